@@ -1,0 +1,1 @@
+"""The database adapter: models, engine, migrations."""

@@ -1,0 +1,213 @@
+"""The database schema: typed SQLAlchemy 2 models, one DeclarativeBase.
+
+Times are stored as timezone-aware UTC; dates (deadlines) as plain calendar dates in
+Europe/London, because a statutory deadline is a day, not an instant.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC in, aware UTC out, on every backend (SQLite would otherwise drop the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; localise it first")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+intpk = Annotated[int, mapped_column(Integer, primary_key=True, autoincrement=True)]
+utc = Annotated[datetime, mapped_column(UtcDateTime())]
+text = Annotated[str, mapped_column(Text)]
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, object]: JSON,
+        list[str]: JSON,
+        datetime: UtcDateTime,
+    }
+
+
+class StoredMessage(Base):
+    """One incoming email exactly as received: the evidential record."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_status", "status"),)
+
+    id: Mapped[intpk]
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    message_id: Mapped[str] = mapped_column(String(998), index=True)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int]
+    received_at: Mapped[utc]
+    source_key: Mapped[str] = mapped_column(String(200), default="")
+    # stored -> processed | quarantined; "stored" rows are still to be worked on.
+    status: Mapped[str] = mapped_column(String(20), default="stored")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    released_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    duplicate_deliveries: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str | None] = mapped_column(String(20), default=None)
+    rule: Mapped[str | None] = mapped_column(String(100), default=None)
+    classification: Mapped[dict[str, object]] = mapped_column(default=dict)
+    flags: Mapped[list[str]] = mapped_column(default=list)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    from_addr: Mapped[str] = mapped_column(String(320), default="")
+    needs_triage: Mapped[bool] = mapped_column(default=False)
+    triage_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None)
+
+    case: Mapped[Case | None] = relationship()
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("year", "number"),)
+
+    id: Mapped[intpk]
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    year: Mapped[int]
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(String(30), default="open")
+    opened_at: Mapped[utc]
+    sin_received_on: Mapped[date]
+    la_aware_on: Mapped[date | None] = mapped_column(default=None)
+    initials: Mapped[str] = mapped_column(String(10), default="")
+    referrer_email: Mapped[str] = mapped_column(String(320), default="")
+
+    deadlines: Mapped[list[Deadline]] = relationship(
+        back_populates="case", order_by="Deadline.due", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class CaseCounter(Base):
+    """The last case number used per year; locked while a new reference is taken."""
+
+    __tablename__ = "case_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class Deadline(Base):
+    __tablename__ = "deadlines"
+    __table_args__ = (UniqueConstraint("case_id", "name"),)
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    start: Mapped[date]
+    due: Mapped[date]
+    explanation: Mapped[text]
+    assumption: Mapped[str | None] = mapped_column(Text, default=None)
+    # open -> overdue (by the tick) ; met_at set when satisfied.
+    state: Mapped[str] = mapped_column(String(20), default="open")
+    met_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+
+    case: Mapped[Case] = relationship(back_populates="deadlines")
+
+
+class CaseEvent(Base):
+    """Append-only chronology: who did what, when, and why."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[utc]
+    actor: Mapped[str] = mapped_column(String(320))
+    what: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[text]
+    why: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(40))
+    uid: Mapped[str] = mapped_column(String(200), unique=True)
+    sequence: Mapped[int] = mapped_column(default=0)
+    start: Mapped[utc]
+    end: Mapped[utc]
+    location: Mapped[text]
+    within_deadline: Mapped[bool] = mapped_column(default=True)
+
+    case: Mapped[Case] = relationship()
+
+
+class OutboxMessage(Base):
+    """Every outgoing email, written in the same transaction as the change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[intpk]
+    idempotency_key: Mapped[str] = mapped_column(String(300), unique=True)
+    message_id: Mapped[str] = mapped_column(String(300), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None)
+    event: Mapped[str] = mapped_column(String(60))
+    sender: Mapped[str] = mapped_column(String(320))
+    recipients: Mapped[list[str]] = mapped_column()
+    subject: Mapped[text]
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[utc]
+    # pending -> sent | failed (gave up after max attempts; kept and shown in the digest)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[utc]
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # A lease, so that two bot instances never send the same row at once.
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+
+    case: Mapped[Case | None] = relationship()
+
+
+class MailboxState(Base):
+    """Per-mailbox cursor and health, so a restart knows where it was."""
+
+    __tablename__ = "mailbox_state"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    uidvalidity: Mapped[int | None] = mapped_column(default=None)
+    last_uid: Mapped[int | None] = mapped_column(default=None)
+    last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)

@@ -1,0 +1,142 @@
+"""Turn rendered text, HTML and an optional meeting request into RFC 5322 bytes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr
+
+# Marks the bot's own mail so that, if a copy lands back in the partnership mailbox (a forward,
+# a bounce, a BCC to itself), the bot can ignore it instead of answering itself.
+BOT_HEADER = "X-TSCP-Bot"
+
+# Sent alongside the inline calendar part so people whose mail system drops inline calendars
+# (some secure-mail gateways do) can still open the meeting by hand. Google Calendar does the same.
+INVITE_FILENAME = "invite.ics"
+
+# CRLF line endings for SMTP, and 7-bit transfer encodings (quoted-printable/base64) for any
+# non-ASCII text so delivery never depends on the relay supporting 8BITMIME.
+POLICY = SMTP.clone(cte_type="7bit")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # full header value, e.g. "text/calendar; method=REQUEST"
+    data: bytes
+
+
+def make_message_id(key: str, domain: str) -> str:
+    """Derive the Message-ID from the idempotency key.
+
+    A retried send then carries the same Message-ID, so receiving servers and clients can
+    recognise a duplicate instead of showing the message twice.
+    """
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+    return f"<tscp-bot.{digest}@{domain}>"
+
+
+def build_email(
+    *,
+    sender: str,
+    sender_name: str,
+    to: Sequence[str],
+    cc: Sequence[str] = (),
+    subject: str,
+    text: str,
+    html: str | None,
+    message_id: str,
+    in_reply_to: str | None = None,
+    references: Sequence[str] = (),
+    date: datetime,
+    attachments: Sequence[Attachment] = (),
+    calendar: bytes | None = None,
+) -> bytes:
+    """Build the message; with calendar it is a meeting request Outlook and Gmail recognise."""
+    if not to:
+        raise ValueError("a message needs at least one To address")
+    if date.tzinfo is None:
+        raise ValueError("date must be timezone-aware")
+    msg = EmailMessage(policy=POLICY)
+    _set_headers(
+        msg, sender, sender_name, to, cc, subject, message_id, in_reply_to, references, date
+    )
+    _set_body(msg, text, html, calendar)
+    for attachment in attachments:
+        _attach(msg, attachment)
+    if calendar is not None:
+        _attach(msg, Attachment(INVITE_FILENAME, "application/ics", calendar))
+    return msg.as_bytes()
+
+
+def _set_headers(
+    msg: EmailMessage,
+    sender: str,
+    sender_name: str,
+    to: Sequence[str],
+    cc: Sequence[str],
+    subject: str,
+    message_id: str,
+    in_reply_to: str | None,
+    references: Sequence[str],
+    date: datetime,
+) -> None:
+    msg["From"] = formataddr((sender_name, sender))
+    msg["To"] = ", ".join(to)
+    if cc:
+        msg["Cc"] = ", ".join(cc)
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(date)
+    msg["Message-ID"] = message_id
+    if in_reply_to:
+        msg["In-Reply-To"] = in_reply_to
+    if references:
+        msg["References"] = " ".join(references)
+    _set_robot_headers(msg, is_reply=in_reply_to is not None)
+
+
+def _set_robot_headers(msg: EmailMessage, *, is_reply: bool) -> None:
+    # RFC 3834: "auto-replied" is for answers to a message, "auto-generated" for mail nobody
+    # wrote to (digest, panel invitation). Either value stops compliant autoresponders.
+    msg["Auto-Submitted"] = "auto-replied" if is_reply else "auto-generated"
+    # Exchange/Outlook ignore Auto-Submitted but honour this: no out-of-office or read receipts.
+    msg["X-Auto-Response-Suppress"] = "All"
+    # No "Precedence:" header on purpose: it is non-standard (RFC 3834 advises against relying
+    # on it) and "bulk"/"junk" push mail towards spam folders, which we cannot afford for
+    # safeguarding notices. The two headers above already cover the autoresponders that matter.
+    msg[BOT_HEADER] = "1"
+
+
+def _set_body(msg: EmailMessage, text: str, html: str | None, calendar: bytes | None) -> None:
+    msg.set_content(text)
+    if html is not None:
+        msg.add_alternative(html, subtype="html")
+    if calendar is not None:
+        # The calendar must be an *alternative* of the body (not only an attachment) with
+        # method=REQUEST on the Content-Type; that is what makes Outlook show a meeting.
+        msg.add_alternative(
+            calendar.decode("utf-8"), subtype="calendar", params={"method": "REQUEST"}
+        )
+
+
+def _attach(msg: EmailMessage, attachment: Attachment) -> None:
+    maintype, subtype, params = _split_content_type(attachment.content_type)
+    msg.add_attachment(
+        attachment.data,
+        maintype=maintype,
+        subtype=subtype,
+        filename=attachment.filename,
+        params=params,
+    )
+
+
+def _split_content_type(value: str) -> tuple[str, str, dict[str, str]]:
+    # Let the email package parse the header value so quoting rules are handled for us.
+    probe = EmailMessage(policy=POLICY)
+    probe["Content-Type"] = value
+    params = {key: str(val) for key, val in (probe.get_params() or [])[1:]}
+    return probe.get_content_maintype(), probe.get_content_subtype(), params

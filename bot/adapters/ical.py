@@ -1,0 +1,111 @@
+"""Build iCalendar (RFC 5545) meeting requests for the Screening Panel.
+
+The bytes returned here go into the text/calendar part of an email (see email_builder); Outlook
+and Gmail only show a "meeting" with accept/decline buttons when METHOD:REQUEST, ORGANIZER and
+ATTENDEE with RSVP are all present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vCalAddress
+
+PRODID = "-//Tameside Safeguarding Children Partnership//tscp-bot//EN"
+
+
+def build_invitation(
+    *,
+    uid: str,
+    sequence: int,
+    start: datetime,
+    end: datetime,
+    summary: str,
+    description: str,
+    location: str,
+    organizer: tuple[str, str],
+    attendees: Sequence[tuple[str, str]],
+    stamp: datetime,
+    tz: ZoneInfo,
+) -> bytes:
+    """Return one VCALENDAR with METHOD:REQUEST and a single VEVENT.
+
+    A rescheduled meeting must keep the same uid and raise sequence, otherwise calendars show
+    two meetings instead of moving the first one.
+    """
+    local_start, local_end = _in_zone(start, tz), _in_zone(end, tz)
+    if local_end <= local_start:
+        raise ValueError("meeting must end after it starts")
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("method", "REQUEST")
+    event = _event(uid, sequence, stamp, summary, description, location, organizer, attendees)
+    event.add("dtstart", local_start)
+    event.add("dtend", local_end)
+    cal.add_component(event)
+    # Only the years around the meeting: a VTIMEZONE covering 1970-2038 would bloat every mail
+    # and some clients choke on very long transition lists.
+    cal.add_missing_timezones(
+        first_date=date(local_start.year - 1, 1, 1), last_date=date(local_end.year + 2, 1, 1)
+    )
+    raw: bytes = cal.to_ical()
+    return raw
+
+
+def _event(
+    uid: str,
+    sequence: int,
+    stamp: datetime,
+    summary: str,
+    description: str,
+    location: str,
+    organizer: tuple[str, str],
+    attendees: Sequence[tuple[str, str]],
+) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("sequence", sequence)
+    event.add("dtstamp", _as_utc(stamp))
+    event.add("summary", summary)
+    event.add("description", description)
+    if location:
+        event.add("location", location)
+    event.add("organizer", _address(*organizer))
+    for name, email in attendees:
+        event.add("attendee", _attendee(name, email))
+    event.add("status", "CONFIRMED")
+    return event
+
+
+def _address(name: str, email: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["CN"] = name
+    return address
+
+
+def _attendee(name: str, email: str) -> vCalAddress:
+    address = _address(name, email)
+    address.params["CUTYPE"] = "INDIVIDUAL"
+    address.params["ROLE"] = "REQ-PARTICIPANT"
+    address.params["PARTSTAT"] = "NEEDS-ACTION"
+    address.params["RSVP"] = "TRUE"
+    return address
+
+
+def _in_zone(moment: datetime, tz: ZoneInfo) -> datetime:
+    # A naive time is taken as wall-clock time in tz (that is how the panel thinks of it);
+    # an aware one is converted so DTSTART always carries TZID=<tz>.
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=tz)
+    return moment.astimezone(tz)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # RFC 5545 requires DTSTAMP in UTC; a naive stamp is assumed to already be UTC.
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

@@ -1,0 +1,233 @@
+"""MailSource over IMAP (imapclient): fetch by UID, move handled mail, IDLE between polls."""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import logging
+import re
+import ssl
+import time
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from imapclient import IMAPClient
+
+from bot.adapters.mailbox import Batch, Cursor, IncomingMail, MailboxError
+
+log = logging.getLogger(__name__)
+
+Security = Literal["tls", "starttls", "plain"]
+
+# Errors that mean "this connection is no good": network, TLS, protocol or server refusals.
+# imapclient's exceptions all derive from imaplib.IMAP4.error.
+_CONNECTION_ERRORS = (OSError, EOFError, imaplib.IMAP4.error)
+_BYTES_REPR = re.compile(r"""^b(['"])(.*)\1$""")
+_FETCH_CHUNK = 100  # UIDs per FETCH, so one huge inbox does not become one huge response
+
+
+class ImapSource:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        username: str,
+        password: str,
+        *,
+        security: Security = "tls",
+        folder: str = "INBOX",
+        processed_folder: str = "Processed",
+        timeout: float = 30.0,
+        ssl_context: ssl.SSLContext | None = None,
+        use_idle: bool = True,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.folder = folder
+        self.processed_folder = processed_folder
+        self._username = username
+        self._password = password
+        self._security = security
+        self._timeout = timeout
+        self._ssl_context = ssl_context or ssl.create_default_context()
+        self._use_idle = use_idle
+        self._conn: Any = None  # IMAPClient once connected; imapclient is untyped
+        # UIDNEXT at the last fetch/wait: lets wait() notice mail that arrived before IDLE began.
+        self._uidnext_seen: int | None = None
+
+    # -- MailSource ---------------------------------------------------------------------------
+
+    def fetch(self, since: Cursor | None) -> Batch:
+        with self._guard("fetch"):
+            client = self._client()
+            status = self._select(client)
+            uidvalidity = int(status[b"UIDVALIDITY"])
+            self._uidnext_seen = _uidnext(status)
+            floor = since.last_uid if since and since.uidvalidity == uidvalidity else 0
+            uids = self._uids_above(client, floor)
+            messages = self._fetch_raw(client, uids, uidvalidity)
+        return Batch(messages=messages, cursor=Cursor(uidvalidity, max(uids, default=floor)))
+
+    def mark_processed(self, key: str) -> None:
+        uidvalidity, uid = _parse_key(key)
+        with self._guard("move"):
+            client = self._client()
+            current = int(self._select(client)[b"UIDVALIDITY"])
+            if current != uidvalidity:
+                raise MailboxError(
+                    f"{self._where()} UIDVALIDITY is now {current}; message {key} is stale"
+                )
+            # Already moved (e.g. a retry after a lost reply): nothing left to do.
+            if not client.search(["UID", str(uid)]):
+                log.debug("UID %s already gone from %s", uid, self._where())
+                return
+            self._move(client, uid)
+
+    def wait(self, timeout: float) -> None:
+        if not (self._use_idle and self._can_idle()):
+            time.sleep(timeout)
+            return
+        with self._guard("idle"):
+            client = self._client()
+            uidnext, previous = _uidnext(self._select(client)), self._uidnext_seen
+            self._uidnext_seen = uidnext
+            if previous is not None and uidnext != previous:
+                return  # mail arrived since the last fetch; IDLE would not report it
+            client.idle()
+            try:
+                client.idle_check(timeout=timeout)
+            finally:
+                client.idle_done()
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            conn.logout()
+        except _CONNECTION_ERRORS:
+            _shutdown(conn)
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """What the server offers after login, e.g. {"IDLE", "MOVE", "UIDPLUS", ...}."""
+        with self._guard("capability"):
+            return frozenset(c.decode("ascii") for c in self._client().capabilities())
+
+    # -- connection -----------------------------------------------------------------------------
+
+    def _connect(self) -> Any:
+        """Open, secure and log in one connection; the only place a client is created."""
+        client = IMAPClient(
+            self.host,
+            port=self.port,
+            ssl=self._security == "tls",
+            ssl_context=self._ssl_context,
+            timeout=self._timeout,
+        )
+        try:
+            if self._security == "starttls":
+                client.starttls(self._ssl_context)
+            client.login(self._username, self._password)
+            if not client.folder_exists(self.processed_folder):
+                client.create_folder(self.processed_folder)
+        except BaseException:
+            _shutdown(client)
+            raise
+        log.info("Connected to IMAP %s (%s)", self._where(), self._security)
+        return client
+
+    def _client(self) -> Any:
+        if self._conn is None:
+            self._conn = self._connect()
+        return self._conn
+
+    @contextlib.contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        """Turn any connection failure into MailboxError and drop the connection.
+
+        Dropping it means the next call reconnects from scratch; retry timing is the caller's.
+        """
+        try:
+            yield
+        except _CONNECTION_ERRORS as exc:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                _shutdown(conn)
+            message = f"IMAP {action} on {self._where()} failed: {self._describe(exc)}"
+            log.warning("%s", message)
+            raise MailboxError(message) from None
+
+    def _describe(self, exc: BaseException) -> str:
+        """One readable line for an exception, never containing the password."""
+        detail = exc.args[0] if len(exc.args) == 1 else str(exc)
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", "replace")
+        # imapclient's LoginError wraps the server's bytes reply as "b'...'"; unwrap it.
+        text = _BYTES_REPR.sub(r"\2", " ".join(str(detail).split())) or type(exc).__name__
+        if self._password:
+            text = text.replace(self._password, "***")
+        return f"{type(exc).__name__}: {text}"
+
+    def _where(self) -> str:
+        return f"{self.host}:{self.port}/{self.folder}"
+
+    def _can_idle(self) -> bool:
+        with self._guard("capability"):
+            return bool(self._client().has_capability("IDLE"))
+
+    # -- IMAP steps -----------------------------------------------------------------------------
+
+    def _select(self, client: Any) -> dict[bytes, Any]:
+        status: dict[bytes, Any] = client.select_folder(self.folder)
+        return status
+
+    def _uids_above(self, client: Any, floor: int) -> list[int]:
+        criteria = ["UID", f"{floor + 1}:*"] if floor else "ALL"
+        # "N:*" also matches the last message when N is past the end, hence the filter.
+        return sorted(uid for uid in client.search(criteria) if uid > floor)
+
+    def _fetch_raw(self, client: Any, uids: list[int], uidvalidity: int) -> list[IncomingMail]:
+        messages = []
+        for start in range(0, len(uids), _FETCH_CHUNK):
+            chunk = uids[start : start + _FETCH_CHUNK]
+            # PEEK: reading must not set \Seen, people share this mailbox.
+            data = client.fetch(chunk, ["BODY.PEEK[]"])
+            # A UID missing from the reply was expunged meanwhile; skip it.
+            messages += [
+                IncomingMail(key=f"{uidvalidity}:{uid}", raw=data[uid][b"BODY[]"])
+                for uid in chunk
+                if uid in data
+            ]
+        return messages
+
+    def _move(self, client: Any, uid: int) -> None:
+        if client.has_capability("MOVE"):
+            client.move([uid], self.processed_folder)
+            return
+        client.copy([uid], self.processed_folder)
+        client.add_flags([uid], [b"\\Deleted"], silent=True)
+        if client.has_capability("UIDPLUS"):
+            client.uid_expunge([uid])
+        else:
+            # Without UIDPLUS this also expunges anything else already flagged \Deleted.
+            client.expunge()
+
+
+def _parse_key(key: str) -> tuple[int, int]:
+    try:
+        uidvalidity, uid = key.split(":")
+        return int(uidvalidity), int(uid)
+    except ValueError:
+        raise MailboxError(f"not an IMAP message key: {key!r}") from None
+
+
+def _uidnext(status: dict[bytes, Any]) -> int | None:
+    value = status.get(b"UIDNEXT")
+    return int(value) if value is not None else None
+
+
+def _shutdown(conn: Any) -> None:
+    """Close the socket without talking to a server that may be gone."""
+    with contextlib.suppress(*_CONNECTION_ERRORS):
+        conn.shutdown()

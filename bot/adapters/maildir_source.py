@@ -1,0 +1,93 @@
+"""MailSource over a local Maildir, for development and for servers that deliver to disk."""
+
+from __future__ import annotations
+
+import logging
+import mailbox
+import os
+import time
+from pathlib import Path
+
+from bot.adapters.mailbox import Batch, Cursor, IncomingMail, MailboxError
+
+log = logging.getLogger(__name__)
+
+_POLL_STEP = 0.2  # seconds between directory scans in wait()
+
+
+class MaildirSource:
+    def __init__(self, path: Path, processed_folder: str = "Processed") -> None:
+        self.path = Path(path)
+        self.processed_folder = processed_folder
+        try:
+            self._box = mailbox.Maildir(self.path, factory=None, create=True)
+        except OSError as exc:
+            raise MailboxError(f"cannot open Maildir {self.path}: {exc}") from None
+
+    def fetch(self, since: Cursor | None) -> Batch:
+        # Every message still in the inbox is pending: processed ones have been moved out,
+        # so there is no cursor to keep.
+        messages = []
+        try:
+            for key in sorted(self._box.keys()):
+                raw = self._read(key)
+                if raw is not None:
+                    messages.append(IncomingMail(key=key, raw=raw))
+        except OSError as exc:
+            raise MailboxError(f"cannot read Maildir {self.path}: {exc}") from None
+        return Batch(messages=messages, cursor=None)
+
+    def mark_processed(self, key: str) -> None:
+        processed = self.path / f".{self.processed_folder}"
+        try:
+            source = self._file_of(key, self.path)
+            if source is None:
+                # A retry after the move already happened is fine, like IMAP's; others are bugs.
+                if self._file_of(key, processed) is None:
+                    raise MailboxError(f"no message {key!r} in Maildir {self.path}")
+                return
+            self._box.add_folder(self.processed_folder)  # creates the Maildir++ folder if needed
+            target = processed / "cur" / source.name
+            # A rename within one Maildir is atomic and keeps bytes and flags untouched.
+            os.rename(source, target)
+        except OSError as exc:
+            raise MailboxError(f"cannot move {key} in {self.path}: {exc}") from None
+
+    def wait(self, timeout: float) -> None:
+        before = self._file_names()
+        deadline = time.monotonic() + timeout
+        while (remaining := deadline - time.monotonic()) > 0:
+            time.sleep(min(_POLL_STEP, remaining))
+            if not self._file_names() <= before:
+                return
+
+    def close(self) -> None:
+        """Nothing is held open between calls."""
+
+    def _read(self, key: str) -> bytes | None:
+        """The file exactly as stored, or None if another process just moved it away."""
+        # get_file, unlike get_bytes, does no line-ending translation.
+        try:
+            with self._box.get_file(key) as handle:
+                return handle.read()
+        except (KeyError, FileNotFoundError):
+            return None
+
+    def _file_of(self, key: str, folder: Path) -> Path | None:
+        """The message's current file in folder (new/KEY or cur/KEY:2,FLAGS), if any."""
+        for sub in ("new", "cur"):
+            for name in self._names_in(folder / sub):
+                if name.split(self._box.colon, 1)[0] == key:
+                    return folder / sub / name
+        return None
+
+    def _file_names(self) -> set[str]:
+        try:
+            return set(self._names_in(self.path / "new")) | set(self._names_in(self.path / "cur"))
+        except OSError as exc:
+            raise MailboxError(f"cannot list Maildir {self.path}: {exc}") from None
+
+    def _names_in(self, directory: Path) -> list[str]:
+        if not directory.is_dir():
+            return []  # e.g. the Processed folder before the first move
+        return [name for name in os.listdir(directory) if not name.startswith(".")]

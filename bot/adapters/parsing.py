@@ -1,0 +1,238 @@
+"""Turn raw RFC 5322 bytes into a MailMessage, using mail-parser.
+
+Real mail is often broken, so this keeps going and records what was wrong in `defects`;
+it raises ParseError only when there is nothing usable at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from email.errors import HeaderParseError
+from email.header import Header, decode_header
+from html.parser import HTMLParser
+from typing import Any
+
+import mailparser
+
+from bot.core.message import AttachmentInfo, MailMessage
+from bot.core.threading import normalise_message_id
+
+_ANGLE_IDS = re.compile(r"<([^<>\s]+)>")
+_INVENTED_NAME = re.compile(r"^[a-z]{10}\.(txt|rtf)$")
+_BLOCK_TAGS = frozenset(
+    {"p", "br", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"}
+)
+_SKIP_TAGS = frozenset({"script", "style", "head", "title"})
+# Defect categories from mail-parser that are not about MIME structure.
+_HEADER_DEFECTS = {
+    "AddressHeaderDefect": "bad address header",
+    "DateHeaderDefect": "bad Date header",
+    "ReceivedHeaderDefect": "bad Received header",
+    "MimeHeaderDefect": "bad MIME header",
+}
+
+
+class ParseError(Exception):
+    """The bytes hold nothing usable as an email."""
+
+
+def sha256_hex(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def message_id_for(raw: bytes) -> str:
+    """The stable id given to a message that arrived without a Message-ID."""
+    return f"sha256-{sha256_hex(raw)[:32]}@tscp-bot.invalid"
+
+
+class _TextExtractor(HTMLParser):
+    """Visible text of an HTML body, with line breaks where block elements end."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCK_TAGS or tag in ("td", "th"):
+            self.parts.append("\n" if tag in _BLOCK_TAGS else " ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    lines = (" ".join(line.split()) for line in "".join(extractor.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _decode_chunk(chunk: bytes | str, charset: str | None, defects: list[str]) -> str:
+    if isinstance(chunk, str):
+        return chunk
+    if charset in (None, "unknown-8bit"):
+        # Raw 8-bit header bytes: UTF-8 if they are valid, else the Windows code page
+        # Outlook in UK offices most often sends.
+        try:
+            return chunk.decode("utf-8")
+        except UnicodeDecodeError:
+            defects.append("undeclared 8-bit header (read as windows-1252)")
+            return chunk.decode("windows-1252", "replace")
+    try:
+        return chunk.decode(charset)
+    except (LookupError, UnicodeError):
+        defects.append(f"undecodable charset in header: {charset}")
+        return chunk.decode("utf-8", "replace")
+
+
+def decode_header_value(value: object, defects: list[str]) -> str:
+    """Decode RFC 2047 encoded words, falling back to replacement characters, never raising."""
+    source = value if isinstance(value, Header) else str(value)
+    try:
+        chunks = decode_header(source)
+    except (HeaderParseError, ValueError, LookupError, UnicodeError):
+        defects.append("malformed encoded-word in header")
+        return str(value)
+    return "".join(_decode_chunk(c, cs, defects) for c, cs in chunks)
+
+
+def _headers(message: Any, defects: list[str]) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for name, value in message.items():
+        key = str(name).lower()
+        if key not in headers:
+            headers[key] = decode_header_value(value, defects).strip()
+    return headers
+
+
+def _addresses(pairs: object) -> list[tuple[str, str]]:
+    if not isinstance(pairs, list):
+        return []
+    return [(str(n), str(a).strip().lower()) for n, a in pairs if a]
+
+
+def _message_ids(value: str) -> tuple[str, ...]:
+    found = _ANGLE_IDS.findall(value)
+    return tuple(found) if found else tuple(v for v in value.split() if v)
+
+
+def _payload_bytes(item: dict[str, Any]) -> bytes:
+    payload = item.get("payload") or ""
+    if item.get("binary"):
+        try:
+            return base64.b64decode(payload)
+        except (binascii.Error, ValueError):
+            return str(payload).encode("utf-8", "surrogateescape")
+    return str(payload).encode("utf-8", "surrogateescape")
+
+
+def _filename(item: dict[str, Any], index: int) -> str:
+    name = str(item.get("filename") or "")
+    # mail-parser invents a random "abcdefghij.txt" for unnamed parts; a stable name keeps
+    # parsing the same bytes twice giving the same message.
+    if _INVENTED_NAME.match(name) and name not in str(item.get("content-disposition") or ""):
+        return f"unnamed-{index + 1}{name[-4:]}"
+    return name
+
+
+def _attachments(
+    items: Iterable[dict[str, Any]], limit: int, defects: list[str]
+) -> tuple[AttachmentInfo, ...]:
+    result: list[AttachmentInfo] = []
+    for index, item in enumerate(items):
+        data = _payload_bytes(item)
+        name = _filename(item, index)
+        ctype = str(item.get("mail_content_type") or "application/octet-stream").lower()
+        if len(data) > limit:
+            defects.append(f"attachment over limit: {name} ({len(data)} bytes)")
+            result.append(AttachmentInfo(name, ctype, len(data), b"", too_large=True))
+        else:
+            result.append(AttachmentInfo(name, ctype, len(data), data))
+    return tuple(result)
+
+
+def _parser_defects(parsed: Any) -> list[str]:
+    found: list[str] = []
+    for category in sorted(parsed.defects_categories):
+        if category == "CharsetDecodeDefect":
+            found.append("undecodable charset in body (decoded with replacement)")
+        elif category in _HEADER_DEFECTS:
+            found.append(_HEADER_DEFECTS[category])
+        else:
+            found.append(f"broken MIME: {category}")
+    return found
+
+
+def _parse(raw: bytes) -> Any:
+    try:
+        return mailparser.parse_from_bytes(raw)
+    except Exception as exc:  # mail-parser raises several kinds on hostile input
+        raise ParseError(f"mail-parser failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _date(parsed: Any) -> datetime | None:
+    value = parsed.date
+    return value if isinstance(value, datetime) else None
+
+
+def parse_message(raw: bytes, *, max_attachment_bytes: int = 10_000_000) -> MailMessage:
+    """Parse `raw`; raises ParseError only when it is empty or has no header fields at all."""
+    if not raw.strip():
+        raise ParseError("empty message")
+    parsed = _parse(raw)
+    if parsed.message is None or not parsed.message.keys():
+        raise ParseError("no header fields: not an email message")
+    defects = _parser_defects(parsed)
+    headers = _headers(parsed.message, defects)
+    return _build(raw, parsed, headers, defects, max_attachment_bytes)
+
+
+def _build(
+    raw: bytes, parsed: Any, headers: dict[str, str], defects: list[str], limit: int
+) -> MailMessage:
+    message_id = normalise_message_id(headers.get("message-id", ""))
+    if not message_id:
+        message_id = message_id_for(raw)
+        defects.append("missing Message-ID (synthesised from content hash)")
+    senders = _addresses(parsed.from_)
+    if not senders:
+        defects.append("missing From")
+    html = "\n".join(parsed.text_html)
+    plain = "\n".join(parsed.text_plain).replace("\r\n", "\n")
+    text = plain or (html_to_text(html) if html else "")
+    attachments = _attachments(parsed.attachments, limit, defects)
+    if not text.strip() and not attachments:
+        defects.append("empty body")
+    in_reply_to = _message_ids(headers.get("in-reply-to", ""))
+    return MailMessage(
+        message_id=message_id,
+        subject=" ".join(headers.get("subject", "").split()),
+        from_addr=senders[0][1] if senders else "",
+        from_name=senders[0][0] if senders else "",
+        to=tuple(a for _, a in _addresses(parsed.to)),
+        cc=tuple(a for _, a in _addresses(parsed.cc)),
+        date=_date(parsed),
+        in_reply_to=in_reply_to[0] if in_reply_to else None,
+        references=_message_ids(headers.get("references", "")),
+        headers=headers,
+        text=text,
+        html=html,
+        attachments=attachments,
+        defects=tuple(dict.fromkeys(defects)),
+    )

@@ -1,0 +1,53 @@
+"""Read the classification rules from a directory of TOML files, one rule per file.
+
+Files are named NN-name.toml; NN is the rule's order, so a person can see the order of
+evaluation from a directory listing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from pathlib import Path
+
+from bot.core.rules import Rule, RuleError, parse_rule
+
+_FILE_NAME = re.compile(r"^(\d{2,})-[A-Za-z0-9][A-Za-z0-9_-]*\.toml$")
+
+
+def load_rule_file(path: Path) -> Rule:
+    match = _FILE_NAME.match(path.name)
+    if not match:
+        raise RuleError(f"{path.name}: file name: expected NN-name.toml (NN = order digits)")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path.name}: not valid TOML: {exc}") from None
+    if "order" in data:
+        # The order lives in the file name only, so it cannot disagree with the listing.
+        raise RuleError(f"{path.name}: order: expected no key (order comes from the NN prefix)")
+    rule = parse_rule(data, path.name)
+    return dataclasses.replace(rule, order=int(match.group(1)))
+
+
+def _sort_key(path: Path) -> tuple[int, str]:
+    # Numeric, so "100-x" sorts after "20-x"; badly named files sort first and fail at once.
+    match = _FILE_NAME.match(path.name)
+    return (int(match.group(1)) if match else -1, path.name)
+
+
+def load_rules(directory: Path) -> list[Rule]:
+    """Every rule in `directory`, in file-name order. Raises RuleError naming the bad file."""
+    if not directory.is_dir():
+        raise RuleError(f"{directory}: expected a directory of rule files")
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in sorted(directory.glob("*.toml"), key=_sort_key):
+        rule = load_rule_file(path)
+        if rule.name in seen:
+            first = seen[rule.name]
+            raise RuleError(f"{path.name}: name: {rule.name!r} is already used by {first}")
+        seen[rule.name] = path.name
+        rules.append(rule)
+    return rules

@@ -1,0 +1,129 @@
+"""Deliver outgoing mail through an SMTP relay (the council's, or Microsoft 365's)."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from typing import Literal
+
+from bot.adapters.outgoing import SendError
+
+log = logging.getLogger(__name__)
+
+Security = Literal["tls", "starttls", "plain"]
+
+
+class RecipientsRefusedError(SendError):
+    """The relay refused some recipients; the others may already have received the message.
+
+    `refused` maps each refused address to the server's reply code, so a caller can decide
+    whether a retry would only duplicate the mail for those who got it.
+    """
+
+    def __init__(self, message: str, refused: dict[str, int], accepted: list[str]) -> None:
+        super().__init__(message)
+        self.refused = refused
+        self.accepted = accepted
+
+
+class SmtpSender:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        security: Security = "starttls",
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 30.0,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        if security not in ("tls", "starttls", "plain"):
+            raise ValueError(f"unknown SMTP security {security!r}")
+        self._host = host
+        self._port = port
+        self._security = security
+        self._username = username
+        self._password = password
+        self._timeout = timeout
+        self._ssl_context = ssl_context
+
+    def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
+        if not recipients:
+            raise SendError("no recipients given")
+        try:
+            refused = self._deliver(raw, sender, recipients)
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise self._refused(exc.recipients, recipients) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise SendError(f"{self._where()}: {_describe(exc)}") from None
+        if refused:
+            raise self._refused(refused, recipients)
+        # Counts only: addresses are personal data and the outbox already records them.
+        log.info("sent message via %s to %d recipient(s)", self._where(), len(recipients))
+
+    def _deliver(
+        self, raw: bytes, sender: str, recipients: list[str]
+    ) -> dict[str, tuple[int, bytes]]:
+        with self._connect() as smtp:
+            if self._username is not None:
+                smtp.login(self._username, self._password or "")
+            return smtp.sendmail(sender, recipients, raw)
+
+    def _connect(self) -> smtplib.SMTP:
+        if self._security == "tls":
+            return smtplib.SMTP_SSL(
+                self._host, self._port, timeout=self._timeout, context=self._context()
+            )
+        smtp = smtplib.SMTP(self._host, self._port, timeout=self._timeout)
+        if self._security == "starttls":
+            try:
+                smtp.ehlo()
+                smtp.starttls(context=self._context())
+                smtp.ehlo()
+            except BaseException:
+                smtp.close()  # the with-block has not started yet, so close it ourselves
+                raise
+        return smtp
+
+    def _context(self) -> ssl.SSLContext:
+        return self._ssl_context or ssl.create_default_context()
+
+    def _where(self) -> str:
+        return f"SMTP {self._host}:{self._port}"
+
+    def _refused(
+        self, refused: dict[str, tuple[int, bytes]], recipients: list[str]
+    ) -> RecipientsRefusedError:
+        codes = {address: code for address, (code, _) in refused.items()}
+        listed = ", ".join(f"{address} ({code})" for address, code in codes.items())
+        accepted = [r for r in recipients if r not in codes]
+        return RecipientsRefusedError(
+            f"{self._where()}: recipient(s) refused: {listed}", codes, accepted
+        )
+
+
+def _describe(exc: BaseException) -> str:
+    """One readable line for the outbox and the daily digest; never includes the password."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return f"login refused ({exc.smtp_code} {_text(exc.smtp_error)})"
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return f"sender {exc.sender} refused ({exc.smtp_code} {_text(exc.smtp_error)})"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"server replied {exc.smtp_code} {_text(exc.smtp_error)}"
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS error: {exc.reason or exc}"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused (is the mail server running?)"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return _text(str(exc)) or type(exc).__name__
+
+
+def _text(value: bytes | str) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return " ".join(value.split())

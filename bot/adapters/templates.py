@@ -1,0 +1,114 @@
+"""Render the subject, plain text and HTML of each outgoing email from Jinja2 templates.
+
+Layout on disk: <directory>/<event>/{subject.txt, body.txt, body.html}. Folders starting with
+"_" or "." hold shared pieces (base layouts) and are not events.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from datetime import time as dt_time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+PARTS = ("subject.txt", "body.txt", "body.html")
+LONDON = ZoneInfo("Europe/London")
+
+# Our own English names rather than strftime("%A"): strftime follows the process locale, and a
+# server set up in another language must not send "Dienstag" to a Tameside panel.
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+class TemplateError(Exception):
+    """A template is missing or broken; the caller must not treat this as "no mail to send"."""
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+class TemplateRenderer:
+    def __init__(self, directory: Path, *, tz: ZoneInfo = LONDON) -> None:
+        self._directory = directory
+        self._tz = tz
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(directory),
+            undefined=jinja2.StrictUndefined,
+            # Escape only the HTML bodies; escaping plain text would show "&amp;" to readers.
+            autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._env.filters.update(longdate=self.longdate, shortdate=self.shortdate, time=self.time)
+
+    def events(self) -> list[str]:
+        if not self._directory.is_dir():
+            return []
+        return sorted(
+            p.name for p in self._directory.iterdir() if p.is_dir() and p.name[0] not in "_."
+        )
+
+    def render(self, event: str, context: Mapping[str, object]) -> RenderedEmail:
+        subject = self._render(event, "subject.txt", context)
+        return RenderedEmail(
+            subject=_one_line(event, subject),
+            text=self._render(event, "body.txt", context),
+            html=self._render(event, "body.html", context),
+        )
+
+    def _render(self, event: str, part: str, context: Mapping[str, object]) -> str:
+        if not (self._directory / event).is_dir():
+            raise TemplateError(f"no templates for event {event!r} in {self._directory}")
+        name = f"{event}/{part}"
+        try:
+            return self._env.get_template(name).render(context)
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"event {event!r}: template {exc.name} not found") from exc
+        except jinja2.TemplateError as exc:
+            # Undefined variables (StrictUndefined) and syntax errors land here; naming the file
+            # lets whoever edits the templates find the problem from the log line alone.
+            raise TemplateError(f"event {event!r}: {name}: {exc}") from exc
+
+    def _local(self, value: date) -> date:
+        # Stored times are UTC; readers expect UK wall-clock time. Naive values are left alone.
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(self._tz)
+        return value
+
+    def longdate(self, value: date) -> str:
+        """Tuesday 29 December 2026"""
+        d = self._local(value)
+        return f"{DAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]} {d.year}"
+
+    def shortdate(self, value: date) -> str:
+        """Tue 29 Dec 2026"""
+        d = self._local(value)
+        return f"{DAYS[d.weekday()][:3]} {d.day} {MONTHS[d.month - 1][:3]} {d.year}"
+
+    def time(self, value: datetime | dt_time) -> str:
+        """10:00 (24-hour clock)"""
+        d = self._local(value) if isinstance(value, datetime) else value
+        if not isinstance(d, datetime | dt_time):
+            raise TypeError(f"time filter needs a datetime or time, not {type(value).__name__}")
+        return f"{d.hour:02d}:{d.minute:02d}"
+
+
+def _one_line(event: str, subject: str) -> str:
+    stripped = subject.strip()
+    # A newline inside a subject would be a header injection risk and means the template is
+    # wrong, so refuse instead of silently gluing lines together.
+    if "\n" in stripped or "\r" in stripped:
+        raise TemplateError(f"event {event!r}: subject.txt renders to more than one line")
+    return re.sub(r"\s+", " ", stripped)

@@ -1,0 +1,42 @@
+"""The running application's parts, wired once by bot.bootstrap and handed to the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.adapters.mailbox import MailSource
+from bot.adapters.outgoing import MailSender
+from bot.adapters.templates import TemplateRenderer
+from bot.clock import Clock
+from bot.config import Config
+from bot.core.calendar import WorkingCalendar
+from bot.core.message import MailMessage
+from bot.core.rules import Rule
+
+
+@dataclass
+class App:
+    config: Config
+    clock: Clock
+    calendar: WorkingCalendar
+    engine: Engine
+    sessions: sessionmaker[Session]
+    rules: list[Rule]
+    templates: TemplateRenderer
+    parse: Callable[[bytes], MailMessage]
+    open_source: Callable[[], MailSource]
+    open_sender: Callable[[], MailSender]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def mailbox_name(self) -> str:
+        imap = self.config.mailbox.imap
+        if imap is not None:
+            return f"imap://{imap.username}@{imap.host}:{imap.port}/{imap.folder}"
+        return f"maildir://{self.config.mailbox.maildir_path}"

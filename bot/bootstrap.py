@@ -1,0 +1,68 @@
+"""The one place that picks concrete adapters and wires them together."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+
+from bot.adapters.db.engine import make_engine, make_sessions
+from bot.adapters.imap_source import ImapSource
+from bot.adapters.mailbox import MailSource
+from bot.adapters.maildir_sender import MaildirSender
+from bot.adapters.maildir_source import MaildirSource
+from bot.adapters.outgoing import MailSender
+from bot.adapters.parsing import parse_message
+from bot.adapters.rules_loader import load_rules
+from bot.adapters.smtp_sender import SmtpSender
+from bot.adapters.templates import TemplateRenderer
+from bot.app import App
+from bot.clock import Clock
+from bot.config import Config
+from bot.core.calendar import WorkingCalendar, build_calendar
+
+
+def calendar_for(config: Config, around: datetime) -> WorkingCalendar:
+    """Bank holidays for a generous window around now: deadlines run up to a year ahead."""
+    year = around.astimezone(config.partnership.time_zone).year
+    return build_calendar(range(year - 2, year + 4), config.partnership.local_closures)
+
+
+def make_source(config: Config) -> MailSource:
+    imap = config.mailbox.imap
+    if imap is None:
+        return MaildirSource(config.mailbox.maildir_path)
+    return ImapSource(
+        imap.host,
+        imap.port,
+        imap.username,
+        imap.password,
+        security=imap.security,
+        folder=imap.folder,
+        processed_folder=imap.processed_folder,
+        use_idle=imap.use_idle,
+    )
+
+
+def make_sender(config: Config) -> MailSender:
+    smtp = config.outgoing.smtp
+    if smtp is None:
+        return MaildirSender(config.outgoing.maildir_path)
+    return SmtpSender(
+        smtp.host, smtp.port, security=smtp.security, username=smtp.username, password=smtp.password
+    )
+
+
+def build_app(config: Config, clock: Clock) -> App:
+    engine = make_engine(config.database_url)
+    return App(
+        config=config,
+        clock=clock,
+        calendar=calendar_for(config, clock.now()),
+        engine=engine,
+        sessions=make_sessions(engine),
+        rules=load_rules(config.rules_dir),
+        templates=TemplateRenderer(config.templates_dir),
+        parse=partial(parse_message, max_attachment_bytes=config.ingest.max_attachment_bytes),
+        open_source=partial(make_source, config),
+        open_sender=partial(make_sender, config),
+    )

@@ -1,0 +1,85 @@
+"""The `tscp-bot` command line.
+
+Exit codes: 0 done; 1 the work failed (mailbox, database or mail server trouble); 2 bad usage or
+configuration; 3 the thing asked for does not exist. Errors are one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.adapters.mailbox import MailboxError
+from bot.adapters.outgoing import SendError
+from bot.adapters.templates import TemplateError
+from bot.commands import calendar_cmd, case_cmd, mail_cmd, run_cmd
+from bot.commands.context import Context, NotFound, UsageError
+from bot.config import ConfigError
+from bot.core.calendar import CalendarRangeError
+from bot.core.rules import RuleError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tscp-bot", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", help="config file (default $TSCP_BOT_CONFIG or ./config.toml)")
+    parser.add_argument("--now", help="pretend it is this ISO-8601 time (naive = Europe/London)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in (run_cmd, case_cmd, mail_cmd, calendar_cmd):
+        module.register(sub)
+    return parser
+
+
+def _errors() -> list[tuple[type[BaseException], int, Callable[[BaseException], str]]]:
+    return [
+        (UsageError, EXIT_USAGE, str),
+        (ConfigError, EXIT_USAGE, lambda e: f"configuration: {e}"),
+        (RuleError, EXIT_USAGE, lambda e: f"rules: {e}"),
+        (TemplateError, EXIT_USAGE, lambda e: f"templates: {e}"),
+        (CalendarRangeError, EXIT_USAGE, str),
+        (NotFound, EXIT_NOT_FOUND, str),
+        (MailboxError, EXIT_FAILED, lambda e: f"mailbox: {e}"),
+        (SendError, EXIT_FAILED, lambda e: f"sending: {e}"),
+        (SQLAlchemyError, EXIT_FAILED, _database_message),
+        (OSError, EXIT_FAILED, lambda e: f"file: {e}"),
+    ]
+
+
+def _database_message(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if "no such table" in text or ("does not exist" in text and "relation" in text):
+        return "database: not set up yet; run `tscp-bot init` first"
+    return f"database: {text}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    ctx = Context(args)
+    try:
+        result: int = args.handler(ctx)
+        return result
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+    except Exception as exc:
+        for kind, code, describe in _errors():
+            if isinstance(exc, kind):
+                print(f"tscp-bot: {describe(exc)}", file=sys.stderr)
+                return code
+        raise
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

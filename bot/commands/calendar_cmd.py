@@ -1,0 +1,77 @@
+"""`calendar add` and `calendar between`: the working-day arithmetic, at the terminal."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from typing import Any
+
+from bot.cli_output import print_json
+from bot.commands.context import Context, UsageError, config_path
+from bot.core.calendar import WorkingCalendar, build_calendar
+from bot.core.deadlines import fmt_date
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("calendar", help="working-day arithmetic (England and Wales)")
+    cal = p.add_subparsers(dest="calendar_command", required=True, metavar="ACTION")
+    add = cal.add_parser("add", help="the date N working days after DATE (N may be negative)")
+    add.add_argument("date")
+    add.add_argument("n", type=int)
+    add.add_argument("--json", action="store_true")
+    add.set_defaults(handler=add_days)
+    between = cal.add_parser("between", help="working days after D1 up to and including D2")
+    between.add_argument("d1")
+    between.add_argument("d2")
+    between.add_argument("--json", action="store_true")
+    between.set_defaults(handler=between_days)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageError(f"expected a date like 2026-12-24, got {text!r}") from exc
+
+
+def _calendar(ctx: Context, *dates: date) -> WorkingCalendar:
+    """Local closure days come from the config when there is one; bank holidays always apply."""
+    years = range(min(d.year for d in dates) - 1, max(d.year for d in dates) + 3)
+    path = config_path(ctx.args.config)
+    explicit = ctx.args.config or os.environ.get("TSCP_BOT_CONFIG")
+    closures = ctx.config.partnership.local_closures if explicit or path.exists() else {}
+    return build_calendar(years, closures)
+
+
+def add_days(ctx: Context) -> int:
+    start = _date(ctx.args.date)
+    cal = _calendar(ctx, start)
+    result = cal.add_working_days(start, ctx.args.n)
+    skipped = cal.skipped(start, result)
+    if ctx.args.json:
+        print_json(
+            {
+                "start": start,
+                "working_days": ctx.args.n,
+                "date": result,
+                "skipped": [{"date": d, "name": n} for d, n in skipped],
+            },
+            sys.stdout,
+        )
+        return 0
+    print(f"{fmt_date(result)}  ({result.isoformat()})")
+    for day, name in skipped:
+        print(f"  skipped {fmt_date(day)}: {name}")
+    return 0
+
+
+def between_days(ctx: Context) -> int:
+    d1, d2 = _date(ctx.args.d1), _date(ctx.args.d2)
+    cal = _calendar(ctx, d1, d2)
+    count = cal.working_days_between(d1, d2)
+    if ctx.args.json:
+        print_json({"from": d1, "to": d2, "working_days": count}, sys.stdout)
+    else:
+        print(count)
+    return 0

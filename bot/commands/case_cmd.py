@@ -1,0 +1,90 @@
+"""`cases` and `case REF`: what the bot holds, for people and for machines."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from bot.cli_output import print_json, print_table
+from bot.commands.context import Context, NotFound
+from bot.services.cases import find_case
+from bot.services.queries import case_detail, case_summaries
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("cases", help="list cases with their next deadline")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=list_cases)
+    p = sub.add_parser("case", help="one case: deadlines, chronology, messages")
+    p.add_argument("ref", help="case reference, e.g. TSCP-2026-0001")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=show_case)
+
+
+def list_cases(ctx: Context) -> int:
+    app = ctx.app()
+    with app.sessions() as session:
+        rows = case_summaries(session)
+    if ctx.args.json:
+        print_json(rows, sys.stdout)
+    else:
+        print_table(
+            ["Reference", "Status", "Opened", "Next deadline", "Due"],
+            [
+                [r["ref"], r["status"], r["opened_at"], r["next_deadline"], r["next_due"]]
+                for r in rows
+            ],
+            sys.stdout,
+        )
+    return 0
+
+
+def show_case(ctx: Context) -> int:
+    app = ctx.app()
+    with app.sessions() as session:
+        case = find_case(session, ctx.args.ref)
+        if case is None:
+            raise NotFound(f"no case {ctx.args.ref.upper()}")
+        detail = case_detail(session, case, ctx.today())
+    if ctx.args.json:
+        print_json(detail, sys.stdout)
+        return 0
+    _print_case(detail)
+    return 0
+
+
+def _print_case(d: dict[str, Any]) -> None:
+    out = sys.stdout
+    out.write(f"{d['ref']}  ({d['status']}, opened {d['opened_at']:%Y-%m-%d %H:%M} UTC)\n\n")
+    out.write("Deadlines\n")
+    print_table(
+        ["Name", "Due", "State", "Met"],
+        [[x["name"], x["due"], x["state"], x["met_at"]] for x in d["deadlines"]],
+        out,
+    )
+    for x in d["deadlines"]:
+        out.write(f"  {x['name']}: {x['explanation']}\n")
+    out.write("\nMeetings\n")
+    print_table(
+        ["Purpose", "Start", "Location"],
+        [[m["purpose"], m["start"], m["location"]] for m in d["meetings"]],
+        out,
+    )
+    out.write("\nChronology\n")
+    print_table(
+        ["When (UTC)", "Who", "What", "Detail"],
+        [[e["at"], e["actor"], e["what"], e["detail"]] for e in d["events"]],
+        out,
+    )
+    out.write("\nMessages in\n")
+    print_table(
+        ["#", "Received", "Kind", "Subject"],
+        [[m["id"], m["received_at"], m["kind"], m["subject"]] for m in d["messages"]],
+        out,
+    )
+    out.write("\nMessages out\n")
+    print_table(
+        ["#", "Event", "Status", "Subject"],
+        [[o["id"], o["event"], o["status"], o["subject"]] for o in d["outgoing"]],
+        out,
+    )

@@ -1,0 +1,62 @@
+"""What every command gets: its arguments, and the config and clock loaded on demand."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import date
+from pathlib import Path
+
+from bot.app import App
+from bot.bootstrap import build_app
+from bot.clock import Clock, FixedClock, OffsetClock, SystemClock, parse_moment
+from bot.config import Config, load_config
+
+
+class UsageError(Exception):
+    """Bad arguments: exit 2."""
+
+
+class NotFound(Exception):
+    """The case, message or email asked for does not exist: exit 3."""
+
+
+def config_path(arg: str | None) -> Path:
+    return Path(arg or os.environ.get("TSCP_BOT_CONFIG") or "config.toml")
+
+
+class Context:
+    """What a command needs, loaded only when it asks (so `calendar` works without a database)."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._config: Config | None = None
+        self._apps: list[App] = []
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(config_path(self.args.config))
+        return self._config
+
+    def clock(self, *, moving: bool = False) -> Clock:
+        if not self.args.now:
+            return SystemClock()
+        tz = self.config.partnership.time_zone
+        try:
+            moment = parse_moment(self.args.now, tz)
+        except ValueError as exc:
+            raise UsageError(f"--now: expected an ISO-8601 time, got {self.args.now!r}") from exc
+        return OffsetClock(moment) if moving else FixedClock(moment)
+
+    def today(self) -> date:
+        return self.clock().now().astimezone(self.config.partnership.time_zone).date()
+
+    def app(self, *, moving_clock: bool = False) -> App:
+        app = build_app(self.config, self.clock(moving=moving_clock))
+        self._apps.append(app)
+        return app
+
+    def close(self) -> None:
+        for app in self._apps:
+            app.close()

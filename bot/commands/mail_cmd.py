@@ -1,0 +1,160 @@
+"""`classify`, `outbox`, `triage`: looking at mail in and out, and dealing with what is stuck."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.adapters.db.models import OutboxMessage, StoredMessage
+from bot.adapters.parsing import ParseError
+from bot.cli_output import print_json, print_table
+from bot.commands.context import Context, NotFound, UsageError
+from bot.core.rules import ClassifyContext, classify
+from bot.services.outbox import retry_now
+from bot.services.process import context_for
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("classify", help="show how a message would be classified; changes nothing")
+    p.add_argument("file", help="an .eml file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=classify_file)
+    p = sub.add_parser("outbox", help="outgoing mail: list, or retry one now")
+    p.add_argument("action", choices=["list", "retry"])
+    p.add_argument("id", nargs="?", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=outbox)
+    p = sub.add_parser("triage", help="messages waiting for a person: list, done ID, retry ID")
+    p.add_argument("action", choices=["list", "done", "retry"])
+    p.add_argument("id", nargs="?", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=triage)
+
+
+def classify_file(ctx: Context) -> int:
+    path = Path(ctx.args.file)
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    app = ctx.app()
+    try:
+        msg = app.parse(path.read_bytes())
+    except ParseError as exc:
+        raise UsageError(f"{path}: cannot be read as an email ({exc})") from exc
+    with app.sessions() as session:
+        try:
+            context = context_for(session, app, msg)
+        except SQLAlchemyError:
+            # No database yet: classify without thread lookups rather than refuse.
+            session.rollback()
+            context = ClassifyContext(
+                app.config.partnership.reference_prefix,
+                frozenset({app.config.partnership.mailbox}),
+                app.config.agency_domains(),
+                None,
+            )
+        result = classify(msg, app.rules, context)
+        session.rollback()
+    data = {
+        "kind": str(result.kind),
+        "rule": result.rule,
+        "reasons": list(result.reasons),
+        "case_ref": result.case_ref,
+        "hits": list(result.hits),
+        "misses": list(result.misses),
+    }
+    if ctx.args.json:
+        print_json(data, sys.stdout)
+    else:
+        print(f"{data['kind']}  (rule: {data['rule'] or '-'}, case: {data['case_ref'] or '-'})")
+        for reason in result.reasons:
+            print(f"  - {reason}")
+    return 0
+
+
+def _need_id(ctx: Context) -> int:
+    if ctx.args.id is None:
+        raise UsageError(f"{ctx.args.action} needs an ID")
+    return int(ctx.args.id)
+
+
+def outbox(ctx: Context) -> int:
+    app = ctx.app()
+    if ctx.args.action == "retry":
+        if not retry_now(app, _need_id(ctx), app.clock.now()):
+            raise NotFound(f"no unsent outbox email #{ctx.args.id}")
+        print(f"outbox #{ctx.args.id} will be sent on the next pass")
+        return 0
+    with app.sessions() as session:
+        rows: list[dict[str, Any]] = [
+            {
+                "id": r.id,
+                "status": r.status,
+                "event": r.event,
+                "to": r.recipients,
+                "subject": r.subject,
+                "attempts": r.attempts,
+                "last_error": r.last_error,
+                "created_at": r.created_at,
+                "sent_at": r.sent_at,
+            }
+            for r in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+        ]
+    if ctx.args.json:
+        print_json(rows, sys.stdout)
+    else:
+        print_table(
+            ["#", "Status", "Tries", "To", "Subject"],
+            [[r["id"], r["status"], r["attempts"], ", ".join(r["to"]), r["subject"]] for r in rows],
+            sys.stdout,
+        )
+    return 0
+
+
+def triage(ctx: Context) -> int:
+    app = ctx.app()
+    with app.sessions() as session:
+        if ctx.args.action == "list":
+            rows = [
+                {
+                    "id": r.id,
+                    "status": r.status,
+                    "received_at": r.received_at,
+                    "kind": r.kind,
+                    "from": r.from_addr,
+                    "subject": r.subject,
+                    "reason": r.triage_reason,
+                }
+                for r in session.scalars(
+                    select(StoredMessage)
+                    .where(StoredMessage.needs_triage.is_(True))
+                    .order_by(StoredMessage.id)
+                )
+            ]
+            if ctx.args.json:
+                print_json(rows, sys.stdout)
+            else:
+                print_table(
+                    ["#", "Status", "Received", "From", "Reason"],
+                    [
+                        [r["id"], r["status"], r["received_at"], r["from"], r["reason"]]
+                        for r in rows
+                    ],
+                    sys.stdout,
+                )
+            return 0
+        row = session.get(StoredMessage, _need_id(ctx))
+        if row is None:
+            raise NotFound(f"no message #{ctx.args.id}")
+        if ctx.args.action == "done":
+            row.needs_triage = False
+            print(f"message #{row.id} taken off the triage list")
+        else:
+            # Quarantined or mis-handled mail gets a fresh run through the current rules.
+            row.status, row.attempts, row.needs_triage = "stored", 0, False
+            print(f"message #{row.id} will be processed again on the next pass")
+        session.commit()
+    return 0

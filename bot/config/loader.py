@@ -1,0 +1,275 @@
+"""Turn a TOML file into a validated Config, failing on the first wrong key with its name."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from datetime import time
+from pathlib import Path
+from typing import cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.config.model import (
+    STATUTORY_ROLES,
+    Agency,
+    Config,
+    DigestSettings,
+    ImapSettings,
+    IngestSettings,
+    MailboxSettings,
+    OutgoingSettings,
+    Partnership,
+    People,
+    Person,
+    Role,
+    ScreeningSettings,
+    Security,
+    SmtpSettings,
+)
+from bot.config.reader import ConfigError, Reader
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
+SECURITY: tuple[str, ...] = ("tls", "starttls", "plain")
+
+
+def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+    return parse_config(
+        data, base=path.resolve().parent, environ=os.environ if environ is None else environ
+    )
+
+
+def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str, str]) -> Config:
+    root = Reader(data, "")
+    config = Config(
+        partnership=_partnership(root.table("partnership")),
+        people=_people(root.table("people")),
+        agencies=_agencies(root),
+        database_url=_database(root.table("database"), base),
+        mailbox=_mailbox(root.table("mailbox"), base, environ),
+        outgoing=_outgoing(root.table("outgoing"), base, environ),
+        screening=_screening(root.table("screening")),
+        ingest=_ingest(root.table("ingest", optional=True)),
+        digest=_digest(root.table("digest", optional=True)),
+        rules_dir=_path(root.text("rules_dir", "rules"), base),
+        templates_dir=_path(root.text("templates_dir", "templates"), base),
+    )
+    root.finish()
+    return config
+
+
+def _path(value: str, base: Path) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _person(r: Reader) -> Person:
+    person = Person(name=r.text("name"), email=_email(r, "email"))
+    r.finish()
+    return person
+
+
+def _email(r: Reader, key: str) -> str:
+    value = r.text(key)
+    if "@" not in value or " " in value.strip():
+        raise r.fail(key, "an email address", value)
+    return value.strip().lower()
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except ZoneInfoNotFoundError as exc:
+        raise ValueError(name) from exc
+
+
+def _partnership(r: Reader) -> Partnership:
+    closures = {}
+    for c in r.tables("local_closures", []):
+        closures[c.day("date")] = c.text("name", "Office closure")
+        c.finish()
+    p = Partnership(
+        name=r.text("name"),
+        mailbox=_email(r, "mailbox"),
+        reference_prefix=r.text("reference_prefix", "TSCP"),
+        time_zone=r.parsed(
+            "time_zone", _zone, "an IANA time zone like Europe/London", "Europe/London"
+        ),
+        local_closures=closures,
+    )
+    if not p.reference_prefix.isalpha() or not p.reference_prefix.isupper():
+        raise r.fail("reference_prefix", "capital letters only, like TSCP", p.reference_prefix)
+    r.finish()
+    return p
+
+
+def _people(r: Reader) -> People:
+    people = People(
+        business_manager=_person(r.table("business_manager")),
+        independent_scrutineer=_person(r.table("independent_scrutineer")),
+        national_panel=_person(r.table("national_panel")),
+        ofsted=_person(r.table("ofsted")),
+        dfe=_person(r.table("dfe")),
+    )
+    r.finish()
+    return people
+
+
+def _agency(r: Reader) -> Agency:
+    agency = Agency(
+        key=r.text("key"),
+        name=r.text("name"),
+        role=cast(Role, r.choice("role", (*STATUTORY_ROLES, "other"))),
+        domains=tuple(d.lower() for d in r.texts("domains", [])),
+        dsp=_person(r.table("dsp")) if r.has("dsp") else None,
+        contacts=tuple(_person(c) for c in r.tables("contacts", [])),
+    )
+    r.finish()
+    return agency
+
+
+def _agencies(root: Reader) -> tuple[Agency, ...]:
+    agencies = tuple(_agency(a) for a in root.tables("agencies"))
+    keys = [a.key for a in agencies]
+    if len(set(keys)) != len(keys):
+        raise ConfigError("agencies: two agencies share the same key")
+    for role in STATUTORY_ROLES:
+        found = [a for a in agencies if a.role == role]
+        if len(found) != 1 or found[0].dsp is None:
+            raise ConfigError(
+                f'agencies: expected exactly one agency with role = "{role}" and a [agencies.dsp] '
+                "representative (the Screening Panel needs all three statutory partners)"
+            )
+    return agencies
+
+
+def _database(r: Reader, base: Path) -> str:
+    url = r.text("url", "sqlite:///var/tscp-bot.sqlite3")
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite://":
+        # Relative SQLite paths are resolved against the config file, not the working directory.
+        url = prefix + str(_path(url[len(prefix) :], base))
+    elif not url.startswith(("sqlite:", "postgresql+psycopg://")):
+        raise r.fail("url", "sqlite:///PATH or postgresql+psycopg://...", url)
+    r.finish()
+    return url
+
+
+def _secret(r: Reader, key: str, environ: Mapping[str, str]) -> str:
+    name = r.text(key)
+    if name not in environ:
+        raise ConfigError(f"{r.where(key)}: environment variable {name} is not set")
+    return environ[name]
+
+
+def _imap(r: Reader, environ: Mapping[str, str]) -> ImapSettings:
+    security = cast(Security, r.choice("security", SECURITY, "tls"))
+    imap = ImapSettings(
+        host=r.text("host"),
+        port=r.number("port", 993 if security == "tls" else 143, minimum=1),
+        username=r.text("username"),
+        password=_secret(r, "password_env", environ),
+        security=security,
+        folder=r.text("folder", "INBOX"),
+        processed_folder=r.text("processed_folder", "Processed"),
+        use_idle=r.flag("use_idle", True),
+    )
+    r.finish()
+    return imap
+
+
+def _mailbox(r: Reader, base: Path, environ: Mapping[str, str]) -> MailboxSettings:
+    backend = r.choice("backend", ("maildir", "imap"), "maildir")
+    imap = r.table("imap", optional=True)
+    settings = MailboxSettings(
+        backend="imap" if backend == "imap" else "maildir",
+        maildir_path=_path(r.text("maildir_path", "var/mail/inbox"), base),
+        poll_seconds=r.number("poll_seconds", 60, minimum=1),
+        imap=_imap(imap, environ) if backend == "imap" else None,
+    )
+    r.finish()
+    return settings
+
+
+def _smtp(r: Reader, environ: Mapping[str, str]) -> SmtpSettings:
+    security = cast(Security, r.choice("security", SECURITY, "starttls"))
+    username = r.text("username", "") or None
+    smtp = SmtpSettings(
+        host=r.text("host"),
+        port=r.number("port", 465 if security == "tls" else 587, minimum=1),
+        security=security,
+        username=username,
+        password=_secret(r, "password_env", environ) if username else None,
+    )
+    r.finish()
+    return smtp
+
+
+def _outgoing(r: Reader, base: Path, environ: Mapping[str, str]) -> OutgoingSettings:
+    backend = r.choice("backend", ("maildir", "smtp"), "maildir")
+    smtp = r.table("smtp", optional=True)
+    settings = OutgoingSettings(
+        backend="smtp" if backend == "smtp" else "maildir",
+        maildir_path=_path(r.text("maildir_path", "var/mail/outbox"), base),
+        smtp=_smtp(smtp, environ) if backend == "smtp" else None,
+        max_attempts=r.number("max_attempts", 10, minimum=1),
+        retry_base_seconds=r.number("retry_base_seconds", 60, minimum=1),
+        retry_max_seconds=r.number("retry_max_seconds", 3600, minimum=1),
+    )
+    r.finish()
+    return settings
+
+
+def _clock_time(value: str) -> time:
+    return time.fromisoformat(value)
+
+
+def _screening(r: Reader) -> ScreeningSettings:
+    days = r.texts("weekdays", list(WEEKDAYS))
+    bad = [d for d in days if d not in WEEKDAYS]
+    if bad or not days:
+        raise r.fail("weekdays", "a non-empty list drawn from " + ", ".join(WEEKDAYS), days)
+    times = [(_clock_time(t) if _is_time(t) else None) for t in r.texts("times", ["10:00"])]
+    if not times or any(t is None for t in times):
+        raise r.fail("times", 'a non-empty list of times like "10:00"', times)
+    s = ScreeningSettings(
+        weekdays=tuple(WEEKDAYS.index(d) for d in days),
+        times=tuple(sorted(t for t in times if t is not None)),
+        duration_minutes=r.number("duration_minutes", 60, minimum=15),
+        min_notice_minutes=r.number("min_notice_minutes", 120),
+        location=r.text("location", "Microsoft Teams (link to follow)"),
+    )
+    r.finish()
+    return s
+
+
+def _is_time(value: str) -> bool:
+    try:
+        time.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _ingest(r: Reader) -> IngestSettings:
+    s = IngestSettings(
+        max_attachment_bytes=r.number("max_attachment_bytes", 10_000_000, minimum=1),
+        max_attempts=r.number("max_attempts", 3, minimum=1),
+    )
+    r.finish()
+    return s
+
+
+def _digest(r: Reader) -> DigestSettings:
+    s = DigestSettings(
+        time=r.parsed("time", _clock_time, 'a time like "08:00"', "08:00"),
+        upcoming_working_days=r.number("upcoming_working_days", 5, minimum=1),
+    )
+    r.finish()
+    return s

@@ -1,0 +1,128 @@
+"""The validated configuration, as frozen dataclasses handed to whoever needs them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+Role = Literal["local_authority", "police", "health", "other"]
+Security = Literal["tls", "starttls", "plain"]
+STATUTORY_ROLES: tuple[Role, ...] = ("local_authority", "police", "health")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Agency:
+    key: str
+    name: str
+    role: Role
+    domains: tuple[str, ...]
+    dsp: Person | None
+    contacts: tuple[Person, ...] = ()
+
+
+@dataclass(frozen=True)
+class Partnership:
+    name: str
+    mailbox: str
+    reference_prefix: str
+    time_zone: ZoneInfo
+    local_closures: dict[date, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class People:
+    business_manager: Person
+    independent_scrutineer: Person
+    national_panel: Person
+    ofsted: Person
+    dfe: Person
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    host: str
+    port: int
+    username: str
+    password: str
+    security: Security
+    folder: str
+    processed_folder: str
+    use_idle: bool
+
+
+@dataclass(frozen=True)
+class MailboxSettings:
+    backend: Literal["maildir", "imap"]
+    maildir_path: Path
+    poll_seconds: int
+    imap: ImapSettings | None
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: Security
+    username: str | None
+    password: str | None
+
+
+@dataclass(frozen=True)
+class OutgoingSettings:
+    backend: Literal["maildir", "smtp"]
+    maildir_path: Path
+    smtp: SmtpSettings | None
+    max_attempts: int
+    retry_base_seconds: int
+    retry_max_seconds: int
+
+
+@dataclass(frozen=True)
+class ScreeningSettings:
+    weekdays: tuple[int, ...]  # 0 = Monday
+    times: tuple[time, ...]
+    duration_minutes: int
+    min_notice_minutes: int
+    location: str
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    max_attachment_bytes: int
+    max_attempts: int
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    time: time
+    upcoming_working_days: int
+
+
+@dataclass(frozen=True)
+class Config:
+    partnership: Partnership
+    people: People
+    agencies: tuple[Agency, ...]
+    database_url: str
+    mailbox: MailboxSettings
+    outgoing: OutgoingSettings
+    screening: ScreeningSettings
+    ingest: IngestSettings
+    digest: DigestSettings
+    rules_dir: Path
+    templates_dir: Path
+
+    def statutory_agency(self, role: Role) -> Agency:
+        return next(a for a in self.agencies if a.role == role)
+
+    def agency_domains(self) -> frozenset[str]:
+        return frozenset(d for a in self.agencies for d in a.domains)

@@ -1,0 +1,114 @@
+"""Recognise machine-sent mail (RFC 3834 and common practice) so the bot never answers it.
+
+Answering an out-of-office, a bounce or our own acknowledgement coming back is how mail loops
+start, so every check here errs towards "automatic".
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.message import MailMessage
+
+OWN_MAIL_HEADER = "x-tscp-bot"
+
+_BULK_PRECEDENCE = frozenset({"bulk", "junk", "list", "auto_reply"})
+_DAEMON_LOCALPARTS = frozenset({"mailer-daemon", "postmaster"})
+_NO_REPLY_LOCALPART = re.compile(r"^(no-?reply|do-?not-?reply|donotreply)\b", re.IGNORECASE)
+# Anchored at the start: these are the prefixes mail systems put on their own messages.
+_AUTO_SUBJECT = re.compile(
+    r"^\s*(automatic reply|auto[- ]?reply|autoreply|auto[- ]?response|out of (the )?office"
+    r"|undeliverable|undelivered mail|delivery status notification|delivery (has )?failed"
+    r"|mail delivery (failed|failure|subsystem)|returned mail|failure notice)\b",
+    re.IGNORECASE,
+)
+_READ_SUBJECT = re.compile(r"^\s*(not )?read:", re.IGNORECASE)
+
+
+def _local_part(addr: str) -> str:
+    return addr.rpartition("@")[0] if "@" in addr else addr
+
+
+def _own_mail(msg: MailMessage, own_addresses: frozenset[str]) -> str | None:
+    if msg.header(OWN_MAIL_HEADER):
+        return f"our own outgoing mail ({OWN_MAIL_HEADER} header)"
+    if msg.from_addr and msg.from_addr in {a.lower() for a in own_addresses}:
+        return f"our own outgoing mail (from {msg.from_addr})"
+    return None
+
+
+def _header_reason(msg: MailMessage) -> str | None:
+    auto_submitted = msg.header("auto-submitted").strip().lower()
+    if auto_submitted and auto_submitted != "no":
+        return f"Auto-Submitted: {auto_submitted}"
+    if msg.header("x-auto-response-suppress"):
+        return "X-Auto-Response-Suppress header present"
+    precedence = msg.header("precedence").strip().lower()
+    if precedence in _BULK_PRECEDENCE:
+        return f"Precedence: {precedence}"
+    for name in ("list-id", "list-unsubscribe"):
+        if msg.header(name):
+            return f"mailing-list mail ({name} header)"
+    if "return-path" in msg.headers and msg.header("return-path").strip() in ("<>", ""):
+        return "empty Return-Path (delivery report)"
+    for name in ("x-autoreply", "x-autorespond"):
+        if msg.header(name):
+            return f"{name} header present"
+    return None
+
+
+def _report_reason(msg: MailMessage) -> str | None:
+    content_type = msg.header("content-type").lower()
+    if "multipart/report" not in content_type:
+        return None
+    if "disposition-notification" in content_type:
+        return "read receipt (multipart/report disposition-notification)"
+    return "delivery status report (multipart/report)"
+
+
+def _sender_or_subject_reason(msg: MailMessage) -> str | None:
+    if _local_part(msg.from_addr) in _DAEMON_LOCALPARTS:
+        return f"sent by {msg.from_addr}"
+    if _AUTO_SUBJECT.search(msg.subject):
+        return f"automatic subject: {msg.subject.strip()[:60]!r}"
+    has_mdn_part = any(
+        a.content_type.lower() == "message/disposition-notification" for a in msg.attachments
+    )
+    if _READ_SUBJECT.search(msg.subject) and has_mdn_part:
+        return "read receipt"
+    return None
+
+
+def auto_generated_reason(msg: MailMessage, own_addresses: frozenset[str]) -> str | None:
+    """Why `msg` is machine-sent (or our own mail coming back), or None when it looks human."""
+    return (
+        _own_mail(msg, own_addresses)
+        or _report_reason(msg)
+        or _header_reason(msg)
+        or _sender_or_subject_reason(msg)
+    )
+
+
+def can_acknowledge(msg: MailMessage, own_addresses: frozenset[str]) -> tuple[bool, str]:
+    """Whether the bot may send an automatic acknowledgement to the sender of `msg`.
+
+    Reasons not to answer, checked in this order:
+    - the message is our own mail (X-TSCP-Bot header, or From one of `own_addresses`);
+    - it is a delivery status report or read receipt (multipart/report);
+    - RFC 3834 / list headers: Auto-Submitted other than "no", X-Auto-Response-Suppress,
+      Precedence bulk/junk/list/auto_reply, List-Id, List-Unsubscribe, empty Return-Path,
+      X-Autoreply, X-Autorespond;
+    - it comes from mailer-daemon@ or postmaster@, or its subject is an automatic one
+      ("Automatic reply:", "Out of Office", "Undeliverable:", ...), or it is a "Read:" receipt;
+    - there is no usable From address (missing, or without an "@");
+    - the From address is a no-reply mailbox (noreply@, no-reply@, donotreply@...).
+    Returns (True, "ok") when none apply, else (False, reason).
+    """
+    reason = auto_generated_reason(msg, own_addresses)
+    if reason:
+        return False, reason
+    if "@" not in msg.from_addr:
+        return False, "no usable From address"
+    if _NO_REPLY_LOCALPART.search(_local_part(msg.from_addr)):
+        return False, f"no-reply sender {msg.from_addr}"
+    return True, "ok"

@@ -1,0 +1,45 @@
+"""Deadline states and digest timing: which deadlines the Business Manager must see, and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from bot.core.calendar import WorkingCalendar
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    case_ref: str
+    name: str
+    due: date
+    met: bool
+    explanation: str
+
+
+def deadline_state(due: date, met: bool, today: date) -> str:
+    if met:
+        return "met"
+    if today > due:
+        return "overdue"
+    if today == due:
+        return "due_today"
+    return "open"
+
+
+def upcoming(
+    deadlines: list[DeadlineView], today: date, calendar: WorkingCalendar, working_days: int
+) -> list[DeadlineView]:
+    """Unmet deadlines due from today up to `working_days` working days ahead, soonest first."""
+    horizon = calendar.add_working_days(today, working_days)
+    found = [d for d in deadlines if not d.met and today <= d.due <= horizon]
+    return sorted(found, key=lambda d: (d.due, d.case_ref, d.name))
+
+
+def overdue(deadlines: list[DeadlineView], today: date) -> list[DeadlineView]:
+    return sorted((d for d in deadlines if not d.met and d.due < today), key=lambda d: d.due)
+
+
+def digest_due(local_now: datetime, send_at: time, calendar: WorkingCalendar) -> bool:
+    """The digest goes on working days once the configured time has passed."""
+    return calendar.is_working_day(local_now.date()) and local_now.time() >= send_at

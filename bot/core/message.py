@@ -1,0 +1,43 @@
+"""The parsed view of one email that the pure core reasons about.
+
+Adapters build these from raw bytes; nothing here touches a parser or the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    filename: str
+    content_type: str
+    size: int
+    # Empty when the attachment was over the size limit and so not kept for parsing.
+    payload: bytes = b""
+    too_large: bool = False
+
+
+@dataclass(frozen=True)
+class MailMessage:
+    message_id: str
+    subject: str
+    from_addr: str  # lower-cased bare address, "" when missing
+    from_name: str
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    date: datetime | None = None
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    # Lower-cased header names; the first value of each header.
+    headers: Mapping[str, str] = field(default_factory=dict)
+    text: str = ""  # plain text body; derived from HTML when the message is HTML-only
+    html: str = ""
+    attachments: tuple[AttachmentInfo, ...] = ()
+    # Problems noticed while parsing (bad charset, broken MIME, missing headers...).
+    defects: tuple[str, ...] = ()
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")

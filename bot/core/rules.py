@@ -1,0 +1,343 @@
+"""The rules engine: decide which one kind of mail a message is, and say why.
+
+Semantics, in order:
+
+1. Automatic mail first, and it ends the decision. When `autoreply.auto_generated_reason`
+   finds a reason (out-of-office, bounce, read receipt, list mail, our own mail coming back)
+   the kind is `auto_reply`, even when the bounce carries a SIN form. No rule is evaluated.
+2. Every rule is then evaluated, in the order given, and recorded in `hits` or `misses` so a
+   person can see what the engine saw. A rule hits when all of its `all` conditions hold, at
+   least one `any` condition holds (if it has any) and none of its `none` conditions holds.
+3. If a veto rule hits, the kind is `unclassified` and the veto's description is the reason:
+   a veto names mail that looks like a case but is not (a training circular attaching a blank
+   SIN template, a newsletter).
+4. If the classify rules that hit all name one kind, that is the kind. If they name different
+   kinds (say complaint and escalation) the kind is `unclassified` with a reason naming both:
+   a person triages it, because a confident wrong kind is worse than no kind.
+5. If no rule hit and the message carries a case reference, the kind is `case_reply`.
+6. Otherwise `unclassified`.
+
+`case_ref` is set whatever the kind (so an auto-reply can still be filed on its case): the
+first bracketed tag in the subject, else the case the caller found from In-Reply-To and
+References (`ClassifyContext.thread_case_ref`), else a bare reference written in the subject.
+
+Conditions test one field with one operator. Text fields: subject, body, from, from_domain,
+to (To and Cc), header:<Name>, attachment_name, attachment_type; operators `matches` (regex,
+case-insensitive, ^/$ per line), `contains` and `equals` (case-insensitive) and `exists`
+(non-empty). A multi-valued field holds when any of its values does. Boolean fields:
+has_case_ref, in_thread (the caller found a case from the thread headers), sender_is_agency
+(From domain is, or is under, an agency domain); operator `is`, value true (default) or false.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.core import autoreply
+from bot.core.message import MailMessage
+from bot.core.threading import find_case_refs, subject_case_ref
+
+
+class Kind(StrEnum):
+    SIN = "sin"
+    APPENDIX_B = "appendix_b"
+    ESCALATION = "escalation"
+    COMPLAINT = "complaint"
+    CASE_REPLY = "case_reply"
+    AUTO_REPLY = "auto_reply"
+    UNCLASSIFIED = "unclassified"
+
+
+class RuleError(ValueError):
+    """A rule file is invalid; the message names the file and the bad key."""
+
+
+TEXT_FIELDS = frozenset(
+    {"subject", "body", "from", "from_domain", "to", "attachment_name", "attachment_type"}
+)
+BOOL_FIELDS = frozenset({"has_case_ref", "in_thread", "sender_is_agency"})
+TEXT_OPS = frozenset({"matches", "contains", "equals", "exists"})
+ACTIONS = frozenset({"classify", "veto"})
+_HEADER_NAME = re.compile(r"^header:([A-Za-z0-9-]+)$")
+_RULE_KEYS = frozenset({"name", "kind", "description", "action", "order", "all", "any", "none"})
+_CONDITION_KEYS = frozenset({"field", "op", "value"})
+
+
+@dataclass(frozen=True)
+class Condition:
+    field: str
+    op: str
+    value: str | bool | None = None
+    pattern: re.Pattern[str] | None = None  # compiled once, for op "matches"
+
+    def describe(self) -> str:
+        if self.op == "exists":
+            return f"{self.field} exists"
+        if self.op == "is":
+            return f"{self.field} is {str(self.value).lower()}"
+        return f"{self.field} {self.op} {self.value!r}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: Kind
+    description: str
+    order: int = 0
+    all: tuple[Condition, ...] = ()
+    any: tuple[Condition, ...] = ()
+    none: tuple[Condition, ...] = ()
+    action: str = "classify"
+
+
+@dataclass(frozen=True)
+class ClassifyContext:
+    reference_prefix: str
+    own_addresses: frozenset[str]
+    agency_domains: frozenset[str]
+    thread_case_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Classification:
+    kind: Kind
+    rule: str | None
+    reasons: tuple[str, ...]
+    hits: tuple[str, ...] = ()
+    misses: tuple[str, ...] = ()
+    case_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What conditions can see of one message, computed once per classification."""
+
+    msg: MailMessage
+    text: Mapping[str, tuple[str, ...]]
+    flags: Mapping[str, bool]
+
+
+def _is_agency(domain: str, agency_domains: frozenset[str]) -> bool:
+    # Case-insensitive, and sub-domains count: a school's own domain under an agency one.
+    wanted = {d.lower().strip(".") for d in agency_domains}
+    return bool(domain) and any(domain == d or domain.endswith("." + d) for d in wanted)
+
+
+def _facts(msg: MailMessage, ctx: ClassifyContext, case_ref: str | None) -> _Facts:
+    domain = msg.from_addr.rpartition("@")[2] if "@" in msg.from_addr else ""
+    text = {
+        "subject": (msg.subject,),
+        "body": (msg.text,),
+        "from": (msg.from_addr,),
+        "from_domain": (domain,),
+        "to": msg.to + msg.cc,
+        "attachment_name": tuple(a.filename for a in msg.attachments),
+        "attachment_type": tuple(a.content_type for a in msg.attachments),
+    }
+    flags = {
+        "has_case_ref": case_ref is not None,
+        "in_thread": ctx.thread_case_ref is not None,
+        "sender_is_agency": _is_agency(domain, ctx.agency_domains),
+    }
+    return _Facts(msg, text, flags)
+
+
+def _values(cond: Condition, facts: _Facts) -> tuple[str, ...]:
+    if cond.field.startswith("header:"):
+        value = facts.msg.header(cond.field.partition(":")[2])
+        return (value,) if value else ()
+    return facts.text[cond.field]
+
+
+def holds(cond: Condition, facts: _Facts) -> bool:
+    if cond.op == "is":
+        return facts.flags[cond.field] is cond.value
+    values = _values(cond, facts)
+    if cond.op == "exists":
+        return any(v.strip() for v in values)
+    if cond.op == "matches" and cond.pattern is not None:
+        return any(cond.pattern.search(v) for v in values)
+    wanted = str(cond.value).casefold()
+    if cond.op == "contains":
+        return any(wanted in v.casefold() for v in values)
+    return any(v.strip().casefold() == wanted for v in values)
+
+
+def rule_hits(rule: Rule, facts: _Facts) -> bool:
+    return (
+        all(holds(c, facts) for c in rule.all)
+        and (not rule.any or any(holds(c, facts) for c in rule.any))
+        and not any(holds(c, facts) for c in rule.none)
+    )
+
+
+def case_ref_for(msg: MailMessage, ctx: ClassifyContext) -> str | None:
+    """Subject tag, else the thread's case, else a bare reference in the subject."""
+    tagged = subject_case_ref(msg.subject, ctx.reference_prefix)
+    if tagged or ctx.thread_case_ref:
+        return tagged or ctx.thread_case_ref
+    bare = find_case_refs(msg.subject, ctx.reference_prefix)
+    return bare[0] if bare else None
+
+
+_Decision = tuple[Kind, str | None, tuple[str, ...]]
+
+
+def _decide(hit_rules: list[Rule], case_ref: str | None) -> _Decision:
+    vetoes = [r for r in hit_rules if r.action == "veto"]
+    if vetoes:
+        veto = vetoes[0]
+        return Kind.UNCLASSIFIED, veto.name, (f"vetoed by {veto.name}: {veto.description}",)
+    by_kind: dict[Kind, list[str]] = {}
+    for rule in hit_rules:
+        by_kind.setdefault(rule.kind, []).append(rule.name)
+    if len(by_kind) > 1:
+        named = " vs ".join(f"{k} ({', '.join(names)})" for k, names in by_kind.items())
+        return Kind.UNCLASSIFIED, None, (f"rules disagree: {named}",)
+    if hit_rules:
+        reasons = tuple(f"{r.name}: {r.description}" for r in hit_rules)
+        return hit_rules[0].kind, hit_rules[0].name, reasons
+    if case_ref:
+        return Kind.CASE_REPLY, None, (f"no rule matched; message belongs to case {case_ref}",)
+    return Kind.UNCLASSIFIED, None, ("no rule matched and no case reference",)
+
+
+def classify(msg: MailMessage, rules: Sequence[Rule], ctx: ClassifyContext) -> Classification:
+    """Decide the kind of `msg`; see the module docstring for the order of the checks."""
+    case_ref = case_ref_for(msg, ctx)
+    auto = autoreply.auto_generated_reason(msg, ctx.own_addresses)
+    if auto:
+        reason = (f"automatic mail: {auto}",)
+        return Classification(Kind.AUTO_REPLY, None, reason, case_ref=case_ref)
+    facts = _facts(msg, ctx, case_ref)
+    hit_rules = [r for r in rules if rule_hits(r, facts)]
+    kind, rule, reasons = _decide(hit_rules, case_ref)
+    return Classification(
+        kind=kind,
+        rule=rule,
+        reasons=reasons,
+        hits=tuple(r.name for r in hit_rules),
+        misses=tuple(r.name for r in rules if all(r is not h for h in hit_rules)),
+        case_ref=case_ref,
+    )
+
+
+# --- Parsing rule data (the loader reads TOML; this validates what it read) ---
+
+
+def _fail(source: str, key: str, expected: str, got: object) -> RuleError:
+    return RuleError(f"{source}: {key}: expected {expected}, got {got!r}")
+
+
+def _check_field(field: object, source: str, key: str) -> str:
+    if isinstance(field, str) and (
+        field in TEXT_FIELDS or field in BOOL_FIELDS or _HEADER_NAME.match(field)
+    ):
+        return field
+    allowed = ", ".join(sorted(TEXT_FIELDS | BOOL_FIELDS)) + ", header:<Name>"
+    raise _fail(source, f"{key}.field", f"one of {allowed}", field)
+
+
+def _compile(value: object, source: str, key: str) -> re.Pattern[str]:
+    if not isinstance(value, str) or not value:
+        raise _fail(source, key, "a non-empty regex string", value)
+    try:
+        return re.compile(value, re.IGNORECASE | re.MULTILINE)
+    except re.error as exc:
+        raise RuleError(f"{source}: {key}: bad regex {value!r}: {exc}") from None
+
+
+def _bool_condition(field: str, data: Mapping[str, object], source: str, key: str) -> Condition:
+    op = data.get("op", "is")
+    if op != "is":
+        raise _fail(source, f"{key}.op", f'"is" for boolean field {field}', op)
+    value = data.get("value", True)
+    if not isinstance(value, bool):
+        raise _fail(source, f"{key}.value", "true or false", value)
+    return Condition(field, "is", value)
+
+
+def _text_condition(field: str, data: Mapping[str, object], source: str, key: str) -> Condition:
+    op = data.get("op")
+    if op not in TEXT_OPS:
+        raise _fail(source, f"{key}.op", f"one of {', '.join(sorted(TEXT_OPS))}", op)
+    value = data.get("value")
+    if op == "exists":
+        if value is not None:
+            raise _fail(source, f"{key}.value", 'no value with op "exists"', value)
+        return Condition(field, "exists")
+    if op == "matches":
+        pattern = _compile(value, source, f"{key}.value")
+        return Condition(field, "matches", pattern.pattern, pattern)
+    if not isinstance(value, str) or not value:
+        raise _fail(source, f"{key}.value", "a non-empty string", value)
+    return Condition(field, str(op), value)
+
+
+def parse_condition(data: object, source: str, key: str) -> Condition:
+    if not isinstance(data, Mapping):
+        raise _fail(source, key, "a table with field, op, value", data)
+    unknown = sorted(set(data) - _CONDITION_KEYS)
+    if unknown:
+        raise _fail(source, f"{key}.{unknown[0]}", "only field, op, value", unknown[0])
+    field = _check_field(data.get("field"), source, key)
+    if field in BOOL_FIELDS:
+        return _bool_condition(field, data, source, key)
+    return _text_condition(field, data, source, key)
+
+
+def _conditions(data: Mapping[str, object], group: str, source: str) -> tuple[Condition, ...]:
+    items = data.get(group, [])
+    if not isinstance(items, list):
+        raise _fail(source, group, "an array of condition tables ([[" + group + "]])", items)
+    return tuple(parse_condition(c, source, f"{group}[{i}]") for i, c in enumerate(items))
+
+
+def _required_str(data: Mapping[str, object], key: str, source: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(source, key, "a non-empty string", value)
+    return value.strip()
+
+
+def _kind(data: Mapping[str, object], action: str, source: str) -> Kind:
+    raw = data.get("kind", "unclassified" if action == "veto" else None)
+    try:
+        kind = Kind(str(raw)) if raw is not None else None
+    except ValueError:
+        kind = None
+    if action == "veto" and kind is not Kind.UNCLASSIFIED:
+        raise _fail(source, "kind", '"unclassified" (or no kind) for a veto rule', raw)
+    if kind is None or (action == "classify" and kind is Kind.UNCLASSIFIED):
+        allowed = ", ".join(k.value for k in Kind if k is not Kind.UNCLASSIFIED)
+        raise _fail(source, "kind", f"one of {allowed}", raw)
+    return kind
+
+
+def parse_rule(data: Mapping[str, object], source: str) -> Rule:
+    """Validate one rule's data, raising RuleError naming `source` and the bad key."""
+    unknown = sorted(set(data) - _RULE_KEYS)
+    if unknown:
+        raise _fail(source, unknown[0], f"one of {', '.join(sorted(_RULE_KEYS))}", unknown[0])
+    action = data.get("action", "classify")
+    if action not in ACTIONS:
+        raise _fail(source, "action", '"classify" or "veto"', action)
+    order = data.get("order", 0)
+    if not isinstance(order, int) or isinstance(order, bool):
+        raise _fail(source, "order", "an integer", order)
+    rule = Rule(
+        name=_required_str(data, "name", source),
+        kind=_kind(data, str(action), source),
+        description=_required_str(data, "description", source),
+        order=order,
+        all=_conditions(data, "all", source),
+        any=_conditions(data, "any", source),
+        none=_conditions(data, "none", source),
+        action=str(action),
+    )
+    if not rule.all and not rule.any:
+        raise _fail(source, "all/any", "at least one condition in all or any", "nothing")
+    return rule

@@ -1,0 +1,69 @@
+"""Case references and thread identifiers: how a message is tied to an existing case.
+
+Pure string handling. The service looks the ids from `thread_ids` up in its database; this
+module never does.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.core.message import MailMessage
+
+_ANGLE_ID = re.compile(r"<([^<>\s]+)>")
+
+
+@lru_cache(maxsize=16)
+def _ref_pattern(prefix: str) -> re.Pattern[str]:
+    # The look-arounds stop "XTSCP-2026-0007" or "TSCP-2026-00071" matching as a reference.
+    return re.compile(
+        rf"(\[)?(?<![A-Za-z0-9]){re.escape(prefix)}-(\d{{4}})-(\d{{4,6}})(?!\d)(\])?",
+        re.IGNORECASE,
+    )
+
+
+def _normalise(prefix: str, year: str, number: str) -> str:
+    return f"{prefix.upper()}-{year}-{number}"
+
+
+def find_case_refs(text: str, prefix: str) -> list[str]:
+    """Every case reference in `text`, tagged "[TSCP-2026-0007]" or bare, upper-cased, unique,
+    in order of first appearance."""
+    refs: list[str] = []
+    for match in _ref_pattern(prefix).finditer(text):
+        ref = _normalise(prefix, match.group(2), match.group(3))
+        if ref not in refs:
+            refs.append(ref)
+    return refs
+
+
+def subject_case_ref(subject: str, prefix: str) -> str | None:
+    """The first reference written as a bracketed tag, the form the bot puts in its subjects."""
+    for match in _ref_pattern(prefix).finditer(subject):
+        if match.group(1) and match.group(4):
+            return _normalise(prefix, match.group(2), match.group(3))
+    return None
+
+
+def normalise_message_id(s: str) -> str:
+    """The bare id from "<abc@host>", " abc@host ", or "<abc@host> (comment)"."""
+    match = _ANGLE_ID.search(s)
+    if match:
+        return match.group(1)
+    return s.strip().strip("<>").strip()
+
+
+def thread_ids(msg: MailMessage) -> list[str]:
+    """Ids of the messages this one answers, nearest first: In-Reply-To, then References from
+    the newest (last) back to the root. Normalised and without duplicates or blanks."""
+    candidates: list[str] = []
+    if msg.in_reply_to:
+        candidates.append(msg.in_reply_to)
+    candidates.extend(reversed(msg.references))
+    ids: list[str] = []
+    for raw in candidates:
+        mid = normalise_message_id(raw)
+        if mid and mid not in ids:
+            ids.append(mid)
+    return ids

@@ -1,0 +1,87 @@
+"""Cases: references, chronology events and stored deadlines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case, CaseCounter, CaseEvent, Deadline
+from bot.core import deadlines as rules
+
+BOT = "tscp-bot"
+
+
+def next_reference(session: Session, prefix: str, year: int) -> tuple[str, int]:
+    """Take the next number for the year under a row lock, so two instances never share one."""
+    counter = session.scalar(select(CaseCounter).where(CaseCounter.year == year).with_for_update())
+    if counter is None:
+        counter = _create_counter(session, year)
+    counter.last_number += 1
+    session.flush()
+    return f"{prefix}-{year}-{counter.last_number:04d}", counter.last_number
+
+
+def _create_counter(session: Session, year: int) -> CaseCounter:
+    try:
+        with session.begin_nested():
+            counter = CaseCounter(year=year, last_number=0)
+            session.add(counter)
+    except IntegrityError:
+        found = session.scalar(
+            select(CaseCounter).where(CaseCounter.year == year).with_for_update()
+        )
+        if found is None:
+            raise
+        return found
+    return counter
+
+
+def find_case(session: Session, ref: str | None) -> Case | None:
+    if not ref:
+        return None
+    return session.scalar(select(Case).where(Case.ref == ref.upper()))
+
+
+def add_event(
+    session: Session,
+    case: Case,
+    at: datetime,
+    what: str,
+    detail: str,
+    *,
+    why: str = "",
+    actor: str = BOT,
+) -> CaseEvent:
+    event = CaseEvent(case=case, at=at, actor=actor, what=what, detail=detail, why=why)
+    session.add(event)
+    return event
+
+
+def set_deadline(session: Session, case: Case, deadline: rules.Deadline, at: datetime) -> Deadline:
+    """Store (or re-time) a named deadline and record why it has the date it has."""
+    row = next((d for d in case.deadlines if d.name == deadline.name), None)
+    if row is None:
+        row = Deadline(
+            name=deadline.name,
+            case=case,
+            start=deadline.start,
+            due=deadline.due,
+            explanation=deadline.explain(),
+            assumption=deadline.assumption,
+        )
+        session.add(row)
+    else:
+        row.start, row.due = deadline.start, deadline.due
+        row.explanation, row.assumption = deadline.explain(), deadline.assumption
+    add_event(
+        session,
+        case,
+        at,
+        "deadline_set",
+        f"{deadline.name} due {deadline.due.isoformat()}",
+        why=deadline.explain(),
+    )
+    return row

@@ -1,0 +1,152 @@
+"""The Business Manager's daily digest: gathered here, decided in bot.core.digest."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case, Deadline, MailboxState, OutboxMessage, StoredMessage
+from bot.app import App
+from bot.core import deadlines as rules
+from bot.core.digest import DeadlineView, digest_due, overdue, upcoming
+from bot.services.mailout import queue_email
+
+
+def send_digest_if_due(app: App) -> bool:
+    """Queue today's digest once, on working days after the configured time."""
+    now = app.clock.now()
+    local = now.astimezone(app.config.partnership.time_zone)
+    if not digest_due(local, app.config.digest.time, app.calendar):
+        return False
+    with app.sessions() as session:
+        context = digest_context(session, app, local.date(), now)
+        row = queue_email(
+            session,
+            app,
+            key=f"digest:{local.date().isoformat()}",
+            event="daily_digest",
+            to=[app.config.people.business_manager.email],
+            context=context,
+            now=now,
+        )
+        session.commit()
+        return row is not None
+
+
+def _title(name: str) -> str:
+    rule = rules.RULES.get(name.split(":")[0])
+    return rule.summary if rule else name
+
+
+def _deadline_views(session: Session) -> list[DeadlineView]:
+    rows = session.execute(
+        select(Case.ref, Deadline.name, Deadline.due, Deadline.met_at, Deadline.explanation)
+        .join(Case)
+        .where(Case.status == "open")
+    ).all()
+    return [DeadlineView(ref, name, due, met is not None, why) for ref, name, due, met, why in rows]
+
+
+def digest_context(session: Session, app: App, today: date, now: datetime) -> dict[str, object]:
+    views = _deadline_views(session)
+    return {
+        "today": today,
+        "new_cases": _new_cases(session, now),
+        "upcoming": [
+            {
+                "ref": d.case_ref,
+                "name": d.name,
+                "title": _title(d.name),
+                "due": d.due,
+                "explain": d.explanation,
+            }
+            for d in upcoming(views, today, app.calendar, app.config.digest.upcoming_working_days)
+        ],
+        "overdue": [
+            {
+                "ref": d.case_ref,
+                "name": d.name,
+                "title": _title(d.name),
+                "due": d.due,
+                "days_overdue": app.calendar.working_days_between(d.due, today),
+                "explain": d.explanation,
+            }
+            for d in overdue(views, today)
+        ],
+        "triage": _triage(session),
+        "quarantine": _quarantine(session),
+        "health": _health(session, app),
+    }
+
+
+def _new_cases(session: Session, now: datetime) -> list[dict[str, object]]:
+    since = now - timedelta(days=4)  # covers a weekend and a bank holiday Monday
+    cases = session.scalars(select(Case).where(Case.opened_at >= since).order_by(Case.id))
+    return [{"ref": c.ref, "opened_at": c.opened_at, "kind": "SIN"} for c in cases]
+
+
+def _triage(session: Session) -> list[dict[str, object]]:
+    rows = session.scalars(
+        select(StoredMessage)
+        .where(StoredMessage.needs_triage.is_(True), StoredMessage.status == "processed")
+        .order_by(StoredMessage.id)
+    )
+    return [
+        {
+            "id": r.id,
+            "received_at": r.received_at,
+            "from_domain": r.from_addr.partition("@")[2],
+            "subject": r.subject,
+            "reason": r.triage_reason or "",
+        }
+        for r in rows
+    ]
+
+
+def _quarantine(session: Session) -> list[dict[str, object]]:
+    rows = session.scalars(
+        select(StoredMessage)
+        .where(StoredMessage.status == "quarantined", StoredMessage.needs_triage.is_(True))
+        .order_by(StoredMessage.id)
+    )
+    return [
+        {
+            "id": r.id,
+            "received_at": r.received_at,
+            "reason": r.last_error or "",
+            "attempts": r.attempts,
+        }
+        for r in rows
+    ]
+
+
+def _health(session: Session, app: App) -> dict[str, object]:
+    state = session.get(MailboxState, app.mailbox_name)
+    pending = session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
+    )
+    failed = session.scalars(
+        select(OutboxMessage)
+        .where(
+            (OutboxMessage.status == "failed")
+            | ((OutboxMessage.status == "pending") & (OutboxMessage.attempts > 0))
+        )
+        .order_by(OutboxMessage.id)
+    )
+    return {
+        "last_mailbox_check": state.last_success_at if state else None,
+        "mailbox_error": state.last_error if state else None,
+        "outbox_pending": pending or 0,
+        "outbox_failed": [
+            {
+                "id": r.id,
+                "subject": r.subject,
+                "attempts": r.attempts,
+                "last_error": r.last_error or "",
+                "status": r.status,
+            }
+            for r in failed
+        ],
+    }

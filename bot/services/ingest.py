@@ -1,0 +1,131 @@
+"""Ingest: store every waiting message, process what is stored, then release it on the server.
+
+Order matters and is the whole point of this module:
+1. the raw bytes are committed (store_raw) before anything else happens;
+2. each stored message is processed in its own transaction; a failure is counted and,
+   after `max_attempts`, the message is quarantined for a person, never retried for ever;
+3. only after that commit is the message moved out of the inbox, so a crash anywhere leaves it
+   either still in the inbox (and deduplicated next time) or already recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import MailboxState, StoredMessage
+from bot.adapters.mailbox import Cursor, MailboxError, MailSource
+from bot.app import App
+from bot.services.process import process_message
+from bot.services.store import store_raw
+
+log = logging.getLogger(__name__)
+DONE = ("processed", "quarantined")
+
+
+@dataclass
+class IngestReport:
+    fetched: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    processed: int = 0
+    failed: int = 0
+    released: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def ingest_pass(app: App, source: MailSource, *, full_sweep: bool = True) -> IngestReport:
+    report = IngestReport()
+    try:
+        keys = _fetch_and_store(app, source, full_sweep, report)
+    except MailboxError as exc:
+        _record_mailbox_error(app, str(exc))
+        report.errors.append(str(exc))
+        keys = {}
+    _process_stored(app, report)
+    if keys:
+        _release(app, source, keys, report)
+    return report
+
+
+def _state(session: Session, name: str) -> MailboxState:
+    state = session.get(MailboxState, name)
+    if state is None:
+        state = MailboxState(name=name)
+        session.add(state)
+    return state
+
+
+def _fetch_and_store(
+    app: App, source: MailSource, full_sweep: bool, report: IngestReport
+) -> dict[str, int]:
+    with app.sessions() as session:
+        state = _state(session, app.mailbox_name)
+        cursor = None
+        if not full_sweep and state.uidvalidity is not None and state.last_uid is not None:
+            cursor = Cursor(state.uidvalidity, state.last_uid)
+        batch = source.fetch(cursor)
+        report.fetched = len(batch.messages)
+        keys = {}
+        for incoming in batch.messages:
+            stored = store_raw(session, incoming.raw, incoming.key, app.clock.now())
+            keys[incoming.key] = stored.id
+            report.stored += stored.new
+            report.duplicates += not stored.new
+        state = _state(session, app.mailbox_name)
+        if batch.cursor is not None:
+            # Advanced only now that every message up to it is safely stored.
+            state.uidvalidity, state.last_uid = batch.cursor.uidvalidity, batch.cursor.last_uid
+        state.last_success_at, state.last_error = app.clock.now(), None
+        session.commit()
+    return keys
+
+
+def _record_mailbox_error(app: App, error: str) -> None:
+    log.warning("mailbox check failed: %s", error)
+    with app.sessions() as session:
+        state = _state(session, app.mailbox_name)
+        state.last_error, state.last_error_at = error, app.clock.now()
+        session.commit()
+
+
+def _process_stored(app: App, report: IngestReport) -> None:
+    with app.sessions() as session:
+        waiting = list(
+            session.scalars(
+                select(StoredMessage.id)
+                .where(StoredMessage.status == "stored")
+                .order_by(StoredMessage.id)
+            )
+        )
+    for message_id in waiting:
+        if process_message(app, message_id):
+            report.processed += 1
+        else:
+            report.failed += 1
+
+
+def _release(app: App, source: MailSource, keys: dict[str, int], report: IngestReport) -> None:
+    with app.sessions() as session:
+        rows = {
+            r.id: r
+            for r in session.scalars(
+                select(StoredMessage).where(StoredMessage.id.in_(keys.values()))
+            )
+        }
+        for key, row_id in keys.items():
+            row = rows[row_id]
+            if row.status not in DONE:
+                continue  # still being retried: leave it in the inbox
+            try:
+                source.mark_processed(key)
+            except MailboxError as exc:
+                # Recorded in the database already; the next full sweep moves it.
+                report.errors.append(str(exc))
+                continue
+            row.released_at = app.clock.now()
+            report.released += 1
+        session.commit()

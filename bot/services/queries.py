@@ -1,0 +1,91 @@
+"""Read-only views of cases and messages for the command line and the JSON output."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case, Meeting, OutboxMessage, StoredMessage
+from bot.core.digest import deadline_state
+
+
+def case_summaries(session: Session) -> list[dict[str, object]]:
+    cases = session.scalars(select(Case).order_by(Case.id))
+    return [_summary(c) for c in cases]
+
+
+def _summary(case: Case) -> dict[str, object]:
+    open_deadlines = [d for d in case.deadlines if d.met_at is None]
+    nxt = min(open_deadlines, key=lambda d: d.due, default=None)
+    return {
+        "ref": case.ref,
+        "status": case.status,
+        "opened_at": case.opened_at,
+        "next_deadline": nxt.name if nxt else None,
+        "next_due": nxt.due if nxt else None,
+    }
+
+
+def case_detail(session: Session, case: Case, today: date) -> dict[str, object]:
+    meetings = session.scalars(select(Meeting).where(Meeting.case_id == case.id))
+    messages = session.scalars(
+        select(StoredMessage).where(StoredMessage.case_id == case.id).order_by(StoredMessage.id)
+    )
+    outgoing = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.case_id == case.id).order_by(OutboxMessage.id)
+    )
+    return {
+        **_summary(case),
+        "sin_received_on": case.sin_received_on,
+        "la_aware_on": case.la_aware_on,
+        "deadlines": [
+            {
+                "name": d.name,
+                "due": d.due,
+                "state": deadline_state(d.due, d.met_at is not None, today),
+                "met_at": d.met_at,
+                "start": d.start,
+                "explanation": d.explanation,
+                "assumption": d.assumption,
+            }
+            for d in case.deadlines
+        ],
+        "meetings": [
+            {
+                "purpose": m.purpose,
+                "start": m.start,
+                "end": m.end,
+                "location": m.location,
+                "within_deadline": m.within_deadline,
+            }
+            for m in meetings
+        ],
+        "events": [
+            {"at": e.at, "actor": e.actor, "what": e.what, "detail": e.detail, "why": e.why}
+            for e in case.events
+        ],
+        "messages": [
+            {
+                "id": m.id,
+                "received_at": m.received_at,
+                "from": m.from_addr,
+                "subject": m.subject,
+                "kind": m.kind,
+                "rule": m.rule,
+            }
+            for m in messages
+        ],
+        "outgoing": [
+            {
+                "id": o.id,
+                "event": o.event,
+                "to": o.recipients,
+                "subject": o.subject,
+                "status": o.status,
+                "sent_at": o.sent_at,
+            }
+            for o in outgoing
+        ],
+    }

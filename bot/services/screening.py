@@ -1,0 +1,204 @@
+"""A new case: deadlines, the acknowledgement and the Screening Panel invitation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case, Meeting, StoredMessage
+from bot.adapters.ical import build_invitation
+from bot.app import App
+from bot.config.model import STATUTORY_ROLES
+from bot.core import deadlines as rules
+from bot.core.calendar import day_zero
+from bot.core.screening import Slot, SlotPolicy, choose_screening_slot
+from bot.services.cases import add_event, next_reference, set_deadline
+from bot.services.mailout import queue_email
+
+
+def open_case(session: Session, app: App, row: StoredMessage, now: datetime) -> Case:
+    tz = app.config.partnership.time_zone
+    received_on = day_zero(row.received_at, tz)
+    ref, number = next_reference(session, app.config.partnership.reference_prefix, received_on.year)
+    case = Case(
+        ref=ref,
+        year=received_on.year,
+        number=number,
+        opened_at=now,
+        sin_received_on=received_on,
+        referrer_email=row.from_addr,
+    )
+    session.add(case)
+    add_event(
+        session,
+        case,
+        now,
+        "case_opened",
+        f"Opened from message #{row.id}",
+        why=f"classified as a SIN by rule {row.rule}",
+    )
+    set_deadline(session, case, rules.screening_meeting(received_on, app.calendar), now)
+    set_deadline(
+        session,
+        case,
+        rules.panel_notification(app.calendar, sin_received=received_on, la_aware=None),
+        now,
+    )
+    return case
+
+
+def _deadline_context(case: Case) -> list[dict[str, object]]:
+    return [
+        {
+            "name": d.name,
+            "title": rules.RULES[d.name.split(":")[0]].summary,
+            "due": d.due,
+            "explain": d.explanation,
+        }
+        for d in case.deadlines
+    ]
+
+
+def acknowledge(
+    session: Session,
+    app: App,
+    case: Case,
+    row: StoredMessage,
+    meeting: Meeting | None,
+    now: datetime,
+) -> None:
+    context = {
+        "case": {"ref": case.ref, "initials": case.initials},
+        "received_at": row.received_at.astimezone(app.config.partnership.time_zone),
+        "screening": _meeting_context(app, meeting),
+        "deadlines": _deadline_context(case),
+    }
+    queue_email(
+        session,
+        app,
+        key=f"ack:{row.sha256}",
+        event="sin_acknowledgement",
+        to=[row.from_addr],
+        context=context,
+        now=now,
+        case=case,
+        in_reply_to=f"<{row.message_id}>",
+    )
+    add_event(
+        session,
+        case,
+        now,
+        "acknowledged",
+        "Acknowledgement queued to the referrer",
+        why="SIN received (RFC 3834 checks passed)",
+    )
+
+
+def _meeting_context(app: App, meeting: Meeting | None) -> dict[str, object] | None:
+    if meeting is None:
+        return None
+    tz = app.config.partnership.time_zone
+    return {
+        "start": meeting.start.astimezone(tz),
+        "end": meeting.end.astimezone(tz),
+        "location": meeting.location,
+    }
+
+
+def book_screening(session: Session, app: App, case: Case, now: datetime) -> Meeting | None:
+    slot = _choose(app, case, now)
+    if slot is None:
+        add_event(
+            session,
+            case,
+            now,
+            "screening_not_booked",
+            "No configured screening slot fits; the Business Manager must book by hand",
+        )
+        return None
+    meeting = Meeting(
+        case=case,
+        purpose="screening",
+        uid=f"screening-{case.ref}@tscp-bot",
+        sequence=0,
+        start=slot.start,
+        end=slot.end,
+        location=app.config.screening.location,
+        within_deadline=slot.within_deadline,
+    )
+    session.add(meeting)
+    _invite(session, app, case, meeting, now)
+    when = slot.start.astimezone(app.config.partnership.time_zone).strftime("%a %d %b %Y %H:%M")
+    why = "earliest configured slot on or before the 2nd working day"
+    if not slot.within_deadline:
+        why = "no configured slot before the 2-working-day deadline: booked the next one"
+    add_event(session, case, now, "screening_booked", f"Screening Panel {when}", why=why)
+    return meeting
+
+
+def _choose(app: App, case: Case, now: datetime) -> Slot | None:
+    s = app.config.screening
+    policy = SlotPolicy(
+        weekdays=s.weekdays,
+        times=s.times,
+        duration=timedelta(minutes=s.duration_minutes),
+        min_notice=timedelta(minutes=s.min_notice_minutes),
+    )
+    due = next(d.due for d in case.deadlines if d.name == "screening_meeting")
+    return choose_screening_slot(
+        received_at=max(now, case.opened_at),
+        deadline_day=due,
+        policy=policy,
+        calendar=app.calendar,
+        tz=app.config.partnership.time_zone,
+    )
+
+
+def panel_members(app: App) -> list[tuple[str, str]]:
+    members = []
+    for role in STATUTORY_ROLES:
+        dsp = app.config.statutory_agency(role).dsp
+        if dsp is not None:
+            members.append((dsp.name, dsp.email))
+    bm = app.config.people.business_manager
+    return [*members, (bm.name, bm.email)]
+
+
+def _invite(session: Session, app: App, case: Case, meeting: Meeting, now: datetime) -> None:
+    tz = app.config.partnership.time_zone
+    attendees = panel_members(app)
+    bm = app.config.people.business_manager
+    ics = build_invitation(
+        uid=meeting.uid,
+        sequence=meeting.sequence,
+        start=meeting.start,
+        end=meeting.end,
+        summary=f"[{case.ref}] Screening Panel",
+        location=meeting.location,
+        description=f"Screening Panel for case {case.ref}. Papers follow from the "
+        "Business Manager.",
+        organizer=(app.config.partnership.name, app.config.partnership.mailbox),
+        attendees=attendees,
+        stamp=now,
+        tz=tz,
+    )
+    context = {
+        "case": {"ref": case.ref, "initials": case.initials},
+        "meeting": _meeting_context(app, meeting),
+        "deadlines": _deadline_context(case),
+        "voting_hint": "Reply to this email with one line: Vote: rapid review, "
+        "Vote: local learning review, or Vote: no further action.",
+        "organiser": {"name": bm.name, "email": bm.email},
+    }
+    queue_email(
+        session,
+        app,
+        key=f"screening-invite:{case.ref}:{meeting.sequence}",
+        event="screening_invitation",
+        to=[email for _, email in attendees],
+        context=context,
+        now=now,
+        case=case,
+        calendar=ics,
+    )

@@ -1,0 +1,38 @@
+"""The deadline tick: notice deadlines that have passed and put that on the case record."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.adapters.db.models import Case, Deadline
+from bot.app import App
+from bot.services.cases import add_event
+
+
+def deadline_tick(app: App) -> int:
+    """Mark open deadlines whose day has passed as overdue; returns how many changed."""
+    now = app.clock.now()
+    today = now.astimezone(app.config.partnership.time_zone).date()
+    with app.sessions() as session:
+        rows = session.scalars(
+            select(Deadline)
+            .join(Case)
+            .where(
+                Deadline.state == "open",
+                Deadline.met_at.is_(None),
+                Deadline.due < today,
+                Case.status == "open",
+            )
+        ).all()
+        for row in rows:
+            row.state = "overdue"
+            add_event(
+                session,
+                row.case,
+                now,
+                "deadline_overdue",
+                f"{row.name} was due {row.due.isoformat()} and is not met",
+                why=row.explanation,
+            )
+        session.commit()
+        return len(rows)

@@ -1,0 +1,153 @@
+"""Built messages parse back with the stdlib and have the structure mail clients expect."""
+
+from __future__ import annotations
+
+import email
+import re
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.policy import default
+from typing import Any
+
+import pytest
+
+from bot.adapters.email_builder import Attachment, build_email, make_message_id
+
+CALENDAR = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n"
+    b"SUMMARY:Screening Panel\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def _build(**overrides: Any) -> bytes:
+    args: dict[str, Any] = {
+        "sender": "tscp@example.org",
+        "sender_name": "Tameside Safeguarding Children Partnership",
+        "to": ["sam.sample@example.org"],
+        "subject": "[TSCP-2026-0007] Serious incident notification received",
+        "text": "Thank you.\n",
+        "html": "<p>Thank you.</p>\n",
+        "message_id": make_message_id("ack:TSCP-2026-0007", "example.org"),
+        "date": datetime(2026, 12, 24, 15, 0, tzinfo=UTC),
+    }
+    args.update(overrides)
+    return build_email(**args)
+
+
+def _parse(raw: bytes) -> EmailMessage:
+    msg = email.message_from_bytes(raw, policy=default)
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+def _tree(msg: EmailMessage) -> list[str]:
+    return [part.get_content_type() for part in msg.walk()]
+
+
+def test_message_id_is_deterministic() -> None:
+    first = make_message_id("ack:TSCP-2026-0007", "example.org")
+    assert first == make_message_id("ack:TSCP-2026-0007", "example.org")
+    assert first != make_message_id("ack:TSCP-2026-0008", "example.org")
+    assert re.fullmatch(r"<tscp-bot\.[0-9a-f]{24}@example\.org>", first)
+
+
+def test_headers() -> None:
+    msg = _parse(_build(cc=["lee.tester@example.net", "pat.example@example.org"]))
+    assert msg["From"] == "Tameside Safeguarding Children Partnership <tscp@example.org>"
+    assert msg["To"] == "sam.sample@example.org"
+    assert msg["Cc"] == "lee.tester@example.net, pat.example@example.org"
+    assert msg["Subject"] == "[TSCP-2026-0007] Serious incident notification received"
+    assert msg["Message-ID"] == make_message_id("ack:TSCP-2026-0007", "example.org")
+    assert msg["Date"].datetime == datetime(2026, 12, 24, 15, 0, tzinfo=UTC)
+    assert msg["Auto-Submitted"] == "auto-generated"
+    assert msg["X-Auto-Response-Suppress"] == "All"
+    assert msg["X-TSCP-Bot"] == "1"
+    assert msg["Precedence"] is None
+    assert msg["In-Reply-To"] is None
+
+
+def test_reply_threading_headers() -> None:
+    references = ["<z@example.net>", "<a@example.net>"]
+    msg = _parse(_build(in_reply_to="<a@example.net>", references=references))
+    assert msg["In-Reply-To"] == "<a@example.net>"
+    assert msg["References"] == "<z@example.net> <a@example.net>"
+    assert msg["Auto-Submitted"] == "auto-replied"
+
+
+# Curly apostrophe and en dash, as pasted from Word; escaped to keep the source unambiguous.
+APOS, DASH = "\u2019", "\u2013"
+WORDY = f"Zoë{APOS}s café {DASH} notification"
+
+
+def test_lines_end_with_crlf_and_are_7bit() -> None:
+    raw = _build(text=WORDY + "\n", html=f"<p>{WORDY}</p>")
+    assert raw.count(b"\n") == raw.count(b"\r\n")
+    assert raw.isascii()
+    msg = _parse(raw)
+    plain = msg.get_body(("plain",))
+    assert plain is not None
+    # The body was encoded with SMTP's CRLF line endings, so it decodes with them too.
+    assert plain.get_content() == WORDY + "\r\n"
+
+
+def test_non_ascii_sender_name_is_encoded() -> None:
+    name = f"Partneriaeth Diogelu {DASH} TSCP"
+    raw = _build(sender_name=name)
+    assert raw.isascii()
+    assert _parse(raw)["From"].addresses[0].display_name == name
+
+
+def test_text_only_is_a_single_part() -> None:
+    msg = _parse(_build(html=None))
+    assert _tree(msg) == ["text/plain"]
+
+
+def test_text_and_html_are_alternatives() -> None:
+    msg = _parse(_build())
+    assert _tree(msg) == ["multipart/alternative", "text/plain", "text/html"]
+
+
+def test_calendar_makes_a_meeting_request() -> None:
+    msg = _parse(_build(calendar=CALENDAR))
+    assert _tree(msg) == [
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        "text/calendar",
+        "application/ics",
+    ]
+    calendar = next(p for p in msg.walk() if p.get_content_type() == "text/calendar")
+    assert calendar.get_param("method") == "REQUEST"
+    assert str(calendar.get_param("charset")).lower() == "utf-8"
+    assert calendar.get_content_disposition() is None  # inline, not an attachment
+    assert calendar.get_content().replace("\r\n", "\n") == CALENDAR.decode().replace("\r\n", "\n")
+    ics = next(p for p in msg.walk() if p.get_content_type() == "application/ics")
+    assert ics.get_filename() == "invite.ics"
+    assert ics.get_content() == CALENDAR
+
+
+def test_attachments() -> None:
+    pdf = Attachment("minutes.pdf", "application/pdf", b"%PDF-1.7 fake")
+    note = Attachment("note.txt", "text/plain; charset=utf-8", "café".encode())
+    msg = _parse(_build(attachments=[pdf, note]))
+    attachments = list(msg.iter_attachments())
+    assert [a.get_filename() for a in attachments] == ["minutes.pdf", "note.txt"]
+    assert attachments[0].get_content() == b"%PDF-1.7 fake"
+    assert attachments[1].get_param("charset") == "utf-8"
+    assert attachments[1].get_payload(decode=True) == "café".encode()
+
+
+def test_naive_date_is_refused() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        _build(date=datetime(2026, 12, 24, 15, 0))
+
+
+def test_no_recipients_is_refused() -> None:
+    with pytest.raises(ValueError, match="To address"):
+        _build(to=[])
+
+
+def test_subject_with_newline_cannot_inject_headers() -> None:
+    with pytest.raises(ValueError):
+        _build(subject="Hello\r\nBcc: someone@example.net")

@@ -1,0 +1,110 @@
+"""Invitations parse back with icalendar and carry what Outlook and Gmail need."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from bot.adapters.ical import build_invitation
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _invite(**overrides: Any) -> bytes:
+    args: dict[str, Any] = {
+        "uid": "tscp-2026-0007-screening@tscp.example.org",
+        "sequence": 0,
+        "start": datetime(2026, 12, 29, 10, 0, tzinfo=LONDON),
+        "end": datetime(2026, 12, 29, 11, 0, tzinfo=LONDON),
+        "summary": "[TSCP-2026-0007] Screening Panel",
+        "description": "Decide whether TSCP-2026-0007 meets the criteria for a Rapid Review.",
+        "location": "Microsoft Teams",
+        "organizer": ("Pat Example", "pat.example@example.org"),
+        "attendees": [
+            ("Sam Sample", "sam.sample@example.org"),
+            ("Lee Tester, DCI", "lee.tester@example.net"),
+        ],
+        "stamp": datetime(2026, 12, 24, 15, 0, tzinfo=UTC),
+        "tz": LONDON,
+    }
+    args.update(overrides)
+    return build_invitation(**args)
+
+
+def _parse(raw: bytes) -> tuple[Calendar, Any]:
+    cal = Calendar.from_ical(raw)
+    (event,) = cal.walk("VEVENT")
+    return cal, event
+
+
+def test_calendar_header() -> None:
+    cal, _ = _parse(_invite())
+    assert str(cal["METHOD"]) == "REQUEST"
+    assert str(cal["VERSION"]) == "2.0"
+    assert "tscp-bot" in str(cal["PRODID"])
+
+
+def test_times_carry_the_london_zone_and_a_matching_vtimezone() -> None:
+    raw = _invite()
+    cal, event = _parse(raw)
+    assert b"DTSTART;TZID=Europe/London:20261229T100000" in raw
+    assert b"DTEND;TZID=Europe/London:20261229T110000" in raw
+    assert event.start == datetime(2026, 12, 29, 10, 0, tzinfo=LONDON)
+    assert event.end - event.start == timedelta(hours=1)
+    assert [tz.tz_name for tz in cal.timezones] == ["Europe/London"]
+
+
+def test_summer_meeting_is_in_bst() -> None:
+    raw = _invite(
+        start=datetime(2026, 7, 1, 9, 0, tzinfo=UTC), end=datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
+    )
+    _, event = _parse(raw)
+    assert b"DTSTART;TZID=Europe/London:20260701T100000" in raw  # UTC converted to BST
+    assert event.start.utcoffset() == timedelta(hours=1)
+
+
+def test_naive_times_are_wall_clock_london() -> None:
+    raw = _invite(start=datetime(2026, 12, 29, 10), end=datetime(2026, 12, 29, 11))
+    assert b"DTSTART;TZID=Europe/London:20261229T100000" in raw
+
+
+def test_event_properties() -> None:
+    raw = _invite(sequence=2)
+    _, event = _parse(raw)
+    assert str(event["UID"]) == "tscp-2026-0007-screening@tscp.example.org"
+    assert int(event["SEQUENCE"]) == 2
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["SUMMARY"]) == "[TSCP-2026-0007] Screening Panel"
+    assert str(event["LOCATION"]) == "Microsoft Teams"
+    assert b"DTSTAMP:20261224T150000Z" in raw
+
+
+def test_organizer_and_attendees() -> None:
+    _, event = _parse(_invite())
+    assert str(event["ORGANIZER"]) == "mailto:pat.example@example.org"
+    assert event["ORGANIZER"].params["CN"] == "Pat Example"
+    attendees = event.attendees
+    assert [str(a) for a in attendees] == [
+        "mailto:sam.sample@example.org",
+        "mailto:lee.tester@example.net",
+    ]
+    assert attendees[1].params["CN"] == "Lee Tester, DCI"
+    for attendee in attendees:
+        assert attendee.params["ROLE"] == "REQ-PARTICIPANT"
+        assert attendee.params["PARTSTAT"] == "NEEDS-ACTION"
+        assert attendee.params["RSVP"] == "TRUE"
+
+
+def test_lines_end_with_crlf() -> None:
+    raw = _invite()
+    assert raw.count(b"\n") == raw.count(b"\r\n")
+
+
+def test_end_before_start_is_refused() -> None:
+    start = datetime(2026, 12, 29, 10, 0, tzinfo=LONDON)
+    with pytest.raises(ValueError, match="end after it starts"):
+        _invite(start=start, end=start)

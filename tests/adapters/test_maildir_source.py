@@ -1,0 +1,106 @@
+"""MaildirSource over a real Maildir in a temporary directory."""
+
+from __future__ import annotations
+
+import mailbox
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.mailbox import MailboxError
+from bot.adapters.maildir_source import MaildirSource
+
+RAW = (
+    b"From: a@example.org\r\nSubject: Case 1\r\n\r\nCRLF body \xc3\xa9\r\n",
+    b"From: b@example.org\nSubject: Case 2\n\nLF body\n",
+)
+
+
+def deliver(root: Path, raw: bytes, name: str, sub: str = "new") -> None:
+    """Deliver the way an MTA does: write into tmp/, then rename into new/ (or cur/)."""
+    tmp = root / "tmp" / name
+    tmp.write_bytes(raw)
+    tmp.rename(root / sub / name)
+
+
+@pytest.fixture
+def maildir(tmp_path: Path) -> Path:
+    root = tmp_path / "Maildir"
+    mailbox.Maildir(root, create=True)
+    return root
+
+
+def test_fetch_returns_new_and_cur_mail_byte_exact(maildir: Path) -> None:
+    deliver(maildir, RAW[0], "1700000001.a.host")
+    deliver(maildir, RAW[1], "1700000002.b.host:2,S", sub="cur")
+
+    batch = MaildirSource(maildir).fetch(None)
+
+    assert [(m.key, m.raw) for m in batch.messages] == [
+        ("1700000001.a.host", RAW[0]),
+        ("1700000002.b.host", RAW[1]),
+    ]
+    assert batch.cursor is None
+
+
+def test_fetch_leaves_mail_unread_in_place(maildir: Path) -> None:
+    deliver(maildir, RAW[0], "1700000001.a.host")
+    MaildirSource(maildir).fetch(None)
+    assert [p.name for p in (maildir / "new").iterdir()] == ["1700000001.a.host"]
+
+
+def test_missing_maildir_is_created(tmp_path: Path) -> None:
+    source = MaildirSource(tmp_path / "fresh")
+    assert source.fetch(None).messages == []
+    assert (tmp_path / "fresh" / "new").is_dir()
+
+
+def test_mark_processed_moves_into_processed_subfolder(maildir: Path) -> None:
+    deliver(maildir, RAW[0], "1700000001.a.host")
+    deliver(maildir, RAW[1], "1700000002.b.host:2,S", sub="cur")
+    source = MaildirSource(maildir)
+
+    source.mark_processed("1700000001.a.host")
+    source.mark_processed("1700000002.b.host")
+
+    assert source.fetch(None).messages == []
+    stored = sorted(p.read_bytes() for p in (maildir / ".Processed" / "cur").iterdir())
+    assert stored == sorted(RAW)
+    assert mailbox.Maildir(maildir, create=False).list_folders() == ["Processed"]
+    assert (maildir / ".Processed" / "cur" / "1700000002.b.host:2,S").exists()
+
+
+def test_unknown_key_is_an_error(maildir: Path) -> None:
+    source = MaildirSource(maildir)
+    with pytest.raises(MailboxError, match="no message"):
+        source.mark_processed("nope")
+
+
+def test_marking_twice_is_harmless(maildir: Path) -> None:
+    deliver(maildir, RAW[0], "1700000001.a.host")
+    source = MaildirSource(maildir)
+    source.mark_processed("1700000001.a.host")
+    source.mark_processed("1700000001.a.host")  # a retry after the move went through
+    assert len(list((maildir / ".Processed" / "cur").iterdir())) == 1
+
+
+def test_wait_returns_early_on_new_mail(maildir: Path) -> None:
+    source = MaildirSource(maildir)
+    timer = threading.Timer(0.3, deliver, args=(maildir, RAW[0], "1700000003.c.host"))
+    timer.start()
+    started = time.monotonic()
+    source.wait(10)
+    elapsed = time.monotonic() - started
+    timer.join()
+
+    assert elapsed < 2
+    assert [m.raw for m in source.fetch(None).messages] == [RAW[0]]
+
+
+def test_wait_times_out_when_nothing_arrives(maildir: Path) -> None:
+    deliver(maildir, RAW[0], "1700000001.a.host")
+    started = time.monotonic()
+    MaildirSource(maildir).wait(0.5)
+    assert 0.5 <= time.monotonic() - started < 1.5

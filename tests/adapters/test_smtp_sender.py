@@ -1,0 +1,176 @@
+"""SmtpSender against a real (aiosmtpd) SMTP server on localhost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from bot.adapters.outgoing import MailSender, SendError
+from bot.adapters.smtp_sender import RecipientsRefusedError, SmtpSender
+from tests.fixtures.smtp import HOST, SelfSignedCert, SmtpTestServer, free_port
+
+RAW = (
+    b"From: tscp@example.org\r\nTo: sam.sample@example.org\r\n"
+    b"Subject: [TSCP-2026-0007] Test\r\nMessage-ID: <t1@example.org>\r\n\r\nHello.\r\n"
+)
+SENDER = "tscp@example.org"
+PASSWORD = "correct horse battery staple"
+
+
+def test_is_a_mail_sender() -> None:
+    sender: MailSender = SmtpSender("localhost", 25)
+    assert sender is not None
+
+
+def test_plain_send_is_recorded(smtp_server: SmtpTestServer) -> None:
+    sender = SmtpSender(smtp_server.host, smtp_server.port, security="plain")
+    recipients = ["sam.sample@example.org", "lee.tester@example.net"]
+    sender.send(RAW, SENDER, recipients)
+    (got,) = smtp_server.wait_for(1)
+    assert got.mail_from == SENDER
+    assert got.rcpt_tos == recipients
+    assert got.raw.replace(b"\r\n", b"\n") == RAW.replace(b"\r\n", b"\n")
+
+
+def test_server_down_then_back(smtp_server: SmtpTestServer) -> None:
+    sender = SmtpSender(smtp_server.host, smtp_server.port, security="plain", timeout=5)
+    smtp_server.stop()
+    with pytest.raises(SendError) as caught:
+        sender.send(RAW, SENDER, ["sam.sample@example.org"])
+    message = str(caught.value)
+    assert (
+        message
+        == f"SMTP {HOST}:{smtp_server.port}: connection refused (is the mail server running?)"
+    )
+    smtp_server.start()
+    sender.send(RAW, SENDER, ["sam.sample@example.org"])
+    assert len(smtp_server.wait_for(1)) == 1
+
+
+def test_no_recipients(smtp_server: SmtpTestServer) -> None:
+    with pytest.raises(SendError, match="no recipients"):
+        SmtpSender(smtp_server.host, smtp_server.port, security="plain").send(RAW, SENDER, [])
+
+
+def test_unknown_security_mode() -> None:
+    with pytest.raises(ValueError, match="ssl"):
+        SmtpSender("localhost", 25, security="ssl")  # type: ignore[arg-type]
+
+
+class _RefusingHandler:
+    """Refuses one mailbox the way a real relay refuses an unknown user."""
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        if address.startswith("nobody@"):
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        return "250 OK"
+
+
+@pytest.fixture
+def refusing_server() -> Iterator[int]:
+    port = free_port()
+    controller = Controller(_RefusingHandler(), hostname=HOST, port=port)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
+        controller.loop.close()
+
+
+def test_one_recipient_refused(refusing_server: int) -> None:
+    sender = SmtpSender(HOST, refusing_server, security="plain")
+    with pytest.raises(RecipientsRefusedError) as caught:
+        sender.send(RAW, SENDER, ["sam.sample@example.org", "nobody@example.org"])
+    assert "recipient(s) refused: nobody@example.org (550)" in str(caught.value)
+    assert caught.value.refused == {"nobody@example.org": 550}
+    assert caught.value.accepted == ["sam.sample@example.org"]
+
+
+def test_all_recipients_refused(refusing_server: int) -> None:
+    sender = SmtpSender(HOST, refusing_server, security="plain")
+    with pytest.raises(SendError, match=r"refused: nobody@example\.org \(550\)"):
+        sender.send(RAW, SENDER, ["nobody@example.org"])
+
+
+def test_starttls(smtp_starttls_server: SmtpTestServer, self_signed_cert: SelfSignedCert) -> None:
+    server = smtp_starttls_server
+    sender = SmtpSender(server.host, server.port, ssl_context=self_signed_cert.client_context())
+    sender.send(RAW, SENDER, ["sam.sample@example.org"])
+    assert server.wait_for(1)[0].rcpt_tos == ["sam.sample@example.org"]
+
+
+def test_starttls_with_untrusted_certificate(smtp_starttls_server: SmtpTestServer) -> None:
+    server = smtp_starttls_server
+    with pytest.raises(SendError, match="TLS error: CERTIFICATE_VERIFY_FAILED"):
+        SmtpSender(server.host, server.port).send(RAW, SENDER, ["sam.sample@example.org"])
+    assert server.messages == []
+
+
+def test_plain_against_a_server_that_requires_tls(smtp_starttls_server: SmtpTestServer) -> None:
+    server = smtp_starttls_server
+    sender = SmtpSender(server.host, server.port, security="plain")
+    with pytest.raises(SendError, match="530"):
+        sender.send(RAW, SENDER, ["sam.sample@example.org"])
+
+
+def _authenticator(
+    server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+) -> AuthResult:
+    ok = isinstance(auth_data, LoginPassword) and auth_data.password == PASSWORD.encode()
+    # handled=False makes aiosmtpd answer the failure with 535 itself.
+    return AuthResult(success=ok, handled=False)
+
+
+@pytest.fixture
+def auth_server(self_signed_cert: SelfSignedCert) -> Iterator[SmtpTestServer]:
+    server = SmtpTestServer(
+        tls_context=self_signed_cert.server_context(),
+        authenticator=_authenticator,
+        auth_required=True,
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_login(auth_server: SmtpTestServer, self_signed_cert: SelfSignedCert) -> None:
+    sender = SmtpSender(
+        auth_server.host,
+        auth_server.port,
+        username="tscp-bot",
+        password=PASSWORD,
+        ssl_context=self_signed_cert.client_context(),
+    )
+    sender.send(RAW, SENDER, ["sam.sample@example.org"])
+    assert len(auth_server.wait_for(1)) == 1
+
+
+def test_wrong_password_is_readable_and_secret(
+    auth_server: SmtpTestServer, self_signed_cert: SelfSignedCert
+) -> None:
+    sender = SmtpSender(
+        auth_server.host,
+        auth_server.port,
+        username="tscp-bot",
+        password="wrong password 123",
+        ssl_context=self_signed_cert.client_context(),
+    )
+    with pytest.raises(SendError) as caught:
+        sender.send(RAW, SENDER, ["sam.sample@example.org"])
+    message = str(caught.value)
+    assert message.startswith(f"SMTP {HOST}:{auth_server.port}: login refused (535")
+    assert "wrong password" not in message and "\n" not in message
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__

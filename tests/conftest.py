@@ -1,0 +1,8 @@
+"""Shared pytest wiring: each real server has its own fixture module."""
+
+pytest_plugins = [
+    "tests.fixtures.dovecot",
+    "tests.fixtures.smtp",
+    "tests.fixtures.database",
+    "tests.fixtures.app",
+]

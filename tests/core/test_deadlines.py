@@ -1,0 +1,279 @@
+"""Named deadlines: expected dates below were worked out by hand from a printed calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core import deadlines as dl
+from bot.core.calendar import CalendarRangeError, WorkingCalendar, build_calendar
+from bot.core.deadlines import RULES, Deadline, RuleKind, compute
+
+CAL = build_calendar(range(2024, 2031))
+OFFICE = "Office closure"
+LOCAL = build_calendar(
+    range(2024, 2031),
+    {date(2026, 12, 29): OFFICE, date(2026, 12, 30): OFFICE, date(2026, 12, 31): OFFICE},
+)
+XMAS = (date(2026, 12, 25), "Christmas Day")
+BOXING_SUB = (date(2026, 12, 28), "Boxing Day (substitute day)")
+NEW_YEAR = (date(2027, 1, 1), "New Year's Day")
+
+Simple = Callable[[date, WorkingCalendar], Deadline]
+
+
+@pytest.mark.parametrize(
+    ("fn", "start", "due", "skipped"),
+    [
+        (dl.screening_meeting, date(2026, 12, 23), date(2026, 12, 29), (XMAS, BOXING_SUB)),
+        (
+            dl.screening_meeting,
+            date(2026, 4, 2),
+            date(2026, 4, 8),
+            ((date(2026, 4, 3), "Good Friday"), (date(2026, 4, 6), "Easter Monday")),
+        ),
+        (dl.screening_meeting, date(2026, 12, 5), date(2026, 12, 8), ()),
+        (
+            dl.screening_meeting,
+            date(2027, 3, 25),
+            date(2027, 3, 31),
+            ((date(2027, 3, 26), "Good Friday"), (date(2027, 3, 29), "Easter Monday")),
+        ),
+        (
+            dl.rapid_review,
+            date(2027, 3, 15),
+            date(2027, 4, 7),
+            ((date(2027, 3, 26), "Good Friday"), (date(2027, 3, 29), "Easter Monday")),
+        ),
+        (dl.rapid_review, date(2026, 12, 10), date(2027, 1, 5), (XMAS, BOXING_SUB, NEW_YEAR)),
+        (
+            dl.rapid_review,
+            date(2026, 8, 21),
+            date(2026, 9, 14),
+            ((date(2026, 8, 31), "Late Summer Bank Holiday"),),
+        ),
+        (dl.complaint_response, date(2026, 12, 7), date(2027, 1, 7), (XMAS, BOXING_SUB, NEW_YEAR)),
+        (
+            dl.complaint_response,
+            date(2026, 4, 1),
+            date(2026, 5, 1),
+            ((date(2026, 4, 3), "Good Friday"), (date(2026, 4, 6), "Easter Monday")),
+        ),
+        (
+            dl.complaint_response,
+            date(2026, 4, 25),
+            date(2026, 5, 26),
+            ((date(2026, 5, 4), "May Day"), (date(2026, 5, 25), "Spring Bank Holiday")),
+        ),
+        # Backwards from the planned publication date.
+        (dl.publication_notice, date(2027, 3, 10), date(2027, 3, 1), ()),
+        (
+            dl.publication_notice,
+            date(2027, 4, 2),
+            date(2027, 3, 22),
+            ((date(2027, 3, 26), "Good Friday"), (date(2027, 3, 29), "Easter Monday")),
+        ),
+        (dl.publication_notice, date(2027, 1, 5), date(2026, 12, 22), (XMAS, BOXING_SUB, NEW_YEAR)),
+        # 6 months, clamped, rolled back.
+        (dl.cspr_report, date(2026, 8, 31), date(2027, 2, 26), ()),
+        (dl.cspr_report, date(2027, 8, 31), date(2028, 2, 29), ()),
+        (dl.cspr_report, date(2026, 6, 28), date(2026, 12, 24), (XMAS, BOXING_SUB)),
+        (
+            dl.cspr_report,
+            date(2026, 9, 26),
+            date(2027, 3, 25),
+            ((date(2027, 3, 26), "Good Friday"),),
+        ),
+        (dl.cspr_report, date(2026, 10, 26), date(2027, 4, 26), ()),
+        # 12 months, clamped, rolled forward.
+        (
+            dl.publication_period_end,
+            date(2026, 12, 28),
+            date(2027, 12, 29),
+            ((date(2027, 12, 28), "Boxing Day (substitute day)"),),
+        ),
+        (dl.publication_period_end, date(2028, 2, 29), date(2029, 2, 28), ()),
+        (dl.publication_period_end, date(2026, 6, 26), date(2027, 6, 28), ()),
+        (
+            dl.publication_period_end,
+            date(2027, 8, 27),
+            date(2028, 8, 29),
+            ((date(2028, 8, 28), "Late Summer Bank Holiday"),),
+        ),
+    ],
+)
+def test_simple_deadlines(
+    fn: Simple, start: date, due: date, skipped: tuple[tuple[date, str], ...]
+) -> None:
+    deadline = fn(start, CAL)
+    assert deadline.due == due
+    assert deadline.start == start
+    assert deadline.skipped == skipped
+    assert deadline.rule is RULES[deadline.name]
+    assert deadline.assumption is None
+
+
+@pytest.mark.parametrize(
+    ("sin_received", "la_aware", "start", "due"),
+    [
+        (date(2026, 9, 1), date(2026, 8, 28), date(2026, 8, 28), date(2026, 9, 7)),
+        (date(2026, 5, 1), date(2026, 4, 30), date(2026, 4, 30), date(2026, 5, 8)),
+        (date(2026, 12, 23), None, date(2026, 12, 23), date(2027, 1, 4)),
+    ],
+)
+def test_panel_notification(
+    sin_received: date, la_aware: date | None, start: date, due: date
+) -> None:
+    deadline = dl.panel_notification(CAL, sin_received=sin_received, la_aware=la_aware)
+    assert (deadline.start, deadline.due) == (start, due)
+    assert (deadline.assumption is None) is (la_aware is not None)
+
+
+def test_panel_notification_assumption_is_explained() -> None:
+    deadline = dl.panel_notification(CAL, sin_received=date(2026, 12, 23), la_aware=None)
+    assert deadline.assumption is not None
+    assert "not known" in deadline.assumption
+    text = deadline.explain()
+    assert "local authority became aware (assumed) on Wed 23 Dec 2026" in text
+    assert text.splitlines()[1].startswith("Assumption: the date the local authority")
+
+
+def test_screening_explain_names_skipped_holidays() -> None:
+    assert dl.screening_meeting(date(2026, 12, 23), CAL).explain() == (
+        "Due Tue 29 Dec 2026: 2 working days after SIN form received on Wed 23 Dec 2026 "
+        "(TSCP CSPR procedure, Screening Panel). Skipped: Fri 25 Dec 2026 Christmas Day, "
+        "Mon 28 Dec 2026 Boxing Day (substitute day), and weekends."
+    )
+
+
+def test_explain_without_anything_skipped() -> None:
+    text = dl.screening_meeting(date(2026, 12, 7), CAL).explain()
+    assert text.startswith("Due Wed 9 Dec 2026: 2 working days after")
+    assert "Skipped" not in text
+
+
+def test_explain_weekend_only() -> None:
+    text = dl.publication_notice(date(2027, 3, 10), CAL).explain()
+    assert text.startswith("Due Mon 1 Mar 2027: 7 working days before planned publication")
+    assert text.endswith("Skipped: weekends.")
+
+
+def test_explain_roll_back_and_clamp() -> None:
+    text = dl.cspr_report(date(2026, 8, 31), CAL).explain()
+    assert text.startswith("Due Fri 26 Feb 2027: 6 calendar months after CSPR decision")
+    assert "is Sun 28 Feb 2027 (clamped to the month end)" in text
+    assert "moved back to the previous working day" in text
+
+
+def test_explain_roll_forward() -> None:
+    text = dl.publication_period_end(date(2026, 12, 28), CAL).explain()
+    assert text.startswith("Due Wed 29 Dec 2027: 12 calendar months after publication")
+    assert "moved forward to the next working day" in text
+    assert "Tue 28 Dec 2027 Boxing Day (substitute day)" in text
+
+
+def test_explain_clamped_without_roll() -> None:
+    text = dl.cspr_report(date(2027, 8, 31), CAL).explain()
+    assert text.startswith("Due Tue 29 Feb 2028: 6 calendar months after CSPR decision")
+    assert text.endswith("clamped to the month end.")
+
+
+def test_local_closure_in_deadline_and_explanation() -> None:
+    deadline = dl.screening_meeting(date(2026, 12, 23), LOCAL)
+    assert deadline.due == date(2027, 1, 4)
+    assert (date(2026, 12, 30), OFFICE) in deadline.skipped
+    assert "Wed 30 Dec 2026 Office closure" in deadline.explain()
+
+
+@pytest.mark.parametrize(
+    ("agency", "requested", "return_by"),
+    [
+        ("Police", date(2026, 12, 23), date(2027, 1, 8)),
+        ("Health", date(2026, 4, 1), date(2026, 4, 10)),
+        ("Education", date(2026, 4, 1), date(2026, 4, 1)),
+    ],
+)
+def test_appendix_b(agency: str, requested: date, return_by: date) -> None:
+    deadline = dl.appendix_b(agency, requested, return_by, CAL)
+    assert deadline.name == f"appendix_b:{agency}"
+    assert (deadline.start, deadline.due, deadline.skipped) == (requested, return_by, ())
+    assert deadline.rule is RULES["appendix_b"]
+    text = deadline.explain()
+    assert "set when the request was made" in text
+    assert agency in text
+
+
+@pytest.mark.parametrize(
+    ("name", "due", "message"),
+    [
+        ("nonsense", None, "nonsense"),
+        ("appendix_b", date(2027, 1, 8), "appendix_b"),
+        ("appendix_b:", date(2027, 1, 8), "appendix_b"),
+        ("screening_meeting:Police", None, "screening_meeting:Police"),
+        ("appendix_b:Police", None, "due="),
+        ("appendix_b:Police", date(2026, 12, 1), "before"),
+        ("screening_meeting", date(2027, 1, 8), "due="),
+    ],
+)
+def test_compute_rejects_bad_requests(name: str, due: date | None, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        compute(name, date(2026, 12, 23), CAL, due=due)
+
+
+def test_compute_out_of_range_raises() -> None:
+    with pytest.raises(CalendarRangeError, match="2031"):
+        compute("cspr_report", date(2030, 8, 1), CAL)
+    with pytest.raises(CalendarRangeError, match="2031"):
+        dl.appendix_b("Police", date(2030, 12, 20), date(2031, 1, 8), CAL)
+
+
+def test_rules_table() -> None:
+    assert set(RULES) == {
+        "screening_meeting",
+        "panel_notification",
+        "rapid_review",
+        "appendix_b",
+        "cspr_report",
+        "publication_notice",
+        "publication_period_end",
+        "complaint_response",
+    }
+    assert {n: (r.kind, r.amount) for n, r in RULES.items()} == {
+        "screening_meeting": (RuleKind.WORKING_DAYS_AFTER, 2),
+        "panel_notification": (RuleKind.WORKING_DAYS_AFTER, 5),
+        "rapid_review": (RuleKind.WORKING_DAYS_AFTER, 15),
+        "appendix_b": (RuleKind.FIXED_DATE, 0),
+        "cspr_report": (RuleKind.MONTHS_AFTER_ROLL_BACK, 6),
+        "publication_notice": (RuleKind.WORKING_DAYS_BEFORE, 7),
+        "publication_period_end": (RuleKind.MONTHS_AFTER_ROLL_FORWARD, 12),
+        "complaint_response": (RuleKind.WORKING_DAYS_AFTER, 20),
+    }
+    assert all(name == rule.name for name, rule in RULES.items())
+    with pytest.raises(TypeError):
+        RULES["x"] = RULES["appendix_b"]  # type: ignore[index]
+
+
+# --- properties -------------------------------------------------------------------------
+
+in_range = st.dates(min_value=date(2025, 1, 1), max_value=date(2029, 12, 31))
+counted = [n for n, r in RULES.items() if r.kind is not RuleKind.FIXED_DATE]
+
+
+@given(in_range, st.sampled_from(counted))
+def test_every_computed_deadline_is_a_working_day(start: date, name: str) -> None:
+    deadline = compute(name, start, CAL)
+    assert CAL.is_working_day(deadline.due)
+    assert all(CAL.closure_name(d) == label for d, label in deadline.skipped)
+    assert deadline.explain().startswith("Due ")
+
+
+@given(in_range)
+def test_month_rules_never_move_the_wrong_way(start: date) -> None:
+    nominal = CAL.add_months(start, 6)
+    assert dl.cspr_report(start, CAL).due <= nominal
+    nominal = CAL.add_months(start, 12)
+    assert dl.publication_period_end(start, CAL).due >= nominal

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from bot.core.message import MailMessage
+from bot.core.threading import find_case_refs, normalise_message_id, subject_case_ref, thread_ids
+
+
+def test_find_case_refs_tagged_and_bare_in_order_unique_upper_case() -> None:
+    text = "RE: [tscp-2026-0007] see TSCP-2026-0003 and [TSCP-2026-0007] again"
+    assert find_case_refs(text, "TSCP") == ["TSCP-2026-0007", "TSCP-2026-0003"]
+
+
+def test_find_case_refs_ignores_lookalikes() -> None:
+    assert find_case_refs("XTSCP-2026-0007 TSCP-2026-00071234567 TSCP-26-0007", "TSCP") == []
+
+
+def test_find_case_refs_uses_the_configured_prefix() -> None:
+    assert find_case_refs("[SSCP-2025-0101] and [TSCP-2026-0001]", "sscp") == ["SSCP-2025-0101"]
+
+
+def test_subject_case_ref_takes_the_first_tag_not_a_bare_ref() -> None:
+    assert subject_case_ref("TSCP-2026-0001 then [TSCP-2026-0002]", "TSCP") == "TSCP-2026-0002"
+    assert subject_case_ref("about TSCP-2026-0001", "TSCP") is None
+
+
+def test_normalise_message_id() -> None:
+    assert normalise_message_id(" <abc@host> ") == "abc@host"
+    assert normalise_message_id("<abc@host> (a comment)") == "abc@host"
+    assert normalise_message_id("abc@host") == "abc@host"
+    assert normalise_message_id("   ") == ""
+
+
+def test_thread_ids_nearest_first_without_duplicates() -> None:
+    msg = MailMessage(
+        message_id="m@x",
+        subject="",
+        from_addr="",
+        from_name="",
+        in_reply_to="<c@x>",
+        references=("<a@x>", "b@x", "c@x", " "),
+    )
+    assert thread_ids(msg) == ["c@x", "b@x", "a@x"]
+
+
+def test_thread_ids_empty_for_a_new_message() -> None:
+    assert thread_ids(MailMessage(message_id="m@x", subject="", from_addr="", from_name="")) == []

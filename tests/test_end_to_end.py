@@ -1,0 +1,167 @@
+"""The whole bot through its command line, against real Dovecot, aiosmtpd and both databases.
+
+Time is driven with --now: a SIN arrives on Wednesday 23 December 2026, two days before
+Christmas, so every deadline has to step over the bank holidays.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+from email import policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+
+from bot.cli import main
+from tests.fixtures.app import ROOT, example_data
+from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.mail import sin
+from tests.fixtures.smtp import SmtpTestServer
+
+
+def write_config(
+    tmp_path: Path, database_url: str, dovecot: DovecotServer, smtp: SmtpTestServer
+) -> Path:
+    data: dict[str, Any] = example_data()
+    data["rules_dir"], data["templates_dir"] = str(ROOT / "rules"), str(ROOT / "templates")
+    data["database"] = {"url": database_url}
+    data["mailbox"] = {
+        "backend": "imap",
+        "poll_seconds": 1,
+        "imap": {
+            "host": dovecot.host,
+            "port": dovecot.port,
+            "username": dovecot.user,
+            "password_env": "TEST_IMAP_PASSWORD",
+            "security": "plain",
+        },
+    }
+    data["outgoing"] = {
+        "backend": "smtp",
+        "retry_base_seconds": 60,
+        "smtp": {"host": smtp.host, "port": smtp.port, "security": "plain"},
+    }
+    path = tmp_path / "config.toml"
+    path.write_bytes(tomli_w.dumps(data).encode())
+    return path
+
+
+@pytest.fixture
+def bot(
+    tmp_path: Path,
+    database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Any:
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
+    config = write_config(tmp_path, database_url, dovecot, smtp_server)
+
+    def run(*args: str) -> tuple[int, str]:
+        code = main(["--config", str(config), *args])
+        return code, capsys.readouterr().out
+
+    assert run("init")[0] == 0
+    return run
+
+
+def _by_subject(smtp: SmtpTestServer, text: str) -> list[email.message.EmailMessage]:
+    found = []
+    for rec in smtp.messages:
+        msg = email.message_from_bytes(rec.raw, policy=policy.default)
+        if text in str(msg["Subject"]):
+            found.append(msg)
+    return found
+
+
+def test_sin_to_case_ack_invitation_and_digest(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    dovecot.append(sin())
+    code, _ = bot("--now", "2026-12-23T09:05", "run", "--once")
+    assert code == 0
+    assert dovecot.list_uids("INBOX") == [] and len(dovecot.list_uids("Processed")) == 1
+
+    acks = _by_subject(smtp_server, "[TSCP-2026-0001]")
+    assert len(acks) == 2
+    ack = next(m for m in acks if "received" in str(m["Subject"]).lower())
+    assert ack["To"] == "casey.invented@gmp.police.uk"
+    assert ack["Auto-Submitted"] == "auto-replied"
+    assert ack["In-Reply-To"] == "<sin-1@gmp.police.uk>"
+    invite = next(m for m in acks if "Screening Panel" in str(m["Subject"]))
+    cal = next(p for p in invite.walk() if p.get_content_type() == "text/calendar")
+    ics = cal.get_content()
+    assert "METHOD:REQUEST" in ics and "DTSTART;TZID=Europe/London:20261223T140000" in ics
+    assert ics.count("ATTENDEE") == 4
+    rcpts = next(r.rcpt_tos for r in smtp_server.messages if b"Screening Panel" in r.raw)
+    assert "dsp.tameside@gmp.police.uk" in rcpts and "dsp.tameside@nhs.net" in rcpts
+
+    code, out = bot("--now", "2026-12-23T09:10", "case", "TSCP-2026-0001", "--json")
+    case = json.loads(out)
+    deadlines = {d["name"]: d for d in case["deadlines"]}
+    assert deadlines["screening_meeting"]["due"] == "2026-12-29"
+    assert deadlines["panel_notification"]["due"] == "2027-01-04"
+    assert deadlines["panel_notification"]["state"] == "open"
+    assert "Christmas Day" in deadlines["screening_meeting"]["explanation"]
+    assert [m["kind"] for m in case["messages"]] == ["sin"]
+
+
+def test_digest_goes_at_its_time_on_working_days_only(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    dovecot.append(sin())
+    bot("--now", "2026-12-23T07:00", "run", "--once")
+    assert _by_subject(smtp_server, "digest") == []  # before 08:00
+    bot("--now", "2026-12-24T08:01", "run", "--once")
+    digests = _by_subject(smtp_server, "digest")
+    assert len(digests) == 1 and digests[0]["To"] == "tscp.business.manager@tameside.gov.uk"
+    body = digests[0].get_body(preferencelist=("plain",)).get_content()
+    assert (
+        "TSCP-2026-0001" in body and "screening_meeting" in body.replace(" ", "_").lower()
+    ) or "Screening Panel" in body
+    bot("--now", "2026-12-24T12:00", "run", "--once")
+    assert len(_by_subject(smtp_server, "digest")) == 1  # once a day
+    bot("--now", "2026-12-25T09:00", "run", "--once")
+    assert len(_by_subject(smtp_server, "digest")) == 1  # not on Christmas Day
+    bot("--now", "2026-12-30T09:00", "run", "--once")
+    later = _by_subject(smtp_server, "digest")
+    assert len(later) == 2
+    text = later[1].get_body(preferencelist=("plain",)).get_content()
+    assert "overdue" in text.lower() and "TSCP-2026-0001" in text
+
+
+def test_smtp_down_keeps_mail_and_sends_once_back(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    smtp_server.stop()
+    dovecot.append(sin())
+    code, out = bot("--now", "2026-12-23T07:05", "run", "--once", "--json")
+    assert code == 0 and json.loads(out)["send_retrying"] == 2
+    smtp_server.start()
+    bot("--now", "2026-12-23T07:05:30", "run", "--once")
+    assert smtp_server.messages == []  # backoff: not yet due again
+    bot("--now", "2026-12-23T07:07", "run", "--once")
+    assert len(smtp_server.messages) == 2
+    bot("--now", "2026-12-23T07:30", "run", "--once")
+    assert len(smtp_server.messages) == 2  # nothing sent twice
+    code, out = bot("--now", "2026-12-23T07:30", "outbox", "list", "--json")
+    assert {r["status"] for r in json.loads(out)} == {"sent"}
+
+
+def test_imap_server_restart_between_passes(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    dovecot.stop()
+    code, out = bot("--now", "2026-12-23T09:05", "run", "--once")
+    assert code == 1 and "mailbox problem" in out
+    digest = _by_subject(smtp_server, "digest")[0]
+    health = digest.get_body(preferencelist=("plain",)).get_content()
+    assert "Connection refused" in health  # the Business Manager is told the mailbox is down
+    dovecot.start()
+    dovecot.append(sin())
+    code, _ = bot("--now", "2026-12-23T09:06", "run", "--once")
+    assert code == 0 and len(_by_subject(smtp_server, "[TSCP-2026-0001]")) == 2
