@@ -10,6 +10,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,8 +26,14 @@ from bot.core.rules import RuleError
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, like every other error; --help still gives the full usage.
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tscp-bot", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="tscp-bot", description=__doc__.splitlines()[0])
     parser.add_argument("--config", help="config file (default $TSCP_BOT_CONFIG or ./config.toml)")
     parser.add_argument("--now", help="pretend it is this ISO-8601 time (naive = Europe/London)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
+from datetime import datetime
 from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -52,20 +54,22 @@ class MailboxWatcher:
             raise MailboxError(report.errors[0])
         waited = 0
         poll = self.app.config.mailbox.poll_seconds
+        # Short slices so SIGTERM is honoured quickly; stop early when the server says mail came.
         while waited < poll and not self.stop.is_set():
             step = min(IDLE_SLICE_SECONDS, poll - waited)
-            self.source.wait(step)
+            if self.source.wait(step):
+                return
             waited += step
 
     def _back_off(self, error: str) -> None:
         self.failures += 1
         if self.source is not None:
-            self._close()
+            self.close()
         delay = retry_delay(self.failures, base_seconds=2, max_seconds=300)
         log.warning("mailbox unavailable (%s); retrying in %s", error, delay)
         self.stop.wait(delay.total_seconds())
 
-    def _close(self) -> None:
+    def close(self) -> None:
         try:
             if self.source is not None:
                 self.source.close()
@@ -74,10 +78,10 @@ class MailboxWatcher:
         self.source = None
 
 
-def _guarded(name: str, job: object) -> object:
+def _guarded(name: str, job: Callable[[], object]) -> Callable[[], None]:
     def run() -> None:
         try:
-            job()  # type: ignore[operator]
+            job()
         except Exception:
             log.exception("job %s failed", name)
 
@@ -85,45 +89,35 @@ def _guarded(name: str, job: object) -> object:
 
 
 def run_daemon(app: App, stop: threading.Event | None = None) -> None:
+    """Run until SIGTERM/SIGINT (or `stop` is set), then finish the jobs in hand and return."""
     stop = stop or threading.Event()
     _install_signal_handlers(stop)
     watcher = MailboxWatcher(app, stop)
     scheduler = BackgroundScheduler(timezone=app.config.partnership.time_zone)
-    scheduler.add_job(
-        _guarded("outbox", lambda: send_due(app, app.open_sender())),
-        "interval",
-        seconds=15,
-        id="outbox",
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        _guarded("deadline-tick", lambda: deadline_tick(app)),
-        "interval",
-        minutes=5,
-        id="tick",
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        _guarded("digest", lambda: send_digest_if_due(app)),
-        "interval",
-        minutes=5,
-        id="digest",
-        max_instances=1,
-        coalesce=True,
-    )
+    start = datetime.now(app.config.partnership.time_zone)  # first run at once, then every ...
+    periodic: list[tuple[str, Callable[[], object], int]] = [
+        ("outbox", lambda: send_due(app, app.open_sender()), 15),
+        ("deadline-tick", lambda: deadline_tick(app), 300),
+        ("digest", lambda: send_digest_if_due(app), 300),
+    ]
+    for name, job, seconds in periodic:
+        scheduler.add_job(
+            _guarded(name, job),
+            "interval",
+            seconds=seconds,
+            id=name,
+            next_run_time=start,
+            max_instances=1,
+            coalesce=True,
+        )
     scheduler.add_job(_guarded("mailbox", watcher.run), id="mailbox", max_instances=1)
     log.info("tscp-bot started: watching %s", app.mailbox_name)
     scheduler.start()
-    for job in scheduler.get_jobs():
-        if job.id != "mailbox":
-            job.modify(next_run_time=None)
-            job.resume()  # run once at start, not only after the first interval
     stop.wait()
     log.info("stopping: finishing the jobs in hand")
     scheduler.shutdown(wait=True)
-    watcher._close()
+    watcher.close()
+    log.info("stopped")
 
 
 def _install_signal_handlers(stop: threading.Event) -> None:

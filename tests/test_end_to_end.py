@@ -23,14 +23,18 @@ from tests.fixtures.smtp import SmtpTestServer
 
 
 def write_config(
-    tmp_path: Path, database_url: str, dovecot: DovecotServer, smtp: SmtpTestServer
+    tmp_path: Path,
+    database_url: str,
+    dovecot: DovecotServer,
+    smtp: SmtpTestServer,
+    poll_seconds: int = 1,
 ) -> Path:
     data: dict[str, Any] = example_data()
     data["rules_dir"], data["templates_dir"] = str(ROOT / "rules"), str(ROOT / "templates")
     data["database"] = {"url": database_url}
     data["mailbox"] = {
         "backend": "imap",
-        "poll_seconds": 1,
+        "poll_seconds": poll_seconds,
         "imap": {
             "host": dovecot.host,
             "port": dovecot.port,

@@ -83,21 +83,22 @@ class ImapSource:
                 return
             self._move(client, uid)
 
-    def wait(self, timeout: float) -> None:
+    def wait(self, timeout: float) -> bool:
         if not (self._use_idle and self._can_idle()):
             time.sleep(timeout)
-            return
+            return False
         with self._guard("idle"):
             client = self._client()
             uidnext, previous = _uidnext(self._select(client)), self._uidnext_seen
             self._uidnext_seen = uidnext
             if previous is not None and uidnext != previous:
-                return  # mail arrived since the last fetch; IDLE would not report it
+                return True  # mail arrived since the last fetch; IDLE would not report it
             client.idle()
             try:
-                client.idle_check(timeout=timeout)
+                responses = client.idle_check(timeout=timeout)
             finally:
                 client.idle_done()
+            return bool(responses)
 
     def close(self) -> None:
         conn, self._conn = self._conn, None

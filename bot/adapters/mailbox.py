@@ -43,8 +43,11 @@ class MailSource(Protocol):
         """Move the message out of the inbox; called only after the database commit."""
         ...
 
-    def wait(self, timeout: float) -> None:
-        """Block until new mail may have arrived (IMAP IDLE) or the timeout passes."""
+    def wait(self, timeout: float) -> bool:
+        """Block until new mail may have arrived (IMAP IDLE) or the timeout passes.
+
+        True when woken early because something changed; False when the time simply ran out.
+        """
         ...
 
     def close(self) -> None: ...

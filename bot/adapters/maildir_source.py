@@ -20,6 +20,8 @@ class MaildirSource:
         self.path = Path(path)
         self.processed_folder = processed_folder
         try:
+            # mailbox creates only the last folder; a fresh install has no var/mail yet.
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._box = mailbox.Maildir(self.path, factory=None, create=True)
         except OSError as exc:
             raise MailboxError(f"cannot open Maildir {self.path}: {exc}") from None
@@ -53,13 +55,14 @@ class MaildirSource:
         except OSError as exc:
             raise MailboxError(f"cannot move {key} in {self.path}: {exc}") from None
 
-    def wait(self, timeout: float) -> None:
+    def wait(self, timeout: float) -> bool:
         before = self._file_names()
         deadline = time.monotonic() + timeout
         while (remaining := deadline - time.monotonic()) > 0:
             time.sleep(min(_POLL_STEP, remaining))
             if not self._file_names() <= before:
-                return
+                return True
+        return False
 
     def close(self) -> None:
         """Nothing is held open between calls."""

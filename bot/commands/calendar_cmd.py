@@ -47,8 +47,11 @@ def _calendar(ctx: Context, *dates: date) -> WorkingCalendar:
 def add_days(ctx: Context) -> int:
     start = _date(ctx.args.date)
     cal = _calendar(ctx, start)
-    result = cal.add_working_days(start, ctx.args.n)
-    skipped = cal.skipped(start, result)
+    try:
+        result = cal.add_working_days(start, ctx.args.n)
+        skipped = cal.skipped(start, result)
+    except OverflowError as exc:  # stepping past 9999-12-31 or before 0001-01-01
+        raise UsageError(f"{ctx.args.n} working days from {start} is outside the calendar") from exc
     if ctx.args.json:
         print_json(
             {
@@ -69,7 +72,10 @@ def add_days(ctx: Context) -> int:
 def between_days(ctx: Context) -> int:
     d1, d2 = _date(ctx.args.d1), _date(ctx.args.d2)
     cal = _calendar(ctx, d1, d2)
-    count = cal.working_days_between(d1, d2)
+    try:
+        count = cal.working_days_between(d1, d2)
+    except OverflowError as exc:  # counting up to 9999-12-31 steps one day past it
+        raise UsageError(f"cannot count working days between {d1} and {d2}") from exc
     if ctx.args.json:
         print_json({"from": d1, "to": d2, "working_days": count}, sys.stdout)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import time
@@ -40,6 +41,10 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         raise ConfigError(f"config file not found: {path}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     return parse_config(
         data, base=path.resolve().parent, environ=os.environ if environ is None else environ
     )
@@ -85,7 +90,7 @@ def _email(r: Reader, key: str) -> str:
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except ZoneInfoNotFoundError as exc:
+    except (ZoneInfoNotFoundError, OSError) as exc:  # "Europe" names a folder of zones
         raise ValueError(name) from exc
 
 
@@ -141,7 +146,12 @@ def _agencies(root: Reader) -> tuple[Agency, ...]:
         raise ConfigError("agencies: two agencies share the same key")
     for role in STATUTORY_ROLES:
         found = [a for a in agencies if a.role == role]
-        if len(found) != 1 or found[0].dsp is None:
+        if len(found) == 1 and found[0].dsp is None:
+            raise ConfigError(
+                f"agencies[{agencies.index(found[0])}].dsp: missing; expected a [agencies.dsp] "
+                f'table with name and email (every role = "{role}" agency needs one)'
+            )
+        if len(found) != 1:
             raise ConfigError(
                 f'agencies: expected exactly one agency with role = "{role}" and a [agencies.dsp] '
                 "representative (the Screening Panel needs all three statutory partners)"
@@ -156,13 +166,21 @@ def _database(r: Reader, base: Path) -> str:
         # Relative SQLite paths are resolved against the config file, not the working directory.
         url = prefix + str(_path(url[len(prefix) :], base))
     elif not url.startswith(("sqlite:", "postgresql+psycopg://")):
-        raise r.fail("url", "sqlite:///PATH or postgresql+psycopg://...", url)
+        # Show the URL without any password written into it.
+        shown = re.sub(r"(://[^/@:]*:)[^/]*@", r"\1***@", url)
+        raise r.fail("url", "sqlite:///PATH or postgresql+psycopg://...", shown)
     r.finish()
     return url
 
 
 def _secret(r: Reader, key: str, environ: Mapping[str, str]) -> str:
     name = r.text(key)
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        # Most likely the password itself was pasted in: never repeat it in the message.
+        raise ConfigError(
+            f"{r.where(key)}: expected the name of an environment variable holding the "
+            "password (letters, digits and _), not the password itself"
+        )
     if name not in environ:
         raise ConfigError(f"{r.where(key)}: environment variable {name} is not set")
     return environ[name]
@@ -227,7 +245,11 @@ def _outgoing(r: Reader, base: Path, environ: Mapping[str, str]) -> OutgoingSett
 
 
 def _clock_time(value: str) -> time:
-    return time.fromisoformat(value)
+    parsed = time.fromisoformat(value)
+    if parsed.tzinfo is not None:
+        # Times are in the partnership's time zone; an offset would be dropped or crash later.
+        raise ValueError(value)
+    return parsed
 
 
 def _screening(r: Reader) -> ScreeningSettings:
@@ -235,12 +257,12 @@ def _screening(r: Reader) -> ScreeningSettings:
     bad = [d for d in days if d not in WEEKDAYS]
     if bad or not days:
         raise r.fail("weekdays", "a non-empty list drawn from " + ", ".join(WEEKDAYS), days)
-    times = [(_clock_time(t) if _is_time(t) else None) for t in r.texts("times", ["10:00"])]
-    if not times or any(t is None for t in times):
-        raise r.fail("times", 'a non-empty list of times like "10:00"', times)
+    raw_times = r.texts("times", ["10:00"])
+    if not raw_times or not all(_is_time(t) for t in raw_times):
+        raise r.fail("times", 'a non-empty list of times like "10:00"', raw_times)
     s = ScreeningSettings(
         weekdays=tuple(WEEKDAYS.index(d) for d in days),
-        times=tuple(sorted(t for t in times if t is not None)),
+        times=tuple(sorted(_clock_time(t) for t in raw_times)),
         duration_minutes=r.number("duration_minutes", 60, minimum=15),
         min_notice_minutes=r.number("min_notice_minutes", 120),
         location=r.text("location", "Microsoft Teams (link to follow)"),
@@ -251,7 +273,7 @@ def _screening(r: Reader) -> ScreeningSettings:
 
 def _is_time(value: str) -> bool:
     try:
-        time.fromisoformat(value)
+        _clock_time(value)
     except ValueError:
         return False
     return True

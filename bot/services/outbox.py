@@ -60,6 +60,8 @@ def _claim(app: App, row_id: int) -> bool:
             .where(
                 OutboxMessage.id == row_id,
                 OutboxMessage.status == "pending",
+                # Re-checked here: another instance may have failed it and set a later retry.
+                OutboxMessage.next_attempt_at <= now,
                 or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
             )
             .values(claimed_until=now + LEASE)
@@ -110,5 +112,7 @@ def retry_now(app: App, row_id: int, now: datetime) -> bool:
         if row is None or row.status == "sent":
             return False
         row.status, row.next_attempt_at, row.claimed_until = "pending", now, None
+        # A fresh start: a person has looked at it, so it gets the full number of tries again.
+        row.attempts = 0
         session.commit()
         return True

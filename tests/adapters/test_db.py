@@ -1,0 +1,166 @@
+"""The database adapter on SQLite and (when configured) PostgreSQL: schema, times, uniqueness."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, inspect, select
+from sqlalchemy.exc import IntegrityError, StatementError
+
+from bot.adapters.db.engine import MIGRATIONS, current_revision, make_engine, make_sessions, migrate
+from bot.adapters.db.models import Base, MailboxState, StoredMessage
+
+LONDON = ZoneInfo("Europe/London")
+TABLES = {
+    "alembic_version",
+    "case_counters",
+    "case_events",
+    "cases",
+    "deadlines",
+    "mailbox_state",
+    "meetings",
+    "messages",
+    "outbox",
+}
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def migrated(engine: Engine) -> Engine:
+    migrate(engine)
+    return engine
+
+
+def head_revision() -> str | None:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def test_fresh_database_has_no_revision(engine: Engine) -> None:
+    assert current_revision(engine) is None
+
+
+def test_migrate_twice_is_idempotent_and_reaches_head(engine: Engine) -> None:
+    migrate(engine)
+    assert current_revision(engine) == "0001"
+    sessions = make_sessions(engine)
+    with sessions() as session:
+        session.add(MailboxState(name="inbox", last_uid=42))
+        session.commit()
+    migrate(engine)  # a second run changes nothing and keeps the data
+    assert current_revision(engine) == "0001"
+    assert head_revision() == "0001"
+    assert set(inspect(engine).get_table_names()) == TABLES
+    with sessions() as session:
+        assert session.scalar(select(MailboxState.last_uid)) == 42
+
+
+def _schema_differences(engine: Engine, metadata: MetaData) -> list[object]:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+
+def test_migration_matches_the_models(migrated: Engine) -> None:
+    assert _schema_differences(migrated, Base.metadata) == []
+
+
+def test_schema_comparison_would_notice_a_missing_table(migrated: Engine) -> None:
+    # Guard against the comparison silently comparing nothing.
+    extended = MetaData()
+    for table in Base.metadata.tables.values():
+        table.to_metadata(extended)
+    Table("not_migrated", extended, Column("id", Integer, primary_key=True), Column("x", String(5)))
+    diffs = _schema_differences(migrated, extended)
+    assert [d[0] for d in diffs if isinstance(d, tuple)] == ["add_table"]
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        datetime(2026, 7, 1, 10, 0, 0, 123456, tzinfo=LONDON),  # BST: 09:00 UTC
+        datetime(2026, 7, 1, 9, 0, 0, 123456, tzinfo=UTC),
+    ],
+)
+def test_utc_datetime_round_trips_as_aware_utc(migrated: Engine, given: datetime) -> None:
+    sessions = make_sessions(migrated)
+    with sessions() as session:
+        session.add(MailboxState(name="inbox", last_success_at=given))
+        session.commit()
+    with sessions() as session:
+        stored = session.scalar(select(MailboxState.last_success_at))
+    assert stored == datetime(2026, 7, 1, 9, 0, 0, 123456, tzinfo=UTC)
+    assert stored is not None
+    assert stored.tzinfo is UTC
+
+
+def test_utc_datetime_compares_as_instants(migrated: Engine) -> None:
+    # 10:30 BST is 09:30 UTC: earlier than 09:45 UTC, even though 10:30 > 09:45 on the clock.
+    sessions = make_sessions(migrated)
+    with sessions() as session:
+        session.add(
+            MailboxState(name="inbox", last_success_at=datetime(2026, 7, 1, 10, 30, tzinfo=LONDON))
+        )
+        session.commit()
+    cutoff = datetime(2026, 7, 1, 9, 45, tzinfo=UTC)
+    with sessions() as session:
+        before = session.scalars(
+            select(MailboxState.name).where(MailboxState.last_success_at < cutoff)
+        ).all()
+    assert before == ["inbox"]
+
+
+def test_utc_datetime_rejects_naive(migrated: Engine) -> None:
+    sessions = make_sessions(migrated)
+    with sessions() as session:
+        session.add(MailboxState(name="inbox", last_success_at=datetime(2026, 7, 1, 9, 0)))
+        with pytest.raises(StatementError, match="naive datetime"):
+            session.commit()
+    with sessions() as session:
+        assert session.scalar(select(MailboxState.name)) is None
+
+
+def _message(sha: str, message_id: str) -> StoredMessage:
+    return StoredMessage(
+        sha256=sha,
+        message_id=message_id,
+        raw=b"Subject: hi\r\n\r\nbody\r\n",
+        size=21,
+        received_at=datetime(2026, 12, 23, 9, 0, tzinfo=UTC),
+    )
+
+
+def test_identical_message_is_stored_once(migrated: Engine) -> None:
+    sessions = make_sessions(migrated)
+    with sessions() as session:
+        session.add(_message("a" * 64, "m1@example.org"))
+        session.commit()
+    with sessions() as session:
+        session.add(_message("a" * 64, "m1@example.org"))
+        with pytest.raises(IntegrityError):
+            session.commit()
+    with sessions() as session:
+        # A different message with the same Message-ID is kept: it may be a forgery to triage.
+        session.add(_message("b" * 64, "m1@example.org"))
+        session.commit()
+        rows = session.execute(select(StoredMessage.sha256, StoredMessage.received_at)).all()
+    assert sorted(rows) == [
+        ("a" * 64, datetime(2026, 12, 23, 9, 0, tzinfo=UTC)),
+        ("b" * 64, datetime(2026, 12, 23, 9, 0, tzinfo=UTC)),
+    ]

@@ -1,0 +1,246 @@
+"""The config file: the example loads as shipped, and every mistake stops the bot with a
+one-line message naming the key at fault and what was expected."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+
+from bot.config import Config, ConfigError, load_config, parse_config
+from tests.fixtures.app import ROOT
+
+EXAMPLE = ROOT / "config.example.toml"
+
+
+def example() -> dict[str, Any]:
+    return tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def write(tmp_path: Path, data: dict[str, Any]) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_bytes(tomli_w.dumps(data).encode())
+    return path
+
+
+def parse(data: dict[str, Any], tmp_path: Path, environ: dict[str, str] | None = None) -> Config:
+    return parse_config(data, base=tmp_path, environ=environ or {})
+
+
+def error_for(data: dict[str, Any], tmp_path: Path, environ: dict[str, str] | None = None) -> str:
+    with pytest.raises(ConfigError) as info:
+        parse(data, tmp_path, environ)
+    message = str(info.value)
+    assert "\n" not in message
+    return message
+
+
+def test_example_config_loads_with_the_three_statutory_partners() -> None:
+    config = load_config(EXAMPLE, environ={})
+    roles = {a.role: a for a in config.agencies}
+    assert {"local_authority", "police", "health"} <= set(roles)
+    assert roles["police"].dsp is not None
+    assert roles["police"].dsp.email == "dsp.tameside@gmp.police.uk"
+    assert roles["health"].dsp is not None and roles["local_authority"].dsp is not None
+    assert config.partnership.reference_prefix == "TSCP"
+    assert str(config.partnership.time_zone) == "Europe/London"
+    assert config.mailbox.backend == "maildir" and config.outgoing.backend == "maildir"
+
+
+def test_relative_paths_are_resolved_against_the_config_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "etc" / "tscp"
+    folder.mkdir(parents=True)
+    path = write(folder, example())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+
+    config = load_config(Path("..") / "etc" / "tscp" / path.name, environ={})
+
+    assert config.database_url == f"sqlite:///{folder / 'var' / 'tscp-bot.sqlite3'}"
+    assert config.mailbox.maildir_path == folder / "var" / "mail" / "inbox"
+    assert config.outgoing.maildir_path == folder / "var" / "mail" / "outbox"
+    assert config.rules_dir == folder / "rules"
+    assert config.templates_dir == folder / "templates"
+
+
+def test_absolute_paths_are_kept(tmp_path: Path) -> None:
+    data = example()
+    data["database"]["url"] = f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}"
+    data["rules_dir"] = str(ROOT / "rules")
+    config = parse(data, tmp_path / "somewhere")
+    assert config.database_url == f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}"
+    assert config.rules_dir == ROOT / "rules"
+
+
+def _drop_partnership_name(d: dict[str, Any]) -> None:
+    del d["partnership"]["name"]
+
+
+def _poll_often(d: dict[str, Any]) -> None:
+    d["mailbox"]["poll_seconds"] = "often"
+
+
+def _poll_typo(d: dict[str, Any]) -> None:
+    d["mailbox"]["pol_seconds"] = d["mailbox"].pop("poll_seconds")
+
+
+def _bad_role(d: dict[str, Any]) -> None:
+    d["agencies"][1]["role"] = "polis"
+
+
+def _no_health_agency(d: dict[str, Any]) -> None:
+    d["agencies"] = [a for a in d["agencies"] if a["role"] != "health"]
+
+
+def _health_without_dsp(d: dict[str, Any]) -> None:
+    del d["agencies"][2]["dsp"]
+
+
+def _bad_email(d: dict[str, Any]) -> None:
+    d["people"]["business_manager"]["email"] = "business manager at tameside"
+
+
+def _bad_zone(d: dict[str, Any]) -> None:
+    d["partnership"]["time_zone"] = "Europe/Londn"
+
+
+def _zone_folder(d: dict[str, Any]) -> None:
+    d["partnership"]["time_zone"] = "Europe"
+
+
+def _saturday_screening(d: dict[str, Any]) -> None:
+    d["screening"]["weekdays"] = ["Mon", "Sat"]
+
+
+def _bad_screening_time(d: dict[str, Any]) -> None:
+    d["screening"]["times"] = ["10:00", "25:00"]
+
+
+def _screening_time_with_offset(d: dict[str, Any]) -> None:
+    d["screening"]["times"] = ["10:00+01:00"]
+
+
+def _bad_digest_time(d: dict[str, Any]) -> None:
+    d["digest"]["time"] = "8am"
+
+
+def _mysql(d: dict[str, Any]) -> None:
+    d["database"]["url"] = "mysql://tscp@db.example/tscp"
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "expected"),
+    [
+        (_drop_partnership_name, "partnership.name", "missing"),
+        (_poll_often, "mailbox.poll_seconds", "whole number"),
+        (_poll_typo, "mailbox.pol_seconds", "unknown key"),
+        (_bad_role, "agencies[1].role", "local_authority, police, health, other"),
+        (_no_health_agency, "agencies", 'role = "health"'),
+        (_health_without_dsp, "agencies[2].dsp", "missing"),
+        (_bad_email, "people.business_manager.email", "an email address"),
+        (_bad_zone, "partnership.time_zone", "IANA time zone"),
+        (_zone_folder, "partnership.time_zone", "IANA time zone"),
+        (_saturday_screening, "screening.weekdays", "Mon, Tue, Wed, Thu, Fri"),
+        (_bad_screening_time, "screening.times", "25:00"),
+        (_screening_time_with_offset, "screening.times", "10:00"),
+        (_bad_digest_time, "digest.time", "8am"),
+        (_mysql, "database.url", "postgresql+psycopg://"),
+    ],
+)
+def test_a_wrong_key_is_named_with_what_was_expected(
+    tmp_path: Path, change: Any, key: str, expected: str
+) -> None:
+    data = example()
+    change(data)
+    message = error_for(data, tmp_path)
+    assert message.startswith(f"{key}:")
+    assert expected in message
+
+
+def test_a_true_where_a_number_belongs_is_refused(tmp_path: Path) -> None:
+    data = example()
+    data["mailbox"]["poll_seconds"] = True
+    assert error_for(data, tmp_path).startswith("mailbox.poll_seconds: expected a whole number")
+
+
+def _imap(data: dict[str, Any], password_env: str) -> dict[str, Any]:
+    data["mailbox"] = {
+        "backend": "imap",
+        "imap": {
+            "host": "imap.invented.example",
+            "username": "tscp@tameside.gov.uk",
+            "password_env": password_env,
+        },
+    }
+    return data
+
+
+def test_imap_password_variable_not_set(tmp_path: Path) -> None:
+    data = _imap(example(), "TSCP_IMAP_PASSWORD")
+    message = error_for(data, tmp_path, {"OTHER_PASSWORD": "correct-horse-battery"})
+    assert message.startswith("mailbox.imap.password_env:")
+    assert "TSCP_IMAP_PASSWORD" in message and "not set" in message
+    assert "correct-horse-battery" not in message
+
+
+def test_a_password_pasted_into_password_env_is_not_repeated(tmp_path: Path) -> None:
+    data = _imap(example(), "Tr0ub4dor&3!")
+    message = error_for(data, tmp_path)
+    assert message.startswith("mailbox.imap.password_env:")
+    assert "environment variable" in message
+    assert "Tr0ub4dor" not in message
+
+
+def test_imap_password_is_read_from_the_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, _imap(example(), "TSCP_IMAP_PASSWORD"))
+    config = load_config(path, environ={"TSCP_IMAP_PASSWORD": "correct-horse-battery"})
+    assert config.mailbox.backend == "imap"
+    assert config.mailbox.imap is not None
+    assert config.mailbox.imap.password == "correct-horse-battery"
+    assert config.mailbox.imap.port == 993  # the default for tls
+    assert "correct-horse-battery" not in path.read_text()
+
+
+def test_database_password_is_not_shown_when_the_url_is_refused(tmp_path: Path) -> None:
+    data = example()
+    data["database"]["url"] = "postgresql://tscp_bot:s3cret-p@ss@db.invented.example/tscp_bot"
+    message = error_for(data, tmp_path)
+    assert message.startswith("database.url:")
+    assert "postgresql+psycopg://" in message and "db.invented.example" in message
+    assert "s3cret" not in message and "p@ss" not in message
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found") as info:
+        load_config(tmp_path / "nope.toml", environ={})
+    assert str(tmp_path / "nope.toml") in str(info.value)
+
+
+def test_invalid_toml_names_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[partnership]\nname = "Tameside\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path, environ={})
+    message = str(info.value)
+    assert message.startswith(f"{path}: not valid TOML")
+    assert "line 2" in message and "\n" not in message
+
+
+def test_a_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(
+        EXAMPLE.read_text().replace("Tameside Safeguarding", "Tâmeside").encode("cp1252")
+    )
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_config(path, environ={})
+
+
+def test_a_folder_given_as_the_config_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot be read"):
+        load_config(tmp_path, environ={})

@@ -1,0 +1,243 @@
+"""Sending the outbox through a real SMTP server, on SQLite and PostgreSQL.
+
+Times are London local in December, so GMT: 09:00 local is 09:00 UTC.
+"""
+
+from __future__ import annotations
+
+import email
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from bot.adapters.db.models import OutboxMessage
+from bot.app import App
+from bot.services.mailout import queue_email
+from bot.services.outbox import SendReport, retry_now, send_due
+from tests.fixtures.app import AppFactory, Clock
+from tests.fixtures.smtp import SmtpTestServer
+
+REFERRER = "casey.invented@gmp.police.uk"
+MAILBOX = "tscp@tameside.gov.uk"
+
+
+def smtp_app(make_app: AppFactory, server: SmtpTestServer) -> tuple[App, Clock]:
+    return make_app(
+        outgoing={
+            "backend": "smtp",
+            "max_attempts": 3,
+            "retry_base_seconds": 60,
+            "smtp": {"host": "127.0.0.1", "port": server.port, "security": "plain"},
+        }
+    )
+
+
+def queue(app: App, clock: Clock, key: str, ref: str = "TSCP-2026-0001") -> OutboxMessage | None:
+    context: dict[str, Any] = {
+        "case": {"ref": ref, "initials": "XY"},
+        "received_at": clock.now(),
+        "screening": None,
+        "deadlines": [],
+    }
+    with app.sessions() as s:
+        row = queue_email(
+            s,
+            app,
+            key=key,
+            event="sin_acknowledgement",
+            to=[REFERRER],
+            context=context,
+            now=clock.now(),
+        )
+        s.commit()
+        return row
+
+
+def rows(app: App) -> list[OutboxMessage]:
+    with app.sessions() as s:
+        return list(s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def only_row(app: App) -> OutboxMessage:
+    (row,) = rows(app)
+    return row
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def subjects(server: SmtpTestServer) -> list[str]:
+    return [str(email.message_from_bytes(m.raw)["Subject"]) for m in server.messages]
+
+
+def refused(server: SmtpTestServer) -> str:
+    return f"SMTP 127.0.0.1:{server.port}: connection refused (is the mail server running?)"
+
+
+def test_same_idempotency_key_queues_one_email(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    app, clock = smtp_app(make_app, smtp_server)
+    assert queue(app, clock, "ack:1") is not None
+    assert queue(app, clock, "ack:1", ref="TSCP-2026-0099") is None
+    row = only_row(app)
+    assert row.idempotency_key == "ack:1"
+    assert row.subject == "[TSCP-2026-0001] Serious incident notification received"
+    assert (row.status, row.attempts, row.recipients) == ("pending", 0, [REFERRER])
+
+
+def test_sent_once_and_only_once(make_app: AppFactory, smtp_server: SmtpTestServer) -> None:
+    app, clock = smtp_app(make_app, smtp_server)
+    queue(app, clock, "ack:1")
+    assert send_due(app, app.open_sender()) == SendReport(sent=1)
+    clock.set("2026-12-23T09:05")
+    assert send_due(app, app.open_sender()) == SendReport()
+    assert send_due(app, app.open_sender()) == SendReport()
+    assert len(smtp_server.messages) == 1
+    received = smtp_server.messages[0]
+    assert (received.mail_from, received.rcpt_tos) == (MAILBOX, [REFERRER])
+    assert subjects(smtp_server) == ["[TSCP-2026-0001] Serious incident notification received"]
+    row = only_row(app)
+    assert email.message_from_bytes(received.raw)["Message-ID"] == f"<{row.message_id}>"
+    assert (row.status, row.attempts, row.last_error) == ("sent", 0, None)
+    assert row.sent_at == utc("2026-12-23T09:00")
+    assert row.claimed_until is None
+
+
+def test_smtp_down_backs_off_then_sends(make_app: AppFactory, smtp_server: SmtpTestServer) -> None:
+    app, clock = smtp_app(make_app, smtp_server)
+    queue(app, clock, "ack:1")
+    smtp_server.stop()
+
+    assert send_due(app, app.open_sender()) == SendReport(retrying=1)
+    row = only_row(app)
+    assert (row.status, row.attempts, row.last_error) == ("pending", 1, refused(smtp_server))
+    assert row.next_attempt_at == utc("2026-12-23T09:01:00")
+    assert row.claimed_until is None
+
+    # Not due yet: no attempt is made, so nothing changes.
+    clock.set("2026-12-23T09:00:30")
+    assert send_due(app, app.open_sender()) == SendReport()
+    assert only_row(app).attempts == 1
+
+    # Due: tried again, still down, and the wait doubles to 120 s.
+    clock.set("2026-12-23T09:01:00")
+    assert send_due(app, app.open_sender()) == SendReport(retrying=1)
+    row = only_row(app)
+    assert (row.status, row.attempts) == ("pending", 2)
+    assert row.next_attempt_at == utc("2026-12-23T09:03:00")
+
+    clock.set("2026-12-23T09:02:59")
+    assert send_due(app, app.open_sender()) == SendReport()
+
+    smtp_server.start()
+    clock.set("2026-12-23T09:03:00")
+    assert send_due(app, app.open_sender()) == SendReport(sent=1)
+    assert len(smtp_server.messages) == 1
+    row = only_row(app)
+    assert (row.status, row.attempts, row.last_error) == ("sent", 2, None)
+    assert row.sent_at == utc("2026-12-23T09:03:00")
+
+
+def test_gives_up_after_max_attempts_keeps_it_and_retry_now_sends_it(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    app, clock = smtp_app(make_app, smtp_server)
+    queue(app, clock, "ack:1")
+    raw = only_row(app).raw
+    smtp_server.stop()
+
+    assert send_due(app, app.open_sender()) == SendReport(retrying=1)
+    clock.set("2026-12-23T09:01")
+    assert send_due(app, app.open_sender()) == SendReport(retrying=1)
+    clock.set("2026-12-23T09:03")
+    assert send_due(app, app.open_sender()) == SendReport(failed=1)
+    row = only_row(app)
+    assert (row.status, row.attempts, row.last_error) == ("failed", 3, refused(smtp_server))
+    assert row.raw == raw
+
+    # A failed email is never picked up again on its own, even with the server back.
+    smtp_server.start()
+    clock.set("2026-12-23T12:00")
+    assert send_due(app, app.open_sender()) == SendReport()
+    assert smtp_server.messages == []
+
+    assert retry_now(app, row.id, clock.now()) is True
+    assert only_row(app).status == "pending"
+    assert send_due(app, app.open_sender()) == SendReport(sent=1)
+    assert len(smtp_server.messages) == 1
+    assert smtp_server.messages[0].raw.replace(b"\r\n", b"\n") == raw.replace(b"\r\n", b"\n")
+    row = only_row(app)
+    assert (row.status, row.sent_at) == ("sent", utc("2026-12-23T12:00"))
+    # A sent email cannot be put back in the queue.
+    assert retry_now(app, row.id, clock.now()) is False
+
+
+def test_claim_held_by_another_instance_is_respected(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    app, clock = smtp_app(make_app, smtp_server)
+    queue(app, clock, "ack:1")
+    with app.sessions() as s:
+        s.execute(update(OutboxMessage).values(claimed_until=utc("2026-12-23T09:04:00")))
+        s.commit()
+
+    assert send_due(app, app.open_sender()) == SendReport()
+    clock.set("2026-12-23T09:03:59")
+    assert send_due(app, app.open_sender()) == SendReport()
+    assert smtp_server.messages == []
+    assert only_row(app).status == "pending"
+
+    # Once the other instance's lease has run out, the email is taken over and sent.
+    clock.set("2026-12-23T09:04:01")
+    assert send_due(app, app.open_sender()) == SendReport(sent=1)
+    assert len(smtp_server.messages) == 1
+
+
+def test_two_instances_send_each_email_once(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    first, clock = smtp_app(make_app, smtp_server)
+    second, _ = smtp_app(make_app, smtp_server)
+    second.clock = clock
+    queue(first, clock, "ack:1", ref="TSCP-2026-0001")
+    queue(second, clock, "ack:2", ref="TSCP-2026-0002")
+    queue(first, clock, "ack:3", ref="TSCP-2026-0003")
+
+    assert send_due(first, first.open_sender()) == SendReport(sent=3)
+    assert send_due(second, second.open_sender()) == SendReport()
+    queue(second, clock, "ack:4", ref="TSCP-2026-0004")
+    assert send_due(second, second.open_sender()) == SendReport(sent=1)
+    assert send_due(first, first.open_sender()) == SendReport()
+
+    assert sorted(subjects(smtp_server)) == [
+        f"[TSCP-2026-000{n}] Serious incident notification received" for n in (1, 2, 3, 4)
+    ]
+    assert [r.status for r in rows(first)] == ["sent"] * 4
+
+
+def test_limit_sends_oldest_first(make_app: AppFactory, smtp_server: SmtpTestServer) -> None:
+    app, clock = smtp_app(make_app, smtp_server)
+    for n in (1, 2, 3):
+        queue(app, clock, f"ack:{n}", ref=f"TSCP-2026-000{n}")
+    assert send_due(app, app.open_sender(), limit=2) == SendReport(sent=2)
+    assert subjects(smtp_server) == [
+        "[TSCP-2026-0001] Serious incident notification received",
+        "[TSCP-2026-0002] Serious incident notification received",
+    ]
+    assert send_due(app, app.open_sender(), limit=2) == SendReport(sent=1)
+    assert len(smtp_server.messages) == 3
+
+
+def test_backoff_counts_from_the_failed_attempt(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    # The next attempt is counted from the moment of the failure, not from when it was queued.
+    app, clock = smtp_app(make_app, smtp_server)
+    queue(app, clock, "ack:1")
+    smtp_server.stop()
+    clock.set("2026-12-23T10:00")
+    send_due(app, app.open_sender())
+    assert only_row(app).next_attempt_at == utc("2026-12-23T10:00") + timedelta(seconds=60)

@@ -1,0 +1,191 @@
+"""Layering: bot.core is pure (no I/O, no clock), and only bootstrap picks concrete transports."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+BOT = Path(__file__).resolve().parents[1] / "bot"
+CORE = BOT / "core"
+
+CORE_ALLOWED = frozenset(
+    {
+        "__future__",
+        "collections",
+        "dataclasses",
+        "datetime",
+        "enum",
+        "functools",
+        "itertools",
+        "math",
+        "re",
+        "types",
+        "typing",
+        "zoneinfo",
+        "holidays",  # bank-holiday tables only
+    }
+)
+CLOCK_CALLS = frozenset({"now", "today", "utcnow", "time"})
+CLOCK_OWNERS = frozenset({"datetime", "date", "time"})
+CONCRETE_TRANSPORTS = frozenset(
+    f"bot.adapters.{name}"
+    for name in ("imap_source", "maildir_source", "smtp_sender", "maildir_sender")
+)
+
+
+def imported_modules(tree: ast.Module, package: str) -> list[str]:
+    """Every module an import statement names, relative imports resolved in `package`."""
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1])
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            found.append(target)
+            # `from bot.adapters import smtp_sender` imports the submodule.
+            found.extend(f"{target}.{alias.name}" for alias in node.names)
+    return found
+
+
+def core_violations(source: str, package: str = "bot.core") -> list[str]:
+    tree = ast.parse(source)
+    bad: list[str] = []
+    for name in imported_modules(tree, package):
+        in_core = name == "bot.core" or name.startswith("bot.core.")
+        if not in_core and name.split(".")[0] not in CORE_ALLOWED:
+            bad.append(f"imports {name}")
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in CLOCK_CALLS
+            and _last_name(node.func.value) in CLOCK_OWNERS
+        ):
+            bad.append(f"line {node.lineno}: reads the clock ({ast.unparse(node.func)}())")
+    return sorted(set(bad))
+
+
+def _last_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(BOT.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def package_of(path: Path) -> str:
+    """The package relative imports in this file are resolved against."""
+    return ".".join(path.parent.relative_to(BOT.parent).parts)
+
+
+def transport_violations(source: str, package: str) -> list[str]:
+    tree = ast.parse(source)
+    found = imported_modules(tree, package)
+    return sorted({f"imports {name}" for name in found if name in CONCRETE_TRANSPORTS})
+
+
+# The checkers themselves must catch what they are meant to catch.
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("import sqlalchemy", ["imports sqlalchemy"]),
+        (
+            "from sqlalchemy.orm import Session",
+            ["imports sqlalchemy.orm", "imports sqlalchemy.orm.Session"],
+        ),
+        ("import os", ["imports os"]),
+        ("import smtplib", ["imports smtplib"]),
+        ("import time", ["imports time"]),
+        ("from pathlib import Path", ["imports pathlib", "imports pathlib.Path"]),
+        (
+            "from bot.adapters.db import models",
+            ["imports bot.adapters.db", "imports bot.adapters.db.models"],
+        ),
+        ("from bot.services import cases", ["imports bot.services", "imports bot.services.cases"]),
+        ("from ..adapters import ical", ["imports bot.adapters", "imports bot.adapters.ical"]),
+        (
+            "from datetime import datetime\nx = datetime.now()",
+            ["line 2: reads the clock (datetime.now())"],
+        ),
+        (
+            "import datetime\nx = datetime.date.today()",
+            ["line 2: reads the clock (datetime.date.today())"],
+        ),
+        (
+            "from datetime import datetime\nx = datetime.utcnow()",
+            ["line 2: reads the clock (datetime.utcnow())"],
+        ),
+        ("from datetime import datetime, date\nfrom collections.abc import Mapping", []),
+        ("from . import calendar\nfrom bot.core.message import MailMessage", []),
+        ("import holidays\nimport re", []),
+        # A datetime value's .time() is a field, not the clock.
+        ("def f(moment):\n    return moment.time()", []),
+    ],
+)
+def test_core_checker_catches_forbidden_code(source: str, expected: list[str]) -> None:
+    assert core_violations(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from bot.adapters.smtp_sender import SmtpSender", ["imports bot.adapters.smtp_sender"]),
+        ("from bot.adapters import imap_source", ["imports bot.adapters.imap_source"]),
+        ("import bot.adapters.maildir_sender", ["imports bot.adapters.maildir_sender"]),
+        ("from ..adapters.maildir_source import MaildirSource",
+         ["imports bot.adapters.maildir_source"]),
+        ("from bot.adapters.outgoing import SendError", []),
+        ("from bot.adapters.mailbox import MailboxError", []),
+        ("from bot.adapters.db.models import OutboxMessage", []),
+    ],
+)  # fmt: skip
+def test_transport_checker_catches_concrete_imports(source: str, expected: list[str]) -> None:
+    assert transport_violations(source, "bot.commands") == expected
+
+
+# The real code.
+
+CORE_FILES = sorted(CORE.glob("*.py"))
+
+
+def test_core_files_found() -> None:
+    assert {p.name for p in CORE_FILES} >= {"calendar.py", "rules.py", "screening.py"}
+
+
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: p.name)
+def test_core_is_pure(path: Path) -> None:
+    assert core_violations(path.read_text(), package_of(path)) == []
+
+
+def _outside_bootstrap() -> list[Path]:
+    return sorted(
+        p
+        for p in BOT.rglob("*.py")
+        if p != BOT / "bootstrap.py" and (BOT / "adapters") not in p.parents
+    )
+
+
+def test_bootstrap_is_the_one_place_that_picks_transports() -> None:
+    bootstrap = (BOT / "bootstrap.py").read_text()
+    assert transport_violations(bootstrap, "bot") == sorted(
+        f"imports {name}" for name in CONCRETE_TRANSPORTS
+    )
+
+
+@pytest.mark.parametrize("path", _outside_bootstrap(), ids=lambda p: module_name(p))
+def test_no_concrete_transport_outside_bootstrap(path: Path) -> None:
+    assert transport_violations(path.read_text(), package_of(path)) == []

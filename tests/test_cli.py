@@ -1,0 +1,398 @@
+"""The command line as people use it: exit codes, one-line errors, tables and JSON.
+
+Time is pinned with --now: a SIN arrives on Wednesday 23 December 2026, two days before
+Christmas, so the deadlines step over Christmas Day, Boxing Day and New Year's Day.
+"""
+
+from __future__ import annotations
+
+import json
+import mailbox
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+
+from bot.cli import main
+from tests.fixtures.app import ROOT, example_data
+from tests.fixtures.mail import drop_into_maildir, email, sin
+
+NOW = "2026-12-23T09:00"
+CORPUS = ROOT / "tests" / "corpus"
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+def write_config(tmp_path: Path, database_url: str, **sections: Any) -> Path:
+    data: dict[str, Any] = example_data()
+    data["rules_dir"], data["templates_dir"] = str(ROOT / "rules"), str(ROOT / "templates")
+    data["database"] = {"url": database_url}
+    data["mailbox"] = {"backend": "maildir", "maildir_path": "mail/inbox"}
+    data["outgoing"] = {"backend": "maildir", "maildir_path": "mail/outbox"}
+    data.update(sections)
+    path = tmp_path / "config.toml"
+    path.write_bytes(tomli_w.dumps(data).encode())
+    return path
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    """cli(*args) -> (exit code, stdout, stderr), in-process."""
+    monkeypatch.delenv("TSCP_BOT_CONFIG", raising=False)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def config(tmp_path: Path, database_url: str) -> Path:
+    return write_config(tmp_path, database_url)
+
+
+@pytest.fixture
+def bot(cli: Run, config: Path) -> Run:
+    """The CLI against an initialised maildir-backed config, at NOW unless told otherwise."""
+
+    def run(*args: str, now: str = NOW) -> tuple[int, str, str]:
+        return cli("--config", str(config), "--now", now, *args)
+
+    code, out, _ = cli("--config", str(config), "init")
+    assert code == 0 and "database ready" in out
+    return run
+
+
+def one_line_error(err: str) -> str:
+    assert err.startswith("tscp-bot: ")
+    assert err.count("\n") == 1 and err.endswith("\n")
+    assert "Traceback" not in err
+    return err
+
+
+def inbox(config: Path) -> Path:
+    (config.parent / "mail").mkdir(exist_ok=True)
+    return config.parent / "mail" / "inbox"
+
+
+def outbox_folder(config: Path) -> Path:
+    return config.parent / "mail" / "outbox"
+
+
+# --- calendar ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    monkeypatch.delenv("TSCP_BOT_CONFIG", raising=False)
+
+
+@pytest.mark.usefixtures("no_config")
+def test_calendar_add_steps_over_christmas_without_any_config(cli: Run) -> None:
+    code, out, err = cli("calendar", "add", "2026-12-23", "2")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "Tue 29 Dec 2026  (2026-12-29)"
+    assert "skipped Fri 25 Dec 2026: Christmas Day" in lines[1]
+    assert "skipped Mon 28 Dec 2026: Boxing Day (substitute day)" in lines[2]
+    assert len(lines) == 3
+    assert not list(Path.cwd().iterdir())  # nothing created without a config
+
+
+@pytest.mark.usefixtures("no_config")
+def test_calendar_add_json(cli: Run) -> None:
+    code, out, _ = cli("calendar", "add", "2026-12-23", "2", "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "start": "2026-12-23",
+        "working_days": 2,
+        "date": "2026-12-29",
+        "skipped": [
+            {"date": "2026-12-25", "name": "Christmas Day"},
+            {"date": "2026-12-28", "name": "Boxing Day (substitute day)"},
+        ],
+    }
+
+
+@pytest.mark.usefixtures("no_config")
+def test_calendar_add_backwards_and_between(cli: Run) -> None:
+    code, out, _ = cli("calendar", "add", "2027-01-04", "-1", "--json")
+    assert code == 0 and json.loads(out)["date"] == "2026-12-31"
+    assert json.loads(out)["skipped"] == [{"date": "2027-01-01", "name": "New Year's Day"}]
+    code, out, _ = cli("calendar", "between", "2026-12-23", "2026-12-29")
+    assert (code, out) == (0, "2\n")
+    code, out, _ = cli("calendar", "between", "2026-12-23", "2027-01-04", "--json")
+    assert code == 0
+    assert json.loads(out) == {"from": "2026-12-23", "to": "2027-01-04", "working_days": 5}
+
+
+@pytest.mark.usefixtures("no_config")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("calendar", "add", "2026-13-01", "1"),
+        ("calendar", "between", "2026-12-23", "29/12/2026"),
+        ("calendar", "add", "2026-12-23", "100000"),
+        ("calendar", "add", "9999-12-30", "5"),
+        ("calendar", "between", "9999-12-30", "9999-12-31"),
+    ],
+)
+def test_calendar_bad_input_is_one_line_and_exit_2(cli: Run, args: tuple[str, ...]) -> None:
+    code, out, err = cli(*args)
+    assert code == 2 and out == ""
+    one_line_error(err)
+
+
+def test_calendar_uses_local_closures_from_the_config(
+    cli: Run, tmp_path: Path, database_url: str
+) -> None:
+    partnership = example_data()["partnership"]
+    partnership["local_closures"] = [{"date": date(2026, 12, 29), "name": "Council office closure"}]
+    path = write_config(tmp_path, database_url, partnership=partnership)
+    code, out, _ = cli("--config", str(path), "calendar", "add", "2026-12-23", "2")
+    assert code == 0
+    assert out.splitlines()[0] == "Wed 30 Dec 2026  (2026-12-30)"
+    assert "Council office closure" in out
+
+
+# --- set-up and configuration ------------------------------------------------------------------
+
+
+def test_init_is_safe_to_repeat(cli: Run, config: Path) -> None:
+    for _ in range(2):
+        code, out, err = cli("--config", str(config), "init")
+        assert (code, err) == (0, "")
+        assert out.startswith("database ready: ")
+    code, out, _ = cli("--config", str(config), "cases", "--json")
+    assert (code, json.loads(out)) == (0, [])
+
+
+@pytest.mark.parametrize(
+    "args", [("cases",), ("outbox", "list"), ("triage", "list"), ("run", "--once")]
+)
+def test_database_commands_before_init_say_to_run_init(
+    cli: Run, config: Path, args: tuple[str, ...]
+) -> None:
+    inbox(config)
+    code, out, err = cli("--config", str(config), "--now", NOW, *args)
+    assert code == 1 and out == ""
+    assert "run `tscp-bot init` first" in one_line_error(err)
+
+
+def test_garbage_now_is_a_usage_error(bot: Run) -> None:
+    code, out, err = bot("cases", now="next tuesday")
+    assert code == 2 and out == ""
+    assert "--now" in one_line_error(err) and "next tuesday" in err
+
+
+def test_broken_config_names_the_key(cli: Run, tmp_path: Path, database_url: str) -> None:
+    path = write_config(tmp_path, database_url, mailbox={"backend": "maildir", "pol_seconds": 30})
+    code, out, err = cli("--config", str(path), "cases")
+    assert code == 2 and out == ""
+    assert "mailbox.pol_seconds" in one_line_error(err)
+
+
+def test_config_taken_from_the_environment(
+    cli: Run, config: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TSCP_BOT_CONFIG", str(config))
+    monkeypatch.chdir(tmp_path)
+    assert cli("init")[0] == 0
+    monkeypatch.setenv("TSCP_BOT_CONFIG", str(tmp_path / "missing.toml"))
+    code, _, err = cli("cases")
+    assert code == 2 and "config file not found" in one_line_error(err)
+
+
+# --- classify ----------------------------------------------------------------------------------
+
+
+def test_classify_a_sin_shows_why_and_changes_nothing(bot: Run, tmp_path: Path) -> None:
+    eml = tmp_path / "sin.eml"
+    eml.write_bytes(sin())
+    code, out, err = bot("classify", str(eml), "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert set(data) == {"kind", "rule", "reasons", "case_ref", "hits", "misses"}
+    assert data["kind"] == "sin"
+    assert data["rule"] in data["hits"] and data["case_ref"] is None
+    assert data["reasons"] and data["rule"] in data["reasons"][0]
+
+    assert json.loads(bot("cases", "--json")[1]) == []
+    assert json.loads(bot("triage", "list", "--json")[1]) == []
+    assert json.loads(bot("outbox", "list", "--json")[1]) == []
+    # Run for real, the same message would have been stored as message 1 and opened a case.
+    assert bot("triage", "done", "1")[0] == 3
+
+
+def test_classify_works_before_init(cli: Run, config: Path, tmp_path: Path) -> None:
+    eml = tmp_path / "sin.eml"
+    eml.write_bytes(sin())
+    code, out, _ = cli("--config", str(config), "classify", str(eml))
+    assert code == 0
+    assert out.startswith("sin  (rule: ")
+
+
+def test_classify_an_auto_reply_from_the_corpus(bot: Run) -> None:
+    code, out, _ = bot("classify", str(CORPUS / "autoreply-x-autoreply-header.eml"), "--json")
+    assert code == 0 and json.loads(out)["kind"] == "auto_reply"
+    code, out, _ = bot("classify", str(CORPUS / "autoreply-x-autoreply-header.eml"))
+    assert out.startswith("auto_reply")
+
+
+def test_classify_a_missing_file(bot: Run, tmp_path: Path) -> None:
+    code, out, err = bot("classify", str(tmp_path / "nope.eml"))
+    assert code == 2 and out == ""
+    assert "nope.eml" in one_line_error(err)
+
+
+# --- the full flow -----------------------------------------------------------------------------
+
+
+def test_sin_through_run_to_case_and_outbox(bot: Run, config: Path) -> None:
+    drop_into_maildir(inbox(config), sin())
+    code, out, err = bot("run", "--once", "--json")
+    assert (code, err) == (0, "")
+    summary = json.loads(out)
+    assert summary["processed"] == 1 and summary["failed"] == 0
+    assert summary["mailbox_errors"] == []
+
+    code, out, _ = bot("cases", "--json")
+    [row] = json.loads(out)
+    assert row["ref"] == "TSCP-2026-0001" and row["status"] == "open"
+    assert (row["next_deadline"], row["next_due"]) == ("screening_meeting", "2026-12-29")
+
+    code, out, _ = bot("case", "TSCP-2026-0001", "--json")
+    assert code == 0
+    case = json.loads(out)
+    deadlines = {d["name"]: d for d in case["deadlines"]}
+    for d in case["deadlines"]:
+        assert {"name", "due", "state", "met_at"} <= set(d)
+    assert deadlines["screening_meeting"]["due"] == "2026-12-29"
+    assert deadlines["panel_notification"]["due"] == "2027-01-04"
+    assert {d["state"] for d in case["deadlines"]} == {"open"}
+    assert {d["met_at"] for d in case["deadlines"]} == {None}
+    assert "case_opened" in [e["what"] for e in case["events"]]
+    assert [m["kind"] for m in case["messages"]] == ["sin"]
+
+    # Case references are typed by people: lower case finds the case too.
+    code, human, _ = bot("case", "tscp-2026-0001")
+    assert code == 0
+    assert human.startswith("TSCP-2026-0001  (open, opened 2026-12-23 09:00 UTC)")
+    for heading in ("Deadlines", "Meetings", "Chronology", "Messages in", "Messages out"):
+        assert f"\n{heading}\n" in human
+    assert "Name                Due              State  Met" in human
+    assert "screening_meeting   Tue 29 Dec 2026  open   -" in human
+    assert "Christmas Day" in human and "Boxing Day" in human
+
+    code, out, _ = bot("outbox", "list", "--json")
+    rows = json.loads(out)
+    by_event = {r["event"]: r for r in rows}
+    assert by_event["sin_acknowledgement"]["status"] == "sent"
+    assert by_event["sin_acknowledgement"]["to"] == ["casey.invented@gmp.police.uk"]
+    assert by_event["screening_invitation"]["status"] == "sent"
+    assert "dsp.tameside@nhs.net" in by_event["screening_invitation"]["to"]
+    written = mailbox.Maildir(outbox_folder(config), create=False)
+    subjects = sorted(str(m["Subject"]) for m in written)
+    assert subjects == sorted(r["subject"] for r in rows if r["status"] == "sent")
+    assert sum("[TSCP-2026-0001]" in s for s in subjects) == 2
+
+    code, human, _ = bot("outbox", "list")
+    assert human.splitlines()[0].split() == ["#", "Status", "Tries", "To", "Subject"]
+
+
+def test_before_the_digest_time_only_the_two_case_emails_go(bot: Run, config: Path) -> None:
+    drop_into_maildir(inbox(config), sin())
+    assert bot("run", "--once", now="2026-12-23T07:30")[0] == 0
+    files = [p for p in (outbox_folder(config) / "new").iterdir()]
+    assert len(files) == 2
+    events = {r["event"] for r in json.loads(bot("outbox", "list", "--json")[1])}
+    assert events == {"sin_acknowledgement", "screening_invitation"}
+
+
+def test_unknown_case_is_exit_3(bot: Run) -> None:
+    code, out, err = bot("case", "TSCP-2099-0001")
+    assert code == 3 and out == ""
+    assert "TSCP-2099-0001" in one_line_error(err)
+
+
+def test_outbox_retry_unknown_is_exit_3_and_needs_an_id(bot: Run) -> None:
+    code, _, err = bot("outbox", "retry", "999")
+    assert code == 3 and "999" in one_line_error(err)
+    code, _, err = bot("outbox", "retry")
+    assert code == 2 and "needs an ID" in one_line_error(err)
+
+
+def test_triage_lists_unrecognised_mail_until_done(bot: Run, config: Path) -> None:
+    drop_into_maildir(
+        inbox(config),
+        email(
+            "Room booking for Thursday",
+            "Could I book the Ashton room on Thursday afternoon, please?",
+            sender="robin.invented@tameside.gov.uk",
+            message_id="<room-1@tameside.gov.uk>",
+        ),
+    )
+    assert bot("run", "--once", now="2026-12-23T07:30")[0] == 0
+    code, out, _ = bot("triage", "list", "--json")
+    [row] = json.loads(out)
+    assert row["from"] == "robin.invented@tameside.gov.uk"
+    assert row["reason"] == "not recognised by any rule"
+    code, human, _ = bot("triage", "list")
+    assert "robin.invented@tameside.gov.uk" in human
+
+    code, out, _ = bot("triage", "done", str(row["id"]))
+    assert code == 0 and f"#{row['id']}" in out
+    assert json.loads(bot("triage", "list", "--json")[1]) == []
+    assert bot("triage", "list")[1] == "(none)\n"
+    code, _, err = bot("triage", "done", "999")
+    assert code == 3 and "999" in one_line_error(err)
+
+
+# --- the installed command ---------------------------------------------------------------------
+
+
+def _installed() -> str:
+    found = shutil.which("tscp-bot") or str(Path(sys.executable).parent / "tscp-bot")
+    assert Path(found).exists(), "tscp-bot console script is not installed"
+    return found
+
+
+def test_installed_console_script(tmp_path: Path) -> None:
+    path = write_config(tmp_path, f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    env = {k: v for k, v in os.environ.items() if k != "TSCP_BOT_CONFIG"}
+    command = [_installed(), "--config", str(path)]
+    done = subprocess.run(
+        [*command, "calendar", "add", "2026-12-24", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "2026-12-29" in done.stdout
+
+    failed = subprocess.run(
+        [*command, "calendar", "add", "24/12/2026", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert failed.returncode == 2 and failed.stdout == ""
+    one_line_error(failed.stderr)

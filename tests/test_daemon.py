@@ -1,0 +1,60 @@
+"""The daemon as an administrator runs it: a real process, IMAP IDLE, SMTP, and SIGTERM."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.mail import sin
+from tests.fixtures.smtp import SmtpTestServer
+from tests.test_end_to_end import write_config
+
+BIN = Path(sys.executable).parent / "tscp-bot"
+
+
+@pytest.fixture
+def daemon_config(
+    tmp_path: Path, database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> Path:
+    config = write_config(tmp_path, database_url, dovecot, smtp_server, poll_seconds=60)
+    env = {"TEST_IMAP_PASSWORD": dovecot.password, "PATH": "/usr/bin:/bin"}
+    subprocess.run([BIN, "--config", config, "init"], check=True, env=env, capture_output=True)
+    return config
+
+
+def test_daemon_picks_up_mail_by_idle_and_stops_on_sigterm(
+    daemon_config: Path, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    env = {"TEST_IMAP_PASSWORD": dovecot.password, "PATH": "/usr/bin:/bin"}
+    proc = subprocess.Popen(
+        [BIN, "--config", daemon_config, "--now", "2026-12-23T07:00", "-v", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(2)  # let it connect and enter IDLE on the empty inbox
+        dovecot.append(sin())
+        # poll_seconds is 60: arriving well inside that proves IDLE woke the watcher.
+        deadline = time.monotonic() + 20
+        while len(smtp_server.messages) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            _, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    assert any(b"[TSCP-2026-0001]" in r.raw for r in smtp_server.messages), err
+    assert proc.returncode == 0, err
+    assert "stopped" in err
+    assert "Traceback" not in err
+    assert dovecot.list_uids("INBOX") == []
