@@ -48,7 +48,8 @@ def classify_corpus(rounds: int) -> None:
             classify(parse_message(raw), rules, ctx)
             timings.append(time.perf_counter() - start)
     print(
-        f"parse+classify: {len(timings)} messages, median {statistics.median(timings) * 1000:.2f} ms,"
+        f"parse+classify: {len(timings)} messages, "
+        f"median {statistics.median(timings) * 1000:.2f} ms,"
         f" p95 {sorted(timings)[int(len(timings) * 0.95)] * 1000:.2f} ms"
     )
 

@@ -78,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     except KeyboardInterrupt:
         return EXIT_FAILED
+    except BrokenPipeError:
+        # Output piped into `head` or similar that stopped reading: not an error worth a line.
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as exc:
         for kind, code, describe in _errors():
             if isinstance(exc, kind):

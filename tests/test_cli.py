@@ -289,7 +289,7 @@ def test_sin_through_run_to_case_and_outbox(bot: Run, config: Path) -> None:
     # Case references are typed by people: lower case finds the case too.
     code, human, _ = bot("case", "tscp-2026-0001")
     assert code == 0
-    assert human.startswith("TSCP-2026-0001  (open, opened 2026-12-23 09:00 UTC)")
+    assert human.startswith("TSCP-2026-0001  (open, opened 2026-12-23 09:00)")
     for heading in ("Deadlines", "Meetings", "Chronology", "Messages in", "Messages out"):
         assert f"\n{heading}\n" in human
     assert "Name                Due              State  Met" in human

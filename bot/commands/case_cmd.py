@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import tzinfo
 from typing import Any
 
 from bot.cli_output import print_json, print_table
@@ -35,6 +36,7 @@ def list_cases(ctx: Context) -> int:
                 for r in rows
             ],
             sys.stdout,
+            tz=app.config.partnership.time_zone,
         )
     return 0
 
@@ -49,18 +51,21 @@ def show_case(ctx: Context) -> int:
     if ctx.args.json:
         print_json(detail, sys.stdout)
         return 0
-    _print_case(detail)
+    _print_case(detail, app.config.partnership.time_zone)
     return 0
 
 
-def _print_case(d: dict[str, Any]) -> None:
+def _print_case(d: dict[str, Any], tz: tzinfo) -> None:
     out = sys.stdout
-    out.write(f"{d['ref']}  ({d['status']}, opened {d['opened_at']:%Y-%m-%d %H:%M} UTC)\n\n")
+    out.write(
+        f"{d['ref']}  ({d['status']}, opened {d['opened_at'].astimezone(tz):%Y-%m-%d %H:%M})\n\n"
+    )
     out.write("Deadlines\n")
     print_table(
         ["Name", "Due", "State", "Met"],
         [[x["name"], x["due"], x["state"], x["met_at"]] for x in d["deadlines"]],
         out,
+        tz=tz,
     )
     for x in d["deadlines"]:
         out.write(f"  {x['name']}: {x['explanation']}\n")
@@ -69,22 +74,26 @@ def _print_case(d: dict[str, Any]) -> None:
         ["Purpose", "Start", "Location"],
         [[m["purpose"], m["start"], m["location"]] for m in d["meetings"]],
         out,
+        tz=tz,
     )
     out.write("\nChronology\n")
     print_table(
-        ["When (UTC)", "Who", "What", "Detail"],
+        ["When", "Who", "What", "Detail"],
         [[e["at"], e["actor"], e["what"], e["detail"]] for e in d["events"]],
         out,
+        tz=tz,
     )
     out.write("\nMessages in\n")
     print_table(
         ["#", "Received", "Kind", "Subject"],
         [[m["id"], m["received_at"], m["kind"], m["subject"]] for m in d["messages"]],
         out,
+        tz=tz,
     )
     out.write("\nMessages out\n")
     print_table(
         ["#", "Event", "Status", "Subject"],
         [[o["id"], o["event"], o["status"], o["subject"]] for o in d["outgoing"]],
         out,
+        tz=tz,
     )

@@ -110,6 +110,7 @@ def outbox(ctx: Context) -> int:
             ["#", "Status", "Tries", "To", "Subject"],
             [[r["id"], r["status"], r["attempts"], ", ".join(r["to"]), r["subject"]] for r in rows],
             sys.stdout,
+            tz=app.config.partnership.time_zone,
         )
     return 0
 
@@ -144,6 +145,7 @@ def triage(ctx: Context) -> int:
                         for r in rows
                     ],
                     sys.stdout,
+                    tz=app.config.partnership.time_zone,
                 )
             return 0
         row = session.get(StoredMessage, _need_id(ctx))

@@ -1,0 +1,47 @@
+"""Bad mail in one batch with good mail: everything is kept, the good mail still flows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.adapters.db.models import Case, StoredMessage
+from bot.adapters.maildir_source import MaildirSource
+from bot.services.ingest import ingest_pass
+from tests.fixtures.app import ROOT, AppFactory
+from tests.fixtures.mail import drop_into_maildir, sin
+
+CORPUS = ROOT / "tests" / "corpus"
+BAD = {
+    "garbage": b"\x00\x01\x02 this is not an email at all \xff\xfe",
+    "headers only": b"From: a@nhs.net\r\nSubject: nothing below\r\n",
+    "no headers at all": b"\r\n\r\njust a body with no headers\r\n",
+    "broken mime": (CORPUS / "sin-broken-mime-no-closing-boundary.eml").read_bytes(),
+    "unknown charset": (CORPUS / "sin-unknown-charset.eml").read_bytes(),
+    "empty body": (CORPUS / "empty-body-no-subject.eml").read_bytes(),
+    "html only": (CORPUS / "sin-health-html-only.eml").read_bytes(),
+    "iso-8859-1": (CORPUS / "complaint-iso-8859-1-body.eml").read_bytes(),
+}
+
+
+def test_bad_mail_is_kept_and_never_blocks_good_mail(make_app: AppFactory, tmp_path: Path) -> None:
+    app, _ = make_app()
+    good = sin("<good@gmp.police.uk>", sender="lee.invented@gmp.police.uk")
+    drop_into_maildir(tmp_path / "inbox", *BAD.values(), good)
+    source = MaildirSource(tmp_path / "inbox")
+    for _ in range(app.config.ingest.max_attempts):
+        ingest_pass(app, source)
+    with app.sessions() as s:
+        rows = s.scalars(select(StoredMessage)).all()
+        stored = {r.raw for r in rows}
+        # Every message is held byte for byte, whatever state it is in.
+        assert set(BAD.values()) | {good} <= stored
+        assert all(r.status in ("processed", "quarantined") for r in rows)
+        quarantined = [r for r in rows if r.status == "quarantined"]
+        # Mail with nothing usable is quarantined and shown to a person, with the reason.
+        assert {r.raw for r in quarantined} >= {BAD["garbage"], BAD["no headers at all"]}
+        assert all(r.needs_triage and r.last_error for r in quarantined)
+        refs = {c.referrer_email for c in s.scalars(select(Case))}
+    assert "lee.invented@gmp.police.uk" in refs  # the good SIN opened its case
+    assert list((tmp_path / "inbox" / "new").iterdir()) == []  # nothing left stuck
