@@ -21,6 +21,7 @@ from bot.core.backoff import retry_delay
 from bot.services.digest import send_digest_if_due
 from bot.services.ingest import ingest_pass
 from bot.services.outbox import send_due
+from bot.services.reminders import reminder_tick
 from bot.services.tick import deadline_tick
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ def run_daemon(app: App, stop: threading.Event | None = None) -> None:
     periodic: list[tuple[str, Callable[[], object], int]] = [
         ("outbox", lambda: send_due(app, app.open_sender()), 15),
         ("deadline-tick", lambda: deadline_tick(app), 300),
+        ("reminders", lambda: reminder_tick(app), 300),
         ("digest", lambda: send_digest_if_due(app), 300),
     ]
     for name, job, seconds in periodic:

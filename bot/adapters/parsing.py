@@ -121,6 +121,12 @@ def _headers(message: Any, defects: list[str]) -> dict[str, str]:
     return headers
 
 
+def _all_values(message: Any, name: str, defects: list[str]) -> tuple[str, ...]:
+    """Every instance of a header that may repeat (each relay adds its own)."""
+    values = message.get_all(name) or []
+    return tuple(" ".join(decode_header_value(v, defects).split()) for v in values)
+
+
 def _addresses(pairs: object) -> list[tuple[str, str]]:
     if not isinstance(pairs, list):
         return []
@@ -231,6 +237,7 @@ def _build(
         in_reply_to=in_reply_to[0] if in_reply_to else None,
         references=_message_ids(headers.get("references", "")),
         headers=headers,
+        authentication_results=_all_values(parsed.message, "authentication-results", defects),
         text=text,
         html=html,
         attachments=attachments,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from bot.adapters.parsing import ParseError
 from bot.cli_output import print_json, print_table
 from bot.commands.context import Context, NotFound, UsageError
 from bot.core.rules import ClassifyContext, classify
+from bot.services.approvals import ApprovalError, approve
 from bot.services.outbox import retry_now
 from bot.services.process import context_for
 
@@ -23,8 +25,8 @@ def register(sub: Any) -> None:
     p.add_argument("file", help="an .eml file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=classify_file)
-    p = sub.add_parser("outbox", help="outgoing mail: list, or retry one now")
-    p.add_argument("action", choices=["list", "retry"])
+    p = sub.add_parser("outbox", help="outgoing mail: list, retry one now, approve a draft")
+    p.add_argument("action", choices=["list", "retry", "approve"])
     p.add_argument("id", nargs="?", type=int)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=outbox)
@@ -83,6 +85,20 @@ def _need_id(ctx: Context) -> int:
 
 def outbox(ctx: Context) -> int:
     app = ctx.app()
+    if ctx.args.action == "approve":
+        with app.sessions() as session:
+            try:
+                row = approve(
+                    session,
+                    _need_id(ctx),
+                    actor=f"terminal:{getpass.getuser()}",
+                    now=app.clock.now(),
+                )
+            except ApprovalError as exc:
+                raise NotFound(str(exc)) from exc
+            session.commit()
+            print(f"email #{row.id} approved; it goes out on the next pass")
+        return 0
     if ctx.args.action == "retry":
         if not retry_now(app, _need_id(ctx), app.clock.now()):
             raise NotFound(f"no unsent outbox email #{ctx.args.id}")

@@ -49,6 +49,7 @@ def run(ctx: Context) -> int:
         "released": report.ingest.released,
         "mailbox_errors": report.ingest.errors,
         "overdue_marked": report.overdue_marked,
+        "reminders_queued": report.reminders_queued,
         "digest_queued": report.digest_queued,
         "sent": report.outbox.sent,
         "send_retrying": report.outbox.retrying,

@@ -8,12 +8,13 @@ import tomllib
 from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config.model import (
     STATUTORY_ROLES,
     Agency,
+    CommandSettings,
     Config,
     DigestSettings,
     ImapSettings,
@@ -23,6 +24,8 @@ from bot.config.model import (
     Partnership,
     People,
     Person,
+    ReminderSettings,
+    ReviewSettings,
     Role,
     ScreeningSettings,
     Security,
@@ -62,6 +65,9 @@ def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str
         screening=_screening(root.table("screening")),
         ingest=_ingest(root.table("ingest", optional=True)),
         digest=_digest(root.table("digest", optional=True)),
+        commands=_commands(root.table("commands", optional=True)),
+        reminders=_reminders(root.table("reminders", optional=True)),
+        review=_review(root.table("review", optional=True)),
         rules_dir=_path(root.text("rules_dir", "rules"), base),
         templates_dir=_path(root.text("templates_dir", "templates"), base),
     )
@@ -121,6 +127,7 @@ def _people(r: Reader) -> People:
         national_panel=_person(r.table("national_panel")),
         ofsted=_person(r.table("ofsted")),
         dfe=_person(r.table("dfe")),
+        secretary_of_state=_person(r.table("secretary_of_state")),
     )
     r.finish()
     return people
@@ -295,3 +302,60 @@ def _digest(r: Reader) -> DigestSettings:
     )
     r.finish()
     return s
+
+
+def _commands(r: Reader) -> CommandSettings:
+    s = CommandSettings(
+        auth_mode=cast(
+            Literal["required", "advisory", "off"],
+            r.choice("auth_mode", ("required", "advisory", "off"), "required"),
+        ),
+        trusted_authserv_ids=tuple(i.lower() for i in r.texts("trusted_authserv_ids", [])),
+    )
+    if s.auth_mode == "required" and not s.trusted_authserv_ids:
+        raise r.fail(
+            "trusted_authserv_ids",
+            "the authserv-id your mail server writes in Authentication-Results "
+            '(or auth_mode = "advisory" / "off")',
+            [],
+        )
+    r.finish()
+    return s
+
+
+def _reminders(r: Reader) -> ReminderSettings:
+    s = ReminderSettings(
+        days_before=r.number("days_before", 1),
+        overdue_reminders=r.number("overdue_reminders", 3),
+        escalate=r.flag("escalate", True),
+        start=r.parsed("working_hours_start", _clock_time, 'a time like "09:00"', "09:00"),
+        end=r.parsed("working_hours_end", _clock_time, 'a time like "17:00"', "17:00"),
+    )
+    if s.end <= s.start:
+        raise r.fail("working_hours_end", "a time after working_hours_start", str(s.end))
+    r.finish()
+    return s
+
+
+def _review(r: Reader) -> ReviewSettings:
+    s = ReviewSettings(
+        appendix_b_working_days=r.number("appendix_b_working_days", 7, minimum=1),
+        delay_notice_working_days_before=r.number("delay_notice_working_days_before", 3),
+        approval_required_for=tuple(
+            a.lower() for a in r.texts("approval_required_for", list(_OUTSIDE_BODIES))
+        ),
+    )
+    unknown = [a for a in s.approval_required_for if "@" not in a and a not in _PEOPLE_KEYS]
+    if unknown:
+        raise r.fail(
+            "approval_required_for",
+            "email addresses or people keys (" + ", ".join(_PEOPLE_KEYS) + ")",
+            unknown[0],
+        )
+    r.finish()
+    return s
+
+
+# People keys whose mail waits for approval unless the config says otherwise.
+_OUTSIDE_BODIES = ("national_panel", "ofsted", "dfe", "secretary_of_state")
+_PEOPLE_KEYS = ("business_manager", "independent_scrutineer", *_OUTSIDE_BODIES)

@@ -45,6 +45,7 @@ class People:
     national_panel: Person
     ofsted: Person
     dfe: Person
+    secretary_of_state: Person
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,29 @@ class DigestSettings:
 
 
 @dataclass(frozen=True)
+class CommandSettings:
+    auth_mode: Literal["required", "advisory", "off"]
+    trusted_authserv_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    days_before: int
+    overdue_reminders: int
+    escalate: bool
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    appendix_b_working_days: int
+    delay_notice_working_days_before: int
+    # Email addresses whose mail waits for the Business Manager's approval.
+    approval_required_for: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Config:
     partnership: Partnership
     people: People
@@ -118,11 +142,26 @@ class Config:
     screening: ScreeningSettings
     ingest: IngestSettings
     digest: DigestSettings
+    commands: CommandSettings
+    reminders: ReminderSettings
+    review: ReviewSettings
     rules_dir: Path
     templates_dir: Path
 
     def statutory_agency(self, role: Role) -> Agency:
         return next(a for a in self.agencies if a.role == role)
+
+    def needs_approval(self, address: str) -> bool:
+        """Mail to these outside bodies waits for the Business Manager's approval."""
+        wanted = set()
+        for entry in self.review.approval_required_for:
+            person = getattr(self.people, entry, None) if "@" not in entry else None
+            wanted.add(person.email if isinstance(person, Person) else entry)
+        return address.lower() in wanted
+
+    def agency(self, key: str) -> Agency | None:
+        wanted = key.strip().lower()
+        return next((a for a in self.agencies if wanted in (a.key.lower(), a.name.lower())), None)
 
     def agency_domains(self) -> frozenset[str]:
         return frozenset(d for a in self.agencies for d in a.domains)

@@ -18,6 +18,9 @@ _ONE_DAY = timedelta(days=1)
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 APPENDIX_B = "appendix_b"
+ACTION = "action"
+# Rules whose deadline name carries a qualifier after a colon: appendix_b:<agency>, action:<n>.
+QUALIFIED = frozenset({APPENDIX_B, ACTION})
 
 
 class RuleKind(StrEnum):
@@ -80,6 +83,14 @@ RULES: Mapping[str, DeadlineRule] = MappingProxyType(
                 "Agency returns its Appendix B information by the date set in the request",
                 "TSCP rapid review procedure, Appendix B",
                 "Appendix B requested",
+            ),
+            _rule(
+                ACTION,
+                RuleKind.FIXED_DATE,
+                0,
+                "Agency completes its action-plan recommendation by the agreed date",
+                "TSCP CSPR procedure, action plan monitoring",
+                "action agreed",
             ),
             _rule(
                 "cspr_report",
@@ -229,7 +240,7 @@ def compute(
     """
     base, _, agency = name.partition(":")
     rule = RULES.get(base)
-    if rule is None or (base == APPENDIX_B) != bool(agency.strip()):
+    if rule is None or (base in QUALIFIED) != bool(agency.strip()):
         raise ValueError(f"unknown deadline name {name!r}")
     if rule.kind is RuleKind.FIXED_DATE:
         if due is None:

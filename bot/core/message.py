@@ -33,6 +33,8 @@ class MailMessage:
     references: tuple[str, ...] = ()
     # Lower-cased header names; the first value of each header.
     headers: Mapping[str, str] = field(default_factory=dict)
+    # Every Authentication-Results header, top (newest, added by our own server) first.
+    authentication_results: tuple[str, ...] = ()
     text: str = ""  # plain text body; derived from HTML when the message is HTML-only
     html: str = ""
     attachments: tuple[AttachmentInfo, ...] = ()

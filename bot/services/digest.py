@@ -7,7 +7,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case, Deadline, MailboxState, OutboxMessage, StoredMessage
+from bot.adapters.db.models import (
+    ActionItem,
+    AgencyRequest,
+    Case,
+    CaseEvent,
+    Deadline,
+    MailboxState,
+    OutboxMessage,
+    StoredMessage,
+)
 from bot.app import App
 from bot.core import deadlines as rules
 from bot.core.digest import DeadlineView, digest_due, overdue, upcoming
@@ -76,6 +85,11 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
             for d in overdue(views, today)
         ],
         "triage": _triage(session),
+        "awaiting_approval": _drafts(session),
+        "returns": _returns(session, today),
+        "actions": _actions(session, today),
+        "complaints": _complaints(session, today),
+        "flags": _flags(session, app, today),
         "quarantine": _quarantine(session),
         "health": _health(session, app),
     }
@@ -84,7 +98,10 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
 def _new_cases(session: Session, now: datetime) -> list[dict[str, object]]:
     since = now - timedelta(days=4)  # covers a weekend and a bank holiday Monday
     cases = session.scalars(select(Case).where(Case.opened_at >= since).order_by(Case.id))
-    return [{"ref": c.ref, "opened_at": c.opened_at, "kind": "SIN"} for c in cases]
+    labels = {"review": "SIN", "complaint": "Complaint", "escalation": "Escalation"}
+    return [
+        {"ref": c.ref, "opened_at": c.opened_at, "kind": labels.get(c.kind, c.kind)} for c in cases
+    ]
 
 
 def _triage(session: Session) -> list[dict[str, object]]:
@@ -150,3 +167,89 @@ def _health(session: Session, app: App) -> dict[str, object]:
             for r in failed
         ],
     }
+
+
+FLAG_EVENTS = ("scrutineer_disagrees", "commands_not_carried_out", "screening_not_booked")
+
+
+def _drafts(session: Session) -> list[dict[str, object]]:
+    rows = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == "draft").order_by(OutboxMessage.id)
+    )
+    return [
+        {"id": r.id, "event": r.event, "subject": r.subject, "recipients": r.recipients}
+        for r in rows
+    ]
+
+
+def _returns(session: Session, today: date) -> list[dict[str, object]]:
+    rows = session.execute(
+        select(Case.ref, AgencyRequest)
+        .join(Case, Case.id == AgencyRequest.case_id)
+        .where(Case.status == "open")
+        .order_by(AgencyRequest.return_by)
+    ).all()
+    return [
+        {
+            "ref": ref,
+            "agency": r.agency_key,
+            "due": r.return_by,
+            "state": "received"
+            if r.received_at
+            else ("overdue" if r.return_by < today else "requested"),
+        }
+        for ref, r in rows
+    ]
+
+
+def _actions(session: Session, today: date) -> list[dict[str, object]]:
+    rows = session.execute(
+        select(Case.ref, ActionItem)
+        .join(Case, Case.id == ActionItem.case_id)
+        .where(Case.status == "open")
+        .order_by(Case.ref, ActionItem.number)
+    ).all()
+    return [
+        {
+            "ref": ref,
+            "number": a.number,
+            "text": a.text,
+            "owner": a.owner_key,
+            "due": a.due,
+            "state": "done" if a.done_at else ("overdue" if a.due < today else "open"),
+        }
+        for ref, a in rows
+    ]
+
+
+def _complaints(session: Session, today: date) -> list[dict[str, object]]:
+    rows = session.scalars(
+        select(Case).where(Case.kind == "complaint", Case.status == "open").order_by(Case.id)
+    )
+    out: list[dict[str, object]] = []
+    for c in rows:
+        due = next((d for d in c.deadlines if d.name == "complaint_response"), None)
+        state = (
+            "answered" if due and due.met_at else ("overdue" if due and due.due < today else "open")
+        )
+        out.append(
+            {
+                "ref": c.ref,
+                "received_on": c.sin_received_on,
+                "reply_by": due.due if due else None,
+                "state": state,
+            }
+        )
+    return out
+
+
+def _flags(session: Session, app: App, today: date) -> list[dict[str, object]]:
+    since_day = app.calendar.add_working_days(today, -5)
+    since = datetime.combine(since_day, datetime.min.time(), app.config.partnership.time_zone)
+    rows = session.execute(
+        select(Case.ref, CaseEvent)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.what.in_(FLAG_EVENTS), CaseEvent.at >= since)
+        .order_by(CaseEvent.id)
+    ).all()
+    return [{"ref": ref, "what": e.what.replace("_", " "), "detail": e.detail} for ref, e in rows]

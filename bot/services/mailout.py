@@ -32,19 +32,26 @@ def queue_email(
     context: Mapping[str, object],
     now: datetime,
     case: Case | None = None,
+    cc: Sequence[str] = (),
     in_reply_to: str | None = None,
     calendar: bytes | None = None,
 ) -> OutboxMessage | None:
-    """Add one email to the outbox unless an email with this idempotency key already exists."""
+    """Add one email to the outbox unless an email with this idempotency key already exists.
+
+    Mail to an outside body named in the config's approval list is written as a draft and the
+    Business Manager is asked to approve it; it is sent only after that.
+    """
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
         return None
+    to, cc = _unique(to), [a for a in _unique(cc) if a not in to]
     rendered = app.templates.render(event, {**base_context(app), **context})
     partnership = app.config.partnership
     message_id = make_message_id(key, partnership.mailbox.split("@", 1)[1])
     raw = build_email(
         sender=partnership.mailbox,
         sender_name=partnership.name,
-        to=list(to),
+        to=to,
+        cc=cc,
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
@@ -54,17 +61,54 @@ def queue_email(
         date=now,
         calendar=calendar,
     )
+    needs_approval = any(app.config.needs_approval(a) for a in (*to, *cc))
     row = OutboxMessage(
         idempotency_key=key,
         message_id=message_id.strip("<>"),
         case=case,
         event=event,
         sender=partnership.mailbox,
-        recipients=list(to),
+        recipients=[*to, *cc],
         subject=rendered.subject,
         raw=raw,
         created_at=now,
         next_attempt_at=now,
+        status="draft" if needs_approval else "pending",
+        requires_approval=needs_approval,
+        attempts=0,
     )
     session.add(row)
+    if needs_approval:
+        session.flush()
+        _ask_approval(session, app, row, rendered.text, now)
     return row
+
+
+def _unique(addresses: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(a.strip().lower() for a in addresses if a.strip()))
+
+
+def _ask_approval(
+    session: Session, app: App, draft: OutboxMessage, text: str, now: datetime
+) -> None:
+    context = {
+        "draft": {
+            "id": draft.id,
+            "event": draft.event,
+            "recipients": draft.recipients,
+            "subject": draft.subject,
+            "text": text,
+        },
+        "how_to_approve": f"Reply to this email with the line: Approve {draft.id} "
+        f"(or run: tscp-bot outbox approve {draft.id})",
+    }
+    queue_email(
+        session,
+        app,
+        key=f"approval-request:{draft.idempotency_key}",
+        event="approval_request",
+        to=[app.config.people.business_manager.email],
+        context=context,
+        now=now,
+        case=draft.case,
+    )

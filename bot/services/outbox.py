@@ -109,8 +109,8 @@ def retry_now(app: App, row_id: int, now: datetime) -> bool:
     """Put a failed or waiting email back at the front of the queue (the CLI's outbox retry)."""
     with app.sessions() as session:
         row = session.get(OutboxMessage, row_id)
-        if row is None or row.status == "sent":
-            return False
+        if row is None or row.status in ("sent", "draft"):
+            return False  # a draft waits for approval, not for a retry
         row.status, row.next_attempt_at, row.claimed_until = "pending", now, None
         # A fresh start: a person has looked at it, so it gets the full number of tries again.
         row.attempts = 0

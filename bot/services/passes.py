@@ -8,6 +8,7 @@ from bot.app import App
 from bot.services.digest import send_digest_if_due
 from bot.services.ingest import IngestReport, ingest_pass
 from bot.services.outbox import SendReport, send_due
+from bot.services.reminders import reminder_tick
 from bot.services.tick import deadline_tick
 
 
@@ -15,6 +16,7 @@ from bot.services.tick import deadline_tick
 class PassReport:
     ingest: IngestReport
     overdue_marked: int
+    reminders_queued: int
     digest_queued: bool
     outbox: SendReport
 
@@ -26,6 +28,7 @@ def run_once(app: App) -> PassReport:
     finally:
         source.close()
     overdue = deadline_tick(app)
+    reminders = reminder_tick(app)
     digest = send_digest_if_due(app)
     outbox = send_due(app, app.open_sender())
-    return PassReport(ingest, overdue, digest, outbox)
+    return PassReport(ingest, overdue, reminders, digest, outbox)

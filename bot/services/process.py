@@ -11,11 +11,19 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.app import App
 from bot.core.autoreply import can_acknowledge
+from bot.core.commands import ParsedCommands
 from bot.core.message import MailMessage
 from bot.core.rules import Classification, ClassifyContext, classify
 from bot.core.threading import thread_ids
 from bot.core.workflow import IngestPlan, MessageFacts, plan_for
 from bot.services.cases import add_event, find_case
+from bot.services.commands import commands_in, handle_email_commands
+from bot.services.intake import (
+    case_awaiting_return,
+    open_complaint,
+    open_escalation,
+    record_return,
+)
 from bot.services.screening import acknowledge, book_screening, open_case
 
 log = logging.getLogger(__name__)
@@ -90,21 +98,24 @@ def _process(session: Session, app: App, row: StoredMessage, now: datetime) -> N
     result = classify(msg, app.rules, context_for(session, app, msg))
     _record_classification(row, msg, result)
     case = find_case(session, result.case_ref)
+    if case is None and result.case_ref is None and result.kind == "appendix_b":
+        # A return sent as a fresh email: match it by the agency's one outstanding request.
+        case = case_awaiting_return(session, app, msg.from_addr)
     ok, why_not = can_acknowledge(msg, frozenset({app.config.partnership.mailbox}))
     reused = _message_id_reused(session, row)
-    plan = plan_for(
-        MessageFacts(
-            kind=str(result.kind),
-            case_ref=result.case_ref,
-            case_exists=case is not None,
-            can_acknowledge=ok,
-            no_ack_reason=why_not,
-            message_id_reused=reused,
-        )
+    parsed = commands_in(app, msg, now) if result.kind != "auto_reply" else None
+    facts = MessageFacts(
+        kind=str(result.kind),
+        case_ref=result.case_ref,
+        case_exists=case is not None,
+        can_acknowledge=ok,
+        no_ack_reason=why_not,
+        message_id_reused=reused,
+        has_commands=bool(parsed and parsed.commands),
     )
     if reused:
         row.flags = [*row.flags, "message_id_reused"]
-    _apply(session, app, row, msg, plan, case, now)
+    _apply(session, app, row, msg, plan_for(facts), case, now, parsed)
     row.status, row.processed_at = "processed", now
 
 
@@ -137,6 +148,7 @@ def _apply(
     plan: IngestPlan,
     case: Case | None,
     now: datetime,
+    parsed: ParsedCommands | None = None,
 ) -> None:
     if plan.open_case:
         case = open_case(session, app, row, now)
@@ -154,9 +166,19 @@ def _apply(
         meeting = book_screening(session, app, case, now) if plan.book_screening else None
         if plan.acknowledge:
             acknowledge(session, app, case, row, meeting, now)
-    too_large = [a.filename for a in msg.attachments if a.too_large]
     reasons = [plan.triage_reason] if plan.triage_reason else []
+    if case is not None and plan.run_commands and parsed is not None:
+        handle_email_commands(session, app, case, row, msg, parsed, now)
+    if case is not None and plan.record_return:
+        problem = record_return(session, app, case, row, now)
+        reasons += [problem] if problem else []
+    if plan.open_complaint:
+        row.case = open_complaint(session, app, row, plan.acknowledge, now)
+    if plan.open_escalation:
+        row.case = open_escalation(session, app, row, case, plan.acknowledge, now)
+    too_large = [a.filename for a in msg.attachments if a.too_large]
     if too_large:
         reasons.append("attachment over the size limit, kept but not read: " + ", ".join(too_large))
     if reasons:
-        row.needs_triage, row.triage_reason = True, "; ".join(reasons)
+        earlier = [row.triage_reason] if row.triage_reason else []
+        row.needs_triage, row.triage_reason = True, "; ".join(earlier + reasons)

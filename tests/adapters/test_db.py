@@ -28,6 +28,9 @@ TABLES = {
     "meetings",
     "messages",
     "outbox",
+    "votes",
+    "agency_requests",
+    "action_items",
 }
 
 
@@ -58,14 +61,14 @@ def test_fresh_database_has_no_revision(engine: Engine) -> None:
 
 def test_migrate_twice_is_idempotent_and_reaches_head(engine: Engine) -> None:
     migrate(engine)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     sessions = make_sessions(engine)
     with sessions() as session:
         session.add(MailboxState(name="inbox", last_uid=42))
         session.commit()
     migrate(engine)  # a second run changes nothing and keeps the data
-    assert current_revision(engine) == "0001"
-    assert head_revision() == "0001"
+    assert current_revision(engine) == "0002"
+    assert head_revision() == "0002"
     assert set(inspect(engine).get_table_names()) == TABLES
     with sessions() as session:
         assert session.scalar(select(MailboxState.last_uid)) == 42
@@ -164,3 +167,28 @@ def test_identical_message_is_stored_once(migrated: Engine) -> None:
         ("a" * 64, datetime(2026, 12, 23, 9, 0, tzinfo=UTC)),
         ("b" * 64, datetime(2026, 12, 23, 9, 0, tzinfo=UTC)),
     ]
+
+
+def test_upgrade_from_first_release_keeps_cases_and_outbox(engine: Engine) -> None:
+    """A council running 0001 with live cases upgrades without losing or breaking a row."""
+    from alembic import command
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0001")
+    now = datetime(2026, 12, 23, 9, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO cases (ref, year, number, status, opened_at, sin_received_on, initials,"
+            " referrer_email) VALUES ('TSCP-2026-0001', 2026, 1, 'open',"
+            " '2026-12-23 09:00:00+00:00', '2026-12-23', '', '')"
+        )
+    migrate(engine)
+    with make_sessions(engine)() as session:
+        from bot.adapters.db.models import Case
+
+        case = session.scalars(select(Case)).one()
+        assert (case.ref, case.kind, case.stage) == ("TSCP-2026-0001", "review", "screening")
+        assert case.opened_at == now

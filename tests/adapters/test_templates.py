@@ -14,7 +14,19 @@ from bot.adapters.templates import TemplateError, TemplateRenderer
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 LONDON = ZoneInfo("Europe/London")
 
-PARTNERSHIP = {"name": "Tameside Safeguarding Children Partnership", "mailbox": "tscp@example.org"}
+PARTNERSHIP = {
+    "name": "Tameside Safeguarding Children Partnership",
+    "mailbox": "tscp@example.org",
+    "prefix": "TSCP",
+}
+BUSINESS_MANAGER = {"name": "Pat Example", "email": "pat.example@example.org"}
+CASE = {"ref": "TSCP-2026-0001", "initials": "A.B."}
+APPENDIX_B_DEADLINE = {
+    "name": "appendix_b:3",
+    "title": "Agency returns its Appendix B information by the date set in the request",
+    "due": date(2027, 1, 12),
+    "explain": "Date set in the Rapid Review information request sent on Tue 5 Jan 2027.",
+}
 DEADLINES = [
     {
         "name": "screening",
@@ -54,6 +66,150 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "voting_hint": "Reply to this email with one line:\n"
         "DECISION: RAPID REVIEW  or  DECISION: NO RAPID REVIEW",
     },
+    "screening_outcome": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": CASE,
+        "decision": {"choice": "rapid_review", "label": "Rapid Review"},
+        "decided_by": "majority of the statutory partners (2 of 3)",
+        "votes": [
+            {
+                "role_label": "Local authority",
+                "agency": "Tameside Council Children's Services",
+                "choice_label": "Rapid Review",
+                "at": datetime(2026, 12, 29, 10, 40, tzinfo=UTC),
+            },
+            {
+                "role_label": "Police",
+                "agency": "Greater Manchester Police",
+                "choice_label": "Rapid Review",
+                "at": datetime(2026, 12, 29, 11, 2, tzinfo=UTC),
+            },
+        ],
+        "notifiable": True,
+        "scrutineer_hint": "Reply to this email with one line:\nAgree  or  Disagree: <your reason>",
+        "next_steps": [
+            "The Business Manager sends the Appendix B information requests to agencies.",
+            "The Rapid Review should be completed by Tue 19 Jan 2027.",
+        ],
+    },
+    "appendix_b_request": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": CASE,
+        "agency": {"name": "Tameside and Glossop Integrated Care NHS Foundation Trust"},
+        "review_period": "1 June 2025 to 22 December 2026",
+        "return_by": date(2027, 1, 12),
+        "requested_on": date(2027, 1, 5),
+    },
+    "deadline_reminder": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": CASE,
+        "deadline": APPENDIX_B_DEADLINE,
+        "step": {"label": "Appendix B return", "kind": "due", "working_days_overdue": 0},
+        "recipient_role": "agency",
+        "action_hint": "Return the completed Appendix B form by secure email today, "
+        "as a reply to the original request.",
+    },
+    "deadline_escalation": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": CASE,
+        "deadline": APPENDIX_B_DEADLINE,
+        "agency": {"name": "Greater Manchester Police"},
+        "step": {"label": "Appendix B return", "working_days_overdue": 3},
+        "reminders_sent": 2,
+    },
+    "panel_delay_notice": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": CASE,
+        "reason": "Two agencies need more time to complete their chronologies "
+        "over the holiday period.",
+        "expected": date(2027, 1, 29),
+        "notification_sent_on": date(2026, 12, 24),
+        "rapid_review_due": date(2027, 1, 19),
+    },
+    "reviewer_notice": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": CASE,
+        "reviewer_name": "Sam Reviewer",
+        "decision_on": date(2027, 1, 25),
+        "report_due": date(2027, 7, 23),
+    },
+    "publication_notice": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": CASE,
+        "planned_on": date(2027, 7, 20),
+        "notice_due": date(2027, 7, 9),
+    },
+    "publication_delay_notice": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": CASE,
+        "kind": "delayed",
+        "reason": "A criminal trial is due to start in September 2027.",
+    },
+    "escalation_acknowledgement": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "escalation": {"ref": "TSCP-ESC-2027-0002"},
+        "linked_case_ref": "TSCP-2026-0001",
+    },
+    "escalation_alert": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "escalation": {"ref": "TSCP-ESC-2027-0002"},
+        "linked_case_ref": None,
+        "from_domain": "school.example.net",
+        "received_at": datetime(2027, 1, 6, 15, 20, tzinfo=UTC),
+        "subject": "Challenge to <screening> decision & request for review",
+    },
+    "complaint_acknowledgement": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "complaint": {"ref": "TSCP-CMP-2027-0001"},
+        "received_on": date(2027, 1, 6),
+        "reply_by": date(2027, 2, 3),
+        "ombudsman": {
+            "name": "Local Government and Social Care Ombudsman",
+            "phone": "0300 061 0614",
+            "website": "www.lgo.org.uk",
+        },
+    },
+    "approval_request": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "draft": {
+            "id": 17,
+            "event": "panel_delay_notice",
+            "recipients": ["panel@example.net"],
+            "subject": "[TSCP-2026-0001] Rapid Review delayed: expected by Fri 29 Jan 2027",
+            "text": "Dear Child Safeguarding Practice Review Panel,\n\nRAPID REVIEW DELAY",
+        },
+        "how_to_approve": "Reply to this email with the line: Approve 17\n"
+        "or run: tscp-bot outbox approve 17",
+    },
+    "command_rejected": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case_ref": "TSCP-2026-0001",
+        "sender": "someone@unknown.example.net",
+        "commands": ["DECISION: NO RAPID REVIEW", "CLOSE CASE"],
+        "reasons": ["The sender is not on the list of people allowed to send commands."],
+    },
+    "command_result": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": {"ref": "TSCP-2026-0001"},
+        "results": [
+            {"line": "DECISION: RAPID REVIEW", "outcome": "Your vote for a Rapid Review."},
+        ],
+        "errors": [{"line": "DESICION: maybe", "message": "Not a command we recognise."}],
+    },
     "daily_digest": {
         "partnership": PARTNERSHIP,
         "today": date(2026, 11, 26),
@@ -92,6 +248,53 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "attempts": 3,
             }
         ],
+        "awaiting_approval": [
+            {
+                "id": 17,
+                "event": "panel_delay_notice",
+                "subject": "[TSCP-2026-0005] Rapid Review delayed: expected by Fri 4 Dec 2026",
+                "recipients": ["panel@example.net"],
+            }
+        ],
+        "returns": [
+            {
+                "ref": "TSCP-2026-0005",
+                "agency": "Greater Manchester Police",
+                "due": date(2026, 11, 23),
+                "state": "overdue",
+            },
+            {
+                "ref": "TSCP-2026-0005",
+                "agency": "Tameside Council Education",
+                "due": date(2026, 11, 23),
+                "state": "received",
+            },
+        ],
+        "actions": [
+            {
+                "ref": "TSCP-2026-0004",
+                "number": 2,
+                "text": "Share the learning brief with schools",
+                "owner": "Education safeguarding lead",
+                "due": date(2026, 12, 4),
+                "state": "open",
+            }
+        ],
+        "flags": [
+            {
+                "ref": "TSCP-2026-0005",
+                "what": "Scrutineer disagrees",
+                "detail": "Disagree: the notification criteria are met.",
+            }
+        ],
+        "complaints": [
+            {
+                "ref": "TSCP-CMP-2026-0003",
+                "received_on": date(2026, 11, 2),
+                "reply_by": date(2026, 11, 30),
+                "state": "open",
+            }
+        ],
         "health": {
             "last_mailbox_check": datetime(2026, 11, 26, 6, 55, tzinfo=UTC),
             "mailbox_error": None,
@@ -115,6 +318,11 @@ EMPTY_DIGEST: dict[str, Any] = {
     "overdue": [],
     "triage": [],
     "quarantine": [],
+    "awaiting_approval": [],
+    "returns": [],
+    "actions": [],
+    "flags": [],
+    "complaints": [],
     "health": {
         "last_mailbox_check": None,
         "mailbox_error": "IMAP login failed",
@@ -139,10 +347,18 @@ def test_every_event_renders(renderer: TemplateRenderer, event: str) -> None:
     assert out.subject and "\n" not in out.subject and out.subject == out.subject.strip()
     assert out.text.strip() and out.html.strip()
     assert "Tameside Safeguarding Children Partnership" in out.text
-    case = CONTEXTS[event].get("case")
-    if case is not None:
-        assert out.subject.startswith(f"[{case['ref']}]")
-        assert case["ref"] in out.text and case["ref"] in out.html
+    ref = _reference(CONTEXTS[event])
+    if ref is not None:
+        assert out.subject.startswith(f"[{ref}]")
+        assert ref in out.text and ref in out.html
+
+
+def _reference(ctx: dict[str, Any]) -> str | None:
+    """The reference an email is about, whichever key the event carries it under."""
+    for key in ("case", "escalation", "complaint"):
+        if key in ctx:
+            return str(ctx[key]["ref"])
+    return ctx.get("case_ref")
 
 
 def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
@@ -151,6 +367,27 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "sin_acknowledgement": "[TSCP-2026-0007] Serious incident notification received",
         "screening_invitation": "[TSCP-2026-0007] Screening Panel: Tue 29 Dec 2026 10:00",
         "daily_digest": "TSCP daily digest for Thu 26 Nov 2026",
+        "screening_outcome": "[TSCP-2026-0001] Screening Panel decision: Rapid Review",
+        "appendix_b_request": "[TSCP-2026-0001] Rapid Review information request "
+        "(Appendix B): return by Tue 12 Jan 2027",
+        "deadline_reminder": "[TSCP-2026-0001] Reminder: Appendix B return due today",
+        "deadline_escalation": "[TSCP-2026-0001] Escalation: Appendix B return "
+        "3 working days overdue",
+        "panel_delay_notice": "[TSCP-2026-0001] Rapid Review delayed: expected by Fri 29 Jan 2027",
+        "reviewer_notice": "[TSCP-2026-0001] Local child safeguarding practice review: "
+        "independent reviewer appointed",
+        "publication_notice": "[TSCP-2026-0001] Notice of publication of a local child "
+        "safeguarding practice review: Tue 20 Jul 2027",
+        "publication_delay_notice": "[TSCP-2026-0001] Publication of a local child "
+        "safeguarding practice review delayed",
+        "escalation_acknowledgement": "[TSCP-ESC-2027-0002] Professional difference received",
+        "escalation_alert": "[TSCP-ESC-2027-0002] New professional difference or challenge",
+        "complaint_acknowledgement": "[TSCP-CMP-2027-0001] We have received your complaint",
+        "approval_request": "Approval needed (draft 17): [TSCP-2026-0001] Rapid Review "
+        "delayed: expected by Fri 29 Jan 2027",
+        "command_rejected": "[TSCP-2026-0001] Commands not carried out: email from "
+        "someone@unknown.example.net",
+        "command_result": "[TSCP-2026-0001] Your commands: 1 recorded, 1 not understood",
     }
 
 
@@ -197,10 +434,210 @@ def test_digest_html_is_escaped(renderer: TemplateRenderer) -> None:
 
 def test_empty_digest_says_none(renderer: TemplateRenderer) -> None:
     out = renderer.render("daily_digest", EMPTY_DIGEST)
-    assert out.text.count("None.") >= 6
-    assert out.html.count("<p>None.</p>") == 5
+    assert out.text.count("None.") >= 11
+    assert out.html.count("<p>None.</p>") == 10
+    assert "Not available." not in out.text
     assert "IMAP login failed" in out.text and "IMAP login failed" in out.html
     assert "never" in out.text
+
+
+# Emails that leave the partnership: they may carry the case reference and the child's
+# initials, nothing else about the child.
+OUTSIDE_BODY_EVENTS = (
+    "appendix_b_request",
+    "panel_delay_notice",
+    "reviewer_notice",
+    "publication_notice",
+    "publication_delay_notice",
+    "complaint_acknowledgement",
+)
+
+
+@pytest.mark.parametrize("event", OUTSIDE_BODY_EVENTS)
+def test_outside_body_emails_never_print_other_child_details(
+    renderer: TemplateRenderer, event: str
+) -> None:
+    ctx = {
+        **CONTEXTS[event],
+        "child": {"name": "Zed Invented", "dob": date(2015, 3, 4), "address": "1 Zed Street"},
+    }
+    if "case" in ctx:
+        ctx["case"] = {**ctx["case"], "name": "Zed Invented", "dob": date(2015, 3, 4)}
+    out = renderer.render(event, ctx)
+    for part in (out.subject, out.text, out.html):
+        assert "Zed" not in part and "2015" not in part
+
+
+@pytest.mark.parametrize("event", OUTSIDE_BODY_EVENTS)
+def test_outside_body_emails_show_initials_only_when_known(
+    renderer: TemplateRenderer, event: str
+) -> None:
+    ctx = CONTEXTS[event]
+    out = renderer.render(event, ctx)
+    if "case" in ctx:
+        assert "A.B." in out.text and "A.B." in out.html
+        blank = renderer.render(event, {**ctx, "case": {**ctx["case"], "initials": ""}})
+        assert "initials" not in blank.text and "initials" not in blank.html
+
+
+def test_screening_outcome_shows_votes_and_scrutineer_hint(renderer: TemplateRenderer) -> None:
+    out = renderer.render("screening_outcome", CONTEXTS["screening_outcome"])
+    assert "majority of the statutory partners (2 of 3)" in out.text
+    assert "Police (Greater Manchester Police): Rapid Review, Tue 29 Dec 2026 11:02" in out.text
+    assert "Agree  or  Disagree: <your reason>" in out.text
+    assert "Agree  or  Disagree: &lt;your reason&gt;" in out.html
+    assert "Notifiable to the National Panel: yes" in out.text
+    assert "1. The Business Manager sends" in out.text
+
+
+def test_screening_outcome_without_votes_or_notifiable(renderer: TemplateRenderer) -> None:
+    ctx = {
+        **CONTEXTS["screening_outcome"],
+        "decision": {"choice": "no_further_action", "label": "No further action"},
+        "decided_by": "the Business Manager, recording the panel's decision",
+        "votes": [],
+        "notifiable": None,
+        "next_steps": [],
+    }
+    out = renderer.render("screening_outcome", ctx)
+    assert out.subject == "[TSCP-2026-0001] Screening Panel decision: No further action"
+    assert "No votes were received by email." in out.text
+    assert "not yet recorded" in out.text and "Not yet recorded" in out.html
+    assert (
+        "Notifiable to the National Panel: no"
+        in renderer.render("screening_outcome", {**ctx, "notifiable": False}).text
+    )
+
+
+def test_appendix_b_request_asks_for_a_secure_reply(renderer: TemplateRenderer) -> None:
+    out = renderer.render("appendix_b_request", CONTEXTS["appendix_b_request"])
+    assert "1 June 2025 to 22 December 2026" in out.text
+    assert "by Tuesday 12 January 2027" in out.text
+    assert "secure email" in out.text and "keeping TSCP-2026-0001 in the subject" in out.text
+    assert "Tameside and Glossop Integrated Care NHS Foundation Trust" in out.text
+
+
+@pytest.mark.parametrize(
+    ("kind", "overdue", "ending"),
+    [
+        ("due", 0, "due today"),
+        ("before", 0, "due Tue 12 Jan 2027"),
+        ("before", -2, "due Tue 12 Jan 2027"),
+        ("overdue", 1, "1 working day overdue"),
+        ("overdue", 4, "4 working days overdue"),
+    ],
+)
+def test_reminder_subject_follows_the_step(
+    renderer: TemplateRenderer, kind: str, overdue: int, ending: str
+) -> None:
+    ctx = {
+        **CONTEXTS["deadline_reminder"],
+        "step": {"label": "Appendix B return", "kind": kind, "working_days_overdue": overdue},
+    }
+    subject = renderer.render("deadline_reminder", ctx).subject
+    assert subject == f"[TSCP-2026-0001] Reminder: Appendix B return {ending}"
+
+
+def test_reminder_to_business_manager_is_addressed_by_name(renderer: TemplateRenderer) -> None:
+    ctx = {**CONTEXTS["deadline_reminder"], "recipient_role": "business_manager"}
+    out = renderer.render("deadline_reminder", ctx)
+    assert out.text.lstrip().startswith("Dear Pat Example,")
+    assert "Return the completed Appendix B form" in out.text
+
+
+def test_escalation_without_an_agency(renderer: TemplateRenderer) -> None:
+    ctx = {**CONTEXTS["deadline_escalation"], "agency": None}
+    out = renderer.render("deadline_escalation", ctx)
+    assert "safeguarding lead, because" in out.text
+    assert "2 sent" in out.text
+    with_agency = renderer.render("deadline_escalation", CONTEXTS["deadline_escalation"])
+    assert "safeguarding lead for Greater Manchester Police" in with_agency.text
+
+
+def test_panel_delay_notice_gives_reason_and_date(renderer: TemplateRenderer) -> None:
+    out = renderer.render("panel_delay_notice", CONTEXTS["panel_delay_notice"])
+    assert "will not be completed within\n15 working days" in out.text
+    assert "Two agencies need more time" in out.text
+    assert "by Friday 29 January 2027" in out.text
+
+
+def test_publication_notice_does_not_attach_the_report(renderer: TemplateRenderer) -> None:
+    out = renderer.render("publication_notice", CONTEXTS["publication_notice"])
+    assert "NOT ATTACHED" in out.text and "secure route" in out.text
+    assert "at least 7 working days" in out.text
+
+
+def test_decision_not_to_publish(renderer: TemplateRenderer) -> None:
+    ctx = {**CONTEXTS["publication_delay_notice"], "kind": "not_publishing", "reason": "Risk."}
+    out = renderer.render("publication_delay_notice", ctx)
+    assert out.subject == (
+        "[TSCP-2026-0001] Decision not to publish a local child safeguarding practice review"
+    )
+    assert "OUR JUSTIFICATION" in out.text and "Risk." in out.text
+
+
+def test_escalation_emails_name_the_linked_case(renderer: TemplateRenderer) -> None:
+    ack = renderer.render("escalation_acknowledgement", CONTEXTS["escalation_acknowledgement"])
+    assert "(linked to case TSCP-2026-0001)" in ack.text
+    assert "Resolving\nProfessional Differences" in ack.text
+    alert_ctx = {**CONTEXTS["escalation_alert"], "linked_case_ref": "TSCP-2026-0001"}
+    alert = renderer.render("escalation_alert", alert_ctx)
+    assert alert.subject.endswith("about case TSCP-2026-0001")
+    assert "Challenge to <screening> decision" in alert.text
+    assert "Challenge to &lt;screening&gt; decision" in alert.html
+    alone = renderer.render("escalation_alert", CONTEXTS["escalation_alert"])
+    assert "Not linked to a case" in alone.text
+
+
+def test_complaint_acknowledgement_gives_ombudsman_details(renderer: TemplateRenderer) -> None:
+    out = renderer.render("complaint_acknowledgement", CONTEXTS["complaint_acknowledgement"])
+    assert "by Wednesday 3 February 2027" in out.text
+    assert "Local Government and Social Care Ombudsman" in out.text
+    assert "0300 061 0614" in out.text and 'href="https://www.lgo.org.uk"' in out.html
+
+
+def test_approval_request_indents_the_draft(renderer: TemplateRenderer) -> None:
+    out = renderer.render("approval_request", CONTEXTS["approval_request"])
+    assert (
+        "    Dear Child Safeguarding Practice Review Panel,\n\n    RAPID REVIEW DELAY" in out.text
+    )
+    assert "Approve 17" in out.text and "tscp-bot outbox approve 17" in out.text
+    assert "panel@example.net" in out.text
+
+
+def test_rejected_commands_without_a_case(renderer: TemplateRenderer) -> None:
+    ctx = {**CONTEXTS["command_rejected"], "case_ref": None}
+    out = renderer.render("command_rejected", ctx)
+    assert out.subject == "Commands not carried out: email from someone@unknown.example.net"
+    assert "NOT carried out" in out.text and "    CLOSE CASE" in out.text
+
+
+def test_command_result_lists_what_was_not_understood(renderer: TemplateRenderer) -> None:
+    out = renderer.render("command_result", CONTEXTS["command_result"])
+    assert "> DECISION: RAPID REVIEW\n    Your vote for a Rapid Review." in out.text
+    assert "NOT UNDERSTOOD" in out.text and "DESICION: maybe" in out.text
+    clean = renderer.render("command_result", {**CONTEXTS["command_result"], "errors": []})
+    assert clean.subject == "[TSCP-2026-0001] Your commands: 1 recorded"
+    assert "NOT UNDERSTOOD" not in clean.text and "Not understood" not in clean.html
+
+
+def test_digest_shows_the_new_sections(renderer: TemplateRenderer) -> None:
+    out = renderer.render("daily_digest", CONTEXTS["daily_digest"])
+    assert "  Awaiting your approval    1" in out.text
+    assert "  Appendix B returns        2 (1 overdue)" in out.text
+    assert "  TSCP-2026-0005  Mon 23 Nov 2026  OVERDUE    Greater Manchester Police" in out.text
+    assert "Scrutineer disagrees" in out.text and "Share the learning brief" in out.text
+    assert "TSCP-CMP-2026-0003" in out.text and "TSCP-CMP-2026-0003" in out.html
+    assert "Not available." not in out.text
+
+
+def test_digest_without_the_new_keys_says_not_available(renderer: TemplateRenderer) -> None:
+    new_keys = ("awaiting_approval", "returns", "actions", "flags", "complaints")
+    ctx = {k: v for k, v in EMPTY_DIGEST.items() if k not in new_keys}
+    out = renderer.render("daily_digest", ctx)
+    assert out.text.count("Not available.") == 5
+    assert out.html.count("<p>Not available.</p>") == 5
+    assert out.html.count("<p>None.</p>") == 5
 
 
 def test_filters_use_english_names_and_uk_time(renderer: TemplateRenderer) -> None:

@@ -60,11 +60,22 @@ def facts(
         ),
         ("appendix_b", NO_REF, IngestPlan(triage_reason="appendix b not linked to a case")),
         ("appendix_b", UNKNOWN, IngestPlan(triage_reason=UNKNOWN_REASON)),
-        ("appendix_b", KNOWN, IngestPlan(file_on_case=True, note="appendix_b filed on the case")),
-        ("escalation", NO_REF, IngestPlan(triage_reason="escalation not linked to a case")),
+        # A return on a known case marks the agency's request received.
+        (
+            "appendix_b",
+            KNOWN,
+            IngestPlan(file_on_case=True, record_return=True, note="Appendix B return"),
+        ),
+        # An escalation always opens its own record, linked to the case when it names one.
+        ("escalation", NO_REF, IngestPlan(open_escalation=True, acknowledge=True)),
         ("escalation", UNKNOWN, IngestPlan(triage_reason=UNKNOWN_REASON)),
-        ("escalation", KNOWN, IngestPlan(file_on_case=True, note="escalation filed on the case")),
-        ("complaint", NO_REF, IngestPlan(triage_reason="complaint not linked to a case")),
+        (
+            "escalation",
+            KNOWN,
+            IngestPlan(file_on_case=True, open_escalation=True, acknowledge=True),
+        ),
+        # A new complaint opens a complaint record and is acknowledged.
+        ("complaint", NO_REF, IngestPlan(open_complaint=True, acknowledge=True)),
         ("complaint", UNKNOWN, IngestPlan(triage_reason=UNKNOWN_REASON)),
         ("complaint", KNOWN, IngestPlan(file_on_case=True, note="complaint filed on the case")),
         ("case_reply", NO_REF, IngestPlan(triage_reason="not recognised by any rule")),
@@ -80,7 +91,11 @@ def facts(
         ),
         ("unclassified", NO_REF, IngestPlan(triage_reason="not recognised by any rule")),
         ("unclassified", UNKNOWN, IngestPlan(triage_reason=UNKNOWN_REASON)),
-        ("unclassified", KNOWN, IngestPlan(triage_reason="not recognised by any rule")),
+        (
+            "unclassified",
+            KNOWN,
+            IngestPlan(file_on_case=True, triage_reason="not recognised by any rule"),
+        ),
     ],
 )
 def test_plan_by_kind_and_case(
@@ -140,8 +155,9 @@ def test_invariants_over_every_combination(f: MessageFacts) -> None:
     # Only a new, un-reused SIN opens a case, and only then is the panel booked.
     assert plan.open_case == (f.kind == "sin" and f.case_ref is None and not f.message_id_reused)
     assert plan.book_screening == plan.open_case
-    # Only a newly opened case is acknowledged, and only when the checks allow it.
-    assert plan.acknowledge == (plan.open_case and f.can_acknowledge)
+    # Only a newly opened record is acknowledged, and only when the checks allow it.
+    opened = plan.open_case or plan.open_complaint or plan.open_escalation
+    assert plan.acknowledge == (opened and f.can_acknowledge)
     # Never both open a case and file on one; never file on a case that does not exist.
     assert not (plan.open_case and plan.file_on_case)
     assert not (plan.file_on_case and not f.case_exists)
@@ -152,4 +168,17 @@ def test_invariants_over_every_combination(f: MessageFacts) -> None:
     if f.kind == "auto_reply" and not f.message_id_reused:
         assert plan.triage_reason is None
     # Something is always done: opened, filed or triaged (or a quietly dropped auto-reply).
-    assert plan.open_case or plan.file_on_case or plan.triage_reason or f.kind == "auto_reply"
+    assert opened or plan.file_on_case or plan.triage_reason or f.kind == "auto_reply"
+
+
+def test_commands_on_a_known_case_are_run_and_filed() -> None:
+    f = MessageFacts("case_reply", REF, True, True, "", False, has_commands=True)
+    assert plan_for(f) == IngestPlan(
+        file_on_case=True, run_commands=True, note="commands on the case"
+    )
+
+
+def test_commands_never_run_from_automatic_or_suspicious_mail() -> None:
+    for kind, reused in (("auto_reply", False), ("case_reply", True)):
+        f = MessageFacts(kind, REF, True, True, "", reused, has_commands=True)
+        assert not plan_for(f).run_commands

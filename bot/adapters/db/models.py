@@ -104,6 +104,24 @@ class Case(Base):
     la_aware_on: Mapped[date | None] = mapped_column(default=None)
     initials: Mapped[str] = mapped_column(String(10), default="")
     referrer_email: Mapped[str] = mapped_column(String(320), default="")
+    # review (from a SIN) | complaint | escalation; all share references and deadlines.
+    kind: Mapped[str] = mapped_column(String(20), default="review")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None)
+    stage: Mapped[str] = mapped_column(String(40), default="screening")
+    decision: Mapped[str | None] = mapped_column(String(30), default=None)
+    decided_by: Mapped[str | None] = mapped_column(Text, default=None)
+    notifiable: Mapped[bool | None] = mapped_column(default=None)
+    notification_sent_on: Mapped[date | None] = mapped_column(default=None)
+    review_period: Mapped[str | None] = mapped_column(Text, default=None)
+    rr_meeting_on: Mapped[date | None] = mapped_column(default=None)
+    rr_report_on: Mapped[date | None] = mapped_column(default=None)
+    cspr: Mapped[bool | None] = mapped_column(default=None)
+    cspr_rationale: Mapped[str | None] = mapped_column(Text, default=None)
+    reviewer_name: Mapped[str | None] = mapped_column(Text, default=None)
+    family_preview_on: Mapped[date | None] = mapped_column(default=None)
+    planned_publication: Mapped[date | None] = mapped_column(default=None)
+    published_on: Mapped[date | None] = mapped_column(default=None)
+    closed_reason: Mapped[str | None] = mapped_column(Text, default=None)
 
     deadlines: Mapped[list[Deadline]] = relationship(
         back_populates="case", order_by="Deadline.due", cascade="all, delete-orphan"
@@ -111,6 +129,51 @@ class Case(Base):
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
     )
+
+
+class Vote(Base):
+    """A statutory partner's screening vote; a later vote from the same role supersedes it."""
+
+    __tablename__ = "votes"
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    role: Mapped[str] = mapped_column(String(30))
+    voter: Mapped[str] = mapped_column(String(320))
+    choice: Mapped[str] = mapped_column(String(30))
+    at: Mapped[utc]
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
+    superseded: Mapped[bool] = mapped_column(default=False)
+
+
+class AgencyRequest(Base):
+    """An Appendix B information request to one agency, and its return."""
+
+    __tablename__ = "agency_requests"
+    __table_args__ = (UniqueConstraint("case_id", "agency_key"),)
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    agency_key: Mapped[str] = mapped_column(String(100))
+    requested_on: Mapped[date]
+    return_by: Mapped[date]
+    received_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
+
+
+class ActionItem(Base):
+    """One recommendation of the action plan, owned by an agency."""
+
+    __tablename__ = "action_items"
+    __table_args__ = (UniqueConstraint("case_id", "number"),)
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    number: Mapped[int]
+    text: Mapped[text]
+    owner_key: Mapped[str] = mapped_column(String(100))
+    due: Mapped[date]
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class CaseCounter(Base):
@@ -194,6 +257,10 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[utc]
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # Mail to outside bodies waits as a draft until the Business Manager approves it.
+    requires_approval: Mapped[bool] = mapped_column(default=False)
+    approved_by: Mapped[str | None] = mapped_column(String(320), default=None)
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     # A lease, so that two bot instances never send the same row at once.
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 

@@ -1,0 +1,166 @@
+"""Reading dates as people in England write them in emails: day first, never guessed.
+
+Pure string handling. "today" and "yesterday" are read against a date the caller supplies;
+this module never looks at the clock.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+_MONTHS: dict[str, int] = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+
+_WEEKDAYS: dict[str, int] = {
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tues": 1,
+    "tue": 1,
+    "wednesday": 2,
+    "weds": 2,
+    "wed": 2,
+    "thursday": 3,
+    "thurs": 3,
+    "thur": 3,
+    "thu": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
+}
+
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+_HINT = "write it like 12/11/2026 or 12 November 2026"
+
+# 12/11/2026, 12-11-2026, 12.11.26: day first, the same separator twice.
+_NUMERIC = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
+# 2026-11-12 (ISO), also 2026/11/12.
+_YEAR_FIRST = re.compile(r"(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})")
+_WEEKDAY = r"(?:(?P<wd>[a-z]+)\.?,?\s+)?"
+# [Thursday] 12th [of] November 2026, 12-Nov-26
+_DAY_MONTH = re.compile(
+    _WEEKDAY + r"(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]*"
+    r"(?P<m>[a-z]+)\.?,?(?:[\s\-]*(?P<y>\d{4}|\d{2}))?",
+    re.IGNORECASE,
+)
+# [Thursday] November 12th, 2026
+_MONTH_DAY = re.compile(
+    _WEEKDAY + r"(?P<m>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?(?:\s+(?P<y>\d{4}))?",
+    re.IGNORECASE,
+)
+
+
+class DateError(ValueError):
+    """A date that cannot be read, or that does not exist; the message is for people."""
+
+
+def parse_uk_date(text: str, *, today: date | None = None) -> date:
+    """The date in `text`, read day first ("12/11/2026" is 12 November 2026).
+
+    Accepts 12/11/2026, 12-11-2026, 12.11.26 (two-digit years are 20yy), 12 November 2026,
+    12th Nov 2026, Thursday 12 November 2026, November 12, 2026, and 2026-11-12. "today" and
+    "yesterday" need `today`. Raises DateError for anything else, for dates that do not exist,
+    and for a weekday that does not match the date.
+    """
+    shown = " ".join(text.split()).strip(" .,;!")
+    s = shown
+    if not s:
+        raise DateError(f"no date given; {_HINT}")
+    if s.lower() in ("today", "yesterday"):
+        if today is None:
+            raise DateError(f'"{shown}" can only be read against the date of the email')
+        return today if s.lower() == "today" else today - timedelta(days=1)
+    # Tolerate spaces around numeric separators: "12 / 11 / 2026".
+    s = re.sub(r"(?<=\d)\s*([/.])\s*(?=\d)", r"\1", s)
+
+    if m := _NUMERIC.fullmatch(s):
+        day, month, year = int(m.group(1)), int(m.group(3)), _year(m.group(4))
+        return _make(shown, year, month, day, day_first=True)
+    if m := _YEAR_FIRST.fullmatch(s):
+        return _make(shown, int(m.group(1)), int(m.group(3)), int(m.group(4)))
+    for pattern in (_DAY_MONTH, _MONTH_DAY):
+        if m := pattern.fullmatch(s):
+            return _from_words(shown, m)
+    raise DateError(f'"{shown}" is not a date I can read; {_HINT}')
+
+
+def _year(digits: str) -> int:
+    return 2000 + int(digits) if len(digits) == 2 else int(digits)
+
+
+def _make(shown: str, year: int, month: int, day: int, *, day_first: bool = False) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        note = " (dates are read day first: day/month/year)" if day_first and month > 12 else ""
+        raise DateError(f"{shown} is not a real date{note}") from None
+
+
+def _from_words(shown: str, m: re.Match[str]) -> date:
+    month_word = m.group("m")
+    month = _MONTHS.get(month_word.lower())
+    if month is None:
+        raise DateError(f'"{shown}" is not a date I can read: "{month_word}" is not a month')
+    if m.group("y") is None:
+        raise DateError(f'"{shown}" has no year; {_HINT}')
+    found = _make(shown, _year(m.group("y")), month, int(m.group("d")))
+    weekday_word = m.group("wd")
+    if weekday_word is not None:
+        weekday = _WEEKDAYS.get(weekday_word.lower())
+        if weekday is None:
+            raise DateError(f'"{shown}" is not a date I can read: "{weekday_word}" is not a day')
+        if weekday != found.weekday():
+            actual = _WEEKDAY_NAMES[found.weekday()]
+            raise DateError(
+                f'"{shown}" does not add up: {format_uk_date(found)} is a {actual}, '
+                f"not a {_WEEKDAY_NAMES[weekday]}"
+            )
+    return found
+
+
+def format_uk_date(day: date) -> str:
+    """ "12 November 2026": the unambiguous form the bot writes back to people."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"

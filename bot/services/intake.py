@@ -1,0 +1,193 @@
+"""Complaints, escalations and Appendix B returns arriving by email."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import AgencyRequest, Case, StoredMessage
+from bot.app import App
+from bot.core import deadlines as rules
+from bot.core.calendar import day_zero
+from bot.services.cases import add_event, next_reference, set_deadline
+from bot.services.mailout import queue_email
+
+OMBUDSMAN = {
+    "name": "Local Government and Social Care Ombudsman",
+    "phone": "0300 061 0614",
+    "website": "www.lgo.org.uk",
+}
+
+
+def _new_record(
+    session: Session,
+    app: App,
+    row: StoredMessage,
+    kind: str,
+    now: datetime,
+    parent: Case | None = None,
+) -> Case:
+    received = day_zero(row.received_at, app.config.partnership.time_zone)
+    ref, number = next_reference(session, app.config.partnership.reference_prefix, received.year)
+    record = Case(
+        ref=ref,
+        year=received.year,
+        number=number,
+        opened_at=now,
+        sin_received_on=received,
+        referrer_email=row.from_addr,
+        kind=kind,
+        stage=kind,
+        parent_id=parent.id if parent else None,
+    )
+    session.add(record)
+    add_event(
+        session,
+        record,
+        now,
+        f"{kind}_opened",
+        f"Opened from message #{row.id}",
+        why=f"classified as {kind} by rule {row.rule}",
+    )
+    return record
+
+
+def open_complaint(
+    session: Session, app: App, row: StoredMessage, acknowledge: bool, now: datetime
+) -> Case:
+    record = _new_record(session, app, row, "complaint", now)
+    deadline = rules.complaint_response(record.sin_received_on, app.calendar)
+    set_deadline(session, record, deadline, now)
+    if acknowledge:
+        queue_email(
+            session,
+            app,
+            key=f"complaint-ack:{row.sha256}",
+            event="complaint_acknowledgement",
+            to=[row.from_addr],
+            now=now,
+            case=record,
+            in_reply_to=f"<{row.message_id}>",
+            context={
+                "complaint": {"ref": record.ref},
+                "received_on": record.sin_received_on,
+                "reply_by": deadline.due,
+                "ombudsman": OMBUDSMAN,
+            },
+        )
+    return record
+
+
+def open_escalation(
+    session: Session,
+    app: App,
+    row: StoredMessage,
+    linked: Case | None,
+    acknowledge: bool,
+    now: datetime,
+) -> Case:
+    record = _new_record(session, app, row, "escalation", now, parent=linked)
+    if linked is not None:
+        add_event(
+            session,
+            linked,
+            now,
+            "escalation_raised",
+            f"Escalation {record.ref} raised about this case",
+            why=f"message #{row.id} from {row.from_addr.partition('@')[2]}",
+        )
+    if acknowledge:
+        queue_email(
+            session,
+            app,
+            key=f"escalation-ack:{row.sha256}",
+            event="escalation_acknowledgement",
+            to=[row.from_addr],
+            now=now,
+            case=record,
+            in_reply_to=f"<{row.message_id}>",
+            context={
+                "escalation": {"ref": record.ref},
+                "linked_case_ref": linked.ref if linked else None,
+            },
+        )
+    people = app.config.people
+    queue_email(
+        session,
+        app,
+        key=f"escalation-alert:{row.sha256}",
+        event="escalation_alert",
+        to=[people.business_manager.email, people.independent_scrutineer.email],
+        now=now,
+        case=record,
+        context={
+            "escalation": {"ref": record.ref},
+            "linked_case_ref": linked.ref if linked else None,
+            "from_domain": row.from_addr.partition("@")[2],
+            "received_at": row.received_at.astimezone(app.config.partnership.time_zone),
+            "subject": row.subject,
+        },
+    )
+    return record
+
+
+def sender_agency_key(app: App, address: str) -> str | None:
+    domain = address.partition("@")[2].lower()
+    for agency in app.config.agencies:
+        if any(domain == d or domain.endswith("." + d) for d in agency.domains):
+            return agency.key
+    return None
+
+
+def case_awaiting_return(session: Session, app: App, address: str) -> Case | None:
+    """The one open case whose Appendix B request to the sender's agency is unanswered."""
+    key = sender_agency_key(app, address)
+    if key is None:
+        return None
+    cases = list(
+        session.scalars(
+            select(Case)
+            .join(AgencyRequest, AgencyRequest.case_id == Case.id)
+            .where(
+                AgencyRequest.agency_key == key,
+                AgencyRequest.received_at.is_(None),
+                Case.status == "open",
+            )
+        )
+    )
+    return cases[0] if len(cases) == 1 else None
+
+
+def record_return(
+    session: Session, app: App, case: Case, row: StoredMessage, now: datetime
+) -> str | None:
+    """Mark the sender's agency's request received; None when no request matches."""
+    key = sender_agency_key(app, row.from_addr)
+    request = (
+        session.scalar(
+            select(AgencyRequest).where(
+                AgencyRequest.case_id == case.id, AgencyRequest.agency_key == key
+            )
+        )
+        if key
+        else None
+    )
+    if request is None:
+        return f"Appendix B from {row.from_addr.partition('@')[2]}: no request to that agency"
+    first = request.received_at is None
+    if first:
+        request.received_at, request.message_id = now, row.id
+    for d in case.deadlines:
+        if d.name == f"{rules.APPENDIX_B}:{key}" and d.met_at is None:
+            d.met_at, d.state = now, "met"
+    add_event(
+        session,
+        case,
+        now,
+        "return_received" if first else "return_updated",
+        f"Appendix B from {key} received (message #{row.id})",
+        why=f"classified appendix_b by rule {row.rule}",
+    )
+    return None

@@ -1,0 +1,224 @@
+"""The reminder tick: reminders and escalations for every open deadline that has someone to chase.
+
+Which steps are due is decided in bot.core.reminders; this module only works out who is
+chased for which deadline, and writes the emails (with idempotency keys, so a step is never
+sent twice, even across restarts or by two bot instances).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import ActionItem, Case, Deadline, OutboxMessage
+from bot.app import App
+from bot.core import deadlines as rules
+from bot.core.reminders import ReminderPolicy, Step, StepKind, due_now, schedule
+from bot.services.cases import add_event
+from bot.services.mailout import queue_email
+from bot.services.review import CommandRefused, agency_addresses, draft_delay_notice
+
+HINTS = {
+    "agency": "Please send the completed return to the partnership by replying to the request.",
+    "local_authority": "The local authority must notify the National Panel through the Child "
+    "Safeguarding Online Notification form; reply Notified: <date> once it is done.",
+    "business_manager": "Please record progress by replying with the matching command, or at "
+    "the terminal with tscp-bot command.",
+}
+
+
+SHORT_NAMES = {
+    rules.APPENDIX_B: "Appendix B return",
+    rules.ACTION: "Action plan item",
+    "panel_notification": "National Panel notification",
+    "screening_meeting": "Screening Panel decision",
+    "rapid_review": "Rapid Review",
+    "complaint_response": "Complaint response",
+    "cspr_report": "CSPR report",
+    "publication_notice": "Notice of publication",
+}
+
+
+@dataclass(frozen=True)
+class Chase:
+    remind: list[str]
+    escalate: list[str]
+    cc: list[str]
+    role: str
+    agency_name: str | None = None
+
+
+def policy(app: App) -> ReminderPolicy:
+    r = app.config.reminders
+    return ReminderPolicy(
+        days_before=r.days_before,
+        overdue_reminders=r.overdue_reminders,
+        escalate=r.escalate,
+        start=r.start,
+        end=r.end,
+    )
+
+
+def reminder_tick(app: App) -> int:
+    """Queue every reminder or escalation due now; returns how many were queued."""
+    now = app.clock.now()
+    local = now.astimezone(app.config.partnership.time_zone)
+    queued = 0
+    with app.sessions() as session:
+        rows = session.scalars(
+            select(Deadline).join(Case).where(Deadline.met_at.is_(None), Case.status == "open")
+        ).all()
+        for deadline in rows:
+            queued += _chase(session, app, deadline, local, now)
+            _maybe_draft_delay(session, app, deadline, local, now)
+        session.commit()
+    return queued
+
+
+def _chase(session: Session, app: App, deadline: Deadline, local: datetime, now: datetime) -> int:
+    chase = _who(session, app, deadline)
+    if chase is None:
+        return 0
+    prefix = f"reminder:{deadline.case.ref}:{deadline.name}:{deadline.due.isoformat()}:"
+    sent = {
+        k.removeprefix(prefix)
+        for k in session.scalars(
+            select(OutboxMessage.idempotency_key).where(
+                OutboxMessage.idempotency_key.startswith(prefix, autoescape=True)
+            )
+        )
+    }
+    steps = schedule(deadline.due, app.calendar, policy(app))
+    decision = due_now(steps, sent, local, app.calendar, policy(app))
+    for step in decision.superseded:
+        add_event(
+            session,
+            deadline.case,
+            now,
+            "reminder_superseded",
+            f"{deadline.name}: step {step.key} not sent",
+            why=decision.reason,
+        )
+    if decision.send is None:
+        return 0
+    _send(session, app, deadline, chase, decision.send, prefix, len(sent), now)
+    return 1
+
+
+def _send(
+    session: Session,
+    app: App,
+    deadline: Deadline,
+    chase: Chase,
+    step: Step,
+    prefix: str,
+    already: int,
+    now: datetime,
+) -> None:
+    case = deadline.case
+    base = rules.RULES.get(deadline.name.split(":")[0])
+    context: dict[str, object] = {
+        "case": {"ref": case.ref, "initials": case.initials},
+        "deadline": {
+            "name": deadline.name,
+            "title": base.summary if base else deadline.name,
+            "due": deadline.due,
+            "explain": deadline.explanation,
+        },
+        # The template words the timing from the numbers; the label names the thing chased.
+        "step": {
+            "label": SHORT_NAMES.get(deadline.name.split(":")[0], deadline.name),
+            "kind": "before" if step.working_days_overdue < 0 else str(step.kind),
+            "working_days_overdue": step.working_days_overdue,
+        },
+    }
+    if step.kind is StepKind.ESCALATION:
+        event, to, cc = "deadline_escalation", chase.escalate, chase.cc
+        context |= {
+            "agency": {"name": chase.agency_name} if chase.agency_name else None,
+            "reminders_sent": already,
+        }
+    else:
+        event, to, cc = "deadline_reminder", chase.remind, []
+        context |= {"recipient_role": chase.role, "action_hint": HINTS[chase.role]}
+    queue_email(
+        session,
+        app,
+        key=prefix + step.key,
+        event=event,
+        to=to,
+        cc=cc,
+        now=now,
+        case=case,
+        context=context,
+    )
+    add_event(
+        session,
+        case,
+        now,
+        "escalated" if event == "deadline_escalation" else "reminded",
+        f"{deadline.name}: {step.label} ({len(to) + len(cc)} recipient(s))",
+        why=f"reminder step {step.key} of the {deadline.name} sequence",
+    )
+
+
+def _who(session: Session, app: App, deadline: Deadline) -> Chase | None:
+    people = app.config.people
+    bm, scrutineer = people.business_manager.email, people.independent_scrutineer.email
+    base, _, qualifier = deadline.name.partition(":")
+    if base in (rules.APPENDIX_B, rules.ACTION):
+        key = qualifier if base == rules.APPENDIX_B else _action_owner(session, deadline)
+        agency = app.config.agency(key) if key else None
+        if agency is None:
+            return Chase([bm], [bm], [scrutineer], "business_manager")
+        lead = [agency.dsp.email] if agency.dsp else agency_addresses(agency)
+        return Chase(agency_addresses(agency), lead, [bm], "agency", agency.name)
+    if base == "panel_notification":
+        la = app.config.statutory_agency("local_authority").dsp
+        la_mail = [la.email] if la else []
+        return Chase([bm, *la_mail], [*la_mail, bm], [scrutineer], "local_authority")
+    if base == "publication_period_end":
+        return None  # a minimum period, not something anyone must do by then
+    return Chase([bm], [bm], [scrutineer], "business_manager")
+
+
+def _action_owner(session: Session, deadline: Deadline) -> str | None:
+    number = int(deadline.name.partition(":")[2])
+    item = session.scalar(
+        select(ActionItem).where(
+            ActionItem.case_id == deadline.case_id, ActionItem.number == number
+        )
+    )
+    return item.owner_key if item else None
+
+
+def _maybe_draft_delay(
+    session: Session, app: App, deadline: Deadline, local: datetime, now: datetime
+) -> None:
+    """Draft the National Panel delay notice in time, if the Rapid Review is still open."""
+    if deadline.name != "rapid_review" or not app.calendar.is_working_day(local.date()):
+        return
+    notice_day = app.calendar.add_working_days(
+        deadline.due, -app.config.review.delay_notice_working_days_before
+    )
+    prefix = f"rr-delay:{deadline.case.ref}:"
+    if local.date() < notice_day or session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.idempotency_key.startswith(prefix, autoescape=True)
+        )
+    ):
+        return
+    case = deadline.case
+    reason = (
+        "the Rapid Review meeting has not yet taken place"
+        if case.rr_meeting_on is None
+        else "the Rapid Review report is being finalised after the meeting"
+    )
+    expected = app.calendar.add_working_days(deadline.due, 5)
+    try:
+        draft_delay_notice(session, app, case, f"{reason[0].upper()}{reason[1:]}.", expected, now)
+    except CommandRefused:
+        return

@@ -1,0 +1,326 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.core.authn import (
+    AuthMode,
+    AuthPolicy,
+    AuthResult,
+    SenderCheck,
+    aligned,
+    check_sender,
+    organisational_domain,
+    parse_authentication_results,
+)
+from bot.core.message import MailMessage
+
+OUR_MX = "mx.tameside.gov.uk"
+POLICY = AuthPolicy(trusted_authserv_ids=frozenset({OUR_MX}), mode=AuthMode.REQUIRED)
+POLICE = "sam.example@gmp.police.uk"
+HEALTH = "jo.example@nhs.net"
+COUNCIL = "alex.example@tameside.gov.uk"
+ALLOWED = frozenset({POLICE, HEALTH, COUNCIL})
+
+# Microsoft 365 (Exchange Online): no authserv-id at all.
+M365_PASS = (
+    "spf=pass (sender IP is 203.0.113.25) smtp.mailfrom=gmp.police.uk; dkim=pass "
+    "(signature was verified) header.d=gmp.police.uk;dmarc=pass action=none "
+    "header.from=gmp.police.uk;compauth=pass reason=100"
+)
+GOOGLE_PASS = (
+    "mx.google.com;\r\n"
+    "       dkim=pass header.i=@nhs.net header.s=selector1 header.b=AbCdEf12;\r\n"
+    "       spf=pass (google.com: domain of jo.example@nhs.net designates 192.0.2.10 as "
+    "permitted sender) smtp.mailfrom=jo.example@nhs.net;\r\n"
+    "       dmarc=pass (p=QUARANTINE sp=QUARANTINE dis=NONE) header.from=nhs.net"
+)
+
+
+def ours(results: str) -> str:
+    return f"{OUR_MX}; {results}"
+
+
+def message(from_addr: str, *headers: str) -> MailMessage:
+    return MailMessage(
+        message_id="reply@example.test",
+        subject="RE: [TSCP-2026-0007] Screening",
+        from_addr=from_addr,
+        from_name="",
+        authentication_results=headers,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing.
+
+
+def test_parse_microsoft_365_header_without_authserv_id() -> None:
+    authserv_id, results = parse_authentication_results(M365_PASS)
+    assert authserv_id == ""
+    assert [(r.method, r.result) for r in results] == [
+        ("spf", "pass"),
+        ("dkim", "pass"),
+        ("dmarc", "pass"),
+        ("compauth", "pass"),
+    ]
+    assert results[1].properties == {"header.d": "gmp.police.uk"}
+    assert results[2].properties == {"action": "none", "header.from": "gmp.police.uk"}
+    assert results[3].properties == {"reason": "100"}
+
+
+def test_parse_google_header_with_folding_and_comments() -> None:
+    authserv_id, results = parse_authentication_results(GOOGLE_PASS)
+    assert authserv_id == "mx.google.com"
+    assert results[0] == AuthResult(
+        authserv_id="mx.google.com",
+        method="dkim",
+        result="pass",
+        properties={"header.i": "@nhs.net", "header.s": "selector1", "header.b": "AbCdEf12"},
+    )
+    assert results[1].properties == {"smtp.mailfrom": "jo.example@nhs.net"}
+    assert (results[2].method, results[2].result) == ("dmarc", "pass")
+    assert results[2].properties == {"header.from": "nhs.net"}
+
+
+@pytest.mark.parametrize(
+    ("value", "authserv_id", "results"),
+    [
+        ("mx.example.org 1; none", "mx.example.org", []),
+        ("mx.example.org; none", "mx.example.org", []),
+        ("MX.Example.ORG", "mx.example.org", []),
+        ("", "", []),
+        ("(((", "", []),
+        (";;;", "", []),
+        ("mx.example.org; garbage", "mx.example.org", []),
+        (
+            "mx.example.org; DKIM/1 = PASS (good (nested) comment) header . d = a.example",
+            "mx.example.org",
+            [("dkim", "pass", {"header.d": "a.example"})],
+        ),
+        (
+            'mx.example.org; dkim=fail reason="bad; signature (really)" header.d=a.example',
+            "mx.example.org",
+            [("dkim", "fail", {"reason": "bad; signature (really)", "header.d": "a.example"})],
+        ),
+        (
+            "mx.example.org; spf=none smtp.mailfrom=x@a.example; dmarc=fail header.from=a.example",
+            "mx.example.org",
+            [
+                ("spf", "none", {"smtp.mailfrom": "x@a.example"}),
+                ("dmarc", "fail", {"header.from": "a.example"}),
+            ],
+        ),
+    ],
+)
+def test_parse_tolerates_the_rfc_and_the_rest(
+    value: str, authserv_id: str, results: list[tuple[str, str, dict[str, str]]]
+) -> None:
+    found_id, found = parse_authentication_results(value)
+    assert found_id == authserv_id
+    assert [(r.method, r.result, dict(r.properties)) for r in found] == results
+
+
+# ---------------------------------------------------------------------------------------------
+# Alignment.
+
+
+@pytest.mark.parametrize(
+    ("domain", "org"),
+    [
+        ("gmp.police.uk", "gmp.police.uk"),
+        ("mail.gmp.police.uk", "gmp.police.uk"),
+        ("tameside.gov.uk", "tameside.gov.uk"),
+        ("mail.tameside.gov.uk", "tameside.gov.uk"),
+        ("nhs.net", "nhs.net"),
+        ("mail.nhs.net", "nhs.net"),
+        ("trust.nhs.uk", "trust.nhs.uk"),
+        ("school.sch.uk", "school.sch.uk"),
+        ("a.b.example.com", "example.com"),
+        ("Example.COM.", "example.com"),
+    ],
+)
+def test_organisational_domain(domain: str, org: str) -> None:
+    assert organisational_domain(domain) == org
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("tameside.gov.uk", "tameside.gov.uk", True),
+        ("mail.tameside.gov.uk", "tameside.gov.uk", True),
+        ("tameside.gov.uk", "news.tameside.gov.uk", True),
+        ("oldham.gov.uk", "tameside.gov.uk", False),
+        ("gov.uk", "tameside.gov.uk", False),
+        ("police.uk", "gmp.police.uk", False),
+        ("nhs.net", "nhs.net", True),
+        ("evil.example", "nhs.net", False),
+        ("", "nhs.net", False),
+    ],
+)
+def test_relaxed_alignment(a: str, b: str, expected: bool) -> None:
+    assert aligned(a, b) is expected
+
+
+# ---------------------------------------------------------------------------------------------
+# The check.
+
+
+def test_dmarc_pass_from_our_server_authenticates() -> None:
+    check = check_sender(message(POLICE, ours(M365_PASS)), ALLOWED, POLICY)
+    assert check.allowed and check.authenticated
+    assert check.reasons == (
+        "sender sam.example@gmp.police.uk is authorised for this command",
+        "authenticated: DMARC passed for gmp.police.uk",
+    )
+
+
+def test_google_receiving_server_can_be_trusted() -> None:
+    policy = AuthPolicy(frozenset({"mx.google.com"}), AuthMode.REQUIRED)
+    assert check_sender(message(HEALTH, GOOGLE_PASS), ALLOWED, policy).allowed
+
+
+def test_microsoft_365_header_needs_the_opt_in() -> None:
+    msg = message(POLICE, M365_PASS)
+    assert not check_sender(msg, ALLOWED, POLICY).authenticated
+    policy = AuthPolicy(
+        POLICY.trusted_authserv_ids, AuthMode.REQUIRED, trust_topmost_unlabelled=True
+    )
+    assert check_sender(msg, ALLOWED, policy).allowed
+    # Only the topmost header: one further down was written by someone else.
+    below = message(POLICE, ours("spf=none smtp.mailfrom=gmp.police.uk"), M365_PASS)
+    assert not check_sender(below, ALLOWED, policy).authenticated
+
+
+def test_forged_header_with_an_untrusted_authserv_id_does_not_count() -> None:
+    forged = f"mx.tameside.gov.uk.evil.example; {M365_PASS}"
+    msg = message(POLICE, ours("spf=softfail smtp.mailfrom=gmp.police.uk; dmarc=none"), forged)
+    check = check_sender(msg, ALLOWED, POLICY)
+    assert not check.allowed and not check.authenticated
+    assert check.reasons[-1] == (
+        "not authenticated, so refused: neither DMARC nor an aligned DKIM signature passed "
+        "for gmp.police.uk"
+    )
+
+
+def test_no_trusted_header_at_all() -> None:
+    check = check_sender(message(POLICE, f"mx.google.com; {M365_PASS}"), ALLOWED, POLICY)
+    assert not check.allowed
+    assert check.reasons[-1] == (
+        "not authenticated, so refused: no Authentication-Results header from a trusted "
+        "receiving server (mx.tameside.gov.uk)"
+    )
+
+
+def test_dkim_pass_for_an_unrelated_domain_does_not_count() -> None:
+    header = ours(
+        "dkim=pass header.d=bulkmailer.example header.i=@bulkmailer.example; "
+        "spf=pass smtp.mailfrom=bounce.bulkmailer.example; dmarc=none header.from=nhs.net"
+    )
+    check = check_sender(message(HEALTH, header), ALLOWED, POLICY)
+    assert not check.authenticated and not check.allowed
+    assert "DKIM passed only for bulkmailer.example" in check.reasons[-1]
+
+
+def test_dkim_pass_aligned_without_dmarc_authenticates() -> None:
+    header = ours("dkim=pass header.d=mail.tameside.gov.uk; spf=none; dmarc=none")
+    check = check_sender(message(COUNCIL, header), ALLOWED, POLICY)
+    assert check.authenticated and check.allowed
+    assert check.reasons[-1] == (
+        "authenticated: DKIM signature by mail.tameside.gov.uk passed, aligned with tameside.gov.uk"
+    )
+
+
+def test_dkim_identity_is_used_when_there_is_no_header_d() -> None:
+    header = ours("dkim=pass header.i=@nhs.net header.s=s1")
+    assert check_sender(message(HEALTH, header), ALLOWED, POLICY).authenticated
+
+
+def test_dmarc_pass_for_another_domain_does_not_count() -> None:
+    header = ours("dmarc=pass header.from=gmp.police.uk")
+    assert not check_sender(message(HEALTH, header), ALLOWED, POLICY).authenticated
+
+
+def test_dmarc_fail_wins_over_dkim_pass() -> None:
+    header = ours(
+        "dkim=pass header.d=gmp.police.uk; dmarc=fail (p=REJECT) header.from=gmp.police.uk"
+    )
+    check = check_sender(message(POLICE, header), ALLOWED, POLICY)
+    assert not check.authenticated and not check.allowed
+    assert check.reasons[-1] == "not authenticated, so refused: DMARC failed for gmp.police.uk"
+
+
+def test_dmarc_fail_in_any_trusted_header_counts() -> None:
+    msg = message(
+        POLICE,
+        ours("dmarc=pass header.from=gmp.police.uk"),
+        ours("dmarc=fail header.from=gmp.police.uk"),
+    )
+    assert not check_sender(msg, ALLOWED, POLICY).authenticated
+
+
+def test_failed_dkim_does_not_count() -> None:
+    header = ours("dkim=fail (bad signature) header.d=gmp.police.uk")
+    assert not check_sender(message(POLICE, header), ALLOWED, POLICY).authenticated
+
+
+def test_authserv_ids_and_addresses_compare_case_insensitively() -> None:
+    policy = AuthPolicy(frozenset({"MX.Tameside.GOV.UK"}), AuthMode.REQUIRED)
+    msg = message("Sam.Example@GMP.police.uk", ours("dmarc=pass header.from=GMP.Police.UK"))
+    check = check_sender(msg, frozenset({"SAM.EXAMPLE@gmp.police.uk"}), policy)
+    assert check.allowed and check.authenticated
+
+
+def test_an_unknown_address_is_refused_even_when_authenticated() -> None:
+    outsider = "someone.else@gmp.police.uk"
+    msg = message(outsider, ours("dmarc=pass header.from=gmp.police.uk"))
+    for mode in AuthMode:
+        check = check_sender(msg, ALLOWED, AuthPolicy(POLICY.trusted_authserv_ids, mode))
+        assert not check.allowed
+        assert check.authenticated
+        assert check.reasons[0] == f"sender {outsider} is not authorised for this command"
+
+
+def test_a_message_without_a_from_address_is_refused() -> None:
+    check = check_sender(message("", ours(M365_PASS)), ALLOWED, POLICY)
+    assert check == SenderCheck(
+        allowed=False,
+        authenticated=False,
+        reasons=(
+            "the message has no From address, so it is not authorised",
+            "not authenticated, so refused: the message has no From address to authenticate",
+        ),
+    )
+
+
+UNAUTHENTICATED = message(POLICE, ours("spf=fail smtp.mailfrom=gmp.police.uk; dmarc=none"))
+AUTHENTICATED = message(POLICE, ours(M365_PASS))
+
+
+@pytest.mark.parametrize(
+    ("mode", "msg", "allowed", "authenticated", "last_reason"),
+    [
+        (AuthMode.REQUIRED, AUTHENTICATED, True, True, "authenticated: DMARC passed"),
+        (AuthMode.REQUIRED, UNAUTHENTICATED, False, False, "not authenticated, so refused:"),
+        (AuthMode.ADVISORY, AUTHENTICATED, True, True, "authenticated: DMARC passed"),
+        (
+            AuthMode.ADVISORY,
+            UNAUTHENTICATED,
+            True,
+            False,
+            "not authenticated (neither DMARC nor an aligned DKIM signature passed for "
+            "gmp.police.uk); accepted because authentication is advisory",
+        ),
+        (AuthMode.OFF, AUTHENTICATED, True, True, "authentication is not required (mode off)"),
+        (AuthMode.OFF, UNAUTHENTICATED, True, False, "authentication is not required (mode off)"),
+    ],
+)
+def test_modes(
+    mode: AuthMode, msg: MailMessage, allowed: bool, authenticated: bool, last_reason: str
+) -> None:
+    check = check_sender(msg, ALLOWED, AuthPolicy(POLICY.trusted_authserv_ids, mode))
+    assert (check.allowed, check.authenticated) == (allowed, authenticated)
+    assert check.reasons[-1].startswith(last_reason)
+
+
+def test_mode_values_match_the_config_words() -> None:
+    assert [m.value for m in AuthMode] == ["required", "advisory", "off"]

@@ -1,0 +1,527 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from bot.core.commands import (
+    ActionDone,
+    AddAction,
+    Approve,
+    Choice,
+    Close,
+    Command,
+    CommandError,
+    CsprDecision,
+    Decision,
+    Delay,
+    FamilyPreview,
+    LaAware,
+    MeetingHeld,
+    Notifiable,
+    NotificationSent,
+    NotPublishing,
+    ParsedCommands,
+    PublicationDelay,
+    PublicationPlanned,
+    Published,
+    ReportSubmitted,
+    RequestReturns,
+    ReviewerAppointed,
+    ScrutineerView,
+    Vote,
+    new_text,
+    parse_commands,
+)
+
+TODAY = date(2026, 11, 19)
+RR, LR, NFA = Choice.RAPID_REVIEW, Choice.LOCAL_REVIEW, Choice.NO_FURTHER_ACTION
+
+# The hint the bot puts in its screening emails; quoted back in nearly every reply.
+HINT = (
+    "Reply to this email with one line: Vote: rapid review, "
+    "Vote: local learning review, or Vote: no further action."
+)
+
+
+def parse(body: str) -> ParsedCommands:
+    return parse_commands(body, today=TODAY)
+
+
+def only(body: str) -> Command:
+    parsed = parse(body)
+    assert parsed.errors == ()
+    assert len(parsed.commands) == 1, parsed.commands
+    return parsed.commands[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# One command per line, every syntax.
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # Votes
+        ("Vote: rapid review", Vote(RR, "")),
+        ("vote: RAPID REVIEW", Vote(RR, "")),
+        ("Vote:   rapid    review  ", Vote(RR, "")),
+        ("Vote rapid review", Vote(RR, "")),
+        ("*Vote:* Rapid Review", Vote(RR, "")),
+        ("*Vote*: rapid review", Vote(RR, "")),
+        ("**Vote:** Rapid Review.", Vote(RR, "")),
+        ("- Vote: rapid review", Vote(RR, "")),
+        ("\u2022 Vote: rapid review", Vote(RR, "")),
+        ("1. Vote: rapid review", Vote(RR, "")),
+        ("Vote: rapid-review", Vote(RR, "")),
+        ("Vote for a rapid review", Vote(RR, "")),
+        ("Vote: local learning review", Vote(LR, "")),
+        ("Vote: local review", Vote(LR, "")),
+        ("Vote: learning review", Vote(LR, "")),
+        ("Vote: audit", Vote(LR, "")),
+        ("Vote: Assurance", Vote(LR, "")),
+        ("Vote: learning or assurance activity", Vote(LR, "")),
+        ("Vote: no further action", Vote(NFA, "")),
+        ("VOTE - NFA", Vote(NFA, "")),
+        ("Vote \u2013 NFA", Vote(NFA, "")),
+        ("Vote: no action", Vote(NFA, "")),
+        ('Vote: "no further action"', Vote(NFA, "")),
+        # Decision
+        ("Decision: rapid review", Decision(RR, "")),
+        ("Decision - NFA", Decision(NFA, "")),
+        # Notifiable
+        ("Notifiable: yes", Notifiable(True, "")),
+        ("Notifiable: No", Notifiable(False, "")),
+        ("Notifiable yes", Notifiable(True, "")),
+        ("Notifiable: no - harm was not serious", Notifiable(False, "")),
+        # Scrutineer
+        ("Agree", ScrutineerView(True, "", "")),
+        ("Agreed.", ScrutineerView(True, "", "")),
+        ("Agree: proportionate", ScrutineerView(True, "proportionate", "")),
+        ("Disagree: the threshold is met", ScrutineerView(False, "the threshold is met", "")),
+        (
+            "Disagree because health were not consulted",
+            ScrutineerView(False, "health were not consulted", ""),
+        ),
+        (
+            "Scrutineer: disagree, because no school view",
+            ScrutineerView(False, "no school view", ""),
+        ),
+        ("Scrutineer: agree", ScrutineerView(True, "", "")),
+        # Local authority aware
+        ("Aware: 12/11/2026", LaAware(date(2026, 11, 12), "")),
+        ("LA aware: 12 November 2026", LaAware(date(2026, 11, 12), "")),
+        ("Local authority aware: Thursday 12 November 2026", LaAware(date(2026, 11, 12), "")),
+        ("LA aware 12.11.26", LaAware(date(2026, 11, 12), "")),
+        # Notification
+        ("Notified: 13/11/2026", NotificationSent(date(2026, 11, 13), "")),
+        ("Notification sent: 13 Nov 2026", NotificationSent(date(2026, 11, 13), "")),
+        ("Notification sent", NotificationSent(None, "")),
+        ("Notified", NotificationSent(None, "")),
+        ("Notified: today", NotificationSent(TODAY, "")),
+        ("Notified: yesterday", NotificationSent(date(2026, 11, 18), "")),
+        # Meeting and report
+        ("Meeting held: 2/12/2026", MeetingHeld(date(2026, 12, 2), "")),
+        ("Rapid review meeting: 2 December 2026", MeetingHeld(date(2026, 12, 2), "")),
+        ("Meeting held on 2/12/2026", MeetingHeld(date(2026, 12, 2), "")),
+        ("Report submitted: 10/12/2026", ReportSubmitted(date(2026, 12, 10), "")),
+        ("Rapid review submitted: 10 Dec 2026", ReportSubmitted(date(2026, 12, 10), "")),
+        # Delay
+        (
+            "Delay: awaiting police disclosure; expected 12/03/2027",
+            Delay("awaiting police disclosure", date(2027, 3, 12), ""),
+        ),
+        (
+            "Delay: health records expected late, expected: 1 April 2027",
+            Delay("health records expected late", date(2027, 4, 1), ""),
+        ),
+        # CSPR
+        ("CSPR: yes", CsprDecision(True, "", "")),
+        ("CSPR: Yes", CsprDecision(True, "", "")),
+        (
+            "CSPR: no because the rapid review captured the learning",
+            CsprDecision(False, "the rapid review captured the learning", ""),
+        ),
+        (
+            "CSPR: no - learning already in hand",
+            CsprDecision(False, "learning already in hand", ""),
+        ),
+        ("CSPR: no, learning already in hand", CsprDecision(False, "learning already in hand", "")),
+        ("cspr no because national panel agreed", CsprDecision(False, "national panel agreed", "")),
+        # Reviewer and publication
+        ("Reviewer: Dr Alex Example", ReviewerAppointed("Dr Alex Example", "")),
+        ("Family preview: 3/3/2027", FamilyPreview(date(2027, 3, 3), "")),
+        ("Publication: 1 April 2027", PublicationPlanned(date(2027, 4, 1), "")),
+        ("Publish on: 01/04/2027", PublicationPlanned(date(2027, 4, 1), "")),
+        ("Published: 2/4/2027", Published(date(2027, 4, 2), "")),
+        (
+            "Publication delayed: criminal trial in progress",
+            PublicationDelay("criminal trial in progress", ""),
+        ),
+        (
+            "Not publishing: risk of identifying the siblings",
+            NotPublishing("risk of identifying the siblings", ""),
+        ),
+        # Actions
+        (
+            "Action: Refresh neglect training; owner: gmp; due: 12/01/2027",
+            AddAction("Refresh neglect training", "gmp", date(2027, 1, 12), ""),
+        ),
+        (
+            "Action: Audit, then report; due 1 Feb 2027; owner Tameside Council",
+            AddAction("Audit, then report", "Tameside Council", date(2027, 2, 1), ""),
+        ),
+        ("Action done: 3", ActionDone(3, "")),
+        ("Action 3 done", ActionDone(3, "")),
+        ("Action #12 done.", ActionDone(12, "")),
+        ("action 4 completed", ActionDone(4, "")),
+        # Approve
+        ("Approve", Approve(None, "")),
+        ("Approved", Approve(None, "")),
+        ("approved!", Approve(None, "")),
+        ("Approve 12", Approve(12, "")),
+        ("Approve: #12", Approve(12, "")),
+        # Close
+        ("Close: duplicate of TSCP-2026-0003", Close("duplicate of TSCP-2026-0003", "")),
+    ],
+)
+def test_each_command_syntax(line: str, expected: Command) -> None:
+    # The command keeps its source line, spaces tidied, for the audit trail.
+    assert only(line) == replace(expected, line=" ".join(line.split()))
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("Vote: maybe", '"maybe" is not one of rapid review, local learning review'),
+        ("Vote:", "no choice given"),
+        ("Vote rapid reveiw", '"rapid reveiw" is not one of'),
+        ("Vote: rapid review or local review", "is not one of"),
+        (
+            "Vote: rapid review, Vote: local learning review, or Vote: no further action.",
+            "is not one of",
+        ),
+        ("Decision: whatever the police think", "is not one of"),
+        ("Notifiable: perhaps", "answer yes or no"),
+        ("Notifiable: no idea", "answer yes or no"),
+        ("CSPR: no", "needs its rationale"),
+        ("CSPR: No.", "needs its rationale"),
+        ("CSPR: not sure", "CSPR: no because <rationale>"),
+        ("CSPR: no the threshold is not met", "CSPR: no because <rationale>"),
+        ("Disagree", "give the reason for disagreeing"),
+        ("Disagree:", "give the reason for disagreeing"),
+        ("Scrutineer: undecided", "Scrutineer: agree"),
+        ("Aware: last Tuesday", '"last Tuesday" is not a date I can read'),
+        ("LA aware: 31/02/2026", "31/02/2026 is not a real date"),
+        ("Notified: 31/11/2026", "31/11/2026 is not a real date"),
+        ("Meeting held: 30/02/2027", "30/02/2027 is not a real date"),
+        ("Published: soon", '"soon" is not a date I can read'),
+        ("Delay: police enquiries", "give the expected date"),
+        ("Delay: police enquiries; expected next month", '"next month" is not a date'),
+        ("Delay:", "reason for the delay"),
+        ("Reviewer:", "reviewer's name"),
+        ("Not publishing:", "reason for not publishing"),
+        ("Close:", "reason for closing"),
+        ("Action: Refresh training; owner: gmp", "due date missing"),
+        ("Action: Refresh training", "owner and due date missing"),
+        ("Action: Refresh training; owner: gmp; due: 31/04/2027", "31/04/2027 is not a real date"),
+        ("Action done: three", "give the action's number"),
+        ("Approve the draft but change the date", "Approve 12"),
+        ("Agencies:", "list the agencies"),
+    ],
+)
+def test_a_command_with_a_bad_value_is_an_error_naming_the_line(line: str, problem: str) -> None:
+    parsed = parse(line)
+    assert parsed.commands == ()
+    assert len(parsed.errors) == 1
+    error = parsed.errors[0]
+    assert error.line == line
+    assert error.message.startswith(f'Could not read "{line}": ')
+    assert problem in error.message
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Hi Business Manager,",
+        "I have read the chronology and I vote for a rapid review below.",
+        "Votes are due by Friday.",
+        "Aware of the concerns since the summer.",
+        "Agree with some of this, but not the timescale.",
+        "Agreement was reached at the strategy meeting.",
+        "Notified the school yesterday afternoon.",
+        "Published reports are on the website.",
+        "Publication of the report is a matter for the partners.",
+        "Action plan attached.",
+        "Actions from last time are nearly finished.",
+        "Close contact with the family continues.",
+        "Closed on the system now.",
+        "Reviewer will be confirmed next week.",
+        "Delay is likely.",
+        "Agencies involved: see attached.",  # the keyword is "Agencies", not "Agencies involved"
+        "Expected to finish in March.",
+        "Meeting held in the town hall.",
+        "Approval is needed from health.",
+        "The LA aware date was wrong.",
+    ],
+)
+def test_ordinary_prose_is_ignored(line: str) -> None:
+    assert parse(line) == ParsedCommands(commands=(), errors=())
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines that combine.
+
+
+def test_agencies_period_and_return_by_make_one_request() -> None:
+    body = (
+        "Please request returns.\n"
+        "Agencies: gmp, icb, tameside-council\n"
+        "Review period: 1 June 2025 to 22 December 2026\n"
+        "Return by: 12/01/2027\n"
+    )
+    assert only(body) == RequestReturns(
+        agencies=("gmp", "icb", "tameside-council"),
+        period="1 June 2025 to 22 December 2026",
+        return_by=date(2027, 1, 12),
+        line=(
+            "Agencies: gmp, icb, tameside-council\n"
+            "Review period: 1 June 2025 to 22 December 2026\n"
+            "Return by: 12/01/2027"
+        ),
+    )
+
+
+def test_agencies_alone_and_in_any_order() -> None:
+    assert only("Agencies: GMP; Tameside and Glossop ICB, and Pennine Care") == RequestReturns(
+        agencies=("GMP", "Tameside and Glossop ICB", "Pennine Care"),
+        period="",
+        return_by=None,
+        line="Agencies: GMP; Tameside and Glossop ICB, and Pennine Care",
+    )
+    request = only("Return by 12/01/2027\nAgencies: gmp\nAgencies: icb, GMP")
+    assert isinstance(request, RequestReturns)
+    assert request.agencies == ("gmp", "icb")
+    assert request.return_by == date(2027, 1, 12)
+    assert request.line == "Return by 12/01/2027\nAgencies: gmp\nAgencies: icb, GMP"
+
+
+def test_review_period_without_agencies_is_an_error() -> None:
+    parsed = parse("Review period: 1 June 2025 to 22 December 2026\nReturn by: 12/01/2027")
+    assert parsed.commands == ()
+    assert [e.line for e in parsed.errors] == [
+        "Review period: 1 June 2025 to 22 December 2026",
+        "Return by: 12/01/2027",
+    ]
+    assert all("Agencies:" in e.message for e in parsed.errors)
+
+
+def test_a_second_return_by_is_an_error_not_a_guess() -> None:
+    parsed = parse("Agencies: gmp\nReturn by: 12/01/2027\nReturn by: 19/01/2027")
+    assert parsed.errors == (
+        CommandError(
+            "Return by: 19/01/2027",
+            'Could not read "Return by: 19/01/2027": given twice in one email; give it once.',
+        ),
+    )
+    assert parsed.commands == (
+        RequestReturns(("gmp",), "", date(2027, 1, 12), "Agencies: gmp\nReturn by: 12/01/2027"),
+    )
+
+
+def test_delay_reason_and_expected_on_two_lines() -> None:
+    body = "Delay reason: awaiting the coroner's report\nExpected: 30 April 2027"
+    assert only(body) == Delay("awaiting the coroner's report", date(2027, 4, 30), body)
+
+
+def test_expected_without_a_delay_reason_is_an_error() -> None:
+    parsed = parse("Expected: 30 April 2027")
+    assert parsed.commands == ()
+    assert "Delay: <reason>" in parsed.errors[0].message
+
+
+def test_two_votes_are_kept_in_order() -> None:
+    parsed = parse("Vote: local review\nSorry, on reflection:\nVote: rapid review")
+    assert parsed.commands == (
+        Vote(LR, "Vote: local review"),
+        Vote(RR, "Vote: rapid review"),
+    )
+
+
+def test_commands_and_errors_together_in_line_order() -> None:
+    body = (
+        "Meeting held: 2/12/2026\n"
+        "Notifiable: maybe\n"
+        "Decision: rapid review\n"
+        "Agencies: gmp\n"
+        "CSPR: no\n"
+    )
+    parsed = parse(body)
+    assert parsed.commands == (
+        MeetingHeld(date(2026, 12, 2), "Meeting held: 2/12/2026"),
+        Decision(RR, "Decision: rapid review"),
+        RequestReturns(("gmp",), "", None, "Agencies: gmp"),
+    )
+    assert [e.line for e in parsed.errors] == ["Notifiable: maybe", "CSPR: no"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Real replies: only the new text counts.
+
+OUTLOOK_HTML_REPLY = (
+    "Hi\n"
+    "\n"
+    "Vote: local learning review\n"
+    "\n"
+    "Thanks\n"
+    "\n"
+    "Sam Example\n"
+    "Detective Inspector\n"
+    "\n"
+    "________________________________\n"
+    "From: TSCP <tscp@tameside.gov.uk>\n"
+    "Sent: 12 November 2026 09:14\n"
+    "To: Sam Example <sam.example@gmp.police.uk>\n"
+    "Subject: RE: [TSCP-2026-0007] Screening: serious incident notification\n"
+    "\n"
+    "A serious incident notification has been received.\n"
+    f"{HINT}\n"
+    "Vote: rapid review\n"
+)
+
+OUTLOOK_ONE_LINE_HEADER = (
+    "Vote - NFA\n"
+    "\n"
+    "From: TSCP <tscp@tameside.gov.uk> Sent: Thursday, November 12, 2026 9:14 AM "
+    "To: Sam Example <sam.example@gmp.police.uk> Subject: RE: [TSCP-2026-0007] Screening\n"
+    f"{HINT}\n"
+)
+
+OUTLOOK_BOLD_HEADER_NO_RULE = (
+    "**Vote:** Rapid Review\n"
+    "**From:** TSCP <tscp@tameside.gov.uk>\n"
+    "**Sent:** Thursday, 12 November 2026 09:14\n"
+    "**Subject:** [TSCP-2026-0007] Screening\n"
+    f"{HINT}\n"
+)
+
+OUTLOOK_PLAIN_ORIGINAL = (
+    "Vote: no further action\n"
+    "\n"
+    "-----Original Message-----\n"
+    "From: TSCP <tscp@tameside.gov.uk>\n"
+    f"{HINT}\n"
+)
+
+GMAIL_REPLY = (
+    "Vote: rapid review\n"
+    "\n"
+    "On Thu, 12 Nov 2026 at 09:14, TSCP <tscp@tameside.gov.uk> wrote:\n"
+    "\n"
+    f"> {HINT}\n"
+    "> Vote: no further action\n"
+)
+
+GMAIL_WRAPPED_ATTRIBUTION = (
+    "Vote: rapid review\n"
+    "\n"
+    "On Thu, 12 Nov 2026 at 09:14, Tameside Safeguarding Children Partnership <\n"
+    "tscp@tameside.gov.uk> wrote:\n"
+    "\n"
+    f"{HINT}\n"
+)
+
+APPLE_MAIL_REPLY = (
+    "Vote: audit\n"
+    "\n"
+    "Sent from my iPhone\n"
+    "\n"
+    "On 12 Nov 2026, at 09:14, TSCP <tscp@tameside.gov.uk> wrote:\n"
+    "\n"
+    f"\u00a0{HINT}\n"
+)
+
+SIGNATURE_DASHES = (
+    "Vote: rapid review\n"
+    "-- \n"
+    "Jo Example | Designated Nurse\n"
+    "Vote: no further action is never what we want\n"
+)
+
+KIND_REGARDS = (
+    "Vote: rapid review\n"
+    "\n"
+    "Kind regards,\n"
+    "Jo Example\n"
+    "Agencies: these lines in a signature are not instructions\n"
+)
+
+ONLY_A_QUOTE = f"On Thu, 12 Nov 2026 at 09:14, TSCP <tscp@tameside.gov.uk> wrote:\n> {HINT}\n"
+
+HINT_UNQUOTED_BELOW_HEADER = f"\n\nFrom: TSCP <tscp@tameside.gov.uk>\nSent: today\n\n{HINT}\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (OUTLOOK_HTML_REPLY, (Vote(LR, "Vote: local learning review"),)),
+        (OUTLOOK_ONE_LINE_HEADER, (Vote(NFA, "Vote - NFA"),)),
+        (OUTLOOK_BOLD_HEADER_NO_RULE, (Vote(RR, "**Vote:** Rapid Review"),)),
+        (OUTLOOK_PLAIN_ORIGINAL, (Vote(NFA, "Vote: no further action"),)),
+        (GMAIL_REPLY, (Vote(RR, "Vote: rapid review"),)),
+        (GMAIL_WRAPPED_ATTRIBUTION, (Vote(RR, "Vote: rapid review"),)),
+        (APPLE_MAIL_REPLY, (Vote(LR, "Vote: audit"),)),
+        (SIGNATURE_DASHES, (Vote(RR, "Vote: rapid review"),)),
+        (KIND_REGARDS, (Vote(RR, "Vote: rapid review"),)),
+        (ONLY_A_QUOTE, ()),
+        (HINT_UNQUOTED_BELOW_HEADER, ()),
+    ],
+    ids=[
+        "outlook-html",
+        "outlook-one-line-header",
+        "outlook-bold-header",
+        "outlook-original-message",
+        "gmail",
+        "gmail-wrapped-attribution",
+        "apple-mail",
+        "signature-dashes",
+        "kind-regards",
+        "only-a-quote",
+        "header-without-reply",
+    ],
+)
+def test_quoted_text_and_signatures_never_count(body: str, expected: tuple[Command, ...]) -> None:
+    assert parse(body) == ParsedCommands(commands=expected, errors=())
+    assert parse(body.replace("\n", "\r\n")) == ParsedCommands(commands=expected, errors=())
+
+
+def test_new_text_is_the_part_above_the_quote() -> None:
+    assert new_text(OUTLOOK_HTML_REPLY) == "Hi\n\nVote: local learning review"
+    assert new_text(GMAIL_REPLY) == "Vote: rapid review"
+    assert new_text(ONLY_A_QUOTE) == ""
+    assert new_text("") == ""
+
+
+def test_new_text_keeps_an_inline_reply_below_a_quote() -> None:
+    body = "> Please vote on TSCP-2026-0007.\n\nVote: rapid review\n\n> Thanks\n"
+    assert new_text(body) == "Vote: rapid review"
+
+
+def test_new_text_cuts_a_header_run_onto_the_reply() -> None:
+    body = "Vote: NFA From: TSCP <tscp@tameside.gov.uk> Sent: 12 November 2026 09:14\n"
+    assert new_text(body) == "Vote: NFA"
+
+
+def test_new_text_does_not_stop_at_prose_that_starts_like_a_sign_off() -> None:
+    body = "Thanks for sending this.\nVote: rapid review\nThanks,\nJo"
+    assert new_text(body) == "Thanks for sending this.\nVote: rapid review"
+    assert only(body) == Vote(RR, "Vote: rapid review")
+
+
+def test_a_thank_you_before_the_reply_is_not_a_sign_off() -> None:
+    assert only("Thanks.\n\nVote: NFA\n\nThanks\nJo\nVote: rapid review") == Vote(NFA, "Vote: NFA")
+
+
+def test_zero_width_and_non_breaking_spaces_from_html_are_tolerated() -> None:
+    assert only("\u200bVote:\u00a0rapid\u00a0review") == Vote(RR, "\u200bVote: rapid review")
