@@ -396,3 +396,59 @@ def test_installed_console_script(tmp_path: Path) -> None:
     )
     assert failed.returncode == 2 and failed.stdout == ""
     one_line_error(failed.stderr)
+
+
+def _open_case(bot: Run, config: Path) -> None:
+    drop_into_maildir(inbox(config), sin())
+    assert bot("run", "--once")[0] == 0
+
+
+def test_command_at_the_terminal_records_votes_and_decisions(bot: Run, config: Path) -> None:
+    _open_case(bot, config)
+    code, out, _ = bot("command", "TSCP-2026-0001", "Vote: rapid review", "--as", "police")
+    assert code == 0 and "vote recorded" in out
+    code, out, _ = bot("command", "TSCP-2026-0001", "Vote: NFA", "--as", "health")
+    assert code == 0 and "no majority yet" in out
+    code, out, _ = bot("command", "TSCP-2026-0001", "Decision: rapid review")
+    assert code == 0 and "decision recorded: Rapid Review" in out
+    code, out, _ = bot("case", "TSCP-2026-0001", "--json")
+    case = json.loads(out)
+    assert case["decision"] == "rapid_review" and len(case["votes"]) == 2
+    voted = [e for e in case["events"] if e["what"] == "vote_recorded"]
+    assert all(e["actor"].startswith("terminal:") for e in voted)
+
+
+def test_command_errors_are_clear(bot: Run, config: Path) -> None:
+    _open_case(bot, config)
+    code, _, err = bot("command", "TSCP-2026-0001", "Vote: maybe")
+    assert code == 2 and one_line_error(err).startswith("tscp-bot: Could not read")
+    code, _, err = bot("command", "TSCP-2026-0001", "Vote: rapid review")  # BM has no vote
+    assert code == 1 and "needs --as" in err
+    code, _, err = bot("command", "TSCP-2099-0001", "Notified: 01/12/2026")
+    assert code == 3
+    code, _, err = bot("command", "TSCP-2026-0001", "Reviewer: A Person")
+    assert code == 1 and "CSPR: yes" in err  # the order of the procedure is enforced
+
+
+def test_outbox_approve_releases_a_draft(bot: Run, config: Path) -> None:
+    _open_case(bot, config)
+    bot(
+        "command",
+        "TSCP-2026-0001",
+        "Decision: rapid review",
+        "Notified: 23/12/2026",
+        "Delay: awaiting police disclosure; expected 29/01/2027",
+    )
+    code, out, _ = bot("outbox", "list", "--json")
+    drafts = [r for r in json.loads(out) if r["status"] == "draft"]
+    assert [d["event"] for d in drafts] == ["panel_delay_notice"]
+    code, out, _ = bot("outbox", "retry", str(drafts[0]["id"]))
+    assert code == 3  # a draft is not sent by retrying it
+    code, out, _ = bot("outbox", "approve", str(drafts[0]["id"]))
+    assert code == 0
+    bot("run", "--once")
+    code, out, _ = bot("outbox", "list", "--json")
+    sent = next(r for r in json.loads(out) if r["id"] == drafts[0]["id"])
+    assert sent["status"] == "sent"
+    code, _, err = bot("outbox", "approve", str(drafts[0]["id"]))
+    assert code == 3 and "not a draft" in err

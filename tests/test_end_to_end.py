@@ -18,6 +18,7 @@ import tomli_w
 from bot.cli import main
 from tests.fixtures.app import ROOT, example_data
 from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.mail import email as make_email
 from tests.fixtures.mail import sin
 from tests.fixtures.smtp import SmtpTestServer
 
@@ -169,3 +170,49 @@ def test_imap_server_restart_between_passes(
     dovecot.append(sin())
     code, _ = bot("--now", "2026-12-23T09:06", "run", "--once")
     assert code == 0 and len(_by_subject(smtp_server, "[TSCP-2026-0001]")) == 2
+
+
+def _vote(dovecot: DovecotServer, sender: str, text: str, n: int) -> None:
+    domain = sender.partition("@")[2]
+    dovecot.append(
+        make_email(
+            "RE: [TSCP-2026-0001] Screening Panel",
+            f"{text}\n\nRegards\n",
+            sender=sender,
+            message_id=f"<vote{n}@{domain}>",
+            # As written by the council's receiving server, whose authserv-id the config trusts.
+            headers={
+                "Authentication-Results": f"tameside.gov.uk; dkim=pass header.d={domain}; "
+                f"dmarc=pass header.from={domain}"
+            },
+        )
+    )
+
+
+def test_votes_by_email_decide_and_the_outcome_is_delivered(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    dovecot.append(sin())
+    bot("--now", "2026-12-23T07:05", "run", "--once")
+    _vote(dovecot, "dsp.tameside@gmp.police.uk", "Vote: rapid review", 1)
+    bot("--now", "2026-12-23T07:30", "run", "--once")
+    assert _by_subject(smtp_server, "Screening Panel decision") == []
+    _vote(dovecot, "dsp.children@tameside.gov.uk", "Vote: Rapid Review", 2)
+    bot("--now", "2026-12-23T07:40", "run", "--once")
+    [outcome] = _by_subject(smtp_server, "Screening Panel decision")
+    assert "Rapid Review" in str(outcome["Subject"])
+    rcpts = next(r.rcpt_tos for r in smtp_server.messages if b"Panel decision" in r.raw)
+    assert sorted(rcpts) == [
+        "tscp.business.manager@tameside.gov.uk",
+        "tscp.scrutineer@tameside.gov.uk",
+    ]
+    code, out = bot("--now", "2026-12-23T07:45", "case", "TSCP-2026-0001", "--json")
+    case = json.loads(out)
+    assert case["decision"] == "rapid_review"
+    assert [v["role"] for v in case["votes"]] == ["police", "local_authority"]
+    assert any(e["what"] == "screening_decided" for e in case["events"])
+    # The Business Manager carries on at the terminal with the same commands.
+    code, out = bot(
+        "--now", "2026-12-23T08:00", "command", "TSCP-2026-0001", "Notified: 23/12/2026"
+    )
+    assert code == 0 and "Rapid Review due 18/01/2027" in out

@@ -69,6 +69,37 @@ def _print_case(d: dict[str, Any], tz: tzinfo) -> None:
     )
     for x in d["deadlines"]:
         out.write(f"  {x['name']}: {x['explanation']}\n")
+    out.write(f"\nStage: {d['stage']}; decision: {d['decision'] or '-'}\n")
+    if d["votes"]:
+        out.write("\nVotes\n")
+        print_table(
+            ["Partner", "Vote", "When", "Replaced"],
+            [
+                [v["role"], v["choice"], v["at"], "yes" if v["superseded"] else ""]
+                for v in d["votes"]
+            ],
+            out,
+            tz=tz,
+        )
+    if d["returns"]:
+        out.write("\nAppendix B returns\n")
+        print_table(
+            ["Agency", "Requested", "Return by", "Received"],
+            [
+                [r["agency"], r["requested_on"], r["return_by"], r["received_at"]]
+                for r in d["returns"]
+            ],
+            out,
+            tz=tz,
+        )
+    if d["actions"]:
+        out.write("\nAction plan\n")
+        print_table(
+            ["#", "Owner", "Due", "Done", "Action"],
+            [[a["number"], a["owner"], a["due"], a["done_at"], a["text"]] for a in d["actions"]],
+            out,
+            tz=tz,
+        )
     out.write("\nMeetings\n")
     print_table(
         ["Purpose", "Start", "Location"],

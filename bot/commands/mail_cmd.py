@@ -101,7 +101,9 @@ def outbox(ctx: Context) -> int:
         return 0
     if ctx.args.action == "retry":
         if not retry_now(app, _need_id(ctx), app.clock.now()):
-            raise NotFound(f"no unsent outbox email #{ctx.args.id}")
+            raise NotFound(
+                f"no unsent outbox email #{ctx.args.id} (a draft is released with `outbox approve`)"
+            )
         print(f"outbox #{ctx.args.id} will be sent on the next pass")
         return 0
     with app.sessions() as session:

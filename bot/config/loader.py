@@ -311,8 +311,9 @@ def _commands(r: Reader) -> CommandSettings:
             r.choice("auth_mode", ("required", "advisory", "off"), "required"),
         ),
         trusted_authserv_ids=tuple(i.lower() for i in r.texts("trusted_authserv_ids", [])),
+        trust_topmost_unlabelled=r.flag("trust_topmost_unlabelled", False),
     )
-    if s.auth_mode == "required" and not s.trusted_authserv_ids:
+    if s.auth_mode == "required" and not (s.trusted_authserv_ids or s.trust_topmost_unlabelled):
         raise r.fail(
             "trusted_authserv_ids",
             "the authserv-id your mail server writes in Authentication-Results "

@@ -112,6 +112,7 @@ class DigestSettings:
 class CommandSettings:
     auth_mode: Literal["required", "advisory", "off"]
     trusted_authserv_ids: tuple[str, ...]
+    trust_topmost_unlabelled: bool
 
 
 @dataclass(frozen=True)

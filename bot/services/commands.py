@@ -59,7 +59,11 @@ def command_givers(app: App) -> frozenset[str]:
 
 def _policy(app: App) -> AuthPolicy:
     s = app.config.commands
-    return AuthPolicy(frozenset(s.trusted_authserv_ids), AuthMode(s.auth_mode))
+    return AuthPolicy(
+        frozenset(s.trusted_authserv_ids),
+        AuthMode(s.auth_mode),
+        trust_topmost_unlabelled=s.trust_topmost_unlabelled,
+    )
 
 
 def commands_in(app: App, msg: MailMessage, now: datetime) -> ParsedCommands:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.app import App
 from bot.core.autoreply import can_acknowledge
-from bot.core.commands import ParsedCommands
+from bot.core.commands import Approve, ParsedCommands
 from bot.core.message import MailMessage
 from bot.core.rules import Classification, ClassifyContext, classify
 from bot.core.threading import thread_ids
@@ -104,6 +104,9 @@ def _process(session: Session, app: App, row: StoredMessage, now: datetime) -> N
     ok, why_not = can_acknowledge(msg, frozenset({app.config.partnership.mailbox}))
     reused = _message_id_reused(session, row)
     parsed = commands_in(app, msg, now) if result.kind != "auto_reply" else None
+    if case is None and result.case_ref is None and parsed is not None:
+        # "Approve 12" names its draft, and so its case, even in a reply without the tag.
+        case = case_of_approved_draft(session, parsed)
     facts = MessageFacts(
         kind=str(result.kind),
         case_ref=result.case_ref,
@@ -117,6 +120,14 @@ def _process(session: Session, app: App, row: StoredMessage, now: datetime) -> N
         row.flags = [*row.flags, "message_id_reused"]
     _apply(session, app, row, msg, plan_for(facts), case, now, parsed)
     row.status, row.processed_at = "processed", now
+
+
+def case_of_approved_draft(session: Session, parsed: ParsedCommands) -> Case | None:
+    ids = {c.outbox_id for c in parsed.commands if isinstance(c, Approve) and c.outbox_id}
+    if len(ids) != 1 or len(parsed.commands) != 1:
+        return None
+    draft = session.get(OutboxMessage, ids.pop())
+    return draft.case if draft is not None and draft.status == "draft" else None
 
 
 def _record_classification(row: StoredMessage, msg: MailMessage, result: Classification) -> None:

@@ -7,7 +7,15 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case, Meeting, OutboxMessage, StoredMessage
+from bot.adapters.db.models import (
+    ActionItem,
+    AgencyRequest,
+    Case,
+    Meeting,
+    OutboxMessage,
+    StoredMessage,
+    Vote,
+)
 from bot.core.digest import deadline_state
 
 
@@ -16,12 +24,64 @@ def case_summaries(session: Session) -> list[dict[str, object]]:
     return [_summary(c) for c in cases]
 
 
+def _review_state(session: Session, case: Case) -> dict[str, object]:
+    votes = session.scalars(select(Vote).where(Vote.case_id == case.id).order_by(Vote.id))
+    returns = session.scalars(
+        select(AgencyRequest).where(AgencyRequest.case_id == case.id).order_by(AgencyRequest.id)
+    )
+    actions = session.scalars(
+        select(ActionItem).where(ActionItem.case_id == case.id).order_by(ActionItem.number)
+    )
+    return {
+        "sin_received_on": case.sin_received_on,
+        "la_aware_on": case.la_aware_on,
+        "decision": case.decision,
+        "decided_by": case.decided_by,
+        "notifiable": case.notifiable,
+        "notification_sent_on": case.notification_sent_on,
+        "cspr": case.cspr,
+        "planned_publication": case.planned_publication,
+        "published_on": case.published_on,
+        "votes": [
+            {
+                "role": v.role,
+                "voter": v.voter,
+                "choice": v.choice,
+                "at": v.at,
+                "superseded": v.superseded,
+            }
+            for v in votes
+        ],
+        "returns": [
+            {
+                "agency": r.agency_key,
+                "requested_on": r.requested_on,
+                "return_by": r.return_by,
+                "received_at": r.received_at,
+            }
+            for r in returns
+        ],
+        "actions": [
+            {
+                "number": a.number,
+                "text": a.text,
+                "owner": a.owner_key,
+                "due": a.due,
+                "done_at": a.done_at,
+            }
+            for a in actions
+        ],
+    }
+
+
 def _summary(case: Case) -> dict[str, object]:
     open_deadlines = [d for d in case.deadlines if d.met_at is None]
     nxt = min(open_deadlines, key=lambda d: d.due, default=None)
     return {
         "ref": case.ref,
+        "kind": case.kind,
         "status": case.status,
+        "stage": case.stage,
         "opened_at": case.opened_at,
         "next_deadline": nxt.name if nxt else None,
         "next_due": nxt.due if nxt else None,
@@ -38,8 +98,7 @@ def case_detail(session: Session, case: Case, today: date) -> dict[str, object]:
     )
     return {
         **_summary(case),
-        "sin_received_on": case.sin_received_on,
-        "la_aware_on": case.la_aware_on,
+        **_review_state(session, case),
         "deadlines": [
             {
                 "name": d.name,

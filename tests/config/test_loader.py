@@ -244,3 +244,29 @@ def test_a_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
 def test_a_folder_given_as_the_config_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot be read"):
         load_config(tmp_path, environ={})
+
+
+def test_commands_required_without_a_trusted_server_is_refused(tmp_path: Path) -> None:
+    data = tomllib.loads(EXAMPLE.read_text())
+    data["commands"] = {"auth_mode": "required", "trusted_authserv_ids": []}
+    with pytest.raises(ConfigError, match=r"^commands\.trusted_authserv_ids: "):
+        parse_config(data, base=tmp_path, environ={})
+
+
+def test_approval_list_names_people_or_addresses(tmp_path: Path) -> None:
+    data = tomllib.loads(EXAMPLE.read_text())
+    data["review"] = {"approval_required_for": ["national_panel", "nationl_panel"]}
+    with pytest.raises(ConfigError, match=r"review\.approval_required_for.*'nationl_panel'"):
+        parse_config(data, base=tmp_path, environ={})
+    data["review"] = {"approval_required_for": ["national_panel", "press@example.org"]}
+    config = parse_config(data, base=tmp_path, environ={})
+    assert config.needs_approval("mailbox.nationalreviewpanel@education.gov.uk")
+    assert config.needs_approval("PRESS@example.org")
+    assert not config.needs_approval("enquiries@ofsted.gov.uk")
+
+
+def test_reminder_hours_must_make_sense(tmp_path: Path) -> None:
+    data = tomllib.loads(EXAMPLE.read_text())
+    data["reminders"] = {"working_hours_start": "17:00", "working_hours_end": "09:00"}
+    with pytest.raises(ConfigError, match=r"^reminders\.working_hours_end: "):
+        parse_config(data, base=tmp_path, environ={})

@@ -371,3 +371,102 @@ def test_terminal_commands_match_email(bot: Bot, capsys: pytest.CaptureFixture[s
     assert outcome.results and not outcome.errors
     with app.sessions() as s:
         assert [v.voter for v in s.scalars(select(Vote))] == ["terminal:bm"]
+
+
+def approve_last_draft(bot: Bot, event: str, when: str) -> OutboxMessage:
+    drafts = [r for r in bot.outbox(event) if r.status == "draft"]
+    assert len(drafts) == 1, [r.status for r in bot.outbox(event)]
+    # A reply whose subject lost the case tag still finds the draft by its number.
+    bot.at(when).mail(BM, f"RE: Approval needed (draft {drafts[0].id})", f"Approve {drafts[0].id}")
+    bot.run()
+    [row] = [r for r in bot.outbox(event) if r.id == drafts[0].id]
+    assert row.status == "sent" and row.approved_by == BM
+    return row
+
+
+def test_case_from_sin_to_action_plan_using_only_email(bot: Bot) -> None:
+    ref = "TSCP-2026-0001"
+    bot.at("2026-12-16T11:00").mail(LA, reply(ref), "Vote: rapid review")
+    bot.mail(POLICE, reply(ref), "Vote: Rapid Review")
+    bot.at("2026-12-16T12:00").mail(BM, reply(ref), "Notifiable: yes\nAware: 15/12/2026")
+    bot.run()
+    assert bot.case().decision == "rapid_review"
+    assert bot.due("panel_notification") == date(2026, 12, 22)  # from the LA's awareness date
+    bot.at("2026-12-18T10:00").mail(BM, reply(ref), "Notified: 18/12/2026")
+    bot.mail(
+        BM,
+        reply(ref),
+        "Agencies: gmp, icb, tameside-council\n"
+        "Review period: 1 June 2026 to 15 December 2026\nReturn by: 05/01/2027",
+    )
+    bot.run()
+    # 15 working days from 18 Dec 2026, skipping 25 and 28 Dec and 1 Jan.
+    assert bot.due("rapid_review") == date(2027, 1, 13)
+    assert len(bot.outbox("appendix_b_request")) == 3
+    for sender, n in ((POLICE, 1), (HEALTH, 2), (LA, 3)):
+        raw = make_email(
+            f"RE: [{ref}] Appendix B return",
+            "Return attached.",
+            sender=sender,
+            message_id=f"<ret{n}@test>",
+            headers=signed(sender),
+            attachment=("Appendix B.docx", b"PK\x03\x04 dummy"),
+        )
+        drop_into_maildir(bot.tmp_path / "inbox", raw)
+    bot.at("2027-01-04T10:00").run()
+    with bot.app.sessions() as s:
+        assert all(r.received_at for r in s.scalars(select(AgencyRequest)))
+    bot.at("2027-01-06T10:00").mail(
+        BM, reply(ref), "Meeting held: 06/01/2027\nReport submitted: 07/01/2027"
+    )
+    bot.run()
+    bot.at("2027-01-08T10:00").mail(BM, reply(ref), "CSPR: yes\nReviewer: Alex Invented")
+    bot.run()
+    assert bot.outbox("panel_delay_notice") == []  # submitted in time: no delay notice
+    assert bot.due("cspr_report") == date(2027, 7, 8)
+    notice = approve_last_draft(bot, "reviewer_notice", "2027-01-08T11:00")
+    assert sorted(notice.recipients) == sorted(
+        [
+            "mailbox.nationalreviewpanel@education.gov.uk",
+            "enquiries@ofsted.gov.uk",
+            "safeguarding.notifications@education.gov.uk",
+        ]
+    )
+    assert "Alex Invented" in body_of(notice)
+    bot.at("2027-06-01T10:00").mail(
+        BM, reply(ref), "Family preview: 01/06/2027\nPublication: 01/07/2027"
+    )
+    bot.run()
+    assert bot.due("publication_notice") == date(2027, 6, 22)
+    approve_last_draft(bot, "publication_notice", "2027-06-01T11:00")
+    bot.at("2027-07-01T10:00").mail(
+        BM,
+        reply(ref),
+        "Published: 01/07/2027\n"
+        "Action: Refresh multi-agency training on bruising in non-mobile babies; owner: icb; "
+        "due: 30/09/2027",
+    )
+    bot.run()
+    assert bot.due("publication_period_end") == date(2028, 7, 3)  # 1 Jul 2028 is a Saturday
+    bot.at("2027-09-29T10:00").run()
+    [reminder] = [r for r in bot.outbox("deadline_reminder") if ":action:1:" in r.idempotency_key]
+    assert reminder.recipients == [HEALTH] and "Action plan item" in reminder.subject
+    bot.at("2027-09-29T11:00").mail(BM, reply(ref), "Action done: 1")
+    bot.at("2027-10-04T10:00").run()
+    case = bot.case()
+    assert case.stage == "action_plan" and case.published_on == date(2027, 7, 1)
+    assert [r for r in bot.outbox("deadline_escalation") if ":action:1:" in r.idempotency_key] == []
+    whats = [e.what for e in case.events]
+    for expected in (
+        "vote_recorded",
+        "screening_decided",
+        "panel_notified",
+        "returns_requested",
+        "return_received",
+        "rr_submitted",
+        "cspr_decided",
+        "reviewer_appointed",
+        "draft_approved",
+        "action_done",
+    ):
+        assert expected in whats, expected
