@@ -470,3 +470,30 @@ def test_case_from_sin_to_action_plan_using_only_email(bot: Bot) -> None:
         "action_done",
     ):
         assert expected in whats, expected
+
+
+def test_html_only_outlook_reply_counts_only_the_new_vote(bot: Bot) -> None:
+    """The quoted invitation below carries the voting hint with all three choices."""
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["To"] = HEALTH, "tscp@tameside.gov.uk"
+    msg["Subject"] = "RE: [TSCP-2026-0001] Screening Panel: Wed 16 Dec 2026 14:00"
+    msg["Message-ID"] = "<html-vote@nhs.net>"
+    for name, value in signed(HEALTH).items():
+        msg[name] = value
+    msg.set_content(
+        "<html><body><p><b>Vote:</b> No further action</p><p>Kind regards,<br>Health DSP</p>"
+        "<div style='border-top:solid #E1E1E1 1pt'><p><b>From:</b> Tameside Safeguarding "
+        "Children Partnership &lt;tscp@tameside.gov.uk&gt;<br><b>Sent:</b> 16 December 2026 "
+        "09:00<br><b>Subject:</b> [TSCP-2026-0001] Screening Panel</p>"
+        "<p>Reply to this email with one line: Vote: rapid review, Vote: local learning review, "
+        "or Vote: no further action.</p></div></body></html>",
+        subtype="html",
+    )
+    drop_into_maildir(bot.tmp_path / "inbox", msg.as_bytes())
+    bot.at("2026-12-16T11:00").run()
+    with bot.app.sessions() as s:
+        assert [(v.role, v.choice) for v in s.scalars(select(Vote))] == [
+            ("health", "no_further_action")
+        ]
