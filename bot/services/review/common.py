@@ -1,0 +1,67 @@
+"""What every review command handler shares: who acted, refusals, small case helpers."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case
+from bot.app import App
+from bot.config.model import Agency
+from bot.services.cases import add_event
+
+
+class CommandRefused(Exception):
+    """The command cannot be applied to this case as it stands."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    email: str
+    role: str  # business_manager | independent_scrutineer | local_authority | police | health
+    via: str  # "email" or "terminal"
+    message_id: int | None = None
+
+
+def today(app: App, now: datetime) -> date:
+    return now.astimezone(app.config.partnership.time_zone).date()
+
+
+def met(case: Case, name: str, now: datetime, state: str = "met") -> None:
+    for d in case.deadlines:
+        if d.name == name and d.met_at is None:
+            d.met_at, d.state = now, state
+
+
+def digest(text: str) -> str:
+    """A stable short key for free text (Python's hash() differs between processes)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def case_ctx(case: Case) -> dict[str, object]:
+    return {"ref": case.ref, "initials": case.initials}
+
+
+def agency_addresses(agency: Agency) -> list[str]:
+    people = [agency.dsp] if agency.dsp else []
+    return [p.email for p in (*people, *agency.contacts)]
+
+
+def note(
+    session: Session, case: Case, now: datetime, what: str, detail: str, actor: Actor, line: str
+) -> None:
+    """Record a command's effect on the case's chronology, with the line that caused it."""
+    add_event(session, case, now, what, detail, actor=actor.email, why=f"{actor.via}: {line}")
+
+
+def resolve_agency(app: App, name: str) -> Agency:
+    agency = app.config.agency(name)
+    if agency is None:
+        known = ", ".join(a.key for a in app.config.agencies)
+        raise CommandRefused(f"unknown agency {name!r}; known: {known}")
+    if not agency_addresses(agency):
+        raise CommandRefused(f"agency {agency.key} has no DSP representative or contacts")
+    return agency

@@ -1,0 +1,200 @@
+"""After the Rapid Review: CSPR, reviewer, publication, action plan, approvals, closing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import ActionItem, Case
+from bot.app import App
+from bot.core import commands as c
+from bot.core import deadlines as rules
+from bot.services.approvals import ApprovalError, approve
+from bot.services.cases import add_event, set_deadline
+from bot.services.mailout import queue_email
+from bot.services.review.common import (
+    Actor,
+    CommandRefused,
+    case_ctx,
+    digest,
+    met,
+    note,
+    resolve_agency,
+    today,
+)
+
+
+def cspr(
+    session: Session, app: App, case: Case, cmd: c.CsprDecision, actor: Actor, now: datetime
+) -> str:
+    case.cspr, case.cspr_rationale = cmd.hold, cmd.rationale
+    if cmd.hold:
+        case.stage = "cspr"
+        set_deadline(session, case, rules.cspr_report(today(app, now), app.calendar), now)
+    else:
+        case.stage = "action_plan"
+    add_event(
+        session,
+        case,
+        now,
+        "cspr_decided",
+        "CSPR to be held" if cmd.hold else f"No CSPR: {cmd.rationale}",
+        actor=actor.email,
+        why=cmd.line,
+    )
+    return "CSPR decision recorded"
+
+
+def reviewer(
+    session: Session, app: App, case: Case, cmd: c.ReviewerAppointed, actor: Actor, now: datetime
+) -> str:
+    if not case.cspr:
+        raise CommandRefused("record CSPR: yes before appointing a reviewer")
+    case.reviewer_name = cmd.name
+    due = next(d.due for d in case.deadlines if d.name == "cspr_report")
+    p = app.config.people
+    queue_email(
+        session,
+        app,
+        key=f"reviewer:{case.ref}:{cmd.name}",
+        event="reviewer_notice",
+        to=[p.national_panel.email, p.ofsted.email, p.dfe.email],
+        now=now,
+        case=case,
+        context={
+            "case": case_ctx(case),
+            "reviewer_name": cmd.name,
+            "decision_on": today(app, now),
+            "report_due": due,
+        },
+    )
+    note(
+        session, case, now, "reviewer_appointed", "Independent reviewer appointed", actor, cmd.line
+    )
+    return "reviewer recorded; notice to the National Panel, Ofsted and DfE drafted"
+
+
+def family_preview(
+    session: Session, app: App, case: Case, cmd: c.FamilyPreview, actor: Actor, now: datetime
+) -> str:
+    case.family_preview_on = cmd.on
+    note(
+        session,
+        case,
+        now,
+        "family_preview",
+        f"Family read-only preview on {cmd.on}",
+        actor,
+        cmd.line,
+    )
+    return "family preview recorded"
+
+
+def publication_planned(
+    session: Session, app: App, case: Case, cmd: c.PublicationPlanned, actor: Actor, now: datetime
+) -> str:
+    case.planned_publication = cmd.on
+    d = rules.publication_notice(cmd.on, app.calendar)
+    set_deadline(session, case, d, now)
+    p = app.config.people
+    queue_email(
+        session,
+        app,
+        key=f"publication-notice:{case.ref}:{cmd.on}",
+        event="publication_notice",
+        to=[p.national_panel.email, p.secretary_of_state.email, p.ofsted.email],
+        now=now,
+        case=case,
+        context={"case": case_ctx(case), "planned_on": cmd.on, "notice_due": d.due},
+    )
+    return f"publication on {cmd.on:%d/%m/%Y}; notice drafted, due by {d.due:%d/%m/%Y}"
+
+
+def published(
+    session: Session, app: App, case: Case, cmd: c.Published, actor: Actor, now: datetime
+) -> str:
+    case.published_on, case.stage = cmd.on, "action_plan"
+    met(case, "cspr_report", now)
+    met(case, "publication_notice", now)
+    d = rules.publication_period_end(cmd.on, app.calendar)
+    set_deadline(session, case, d, now)
+    return f"publication recorded; keep it online until at least {d.due:%d/%m/%Y}"
+
+
+def publication_delay(
+    session: Session,
+    app: App,
+    case: Case,
+    cmd: c.PublicationDelay | c.NotPublishing,
+    actor: Actor,
+    now: datetime,
+) -> str:
+    kind = "delayed" if isinstance(cmd, c.PublicationDelay) else "not_publishing"
+    p = app.config.people
+    queue_email(
+        session,
+        app,
+        key=f"publication-{kind}:{case.ref}:{digest(cmd.reason)}",
+        event="publication_delay_notice",
+        to=[p.national_panel.email, p.secretary_of_state.email],
+        now=now,
+        case=case,
+        context={"case": case_ctx(case), "kind": kind, "reason": cmd.reason},
+    )
+    note(session, case, now, f"publication_{kind}", cmd.reason, actor, cmd.line)
+    return "reasons drafted for the National Panel and the Secretary of State"
+
+
+def add_action(
+    session: Session, app: App, case: Case, cmd: c.AddAction, actor: Actor, now: datetime
+) -> str:
+    owner = resolve_agency(app, cmd.owner)
+    number = 1 + max(
+        (
+            a.number
+            for a in session.scalars(select(ActionItem).where(ActionItem.case_id == case.id))
+        ),
+        default=0,
+    )
+    session.add(
+        ActionItem(case_id=case.id, number=number, text=cmd.text, owner_key=owner.key, due=cmd.due)
+    )
+    set_deadline(
+        session,
+        case,
+        rules.compute(f"action:{number}", today(app, now), app.calendar, due=cmd.due),
+        now,
+    )
+    return f"action {number} recorded for {owner.name}, due {cmd.due:%d/%m/%Y}"
+
+
+def action_done(
+    session: Session, app: App, case: Case, cmd: c.ActionDone, actor: Actor, now: datetime
+) -> str:
+    item = session.scalar(
+        select(ActionItem).where(ActionItem.case_id == case.id, ActionItem.number == cmd.number)
+    )
+    if item is None:
+        raise CommandRefused(f"there is no action {cmd.number} on {case.ref}")
+    item.done_at = now
+    met(case, f"action:{cmd.number}", now)
+    note(session, case, now, "action_done", f"Action {cmd.number} done", actor, cmd.line)
+    return f"action {cmd.number} marked done"
+
+
+def approve_cmd(
+    session: Session, app: App, case: Case, cmd: c.Approve, actor: Actor, now: datetime
+) -> str:
+    try:
+        row = approve(session, cmd.outbox_id, actor=actor.email, now=now, case=case)
+    except ApprovalError as exc:
+        raise CommandRefused(str(exc)) from exc
+    return f"email #{row.id} approved and queued to send"
+
+
+def close(session: Session, app: App, case: Case, cmd: c.Close, actor: Actor, now: datetime) -> str:
+    case.status, case.closed_reason, case.stage = "closed", cmd.reason, "closed"
+    note(session, case, now, "case_closed", cmd.reason, actor, cmd.line)
+    return "case closed"

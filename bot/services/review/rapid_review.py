@@ -1,0 +1,191 @@
+"""National Panel notification, Appendix B requests and the Rapid Review itself."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import AgencyRequest, Case
+from bot.app import App
+from bot.config.model import Agency
+from bot.core import commands as c
+from bot.core import deadlines as rules
+from bot.services.cases import add_event, set_deadline
+from bot.services.mailout import queue_email
+from bot.services.review.common import (
+    Actor,
+    CommandRefused,
+    agency_addresses,
+    case_ctx,
+    digest,
+    met,
+    note,
+    resolve_agency,
+    today,
+)
+
+
+def la_aware(
+    session: Session, app: App, case: Case, cmd: c.LaAware, actor: Actor, now: datetime
+) -> str:
+    case.la_aware_on = cmd.on
+    d = rules.panel_notification(app.calendar, sin_received=case.sin_received_on, la_aware=cmd.on)
+    set_deadline(session, case, d, now)
+    return (
+        f"local authority aware {cmd.on:%d/%m/%Y}: National Panel notification due {d.due:%d/%m/%Y}"
+    )
+
+
+def notification_sent(
+    session: Session, app: App, case: Case, cmd: c.NotificationSent, actor: Actor, now: datetime
+) -> str:
+    sent_on = cmd.on or today(app, now)
+    case.notification_sent_on, case.notifiable = sent_on, True
+    met(case, "panel_notification", now)
+    d = rules.rapid_review(sent_on, app.calendar)
+    set_deadline(session, case, d, now)
+    note(
+        session,
+        case,
+        now,
+        "panel_notified",
+        f"National Panel notified on {sent_on}",
+        actor,
+        cmd.line,
+    )
+    return f"notification recorded; Rapid Review due {d.due:%d/%m/%Y}"
+
+
+def request_returns(
+    session: Session, app: App, case: Case, cmd: c.RequestReturns, actor: Actor, now: datetime
+) -> str:
+    agencies = [resolve_agency(app, name) for name in cmd.agencies]
+    requested = today(app, now)
+    return_by = cmd.return_by or app.calendar.add_working_days(
+        requested, app.config.review.appendix_b_working_days
+    )
+    case.review_period = cmd.period or case.review_period
+    for agency in agencies:
+        _request_one(session, app, case, agency, requested, return_by, now)
+    note(
+        session,
+        case,
+        now,
+        "returns_requested",
+        f"Appendix B requested from {', '.join(a.name for a in agencies)}; "
+        f"return by {return_by:%d/%m/%Y}",
+        actor,
+        cmd.line,
+    )
+    return f"Appendix B requested from {len(agencies)} agencies, return by {return_by:%d/%m/%Y}"
+
+
+def _request_one(
+    session: Session,
+    app: App,
+    case: Case,
+    agency: Agency,
+    requested: date,
+    return_by: date,
+    now: datetime,
+) -> None:
+    existing = session.scalar(
+        select(AgencyRequest).where(
+            AgencyRequest.case_id == case.id, AgencyRequest.agency_key == agency.key
+        )
+    )
+    if existing is None:
+        session.add(
+            AgencyRequest(
+                case_id=case.id, agency_key=agency.key, requested_on=requested, return_by=return_by
+            )
+        )
+    else:
+        existing.return_by = return_by
+    set_deadline(
+        session, case, rules.appendix_b(agency.key, requested, return_by, app.calendar), now
+    )
+    queue_email(
+        session,
+        app,
+        key=f"appendix-b:{case.ref}:{agency.key}:{return_by}",
+        event="appendix_b_request",
+        to=agency_addresses(agency),
+        now=now,
+        case=case,
+        context={
+            "case": case_ctx(case),
+            "agency": {"name": agency.name},
+            "review_period": case.review_period or "as agreed by the Screening Panel",
+            "return_by": return_by,
+            "requested_on": requested,
+        },
+    )
+
+
+def meeting_held(
+    session: Session, app: App, case: Case, cmd: c.MeetingHeld, actor: Actor, now: datetime
+) -> str:
+    case.rr_meeting_on = cmd.on
+    note(
+        session, case, now, "rr_meeting_held", f"Rapid Review meeting on {cmd.on}", actor, cmd.line
+    )
+    return "Rapid Review meeting recorded"
+
+
+def report_submitted(
+    session: Session, app: App, case: Case, cmd: c.ReportSubmitted, actor: Actor, now: datetime
+) -> str:
+    case.rr_report_on, case.stage = cmd.on, "cspr_decision"
+    met(case, "rapid_review", now)
+    note(
+        session,
+        case,
+        now,
+        "rr_submitted",
+        f"Rapid Review report submitted on {cmd.on}",
+        actor,
+        cmd.line,
+    )
+    return "Rapid Review submission recorded"
+
+
+def delay(session: Session, app: App, case: Case, cmd: c.Delay, actor: Actor, now: datetime) -> str:
+    draft_delay_notice(session, app, case, cmd.reason, cmd.expected, now)
+    return "delay notice drafted for your approval"
+
+
+def draft_delay_notice(
+    session: Session, app: App, case: Case, reason: str, expected: date, now: datetime
+) -> None:
+    due = next((d.due for d in case.deadlines if d.name == "rapid_review"), None)
+    if due is None or case.notification_sent_on is None:
+        raise CommandRefused(
+            "record Notified: <date> first; the Rapid Review clock has not started"
+        )
+    queue_email(
+        session,
+        app,
+        key=f"rr-delay:{case.ref}:{expected}:{digest(reason)}",
+        event="panel_delay_notice",
+        to=[app.config.people.national_panel.email],
+        now=now,
+        case=case,
+        context={
+            "case": case_ctx(case),
+            "reason": reason,
+            "expected": expected,
+            "notification_sent_on": case.notification_sent_on,
+            "rapid_review_due": due,
+        },
+    )
+    add_event(
+        session,
+        case,
+        now,
+        "delay_notice_drafted",
+        f"Delay notice to the National Panel drafted (expected {expected})",
+        why=reason,
+    )
