@@ -14,8 +14,10 @@ from bot.adapters.templates import TemplateRenderer
 from bot.clock import Clock
 from bot.config import Config
 from bot.core.calendar import WorkingCalendar
+from bot.core.doctext import DocumentText
 from bot.core.message import MailMessage
 from bot.core.rules import Rule
+from bot.core.vocabulary import Vocabulary
 
 
 @dataclass
@@ -28,6 +30,8 @@ class App:
     rules: list[Rule]
     templates: TemplateRenderer
     parse: Callable[[bytes], MailMessage]
+    vocabulary: Vocabulary
+    read_documents: Callable[[MailMessage], list[DocumentText]]
     open_source: Callable[[], MailSource]
     open_sender: Callable[[], MailSender]
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from functools import partial
 
 from bot.adapters.db.engine import make_engine, make_sessions
+from bot.adapters.documents import Limits, read_message
 from bot.adapters.imap_source import ImapSource
 from bot.adapters.mailbox import MailSource
 from bot.adapters.maildir_sender import MaildirSender
@@ -15,6 +16,7 @@ from bot.adapters.parsing import parse_message
 from bot.adapters.rules_loader import load_rules
 from bot.adapters.smtp_sender import SmtpSender
 from bot.adapters.templates import TemplateRenderer
+from bot.adapters.vocabulary_loader import load_vocabulary
 from bot.app import App
 from bot.clock import Clock
 from bot.config import Config
@@ -54,6 +56,10 @@ def make_sender(config: Config) -> MailSender:
 
 def build_app(config: Config, clock: Clock) -> App:
     engine = make_engine(config.database_url)
+    parse = partial(parse_message, max_attachment_bytes=config.ingest.max_attachment_bytes)
+    limits = Limits(
+        max_expanded_bytes=config.ingest.max_expanded_bytes, max_pages=config.ingest.max_pages
+    )
     return App(
         config=config,
         clock=clock,
@@ -62,7 +68,9 @@ def build_app(config: Config, clock: Clock) -> App:
         sessions=make_sessions(engine),
         rules=load_rules(config.rules_dir),
         templates=TemplateRenderer(config.templates_dir),
-        parse=partial(parse_message, max_attachment_bytes=config.ingest.max_attachment_bytes),
+        parse=parse,
+        vocabulary=load_vocabulary(config.forms_dir),
+        read_documents=partial(read_message, limits=limits, parse=parse),
         open_source=partial(make_source, config),
         open_sender=partial(make_sender, config),
     )

@@ -33,6 +33,7 @@ Run = Callable[..., tuple[int, str, str]]
 def write_config(tmp_path: Path, database_url: str, **sections: Any) -> Path:
     data: dict[str, Any] = example_data()
     data["rules_dir"], data["templates_dir"] = str(ROOT / "rules"), str(ROOT / "templates")
+    data["forms_dir"] = str(ROOT / "forms")
     data["database"] = {"url": database_url}
     data["mailbox"] = {"backend": "maildir", "maildir_path": "mail/inbox"}
     data["outgoing"] = {"backend": "maildir", "maildir_path": "mail/outbox"}
@@ -452,3 +453,67 @@ def test_outbox_approve_releases_a_draft(bot: Run, config: Path) -> None:
     assert sent["status"] == "sent"
     code, _, err = bot("outbox", "approve", str(drafts[0]["id"]))
     assert code == 3 and "not a draft" in err
+
+
+def test_extract_shows_what_a_form_would_give_and_changes_nothing(bot: Run, tmp_path: Path) -> None:
+    from tests.fixtures.forms_docx import sin_docx
+
+    form = tmp_path / "SIN form.docx"
+    form.write_bytes(sin_docx())
+    code, out, _ = bot("extract", str(form), "--json")
+    result = json.loads(out)
+    assert code == 0 and result["form"] == "sin" and result["initials"] == "Q.Z.I."
+    assert result["fields"]["la_aware_date"]["value"] == "2026-12-21"
+    assert "table" in result["fields"]["la_aware_date"]["where"]
+    assert json.loads(bot("cases", "--json")[1]) == []
+    code, _, err = bot("extract", str(tmp_path / "nothing.docx"))
+    assert code == 2 and one_line_error(err)
+
+
+def test_chronology_export_csv_and_docx(bot: Run, config: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from docx import Document
+
+    from tests.fixtures.forms_docx import appendix_b_docx
+    from tests.fixtures.mail import email as make_email
+
+    drop_into_maildir(inbox(config), sin())
+    bot("run", "--once")
+    bot(
+        "command",
+        "TSCP-2026-0001",
+        "Decision: rapid review",
+        "Agencies: icb",
+        "Return by: 05/01/2027",
+    )
+    drop_into_maildir(
+        inbox(config),
+        make_email(
+            "RE: [TSCP-2026-0001] Appendix B",
+            "Return attached.",
+            sender="dsp.tameside@nhs.net",
+            message_id="<ab@nhs.net>",
+            attachment=(
+                "Appendix B.docx",
+                appendix_b_docx(
+                    "NHS Tameside",
+                    [
+                        ("02/07/2026", "Visit", "HV", "Check", "Fine"),
+                        ("15/06/2026", "Clinic", "GP", "Jab", "Given"),
+                    ],
+                ),
+            ),
+        ),
+    )
+    bot("run", "--once")
+    code, out, _ = bot("chronology", "TSCP-2026-0001", "--csv", "-")
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][:2] == ["Date", "Agency"]
+    assert [r[0] for r in rows[1:]] == ["15/06/2026", "02/07/2026"]  # merged, by date
+    target = tmp_path / "pack.docx"
+    assert bot("chronology", "TSCP-2026-0001", "--docx", str(target))[0] == 0
+    table = Document(str(target)).tables[0]
+    assert [c.text for c in table.rows[1].cells][:2] == ["15/06/2026", "icb"]

@@ -32,6 +32,7 @@ def write_config(
 ) -> Path:
     data: dict[str, Any] = example_data()
     data["rules_dir"], data["templates_dir"] = str(ROOT / "rules"), str(ROOT / "templates")
+    data["forms_dir"] = str(ROOT / "forms")
     data["database"] = {"url": database_url}
     data["mailbox"] = {
         "backend": "imap",

@@ -70,6 +70,7 @@ def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str
         review=_review(root.table("review", optional=True)),
         rules_dir=_path(root.text("rules_dir", "rules"), base),
         templates_dir=_path(root.text("templates_dir", "templates"), base),
+        forms_dir=_path(root.text("forms_dir", "forms"), base),
     )
     root.finish()
     return config
@@ -290,6 +291,8 @@ def _ingest(r: Reader) -> IngestSettings:
     s = IngestSettings(
         max_attachment_bytes=r.number("max_attachment_bytes", 10_000_000, minimum=1),
         max_attempts=r.number("max_attempts", 3, minimum=1),
+        max_expanded_bytes=r.number("max_expanded_bytes", 50_000_000, minimum=1),
+        max_pages=r.number("max_pages", 200, minimum=1),
     )
     r.finish()
     return s

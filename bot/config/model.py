@@ -100,6 +100,8 @@ class ScreeningSettings:
 class IngestSettings:
     max_attachment_bytes: int
     max_attempts: int
+    max_expanded_bytes: int  # a document may inflate to this much (zip bombs stop here)
+    max_pages: int
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ class Config:
     review: ReviewSettings
     rules_dir: Path
     templates_dir: Path
+    forms_dir: Path
 
     def statutory_agency(self, role: Role) -> Agency:
         return next(a for a in self.agencies if a.role == role)

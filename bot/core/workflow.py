@@ -18,6 +18,7 @@ class MessageFacts:
     no_ack_reason: str
     message_id_reused: bool  # same Message-ID as an earlier, different message
     has_commands: bool = False  # command lines (votes, decisions, approvals...) in new text
+    blank_form: bool = False  # the attached form has its labels but no values filled in
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ def _plan_by_kind(facts: MessageFacts) -> IngestPlan:
     ack = facts.can_acknowledge
     why_not = "" if ack else f"not acknowledged: {facts.no_ack_reason}"
     if facts.kind == "sin":
+        if facts.blank_form and not facts.case_exists:
+            return IngestPlan(
+                triage_reason="blank SIN template (no values filled in): not a notification"
+            )
         if facts.case_exists:
             # A corrected or repeated form in an existing thread updates that case.
             return IngestPlan(file_on_case=True, note="further SIN form filed on the existing case")

@@ -169,7 +169,13 @@ def _health(session: Session, app: App) -> dict[str, object]:
     }
 
 
-FLAG_EVENTS = ("scrutineer_disagrees", "commands_not_carried_out", "screening_not_booked")
+FLAG_EVENTS = (
+    "scrutineer_disagrees",
+    "commands_not_carried_out",
+    "screening_not_booked",
+    "form_problem",
+)
+FORM_EVENTS = ("form_read", "form_fields_updated")
 
 
 def _drafts(session: Session) -> list[dict[str, object]]:
@@ -252,4 +258,23 @@ def _flags(session: Session, app: App, today: date) -> list[dict[str, object]]:
         .where(CaseEvent.what.in_(FLAG_EVENTS), CaseEvent.at >= since)
         .order_by(CaseEvent.id)
     ).all()
-    return [{"ref": ref, "what": e.what.replace("_", " "), "detail": e.detail} for ref, e in rows]
+    flags: list[dict[str, object]] = [
+        {"ref": ref, "what": e.what.replace("_", " "), "detail": e.detail} for ref, e in rows
+    ]
+    return flags + _form_gaps(session)
+
+
+def _form_gaps(session: Session) -> list[dict[str, object]]:
+    """Each open case whose latest form still lacks required facts, until a corrected one."""
+    rows = session.execute(
+        select(Case.ref, CaseEvent)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.what.in_(FORM_EVENTS), Case.status == "open")
+        .order_by(CaseEvent.id)
+    ).all()
+    latest = {ref: e for ref, e in rows}
+    return [
+        {"ref": ref, "what": "form gaps", "detail": e.why}
+        for ref, e in latest.items()
+        if e.why != "all required fields read"
+    ]

@@ -12,17 +12,20 @@ from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.app import App
 from bot.core.autoreply import can_acknowledge
 from bot.core.commands import Approve, ParsedCommands
+from bot.core.forms import Extraction, extract
 from bot.core.message import MailMessage
 from bot.core.rules import Classification, ClassifyContext, classify
 from bot.core.threading import thread_ids
 from bot.core.workflow import IngestPlan, MessageFacts, plan_for
 from bot.services.cases import add_event, find_case
 from bot.services.commands import commands_in, handle_email_commands
+from bot.services.forms import apply_return, apply_sin_form, missing_labels
 from bot.services.intake import (
     case_awaiting_return,
     open_complaint,
     open_escalation,
     record_return,
+    sender_agency_key,
 )
 from bot.services.screening import acknowledge, book_screening, open_case
 
@@ -103,6 +106,7 @@ def _process(session: Session, app: App, row: StoredMessage, now: datetime) -> N
         case = case_awaiting_return(session, app, msg.from_addr)
     ok, why_not = can_acknowledge(msg, frozenset({app.config.partnership.mailbox}))
     reused = _message_id_reused(session, row)
+    form = read_form(app, msg) if _may_carry_form(result.kind, msg) else None
     parsed = commands_in(app, msg, now) if result.kind != "auto_reply" else None
     if case is None and result.case_ref is None and parsed is not None:
         # "Approve 12" names its draft, and so its case, even in a reply without the tag.
@@ -115,11 +119,32 @@ def _process(session: Session, app: App, row: StoredMessage, now: datetime) -> N
         no_ack_reason=why_not,
         message_id_reused=reused,
         has_commands=bool(parsed and parsed.commands),
+        blank_form=form is not None and is_blank_template(form),
     )
     if reused:
         row.flags = [*row.flags, "message_id_reused"]
-    _apply(session, app, row, msg, plan_for(facts), case, now, parsed)
+    _apply(session, app, row, msg, plan_for(facts), case, now, parsed, form)
     row.status, row.processed_at = "processed", now
+
+
+def read_form(app: App, msg: MailMessage) -> Extraction | None:
+    """The form in the message, if any; a reader failure never stops the message's processing."""
+    try:
+        return extract(app.read_documents(msg), app.vocabulary)
+    except Exception as exc:
+        log.warning("form could not be read (%s)", type(exc).__name__)
+        return Extraction(
+            None, {}, (), (), (), (), (f"form could not be read ({type(exc).__name__})",)
+        )
+
+
+def _may_carry_form(kind: str, msg: MailMessage) -> bool:
+    # A corrected SIN or a return sent as a reply is classified case_reply; read its attachment.
+    return kind in ("sin", "appendix_b") or (kind == "case_reply" and bool(msg.attachments))
+
+
+def is_blank_template(form: Extraction) -> bool:
+    return form.form is None and any("blank template" in f for f in form.flags)
 
 
 def case_of_approved_draft(session: Session, parsed: ParsedCommands) -> Case | None:
@@ -160,9 +185,13 @@ def _apply(
     case: Case | None,
     now: datetime,
     parsed: ParsedCommands | None = None,
+    form: Extraction | None = None,
 ) -> None:
     if plan.open_case:
         case = open_case(session, app, row, now)
+    sin_form = form is not None and (row.kind == "sin" or form.form == "sin")
+    if case is not None and form is not None and sin_form and case.kind == "review":
+        apply_sin_form(session, app, case, row, form, now)
     if case is not None and (plan.file_on_case or plan.open_case):
         row.case = case
         add_event(
@@ -176,13 +205,18 @@ def _apply(
     if plan.open_case and case is not None:
         meeting = book_screening(session, app, case, now) if plan.book_screening else None
         if plan.acknowledge:
-            acknowledge(session, app, case, row, meeting, now)
+            missing = missing_labels(form) if form is not None else []
+            acknowledge(session, app, case, row, meeting, now, missing)
     reasons = [plan.triage_reason] if plan.triage_reason else []
     if case is not None and plan.run_commands and parsed is not None:
         handle_email_commands(session, app, case, row, msg, parsed, now)
-    if case is not None and plan.record_return:
+    late_return = row.kind == "case_reply" and form is not None and form.form == "appendix_b"
+    if case is not None and (plan.record_return or late_return):
         problem = record_return(session, app, case, row, now)
         reasons += [problem] if problem else []
+        agency = sender_agency_key(app, row.from_addr)
+        if form is not None and agency is not None and problem is None:
+            apply_return(session, case, agency, row, form, now)
     if plan.open_complaint:
         row.case = open_complaint(session, app, row, plan.acknowledge, now)
     if plan.open_escalation:

@@ -22,6 +22,9 @@ def open_case(session: Session, app: App, row: StoredMessage, now: datetime) -> 
     received_on = day_zero(row.received_at, tz)
     ref, number = next_reference(session, app.config.partnership.reference_prefix, received_on.year)
     case = Case(
+        kind="review",
+        stage="screening",
+        status="open",
         ref=ref,
         year=received_on.year,
         number=number,
@@ -67,12 +70,15 @@ def acknowledge(
     row: StoredMessage,
     meeting: Meeting | None,
     now: datetime,
+    missing: list[str] | None = None,
 ) -> None:
     context = {
         "case": {"ref": case.ref, "initials": case.initials},
         "received_at": row.received_at.astimezone(app.config.partnership.time_zone),
         "screening": _meeting_context(app, meeting),
         "deadlines": _deadline_context(case),
+        # Field names only (never values): what the referrer is asked to send again.
+        "missing": missing or [],
     }
     queue_email(
         session,

@@ -176,6 +176,43 @@ class ActionItem(Base):
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
+class CaseField(Base):
+    """One fact read from a form, with where it came from and how sure the reader was."""
+
+    __tablename__ = "case_fields"
+    __table_args__ = (UniqueConstraint("case_id", "scope", "name"),)
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # "sin", "child:1".."child:4", or "appendix_b:<agency>"
+    scope: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(80))
+    value: Mapped[str] = mapped_column(Text, default="")
+    where: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[float] = mapped_column(default=1.0)
+    problem: Mapped[str | None] = mapped_column(Text, default=None)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
+    updated_at: Mapped[utc]
+
+
+class ChronologyEntry(Base):
+    """A row of an agency's Appendix B chronology; all agencies' rows make the case chronology."""
+
+    __tablename__ = "chronology_entries"
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    agency_key: Mapped[str] = mapped_column(String(100))
+    on: Mapped[date | None] = mapped_column(default=None)
+    raw_date: Mapped[str] = mapped_column(String(100), default="")
+    contact: Mapped[str] = mapped_column(Text, default="")
+    practitioner: Mapped[str] = mapped_column(Text, default="")
+    event: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    where: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
+
+
 class CaseCounter(Base):
     """The last case number used per year; locked while a new reference is taken."""
 

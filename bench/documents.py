@@ -1,0 +1,53 @@
+"""Benchmark: how long reading a typical form takes. Not part of the test suite.
+
+    .venv/bin/python bench/documents.py            # 200 reads of each document
+    .venv/bin/python bench/documents.py --count 1000
+
+Builds a one-page SIN-style .docx, a one-page PDF with a 30-line text layer, an RTF form, a
+winmail.dat carrying the .docx, and a zip bomb, then prints the median and 95th-percentile
+time for read_attachment on each. A typical one-page form should take well under 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.adapters.documents import read_attachment  # noqa: E402
+from tests.fixtures import documents as build  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=200)
+    args = parser.parse_args()
+    form = build.sin_form_docx()
+    samples = {
+        "SIN form.docx (1 page)": form,
+        "SIN form.pdf (30 lines)": build.text_pdf([f"Field {n}: value {n}" for n in range(30)]),
+        "SIN form.rtf": build.form_rtf(),
+        "winmail.dat (with the .docx)": build.winmail_dat("See attached.", [("SIN.docx", form)]),
+        "bomb.docx (200 MB inflated)": build.zip_bomb_docx(200),
+    }
+    print(f"{'document':36} {'bytes':>8} {'median ms':>10} {'p95 ms':>8}")
+    for name, data in samples.items():
+        filename = "winmail.dat" if name.startswith("winmail") else name.split(" (")[0]
+        read_attachment(filename, "", data)  # warm imports and caches
+        times = []
+        for _ in range(args.count):
+            started = time.perf_counter()
+            read_attachment(filename, "", data)
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        p95 = times[int(len(times) * 0.95) - 1]
+        print(f"{name:36} {len(data):8} {statistics.median(times):10.2f} {p95:8.2f}")
+
+
+if __name__ == "__main__":
+    main()

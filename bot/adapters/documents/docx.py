@@ -1,0 +1,239 @@
+"""Word .docx / .docm: paragraphs and tables in document order, tick boxes as ☒/☐.
+
+python-docx opens the package (it never runs macros); the body is walked here so that text
+inside content controls, legacy form fields and checkboxes is not lost.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+from docx.opc.part import XmlPart
+from docx.oxml.parser import parse_xml
+from docx.package import Package
+from lxml import etree
+
+from .limits import open_zip
+from .model import Extract, Limits, Unreadable, norm
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+MACRO_TYPES = ("macroEnabled", "vbaProject")
+CHECKED, UNCHECKED = "☒", "☐"
+# Symbol-font tick boxes, as w:sym chars or private-use characters in the text.
+_SYMBOLS = {
+    "Wingdings": {0xFE: "☒", 0xFD: "☒", 0x78: "☒", 0xA8: UNCHECKED, 0x6F: UNCHECKED,
+                  0xFC: "✓", 0xFB: "✗"},
+    "Wingdings 2": {0x52: "☒", 0x54: "☒", 0x53: "☒", 0xA3: UNCHECKED, 0x2A: UNCHECKED,
+                    0x50: "✓", 0x4F: "✗"},
+}  # fmt: skip
+_PRIVATE_USE = {0xF000 + code: char for code, char in _SYMBOLS["Wingdings"].items()}
+# Subtrees whose text is not part of what the reader sees.
+_SKIP = {
+    f"{{{W}}}{name}"
+    for name in ("rPr", "pPr", "sdtPr", "sdtEndPr", "del", "moveFrom", "instrText", "tblPr")
+} | {f"{{{MC}}}Fallback"}
+
+
+CAPTION_MAX = 80  # longer paragraphs above a table are prose, not its heading
+
+
+def _looks_like_heading(text: str) -> bool:
+    """ "Child details" is a heading; "Female: ☒ Male: ☐" or a sentence is content."""
+    body = text.rstrip(":").strip()
+    return (
+        0 < len(body) <= CAPTION_MAX
+        and ":" not in body
+        and not any(mark in body for mark in "☒☐✓✔")
+        and not body.endswith((".", "?", "!"))
+    )
+
+
+def _w(name: str) -> str:
+    return f"{{{W}}}{name}"
+
+
+def read_docx(data: bytes, limits: Limits) -> Extract:
+    archive = open_zip(data, limits)
+    names = set(archive.namelist())
+    content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    if not any(n.startswith("word/") for n in names) or not content_types:
+        raise Unreadable(
+            "not a Word document (another kind of zip file); please send a .docx or PDF"
+        )
+    found = Extract()
+    if any(t.encode() in content_types for t in MACRO_TYPES) or "word/vbaProject.bin" in names:
+        found.problems.append(
+            "macro-enabled Word file (.docm): text read, macros not run; "
+            "please ask for a plain .docx next time"
+        )
+    try:
+        part = Package.open(io.BytesIO(data)).main_document_part
+    except (KeyError, etree.XMLSyntaxError) as exc:  # no main document, or broken XML
+        raise Unreadable("damaged (not a valid Word file); please ask for a fresh copy") from exc
+    root = part.element if isinstance(part, XmlPart) else parse_xml(part.blob)
+    body = root.find(_w("body"))
+    if body is None:
+        raise Unreadable("damaged (no document body); please ask for a fresh copy")
+    _Walker(found).blocks(body)
+    return found
+
+
+class _Walker:
+    def __init__(self, found: Extract) -> None:
+        self.found = found
+        self.paragraphs = 0
+        self.tables = 0
+        self.heading: str | None = None  # a short paragraph just above the next table
+
+    def blocks(self, parent: etree._Element) -> None:
+        for child in _block_children(parent):
+            if child.tag == _w("p"):
+                text = paragraph_text(child)
+                if text:
+                    self.paragraphs += 1
+                    self.found.lines.append((f"paragraph {self.paragraphs}", text))
+                    self.heading = text if _looks_like_heading(text) else None
+            elif child.tag == _w("tbl"):
+                self.table(child)
+                self.heading = None
+
+    def table(self, tbl: etree._Element) -> None:
+        self.tables += 1
+        place = f"table {self.tables}"
+        index = len(self.found.tables)
+        self.found.tables.append((place, []))
+        rows: list[list[str]] = []
+        above: dict[int, str] = {}  # grid column -> text of the cell that starts a vertical merge
+        for tr in _children(tbl, "tr"):
+            row: list[str] = []
+            column = _grid_before(tr)
+            for tc in _children(tr, "tc"):
+                span = _int_val(tc.find(f"{_w('tcPr')}/{_w('gridSpan')}"), 1)
+                merge = tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
+                continues = merge is not None and merge.get(_w("val")) in (None, "continue")
+                text = above.get(column, "") if continues else self.cell_text(tc)
+                for offset in range(span):
+                    above[column + offset] = text
+                row.extend([text] * span)
+                column += span
+            rows.append(row)
+        if self.heading and rows:
+            # Forms put "Child details" above the table it heads; the table alone would lose
+            # which section its "Name" row belongs to, so the heading becomes its first row.
+            rows.insert(0, [self.heading])
+            self.heading = None
+        self.found.tables[index] = (place, rows)
+
+    def cell_text(self, tc: etree._Element) -> str:
+        parts: list[str] = []
+        for child in _block_children(tc):
+            if child.tag == _w("p"):
+                parts.append(paragraph_text(child))
+            elif child.tag == _w("tbl"):
+                self.table(child)  # a nested table is a table of its own
+        return norm(" ".join(parts))
+
+
+def _block_children(parent: etree._Element) -> Iterator[etree._Element]:
+    """Paragraphs and tables, looking through block-level content controls and custom XML."""
+    for child in parent:
+        if (
+            child.tag == _w("sdt")
+            and child.find(f"{_w('sdtPr')}/{_w('showingPlcHdr')}") is not None
+        ):
+            continue  # placeholder text of an empty content control
+        if child.tag in (_w("sdt"), _w("customXml"), _w("sdtContent")):
+            content = child.find(_w("sdtContent")) if child.tag == _w("sdt") else child
+            if content is not None:
+                yield from _block_children(content)
+        elif child.tag in (_w("p"), _w("tbl")):
+            yield child
+
+
+def _children(parent: etree._Element, name: str) -> Iterator[etree._Element]:
+    """Rows of a table or cells of a row, including those wrapped in content controls."""
+    for child in parent:
+        if child.tag == _w(name):
+            yield child
+        elif child.tag in (_w("sdt"), _w("customXml")):
+            content = child.find(_w("sdtContent")) if child.tag == _w("sdt") else child
+            if content is not None:
+                yield from _children(content, name)
+
+
+def _int_val(element: etree._Element | None, default: int) -> int:
+    if element is None:
+        return default
+    value = element.get(_w("val")) or ""
+    return int(value) if value.isdigit() and 0 < int(value) <= 64 else default
+
+
+def _grid_before(tr: etree._Element) -> int:
+    return _int_val(tr.find(f"{_w('trPr')}/{_w('gridBefore')}"), 0)
+
+
+def paragraph_text(p: etree._Element) -> str:
+    out: list[str] = []
+    _inline(p, out)
+    return norm("".join(out))
+
+
+def _inline(element: etree._Element, out: list[str]) -> None:
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIP:
+            continue
+        if tag == _w("t"):
+            out.append((child.text or "").translate(_PRIVATE_USE))
+        elif tag in (_w("tab"), _w("br"), _w("cr")):
+            out.append(" ")
+        elif tag == _w("noBreakHyphen"):
+            out.append("-")
+        elif tag == _w("sym"):
+            out.append(_symbol(child))
+        elif tag == _w("sdt") and (box := _content_checkbox(child)) is not None:
+            out.append(box)
+        elif tag == _w("sdt") and child.find(f"{_w('sdtPr')}/{_w('showingPlcHdr')}") is not None:
+            continue  # "Click or tap here to enter text.": a blank field, not a value
+        elif tag == _w("fldChar") and (box := _legacy_checkbox(child)) is not None:
+            out.append(box)
+        else:
+            _inline(child, out)
+
+
+def _symbol(sym: etree._Element) -> str:
+    font = sym.get(_w("font")) or ""
+    try:
+        code = int(sym.get(_w("char")) or "", 16)
+    except ValueError:
+        return ""
+    char = _SYMBOLS.get(font, {}).get(code & 0xFF)
+    return char if char is not None else ""
+
+
+def _content_checkbox(sdt: etree._Element) -> str | None:
+    """A Word 2010+ checkbox content control: its state, whatever glyph it shows."""
+    box = sdt.find(f"{_w('sdtPr')}/{{{W14}}}checkbox")
+    if box is None:
+        return None
+    checked = box.find(f"{{{W14}}}checked")
+    value = checked.get(f"{{{W14}}}val") if checked is not None else "0"
+    return CHECKED if value in ("1", "true", "on") else UNCHECKED
+
+
+def _legacy_checkbox(fld: etree._Element) -> str | None:
+    """A legacy FORMCHECKBOX field: w:checked overrides w:default."""
+    if fld.get(_w("fldCharType")) != "begin":
+        return None
+    box = fld.find(f"{_w('ffData')}/{_w('checkBox')}")
+    if box is None:
+        return None
+    state = box.find(_w("checked"))
+    if state is None:
+        state = box.find(_w("default"))
+    if state is None:
+        return UNCHECKED
+    return CHECKED if state.get(_w("val")) in (None, "1", "true", "on") else UNCHECKED

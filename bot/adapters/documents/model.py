@@ -1,0 +1,35 @@
+"""What reading a document gives: text lines and tables, each with where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The result types live in the pure core, which the form engine reads.
+from bot.core.doctext import DocumentText, Line, Table
+
+__all__ = ["DocumentText", "Extract", "Limits", "Line", "Table", "Unreadable", "norm"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_expanded_bytes: int = 50_000_000  # total uncompressed size of a zip-based document
+    max_pages: int = 200
+    max_attachment_depth: int = 3  # nested forwarded messages / winmail.dat
+
+
+class Unreadable(Exception):
+    """The whole document cannot be read; the message says why and what to do (no personal data)."""
+
+
+@dataclass
+class Extract:
+    """What one format reader found, before it is labelled with its source."""
+
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (place, text)
+    tables: list[tuple[str, list[list[str]]]] = field(default_factory=list)  # (place, rows)
+    problems: list[str] = field(default_factory=list)  # without the source prefix
+
+
+def norm(text: str) -> str:
+    """Collapse runs of whitespace (including non-breaking spaces) to single spaces."""
+    return " ".join(text.split())

@@ -1,0 +1,141 @@
+"""`extract` (what the bot would read from a form) and `chronology` (the merged export)."""
+
+from __future__ import annotations
+
+import csv
+import mimetypes
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.adapters.chronology_doc import COLUMNS, write_chronology_docx
+from bot.adapters.db.models import ChronologyEntry
+from bot.adapters.documents import read_attachment
+from bot.adapters.parsing import ParseError
+from bot.cli_output import print_json
+from bot.commands.context import Context, NotFound, UsageError
+from bot.core.forms import Extraction, Field, extract
+from bot.services.cases import find_case
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("extract", help="show what would be read from a form; changes nothing")
+    p.add_argument("file", help="an .eml, or an attachment (.docx, .pdf, .rtf, winmail.dat)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=extract_file)
+    p = sub.add_parser("chronology", help="the case chronology merged from all Appendix B returns")
+    p.add_argument("ref")
+    p.add_argument("--csv", metavar="FILE", help="write CSV to FILE ('-' for the terminal)")
+    p.add_argument("--docx", metavar="FILE", help="write a Word document for the meeting pack")
+    p.set_defaults(handler=chronology)
+
+
+def extract_file(ctx: Context) -> int:
+    path = Path(ctx.args.file)
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    app = ctx.app()
+    data = path.read_bytes()
+    if path.suffix.lower() == ".eml":
+        try:
+            documents = app.read_documents(app.parse(data))
+        except ParseError as exc:
+            raise UsageError(f"{path}: cannot be read as an email ({exc})") from exc
+    else:
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        documents = [read_attachment(path.name, kind, data)]
+    result = extract(documents, app.vocabulary)
+    data_out = extraction_json(result)
+    if ctx.args.json:
+        print_json(data_out, sys.stdout)
+    else:
+        _print_extraction(result)
+    return 0
+
+
+def _field(f: Field) -> dict[str, object]:
+    return {k: v for k, v in asdict(f).items() if k != "name"}
+
+
+def extraction_json(result: Extraction) -> dict[str, object]:
+    return {
+        "form": result.form,
+        "initials": result.initials(),
+        "fields": {name: _field(f) for name, f in result.fields.items()},
+        "children": [{name: _field(f) for name, f in c.items()} for c in result.children],
+        "chronology": [asdict(r) for r in result.chronology],
+        "missing": list(result.missing),
+        "doubtful": list(result.doubtful),
+        "flags": list(result.flags),
+    }
+
+
+def _print_extraction(result: Extraction) -> None:
+    print(f"form: {result.form or 'none recognised'}")
+    for name, f in result.fields.items():
+        print(f"  {name}: {f.value!s}  [{f.where}; confidence {f.confidence:.2f}]")
+    for n, child in enumerate(result.children, start=1):
+        for name, f in child.items():
+            print(f"  child {n} {name}: {f.value!s}  [{f.where}]")
+    if result.chronology:
+        print(f"  chronology: {len(result.chronology)} rows")
+    for label, items in (
+        ("missing", result.missing),
+        ("doubtful", result.doubtful),
+        ("flags", result.flags),
+    ):
+        for item in items:
+            print(f"{label}: {item}")
+
+
+def chronology(ctx: Context) -> int:
+    if not (ctx.args.csv or ctx.args.docx):
+        raise UsageError("say where to write it: --csv FILE (or -) and/or --docx FILE")
+    app = ctx.app()
+    with app.sessions() as session:
+        case = find_case(session, ctx.args.ref)
+        if case is None:
+            raise NotFound(f"no case {ctx.args.ref.upper()}")
+        entries = session.scalars(select(ChronologyEntry).where(ChronologyEntry.case_id == case.id))
+        rows = sorted(entries, key=lambda e: (e.on or date.max, e.agency_key, e.id))
+        table = [
+            [
+                e.on.strftime("%d/%m/%Y") if e.on else e.raw_date,
+                e.agency_key,
+                e.contact,
+                e.practitioner,
+                e.event,
+                e.outcome,
+            ]
+            for e in rows
+        ]
+        ref, initials = case.ref, case.initials
+    if ctx.args.csv:
+        _write_csv(ctx.args.csv, table)
+    if ctx.args.docx:
+        write_chronology_docx(
+            Path(ctx.args.docx),
+            title=f"{ref} merged chronology",
+            subtitle=f"Child: {initials or 'initials not known'}",
+            rows=table,
+            made_on=ctx.today(),
+        )
+        print(f"wrote {len(table)} rows to {ctx.args.docx}")
+    return 0
+
+
+def _write_csv(target: str, table: list[list[str]]) -> None:
+    if target == "-":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(COLUMNS)
+        writer.writerows(table)
+        return
+    with open(target, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows(table)
+    print(f"wrote {len(table)} rows to {target}")

@@ -1,0 +1,451 @@
+"""The form engine's rules, one at a time, on small invented forms (the corpus in tests/forms
+checks whole forms)."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.vocabulary_loader import load_vocabulary
+from bot.core.doctext import DocumentText, Line, Table
+from bot.core.forms import DOUBTFUL_BELOW, Extraction, extract, name_initials
+from bot.core.vocabulary import Vocabulary
+
+FORMS = Path(__file__).resolve().parents[2] / "forms"
+VOCABULARY: Vocabulary = load_vocabulary(FORMS)
+
+REFERRER = (
+    ("Name of referrer", "Pat Placeholder"),
+    ("Role", "Designated Safeguarding Lead"),
+    ("Agency", "Example Primary School"),
+    ("Email", "pat.placeholder@example.org"),
+    ("Telephone", "0161 496 0001"),
+    ("Approved by", "Robin Fictional"),
+)
+
+
+def form(*rows: tuple[str, ...], source: str = "SIN form.docx", **kw: object) -> DocumentText:
+    tables = (Table(f"{source}, table 1", tuple(rows)),)
+    sender = kw.get("original_sender")
+    problems = kw.get("problems", ())
+    assert isinstance(problems, tuple)
+    return DocumentText(source, (), tables, problems, sender if isinstance(sender, str) else None)
+
+
+def email(text: str) -> DocumentText:
+    lines = tuple(Line(f"email body, line {n}", t) for n, t in enumerate(text.split("\n"), 1))
+    return DocumentText("email body", lines, (), ())
+
+
+def run(*documents: DocumentText) -> Extraction:
+    return extract(documents, VOCABULARY)
+
+
+# --- Labels ---
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Date of birth",
+        "DATE OF BIRTH:",
+        "Date of birth (if known)",
+        "3. Date of Birth",
+        "D.O.B.",
+        "DOB:",
+        "Child's date of birth",
+        "Date of birth*",
+    ],
+)
+def test_labels_are_matched_tolerantly(label: str) -> None:
+    found = run(form(*REFERRER, ("Child's name", "Ann Example"), (label, "03/04/2015")))
+    dob = found.children[0]["date_of_birth"]
+    assert dob.value == date(2015, 4, 3)
+    assert dob.confidence == 1.0
+
+
+def test_a_label_with_extra_words_is_fuzzy_but_not_doubtful() -> None:
+    found = run(
+        form(
+            *REFERRER,
+            ("Child's name", "Ann Example"),
+            ("Date of incident causing concern", "12/11/2026"),
+        )
+    )
+    incident = found.fields["incident_date"]
+    assert incident.value == date(2026, 11, 12)
+    assert DOUBTFUL_BELOW <= incident.confidence < 1.0
+    assert "incident_date" not in found.doubtful
+
+
+def test_a_sentence_is_not_a_label() -> None:
+    found = run(
+        form(
+            *REFERRER,
+            ("Child's name", "Ann Example"),
+            ("We were told about the date of birth of the baby by the midwife", "yesterday"),
+        )
+    )
+    assert "date_of_birth" not in found.children[0]
+
+
+def test_a_value_that_looks_like_a_label_is_still_the_value() -> None:
+    found = run(form(*REFERRER, ("Location of incident", "Home address")))
+    assert found.fields["incident_location"].value == "Home address"
+
+
+# --- Dates ---
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["12/11/2026", "12.11.26", "12-11-2026", "12 November 2026", "12th Nov 2026", "2026-11-12"],
+)
+def test_date_formats(written: str) -> None:
+    found = run(form(*REFERRER, ("Date of incident", written)))
+    assert found.fields["incident_date"].value == date(2026, 11, 12)
+    assert found.fields["incident_date"].confidence == 1.0
+
+
+def test_a_date_with_a_time_is_read_with_slightly_less_confidence() -> None:
+    found = run(form(*REFERRER, ("Date of incident", "12/11/2026 at 21:30 (approx.)")))
+    incident = found.fields["incident_date"]
+    assert incident.value == date(2026, 11, 12)
+    assert incident.confidence == 0.9
+    assert incident.raw == "12/11/2026 at 21:30 (approx.)"
+
+
+def test_a_date_that_does_not_exist_is_kept_flagged_and_doubtful() -> None:
+    found = run(form(*REFERRER, ("Date of incident", "31/02/2026")))
+    incident = found.fields["incident_date"]
+    assert incident.value is None
+    assert incident.raw == "31/02/2026"
+    assert incident.problem == "31/02/2026 is not a real date"
+    assert "incident_date" in found.doubtful
+    assert "incident_date" not in found.missing
+    assert "incident_date: 31/02/2026 is not a real date" in found.flags
+
+
+def test_unreadable_date_is_doubtful_not_a_crash() -> None:
+    found = run(form(*REFERRER, ("Date of incident", "the week before half term")))
+    assert found.fields["incident_date"].value is None
+    assert "incident_date" in found.doubtful
+
+
+def test_incident_after_la_aware_is_flagged_and_both_dates_doubtful() -> None:
+    found = run(
+        form(
+            *REFERRER,
+            ("Date of incident", "14/12/2026"),
+            ("Date the local authority became aware", "10/12/2026"),
+        )
+    )
+    assert (
+        "incident date 14/12/2026 is after the date the local authority became aware 10/12/2026"
+        in found.flags
+    )
+    assert {"incident_date", "la_aware_date"} <= set(found.doubtful)
+
+
+def test_date_of_birth_after_the_incident_is_flagged() -> None:
+    found = run(
+        form(
+            *REFERRER,
+            ("Child's name", "Ann Example"),
+            ("Date of birth", "01/01/2027"),
+            ("Date of incident", "14/12/2026"),
+        )
+    )
+    assert "date of birth 01/01/2027 is after the incident date 14/12/2026" in found.flags
+    assert "date_of_birth" in found.doubtful
+
+
+def test_period_covered_range_fills_both_ends() -> None:
+    found = run(
+        form(
+            ("Agency", "Example Housing"),
+            ("Name of author", "Val Madeup"),
+            ("Period covered", "1 January 2025 - 2 December 2026"),
+            source="Agency return.docx",
+        )
+    )
+    assert found.form == "appendix_b"
+    assert found.fields["period_from"].value == date(2025, 1, 1)
+    assert found.fields["period_to"].value == date(2026, 12, 2)
+
+
+# --- Tick boxes and Yes/No ---
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("☒", True),
+        ("☐", False),
+        ("✓", True),
+        ("✔", True),
+        ("X", True),
+        ("x", True),
+        ("Yes", True),
+        ("No", False),
+        ("Yes ☒ No ☐", True),
+        ("Yes ☐ No ☒", False),
+        ("☒ Yes ☐ No", True),
+        ("☐ Yes ☒ No", False),
+        ("[X]", True),
+        ("[ ]", False),
+        ("", False),  # an empty tick cell next to the option is an unticked box
+    ],
+)
+def test_tick_box_cells(cell: str, expected: bool) -> None:
+    found = run(form(*REFERRER, ("Child has died", cell)))
+    assert found.fields["child_died"].value is expected
+
+
+def test_unanswered_yes_no_is_not_a_value() -> None:
+    found = run(form(*REFERRER, ("Police involved", "Yes ☐ No ☐")))
+    assert "police_involved" not in found.fields
+
+
+def test_both_yes_and_no_ticked_is_doubtful() -> None:
+    found = run(form(*REFERRER, ("Police involved", "Yes ☒ No ☒")))
+    police = found.fields["police_involved"]
+    assert police.value is None
+    assert police.problem is not None
+    assert "police_involved" in found.doubtful
+
+
+def test_yes_with_explanation() -> None:
+    found = run(form(*REFERRER, ("Police involved", "Yes - Op Example, crime ref 123")))
+    assert found.fields["police_involved"].value is True
+    assert found.fields["police_involved"].confidence == 0.9
+
+
+def test_tick_marks_in_email_lines() -> None:
+    found = run(
+        email(
+            "Name of referrer: Pat Placeholder\n"
+            "Agency: Example Primary School\n"
+            "☒ Child has been seriously harmed\n"
+            "Child has died ☐\n"
+            "Abuse or neglect known or suspected: Yes\n"
+            "Police involved Yes ☒ No ☐\n"
+        )
+    )
+    assert found.fields["serious_harm"].value is True
+    assert found.fields["child_died"].value is False
+    assert found.fields["abuse_or_neglect"].value is True
+    assert found.fields["police_involved"].value is True
+
+
+# --- Values of other types ---
+
+
+def test_email_and_phone_are_dug_out_of_longer_text() -> None:
+    found = run(
+        form(
+            ("Name of referrer", "Pat Placeholder"),
+            ("Agency", "Example Primary School"),
+            ("Email", "Pat Placeholder <pat.placeholder@example.org>"),
+            ("Telephone", "0161 496 0001 (office), mornings only"),
+        )
+    )
+    assert found.fields["referrer_email"].value == "pat.placeholder@example.org"
+    assert found.fields["referrer_phone"].value == "0161 496 0001"
+    assert found.fields["referrer_phone"].confidence == 0.9
+
+
+def test_no_email_in_the_email_field_is_doubtful() -> None:
+    found = run(form(*REFERRER[:3], ("Email", "see signature")))
+    assert found.fields["referrer_email"].value is None
+    assert "referrer_email" in found.doubtful
+
+
+def test_a_choice_outside_the_list_is_kept_but_doubtful() -> None:
+    found = run(form(*REFERRER, ("Child's name", "Ann Example"), ("Sex", "prefers not to say")))
+    sex = found.children[0]["sex"]
+    assert sex.value == "prefers not to say"
+    assert sex.confidence < DOUBTFUL_BELOW
+    assert "sex" in found.doubtful
+
+
+def test_placeholders_are_not_values() -> None:
+    found = run(
+        form(
+            *REFERRER,
+            ("Date of incident", "Click or tap to enter a date."),
+            ("Location of incident", "Click or tap here to enter text."),
+        )
+    )
+    assert "incident_date" in found.missing
+    assert "incident_location" in found.missing
+
+
+# --- Children ---
+
+
+def test_more_than_four_children_keeps_four_and_says_so() -> None:
+    rows = [("Child's name", "Date of birth")]
+    rows += [(f"Child {name} Example", f"0{n}/01/2015") for n, name in enumerate("ABCDE", 1)]
+    found = run(form(*REFERRER, ("Date of incident", "12/11/2026")), form(*rows))
+    assert len(found.children) == 4
+    assert "form names 5 children" in found.flags
+    assert any(f.startswith("only the first 4 children") for f in found.flags)
+
+
+def test_the_same_child_in_body_and_attachment_is_one_child() -> None:
+    body = email("Child's name: Ann Example\nDate of incident: 12/11/2026\nAgency: Example School")
+    found = run(body, form(*REFERRER, ("Child's name", "Ann  Example")))
+    assert len(found.children) == 1
+    assert "form names two children" not in found.flags
+
+
+def test_a_field_given_twice_differently_is_doubtful() -> None:
+    body = email("Date of incident: 11/11/2026\nAgency: Example School")
+    found = run(body, form(*REFERRER, ("Date of incident", "12/11/2026")))
+    assert "incident_date" in found.doubtful
+    assert any(f.startswith("incident_date is given twice") for f in found.flags)
+    # The flag names where, never what: values stay in the case record.
+    assert not any("11/11/2026" in f for f in found.flags)
+
+
+def test_child_name_as_a_heading_line() -> None:
+    found = run(email("Agency: Example School\nChild 1: Ann Example\nChild 2: Ben Example\n"))
+    assert [c["child_name"].value for c in found.children] == ["Ann Example", "Ben Example"]
+
+
+def test_children_in_separate_tables_with_the_same_labels() -> None:
+    child = [("Child's name", "Ann Example"), ("Date of birth", "01/01/2015")]
+    other = [("Child's name", "Ben Example"), ("Date of birth", "02/02/2017")]
+    doc = DocumentText(
+        "SIN.docx",
+        (),
+        (
+            Table("SIN.docx, table 1", REFERRER),
+            Table("SIN.docx, table 2", tuple(child)),
+            Table("SIN.docx, table 3", tuple(other)),
+        ),
+        (),
+    )
+    found = run(doc)
+    assert [c["date_of_birth"].value for c in found.children] == [
+        date(2015, 1, 1),
+        date(2017, 2, 2),
+    ]
+    assert found.missing == (
+        "incident_date",
+        "incident_location",
+        "la_aware_date",
+        "incident_description",
+    )
+
+
+def test_initials() -> None:
+    found = run(form(*REFERRER, ("Child's name", "Ann Bee Example")))
+    assert found.initials() == "A.B.E."
+    assert run(form(*REFERRER)).initials() == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "initials"),
+    [
+        ("Ann Example", "A.E."),
+        ("EXAMPLE, Ann", "A.E."),
+        ("ann-marie o'example", "A.O."),
+        ("Unborn baby Example", "E."),
+        ("A.B.", "A.B."),
+        ("", ""),
+    ],
+)
+def test_name_initials(name: str, initials: str) -> None:
+    assert name_initials(name) == initials
+
+
+# --- Form recognition ---
+
+
+def test_nothing_recognisable() -> None:
+    found = run(email("Hello, are you free for a call on Friday?\nThanks"))
+    assert found.form is None
+    assert found.fields == {}
+    assert found.flags == ()
+
+
+def test_no_documents() -> None:
+    assert run().form is None
+
+
+def test_blank_template_in_an_email_body() -> None:
+    found = run(
+        email(
+            "Name of referrer:\nRole:\nAgency:\nEmail:\nTelephone:\nChild's name:\nDate of birth:\n"
+        )
+    )
+    assert found.form is None
+    assert found.flags == ("blank template: no values filled in — not a notification",)
+
+
+def test_blank_template_with_labels_over_empty_rows() -> None:
+    found = run(
+        form(
+            ("Name of referrer", "Role", "Agency"),
+            ("", "", ""),
+            ("Child's name", "Date of birth", "Sex"),
+            ("", "", ""),
+        )
+    )
+    assert found.form is None
+    assert "blank template: no values filled in — not a notification" in found.flags
+
+
+def test_original_sender_only_when_the_form_has_no_email() -> None:
+    with_email = run(form(*REFERRER, original_sender="someone.else@example.org"))
+    assert with_email.fields["referrer_email"].value == "pat.placeholder@example.org"
+    without = run(form(*REFERRER[:3], original_sender="pat.placeholder@example.org"))
+    assert without.fields["referrer_email"].value == "pat.placeholder@example.org"
+    assert without.fields["referrer_email"].where == "SIN form.docx, forwarded from"
+    assert "referrer_email" not in without.missing
+
+
+def test_reader_problems_are_passed_on_as_flags() -> None:
+    found = run(form(*REFERRER, problems=("table 3 could not be read",)))
+    assert "SIN form.docx: table 3 could not be read" in found.flags
+
+
+def test_where_names_the_table_and_row() -> None:
+    found = run(form(*REFERRER))
+    assert found.fields["referrer_role"].where == "SIN form.docx, table 1, row 2"
+    assert found.fields["referrer_role"].raw == "Designated Safeguarding Lead"
+
+
+def test_chronology_needs_a_date_column() -> None:
+    rows = (
+        ("Agency", "Example Housing"),
+        ("Name of author", "Val Madeup"),
+        ("Date returned", "09/12/2026"),
+    )
+    no_dates = Table(
+        "B.docx, table 2", (("Contact type", "Practitioner", "Event"), ("a", "b", "c"))
+    )
+    found = run(DocumentText("B.docx", (), (Table("B.docx, table 1", rows), no_dates), ()))
+    assert found.form == "appendix_b"
+    assert found.chronology == ()
+
+
+def test_a_large_form_is_fast() -> None:
+    rows = [*REFERRER, ("Child's name", "Ann Example"), ("Date of incident", "12/11/2026")]
+    rows += [(f"Note {n}", f"Free text about visit number {n} to the home") for n in range(300)]
+    chronology = [("Date", "Contact type", "Practitioner", "Event", "Outcome")]
+    chronology += [(f"{n % 28 + 1}/01/2026", "Visit", "HV", f"visit {n}", "ok") for n in range(200)]
+    doc = DocumentText(
+        "big.docx",
+        tuple(Line(f"big.docx, line {n}", f"Paragraph {n} of narrative.") for n in range(300)),
+        (Table("big.docx, table 1", tuple(rows)), Table("big.docx, table 2", tuple(chronology))),
+        (),
+    )
+    started = time.perf_counter()
+    run(doc)
+    assert time.perf_counter() - started < 0.5  # generous: a typical form takes ~10 ms

@@ -1,0 +1,186 @@
+"""Forms arriving by email fill the case record: SIN fields, Appendix B returns, chronology."""
+
+from __future__ import annotations
+
+import email
+from datetime import date
+from email import policy
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.adapters.db.models import Case, CaseField, ChronologyEntry, OutboxMessage, StoredMessage
+from bot.services.passes import run_once
+from tests.fixtures.app import AppFactory
+from tests.fixtures.documents import zip_bomb_docx
+from tests.fixtures.forms_docx import SIN_INCIDENT, appendix_b_docx, blank_sin_docx, sin_docx
+from tests.fixtures.mail import drop_into_maildir
+from tests.fixtures.mail import email as make_email
+
+POLICE = "robin.example@gmp.police.uk"
+BM = "tscp.business.manager@tameside.gov.uk"
+SECTIONS = {"commands": {"auth_mode": "off"}}
+
+
+def send_form(
+    tmp_path: Path,
+    data: bytes,
+    *,
+    sender: str = POLICE,
+    n: int = 1,
+    subject: str = "GM SIN form attached",
+    name: str = "SIN form.docx",
+) -> None:
+    raw = make_email(
+        subject,
+        "Please find the notification form attached.",
+        sender=sender,
+        message_id=f"<form{n}@test>",
+        attachment=(name, data),
+    )
+    drop_into_maildir(tmp_path / "inbox", raw)
+
+
+def fields(app, scope: str = "sin") -> dict[str, str]:  # type: ignore[no-untyped-def]
+    with app.sessions() as s:
+        return {
+            f.name: f.value for f in s.scalars(select(CaseField).where(CaseField.scope == scope))
+        }
+
+
+def text_of(row: OutboxMessage) -> str:
+    msg = email.message_from_bytes(row.raw, policy=policy.default)
+    return str(msg.get_body(preferencelist=("plain",)).get_content())  # type: ignore[union-attr]
+
+
+def test_sin_form_fills_the_case_and_starts_the_clock_from_la_awareness(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    send_form(tmp_path, sin_docx())
+    run_once(app)
+    with app.sessions() as s:
+        case = s.scalars(select(Case)).one()
+        assert case.initials == "Q.Z.I." and case.la_aware_on == date(2026, 12, 21)
+        deadline = next(d for d in case.deadlines if d.name == "panel_notification")
+        # 5 working days from Mon 21 Dec 2026, not from the SIN's arrival on the 23rd.
+        assert deadline.due == date(2026, 12, 30) and deadline.assumption is None
+        outgoing = list(s.scalars(select(OutboxMessage)))
+    assert fields(app)["referrer_email"] == POLICE
+    assert fields(app, "child:1")["date_of_birth"] == "2020-04-03"
+    for row in outgoing:  # data minimisation: initials only, never the name or birth date
+        msg = email.message_from_bytes(row.raw, policy=policy.default)
+        parts = [str(p.get_content()) for p in msg.walk() if p.get_content_maintype() == "text"]
+        text = "\n".join([*parts, str(msg["Subject"])])
+        for secret in ("Quinn", "03/04/2020", "3 April 2020", "2020-04-03", "Example Street"):
+            assert secret not in text
+    ack = next(r for r in outgoing if r.event == "sin_acknowledgement")
+    assert "Q.Z.I." in text_of(ack) and "could not read" not in text_of(ack).lower()
+
+
+def test_missing_facts_are_asked_for_and_a_corrected_form_updates_the_case(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    no_aware = tuple(r for r in SIN_INCIDENT if "became aware" not in r[0])
+    send_form(tmp_path, sin_docx(incident=no_aware))
+    run_once(app)
+    with app.sessions() as s:
+        ack = s.scalars(
+            select(OutboxMessage).where(OutboxMessage.event == "sin_acknowledgement")
+        ).one()
+        case = s.scalars(select(Case)).one()
+        assert next(d for d in case.deadlines if d.name == "panel_notification").assumption
+    assert "la aware date" in text_of(ack)
+    send_form(tmp_path, sin_docx(), n=2, subject="RE: [TSCP-2026-0001] corrected SIN form")
+    run_once(app)
+    with app.sessions() as s:
+        case = s.scalars(select(Case)).one()
+        assert case.la_aware_on == date(2026, 12, 21)
+        assert next(d for d in case.deadlines if d.name == "panel_notification").due == date(
+            2026, 12, 30
+        )
+        updates = [e for e in case.events if e.what == "form_fields_updated"]
+        assert len(updates) == 1 and "la_aware_date" in updates[0].detail
+        assert len(list(s.scalars(select(Case)))) == 1  # the correction opened no new case
+
+
+def test_blank_template_is_not_a_notification(make_app: AppFactory, tmp_path: Path) -> None:
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    send_form(tmp_path, blank_sin_docx())
+    run_once(app)
+    with app.sessions() as s:
+        assert list(s.scalars(select(Case))) == []
+        row = s.scalars(select(StoredMessage)).one()
+        assert row.needs_triage and "blank" in (row.triage_reason or "")
+
+
+def test_zip_bomb_is_flagged_and_the_case_still_opens(make_app: AppFactory, tmp_path: Path) -> None:
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    raw = make_email(
+        "GM SIN form",
+        "SIN form attached, and a second copy.",
+        sender=POLICE,
+        message_id="<bomb@test>",
+        attachment=("SIN copy.docx", zip_bomb_docx(60)),
+    )
+    drop_into_maildir(tmp_path / "inbox", raw)
+    run_once(app)
+    with app.sessions() as s:
+        case = s.scalars(select(Case)).one()
+        problems = [e.detail for e in case.events if e.what == "form_problem"]
+        assert any("SIN copy.docx" in p for p in problems)
+
+
+def test_appendix_b_fills_the_return_and_the_merged_chronology(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app, clock = make_app(now="2026-12-16T09:00", **SECTIONS)
+    send_form(tmp_path, sin_docx())
+    run_once(app)
+    clock.set("2026-12-17T09:00")
+    bm = make_email(
+        "RE: [TSCP-2026-0001] Screening",
+        "Decision: rapid review\nAgencies: gmp, icb\nReturn by: 24/12/2026",
+        sender=BM,
+        message_id="<bm@t>",
+    )
+    drop_into_maildir(tmp_path / "inbox", bm)
+    run_once(app)
+    health = appendix_b_docx(
+        "NHS Tameside",
+        [
+            ("02/07/2026", "Home visit", "Health visitor", "Routine check", "No concerns"),
+            ("15/06/2026", "Clinic", "GP", "Immunisation", "Given"),
+        ],
+    )
+    police = appendix_b_docx(
+        "Greater Manchester Police",
+        [("20/06/2026", "Call", "PC", "Domestic incident report", "DASH completed")],
+    )
+    send_form(
+        tmp_path,
+        health,
+        sender="dsp.tameside@nhs.net",
+        n=3,
+        name="Appendix B.docx",
+        subject="RE: [TSCP-2026-0001] Appendix B return",
+    )
+    send_form(
+        tmp_path,
+        police,
+        sender="dsp.tameside@gmp.police.uk",
+        n=4,
+        name="Appendix B GMP.docx",
+        subject="Appendix B return TSCP-2026-0001",
+    )
+    clock.set("2026-12-22T10:00")
+    run_once(app)
+    with app.sessions() as s:
+        rows = s.scalars(select(ChronologyEntry).order_by(ChronologyEntry.on)).all()
+        assert [(r.on, r.agency_key) for r in rows] == [
+            (date(2026, 6, 15), "icb"),
+            (date(2026, 6, 20), "gmp"),
+            (date(2026, 7, 2), "icb"),
+        ]
+    assert fields(app, "appendix_b:icb")["involved"] == "yes"
