@@ -70,6 +70,23 @@ def _print_case(d: dict[str, Any], tz: tzinfo) -> None:
     for x in d["deadlines"]:
         out.write(f"  {x['name']}: {x['explanation']}\n")
     out.write(f"\nStage: {d['stage']}; decision: {d['decision'] or '-'}\n")
+    if d["fields"]:
+        out.write("\nRead from forms (check anything marked)\n")
+        print_table(
+            ["Part", "Field", "Value", "Check", "From"],
+            [
+                [
+                    f["scope"],
+                    f["name"],
+                    f["value"],
+                    f["problem"] or ("doubtful" if f["confidence"] < 0.75 else ""),
+                    f["where"],
+                ]
+                for f in d["fields"]
+            ],
+            out,
+            tz=tz,
+        )
     if d["votes"]:
         out.write("\nVotes\n")
         print_table(

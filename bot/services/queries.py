@@ -11,6 +11,7 @@ from bot.adapters.db.models import (
     ActionItem,
     AgencyRequest,
     Case,
+    CaseField,
     Meeting,
     OutboxMessage,
     StoredMessage,
@@ -32,7 +33,23 @@ def _review_state(session: Session, case: Case) -> dict[str, object]:
     actions = session.scalars(
         select(ActionItem).where(ActionItem.case_id == case.id).order_by(ActionItem.number)
     )
+    read = session.scalars(
+        select(CaseField)
+        .where(CaseField.case_id == case.id)
+        .order_by(CaseField.scope, CaseField.id)
+    )
     return {
+        "fields": [
+            {
+                "scope": f.scope,
+                "name": f.name,
+                "value": f.value,
+                "where": f.where,
+                "confidence": f.confidence,
+                "problem": f.problem,
+            }
+            for f in read
+        ],
         "sin_received_on": case.sin_received_on,
         "la_aware_on": case.la_aware_on,
         "decision": case.decision,

@@ -184,3 +184,17 @@ def test_appendix_b_fills_the_return_and_the_merged_chronology(
             (date(2026, 7, 2), "icb"),
         ]
     assert fields(app, "appendix_b:icb")["involved"] == "yes"
+
+
+def test_case_view_shows_what_was_read_and_from_where(make_app: AppFactory, tmp_path: Path) -> None:
+    from bot.services.queries import case_detail
+
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    send_form(tmp_path, sin_docx())
+    run_once(app)
+    with app.sessions() as s:
+        detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23))
+    read = {(f["scope"], f["name"]): f for f in detail["fields"]}  # type: ignore[attr-defined]
+    aware = read[("sin", "la_aware_date")]
+    assert aware["value"] == "2026-12-21" and "SIN form.docx" in aware["where"]
+    assert read[("child:1", "sex")]["value"] == "female"
