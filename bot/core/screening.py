@@ -34,11 +34,13 @@ def choose_screening_slot(
     policy: SlotPolicy,
     calendar: WorkingCalendar,
     tz: ZoneInfo,
+    taken: frozenset[datetime] = frozenset(),
 ) -> Slot | None:
     """The earliest slot that gives the panel at least `min_notice`, preferring the deadline.
 
     Returns a slot after the deadline (within_deadline=False) only when no configured slot fits
     before it; the caller flags that to the Business Manager. None when nothing fits at all.
+    Slots in `taken` already hold another case's panel, so each case gets its own meeting.
     """
     earliest = received_at + policy.min_notice
     day = received_at.astimezone(tz).date()
@@ -47,7 +49,7 @@ def choose_screening_slot(
         if day.weekday() in policy.weekdays and calendar.is_working_day(day):
             for slot_time in policy.times:
                 start = datetime.combine(day, slot_time, tz)
-                if start >= earliest:
+                if start >= earliest and start not in taken:
                     return Slot(start, start + policy.duration, within_deadline=day <= deadline_day)
         day += timedelta(days=1)
     return None

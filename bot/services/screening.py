@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, Meeting, StoredMessage
@@ -113,7 +114,7 @@ def _meeting_context(app: App, meeting: Meeting | None) -> dict[str, object] | N
 
 
 def book_screening(session: Session, app: App, case: Case, now: datetime) -> Meeting | None:
-    slot = _choose(app, case, now)
+    slot = _choose(session, app, case, now)
     if slot is None:
         add_event(
             session,
@@ -143,7 +144,7 @@ def book_screening(session: Session, app: App, case: Case, now: datetime) -> Mee
     return meeting
 
 
-def _choose(app: App, case: Case, now: datetime) -> Slot | None:
+def _choose(session: Session, app: App, case: Case, now: datetime) -> Slot | None:
     s = app.config.screening
     policy = SlotPolicy(
         weekdays=s.weekdays,
@@ -158,6 +159,7 @@ def _choose(app: App, case: Case, now: datetime) -> Slot | None:
         policy=policy,
         calendar=app.calendar,
         tz=app.config.partnership.time_zone,
+        taken=frozenset(session.scalars(select(Meeting.start).where(Meeting.start >= now))),
     )
 
 

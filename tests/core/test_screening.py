@@ -213,3 +213,21 @@ def test_weekend_only_policy_never_books() -> None:
         tz=LONDON,
     )
     assert slot is None
+
+
+def test_a_slot_already_holding_another_case_is_skipped() -> None:
+    def choose(received: str, taken: frozenset[datetime]) -> Slot | None:
+        return choose_screening_slot(
+            received_at=london(received),
+            deadline_day=date(2026, 12, 29),
+            policy=policy(),
+            calendar=CAL,
+            tz=LONDON,
+            taken=taken,
+        )
+
+    first = choose("2026-12-23T09:00", frozenset())
+    assert first is not None and first.start == london("2026-12-23T14:00")
+    second = choose("2026-12-23T09:05", frozenset({first.start}))
+    assert second is not None and second.within_deadline
+    assert second.start == london("2026-12-24T10:00")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
+from bot.adapters.db.models import Case, Meeting, OutboxMessage, StoredMessage
 from bot.adapters.maildir_source import MaildirSource
 from bot.core.message import MailMessage
 from bot.services.ingest import ingest_pass
-from tests.fixtures.app import AppFactory
+from tests.fixtures.app import LONDON, AppFactory
 from tests.fixtures.mail import drop_into_maildir, sin
 from tests.fixtures.mail import email as make_email
 
@@ -65,6 +65,9 @@ def test_second_sin_gets_next_reference(make_app: AppFactory, tmp_path: Path) ->
     ingest_pass(app, _source(tmp_path))
     with app.sessions() as s:
         assert sorted(s.scalars(select(Case.ref))) == ["TSCP-2026-0001", "TSCP-2026-0002"]
+        starts = sorted(m.start for m in s.scalars(select(Meeting)))
+    # One panel meeting per case: the second SIN gets the next free slot, not the same one.
+    assert [t.astimezone(LONDON).strftime("%d %H:%M") for t in starts] == ["23 14:00", "24 10:00"]
 
 
 def test_duplicate_delivery_opens_no_second_case(make_app: AppFactory, tmp_path: Path) -> None:
