@@ -1,0 +1,77 @@
+"""Instructions people give the bot by replying to its emails: "Vote: rapid review" and so on.
+
+Pure string handling. Only the new text of a reply is read (`new_text`): never the quoted
+message below it, which usually contains the bot's own examples of these commands, and never
+the signature.
+
+Each line is read on its own. A line is a command when it starts with a known keyword, in any
+case, after bullets and bold markers are removed; the colon after the keyword may be a dash or
+missing ("VOTE - NFA", "Vote rapid review"). A command line whose value cannot be read gives a
+CommandError naming the line: the value is never guessed. Without a colon, only keywords whose
+value is checked (a vote, a date, yes/no, a number) are read at all, and a value that does not
+check is taken to be ordinary prose ("Published reports are online") except for the keywords
+that are always instructions (Vote, Decision, Notifiable, CSPR, Approve, Action done). Keywords
+that take free text (Close, Reviewer, Agencies, Delay...) need the colon or dash.
+"""
+
+from __future__ import annotations
+
+from bot.core.commands.model import (
+    ActionDone,
+    AddAction,
+    Approve,
+    Choice,
+    Close,
+    Command,
+    CommandError,
+    CsprDecision,
+    Decision,
+    Delay,
+    FamilyPreview,
+    LaAware,
+    MeetingHeld,
+    Notifiable,
+    NotificationSent,
+    NotPublishing,
+    ParsedCommands,
+    PublicationDelay,
+    PublicationPlanned,
+    Published,
+    ReportSubmitted,
+    RequestReturns,
+    ReviewerAppointed,
+    ScrutineerView,
+    Vote,
+)
+from bot.core.commands.parser import parse_commands
+from bot.core.commands.quoting import new_text
+
+__all__ = [
+    "ActionDone",
+    "AddAction",
+    "Approve",
+    "Choice",
+    "Close",
+    "Command",
+    "CommandError",
+    "CsprDecision",
+    "Decision",
+    "Delay",
+    "FamilyPreview",
+    "LaAware",
+    "MeetingHeld",
+    "NotPublishing",
+    "Notifiable",
+    "NotificationSent",
+    "ParsedCommands",
+    "PublicationDelay",
+    "PublicationPlanned",
+    "Published",
+    "ReportSubmitted",
+    "RequestReturns",
+    "ReviewerAppointed",
+    "ScrutineerView",
+    "Vote",
+    "new_text",
+    "parse_commands",
+]

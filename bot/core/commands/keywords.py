@@ -1,0 +1,138 @@
+"""The keyword table, and reading one line with it: a command, prose, or an error.
+
+A line is a command when it starts with a known keyword after bullets and bold markers are
+removed; each rule says whether its keyword needs a colon and whether a bad value is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeAlias
+
+from bot.core.commands.model import ActionDone
+from bot.core.commands.partials import _Parsed
+from bot.core.commands.quoting import _plain
+from bot.core.commands.readers import (
+    _ACTION_DONE_LINE,
+    _read_action,
+    _read_action_done,
+    _read_agencies,
+    _read_agree,
+    _read_approve,
+    _read_close,
+    _read_cspr,
+    _read_decision,
+    _read_delay,
+    _read_disagree,
+    _read_expected,
+    _read_family_preview,
+    _read_la_aware,
+    _read_meeting,
+    _read_not_publishing,
+    _read_notifiable,
+    _read_notified,
+    _read_period,
+    _read_publication,
+    _read_publication_delay,
+    _read_published,
+    _read_report,
+    _read_return_by,
+    _read_reviewer,
+    _read_scrutineer,
+    _read_vote,
+)
+from bot.core.commands.values import _BadValue, _value
+
+_Reader: TypeAlias = Callable[[str, str, date], _Parsed]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    keywords: tuple[str, ...]
+    read: _Reader
+    # Free-text values need a colon or dash, else "Close contact with..." would close a case.
+    needs_separator: bool = False
+    # A bad value is an error even without a colon: these lines are never ordinary prose.
+    always_command: bool = False
+
+
+_RULES: tuple[_Rule, ...] = (
+    _Rule(("vote",), _read_vote, always_command=True),
+    _Rule(("decision", "panel decision"), _read_decision, always_command=True),
+    _Rule(("notifiable",), _read_notifiable, always_command=True),
+    _Rule(("cspr", "cspr decision"), _read_cspr, always_command=True),
+    _Rule(("scrutineer", "independent scrutineer"), _read_scrutineer),
+    # "Agree with some of this, but..." is prose; "Agree" alone or "Agree: <reason>" is not.
+    _Rule(("agree", "agreed"), _read_agree, needs_separator=True),
+    _Rule(("disagree", "disagreed"), _read_disagree, always_command=True),
+    _Rule(("aware", "la aware", "local authority aware"), _read_la_aware),
+    _Rule(("notified", "notification sent"), _read_notified),
+    _Rule(("agencies",), _read_agencies, needs_separator=True),
+    _Rule(("review period",), _read_period, needs_separator=True),
+    _Rule(("return by", "returns by"), _read_return_by),
+    _Rule(("meeting held", "rapid review meeting", "rapid review meeting held"), _read_meeting),
+    _Rule(
+        ("report submitted", "rapid review submitted", "rapid review report submitted"),
+        _read_report,
+    ),
+    _Rule(("delay", "delay reason"), _read_delay, needs_separator=True),
+    _Rule(("expected",), _read_expected),
+    _Rule(
+        ("reviewer", "reviewer appointed", "lead reviewer"), _read_reviewer, needs_separator=True
+    ),
+    _Rule(("family preview",), _read_family_preview),
+    _Rule(("publication", "publication date", "publish on"), _read_publication),
+    _Rule(("published",), _read_published),
+    _Rule(
+        ("publication delayed", "publication delay"), _read_publication_delay, needs_separator=True
+    ),
+    _Rule(("not publishing",), _read_not_publishing, needs_separator=True),
+    _Rule(
+        ("action done", "action complete", "action completed"),
+        _read_action_done,
+        always_command=True,
+    ),
+    _Rule(("action", "new action"), _read_action, needs_separator=True),
+    _Rule(("approve", "approved"), _read_approve, always_command=True),
+    _Rule(("close", "close case"), _read_close, needs_separator=True),
+)
+
+_RULE_BY_KEYWORD: dict[str, _Rule] = {k: rule for rule in _RULES for k in rule.keywords}
+# Longest first, so "publication delayed" wins over "publication".
+_KEYWORD_LINE = re.compile(
+    r"(?P<kw>"
+    + "|".join(k.replace(" ", r"\s+") for k in sorted(_RULE_BY_KEYWORD, key=len, reverse=True))
+    + r")(?![\w@])(?P<sep>\s*[:=\-\u2013\u2014]+|)\s*(?P<value>.*)",
+    re.IGNORECASE | re.DOTALL,
+)
+_BULLET = re.compile(r"^(?:[-+•·‣◦▪▫●○■□➢➤►✓✔\u2013\u2014]\s*|\d{1,2}[.)]\s+|\(\d{1,2}\)\s+)+")
+
+
+def _command_text(line: str) -> str:
+    return _BULLET.sub("", _plain(line))
+
+
+def _read_line(text: str, source: str, today: date) -> _Parsed | None:
+    """The command on one line, None for prose; raises _BadValue for an unreadable command.
+
+    `text` is the line as compared (no bullets or bold markers); `source` is kept as written.
+    """
+    if m := _ACTION_DONE_LINE.fullmatch(text):
+        return ActionDone(int(m.group(1)), source)
+    m = _KEYWORD_LINE.fullmatch(text)
+    if m is None:
+        return None
+    rule = _RULE_BY_KEYWORD[" ".join(m.group("kw").lower().split())]
+    value = m.group("value")
+    explicit = bool(m.group("sep")) or not _value(value)
+    if rule.needs_separator and not explicit:
+        return None
+    try:
+        return rule.read(value, source, today)
+    except _BadValue:
+        if explicit or rule.always_command:
+            raise
+        return None

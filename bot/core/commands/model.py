@@ -1,0 +1,192 @@
+"""The commands a reply can carry, as the parser returns them: one frozen dataclass each.
+
+`line` is always the source line (or lines) as written, so a confirmation or an error can quote
+it back to the sender.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import TypeAlias
+
+
+class Choice(StrEnum):
+    RAPID_REVIEW = "rapid_review"
+    LOCAL_REVIEW = "local_review"
+    NO_FURTHER_ACTION = "no_further_action"
+
+
+@dataclass(frozen=True)
+class Vote:
+    choice: Choice
+    line: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The Business Manager recording the panel's decision when it met in person."""
+
+    choice: Choice
+    line: str
+
+
+@dataclass(frozen=True)
+class Notifiable:
+    value: bool
+    line: str
+
+
+@dataclass(frozen=True)
+class ScrutineerView:
+    agrees: bool
+    reason: str  # "" when agreeing without giving one
+    line: str
+
+
+@dataclass(frozen=True)
+class LaAware:
+    on: date
+    line: str
+
+
+@dataclass(frozen=True)
+class NotificationSent:
+    on: date | None  # None: the day of the email, which the caller fills in
+    line: str
+
+
+@dataclass(frozen=True)
+class RequestReturns:
+    """One "Agencies:" request, with the "Review period:" and "Return by:" lines of the email."""
+
+    agencies: tuple[str, ...]  # as written; the caller resolves config keys and names
+    period: str  # "" when not given
+    return_by: date | None
+    line: str  # the source lines, joined by newlines
+
+
+@dataclass(frozen=True)
+class MeetingHeld:
+    on: date
+    line: str
+
+
+@dataclass(frozen=True)
+class ReportSubmitted:
+    on: date
+    line: str
+
+
+@dataclass(frozen=True)
+class Delay:
+    reason: str
+    expected: date
+    line: str
+
+
+@dataclass(frozen=True)
+class CsprDecision:
+    hold: bool
+    rationale: str  # always given when hold is False
+    line: str
+
+
+@dataclass(frozen=True)
+class ReviewerAppointed:
+    name: str
+    line: str
+
+
+@dataclass(frozen=True)
+class FamilyPreview:
+    on: date
+    line: str
+
+
+@dataclass(frozen=True)
+class PublicationPlanned:
+    on: date
+    line: str
+
+
+@dataclass(frozen=True)
+class Published:
+    on: date
+    line: str
+
+
+@dataclass(frozen=True)
+class PublicationDelay:
+    reason: str
+    line: str
+
+
+@dataclass(frozen=True)
+class NotPublishing:
+    reason: str
+    line: str
+
+
+@dataclass(frozen=True)
+class AddAction:
+    text: str
+    owner: str  # as written; the caller resolves it
+    due: date
+    line: str
+
+
+@dataclass(frozen=True)
+class ActionDone:
+    number: int
+    line: str
+
+
+@dataclass(frozen=True)
+class Approve:
+    outbox_id: int | None  # None: the one draft awaiting approval, if there is exactly one
+    line: str
+
+
+@dataclass(frozen=True)
+class Close:
+    reason: str
+    line: str
+
+
+Command: TypeAlias = (
+    Vote
+    | Decision
+    | Notifiable
+    | ScrutineerView
+    | LaAware
+    | NotificationSent
+    | RequestReturns
+    | MeetingHeld
+    | ReportSubmitted
+    | Delay
+    | CsprDecision
+    | ReviewerAppointed
+    | FamilyPreview
+    | PublicationPlanned
+    | Published
+    | PublicationDelay
+    | NotPublishing
+    | AddAction
+    | ActionDone
+    | Approve
+    | Close
+)
+
+
+@dataclass(frozen=True)
+class CommandError:
+    line: str
+    message: str  # a sentence for the sender, quoting the line
+
+
+@dataclass(frozen=True)
+class ParsedCommands:
+    commands: tuple[Command, ...]
+    errors: tuple[CommandError, ...]

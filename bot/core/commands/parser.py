@@ -1,0 +1,134 @@
+"""A whole email: every command in its new text, with multi-line commands combined."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TypeAlias
+
+from bot.core.commands.keywords import _command_text, _read_line
+from bot.core.commands.model import (
+    Command,
+    CommandError,
+    Delay,
+    ParsedCommands,
+    RequestReturns,
+)
+from bot.core.commands.partials import (
+    _Agencies,
+    _DelayReason,
+    _Expected,
+    _Parsed,
+    _Partial,
+    _Period,
+    _ReturnBy,
+)
+from bot.core.commands.quoting import new_text
+from bot.core.commands.values import _BadValue
+
+
+def parse_commands(body: str, *, today: date) -> ParsedCommands:
+    """Every command in the new text of `body`, in order, and every unreadable command line.
+
+    `today` is the date of the email, for "today" and "yesterday". Two votes stay two votes;
+    the caller takes the latest. "Agencies:", "Review period:" and "Return by:" lines make one
+    RequestReturns; "Delay reason:" and a following "Expected:" make one Delay.
+    """
+    found: list[tuple[int, _Parsed]] = []
+    errors: list[tuple[int, CommandError]] = []
+    for index, raw in enumerate(new_text(body).split("\n")):
+        text = _command_text(raw)
+        if not text:
+            continue
+        source = " ".join(raw.split())
+        try:
+            parsed = _read_line(text, source, today)
+        except _BadValue as e:
+            errors.append((index, _error(source, str(e))))
+            continue
+        if parsed is not None:
+            found.append((index, parsed))
+
+    commands: list[tuple[int, Command]] = []
+    partials: list[tuple[int, _Partial]] = []
+    for index, item in found:
+        if isinstance(item, _Agencies | _Period | _ReturnBy | _DelayReason | _Expected):
+            partials.append((index, item))
+        else:
+            commands.append((index, item))
+    for index, result in _combine_returns(partials) + _combine_delays(partials):
+        if isinstance(result, CommandError):
+            errors.append((index, result))
+        else:
+            commands.append((index, result))
+    return ParsedCommands(
+        commands=tuple(c for _, c in sorted(commands, key=lambda pair: pair[0])),
+        errors=tuple(e for _, e in sorted(errors, key=lambda pair: pair[0])),
+    )
+
+
+def _error(line: str, problem: str) -> CommandError:
+    stop = "" if problem.endswith(".") else "."
+    return CommandError(line=line, message=f'Could not read "{line}": {problem}{stop}')
+
+
+_Combined: TypeAlias = list[tuple[int, Command | CommandError]]
+
+
+def _combine_returns(partials: list[tuple[int, _Partial]]) -> _Combined:
+    agencies = [(i, p) for i, p in partials if isinstance(p, _Agencies)]
+    periods = [(i, p) for i, p in partials if isinstance(p, _Period)]
+    return_bys = [(i, p) for i, p in partials if isinstance(p, _ReturnBy)]
+    out: _Combined = []
+    extras: list[tuple[int, _Partial]] = [*periods[1:], *return_bys[1:]]
+    if not agencies:
+        extras = [*periods, *return_bys]
+    for i, p in sorted(extras, key=lambda pair: pair[0]):
+        problem = (
+            "given twice in one email; give it once"
+            if agencies
+            else "give the agencies in the same email: Agencies: ..."
+        )
+        out.append((i, _error(p.line, problem)))
+    if not agencies:
+        return out
+    names: list[str] = []
+    for _, a in agencies:
+        names.extend(n for n in a.names if n.lower() not in (x.lower() for x in names))
+    used: list[tuple[int, _Partial]] = [*agencies, *periods[:1], *return_bys[:1]]
+    used.sort(key=lambda pair: pair[0])
+    out.append(
+        (
+            used[0][0],
+            RequestReturns(
+                agencies=tuple(names),
+                period=periods[0][1].text if periods else "",
+                return_by=return_bys[0][1].on if return_bys else None,
+                line="\n".join(p.line for _, p in used),
+            ),
+        )
+    )
+    return out
+
+
+def _combine_delays(partials: list[tuple[int, _Partial]]) -> _Combined:
+    out: _Combined = []
+    pending: tuple[int, _DelayReason] | None = None
+    for index, p in partials:
+        if isinstance(p, _DelayReason):
+            if pending is not None:
+                out.append((pending[0], _missing_expected(pending[1])))
+            pending = (index, p)
+        elif isinstance(p, _Expected):
+            if pending is None:
+                out.append((index, _error(p.line, "give the reason first: Delay: <reason>")))
+            else:
+                reason = pending[1]
+                out.append((pending[0], Delay(reason.reason, p.on, f"{reason.line}\n{p.line}")))
+                pending = None
+    if pending is not None:
+        out.append((pending[0], _missing_expected(pending[1])))
+    return out
+
+
+def _missing_expected(reason: _DelayReason) -> CommandError:
+    return _error(reason.line, "give the expected date: Delay: <reason>; expected <date>")

@@ -1,0 +1,228 @@
+"""One reader per keyword: the value after the keyword, and the line, made into a command.
+
+Every reader has the same signature, (value, line, today), so the keyword table can hold
+them; an unreadable value raises _BadValue.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.core.commands.model import (
+    ActionDone,
+    AddAction,
+    Approve,
+    Close,
+    CsprDecision,
+    Decision,
+    Delay,
+    FamilyPreview,
+    LaAware,
+    MeetingHeld,
+    Notifiable,
+    NotificationSent,
+    NotPublishing,
+    PublicationDelay,
+    PublicationPlanned,
+    Published,
+    ReportSubmitted,
+    ReviewerAppointed,
+    ScrutineerView,
+    Vote,
+)
+from bot.core.commands.partials import (
+    _Agencies,
+    _DelayReason,
+    _Expected,
+    _Parsed,
+    _Period,
+    _ReturnBy,
+)
+from bot.core.commands.values import (
+    _after_because,
+    _BadValue,
+    _choice,
+    _date,
+    _free,
+    _value,
+    _yes_no,
+)
+
+
+def _read_vote(value: str, line: str, today: date) -> _Parsed:
+    return Vote(_choice(value, "Vote"), line)
+
+
+def _read_decision(value: str, line: str, today: date) -> _Parsed:
+    return Decision(_choice(value, "Decision"), line)
+
+
+def _read_notifiable(value: str, line: str, today: date) -> _Parsed:
+    return Notifiable(_yes_no(value)[0], line)
+
+
+def _read_cspr(value: str, line: str, today: date) -> _Parsed:
+    try:
+        hold, rationale = _yes_no(value)
+    except _BadValue:
+        raise _BadValue(
+            "write CSPR: yes, or CSPR: no because <rationale> (or CSPR: no - <rationale>)"
+        ) from None
+    if not hold and not rationale:
+        raise _BadValue("a decision not to hold a CSPR needs its rationale: CSPR: no because ...")
+    return CsprDecision(hold, rationale, line)
+
+
+def _read_agree(value: str, line: str, today: date) -> _Parsed:
+    return ScrutineerView(True, _after_because(value), line)
+
+
+def _read_disagree(value: str, line: str, today: date) -> _Parsed:
+    reason = _after_because(value)
+    if not reason:
+        raise _BadValue("give the reason for disagreeing: Disagree: <reason>")
+    return ScrutineerView(False, reason, line)
+
+
+def _read_scrutineer(value: str, line: str, today: date) -> _Parsed:
+    m = re.fullmatch(r"(dis)?agree[sd]?\b(.*)", value.strip(), re.IGNORECASE | re.DOTALL)
+    if m is None:
+        raise _BadValue("write Scrutineer: agree, or Scrutineer: disagree, because <reason>")
+    reader = _read_disagree if m.group(1) else _read_agree
+    return reader(m.group(2), line, today)
+
+
+def _read_la_aware(value: str, line: str, today: date) -> _Parsed:
+    return LaAware(_date(value, today), line)
+
+
+def _read_notified(value: str, line: str, today: date) -> _Parsed:
+    return NotificationSent(_date(value, today) if _value(value) else None, line)
+
+
+def _split_agencies(value: str) -> tuple[str, ...]:
+    names: list[str] = []
+    for part in re.split(r"[,;]", value):
+        name = re.sub(r"^(?:and|&)\s+", "", part.strip(), flags=re.IGNORECASE).strip(" .")
+        if name and name.lower() not in (n.lower() for n in names):
+            names.append(name)
+    return tuple(names)
+
+
+def _read_agencies(value: str, line: str, today: date) -> _Parsed:
+    names = _split_agencies(value)
+    if not names:
+        raise _BadValue("list the agencies after the colon, separated by commas")
+    return _Agencies(names, line)
+
+
+def _read_period(value: str, line: str, today: date) -> _Parsed:
+    return _Period(_free(value, "review period").rstrip("."), line)
+
+
+def _read_return_by(value: str, line: str, today: date) -> _Parsed:
+    return _ReturnBy(_date(value, today), line)
+
+
+def _read_meeting(value: str, line: str, today: date) -> _Parsed:
+    return MeetingHeld(_date(value, today), line)
+
+
+def _read_report(value: str, line: str, today: date) -> _Parsed:
+    return ReportSubmitted(_date(value, today), line)
+
+
+_EXPECTED_SPLIT = re.compile(r"\s*[;,\-\u2013\u2014(]\s*expected\b", re.IGNORECASE)
+
+
+def _read_delay(value: str, line: str, today: date) -> _Parsed:
+    splits = list(_EXPECTED_SPLIT.finditer(value))
+    if not splits:
+        return _DelayReason(_free(value, "reason for the delay"), line)
+    last = splits[-1]
+    reason = _free(value[: last.start()], "reason for the delay")
+    when = re.sub(r"^[\s:=\-\u2013\u2014]+", "", value[last.end() :]).rstrip(" )")
+    return Delay(reason, _date(when, today), line)
+
+
+def _read_expected(value: str, line: str, today: date) -> _Parsed:
+    return _Expected(_date(value, today), line)
+
+
+def _read_reviewer(value: str, line: str, today: date) -> _Parsed:
+    return ReviewerAppointed(_free(value, "reviewer's name").rstrip("."), line)
+
+
+def _read_family_preview(value: str, line: str, today: date) -> _Parsed:
+    return FamilyPreview(_date(value, today), line)
+
+
+def _read_publication(value: str, line: str, today: date) -> _Parsed:
+    return PublicationPlanned(_date(value, today), line)
+
+
+def _read_published(value: str, line: str, today: date) -> _Parsed:
+    return Published(_date(value, today), line)
+
+
+def _read_publication_delay(value: str, line: str, today: date) -> _Parsed:
+    return PublicationDelay(_free(value, "reason for the delay"), line)
+
+
+def _read_not_publishing(value: str, line: str, today: date) -> _Parsed:
+    return NotPublishing(_free(value, "reason for not publishing"), line)
+
+
+_NUMBER = re.compile(r"#?\s*(\d{1,6})")
+_ACTION_DONE_LINE = re.compile(
+    r"actions?\s*(?:no\.?\s*|number\s*)?#?\s*(\d{1,6})\s*(?:[:=\-\u2013\u2014]\s*|is\s+)?"
+    r"(?:done|complete|completed)[.!]?",
+    re.IGNORECASE,
+)
+_ACTION_PART = re.compile(r"\s*[;,|]\s*(?=(?:owner|due)\b)", re.IGNORECASE)
+
+
+def _read_action_done(value: str, line: str, today: date) -> _Parsed:
+    m = _NUMBER.fullmatch(_value(value))
+    if m is None:
+        raise _BadValue("give the action's number: Action done: 3")
+    return ActionDone(int(m.group(1)), line)
+
+
+def _read_action(value: str, line: str, today: date) -> _Parsed:
+    if m := re.fullmatch(r"#?\s*(\d{1,6})\s*(?:done|complete|completed)", _value(value), re.I):
+        return ActionDone(int(m.group(1)), line)
+    usage = "write Action: <what>; owner: <agency>; due: <date>"
+    text, *parts = _ACTION_PART.split(value.strip())
+    owner: str | None = None
+    due: date | None = None
+    for part in parts:
+        m = re.fullmatch(
+            r"(owner|due)(?:\s+(?:by|on))?\s*[:=\-\u2013\u2014]?\s*(.*)", part, re.I | re.S
+        )
+        if m is None:
+            continue
+        if m.group(1).lower() == "owner":
+            owner = _value(m.group(2)) or None
+        else:
+            due = _date(m.group(2), today)
+    missing = [w for w, v in (("owner", owner), ("due date", due)) if v is None]
+    if not text.strip() or missing:
+        what = "the action itself" if not text.strip() else " and ".join(missing)
+        raise _BadValue(f"{what} missing; {usage}")
+    assert owner is not None and due is not None
+    return AddAction(text.strip(), owner, due, line)
+
+
+def _read_approve(value: str, line: str, today: date) -> _Parsed:
+    if not _value(value):
+        return Approve(None, line)
+    m = _NUMBER.fullmatch(_value(value))
+    if m is None:
+        raise _BadValue("write Approve, or Approve and the draft's number: Approve 12")
+    return Approve(int(m.group(1)), line)
+
+
+def _read_close(value: str, line: str, today: date) -> _Parsed:
+    return Close(_free(value, "reason for closing"), line)

@@ -1,0 +1,86 @@
+"""Reading the value after a keyword: a choice, a date, yes/no, or free text.
+
+A value that cannot be read raises _BadValue with the problem for the sender; it is never
+guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.core.commands.model import Choice
+from bot.core.dates import DateError, parse_uk_date
+
+
+class _BadValue(Exception):
+    """The line starts with a keyword but its value cannot be read."""
+
+
+_CHOICE_WORDS: dict[str, Choice] = {
+    "rapid review": Choice.RAPID_REVIEW,
+    "local learning review": Choice.LOCAL_REVIEW,
+    "local review": Choice.LOCAL_REVIEW,
+    "learning review": Choice.LOCAL_REVIEW,
+    "audit": Choice.LOCAL_REVIEW,
+    "assurance": Choice.LOCAL_REVIEW,
+    "learning or assurance activity": Choice.LOCAL_REVIEW,
+    "no further action": Choice.NO_FURTHER_ACTION,
+    "nfa": Choice.NO_FURTHER_ACTION,
+    "no action": Choice.NO_FURTHER_ACTION,
+}
+
+_CHOICE_HINT = "rapid review, local learning review or no further action"
+
+
+def _value(text: str) -> str:
+    """A checked value without the punctuation and quotes people put round it."""
+    return text.strip().strip("\"'\u201c\u201d\u2018\u2019").strip(" .!;,").strip()
+
+
+def _free(text: str, what: str) -> str:
+    found = text.strip()
+    if not found:
+        raise _BadValue(f"give the {what} after the colon")
+    return found
+
+
+def _after_because(text: str) -> str:
+    """The reason in "no because X", "no - X", "no, X", "disagree: X"."""
+    return re.sub(
+        r"^(?:[\s,;:.\-\u2013\u2014(]+|because\b)+", "", text, flags=re.IGNORECASE
+    ).strip()
+
+
+def _choice(text: str, keyword: str) -> Choice:
+    words = _value(text).lower().replace("_", " ").replace("-", " ")
+    words = " ".join(words.split())
+    words = re.sub(r"^for\s+(?:an?\s+)?", "", words)
+    choice = _CHOICE_WORDS.get(words)
+    if choice is None:
+        if not words:
+            raise _BadValue(f"no choice given; write {keyword}: {_CHOICE_HINT}")
+        raise _BadValue(f'"{_value(text)}" is not one of {_CHOICE_HINT}')
+    return choice
+
+
+def _date(text: str, today: date) -> date:
+    cleaned = re.sub(r"^(?:on|by)\s+", "", _value(text), flags=re.IGNORECASE)
+    try:
+        return parse_uk_date(cleaned, today=today)
+    except DateError as e:
+        raise _BadValue(str(e)) from None
+
+
+_YES_NO = re.compile(r"(yes|no|y|n)\b(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def _yes_no(text: str) -> tuple[bool, str]:
+    """yes/no and whatever follows a separator: "no - not met" is (False, "not met")."""
+    m = _YES_NO.fullmatch(text.strip())
+    rest = m.group(2).strip() if m else ""
+    if m is None or (
+        rest and not re.match(r"[,;:.\-\u2013\u2014(]|because\b", rest, re.IGNORECASE)
+    ):
+        raise _BadValue("answer yes or no")
+    return m.group(1).lower().startswith("y"), _after_because(rest)

@@ -1,0 +1,128 @@
+"""`extract`: run every form over the documents, keep the one that fits best, and finish it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from bot.core.doctext import DocumentText
+from bot.core.forms.checks import _date_flags, _doubtful, _missing, _single_fields
+from bot.core.forms.children import _child_key, _children
+from bot.core.forms.labels import _Index
+from bot.core.forms.lines import _walk_lines
+from bot.core.forms.model import Extraction, Field
+from bot.core.forms.run import _Heading, _Result, _Run, _TableState
+from bot.core.forms.tables import _walk_table
+from bot.core.vocabulary import FormVocabulary, Vocabulary
+
+MAX_CHILDREN = 4
+MIN_FIELDS = 2  # filled fields needed to call it a form (one, with the form's title)
+MIN_TEMPLATE_LABELS = 3  # labels with nothing filled in: a blank template
+_COUNT_WORDS = {2: "two", 3: "three", 4: "four"}
+
+
+def _titled(form: FormVocabulary, documents: Sequence[DocumentText]) -> bool:
+    if not form.title_patterns:
+        return False
+    for doc in documents:
+        texts = [doc.source, *(line.text for line in doc.lines[:40])]
+        texts += [cell for table in doc.tables[:3] for row in table.rows[:3] for cell in row]
+        if any(p.search(text) for p in form.title_patterns for text in texts):
+            return True
+    return False
+
+
+def _run_form(form: FormVocabulary, documents: Sequence[DocumentText]) -> _Result:
+    run = _Run(_Index(form))
+    for doc in documents:
+        run.events.append(_Heading(0))  # each document starts again at its first child
+        _walk_lines(doc.lines, run)
+        state = _TableState()
+        for table in doc.tables:
+            _walk_table(table, run, state)
+    fields, conflicts = _single_fields(run)
+    children = _children(run)
+    extra = max(0, len(children) - MAX_CHILDREN)
+    return _Result(
+        form, fields, children[:MAX_CHILDREN], run, conflicts, extra, _titled(form, documents)
+    )
+
+
+def _finish(result: _Result, documents: Sequence[DocumentText]) -> Extraction:
+    fields = dict(result.fields)
+    children = [dict(c) for c in result.children]
+    flags: list[str] = []
+    _forwarded_sender(result, fields, documents)
+    if len(result.children) > 1:
+        count = len(result.children) + result.extra_children
+        flags.append(f"form names {_COUNT_WORDS.get(count, str(count))} children")
+    if result.extra_children:
+        flags.append(f"only the first {MAX_CHILDREN} children are kept; read the form for the rest")
+    flags += _date_flags(result, fields, children)
+    flags += result.conflicts
+    flags += _unreadable(fields, children)
+    flags += result.run.chronology_flags
+    doubtful = [n for n, f in fields.items() if _doubtful(f)]
+    for n, child in enumerate(children, start=1):
+        doubtful += [_child_key(n, name) for name, f in child.items() if _doubtful(f)]
+    return Extraction(
+        form=result.form.name,
+        fields=fields,
+        children=tuple(children),
+        chronology=tuple(
+            sorted(result.run.chronology, key=lambda r: (r.date is None, r.date or date.min))
+        ),
+        missing=tuple(_missing(result.form, fields, children)),
+        doubtful=tuple(doubtful),
+        flags=tuple(flags),
+    )
+
+
+def _forwarded_sender(
+    result: _Result, fields: dict[str, Field], documents: Sequence[DocumentText]
+) -> None:
+    """With no referrer email on the form, take the address the mail was forwarded from."""
+    if "referrer_email" not in fields and any(
+        s.name == "referrer_email" for s in result.form.fields
+    ):
+        sender = next((d for d in documents if d.original_sender), None)
+        if sender is not None and sender.original_sender:
+            fields["referrer_email"] = Field(
+                "referrer_email",
+                sender.original_sender,
+                sender.original_sender,
+                f"{sender.source}, forwarded from",
+                0.9,
+            )
+
+
+def _unreadable(fields: dict[str, Field], children: list[dict[str, Field]]) -> list[str]:
+    """A flag for each value that could not be read (a date that does not exist)."""
+    flags: list[str] = []
+    for name, found in fields.items():
+        if found.value is None and found.problem:
+            flags.append(f"{name}: {found.problem}")
+    for n, child in enumerate(children, start=1):
+        for name, found in child.items():
+            if found.value is None and found.problem:
+                flags.append(f"{_child_key(n, name)}: {found.problem}")
+    return flags
+
+
+def extract(documents: Sequence[DocumentText], vocabulary: Vocabulary) -> Extraction:
+    """Find the form in `documents` (an email body and its attachments) and read its fields."""
+    reader_flags = tuple(f"{d.source}: {p}" for d in documents for p in d.problems)
+    results = [_run_form(form, documents) for form in vocabulary.forms.values()]
+    if not results:
+        return Extraction(None, {}, (), (), (), (), reader_flags)
+    best = max(results, key=lambda r: (r.filled + (3 if r.titled else 0), r.titled))
+    enough = best.filled >= MIN_FIELDS or (best.titled and best.filled >= 1)
+    if not enough:
+        template = max(results, key=lambda r: (len(r.run.labelled), r.titled))
+        if best.filled == 0 and len(template.run.labelled) >= MIN_TEMPLATE_LABELS:
+            flags = (template.form.blank_message, *reader_flags)
+            return Extraction(None, {}, (), (), (), (), flags)
+        return Extraction(None, {}, (), (), (), (), reader_flags)
+    extraction = _finish(best, documents)
+    return replace(extraction, flags=extraction.flags + reader_flags)

@@ -1,0 +1,175 @@
+"""Matching cell and line text against a form's labels, and reading "Child 2" headings.
+
+Many cells are matched against every label of every form, so `_Index` normalises the labels
+once and caches each match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.core.forms.marks import FLAG_TYPES, _strip_marks
+from bot.core.vocabulary import FieldSpec, FormVocabulary, normalise_label
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+@dataclass(frozen=True)
+class _Label:
+    spec: FieldSpec
+    child: bool
+    text: str  # normalised
+    tokens: tuple[str, ...]
+
+
+_STOPWORDS = frozenset({"the", "of", "a", "an", "and", "or", "by", "to", "at", "is", "was", "your"})
+_Match = tuple[tuple[FieldSpec, ...], bool, float]  # specs, child fields, label confidence
+
+
+class _Index:
+    """The labels of one form, for fast matching of many cells."""
+
+    def __init__(self, form: FormVocabulary) -> None:
+        self.form = form
+        self.exact: dict[str, list[_Label]] = {}
+        self.in_section: dict[tuple[str, str], list[_Label]] = {}
+        self.fuzzy: list[_Label] = []
+        self.loose: dict[tuple[str, ...], list[_Label]] = {}
+        self.patterns: list[tuple[re.Pattern[str], FieldSpec, bool]] = []
+        self.sections = {
+            name: frozenset(normalise_label(label) for label in labels)
+            for name, labels in form.sections.items()
+        }
+        self.columns = {
+            name: frozenset(normalise_label(label) for label in labels)
+            for name, labels in form.chronology_columns.items()
+        }
+        self.child_name = next((s for s in form.child_fields if s.name == "child_name"), None)
+        self._cache: dict[tuple[str, str | None], _Match | None] = {}
+        for child, specs in ((False, form.fields), (True, form.child_fields)):
+            for spec in specs:
+                for raw in spec.labels:
+                    label = _make_label(spec, child, raw)
+                    self.exact.setdefault(label.text, []).append(label)
+                    self.loose.setdefault(_content(label.tokens), []).append(label)
+                    if len(label.tokens) >= 2:
+                        self.fuzzy.append(label)
+                for raw in spec.section_labels:
+                    label = _make_label(spec, child, raw)
+                    key = (spec.section or "", label.text)
+                    self.in_section.setdefault(key, []).append(label)
+                self.patterns.extend((p, spec, child) for p in spec.patterns)
+
+    def match(self, text: str, section: str | None) -> _Match | None:
+        key = (text, section)
+        if key not in self._cache:
+            self._cache[key] = self._match(normalise_label(text), section)
+        return self._cache[key]
+
+    def _match(self, norm: str, section: str | None) -> _Match | None:
+        if not norm:
+            return None
+        if section is not None and (section, norm) in self.in_section:
+            return _group(self.in_section[(section, norm)], 1.0)
+        if norm in self.exact:
+            return _group(self.exact[norm], 1.0)
+        for pattern, spec, child in self.patterns:
+            if pattern.fullmatch(norm):
+                return (spec,), child, 0.95
+        tokens = tuple(norm.split())
+        loose = self.loose.get(_content(tokens))
+        if loose:
+            return _group(loose, 0.9)
+        if len(tokens) > 12:
+            return None
+        best: tuple[float, int, _Label] | None = None
+        present = set(tokens)
+        for label in self.fuzzy:
+            extra = len(tokens) - len(label.tokens)
+            if not 1 <= extra <= 4 or not present.issuperset(label.tokens):
+                continue
+            at = _find(tokens, label.tokens)
+            if at < 0:
+                continue
+            score = 0.85 if at == 0 else 0.8
+            if best is None or (score, len(label.tokens)) > (best[0], best[1]):
+                best = (score, len(label.tokens), label)
+        if best is None:
+            return None
+        return (best[2].spec,), best[2].child, best[0]
+
+    def section_heading(self, text: str) -> str | None:
+        norm = normalise_label(text)
+        for name, labels in self.sections.items():
+            if norm in labels:
+                return name
+        return None
+
+
+def _make_label(spec: FieldSpec, child: bool, raw: str) -> _Label:
+    text = normalise_label(raw)
+    return _Label(spec, child, text, tuple(text.split()))
+
+
+def _content(tokens: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(t for t in tokens if t not in _STOPWORDS))
+
+
+def _group(labels: list[_Label], confidence: float) -> _Match:
+    """The fields a label names: one, or both halves of a date range ("period covered")."""
+    first = labels[0]
+    specs = [first.spec]
+    if first.spec.range:
+        specs += [x.spec for x in labels[1:] if x.spec.range and x.spec not in specs]
+    return tuple(specs), first.child, confidence
+
+
+def _find(tokens: tuple[str, ...], wanted: tuple[str, ...]) -> int:
+    n = len(wanted)
+    for i in range(len(tokens) - n + 1):
+        if tokens[i : i + n] == wanted:
+            return i
+    return -1
+
+
+_CHILD_HEADING = re.compile(
+    r"^(?:child|sibling|young person|cyp|subject child)\s*"
+    r"(\d|one|two|three|four|five|six)\b\s*(.*)$"
+)
+_CHILD_HEADING_WORDS = frozenset({"details", "information", "s"})
+
+
+def _child_prefix(text: str) -> tuple[int | None, str]:
+    """("Child 2 date of birth") -> (2, "date of birth"); (None, text) when no child number."""
+    norm = normalise_label(text)
+    m = _CHILD_HEADING.match(norm)
+    if not m:
+        return None, text
+    number = m.group(1)
+    n = int(number) if number.isdigit() else _NUMBER_WORDS[number]
+    rest = m.group(2).strip()
+    return n, "" if rest in _CHILD_HEADING_WORDS else rest
+
+
+def _is_child_heading(text: str) -> int | None:
+    n, rest = _child_prefix(text)
+    return n if n is not None and not rest else None
+
+
+def _cell_match(index: _Index, cell: str, section: str | None) -> tuple[_Match, bool | None] | None:
+    """The label in a cell and, for tick options, the mark in the same cell."""
+    if not cell:
+        return None
+    number, rest = _child_prefix(cell)
+    if number is not None and rest:
+        matched = index.match(rest, "child")
+        return (matched, None) if matched and matched[1] else None
+    core, mark = _strip_marks(cell)
+    if mark is not None and core:
+        matched = index.match(core, section)
+        if matched and matched[0][0].type in FLAG_TYPES:
+            return matched, mark
+    matched = index.match(cell, section)
+    return (matched, None) if matched else None

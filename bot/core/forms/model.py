@@ -1,0 +1,76 @@
+"""What the form engine returns: fields, chronology rows and the extraction that holds them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+DOUBTFUL_BELOW = 0.75
+
+ValueType = str | date | bool | None
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field found in a form. `value` is None when the text could not be read (a date
+    that does not exist); then `raw` holds what was written and `problem` says why."""
+
+    name: str
+    value: ValueType
+    raw: str
+    where: str
+    confidence: float
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class ChronologyRow:
+    date: date | None
+    raw_date: str
+    contact: str
+    practitioner: str
+    event: str
+    outcome: str
+    where: str
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What the engine found.
+
+    `missing` and `doubtful` hold field names; a child's field is named plainly for the
+    first child and as "child 2: date_of_birth" for the others.
+    """
+
+    form: str | None
+    fields: Mapping[str, Field]
+    children: tuple[Mapping[str, Field], ...]
+    chronology: tuple[ChronologyRow, ...]
+    missing: tuple[str, ...]
+    doubtful: tuple[str, ...]
+    flags: tuple[str, ...]
+
+    def initials(self) -> str:
+        """The first child's initials ("A.B."), or "" when unknown.
+
+        The only detail of a child that may appear in outgoing mail.
+        """
+        if not self.children:
+            return ""
+        name = self.children[0].get("child_name")
+        return name_initials(name.value) if name and isinstance(name.value, str) else ""
+
+
+_NOT_NAMES = frozenset({"unborn", "baby", "of", "child", "the", "mr", "mrs", "ms", "miss"})
+
+
+def name_initials(name: str) -> str:
+    """ "Ann Bee Example" -> "A.B.E."; "EXAMPLE, Ann" -> "A.E."; "" when no name."""
+    if "," in name:
+        surname, _, forenames = name.partition(",")
+        name = f"{forenames} {surname}"
+    words = re.findall(r"[^\W\d_][^\W\d_'\u2019-]*(?:[-'\u2019][^\W\d_]+)*", name)
+    kept = [w for w in words if w.casefold() not in _NOT_NAMES]
+    return "".join(f"{w[0].upper()}." for w in kept)

@@ -1,0 +1,242 @@
+"""Walking the tables of a document: the layouts a label and its value can take in a table.
+
+Labels beside values, a row of labels over rows of values, label and value in one cell, one
+column per child, and tick boxes in all their forms (see the package docstring).
+"""
+
+from __future__ import annotations
+
+from bot.core.doctext import Table
+from bot.core.forms.chronology import _chronology
+from bot.core.forms.labels import (
+    _cell_match,
+    _child_prefix,
+    _Index,
+    _is_child_heading,
+    _Match,
+)
+from bot.core.forms.marks import FLAG_TYPES, _flag, _is_mark
+from bot.core.forms.run import _Heading, _Run, _TableState
+from bot.core.vocabulary import normalise_label
+
+
+def _walk_table(table: Table, run: _Run, state: _TableState) -> None:
+    rows = [tuple(c.strip() for c in row) for row in table.rows]
+    start = _chronology(table, rows, run, state)
+    rows = rows[:start]
+    index = run.index
+    child_columns: dict[int, int] = {}
+    yes_no: tuple[int, int] | None = None
+    r = 0
+    while r < len(rows):
+        cells = rows[r]
+        where = f"{table.where}, row {r + 1}"
+        filled = [i for i, c in enumerate(cells) if c]
+        r += 1
+        if not filled:
+            continue
+        distinct = {cells[i] for i in filled}
+        if len(distinct) == 1:
+            only = cells[filled[0]]
+            number = _is_child_heading(only)
+            if number is not None:
+                run.events.append(_Heading(number))
+                state.section, child_columns = "child", {}
+                continue
+            heading = index.section_heading(only)
+            if heading:
+                state.section, child_columns, yes_no = heading, {}, None
+                continue
+        heads = {i: _is_child_heading(cells[i]) for i in filled}
+        if any(n is not None for n in heads.values()) and all(
+            n is not None or i == filled[0] for i, n in heads.items()
+        ):
+            child_columns = {i: n - 1 for i, n in heads.items() if n is not None}
+            state.section = "child"
+            continue
+        words = {normalise_label(cells[i]): i for i in filled}
+        if "yes" in words and "no" in words:
+            yes_no = (words["yes"], words["no"])
+            continue
+        for i in filled:
+            if _inline_value(run, cells[i], state.section, where):
+                cells = (*cells[:i], "", *cells[i + 1 :])  # "Date of birth: 03/04/2015"
+        filled = [i for i, c in enumerate(cells) if c]
+        matches = [_cell_match(index, c, state.section) for c in cells]
+        labels = [i for i in filled if matches[i] is not None]
+        if not labels:
+            continue
+        below = _value_rows(rows, r, index, state.section) if len(labels) == len(filled) else []
+        if below:
+            _header_layout(run, cells, matches, labels, rows, below, table.where)
+            r = below[-1] + 1
+            continue
+        blank_below = r < len(rows) and not any(rows[r])
+        number = _child_prefix(cells[labels[0]])[0]
+        if number is not None:
+            run.events.append(_Heading(number))  # "Child 2 date of birth"
+        labels = _values_that_look_like_labels(cells, matches, labels, len(filled), blank_below)
+        _pair_layout(run, cells, matches, labels, where, child_columns, yes_no)
+
+
+def _inline_value(run: _Run, cell: str, section: str | None, where: str) -> bool:
+    """A cell holding its own label and value: "DOB: 03/04/2015" or "DOB\n03/04/2015"."""
+    for separator in (":", "\n"):
+        label, found, value = cell.partition(separator)
+        if not found or not value.strip() or not label.strip():
+            continue
+        number, rest = _child_prefix(label)
+        matched = run.index.match(rest or label, "child" if number else section)
+        if matched:
+            if number is not None:
+                run.events.append(_Heading(number))
+            run.hit(matched, value, where)
+            return True
+    return False
+
+
+def _values_that_look_like_labels(
+    cells: tuple[str, ...],
+    matches: list[tuple[_Match, bool | None] | None],
+    labels: list[int],
+    filled: int,
+    blank_below: bool,
+) -> list[int]:
+    """Drop from `labels` the cells that are values: "Designated Safeguarding Lead" right of
+    "Role" only loosely matches a label; in [Location | Home address] the second is a value."""
+    kept = list(labels)
+    for i in labels:
+        j = i + 1
+        while j < len(cells) and cells[j] == cells[i]:
+            j += 1
+        first, second = matches[i], matches[j] if j < len(cells) else None
+        if i not in kept or j not in kept or first is None or second is None:
+            continue
+        if first[0][0][0].type in FLAG_TYPES or second[0][0][0].type in FLAG_TYPES:
+            continue
+        loose = second[0][2] < 1.0 <= first[0][2]
+        if loose or (filled == 2 and not blank_below):
+            kept.remove(j)
+    return kept
+
+
+def _value_rows(
+    rows: list[tuple[str, ...]], start: int, index: _Index, section: str | None
+) -> list[int]:
+    """Rows under a row of labels that hold only values."""
+    found: list[int] = []
+    for r in range(start, len(rows)):
+        cells = [c for c in rows[r] if c]
+        if not cells:
+            break
+        if any(_cell_match(index, c, section) or _is_child_heading(c) is not None for c in cells):
+            break
+        if len(set(cells)) == 1 and index.section_heading(cells[0]):
+            break
+        found.append(r)
+    return found
+
+
+def _header_layout(
+    run: _Run,
+    cells: tuple[str, ...],
+    matches: list[tuple[_Match, bool | None] | None],
+    labels: list[int],
+    rows: list[tuple[str, ...]],
+    below: list[int],
+    where: str,
+) -> None:
+    has_child = any(m is not None and m[0][1] for m in matches)
+    for k, r in enumerate(below):
+        if has_child and k > 0:
+            run.events.append(_Heading(None))
+        values = rows[r]
+        for i in labels:
+            found = matches[i]
+            if found is None:
+                continue
+            matched = found[0]
+            if k > 0 and not matched[1]:
+                continue
+            raw = values[i] if i < len(values) else ""
+            run.hit(matched, raw, f"{where}, row {r + 1}")
+
+
+def _pair_layout(
+    run: _Run,
+    cells: tuple[str, ...],
+    matches: list[tuple[_Match, bool | None] | None],
+    labels: list[int],
+    where: str,
+    child_columns: dict[int, int],
+    yes_no: tuple[int, int] | None,
+) -> None:
+    label_set = set(labels)
+    for i in labels:
+        found = matches[i]
+        if found is None:
+            continue
+        matched, mark = found
+        spec = matched[0][0]
+        if child_columns and matched[1] and i < min(child_columns):
+            for column, slot in child_columns.items():
+                raw = cells[column] if column < len(cells) else ""
+                run.hit(matched, raw, where, slot=slot)
+            continue
+        j = i + 1
+        while j < len(cells) and cells[j] == cells[i]:
+            j += 1  # merged cells repeat their text
+        right = cells[j] if j < len(cells) and j not in label_set else ""
+        if spec.type in FLAG_TYPES:
+            _tick_in_row(run, matched, mark, cells, i, right, where, yes_no)
+            continue
+        if matched[1] and right and len(labels) == 1:
+            extra = [c for c in cells[j + 1 :] if c and c != right]
+            if extra:  # [Child's name | Ann | Ben]: one column per child, no heading row
+                for slot, raw in enumerate([right, *extra]):
+                    run.hit(matched, raw, where, slot=slot)
+                continue
+        run.hit(matched, right, where)
+
+
+def _tick_in_row(
+    run: _Run,
+    matched: _Match,
+    mark: bool | None,
+    cells: tuple[str, ...],
+    i: int,
+    right: str,
+    where: str,
+    yes_no: tuple[int, int] | None,
+) -> None:
+    text = cells[i]
+    if mark is not None:
+        run.hit(matched, text, where, preset=mark)
+        return
+    if yes_no is not None:
+        yes, no = yes_no
+        yes_cell = cells[yes] if yes < len(cells) else ""
+        no_cell = cells[no] if no < len(cells) else ""
+        if yes_cell.strip() or no_cell.strip():
+            ticked = _mark_or_word(yes_cell)
+            raw = f"Yes: {yes_cell or '-'}; No: {no_cell or '-'}"
+            run.hit(matched, raw, where, preset=ticked and not _mark_or_word(no_cell))
+            return
+        run.hit(matched, "", where)
+        return
+    left = cells[i - 1] if i > 0 else ""
+    if right and _flag(right)[0] is not None:
+        run.hit(matched, right, where)
+    elif left and _is_mark(left):
+        run.hit(matched, left, where, preset=_flag(left)[0] is True)
+    elif right:
+        run.hit(matched, right, where)
+    elif matched[0][0].type == "tick" and len(cells) > 1:
+        run.hit(matched, "☐", where, preset=False)
+    else:
+        run.hit(matched, "", where)
+
+
+def _mark_or_word(cell: str) -> bool:
+    value = _flag(cell)[0]
+    return value is True or (bool(cell.strip()) and value is None and _is_mark(cell))

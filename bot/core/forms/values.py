@@ -1,0 +1,100 @@
+"""Typing a raw value by its field's type: dates, email addresses, phone numbers, choices."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.core.dates import DateError, parse_uk_date
+from bot.core.forms.labels import _find
+from bot.core.forms.marks import FLAG_TYPES, _flag, _is_placeholder
+from bot.core.forms.model import DOUBTFUL_BELOW, Field, ValueType
+from bot.core.forms.run import _Hit
+from bot.core.vocabulary import FieldSpec, normalise_label
+
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?:\+\s?44\s?(?:\(0\)\s?)?|\(?0)[\d\s()-]{8,16}\d")
+_DATE_IN_TEXT = re.compile(
+    r"\b\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}\b"
+    r"|\b\d{4}-\d{1,2}-\d{1,2}\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Za-z]{3,9}\.?,?\s+\d{2,4}\b",
+)
+_RANGE = re.compile(r"\s+(?:to|until|till|-|\u2013|\u2014)\s+", re.IGNORECASE)
+
+
+def _date(raw: str, spec: FieldSpec | None) -> tuple[date | None, float, str | None]:
+    s = raw.strip()
+    if spec is not None and spec.range:
+        parts = _RANGE.split(s)
+        if len(parts) == 2:
+            s = parts[0] if spec.range == "start" else parts[1]
+    try:
+        return parse_uk_date(s), 1.0, None
+    except DateError as exc:
+        problem = str(exc)
+    for m in _DATE_IN_TEXT.finditer(s):
+        try:
+            return parse_uk_date(m.group(0)), 0.9, None
+        except DateError as exc:
+            problem = str(exc)
+    return None, 0.0, problem
+
+
+def _choice(raw: str, spec: FieldSpec) -> tuple[str, float, str | None]:
+    norm = normalise_label(raw)
+    tokens = tuple(norm.split())
+    best: tuple[int, str] | None = None
+    for canonical, synonyms in spec.choices:
+        for synonym in (canonical, *synonyms):
+            wanted = normalise_label(synonym)
+            if wanted == norm:
+                return canonical, 1.0, None
+            size = len(wanted.split())
+            if _find(tokens, tuple(wanted.split())) >= 0 and (best is None or size > best[0]):
+                best = (size, canonical)
+    if best is not None:
+        return best[1], 0.9, None
+    allowed = ", ".join(c for c, _ in spec.choices)
+    return raw.strip(), 0.6, f"{raw.strip()!r} is not one of: {allowed}"
+
+
+def _typed(hit: _Hit) -> Field | None:
+    """The hit as a field; None when nothing was filled in."""
+    spec, raw = hit.spec, hit.raw.strip()
+    if spec.type in FLAG_TYPES:
+        if hit.preset is not None:
+            return Field(spec.name, hit.preset, raw, hit.where, hit.label_confidence)
+        flag, confidence, problem = _flag(raw)
+        if flag is None and problem is None:
+            return None
+        return _field(hit, flag, confidence, problem)
+    if _is_placeholder(raw):
+        return None
+    if spec.type == "date":
+        return _field(hit, *_date(raw, spec))
+    if spec.type == "email":
+        m = _EMAIL.search(raw)
+        if m is None:
+            return _field(hit, None, 0.0, f"no email address in {raw!r}")
+        return _field(hit, m.group(0), 1.0 if m.group(0) == raw else 0.95, None)
+    if spec.type == "phone":
+        m = _PHONE.search(raw)
+        if m is None or len(re.sub(r"\D", "", m.group(0))) < 10:
+            return _field(hit, None, 0.0, f"no telephone number in {raw!r}")
+        number = " ".join(m.group(0).split())
+        return _field(hit, number, 1.0 if m.group(0) == raw else 0.9, None)
+    if spec.type == "choice":
+        return _field(hit, *_choice(raw, spec))
+    text = (
+        "\n".join(" ".join(part.split()) for part in raw.splitlines())
+        if spec.multiline
+        else (" ".join(raw.split()))
+    )
+    return _field(hit, text, 1.0, None)
+
+
+def _field(hit: _Hit, value: ValueType, confidence: float, problem: str | None) -> Field:
+    score = round(hit.label_confidence * confidence, 3)
+    if problem is None and score < DOUBTFUL_BELOW:
+        problem = f"uncertain: label {hit.where} matched loosely"
+    return Field(hit.spec.name, value, hit.raw.strip(), hit.where, score, problem)
