@@ -1,0 +1,85 @@
+"""Config sections for reaching mail servers: the mailbox watched and the outgoing route."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import cast
+
+from bot.config.model import ImapSettings, MailboxSettings, OutgoingSettings, Security, SmtpSettings
+from bot.config.paths import resolve
+from bot.config.reader import ConfigError, Reader
+
+SECURITY: tuple[str, ...] = ("tls", "starttls", "plain")
+
+
+def _secret(r: Reader, key: str, environ: Mapping[str, str]) -> str:
+    name = r.text(key)
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        # Most likely the password itself was pasted in: never repeat it in the message.
+        raise ConfigError(
+            f"{r.where(key)}: expected the name of an environment variable holding the "
+            "password (letters, digits and _), not the password itself"
+        )
+    if name not in environ:
+        raise ConfigError(f"{r.where(key)}: environment variable {name} is not set")
+    return environ[name]
+
+
+def _imap(r: Reader, environ: Mapping[str, str]) -> ImapSettings:
+    security = cast(Security, r.choice("security", SECURITY, "tls"))
+    imap = ImapSettings(
+        host=r.text("host"),
+        port=r.number("port", 993 if security == "tls" else 143, minimum=1),
+        username=r.text("username"),
+        password=_secret(r, "password_env", environ),
+        security=security,
+        folder=r.text("folder", "INBOX"),
+        processed_folder=r.text("processed_folder", "Processed"),
+        use_idle=r.flag("use_idle", True),
+    )
+    r.finish()
+    return imap
+
+
+def mailbox_section(r: Reader, base: Path, environ: Mapping[str, str]) -> MailboxSettings:
+    backend = r.choice("backend", ("maildir", "imap"), "maildir")
+    imap = r.table("imap", optional=True)
+    settings = MailboxSettings(
+        backend="imap" if backend == "imap" else "maildir",
+        maildir_path=resolve(r.text("maildir_path", "var/mail/inbox"), base),
+        poll_seconds=r.number("poll_seconds", 60, minimum=1),
+        imap=_imap(imap, environ) if backend == "imap" else None,
+    )
+    r.finish()
+    return settings
+
+
+def _smtp(r: Reader, environ: Mapping[str, str]) -> SmtpSettings:
+    security = cast(Security, r.choice("security", SECURITY, "starttls"))
+    username = r.text("username", "") or None
+    smtp = SmtpSettings(
+        host=r.text("host"),
+        port=r.number("port", 465 if security == "tls" else 587, minimum=1),
+        security=security,
+        username=username,
+        password=_secret(r, "password_env", environ) if username else None,
+    )
+    r.finish()
+    return smtp
+
+
+def outgoing_section(r: Reader, base: Path, environ: Mapping[str, str]) -> OutgoingSettings:
+    backend = r.choice("backend", ("maildir", "smtp"), "maildir")
+    smtp = r.table("smtp", optional=True)
+    settings = OutgoingSettings(
+        backend="smtp" if backend == "smtp" else "maildir",
+        maildir_path=resolve(r.text("maildir_path", "var/mail/outbox"), base),
+        smtp=_smtp(smtp, environ) if backend == "smtp" else None,
+        max_attempts=r.number("max_attempts", 10, minimum=1),
+        retry_base_seconds=r.number("retry_base_seconds", 60, minimum=1),
+        retry_max_seconds=r.number("retry_max_seconds", 3600, minimum=1),
+    )
+    r.finish()
+    return settings

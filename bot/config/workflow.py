@@ -1,0 +1,132 @@
+"""Config sections for how the work is done: screening slots, ingest limits, digest,
+commands by email, reminders and review defaults."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Literal, cast
+
+from bot.config.model import (
+    CommandSettings,
+    DigestSettings,
+    IngestSettings,
+    ReminderSettings,
+    ReviewSettings,
+    ScreeningSettings,
+)
+from bot.config.reader import Reader
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
+
+
+def _clock_time(value: str) -> time:
+    parsed = time.fromisoformat(value)
+    if parsed.tzinfo is not None:
+        # Times are in the partnership's time zone; an offset would be dropped or crash later.
+        raise ValueError(value)
+    return parsed
+
+
+def screening_section(r: Reader) -> ScreeningSettings:
+    days = r.texts("weekdays", list(WEEKDAYS))
+    bad = [d for d in days if d not in WEEKDAYS]
+    if bad or not days:
+        raise r.fail("weekdays", "a non-empty list drawn from " + ", ".join(WEEKDAYS), days)
+    raw_times = r.texts("times", ["10:00"])
+    if not raw_times or not all(_is_time(t) for t in raw_times):
+        raise r.fail("times", 'a non-empty list of times like "10:00"', raw_times)
+    s = ScreeningSettings(
+        weekdays=tuple(WEEKDAYS.index(d) for d in days),
+        times=tuple(sorted(_clock_time(t) for t in raw_times)),
+        duration_minutes=r.number("duration_minutes", 60, minimum=15),
+        min_notice_minutes=r.number("min_notice_minutes", 120),
+        location=r.text("location", "Microsoft Teams (link to follow)"),
+    )
+    r.finish()
+    return s
+
+
+def _is_time(value: str) -> bool:
+    try:
+        _clock_time(value)
+    except ValueError:
+        return False
+    return True
+
+
+def ingest_section(r: Reader) -> IngestSettings:
+    s = IngestSettings(
+        max_attachment_bytes=r.number("max_attachment_bytes", 10_000_000, minimum=1),
+        max_attempts=r.number("max_attempts", 3, minimum=1),
+        max_expanded_bytes=r.number("max_expanded_bytes", 50_000_000, minimum=1),
+        max_pages=r.number("max_pages", 200, minimum=1),
+    )
+    r.finish()
+    return s
+
+
+def digest_section(r: Reader) -> DigestSettings:
+    s = DigestSettings(
+        time=r.parsed("time", _clock_time, 'a time like "08:00"', "08:00"),
+        upcoming_working_days=r.number("upcoming_working_days", 5, minimum=1),
+    )
+    r.finish()
+    return s
+
+
+def commands_section(r: Reader) -> CommandSettings:
+    s = CommandSettings(
+        auth_mode=cast(
+            Literal["required", "advisory", "off"],
+            r.choice("auth_mode", ("required", "advisory", "off"), "required"),
+        ),
+        trusted_authserv_ids=tuple(i.lower() for i in r.texts("trusted_authserv_ids", [])),
+        trust_topmost_unlabelled=r.flag("trust_topmost_unlabelled", False),
+    )
+    if s.auth_mode == "required" and not (s.trusted_authserv_ids or s.trust_topmost_unlabelled):
+        raise r.fail(
+            "trusted_authserv_ids",
+            "the authserv-id your mail server writes in Authentication-Results "
+            '(or auth_mode = "advisory" / "off")',
+            [],
+        )
+    r.finish()
+    return s
+
+
+def reminders_section(r: Reader) -> ReminderSettings:
+    s = ReminderSettings(
+        days_before=r.number("days_before", 1),
+        overdue_reminders=r.number("overdue_reminders", 3),
+        escalate=r.flag("escalate", True),
+        start=r.parsed("working_hours_start", _clock_time, 'a time like "09:00"', "09:00"),
+        end=r.parsed("working_hours_end", _clock_time, 'a time like "17:00"', "17:00"),
+    )
+    if s.end <= s.start:
+        raise r.fail("working_hours_end", "a time after working_hours_start", str(s.end))
+    r.finish()
+    return s
+
+
+def review_section(r: Reader) -> ReviewSettings:
+    s = ReviewSettings(
+        appendix_b_working_days=r.number("appendix_b_working_days", 7, minimum=1),
+        delay_notice_working_days_before=r.number("delay_notice_working_days_before", 3),
+        approval_required_for=tuple(
+            a.lower() for a in r.texts("approval_required_for", list(_OUTSIDE_BODIES))
+        ),
+    )
+    unknown = [a for a in s.approval_required_for if "@" not in a and a not in _PEOPLE_KEYS]
+    if unknown:
+        raise r.fail(
+            "approval_required_for",
+            "email addresses or people keys (" + ", ".join(_PEOPLE_KEYS) + ")",
+            unknown[0],
+        )
+    r.finish()
+    return s
+
+
+# People keys whose mail waits for approval unless the config says otherwise.
+_OUTSIDE_BODIES = ("national_panel", "ofsted", "dfe", "secretary_of_state")
+_PEOPLE_KEYS = ("business_manager", "independent_scrutineer", *_OUTSIDE_BODIES)
