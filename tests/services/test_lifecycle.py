@@ -497,3 +497,20 @@ def test_html_only_outlook_reply_counts_only_the_new_vote(bot: Bot) -> None:
         assert [(v.role, v.choice) for v in s.scalars(select(Vote))] == [
             ("health", "no_further_action")
         ]
+
+
+def test_digest_shows_returns_drafts_and_flags(bot: Bot) -> None:
+    decide_rapid_review(bot, "2026-12-17T07:00")
+    bot.at("2026-12-17T07:10").mail(
+        BM, reply("TSCP-2026-0001"),
+        "Notified: 17/12/2026\nAgencies: gmp\nReturn by: 24/12/2026\n"
+        "Delay: police disclosure awaited; expected 29/01/2027")
+    bot.mail("someone.else@gmp.police.uk", reply("TSCP-2026-0001"), "Vote: no further action")
+    bot.run()
+    bot.at("2026-12-29T08:30").run()
+    [digest] = [r for r in bot.outbox("daily_digest") if "29 Dec" in r.subject]
+    text = body_of(digest)
+    assert "gmp" in text and "overdue" in text.lower()  # the late return
+    draft = next(r for r in bot.outbox("panel_delay_notice"))
+    assert draft.subject in text  # waiting for the Business Manager's approval
+    assert "commands not carried out" in text.lower()  # the refused vote is flagged
