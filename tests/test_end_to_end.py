@@ -217,3 +217,62 @@ def test_votes_by_email_decide_and_the_outcome_is_delivered(
         "--now", "2026-12-23T08:00", "command", "TSCP-2026-0001", "Notified: 23/12/2026"
     )
     assert code == 0 and "Rapid Review due 18/01/2027" in out
+
+
+def test_late_return_chased_over_christmas_through_real_servers(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    dovecot.append(sin())
+    bot("--now", "2026-12-17T07:00", "run", "--once")
+    code, _ = bot(
+        "--now",
+        "2026-12-17T07:05",
+        "command",
+        "TSCP-2026-0001",
+        "Decision: rapid review",
+        "Agencies: gmp",
+        "Return by: 24/12/2026",
+    )
+    assert code == 0
+    days = (
+        "2026-12-22",
+        "2026-12-23",
+        "2026-12-24",
+        "2026-12-25",
+        "2026-12-28",
+        "2026-12-29",
+        "2026-12-30",
+        "2026-12-31",
+        "2027-01-01",
+        "2027-01-04",
+        "2027-01-05",
+    )
+    received: dict[str, list[str]] = {}
+    for day in days:
+        before = len(smtp_server.messages)
+        bot("--now", f"{day}T10:00", "run", "--once")
+        bot(
+            "--now", f"{day}T15:00", "run", "--once"
+        )  # a second pass the same day sends nothing new
+        new = smtp_server.messages[before:]
+        received[day] = [
+            str(email.message_from_bytes(r.raw, policy=policy.default)["Subject"])
+            for r in new
+            if (b"Reminder: Appendix B return" in r.raw or b"Escalation: Appendix B" in r.raw)
+        ]
+    chased = {day: subjects for day, subjects in received.items() if subjects}
+    assert list(chased) == [
+        "2026-12-23",
+        "2026-12-24",
+        "2026-12-29",
+        "2026-12-30",
+        "2026-12-31",
+        "2027-01-04",
+    ]
+    assert all(len(s) == 1 for s in chased.values())
+    assert "Escalation" in chased["2027-01-04"][0]
+    escalation = next(r for r in smtp_server.messages if b"Escalation: Appendix B" in r.raw)
+    assert sorted(escalation.rcpt_tos) == [
+        "dsp.tameside@gmp.police.uk",
+        "tscp.business.manager@tameside.gov.uk",
+    ]
