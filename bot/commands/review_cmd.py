@@ -9,10 +9,11 @@ from typing import Any
 from bot.cli_output import print_json
 from bot.commands.context import Context, NotFound, UsageError
 from bot.config.model import STATUTORY_ROLES
+from bot.core import lifecycle
 from bot.core.commands import parse_commands
 from bot.services.cases import find_case
 from bot.services.commands import Outcome, run_command
-from bot.services.review import HANDLERS, Actor
+from bot.services.review import Actor
 
 ROLES = ("business_manager", "independent_scrutineer", *STATUTORY_ROLES)
 
@@ -47,12 +48,8 @@ def give_command(ctx: Context) -> int:
         if case is None:
             raise NotFound(f"no case {ctx.args.ref.upper()}")
         for command in parsed.commands:
-            needed, _ = HANDLERS[type(command)]
-            allowed = STATUTORY_ROLES if needed == "partner" else (needed,)
-            if actor.role not in allowed:
-                outcome.errors.append(
-                    {"line": command.line, "message": f"needs --as {' or '.join(allowed)}"}
-                )
+            if not lifecycle.may_give(type(command), actor.role):
+                outcome.errors.append({"line": command.line, "message": _needs(type(command))})
                 continue
             run_command(session, app, case, command, actor, now, outcome)
         session.commit()
@@ -64,3 +61,8 @@ def give_command(ctx: Context) -> int:
         for e in outcome.errors:
             print(f"{e['line']}: NOT DONE: {e['message']}", file=sys.stderr)
     return 1 if outcome.errors else 0
+
+
+def _needs(command: type) -> str:
+    roles = [r.value for r in lifecycle.Role if lifecycle.may_give(command, r)]
+    return f"{lifecycle.who_may(command)}: needs --as {' or '.join(roles)}"

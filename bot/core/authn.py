@@ -46,6 +46,7 @@ class SenderCheck:
     allowed: bool
     authenticated: bool
     reasons: tuple[str, ...]  # sentences for the audit trail
+    authentication: str = ""  # why the message is, or is not, authenticated
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,4 +299,4 @@ def check_sender(
     else:
         allowed = address_ok
         reasons.append(f"authentication is not required (mode off); for the record: {why}")
-    return SenderCheck(allowed=allowed, authenticated=authenticated, reasons=tuple(reasons))
+    return SenderCheck(allowed, authenticated, tuple(reasons), why)

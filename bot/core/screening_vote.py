@@ -40,11 +40,3 @@ def tally(votes: Mapping[str, str]) -> Tally:
         return Tally(None, top, "no majority yet; waiting for " + ", ".join(waiting))
     return Tally(None, top, "all three partners voted differently: the Business Manager decides")
 
-
-def stage_after(choice: str) -> str:
-    """Where the case goes once the panel has decided."""
-    return {
-        "rapid_review": "rapid_review",
-        "local_review": "local_review",
-        "no_further_action": "no_further_action",
-    }[choice]

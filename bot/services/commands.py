@@ -1,8 +1,10 @@
 """Commands by email: who may give which command, checked before anything is carried out.
 
-A command runs only when the sender is the configured person for that role and the message
-passes the authentication check (bot.core.authn). Anything else is kept on the case, not
-carried out, and the Business Manager is told.
+A command runs only when the sender is the configured person for a role that the lifecycle
+table (bot.core.lifecycle) lets give it, the message passes the authentication check
+(bot.core.authn), and the table accepts the command at the case's stage. Anything else is kept
+on the case, not carried out, and the reason per line goes to the Business Manager (and to a
+configured, authenticated sender whose role may not give the command).
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, StoredMessage
 from bot.app import App
 from bot.config.model import STATUTORY_ROLES
-from bot.core.authn import AuthMode, AuthPolicy, check_sender
+from bot.core import lifecycle
+from bot.core.authn import AuthMode, AuthPolicy, SenderCheck, check_sender
 from bot.core.commands import Command, ParsedCommands, parse_commands
 from bot.core.message import MailMessage
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.review import HANDLERS, Actor, CommandRefused
+from bot.services.review.common import today
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +34,7 @@ log = logging.getLogger(__name__)
 class Outcome:
     results: list[dict[str, str]] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
+    refused: list[dict[str, str]] = field(default_factory=list)  # line, reason
 
 
 def roles_of(app: App, address: str) -> set[str]:
@@ -84,9 +88,12 @@ def handle_email_commands(
     check = check_sender(msg, command_givers(app), _policy(app))
     outcome = Outcome(errors=[{"line": e.line, "message": e.message} for e in parsed.errors])
     for command in parsed.commands:
-        role = _role_for(command, roles)
+        role = lifecycle.acting_role(type(command), roles)
         if role is None or not check.allowed:
-            outcome.refused.append(command.line)
+            reason = _not_authorised(msg.from_addr, roles, check, type(command))
+            outcome.refused.append({"line": command.line, "reason": reason})
+            if roles and check.allowed:
+                outcome.errors.append({"line": command.line, "message": _told_bm(reason)})
             continue
         actor = Actor(msg.from_addr, role, "email", row.id)
         run_command(session, app, case, command, actor, now, outcome)
@@ -101,7 +108,7 @@ def handle_email_commands(
             why="commands carried out in advisory mode",
         )
     if outcome.refused:
-        _refuse(session, app, case, row, msg, outcome, check.reasons, roles, now)
+        _refuse(session, app, case, row, msg, outcome, now)
     if outcome.results or outcome.errors:
         queue_email(
             session,
@@ -120,12 +127,20 @@ def handle_email_commands(
         )
 
 
-def _role_for(command: Command, roles: set[str]) -> str | None:
-    needed, _ = HANDLERS[type(command)]
-    if needed == "partner":
-        partner = [r for r in STATUTORY_ROLES if r in roles]
-        return partner[0] if partner else None
-    return needed if needed in roles else None
+def _not_authorised(address: str, roles: set[str], check: SenderCheck, command: type) -> str:
+    """Why this sender may not give this command: the first of who, authentication, role."""
+    if not roles:
+        return (
+            f"{address} is not a configured Business Manager, Independent Scrutineer "
+            "or statutory partner representative"
+        )
+    if not check.allowed:
+        return f"authentication failed: {check.authentication}"
+    return lifecycle.role_refusal(command, roles)
+
+
+def _told_bm(reason: str) -> str:
+    return f"not carried out: {reason}. The Business Manager has been told."
 
 
 def run_command(
@@ -137,10 +152,13 @@ def run_command(
     now: datetime,
     outcome: Outcome,
 ) -> None:
-    _, handler = HANDLERS[type(command)]
     try:
+        _check_stage(app, case, command, now)
         with session.begin_nested():
-            result = handler(session, app, case, command, actor, now)
+            result = HANDLERS[type(command)](session, app, case, command, actor, now)
+            # The one place a case's stage changes, as the lifecycle table says.
+            after = lifecycle.next_stage(lifecycle.stage_of(case.stage), command, case.decision)
+            case.stage = after.value
     except CommandRefused as exc:
         outcome.errors.append({"line": command.line, "message": str(exc)})
         add_event(
@@ -159,6 +177,14 @@ def run_command(
     )
 
 
+def _check_stage(app: App, case: Case, command: Command, now: datetime) -> None:
+    """Refuse a command the table does not accept now, or one that would move a start later."""
+    started = {d.name: d.start for d in case.deadlines}
+    refusal = lifecycle.verdict(lifecycle.stage_of(case.stage), command, started, today(app, now))
+    if refusal is not None:
+        raise CommandRefused(refusal)
+
+
 def _refuse(
     session: Session,
     app: App,
@@ -166,19 +192,9 @@ def _refuse(
     row: StoredMessage,
     msg: MailMessage,
     outcome: Outcome,
-    auth_reasons: tuple[str, ...],
-    roles: set[str],
     now: datetime,
 ) -> None:
-    reasons = list(auth_reasons)
-    if not roles:
-        reasons.insert(
-            0,
-            f"{msg.from_addr} is not a configured Business Manager, Scrutineer "
-            "or statutory partner representative",
-        )
-    elif not reasons:
-        reasons.append("the sender's role may not give this command")
+    reasons = list(dict.fromkeys(r["reason"] for r in outcome.refused))
     add_event(
         session,
         case,
@@ -202,7 +218,6 @@ def _refuse(
         context={
             "case_ref": case.ref,
             "sender": msg.from_addr,
-            "commands": outcome.refused,
-            "reasons": reasons,
+            "refused": outcome.refused,
         },
     )

@@ -11,6 +11,7 @@ from bot.adapters.db.models import AgencyRequest, Case, StoredMessage
 from bot.app import App
 from bot.core import deadlines as rules
 from bot.core.calendar import day_zero
+from bot.core.lifecycle import Stage
 from bot.services.cases import add_event, next_reference, set_deadline
 from bot.services.mailout import queue_email
 
@@ -39,7 +40,7 @@ def _new_record(
         sin_received_on=received,
         referrer_email=row.from_addr,
         kind=kind,
-        stage=kind,
+        stage=Stage(kind).value,
         parent_id=parent.id if parent else None,
     )
     session.add(record)

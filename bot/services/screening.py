@@ -13,6 +13,7 @@ from bot.app import App
 from bot.config.model import STATUTORY_ROLES
 from bot.core import deadlines as rules
 from bot.core.calendar import day_zero
+from bot.core.lifecycle import Stage
 from bot.core.screening import Slot, SlotPolicy, choose_screening_slot
 from bot.services.cases import add_event, next_reference, set_deadline
 from bot.services.mailout import queue_email
@@ -24,7 +25,7 @@ def open_case(session: Session, app: App, row: StoredMessage, now: datetime) -> 
     ref, number = next_reference(session, app.config.partnership.reference_prefix, received_on.year)
     case = Case(
         kind="review",
-        stage="screening",
+        stage=Stage.SCREENING.value,
         status="open",
         ref=ref,
         year=received_on.year,

@@ -199,8 +199,14 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "business_manager": BUSINESS_MANAGER,
         "case_ref": "TSCP-2026-0001",
         "sender": "someone@unknown.example.net",
-        "commands": ["DECISION: NO RAPID REVIEW", "CLOSE CASE"],
-        "reasons": ["The sender is not on the list of people allowed to send commands."],
+        "refused": [
+            {
+                "line": "DECISION: NO RAPID REVIEW",
+                "reason": "someone@unknown.example.net is not a configured Business Manager, "
+                "Independent Scrutineer or statutory partner representative",
+            },
+            {"line": "CLOSE CASE: duplicate", "reason": "the same"},
+        ],
     },
     "command_result": {
         "partnership": PARTNERSHIP,

@@ -24,6 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from bot.core.lifecycle import Stage
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware UTC in, aware UTC out, on every backend (SQLite would otherwise drop the zone)."""
@@ -107,7 +109,8 @@ class Case(Base):
     # review (from a SIN) | complaint | escalation; all share references and deadlines.
     kind: Mapped[str] = mapped_column(String(20), default="review")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None)
-    stage: Mapped[str] = mapped_column(String(40), default="screening")
+    # A bot.core.lifecycle.Stage, stored by value; only the lifecycle table changes it.
+    stage: Mapped[str] = mapped_column(String(40), default=Stage.SCREENING.value)
     decision: Mapped[str | None] = mapped_column(String(30), default=None)
     decided_by: Mapped[str | None] = mapped_column(Text, default=None)
     notifiable: Mapped[bool | None] = mapped_column(default=None)

@@ -31,10 +31,7 @@ def cspr(
 ) -> str:
     case.cspr, case.cspr_rationale = cmd.hold, cmd.rationale
     if cmd.hold:
-        case.stage = "cspr"
         set_deadline(session, case, rules.cspr_report(today(app, now), app.calendar), now)
-    else:
-        case.stage = "action_plan"
     add_event(
         session,
         case,
@@ -115,7 +112,7 @@ def publication_planned(
 def published(
     session: Session, app: App, case: Case, cmd: c.Published, actor: Actor, now: datetime
 ) -> str:
-    case.published_on, case.stage = cmd.on, "action_plan"
+    case.published_on = cmd.on
     met(case, "cspr_report", now)
     met(case, "publication_notice", now)
     d = rules.publication_period_end(cmd.on, app.calendar)
@@ -195,6 +192,6 @@ def approve_cmd(
 
 
 def close(session: Session, app: App, case: Case, cmd: c.Close, actor: Actor, now: datetime) -> str:
-    case.status, case.closed_reason, case.stage = "closed", cmd.reason, "closed"
+    case.status, case.closed_reason = "closed", cmd.reason
     note(session, case, now, "case_closed", cmd.reason, actor, cmd.line)
     return "case closed"

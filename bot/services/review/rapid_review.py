@@ -138,7 +138,7 @@ def meeting_held(
 def report_submitted(
     session: Session, app: App, case: Case, cmd: c.ReportSubmitted, actor: Actor, now: datetime
 ) -> str:
-    case.rr_report_on, case.stage = cmd.on, "cspr_decision"
+    case.rr_report_on = cmd.on
     met(case, "rapid_review", now)
     note(
         session,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, Vote
 from bot.app import App
 from bot.core import commands as c
-from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS, stage_after, tally
+from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS, tally
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.review.common import (
@@ -70,7 +70,7 @@ def decide(
     now: datetime,
 ) -> None:
     changed = case.decision is not None
-    case.decision, case.decided_by, case.stage = choice, decided_by, stage_after(choice)
+    case.decision, case.decided_by = choice, decided_by
     met(case, "screening_meeting", now)
     add_event(
         session,
