@@ -196,7 +196,9 @@ def _invite(session: Session, app: App, case: Case, meeting: Meeting, now: datet
         "case": {"ref": case.ref, "initials": case.initials},
         "meeting": _meeting_context(app, meeting),
         "deadlines": _deadline_context(case),
-        "voting_hint": "Reply to this email with one line: Vote: rapid review, "
+        # The Business Manager is invited too but does not vote: say whom the hint is for.
+        "voting_hint": "Statutory partners: reply to this email with one line: "
+        "Vote: rapid review, "
         "Vote: local learning review, or Vote: no further action.",
         "organiser": {"name": bm.name, "email": bm.email},
     }

@@ -1,0 +1,241 @@
+"""The lifecycle table: every (stage, command) pair has an answer, and no sequence of commands
+reaches an undefined stage or moves a recorded start date later."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import get_args
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core import commands as c
+from bot.core import deadlines
+from bot.core.lifecycle import (
+    PARTNERS,
+    RULES,
+    Next,
+    Role,
+    Stage,
+    acting_role,
+    entry,
+    next_stage,
+    role_refusal,
+    start_of,
+    verdict,
+)
+
+COMMAND_TYPES: tuple[type, ...] = get_args(c.Command)
+TODAY = date(2027, 1, 11)
+# Clocks a command may re-time by design: they count to a date someone plans or agrees
+# (a publication date, an Appendix B return date, an action's due date), not from an event.
+PLANNED = {"publication_notice", "appendix_b:", "action:"}
+
+
+def planned(clock: str) -> bool:
+    base, colon, _ = clock.partition(":")
+    return clock in PLANNED or base + colon in PLANNED
+
+
+def example(
+    kind: type, on: date = TODAY, hold: bool = True, choice: str = "rapid_review"
+) -> c.Command:
+    line = kind.__name__
+    ch = c.Choice(choice)
+    examples: dict[type, c.Command] = {
+        c.Vote: c.Vote(ch, line),
+        c.Decision: c.Decision(ch, line),
+        c.Notifiable: c.Notifiable(True, line),
+        c.ScrutineerView: c.ScrutineerView(True, "", line),
+        c.LaAware: c.LaAware(on, line),
+        c.NotificationSent: c.NotificationSent(on, line),
+        c.RequestReturns: c.RequestReturns(("gmp",), "", on, line),
+        c.MeetingHeld: c.MeetingHeld(on, line),
+        c.ReportSubmitted: c.ReportSubmitted(on, line),
+        c.Delay: c.Delay("illness", on, line),
+        c.CsprDecision: c.CsprDecision(hold, "" if hold else "learning already in hand", line),
+        c.ReviewerAppointed: c.ReviewerAppointed("Alex Invented", line),
+        c.FamilyPreview: c.FamilyPreview(on, line),
+        c.PublicationPlanned: c.PublicationPlanned(on, line),
+        c.Published: c.Published(on, line),
+        c.PublicationDelay: c.PublicationDelay("family request", line),
+        c.NotPublishing: c.NotPublishing("identifiable", line),
+        c.AddAction: c.AddAction("training", "icb", on, line),
+        c.ActionDone: c.ActionDone(1, line),
+        c.Approve: c.Approve(None, line),
+        c.Close: c.Close("done", line),
+    }
+    return examples[kind]
+
+
+def test_every_command_of_the_language_is_in_the_table() -> None:
+    assert set(RULES) == set(COMMAND_TYPES)
+
+
+@pytest.mark.parametrize("stage", list(Stage))
+@pytest.mark.parametrize("kind", COMMAND_TYPES, ids=lambda k: k.__name__)
+def test_every_stage_and_command_has_a_defined_entry(stage: Stage, kind: type) -> None:
+    e = entry(stage, kind)
+    assert e.roles and e.roles <= set(Role)
+    for clock in (*e.starts, *e.meets, *e.keeps):
+        assert clock.rstrip(":") in deadlines.RULES, clock
+    assert set(e.keeps) <= set(e.starts)
+    if e.accepted:
+        assert e.reason == ""
+        assert isinstance(e.then, (Stage, Next))
+        for hold in (True, False):
+            for choice in (*c.Choice, None):
+                cmd = example(kind, hold=hold, choice=choice or "rapid_review")
+                assert isinstance(next_stage(stage, cmd, choice), Stage)
+    else:
+        assert e.reason.strip() and e.then is Next.UNCHANGED
+        assert verdict(stage, example(kind), {}, TODAY) == (
+            f"not accepted at this stage ({stage.value.replace('_', ' ')}): {e.reason}"
+        )
+
+
+@pytest.mark.parametrize("kind", COMMAND_TYPES, ids=lambda k: k.__name__)
+def test_a_recorded_event_clock_is_kept_by_the_command_that_starts_it(kind: type) -> None:
+    rule = RULES[kind]
+    assert all(clock in rule.keeps or clock in PLANNED for clock in rule.starts)
+
+
+@pytest.mark.parametrize(
+    ("stage", "kind", "reason"),
+    [
+        (Stage.SCREENING, c.Published, "there is no CSPR on this case; record CSPR: yes first"),
+        (Stage.CLOSED, c.Vote, "the case is closed; nothing more is recorded on it"),
+        (Stage.CLOSED, c.Close, "the case is already closed"),
+        (Stage.SCREENING, c.RequestReturns, "the Screening Panel has not decided yet"),
+        (Stage.LOCAL_REVIEW, c.RequestReturns, "the panel decided local review"),
+        (Stage.RAPID_REVIEW, c.CsprDecision, "record Report submitted: <date> first"),
+        (Stage.CSPR, c.Vote, "the Screening Panel's decision is past"),
+        (Stage.COMPLAINT, c.Vote, "this is a complaint record, not a review case"),
+        (Stage.SCREENING, c.ScrutineerView, "no screening outcome yet"),
+    ],
+)
+def test_commands_that_make_no_sense_in_a_stage_are_refused_saying_why(
+    stage: Stage, kind: type, reason: str
+) -> None:
+    assert entry(stage, kind).accepted is False
+    assert reason in entry(stage, kind).reason
+
+
+@pytest.mark.parametrize(
+    ("stage", "command", "after"),
+    [
+        (Stage.SCREENING, c.Vote(c.Choice.RAPID_REVIEW, "v"), Stage.RAPID_REVIEW),
+        (Stage.RAPID_REVIEW, c.ReportSubmitted(TODAY, "r"), Stage.CSPR_DECISION),
+        (Stage.CSPR, c.ReportSubmitted(TODAY, "r"), Stage.CSPR),
+        (Stage.CSPR_DECISION, c.CsprDecision(True, "", "c"), Stage.CSPR),
+        (Stage.CSPR_DECISION, c.CsprDecision(False, "why", "c"), Stage.ACTION_PLAN),
+        (Stage.CSPR, c.Published(TODAY, "p"), Stage.ACTION_PLAN),
+        (Stage.COMPLAINT, c.Close("done", "c"), Stage.CLOSED),
+        (Stage.CLOSED, c.Approve(None, "a"), Stage.CLOSED),
+    ],
+)
+def test_next_stage(stage: Stage, command: c.Command, after: Stage) -> None:
+    assert next_stage(stage, command, "rapid_review") is after
+
+
+def test_without_a_majority_the_case_stays_in_screening() -> None:
+    assert next_stage(Stage.SCREENING, example(c.Vote), None) is Stage.SCREENING
+
+
+def test_who_may_give_what() -> None:
+    assert acting_role(c.Vote, {"police"}) == "police"
+    assert acting_role(c.Vote, {"business_manager"}) is None
+    # The LA notifies the National Panel; the reminder tells its representative to say so.
+    assert acting_role(c.NotificationSent, {"local_authority"}) == "local_authority"
+    assert acting_role(c.LaAware, {"local_authority"}) == "local_authority"
+    assert acting_role(c.NotificationSent, {"police"}) is None
+    assert acting_role(c.ScrutineerView, {"independent_scrutineer"}) == "independent_scrutineer"
+    assert RULES[c.Vote].roles == PARTNERS
+    assert all(
+        RULES[k].roles == {Role.BUSINESS_MANAGER}
+        for k in COMMAND_TYPES
+        if k not in (c.Vote, c.ScrutineerView, c.LaAware, c.NotificationSent)
+    )
+
+
+def test_the_role_refusal_names_who_may() -> None:
+    assert role_refusal(c.Decision, {"police"}) == (
+        "the police representative may not give `Decision:`: only the Business Manager may"
+    )
+    assert role_refusal(c.Vote, {"business_manager"}) == (
+        "the Business Manager may not give `Vote:`: only the statutory partners "
+        "(local authority, police, health) may"
+    )
+
+
+def test_a_repeated_cspr_decision_on_a_later_day_is_refused() -> None:
+    started = {"cspr_report": date(2027, 1, 8)}
+    refusal = verdict(Stage.CSPR, example(c.CsprDecision), started, TODAY)
+    assert refusal is not None
+    assert "cspr report clock already started on 08/01/2027" in refusal
+    assert "never moved later" in refusal and "corrects it explicitly" in refusal
+    assert verdict(Stage.CSPR, example(c.CsprDecision), started, date(2027, 1, 8)) is None
+
+
+def test_an_earlier_awareness_date_is_accepted_a_later_one_refused() -> None:
+    started = {"panel_notification": date(2026, 12, 23)}
+    earlier = c.LaAware(date(2026, 12, 21), "Aware: 21/12/2026")
+    later = c.LaAware(date(2026, 12, 30), "Aware: 30/12/2026")
+    assert verdict(Stage.SCREENING, earlier, started, TODAY) is None
+    assert "already started on 23/12/2026" in (
+        verdict(Stage.SCREENING, later, started, TODAY) or ""
+    )
+
+
+# The property: a model of a case, the table as its only rule book. ------------------------
+
+
+@st.composite
+def command_steps(draw: st.DrawFn) -> tuple[c.Command, int, bool]:
+    kind = draw(st.sampled_from(COMMAND_TYPES))
+    cmd = example(
+        kind,
+        on=TODAY + timedelta(days=draw(st.integers(-40, 40))),
+        hold=draw(st.booleans()),
+        choice=draw(st.sampled_from(list(c.Choice))),
+    )
+    return cmd, draw(st.integers(0, 10)), draw(st.booleans())
+
+
+def _apply_starts(started: dict[str, date], cmd: c.Command, today: date) -> None:
+    """What the handlers do with the clocks a command starts, as the table describes them."""
+    rule = RULES[type(cmd)]
+    new = start_of(cmd, today)
+    for clock in rule.starts:
+        if clock.endswith(":"):
+            started[f"{clock}{len(started)}"] = today
+        elif clock in rule.keeps and new is not None:
+            started[clock] = new
+        elif clock not in rule.keeps:
+            started[clock] = today
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    first=st.sampled_from([Stage.SCREENING, Stage.COMPLAINT, Stage.ESCALATION]),
+    steps=st.lists(command_steps(), max_size=30),
+)
+def test_no_sequence_reaches_an_undefined_stage_or_moves_a_start_later(
+    first: Stage, steps: list[tuple[c.Command, int, bool]]
+) -> None:
+    stage, today, decision = first, TODAY, None
+    started = {"panel_notification": TODAY - timedelta(days=3)} if first is Stage.SCREENING else {}
+    for cmd, days_later, majority in steps:
+        today += timedelta(days=days_later)
+        before = dict(started)
+        if verdict(stage, cmd, started, today) is not None:
+            continue
+        if isinstance(cmd, (c.Vote, c.Decision)) and (majority or isinstance(cmd, c.Decision)):
+            decision = str(cmd.choice)
+        _apply_starts(started, cmd, today)
+        stage = next_stage(stage, cmd, decision)
+        assert isinstance(stage, Stage)
+        for clock, start in before.items():
+            if not planned(clock):
+                assert started[clock] <= start, (clock, cmd)
