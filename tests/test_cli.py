@@ -517,3 +517,16 @@ def test_chronology_export_csv_and_docx(bot: Run, config: Path, tmp_path: Path) 
     assert bot("chronology", "TSCP-2026-0001", "--docx", str(target))[0] == 0
     table = Document(str(target)).tables[0]
     assert [c.text for c in table.rows[1].cells][:2] == ["15/06/2026", "icb"]
+
+
+def test_terminal_commands_ask_the_same_lifecycle_table(bot: Run, config: Path) -> None:
+    _open_case(bot, config)
+    code, _, err = bot("command", "TSCP-2026-0001", "Published: 01/07/2027")
+    assert code == 1 and "not accepted at this stage (screening): there is no CSPR" in err
+    code, _, err = bot("command", "TSCP-2026-0001", "Decision: rapid review", "--as", "police")
+    assert code == 1
+    assert "only the Business Manager may: needs --as business_manager" in err
+    code, out, _ = bot(
+        "command", "TSCP-2026-0001", "Notified: 16/12/2026", "--as", "local_authority"
+    )
+    assert code == 0 and "notification recorded" in out

@@ -394,7 +394,7 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "delayed: expected by Fri 29 Jan 2027",
         "command_rejected": "[TSCP-2026-0001] Commands not carried out: email from "
         "someone@unknown.example.net",
-        "command_result": "[TSCP-2026-0001] Your commands: 1 recorded, 1 not understood",
+        "command_result": "[TSCP-2026-0001] Your commands: 1 recorded, 1 not carried out",
     }
 
 
@@ -622,10 +622,10 @@ def test_rejected_commands_without_a_case(renderer: TemplateRenderer) -> None:
 def test_command_result_lists_what_was_not_understood(renderer: TemplateRenderer) -> None:
     out = renderer.render("command_result", CONTEXTS["command_result"])
     assert "> DECISION: RAPID REVIEW\n    Your vote for a Rapid Review." in out.text
-    assert "NOT UNDERSTOOD" in out.text and "DESICION: maybe" in out.text
+    assert "NOT CARRIED OUT" in out.text and "DESICION: maybe" in out.text
     clean = renderer.render("command_result", {**CONTEXTS["command_result"], "errors": []})
     assert clean.subject == "[TSCP-2026-0001] Your commands: 1 recorded"
-    assert "NOT UNDERSTOOD" not in clean.text and "Not understood" not in clean.html
+    assert "NOT CARRIED OUT" not in clean.text and "Not carried out" not in clean.html
 
 
 def test_digest_shows_the_new_sections(renderer: TemplateRenderer) -> None:
