@@ -289,6 +289,7 @@ def test_a_message_without_a_from_address_is_refused() -> None:
             "the message has no From address, so it is not authorised",
             "not authenticated, so refused: the message has no From address to authenticate",
         ),
+        authentication="the message has no From address to authenticate",
     )
 
 
