@@ -172,6 +172,7 @@ def _health(session: Session, app: App) -> dict[str, object]:
 FLAG_EVENTS = (
     "scrutineer_disagrees",
     "commands_not_carried_out",
+    "command_refused",  # e.g. a partner's vote on a closed case: the sender alone was told
     "screening_not_booked",
     "form_problem",
 )

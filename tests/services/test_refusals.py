@@ -45,6 +45,10 @@ def test_a_vote_after_the_case_is_closed_is_refused_with_the_reason(bot: Bot) ->
         "more is recorded on it"
     ) in unwrap(body_of(result))
     assert "command_refused" in [e.what for e in case.events]
+    # The Business Manager sees it in the next digest, with the reason.
+    bot.at("2026-12-17T08:30").run()
+    [digest] = [r for r in bot.outbox("daily_digest") if "17 Dec" in r.subject]
+    assert "Vote: rapid review: not accepted at this stage (closed)" in unwrap(body_of(digest))
 
 
 def test_a_repeated_notified_never_moves_the_rapid_review_clock_later(bot: Bot) -> None:
