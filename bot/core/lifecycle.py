@@ -151,6 +151,7 @@ def _rule(
     starts: tuple[str, ...] = (),
     meets: tuple[str, ...] = (),
     keeps: tuple[str, ...] = (),
+    corrects: bool = False,
 ) -> Rule:
     """A rule whose refusals are the stage's default sentence unless `special` says better."""
     refusal = {
@@ -166,6 +167,7 @@ def _rule(
         starts,
         meets,
         keeps,
+        corrects,
     )
 
 
