@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from bot.core import commands as c
 from bot.services.review.common import Actor, CommandRefused, agency_addresses
+from bot.services.review.corrections import correct_date
 from bot.services.review.later import (
     action_done,
     add_action,
@@ -48,6 +49,7 @@ HANDLERS: dict[type, tuple[str, Callable[..., str]]] = {
     c.ReportSubmitted: ("business_manager", report_submitted),
     c.Delay: ("business_manager", delay),
     c.CsprDecision: ("business_manager", cspr),
+    c.CorrectDate: ("business_manager", correct_date),
     c.ReviewerAppointed: ("business_manager", reviewer),
     c.FamilyPreview: ("business_manager", family_preview),
     c.PublicationPlanned: ("business_manager", publication_planned),

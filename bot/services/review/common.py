@@ -8,9 +8,10 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case
+from bot.adapters.db.models import Case, Deadline
 from bot.app import App
 from bot.config.model import Agency
+from bot.core.event_dates import EventDay, event_day
 from bot.services.cases import add_event
 
 
@@ -30,10 +31,24 @@ def today(app: App, now: datetime) -> date:
     return now.astimezone(app.config.partnership.time_zone).date()
 
 
-def met(case: Case, name: str, now: datetime, state: str = "met") -> None:
+def met(case: Case, name: str, now: datetime, state: str = "met", on: date | None = None) -> None:
+    """Mark a deadline met (or not required) at `now`, by an event that happened `on`."""
     for d in case.deadlines:
         if d.name == name and d.met_at is None:
             d.met_at, d.state = now, state
+            d.met_on = on if state == "met" else None
+
+
+def deadline_row(case: Case, name: str) -> Deadline | None:
+    return next((d for d in case.deadlines if d.name == name), None)
+
+
+def recorded_day(app: App, now: datetime, given: date | None, what: str) -> EventDay:
+    """The day an event command records; refused when it is in the future."""
+    found = event_day(given, today(app, now), what)
+    if isinstance(found, str):
+        raise CommandRefused(found)
+    return found
 
 
 def digest(text: str) -> str:

@@ -11,6 +11,7 @@ from bot.adapters.db.models import ActionItem, Case
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines as rules
+from bot.core.event_dates import Repeat, earlier_note, later_refusal, repeat
 from bot.services.approvals import ApprovalError, approve
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
@@ -18,21 +19,39 @@ from bot.services.review.common import (
     Actor,
     CommandRefused,
     case_ctx,
+    deadline_row,
     digest,
     met,
     note,
+    recorded_day,
     resolve_agency,
     today,
 )
+
+CSPR = "the CSPR decision"
+PUBLISHED = "publication"
 
 
 def cspr(
     session: Session, app: App, case: Case, cmd: c.CsprDecision, actor: Actor, now: datetime
 ) -> str:
+    day = recorded_day(app, now, cmd.on, CSPR)
+    clock = deadline_row(case, "cspr_report") if case.cspr else None
+    if cmd.hold and clock is not None:
+        match repeat(clock.start, day.on):
+            case Repeat.LATER:
+                raise CommandRefused(
+                    later_refusal(CSPR, clock.start, "the 6-month clock", "Correct CSPR")
+                )
+            case Repeat.SAME:
+                return f"{CSPR} is already recorded as {rules.fmt_date(day.on)}; nothing changed"
+            case Repeat.EARLIER:
+                what = earlier_note(CSPR, clock.start, day.on)
+                note(session, case, now, "date_moved_earlier", what, actor, cmd.line)
     case.cspr, case.cspr_rationale = cmd.hold, cmd.rationale
     if cmd.hold:
         case.stage = "cspr"
-        set_deadline(session, case, rules.cspr_report(today(app, now), app.calendar), now)
+        set_deadline(session, case, rules.cspr_report(day.on, app.calendar), now)
     else:
         case.stage = "action_plan"
     add_event(
@@ -44,7 +63,7 @@ def cspr(
         actor=actor.email,
         why=cmd.line,
     )
-    return "CSPR decision recorded"
+    return f"CSPR decision recorded{day.said()}"
 
 
 def reviewer(
@@ -115,12 +134,21 @@ def publication_planned(
 def published(
     session: Session, app: App, case: Case, cmd: c.Published, actor: Actor, now: datetime
 ) -> str:
-    case.published_on, case.stage = cmd.on, "action_plan"
-    met(case, "cspr_report", now)
-    met(case, "publication_notice", now)
-    d = rules.publication_period_end(cmd.on, app.calendar)
+    day = recorded_day(app, now, cmd.on, PUBLISHED)
+    prior = case.published_on
+    match repeat(prior, day.on):
+        case Repeat.LATER:
+            assert prior is not None
+            clock = "the publication period"
+            raise CommandRefused(later_refusal(PUBLISHED, prior, clock, "Correct Published"))
+        case Repeat.SAME:
+            return f"{PUBLISHED} is already recorded as {rules.fmt_date(day.on)}; nothing changed"
+    case.published_on, case.stage = day.on, "action_plan"
+    met(case, "cspr_report", now, on=day.on)
+    met(case, "publication_notice", now, on=day.on)
+    d = rules.publication_period_end(day.on, app.calendar)
     set_deadline(session, case, d, now)
-    return f"publication recorded; keep it online until at least {d.due:%d/%m/%Y}"
+    return f"publication recorded; keep it online until at least {d.due:%d/%m/%Y}{day.said()}"
 
 
 def publication_delay(

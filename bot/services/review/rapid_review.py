@@ -12,6 +12,7 @@ from bot.app import App
 from bot.config.model import Agency
 from bot.core import commands as c
 from bot.core import deadlines as rules
+from bot.core.event_dates import Repeat, earlier_note, later_refusal, repeat
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
 from bot.services.review.common import (
@@ -19,12 +20,18 @@ from bot.services.review.common import (
     CommandRefused,
     agency_addresses,
     case_ctx,
+    deadline_row,
     digest,
     met,
     note,
+    recorded_day,
     resolve_agency,
     today,
 )
+
+NOTIFIED = "the National Panel notification"
+MEETING = "the Rapid Review meeting"
+REPORT = "the Rapid Review report submission"
 
 
 def la_aware(
@@ -41,21 +48,51 @@ def la_aware(
 def notification_sent(
     session: Session, app: App, case: Case, cmd: c.NotificationSent, actor: Actor, now: datetime
 ) -> str:
-    sent_on = cmd.on or today(app, now)
-    case.notification_sent_on, case.notifiable = sent_on, True
-    met(case, "panel_notification", now)
-    d = rules.rapid_review(sent_on, app.calendar)
-    set_deadline(session, case, d, now)
+    day = recorded_day(app, now, cmd.on, NOTIFIED)
+    prior = case.notification_sent_on
+    match repeat(prior, day.on):
+        case Repeat.LATER:
+            assert prior is not None
+            clock = "the 15 working day Rapid Review clock"
+            raise CommandRefused(later_refusal(NOTIFIED, prior, clock, "Correct Notified"))
+        case Repeat.SAME:
+            return f"{NOTIFIED} is already recorded as {rules.fmt_date(day.on)}; nothing changed"
+        case Repeat.EARLIER:
+            assert prior is not None
+            note(
+                session,
+                case,
+                now,
+                "date_moved_earlier",
+                earlier_note(NOTIFIED, prior, day.on),
+                actor,
+                cmd.line,
+            )
+    d = record_notification(session, app, case, day.on, now)
     note(
         session,
         case,
         now,
         "panel_notified",
-        f"National Panel notified on {sent_on}",
+        f"National Panel notified on {day.on}",
         actor,
         cmd.line,
     )
-    return f"notification recorded; Rapid Review due {d.due:%d/%m/%Y}"
+    return f"notification recorded; Rapid Review due {d.due:%d/%m/%Y}{day.said()}"
+
+
+def record_notification(
+    session: Session, app: App, case: Case, sent_on: date, now: datetime
+) -> rules.Deadline:
+    """Notification sent on `sent_on`: it meets panel_notification and starts the Rapid Review."""
+    case.notification_sent_on, case.notifiable = sent_on, True
+    met(case, "panel_notification", now, on=sent_on)
+    row = deadline_row(case, "panel_notification")
+    if row is not None and row.state == "met":
+        row.met_on = sent_on  # an earlier or corrected date replaces the one recorded
+    d = rules.rapid_review(sent_on, app.calendar)
+    set_deadline(session, case, d, now)
+    return d
 
 
 def request_returns(
@@ -128,28 +165,54 @@ def _request_one(
 def meeting_held(
     session: Session, app: App, case: Case, cmd: c.MeetingHeld, actor: Actor, now: datetime
 ) -> str:
-    case.rr_meeting_on = cmd.on
+    day = recorded_day(app, now, cmd.on, MEETING)
+    if (same := _repeated(MEETING, case.rr_meeting_on, day.on, "Correct Meeting held")) is not None:
+        return same
+    case.rr_meeting_on = day.on
     note(
-        session, case, now, "rr_meeting_held", f"Rapid Review meeting on {cmd.on}", actor, cmd.line
+        session, case, now, "rr_meeting_held", f"Rapid Review meeting on {day.on}", actor, cmd.line
     )
-    return "Rapid Review meeting recorded"
+    return f"Rapid Review meeting recorded{day.said()}"
 
 
 def report_submitted(
     session: Session, app: App, case: Case, cmd: c.ReportSubmitted, actor: Actor, now: datetime
 ) -> str:
-    case.rr_report_on, case.stage = cmd.on, "cspr_decision"
-    met(case, "rapid_review", now)
+    day = recorded_day(app, now, cmd.on, REPORT)
+    if (
+        same := _repeated(REPORT, case.rr_report_on, day.on, "Correct Report submitted")
+    ) is not None:
+        return same
+    case.rr_report_on, case.stage = day.on, "cspr_decision"
+    met_rapid_review(case, day.on, now)
     note(
         session,
         case,
         now,
         "rr_submitted",
-        f"Rapid Review report submitted on {cmd.on}",
+        f"Rapid Review report submitted on {day.on}",
         actor,
         cmd.line,
     )
-    return "Rapid Review submission recorded"
+    return f"Rapid Review submission recorded{day.said()}"
+
+
+def met_rapid_review(case: Case, on: date, now: datetime) -> None:
+    met(case, "rapid_review", now, on=on)
+    row = deadline_row(case, "rapid_review")
+    if row is not None and row.state == "met":
+        row.met_on = on  # an earlier or corrected date replaces the one recorded
+
+
+def _repeated(what: str, prior: date | None, given: date, correction: str) -> str | None:
+    """None to go ahead; the confirmation when nothing changes; refused when later."""
+    match repeat(prior, given):
+        case Repeat.LATER:
+            assert prior is not None
+            raise CommandRefused(later_refusal(what, prior, "the recorded date", correction))
+        case Repeat.SAME:
+            return f"{what} is already recorded as {rules.fmt_date(given)}; nothing changed"
+    return None
 
 
 def delay(session: Session, app: App, case: Case, cmd: c.Delay, actor: Actor, now: datetime) -> str:
