@@ -393,8 +393,7 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "screening_outcome": "[TSCP-2026-0001] Screening Panel decision: Rapid Review",
         "screening_reconvene": "[TSCP-2026-0001] Screening Panel: no majority, please "
         "reconvene the partners",
-        "vote_reminder": "[TSCP-2026-0001] Screening Panel: your vote is needed by "
-        "Tue 29 Dec 2026",
+        "vote_reminder": "[TSCP-2026-0001] Screening Panel: your vote is needed by Tue 29 Dec 2026",
         "appendix_b_request": "[TSCP-2026-0001] Rapid Review information request "
         "(Appendix B): return by Tue 12 Jan 2027",
         "deadline_reminder": "[TSCP-2026-0001] Reminder: Appendix B return due today",
