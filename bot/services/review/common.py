@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, Deadline
 from bot.app import App
 from bot.config.model import Agency
-from bot.core.event_dates import EventDay, event_day
+from bot.core.deadlines import fmt_date
+from bot.core.event_dates import EventDay, Repeat, earlier_note, event_day, later_refusal, repeat
 from bot.services.cases import add_event
 
 
@@ -80,3 +81,40 @@ def resolve_agency(app: App, name: str) -> Agency:
     if not agency_addresses(agency):
         raise CommandRefused(f"agency {agency.key} has no DSP representative or contacts")
     return agency
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An event that may already be on the case, and what hangs on its date."""
+
+    what: str  # "the CSPR decision"
+    on: date | None  # None: not recorded yet
+    clock: str  # "the 6-month clock"
+    correction: str  # the command that moves it later: "Correct CSPR"
+
+
+def repeated(
+    session: Session,
+    case: Case,
+    now: datetime,
+    actor: Actor,
+    line: str,
+    recorded: Recorded,
+    given: date,
+) -> str | None:
+    """None to go ahead and record `given`; the confirmation when it is the date already
+    recorded. A later date is refused: only a correction with a reason moves it later."""
+    prior = recorded.on
+    match repeat(prior, given):
+        case Repeat.LATER:
+            assert prior is not None
+            raise CommandRefused(
+                later_refusal(recorded.what, prior, recorded.clock, recorded.correction)
+            )
+        case Repeat.SAME:
+            return f"{recorded.what} is already recorded as {fmt_date(given)}; nothing changed"
+        case Repeat.EARLIER:
+            assert prior is not None
+            detail = earlier_note(recorded.what, prior, given)
+            note(session, case, now, "date_moved_earlier", detail, actor, line)
+    return None

@@ -11,19 +11,20 @@ from bot.adapters.db.models import ActionItem, Case
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines as rules
-from bot.core.event_dates import Repeat, earlier_note, later_refusal, repeat
 from bot.services.approvals import ApprovalError, approve
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
 from bot.services.review.common import (
     Actor,
     CommandRefused,
+    Recorded,
     case_ctx,
     deadline_row,
     digest,
     met,
     note,
     recorded_day,
+    repeated,
     resolve_agency,
     today,
 )
@@ -38,16 +39,9 @@ def cspr(
     day = recorded_day(app, now, cmd.on, CSPR)
     clock = deadline_row(case, "cspr_report") if case.cspr else None
     if cmd.hold and clock is not None:
-        match repeat(clock.start, day.on):
-            case Repeat.LATER:
-                raise CommandRefused(
-                    later_refusal(CSPR, clock.start, "the 6-month clock", "Correct CSPR")
-                )
-            case Repeat.SAME:
-                return f"{CSPR} is already recorded as {rules.fmt_date(day.on)}; nothing changed"
-            case Repeat.EARLIER:
-                what = earlier_note(CSPR, clock.start, day.on)
-                note(session, case, now, "date_moved_earlier", what, actor, cmd.line)
+        known = Recorded(CSPR, clock.start, "the 6-month clock", "Correct CSPR")
+        if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
+            return same
     case.cspr, case.cspr_rationale = cmd.hold, cmd.rationale
     if cmd.hold:
         case.stage = "cspr"
@@ -135,14 +129,10 @@ def published(
     session: Session, app: App, case: Case, cmd: c.Published, actor: Actor, now: datetime
 ) -> str:
     day = recorded_day(app, now, cmd.on, PUBLISHED)
-    prior = case.published_on
-    match repeat(prior, day.on):
-        case Repeat.LATER:
-            assert prior is not None
-            clock = "the publication period"
-            raise CommandRefused(later_refusal(PUBLISHED, prior, clock, "Correct Published"))
-        case Repeat.SAME:
-            return f"{PUBLISHED} is already recorded as {rules.fmt_date(day.on)}; nothing changed"
+    clock = "the publication period"
+    known = Recorded(PUBLISHED, case.published_on, clock, "Correct Published")
+    if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
+        return same
     case.published_on, case.stage = day.on, "action_plan"
     met(case, "cspr_report", now, on=day.on)
     met(case, "publication_notice", now, on=day.on)

@@ -12,12 +12,12 @@ from bot.app import App
 from bot.config.model import Agency
 from bot.core import commands as c
 from bot.core import deadlines as rules
-from bot.core.event_dates import Repeat, earlier_note, later_refusal, repeat
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
 from bot.services.review.common import (
     Actor,
     CommandRefused,
+    Recorded,
     agency_addresses,
     case_ctx,
     deadline_row,
@@ -25,6 +25,7 @@ from bot.services.review.common import (
     met,
     note,
     recorded_day,
+    repeated,
     resolve_agency,
     today,
 )
@@ -49,25 +50,10 @@ def notification_sent(
     session: Session, app: App, case: Case, cmd: c.NotificationSent, actor: Actor, now: datetime
 ) -> str:
     day = recorded_day(app, now, cmd.on, NOTIFIED)
-    prior = case.notification_sent_on
-    match repeat(prior, day.on):
-        case Repeat.LATER:
-            assert prior is not None
-            clock = "the 15 working day Rapid Review clock"
-            raise CommandRefused(later_refusal(NOTIFIED, prior, clock, "Correct Notified"))
-        case Repeat.SAME:
-            return f"{NOTIFIED} is already recorded as {rules.fmt_date(day.on)}; nothing changed"
-        case Repeat.EARLIER:
-            assert prior is not None
-            note(
-                session,
-                case,
-                now,
-                "date_moved_earlier",
-                earlier_note(NOTIFIED, prior, day.on),
-                actor,
-                cmd.line,
-            )
+    clock = "the Rapid Review clock (15 working days)"
+    known = Recorded(NOTIFIED, case.notification_sent_on, clock, "Correct Notified")
+    if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
+        return same
     d = record_notification(session, app, case, day.on, now)
     note(
         session,
@@ -166,7 +152,8 @@ def meeting_held(
     session: Session, app: App, case: Case, cmd: c.MeetingHeld, actor: Actor, now: datetime
 ) -> str:
     day = recorded_day(app, now, cmd.on, MEETING)
-    if (same := _repeated(MEETING, case.rr_meeting_on, day.on, "Correct Meeting held")) is not None:
+    known = Recorded(MEETING, case.rr_meeting_on, "the recorded date", "Correct Meeting held")
+    if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
         return same
     case.rr_meeting_on = day.on
     note(
@@ -179,9 +166,9 @@ def report_submitted(
     session: Session, app: App, case: Case, cmd: c.ReportSubmitted, actor: Actor, now: datetime
 ) -> str:
     day = recorded_day(app, now, cmd.on, REPORT)
-    if (
-        same := _repeated(REPORT, case.rr_report_on, day.on, "Correct Report submitted")
-    ) is not None:
+    clock = "the day the Rapid Review was met"
+    known = Recorded(REPORT, case.rr_report_on, clock, "Correct Report submitted")
+    if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
         return same
     case.rr_report_on, case.stage = day.on, "cspr_decision"
     met_rapid_review(case, day.on, now)
@@ -202,17 +189,6 @@ def met_rapid_review(case: Case, on: date, now: datetime) -> None:
     row = deadline_row(case, "rapid_review")
     if row is not None and row.state == "met":
         row.met_on = on  # an earlier or corrected date replaces the one recorded
-
-
-def _repeated(what: str, prior: date | None, given: date, correction: str) -> str | None:
-    """None to go ahead; the confirmation when nothing changes; refused when later."""
-    match repeat(prior, given):
-        case Repeat.LATER:
-            assert prior is not None
-            raise CommandRefused(later_refusal(what, prior, "the recorded date", correction))
-        case Repeat.SAME:
-            return f"{what} is already recorded as {rules.fmt_date(given)}; nothing changed"
-    return None
 
 
 def delay(session: Session, app: App, case: Case, cmd: c.Delay, actor: Actor, now: datetime) -> str:
