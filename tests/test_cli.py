@@ -530,3 +530,22 @@ def test_terminal_commands_ask_the_same_lifecycle_table(bot: Run, config: Path) 
         "command", "TSCP-2026-0001", "Notified: 16/12/2026", "--as", "local_authority"
     )
     assert code == 0 and "notification recorded" in out
+
+
+def test_case_view_met_is_the_day_the_event_happened(bot: Run, config: Path) -> None:
+    _open_case(bot, config)  # SIN on Wed 23 Dec 2026: screening decision due Tue 29 Dec
+    code, out, _ = bot(
+        "command", "TSCP-2026-0001", "Decision: rapid review 24/12/2026", now="2026-12-30T10:00"
+    )
+    assert code == 0 and "decision recorded: Rapid Review" in out
+    assert bot("command", "TSCP-2026-0001", "Notifiable: no", now="2026-12-30T10:05")[0] == 0
+    code, out, _ = bot("case", "TSCP-2026-0001", "--json", now="2026-12-30T11:00")
+    deadlines = {d["name"]: d for d in json.loads(out)["deadlines"]}
+    assert deadlines["screening_meeting"]["met_on"] == "2026-12-24"
+    assert deadlines["screening_meeting"]["state"] == "met"
+    assert deadlines["panel_notification"]["state"] == "not required"
+    assert deadlines["panel_notification"]["met"] == "not required"
+    code, human, _ = bot("case", "TSCP-2026-0001", now="2026-12-30T11:00")
+    rows = {line.split()[0]: line for line in human.splitlines() if line[:1].islower()}
+    assert rows["screening_meeting"].split()[-4:] == ["Thu", "24", "Dec", "2026"]
+    assert rows["panel_notification"].endswith("not required  not required")

@@ -276,3 +276,33 @@ def test_late_return_chased_over_christmas_through_real_servers(
         "dsp.tameside@gmp.police.uk",
         "tscp.business.manager@tameside.gov.uk",
     ]
+
+
+def test_a_changed_vote_emails_the_outcome_only_when_the_majority_changes(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    dovecot.append(sin())
+    bot("--now", "2026-12-23T07:05", "run", "--once")
+    _vote(dovecot, "dsp.tameside@gmp.police.uk", "Vote: rapid review", 1)
+    _vote(dovecot, "dsp.children@tameside.gov.uk", "Vote: rapid review", 2)
+    _vote(dovecot, "dsp.tameside@nhs.net", "Vote: no further action", 3)
+    bot("--now", "2026-12-23T07:30", "run", "--once")
+    assert len(_by_subject(smtp_server, "Screening Panel decision")) == 1
+    # Health changes its vote: still 2-1 for a Rapid Review, so nobody is told anything new.
+    _vote(dovecot, "dsp.tameside@nhs.net", "Vote: local learning review", 4)
+    bot("--now", "2026-12-23T07:40", "run", "--once")
+    assert len(_by_subject(smtp_server, "Screening Panel decision")) == 1
+    # The Business Manager cannot record something the partners' majority did not decide.
+    code, _ = bot(
+        "--now", "2026-12-23T07:45", "command", "TSCP-2026-0001", "Decision: no further action"
+    )
+    assert code == 1
+    # Police join health: a real change, delivered once.
+    _vote(dovecot, "dsp.tameside@gmp.police.uk", "Vote: local learning review", 5)
+    bot("--now", "2026-12-23T07:50", "run", "--once")
+    bot("--now", "2026-12-23T07:55", "run", "--once")
+    decisions = _by_subject(smtp_server, "Screening Panel decision")
+    assert [str(m["Subject"]).rsplit(": ", 1)[1] for m in decisions] == [
+        "Rapid Review",
+        "Local learning review (audit, learning or assurance activity)",
+    ]

@@ -55,6 +55,13 @@ def show_case(ctx: Context) -> int:
     return 0
 
 
+def _met(deadline: dict[str, Any], tz: tzinfo) -> object:
+    """The day the event happened; a row met before that was stored says when it was recorded."""
+    if deadline["met"] is None and deadline["met_at"] is not None:
+        return f"recorded {deadline['met_at'].astimezone(tz):%Y-%m-%d}"
+    return deadline["met"]
+
+
 def _print_case(d: dict[str, Any], tz: tzinfo) -> None:
     out = sys.stdout
     out.write(
@@ -63,13 +70,13 @@ def _print_case(d: dict[str, Any], tz: tzinfo) -> None:
     out.write("Deadlines\n")
     print_table(
         ["Name", "Due", "State", "Met"],
-        [[x["name"], x["due"], x["state"], x["met_at"]] for x in d["deadlines"]],
+        [[x["name"], x["due"], x["state"], _met(x, tz)] for x in d["deadlines"]],
         out,
         tz=tz,
     )
     for x in d["deadlines"]:
         out.write(f"  {x['name']}: {x['explanation']}\n")
-    out.write(f"\nStage: {d['stage']}; decision: {d['decision'] or '-'}\n")
+    out.write(f"\nStage: {d['stage']}; decision: {d['screening']}\n")
     if d["fields"]:
         out.write("\nRead from forms (check anything marked)\n")
         print_table(

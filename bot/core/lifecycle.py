@@ -19,6 +19,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from bot.core import commands as c
+from bot.core.deadlines import fmt_date
 
 
 class Stage(StrEnum):
@@ -295,6 +296,13 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             _ACTIONS,
             meets=("action:",),
         ),
+        c.CorrectDate: _rule(
+            "Correct <event>:",
+            BM,
+            (*DECIDED, *AFTER_RAPID_REVIEW),
+            {Stage.SCREENING: "nothing has been recorded yet that could be corrected"},
+            corrects=True,
+        ),
         # A draft queued before the case closed may still need approving.
         c.Approve: _rule("Approve", BM, ALL_STAGES),
         c.Close: _rule(
@@ -412,10 +420,21 @@ def start_of(command: c.Command, today: date) -> date | None:
     if isinstance(command, c.NotificationSent):
         return command.on or today
     if isinstance(command, c.CsprDecision):
-        return today if command.hold else None
+        return (command.on or today) if command.hold else None
     if isinstance(command, c.Published):
-        return command.on
+        return command.on or today
     return None
+
+
+# How the Business Manager moves each kept start later, named in the refusal.
+_CORRECTION: Mapping[str, str] = MappingProxyType(
+    {
+        "panel_notification": "`Aware: <date> because <reason>`",
+        "rapid_review": "`Correct Notified: <date> because <reason>`",
+        "cspr_report": "`Correct CSPR: <date> because <reason>`",
+        "publication_period_end": "`Correct Published: <date> because <reason>`",
+    }
+)
 
 
 def verdict(
@@ -428,9 +447,10 @@ def verdict(
     moved = moved_later(type(command), started, start_of(command, today))
     if moved is not None:
         name, recorded = moved
+        how = _CORRECTION.get(name, "an explicit correction with the reason")
         return (
-            f"the {name.replace('_', ' ')} clock already started on {recorded:%d/%m/%Y}, and a "
+            f"the {name.replace('_', ' ')} clock already started on {fmt_date(recorded)}, and a "
             "recorded start is never moved later; if that date is wrong, the Business Manager "
-            "corrects it explicitly, giving the reason"
+            f"corrects it with {how}"
         )
     return None

@@ -2,7 +2,8 @@
 
 Each partner (local authority, police, health) has one live vote; a later vote from the same
 partner replaces the earlier one. Two matching votes decide. Three different votes decide
-nothing: the Business Manager must record the decision.
+nothing: the partners must agree, so the Business Manager (who chairs and records, but has no
+vote) is asked to reconvene them. A recorded decision changes only when the majority does.
 """
 
 from __future__ import annotations
@@ -10,14 +11,21 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Literal, TypeAlias
 
-STATUTORY = ("local_authority", "police", "health")
+from bot.core.calendar import WorkingCalendar
+
+Partner: TypeAlias = Literal["local_authority", "police", "health"]
+STATUTORY: tuple[Partner, ...] = ("local_authority", "police", "health")
 CHOICE_LABELS = {
     "rapid_review": "Rapid Review",
     "local_review": "Local learning review (audit, learning or assurance activity)",
     "no_further_action": "No further action",
 }
 ROLE_LABELS = {"local_authority": "Local authority", "police": "Police", "health": "Health"}
+NO_MAJORITY = "no majority: the partners must agree"
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class Tally:
     decided: str | None
     votes_for: int
     explanation: str
+    split: bool = False  # all three partners voted, each for something different
 
 
 def tally(votes: Mapping[str, str]) -> Tally:
@@ -38,5 +47,97 @@ def tally(votes: Mapping[str, str]) -> Tally:
     waiting = [ROLE_LABELS[r] for r in STATUTORY if r not in votes]
     if waiting:
         return Tally(None, top, "no majority yet; waiting for " + ", ".join(waiting))
-    return Tally(None, top, "all three partners voted differently: the Business Manager decides")
+    return Tally(None, top, NO_MAJORITY, split=True)
+
+
+def decision_refusal(choice: str, votes: Mapping[str, str]) -> str | None:
+    """Why the Business Manager may not record `choice`, or None when it may be recorded.
+
+    The Business Manager records what the partners agreed; a recorded majority of the
+    partners' votes for something else is their decision, and the record must not contradict
+    it. Without such a majority (no votes, one vote, a split) the meeting's agreement stands.
+    """
+    found = tally(votes)
+    if found.decided is None or found.decided == choice:
+        return None
+    return (
+        f"the partners' recorded votes are a majority for {CHOICE_LABELS[found.decided]} "
+        f"({found.votes_for} of 3), and the Screening Panel decides by a majority of the three "
+        f"statutory partners, so {CHOICE_LABELS[choice]} cannot be recorded as its decision. "
+        "If the partners agreed otherwise at the meeting, each partner who changed their mind "
+        "replies with their new Vote"
+    )
+
+
+class Change(StrEnum):
+    DECIDED = "decided"  # a majority decides for the first time, or for something else
+    REOPENED = "reopened"  # the majority that made the decision is lost
+    SPLIT = "split"  # undecided, and the partners have just split three ways
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class AfterVote:
+    change: Change
+    choice: str | None  # the decision after this vote
+    reason: str  # for the chronology and the voter's confirmation
+    split: bool  # the partners are split three ways: the panel must reconvene
+
+
+def after_vote(
+    decision: str | None, before: Mapping[str, str], after: Mapping[str, str]
+) -> AfterVote:
+    """What one changed vote does to the panel's decision. `before`/`after`: the live votes."""
+    old, new = tally(before), tally(after)
+    if new.decided is not None and new.decided != decision:
+        reason = new.explanation
+        if decision is not None:
+            reason = (
+                f"the majority of the partners' votes changed from {CHOICE_LABELS[decision]} "
+                f"to {CHOICE_LABELS[new.decided]} ({new.votes_for} of 3)"
+            )
+        return AfterVote(Change.DECIDED, new.decided, reason, False)
+    if new.decided is None and decision is not None and old.decided == decision:
+        reason = (
+            f"a changed vote means {CHOICE_LABELS[decision]} no longer has a majority "
+            f"of the statutory partners; {new.explanation}"
+        )
+        return AfterVote(Change.REOPENED, None, reason, new.split)
+    if decision is None and new.split and not old.split:
+        return AfterVote(Change.SPLIT, None, NO_MAJORITY, True)
+    if decision is not None:
+        reason = f"the decision stands: {CHOICE_LABELS[decision]} ({new.explanation})"
+        return AfterVote(Change.UNCHANGED, decision, reason, False)
+    return AfterVote(Change.UNCHANGED, None, new.explanation, new.split)
+
+
+def screening_status(decision: str | None, votes: Mapping[str, str]) -> str:
+    """One line for the case view: the decision, or why there is none yet."""
+    if decision is not None:
+        return CHOICE_LABELS[decision]
+    return tally(votes).explanation
+
+
+def vote_chase_day(due: date, calendar: WorkingCalendar) -> date:
+    """The day partners who have not voted are chased: the working day before the decision
+    falls due, so there is still a working day to vote (and for the Business Manager to act).
+    """
+    return calendar.add_working_days(calendar.previous_working_day(due), -1)
+
+
+def partners_to_chase(
+    votes: Mapping[str, str],
+    decided: bool,
+    due: date,
+    today: date,
+    calendar: WorkingCalendar,
+) -> tuple[Partner, ...]:
+    """The partners to chase for their vote today: from the chase day until the day it falls
+    due (a daemon that was down still chases once), only while the panel has not decided.
+    """
+    if decided or not calendar.is_working_day(today):
+        return ()
+    if not vote_chase_day(due, calendar) <= today <= calendar.previous_working_day(due):
+        return ()
+    return tuple(r for r in STATUTORY if r not in votes)
 

@@ -12,12 +12,16 @@ from bot.adapters.db.models import (
     AgencyRequest,
     Case,
     CaseField,
+    Deadline,
     Meeting,
     OutboxMessage,
     StoredMessage,
     Vote,
 )
 from bot.core.digest import deadline_state
+from bot.core.screening_vote import screening_status
+
+NOT_REQUIRED = "not required"
 
 
 def case_summaries(session: Session) -> list[dict[str, object]]:
@@ -26,7 +30,7 @@ def case_summaries(session: Session) -> list[dict[str, object]]:
 
 
 def _review_state(session: Session, case: Case) -> dict[str, object]:
-    votes = session.scalars(select(Vote).where(Vote.case_id == case.id).order_by(Vote.id))
+    votes = list(session.scalars(select(Vote).where(Vote.case_id == case.id).order_by(Vote.id)))
     returns = session.scalars(
         select(AgencyRequest).where(AgencyRequest.case_id == case.id).order_by(AgencyRequest.id)
     )
@@ -54,6 +58,10 @@ def _review_state(session: Session, case: Case) -> dict[str, object]:
         "la_aware_on": case.la_aware_on,
         "decision": case.decision,
         "decided_by": case.decided_by,
+        # "no majority: the partners must agree" when three partners voted three ways.
+        "screening": screening_status(
+            case.decision, {v.role: v.choice for v in votes if not v.superseded}
+        ),
         "notifiable": case.notifiable,
         "notification_sent_on": case.notification_sent_on,
         "cspr": case.cspr,
@@ -105,6 +113,12 @@ def _summary(case: Case) -> dict[str, object]:
     }
 
 
+def _state(d: Deadline, today: date) -> str:
+    if d.state == "not_required":
+        return NOT_REQUIRED
+    return deadline_state(d.due, d.met_at is not None, today)
+
+
 def case_detail(session: Session, case: Case, today: date) -> dict[str, object]:
     meetings = session.scalars(select(Meeting).where(Meeting.case_id == case.id))
     messages = session.scalars(
@@ -120,7 +134,11 @@ def case_detail(session: Session, case: Case, today: date) -> dict[str, object]:
             {
                 "name": d.name,
                 "due": d.due,
-                "state": deadline_state(d.due, d.met_at is not None, today),
+                "state": _state(d, today),
+                # The day the event happened ("not required" is never shown as met); met_at
+                # is when it was recorded.
+                "met": NOT_REQUIRED if d.state == "not_required" else d.met_on,
+                "met_on": d.met_on,
                 "met_at": d.met_at,
                 "start": d.start,
                 "explanation": d.explanation,

@@ -13,10 +13,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import ActionItem, Case, Deadline, OutboxMessage
+from bot.adapters.db.models import ActionItem, Case, Deadline, OutboxMessage, Vote
 from bot.app import App
 from bot.core import deadlines as rules
 from bot.core.reminders import ReminderPolicy, Step, StepKind, due_now, schedule
+from bot.core.screening_vote import ROLE_LABELS, partners_to_chase
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.review import CommandRefused, agency_addresses, draft_delay_notice
@@ -73,6 +74,7 @@ def reminder_tick(app: App) -> int:
         ).all()
         for deadline in rows:
             queued += _chase(session, app, deadline, local, now)
+            queued += _chase_votes(session, app, deadline, local, now)
             _maybe_draft_delay(session, app, deadline, local, now)
         session.commit()
     return queued
@@ -193,6 +195,56 @@ def _action_owner(session: Session, deadline: Deadline) -> str | None:
         )
     )
     return item.owner_key if item else None
+
+
+def _chase_votes(
+    session: Session, app: App, deadline: Deadline, local: datetime, now: datetime
+) -> int:
+    """Ask each partner who has not voted for their vote, once per case, Business Manager
+    copied, on the working day before the screening decision falls due."""
+    hours = policy(app)
+    if deadline.name != "screening_meeting" or not hours.start <= local.time() < hours.end:
+        return 0
+    case = deadline.case
+    votes = {
+        v.role: v.choice
+        for v in session.scalars(select(Vote).where(Vote.case_id == case.id, ~Vote.superseded))
+    }
+    roles = partners_to_chase(
+        votes, case.decision is not None, deadline.due, local.date(), app.calendar
+    )
+    bm = app.config.people.business_manager.email
+    queued = 0
+    for role in roles:
+        dsp = app.config.statutory_agency(role).dsp
+        if dsp is None:
+            continue  # no one to chase; the screening_meeting reminders reach the BM
+        row = queue_email(
+            session,
+            app,
+            key=f"vote-reminder:{case.ref}:{role}",
+            event="vote_reminder",
+            to=[dsp.email],
+            cc=[bm],
+            now=now,
+            case=case,
+            context={
+                "case": {"ref": case.ref, "initials": case.initials},
+                "partner": {"role_label": ROLE_LABELS[role]},
+                "due": deadline.due,
+            },
+        )
+        if row is not None:
+            queued += 1
+            add_event(
+                session,
+                case,
+                now,
+                "vote_chased",
+                f"{ROLE_LABELS[role]} asked for their vote (Business Manager copied)",
+                why=f"no vote yet; the screening decision is due {deadline.due.isoformat()}",
+            )
+    return queued
 
 
 def _maybe_draft_delay(

@@ -103,6 +103,28 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "return_by": date(2027, 1, 12),
         "requested_on": date(2027, 1, 5),
     },
+    "screening_reconvene": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": CASE,
+        "reason": "no majority: the partners must agree",
+        "withdrawn": None,
+        "votes": [
+            {
+                "role_label": "Police",
+                "agency": "Greater Manchester Police",
+                "choice_label": "Rapid Review",
+                "at": datetime(2026, 12, 16, 11, 0, tzinfo=UTC),
+            }
+        ],
+    },
+    "vote_reminder": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": CASE,
+        "partner": {"role_label": "Health"},
+        "due": date(2026, 12, 29),
+    },
     "deadline_reminder": {
         "partnership": PARTNERSHIP,
         "business_manager": BUSINESS_MANAGER,
@@ -375,6 +397,9 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "screening_invitation": "[TSCP-2026-0007] Screening Panel: Tue 29 Dec 2026 10:00",
         "daily_digest": "TSCP daily digest for Thu 26 Nov 2026",
         "screening_outcome": "[TSCP-2026-0001] Screening Panel decision: Rapid Review",
+        "screening_reconvene": "[TSCP-2026-0001] Screening Panel: no majority, please "
+        "reconvene the partners",
+        "vote_reminder": "[TSCP-2026-0001] Screening Panel: your vote is needed by Tue 29 Dec 2026",
         "appendix_b_request": "[TSCP-2026-0001] Rapid Review information request "
         "(Appendix B): return by Tue 12 Jan 2027",
         "deadline_reminder": "[TSCP-2026-0001] Reminder: Appendix B return due today",

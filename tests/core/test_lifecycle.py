@@ -54,7 +54,11 @@ def example(
         c.MeetingHeld: c.MeetingHeld(on, line),
         c.ReportSubmitted: c.ReportSubmitted(on, line),
         c.Delay: c.Delay("illness", on, line),
-        c.CsprDecision: c.CsprDecision(hold, "" if hold else "learning already in hand", line),
+        c.CsprDecision: c.CsprDecision(
+            hold, "" if hold else "learning already in hand", line, on
+        ),
+        # The explicit correction: it may move a start later, so it starts nothing here.
+        c.CorrectDate: c.CorrectDate(c.Corrected.CSPR, on, "typo", line),
         c.ReviewerAppointed: c.ReviewerAppointed("Alex Invented", line),
         c.FamilyPreview: c.FamilyPreview(on, line),
         c.PublicationPlanned: c.PublicationPlanned(on, line),
@@ -173,9 +177,11 @@ def test_a_repeated_cspr_decision_on_a_later_day_is_refused() -> None:
     started = {"cspr_report": date(2027, 1, 8)}
     refusal = verdict(Stage.CSPR, example(c.CsprDecision), started, TODAY)
     assert refusal is not None
-    assert "cspr report clock already started on 08/01/2027" in refusal
-    assert "never moved later" in refusal and "corrects it explicitly" in refusal
-    assert verdict(Stage.CSPR, example(c.CsprDecision), started, date(2027, 1, 8)) is None
+    assert "cspr report clock already started on Fri 8 Jan 2027" in refusal
+    assert "never moved later" in refusal
+    assert "corrects it with `Correct CSPR: <date> because <reason>`" in refusal
+    same_day = example(c.CsprDecision, on=date(2027, 1, 8))
+    assert verdict(Stage.CSPR, same_day, started, TODAY) is None
 
 
 def test_an_earlier_awareness_date_is_accepted_a_later_one_refused() -> None:
@@ -183,7 +189,7 @@ def test_an_earlier_awareness_date_is_accepted_a_later_one_refused() -> None:
     earlier = c.LaAware(date(2026, 12, 21), "Aware: 21/12/2026")
     later = c.LaAware(date(2026, 12, 30), "Aware: 30/12/2026")
     assert verdict(Stage.SCREENING, earlier, started, TODAY) is None
-    assert "already started on 23/12/2026" in (
+    assert "already started on Wed 23 Dec 2026" in (
         verdict(Stage.SCREENING, later, started, TODAY) or ""
     )
 

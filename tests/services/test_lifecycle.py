@@ -416,7 +416,8 @@ def test_case_from_sin_to_action_plan_using_only_email(bot: Bot) -> None:
     bot.at("2027-01-04T10:00").run()
     with bot.app.sessions() as s:
         assert all(r.received_at for r in s.scalars(select(AgencyRequest)))
-    bot.at("2027-01-06T10:00").mail(
+    # Recorded the day after the submission: an event is recorded once it has happened.
+    bot.at("2027-01-07T10:00").mail(
         BM, reply(ref), "Meeting held: 06/01/2027\nReport submitted: 07/01/2027"
     )
     bot.run()

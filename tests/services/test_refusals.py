@@ -62,7 +62,7 @@ def test_a_repeated_notified_never_moves_the_rapid_review_clock_later(bot: Bot) 
     assert bot.due("rapid_review") == due == date(2027, 1, 13)
     last = bot.outbox("command_result")[-1]
     assert (
-        "the rapid review clock already started on 18/12/2026, and a recorded start is never "
+        "the rapid review clock already started on Fri 18 Dec 2026, and a recorded start is never "
         "moved later"
     ) in unwrap(body_of(last))
 

@@ -239,6 +239,9 @@ class Deadline(Base):
     # open -> overdue (by the tick) ; met_at set when satisfied.
     state: Mapped[str] = mapped_column(String(20), default="open")
     met_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # The day the event that met it happened (a command's own date), which may be before
+    # met_at, the moment it was recorded. None for "not_required" and for rows met before 0006.
+    met_on: Mapped[date | None] = mapped_column(default=None)
 
     case: Mapped[Case] = relationship(back_populates="deadlines")
 

@@ -7,16 +7,16 @@ removed; each rule says whether its keyword needs a colon and whether a bad valu
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeAlias
 
 from bot.core.commands.model import ActionDone
-from bot.core.commands.partials import _Parsed
+from bot.core.commands.partials import _Parsed, _Reader
 from bot.core.commands.quoting import _plain
 from bot.core.commands.readers import (
     _ACTION_DONE_LINE,
+    CORRECTION_KEYWORDS,
+    _correction_reader,
     _read_action,
     _read_action_done,
     _read_agencies,
@@ -46,8 +46,6 @@ from bot.core.commands.readers import (
 )
 from bot.core.commands.values import _BadValue, _value
 
-_Reader: TypeAlias = Callable[[str, str, date], _Parsed]
-
 
 @dataclass(frozen=True)
 class _Rule:
@@ -57,6 +55,13 @@ class _Rule:
     needs_separator: bool = False
     # A bad value is an error even without a colon: these lines are never ordinary prose.
     always_command: bool = False
+
+
+def _shown(keyword: str) -> str:
+    """ "correct report submitted" as people write it: "Correct Report submitted"."""
+    first, _, rest = keyword.partition(" ")
+    rest = rest.replace("cspr", "CSPR")
+    return f"{first.capitalize()} {rest[:1].upper()}{rest[1:]}"
 
 
 _RULES: tuple[_Rule, ...] = (
@@ -96,6 +101,10 @@ _RULES: tuple[_Rule, ...] = (
         always_command=True,
     ),
     _Rule(("action", "new action"), _read_action, needs_separator=True),
+    *(
+        _Rule((keyword,), _correction_reader(what, _shown(keyword)))
+        for keyword, what in CORRECTION_KEYWORDS.items()
+    ),
     _Rule(("approve", "approved"), _read_approve, always_command=True),
     _Rule(("close", "close case"), _read_close, needs_separator=True),
 )

@@ -26,10 +26,11 @@ class Vote:
 
 @dataclass(frozen=True)
 class Decision:
-    """The Business Manager recording the panel's decision when it met in person."""
+    """The Business Manager recording what the partners agreed when the panel met."""
 
     choice: Choice
     line: str
+    on: date | None = None  # the day of the meeting; None: the day of the email
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,13 @@ class RequestReturns:
 
 @dataclass(frozen=True)
 class MeetingHeld:
-    on: date
+    on: date | None  # None: the day of the email, which the caller fills in
     line: str
 
 
 @dataclass(frozen=True)
 class ReportSubmitted:
-    on: date
+    on: date | None  # None: the day of the email, which the caller fills in
     line: str
 
 
@@ -90,6 +91,27 @@ class Delay:
 class CsprDecision:
     hold: bool
     rationale: str  # always given when hold is False
+    line: str
+    on: date | None = None  # the day the decision was made; None: the day of the email
+
+
+class Corrected(StrEnum):
+    """The recorded events whose date only an explicit correction may move."""
+
+    CSPR = "cspr"
+    NOTIFIED = "notified"
+    MEETING_HELD = "meeting_held"
+    REPORT_SUBMITTED = "report_submitted"
+    PUBLISHED = "published"
+
+
+@dataclass(frozen=True)
+class CorrectDate:
+    """The Business Manager correcting a recorded event's date, with the reason."""
+
+    what: Corrected
+    on: date
+    reason: str
     line: str
 
 
@@ -113,7 +135,7 @@ class PublicationPlanned:
 
 @dataclass(frozen=True)
 class Published:
-    on: date
+    on: date | None  # None: the day of the email, which the caller fills in
     line: str
 
 
@@ -167,6 +189,7 @@ Command: TypeAlias = (
     | ReportSubmitted
     | Delay
     | CsprDecision
+    | CorrectDate
     | ReviewerAppointed
     | FamilyPreview
     | PublicationPlanned

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeAlias
@@ -45,3 +46,6 @@ class _Expected:
 
 _Partial: TypeAlias = _Agencies | _Period | _ReturnBy | _DelayReason | _Expected
 _Parsed: TypeAlias = Command | _Partial
+
+# Every reader has the same signature, (value, line, today), so the keyword table can hold them.
+_Reader: TypeAlias = Callable[[str, str, date], _Parsed]

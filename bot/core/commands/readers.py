@@ -14,6 +14,8 @@ from bot.core.commands.model import (
     AddAction,
     Approve,
     Close,
+    CorrectDate,
+    Corrected,
     CsprDecision,
     Decision,
     Delay,
@@ -37,6 +39,7 @@ from bot.core.commands.partials import (
     _Expected,
     _Parsed,
     _Period,
+    _Reader,
     _ReturnBy,
 )
 from bot.core.commands.values import (
@@ -45,6 +48,9 @@ from bot.core.commands.values import (
     _choice,
     _date,
     _free,
+    _leading_date,
+    _optional_date,
+    _trailing_date,
     _value,
     _yes_no,
 )
@@ -55,14 +61,24 @@ def _read_vote(value: str, line: str, today: date) -> _Parsed:
 
 
 def _read_decision(value: str, line: str, today: date) -> _Parsed:
-    return Decision(_choice(value, "Decision"), line)
+    choice, on = _trailing_date(value, today)
+    return Decision(_choice(choice, "Decision"), line, on)
 
 
 def _read_notifiable(value: str, line: str, today: date) -> _Parsed:
     return Notifiable(_yes_no(value)[0], line)
 
 
+_YES_OR_NO_FIRST = re.compile(r"\s*(yes|no|y|n)\b(.*)", re.IGNORECASE | re.DOTALL)
+
+
 def _read_cspr(value: str, line: str, today: date) -> _Parsed:
+    on: date | None = None
+    # "yes 15/01/2027" and "no 15/01/2027 because ...": the decision's own date after yes/no.
+    if m := _YES_OR_NO_FIRST.fullmatch(value):
+        on, rest = _leading_date(m.group(2), today)
+        if on is not None:
+            value = f"{m.group(1)} - {rest}" if rest.strip() else m.group(1)
     try:
         hold, rationale = _yes_no(value)
     except _BadValue:
@@ -71,7 +87,7 @@ def _read_cspr(value: str, line: str, today: date) -> _Parsed:
         ) from None
     if not hold and not rationale:
         raise _BadValue("a decision not to hold a CSPR needs its rationale: CSPR: no because ...")
-    return CsprDecision(hold, rationale, line)
+    return CsprDecision(hold, rationale, line, on)
 
 
 def _read_agree(value: str, line: str, today: date) -> _Parsed:
@@ -126,11 +142,11 @@ def _read_return_by(value: str, line: str, today: date) -> _Parsed:
 
 
 def _read_meeting(value: str, line: str, today: date) -> _Parsed:
-    return MeetingHeld(_date(value, today), line)
+    return MeetingHeld(_optional_date(value, today), line)
 
 
 def _read_report(value: str, line: str, today: date) -> _Parsed:
-    return ReportSubmitted(_date(value, today), line)
+    return ReportSubmitted(_optional_date(value, today), line)
 
 
 _EXPECTED_SPLIT = re.compile(r"\s*[;,\-\u2013\u2014(]\s*expected\b", re.IGNORECASE)
@@ -163,7 +179,32 @@ def _read_publication(value: str, line: str, today: date) -> _Parsed:
 
 
 def _read_published(value: str, line: str, today: date) -> _Parsed:
-    return Published(_date(value, today), line)
+    return Published(_optional_date(value, today), line)
+
+
+CORRECTION_KEYWORDS: dict[str, Corrected] = {
+    "correct cspr": Corrected.CSPR,
+    "correct cspr decision": Corrected.CSPR,
+    "correct notified": Corrected.NOTIFIED,
+    "correct meeting held": Corrected.MEETING_HELD,
+    "correct report submitted": Corrected.REPORT_SUBMITTED,
+    "correct published": Corrected.PUBLISHED,
+}
+
+
+def _correction_reader(what: Corrected, keyword: str) -> _Reader:
+    usage = f"write {keyword}: <the right date> because <reason>"
+
+    def read(value: str, line: str, today: date) -> _Parsed:
+        on, rest = _leading_date(value, today)
+        if on is None:
+            raise _BadValue(f"give the right date first; {usage}")
+        reason = _after_because(rest)
+        if not reason:
+            raise _BadValue(f"a correction needs its reason; {usage}")
+        return CorrectDate(what, on, reason, line)
+
+    return read
 
 
 def _read_publication_delay(value: str, line: str, today: date) -> _Parsed:

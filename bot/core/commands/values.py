@@ -72,6 +72,45 @@ def _date(text: str, today: date) -> date:
         raise _BadValue(str(e)) from None
 
 
+def _optional_date(text: str, today: date) -> date | None:
+    """An event's date, or None when none is given (the caller then means today)."""
+    return _date(text, today) if _value(text) else None
+
+
+_DATE_LEAD = re.compile(r"^(?:[\s,;:\-\u2013\u2014]|on\b)*", re.IGNORECASE)
+
+
+def _trailing_date(text: str, today: date) -> tuple[str, date | None]:
+    """Split "rapid review 24/12/2026" (or "... on 24 December 2026") into text and date.
+
+    Only the last one to five words are tried, longest first, so "Thursday 24 December 2026"
+    is read whole; text with no date at its end comes back unchanged with None.
+    """
+    words = text.split()
+    for n in range(min(5, len(words) - 1), 0, -1):
+        head, tail = " ".join(words[:-n]), " ".join(words[-n:])
+        try:
+            when = parse_uk_date(_value(tail), today=today)
+        except DateError:
+            continue
+        head = re.sub(r"(?:[\s,;:\-\u2013\u2014]|\bon)+$", "", head, flags=re.IGNORECASE)
+        return head, when
+    return text, None
+
+
+def _leading_date(text: str, today: date) -> tuple[date | None, str]:
+    """Split "15/01/2027 because ..." into the date and what follows; (None, text) if none."""
+    rest = _DATE_LEAD.sub("", text)
+    words = rest.split()
+    for n in range(min(5, len(words)), 0, -1):
+        try:
+            when = parse_uk_date(" ".join(words[:n]).rstrip(",;:"), today=today)
+        except DateError:
+            continue
+        return when, " ".join(words[n:])
+    return None, text
+
+
 _YES_NO = re.compile(r"(yes|no|y|n)\b(.*)", re.IGNORECASE | re.DOTALL)
 
 

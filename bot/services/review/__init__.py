@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from bot.core import commands as c
 from bot.services.review.common import Actor, CommandRefused, agency_addresses
+from bot.services.review.corrections import correct_date
 from bot.services.review.later import (
     action_done,
     add_action,
@@ -49,6 +50,7 @@ HANDLERS: dict[type, Callable[..., str]] = {
     c.ReportSubmitted: report_submitted,
     c.Delay: delay,
     c.CsprDecision: cspr,
+    c.CorrectDate: correct_date,
     c.ReviewerAppointed: reviewer,
     c.FamilyPreview: family_preview,
     c.PublicationPlanned: publication_planned,

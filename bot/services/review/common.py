@@ -8,9 +8,11 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case
+from bot.adapters.db.models import Case, Deadline
 from bot.app import App
 from bot.config.model import Agency
+from bot.core.deadlines import fmt_date
+from bot.core.event_dates import EventDay, Repeat, earlier_note, event_day, later_refusal, repeat
 from bot.services.cases import add_event
 
 
@@ -30,10 +32,24 @@ def today(app: App, now: datetime) -> date:
     return now.astimezone(app.config.partnership.time_zone).date()
 
 
-def met(case: Case, name: str, now: datetime, state: str = "met") -> None:
+def met(case: Case, name: str, now: datetime, state: str = "met", on: date | None = None) -> None:
+    """Mark a deadline met (or not required) at `now`, by an event that happened `on`."""
     for d in case.deadlines:
         if d.name == name and d.met_at is None:
             d.met_at, d.state = now, state
+            d.met_on = on if state == "met" else None
+
+
+def deadline_row(case: Case, name: str) -> Deadline | None:
+    return next((d for d in case.deadlines if d.name == name), None)
+
+
+def recorded_day(app: App, now: datetime, given: date | None, what: str) -> EventDay:
+    """The day an event command records; refused when it is in the future."""
+    found = event_day(given, today(app, now), what)
+    if isinstance(found, str):
+        raise CommandRefused(found)
+    return found
 
 
 def digest(text: str) -> str:
@@ -65,3 +81,40 @@ def resolve_agency(app: App, name: str) -> Agency:
     if not agency_addresses(agency):
         raise CommandRefused(f"agency {agency.key} has no DSP representative or contacts")
     return agency
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An event that may already be on the case, and what hangs on its date."""
+
+    what: str  # "the CSPR decision"
+    on: date | None  # None: not recorded yet
+    clock: str  # "the 6-month clock"
+    correction: str  # the command that moves it later: "Correct CSPR"
+
+
+def repeated(
+    session: Session,
+    case: Case,
+    now: datetime,
+    actor: Actor,
+    line: str,
+    recorded: Recorded,
+    given: date,
+) -> str | None:
+    """None to go ahead and record `given`; the confirmation when it is the date already
+    recorded. A later date is refused: only a correction with a reason moves it later."""
+    prior = recorded.on
+    match repeat(prior, given):
+        case Repeat.LATER:
+            assert prior is not None
+            raise CommandRefused(
+                later_refusal(recorded.what, prior, recorded.clock, recorded.correction)
+            )
+        case Repeat.SAME:
+            return f"{recorded.what} is already recorded as {fmt_date(given)}; nothing changed"
+        case Repeat.EARLIER:
+            assert prior is not None
+            detail = earlier_note(recorded.what, prior, given)
+            note(session, case, now, "date_moved_earlier", detail, actor, line)
+    return None

@@ -17,21 +17,34 @@ from bot.services.mailout import queue_email
 from bot.services.review.common import (
     Actor,
     CommandRefused,
+    Recorded,
     case_ctx,
+    deadline_row,
     digest,
     met,
     note,
+    recorded_day,
+    repeated,
     resolve_agency,
     today,
 )
+
+CSPR = "the CSPR decision"
+PUBLISHED = "publication"
 
 
 def cspr(
     session: Session, app: App, case: Case, cmd: c.CsprDecision, actor: Actor, now: datetime
 ) -> str:
+    day = recorded_day(app, now, cmd.on, CSPR)
+    clock = deadline_row(case, "cspr_report") if case.cspr else None
+    if cmd.hold and clock is not None:
+        known = Recorded(CSPR, clock.start, "the 6-month clock", "Correct CSPR")
+        if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
+            return same
     case.cspr, case.cspr_rationale = cmd.hold, cmd.rationale
     if cmd.hold:
-        set_deadline(session, case, rules.cspr_report(today(app, now), app.calendar), now)
+        set_deadline(session, case, rules.cspr_report(day.on, app.calendar), now)
     add_event(
         session,
         case,
@@ -41,7 +54,7 @@ def cspr(
         actor=actor.email,
         why=cmd.line,
     )
-    return "CSPR decision recorded"
+    return f"CSPR decision recorded{day.said()}"
 
 
 def reviewer(
@@ -112,12 +125,17 @@ def publication_planned(
 def published(
     session: Session, app: App, case: Case, cmd: c.Published, actor: Actor, now: datetime
 ) -> str:
-    case.published_on = cmd.on
-    met(case, "cspr_report", now)
-    met(case, "publication_notice", now)
-    d = rules.publication_period_end(cmd.on, app.calendar)
+    day = recorded_day(app, now, cmd.on, PUBLISHED)
+    clock = "the publication period"
+    known = Recorded(PUBLISHED, case.published_on, clock, "Correct Published")
+    if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
+        return same
+    case.published_on = day.on
+    met(case, "cspr_report", now, on=day.on)
+    met(case, "publication_notice", now, on=day.on)
+    d = rules.publication_period_end(day.on, app.calendar)
     set_deadline(session, case, d, now)
-    return f"publication recorded; keep it online until at least {d.due:%d/%m/%Y}"
+    return f"publication recorded; keep it online until at least {d.due:%d/%m/%Y}{day.said()}"
 
 
 def publication_delay(

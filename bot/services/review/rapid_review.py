@@ -17,14 +17,22 @@ from bot.services.mailout import queue_email
 from bot.services.review.common import (
     Actor,
     CommandRefused,
+    Recorded,
     agency_addresses,
     case_ctx,
+    deadline_row,
     digest,
     met,
     note,
+    recorded_day,
+    repeated,
     resolve_agency,
     today,
 )
+
+NOTIFIED = "the National Panel notification"
+MEETING = "the Rapid Review meeting"
+REPORT = "the Rapid Review report submission"
 
 
 def la_aware(
@@ -41,21 +49,36 @@ def la_aware(
 def notification_sent(
     session: Session, app: App, case: Case, cmd: c.NotificationSent, actor: Actor, now: datetime
 ) -> str:
-    sent_on = cmd.on or today(app, now)
-    case.notification_sent_on, case.notifiable = sent_on, True
-    met(case, "panel_notification", now)
-    d = rules.rapid_review(sent_on, app.calendar)
-    set_deadline(session, case, d, now)
+    day = recorded_day(app, now, cmd.on, NOTIFIED)
+    clock = "the Rapid Review clock (15 working days)"
+    known = Recorded(NOTIFIED, case.notification_sent_on, clock, "Correct Notified")
+    if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
+        return same
+    d = record_notification(session, app, case, day.on, now)
     note(
         session,
         case,
         now,
         "panel_notified",
-        f"National Panel notified on {sent_on}",
+        f"National Panel notified on {day.on}",
         actor,
         cmd.line,
     )
-    return f"notification recorded; Rapid Review due {d.due:%d/%m/%Y}"
+    return f"notification recorded; Rapid Review due {d.due:%d/%m/%Y}{day.said()}"
+
+
+def record_notification(
+    session: Session, app: App, case: Case, sent_on: date, now: datetime
+) -> rules.Deadline:
+    """Notification sent on `sent_on`: it meets panel_notification and starts the Rapid Review."""
+    case.notification_sent_on, case.notifiable = sent_on, True
+    met(case, "panel_notification", now, on=sent_on)
+    row = deadline_row(case, "panel_notification")
+    if row is not None and row.state == "met":
+        row.met_on = sent_on  # an earlier or corrected date replaces the one recorded
+    d = rules.rapid_review(sent_on, app.calendar)
+    set_deadline(session, case, d, now)
+    return d
 
 
 def request_returns(
@@ -128,28 +151,44 @@ def _request_one(
 def meeting_held(
     session: Session, app: App, case: Case, cmd: c.MeetingHeld, actor: Actor, now: datetime
 ) -> str:
-    case.rr_meeting_on = cmd.on
+    day = recorded_day(app, now, cmd.on, MEETING)
+    known = Recorded(MEETING, case.rr_meeting_on, "the recorded date", "Correct Meeting held")
+    if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
+        return same
+    case.rr_meeting_on = day.on
     note(
-        session, case, now, "rr_meeting_held", f"Rapid Review meeting on {cmd.on}", actor, cmd.line
+        session, case, now, "rr_meeting_held", f"Rapid Review meeting on {day.on}", actor, cmd.line
     )
-    return "Rapid Review meeting recorded"
+    return f"Rapid Review meeting recorded{day.said()}"
 
 
 def report_submitted(
     session: Session, app: App, case: Case, cmd: c.ReportSubmitted, actor: Actor, now: datetime
 ) -> str:
-    case.rr_report_on = cmd.on
-    met(case, "rapid_review", now)
+    day = recorded_day(app, now, cmd.on, REPORT)
+    clock = "the day the Rapid Review was met"
+    known = Recorded(REPORT, case.rr_report_on, clock, "Correct Report submitted")
+    if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
+        return same
+    case.rr_report_on = day.on
+    met_rapid_review(case, day.on, now)
     note(
         session,
         case,
         now,
         "rr_submitted",
-        f"Rapid Review report submitted on {cmd.on}",
+        f"Rapid Review report submitted on {day.on}",
         actor,
         cmd.line,
     )
-    return "Rapid Review submission recorded"
+    return f"Rapid Review submission recorded{day.said()}"
+
+
+def met_rapid_review(case: Case, on: date, now: datetime) -> None:
+    met(case, "rapid_review", now, on=on)
+    row = deadline_row(case, "rapid_review")
+    if row is not None and row.state == "met":
+        row.met_on = on  # an earlier or corrected date replaces the one recorded
 
 
 def delay(session: Session, app: App, case: Case, cmd: c.Delay, actor: Actor, now: datetime) -> str:

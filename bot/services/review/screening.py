@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,18 +10,31 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, Vote
 from bot.app import App
 from bot.core import commands as c
-from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS, tally
+from bot.core.screening_vote import (
+    CHOICE_LABELS,
+    NO_MAJORITY,
+    ROLE_LABELS,
+    AfterVote,
+    Change,
+    after_vote,
+    decision_refusal,
+)
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.review.common import (
     Actor,
+    CommandRefused,
     case_ctx,
+    deadline_row,
     met,
     note,
+    recorded_day,
+    today,
 )
 
 
 def vote(session: Session, app: App, case: Case, cmd: c.Vote, actor: Actor, now: datetime) -> str:
+    before = live_votes(session, case)
     for old in session.scalars(
         select(Vote).where(Vote.case_id == case.id, Vote.role == actor.role, ~Vote.superseded)
     ):
@@ -47,17 +60,37 @@ def vote(session: Session, app: App, case: Case, cmd: c.Vote, actor: Actor, now:
         actor=actor.email,
         why=f"{actor.via} command: {cmd.line}",
     )
-    live = live_votes(session, case)
-    result = tally(live)
-    if result.decided and result.decided != case.decision:
-        decide(session, app, case, result.decided, result.explanation, actor, now)
-        return f"vote recorded ({label}); the panel has decided: {CHOICE_LABELS[result.decided]}"
-    return f"vote recorded ({label}); {result.explanation}"
+    result = after_vote(case.decision, before, live_votes(session, case))
+    return f"vote recorded ({label}); " + _apply_vote(session, app, case, result, actor, now)
+
+
+def _apply_vote(
+    session: Session, app: App, case: Case, result: AfterVote, actor: Actor, now: datetime
+) -> str:
+    if result.change is Change.DECIDED:
+        assert result.choice is not None
+        decide(session, app, case, result.choice, result.reason, actor, now, today(app, now))
+        return f"the panel has decided: {CHOICE_LABELS[result.choice]}"
+    if result.change is Change.REOPENED:
+        _reopen(session, app, case, result, now)
+        return result.reason
+    if result.change is Change.SPLIT:
+        _ask_to_reconvene(session, app, case, result.reason, None, now)
+        return f"{NO_MAJORITY}; the Business Manager has been asked to reconvene the panel"
+    if case.decision is not None:
+        add_event(session, case, now, "decision_unchanged", result.reason)
+    return result.reason
 
 
 def live_votes(session: Session, case: Case) -> dict[str, str]:
     rows = session.scalars(select(Vote).where(Vote.case_id == case.id, ~Vote.superseded))
     return {v.role: v.choice for v in rows}
+
+
+def _changes_so_far(case: Case) -> int:
+    """How many times the decision has been made, changed or reopened: one email per change."""
+    kinds = ("screening_decided", "decision_changed", "decision_reopened", "screening_split")
+    return sum(1 for e in case.events if e.what in kinds)
 
 
 def decide(
@@ -68,10 +101,13 @@ def decide(
     decided_by: str,
     actor: Actor,
     now: datetime,
+    on: date,
 ) -> None:
+    """Record the panel's decision, made on `on`, and tell the Business Manager and Scrutineer."""
     changed = case.decision is not None
+    sequence = _changes_so_far(case)
     case.decision, case.decided_by = choice, decided_by
-    met(case, "screening_meeting", now)
+    met(case, "screening_meeting", now, on=on)
     add_event(
         session,
         case,
@@ -86,7 +122,9 @@ def decide(
     queue_email(
         session,
         app,
-        key=f"screening-outcome:{case.ref}:{choice}",
+        # Keyed on the change's place in the case's history, so A -> B -> A emails each real
+        # change while a replayed message never emails the same change twice.
+        key=f"screening-outcome:{case.ref}:{sequence}:{choice}",
         event="screening_outcome",
         to=[people.business_manager.email, people.independent_scrutineer.email],
         now=now,
@@ -95,19 +133,73 @@ def decide(
             "case": case_ctx(case),
             "decision": {"choice": choice, "label": CHOICE_LABELS[choice]},
             "decided_by": decided_by,
-            "votes": [
-                {
-                    "role_label": ROLE_LABELS[v.role],
-                    "agency": app.config.statutory_agency(v.role).name,  # type: ignore[arg-type]
-                    "choice_label": CHOICE_LABELS[v.choice],
-                    "at": v.at,
-                }
-                for v in votes
-            ],
+            "votes": [_vote_ctx(app, v) for v in votes],
             "notifiable": case.notifiable,
             "scrutineer_hint": "Independent Scrutineer: reply with Agree, or with "
             "Disagree: <your reason> to ask for a meeting with the panel.",
             "next_steps": _next_steps(choice),
+        },
+    )
+
+
+def _vote_ctx(app: App, v: Vote) -> dict[str, object]:
+    return {
+        "role_label": ROLE_LABELS[v.role],
+        "agency": app.config.statutory_agency(v.role).name,  # type: ignore[arg-type]
+        "choice_label": CHOICE_LABELS[v.choice],
+        "at": v.at,
+    }
+
+
+def _reopen(session: Session, app: App, case: Case, result: AfterVote, now: datetime) -> None:
+    withdrawn = case.decision
+    assert withdrawn is not None
+    sequence = _changes_so_far(case)
+    case.decision, case.decided_by = None, None  # the lifecycle table moves it to screening
+    row = deadline_row(case, "screening_meeting")
+    if row is not None and row.met_at is not None:
+        row.met_at, row.met_on, row.state = None, None, "open"
+    add_event(
+        session,
+        case,
+        now,
+        "decision_reopened",
+        f"Screening Panel decision withdrawn: {CHOICE_LABELS[withdrawn]}",
+        why=result.reason,
+    )
+    _ask_to_reconvene(session, app, case, result.reason, withdrawn, now, sequence)
+
+
+def _ask_to_reconvene(
+    session: Session,
+    app: App,
+    case: Case,
+    reason: str,
+    withdrawn: str | None,
+    now: datetime,
+    sequence: int | None = None,
+) -> None:
+    """Ask the Business Manager to reconvene the partners; the Scrutineer is copied when a
+    decision they were told of is withdrawn."""
+    if sequence is None:
+        sequence = _changes_so_far(case)
+        add_event(session, case, now, "screening_split", NO_MAJORITY, why=reason)
+    people = app.config.people
+    votes = session.scalars(select(Vote).where(Vote.case_id == case.id, ~Vote.superseded))
+    queue_email(
+        session,
+        app,
+        key=f"screening-reconvene:{case.ref}:{sequence}",
+        event="screening_reconvene",
+        to=[people.business_manager.email],
+        cc=[people.independent_scrutineer.email] if withdrawn else [],
+        now=now,
+        case=case,
+        context={
+            "case": case_ctx(case),
+            "reason": reason,
+            "withdrawn": CHOICE_LABELS[withdrawn] if withdrawn else None,
+            "votes": [_vote_ctx(app, v) for v in votes],
         },
     )
 
@@ -131,16 +223,16 @@ def _next_steps(choice: str) -> list[str]:
 def bm_decision(
     session: Session, app: App, case: Case, cmd: c.Decision, actor: Actor, now: datetime
 ) -> str:
-    decide(
-        session,
-        app,
-        case,
-        str(cmd.choice),
-        "the Business Manager, recording the panel's decision",
-        actor,
-        now,
-    )
-    return f"decision recorded: {CHOICE_LABELS[str(cmd.choice)]}"
+    choice = str(cmd.choice)
+    refusal = decision_refusal(choice, live_votes(session, case))
+    if refusal is not None:
+        raise CommandRefused(refusal)
+    day = recorded_day(app, now, cmd.on, "the Screening Panel's decision")
+    if case.decision == choice:
+        return f"the decision is already recorded as {CHOICE_LABELS[choice]}; nothing changed"
+    recorded = "the Business Manager, recording what the partners agreed at the panel meeting"
+    decide(session, app, case, choice, recorded, actor, now, day.on)
+    return f"decision recorded: {CHOICE_LABELS[choice]}{day.said()}"
 
 
 def notifiable(

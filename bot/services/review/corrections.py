@@ -1,0 +1,107 @@
+"""`Correct <event>: <date> because <reason>`: the one way a recorded event's date moves later.
+
+A repeated event command may only bring a date forward; a wrong date that must move later is
+corrected here, by the Business Manager, with a reason. The chronology keeps the old date, the
+new date, who corrected it and why, and every clock that hangs on the date is re-timed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case
+from bot.app import App
+from bot.core import commands as c
+from bot.core import deadlines as rules
+from bot.services.cases import add_event, set_deadline
+from bot.services.review.common import Actor, CommandRefused, deadline_row, recorded_day
+from bot.services.review.rapid_review import met_rapid_review, record_notification
+
+_Apply = Callable[[Session, App, Case, date, datetime], None]
+
+
+def _cspr_on(case: Case) -> date | None:
+    row = deadline_row(case, "cspr_report") if case.cspr else None
+    return row.start if row is not None else None
+
+
+def _set_cspr(session: Session, app: App, case: Case, on: date, now: datetime) -> None:
+    set_deadline(session, case, rules.cspr_report(on, app.calendar), now)
+
+
+def _set_notified(session: Session, app: App, case: Case, on: date, now: datetime) -> None:
+    record_notification(session, app, case, on, now)
+
+
+def _set_meeting(session: Session, app: App, case: Case, on: date, now: datetime) -> None:
+    case.rr_meeting_on = on
+
+
+def _set_report(session: Session, app: App, case: Case, on: date, now: datetime) -> None:
+    case.rr_report_on = on
+    met_rapid_review(case, on, now)
+
+
+def _set_published(session: Session, app: App, case: Case, on: date, now: datetime) -> None:
+    case.published_on = on
+    set_deadline(session, case, rules.publication_period_end(on, app.calendar), now)
+
+
+# For each correctable event: its name, the date recorded now, how to record a new one, and
+# the command that records it the first time.
+_EVENTS: dict[c.Corrected, tuple[str, Callable[[Case], date | None], _Apply, str]] = {
+    c.Corrected.CSPR: ("the CSPR decision", _cspr_on, _set_cspr, "write CSPR: yes <date>"),
+    c.Corrected.NOTIFIED: (
+        "the National Panel notification",
+        lambda case: case.notification_sent_on,
+        _set_notified,
+        "write Notified: <date>",
+    ),
+    c.Corrected.MEETING_HELD: (
+        "the Rapid Review meeting",
+        lambda case: case.rr_meeting_on,
+        _set_meeting,
+        "write Meeting held: <date>",
+    ),
+    c.Corrected.REPORT_SUBMITTED: (
+        "the Rapid Review report submission",
+        lambda case: case.rr_report_on,
+        _set_report,
+        "write Report submitted: <date>",
+    ),
+    c.Corrected.PUBLISHED: (
+        "publication",
+        lambda case: case.published_on,
+        _set_published,
+        "write Published: <date>",
+    ),
+}
+
+
+def correct_date(
+    session: Session, app: App, case: Case, cmd: c.CorrectDate, actor: Actor, now: datetime
+) -> str:
+    what, recorded, apply, first = _EVENTS[cmd.what]
+    old = recorded(case)
+    if old is None:
+        raise CommandRefused(
+            f"{what} is not recorded yet, so there is nothing to correct; write {first}"
+        )
+    new = recorded_day(app, now, cmd.on, what).on
+    if new == old:
+        return f"{what} is already recorded as {rules.fmt_date(old)}; nothing changed"
+    apply(session, app, case, new, now)
+    add_event(
+        session,
+        case,
+        now,
+        "date_corrected",
+        f"{what[:1].upper()}{what[1:]} corrected from {rules.fmt_date(old)} to "
+        f"{rules.fmt_date(new)} by {actor.email}",
+        actor=actor.email,
+        why=f"{cmd.reason} ({actor.via}: {cmd.line})",
+    )
+    return f"{what} corrected from {rules.fmt_date(old)} to {rules.fmt_date(new)}"

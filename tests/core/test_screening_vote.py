@@ -1,0 +1,136 @@
+"""The Screening Panel decides by a majority of the three statutory partners."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.core.calendar import build_calendar
+from bot.core.screening_vote import (
+    NO_MAJORITY,
+    Change,
+    after_vote,
+    decision_refusal,
+    partners_to_chase,
+    screening_status,
+    tally,
+    vote_chase_day,
+)
+
+CAL = build_calendar(range(2025, 2030))
+RR, LR, NFA = "rapid_review", "local_review", "no_further_action"
+
+
+def test_three_different_votes_mean_the_partners_must_agree() -> None:
+    found = tally({"local_authority": RR, "police": LR, "health": NFA})
+    assert (found.decided, found.split, found.explanation) == (None, True, NO_MAJORITY)
+    assert "Business Manager decides" not in found.explanation
+    split = {"local_authority": RR, "police": LR, "health": NFA}
+    assert screening_status(None, split) == "no majority: the partners must agree"
+
+
+def test_a_decision_contradicting_a_majority_of_votes_is_refused() -> None:
+    votes = {"local_authority": RR, "police": RR, "health": NFA}
+    refusal = decision_refusal(NFA, votes)
+    assert refusal is not None
+    assert refusal.startswith(
+        "the partners' recorded votes are a majority for Rapid Review (2 of 3)"
+    )
+    assert "decides by a majority of the three statutory partners" in refusal
+    assert decision_refusal(RR, votes) is None
+
+
+@pytest.mark.parametrize(
+    "votes",
+    [{}, {"police": RR}, {"local_authority": RR, "police": LR, "health": NFA}],
+)
+def test_without_a_majority_the_meetings_agreement_is_recorded(votes: dict[str, str]) -> None:
+    assert decision_refusal(NFA, votes) is None
+
+
+@pytest.mark.parametrize(
+    ("decision", "before", "after", "change", "choice"),
+    [
+        # The second matching vote decides.
+        (None, {"police": RR}, {"police": RR, "health": RR}, Change.DECIDED, RR),
+        # 2-1 for RR; the minority partner changes vote: the majority is unchanged.
+        (
+            RR,
+            {"local_authority": RR, "police": RR, "health": NFA},
+            {"local_authority": RR, "police": RR, "health": LR},
+            Change.UNCHANGED,
+            RR,
+        ),
+        # 2-1 for RR; a majority partner joins the minority: the decision changes.
+        (
+            RR,
+            {"local_authority": RR, "police": RR, "health": NFA},
+            {"local_authority": RR, "police": NFA, "health": NFA},
+            Change.DECIDED,
+            NFA,
+        ),
+        # ...and back again: a real change each time.
+        (
+            NFA,
+            {"local_authority": RR, "police": NFA, "health": NFA},
+            {"local_authority": RR, "police": RR, "health": NFA},
+            Change.DECIDED,
+            RR,
+        ),
+        # 2-1 for RR; a majority partner votes for the third choice: no majority left.
+        (
+            RR,
+            {"local_authority": RR, "police": RR, "health": NFA},
+            {"local_authority": RR, "police": LR, "health": NFA},
+            Change.REOPENED,
+            None,
+        ),
+        # Undecided; the third vote splits the panel three ways.
+        (
+            None,
+            {"local_authority": RR, "police": LR},
+            {"local_authority": RR, "police": LR, "health": NFA},
+            Change.SPLIT,
+            None,
+        ),
+        # Recorded at the meeting without votes; one partner's vote changes nothing.
+        (LR, {}, {"police": RR}, Change.UNCHANGED, LR),
+    ],
+)
+def test_a_changed_vote_reopens_only_when_the_majority_changes(
+    decision: str | None,
+    before: dict[str, str],
+    after: dict[str, str],
+    change: Change,
+    choice: str | None,
+) -> None:
+    found = after_vote(decision, before, after)
+    assert (found.change, found.choice) == (change, choice)
+
+
+def test_the_chronology_says_why_the_decision_changed() -> None:
+    found = after_vote(
+        RR,
+        {"local_authority": RR, "police": RR, "health": NFA},
+        {"local_authority": RR, "police": NFA, "health": NFA},
+    )
+    assert found.reason == (
+        "the majority of the partners' votes changed from Rapid Review to No further action "
+        "(2 of 3)"
+    )
+
+
+def test_partners_are_chased_the_working_day_before_the_decision_is_due() -> None:
+    due = date(2026, 12, 29)  # Tuesday; Thursday 24 December is the working day before
+    assert vote_chase_day(due, CAL) == date(2026, 12, 24)
+    votes = {"police": RR}
+    assert partners_to_chase(votes, False, due, date(2026, 12, 23), CAL) == ()
+    assert partners_to_chase(votes, False, due, date(2026, 12, 24), CAL) == (
+        "local_authority",
+        "health",
+    )
+    # A daemon that was down chases on the due day itself, never after it.
+    assert partners_to_chase(votes, False, due, date(2026, 12, 29), CAL) != ()
+    assert partners_to_chase(votes, False, due, date(2026, 12, 30), CAL) == ()
+    assert partners_to_chase(votes, True, due, date(2026, 12, 24), CAL) == ()

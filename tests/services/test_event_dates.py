@@ -1,0 +1,125 @@
+"""Commands that record an event carry the day it happened, and never move a clock later.
+
+Driven by email through the Maildir inbox and the real ingest path, on SQLite and PostgreSQL;
+assertions are on the confirmation emails the Business Manager reads and on the deadlines.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.app import AppFactory
+from tests.services.test_lifecycle import BM, Bot, body_of, decide_rapid_review, reply
+
+REF = "TSCP-2026-0001"
+
+
+@pytest.fixture
+def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
+    """A case opened from a SIN on Wednesday 16 December 2026."""
+    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
+    b.mail(
+        "casey.invented@gmp.police.uk",
+        "Serious Incident Notification - GM SIN form",
+        "Please find the GM SIN form for the Screening Panel.",
+    )
+    b.run()
+    return b
+
+
+def last_confirmation(bot: Bot) -> str:
+    return body_of(bot.outbox("command_result")[-1])
+
+
+def rapid_review_submitted(bot: Bot) -> None:
+    """Bring the case to the CSPR decision: the Rapid Review is submitted on 14 Jan 2027."""
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    bot.at("2026-12-18T10:00").mail(BM, reply(REF), "Notified: 18/12/2026")
+    bot.run()
+    bot.at("2027-01-14T16:00").mail(BM, reply(REF), "Report submitted: 14/01/2027")
+    bot.run()
+
+
+def test_cspr_yes_with_a_date_starts_six_months_from_that_date(bot: Bot) -> None:
+    rapid_review_submitted(bot)
+    bot.at("2027-01-20T10:00").mail(BM, reply(REF), "CSPR: yes 15/01/2027")
+    bot.run()
+    assert bot.due("cspr_report") == date(2027, 7, 15)  # not 20 July: from the decision
+    assert "CSPR decision recorded" in last_confirmation(bot)
+    assert "as no date was given" not in last_confirmation(bot)
+
+
+def test_a_repeated_cspr_yes_never_moves_the_clock_later(bot: Bot) -> None:
+    rapid_review_submitted(bot)
+    bot.at("2027-01-20T10:00").mail(BM, reply(REF), "CSPR: yes 15/01/2027")
+    bot.run()
+    bot.at("2027-01-25T10:00").mail(BM, reply(REF), "CSPR: yes")
+    bot.run()
+    assert bot.due("cspr_report") == date(2027, 7, 15)
+    text = " ".join(last_confirmation(bot).split())
+    assert (
+        "the cspr report clock already started on Fri 15 Jan 2027, and a recorded start is never "
+        "moved later; if that date is wrong, the Business Manager corrects it with "
+        "`Correct CSPR: <date> because <reason>`"
+    ) in text
+    assert "command_refused" in [e.what for e in bot.case().events]
+
+
+def test_a_correction_moves_the_clock_with_who_and_why(bot: Bot) -> None:
+    rapid_review_submitted(bot)
+    bot.at("2027-01-20T10:00").mail(BM, reply(REF), "CSPR: yes 15/01/2027")
+    bot.run()
+    bot.at("2027-01-21T10:00").mail(BM, reply(REF), "CSPR: yes 14/01/2027")  # earlier: allowed
+    bot.run()
+    assert bot.due("cspr_report") == date(2027, 7, 14)
+    bot.at("2027-01-25T10:00").mail(
+        BM, reply(REF), "Correct CSPR: 18/01/2027 because the panel decided on the Monday"
+    )
+    bot.run()
+    assert bot.due("cspr_report") == date(2027, 7, 16)  # 18 July 2027 is a Sunday
+    events = {e.what: e for e in bot.case().events}
+    assert "moved earlier from Fri 15 Jan 2027 to Thu 14 Jan 2027" in (
+        events["date_moved_earlier"].detail
+    )
+    corrected = events["date_corrected"]
+    assert corrected.detail == (
+        f"The CSPR decision corrected from Thu 14 Jan 2027 to Mon 18 Jan 2027 by {BM}"
+    )
+    assert corrected.actor == BM and "the panel decided on the Monday" in corrected.why
+
+
+def test_bare_notified_means_today_and_the_confirmation_says_so(bot: Bot) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    bot.at("2026-12-23T10:00").mail(BM, reply(REF), "Notified")
+    bot.run()
+    assert bot.due("rapid_review") == date(2027, 1, 18)
+    assert "recorded as today, Wed 23 Dec 2026, as no date was given" in last_confirmation(bot)
+    # Typed again the next day, a bare Notified would mean 24 December: refused.
+    bot.at("2026-12-24T10:00").mail(BM, reply(REF), "Notified")
+    bot.run()
+    assert bot.due("rapid_review") == date(2027, 1, 18)
+    text = " ".join(last_confirmation(bot).split())
+    assert "the rapid review clock already started on Wed 23 Dec 2026" in text
+    assert "`Correct Notified: <date> because <reason>`" in text
+
+
+def test_a_future_event_date_refuses_that_line_only(bot: Bot) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    bot.at("2026-12-18T10:00").mail(
+        BM, reply(REF), "Notified: 18/12/2026\nReport submitted: 21/12/2026"
+    )
+    bot.run()
+    assert bot.case().notification_sent_on == date(2026, 12, 18)
+    assert bot.case().rr_report_on is None
+    text = " ".join(last_confirmation(bot).split())
+    assert "Mon 21 Dec 2026 is after today (Fri 18 Dec 2026)" in text
+
+
+def test_decision_date_is_when_the_deadline_was_met(bot: Bot) -> None:
+    bot.at("2026-12-21T10:00").mail(BM, reply(REF), "Decision: rapid review 17/12/2026")
+    bot.run()
+    [row] = [d for d in bot.case().deadlines if d.name == "screening_meeting"]
+    assert row.met_on == date(2026, 12, 17) and row.state == "met"

@@ -1,0 +1,143 @@
+"""The statutory partners decide by majority; the Business Manager chairs and records.
+
+Votes and decisions go in as email through the Maildir inbox and the real ingest path, on
+SQLite and PostgreSQL; assertions are on the outbox (who is told, how often) and the case.
+"""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.adapters.db.models import Case
+from bot.services.queries import case_detail
+from tests.fixtures.app import AppFactory
+from tests.services.test_lifecycle import (
+    BM,
+    HEALTH,
+    LA,
+    POLICE,
+    SCRUTINEER,
+    Bot,
+    body_of,
+    reply,
+)
+
+REF = "TSCP-2026-0001"
+
+
+@pytest.fixture
+def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
+    """A case opened from a SIN on Wednesday 16 December 2026; the decision is due Fri 18."""
+    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
+    b.mail(
+        "casey.invented@gmp.police.uk",
+        "Serious Incident Notification - GM SIN form",
+        "Please find the GM SIN form for the Screening Panel.",
+    )
+    b.run()
+    return b
+
+
+def votes(bot: Bot, when: str, **by_sender: str) -> None:
+    bot.at(when)
+    for sender, text in by_sender.items():
+        bot.mail(sender, reply(REF), text)
+    bot.run()
+
+
+def outcomes(bot: Bot) -> list[str]:
+    return [r.subject.rsplit(": ", 1)[1] for r in bot.outbox("screening_outcome")]
+
+
+def decided_two_to_one(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(LA, reply(REF), "Vote: rapid review")
+    bot.mail(POLICE, reply(REF), "Vote: rapid review")
+    bot.mail(HEALTH, reply(REF), "Vote: no further action")
+    bot.run()
+    assert outcomes(bot) == ["Rapid Review"]
+
+
+def test_a_decision_contradicting_a_two_to_one_vote_is_refused(bot: Bot) -> None:
+    decided_two_to_one(bot)
+    bot.at("2026-12-16T14:00").mail(BM, reply(REF), "Decision: no further action")
+    bot.run()
+    assert bot.case().decision == "rapid_review"
+    assert outcomes(bot) == ["Rapid Review"]
+    text = " ".join(body_of(bot.outbox("command_result")[-1]).split())
+    assert "the partners' recorded votes are a majority for Rapid Review (2 of 3)" in text
+
+
+def test_a_changed_vote_emails_the_scrutineer_once_per_real_change(bot: Bot) -> None:
+    decided_two_to_one(bot)
+    # The minority partner changes its mind: the majority, and the decision, stand.
+    bot.at("2026-12-16T12:00").mail(HEALTH, reply(REF), "Vote: local learning review")
+    bot.run()
+    assert outcomes(bot) == ["Rapid Review"]
+    unchanged = [e for e in bot.case().events if e.what == "decision_unchanged"]
+    assert unchanged and "the decision stands: Rapid Review" in unchanged[-1].detail
+    bot.at("2026-12-16T12:30").mail(HEALTH, reply(REF), "Vote: no further action")
+    bot.run()
+    assert outcomes(bot) == ["Rapid Review"]
+    # Police join health: a new majority, one email. Then back again: one more.
+    bot.at("2026-12-16T13:00").mail(POLICE, reply(REF), "Vote: no further action")
+    bot.run()
+    assert outcomes(bot) == ["Rapid Review", "No further action"]
+    bot.at("2026-12-16T13:30").mail(POLICE, reply(REF), "Vote: rapid review")
+    bot.run()
+    assert outcomes(bot) == ["Rapid Review", "No further action", "Rapid Review"]
+    assert all(
+        sorted(r.recipients) == sorted([BM, SCRUTINEER]) for r in bot.outbox("screening_outcome")
+    )
+    changed = [e for e in bot.case().events if e.what == "decision_changed"]
+    assert changed[0].why == (
+        "the majority of the partners' votes changed from Rapid Review to No further action "
+        "(2 of 3)"
+    )
+
+
+def test_three_different_votes_ask_the_business_manager_to_reconvene(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(LA, reply(REF), "Vote: rapid review")
+    bot.mail(POLICE, reply(REF), "Vote: local learning review")
+    bot.mail(HEALTH, reply(REF), "Vote: no further action")
+    bot.run()
+    assert bot.case().decision is None and outcomes(bot) == []
+    [ask] = bot.outbox("screening_reconvene")
+    assert ask.recipients == [BM]
+    assert "no majority" in ask.subject and REF in ask.subject
+    assert "No majority: the partners must agree" in body_of(ask)
+    with bot.app.sessions() as s:
+        case = s.scalars(select(Case).where(Case.ref == REF)).one()
+        shown = case_detail(s, case, bot.clock.moment.date())
+    assert shown["screening"] == "no majority: the partners must agree"
+    confirmation = " ".join(body_of(bot.outbox("command_result")[-1]).split())
+    assert "Business Manager decides" not in confirmation
+
+
+def test_partners_who_have_not_voted_are_chased_once_with_the_bm_copied(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(POLICE, reply(REF), "Vote: rapid review")
+    bot.run()
+    bot.at("2026-12-16T15:00").run()
+    assert bot.outbox("vote_reminder") == []  # not before the working day before the deadline
+    for when in ("2026-12-17T08:30", "2026-12-17T10:00", "2026-12-17T15:00", "2026-12-18T10:00"):
+        bot.at(when).run()
+    chases = bot.outbox("vote_reminder")
+    assert sorted(r.recipients[0] for r in chases) == sorted([LA, HEALTH])
+    for row in chases:
+        assert row.created_at.date().isoformat() == "2026-12-17"
+        msg = email.message_from_bytes(row.raw, policy=policy.default)
+        assert msg["Cc"] == BM
+        assert "your vote is needed by Fri 18 Dec 2026" in str(msg["Subject"])
+        assert "Vote: rapid review" in body_of(row)
+
+
+def test_no_chase_once_the_panel_has_decided(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(POLICE, reply(REF), "Vote: rapid review")
+    bot.mail(LA, reply(REF), "Vote: rapid review")
+    bot.run()
+    bot.at("2026-12-17T10:00").run()
+    assert bot.outbox("vote_reminder") == []
