@@ -174,6 +174,8 @@ FLAG_EVENTS = (
     "commands_not_carried_out",
     "screening_not_booked",
     "form_problem",
+    "awareness_flag",
+    "command_refused",
 )
 FORM_EVENTS = ("form_read", "form_fields_updated")
 

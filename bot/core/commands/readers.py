@@ -93,7 +93,20 @@ def _read_scrutineer(value: str, line: str, today: date) -> _Parsed:
     return reader(m.group(2), line, today)
 
 
+_REASON_SPLIT = re.compile(r"\s*(?:\bbecause\b|;|\s[\-\u2013\u2014]\s|\()\s*", re.IGNORECASE)
+
+
 def _read_la_aware(value: str, line: str, today: date) -> _Parsed:
+    """ "Aware: 30/12/2026" or "Aware: 30/12/2026 because the form date was a typo"."""
+    for split in _REASON_SPLIT.finditer(value):
+        try:
+            on = _date(value[: split.start()], today)
+        except _BadValue:
+            continue
+        reason = _after_because(value[split.end() :]).rstrip(" )")
+        if not reason:
+            raise _BadValue("give the reason after the date: Aware: <date> because <reason>")
+        return LaAware(on, line, reason)
     return LaAware(_date(value, today), line)
 
 
