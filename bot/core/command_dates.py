@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.core.calendar import add_months
+
+# Agencies return an Appendix B in days or weeks; a date a year away is a mistyped year.
+RETURN_WITHIN_MONTHS = 12
+
 
 def return_by_problem(return_by: date, requested: date) -> str | None:
-    """An Appendix B return date must not be before the day the request goes out."""
+    """An Appendix B return date must fall between the request and a year after it."""
+    if return_by > add_months(requested, RETURN_WITHIN_MONTHS):
+        return (
+            f"the return date {return_by:%d/%m/%Y} is more than {RETURN_WITHIN_MONTHS} months "
+            "after the request; check the year: Return by: <date>"
+        )
     if return_by >= requested:
         return None
     return (

@@ -26,3 +26,9 @@ def test_dates_before_today_are_refused(given: date, refused: bool) -> None:
         assert (problem is not None) is refused
         if problem is not None:
             assert f"{given:%d/%m/%Y}" in problem and "give a later date" in problem
+
+
+def test_a_return_date_a_year_away_is_a_mistyped_year() -> None:
+    problem = return_by_problem(date(2027, 12, 24), TODAY)
+    assert problem is not None and "more than 12 months after the request" in problem
+    assert return_by_problem(date(2027, 12, 17), TODAY) is None

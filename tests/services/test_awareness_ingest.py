@@ -151,6 +151,12 @@ def test_a_later_aware_needs_a_reason_and_the_chronology_keeps_both(mailbox: Mai
     assert "from the SIN form's date Mon 21 Dec 2026 to Wed 30 Dec 2026" in moved
     assert BM in moved and moved.endswith(": the form date was a typo")
     assert "National Panel notification due 07/01/2027" in mailbox.last("command_result")
+    with mailbox.app.sessions() as s:
+        detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 31))
+    assert (detail["aware_source"], detail["bm_aware_reason"]) == (
+        "business_manager",
+        "the form date was a typo",
+    )
 
 
 @pytest.mark.parametrize("year", [2062, 2002])
