@@ -24,7 +24,7 @@ from bot.core.calendar import CalendarRangeError
 from bot.core.rules import RuleError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
-log = logging.getLogger("tscp-bot")
+log = logging.getLogger(__name__)
 
 
 class _Parser(argparse.ArgumentParser):

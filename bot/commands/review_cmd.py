@@ -15,6 +15,7 @@ from bot.services.commands import Outcome, run_command
 from bot.services.review import HANDLERS, Actor
 
 ROLES = ("business_manager", "independent_scrutineer", *STATUTORY_ROLES)
+EXIT_REFUSED = 2  # bad usage: a line asked for something that cannot be done
 
 
 def register(sub: Any) -> None:
@@ -59,9 +60,6 @@ def give_command(ctx: Context) -> int:
     unreadable = [{"line": e.line, "message": e.message} for e in parsed.errors]
     _report(ctx, outcome, unreadable)
     return EXIT_REFUSED if outcome.errors or unreadable else 0
-
-
-EXIT_REFUSED = 2  # bad usage: the line asked for something that cannot be done
 
 
 def _report(ctx: Context, outcome: Outcome, unreadable: list[dict[str, str]]) -> None:
