@@ -24,6 +24,7 @@ from bot.core.calendar import CalendarRangeError
 from bot.core.rules import RuleError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
+log = logging.getLogger(__name__)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,7 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if isinstance(exc, kind):
                 print(f"tscp-bot: {describe(exc)}", file=sys.stderr)
                 return code
-        raise
+        # Never a traceback on the terminal; -v logs it for whoever investigates.
+        log.info("unexpected error", exc_info=True)
+        first = (str(exc).strip().splitlines() or [""])[0]
+        print(f"tscp-bot: unexpected error: {type(exc).__name__}: {first}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
         ctx.close()
 

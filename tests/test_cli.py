@@ -424,11 +424,31 @@ def test_command_errors_are_clear(bot: Run, config: Path) -> None:
     code, _, err = bot("command", "TSCP-2026-0001", "Vote: maybe")
     assert code == 2 and one_line_error(err).startswith("tscp-bot: Could not read")
     code, _, err = bot("command", "TSCP-2026-0001", "Vote: rapid review")  # BM has no vote
-    assert code == 1 and "needs --as" in err
+    assert code == 2 and "needs --as" in one_line_error(err)
     code, _, err = bot("command", "TSCP-2099-0001", "Notified: 01/12/2026")
     assert code == 3
     code, _, err = bot("command", "TSCP-2026-0001", "Reviewer: A Person")
-    assert code == 1 and "CSPR: yes" in err  # the order of the procedure is enforced
+    assert code == 2 and "CSPR: yes" in one_line_error(err)  # the procedure's order holds
+
+
+def test_a_bad_date_at_the_terminal_refuses_its_line_only(bot: Run, config: Path) -> None:
+    _open_case(bot, config)
+    for role in ("police", "health"):
+        assert bot("command", "TSCP-2026-0001", "Vote: rapid review", "--as", role)[0] == 0
+    code, out, err = bot(
+        "command", "TSCP-2026-0001", "Agencies: icb", "Return by: 01/12/2026", "Notifiable: yes"
+    )
+    assert code == 2 and out.startswith("Notifiable: yes: ")
+    assert one_line_error(err).startswith(
+        "tscp-bot: Agencies: icb / Return by: 01/12/2026: NOT DONE: the return date 01/12/2026 "
+        "is before the request"
+    )
+    case = json.loads(bot("case", "TSCP-2026-0001", "--json")[1])
+    assert case["notifiable"] is True and case["returns"] == []
+    code, _, err = bot("command", "TSCP-2026-0001", "Notified: 05/01/2062")
+    assert code == 2 and "2062" in one_line_error(err)
+    code, _, err = bot("command", "TSCP-2026-0001", "Aware: 21/12/2002")
+    assert code == 2 and "Aware: 21/12/2002" in one_line_error(err)
 
 
 def test_outbox_approve_releases_a_draft(bot: Run, config: Path) -> None:
@@ -522,9 +542,9 @@ def test_chronology_export_csv_and_docx(bot: Run, config: Path, tmp_path: Path) 
 def test_terminal_commands_ask_the_same_lifecycle_table(bot: Run, config: Path) -> None:
     _open_case(bot, config)
     code, _, err = bot("command", "TSCP-2026-0001", "Published: 01/07/2027")
-    assert code == 1 and "not accepted at this stage (screening): there is no CSPR" in err
+    assert code == 2 and "not accepted at this stage (screening): there is no CSPR" in err
     code, _, err = bot("command", "TSCP-2026-0001", "Decision: rapid review", "--as", "police")
-    assert code == 1
+    assert code == 2
     assert "only the Business Manager may: needs --as business_manager" in err
     code, out, _ = bot(
         "command", "TSCP-2026-0001", "Notified: 16/12/2026", "--as", "local_authority"

@@ -16,6 +16,7 @@ from bot.services.commands import Outcome, run_command
 from bot.services.review import Actor
 
 ROLES = ("business_manager", "independent_scrutineer", *STATUTORY_ROLES)
+EXIT_REFUSED = 2  # bad usage: a line asked for something that cannot be done
 
 
 def register(sub: Any) -> None:
@@ -34,13 +35,13 @@ def register(sub: Any) -> None:
 
 
 def give_command(ctx: Context) -> int:
+    """Every line that can be carried out is; each refused line is one line on stderr (exit 2)."""
     app = ctx.app()
     now = app.clock.now()
     today = now.astimezone(app.config.partnership.time_zone).date()
     parsed = parse_commands("\n".join(ctx.args.lines), today=today)
-    if parsed.errors or not parsed.commands:
-        problem = parsed.errors[0].message if parsed.errors else "no command recognised"
-        raise UsageError(f"{problem} (see `tscp-bot command --help` and the README)")
+    if not parsed.errors and not parsed.commands:
+        raise UsageError("no command recognised (see `tscp-bot command --help` and the README)")
     actor = Actor(f"terminal:{getpass.getuser()}", ctx.args.role, "terminal")
     outcome = Outcome()
     with app.sessions() as session:
@@ -53,14 +54,27 @@ def give_command(ctx: Context) -> int:
                 continue
             run_command(session, app, case, command, actor, now, outcome)
         session.commit()
+    unreadable = [{"line": e.line, "message": e.message} for e in parsed.errors]
+    _report(ctx, outcome, unreadable)
+    return EXIT_REFUSED if outcome.errors or unreadable else 0
+
+
+def _report(ctx: Context, outcome: Outcome, unreadable: list[dict[str, str]]) -> None:
     if ctx.args.json:
-        print_json({"results": outcome.results, "errors": outcome.errors}, sys.stdout)
-    else:
-        for r in outcome.results:
-            print(f"{r['line']}: {r['outcome']}")
-        for e in outcome.errors:
-            print(f"{e['line']}: NOT DONE: {e['message']}", file=sys.stderr)
-    return 1 if outcome.errors else 0
+        errors = unreadable + outcome.errors
+        print_json({"results": outcome.results, "errors": errors}, sys.stdout)
+        return
+    for r in outcome.results:
+        print(f"{_one_line(r['line'])}: {r['outcome']}")
+    for e in unreadable:  # the message already quotes the line
+        print(f"tscp-bot: {e['message']}", file=sys.stderr)
+    for e in outcome.errors:
+        print(f"tscp-bot: {_one_line(e['line'])}: NOT DONE: {e['message']}", file=sys.stderr)
+
+
+def _one_line(line: str) -> str:
+    # "Agencies:" and "Return by:" arrive as one command of two lines.
+    return " / ".join(line.splitlines())
 
 
 def _needs(command: type) -> str:

@@ -24,6 +24,22 @@ _SUBSTITUTE = "(substitute day)"
 class CalendarRangeError(ValueError):
     """A date falls in a year the working calendar was not built for."""
 
+    def __init__(self, day: date, covered: frozenset[int]) -> None:
+        self.day, self.covered = day, covered
+        years = ", ".join(str(y) for y in sorted(covered))
+        super().__init__(
+            f"{day.isoformat()} is in {day.year}, which this working calendar does not cover "
+            f"(covered years: {years})"
+        )
+
+    def for_people(self) -> str:
+        """The sentence a refused command gives: which date, and what to check."""
+        first, last = min(self.covered), max(self.covered)
+        return (
+            f"{self.day:%d/%m/%Y} is in {self.day.year}, and working days can only be counted "
+            f"for {first} to {last}; check the year"
+        )
+
 
 def is_weekend(d: date) -> bool:
     return d.weekday() >= 5
@@ -51,11 +67,7 @@ class WorkingCalendar:
 
     def _check(self, d: date) -> None:
         if d.year not in self.years:
-            covered = ", ".join(str(y) for y in sorted(self.years))
-            raise CalendarRangeError(
-                f"{d.isoformat()} is in {d.year}, which this working calendar does not cover "
-                f"(covered years: {covered})"
-            )
+            raise CalendarRangeError(d, self.years)
 
     def is_working_day(self, d: date) -> bool:
         self._check(d)

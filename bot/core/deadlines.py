@@ -143,11 +143,15 @@ class Deadline:
     rule: DeadlineRule
     skipped: tuple[tuple[date, str], ...]
     assumption: str | None = None
+    # Why this start date, when several sources gave one (which won, which were set aside).
+    basis: str | None = None
 
     def explain(self) -> str:
         lines = [f"Due {fmt_date(self.due)}: {self._how()}{self._skipped_text()}"]
         if self.assumption:
             lines.append(f"Assumption: {self.assumption}")
+        if self.basis:
+            lines.append(self.basis)
         return "\n".join(lines)
 
     def _how(self) -> str:
@@ -233,6 +237,7 @@ def compute(
     *,
     due: date | None = None,
     assumption: str | None = None,
+    basis: str | None = None,
 ) -> Deadline:
     """Compute the named deadline from its start date.
 
@@ -248,11 +253,11 @@ def compute(
         if due < start:
             raise ValueError(f"deadline {name!r}: return date {due} is before request {start}")
         calendar.is_working_day(due)  # range check only
-        return Deadline(name, due, start, rule, (), assumption)
+        return Deadline(name, due, start, rule, (), assumption, basis)
     if due is not None:
         raise ValueError(f"deadline {name!r} is computed from its rule; due= is not accepted")
     computed, skipped = _due_and_skipped(rule, start, calendar)
-    return Deadline(name, computed, start, rule, tuple(skipped), assumption)
+    return Deadline(name, computed, start, rule, tuple(skipped), assumption, basis)
 
 
 def screening_meeting(sin_received: date, cal: WorkingCalendar) -> Deadline:

@@ -416,7 +416,9 @@ def moved_later(
 def start_of(command: c.Command, today: date) -> date | None:
     """The start date a command gives the clocks it keeps (None: it starts none)."""
     if isinstance(command, c.LaAware):
-        return command.on
+        # bot.core.awareness.refusal keeps panel_notification: it alone knows the form's and
+        # the receipt's dates, and lets the Business Manager move it later only with a reason.
+        return None
     if isinstance(command, c.NotificationSent):
         return command.on or today
     if isinstance(command, c.CsprDecision):

@@ -20,6 +20,7 @@ from bot.app import App
 from bot.config.model import STATUTORY_ROLES
 from bot.core import lifecycle
 from bot.core.authn import AuthMode, AuthPolicy, SenderCheck, check_sender
+from bot.core.calendar import CalendarRangeError
 from bot.core.commands import Command, ParsedCommands, parse_commands
 from bot.core.message import MailMessage
 from bot.services.cases import add_event
@@ -86,7 +87,9 @@ def handle_email_commands(
 ) -> None:
     roles = roles_of(app, msg.from_addr)
     check = check_sender(msg, command_givers(app), _policy(app))
-    outcome = Outcome(errors=[{"line": e.line, "message": e.message} for e in parsed.errors])
+    outcome = Outcome()
+    for error in parsed.errors:
+        refuse_line(session, case, error.line, error.message, msg.from_addr, now, outcome)
     for command in parsed.commands:
         role = lifecycle.acting_role(type(command), roles)
         if role is None or not check.allowed:
@@ -159,11 +162,10 @@ def run_command(
             # The one place a case's stage changes, as the lifecycle table says.
             after = lifecycle.next_stage(lifecycle.stage_of(case.stage), command, case.decision)
             case.stage = after.value
-    except CommandRefused as exc:
-        outcome.errors.append({"line": command.line, "message": str(exc)})
-        add_event(
-            session, case, now, "command_refused", f"{command.line}: {exc}", actor=actor.email
-        )
+    except (CommandRefused, CalendarRangeError) as exc:
+        # A date the calendar cannot count refuses this line only, like any other refusal.
+        why = exc.for_people() if isinstance(exc, CalendarRangeError) else str(exc)
+        refuse_line(session, case, command.line, why, actor.email, now, outcome)
         return
     outcome.results.append({"line": command.line, "outcome": result})
     add_event(
@@ -183,6 +185,27 @@ def _check_stage(app: App, case: Case, command: Command, now: datetime) -> None:
     refusal = lifecycle.verdict(lifecycle.stage_of(case.stage), command, started, today(app, now))
     if refusal is not None:
         raise CommandRefused(refusal)
+
+
+def refuse_line(
+    session: Session,
+    case: Case,
+    line: str,
+    why: str,
+    actor: str,
+    now: datetime,
+    outcome: Outcome,
+) -> None:
+    """One line not carried out: told to the sender, kept on the case, shown in the digest."""
+    outcome.errors.append({"line": line, "message": why})
+    add_event(
+        session,
+        case,
+        now,
+        "command_refused",
+        f"{' / '.join(line.splitlines())}: {why}",
+        actor=actor,
+    )
 
 
 def _refuse(

@@ -175,6 +175,8 @@ FLAG_EVENTS = (
     "command_refused",  # e.g. a partner's vote on a closed case: the sender alone was told
     "screening_not_booked",
     "form_problem",
+    "awareness_flag",
+    "command_refused",
 )
 FORM_EVENTS = ("form_read", "form_fields_updated")
 

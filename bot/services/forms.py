@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseField, ChronologyEntry, StoredMessage
 from bot.app import App
-from bot.core import deadlines as rules
 from bot.core.forms import Extraction, Field
-from bot.services.cases import add_event, set_deadline
+from bot.services.awareness import after_form
+from bot.services.cases import add_event
 
 
 def _text(value: object) -> str:
@@ -87,7 +87,7 @@ def apply_sin_form(
         changed += [f"child {n}: {c}" for c in _store(session, case, f"child:{n}", child, row, now)]
     if extraction.initials():
         case.initials = extraction.initials()
-    _aware_date(session, app, case, extraction, now)
+    after_form(session, app, case, row, "la_aware_date" in changed, now)
     read = len(extraction.fields) + sum(len(c) for c in extraction.children)
     if first:
         add_event(
@@ -109,26 +109,6 @@ def apply_sin_form(
         )
     for problem in extraction.flags:
         add_event(session, case, now, "form_problem", problem, why=f"message #{row.id}")
-
-
-def _aware_date(
-    session: Session, app: App, case: Case, extraction: Extraction, now: datetime
-) -> None:
-    """The form's LA awareness date starts panel_notification, unless the BM already set it."""
-    field = extraction.fields.get("la_aware_date")
-    if field is None or not isinstance(field.value, date) or field.problem:
-        return
-    set_by_command = any(
-        e.what == "command" and e.detail.lower().startswith(("aware", "la aware"))
-        for e in case.events
-    )
-    if set_by_command or case.notification_sent_on is not None or case.la_aware_on == field.value:
-        return
-    case.la_aware_on = field.value
-    deadline = rules.panel_notification(
-        app.calendar, sin_received=case.sin_received_on, la_aware=field.value
-    )
-    set_deadline(session, case, deadline, now)
 
 
 def _gaps_text(extraction: Extraction) -> str:

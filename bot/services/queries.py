@@ -56,6 +56,9 @@ def _review_state(session: Session, case: Case) -> dict[str, object]:
         ],
         "sin_received_on": case.sin_received_on,
         "la_aware_on": case.la_aware_on,
+        "aware_source": case.aware_source,
+        "bm_aware_on": case.bm_aware_on,
+        "bm_aware_reason": case.bm_aware_reason,
         "decision": case.decision,
         "decided_by": case.decided_by,
         # "no majority: the partners must agree" when three partners voted three ways.

@@ -114,6 +114,17 @@ def only(body: str) -> Command:
         ("LA aware: 12 November 2026", LaAware(date(2026, 11, 12), "")),
         ("Local authority aware: Thursday 12 November 2026", LaAware(date(2026, 11, 12), "")),
         ("LA aware 12.11.26", LaAware(date(2026, 11, 12), "")),
+        # ... and a correction, whose reason lets it move the start later
+        (
+            "Aware: 30/12/2026 because the form date was a typo",
+            LaAware(date(2026, 12, 30), "", "the form date was a typo"),
+        ),
+        (
+            "Aware: 30 Dec 2026; LA told on the 30th",
+            LaAware(date(2026, 12, 30), "", "LA told on the 30th"),
+        ),
+        ("Aware: 30-12-2026 - form date wrong", LaAware(date(2026, 12, 30), "", "form date wrong")),
+        ("Aware: 30/12/2026 (form date wrong)", LaAware(date(2026, 12, 30), "", "form date wrong")),
         # Notification
         ("Notified: 13/11/2026", NotificationSent(date(2026, 11, 13), "")),
         ("Notification sent: 13 Nov 2026", NotificationSent(date(2026, 11, 13), "")),
@@ -214,6 +225,8 @@ def test_each_command_syntax(line: str, expected: Command) -> None:
         ("Scrutineer: undecided", "Scrutineer: agree"),
         ("Aware: last Tuesday", '"last Tuesday" is not a date I can read'),
         ("LA aware: 31/02/2026", "31/02/2026 is not a real date"),
+        ("Aware: 30/12/2026 because", "give the reason after the date"),
+        ("Aware: 31/02/2026 because typo", "31/02/2026 is not a real date"),
         ("Notified: 31/11/2026", "31/11/2026 is not a real date"),
         ("Meeting held: 30/02/2027", "30/02/2027 is not a real date"),
         ("Published: soon", '"soon" is not a date I can read'),

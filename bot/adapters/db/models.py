@@ -103,7 +103,13 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(30), default="open")
     opened_at: Mapped[utc]
     sin_received_on: Mapped[date]
+    # The start of panel_notification, when not the receipt (bot.core.awareness chooses it).
     la_aware_on: Mapped[date | None] = mapped_column(default=None)
+    # Which source gave that start: business_manager | form | receipt.
+    aware_source: Mapped[str | None] = mapped_column(String(20), default=None)
+    # The Business Manager's latest `Aware:`; with a reason it is a correction that wins.
+    bm_aware_on: Mapped[date | None] = mapped_column(default=None)
+    bm_aware_reason: Mapped[str | None] = mapped_column(Text, default=None)
     initials: Mapped[str] = mapped_column(String(10), default="")
     referrer_email: Mapped[str] = mapped_column(String(320), default="")
     # review (from a SIN) | complaint | escalation; all share references and deadlines.

@@ -50,6 +50,7 @@ class ScrutineerView:
 class LaAware:
     on: date
     line: str
+    reason: str = ""  # "Aware: <date> because <reason>": needed to move the start later
 
 
 @dataclass(frozen=True)

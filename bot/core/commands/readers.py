@@ -109,8 +109,27 @@ def _read_scrutineer(value: str, line: str, today: date) -> _Parsed:
     return reader(m.group(2), line, today)
 
 
+_REASON_SPLIT = re.compile(r"\s*(?:\bbecause\b|;|\s[\-\u2013\u2014]\s|\()\s*", re.IGNORECASE)
+
+
 def _read_la_aware(value: str, line: str, today: date) -> _Parsed:
-    return LaAware(_date(value, today), line)
+    """ "Aware: 30/12/2026" or "Aware: 30/12/2026 because the form date was a typo"."""
+    first: _BadValue | None = None
+    for split in _REASON_SPLIT.finditer(value):
+        try:
+            on = _date(value[: split.start()], today)
+        except _BadValue as e:
+            first = first or e
+            continue
+        reason = _after_because(value[split.end() :]).rstrip(" )")
+        if not reason:
+            raise _BadValue("give the reason after the date: Aware: <date> because <reason>")
+        return LaAware(on, line, reason)
+    try:
+        return LaAware(_date(value, today), line)
+    except _BadValue as whole:
+        # "31/02/2026 because ..." is about the date, not about the words after it.
+        raise (first or whole) from None
 
 
 def _read_notified(value: str, line: str, today: date) -> _Parsed:

@@ -11,6 +11,7 @@ from bot.adapters.db.models import ActionItem, Case
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines as rules
+from bot.core.command_dates import action_due_problem
 from bot.services.approvals import ApprovalError, approve
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
@@ -166,6 +167,8 @@ def add_action(
     session: Session, app: App, case: Case, cmd: c.AddAction, actor: Actor, now: datetime
 ) -> str:
     owner = resolve_agency(app, cmd.owner)
+    if (problem := action_due_problem(cmd.due, today(app, now))) is not None:
+        raise CommandRefused(problem)
     number = 1 + max(
         (
             a.number

@@ -12,8 +12,10 @@ from bot.app import App
 from bot.config.model import Agency
 from bot.core import commands as c
 from bot.core import deadlines as rules
+from bot.core.command_dates import return_by_problem
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
+from bot.services.review.aware import record_aware
 from bot.services.review.common import (
     Actor,
     CommandRefused,
@@ -38,12 +40,7 @@ REPORT = "the Rapid Review report submission"
 def la_aware(
     session: Session, app: App, case: Case, cmd: c.LaAware, actor: Actor, now: datetime
 ) -> str:
-    case.la_aware_on = cmd.on
-    d = rules.panel_notification(app.calendar, sin_received=case.sin_received_on, la_aware=cmd.on)
-    set_deadline(session, case, d, now)
-    return (
-        f"local authority aware {cmd.on:%d/%m/%Y}: National Panel notification due {d.due:%d/%m/%Y}"
-    )
+    return record_aware(session, app, case, cmd, actor, now)
 
 
 def notification_sent(
@@ -89,6 +86,8 @@ def request_returns(
     return_by = cmd.return_by or app.calendar.add_working_days(
         requested, app.config.review.appendix_b_working_days
     )
+    if (problem := return_by_problem(return_by, requested)) is not None:
+        raise CommandRefused(problem)
     case.review_period = cmd.period or case.review_period
     for agency in agencies:
         _request_one(session, app, case, agency, requested, return_by, now)

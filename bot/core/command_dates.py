@@ -1,0 +1,39 @@
+"""Dates in commands that make no sense for their line, with the sentence that refuses them.
+
+Pure: the date given and the day the command is given in, a reason or None out. A refused
+line is refused alone; the other lines of the same email are still carried out.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.core.calendar import add_months
+
+# Agencies return an Appendix B in days or weeks; a date a year away is a mistyped year.
+RETURN_WITHIN_MONTHS = 12
+
+
+def return_by_problem(return_by: date, requested: date) -> str | None:
+    """An Appendix B return date must fall between the request and a year after it."""
+    if return_by > add_months(requested, RETURN_WITHIN_MONTHS):
+        return (
+            f"the return date {return_by:%d/%m/%Y} is more than {RETURN_WITHIN_MONTHS} months "
+            "after the request; check the year: Return by: <date>"
+        )
+    if return_by >= requested:
+        return None
+    return (
+        f"the return date {return_by:%d/%m/%Y} is before the request, which goes out today "
+        f"({requested:%d/%m/%Y}); give a later date: Return by: <date>"
+    )
+
+
+def action_due_problem(due: date, agreed: date) -> str | None:
+    """An action-plan item cannot be due before the day it is agreed."""
+    if due >= agreed:
+        return None
+    return (
+        f"the due date {due:%d/%m/%Y} is before today ({agreed:%d/%m/%Y}), when the action is "
+        "recorded; give a later date: Action: <what>; owner: <agency>; due: <date>"
+    )

@@ -1,0 +1,113 @@
+"""Gather the known awareness dates of a case, let bot.core.awareness choose, apply the choice.
+
+Used when a SIN form is read and when the Business Manager gives `Aware:`; both paths re-time
+`panel_notification` only through `retime`, so its explanation always names the date that won
+and every date that was set aside.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case, CaseField, StoredMessage
+from bot.app import App
+from bot.core import deadlines as rules
+from bot.core.awareness import Candidate, Choice, Facts, Source, choose
+from bot.services.cases import add_event, set_deadline
+
+NAME = "panel_notification"
+
+
+def _sin_date(session: Session, case: Case, name: str) -> date | None:
+    value = session.scalar(
+        select(CaseField.value).where(
+            CaseField.case_id == case.id, CaseField.scope == "sin", CaseField.name == name
+        )
+    )
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def recorded(case: Case) -> Candidate | None:
+    """The start panel_notification runs from now, and where it came from."""
+    row = next((d for d in case.deadlines if d.name == NAME), None)
+    if row is None:
+        return None
+    source = Source(case.aware_source) if case.aware_source else None
+    if source is None:  # a case from before sources were recorded
+        source = Source.RECEIPT if case.la_aware_on is None else Source.FORM
+    return Candidate(source, row.start)
+
+
+def facts_for(session: Session, app: App, case: Case, now: datetime) -> Facts:
+    return Facts(
+        received=case.sin_received_on,
+        today=now.astimezone(app.config.partnership.time_zone).date(),
+        covered_years=app.calendar.years,
+        form=_sin_date(session, case, "la_aware_date"),
+        business_manager=case.bm_aware_on,
+        reason=case.bm_aware_reason or "",
+        incident=_sin_date(session, case, "incident_date"),
+        recorded=recorded(case),
+    )
+
+
+def retime(session: Session, app: App, case: Case, now: datetime) -> Choice:
+    """Choose the start from what is known now and store panel_notification if it changed."""
+    choice = choose(facts_for(session, app, case, now))
+    chosen = choice.chosen
+    case.la_aware_on = None if chosen.source is Source.RECEIPT else chosen.on
+    case.aware_source = chosen.source.value
+    deadline = rules.compute(
+        NAME, chosen.on, app.calendar, assumption=choice.assumption, basis=choice.explanation()
+    )
+    row = next((d for d in case.deadlines if d.name == NAME), None)
+    if row is None or (row.start, row.explanation) != (deadline.start, deadline.explain()):
+        set_deadline(session, case, deadline, now)
+    return choice
+
+
+def after_form(
+    session: Session,
+    app: App,
+    case: Case,
+    row: StoredMessage,
+    form_date_changed: bool,
+    now: datetime,
+) -> None:
+    """Re-time from a SIN form just stored; a new form date that was set aside is flagged."""
+    choice = retime(session, app, case, now)
+    if not form_date_changed:
+        return
+    for aside in choice.flags():
+        if aside.candidate.source is not Source.FORM:
+            continue
+        reasons = "; ".join(aside.reasons)
+        _mark_field(session, case, reasons)
+        add_event(
+            session,
+            case,
+            now,
+            "awareness_flag",
+            f"{aside.candidate.label()} not used: {reasons}. panel_notification runs from "
+            f"{choice.chosen.label()}; to correct it reply Aware: <date> because <reason>",
+            why=f"message #{row.id}",
+        )
+
+
+def _mark_field(session: Session, case: Case, reasons: str) -> None:
+    """The set-aside form date shows as a field to check in the case view."""
+    field = session.scalar(
+        select(CaseField).where(
+            CaseField.case_id == case.id,
+            CaseField.scope == "sin",
+            CaseField.name == "la_aware_date",
+        )
+    )
+    if field is not None and field.problem is None:
+        field.problem = f"not used for panel_notification: {reasons}"

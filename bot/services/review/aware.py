@@ -1,0 +1,57 @@
+"""`Aware: <date> [because <reason>]`: the Business Manager's date for local authority awareness.
+
+An earlier or equal plausible date is recorded as given; a later one, or one that is
+implausible, is refused unless a reason comes with it, and then the chronology keeps the old
+start, the new one, who moved it and why.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case
+from bot.app import App
+from bot.core import commands as c
+from bot.core.awareness import Choice, Source, refusal
+from bot.core.deadlines import fmt_date
+from bot.services.awareness import NAME, facts_for, retime
+from bot.services.cases import add_event
+from bot.services.review.common import Actor, CommandRefused
+
+
+def record_aware(
+    session: Session, app: App, case: Case, cmd: c.LaAware, actor: Actor, now: datetime
+) -> str:
+    facts = facts_for(session, app, case, now)
+    reason = cmd.reason
+    problem = refusal(facts, cmd.on, reason)
+    if problem is not None:
+        raise CommandRefused(f"Aware: {cmd.on:%d/%m/%Y} was not recorded: {problem}")
+    case.bm_aware_on, case.bm_aware_reason = cmd.on, reason or None
+    choice = retime(session, app, case, now)
+    old = facts.recorded
+    if old is not None and choice.chosen.on > old.on:
+        add_event(
+            session,
+            case,
+            now,
+            "awareness_corrected",
+            f"Local authority awareness moved later, from {old.label()} to "
+            f"{fmt_date(choice.chosen.on)}, by {actor.email}: {reason}",
+            actor=actor.email,
+            why=f"{actor.via}: {cmd.line}",
+        )
+    return _confirmation(case, cmd, choice)
+
+
+def _confirmation(case: Case, cmd: c.LaAware, choice: Choice) -> str:
+    due = next(d.due for d in case.deadlines if d.name == NAME)
+    said = f"local authority aware {cmd.on:%d/%m/%Y}"
+    if choice.chosen.source is Source.BUSINESS_MANAGER:
+        return f"{said}: National Panel notification due {due:%d/%m/%Y}"
+    return (
+        f"{said} recorded; National Panel notification still due {due:%d/%m/%Y}, counted from "
+        f"{choice.chosen.label()}, the earliest plausible date"
+    )

@@ -1,0 +1,119 @@
+"""Which date starts panel_notification: the earliest plausible one, as a table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.core.awareness import Candidate, Facts, Source, choose, refusal
+
+RECEIVED = date(2026, 12, 23)
+YEARS = frozenset(range(2024, 2030))
+BM, FORM, RECEIPT = Source.BUSINESS_MANAGER, Source.FORM, Source.RECEIPT
+
+
+def facts(**kw: object) -> Facts:
+    base: dict[str, object] = {
+        "received": RECEIVED,
+        "today": RECEIVED,
+        "covered_years": YEARS,
+        "incident": date(2026, 12, 18),
+    }
+    return Facts(**{**base, **kw})  # type: ignore[arg-type]
+
+
+def d(day: int, month: int = 12, year: int = 2026) -> date:
+    return date(year, month, day)
+
+
+CHOICES = [
+    # (what is known, source and date chosen, set aside as {source: flagged})
+    ({}, (RECEIPT, d(23)), {}),
+    ({"form": d(21)}, (FORM, d(21)), {RECEIPT: False}),
+    ({"form": d(23)}, (FORM, d(23)), {RECEIPT: False}),
+    ({"form": d(30)}, (RECEIPT, d(23)), {FORM: True}),  # later than receipt, future
+    ({"form": d(15)}, (RECEIPT, d(23)), {FORM: True}),  # before the incident
+    ({"form": d(21, 12, 2062)}, (RECEIPT, d(23)), {FORM: True}),
+    ({"form": d(21, 12, 2002)}, (RECEIPT, d(23)), {FORM: True}),
+    ({"form": d(21, 12, 2025)}, (RECEIPT, d(23)), {FORM: True}),  # more than 12 months old
+    ({"form": d(15), "incident": d(1, 1, 2027)}, (FORM, d(15)), {RECEIPT: False}),
+    ({"form": d(21), "business_manager": d(19)}, (BM, d(19)), {FORM: False, RECEIPT: False}),
+    ({"form": d(19), "business_manager": d(21)}, (FORM, d(19)), {BM: False, RECEIPT: False}),
+    ({"form": d(21), "business_manager": d(21)}, (BM, d(21)), {FORM: False, RECEIPT: False}),
+    # a correction wins over everything, and a form that disagrees with it is flagged
+    (
+        {"form": d(21), "business_manager": d(30), "reason": "typo", "today": d(31)},
+        (BM, d(30)),
+        {FORM: True, RECEIPT: False},
+    ),
+    # a correction in the future is not used
+    ({"form": d(21), "business_manager": d(30), "reason": "typo"}, (FORM, d(21)), {BM: True}),
+    # a later form never moves a recorded start later
+    ({"form": d(22), "recorded": Candidate(FORM, d(19))}, (FORM, d(19)), {FORM: True}),
+    ({"form": d(18), "recorded": Candidate(FORM, d(19))}, (FORM, d(18)), {FORM: False}),
+    ({"form": d(21), "recorded": Candidate(RECEIPT, d(23))}, (FORM, d(21)), {RECEIPT: False}),
+]
+
+
+@pytest.mark.parametrize(("known", "chosen", "aside"), CHOICES)
+def test_the_earliest_plausible_date_wins(
+    known: dict[str, object], chosen: tuple[Source, date], aside: dict[Source, bool]
+) -> None:
+    choice = choose(facts(**known))
+    assert (choice.chosen.source, choice.chosen.on) == chosen
+    got = {s.candidate.source: s.flagged for s in choice.set_aside if s.candidate.source in aside}
+    assert got == aside
+    assert all(s.reasons for s in choice.set_aside)
+
+
+def test_the_explanation_names_the_winner_and_why_the_others_were_set_aside() -> None:
+    choice = choose(facts(form=d(30)))
+    text = choice.explanation()
+    assert text.startswith("Start: the date the SIN form was received Wed 23 Dec 2026")
+    assert (
+        "Set aside: the SIN form's date Wed 30 Dec 2026: it is in the future; it is later than "
+        "the SIN form was received (Wed 23 Dec 2026)." in text
+    )
+    assert choice.assumption and "may be earlier" in choice.assumption
+    corrected = choose(facts(form=d(21), business_manager=d(22), reason="form date was a typo"))
+    assert corrected.explanation().startswith(
+        "Start: the Business Manager's correction, Tue 22 Dec 2026 (form date was a typo)."
+    )
+    assert corrected.assumption is None
+
+
+def test_the_uncountable_year_is_named() -> None:
+    [aside] = choose(facts(form=d(21, 12, 2062))).flags()
+    assert "the working calendar cannot count from 2062 (it covers 2024-2029)" in aside.reasons
+
+
+REFUSALS = [
+    # (on, reason, recorded start, refused because ... or None)
+    (d(19), "", Candidate(FORM, d(21)), None),
+    (d(21), "", Candidate(FORM, d(21)), None),
+    (d(22), "", Candidate(FORM, d(21)), "later than the date panel_notification runs from"),
+    (d(22), "form date was a typo", Candidate(FORM, d(21)), None),
+    (d(30), "", Candidate(RECEIPT, d(23)), "in the future"),
+    (d(30), "LA told later", Candidate(RECEIPT, d(23)), "in the future"),
+    (d(15), "", Candidate(RECEIPT, d(23)), "before the incident date"),
+    (d(15), "incident date on the form is wrong", Candidate(RECEIPT, d(23)), None),
+    (d(1, 1, 2002), "typo", Candidate(RECEIPT, d(23)), "cannot count from 2002"),
+    (d(1, 1, 2025), "", Candidate(RECEIPT, d(23)), "more than 12 months before"),
+]
+
+
+@pytest.mark.parametrize(("on", "reason", "recorded", "refused"), REFUSALS)
+def test_a_later_or_implausible_aware_needs_a_reason(
+    on: date, reason: str, recorded: Candidate, refused: str | None
+) -> None:
+    why = refusal(facts(recorded=recorded, today=d(29)), on, reason)
+    if refused is None:
+        assert why is None
+    else:
+        assert why is not None and refused in why
+
+
+def test_a_refusal_says_how_to_give_the_reason() -> None:
+    why = refusal(facts(recorded=Candidate(FORM, d(21))), d(22), "")
+    assert why is not None and why.endswith("Aware: 22/12/2026 because <reason>")

@@ -1,0 +1,221 @@
+"""Which awareness date starts panel_notification, and bad dates that refuse one line only.
+
+Everything goes in by email through the Maildir inbox and the real ingest path; assertions are
+on the deadline the Business Manager sees, the case view, the confirmation and the digest.
+"""
+
+from __future__ import annotations
+
+import email
+from datetime import date
+from email import policy
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.adapters.db.models import AgencyRequest, Case, CaseField, OutboxMessage, StoredMessage
+from bot.services.passes import run_once
+from bot.services.queries import case_detail
+from tests.fixtures.app import AppFactory
+from tests.fixtures.forms_docx import SIN_INCIDENT, sin_docx
+from tests.fixtures.mail import drop_into_maildir
+from tests.fixtures.mail import email as make_email
+
+POLICE = "robin.example@gmp.police.uk"
+BM = "tscp.business.manager@tameside.gov.uk"
+LA, HEALTH = "dsp.children@tameside.gov.uk", "dsp.tameside@nhs.net"
+SECTIONS = {"commands": {"auth_mode": "off"}}
+REF = "TSCP-2026-0001"
+
+
+def incident(aware: str | None) -> tuple[tuple[str, str], ...]:
+    rows = [r for r in SIN_INCIDENT if "became aware" not in r[0]]
+    if aware is not None:
+        rows.insert(1, ("Date the local authority became aware", aware))
+    return tuple(rows)
+
+
+class Mailbox:
+    def __init__(self, make_app: AppFactory, tmp_path: Path, now: str) -> None:
+        self.app, self.clock = make_app(now=now, **SECTIONS)
+        self.tmp_path, self.n = tmp_path, 0
+
+    def at(self, when: str) -> Mailbox:
+        self.clock.set(when)
+        return self
+
+    def form(self, aware: str | None, subject: str = "GM SIN form attached") -> None:
+        self.n += 1
+        raw = make_email(
+            subject,
+            "Please find the notification form attached.",
+            sender=POLICE,
+            message_id=f"<form{self.n}@test>",
+            attachment=("SIN form.docx", sin_docx(incident=incident(aware))),
+        )
+        drop_into_maildir(self.tmp_path / "inbox", raw)
+        run_once(self.app)
+
+    def reply(self, sender: str, body: str) -> None:
+        self.n += 1
+        raw = make_email(
+            f"RE: [{REF}] Screening Panel", body, sender=sender, message_id=f"<r{self.n}@test>"
+        )
+        drop_into_maildir(self.tmp_path / "inbox", raw)
+        run_once(self.app)
+
+    def case(self) -> Case:
+        with self.app.sessions() as s:
+            case = s.scalars(select(Case)).one()
+            _ = case.deadlines, case.events
+            return case
+
+    def notification(self) -> tuple[date, date, str]:
+        row = next(d for d in self.case().deadlines if d.name == "panel_notification")
+        return row.start, row.due, row.explanation
+
+    def events(self, what: str) -> list[str]:
+        return [e.detail for e in self.case().events if e.what == what]
+
+    def last(self, event: str) -> str:
+        with self.app.sessions() as s:
+            rows = s.scalars(
+                select(OutboxMessage).where(OutboxMessage.event == event).order_by(OutboxMessage.id)
+            ).all()
+        msg = email.message_from_bytes(rows[-1].raw, policy=policy.default)
+        return str(msg.get_body(preferencelist=("plain",)).get_content())  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def mailbox(make_app: AppFactory, tmp_path: Path) -> Mailbox:
+    return Mailbox(make_app, tmp_path, "2026-12-23T09:00")
+
+
+def test_form_aware_date_after_receipt_is_set_aside_and_flagged(mailbox: Mailbox) -> None:
+    mailbox.form("30/12/2026")  # the SIN arrives on Wed 23 Dec
+    start, due, why = mailbox.notification()
+    # 5 working days from the receipt, not three working days later from the 30th.
+    assert (start, due) == (date(2026, 12, 23), date(2027, 1, 4))
+    assert "Start: the date the SIN form was received Wed 23 Dec 2026" in why
+    assert (
+        "Set aside: the SIN form's date Wed 30 Dec 2026: it is in the future; it is later than "
+        "the SIN form was received (Wed 23 Dec 2026)." in why
+    )
+    [flag] = mailbox.events("awareness_flag")
+    assert "Wed 30 Dec 2026 not used" in flag and "Aware: <date> because <reason>" in flag
+    with mailbox.app.sessions() as s:
+        detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23))
+    fields = {f["name"]: f for f in detail["fields"]}  # type: ignore[attr-defined]
+    assert "not used for panel_notification" in fields["la_aware_date"]["problem"]
+    digest = mailbox.last("daily_digest")
+    attention = digest.split("NEEDS YOUR ATTENTION")[1].split("APPENDIX B RETURNS")[0]
+    assert REF in attention and "awareness flag" in attention and "Wed 30 Dec 2026" in attention
+
+
+def test_a_corrected_form_never_overrides_an_earlier_date(mailbox: Mailbox) -> None:
+    mailbox.form(None)
+    assert mailbox.notification()[0] == date(2026, 12, 23)  # receipt, until a date is known
+    mailbox.at("2026-12-23T10:00").reply(BM, "Local authority aware: 19/12/2026")
+    assert mailbox.notification()[:2] == (date(2026, 12, 19), date(2026, 12, 29))
+    mailbox.at("2026-12-23T11:00").form("22/12/2026", subject=f"RE: [{REF}] corrected SIN form")
+    start, due, why = mailbox.notification()
+    assert (start, due) == (date(2026, 12, 19), date(2026, 12, 29))
+    assert "Start: the Business Manager's date (Aware:) Sat 19 Dec 2026" in why
+    assert "Set aside: the SIN form's date Tue 22 Dec 2026: later than the date used." in why
+
+
+def test_a_later_form_date_does_not_move_a_recorded_start(mailbox: Mailbox) -> None:
+    mailbox.form("19/12/2026")
+    mailbox.at("2026-12-23T11:00").form("22/12/2026", subject=f"RE: [{REF}] corrected SIN form")
+    start, due, why = mailbox.notification()
+    assert (start, due) == (date(2026, 12, 19), date(2026, 12, 29))
+    assert "Start: the SIN form's date Sat 19 Dec 2026 (as recorded earlier)" in why
+    [flag] = mailbox.events("awareness_flag")
+    assert "Tue 22 Dec 2026 not used: later than the start already recorded" in flag
+
+
+def test_a_later_aware_needs_a_reason_and_the_chronology_keeps_both(mailbox: Mailbox) -> None:
+    mailbox.form("21/12/2026")
+    assert mailbox.notification()[:2] == (date(2026, 12, 21), date(2026, 12, 30))
+    mailbox.at("2026-12-31T09:00").reply(BM, "Aware: 30/12/2026")
+    assert mailbox.notification()[:2] == (date(2026, 12, 21), date(2026, 12, 30))
+    refused = mailbox.last("command_result")
+    assert "was not recorded: it is later than the SIN form was received" in refused
+    assert "Aware: 30/12/2026 because <reason>" in refused
+    mailbox.at("2026-12-31T10:00").reply(BM, "Aware: 30/12/2026 because the form date was a typo")
+    start, due, why = mailbox.notification()
+    assert (start, due) == (date(2026, 12, 30), date(2027, 1, 7))
+    assert "Start: the Business Manager's correction, Wed 30 Dec 2026 (the form date" in why
+    [moved] = mailbox.events("awareness_corrected")
+    assert "from the SIN form's date Mon 21 Dec 2026 to Wed 30 Dec 2026" in moved
+    assert BM in moved and moved.endswith(": the form date was a typo")
+    assert "National Panel notification due 07/01/2027" in mailbox.last("command_result")
+    with mailbox.app.sessions() as s:
+        detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 31))
+    assert (detail["aware_source"], detail["bm_aware_reason"]) == (
+        "business_manager",
+        "the form date was a typo",
+    )
+
+
+@pytest.mark.parametrize("year", [2062, 2002])
+def test_a_form_date_the_calendar_cannot_count_still_opens_the_case(
+    mailbox: Mailbox, year: int
+) -> None:
+    mailbox.form(f"21/12/{year}")
+    with mailbox.app.sessions() as s:
+        row = s.scalars(select(StoredMessage)).one()
+        assert (row.status, row.attempts, row.needs_triage) == ("processed", 0, False)
+        aware = s.scalars(select(CaseField).where(CaseField.name == "la_aware_date")).one()
+        assert aware.value == f"{year}-12-21" and aware.problem
+    start, _, why = mailbox.notification()
+    assert start == date(2026, 12, 23) and "Assumption:" in why
+    [flag] = mailbox.events("awareness_flag")
+    assert f"the working calendar cannot count from {year}" in flag
+    assert "Q.Z.I." in mailbox.last("sin_acknowledgement")
+
+
+def decided(make_app: AppFactory, tmp_path: Path) -> Mailbox:
+    box = Mailbox(make_app, tmp_path, "2026-12-16T09:00")
+    box.form("15/12/2026")
+    box.at("2026-12-16T11:00").reply(LA, "Vote: rapid review")
+    box.reply(HEALTH, "Vote: rapid review")
+    assert box.case().decision == "rapid_review"
+    return box
+
+
+def test_a_past_return_date_refuses_that_line_and_the_rest_is_done(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    box = decided(make_app, tmp_path)
+    box.at("2026-12-17T09:30").reply(
+        BM, "Agencies: gmp, icb\nReturn by: 01/12/2026\nNotifiable: yes\n\n-- \nTSCP BM"
+    )
+    assert box.case().notifiable is True
+    with box.app.sessions() as s:
+        assert s.scalars(select(AgencyRequest)).all() == []
+        assert all(r.status == "processed" for r in s.scalars(select(StoredMessage)))
+    confirmation = box.last("command_result")
+    assert "Notifiable: yes" in confirmation.split("NOT UNDERSTOOD")[0]
+    assert (
+        "the return date 01/12/2026 is before the request, which goes out today (17/12/2026)"
+        in confirmation
+    )
+    [refused] = box.events("command_refused")
+    assert refused.startswith("Agencies: gmp, icb / Return by: 01/12/2026:")
+    attention = box.last("daily_digest").split("NEEDS YOUR ATTENTION")[1]
+    assert "command refused" in attention and "Return by: 01/12/2026" in attention
+
+
+def test_a_date_outside_the_calendar_refuses_only_its_line(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    box = decided(make_app, tmp_path)
+    box.at("2026-12-17T09:30").reply(BM, "Action: check the pathway; owner: gmp; due: 05/01/2062")
+    box.reply(BM, "Notifiable: yes\nAction: audit; owner: icb; due: 01/12/2026")
+    assert box.case().notifiable is True
+    refused = box.events("command_refused")
+    assert "05/01/2062 is in 2062, and working days can only be counted for" in refused[0]
+    assert "the due date 01/12/2026 is before today (17/12/2026)" in refused[1]
+
