@@ -11,7 +11,7 @@ from bot.commands.context import Context, NotFound, UsageError
 from bot.config.model import STATUTORY_ROLES
 from bot.core.commands import parse_commands
 from bot.services.cases import find_case
-from bot.services.commands import Outcome, run_command
+from bot.services.commands import ROLE_GROUPS, Outcome, run_command
 from bot.services.review import HANDLERS, Actor
 
 ROLES = ("business_manager", "independent_scrutineer", *STATUTORY_ROLES)
@@ -48,7 +48,7 @@ def give_command(ctx: Context) -> int:
             raise NotFound(f"no case {ctx.args.ref.upper()}")
         for command in parsed.commands:
             needed, _ = HANDLERS[type(command)]
-            allowed = STATUTORY_ROLES if needed == "partner" else (needed,)
+            allowed = ROLE_GROUPS.get(needed, (needed,))
             if actor.role not in allowed:
                 outcome.errors.append(
                     {"line": command.line, "message": f"needs --as {' or '.join(allowed)}"}

@@ -120,12 +120,17 @@ def handle_email_commands(
         )
 
 
+# Handler roles that more than one configured person may fill, in order of preference.
+ROLE_GROUPS: dict[str, tuple[str, ...]] = {
+    "partner": STATUTORY_ROLES,
+    "business_manager_or_local_authority": ("business_manager", "local_authority"),
+}
+
+
 def _role_for(command: Command, roles: set[str]) -> str | None:
     needed, _ = HANDLERS[type(command)]
-    if needed == "partner":
-        partner = [r for r in STATUTORY_ROLES if r in roles]
-        return partner[0] if partner else None
-    return needed if needed in roles else None
+    allowed = [r for r in ROLE_GROUPS.get(needed, (needed,)) if r in roles]
+    return allowed[0] if allowed else None
 
 
 def run_command(

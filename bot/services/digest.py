@@ -174,6 +174,9 @@ FLAG_EVENTS = (
     "commands_not_carried_out",
     "screening_not_booked",
     "form_problem",
+    "looked_after_death",
+    "looked_after_death_check",
+    "report_not_sent",
 )
 FORM_EVENTS = ("form_read", "form_fields_updated")
 

@@ -17,6 +17,7 @@ from bot.app import App
 from bot.core import deadlines as rules
 from bot.core.forms import Extraction, Field
 from bot.services.cases import add_event, set_deadline
+from bot.services.review.looked_after import apply_looked_after_death
 
 
 def _text(value: object) -> str:
@@ -88,6 +89,7 @@ def apply_sin_form(
     if extraction.initials():
         case.initials = extraction.initials()
     _aware_date(session, app, case, extraction, now)
+    apply_looked_after_death(session, app, case, row, extraction, now)
     read = len(extraction.fields) + sum(len(c) for c in extraction.children)
     if first:
         add_event(

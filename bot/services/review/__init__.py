@@ -21,8 +21,10 @@ from bot.services.review.later import (
     publication_delay,
     publication_planned,
     published,
+    report_sent,
     reviewer,
 )
+from bot.services.review.looked_after import notified as looked_after_notified
 from bot.services.review.rapid_review import (
     delay,
     draft_delay_notice,
@@ -43,6 +45,7 @@ HANDLERS: dict[type, tuple[str, Callable[..., str]]] = {
     c.ScrutineerView: ("independent_scrutineer", scrutineer),
     c.LaAware: ("business_manager", la_aware),
     c.NotificationSent: ("business_manager", notification_sent),
+    c.LookedAfterDeathNotified: ("business_manager_or_local_authority", looked_after_notified),
     c.RequestReturns: ("business_manager", request_returns),
     c.MeetingHeld: ("business_manager", meeting_held),
     c.ReportSubmitted: ("business_manager", report_submitted),
@@ -51,6 +54,7 @@ HANDLERS: dict[type, tuple[str, Callable[..., str]]] = {
     c.ReviewerAppointed: ("business_manager", reviewer),
     c.FamilyPreview: ("business_manager", family_preview),
     c.PublicationPlanned: ("business_manager", publication_planned),
+    c.ReportSent: ("business_manager", report_sent),
     c.Published: ("business_manager", published),
     c.PublicationDelay: ("business_manager", publication_delay),
     c.NotPublishing: ("business_manager", publication_delay),

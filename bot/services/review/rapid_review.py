@@ -25,6 +25,7 @@ from bot.services.review.common import (
     resolve_agency,
     today,
 )
+from bot.services.review.looked_after import retime_on_awareness
 
 
 def la_aware(
@@ -33,6 +34,7 @@ def la_aware(
     case.la_aware_on = cmd.on
     d = rules.panel_notification(app.calendar, sin_received=case.sin_received_on, la_aware=cmd.on)
     set_deadline(session, case, d, now)
+    retime_on_awareness(session, app, case, cmd.on, now)
     return (
         f"local authority aware {cmd.on:%d/%m/%Y}: National Panel notification due {d.due:%d/%m/%Y}"
     )
