@@ -19,7 +19,7 @@ from tests.fixtures.app import AppFactory
 from tests.fixtures.forms_docx import SIN_CHILD, SIN_INCIDENT, sin_docx
 from tests.fixtures.mail import drop_into_maildir
 from tests.fixtures.mail import email as make_email
-from tests.services.test_lifecycle import BM, LA, Bot, body_of, reply, signed
+from tests.services.test_lifecycle import BM, LA, Bot, body_of, reply
 
 REF = "TSCP-2026-0001"
 CLOCK = "looked_after_death_notification"
@@ -46,7 +46,11 @@ def with_rows(rows: tuple[tuple[str, str], ...], **changes: str) -> tuple[tuple[
 
 DIED = with_rows(
     tuple(SIN_INCIDENT),
-    **{"Child died": "☒", "Child seriously harmed": "☐", "Abuse or neglect known or suspected": "☐"},
+    **{
+        "Child died": "☒",
+        "Child seriously harmed": "☐",
+        "Abuse or neglect known or suspected": "☐",
+    },
 )
 
 
@@ -99,11 +103,14 @@ def test_death_of_a_looked_after_child_has_its_own_clock_reminders_and_command(
     [reminder] = [r for r in fresh.outbox("deadline_reminder") if f":{CLOCK}:" in r.idempotency_key]
     assert reminder.recipients == [LA, BM] and cc_of(reminder) == BM
     assert reminder.subject == (
-        f"[{REF}] Reminder: Notice of death to the Secretary of State and Ofsted due Wed 30 Dec 2026"
+        f"[{REF}] Reminder: Notice of death to the Secretary of State and Ofsted "
+        "due Wed 30 Dec 2026"
     )
     assert "reply SoS and Ofsted notified: <date> once it" in body_of(reminder)
     # The LA's representative records it, as the reminder says.
-    fresh.at("2026-12-29T15:00").mail(LA, f"RE: {reminder.subject}", "SoS and Ofsted notified: 29/12/2026")
+    fresh.at("2026-12-29T15:00").mail(
+        LA, f"RE: {reminder.subject}", "SoS and Ofsted notified: 29/12/2026"
+    )
     fresh.run()
     [confirmation] = [r for r in fresh.outbox("command_result") if r.recipients == [LA]]
     assert "Secretary of State and Ofsted notified on 29/12/2026" in body_of(confirmation)
@@ -133,7 +140,9 @@ def test_care_leaver_of_unknown_age_opens_the_clock_and_asks_a_person(fresh: Bot
 
 
 def test_care_leaver_aged_25_or_over_opens_no_clock(fresh: Bot) -> None:
-    child = with_rows(tuple(SIN_CHILD), **{"Date of birth": "01/01/2000", "Legal status": "Care leaver"})
+    child = with_rows(
+        tuple(SIN_CHILD), **{"Date of birth": "01/01/2000", "Legal status": "Care leaver"}
+    )
     send_sin(fresh, child, DIED)
     assert CLOCK not in [d.name for d in fresh.case().deadlines]
 
@@ -149,3 +158,280 @@ def test_a_death_without_looked_after_status_opens_no_clock(fresh: Bot) -> None:
 
 
 # --- item 8: never tell an outside body something false -------------------------------------
+
+
+@pytest.fixture
+def cspr(make_app: AppFactory, tmp_path: Path) -> Bot:
+    """A case whose partners decided on Thu 7 Jan 2027 to hold a CSPR."""
+    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
+    b.mail("casey.invented@gmp.police.uk", "Serious Incident Notification - GM SIN form", "Form.")
+    b.run()
+    b.at("2026-12-16T11:00").mail(BM, reply(REF), "Decision: rapid review")
+    b.at("2026-12-18T10:00").mail(BM, reply(REF), "Notified: 18/12/2026")
+    b.run()
+    b.at("2027-01-07T10:00").mail(BM, reply(REF), "Report submitted: 07/01/2027\nCSPR: yes")
+    b.run()
+    assert b.due("cspr_report") == date(2027, 7, 7)
+    return b
+
+
+def result_text(bot: Bot) -> str:
+    return body_of(bot.outbox("command_result")[-1])
+
+
+FOOTER = """
+----
+This is an automatic message from the Tameside Safeguarding Children Partnership
+(tscp@tameside.gov.uk).
+Please keep the subject line unchanged if you reply, so your email is filed correctly.
+"""
+
+
+def text(row: OutboxMessage) -> str:
+    return body_of(row).replace("\r\n", "\n")
+
+
+def test_reviewer_notice_gives_the_date_the_partners_decided(cspr: Bot) -> None:
+    cspr.at("2027-01-11T10:00").mail(BM, reply(REF), "Reviewer: Alex Invented")
+    cspr.run()
+    [notice] = cspr.outbox("reviewer_notice")
+    assert text(notice) == (
+        """Dear colleagues,
+
+LOCAL CHILD SAFEGUARDING PRACTICE REVIEW: TAMESIDE SAFEGUARDING CHILDREN PARTNERSHIP
+
+  Our reference:         TSCP-2026-0001
+  Decision made:         Thursday 7 January 2027
+  Independent reviewer:  Alex Invented
+  Final report due:      Wednesday 7 July 2027
+
+On behalf of the Tameside safeguarding partners, we are writing to tell
+the Child Safeguarding Practice Review Panel, Ofsted and the Department
+for Education that on Thursday 7 January 2027 the partners decided to hold
+a local child safeguarding practice review for this case.
+
+We have appointed Alex Invented as the independent reviewer.
+
+We expect the final report to be published by Wednesday 7 July 2027,
+within 6 months of the decision to hold the review. If this changes, we
+will tell you.
+
+Please quote TSCP-2026-0001 in any reply. If you have any questions, please
+contact TSCP Business Manager, Business Manager, at tscp.business.manager@tameside.gov.uk.
+
+Yours faithfully,
+
+TSCP Business Manager
+Business Manager, on behalf of the Tameside Safeguarding Children Partnership
+"""
+        + FOOTER
+    )
+
+
+def test_publication_under_7_working_days_needs_a_late_notice_that_says_so(cspr: Bot) -> None:
+    cspr.at("2027-06-28T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
+    cspr.run()
+    assert (
+        "publication on 01/07/2027 is 3 working days away; the report must reach the National "
+        "Panel, the Secretary of State and Ofsted at least 7 working days before publication. "
+        "Choose a later date, or confirm that the notice will be late: Publication: 01/07/2027 "
+        "late notice"
+    ) in result_text(cspr)
+    assert cspr.outbox("publication_notice") == [] and cspr.case().planned_publication is None
+    cspr.at("2027-06-28T11:00").mail(BM, reply(REF), "Publication: 01/07/2027 late notice")
+    cspr.run()
+    assert (
+        "publication on 01/07/2027; late notice drafted: 3 working days before publication, "
+        "fewer than the 7 working days required (the report was due to them by 22/06/2027)"
+    ) in result_text(cspr)
+    [notice] = cspr.outbox("publication_notice")
+    assert text(notice) == (
+        """Dear colleagues,
+
+NOTICE OF PUBLICATION: TAMESIDE SAFEGUARDING CHILDREN PARTNERSHIP
+
+  Our reference:           TSCP-2026-0001
+  Planned publication:     Thursday 1 July 2027
+
+On behalf of the Tameside safeguarding partners, we are writing to tell
+the Child Safeguarding Practice Review Panel, the Secretary of State for
+Education and Ofsted that we plan to publish the report of the local
+child safeguarding practice review for this case (or, if the full report
+is not published, the information about improvements to be made) on
+Thursday 1 July 2027.
+
+This notice is given 3 working days before publication, fewer than the
+7 working days required.
+
+THE REPORT IS NOT ATTACHED TO THIS EMAIL
+
+The report (or the improvement information) is being sent to you
+separately by a secure route. If you have not received it, please tell
+the Business Manager at once.
+
+If you have any comments before publication, please send them to
+TSCP Business Manager, Business Manager, at tscp.business.manager@tameside.gov.uk,
+quoting TSCP-2026-0001.
+
+Yours faithfully,
+
+TSCP Business Manager
+Business Manager, on behalf of the Tameside Safeguarding Children Partnership
+"""
+        + FOOTER
+    )
+
+
+def test_on_time_notice_states_the_notice_given_and_report_sent_meets_it(cspr: Bot) -> None:
+    cspr.at("2027-06-01T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
+    cspr.run()
+    assert cspr.due("publication_notice") == date(2027, 6, 22)
+    [notice] = cspr.outbox("publication_notice")
+    assert text(notice) == (
+        """Dear colleagues,
+
+NOTICE OF PUBLICATION: TAMESIDE SAFEGUARDING CHILDREN PARTNERSHIP
+
+  Our reference:           TSCP-2026-0001
+  Planned publication:     Thursday 1 July 2027
+  Report sent to you by:   Tuesday 22 June 2027
+
+On behalf of the Tameside safeguarding partners, we are writing to tell
+the Child Safeguarding Practice Review Panel, the Secretary of State for
+Education and Ofsted that we plan to publish the report of the local
+child safeguarding practice review for this case (or, if the full report
+is not published, the information about improvements to be made) on
+Thursday 1 July 2027.
+
+This notice is given 22 working days before publication; at least
+7 working days are required.
+
+THE REPORT IS NOT ATTACHED TO THIS EMAIL
+
+The report (or the improvement information) is being sent to you
+separately by a secure route. If you have not received it by
+Tuesday 22 June 2027, please tell the Business Manager.
+
+If you have any comments before publication, please send them to
+TSCP Business Manager, Business Manager, at tscp.business.manager@tameside.gov.uk,
+quoting TSCP-2026-0001.
+
+Yours faithfully,
+
+TSCP Business Manager
+Business Manager, on behalf of the Tameside Safeguarding Children Partnership
+"""
+        + FOOTER
+    )
+    cspr.at("2027-06-15T10:00").mail(BM, reply(REF), "Report sent: 15/06/2027")
+    cspr.run()
+    assert "report sent on 15/06/2027 recorded; 12 working days before publication" in (
+        result_text(cspr)
+    )
+    notice_clock = next(d for d in cspr.case().deadlines if d.name == "publication_notice")
+    assert notice_clock.state == "met" and cspr.case().report_sent_on == date(2027, 6, 15)
+    cspr.at("2027-07-01T10:00").mail(BM, reply(REF), "Published: 01/07/2027")
+    cspr.run()
+    assert "report_not_sent" not in [e.what for e in cspr.case().events]
+
+
+def test_published_without_report_sent_keeps_the_notice_open_and_asks_the_bm(cspr: Bot) -> None:
+    cspr.at("2027-06-01T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
+    cspr.run()
+    cspr.at("2027-07-01T10:00").mail(BM, reply(REF), "Published: 01/07/2027")
+    cspr.run()
+    assert (
+        "the report is not recorded as sent to the National Panel, the Secretary of State and "
+        "Ofsted, so the notice of publication stays open: reply Report sent: <date> once it "
+        "has gone"
+    ) in result_text(cspr)
+    notice_clock = next(d for d in cspr.case().deadlines if d.name == "publication_notice")
+    assert notice_clock.met_at is None
+    assert (
+        f"{REF}  report not sent\r\n      Published on 01/07/2027 but no Report sent: is recorded"
+    ) in digest_text(cspr, "2027-07-02T08:30")
+    cspr.at("2027-07-02T10:00").mail(BM, reply(REF), "Report sent: 21/06/2027")
+    cspr.run()
+    notice_clock = next(d for d in cspr.case().deadlines if d.name == "publication_notice")
+    assert notice_clock.state == "met"
+
+
+def test_delay_notice_carries_only_the_reason_and_date_the_bm_wrote(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
+    b.mail("casey.invented@gmp.police.uk", "Serious Incident Notification - GM SIN form", "Form.")
+    b.run()
+    b.at("2026-12-16T11:00").mail(BM, reply(REF), "Decision: rapid review")
+    b.at("2026-12-18T10:00").mail(BM, reply(REF), "Notified: 18/12/2026")
+    b.run()
+    assert b.due("rapid_review") == date(2027, 1, 13)
+    b.at("2027-01-08T10:00").run()  # 3 working days before day 15: ask, draft nothing
+    assert b.outbox("panel_delay_notice") == []
+    [ask] = b.outbox("rapid_review_delay_check")
+    assert ask.recipients == [BM]
+    assert text(ask) == (
+        """Dear TSCP Business Manager,
+
+The Rapid Review for case TSCP-2026-0001 is due on Wednesday 13 January 2027,
+15 working days after the notification was sent to the National Panel on
+Friday 18 December 2026. It has not been recorded as submitted.
+
+  Rapid Review meeting:  not recorded
+
+If it will not be submitted by Wednesday 13 January 2027, the National Panel
+must be told the reason for the delay and when the Rapid Review will be
+submitted. Nothing has been drafted: the notice will say only what you
+write. Reply to this email with the reason and the date:
+
+  Delay: <reason>; expected <date>
+
+and the notice will be drafted for your approval. If it will be on time,
+reply Report submitted: <date> once it has been sent.
+"""
+        + FOOTER
+    )
+    b.at("2027-01-08T11:00").mail(
+        BM, f"RE: {ask.subject}", "Delay: The coroner's report is awaited.; expected 12/02/2027"
+    )
+    b.run()
+    [notice] = b.outbox("panel_delay_notice")
+    assert notice.recipients == [PANEL] and notice.status == "draft"
+    assert notice.subject == f"[{REF}] Rapid Review delayed: expected by Fri 12 Feb 2027"
+    assert text(notice) == (
+        """Dear Child Safeguarding Practice Review Panel,
+
+RAPID REVIEW DELAY: TAMESIDE SAFEGUARDING CHILDREN PARTNERSHIP
+
+  Our reference:             TSCP-2026-0001
+  Notification sent to you:  Friday 18 December 2026
+  Rapid Review due:          Wednesday 13 January 2027
+  Expected submission:       Friday 12 February 2027
+
+On behalf of the Tameside safeguarding partners, we are writing to tell
+you that the Rapid Review for this case will not be completed within
+15 working days of the notification being sent to the Panel.
+
+REASON FOR THE DELAY
+
+The coroner's report is awaited.
+
+WHEN IT WILL BE SUBMITTED
+
+We expect to send you the completed Rapid Review by Friday 12 February 2027.
+If this date changes, we will tell you.
+
+Please quote TSCP-2026-0001 in any reply. If you have any questions, please
+contact TSCP Business Manager, Business Manager, at tscp.business.manager@tameside.gov.uk.
+
+Yours faithfully,
+
+TSCP Business Manager
+Business Manager, on behalf of the Tameside Safeguarding Children Partnership
+"""
+        + FOOTER
+    )
+    b.at("2027-01-11T10:00").run()
+    assert (
+        len(b.outbox("rapid_review_delay_check")) == 1 and len(b.outbox("panel_delay_notice")) == 1
+    )

@@ -123,8 +123,13 @@ def publication_planned(
             "report_sent_on": case.report_sent_on,
         },
     )
-    late = f"; late notice: {check.given} working days before publication" if check.late else ""
-    return f"publication on {cmd.on:%d/%m/%Y}; notice drafted, due by {d.due:%d/%m/%Y}{late}"
+    if check.late:
+        return (
+            f"publication on {cmd.on:%d/%m/%Y}; late notice drafted: {check.given} working days "
+            f"before publication, fewer than the {REQUIRED} working days required (the report "
+            f"was due to them by {d.due:%d/%m/%Y})"
+        )
+    return f"publication on {cmd.on:%d/%m/%Y}; notice drafted, due by {d.due:%d/%m/%Y}"
 
 
 def report_sent(
@@ -188,7 +193,11 @@ def published(
         actor=actor.email,
         why=cmd.line,
     )
-    return f"{done}; Report sent: is not recorded yet, so the notice of publication stays open"
+    return (
+        f"{done}; the report is not recorded as sent to the National Panel, the Secretary of "
+        "State and Ofsted, so the notice of publication stays open: reply Report sent: <date> "
+        "once it has gone"
+    )
 
 
 def publication_delay(
