@@ -157,6 +157,31 @@ def test_a_death_without_looked_after_status_opens_no_clock(fresh: Bot) -> None:
     assert "no notice to the Secretary of State and Ofsted is open on this case" in body_of(result)
 
 
+def test_a_doubtful_death_tick_opens_the_clock_and_flags_it(fresh: Bot) -> None:
+    child = with_rows(tuple(SIN_CHILD), **{"Legal status": "Looked after child"})
+    incident = with_rows(DIED, **{"Child died": "Yes ☒ No ☒"})
+    send_sin(fresh, child, incident)
+    assert fresh.due(CLOCK) == date(2026, 12, 30)
+    [check] = [e for e in fresh.case().events if e.what == "looked_after_death_check"]
+    assert check.detail.startswith("the form's child died could not be read with confidence")
+    assert "looked after death check" in digest_text(fresh, "2026-12-24T08:30")
+
+
+def test_an_earlier_awareness_date_brings_the_clock_forward_never_later(fresh: Bot) -> None:
+    child = with_rows(tuple(SIN_CHILD), **{"Legal status": "Looked after child"})
+    incident = with_rows(DIED, **{"Date the local authority became aware": ""})
+    send_sin(fresh, child, incident)
+    clock = next(d for d in fresh.case().deadlines if d.name == CLOCK)
+    # No awareness date: from receipt on Wed 23 Dec 2026, and it says so.
+    assert clock.due == date(2027, 1, 4) and clock.assumption is not None
+    fresh.at("2026-12-23T11:00").mail(BM, reply(REF), "Aware: 21/12/2026")
+    fresh.run()
+    assert fresh.due(CLOCK) == date(2026, 12, 30)
+    fresh.at("2026-12-23T12:00").mail(BM, reply(REF), "Aware: 22/12/2026")
+    fresh.run()
+    assert fresh.due(CLOCK) == date(2026, 12, 30)
+
+
 # --- item 8: never tell an outside body something false -------------------------------------
 
 
