@@ -12,9 +12,11 @@ from email import policy
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from bot.adapters.db.models import OutboxMessage
+from bot.adapters.db.models import Case, OutboxMessage
 from bot.services.digest import send_digest_if_due
+from bot.services.queries import case_detail
 from tests.fixtures.app import AppFactory
 from tests.fixtures.forms_docx import SIN_CHILD, SIN_INCIDENT, sin_docx
 from tests.fixtures.mail import drop_into_maildir
@@ -26,7 +28,10 @@ CLOCK = "looked_after_death_notification"
 PANEL = "mailbox.nationalreviewpanel@education.gov.uk"
 
 
-def send_sin(bot: Bot, child: tuple[tuple[str, str], ...], incident: tuple[tuple[str, str], ...]):  # type: ignore[no-untyped-def]
+Rows = tuple[tuple[str, str], ...]
+
+
+def send_sin(bot: Bot, child: Rows, incident: Rows) -> None:
     raw = make_email(
         "GM SIN form attached",
         "Please find the notification form attached.",
@@ -38,7 +43,7 @@ def send_sin(bot: Bot, child: tuple[tuple[str, str], ...], incident: tuple[tuple
     bot.run()
 
 
-def with_rows(rows: tuple[tuple[str, str], ...], **changes: str) -> tuple[tuple[str, str], ...]:
+def with_rows(rows: Rows, **changes: str) -> Rows:
     """The fixture rows with some values replaced ("" drops the row) or rows added."""
     kept = [(k, changes.pop(k, v)) for k, v in rows]
     return tuple((k, v) for k, v in [*kept, *changes.items()] if v)
@@ -92,6 +97,15 @@ def test_death_of_a_looked_after_child_has_its_own_clock_reminders_and_command(
     deadlines = {d.name: d for d in fresh.case().deadlines}
     assert deadlines["panel_notification"].state == "not_required"
     assert deadlines[CLOCK].met_at is None and deadlines[CLOCK].state == "open"
+    with fresh.app.sessions() as s:  # what `tscp-bot case` shows
+        detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23))
+    shown: list[dict[str, object]] = detail["deadlines"]  # type: ignore[assignment]
+    [row] = [d for d in shown if d["name"] == CLOCK]
+    assert (row["due"], row["met_at"]) == (date(2026, 12, 30), None)
+    assert str(row["explanation"]).startswith(
+        "Due Wed 30 Dec 2026: 5 working days after local authority became aware of the death "
+        "on Mon 21 Dec 2026"
+    )
     digest = digest_text(fresh, "2026-12-24T08:30")
     assert (
         f"{REF}  Wed 30 Dec 2026  Local authority notifies the Secretary of State and Ofsted "
