@@ -37,24 +37,21 @@ NOT_REPORTED = LookedAfterDeath(False, "", ())
 
 
 def looked_after_death(extraction: Extraction) -> LookedAfterDeath:
-    fields = extraction.fields
-    child = extraction.children[0] if extraction.children else {}
-    looked_after = _ticked(fields, "lac_death") or _status(child) == "LAC"
-    care_leaver = _ticked(fields, "care_leaver_death") or _status(child) == "care leaver"
+    """Any child of the form (a SIN may name up to four) may be the looked-after one."""
+    fields, children = extraction.fields, extraction.children or ({},)
+    looked_after = _ticked(fields, "lac_death") or any(_status(c) == "LAC" for c in children)
+    leavers = [c for c in children if _status(c) == "care leaver"]
+    care_leaver = _ticked(fields, "care_leaver_death") or bool(leavers)
     if not (looked_after or care_leaver):
         return NOT_REPORTED
     died = any(_ticked(fields, name) for name in _DEATH_TICKS)
     doubtful = [n for n in _DEATH_TICKS if n in extraction.doubtful]
-    checks: list[str] = []
-    if not died:
-        if not doubtful:
-            return NOT_REPORTED
-        checks.append(_doubtful_death(doubtful))
-    elif doubtful:
-        checks.append(_doubtful_death(doubtful))
+    if not died and not doubtful:
+        return NOT_REPORTED
+    checks = [_doubtful_death(doubtful)] if doubtful else []
     if looked_after:
         return LookedAfterDeath(True, "a looked-after child", tuple(checks))
-    return _care_leaver(fields, child, checks)
+    return _care_leaver(fields, (leavers or children)[0], checks)
 
 
 def _care_leaver(

@@ -140,3 +140,19 @@ def test_check_notice(
         assert check.refusal is None
     else:
         assert check.refusal is not None and refused in check.refusal
+
+
+def test_a_second_child_who_was_looked_after_counts() -> None:
+    extraction = Extraction(
+        form="sin",
+        fields={k: f(k, v) for k, v in DIED.items()},
+        children=(
+            {"legal_status": f("legal_status", "CIN")},
+            {"legal_status": f("legal_status", "LAC")},
+        ),
+        chronology=(),
+        missing=(),
+        doubtful=(),
+        flags=(),
+    )
+    assert looked_after_death(extraction).who == "a looked-after child"
