@@ -296,7 +296,7 @@ def test_a_changed_vote_emails_the_outcome_only_when_the_majority_changes(
     code, _ = bot(
         "--now", "2026-12-23T07:45", "command", "TSCP-2026-0001", "Decision: no further action"
     )
-    assert code == 1
+    assert code == 2  # refused: the terminal says why on one line
     # Police join health: a real change, delivered once.
     _vote(dovecot, "dsp.tameside@gmp.police.uk", "Vote: local learning review", 5)
     bot("--now", "2026-12-23T07:50", "run", "--once")

@@ -68,6 +68,18 @@ RULES: Mapping[str, DeadlineRule] = MappingProxyType(
                 "local authority became aware",
             ),
             _rule(
+                "looked_after_death_notification",
+                RuleKind.WORKING_DAYS_AFTER,
+                5,
+                "Local authority notifies the Secretary of State and Ofsted of the death of a "
+                "looked-after child or a care leaver (aged 24 or under) within 5 working days "
+                "of becoming aware, whether or not abuse or neglect is known or suspected",
+                "GOV.UK Report a serious child safeguarding incident (death of a looked-after "
+                "child, whether or not abuse or neglect is known or suspected); Working "
+                "Together 2023 (death of a care leaver up to and including age 24)",
+                "local authority became aware of the death",
+            ),
+            _rule(
                 "rapid_review",
                 RuleKind.WORKING_DAYS_AFTER,
                 15,
@@ -274,6 +286,19 @@ def panel_notification(
         f"date ({fmt_date(sin_received)}) was used instead; the real deadline may be earlier."
     )
     return compute("panel_notification", sin_received, cal, assumption=assumption)
+
+
+def looked_after_death_notification(
+    cal: WorkingCalendar, *, sin_received: date, la_aware: date | None
+) -> Deadline:
+    if la_aware is not None:
+        return compute("looked_after_death_notification", la_aware, cal)
+    assumption = (
+        "the date the local authority became aware of the death is not known, so the SIN form "
+        f"receipt date ({fmt_date(sin_received)}) was used instead; the real deadline may be "
+        "earlier."
+    )
+    return compute("looked_after_death_notification", sin_received, cal, assumption=assumption)
 
 
 def rapid_review(notification_sent: date, cal: WorkingCalendar) -> Deadline:

@@ -227,6 +227,12 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             meets=("panel_notification",),
             keeps=("rapid_review",),
         ),
+        c.LookedAfterDeathNotified: _rule(
+            "SoS and Ofsted notified:",
+            BM_OR_LA,
+            REVIEW_STAGES,
+            meets=("looked_after_death_notification",),
+        ),
         c.RequestReturns: _rule(
             "Agencies:",
             BM,
@@ -266,6 +272,13 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             _PUBLICATION,
             starts=("publication_notice",),
         ),
+        c.ReportSent: _rule(
+            "Report sent:",
+            BM,
+            (Stage.CSPR, Stage.ACTION_PLAN),
+            _PUBLICATION,
+            meets=("publication_notice",),
+        ),
         c.Published: _rule(
             "Published:",
             BM,
@@ -273,7 +286,7 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             _PUBLICATION,
             then=Stage.ACTION_PLAN,
             starts=("publication_period_end",),
-            meets=("cspr_report", "publication_notice"),
+            meets=("cspr_report",),
             keeps=("publication_period_end",),
         ),
         c.PublicationDelay: _rule(

@@ -176,7 +176,9 @@ FLAG_EVENTS = (
     "screening_not_booked",
     "form_problem",
     "awareness_flag",
-    "command_refused",
+    "looked_after_death",
+    "looked_after_death_check",
+    "report_not_sent",
 )
 FORM_EVENTS = ("form_read", "form_fields_updated")
 

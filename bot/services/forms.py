@@ -17,6 +17,7 @@ from bot.app import App
 from bot.core.forms import Extraction, Field
 from bot.services.awareness import after_form
 from bot.services.cases import add_event
+from bot.services.review.looked_after import apply_looked_after_death
 
 
 def _text(value: object) -> str:
@@ -88,6 +89,8 @@ def apply_sin_form(
     if extraction.initials():
         case.initials = extraction.initials()
     after_form(session, app, case, row, "la_aware_date" in changed, now)
+    # After the awareness date is chosen: the looked-after clock counts from it too.
+    apply_looked_after_death(session, app, case, row, extraction, now)
     read = len(extraction.fields) + sum(len(c) for c in extraction.children)
     if first:
         add_event(

@@ -7,7 +7,7 @@ sent twice, even across restarts or by two bot instances).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -20,12 +20,16 @@ from bot.core.reminders import ReminderPolicy, Step, StepKind, due_now, schedule
 from bot.core.screening_vote import ROLE_LABELS, partners_to_chase
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
-from bot.services.review import CommandRefused, agency_addresses, draft_delay_notice
+from bot.services.review import agency_addresses
 
 HINTS = {
     "agency": "Please send the completed return to the partnership by replying to the request.",
     "local_authority": "The local authority must notify the National Panel through the Child "
     "Safeguarding Online Notification form; reply Notified: <date> once it is done.",
+    "looked_after_death": "The local authority must notify the Secretary of State and Ofsted "
+    "of this death through the Child Safeguarding Online Notification form, whether or not "
+    "abuse or neglect is known or suspected; reply SoS and Ofsted notified: <date> once it "
+    "is done.",
     "business_manager": "Please record progress by replying with the matching command, or at "
     "the terminal with tscp-bot command.",
 }
@@ -35,6 +39,7 @@ SHORT_NAMES = {
     rules.APPENDIX_B: "Appendix B return",
     rules.ACTION: "Action plan item",
     "panel_notification": "National Panel notification",
+    "looked_after_death_notification": "Notice of death to the Secretary of State and Ofsted",
     "screening_meeting": "Screening Panel decision",
     "rapid_review": "Rapid Review",
     "complaint_response": "Complaint response",
@@ -50,6 +55,7 @@ class Chase:
     cc: list[str]
     role: str
     agency_name: str | None = None
+    remind_cc: list[str] = field(default_factory=list)
 
 
 def policy(app: App) -> ReminderPolicy:
@@ -75,7 +81,7 @@ def reminder_tick(app: App) -> int:
         for deadline in rows:
             queued += _chase(session, app, deadline, local, now)
             queued += _chase_votes(session, app, deadline, local, now)
-            _maybe_draft_delay(session, app, deadline, local, now)
+            _maybe_ask_about_delay(session, app, deadline, local, now)
         session.commit()
     return queued
 
@@ -144,7 +150,7 @@ def _send(
             "reminders_sent": already,
         }
     else:
-        event, to, cc = "deadline_reminder", chase.remind, []
+        event, to, cc = "deadline_reminder", chase.remind, chase.remind_cc
         context |= {"recipient_role": chase.role, "action_hint": HINTS[chase.role]}
     queue_email(
         session,
@@ -182,6 +188,11 @@ def _who(session: Session, app: App, deadline: Deadline) -> Chase | None:
         la = app.config.statutory_agency("local_authority").dsp
         la_mail = [la.email] if la else []
         return Chase([bm, *la_mail], [*la_mail, bm], [scrutineer], "local_authority")
+    if base == "looked_after_death_notification":
+        la = app.config.statutory_agency("local_authority").dsp
+        if la is None:
+            return Chase([bm], [bm], [scrutineer], "business_manager")
+        return Chase([la.email], [la.email], [bm], "looked_after_death", remind_cc=[bm])
     if base == "publication_period_end":
         return None  # a minimum period, not something anyone must do by then
     return Chase([bm], [bm], [scrutineer], "business_manager")
@@ -247,30 +258,39 @@ def _chase_votes(
     return queued
 
 
-def _maybe_draft_delay(
+def _maybe_ask_about_delay(
     session: Session, app: App, deadline: Deadline, local: datetime, now: datetime
 ) -> None:
-    """Draft the National Panel delay notice in time, if the Rapid Review is still open."""
+    """Ask the Business Manager, in time, whether the Rapid Review will be late.
+
+    Only the Business Manager knows the reason and the new date, so nothing is drafted to the
+    National Panel until they reply Delay: <reason>; expected <date>.
+    """
     if deadline.name != "rapid_review" or not app.calendar.is_working_day(local.date()):
         return
     notice_day = app.calendar.add_working_days(
         deadline.due, -app.config.review.delay_notice_working_days_before
     )
-    prefix = f"rr-delay:{deadline.case.ref}:"
-    if local.date() < notice_day or session.scalar(
-        select(OutboxMessage.id).where(
-            OutboxMessage.idempotency_key.startswith(prefix, autoescape=True)
-        )
-    ):
-        return
     case = deadline.case
-    reason = (
-        "the Rapid Review meeting has not yet taken place"
-        if case.rr_meeting_on is None
-        else "the Rapid Review report is being finalised after the meeting"
+    drafted = session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.idempotency_key.startswith(f"rr-delay:{case.ref}:", autoescape=True)
+        )
     )
-    expected = app.calendar.add_working_days(deadline.due, 5)
-    try:
-        draft_delay_notice(session, app, case, f"{reason[0].upper()}{reason[1:]}.", expected, now)
-    except CommandRefused:
+    if local.date() < notice_day or drafted or case.notification_sent_on is None:
         return
+    queue_email(
+        session,
+        app,
+        key=f"rr-delay-check:{case.ref}:{deadline.due.isoformat()}",
+        event="rapid_review_delay_check",
+        to=[app.config.people.business_manager.email],
+        now=now,
+        case=case,
+        context={
+            "case": {"ref": case.ref, "initials": case.initials},
+            "rapid_review_due": deadline.due,
+            "notification_sent_on": case.notification_sent_on,
+            "rr_meeting_on": case.rr_meeting_on,
+        },
+    )

@@ -168,6 +168,17 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "case": CASE,
         "planned_on": date(2027, 7, 20),
         "notice_due": date(2027, 7, 9),
+        "given": 12,
+        "late": False,
+        "report_sent_on": None,
+    },
+    "rapid_review_delay_check": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": CASE,
+        "rapid_review_due": date(2027, 1, 19),
+        "notification_sent_on": date(2026, 12, 24),
+        "rr_meeting_on": None,
     },
     "publication_delay_notice": {
         "partnership": PARTNERSHIP,
@@ -406,6 +417,8 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "deadline_escalation": "[TSCP-2026-0001] Escalation: Appendix B return "
         "3 working days overdue",
         "panel_delay_notice": "[TSCP-2026-0001] Rapid Review delayed: expected by Fri 29 Jan 2027",
+        "rapid_review_delay_check": "[TSCP-2026-0001] Rapid Review due Tue 19 Jan 2027: "
+        "will it be late?",
         "reviewer_notice": "[TSCP-2026-0001] Local child safeguarding practice review: "
         "independent reviewer appointed",
         "publication_notice": "[TSCP-2026-0001] Notice of publication of a local child "
@@ -596,7 +609,9 @@ def test_panel_delay_notice_gives_reason_and_date(renderer: TemplateRenderer) ->
 def test_publication_notice_does_not_attach_the_report(renderer: TemplateRenderer) -> None:
     out = renderer.render("publication_notice", CONTEXTS["publication_notice"])
     assert "NOT ATTACHED" in out.text and "secure route" in out.text
-    assert "at least 7 working days" in out.text
+    assert "given 12 working days before publication; at least\n7 working days are required" in (
+        out.text
+    )
 
 
 def test_decision_not_to_publish(renderer: TemplateRenderer) -> None:

@@ -18,6 +18,7 @@ from bot.core.commands import (
     Delay,
     FamilyPreview,
     LaAware,
+    LookedAfterDeathNotified,
     MeetingHeld,
     Notifiable,
     NotificationSent,
@@ -26,6 +27,7 @@ from bot.core.commands import (
     PublicationDelay,
     PublicationPlanned,
     Published,
+    ReportSent,
     ReportSubmitted,
     RequestReturns,
     ReviewerAppointed,
@@ -163,9 +165,23 @@ def only(body: str) -> Command:
         # Reviewer and publication
         ("Reviewer: Dr Alex Example", ReviewerAppointed("Dr Alex Example", "")),
         ("Family preview: 3/3/2027", FamilyPreview(date(2027, 3, 3), "")),
-        ("Publication: 1 April 2027", PublicationPlanned(date(2027, 4, 1), "")),
-        ("Publish on: 01/04/2027", PublicationPlanned(date(2027, 4, 1), "")),
+        ("Publication: 1 April 2027", PublicationPlanned(date(2027, 4, 1), False, "")),
+        ("Publish on: 01/04/2027", PublicationPlanned(date(2027, 4, 1), False, "")),
+        ("Publication: 05/02/2027 late notice", PublicationPlanned(date(2027, 2, 5), True, "")),
+        ("Publication: 5 Feb 2027 (late notice)", PublicationPlanned(date(2027, 2, 5), True, "")),
         ("Published: 2/4/2027", Published(date(2027, 4, 2), "")),
+        ("Report sent: 20/01/2027", ReportSent(date(2027, 1, 20), "")),
+        ("Full report sent", ReportSent(None, "")),
+        # Death of a looked-after child or care leaver
+        (
+            "SoS and Ofsted notified: 04/01/2027",
+            LookedAfterDeathNotified(date(2027, 1, 4), False, "", ""),
+        ),
+        ("Secretary of State and Ofsted notified", LookedAfterDeathNotified(None, False, "", "")),
+        (
+            "SoS and Ofsted notified: not required - aged 26 at death",
+            LookedAfterDeathNotified(None, True, "aged 26 at death", ""),
+        ),
         (
             "Publication delayed: criminal trial in progress",
             PublicationDelay("criminal trial in progress", ""),
@@ -230,6 +246,10 @@ def test_each_command_syntax(line: str, expected: Command) -> None:
         ("Notified: 31/11/2026", "31/11/2026 is not a real date"),
         ("Meeting held: 30/02/2027", "30/02/2027 is not a real date"),
         ("Published: soon", '"soon" is not a date I can read'),
+        ("Report sent: soon", '"soon" is not a date I can read'),
+        ("Publication: 05/02/2027 late", '"05/02/2027 late" is not a date I can read'),
+        ("SoS and Ofsted notified: not required", "say why no notice is required"),
+        ("SoS and Ofsted notified: last week", '"last week" is not a date I can read'),
         ("Delay: police enquiries", "give the expected date"),
         ("Delay: police enquiries; expected next month", '"next month" is not a date'),
         ("Delay:", "reason for the delay"),
@@ -277,6 +297,7 @@ def test_a_command_with_a_bad_value_is_an_error_naming_the_line(line: str, probl
         "Meeting held in the town hall.",
         "Approval is needed from health.",
         "The LA aware date was wrong.",
+        "Report sent to the family for comment.",
     ],
 )
 def test_ordinary_prose_is_ignored(line: str) -> None:

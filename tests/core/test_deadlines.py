@@ -235,6 +235,7 @@ def test_rules_table() -> None:
     assert set(RULES) == {
         "screening_meeting",
         "panel_notification",
+        "looked_after_death_notification",
         "rapid_review",
         "appendix_b",
         "action",
@@ -246,6 +247,7 @@ def test_rules_table() -> None:
     assert {n: (r.kind, r.amount) for n, r in RULES.items()} == {
         "screening_meeting": (RuleKind.WORKING_DAYS_AFTER, 2),
         "panel_notification": (RuleKind.WORKING_DAYS_AFTER, 5),
+        "looked_after_death_notification": (RuleKind.WORKING_DAYS_AFTER, 5),
         "rapid_review": (RuleKind.WORKING_DAYS_AFTER, 15),
         "appendix_b": (RuleKind.FIXED_DATE, 0),
         "action": (RuleKind.FIXED_DATE, 0),

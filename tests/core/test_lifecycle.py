@@ -54,14 +54,14 @@ def example(
         c.MeetingHeld: c.MeetingHeld(on, line),
         c.ReportSubmitted: c.ReportSubmitted(on, line),
         c.Delay: c.Delay("illness", on, line),
-        c.CsprDecision: c.CsprDecision(
-            hold, "" if hold else "learning already in hand", line, on
-        ),
+        c.CsprDecision: c.CsprDecision(hold, "" if hold else "learning already in hand", line, on),
         # The explicit correction: it may move a start later, so it starts nothing here.
         c.CorrectDate: c.CorrectDate(c.Corrected.CSPR, on, "typo", line),
         c.ReviewerAppointed: c.ReviewerAppointed("Alex Invented", line),
         c.FamilyPreview: c.FamilyPreview(on, line),
-        c.PublicationPlanned: c.PublicationPlanned(on, line),
+        c.PublicationPlanned: c.PublicationPlanned(on, False, line),
+        c.ReportSent: c.ReportSent(on, line),
+        c.LookedAfterDeathNotified: c.LookedAfterDeathNotified(on, False, "", line),
         c.Published: c.Published(on, line),
         c.PublicationDelay: c.PublicationDelay("family request", line),
         c.NotPublishing: c.NotPublishing("identifiable", line),
@@ -159,8 +159,10 @@ def test_who_may_give_what() -> None:
     assert all(
         RULES[k].roles == {Role.BUSINESS_MANAGER}
         for k in COMMAND_TYPES
-        if k not in (c.Vote, c.ScrutineerView, c.LaAware, c.NotificationSent)
+        if k
+        not in (c.Vote, c.ScrutineerView, c.LaAware, c.NotificationSent, c.LookedAfterDeathNotified)
     )
+    assert acting_role(c.LookedAfterDeathNotified, {"local_authority"}) == "local_authority"
 
 
 def test_the_role_refusal_names_who_may() -> None:

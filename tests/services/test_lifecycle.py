@@ -284,25 +284,43 @@ def test_return_after_reminders_stops_the_sequence(bot: Bot) -> None:
     assert "return_received" in events
 
 
-def test_rapid_review_delay_notice_drafted_in_time_and_approved_by_reply(bot: Bot) -> None:
+def test_rapid_review_delay_asks_the_business_manager_and_drafts_only_what_they_wrote(
+    bot: Bot,
+) -> None:
     decide_rapid_review(bot, "2026-12-17T09:00")
     bot.at("2027-01-04T10:00").mail(BM, reply("TSCP-2026-0001"), "Notified: 04/01/2027")
     bot.run()
     assert bot.due("rapid_review") == date(2027, 1, 25)
     bot.at("2027-01-19T10:00").run()
-    assert bot.outbox("panel_delay_notice") == []
+    assert bot.outbox("rapid_review_delay_check") == []
     bot.at("2027-01-20T10:00").run()  # 3 working days before day 15
+    [ask] = bot.outbox("rapid_review_delay_check")
+    assert ask.recipients == [BM]
+    assert "Delay: <reason>; expected <date>" in body_of(ask)
+    # Only the Business Manager knows the reason and the date: nothing is invented for the Panel.
+    assert bot.outbox("panel_delay_notice") == []
+    bot.at("2027-01-21T10:00").run()
+    assert len(bot.outbox("rapid_review_delay_check")) == 1  # asked once
+    bot.at("2027-01-21T11:00").mail(
+        BM,
+        f"RE: {ask.subject}",
+        "Delay: two agencies need more time for their chronologies; expected 05/02/2027",
+    )
+    bot.run()
     [draft] = bot.outbox("panel_delay_notice")
     assert draft.status == "draft" and draft.recipients == [
         "mailbox.nationalreviewpanel@education.gov.uk"
     ]
-    [ask] = bot.outbox("approval_request")
-    assert ask.recipients == [BM] and f"Approve {draft.id}" in body_of(ask)
-    assert "Mon 25 Jan 2027" in body_of(ask) or "25 January 2027" in body_of(ask)
-    bot.at("2027-01-20T11:00").mail(BM, f"RE: {ask.subject}", f"Approve {draft.id}\n\n> quoted")
+    [approval] = bot.outbox("approval_request")
+    assert approval.recipients == [BM] and f"Approve {draft.id}" in body_of(approval)
+    bot.at("2027-01-21T12:00").mail(
+        BM, f"RE: {approval.subject}", f"Approve {draft.id}\n\n> quoted"
+    )
     bot.run()
     [sent] = bot.outbox("panel_delay_notice")
     assert sent.status == "sent" and sent.approved_by == BM
+    assert "two agencies need more time for their chronologies" in body_of(sent)
+    assert "by Friday 5 February 2027" in body_of(sent)
 
 
 def test_complaint_is_acknowledged_with_reply_date_and_ombudsman(
@@ -503,9 +521,11 @@ def test_html_only_outlook_reply_counts_only_the_new_vote(bot: Bot) -> None:
 def test_digest_shows_returns_drafts_and_flags(bot: Bot) -> None:
     decide_rapid_review(bot, "2026-12-17T07:00")
     bot.at("2026-12-17T07:10").mail(
-        BM, reply("TSCP-2026-0001"),
+        BM,
+        reply("TSCP-2026-0001"),
         "Notified: 17/12/2026\nAgencies: gmp\nReturn by: 24/12/2026\n"
-        "Delay: police disclosure awaited; expected 29/01/2027")
+        "Delay: police disclosure awaited; expected 29/01/2027",
+    )
     bot.mail("someone.else@gmp.police.uk", reply("TSCP-2026-0001"), "Vote: no further action")
     bot.run()
     bot.at("2026-12-29T08:30").run()

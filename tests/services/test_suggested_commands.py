@@ -103,6 +103,11 @@ def drive_a_case_through_screening_and_rapid_review(bot: Bot) -> None:
     bot.run()
     for day in ("2027-01-11", "2027-01-12", "2027-01-13", "2027-01-18", "2027-01-19"):
         bot.at(f"{day}T10:00").run()
+    # The Business Manager answers the bot's question about a late review: a draft to approve.
+    bot.at("2027-01-19T11:00").mail(
+        BM, reply(ref), "Delay: health records awaited; expected 29/01/2027"
+    )
+    bot.run()
 
 
 def decide(bot: Bot, ref: str, choice: str) -> None:
@@ -130,6 +135,7 @@ def test_every_suggested_command_may_be_given_by_its_recipients(bot: Bot) -> Non
         "deadline_reminder",
         "approval_request",
         "command_rejected",
+        "rapid_review_delay_check",
     } <= events, events
     la_reminders = [r for r in rows if r.event == "deadline_reminder" and LA in r.recipients]
     assert la_reminders and "Notified:" in body_of(la_reminders[0])

@@ -129,6 +129,8 @@ class Case(Base):
     reviewer_name: Mapped[str | None] = mapped_column(Text, default=None)
     family_preview_on: Mapped[date | None] = mapped_column(default=None)
     planned_publication: Mapped[date | None] = mapped_column(default=None)
+    # The full report went to the National Panel, the Secretary of State and Ofsted.
+    report_sent_on: Mapped[date | None] = mapped_column(default=None)
     published_on: Mapped[date | None] = mapped_column(default=None)
     closed_reason: Mapped[str | None] = mapped_column(Text, default=None)
 

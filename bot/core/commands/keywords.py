@@ -30,6 +30,7 @@ from bot.core.commands.readers import (
     _read_expected,
     _read_family_preview,
     _read_la_aware,
+    _read_looked_after_notified,
     _read_meeting,
     _read_not_publishing,
     _read_notifiable,
@@ -39,6 +40,7 @@ from bot.core.commands.readers import (
     _read_publication_delay,
     _read_published,
     _read_report,
+    _read_report_sent,
     _read_return_by,
     _read_reviewer,
     _read_scrutineer,
@@ -75,6 +77,15 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(("disagree", "disagreed"), _read_disagree, always_command=True),
     _Rule(("aware", "la aware", "local authority aware"), _read_la_aware),
     _Rule(("notified", "notification sent"), _read_notified),
+    _Rule(
+        (
+            "sos and ofsted notified",
+            "secretary of state and ofsted notified",
+            "ofsted and sos notified",
+            "ofsted and secretary of state notified",
+        ),
+        _read_looked_after_notified,
+    ),
     _Rule(("agencies",), _read_agencies, needs_separator=True),
     _Rule(("review period",), _read_period, needs_separator=True),
     _Rule(("return by", "returns by"), _read_return_by),
@@ -91,6 +102,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(("family preview",), _read_family_preview),
     _Rule(("publication", "publication date", "publish on"), _read_publication),
     _Rule(("published",), _read_published),
+    _Rule(("report sent", "full report sent"), _read_report_sent),
     _Rule(
         ("publication delayed", "publication delay"), _read_publication_delay, needs_separator=True
     ),

@@ -60,6 +60,17 @@ class NotificationSent:
 
 
 @dataclass(frozen=True)
+class LookedAfterDeathNotified:
+    """The local authority has told the Secretary of State and Ofsted of a looked-after child's
+    or care leaver's death, or the Business Manager found no notice is required."""
+
+    on: date | None  # None: the day of the email, which the caller fills in
+    not_required: bool
+    reason: str  # why no notice is required; "" otherwise
+    line: str
+
+
+@dataclass(frozen=True)
 class RequestReturns:
     """One "Agencies:" request, with the "Review period:" and "Return by:" lines of the email."""
 
@@ -131,6 +142,16 @@ class FamilyPreview:
 @dataclass(frozen=True)
 class PublicationPlanned:
     on: date
+    late_notice: bool  # the Business Manager confirms notice shorter than 7 working days
+    line: str
+
+
+@dataclass(frozen=True)
+class ReportSent:
+    """The full report (or improvement information) went to the National Panel, the Secretary
+    of State and Ofsted."""
+
+    on: date | None  # None: the day of the email, which the caller fills in
     line: str
 
 
@@ -185,6 +206,7 @@ Command: TypeAlias = (
     | ScrutineerView
     | LaAware
     | NotificationSent
+    | LookedAfterDeathNotified
     | RequestReturns
     | MeetingHeld
     | ReportSubmitted
@@ -194,6 +216,7 @@ Command: TypeAlias = (
     | ReviewerAppointed
     | FamilyPreview
     | PublicationPlanned
+    | ReportSent
     | Published
     | PublicationDelay
     | NotPublishing

@@ -21,6 +21,7 @@ from bot.core.commands.model import (
     Delay,
     FamilyPreview,
     LaAware,
+    LookedAfterDeathNotified,
     MeetingHeld,
     Notifiable,
     NotificationSent,
@@ -28,6 +29,7 @@ from bot.core.commands.model import (
     PublicationDelay,
     PublicationPlanned,
     Published,
+    ReportSent,
     ReportSubmitted,
     ReviewerAppointed,
     ScrutineerView,
@@ -136,6 +138,21 @@ def _read_notified(value: str, line: str, today: date) -> _Parsed:
     return NotificationSent(_date(value, today) if _value(value) else None, line)
 
 
+_NOT_REQUIRED = re.compile(r"not\s+(?:required|needed)\b(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def _read_looked_after_notified(value: str, line: str, today: date) -> _Parsed:
+    if m := _NOT_REQUIRED.fullmatch(value.strip()):
+        reason = _after_because(m.group(1))
+        if not reason:
+            raise _BadValue(
+                "say why no notice is required: SoS and Ofsted notified: not required - <reason>"
+            )
+        return LookedAfterDeathNotified(None, True, reason, line)
+    on = _date(value, today) if _value(value) else None
+    return LookedAfterDeathNotified(on, False, "", line)
+
+
 def _split_agencies(value: str) -> tuple[str, ...]:
     names: list[str] = []
     for part in re.split(r"[,;]", value):
@@ -193,8 +210,17 @@ def _read_family_preview(value: str, line: str, today: date) -> _Parsed:
     return FamilyPreview(_date(value, today), line)
 
 
+_LATE_NOTICE = re.compile(r"(.*?)[\s,;(\-\u2013\u2014]+late\s+notice\W*", re.IGNORECASE | re.DOTALL)
+
+
 def _read_publication(value: str, line: str, today: date) -> _Parsed:
-    return PublicationPlanned(_date(value, today), line)
+    if m := _LATE_NOTICE.fullmatch(value.strip()):
+        return PublicationPlanned(_date(m.group(1), today), True, line)
+    return PublicationPlanned(_date(value, today), False, line)
+
+
+def _read_report_sent(value: str, line: str, today: date) -> _Parsed:
+    return ReportSent(_date(value, today) if _value(value) else None, line)
 
 
 def _read_published(value: str, line: str, today: date) -> _Parsed:

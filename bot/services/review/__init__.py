@@ -22,8 +22,10 @@ from bot.services.review.later import (
     publication_delay,
     publication_planned,
     published,
+    report_sent,
     reviewer,
 )
+from bot.services.review.looked_after import notified as looked_after_notified
 from bot.services.review.rapid_review import (
     delay,
     draft_delay_notice,
@@ -45,6 +47,7 @@ HANDLERS: dict[type, Callable[..., str]] = {
     c.ScrutineerView: scrutineer,
     c.LaAware: la_aware,
     c.NotificationSent: notification_sent,
+    c.LookedAfterDeathNotified: looked_after_notified,
     c.RequestReturns: request_returns,
     c.MeetingHeld: meeting_held,
     c.ReportSubmitted: report_submitted,
@@ -54,6 +57,7 @@ HANDLERS: dict[type, Callable[..., str]] = {
     c.ReviewerAppointed: reviewer,
     c.FamilyPreview: family_preview,
     c.PublicationPlanned: publication_planned,
+    c.ReportSent: report_sent,
     c.Published: published,
     c.PublicationDelay: publication_delay,
     c.NotPublishing: publication_delay,

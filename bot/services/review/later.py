@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines as rules
 from bot.core.command_dates import action_due_problem
+from bot.core.publication import REQUIRED, check_notice
 from bot.services.approvals import ApprovalError, approve
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
@@ -64,7 +65,8 @@ def reviewer(
     if not case.cspr:
         raise CommandRefused("record CSPR: yes before appointing a reviewer")
     case.reviewer_name = cmd.name
-    due = next(d.due for d in case.deadlines if d.name == "cspr_report")
+    # The decision's own date, stored as the start of its 6 months, never the day of this line.
+    clock = next(d for d in case.deadlines if d.name == "cspr_report")
     p = app.config.people
     queue_email(
         session,
@@ -77,8 +79,8 @@ def reviewer(
         context={
             "case": case_ctx(case),
             "reviewer_name": cmd.name,
-            "decision_on": today(app, now),
-            "report_due": due,
+            "decision_on": clock.start,
+            "report_due": clock.due,
         },
     )
     note(
@@ -106,9 +108,14 @@ def family_preview(
 def publication_planned(
     session: Session, app: App, case: Case, cmd: c.PublicationPlanned, actor: Actor, now: datetime
 ) -> str:
+    check = check_notice(today(app, now), cmd.on, cmd.late_notice, app.calendar)
+    if check.refusal is not None:
+        raise CommandRefused(check.refusal)
     case.planned_publication = cmd.on
     d = rules.publication_notice(cmd.on, app.calendar)
     set_deadline(session, case, d, now)
+    if case.report_sent_on is not None:
+        met(case, "publication_notice", now)
     p = app.config.people
     queue_email(
         session,
@@ -118,9 +125,61 @@ def publication_planned(
         to=[p.national_panel.email, p.secretary_of_state.email, p.ofsted.email],
         now=now,
         case=case,
-        context={"case": case_ctx(case), "planned_on": cmd.on, "notice_due": d.due},
+        context={
+            "case": case_ctx(case),
+            "planned_on": cmd.on,
+            "notice_due": d.due,
+            "given": check.given,
+            "late": check.late,
+            "report_sent_on": case.report_sent_on,
+        },
     )
+    if check.late:
+        return (
+            f"publication on {cmd.on:%d/%m/%Y}; late notice drafted: {check.given} working days "
+            f"before publication, fewer than the {REQUIRED} working days required (the report "
+            f"was due to them by {d.due:%d/%m/%Y})"
+        )
     return f"publication on {cmd.on:%d/%m/%Y}; notice drafted, due by {d.due:%d/%m/%Y}"
+
+
+def report_sent(
+    session: Session, app: App, case: Case, cmd: c.ReportSent, actor: Actor, now: datetime
+) -> str:
+    if not case.cspr:
+        raise CommandRefused("record CSPR: yes before recording the report as sent")
+    if case.report_sent_on is not None:
+        raise CommandRefused(
+            f"the report is already recorded as sent on {case.report_sent_on:%d/%m/%Y}"
+        )
+    sent_on = cmd.on or today(app, now)
+    if sent_on > today(app, now):
+        raise CommandRefused(f"{sent_on:%d/%m/%Y} is in the future; give the date it was sent")
+    case.report_sent_on = sent_on
+    met(case, "publication_notice", now)
+    note(
+        session,
+        case,
+        now,
+        "report_sent",
+        f"Full report sent to the National Panel, the Secretary of State and Ofsted on {sent_on}",
+        actor,
+        cmd.line,
+    )
+    said = "" if cmd.on else " (no date given, so today)"
+    return f"report sent on {sent_on:%d/%m/%Y}{said} recorded{_notice_given(app, case, sent_on)}"
+
+
+def _notice_given(app: App, case: Case, sent_on: date) -> str:
+    if case.planned_publication is None:
+        return ""
+    given = app.calendar.working_days_between(sent_on, case.planned_publication)
+    if given >= REQUIRED:
+        return f"; {given} working days before publication"
+    return (
+        f"; {given} working days before publication, fewer than the {REQUIRED} working days "
+        "required"
+    )
 
 
 def published(
@@ -133,10 +192,28 @@ def published(
         return same
     case.published_on = day.on
     met(case, "cspr_report", now, on=day.on)
-    met(case, "publication_notice", now, on=day.on)
     d = rules.publication_period_end(day.on, app.calendar)
     set_deadline(session, case, d, now)
-    return f"publication recorded; keep it online until at least {d.due:%d/%m/%Y}{day.said()}"
+    done = f"publication recorded; keep it online until at least {d.due:%d/%m/%Y}{day.said()}"
+    if case.report_sent_on is not None:
+        return done
+    # Publishing does not show the report reached the Panel, the SoS and Ofsted: ask.
+    add_event(
+        session,
+        case,
+        now,
+        "report_not_sent",
+        f"Published on {day.on:%d/%m/%Y} but no Report sent: is recorded; the full report must "
+        "go to the National Panel, the Secretary of State and Ofsted. Reply Report sent: <date> "
+        "once it has.",
+        actor=actor.email,
+        why=cmd.line,
+    )
+    return (
+        f"{done}; the report is not recorded as sent to the National Panel, the Secretary of "
+        "State and Ofsted, so the notice of publication stays open: reply Report sent: <date> "
+        "once it has gone"
+    )
 
 
 def publication_delay(

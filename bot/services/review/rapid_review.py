@@ -31,6 +31,7 @@ from bot.services.review.common import (
     resolve_agency,
     today,
 )
+from bot.services.review.looked_after import retime_on_awareness
 
 NOTIFIED = "the National Panel notification"
 MEETING = "the Rapid Review meeting"
@@ -40,7 +41,10 @@ REPORT = "the Rapid Review report submission"
 def la_aware(
     session: Session, app: App, case: Case, cmd: c.LaAware, actor: Actor, now: datetime
 ) -> str:
-    return record_aware(session, app, case, cmd, actor, now)
+    result = record_aware(session, app, case, cmd, actor, now)
+    # The looked-after death notice runs from the same awareness; it only ever comes forward.
+    retime_on_awareness(session, app, case, case.la_aware_on or case.sin_received_on, now)
+    return result
 
 
 def notification_sent(

@@ -1,0 +1,53 @@
+"""How much notice of publication a planned date gives, and whether to accept it.
+
+The full report must reach the National Panel, the Secretary of State and Ofsted at least 7
+working days before publication (domain.md T15). A notice that cannot give that much is
+accepted only when the Business Manager says so, and then says how late it is: the notice
+must never claim more than was given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.core.calendar import WorkingCalendar
+from bot.core.deadlines import RULES
+
+REQUIRED = RULES["publication_notice"].amount
+LATE_HINT = "Publication: {on} late notice"
+
+
+@dataclass(frozen=True)
+class NoticeCheck:
+    given: int  # working days from today to publication
+    late: bool  # fewer than REQUIRED
+    refusal: str | None  # why the date is not accepted; None when it is
+
+
+def check_notice(
+    today: date, planned: date, late_confirmed: bool, cal: WorkingCalendar
+) -> NoticeCheck:
+    given = cal.working_days_between(today, planned)
+    late = given < REQUIRED
+    shown = f"{planned:%d/%m/%Y}"
+    if planned < today:
+        return NoticeCheck(
+            given,
+            late,
+            f"{shown} has passed; if the report is published, reply Published: {shown}",
+        )
+    if late and not late_confirmed:
+        return NoticeCheck(
+            given,
+            late,
+            f"publication on {shown} is {_days(given)} away; the report must reach the "
+            f"National Panel, the Secretary of State and Ofsted at least {REQUIRED} working "
+            "days before publication. Choose a later date, or confirm that the notice will be "
+            f"late: {LATE_HINT.format(on=shown)}",
+        )
+    return NoticeCheck(given, late, None)
+
+
+def _days(n: int) -> str:
+    return f"{n} working day{'' if n == 1 else 's'}"

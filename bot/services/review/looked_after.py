@@ -1,0 +1,117 @@
+"""The notice of a looked-after child's or care leaver's death to the Secretary of State and Ofsted.
+
+Decided in bot.core.looked_after from the form; this module opens the clock, records what a
+person must check, and carries out `SoS and Ofsted notified:`. The clock is independent of the
+Screening Panel: `Notifiable: no` never touches it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case, Deadline, StoredMessage
+from bot.app import App
+from bot.core import commands as c
+from bot.core import deadlines as rules
+from bot.core.forms import Extraction
+from bot.core.looked_after import looked_after_death
+from bot.services.cases import add_event, set_deadline
+from bot.services.review.common import Actor, CommandRefused, met, note, today
+
+CLOCK = "looked_after_death_notification"
+
+
+def apply_looked_after_death(
+    session: Session,
+    app: App,
+    case: Case,
+    row: StoredMessage,
+    extraction: Extraction,
+    now: datetime,
+) -> None:
+    finding = looked_after_death(extraction)
+    for check in finding.checks:
+        add_event(session, case, now, "looked_after_death_check", check, why=f"message #{row.id}")
+    if not finding.opens or _clock(case) is not None:
+        return
+    deadline = rules.looked_after_death_notification(
+        app.calendar, sin_received=case.sin_received_on, la_aware=_aware(case, extraction)
+    )
+    set_deadline(session, case, deadline, now)
+    add_event(
+        session,
+        case,
+        now,
+        "looked_after_death",
+        f"The form reports the death of {finding.who}: the local authority must notify the "
+        "Secretary of State and Ofsted, whether or not abuse or neglect is known or "
+        f"suspected, by {rules.fmt_date(deadline.due)}",
+        why=f"message #{row.id}",
+    )
+
+
+def retime_on_awareness(session: Session, app: App, case: Case, aware: date, now: datetime) -> None:
+    """An earlier awareness date brings the open clock forward; a later one never moves it."""
+    row = _clock(case)
+    if row is None or row.met_at is not None or aware >= row.start:
+        return
+    set_deadline(
+        session,
+        case,
+        rules.looked_after_death_notification(
+            app.calendar, sin_received=case.sin_received_on, la_aware=aware
+        ),
+        now,
+    )
+
+
+def notified(
+    session: Session,
+    app: App,
+    case: Case,
+    cmd: c.LookedAfterDeathNotified,
+    actor: Actor,
+    now: datetime,
+) -> str:
+    row = _clock(case)
+    if row is None:
+        raise CommandRefused(
+            "no notice to the Secretary of State and Ofsted is open on this case: the form "
+            "does not report the death of a looked-after child or a care leaver"
+        )
+    if row.met_at is not None:
+        raise CommandRefused(f"already recorded as {row.state.replace('_', ' ')}")
+    if cmd.not_required:
+        met(case, CLOCK, now, state="not_required")
+        note(session, case, now, "looked_after_death_not_required", cmd.reason, actor, cmd.line)
+        return "recorded: no notice to the Secretary of State and Ofsted is required"
+    sent_on = cmd.on or today(app, now)
+    if sent_on > today(app, now):
+        raise CommandRefused(f"{sent_on:%d/%m/%Y} is in the future; give the date it was sent")
+    met(case, CLOCK, now)
+    note(
+        session,
+        case,
+        now,
+        "looked_after_death_notified",
+        f"Secretary of State and Ofsted notified of the death on {sent_on:%d/%m/%Y}",
+        actor,
+        cmd.line,
+    )
+    said = "" if cmd.on else " (no date given, so today)"
+    return f"Secretary of State and Ofsted notified on {sent_on:%d/%m/%Y}{said}"
+
+
+def _clock(case: Case) -> Deadline | None:
+    return next((d for d in case.deadlines if d.name == CLOCK), None)
+
+
+def _aware(case: Case, extraction: Extraction) -> date | None:
+    """The earliest known awareness date, unless it is after receipt (then receipt, assumed)."""
+    field = extraction.fields.get("la_aware_date")
+    form = field.value if field and isinstance(field.value, date) and not field.problem else None
+    known = [d for d in (case.la_aware_on, form) if d is not None]
+    earliest = min(known, default=None)
+    return earliest if earliest is not None and earliest <= case.sin_received_on else None

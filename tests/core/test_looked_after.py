@@ -1,0 +1,158 @@
+"""The death of a looked-after child or care leaver, decided from the form alone."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.core.calendar import build_calendar
+from bot.core.forms import Extraction, Field
+from bot.core.looked_after import NOT_REPORTED, age_at_death, looked_after_death
+from bot.core.publication import check_notice
+
+CAL = build_calendar(range(2025, 2029))
+
+
+def f(name: str, value: object, problem: str | None = None) -> Field:
+    return Field(name, value, str(value), "test", 1.0 if problem is None else 0.5, problem)  # type: ignore[arg-type]
+
+
+def form(
+    *,
+    fields: dict[str, object] | None = None,
+    child: dict[str, object] | None = None,
+    doubtful: tuple[str, ...] = (),
+) -> Extraction:
+    return Extraction(
+        form="sin",
+        fields={k: f(k, v) for k, v in (fields or {}).items()},
+        children=({k: f(k, v) for k, v in (child or {}).items()},) if child is not None else (),
+        chronology=(),
+        missing=(),
+        doubtful=doubtful,
+        flags=(),
+    )
+
+
+DIED = {"child_died": True, "incident_date": date(2026, 12, 18)}
+
+
+@pytest.mark.parametrize(
+    ("fields", "child", "who"),
+    [
+        (DIED, {"legal_status": "LAC"}, "a looked-after child"),
+        ({"lac_death": True}, {}, "a looked-after child"),
+        ({**DIED, "lac_death": True}, {"legal_status": "none"}, "a looked-after child"),
+        (
+            DIED,
+            {"legal_status": "care leaver", "date_of_birth": date(2002, 12, 19)},
+            "a care leaver",
+        ),
+        (
+            {"care_leaver_death": True, "incident_date": date(2026, 12, 18)},
+            {"age": "19"},
+            "a care leaver",
+        ),
+    ],
+)
+def test_the_clock_opens_for_these_deaths(
+    fields: dict[str, object], child: dict[str, object], who: str
+) -> None:
+    found = looked_after_death(form(fields=fields, child=child))
+    assert (found.opens, found.who, found.checks) == (True, who, ())
+
+
+@pytest.mark.parametrize(
+    ("fields", "child"),
+    [
+        (DIED, {"legal_status": "CIN"}),  # died, not looked after: the ordinary SIN route
+        ({"serious_harm": True}, {"legal_status": "LAC"}),  # looked after, not dead
+        ({"child_died": False}, {"legal_status": "LAC"}),
+        # 25th birthday on the day of death: over the age limit.
+        (DIED, {"legal_status": "care leaver", "date_of_birth": date(2001, 12, 18)}),
+        (DIED, {"legal_status": "care leaver", "age": "26 years"}),
+    ],
+)
+def test_no_clock(fields: dict[str, object], child: dict[str, object]) -> None:
+    assert looked_after_death(form(fields=fields, child=child)) == NOT_REPORTED
+
+
+def test_a_care_leaver_who_died_the_day_before_their_25th_birthday_is_included() -> None:
+    child = {"legal_status": "care leaver", "date_of_birth": date(2001, 12, 19)}
+    assert looked_after_death(form(fields=DIED, child=child)).opens
+
+
+def test_a_care_leaver_of_unknown_age_opens_the_clock_and_asks_a_person() -> None:
+    found = looked_after_death(form(fields=DIED, child={"legal_status": "care leaver"}))
+    assert found.opens and found.who == "a care leaver"
+    [check] = found.checks
+    assert check.startswith("the form reports the death of a care leaver but their age")
+    assert "SoS and Ofsted notified: not required - <reason>" in check
+
+
+def test_a_doubtful_death_tick_is_flagged_not_silent() -> None:
+    extraction = form(
+        fields={"child_died": None}, child={"legal_status": "LAC"}, doubtful=("child_died",)
+    )
+    found = looked_after_death(extraction)
+    assert found.opens
+    [check] = found.checks
+    assert check.startswith("the form's child died could not be read with confidence")
+
+
+def test_a_doubtful_but_ticked_death_opens_and_is_flagged() -> None:
+    extraction = form(fields=DIED, child={"legal_status": "LAC"}, doubtful=("child_died",))
+    found = looked_after_death(extraction)
+    assert found.opens and len(found.checks) == 1
+
+
+def test_age_prefers_the_dates_and_ignores_a_date_with_a_problem() -> None:
+    fields = {"incident_date": f("incident_date", date(2026, 12, 18))}
+    born = {"date_of_birth": f("date_of_birth", date(2004, 6, 1)), "age": f("age", "30")}
+    assert age_at_death(fields, born) == 22
+    bad = {"date_of_birth": f("date_of_birth", date(2004, 6, 1), "after the incident")}
+    assert age_at_death(fields, {**bad, "age": f("age", "23 yrs")}) == 23
+    assert age_at_death(fields, {"age": f("age", "early twenties")}) is None
+
+
+# --- how much notice of publication a date gives -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "planned", "late_ok", "given", "late", "refused"),
+    [
+        (date(2027, 6, 1), date(2027, 7, 1), False, 22, False, None),
+        (date(2027, 6, 22), date(2027, 7, 1), False, 7, False, None),  # exactly 7: on time
+        (date(2027, 6, 23), date(2027, 7, 1), False, 6, True, "is 6 working days away"),
+        (date(2027, 6, 23), date(2027, 7, 1), True, 6, True, None),
+        (date(2027, 7, 2), date(2027, 7, 1), True, -1, True, "01/07/2027 has passed"),
+        # Over Christmas: 24 Dec to 4 Jan is only 4 working days (29, 30, 31 Dec and 4 Jan).
+        (date(2026, 12, 24), date(2027, 1, 4), False, 4, True, "is 4 working days away"),
+    ],
+)
+def test_check_notice(
+    today: date, planned: date, late_ok: bool, given: int, late: bool, refused: str | None
+) -> None:
+    check = check_notice(today, planned, late_ok, CAL)
+    assert (check.given, check.late) == (given, late)
+    if refused is None:
+        assert check.refusal is None
+    else:
+        assert check.refusal is not None and refused in check.refusal
+
+
+def test_a_second_child_who_was_looked_after_counts() -> None:
+    extraction = Extraction(
+        form="sin",
+        fields={k: f(k, v) for k, v in DIED.items()},
+        children=(
+            {"legal_status": f("legal_status", "CIN")},
+            {"legal_status": f("legal_status", "LAC")},
+        ),
+        chronology=(),
+        missing=(),
+        doubtful=(),
+        flags=(),
+    )
+    assert looked_after_death(extraction).who == "a looked-after child"

@@ -1,0 +1,476 @@
+"""What the bot tells outside bodies, and the statutory notices it chases, driven by email.
+
+The death of a looked-after child or care leaver has its own clock to the Secretary of State and
+Ofsted; the publication, reviewer and delay notices say only what is true.
+"""
+
+from __future__ import annotations
+
+import email
+from datetime import date
+from email import policy
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.adapters.db.models import Case, OutboxMessage
+from bot.services.digest import send_digest_if_due
+from bot.services.queries import case_detail
+from tests.fixtures.app import AppFactory
+from tests.fixtures.forms_docx import SIN_CHILD, SIN_INCIDENT, sin_docx
+from tests.fixtures.mail import drop_into_maildir
+from tests.fixtures.mail import email as make_email
+from tests.services.test_lifecycle import BM, LA, Bot, body_of, reply
+
+REF = "TSCP-2026-0001"
+CLOCK = "looked_after_death_notification"
+PANEL = "mailbox.nationalreviewpanel@education.gov.uk"
+
+
+Rows = tuple[tuple[str, str], ...]
+
+
+def send_sin(bot: Bot, child: Rows, incident: Rows) -> None:
+    raw = make_email(
+        "GM SIN form attached",
+        "Please find the notification form attached.",
+        sender="robin.example@gmp.police.uk",
+        message_id="<sin@test>",
+        attachment=("SIN form.docx", sin_docx(child=child, incident=incident)),
+    )
+    drop_into_maildir(bot.tmp_path / "inbox", raw)
+    bot.run()
+
+
+def with_rows(rows: Rows, **changes: str) -> Rows:
+    """The fixture rows with some values replaced ("" drops the row) or rows added."""
+    kept = [(k, changes.pop(k, v)) for k, v in rows]
+    return tuple((k, v) for k, v in [*kept, *changes.items()] if v)
+
+
+DIED = with_rows(
+    tuple(SIN_INCIDENT),
+    **{
+        "Child died": "☒",
+        "Child seriously harmed": "☐",
+        "Abuse or neglect known or suspected": "☐",
+    },
+)
+
+
+def cc_of(row: OutboxMessage) -> str:
+    return str(email.message_from_bytes(row.raw, policy=policy.default)["Cc"] or "")
+
+
+def digest_text(bot: Bot, when: str) -> str:
+    bot.at(when)
+    assert send_digest_if_due(bot.app)
+    return body_of(bot.outbox("daily_digest")[-1])
+
+
+@pytest.fixture
+def fresh(make_app: AppFactory, tmp_path: Path) -> Bot:
+    return Bot(make_app, tmp_path, "2026-12-23T09:00")
+
+
+# --- item 5: deaths of looked-after children and care leavers ------------------------------
+
+
+def test_death_of_a_looked_after_child_has_its_own_clock_reminders_and_command(
+    fresh: Bot,
+) -> None:
+    child = with_rows(tuple(SIN_CHILD), **{"Legal status": "Looked after child"})
+    send_sin(fresh, child, DIED)
+    # 5 working days from the LA's awareness on Mon 21 Dec 2026, skipping Christmas.
+    assert fresh.due(CLOCK) == date(2026, 12, 30)
+    case = fresh.case()
+    [opened] = [e for e in case.events if e.what == "looked_after_death"]
+    assert opened.detail == (
+        "The form reports the death of a looked-after child: the local authority must notify "
+        "the Secretary of State and Ofsted, whether or not abuse or neglect is known or "
+        "suspected, by Wed 30 Dec 2026"
+    )
+    # The Screening Panel finds it not notifiable to the National Panel: this clock stays.
+    fresh.at("2026-12-23T11:00").mail(BM, reply(REF), "Notifiable: no")
+    fresh.run()
+    deadlines = {d.name: d for d in fresh.case().deadlines}
+    assert deadlines["panel_notification"].state == "not_required"
+    assert deadlines[CLOCK].met_at is None and deadlines[CLOCK].state == "open"
+    with fresh.app.sessions() as s:  # what `tscp-bot case` shows
+        detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23))
+    shown: list[dict[str, object]] = detail["deadlines"]  # type: ignore[assignment]
+    [row] = [d for d in shown if d["name"] == CLOCK]
+    assert (row["due"], row["met_at"]) == (date(2026, 12, 30), None)
+    assert str(row["explanation"]).startswith(
+        "Due Wed 30 Dec 2026: 5 working days after local authority became aware of the death "
+        "on Mon 21 Dec 2026"
+    )
+    digest = digest_text(fresh, "2026-12-24T08:30")
+    assert (
+        f"{REF}  Wed 30 Dec 2026  Local authority notifies the Secretary of State and Ofsted "
+        "of the death of a looked-after child"
+    ) in digest
+    assert f"{REF}  looked after death\r\n      The form reports the death" in digest
+    # One working day before: the LA's representative is reminded, the Business Manager copied.
+    fresh.at("2026-12-29T10:00").run()
+    [reminder] = [r for r in fresh.outbox("deadline_reminder") if f":{CLOCK}:" in r.idempotency_key]
+    assert reminder.recipients == [LA, BM] and cc_of(reminder) == BM
+    assert reminder.subject == (
+        f"[{REF}] Reminder: Notice of death to the Secretary of State and Ofsted "
+        "due Wed 30 Dec 2026"
+    )
+    assert "reply SoS and Ofsted notified: <date> once it" in body_of(reminder)
+    # The LA's representative records it, as the reminder says.
+    fresh.at("2026-12-29T15:00").mail(
+        LA, f"RE: {reminder.subject}", "SoS and Ofsted notified: 29/12/2026"
+    )
+    fresh.run()
+    [confirmation] = [r for r in fresh.outbox("command_result") if r.recipients == [LA]]
+    assert "Secretary of State and Ofsted notified on 29/12/2026" in body_of(confirmation)
+    assert next(d for d in fresh.case().deadlines if d.name == CLOCK).state == "met"
+    fresh.at("2026-12-31T10:00").run()
+    chased = [r.id for r in fresh.outbox() if f":{CLOCK}:" in r.idempotency_key]
+    assert chased == [reminder.id]  # met: no due-day reminder, no escalation
+
+
+def test_care_leaver_of_unknown_age_opens_the_clock_and_asks_a_person(fresh: Bot) -> None:
+    child = with_rows(tuple(SIN_CHILD), **{"Date of birth": "", "Legal status": "Care leaver"})
+    incident = with_rows(DIED, **{"Death of a care leaver": "☒"})
+    send_sin(fresh, child, incident)
+    assert fresh.due(CLOCK) == date(2026, 12, 30)
+    [check] = [e for e in fresh.case().events if e.what == "looked_after_death_check"]
+    assert check.detail.startswith(
+        "the form reports the death of a care leaver but their age cannot be worked out"
+    )
+    assert "care leaver but their age cannot be worked out" in digest_text(
+        fresh, "2026-12-24T08:30"
+    )
+    fresh.at("2026-12-24T10:00").mail(
+        BM, reply(REF), "SoS and Ofsted notified: not required - aged 27 at death"
+    )
+    fresh.run()
+    assert next(d for d in fresh.case().deadlines if d.name == CLOCK).state == "not_required"
+
+
+def test_care_leaver_aged_25_or_over_opens_no_clock(fresh: Bot) -> None:
+    child = with_rows(
+        tuple(SIN_CHILD), **{"Date of birth": "01/01/2000", "Legal status": "Care leaver"}
+    )
+    send_sin(fresh, child, DIED)
+    assert CLOCK not in [d.name for d in fresh.case().deadlines]
+
+
+def test_a_death_without_looked_after_status_opens_no_clock(fresh: Bot) -> None:
+    send_sin(fresh, tuple(SIN_CHILD), DIED)
+    case = fresh.case()
+    assert CLOCK not in [d.name for d in case.deadlines]
+    fresh.at("2026-12-23T11:00").mail(BM, reply(REF), "SoS and Ofsted notified: 23/12/2026")
+    fresh.run()
+    [result] = fresh.outbox("command_result")
+    assert "no notice to the Secretary of State and Ofsted is open on this case" in body_of(result)
+
+
+def test_a_doubtful_death_tick_opens_the_clock_and_flags_it(fresh: Bot) -> None:
+    child = with_rows(tuple(SIN_CHILD), **{"Legal status": "Looked after child"})
+    incident = with_rows(DIED, **{"Child died": "Yes ☒ No ☒"})
+    send_sin(fresh, child, incident)
+    assert fresh.due(CLOCK) == date(2026, 12, 30)
+    [check] = [e for e in fresh.case().events if e.what == "looked_after_death_check"]
+    assert check.detail.startswith("the form's child died could not be read with confidence")
+    assert "looked after death check" in digest_text(fresh, "2026-12-24T08:30")
+
+
+def test_an_earlier_awareness_date_brings_the_clock_forward_never_later(fresh: Bot) -> None:
+    child = with_rows(tuple(SIN_CHILD), **{"Legal status": "Looked after child"})
+    incident = with_rows(DIED, **{"Date the local authority became aware": ""})
+    send_sin(fresh, child, incident)
+    clock = next(d for d in fresh.case().deadlines if d.name == CLOCK)
+    # No awareness date: from receipt on Wed 23 Dec 2026, and it says so.
+    assert clock.due == date(2027, 1, 4) and clock.assumption is not None
+    fresh.at("2026-12-23T11:00").mail(BM, reply(REF), "Aware: 21/12/2026")
+    fresh.run()
+    assert fresh.due(CLOCK) == date(2026, 12, 30)
+    fresh.at("2026-12-23T12:00").mail(BM, reply(REF), "Aware: 22/12/2026")
+    fresh.run()
+    assert fresh.due(CLOCK) == date(2026, 12, 30)
+
+
+# --- item 8: never tell an outside body something false -------------------------------------
+
+
+@pytest.fixture
+def cspr(make_app: AppFactory, tmp_path: Path) -> Bot:
+    """A case whose partners decided on Thu 7 Jan 2027 to hold a CSPR."""
+    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
+    b.mail("casey.invented@gmp.police.uk", "Serious Incident Notification - GM SIN form", "Form.")
+    b.run()
+    b.at("2026-12-16T11:00").mail(BM, reply(REF), "Decision: rapid review")
+    b.at("2026-12-18T10:00").mail(BM, reply(REF), "Notified: 18/12/2026")
+    b.run()
+    b.at("2027-01-07T10:00").mail(BM, reply(REF), "Report submitted: 07/01/2027\nCSPR: yes")
+    b.run()
+    assert b.due("cspr_report") == date(2027, 7, 7)
+    return b
+
+
+def result_text(bot: Bot) -> str:
+    return body_of(bot.outbox("command_result")[-1])
+
+
+FOOTER = """
+----
+This is an automatic message from the Tameside Safeguarding Children Partnership
+(tscp@tameside.gov.uk).
+Please keep the subject line unchanged if you reply, so your email is filed correctly.
+"""
+
+
+def text(row: OutboxMessage) -> str:
+    return body_of(row).replace("\r\n", "\n")
+
+
+def test_reviewer_notice_gives_the_date_the_partners_decided(cspr: Bot) -> None:
+    cspr.at("2027-01-11T10:00").mail(BM, reply(REF), "Reviewer: Alex Invented")
+    cspr.run()
+    [notice] = cspr.outbox("reviewer_notice")
+    assert text(notice) == (
+        """Dear colleagues,
+
+LOCAL CHILD SAFEGUARDING PRACTICE REVIEW: TAMESIDE SAFEGUARDING CHILDREN PARTNERSHIP
+
+  Our reference:         TSCP-2026-0001
+  Decision made:         Thursday 7 January 2027
+  Independent reviewer:  Alex Invented
+  Final report due:      Wednesday 7 July 2027
+
+On behalf of the Tameside safeguarding partners, we are writing to tell
+the Child Safeguarding Practice Review Panel, Ofsted and the Department
+for Education that on Thursday 7 January 2027 the partners decided to hold
+a local child safeguarding practice review for this case.
+
+We have appointed Alex Invented as the independent reviewer.
+
+We expect the final report to be published by Wednesday 7 July 2027,
+within 6 months of the decision to hold the review. If this changes, we
+will tell you.
+
+Please quote TSCP-2026-0001 in any reply. If you have any questions, please
+contact TSCP Business Manager, Business Manager, at tscp.business.manager@tameside.gov.uk.
+
+Yours faithfully,
+
+TSCP Business Manager
+Business Manager, on behalf of the Tameside Safeguarding Children Partnership
+"""
+        + FOOTER
+    )
+
+
+def test_publication_under_7_working_days_needs_a_late_notice_that_says_so(cspr: Bot) -> None:
+    cspr.at("2027-06-28T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
+    cspr.run()
+    assert (
+        "publication on 01/07/2027 is 3 working days away; the report must reach the National "
+        "Panel, the Secretary of State and Ofsted at least 7 working days before publication. "
+        "Choose a later date, or confirm that the notice will be late: Publication: 01/07/2027 "
+        "late notice"
+    ) in result_text(cspr)
+    assert cspr.outbox("publication_notice") == [] and cspr.case().planned_publication is None
+    cspr.at("2027-06-28T11:00").mail(BM, reply(REF), "Publication: 01/07/2027 late notice")
+    cspr.run()
+    assert (
+        "publication on 01/07/2027; late notice drafted: 3 working days before publication, "
+        "fewer than the 7 working days required (the report was due to them by 22/06/2027)"
+    ) in result_text(cspr)
+    [notice] = cspr.outbox("publication_notice")
+    assert text(notice) == (
+        """Dear colleagues,
+
+NOTICE OF PUBLICATION: TAMESIDE SAFEGUARDING CHILDREN PARTNERSHIP
+
+  Our reference:           TSCP-2026-0001
+  Planned publication:     Thursday 1 July 2027
+
+On behalf of the Tameside safeguarding partners, we are writing to tell
+the Child Safeguarding Practice Review Panel, the Secretary of State for
+Education and Ofsted that we plan to publish the report of the local
+child safeguarding practice review for this case (or, if the full report
+is not published, the information about improvements to be made) on
+Thursday 1 July 2027.
+
+This notice is given 3 working days before publication, fewer than the
+7 working days required.
+
+THE REPORT IS NOT ATTACHED TO THIS EMAIL
+
+The report (or the improvement information) is being sent to you
+separately by a secure route. If you have not received it, please tell
+the Business Manager at once.
+
+If you have any comments before publication, please send them to
+TSCP Business Manager, Business Manager, at tscp.business.manager@tameside.gov.uk,
+quoting TSCP-2026-0001.
+
+Yours faithfully,
+
+TSCP Business Manager
+Business Manager, on behalf of the Tameside Safeguarding Children Partnership
+"""
+        + FOOTER
+    )
+
+
+def test_on_time_notice_states_the_notice_given_and_report_sent_meets_it(cspr: Bot) -> None:
+    cspr.at("2027-06-01T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
+    cspr.run()
+    assert cspr.due("publication_notice") == date(2027, 6, 22)
+    [notice] = cspr.outbox("publication_notice")
+    assert text(notice) == (
+        """Dear colleagues,
+
+NOTICE OF PUBLICATION: TAMESIDE SAFEGUARDING CHILDREN PARTNERSHIP
+
+  Our reference:           TSCP-2026-0001
+  Planned publication:     Thursday 1 July 2027
+  Report sent to you by:   Tuesday 22 June 2027
+
+On behalf of the Tameside safeguarding partners, we are writing to tell
+the Child Safeguarding Practice Review Panel, the Secretary of State for
+Education and Ofsted that we plan to publish the report of the local
+child safeguarding practice review for this case (or, if the full report
+is not published, the information about improvements to be made) on
+Thursday 1 July 2027.
+
+This notice is given 22 working days before publication; at least
+7 working days are required.
+
+THE REPORT IS NOT ATTACHED TO THIS EMAIL
+
+The report (or the improvement information) is being sent to you
+separately by a secure route. If you have not received it by
+Tuesday 22 June 2027, please tell the Business Manager.
+
+If you have any comments before publication, please send them to
+TSCP Business Manager, Business Manager, at tscp.business.manager@tameside.gov.uk,
+quoting TSCP-2026-0001.
+
+Yours faithfully,
+
+TSCP Business Manager
+Business Manager, on behalf of the Tameside Safeguarding Children Partnership
+"""
+        + FOOTER
+    )
+    cspr.at("2027-06-15T10:00").mail(BM, reply(REF), "Report sent: 15/06/2027")
+    cspr.run()
+    assert "report sent on 15/06/2027 recorded; 12 working days before publication" in (
+        result_text(cspr)
+    )
+    notice_clock = next(d for d in cspr.case().deadlines if d.name == "publication_notice")
+    assert notice_clock.state == "met" and cspr.case().report_sent_on == date(2027, 6, 15)
+    cspr.at("2027-07-01T10:00").mail(BM, reply(REF), "Published: 01/07/2027")
+    cspr.run()
+    assert "report_not_sent" not in [e.what for e in cspr.case().events]
+
+
+def test_published_without_report_sent_keeps_the_notice_open_and_asks_the_bm(cspr: Bot) -> None:
+    cspr.at("2027-06-01T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
+    cspr.run()
+    cspr.at("2027-07-01T10:00").mail(BM, reply(REF), "Published: 01/07/2027")
+    cspr.run()
+    assert (
+        "the report is not recorded as sent to the National Panel, the Secretary of State and "
+        "Ofsted, so the notice of publication stays open: reply Report sent: <date> once it "
+        "has gone"
+    ) in result_text(cspr)
+    notice_clock = next(d for d in cspr.case().deadlines if d.name == "publication_notice")
+    assert notice_clock.met_at is None
+    assert (
+        f"{REF}  report not sent\r\n      Published on 01/07/2027 but no Report sent: is recorded"
+    ) in digest_text(cspr, "2027-07-02T08:30")
+    cspr.at("2027-07-02T10:00").mail(BM, reply(REF), "Report sent: 21/06/2027")
+    cspr.run()
+    notice_clock = next(d for d in cspr.case().deadlines if d.name == "publication_notice")
+    assert notice_clock.state == "met"
+
+
+def test_delay_notice_carries_only_the_reason_and_date_the_bm_wrote(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
+    b.mail("casey.invented@gmp.police.uk", "Serious Incident Notification - GM SIN form", "Form.")
+    b.run()
+    b.at("2026-12-16T11:00").mail(BM, reply(REF), "Decision: rapid review")
+    b.at("2026-12-18T10:00").mail(BM, reply(REF), "Notified: 18/12/2026")
+    b.run()
+    assert b.due("rapid_review") == date(2027, 1, 13)
+    b.at("2027-01-08T10:00").run()  # 3 working days before day 15: ask, draft nothing
+    assert b.outbox("panel_delay_notice") == []
+    [ask] = b.outbox("rapid_review_delay_check")
+    assert ask.recipients == [BM]
+    assert text(ask) == (
+        """Dear TSCP Business Manager,
+
+The Rapid Review for case TSCP-2026-0001 is due on Wednesday 13 January 2027,
+15 working days after the notification was sent to the National Panel on
+Friday 18 December 2026. It has not been recorded as submitted.
+
+  Rapid Review meeting:  not recorded
+
+If it will not be submitted by Wednesday 13 January 2027, the National Panel
+must be told the reason for the delay and when the Rapid Review will be
+submitted. Nothing has been drafted: the notice will say only what you
+write. Reply to this email with the reason and the date:
+
+  Delay: <reason>; expected <date>
+
+and the notice will be drafted for your approval. If it will be on time,
+reply Report submitted: <date> once it has been sent.
+"""
+        + FOOTER
+    )
+    b.at("2027-01-08T11:00").mail(
+        BM, f"RE: {ask.subject}", "Delay: The coroner's report is awaited.; expected 12/02/2027"
+    )
+    b.run()
+    [notice] = b.outbox("panel_delay_notice")
+    assert notice.recipients == [PANEL] and notice.status == "draft"
+    assert notice.subject == f"[{REF}] Rapid Review delayed: expected by Fri 12 Feb 2027"
+    assert text(notice) == (
+        """Dear Child Safeguarding Practice Review Panel,
+
+RAPID REVIEW DELAY: TAMESIDE SAFEGUARDING CHILDREN PARTNERSHIP
+
+  Our reference:             TSCP-2026-0001
+  Notification sent to you:  Friday 18 December 2026
+  Rapid Review due:          Wednesday 13 January 2027
+  Expected submission:       Friday 12 February 2027
+
+On behalf of the Tameside safeguarding partners, we are writing to tell
+you that the Rapid Review for this case will not be completed within
+15 working days of the notification being sent to the Panel.
+
+REASON FOR THE DELAY
+
+The coroner's report is awaited.
+
+WHEN IT WILL BE SUBMITTED
+
+We expect to send you the completed Rapid Review by Friday 12 February 2027.
+If this date changes, we will tell you.
+
+Please quote TSCP-2026-0001 in any reply. If you have any questions, please
+contact TSCP Business Manager, Business Manager, at tscp.business.manager@tameside.gov.uk.
+
+Yours faithfully,
+
+TSCP Business Manager
+Business Manager, on behalf of the Tameside Safeguarding Children Partnership
+"""
+        + FOOTER
+    )
+    b.at("2027-01-11T10:00").run()
+    assert (
+        len(b.outbox("rapid_review_delay_check")) == 1 and len(b.outbox("panel_delay_notice")) == 1
+    )
