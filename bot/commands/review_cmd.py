@@ -57,10 +57,15 @@ def give_command(ctx: Context) -> int:
             run_command(session, app, case, command, actor, now, outcome)
         session.commit()
     if ctx.args.json:
-        print_json({"results": outcome.results, "errors": outcome.errors}, sys.stdout)
+        print_json(
+            {"results": outcome.results, "errors": outcome.errors, "warnings": outcome.warnings},
+            sys.stdout,
+        )
     else:
         for r in outcome.results:
             print(f"{r['line']}: {r['outcome']}")
+        for w in outcome.warnings:
+            print(f"WARNING: {w}")
         for e in outcome.errors:
             print(f"{e['line']}: NOT DONE: {e['message']}", file=sys.stderr)
     return 1 if outcome.errors else 0

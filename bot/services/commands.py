@@ -19,6 +19,7 @@ from bot.config.model import STATUTORY_ROLES
 from bot.core.authn import AuthMode, AuthPolicy, check_sender
 from bot.core.commands import Command, ParsedCommands, parse_commands
 from bot.core.message import MailMessage
+from bot.services.case_warnings import sentences
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.review import HANDLERS, Actor, CommandRefused
@@ -31,6 +32,7 @@ class Outcome:
     results: list[dict[str, str]] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # new on the case because of a command
 
 
 def roles_of(app: App, address: str) -> set[str]:
@@ -116,6 +118,7 @@ def handle_email_commands(
                 "case": {"ref": case.ref, "initials": case.initials},
                 "results": outcome.results,
                 "errors": outcome.errors,
+                "warnings": outcome.warnings,
             },
         )
 
@@ -138,6 +141,7 @@ def run_command(
     outcome: Outcome,
 ) -> None:
     _, handler = HANDLERS[type(command)]
+    before = set(sentences(session, case))
     try:
         with session.begin_nested():
             result = handler(session, app, case, command, actor, now)
@@ -148,6 +152,10 @@ def run_command(
         )
         return
     outcome.results.append({"line": command.line, "outcome": result})
+    # Said at the moment it happens, not only in tomorrow's digest.
+    outcome.warnings += [
+        w for w in sentences(session, case) if w not in before and w not in outcome.warnings
+    ]
     add_event(
         session,
         case,

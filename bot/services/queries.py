@@ -18,6 +18,7 @@ from bot.adapters.db.models import (
     Vote,
 )
 from bot.core.digest import deadline_state
+from bot.services.case_warnings import sentences
 
 
 def case_summaries(session: Session) -> list[dict[str, object]]:
@@ -115,6 +116,7 @@ def case_detail(session: Session, case: Case, today: date) -> dict[str, object]:
     )
     return {
         **_summary(case),
+        "warnings": sentences(session, case),
         **_review_state(session, case),
         "deadlines": [
             {
