@@ -270,9 +270,7 @@ def _case_warnings(session: Session) -> list[dict[str, object]]:
     # A closed case stays in view while the Rapid Review owed to the National Panel is missing.
     owed = Case.notification_sent_on.is_not(None) & Case.rr_report_on.is_(None)
     cases = session.scalars(
-        select(Case)
-        .where(Case.kind == "review", (Case.status == "open") | owed)
-        .order_by(Case.id)
+        select(Case).where(Case.kind == "review", (Case.status == "open") | owed).order_by(Case.id)
     )
     return [
         {"ref": case.ref, "what": w.what, "detail": w.sentence}
