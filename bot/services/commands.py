@@ -19,6 +19,7 @@ from bot.config.model import STATUTORY_ROLES
 from bot.core.authn import AuthMode, AuthPolicy, check_sender
 from bot.core.commands import Command, ParsedCommands, parse_commands
 from bot.core.message import MailMessage
+from bot.core.wording import plural
 from bot.services.case_warnings import sentences
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
@@ -192,7 +193,7 @@ def _refuse(
         case,
         now,
         "commands_not_carried_out",
-        f"{len(outcome.refused)} command(s) from {msg.from_addr} not carried out",
+        f"{plural(len(outcome.refused), 'command')} from {msg.from_addr} not carried out",
         actor=msg.from_addr,
         why="; ".join(reasons),
     )

@@ -13,6 +13,7 @@ from bot.core import commands as c
 from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS, stage_after, tally
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
+from bot.services.referrer import tell_referrer
 from bot.services.review.common import (
     Actor,
     case_ctx,
@@ -110,6 +111,7 @@ def decide(
             "next_steps": _next_steps(choice),
         },
     )
+    tell_referrer(session, app, case, choice, now)
 
 
 def _next_steps(choice: str) -> list[str]:
