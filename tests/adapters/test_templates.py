@@ -377,8 +377,7 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "screening_invitation": "[TSCP-2026-0007] Screening Panel: Tue 29 Dec 2026 10:00",
         "daily_digest": "TSCP daily digest for Thu 26 Nov 2026",
         "screening_outcome": "[TSCP-2026-0001] Screening Panel decision: Rapid Review",
-        "referrer_outcome": "[TSCP-2026-0001] Your serious incident notification: "
-        "Screening Panel decision",
+        "referrer_outcome": "[TSCP-2026-0001] Outcome of your serious incident notification",
         "appendix_b_request": "[TSCP-2026-0001] Rapid Review information request "
         "(Appendix B): return by Tue 12 Jan 2027",
         "deadline_reminder": "[TSCP-2026-0001] Reminder: Appendix B return due today",

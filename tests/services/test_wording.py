@@ -120,7 +120,7 @@ def test_referrer_is_told_each_real_decision_and_nothing_more(form_bot: Bot) -> 
     ack = one(form_bot, "sin_acknowledgement")
     [first] = form_bot.outbox("referrer_outcome")
     assert first.recipients == [REFERRER]
-    assert first.subject == f"[{REF}] Your serious incident notification: Screening Panel decision"
+    assert first.subject == f"[{REF}] Outcome of your serious incident notification"
     text = flat(body_of(first))
     assert f"logged as {REF} (child's initials: Q.Z.I.)" in text
     assert "Its decision: Rapid Review The safeguarding partners will carry out a Rapid Review" in (
