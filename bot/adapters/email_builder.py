@@ -21,6 +21,10 @@ INVITE_FILENAME = "invite.ics"
 # CRLF line endings for SMTP, and 7-bit transfer encodings (quoted-printable/base64) for any
 # non-ASCII text so delivery never depends on the relay supporting 8BITMIME.
 POLICY = SMTP.clone(cte_type="7bit")
+# Headers are written with RFC 5322's hard limit, not the 78-character advice: folding at 78,
+# the email package moves a 70-77 character subject whole onto a continuation line, and mail
+# clients then show it with a leading space. Bodies are still encoded under POLICY.
+HEADER_POLICY = POLICY.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ def build_email(
         _attach(msg, attachment)
     if calendar is not None:
         _attach(msg, Attachment(INVITE_FILENAME, "application/ics", calendar))
-    return msg.as_bytes()
+    return msg.as_bytes(policy=HEADER_POLICY)
 
 
 def _set_headers(

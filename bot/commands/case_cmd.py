@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import tzinfo
-from typing import Any
+from typing import Any, TextIO
 
 from bot.cli_output import print_json, print_table
 from bot.commands.context import Context, NotFound
@@ -62,11 +62,21 @@ def _met(deadline: dict[str, Any], tz: tzinfo) -> object:
     return deadline["met"]
 
 
+def _print_warnings(warnings: list[str], out: TextIO) -> None:
+    if not warnings:
+        return
+    out.write("Warnings (please check)\n")
+    for sentence in warnings:
+        out.write(f"  ! {sentence}\n")
+    out.write("\n")
+
+
 def _print_case(d: dict[str, Any], tz: tzinfo) -> None:
     out = sys.stdout
     out.write(
         f"{d['ref']}  ({d['status']}, opened {d['opened_at'].astimezone(tz):%Y-%m-%d %H:%M})\n\n"
     )
+    _print_warnings(d["warnings"], out)
     out.write("Deadlines\n")
     print_table(
         ["Name", "Due", "State", "Met"],

@@ -62,10 +62,15 @@ def give_command(ctx: Context) -> int:
 def _report(ctx: Context, outcome: Outcome, unreadable: list[dict[str, str]]) -> None:
     if ctx.args.json:
         errors = unreadable + outcome.errors
-        print_json({"results": outcome.results, "errors": errors}, sys.stdout)
+        print_json(
+            {"results": outcome.results, "errors": errors, "warnings": outcome.warnings},
+            sys.stdout,
+        )
         return
     for r in outcome.results:
         print(f"{_one_line(r['line'])}: {r['outcome']}")
+    for w in outcome.warnings:
+        print(f"WARNING: {w}")
     for e in unreadable:  # the message already quotes the line
         print(f"tscp-bot: {e['message']}", file=sys.stderr)
     for e in outcome.errors:

@@ -241,10 +241,12 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             starts=("appendix_b:",),
         ),
         c.MeetingHeld: _rule("Meeting held:", BM, (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW)),
+        # Accepted on a closed case too: a Rapid Review owed after notification is still
+        # recorded when it is done (the case warning asks for exactly this); it stays closed.
         c.ReportSubmitted: _rule(
             "Report submitted:",
             BM,
-            (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW),
+            (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW, Stage.CLOSED),
             then=Stage.CSPR_DECISION,
             moves_from=(Stage.RAPID_REVIEW,),
             meets=("rapid_review",),

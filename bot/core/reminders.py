@@ -22,7 +22,7 @@ sequence is finished. The caller stops calling ``due_now`` when the return arriv
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 
@@ -121,6 +121,21 @@ def schedule(due: date, calendar: WorkingCalendar, policy: ReminderPolicy) -> li
             )
         )
     return steps
+
+
+def as_sent(step: Step, due: date, today: date, calendar: WorkingCalendar) -> Step:
+    """The step as it goes out today, its lateness counted from the due date to today.
+
+    A step's own count is its place in the sequence ("overdue-3" is 3): after missed days
+    the deadline is later than that, and the email must say by how much it really is.
+    """
+    if step.working_days_overdue <= 0:
+        return step
+    late = max(1, calendar.working_days_between(due, today))
+    label = f"{_days_text(late)} overdue"
+    if step.kind is StepKind.ESCALATION:
+        label = f"escalated: {label}"
+    return replace(step, working_days_overdue=late, label=label)
 
 
 def _keys(steps: Sequence[Step]) -> str:

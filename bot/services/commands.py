@@ -23,6 +23,8 @@ from bot.core.authn import AuthMode, AuthPolicy, SenderCheck, check_sender
 from bot.core.calendar import CalendarRangeError
 from bot.core.commands import Command, ParsedCommands, parse_commands
 from bot.core.message import MailMessage
+from bot.core.wording import plural
+from bot.services.case_warnings import sentences
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.review import HANDLERS, Actor, CommandRefused
@@ -36,6 +38,7 @@ class Outcome:
     results: list[dict[str, str]] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
     refused: list[dict[str, str]] = field(default_factory=list)  # line, reason
+    warnings: list[str] = field(default_factory=list)  # new on the case because of a command
 
 
 def roles_of(app: App, address: str) -> set[str]:
@@ -126,6 +129,7 @@ def handle_email_commands(
                 "case": {"ref": case.ref, "initials": case.initials},
                 "results": outcome.results,
                 "errors": outcome.errors,
+                "warnings": outcome.warnings,
             },
         )
 
@@ -155,6 +159,7 @@ def run_command(
     now: datetime,
     outcome: Outcome,
 ) -> None:
+    before = set(sentences(session, case))
     try:
         _check_stage(app, case, command, now)
         with session.begin_nested():
@@ -168,6 +173,10 @@ def run_command(
         refuse_line(session, case, command.line, why, actor.email, now, outcome)
         return
     outcome.results.append({"line": command.line, "outcome": result})
+    # Said at the moment it happens, not only in tomorrow's digest.
+    outcome.warnings += [
+        w for w in sentences(session, case) if w not in before and w not in outcome.warnings
+    ]
     add_event(
         session,
         case,
@@ -223,7 +232,7 @@ def _refuse(
         case,
         now,
         "commands_not_carried_out",
-        f"{len(outcome.refused)} command(s) from {msg.from_addr} not carried out",
+        f"{plural(len(outcome.refused), 'command')} from {msg.from_addr} not carried out",
         actor=msg.from_addr,
         why="; ".join(reasons),
     )

@@ -20,6 +20,7 @@ from bot.adapters.db.models import (
 from bot.app import App
 from bot.core import deadlines as rules
 from bot.core.digest import DeadlineView, digest_due, overdue, upcoming
+from bot.services.case_warnings import warnings_for
 from bot.services.mailout import queue_email
 
 
@@ -266,7 +267,21 @@ def _flags(session: Session, app: App, today: date) -> list[dict[str, object]]:
     flags: list[dict[str, object]] = [
         {"ref": ref, "what": e.what.replace("_", " "), "detail": e.detail} for ref, e in rows
     ]
-    return flags + _form_gaps(session)
+    return flags + _form_gaps(session) + _case_warnings(session)
+
+
+def _case_warnings(session: Session) -> list[dict[str, object]]:
+    """Contradictions in each case's facts, every day until they are put right."""
+    # A closed case stays in view while the Rapid Review owed to the National Panel is missing.
+    owed = Case.notification_sent_on.is_not(None) & Case.rr_report_on.is_(None)
+    cases = session.scalars(
+        select(Case).where(Case.kind == "review", (Case.status == "open") | owed).order_by(Case.id)
+    )
+    return [
+        {"ref": case.ref, "what": w.what, "detail": w.sentence}
+        for case in cases
+        for w in warnings_for(session, case)
+    ]
 
 
 def _form_gaps(session: Session) -> list[dict[str, object]]:

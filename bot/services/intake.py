@@ -129,6 +129,7 @@ def open_escalation(
             "from_domain": row.from_addr.partition("@")[2],
             "received_at": row.received_at.astimezone(app.config.partnership.time_zone),
             "subject": row.subject,
+            "acknowledged": acknowledge,
         },
     )
     return record

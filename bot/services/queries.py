@@ -20,6 +20,7 @@ from bot.adapters.db.models import (
 )
 from bot.core.digest import deadline_state
 from bot.core.screening_vote import screening_status
+from bot.services.case_warnings import sentences
 
 NOT_REQUIRED = "not required"
 
@@ -132,6 +133,7 @@ def case_detail(session: Session, case: Case, today: date) -> dict[str, object]:
     )
     return {
         **_summary(case),
+        "warnings": sentences(session, case),
         **_review_state(session, case),
         "deadlines": [
             {

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import ActionItem, Case, Deadline, OutboxMessage, Vote
 from bot.app import App
 from bot.core import deadlines as rules
-from bot.core.reminders import ReminderPolicy, Step, StepKind, due_now, schedule
+from bot.core.reminders import ReminderPolicy, Step, StepKind, as_sent, due_now, schedule
 from bot.core.screening_vote import ROLE_LABELS, partners_to_chase
+from bot.core.wording import plural
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.review import agency_addresses
@@ -112,7 +113,8 @@ def _chase(session: Session, app: App, deadline: Deadline, local: datetime, now:
         )
     if decision.send is None:
         return 0
-    _send(session, app, deadline, chase, decision.send, prefix, len(sent), now)
+    step = as_sent(decision.send, deadline.due, local.date(), app.calendar)
+    _send(session, app, deadline, chase, step, prefix, len(sent), now)
     return 1
 
 
@@ -148,6 +150,9 @@ def _send(
         context |= {
             "agency": {"name": chase.agency_name} if chase.agency_name else None,
             "reminders_sent": already,
+            # Addressed to whoever it really goes to, naming only those really copied.
+            "recipient_role": _escalated_to(app, chase),
+            "copied": _copied(app, cc),
         }
     else:
         event, to, cc = "deadline_reminder", chase.remind, chase.remind_cc
@@ -168,9 +173,24 @@ def _send(
         case,
         now,
         "escalated" if event == "deadline_escalation" else "reminded",
-        f"{deadline.name}: {step.label} ({len(to) + len(cc)} recipient(s))",
+        f"{deadline.name}: {step.label} ({plural(len(to) + len(cc), 'recipient')})",
         why=f"reminder step {step.key} of the {deadline.name} sequence",
     )
+
+
+def _escalated_to(app: App, chase: Chase) -> str:
+    # With no one else configured to chase, the escalation is the Business Manager's alone.
+    only_bm = chase.escalate == [app.config.people.business_manager.email]
+    return "business_manager" if only_bm else chase.role
+
+
+def _copied(app: App, cc: list[str]) -> list[str]:
+    people = app.config.people
+    names = {
+        people.business_manager.email: "the Business Manager",
+        people.independent_scrutineer.email: "the Independent Scrutineer",
+    }
+    return [names.get(address, address) for address in cc]
 
 
 def _who(session: Session, app: App, deadline: Deadline) -> Chase | None:

@@ -94,6 +94,13 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             "The Rapid Review should be completed by Tue 19 Jan 2027.",
         ],
     },
+    "referrer_outcome": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": CASE,
+        "decision": {"choice": "rapid_review", "label": "Rapid Review"},
+        "changed": False,
+    },
     "appendix_b_request": {
         "partnership": PARTNERSHIP,
         "business_manager": BUSINESS_MANAGER,
@@ -201,6 +208,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "from_domain": "school.example.net",
         "received_at": datetime(2027, 1, 6, 15, 20, tzinfo=UTC),
         "subject": "Challenge to <screening> decision & request for review",
+        "acknowledged": True,
     },
     "complaint_acknowledgement": {
         "partnership": PARTNERSHIP,
@@ -411,6 +419,7 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "screening_reconvene": "[TSCP-2026-0001] Screening Panel: no majority, please "
         "reconvene the partners",
         "vote_reminder": "[TSCP-2026-0001] Screening Panel: your vote is needed by Tue 29 Dec 2026",
+        "referrer_outcome": "[TSCP-2026-0001] Outcome of your serious incident notification",
         "appendix_b_request": "[TSCP-2026-0001] Rapid Review information request "
         "(Appendix B): return by Tue 12 Jan 2027",
         "deadline_reminder": "[TSCP-2026-0001] Reminder: Appendix B return due today",
@@ -466,7 +475,7 @@ def test_screening_invitation_keeps_the_voting_hint_lines(renderer: TemplateRend
 
 def test_digest_text_uses_aligned_columns(renderer: TemplateRenderer) -> None:
     text = renderer.render("daily_digest", CONTEXTS["daily_digest"]).text
-    assert "  TSCP-2026-0005  Mon 23 Nov 2026  3 days    Local authority notifies" in text
+    assert "  TSCP-2026-0005  Mon 23 Nov 2026  3 working days    Local authority notifies" in text
     assert "  TSCP-2026-0007  Wed 25 Nov 2026 09:05  Serious incident notification" in text
     assert "Minutes <draft> & actions" in text  # plain text is never HTML-escaped
 

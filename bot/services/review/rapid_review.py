@@ -13,6 +13,7 @@ from bot.config.model import Agency
 from bot.core import commands as c
 from bot.core import deadlines as rules
 from bot.core.command_dates import return_by_problem
+from bot.core.wording import plural
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
 from bot.services.review.aware import record_aware
@@ -105,7 +106,8 @@ def request_returns(
         actor,
         cmd.line,
     )
-    return f"Appendix B requested from {len(agencies)} agencies, return by {return_by:%d/%m/%Y}"
+    asked = plural(len(agencies), "agency", "agencies")
+    return f"Appendix B requested from {asked}, return by {return_by:%d/%m/%Y}"
 
 
 def _request_one(

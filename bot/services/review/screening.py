@@ -21,6 +21,7 @@ from bot.core.screening_vote import (
 )
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
+from bot.services.referrer import tell_referrer
 from bot.services.review.common import (
     Actor,
     CommandRefused,
@@ -140,6 +141,7 @@ def decide(
             "next_steps": _next_steps(choice),
         },
     )
+    tell_referrer(session, app, case, choice, now)
 
 
 def _vote_ctx(app: App, v: Vote) -> dict[str, object]:

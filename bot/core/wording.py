@@ -1,0 +1,8 @@
+"""Small pieces of English shared by the bot's sentences: counts with the right noun form."""
+
+from __future__ import annotations
+
+
+def plural(n: int, singular: str, many: str | None = None) -> str:
+    """plural(1, "agency", "agencies") -> "1 agency"; plural(2, "day") -> "2 days"."""
+    return f"{n} {singular if n == 1 else (many or singular + 's')}"

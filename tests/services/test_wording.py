@@ -1,0 +1,262 @@
+"""What the bot's emails say, read from the outbox after driving real cases through the inbox.
+
+Each test checks the sentences a reader acts on: what the acknowledgement promises (and that
+the promise is kept), whom an escalation is addressed to and how late it says the deadline is,
+whether an alert claims an acknowledgement that never went. Every email written along the way
+is also checked for stray subject spaces, "1 agencies" and days that should be working days.
+"""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.db.models import OutboxMessage
+from tests.fixtures.app import AppFactory
+from tests.fixtures.forms_docx import SIN_INCIDENT, sin_docx
+from tests.fixtures.mail import drop_into_maildir
+from tests.fixtures.mail import email as make_email
+from tests.services.test_lifecycle import (
+    BM,
+    HEALTH,
+    LA,
+    POLICE,
+    SCRUTINEER,
+    Bot,
+    body_of,
+    reply,
+    signed,
+)
+from tests.wording_lint import subject_faults, text_faults
+
+REF = "TSCP-2026-0001"
+REFERRER = "robin.example@gmp.police.uk"
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def assert_every_email_is_clean(bot: Bot) -> None:
+    rows = bot.outbox()
+    assert rows
+    for row in rows:
+        msg = email.message_from_bytes(row.raw, policy=policy.default)
+        assert str(msg["Subject"]) == row.subject, row.event  # as a mail client shows it
+        assert subject_faults(str(msg["Subject"])) == [], row.event
+        for part in msg.walk():
+            if part.get_content_maintype() == "text" and part.get_content_subtype() != "calendar":
+                assert text_faults(str(part.get_content())) == [], row.event
+
+
+def one(bot: Bot, event: str) -> OutboxMessage:
+    [row] = bot.outbox(event)
+    return row
+
+
+@pytest.fixture
+def form_bot(make_app: AppFactory, tmp_path: Path) -> Bot:
+    """A SIN whose form gives the child's initials but not when the LA became aware."""
+    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
+    no_aware = tuple(r for r in SIN_INCIDENT if "became aware" not in r[0])
+    raw = make_email(
+        "GM SIN form attached",
+        "Please find the notification form attached.",
+        sender=REFERRER,
+        message_id="<sin-form@gmp.police.uk>",
+        headers=signed(REFERRER),
+        attachment=("SIN form.docx", sin_docx(incident=no_aware)),
+    )
+    drop_into_maildir(tmp_path / "inbox", raw)
+    b.run()
+    return b
+
+
+def test_acknowledgement_promises_only_what_holds(form_bot: Bot) -> None:
+    ack = one(form_bot, "sin_acknowledgement")
+    assert ack.recipients == [REFERRER]
+    text = flat(body_of(ack))
+    assert (
+        "If the incident meets the criteria for notification, the local authority must notify "
+        "the Child Safeguarding Practice Review Panel within 5 working days of becoming aware "
+        "of it."
+    ) in text
+    assert (
+        "We will email you its decision on the review, giving only the reference and the "
+        "child's initials."
+    ) in text
+    assert "You will be told the outcome" not in text
+    # Missing facts: asked for on a corrected form by a secure route, never typed into a reply.
+    assert "la aware date" in text
+    assert (
+        "Please do not type these details into an email, and do not send them in a reply to "
+        "this message. Add them to a corrected notification form and send the form by a "
+        f"secure route, quoting {REF}"
+    ) in text
+    assert "by replying to this email" not in text
+
+
+def test_invitation_says_it_carries_initials_and_what_the_panel_decides(form_bot: Bot) -> None:
+    text = flat(body_of(one(form_bot, "screening_invitation")))
+    assert "(child's initials: Q.Z.I.)" in text
+    assert (
+        "This email deliberately carries only the child's initials, and no other details of "
+        "the child or family."
+    ) in text
+    assert "contains no details of the child" not in text
+    assert (
+        "which will decide whether the incident meets the criteria for notification to the "
+        "National Panel, and whether the case needs a Rapid Review."
+    ) in text
+
+
+def test_referrer_is_told_each_real_decision_and_nothing_more(form_bot: Bot) -> None:
+    form_bot.at("2026-12-16T11:00").mail(POLICE, reply(REF), "Vote: rapid review")
+    form_bot.mail(HEALTH, reply(REF), "Vote: rapid review")
+    form_bot.run()
+    ack = one(form_bot, "sin_acknowledgement")
+    [first] = form_bot.outbox("referrer_outcome")
+    assert first.recipients == [REFERRER]
+    assert first.subject == f"[{REF}] Outcome of your serious incident notification"
+    text = flat(body_of(first))
+    assert f"logged as {REF} (child's initials: Q.Z.I.)" in text
+    assert "Its decision: Rapid Review The safeguarding partners will carry out a Rapid Review" in (
+        text
+    )
+    # The decision only: not the votes, who gave them, or anything else about the child.
+    for detail in ("Police", "Health", "2 of 3", "majority", POLICE, HEALTH, "Quinn"):
+        assert detail not in text
+    msg = email.message_from_bytes(first.raw, policy=policy.default)
+    assert msg["In-Reply-To"] == f"<{ack.message_id}>"
+
+    # The majority changes: one more email, saying so.
+    form_bot.at("2026-12-17T09:00").mail(POLICE, reply(REF), "Vote: no further action")
+    form_bot.mail(HEALTH, reply(REF), "Vote: no further action")
+    form_bot.run()
+    # The same decision again (a third vote, the Business Manager recording it): no email.
+    form_bot.at("2026-12-17T10:00").mail(LA, reply(REF), "Vote: no further action")
+    form_bot.mail(BM, reply(REF), "Decision: no further action")
+    form_bot.run()
+    told = form_bot.outbox("referrer_outcome")
+    assert len(told) == 2
+    changed = flat(body_of(told[1]))
+    assert "The Screening Panel's decision has changed since we last wrote to you." in changed
+    assert "Its decision is now: No further action No further review is needed" in changed
+    assert_every_email_is_clean(form_bot)
+
+
+def test_no_outcome_email_when_the_referrer_was_never_acknowledged(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
+    b.mail(  # a notification relayed from a no-reply mailbox: nobody to answer
+        "no-reply@gmp.police.uk",
+        "Serious Incident Notification - GM SIN form",
+        "Please find the GM SIN form for the Screening Panel.",
+    )
+    b.run()
+    assert b.outbox("sin_acknowledgement") == []
+    b.at("2026-12-16T11:00").mail(BM, reply(REF), "Decision: rapid review")
+    b.run()
+    assert b.case().decision == "rapid_review" and b.outbox("referrer_outcome") == []
+
+
+@pytest.fixture
+def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
+    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
+    b.mail(
+        "casey.invented@gmp.police.uk",
+        "Serious Incident Notification - GM SIN form",
+        "Please find the GM SIN form for the Screening Panel.",
+    )
+    b.run()
+    return b
+
+
+def escalation(bot: Bot, deadline: str) -> OutboxMessage:
+    [row] = [r for r in bot.outbox("deadline_escalation") if f":{deadline}:" in r.idempotency_key]
+    return row
+
+
+def test_late_escalations_say_how_late_and_whom_they_address(bot: Bot) -> None:
+    bot.at("2026-12-17T09:00").mail(BM, reply(REF), "Decision: rapid review\nNotified: 17/12/2026")
+    bot.run()
+    bot.at("2026-12-17T09:30").mail(BM, reply(REF), "Agencies: gmp\nReturn by: 24/12/2026")
+    bot.run()
+    result = flat(body_of(bot.outbox("command_result")[-1]))
+    assert "Appendix B requested from 1 agency, return by 24/12/2026" in result
+    # The daemon was down for weeks: each escalation gives the real lateness, not its step.
+    bot.at("2027-02-10T10:00").run()
+
+    agency = escalation(bot, "appendix_b:gmp")
+    assert (agency.recipients, agency.subject) == (
+        [POLICE, BM],
+        f"[{REF}] Escalation: Appendix B return 31 working days overdue",
+    )
+    text = flat(body_of(agency))
+    assert (
+        "We are writing to you as the safeguarding lead for Greater Manchester Police, because "
+        "a deadline for case TSCP-2026-0001 has been missed. The Business Manager is copied in."
+    ) in text
+    assert "Overdue by: 31 working days" in text
+
+    own = escalation(bot, "rapid_review")
+    assert (own.recipients, own.subject) == (
+        [BM, SCRUTINEER],
+        f"[{REF}] Escalation: Rapid Review 21 working days overdue",
+    )
+    text = flat(body_of(own))
+    assert text.startswith("Dear TSCP Business Manager, A deadline for case TSCP-2026-0001")
+    assert "so it is escalated to you. The Independent Scrutineer is copied in." in text
+    assert "safeguarding lead" not in text and "Business Manager is copied" not in text
+    assert "CONTACT" not in text  # no "contact the Business Manager" to the Business Manager
+    assert_every_email_is_clean(bot)
+
+
+def test_everyday_chasing_is_addressed_right_and_worded_cleanly(bot: Bot) -> None:
+    days = [f"2026-12-{d}" for d in (17, 18, 21, 22, 23, 24, 29, 30, 31)]
+    for day in [*days, "2027-01-04", "2027-01-05"]:
+        bot.at(f"{day}T10:00").run()
+    la = escalation(bot, "panel_notification")
+    assert sorted(la.recipients) == sorted([LA, BM, SCRUTINEER])
+    assert la.subject == f"[{REF}] Escalation: National Panel notification 4 working days overdue"
+    text = flat(body_of(la))
+    assert (
+        "We are writing to the local authority's safeguarding lead and to the Business Manager, "
+        "because a deadline for case TSCP-2026-0001 has been missed. The Independent "
+        "Scrutineer is copied in."
+    ) in text
+    screening = escalation(bot, "screening_meeting")
+    assert flat(body_of(screening)).startswith("Dear TSCP Business Manager,")
+    digest = flat(body_of(bot.outbox("daily_digest")[-1]))
+    assert f"{REF} Wed 23 Dec 2026 6 working days Local authority notifies" in digest
+    assert f"{REF} Fri 18 Dec 2026 9 working days Screening Panel meets" in digest
+    assert_every_email_is_clean(bot)
+
+
+def test_escalation_alert_says_whether_the_sender_was_acknowledged(bot: Bot) -> None:
+    bot.at("2026-12-17T10:00").mail(
+        "no-reply@tameside.gov.uk",
+        f"Escalation: challenge to the screening decision for {REF}",
+        "We wish to challenge the decision under the resolving professional differences policy.",
+        auth=False,
+    )
+    bot.run()
+    assert bot.outbox("escalation_acknowledgement") == []
+    text = flat(body_of(one(bot, "escalation_alert")))
+    assert "NO ACKNOWLEDGEMENT HAS BEEN SENT to the sender" in text
+    assert "please acknowledge it yourself" in text
+    assert "The sender has been sent an acknowledgement" not in text
+
+    bot.at("2026-12-17T11:00").mail(
+        "sam.invented@tameside.gov.uk",
+        f"Escalation: challenge to the screening decision for {REF}",
+        "We wish to challenge the decision under the resolving professional differences policy.",
+    )
+    bot.run()
+    answered = flat(body_of(bot.outbox("escalation_alert")[-1]))
+    assert "The sender has been sent an acknowledgement" in answered
+    assert "NO ACKNOWLEDGEMENT" not in answered
