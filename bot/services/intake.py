@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import AgencyRequest, Case, StoredMessage
 from bot.app import App
 from bot.core import deadlines as rules
+from bot.core.arrival import with_assumption
 from bot.core.calendar import day_zero
 from bot.services.cases import add_event, next_reference, set_deadline
 from bot.services.mailout import queue_email
+from bot.services.store import receipt_note
 
 OMBUDSMAN = {
     "name": "Local Government and Social Care Ombudsman",
@@ -58,7 +60,10 @@ def open_complaint(
     session: Session, app: App, row: StoredMessage, acknowledge: bool, now: datetime
 ) -> Case:
     record = _new_record(session, app, row, "complaint", now)
-    deadline = rules.complaint_response(record.sin_received_on, app.calendar)
+    deadline = with_assumption(
+        rules.complaint_response(record.sin_received_on, app.calendar),
+        receipt_note(row, app.config.partnership.time_zone),
+    )
     set_deadline(session, record, deadline, now)
     if acknowledge:
         queue_email(

@@ -63,14 +63,14 @@ def test_fresh_database_has_no_revision(engine: Engine) -> None:
 
 def test_migrate_twice_is_idempotent_and_reaches_head(engine: Engine) -> None:
     migrate(engine)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     sessions = make_sessions(engine)
     with sessions() as session:
         session.add(MailboxState(name="inbox", last_uid=42))
         session.commit()
     migrate(engine)  # a second run changes nothing and keeps the data
-    assert current_revision(engine) == "0003"
-    assert head_revision() == "0003"
+    assert current_revision(engine) == "0004"
+    assert head_revision() == "0004"
     assert set(inspect(engine).get_table_names()) == TABLES
     with sessions() as session:
         assert session.scalar(select(MailboxState.last_uid)) == 42
@@ -148,6 +148,7 @@ def _message(sha: str, message_id: str) -> StoredMessage:
         raw=b"Subject: hi\r\n\r\nbody\r\n",
         size=21,
         received_at=datetime(2026, 12, 23, 9, 0, tzinfo=UTC),
+        fetched_at=datetime(2026, 12, 23, 9, 5, tzinfo=UTC),
     )
 
 
