@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.adapters.db.engine import make_engine, migrate
 from bot.cli_output import print_json
-from bot.commands.context import Context
+from bot.commands.context import Context, UsageError
 from bot.scheduler import run_daemon
 from bot.services.passes import run_once
 
@@ -27,7 +27,6 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="with --once: print the pass as JSON")
     p.add_argument(
         "--since",
-        type=_day,
         metavar="DATE",
         help="leave mail that arrived before DATE (YYYY-MM-DD) in the inbox, untouched and "
         "reported (overrides [ingest] since)",
@@ -35,11 +34,11 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run)
 
 
-def _day(text: str) -> date:
+def _since(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date like 2026-12-01, got {text!r}") from None
+        raise UsageError(f"--since: expected a date like 2026-12-01, got {text!r}") from None
 
 
 def init(ctx: Context) -> int:
@@ -53,7 +52,8 @@ def init(ctx: Context) -> int:
 def run(ctx: Context) -> int:
     args: argparse.Namespace = ctx.args
     if args.since is not None:
-        ctx.use_config(replace(ctx.config, ingest=replace(ctx.config.ingest, since=args.since)))
+        since = _since(args.since)
+        ctx.use_config(replace(ctx.config, ingest=replace(ctx.config.ingest, since=since)))
     if not args.once:
         run_daemon(ctx.app(moving_clock=True))
         return 0
