@@ -182,11 +182,12 @@ def record_return(
     if request is None:
         return f"Appendix B from {row.from_addr.partition('@')[2]}: no request to that agency"
     first = request.received_at is None
+    # A return that reached the mailbox on its due day is on time, however late it is read.
     if first:
-        request.received_at, request.message_id = now, row.id
+        request.received_at, request.message_id = row.received_at, row.id
     for d in case.deadlines:
         if d.name == f"{rules.APPENDIX_B}:{key}" and d.met_at is None:
-            d.met_at, d.state = now, "met"
+            d.met_at, d.state = row.received_at, "met"
     add_event(
         session,
         case,
