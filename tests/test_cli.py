@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -259,6 +259,33 @@ def test_classify_a_missing_file(bot: Run, tmp_path: Path) -> None:
 
 
 # --- the full flow -----------------------------------------------------------------------------
+
+
+def test_run_since_leaves_older_mail_in_the_inbox_and_says_so(bot: Run, config: Path) -> None:
+    drop_into_maildir(
+        inbox(config), sin("<old@gmp.police.uk>"), arrived=datetime(2026, 3, 3, 10, tzinfo=UTC)
+    )
+    drop_into_maildir(inbox(config), sin(), arrived=datetime(2026, 12, 22, 15, tzinfo=UTC))
+
+    code, out, err = bot("run", "--once", "--since", "2026-12-01")
+    # The cut-off is remembered: a later run without --since does not open the old case.
+    again = bot("run", "--once", "--json", now="2026-12-23T10:00")
+
+    assert (code, err) == (0, "")
+    assert (
+        "Left 1 message that arrived before Tue 1 Dec 2026 in the inbox, untouched "
+        "(oldest Tue 3 Mar 2026)" in out
+    )
+    assert json.loads(again[1])["left_in_inbox"] == 1
+    [row] = json.loads(bot("cases", "--json")[1])
+    assert row["ref"] == "TSCP-2026-0001"
+    assert len(list((inbox(config) / "new").iterdir())) == 1
+
+
+def test_run_since_that_is_not_a_date_is_one_line(bot: Run) -> None:
+    code, out, err = bot("run", "--once", "--since", "1st December")
+    assert code == 2 and out == ""
+    assert "--since" in one_line_error(err) and "'1st December'" in err
 
 
 def test_sin_through_run_to_case_and_outbox(bot: Run, config: Path) -> None:

@@ -9,11 +9,19 @@ import re
 import ssl
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from imapclient import IMAPClient
 
-from bot.adapters.mailbox import Batch, Cursor, IncomingMail, MailboxError
+from bot.adapters.mailbox import (
+    Batch,
+    Cursor,
+    IncomingMail,
+    LeftInInbox,
+    MailboxError,
+    arrived_before,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +65,7 @@ class ImapSource:
 
     # -- MailSource ---------------------------------------------------------------------------
 
-    def fetch(self, since: Cursor | None) -> Batch:
+    def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
         with self._guard("fetch"):
             client = self._client()
             status = self._select(client)
@@ -65,8 +73,17 @@ class ImapSource:
             self._uidnext_seen = _uidnext(status)
             floor = since.last_uid if since and since.uidvalidity == uidvalidity else 0
             uids = self._uids_above(client, floor)
-            messages = self._fetch_raw(client, uids, uidvalidity)
-        return Batch(messages=messages, cursor=Cursor(uidvalidity, max(uids, default=floor)))
+            arrived = self._arrival_times(client, uids)
+            # Exact, per message: SEARCH SINCE would be whole days in the server's time zone.
+            old = {uid: t for uid, t in arrived.items() if arrived_before(t, arrived_since)}
+            wanted = [uid for uid in uids if uid not in old]
+            messages = self._fetch_raw(client, wanted, uidvalidity, arrived)
+        # The cursor passes the old mail too: it stays in the inbox but is not fetched again.
+        return Batch(
+            messages=messages,
+            cursor=Cursor(uidvalidity, max(uids, default=floor)),
+            left=LeftInInbox.of([t for t in old.values() if t is not None]),
+        )
 
     def mark_processed(self, key: str) -> None:
         uidvalidity, uid = _parse_key(key)
@@ -126,6 +143,8 @@ class ImapSource:
             ssl_context=self._ssl_context,
             timeout=self._timeout,
         )
+        # Keep INTERNALDATE's zone: an arrival time is an instant, not a local wall-clock time.
+        client.normalise_times = False
         try:
             if self._security == "starttls":
                 client.starttls(self._ssl_context)
@@ -188,7 +207,21 @@ class ImapSource:
         # "N:*" also matches the last message when N is past the end, hence the filter.
         return sorted(uid for uid in client.search(criteria) if uid > floor)
 
-    def _fetch_raw(self, client: Any, uids: list[int], uidvalidity: int) -> list[IncomingMail]:
+    def _arrival_times(self, client: Any, uids: list[int]) -> dict[int, datetime | None]:
+        """INTERNALDATE per UID: small, so old mail is judged without downloading it."""
+        arrived: dict[int, datetime | None] = {}
+        for start in range(0, len(uids), _FETCH_CHUNK):
+            data = client.fetch(uids[start : start + _FETCH_CHUNK], ["INTERNALDATE"])
+            arrived |= {uid: _aware_utc(item.get(b"INTERNALDATE")) for uid, item in data.items()}
+        return arrived
+
+    def _fetch_raw(
+        self,
+        client: Any,
+        uids: list[int],
+        uidvalidity: int,
+        arrived: dict[int, datetime | None],
+    ) -> list[IncomingMail]:
         messages = []
         for start in range(0, len(uids), _FETCH_CHUNK):
             chunk = uids[start : start + _FETCH_CHUNK]
@@ -196,7 +229,11 @@ class ImapSource:
             data = client.fetch(chunk, ["BODY.PEEK[]"])
             # A UID missing from the reply was expunged meanwhile; skip it.
             messages += [
-                IncomingMail(key=f"{uidvalidity}:{uid}", raw=data[uid][b"BODY[]"])
+                IncomingMail(
+                    key=f"{uidvalidity}:{uid}",
+                    raw=data[uid][b"BODY[]"],
+                    arrived_at=arrived.get(uid),
+                )
                 for uid in chunk
                 if uid in data
             ]
@@ -221,6 +258,13 @@ def _parse_key(key: str) -> tuple[int, int]:
         return int(uidvalidity), int(uid)
     except ValueError:
         raise MailboxError(f"not an IMAP message key: {key!r}") from None
+
+
+def _aware_utc(value: object) -> datetime | None:
+    """INTERNALDATE as aware UTC; None when the server sent none (or no zone to trust)."""
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        return None
+    return value.astimezone(UTC)
 
 
 def _uidnext(status: dict[bytes, Any]) -> int | None:

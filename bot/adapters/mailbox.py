@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 
@@ -18,12 +19,33 @@ class Cursor:
 class IncomingMail:
     key: str  # backend-specific handle passed back to mark_processed (IMAP: "<uidvalidity>:<uid>")
     raw: bytes
+    # When the mailbox says it arrived (IMAP INTERNALDATE, Maildir file time), timezone-aware.
+    # Clocks start here, not when the bot got round to reading it. None: the server gave none.
+    arrived_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class LeftInInbox:
+    """Mail that arrived before the `since` cut-off: counted, never downloaded, never moved."""
+
+    count: int = 0
+    oldest: datetime | None = None
+
+    @classmethod
+    def of(cls, arrivals: list[datetime]) -> LeftInInbox:
+        return cls(count=len(arrivals), oldest=min(arrivals, default=None))
+
+
+def arrived_before(arrived: datetime | None, cut_off: datetime | None) -> bool:
+    """Only a known arrival time can make a message old; an unknown one is treated as new."""
+    return arrived is not None and cut_off is not None and arrived < cut_off
 
 
 @dataclass(frozen=True)
 class Batch:
     messages: list[IncomingMail]
     cursor: Cursor | None
+    left: LeftInInbox = LeftInInbox()
 
 
 class MailboxError(Exception):
@@ -31,11 +53,13 @@ class MailboxError(Exception):
 
 
 class MailSource(Protocol):
-    def fetch(self, since: Cursor | None) -> Batch:
+    def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
         """Return waiting messages without marking them read.
 
         With since=None (or a UIDVALIDITY that no longer matches) every message in the inbox is
-        returned; otherwise only those newer than since.last_uid.
+        returned; otherwise only those newer than since.last_uid. With arrived_since, a message
+        whose arrival time is earlier is not returned but counted in Batch.left, and stays
+        where it is; one with no arrival time is returned (it cannot be shown to be old).
         """
         ...
 

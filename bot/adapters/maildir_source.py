@@ -6,9 +6,17 @@ import logging
 import mailbox
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.adapters.mailbox import Batch, Cursor, IncomingMail, MailboxError
+from bot.adapters.mailbox import (
+    Batch,
+    Cursor,
+    IncomingMail,
+    LeftInInbox,
+    MailboxError,
+    arrived_before,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,18 +34,25 @@ class MaildirSource:
         except OSError as exc:
             raise MailboxError(f"cannot open Maildir {self.path}: {exc}") from None
 
-    def fetch(self, since: Cursor | None) -> Batch:
+    def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
         # Every message still in the inbox is pending: processed ones have been moved out,
         # so there is no cursor to keep.
-        messages = []
+        messages, old = [], []
         try:
+            paths = self._paths()
             for key in sorted(self._box.keys()):
-                raw = self._read(key)
-                if raw is not None:
-                    messages.append(IncomingMail(key=key, raw=raw))
+                arrived = _modified(paths.get(key))
+                if arrived_before(arrived, arrived_since):
+                    old.append(arrived)
+                elif (raw := self._read(key)) is not None:
+                    messages.append(IncomingMail(key=key, raw=raw, arrived_at=arrived))
         except OSError as exc:
             raise MailboxError(f"cannot read Maildir {self.path}: {exc}") from None
-        return Batch(messages=messages, cursor=None)
+        return Batch(
+            messages=messages,
+            cursor=None,
+            left=LeftInInbox.of([t for t in old if t is not None]),
+        )
 
     def mark_processed(self, key: str) -> None:
         processed = self.path / f".{self.processed_folder}"
@@ -67,6 +82,14 @@ class MaildirSource:
     def close(self) -> None:
         """Nothing is held open between calls."""
 
+    def _paths(self) -> dict[str, Path]:
+        """Each inbox message's current file, by key, from one listing of new/ and cur/."""
+        return {
+            name.split(self._box.colon, 1)[0]: self.path / sub / name
+            for sub in ("new", "cur")
+            for name in self._names_in(self.path / sub)
+        }
+
     def _read(self, key: str) -> bytes | None:
         """The file exactly as stored, or None if another process just moved it away."""
         # get_file, unlike get_bytes, does no line-ending translation.
@@ -94,3 +117,13 @@ class MaildirSource:
         if not directory.is_dir():
             return []  # e.g. the Processed folder before the first move
         return [name for name in os.listdir(directory) if not name.startswith(".")]
+
+
+def _modified(path: Path | None) -> datetime | None:
+    """The file's modification time as aware UTC: what Dovecot reports as INTERNALDATE."""
+    if path is None:
+        return None  # arrived after the listing or moved away; None means "use fetch time"
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except FileNotFoundError:
+        return None

@@ -39,6 +39,10 @@ class Context:
             self._config = load_config(config_path(self.args.config))
         return self._config
 
+    def use_config(self, config: Config) -> None:
+        """Replace the loaded config, e.g. with a command-line override applied."""
+        self._config = config
+
     def clock(self, *, moving: bool = False) -> Clock:
         if not self.args.now:
             return SystemClock()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from bot.adapters.db.engine import make_engine, migrate
 from bot.cli_output import print_json
-from bot.commands.context import Context
+from bot.commands.context import Context, UsageError
 from bot.scheduler import run_daemon
 from bot.services.passes import run_once
 
@@ -23,7 +25,20 @@ def register(sub: Any) -> None:
         help="ingest what is waiting, run due jobs, send the outbox, then exit",
     )
     p.add_argument("--json", action="store_true", help="with --once: print the pass as JSON")
+    p.add_argument(
+        "--since",
+        metavar="DATE",
+        help="leave mail that arrived before DATE (YYYY-MM-DD) in the inbox, untouched and "
+        "reported (overrides [ingest] since)",
+    )
     p.set_defaults(handler=run)
+
+
+def _since(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--since: expected a date like 2026-12-01, got {text!r}") from None
 
 
 def init(ctx: Context) -> int:
@@ -36,6 +51,9 @@ def init(ctx: Context) -> int:
 
 def run(ctx: Context) -> int:
     args: argparse.Namespace = ctx.args
+    if args.since is not None:
+        since = _since(args.since)
+        ctx.use_config(replace(ctx.config, ingest=replace(ctx.config.ingest, since=since)))
     if not args.once:
         run_daemon(ctx.app(moving_clock=True))
         return 0
@@ -47,6 +65,7 @@ def run(ctx: Context) -> int:
         "processed": report.ingest.processed,
         "failed": report.ingest.failed,
         "released": report.ingest.released,
+        "left_in_inbox": report.ingest.left.count,
         "mailbox_errors": report.ingest.errors,
         "overdue_marked": report.overdue_marked,
         "reminders_queued": report.reminders_queued,
@@ -55,14 +74,17 @@ def run(ctx: Context) -> int:
         "send_retrying": report.outbox.retrying,
         "send_failed": report.outbox.failed,
     }
+    left = report.ingest.left_summary(ctx.config.partnership.time_zone)
     if args.json:
-        print_json(summary, sys.stdout)
+        print_json({**summary, "left_summary": left}, sys.stdout)
     else:
         print(
             ", ".join(
                 f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if k != "mailbox_errors"
             )
         )
+        if left:
+            print(left)
         for error in report.ingest.errors:
             print(f"mailbox problem: {error}")
     # Non-zero when the mailbox could not be read, so a cron wrapper notices.

@@ -102,6 +102,9 @@ class IngestSettings:
     max_attempts: int
     max_expanded_bytes: int  # a document may inflate to this much (zip bombs stop here)
     max_pages: int
+    # Mail that arrived before this date is left in the inbox untouched and reported, so a
+    # first run against an old mailbox does not open cases with long-past deadlines.
+    since: date | None = None
 
 
 @dataclass(frozen=True)

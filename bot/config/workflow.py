@@ -60,6 +60,7 @@ def ingest_section(r: Reader) -> IngestSettings:
         max_attempts=r.number("max_attempts", 3, minimum=1),
         max_expanded_bytes=r.number("max_expanded_bytes", 50_000_000, minimum=1),
         max_pages=r.number("max_pages", 200, minimum=1),
+        since=r.day("since") if r.has("since") else None,
     )
     r.finish()
     return s

@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, CaseField, StoredMessage
 from bot.app import App
 from bot.core import deadlines as rules
+from bot.core.arrival import with_assumption
 from bot.core.awareness import Candidate, Choice, Facts, Source, choose
 from bot.services.cases import add_event, set_deadline
+from bot.services.store import receipt_note
 
 NAME = "panel_notification"
 
@@ -57,7 +59,9 @@ def facts_for(session: Session, app: App, case: Case, now: datetime) -> Facts:
     )
 
 
-def retime(session: Session, app: App, case: Case, now: datetime) -> Choice:
+def retime(
+    session: Session, app: App, case: Case, now: datetime, form: StoredMessage | None = None
+) -> Choice:
     """Choose the start from what is known now and store panel_notification if it changed."""
     choice = choose(facts_for(session, app, case, now))
     chosen = choice.chosen
@@ -66,10 +70,29 @@ def retime(session: Session, app: App, case: Case, now: datetime) -> Choice:
     deadline = rules.compute(
         NAME, chosen.on, app.calendar, assumption=choice.assumption, basis=choice.explanation()
     )
+    if chosen.source is Source.RECEIPT:
+        deadline = with_assumption(deadline, _opening_receipt_note(session, app, case, form))
     row = next((d for d in case.deadlines if d.name == NAME), None)
     if row is None or (row.start, row.explanation) != (deadline.start, deadline.explain()):
         set_deadline(session, case, deadline, now)
     return choice
+
+
+def _opening_receipt_note(
+    session: Session, app: App, case: Case, form: StoredMessage | None
+) -> str | None:
+    """What the receipt date admits, from the message that opened the case (see store).
+
+    While the SIN that opens the case is being processed it is not yet filed on it: `form`.
+    """
+    first = session.scalar(
+        select(StoredMessage)
+        .where(StoredMessage.case_id == case.id)
+        .order_by(StoredMessage.id)
+        .limit(1)
+    )
+    first = first or form
+    return receipt_note(first, app.config.partnership.time_zone) if first else None
 
 
 def after_form(
@@ -81,7 +104,7 @@ def after_form(
     now: datetime,
 ) -> None:
     """Re-time from a SIN form just stored; a new form date that was set aside is flagged."""
-    choice = retime(session, app, case, now)
+    choice = retime(session, app, case, now, row)
     if not form_date_changed:
         return
     for aside in choice.flags():

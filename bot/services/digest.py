@@ -19,6 +19,7 @@ from bot.adapters.db.models import (
 )
 from bot.app import App
 from bot.core import deadlines as rules
+from bot.core.arrival import left_in_inbox
 from bot.core.digest import DeadlineView, digest_due, overdue, upcoming
 from bot.services.case_warnings import warnings_for
 from bot.services.mailout import queue_email
@@ -140,6 +141,14 @@ def _quarantine(session: Session) -> list[dict[str, object]]:
     ]
 
 
+def _left_in_inbox(state: MailboxState | None, app: App) -> str | None:
+    if state is None or not state.left_count or state.left_before is None:
+        return None
+    oldest = state.left_oldest
+    day = oldest.astimezone(app.config.partnership.time_zone).date() if oldest else None
+    return left_in_inbox(state.left_count, state.left_before, day)
+
+
 def _health(session: Session, app: App) -> dict[str, object]:
     state = session.get(MailboxState, app.mailbox_name)
     pending = session.scalar(
@@ -156,6 +165,7 @@ def _health(session: Session, app: App) -> dict[str, object]:
     return {
         "last_mailbox_check": state.last_success_at if state else None,
         "mailbox_error": state.last_error if state else None,
+        "left_in_inbox": _left_in_inbox(state, app),
         "outbox_pending": pending or 0,
         "outbox_failed": [
             {

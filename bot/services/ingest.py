@@ -6,19 +6,25 @@ Order matters and is the whole point of this module:
    after `max_attempts`, the message is quarantined for a person, never retried for ever;
 3. only after that commit is the message moved out of the inbox, so a crash anywhere leaves it
    either still in the inbox (and deduplicated next time) or already recorded.
+
+Mail that arrived before the `since` cut-off is never fetched, stored or moved: it is counted,
+and the count is kept on the mailbox state for the terminal and the digest.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import MailboxState, StoredMessage
-from bot.adapters.mailbox import Cursor, MailboxError, MailSource
+from bot.adapters.mailbox import Cursor, LeftInInbox, MailboxError, MailSource
 from bot.app import App
+from bot.core.arrival import left_in_inbox
 from bot.services.process import process_message
 from bot.services.store import store_raw
 
@@ -35,6 +41,15 @@ class IngestReport:
     failed: int = 0
     released: int = 0
     errors: list[str] = field(default_factory=list)
+    left: LeftInInbox = field(default_factory=LeftInInbox)
+    left_before: date | None = None
+
+    def left_summary(self, tz: ZoneInfo) -> str | None:
+        """The line about mail left behind by the `since` cut-off, if this pass left any."""
+        if not self.left.count or self.left_before is None:
+            return None
+        oldest = self.left.oldest.astimezone(tz).date() if self.left.oldest else None
+        return left_in_inbox(self.left.count, self.left_before, oldest)
 
 
 def ingest_pass(app: App, source: MailSource, *, full_sweep: bool = True) -> IngestReport:
@@ -67,21 +82,50 @@ def _fetch_and_store(
         cursor = None
         if not full_sweep and state.uidvalidity is not None and state.last_uid is not None:
             cursor = Cursor(state.uidvalidity, state.last_uid)
-        batch = source.fetch(cursor)
+        since = app.config.ingest.since or state.left_before
+        batch = source.fetch(cursor, _start_of(app, since))
         report.fetched = len(batch.messages)
+        report.left, report.left_before = batch.left, since
         keys = {}
         for incoming in batch.messages:
-            stored = store_raw(session, incoming.raw, incoming.key, app.clock.now())
+            stored = store_raw(
+                session, incoming.raw, incoming.key, app.clock.now(), incoming.arrived_at
+            )
             keys[incoming.key] = stored.id
             report.stored += stored.new
             report.duplicates += not stored.new
         state = _state(session, app.mailbox_name)
+        _remember_left(state, since, batch.left, whole_inbox=cursor is None)
         if batch.cursor is not None:
             # Advanced only now that every message up to it is safely stored.
             state.uidvalidity, state.last_uid = batch.cursor.uidvalidity, batch.cursor.last_uid
         state.last_success_at, state.last_error = app.clock.now(), None
         session.commit()
     return keys
+
+
+def _start_of(app: App, day: date | None) -> datetime | None:
+    """Midnight at the start of day, in the partnership's time zone."""
+    if day is None:
+        return None
+    return datetime.combine(day, time(0), tzinfo=app.config.partnership.time_zone)
+
+
+def _remember_left(
+    state: MailboxState, since: date | None, left: LeftInInbox, *, whole_inbox: bool
+) -> None:
+    """Keep the cut-off (so a later run without one cannot flood the Business Manager with
+    old mail) and what it left behind: a whole-inbox look replaces the count, a look past
+    the cursor adds to it."""
+    if since != state.left_before or whole_inbox:
+        state.left_count, state.left_oldest = 0, None
+    state.left_before = since
+    state.left_count += left.count
+    if left.oldest is not None:
+        earlier = state.left_oldest
+        state.left_oldest = left.oldest if earlier is None else min(earlier, left.oldest)
+    if left.count:
+        log.warning("left %d messages that arrived before %s in the inbox", left.count, since)
 
 
 def _record_mailbox_error(app: App, error: str) -> None:

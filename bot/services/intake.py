@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import AgencyRequest, Case, StoredMessage
 from bot.app import App
 from bot.core import deadlines as rules
+from bot.core.arrival import with_assumption
 from bot.core.calendar import day_zero
 from bot.core.lifecycle import Stage
 from bot.services.cases import add_event, next_reference, set_deadline
 from bot.services.mailout import queue_email
+from bot.services.store import receipt_note
 
 OMBUDSMAN = {
     "name": "Local Government and Social Care Ombudsman",
@@ -59,7 +61,10 @@ def open_complaint(
     session: Session, app: App, row: StoredMessage, acknowledge: bool, now: datetime
 ) -> Case:
     record = _new_record(session, app, row, "complaint", now)
-    deadline = rules.complaint_response(record.sin_received_on, app.calendar)
+    deadline = with_assumption(
+        rules.complaint_response(record.sin_received_on, app.calendar),
+        receipt_note(row, app.config.partnership.time_zone),
+    )
     set_deadline(session, record, deadline, now)
     if acknowledge:
         queue_email(
@@ -179,11 +184,12 @@ def record_return(
     if request is None:
         return f"Appendix B from {row.from_addr.partition('@')[2]}: no request to that agency"
     first = request.received_at is None
+    # A return that reached the mailbox on its due day is on time, however late it is read.
     if first:
-        request.received_at, request.message_id = now, row.id
+        request.received_at, request.message_id = row.received_at, row.id
     for d in case.deadlines:
         if d.name == f"{rules.APPENDIX_B}:{key}" and d.met_at is None:
-            d.met_at, d.state = now, "met"
+            d.met_at, d.state = row.received_at, "met"
     add_event(
         session,
         case,

@@ -12,11 +12,13 @@ from bot.adapters.ical import build_invitation
 from bot.app import App
 from bot.config.model import STATUTORY_ROLES
 from bot.core import deadlines as rules
+from bot.core.arrival import with_assumption
 from bot.core.calendar import day_zero
 from bot.core.lifecycle import Stage
 from bot.core.screening import Slot, SlotPolicy, choose_screening_slot
 from bot.services.cases import add_event, next_reference, set_deadline
 from bot.services.mailout import queue_email
+from bot.services.store import receipt_note
 
 
 def open_case(session: Session, app: App, row: StoredMessage, now: datetime) -> Case:
@@ -43,11 +45,15 @@ def open_case(session: Session, app: App, row: StoredMessage, now: datetime) -> 
         f"Opened from message #{row.id}",
         why=f"classified as a SIN by rule {row.rule}",
     )
-    set_deadline(session, case, rules.screening_meeting(received_on, app.calendar), now)
+    note = receipt_note(row, tz)
+    meeting = rules.screening_meeting(received_on, app.calendar)
+    set_deadline(session, case, with_assumption(meeting, note), now)
     set_deadline(
         session,
         case,
-        rules.panel_notification(app.calendar, sin_received=received_on, la_aware=None),
+        with_assumption(
+            rules.panel_notification(app.calendar, sin_received=received_on, la_aware=None), note
+        ),
         now,
     )
     return case

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.parser import BytesHeaderParser
 from email.policy import compat32
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +15,11 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
 from bot.adapters.parsing import message_id_for
+from bot.core.arrival import fetch_time_note
 from bot.core.threading import normalise_message_id
+
+# StoredMessage.received_source: where received_at came from.
+MAILBOX, FETCH_TIME = "mailbox", "fetch_time"
 
 
 @dataclass(frozen=True)
@@ -34,18 +39,49 @@ def header_message_id(raw: bytes) -> str:
     return found or message_id_for(raw)
 
 
-def store_raw(session: Session, raw: bytes, source_key: str, now: datetime) -> Stored:
-    """Insert the message unless these exact bytes are already held; commit before returning."""
+def arrival(arrived_at: datetime | None, fetched_at: datetime) -> tuple[datetime, str]:
+    """When the message counts as received, and where that time came from.
+
+    The mailbox's arrival time wins: a SIN that arrived on Friday is Friday's, even when the
+    bot reads it on Monday. An arrival after the fetch can only be a server clock running
+    ahead; capping it at the fetch keeps every clock from starting later than it could.
+    """
+    if arrived_at is None:
+        return fetched_at, FETCH_TIME
+    return min(arrived_at, fetched_at), MAILBOX
+
+
+def receipt_note(row: StoredMessage, tz: ZoneInfo) -> str | None:
+    """What every date counted from this message's receipt must admit, if anything."""
+    if row.received_source != FETCH_TIME:
+        return None
+    return fetch_time_note(row.fetched_at.astimezone(tz))
+
+
+def store_raw(
+    session: Session,
+    raw: bytes,
+    source_key: str,
+    now: datetime,
+    arrived_at: datetime | None = None,
+) -> Stored:
+    """Insert the message unless these exact bytes are already held; commit before returning.
+
+    now is when the bot read it; arrived_at when the mailbox says it arrived, if it says.
+    """
     digest = hashlib.sha256(raw).hexdigest()
     existing = session.scalar(select(StoredMessage).where(StoredMessage.sha256 == digest))
     if existing is not None:
         return _seen_again(session, existing, source_key)
+    received_at, received_source = arrival(arrived_at, now)
     row = StoredMessage(
         sha256=digest,
         message_id=header_message_id(raw),
         raw=raw,
         size=len(raw),
-        received_at=now,
+        received_at=received_at,
+        fetched_at=now,
+        received_source=received_source,
         source_key=source_key,
     )
     session.add(row)

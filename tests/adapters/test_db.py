@@ -148,6 +148,7 @@ def _message(sha: str, message_id: str) -> StoredMessage:
         raw=b"Subject: hi\r\n\r\nbody\r\n",
         size=21,
         received_at=datetime(2026, 12, 23, 9, 0, tzinfo=UTC),
+        fetched_at=datetime(2026, 12, 23, 9, 5, tzinfo=UTC),
     )
 
 
@@ -194,3 +195,30 @@ def test_upgrade_from_first_release_keeps_cases_and_outbox(engine: Engine) -> No
         case = session.scalars(select(Case)).one()
         assert (case.ref, case.kind, case.stage) == ("TSCP-2026-0001", "review", "screening")
         assert case.opened_at == now
+
+
+def test_upgrade_marks_messages_stored_before_arrival_times_as_read_times(engine: Engine) -> None:
+    """Rows from before 0004 hold the time the bot read them; the upgrade says exactly that."""
+    from alembic import command
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0003")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO messages (sha256, message_id, raw, size, received_at, source_key,"
+            " status, attempts, duplicate_deliveries, classification, flags, subject, from_addr,"
+            " needs_triage) VALUES ('" + "c" * 64 + "', 'm@x', '', 0,"
+            " '2026-11-30 09:00:00+00:00', '', 'processed', 1, 0, '{}', '[]', '', '', false)"
+        )
+    migrate(engine)
+    with make_sessions(engine)() as session:
+        row = session.scalars(select(StoredMessage)).one()
+        read = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+        assert (row.received_at, row.fetched_at, row.received_source) == (
+            read,
+            read,
+            "fetch_time",
+        )

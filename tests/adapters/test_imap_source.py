@@ -7,14 +7,17 @@ import ssl
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.adapters.imap_source import ImapSource
-from bot.adapters.mailbox import Cursor, MailboxError
+from bot.adapters.mailbox import Cursor, LeftInInbox, MailboxError
 from tests.fixtures.dovecot import DovecotServer, running_server
 
 pytestmark = pytest.mark.imap
+LONDON = ZoneInfo("Europe/London")
 
 
 def mail(n: int) -> bytes:
@@ -293,3 +296,43 @@ def test_wait_on_a_dead_server_raises(dovecot: DovecotServer, source: ImapSource
 def test_bad_key_is_rejected(source: ImapSource) -> None:
     with pytest.raises(MailboxError, match="not an IMAP message key"):
         source.mark_processed("cur/1234.abc")
+
+
+# -- arrival time -------------------------------------------------------------------------------
+
+FRIDAY_4PM = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # London is on GMT in November
+
+
+def test_fetch_gives_each_message_its_internaldate_as_aware_utc(
+    dovecot: DovecotServer, source: ImapSource
+) -> None:
+    dovecot.append(mail(1), arrived=FRIDAY_4PM)
+    # Another zone on the wire is the same instant once read.
+    dovecot.append(
+        mail(2), arrived=datetime(2026, 11, 27, 17, 30, tzinfo=timezone(timedelta(hours=1)))
+    )
+
+    first, second = source.fetch(None).messages
+
+    assert first.arrived_at == FRIDAY_4PM and first.arrived_at.utcoffset() == timedelta(0)
+    assert second.arrived_at == datetime(2026, 11, 27, 16, 30, tzinfo=UTC)
+
+
+def test_mail_older_than_the_cut_off_is_counted_not_fetched_and_stays_unread(
+    dovecot: DovecotServer, source: ImapSource
+) -> None:
+    dovecot.append(mail(1), arrived=datetime(2026, 3, 3, 10, 0, tzinfo=UTC))
+    # One minute before midnight in London on the day before the cut-off: still old.
+    dovecot.append(mail(2), arrived=datetime(2026, 11, 30, 23, 59, tzinfo=UTC))
+    dovecot.append(mail(3), arrived=datetime(2026, 12, 1, 0, 0, tzinfo=UTC))
+    cut_off = datetime(2026, 12, 1, tzinfo=LONDON)
+
+    batch = source.fetch(None, arrived_since=cut_off)
+    again = source.fetch(batch.cursor, arrived_since=cut_off)
+
+    assert [m.raw for m in batch.messages] == [mail(3)]
+    assert batch.left == LeftInInbox(count=2, oldest=datetime(2026, 3, 3, 10, 0, tzinfo=UTC))
+    assert len(dovecot.list_uids()) == 3
+    assert all(b"\\Seen" not in flags for flags in dovecot.flags().values())
+    # Past the cursor: the old mail is not looked at again on the next pass.
+    assert again.messages == [] and again.left == LeftInInbox()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import mailbox
+import os
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.mailbox import MailboxError
+from bot.adapters.mailbox import LeftInInbox, MailboxError
 from bot.adapters.maildir_source import MaildirSource
 
 RAW = (
@@ -104,3 +107,39 @@ def test_wait_times_out_when_nothing_arrives(maildir: Path) -> None:
     started = time.monotonic()
     MaildirSource(maildir).wait(0.5)
     assert 0.5 <= time.monotonic() - started < 1.5
+
+
+# -- arrival time -------------------------------------------------------------------------------
+
+
+def test_fetch_gives_the_file_modification_time_as_aware_utc(maildir: Path) -> None:
+    deliver(maildir, RAW[0], "1700000001.a.host")
+    friday_4pm = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)
+    os.utime(maildir / "new" / "1700000001.a.host", (friday_4pm.timestamp(),) * 2)
+
+    [message] = MaildirSource(maildir).fetch(None).messages
+
+    assert message.arrived_at == friday_4pm and message.arrived_at.utcoffset() == timedelta(0)
+
+
+def test_mail_older_than_the_cut_off_is_counted_and_left_where_it_is(maildir: Path) -> None:
+    for name, arrived in [
+        ("1.old.host", datetime(2026, 3, 3, 10, 0, tzinfo=UTC)),
+        ("2.old.host", datetime(2026, 11, 30, 23, 59, tzinfo=UTC)),
+        ("3.new.host", datetime(2026, 12, 1, 0, 0, tzinfo=UTC)),
+    ]:
+        deliver(maildir, RAW[0], name)
+        os.utime(maildir / "new" / name, (arrived.timestamp(),) * 2)
+    source = MaildirSource(maildir)
+
+    batch = source.fetch(
+        None, arrived_since=datetime(2026, 12, 1, tzinfo=ZoneInfo("Europe/London"))
+    )
+
+    assert [m.key for m in batch.messages] == ["3.new.host"]
+    assert batch.left == LeftInInbox(count=2, oldest=datetime(2026, 3, 3, 10, 0, tzinfo=UTC))
+    assert sorted(p.name for p in (maildir / "new").iterdir()) == [
+        "1.old.host",
+        "2.old.host",
+        "3.new.host",
+    ]

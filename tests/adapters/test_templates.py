@@ -346,6 +346,8 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "health": {
             "last_mailbox_check": datetime(2026, 11, 26, 6, 55, tzinfo=UTC),
             "mailbox_error": None,
+            "left_in_inbox": "Left 3 messages that arrived before Tue 1 Dec 2026 in the inbox,"
+            " untouched (oldest Tue 3 Mar 2026): no case opened, nothing acknowledged.",
             "outbox_pending": 1,
             "outbox_failed": [
                 {
@@ -374,6 +376,7 @@ EMPTY_DIGEST: dict[str, Any] = {
     "health": {
         "last_mailbox_check": None,
         "mailbox_error": "IMAP login failed",
+        "left_in_inbox": None,
         "outbox_pending": 0,
         "outbox_failed": [],
     },

@@ -4,6 +4,7 @@ one-line message naming the key at fault and what was expected."""
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -270,3 +271,13 @@ def test_reminder_hours_must_make_sense(tmp_path: Path) -> None:
     data["reminders"] = {"working_hours_start": "17:00", "working_hours_end": "09:00"}
     with pytest.raises(ConfigError, match=r"^reminders\.working_hours_end: "):
         parse_config(data, base=tmp_path, environ={})
+
+
+def test_ingest_since_is_a_date_and_off_unless_set(tmp_path: Path) -> None:
+    data = example()
+    assert parse(data, tmp_path).ingest.since is None
+    data["ingest"]["since"] = date(2026, 12, 1)
+    assert parse(data, tmp_path).ingest.since == date(2026, 12, 1)
+    data["ingest"]["since"] = "1 December"
+    message = error_for(data, tmp_path)
+    assert message.startswith("ingest.since:") and "2026-12-29" in message

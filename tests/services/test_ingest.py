@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import contextlib
 import email
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from email import policy
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
-from bot.adapters.db.models import Case, Meeting, OutboxMessage, StoredMessage
+from bot.adapters.db.models import Case, Deadline, Meeting, OutboxMessage, StoredMessage
+from bot.adapters.imap_source import ImapSource
+from bot.adapters.mailbox import Batch, Cursor, MailSource
 from bot.adapters.maildir_source import MaildirSource
+from bot.app import App
 from bot.core.message import MailMessage
-from bot.services.ingest import ingest_pass
+from bot.services.digest import digest_context, send_digest_if_due
+from bot.services.ingest import IngestReport, ingest_pass
 from tests.fixtures.app import LONDON, AppFactory
+from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.mail import drop_into_maildir, sin
 from tests.fixtures.mail import email as make_email
 
@@ -242,3 +252,206 @@ def test_oversized_attachment_is_stored_flagged_not_read(
         assert row.raw == big  # the evidential copy is whole
         assert row.needs_triage and "scan.pdf" in (row.triage_reason or "")
     assert _count(app, Case) == 1
+
+
+# -- received means arrived ---------------------------------------------------------------------
+# A SIN and a complaint that reached the mailbox on Friday 27 November 2026 at 16:00 are read on
+# Monday 30 November at 09:00: every clock counts from Friday, and the referrer is told Friday.
+
+FRIDAY_4PM = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # London is on GMT in November
+MONDAY_9AM = "2026-11-30T09:00"
+# A SIN form without the local authority's awareness date: panel_notification falls back to
+# the receipt date, which must also be Friday's.
+SIN_WITHOUT_AWARENESS = make_email(
+    "Serious Incident Notification - GM SIN form",
+    "Please find the GM SIN form for the Screening Panel.",
+    message_id="<sin-friday@gmp.police.uk>",
+)
+COMPLAINT = make_email(
+    "Complaint about the partnership's review decision",
+    "I wish to make a formal complaint about how my concerns were handled.",
+    sender="pat.public@example.org",
+    message_id="<complaint-friday@example.org>",
+)
+
+
+class Mailbox:
+    """The real mailbox of one test: Dovecot over IMAP, or a Maildir on disk."""
+
+    def __init__(self, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+        self.request, self.tmp_path = request, tmp_path
+        self.dovecot: DovecotServer | None = None
+        if request.param == "imap":
+            self.dovecot = request.getfixturevalue("dovecot")
+
+    def put(self, raw: bytes, arrived: datetime) -> None:
+        if self.dovecot is None:
+            drop_into_maildir(self.tmp_path / "inbox", raw, arrived=arrived)
+        else:
+            self.dovecot.append(raw, arrived=arrived)
+
+    def source(self) -> MailSource:
+        if self.dovecot is None:
+            return _source(self.tmp_path)
+        d = self.dovecot
+        source = ImapSource(d.host, d.port, d.user, d.password, security="plain")
+        self.request.addfinalizer(source.close)
+        return source
+
+    def inbox(self) -> list[bytes]:
+        """What is still in the inbox, unread and unmoved (line endings as the test wrote)."""
+        if self.dovecot is None:
+            return [p.read_bytes() for p in sorted((self.tmp_path / "inbox" / "new").iterdir())]
+        assert all(b"\\Seen" not in f for f in self.dovecot.flags().values())
+        return [raw.replace(b"\r\n", b"\n") for raw in self.dovecot.fetch_all()]
+
+
+@pytest.fixture(params=["imap", "maildir"])
+def mailbox(request: pytest.FixtureRequest, tmp_path: Path) -> Mailbox:
+    return Mailbox(request, tmp_path)
+
+
+@pytest.fixture
+def deliver_friday(mailbox: Mailbox) -> Callable[[bytes], MailSource]:
+    """deliver(raw) puts raw in the real mailbox as arrived on Friday 16:00; returns a source."""
+
+    def deliver(raw: bytes) -> MailSource:
+        mailbox.put(raw, FRIDAY_4PM)
+        return mailbox.source()
+
+    return deliver
+
+
+def _body(row: OutboxMessage) -> str:
+    msg = email.message_from_bytes(row.raw, policy=policy.default)
+    part = msg.get_body(preferencelist=("plain",))
+    assert part is not None
+    return " ".join(str(part.get_content()).split())
+
+
+def _outbox(app: App, event: str) -> OutboxMessage:
+    with app.sessions() as s:
+        return s.scalars(select(OutboxMessage).where(OutboxMessage.event == event)).one()
+
+
+def _deadlines(app: App) -> dict[str, Deadline]:
+    with app.sessions() as s:
+        return {d.name: d for d in s.scalars(select(Deadline))}
+
+
+def test_sin_read_on_monday_counts_from_its_friday_arrival(
+    make_app: AppFactory, deliver_friday: Callable[[bytes], MailSource]
+) -> None:
+    app, _ = make_app(now=MONDAY_9AM)
+    ingest_pass(app, deliver_friday(SIN_WITHOUT_AWARENESS))
+
+    due = _deadlines(app)
+    # 2 working days after Fri 27 Nov is Tue 1 Dec (from Monday it would be Wed 2 Dec).
+    assert due["screening_meeting"].due == date(2026, 12, 1)
+    assert "SIN form received on Fri 27 Nov 2026" in due["screening_meeting"].explanation
+    # Receipt stands in for awareness: 5 working days after Friday is Fri 4 Dec, not Mon 7 Dec.
+    assert due["panel_notification"].due == date(2026, 12, 4)
+    assert "mailbox gave no arrival time" not in due["panel_notification"].explanation
+    ack = _body(_outbox(app, "sin_acknowledgement"))
+    assert "We received it at 16:00 on Friday 27 November 2026" in ack
+    with app.sessions() as s:
+        row = s.scalars(select(StoredMessage)).one()
+        assert row.received_at == FRIDAY_4PM and row.received_source == "mailbox"
+        assert row.fetched_at == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def test_complaint_read_on_monday_gets_its_20_working_days_from_friday(
+    make_app: AppFactory, deliver_friday: Callable[[bytes], MailSource]
+) -> None:
+    app, _ = make_app(now=MONDAY_9AM)
+    ingest_pass(app, deliver_friday(COMPLAINT))
+
+    # 20 working days after Fri 27 Nov skip Christmas Day and the Boxing Day substitute
+    # (Mon 28 Dec): Tue 29 Dec. Counted from Monday it would be Wed 30 Dec.
+    assert _deadlines(app)["complaint_response"].due == date(2026, 12, 29)
+    ack = _body(_outbox(app, "complaint_acknowledgement"))
+    assert "by Tuesday 29 December 2026" in ack
+
+
+class NoArrivalTimes:
+    """A mailbox whose server reports no arrival time (the MailSource port, hand-written)."""
+
+    def __init__(self, inner: MailSource) -> None:
+        self.inner = inner
+
+    def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
+        batch = self.inner.fetch(since, arrived_since)
+        return replace(batch, messages=[replace(m, arrived_at=None) for m in batch.messages])
+
+    def mark_processed(self, key: str) -> None:
+        self.inner.mark_processed(key)
+
+    def wait(self, timeout: float) -> bool:
+        return self.inner.wait(timeout)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_without_an_arrival_time_every_date_says_it_used_the_time_the_bot_read_it(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app, _ = make_app(now=MONDAY_9AM)
+    drop_into_maildir(tmp_path / "inbox", SIN_WITHOUT_AWARENESS, COMPLAINT, arrived=FRIDAY_4PM)
+    ingest_pass(app, NoArrivalTimes(_source(tmp_path)))
+
+    due = _deadlines(app)
+    assert due["screening_meeting"].due == date(2026, 12, 2)
+    note = (
+        "the mailbox gave no arrival time, so the time the bot read the message "
+        "(09:00 on Mon 30 Nov 2026) was used; the real deadline may be earlier."
+    )
+    for name in ("screening_meeting", "panel_notification", "complaint_response"):
+        assert note in due[name].explanation, name
+    assert "SIN form received (assumed) on Mon 30 Nov 2026" in due["screening_meeting"].explanation
+    with app.sessions() as s:
+        assert set(s.scalars(select(StoredMessage.received_source))) == {"fetch_time"}
+
+
+# -- a first run against a mailbox full of old mail ---------------------------------------------
+
+
+def test_mail_from_before_since_is_left_untouched_and_reported(
+    make_app: AppFactory, mailbox: Mailbox
+) -> None:
+    old_sin = sin("<old-sin@gmp.police.uk>")
+    mailbox.put(old_sin, datetime(2026, 3, 3, 10, 0, tzinfo=UTC))
+    mailbox.put(COMPLAINT, datetime(2026, 11, 30, 16, 0, tzinfo=UTC))
+    mailbox.put(SIN_WITHOUT_AWARENESS, datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    app, clock = make_app(now="2026-12-02T09:00", ingest={"since": date(2026, 12, 1)})
+
+    first = run_once_with(app, mailbox.source())
+    clock.set("2026-12-02T09:30")
+    later = ingest_pass(app, mailbox.source(), full_sweep=False)
+
+    with app.sessions() as s:
+        [case] = s.scalars(select(Case)).all()
+        assert case.sin_received_on == date(2026, 12, 1) and case.kind == "review"
+        assert s.scalar(select(func.count()).select_from(StoredMessage)) == 1
+        events = sorted(s.scalars(select(OutboxMessage.event)))
+    assert events == ["daily_digest", "screening_invitation", "sin_acknowledgement"]
+    assert sorted(mailbox.inbox()) == sorted([old_sin, COMPLAINT])
+    line = (
+        "Left 2 messages that arrived before Tue 1 Dec 2026 in the inbox, untouched "
+        "(oldest Tue 3 Mar 2026)"
+    )
+    summary = first.left_summary(LONDON)
+    assert summary is not None and summary.startswith(line)
+    assert line in _body(_outbox(app, "daily_digest"))
+    # A later pass neither acts on the old mail nor forgets to report it.
+    assert later.stored == 0
+    with app.sessions() as s:
+        text = digest_context(s, app, date(2026, 12, 3), clock.now())["health"]
+    assert line in str(text)
+
+
+def run_once_with(app: App, source: MailSource) -> IngestReport:
+    """Ingest, then the digest, as one `run --once` pass does."""
+    report = ingest_pass(app, source)
+    send_digest_if_due(app)
+    return report

@@ -7,7 +7,7 @@ what the bot writes to its outbox (recipients, subjects, dates in the body) and 
 from __future__ import annotations
 
 import email
-from datetime import date
+from datetime import date, datetime
 from email import policy
 from pathlib import Path
 from typing import Any
@@ -254,6 +254,32 @@ def test_late_appendix_b_reminders_and_escalation_across_christmas(bot: Bot) -> 
     assert all(9 <= t.hour < 17 and t.weekday() < 5 for t in london)  # working hours only
     escalation = chasers[-1]
     assert "Escalation" in escalation.subject and "TSCP-2026-0001" in escalation.subject
+
+
+def test_return_that_arrived_on_its_due_day_is_met_that_day_though_read_later(
+    bot: Bot,
+) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    bot.at("2026-12-17T09:30").mail(
+        BM, reply("TSCP-2026-0001"), "Agencies: gmp\nReturn by: 24/12/2026"
+    )
+    bot.run()
+    raw = make_email(
+        "Appendix B return for TSCP-2026-0001",
+        "Return attached.",
+        sender="casey.invented@gmp.police.uk",
+        message_id="<gmpret-eve@gmp.police.uk>",
+        attachment=("Appendix B GMP.docx", b"PK\x03\x04 dummy"),
+    )
+    arrived = datetime(2026, 12, 24, 16, 0, tzinfo=LONDON)
+    drop_into_maildir(bot.tmp_path / "inbox", raw, arrived=arrived)
+    bot.at("2026-12-29T09:00").run()  # the first pass after Christmas
+    [met] = [d.met_at for d in bot.case().deadlines if d.name == "appendix_b:gmp"]
+    assert met == arrived
+    with bot.app.sessions() as s:
+        request = s.scalars(select(AgencyRequest)).one()
+        assert request.received_at == arrived
+    assert not [r for r in bot.outbox() if "appendix_b:gmp:overdue" in r.idempotency_key]
 
 
 def test_return_after_reminders_stops_the_sequence(bot: Bot) -> None:

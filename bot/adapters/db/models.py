@@ -70,7 +70,13 @@ class StoredMessage(Base):
     message_id: Mapped[str] = mapped_column(String(998), index=True)
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int]
+    # When it arrived in the mailbox (every clock it starts counts from here) ...
     received_at: Mapped[utc]
+    # ... and when the bot read it; the two differ by a weekend when the bot was down.
+    fetched_at: Mapped[utc]
+    # "mailbox": received_at is the server's arrival time. "fetch_time": the server gave none,
+    # so received_at is fetched_at and every date counted from it says so.
+    received_source: Mapped[str] = mapped_column(String(20), default="mailbox")
     source_key: Mapped[str] = mapped_column(String(200), default="")
     # stored -> processed | quarantined; "stored" rows are still to be worked on.
     status: Mapped[str] = mapped_column(String(20), default="stored")
@@ -329,3 +335,7 @@ class MailboxState(Base):
     last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # Mail left in the inbox because it arrived before the `since` cut-off (left_before).
+    left_count: Mapped[int] = mapped_column(default=0)
+    left_oldest: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    left_before: Mapped[date | None] = mapped_column(default=None)

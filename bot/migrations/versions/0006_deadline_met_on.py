@@ -1,14 +1,14 @@
 """deadline met_on: the day the event that met a deadline happened
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
