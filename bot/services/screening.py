@@ -18,7 +18,7 @@ from bot.core.lifecycle import Stage
 from bot.core.screening import Slot, SlotPolicy, choose_screening_slot
 from bot.services.cases import add_event, next_reference, set_deadline
 from bot.services.mailout import queue_email
-from bot.services.store import receipt_note
+from bot.services.store import FETCH_TIME, receipt_note
 
 
 def open_case(session: Session, app: App, row: StoredMessage, now: datetime) -> Case:
@@ -83,6 +83,8 @@ def acknowledge(
     context = {
         "case": {"ref": case.ref, "initials": case.initials},
         "received_at": row.received_at.astimezone(app.config.partnership.time_zone),
+        # Never tell the referrer a read time as if it were the arrival time.
+        "arrival_unknown": row.received_source == FETCH_TIME,
         "screening": _meeting_context(app, meeting),
         "deadlines": _deadline_context(case),
         # Field names only (never values): what the referrer is asked to send again.

@@ -410,6 +410,11 @@ def test_without_an_arrival_time_every_date_says_it_used_the_time_the_bot_read_i
         assert note in due[name].explanation, name
     assert "SIN form received (assumed) on Mon 30 Nov 2026" in due["screening_meeting"].explanation
     with app.sessions() as s:
+        [ack] = s.scalars(select(OutboxMessage).where(OutboxMessage.event == "sin_acknowledgement"))
+        text = " ".join(ack.raw.decode("utf-8", "replace").split())
+    assert "Our mailbox did not record when it arrived; we read it at 09:00 on" in text
+    assert "We received it at" not in text
+    with app.sessions() as s:
         assert set(s.scalars(select(StoredMessage.received_source))) == {"fetch_time"}
 
 
