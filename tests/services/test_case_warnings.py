@@ -3,14 +3,9 @@ them, on the case, and in the digest's "needs your attention" list until they ar
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from bot.services.case_warnings import sentences
 from bot.services.cases import find_case
 from bot.services.queries import case_detail
-from tests.fixtures.app import AppFactory
 from tests.services.test_lifecycle import BM, Bot, body_of, reply
 
 REF = "TSCP-2026-0001"
@@ -18,18 +13,6 @@ STILL_EXPECTED = (
     "The National Panel was notified on Thu 17 Dec 2026 but the case is closed: a Rapid Review "
     "is still expected (due Tue 12 Jan 2027)."
 )
-
-
-@pytest.fixture
-def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
-    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
-    b.mail(
-        "casey.invented@gmp.police.uk",
-        "Serious Incident Notification - GM SIN form",
-        "Please find the GM SIN form for the Screening Panel.",
-    )
-    b.run()
-    return b
 
 
 def command(bot: Bot, when: str, text: str) -> str:

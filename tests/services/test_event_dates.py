@@ -7,27 +7,10 @@ assertions are on the confirmation emails the Business Manager reads and on the 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-import pytest
-
-from tests.fixtures.app import AppFactory
 from tests.services.test_lifecycle import BM, Bot, body_of, decide_rapid_review, reply
 
 REF = "TSCP-2026-0001"
-
-
-@pytest.fixture
-def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
-    """A case opened from a SIN on Wednesday 16 December 2026."""
-    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
-    b.mail(
-        "casey.invented@gmp.police.uk",
-        "Serious Incident Notification - GM SIN form",
-        "Please find the GM SIN form for the Screening Panel.",
-    )
-    b.run()
-    return b
 
 
 def last_confirmation(bot: Bot) -> str:

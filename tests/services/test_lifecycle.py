@@ -95,19 +95,6 @@ def body_of(row: OutboxMessage) -> str:
     return str(part.get_content())
 
 
-@pytest.fixture
-def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
-    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
-    b.mail(
-        "casey.invented@gmp.police.uk",
-        "Serious Incident Notification - GM SIN form",
-        "Please find the GM SIN form for the Screening Panel.",
-    )
-    b.run()
-    assert b.case().ref == "TSCP-2026-0001"
-    return b
-
-
 def reply(ref: str) -> str:
     return f"RE: [{ref}] Screening Panel"
 

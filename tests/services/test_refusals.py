@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, Bot, body_of, bot, reply
-
-__all__ = ["bot"]  # the fixture, used by name
+from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, Bot, body_of, reply
 
 REF = "TSCP-2026-0001"
 

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import email
 from email import policy
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import Case
 from bot.services.queries import case_detail
-from tests.fixtures.app import AppFactory
 from tests.services.test_lifecycle import (
     BM,
     HEALTH,
@@ -28,19 +25,6 @@ from tests.services.test_lifecycle import (
 )
 
 REF = "TSCP-2026-0001"
-
-
-@pytest.fixture
-def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
-    """A case opened from a SIN on Wednesday 16 December 2026; the decision is due Fri 18."""
-    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
-    b.mail(
-        "casey.invented@gmp.police.uk",
-        "Serious Incident Notification - GM SIN form",
-        "Please find the GM SIN form for the Screening Panel.",
-    )
-    b.run()
-    return b
 
 
 def votes(bot: Bot, when: str, **by_sender: str) -> None:

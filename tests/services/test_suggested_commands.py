@@ -15,9 +15,7 @@ from bot.adapters.db.models import OutboxMessage
 from bot.core import lifecycle
 from bot.core.commands import parse_commands
 from bot.services.commands import roles_of
-from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, Bot, body_of, bot, reply
-
-__all__ = ["bot"]  # the fixture, used by name
+from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, Bot, body_of, reply
 
 # A suggestion is "reply" (to this email) (with one line:) and a capitalised command, up to the
 # end of its sentence or paragraph.

@@ -164,18 +164,6 @@ def test_no_outcome_email_when_the_referrer_was_never_acknowledged(
     assert b.case().decision == "rapid_review" and b.outbox("referrer_outcome") == []
 
 
-@pytest.fixture
-def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
-    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
-    b.mail(
-        "casey.invented@gmp.police.uk",
-        "Serious Incident Notification - GM SIN form",
-        "Please find the GM SIN form for the Screening Panel.",
-    )
-    b.run()
-    return b
-
-
 def escalation(bot: Bot, deadline: str) -> OutboxMessage:
     [row] = [r for r in bot.outbox("deadline_escalation") if f":{deadline}:" in r.idempotency_key]
     return row
