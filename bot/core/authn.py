@@ -262,7 +262,7 @@ def _authentication(msg: MailMessage, policy: AuthPolicy) -> tuple[bool, str]:
     authenticated, why = _by_results(msg, policy, from_domain)
     if authenticated:
         return True, why
-    internal, why_internal = exchange_internal(msg, policy.exchange, from_domain)
+    internal, why_internal = _exchange_internal(msg, policy.exchange, from_domain)
     if internal:
         return True, why_internal
     return False, f"{why}; {why_internal}" if why_internal else why
@@ -310,7 +310,7 @@ _AUTH_AS = "x-ms-exchange-organization-authas"
 _AUTH_SOURCE = "x-ms-exchange-organization-authsource"
 
 
-def exchange_internal(
+def _exchange_internal(
     msg: MailMessage, org: ExchangeOrganisation | None, from_domain: str
 ) -> tuple[bool, str]:
     """Whether Exchange's own mark says `msg` was sent inside `org`, and a sentence on why not
