@@ -127,6 +127,15 @@ def _all_values(message: Any, name: str, defects: list[str]) -> tuple[str, ...]:
     return tuple(" ".join(decode_header_value(v, defects).split()) for v in values)
 
 
+def _exchange_auth_headers(message: Any, defects: list[str]) -> tuple[tuple[str, str], ...]:
+    found = []
+    for name, value in message.items():
+        key = str(name).lower()
+        if key.startswith("x-ms-exchange-organization-auth"):
+            found.append((key, " ".join(decode_header_value(value, defects).split())))
+    return tuple(found)
+
+
 def _addresses(pairs: object) -> list[tuple[str, str]]:
     if not isinstance(pairs, list):
         return []
@@ -238,6 +247,7 @@ def _build(
         references=_message_ids(headers.get("references", "")),
         headers=headers,
         authentication_results=_all_values(parsed.message, "authentication-results", defects),
+        exchange_auth_headers=_exchange_auth_headers(parsed.message, defects),
         text=text,
         html=html,
         attachments=attachments,

@@ -25,6 +25,7 @@ from bot.config.reader import ConfigError, Reader
 from bot.config.workflow import (
     commands_section,
     digest_section,
+    email_list,
     ingest_section,
     reminders_section,
     review_section,
@@ -71,8 +72,15 @@ def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str
     return config
 
 
-def _person(r: Reader) -> Person:
-    person = Person(name=r.text("name"), email=_email(r, "email"))
+def _person(r: Reader, *, deputies: bool = False) -> Person:
+    """A person; where they give commands, `deputies` may list addresses covering for them."""
+    person = Person(
+        name=r.text("name"),
+        email=_email(r, "email"),
+        deputies=email_list(r, "deputies") if deputies else (),
+    )
+    if person.email in person.deputies:
+        raise r.fail("deputies", "addresses other than the person's own", person.email)
     r.finish()
     return person
 
@@ -113,8 +121,8 @@ def _partnership(r: Reader) -> Partnership:
 
 def _people(r: Reader) -> People:
     people = People(
-        business_manager=_person(r.table("business_manager")),
-        independent_scrutineer=_person(r.table("independent_scrutineer")),
+        business_manager=_person(r.table("business_manager"), deputies=True),
+        independent_scrutineer=_person(r.table("independent_scrutineer"), deputies=True),
         national_panel=_person(r.table("national_panel")),
         ofsted=_person(r.table("ofsted")),
         dfe=_person(r.table("dfe")),
@@ -130,7 +138,7 @@ def _agency(r: Reader) -> Agency:
         name=r.text("name"),
         role=cast(Role, r.choice("role", (*STATUTORY_ROLES, "other"))),
         domains=tuple(d.lower() for d in r.texts("domains", [])),
-        dsp=_person(r.table("dsp")) if r.has("dsp") else None,
+        dsp=_person(r.table("dsp"), deputies=True) if r.has("dsp") else None,
         contacts=tuple(_person(c) for c in r.tables("contacts", [])),
     )
     r.finish()
@@ -142,6 +150,7 @@ def _agencies(root: Reader) -> tuple[Agency, ...]:
     keys = [a.key for a in agencies]
     if len(set(keys)) != len(keys):
         raise ConfigError("agencies: two agencies share the same key")
+    _one_partner_per_address(agencies)
     for role in STATUTORY_ROLES:
         found = [a for a in agencies if a.role == role]
         if len(found) == 1 and found[0].dsp is None:
@@ -155,6 +164,22 @@ def _agencies(root: Reader) -> tuple[Agency, ...]:
                 "representative (the Screening Panel needs all three statutory partners)"
             )
     return agencies
+
+
+def _one_partner_per_address(agencies: tuple[Agency, ...]) -> None:
+    """One address speaks for one statutory partner: otherwise one person's vote could count
+    for two partners of the three whose majority decides."""
+    partner_of: dict[str, str] = {}
+    for a in agencies:
+        if a.role not in STATUTORY_ROLES or a.dsp is None:
+            continue
+        for address in a.dsp.command_addresses:
+            other = partner_of.setdefault(address, a.key)
+            if other != a.key:
+                raise ConfigError(
+                    f"agencies: {address} represents or deputises for both {other} and {a.key}; "
+                    "each statutory partner needs its own people"
+                )
 
 
 def _database(r: Reader, base: Path) -> str:

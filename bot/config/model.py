@@ -17,6 +17,12 @@ STATUTORY_ROLES: tuple[Role, ...] = ("local_authority", "police", "health")
 class Person:
     name: str
     email: str
+    # Addresses whose commands count as this person's (cover for leave and absence).
+    deputies: tuple[str, ...] = ()
+
+    @property
+    def command_addresses(self) -> tuple[str, ...]:
+        return (self.email, *self.deputies)
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,7 @@ class IngestSettings:
 class DigestSettings:
     time: time
     upcoming_working_days: int
+    cc: tuple[str, ...] = ()  # a cover address, copied on every digest
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,10 @@ class CommandSettings:
     auth_mode: Literal["required", "advisory", "off"]
     trusted_authserv_ids: tuple[str, ...]
     trust_topmost_unlabelled: bool
+    # Believe Exchange's X-MS-Exchange-Organization-AuthAs: Internal (see bot.core.authn).
+    trust_exchange_internal: bool = False
+    exchange_accepted_domains: tuple[str, ...] = ()
+    exchange_auth_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ def digest_section(r: Reader) -> DigestSettings:
     s = DigestSettings(
         time=r.parsed("time", _clock_time, 'a time like "08:00"', "08:00"),
         upcoming_working_days=r.number("upcoming_working_days", 5, minimum=1),
+        cc=email_list(r, "cc"),
     )
     r.finish()
     return s
@@ -83,8 +84,21 @@ def commands_section(r: Reader) -> CommandSettings:
         ),
         trusted_authserv_ids=tuple(i.lower() for i in r.texts("trusted_authserv_ids", [])),
         trust_topmost_unlabelled=r.flag("trust_topmost_unlabelled", False),
+        trust_exchange_internal=r.flag("trust_exchange_internal", False),
+        exchange_accepted_domains=_domains(r, "exchange_accepted_domains"),
+        exchange_auth_sources=_domains(r, "exchange_auth_sources"),
     )
-    if s.auth_mode == "required" and not (s.trusted_authserv_ids or s.trust_topmost_unlabelled):
+    if s.trust_exchange_internal and not s.exchange_accepted_domains:
+        raise r.fail(
+            "exchange_accepted_domains",
+            'the domains your Exchange organisation accepts, like ["tameside.gov.uk"] '
+            "(needed when trust_exchange_internal = true)",
+            [],
+        )
+    trusts_something = (
+        s.trusted_authserv_ids or s.trust_topmost_unlabelled or s.trust_exchange_internal
+    )
+    if s.auth_mode == "required" and not trusts_something:
         raise r.fail(
             "trusted_authserv_ids",
             "the authserv-id your mail server writes in Authentication-Results "
@@ -93,6 +107,22 @@ def commands_section(r: Reader) -> CommandSettings:
         )
     r.finish()
     return s
+
+
+def email_list(r: Reader, key: str) -> tuple[str, ...]:
+    values = tuple(dict.fromkeys(v.strip().lower() for v in r.texts(key, [])))
+    bad = [v for v in values if "@" not in v or " " in v]
+    if bad:
+        raise r.fail(key, "a list of email addresses", bad[0])
+    return values
+
+
+def _domains(r: Reader, key: str) -> tuple[str, ...]:
+    values = tuple(v.strip().strip(".").lower() for v in r.texts(key, []))
+    bad = [v for v in values if not v or "@" in v or " " in v or "." not in v]
+    if bad:
+        raise r.fail(key, 'a list of domain names like "tameside.gov.uk"', bad[0])
+    return values
 
 
 def reminders_section(r: Reader) -> ReminderSettings:

@@ -35,6 +35,9 @@ class MailMessage:
     headers: Mapping[str, str] = field(default_factory=dict)
     # Every Authentication-Results header, top (newest, added by our own server) first.
     authentication_results: tuple[str, ...] = ()
+    # Every X-MS-Exchange-Organization-Auth* header as (lower-cased name, value), in order and
+    # with repeats, so a second, forged copy of Exchange's own mark can be seen.
+    exchange_auth_headers: tuple[tuple[str, str], ...] = ()
     text: str = ""  # plain text body; derived from HTML when the message is HTML-only
     html: str = ""
     attachments: tuple[AttachmentInfo, ...] = ()

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, StoredMessage
 from bot.app import App
-from bot.config.model import STATUTORY_ROLES
+from bot.config.model import STATUTORY_ROLES, Person
 from bot.core import lifecycle
-from bot.core.authn import AuthMode, AuthPolicy, SenderCheck, check_sender
+from bot.core.authn import AuthMode, AuthPolicy, ExchangeOrganisation, SenderCheck, check_sender
 from bot.core.calendar import CalendarRangeError
 from bot.core.commands import Command, ParsedCommands, parse_commands
 from bot.core.message import MailMessage
@@ -41,36 +41,44 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)  # new on the case because of a command
 
 
-def roles_of(app: App, address: str) -> set[str]:
-    address = address.lower()
+def role_holders(app: App) -> dict[str, Person]:
+    """Each role that gives commands, and the configured person holding it."""
     people = app.config.people
-    roles = set()
-    if address == people.business_manager.email:
-        roles.add("business_manager")
-    if address == people.independent_scrutineer.email:
-        roles.add("independent_scrutineer")
+    holders = {
+        "business_manager": people.business_manager,
+        "independent_scrutineer": people.independent_scrutineer,
+    }
     for role in STATUTORY_ROLES:
         dsp = app.config.statutory_agency(role).dsp
-        if dsp is not None and dsp.email == address:
-            roles.add(role)
-    return roles
+        if dsp is not None:
+            holders[role] = dsp
+    return holders
+
+
+def roles_of(app: App, address: str) -> set[str]:
+    """The roles `address` gives commands for: as the person holding it, or as a deputy."""
+    address = address.lower()
+    return {role for role, p in role_holders(app).items() if address in p.command_addresses}
 
 
 def command_givers(app: App) -> frozenset[str]:
-    people = app.config.people
-    dsps = [app.config.statutory_agency(r).dsp for r in STATUTORY_ROLES]
-    return frozenset(
-        [people.business_manager.email, people.independent_scrutineer.email]
-        + [d.email for d in dsps if d is not None]
-    )
+    return frozenset(a for p in role_holders(app).values() for a in p.command_addresses)
 
 
 def _policy(app: App) -> AuthPolicy:
     s = app.config.commands
+    exchange = (
+        ExchangeOrganisation(
+            frozenset(s.exchange_accepted_domains), frozenset(s.exchange_auth_sources)
+        )
+        if s.trust_exchange_internal
+        else None
+    )
     return AuthPolicy(
         frozenset(s.trusted_authserv_ids),
         AuthMode(s.auth_mode),
         trust_topmost_unlabelled=s.trust_topmost_unlabelled,
+        exchange=exchange,
     )
 
 
@@ -184,8 +192,17 @@ def run_command(
         "command",
         f"{command.line} -> {result}",
         actor=actor.email,
-        why=f"{actor.via} command from the {actor.role.replace('_', ' ')}",
+        why=_given_by(app, actor),
     )
+
+
+def _given_by(app: App, actor: Actor) -> str:
+    """Who gave the command, for the chronology: the role, and whether a deputy gave it."""
+    role = actor.role.replace("_", " ")
+    holder = role_holders(app).get(actor.role)
+    if holder is not None and actor.email.lower() in holder.deputies:
+        return f"{actor.via} command from a deputy for the {role}"
+    return f"{actor.via} command from the {role}"
 
 
 def _check_stage(app: App, case: Case, command: Command, now: datetime) -> None:

@@ -39,6 +39,7 @@ def send_digest_if_due(app: App) -> bool:
             key=f"digest:{local.date().isoformat()}",
             event="daily_digest",
             to=[app.config.people.business_manager.email],
+            cc=app.config.digest.cc,
             context=context,
             now=now,
         )

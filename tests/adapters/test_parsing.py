@@ -180,3 +180,21 @@ def test_unnamed_attachment_gets_a_stable_name() -> None:
     first, second = parse_message(raw), parse_message(raw)
     assert [a.filename for a in first.attachments] == ["unnamed-1.txt"]
     assert first == second
+
+
+def test_every_exchange_auth_header_is_kept_with_its_repeats() -> None:
+    raw = (
+        b"X-MS-Exchange-Organization-AuthAs: Anonymous\n"
+        b"X-MS-Exchange-Organization-AuthSource: EXCH01.tameside.gov.uk\n"
+        + HEAD
+        + b"Subject: RE: [TSCP-2026-0001] Screening Panel\n"
+        b"X-MS-Exchange-Organization-AuthAs:  Internal\n\nVote: rapid review\n"
+    )
+    msg = parse_message(raw)
+    assert msg.exchange_auth_headers == (
+        ("x-ms-exchange-organization-authas", "Anonymous"),
+        ("x-ms-exchange-organization-authsource", "EXCH01.tameside.gov.uk"),
+        ("x-ms-exchange-organization-authas", "Internal"),
+    )
+    # The first-value view alone would hide the second copy.
+    assert msg.header("X-MS-Exchange-Organization-AuthAs") == "Anonymous"

@@ -135,9 +135,45 @@ def _mysql(d: dict[str, Any]) -> None:
     d["database"]["url"] = "mysql://tscp@db.example/tscp"
 
 
+def _deputy_is_the_person(d: dict[str, Any]) -> None:
+    d["people"]["business_manager"]["deputies"] = ["TSCP.Business.Manager@tameside.gov.uk"]
+
+
+def _deputy_not_an_address(d: dict[str, Any]) -> None:
+    d["agencies"][1]["dsp"]["deputies"] = ["duty inspector"]
+
+
+def _deputies_on_an_outside_body(d: dict[str, Any]) -> None:
+    d["people"]["ofsted"]["deputies"] = ["someone@ofsted.gov.uk"]
+
+
+def _one_deputy_for_two_partners(d: dict[str, Any]) -> None:
+    d["agencies"][1]["dsp"]["deputies"] = ["dsp.tameside@nhs.net"]
+
+
+def _exchange_without_domains(d: dict[str, Any]) -> None:
+    d["commands"]["trust_exchange_internal"] = True
+    d["commands"]["exchange_accepted_domains"] = []
+
+
+def _exchange_domain_is_an_address(d: dict[str, Any]) -> None:
+    d["commands"]["exchange_accepted_domains"] = ["tscp@tameside.gov.uk"]
+
+
+def _digest_cc_not_an_address(d: dict[str, Any]) -> None:
+    d["digest"]["cc"] = ["deputy manager"]
+
+
 @pytest.mark.parametrize(
     ("change", "key", "expected"),
     [
+        (_deputy_is_the_person, "people.business_manager.deputies", "other than"),
+        (_deputy_not_an_address, "agencies[1].dsp.deputies", "email addresses"),
+        (_deputies_on_an_outside_body, "people.ofsted.deputies", "unknown key"),
+        (_one_deputy_for_two_partners, "agencies", "both gmp and icb"),
+        (_exchange_without_domains, "commands.exchange_accepted_domains", "tameside.gov.uk"),
+        (_exchange_domain_is_an_address, "commands.exchange_accepted_domains", "domain names"),
+        (_digest_cc_not_an_address, "digest.cc", "email addresses"),
         (_drop_partnership_name, "partnership.name", "missing"),
         (_poll_often, "mailbox.poll_seconds", "whole number"),
         (_poll_typo, "mailbox.pol_seconds", "unknown key"),
@@ -245,6 +281,31 @@ def test_a_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
 def test_a_folder_given_as_the_config_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot be read"):
         load_config(tmp_path, environ={})
+
+
+def test_deputies_cover_and_the_exchange_switch_are_read(tmp_path: Path) -> None:
+    data = example()
+    data["people"]["business_manager"]["deputies"] = ["Deputy.Manager@tameside.gov.uk"]
+    data["agencies"][1]["dsp"]["deputies"] = ["duty.inspector@gmp.police.uk"]
+    data["digest"]["cc"] = ["Deputy.Manager@tameside.gov.uk"]
+    data["commands"]["trust_exchange_internal"] = True
+    data["commands"]["exchange_auth_sources"] = ["Exch.Tameside.gov.uk."]
+    config = parse(data, tmp_path)
+    assert config.people.business_manager.deputies == ("deputy.manager@tameside.gov.uk",)
+    police = config.statutory_agency("police").dsp
+    assert police is not None
+    assert police.command_addresses == (
+        "dsp.tameside@gmp.police.uk",
+        "duty.inspector@gmp.police.uk",
+    )
+    assert config.digest.cc == ("deputy.manager@tameside.gov.uk",)
+    assert config.commands.trust_exchange_internal
+    assert config.commands.exchange_accepted_domains == ("tameside.gov.uk",)
+    assert config.commands.exchange_auth_sources == ("exch.tameside.gov.uk",)
+
+
+def test_the_example_does_not_trust_exchange_internal_mail() -> None:
+    assert not load_config(EXAMPLE, environ={}).commands.trust_exchange_internal
 
 
 def test_commands_required_without_a_trusted_server_is_refused(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from bot.core.authn import (
     AuthMode,
     AuthPolicy,
     AuthResult,
+    ExchangeOrganisation,
     SenderCheck,
     aligned,
     check_sender,
@@ -40,13 +41,16 @@ def ours(results: str) -> str:
     return f"{OUR_MX}; {results}"
 
 
-def message(from_addr: str, *headers: str) -> MailMessage:
+def message(
+    from_addr: str, *headers: str, exchange: tuple[tuple[str, str], ...] = ()
+) -> MailMessage:
     return MailMessage(
         message_id="reply@example.test",
         subject="RE: [TSCP-2026-0007] Screening",
         from_addr=from_addr,
         from_name="",
         authentication_results=headers,
+        exchange_auth_headers=exchange,
     )
 
 
@@ -325,3 +329,146 @@ def test_modes(
 
 def test_mode_values_match_the_config_words() -> None:
     assert [m.value for m in AuthMode] == ["required", "advisory", "off"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Exchange's mark of mail sent inside the organisation.
+
+AUTH_AS = "x-ms-exchange-organization-authas"
+AUTH_SOURCE = "x-ms-exchange-organization-authsource"
+INTERNAL = ((AUTH_AS, "Internal"),)
+TAMESIDE_EXCHANGE = ExchangeOrganisation(accepted_domains=frozenset({"tameside.gov.uk"}))
+TRUSTING = AuthPolicy(POLICY.trusted_authserv_ids, AuthMode.REQUIRED, exchange=TAMESIDE_EXCHANGE)
+NOT_BELIEVED = "Exchange's internal mark is not believed: "
+
+
+def test_the_internal_mark_is_refused_by_default_and_the_refusal_names_the_switch() -> None:
+    check = check_sender(message(COUNCIL, exchange=INTERNAL), ALLOWED, POLICY)
+    assert not check.allowed and not check.authenticated
+    assert check.reasons[-1] == (
+        "not authenticated, so refused: no Authentication-Results header from a trusted "
+        "receiving server (mx.tameside.gov.uk); the message is marked as sent inside Exchange "
+        "(X-MS-Exchange-Organization-AuthAs: Internal), which counts only with "
+        "[commands] trust_exchange_internal = true"
+    )
+
+
+def test_the_internal_mark_authenticates_when_the_organisation_is_trusted() -> None:
+    check = check_sender(message(COUNCIL, exchange=INTERNAL), ALLOWED, TRUSTING)
+    assert check.allowed and check.authenticated
+    assert check.reasons[-1] == (
+        "authenticated: sent inside the Exchange organisation from tameside.gov.uk "
+        "(X-MS-Exchange-Organization-AuthAs: Internal)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "msg", "why"),
+    [
+        (
+            "an outside partner's address claiming to be internal",
+            message(POLICE, exchange=INTERNAL),
+            "gmp.police.uk is not a domain of the organisation (tameside.gov.uk)",
+        ),
+        (
+            "a look-alike council domain",
+            message("alex.example@tameside.gov.uk.example", exchange=INTERNAL),
+            "tameside.gov.uk.example is not a domain of the organisation (tameside.gov.uk)",
+        ),
+        (
+            "the mark written twice: Exchange's own and the sender's copy",
+            message(COUNCIL, exchange=((AUTH_AS, "Anonymous"), (AUTH_AS, "Internal"))),
+            "X-MS-Exchange-Organization-AuthAs appears 2 times, and Exchange writes it once",
+        ),
+        (
+            "the mark written twice, both Internal",
+            message(COUNCIL, exchange=((AUTH_AS, "Internal"), (AUTH_AS, "Internal"))),
+            "X-MS-Exchange-Organization-AuthAs appears 2 times, and Exchange writes it once",
+        ),
+        (
+            "mail from outside, as Exchange marks it",
+            message(COUNCIL, exchange=((AUTH_AS, "Anonymous"),)),
+            "X-MS-Exchange-Organization-AuthAs is Anonymous, not Internal",
+        ),
+        (
+            "a partner organisation's connector",
+            message(COUNCIL, exchange=((AUTH_AS, "Partner"),)),
+            "X-MS-Exchange-Organization-AuthAs is Partner, not Internal",
+        ),
+        (
+            "an empty mark",
+            message(COUNCIL, exchange=((AUTH_AS, ""),)),
+            "X-MS-Exchange-Organization-AuthAs is empty, not Internal",
+        ),
+        (
+            "beside our own server's DMARC failure",
+            message(COUNCIL, ours("dmarc=fail header.from=tameside.gov.uk"), exchange=INTERNAL),
+            "an Authentication-Results header reports dmarc=fail",
+        ),
+        (
+            "beside an outside server's composite authentication failure",
+            message(
+                COUNCIL,
+                "spf=fail smtp.mailfrom=tameside.gov.uk; compauth=fail reason=000",
+                exchange=INTERNAL,
+            ),
+            "an Authentication-Results header reports compauth=fail",
+        ),
+    ],
+)
+def test_forged_or_contradicted_internal_marks_are_refused(
+    name: str, msg: MailMessage, why: str
+) -> None:
+    check = check_sender(msg, ALLOWED | {msg.from_addr}, TRUSTING)
+    assert not check.allowed and not check.authenticated, name
+    assert check.authentication.endswith(NOT_BELIEVED + why), name
+
+
+def test_no_mark_at_all_adds_nothing_to_the_refusal() -> None:
+    check = check_sender(message(COUNCIL), ALLOWED, TRUSTING)
+    assert check.authentication == (
+        "no Authentication-Results header from a trusted receiving server (mx.tameside.gov.uk)"
+    )
+
+
+def test_the_internal_mark_never_authorises_an_unknown_address() -> None:
+    check = check_sender(
+        message("someone.else@tameside.gov.uk", exchange=INTERNAL), ALLOWED, TRUSTING
+    )
+    assert check.authenticated and not check.allowed
+
+
+def test_a_dmarc_pass_still_authenticates_an_outside_partner_when_trusting() -> None:
+    check = check_sender(message(POLICE, ours(M365_PASS), exchange=INTERNAL), ALLOWED, TRUSTING)
+    assert check.allowed
+    assert check.authentication == "DMARC passed for gmp.police.uk"
+
+
+@pytest.mark.parametrize(
+    ("sources", "allowed", "why"),
+    [
+        ((("exch01.tameside.gov.uk"),), True, ""),
+        ((("EXCH01.Tameside.GOV.UK."),), True, ""),
+        ((("tameside.gov.uk"),), True, ""),
+        ((("mail.evil.example"),), False, "(mail.evil.example)"),
+        ((("tameside.gov.uk.evil.example"),), False, "(tameside.gov.uk.evil.example)"),
+        ((), False, "(missing)"),
+        (
+            ("exch01.tameside.gov.uk", "exch02.tameside.gov.uk"),
+            False,
+            "(exch01.tameside.gov.uk, exch02.tameside.gov.uk)",
+        ),
+    ],
+)
+def test_the_auth_source_must_be_one_of_the_organisations_servers_when_configured(
+    sources: tuple[str, ...], allowed: bool, why: str
+) -> None:
+    org = ExchangeOrganisation(frozenset({"tameside.gov.uk"}), frozenset({"tameside.gov.uk"}))
+    policy = AuthPolicy(POLICY.trusted_authserv_ids, AuthMode.REQUIRED, exchange=org)
+    headers = INTERNAL + tuple((AUTH_SOURCE, s) for s in sources)
+    check = check_sender(message(COUNCIL, exchange=headers), ALLOWED, policy)
+    assert check.allowed is allowed
+    if why:
+        assert check.authentication.endswith(
+            f"X-MS-Exchange-Organization-AuthSource {why} is not one of the organisation's servers"
+        )
