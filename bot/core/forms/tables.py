@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from bot.core.doctext import Table
 from bot.core.forms.chronology import _chronology
+from bot.core.forms.inline import _label_then_value
 from bot.core.forms.labels import (
     _cell_match,
     _child_prefix,
+    _has_answers,
     _Index,
     _is_child_heading,
     _Match,
@@ -80,7 +82,13 @@ def _walk_table(table: Table, run: _Run, state: _TableState) -> None:
 
 
 def _inline_value(run: _Run, cell: str, section: str | None, where: str) -> bool:
-    """A cell holding its own label and value: "DOB: 03/04/2015" or "DOB\n03/04/2015"."""
+    """A cell holding its own label and value: "DOB: 03/04/2015", "DOB\n03/04/2015" or
+    "Has the child died? Yes [ ] No [X]"."""
+    if _has_answers(cell):
+        split = _label_then_value(run.index, cell, section, lambda: False)
+        if split is not None and split[0][0][0].type in FLAG_TYPES:
+            run.hit(split[0], split[1], where)
+            return True
     for separator in (":", "\n"):
         label, found, value = cell.partition(separator)
         if not found or not value.strip() or not label.strip():
