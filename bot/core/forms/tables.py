@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.core.doctext import Table
 from bot.core.forms.chronology import _chronology
-from bot.core.forms.inline import _label_then_value
+from bot.core.forms.inline import _is_numbered_section, _label_then_value
 from bot.core.forms.labels import (
     _cell_match,
     _child_prefix,
@@ -46,7 +46,7 @@ def _walk_table(table: Table, run: _Run, state: _TableState) -> None:
                 state.section, child_columns = "child", {}
                 continue
             heading = index.section_heading(only)
-            if heading:
+            if heading or _is_numbered_section(only):
                 state.section, child_columns, yes_no = heading, {}, None
                 continue
         heads = {i: _is_child_heading(cells[i]) for i in filled}
@@ -139,7 +139,9 @@ def _value_rows(
             break
         if any(_cell_match(index, c, section) or _is_child_heading(c) is not None for c in cells):
             break
-        if len(set(cells)) == 1 and index.section_heading(cells[0]):
+        if len(set(cells)) == 1 and (
+            index.section_heading(cells[0]) or _is_numbered_section(cells[0])
+        ):
             break
         found.append(r)
     return found
@@ -226,9 +228,12 @@ def _tick_in_row(
         yes_cell = cells[yes] if yes < len(cells) else ""
         no_cell = cells[no] if no < len(cells) else ""
         if yes_cell.strip() or no_cell.strip():
-            ticked = _mark_or_word(yes_cell)
+            yes_ticked, no_ticked = _mark_or_word(yes_cell), _mark_or_word(no_cell)
             raw = f"Yes: {yes_cell or '-'}; No: {no_cell or '-'}"
-            run.hit(matched, raw, where, preset=ticked and not _mark_or_word(no_cell))
+            if yes_ticked != no_ticked:
+                run.hit(matched, raw, where, preset=yes_ticked)
+            else:  # both ticked, or something else written: the reading says why
+                run.hit(matched, raw, where)
             return
         run.hit(matched, "", where)
         return
