@@ -6,6 +6,7 @@ once and caches each match.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ _STOPWORDS = frozenset({"the", "of", "a", "an", "and", "or", "by", "to", "at", "
 _Match = tuple[tuple[FieldSpec, ...], bool, float]  # specs, child fields, label confidence
 
 
+_BUILT: dict[int, _Index] = {}  # by id(form); each keeps its form alive, so ids stay unique
+
+
 class _Index:
     """The labels of one form, for fast matching of many cells."""
 
@@ -48,6 +52,7 @@ class _Index:
         }
         self.child_name = next((s for s in form.child_fields if s.name == "child_name"), None)
         self._cache: dict[tuple[str, str | None], _Match | None] = {}
+        self._known_cache: dict[tuple[str, str | None], _Match | None] = {}
         self.starts: set[str] = set()  # every first part of a label ("date the local")
         for child, specs in ((False, form.fields), (True, form.child_fields)):
             for spec in specs:
@@ -66,6 +71,17 @@ class _Index:
                     self.in_section.setdefault(key, []).append(label)
                 self.patterns.extend((p, spec, child) for p in spec.patterns)
 
+    @classmethod
+    def for_form(cls, form: FormVocabulary) -> _Index:
+        """An index for one pass: the label tables are built once per form and shared (they
+        never change), the caches of matched text are the pass's own."""
+        built = _BUILT.get(id(form))
+        if built is None or built.form is not form:
+            built = _BUILT[id(form)] = cls(form)
+        index = copy.copy(built)
+        index._cache, index._known_cache = {}, {}
+        return index
+
     def match(self, text: str, section: str | None) -> _Match | None:
         key = (text, section)
         if key not in self._cache:
@@ -79,7 +95,9 @@ class _Index:
         if key in self._cache:
             found = self._cache[key]
             return found if found is None or found[2] >= 0.9 else None
-        return self._known(normalise_label(text), section)
+        if key not in self._known_cache:
+            self._known_cache[key] = self._known(normalise_label(text), section)
+        return self._known_cache[key]
 
     def _known(self, norm: str, section: str | None) -> _Match | None:
         if not norm:
