@@ -35,7 +35,7 @@ def _titled(form: FormVocabulary, documents: Sequence[DocumentText]) -> bool:
 
 
 def _run_form(form: FormVocabulary, documents: Sequence[DocumentText]) -> _Result:
-    run = _Run(_Index.for_form(form))
+    run = _Run(_Index(form))
     for doc in documents:
         run.events.append(_Heading(0))  # each document starts again at its first child
         _walk_lines(doc.lines, run)

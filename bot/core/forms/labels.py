@@ -6,7 +6,6 @@ once and caches each match.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,11 +28,8 @@ _STOPWORDS = frozenset({"the", "of", "a", "an", "and", "or", "by", "to", "at", "
 _Match = tuple[tuple[FieldSpec, ...], bool, float]  # specs, child fields, label confidence
 
 
-_BUILT: dict[int, _Index] = {}  # by id(form); each keeps its form alive, so ids stay unique
-
-
-class _Index:
-    """The labels of one form, for fast matching of many cells."""
+class _Tables:
+    """A form's labels normalised into lookup tables: built once per form, never changed."""
 
     def __init__(self, form: FormVocabulary) -> None:
         self.form = form
@@ -42,17 +38,6 @@ class _Index:
         self.fuzzy: list[_Label] = []
         self.loose: dict[tuple[str, ...], list[_Label]] = {}
         self.patterns: list[tuple[re.Pattern[str], FieldSpec, bool]] = []
-        self.sections = {
-            name: frozenset(normalise_label(label) for label in labels)
-            for name, labels in form.sections.items()
-        }
-        self.columns = {
-            name: frozenset(normalise_label(label) for label in labels)
-            for name, labels in form.chronology_columns.items()
-        }
-        self.child_name = next((s for s in form.child_fields if s.name == "child_name"), None)
-        self._cache: dict[tuple[str, str | None], _Match | None] = {}
-        self._known_cache: dict[tuple[str, str | None], _Match | None] = {}
         self.starts: set[str] = set()  # every first part of a label ("date the local")
         for child, specs in ((False, form.fields), (True, form.child_fields)):
             for spec in specs:
@@ -71,16 +56,35 @@ class _Index:
                     self.in_section.setdefault(key, []).append(label)
                 self.patterns.extend((p, spec, child) for p in spec.patterns)
 
-    @classmethod
-    def for_form(cls, form: FormVocabulary) -> _Index:
-        """An index for one pass: the label tables are built once per form and shared (they
-        never change), the caches of matched text are the pass's own."""
-        built = _BUILT.get(id(form))
-        if built is None or built.form is not form:
-            built = _BUILT[id(form)] = cls(form)
-        index = copy.copy(built)
-        index._cache, index._known_cache = {}, {}
-        return index
+
+_BUILT: dict[int, _Tables] = {}  # by id(form); each keeps its form alive, so ids stay unique
+
+
+class _Index:
+    """The labels of one form, for fast matching of many cells, with one pass's caches."""
+
+    def __init__(self, form: FormVocabulary) -> None:
+        self.form = form
+        tables = _BUILT.get(id(form))
+        if tables is None or tables.form is not form:
+            tables = _BUILT[id(form)] = _Tables(form)
+        self.exact = tables.exact
+        self.in_section = tables.in_section
+        self.fuzzy = tables.fuzzy
+        self.loose = tables.loose
+        self.patterns = tables.patterns
+        self.starts = tables.starts
+        self.sections = {
+            name: frozenset(normalise_label(label) for label in labels)
+            for name, labels in form.sections.items()
+        }
+        self.columns = {
+            name: frozenset(normalise_label(label) for label in labels)
+            for name, labels in form.chronology_columns.items()
+        }
+        self.child_name = next((s for s in form.child_fields if s.name == "child_name"), None)
+        self._cache: dict[tuple[str, str | None], _Match | None] = {}
+        self._known_cache: dict[tuple[str, str | None], _Match | None] = {}
 
     def match(self, text: str, section: str | None) -> _Match | None:
         key = (text, section)
