@@ -218,3 +218,4 @@ def test_a_date_outside_the_calendar_refuses_only_its_line(
     refused = box.events("command_refused")
     assert "05/01/2062 is in 2062, and working days can only be counted for" in refused[0]
     assert "the due date 01/12/2026 is before today (17/12/2026)" in refused[1]
+
