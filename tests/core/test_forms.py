@@ -241,6 +241,161 @@ def test_tick_marks_in_email_lines() -> None:
     assert found.fields["police_involved"].value is True
 
 
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Yes [ ] No [X]", False),
+        ("Yes [X] No [ ]", True),
+        ("Yes: No: X", False),
+        ("Yes: X No:", True),
+        ("Yes ( ) No (X)", False),
+    ],
+)
+def test_ticks_written_with_brackets_and_colons(cell: str, expected: bool) -> None:
+    found = run(form(*REFERRER, ("Child has died", cell)))
+    assert found.fields["child_died"].value is expected
+    assert found.fields["child_died"].confidence == 1.0
+
+
+def test_a_question_and_its_ticks_in_one_cell_or_line() -> None:
+    table = run(form(*REFERRER, ("Has the child died? Yes [ ] No [X]",)))
+    assert table.fields["child_died"].value is False
+    lines = run(
+        email(
+            "Name of referrer: Pat Placeholder\n"
+            "Agency: Example Primary School\n"
+            "Has the child died? Yes [ ] No [X]\n"
+            "Child seriously harmed Yes: No: X\n"
+            "Police involved Yes: X No:\n"
+        )
+    )
+    assert lines.fields["child_died"].value is False
+    assert lines.fields["serious_harm"].value is False
+    assert lines.fields["police_involved"].value is True
+
+
+@pytest.mark.parametrize("cell", ["Yes X No", "X Yes X No"])
+def test_a_tick_that_cannot_be_tied_to_an_answer_is_doubtful_never_yes(cell: str) -> None:
+    found = run(form(*REFERRER, ("Child has died", cell)))
+    died = found.fields["child_died"]
+    assert died.value is None
+    assert died.confidence < DOUBTFUL_BELOW
+    assert "child_died" in found.doubtful
+    assert any(f.startswith("child_died: ") for f in found.flags)
+
+
+def test_ticks_in_both_yes_and_no_columns_are_doubtful() -> None:
+    found = run(form(*REFERRER, ("Criteria", "Yes", "No"), ("Child has died", "✓", "✓")))
+    assert found.fields["child_died"].value is None
+    assert "child_died" in found.doubtful
+
+
+def test_yes_no_printed_and_left_unanswered_is_not_yes() -> None:
+    found = run(form(*REFERRER, ("Police involved", "Yes / No")))
+    assert "police_involved" not in found.fields
+
+
+def test_a_label_and_its_value_on_one_line_without_a_colon() -> None:
+    found = run(
+        email(
+            "Name of referrer Pat Placeholder\n"
+            "Agency Example Primary School\n"
+            "First name Kai\n"
+            "Surname Example\n"
+            "Date of birth 01/02/2016\n"
+        )
+    )
+    child = found.children[0]
+    assert child["forename"].value == "Kai"
+    assert child["surname"].value == "Example"
+    assert child["child_name"].value == "Kai Example"
+    assert found.initials() == "K.E."
+    assert found.fields["referrer_agency"].value == "Example Primary School"
+    assert found.doubtful == ()
+
+
+def test_a_one_word_label_in_a_sentence_is_doubtful() -> None:
+    found = run(
+        email(
+            "Dear colleague, please find our notification below.\n"
+            "Agency staff visited the family\n"
+            "We will send the form tomorrow.\n"
+        )
+    )
+    agency = found.fields.get("referrer_agency")
+    assert agency is None or agency.confidence < DOUBTFUL_BELOW
+
+
+def test_a_bare_label_does_not_take_the_next_label_as_its_value() -> None:
+    found = run(email("Name of referrer: Pat Placeholder\nForename\nSurname Example\n"))
+    assert "forename" not in found.children[0]
+    assert found.children[0]["surname"].value == "Example"
+
+
+def test_a_label_split_over_two_lines() -> None:
+    found = run(
+        email(
+            "Name of referrer: Pat Placeholder\n"
+            "Date the local authority\n"
+            "became aware: 13/11/2026\n"
+            "Date of\n"
+            "incident 12/11/2026\n"
+        )
+    )
+    assert found.fields["la_aware_date"].value == date(2026, 11, 13)
+    assert found.fields["incident_date"].value == date(2026, 11, 12)
+
+
+def test_section_headings_are_never_values() -> None:
+    found = run(
+        email(
+            "Name of referrer: Pat Placeholder\n"
+            "Agency: Example Primary School\n"
+            "Description of incident\n"
+            "Section 4: Criteria\n"
+            "Child has died ☐\n"
+        )
+    )
+    assert "incident_description" not in found.fields
+    assert "incident_description" in found.missing
+    after = run(
+        email(
+            "Name of referrer: Pat Placeholder\n"
+            "Description of incident: Ann was hurt at home.\n"
+            "Section 4: Criteria\n"
+        )
+    )
+    assert after.fields["incident_description"].value == "Ann was hurt at home."
+
+
+def test_the_chronology_heading_ends_the_summary() -> None:
+    found = run(
+        email(
+            "Rapid Review Information Request (Appendix B)\n"
+            "Agency: Example Housing\n"
+            "Name of author: Val Madeup\n"
+            "1. Summary of involvement\n"
+            "Tenancy support only.\n"
+            "2. Chronology of significant events\n"
+            "None recorded.\n"
+        )
+    )
+    assert found.fields["summary"].value == "Tenancy support only."
+
+
+def test_a_date_among_several_dates_is_doubtful() -> None:
+    found = run(form(*REFERRER, ("Date of incident", "between 10/11/2026 and 12/11/2026")))
+    incident = found.fields["incident_date"]
+    assert incident.confidence < DOUBTFUL_BELOW
+    assert "incident_date" in found.doubtful
+
+
+def test_a_choice_naming_two_answers_is_doubtful() -> None:
+    found = run(form(*REFERRER, ("Child's name", "Ann Example"), ("Legal status", "CIN, was CPP")))
+    assert found.children[0]["legal_status"].confidence < DOUBTFUL_BELOW
+    assert "legal_status" in found.doubtful
+
+
 # --- Values of other types ---
 
 
@@ -408,6 +563,9 @@ def test_original_sender_only_when_the_form_has_no_email() -> None:
     assert without.fields["referrer_email"].value == "pat.placeholder@example.org"
     assert without.fields["referrer_email"].where == "SIN form.docx, forwarded from"
     assert "referrer_email" not in without.missing
+    # Not on the form: a fallback, kept for a person to check.
+    assert without.fields["referrer_email"].confidence < DOUBTFUL_BELOW
+    assert "referrer_email" in without.doubtful
 
 
 def test_reader_problems_are_passed_on_as_flags() -> None:

@@ -1411,3 +1411,284 @@ case(
         initials="F.E.",
     )
 )
+
+# --- Layouts once misread (issue 8): each read right, or flagged for a person ---
+
+_KAI = (
+    {
+        "child_name": "Kai Example",
+        "forename": "Kai",
+        "surname": "Example",
+        "date_of_birth": date(2014, 6, 9),
+    },
+)
+
+# 29. A PDF's two-column table read as lines: label and value on one line with no colon,
+# one-word labels ("Agency"), and a label broken over two lines.
+case(
+    Case(
+        name="sin_pdf_labels_and_values_on_one_line_without_colons",
+        documents=(
+            doc(
+                "Notification.pdf",
+                lines=body(
+                    "Serious Child Safeguarding Incident Notification Form\n"
+                    "Name of referrer Sam Sample\n"
+                    "Role Named Nurse for Safeguarding\n"
+                    "Agency Example NHS Foundation Trust\n"
+                    "Email sam.sample@example.org\n"
+                    "Telephone 0161 496 0002\n"
+                    "Approved by Jo Invented\n"
+                    "First name Kai\n"
+                    "Surname Example\n"
+                    "Date of birth 09/06/2014\n"
+                    "Date of incident 02/12/2026\n"
+                    "Location of incident Exampletown General Hospital\n"
+                    "Date the local authority\n"
+                    "became aware 03/12/2026\n"
+                    "Description of incident\n"
+                    "Fin (2) admitted with a fractured femur; no explanation given.",
+                    source="Notification.pdf, page 1",
+                ),
+            ),
+        ),
+        form="sin",
+        fields=_FIN_FIELDS,
+        children=_KAI,
+        missing=(),
+        doubtful=(),
+        initials="K.E.",
+    )
+)
+
+# 30. Ticks typed between brackets or after colons, in cells and in a question's own cell.
+case(
+    Case(
+        name="sin_ticks_in_brackets_and_after_colons",
+        documents=(
+            doc(
+                "SIN form.docx",
+                tables=(
+                    table("SIN form.docx, table 1", *_REFERRER_ROWS, *_FIN_ROWS),
+                    table(
+                        "SIN form.docx, table 2",
+                        ("Section 4: Criteria",),
+                        ("Has the child died? Yes [ ] No [X]",),
+                        ("Child has been seriously harmed", "Yes [X] No [ ]"),
+                        ("Abuse or neglect known or suspected", "Yes: X No:"),
+                        ("Death of a looked after child", "Yes: No: X"),
+                        ("Police involved", "Yes ( ) No (X)"),
+                    ),
+                ),
+            ),
+        ),
+        form="sin",
+        fields={
+            **_FIN_FIELDS,
+            "child_died": False,
+            "serious_harm": True,
+            "abuse_or_neglect": True,
+            "lac_death": False,
+            "police_involved": False,
+        },
+        children=_FIN,
+        missing=(),
+        doubtful=(),
+        initials="F.E.",
+    )
+)
+
+# 31. The same ticks pasted into an email, one question to a line.
+case(
+    Case(
+        name="sin_email_ticks_in_brackets_and_after_colons",
+        documents=(
+            email(
+                "Name of referrer: Sam Sample\n"
+                "Role: Named Nurse for Safeguarding\n"
+                "Agency: Example NHS Foundation Trust\n"
+                "Email: sam.sample@example.org\n"
+                "Telephone: 0161 496 0002\n"
+                "Approved by: Jo Invented\n"
+                "Child's name: Fin Example\n"
+                "Date of birth: 30/01/2024\n"
+                "Date of incident: 02/12/2026\n"
+                "Location of incident: Exampletown General Hospital\n"
+                "Date the local authority became aware: 03/12/2026\n"
+                "Description of incident: Fin (2) admitted with a fractured femur;"
+                " no explanation given.\n"
+                "\n"
+                "Section 4: Criteria\n"
+                "Child has died Yes [ ] No [X]\n"
+                "Child seriously harmed Yes: X No:\n"
+                "Media interest: Yes: No: X\n"
+            ),
+        ),
+        form="sin",
+        fields={
+            **_FIN_FIELDS,
+            "child_died": False,
+            "serious_harm": True,
+            "media_interest": False,
+        },
+        children=_FIN,
+        missing=(),
+        doubtful=(),
+        initials="F.E.",
+    )
+)
+
+# 32. A mark that could belong to either answer: doubtful and flagged, never "died: yes".
+case(
+    Case(
+        name="sin_tick_between_yes_and_no_is_doubtful",
+        documents=(
+            doc(
+                "SIN form.docx",
+                tables=(
+                    table(
+                        "SIN form.docx, table 1",
+                        *_REFERRER_ROWS,
+                        *_FIN_ROWS,
+                        ("Child has died", "Yes X No"),
+                        ("Child has been seriously harmed", "Yes [X] No [ ]"),
+                    ),
+                ),
+            ),
+        ),
+        form="sin",
+        fields={**_FIN_FIELDS, "child_died": None, "serious_harm": True},
+        children=_FIN,
+        well_formed=False,
+        flags=("child_died: cannot tell which answer is ticked in 'Yes X No'",),
+        missing=(),
+        doubtful=("child_died",),
+        initials="F.E.",
+    )
+)
+
+# 33. Section headings after an empty answer: the heading is not the answer.
+case(
+    Case(
+        name="sin_pdf_section_heading_after_an_empty_answer",
+        documents=(
+            doc(
+                "SIN form.pdf",
+                lines=body(
+                    "Serious Child Safeguarding Incident Notification Form\n"
+                    "Name of referrer\n"
+                    "Sam Sample\n"
+                    "Job title\n"
+                    "Named Nurse for Safeguarding\n"
+                    "Organisation\n"
+                    "Example NHS Foundation Trust\n"
+                    "Email address\n"
+                    "sam.sample@example.org\n"
+                    "Telephone number\n"
+                    "0161 496 0002\n"
+                    "Approved by\n"
+                    "Jo Invented\n"
+                    "Name of child\n"
+                    "Fin Example\n"
+                    "Date of birth\n"
+                    "30/01/2024\n"
+                    "Date of incident\n"
+                    "02/12/2026\n"
+                    "Location of incident\n"
+                    "Exampletown General Hospital\n"
+                    "Date the local authority became aware\n"
+                    "03/12/2026\n"
+                    "Description of incident\n"
+                    "Section 4: Criteria\n"
+                    "☒ Child has been seriously harmed",
+                    source="SIN form.pdf, page 1",
+                ),
+            ),
+        ),
+        form="sin",
+        fields={key: value for key, value in _FIN_FIELDS.items() if key != "incident_description"}
+        | {"serious_harm": True},
+        children=_FIN,
+        well_formed=False,
+        missing=("incident_description",),
+        doubtful=(),
+        initials="F.E.",
+    )
+)
+
+# 34. A description that runs on up to the next numbered section.
+case(
+    Case(
+        name="sin_email_description_up_to_the_next_section",
+        documents=(
+            email(
+                "Section 1: Referrer details\n"
+                "Name: Sam Sample\n"
+                "Role: Named Nurse for Safeguarding\n"
+                "Agency: Example NHS Foundation Trust\n"
+                "Email: sam.sample@example.org\n"
+                "Telephone: 0161 496 0002\n"
+                "Approved by: Jo Invented\n"
+                "Section 2: Child details\n"
+                "Name: Fin Example\n"
+                "Date of birth: 30/01/2024\n"
+                "Section 3: Incident details\n"
+                "Date of incident: 02/12/2026\n"
+                "Location of incident: Exampletown General Hospital\n"
+                "Date the local authority became aware: 03/12/2026\n"
+                "Description of incident: Fin (2) admitted with a fractured femur;\n"
+                "no explanation given.\n"
+                "Section 4: Criteria\n"
+                "☒ Child has been seriously harmed\n"
+            ),
+        ),
+        form="sin",
+        fields={
+            **_FIN_FIELDS,
+            "incident_description": (
+                "Fin (2) admitted with a fractured femur;\nno explanation given."
+            ),
+            "serious_harm": True,
+        },
+        children=_FIN,
+        missing=(),
+        doubtful=(),
+        initials="F.E.",
+    )
+)
+
+# 35. Appendix B as a PDF: the numbered chronology heading is not part of the summary.
+case(
+    Case(
+        name="appendix_b_pdf_summary_then_numbered_chronology_heading",
+        documents=(
+            doc(
+                "Appendix B.pdf",
+                lines=body(
+                    "Rapid Review Information Request (Appendix B)\n"
+                    "Agency: Example Housing Association\n"
+                    "Name of author: Val Madeup\n"
+                    "Role: Tenancy Sustainment Officer\n"
+                    "Date returned: 09/12/2026\n"
+                    "Was your agency involved? Yes\n"
+                    "1. Summary of involvement\n"
+                    "Tenancy support since March 2025; rent arrears plan.\n"
+                    "2. Chronology of significant events\n"
+                    "See the table on page 2.",
+                    source="Appendix B.pdf, page 1",
+                ),
+            ),
+        ),
+        form="appendix_b",
+        fields={
+            "agency": "Example Housing Association",
+            "author_name": "Val Madeup",
+            "author_role": "Tenancy Sustainment Officer",
+            "date_returned": date(2026, 12, 9),
+            "involved": True,
+            "summary": "Tenancy support since March 2025; rent arrears plan.",
+        },
+        missing=(),
+        doubtful=(),
+    )
+)

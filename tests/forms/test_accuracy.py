@@ -3,6 +3,11 @@
 Each case is checked whole (fields, children, chronology, flags, missing, doubtful), and the
 well-formed cases are scored field by field: a per-field accuracy table is printed (run with
 -s to see it) and anything below 100% on a well-formed form fails.
+
+Over the whole corpus every field is also judged as a person checking it would: right,
+flagged (wrong or unread, but below the doubt threshold or with a problem, so listed for
+checking), missing, or confidently wrong. Confidently wrong is the misreading that does harm
+("child died: yes" for a living child, read at 0.9), and there must be none.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.vocabulary_loader import load_vocabulary
-from bot.core.forms import Extraction, Field, extract
+from bot.core.forms import DOUBTFUL_BELOW, Extraction, Field, extract
 from bot.core.vocabulary import Vocabulary
 from tests.forms.corpus import CASES, Case, Value
 
@@ -107,3 +112,62 @@ def test_accuracy_on_well_formed_forms_is_total(vocabulary: Vocabulary) -> None:
     assert errors == []
     assert right == total
     assert elapsed / forms < 0.1
+
+
+def _judge(expected: Mapping[str, Value], found: Mapping[str, Field]) -> list[tuple[str, str]]:
+    """(field, verdict) for every field expected or found: right (and confident), flagged
+    (doubtful: a person checks it), missing, or confidently wrong."""
+    verdicts: list[tuple[str, str]] = []
+    for name in {*expected, *found}:
+        got = found.get(name)
+        if got is None:
+            verdicts.append((name, "missing"))
+            continue
+        want = expected.get(name, _UNEXPECTED)
+        if got.problem is not None or got.confidence < DOUBTFUL_BELOW:
+            verdicts.append((name, "flagged"))  # listed for a person, right or not
+        elif got.value == want and type(got.value) is type(want):
+            verdicts.append((name, "right"))
+        else:
+            verdicts.append((name, "confidently wrong"))
+    return verdicts
+
+
+_UNEXPECTED = object()
+
+
+def judge(case: Case, extraction: Extraction) -> list[tuple[str, str]]:
+    verdicts = _judge(case.fields, extraction.fields)
+    for n in range(max(len(case.children), len(extraction.children))):
+        expected = case.children[n] if n < len(case.children) else {}
+        found = extraction.children[n] if n < len(extraction.children) else {}
+        verdicts += [(f"child {n + 1}: {name}", v) for name, v in _judge(expected, found)]
+    return verdicts
+
+
+def test_nothing_in_the_corpus_is_confidently_wrong(vocabulary: Vocabulary) -> None:
+    counts: dict[str, int] = defaultdict(int)
+    harmful: list[str] = []
+    for case in CASES:
+        for name, verdict in judge(case, extract(case.documents, vocabulary)):
+            counts[verdict] += 1
+            if verdict == "confidently wrong":
+                harmful.append(f"{case.name}: {name}")
+    total = sum(counts.values())
+    print(f"\nform corpus: {len(CASES)} forms, {total} fields")
+    for verdict in ("right", "flagged", "missing", "confidently wrong"):
+        print(f"  {verdict:<20}{counts[verdict]:>5}{counts[verdict] / total:>8.1%}")
+    assert harmful == []
+    assert counts["right"] > 0.9 * total
+
+
+def test_a_confident_misreading_would_be_counted() -> None:
+    """The judge itself: a wrong value read at 0.9 is harmful; the same value doubtful is not."""
+    wrong = Field("child_died", True, "Yes X No", "SIN form.docx, table 1, row 7", 0.9)
+    flagged = Field("child_died", None, "Yes X No", "SIN form.docx, table 1, row 7", 0.0, "why")
+    assert _judge({"child_died": False}, {"child_died": wrong}) == [
+        ("child_died", "confidently wrong")
+    ]
+    assert _judge({"child_died": False}, {"child_died": flagged}) == [("child_died", "flagged")]
+    assert _judge({"child_died": None}, {"child_died": flagged}) == [("child_died", "flagged")]
+    assert _judge({"child_died": False}, {}) == [("child_died", "missing")]

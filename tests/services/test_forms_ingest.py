@@ -13,7 +13,13 @@ from bot.adapters.db.models import Case, CaseField, ChronologyEntry, OutboxMessa
 from bot.services.passes import run_once
 from tests.fixtures.app import AppFactory
 from tests.fixtures.documents import zip_bomb_docx
-from tests.fixtures.forms_docx import SIN_INCIDENT, appendix_b_docx, blank_sin_docx, sin_docx
+from tests.fixtures.forms_docx import (
+    SIN_INCIDENT,
+    appendix_b_docx,
+    blank_sin_docx,
+    sin_docx,
+    sin_pdf_without_colons,
+)
 from tests.fixtures.mail import drop_into_maildir
 from tests.fixtures.mail import email as make_email
 
@@ -76,6 +82,25 @@ def test_sin_form_fills_the_case_and_starts_the_clock_from_la_awareness(
             assert secret not in text
     ack = next(r for r in outgoing if r.event == "sin_acknowledgement")
     assert "Q.Z.I." in text_of(ack) and "could not read" not in text_of(ack).lower()
+
+
+def test_a_pdf_read_as_label_value_lines_gives_the_childs_own_initials(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """ "First name Kai" / "Surname Invented": the initials are K.I., not those of the
+    next line's "Surname Invented"."""
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    send_form(tmp_path, sin_pdf_without_colons(), name="SIN form.pdf")
+    run_once(app)
+    with app.sessions() as s:
+        case = s.scalars(select(Case)).one()
+        assert case.initials == "K.I." and case.la_aware_on == date(2026, 12, 21)
+        outgoing = list(s.scalars(select(OutboxMessage)))
+    ack = next(r for r in outgoing if r.event == "sin_acknowledgement")
+    assert "K.I." in text_of(ack) and "S.I." not in text_of(ack)
+    assert "could not read" not in text_of(ack).lower()
+    assert fields(app)["child_died"] == "no"
+    assert fields(app, "child:1")["forename"] == "Kai"
 
 
 def test_missing_facts_are_asked_for_and_a_corrected_form_updates_the_case(

@@ -20,6 +20,7 @@ MAX_CHILDREN = 4
 MIN_FIELDS = 2  # filled fields needed to call it a form (one, with the form's title)
 MIN_TEMPLATE_LABELS = 3  # labels with nothing filled in: a blank template
 _COUNT_WORDS = {2: "two", 3: "three", 4: "four"}
+FALLBACK = 0.7  # a value from somewhere other than the form: below DOUBTFUL_BELOW
 
 
 def _titled(form: FormVocabulary, documents: Sequence[DocumentText]) -> bool:
@@ -93,7 +94,8 @@ def _forwarded_sender(
                 sender.original_sender,
                 sender.original_sender,
                 f"{sender.source}, forwarded from",
-                0.9,
+                FALLBACK,
+                "not on the form: taken from the forwarded message's sender",
             )
 
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.core.forms.marks import FLAG_TYPES, _strip_marks
+from bot.core.forms.marks import _YES_NO, FLAG_TYPES, _strip_marks
 from bot.core.vocabulary import FieldSpec, FormVocabulary, normalise_label
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
@@ -28,8 +28,8 @@ _STOPWORDS = frozenset({"the", "of", "a", "an", "and", "or", "by", "to", "at", "
 _Match = tuple[tuple[FieldSpec, ...], bool, float]  # specs, child fields, label confidence
 
 
-class _Index:
-    """The labels of one form, for fast matching of many cells."""
+class _Tables:
+    """A form's labels normalised into lookup tables: built once per form, never changed."""
 
     def __init__(self, form: FormVocabulary) -> None:
         self.form = form
@@ -38,20 +38,14 @@ class _Index:
         self.fuzzy: list[_Label] = []
         self.loose: dict[tuple[str, ...], list[_Label]] = {}
         self.patterns: list[tuple[re.Pattern[str], FieldSpec, bool]] = []
-        self.sections = {
-            name: frozenset(normalise_label(label) for label in labels)
-            for name, labels in form.sections.items()
-        }
-        self.columns = {
-            name: frozenset(normalise_label(label) for label in labels)
-            for name, labels in form.chronology_columns.items()
-        }
-        self.child_name = next((s for s in form.child_fields if s.name == "child_name"), None)
-        self._cache: dict[tuple[str, str | None], _Match | None] = {}
+        self.starts: set[str] = set()  # every first part of a label ("date the local")
         for child, specs in ((False, form.fields), (True, form.child_fields)):
             for spec in specs:
                 for raw in spec.labels:
                     label = _make_label(spec, child, raw)
+                    self.starts.update(
+                        " ".join(label.tokens[:n]) for n in range(1, len(label.tokens))
+                    )
                     self.exact.setdefault(label.text, []).append(label)
                     self.loose.setdefault(_content(label.tokens), []).append(label)
                     if len(label.tokens) >= 2:
@@ -62,13 +56,54 @@ class _Index:
                     self.in_section.setdefault(key, []).append(label)
                 self.patterns.extend((p, spec, child) for p in spec.patterns)
 
+
+_BUILT: dict[int, _Tables] = {}  # by id(form); each keeps its form alive, so ids stay unique
+
+
+class _Index:
+    """The labels of one form, for fast matching of many cells, with one pass's caches."""
+
+    def __init__(self, form: FormVocabulary) -> None:
+        self.form = form
+        tables = _BUILT.get(id(form))
+        if tables is None or tables.form is not form:
+            tables = _BUILT[id(form)] = _Tables(form)
+        self.exact = tables.exact
+        self.in_section = tables.in_section
+        self.fuzzy = tables.fuzzy
+        self.loose = tables.loose
+        self.patterns = tables.patterns
+        self.starts = tables.starts
+        self.sections = {
+            name: frozenset(normalise_label(label) for label in labels)
+            for name, labels in form.sections.items()
+        }
+        self.columns = {
+            name: frozenset(normalise_label(label) for label in labels)
+            for name, labels in form.chronology_columns.items()
+        }
+        self.child_name = next((s for s in form.child_fields if s.name == "child_name"), None)
+        self._cache: dict[tuple[str, str | None], _Match | None] = {}
+        self._known_cache: dict[tuple[str, str | None], _Match | None] = {}
+
     def match(self, text: str, section: str | None) -> _Match | None:
         key = (text, section)
         if key not in self._cache:
             self._cache[key] = self._match(normalise_label(text), section)
         return self._cache[key]
 
-    def _match(self, norm: str, section: str | None) -> _Match | None:
+    def match_known(self, text: str, section: str | None) -> _Match | None:
+        """Like `match`, but only a label known as written (no extra words): cheap enough to
+        try on every prefix of a line."""
+        key = (text, section)
+        if key in self._cache:
+            found = self._cache[key]
+            return found if found is None or found[2] >= 0.9 else None
+        if key not in self._known_cache:
+            self._known_cache[key] = self._known(normalise_label(text), section)
+        return self._known_cache[key]
+
+    def _known(self, norm: str, section: str | None) -> _Match | None:
         if not norm:
             return None
         if section is not None and (section, norm) in self.in_section:
@@ -78,10 +113,14 @@ class _Index:
         for pattern, spec, child in self.patterns:
             if pattern.fullmatch(norm):
                 return (spec,), child, 0.95
+        loose = self.loose.get(_content(norm.split()))
+        return _group(loose, 0.9) if loose else None
+
+    def _match(self, norm: str, section: str | None) -> _Match | None:
+        known = self._known(norm, section)
+        if known is not None or not norm:
+            return known
         tokens = tuple(norm.split())
-        loose = self.loose.get(_content(tokens))
-        if loose:
-            return _group(loose, 0.9)
         if len(tokens) > 12:
             return None
         best: tuple[float, int, _Label] | None = None
@@ -167,9 +206,14 @@ def _cell_match(index: _Index, cell: str, section: str | None) -> tuple[_Match, 
         matched = index.match(rest, "child")
         return (matched, None) if matched and matched[1] else None
     core, mark = _strip_marks(cell)
-    if mark is not None and core:
+    if mark is not None and core and not _has_answers(core):
         matched = index.match(core, section)
         if matched and matched[0][0].type in FLAG_TYPES:
             return matched, mark
     matched = index.match(cell, section)
     return (matched, None) if matched else None
+
+
+def _has_answers(text: str) -> bool:
+    """ "Has the child died? Yes [ ] No": the marks belong to the answers, not the label."""
+    return any(m.group("word") for m in _YES_NO.finditer(text))

@@ -43,12 +43,19 @@ def _strip_marks(text: str) -> tuple[str, bool | None]:
 
 
 _YES_NO = re.compile(
-    rf"(?P<word>yes|no|not known|unknown)|(?P<mark>[{_MARKS}]|\[\s*[xX✓✔]?\s*\])", re.IGNORECASE
+    rf"(?P<word>\byes\b|\bno\b|\bnot known\b|\bunknown\b)(?P<colon>\s*:)?"
+    rf"|(?P<mark>[{_MARKS}]|\[\s*[xX✓✔]?\s*\]|\(\s*[xX✓✔]?\s*\)|(?<![\w'])[xX](?![\w']))",
+    re.IGNORECASE,
 )
+_Token = tuple[str | None, str | None, bool]  # (word, mark, a colon follows the word)
 
 
 def _flag(raw: str) -> tuple[bool | None, float, str | None]:
-    """Yes/No, a tick mark or "Yes ☒ No ☐": (value, confidence, problem)."""
+    """Yes/No, a tick mark or "Yes ☒ No ☐": (value, confidence, problem).
+
+    A mark that cannot be tied to one answer ("Yes X No") is a problem, never a guess: a
+    wrong "child has died: yes" is the worst misreading there is.
+    """
     s = raw.strip()
     low = s.casefold()
     if low in {"x", "yes", "y", "true", "ticked"} or (len(s) == 1 and s in _TICKED):
@@ -60,23 +67,16 @@ def _flag(raw: str) -> tuple[bool | None, float, str | None]:
         return bool(box.group(1)), 1.0, None
     if not s or _is_placeholder(s):
         return None, 0.0, None
-    tokens = [(m.group("word"), m.group("mark")) for m in _YES_NO.finditer(s)]
-    if any(mark for _, mark in tokens) and any(word for word, _ in tokens):
-        marks_first = tokens[0][1] is not None
-        ticked: set[str] = set()
-        for i, (word, _) in enumerate(tokens):
-            j = i - 1 if marks_first else i + 1
-            if word and 0 <= j < len(tokens) and tokens[j][1]:
-                mark = tokens[j][1] or ""
-                if _mark_ticked(mark):
-                    ticked.add(word.casefold())
-        if ticked == {"yes"}:
-            return True, 1.0, None
-        if ticked == {"no"}:
-            return False, 1.0, None
-        if not ticked or ticked <= {"unknown", "not known"}:
-            return None, 0.0, None
-        return None, 0.0, f"both Yes and No are ticked in {s!r}"
+    tokens: list[_Token] = [
+        (m.group("word"), m.group("mark"), bool(m.group("colon"))) for m in _YES_NO.finditer(s)
+    ]
+    words = {w.casefold() for w, _, _ in tokens if w}
+    if any(mark for _, mark, _ in tokens) and words:
+        return _options(tokens, s)
+    if {"yes", "no"} <= words:
+        if re.fullmatch(r"(?:yes|no|[\s/|,:-])+", low):
+            return None, 0.0, None  # "Yes / No" left as printed: unanswered
+        return None, 0.0, f"cannot tell Yes or No from {s!r}"
     if re.match(r"yes\b", low):
         return True, 0.9, None
     if re.match(r"no\b", low):
@@ -86,10 +86,55 @@ def _flag(raw: str) -> tuple[bool | None, float, str | None]:
     return None, 0.0, f"cannot tell Yes or No from {s!r}"
 
 
+def _options(tokens: list[_Token], s: str) -> tuple[bool | None, float, str | None]:
+    """ "Yes ☐ No ☒", "☒ Yes ☐ No", "Yes: No: X": which answers are ticked."""
+    ticked: set[str] = set()
+    ambiguous = False
+    word_count = sum(1 for w, _, _ in tokens if w)
+    mark_count = len(tokens) - word_count
+    marks_first = tokens[0][1] is not None
+    for i, (_, mark, _) in enumerate(tokens):
+        if mark is None or not _mark_ticked(mark):
+            continue
+        before = tokens[i - 1] if i > 0 and tokens[i - 1][0] else None
+        after = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1][0] else None
+        owner = _owner(before, after, marks_first, mark_count >= word_count)
+        if owner is None:
+            ambiguous = True
+        else:
+            ticked.add(owner.casefold())
+    if ambiguous:
+        return None, 0.0, f"cannot tell which answer is ticked in {s!r}"
+    if ticked == {"yes"}:
+        return True, 1.0, None
+    if ticked == {"no"}:
+        return False, 1.0, None
+    if not ticked or ticked <= {"unknown", "not known"}:
+        return None, 0.0, None
+    return None, 0.0, f"both Yes and No are ticked in {s!r}"
+
+
+def _owner(
+    before: _Token | None, after: _Token | None, marks_first: bool, boxed: bool
+) -> str | None:
+    """The answer a ticked mark belongs to; None when it could be either neighbour.
+
+    With a box for every answer the layout decides ("Yes ☐ No ☒"). With fewer marks than
+    answers a mark between two answers belongs to the one before only if that one ends in
+    a colon ("Yes: X No:"); "Yes X No" is a question for a person.
+    """
+    if before is None or after is None:
+        chosen = before or after
+        return chosen[0] if chosen else None
+    if boxed:
+        return after[0] if marks_first else before[0]
+    return before[0] if before[2] else None
+
+
 def _mark_ticked(mark: str) -> bool:
-    if mark.startswith("["):
-        return bool(mark.strip("[] "))
-    return mark in _TICKED
+    if mark.startswith(("[", "(")):
+        return bool(mark.strip("[]() "))
+    return mark in _TICKED or mark in {"x", "X"}
 
 
 def _is_mark(text: str) -> bool:

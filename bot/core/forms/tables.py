@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from bot.core.doctext import Table
 from bot.core.forms.chronology import _chronology
+from bot.core.forms.inline import _is_numbered_section, _label_then_value
 from bot.core.forms.labels import (
     _cell_match,
     _child_prefix,
+    _has_answers,
     _Index,
     _is_child_heading,
     _Match,
@@ -44,7 +46,7 @@ def _walk_table(table: Table, run: _Run, state: _TableState) -> None:
                 state.section, child_columns = "child", {}
                 continue
             heading = index.section_heading(only)
-            if heading:
+            if heading or _is_numbered_section(only):
                 state.section, child_columns, yes_no = heading, {}, None
                 continue
         heads = {i: _is_child_heading(cells[i]) for i in filled}
@@ -80,7 +82,13 @@ def _walk_table(table: Table, run: _Run, state: _TableState) -> None:
 
 
 def _inline_value(run: _Run, cell: str, section: str | None, where: str) -> bool:
-    """A cell holding its own label and value: "DOB: 03/04/2015" or "DOB\n03/04/2015"."""
+    """A cell holding its own label and value: "DOB: 03/04/2015", "DOB\n03/04/2015" or
+    "Has the child died? Yes [ ] No [X]"."""
+    if _has_answers(cell):
+        split = _label_then_value(run.index, cell, section, lambda: False)
+        if split is not None and split[0][0][0].type in FLAG_TYPES:
+            run.hit(split[0], split[1], where)
+            return True
     for separator in (":", "\n"):
         label, found, value = cell.partition(separator)
         if not found or not value.strip() or not label.strip():
@@ -131,7 +139,9 @@ def _value_rows(
             break
         if any(_cell_match(index, c, section) or _is_child_heading(c) is not None for c in cells):
             break
-        if len(set(cells)) == 1 and index.section_heading(cells[0]):
+        if len(set(cells)) == 1 and (
+            index.section_heading(cells[0]) or _is_numbered_section(cells[0])
+        ):
             break
         found.append(r)
     return found
@@ -218,9 +228,12 @@ def _tick_in_row(
         yes_cell = cells[yes] if yes < len(cells) else ""
         no_cell = cells[no] if no < len(cells) else ""
         if yes_cell.strip() or no_cell.strip():
-            ticked = _mark_or_word(yes_cell)
+            yes_ticked, no_ticked = _mark_or_word(yes_cell), _mark_or_word(no_cell)
             raw = f"Yes: {yes_cell or '-'}; No: {no_cell or '-'}"
-            run.hit(matched, raw, where, preset=ticked and not _mark_or_word(no_cell))
+            if yes_ticked != no_ticked:
+                run.hit(matched, raw, where, preset=yes_ticked)
+            else:  # both ticked, or something else written: the reading says why
+                run.hit(matched, raw, where)
             return
         run.hit(matched, "", where)
         return

@@ -32,11 +32,16 @@ def _date(raw: str, spec: FieldSpec | None) -> tuple[date | None, float, str | N
         return parse_uk_date(s), 1.0, None
     except DateError as exc:
         problem = str(exc)
+    found: list[date] = []
     for m in _DATE_IN_TEXT.finditer(s):
         try:
-            return parse_uk_date(m.group(0)), 0.9, None
+            found.append(parse_uk_date(m.group(0)))
         except DateError as exc:
             problem = str(exc)
+    if len(set(found)) > 1:  # "between 01/11 and 03/11": which one is a person's call
+        return found[0], 0.6, f"more than one date in {s!r}"
+    if found:
+        return found[0], 0.9, None
     return None, 0.0, problem
 
 
@@ -44,14 +49,19 @@ def _choice(raw: str, spec: FieldSpec) -> tuple[str, float, str | None]:
     norm = normalise_label(raw)
     tokens = tuple(norm.split())
     best: tuple[int, str] | None = None
+    named: set[str] = set()
     for canonical, synonyms in spec.choices:
         for synonym in (canonical, *synonyms):
             wanted = normalise_label(synonym)
             if wanted == norm:
                 return canonical, 1.0, None
             size = len(wanted.split())
-            if _find(tokens, tuple(wanted.split())) >= 0 and (best is None or size > best[0]):
-                best = (size, canonical)
+            if _find(tokens, tuple(wanted.split())) >= 0:
+                named.add(canonical)
+                if best is None or size > best[0]:
+                    best = (size, canonical)
+    if best is not None and len(named) > 1:  # "CIN, previously CP plan"
+        return best[1], 0.6, f"{raw.strip()!r} names more than one of: {', '.join(sorted(named))}"
     if best is not None:
         return best[1], 0.9, None
     allowed = ", ".join(c for c, _ in spec.choices)
