@@ -217,7 +217,18 @@ def _sin(snap: Snapshot) -> list[Effect]:
     return [OpenCase(), *form, FileOnCase(_why_not(snap)), BookScreening(), *acknowledge]
 
 
+def _on_own_record(snap: Snapshot) -> list[Effect]:
+    """A complaint or escalation written on that complaint's or escalation's own thread is
+    more of the same, not a new record."""
+    if snap.case_exists and snap.case_kind == snap.kind:
+        return [FileOnCase(f"{snap.kind} filed on its own record")]
+    return []
+
+
 def _escalation(snap: Snapshot) -> list[Effect]:
+    own = _on_own_record(snap)
+    if own:
+        return own
     # Filed on the case it challenges first, then the escalation becomes the message's record.
     filed: list[Effect] = [FileOnCase(_why_not(snap))] if snap.case_exists else []
     linked = snap.case_ref if snap.case_exists else None
@@ -226,6 +237,9 @@ def _escalation(snap: Snapshot) -> list[Effect]:
 
 def _complaint(snap: Snapshot) -> list[Effect]:
     # A complaint is a statutory kind with its own 20-working-day clock, thread or not.
+    own = _on_own_record(snap)
+    if own:
+        return own
     linked = snap.case_ref if snap.case_exists else None
     return [OpenComplaint(linked, snap.can_acknowledge)]
 
