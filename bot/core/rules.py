@@ -183,8 +183,8 @@ def case_ref_for(msg: MailMessage, ctx: ClassifyContext) -> str | None:
         return tagged or ctx.thread_case_ref
     bare = find_case_refs(msg.subject, ctx.reference_prefix)
     # Last, the body: a reply whose client dropped the tag still quotes our mail and its ref.
-    quoted = find_case_refs(msg.text, ctx.reference_prefix)
-    return (bare or quoted or [None])[0]
+    found = bare or find_case_refs(msg.text, ctx.reference_prefix)
+    return found[0] if found else None
 
 
 _Decision = tuple[Kind, str | None, tuple[str, ...]]
