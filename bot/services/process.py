@@ -123,7 +123,7 @@ def gather(
     reused: bool = False,
 ) -> Gathered:
     """Read once what the decision needs; without a database, plan as if no case exists."""
-    form = read_form(app, msg) if _may_carry_form(result.kind, msg) else None
+    form = read_form(app, msg) if _may_carry_form(result.kind) else None
     summary = summarise(form, app.vocabulary, app.config.partnership.reference_prefix)
     ref = result.case_ref or (summary.case_ref if summary else None)
     case = find_case(session, ref) if session is not None else None
@@ -164,14 +164,10 @@ def read_form(app: App, msg: MailMessage) -> Extraction | None:
         )
 
 
-def _may_carry_form(kind: str, msg: MailMessage) -> bool:
+def _may_carry_form(kind: str) -> bool:
     # A corrected SIN or a return sent as a reply is classified case_reply: read its attachment
     # or its body (a return pasted in). Unclassified mail is read before it is given up on.
     return kind in ("sin", "appendix_b", "case_reply", "unclassified")
-
-
-def is_blank_template(form: Extraction) -> bool:
-    return form.form is None and any("blank template" in f for f in form.flags)
 
 
 def case_of_approved_draft(session: Session, parsed: ParsedCommands) -> Case | None:
