@@ -225,8 +225,12 @@ def test_classify_a_sin_shows_why_and_changes_nothing(bot: Run, tmp_path: Path) 
     code, out, err = bot("classify", str(eml), "--json")
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert set(data) == {"kind", "rule", "reasons", "case_ref", "hits", "misses"}
+    assert set(data) == {"kind", "rule", "reasons", "case_ref", "hits", "misses", "plan"}
     assert data["kind"] == "sin"
+    assert [e["effect"] for e in data["plan"]] == [
+        "OpenCase", "ApplySinForm", "FileOnCase", "BookScreening", "Acknowledge"
+    ]
+    assert data["plan"][0]["says"] == "open a new case"
     assert data["rule"] in data["hits"] and data["case_ref"] is None
     assert data["reasons"] and data["rule"] in data["reasons"][0]
 
@@ -243,6 +247,46 @@ def test_classify_works_before_init(cli: Run, config: Path, tmp_path: Path) -> N
     code, out, _ = cli("--config", str(config), "classify", str(eml))
     assert code == 0
     assert out.startswith("sin  (rule: ")
+
+
+def test_classify_explains_a_sin_the_form_reader_decided_even_before_init(
+    cli: Run, config: Path
+) -> None:
+    eml = str(CORPUS / "sin-doc1-please-see-attached.eml")
+    code, out, _ = cli("--config", str(config), "classify", eml, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["kind"] == "unclassified" and data["hits"] == []
+    assert data["plan"][0] == {
+        "effect": "Reclassify",
+        "kind": "sin",
+        "rule": "form-reader: completed SIN form",
+        "says": "treat as sin (rule form-reader: completed SIN form)",
+    }
+    assert [e["effect"] for e in data["plan"]][1:3] == ["OpenCase", "ApplySinForm"]
+    code, out, _ = cli("--config", str(config), "classify", eml)
+    assert "The bot would:\n  - treat as sin (rule form-reader: completed SIN form)\n" in out
+
+
+def test_classify_plans_a_complaint_on_a_case_it_finds_in_the_database(
+    bot: Run, config: Path
+) -> None:
+    eml = str(CORPUS / "complaint-public-reply-on-case-thread.eml")
+    plan = json.loads(bot("classify", eml, "--json")[1])["plan"]
+    assert plan == [
+        {
+            "effect": "Triage",
+            "reason": "refers to TSCP-2026-0001, which is not a known case",
+            "says": "triage: refers to TSCP-2026-0001, which is not a known case",
+        }
+    ]
+    drop_into_maildir(inbox(config), sin())
+    bot("run", "--once")
+    _, out, _ = bot("classify", eml)
+    assert (
+        "  - open a complaint record linked to TSCP-2026-0001; 20 working days; acknowledge\n"
+        in out
+    )
+    assert len(json.loads(bot("cases", "--json")[1])) == 1  # classify opened nothing
 
 
 def test_classify_an_auto_reply_from_the_corpus(bot: Run) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email
 import json
+from datetime import datetime
 from email import policy
 from pathlib import Path
 from typing import Any
@@ -306,3 +307,36 @@ def test_a_changed_vote_emails_the_outcome_only_when_the_majority_changes(
         "Rapid Review",
         "Local learning review (audit, learning or assurance activity)",
     ]
+
+
+CORPUS = ROOT / "tests" / "corpus"
+
+
+def test_a_sin_read_by_the_form_reader_and_a_complaint_on_its_thread_through_real_servers(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    # "please see attached" with Doc1.docx: no rule decides, the form reader does.
+    dovecot.append((CORPUS / "sin-doc1-please-see-attached.eml").read_bytes())
+    assert bot("--now", "2026-12-23T09:05", "run", "--once")[0] == 0
+    (ack,) = _by_subject(smtp_server, "[TSCP-2026-0001] Serious incident notification received")
+    assert ack["To"] == "robin.example@gmp.police.uk"
+    case = json.loads(bot("--now", "2026-12-23T09:06", "case", "TSCP-2026-0001", "--json")[1])
+    assert [(m["kind"], m["rule"]) for m in case["messages"]] == [
+        ("sin", "form-reader: completed SIN form")
+    ]
+    # A grandparent's complaint quoting the case reference is a complaint, not a case reply.
+    dovecot.append((CORPUS / "complaint-public-reply-on-case-thread.eml").read_bytes())
+    assert bot("--now", "2026-12-23T10:05", "run", "--once")[0] == 0
+    (reply,) = _by_subject(smtp_server, "[TSCP-2026-0002] We have received your complaint")
+    assert reply["To"] == "dana.brightwell@example.com"
+    text = str(reply.get_body(preferencelist=("plain",)).get_content())  # type: ignore[union-attr]
+    assert "Local Government and Social Care Ombudsman" in text
+    complaint = json.loads(bot("--now", "2026-12-23T10:06", "case", "TSCP-2026-0002", "--json")[1])
+    (clock,) = complaint["deadlines"]
+    assert clock["name"] == "complaint_response" and "20 working days" in clock["explanation"]
+    assert f"written response by {_longdate(clock['due'])}" in " ".join(text.split())
+
+
+def _longdate(iso: str) -> str:
+    day = datetime.fromisoformat(iso)
+    return f"{day:%A} {day.day} {day:%B %Y}"

@@ -12,12 +12,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.db.models import OutboxMessage, StoredMessage
 from bot.adapters.parsing import ParseError
+from bot.app import App
 from bot.cli_output import print_json, print_table
 from bot.commands.context import Context, NotFound, UsageError
+from bot.core.message import MailMessage
+from bot.core.message_plan import as_json, describe, plan
 from bot.core.rules import ClassifyContext, classify
 from bot.services.approvals import ApprovalError, approve
 from bot.services.outbox import retry_now
-from bot.services.process import context_for
+from bot.services.process import Gathered, context_for, gather
 
 
 def register(sub: Any) -> None:
@@ -46,20 +49,8 @@ def classify_file(ctx: Context) -> int:
         msg = app.parse(path.read_bytes())
     except ParseError as exc:
         raise UsageError(f"{path}: cannot be read as an email ({exc})") from exc
-    with app.sessions() as session:
-        try:
-            context = context_for(session, app, msg)
-        except SQLAlchemyError:
-            # No database yet: classify without thread lookups rather than refuse.
-            session.rollback()
-            context = ClassifyContext(
-                app.config.partnership.reference_prefix,
-                frozenset({app.config.partnership.mailbox}),
-                app.config.agency_domains(),
-                None,
-            )
-        result = classify(msg, app.rules, context)
-        session.rollback()
+    found = _gather_without_changes(app, msg)
+    result, effects = found.classification, plan(found.snapshot)
     data = {
         "kind": str(result.kind),
         "rule": result.rule,
@@ -67,6 +58,7 @@ def classify_file(ctx: Context) -> int:
         "case_ref": result.case_ref,
         "hits": list(result.hits),
         "misses": list(result.misses),
+        "plan": [as_json(e) for e in effects],
     }
     if ctx.args.json:
         print_json(data, sys.stdout)
@@ -74,7 +66,31 @@ def classify_file(ctx: Context) -> int:
         print(f"{data['kind']}  (rule: {data['rule'] or '-'}, case: {data['case_ref'] or '-'})")
         for reason in result.reasons:
             print(f"  - {reason}")
+        print("The bot would:" if effects else "The bot would do nothing with it.")
+        for effect in effects:
+            print(f"  - {describe(effect)}")
     return 0
+
+
+def _gather_without_changes(app: App, msg: MailMessage) -> Gathered:
+    """What ingest would read for this message; every session is rolled back."""
+    now = app.clock.now()
+    with app.sessions() as session:
+        try:
+            result = classify(msg, app.rules, context_for(session, app, msg))
+            return gather(session, app, msg, result, now)
+        except SQLAlchemyError:
+            # No database yet: plan as if no case exists rather than refuse.
+            session.rollback()
+        finally:
+            session.rollback()
+    context = ClassifyContext(
+        app.config.partnership.reference_prefix,
+        frozenset({app.config.partnership.mailbox}),
+        app.config.agency_domains(),
+        None,
+    )
+    return gather(None, app, msg, classify(msg, app.rules, context), now)
 
 
 def _need_id(ctx: Context) -> int:

@@ -19,7 +19,8 @@ Semantics, in order:
 
 `case_ref` is set whatever the kind (so an auto-reply can still be filed on its case): the
 first bracketed tag in the subject, else the case the caller found from In-Reply-To and
-References (`ClassifyContext.thread_case_ref`), else a bare reference written in the subject.
+References (`ClassifyContext.thread_case_ref`), else a bare reference written in the subject,
+else the first reference in the body, quoted text included.
 
 Conditions test one field with one operator. Text fields: subject, body, from, from_domain,
 to (To and Cc), header:<Name>, attachment_name, attachment_type; operators `matches` (regex,
@@ -175,12 +176,15 @@ def rule_hits(rule: Rule, facts: _Facts) -> bool:
 
 
 def case_ref_for(msg: MailMessage, ctx: ClassifyContext) -> str | None:
-    """Subject tag, else the thread's case, else a bare reference in the subject."""
+    """Subject tag, else the thread's case, else a bare reference in the subject, else the
+    first reference in the body (quoted text included)."""
     tagged = subject_case_ref(msg.subject, ctx.reference_prefix)
     if tagged or ctx.thread_case_ref:
         return tagged or ctx.thread_case_ref
     bare = find_case_refs(msg.subject, ctx.reference_prefix)
-    return bare[0] if bare else None
+    # Last, the body: a reply whose client dropped the tag still quotes our mail and its ref.
+    found = bare or find_case_refs(msg.text, ctx.reference_prefix)
+    return found[0] if found else None
 
 
 _Decision = tuple[Kind, str | None, tuple[str, ...]]

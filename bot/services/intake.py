@@ -58,9 +58,23 @@ def _new_record(
 
 
 def open_complaint(
-    session: Session, app: App, row: StoredMessage, acknowledge: bool, now: datetime
+    session: Session,
+    app: App,
+    row: StoredMessage,
+    acknowledge: bool,
+    now: datetime,
+    linked: Case | None = None,
 ) -> Case:
-    record = _new_record(session, app, row, "complaint", now)
+    record = _new_record(session, app, row, "complaint", now, parent=linked)
+    if linked is not None:
+        add_event(
+            session,
+            linked,
+            now,
+            "complaint_raised",
+            f"Complaint {record.ref} raised about this case",
+            why=f"message #{row.id}: a complaint on the case thread has its own record",
+        )
     deadline = with_assumption(
         rules.complaint_response(record.sin_received_on, app.calendar),
         receipt_note(row, app.config.partnership.time_zone),

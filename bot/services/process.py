@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -12,22 +13,16 @@ from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.app import App
 from bot.core.autoreply import can_acknowledge
 from bot.core.commands import Approve, ParsedCommands
+from bot.core.form_summary import summarise
 from bot.core.forms import Extraction, extract
 from bot.core.message import MailMessage
+from bot.core.message_plan import Snapshot, plan
 from bot.core.rules import Classification, ClassifyContext, classify
 from bot.core.threading import thread_ids
-from bot.core.workflow import IngestPlan, MessageFacts, plan_for
-from bot.services.cases import add_event, find_case
-from bot.services.commands import commands_in, handle_email_commands
-from bot.services.forms import apply_return, apply_sin_form, missing_labels
-from bot.services.intake import (
-    case_awaiting_return,
-    open_complaint,
-    open_escalation,
-    record_return,
-    sender_agency_key,
-)
-from bot.services.screening import acknowledge, book_screening, open_case
+from bot.services.cases import find_case
+from bot.services.commands import commands_in
+from bot.services.effects import Applying, apply_plan
+from bot.services.intake import case_awaiting_return, sender_agency_key
 
 log = logging.getLogger(__name__)
 
@@ -96,35 +91,66 @@ def thread_case_ref(session: Session, msg: MailMessage) -> str | None:
     )
 
 
+@dataclass(frozen=True)
+class Gathered:
+    """Every read about one message, made once: the snapshot the core decides on, and the
+    rows and values the effects need to act."""
+
+    classification: Classification
+    snapshot: Snapshot
+    case: Case | None
+    form: Extraction | None
+    parsed: ParsedCommands | None
+
+
 def _process(session: Session, app: App, row: StoredMessage, now: datetime) -> None:
     msg = app.parse(row.raw)
     result = classify(msg, app.rules, context_for(session, app, msg))
     _record_classification(row, msg, result)
-    case = find_case(session, result.case_ref)
-    if case is None and result.case_ref is None and result.kind == "appendix_b":
+    found = gather(session, app, msg, result, now, reused=_message_id_reused(session, row))
+    state = Applying(session, app, row, msg, now, found.case, found.form, found.parsed)
+    apply_plan(state, plan(found.snapshot))
+    row.status, row.processed_at = "processed", now
+
+
+def gather(
+    session: Session | None,
+    app: App,
+    msg: MailMessage,
+    result: Classification,
+    now: datetime,
+    *,
+    reused: bool = False,
+) -> Gathered:
+    """Read once what the decision needs; without a database, plan as if no case exists."""
+    form = read_form(app, msg) if _may_carry_form(result.kind) else None
+    summary = summarise(form, app.vocabulary, app.config.partnership.reference_prefix)
+    ref = result.case_ref or (summary.case_ref if summary else None)
+    case = find_case(session, ref) if session is not None else None
+    if session is not None and case is None and ref is None and result.kind == "appendix_b":
         # A return sent as a fresh email: match it by the agency's one outstanding request.
         case = case_awaiting_return(session, app, msg.from_addr)
-    ok, why_not = can_acknowledge(msg, frozenset({app.config.partnership.mailbox}))
-    reused = _message_id_reused(session, row)
-    form = read_form(app, msg) if _may_carry_form(result.kind, msg) else None
     parsed = commands_in(app, msg, now) if result.kind != "auto_reply" else None
-    if case is None and result.case_ref is None and parsed is not None:
+    if session is not None and case is None and ref is None and parsed is not None:
         # "Approve 12" names its draft, and so its case, even in a reply without the tag.
         case = case_of_approved_draft(session, parsed)
-    facts = MessageFacts(
+    ok, why_not = can_acknowledge(msg, frozenset({app.config.partnership.mailbox}))
+    snapshot = Snapshot(
         kind=str(result.kind),
-        case_ref=result.case_ref,
+        rule_hits=result.hits,
+        case_ref=ref,
         case_exists=case is not None,
         can_acknowledge=ok,
         no_ack_reason=why_not,
         message_id_reused=reused,
         has_commands=bool(parsed and parsed.commands),
-        blank_form=form is not None and is_blank_template(form),
+        form=summary,
+        case_kind=case.kind if case is not None else None,
+        sender_agency=sender_agency_key(app, msg.from_addr),
+        has_attachments=bool(msg.attachments),
+        too_large=tuple(a.filename for a in msg.attachments if a.too_large),
     )
-    if reused:
-        row.flags = [*row.flags, "message_id_reused"]
-    _apply(session, app, row, msg, plan_for(facts), case, now, parsed, form)
-    row.status, row.processed_at = "processed", now
+    return Gathered(result, snapshot, case, form, parsed)
 
 
 def read_form(app: App, msg: MailMessage) -> Extraction | None:
@@ -138,13 +164,10 @@ def read_form(app: App, msg: MailMessage) -> Extraction | None:
         )
 
 
-def _may_carry_form(kind: str, msg: MailMessage) -> bool:
-    # A corrected SIN or a return sent as a reply is classified case_reply; read its attachment.
-    return kind in ("sin", "appendix_b") or (kind == "case_reply" and bool(msg.attachments))
-
-
-def is_blank_template(form: Extraction) -> bool:
-    return form.form is None and any("blank template" in f for f in form.flags)
+def _may_carry_form(kind: str) -> bool:
+    # A corrected SIN or a return sent as a reply is classified case_reply: read its attachment
+    # or its body (a return pasted in). Unclassified mail is read before it is given up on.
+    return kind in ("sin", "appendix_b", "case_reply", "unclassified")
 
 
 def case_of_approved_draft(session: Session, parsed: ParsedCommands) -> Case | None:
@@ -174,56 +197,3 @@ def _message_id_reused(session: Session, row: StoredMessage) -> bool:
         .limit(1)
     )
     return earlier is not None
-
-
-def _apply(
-    session: Session,
-    app: App,
-    row: StoredMessage,
-    msg: MailMessage,
-    plan: IngestPlan,
-    case: Case | None,
-    now: datetime,
-    parsed: ParsedCommands | None = None,
-    form: Extraction | None = None,
-) -> None:
-    if plan.open_case:
-        case = open_case(session, app, row, now)
-    sin_form = form is not None and (row.kind == "sin" or form.form == "sin")
-    if case is not None and form is not None and sin_form and case.kind == "review":
-        apply_sin_form(session, app, case, row, form, now)
-    if case is not None and (plan.file_on_case or plan.open_case):
-        row.case = case
-        add_event(
-            session,
-            case,
-            now,
-            "message_filed",
-            f"Message #{row.id} ({row.kind}) from {msg.from_addr.partition('@')[2]}",
-            why=f"rule {row.rule}; {plan.note}".rstrip("; "),
-        )
-    if plan.open_case and case is not None:
-        meeting = book_screening(session, app, case, now) if plan.book_screening else None
-        if plan.acknowledge:
-            missing = missing_labels(form) if form is not None else []
-            acknowledge(session, app, case, row, meeting, now, missing)
-    reasons = [plan.triage_reason] if plan.triage_reason else []
-    if case is not None and plan.run_commands and parsed is not None:
-        handle_email_commands(session, app, case, row, msg, parsed, now)
-    late_return = row.kind == "case_reply" and form is not None and form.form == "appendix_b"
-    if case is not None and (plan.record_return or late_return):
-        problem = record_return(session, app, case, row, now)
-        reasons += [problem] if problem else []
-        agency = sender_agency_key(app, row.from_addr)
-        if form is not None and agency is not None and problem is None:
-            apply_return(session, case, agency, row, form, now)
-    if plan.open_complaint:
-        row.case = open_complaint(session, app, row, plan.acknowledge, now)
-    if plan.open_escalation:
-        row.case = open_escalation(session, app, row, case, plan.acknowledge, now)
-    too_large = [a.filename for a in msg.attachments if a.too_large]
-    if too_large:
-        reasons.append("attachment over the size limit, kept but not read: " + ", ".join(too_large))
-    if reasons:
-        earlier = [row.triage_reason] if row.triage_reason else []
-        row.needs_triage, row.triage_reason = True, "; ".join(earlier + reasons)

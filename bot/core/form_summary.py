@@ -1,0 +1,49 @@
+"""What the plan needs to know of a form: which, blank or completed, and the case it names.
+
+"Completed" means every field forms/*.toml marks `required` was read and none of them is in
+doubt: a form filled in so far that a person would act on it without asking the sender.
+"""
+
+from __future__ import annotations
+
+from bot.core.forms import Extraction
+from bot.core.message_plan import FormSummary
+from bot.core.threading import find_case_refs
+from bot.core.vocabulary import Vocabulary
+
+
+def summarise(form: Extraction | None, vocabulary: Vocabulary, prefix: str) -> FormSummary | None:
+    if form is None:
+        return None
+    blank = form.form is None and any("blank template" in f for f in form.flags)
+    return FormSummary(
+        form=form.form,
+        blank=blank,
+        complete=not blank and is_complete(form, vocabulary),
+        case_ref=named_case(form, prefix),
+    )
+
+
+def required_fields(vocabulary: Vocabulary, form: str) -> frozenset[str]:
+    spec = vocabulary.forms.get(form)
+    if spec is None:
+        return frozenset()
+    return frozenset(f.name for f in (*spec.fields, *spec.child_fields) if f.required)
+
+
+def is_complete(form: Extraction, vocabulary: Vocabulary) -> bool:
+    if form.form is None or form.missing:
+        return False
+    required = required_fields(vocabulary, form.form)
+    # A later child's doubt is named "child 2: date_of_birth"; it is the same field.
+    doubtful = {name.rpartition(": ")[2] for name in form.doubtful}
+    return bool(required) and not doubtful & required
+
+
+def named_case(form: Extraction, prefix: str) -> str | None:
+    """The case reference written in a recognised form's own reference field."""
+    field = form.fields.get("case_reference")
+    if form.form is None or field is None or not isinstance(field.value, str):
+        return None
+    refs = find_case_refs(field.value, prefix)
+    return refs[0] if refs else None

@@ -1,0 +1,334 @@
+"""What to do with one message: a pure decision over a frozen snapshot, applied later.
+
+The service gathers every database read about a message into a `Snapshot` (the
+classification, the case it names and that case's kind, the sender's agency, the form read
+from it, the commands in it, whether it may be answered, whether its Message-ID was seen
+before). `plan` turns that into a tuple of effect values; the service applies them, in order,
+in one transaction, through a table of one small function per effect type. Nothing else
+decides: `tscp-bot classify --json` prints the same plan, so anyone can see what the bot would
+do with a message.
+
+The plan is deliberately conservative. Anything the bot is not sure how to act on goes to the
+Business Manager's triage list rather than being answered or dropped. Statutory kinds win over
+threading: a complaint or an escalation on a case thread opens its own record, linked to the
+case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+FORM_READER_SIN = "form-reader: completed SIN form"
+FORM_READER_RETURN = "form-reader: completed Appendix B return"
+_FORM_RULES = {"sin": FORM_READER_SIN, "appendix_b": FORM_READER_RETURN}
+
+
+@dataclass(frozen=True)
+class FormSummary:
+    """What the form reader made of the message's body and attachments."""
+
+    form: str | None  # "sin", "appendix_b", or None when no form was recognised
+    blank: bool = False  # the labels are there but no values are filled in
+    complete: bool = False  # every required field (forms/*.toml) read, none in doubt
+    case_ref: str | None = None  # a case reference written in the form itself
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    kind: str
+    rule_hits: tuple[str, ...]  # classify or veto rules that hit; empty when none decided
+    case_ref: str | None  # reference the message carries (subject, thread, quoted text)
+    case_exists: bool  # that reference (or the form's) names a case we hold
+    can_acknowledge: bool
+    no_ack_reason: str
+    message_id_reused: bool = False  # same Message-ID as an earlier, different message
+    has_commands: bool = False  # command lines (votes, decisions, approvals...) in new text
+    form: FormSummary | None = None
+    case_kind: str | None = None  # "review", "complaint", "escalation" of the case found
+    sender_agency: str | None = None  # configured agency key of the From domain
+    has_attachments: bool = False
+    too_large: tuple[str, ...] = ()  # attachments kept but not read
+
+
+# --- Effects: one value per thing the bot does, applied in the order given ---
+
+
+@dataclass(frozen=True)
+class Reclassify:
+    """No rule decided, but the form reader found a completed form: that is the kind."""
+
+    kind: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class MarkReused:
+    pass
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    pass
+
+
+@dataclass(frozen=True)
+class ApplySinForm:
+    pass
+
+
+@dataclass(frozen=True)
+class FileOnCase:
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BookScreening:
+    pass
+
+
+@dataclass(frozen=True)
+class Acknowledge:
+    pass
+
+
+@dataclass(frozen=True)
+class RunCommands:
+    pass
+
+
+@dataclass(frozen=True)
+class RecordReturn:
+    pass
+
+
+@dataclass(frozen=True)
+class OpenComplaint:
+    linked_case: str | None
+    acknowledge: bool
+
+
+@dataclass(frozen=True)
+class OpenEscalation:
+    linked_case: str | None
+    acknowledge: bool
+
+
+@dataclass(frozen=True)
+class FlagFormCase:
+    """The form names a different case than the message's thread: a person checks which."""
+
+    form_case: str
+    thread_case: str
+
+
+@dataclass(frozen=True)
+class Triage:
+    reason: str
+
+
+Effect = (
+    Reclassify
+    | MarkReused
+    | OpenCase
+    | ApplySinForm
+    | FileOnCase
+    | BookScreening
+    | Acknowledge
+    | RunCommands
+    | RecordReturn
+    | OpenComplaint
+    | OpenEscalation
+    | FlagFormCase
+    | Triage
+)
+Plan = tuple[Effect, ...]
+
+
+def plan(snap: Snapshot) -> Plan:
+    """The effects for one message, in the order they are applied."""
+    found = _reclassified(snap)
+    if found is not None:
+        snap = replace(snap, kind=found.kind)
+    effects: list[Effect] = [found] if found is not None else []
+    effects += _decide(snap)
+    effects += _form_case_mismatch(snap)
+    if snap.too_large:
+        names = ", ".join(snap.too_large)
+        effects.append(Triage(f"attachment over the size limit, kept but not read: {names}"))
+    return tuple(effects)
+
+
+def _reclassified(snap: Snapshot) -> Reclassify | None:
+    """Read before giving up: a completed form from a professional decides what no rule did."""
+    form = snap.form
+    if snap.kind != "unclassified" or snap.rule_hits or form is None or form.form is None:
+        return None
+    if not form.complete or form.blank or snap.sender_agency is None:
+        return None
+    return Reclassify(form.form, _FORM_RULES[form.form]) if form.form in _FORM_RULES else None
+
+
+def _decide(snap: Snapshot) -> list[Effect]:
+    if snap.message_id_reused:
+        filed: list[Effect] = [FileOnCase("not acted on: possible resend or forgery")]
+        return [
+            MarkReused(),
+            *(filed if snap.case_exists else []),
+            Triage("same Message-ID as an earlier message but different content"),
+        ]
+    if snap.case_ref and not snap.case_exists and snap.kind != "auto_reply":
+        return [Triage(f"refers to {snap.case_ref}, which is not a known case")]
+    if snap.kind == "auto_reply":
+        return [FileOnCase("automatic message: never answered")] if snap.case_exists else []
+    if snap.has_commands and snap.case_exists:
+        return [*_sin_form(snap), FileOnCase("commands on the case"), RunCommands(), *_late(snap)]
+    return _by_kind(snap)
+
+
+def _why_not(snap: Snapshot) -> str:
+    return "" if snap.can_acknowledge else f"not acknowledged: {snap.no_ack_reason}"
+
+
+def _by_kind(snap: Snapshot) -> list[Effect]:
+    deciders = {
+        "sin": _sin,
+        "escalation": _escalation,
+        "complaint": _complaint,
+        "appendix_b": _appendix_b,
+        "unclassified": _unclassified,
+    }
+    decide = deciders.get(snap.kind)
+    if decide is not None:
+        return decide(snap)
+    if snap.case_exists:
+        return [*_sin_form(snap), FileOnCase(f"{snap.kind} filed on the case"), *_late(snap)]
+    return [Triage("not recognised by any rule")]
+
+
+def _sin(snap: Snapshot) -> list[Effect]:
+    blank = snap.form is not None and snap.form.blank
+    if blank and not snap.case_exists:
+        return [Triage("blank SIN template (no values filled in): not a notification")]
+    if snap.case_exists:
+        # A corrected or repeated form in an existing thread updates that case.
+        return [*_sin_form(snap), FileOnCase("further SIN form filed on the existing case")]
+    acknowledge: list[Effect] = [Acknowledge()] if snap.can_acknowledge else []
+    form: list[Effect] = [ApplySinForm()] if snap.form is not None else []
+    return [OpenCase(), *form, FileOnCase(_why_not(snap)), BookScreening(), *acknowledge]
+
+
+def _on_own_record(snap: Snapshot) -> list[Effect]:
+    """A complaint or escalation written on that complaint's or escalation's own thread is
+    more of the same, not a new record."""
+    if snap.case_exists and snap.case_kind == snap.kind:
+        return [FileOnCase(f"{snap.kind} filed on its own record")]
+    return []
+
+
+def _escalation(snap: Snapshot) -> list[Effect]:
+    own = _on_own_record(snap)
+    if own:
+        return own
+    # Filed on the case it challenges first, then the escalation becomes the message's record.
+    filed: list[Effect] = [FileOnCase(_why_not(snap))] if snap.case_exists else []
+    linked = snap.case_ref if snap.case_exists else None
+    return [*filed, OpenEscalation(linked, snap.can_acknowledge)]
+
+
+def _complaint(snap: Snapshot) -> list[Effect]:
+    # A complaint is a statutory kind with its own 20-working-day clock, thread or not.
+    own = _on_own_record(snap)
+    if own:
+        return own
+    linked = snap.case_ref if snap.case_exists else None
+    return [OpenComplaint(linked, snap.can_acknowledge)]
+
+
+def _appendix_b(snap: Snapshot) -> list[Effect]:
+    if snap.case_exists:
+        return [FileOnCase("Appendix B return"), RecordReturn()]
+    return [Triage("appendix b not linked to a case")]
+
+
+def _unclassified(snap: Snapshot) -> list[Effect]:
+    # Kept with its case, but a person decides what it is.
+    filed: list[Effect] = [FileOnCase()] if snap.case_exists else []
+    return [*filed, Triage("not recognised by any rule")]
+
+
+def _form_counts(snap: Snapshot) -> bool:
+    """A reply's body quotes our own mail, words and all: only a form pasted in whole (every
+    required field read) counts there; an attached form counts as it always has."""
+    form = snap.form
+    if form is None:
+        return False
+    return snap.kind != "case_reply" or snap.has_attachments or form.complete
+
+
+def _sin_form(snap: Snapshot) -> list[Effect]:
+    """A SIN form arriving on a review case (a correction) updates the case's fields."""
+    form = snap.form
+    is_sin = snap.kind == "sin" or (form is not None and form.form == "sin")
+    on_review = snap.case_kind == "review"
+    return [ApplySinForm()] if _form_counts(snap) and is_sin and on_review else []
+
+
+def _late(snap: Snapshot) -> list[Effect]:
+    """An Appendix B return sent as a reply: attached, or pasted whole into the body."""
+    form = snap.form
+    if snap.kind != "case_reply" or form is None or form.form != "appendix_b":
+        return []
+    return [RecordReturn()] if _form_counts(snap) else []
+
+
+def _form_case_mismatch(snap: Snapshot) -> list[Effect]:
+    if not _form_counts(snap):
+        return []
+    form_ref = snap.form.case_ref if snap.form is not None else None
+    if form_ref is None or snap.case_ref is None or form_ref == snap.case_ref:
+        return []
+    return [FlagFormCase(form_ref, snap.case_ref)]
+
+
+# --- Saying the plan in words (the classify command, the case history) ---
+
+
+def describe(effect: Effect) -> str:
+    """One line a Business Manager can read: what the bot does for this effect."""
+    match effect:
+        case Reclassify(kind=kind, rule=rule):
+            return f"treat as {kind} (rule {rule})"
+        case MarkReused():
+            return "flag the reused Message-ID"
+        case OpenCase():
+            return "open a new case"
+        case ApplySinForm():
+            return "record the SIN form's fields on the case"
+        case FileOnCase(note=note):
+            return "file the message on the case" + (f" ({note})" if note else "")
+        case BookScreening():
+            return "book the screening panel"
+        case Acknowledge():
+            return "acknowledge to the sender"
+        case RunCommands():
+            return "carry out the commands in the message"
+        case RecordReturn():
+            return "record the Appendix B return from the sender's agency"
+        case OpenComplaint(linked_case=linked, acknowledge=ack):
+            return _record("complaint", linked, ack, "20 working days")
+        case OpenEscalation(linked_case=linked, acknowledge=ack):
+            return _record("escalation", linked, ack, "alert the Business Manager and Scrutineer")
+        case FlagFormCase(form_case=form_case, thread_case=thread_case):
+            return f"flag: the form names {form_case} but the message is on {thread_case}"
+        case Triage(reason=reason):
+            return f"triage: {reason}"
+
+
+def _record(kind: str, linked: str | None, ack: bool, then: str) -> str:
+    on = f" linked to {linked}" if linked else ""
+    acked = "acknowledge" if ack else "no acknowledgement"
+    return f"open a {kind} record{on}; {then}; {acked}"
+
+
+def as_json(effect: Effect) -> dict[str, object]:
+    return {"effect": type(effect).__name__, **effect.__dict__, "says": describe(effect)}

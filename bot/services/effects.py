@@ -1,0 +1,156 @@
+"""Applying a message's plan: one small function per effect type, all in the caller's session.
+
+The decision was made in `bot.core.message_plan`; nothing here chooses what to do, only how.
+`Applying` carries what the effects hand on to each other (the case opened, the meeting
+booked, the triage reasons gathered) so that each function stays a few lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case, Meeting, StoredMessage
+from bot.app import App
+from bot.core import message_plan as mp
+from bot.core.commands import ParsedCommands
+from bot.core.forms import Extraction
+from bot.core.message import MailMessage
+from bot.services.cases import add_event, find_case
+from bot.services.commands import handle_email_commands
+from bot.services.forms import apply_return, apply_sin_form, missing_labels
+from bot.services.intake import open_complaint, open_escalation, record_return, sender_agency_key
+from bot.services.screening import acknowledge, book_screening, open_case
+
+
+@dataclass
+class Applying:
+    session: Session
+    app: App
+    row: StoredMessage
+    msg: MailMessage
+    now: datetime
+    case: Case | None
+    form: Extraction | None = None
+    parsed: ParsedCommands | None = None
+    meeting: Meeting | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+def apply_plan(state: Applying, plan: mp.Plan) -> None:
+    for effect in plan:
+        APPLY[type(effect)](state, effect)
+    if state.reasons:
+        row = state.row
+        earlier = [row.triage_reason] if row.triage_reason else []
+        row.needs_triage, row.triage_reason = True, "; ".join(earlier + state.reasons)
+
+
+def _reclassify(s: Applying, e: mp.Reclassify) -> None:
+    # Stored with the classification so `classify --json` and the case history explain it.
+    s.row.kind, s.row.rule = e.kind, e.rule
+    found: dict[str, Any] = dict(s.row.classification or {})
+    hits: list[str] = list(found.get("hits") or [])
+    reasons: list[str] = list(found.get("reasons") or [])
+    found["hits"] = [*hits, e.rule]
+    found["reasons"] = [*reasons, f"{e.rule}: no rule decided; the form reader read it"]
+    s.row.classification = found
+
+
+def _mark_reused(s: Applying, e: mp.MarkReused) -> None:
+    s.row.flags = [*s.row.flags, "message_id_reused"]
+
+
+def _open_case(s: Applying, e: mp.OpenCase) -> None:
+    s.case = open_case(s.session, s.app, s.row, s.now)
+
+
+def _apply_sin_form(s: Applying, e: mp.ApplySinForm) -> None:
+    if s.case is not None and s.form is not None:
+        apply_sin_form(s.session, s.app, s.case, s.row, s.form, s.now)
+
+
+def _file_on_case(s: Applying, e: mp.FileOnCase) -> None:
+    if s.case is None:
+        return
+    s.row.case = s.case
+    domain = s.msg.from_addr.partition("@")[2]
+    add_event(
+        s.session,
+        s.case,
+        s.now,
+        "message_filed",
+        f"Message #{s.row.id} ({s.row.kind}) from {domain}",
+        why=f"rule {s.row.rule}; {e.note}".rstrip("; "),
+    )
+
+
+def _book_screening(s: Applying, e: mp.BookScreening) -> None:
+    if s.case is not None:
+        s.meeting = book_screening(s.session, s.app, s.case, s.now)
+
+
+def _acknowledge(s: Applying, e: mp.Acknowledge) -> None:
+    if s.case is not None:
+        missing = missing_labels(s.form) if s.form is not None else []
+        acknowledge(s.session, s.app, s.case, s.row, s.meeting, s.now, missing)
+
+
+def _run_commands(s: Applying, e: mp.RunCommands) -> None:
+    if s.case is not None and s.parsed is not None:
+        handle_email_commands(s.session, s.app, s.case, s.row, s.msg, s.parsed, s.now)
+
+
+def _record_return(s: Applying, e: mp.RecordReturn) -> None:
+    if s.case is None:
+        return
+    problem = record_return(s.session, s.app, s.case, s.row, s.now)
+    if problem is not None:
+        s.reasons.append(problem)
+        return
+    agency = sender_agency_key(s.app, s.row.from_addr)
+    if s.form is not None and agency is not None:
+        apply_return(s.session, s.case, agency, s.row, s.form, s.now)
+
+
+def _open_complaint(s: Applying, e: mp.OpenComplaint) -> None:
+    linked = find_case(s.session, e.linked_case)
+    s.row.case = open_complaint(s.session, s.app, s.row, e.acknowledge, s.now, linked)
+
+
+def _open_escalation(s: Applying, e: mp.OpenEscalation) -> None:
+    linked = find_case(s.session, e.linked_case)
+    s.row.case = open_escalation(s.session, s.app, s.row, linked, e.acknowledge, s.now)
+
+
+def _flag_form_case(s: Applying, e: mp.FlagFormCase) -> None:
+    reason = f"the form names {e.form_case} but the message is on {e.thread_case}"
+    s.reasons.append(f"{reason}: check which case it belongs to")
+    if s.case is not None:
+        why = f"message #{s.row.id} from {s.row.from_addr.partition('@')[2]}"
+        add_event(s.session, s.case, s.now, "form_names_other_case", reason, why=why)
+
+
+def _triage(s: Applying, e: mp.Triage) -> None:
+    s.reasons.append(e.reason)
+
+
+APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
+    mp.Reclassify: _reclassify,
+    mp.MarkReused: _mark_reused,
+    mp.OpenCase: _open_case,
+    mp.ApplySinForm: _apply_sin_form,
+    mp.FileOnCase: _file_on_case,
+    mp.BookScreening: _book_screening,
+    mp.Acknowledge: _acknowledge,
+    mp.RunCommands: _run_commands,
+    mp.RecordReturn: _record_return,
+    mp.OpenComplaint: _open_complaint,
+    mp.OpenEscalation: _open_escalation,
+    mp.FlagFormCase: _flag_form_case,
+    mp.Triage: _triage,
+}

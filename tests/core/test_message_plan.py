@@ -1,0 +1,281 @@
+"""What the bot does with each message: the effects planned from one frozen snapshot."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+import pytest
+
+from bot.core.message_plan import (
+    FORM_READER_RETURN,
+    FORM_READER_SIN,
+    Acknowledge,
+    ApplySinForm,
+    BookScreening,
+    FileOnCase,
+    FlagFormCase,
+    FormSummary,
+    MarkReused,
+    OpenCase,
+    OpenComplaint,
+    OpenEscalation,
+    Plan,
+    Reclassify,
+    RecordReturn,
+    RunCommands,
+    Snapshot,
+    Triage,
+    as_json,
+    describe,
+    plan,
+)
+
+REF = "TSCP-2026-001"
+OTHER = "TSCP-2026-009"
+KINDS = ("sin", "appendix_b", "escalation", "complaint", "case_reply", "auto_reply", "unclassified")
+NO_REF = (None, False)
+UNKNOWN = (REF, False)
+KNOWN = (REF, True)
+CASE_STATES = (NO_REF, UNKNOWN, KNOWN)
+
+REUSED = Triage("same Message-ID as an earlier message but different content")
+UNKNOWN_CASE = Triage(f"refers to {REF}, which is not a known case")
+NOT_RECOGNISED = Triage("not recognised by any rule")
+COMPLETED_SIN = FormSummary("sin", complete=True)
+COMPLETED_RETURN = FormSummary("appendix_b", complete=True)
+
+
+def snap(
+    kind: str,
+    case: tuple[str | None, bool] = NO_REF,
+    *,
+    can_acknowledge: bool = True,
+    no_ack_reason: str = "",
+    reused: bool = False,
+    **more: object,
+) -> Snapshot:
+    case_ref, case_exists = case
+    base = Snapshot(
+        kind=kind,
+        rule_hits=(),
+        case_ref=case_ref,
+        case_exists=case_exists,
+        can_acknowledge=can_acknowledge,
+        no_ack_reason=no_ack_reason,
+        message_id_reused=reused,
+        case_kind="review" if case_exists else None,
+    )
+    return replace(base, **more)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kind", "case", "expected"),
+    [
+        # A new SIN opens a case, books the panel and thanks the referrer.
+        ("sin", NO_REF, (OpenCase(), FileOnCase(), BookScreening(), Acknowledge())),
+        ("sin", UNKNOWN, (UNKNOWN_CASE,)),
+        ("sin", KNOWN, (FileOnCase("further SIN form filed on the existing case"),)),
+        ("appendix_b", NO_REF, (Triage("appendix b not linked to a case"),)),
+        ("appendix_b", UNKNOWN, (UNKNOWN_CASE,)),
+        # A return on a known case marks the agency's request received.
+        ("appendix_b", KNOWN, (FileOnCase("Appendix B return"), RecordReturn())),
+        # An escalation always opens its own record, linked to the case when it names one.
+        ("escalation", NO_REF, (OpenEscalation(None, True),)),
+        ("escalation", UNKNOWN, (UNKNOWN_CASE,)),
+        ("escalation", KNOWN, (FileOnCase(), OpenEscalation(REF, True))),
+        # A complaint always opens its own record too: statutory kinds win over threading.
+        ("complaint", NO_REF, (OpenComplaint(None, True),)),
+        ("complaint", UNKNOWN, (UNKNOWN_CASE,)),
+        ("complaint", KNOWN, (OpenComplaint(REF, True),)),
+        ("case_reply", NO_REF, (NOT_RECOGNISED,)),
+        ("case_reply", UNKNOWN, (UNKNOWN_CASE,)),
+        ("case_reply", KNOWN, (FileOnCase("case_reply filed on the case"),)),
+        # Automatic mail is never answered and never bothers the Business Manager.
+        ("auto_reply", NO_REF, ()),
+        ("auto_reply", UNKNOWN, ()),
+        ("auto_reply", KNOWN, (FileOnCase("automatic message: never answered"),)),
+        ("unclassified", NO_REF, (NOT_RECOGNISED,)),
+        ("unclassified", UNKNOWN, (UNKNOWN_CASE,)),
+        ("unclassified", KNOWN, (FileOnCase(), NOT_RECOGNISED)),
+    ],
+)
+def test_plan_by_kind_and_case(kind: str, case: tuple[str | None, bool], expected: Plan) -> None:
+    assert plan(snap(kind, case)) == expected
+
+
+def test_new_sin_that_cannot_be_acknowledged_still_opens_and_books_and_says_why() -> None:
+    got = plan(snap("sin", can_acknowledge=False, no_ack_reason="sender is a mailing list"))
+    assert got == (
+        OpenCase(),
+        FileOnCase("not acknowledged: sender is a mailing list"),
+        BookScreening(),
+    )
+
+
+def test_a_new_sin_with_its_form_records_the_fields_before_acknowledging() -> None:
+    got = plan(snap("sin", form=FormSummary("sin")))
+    assert got == (OpenCase(), ApplySinForm(), FileOnCase(), BookScreening(), Acknowledge())
+
+
+def test_a_blank_template_is_not_a_notification() -> None:
+    got = plan(snap("sin", form=FormSummary(None, blank=True)))
+    assert got == (Triage("blank SIN template (no values filled in): not a notification"),)
+
+
+def test_complaint_and_escalation_on_a_case_keep_the_acknowledgement_choice() -> None:
+    assert plan(snap("complaint", KNOWN, can_acknowledge=False)) == (OpenComplaint(REF, False),)
+    assert plan(snap("escalation", KNOWN, can_acknowledge=False, no_ack_reason="list")) == (
+        FileOnCase("not acknowledged: list"),
+        OpenEscalation(REF, False),
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "case", "expected"),
+    [
+        ("sin", NO_REF, (MarkReused(), REUSED)),
+        ("sin", KNOWN, (MarkReused(), FileOnCase("not acted on: possible resend or forgery"),
+                        REUSED)),
+        ("complaint", UNKNOWN, (MarkReused(), REUSED)),
+        ("auto_reply", KNOWN, (MarkReused(), FileOnCase("not acted on: possible resend or forgery"),
+                               REUSED)),
+    ],
+)  # fmt: skip
+def test_reused_message_id_is_triaged_not_acted_on(
+    kind: str, case: tuple[str | None, bool], expected: Plan
+) -> None:
+    assert plan(snap(kind, case, reused=True)) == expected
+
+
+def test_commands_on_a_known_case_are_run_and_filed() -> None:
+    got = plan(snap("case_reply", KNOWN, has_commands=True))
+    assert got == (FileOnCase("commands on the case"), RunCommands())
+
+
+def test_commands_never_run_from_automatic_or_suspicious_mail() -> None:
+    for kind, reused in (("auto_reply", False), ("case_reply", True)):
+        assert RunCommands() not in plan(snap(kind, KNOWN, reused=reused, has_commands=True))
+
+
+# --- Forms on case replies: corrections, returns attached or pasted, the wrong case ---
+
+
+@pytest.mark.parametrize(
+    ("form", "attached", "expected"),
+    [
+        # An attached return is recorded as it always was; a pasted one only when complete.
+        (FormSummary("appendix_b"), True, (RecordReturn(),)),
+        (FormSummary("appendix_b"), False, ()),
+        (COMPLETED_RETURN, False, (RecordReturn(),)),
+        # A corrected SIN attached to a reply updates the review case.
+        (FormSummary("sin"), True, (ApplySinForm(),)),
+        (FormSummary("sin"), False, ()),
+        (FormSummary(None), True, ()),
+    ],
+)
+def test_forms_on_a_case_reply(form: FormSummary, attached: bool, expected: Plan) -> None:
+    got = plan(snap("case_reply", KNOWN, form=form, has_attachments=attached))
+    assert tuple(e for e in got if not isinstance(e, FileOnCase)) == expected
+
+
+def test_a_sin_form_on_a_complaint_record_changes_nothing_there() -> None:
+    got = plan(snap("case_reply", KNOWN, form=FormSummary("sin"), has_attachments=True,
+                    case_kind="complaint"))  # fmt: skip
+    assert ApplySinForm() not in got
+
+
+def test_a_form_naming_another_case_is_flagged() -> None:
+    form = FormSummary("appendix_b", case_ref=OTHER)
+    got = plan(snap("case_reply", KNOWN, form=form, has_attachments=True))
+    assert got[-1] == FlagFormCase(OTHER, REF)
+    same = FormSummary("appendix_b", case_ref=REF)
+    assert not any(
+        isinstance(e, FlagFormCase)
+        for e in plan(snap("case_reply", KNOWN, form=same, has_attachments=True))
+    )
+
+
+def test_oversized_attachments_are_triaged_whatever_else_happens() -> None:
+    got = plan(snap("case_reply", KNOWN, too_large=("scan.pdf",)))
+    assert got[-1] == Triage("attachment over the size limit, kept but not read: scan.pdf")
+
+
+# --- Read before giving up: the form reader decides what no rule did ---
+
+
+@pytest.mark.parametrize(
+    ("form", "agency", "hits", "expected_first"),
+    [
+        (COMPLETED_SIN, "police", (), Reclassify("sin", FORM_READER_SIN)),
+        (COMPLETED_RETURN, "police", (), Reclassify("appendix_b", FORM_READER_RETURN)),
+        # Not from a configured agency: a person looks at it.
+        (COMPLETED_SIN, None, (), NOT_RECOGNISED),
+        # Incomplete, blank, or rules that hit and disagreed: a person looks at it.
+        (FormSummary("sin"), "police", (), NOT_RECOGNISED),
+        (FormSummary(None, blank=True), "police", (), NOT_RECOGNISED),
+        (COMPLETED_SIN, "police", ("complaint-body", "escalation-body"), NOT_RECOGNISED),
+        (None, "police", (), NOT_RECOGNISED),
+    ],
+)
+def test_unclassified_mail_is_read_before_it_is_given_up_on(
+    form: FormSummary | None, agency: str | None, hits: tuple[str, ...], expected_first: object
+) -> None:
+    got = plan(snap("unclassified", form=form, sender_agency=agency, rule_hits=hits))
+    assert got[0] == expected_first
+
+
+def test_a_completed_sin_read_by_the_form_reader_opens_a_case() -> None:
+    got = plan(snap("unclassified", form=COMPLETED_SIN, sender_agency="police"))
+    assert got == (
+        Reclassify("sin", FORM_READER_SIN),
+        OpenCase(),
+        ApplySinForm(),
+        FileOnCase(),
+        BookScreening(),
+        Acknowledge(),
+    )
+
+
+def test_every_effect_is_said_in_words_and_json() -> None:
+    got = plan(snap("unclassified", form=COMPLETED_SIN, sender_agency="police"))
+    assert describe(got[0]) == f"treat as sin (rule {FORM_READER_SIN})"
+    assert as_json(got[1]) == {"effect": "OpenCase", "says": "open a new case"}
+    assert describe(OpenComplaint(REF, True)) == (
+        f"open a complaint record linked to {REF}; 20 working days; acknowledge"
+    )
+
+
+ALL = [
+    snap(kind, case, can_acknowledge=ack, no_ack_reason="" if ack else "no reply wanted",
+         reused=reused)
+    for kind, case, ack, reused in itertools.product(
+        KINDS, CASE_STATES, (True, False), (True, False)
+    )
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("s", ALL)
+def test_invariants_over_every_combination(s: Snapshot) -> None:
+    got = plan(s)
+    kinds = [type(e) for e in got]
+    opened = OpenCase in kinds
+    # Only a new, un-reused SIN opens a case, and only then is the panel booked.
+    assert opened == (s.kind == "sin" and s.case_ref is None and not s.message_id_reused)
+    assert (BookScreening in kinds) == opened
+    # Only a newly opened case is acknowledged, and only when the checks allow it.
+    assert (Acknowledge in kinds) == (opened and s.can_acknowledge)
+    for e in got:
+        if isinstance(e, OpenComplaint | OpenEscalation):
+            assert e.acknowledge == s.can_acknowledge
+            assert e.linked_case == (s.case_ref if s.case_exists else None)
+    # Never file on a case that does not exist.
+    assert not (FileOnCase in kinds and not s.case_exists and not opened)
+    if s.message_id_reused:
+        assert REUSED in got and MarkReused() in got
+    # Automatic mail is never triaged unless its Message-ID is suspicious.
+    if s.kind == "auto_reply" and not s.message_id_reused:
+        assert Triage not in kinds
+    # Something is always done: opened, filed or triaged (or a quietly dropped auto-reply).
+    acted = {OpenCase, OpenComplaint, OpenEscalation, FileOnCase, Triage}
+    assert acted & set(kinds) or s.kind == "auto_reply"
