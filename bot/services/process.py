@@ -19,6 +19,7 @@ from bot.core.threading import thread_ids
 from bot.core.workflow import IngestPlan, MessageFacts, plan_for
 from bot.services.cases import add_event, find_case
 from bot.services.commands import commands_in, handle_email_commands
+from bot.services.delivery import note_delivery_report
 from bot.services.forms import apply_return, apply_sin_form, missing_labels
 from bot.services.intake import (
     case_awaiting_return,
@@ -124,6 +125,7 @@ def _process(session: Session, app: App, row: StoredMessage, now: datetime) -> N
     if reused:
         row.flags = [*row.flags, "message_id_reused"]
     _apply(session, app, row, msg, plan_for(facts), case, now, parsed, form)
+    note_delivery_report(session, row, msg, now)
     row.status, row.processed_at = "processed", now
 
 

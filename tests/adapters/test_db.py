@@ -63,7 +63,7 @@ def test_fresh_database_has_no_revision(engine: Engine) -> None:
 
 def test_migrate_twice_is_idempotent_and_reaches_head(engine: Engine) -> None:
     migrate(engine)
-    assert current_revision(engine) == "0008"
+    assert current_revision(engine) == "0012"
     sessions = make_sessions(engine)
     with sessions() as session:
         session.add(MailboxState(name="inbox", last_uid=42))
