@@ -28,6 +28,7 @@ TABLES = {
     "meetings",
     "messages",
     "outbox",
+    "outbox_delivery_failures",
     "votes",
     "agency_requests",
     "action_items",
