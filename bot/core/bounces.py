@@ -65,7 +65,9 @@ class Undelivered:
     diagnostic: str
 
 
-_BOUNCE_SENDERS = frozenset({"mailer-daemon", "postmaster", "microsoftexchange329e71ec88ae4615"})
+_BOUNCE_SENDERS = frozenset({"mailer-daemon", "postmaster"})
+# Exchange sends its reports from MicrosoftExchange<32 hex digits>@ the organisation's domain.
+_EXCHANGE_SENDER = re.compile(r"^microsoftexchange[0-9a-f]{32}$")
 _BOUNCE_SUBJECT = re.compile(
     r"^\s*(undeliverable|undelivered mail|not delivered|delivery status notification \(failure\)"
     r"|delivery (has )?failed|mail delivery (failed|failure)|returned mail|failure notice)",
@@ -108,7 +110,11 @@ def read_report(msg: MailMessage, parts: ReportParts) -> DeliveryReport | None:
 
 def _looks_like_bounce(msg: MailMessage) -> bool:
     sender = msg.from_addr.partition("@")[0]
-    return sender in _BOUNCE_SENDERS or bool(_BOUNCE_SUBJECT.match(msg.subject))
+    return (
+        sender in _BOUNCE_SENDERS
+        or bool(_EXCHANGE_SENDER.match(sender))
+        or bool(_BOUNCE_SUBJECT.match(msg.subject))
+    )
 
 
 def field_blocks(text: str) -> list[dict[str, str]]:
@@ -226,7 +232,7 @@ def _by_recipient_and_subject(
 ) -> SentEmail | None:
     if not subject:
         return None
-    wanted = subject.casefold()
+    wanted = " ".join(subject.split()).casefold()
     found = [
         e
         for e in sent
