@@ -77,7 +77,8 @@ def test_dsn_status_part(status: str, expected: list[Failure]) -> None:
                 Failure(
                     "jo.brindle@example.org",
                     "5.1.1",
-                    "<mx.example.org 5.1.1 smtp;550 5.1.1 <jo.brindle@example.org>... User unknown>",
+                    "<mx.example.org 5.1.1 smtp;550 5.1.1 <jo.brindle@example.org>... "
+                    "User unknown>",
                 )
             ],
         ),
