@@ -70,7 +70,7 @@ def _record(session: Session, row: StoredMessage, item: Undelivered, now: dateti
             recipient=item.recipient,
             status=item.status,
             diagnostic=item.diagnostic,
-            reported_at=row.received_at,
+            reported_at=now,
             message_id=row.id,
         )
     )
