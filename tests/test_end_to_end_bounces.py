@@ -142,21 +142,21 @@ def _sent(smtp: SmtpTestServer, subject_part: bytes) -> Recorded:
     return found
 
 
-def _request_sent(bot: Any, dovecot: DovecotServer, smtp: SmtpTestServer) -> Recorded:
+def _request_sent(run: Any, dovecot: DovecotServer, smtp: SmtpTestServer) -> Recorded:
     dovecot.append(sin())
-    bot("--now", "2026-12-17T07:00", "run", "--once")
-    code, _ = bot(
+    run("--now", "2026-12-17T07:00", "run", "--once")
+    code, _ = run(
         "--now", "2026-12-17T07:05", "command", REF,
         "Decision: rapid review", "Agencies: gmp", "Return by: 24/12/2026",
     )  # fmt: skip
     assert code == 0
-    bot("--now", "2026-12-17T07:10", "run", "--once")
+    run("--now", "2026-12-17T07:10", "run", "--once")
     return _sent(smtp, b"information request (Appendix B)")
 
 
-def _outbox(bot: Any) -> list[dict[str, Any]]:
+def _outbox(run: Any) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = json.loads(
-        bot("--now", "2026-12-17T07:40", "outbox", "list", "--json")[1]
+        run("--now", "2026-12-17T07:40", "outbox", "list", "--json")[1]
     )
     return rows
 
