@@ -102,10 +102,14 @@ def read_report(msg: MailMessage, parts: ReportParts) -> DeliveryReport | None:
     returned = header_fields(parts.returned_headers or _quoted_headers(text))
     ids = [normalise_message_id(returned["message-id"])] if returned.get("message-id") else []
     ids += [i for i in thread_ids(msg) if i not in ids]
-    subject = returned.get("subject") or _SUBJECT_PREFIX.sub("", msg.subject, count=1)
-    if subject == msg.subject:
-        subject = ""  # "Undelivered Mail Returned to Sender" names no email
+    subject = returned.get("subject") or _original_subject(msg.subject)
     return DeliveryReport(tuple(ids), " ".join(subject.split()), failures, machine)
+
+
+def _original_subject(subject: str) -> str:
+    """The subject after "Undeliverable:"; "" when the report subject names no email."""
+    stripped = _SUBJECT_PREFIX.sub("", subject, count=1)
+    return "" if stripped == subject else stripped
 
 
 def _looks_like_bounce(msg: MailMessage) -> bool:
