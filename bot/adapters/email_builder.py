@@ -18,6 +18,8 @@ BOT_HEADER = "X-TSCP-Bot"
 # (some secure-mail gateways do) can still open the meeting by hand. Google Calendar does the same.
 INVITE_FILENAME = "invite.ics"
 
+AUTO_RESPONSE_SUPPRESS = "OOF, AutoReply"
+
 # CRLF line endings for SMTP, and 7-bit transfer encodings (quoted-printable/base64) for any
 # non-ASCII text so delivery never depends on the relay supporting 8BITMIME.
 POLICY = SMTP.clone(cte_type="7bit")
@@ -107,8 +109,10 @@ def _set_robot_headers(msg: EmailMessage, *, is_reply: bool) -> None:
     # RFC 3834: "auto-replied" is for answers to a message, "auto-generated" for mail nobody
     # wrote to (digest, panel invitation). Either value stops compliant autoresponders.
     msg["Auto-Submitted"] = "auto-replied" if is_reply else "auto-generated"
-    # Exchange/Outlook ignore Auto-Submitted but honour this: no out-of-office or read receipts.
-    msg["X-Auto-Response-Suppress"] = "All"
+    # Exchange/Outlook ignore Auto-Submitted but honour this (MS-OXCMAIL 2.1.3.2.20). Only
+    # out-of-office and other auto-replies: "All" would also stop non-delivery reports, and the
+    # bot must hear when an invitation or a request did not arrive.
+    msg["X-Auto-Response-Suppress"] = AUTO_RESPONSE_SUPPRESS
     # No "Precedence:" header on purpose: it is non-standard (RFC 3834 advises against relying
     # on it) and "bulk"/"junk" push mail towards spam folders, which we cannot afford for
     # safeguarding notices. The two headers above already cover the autoresponders that matter.

@@ -162,3 +162,5 @@ def _print_case(d: dict[str, Any], tz: tzinfo) -> None:
         out,
         tz=tz,
     )
+    for o in d["outgoing"]:
+        out.writelines(f"  #{o['id']} {line}\n" for line in o["not_delivered"])

@@ -19,6 +19,7 @@ from bot.core.message import MailMessage
 from bot.core.message_plan import as_json, describe, plan
 from bot.core.rules import ClassifyContext, classify
 from bot.services.approvals import ApprovalError, approve
+from bot.services.delivery import failures_by_outbox
 from bot.services.outbox import retry_now
 from bot.services.process import Gathered, context_for, gather
 
@@ -123,6 +124,7 @@ def outbox(ctx: Context) -> int:
         print(f"outbox #{ctx.args.id} will be sent on the next pass")
         return 0
     with app.sessions() as session:
+        undelivered = failures_by_outbox(session)
         rows: list[dict[str, Any]] = [
             {
                 "id": r.id,
@@ -134,6 +136,7 @@ def outbox(ctx: Context) -> int:
                 "last_error": r.last_error,
                 "created_at": r.created_at,
                 "sent_at": r.sent_at,
+                "not_delivered": undelivered.get(r.id, []),
             }
             for r in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
         ]
@@ -146,7 +149,15 @@ def outbox(ctx: Context) -> int:
             sys.stdout,
             tz=app.config.partnership.time_zone,
         )
+        _print_not_delivered(rows)
     return 0
+
+
+def _print_not_delivered(rows: list[dict[str, Any]]) -> None:
+    """Bounces under the table: a sent email that did not arrive must not look delivered."""
+    lines = [f"  #{r['id']} {line}" for r in rows for line in r["not_delivered"]]
+    if lines:
+        print("\nDelivery reports received\n" + "\n".join(lines))
 
 
 def triage(ctx: Context) -> int:

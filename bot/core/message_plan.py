@@ -126,6 +126,11 @@ class Triage:
     reason: str
 
 
+@dataclass(frozen=True)
+class CheckDeliveryReport:
+    """An automatic message may report mail of ours as not delivered: match it to the outbox."""
+
+
 Effect = (
     Reclassify
     | MarkReused
@@ -140,6 +145,7 @@ Effect = (
     | OpenEscalation
     | FlagFormCase
     | Triage
+    | CheckDeliveryReport
 )
 Plan = tuple[Effect, ...]
 
@@ -152,6 +158,8 @@ def plan(snap: Snapshot) -> Plan:
     effects: list[Effect] = [found] if found is not None else []
     effects += _decide(snap)
     effects += _form_case_mismatch(snap)
+    if snap.kind == "auto_reply" and not snap.message_id_reused:
+        effects.append(CheckDeliveryReport())
     if snap.too_large:
         names = ", ".join(snap.too_large)
         effects.append(Triage(f"attachment over the size limit, kept but not read: {names}"))
@@ -322,6 +330,8 @@ def describe(effect: Effect) -> str:
             return f"flag: the form names {form_case} but the message is on {thread_case}"
         case Triage(reason=reason):
             return f"triage: {reason}"
+        case CheckDeliveryReport():
+            return "if it is a delivery report, mark the email it reports as not delivered"
 
 
 def _record(kind: str, linked: str | None, ack: bool, then: str) -> str:

@@ -22,6 +22,7 @@ from bot.core import deadlines as rules
 from bot.core.arrival import left_in_inbox
 from bot.core.digest import DeadlineView, digest_due, overdue, upcoming
 from bot.services.case_warnings import warnings_for
+from bot.services.delivery import NOT_DELIVERED_EVENT, recent_failures
 from bot.services.mailout import queue_email
 
 
@@ -94,6 +95,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
         "complaints": _complaints(session, today),
         "flags": _flags(session, app, today),
         "quarantine": _quarantine(session),
+        "not_delivered": recent_failures(session, app, today),
         "health": _health(session, app),
     }
 
@@ -191,6 +193,7 @@ FLAG_EVENTS = (
     "looked_after_death",
     "looked_after_death_check",
     "report_not_sent",
+    NOT_DELIVERED_EVENT,  # an invitation or request on the case never reached someone
 )
 FORM_EVENTS = ("form_read", "form_fields_updated")
 

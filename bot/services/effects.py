@@ -22,6 +22,7 @@ from bot.core.forms import Extraction
 from bot.core.message import MailMessage
 from bot.services.cases import add_event, find_case
 from bot.services.commands import handle_email_commands
+from bot.services.delivery import note_delivery_report
 from bot.services.forms import apply_return, apply_sin_form, missing_labels
 from bot.services.intake import open_complaint, open_escalation, record_return, sender_agency_key
 from bot.services.screening import acknowledge, book_screening, open_case
@@ -139,6 +140,10 @@ def _triage(s: Applying, e: mp.Triage) -> None:
     s.reasons.append(e.reason)
 
 
+def _check_delivery_report(s: Applying, e: mp.CheckDeliveryReport) -> None:
+    note_delivery_report(s.session, s.row, s.msg, s.now)
+
+
 APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.Reclassify: _reclassify,
     mp.MarkReused: _mark_reused,
@@ -153,4 +158,5 @@ APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.OpenEscalation: _open_escalation,
     mp.FlagFormCase: _flag_form_case,
     mp.Triage: _triage,
+    mp.CheckDeliveryReport: _check_delivery_report,
 }

@@ -21,6 +21,7 @@ from bot.adapters.db.models import (
 from bot.core.digest import deadline_state
 from bot.core.screening_vote import screening_status
 from bot.services.case_warnings import sentences
+from bot.services.delivery import failures_by_outbox
 
 NOT_REQUIRED = "not required"
 
@@ -131,6 +132,7 @@ def case_detail(session: Session, case: Case, today: date) -> dict[str, object]:
     outgoing = session.scalars(
         select(OutboxMessage).where(OutboxMessage.case_id == case.id).order_by(OutboxMessage.id)
     )
+    undelivered = failures_by_outbox(session, case.id)
     return {
         **_summary(case),
         "warnings": sentences(session, case),
@@ -184,6 +186,7 @@ def case_detail(session: Session, case: Case, today: date) -> dict[str, object]:
                 "subject": o.subject,
                 "status": o.status,
                 "sent_at": o.sent_at,
+                "not_delivered": undelivered.get(o.id, []),
             }
             for o in outgoing
         ],

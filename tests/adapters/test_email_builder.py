@@ -60,10 +60,19 @@ def test_headers() -> None:
     assert msg["Message-ID"] == make_message_id("ack:TSCP-2026-0007", "example.org")
     assert msg["Date"].datetime == datetime(2026, 12, 24, 15, 0, tzinfo=UTC)
     assert msg["Auto-Submitted"] == "auto-generated"
-    assert msg["X-Auto-Response-Suppress"] == "All"
+    assert msg["X-Auto-Response-Suppress"] == "OOF, AutoReply"
     assert msg["X-TSCP-Bot"] == "1"
     assert msg["Precedence"] is None
     assert msg["In-Reply-To"] is None
+
+
+def test_exchange_is_asked_to_hold_back_auto_replies_but_still_report_non_delivery() -> None:
+    # MS-OXCMAIL 2.1.3.2.20: DR and NDR would silence delivery reports, RN and NRN read
+    # notifications; "All" includes them. Only out-of-office (OOF) and AutoReply are suppressed.
+    value = str(_parse(_build())["X-Auto-Response-Suppress"])
+    suppressed = {v.strip() for v in value.split(",")}
+    assert suppressed == {"OOF", "AutoReply"}
+    assert not suppressed & {"All", "DR", "NDR"}
 
 
 def test_reply_threading_headers() -> None:

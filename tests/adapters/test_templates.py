@@ -296,6 +296,16 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "attempts": 3,
             }
         ],
+        "not_delivered": [
+            {
+                "id": 21,
+                "ref": "TSCP-2026-0005",
+                "subject": "[TSCP-2026-0005] Appendix B request: return by Mon 30 Nov 2026",
+                "reported_at": datetime(2026, 11, 25, 10, 2, tzinfo=UTC),
+                "line": "not delivered to dsl@larkspurvale.tameside.sch.uk: the address does "
+                "not exist (550 5.1.1 <dsl@larkspurvale.tameside.sch.uk>: user unknown)",
+            }
+        ],
         "awaiting_approval": [
             {
                 "id": 17,
@@ -368,6 +378,7 @@ EMPTY_DIGEST: dict[str, Any] = {
     "overdue": [],
     "triage": [],
     "quarantine": [],
+    "not_delivered": [],
     "awaiting_approval": [],
     "returns": [],
     "actions": [],
@@ -491,8 +502,8 @@ def test_digest_html_is_escaped(renderer: TemplateRenderer) -> None:
 
 def test_empty_digest_says_none(renderer: TemplateRenderer) -> None:
     out = renderer.render("daily_digest", EMPTY_DIGEST)
-    assert out.text.count("None.") >= 11
-    assert out.html.count("<p>None.</p>") == 10
+    assert out.text.count("None.") >= 12
+    assert out.html.count("<p>None.</p>") == 11
     assert "Not available." not in out.text
     assert "IMAP login failed" in out.text and "IMAP login failed" in out.html
     assert "never" in out.text
@@ -696,7 +707,7 @@ def test_digest_without_a_section_fails_loudly(renderer: TemplateRenderer) -> No
     with pytest.raises(TemplateError, match="returns"):
         renderer.render("daily_digest", ctx)
     out = renderer.render("daily_digest", EMPTY_DIGEST)
-    assert out.html.count("<p>None.</p>") == 10
+    assert out.html.count("<p>None.</p>") == 11
 
 
 def test_filters_use_english_names_and_uk_time(renderer: TemplateRenderer) -> None:

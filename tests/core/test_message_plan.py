@@ -13,6 +13,7 @@ from bot.core.message_plan import (
     Acknowledge,
     ApplySinForm,
     BookScreening,
+    CheckDeliveryReport,
     FileOnCase,
     FlagFormCase,
     FormSummary,
@@ -92,9 +93,10 @@ def snap(
         ("case_reply", UNKNOWN, (UNKNOWN_CASE,)),
         ("case_reply", KNOWN, (FileOnCase("case_reply filed on the case"),)),
         # Automatic mail is never answered and never bothers the Business Manager.
-        ("auto_reply", NO_REF, ()),
-        ("auto_reply", UNKNOWN, ()),
-        ("auto_reply", KNOWN, (FileOnCase("automatic message: never answered"),)),
+        ("auto_reply", NO_REF, (CheckDeliveryReport(),)),
+        ("auto_reply", UNKNOWN, (CheckDeliveryReport(),)),
+        ("auto_reply", KNOWN, (FileOnCase("automatic message: never answered"),
+                               CheckDeliveryReport())),
         ("unclassified", NO_REF, (NOT_RECOGNISED,)),
         ("unclassified", UNKNOWN, (UNKNOWN_CASE,)),
         ("unclassified", KNOWN, (FileOnCase(), NOT_RECOGNISED)),
@@ -273,9 +275,9 @@ def test_invariants_over_every_combination(s: Snapshot) -> None:
     assert not (FileOnCase in kinds and not s.case_exists and not opened)
     if s.message_id_reused:
         assert REUSED in got and MarkReused() in got
-    # Automatic mail is never triaged unless its Message-ID is suspicious.
+    # Automatic mail is never triaged unless its Message-ID is suspicious; it may be a bounce.
     if s.kind == "auto_reply" and not s.message_id_reused:
-        assert Triage not in kinds
+        assert Triage not in kinds and CheckDeliveryReport() in got
     # Something is always done: opened, filed or triaged (or a quietly dropped auto-reply).
     acted = {OpenCase, OpenComplaint, OpenEscalation, FileOnCase, Triage}
     assert acted & set(kinds) or s.kind == "auto_reply"

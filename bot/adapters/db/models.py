@@ -324,6 +324,25 @@ class OutboxMessage(Base):
     case: Mapped[Case | None] = relationship()
 
 
+class OutboxDeliveryFailure(Base):
+    """A delivery report saying an outbox email did not reach one of its recipients."""
+
+    __tablename__ = "outbox_delivery_failures"
+    __table_args__ = (UniqueConstraint("outbox_id", "recipient"),)
+
+    id: Mapped[intpk]
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    # RFC 3463 code ("5.1.1"), "" when the report gave none; diagnostic is the server's words.
+    status: Mapped[str] = mapped_column(String(20), default="")
+    diagnostic: Mapped[str] = mapped_column(Text, default="")
+    reported_at: Mapped[utc]
+    # The stored bounce that said so.
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
+
+    outbox: Mapped[OutboxMessage] = relationship()
+
+
 class MailboxState(Base):
     """Per-mailbox cursor and health, so a restart knows where it was."""
 
