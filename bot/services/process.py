@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.app import App
+from bot.core.agencies import join_reasons, stranger_on_case
 from bot.core.autoreply import can_acknowledge
 from bot.core.commands import Approve, ParsedCommands
 from bot.core.forms import Extraction, extract
@@ -123,7 +125,12 @@ def _process(session: Session, app: App, row: StoredMessage, now: datetime) -> N
     )
     if reused:
         row.flags = [*row.flags, "message_id_reused"]
-    _apply(session, app, row, msg, plan_for(facts), case, now, parsed, form)
+    plan = plan_for(facts)
+    stranger = stranger_on_case(
+        msg.from_addr, facts.kind, plan.file_on_case, app.config.known_senders()
+    )
+    plan = replace(plan, triage_reason=join_reasons(plan.triage_reason, stranger))
+    _apply(session, app, row, msg, plan, case, now, parsed, form)
     row.status, row.processed_at = "processed", now
 
 
