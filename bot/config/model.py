@@ -186,11 +186,14 @@ class Config:
         return next((a for a in self.agencies if a.key == key), None)
 
     def known_senders(self) -> KnownSenders:
-        """Agencies by their entries; people, representatives and our own mailbox by address."""
-        people = [getattr(self.people, f.name) for f in fields(self.people)]
+        """Agencies by their entries; people, representatives and our own mailbox by address;
+        the outside bodies (National Panel, Ofsted, DfE...) by the domain of their address."""
+        bodies = [getattr(self.people, f.name) for f in fields(self.people)]
+        people = list(bodies)
         for agency in self.agencies:
             people += [*([agency.dsp] if agency.dsp else []), *agency.contacts]
         return KnownSenders(
             agencies=tuple((a.key, a.domains) for a in self.agencies),
             addresses=frozenset({self.partnership.mailbox, *(p.email for p in people)}),
+            bodies=frozenset(p.email.rpartition("@")[2] for p in bodies),
         )

@@ -63,6 +63,9 @@ class KnownSenders:
 
     agencies: tuple[tuple[str, tuple[str, ...]], ...]  # (agency key, its domains entries)
     addresses: frozenset[str]
+    # Domains of the outside bodies the bot writes to (National Panel, Ofsted, DfE): their
+    # staff answer from other addresses than the configured one, and are not agencies.
+    bodies: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1024)
@@ -122,13 +125,15 @@ def is_agency(address: str, entries: Iterable[str]) -> bool:
 def stranger_reason(address: str, known: KnownSenders) -> str | None:
     """Why mail from `address` on a case needs a person: nobody configured sent it.
 
-    None when an agency's entry, a configured person or the partnership's own mailbox covers
-    the address. An empty or unreadable From is a stranger too.
+    None when an agency's entry, a configured person, an outside body's domain or the
+    partnership's own mailbox covers the address. An empty or unreadable From is a stranger.
     """
     address = address.strip().lower()
+    domain = address.rpartition("@")[2] if "@" in address else ""
     if address in known.addresses or agency_for(address, known.agencies):
         return None
-    domain = address.rpartition("@")[2] if "@" in address else ""
+    if domain and (domain in known.bodies - PERSONAL_MAIL):
+        return None
     if not domain:
         return "from an unreadable sender address; check who wrote it"
     if domain in PERSONAL_MAIL:

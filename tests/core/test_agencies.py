@@ -14,7 +14,11 @@ AGENCIES = (
     ("schools-elsewhere", ("*.sch.uk",)),
     ("probation", ("justice.gov.uk",)),
 )
-KNOWN = KnownSenders(AGENCIES, frozenset({"tscp@tameside.gov.uk", "scrutineer@review.example"}))
+KNOWN = KnownSenders(
+    AGENCIES,
+    frozenset({"tscp@tameside.gov.uk", "scrutineer@gmail.com"}),
+    bodies=frozenset({"education.gov.uk", "gmail.com"}),  # the Panel; a Scrutineer on Gmail
+)
 
 
 @pytest.mark.parametrize(
@@ -79,7 +83,8 @@ def test_entries_that_are_not_a_domain_pattern_or_address_are_refused(entry: str
         ),
         ("", "unclassified", True, "from an unreadable sender address; check who wrote it"),
         ("head@willowmere.tameside.sch.uk", "case_reply", True, None),  # an agency
-        ("scrutineer@review.example", "case_reply", True, None),  # a configured person
+        ("scrutineer@gmail.com", "case_reply", True, None),  # a configured person
+        ("panel.adviser@education.gov.uk", "case_reply", True, None),  # an outside body
         ("TSCP@tameside.gov.uk", "case_reply", True, None),
         ("head@highfold-academy.example", "case_reply", False, None),  # not on a case
         ("postmaster@highfold-academy.example", "auto_reply", True, None),
