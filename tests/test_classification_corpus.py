@@ -10,21 +10,17 @@ import pytest
 
 from bot.adapters.parsing import parse_message
 from bot.adapters.rules_loader import load_rules
+from bot.config import load_config
 from bot.core.rules import Classification, ClassifyContext, Kind, Rule, classify
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
 RULES = ROOT / "rules"
-# Council, police, health, schools (sub-domains of tameside.sch.uk) and a housing provider.
-AGENCY_DOMAINS = frozenset(
-    {
-        "tameside.gov.uk",
-        "gmp.police.uk",
-        "nhs.net",
-        "tameside.sch.uk",
-        "hartsheadvale-homes.example",
-    }
-)
+# The agencies config.example.toml ships (council, police, health, schools, probation...) and
+# an invented housing provider.
+AGENCY_DOMAINS = load_config(ROOT / "config.example.toml", environ={}).agency_domains() | {
+    "hartsheadvale-homes.example"
+}
 OWN = frozenset({"tscp@tameside.gov.uk"})
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config.mail import mailbox_section, outgoing_section
 from bot.config.model import (
+    OTHER_ROLES,
     STATUTORY_ROLES,
     Agency,
     Config,
@@ -31,6 +32,7 @@ from bot.config.workflow import (
     review_section,
     screening_section,
 )
+from bot.core.agencies import SYNTAX, parse_pattern
 
 
 def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
@@ -136,13 +138,23 @@ def _agency(r: Reader) -> Agency:
     agency = Agency(
         key=r.text("key"),
         name=r.text("name"),
-        role=cast(Role, r.choice("role", (*STATUTORY_ROLES, "other"))),
-        domains=tuple(d.lower() for d in r.texts("domains", [])),
+        role=cast(Role, r.choice("role", (*STATUTORY_ROLES, *OTHER_ROLES))),
+        domains=_domains(r),
         dsp=_person(r.table("dsp"), deputies=True) if r.has("dsp") else None,
         contacts=tuple(_person(c) for c in r.tables("contacts", [])),
     )
     r.finish()
     return agency
+
+
+def _domains(r: Reader) -> tuple[str, ...]:
+    entries = []
+    for entry in r.texts("domains", []):
+        try:
+            entries.append(parse_pattern(entry).text)
+        except ValueError as exc:
+            raise r.fail("domains", f"{SYNTAX} ({exc})", entry) from None
+    return tuple(entries)
 
 
 def _agencies(root: Reader) -> tuple[Agency, ...]:
@@ -151,6 +163,7 @@ def _agencies(root: Reader) -> tuple[Agency, ...]:
     if len(set(keys)) != len(keys):
         raise ConfigError("agencies: two agencies share the same key")
     _one_partner_per_address(agencies)
+    _check_no_shared_entry(agencies)
     for role in STATUTORY_ROLES:
         found = [a for a in agencies if a.role == role]
         if len(found) == 1 and found[0].dsp is None:
@@ -179,6 +192,18 @@ def _one_partner_per_address(agencies: tuple[Agency, ...]) -> None:
                 raise ConfigError(
                     f"agencies: {address} represents or deputises for both {other} and {a.key}; "
                     "each statutory partner needs its own people"
+                )
+
+
+def _check_no_shared_entry(agencies: tuple[Agency, ...]) -> None:
+    # Mail matching an entry written for two agencies would belong to both.
+    owner: dict[str, str] = {}
+    for i, agency in enumerate(agencies):
+        for entry in agency.domains:
+            if owner.setdefault(entry, agency.key) != agency.key:
+                raise ConfigError(
+                    f'agencies[{i}].domains: "{entry}" is already a domain of agency '
+                    f'"{owner[entry]}"; give each domain, pattern or address to one agency only'
                 )
 
 

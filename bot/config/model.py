@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, time
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-Role = Literal["local_authority", "police", "health", "other"]
+from bot.core.agencies import KnownSenders, agency_for
+
+# The three statutory safeguarding partners; "relevant_agency" for the organisations the
+# partners have named as relevant agencies (schools, probation, housing, GP practices, the
+# voluntary sector...); "other" for any other body that writes to the partnership.
+Role = Literal["local_authority", "police", "health", "relevant_agency", "other"]
 Security = Literal["tls", "starttls", "plain"]
 STATUTORY_ROLES: tuple[Role, ...] = ("local_authority", "police", "health")
+OTHER_ROLES: tuple[Role, ...] = ("relevant_agency", "other")
 
 
 @dataclass(frozen=True)
@@ -182,4 +188,26 @@ class Config:
         return next((a for a in self.agencies if wanted in (a.key.lower(), a.name.lower())), None)
 
     def agency_domains(self) -> frozenset[str]:
+        """Every agency's domains entries (domains, *.patterns and addresses)."""
         return frozenset(d for a in self.agencies for d in a.domains)
+
+    def agency_for_address(self, address: str) -> Agency | None:
+        """The agency whose domains entry names the address most specifically."""
+        key = agency_for(address, [(a.key, a.domains) for a in self.agencies])
+        return next((a for a in self.agencies if a.key == key), None)
+
+    def known_senders(self) -> KnownSenders:
+        """Agencies by their entries; people, representatives and our own mailbox by address;
+        the outside bodies (National Panel, Ofsted, DfE...) by the domain of their address."""
+        bodies = [getattr(self.people, f.name) for f in fields(self.people)]
+        people = list(bodies)
+        for agency in self.agencies:
+            people += [*([agency.dsp] if agency.dsp else []), *agency.contacts]
+        return KnownSenders(
+            agencies=tuple((a.key, a.domains) for a in self.agencies),
+            # Deputies count: a deputy's reply on a case is as known as the person's.
+            addresses=frozenset(
+                {self.partnership.mailbox, *(a for p in people for a in p.command_addresses)}
+            ),
+            bodies=frozenset(p.email.rpartition("@")[2] for p in bodies),
+        )

@@ -48,6 +48,7 @@ class Snapshot:
     sender_agency: str | None = None  # configured agency key of the From domain
     has_attachments: bool = False
     too_large: tuple[str, ...] = ()  # attachments kept but not read
+    stranger: str | None = None  # why a sender nobody configured needs a person, if so
 
 
 # --- Effects: one value per thing the bot does, applied in the order given ---
@@ -158,6 +159,9 @@ def plan(snap: Snapshot) -> Plan:
     effects: list[Effect] = [found] if found is not None else []
     effects += _decide(snap)
     effects += _form_case_mismatch(snap)
+    if snap.stranger and any(isinstance(e, FileOnCase) for e in effects):
+        # Mail on a case from someone the configuration does not know is never filed silently.
+        effects.append(Triage(snap.stranger))
     if snap.kind == "auto_reply" and not snap.message_id_reused:
         effects.append(CheckDeliveryReport())
     if snap.too_large:

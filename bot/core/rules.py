@@ -22,12 +22,16 @@ first bracketed tag in the subject, else the case the caller found from In-Reply
 References (`ClassifyContext.thread_case_ref`), else a bare reference written in the subject,
 else the first reference in the body, quoted text included.
 
+Text is matched as `typography.plain_text` gives it: typographic dashes, quotes and spaces as the
+keyboard characters, so a rule written with "-", "'" and " " matches what Outlook typeset.
+
 Conditions test one field with one operator. Text fields: subject, body, from, from_domain,
 to (To and Cc), header:<Name>, attachment_name, attachment_type; operators `matches` (regex,
 case-insensitive, ^/$ per line), `contains` and `equals` (case-insensitive) and `exists`
 (non-empty). A multi-valued field holds when any of its values does. Boolean fields:
 has_case_ref, in_thread (the caller found a case from the thread headers), sender_is_agency
-(From domain is, or is under, an agency domain); operator `is`, value true (default) or false.
+(the From address is named by an agency's domains entry, see `core.agencies`); operator `is`,
+value true (default) or false.
 """
 
 from __future__ import annotations
@@ -38,8 +42,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core import autoreply
+from bot.core.agencies import is_agency
 from bot.core.message import MailMessage
 from bot.core.threading import find_case_refs, subject_case_ref
+from bot.core.typography import for_matching
 
 
 class Kind(StrEnum):
@@ -121,12 +127,6 @@ class _Facts:
     flags: Mapping[str, bool]
 
 
-def _is_agency(domain: str, agency_domains: frozenset[str]) -> bool:
-    # Case-insensitive, and sub-domains count: a school's own domain under an agency one.
-    wanted = {d.lower().strip(".") for d in agency_domains}
-    return bool(domain) and any(domain == d or domain.endswith("." + d) for d in wanted)
-
-
 def _facts(msg: MailMessage, ctx: ClassifyContext, case_ref: str | None) -> _Facts:
     domain = msg.from_addr.rpartition("@")[2] if "@" in msg.from_addr else ""
     text = {
@@ -141,7 +141,7 @@ def _facts(msg: MailMessage, ctx: ClassifyContext, case_ref: str | None) -> _Fac
     flags = {
         "has_case_ref": case_ref is not None,
         "in_thread": ctx.thread_case_ref is not None,
-        "sender_is_agency": _is_agency(domain, ctx.agency_domains),
+        "sender_is_agency": is_agency(msg.from_addr, ctx.agency_domains),
     }
     return _Facts(msg, text, flags)
 
@@ -211,6 +211,7 @@ def _decide(hit_rules: list[Rule], case_ref: str | None) -> _Decision:
 
 def classify(msg: MailMessage, rules: Sequence[Rule], ctx: ClassifyContext) -> Classification:
     """Decide the kind of `msg`; see the module docstring for the order of the checks."""
+    msg = for_matching(msg)  # en dashes, curly quotes and NBSPs read as typed on a keyboard
     case_ref = case_ref_for(msg, ctx)
     auto = autoreply.auto_generated_reason(msg, ctx.own_addresses)
     if auto:

@@ -146,6 +146,7 @@ def open_escalation(
             "escalation": {"ref": record.ref},
             "linked_case_ref": linked.ref if linked else None,
             "from_domain": row.from_addr.partition("@")[2],
+            "from_agency": sender_agency_name(app, row.from_addr),
             "received_at": row.received_at.astimezone(app.config.partnership.time_zone),
             "subject": row.subject,
             "acknowledged": acknowledge,
@@ -154,12 +155,14 @@ def open_escalation(
     return record
 
 
+def sender_agency_name(app: App, address: str) -> str | None:
+    agency = app.config.agency_for_address(address)
+    return agency.name if agency else None
+
+
 def sender_agency_key(app: App, address: str) -> str | None:
-    domain = address.partition("@")[2].lower()
-    for agency in app.config.agencies:
-        if any(domain == d or domain.endswith("." + d) for d in agency.domains):
-            return agency.key
-    return None
+    agency = app.config.agency_for_address(address)
+    return agency.key if agency else None
 
 
 def case_awaiting_return(session: Session, app: App, address: str) -> Case | None:

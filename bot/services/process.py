@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.app import App
+from bot.core.agencies import stranger_on_case
 from bot.core.autoreply import can_acknowledge
 from bot.core.commands import Approve, ParsedCommands
 from bot.core.form_summary import summarise
@@ -149,6 +150,10 @@ def gather(
         sender_agency=sender_agency_key(app, msg.from_addr),
         has_attachments=bool(msg.attachments),
         too_large=tuple(a.filename for a in msg.attachments if a.too_large),
+        # Asked as if it were filed on a case; the plan uses it only when it is.
+        stranger=stranger_on_case(
+            msg.from_addr, str(result.kind), True, app.config.known_senders()
+        ),
     )
     return Gathered(result, snapshot, case, form, parsed)
 

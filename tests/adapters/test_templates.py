@@ -206,6 +206,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "escalation": {"ref": "TSCP-ESC-2027-0002"},
         "linked_case_ref": None,
         "from_domain": "school.example.net",
+        "from_agency": "Schools outside Tameside",
         "received_at": datetime(2027, 1, 6, 15, 20, tzinfo=UTC),
         "subject": "Challenge to <screening> decision & request for review",
         "acknowledged": True,

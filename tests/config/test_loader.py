@@ -177,7 +177,7 @@ def _digest_cc_not_an_address(d: dict[str, Any]) -> None:
         (_drop_partnership_name, "partnership.name", "missing"),
         (_poll_often, "mailbox.poll_seconds", "whole number"),
         (_poll_typo, "mailbox.pol_seconds", "unknown key"),
-        (_bad_role, "agencies[1].role", "local_authority, police, health, other"),
+        (_bad_role, "agencies[1].role", "local_authority, police, health, relevant_agency, other"),
         (_no_health_agency, "agencies", 'role = "health"'),
         (_health_without_dsp, "agencies[2].dsp", "missing"),
         (_bad_email, "people.business_manager.email", "an email address"),
@@ -342,3 +342,67 @@ def test_ingest_since_is_a_date_and_off_unless_set(tmp_path: Path) -> None:
     data["ingest"]["since"] = "1 December"
     message = error_for(data, tmp_path)
     assert message.startswith("ingest.since:") and "2026-12-29" in message
+
+
+def _with_agency(data: dict[str, Any], **agency: Any) -> dict[str, Any]:
+    data["agencies"].append({"key": "k", "name": "An agency", "role": "relevant_agency", **agency})
+    return data
+
+
+def test_example_ships_tameside_relevant_agencies_matched_by_pattern() -> None:
+    config = load_config(EXAMPLE, environ={})
+
+    def agency(address: str) -> str | None:
+        found = config.agency_for_address(address)
+        return found.key if found else None
+
+    assert agency("head@willowmere.tameside.sch.uk") == "schools"  # beats "*.sch.uk"
+    assert agency("dsl@hollins-primary.bury.sch.uk") == "schools-elsewhere"
+    assert agency("probation.officer@justice.gov.uk") == "probation"
+    assert agency("nurse@tgh.nhs.uk") == "tg-icft"
+    assert agency("gp.practice@nhs.net") == "icb"
+    assert agency("someone@sch.uk") is None and agency("parent@gmail.com") is None
+    relevant = [a for a in config.agencies if a.role == "relevant_agency"]
+    assert {"schools", "probation", "housing", "cafcass"} <= {a.key for a in relevant}
+
+
+def test_an_address_beats_the_domain_it_is_in(tmp_path: Path) -> None:
+    data = _with_agency(example(), key="oakfield-practice", domains=["oakfield.gp@nhs.net"])
+    config = parse(data, tmp_path)
+    found = config.agency_for_address("Oakfield.GP@nhs.net")
+    assert found is not None and found.key == "oakfield-practice"
+    other = config.agency_for_address("someone.else@nhs.net")
+    assert other is not None and other.key == "icb"
+
+
+@pytest.mark.parametrize(
+    "entry", ["*.uk", "sch.*.uk", "*sch.uk", "nhs", "not a domain", ".nhs.net", "a@b@nhs.net"]
+)
+def test_a_domain_entry_that_is_not_a_domain_pattern_or_address_is_refused(
+    tmp_path: Path, entry: str
+) -> None:
+    data = _with_agency(example(), domains=[entry])
+    message = error_for(data, tmp_path)
+    assert message.startswith(f"agencies[{len(data['agencies']) - 1}].domains:")
+    assert '"*.sch.uk"' in message and repr(entry) in message
+
+
+def test_one_domain_given_to_two_agencies_is_refused(tmp_path: Path) -> None:
+    data = _with_agency(example(), domains=["Justice.gov.uk"])
+    message = error_for(data, tmp_path)
+    where = f"agencies[{len(data['agencies']) - 1}].domains"
+    assert message == (
+        f'{where}: "justice.gov.uk" is already a domain of agency "probation"; '
+        "give each domain, pattern or address to one agency only"
+    )
+
+
+def test_relevant_agency_and_other_are_roles_a_statutory_one_is_not_doubled(
+    tmp_path: Path,
+) -> None:
+    data = _with_agency(example(), key="youth-charity", role="other", domains=["charity.example"])
+    config = parse(data, tmp_path)
+    assert config.agency("youth-charity") is not None
+    assert config.statutory_agency("health").key == "icb"
+    data["agencies"][-1]["role"] = "health"
+    assert 'role = "health"' in error_for(data, tmp_path)

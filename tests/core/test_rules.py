@@ -264,3 +264,57 @@ def test_parse_rule_precompiles_regexes_case_insensitively() -> None:
     condition = SIN.any[0]
     assert condition.pattern is not None and condition.pattern.search("gm sin form")
     assert VETO.kind is Kind.UNCLASSIFIED and VETO.action == "veto"
+
+
+@pytest.mark.parametrize(
+    ("condition", "msg"),
+    [
+        (
+            {"field": "subject", "op": "contains", "value": "serious incident notification"},
+            _msg("Serious\u00a0Incident\u00a0Notification \u2013 J.B."),
+        ),
+        (
+            {"field": "subject", "op": "matches", "value": r"notification - gm"},
+            _msg("Serious Incident Notification \u2013 GM SIN form"),
+        ),
+        (
+            {"field": "subject", "op": "matches", "value": r"'SIN' form"},
+            _msg("\u2018SIN\u2019 form"),
+        ),
+        (
+            {"field": "body", "op": "matches", "value": r"^the child's school\b"},
+            _msg(text="Dear all,\nThe child\u2019s school has asked for a review."),
+        ),
+        (
+            {"field": "attachment_name", "op": "matches", "value": r"sin - form"},
+            _msg(attachments=(AttachmentInfo("SIN \u2014 form.docx", "application/msword", 3),)),
+        ),
+    ],
+)
+def test_rules_written_with_keyboard_characters_match_typography(
+    condition: dict[str, object], msg: MailMessage
+) -> None:
+    rule = _rule("r", "sin", all=[condition])
+    assert classify(msg, [rule], CTX).hits == ("r",)
+
+
+def test_a_case_reference_typed_with_en_dashes_is_a_reply_not_a_new_sin() -> None:
+    got = classify(_msg("RE: [TSCP\u20132026\u20130004] Revised SIN form"), RULES, CTX)
+    assert (got.kind, got.case_ref) == (Kind.CASE_REPLY, "TSCP-2026-0004")
+
+
+@pytest.mark.parametrize(
+    ("entries", "sender", "expected"),
+    [
+        ({"*.sch.uk"}, "head@willowmere.tameside.sch.uk", True),
+        ({"*.sch.uk"}, "someone@sch.uk", False),
+        ({"oakfield.gp@nhs.net"}, "oakfield.gp@nhs.net", True),
+        ({"oakfield.gp@nhs.net"}, "other.gp@nhs.net", False),
+    ],
+)
+def test_sender_is_agency_reads_patterns_and_addresses(
+    entries: set[str], sender: str, expected: bool
+) -> None:
+    ctx = ClassifyContext("TSCP", frozenset(), frozenset(entries))
+    rule = _rule("r", "sin", all=[{"field": "sender_is_agency"}])
+    assert (classify(_msg(from_addr=sender), [rule], ctx).hits == ("r",)) is expected

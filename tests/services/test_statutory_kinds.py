@@ -27,16 +27,11 @@ from tests.fixtures.mail import email as make_email
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 BM = "tscp.business.manager@tameside.gov.uk"
 SCRUTINEER = "tscp.scrutineer@tameside.gov.uk"
-SCHOOL = {
-    "key": "hollowbrook",
-    "name": "Hollowbrook Primary School",
-    "role": "other",
-    "domains": ["tameside.sch.uk"],
-}
 
 
 def _app(make_app: AppFactory, now: str = "2026-12-16T09:00") -> tuple[App, Clock]:
-    agencies: Any = [*example_data()["agencies"], SCHOOL]
+    # The example configuration's "Tameside schools" covers the headteacher's school.
+    agencies: Any = example_data()["agencies"]
     return make_app(now=now, commands={"auth_mode": "off"}, agencies=agencies)
 
 
