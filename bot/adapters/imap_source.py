@@ -20,6 +20,7 @@ from bot.adapters.mailbox import (
     IncomingMail,
     LeftInInbox,
     MailboxError,
+    MessageGone,
     arrived_before,
 )
 
@@ -91,7 +92,7 @@ class ImapSource:
             client = self._client()
             current = int(self._select(client)[b"UIDVALIDITY"])
             if current != uidvalidity:
-                raise MailboxError(
+                raise MessageGone(
                     f"{self._where()} UIDVALIDITY is now {current}; message {key} is stale"
                 )
             # Already moved (e.g. a retry after a lost reply): nothing left to do.

@@ -15,6 +15,7 @@ from bot.adapters.mailbox import (
     IncomingMail,
     LeftInInbox,
     MailboxError,
+    MessageGone,
     arrived_before,
 )
 
@@ -59,9 +60,9 @@ class MaildirSource:
         try:
             source = self._file_of(key, self.path)
             if source is None:
-                # A retry after the move already happened is fine, like IMAP's; others are bugs.
+                # A retry after the move already happened is fine, like IMAP's.
                 if self._file_of(key, processed) is None:
-                    raise MailboxError(f"no message {key!r} in Maildir {self.path}")
+                    raise MessageGone(f"no message {key!r} in Maildir {self.path}")
                 return
             self._box.add_folder(self.processed_folder)  # creates the Maildir++ folder if needed
             target = processed / "cur" / source.name

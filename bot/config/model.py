@@ -111,6 +111,8 @@ class IngestSettings:
 class DigestSettings:
     time: time
     upcoming_working_days: int
+    # A person's reply on a case in a live stage is emailed to the Business Manager at once.
+    alert_on_case_reply: bool = True
 
 
 @dataclass(frozen=True)

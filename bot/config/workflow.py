@@ -70,6 +70,7 @@ def digest_section(r: Reader) -> DigestSettings:
     s = DigestSettings(
         time=r.parsed("time", _clock_time, 'a time like "08:00"', "08:00"),
         upcoming_working_days=r.number("upcoming_working_days", 5, minimum=1),
+        alert_on_case_reply=r.flag("alert_on_case_reply", True),
     )
     r.finish()
     return s

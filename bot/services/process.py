@@ -17,6 +17,7 @@ from bot.core.message import MailMessage
 from bot.core.rules import Classification, ClassifyContext, classify
 from bot.core.threading import thread_ids
 from bot.core.workflow import IngestPlan, MessageFacts, plan_for
+from bot.services.attention import note_human_mail
 from bot.services.cases import add_event, find_case
 from bot.services.commands import commands_in, handle_email_commands
 from bot.services.forms import apply_return, apply_sin_form, missing_labels
@@ -124,6 +125,7 @@ def _process(session: Session, app: App, row: StoredMessage, now: datetime) -> N
     if reused:
         row.flags = [*row.flags, "message_id_reused"]
     _apply(session, app, row, msg, plan_for(facts), case, now, parsed, form)
+    note_human_mail(session, app, row, msg, parsed, now)
     row.status, row.processed_at = "processed", now
 
 
