@@ -40,6 +40,17 @@ def human_text(reply_text: str, command_lines: Iterable[str]) -> str:
     return "\n".join(kept).strip()
 
 
+def says_something(text: str, *, had_commands: bool) -> bool:
+    """Whether the text besides the commands is worth a person's attention.
+
+    Without commands, anything a person wrote is. Beside commands, short lines ("Thanks, Jo",
+    a name, a job title) are courtesy and signature; a line of four words or more is news.
+    """
+    if not had_commands:
+        return bool(text.strip())
+    return any(len(line.split()) >= 4 for line in text.splitlines())
+
+
 def snippet(text: str) -> str:
     """The first few non-blank lines, short enough for a digest line or an alert."""
     lines = [_plain(x) for x in text.splitlines() if x.strip()][:SNIPPET_LINES]
@@ -59,6 +70,7 @@ class ReplyFacts:
     from_business_manager: bool  # her own mail on a thread is not news to her
     own_mail: bool
     text: str  # human_text of the reply
+    had_commands: bool  # it carried command lines (carried out or not)
     live: bool
     alert_enabled: bool
 
@@ -82,7 +94,9 @@ def notice_for(facts: ReplyFacts) -> ReplyNotice:
     """
     if facts.kind != "case_reply" or not facts.on_case or facts.own_mail:
         return NOTHING
-    if facts.from_business_manager or not facts.text:
+    if facts.from_business_manager:
+        return NOTHING
+    if not says_something(facts.text, had_commands=facts.had_commands):
         return NOTHING
     return ReplyNotice(surface=True, alert=facts.alert_enabled and facts.live)
 

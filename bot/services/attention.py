@@ -54,6 +54,7 @@ def note_human_mail(
         from_business_manager=msg.from_addr == app.config.people.business_manager.email,
         own_mail=msg.from_addr == mailbox or bool(msg.header(OWN_MAIL_HEADER)),
         text=text,
+        had_commands=bool(lines),
         live=case is not None and is_live(case.stage, case.status),
         alert_enabled=app.config.digest.alert_on_case_reply,
     )
@@ -61,9 +62,7 @@ def note_human_mail(
     if case is None or not notice.surface:
         return
     first = snippet(text)
-    add_event(
-        session, case, now, NEW_ON_CASE, first, actor=msg.from_addr, why=sender_label(msg)
-    )
+    add_event(session, case, now, NEW_ON_CASE, first, actor=msg.from_addr, why=sender_label(msg))
     if not notice.alert:
         return
     queue_email(
