@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email
 import json
+import tomllib
 from email import policy
 from pathlib import Path
 from typing import Any
@@ -374,3 +375,40 @@ def test_triage_done_while_the_mailbox_is_down_moves_it_on_the_next_pass(
     assert json.loads(bot("--now", "2026-12-23T09:12", "triage", "list", "--json")[1]) == []
     bot("--now", "2026-12-23T09:15", "run", "--once")
     assert dovecot.list_uids("INBOX") == [] and len(dovecot.list_uids("Processed")) == 1
+
+
+def test_a_needs_attention_folder_on_imap_holds_it_until_triage_done(
+    tmp_path: Path,
+    database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
+    config = write_config(tmp_path, database_url, dovecot, smtp_server)
+    data = tomllib.loads(config.read_text())
+    data["mailbox"]["needs_attention_folder"] = "Needs attention"
+    config.write_bytes(tomli_w.dumps(data).encode())
+
+    def bot(*args: str) -> str:
+        assert main(["--config", str(config), *args]) == 0
+        return capsys.readouterr().out
+
+    bot("init")
+    dovecot.append(sin())
+    dovecot.append(
+        make_email(
+            "Room booking for Thursday",
+            "Could I book the Ashton room on Thursday afternoon, please?",
+            sender="robin.invented@tameside.gov.uk",
+            message_id="<room-2@tameside.gov.uk>",
+        )
+    )
+    bot("--now", "2026-12-23T09:05", "run", "--once")
+    assert dovecot.list_uids("INBOX") == [] and len(dovecot.list_uids("Processed")) == 1
+    assert len(dovecot.list_uids("Needs attention")) == 1
+    [row] = json.loads(bot("--now", "2026-12-23T09:10", "triage", "list", "--json"))
+    out = bot("--now", "2026-12-23T09:11", "triage", "done", str(row["id"]))
+    assert "moved to Processed" in out
+    assert dovecot.list_uids("Needs attention") == [] and len(dovecot.list_uids("Processed")) == 2

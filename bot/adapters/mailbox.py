@@ -75,6 +75,13 @@ class MailSource(Protocol):
         """
         ...
 
+    def set_aside(self, key: str) -> str | None:
+        """Move a message that needs a person to the needs-attention folder, if one is set.
+
+        Returns the key mark_processed takes for it there; None when it stays in the inbox.
+        """
+        ...
+
     def wait(self, timeout: float) -> bool:
         """Block until new mail may have arrived (IMAP IDLE) or the timeout passes.
 

@@ -66,6 +66,8 @@ class MailboxSettings:
     maildir_path: Path
     poll_seconds: int
     imap: ImapSettings | None
+    # Where mail that needs a person is moved; "" leaves it in the inbox.
+    needs_attention_folder: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ Order matters and is the whole point of this module:
 3. only after that commit is the message moved out of the inbox, so a crash anywhere leaves it
    either still in the inbox (and deduplicated next time) or already recorded;
 4. only mail the bot fully handled moves to Processed. Mail that needs a person (triage,
-   refused commands, quarantine) stays in the inbox, where the Business Manager works, until
-   `triage done N`; a move that could not happen then is made here, on the next pass.
+   refused commands, quarantine) stays in the inbox, or the configured needs-attention
+   folder, where the Business Manager works, until `triage done N`; a move that could not
+   happen then is made here, on the next pass.
 
 Mail that arrived before the `since` cut-off is never fetched, stored or moved: it is counted,
 and the count is kept on the mailbox state for the terminal and the digest.
@@ -171,6 +172,7 @@ def _release(app: App, source: MailSource, keys: dict[str, int], report: IngestR
             action = release_for(row.status, row.needs_triage)
             if action is Release.KEEP:
                 report.waiting_for_a_person += 1
+                set_aside(source, key, row, report.errors)
             elif action is Release.MOVE:
                 report.released += move_to_processed(app, source, key, row, report.errors)
         for row in pending_releases(session, exclude=set(keys.values())):
@@ -192,6 +194,23 @@ def pending_releases(session: Session, exclude: set[int] | None = None) -> list[
         .order_by(StoredMessage.id)
     )
     return [r for r in rows if r.id not in (exclude or set())]
+
+
+def set_aside(source: MailSource, key: str, row: StoredMessage, errors: list[str]) -> None:
+    """Move mail that needs a person to the configured needs-attention folder, once.
+
+    Its new key replaces the inbox one, so `triage done` finds it there; with no folder
+    configured it stays in the inbox and is seen, not counted, on each full sweep.
+    """
+    try:
+        moved_to = source.set_aside(key)
+    except MessageGone:
+        return
+    except MailboxError as exc:
+        errors.append(str(exc))  # still in the inbox: the next pass tries again
+        return
+    if moved_to is not None:
+        row.source_key = moved_to
 
 
 def move_to_processed(

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import OutboxMessage, StoredMessage
 from bot.services.digest import send_digest_if_due
+from bot.services.ingest import release_now
 from tests.fixtures.app import ROOT, AppFactory
 from tests.fixtures.mail import drop_into_maildir
 from tests.services.test_lifecycle import BM, POLICE, SECTIONS, Bot, body_of, reply
@@ -173,3 +174,31 @@ def test_mail_for_a_person_stays_in_the_inbox_and_is_not_counted_again(bot: Bot)
         assert (row.needs_triage, row.duplicate_deliveries, row.attempts) == (True, 0, 0)
     assert len(bot.outbox("command_rejected")) == 1
     assert _in_folder(bot, "") == 1
+
+
+def test_a_needs_attention_folder_takes_it_out_of_the_inbox_once(
+    bot: Bot, make_app: AppFactory
+) -> None:
+    moment = bot.clock.moment
+    mailbox = {
+        "backend": "maildir",
+        "maildir_path": str(bot.tmp_path / "inbox"),
+        "needs_attention_folder": "Needs attention",
+    }
+    bot.app, bot.clock = make_app(**SECTIONS, mailbox=mailbox)
+    bot.clock.moment = moment
+    bot.at("2026-12-16T11:00").mail(
+        "someone.else@gmp.police.uk", reply("TSCP-2026-0001"), "Vote: no further action"
+    )
+    bot.run()
+    assert _in_folder(bot, "") == 0 and _in_folder(bot, ".Needs attention") == 1
+    bot.at("2026-12-16T11:05").run()
+    with bot.app.sessions() as s:
+        row = s.scalars(select(StoredMessage).where(StoredMessage.needs_triage.is_(True))).one()
+        row_id = row.id
+    assert release_now(bot.app, row_id) == "left where it is"  # not marked done yet
+    with bot.app.sessions() as s:
+        s.get(StoredMessage, row_id).needs_triage = False  # what `triage done` records
+        s.commit()
+    assert release_now(bot.app, row_id) == "moved to Processed"
+    assert _in_folder(bot, ".Needs attention") == 0 and _in_folder(bot, ".Processed") == 2

@@ -391,6 +391,9 @@ class NoArrivalTimes:
     def mark_processed(self, key: str) -> None:
         self.inner.mark_processed(key)
 
+    def set_aside(self, key: str) -> str | None:
+        return self.inner.set_aside(key)
+
     def wait(self, timeout: float) -> bool:
         return self.inner.wait(timeout)
 
