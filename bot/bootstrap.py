@@ -31,8 +31,9 @@ def calendar_for(config: Config, around: datetime) -> WorkingCalendar:
 
 def make_source(config: Config) -> MailSource:
     imap = config.mailbox.imap
+    aside = config.mailbox.needs_attention_folder
     if imap is None:
-        return MaildirSource(config.mailbox.maildir_path)
+        return MaildirSource(config.mailbox.maildir_path, attention_folder=aside)
     return ImapSource(
         imap.host,
         imap.port,
@@ -41,6 +42,7 @@ def make_source(config: Config) -> MailSource:
         security=imap.security,
         folder=imap.folder,
         processed_folder=imap.processed_folder,
+        attention_folder=aside,
         use_idle=imap.use_idle,
     )
 

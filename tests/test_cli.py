@@ -424,8 +424,12 @@ def test_triage_lists_unrecognised_mail_until_done(bot: Run, config: Path) -> No
     code, human, _ = bot("triage", "list")
     assert "robin.invented@tameside.gov.uk" in human
 
+    # It waits in the inbox, where the Business Manager works, until she is done with it.
+    assert len(mailbox.Maildir(inbox(config))) == 1
     code, out, _ = bot("triage", "done", str(row["id"]))
-    assert code == 0 and f"#{row['id']}" in out
+    assert code == 0 and f"#{row['id']} taken off the triage list; moved to Processed" in out
+    assert len(mailbox.Maildir(inbox(config))) == 0
+    assert len(mailbox.Maildir(inbox(config)).get_folder("Processed")) == 1
     assert json.loads(bot("triage", "list", "--json")[1]) == []
     assert bot("triage", "list")[1] == "(none)\n"
     code, _, err = bot("triage", "done", "999")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email
 import json
+import tomllib
 from datetime import datetime
 from email import policy
 from pathlib import Path
@@ -340,3 +341,108 @@ def test_a_sin_read_by_the_form_reader_and_a_complaint_on_its_thread_through_rea
 def _longdate(iso: str) -> str:
     day = datetime.fromisoformat(iso)
     return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def test_mail_for_a_person_stays_in_the_inbox_until_triage_done(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    dovecot.append(sin())
+    bot("--now", "2026-12-23T09:05", "run", "--once")
+    # A vote from someone who is not a panel member: refused, so a person must look at it.
+    dovecot.append(
+        make_email(
+            "RE: [TSCP-2026-0001] Screening Panel",
+            "Vote: no further action\n",
+            sender="someone.else@gmp.police.uk",
+            message_id="<stranger-1@gmp.police.uk>",
+        )
+    )
+    # A police officer's news on the case thread: filed, alerted, fully handled.
+    dovecot.append((ROOT / "tests/corpus/case-reply-police-child-deteriorated.eml").read_bytes())
+    bot("--now", "2026-12-23T09:20", "run", "--once")
+    assert len(dovecot.list_uids("INBOX")) == 1 and len(dovecot.list_uids("Processed")) == 2
+    [alert] = _by_subject(smtp_server, "New on your case")
+    assert "The child has deteriorated overnight" in alert.get_body(("plain",)).get_content()
+    [note] = _by_subject(smtp_server, "Not carried out: the commands in your email")
+    assert note["To"] == "someone.else@gmp.police.uk"
+    sent = len(smtp_server.messages)
+
+    # Later passes see it again (a full sweep each time) and leave it alone, quietly.
+    code, out = bot("--now", "2026-12-23T09:25", "run", "--once", "--json")
+    summary = json.loads(out)
+    assert (summary["processed"], summary["duplicates"], summary["waiting_for_a_person"]) == (
+        0,
+        0,
+        1,
+    )
+    assert len(smtp_server.messages) == sent and len(dovecot.list_uids("INBOX")) == 1
+
+    [row] = json.loads(bot("--now", "2026-12-23T09:30", "triage", "list", "--json")[1])
+    assert row["from"] == "someone.else@gmp.police.uk"
+    code, out = bot("--now", "2026-12-23T09:31", "triage", "done", str(row["id"]))
+    assert (
+        code == 0 and f"message #{row['id']} taken off the triage list; moved to Processed" in out
+    )
+    assert dovecot.list_uids("INBOX") == [] and len(dovecot.list_uids("Processed")) == 3
+
+
+def test_triage_done_while_the_mailbox_is_down_moves_it_on_the_next_pass(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    dovecot.append(
+        make_email(
+            "Room booking for Thursday",
+            "Could I book the Ashton room on Thursday afternoon, please?",
+            sender="robin.invented@tameside.gov.uk",
+            message_id="<room-1@tameside.gov.uk>",
+        )
+    )
+    bot("--now", "2026-12-23T09:05", "run", "--once")
+    assert len(dovecot.list_uids("INBOX")) == 1 and dovecot.list_uids("Processed") == []
+    [row] = json.loads(bot("--now", "2026-12-23T09:10", "triage", "list", "--json")[1])
+    dovecot.stop()
+    try:
+        code, out = bot("--now", "2026-12-23T09:11", "triage", "done", str(row["id"]))
+    finally:
+        dovecot.start()
+    assert code == 0 and "could not be reached" in out and "moves on the next pass" in out
+    assert json.loads(bot("--now", "2026-12-23T09:12", "triage", "list", "--json")[1]) == []
+    bot("--now", "2026-12-23T09:15", "run", "--once")
+    assert dovecot.list_uids("INBOX") == [] and len(dovecot.list_uids("Processed")) == 1
+
+
+def test_a_needs_attention_folder_on_imap_holds_it_until_triage_done(
+    tmp_path: Path,
+    database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
+    config = write_config(tmp_path, database_url, dovecot, smtp_server)
+    data = tomllib.loads(config.read_text())
+    data["mailbox"]["needs_attention_folder"] = "Needs attention"
+    config.write_bytes(tomli_w.dumps(data).encode())
+
+    def bot(*args: str) -> str:
+        assert main(["--config", str(config), *args]) == 0
+        return capsys.readouterr().out
+
+    bot("init")
+    dovecot.append(sin())
+    dovecot.append(
+        make_email(
+            "Room booking for Thursday",
+            "Could I book the Ashton room on Thursday afternoon, please?",
+            sender="robin.invented@tameside.gov.uk",
+            message_id="<room-2@tameside.gov.uk>",
+        )
+    )
+    bot("--now", "2026-12-23T09:05", "run", "--once")
+    assert dovecot.list_uids("INBOX") == [] and len(dovecot.list_uids("Processed")) == 1
+    assert len(dovecot.list_uids("Needs attention")) == 1
+    [row] = json.loads(bot("--now", "2026-12-23T09:10", "triage", "list", "--json"))
+    out = bot("--now", "2026-12-23T09:11", "triage", "done", str(row["id"]))
+    assert "moved to Processed" in out
+    assert dovecot.list_uids("Needs attention") == [] and len(dovecot.list_uids("Processed")) == 2

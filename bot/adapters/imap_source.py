@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import email.parser
+import email.policy
 import imaplib
 import logging
 import re
@@ -20,6 +22,7 @@ from bot.adapters.mailbox import (
     IncomingMail,
     LeftInInbox,
     MailboxError,
+    MessageGone,
     arrived_before,
 )
 
@@ -32,6 +35,9 @@ Security = Literal["tls", "starttls", "plain"]
 _CONNECTION_ERRORS = (OSError, EOFError, imaplib.IMAP4.error)
 _BYTES_REPR = re.compile(r"""^b(['"])(.*)\1$""")
 _FETCH_CHUNK = 100  # UIDs per FETCH, so one huge inbox does not become one huge response
+# A message set aside has no stable UID we know; it is found again by its Message-ID.
+_ASIDE = "aside:"
+_MESSAGE_ID = b"BODY[HEADER.FIELDS (MESSAGE-ID)]"
 
 
 class ImapSource:
@@ -45,6 +51,7 @@ class ImapSource:
         security: Security = "tls",
         folder: str = "INBOX",
         processed_folder: str = "Processed",
+        attention_folder: str = "",
         timeout: float = 30.0,
         ssl_context: ssl.SSLContext | None = None,
         use_idle: bool = True,
@@ -53,6 +60,7 @@ class ImapSource:
         self.port = port
         self.folder = folder
         self.processed_folder = processed_folder
+        self.attention_folder = attention_folder
         self._username = username
         self._password = password
         self._security = security
@@ -86,19 +94,50 @@ class ImapSource:
         )
 
     def mark_processed(self, key: str) -> None:
+        if key.startswith(_ASIDE):
+            self._release_aside(key.removeprefix(_ASIDE))
+            return
         uidvalidity, uid = _parse_key(key)
         with self._guard("move"):
             client = self._client()
             current = int(self._select(client)[b"UIDVALIDITY"])
             if current != uidvalidity:
-                raise MailboxError(
+                raise MessageGone(
                     f"{self._where()} UIDVALIDITY is now {current}; message {key} is stale"
                 )
             # Already moved (e.g. a retry after a lost reply): nothing left to do.
             if not client.search(["UID", str(uid)]):
                 log.debug("UID %s already gone from %s", uid, self._where())
                 return
-            self._move(client, uid)
+            self._move(client, uid, self.processed_folder)
+
+    def set_aside(self, key: str) -> str | None:
+        if not self.attention_folder:
+            return None
+        uidvalidity, uid = _parse_key(key)
+        with self._guard("move"):
+            client = self._client()
+            current = int(self._select(client)[b"UIDVALIDITY"])
+            if current != uidvalidity or not client.search(["UID", str(uid)]):
+                raise MessageGone(f"{self._where()}: message {key} is no longer there")
+            message_id = _message_id(client, uid)
+            if not message_id:
+                return None  # could not be found again over there: it stays in the inbox
+            if not client.folder_exists(self.attention_folder):
+                client.create_folder(self.attention_folder)
+            self._move(client, uid, self.attention_folder)
+        return f"{_ASIDE}{message_id}"
+
+    def _release_aside(self, message_id: str) -> None:
+        with self._guard("move"):
+            client = self._client()
+            client.select_folder(self.attention_folder)
+            uids = client.search(["HEADER", "Message-ID", message_id])
+            if not uids:
+                log.debug("nothing with that Message-ID left in %s", self.attention_folder)
+                return
+            for uid in uids:
+                self._move(client, uid, self.processed_folder)
 
     def wait(self, timeout: float) -> bool:
         if not (self._use_idle and self._can_idle()):
@@ -239,17 +278,25 @@ class ImapSource:
             ]
         return messages
 
-    def _move(self, client: Any, uid: int) -> None:
+    def _move(self, client: Any, uid: int, folder: str) -> None:
         if client.has_capability("MOVE"):
-            client.move([uid], self.processed_folder)
+            client.move([uid], folder)
             return
-        client.copy([uid], self.processed_folder)
+        client.copy([uid], folder)
         client.add_flags([uid], [b"\\Deleted"], silent=True)
         if client.has_capability("UIDPLUS"):
             client.uid_expunge([uid])
         else:
             # Without UIDPLUS this also expunges anything else already flagged \Deleted.
             client.expunge()
+
+
+def _message_id(client: Any, uid: int) -> str:
+    """The message's Message-ID header as written, or "" when it has none."""
+    data = client.fetch([uid], ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+    raw = data.get(uid, {}).get(_MESSAGE_ID, b"")
+    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+    return " ".join(str(headers.get("Message-ID") or "").split())
 
 
 def _parse_key(key: str) -> tuple[int, int]:

@@ -52,6 +52,11 @@ class MailboxError(Exception):
     """The mailbox could not be reached or refused an operation; safe to retry later."""
 
 
+class MessageGone(MailboxError):
+    """The message is no longer in the inbox under that key (moved by hand, or the key is
+    stale); retrying the same key can never succeed."""
+
+
 class MailSource(Protocol):
     def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
         """Return waiting messages without marking them read.
@@ -64,7 +69,17 @@ class MailSource(Protocol):
         ...
 
     def mark_processed(self, key: str) -> None:
-        """Move the message out of the inbox; called only after the database commit."""
+        """Move the message out of the inbox; called only after the database commit.
+
+        Already in Processed: nothing to do. Neither there nor in the inbox: MessageGone.
+        """
+        ...
+
+    def set_aside(self, key: str) -> str | None:
+        """Move a message that needs a person to the needs-attention folder, if one is set.
+
+        Returns the key mark_processed takes for it there; None when it stays in the inbox.
+        """
         ...
 
     def wait(self, timeout: float) -> bool:

@@ -15,6 +15,7 @@ from bot.adapters.mailbox import (
     IncomingMail,
     LeftInInbox,
     MailboxError,
+    MessageGone,
     arrived_before,
 )
 
@@ -24,9 +25,12 @@ _POLL_STEP = 0.2  # seconds between directory scans in wait()
 
 
 class MaildirSource:
-    def __init__(self, path: Path, processed_folder: str = "Processed") -> None:
+    def __init__(
+        self, path: Path, processed_folder: str = "Processed", attention_folder: str = ""
+    ) -> None:
         self.path = Path(path)
         self.processed_folder = processed_folder
+        self.attention_folder = attention_folder
         try:
             # mailbox creates only the last folder; a fresh install has no var/mail yet.
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,13 +59,16 @@ class MaildirSource:
         )
 
     def mark_processed(self, key: str) -> None:
+        # "Folder/KEY": a message set aside in a Maildir++ folder; a bare KEY is in the inbox.
+        folder, _, key = key.rpartition("/")
+        where = self.path / f".{folder}" if folder else self.path
         processed = self.path / f".{self.processed_folder}"
         try:
-            source = self._file_of(key, self.path)
+            source = self._file_of(key, where)
             if source is None:
-                # A retry after the move already happened is fine, like IMAP's; others are bugs.
+                # A retry after the move already happened is fine, like IMAP's.
                 if self._file_of(key, processed) is None:
-                    raise MailboxError(f"no message {key!r} in Maildir {self.path}")
+                    raise MessageGone(f"no message {key!r} in Maildir {self.path}")
                 return
             self._box.add_folder(self.processed_folder)  # creates the Maildir++ folder if needed
             target = processed / "cur" / source.name
@@ -69,6 +76,19 @@ class MaildirSource:
             os.rename(source, target)
         except OSError as exc:
             raise MailboxError(f"cannot move {key} in {self.path}: {exc}") from None
+
+    def set_aside(self, key: str) -> str | None:
+        if not self.attention_folder:
+            return None
+        try:
+            source = self._file_of(key, self.path)
+            if source is None:
+                raise MessageGone(f"no message {key!r} in Maildir {self.path}")
+            self._box.add_folder(self.attention_folder)
+            os.rename(source, self.path / f".{self.attention_folder}" / "cur" / source.name)
+        except OSError as exc:
+            raise MailboxError(f"cannot move {key} in {self.path}: {exc}") from None
+        return f"{self.attention_folder}/{key}"
 
     def wait(self, timeout: float) -> bool:
         before = self._file_names()

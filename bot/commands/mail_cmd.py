@@ -20,6 +20,7 @@ from bot.core.message_plan import as_json, describe, plan
 from bot.core.rules import ClassifyContext, classify
 from bot.services.approvals import ApprovalError, approve
 from bot.services.delivery import failures_by_outbox
+from bot.services.ingest import release_now
 from bot.services.outbox import retry_now
 from bot.services.process import Gathered, context_for, gather
 
@@ -196,12 +197,18 @@ def triage(ctx: Context) -> int:
         row = session.get(StoredMessage, _need_id(ctx))
         if row is None:
             raise NotFound(f"no message #{ctx.args.id}")
-        if ctx.args.action == "done":
+        done = ctx.args.action == "done"
+        if done:
             row.needs_triage = False
-            print(f"message #{row.id} taken off the triage list")
         else:
             # Quarantined or mis-handled mail gets a fresh run through the current rules.
             row.status, row.attempts, row.needs_triage = "stored", 0, False
-            print(f"message #{row.id} will be processed again on the next pass")
+        row_id = row.id
+        # The mark is kept before the mailbox is touched: if the move fails, the next pass
+        # finds a pending release and moves it then.
         session.commit()
+    if done:
+        print(f"message #{row_id} taken off the triage list; {release_now(app, row_id)}")
+    else:
+        print(f"message #{row_id} will be processed again on the next pass")
     return 0

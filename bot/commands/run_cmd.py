@@ -65,6 +65,7 @@ def run(ctx: Context) -> int:
         "processed": report.ingest.processed,
         "failed": report.ingest.failed,
         "released": report.ingest.released,
+        "waiting_for_a_person": report.ingest.waiting_for_a_person,
         "left_in_inbox": report.ingest.left.count,
         "mailbox_errors": report.ingest.errors,
         "overdue_marked": report.overdue_marked,

@@ -51,6 +51,7 @@ def mailbox_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Mailbo
         maildir_path=resolve(r.text("maildir_path", "var/mail/inbox"), base),
         poll_seconds=r.number("poll_seconds", 60, minimum=1),
         imap=_imap(imap, environ) if backend == "imap" else None,
+        needs_attention_folder=r.text("needs_attention_folder", "").strip(),
     )
     r.finish()
     return settings

@@ -78,6 +78,8 @@ class MailboxSettings:
     maildir_path: Path
     poll_seconds: int
     imap: ImapSettings | None
+    # Where mail that needs a person is moved; "" leaves it in the inbox.
+    needs_attention_folder: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ class DigestSettings:
     time: time
     upcoming_working_days: int
     cc: tuple[str, ...] = ()  # a cover address, copied on every digest
+    # A person's reply on a case in a live stage is emailed to the Business Manager at once.
+    alert_on_case_reply: bool = True
 
 
 @dataclass(frozen=True)

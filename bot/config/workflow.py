@@ -71,6 +71,7 @@ def digest_section(r: Reader) -> DigestSettings:
         time=r.parsed("time", _clock_time, 'a time like "08:00"', "08:00"),
         upcoming_working_days=r.number("upcoming_working_days", 5, minimum=1),
         cc=email_list(r, "cc"),
+        alert_on_case_reply=r.flag("alert_on_case_reply", True),
     )
     r.finish()
     return s

@@ -132,6 +132,11 @@ class CheckDeliveryReport:
     """An automatic message may report mail of ours as not delivered: match it to the outbox."""
 
 
+@dataclass(frozen=True)
+class NoteHumanMail:
+    """A person's reply filed on a case: keep it for "New on your cases", alert if live."""
+
+
 Effect = (
     Reclassify
     | MarkReused
@@ -147,6 +152,7 @@ Effect = (
     | FlagFormCase
     | Triage
     | CheckDeliveryReport
+    | NoteHumanMail
 )
 Plan = tuple[Effect, ...]
 
@@ -158,16 +164,29 @@ def plan(snap: Snapshot) -> Plan:
         snap = replace(snap, kind=found.kind)
     effects: list[Effect] = [found] if found is not None else []
     effects += _decide(snap)
+    effects += _human_note(snap, effects)
     effects += _form_case_mismatch(snap)
     if snap.stranger and any(isinstance(e, FileOnCase) for e in effects):
         # Mail on a case from someone the configuration does not know is never filed silently.
         effects.append(Triage(snap.stranger))
     if snap.kind == "auto_reply" and not snap.message_id_reused:
         effects.append(CheckDeliveryReport())
+
     if snap.too_large:
         names = ", ".join(snap.too_large)
         effects.append(Triage(f"attachment over the size limit, kept but not read: {names}"))
     return tuple(effects)
+
+
+def _human_note(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
+    """A person's reply filed on a case (not a form being recorded) may be news for the BM.
+
+    Whether it says anything worth a person's time is bot.core.attention's question.
+    """
+    kinds = {type(e) for e in effects}
+    if snap.kind != "case_reply" or FileOnCase not in kinds:
+        return []
+    return [] if kinds & {RecordReturn, ApplySinForm} else [NoteHumanMail()]
 
 
 def _reclassified(snap: Snapshot) -> Reclassify | None:
@@ -334,6 +353,8 @@ def describe(effect: Effect) -> str:
             return f"flag: the form names {form_case} but the message is on {thread_case}"
         case Triage(reason=reason):
             return f"triage: {reason}"
+        case NoteHumanMail():
+            return "show what the person wrote under New on your cases (alert if the case is live)"
         case CheckDeliveryReport():
             return "if it is a delivery report, mark the email it reports as not delivered"
 

@@ -3,8 +3,9 @@
 A command runs only when the sender is the configured person for a role that the lifecycle
 table (bot.core.lifecycle) lets give it, the message passes the authentication check
 (bot.core.authn), and the table accepts the command at the case's stage. Anything else is kept
-on the case, not carried out, and the reason per line goes to the Business Manager (and to a
-configured, authenticated sender whose role may not give the command).
+on the case, not carried out, and the reason per line goes to the Business Manager and, once,
+to the sender: a configured, authenticated sender gets the reason with their confirmation;
+anyone else gets one short note that names nothing about the case.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.app import App
 from bot.config.model import STATUTORY_ROLES, Person
 from bot.core import lifecycle
 from bot.core.authn import AuthMode, AuthPolicy, ExchangeOrganisation, SenderCheck, check_sender
+from bot.core.autoreply import can_acknowledge
 from bot.core.calendar import CalendarRangeError
 from bot.core.commands import Command, ParsedCommands, parse_commands
 from bot.core.message import MailMessage
@@ -123,7 +125,10 @@ def handle_email_commands(
         )
     if outcome.refused:
         _refuse(session, app, case, row, msg, outcome, now)
-    if outcome.results or outcome.errors:
+    if not (roles and check.allowed):
+        # Someone not (provably) a configured person: one short note, nothing about the case.
+        tell_untrusted_sender(session, app, case, row, msg, parsed, now)
+    elif outcome.results or outcome.errors:
         queue_email(
             session,
             app,
@@ -140,6 +145,41 @@ def handle_email_commands(
                 "warnings": outcome.warnings,
             },
         )
+
+
+UNTRUSTED_REASON = "not from a configured address for that role"
+
+
+def tell_untrusted_sender(
+    session: Session,
+    app: App,
+    case: Case,
+    row: StoredMessage,
+    msg: MailMessage,
+    parsed: ParsedCommands,
+    now: datetime,
+) -> None:
+    """Tell an unknown or unauthenticated sender their command lines were not carried out.
+
+    The reason is the same whichever check failed, and the email names no case, child or
+    person: a forger learns only what they could guess. If the From address was forged, its
+    real owner learns someone wrote in their name. Automatic mail is never answered.
+    """
+    ok, _ = can_acknowledge(msg, frozenset({app.config.partnership.mailbox}))
+    lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors]
+    if not ok or not lines:
+        return
+    queue_email(
+        session,
+        app,
+        key=f"command-refused-sender:{row.sha256}",
+        event="command_refused_to_sender",
+        to=[msg.from_addr],
+        now=now,
+        case=case,
+        in_reply_to=f"<{row.message_id}>",
+        context={"lines": lines, "reason": UNTRUSTED_REASON, "sent_at": row.received_at},
+    )
 
 
 def _not_authorised(address: str, roles: set[str], check: SenderCheck, command: type) -> str:

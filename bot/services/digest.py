@@ -21,6 +21,7 @@ from bot.app import App
 from bot.core import deadlines as rules
 from bot.core.arrival import left_in_inbox
 from bot.core.digest import DeadlineView, digest_due, overdue, upcoming
+from bot.services.attention import NEW_ON_CASE, agency_name
 from bot.services.case_warnings import warnings_for
 from bot.services.delivery import NOT_DELIVERED_EVENT, recent_failures
 from bot.services.mailout import queue_email
@@ -66,6 +67,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
     views = _deadline_views(session)
     return {
         "today": today,
+        "new_on_cases": _new_on_cases(session, app, now),
         "new_cases": _new_cases(session, now),
         "upcoming": [
             {
@@ -106,6 +108,36 @@ def _new_cases(session: Session, now: datetime) -> list[dict[str, object]]:
     labels = {"review": "SIN", "complaint": "Complaint", "escalation": "Escalation"}
     return [
         {"ref": c.ref, "opened_at": c.opened_at, "kind": labels.get(c.kind, c.kind)} for c in cases
+    ]
+
+
+def _last_digest_at(session: Session, now: datetime) -> datetime:
+    """When the previous digest was written; without one, a span that covers a long weekend."""
+    last = session.scalar(
+        select(func.max(OutboxMessage.created_at)).where(
+            OutboxMessage.event == "daily_digest", OutboxMessage.created_at < now
+        )
+    )
+    return last if last is not None else now - timedelta(days=4)
+
+
+def _new_on_cases(session: Session, app: App, now: datetime) -> list[dict[str, object]]:
+    """What people wrote on case threads since the last digest (bot.services.attention)."""
+    rows = session.execute(
+        select(Case.ref, CaseEvent)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.what == NEW_ON_CASE, CaseEvent.at >= _last_digest_at(session, now))
+        .order_by(CaseEvent.at, CaseEvent.id)
+    ).all()
+    return [
+        {
+            "ref": ref,
+            "at": e.at,
+            "who": e.why or e.actor,
+            "agency": agency_name(app, e.actor),
+            "lines": e.detail.splitlines(),
+        }
+        for ref, e in rows
     ]
 
 

@@ -20,6 +20,7 @@ from bot.core import message_plan as mp
 from bot.core.commands import ParsedCommands
 from bot.core.forms import Extraction
 from bot.core.message import MailMessage
+from bot.services.attention import note_human_mail
 from bot.services.cases import add_event, find_case
 from bot.services.commands import handle_email_commands
 from bot.services.delivery import note_delivery_report
@@ -144,6 +145,10 @@ def _check_delivery_report(s: Applying, e: mp.CheckDeliveryReport) -> None:
     note_delivery_report(s.session, s.row, s.msg, s.now)
 
 
+def _note_human_mail(s: Applying, e: mp.NoteHumanMail) -> None:
+    note_human_mail(s.session, s.app, s.row, s.msg, s.parsed, s.now)
+
+
 APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.Reclassify: _reclassify,
     mp.MarkReused: _mark_reused,
@@ -159,4 +164,5 @@ APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.FlagFormCase: _flag_form_case,
     mp.Triage: _triage,
     mp.CheckDeliveryReport: _check_delivery_report,
+    mp.NoteHumanMail: _note_human_mail,
 }

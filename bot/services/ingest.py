@@ -5,7 +5,11 @@ Order matters and is the whole point of this module:
 2. each stored message is processed in its own transaction; a failure is counted and,
    after `max_attempts`, the message is quarantined for a person, never retried for ever;
 3. only after that commit is the message moved out of the inbox, so a crash anywhere leaves it
-   either still in the inbox (and deduplicated next time) or already recorded.
+   either still in the inbox (and deduplicated next time) or already recorded;
+4. only mail the bot fully handled moves to Processed. Mail that needs a person (triage,
+   refused commands, quarantine) stays in the inbox, or the configured needs-attention
+   folder, where the Business Manager works, until `triage done N`; a move that could not
+   happen then is made here, on the next pass.
 
 Mail that arrived before the `since` cut-off is never fetched, stored or moved: it is counted,
 and the count is kept on the mailbox state for the terminal and the digest.
@@ -22,9 +26,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import MailboxState, StoredMessage
-from bot.adapters.mailbox import Cursor, LeftInInbox, MailboxError, MailSource
+from bot.adapters.mailbox import Cursor, LeftInInbox, MailboxError, MailSource, MessageGone
 from bot.app import App
 from bot.core.arrival import left_in_inbox
+from bot.core.attention import Release, release_for
 from bot.services.process import process_message
 from bot.services.store import store_raw
 
@@ -40,6 +45,7 @@ class IngestReport:
     processed: int = 0
     failed: int = 0
     released: int = 0
+    waiting_for_a_person: int = 0  # seen in the inbox, kept there for the Business Manager
     errors: list[str] = field(default_factory=list)
     left: LeftInInbox = field(default_factory=LeftInInbox)
     left_before: date | None = None
@@ -54,14 +60,15 @@ class IngestReport:
 
 def ingest_pass(app: App, source: MailSource, *, full_sweep: bool = True) -> IngestReport:
     report = IngestReport()
+    keys: dict[str, int] | None
     try:
         keys = _fetch_and_store(app, source, full_sweep, report)
     except MailboxError as exc:
         _record_mailbox_error(app, str(exc))
         report.errors.append(str(exc))
-        keys = {}
+        keys = None
     _process_stored(app, report)
-    if keys:
+    if keys is not None:
         _release(app, source, keys, report)
     return report
 
@@ -93,7 +100,7 @@ def _fetch_and_store(
             )
             keys[incoming.key] = stored.id
             report.stored += stored.new
-            report.duplicates += not stored.new
+            report.duplicates += not (stored.new or stored.again)
         state = _state(session, app.mailbox_name)
         _remember_left(state, since, batch.left, whole_inbox=cursor is None)
         if batch.cursor is not None:
@@ -162,14 +169,91 @@ def _release(app: App, source: MailSource, keys: dict[str, int], report: IngestR
         }
         for key, row_id in keys.items():
             row = rows[row_id]
-            if row.status not in DONE:
-                continue  # still being retried: leave it in the inbox
-            try:
-                source.mark_processed(key)
-            except MailboxError as exc:
-                # Recorded in the database already; the next full sweep moves it.
-                report.errors.append(str(exc))
-                continue
-            row.released_at = app.clock.now()
-            report.released += 1
+            action = release_for(row.status, row.needs_triage)
+            if action is Release.KEEP:
+                report.waiting_for_a_person += 1
+                set_aside(source, key, row, report.errors)
+            elif action is Release.MOVE:
+                report.released += move_to_processed(app, source, key, row, report.errors)
+        for row in pending_releases(session, exclude=set(keys.values())):
+            report.released += move_to_processed(app, source, row.source_key, row, report.errors)
         session.commit()
+
+
+def pending_releases(session: Session, exclude: set[int] | None = None) -> list[StoredMessage]:
+    """Handled mail whose move has not happened yet: a `triage done` while the mailbox was
+    unreachable, or a move that failed on an earlier pass."""
+    rows = session.scalars(
+        select(StoredMessage)
+        .where(
+            StoredMessage.status.in_(DONE),
+            StoredMessage.needs_triage.is_(False),
+            StoredMessage.released_at.is_(None),
+            StoredMessage.source_key != "",
+        )
+        .order_by(StoredMessage.id)
+    )
+    return [r for r in rows if r.id not in (exclude or set())]
+
+
+def set_aside(source: MailSource, key: str, row: StoredMessage, errors: list[str]) -> None:
+    """Move mail that needs a person to the configured needs-attention folder, once.
+
+    Its new key replaces the inbox one, so `triage done` finds it there; with no folder
+    configured it stays in the inbox and is seen, not counted, on each full sweep.
+    """
+    try:
+        moved_to = source.set_aside(key)
+    except MessageGone:
+        return
+    except MailboxError as exc:
+        errors.append(str(exc))  # still in the inbox: the next pass tries again
+        return
+    if moved_to is not None:
+        row.source_key = moved_to
+
+
+def move_to_processed(
+    app: App, source: MailSource, key: str, row: StoredMessage, errors: list[str]
+) -> bool:
+    """Move one handled message out of the inbox; the caller commits released_at."""
+    try:
+        source.mark_processed(key)
+    except MessageGone:
+        # Moved by hand or its key went stale: nothing left to move. A full sweep that finds
+        # it in the inbox again under a new key moves it then.
+        log.info("message #%d is no longer in the inbox under its key", row.id)
+    except MailboxError as exc:
+        # Recorded in the database already; the next pass tries again.
+        errors.append(str(exc))
+        return False
+    row.released_at = app.clock.now()
+    return True
+
+
+def release_now(app: App, row_id: int) -> str:
+    """Move one message a person has dealt with on to Processed, now if the mailbox answers.
+
+    Called after the triage mark is committed, so an unreachable mailbox loses nothing:
+    the message is a pending release and the next pass moves it. Returns what happened.
+    """
+    with app.sessions() as session:
+        row = session.get(StoredMessage, row_id)
+        if row is None or release_for(row.status, row.needs_triage) is not Release.MOVE:
+            return "left where it is"
+        if row.released_at is not None or not row.source_key:
+            return "already out of the inbox"
+        errors: list[str] = []
+        try:
+            source = app.open_source()
+        except MailboxError as exc:
+            errors.append(str(exc))
+        else:
+            try:
+                move_to_processed(app, source, row.source_key, row, errors)
+            finally:
+                source.close()
+        session.commit()
+    if errors:
+        return f"the mailbox could not be reached ({errors[0]}); it moves on the next pass"
+    return "moved to Processed"

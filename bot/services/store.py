@@ -26,6 +26,7 @@ MAILBOX, FETCH_TIME = "mailbox", "fetch_time"
 class Stored:
     id: int
     new: bool
+    again: bool = False  # the very copy stored before, still in the inbox
 
 
 def header_message_id(raw: bytes) -> str:
@@ -98,7 +99,14 @@ def store_raw(
 
 
 def _seen_again(session: Session, row: StoredMessage, source_key: str) -> Stored:
-    row.duplicate_deliveries += 1
-    row.source_key = source_key
-    session.commit()
-    return Stored(row.id, new=False)
+    """The same bytes again: a second delivery, or the same copy still waiting in the inbox.
+
+    Mail kept for a person is seen on every full sweep (every pass on Maildir); that copy,
+    under the key it was stored with, is not another delivery and is not counted again.
+    """
+    again = source_key == row.source_key
+    if not again:
+        row.duplicate_deliveries += 1
+        row.source_key = source_key
+        session.commit()
+    return Stored(row.id, new=False, again=again)

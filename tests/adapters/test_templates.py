@@ -259,9 +259,36 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         ],
         "errors": [{"line": "DESICION: maybe", "message": "Not a command we recognise."}],
     },
+    "case_reply_alert": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": {"ref": "TSCP-2026-0004", "initials": "K.M."},
+        "stage": "rapid review",
+        "sender": "Robin Invented <robin.invented@example.net>",
+        "agency": "Greater Manchester Police",
+        "received_at": datetime(2026, 11, 25, 16, 40, tzinfo=UTC),
+        "first_lines": "The child has deteriorated overnight.\nPlease call me urgently.",
+        "message_id": 31,
+    },
+    "command_refused_to_sender": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "lines": ["Vote: no further action"],
+        "reason": "not from a configured address for that role",
+        "sent_at": datetime(2026, 11, 25, 16, 40, tzinfo=UTC),
+    },
     "daily_digest": {
         "partnership": PARTNERSHIP,
         "today": date(2026, 11, 26),
+        "new_on_cases": [
+            {
+                "ref": "TSCP-2026-0004",
+                "at": datetime(2026, 11, 25, 16, 40, tzinfo=UTC),
+                "who": "Robin Invented <robin.invented@example.net>",
+                "agency": "Greater Manchester Police",
+                "lines": ["The child has deteriorated overnight.", "Please call me <urgently>."],
+            }
+        ],
         "new_cases": [
             {
                 "ref": "TSCP-2026-0007",
@@ -374,6 +401,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
 
 EMPTY_DIGEST: dict[str, Any] = {
     **CONTEXTS["daily_digest"],
+    "new_on_cases": [],
     "new_cases": [],
     "upcoming": [],
     "overdue": [],
@@ -457,6 +485,9 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "command_rejected": "[TSCP-2026-0001] Commands not carried out: email from "
         "someone@unknown.example.net",
         "command_result": "[TSCP-2026-0001] Your commands: 1 recorded, 1 not carried out",
+        "case_reply_alert": "[TSCP-2026-0004] New on your case: Robin Invented "
+        "<robin.invented@example.net> (Greater Manchester Police)",
+        "command_refused_to_sender": "Not carried out: the commands in your email",
     }
 
 
@@ -495,6 +526,22 @@ def test_digest_text_uses_aligned_columns(renderer: TemplateRenderer) -> None:
     assert "Minutes <draft> & actions" in text  # plain text is never HTML-escaped
 
 
+def test_digest_shows_what_people_wrote_on_their_cases(renderer: TemplateRenderer) -> None:
+    out = renderer.render("daily_digest", CONTEXTS["daily_digest"])
+    assert "NEW ON YOUR CASES" in out.text and "New on your cases" in out.html
+    assert "Robin Invented <robin.invented@example.net>" in out.text
+    assert "      | The child has deteriorated overnight." in out.text
+    assert "Please call me &lt;urgently&gt;." in out.html
+
+
+def test_refusal_to_an_unknown_sender_names_nothing_about_the_case(
+    renderer: TemplateRenderer,
+) -> None:
+    out = renderer.render("command_refused_to_sender", CONTEXTS["command_refused_to_sender"])
+    assert "NOT carried out: not from a configured address for that role." in out.text
+    assert "TSCP-" not in out.text + out.subject and "initials" not in out.text
+
+
 def test_digest_html_is_escaped(renderer: TemplateRenderer) -> None:
     html = renderer.render("daily_digest", CONTEXTS["daily_digest"]).html
     assert "Minutes &lt;draft&gt; &amp; actions" in html
@@ -504,7 +551,7 @@ def test_digest_html_is_escaped(renderer: TemplateRenderer) -> None:
 def test_empty_digest_says_none(renderer: TemplateRenderer) -> None:
     out = renderer.render("daily_digest", EMPTY_DIGEST)
     assert out.text.count("None.") >= 12
-    assert out.html.count("<p>None.</p>") == 11
+    assert out.html.count("<p>None.</p>") == 12
     assert "Not available." not in out.text
     assert "IMAP login failed" in out.text and "IMAP login failed" in out.html
     assert "never" in out.text
@@ -708,7 +755,7 @@ def test_digest_without_a_section_fails_loudly(renderer: TemplateRenderer) -> No
     with pytest.raises(TemplateError, match="returns"):
         renderer.render("daily_digest", ctx)
     out = renderer.render("daily_digest", EMPTY_DIGEST)
-    assert out.html.count("<p>None.</p>") == 11
+    assert out.html.count("<p>None.</p>") == 12
 
 
 def test_filters_use_english_names_and_uk_time(renderer: TemplateRenderer) -> None:

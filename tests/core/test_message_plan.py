@@ -18,6 +18,7 @@ from bot.core.message_plan import (
     FlagFormCase,
     FormSummary,
     MarkReused,
+    NoteHumanMail,
     OpenCase,
     OpenComplaint,
     OpenEscalation,
@@ -91,7 +92,7 @@ def snap(
         ("complaint", KNOWN, (OpenComplaint(REF, True),)),
         ("case_reply", NO_REF, (NOT_RECOGNISED,)),
         ("case_reply", UNKNOWN, (UNKNOWN_CASE,)),
-        ("case_reply", KNOWN, (FileOnCase("case_reply filed on the case"),)),
+        ("case_reply", KNOWN, (FileOnCase("case_reply filed on the case"), NoteHumanMail())),
         # Automatic mail is never answered and never bothers the Business Manager.
         ("auto_reply", NO_REF, (CheckDeliveryReport(),)),
         ("auto_reply", UNKNOWN, (CheckDeliveryReport(),)),
@@ -152,7 +153,7 @@ def test_reused_message_id_is_triaged_not_acted_on(
 
 def test_commands_on_a_known_case_are_run_and_filed() -> None:
     got = plan(snap("case_reply", KNOWN, has_commands=True))
-    assert got == (FileOnCase("commands on the case"), RunCommands())
+    assert got == (FileOnCase("commands on the case"), RunCommands(), NoteHumanMail())
 
 
 def test_commands_never_run_from_automatic_or_suspicious_mail() -> None:
@@ -178,7 +179,9 @@ def test_commands_never_run_from_automatic_or_suspicious_mail() -> None:
 )
 def test_forms_on_a_case_reply(form: FormSummary, attached: bool, expected: Plan) -> None:
     got = plan(snap("case_reply", KNOWN, form=form, has_attachments=attached))
-    assert tuple(e for e in got if not isinstance(e, FileOnCase)) == expected
+    assert tuple(e for e in got if not isinstance(e, (FileOnCase, NoteHumanMail))) == expected
+    # A form being recorded is not news for "New on your cases"; a reply's own words may be.
+    assert (NoteHumanMail() in got) == (not expected)
 
 
 def test_a_sin_form_on_a_complaint_record_changes_nothing_there() -> None:

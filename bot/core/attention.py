@@ -1,0 +1,114 @@
+"""Which human mail must reach a person, and where it waits in the mailbox meanwhile.
+
+Pure decisions only: the service in bot.services.attention gathers the facts and applies them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.core.lifecycle import Stage
+
+SNIPPET_LINES = 4
+SNIPPET_WIDTH = 300
+# "Hi all," / "Dear Jo," / "Morning": a greeting on its own says nothing to surface.
+_GREETING = re.compile(
+    r"(?:hi|hello|dear|morning|good\s+(?:morning|afternoon)|afternoon)\b[^.?!]{0,30}[,.!]?",
+    re.IGNORECASE,
+)
+
+
+def _plain(line: str) -> str:
+    return " ".join(line.split())
+
+
+def human_text(reply_text: str, command_lines: Iterable[str]) -> str:
+    """What a person wrote besides commands: the new text without command lines or greetings.
+
+    reply_text is the new part of the reply (bot.core.commands.quoting.new_text), so quoted
+    mail is already gone; an empty answer means the message was commands only.
+    """
+    taken = {_plain(part) for line in command_lines for part in line.splitlines()}
+    kept = [
+        line.rstrip()
+        for line in reply_text.splitlines()
+        if _plain(line) not in taken and not _GREETING.fullmatch(_plain(line))
+    ]
+    return "\n".join(kept).strip()
+
+
+def says_something(text: str, *, had_commands: bool) -> bool:
+    """Whether the text besides the commands is worth a person's attention.
+
+    Without commands, anything a person wrote is. Beside commands, short lines ("Thanks, Jo",
+    a name, a job title) are courtesy and signature; a line of four words or more is news.
+    """
+    if not had_commands:
+        return bool(text.strip())
+    return any(len(line.split()) >= 4 for line in text.splitlines())
+
+
+def snippet(text: str) -> str:
+    """The first few non-blank lines, short enough for a digest line or an alert."""
+    lines = [_plain(x) for x in text.splitlines() if x.strip()][:SNIPPET_LINES]
+    joined = "\n".join(lines)
+    return joined if len(joined) <= SNIPPET_WIDTH else joined[: SNIPPET_WIDTH - 1].rstrip() + "…"
+
+
+def is_live(stage: str, status: str) -> bool:
+    """A case someone is still working on: open, and not at the closed stage."""
+    return status == "open" and stage != Stage.CLOSED.value
+
+
+@dataclass(frozen=True)
+class ReplyFacts:
+    kind: str  # the classification; only case replies are surfaced here
+    on_case: bool
+    from_business_manager: bool  # her own mail on a thread is not news to her
+    own_mail: bool
+    text: str  # human_text of the reply
+    had_commands: bool  # it carried command lines (carried out or not)
+    live: bool
+    alert_enabled: bool
+
+
+@dataclass(frozen=True)
+class ReplyNotice:
+    surface: bool  # shown in the digest's "New on your cases"
+    alert: bool  # and emailed to the Business Manager now
+
+
+NOTHING = ReplyNotice(surface=False, alert=False)
+
+
+def notice_for(facts: ReplyFacts) -> ReplyNotice:
+    """Whether a reply filed on a case is surfaced in the digest and alerted at once.
+
+    Not surfaced: anything not classified as a case reply (auto-replies, SINs, returns,
+    complaints have their own sections), mail not filed on a case (it is triaged), the bot's
+    own mail, the Business Manager's own mail, and a reply that was commands only (its sender
+    already gets a confirmation). A reply with commands and other text is surfaced with the text.
+    """
+    if facts.kind != "case_reply" or not facts.on_case or facts.own_mail:
+        return NOTHING
+    if facts.from_business_manager:
+        return NOTHING
+    if not says_something(facts.text, had_commands=facts.had_commands):
+        return NOTHING
+    return ReplyNotice(surface=True, alert=facts.alert_enabled and facts.live)
+
+
+class Release(StrEnum):
+    MOVE = "move"  # fully handled: on to Processed
+    KEEP = "keep"  # a person must look: stays where the Business Manager works
+    WAIT = "wait"  # still being retried: leave it alone
+
+
+def release_for(status: str, needs_triage: bool) -> Release:
+    """Where a stored message's mailbox copy goes after processing."""
+    if status not in ("processed", "quarantined"):
+        return Release.WAIT
+    return Release.KEEP if needs_triage else Release.MOVE

@@ -1,0 +1,85 @@
+"""Human mail on a case reaches a person: kept on the case for the digest, alerted if live.
+
+The decision is bot.core.attention.notice_for; this module gathers its facts and applies it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import StoredMessage
+from bot.app import App
+from bot.core import lifecycle
+from bot.core.attention import ReplyFacts, human_text, is_live, notice_for, snippet
+from bot.core.autoreply import OWN_MAIL_HEADER
+from bot.core.commands import ParsedCommands
+from bot.core.commands.quoting import new_text
+from bot.core.message import MailMessage
+from bot.services.cases import add_event
+from bot.services.intake import sender_agency_key
+from bot.services.mailout import queue_email
+
+NEW_ON_CASE = "new_on_case"
+
+
+def agency_name(app: App, address: str) -> str:
+    """The configured agency's name (not its key), or the sender's domain when unknown."""
+    key = sender_agency_key(app, address)
+    agency = app.config.agency(key) if key else None
+    return agency.name if agency else address.partition("@")[2]
+
+
+def sender_label(msg: MailMessage) -> str:
+    return f"{msg.from_name} <{msg.from_addr}>" if msg.from_name else msg.from_addr
+
+
+def note_human_mail(
+    session: Session,
+    app: App,
+    row: StoredMessage,
+    msg: MailMessage,
+    parsed: ParsedCommands | None,
+    now: datetime,
+) -> None:
+    """Keep what a person wrote on a case for the digest and, on a live case, alert now."""
+    case = row.case
+    lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors] if parsed else []
+    text = human_text(new_text(msg.text), lines)
+    mailbox = app.config.partnership.mailbox.lower()
+    facts = ReplyFacts(
+        kind=row.kind or "",
+        on_case=case is not None,
+        from_business_manager=msg.from_addr == app.config.people.business_manager.email,
+        own_mail=msg.from_addr == mailbox or bool(msg.header(OWN_MAIL_HEADER)),
+        text=text,
+        had_commands=bool(lines),
+        live=case is not None and is_live(case.stage, case.status),
+        alert_enabled=app.config.digest.alert_on_case_reply,
+    )
+    notice = notice_for(facts)
+    if case is None or not notice.surface:
+        return
+    first = snippet(text)
+    add_event(session, case, now, NEW_ON_CASE, first, actor=msg.from_addr, why=sender_label(msg))
+    if not notice.alert:
+        return
+    queue_email(
+        session,
+        app,
+        key=f"case-reply-alert:{row.sha256}",
+        event="case_reply_alert",
+        to=[app.config.people.business_manager.email],
+        now=now,
+        case=case,
+        context={
+            "case": {"ref": case.ref, "initials": case.initials},
+            "stage": lifecycle.stage_of(case.stage).value.replace("_", " "),
+            "sender": sender_label(msg),
+            "agency": agency_name(app, msg.from_addr),
+            "received_at": row.received_at,
+            "first_lines": first,
+            "message_id": row.id,
+        },
+    )

@@ -1,0 +1,80 @@
+"""Which human mail on a case is surfaced and alerted, and where handled mail goes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.core.attention import (
+    Release,
+    ReplyFacts,
+    human_text,
+    is_live,
+    notice_for,
+    release_for,
+    snippet,
+)
+
+NEWS = ReplyFacts(
+    kind="case_reply",
+    on_case=True,
+    from_business_manager=False,
+    own_mail=False,
+    text="The child has deteriorated, call me urgently.",
+    had_commands=False,
+    live=True,
+    alert_enabled=True,
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "surface", "alert"),
+    [
+        ({}, True, True),
+        ({"live": False}, True, False),
+        ({"alert_enabled": False}, True, False),
+        ({"kind": "auto_reply"}, False, False),
+        ({"kind": "sin"}, False, False),
+        ({"on_case": False}, False, False),
+        ({"own_mail": True}, False, False),
+        ({"from_business_manager": True}, False, False),
+        ({"text": ""}, False, False),
+        ({"text": "Thanks, Jo", "had_commands": True}, False, False),
+        ({"had_commands": True}, True, True),
+        ({"text": "Dana"}, True, True),  # no commands: whatever a person wrote is news
+    ],
+)
+def test_notice_for(change: dict[str, object], surface: bool, alert: bool) -> None:
+    notice = notice_for(replace(NEWS, **change))  # type: ignore[arg-type]
+    assert (notice.surface, notice.alert) == (surface, alert)
+
+
+def test_human_text_drops_command_lines_and_greetings() -> None:
+    text = "Hi all,\n\nVote: rapid review\n\nThe child has deteriorated.\nCall me."
+    assert human_text(text, ["Vote: rapid review"]) == "The child has deteriorated.\nCall me."
+    assert human_text("Dear Jo,\nVote: rapid review", ["Vote:  rapid review"]) == ""
+
+
+def test_snippet_keeps_the_first_lines_short() -> None:
+    assert snippet("a\n\nb\nc\nd\ne") == "a\nb\nc\nd"
+    long = snippet("word " * 200)
+    assert len(long) == 300 and long.endswith("…")
+
+
+def test_live_means_open_and_not_closed() -> None:
+    assert is_live("rapid_review", "open")
+    assert not is_live("closed", "open") and not is_live("screening", "closed")
+
+
+@pytest.mark.parametrize(
+    ("status", "needs_triage", "release"),
+    [
+        ("processed", False, Release.MOVE),
+        ("processed", True, Release.KEEP),
+        ("quarantined", True, Release.KEEP),
+        ("stored", False, Release.WAIT),
+    ],
+)
+def test_release_for(status: str, needs_triage: bool, release: Release) -> None:
+    assert release_for(status, needs_triage) is release

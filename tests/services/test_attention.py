@@ -1,0 +1,204 @@
+"""Every human message reaches a person: replies on a case, mail kept for triage, refusals.
+
+Mail goes in through the Maildir inbox and the real ingest path; the assertions are on what
+the Business Manager and the senders receive, and on where the message is left.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.adapters.db.models import OutboxMessage, StoredMessage
+from bot.services.digest import send_digest_if_due
+from bot.services.ingest import release_now
+from tests.fixtures.app import ROOT, AppFactory
+from tests.fixtures.mail import drop_into_maildir
+from tests.services.test_lifecycle import BM, POLICE, SECTIONS, Bot, body_of, reply
+
+DETERIORATED = ROOT / "tests" / "corpus" / "case-reply-police-child-deteriorated.eml"
+OFFICER = "morgan.invented@gmp.police.uk"
+
+
+@pytest.fixture
+def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
+    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
+    b.mail(
+        "casey.invented@gmp.police.uk",
+        "Serious Incident Notification - GM SIN form",
+        "Please find the GM SIN form for the Screening Panel.",
+    )
+    b.run()
+    assert b.case().ref == "TSCP-2026-0001"
+    return b
+
+
+def _officer_writes(bot: Bot) -> None:
+    drop_into_maildir(bot.tmp_path / "inbox", DETERIORATED.read_bytes())
+    bot.at("2026-12-16T13:45").run()
+
+
+def _digest(bot: Bot, when: str) -> str:
+    bot.at(when)
+    assert send_digest_if_due(bot.app)
+    return body_of(bot.outbox("daily_digest")[-1]).replace("\r\n", "\n")
+
+
+def _told(bot: Bot, sender: str) -> list[OutboxMessage]:
+    """What went back to the sender about their commands (not the panel's own invitations)."""
+    return [o for o in bot.outbox() if sender in o.recipients and o.event.startswith("command")]
+
+
+def _in_folder(bot: Bot, folder: str) -> int:
+    base = bot.tmp_path / "inbox" / folder
+    return sum(1 for sub in ("new", "cur") if (base / sub).is_dir() for _ in (base / sub).iterdir())
+
+
+def test_officers_reply_alerts_the_business_manager_at_once(bot: Bot) -> None:
+    _officer_writes(bot)
+    [alert] = bot.outbox("case_reply_alert")
+    assert alert.recipients == [BM]
+    assert alert.subject == (
+        "[TSCP-2026-0001] New on your case: DC Morgan Invented "
+        f"<{OFFICER}> (Greater Manchester Police)"
+    )
+    text = body_of(alert)
+    assert "  | The child has deteriorated overnight and is back in intensive care." in text
+    assert "  | Please call me urgently on 0161 496 0000 before the panel meets." in text
+    assert "at the screening stage" in text
+    # The quoted invitation and the signature are not what the officer wrote.
+    assert "DECISION: RAPID REVIEW" not in text and "Kind regards" not in text
+    # Filed and fully handled: no confirmation goes back, and it leaves the inbox.
+    assert bot.outbox("command_result") == [] and _in_folder(bot, ".Processed") == 2
+
+
+def test_officers_reply_is_in_the_next_digest_only(bot: Bot) -> None:
+    assert len(bot.outbox("daily_digest")) == 1  # this morning's went with the SIN's pass
+    _officer_writes(bot)
+    text = _digest(bot, "2026-12-17T08:05")
+    section = text.split("NEW ON YOUR CASES", 1)[1].split("OVERDUE DEADLINES", 1)[0]
+    assert f"TSCP-2026-0001  Wed 16 Dec 2026 13:45  DC Morgan Invented <{OFFICER}>" in section
+    assert "      Greater Manchester Police\n" in section
+    assert "      | The child has deteriorated overnight and is back in intensive care." in section
+    assert "  New on your cases         1" in text
+    tomorrow = _digest(bot, "2026-12-18T08:05")
+    assert "since the last digest.\n\n  None.\n" in tomorrow
+
+
+def test_alert_can_be_switched_off_and_the_digest_still_shows_it(
+    bot: Bot, make_app: AppFactory
+) -> None:
+    moment = bot.clock.moment
+    bot.app, bot.clock = make_app(**SECTIONS, digest={"alert_on_case_reply": False})
+    bot.clock.moment = moment
+    _officer_writes(bot)
+    assert bot.outbox("case_reply_alert") == []
+    assert "The child has deteriorated overnight" in _digest(bot, "2026-12-17T08:05")
+
+
+def test_a_vote_alone_is_not_news_but_a_vote_with_a_message_is(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(
+        POLICE, reply("TSCP-2026-0001"), "Hi,\n\nVote: rapid review\n\nThanks, Police DSP"
+    )
+    bot.run()
+    assert bot.outbox("case_reply_alert") == []
+    bot.mail(
+        POLICE,
+        reply("TSCP-2026-0001"),
+        "Vote: rapid review\n\nThe child has deteriorated, call me urgently.\n\nThanks, Police DSP",
+    )
+    bot.run()
+    [alert] = bot.outbox("case_reply_alert")
+    assert "  | The child has deteriorated, call me urgently." in body_of(alert)
+    assert "Vote: rapid review" not in body_of(alert)
+    assert len(bot.outbox("command_result")) == 2  # the sender's confirmations, as before
+
+
+def test_no_alert_on_a_closed_case_but_still_in_the_digest(bot: Bot) -> None:
+    bot.at("2026-12-16T10:00").mail(BM, reply("TSCP-2026-0001"), "Close case: duplicate of another")
+    bot.run()
+    assert bot.case().stage == "closed"
+    _officer_writes(bot)
+    assert bot.outbox("case_reply_alert") == []
+    assert "The child has deteriorated overnight" in _digest(bot, "2026-12-17T08:05")
+
+
+def test_unknown_senders_refused_vote_gets_one_short_note(bot: Bot) -> None:
+    stranger = "someone.else@gmp.police.uk"
+    bot.at("2026-12-16T11:00").mail(stranger, reply("TSCP-2026-0001"), "Vote: no further action")
+    bot.run()
+    [note] = _told(bot, stranger)
+    assert note.event == "command_refused_to_sender"
+    text = body_of(note)
+    assert "They were NOT carried out: not from a configured address for that role." in text
+    assert "  > Vote: no further action" in text
+    # Nothing that helps a forger: no case reference, no initials, no names of roles or people.
+    assert "TSCP-2026" not in text + note.subject and "initials" not in text
+    assert "representative" not in text and "authentication" not in text.lower()
+    [told_bm] = bot.outbox("command_rejected")
+    assert told_bm.recipients == [BM]
+
+
+def test_forged_partner_vote_tells_the_real_partner_once(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(
+        POLICE, reply("TSCP-2026-0001"), "Vote: rapid review", auth=False
+    )
+    bot.run()
+    [note] = _told(bot, POLICE)
+    assert note.event == "command_refused_to_sender"
+    assert "not from a configured address for that role" in body_of(note)
+
+
+def test_partner_refused_for_role_is_told_why_in_the_one_confirmation(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(POLICE, reply("TSCP-2026-0001"), "Decision: rapid review")
+    bot.run()
+    [result] = _told(bot, POLICE)
+    assert result.event == "command_result"
+    assert "Business Manager" in body_of(result)
+
+
+def test_mail_for_a_person_stays_in_the_inbox_and_is_not_counted_again(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(
+        "someone.else@gmp.police.uk", reply("TSCP-2026-0001"), "Vote: no further action"
+    )
+    bot.run()
+    assert _in_folder(bot, "") == 1 and _in_folder(bot, ".Processed") == 1
+    bot.at("2026-12-16T11:05").run()
+    bot.at("2026-12-16T11:10").run()
+    with bot.app.sessions() as s:
+        row = s.scalars(
+            select(StoredMessage).where(StoredMessage.from_addr == "someone.else@gmp.police.uk")
+        ).one()
+        assert (row.needs_triage, row.duplicate_deliveries, row.attempts) == (True, 0, 0)
+    assert len(bot.outbox("command_rejected")) == 1
+    assert _in_folder(bot, "") == 1
+
+
+def test_a_needs_attention_folder_takes_it_out_of_the_inbox_once(
+    bot: Bot, make_app: AppFactory
+) -> None:
+    moment = bot.clock.moment
+    mailbox = {
+        "backend": "maildir",
+        "maildir_path": str(bot.tmp_path / "inbox"),
+        "needs_attention_folder": "Needs attention",
+    }
+    bot.app, bot.clock = make_app(**SECTIONS, mailbox=mailbox)
+    bot.clock.moment = moment
+    bot.at("2026-12-16T11:00").mail(
+        "someone.else@gmp.police.uk", reply("TSCP-2026-0001"), "Vote: no further action"
+    )
+    bot.run()
+    assert _in_folder(bot, "") == 0 and _in_folder(bot, ".Needs attention") == 1
+    bot.at("2026-12-16T11:05").run()
+    with bot.app.sessions() as s:
+        row = s.scalars(select(StoredMessage).where(StoredMessage.needs_triage.is_(True))).one()
+        row_id = row.id
+    assert release_now(bot.app, row_id) == "left where it is"  # not marked done yet
+    with bot.app.sessions() as s:
+        s.get(StoredMessage, row_id).needs_triage = False  # what `triage done` records
+        s.commit()
+    assert release_now(bot.app, row_id) == "moved to Processed"
+    assert _in_folder(bot, ".Needs attention") == 0 and _in_folder(bot, ".Processed") == 2
