@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress
 
+from bot.core.meeting_replies import CalendarItem
+
 PRODID = "-//Tameside Safeguarding Children Partnership//tscp-bot//EN"
 
 
@@ -109,3 +111,58 @@ def _as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+# Reading calendars that arrive ------------------------------------------------------------
+
+
+class CalendarReadError(ValueError):
+    """An iCalendar part that icalendar cannot read."""
+
+
+def read_calendar(data: bytes | str) -> tuple[CalendarItem, ...]:
+    """Every VEVENT of one iCalendar object, with the object's METHOD; raises CalendarReadError."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    try:
+        cal = Calendar.from_ical(text)
+        method = str(cal.get("method", "")).strip().upper()
+        return tuple(_item(method, event) for event in cal.walk("VEVENT"))
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise CalendarReadError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _item(method: str, event: Event) -> CalendarItem:
+    return CalendarItem(
+        method=method,
+        uid=str(event.get("uid", "")).strip(),
+        sequence=_int(event.get("sequence", 0)),
+        attendees=tuple(_answers(event.get("attendee"))),
+        start=_start(event),
+    )
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return 0
+
+
+def _answers(value: object) -> list[tuple[str, str]]:
+    values = value if isinstance(value, list) else [value] if value is not None else []
+    found = []
+    for attendee in values:
+        address = str(attendee).strip()
+        if address.lower().startswith("mailto:"):
+            address = address[len("mailto:") :]
+        params = getattr(attendee, "params", {})
+        partstat = str(params.get("PARTSTAT", "NEEDS-ACTION")).strip().upper()
+        if address:
+            found.append(("".join(address.split()).lower(), partstat))
+    return found
+
+
+def _start(event: Event) -> datetime | None:
+    prop = event.get("dtstart")
+    value = getattr(prop, "dt", None)
+    return value if isinstance(value, datetime) and value.tzinfo is not None else None
