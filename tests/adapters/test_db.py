@@ -33,6 +33,7 @@ TABLES = {
     "action_items",
     "case_fields",
     "chronology_entries",
+    "meeting_responses",
 }
 
 
