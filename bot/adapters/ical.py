@@ -1,4 +1,4 @@
-"""Build iCalendar (RFC 5545) meeting requests for the Screening Panel.
+"""Build iCalendar (RFC 5545) meeting requests for the Screening Panel, and read the answers.
 
 The bytes returned here go into the text/calendar part of an email (see email_builder); Outlook
 and Gmail only show a "meeting" with accept/decline buttons when METHOD:REQUEST, ORGANIZER and
@@ -31,11 +31,12 @@ def build_invitation(
     attendees: Sequence[tuple[str, str]],
     stamp: datetime,
     tz: ZoneInfo,
+    method: str = "REQUEST",
 ) -> bytes:
-    """Return one VCALENDAR with METHOD:REQUEST and a single VEVENT.
+    """Return one VCALENDAR with METHOD:REQUEST (or CANCEL) and a single VEVENT.
 
-    A rescheduled meeting must keep the same uid and raise sequence, otherwise calendars show
-    two meetings instead of moving the first one.
+    A rescheduled or cancelled meeting must keep the same uid and raise sequence, otherwise
+    calendars show two meetings instead of moving (or removing) the first one.
     """
     local_start, local_end = _in_zone(start, tz), _in_zone(end, tz)
     if local_end <= local_start:
@@ -43,8 +44,9 @@ def build_invitation(
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
+    cal.add("method", method)
     event = _event(uid, sequence, stamp, summary, description, location, organizer, attendees)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     event.add("dtstart", local_start)
     event.add("dtend", local_end)
     cal.add_component(event)
@@ -78,7 +80,6 @@ def _event(
     event.add("organizer", _address(*organizer))
     for name, email in attendees:
         event.add("attendee", _attendee(name, email))
-    event.add("status", "CONFIRMED")
     return event
 
 

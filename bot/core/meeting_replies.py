@@ -112,9 +112,7 @@ def panel_answers(
     return PanelAnswers(rows, quorate, _summary(rows, missing))
 
 
-def _member(
-    role: str, attendee: str, responses: Sequence[Response], sequence: int
-) -> MemberAnswer:
+def _member(role: str, attendee: str, responses: Sequence[Response], sequence: int) -> MemberAnswer:
     mine = [r for r in responses if r.attendee == attendee.lower()]
     current = [r for r in mine if r.sequence == sequence]
     older = [r for r in mine if r.sequence < sequence]

@@ -23,6 +23,7 @@ from bot.core.arrival import left_in_inbox
 from bot.core.digest import DeadlineView, digest_due, overdue, upcoming
 from bot.services.case_warnings import warnings_for
 from bot.services.mailout import queue_email
+from bot.services.meeting_replies import coming_panels
 
 
 def send_digest_if_due(app: App) -> bool:
@@ -86,6 +87,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
             }
             for d in overdue(views, today)
         ],
+        "panels": coming_panels(session, app, now),
         "triage": _triage(session),
         "awaiting_approval": _drafts(session),
         "returns": _returns(session, today),
@@ -190,6 +192,8 @@ FLAG_EVENTS = (
     "looked_after_death",
     "looked_after_death_check",
     "report_not_sent",
+    "meeting_declined",  # a statutory partner cannot come: the panel is not quorate
+    "meeting_new_time_proposed",
 )
 FORM_EVENTS = ("form_read", "form_fields_updated")
 

@@ -27,6 +27,7 @@ from bot.services.intake import (
     record_return,
     sender_agency_key,
 )
+from bot.services.meeting_replies import case_of_calendar_reply, record_calendar_replies
 from bot.services.screening import acknowledge, book_screening, open_case
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ def _process(session: Session, app: App, row: StoredMessage, now: datetime) -> N
     result = classify(msg, app.rules, context_for(session, app, msg))
     _record_classification(row, msg, result)
     case = find_case(session, result.case_ref)
+    case = case or case_of_calendar_reply(session, result.kind, msg)  # by the invitation's UID
     if case is None and result.case_ref is None and result.kind == "appendix_b":
         # A return sent as a fresh email: match it by the agency's one outstanding request.
         case = case_awaiting_return(session, app, msg.from_addr)
@@ -124,6 +126,7 @@ def _process(session: Session, app: App, row: StoredMessage, now: datetime) -> N
     if reused:
         row.flags = [*row.flags, "message_id_reused"]
     _apply(session, app, row, msg, plan_for(facts), case, now, parsed, form)
+    record_calendar_replies(session, app, row, msg, now)
     row.status, row.processed_at = "processed", now
 
 
