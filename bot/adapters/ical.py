@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Component, Event, vCalAddress
 
 from bot.core.meeting_replies import CalendarItem
 
@@ -132,7 +132,7 @@ def read_calendar(data: bytes | str) -> tuple[CalendarItem, ...]:
         raise CalendarReadError(f"{type(exc).__name__}: {exc}") from exc
 
 
-def _item(method: str, event: Event) -> CalendarItem:
+def _item(method: str, event: Component) -> CalendarItem:
     return CalendarItem(
         method=method,
         uid=str(event.get("uid", "")).strip(),
@@ -163,7 +163,7 @@ def _answers(value: object) -> list[tuple[str, str]]:
     return found
 
 
-def _start(event: Event) -> datetime | None:
+def _start(event: Component) -> datetime | None:
     prop = event.get("dtstart")
     value = getattr(prop, "dt", None)
     return value if isinstance(value, datetime) and value.tzinfo is not None else None

@@ -130,7 +130,7 @@ def _counter(
 
 def panel_members(app: App) -> list[tuple[str, str]]:
     """(role, address) of the three statutory partner representatives: the quorum."""
-    members = []
+    members: list[tuple[str, str]] = []
     for role in STATUTORY_ROLES:
         dsp = app.config.statutory_agency(role).dsp
         if dsp is not None:

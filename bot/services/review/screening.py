@@ -71,9 +71,7 @@ def _apply_vote(
 ) -> str:
     if result.change is Change.DECIDED:
         assert result.choice is not None
-        said = decide(
-            session, app, case, result.choice, result.reason, actor, now, today(app, now)
-        )
+        said = decide(session, app, case, result.choice, result.reason, actor, now, today(app, now))
         return f"the panel has decided: {CHOICE_LABELS[result.choice]}" + said
     if result.change is Change.REOPENED:
         _reopen(session, app, case, result, now)
