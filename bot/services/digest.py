@@ -194,6 +194,7 @@ FLAG_EVENTS = (
     "report_not_sent",
     "meeting_declined",  # a statutory partner cannot come: the panel is not quorate
     "meeting_new_time_proposed",
+    "screening_after_deadline",
 )
 FORM_EVENTS = ("form_read", "form_fields_updated")
 

@@ -49,28 +49,29 @@ def reschedule(
     due = deadline_row(case, "screening_meeting")
     late = deadline_note(cmd.on, due.due if due is not None and due.met_at is None else None)
     previous = meeting.start if meeting is not None and meeting.cancelled_at is None else None
-    if meeting is None:
-        meeting = _new_meeting(session, app, case, start)
-    else:
-        length = meeting.end - meeting.start
-        meeting.sequence += 1
-        meeting.start, meeting.end, meeting.cancelled_at = start, start + length, None
+    meeting = _moved(session, app, case, meeting, start)
     meeting.within_deadline = not late
     session.flush()
     send_invitation(session, app, case, meeting, now, previous=previous)
-    moved = f"from {when(app, previous)} " if previous else ""
-    detail = f"Screening Panel moved {moved}to {when(app, start)} (version {meeting.sequence})"
-    note(
-        session,
-        case,
-        now,
-        "screening_rescheduled",
-        detail + (f"; {late}" if late else ""),
-        actor,
-        cmd.line,
-    )
-    said = f"Screening Panel moved {moved}to {when(app, start)}; the new invitation went to "
-    return said + "the panel" + (f". Note: {late}" if late else "")
+    moved = f"Screening Panel moved {f'from {when(app, previous)} ' if previous else ''}"
+    moved += f"to {when(app, start)}"
+    # A meeting after the deadline is flagged in the digest, as a late booking is.
+    what = "screening_after_deadline" if late else "screening_rescheduled"
+    detail = f"{moved} (version {meeting.sequence})" + (f"; {late}" if late else "")
+    note(session, case, now, what, detail, actor, cmd.line)
+    return f"{moved}; the new invitation went to the panel" + (f". Note: {late}" if late else "")
+
+
+def _moved(
+    session: Session, app: App, case: Case, meeting: Meeting | None, start: datetime
+) -> Meeting:
+    """The same meeting (same UID, SEQUENCE + 1) at `start`, or a first one when none exists."""
+    if meeting is None:
+        return _new_meeting(session, app, case, start)
+    length = meeting.end - meeting.start
+    meeting.sequence += 1
+    meeting.start, meeting.end, meeting.cancelled_at = start, start + length, None
+    return meeting
 
 
 def _new_meeting(session: Session, app: App, case: Case, start: datetime) -> Meeting:
