@@ -79,6 +79,7 @@ class Response:
     partstat: str
     sequence: int
     at: datetime
+    order: int = 0  # recording order: breaks a tie between two answers timed the same second
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,8 @@ def _member(role: str, attendee: str, responses: Sequence[Response], sequence: i
     mine = [r for r in responses if r.attendee == attendee.lower()]
     current = [r for r in mine if r.sequence == sequence]
     older = [r for r in mine if r.sequence < sequence]
-    latest = max(current, key=lambda r: r.at, default=None)
-    before = max(older, key=lambda r: (r.sequence, r.at), default=None)
+    latest = max(current, key=lambda r: (r.at, r.order), default=None)
+    before = max(older, key=lambda r: (r.sequence, r.at, r.order), default=None)
     return MemberAnswer(
         role=role,
         attendee=attendee.lower(),

@@ -156,7 +156,7 @@ def when(app: App, moment: datetime) -> str:
 
 def panel_for(session: Session, app: App, meeting: Meeting) -> PanelAnswers:
     rows = session.scalars(select(MeetingResponse).where(MeetingResponse.meeting_id == meeting.id))
-    found = [Response(r.attendee, r.partstat, r.sequence, r.responded_at) for r in rows]
+    found = [Response(r.attendee, r.partstat, r.sequence, r.responded_at, r.id) for r in rows]
     return panel_answers(panel_members(app), found, meeting.sequence)
 
 
