@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -127,8 +128,17 @@ def _set_body(msg: EmailMessage, text: str, html: str | None, calendar: bytes | 
         # The calendar must be an *alternative* of the body (not only an attachment) with
         # method=REQUEST on the Content-Type; that is what makes Outlook show a meeting.
         msg.add_alternative(
-            calendar.decode("utf-8"), subtype="calendar", params={"method": "REQUEST"}
+            calendar.decode("utf-8"), subtype="calendar", params={"method": _method(calendar)}
         )
+
+
+_METHOD = re.compile(rb"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
+
+
+def _method(calendar: bytes) -> str:
+    """The calendar's own METHOD (REQUEST, CANCEL): the Content-Type must say the same."""
+    found = _METHOD.search(calendar)
+    return found.group(1).decode("ascii") if found else "REQUEST"
 
 
 def _attach(msg: EmailMessage, attachment: Attachment) -> None:

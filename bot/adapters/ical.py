@@ -1,4 +1,4 @@
-"""Build iCalendar (RFC 5545) meeting requests for the Screening Panel.
+"""Build iCalendar (RFC 5545) meeting requests for the Screening Panel, and read the answers.
 
 The bytes returned here go into the text/calendar part of an email (see email_builder); Outlook
 and Gmail only show a "meeting" with accept/decline buttons when METHOD:REQUEST, ORGANIZER and
@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Component, Event, vCalAddress
+
+from bot.core.meeting_replies import CalendarItem
 
 PRODID = "-//Tameside Safeguarding Children Partnership//tscp-bot//EN"
 
@@ -29,11 +31,12 @@ def build_invitation(
     attendees: Sequence[tuple[str, str]],
     stamp: datetime,
     tz: ZoneInfo,
+    method: str = "REQUEST",
 ) -> bytes:
-    """Return one VCALENDAR with METHOD:REQUEST and a single VEVENT.
+    """Return one VCALENDAR with METHOD:REQUEST (or CANCEL) and a single VEVENT.
 
-    A rescheduled meeting must keep the same uid and raise sequence, otherwise calendars show
-    two meetings instead of moving the first one.
+    A rescheduled or cancelled meeting must keep the same uid and raise sequence, otherwise
+    calendars show two meetings instead of moving (or removing) the first one.
     """
     local_start, local_end = _in_zone(start, tz), _in_zone(end, tz)
     if local_end <= local_start:
@@ -41,8 +44,9 @@ def build_invitation(
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
+    cal.add("method", method)
     event = _event(uid, sequence, stamp, summary, description, location, organizer, attendees)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     event.add("dtstart", local_start)
     event.add("dtend", local_end)
     cal.add_component(event)
@@ -76,7 +80,6 @@ def _event(
     event.add("organizer", _address(*organizer))
     for name, email in attendees:
         event.add("attendee", _attendee(name, email))
-    event.add("status", "CONFIRMED")
     return event
 
 
@@ -109,3 +112,58 @@ def _as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+# Reading calendars that arrive ------------------------------------------------------------
+
+
+class CalendarReadError(ValueError):
+    """An iCalendar part that icalendar cannot read."""
+
+
+def read_calendar(data: bytes | str) -> tuple[CalendarItem, ...]:
+    """Every VEVENT of one iCalendar object, with the object's METHOD; raises CalendarReadError."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    try:
+        cal = Calendar.from_ical(text)
+        method = str(cal.get("method", "")).strip().upper()
+        return tuple(_item(method, event) for event in cal.walk("VEVENT"))
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise CalendarReadError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _item(method: str, event: Component) -> CalendarItem:
+    return CalendarItem(
+        method=method,
+        uid=str(event.get("uid", "")).strip(),
+        sequence=_int(event.get("sequence", 0)),
+        attendees=tuple(_answers(event.get("attendee"))),
+        start=_start(event),
+    )
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return 0
+
+
+def _answers(value: object) -> list[tuple[str, str]]:
+    values = value if isinstance(value, list) else [value] if value is not None else []
+    found = []
+    for attendee in values:
+        address = str(attendee).strip()
+        if address.lower().startswith("mailto:"):
+            address = address[len("mailto:") :]
+        params = getattr(attendee, "params", {})
+        partstat = str(params.get("PARTSTAT", "NEEDS-ACTION")).strip().upper()
+        if address:
+            found.append(("".join(address.split()).lower(), partstat))
+    return found
+
+
+def _start(event: Component) -> datetime | None:
+    prop = event.get("dtstart")
+    value = getattr(prop, "dt", None)
+    return value if isinstance(value, datetime) and value.tzinfo is not None else None

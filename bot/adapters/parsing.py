@@ -19,6 +19,8 @@ from typing import Any
 
 import mailparser
 
+from bot.adapters.ical import CalendarReadError, read_calendar
+from bot.core.meeting_replies import CalendarItem
 from bot.core.message import AttachmentInfo, MailMessage
 from bot.core.threading import normalise_message_id
 
@@ -182,6 +184,36 @@ def _attachments(
     return tuple(result)
 
 
+_CALENDAR_TYPES = frozenset({"text/calendar", "application/ics", "text/x-vcalendar"})
+
+
+def _calendar_texts(message: Any) -> list[str]:
+    """Every iCalendar part once: mail-parser drops inline text/calendar parts, and Gmail
+    sends the same answer both inline and as invite.ics."""
+    texts: list[str] = []
+    for part in message.walk():
+        name = str(part.get_filename() or "").lower()
+        if part.is_multipart() or (
+            part.get_content_type() not in _CALENDAR_TYPES and not name.endswith(".ics")
+        ):
+            continue
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            text = payload.decode(part.get_content_charset() or "utf-8", "replace")
+            texts.append(text.replace("\r\n", "\n").strip())
+    return list(dict.fromkeys(t for t in texts if t))
+
+
+def _calendar(message: Any, defects: list[str]) -> tuple[CalendarItem, ...]:
+    items: list[CalendarItem] = []
+    for text in _calendar_texts(message):
+        try:
+            items.extend(read_calendar(text))
+        except (CalendarReadError, LookupError):
+            defects.append("calendar part could not be read")
+    return tuple(dict.fromkeys(items))
+
+
 def _parser_defects(parsed: Any) -> list[str]:
     found: list[str] = []
     for category in sorted(parsed.defects_categories):
@@ -232,7 +264,8 @@ def _build(
     plain = "\n".join(parsed.text_plain).replace("\r\n", "\n")
     text = plain or (html_to_text(html) if html else "")
     attachments = _attachments(parsed.attachments, limit, defects)
-    if not text.strip() and not attachments:
+    calendar = _calendar(parsed.message, defects)
+    if not text.strip() and not attachments and not calendar:
         defects.append("empty body")
     in_reply_to = _message_ids(headers.get("in-reply-to", ""))
     return MailMessage(
@@ -251,5 +284,6 @@ def _build(
         text=text,
         html=html,
         attachments=attachments,
+        calendar=calendar,
         defects=tuple(dict.fromkeys(defects)),
     )

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 from bot.cli_output import print_json, print_table
 from bot.commands.context import Context, NotFound
 from bot.services.cases import find_case
+from bot.services.meeting_replies import meeting_views
 from bot.services.queries import case_detail, case_summaries
 
 
@@ -48,6 +49,8 @@ def show_case(ctx: Context) -> int:
         if case is None:
             raise NotFound(f"no case {ctx.args.ref.upper()}")
         detail = case_detail(session, case, ctx.today())
+        # Each meeting with every partner's Accept / Decline and whether the panel is quorate.
+        detail["meetings"] = meeting_views(session, app, case)
     if ctx.args.json:
         print_json(detail, sys.stdout)
         return 0
@@ -69,6 +72,39 @@ def _print_warnings(warnings: list[str], out: TextIO) -> None:
     for sentence in warnings:
         out.write(f"  ! {sentence}\n")
     out.write("\n")
+
+
+def _print_meetings(meetings: list[dict[str, Any]], out: TextIO, tz: tzinfo) -> None:
+    out.write("\nMeetings\n")
+    print_table(
+        ["Purpose", "Start", "Location", "Panel"],
+        [
+            [
+                m["purpose"],
+                m["start"],
+                m["location"],
+                "cancelled" if m["cancelled_at"] else m["quorum"],
+            ]
+            for m in meetings
+        ],
+        out,
+        tz=tz,
+    )
+    for m in meetings:
+        rows = [
+            [a["role"], a["attendee"], a["said"], a["at"], a["earlier_time"]] for a in m["answers"]
+        ]
+        rows += [
+            ["-", o["attendee"], o["answer"].lower(), o["at"], "earlier time" if o["stale"] else ""]
+            for o in m["others"]
+        ]
+        out.write(f"\n{m['purpose'].capitalize()} meeting: answers to the invitation\n")
+        print_table(
+            ["Partner", "Attendee", "Answer", "When", "Answer to the earlier time"],
+            rows,
+            out,
+            tz=tz,
+        )
 
 
 def _print_case(d: dict[str, Any], tz: tzinfo) -> None:
@@ -134,13 +170,7 @@ def _print_case(d: dict[str, Any], tz: tzinfo) -> None:
             out,
             tz=tz,
         )
-    out.write("\nMeetings\n")
-    print_table(
-        ["Purpose", "Start", "Location"],
-        [[m["purpose"], m["start"], m["location"]] for m in d["meetings"]],
-        out,
-        tz=tz,
-    )
+    _print_meetings(d["meetings"], out, tz)
     out.write("\nChronology\n")
     print_table(
         ["When", "Who", "What", "Detail"],

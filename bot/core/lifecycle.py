@@ -318,6 +318,10 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             {Stage.SCREENING: "nothing has been recorded yet that could be corrected"},
             corrects=True,
         ),
+        # The screening meeting: moved or called off while the panel's decision is open or
+        # fresh (the Scrutineer's disagreement asks for a meeting after the decision).
+        c.Reschedule: _rule("Reschedule:", BM, (Stage.SCREENING, *DECIDED), _VOTE_PAST),
+        c.CancelMeeting: _rule("Cancel meeting", BM, (Stage.SCREENING, *DECIDED), _VOTE_PAST),
         # A draft queued before the case closed may still need approving.
         c.Approve: _rule("Approve", BM, ALL_STAGES),
         c.Close: _rule(

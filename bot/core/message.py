@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.core.meeting_replies import CalendarItem
+
 
 @dataclass(frozen=True)
 class AttachmentInfo:
@@ -41,6 +43,8 @@ class MailMessage:
     text: str = ""  # plain text body; derived from HTML when the message is HTML-only
     html: str = ""
     attachments: tuple[AttachmentInfo, ...] = ()
+    # The events of every iCalendar part (text/calendar, .ics): meeting answers among them.
+    calendar: tuple[CalendarItem, ...] = ()
     # Problems noticed while parsing (bad charset, broken MIME, missing headers...).
     defects: tuple[str, ...] = ()
 

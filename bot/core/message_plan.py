@@ -133,6 +133,11 @@ class CheckDeliveryReport:
 
 
 @dataclass(frozen=True)
+class RecordCalendarReply:
+    """An Accept / Tentative / Decline: record each attendee's answer against our meeting."""
+
+
+@dataclass(frozen=True)
 class NoteHumanMail:
     """A person's reply filed on a case: keep it for "New on your cases", alert if live."""
 
@@ -153,6 +158,7 @@ Effect = (
     | Triage
     | CheckDeliveryReport
     | NoteHumanMail
+    | RecordCalendarReply
 )
 Plan = tuple[Effect, ...]
 
@@ -227,6 +233,7 @@ def _by_kind(snap: Snapshot) -> list[Effect]:
         "complaint": _complaint,
         "appendix_b": _appendix_b,
         "unclassified": _unclassified,
+        "calendar_reply": _calendar_reply,
     }
     decide = deciders.get(snap.kind)
     if decide is not None:
@@ -273,6 +280,13 @@ def _complaint(snap: Snapshot) -> list[Effect]:
         return own
     linked = snap.case_ref if snap.case_exists else None
     return [OpenComplaint(linked, snap.can_acknowledge)]
+
+
+def _calendar_reply(snap: Snapshot) -> list[Effect]:
+    # Never acknowledged, never "new on your case"; an answer to no meeting of ours is triaged
+    # when it is recorded (bot.services.meeting_replies), which knows the meetings.
+    filed: list[Effect] = [FileOnCase("calendar answer")] if snap.case_exists else []
+    return [*filed, RecordCalendarReply()]
 
 
 def _appendix_b(snap: Snapshot) -> list[Effect]:
@@ -353,6 +367,8 @@ def describe(effect: Effect) -> str:
             return f"flag: the form names {form_case} but the message is on {thread_case}"
         case Triage(reason=reason):
             return f"triage: {reason}"
+        case RecordCalendarReply():
+            return "record each attendee's answer to the Screening Panel invitation"
         case NoteHumanMail():
             return "show what the person wrote under New on your cases (alert if the case is live)"
         case CheckDeliveryReport():

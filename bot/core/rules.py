@@ -26,7 +26,8 @@ Text is matched as `typography.plain_text` gives it: typographic dashes, quotes 
 keyboard characters, so a rule written with "-", "'" and " " matches what Outlook typeset.
 
 Conditions test one field with one operator. Text fields: subject, body, from, from_domain,
-to (To and Cc), header:<Name>, attachment_name, attachment_type; operators `matches` (regex,
+to (To and Cc), header:<Name>, attachment_name, attachment_type, calendar_method (the METHOD of
+each iCalendar part: REQUEST, REPLY, COUNTER, CANCEL); operators `matches` (regex,
 case-insensitive, ^/$ per line), `contains` and `equals` (case-insensitive) and `exists`
 (non-empty). A multi-valued field holds when any of its values does. Boolean fields:
 has_case_ref, in_thread (the caller found a case from the thread headers), sender_is_agency
@@ -54,6 +55,9 @@ class Kind(StrEnum):
     ESCALATION = "escalation"
     COMPLAINT = "complaint"
     CASE_REPLY = "case_reply"
+    # An Accept / Tentative / Decline sent by a calendar program: recorded as the attendee's
+    # answer, never acknowledged, and not a person's words on the case.
+    CALENDAR_REPLY = "calendar_reply"
     AUTO_REPLY = "auto_reply"
     UNCLASSIFIED = "unclassified"
 
@@ -63,7 +67,16 @@ class RuleError(ValueError):
 
 
 TEXT_FIELDS = frozenset(
-    {"subject", "body", "from", "from_domain", "to", "attachment_name", "attachment_type"}
+    {
+        "subject",
+        "body",
+        "from",
+        "from_domain",
+        "to",
+        "attachment_name",
+        "attachment_type",
+        "calendar_method",
+    }
 )
 BOOL_FIELDS = frozenset({"has_case_ref", "in_thread", "sender_is_agency"})
 TEXT_OPS = frozenset({"matches", "contains", "equals", "exists"})
@@ -137,6 +150,7 @@ def _facts(msg: MailMessage, ctx: ClassifyContext, case_ref: str | None) -> _Fac
         "to": msg.to + msg.cc,
         "attachment_name": tuple(a.filename for a in msg.attachments),
         "attachment_type": tuple(a.content_type for a in msg.attachments),
+        "calendar_method": tuple(item.method for item in msg.calendar),
     }
     flags = {
         "has_case_ref": case_ref is not None,

@@ -25,6 +25,7 @@ from bot.services.attention import NEW_ON_CASE, agency_name
 from bot.services.case_warnings import warnings_for
 from bot.services.delivery import NOT_DELIVERED_EVENT, recent_failures
 from bot.services.mailout import queue_email
+from bot.services.meeting_replies import coming_panels
 
 
 def send_digest_if_due(app: App) -> bool:
@@ -90,6 +91,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
             }
             for d in overdue(views, today)
         ],
+        "panels": coming_panels(session, app, now),
         "triage": _triage(session),
         "awaiting_approval": _drafts(session),
         "returns": _returns(session, today),
@@ -226,6 +228,9 @@ FLAG_EVENTS = (
     "looked_after_death_check",
     "report_not_sent",
     NOT_DELIVERED_EVENT,  # an invitation or request on the case never reached someone
+    "meeting_declined",  # a statutory partner cannot come: the panel is not quorate
+    "meeting_new_time_proposed",
+    "screening_after_deadline",
 )
 FORM_EVENTS = ("form_read", "form_fields_updated")
 

@@ -26,6 +26,7 @@ from bot.services.commands import handle_email_commands
 from bot.services.delivery import note_delivery_report
 from bot.services.forms import apply_return, apply_sin_form, missing_labels
 from bot.services.intake import open_complaint, open_escalation, record_return, sender_agency_key
+from bot.services.meeting_replies import record_calendar_replies
 from bot.services.screening import acknowledge, book_screening, open_case
 
 
@@ -145,6 +146,10 @@ def _check_delivery_report(s: Applying, e: mp.CheckDeliveryReport) -> None:
     note_delivery_report(s.session, s.row, s.msg, s.now)
 
 
+def _record_calendar_reply(s: Applying, e: mp.RecordCalendarReply) -> None:
+    record_calendar_replies(s.session, s.app, s.row, s.msg, s.now)
+
+
 def _note_human_mail(s: Applying, e: mp.NoteHumanMail) -> None:
     note_human_mail(s.session, s.app, s.row, s.msg, s.parsed, s.now)
 
@@ -165,4 +170,5 @@ APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.Triage: _triage,
     mp.CheckDeliveryReport: _check_delivery_report,
     mp.NoteHumanMail: _note_human_mail,
+    mp.RecordCalendarReply: _record_calendar_reply,
 }

@@ -24,6 +24,7 @@ from bot.services.cases import find_case
 from bot.services.commands import commands_in
 from bot.services.effects import Applying, apply_plan
 from bot.services.intake import case_awaiting_return, sender_agency_key
+from bot.services.meeting_replies import case_of_calendar_reply
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,8 @@ def gather(
     summary = summarise(form, app.vocabulary, app.config.partnership.reference_prefix)
     ref = result.case_ref or (summary.case_ref if summary else None)
     case = find_case(session, ref) if session is not None else None
+    if session is not None and case is None:
+        case = case_of_calendar_reply(session, result.kind, msg)  # by the invitation's UID
     if session is not None and case is None and ref is None and result.kind == "appendix_b":
         # A return sent as a fresh email: match it by the agency's one outstanding request.
         case = case_awaiting_return(session, app, msg.from_addr)

@@ -144,7 +144,7 @@ def book_screening(session: Session, app: App, case: Case, now: datetime) -> Mee
         within_deadline=slot.within_deadline,
     )
     session.add(meeting)
-    _invite(session, app, case, meeting, now)
+    send_invitation(session, app, case, meeting, now)
     when = slot.start.astimezone(app.config.partnership.time_zone).strftime("%a %d %b %Y %H:%M")
     why = "earliest configured slot on or before the 2nd working day"
     if not slot.within_deadline:
@@ -182,7 +182,16 @@ def panel_members(app: App) -> list[tuple[str, str]]:
     return [*members, (bm.name, bm.email)]
 
 
-def _invite(session: Session, app: App, case: Case, meeting: Meeting, now: datetime) -> None:
+def send_invitation(
+    session: Session,
+    app: App,
+    case: Case,
+    meeting: Meeting,
+    now: datetime,
+    previous: datetime | None = None,
+) -> None:
+    """METHOD:REQUEST to the panel for the meeting's current sequence; `previous` is the start
+    it replaces when the Business Manager rescheduled it."""
     tz = app.config.partnership.time_zone
     attendees = panel_members(app)
     bm = app.config.people.business_manager
@@ -209,6 +218,7 @@ def _invite(session: Session, app: App, case: Case, meeting: Meeting, now: datet
         "Vote: rapid review, "
         "Vote: local learning review, or Vote: no further action.",
         "organiser": {"name": bm.name, "email": bm.email},
+        "previous": previous.astimezone(tz) if previous else None,
     }
     queue_email(
         session,

@@ -66,6 +66,13 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "deadlines": DEADLINES,
         "voting_hint": "Reply to this email with one line:\n"
         "DECISION: RAPID REVIEW  or  DECISION: NO RAPID REVIEW",
+        "previous": None,
+    },
+    "screening_cancelled": {
+        "partnership": PARTNERSHIP,
+        "case": CASE,
+        "meeting": MEETING,
+        "reason": "the panel's decision is recorded; the meeting is not needed",
     },
     "screening_outcome": {
         "partnership": PARTNERSHIP,
@@ -289,6 +296,19 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "lines": ["The child has deteriorated overnight.", "Please call me <urgently>."],
             }
         ],
+        "panels": [
+            {
+                "ref": "TSCP-2026-0007",
+                "start": datetime(2026, 11, 27, 14, 0, tzinfo=LONDON),
+                "quorate": False,
+                "quorum": "not quorate: health declined",
+                "answers": [
+                    {"role": "local_authority", "said": "accepted", "earlier_time": ""},
+                    {"role": "police", "said": "no answer yet", "earlier_time": "accepted"},
+                    {"role": "health", "said": "declined", "earlier_time": ""},
+                ],
+            }
+        ],
         "new_cases": [
             {
                 "ref": "TSCP-2026-0007",
@@ -402,6 +422,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
 EMPTY_DIGEST: dict[str, Any] = {
     **CONTEXTS["daily_digest"],
     "new_on_cases": [],
+    "panels": [],
     "new_cases": [],
     "upcoming": [],
     "overdue": [],
@@ -457,6 +478,7 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
     assert subjects == {
         "sin_acknowledgement": "[TSCP-2026-0007] Serious incident notification received",
         "screening_invitation": "[TSCP-2026-0007] Screening Panel: Tue 29 Dec 2026 10:00",
+        "screening_cancelled": "[TSCP-2026-0001] Screening Panel cancelled: Tue 29 Dec 2026 10:00",
         "daily_digest": "TSCP daily digest for Thu 26 Nov 2026",
         "screening_outcome": "[TSCP-2026-0001] Screening Panel decision: Rapid Review",
         "screening_reconvene": "[TSCP-2026-0001] Screening Panel: no majority, please "
@@ -550,8 +572,8 @@ def test_digest_html_is_escaped(renderer: TemplateRenderer) -> None:
 
 def test_empty_digest_says_none(renderer: TemplateRenderer) -> None:
     out = renderer.render("daily_digest", EMPTY_DIGEST)
-    assert out.text.count("None.") >= 12
-    assert out.html.count("<p>None.</p>") == 12
+    assert out.text.count("None.") >= 13
+    assert out.html.count("<p>None.</p>") == 13
     assert "Not available." not in out.text
     assert "IMAP login failed" in out.text and "IMAP login failed" in out.html
     assert "never" in out.text
@@ -755,7 +777,7 @@ def test_digest_without_a_section_fails_loudly(renderer: TemplateRenderer) -> No
     with pytest.raises(TemplateError, match="returns"):
         renderer.render("daily_digest", ctx)
     out = renderer.render("daily_digest", EMPTY_DIGEST)
-    assert out.html.count("<p>None.</p>") == 12
+    assert out.html.count("<p>None.</p>") == 13
 
 
 def test_filters_use_english_names_and_uk_time(renderer: TemplateRenderer) -> None:

@@ -3,7 +3,7 @@ reaches an undefined stage or moves a recorded start date later."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import get_args
 
 import pytest
@@ -68,6 +68,8 @@ def example(
         c.AddAction: c.AddAction("training", "icb", on, line),
         c.ActionDone: c.ActionDone(1, line),
         c.Approve: c.Approve(None, line),
+        c.Reschedule: c.Reschedule(on, time(14, 0), line),
+        c.CancelMeeting: c.CancelMeeting("", line),
         c.Close: c.Close("done", line),
     }
     return examples[kind]

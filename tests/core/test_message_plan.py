@@ -24,6 +24,7 @@ from bot.core.message_plan import (
     OpenEscalation,
     Plan,
     Reclassify,
+    RecordCalendarReply,
     RecordReturn,
     RunCommands,
     Snapshot,
@@ -35,7 +36,16 @@ from bot.core.message_plan import (
 
 REF = "TSCP-2026-001"
 OTHER = "TSCP-2026-009"
-KINDS = ("sin", "appendix_b", "escalation", "complaint", "case_reply", "auto_reply", "unclassified")
+KINDS = (
+    "sin",
+    "appendix_b",
+    "escalation",
+    "complaint",
+    "case_reply",
+    "auto_reply",
+    "unclassified",
+    "calendar_reply",
+)
 NO_REF = (None, False)
 UNKNOWN = (REF, False)
 KNOWN = (REF, True)
@@ -96,8 +106,11 @@ def snap(
         # Automatic mail is never answered and never bothers the Business Manager.
         ("auto_reply", NO_REF, (CheckDeliveryReport(),)),
         ("auto_reply", UNKNOWN, (CheckDeliveryReport(),)),
-        ("auto_reply", KNOWN, (FileOnCase("automatic message: never answered"),
-                               CheckDeliveryReport())),
+        (
+            "auto_reply",
+            KNOWN,
+            (FileOnCase("automatic message: never answered"), CheckDeliveryReport()),
+        ),
         ("unclassified", NO_REF, (NOT_RECOGNISED,)),
         ("unclassified", UNKNOWN, (UNKNOWN_CASE,)),
         ("unclassified", KNOWN, (FileOnCase(), NOT_RECOGNISED)),
@@ -283,4 +296,9 @@ def test_invariants_over_every_combination(s: Snapshot) -> None:
         assert Triage not in kinds and CheckDeliveryReport() in got
     # Something is always done: opened, filed or triaged (or a quietly dropped auto-reply).
     acted = {OpenCase, OpenComplaint, OpenEscalation, FileOnCase, Triage}
-    assert acted & set(kinds) or s.kind == "auto_reply"
+    assert acted & set(kinds) or s.kind == "auto_reply" or RecordCalendarReply() in got
+    # A calendar answer is always recorded, never acknowledged, never news on the case.
+    unknown_case = s.case_ref is not None and not s.case_exists  # triaged before anything
+    if s.kind == "calendar_reply" and not s.message_id_reused and not unknown_case:
+        assert RecordCalendarReply() in got and NoteHumanMail() not in got
+        assert not {Acknowledge, OpenCase} & set(kinds)

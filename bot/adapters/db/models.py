@@ -288,8 +288,27 @@ class Meeting(Base):
     end: Mapped[utc]
     location: Mapped[text]
     within_deadline: Mapped[bool] = mapped_column(default=True)
+    # Set when METHOD:CANCEL went to the attendees; a later Reschedule: books it again.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
     case: Mapped[Case] = relationship()
+
+
+class MeetingResponse(Base):
+    """One attendee's Accept / Tentative / Decline, as their calendar program sent it."""
+
+    __tablename__ = "meeting_responses"
+
+    id: Mapped[intpk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    attendee: Mapped[str] = mapped_column(String(320))
+    # ACCEPTED | TENTATIVE | DECLINED | DELEGATED | NEEDS-ACTION (iCalendar PARTSTAT)
+    partstat: Mapped[str] = mapped_column(String(20))
+    # The version of the meeting it answers; older than the meeting's: stale, never counted.
+    sequence: Mapped[int] = mapped_column(default=0)
+    stale: Mapped[bool] = mapped_column(default=False)
+    responded_at: Mapped[utc]
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
 
 
 class OutboxMessage(Base):

@@ -22,6 +22,7 @@ from bot.core.commands.readers import (
     _read_agencies,
     _read_agree,
     _read_approve,
+    _read_cancel_meeting,
     _read_close,
     _read_cspr,
     _read_decision,
@@ -41,6 +42,7 @@ from bot.core.commands.readers import (
     _read_published,
     _read_report,
     _read_report_sent,
+    _read_reschedule,
     _read_return_by,
     _read_reviewer,
     _read_scrutineer,
@@ -119,6 +121,16 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(("approve", "approved"), _read_approve, always_command=True),
     _Rule(("close", "close case"), _read_close, needs_separator=True),
+    _Rule(
+        ("reschedule", "reschedule meeting", "reschedule screening", "reschedule panel"),
+        _read_reschedule,
+    ),
+    # "Cancel meeting" alone is the command; words after it without a colon are prose.
+    _Rule(
+        ("cancel meeting", "cancel the meeting", "cancel screening", "cancel panel"),
+        _read_cancel_meeting,
+        needs_separator=True,
+    ),
 )
 
 _RULE_BY_KEYWORD: dict[str, _Rule] = {k: rule for rule in _RULES for k in rule.keywords}

@@ -7,7 +7,7 @@ it back to the sender.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from enum import StrEnum
 from typing import TypeAlias
 
@@ -194,6 +194,23 @@ class Approve:
 
 
 @dataclass(frozen=True)
+class Reschedule:
+    """The Business Manager moving the Screening Panel: the same meeting, a new time."""
+
+    on: date
+    at: time  # wall-clock time in the partnership's time zone
+    line: str
+
+
+@dataclass(frozen=True)
+class CancelMeeting:
+    """The Business Manager calling off the Screening Panel meeting."""
+
+    reason: str  # "" when none given
+    line: str
+
+
+@dataclass(frozen=True)
 class Close:
     reason: str
     line: str
@@ -223,6 +240,8 @@ Command: TypeAlias = (
     | AddAction
     | ActionDone
     | Approve
+    | Reschedule
+    | CancelMeeting
     | Close
 )
 

@@ -26,6 +26,7 @@ from bot.services.review.later import (
     reviewer,
 )
 from bot.services.review.looked_after import notified as looked_after_notified
+from bot.services.review.meetings import cancel_meeting, reschedule
 from bot.services.review.rapid_review import (
     delay,
     draft_delay_notice,
@@ -64,5 +65,7 @@ HANDLERS: dict[type, Callable[..., str]] = {
     c.AddAction: add_action,
     c.ActionDone: action_done,
     c.Approve: approve_cmd,
+    c.Reschedule: reschedule,
+    c.CancelMeeting: cancel_meeting,
     c.Close: close,
 }

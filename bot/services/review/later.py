@@ -30,6 +30,7 @@ from bot.services.review.common import (
     resolve_agency,
     today,
 )
+from bot.services.review.meetings import cancel_if_still_to_come
 
 CSPR = "the CSPR decision"
 PUBLISHED = "publication"
@@ -292,4 +293,5 @@ def approve_cmd(
 def close(session: Session, app: App, case: Case, cmd: c.Close, actor: Actor, now: datetime) -> str:
     case.status, case.closed_reason = "closed", cmd.reason
     note(session, case, now, "case_closed", cmd.reason, actor, cmd.line)
-    return "case closed"
+    cancelled = cancel_if_still_to_come(session, app, case, "the case is closed", now)
+    return "case closed" + (f"; {cancelled}" if cancelled else "")

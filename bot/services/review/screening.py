@@ -32,6 +32,7 @@ from bot.services.review.common import (
     recorded_day,
     today,
 )
+from bot.services.review.meetings import cancel_if_still_to_come
 
 
 def vote(session: Session, app: App, case: Case, cmd: c.Vote, actor: Actor, now: datetime) -> str:
@@ -70,8 +71,8 @@ def _apply_vote(
 ) -> str:
     if result.change is Change.DECIDED:
         assert result.choice is not None
-        decide(session, app, case, result.choice, result.reason, actor, now, today(app, now))
-        return f"the panel has decided: {CHOICE_LABELS[result.choice]}"
+        said = decide(session, app, case, result.choice, result.reason, actor, now, today(app, now))
+        return f"the panel has decided: {CHOICE_LABELS[result.choice]}" + said
     if result.change is Change.REOPENED:
         _reopen(session, app, case, result, now)
         return result.reason
@@ -103,8 +104,11 @@ def decide(
     actor: Actor,
     now: datetime,
     on: date,
-) -> None:
-    """Record the panel's decision, made on `on`, and tell the Business Manager and Scrutineer."""
+) -> str:
+    """Record the panel's decision, made on `on`, and tell the Business Manager and Scrutineer.
+
+    Returns "; the Screening Panel of ... is cancelled ..." when the meeting was still to come
+    (bot.services.review.meetings says why), else ""."""
     changed = case.decision is not None
     sequence = _changes_so_far(case)
     case.decision, case.decided_by = choice, decided_by
@@ -142,6 +146,10 @@ def decide(
         },
     )
     tell_referrer(session, app, case, choice, now)
+    cancelled = cancel_if_still_to_come(
+        session, app, case, "the panel's decision is recorded; the meeting is not needed", now
+    )
+    return f"; {cancelled}" if cancelled else ""
 
 
 def _vote_ctx(app: App, v: Vote) -> dict[str, object]:
@@ -233,8 +241,8 @@ def bm_decision(
     if case.decision == choice:
         return f"the decision is already recorded as {CHOICE_LABELS[choice]}; nothing changed"
     recorded = "the Business Manager, recording what the partners agreed at the panel meeting"
-    decide(session, app, case, choice, recorded, actor, now, day.on)
-    return f"decision recorded: {CHOICE_LABELS[choice]}{day.said()}"
+    said = decide(session, app, case, choice, recorded, actor, now, day.on)
+    return f"decision recorded: {CHOICE_LABELS[choice]}{day.said()}{said}"
 
 
 def notifiable(

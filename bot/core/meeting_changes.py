@@ -1,0 +1,55 @@
+"""Moving or calling off the Screening Panel meeting: pure checks, the services apply them.
+
+A rescheduled meeting keeps its UID and raises its SEQUENCE (RFC 5546), so calendars move the
+one meeting instead of showing two; a cancelled one keeps its UID too, with METHOD:CANCEL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.core.calendar import WorkingCalendar
+from bot.core.deadlines import fmt_date
+
+
+@dataclass(frozen=True)
+class MeetingNow:
+    """The screening meeting as it stands (None fields: there is none yet)."""
+
+    start: datetime | None
+    cancelled: bool
+
+
+def reschedule_refusal(
+    new_start: datetime, now: datetime, calendar: WorkingCalendar, meeting: MeetingNow
+) -> str | None:
+    """Why the panel cannot be moved to `new_start` (aware, local), or None when it can."""
+    day = new_start.date()
+    if new_start <= now:
+        return (
+            f"{fmt_date(day)} {new_start:%H:%M} has already passed; give a future date and "
+            "time: Reschedule: <date> <time>"
+        )
+    closed = calendar.closure_name(day)
+    if closed is not None:
+        return f"{fmt_date(day)} is not a working day ({closed}); give a working day"
+    if meeting.start is not None and meeting.start == new_start and not meeting.cancelled:
+        return f"the Screening Panel is already booked for {fmt_date(day)} {new_start:%H:%M}"
+    return None
+
+
+def deadline_note(day: date, due: date | None) -> str:
+    """The same check as booking: is the meeting on or before the screening deadline?"""
+    if due is None or day <= due:
+        return ""
+    return (
+        f"this is after the Screening Panel deadline of {fmt_date(due)} (2 working days "
+        "from the notification); the case will show the meeting as late"
+    )
+
+
+def should_cancel(start: datetime, now: datetime, cancelled: bool) -> bool:
+    """A meeting still to come, not already called off, is cancelled when it is no longer
+    needed (the case closed, or the panel's decision recorded before it met)."""
+    return not cancelled and start > now

@@ -1,0 +1,222 @@
+"""Accept / Tentative / Decline from the panel's calendars: recorded against the meeting.
+
+Two hooks in message processing call this module: before the plan, the reply's UID finds the
+case when the subject lost its tag; after it, each answer is stored and told to the case. A
+calendar reply is never acknowledged (Kind.CALENDAR_REPLY has no acknowledgement in the plan)
+and, being its own kind, never counts as a person's words on the case.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case, Meeting, MeetingResponse, StoredMessage
+from bot.app import App
+from bot.config.model import STATUTORY_ROLES
+from bot.core.deadlines import fmt_date
+from bot.core.lifecycle import ROLE_NAMES
+from bot.core.meeting_replies import (
+    Answer,
+    CalendarItem,
+    PanelAnswers,
+    Response,
+    Standing,
+    answer_words,
+    panel_answers,
+    replies,
+    standing,
+)
+from bot.core.message import MailMessage
+from bot.core.rules import Kind
+from bot.services.cases import add_event
+
+
+def case_of_calendar_reply(session: Session, kind: str, msg: MailMessage) -> Case | None:
+    """Hook before the plan: the case whose meeting the reply's UID names."""
+    if kind != Kind.CALENDAR_REPLY:
+        return None
+    uids = [item.uid for item in replies(msg.calendar)]
+    meeting = session.scalar(select(Meeting).where(Meeting.uid.in_(uids)).limit(1))
+    return meeting.case if meeting is not None else None
+
+
+def record_calendar_replies(
+    session: Session, app: App, row: StoredMessage, msg: MailMessage, now: datetime
+) -> None:
+    """Hook after the plan: each attendee's answer stored against the meeting its UID names;
+    an answer the bot cannot place goes to triage, never silently."""
+    if row.kind != Kind.CALENDAR_REPLY:
+        return
+    problems: list[str] = []
+    for item in replies(msg.calendar):
+        meeting = session.scalar(select(Meeting).where(Meeting.uid == item.uid))
+        if meeting is None:
+            problems.append(f"calendar answer for a meeting the bot did not send (UID {item.uid})")
+            continue
+        row.case = row.case or meeting.case
+        for attendee, partstat in item.attendees:
+            _record(session, app, meeting, row, item, attendee, partstat, now)
+        if item.method == "COUNTER":
+            _counter(session, app, meeting, item, msg.from_addr, now)
+    if problems:
+        earlier = [row.triage_reason] if row.triage_reason else []
+        row.needs_triage, row.triage_reason = True, "; ".join(earlier + problems)
+
+
+def _record(
+    session: Session,
+    app: App,
+    meeting: Meeting,
+    row: StoredMessage,
+    item: CalendarItem,
+    attendee: str,
+    partstat: str,
+    now: datetime,
+) -> None:
+    where = standing(item.sequence, meeting.sequence)
+    session.add(
+        MeetingResponse(
+            meeting_id=meeting.id,
+            attendee=attendee,
+            partstat=partstat,
+            sequence=item.sequence,
+            stale=where is not Standing.CURRENT,
+            responded_at=row.received_at,
+            message_id=row.id,
+        )
+    )
+    session.flush()
+    detail = f"{who(app, attendee)} {answer_words(partstat)} the Screening Panel"
+    detail += f" of {when(app, meeting.start)}"
+    if where is Standing.STALE:
+        detail += (
+            f" (an answer to an earlier time, version {item.sequence}; the meeting has since "
+            f"moved, version {meeting.sequence}: not counted)"
+        )
+    elif where is Standing.UNKNOWN_VERSION:
+        detail += f" (version {item.sequence}, which the bot never sent: not counted)"
+    if meeting.cancelled_at is not None:
+        detail += " (the meeting is cancelled)"
+    answers = panel_for(session, app, meeting)
+    declined = partstat == Answer.DECLINED and where is Standing.CURRENT
+    add_event(
+        session,
+        meeting.case,
+        now,
+        "meeting_declined" if declined and _is_member(app, attendee) else "meeting_reply",
+        f"{detail}; panel {answers.summary}",
+        actor=attendee,
+        why=f"calendar reply, message #{row.id}",
+    )
+
+
+def _counter(
+    session: Session, app: App, meeting: Meeting, item: CalendarItem, sender: str, now: datetime
+) -> None:
+    proposed = f" {when(app, item.start)}" if item.start else " another time"
+    add_event(
+        session,
+        meeting.case,
+        now,
+        "meeting_new_time_proposed",
+        f"{who(app, sender)} proposes{proposed} for the Screening Panel; to move it, reply "
+        "Reschedule: <date> <time>",
+        actor=sender,
+    )
+
+
+def panel_members(app: App) -> list[tuple[str, str]]:
+    """(role, address) of the three statutory partner representatives: the quorum."""
+    members: list[tuple[str, str]] = []
+    for role in STATUTORY_ROLES:
+        dsp = app.config.statutory_agency(role).dsp
+        if dsp is not None:
+            members.append((role, dsp.email.lower()))
+    return members
+
+
+def _is_member(app: App, attendee: str) -> bool:
+    return any(addr == attendee.lower() for _, addr in panel_members(app))
+
+
+def who(app: App, address: str) -> str:
+    role = next((r for r, a in panel_members(app) if a == address.lower()), None)
+    if role is None and address.lower() == app.config.people.business_manager.email:
+        role = "business_manager"
+    return f"{ROLE_NAMES[role]} ({address})" if role else address
+
+
+def when(app: App, moment: datetime) -> str:
+    local = moment.astimezone(app.config.partnership.time_zone)
+    return f"{fmt_date(local.date())} {local:%H:%M}"
+
+
+def panel_for(session: Session, app: App, meeting: Meeting) -> PanelAnswers:
+    rows = session.scalars(select(MeetingResponse).where(MeetingResponse.meeting_id == meeting.id))
+    found = [Response(r.attendee, r.partstat, r.sequence, r.responded_at, r.id) for r in rows]
+    return panel_answers(panel_members(app), found, meeting.sequence)
+
+
+def meeting_views(session: Session, app: App, case: Case) -> list[dict[str, object]]:
+    """Each meeting of the case with every partner's answer and the quorum, for people and JSON."""
+    meetings = session.scalars(
+        select(Meeting).where(Meeting.case_id == case.id).order_by(Meeting.id)
+    )
+    return [_view(session, app, m) for m in meetings]
+
+
+def _view(session: Session, app: App, meeting: Meeting) -> dict[str, object]:
+    answers = panel_for(session, app, meeting)
+    others = session.scalars(
+        select(MeetingResponse)
+        .where(MeetingResponse.meeting_id == meeting.id)
+        .order_by(MeetingResponse.id)
+    )
+    members = {addr for _, addr in panel_members(app)}
+    return {
+        "purpose": meeting.purpose,
+        "start": meeting.start,
+        "end": meeting.end,
+        "location": meeting.location,
+        "within_deadline": meeting.within_deadline,
+        "sequence": meeting.sequence,
+        "cancelled_at": meeting.cancelled_at,
+        "quorate": answers.quorate,
+        "quorum": answers.summary,
+        "answers": [
+            {
+                "role": m.role,
+                "attendee": m.attendee,
+                "answer": m.partstat,
+                "said": answer_words(m.partstat),
+                "at": m.at,
+                "earlier_time": answer_words(m.earlier) if m.earlier else "",
+            }
+            for m in answers.members
+        ],
+        "others": [
+            {
+                "attendee": r.attendee,
+                "answer": r.partstat,
+                "sequence": r.sequence,
+                "stale": r.stale,
+                "at": r.responded_at,
+            }
+            for r in others
+            if r.attendee not in members
+        ],
+    }
+
+
+def coming_panels(session: Session, app: App, now: datetime) -> list[dict[str, object]]:
+    """For the digest: every meeting still to come on an open case, with the answers so far."""
+    meetings = session.scalars(
+        select(Meeting)
+        .join(Case, Case.id == Meeting.case_id)
+        .where(Case.status == "open", Meeting.cancelled_at.is_(None), Meeting.start > now)
+        .order_by(Meeting.start)
+    )
+    return [{"ref": m.case.ref, **_view(session, app, m)} for m in meetings]

@@ -1,0 +1,164 @@
+"""Reschedule: and Cancel meeting: the Business Manager moving or calling off the Screening
+Panel, and the automatic cancellation when a case no longer needs it.
+
+Decided here (and documented in the README): when the panel's decision is recorded while the
+meeting is still to come, or the case is closed, the meeting is cancelled with METHOD:CANCEL
+and the command's outcome says so. Votes by email are the panel deciding; a meeting kept in
+calendars after that would be a meeting nobody needs. If the decision is withdrawn or the
+Scrutineer asks for a meeting, `Reschedule: <date> <time>` books it again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case, Meeting
+from bot.adapters.ical import build_invitation
+from bot.app import App
+from bot.core import commands as c
+from bot.core.meeting_changes import MeetingNow, deadline_note, reschedule_refusal, should_cancel
+from bot.services.cases import add_event
+from bot.services.mailout import queue_email
+from bot.services.meeting_replies import when
+from bot.services.review.common import Actor, CommandRefused, case_ctx, deadline_row, note
+from bot.services.screening import panel_members, send_invitation
+
+
+def screening_meeting(session: Session, case: Case) -> Meeting | None:
+    return session.scalar(
+        select(Meeting)
+        .where(Meeting.case_id == case.id, Meeting.purpose == "screening")
+        .order_by(Meeting.id.desc())
+        .limit(1)
+    )
+
+
+def reschedule(
+    session: Session, app: App, case: Case, cmd: c.Reschedule, actor: Actor, now: datetime
+) -> str:
+    tz = app.config.partnership.time_zone
+    start = datetime.combine(cmd.on, cmd.at, tz)
+    meeting = screening_meeting(session, case)
+    current = MeetingNow(meeting.start if meeting else None, bool(meeting and meeting.cancelled_at))
+    refusal = reschedule_refusal(start, now.astimezone(tz), app.calendar, current)
+    if refusal is not None:
+        raise CommandRefused(refusal)
+    due = deadline_row(case, "screening_meeting")
+    late = deadline_note(cmd.on, due.due if due is not None and due.met_at is None else None)
+    previous = meeting.start if meeting is not None and meeting.cancelled_at is None else None
+    meeting = _moved(session, app, case, meeting, start)
+    meeting.within_deadline = not late
+    session.flush()
+    send_invitation(session, app, case, meeting, now, previous=previous)
+    moved = f"Screening Panel moved {f'from {when(app, previous)} ' if previous else ''}"
+    moved += f"to {when(app, start)}"
+    # A meeting after the deadline is flagged in the digest, as a late booking is.
+    what = "screening_after_deadline" if late else "screening_rescheduled"
+    detail = f"{moved} (version {meeting.sequence})" + (f"; {late}" if late else "")
+    note(session, case, now, what, detail, actor, cmd.line)
+    return f"{moved}; the new invitation went to the panel" + (f". Note: {late}" if late else "")
+
+
+def _moved(
+    session: Session, app: App, case: Case, meeting: Meeting | None, start: datetime
+) -> Meeting:
+    """The same meeting (same UID, SEQUENCE + 1) at `start`, or a first one when none exists."""
+    if meeting is None:
+        return _new_meeting(session, app, case, start)
+    length = meeting.end - meeting.start
+    meeting.sequence += 1
+    meeting.start, meeting.end, meeting.cancelled_at = start, start + length, None
+    return meeting
+
+
+def _new_meeting(session: Session, app: App, case: Case, start: datetime) -> Meeting:
+    meeting = Meeting(
+        case=case,
+        purpose="screening",
+        uid=f"screening-{case.ref}@tscp-bot",
+        sequence=0,
+        start=start,
+        end=start + timedelta(minutes=app.config.screening.duration_minutes),
+        location=app.config.screening.location,
+    )
+    session.add(meeting)
+    return meeting
+
+
+def cancel_meeting(
+    session: Session, app: App, case: Case, cmd: c.CancelMeeting, actor: Actor, now: datetime
+) -> str:
+    meeting = screening_meeting(session, case)
+    if meeting is None or meeting.cancelled_at is not None:
+        raise CommandRefused("there is no Screening Panel meeting booked on this case to cancel")
+    if meeting.start <= now:
+        raise CommandRefused(
+            f"the Screening Panel of {when(app, meeting.start)} has already taken place"
+        )
+    reason = cmd.reason or "cancelled by the Business Manager"
+    _cancel(session, app, case, meeting, reason, now)
+    note(
+        session,
+        case,
+        now,
+        "screening_cancelled",
+        f"Screening Panel of {when(app, meeting.start)} cancelled: {reason}",
+        actor,
+        cmd.line,
+    )
+    return f"Screening Panel of {when(app, meeting.start)} cancelled; the panel has been told"
+
+
+def cancel_if_still_to_come(
+    session: Session, app: App, case: Case, reason: str, now: datetime
+) -> str:
+    """Cancel the screening meeting when it is still in the future; the sentence saying so, or
+    "" when there was nothing to cancel."""
+    meeting = screening_meeting(session, case)
+    if meeting is None or not should_cancel(meeting.start, now, meeting.cancelled_at is not None):
+        return ""
+    _cancel(session, app, case, meeting, reason, now)
+    detail = f"Screening Panel of {when(app, meeting.start)} cancelled: {reason}"
+    add_event(session, case, now, "screening_cancelled", detail, why="no longer needed")
+    return f"the Screening Panel of {when(app, meeting.start)} is cancelled and the panel told"
+
+
+def _cancel(
+    session: Session, app: App, case: Case, meeting: Meeting, reason: str, now: datetime
+) -> None:
+    meeting.sequence += 1
+    meeting.cancelled_at = now
+    attendees = panel_members(app)
+    ics = build_invitation(
+        uid=meeting.uid,
+        sequence=meeting.sequence,
+        start=meeting.start,
+        end=meeting.end,
+        summary=f"[{case.ref}] Screening Panel (cancelled)",
+        description=f"The Screening Panel for case {case.ref} is cancelled: {reason}.",
+        location=meeting.location,
+        organizer=(app.config.partnership.name, app.config.partnership.mailbox),
+        attendees=attendees,
+        stamp=now,
+        tz=app.config.partnership.time_zone,
+        method="CANCEL",
+    )
+    tz = app.config.partnership.time_zone
+    queue_email(
+        session,
+        app,
+        key=f"screening-cancel:{case.ref}:{meeting.sequence}",
+        event="screening_cancelled",
+        to=[email for _, email in attendees],
+        context={
+            "case": case_ctx(case),
+            "meeting": {"start": meeting.start.astimezone(tz), "end": meeting.end.astimezone(tz)},
+            "reason": reason,
+        },
+        now=now,
+        case=case,
+        calendar=ics,
+    )

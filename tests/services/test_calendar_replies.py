@@ -1,0 +1,252 @@
+"""Accept / Tentative / Decline from the panel's calendars, and moving or calling off the panel.
+
+Mail goes in through the Maildir inbox and the real ingest path, as Outlook on Exchange sends
+it (tests.fixtures.mail.calendar_reply); assertions are on the digest the Business Manager
+reads, on the case, and on the calendar mail the bot sends.
+"""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.adapters.db.models import MeetingResponse, OutboxMessage, StoredMessage
+from bot.services.digest import digest_context
+from bot.services.meeting_replies import meeting_views
+from tests.fixtures.app import AppFactory
+from tests.fixtures.mail import calendar_reply, drop_into_maildir
+from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, Bot, body_of
+
+UID = "screening-TSCP-2026-0001@tscp-bot"
+# The SIN arrives Wednesday 16 December 2026 at 13:00: the panel is booked for Thursday 10:00.
+SLOT = {"start": "20261217T100000", "end": "20261217T110000"}
+
+
+@pytest.fixture
+def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
+    b = Bot(make_app, tmp_path, "2026-12-16T13:00")
+    b.mail(
+        "casey.invented@gmp.police.uk",
+        "Serious Incident Notification - GM SIN form",
+        "Please find the GM SIN form for the Screening Panel.",
+    )
+    b.run()
+    [invite] = b.outbox("screening_invitation")
+    assert "Thu 17 Dec 2026 10:00" in invite.subject
+    return b
+
+
+def answer(bot: Bot, sender: str, partstat: str, sequence: int = 0, **kw: str) -> None:
+    slot = {**SLOT, **kw}
+    raw = calendar_reply(sender, partstat, sequence=sequence, **slot)  # type: ignore[arg-type]
+    drop_into_maildir(bot.tmp_path / "inbox", raw)
+
+
+def calendar_of(row: OutboxMessage) -> str:
+    msg = email.message_from_bytes(row.raw, policy=policy.default)
+    part = next(p for p in msg.walk() if p.get_content_type() == "text/calendar")
+    assert part.get_param("method") in ("REQUEST", "CANCEL")
+    text = str(part.get_content())
+    assert f"METHOD:{part.get_param('method')}" in text  # the header and the calendar agree
+    return text
+
+
+def digest_text(bot: Bot) -> str:
+    [digest] = bot.outbox("daily_digest")[-1:]
+    return body_of(digest)
+
+
+def panel(bot: Bot) -> dict[str, object]:
+    with bot.app.sessions() as s:
+        case = bot.case()
+        return meeting_views(s, bot.app, s.merge(case))[0]
+
+
+def test_two_accepts_and_a_decline_are_not_quorate_and_all_accepting_is(bot: Bot) -> None:
+    before = len(bot.outbox())
+    bot.at("2026-12-16T14:00")
+    answer(bot, POLICE, "ACCEPTED")
+    answer(bot, LA, "ACCEPTED")
+    answer(bot, HEALTH, "DECLINED")
+    bot.run()
+    # Calendar answers are never acknowledged and never answered.
+    assert len(bot.outbox()) == before
+    with bot.app.sessions() as s:
+        kinds = s.scalars(select(StoredMessage.kind).where(StoredMessage.id > 1)).all()
+    assert kinds == ["calendar_reply"] * 3
+    # The Business Manager reads it in the morning digest, before the 10:00 panel.
+    bot.at("2026-12-17T08:05").run()
+    text = digest_text(bot)
+    assert "Panels not yet quorate    1" in text
+    assert "TSCP-2026-0001  Thu 17 Dec 2026 10:00  NOT QUORATE" in text
+    assert "local authority    accepted" in text and "health             declined" in text
+    assert "meeting declined" in text  # under "needs your attention"
+    # Health's leave moves: all three partners accepted.
+    bot.at("2026-12-17T08:30")
+    answer(bot, HEALTH, "ACCEPTED")
+    bot.run()
+    view = panel(bot)
+    assert view["quorate"] is True
+    assert view["quorum"] == "quorate: all 3 statutory partners accepted"
+    with bot.app.sessions() as s:
+        context = digest_context(s, bot.app, bot.clock.moment.date(), bot.clock.moment)
+    assert [p["quorate"] for p in context["panels"]] == [True]  # type: ignore[index]
+
+
+def test_a_tentative_acceptance_is_not_an_acceptance(bot: Bot) -> None:
+    answer(bot, POLICE, "ACCEPTED")
+    answer(bot, LA, "ACCEPTED")
+    answer(bot, HEALTH, "TENTATIVE")
+    bot.at("2026-12-16T14:00").run()
+    assert panel(bot)["quorum"] == "not quorate: health tentatively accepted"
+
+
+def test_a_reply_without_the_case_tag_is_matched_by_the_invitations_uid(bot: Bot) -> None:
+    raw = calendar_reply(POLICE, "ACCEPTED", subject="Accepted: Screening Panel", **SLOT)
+    drop_into_maildir(bot.tmp_path / "inbox", raw)
+    bot.at("2026-12-16T14:00").run()
+    with bot.app.sessions() as s:
+        row = s.scalars(select(StoredMessage).order_by(StoredMessage.id.desc())).first()
+        assert row is not None and row.case is not None and not row.needs_triage
+        assert row.case.ref == "TSCP-2026-0001"
+    assert panel(bot)["answers"][1]["said"] == "accepted"  # type: ignore[index]
+
+
+def test_an_answer_to_a_meeting_the_bot_never_sent_goes_to_triage(bot: Bot) -> None:
+    raw = calendar_reply(POLICE, "ACCEPTED", uid="team-away-day-2027@gmp.police.uk", **SLOT)
+    drop_into_maildir(bot.tmp_path / "inbox", raw)
+    bot.at("2026-12-16T14:00").run()
+    with bot.app.sessions() as s:
+        row = s.scalars(select(StoredMessage).order_by(StoredMessage.id.desc())).first()
+        assert row is not None and row.needs_triage
+        assert "meeting the bot did not send (UID team-away-day-2027@gmp.police.uk)" in (
+            row.triage_reason or ""
+        )
+
+
+def test_reschedule_sends_the_same_uid_one_sequence_up_and_old_answers_stop_counting(
+    bot: Bot,
+) -> None:
+    answer(bot, POLICE, "ACCEPTED")
+    bot.at("2026-12-16T14:00").run()
+    bot.at("2026-12-16T15:00").mail(
+        BM, "RE: [TSCP-2026-0001] Screening Panel", "Reschedule: 18/12/2026 14:00"
+    )
+    bot.run()
+    first, moved = bot.outbox("screening_invitation")
+    assert moved.subject == "[TSCP-2026-0001] Screening Panel moved: Fri 18 Dec 2026 14:00"
+    ics = calendar_of(moved)
+    assert "METHOD:REQUEST" in ics and f"UID:{UID}" in ics and "SEQUENCE:1" in ics
+    assert "DTSTART;TZID=Europe/London:20261218T140000" in ics
+    assert sorted(moved.recipients) == sorted(first.recipients)
+    assert "It was to meet on" in body_of(moved) and "Thursday 17 December 2026" in body_of(moved)
+    [result] = bot.outbox("command_result")
+    assert "Screening Panel moved from Thu 17 Dec 2026 10:00 to Fri 18 Dec 2026 14:00" in (
+        body_of(result)
+    )
+    # Police's acceptance was of Thursday: for Friday they have not answered yet.
+    police = panel(bot)["answers"][1]  # type: ignore[index]
+    assert police["said"] == "no answer yet" and police["earlier_time"] == "accepted"
+    # An Accept of the old time arriving late is recorded, stale, and not counted.
+    answer(bot, LA, "ACCEPTED", sequence=0)
+    bot.at("2026-12-16T16:00").run()
+    with bot.app.sessions() as s:
+        late = s.scalars(select(MeetingResponse).where(MeetingResponse.attendee == LA)).one()
+        assert late.stale is True
+    assert any("earlier time" in e.detail and "not counted" in e.detail for e in bot.case().events)
+    assert panel(bot)["answers"][0]["said"] == "no answer yet"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Reschedule: 25/12/2026 10:00", "Fri 25 Dec 2026 is not a working day (Christmas Day)"),
+        ("Reschedule: 15/12/2026 10:00", "Tue 15 Dec 2026 10:00 has already passed"),
+    ],
+)
+def test_a_reschedule_that_cannot_be_done_is_refused_saying_why(
+    bot: Bot, line: str, reason: str
+) -> None:
+    bot.at("2026-12-16T15:00").mail(BM, "RE: [TSCP-2026-0001] Screening Panel", line)
+    bot.run()
+    assert len(bot.outbox("screening_invitation")) == 1
+    [result] = bot.outbox("command_result")
+    assert reason in " ".join(body_of(result).split())
+
+
+def test_reschedule_after_the_deadline_says_so(bot: Bot) -> None:
+    bot.at("2026-12-16T15:00").mail(
+        BM, "RE: [TSCP-2026-0001] Screening Panel", "Reschedule: 21/12/2026 10:00"
+    )
+    bot.run()
+    [result] = bot.outbox("command_result")
+    assert "after the Screening Panel deadline of Fri 18 Dec 2026" in " ".join(
+        body_of(result).split()
+    )
+
+
+def test_cancel_meeting_sends_method_cancel_to_the_attendees(bot: Bot) -> None:
+    bot.at("2026-12-16T15:00").mail(
+        BM,
+        "RE: [TSCP-2026-0001] Screening Panel",
+        "Cancel meeting: the partners agreed by telephone",
+    )
+    bot.run()
+    [cancel] = bot.outbox("screening_cancelled")
+    ics = calendar_of(cancel)
+    assert "METHOD:CANCEL" in ics and f"UID:{UID}" in ics and "SEQUENCE:1" in ics
+    assert "STATUS:CANCELLED" in ics
+    [invite] = bot.outbox("screening_invitation")
+    assert sorted(cancel.recipients) == sorted(invite.recipients)
+    assert cancel.subject == "[TSCP-2026-0001] Screening Panel cancelled: Thu 17 Dec 2026 10:00"
+    assert "the partners agreed by telephone" in body_of(cancel)
+    assert panel(bot)["cancelled_at"] is not None
+    # Nothing left to cancel: said, not silently ignored.
+    bot.at("2026-12-16T15:30").mail(BM, "RE: [TSCP-2026-0001] Screening Panel", "Cancel meeting")
+    bot.run()
+    assert "no Screening Panel meeting booked on this case to cancel" in " ".join(
+        body_of(bot.outbox("command_result")[-1]).split()
+    )
+
+
+def test_closing_a_case_cancels_its_future_meeting(bot: Bot) -> None:
+    bot.at("2026-12-16T15:00").mail(
+        BM,
+        "RE: [TSCP-2026-0001] Screening Panel",
+        "Close: sent to us in error, not a serious incident",
+    )
+    bot.run()
+    [cancel] = bot.outbox("screening_cancelled")
+    assert "METHOD:CANCEL" in calendar_of(cancel)
+    assert "the case is closed" in body_of(cancel)
+    [result] = bot.outbox("command_result")
+    assert "case closed; the Screening Panel of Thu 17 Dec 2026 10:00 is cancelled" in " ".join(
+        body_of(result).split()
+    )
+
+
+def test_the_panels_decision_by_email_before_the_meeting_cancels_it(bot: Bot) -> None:
+    bot.at("2026-12-16T15:00").mail(
+        POLICE, "RE: [TSCP-2026-0001] Screening Panel", "Vote: rapid review"
+    )
+    bot.mail(LA, "RE: [TSCP-2026-0001] Screening Panel", "Vote: rapid review")
+    bot.run()
+    [cancel] = bot.outbox("screening_cancelled")
+    assert "METHOD:CANCEL" in calendar_of(cancel)
+    said = " ".join(body_of(bot.outbox("command_result")[-1]).split())
+    assert "the panel has decided: Rapid Review; the Screening Panel of Thu 17 Dec 2026 10:00" in (
+        said
+    )
+
+
+def test_a_meeting_already_held_is_not_cancelled_when_the_decision_is_recorded(bot: Bot) -> None:
+    bot.at("2026-12-17T11:30").mail(POLICE, "RE: [TSCP-2026-0001] Screening Panel", "Vote: NFA")
+    bot.mail(LA, "RE: [TSCP-2026-0001] Screening Panel", "Vote: no further action")
+    bot.run()
+    assert bot.case().decision == "no_further_action"
+    assert bot.outbox("screening_cancelled") == []
+    assert panel(bot)["cancelled_at"] is None

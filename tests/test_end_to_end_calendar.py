@@ -1,0 +1,134 @@
+"""Calendar answers to the Screening Panel invitation through real Dovecot and aiosmtpd.
+
+The three partners answer with Outlook's Accept / Decline (tests/corpus/calendar-reply-*.eml,
+text/calendar; method=REPLY with the invitation's UID); the Business Manager then moves and
+calls off the panel at the terminal, and the attendees' calendars get the REQUEST and CANCEL.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+from email import policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from tests.fixtures.app import ROOT
+from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.mail import sin
+from tests.fixtures.smtp import SmtpTestServer
+from tests.test_end_to_end import write_config
+
+CORPUS = ROOT / "tests" / "corpus"
+UID = "UID:screening-TSCP-2026-0001@tscp-bot"
+PANEL = [
+    "dsp.children@tameside.gov.uk",
+    "dsp.tameside@gmp.police.uk",
+    "dsp.tameside@nhs.net",
+    "tscp.business.manager@tameside.gov.uk",
+]
+
+
+@pytest.fixture
+def bot(
+    tmp_path: Path,
+    database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Any:
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
+    config = write_config(tmp_path, database_url, dovecot, smtp_server)
+
+    def run(*args: str) -> tuple[int, str]:
+        code = main(["--config", str(config), *args])
+        return code, capsys.readouterr().out
+
+    assert run("init")[0] == 0
+    return run
+
+
+def _calendars(smtp: SmtpTestServer, method: str) -> list[tuple[list[str], str]]:
+    found = []
+    for rec in smtp.messages:
+        msg = email.message_from_bytes(rec.raw, policy=policy.default)
+        for part in msg.walk():
+            if part.get_content_type() == "text/calendar" and part.get_param("method") == method:
+                found.append((sorted(rec.rcpt_tos), str(part.get_content())))
+    return found
+
+
+def _answer(dovecot: DovecotServer, name: str) -> None:
+    dovecot.append((CORPUS / name).read_bytes())
+
+
+def test_partners_answers_show_on_the_case_and_the_panel_is_moved_then_cancelled(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    dovecot.append(sin())
+    bot("--now", "2026-12-23T09:05", "run", "--once")
+    [(to, invite)] = _calendars(smtp_server, "REQUEST")
+    assert to == PANEL and UID in invite and "SEQUENCE:0" in invite
+    sent = len(smtp_server.messages)
+
+    _answer(dovecot, "calendar-reply-outlook-accepted-police.eml")
+    _answer(dovecot, "calendar-reply-outlook-accepted-local-authority.eml")
+    _answer(dovecot, "calendar-reply-outlook-declined-health.eml")
+    bot("--now", "2026-12-23T09:40", "run", "--once")
+    assert len(smtp_server.messages) == sent  # calendar answers are never acknowledged
+    code, out = bot("--now", "2026-12-23T09:41", "case", "TSCP-2026-0001")
+    assert code == 0 and "not quorate: health declined" in out
+    assert "dsp.tameside@gmp.police.uk" in out and "accepted" in out and "declined" in out
+    _, out = bot("--now", "2026-12-23T09:41", "case", "TSCP-2026-0001", "--json")
+    case = json.loads(out)
+    [meeting] = case["meetings"]
+    assert meeting["quorate"] is False
+    assert [(a["role"], a["answer"]) for a in meeting["answers"]] == [
+        ("local_authority", "ACCEPTED"),
+        ("police", "ACCEPTED"),
+        ("health", "DECLINED"),
+    ]
+    assert {m["kind"] for m in case["messages"][1:]} == {"calendar_reply"}
+
+    _answer(dovecot, "calendar-reply-outlook-accepted-health-after-declining.eml")
+    bot("--now", "2026-12-23T10:05", "run", "--once")
+    _, out = bot("--now", "2026-12-23T10:06", "case", "TSCP-2026-0001", "--json")
+    [meeting] = json.loads(out)["meetings"]
+    assert meeting["quorate"] is True
+    assert meeting["quorum"] == "quorate: all 3 statutory partners accepted"
+
+    code, out = bot(
+        "--now", "2026-12-23T10:10", "command", "TSCP-2026-0001", "Reschedule: 24/12/2026 10:00"
+    )
+    assert code == 0 and "moved from Wed 23 Dec 2026 14:00 to Thu 24 Dec 2026 10:00" in out
+    bot("--now", "2026-12-23T10:11", "run", "--once")
+    _, moved = _calendars(smtp_server, "REQUEST")
+    assert moved[0] == PANEL and UID in moved[1] and "SEQUENCE:1" in moved[1]
+    assert "DTSTART;TZID=Europe/London:20261224T100000" in moved[1]
+    _, out = bot("--now", "2026-12-23T10:12", "case", "TSCP-2026-0001")
+    assert "not quorate" in out  # the acceptances were of Wednesday 14:00
+
+    code, out = bot("--now", "2026-12-23T10:20", "command", "TSCP-2026-0001", "Cancel meeting")
+    assert code == 0 and "cancelled" in out
+    bot("--now", "2026-12-23T10:21", "run", "--once")
+    [(to, cancel)] = _calendars(smtp_server, "CANCEL")
+    assert to == PANEL and "METHOD:CANCEL" in cancel and UID in cancel and "SEQUENCE:2" in cancel
+
+
+def test_closing_a_case_with_a_meeting_still_to_come_cancels_it(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    dovecot.append(sin())
+    bot("--now", "2026-12-23T09:05", "run", "--once")
+    code, out = bot(
+        "--now", "2026-12-23T09:30", "command", "TSCP-2026-0001", "Close: duplicate of a SIN"
+    )
+    assert code == 0 and "case closed; the Screening Panel of Wed 23 Dec 2026 14:00" in out
+    bot("--now", "2026-12-23T09:31", "run", "--once")
+    [(to, cancel)] = _calendars(smtp_server, "CANCEL")
+    assert to == PANEL and UID in cancel and "SEQUENCE:1" in cancel
+    assert "STATUS:CANCELLED" in cancel
