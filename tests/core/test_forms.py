@@ -3,7 +3,6 @@ checks whole forms)."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -593,7 +592,8 @@ def test_chronology_needs_a_date_column() -> None:
     assert found.chronology == ()
 
 
-def test_a_large_form_is_fast() -> None:
+def test_a_large_form_is_read_whole() -> None:
+    # Its speed is measured by bench/documents.py (a large form), not by a timed test.
     rows = [*REFERRER, ("Child's name", "Ann Example"), ("Date of incident", "12/11/2026")]
     rows += [(f"Note {n}", f"Free text about visit number {n} to the home") for n in range(300)]
     chronology = [("Date", "Contact type", "Practitioner", "Event", "Outcome")]
@@ -604,6 +604,7 @@ def test_a_large_form_is_fast() -> None:
         (Table("big.docx, table 1", tuple(rows)), Table("big.docx, table 2", tuple(chronology))),
         (),
     )
-    started = time.perf_counter()
-    run(doc)
-    assert time.perf_counter() - started < 0.5  # generous: a typical form takes ~10 ms
+    found = run(doc)
+    assert found.form == "sin"
+    assert found.children[0]["child_name"].value == "Ann Example"
+    assert found.fields["incident_date"].value == date(2026, 11, 12)
