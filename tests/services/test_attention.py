@@ -6,9 +6,6 @@ the Business Manager and the senders receive, and on where the message is left.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import OutboxMessage, StoredMessage
@@ -20,19 +17,6 @@ from tests.services.test_lifecycle import BM, POLICE, SECTIONS, Bot, body_of, re
 
 DETERIORATED = ROOT / "tests" / "corpus" / "case-reply-police-child-deteriorated.eml"
 OFFICER = "morgan.invented@gmp.police.uk"
-
-
-@pytest.fixture
-def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
-    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
-    b.mail(
-        "casey.invented@gmp.police.uk",
-        "Serious Incident Notification - GM SIN form",
-        "Please find the GM SIN form for the Screening Panel.",
-    )
-    b.run()
-    assert b.case().ref == "TSCP-2026-0001"
-    return b
 
 
 def _officer_writes(bot: Bot) -> None:
