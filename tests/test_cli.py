@@ -228,7 +228,11 @@ def test_classify_a_sin_shows_why_and_changes_nothing(bot: Run, tmp_path: Path) 
     assert set(data) == {"kind", "rule", "reasons", "case_ref", "hits", "misses", "plan"}
     assert data["kind"] == "sin"
     assert [e["effect"] for e in data["plan"]] == [
-        "OpenCase", "ApplySinForm", "FileOnCase", "BookScreening", "Acknowledge"
+        "OpenCase",
+        "ApplySinForm",
+        "FileOnCase",
+        "BookScreening",
+        "Acknowledge",
     ]
     assert data["plan"][0]["says"] == "open a new case"
     assert data["rule"] in data["hits"] and data["case_ref"] is None

@@ -12,8 +12,8 @@ import pytest
 
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.mail import sin
+from tests.fixtures.real_servers import write_config
 from tests.fixtures.smtp import SmtpTestServer
-from tests.test_end_to_end import write_config
 
 BIN = Path(sys.executable).parent / "tscp-bot"
 

@@ -18,63 +18,12 @@ import pytest
 import tomli_w
 
 from bot.cli import main
-from tests.fixtures.app import ROOT, example_data
+from tests.fixtures.app import ROOT
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.mail import email as make_email
 from tests.fixtures.mail import sin
+from tests.fixtures.real_servers import write_config
 from tests.fixtures.smtp import SmtpTestServer
-
-
-def write_config(
-    tmp_path: Path,
-    database_url: str,
-    dovecot: DovecotServer,
-    smtp: SmtpTestServer,
-    poll_seconds: int = 1,
-) -> Path:
-    data: dict[str, Any] = example_data()
-    data["rules_dir"], data["templates_dir"] = str(ROOT / "rules"), str(ROOT / "templates")
-    data["forms_dir"] = str(ROOT / "forms")
-    data["database"] = {"url": database_url}
-    data["mailbox"] = {
-        "backend": "imap",
-        "poll_seconds": poll_seconds,
-        "imap": {
-            "host": dovecot.host,
-            "port": dovecot.port,
-            "username": dovecot.user,
-            "password_env": "TEST_IMAP_PASSWORD",
-            "security": "plain",
-        },
-    }
-    data["outgoing"] = {
-        "backend": "smtp",
-        "retry_base_seconds": 60,
-        "smtp": {"host": smtp.host, "port": smtp.port, "security": "plain"},
-    }
-    path = tmp_path / "config.toml"
-    path.write_bytes(tomli_w.dumps(data).encode())
-    return path
-
-
-@pytest.fixture
-def bot(
-    tmp_path: Path,
-    database_url: str,
-    dovecot: DovecotServer,
-    smtp_server: SmtpTestServer,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> Any:
-    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
-    config = write_config(tmp_path, database_url, dovecot, smtp_server)
-
-    def run(*args: str) -> tuple[int, str]:
-        code = main(["--config", str(config), *args])
-        return code, capsys.readouterr().out
-
-    assert run("init")[0] == 0
-    return run
 
 
 def _by_subject(smtp: SmtpTestServer, text: str) -> list[email.message.EmailMessage]:

@@ -16,7 +16,6 @@ from typing import Any
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.mail import sin
 from tests.fixtures.smtp import Recorded, SmtpTestServer
-from tests.test_end_to_end import bot  # noqa: F401 - bot is a fixture
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 REF = "TSCP-2026-0001"
@@ -162,7 +161,7 @@ def _outbox(run: Any) -> list[dict[str, Any]]:
 
 
 def test_a_bounced_appendix_b_request_is_shown_in_outbox_case_and_digest(
-    bot: Any,  # noqa: F811 - the fixture imported above
+    bot: Any,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
 ) -> None:
@@ -203,7 +202,7 @@ def test_a_bounced_appendix_b_request_is_shown_in_outbox_case_and_digest(
 
 
 def test_an_exchange_ndr_flags_the_screening_invitation_on_its_case(
-    bot: Any,  # noqa: F811 - the fixture imported above
+    bot: Any,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
 ) -> None:
@@ -228,7 +227,7 @@ def test_an_exchange_ndr_flags_the_screening_invitation_on_its_case(
 
 
 def test_a_read_receipt_is_not_a_bounce(
-    bot: Any,  # noqa: F811 - the fixture imported above
+    bot: Any,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
 ) -> None:
@@ -243,7 +242,7 @@ def test_a_read_receipt_is_not_a_bounce(
 
 
 def test_a_bounce_of_mail_the_bot_never_sent_goes_to_a_person(
-    bot: Any,  # noqa: F811 - the fixture imported above
+    bot: Any,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
 ) -> None:

@@ -10,17 +10,12 @@ from __future__ import annotations
 import email
 import json
 from email import policy
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from bot.cli import main
 from tests.fixtures.app import ROOT
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.mail import sin
 from tests.fixtures.smtp import SmtpTestServer
-from tests.test_end_to_end import write_config
 
 CORPUS = ROOT / "tests" / "corpus"
 UID = "UID:screening-TSCP-2026-0001@tscp-bot"
@@ -30,26 +25,6 @@ PANEL = [
     "dsp.tameside@nhs.net",
     "tscp.business.manager@tameside.gov.uk",
 ]
-
-
-@pytest.fixture
-def bot(
-    tmp_path: Path,
-    database_url: str,
-    dovecot: DovecotServer,
-    smtp_server: SmtpTestServer,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> Any:
-    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
-    config = write_config(tmp_path, database_url, dovecot, smtp_server)
-
-    def run(*args: str) -> tuple[int, str]:
-        code = main(["--config", str(config), *args])
-        return code, capsys.readouterr().out
-
-    assert run("init")[0] == 0
-    return run
 
 
 def _calendars(smtp: SmtpTestServer, method: str) -> list[tuple[list[str], str]]:

@@ -19,8 +19,8 @@ from bot.cli import main
 from tests.fixtures.app import ROOT
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.mail import sin
+from tests.fixtures.real_servers import write_config
 from tests.fixtures.smtp import SmtpTestServer
-from tests.test_end_to_end import write_config
 
 CORPUS = ROOT / "tests" / "corpus"
 COVER = "tscp.deputy.manager@tameside.gov.uk"

@@ -10,14 +10,14 @@ from typing import Any
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.mail import sin
 from tests.fixtures.smtp import SmtpTestServer
-from tests.test_end_to_end import _by_subject, _vote, bot  # noqa: F401 - bot is a fixture
+from tests.test_end_to_end import _by_subject, _vote
 from tests.wording_lint import subject_faults, text_faults
 
 REFERRER = "casey.invented@gmp.police.uk"
 
 
 def test_referrer_is_told_the_decision_through_real_servers(
-    bot: Any,  # noqa: F811 - the fixture imported above
+    bot: Any,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
 ) -> None:
