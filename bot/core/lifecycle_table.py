@@ -1,0 +1,321 @@
+"""The lifecycle table itself: the stages, the roles, and for each command who may give it,
+in which stages it is accepted (with the sentence saying why not elsewhere), the stage that
+follows and the clocks it starts, meets or keeps. Data only; bot.core.lifecycle answers
+questions about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+from bot.core import commands as c
+
+
+class Stage(StrEnum):
+    SCREENING = "screening"
+    RAPID_REVIEW = "rapid_review"
+    LOCAL_REVIEW = "local_review"
+    NO_FURTHER_ACTION = "no_further_action"
+    CSPR_DECISION = "cspr_decision"  # the Rapid Review is submitted; CSPR yes or no next
+    CSPR = "cspr"
+    ACTION_PLAN = "action_plan"
+    CLOSED = "closed"
+    COMPLAINT = "complaint"  # complaint and escalation records have their own stages
+    ESCALATION = "escalation"
+
+
+class Role(StrEnum):
+    BUSINESS_MANAGER = "business_manager"
+    INDEPENDENT_SCRUTINEER = "independent_scrutineer"
+    LOCAL_AUTHORITY = "local_authority"
+    POLICE = "police"
+    HEALTH = "health"
+
+
+PARTNERS = frozenset({Role.LOCAL_AUTHORITY, Role.POLICE, Role.HEALTH})
+BM = frozenset({Role.BUSINESS_MANAGER})
+BM_OR_LA = frozenset({Role.BUSINESS_MANAGER, Role.LOCAL_AUTHORITY})
+
+ROLE_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        Role.BUSINESS_MANAGER: "the Business Manager",
+        Role.INDEPENDENT_SCRUTINEER: "the Independent Scrutineer",
+        Role.LOCAL_AUTHORITY: "the local authority representative",
+        Role.POLICE: "the police representative",
+        Role.HEALTH: "the health representative",
+    }
+)
+
+REVIEW_STAGES = (
+    Stage.SCREENING,
+    Stage.RAPID_REVIEW,
+    Stage.LOCAL_REVIEW,
+    Stage.NO_FURTHER_ACTION,
+    Stage.CSPR_DECISION,
+    Stage.CSPR,
+    Stage.ACTION_PLAN,
+)
+DECIDED = (Stage.RAPID_REVIEW, Stage.LOCAL_REVIEW, Stage.NO_FURTHER_ACTION)
+AFTER_RAPID_REVIEW = (Stage.CSPR_DECISION, Stage.CSPR, Stage.ACTION_PLAN)
+OPEN_STAGES = (*REVIEW_STAGES, Stage.COMPLAINT, Stage.ESCALATION)
+ALL_STAGES = tuple(Stage)
+
+
+class Next(StrEnum):
+    """A next stage that depends on the outcome, not only on the command's type."""
+
+    UNCHANGED = "unchanged"
+    BY_DECISION = "by_decision"  # the stage for the panel's decision; screening when none
+    BY_CSPR = "by_cspr"  # cspr when a CSPR is held, action_plan when not
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one command means, apart from the stage it is given in."""
+
+    keyword: str  # as the sender types it, for refusal sentences
+    roles: frozenset[Role]
+    accepted_in: tuple[Stage, ...]
+    refusal: Mapping[Stage, str]  # why not, and what to do, for every other stage
+    then: Stage | Next = Next.UNCHANGED
+    moves_from: tuple[Stage, ...] | None = None  # None: every stage it is accepted in
+    starts: tuple[str, ...] = ()  # clock names (bot.core.deadlines) or prefixes ending in ":"
+    meets: tuple[str, ...] = ()
+    keeps: tuple[str, ...] = ()  # started clocks whose start it may not move later
+    corrects: bool = False  # the explicit correction: may move a recorded start later
+
+
+_CLOSED = "the case is closed; nothing more is recorded on it"
+_NOT_REVIEW = "this is a {stage} record, not a review case; review commands do not apply to it"
+_NO_DECISION = (
+    "the Screening Panel has not decided yet; record the decision (Vote: or Decision:) first"
+)
+_NOT_RR = "this applies to a Rapid Review, and the panel decided {decision}"
+_RR_DONE = "the Rapid Review has been submitted; this belongs to the Rapid Review"
+_SCREENING_PAST = (
+    "the Screening Panel's decision is past: the Rapid Review has been submitted "
+    "(the case is at stage {stage})"
+)
+_NEEDS_CSPR = "there is no CSPR on this case; record CSPR: yes first"
+_NEEDS_RR = "record Report submitted: <date> first; the CSPR decision follows the Rapid Review"
+
+
+def describe_stage(stage: Stage) -> str:
+    return stage.value.replace("_", " ")
+
+
+def _default_reason(stage: Stage) -> str:
+    if stage is Stage.CLOSED:
+        return _CLOSED
+    if stage in (Stage.COMPLAINT, Stage.ESCALATION):
+        return _NOT_REVIEW.format(stage=describe_stage(stage))
+    if stage is Stage.SCREENING:
+        return _NO_DECISION
+    if stage in (Stage.LOCAL_REVIEW, Stage.NO_FURTHER_ACTION):
+        return _NOT_RR.format(decision=describe_stage(stage))
+    return f"this does not apply at stage {describe_stage(stage)}"
+
+
+def _rule(
+    keyword: str,
+    roles: frozenset[Role],
+    accepted_in: tuple[Stage, ...],
+    special: Mapping[Stage, str] | None = None,
+    *,
+    then: Stage | Next = Next.UNCHANGED,
+    moves_from: tuple[Stage, ...] | None = None,
+    starts: tuple[str, ...] = (),
+    meets: tuple[str, ...] = (),
+    keeps: tuple[str, ...] = (),
+    corrects: bool = False,
+) -> Rule:
+    """A rule whose refusals are the stage's default sentence unless `special` says better."""
+    refusal = {
+        s: (special or {}).get(s, _default_reason(s)) for s in ALL_STAGES if s not in accepted_in
+    }
+    return Rule(
+        keyword,
+        roles,
+        accepted_in,
+        MappingProxyType(refusal),
+        then,
+        moves_from,
+        starts,
+        meets,
+        keeps,
+        corrects,
+    )
+
+
+_VOTE_PAST = {s: _SCREENING_PAST.format(stage=describe_stage(s)) for s in AFTER_RAPID_REVIEW}
+_RR_OVER = {s: _RR_DONE for s in AFTER_RAPID_REVIEW}
+_CSPR_ONLY = {s: _NEEDS_CSPR for s in (*DECIDED, Stage.CSPR_DECISION)}
+_PUBLICATION = {s: _NEEDS_CSPR for s in (Stage.SCREENING, *DECIDED, Stage.CSPR_DECISION)}
+_ACTIONS = {Stage.NO_FURTHER_ACTION: "the panel decided no further action; there is no action plan"}
+
+RULES: Mapping[type, Rule] = MappingProxyType(
+    {
+        c.Vote: _rule(
+            "Vote:",
+            PARTNERS,
+            (Stage.SCREENING, *DECIDED),
+            _VOTE_PAST,
+            then=Next.BY_DECISION,
+            meets=("screening_meeting",),
+        ),
+        c.Decision: _rule(
+            "Decision:",
+            BM,
+            (Stage.SCREENING, *DECIDED),
+            _VOTE_PAST,
+            then=Next.BY_DECISION,
+            meets=("screening_meeting",),
+        ),
+        c.Notifiable: _rule(
+            "Notifiable:",
+            BM,
+            (Stage.SCREENING, *DECIDED, Stage.CSPR_DECISION),
+            {
+                s: "notifiability is settled once a CSPR decision is recorded"
+                for s in (Stage.CSPR, Stage.ACTION_PLAN)
+            },
+            meets=("panel_notification",),
+        ),
+        c.ScrutineerView: _rule(
+            "Agree / Disagree:",
+            frozenset({Role.INDEPENDENT_SCRUTINEER}),
+            (*DECIDED, *AFTER_RAPID_REVIEW),
+            {Stage.SCREENING: "there is no screening outcome yet to agree or disagree with"},
+        ),
+        c.LaAware: _rule(
+            "Aware:",
+            BM_OR_LA,
+            REVIEW_STAGES,
+            starts=("panel_notification",),
+            keeps=("panel_notification",),
+        ),
+        c.NotificationSent: _rule(
+            "Notified:",
+            BM_OR_LA,
+            REVIEW_STAGES,
+            starts=("rapid_review",),
+            meets=("panel_notification",),
+            keeps=("rapid_review",),
+        ),
+        c.LookedAfterDeathNotified: _rule(
+            "SoS and Ofsted notified:",
+            BM_OR_LA,
+            REVIEW_STAGES,
+            meets=("looked_after_death_notification",),
+        ),
+        c.RequestReturns: _rule(
+            "Agencies:",
+            BM,
+            (Stage.RAPID_REVIEW,),
+            _RR_OVER,
+            starts=("appendix_b:",),
+        ),
+        c.MeetingHeld: _rule("Meeting held:", BM, (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW)),
+        # Accepted on a closed case too: a Rapid Review owed after notification is still
+        # recorded when it is done (the case warning asks for exactly this); it stays closed.
+        c.ReportSubmitted: _rule(
+            "Report submitted:",
+            BM,
+            (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW, Stage.CLOSED),
+            then=Stage.CSPR_DECISION,
+            moves_from=(Stage.RAPID_REVIEW,),
+            meets=("rapid_review",),
+        ),
+        c.Delay: _rule("Delay:", BM, (Stage.RAPID_REVIEW,), _RR_OVER),
+        c.CsprDecision: _rule(
+            "CSPR:",
+            BM,
+            AFTER_RAPID_REVIEW,
+            {Stage.RAPID_REVIEW: _NEEDS_RR},
+            then=Next.BY_CSPR,
+            starts=("cspr_report",),
+            keeps=("cspr_report",),
+        ),
+        c.ReviewerAppointed: _rule(
+            "Reviewer:", BM, (Stage.CSPR, Stage.ACTION_PLAN), {**_PUBLICATION, **_CSPR_ONLY}
+        ),
+        c.FamilyPreview: _rule(
+            "Family preview:", BM, (Stage.CSPR, Stage.ACTION_PLAN), _PUBLICATION
+        ),
+        c.PublicationPlanned: _rule(
+            "Publication:",
+            BM,
+            (Stage.CSPR, Stage.ACTION_PLAN),
+            _PUBLICATION,
+            starts=("publication_notice",),
+        ),
+        c.ReportSent: _rule(
+            "Report sent:",
+            BM,
+            (Stage.CSPR, Stage.ACTION_PLAN),
+            _PUBLICATION,
+            meets=("publication_notice",),
+        ),
+        c.Published: _rule(
+            "Published:",
+            BM,
+            (Stage.CSPR, Stage.ACTION_PLAN),
+            _PUBLICATION,
+            then=Stage.ACTION_PLAN,
+            starts=("publication_period_end",),
+            meets=("cspr_report",),
+            keeps=("publication_period_end",),
+        ),
+        c.PublicationDelay: _rule(
+            "Publication delayed:", BM, (Stage.CSPR, Stage.ACTION_PLAN), _PUBLICATION
+        ),
+        c.NotPublishing: _rule(
+            "Not publishing:", BM, (Stage.CSPR, Stage.ACTION_PLAN), _PUBLICATION
+        ),
+        c.AddAction: _rule(
+            "Action:",
+            BM,
+            (Stage.RAPID_REVIEW, Stage.LOCAL_REVIEW, *AFTER_RAPID_REVIEW),
+            _ACTIONS,
+            starts=("action:",),
+        ),
+        c.ActionDone: _rule(
+            "Action done:",
+            BM,
+            (Stage.RAPID_REVIEW, Stage.LOCAL_REVIEW, *AFTER_RAPID_REVIEW),
+            _ACTIONS,
+            meets=("action:",),
+        ),
+        c.CorrectDate: _rule(
+            "Correct <event>:",
+            BM,
+            (*DECIDED, *AFTER_RAPID_REVIEW),
+            {Stage.SCREENING: "nothing has been recorded yet that could be corrected"},
+            corrects=True,
+        ),
+        # The screening meeting: moved or called off while the panel's decision is open or
+        # fresh (the Scrutineer's disagreement asks for a meeting after the decision).
+        c.Reschedule: _rule("Reschedule:", BM, (Stage.SCREENING, *DECIDED), _VOTE_PAST),
+        c.CancelMeeting: _rule("Cancel meeting", BM, (Stage.SCREENING, *DECIDED), _VOTE_PAST),
+        # A draft queued before the case closed may still need approving.
+        c.Approve: _rule("Approve", BM, ALL_STAGES),
+        c.Close: _rule(
+            "Close:",
+            BM,
+            OPEN_STAGES,
+            {Stage.CLOSED: "the case is already closed"},
+            then=Stage.CLOSED,
+        ),
+    }
+)
+
+CHOICE_STAGE: Mapping[str, Stage] = MappingProxyType(
+    {
+        c.Choice.RAPID_REVIEW: Stage.RAPID_REVIEW,
+        c.Choice.LOCAL_REVIEW: Stage.LOCAL_REVIEW,
+        c.Choice.NO_FURTHER_ACTION: Stage.NO_FURTHER_ACTION,
+    }
+)
