@@ -77,14 +77,14 @@ def test_imap_without_a_token_dovecot_says_no(
 def test_a_token_is_reused_and_renewed_before_it_expires(
     entra: EntraTestServer, dovecot_oauth: DovecotServer
 ) -> None:
-    # MSAL treats a token with under 5 minutes left as expired: one issued for 302 s is reused
-    # for about 2 s, then replaced although the server would still take it.
-    entra.state.lifetime = 302
+    # MSAL treats a token with under 5 minutes left as expired: one issued for 304 s is reused
+    # for about 4 s, then replaced although the server would still take it.
+    entra.state.lifetime = 304
     app = _app(entra)
     assert _fetch_once(dovecot_oauth, app) == 0
     assert _fetch_once(dovecot_oauth, app) == 0
     assert len(entra.state.token_requests) == 1
-    time.sleep(2.5)
+    time.sleep(4.2)
     dovecot_oauth.append(sin())
     assert _fetch_once(dovecot_oauth, app) == 1
     assert len(entra.state.token_requests) == 2
