@@ -11,6 +11,7 @@ from bot.adapters.imap_source import ImapSource
 from bot.adapters.mailbox import MailSource
 from bot.adapters.maildir_sender import MaildirSender
 from bot.adapters.maildir_source import MaildirSource
+from bot.adapters.oauth_tokens import ClientCertificate, ClientSecret, EntraApp, OAuthLogin
 from bot.adapters.outgoing import MailSender
 from bot.adapters.parsing import parse_message
 from bot.adapters.rules_loader import load_rules
@@ -29,7 +30,41 @@ def calendar_for(config: Config, around: datetime) -> WorkingCalendar:
     return build_calendar(range(year - 2, year + 4), config.partnership.local_closures)
 
 
-def make_source(config: Config) -> MailSource:
+def entra_app(config: Config) -> EntraApp | None:
+    """The one Entra ID app (and token cache) for a running bot; nothing is fetched yet."""
+    ms = config.microsoft
+    if ms is None:
+        return None
+    credential: ClientSecret | ClientCertificate
+    if ms.client_secret is not None:
+        credential = ClientSecret(ms.client_secret)
+    else:
+        credential = ClientCertificate(
+            ms.certificate_key_pem or "", ms.certificate_thumbprint or ""
+        )
+    return EntraApp(
+        ms.tenant_id,
+        ms.client_id,
+        credential,
+        authority=ms.authority,
+        validate_authority=ms.validate_authority,
+    )
+
+
+def _oauth(
+    config: Config, app: EntraApp | None, auth: str, scopes: tuple[str, ...]
+) -> OAuthLogin | None:
+    if auth != "oauth2":
+        return None
+    # The loader refuses auth = "oauth2" without [microsoft]; this keeps a hand-made Config honest.
+    if app is None:
+        app = entra_app(config)
+    if app is None:
+        raise ValueError('auth = "oauth2" needs config.microsoft')
+    return OAuthLogin(app, scopes)
+
+
+def make_source(config: Config, tokens: EntraApp | None = None) -> MailSource:
     imap = config.mailbox.imap
     aside = config.mailbox.needs_attention_folder
     if imap is None:
@@ -44,20 +79,34 @@ def make_source(config: Config) -> MailSource:
         processed_folder=imap.processed_folder,
         attention_folder=aside,
         use_idle=imap.use_idle,
+        oauth=_oauth(config, tokens, imap.auth, _scopes(config, "imap")),
     )
 
 
-def make_sender(config: Config) -> MailSender:
+def make_sender(config: Config, tokens: EntraApp | None = None) -> MailSender:
     smtp = config.outgoing.smtp
     if smtp is None:
         return MaildirSender(config.outgoing.maildir_path)
     return SmtpSender(
-        smtp.host, smtp.port, security=smtp.security, username=smtp.username, password=smtp.password
+        smtp.host,
+        smtp.port,
+        security=smtp.security,
+        username=smtp.username,
+        password=smtp.password,
+        oauth=_oauth(config, tokens, smtp.auth, _scopes(config, "smtp")),
     )
+
+
+def _scopes(config: Config, protocol: str) -> tuple[str, ...]:
+    ms = config.microsoft
+    if ms is None:
+        return ()
+    return ms.imap_scopes if protocol == "imap" else ms.smtp_scopes
 
 
 def build_app(config: Config, clock: Clock) -> App:
     engine = make_engine(config.database_url)
+    tokens = entra_app(config)  # one token cache for every IMAP and SMTP connection
     parse = partial(parse_message, max_attachment_bytes=config.ingest.max_attachment_bytes)
     limits = Limits(
         max_expanded_bytes=config.ingest.max_expanded_bytes, max_pages=config.ingest.max_pages
@@ -73,6 +122,6 @@ def build_app(config: Config, clock: Clock) -> App:
         parse=parse,
         vocabulary=load_vocabulary(config.forms_dir),
         read_documents=partial(read_message, limits=limits, parse=parse),
-        open_source=partial(make_source, config),
-        open_sender=partial(make_sender, config),
+        open_source=partial(make_source, config, tokens),
+        open_sender=partial(make_sender, config, tokens),
     )

@@ -10,7 +10,7 @@ import logging
 import re
 import ssl
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -25,6 +25,7 @@ from bot.adapters.mailbox import (
     MessageGone,
     arrived_before,
 )
+from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,9 @@ class ImapSource:
         timeout: float = 30.0,
         ssl_context: ssl.SSLContext | None = None,
         use_idle: bool = True,
+        oauth: OAuthLogin | None = None,
     ) -> None:
+        """With `oauth` the login is XOAUTH2 with its token and `password` is unused."""
         self.host = host
         self.port = port
         self.folder = folder
@@ -67,6 +70,7 @@ class ImapSource:
         self._timeout = timeout
         self._ssl_context = ssl_context or ssl.create_default_context()
         self._use_idle = use_idle
+        self._oauth = oauth
         self._conn: Any = None  # IMAPClient once connected; imapclient is untyped
         # UIDNEXT at the last fetch/wait: lets wait() notice mail that arrived before IDLE began.
         self._uidnext_seen: int | None = None
@@ -187,7 +191,7 @@ class ImapSource:
         try:
             if self._security == "starttls":
                 client.starttls(self._ssl_context)
-            client.login(self._username, self._password)
+            self._login(client)
             if not client.folder_exists(self.processed_folder):
                 client.create_folder(self.processed_folder)
         except BaseException:
@@ -195,6 +199,42 @@ class ImapSource:
             raise
         log.info("Connected to IMAP %s (%s)", self._where(), self._security)
         return client
+
+    def _login(self, client: Any) -> None:
+        if self._oauth is None:
+            client.login(self._username, self._password)
+            return
+        # A cached token the server refuses (revoked, permissions changed) gets one retry
+        # with a fresh one; a fresh token refused is a set-up problem, and says so.
+        token = self._token(self._oauth.token)
+        try:
+            client.oauth2_login(self._username, token.value)
+            return
+        except imaplib.IMAP4.error as exc:
+            if not token.from_cache:
+                raise self._token_refused(exc) from None
+        token = self._token(self._oauth.fresh_token)
+        try:
+            client.oauth2_login(self._username, token.value)
+        except imaplib.IMAP4.error as exc:
+            raise self._token_refused(exc) from None
+
+    def _token(self, get: Callable[[], Token]) -> Token:
+        try:
+            return get()
+        except TokenError as exc:
+            message = f"IMAP login on {self._where()} failed: no OAuth token: {exc}"
+            log.warning("%s", message)
+            raise MailboxError(message) from None
+
+    def _token_refused(self, exc: BaseException) -> MailboxError:
+        message = (
+            f"IMAP login on {self._where()} refused the OAuth token for {self._username} "
+            f"({self._describe(exc)}); check the app has IMAP.AccessAsApp with admin consent, "
+            "an Exchange service principal and FullAccess to this mailbox"
+        )
+        log.warning("%s", message)
+        return MailboxError(message)
 
     def _client(self) -> Any:
         if self._conn is None:

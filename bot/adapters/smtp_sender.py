@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Callable
 from typing import Literal
 
+from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError, xoauth2
 from bot.adapters.outgoing import SendError
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,9 @@ class SmtpSender:
         password: str | None = None,
         timeout: float = 30.0,
         ssl_context: ssl.SSLContext | None = None,
+        oauth: OAuthLogin | None = None,
     ) -> None:
+        """With `oauth` the login is AUTH XOAUTH2 as `username`, and `password` is unused."""
         if security not in ("tls", "starttls", "plain"):
             raise ValueError(f"unknown SMTP security {security!r}")
         self._host = host
@@ -48,6 +52,7 @@ class SmtpSender:
         self._password = password
         self._timeout = timeout
         self._ssl_context = ssl_context
+        self._oauth = oauth
 
     def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
         if not recipients:
@@ -67,9 +72,42 @@ class SmtpSender:
         self, raw: bytes, sender: str, recipients: list[str]
     ) -> dict[str, tuple[int, bytes]]:
         with self._connect() as smtp:
-            if self._username is not None:
+            if self._oauth is not None:
+                self._xoauth2(smtp, self._oauth)
+            elif self._username is not None:
                 smtp.login(self._username, self._password or "")
             return smtp.sendmail(sender, recipients, raw)
+
+    def _xoauth2(self, smtp: smtplib.SMTP, oauth: OAuthLogin) -> None:
+        smtp.ehlo_or_helo_if_needed()
+        # A cached token the server refuses (revoked, permissions changed) gets one retry
+        # with a fresh one; a fresh token refused is a set-up problem, and says so.
+        token = self._token(oauth.token)
+        try:
+            smtp.auth("XOAUTH2", _answer(self._username or "", token.value))
+            return
+        except smtplib.SMTPAuthenticationError as exc:
+            if not token.from_cache:
+                raise self._token_refused(exc) from None
+        token = self._token(oauth.fresh_token)
+        try:
+            smtp.auth("XOAUTH2", _answer(self._username or "", token.value))
+        except smtplib.SMTPAuthenticationError as exc:
+            raise self._token_refused(exc) from None
+
+    def _token(self, get: Callable[[], Token]) -> Token:
+        try:
+            return get()
+        except TokenError as exc:
+            raise SendError(f"{self._where()}: no OAuth token: {exc}") from None
+
+    def _token_refused(self, exc: smtplib.SMTPAuthenticationError) -> SendError:
+        return SendError(
+            f"{self._where()}: the server refused the OAuth token for {self._username} "
+            f"({exc.smtp_code} {_text(exc.smtp_error)}); check the app has SMTP.SendAsApp with "
+            "admin consent, an Exchange service principal with access to this mailbox, and "
+            "SMTP AUTH enabled for the mailbox"
+        )
 
     def _connect(self) -> smtplib.SMTP:
         if self._security == "tls":
@@ -102,6 +140,16 @@ class SmtpSender:
         return RecipientsRefusedError(
             f"{self._where()}: recipient(s) refused: {listed}", codes, accepted
         )
+
+
+def _answer(user: str, token: str) -> Callable[..., str]:
+    """smtplib's authobject: the XOAUTH2 string first; to a challenge after it (the server's
+    error detail) an empty reply, which ends the exchange as RFC 7628 asks."""
+
+    def answer(challenge: bytes | None = None) -> str:
+        return xoauth2(user, token) if challenge is None else ""
+
+    return answer
 
 
 def _describe(exc: BaseException) -> str:

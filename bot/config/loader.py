@@ -11,6 +11,7 @@ from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config.mail import mailbox_section, outgoing_section
+from bot.config.microsoft import check_oauth_needs, microsoft_section
 from bot.config.model import (
     OTHER_ROLES,
     STATUTORY_ROLES,
@@ -69,8 +70,14 @@ def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str
         rules_dir=resolve(root.text("rules_dir", "rules"), base),
         templates_dir=resolve(root.text("templates_dir", "templates"), base),
         forms_dir=resolve(root.text("forms_dir", "forms"), base),
+        microsoft=(
+            microsoft_section(root.table("microsoft"), base, environ)
+            if root.has("microsoft")
+            else None
+        ),
     )
     root.finish()
+    check_oauth_needs(config)
     return config
 
 

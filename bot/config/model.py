@@ -15,6 +15,8 @@ from bot.core.agencies import KnownSenders, agency_for
 # voluntary sector...); "other" for any other body that writes to the partnership.
 Role = Literal["local_authority", "police", "health", "relevant_agency", "other"]
 Security = Literal["tls", "starttls", "plain"]
+# How the bot logs in to IMAP and SMTP: a password, or an OAuth 2 token from [microsoft].
+MailAuth = Literal["password", "oauth2"]
 STATUTORY_ROLES: tuple[Role, ...] = ("local_authority", "police", "health")
 OTHER_ROLES: tuple[Role, ...] = ("relevant_agency", "other")
 
@@ -70,6 +72,7 @@ class ImapSettings:
     folder: str
     processed_folder: str
     use_idle: bool
+    auth: MailAuth = "password"  # with "oauth2" password is "" and [microsoft] gives a token
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,23 @@ class SmtpSettings:
     security: Security
     username: str | None
     password: str | None
+    auth: MailAuth = "password"  # with "oauth2" username is the mailbox sent as
+
+
+@dataclass(frozen=True)
+class MicrosoftSettings:
+    """An app registration in Microsoft Entra ID, for app-only (client credentials) tokens."""
+
+    tenant_id: str
+    client_id: str
+    authority: str  # without the tenant, e.g. https://login.microsoftonline.com
+    validate_authority: bool
+    imap_scopes: tuple[str, ...]
+    smtp_scopes: tuple[str, ...]
+    # Exactly one of: the client secret, or a certificate's private key (PEM) and thumbprint.
+    client_secret: str | None = field(default=None, repr=False)
+    certificate_key_pem: str | None = field(default=None, repr=False)
+    certificate_thumbprint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +195,7 @@ class Config:
     rules_dir: Path
     templates_dir: Path
     forms_dir: Path
+    microsoft: MicrosoftSettings | None = None
 
     def statutory_agency(self, role: Role) -> Agency:
         return next(a for a in self.agencies if a.role == role)
