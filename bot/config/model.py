@@ -159,6 +159,9 @@ class CommandSettings:
     trust_exchange_internal: bool = False
     exchange_accepted_domains: tuple[str, ...] = ()
     exchange_auth_sources: tuple[str, ...] = ()
+    # Host names or domain suffixes our receiving server writes after "by" in its Received
+    # header (see bot.core.receiving_border); empty: the trusted authserv-ids.
+    receiving_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "deadlines": DEADLINES,
         "business_manager": {"name": "Pat Example", "email": "pat.example@example.org"},
         "missing": ["la aware date", "child 2: date of birth"],
+        "form_unread": False,
     },
     "screening_invitation": {
         "partnership": PARTNERSHIP,

@@ -315,6 +315,17 @@ def test_commands_required_without_a_trusted_server_is_refused(tmp_path: Path) -
         parse_config(data, base=tmp_path, environ={})
 
 
+def test_trusting_microsoft_365_needs_its_receiving_host(tmp_path: Path) -> None:
+    """Without the host, no header could be placed above or below the border."""
+    data = tomllib.loads(EXAMPLE.read_text())
+    data["commands"] = {"trust_topmost_unlabelled": True}
+    with pytest.raises(ConfigError, match=r"^commands\.receiving_hosts: .*outlook"):
+        parse_config(data, base=tmp_path, environ={})
+    data["commands"]["receiving_hosts"] = ["Mail.Protection.Outlook.com."]
+    config = parse_config(data, base=tmp_path, environ={})
+    assert config.commands.receiving_hosts == ("mail.protection.outlook.com",)
+
+
 def test_approval_list_names_people_or_addresses(tmp_path: Path) -> None:
     data = tomllib.loads(EXAMPLE.read_text())
     data["review"] = {"approval_required_for": ["national_panel", "nationl_panel"]}
