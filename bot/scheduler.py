@@ -158,7 +158,7 @@ class Daemon:
         except Exception as exc:  # judge from memory alone
             log.info("watchdog without the database (%s)", describe(exc))
             found = problems(health.snapshot(self.app, held, now, None))
-        self.alerter.check(found, now)
+        self.alerter.check(found)
 
     def close(self) -> None:
         self.watcher.close()

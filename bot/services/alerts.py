@@ -34,12 +34,13 @@ class Alerter:
         it = self.app.config.daemon.it_contact
         return [self.app.config.people.business_manager.email, *([it] if it else [])]
 
-    def check(self, found: list[Problem], now: datetime) -> None:
+    def check(self, found: list[Problem]) -> None:
+        """`found` now; an email is dated by the app's clock, like every other email."""
         current = {p.episode: p for p in found}
         for episode, problem in current.items():
             if episode not in self._open:
                 log.error("needs attention: %s (since %s)", problem.sentence, problem.since)
-            if episode not in self._delivered and self._deliver(problem, now):
+            if episode not in self._delivered and self._deliver(problem, self.app.clock.now()):
                 self._delivered.add(episode)
         for episode, problem in self._open.items():
             if episode not in current:
