@@ -56,11 +56,11 @@ class MailboxWatcher:
 
     def run(self) -> None:
         while not self.stop.is_set():
-            if not self._holding():
-                self.close()  # another instance reads the mailbox
-                self.stop.wait(self.slice)
-                continue
             try:
+                if not self._holding():
+                    self.close()  # another instance reads the mailbox
+                    self.stop.wait(self.slice)
+                    continue
                 self._one_pass()
                 self.failures = 0
             except Exception as exc:  # whatever it was, try again later

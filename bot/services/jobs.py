@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.adapters.db.models import JobHealth
@@ -97,7 +96,7 @@ class HealthBook:
                 for state in pending:
                     _write(session, state, self.holder)
                 session.commit()
-        except SQLAlchemyError:
+        except Exception:  # the database away, in whatever way: kept for the next try
             return False
         with self._lock:
             self._unsaved -= {s.name for s in pending if self._states[s.name] == s}
