@@ -149,7 +149,7 @@ class Daemon:
     def watch(self) -> None:
         """The watchdog: alert on jobs this instance holds that keep failing or have stopped."""
         now = self.wall.now()
-        held = tuple(s for s in self.runner.book.states() if self.runner.leases.held(s.name, now))
+        held = tuple(s for s in self.runner.book.states() if self.runner.leases.mine(s.name, now))
         try:
             with self.app.sessions() as session:
                 found = problems(health.snapshot(self.app, held, now, session))

@@ -53,6 +53,10 @@ def database_away(url: str) -> Iterator[None]:
     admin.dispose()
 
 
+def mailbox_alerts(smtp: SmtpTestServer) -> int:
+    return sum(b"needs attention: the mailbox job keeps failing" in m.raw for m in smtp.messages)
+
+
 def test_mail_is_read_again_after_the_database_went_away(
     tmp_path: Path,
     database_url: str,
@@ -60,14 +64,16 @@ def test_mail_is_read_again_after_the_database_went_away(
     smtp_server: SmtpTestServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    config = daemon_config(tmp_path, database_url, dovecot, smtp_server)
+    config = daemon_config(tmp_path, database_url, dovecot, smtp_server, alert_after_minutes=0)
     app = daemon_app(config, dovecot.password, busy_seconds=1)
     with running(app):
         dovecot.append(sin("<sin-1@gmp.police.uk>"))
         wait_until(lambda: acknowledged(smtp_server, "TSCP-2026-0001") == 1, 15, "first SIN")
         with database_away(database_url):
             dovecot.append(sin("<sin-2@gmp.police.uk>"))
-            time.sleep(6)
+            # The alert cannot be queued in the database: it goes straight to the mail server.
+            wait_until(lambda: mailbox_alerts(smtp_server) == 1, 10, "an alert sent directly")
+            time.sleep(3)
         dovecot.append(sin("<sin-3@gmp.police.uk>"))
         wait_until(
             lambda: acknowledged(smtp_server, "TSCP-2026-0003") == 1,
@@ -77,6 +83,7 @@ def test_mail_is_read_again_after_the_database_went_away(
         wait_until(lambda: dovecot.list_uids("INBOX") == [], 10, "an empty inbox")
     assert acknowledged(smtp_server, "TSCP-2026-0002") == 1
     assert "mailbox job failed (OperationalError" in caplog.text
+    assert mailbox_alerts(smtp_server) == 1  # not queued again once the database was back
 
 
 def test_a_mailbox_that_keeps_failing_alerts_once_and_shows_in_status(

@@ -36,6 +36,12 @@ class Leases:
     seconds: int
     # Until when this instance knows it holds each job: used while the database is away.
     held_until: dict[str, datetime] = field(default_factory=dict)
+    # Jobs whose lease could not be checked last time: the database did not answer.
+    unsure: set[str] = field(default_factory=set)
+
+    def mine(self, job: str, now: datetime) -> bool:
+        """Held, or perhaps still ours: nobody can have taken it while the database is away."""
+        return self.held(job, now) or job in self.unsure
 
     def hold(self, job: str, now: datetime) -> bool:
         """Take or renew the lease on `job`; False when another live instance holds it."""
@@ -43,7 +49,9 @@ class Leases:
             won = self._renew(job, now) or self._create(job, now)
         except SQLAlchemyError:
             # The database is away: carry on with what we held, until it would have expired.
+            self.unsure.add(job)
             return self.held(job, now)
+        self.unsure.discard(job)
         if won:
             self.held_until[job] = now + timedelta(seconds=self.seconds)
         else:
