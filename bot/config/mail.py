@@ -105,6 +105,7 @@ def outgoing_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Outgo
         max_attempts=r.number("max_attempts", 10, minimum=1),
         retry_base_seconds=r.number("retry_base_seconds", 60, minimum=1),
         retry_max_seconds=r.number("retry_max_seconds", 3600, minimum=1),
+        alert_after_minutes=r.number("alert_after_minutes", 60, minimum=0),
     )
     r.finish()
     return settings

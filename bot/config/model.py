@@ -119,6 +119,20 @@ class OutgoingSettings:
     max_attempts: int
     retry_base_seconds: int
     retry_max_seconds: int
+    # Alert the Business Manager and the IT contact when an email has waited this long.
+    alert_after_minutes: int = 60
+
+
+@dataclass(frozen=True)
+class DaemonSettings:
+    """How the daemon's jobs run, who hears when they fail, and how instances share them."""
+
+    it_contact: str | None = None
+    alert_after_minutes: int = 30  # a job failing this long alerts
+    lease_seconds: int = 60  # a killed instance's jobs move to another within this
+    outbox_every_seconds: int = 15
+    jobs_every_seconds: int = 300  # the deadline tick, reminders and the digest
+    stall_factor: int = 3  # a run longer than its interval times this is stalled
 
 
 @dataclass(frozen=True)
@@ -199,6 +213,7 @@ class Config:
     templates_dir: Path
     forms_dir: Path
     microsoft: MicrosoftSettings | None = None
+    daemon: DaemonSettings = field(default_factory=DaemonSettings)
 
     def statutory_agency(self, role: Role) -> Agency:
         return next(a for a in self.agencies if a.role == role)

@@ -417,3 +417,19 @@ def test_relevant_agency_and_other_are_roles_a_statutory_one_is_not_doubled(
     assert config.statutory_agency("health").key == "icb"
     data["agencies"][-1]["role"] = "health"
     assert 'role = "health"' in error_for(data, tmp_path)
+
+
+def test_daemon_settings_name_the_it_contact_and_default_when_left_out(tmp_path: Path) -> None:
+    data = example()
+    daemon = parse(data, tmp_path).daemon
+    assert daemon.it_contact == "tscp.it.support@tameside.gov.uk"
+    assert (daemon.alert_after_minutes, daemon.lease_seconds, daemon.stall_factor) == (30, 60, 3)
+    assert parse(data, tmp_path).outgoing.alert_after_minutes == 60
+    del data["daemon"]
+    assert parse(data, tmp_path).daemon.it_contact is None
+    data["daemon"] = {"it_contact": "the service desk"}
+    assert error_for(data, tmp_path).startswith("daemon.it_contact: expected an email address")
+    data["daemon"] = {"lease_seconds": 0}
+    assert error_for(data, tmp_path).startswith("daemon.lease_seconds: expected a whole number")
+    data["daemon"] = {"stall_factor": 1}
+    assert error_for(data, tmp_path).startswith("daemon.stall_factor:")
