@@ -44,6 +44,7 @@ def make_source(config: Config) -> MailSource:
         processed_folder=imap.processed_folder,
         attention_folder=aside,
         use_idle=imap.use_idle,
+        timeout=imap.timeout_seconds,
     )
 
 

@@ -38,6 +38,7 @@ def _imap(r: Reader, environ: Mapping[str, str]) -> ImapSettings:
         folder=r.text("folder", "INBOX"),
         processed_folder=r.text("processed_folder", "Processed"),
         use_idle=r.flag("use_idle", True),
+        timeout_seconds=r.number("timeout_seconds", 30, minimum=1),
     )
     r.finish()
     return imap
@@ -52,6 +53,7 @@ def mailbox_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Mailbo
         poll_seconds=r.number("poll_seconds", 60, minimum=1),
         imap=_imap(imap, environ) if backend == "imap" else None,
         needs_attention_folder=r.text("needs_attention_folder", "").strip(),
+        pass_deadline_seconds=r.number("pass_deadline_seconds", 120, minimum=1),
     )
     r.finish()
     return settings
@@ -81,6 +83,7 @@ def outgoing_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Outgo
         max_attempts=r.number("max_attempts", 10, minimum=1),
         retry_base_seconds=r.number("retry_base_seconds", 60, minimum=1),
         retry_max_seconds=r.number("retry_max_seconds", 3600, minimum=1),
+        sent_folder=r.text("sent_folder", "Sent Items").strip(),
     )
     r.finish()
     return settings

@@ -70,6 +70,8 @@ class ImapSettings:
     folder: str
     processed_folder: str
     use_idle: bool
+    # Seconds one network read may take before the server counts as not answering.
+    timeout_seconds: int = 30
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class MailboxSettings:
     imap: ImapSettings | None
     # Where mail that needs a person is moved; "" leaves it in the inbox.
     needs_attention_folder: str = ""
+    # Longest one pass spends moving handled mail out of the inbox; the rest waits for the next.
+    pass_deadline_seconds: int = 120
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,9 @@ class OutgoingSettings:
     max_attempts: int
     retry_base_seconds: int
     retry_max_seconds: int
+    # The mailbox folder where the SMTP server files what it sent (Exchange Online: "Sent
+    # Items"); looked in before re-sending after a crash. "": no look, re-send.
+    sent_folder: str = "Sent Items"
 
 
 @dataclass(frozen=True)
