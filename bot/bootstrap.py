@@ -7,11 +7,11 @@ from functools import partial
 
 from bot.adapters.db.engine import make_engine, make_sessions
 from bot.adapters.documents import Limits, read_message
-from bot.adapters.imap_source import ImapSource
+from bot.adapters.imap_source import ImapSentFolder, ImapSource
 from bot.adapters.mailbox import MailSource
 from bot.adapters.maildir_sender import MaildirSender
 from bot.adapters.maildir_source import MaildirSource
-from bot.adapters.outgoing import MailSender
+from bot.adapters.outgoing import MailSender, SentLookup
 from bot.adapters.parsing import parse_message
 from bot.adapters.rules_loader import load_rules
 from bot.adapters.smtp_sender import SmtpSender
@@ -20,6 +20,7 @@ from bot.adapters.vocabulary_loader import load_vocabulary
 from bot.app import App
 from bot.clock import Clock
 from bot.config import Config
+from bot.config.model import ImapSettings
 from bot.core.calendar import WorkingCalendar, build_calendar
 
 
@@ -34,6 +35,10 @@ def make_source(config: Config) -> MailSource:
     aside = config.mailbox.needs_attention_folder
     if imap is None:
         return MaildirSource(config.mailbox.maildir_path, attention_folder=aside)
+    return _imap_source(config, imap)
+
+
+def _imap_source(config: Config, imap: ImapSettings) -> ImapSource:
     return ImapSource(
         imap.host,
         imap.port,
@@ -42,10 +47,19 @@ def make_source(config: Config) -> MailSource:
         security=imap.security,
         folder=imap.folder,
         processed_folder=imap.processed_folder,
-        attention_folder=aside,
+        attention_folder=config.mailbox.needs_attention_folder,
         use_idle=imap.use_idle,
         timeout=imap.timeout_seconds,
     )
+
+
+def make_sent_lookup(config: Config) -> SentLookup | None:
+    """The mailbox's Sent folder, when the bot's SMTP account files what it sends there (as
+    Exchange Online does for mail sent with SMTP AUTH)."""
+    folder, imap = config.outgoing.sent_folder, config.mailbox.imap
+    if config.outgoing.smtp is None or imap is None or not folder:
+        return None
+    return ImapSentFolder(_imap_source(config, imap), folder)
 
 
 def make_sender(config: Config) -> MailSender:
@@ -76,4 +90,5 @@ def build_app(config: Config, clock: Clock) -> App:
         read_documents=partial(read_message, limits=limits, parse=parse),
         open_source=partial(make_source, config),
         open_sender=partial(make_sender, config),
+        open_sent_lookup=partial(make_sent_lookup, config),
     )

@@ -28,6 +28,7 @@ from bot.adapters.mailbox import (
     Moves,
     arrived_before,
 )
+from bot.adapters.outgoing import SendError
 
 log = logging.getLogger(__name__)
 
@@ -224,6 +225,16 @@ class ImapSource:
         except _CONNECTION_ERRORS:
             _shutdown(conn)
 
+    def has_message_id(self, folder: str, message_id: str) -> bool:
+        """Whether folder holds a message with this Message-ID (without <>); False when the
+        folder does not exist."""
+        with self._guard("search"):
+            client = self._client()
+            if not client.folder_exists(folder):
+                return False
+            client.select_folder(folder, readonly=True)
+            return bool(client.search(["HEADER", "Message-ID", f"<{message_id}>"]))
+
     @property
     def capabilities(self) -> frozenset[str]:
         """What the server offers after login, e.g. {"IDLE", "MOVE", "UIDPLUS", ...}."""
@@ -364,6 +375,22 @@ class ImapSource:
         else:
             # Without UIDPLUS this also expunges anything else already flagged \Deleted.
             client.expunge()
+
+
+class ImapSentFolder:
+    """SentLookup over IMAP: the folder where the SMTP server files what it sent."""
+
+    def __init__(self, source: ImapSource, folder: str) -> None:
+        self._source, self.folder = source, folder
+
+    def was_sent(self, message_id: str) -> bool:
+        try:
+            return self._source.has_message_id(self.folder, message_id)
+        except MailboxError as exc:
+            raise SendError(f"could not look in {self.folder!r}: {exc}") from None
+
+    def close(self) -> None:
+        self._source.close()
 
 
 def _message_id(client: Any, uid: int) -> str:

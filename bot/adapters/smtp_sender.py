@@ -7,24 +7,13 @@ import smtplib
 import ssl
 from typing import Literal
 
-from bot.adapters.outgoing import SendError
+from bot.adapters.outgoing import RecipientsRefusedError, SendError
+
+__all__ = ["RecipientsRefusedError", "SmtpSender"]
 
 log = logging.getLogger(__name__)
 
 Security = Literal["tls", "starttls", "plain"]
-
-
-class RecipientsRefusedError(SendError):
-    """The relay refused some recipients; the others may already have received the message.
-
-    `refused` maps each refused address to the server's reply code, so a caller can decide
-    whether a retry would only duplicate the mail for those who got it.
-    """
-
-    def __init__(self, message: str, refused: dict[str, int], accepted: list[str]) -> None:
-        super().__init__(message)
-        self.refused = refused
-        self.accepted = accepted
 
 
 class SmtpSender:
