@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import select, update
 
-from bot.adapters.db.models import OutboxMessage
+from bot.adapters.db.models import OutboxDeliveryFailure, OutboxMessage
 from bot.app import App
 from bot.services.mailout import queue_email
 from bot.services.outbox import SendReport, retry_now, send_due
@@ -278,3 +278,53 @@ def test_backoff_counts_from_the_failed_attempt(
     clock.set("2026-12-23T10:00")
     send_due(app, app.open_sender())
     assert only_row(app).next_attempt_at == utc("2026-12-23T10:00") + timedelta(seconds=60)
+
+
+class _RefusesNobody:
+    def __init__(self) -> None:
+        self.received: list[list[str]] = []
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        if address.startswith("nobody@"):
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.received.append(list(envelope.rcpt_tos))
+        return "250 OK"
+
+
+def test_one_recipient_refused_the_others_get_it_once_and_the_refusal_is_recorded(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    # Now that mail is retried for as long as it takes, re-sending to everyone because one
+    # address was refused would send the others a copy every hour.
+    app, clock = smtp_app(make_app, smtp_server)
+    queue(app, clock, "ack:1")
+    with app.sessions() as s:
+        s.execute(update(OutboxMessage).values(recipients=[REFERRER, "nobody@example.org"]))
+        s.commit()
+    port = smtp_server.port
+    smtp_server.stop()
+    handler = _RefusesNobody()
+    refusing = Controller(handler, hostname="127.0.0.1", port=port)
+    refusing.start()
+    try:
+        assert send_due(app, app.open_sender()) == SendReport(sent=1)
+        clock.set("2026-12-23T12:00")
+        assert send_due(app, app.open_sender()) == SendReport()
+    finally:
+        refusing.stop()
+        refusing.loop.close()
+
+    assert handler.received == [[REFERRER]]
+    row = only_row(app)
+    assert row.status == "sent" and row.last_error and "nobody@example.org (550)" in row.last_error
+    with app.sessions() as s:
+        failures = list(s.scalars(select(OutboxDeliveryFailure)))
+    assert [(f.outbox_id, f.recipient, f.status) for f in failures] == [
+        (row.id, "nobody@example.org", "550")
+    ]
