@@ -10,11 +10,14 @@ class SendError(Exception):
 
     permanent: the server refused it for good (5xx for every recipient); retrying cannot help.
     Everything else (connection refused, timeouts, 4xx, a login refused) is worth retrying.
+    maybe_sent: the whole message had gone to the server when the connection failed, so the
+    server may have accepted it; look before sending it again.
     """
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, maybe_sent: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.maybe_sent = maybe_sent
 
 
 class RecipientsRefusedError(SendError):

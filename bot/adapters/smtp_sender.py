@@ -43,6 +43,11 @@ class SmtpSender:
             raise SendError("no recipients given")
         try:
             refused = self._deliver(raw, sender, recipients)
+        except _AfterData as exc:
+            raise SendError(
+                f"{self._where()}: {_describe(exc.cause)} waiting for the reply to the message",
+                maybe_sent=True,
+            ) from None
         except smtplib.SMTPRecipientsRefused as exc:
             raise self._refused(exc.recipients, recipients) from None
         except (smtplib.SMTPException, OSError) as exc:
@@ -58,7 +63,14 @@ class SmtpSender:
         with self._connect() as smtp:
             if self._username is not None:
                 smtp.login(self._username, self._password or "")
-            return smtp.sendmail(sender, recipients, raw)
+            refused = _envelope(smtp, sender, recipients)
+            try:
+                code, reply = smtp.data(raw)
+            except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                raise _AfterData(exc) from None
+            if code != 250:
+                raise smtplib.SMTPDataError(code, reply)
+            return refused
 
     def _connect(self) -> smtplib.SMTP:
         if self._security == "tls":
@@ -91,6 +103,33 @@ class SmtpSender:
         return RecipientsRefusedError(
             f"{self._where()}: recipient(s) refused: {listed}", codes, accepted
         )
+
+
+class _AfterData(Exception):
+    """The connection failed once the message was on its way: it may have been accepted."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _envelope(
+    smtp: smtplib.SMTP, sender: str, recipients: list[str]
+) -> dict[str, tuple[int, bytes]]:
+    """MAIL FROM and RCPT TO as smtplib's sendmail does them; done here so that a failure
+    after DATA, when the server may have the message, can be told from one before."""
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for address in recipients:
+        code, reply = smtp.rcpt(address)
+        if code not in (250, 251):
+            refused[address] = (code, reply)
+    if len(refused) == len(recipients):
+        raise smtplib.SMTPRecipientsRefused(refused)
+    return refused
 
 
 def _describe(exc: BaseException) -> str:

@@ -5,8 +5,9 @@ several bot instances sharing one database never send the same email at once.
 
 Sent exactly once, as near as SMTP allows: the start of each attempt is committed before the
 SMTP transaction and cleared with its outcome. A row claimed with an attempt still open was
-being sent when the process died; before sending it again, the mailbox's Sent folder is
-searched for its Message-ID, and if it is there the email is marked sent, not sent twice.
+being sent when the process died (or the connection failed after the message had gone, so
+the server may have it); before sending it again, the mailbox's Sent folder is searched for
+its Message-ID, and if it is there the email is marked sent, not sent twice.
 
 Never given up silently: a send that fails for a reason that can pass (server down, timeout,
 4xx, login refused) is retried for as long as it takes, the wait doubling up to
@@ -95,18 +96,23 @@ def _send_one(app: App, sender: MailSender, row_id: int, report: SendReport) -> 
             row.claimed_until = None
             session.commit()
             return
+        still_open = False
         if found:
             report.found_sent += 1
             _mark_sent(app, row, report)
         else:
-            _attempt(app, session, sender, row, report)
-        row.attempt_started_at = row.claimed_until = None
+            still_open = _attempt(app, session, sender, row, report)
+        if not still_open:
+            row.attempt_started_at = None
+        row.claimed_until = None
         session.commit()
 
 
 def _attempt(
     app: App, session: Session, sender: MailSender, row: OutboxMessage, report: SendReport
-) -> None:
+) -> bool:
+    """Send once; True when the outcome is unknown (the server may have it), so the attempt
+    stays open and the next try looks in the Sent folder first."""
     row.attempt_started_at = app.clock.now()
     session.commit()  # on record before a byte reaches the server
     try:
@@ -118,8 +124,10 @@ def _attempt(
             _partly_sent(app, session, row, exc, report)
     except SendError as exc:
         _schedule_retry(app, row, exc, report)
+        return exc.maybe_sent
     else:
         _mark_sent(app, row, report)
+    return False
 
 
 def _mark_sent(app: App, row: OutboxMessage, report: SendReport) -> None:

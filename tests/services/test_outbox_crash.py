@@ -10,6 +10,7 @@ not sent a second time.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 
 from bot.adapters.imap_source import ImapSentFolder, ImapSource
 from bot.adapters.outgoing import MailSender
+from bot.adapters.smtp_sender import SmtpSender
 from bot.app import App
 from bot.bootstrap import make_sent_lookup
 from bot.config import Config
@@ -125,6 +127,34 @@ def test_when_the_sent_folder_cannot_be_searched_it_waits_rather_than_risk_a_sec
     clock.set("2026-12-23T10:00")
     assert send_due(app, app.open_sender()) == SendReport(sent=1, found_sent=1)
     assert len(exchange_like.messages) == 1
+
+
+def test_no_reply_after_the_message_went_is_looked_up_not_sent_twice(
+    make_app: AppFactory, dovecot: DovecotServer
+) -> None:
+    # The server takes the message and files it, but its "250" comes after the bot stopped
+    # waiting: the bot cannot know it was accepted, so it looks before sending it again.
+    def file_then_stall(raw: bytes) -> None:
+        dovecot.append(raw, SENT)
+        time.sleep(1.5)
+
+    server = SmtpTestServer(on_accept=file_then_stall)
+    server.start()
+    try:
+        app, clock = smtp_app(make_app, server)
+        _sent_folder(app, dovecot)
+        app.open_sender = lambda: SmtpSender(server.host, server.port, security="plain", timeout=1)
+        queue(app, clock, "ack:1")
+
+        assert send_due(app, app.open_sender()) == SendReport(retrying=1)
+        row = only_row(app)
+        assert row.attempt_started_at is not None and "waiting for the reply" in str(row.last_error)
+        clock.set("2026-12-23T09:02")
+        assert send_due(app, app.open_sender()) == SendReport(sent=1, found_sent=1)
+        server.wait_for(1)
+        assert len(server.messages) == 1  # before: sent again, a second copy
+    finally:
+        server.stop()
 
 
 def test_the_sent_folder_is_looked_in_only_when_the_mailbox_is_imap_and_mail_goes_by_smtp(
