@@ -73,6 +73,8 @@ class ImapSettings:
     processed_folder: str
     use_idle: bool
     auth: MailAuth = "password"  # with "oauth2" password is "" and [microsoft] gives a token
+    # Seconds one network read may take before the server counts as not answering.
+    timeout_seconds: int = 30
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class MailboxSettings:
     imap: ImapSettings | None
     # Where mail that needs a person is moved; "" leaves it in the inbox.
     needs_attention_folder: str = ""
+    # Longest one pass spends moving handled mail out of the inbox; the rest waits for the next.
+    pass_deadline_seconds: int = 120
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,9 @@ class OutgoingSettings:
     retry_max_seconds: int
     # Alert the Business Manager and the IT contact when an email has waited this long.
     alert_after_minutes: int = 60
+    # The mailbox folder where the SMTP server files what it sent (Exchange Online: "Sent
+    # Items"); looked in before re-sending after a crash. "": no look, re-send.
+    sent_folder: str = "Sent Items"
 
 
 @dataclass(frozen=True)

@@ -327,7 +327,7 @@ class OutboxMessage(Base):
     subject: Mapped[text]
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[utc]
-    # pending -> sent | failed (gave up after max attempts; kept and shown in the digest)
+    # pending -> sent | failed (refused for good by the server; kept and shown in the digest)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[utc]
@@ -339,6 +339,9 @@ class OutboxMessage(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     # A lease, so that two bot instances never send the same row at once.
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # Set and committed before the SMTP transaction, cleared when its outcome is recorded: a
+    # row claimed with it still set was being sent when the process died, and may have gone.
+    attempt_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
     case: Mapped[Case | None] = relationship()
 
