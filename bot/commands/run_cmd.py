@@ -64,10 +64,13 @@ def run(ctx: Context) -> int:
         "duplicates": report.ingest.duplicates,
         "processed": report.ingest.processed,
         "failed": report.ingest.failed,
+        "quarantined_unstorable": report.ingest.quarantined,
+        "not_stored": report.ingest.not_stored,
         "released": report.ingest.released,
         "waiting_for_a_person": report.ingest.waiting_for_a_person,
         "left_in_inbox": report.ingest.left.count,
         "mailbox_errors": report.ingest.errors,
+        "step_errors": report.errors,
         "overdue_marked": report.overdue_marked,
         "reminders_queued": report.reminders_queued,
         "digest_queued": report.digest_queued,
@@ -81,12 +84,16 @@ def run(ctx: Context) -> int:
     else:
         print(
             ", ".join(
-                f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if k != "mailbox_errors"
+                f"{k.replace('_', ' ')} {v}"
+                for k, v in summary.items()
+                if k not in ("mailbox_errors", "step_errors")
             )
         )
         if left:
             print(left)
         for error in report.ingest.errors:
             print(f"mailbox problem: {error}")
-    # Non-zero when the mailbox could not be read, so a cron wrapper notices.
-    return 1 if report.ingest.errors else 0
+        for error in report.errors:
+            print(f"step failed: {error}")
+    # Non-zero when the mailbox could not be read or any step failed, so a cron wrapper notices.
+    return 1 if report.ingest.errors or report.errors else 0

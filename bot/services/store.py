@@ -98,6 +98,41 @@ def store_raw(
     return Stored(row.id, new=True)
 
 
+def store_unstorable(
+    session: Session,
+    raw: bytes,
+    source_key: str,
+    now: datetime,
+    arrived_at: datetime | None,
+    error: str,
+) -> Stored:
+    """Keep a message whose full row could not be written: the raw bytes under an id made from
+    their hash, quarantined and on the triage list, so it is neither lost nor retried for ever.
+
+    The caller has rolled back the failed insert. Raises if even this row cannot be written.
+    """
+    digest = hashlib.sha256(raw).hexdigest()
+    received_at, received_source = arrival(arrived_at, now)
+    row = StoredMessage(
+        sha256=digest,
+        message_id=message_id_for(raw),
+        raw=raw,
+        size=len(raw),
+        received_at=received_at,
+        fetched_at=now,
+        received_source=received_source,
+        source_key=source_key,
+        status="quarantined",
+        processed_at=now,
+        needs_triage=True,
+        last_error=error,
+        triage_reason=f"could not be stored as received ({error}); the raw message is kept",
+    )
+    session.add(row)
+    session.commit()
+    return Stored(row.id, new=True)
+
+
 def _seen_again(session: Session, row: StoredMessage, source_key: str) -> Stored:
     """The same bytes again: a second delivery, or the same copy still waiting in the inbox.
 
