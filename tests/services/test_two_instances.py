@@ -32,7 +32,7 @@ def _together(*jobs: Callable[[], object]) -> list[BaseException]:
         start.wait()
         try:
             job()
-        except BaseException as exc:  # noqa: BLE001 - reported to the test below
+        except BaseException as exc:  # reported to the test below
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
@@ -56,8 +56,10 @@ def test_two_instances_processing_the_same_messages_open_each_case_once(
     with first.sessions() as s:
         ids = [
             store_raw(
-                s, sin(f"<sin-{n}@gmp.police.uk>", sender=f"officer{n}@gmp.police.uk"),
-                f"key-{n}", first.clock.now(),
+                s,
+                sin(f"<sin-{n}@gmp.police.uk>", sender=f"officer{n}@gmp.police.uk"),
+                f"key-{n}",
+                first.clock.now(),
             ).id
             for n in range(SINS)
         ]
@@ -132,9 +134,15 @@ def _queue_ack_as_another_transaction_did(app: App, sha: str) -> None:
     with app.sessions() as s:
         s.add(
             OutboxMessage(
-                idempotency_key=f"ack:{sha}", message_id="m@x", event="sin_acknowledgement",
-                sender="tscp@tameside.gov.uk", recipients=["officer@gmp.police.uk"],
-                subject="ack", raw=b"", created_at=now, next_attempt_at=now,
+                idempotency_key=f"ack:{sha}",
+                message_id="m@x",
+                event="sin_acknowledgement",
+                sender="tscp@tameside.gov.uk",
+                recipients=["officer@gmp.police.uk"],
+                subject="ack",
+                raw=b"",
+                created_at=now,
+                next_attempt_at=now,
             )
         )
         s.commit()
