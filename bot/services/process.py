@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
@@ -70,8 +71,9 @@ def _claim(session: Session, row_id: int) -> bool:
 def describe_error(exc: BaseException) -> str:
     """One readable line: the error's type and its first line, never the SQL or the values a
     database error carries after it (they can hold a message's personal data)."""
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {first}"[:300]
+    cause = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
+    lines = str(cause).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}"[:300]
 
 
 def _record_failure(app: App, row_id: int, error: str, now: datetime) -> bool:
