@@ -48,6 +48,23 @@ def sha256_hex(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+# The longest id kept: short enough that "References: <id>" stays within RFC 5322's
+# 998-character line, so an answer can name it; the column holds 998.
+MAX_MESSAGE_ID = 900
+
+
+def message_id_of(value: str) -> str:
+    """The id a header names, unfolded (bot.core.threading.normalise_message_id) and, when it
+    would not fit a header line, cut short and made unique again by a hash of the whole. Every
+    id the bot stores or looks up goes through here, so the same header always gives the same
+    id."""
+    found = normalise_message_id(value)
+    if len(found) <= MAX_MESSAGE_ID:
+        return found
+    whole = hashlib.sha256(found.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return f"{found[: MAX_MESSAGE_ID - len(whole) - 1]}.{whole}"
+
+
 def message_id_for(raw: bytes) -> str:
     """The stable id given to a message that arrived without a Message-ID."""
     return f"sha256-{sha256_hex(raw)[:32]}@tscp-bot.invalid"
@@ -172,7 +189,7 @@ def _one_line(value: str) -> str:
 def _message_ids(value: str) -> tuple[str, ...]:
     value = unfold(value)
     found = _ANGLE_IDS.findall(value) or value.split()
-    return tuple(i for i in (normalise_message_id(v) for v in found) if i)
+    return tuple(i for i in (message_id_of(v) for v in found) if i)
 
 
 def _payload_bytes(item: dict[str, Any]) -> bytes:
@@ -279,7 +296,7 @@ def parse_message(raw: bytes, *, max_attachment_bytes: int = 10_000_000) -> Mail
 def _build(
     raw: bytes, parsed: Any, headers: dict[str, str], defects: list[str], limit: int
 ) -> MailMessage:
-    message_id = normalise_message_id(headers.get("message-id", ""))
+    message_id = message_id_of(headers.get("message-id", ""))
     if not message_id:
         message_id = message_id_for(raw)
         defects.append("missing Message-ID (synthesised from content hash)")

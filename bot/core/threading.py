@@ -6,7 +6,6 @@ module never does.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 
@@ -17,9 +16,6 @@ _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 # the id; joining the pieces without the space gives the id every copy of the thread agrees on.
 _FOLD = re.compile(r"\r?\n[ \t]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# The longest id kept: short enough that "References: <id>" stays within RFC 5322's
-# 998-character line, so the answer can name it; the column holds 998.
-MAX_MESSAGE_ID = 900
 
 
 @lru_cache(maxsize=16)
@@ -61,19 +57,10 @@ def unfold(value: str) -> str:
 
 def normalise_message_id(s: str) -> str:
     """The bare id from "<abc@host>", " abc@host ", "<abc@host> (comment)" or a folded
-    "<abc\\r\\n .def@host>"; one that would not fit a header line is cut short and made
-    unique again by a hash of the whole."""
+    "<abc\\r\\n .def@host>"."""
     s = unfold(s)
     match = _ANGLE_ID.search(s)
-    found = match.group(1) if match else s.strip().strip("<>").strip()
-    return _capped(found)
-
-
-def _capped(message_id: str) -> str:
-    if len(message_id) <= MAX_MESSAGE_ID:
-        return message_id
-    whole = hashlib.sha256(message_id.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return f"{message_id[: MAX_MESSAGE_ID - len(whole) - 1]}.{whole}"
+    return match.group(1) if match else s.strip().strip("<>").strip()
 
 
 def thread_ids(msg: MailMessage) -> list[str]:

@@ -14,9 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
-from bot.adapters.parsing import message_id_for
+from bot.adapters.parsing import message_id_for, message_id_of
 from bot.core.arrival import fetch_time_note
-from bot.core.threading import normalise_message_id
 
 # StoredMessage.received_source: where received_at came from.
 MAILBOX, FETCH_TIME = "mailbox", "fetch_time"
@@ -36,7 +35,7 @@ def header_message_id(raw: bytes) -> str:
         value = str(headers.get("Message-ID") or "")
     except Exception:
         value = ""
-    found = normalise_message_id(value)
+    found = message_id_of(value)
     return found or message_id_for(raw)
 
 
