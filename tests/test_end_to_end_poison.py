@@ -14,6 +14,9 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
+from bot.adapters.imap_source import ImapSource
+from bot.services.ingest import ingest_pass
+from tests.fixtures.app import AppFactory
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.mail import sin
 from tests.fixtures.smtp import SmtpTestServer
@@ -109,14 +112,7 @@ def test_a_message_that_cannot_be_stored_at_all_stays_in_the_inbox_and_comes_in_
     assert _acks(smtp_server) == ["officer1@gmp.police.uk", "officer3@gmp.police.uk"]
     assert [REFUSED_ALWAYS.encode() in raw for raw in dovecot.fetch_all()] == [True]
     # Once the database takes it, the next pass stores and answers it: it was never skipped.
-    engine = create_engine(database_url)
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "DROP TRIGGER refuse_poison" + ("" if "sqlite" in database_url else " ON messages")
-            )
-        )
-    engine.dispose()
+    _drop_refusal(database_url)
     assert bot("--now", "2026-12-23T09:10", "run", "--once")[0] == 0
     assert len(_acks(smtp_server)) == 3
 
@@ -135,3 +131,34 @@ def test_a_failing_step_does_not_stop_the_pass_sending_what_ingest_queued(
     assert failure.startswith("step failed: deadlines: ")
     # Mail in before the failed step, mail out after it: the second SIN was still answered.
     assert _acks(smtp_server) == ["officer1@gmp.police.uk", "officer2@gmp.police.uk"]
+
+
+def test_the_cursor_never_passes_a_message_that_was_not_stored(
+    make_app: AppFactory, dovecot: DovecotServer, database_url: str
+) -> None:
+    """A pass that reads only past the cursor still finds, later, the message it could not
+    store: the cursor stays where it was until every message up to it is stored."""
+    app, _ = make_app()
+    _refuse(database_url, "messages")
+    for raw in (_sin(1), _sin(2, REFUSED_ALWAYS), _sin(3)):
+        dovecot.append(raw)
+    source = ImapSource(
+        dovecot.host, dovecot.port, dovecot.user, dovecot.password, security="plain"
+    )
+    try:
+        first = ingest_pass(app, source, full_sweep=False)
+        assert (first.stored, first.processed, first.not_stored) == (2, 2, 1)
+        _drop_refusal(database_url)
+        second = ingest_pass(app, source, full_sweep=False)
+    finally:
+        source.close()
+    assert (second.stored, second.processed) == (1, 1)
+    assert dovecot.fetch_all() == []  # all three answered and moved to Processed
+
+
+def _drop_refusal(database_url: str) -> None:
+    engine = create_engine(database_url)
+    on = "" if engine.dialect.name == "sqlite" else " ON messages"
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP TRIGGER refuse_poison{on}"))
+    engine.dispose()

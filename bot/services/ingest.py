@@ -77,6 +77,10 @@ def ingest_pass(app: App, source: MailSource, *, full_sweep: bool = True) -> Ing
         _record_mailbox_error(app, str(exc))
         report.errors.append(str(exc))
         keys = None
+    except Exception as exc:
+        # The database failed while storing: what was stored before it is still processed.
+        report.errors.append(f"storing mail failed: {describe_error(exc)}")
+        keys = None
     _process_stored(app, report)
     if keys is not None:
         _release(app, source, keys, report)
@@ -213,7 +217,12 @@ def _process_stored(app: App, report: IngestReport) -> None:
             )
         )
     for message_id in waiting:
-        if process_message(app, message_id):
+        try:
+            done = process_message(app, message_id)
+        except Exception as exc:  # even recording the failure failed: try the next one
+            report.errors.append(f"message #{message_id}: {describe_error(exc)}")
+            done = False
+        if done:
             report.processed += 1
         else:
             report.failed += 1
