@@ -146,3 +146,25 @@ def _queue_ack_as_another_transaction_did(app: App, sha: str) -> None:
             )
         )
         s.commit()
+
+
+def test_triage_retry_of_an_answered_message_keeps_the_skip(make_app: AppFactory) -> None:
+    """`triage retry` sends a processed message round again: its answer exists already, and
+    that is the skip scheduled and retried mail rely on, not an error."""
+    app, _ = make_app()
+    with app.sessions() as s:
+        stored = store_raw(s, sin(sender="officer@gmp.police.uk"), "key", app.clock.now())
+    assert process_message(app, stored.id)
+    with app.sessions() as s:
+        row = s.get(StoredMessage, stored.id)
+        assert row is not None
+        row.status, row.attempts, row.needs_triage = "stored", 0, False  # as `triage retry`
+        s.commit()
+    assert process_message(app, stored.id)
+    with app.sessions() as s:
+        row = s.get(StoredMessage, stored.id)
+        assert row is not None and (row.status, row.last_error) == ("processed", None)
+        acks = s.scalars(
+            select(OutboxMessage).where(OutboxMessage.event == "sin_acknowledgement")
+        ).all()
+    assert len(acks) == 1
