@@ -7,11 +7,12 @@ from functools import partial
 
 from bot.adapters.db.engine import make_engine, make_sessions
 from bot.adapters.documents import Limits, read_message
-from bot.adapters.imap_source import ImapSource
+from bot.adapters.imap_source import ImapSentFolder, ImapSource
 from bot.adapters.mailbox import MailSource
 from bot.adapters.maildir_sender import MaildirSender
 from bot.adapters.maildir_source import MaildirSource
-from bot.adapters.outgoing import MailSender
+from bot.adapters.oauth_tokens import ClientCertificate, ClientSecret, EntraApp, OAuthLogin
+from bot.adapters.outgoing import MailSender, SentLookup
 from bot.adapters.parsing import parse_message
 from bot.adapters.rules_loader import load_rules
 from bot.adapters.smtp_sender import SmtpSender
@@ -20,6 +21,7 @@ from bot.adapters.vocabulary_loader import load_vocabulary
 from bot.app import App
 from bot.clock import Clock
 from bot.config import Config
+from bot.config.model import ImapSettings
 from bot.core.calendar import WorkingCalendar, build_calendar
 
 
@@ -29,11 +31,49 @@ def calendar_for(config: Config, around: datetime) -> WorkingCalendar:
     return build_calendar(range(year - 2, year + 4), config.partnership.local_closures)
 
 
-def make_source(config: Config) -> MailSource:
+def entra_app(config: Config) -> EntraApp | None:
+    """The one Entra ID app (and token cache) for a running bot; nothing is fetched yet."""
+    ms = config.microsoft
+    if ms is None:
+        return None
+    credential: ClientSecret | ClientCertificate
+    if ms.client_secret is not None:
+        credential = ClientSecret(ms.client_secret)
+    else:
+        credential = ClientCertificate(
+            ms.certificate_key_pem or "", ms.certificate_thumbprint or ""
+        )
+    return EntraApp(
+        ms.tenant_id,
+        ms.client_id,
+        credential,
+        authority=ms.authority,
+        validate_authority=ms.validate_authority,
+    )
+
+
+def _oauth(
+    config: Config, app: EntraApp | None, auth: str, scopes: tuple[str, ...]
+) -> OAuthLogin | None:
+    if auth != "oauth2":
+        return None
+    # The loader refuses auth = "oauth2" without [microsoft]; this keeps a hand-made Config honest.
+    if app is None:
+        app = entra_app(config)
+    if app is None:
+        raise ValueError('auth = "oauth2" needs config.microsoft')
+    return OAuthLogin(app, scopes)
+
+
+def make_source(config: Config, tokens: EntraApp | None = None) -> MailSource:
     imap = config.mailbox.imap
     aside = config.mailbox.needs_attention_folder
     if imap is None:
         return MaildirSource(config.mailbox.maildir_path, attention_folder=aside)
+    return _imap_source(config, imap, tokens)
+
+
+def _imap_source(config: Config, imap: ImapSettings, tokens: EntraApp | None) -> ImapSource:
     return ImapSource(
         imap.host,
         imap.port,
@@ -42,22 +82,46 @@ def make_source(config: Config) -> MailSource:
         security=imap.security,
         folder=imap.folder,
         processed_folder=imap.processed_folder,
-        attention_folder=aside,
+        attention_folder=config.mailbox.needs_attention_folder,
         use_idle=imap.use_idle,
+        oauth=_oauth(config, tokens, imap.auth, _scopes(config, "imap")),
+        timeout=imap.timeout_seconds,
     )
 
 
-def make_sender(config: Config) -> MailSender:
+def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLookup | None:
+    """The mailbox's Sent folder, when the bot's SMTP account files what it sends there (as
+    Exchange Online does for mail sent with SMTP AUTH)."""
+    folder, imap = config.outgoing.sent_folder, config.mailbox.imap
+    if config.outgoing.smtp is None or imap is None or not folder:
+        return None
+    return ImapSentFolder(_imap_source(config, imap, tokens), folder)
+
+
+def make_sender(config: Config, tokens: EntraApp | None = None) -> MailSender:
     smtp = config.outgoing.smtp
     if smtp is None:
         return MaildirSender(config.outgoing.maildir_path)
     return SmtpSender(
-        smtp.host, smtp.port, security=smtp.security, username=smtp.username, password=smtp.password
+        smtp.host,
+        smtp.port,
+        security=smtp.security,
+        username=smtp.username,
+        password=smtp.password,
+        oauth=_oauth(config, tokens, smtp.auth, _scopes(config, "smtp")),
     )
+
+
+def _scopes(config: Config, protocol: str) -> tuple[str, ...]:
+    ms = config.microsoft
+    if ms is None:
+        return ()
+    return ms.imap_scopes if protocol == "imap" else ms.smtp_scopes
 
 
 def build_app(config: Config, clock: Clock) -> App:
     engine = make_engine(config.database_url)
+    tokens = entra_app(config)  # one token cache for every IMAP and SMTP connection
     parse = partial(parse_message, max_attachment_bytes=config.ingest.max_attachment_bytes)
     limits = Limits(
         max_expanded_bytes=config.ingest.max_expanded_bytes, max_pages=config.ingest.max_pages
@@ -73,6 +137,7 @@ def build_app(config: Config, clock: Clock) -> App:
         parse=parse,
         vocabulary=load_vocabulary(config.forms_dir),
         read_documents=partial(read_message, limits=limits, parse=parse),
-        open_source=partial(make_source, config),
-        open_sender=partial(make_sender, config),
+        open_source=partial(make_source, config, tokens),
+        open_sender=partial(make_sender, config, tokens),
+        open_sent_lookup=partial(make_sent_lookup, config, tokens),
     )

@@ -6,4 +6,6 @@ pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.app",
     "tests.fixtures.real_servers",
+    "tests.fixtures.entra",
+    "tests.fixtures.proxy",
 ]

@@ -5,26 +5,17 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Callable
 from typing import Literal
 
-from bot.adapters.outgoing import SendError
+from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError, xoauth2
+from bot.adapters.outgoing import RecipientsRefusedError, SendError
+
+__all__ = ["RecipientsRefusedError", "SmtpSender"]
 
 log = logging.getLogger(__name__)
 
 Security = Literal["tls", "starttls", "plain"]
-
-
-class RecipientsRefusedError(SendError):
-    """The relay refused some recipients; the others may already have received the message.
-
-    `refused` maps each refused address to the server's reply code, so a caller can decide
-    whether a retry would only duplicate the mail for those who got it.
-    """
-
-    def __init__(self, message: str, refused: dict[str, int], accepted: list[str]) -> None:
-        super().__init__(message)
-        self.refused = refused
-        self.accepted = accepted
 
 
 class SmtpSender:
@@ -38,7 +29,9 @@ class SmtpSender:
         password: str | None = None,
         timeout: float = 30.0,
         ssl_context: ssl.SSLContext | None = None,
+        oauth: OAuthLogin | None = None,
     ) -> None:
+        """With `oauth` the login is AUTH XOAUTH2 as `username`, and `password` is unused."""
         if security not in ("tls", "starttls", "plain"):
             raise ValueError(f"unknown SMTP security {security!r}")
         self._host = host
@@ -48,12 +41,18 @@ class SmtpSender:
         self._password = password
         self._timeout = timeout
         self._ssl_context = ssl_context
+        self._oauth = oauth
 
     def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
         if not recipients:
             raise SendError("no recipients given")
         try:
             refused = self._deliver(raw, sender, recipients)
+        except _AfterData as exc:
+            raise SendError(
+                f"{self._where()}: {_describe(exc.cause)} waiting for the reply to the message",
+                maybe_sent=True,
+            ) from None
         except smtplib.SMTPRecipientsRefused as exc:
             raise self._refused(exc.recipients, recipients) from None
         except (smtplib.SMTPException, OSError) as exc:
@@ -67,9 +66,49 @@ class SmtpSender:
         self, raw: bytes, sender: str, recipients: list[str]
     ) -> dict[str, tuple[int, bytes]]:
         with self._connect() as smtp:
-            if self._username is not None:
+            if self._oauth is not None:
+                self._xoauth2(smtp, self._oauth)
+            elif self._username is not None:
                 smtp.login(self._username, self._password or "")
-            return smtp.sendmail(sender, recipients, raw)
+            refused = _envelope(smtp, sender, recipients)
+            try:
+                code, reply = smtp.data(raw)
+            except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                raise _AfterData(exc) from None
+            if code != 250:
+                raise smtplib.SMTPDataError(code, reply)
+            return refused
+
+    def _xoauth2(self, smtp: smtplib.SMTP, oauth: OAuthLogin) -> None:
+        smtp.ehlo_or_helo_if_needed()
+        # A cached token the server refuses (revoked, permissions changed) gets one retry
+        # with a fresh one; a fresh token refused is a set-up problem, and says so.
+        token = self._token(oauth.token)
+        try:
+            smtp.auth("XOAUTH2", _answer(self._username or "", token.value))
+            return
+        except smtplib.SMTPAuthenticationError as exc:
+            if not token.from_cache:
+                raise self._token_refused(exc) from None
+        token = self._token(oauth.fresh_token)
+        try:
+            smtp.auth("XOAUTH2", _answer(self._username or "", token.value))
+        except smtplib.SMTPAuthenticationError as exc:
+            raise self._token_refused(exc) from None
+
+    def _token(self, get: Callable[[], Token]) -> Token:
+        try:
+            return get()
+        except TokenError as exc:
+            raise SendError(f"{self._where()}: no OAuth token: {exc}") from None
+
+    def _token_refused(self, exc: smtplib.SMTPAuthenticationError) -> SendError:
+        return SendError(
+            f"{self._where()}: the server refused the OAuth token for {self._username} "
+            f"({exc.smtp_code} {_text(exc.smtp_error)}); check the app has SMTP.SendAsApp with "
+            "admin consent, an Exchange service principal with access to this mailbox, and "
+            "SMTP AUTH enabled for the mailbox"
+        )
 
     def _connect(self) -> smtplib.SMTP:
         if self._security == "tls":
@@ -102,6 +141,41 @@ class SmtpSender:
         return RecipientsRefusedError(
             f"{self._where()}: recipient(s) refused: {listed}", codes, accepted
         )
+
+
+def _answer(user: str, token: str) -> Callable[..., str]:
+    """smtplib's authobject: the XOAUTH2 string first; to a challenge after it (the server's
+    error detail) an empty reply, which ends the exchange as RFC 7628 asks."""
+
+    def answer(challenge: bytes | None = None) -> str:
+        return xoauth2(user, token) if challenge is None else ""
+
+    return answer
+class _AfterData(Exception):
+    """The connection failed once the message was on its way: it may have been accepted."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _envelope(
+    smtp: smtplib.SMTP, sender: str, recipients: list[str]
+) -> dict[str, tuple[int, bytes]]:
+    """MAIL FROM and RCPT TO as smtplib's sendmail does them; done here so that a failure
+    after DATA, when the server may have the message, can be told from one before."""
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for address in recipients:
+        code, reply = smtp.rcpt(address)
+        if code not in (250, 251):
+            refused[address] = (code, reply)
+    if len(refused) == len(recipients):
+        raise smtplib.SMTPRecipientsRefused(refused)
+    return refused
 
 
 def _describe(exc: BaseException) -> str:

@@ -11,11 +11,13 @@ from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config.mail import mailbox_section, outgoing_section
+from bot.config.microsoft import check_oauth_needs, microsoft_section
 from bot.config.model import (
     OTHER_ROLES,
     STATUTORY_ROLES,
     Agency,
     Config,
+    DaemonSettings,
     Partnership,
     People,
     Person,
@@ -69,8 +71,15 @@ def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str
         rules_dir=resolve(root.text("rules_dir", "rules"), base),
         templates_dir=resolve(root.text("templates_dir", "templates"), base),
         forms_dir=resolve(root.text("forms_dir", "forms"), base),
+        microsoft=(
+            microsoft_section(root.table("microsoft"), base, environ)
+            if root.has("microsoft")
+            else None
+        ),
+        daemon=_daemon(root.table("daemon", optional=True)),
     )
     root.finish()
+    check_oauth_needs(config)
     return config
 
 
@@ -219,3 +228,17 @@ def _database(r: Reader, base: Path) -> str:
         raise r.fail("url", "sqlite:///PATH or postgresql+psycopg://...", shown)
     r.finish()
     return url
+
+
+def _daemon(r: Reader) -> DaemonSettings:
+    it_contact = _email(r, "it_contact") if r.has("it_contact") else None
+    settings = DaemonSettings(
+        it_contact=it_contact,
+        alert_after_minutes=r.number("alert_after_minutes", 30, minimum=0),
+        lease_seconds=r.number("lease_seconds", 60, minimum=1),
+        outbox_every_seconds=r.number("outbox_every_seconds", 15, minimum=1),
+        jobs_every_seconds=r.number("jobs_every_seconds", 300, minimum=1),
+        stall_factor=r.number("stall_factor", 3, minimum=2),
+    )
+    r.finish()
+    return settings

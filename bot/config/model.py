@@ -15,6 +15,8 @@ from bot.core.agencies import KnownSenders, agency_for
 # voluntary sector...); "other" for any other body that writes to the partnership.
 Role = Literal["local_authority", "police", "health", "relevant_agency", "other"]
 Security = Literal["tls", "starttls", "plain"]
+# How the bot logs in to IMAP and SMTP: a password, or an OAuth 2 token from [microsoft].
+MailAuth = Literal["password", "oauth2"]
 STATUTORY_ROLES: tuple[Role, ...] = ("local_authority", "police", "health")
 OTHER_ROLES: tuple[Role, ...] = ("relevant_agency", "other")
 
@@ -70,6 +72,9 @@ class ImapSettings:
     folder: str
     processed_folder: str
     use_idle: bool
+    auth: MailAuth = "password"  # with "oauth2" password is "" and [microsoft] gives a token
+    # Seconds one network read may take before the server counts as not answering.
+    timeout_seconds: int = 30
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,8 @@ class MailboxSettings:
     imap: ImapSettings | None
     # Where mail that needs a person is moved; "" leaves it in the inbox.
     needs_attention_folder: str = ""
+    # Longest one pass spends moving handled mail out of the inbox; the rest waits for the next.
+    pass_deadline_seconds: int = 120
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,23 @@ class SmtpSettings:
     security: Security
     username: str | None
     password: str | None
+    auth: MailAuth = "password"  # with "oauth2" username is the mailbox sent as
+
+
+@dataclass(frozen=True)
+class MicrosoftSettings:
+    """An app registration in Microsoft Entra ID, for app-only (client credentials) tokens."""
+
+    tenant_id: str
+    client_id: str
+    authority: str  # without the tenant, e.g. https://login.microsoftonline.com
+    validate_authority: bool
+    imap_scopes: tuple[str, ...]
+    smtp_scopes: tuple[str, ...]
+    # Exactly one of: the client secret, or a certificate's private key (PEM) and thumbprint.
+    client_secret: str | None = field(default=None, repr=False)
+    certificate_key_pem: str | None = field(default=None, repr=False)
+    certificate_thumbprint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +123,23 @@ class OutgoingSettings:
     max_attempts: int
     retry_base_seconds: int
     retry_max_seconds: int
+    # Alert the Business Manager and the IT contact when an email has waited this long.
+    alert_after_minutes: int = 60
+    # The mailbox folder where the SMTP server files what it sent (Exchange Online: "Sent
+    # Items"); looked in before re-sending after a crash. "": no look, re-send.
+    sent_folder: str = "Sent Items"
+
+
+@dataclass(frozen=True)
+class DaemonSettings:
+    """How the daemon's jobs run, who hears when they fail, and how instances share them."""
+
+    it_contact: str | None = None
+    alert_after_minutes: int = 30  # a job failing this long alerts
+    lease_seconds: int = 60  # a killed instance's jobs move to another within this
+    outbox_every_seconds: int = 15
+    jobs_every_seconds: int = 300  # the deadline tick, reminders and the digest
+    stall_factor: int = 3  # a run longer than its interval times this is stalled
 
 
 @dataclass(frozen=True)
@@ -139,6 +180,9 @@ class CommandSettings:
     trust_exchange_internal: bool = False
     exchange_accepted_domains: tuple[str, ...] = ()
     exchange_auth_sources: tuple[str, ...] = ()
+    # Host names or domain suffixes our receiving server writes after "by" in its Received
+    # header (see bot.core.receiving_border); empty: the trusted authserv-ids.
+    receiving_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,6 +219,8 @@ class Config:
     rules_dir: Path
     templates_dir: Path
     forms_dir: Path
+    microsoft: MicrosoftSettings | None = None
+    daemon: DaemonSettings = field(default_factory=DaemonSettings)
 
     def statutory_agency(self, role: Role) -> Agency:
         return next(a for a in self.agencies if a.role == role)
