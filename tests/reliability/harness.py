@@ -14,6 +14,7 @@ inspecting the real servers directly.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import random
 import re
@@ -212,9 +213,7 @@ def read_world(servers: Servers) -> World:
                     "FROM messages ORDER BY id"))
             ]  # fmt: skip
             cases = conn.execute(text("SELECT count(*) FROM cases")).scalar_one()
-            keys = Counter(
-                r[0] for r in conn.execute(text("SELECT idempotency_key FROM outbox"))
-            )
+            keys = Counter(r[0] for r in conn.execute(text("SELECT idempotency_key FROM outbox")))
             due = conn.execute(text(
                 "SELECT count(*) FROM outbox WHERE status = 'pending' "
                 "AND (requires_approval = :f OR approved_at IS NOT NULL)"), {"f": False}
@@ -347,7 +346,9 @@ def _check_folders(world: World, expected: list[Generated], findings: Findings) 
 # --- settling -------------------------------------------------------------------------------
 
 
-def settle(servers: Servers, config: Path, findings: Findings, passes: int = MAX_ATTEMPTS + 2) -> None:
+def settle(
+    servers: Servers, config: Path, findings: Findings, passes: int = MAX_ATTEMPTS + 2
+) -> None:
     """Finish everything with plain `run --once` passes, as an operator would after a crash:
     clocked past the outbox lease so a send cut short by a kill is tried again (that resend
     is the send-exactly-once window, and SMTP counts it)."""
@@ -420,7 +421,7 @@ def kill_harness(
 def _split(items: list[Generated], parts: int, rng: random.Random) -> list[list[Generated]]:
     cuts = sorted(rng.randrange(len(items) + 1) for _ in range(parts - 1))
     bounds = [0, *cuts, len(items)]
-    return [items[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [items[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def _note_tracebacks(daemons: Iterable[Daemon], findings: Findings) -> None:
@@ -471,67 +472,86 @@ def two_daemon_harness(servers: Servers, *, seed: int, messages: int) -> Finding
 
 # --- hostile mail -----------------------------------------------------------------------------
 
-
-def _hostile_base(token: str, headers: bytes, body: bytes = b"") -> bytes:
-    text_ = body or b"Please see below.\r\n"
-    return headers + b"\r\n" + text_ + b"\r\nReference for the test harness: " + token.encode() + b"\r\n"
-
-
-_STD = (
-    b"From: Robin Example <robin.example@gmp.police.uk>\r\nTo: TSCP@tameside.gov.uk\r\n"
-    b"Date: Wed, 23 Dec 2026 08:12:00 +0000\r\n"
-)
-
-
-def hostile_messages(rng: random.Random, prefix: str) -> dict[str, tuple[str, bytes]]:
-    """Each kind of hostile message the issue names: kind -> (token, raw bytes)."""
-    made: dict[str, tuple[str, bytes]] = {}
-
-    def add(kind: str, build: Callable[[str], bytes]) -> None:
-        token = f"{prefix}-{kind}"
-        made[kind] = (token, build(token))
-
-    sin_subject = b"Subject: Serious Incident Notification - GM SIN form\r\n"
-    add("long_message_id", lambda t: _hostile_base(
-        t, _STD + sin_subject + b"Message-ID: <" + b"x" * 1200 + t.encode() + b"@gmp.police.uk>\r\n"))
-    add("nul_message_id", lambda t: _hostile_base(
-        t, _STD + b"Subject: Hello\r\nMessage-ID: <" + t.encode() + b"\x00nul@gmp.police.uk>\r\n"))
-    add("nul_subject", lambda t: _hostile_base(
-        t, _STD + b"Subject: Hel\x00lo\r\nMessage-ID: <" + t.encode() + b"@gmp.police.uk>\r\n"))
-    add("crlf_display_name", lambda t: _hostile_base(
-        t, b"From: =?utf-8?q?Robin_Example=0D=0ABcc:_victim@example.org?= "
-           b"<robin.example@gmp.police.uk>\r\nTo: TSCP@tameside.gov.uk\r\n" + sin_subject
-           + b"Message-ID: <" + t.encode() + b"@gmp.police.uk>\r\n"))
-    add("folded_message_id", lambda t: _hostile_base(
-        t, _STD + sin_subject + b"Message-ID:\r\n <" + t.encode() + b"@gmp.police.uk>\r\n"))
-    add("broken_mime", lambda t: _hostile_base(
-        t, _STD + b"Subject: Broken\r\nMessage-ID: <" + t.encode() + b"@gmp.police.uk>\r\n"
-           b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed\r\n",
-        b"--nowhere\r\nContent-Type: text/plain\r\n\r\nno boundary declared, none closed\r\n"))
-    add("truncated_base64", lambda t: _hostile_base(
-        t, _STD + sin_subject + b"Message-ID: <" + t.encode() + b"@gmp.police.uk>\r\n"
-           b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n",
-        b"--b1\r\nContent-Type: text/plain\r\n\r\nForm attached.\r\n"
-        b"Reference for the test harness: " + t.encode() + b"\r\n--b1\r\n"
-        b"Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document;"
-        b" name=\"GM SIN form.docx\"\r\nContent-Transfer-Encoding: base64\r\n"
-        b"Content-Disposition: attachment; filename=\"GM SIN form.docx\"\r\n\r\nUEsDBBQABgAIAAAAIQ"))
-    add("huge_header", lambda t: _hostile_base(
-        t, _STD + b"Subject: " + b"Long subject " * 20000 + b"\r\nX-Padding: "
-           + b"y" * 300_000 + b"\r\nMessage-ID: <" + t.encode() + b"@gmp.police.uk>\r\n"))
-    add("no_headers", lambda t: b"\r\nJust a body and nothing else.\r\n"
-        b"Reference for the test harness: " + t.encode() + b"\r\n")
-    add("eight_bit_garbage", lambda t: bytes(rng.randrange(256) for _ in range(3000))
-        + b"\r\nReference for the test harness: " + t.encode() + b"\r\n"
-        + bytes(rng.randrange(256) for _ in range(500)))
-    return made
-
-
 HOSTILE_KINDS = (
     "long_message_id", "nul_message_id", "nul_subject", "crlf_display_name",
     "folded_message_id", "broken_mime", "truncated_base64", "huge_header", "no_headers",
     "eight_bit_garbage",
 )  # fmt: skip
+_STD = (
+    b"From: Robin Example <robin.example@gmp.police.uk>\r\nTo: TSCP@tameside.gov.uk\r\n"
+    b"Date: Wed, 23 Dec 2026 08:12:00 +0000\r\n"
+)
+_SIN_SUBJECT = b"Subject: Serious Incident Notification - GM SIN form\r\n"
+_CRLF_FROM = (
+    b"From: =?utf-8?q?Robin_Example=0D=0ABcc:_victim@example.org?= "
+    b"<robin.example@gmp.police.uk>\r\nTo: TSCP@tameside.gov.uk\r\n"
+)
+_BROKEN_MIME = (
+    b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed\r\n\r\n--nowhere\r\n"
+    b"Content-Type: text/plain\r\n\r\nno boundary declared, none closed\r\n"
+)
+_MULTIPART = b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n'
+_FORM = (
+    b"--b1\r\nContent-Type: application/vnd.openxmlformats-officedocument"
+    b'.wordprocessingml.document; name="GM SIN form.docx"\r\n'
+    b"Content-Transfer-Encoding: base64\r\n"
+    b'Content-Disposition: attachment; filename="GM SIN form.docx"\r\n\r\n'
+    b"UEsDBBQABgAIAAAAIQ"  # cut off mid-stream, and no closing boundary
+)
+
+
+def _line(token: str) -> bytes:
+    return b"\r\nReference for the test harness: " + token.encode() + b"\r\n"
+
+
+def _mid(token: str, before: bytes = b"", after: bytes = b"", folded: bool = False) -> bytes:
+    fold = b"\r\n " if folded else b" "
+    return b"Message-ID:" + fold + b"<" + before + token.encode() + after + b"@gmp.police.uk>\r\n"
+
+
+def _hostile(kind: str, token: str, rng: random.Random) -> bytes:
+    """The raw bytes of one hostile kind; each but the garbage has a normal-looking text."""
+    body = b"\r\nPlease see below.\r\n" + _line(token)
+    text_part = b"--b1\r\nContent-Type: text/plain\r\n\r\nForm attached.\r\n" + _line(token)
+    builders: dict[str, Callable[[], bytes]] = {
+        "long_message_id": lambda: _STD + _SIN_SUBJECT + _mid(token, before=b"x" * 1200) + body,
+        "nul_message_id": lambda: _STD + b"Subject: Hi\r\n" + _mid(token, after=b"\x00n") + body,
+        "nul_subject": lambda: _STD + b"Subject: Hel\x00lo\r\n" + _mid(token) + body,
+        "crlf_display_name": lambda: _CRLF_FROM + _SIN_SUBJECT + _mid(token) + body,
+        "folded_message_id": lambda: _STD + _SIN_SUBJECT + _mid(token, folded=True) + body,
+        "broken_mime": lambda: _STD + _mid(token) + _BROKEN_MIME + _line(token),
+        "truncated_base64": lambda: (
+            _STD + _SIN_SUBJECT + _mid(token) + _MULTIPART + text_part + _FORM
+        ),
+        "huge_header": lambda: (
+            _STD
+            + b"Subject: "
+            + b"Long subject " * 20000
+            + b"\r\nX-Padding: "
+            + b"y" * 300_000
+            + b"\r\n"
+            + _mid(token)
+            + body
+        ),
+        "no_headers": lambda: b"\r\nJust a body and nothing else.\r\n" + _line(token),
+        "eight_bit_garbage": lambda: (
+            bytes(rng.randrange(256) for _ in range(3000))
+            + _line(token)
+            + bytes(rng.randrange(256) for _ in range(500))
+        ),
+    }
+    return builders[kind]()
+
+
+def hostile_messages(rng: random.Random, prefix: str) -> dict[str, tuple[str, bytes]]:
+    """Each kind of hostile message the issue names: kind -> (token, raw bytes)."""
+    made = {}
+    for kind in HOSTILE_KINDS:
+        token = f"{prefix}-{kind}"
+        made[kind] = (token, _hostile(kind, token, rng))
+    return made
+
+
 # Hostile kinds built from headers the bot itself writes back (From display name, Message-ID):
 # those must end processed (acknowledged or triaged), never quarantined.
 OWN_HEADER_KINDS = ("crlf_display_name", "folded_message_id")
@@ -647,7 +667,7 @@ def mutate(raw: bytes, rng: random.Random) -> tuple[str, bytes]:
         if found:
             at = rng.choice(found) + 3
             junk = bytes(rng.randrange(33, 127) for _ in range(rng.randint(1, 8)))
-            data = bytearray(raw[:at] + junk + raw[at + rng.randint(0, 20):])
+            data = bytearray(raw[:at] + junk + raw[at + rng.randint(0, 20) :])
         else:
             data = data[: rng.randrange(len(data) + 1)]
     return how, bytes(data)
