@@ -98,7 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         for name, harness in _harnesses(a).items():
             started = time.monotonic()
             with _servers(backend, a.database_url) as servers:
-                findings = harness(servers)
+                try:
+                    findings = harness(servers)
+                except Exception as exc:  # a broken harness run is a finding, not a lost run
+                    findings = h.Findings()
+                    findings.problem("the harness itself ran to the end", repr(exc)[:500])
             per[name] = {
                 "seconds": round(time.monotonic() - started, 1),
                 "figures": findings.figures,

@@ -45,6 +45,8 @@ ATTENTION = "Needs attention"
 PROCESSED = "Processed"
 TOKEN = re.compile(rb"Reference for the test harness: ([A-Za-z0-9_-]+)")
 SETTLE_AHEAD = timedelta(minutes=10)  # past the outbox's 5-minute claim lease
+STARTED = "tscp-bot started"  # the daemon's log line once its jobs are scheduled
+JOB_FAILED = re.compile(r"job (\S+) failed")  # bot.scheduler._guarded: a job that died
 MAX_ATTEMPTS = 3  # [ingest] max_attempts default: a failing message is quarantined after these
 
 
@@ -124,8 +126,10 @@ class Daemon:
         self.servers, self.config, self.name = servers, config, name
         self.log_path = servers.workdir / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
+        self._starts_logged = 0
 
     def start(self) -> None:
+        self._starts_logged = self.log_text().count(STARTED)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [*bot_command(), "--config", str(self.config), "-v", "run"],
@@ -135,11 +139,13 @@ class Daemon:
                 start_new_session=True,
             )
 
-    def kill(self) -> None:
-        """SIGKILL: no chance to finish anything, as in a power cut."""
+    def kill(self) -> bool:
+        """SIGKILL: no chance to finish anything, as in a power cut. True when the daemon
+        had got as far as starting its jobs (a kill before that only tests start-up)."""
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
         self._reap()
+        return self.log_text().count(STARTED) > self._starts_logged
 
     def stop(self, timeout: float = 30) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -234,7 +240,9 @@ def _folder_tokens(dovecot: DovecotServer, folder: str) -> Counter[str]:
         data = client.fetch(uids, ["BODY.PEEK[]"]) if uids else {}
     found: Counter[str] = Counter()
     for item in data.values():
-        raw = item[b"BODY[]"]
+        raw = item.get(b"BODY[]")
+        if raw is None:  # expunged between SEARCH and FETCH by a daemon still at work
+            continue
         found.update(tokens_in(raw)[:1] or ["(no token)"])
     return found
 
@@ -282,6 +290,10 @@ PASS_COMPLETES = "every pass completes all its steps"
 GOOD_PROCESSED = "every good neighbour processed"
 HOSTILE_HANDLED = "every hostile message stored and processed or triaged"
 OWN_HEADERS = "our own header handling never quarantines a message"
+JOBS_ALIVE = "no scheduled job dies while the daemon runs"
+NO_PERSONAL_DATA = "no child's name or date of birth in the logs"
+# The child in the SIN form the generator attaches (tests/fixtures/forms_docx.py).
+CHILD_DETAILS = ("Quinn Zed Invented", "03/04/2020")
 
 
 def check(world: World, expected: list[Generated], findings: Findings) -> None:
@@ -405,8 +417,11 @@ def kill_harness(
             time.sleep(rng.uniform(0, life / (len(batch) + 1)))
         time.sleep(max(0.0, life - (time.monotonic() - started)))
         victim = rng.choice(running)
-        victim.kill()
+        was_running = victim.kill()
         findings.figures["kills"] = findings.figures.get("kills", 0) + 1
+        findings.figures["kills_while_running"] = (
+            findings.figures.get("kills_while_running", 0) + was_running
+        )
         victim.start()
     for g in batches[-1]:
         servers.dovecot.append(g.raw)
@@ -425,8 +440,16 @@ def _split(items: list[Generated], parts: int, rng: random.Random) -> list[list[
 
 
 def _note_tracebacks(daemons: Iterable[Daemon], findings: Findings) -> None:
-    tracebacks = sum(d.log_text().count("Traceback") for d in daemons)
-    findings.figures["daemon_tracebacks"] = tracebacks
+    logs = [d.log_text() for d in daemons]
+    findings.figures["daemon_tracebacks"] = sum(log.count("Traceback") for log in logs)
+    findings.figures["log_bytes_checked"] = sum(len(log) for log in logs)
+    died = [m.group(1) for log in logs for m in JOB_FAILED.finditer(log)]
+    findings.figures["jobs_died"] = len(died)
+    for job in died:
+        findings.problem(JOBS_ALIVE, f"job {job} died in a daemon")
+    for detail in CHILD_DETAILS:
+        if any(detail in log for log in logs):
+            findings.problem(NO_PERSONAL_DATA, f"{detail!r} in a daemon log")
 
 
 # --- two daemons at once --------------------------------------------------------------------

@@ -49,3 +49,8 @@ def test_kills_leave_one_outbox_row_per_key_and_send_them_all(findings: h.Findin
 )
 def test_kills_send_each_email_at_most_once(findings: h.Findings) -> None:
     assert findings.figures["smtp_duplicates"] == 0, findings.about(h.SENT_ONCE)
+
+
+def test_kills_leave_no_childs_details_in_the_daemon_logs(findings: h.Findings) -> None:
+    assert findings.figures["log_bytes_checked"] > 0
+    assert findings.held(h.NO_PERSONAL_DATA), findings.about(h.NO_PERSONAL_DATA)
