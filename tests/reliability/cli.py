@@ -2,7 +2,7 @@
 at size, on SQLite and (with --database-url) PostgreSQL; figures to JSON and a summary.
 
     python -m tests.reliability.cli --kills 100 --messages 2000 --fuzz 5000 --seed 9 \\
-        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres --out x.json
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from tests.fixtures.dovecot import DovecotServer, dovecot_available
 from tests.fixtures.smtp import SmtpTestServer
 from tests.reliability import harness as h
 
+HARNESSES = ("kill", "two-daemons", "fresh-start", "poison", "fuzz")
+SIZES = ("kills", "messages", "two_daemon_messages", "fresh_starts", "poison_rounds", "fuzz")
+
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="scripts/soak", description=__doc__.split("\n\n")[0])
@@ -32,12 +35,15 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--two-daemon-messages", type=int, default=300)
     p.add_argument("--poison-rounds", type=int, default=5, help="rounds of every hostile kind")
     p.add_argument("--fuzz", type=int, default=5000, help="fuzzed messages")
+    p.add_argument("--fresh-starts", type=int, default=20, help="two daemons on no state")
     p.add_argument("--seed", type=int, default=9)
     p.add_argument(
         "--database-url",
         help="a PostgreSQL server URL (a fresh database is made on it); SQLite always runs",
     )
-    p.add_argument("--only", choices=("kill", "two-daemons", "poison", "fuzz"), action="append")
+    p.add_argument(
+        "--only", choices=("kill", "two-daemons", "fresh-start", "poison", "fuzz"), action="append"
+    )
     p.add_argument("--out", type=Path, default=Path("bench/results/reliability.json"))
     return p.parse_args(argv)
 
@@ -72,6 +78,7 @@ def _harnesses(a: argparse.Namespace) -> dict[str, Callable[[h.Servers], h.Findi
         "two-daemons": lambda s: h.two_daemon_harness(
             s, seed=a.seed, messages=a.two_daemon_messages
         ),
+        "fresh-start": lambda s: h.fresh_start_harness(s, tries=a.fresh_starts),
         "poison": lambda s: h.poison_harness(s, seed=a.seed, rounds=a.poison_rounds),
         "fuzz": lambda s: h.fuzz_harness(s, seed=a.seed, cases=a.fuzz, per_pass=200),
     }
@@ -88,8 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": a.seed,
-        "size": {k: getattr(a, k) for k in
-                 ("kills", "messages", "two_daemon_messages", "poison_rounds", "fuzz")},
+        "size": {k: getattr(a, k) for k in SIZES},
         "databases": {},
     }  # fmt: skip
     failed = False
@@ -121,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
 def _summary(backend: str, name: str, result: dict[str, Any]) -> None:
     f = result["figures"]
     keys = ("kills", "messages_checked", "faults_injected", "fuzz_cases", "smtp_duplicates",
-            "sins", "cases", "quarantined", "passes")  # fmt: skip
+            "sins", "cases", "quarantined", "jobs_died", "fresh_starts", "passes")  # fmt: skip
     shown = ", ".join(f"{k} {f[k]}" for k in keys if k in f)
     print(f"{backend:10} {name:12} {result['seconds']:7.1f}s  {shown}")
     for guarantee, found in result["problems"].items():

@@ -264,6 +264,10 @@ class Findings:
     def problem(self, guarantee: str, what: str) -> None:
         self.problems.setdefault(guarantee, []).append(what)
 
+    def add(self, **counts: int) -> None:
+        for k, v in counts.items():
+            self.figures[k] = self.figures.get(k, 0) + v
+
     def held(self, guarantee: str) -> bool:
         return not self.problems.get(guarantee)
 
@@ -441,10 +445,12 @@ def _split(items: list[Generated], parts: int, rng: random.Random) -> list[list[
 
 def _note_tracebacks(daemons: Iterable[Daemon], findings: Findings) -> None:
     logs = [d.log_text() for d in daemons]
-    findings.figures["daemon_tracebacks"] = sum(log.count("Traceback") for log in logs)
-    findings.figures["log_bytes_checked"] = sum(len(log) for log in logs)
     died = [m.group(1) for log in logs for m in JOB_FAILED.finditer(log)]
-    findings.figures["jobs_died"] = len(died)
+    findings.add(
+        daemon_tracebacks=sum(log.count("Traceback") for log in logs),
+        log_bytes_checked=sum(len(log) for log in logs),
+        jobs_died=len(died),
+    )
     for job in died:
         findings.problem(JOBS_ALIVE, f"job {job} died in a daemon")
     for detail in CHILD_DETAILS:
@@ -455,21 +461,27 @@ def _note_tracebacks(daemons: Iterable[Daemon], findings: Findings) -> None:
 # --- two daemons at once --------------------------------------------------------------------
 
 
-def two_daemon_harness(servers: Servers, *, seed: int, messages: int) -> Findings:
-    """Two daemons on one database and one mailbox, from a fresh database, with mail arriving
-    while both run; they settle it between them (no `run --once` help), then the invariants."""
+def two_daemon_harness(servers: Servers, *, seed: int, messages: int, burst: int = 10) -> Findings:
+    """Two daemons on one database and one mailbox, mail arriving in bursts while both wait
+    in IDLE (both wake for each burst); they settle it between them (no `run --once` help),
+    then the invariants. The second daemon starts once the first has made the mailbox's
+    state row, so a race on a fresh database (`fresh_start_harness`) cannot hide this one."""
     rng = random.Random(seed)
     config = write_harness_config(servers)
     init_database(servers, config)
     mail = MailGenerator(seed, prefix="two").generate(messages)
     daemons = [Daemon(servers, config, f"twin{n}") for n in range(2)]
-    for d in daemons:
-        d.start()
     findings = Findings()
     try:
-        for g in mail:
-            servers.dovecot.append(g.raw)
-            time.sleep(rng.uniform(0, 0.05))
+        daemons[0].start()
+        if not wait_until(lambda: _state_rows(servers) > 0, timeout=30, step=0.2):
+            findings.problem(JOBS_ALIVE, "the first daemon never recorded the mailbox state")
+        daemons[1].start()
+        time.sleep(2)  # both connected and in IDLE
+        for at in range(0, len(mail), burst):
+            for g in mail[at : at + burst]:
+                servers.dovecot.append(g.raw)
+            time.sleep(rng.uniform(0.5, 1.5))
 
         def finished() -> bool:
             world = read_world(servers)
@@ -491,6 +503,52 @@ def two_daemon_harness(servers: Servers, *, seed: int, messages: int) -> Finding
     check(world, mail, findings)
     findings.figures["daemons"] = 2
     return findings
+
+
+def _state_rows(servers: Servers) -> int:
+    engine = create_engine(servers.database_url)
+    try:
+        with engine.connect() as conn:
+            count: int = conn.execute(text("SELECT count(*) FROM mailbox_state")).scalar_one()
+            return count
+    finally:
+        engine.dispose()
+
+
+def fresh_start_harness(servers: Servers, *, tries: int) -> Findings:
+    """Two daemons started at the same moment on a database with no mailbox state yet (as on
+    first installation), `tries` times: both mail jobs must survive the race to create it."""
+    config = write_harness_config(servers)
+    init_database(servers, config)
+    findings = Findings()
+    for n in range(tries):
+        _clear_state(servers)
+        _start_together([Daemon(servers, config, f"fresh{n}-{m}") for m in range(2)], findings)
+        findings.add(fresh_starts=1)
+    return findings
+
+
+def _start_together(daemons: list[Daemon], findings: Findings) -> None:
+    for d in daemons:
+        d.start()
+    wait_until(lambda: _all_started(daemons), timeout=30)
+    time.sleep(1.5)  # the first pass of each, over the empty inbox
+    for d in daemons:
+        d.kill()
+    _note_tracebacks(daemons, findings)
+
+
+def _all_started(daemons: list[Daemon]) -> bool:
+    return all(STARTED in d.log_text() for d in daemons)
+
+
+def _clear_state(servers: Servers) -> None:
+    engine = create_engine(servers.database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM mailbox_state"))
+    finally:
+        engine.dispose()
 
 
 # --- hostile mail -----------------------------------------------------------------------------

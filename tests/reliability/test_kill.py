@@ -18,6 +18,8 @@ def findings(run_harness: RunHarness) -> h.Findings:
 
 def test_kills_lose_no_message_and_store_none_twice(findings: h.Findings) -> None:
     assert findings.figures["kills"] == KILLS
+    # Most kills land on a working daemon, not one still importing.
+    assert findings.figures["kills_while_running"] >= KILLS // 2
     assert findings.figures["messages_checked"] == MESSAGES
     assert findings.held(h.STORED_ONCE), findings.about(h.STORED_ONCE)
     assert findings.held(h.ALL_DONE), findings.about(h.ALL_DONE)
@@ -54,3 +56,7 @@ def test_kills_send_each_email_at_most_once(findings: h.Findings) -> None:
 def test_kills_leave_no_childs_details_in_the_daemon_logs(findings: h.Findings) -> None:
     assert findings.figures["log_bytes_checked"] > 0
     assert findings.held(h.NO_PERSONAL_DATA), findings.about(h.NO_PERSONAL_DATA)
+
+
+def test_kills_leave_every_job_of_the_restarted_daemons_running(findings: h.Findings) -> None:
+    assert findings.held(h.JOBS_ALIVE), findings.about(h.JOBS_ALIVE)
