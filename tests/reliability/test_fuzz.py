@@ -8,12 +8,12 @@ import pytest
 from tests.reliability import harness as h
 from tests.reliability.conftest import SEED, RunHarness
 
-CASES = 60
+CASES = 40
 
 
 @pytest.fixture
 def findings(run_harness: RunHarness) -> h.Findings:
-    return run_harness(lambda s: h.fuzz_harness(s, seed=SEED, cases=CASES, per_pass=30))
+    return run_harness(lambda s: h.fuzz_harness(s, seed=SEED, cases=CASES, per_pass=40))
 
 
 def test_fuzz_never_breaks_a_pass(findings: h.Findings) -> None:

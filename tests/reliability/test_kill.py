@@ -8,7 +8,7 @@ import pytest
 from tests.reliability import harness as h
 from tests.reliability.conftest import SEED, RunHarness
 
-KILLS, MESSAGES = 6, 30
+KILLS, MESSAGES = 5, 25
 
 
 @pytest.fixture
