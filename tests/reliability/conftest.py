@@ -41,7 +41,7 @@ def run_harness(
     """run_harness(harness) -> Findings, on fresh servers; the same Findings for every test
     of the module on one database (the harness runs once)."""
     done: dict[str, Findings] = {}
-    cleanups: list[Callable[[], None]] = []
+    cleanups: list[Callable[[], object]] = []
 
     def run(harness: Callable[[Servers], Findings]) -> Findings:
         if "findings" not in done:
