@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -107,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     findings = harness(servers)
                 except Exception as exc:  # a broken harness run is a finding, not a lost run
+                    traceback.print_exc()
                     findings = h.Findings()
                     findings.problem("the harness itself ran to the end", repr(exc)[:500])
             per[name] = {

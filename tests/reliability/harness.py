@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 import random
 import re
 import signal
@@ -169,19 +168,10 @@ class Daemon:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-def drop_into_dovecot(dovecot: DovecotServer, raw: bytes, folder: str = "INBOX") -> None:
-    """Deliver bytes as the MTA would (a file in the Maildir), for mail IMAP APPEND refuses
-    (a NUL byte) or would change; owned by the mail user so Dovecot can move it."""
-    maildir = dovecot.root / "home" / dovecot.user / "Maildir"
-    if not maildir.exists():
-        dovecot.list_uids()  # a login creates the Maildir
-    box = maildir if folder == "INBOX" else maildir / f".{folder}"
-    name = f"{time.time_ns()}.{os.getpid()}.{hashlib.sha256(raw).hexdigest()[:12]}.harness"
-    tmp = box / "tmp" / name
-    tmp.write_bytes(raw)
-    owner = (maildir.stat().st_uid, maildir.stat().st_gid)
-    os.chown(tmp, *owner)
-    tmp.rename(box / "new" / name)
+def deliver(servers: Servers, raw: bytes) -> None:
+    """IMAP APPEND with the arrival time given: without one the fixture touches the new file
+    afterwards, which races with a daemon that has already moved it."""
+    servers.dovecot.append(raw, arrived=datetime.now(UTC))
 
 
 # --- what the bot ended with ------------------------------------------------------------
@@ -426,7 +416,7 @@ def kill_harness(
         life = rng.uniform(0.2, 2.5)
         started = time.monotonic()
         for g in batch:
-            servers.dovecot.append(g.raw)
+            deliver(servers, g.raw)
             time.sleep(rng.uniform(0, life / (len(batch) + 1)))
         time.sleep(max(0.0, life - (time.monotonic() - started)))
         was_running = victim.kill()
@@ -436,7 +426,7 @@ def kill_harness(
         )
         victim.start()
     for g in batches[-1]:
-        servers.dovecot.append(g.raw)
+        deliver(servers, g.raw)
     for d in running:
         d.stop()
     _note_tracebacks(running, findings)
@@ -488,7 +478,7 @@ def two_daemon_harness(servers: Servers, *, seed: int, messages: int, burst: int
         time.sleep(2)  # both connected and in IDLE
         for at in range(0, len(mail), burst):
             for g in mail[at : at + burst]:
-                servers.dovecot.append(g.raw)
+                deliver(servers, g.raw)
             time.sleep(rng.uniform(0.5, 1.5))
 
         def finished() -> bool:
