@@ -43,9 +43,12 @@ ROOT = Path(__file__).resolve().parents[2]
 ATTENTION = "Needs attention"
 PROCESSED = "Processed"
 TOKEN = re.compile(rb"Reference for the test harness: ([A-Za-z0-9_-]+)")
+SENT_FOLDER = "Sent Items"
 SETTLE_AHEAD = timedelta(minutes=10)  # past the outbox's 5-minute claim lease
 STARTED = "tscp-bot started"  # the daemon's log line once its jobs are scheduled
-JOB_FAILED = re.compile(r"job (\S+) failed")  # bot.scheduler._guarded: a job that died
+# bot.scheduler._guarded, the last net: an error no job caught. "job X failed (...); trying
+# again" is a job recovering by itself, which is allowed.
+JOB_FAILED = re.compile(r"job (\S+) failed$", re.MULTILINE)
 MAX_ATTEMPTS = 3  # [ingest] max_attempts default: a failing message is quarantined after these
 
 
@@ -795,3 +798,12 @@ def _one_pass(servers: Servers, config: Path, findings: Findings) -> None:
     if done.returncode != 0:
         findings.problem(PASS_COMPLETES, f"run --once exited {done.returncode}: "
                          f"{_last_line(done.stderr)}")  # fmt: skip
+
+
+def exchange_like_smtp(dovecot: DovecotServer) -> SmtpTestServer:
+    """An SMTP server that files each message it accepts in the mailbox's Sent Items, as
+    Exchange Online does for mail sent with SMTP AUTH: what the bot looks in after a kill
+    before sending again. An explicit arrival time keeps the fixture from touching the file."""
+    return SmtpTestServer(
+        on_accept=lambda raw: dovecot.append(raw, SENT_FOLDER, arrived=datetime.now(UTC))
+    )
