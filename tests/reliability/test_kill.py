@@ -47,8 +47,11 @@ def test_kills_send_each_email_at_most_once(findings: h.Findings) -> None:
     assert findings.figures["smtp_duplicates"] == 0, findings.about(h.SENT_ONCE)
 
 
-def test_kills_leave_no_childs_details_in_the_daemon_logs(findings: h.Findings) -> None:
+def test_kills_leave_no_childs_details_in_the_logs_or_in_mail_to_agencies(
+    findings: h.Findings,
+) -> None:
     assert findings.figures["log_bytes_checked"] > 0
+    assert findings.figures["emails_checked_for_personal_data"] > 0
     assert findings.held(h.NO_PERSONAL_DATA), findings.about(h.NO_PERSONAL_DATA)
 
 
