@@ -73,17 +73,7 @@ def store_raw(
     existing = session.scalar(select(StoredMessage).where(StoredMessage.sha256 == digest))
     if existing is not None:
         return _seen_again(session, existing, source_key)
-    received_at, received_source = arrival(arrived_at, now)
-    row = StoredMessage(
-        sha256=digest,
-        message_id=header_message_id(raw),
-        raw=raw,
-        size=len(raw),
-        received_at=received_at,
-        fetched_at=now,
-        received_source=received_source,
-        source_key=source_key,
-    )
+    row = _row(raw, digest, header_message_id(raw), source_key, now, arrived_at)
     session.add(row)
     try:
         session.commit()
@@ -111,25 +101,34 @@ def store_unstorable(
     The caller has rolled back the failed insert. Raises if even this row cannot be written.
     """
     digest = hashlib.sha256(raw).hexdigest()
+    row = _row(raw, digest, message_id_for(raw), source_key, now, arrived_at)
+    row.status, row.processed_at, row.needs_triage = "quarantined", now, True
+    row.last_error = error
+    row.triage_reason = f"could not be stored as received ({error}); the raw message is kept"
+    session.add(row)
+    session.commit()
+    return Stored(row.id, new=True)
+
+
+def _row(
+    raw: bytes,
+    digest: str,
+    message_id: str,
+    source_key: str,
+    now: datetime,
+    arrived_at: datetime | None,
+) -> StoredMessage:
     received_at, received_source = arrival(arrived_at, now)
-    row = StoredMessage(
+    return StoredMessage(
         sha256=digest,
-        message_id=message_id_for(raw),
+        message_id=message_id,
         raw=raw,
         size=len(raw),
         received_at=received_at,
         fetched_at=now,
         received_source=received_source,
         source_key=source_key,
-        status="quarantined",
-        processed_at=now,
-        needs_triage=True,
-        last_error=error,
-        triage_reason=f"could not be stored as received ({error}); the raw message is kept",
     )
-    session.add(row)
-    session.commit()
-    return Stored(row.id, new=True)
 
 
 def _seen_again(session: Session, row: StoredMessage, source_key: str) -> Stored:
