@@ -46,6 +46,8 @@ class SmtpSender:
     def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
         if not recipients:
             raise SendError("no recipients given")
+        if not sender.isascii():
+            raise SendError(f"{self._where()}: the sender address is not ASCII", permanent=True)
         try:
             refused = self._deliver(raw, sender, recipients)
         except _AfterData as exc:
@@ -151,6 +153,8 @@ def _answer(user: str, token: str) -> Callable[..., str]:
         return xoauth2(user, token) if challenge is None else ""
 
     return answer
+
+
 class _AfterData(Exception):
     """The connection failed once the message was on its way: it may have been accepted."""
 
@@ -170,6 +174,11 @@ def _envelope(
         raise smtplib.SMTPSenderRefused(code, reply, sender)
     refused: dict[str, tuple[int, bytes]] = {}
     for address in recipients:
+        if not address.isascii():
+            # smtplib can only write ASCII commands; without SMTPUTF8 no server could take it,
+            # so it is refused for good here rather than failing the whole send for everyone.
+            refused[address] = (553, b"address is not ASCII (needs SMTPUTF8)")
+            continue
         code, reply = smtp.rcpt(address)
         if code not in (250, 251):
             refused[address] = (code, reply)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import OutboxDeliveryFailure, OutboxMessage
@@ -47,8 +48,26 @@ def send_due(app: App, sender: MailSender, *, limit: int = 200) -> SendReport:
     for row_id in _due_ids(app, limit):
         if not _claim(app, row_id):
             continue
-        _send_one(app, sender, row_id, report)
+        try:
+            _send_one(app, sender, row_id, report)
+        except SQLAlchemyError:
+            raise  # the database is the job's problem, not this email's
+        except Exception as exc:  # one email the sender cannot handle never blocks the rest
+            log.error("outbox #%d could not be sent (%s)", row_id, type(exc).__name__)
+            _unexpected(app, row_id, exc, report)
     return report
+
+
+def _unexpected(app: App, row_id: int, exc: Exception, report: SendReport) -> None:
+    with app.sessions() as session:
+        row = session.get(OutboxMessage, row_id)
+        if row is None:
+            return
+        error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        # Retried, never dropped; an attempt left open is looked up in Sent first, as after a crash.
+        _schedule_retry(app, row, SendError(error), report)
+        row.claimed_until = None
+        session.commit()
 
 
 def _due_ids(app: App, limit: int) -> list[int]:

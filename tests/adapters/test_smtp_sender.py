@@ -192,3 +192,26 @@ def test_wrong_password_is_readable_and_secret(
     assert message.startswith(f"SMTP {HOST}:{auth_server.port}: login refused (535")
     assert "wrong password" not in message and "\n" not in message
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_an_address_that_is_not_ascii_is_refused_for_good_and_the_others_get_it(
+    smtp_server: SmtpTestServer,
+) -> None:
+    # A damaged From header can decode to a replacement character; smtplib cannot write it.
+    sender = SmtpSender(smtp_server.host, smtp_server.port, security="plain")
+    with pytest.raises(RecipientsRefusedError) as caught:
+        sender.send(RAW, SENDER, ["jo\ufffd@example.org", "sam.sample@example.org"])
+    assert caught.value.refused == {"jo\ufffd@example.org": 553}
+    assert caught.value.accepted == ["sam.sample@example.org"]
+    (got,) = smtp_server.wait_for(1)
+    assert got.rcpt_tos == ["sam.sample@example.org"]
+
+
+def test_only_addresses_that_are_not_ascii_is_a_permanent_refusal(
+    smtp_server: SmtpTestServer,
+) -> None:
+    sender = SmtpSender(smtp_server.host, smtp_server.port, security="plain")
+    with pytest.raises(SendError) as caught:
+        sender.send(RAW, SENDER, ["jo\ufffd@example.org"])
+    assert caught.value.permanent
+    assert smtp_server.messages == []

@@ -328,3 +328,61 @@ def test_one_recipient_refused_the_others_get_it_once_and_the_refusal_is_recorde
     assert [(f.outbox_id, f.recipient, f.status) for f in failures] == [
         (row.id, "nobody@example.org", "550")
     ]
+
+
+def queue_to(app: App, clock: Clock, key: str, to: str) -> None:
+    context: dict[str, Any] = {
+        "case": {"ref": "TSCP-2026-0001", "initials": "XY"},
+        "received_at": clock.now(),
+        "screening": None,
+        "deadlines": [],
+    }
+    with app.sessions() as s:
+        queue_email(
+            s, app, key=key, event="sin_acknowledgement", to=[to], context=context, now=clock.now()
+        )
+        s.commit()
+
+
+def test_an_address_no_server_can_take_fails_that_email_only(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    # Found by the fuzz harness: a damaged From header decoded to a replacement character,
+    # and the acknowledgement to it stopped every later email from being sent.
+    app, clock = smtp_app(make_app, smtp_server)
+    queue_to(app, clock, "ack:1", "jo\ufffd@gmp.police.uk")
+    queue(app, clock, "ack:2")
+    assert send_due(app, app.open_sender()) == SendReport(sent=1, failed=1)
+    first, second = rows(app)
+    assert (first.status, second.status) == ("failed", "sent")
+    assert "refused" in (first.last_error or "")
+    assert [m.rcpt_tos for m in smtp_server.messages] == [[REFERRER]]
+
+
+class _BrokenFor:
+    """A sender with a fault nobody foresaw for one recipient (fault injection)."""
+
+    def __init__(self, real: Any, recipient: str) -> None:
+        self.real, self.recipient = real, recipient
+
+    def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
+        if self.recipient in recipients:
+            raise RuntimeError("unforeseen")
+        self.real.send(raw, sender, recipients)
+
+
+def test_an_unforeseen_error_for_one_email_is_retried_and_the_rest_are_sent(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    app, clock = smtp_app(make_app, smtp_server)
+    queue_to(app, clock, "ack:1", "lee.tester@gmp.police.uk")
+    queue(app, clock, "ack:2")
+    report = send_due(app, _BrokenFor(app.open_sender(), "lee.tester@gmp.police.uk"))
+    assert report == SendReport(sent=1, retrying=1)
+    first, second = rows(app)
+    assert (first.status, first.attempts, first.last_error) == (
+        "pending",
+        1,
+        "RuntimeError: unforeseen",
+    )
+    assert second.status == "sent"
