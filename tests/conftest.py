@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.real_servers",
     "tests.fixtures.entra",
+    "tests.fixtures.graph",
 ]

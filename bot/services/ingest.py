@@ -87,8 +87,8 @@ def _fetch_and_store(
     with app.sessions() as session:
         state = _state(session, app.mailbox_name)
         cursor = None
-        if not full_sweep and state.uidvalidity is not None and state.last_uid is not None:
-            cursor = Cursor(state.uidvalidity, state.last_uid)
+        if not full_sweep:
+            cursor = Cursor.stored(state.uidvalidity, state.last_uid, state.sync_state)
         since = app.config.ingest.since or state.left_before
         batch = source.fetch(cursor, _start_of(app, since))
         report.fetched = len(batch.messages)
@@ -106,6 +106,7 @@ def _fetch_and_store(
         if batch.cursor is not None:
             # Advanced only now that every message up to it is safely stored.
             state.uidvalidity, state.last_uid = batch.cursor.uidvalidity, batch.cursor.last_uid
+            state.sync_state = batch.cursor.sync_state or None
         state.last_success_at, state.last_error = app.clock.now(), None
         session.commit()
     return keys
