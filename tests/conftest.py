@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.fixtures.real_servers",
     "tests.fixtures.entra",
     "tests.fixtures.graph",
+    "tests.fixtures.backends",
 ]
