@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.adapters.mailbox import MailSource
-from bot.adapters.outgoing import MailSender
+from bot.adapters.outgoing import MailSender, SentLookup
 from bot.adapters.templates import TemplateRenderer
 from bot.clock import Clock
 from bot.config import Config
@@ -34,6 +34,8 @@ class App:
     read_documents: Callable[[MailMessage], list[DocumentText]]
     open_source: Callable[[], MailSource]
     open_sender: Callable[[], MailSender]
+    # Where to look before re-sending after a crash; None: nowhere, so such mail is re-sent.
+    open_sent_lookup: Callable[[], SentLookup | None] = lambda: None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -8,14 +8,14 @@ from functools import partial
 from bot.adapters.db.engine import make_engine, make_sessions
 from bot.adapters.documents import Limits, read_message
 from bot.adapters.graph_client import GraphClient
-from bot.adapters.graph_sender import GraphSender
+from bot.adapters.graph_sender import GraphSender, GraphSentItems
 from bot.adapters.graph_source import GraphSource
-from bot.adapters.imap_source import ImapSource
+from bot.adapters.imap_source import ImapSentFolder, ImapSource
 from bot.adapters.mailbox import MailSource
 from bot.adapters.maildir_sender import MaildirSender
 from bot.adapters.maildir_source import MaildirSource
 from bot.adapters.oauth_tokens import ClientCertificate, ClientSecret, EntraApp, OAuthLogin
-from bot.adapters.outgoing import MailSender
+from bot.adapters.outgoing import MailSender, SentLookup
 from bot.adapters.parsing import parse_message
 from bot.adapters.rules_loader import load_rules
 from bot.adapters.smtp_sender import SmtpSender
@@ -24,7 +24,7 @@ from bot.adapters.vocabulary_loader import load_vocabulary
 from bot.app import App
 from bot.clock import Clock
 from bot.config import Config
-from bot.config.model import GraphSettings
+from bot.config.model import GraphSettings, ImapSettings
 from bot.core.calendar import WorkingCalendar, build_calendar
 
 
@@ -90,6 +90,10 @@ def make_source(config: Config, tokens: EntraApp | None = None) -> MailSource:
         )
     if imap is None:
         return MaildirSource(config.mailbox.maildir_path, attention_folder=aside)
+    return _imap_source(config, imap, tokens)
+
+
+def _imap_source(config: Config, imap: ImapSettings, tokens: EntraApp | None) -> ImapSource:
     return ImapSource(
         imap.host,
         imap.port,
@@ -98,10 +102,23 @@ def make_source(config: Config, tokens: EntraApp | None = None) -> MailSource:
         security=imap.security,
         folder=imap.folder,
         processed_folder=imap.processed_folder,
-        attention_folder=aside,
+        attention_folder=config.mailbox.needs_attention_folder,
         use_idle=imap.use_idle,
         oauth=_oauth(config, tokens, imap.auth, _scopes(config, "imap")),
+        timeout=imap.timeout_seconds,
     )
+
+
+def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLookup | None:
+    """The mailbox's Sent folder, when the bot's SMTP account files what it sends there (as
+    Exchange Online does for mail sent with SMTP AUTH, and Graph's sendMail)."""
+    folder, imap = config.outgoing.sent_folder, config.mailbox.imap
+    graph = config.outgoing.graph
+    if config.outgoing.backend == "graph" and graph is not None and folder:
+        return GraphSentItems(GraphSource(graph_client(config, tokens, graph), graph.user), folder)
+    if config.outgoing.smtp is None or imap is None or not folder:
+        return None
+    return ImapSentFolder(_imap_source(config, imap, tokens), folder)
 
 
 def make_sender(config: Config, tokens: EntraApp | None = None) -> MailSender:
@@ -148,4 +165,5 @@ def build_app(config: Config, clock: Clock) -> App:
         read_documents=partial(read_message, limits=limits, parse=parse),
         open_source=partial(make_source, config, tokens),
         open_sender=partial(make_sender, config, tokens),
+        open_sent_lookup=partial(make_sent_lookup, config, tokens),
     )

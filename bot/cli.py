@@ -17,7 +17,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.adapters.mailbox import MailboxError
 from bot.adapters.outgoing import SendError
 from bot.adapters.templates import TemplateError
-from bot.commands import calendar_cmd, case_cmd, forms_cmd, mail_cmd, review_cmd, run_cmd
+from bot.commands import (
+    calendar_cmd,
+    case_cmd,
+    forms_cmd,
+    mail_cmd,
+    review_cmd,
+    run_cmd,
+    status_cmd,
+)
 from bot.commands.context import Context, NotFound, UsageError
 from bot.config import ConfigError
 from bot.core.calendar import CalendarRangeError
@@ -39,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--now", help="pretend it is this ISO-8601 time (naive = Europe/London)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (run_cmd, case_cmd, review_cmd, mail_cmd, forms_cmd, calendar_cmd):
+    for module in (run_cmd, status_cmd, case_cmd, review_cmd, mail_cmd, forms_cmd, calendar_cmd):
         module.register(sub)
     return parser
 

@@ -2,6 +2,9 @@
 
 Every job is safe to run late or twice (the digest and every email have idempotency keys), so the
 scheduler only needs to run them often; it never needs to remember what it missed while down.
+Every job survives any exception (recorded, backed off, retried: bot.services.jobs); each runs on
+the one instance holding its lease (bot.services.leases); a watchdog alerts the Business Manager
+and the IT contact when one keeps failing or stops (bot.services.alerts).
 """
 
 from __future__ import annotations
@@ -10,16 +13,22 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.adapters.mailbox import MailboxError, MailSource
 from bot.app import App
+from bot.clock import Clock, SystemClock
 from bot.core.backoff import retry_delay
+from bot.core.health import problems
+from bot.services import health
+from bot.services.alerts import Alerter
 from bot.services.digest import send_digest_if_due
 from bot.services.ingest import ingest_pass
+from bot.services.jobs import HealthBook, Job, JobRunner, describe
+from bot.services.leases import Leases, beat, instance_id, stopped
 from bot.services.outbox import send_due
 from bot.services.reminders import reminder_tick
 from bot.services.tick import deadline_tick
@@ -30,60 +39,139 @@ FULL_SWEEP_EVERY = 20  # passes; catches anything a failed move left behind
 
 
 class MailboxWatcher:
-    """Keeps one mailbox connection, ingests, then waits (IDLE or polling) for more."""
+    """Keeps one mailbox connection, ingests, then waits (IDLE or polling) for more.
 
-    def __init__(self, app: App, stop: threading.Event) -> None:
-        self.app, self.stop = app, stop
+    It never exits except on stop: any failure (the mailbox, the database, anything) closes the
+    connection, is recorded, and is retried after a backoff.
+    """
+
+    def __init__(self, app: App, stop: threading.Event, runner: JobRunner) -> None:
+        self.app, self.stop, self.runner = app, stop, runner
+        self.job = Job(health.MAILBOX, self._ingest, health.intervals(app)[health.MAILBOX])
+        runner.book.register(self.job.name, self.job.interval)
         self.source: MailSource | None = None
         self.passes = 0
         self.failures = 0
+        self.slice = min(IDLE_SLICE_SECONDS, max(1, app.config.daemon.lease_seconds // 3))
 
     def run(self) -> None:
         while not self.stop.is_set():
             try:
+                if not self._holding():
+                    self.close()  # another instance reads the mailbox
+                    self.stop.wait(self.slice)
+                    continue
                 self._one_pass()
                 self.failures = 0
-            except MailboxError as exc:
-                self._back_off(str(exc))
+            except Exception as exc:  # whatever it was, try again later
+                self._back_off(exc)
+
+    def _holding(self) -> bool:
+        return self.runner.leases.hold(self.job.name, self.runner.wall.now())
 
     def _one_pass(self) -> None:
+        self.runner.book.started(self.job.name, self.runner.wall.now())
+        self._ingest()
+        self.runner.book.succeeded(self.job.name, self.runner.wall.now())
+        self._wait()
+
+    def _ingest(self) -> None:
         if self.source is None:
             self.source, self.passes = self.app.open_source(), 0
         report = ingest_pass(self.app, self.source, full_sweep=self.passes % FULL_SWEEP_EVERY == 0)
         self.passes += 1
         if report.errors:
             raise MailboxError(report.errors[0])
+
+    def _wait(self) -> None:
+        assert self.source is not None
         waited = 0
         poll = self.app.config.mailbox.poll_seconds
-        # Short slices so SIGTERM is honoured quickly; stop early when the server says mail came.
+        # Short slices so SIGTERM is honoured quickly and the lease renewed; stop early when
+        # the server says mail came or another instance has taken the mailbox over.
         while waited < poll and not self.stop.is_set():
-            step = min(IDLE_SLICE_SECONDS, poll - waited)
-            if self.source.wait(step):
+            step = min(self.slice, poll - waited)
+            if self.source.wait(step) or not self._holding():
                 return
             waited += step
 
-    def _back_off(self, error: str) -> None:
+    def _back_off(self, exc: Exception) -> None:
         self.failures += 1
+        self.runner.book.failed(self.job.name, self.runner.wall.now(), describe(exc))
         if self.source is not None:
             self.close()
         delay = retry_delay(self.failures, base_seconds=2, max_seconds=300)
-        log.warning("mailbox unavailable (%s); retrying in %s", error, delay)
+        log.warning("mailbox job failed (%s); retrying in %s", describe(exc), delay)
         self.stop.wait(delay.total_seconds())
 
     def close(self) -> None:
         try:
             if self.source is not None:
                 self.source.close()
-        except MailboxError:
+        except Exception:  # a connection that will not close is dropped anyway
             pass
         self.source = None
+
+
+class Daemon:
+    """The instance: its identity, its leases, its jobs' health and its watchdog."""
+
+    def __init__(self, app: App, stop: threading.Event, wall: Clock | None = None) -> None:
+        self.app, self.stop = app, stop
+        self.wall = wall or SystemClock()
+        self.id = instance_id()
+        self.started = self.wall.now()
+        leases = Leases(app.sessions, self.id, app.config.daemon.lease_seconds)
+        self.runner = JobRunner(HealthBook(app.sessions, self.id), leases, self.wall)
+        self.alerter = Alerter(app, self.id)
+        self.watcher = MailboxWatcher(app, stop, self.runner)
+
+    def jobs(self) -> list[Job]:
+        app, every = self.app, health.intervals(self.app)
+        return [
+            Job(health.OUTBOX, lambda: send_due(app, app.open_sender()), every[health.OUTBOX]),
+            Job(health.TICK, lambda: deadline_tick(app), every[health.TICK]),
+            Job(health.REMINDERS, lambda: reminder_tick(app), every[health.REMINDERS]),
+            Job(health.DIGEST, lambda: send_digest_if_due(app), every[health.DIGEST]),
+        ]
+
+    def keep(self) -> None:
+        """Renew the leases this instance can hold and say it is alive."""
+        now = self.wall.now()
+        for name in health.JOB_NAMES:
+            self.runner.leases.hold(name, now)
+        try:
+            beat(self.app.sessions, self.id, self.started, now)
+        except Exception as exc:  # the heartbeat waits for the database
+            log.info("heartbeat not recorded (%s)", describe(exc))
+        self.runner.book.save()
+
+    def watch(self) -> None:
+        """The watchdog: alert on jobs this instance holds that keep failing or have stopped."""
+        now = self.wall.now()
+        held = tuple(s for s in self.runner.book.states() if self.runner.leases.mine(s.name, now))
+        try:
+            with self.app.sessions() as session:
+                found = problems(health.snapshot(self.app, held, now, session))
+                if not self.runner.leases.held(health.OUTBOX, now):
+                    found = [p for p in found if p.kind != "outbox"]
+        except Exception as exc:  # judge from memory alone
+            log.info("watchdog without the database (%s)", describe(exc))
+            found = problems(health.snapshot(self.app, held, now, None))
+        self.alerter.check(found)
+
+    def close(self) -> None:
+        self.watcher.close()
+        now = self.wall.now()
+        self.runner.leases.release_all(now)
+        stopped(self.app.sessions, self.id, now)
 
 
 def _guarded(name: str, job: Callable[[], object]) -> Callable[[], None]:
     def run() -> None:
         try:
             job()
-        except Exception:
+        except Exception:  # the scheduler must keep every job
             log.exception("job %s failed", name)
 
     return run
@@ -93,33 +181,41 @@ def run_daemon(app: App, stop: threading.Event | None = None) -> None:
     """Run until SIGTERM/SIGINT (or `stop` is set), then finish the jobs in hand and return."""
     stop = stop or threading.Event()
     _install_signal_handlers(stop)
-    watcher = MailboxWatcher(app, stop)
+    daemon = Daemon(app, stop)
     scheduler = BackgroundScheduler(timezone=app.config.partnership.time_zone)
     start = datetime.now(app.config.partnership.time_zone)  # first run at once, then every ...
-    periodic: list[tuple[str, Callable[[], object], int]] = [
-        ("outbox", lambda: send_due(app, app.open_sender()), 15),
-        ("deadline-tick", lambda: deadline_tick(app), 300),
-        ("reminders", lambda: reminder_tick(app), 300),
-        ("digest", lambda: send_digest_if_due(app), 300),
-    ]
-    for name, job, seconds in periodic:
-        scheduler.add_job(
-            _guarded(name, job),
-            "interval",
-            seconds=seconds,
-            id=name,
-            next_run_time=start,
-            max_instances=1,
-            coalesce=True,
-        )
-    scheduler.add_job(_guarded("mailbox", watcher.run), id="mailbox", max_instances=1)
-    log.info("tscp-bot started: watching %s", app.mailbox_name)
+    lease = app.config.daemon.lease_seconds
+    keeper = timedelta(seconds=max(1.0, lease / 3))
+    _every(scheduler, "keeper", daemon.keep, keeper, start)
+    for job in daemon.jobs():
+        _every(scheduler, job.name, daemon.runner.wrap(job), job.interval, start)
+    _every(scheduler, "watchdog", daemon.watch, keeper, start + keeper)
+    scheduler.add_job(_guarded("mailbox", daemon.watcher.run), id="mailbox", max_instances=1)
+    log.info("tscp-bot started: watching %s as %s", app.mailbox_name, daemon.id)
     scheduler.start()
     stop.wait()
     log.info("stopping: finishing the jobs in hand")
     scheduler.shutdown(wait=True)
-    watcher.close()
+    daemon.close()
     log.info("stopped")
+
+
+def _every(
+    scheduler: BackgroundScheduler,
+    name: str,
+    run: Callable[[], object],
+    every: timedelta,
+    start: datetime,
+) -> None:
+    scheduler.add_job(
+        _guarded(name, run),
+        "interval",
+        seconds=every.total_seconds(),
+        id=name,
+        next_run_time=start,
+        max_instances=1,
+        coalesce=True,
+    )
 
 
 def _install_signal_handlers(stop: threading.Event) -> None:

@@ -9,4 +9,5 @@ pytest_plugins = [
     "tests.fixtures.entra",
     "tests.fixtures.graph",
     "tests.fixtures.backends",
+    "tests.fixtures.proxy",
 ]

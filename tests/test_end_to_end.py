@@ -20,7 +20,7 @@ from bot.cli import main
 from tests.fixtures.app import ROOT
 from tests.fixtures.backends import Backend, Mailbox, Outbox
 from tests.fixtures.mail import email as make_email
-from tests.fixtures.mail import sin
+from tests.fixtures.mail import sin, through_our_mx
 
 
 @pytest.fixture
@@ -127,19 +127,15 @@ def test_mailbox_outage_between_passes(
 
 def _vote(mailbox: Mailbox, sender: str, text: str, n: int) -> None:
     domain = sender.partition("@")[2]
-    mailbox.append(
-        make_email(
-            "RE: [TSCP-2026-0001] Screening Panel",
-            f"{text}\n\nRegards\n",
-            sender=sender,
-            message_id=f"<vote{n}@{domain}>",
-            # As written by the council's receiving server, whose authserv-id the config trusts.
-            headers={
-                "Authentication-Results": f"tameside.gov.uk; dkim=pass header.d={domain}; "
-                f"dmarc=pass header.from={domain}"
-            },
-        )
+    raw = make_email(
+        "RE: [TSCP-2026-0001] Screening Panel",
+        f"{text}\n\nRegards\n",
+        sender=sender,
+        message_id=f"<vote{n}@{domain}>",
     )
+    # As delivered by the council's receiving server, whose authserv-id the config trusts.
+    results = f"dkim=pass header.d={domain}; dmarc=pass header.from={domain}"
+    mailbox.append(through_our_mx(raw, results, host="tameside.gov.uk"))
 
 
 def test_votes_by_email_decide_and_the_outcome_is_delivered(

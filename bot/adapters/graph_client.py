@@ -38,10 +38,15 @@ class GraphError(Exception):
     status is the HTTP status (0 when no answer came), code Graph's error code.
     """
 
-    def __init__(self, message: str, *, status: int = 0, code: str = "") -> None:
+    def __init__(
+        self, message: str, *, status: int = 0, code: str = "", maybe_done: bool = False
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
+        # The request went but no answer came (a read timeout, a gateway timeout): it may
+        # have taken effect.
+        self.maybe_done = maybe_done
 
     @property
     def permanent(self) -> bool:
@@ -190,7 +195,11 @@ class GraphClient:
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
-            raise GraphError(f"Graph {what} failed: {_problem(exc)} ({self.base_url})") from None
+            lost = isinstance(exc, (requests.exceptions.ReadTimeout,
+                                    requests.exceptions.ChunkedEncodingError))  # fmt: skip
+            raise GraphError(
+                f"Graph {what} failed: {_problem(exc)} ({self.base_url})", maybe_done=lost
+            ) from None
 
 
 # Why a 403 happens, in the words an administrator acts on.
@@ -214,7 +223,7 @@ def _refused(response: requests.Response, what: str, permission: str) -> GraphEr
         text += " (check the [microsoft] app registration, its secret or certificate, and consent)"
     elif status in _THROTTLED:
         text += " (Graph is busy or throttling; the next pass tries again)"
-    return GraphError(" ".join(text.split()), status=status, code=code)
+    return GraphError(" ".join(text.split()), status=status, code=code, maybe_done=status == 504)
 
 
 def _error_body(response: requests.Response) -> tuple[str, str]:

@@ -17,18 +17,11 @@ from email.utils import getaddresses
 from urllib.parse import quote
 
 from bot.adapters.graph_client import GraphClient, GraphError
+from bot.adapters.graph_source import GraphSource
+from bot.adapters.mailbox import MailboxError
 from bot.adapters.outgoing import SendError
 
 log = logging.getLogger(__name__)
-
-
-class GraphSendError(SendError):
-    """sendMail failed; `permanent` when the same request can never succeed (a 4xx other
-    than throttling), so the outbox need not retry it."""
-
-    def __init__(self, message: str, *, permanent: bool) -> None:
-        super().__init__(message)
-        self.permanent = permanent
 
 
 class GraphSender:
@@ -50,12 +43,33 @@ class GraphSender:
                 headers={"Content-Type": "text/plain"},
             )
         except GraphError as exc:
-            raise GraphSendError(str(exc), permanent=exc.permanent) from None
+            # permanent: a 4xx other than throttling or an expired token; maybe_sent: the
+            # request went and no answer came, so the outbox looks in Sent Items first.
+            raise SendError(str(exc), permanent=exc.permanent, maybe_sent=exc.maybe_done) from None
         # Counts only: addresses are personal data and the outbox already records them.
         log.info("sent message via Graph as %s to %d recipient(s)", self.user, len(recipients))
 
     def close(self) -> None:
         self._client.close()
+
+
+class GraphSentItems:
+    """SentLookup over Graph: Exchange files what sendMail sent in the mailbox's Sent Items,
+    under the Message-ID the bot gave it."""
+
+    def __init__(self, source: GraphSource, folder: str) -> None:
+        self._source = source
+        # Sent Items is a well-known folder; its display name differs by the mailbox's language.
+        self.folder = "sentitems" if folder.casefold() in ("sent items", "sentitems") else folder
+
+    def was_sent(self, message_id: str) -> bool:
+        try:
+            return self._source.has_message_id(self.folder, message_id)
+        except MailboxError as exc:
+            raise SendError(f"could not look in {self.folder!r}: {exc}") from None
+
+    def close(self) -> None:
+        self._source.close()
 
 
 def _addressed(raw: bytes, recipients: list[str]) -> bytes:
@@ -70,7 +84,7 @@ def _addressed(raw: bytes, recipients: list[str]) -> bytes:
     wanted = {r.casefold() for r in recipients}
     if named - wanted:
         # Graph would deliver to them too: a partial resend cannot be expressed as MIME.
-        raise GraphSendError(
+        raise SendError(
             f"the email names {len(named - wanted)} address(es) in its headers that are not "
             "among its recipients; Graph sends to every address in the headers",
             permanent=True,

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import quote
 
 from bot.adapters.graph_client import GraphClient, GraphError, Page
@@ -30,6 +29,8 @@ from bot.adapters.mailbox import (
     LeftInInbox,
     MailboxError,
     MessageGone,
+    Moved,
+    Moves,
     arrived_before,
 )
 
@@ -98,17 +99,38 @@ class GraphSource:
         with self._guard():
             self._move_or_find(key, self.processed_folder)
 
-    def mark_processed_many(self, keys: Iterable[str]) -> dict[str, MailboxError | None]:
-        """mark_processed for each key: None where it moved, the error where it did not."""
-        outcome: dict[str, MailboxError | None] = {}
+    def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
+        """One move per message (each an HTTP call; Graph keeps no connection to lose). The
+        first failure ends the batch: what did not move waits for the next pass, and a move
+        whose answer was lost is found in Processed then, never moved twice."""
+        moves = Moves()
+        deadline = time.monotonic() + budget_seconds
         for key in keys:
+            if time.monotonic() >= deadline:
+                left = len(keys) - len(moves.done)
+                moves.error = (
+                    f"Graph moves stopped after {budget_seconds:g} s; "
+                    f"{left} message(s) move on the next pass"
+                )
+                break
             try:
                 self.mark_processed(key)
+            except MessageGone:
+                moves.done[key] = Moved.GONE
             except MailboxError as exc:
-                outcome[key] = exc
+                moves.error = str(exc)
+                break
             else:
-                outcome[key] = None
-        return outcome
+                moves.done[key] = Moved.MOVED
+        return moves
+
+    def has_message_id(self, folder: str, message_id: str) -> bool:
+        """Whether folder (a well-known name or a top-level folder) holds a message with this
+        Internet Message-ID (with or without <>); a folder that does not exist holds none."""
+        bracketed = message_id if message_id.startswith("<") else f"<{message_id}>"
+        with self._guard():
+            folder_id = self._folder_id(folder, create=False)
+            return folder_id is not None and self._find(folder_id, bracketed, folder) is not None
 
     def set_aside(self, key: str) -> str | None:
         if not self.attention_folder:
@@ -205,12 +227,20 @@ class GraphSource:
         )
         return str(page.items[0]["id"]) if page.items and page.items[0].get("id") else None
 
-    def _folder_id(self, name: str) -> str:
+    @overload
+    def _folder_id(self, name: str) -> str: ...
+    @overload
+    def _folder_id(self, name: str, *, create: Literal[False]) -> str | None: ...
+
+    def _folder_id(self, name: str, *, create: bool = True) -> str | None:
         """The id of a top-level folder with this display name, created if missing."""
         if name.lower() in WELL_KNOWN:
             return name.lower()
         if name not in self._folder_ids:
-            self._folder_ids[name] = self._lookup_folder(name) or self._create_folder(name)
+            found = self._lookup_folder(name)
+            if found is None and not create:
+                return None
+            self._folder_ids[name] = found or self._create_folder(name)
         return self._folder_ids[name]
 
     def _lookup_folder(self, name: str) -> str | None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from imapclient import IMAPClient
+from imapclient.exceptions import LoginError
 
 from bot.adapters.mailbox import (
     Batch,
@@ -23,9 +24,12 @@ from bot.adapters.mailbox import (
     LeftInInbox,
     MailboxError,
     MessageGone,
+    Moved,
+    Moves,
     arrived_before,
 )
 from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError
+from bot.adapters.outgoing import SendError
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +43,7 @@ _FETCH_CHUNK = 100  # UIDs per FETCH, so one huge inbox does not become one huge
 # A message set aside has no stable UID we know; it is found again by its Message-ID.
 _ASIDE = "aside:"
 _MESSAGE_ID = b"BODY[HEADER.FIELDS (MESSAGE-ID)]"
+_KEY = re.compile(r"[0-9]+:[0-9]+")
 
 
 class ImapSource:
@@ -74,6 +79,8 @@ class ImapSource:
         self._conn: Any = None  # IMAPClient once connected; imapclient is untyped
         # UIDNEXT at the last fetch/wait: lets wait() notice mail that arrived before IDLE began.
         self._uidnext_seen: int | None = None
+        # A refused login is logged once per episode, not on every retry of a polling daemon.
+        self._login_refused = False
 
     # -- MailSource ---------------------------------------------------------------------------
 
@@ -113,7 +120,61 @@ class ImapSource:
             if not client.search(["UID", str(uid)]):
                 log.debug("UID %s already gone from %s", uid, self._where())
                 return
-            self._move(client, uid, self.processed_folder)
+            self._move(client, [uid], self.processed_folder)
+
+    def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
+        moves = Moves()
+        inbox = [k for k in keys if not k.startswith(_ASIDE)]
+        steps = [
+            *(inbox[i : i + _FETCH_CHUNK] for i in range(0, len(inbox), _FETCH_CHUNK)),
+            *([k] for k in keys if k.startswith(_ASIDE)),
+        ]
+        deadline = time.monotonic() + budget_seconds
+        reconnected = False
+        while steps:
+            if time.monotonic() >= deadline:
+                moves.error = (
+                    f"IMAP move on {self._where()} stopped after {budget_seconds:g} s; "
+                    f"{len(keys) - len(moves.done)} message(s) move on the next pass"
+                )
+                break
+            try:
+                self._move_step(steps[0], moves)
+            except MailboxError as exc:
+                # One fresh connection per pass: a server that stopped answering is not
+                # asked again for every message, each costing a full timeout.
+                if reconnected:
+                    moves.error = str(exc)
+                    break
+                reconnected = True
+                continue
+            steps.pop(0)
+        return moves
+
+    def _move_step(self, keys: list[str], moves: Moves) -> None:
+        if keys[0].startswith(_ASIDE):
+            self._release_aside(keys[0].removeprefix(_ASIDE))
+            moves.done[keys[0]] = Moved.MOVED
+            return
+        with self._guard("move"):
+            client = self._client()
+            current = int(self._select(client)[b"UIDVALIDITY"])
+            wanted: dict[int, str] = {}
+            for key in keys:
+                uidvalidity, uid = _parse_key(key) if _KEY.fullmatch(key) else (None, 0)
+                if uidvalidity == current:
+                    wanted[uid] = key
+                else:
+                    moves.done[key] = Moved.GONE  # stale: a full sweep finds it again
+            if not wanted:
+                return
+            present = set(client.search(["UID", ",".join(map(str, sorted(wanted)))]))
+            # Marked only once the whole set has moved: a move cut off half-way leaves these
+            # for the next pass, which finds each either still here or already gone.
+            if present:
+                self._move(client, sorted(present), self.processed_folder)
+            for uid, key in wanted.items():
+                moves.done[key] = Moved.MOVED if uid in present else Moved.GONE
 
     def set_aside(self, key: str) -> str | None:
         if not self.attention_folder:
@@ -129,7 +190,7 @@ class ImapSource:
                 return None  # could not be found again over there: it stays in the inbox
             if not client.folder_exists(self.attention_folder):
                 client.create_folder(self.attention_folder)
-            self._move(client, uid, self.attention_folder)
+            self._move(client, [uid], self.attention_folder)
         return f"{_ASIDE}{message_id}"
 
     def _release_aside(self, message_id: str) -> None:
@@ -140,8 +201,7 @@ class ImapSource:
             if not uids:
                 log.debug("nothing with that Message-ID left in %s", self.attention_folder)
                 return
-            for uid in uids:
-                self._move(client, uid, self.processed_folder)
+            self._move(client, sorted(uids), self.processed_folder)
 
     def wait(self, timeout: float) -> bool:
         if not (self._use_idle and self._can_idle()):
@@ -168,6 +228,16 @@ class ImapSource:
             conn.logout()
         except _CONNECTION_ERRORS:
             _shutdown(conn)
+
+    def has_message_id(self, folder: str, message_id: str) -> bool:
+        """Whether folder holds a message with this Message-ID (without <>); False when the
+        folder does not exist."""
+        with self._guard("search"):
+            client = self._client()
+            if not client.folder_exists(folder):
+                return False
+            client.select_folder(folder, readonly=True)
+            return bool(client.search(["HEADER", "Message-ID", f"<{message_id}>"]))
 
     @property
     def capabilities(self) -> frozenset[str]:
@@ -197,6 +267,9 @@ class ImapSource:
         except BaseException:
             _shutdown(client)
             raise
+        if self._login_refused:
+            log.warning("IMAP login for %s accepted again", self._account())
+        self._login_refused = False
         log.info("Connected to IMAP %s (%s)", self._where(), self._security)
         return client
 
@@ -253,9 +326,22 @@ class ImapSource:
             conn, self._conn = self._conn, None
             if conn is not None:
                 _shutdown(conn)
+            if isinstance(exc, LoginError):
+                raise self._login_error(exc) from None
             message = f"IMAP {action} on {self._where()} failed: {self._describe(exc)}"
             log.warning("%s", message)
             raise MailboxError(message) from None
+
+    def _login_error(self, exc: LoginError) -> MailboxError:
+        """A wrong password or locked account: the same every retry until a person acts, so
+        said once, clearly, rather than as a warning every poll."""
+        message = f"IMAP login refused for {self._account()} ({self._describe(exc)})"
+        log.log(logging.DEBUG if self._login_refused else logging.ERROR, "%s", message)
+        self._login_refused = True
+        return MailboxError(message)
+
+    def _account(self) -> str:
+        return f"{self._username}@{self.host}:{self.port}"
 
     def _describe(self, exc: BaseException) -> str:
         """One readable line for an exception, never containing the password."""
@@ -318,17 +404,33 @@ class ImapSource:
             ]
         return messages
 
-    def _move(self, client: Any, uid: int, folder: str) -> None:
+    def _move(self, client: Any, uids: list[int], folder: str) -> None:
         if client.has_capability("MOVE"):
-            client.move([uid], folder)
+            client.move(uids, folder)
             return
-        client.copy([uid], folder)
-        client.add_flags([uid], [b"\\Deleted"], silent=True)
+        client.copy(uids, folder)
+        client.add_flags(uids, [b"\\Deleted"], silent=True)
         if client.has_capability("UIDPLUS"):
-            client.uid_expunge([uid])
+            client.uid_expunge(uids)
         else:
             # Without UIDPLUS this also expunges anything else already flagged \Deleted.
             client.expunge()
+
+
+class ImapSentFolder:
+    """SentLookup over IMAP: the folder where the SMTP server files what it sent."""
+
+    def __init__(self, source: ImapSource, folder: str) -> None:
+        self._source, self.folder = source, folder
+
+    def was_sent(self, message_id: str) -> bool:
+        try:
+            return self._source.has_message_id(self.folder, message_id)
+        except MailboxError as exc:
+            raise SendError(f"could not look in {self.folder!r}: {exc}") from None
+
+    def close(self) -> None:
+        self._source.close()
 
 
 def _message_id(client: Any, uid: int) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import Protocol
 
 
@@ -70,6 +71,22 @@ class MessageGone(MailboxError):
     stale); retrying the same key can never succeed."""
 
 
+class Moved(Enum):
+    """What became of one message a batch move was asked to release."""
+
+    MOVED = "moved"  # moved to Processed by this call
+    GONE = "gone"  # no longer in the inbox under its key (moved earlier, by hand, or stale)
+
+
+@dataclass
+class Moves:
+    """The outcome of mark_processed_many: every key in `done` is out of the inbox; a key
+    missing from it was not tried or may not have moved (retry it on the next pass)."""
+
+    done: dict[str, Moved] = field(default_factory=dict)
+    error: str | None = None  # why the batch stopped early; None when every key was handled
+
+
 class MailSource(Protocol):
     def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
         """Return waiting messages without marking them read.
@@ -85,6 +102,18 @@ class MailSource(Protocol):
         """Move the message out of the inbox; called only after the database commit.
 
         Already in Processed: nothing to do. Neither there nor in the inbox: MessageGone.
+        """
+        ...
+
+    def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
+        """Move many messages out of the inbox on one connection, in as few commands as the
+        server allows; called only after the database commit.
+
+        Never raises MailboxError: after a connection failure it reconnects at most once, and
+        it stops early (Moves.error says why) on a second failure or when budget_seconds has
+        run out, so an unresponsive server costs one pass a bounded time, not a timeout per
+        message. A message that may have moved when the connection broke is left out of
+        Moves.done; retried, it is found gone, never moved twice.
         """
         ...
 

@@ -16,6 +16,8 @@ from bot.adapters.mailbox import (
     LeftInInbox,
     MailboxError,
     MessageGone,
+    Moved,
+    Moves,
     arrived_before,
 )
 
@@ -76,6 +78,25 @@ class MaildirSource:
             os.rename(source, target)
         except OSError as exc:
             raise MailboxError(f"cannot move {key} in {self.path}: {exc}") from None
+
+    def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
+        # A rename each: there is no connection to lose, only a disk that may fail.
+        moves = Moves()
+        deadline = time.monotonic() + budget_seconds
+        for key in keys:
+            if time.monotonic() >= deadline:
+                moves.error = f"moving in Maildir {self.path} stopped after {budget_seconds:g} s"
+                break
+            try:
+                self.mark_processed(key)
+            except MessageGone:
+                moves.done[key] = Moved.GONE
+            except MailboxError as exc:
+                moves.error = str(exc)
+                break
+            else:
+                moves.done[key] = Moved.MOVED
+        return moves
 
     def set_aside(self, key: str) -> str | None:
         if not self.attention_folder:

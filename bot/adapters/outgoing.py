@@ -6,10 +6,48 @@ from typing import Protocol
 
 
 class SendError(Exception):
-    """Sending failed; the outbox keeps the message and retries later."""
+    """Sending failed; the outbox keeps the message and retries later.
+
+    permanent: the server refused it for good (5xx for every recipient); retrying cannot help.
+    Everything else (connection refused, timeouts, 4xx, a login refused) is worth retrying.
+    maybe_sent: the whole message had gone to the server when the connection failed, so the
+    server may have accepted it; look before sending it again.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False, maybe_sent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.maybe_sent = maybe_sent
+
+
+class RecipientsRefusedError(SendError):
+    """The relay refused some recipients; the others may already have received the message.
+
+    `refused` maps each refused address to the server's reply code, so a caller can decide
+    whether a retry would only duplicate the mail for those who got it.
+    """
+
+    def __init__(self, message: str, refused: dict[str, int], accepted: list[str]) -> None:
+        # For good only when nobody got it and every refusal was a 5xx, not a 4xx "try later".
+        for_good = not accepted and all(code >= 500 for code in refused.values())
+        super().__init__(message, permanent=for_good)
+        self.refused = refused
+        self.accepted = accepted
 
 
 class MailSender(Protocol):
     def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
         """Deliver one already-built RFC 5322 message or raise SendError."""
         ...
+
+
+class SentLookup(Protocol):
+    """Where the mail server keeps what it sent (Exchange: the mailbox's Sent Items), asked
+    before re-sending an email whose earlier attempt may have reached the server."""
+
+    def was_sent(self, message_id: str) -> bool:
+        """True when a message with this Message-ID (without <>) is there; SendError when the
+        place cannot be searched now."""
+        ...
+
+    def close(self) -> None: ...

@@ -138,6 +138,16 @@ def _exchange_auth_headers(message: Any, defects: list[str]) -> tuple[tuple[str,
     return tuple(found)
 
 
+def _trace(message: Any, defects: list[str]) -> tuple[tuple[str, str], ...]:
+    """Received and Authentication-Results headers in the order they stand, topmost first."""
+    found = []
+    for name, value in message.items():
+        key = str(name).lower()
+        if key in ("received", "authentication-results"):
+            found.append((key, " ".join(decode_header_value(value, defects).split())))
+    return tuple(found)
+
+
 def _addresses(pairs: object) -> list[tuple[str, str]]:
     if not isinstance(pairs, list):
         return []
@@ -281,6 +291,7 @@ def _build(
         headers=headers,
         authentication_results=_all_values(parsed.message, "authentication-results", defects),
         exchange_auth_headers=_exchange_auth_headers(parsed.message, defects),
+        trace=_trace(parsed.message, defects),
         text=text,
         html=html,
         attachments=attachments,

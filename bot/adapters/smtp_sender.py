@@ -9,24 +9,13 @@ from collections.abc import Callable
 from typing import Literal
 
 from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError, xoauth2
-from bot.adapters.outgoing import SendError
+from bot.adapters.outgoing import RecipientsRefusedError, SendError
+
+__all__ = ["RecipientsRefusedError", "SmtpSender"]
 
 log = logging.getLogger(__name__)
 
 Security = Literal["tls", "starttls", "plain"]
-
-
-class RecipientsRefusedError(SendError):
-    """The relay refused some recipients; the others may already have received the message.
-
-    `refused` maps each refused address to the server's reply code, so a caller can decide
-    whether a retry would only duplicate the mail for those who got it.
-    """
-
-    def __init__(self, message: str, refused: dict[str, int], accepted: list[str]) -> None:
-        super().__init__(message)
-        self.refused = refused
-        self.accepted = accepted
 
 
 class SmtpSender:
@@ -59,6 +48,11 @@ class SmtpSender:
             raise SendError("no recipients given")
         try:
             refused = self._deliver(raw, sender, recipients)
+        except _AfterData as exc:
+            raise SendError(
+                f"{self._where()}: {_describe(exc.cause)} waiting for the reply to the message",
+                maybe_sent=True,
+            ) from None
         except smtplib.SMTPRecipientsRefused as exc:
             raise self._refused(exc.recipients, recipients) from None
         except (smtplib.SMTPException, OSError) as exc:
@@ -76,7 +70,14 @@ class SmtpSender:
                 self._xoauth2(smtp, self._oauth)
             elif self._username is not None:
                 smtp.login(self._username, self._password or "")
-            return smtp.sendmail(sender, recipients, raw)
+            refused = _envelope(smtp, sender, recipients)
+            try:
+                code, reply = smtp.data(raw)
+            except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                raise _AfterData(exc) from None
+            if code != 250:
+                raise smtplib.SMTPDataError(code, reply)
+            return refused
 
     def _xoauth2(self, smtp: smtplib.SMTP, oauth: OAuthLogin) -> None:
         smtp.ehlo_or_helo_if_needed()
@@ -150,6 +151,31 @@ def _answer(user: str, token: str) -> Callable[..., str]:
         return xoauth2(user, token) if challenge is None else ""
 
     return answer
+class _AfterData(Exception):
+    """The connection failed once the message was on its way: it may have been accepted."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _envelope(
+    smtp: smtplib.SMTP, sender: str, recipients: list[str]
+) -> dict[str, tuple[int, bytes]]:
+    """MAIL FROM and RCPT TO as smtplib's sendmail does them; done here so that a failure
+    after DATA, when the server may have the message, can be told from one before."""
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for address in recipients:
+        code, reply = smtp.rcpt(address)
+        if code not in (250, 251):
+            refused[address] = (code, reply)
+    if len(refused) == len(recipients):
+        raise smtplib.SMTPRecipientsRefused(refused)
+    return refused
 
 
 def _describe(exc: BaseException) -> str:

@@ -17,6 +17,7 @@ from bot.config.model import (
     STATUTORY_ROLES,
     Agency,
     Config,
+    DaemonSettings,
     Partnership,
     People,
     Person,
@@ -75,6 +76,7 @@ def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str
             if root.has("microsoft")
             else None
         ),
+        daemon=_daemon(root.table("daemon", optional=True)),
     )
     root.finish()
     check_oauth_needs(config)
@@ -226,3 +228,17 @@ def _database(r: Reader, base: Path) -> str:
         raise r.fail("url", "sqlite:///PATH or postgresql+psycopg://...", shown)
     r.finish()
     return url
+
+
+def _daemon(r: Reader) -> DaemonSettings:
+    it_contact = _email(r, "it_contact") if r.has("it_contact") else None
+    settings = DaemonSettings(
+        it_contact=it_contact,
+        alert_after_minutes=r.number("alert_after_minutes", 30, minimum=0),
+        lease_seconds=r.number("lease_seconds", 60, minimum=1),
+        outbox_every_seconds=r.number("outbox_every_seconds", 15, minimum=1),
+        jobs_every_seconds=r.number("jobs_every_seconds", 300, minimum=1),
+        stall_factor=r.number("stall_factor", 3, minimum=2),
+    )
+    r.finish()
+    return settings

@@ -65,6 +65,7 @@ def _imap(r: Reader, environ: Mapping[str, str]) -> ImapSettings:
         processed_folder=r.text("processed_folder", "Processed"),
         use_idle=r.flag("use_idle", True),
         auth=auth,
+        timeout_seconds=r.number("timeout_seconds", 30, minimum=1),
     )
     r.finish()
     return imap
@@ -112,6 +113,7 @@ def mailbox_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Mailbo
         imap=_imap(imap, environ) if backend == "imap" else None,
         needs_attention_folder=r.text("needs_attention_folder", "").strip(),
         graph=graph_section(graph, mailbox=True) if backend == "graph" else None,
+        pass_deadline_seconds=r.number("pass_deadline_seconds", 120, minimum=1),
     )
     r.finish()
     return settings
@@ -147,6 +149,8 @@ def outgoing_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Outgo
         retry_base_seconds=r.number("retry_base_seconds", 60, minimum=1),
         retry_max_seconds=r.number("retry_max_seconds", 3600, minimum=1),
         graph=graph_section(graph, mailbox=False) if backend == "graph" else None,
+        alert_after_minutes=r.number("alert_after_minutes", 60, minimum=0),
+        sent_folder=r.text("sent_folder", "Sent Items").strip(),
     )
     r.finish()
     return settings

@@ -73,6 +73,8 @@ class ImapSettings:
     processed_folder: str
     use_idle: bool
     auth: MailAuth = "password"  # with "oauth2" password is "" and [microsoft] gives a token
+    # Seconds one network read may take before the server counts as not answering.
+    timeout_seconds: int = 30
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ class MailboxSettings:
     # Where mail that needs a person is moved; "" leaves it in the inbox.
     needs_attention_folder: str = ""
     graph: GraphSettings | None = None
+    # Longest one pass spends moving handled mail out of the inbox; the rest waits for the next.
+    pass_deadline_seconds: int = 120
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,23 @@ class OutgoingSettings:
     retry_base_seconds: int
     retry_max_seconds: int
     graph: GraphSettings | None = None  # sendMail as graph.user
+    # Alert the Business Manager and the IT contact when an email has waited this long.
+    alert_after_minutes: int = 60
+    # The mailbox folder where the SMTP server files what it sent (Exchange Online: "Sent
+    # Items"); looked in before re-sending after a crash. "": no look, re-send.
+    sent_folder: str = "Sent Items"
+
+
+@dataclass(frozen=True)
+class DaemonSettings:
+    """How the daemon's jobs run, who hears when they fail, and how instances share them."""
+
+    it_contact: str | None = None
+    alert_after_minutes: int = 30  # a job failing this long alerts
+    lease_seconds: int = 60  # a killed instance's jobs move to another within this
+    outbox_every_seconds: int = 15
+    jobs_every_seconds: int = 300  # the deadline tick, reminders and the digest
+    stall_factor: int = 3  # a run longer than its interval times this is stalled
 
 
 @dataclass(frozen=True)
@@ -172,6 +193,9 @@ class CommandSettings:
     trust_exchange_internal: bool = False
     exchange_accepted_domains: tuple[str, ...] = ()
     exchange_auth_sources: tuple[str, ...] = ()
+    # Host names or domain suffixes our receiving server writes after "by" in its Received
+    # header (see bot.core.receiving_border); empty: the trusted authserv-ids.
+    receiving_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -209,6 +233,7 @@ class Config:
     templates_dir: Path
     forms_dir: Path
     microsoft: MicrosoftSettings | None = None
+    daemon: DaemonSettings = field(default_factory=DaemonSettings)
 
     def statutory_agency(self, role: Role) -> Agency:
         return next(a for a in self.agencies if a.role == role)

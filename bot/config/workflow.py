@@ -88,7 +88,16 @@ def commands_section(r: Reader) -> CommandSettings:
         trust_exchange_internal=r.flag("trust_exchange_internal", False),
         exchange_accepted_domains=_domains(r, "exchange_accepted_domains"),
         exchange_auth_sources=_domains(r, "exchange_auth_sources"),
+        receiving_hosts=_domains(r, "receiving_hosts"),
     )
+    if s.trust_topmost_unlabelled and not s.receiving_hosts:
+        raise r.fail(
+            "receiving_hosts",
+            'the host your mail server names after "by" in its Received header, like '
+            '["mail.protection.outlook.com"] for Microsoft 365 '
+            "(needed when trust_topmost_unlabelled = true)",
+            [],
+        )
     if s.trust_exchange_internal and not s.exchange_accepted_domains:
         raise r.fail(
             "exchange_accepted_domains",

@@ -1,8 +1,9 @@
 """May this sender give commands? The From address, and the receiving server's DKIM/DMARC verdict.
 
 Pure string handling over the Authentication-Results headers (RFC 8601) already on the message.
-Anyone can write an Authentication-Results header into a message they send, so only headers
-whose authserv-id names one of our own receiving servers are believed.
+Anyone can write an Authentication-Results header into a message they send, naming any server,
+so a header is believed only when it sits above our receiving server's own Received header
+(bot.core.receiving_border) and its authserv-id names one of our receiving servers.
 
 Mail sent inside the council's own Exchange organisation carries Exchange's own mark instead;
 bot.core.exchange_mark says when that may be believed. Parsing the headers is
@@ -17,6 +18,7 @@ from enum import StrEnum
 from bot.core.auth_results import AuthResult, parse_authentication_results
 from bot.core.exchange_mark import ExchangeOrganisation, exchange_internal
 from bot.core.message import MailMessage
+from bot.core.receiving_border import find_border
 
 __all__ = [
     "AuthMode",
@@ -25,6 +27,7 @@ __all__ = [
     "ExchangeOrganisation",
     "SenderCheck",
     "aligned",
+    "border_hosts",
     "check_sender",
     "organisational_domain",
     "parse_authentication_results",
@@ -43,9 +46,13 @@ class AuthPolicy:
     trusted_authserv_ids: frozenset[str]
     mode: AuthMode
     # Microsoft 365 writes its Authentication-Results without an authserv-id. When our mailbox
-    # is in Exchange Online, the topmost header is the one it added, so it may be believed if it
-    # has no authserv-id. Leave False for any other receiving server.
+    # is in Exchange Online, a header above the border (receiving_hosts) is one it added, so it
+    # may be believed with no authserv-id. Leave False for any other receiving server.
     trust_topmost_unlabelled: bool = False
+    # Host names (or domain suffixes) our receiving server writes after "by" in its Received
+    # header: the border above which headers are ours. Empty: the trusted authserv-ids, which
+    # are usually that server's host name or its domain.
+    receiving_hosts: frozenset[str] = frozenset()
     # None: Exchange's internal mark is not believed (the default; right for any mailbox that
     # is not inside the organisation, where a sender could write the mark themselves).
     exchange: ExchangeOrganisation | None = None
@@ -93,17 +100,49 @@ def aligned(a: str, b: str) -> bool:
 # The check.
 
 
+def border_hosts(policy: AuthPolicy) -> frozenset[str]:
+    """The hosts whose Received header marks where the message reached our own servers."""
+    hosts = policy.receiving_hosts or policy.trusted_authserv_ids
+    return frozenset(h.strip().lower() for h in hosts if h.strip())
+
+
 def trusted_results(msg: MailMessage, policy: AuthPolicy) -> list[AuthResult]:
     """Results from headers our own receiving servers added, topmost header first."""
+    return _believed(find_border(msg.trace, border_hosts(policy)).above, policy)
+
+
+def _believed(headers: tuple[str, ...], policy: AuthPolicy) -> list[AuthResult]:
+    """The results of those `headers` whose authserv-id is ours (or, opted in, is absent)."""
     trusted_ids = {t.strip().lower() for t in policy.trusted_authserv_ids if t.strip()}
     found: list[AuthResult] = []
-    for index, header in enumerate(msg.authentication_results):
+    for header in headers:
         authserv_id, results = parse_authentication_results(header)
-        if authserv_id in trusted_ids or (
-            index == 0 and authserv_id == "" and policy.trust_topmost_unlabelled
-        ):
+        if authserv_id in trusted_ids or (authserv_id == "" and policy.trust_topmost_unlabelled):
             found.extend(results)
     return found
+
+
+def _untrusted_why(msg: MailMessage, policy: AuthPolicy) -> str:
+    """Why no Authentication-Results header can be believed: no border, or none above it."""
+    hosts = border_hosts(policy)
+    border = find_border(msg.trace, hosts)
+    if not border.host:
+        why = (
+            "no Received header from our receiving server "
+            f"({', '.join(sorted(hosts)) or 'none configured'}), so no "
+            "Authentication-Results header on it can be believed"
+        )
+    else:
+        why = (
+            "no Authentication-Results header from a trusted receiving server "
+            f"({', '.join(sorted(policy.trusted_authserv_ids)) or 'none configured'})"
+        )
+    if _believed(border.below, policy):
+        why += (
+            "; one that names our server sits below its Received header, so it was written "
+            "before the message reached us (forged, or from elsewhere) and is ignored"
+        )
+    return why
 
 
 def _authentication(msg: MailMessage, policy: AuthPolicy) -> tuple[bool, str]:
@@ -124,10 +163,7 @@ def _by_results(msg: MailMessage, policy: AuthPolicy, from_domain: str) -> tuple
     """Whether DKIM/DMARC in our own servers' Authentication-Results vouch for the From domain."""
     results = trusted_results(msg, policy)
     if not results:
-        return False, (
-            "no Authentication-Results header from a trusted receiving server "
-            f"({', '.join(sorted(policy.trusted_authserv_ids)) or 'none configured'})"
-        )
+        return False, _untrusted_why(msg, policy)
     for r in results:
         if r.method == "dmarc" and r.result == "fail":
             checked = r.properties.get("header.from", from_domain)

@@ -41,3 +41,6 @@ class DocumentText:
     tables: tuple[Table, ...]
     problems: tuple[str, ...]
     original_sender: str | None = None
+    # True when the reader refused or failed on the whole document (too big, damaged,
+    # password-protected): nothing of it was read, so a form in it cannot have been seen.
+    unread: bool = False

@@ -8,6 +8,10 @@ its own (Anonymous) in place. So the mark can be believed only when the bot read
 inside that same organisation, and only when the policy names it (ExchangeOrganisation); even
 then it must appear exactly once, say Internal, sit beside no failed DMARC verdict, and the
 From domain must be one the organisation accepts.
+
+Unlike Authentication-Results (bot.core.receiving_border), these headers are not added on top
+of the message like trace headers, so where they sit proves nothing: the header firewall is
+what vouches for them, which is why the mark counts only inside the organisation.
 """
 
 from __future__ import annotations

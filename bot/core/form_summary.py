@@ -2,9 +2,15 @@
 
 "Completed" means every field forms/*.toml marks `required` was read and none of them is in
 doubt: a form filled in so far that a person would act on it without asking the sender.
+
+A form in a document that could not be read at all (too big, damaged, password-protected) is
+not "complete" either: `expecting` says which of the expected form's fields are therefore
+missing, so the case, the acknowledgement and the digest ask for them.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from bot.core.forms import Extraction
 from bot.core.message_plan import FormSummary
@@ -29,6 +35,23 @@ def required_fields(vocabulary: Vocabulary, form: str) -> frozenset[str]:
     if spec is None:
         return frozenset()
     return frozenset(f.name for f in (*spec.fields, *spec.child_fields) if f.required)
+
+
+def expecting(form: Extraction, vocabulary: Vocabulary, expected: str) -> Extraction:
+    """`form`, read as the `expected` form ("sin", "appendix_b"): when no form was recognised
+    and a document could not be read, every required field of that form is missing."""
+    if not unreadable(form):
+        return form
+    spec = vocabulary.forms.get(expected)
+    if spec is None:
+        return form
+    names = [f.name for f in (*spec.fields, *spec.child_fields) if f.required]
+    return replace(form, missing=tuple(dict.fromkeys((*form.missing, *names))))
+
+
+def unreadable(form: Extraction) -> bool:
+    """No form was recognised, and a document it may have been in could not be read."""
+    return form.form is None and bool(form.unread)
 
 
 def is_complete(form: Extraction, vocabulary: Vocabulary) -> bool:

@@ -37,6 +37,9 @@ class MailMessage:
     headers: Mapping[str, str] = field(default_factory=dict)
     # Every Authentication-Results header, top (newest, added by our own server) first.
     authentication_results: tuple[str, ...] = ()
+    # Every Received and Authentication-Results header as (lower-cased name, value), in the
+    # order they stand, topmost first: where a verdict sits says who wrote it.
+    trace: tuple[tuple[str, str], ...] = ()
     # Every X-MS-Exchange-Organization-Auth* header as (lower-cased name, value), in order and
     # with repeats, so a second, forged copy of Exchange's own mark can be seen.
     exchange_auth_headers: tuple[tuple[str, str], ...] = ()

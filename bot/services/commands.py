@@ -80,6 +80,7 @@ def _policy(app: App) -> AuthPolicy:
         frozenset(s.trusted_authserv_ids),
         AuthMode(s.auth_mode),
         trust_topmost_unlabelled=s.trust_topmost_unlabelled,
+        receiving_hosts=frozenset(s.receiving_hosts),
         exchange=exchange,
     )
 

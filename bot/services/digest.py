@@ -18,9 +18,12 @@ from bot.adapters.db.models import (
     StoredMessage,
 )
 from bot.app import App
+from bot.clock import SystemClock
 from bot.core import deadlines as rules
 from bot.core.arrival import left_in_inbox
 from bot.core.digest import DeadlineView, digest_due, overdue, upcoming
+from bot.core.health import problems
+from bot.services import health
 from bot.services.attention import NEW_ON_CASE, agency_name
 from bot.services.case_warnings import warnings_for
 from bot.services.delivery import NOT_DELIVERED_EVENT, recent_failures
@@ -101,6 +104,17 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
         "quarantine": _quarantine(session),
         "not_delivered": recent_failures(session, app, today),
         "health": _health(session, app),
+    }
+
+
+def _daemon_health(session: Session, app: App) -> dict[str, object]:
+    """Jobs failing or stalled, and when no bot was running, on the wall clock they use."""
+    now = SystemClock().now()
+    found = problems(health.snapshot(app, health.stored_jobs(session, app), now, session))
+    gaps = health.not_running(session, app, now, within=timedelta(days=7))
+    return {
+        "problems": [{"sentence": p.sentence, "since": p.since} for p in found],
+        "not_running": [{"start": start, "end": end} for start, end in gaps],
     }
 
 
@@ -200,6 +214,7 @@ def _health(session: Session, app: App) -> dict[str, object]:
         .order_by(OutboxMessage.id)
     )
     return {
+        **_daemon_health(session, app),
         "last_mailbox_check": state.last_success_at if state else None,
         "mailbox_error": state.last_error if state else None,
         "left_in_inbox": _left_in_inbox(state, app),

@@ -18,6 +18,7 @@ from bot.adapters.db.models import Case, Meeting, StoredMessage
 from bot.app import App
 from bot.core import message_plan as mp
 from bot.core.commands import ParsedCommands
+from bot.core.form_summary import expecting, unreadable
 from bot.core.forms import Extraction
 from bot.core.message import MailMessage
 from bot.services.attention import note_human_mail
@@ -72,9 +73,15 @@ def _open_case(s: Applying, e: mp.OpenCase) -> None:
     s.case = open_case(s.session, s.app, s.row, s.now)
 
 
+def _expected(s: Applying, form: str) -> Extraction | None:
+    """The message's form read as `form`: an unreadable document leaves its fields missing."""
+    return expecting(s.form, s.app.vocabulary, form) if s.form is not None else None
+
+
 def _apply_sin_form(s: Applying, e: mp.ApplySinForm) -> None:
-    if s.case is not None and s.form is not None:
-        apply_sin_form(s.session, s.app, s.case, s.row, s.form, s.now)
+    form = _expected(s, "sin")
+    if s.case is not None and form is not None:
+        apply_sin_form(s.session, s.app, s.case, s.row, form, s.now)
 
 
 def _file_on_case(s: Applying, e: mp.FileOnCase) -> None:
@@ -99,8 +106,10 @@ def _book_screening(s: Applying, e: mp.BookScreening) -> None:
 
 def _acknowledge(s: Applying, e: mp.Acknowledge) -> None:
     if s.case is not None:
-        missing = missing_labels(s.form) if s.form is not None else []
-        acknowledge(s.session, s.app, s.case, s.row, s.meeting, s.now, missing)
+        form = _expected(s, "sin")
+        missing = missing_labels(form) if form is not None else []
+        unread = form is not None and unreadable(form)
+        acknowledge(s.session, s.app, s.case, s.row, s.meeting, s.now, missing, unread)
 
 
 def _run_commands(s: Applying, e: mp.RunCommands) -> None:
@@ -116,8 +125,9 @@ def _record_return(s: Applying, e: mp.RecordReturn) -> None:
         s.reasons.append(problem)
         return
     agency = sender_agency_key(s.app, s.row.from_addr)
-    if s.form is not None and agency is not None:
-        apply_return(s.session, s.case, agency, s.row, s.form, s.now)
+    form = _expected(s, "appendix_b")
+    if form is not None and agency is not None:
+        apply_return(s.session, s.case, agency, s.row, form, s.now)
 
 
 def _open_complaint(s: Applying, e: mp.OpenComplaint) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseField, ChronologyEntry, StoredMessage
 from bot.app import App
+from bot.core.form_summary import unreadable
 from bot.core.forms import Extraction, Field
 from bot.services.awareness import after_form
 from bot.services.cases import add_event
@@ -98,7 +99,9 @@ def apply_sin_form(
             case,
             now,
             "form_read",
-            f"SIN form read from message #{row.id}: {read} fields",
+            f"SIN form could not be read from message #{row.id}"
+            if unreadable(extraction)
+            else f"SIN form read from message #{row.id}: {read} fields",
             why=_gaps_text(extraction),
         )
     elif changed:
@@ -116,6 +119,8 @@ def apply_sin_form(
 
 def _gaps_text(extraction: Extraction) -> str:
     parts = []
+    if unreadable(extraction):
+        parts.append(f"the form could not be read ({', '.join(extraction.unread)})")
     if extraction.missing:
         parts.append("missing: " + ", ".join(extraction.missing))
     if extraction.doubtful:

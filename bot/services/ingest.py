@@ -26,7 +26,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import MailboxState, StoredMessage
-from bot.adapters.mailbox import Cursor, LeftInInbox, MailboxError, MailSource, MessageGone
+from bot.adapters.mailbox import (
+    Cursor,
+    LeftInInbox,
+    MailboxError,
+    MailSource,
+    MessageGone,
+    Moved,
+)
 from bot.app import App
 from bot.core.arrival import left_in_inbox
 from bot.core.attention import Release, release_for
@@ -168,16 +175,23 @@ def _release(app: App, source: MailSource, keys: dict[str, int], report: IngestR
                 select(StoredMessage).where(StoredMessage.id.in_(keys.values()))
             )
         }
+        to_move: dict[str, StoredMessage] = {}
+        reachable = True
         for key, row_id in keys.items():
             row = rows[row_id]
             action = release_for(row.status, row.needs_triage)
             if action is Release.KEEP:
                 report.waiting_for_a_person += 1
-                set_aside(source, key, row, report.errors)
+                # After one failure the rest wait for the next pass, not a timeout each.
+                reachable = reachable and set_aside(source, key, row, report.errors)
             elif action is Release.MOVE:
-                report.released += move_to_processed(app, source, key, row, report.errors)
+                to_move[key] = row
         for row in pending_releases(session, exclude=set(keys.values())):
-            report.released += move_to_processed(app, source, row.source_key, row, report.errors)
+            to_move.setdefault(row.source_key, row)
+        if to_move and reachable:
+            report.released += move_all_to_processed(app, source, to_move, report.errors)
+        elif to_move:
+            log.info("%d message(s) wait to move until the mailbox answers", len(to_move))
         session.commit()
 
 
@@ -197,21 +211,42 @@ def pending_releases(session: Session, exclude: set[int] | None = None) -> list[
     return [r for r in rows if r.id not in (exclude or set())]
 
 
-def set_aside(source: MailSource, key: str, row: StoredMessage, errors: list[str]) -> None:
+def set_aside(source: MailSource, key: str, row: StoredMessage, errors: list[str]) -> bool:
     """Move mail that needs a person to the configured needs-attention folder, once.
 
     Its new key replaces the inbox one, so `triage done` finds it there; with no folder
     configured it stays in the inbox and is seen, not counted, on each full sweep.
+    False when the mailbox could not be reached.
     """
     try:
         moved_to = source.set_aside(key)
     except MessageGone:
-        return
+        return True
     except MailboxError as exc:
         errors.append(str(exc))  # still in the inbox: the next pass tries again
-        return
+        return False
     if moved_to is not None:
         row.source_key = moved_to
+    return True
+
+
+def move_all_to_processed(
+    app: App, source: MailSource, rows: dict[str, StoredMessage], errors: list[str]
+) -> int:
+    """Move handled messages out of the inbox in one go, bounded by the pass deadline; the
+    caller commits released_at. Whatever did not move stays a pending release."""
+    moves = source.mark_processed_many(list(rows), app.config.mailbox.pass_deadline_seconds)
+    now = app.clock.now()
+    for key, outcome in moves.done.items():
+        if outcome is Moved.GONE:
+            # Moved by hand, on an earlier pass whose reply was lost, or its key went stale:
+            # nothing left to move. A full sweep that finds it under a new key moves it then.
+            log.info("message #%d is no longer in the inbox under its key", rows[key].id)
+        rows[key].released_at = now
+    if moves.error:
+        errors.append(moves.error)
+        log.warning("%d message(s) left to move on the next pass", len(rows) - len(moves.done))
+    return len(moves.done)
 
 
 def move_to_processed(

@@ -1,9 +1,18 @@
 """Sending the outbox: claim a due row, send it, record the outcome; retry with backoff.
 
 A row is claimed with a short lease (an UPDATE that only succeeds if nobody else holds it), so
-several bot instances sharing one database never send the same email at once. A send that fails
-is retried with exponential backoff; after `max_attempts` it is marked failed, kept, and shown in
-the digest: never lost, never silently dropped.
+several bot instances sharing one database never send the same email at once.
+
+Sent exactly once, as near as SMTP allows: the start of each attempt is committed before the
+SMTP transaction and cleared with its outcome. A row claimed with an attempt still open was
+being sent when the process died (or the connection failed after the message had gone, so
+the server may have it); before sending it again, the mailbox's Sent folder is searched for
+its Message-ID, and if it is there the email is marked sent, not sent twice.
+
+Never given up silently: a send that fails for a reason that can pass (server down, timeout,
+4xx, login refused) is retried for as long as it takes, the wait doubling up to
+retry_max_seconds; only a refusal for good (5xx for every recipient) marks it failed, kept
+and shown in the digest.
 """
 
 from __future__ import annotations
@@ -13,9 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import OutboxMessage
-from bot.adapters.outgoing import MailSender, SendError
+from bot.adapters.db.models import OutboxDeliveryFailure, OutboxMessage
+from bot.adapters.outgoing import MailSender, RecipientsRefusedError, SendError
 from bot.app import App
 from bot.core.backoff import retry_delay
 
@@ -28,6 +38,8 @@ class SendReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    # Of `sent`: found already in the Sent folder after an attempt cut short, so not re-sent.
+    found_sent: int = 0
 
 
 def send_due(app: App, sender: MailSender, *, limit: int = 200) -> SendReport:
@@ -76,24 +88,99 @@ def _send_one(app: App, sender: MailSender, row_id: int, report: SendReport) -> 
         if row is None:
             return
         try:
-            sender.send(row.raw, row.sender, list(row.recipients))
+            found = row.attempt_started_at is not None and _already_sent(app, row)
         except SendError as exc:
-            _schedule_retry(app, row, str(exc), report)
+            # Cannot tell whether the cut-short attempt went: not sent again until we can.
+            # The attempt stays open, so the next try looks again first.
+            _schedule_retry(app, row, exc, report)
+            row.claimed_until = None
+            session.commit()
+            return
+        still_open = False
+        if found:
+            report.found_sent += 1
+            _mark_sent(app, row, report)
         else:
-            row.status, row.sent_at, row.last_error = "sent", app.clock.now(), None
-            report.sent += 1
+            still_open = _attempt(app, session, sender, row, report)
+        if not still_open:
+            row.attempt_started_at = None
         row.claimed_until = None
         session.commit()
 
 
-def _schedule_retry(app: App, row: OutboxMessage, error: str, report: SendReport) -> None:
+def _attempt(
+    app: App, session: Session, sender: MailSender, row: OutboxMessage, report: SendReport
+) -> bool:
+    """Send once; True when the outcome is unknown (the server may have it), so the attempt
+    stays open and the next try looks in the Sent folder first."""
+    row.attempt_started_at = app.clock.now()
+    session.commit()  # on record before a byte reaches the server
+    try:
+        sender.send(row.raw, row.sender, list(row.recipients))
+    except RecipientsRefusedError as exc:
+        if not exc.accepted:
+            _schedule_retry(app, row, exc, report)
+        else:
+            _partly_sent(app, session, row, exc, report)
+    except SendError as exc:
+        _schedule_retry(app, row, exc, report)
+        return exc.maybe_sent
+    else:
+        _mark_sent(app, row, report)
+    return False
+
+
+def _mark_sent(app: App, row: OutboxMessage, report: SendReport) -> None:
+    row.status, row.sent_at, row.last_error = "sent", app.clock.now(), None
+    report.sent += 1
+
+
+def _already_sent(app: App, row: OutboxMessage) -> bool:
+    """An attempt was cut short (the process died mid-send): did the server take it?"""
+    lookup = app.open_sent_lookup()
+    if lookup is None:
+        log.warning("outbox #%d: an earlier attempt was cut short; sending again", row.id)
+        return False
+    try:
+        found = lookup.was_sent(row.message_id)
+    finally:
+        lookup.close()
+    log.warning(
+        "outbox #%d: an earlier attempt was cut short; %s",
+        row.id,
+        "it is in the Sent folder, so it is not sent again" if found else "not sent; sending now",
+    )
+    return found
+
+
+def _partly_sent(
+    app: App, session: Session, row: OutboxMessage, exc: RecipientsRefusedError, report: SendReport
+) -> None:
+    """Some recipients have it: sending again would give them a second copy, so it counts as
+    sent and each refused recipient is recorded as not reached, as a bounce would be."""
+    _mark_sent(app, row, report)
+    row.last_error = str(exc)[:500]
+    for address, code in exc.refused.items():
+        session.add(
+            OutboxDeliveryFailure(
+                outbox=row,
+                recipient=address,
+                status=str(code),
+                diagnostic="refused by the mail server when sent",
+                reported_at=app.clock.now(),
+            )
+        )
+    log.error("outbox #%d reached only some recipients (%d refused)", row.id, len(exc.refused))
+
+
+def _schedule_retry(app: App, row: OutboxMessage, exc: SendError, report: SendReport) -> None:
     settings = app.config.outgoing
     row.attempts += 1
-    row.last_error = error[:500]
-    if row.attempts >= settings.max_attempts:
+    row.last_error = str(exc)[:500]
+    if exc.permanent:
         row.status = "failed"
         report.failed += 1
-        log.error("outbox #%d gave up after %d attempts", row.id, row.attempts)
+        log.error("outbox #%d refused for good by the mail server; not retried", row.id)
         return
     delay = retry_delay(
         row.attempts,
@@ -102,7 +189,9 @@ def _schedule_retry(app: App, row: OutboxMessage, error: str, report: SendReport
     )
     row.next_attempt_at = app.clock.now() + delay
     report.retrying += 1
-    log.warning("outbox #%d not sent (attempt %d), retrying in %s", row.id, row.attempts, delay)
+    # Past max_attempts it still goes on trying, louder: statutory mail is never dropped.
+    level = logging.ERROR if row.attempts >= settings.max_attempts else logging.WARNING
+    log.log(level, "outbox #%d not sent (attempt %d), retrying in %s", row.id, row.attempts, delay)
 
 
 def retry_now(app: App, row_id: int, now: datetime) -> bool:

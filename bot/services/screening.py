@@ -79,6 +79,7 @@ def acknowledge(
     meeting: Meeting | None,
     now: datetime,
     missing: list[str] | None = None,
+    form_unread: bool = False,
 ) -> None:
     context = {
         "case": {"ref": case.ref, "initials": case.initials},
@@ -89,6 +90,8 @@ def acknowledge(
         "deadlines": _deadline_context(case),
         # Field names only (never values): what the referrer is asked to send again.
         "missing": missing or [],
+        # The attached form could not be opened at all: ask for a readable copy.
+        "form_unread": form_unread,
     }
     queue_email(
         session,

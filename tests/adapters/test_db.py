@@ -20,6 +20,9 @@ from bot.adapters.db.models import Base, MailboxState, StoredMessage
 LONDON = ZoneInfo("Europe/London")
 TABLES = {
     "alembic_version",
+    "bot_instances",
+    "job_health",
+    "job_leases",
     "case_counters",
     "case_events",
     "cases",

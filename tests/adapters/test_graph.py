@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 
 from bot.adapters.db.models import Case, MailboxState, StoredMessage
 from bot.adapters.graph_client import GraphClient
-from bot.adapters.graph_sender import GraphSender, GraphSendError
+from bot.adapters.graph_sender import GraphSender, GraphSentItems
 from bot.adapters.graph_source import GraphSource
-from bot.adapters.mailbox import Cursor, MailboxError, MessageGone
+from bot.adapters.mailbox import Cursor, MailboxError, MessageGone, Moved
 from bot.adapters.oauth_tokens import EXCHANGE_SCOPE, ClientSecret, EntraApp, OAuthLogin
+from bot.adapters.outgoing import SendError
 from bot.config import ConfigError
 from bot.services.ingest import ingest_pass
 from tests.fixtures.app import AppFactory, make_config
@@ -202,6 +203,47 @@ def test_moving_twice_is_harmless_and_a_vanished_message_is_gone(
         source.mark_processed(gone)
 
 
+def test_a_batch_of_moves_reports_each_and_stops_at_the_first_failure(
+    graph: GraphTestServer, source: GraphSource
+) -> None:
+    for raw in (sin(), *_notes(2)):
+        graph.deliver(raw)
+    keys = [m.key for m in source.fetch(None).messages]
+    source.mark_processed(keys[0])  # moved earlier; its answer was lost
+
+    moves = source.mark_processed_many(keys, budget_seconds=60)
+
+    assert moves.error is None and set(moves.done.values()) == {Moved.MOVED}
+    assert len(moves.done) == 3 and len(graph.in_folder("Processed")) == 3
+    graph.deliver(sin("<sin-2@gmp.police.uk>"))
+    (late,) = [m.key for m in source.fetch(None).messages]
+    graph.state.mailbox_down = True
+    down = source.mark_processed_many([late], budget_seconds=60)
+    assert down.done == {} and down.error and "serviceNotAvailable" in down.error
+    gone = source.mark_processed_many(["AAMkADgone <gone@example.org>"], budget_seconds=60)
+    assert gone.done == {} and gone.error  # the outage still holds: nothing claimed
+    graph.state.mailbox_down = False
+    assert source.mark_processed_many(
+        ["AAMkADgone <gone@example.org>"], budget_seconds=60
+    ).done == {"AAMkADgone <gone@example.org>": Moved.GONE}
+
+
+def test_sent_items_is_where_a_maybe_sent_email_is_looked_for(
+    graph: GraphTestServer, app_tokens: EntraApp, waits: Waits
+) -> None:
+    sender = GraphSender(_client(graph, app_tokens, waits), MAILBOX)
+    lookup = GraphSentItems(GraphSource(_client(graph, app_tokens, waits), MAILBOX), "Sent Items")
+    assert not lookup.was_sent("tscp-ack-1@tameside.gov.uk")
+
+    sender.send(_ack(), MAILBOX, ["casey.invented@gmp.police.uk"])
+
+    assert lookup.was_sent("tscp-ack-1@tameside.gov.uk")
+    graph.state.mailbox_down = True
+    with pytest.raises(SendError, match="could not look in 'sentitems'"):
+        lookup.was_sent("tscp-ack-1@tameside.gov.uk")
+    lookup.close()
+
+
 def test_set_aside_moves_to_needs_attention_and_release_moves_on_to_processed(
     graph: GraphTestServer, source: GraphSource
 ) -> None:
@@ -321,7 +363,7 @@ def test_send_mail_without_the_permission_is_permanent_and_names_it(
     graph.state.permissions.discard("Mail.Send")
     sender = GraphSender(_client(graph, app_tokens, waits), MAILBOX)
 
-    with pytest.raises(GraphSendError) as raised:
+    with pytest.raises(SendError) as raised:
         sender.send(_ack(), MAILBOX, ["casey.invented@gmp.police.uk"])
 
     assert raised.value.permanent
@@ -335,7 +377,7 @@ def test_send_mail_throttled_is_retried_then_temporary(
     graph.state.throttle = [1, 1, 1, 1]
     sender = GraphSender(_client(graph, app_tokens, waits), MAILBOX)
 
-    with pytest.raises(GraphSendError) as raised:
+    with pytest.raises(SendError) as raised:
         sender.send(_ack(), MAILBOX, ["casey.invented@gmp.police.uk"])
 
     assert not raised.value.permanent and waits.seconds == [1.0, 1.0, 1.0]

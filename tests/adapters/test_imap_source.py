@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import ssl
 import threading
@@ -13,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.adapters.imap_source import ImapSource
-from bot.adapters.mailbox import Cursor, LeftInInbox, MailboxError
+from bot.adapters.mailbox import Cursor, LeftInInbox, MailboxError, Moved
 from tests.fixtures.dovecot import DovecotServer, running_server
 
 pytestmark = pytest.mark.imap
@@ -336,3 +337,64 @@ def test_mail_older_than_the_cut_off_is_counted_not_fetched_and_stays_unread(
     assert all(b"\\Seen" not in flags for flags in dovecot.flags().values())
     # Past the cursor: the old mail is not looked at again on the next pass.
     assert again.messages == [] and again.left == LeftInInbox()
+
+
+def test_mark_processed_many_moves_a_set_and_says_what_was_already_gone(
+    dovecot: DovecotServer, source: ImapSource
+) -> None:
+    for n in range(1, 5):
+        dovecot.append(mail(n))
+    keys = [m.key for m in source.fetch(None).messages]
+    source.mark_processed(keys[0])  # moved earlier, e.g. a pass whose reply was lost
+    uidvalidity, uid = keys[3].split(":")
+    stale = f"{int(uidvalidity) + 1}:{uid}"
+
+    moves = source.mark_processed_many([*keys[:3], stale], budget_seconds=30)
+
+    assert moves.error is None
+    assert moves.done == {
+        keys[0]: Moved.GONE, keys[1]: Moved.MOVED, keys[2]: Moved.MOVED, stale: Moved.GONE,
+    }  # fmt: skip
+    assert dovecot.fetch_all("INBOX") == [mail(4)]
+    assert dovecot.fetch_all("Processed") == [mail(1), mail(2), mail(3)]
+
+
+def test_mark_processed_many_without_move_capability() -> None:
+    with running_server(imap_capability="IMAP4rev1 IDLE UIDPLUS") as server:
+        for n in range(1, 4):
+            server.append(mail(n))
+        src = source_for(server)
+        try:
+            keys = [m.key for m in src.fetch(None).messages]
+            moves = src.mark_processed_many(keys[:2], budget_seconds=30)
+        finally:
+            src.close()
+        assert set(moves.done.values()) == {Moved.MOVED} and len(moves.done) == 2
+        assert server.fetch_all("INBOX") == [mail(3)]
+        assert server.fetch_all("Processed") == [mail(1), mail(2)]
+
+
+def test_mark_processed_many_on_a_dead_server_stops_without_raising(
+    dovecot: DovecotServer, source: ImapSource
+) -> None:
+    dovecot.append(mail(1))
+    keys = [m.key for m in source.fetch(None).messages]
+    dovecot.stop()
+
+    moves = source.mark_processed_many(keys, budget_seconds=30)
+
+    assert moves.done == {} and moves.error and f"127.0.0.1:{dovecot.port}" in moves.error
+
+
+def test_a_refused_login_names_the_account_and_is_logged_once(
+    dovecot: DovecotServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    src = ImapSource(dovecot.host, dovecot.port, dovecot.user, "wrong-Pa55", security="plain")
+    for _ in range(3):  # a daemon polling with the wrong password
+        with pytest.raises(MailboxError) as caught:
+            src.fetch(None)
+
+    assert str(caught.value).startswith(f"IMAP login refused for {dovecot.user}@127.0.0.1:")
+    refused = [r for r in caplog.records if "login refused" in r.getMessage()]
+    assert len([r for r in refused if r.levelno >= logging.WARNING]) == 1
+    assert all(r.exc_info is None for r in caplog.records)

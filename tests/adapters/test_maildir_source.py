@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.mailbox import LeftInInbox, MailboxError
+from bot.adapters.mailbox import LeftInInbox, MailboxError, Moved
 from bot.adapters.maildir_source import MaildirSource
 
 RAW = (
@@ -73,6 +73,19 @@ def test_mark_processed_moves_into_processed_subfolder(maildir: Path) -> None:
     assert stored == sorted(RAW)
     assert mailbox.Maildir(maildir, create=False).list_folders() == ["Processed"]
     assert (maildir / ".Processed" / "cur" / "1700000002.b.host:2,S").exists()
+
+
+def test_mark_processed_many_moves_each_and_says_which_were_gone(maildir: Path) -> None:
+    deliver(maildir, RAW[0], "1700000001.a.host")
+    deliver(maildir, RAW[1], "1700000002.b.host:2,S", sub="cur")
+    source = MaildirSource(maildir)
+
+    moves = source.mark_processed_many(["1700000001.a.host", "1700000002.b.host", "nope"], 30)
+
+    assert moves.error is None and source.fetch(None).messages == []
+    assert moves.done == {
+        "1700000001.a.host": Moved.MOVED, "1700000002.b.host": Moved.MOVED, "nope": Moved.GONE,
+    }  # fmt: skip
 
 
 def test_unknown_key_is_an_error(maildir: Path) -> None:

@@ -198,3 +198,26 @@ def test_every_exchange_auth_header_is_kept_with_its_repeats() -> None:
     )
     # The first-value view alone would hide the second copy.
     assert msg.header("X-MS-Exchange-Organization-AuthAs") == "Anonymous"
+
+
+def test_received_and_authentication_results_are_kept_in_the_order_they_stand() -> None:
+    """Where a verdict sits says who wrote it, so the order of the two kinds is kept."""
+    raw = (
+        b"Authentication-Results: mx.tameside.gov.uk;\n\tdmarc=fail header.from=nhs.net\n"
+        b"Received: from mail.nhs.net (mail.nhs.net [192.0.2.1])\n"
+        b"\tby mx.tameside.gov.uk (Postfix) with ESMTPS id 4Qx;\n"
+        b"\tWed, 16 Dec 2026 10:45:05 +0000\n"
+        + HEAD
+        + b"Authentication-Results: mx.tameside.gov.uk; dmarc=pass header.from=nhs.net\n"
+        b"Subject: RE: [TSCP-2026-0001] Screening Panel\n\nVote: rapid review\n"
+    )
+    msg = parse_message(raw)
+    assert msg.trace == (
+        ("authentication-results", "mx.tameside.gov.uk; dmarc=fail header.from=nhs.net"),
+        (
+            "received",
+            "from mail.nhs.net (mail.nhs.net [192.0.2.1]) by mx.tameside.gov.uk (Postfix) "
+            "with ESMTPS id 4Qx; Wed, 16 Dec 2026 10:45:05 +0000",
+        ),
+        ("authentication-results", "mx.tameside.gov.uk; dmarc=pass header.from=nhs.net"),
+    )

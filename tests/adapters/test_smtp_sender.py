@@ -69,6 +69,8 @@ class _RefusingHandler:
     ) -> str:
         if address.startswith("nobody@"):
             return "550 5.1.1 No such user"
+        if address.startswith("busy@"):
+            return "450 4.2.1 Mailbox busy, try later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -95,12 +97,28 @@ def test_one_recipient_refused(refusing_server: int) -> None:
     assert "recipient(s) refused: nobody@example.org (550)" in str(caught.value)
     assert caught.value.refused == {"nobody@example.org": 550}
     assert caught.value.accepted == ["sam.sample@example.org"]
+    assert not caught.value.permanent  # one person has it: a retry would be a second copy
 
 
 def test_all_recipients_refused(refusing_server: int) -> None:
     sender = SmtpSender(HOST, refusing_server, security="plain")
-    with pytest.raises(SendError, match=r"refused: nobody@example\.org \(550\)"):
+    with pytest.raises(SendError, match=r"refused: nobody@example\.org \(550\)") as caught:
         sender.send(RAW, SENDER, ["nobody@example.org"])
+    assert caught.value.permanent  # 5xx for everyone: retrying cannot help
+
+
+def test_busy_recipient_is_worth_retrying(refusing_server: int) -> None:
+    sender = SmtpSender(HOST, refusing_server, security="plain")
+    with pytest.raises(SendError, match=r"\(450\)") as caught:
+        sender.send(RAW, SENDER, ["busy@example.org"])
+    assert not caught.value.permanent
+
+
+def test_server_down_is_worth_retrying(smtp_server: SmtpTestServer) -> None:
+    smtp_server.stop()
+    with pytest.raises(SendError) as caught:
+        SmtpSender(HOST, smtp_server.port, security="plain").send(RAW, SENDER, [SENDER])
+    assert not caught.value.permanent
 
 
 def test_starttls(smtp_starttls_server: SmtpTestServer, self_signed_cert: SelfSignedCert) -> None:

@@ -58,6 +58,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "deadlines": DEADLINES,
         "business_manager": {"name": "Pat Example", "email": "pat.example@example.org"},
         "missing": ["la aware date", "child 2: date of birth"],
+        "form_unread": False,
     },
     "screening_invitation": {
         "partnership": PARTNERSHIP,
@@ -402,6 +403,19 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             }
         ],
         "health": {
+            "problems": [
+                {
+                    "sentence": "the reminders job keeps failing: 4 failed runs, last: "
+                    "OperationalError: database is locked",
+                    "since": datetime(2026, 11, 26, 5, 40, tzinfo=UTC),
+                }
+            ],
+            "not_running": [
+                {
+                    "start": datetime(2026, 11, 25, 1, 10, tzinfo=UTC),
+                    "end": datetime(2026, 11, 25, 6, 30, tzinfo=UTC),
+                }
+            ],
             "last_mailbox_check": datetime(2026, 11, 26, 6, 55, tzinfo=UTC),
             "mailbox_error": None,
             "left_in_inbox": "Left 3 messages that arrived before Tue 1 Dec 2026 in the inbox,"
@@ -417,6 +431,19 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             ],
         },
     },
+}
+
+CONTEXTS["system_alert"] = {
+    "partnership": PARTNERSHIP,
+    "business_manager": BUSINESS_MANAGER,
+    "problem": {
+        "kind": "failing",
+        "job": "mailbox",
+        "sentence": "the mailbox job keeps failing: 3 failed runs, last: "
+        "MailboxError: IMAP login failed",
+        "since": datetime(2026, 11, 26, 7, 2, tzinfo=UTC),
+    },
+    "instance": "bot-host:4242:a1b2c3",
 }
 
 EMPTY_DIGEST: dict[str, Any] = {
@@ -435,6 +462,8 @@ EMPTY_DIGEST: dict[str, Any] = {
     "flags": [],
     "complaints": [],
     "health": {
+        "problems": [],
+        "not_running": [],
         "last_mailbox_check": None,
         "mailbox_error": "IMAP login failed",
         "left_in_inbox": None,
@@ -510,6 +539,7 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "case_reply_alert": "[TSCP-2026-0004] New on your case: Robin Invented "
         "<robin.invented@example.net> (Greater Manchester Police)",
         "command_refused_to_sender": "Not carried out: the commands in your email",
+        "system_alert": "TSCP bot needs attention: the mailbox job keeps failing",
     }
 
 
@@ -568,6 +598,34 @@ def test_digest_html_is_escaped(renderer: TemplateRenderer) -> None:
     html = renderer.render("daily_digest", CONTEXTS["daily_digest"]).html
     assert "Minutes &lt;draft&gt; &amp; actions" in html
     assert "<table" in html
+
+
+def test_digest_health_shows_bot_problems_and_when_it_was_not_running(
+    renderer: TemplateRenderer,
+) -> None:
+    out = renderer.render("daily_digest", CONTEXTS["daily_digest"])
+    assert "WARNING: the bot has problems." in out.text
+    assert "Since Thu 26 Nov 2026 05:40: the reminders job keeps failing" in out.text
+    assert "Bot not running:        from Wed 25 Nov 2026 01:10 to Wed 25 Nov 2026 06:30" in (
+        out.text
+    )
+    assert "From Wed 25 Nov 2026 01:10 to Wed 25 Nov 2026 06:30" in out.html
+    empty = renderer.render("daily_digest", EMPTY_DIGEST)
+    assert "Bot problems:           None." in empty.text and "not running" not in empty.text
+
+
+def test_system_alert_says_what_failed_and_what_to_do(renderer: TemplateRenderer) -> None:
+    out = renderer.render("system_alert", CONTEXTS["system_alert"])
+    assert "the mailbox job keeps failing: 3 failed runs" in out.text
+    assert "New mail to the partnership mailbox is not being read" in out.text
+    assert "tscp-bot status" in out.text and "tscp-bot status" in out.html
+    outbox = {
+        **CONTEXTS["system_alert"],
+        "problem": {**CONTEXTS["system_alert"]["problem"], "kind": "outbox", "job": "outbox"},
+    }
+    assert renderer.render("system_alert", outbox).subject == (
+        "TSCP bot needs attention: emails are not going out"
+    )
 
 
 def test_empty_digest_says_none(renderer: TemplateRenderer) -> None:

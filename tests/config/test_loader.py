@@ -315,6 +315,17 @@ def test_commands_required_without_a_trusted_server_is_refused(tmp_path: Path) -
         parse_config(data, base=tmp_path, environ={})
 
 
+def test_trusting_microsoft_365_needs_its_receiving_host(tmp_path: Path) -> None:
+    """Without the host, no header could be placed above or below the border."""
+    data = tomllib.loads(EXAMPLE.read_text())
+    data["commands"] = {"trust_topmost_unlabelled": True}
+    with pytest.raises(ConfigError, match=r"^commands\.receiving_hosts: .*outlook"):
+        parse_config(data, base=tmp_path, environ={})
+    data["commands"]["receiving_hosts"] = ["Mail.Protection.Outlook.com."]
+    config = parse_config(data, base=tmp_path, environ={})
+    assert config.commands.receiving_hosts == ("mail.protection.outlook.com",)
+
+
 def test_approval_list_names_people_or_addresses(tmp_path: Path) -> None:
     data = tomllib.loads(EXAMPLE.read_text())
     data["review"] = {"approval_required_for": ["national_panel", "nationl_panel"]}
@@ -406,3 +417,19 @@ def test_relevant_agency_and_other_are_roles_a_statutory_one_is_not_doubled(
     assert config.statutory_agency("health").key == "icb"
     data["agencies"][-1]["role"] = "health"
     assert 'role = "health"' in error_for(data, tmp_path)
+
+
+def test_daemon_settings_name_the_it_contact_and_default_when_left_out(tmp_path: Path) -> None:
+    data = example()
+    daemon = parse(data, tmp_path).daemon
+    assert daemon.it_contact == "tscp.it.support@tameside.gov.uk"
+    assert (daemon.alert_after_minutes, daemon.lease_seconds, daemon.stall_factor) == (30, 60, 3)
+    assert parse(data, tmp_path).outgoing.alert_after_minutes == 60
+    del data["daemon"]
+    assert parse(data, tmp_path).daemon.it_contact is None
+    data["daemon"] = {"it_contact": "the service desk"}
+    assert error_for(data, tmp_path).startswith("daemon.it_contact: expected an email address")
+    data["daemon"] = {"lease_seconds": 0}
+    assert error_for(data, tmp_path).startswith("daemon.lease_seconds: expected a whole number")
+    data["daemon"] = {"stall_factor": 1}
+    assert error_for(data, tmp_path).startswith("daemon.stall_factor:")

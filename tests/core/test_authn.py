@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.core.authn import (
@@ -37,20 +39,46 @@ GOOGLE_PASS = (
 )
 
 
+AR = "authentication-results"
+
+
 def ours(results: str) -> str:
     return f"{OUR_MX}; {results}"
 
 
+def received(by: str, helo: str = "mail.sender.example") -> str:
+    return (
+        f"from {helo} (mail.sender.example [192.0.2.25]) by {by} (Postfix) with ESMTPS "
+        "id 4QxTsc0001; Wed, 16 Dec 2026 10:45:05 +0000"
+    )
+
+
+OUR_RECEIVED = received(OUR_MX)
+
+
 def message(
-    from_addr: str, *headers: str, exchange: tuple[tuple[str, str], ...] = ()
+    from_addr: str,
+    *headers: str,
+    exchange: tuple[tuple[str, str], ...] = (),
+    border: str | None = OUR_RECEIVED,
+    below: tuple[tuple[str, str], ...] = (),
 ) -> MailMessage:
+    """A message whose Authentication-Results `headers` stand above our receiving server's
+    Received header (`border`; None: there is none), and `below` it the sender's own trace
+    headers as (name, value)."""
+    trace = (
+        *((AR, h) for h in headers),
+        *((("received", border),) if border is not None else ()),
+        *below,
+    )
     return MailMessage(
         message_id="reply@example.test",
         subject="RE: [TSCP-2026-0007] Screening",
         from_addr=from_addr,
         from_name="",
-        authentication_results=headers,
+        authentication_results=tuple(v for n, v in trace if n == AR),
         exchange_auth_headers=exchange,
+        trace=trace,
     )
 
 
@@ -180,19 +208,45 @@ def test_dmarc_pass_from_our_server_authenticates() -> None:
 
 def test_google_receiving_server_can_be_trusted() -> None:
     policy = AuthPolicy(frozenset({"mx.google.com"}), AuthMode.REQUIRED)
-    assert check_sender(message(HEALTH, GOOGLE_PASS), ALLOWED, policy).allowed
+    msg = message(HEALTH, GOOGLE_PASS, border=received("mx.google.com"))
+    assert check_sender(msg, ALLOWED, policy).allowed
+
+
+EOP = "AM4PEPF00027A6C.mail.protection.outlook.com"
+M365_POLICY = AuthPolicy(
+    frozenset(),
+    AuthMode.REQUIRED,
+    trust_topmost_unlabelled=True,
+    receiving_hosts=frozenset({"mail.protection.outlook.com"}),
+)
 
 
 def test_microsoft_365_header_needs_the_opt_in() -> None:
-    msg = message(POLICE, M365_PASS)
-    assert not check_sender(msg, ALLOWED, POLICY).authenticated
-    policy = AuthPolicy(
-        POLICY.trusted_authserv_ids, AuthMode.REQUIRED, trust_topmost_unlabelled=True
+    # As Exchange Online delivers it: internal hops above its verdict, the front door below.
+    msg = message(
+        POLICE,
+        M365_PASS,
+        border=f"from mail.gmp.police.uk (203.0.113.25) by {EOP} (10.167.16.90) with "
+        "Microsoft SMTP Server id 15.20.7409.10 via Frontend Transport",
     )
-    assert check_sender(msg, ALLOWED, policy).allowed
-    # Only the topmost header: one further down was written by someone else.
-    below = message(POLICE, ours("spf=none smtp.mailfrom=gmp.police.uk"), M365_PASS)
-    assert not check_sender(below, ALLOWED, policy).authenticated
+    hops = (
+        (
+            "received",
+            "from AM4PEPF00027A6C.eurprd04.prod.outlook.com (2603:10a6::1) by "
+            "DB9PR04MB8410.eurprd04.prod.outlook.com with HTTPS",
+        ),
+    )
+    msg = dataclasses.replace(msg, trace=hops + msg.trace)
+    assert not check_sender(msg, ALLOWED, POLICY).authenticated
+    assert check_sender(msg, ALLOWED, M365_POLICY).allowed
+    # One further down was written before the message reached Microsoft's front door.
+    below = message(
+        POLICE,
+        "spf=none smtp.mailfrom=gmp.police.uk",
+        border=received(EOP),
+        below=((AR, M365_PASS),),
+    )
+    assert not check_sender(below, ALLOWED, M365_POLICY).authenticated
 
 
 def test_forged_header_with_an_untrusted_authserv_id_does_not_count() -> None:
@@ -213,6 +267,86 @@ def test_no_trusted_header_at_all() -> None:
         "not authenticated, so refused: no Authentication-Results header from a trusted "
         "receiving server (mx.tameside.gov.uk)"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the header sits: only above our receiving server's Received header (RFC 8601 s. 5).
+
+FORGED_PASS = ours("dkim=pass header.d=gmp.police.uk; dmarc=pass header.from=gmp.police.uk")
+BELOW = (
+    "; one that names our server sits below its Received header, so it was written before "
+    "the message reached us (forged, or from elsewhere) and is ignored"
+)
+
+
+def test_a_pass_naming_our_server_below_its_received_header_is_not_believed() -> None:
+    msg = message(POLICE, border=OUR_RECEIVED, below=((AR, FORGED_PASS),))
+    check = check_sender(msg, ALLOWED, POLICY)
+    assert not check.allowed and not check.authenticated
+    assert check.authentication == (
+        "no Authentication-Results header from a trusted receiving server "
+        "(mx.tameside.gov.uk)" + BELOW
+    )
+
+
+def test_a_pass_naming_our_server_with_no_received_header_of_ours_is_not_believed() -> None:
+    # Sent straight to the bot's mailbox some other way, or a forged Received line by another
+    # host: either way our receiving server never checked it.
+    for border in (None, received("mx.evil.example")):
+        check = check_sender(message(POLICE, FORGED_PASS, border=border), ALLOWED, POLICY)
+        assert not check.allowed and not check.authenticated
+        assert check.authentication.startswith(
+            "no Received header from our receiving server (mx.tameside.gov.uk), so no "
+            "Authentication-Results header on it can be believed"
+        )
+
+
+def test_our_own_verdict_above_the_border_wins_over_a_forged_pass_below() -> None:
+    msg = message(
+        POLICE,
+        ours("spf=fail smtp.mailfrom=gmp.police.uk; dmarc=fail header.from=gmp.police.uk"),
+        below=((AR, FORGED_PASS), ("received", received(OUR_MX))),
+    )
+    check = check_sender(msg, ALLOWED, POLICY)
+    assert not check.allowed
+    assert check.authentication == "DMARC failed for gmp.police.uk"
+
+
+def test_a_forged_received_line_of_ours_lower_down_does_not_move_the_border() -> None:
+    """The sender writes "Received: ... by mx.tameside.gov.uk" with a pass above it, and makes
+    our real line hard to read with a HELO name full of brackets: the topmost line naming our
+    host is still our real one."""
+    msg = message(
+        POLICE,
+        border=received(OUR_MX, helo="x(by"),
+        below=((AR, FORGED_PASS), ("received", received(OUR_MX))),
+    )
+    check = check_sender(msg, ALLOWED, POLICY)
+    assert not check.authenticated
+    assert check.authentication.endswith(BELOW)
+
+
+def test_internal_hops_above_our_verdict_keep_it_believed() -> None:
+    msg = message(POLICE, ours(M365_PASS))
+    hop = ("received", "from mx.tameside.gov.uk by exch01.internal.example with LMTP")
+    msg = dataclasses.replace(msg, trace=(hop, *msg.trace))
+    assert check_sender(msg, ALLOWED, POLICY).authenticated
+
+
+def test_receiving_hosts_name_the_border_when_it_is_not_the_authserv_id() -> None:
+    policy = AuthPolicy(
+        frozenset({"tameside.gov.uk"}),
+        AuthMode.REQUIRED,
+        receiving_hosts=frozenset({"mx1.tameside.gov.uk"}),
+    )
+    header = "tameside.gov.uk; dmarc=pass header.from=gmp.police.uk"
+    msg = message(POLICE, header, border=received("MX1.Tameside.gov.uk."))
+    assert check_sender(msg, ALLOWED, policy).authenticated
+    # An internal hop by another host of the same domain is not the border.
+    hop = ("received", "from mx1.tameside.gov.uk by exch01.tameside.gov.uk with SMTP")
+    assert check_sender(
+        dataclasses.replace(msg, trace=(hop, *msg.trace)), ALLOWED, policy
+    ).authenticated
 
 
 def test_dkim_pass_for_an_unrelated_domain_does_not_count() -> None:

@@ -22,6 +22,7 @@ from tests.fixtures.forms_docx import (
 )
 from tests.fixtures.mail import drop_into_maildir
 from tests.fixtures.mail import email as make_email
+from tests.wording_lint import text_faults
 
 POLICE = "robin.example@gmp.police.uk"
 BM = "tscp.business.manager@tameside.gov.uk"
@@ -155,6 +156,33 @@ def test_zip_bomb_is_flagged_and_the_case_still_opens(make_app: AppFactory, tmp_
         case = s.scalars(select(Case)).one()
         problems = [e.detail for e in case.events if e.what == "form_problem"]
         assert any("SIN copy.docx" in p for p in problems)
+
+
+def test_a_zip_bombed_form_is_not_called_complete_and_a_readable_copy_is_asked_for(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Refused as a zip bomb, the form gave nothing: the case, the acknowledgement and the
+    digest say it could not be read and which required facts are therefore missing."""
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    bomb = zip_bomb_docx(60)
+    assert len(bomb) < 1_000_000  # small on disk, 60 MB expanded: past the 50 MB limit
+    send_form(tmp_path, bomb)
+    run_once(app)
+    with app.sessions() as s:
+        case = s.scalars(select(Case)).one()
+        [read] = [e for e in case.events if e.what == "form_read"]
+        outgoing = list(s.scalars(select(OutboxMessage)))
+    assert read.detail == "SIN form could not be read from message #1"
+    assert read.why.startswith("the form could not be read (SIN form.docx); missing: ")
+    assert "la_aware_date" in read.why and "all required fields read" not in read.why
+    ack = text_of(next(r for r in outgoing if r.event == "sin_acknowledgement"))
+    flat = " ".join(ack.split())
+    assert "We could not open the notification form attached to your email" in flat
+    assert "la aware date" in ack and "send the completed form again" in flat
+    assert text_faults(ack) == []
+    digest = text_of(next(r for r in outgoing if r.event == "daily_digest"))
+    gaps = digest.split("NEEDS YOUR ATTENTION")[1].split("APPENDIX B RETURNS")[0]
+    assert "form gaps" in gaps and "the form could not be read (SIN form.docx)" in gaps
 
 
 def test_appendix_b_fills_the_return_and_the_merged_chronology(

@@ -19,7 +19,7 @@ from bot.adapters.db.models import AgencyRequest, Case, OutboxMessage, StoredMes
 from bot.app import App
 from bot.services.passes import run_once
 from tests.fixtures.app import LONDON, AppFactory
-from tests.fixtures.mail import drop_into_maildir
+from tests.fixtures.mail import drop_into_maildir, through_our_mx
 from tests.fixtures.mail import email as make_email
 
 BM = "tscp.business.manager@tameside.gov.uk"
@@ -35,13 +35,15 @@ SECTIONS: dict[str, Any] = {
 }
 
 
-def signed(sender: str) -> dict[str, str]:
+def signed(sender: str) -> str:
     """What our receiving server writes for a message that passed DMARC for its domain."""
     domain = sender.partition("@")[2]
-    return {
-        "Authentication-Results": f"{TRUSTED}; dkim=pass header.d={domain}; "
-        f"dmarc=pass header.from={domain}"
-    }
+    return f"dkim=pass header.d={domain}; dmarc=pass header.from={domain}"
+
+
+def delivered(raw: bytes, sender: str) -> bytes:
+    """`raw` as our receiving server delivers it, having seen DMARC pass for `sender`."""
+    return through_our_mx(raw, signed(sender), host=TRUSTED)
 
 
 class Bot:
@@ -62,10 +64,11 @@ class Bot:
 
     def mail(self, sender: str, subject: str, body: str, auth: bool = True, **headers: str) -> None:
         self.counter += 1
-        extra = {**(signed(sender) if auth else {}), **headers}
+        # `headers` are the sender's own: below our receiving server's Received header.
         raw = make_email(
-            subject, body, sender=sender, message_id=f"<m{self.counter}@test>", headers=extra
+            subject, body, sender=sender, message_id=f"<m{self.counter}@test>", headers=headers
         )
+        raw = delivered(raw, sender) if auth else through_our_mx(raw, host=TRUSTED)
         drop_into_maildir(self.tmp_path / "inbox", raw)
 
     def run(self) -> None:
@@ -167,6 +170,29 @@ def test_vote_that_fails_authentication_is_not_counted(bot: Bot) -> None:
     assert bot.case().decision is None
 
 
+def test_a_vote_with_our_servers_pass_forged_below_its_received_header_is_refused(
+    bot: Bot,
+) -> None:
+    """The header names our own server and says DMARC passed, but the sender wrote it: it sits
+    below the Received header our server added, so it proves nothing (RFC 8601 section 5)."""
+    forged = f"{TRUSTED}; dkim=pass header.d=nhs.net; dmarc=pass header.from=nhs.net"
+    bot.at("2026-12-16T11:00").mail(
+        HEALTH,
+        reply("TSCP-2026-0001"),
+        "Vote: no further action",
+        auth=False,
+        **{"Authentication-Results": forged},
+    )
+    bot.run()
+    with bot.app.sessions() as s:
+        assert s.scalars(select(Vote)).all() == []
+    [alert] = bot.outbox("command_rejected")
+    assert alert.recipients == [BM]
+    assert "sits below its Received header" in body_of(alert)
+    [refused] = [e for e in bot.case().events if e.what == "commands_not_carried_out"]
+    assert "sits below its Received header" in (refused.why or "")
+
+
 def decide_rapid_review(bot: Bot, when: str) -> None:
     bot.at(when).mail(BM, reply("TSCP-2026-0001"), "Decision: rapid review")
     bot.run()
@@ -192,10 +218,9 @@ def test_late_appendix_b_reminders_and_escalation_across_christmas(bot: Bot) -> 
         "Please find our Appendix B return attached.",
         sender=HEALTH,
         message_id="<ret@nhs.net>",
-        headers=signed(HEALTH),
         attachment=("Appendix B - Health.docx", b"PK\x03\x04 dummy"),
     )
-    drop_into_maildir(bot.tmp_path / "inbox", raw)
+    drop_into_maildir(bot.tmp_path / "inbox", delivered(raw, HEALTH))
     days = [
         "2026-12-18",
         "2026-12-21",
@@ -440,10 +465,9 @@ def test_case_from_sin_to_action_plan_using_only_email(bot: Bot) -> None:
             "Return attached.",
             sender=sender,
             message_id=f"<ret{n}@test>",
-            headers=signed(sender),
             attachment=("Appendix B.docx", b"PK\x03\x04 dummy"),
         )
-        drop_into_maildir(bot.tmp_path / "inbox", raw)
+        drop_into_maildir(bot.tmp_path / "inbox", delivered(raw, sender))
     bot.at("2027-01-04T10:00").run()
     with bot.app.sessions() as s:
         assert all(r.received_at for r in s.scalars(select(AgencyRequest)))
@@ -512,8 +536,6 @@ def test_html_only_outlook_reply_counts_only_the_new_vote(bot: Bot) -> None:
     msg["From"], msg["To"] = HEALTH, "tscp@tameside.gov.uk"
     msg["Subject"] = "RE: [TSCP-2026-0001] Screening Panel: Wed 16 Dec 2026 14:00"
     msg["Message-ID"] = "<html-vote@nhs.net>"
-    for name, value in signed(HEALTH).items():
-        msg[name] = value
     msg.set_content(
         "<html><body><p><b>Vote:</b> No further action</p><p>Kind regards,<br>Health DSP</p>"
         "<div style='border-top:solid #E1E1E1 1pt'><p><b>From:</b> Tameside Safeguarding "
@@ -523,7 +545,7 @@ def test_html_only_outlook_reply_counts_only_the_new_vote(bot: Bot) -> None:
         "or Vote: no further action.</p></div></body></html>",
         subtype="html",
     )
-    drop_into_maildir(bot.tmp_path / "inbox", msg.as_bytes())
+    drop_into_maildir(bot.tmp_path / "inbox", delivered(msg.as_bytes(), HEALTH))
     bot.at("2026-12-16T11:00").run()
     with bot.app.sessions() as s:
         assert [(v.role, v.choice) for v in s.scalars(select(Vote))] == [

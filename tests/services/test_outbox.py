@@ -9,9 +9,11 @@ import email
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import select, update
 
-from bot.adapters.db.models import OutboxMessage
+from bot.adapters.db.models import OutboxDeliveryFailure, OutboxMessage
 from bot.app import App
 from bot.services.mailout import queue_email
 from bot.services.outbox import SendReport, retry_now, send_due
@@ -141,37 +143,72 @@ def test_smtp_down_backs_off_then_sends(make_app: AppFactory, smtp_server: SmtpT
     assert row.sent_at == utc("2026-12-23T09:03:00")
 
 
-def test_gives_up_after_max_attempts_keeps_it_and_retry_now_sends_it(
+def test_smtp_down_for_longer_than_max_attempts_is_sent_when_it_is_back_without_a_retry(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    # Before: every queued email was marked failed after max_attempts (3 here) and stayed
+    # unsent until someone ran `outbox retry` for each.
+    app, clock = smtp_app(make_app, smtp_server)
+    for n in (1, 2):
+        queue(app, clock, f"ack:{n}", ref=f"TSCP-2026-000{n}")
+    smtp_server.stop()
+
+    for hour in range(12):  # twelve hours down, tried whenever due
+        for minute in range(0, 60, 5):
+            clock.set(f"2026-12-23T{9 + hour:02d}:{minute:02d}")
+            report = send_due(app, app.open_sender())
+            assert report.failed == 0 and report.sent == 0
+    queued = rows(app)
+    assert [r.status for r in queued] == ["pending", "pending"]
+    assert all(r.attempts > 3 and r.last_error == refused(smtp_server) for r in queued)
+    # The wait is capped at retry_max_seconds (3600), never longer.
+    assert all(r.next_attempt_at <= utc("2026-12-23T21:59") for r in queued)
+
+    smtp_server.start()
+    clock.set("2026-12-23T22:00")
+    assert send_due(app, app.open_sender()) == SendReport(sent=2)
+    assert sorted(subjects(smtp_server)) == [
+        f"[TSCP-2026-000{n}] Serious incident notification received" for n in (1, 2)
+    ]
+    assert [r.status for r in rows(app)] == ["sent", "sent"]
+
+
+class _RefusesEveryone:
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        return "550 5.1.1 No such user"
+
+
+def test_refused_for_good_is_failed_at_once_kept_and_retry_now_sends_it(
     make_app: AppFactory, smtp_server: SmtpTestServer
 ) -> None:
     app, clock = smtp_app(make_app, smtp_server)
     queue(app, clock, "ack:1")
     raw = only_row(app).raw
+    port = smtp_server.port
     smtp_server.stop()
-
-    assert send_due(app, app.open_sender()) == SendReport(retrying=1)
-    clock.set("2026-12-23T09:01")
-    assert send_due(app, app.open_sender()) == SendReport(retrying=1)
-    clock.set("2026-12-23T09:03")
-    assert send_due(app, app.open_sender()) == SendReport(failed=1)
+    refusing = Controller(_RefusesEveryone(), hostname="127.0.0.1", port=port)
+    refusing.start()
+    try:
+        assert send_due(app, app.open_sender()) == SendReport(failed=1)
+    finally:
+        refusing.stop()
+        refusing.loop.close()
     row = only_row(app)
-    assert (row.status, row.attempts, row.last_error) == ("failed", 3, refused(smtp_server))
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert row.last_error and "(550)" in row.last_error
     assert row.raw == raw
 
-    # A failed email is never picked up again on its own, even with the server back.
+    # A failed email is never picked up again on its own.
     smtp_server.start()
     clock.set("2026-12-23T12:00")
     assert send_due(app, app.open_sender()) == SendReport()
     assert smtp_server.messages == []
 
     assert retry_now(app, row.id, clock.now()) is True
-    assert only_row(app).status == "pending"
     assert send_due(app, app.open_sender()) == SendReport(sent=1)
-    assert len(smtp_server.messages) == 1
     assert smtp_server.messages[0].raw.replace(b"\r\n", b"\n") == raw.replace(b"\r\n", b"\n")
-    row = only_row(app)
-    assert (row.status, row.sent_at) == ("sent", utc("2026-12-23T12:00"))
-    # A sent email cannot be put back in the queue.
     assert retry_now(app, row.id, clock.now()) is False
 
 
@@ -241,3 +278,53 @@ def test_backoff_counts_from_the_failed_attempt(
     clock.set("2026-12-23T10:00")
     send_due(app, app.open_sender())
     assert only_row(app).next_attempt_at == utc("2026-12-23T10:00") + timedelta(seconds=60)
+
+
+class _RefusesNobody:
+    def __init__(self) -> None:
+        self.received: list[list[str]] = []
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        if address.startswith("nobody@"):
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.received.append(list(envelope.rcpt_tos))
+        return "250 OK"
+
+
+def test_one_recipient_refused_the_others_get_it_once_and_the_refusal_is_recorded(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    # Now that mail is retried for as long as it takes, re-sending to everyone because one
+    # address was refused would send the others a copy every hour.
+    app, clock = smtp_app(make_app, smtp_server)
+    queue(app, clock, "ack:1")
+    with app.sessions() as s:
+        s.execute(update(OutboxMessage).values(recipients=[REFERRER, "nobody@example.org"]))
+        s.commit()
+    port = smtp_server.port
+    smtp_server.stop()
+    handler = _RefusesNobody()
+    refusing = Controller(handler, hostname="127.0.0.1", port=port)
+    refusing.start()
+    try:
+        assert send_due(app, app.open_sender()) == SendReport(sent=1)
+        clock.set("2026-12-23T12:00")
+        assert send_due(app, app.open_sender()) == SendReport()
+    finally:
+        refusing.stop()
+        refusing.loop.close()
+
+    assert handler.received == [[REFERRER]]
+    row = only_row(app)
+    assert row.status == "sent" and row.last_error and "nobody@example.org (550)" in row.last_error
+    with app.sessions() as s:
+        failures = list(s.scalars(select(OutboxDeliveryFailure)))
+    assert [(f.outbox_id, f.recipient, f.status) for f in failures] == [
+        (row.id, "nobody@example.org", "550")
+    ]

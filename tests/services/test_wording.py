@@ -27,8 +27,8 @@ from tests.services.test_lifecycle import (
     SCRUTINEER,
     Bot,
     body_of,
+    delivered,
     reply,
-    signed,
 )
 from tests.wording_lint import subject_faults, text_faults
 
@@ -67,10 +67,9 @@ def form_bot(make_app: AppFactory, tmp_path: Path) -> Bot:
         "Please find the notification form attached.",
         sender=REFERRER,
         message_id="<sin-form@gmp.police.uk>",
-        headers=signed(REFERRER),
         attachment=("SIN form.docx", sin_docx(incident=no_aware)),
     )
-    drop_into_maildir(tmp_path / "inbox", raw)
+    drop_into_maildir(tmp_path / "inbox", delivered(raw, REFERRER))
     b.run()
     return b
 

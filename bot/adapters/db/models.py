@@ -328,7 +328,7 @@ class OutboxMessage(Base):
     subject: Mapped[text]
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[utc]
-    # pending -> sent | failed (gave up after max attempts; kept and shown in the digest)
+    # pending -> sent | failed (refused for good by the server; kept and shown in the digest)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[utc]
@@ -340,6 +340,9 @@ class OutboxMessage(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     # A lease, so that two bot instances never send the same row at once.
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # Set and committed before the SMTP transaction, cleared when its outcome is recorded: a
+    # row claimed with it still set was being sent when the process died, and may have gone.
+    attempt_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
     case: Mapped[Case | None] = relationship()
 
@@ -380,3 +383,43 @@ class MailboxState(Base):
     left_count: Mapped[int] = mapped_column(default=0)
     left_oldest: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     left_before: Mapped[date | None] = mapped_column(default=None)
+
+
+class JobHealth(Base):
+    """How each scheduled job last went, written by the instance that runs it."""
+
+    __tablename__ = "job_health"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    last_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    last_finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    last_ok_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # Exception type and a short message only: never SQL parameters or message content.
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    failures: Mapped[int] = mapped_column(default=0)
+    failing_since: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    holder: Mapped[str] = mapped_column(String(200), default="")
+
+
+class JobLease(Base):
+    """Which instance runs a scheduled job; another may take it once `expires_at` has passed."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[utc]
+
+
+class BotInstance(Base):
+    """A running daemon's heartbeat: gaps between them are when no bot was running."""
+
+    __tablename__ = "bot_instances"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)  # host:pid:random
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int]
+    started_at: Mapped[utc]
+    last_seen_at: Mapped[utc]
+    stopped_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)

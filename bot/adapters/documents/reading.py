@@ -230,7 +230,9 @@ def _without(outer: str, inner: str) -> str:
 
 
 def _failed(source: str, reason: str) -> DocumentText:
-    return DocumentText(source=source, lines=(), tables=(), problems=(f"{source}: {reason}",))
+    return DocumentText(
+        source=source, lines=(), tables=(), problems=(f"{source}: {reason}",), unread=True
+    )
 
 
 def _labelled(source: str, found: Extract) -> DocumentText:

@@ -115,16 +115,17 @@ def _unreadable(fields: dict[str, Field], children: list[dict[str, Field]]) -> l
 def extract(documents: Sequence[DocumentText], vocabulary: Vocabulary) -> Extraction:
     """Find the form in `documents` (an email body and its attachments) and read its fields."""
     reader_flags = tuple(f"{d.source}: {p}" for d in documents for p in d.problems)
+    unread = tuple(d.source for d in documents if d.unread)
     results = [_run_form(form, documents) for form in vocabulary.forms.values()]
     if not results:
-        return Extraction(None, {}, (), (), (), (), reader_flags)
+        return Extraction(None, {}, (), (), (), (), reader_flags, unread)
     best = max(results, key=lambda r: (r.filled + (3 if r.titled else 0), r.titled))
     enough = best.filled >= MIN_FIELDS or (best.titled and best.filled >= 1)
     if not enough:
         template = max(results, key=lambda r: (len(r.run.labelled), r.titled))
         if best.filled == 0 and len(template.run.labelled) >= MIN_TEMPLATE_LABELS:
             flags = (template.form.blank_message, *reader_flags)
-            return Extraction(None, {}, (), (), (), (), flags)
-        return Extraction(None, {}, (), (), (), (), reader_flags)
+            return Extraction(None, {}, (), (), (), (), flags, unread)
+        return Extraction(None, {}, (), (), (), (), reader_flags, unread)
     extraction = _finish(best, documents)
-    return replace(extraction, flags=extraction.flags + reader_flags)
+    return replace(extraction, flags=extraction.flags + reader_flags, unread=unread)

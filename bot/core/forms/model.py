@@ -41,7 +41,8 @@ class Extraction:
     """What the engine found.
 
     `missing` and `doubtful` hold field names; a child's field is named plainly for the
-    first child and as "child 2: date_of_birth" for the others.
+    first child and as "child 2: date_of_birth" for the others. `unread` names the documents
+    that could not be read at all (a form may have been in one of them).
     """
 
     form: str | None
@@ -51,6 +52,7 @@ class Extraction:
     missing: tuple[str, ...]
     doubtful: tuple[str, ...]
     flags: tuple[str, ...]
+    unread: tuple[str, ...] = ()
 
     def initials(self) -> str:
         """The first child's initials ("A.B."), or "" when unknown.

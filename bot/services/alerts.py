@@ -1,0 +1,108 @@
+"""Telling the Business Manager and the IT contact that the bot is in trouble, once per episode,
+by whatever path still works.
+
+An alert is queued in the outbox with an idempotency key naming the episode (so however many
+instances and ticks see it, one email goes). When the database cannot take it, or the trouble
+is the outbox itself, it is sent straight through the configured sender instead, and this
+instance remembers that it did. Each episode is logged at ERROR once, and its end once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.adapters.email_builder import build_email, make_message_id
+from bot.adapters.outgoing import SendError
+from bot.app import App
+from bot.core.health import Problem
+from bot.services.mailout import base_context, queue_email
+
+log = logging.getLogger(__name__)
+EVENT = "system_alert"
+
+
+class Alerter:
+    def __init__(self, app: App, instance: str) -> None:
+        self.app, self.instance = app, instance
+        self._delivered: set[str] = set()
+        self._open: dict[str, Problem] = {}
+
+    def recipients(self) -> list[str]:
+        it = self.app.config.daemon.it_contact
+        return [self.app.config.people.business_manager.email, *([it] if it else [])]
+
+    def check(self, found: list[Problem]) -> None:
+        """`found` now; an email is dated by the app's clock, like every other email."""
+        current = {p.episode: p for p in found}
+        for episode, problem in current.items():
+            if episode not in self._open:
+                log.error("needs attention: %s (since %s)", problem.sentence, problem.since)
+            if episode not in self._delivered and self._deliver(problem, self.app.clock.now()):
+                self._delivered.add(episode)
+        for episode, problem in self._open.items():
+            if episode not in current:
+                log.warning("recovered: %s", problem.sentence)
+        self._open = current
+
+    def _deliver(self, problem: Problem, now: datetime) -> bool:
+        if problem.job != "outbox" and self._queue(problem, now):
+            return True
+        return self._send_directly(problem, now)
+
+    def _context(self, problem: Problem) -> dict[str, object]:
+        return {
+            "problem": {
+                "kind": problem.kind,
+                "job": problem.job,
+                "sentence": problem.sentence,
+                "since": problem.since,
+            },
+            "instance": self.instance,
+        }
+
+    def _queue(self, problem: Problem, now: datetime) -> bool:
+        try:
+            with self.app.sessions() as session:
+                queue_email(
+                    session,
+                    self.app,
+                    key=_key(problem),
+                    event=EVENT,
+                    to=self.recipients(),
+                    context=self._context(problem),
+                    now=now,
+                )
+                session.commit()
+        except SQLAlchemyError:
+            log.warning("the database is away: sending the alert directly")
+            return False
+        return True
+
+    def _send_directly(self, problem: Problem, now: datetime) -> bool:
+        partnership = self.app.config.partnership
+        rendered = self.app.templates.render(
+            EVENT, {**base_context(self.app), **self._context(problem)}
+        )
+        raw = build_email(
+            sender=partnership.mailbox,
+            sender_name=partnership.name,
+            to=self.recipients(),
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            message_id=make_message_id(_key(problem), partnership.mailbox.split("@", 1)[1]),
+            date=now,
+        )
+        try:
+            self.app.open_sender().send(raw, partnership.mailbox, self.recipients())
+        except (SendError, OSError) as exc:
+            log.error("could not send the alert either way (%s); trying again", type(exc).__name__)
+            return False
+        return True
+
+
+def _key(problem: Problem) -> str:
+    return f"alert:{problem.episode}"

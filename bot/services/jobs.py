@@ -1,0 +1,160 @@
+"""Running the daemon's jobs so that none ever stops for good, and each says how it went.
+
+Every run of a job: take (or renew) its lease, or skip quietly when another instance holds it;
+wait out the backoff after a failure; record the start; run; record success, or the failure as
+the exception's type and first line. The records live in memory first and are written to the
+database whenever it answers, so a database outage is remembered and reported once it is back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.adapters.db.models import JobHealth
+from bot.clock import Clock
+from bot.core.backoff import retry_delay
+from bot.core.health import JobState, error_summary
+from bot.services.leases import Leases
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[[], object]
+    interval: timedelta
+
+
+def describe(exc: BaseException) -> str:
+    """What went wrong, without SQL, parameters or message content."""
+    orig = getattr(exc, "orig", None)
+    inner = orig if isinstance(orig, BaseException) else exc
+    return error_summary(type(inner).__name__, str(inner))
+
+
+class HealthBook:
+    """Each job's health in memory, copied to the job_health table whenever it can be."""
+
+    def __init__(self, sessions: sessionmaker[Session], holder: str) -> None:
+        self.sessions, self.holder = sessions, holder
+        self._states: dict[str, JobState] = {}
+        self._unsaved: set[str] = set()
+        self._lock = threading.Lock()
+
+    def register(self, name: str, interval: timedelta) -> None:
+        with self._lock:
+            self._states.setdefault(name, JobState(name, interval))
+
+    def state(self, name: str) -> JobState:
+        with self._lock:
+            return self._states[name]
+
+    def states(self) -> tuple[JobState, ...]:
+        with self._lock:
+            return tuple(self._states.values())
+
+    def started(self, name: str, now: datetime) -> None:
+        self._change(name, started_at=now)
+
+    def succeeded(self, name: str, now: datetime) -> None:
+        self._change(
+            name, finished_at=now, ok_at=now, failures=0, failing_since=None, last_error=None
+        )
+
+    def failed(self, name: str, now: datetime, error: str) -> JobState:
+        with self._lock:
+            old = self._states[name]
+        self._change(
+            name,
+            finished_at=now,
+            failures=old.failures + 1,
+            failing_since=old.failing_since or now,
+            last_error=error,
+        )
+        return self.state(name)
+
+    def _change(self, name: str, **values: object) -> None:
+        with self._lock:
+            self._states[name] = replace(self._states[name], **values)  # type: ignore[arg-type]
+            self._unsaved.add(name)
+        self.save()
+
+    def save(self) -> bool:
+        """Write what changed; False (and kept for next time) when the database is away."""
+        with self._lock:
+            pending = [self._states[n] for n in sorted(self._unsaved)]
+        try:
+            with self.sessions() as session:
+                for state in pending:
+                    _write(session, state, self.holder)
+                session.commit()
+        except Exception:  # the database away, in whatever way: kept for the next try
+            return False
+        with self._lock:
+            self._unsaved -= {s.name for s in pending if self._states[s.name] == s}
+        return True
+
+
+def _write(session: Session, state: JobState, holder: str) -> None:
+    row = session.get(JobHealth, state.name)
+    if row is None:
+        row = JobHealth(name=state.name)
+        session.add(row)
+    row.last_started_at, row.last_finished_at = state.started_at, state.finished_at
+    row.last_ok_at, row.failures = state.ok_at, state.failures
+    row.failing_since, row.holder = state.failing_since, holder
+    if state.last_error is not None:
+        row.last_error, row.last_error_at = state.last_error, state.finished_at
+    elif state.failures == 0:
+        row.last_error = None
+
+
+class JobRunner:
+    """Wraps each job so that any exception is recorded, backed off, and never fatal."""
+
+    def __init__(self, book: HealthBook, leases: Leases, wall: Clock) -> None:
+        self.book, self.leases, self.wall = book, leases, wall
+        self._retry_at: dict[str, datetime] = {}
+
+    def wrap(self, job: Job) -> Callable[[], None]:
+        self.book.register(job.name, job.interval)
+
+        def run() -> None:
+            self.run_once(job)
+
+        return run
+
+    def run_once(self, job: Job) -> None:
+        now = self.wall.now()
+        if not self.leases.hold(job.name, now):
+            return  # another instance runs it
+        if now < self._retry_at.get(job.name, now):
+            return  # backing off after a failure
+        self.book.started(job.name, now)
+        try:
+            job.run()
+        except Exception as exc:  # any failure is recorded and retried
+            self.failed(job, exc)
+            return
+        self.book.succeeded(job.name, self.wall.now())
+        self._retry_at.pop(job.name, None)
+
+    def failed(self, job: Job, exc: BaseException) -> timedelta:
+        """Record a failed run; returns how long to wait before the next try."""
+        state = self.book.failed(job.name, self.wall.now(), describe(exc))
+        seconds = max(1, int(job.interval.total_seconds()))
+        delay = retry_delay(
+            state.failures, base_seconds=seconds, max_seconds=max(seconds, MAX_BACKOFF_SECONDS)
+        )
+        self._retry_at[job.name] = self.wall.now() + delay - job.interval
+        log.warning("job %s failed (%s); trying again in %s", job.name, state.last_error, delay)
+        log.debug("job %s failure", job.name, exc_info=exc)
+        return delay

@@ -1,0 +1,126 @@
+"""Job leases and the heartbeat: one instance runs each scheduled job; others wait to take over.
+
+A lease is a row per job (name, holder, expires_at). Taking or renewing it is one conditional
+UPDATE (held by me, or expired); creating it is an INSERT that may lose a race to another
+instance, which is a refusal, not an error. The holder renews every few seconds while it is
+alive; when it is killed its leases expire and the next instance to try takes them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.adapters.db.models import BotInstance, JobLease
+
+log = logging.getLogger(__name__)
+FORGET_INSTANCES_AFTER = timedelta(days=30)
+
+
+def instance_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+@dataclass
+class Leases:
+    sessions: sessionmaker[Session]
+    holder: str
+    seconds: int
+    # Until when this instance knows it holds each job: used while the database is away.
+    held_until: dict[str, datetime] = field(default_factory=dict)
+    # Jobs whose lease could not be checked last time: the database did not answer.
+    unsure: set[str] = field(default_factory=set)
+
+    def mine(self, job: str, now: datetime) -> bool:
+        """Held, or perhaps still ours: nobody can have taken it while the database is away."""
+        return self.held(job, now) or job in self.unsure
+
+    def hold(self, job: str, now: datetime) -> bool:
+        """Take or renew the lease on `job`; False when another live instance holds it."""
+        try:
+            won = self._renew(job, now) or self._create(job, now)
+        except SQLAlchemyError:
+            # The database is away: carry on with what we held, until it would have expired.
+            self.unsure.add(job)
+            return self.held(job, now)
+        self.unsure.discard(job)
+        if won:
+            self.held_until[job] = now + timedelta(seconds=self.seconds)
+        else:
+            self.held_until.pop(job, None)
+        return won
+
+    def held(self, job: str, now: datetime) -> bool:
+        until = self.held_until.get(job)
+        return until is not None and until > now
+
+    def _renew(self, job: str, now: datetime) -> bool:
+        with self.sessions() as session:
+            result = session.execute(
+                update(JobLease)
+                .where(
+                    JobLease.name == job,
+                    or_(JobLease.holder == self.holder, JobLease.expires_at < now),
+                )
+                .values(holder=self.holder, expires_at=now + timedelta(seconds=self.seconds))
+            )
+            session.commit()
+            return bool(getattr(result, "rowcount", 0) == 1)
+
+    def _create(self, job: str, now: datetime) -> bool:
+        with self.sessions() as session:
+            if session.get(JobLease, job) is not None:
+                return False
+            expires = now + timedelta(seconds=self.seconds)
+            session.add(JobLease(name=job, holder=self.holder, expires_at=expires))
+            try:
+                session.commit()
+            except IntegrityError:
+                return False  # another instance created it first: theirs
+            return True
+
+    def release_all(self, now: datetime) -> None:
+        """On a clean stop: let another instance take our jobs at once."""
+        try:
+            with self.sessions() as session:
+                session.execute(
+                    update(JobLease).where(JobLease.holder == self.holder).values(expires_at=now)
+                )
+                session.commit()
+        except SQLAlchemyError:
+            log.warning("could not release the job leases; they expire by themselves")
+        self.held_until.clear()
+
+
+def beat(sessions: sessionmaker[Session], holder: str, started: datetime, now: datetime) -> None:
+    """Record that this instance is alive (one row per instance; old rows forgotten)."""
+    with sessions() as session:
+        row = session.get(BotInstance, holder)
+        if row is None:
+            host, pid = holder.split(":")[0], os.getpid()
+            row = BotInstance(id=holder, host=host, pid=pid, started_at=started, last_seen_at=now)
+            session.add(row)
+        row.last_seen_at = now
+        session.execute(
+            delete(BotInstance).where(BotInstance.last_seen_at < now - FORGET_INSTANCES_AFTER)
+        )
+        session.commit()
+
+
+def stopped(sessions: sessionmaker[Session], holder: str, now: datetime) -> None:
+    try:
+        with sessions() as session:
+            row = session.get(BotInstance, holder)
+            if row is not None:
+                row.last_seen_at = row.stopped_at = now
+                session.commit()
+    except SQLAlchemyError:
+        log.warning("could not record the stop")

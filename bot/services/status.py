@@ -1,0 +1,127 @@
+"""What `tscp-bot status` reports: each job's health, the mail waiting, the instances and their
+leases, and whether the database schema is current. Gathered here, judged by bot.core.health."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.engine import current_revision, head_revision
+from bot.adapters.db.models import (
+    BotInstance,
+    JobLease,
+    MailboxState,
+    OutboxMessage,
+    StoredMessage,
+)
+from bot.app import App
+from bot.core.health import JobState, Problem, problems, stalled
+from bot.services import health
+
+RECENT_INSTANCES = timedelta(days=1)
+
+
+def status_report(app: App, now: datetime) -> dict[str, object]:
+    """Raises SQLAlchemyError when the database cannot be reached."""
+    current, head = current_revision(app.engine), head_revision()
+    report: dict[str, object] = {
+        "database": {
+            "reachable": True,
+            "url": app.engine.url.render_as_string(hide_password=True),
+            "schema": current,
+            "schema_head": head,
+        }
+    }
+    if current != head:
+        report["problems"] = ["the database schema is not current: run `tscp-bot init`"]
+        report["healthy"] = False
+        return report
+    with app.sessions() as session:
+        jobs = health.stored_jobs(session, app)
+        found = problems(health.snapshot(app, jobs, now, session))
+        report |= _mail(session, app)
+        report["jobs"] = _jobs(session, app, jobs, found, now)
+        report["instances"] = _instances(session, now)
+    report["problems"] = [p.sentence for p in found]
+    report["healthy"] = not found
+    return report
+
+
+def _mail(session: Session, app: App) -> dict[str, object]:
+    state = session.get(MailboxState, app.mailbox_name)
+    count, oldest = health.outbox_backlog(session)
+    return {
+        "mailbox": {
+            "name": app.mailbox_name,
+            "last_good_check": state.last_success_at if state else None,
+            "last_error": state.last_error if state else None,
+        },
+        "last_send": session.scalar(select(func.max(OutboxMessage.sent_at))),
+        "outbox": {"pending": count, "oldest_pending": oldest},
+        "oldest_unprocessed_message": session.scalar(
+            select(func.min(StoredMessage.received_at)).where(StoredMessage.status == "stored")
+        ),
+        "quarantined": session.scalar(
+            select(func.count())
+            .select_from(StoredMessage)
+            .where(StoredMessage.status == "quarantined")
+        )
+        or 0,
+    }
+
+
+def _jobs(
+    session: Session, app: App, jobs: tuple[JobState, ...], found: list[Problem], now: datetime
+) -> list[dict[str, object]]:
+    stored = {j.name: j for j in jobs}
+    leases = {row.name: row for row in session.scalars(select(JobLease))}
+    out: list[dict[str, object]] = []
+    for name in health.JOB_NAMES:
+        job = stored.get(name, JobState(name, health.intervals(app)[name]))
+        lease = leases.get(name)
+        out.append(
+            {
+                "name": name,
+                "state": _state(job, now, app.config.daemon.stall_factor),
+                "alert": any(p.job == name and p.kind != "outbox" for p in found),
+                "last_started": job.started_at,
+                "last_ok": job.ok_at,
+                "failures": job.failures,
+                "failing_since": job.failing_since,
+                "last_error": job.last_error,
+                "held_by": lease.holder if lease and lease.expires_at > now else None,
+                "lease_expires": lease.expires_at if lease else None,
+            }
+        )
+    return out
+
+
+def _state(job: JobState, now: datetime, factor: int) -> str:
+    if stalled(job, now, factor):
+        return "stalled"
+    if job.failures:
+        return "failing"
+    if job.started_at is None:
+        return "never run"
+    return "running" if job.running else "ok"
+
+
+def _instances(session: Session, now: datetime) -> list[dict[str, object]]:
+    rows = session.scalars(
+        select(BotInstance)
+        .where(BotInstance.last_seen_at >= now - RECENT_INSTANCES)
+        .order_by(BotInstance.started_at)
+    )
+    return [
+        {
+            "id": r.id,
+            "host": r.host,
+            "pid": r.pid,
+            "started": r.started_at,
+            "last_seen": r.last_seen_at,
+            "stopped": r.stopped_at,
+        }
+        for r in rows
+    ]

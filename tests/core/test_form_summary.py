@@ -1,0 +1,34 @@
+"""A form that could not be read is not complete: its expected fields are all missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.adapters.vocabulary_loader import load_vocabulary
+from bot.core.doctext import DocumentText, Line
+from bot.core.form_summary import expecting, required_fields, summarise, unreadable
+from bot.core.forms import extract
+
+VOCABULARY = load_vocabulary(Path(__file__).resolve().parents[2] / "forms")
+BODY = DocumentText("email body", (Line("email body, line 1", "Form attached."),), (), ())
+REFUSED = DocumentText(
+    "SIN form.docx",
+    (),
+    (),
+    ("SIN form.docx: expands past the 50,000,000-byte limit (possible zip bomb)",),
+    unread=True,
+)
+
+
+def test_a_refused_attachment_leaves_every_required_field_of_the_expected_form_missing() -> None:
+    found = extract([BODY, REFUSED], VOCABULARY)
+    assert found.form is None and found.unread == ("SIN form.docx",) and unreadable(found)
+    sin = expecting(found, VOCABULARY, "sin")
+    assert set(sin.missing) == required_fields(VOCABULARY, "sin") and "la_aware_date" in sin.missing
+    summary = summarise(sin, VOCABULARY, "TSCP")
+    assert summary is not None and not summary.complete and not summary.blank
+
+
+def test_a_readable_message_without_a_refused_attachment_is_left_as_it_is() -> None:
+    found = extract([BODY], VOCABULARY)
+    assert not unreadable(found) and expecting(found, VOCABULARY, "sin") == found

@@ -1,0 +1,72 @@
+"""The daemon's health judged from data: failing, stalled, mail waiting, and downtime."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.core.health import JobState, Snapshot, Thresholds, downtime, error_summary, problems
+
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+MIN = timedelta(minutes=1)
+LIMITS = Thresholds(alert_after=30 * MIN, outbox_alert_after=60 * MIN, stall_factor=3)
+
+
+def job(**kw: object) -> JobState:
+    return JobState("mailbox", timedelta(seconds=60), **kw)  # type: ignore[arg-type]
+
+
+def kinds(*jobs: JobState, oldest: datetime | None = None) -> list[str]:
+    snap = Snapshot(NOW, jobs, LIMITS, outbox_oldest_pending=oldest, outbox_pending=2)
+    return [p.kind for p in problems(snap)]
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        (job(), []),
+        (job(started_at=NOW - MIN, finished_at=NOW - MIN / 2, ok_at=NOW - MIN / 2), []),
+        # failing, but not yet for long enough
+        (job(failures=3, failing_since=NOW - 29 * MIN, last_error="E"), []),
+        (job(failures=9, failing_since=NOW - 30 * MIN, last_error="E"), ["failing"]),
+        # running: within 3 intervals fine, beyond it stalled
+        (job(started_at=NOW - 2 * MIN, finished_at=NOW - 3 * MIN), []),
+        (job(started_at=NOW - 4 * MIN, finished_at=NOW - 5 * MIN), ["stalled"]),
+        (job(started_at=NOW - 4 * MIN), ["stalled"]),
+        # finished long ago and idle since: not running, so not stalled
+        (job(started_at=NOW - 9 * MIN, finished_at=NOW - 8 * MIN), []),
+    ],
+)
+def test_job_conditions(state: JobState, expected: list[str]) -> None:
+    assert kinds(state) == expected
+
+
+def test_outbox_waiting_too_long() -> None:
+    assert kinds(oldest=NOW - 59 * MIN) == []
+    assert kinds(oldest=NOW - 61 * MIN) == ["outbox"]
+
+
+def test_an_episode_is_named_by_its_job_and_start() -> None:
+    failing = job(failures=2, failing_since=NOW - 40 * MIN, last_error="E")
+    later = Snapshot(NOW + 5 * MIN, (failing,), LIMITS)
+    first, again = problems(Snapshot(NOW, (failing,), LIMITS)), problems(later)
+    assert first[0].episode == again[0].episode == "failing:mailbox:2026-12-02T08:20:00+00:00"
+    anew = job(failures=1, failing_since=NOW, last_error="E")
+    assert problems(Snapshot(NOW + 31 * MIN, (anew,), LIMITS))[0].episode != first[0].episode
+
+
+def test_downtime_between_instances_and_until_now() -> None:
+    h = timedelta(hours=1)
+    runs = [(NOW - 10 * h, NOW - 8 * h), (NOW - 5 * h, NOW - 3 * h), (NOW - 4 * h, NOW - 2 * h)]
+    assert downtime(runs, NOW, 10 * MIN) == [(NOW - 8 * h, NOW - 5 * h), (NOW - 2 * h, NOW)]
+    assert downtime([(NOW - h, NOW - MIN)], NOW, 10 * MIN) == []
+    assert downtime([], NOW, 10 * MIN) == []
+
+
+def test_error_summary_drops_sql_and_detail_lines() -> None:
+    message = "duplicate key value\nDETAIL:  Key (email)=(a.person@example.org) exists. [SQL: X]"
+    assert error_summary("IntegrityError", message) == "IntegrityError: duplicate key value"
+    locked = "database is locked [SQL: UPDATE job_leases SET holder=?] [parameters: ('x',)]"
+    assert error_summary("OperationalError", locked) == "OperationalError: database is locked"
+    assert len(error_summary("E", "x" * 500)) == 160

@@ -1,0 +1,111 @@
+"""The daemon never stops reading mail while it looks alive: the database going away, or a
+mailbox that keeps refusing, is survived, recorded and (past the threshold) alerted once."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.cli import main
+from tests.daemon_helpers import IT, acknowledged, daemon_app, daemon_config, running, wait_until
+from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.mail import sin
+from tests.fixtures.smtp import SmtpTestServer
+
+BM = "tscp.business.manager@tameside.gov.uk"
+
+
+@contextmanager
+def database_away(url: str) -> Iterator[None]:
+    """SQLite: another connection holds the write lock. PostgreSQL: every connection of the
+    bot's is cut and new ones are refused."""
+    if url.startswith("sqlite"):
+        holder = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    name = make_url(url).database
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"
+            ),
+            {"name": name},
+        )
+        try:
+            yield
+        finally:
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+    admin.dispose()
+
+
+def mailbox_alerts(smtp: SmtpTestServer) -> int:
+    return sum(b"needs attention: the mailbox job keeps failing" in m.raw for m in smtp.messages)
+
+
+def test_mail_is_read_again_after_the_database_went_away(
+    tmp_path: Path,
+    database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    config = daemon_config(tmp_path, database_url, dovecot, smtp_server, alert_after_minutes=0)
+    app = daemon_app(config, dovecot.password, busy_seconds=1)
+    with running(app):
+        dovecot.append(sin("<sin-1@gmp.police.uk>"))
+        wait_until(lambda: acknowledged(smtp_server, "TSCP-2026-0001") == 1, 15, "first SIN")
+        with database_away(database_url):
+            dovecot.append(sin("<sin-2@gmp.police.uk>"))
+            # The alert cannot be queued in the database: it goes straight to the mail server.
+            wait_until(lambda: mailbox_alerts(smtp_server) == 1, 10, "an alert sent directly")
+            time.sleep(3)
+        dovecot.append(sin("<sin-3@gmp.police.uk>"))
+        wait_until(
+            lambda: acknowledged(smtp_server, "TSCP-2026-0003") == 1,
+            20,
+            "the mail that came during and after the outage",
+        )
+        wait_until(lambda: dovecot.list_uids("INBOX") == [], 10, "an empty inbox")
+    assert acknowledged(smtp_server, "TSCP-2026-0002") == 1
+    assert "mailbox job failed (OperationalError" in caplog.text
+    assert mailbox_alerts(smtp_server) == 1  # not queued again once the database was back
+
+
+def test_a_mailbox_that_keeps_failing_alerts_once_and_shows_in_status(
+    tmp_path: Path,
+    database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = daemon_config(tmp_path, database_url, dovecot, smtp_server, alert_after_minutes=0)
+    app = daemon_app(config, "not-the-password")
+    with running(app):
+        smtp_server.wait_for(1, timeout=10)
+        time.sleep(5)  # several more failed logins and watchdog rounds
+        monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
+        code = main(["--config", str(config), "status"])
+    out = capsys.readouterr().out
+    alerts = [m for m in smtp_server.messages if b"bot needs attention" in m.raw]
+    assert len(alerts) == 1 and len(smtp_server.messages) == 1
+    assert sorted(alerts[0].rcpt_tos) == sorted([BM, IT])
+    assert b"the mailbox job keeps failing" in alerts[0].raw
+    assert code == 1
+    assert "mailbox        failing" in out and "MailboxError" in out
+    assert "not-the-password" not in out

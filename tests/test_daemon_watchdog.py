@@ -1,0 +1,119 @@
+"""The watchdog and `tscp-bot status`: a hung job is reported; the exit code says healthy (0),
+needs attention (1) or no database (2), in one line without a traceback."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+from bot.cli import main
+from tests.daemon_helpers import daemon_app, daemon_config, running, wait_until
+from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.mail import sin
+from tests.fixtures.smtp import SmtpTestServer
+
+
+class SilentServer:
+    """Accepts connections and never says a word: a mail server that has hung."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def close(self) -> None:
+        # shutdown wakes the thread blocked in accept(); close alone would leave it listening.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        for conn in list(self.accepted):
+            conn.close()
+
+
+@pytest.fixture
+def silent() -> Iterator[SilentServer]:
+    server = SilentServer()
+    yield server
+    server.close()
+
+
+def _status(config: Path, *extra: str) -> int:
+    return main(["--config", str(config), "status", *extra])
+
+
+def test_a_hung_job_is_reported_stalled_in_status(
+    tmp_path: Path,
+    database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    silent: SilentServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = daemon_config(tmp_path, database_url, dovecot, smtp_server, stall_factor=2)
+    data = tomllib.loads(config.read_text())
+    data["outgoing"]["smtp"]["port"] = silent.port
+    config.write_bytes(tomli_w.dumps(data).encode())
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
+    app = daemon_app(config, dovecot.password)
+    with running(app):
+        dovecot.append(sin())
+        wait_until(lambda: len(silent.accepted) >= 1, 15, "the outbox connecting")
+        capsys.readouterr()
+
+        def reported() -> bool:
+            _status(config, "--json")
+            return json.loads(capsys.readouterr().out)["healthy"] is False
+
+        wait_until(reported, 10, "status reporting the hung outbox")
+        code = _status(config)
+        out = capsys.readouterr().out
+        silent.close()  # the hung send fails at once, so the daemon can stop
+    assert code == 1
+    assert "outbox         stalled" in out
+    assert "PROBLEM: the outbox job has not finished" in out
+    assert "mailbox        ok" in out
+
+
+def test_status_is_healthy_on_a_fresh_database(
+    bot: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = _status(tmp_path / "config.toml")
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "status: healthy" in out and "schema 0014, newest 0014" in out
+
+
+def test_status_says_in_one_line_when_the_database_cannot_be_reached(
+    tmp_path: Path,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
+    folder = tmp_path / "not-a-database"
+    folder.mkdir()
+    for url in (f"sqlite:///{folder}", "postgresql+psycopg://nobody@127.0.0.1:1/none"):
+        config = daemon_config(tmp_path, url, dovecot, smtp_server)
+        assert _status(config) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("tscp-bot: database unreachable: ") and err.count("\n") == 1
+        assert "Traceback" not in err
