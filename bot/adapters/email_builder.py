@@ -30,6 +30,14 @@ POLICY = SMTP.clone(cte_type="7bit")
 HEADER_POLICY = POLICY.clone(max_line_length=998)
 
 
+# Anything that could end a header line or smuggle in another one.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_BARE_ADDRESS = re.compile(r"[^\s<>,;:\"()\[\]\\\x00-\x1f\x7f]+@[^\s<>,;:\"()\[\]\\\x00-\x1f\x7f]+")
+_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+# "References: " plus one id must fit on a line of RFC 5322's 998 characters.
+_LONGEST_ID = 980
+
+
 @dataclass(frozen=True)
 class Attachment:
     filename: str
@@ -92,18 +100,42 @@ def _set_headers(
     references: Sequence[str],
     date: datetime,
 ) -> None:
-    msg["From"] = formataddr((sender_name, sender))
-    msg["To"] = ", ".join(to)
+    msg["From"] = formataddr((one_line(sender_name), _address(sender)))
+    msg["To"] = ", ".join(_address(a) for a in to)
     if cc:
-        msg["Cc"] = ", ".join(cc)
-    msg["Subject"] = subject
+        msg["Cc"] = ", ".join(_address(a) for a in cc)
+    msg["Subject"] = one_line(subject)
     msg["Date"] = format_datetime(date)
-    msg["Message-ID"] = message_id
-    if in_reply_to:
-        msg["In-Reply-To"] = in_reply_to
-    if references:
-        msg["References"] = " ".join(references)
+    if not _ids([message_id]):
+        raise ValueError(f"not a Message-ID: {message_id!r}")
+    msg["Message-ID"] = _ids([message_id])
+    replying_to = _ids([in_reply_to] if in_reply_to else [])
+    if replying_to:
+        msg["In-Reply-To"] = replying_to
+    if _ids(references):
+        msg["References"] = _ids(references)
     _set_robot_headers(msg, is_reply=in_reply_to is not None)
+
+
+def one_line(text: str) -> str:
+    """Text for a header: whatever an incoming message put in it (an encoded CR, LF or NUL),
+    it stays one header and cannot start another."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _address(address: str) -> str:
+    """A bare address, or an error: an address that could carry a second header or a second
+    recipient is never written."""
+    if not _BARE_ADDRESS.fullmatch(address):
+        raise ValueError(f"not a plain email address: {address!r}")
+    return address
+
+
+def _ids(values: Sequence[str]) -> str:
+    """The ids as "<a@b> <c@d>", each unfolded and checked; one that cannot be written safely
+    (no angle brackets, too long for a line) is left out rather than breaking the reply."""
+    found = [_CONTROL.sub("", "".join(v.split())) for v in values]
+    return " ".join(i for i in found if _MESSAGE_ID.fullmatch(i) and len(i) <= _LONGEST_ID)
 
 
 def _set_robot_headers(msg: EmailMessage, *, is_reply: bool) -> None:

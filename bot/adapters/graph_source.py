@@ -51,6 +51,7 @@ WELL_KNOWN = frozenset(
     }
 )
 _PAGE = "odata.maxpagesize=50"
+_KEY_MAX = 1000  # StoredMessage.source_key's length
 
 
 class GraphSource:
@@ -291,7 +292,10 @@ class _Guard:
 
 
 def _key(graph_id: str, message_id: str) -> str:
-    return f"{graph_id} {message_id}" if message_id else graph_id
+    key = f"{graph_id} {message_id}" if message_id else graph_id
+    # A Message-ID too long to keep beside the id (the column holds 1000) is left off whole,
+    # never cut: the id alone still moves it, only a lost move's answer is then not found.
+    return key if len(key) <= _KEY_MAX else graph_id
 
 
 def _split(key: str) -> tuple[str, str]:

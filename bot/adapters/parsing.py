@@ -22,9 +22,10 @@ import mailparser
 from bot.adapters.ical import CalendarReadError, read_calendar
 from bot.core.meeting_replies import CalendarItem
 from bot.core.message import AttachmentInfo, MailMessage
-from bot.core.threading import normalise_message_id
+from bot.core.threading import normalise_message_id, unfold
 
 _ANGLE_IDS = re.compile(r"<([^<>\s]+)>")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _INVENTED_NAME = re.compile(r"^[a-z]{10}\.(txt|rtf)$")
 _BLOCK_TAGS = frozenset(
     {"p", "br", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"}
@@ -45,6 +46,23 @@ class ParseError(Exception):
 
 def sha256_hex(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
+
+
+# The longest id kept: short enough that "References: <id>" stays within RFC 5322's
+# 998-character line, so an answer can name it; the column holds 998.
+MAX_MESSAGE_ID = 900
+
+
+def message_id_of(value: str) -> str:
+    """The id a header names, unfolded (bot.core.threading.normalise_message_id) and, when it
+    would not fit a header line, cut short and made unique again by a hash of the whole. Every
+    id the bot stores or looks up goes through here, so the same header always gives the same
+    id."""
+    found = normalise_message_id(value)
+    if len(found) <= MAX_MESSAGE_ID:
+        return found
+    whole = hashlib.sha256(found.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return f"{found[: MAX_MESSAGE_ID - len(whole) - 1]}.{whole}"
 
 
 def message_id_for(raw: bytes) -> str:
@@ -154,9 +172,34 @@ def _addresses(pairs: object) -> list[tuple[str, str]]:
     return [(str(n), str(a).strip().lower()) for n, a in pairs if a]
 
 
+_ANGLE_ADDRESS = re.compile(r"<([^<>\s@]+@[^<>\s@]+)>$")
+
+
+def _senders(parsed: Any, defects: list[str]) -> list[tuple[str, str]]:
+    """The From address. When the header does not parse (an encoded display name hiding a
+    line break and a colon, say), the address in its closing angle brackets is still the
+    sender's, and their message is answered rather than lost."""
+    found = _addresses(parsed.from_)
+    if found:
+        return found
+    value = _one_line(str(parsed.message.get("From") or ""))
+    match = _ANGLE_ADDRESS.search(value)
+    if match is None:
+        return []
+    defects.append("From header could not be parsed; address taken from its angle brackets")
+    name = _one_line(decode_header_value(value[: match.start()], defects)).strip('" ')
+    return [(name, match.group(1).lower())]
+
+
+def _one_line(value: str) -> str:
+    """A decoded header as one line of text: an encoded CR, LF or NUL becomes a space."""
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
 def _message_ids(value: str) -> tuple[str, ...]:
-    found = _ANGLE_IDS.findall(value)
-    return tuple(found) if found else tuple(v for v in value.split() if v)
+    value = unfold(value)
+    found = _ANGLE_IDS.findall(value) or value.split()
+    return tuple(i for i in (message_id_of(v) for v in found) if i)
 
 
 def _payload_bytes(item: dict[str, Any]) -> bytes:
@@ -263,11 +306,11 @@ def parse_message(raw: bytes, *, max_attachment_bytes: int = 10_000_000) -> Mail
 def _build(
     raw: bytes, parsed: Any, headers: dict[str, str], defects: list[str], limit: int
 ) -> MailMessage:
-    message_id = normalise_message_id(headers.get("message-id", ""))
+    message_id = message_id_of(headers.get("message-id", ""))
     if not message_id:
         message_id = message_id_for(raw)
         defects.append("missing Message-ID (synthesised from content hash)")
-    senders = _addresses(parsed.from_)
+    senders = _senders(parsed, defects)
     if not senders:
         defects.append("missing From")
     html = "\n".join(parsed.text_html)
@@ -280,9 +323,9 @@ def _build(
     in_reply_to = _message_ids(headers.get("in-reply-to", ""))
     return MailMessage(
         message_id=message_id,
-        subject=" ".join(headers.get("subject", "").split()),
+        subject=_one_line(headers.get("subject", "")),
         from_addr=senders[0][1] if senders else "",
-        from_name=senders[0][0] if senders else "",
+        from_name=_one_line(senders[0][0]) if senders else "",
         to=tuple(a for _, a in _addresses(parsed.to)),
         cc=tuple(a for _, a in _addresses(parsed.cc)),
         date=_date(parsed),

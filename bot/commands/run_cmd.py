@@ -8,7 +8,11 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.adapters.db.engine import make_engine, migrate
+from bot.adapters.db.models import MailboxState
+from bot.app import App
 from bot.cli_output import print_json
 from bot.commands.context import Context, UsageError
 from bot.scheduler import run_daemon
@@ -41,6 +45,13 @@ def _since(text: str) -> date:
         raise UsageError(f"--since: expected a date like 2026-12-01, got {text!r}") from None
 
 
+def _database_set_up(app: App) -> None:
+    """Raise, as every command does, when the database has no tables yet: the pass reports a
+    failing step and goes on, but with no schema every step would fail for that one reason."""
+    with app.sessions() as session:
+        session.execute(select(MailboxState.name).limit(1))
+
+
 def init(ctx: Context) -> int:
     engine = make_engine(ctx.config.database_url)
     migrate(engine)
@@ -57,17 +68,22 @@ def run(ctx: Context) -> int:
     if not args.once:
         run_daemon(ctx.app(moving_clock=True))
         return 0
-    report = run_once(ctx.app())
+    app = ctx.app()
+    _database_set_up(app)
+    report = run_once(app)
     summary = {
         "fetched": report.ingest.fetched,
         "stored": report.ingest.stored,
         "duplicates": report.ingest.duplicates,
         "processed": report.ingest.processed,
         "failed": report.ingest.failed,
+        "quarantined_unstorable": report.ingest.quarantined,
+        "not_stored": report.ingest.not_stored,
         "released": report.ingest.released,
         "waiting_for_a_person": report.ingest.waiting_for_a_person,
         "left_in_inbox": report.ingest.left.count,
         "mailbox_errors": report.ingest.errors,
+        "step_errors": report.errors,
         "overdue_marked": report.overdue_marked,
         "reminders_queued": report.reminders_queued,
         "digest_queued": report.digest_queued,
@@ -81,12 +97,16 @@ def run(ctx: Context) -> int:
     else:
         print(
             ", ".join(
-                f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if k != "mailbox_errors"
+                f"{k.replace('_', ' ')} {v}"
+                for k, v in summary.items()
+                if k not in ("mailbox_errors", "step_errors")
             )
         )
         if left:
             print(left)
         for error in report.ingest.errors:
             print(f"mailbox problem: {error}")
-    # Non-zero when the mailbox could not be read, so a cron wrapper notices.
-    return 1 if report.ingest.errors else 0
+        for error in report.errors:
+            print(f"step failed: {error}")
+    # Non-zero when the mailbox could not be read or any step failed, so a cron wrapper notices.
+    return 1 if report.ingest.errors or report.errors else 0

@@ -12,6 +12,10 @@ from functools import lru_cache
 from bot.core.message import MailMessage
 
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
+# A line break with the indentation after it. Mailers fold long ids, some in the middle of
+# the id; joining the pieces without the space gives the id every copy of the thread agrees on.
+_FOLD = re.compile(r"\r?\n[ \t]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @lru_cache(maxsize=16)
@@ -46,12 +50,17 @@ def subject_case_ref(subject: str, prefix: str) -> str | None:
     return None
 
 
+def unfold(value: str) -> str:
+    """A header value on one line, with no control characters (NUL, CR, LF) left in it."""
+    return _CONTROL.sub("", _FOLD.sub("", value).replace("\t", " "))
+
+
 def normalise_message_id(s: str) -> str:
-    """The bare id from "<abc@host>", " abc@host ", or "<abc@host> (comment)"."""
+    """The bare id from "<abc@host>", " abc@host ", "<abc@host> (comment)" or a folded
+    "<abc\\r\\n .def@host>"."""
+    s = unfold(s)
     match = _ANGLE_ID.search(s)
-    if match:
-        return match.group(1)
-    return s.strip().strip("<>").strip()
+    return match.group(1) if match else s.strip().strip("<>").strip()
 
 
 def thread_ids(msg: MailMessage) -> list[str]:

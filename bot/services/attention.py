@@ -69,6 +69,7 @@ def note_human_mail(
         session,
         app,
         key=f"case-reply-alert:{row.sha256}",
+        for_message=row,
         event="case_reply_alert",
         to=[app.config.people.business_manager.email],
         now=now,

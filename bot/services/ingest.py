@@ -23,11 +23,13 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import MailboxState, StoredMessage
 from bot.adapters.mailbox import (
     Cursor,
+    IncomingMail,
     LeftInInbox,
     MailboxError,
     MailSource,
@@ -37,8 +39,8 @@ from bot.adapters.mailbox import (
 from bot.app import App
 from bot.core.arrival import left_in_inbox
 from bot.core.attention import Release, release_for
-from bot.services.process import process_message
-from bot.services.store import store_raw
+from bot.services.process import describe_error, process_message
+from bot.services.store import Stored, store_raw, store_unstorable
 
 log = logging.getLogger(__name__)
 DONE = ("processed", "quarantined")
@@ -51,6 +53,8 @@ class IngestReport:
     duplicates: int = 0
     processed: int = 0
     failed: int = 0
+    quarantined: int = 0  # could not be stored as received: kept raw, on the triage list
+    not_stored: int = 0  # could not be stored at all: left in the inbox for the next pass
     released: int = 0
     waiting_for_a_person: int = 0  # seen in the inbox, kept there for the Business Manager
     errors: list[str] = field(default_factory=list)
@@ -74,10 +78,27 @@ def ingest_pass(app: App, source: MailSource, *, full_sweep: bool = True) -> Ing
         _record_mailbox_error(app, str(exc))
         report.errors.append(str(exc))
         keys = None
+    except Exception as exc:
+        # The database failed while storing: what was stored before it is still processed.
+        report.errors.append(f"storing mail failed: {describe_error(exc)}")
+        keys = None
     _process_stored(app, report)
     if keys is not None:
         _release(app, source, keys, report)
     return report
+
+
+def _ensure_state(app: App) -> None:
+    """Create the mailbox's state row unless it exists. Two instances starting on a fresh
+    database both try; the one whose insert loses finds the other's row and carries on."""
+    with app.sessions() as session:
+        if session.get(MailboxState, app.mailbox_name) is not None:
+            return
+        session.add(MailboxState(name=app.mailbox_name))
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
 
 
 def _state(session: Session, name: str) -> MailboxState:
@@ -91,6 +112,7 @@ def _state(session: Session, name: str) -> MailboxState:
 def _fetch_and_store(
     app: App, source: MailSource, full_sweep: bool, report: IngestReport
 ) -> dict[str, int]:
+    _ensure_state(app)
     with app.sessions() as session:
         state = _state(session, app.mailbox_name)
         cursor = None
@@ -102,21 +124,56 @@ def _fetch_and_store(
         report.left, report.left_before = batch.left, since
         keys = {}
         for incoming in batch.messages:
-            stored = store_raw(
-                session, incoming.raw, incoming.key, app.clock.now(), incoming.arrived_at
-            )
+            stored = _store_one(app, session, incoming, report)
+            if stored is None:
+                continue
             keys[incoming.key] = stored.id
             report.stored += stored.new
             report.duplicates += not (stored.new or stored.again)
         state = _state(session, app.mailbox_name)
         _remember_left(state, since, batch.left, whole_inbox=cursor is None)
-        if batch.cursor is not None:
-            # Advanced only now that every message up to it is safely stored.
+        if batch.cursor is not None and not report.not_stored:
+            # Advanced only when every message up to it is safely stored: one that could not
+            # be is fetched again on the next pass, never skipped.
             state.uidvalidity, state.last_uid = batch.cursor.uidvalidity, batch.cursor.last_uid
             state.sync_state = batch.cursor.sync_state or None
-        state.last_success_at, state.last_error = app.clock.now(), None
+        _record_pass(app, state, report)
         session.commit()
     return keys
+
+
+def _store_one(
+    app: App, session: Session, incoming: IncomingMail, report: IngestReport
+) -> Stored | None:
+    """Store one message; one that cannot be stored as it is is kept quarantined, and one that
+    cannot be kept at all stays in the inbox. Either way the next message is stored."""
+    now = app.clock.now()
+    try:
+        return store_raw(session, incoming.raw, incoming.key, now, incoming.arrived_at)
+    except Exception as exc:
+        session.rollback()
+        error = describe_error(exc)
+    log.warning("a message could not be stored (%s); quarantining it", error.partition(":")[0])
+    try:
+        stored = store_unstorable(
+            session, incoming.raw, incoming.key, now, incoming.arrived_at, error
+        )
+    except Exception as exc:
+        session.rollback()
+        report.not_stored += 1
+        report.errors.append(f"a message could not be stored and stays in the inbox: {error}")
+        log.warning("nor quarantined (%s); it stays in the inbox", type(exc).__name__)
+        return None
+    report.quarantined += 1
+    return stored
+
+
+def _record_pass(app: App, state: MailboxState, report: IngestReport) -> None:
+    if report.not_stored:
+        state.last_error = f"{report.not_stored} message(s) could not be stored"
+        state.last_error_at = app.clock.now()
+    else:
+        state.last_success_at, state.last_error = app.clock.now(), None
 
 
 def _start_of(app: App, day: date | None) -> datetime | None:
@@ -145,6 +202,7 @@ def _remember_left(
 
 def _record_mailbox_error(app: App, error: str) -> None:
     log.warning("mailbox check failed: %s", error)
+    _ensure_state(app)
     with app.sessions() as session:
         state = _state(session, app.mailbox_name)
         state.last_error, state.last_error_at = error, app.clock.now()
@@ -161,7 +219,12 @@ def _process_stored(app: App, report: IngestReport) -> None:
             )
         )
     for message_id in waiting:
-        if process_message(app, message_id):
+        try:
+            done = process_message(app, message_id)
+        except Exception as exc:  # even recording the failure failed: try the next one
+            report.errors.append(f"message #{message_id}: {describe_error(exc)}")
+            done = False
+        if done:
             report.processed += 1
         else:
             report.failed += 1

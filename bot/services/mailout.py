@@ -8,9 +8,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case, OutboxMessage
+from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.adapters.email_builder import build_email, make_message_id
 from bot.app import App
+
+
+class DuplicateEmail(Exception):
+    """An email that exists for one incoming message was already queued while that message was
+    being processed for the first time: another transaction processed the same message."""
 
 
 def base_context(app: App) -> dict[str, object]:
@@ -35,13 +40,24 @@ def queue_email(
     cc: Sequence[str] = (),
     in_reply_to: str | None = None,
     calendar: bytes | None = None,
+    for_message: StoredMessage | None = None,
 ) -> OutboxMessage | None:
     """Add one email to the outbox unless an email with this idempotency key already exists.
+
+    Skipping an existing key is what scheduled mail relies on (a reminder, a digest or a
+    case's request is queued once, however many passes ask). An email for one incoming
+    message (for_message: its acknowledgement, its command result) is different: the first
+    processing of that message cannot find it queued, and if it does another transaction
+    processed the message too, so this one raises DuplicateEmail and rolls back. A message
+    sent round again by `triage retry` (processed before) keeps the skip: the sender is not
+    answered twice.
 
     Mail to an outside body named in the config's approval list is written as a draft and the
     Business Manager is asked to approve it; it is sent only after that.
     """
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
+        if for_message is not None and for_message.processed_at is None:
+            raise DuplicateEmail(key)
         return None
     to, cc = _unique(to), [a for a in _unique(cc) if a not in to]
     rendered = app.templates.render(event, {**base_context(app), **context})

@@ -1,15 +1,26 @@
-"""One full pass of every job, in the order a person would want: mail in, deadlines, mail out."""
+"""One full pass of every job, in the order a person would want: mail in, deadlines, mail out.
+
+Each step runs whatever happened to the one before it: a mailbox or a database write that
+fails while reading mail must not stop the deadlines, the digest or the sending.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from bot.app import App
 from bot.services.digest import send_digest_if_due
 from bot.services.ingest import IngestReport, ingest_pass
 from bot.services.outbox import SendReport, send_due
+from bot.services.process import describe_error
 from bot.services.reminders import reminder_tick
 from bot.services.tick import deadline_tick
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -19,16 +30,34 @@ class PassReport:
     reminders_queued: int
     digest_queued: bool
     outbox: SendReport
+    # One line per step that failed, "step: what went wrong".
+    errors: list[str] = field(default_factory=list)
 
 
 def run_once(app: App) -> PassReport:
+    errors: list[str] = []
+    ingest = _step("mail in", lambda: _ingest(app), IngestReport(), errors)
+    overdue = _step("deadlines", lambda: deadline_tick(app), 0, errors)
+    reminders = _step("reminders", lambda: reminder_tick(app), 0, errors)
+    digest = _step("digest", lambda: send_digest_if_due(app), False, errors)
+    outbox = _step("sending", lambda: send_due(app, app.open_sender()), SendReport(), errors)
+    return PassReport(ingest, overdue, reminders, digest, outbox, errors)
+
+
+def _ingest(app: App) -> IngestReport:
     source = app.open_source()
     try:
-        ingest = ingest_pass(app, source, full_sweep=True)
+        return ingest_pass(app, source, full_sweep=True)
     finally:
         source.close()
-    overdue = deadline_tick(app)
-    reminders = reminder_tick(app)
-    digest = send_digest_if_due(app)
-    outbox = send_due(app, app.open_sender())
-    return PassReport(ingest, overdue, reminders, digest, outbox)
+
+
+def _step(name: str, run: Callable[[], T], nothing: T, errors: list[str]) -> T:
+    """Run one step; a failure is reported as one line and the pass goes on to the next."""
+    try:
+        return run()
+    except Exception as exc:
+        error = f"{name}: {describe_error(exc)}"
+        log.warning("step failed, the pass goes on: %s", error)
+        errors.append(error)
+        return nothing

@@ -6,7 +6,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
@@ -30,28 +31,56 @@ log = logging.getLogger(__name__)
 
 
 def process_message(app: App, row_id: int) -> bool:
-    """True when the message was dealt with (or quarantined); False when it will be retried."""
+    """True when the message was dealt with (or quarantined, or by another instance); False
+    when it will be retried."""
     now = app.clock.now()
     with app.sessions() as session:
-        row = session.get(StoredMessage, row_id)
-        if row is None or row.status != "stored":
+        if not _claim(session, row_id):
+            session.rollback()
             return True
+        row = session.get(StoredMessage, row_id, populate_existing=True)
+        assert row is not None  # claimed just now, in this transaction
         try:
             _process(session, app, row, now)
             session.commit()
             return True
         except Exception as exc:
             session.rollback()
-            error = f"{type(exc).__name__}: {exc}"[:500]
+            error = describe_error(exc)
     log.warning("message #%d could not be processed (%s)", row_id, error.partition(":")[0])
     return _record_failure(app, row_id, error, now)
+
+
+def _claim(session: Session, row_id: int) -> bool:
+    """Take the message for this transaction, or learn that another instance has it.
+
+    The first statement of the transaction writes to the row while it is still "stored": on
+    PostgreSQL a second instance's claim waits on the row lock, then finds it processed; on
+    SQLite it waits for the database's one writer and reads what that writer committed. So
+    exactly one transaction processes each message.
+    """
+    claimed = session.execute(
+        update(StoredMessage)
+        .where(StoredMessage.id == row_id, StoredMessage.status == "stored")
+        .values(status="stored")
+        .execution_options(synchronize_session=False)
+    )
+    return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+
+def describe_error(exc: BaseException) -> str:
+    """One readable line: the error's type and its first line, never the SQL or the values a
+    database error carries after it (they can hold a message's personal data)."""
+    cause = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
+    lines = str(cause).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}"[:300]
 
 
 def _record_failure(app: App, row_id: int, error: str, now: datetime) -> bool:
     with app.sessions() as session:
         row = session.get(StoredMessage, row_id)
-        if row is None:
-            return True
+        if row is None or row.status != "stored":
+            return True  # processed meanwhile by another instance
         row.attempts += 1
         row.last_error = error
         quarantined = row.attempts >= app.config.ingest.max_attempts

@@ -97,6 +97,7 @@ def acknowledge(
         session,
         app,
         key=f"ack:{row.sha256}",
+        for_message=row,
         event="sin_acknowledgement",
         to=[row.from_addr],
         context=context,

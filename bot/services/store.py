@@ -14,9 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
-from bot.adapters.parsing import message_id_for
+from bot.adapters.parsing import message_id_for, message_id_of
 from bot.core.arrival import fetch_time_note
-from bot.core.threading import normalise_message_id
 
 # StoredMessage.received_source: where received_at came from.
 MAILBOX, FETCH_TIME = "mailbox", "fetch_time"
@@ -36,7 +35,7 @@ def header_message_id(raw: bytes) -> str:
         value = str(headers.get("Message-ID") or "")
     except Exception:
         value = ""
-    found = normalise_message_id(value)
+    found = message_id_of(value)
     return found or message_id_for(raw)
 
 
@@ -95,6 +94,41 @@ def store_raw(
         if other is None:
             raise
         return _seen_again(session, other, source_key)
+    return Stored(row.id, new=True)
+
+
+def store_unstorable(
+    session: Session,
+    raw: bytes,
+    source_key: str,
+    now: datetime,
+    arrived_at: datetime | None,
+    error: str,
+) -> Stored:
+    """Keep a message whose full row could not be written: the raw bytes under an id made from
+    their hash, quarantined and on the triage list, so it is neither lost nor retried for ever.
+
+    The caller has rolled back the failed insert. Raises if even this row cannot be written.
+    """
+    digest = hashlib.sha256(raw).hexdigest()
+    received_at, received_source = arrival(arrived_at, now)
+    row = StoredMessage(
+        sha256=digest,
+        message_id=message_id_for(raw),
+        raw=raw,
+        size=len(raw),
+        received_at=received_at,
+        fetched_at=now,
+        received_source=received_source,
+        source_key=source_key,
+        status="quarantined",
+        processed_at=now,
+        needs_triage=True,
+        last_error=error,
+        triage_reason=f"could not be stored as received ({error}); the raw message is kept",
+    )
+    session.add(row)
+    session.commit()
     return Stored(row.id, new=True)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import re
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
 from email.policy import default
 from typing import Any
@@ -157,6 +158,36 @@ def test_no_recipients_is_refused() -> None:
         _build(to=[])
 
 
+def _headers(raw: bytes) -> list[tuple[str, str]]:
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    return [(name, str(value)) for name, value in msg.items()]
+
+
 def test_subject_with_newline_cannot_inject_headers() -> None:
-    with pytest.raises(ValueError):
-        _build(subject="Hello\r\nBcc: someone@example.net")
+    """A subject quoting an incoming one (an encoded CR/LF in it) stays one header line: the
+    reply is still sent, and to nobody else."""
+    raw = _build(subject="Re: Hello\r\nBcc: someone@example.net\x00")
+    assert ("Subject", "Re: Hello Bcc: someone@example.net") in _headers(raw)
+    assert "Bcc" not in dict(_headers(raw))
+
+
+def test_display_name_with_line_break_stays_in_the_from_header() -> None:
+    raw = _build(sender_name="TSCP\r\nBcc: x@evil.example")
+    assert "Bcc" not in dict(_headers(raw))
+    assert dict(_headers(raw))["From"] == '"TSCP Bcc: x@evil.example" <tscp@example.org>'
+
+
+def test_an_address_that_could_carry_another_header_is_refused() -> None:
+    for address in ("jo@x.example\r\nBcc: x@evil.example", "a@x.example, b@evil.example"):
+        with pytest.raises(ValueError, match="plain email address"):
+            _build(to=[address])
+
+
+def test_folded_or_hostile_ids_we_answer_are_written_on_one_line() -> None:
+    raw = _build(
+        in_reply_to="<abc\r\n .def\x00@x.example>",
+        references=["<abc\r\n .def@x.example>", "not-an-id", "<" + "y" * 1200 + "@x>"],
+    )
+    headers = dict(_headers(raw))
+    assert headers["In-Reply-To"] == "<abc.def@x.example>"
+    assert headers["References"] == "<abc.def@x.example>"

@@ -43,3 +43,10 @@ def test_thread_ids_nearest_first_without_duplicates() -> None:
 
 def test_thread_ids_empty_for_a_new_message() -> None:
     assert thread_ids(MailMessage(message_id="m@x", subject="", from_addr="", from_name="")) == []
+
+
+def test_folded_and_hostile_message_ids_normalise_to_one_line() -> None:
+    # Folded in the middle of the id (some mailers do): the pieces join without the space.
+    assert normalise_message_id("\r\n <abc.2026\r\n .def@host>") == "abc.2026.def@host"
+    assert normalise_message_id("<abc\x00def@host>") == "abcdef@host"
+    assert normalise_message_id("\t<abc@host>\t(comment)") == "abc@host"

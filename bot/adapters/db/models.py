@@ -46,9 +46,35 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class SafeText(TypeDecorator[str]):
+    """Text every database accepts: no NUL (PostgreSQL refuses it) and no more than the
+    column holds (PostgreSQL refuses that too), so no field read from a message can make its
+    row, and with it the message, impossible to store. The raw bytes keep the original."""
+
+    impl: type[String] = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        value = value.replace("\x00", "")
+        length: int | None = getattr(self.impl_instance, "length", None)
+        return value if length is None else value[:length]
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return value
+
+
+class SafeString(SafeText):
+    """SafeText for a String(length) column."""
+
+    impl = String
+    cache_ok = True
+
+
 intpk = Annotated[int, mapped_column(Integer, primary_key=True, autoincrement=True)]
 utc = Annotated[datetime, mapped_column(UtcDateTime())]
-text = Annotated[str, mapped_column(Text)]
+text = Annotated[str, mapped_column(SafeText())]
 
 
 class Base(DeclarativeBase):
@@ -66,8 +92,8 @@ class StoredMessage(Base):
     __table_args__ = (Index("ix_messages_status", "status"),)
 
     id: Mapped[intpk]
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    message_id: Mapped[str] = mapped_column(String(998), index=True)
+    sha256: Mapped[str] = mapped_column(SafeString(64), unique=True)
+    message_id: Mapped[str] = mapped_column(SafeString(998), index=True)
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int]
     # When it arrived in the mailbox (every clock it starts counts from here) ...
@@ -76,24 +102,24 @@ class StoredMessage(Base):
     fetched_at: Mapped[utc]
     # "mailbox": received_at is the server's arrival time. "fetch_time": the server gave none,
     # so received_at is fetched_at and every date counted from it says so.
-    received_source: Mapped[str] = mapped_column(String(20), default="mailbox")
+    received_source: Mapped[str] = mapped_column(SafeString(20), default="mailbox")
     # Graph's message ids alone run to ~150 characters; with the Internet Message-ID beside.
-    source_key: Mapped[str] = mapped_column(String(1000), default="")
+    source_key: Mapped[str] = mapped_column(SafeString(1000), default="")
     # stored -> processed | quarantined; "stored" rows are still to be worked on.
-    status: Mapped[str] = mapped_column(String(20), default="stored")
+    status: Mapped[str] = mapped_column(SafeString(20), default="stored")
     attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    last_error: Mapped[str | None] = mapped_column(SafeText(), default=None)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     released_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     duplicate_deliveries: Mapped[int] = mapped_column(default=0)
-    kind: Mapped[str | None] = mapped_column(String(20), default=None)
-    rule: Mapped[str | None] = mapped_column(String(100), default=None)
+    kind: Mapped[str | None] = mapped_column(SafeString(20), default=None)
+    rule: Mapped[str | None] = mapped_column(SafeString(100), default=None)
     classification: Mapped[dict[str, object]] = mapped_column(default=dict)
     flags: Mapped[list[str]] = mapped_column(default=list)
-    subject: Mapped[str] = mapped_column(Text, default="")
-    from_addr: Mapped[str] = mapped_column(String(320), default="")
+    subject: Mapped[str] = mapped_column(SafeText(), default="")
+    from_addr: Mapped[str] = mapped_column(SafeString(320), default="")
     needs_triage: Mapped[bool] = mapped_column(default=False)
-    triage_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    triage_reason: Mapped[str | None] = mapped_column(SafeText(), default=None)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None)
 
     case: Mapped[Case | None] = relationship()
@@ -104,42 +130,42 @@ class Case(Base):
     __table_args__ = (UniqueConstraint("year", "number"),)
 
     id: Mapped[intpk]
-    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    ref: Mapped[str] = mapped_column(SafeString(40), unique=True)
     year: Mapped[int]
     number: Mapped[int]
-    status: Mapped[str] = mapped_column(String(30), default="open")
+    status: Mapped[str] = mapped_column(SafeString(30), default="open")
     opened_at: Mapped[utc]
     sin_received_on: Mapped[date]
     # The start of panel_notification, when not the receipt (bot.core.awareness chooses it).
     la_aware_on: Mapped[date | None] = mapped_column(default=None)
     # Which source gave that start: business_manager | form | receipt.
-    aware_source: Mapped[str | None] = mapped_column(String(20), default=None)
+    aware_source: Mapped[str | None] = mapped_column(SafeString(20), default=None)
     # The Business Manager's latest `Aware:`; with a reason it is a correction that wins.
     bm_aware_on: Mapped[date | None] = mapped_column(default=None)
-    bm_aware_reason: Mapped[str | None] = mapped_column(Text, default=None)
-    initials: Mapped[str] = mapped_column(String(10), default="")
-    referrer_email: Mapped[str] = mapped_column(String(320), default="")
+    bm_aware_reason: Mapped[str | None] = mapped_column(SafeText(), default=None)
+    initials: Mapped[str] = mapped_column(SafeString(10), default="")
+    referrer_email: Mapped[str] = mapped_column(SafeString(320), default="")
     # review (from a SIN) | complaint | escalation; all share references and deadlines.
-    kind: Mapped[str] = mapped_column(String(20), default="review")
+    kind: Mapped[str] = mapped_column(SafeString(20), default="review")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None)
     # A bot.core.lifecycle.Stage, stored by value; only the lifecycle table changes it.
-    stage: Mapped[str] = mapped_column(String(40), default=Stage.SCREENING.value)
-    decision: Mapped[str | None] = mapped_column(String(30), default=None)
-    decided_by: Mapped[str | None] = mapped_column(Text, default=None)
+    stage: Mapped[str] = mapped_column(SafeString(40), default=Stage.SCREENING.value)
+    decision: Mapped[str | None] = mapped_column(SafeString(30), default=None)
+    decided_by: Mapped[str | None] = mapped_column(SafeText(), default=None)
     notifiable: Mapped[bool | None] = mapped_column(default=None)
     notification_sent_on: Mapped[date | None] = mapped_column(default=None)
-    review_period: Mapped[str | None] = mapped_column(Text, default=None)
+    review_period: Mapped[str | None] = mapped_column(SafeText(), default=None)
     rr_meeting_on: Mapped[date | None] = mapped_column(default=None)
     rr_report_on: Mapped[date | None] = mapped_column(default=None)
     cspr: Mapped[bool | None] = mapped_column(default=None)
-    cspr_rationale: Mapped[str | None] = mapped_column(Text, default=None)
-    reviewer_name: Mapped[str | None] = mapped_column(Text, default=None)
+    cspr_rationale: Mapped[str | None] = mapped_column(SafeText(), default=None)
+    reviewer_name: Mapped[str | None] = mapped_column(SafeText(), default=None)
     family_preview_on: Mapped[date | None] = mapped_column(default=None)
     planned_publication: Mapped[date | None] = mapped_column(default=None)
     # The full report went to the National Panel, the Secretary of State and Ofsted.
     report_sent_on: Mapped[date | None] = mapped_column(default=None)
     published_on: Mapped[date | None] = mapped_column(default=None)
-    closed_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    closed_reason: Mapped[str | None] = mapped_column(SafeText(), default=None)
 
     deadlines: Mapped[list[Deadline]] = relationship(
         back_populates="case", order_by="Deadline.due", cascade="all, delete-orphan"
@@ -156,9 +182,9 @@ class Vote(Base):
 
     id: Mapped[intpk]
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    role: Mapped[str] = mapped_column(String(30))
-    voter: Mapped[str] = mapped_column(String(320))
-    choice: Mapped[str] = mapped_column(String(30))
+    role: Mapped[str] = mapped_column(SafeString(30))
+    voter: Mapped[str] = mapped_column(SafeString(320))
+    choice: Mapped[str] = mapped_column(SafeString(30))
     at: Mapped[utc]
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
     superseded: Mapped[bool] = mapped_column(default=False)
@@ -172,7 +198,7 @@ class AgencyRequest(Base):
 
     id: Mapped[intpk]
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    agency_key: Mapped[str] = mapped_column(String(100))
+    agency_key: Mapped[str] = mapped_column(SafeString(100))
     requested_on: Mapped[date]
     return_by: Mapped[date]
     received_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
@@ -189,7 +215,7 @@ class ActionItem(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     number: Mapped[int]
     text: Mapped[text]
-    owner_key: Mapped[str] = mapped_column(String(100))
+    owner_key: Mapped[str] = mapped_column(SafeString(100))
     due: Mapped[date]
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
@@ -203,12 +229,12 @@ class CaseField(Base):
     id: Mapped[intpk]
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     # "sin", "child:1".."child:4", or "appendix_b:<agency>"
-    scope: Mapped[str] = mapped_column(String(120))
-    name: Mapped[str] = mapped_column(String(80))
-    value: Mapped[str] = mapped_column(Text, default="")
-    where: Mapped[str] = mapped_column(Text, default="")
+    scope: Mapped[str] = mapped_column(SafeString(120))
+    name: Mapped[str] = mapped_column(SafeString(80))
+    value: Mapped[str] = mapped_column(SafeText(), default="")
+    where: Mapped[str] = mapped_column(SafeText(), default="")
     confidence: Mapped[float] = mapped_column(default=1.0)
-    problem: Mapped[str | None] = mapped_column(Text, default=None)
+    problem: Mapped[str | None] = mapped_column(SafeText(), default=None)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
     updated_at: Mapped[utc]
 
@@ -220,14 +246,14 @@ class ChronologyEntry(Base):
 
     id: Mapped[intpk]
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    agency_key: Mapped[str] = mapped_column(String(100))
+    agency_key: Mapped[str] = mapped_column(SafeString(100))
     on: Mapped[date | None] = mapped_column(default=None)
-    raw_date: Mapped[str] = mapped_column(String(100), default="")
-    contact: Mapped[str] = mapped_column(Text, default="")
-    practitioner: Mapped[str] = mapped_column(Text, default="")
-    event: Mapped[str] = mapped_column(Text, default="")
-    outcome: Mapped[str] = mapped_column(Text, default="")
-    where: Mapped[str] = mapped_column(Text, default="")
+    raw_date: Mapped[str] = mapped_column(SafeString(100), default="")
+    contact: Mapped[str] = mapped_column(SafeText(), default="")
+    practitioner: Mapped[str] = mapped_column(SafeText(), default="")
+    event: Mapped[str] = mapped_column(SafeText(), default="")
+    outcome: Mapped[str] = mapped_column(SafeText(), default="")
+    where: Mapped[str] = mapped_column(SafeText(), default="")
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
 
 
@@ -246,13 +272,13 @@ class Deadline(Base):
 
     id: Mapped[intpk]
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(SafeString(120))
     start: Mapped[date]
     due: Mapped[date]
     explanation: Mapped[text]
-    assumption: Mapped[str | None] = mapped_column(Text, default=None)
+    assumption: Mapped[str | None] = mapped_column(SafeText(), default=None)
     # open -> overdue (by the tick) ; met_at set when satisfied.
-    state: Mapped[str] = mapped_column(String(20), default="open")
+    state: Mapped[str] = mapped_column(SafeString(20), default="open")
     met_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     # The day the event that met it happened (a command's own date), which may be before
     # met_at, the moment it was recorded. None for "not_required" and for rows met before 0006.
@@ -269,10 +295,10 @@ class CaseEvent(Base):
     id: Mapped[intpk]
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     at: Mapped[utc]
-    actor: Mapped[str] = mapped_column(String(320))
-    what: Mapped[str] = mapped_column(String(60))
+    actor: Mapped[str] = mapped_column(SafeString(320))
+    what: Mapped[str] = mapped_column(SafeString(60))
     detail: Mapped[text]
-    why: Mapped[str] = mapped_column(Text, default="")
+    why: Mapped[str] = mapped_column(SafeText(), default="")
 
     case: Mapped[Case] = relationship(back_populates="events")
 
@@ -282,8 +308,8 @@ class Meeting(Base):
 
     id: Mapped[intpk]
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    purpose: Mapped[str] = mapped_column(String(40))
-    uid: Mapped[str] = mapped_column(String(200), unique=True)
+    purpose: Mapped[str] = mapped_column(SafeString(40))
+    uid: Mapped[str] = mapped_column(SafeString(200), unique=True)
     sequence: Mapped[int] = mapped_column(default=0)
     start: Mapped[utc]
     end: Mapped[utc]
@@ -302,9 +328,9 @@ class MeetingResponse(Base):
 
     id: Mapped[intpk]
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    attendee: Mapped[str] = mapped_column(String(320))
+    attendee: Mapped[str] = mapped_column(SafeString(320))
     # ACCEPTED | TENTATIVE | DECLINED | DELEGATED | NEEDS-ACTION (iCalendar PARTSTAT)
-    partstat: Mapped[str] = mapped_column(String(20))
+    partstat: Mapped[str] = mapped_column(SafeString(20))
     # The version of the meeting it answers; older than the meeting's: stale, never counted.
     sequence: Mapped[int] = mapped_column(default=0)
     stale: Mapped[bool] = mapped_column(default=False)
@@ -319,24 +345,24 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 
     id: Mapped[intpk]
-    idempotency_key: Mapped[str] = mapped_column(String(300), unique=True)
-    message_id: Mapped[str] = mapped_column(String(300), index=True)
+    idempotency_key: Mapped[str] = mapped_column(SafeString(300), unique=True)
+    message_id: Mapped[str] = mapped_column(SafeString(300), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None)
-    event: Mapped[str] = mapped_column(String(60))
-    sender: Mapped[str] = mapped_column(String(320))
+    event: Mapped[str] = mapped_column(SafeString(60))
+    sender: Mapped[str] = mapped_column(SafeString(320))
     recipients: Mapped[list[str]] = mapped_column()
     subject: Mapped[text]
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[utc]
     # pending -> sent | failed (refused for good by the server; kept and shown in the digest)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(SafeString(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[utc]
-    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    last_error: Mapped[str | None] = mapped_column(SafeText(), default=None)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     # Mail to outside bodies waits as a draft until the Business Manager approves it.
     requires_approval: Mapped[bool] = mapped_column(default=False)
-    approved_by: Mapped[str | None] = mapped_column(String(320), default=None)
+    approved_by: Mapped[str | None] = mapped_column(SafeString(320), default=None)
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     # A lease, so that two bot instances never send the same row at once.
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
@@ -355,10 +381,10 @@ class OutboxDeliveryFailure(Base):
 
     id: Mapped[intpk]
     outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
-    recipient: Mapped[str] = mapped_column(String(320))
+    recipient: Mapped[str] = mapped_column(SafeString(320))
     # RFC 3463 code ("5.1.1"), "" when the report gave none; diagnostic is the server's words.
-    status: Mapped[str] = mapped_column(String(20), default="")
-    diagnostic: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(SafeString(20), default="")
+    diagnostic: Mapped[str] = mapped_column(SafeText(), default="")
     reported_at: Mapped[utc]
     # The stored bounce that said so.
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
@@ -371,13 +397,13 @@ class MailboxState(Base):
 
     __tablename__ = "mailbox_state"
 
-    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(SafeString(200), primary_key=True)
     uidvalidity: Mapped[int | None] = mapped_column(default=None)
     last_uid: Mapped[int | None] = mapped_column(default=None)
     # A backend's own opaque sync state (Graph: the Inbox's delta link), in place of the UIDs.
     sync_state: Mapped[str | None] = mapped_column(Text, default=None)
     last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
-    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    last_error: Mapped[str | None] = mapped_column(SafeText(), default=None)
     last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     # Mail left in the inbox because it arrived before the `since` cut-off (left_before).
     left_count: Mapped[int] = mapped_column(default=0)
@@ -390,16 +416,16 @@ class JobHealth(Base):
 
     __tablename__ = "job_health"
 
-    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name: Mapped[str] = mapped_column(SafeString(60), primary_key=True)
     last_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     last_finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     last_ok_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     # Exception type and a short message only: never SQL parameters or message content.
-    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    last_error: Mapped[str | None] = mapped_column(SafeText(), default=None)
     last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     failures: Mapped[int] = mapped_column(default=0)
     failing_since: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
-    holder: Mapped[str] = mapped_column(String(200), default="")
+    holder: Mapped[str] = mapped_column(SafeString(200), default="")
 
 
 class JobLease(Base):
@@ -407,8 +433,8 @@ class JobLease(Base):
 
     __tablename__ = "job_leases"
 
-    name: Mapped[str] = mapped_column(String(60), primary_key=True)
-    holder: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(SafeString(60), primary_key=True)
+    holder: Mapped[str] = mapped_column(SafeString(200))
     expires_at: Mapped[utc]
 
 
@@ -417,8 +443,8 @@ class BotInstance(Base):
 
     __tablename__ = "bot_instances"
 
-    id: Mapped[str] = mapped_column(String(200), primary_key=True)  # host:pid:random
-    host: Mapped[str] = mapped_column(String(200))
+    id: Mapped[str] = mapped_column(SafeString(200), primary_key=True)  # host:pid:random
+    host: Mapped[str] = mapped_column(SafeString(200))
     pid: Mapped[int]
     started_at: Mapped[utc]
     last_seen_at: Mapped[utc]
