@@ -22,7 +22,6 @@ from typing import Any
 
 from tests.fixtures.database import _fresh_postgres
 from tests.fixtures.dovecot import DovecotServer, dovecot_available
-from tests.fixtures.smtp import SmtpTestServer
 from tests.reliability import harness as h
 
 HARNESSES = ("kill", "two-daemons", "fresh-start", "poison", "fuzz")
@@ -52,7 +51,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 @contextmanager
 def _servers(backend: str, server_url: str | None) -> Iterator[h.Servers]:
     work = Path(tempfile.mkdtemp(prefix="tscp-soak-"))
-    dovecot, smtp = DovecotServer(), SmtpTestServer()
+    dovecot = DovecotServer()
+    smtp = h.exchange_like_smtp(dovecot)
     fresh = None
     try:
         dovecot.start()

@@ -11,8 +11,7 @@ import pytest
 
 from tests.fixtures.database import PG_ENV, _backends, _fresh_postgres
 from tests.fixtures.dovecot import DovecotServer
-from tests.fixtures.smtp import SmtpTestServer
-from tests.reliability.harness import Findings, Servers
+from tests.reliability.harness import Findings, Servers, exchange_like_smtp
 
 SEED = int(os.environ.get("TSCP_RELIABILITY_SEED", "9"))
 
@@ -54,7 +53,7 @@ def run_harness(
                 cleanups.append(lambda: next(fresh, None))
             dovecot_session.start()
             dovecot_session.new_user()
-            smtp = SmtpTestServer()
+            smtp = exchange_like_smtp(dovecot_session)
             smtp.start()
             cleanups.append(smtp.stop)
             done["findings"] = harness(Servers(dovecot_session, smtp, url, work))

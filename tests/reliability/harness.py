@@ -13,6 +13,7 @@ inspecting the real servers directly.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import random
@@ -26,8 +27,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.parser import BytesHeaderParser
-from email.policy import compat32
+from email.parser import BytesHeaderParser, BytesParser
+from email.policy import compat32, default
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +44,12 @@ ROOT = Path(__file__).resolve().parents[2]
 ATTENTION = "Needs attention"
 PROCESSED = "Processed"
 TOKEN = re.compile(rb"Reference for the test harness: ([A-Za-z0-9_-]+)")
+SENT_FOLDER = "Sent Items"
 SETTLE_AHEAD = timedelta(minutes=10)  # past the outbox's 5-minute claim lease
 STARTED = "tscp-bot started"  # the daemon's log line once its jobs are scheduled
-JOB_FAILED = re.compile(r"job (\S+) failed")  # bot.scheduler._guarded: a job that died
+# bot.scheduler._guarded, the last net: an error no job caught. "job X failed (...); trying
+# again" is a job recovering by itself, which is allowed.
+JOB_FAILED = re.compile(r"job (\S+) failed$", re.MULTILINE)
 MAX_ATTEMPTS = 3  # [ingest] max_attempts default: a failing message is quarantined after these
 
 
@@ -199,6 +203,8 @@ class World:
     outbox_rows: int
     folders: dict[str, Counter[str]]  # folder -> token -> copies
     smtp_ids: Counter[str]  # Message-ID -> copies received
+    # The decoded text of each email received that did not go to the Business Manager.
+    smtp_outside_texts: list[str] = field(default_factory=list)
 
 
 def read_world(servers: Servers) -> World:
@@ -222,7 +228,23 @@ def read_world(servers: Servers) -> World:
         engine.dispose()
     folders = {f: _folder_tokens(servers.dovecot, f) for f in ("INBOX", PROCESSED, ATTENTION)}
     smtp_ids = Counter(_message_id(r.raw) for r in list(servers.smtp.messages))
-    return World(rows, cases, keys, due, sum(keys.values()), folders, smtp_ids)
+    outside = [
+        _text_of(r.raw)
+        for r in list(servers.smtp.messages)
+        if BUSINESS_MANAGER not in (a.lower() for a in r.rcpt_tos)
+    ]
+    return World(rows, cases, keys, due, sum(keys.values()), folders, smtp_ids, outside)
+
+
+def _text_of(raw: bytes) -> str:
+    """Headers and every text part, decoded: what a recipient could read."""
+    message = BytesParser(policy=default).parsebytes(raw)
+    parts = [str(v) for _, v in message.items()]
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            with contextlib.suppress(LookupError, ValueError):
+                parts.append(str(part.get_content()))
+    return "\n".join(parts)
 
 
 def _folder_tokens(dovecot: DovecotServer, folder: str) -> Counter[str]:
@@ -289,9 +311,12 @@ GOOD_PROCESSED = "every good neighbour processed"
 HOSTILE_HANDLED = "every hostile message stored and processed or triaged"
 OWN_HEADERS = "our own header handling never quarantines a message"
 JOBS_ALIVE = "no scheduled job dies while the daemon runs"
-NO_PERSONAL_DATA = "no child's name or date of birth in the logs"
+NO_PERSONAL_DATA = "no child's name or date of birth in the logs or in mail to agencies"
 # The child in the SIN form the generator attaches (tests/fixtures/forms_docx.py).
 CHILD_DETAILS = ("Quinn Zed Invented", "03/04/2020")
+# The same child's details as the bot might write them in an email.
+CHILD_DETAILS_IN_MAIL = (*CHILD_DETAILS, "Quinn", "2020-04-03", "3 April 2020", "3 Apr 2020")
+BUSINESS_MANAGER = "tscp.business.manager@tameside.gov.uk"  # config.example.toml
 
 
 def check(world: World, expected: list[Generated], findings: Findings) -> None:
@@ -323,6 +348,10 @@ def check(world: World, expected: list[Generated], findings: Findings) -> None:
     smtp_dups = sum(n - 1 for n in world.smtp_ids.values())
     if smtp_dups:
         findings.problem(SENT_ONCE, f"{smtp_dups} extra copies at SMTP")
+    for email_text in world.smtp_outside_texts:
+        for detail in CHILD_DETAILS_IN_MAIL:
+            if detail in email_text:
+                findings.problem(NO_PERSONAL_DATA, f"{detail!r} in an email to an agency")
     if world.outbox_due:
         findings.problem(OUTBOX_DRAINED, f"{world.outbox_due} sendable emails still pending")
     findings.figures.update(
@@ -336,6 +365,7 @@ def check(world: World, expected: list[Generated], findings: Findings) -> None:
         outbox_rows=world.outbox_rows,
         smtp_received=sum(world.smtp_ids.values()),
         smtp_duplicates=smtp_dups,
+        emails_checked_for_personal_data=len(world.smtp_outside_texts),
     )
 
 
@@ -795,3 +825,12 @@ def _one_pass(servers: Servers, config: Path, findings: Findings) -> None:
     if done.returncode != 0:
         findings.problem(PASS_COMPLETES, f"run --once exited {done.returncode}: "
                          f"{_last_line(done.stderr)}")  # fmt: skip
+
+
+def exchange_like_smtp(dovecot: DovecotServer) -> SmtpTestServer:
+    """An SMTP server that files each message it accepts in the mailbox's Sent Items, as
+    Exchange Online does for mail sent with SMTP AUTH: what the bot looks in after a kill
+    before sending again. An explicit arrival time keeps the fixture from touching the file."""
+    return SmtpTestServer(
+        on_accept=lambda raw: dovecot.append(raw, SENT_FOLDER, arrived=datetime.now(UTC))
+    )
