@@ -7,6 +7,9 @@ from functools import partial
 
 from bot.adapters.db.engine import make_engine, make_sessions
 from bot.adapters.documents import Limits, read_message
+from bot.adapters.graph_client import GraphClient
+from bot.adapters.graph_sender import GraphSender, GraphSentItems
+from bot.adapters.graph_source import GraphSource
 from bot.adapters.imap_source import ImapSentFolder, ImapSource
 from bot.adapters.mailbox import MailSource
 from bot.adapters.maildir_sender import MaildirSender
@@ -21,7 +24,7 @@ from bot.adapters.vocabulary_loader import load_vocabulary
 from bot.app import App
 from bot.clock import Clock
 from bot.config import Config
-from bot.config.model import ImapSettings
+from bot.config.model import GraphSettings, ImapSettings
 from bot.core.calendar import WorkingCalendar, build_calendar
 
 
@@ -65,9 +68,26 @@ def _oauth(
     return OAuthLogin(app, scopes)
 
 
+def graph_client(config: Config, tokens: EntraApp | None, graph: GraphSettings) -> GraphClient:
+    """A Graph client with the [microsoft] app's tokens for Graph's scopes."""
+    app = tokens or entra_app(config)
+    if app is None:  # the loader refuses this; a hand-made Config is kept honest here
+        raise ValueError('backend = "graph" needs config.microsoft')
+    return GraphClient(graph.base_url, OAuthLogin(app, graph.scopes))
+
+
 def make_source(config: Config, tokens: EntraApp | None = None) -> MailSource:
     imap = config.mailbox.imap
     aside = config.mailbox.needs_attention_folder
+    graph = config.mailbox.graph
+    if config.mailbox.backend == "graph" and graph is not None:
+        return GraphSource(
+            graph_client(config, tokens, graph),
+            graph.user,
+            inbox_folder=graph.inbox_folder,
+            processed_folder=graph.processed_folder,
+            attention_folder=aside,
+        )
     if imap is None:
         return MaildirSource(config.mailbox.maildir_path, attention_folder=aside)
     return _imap_source(config, imap, tokens)
@@ -91,8 +111,11 @@ def _imap_source(config: Config, imap: ImapSettings, tokens: EntraApp | None) ->
 
 def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLookup | None:
     """The mailbox's Sent folder, when the bot's SMTP account files what it sends there (as
-    Exchange Online does for mail sent with SMTP AUTH)."""
+    Exchange Online does for mail sent with SMTP AUTH, and Graph's sendMail)."""
     folder, imap = config.outgoing.sent_folder, config.mailbox.imap
+    graph = config.outgoing.graph
+    if config.outgoing.backend == "graph" and graph is not None and folder:
+        return GraphSentItems(GraphSource(graph_client(config, tokens, graph), graph.user), folder)
     if config.outgoing.smtp is None or imap is None or not folder:
         return None
     return ImapSentFolder(_imap_source(config, imap, tokens), folder)
@@ -100,6 +123,9 @@ def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLook
 
 def make_sender(config: Config, tokens: EntraApp | None = None) -> MailSender:
     smtp = config.outgoing.smtp
+    graph = config.outgoing.graph
+    if config.outgoing.backend == "graph" and graph is not None:
+        return GraphSender(graph_client(config, tokens, graph), graph.user)
     if smtp is None:
         return MaildirSender(config.outgoing.maildir_path)
     return SmtpSender(
@@ -121,7 +147,7 @@ def _scopes(config: Config, protocol: str) -> tuple[str, ...]:
 
 def build_app(config: Config, clock: Clock) -> App:
     engine = make_engine(config.database_url)
-    tokens = entra_app(config)  # one token cache for every IMAP and SMTP connection
+    tokens = entra_app(config)  # one token cache for every IMAP, SMTP and Graph connection
     parse = partial(parse_message, max_attachment_bytes=config.ingest.max_attachment_bytes)
     limits = Limits(
         max_expanded_bytes=config.ingest.max_expanded_bytes, max_pages=config.ingest.max_pages

@@ -7,5 +7,7 @@ pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.real_servers",
     "tests.fixtures.entra",
+    "tests.fixtures.graph",
+    "tests.fixtures.backends",
     "tests.fixtures.proxy",
 ]

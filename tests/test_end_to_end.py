@@ -1,4 +1,6 @@
-"""The whole bot through its command line, against real Dovecot, aiosmtpd and both databases.
+"""The whole bot through its command line, against real Dovecot, aiosmtpd and both databases,
+and again against the local Microsoft Graph (backend = "graph"): one suite, every backend
+(tests/fixtures/backends.py).
 
 Time is driven with --now: a SIN arrives on Wednesday 23 December 2026, two days before
 Christmas, so every deadline has to step over the bank holidays.
@@ -8,25 +10,26 @@ from __future__ import annotations
 
 import email
 import json
-import tomllib
 from datetime import datetime
 from email import policy
-from pathlib import Path
 from typing import Any
 
 import pytest
-import tomli_w
 
 from bot.cli import main
 from tests.fixtures.app import ROOT
-from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.backends import Backend, Mailbox, Outbox
 from tests.fixtures.mail import email as make_email
 from tests.fixtures.mail import sin, through_our_mx
-from tests.fixtures.real_servers import write_config
-from tests.fixtures.smtp import SmtpTestServer
 
 
-def _by_subject(smtp: SmtpTestServer, text: str) -> list[email.message.EmailMessage]:
+@pytest.fixture
+def bot(backend_bot: Any) -> Any:
+    """`tscp-bot` on each backend in turn (IMAP and SMTP, then Microsoft Graph)."""
+    return backend_bot
+
+
+def _by_subject(smtp: Outbox, text: str) -> list[email.message.EmailMessage]:
     found = []
     for rec in smtp.messages:
         msg = email.message_from_bytes(rec.raw, policy=policy.default)
@@ -35,15 +38,13 @@ def _by_subject(smtp: SmtpTestServer, text: str) -> list[email.message.EmailMess
     return found
 
 
-def test_sin_to_case_ack_invitation_and_digest(
-    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
-) -> None:
-    dovecot.append(sin())
+def test_sin_to_case_ack_invitation_and_digest(bot: Any, mailbox: Mailbox, outbox: Outbox) -> None:
+    mailbox.append(sin())
     code, _ = bot("--now", "2026-12-23T09:05", "run", "--once")
     assert code == 0
-    assert dovecot.list_uids("INBOX") == [] and len(dovecot.list_uids("Processed")) == 1
+    assert mailbox.list_uids("INBOX") == [] and len(mailbox.list_uids("Processed")) == 1
 
-    acks = _by_subject(smtp_server, "[TSCP-2026-0001]")
+    acks = _by_subject(outbox, "[TSCP-2026-0001]")
     assert len(acks) == 2
     ack = next(m for m in acks if "received" in str(m["Subject"]).lower())
     assert ack["To"] == "casey.invented@gmp.police.uk"
@@ -54,7 +55,7 @@ def test_sin_to_case_ack_invitation_and_digest(
     ics = cal.get_content()
     assert "METHOD:REQUEST" in ics and "DTSTART;TZID=Europe/London:20261223T140000" in ics
     assert ics.count("ATTENDEE") == 4
-    rcpts = next(r.rcpt_tos for r in smtp_server.messages if b"Screening Panel" in r.raw)
+    rcpts = next(r.rcpt_tos for r in outbox.messages if b"Screening Panel" in r.raw)
     assert "dsp.tameside@gmp.police.uk" in rcpts and "dsp.tameside@nhs.net" in rcpts
 
     code, out = bot("--now", "2026-12-23T09:10", "case", "TSCP-2026-0001", "--json")
@@ -68,63 +69,63 @@ def test_sin_to_case_ack_invitation_and_digest(
 
 
 def test_digest_goes_at_its_time_on_working_days_only(
-    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    bot: Any, mailbox: Mailbox, outbox: Outbox
 ) -> None:
-    dovecot.append(sin())
+    mailbox.append(sin())
     bot("--now", "2026-12-23T07:00", "run", "--once")
-    assert _by_subject(smtp_server, "digest") == []  # before 08:00
+    assert _by_subject(outbox, "digest") == []  # before 08:00
     bot("--now", "2026-12-24T08:01", "run", "--once")
-    digests = _by_subject(smtp_server, "digest")
+    digests = _by_subject(outbox, "digest")
     assert len(digests) == 1 and digests[0]["To"] == "tscp.business.manager@tameside.gov.uk"
     body = digests[0].get_body(preferencelist=("plain",)).get_content()
     assert (
         "TSCP-2026-0001" in body and "screening_meeting" in body.replace(" ", "_").lower()
     ) or "Screening Panel" in body
     bot("--now", "2026-12-24T12:00", "run", "--once")
-    assert len(_by_subject(smtp_server, "digest")) == 1  # once a day
+    assert len(_by_subject(outbox, "digest")) == 1  # once a day
     bot("--now", "2026-12-25T09:00", "run", "--once")
-    assert len(_by_subject(smtp_server, "digest")) == 1  # not on Christmas Day
+    assert len(_by_subject(outbox, "digest")) == 1  # not on Christmas Day
     bot("--now", "2026-12-30T09:00", "run", "--once")
-    later = _by_subject(smtp_server, "digest")
+    later = _by_subject(outbox, "digest")
     assert len(later) == 2
     text = later[1].get_body(preferencelist=("plain",)).get_content()
     assert "overdue" in text.lower() and "TSCP-2026-0001" in text
 
 
 def test_smtp_down_keeps_mail_and_sends_once_back(
-    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    bot: Any, mailbox: Mailbox, outbox: Outbox
 ) -> None:
-    smtp_server.stop()
-    dovecot.append(sin())
+    outbox.stop()
+    mailbox.append(sin())
     code, out = bot("--now", "2026-12-23T07:05", "run", "--once", "--json")
     assert code == 0 and json.loads(out)["send_retrying"] == 2
-    smtp_server.start()
+    outbox.start()
     bot("--now", "2026-12-23T07:05:30", "run", "--once")
-    assert smtp_server.messages == []  # backoff: not yet due again
+    assert outbox.messages == []  # backoff: not yet due again
     bot("--now", "2026-12-23T07:07", "run", "--once")
-    assert len(smtp_server.messages) == 2
+    assert len(outbox.messages) == 2
     bot("--now", "2026-12-23T07:30", "run", "--once")
-    assert len(smtp_server.messages) == 2  # nothing sent twice
+    assert len(outbox.messages) == 2  # nothing sent twice
     code, out = bot("--now", "2026-12-23T07:30", "outbox", "list", "--json")
     assert {r["status"] for r in json.loads(out)} == {"sent"}
 
 
-def test_imap_server_restart_between_passes(
-    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+def test_mailbox_outage_between_passes(
+    bot: Any, mailbox: Mailbox, outbox: Outbox, backend: Backend
 ) -> None:
-    dovecot.stop()
+    mailbox.stop()
     code, out = bot("--now", "2026-12-23T09:05", "run", "--once")
     assert code == 1 and "mailbox problem" in out
-    digest = _by_subject(smtp_server, "digest")[0]
+    digest = _by_subject(outbox, "digest")[0]
     health = digest.get_body(preferencelist=("plain",)).get_content()
-    assert "Connection refused" in health  # the Business Manager is told the mailbox is down
-    dovecot.start()
-    dovecot.append(sin())
+    assert backend.down_words in health  # the Business Manager is told the mailbox is down
+    mailbox.start()
+    mailbox.append(sin())
     code, _ = bot("--now", "2026-12-23T09:06", "run", "--once")
-    assert code == 0 and len(_by_subject(smtp_server, "[TSCP-2026-0001]")) == 2
+    assert code == 0 and len(_by_subject(outbox, "[TSCP-2026-0001]")) == 2
 
 
-def _vote(dovecot: DovecotServer, sender: str, text: str, n: int) -> None:
+def _vote(mailbox: Mailbox, sender: str, text: str, n: int) -> None:
     domain = sender.partition("@")[2]
     raw = make_email(
         "RE: [TSCP-2026-0001] Screening Panel",
@@ -134,22 +135,22 @@ def _vote(dovecot: DovecotServer, sender: str, text: str, n: int) -> None:
     )
     # As delivered by the council's receiving server, whose authserv-id the config trusts.
     results = f"dkim=pass header.d={domain}; dmarc=pass header.from={domain}"
-    dovecot.append(through_our_mx(raw, results, host="tameside.gov.uk"))
+    mailbox.append(through_our_mx(raw, results, host="tameside.gov.uk"))
 
 
 def test_votes_by_email_decide_and_the_outcome_is_delivered(
-    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    bot: Any, mailbox: Mailbox, outbox: Outbox
 ) -> None:
-    dovecot.append(sin())
+    mailbox.append(sin())
     bot("--now", "2026-12-23T07:05", "run", "--once")
-    _vote(dovecot, "dsp.tameside@gmp.police.uk", "Vote: rapid review", 1)
+    _vote(mailbox, "dsp.tameside@gmp.police.uk", "Vote: rapid review", 1)
     bot("--now", "2026-12-23T07:30", "run", "--once")
-    assert _by_subject(smtp_server, "Screening Panel decision") == []
-    _vote(dovecot, "dsp.children@tameside.gov.uk", "Vote: Rapid Review", 2)
+    assert _by_subject(outbox, "Screening Panel decision") == []
+    _vote(mailbox, "dsp.children@tameside.gov.uk", "Vote: Rapid Review", 2)
     bot("--now", "2026-12-23T07:40", "run", "--once")
-    [outcome] = _by_subject(smtp_server, "Screening Panel decision")
+    [outcome] = _by_subject(outbox, "Screening Panel decision")
     assert "Rapid Review" in str(outcome["Subject"])
-    rcpts = next(r.rcpt_tos for r in smtp_server.messages if b"Panel decision" in r.raw)
+    rcpts = next(r.rcpt_tos for r in outbox.messages if b"Panel decision" in r.raw)
     assert sorted(rcpts) == [
         "tscp.business.manager@tameside.gov.uk",
         "tscp.scrutineer@tameside.gov.uk",
@@ -167,9 +168,9 @@ def test_votes_by_email_decide_and_the_outcome_is_delivered(
 
 
 def test_late_return_chased_over_christmas_through_real_servers(
-    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    bot: Any, mailbox: Mailbox, outbox: Outbox
 ) -> None:
-    dovecot.append(sin())
+    mailbox.append(sin())
     bot("--now", "2026-12-17T07:00", "run", "--once")
     code, _ = bot(
         "--now",
@@ -196,12 +197,12 @@ def test_late_return_chased_over_christmas_through_real_servers(
     )
     received: dict[str, list[str]] = {}
     for day in days:
-        before = len(smtp_server.messages)
+        before = len(outbox.messages)
         bot("--now", f"{day}T10:00", "run", "--once")
         bot(
             "--now", f"{day}T15:00", "run", "--once"
         )  # a second pass the same day sends nothing new
-        new = smtp_server.messages[before:]
+        new = outbox.messages[before:]
         received[day] = [
             str(email.message_from_bytes(r.raw, policy=policy.default)["Subject"])
             for r in new
@@ -218,7 +219,7 @@ def test_late_return_chased_over_christmas_through_real_servers(
     ]
     assert all(len(s) == 1 for s in chased.values())
     assert "Escalation" in chased["2027-01-04"][0]
-    escalation = next(r for r in smtp_server.messages if b"Escalation: Appendix B" in r.raw)
+    escalation = next(r for r in outbox.messages if b"Escalation: Appendix B" in r.raw)
     assert sorted(escalation.rcpt_tos) == [
         "dsp.tameside@gmp.police.uk",
         "tscp.business.manager@tameside.gov.uk",
@@ -226,29 +227,29 @@ def test_late_return_chased_over_christmas_through_real_servers(
 
 
 def test_a_changed_vote_emails_the_outcome_only_when_the_majority_changes(
-    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    bot: Any, mailbox: Mailbox, outbox: Outbox
 ) -> None:
-    dovecot.append(sin())
+    mailbox.append(sin())
     bot("--now", "2026-12-23T07:05", "run", "--once")
-    _vote(dovecot, "dsp.tameside@gmp.police.uk", "Vote: rapid review", 1)
-    _vote(dovecot, "dsp.children@tameside.gov.uk", "Vote: rapid review", 2)
-    _vote(dovecot, "dsp.tameside@nhs.net", "Vote: no further action", 3)
+    _vote(mailbox, "dsp.tameside@gmp.police.uk", "Vote: rapid review", 1)
+    _vote(mailbox, "dsp.children@tameside.gov.uk", "Vote: rapid review", 2)
+    _vote(mailbox, "dsp.tameside@nhs.net", "Vote: no further action", 3)
     bot("--now", "2026-12-23T07:30", "run", "--once")
-    assert len(_by_subject(smtp_server, "Screening Panel decision")) == 1
+    assert len(_by_subject(outbox, "Screening Panel decision")) == 1
     # Health changes its vote: still 2-1 for a Rapid Review, so nobody is told anything new.
-    _vote(dovecot, "dsp.tameside@nhs.net", "Vote: local learning review", 4)
+    _vote(mailbox, "dsp.tameside@nhs.net", "Vote: local learning review", 4)
     bot("--now", "2026-12-23T07:40", "run", "--once")
-    assert len(_by_subject(smtp_server, "Screening Panel decision")) == 1
+    assert len(_by_subject(outbox, "Screening Panel decision")) == 1
     # The Business Manager cannot record something the partners' majority did not decide.
     code, _ = bot(
         "--now", "2026-12-23T07:45", "command", "TSCP-2026-0001", "Decision: no further action"
     )
     assert code == 2  # refused: the terminal says why on one line
     # Police join health: a real change, delivered once.
-    _vote(dovecot, "dsp.tameside@gmp.police.uk", "Vote: local learning review", 5)
+    _vote(mailbox, "dsp.tameside@gmp.police.uk", "Vote: local learning review", 5)
     bot("--now", "2026-12-23T07:50", "run", "--once")
     bot("--now", "2026-12-23T07:55", "run", "--once")
-    decisions = _by_subject(smtp_server, "Screening Panel decision")
+    decisions = _by_subject(outbox, "Screening Panel decision")
     assert [str(m["Subject"]).rsplit(": ", 1)[1] for m in decisions] == [
         "Rapid Review",
         "Local learning review (audit, learning or assurance activity)",
@@ -259,21 +260,21 @@ CORPUS = ROOT / "tests" / "corpus"
 
 
 def test_a_sin_read_by_the_form_reader_and_a_complaint_on_its_thread_through_real_servers(
-    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    bot: Any, mailbox: Mailbox, outbox: Outbox
 ) -> None:
     # "please see attached" with Doc1.docx: no rule decides, the form reader does.
-    dovecot.append((CORPUS / "sin-doc1-please-see-attached.eml").read_bytes())
+    mailbox.append((CORPUS / "sin-doc1-please-see-attached.eml").read_bytes())
     assert bot("--now", "2026-12-23T09:05", "run", "--once")[0] == 0
-    (ack,) = _by_subject(smtp_server, "[TSCP-2026-0001] Serious incident notification received")
+    (ack,) = _by_subject(outbox, "[TSCP-2026-0001] Serious incident notification received")
     assert ack["To"] == "robin.example@gmp.police.uk"
     case = json.loads(bot("--now", "2026-12-23T09:06", "case", "TSCP-2026-0001", "--json")[1])
     assert [(m["kind"], m["rule"]) for m in case["messages"]] == [
         ("sin", "form-reader: completed SIN form")
     ]
     # A grandparent's complaint quoting the case reference is a complaint, not a case reply.
-    dovecot.append((CORPUS / "complaint-public-reply-on-case-thread.eml").read_bytes())
+    mailbox.append((CORPUS / "complaint-public-reply-on-case-thread.eml").read_bytes())
     assert bot("--now", "2026-12-23T10:05", "run", "--once")[0] == 0
-    (reply,) = _by_subject(smtp_server, "[TSCP-2026-0002] We have received your complaint")
+    (reply,) = _by_subject(outbox, "[TSCP-2026-0002] We have received your complaint")
     assert reply["To"] == "dana.brightwell@example.com"
     text = str(reply.get_body(preferencelist=("plain",)).get_content())  # type: ignore[union-attr]
     assert "Local Government and Social Care Ombudsman" in text
@@ -289,12 +290,12 @@ def _longdate(iso: str) -> str:
 
 
 def test_mail_for_a_person_stays_in_the_inbox_until_triage_done(
-    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    bot: Any, mailbox: Mailbox, outbox: Outbox
 ) -> None:
-    dovecot.append(sin())
+    mailbox.append(sin())
     bot("--now", "2026-12-23T09:05", "run", "--once")
     # A vote from someone who is not a panel member: refused, so a person must look at it.
-    dovecot.append(
+    mailbox.append(
         make_email(
             "RE: [TSCP-2026-0001] Screening Panel",
             "Vote: no further action\n",
@@ -303,14 +304,14 @@ def test_mail_for_a_person_stays_in_the_inbox_until_triage_done(
         )
     )
     # A police officer's news on the case thread: filed, alerted, fully handled.
-    dovecot.append((ROOT / "tests/corpus/case-reply-police-child-deteriorated.eml").read_bytes())
+    mailbox.append((ROOT / "tests/corpus/case-reply-police-child-deteriorated.eml").read_bytes())
     bot("--now", "2026-12-23T09:20", "run", "--once")
-    assert len(dovecot.list_uids("INBOX")) == 1 and len(dovecot.list_uids("Processed")) == 2
-    [alert] = _by_subject(smtp_server, "New on your case")
+    assert len(mailbox.list_uids("INBOX")) == 1 and len(mailbox.list_uids("Processed")) == 2
+    [alert] = _by_subject(outbox, "New on your case")
     assert "The child has deteriorated overnight" in alert.get_body(("plain",)).get_content()
-    [note] = _by_subject(smtp_server, "Not carried out: the commands in your email")
+    [note] = _by_subject(outbox, "Not carried out: the commands in your email")
     assert note["To"] == "someone.else@gmp.police.uk"
-    sent = len(smtp_server.messages)
+    sent = len(outbox.messages)
 
     # Later passes see it again (a full sweep each time) and leave it alone, quietly.
     code, out = bot("--now", "2026-12-23T09:25", "run", "--once", "--json")
@@ -320,7 +321,7 @@ def test_mail_for_a_person_stays_in_the_inbox_until_triage_done(
         0,
         1,
     )
-    assert len(smtp_server.messages) == sent and len(dovecot.list_uids("INBOX")) == 1
+    assert len(outbox.messages) == sent and len(mailbox.list_uids("INBOX")) == 1
 
     [row] = json.loads(bot("--now", "2026-12-23T09:30", "triage", "list", "--json")[1])
     assert row["from"] == "someone.else@gmp.police.uk"
@@ -328,13 +329,13 @@ def test_mail_for_a_person_stays_in_the_inbox_until_triage_done(
     assert (
         code == 0 and f"message #{row['id']} taken off the triage list; moved to Processed" in out
     )
-    assert dovecot.list_uids("INBOX") == [] and len(dovecot.list_uids("Processed")) == 3
+    assert mailbox.list_uids("INBOX") == [] and len(mailbox.list_uids("Processed")) == 3
 
 
 def test_triage_done_while_the_mailbox_is_down_moves_it_on_the_next_pass(
-    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    bot: Any, mailbox: Mailbox, outbox: Outbox
 ) -> None:
-    dovecot.append(
+    mailbox.append(
         make_email(
             "Room booking for Thursday",
             "Could I book the Ashton room on Thursday afternoon, please?",
@@ -343,40 +344,31 @@ def test_triage_done_while_the_mailbox_is_down_moves_it_on_the_next_pass(
         )
     )
     bot("--now", "2026-12-23T09:05", "run", "--once")
-    assert len(dovecot.list_uids("INBOX")) == 1 and dovecot.list_uids("Processed") == []
+    assert len(mailbox.list_uids("INBOX")) == 1 and mailbox.list_uids("Processed") == []
     [row] = json.loads(bot("--now", "2026-12-23T09:10", "triage", "list", "--json")[1])
-    dovecot.stop()
+    mailbox.stop()
     try:
         code, out = bot("--now", "2026-12-23T09:11", "triage", "done", str(row["id"]))
     finally:
-        dovecot.start()
+        mailbox.start()
     assert code == 0 and "could not be reached" in out and "moves on the next pass" in out
     assert json.loads(bot("--now", "2026-12-23T09:12", "triage", "list", "--json")[1]) == []
     bot("--now", "2026-12-23T09:15", "run", "--once")
-    assert dovecot.list_uids("INBOX") == [] and len(dovecot.list_uids("Processed")) == 1
+    assert mailbox.list_uids("INBOX") == [] and len(mailbox.list_uids("Processed")) == 1
 
 
-def test_a_needs_attention_folder_on_imap_holds_it_until_triage_done(
-    tmp_path: Path,
-    database_url: str,
-    dovecot: DovecotServer,
-    smtp_server: SmtpTestServer,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+def test_a_needs_attention_folder_holds_it_until_triage_done(
+    backend: Backend, mailbox: Mailbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
-    config = write_config(tmp_path, database_url, dovecot, smtp_server)
-    data = tomllib.loads(config.read_text())
-    data["mailbox"]["needs_attention_folder"] = "Needs attention"
-    config.write_bytes(tomli_w.dumps(data).encode())
+    backend.configure(needs_attention_folder="Needs attention")
 
     def bot(*args: str) -> str:
-        assert main(["--config", str(config), *args]) == 0
+        assert main(["--config", str(backend.config), *args]) == 0
         return capsys.readouterr().out
 
     bot("init")
-    dovecot.append(sin())
-    dovecot.append(
+    mailbox.append(sin())
+    mailbox.append(
         make_email(
             "Room booking for Thursday",
             "Could I book the Ashton room on Thursday afternoon, please?",
@@ -385,9 +377,9 @@ def test_a_needs_attention_folder_on_imap_holds_it_until_triage_done(
         )
     )
     bot("--now", "2026-12-23T09:05", "run", "--once")
-    assert dovecot.list_uids("INBOX") == [] and len(dovecot.list_uids("Processed")) == 1
-    assert len(dovecot.list_uids("Needs attention")) == 1
+    assert mailbox.list_uids("INBOX") == [] and len(mailbox.list_uids("Processed")) == 1
+    assert len(mailbox.list_uids("Needs attention")) == 1
     [row] = json.loads(bot("--now", "2026-12-23T09:10", "triage", "list", "--json"))
     out = bot("--now", "2026-12-23T09:11", "triage", "done", str(row["id"]))
     assert "moved to Processed" in out
-    assert dovecot.list_uids("Needs attention") == [] and len(dovecot.list_uids("Processed")) == 2
+    assert mailbox.list_uids("Needs attention") == [] and len(mailbox.list_uids("Processed")) == 2

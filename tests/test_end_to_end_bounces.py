@@ -1,4 +1,5 @@
-"""Through real aiosmtpd and Dovecot: mail that did not arrive is noticed, and never answered.
+"""Through real aiosmtpd and Dovecot, and again through the local Microsoft Graph: mail that
+did not arrive is noticed, and never answered.
 
 The bot sends an Appendix B request and a screening invitation over SMTP; the receiving side's
 bounce for them is delivered to the partnership mailbox in Dovecot, as a relay would, and the
@@ -13,9 +14,11 @@ from email import policy
 from pathlib import Path
 from typing import Any
 
-from tests.fixtures.dovecot import DovecotServer
+import pytest
+
+from tests.fixtures.backends import Mailbox, Outbox
 from tests.fixtures.mail import sin
-from tests.fixtures.smtp import Recorded, SmtpTestServer
+from tests.fixtures.smtp import Recorded
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 REF = "TSCP-2026-0001"
@@ -23,6 +26,12 @@ POLICE = "dsp.tameside@gmp.police.uk"
 HEALTH = "dsp.tameside@nhs.net"
 USER_UNKNOWN = f"550 5.1.1 <{POLICE}>: Recipient address rejected: User unknown"
 NOT_DELIVERED = f"not delivered to {POLICE}: the address does not exist ({USER_UNKNOWN})"
+
+
+@pytest.fixture
+def bot(backend_bot: Any) -> Any:
+    """`tscp-bot` on each backend in turn (IMAP and SMTP, then Microsoft Graph)."""
+    return backend_bot
 
 
 def _header_block(raw: bytes) -> str:
@@ -136,13 +145,13 @@ Disposition: manual-action/MDN-sent-manually; displayed
 """.encode()
 
 
-def _sent(smtp: SmtpTestServer, subject_part: bytes) -> Recorded:
+def _sent(smtp: Outbox, subject_part: bytes) -> Recorded:
     [found] = [r for r in smtp.messages if subject_part in r.raw.split(b"\r\n\r\n", 1)[0]]
     return found
 
 
-def _request_sent(run: Any, dovecot: DovecotServer, smtp: SmtpTestServer) -> Recorded:
-    dovecot.append(sin())
+def _request_sent(run: Any, mailbox: Mailbox, smtp: Outbox) -> Recorded:
+    mailbox.append(sin())
     run("--now", "2026-12-17T07:00", "run", "--once")
     code, _ = run(
         "--now", "2026-12-17T07:05", "command", REF,
@@ -162,16 +171,16 @@ def _outbox(run: Any) -> list[dict[str, Any]]:
 
 def test_a_bounced_appendix_b_request_is_shown_in_outbox_case_and_digest(
     bot: Any,
-    dovecot: DovecotServer,
-    smtp_server: SmtpTestServer,
+    mailbox: Mailbox,
+    outbox: Outbox,
 ) -> None:
-    request = _request_sent(bot, dovecot, smtp_server)
+    request = _request_sent(bot, mailbox, outbox)
     assert request.rcpt_tos == [POLICE]
-    before = len(smtp_server.messages)
+    before = len(outbox.messages)
 
-    dovecot.append(_postfix_dsn(request, POLICE))
+    mailbox.append(_postfix_dsn(request, POLICE))
     bot("--now", "2026-12-17T07:30", "run", "--once")
-    assert len(smtp_server.messages) == before  # a bounce is never answered
+    assert len(outbox.messages) == before  # a bounce is never answered
 
     [row] = [r for r in _outbox(bot) if r["event"] == "appendix_b_request"]
     assert row["status"] == "sent" and row["not_delivered"] == [NOT_DELIVERED]
@@ -188,7 +197,7 @@ def test_a_bounced_appendix_b_request_is_shown_in_outbox_case_and_digest(
     bot("--now", "2026-12-17T08:05", "run", "--once")
     [digest] = [
         email.message_from_bytes(r.raw, policy=policy.default)
-        for r in smtp_server.messages
+        for r in outbox.messages
         if b"TSCP daily digest" in r.raw
     ]
     body = digest.get_body(preferencelist=("plain",))
@@ -203,15 +212,15 @@ def test_a_bounced_appendix_b_request_is_shown_in_outbox_case_and_digest(
 
 def test_an_exchange_ndr_flags_the_screening_invitation_on_its_case(
     bot: Any,
-    dovecot: DovecotServer,
-    smtp_server: SmtpTestServer,
+    mailbox: Mailbox,
+    outbox: Outbox,
 ) -> None:
-    dovecot.append(sin())
+    mailbox.append(sin())
     bot("--now", "2026-12-17T07:00", "run", "--once")
-    invitation = _sent(smtp_server, b"Screening Panel:")
+    invitation = _sent(outbox, b"Screening Panel:")
     assert HEALTH in invitation.rcpt_tos
 
-    dovecot.append(_exchange_ndr(invitation, HEALTH))
+    mailbox.append(_exchange_ndr(invitation, HEALTH))
     bot("--now", "2026-12-17T07:30", "run", "--once")
 
     line = (
@@ -228,11 +237,11 @@ def test_an_exchange_ndr_flags_the_screening_invitation_on_its_case(
 
 def test_a_read_receipt_is_not_a_bounce(
     bot: Any,
-    dovecot: DovecotServer,
-    smtp_server: SmtpTestServer,
+    mailbox: Mailbox,
+    outbox: Outbox,
 ) -> None:
-    request = _request_sent(bot, dovecot, smtp_server)
-    dovecot.append(_read_receipt(request, POLICE))
+    request = _request_sent(bot, mailbox, outbox)
+    mailbox.append(_read_receipt(request, POLICE))
     bot("--now", "2026-12-17T07:30", "run", "--once")
 
     assert all(r["not_delivered"] == [] for r in _outbox(bot))
@@ -243,11 +252,11 @@ def test_a_read_receipt_is_not_a_bounce(
 
 def test_a_bounce_of_mail_the_bot_never_sent_goes_to_a_person(
     bot: Any,
-    dovecot: DovecotServer,
-    smtp_server: SmtpTestServer,
+    mailbox: Mailbox,
+    outbox: Outbox,
 ) -> None:
     # A police officer's SIN sent to an old partnership address, bounced with us in copy.
-    dovecot.append((CORPUS / "bounce-dsn-carrying-sin.eml").read_bytes())
+    mailbox.append((CORPUS / "bounce-dsn-carrying-sin.eml").read_bytes())
     bot("--now", "2026-12-17T07:30", "run", "--once")
 
     [item] = json.loads(bot("--now", "2026-12-17T07:45", "triage", "list", "--json")[1])
@@ -255,4 +264,4 @@ def test_a_bounce_of_mail_the_bot_never_sent_goes_to_a_person(
         "Delivery report on 'GM SIN form - Child Q', not sent by the bot: "
         "not delivered to tscp-old@tameside.gov.uk: the address does not exist (5.1.1)"
     )
-    assert smtp_server.messages == []  # and nobody is answered
+    assert outbox.messages == []  # and nobody is answered

@@ -1,4 +1,5 @@
-"""Calendar answers to the Screening Panel invitation through real Dovecot and aiosmtpd.
+"""Calendar answers to the Screening Panel invitation through real Dovecot and aiosmtpd, and
+again through the local Microsoft Graph (tests/fixtures/backends.py).
 
 The three partners answer with Outlook's Accept / Decline (tests/corpus/calendar-reply-*.eml,
 text/calendar; method=REPLY with the invitation's UID); the Business Manager then moves and
@@ -12,10 +13,11 @@ import json
 from email import policy
 from typing import Any
 
+import pytest
+
 from tests.fixtures.app import ROOT
-from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.backends import Mailbox, Outbox
 from tests.fixtures.mail import sin
-from tests.fixtures.smtp import SmtpTestServer
 
 CORPUS = ROOT / "tests" / "corpus"
 UID = "UID:screening-TSCP-2026-0001@tscp-bot"
@@ -27,7 +29,13 @@ PANEL = [
 ]
 
 
-def _calendars(smtp: SmtpTestServer, method: str) -> list[tuple[list[str], str]]:
+@pytest.fixture
+def bot(backend_bot: Any) -> Any:
+    """`tscp-bot` on each backend in turn (IMAP and SMTP, then Microsoft Graph)."""
+    return backend_bot
+
+
+def _calendars(smtp: Outbox, method: str) -> list[tuple[list[str], str]]:
     found = []
     for rec in smtp.messages:
         msg = email.message_from_bytes(rec.raw, policy=policy.default)
@@ -37,24 +45,24 @@ def _calendars(smtp: SmtpTestServer, method: str) -> list[tuple[list[str], str]]
     return found
 
 
-def _answer(dovecot: DovecotServer, name: str) -> None:
-    dovecot.append((CORPUS / name).read_bytes())
+def _answer(mailbox: Mailbox, name: str) -> None:
+    mailbox.append((CORPUS / name).read_bytes())
 
 
 def test_partners_answers_show_on_the_case_and_the_panel_is_moved_then_cancelled(
-    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    bot: Any, mailbox: Mailbox, outbox: Outbox
 ) -> None:
-    dovecot.append(sin())
+    mailbox.append(sin())
     bot("--now", "2026-12-23T09:05", "run", "--once")
-    [(to, invite)] = _calendars(smtp_server, "REQUEST")
+    [(to, invite)] = _calendars(outbox, "REQUEST")
     assert to == PANEL and UID in invite and "SEQUENCE:0" in invite
-    sent = len(smtp_server.messages)
+    sent = len(outbox.messages)
 
-    _answer(dovecot, "calendar-reply-outlook-accepted-police.eml")
-    _answer(dovecot, "calendar-reply-outlook-accepted-local-authority.eml")
-    _answer(dovecot, "calendar-reply-outlook-declined-health.eml")
+    _answer(mailbox, "calendar-reply-outlook-accepted-police.eml")
+    _answer(mailbox, "calendar-reply-outlook-accepted-local-authority.eml")
+    _answer(mailbox, "calendar-reply-outlook-declined-health.eml")
     bot("--now", "2026-12-23T09:40", "run", "--once")
-    assert len(smtp_server.messages) == sent  # calendar answers are never acknowledged
+    assert len(outbox.messages) == sent  # calendar answers are never acknowledged
     code, out = bot("--now", "2026-12-23T09:41", "case", "TSCP-2026-0001")
     assert code == 0 and "not quorate: health declined" in out
     assert "dsp.tameside@gmp.police.uk" in out and "accepted" in out and "declined" in out
@@ -69,7 +77,7 @@ def test_partners_answers_show_on_the_case_and_the_panel_is_moved_then_cancelled
     ]
     assert {m["kind"] for m in case["messages"][1:]} == {"calendar_reply"}
 
-    _answer(dovecot, "calendar-reply-outlook-accepted-health-after-declining.eml")
+    _answer(mailbox, "calendar-reply-outlook-accepted-health-after-declining.eml")
     bot("--now", "2026-12-23T10:05", "run", "--once")
     _, out = bot("--now", "2026-12-23T10:06", "case", "TSCP-2026-0001", "--json")
     [meeting] = json.loads(out)["meetings"]
@@ -81,7 +89,7 @@ def test_partners_answers_show_on_the_case_and_the_panel_is_moved_then_cancelled
     )
     assert code == 0 and "moved from Wed 23 Dec 2026 14:00 to Thu 24 Dec 2026 10:00" in out
     bot("--now", "2026-12-23T10:11", "run", "--once")
-    _, moved = _calendars(smtp_server, "REQUEST")
+    _, moved = _calendars(outbox, "REQUEST")
     assert moved[0] == PANEL and UID in moved[1] and "SEQUENCE:1" in moved[1]
     assert "DTSTART;TZID=Europe/London:20261224T100000" in moved[1]
     _, out = bot("--now", "2026-12-23T10:12", "case", "TSCP-2026-0001")
@@ -90,20 +98,20 @@ def test_partners_answers_show_on_the_case_and_the_panel_is_moved_then_cancelled
     code, out = bot("--now", "2026-12-23T10:20", "command", "TSCP-2026-0001", "Cancel meeting")
     assert code == 0 and "cancelled" in out
     bot("--now", "2026-12-23T10:21", "run", "--once")
-    [(to, cancel)] = _calendars(smtp_server, "CANCEL")
+    [(to, cancel)] = _calendars(outbox, "CANCEL")
     assert to == PANEL and "METHOD:CANCEL" in cancel and UID in cancel and "SEQUENCE:2" in cancel
 
 
 def test_closing_a_case_with_a_meeting_still_to_come_cancels_it(
-    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    bot: Any, mailbox: Mailbox, outbox: Outbox
 ) -> None:
-    dovecot.append(sin())
+    mailbox.append(sin())
     bot("--now", "2026-12-23T09:05", "run", "--once")
     code, out = bot(
         "--now", "2026-12-23T09:30", "command", "TSCP-2026-0001", "Close: duplicate of a SIN"
     )
     assert code == 0 and "case closed; the Screening Panel of Wed 23 Dec 2026 14:00" in out
     bot("--now", "2026-12-23T09:31", "run", "--once")
-    [(to, cancel)] = _calendars(smtp_server, "CANCEL")
+    [(to, cancel)] = _calendars(outbox, "CANCEL")
     assert to == PANEL and UID in cancel and "SEQUENCE:1" in cancel
     assert "STATUS:CANCELLED" in cancel

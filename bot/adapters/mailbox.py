@@ -10,10 +10,23 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where a backend got to: for IMAP the folder's UIDVALIDITY and the highest UID seen."""
+    """Where a backend got to: for IMAP the folder's UIDVALIDITY and the highest UID seen; a
+    backend with a sync state of its own (Graph's delta link) keeps it, opaque, in sync_state."""
 
-    uidvalidity: int
-    last_uid: int
+    uidvalidity: int = 0
+    last_uid: int = 0
+    sync_state: str = ""
+
+    @classmethod
+    def stored(
+        cls, uidvalidity: int | None, last_uid: int | None, sync_state: str | None
+    ) -> Cursor | None:
+        """The cursor kept in the database, or None when nothing usable was kept."""
+        if sync_state:
+            return cls(uidvalidity or 0, last_uid or 0, sync_state)
+        if uidvalidity is None or last_uid is None:
+            return None
+        return cls(uidvalidity, last_uid)
 
 
 @dataclass(frozen=True)

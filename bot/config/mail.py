@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
+from urllib.parse import urlparse
 
 from bot.config.model import (
+    GraphSettings,
     ImapSettings,
     MailAuth,
     MailboxSettings,
@@ -19,6 +22,10 @@ from bot.config.paths import resolve
 from bot.config.reader import ConfigError, Reader
 
 SECURITY: tuple[str, ...] = ("tls", "starttls", "plain")
+GRAPH_URL = "https://graph.microsoft.com/v1.0"
+# Microsoft: app-only Graph tokens ask for the resource's .default scope; national clouds differ.
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 AUTH: tuple[str, ...] = ("password", "oauth2")
 
 
@@ -64,15 +71,48 @@ def _imap(r: Reader, environ: Mapping[str, str]) -> ImapSettings:
     return imap
 
 
+def graph_section(r: Reader, *, mailbox: bool) -> GraphSettings:
+    """[mailbox.graph] or [outgoing.graph]: the mailbox, the Graph endpoint and its scopes."""
+    user = r.text("user").strip()
+    if not re.fullmatch(r"[^@\s/]+@[^@\s/]+\.[^@\s/]+|[0-9a-fA-F-]{36}", user):
+        raise r.fail("user", "the mailbox's user principal name, e.g. TSCP@council.gov.uk", user)
+    base_url = r.text("base_url", GRAPH_URL).strip().rstrip("/")
+    parsed = urlparse(base_url)
+    plain_ok = parsed.scheme == "http" and parsed.hostname in _LOOPBACK  # a local test server
+    if not parsed.hostname or not (parsed.scheme == "https" or plain_ok):
+        raise r.fail("base_url", "an https:// URL like " + GRAPH_URL, base_url)
+    scopes = tuple(s.strip() for s in r.texts("scopes", [GRAPH_SCOPE]))
+    if not scopes or not all(s.startswith("https://") for s in scopes):
+        raise r.fail("scopes", "a list of https:// scopes like " + GRAPH_SCOPE, list(scopes))
+    settings = GraphSettings(user=user, base_url=base_url, scopes=scopes)
+    if mailbox:
+        settings = replace(
+            settings,
+            inbox_folder=_folder(r, "inbox_folder", "inbox"),
+            processed_folder=_folder(r, "processed_folder", "Processed"),
+        )
+    r.finish()
+    return settings
+
+
+def _folder(r: Reader, key: str, default: str) -> str:
+    name = r.text(key, default).strip()
+    if not name or "/" in name:
+        raise r.fail(key, "a folder name at the top of the mailbox (no /)", name)
+    return name
+
+
 def mailbox_section(r: Reader, base: Path, environ: Mapping[str, str]) -> MailboxSettings:
-    backend = r.choice("backend", ("maildir", "imap"), "maildir")
+    backend = r.choice("backend", ("maildir", "imap", "graph"), "maildir")
     imap = r.table("imap", optional=True)
+    graph = r.table("graph", optional=True)
     settings = MailboxSettings(
-        backend="imap" if backend == "imap" else "maildir",
+        backend=cast(Literal["maildir", "imap", "graph"], backend),
         maildir_path=resolve(r.text("maildir_path", "var/mail/inbox"), base),
         poll_seconds=r.number("poll_seconds", 60, minimum=1),
         imap=_imap(imap, environ) if backend == "imap" else None,
         needs_attention_folder=r.text("needs_attention_folder", "").strip(),
+        graph=graph_section(graph, mailbox=True) if backend == "graph" else None,
         pass_deadline_seconds=r.number("pass_deadline_seconds", 120, minimum=1),
     )
     r.finish()
@@ -98,15 +138,17 @@ def _smtp(r: Reader, environ: Mapping[str, str]) -> SmtpSettings:
 
 
 def outgoing_section(r: Reader, base: Path, environ: Mapping[str, str]) -> OutgoingSettings:
-    backend = r.choice("backend", ("maildir", "smtp"), "maildir")
+    backend = r.choice("backend", ("maildir", "smtp", "graph"), "maildir")
     smtp = r.table("smtp", optional=True)
+    graph = r.table("graph", optional=True)
     settings = OutgoingSettings(
-        backend="smtp" if backend == "smtp" else "maildir",
+        backend=cast(Literal["maildir", "smtp", "graph"], backend),
         maildir_path=resolve(r.text("maildir_path", "var/mail/outbox"), base),
         smtp=_smtp(smtp, environ) if backend == "smtp" else None,
         max_attempts=r.number("max_attempts", 10, minimum=1),
         retry_base_seconds=r.number("retry_base_seconds", 60, minimum=1),
         retry_max_seconds=r.number("retry_max_seconds", 3600, minimum=1),
+        graph=graph_section(graph, mailbox=False) if backend == "graph" else None,
         alert_after_minutes=r.number("alert_after_minutes", 60, minimum=0),
         sent_folder=r.text("sent_folder", "Sent Items").strip(),
     )

@@ -48,9 +48,16 @@ def microsoft_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Micr
 
 
 def check_oauth_needs(config: Config) -> None:
-    """auth = "oauth2" anywhere needs the [microsoft] section."""
+    """auth = "oauth2" anywhere, or a Graph backend, needs the [microsoft] section."""
     if config.microsoft is not None:
         return
+    for where, backend in (("mailbox", config.mailbox.backend),
+                           ("outgoing", config.outgoing.backend)):  # fmt: skip
+        if backend == "graph":
+            raise ConfigError(
+                f'{where}.backend: "graph" needs a [microsoft] section with tenant_id, '
+                "client_id and client_secret_env (or certificate_path and certificate_thumbprint)"
+            )
     imap, smtp = config.mailbox.imap, config.outgoing.smtp
     for where, settings in (("mailbox.imap", imap), ("outgoing.smtp", smtp)):
         if settings is not None and settings.auth == "oauth2":

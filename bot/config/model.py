@@ -78,13 +78,25 @@ class ImapSettings:
 
 
 @dataclass(frozen=True)
+class GraphSettings:
+    """A mailbox reached through Microsoft Graph with the [microsoft] app's tokens."""
+
+    user: str  # the mailbox's user principal name (or object id), e.g. TSCP@tameside.gov.uk
+    base_url: str  # https://graph.microsoft.com/v1.0; national clouds use other hosts
+    scopes: tuple[str, ...]
+    inbox_folder: str = "inbox"  # a well-known folder name, or a top-level folder's name
+    processed_folder: str = "Processed"
+
+
+@dataclass(frozen=True)
 class MailboxSettings:
-    backend: Literal["maildir", "imap"]
+    backend: Literal["maildir", "imap", "graph"]
     maildir_path: Path
     poll_seconds: int
     imap: ImapSettings | None
     # Where mail that needs a person is moved; "" leaves it in the inbox.
     needs_attention_folder: str = ""
+    graph: GraphSettings | None = None
     # Longest one pass spends moving handled mail out of the inbox; the rest waits for the next.
     pass_deadline_seconds: int = 120
 
@@ -117,12 +129,13 @@ class MicrosoftSettings:
 
 @dataclass(frozen=True)
 class OutgoingSettings:
-    backend: Literal["maildir", "smtp"]
+    backend: Literal["maildir", "smtp", "graph"]
     maildir_path: Path
     smtp: SmtpSettings | None
     max_attempts: int
     retry_base_seconds: int
     retry_max_seconds: int
+    graph: GraphSettings | None = None  # sendMail as graph.user
     # Alert the Business Manager and the IT contact when an email has waited this long.
     alert_after_minutes: int = 60
     # The mailbox folder where the SMTP server files what it sent (Exchange Online: "Sent

@@ -116,8 +116,8 @@ def _fetch_and_store(
     with app.sessions() as session:
         state = _state(session, app.mailbox_name)
         cursor = None
-        if not full_sweep and state.uidvalidity is not None and state.last_uid is not None:
-            cursor = Cursor(state.uidvalidity, state.last_uid)
+        if not full_sweep:
+            cursor = Cursor.stored(state.uidvalidity, state.last_uid, state.sync_state)
         since = app.config.ingest.since or state.left_before
         batch = source.fetch(cursor, _start_of(app, since))
         report.fetched = len(batch.messages)
@@ -136,6 +136,7 @@ def _fetch_and_store(
             # Advanced only when every message up to it is safely stored: one that could not
             # be is fetched again on the next pass, never skipped.
             state.uidvalidity, state.last_uid = batch.cursor.uidvalidity, batch.cursor.last_uid
+            state.sync_state = batch.cursor.sync_state or None
         _record_pass(app, state, report)
         session.commit()
     return keys

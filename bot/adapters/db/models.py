@@ -103,7 +103,8 @@ class StoredMessage(Base):
     # "mailbox": received_at is the server's arrival time. "fetch_time": the server gave none,
     # so received_at is fetched_at and every date counted from it says so.
     received_source: Mapped[str] = mapped_column(SafeString(20), default="mailbox")
-    source_key: Mapped[str] = mapped_column(SafeString(200), default="")
+    # Graph's message ids alone run to ~150 characters; with the Internet Message-ID beside.
+    source_key: Mapped[str] = mapped_column(SafeString(1000), default="")
     # stored -> processed | quarantined; "stored" rows are still to be worked on.
     status: Mapped[str] = mapped_column(SafeString(20), default="stored")
     attempts: Mapped[int] = mapped_column(default=0)
@@ -399,6 +400,8 @@ class MailboxState(Base):
     name: Mapped[str] = mapped_column(SafeString(200), primary_key=True)
     uidvalidity: Mapped[int | None] = mapped_column(default=None)
     last_uid: Mapped[int | None] = mapped_column(default=None)
+    # A backend's own opaque sync state (Graph: the Inbox's delta link), in place of the UIDs.
+    sync_state: Mapped[str | None] = mapped_column(Text, default=None)
     last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     last_error: Mapped[str | None] = mapped_column(SafeText(), default=None)
     last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)

@@ -1,0 +1,96 @@
+"""MailSender over Microsoft Graph: the bot's own MIME, sent with `sendMail`.
+
+Graph's "Send mail" takes a message in MIME format: the RFC 5322 bytes, base64-encoded, as a
+`text/plain` body ("Send Outlook messages in MIME format"). The Message-ID, In-Reply-To,
+References and calendar parts are therefore exactly the ones the bot built; Exchange keeps a
+copy in the mailbox's Sent Items. Graph sends to the addresses in the To, Cc and Bcc headers,
+so a recipient the headers do not name is added as Bcc.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import getaddresses
+from urllib.parse import quote
+
+from bot.adapters.graph_client import GraphClient, GraphError
+from bot.adapters.graph_source import GraphSource
+from bot.adapters.mailbox import MailboxError
+from bot.adapters.outgoing import SendError
+
+log = logging.getLogger(__name__)
+
+
+class GraphSender:
+    def __init__(self, client: GraphClient, user: str) -> None:
+        self._client = client
+        self.user = user
+
+    def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
+        if not recipients:
+            raise SendError("no recipients given")
+        mime = _addressed(raw, recipients)
+        try:
+            self._client.call(
+                "POST",
+                self._client.url(f"users/{quote(self.user, safe='@')}/sendMail"),
+                what="sendMail",
+                permission="Mail.Send",
+                data=base64.b64encode(mime),
+                headers={"Content-Type": "text/plain"},
+            )
+        except GraphError as exc:
+            # permanent: a 4xx other than throttling or an expired token; maybe_sent: the
+            # request went and no answer came, so the outbox looks in Sent Items first.
+            raise SendError(str(exc), permanent=exc.permanent, maybe_sent=exc.maybe_done) from None
+        # Counts only: addresses are personal data and the outbox already records them.
+        log.info("sent message via Graph as %s to %d recipient(s)", self.user, len(recipients))
+
+    def close(self) -> None:
+        self._client.close()
+
+
+class GraphSentItems:
+    """SentLookup over Graph: Exchange files what sendMail sent in the mailbox's Sent Items,
+    under the Message-ID the bot gave it."""
+
+    def __init__(self, source: GraphSource, folder: str) -> None:
+        self._source = source
+        # Sent Items is a well-known folder; its display name differs by the mailbox's language.
+        self.folder = "sentitems" if folder.casefold() in ("sent items", "sentitems") else folder
+
+    def was_sent(self, message_id: str) -> bool:
+        try:
+            return self._source.has_message_id(self.folder, message_id)
+        except MailboxError as exc:
+            raise SendError(f"could not look in {self.folder!r}: {exc}") from None
+
+    def close(self) -> None:
+        self._source.close()
+
+
+def _addressed(raw: bytes, recipients: list[str]) -> bytes:
+    """The MIME Graph should send: every recipient named in To, Cc or Bcc, and no one else."""
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+    named = {
+        address.casefold()
+        for field in ("To", "Cc", "Bcc")
+        for _, address in getaddresses([str(v) for v in headers.get_all(field) or []])
+        if address
+    }
+    wanted = {r.casefold() for r in recipients}
+    if named - wanted:
+        # Graph would deliver to them too: a partial resend cannot be expressed as MIME.
+        raise SendError(
+            f"the email names {len(named - wanted)} address(es) in its headers that are not "
+            "among its recipients; Graph sends to every address in the headers",
+            permanent=True,
+        )
+    extra = [r for r in recipients if r.casefold() not in named]
+    if not extra:
+        return raw
+    newline = b"\r\n" if b"\r\n" in raw[:2000] else b"\n"
+    return b"Bcc: " + ", ".join(extra).encode("ascii", "replace") + newline + raw

@@ -1,0 +1,316 @@
+"""MailSource over Microsoft Graph: the shared mailbox's Inbox read with a delta query.
+
+- The Inbox is read with `messages/delta` ("Get incremental changes to messages in a folder");
+  the `@odata.deltaLink` it ends with is the cursor's sync_state, kept in the database, so the
+  next pass asks only for what changed. A `410 Gone` (the sync state expired) means a full
+  resync: every message in the Inbox again. Storage deduplicates by the bytes' SHA-256, so that
+  re-reading loses and doubles nothing.
+- Each message's raw MIME (`/messages/{id}/$value`) is the evidential record; its key is
+  "<Graph id> <Internet Message-ID>".
+- Graph gives a message a new id when it moves. A move whose reply was lost (or a crash between
+  the move and the database commit) leaves the old id answering 404; the message is then found
+  in the destination by its Internet Message-ID, so a second try is harmless.
+- Graph does not push to a daemon without a public HTTPS endpoint: wait() just sleeps.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any, Literal, overload
+from urllib.parse import quote
+
+from bot.adapters.graph_client import GraphClient, GraphError, Page
+from bot.adapters.mailbox import (
+    Batch,
+    Cursor,
+    IncomingMail,
+    LeftInInbox,
+    MailboxError,
+    MessageGone,
+    Moved,
+    Moves,
+    arrived_before,
+)
+
+log = logging.getLogger(__name__)
+
+READ_WRITE = "Mail.ReadWrite"
+# Well-known folder names Graph takes in place of a folder id ("mailFolder resource type").
+WELL_KNOWN = frozenset(
+    {
+        "inbox",
+        "archive",
+        "deleteditems",
+        "drafts",
+        "junkemail",
+        "sentitems",
+        "outbox",
+        "msgfolderroot",
+    }
+)
+_PAGE = "odata.maxpagesize=50"
+_KEY_MAX = 1000  # StoredMessage.source_key's length
+
+
+class GraphSource:
+    def __init__(
+        self,
+        client: GraphClient,
+        user: str,
+        *,
+        inbox_folder: str = "inbox",
+        processed_folder: str = "Processed",
+        attention_folder: str = "",
+    ) -> None:
+        self._client = client
+        self.user = user
+        self.inbox_folder = inbox_folder
+        self.processed_folder = processed_folder
+        self.attention_folder = attention_folder
+        self._folder_ids: dict[str, str] = {}
+
+    # -- MailSource ---------------------------------------------------------------------------
+
+    def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
+        tag, _, link = (since.sync_state if since is not None else "").partition(" ")
+        if tag != self._tag():
+            link = ""  # another backend's cursor, or another mailbox or folder: start afresh
+        with self._guard():
+            page = self._delta(link)
+            wanted, old = [], []
+            for item in page.items:
+                if "@removed" in item or not item.get("id"):
+                    continue  # moved or deleted since the last round: nothing to read
+                arrived = _when(item.get("receivedDateTime"))
+                if arrived_before(arrived, arrived_since):
+                    old.append(arrived)
+                else:
+                    wanted.append((item, arrived))
+            messages = [m for m in (self._read(item, t) for item, t in wanted) if m is not None]
+        return Batch(
+            messages=messages,
+            # Without a delta link (not expected) the next pass starts a full round again.
+            cursor=Cursor(sync_state=f"{self._tag()} {page.delta_link}" if page.delta_link else ""),
+            left=LeftInInbox.of([t for t in old if t is not None]),
+        )
+
+    def mark_processed(self, key: str) -> None:
+        with self._guard():
+            self._move_or_find(key, self.processed_folder)
+
+    def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
+        """One move per message (each an HTTP call; Graph keeps no connection to lose). The
+        first failure ends the batch: what did not move waits for the next pass, and a move
+        whose answer was lost is found in Processed then, never moved twice."""
+        moves = Moves()
+        deadline = time.monotonic() + budget_seconds
+        for key in keys:
+            if time.monotonic() >= deadline:
+                left = len(keys) - len(moves.done)
+                moves.error = (
+                    f"Graph moves stopped after {budget_seconds:g} s; "
+                    f"{left} message(s) move on the next pass"
+                )
+                break
+            try:
+                self.mark_processed(key)
+            except MessageGone:
+                moves.done[key] = Moved.GONE
+            except MailboxError as exc:
+                moves.error = str(exc)
+                break
+            else:
+                moves.done[key] = Moved.MOVED
+        return moves
+
+    def has_message_id(self, folder: str, message_id: str) -> bool:
+        """Whether folder (a well-known name or a top-level folder) holds a message with this
+        Internet Message-ID (with or without <>); a folder that does not exist holds none."""
+        bracketed = message_id if message_id.startswith("<") else f"<{message_id}>"
+        with self._guard():
+            folder_id = self._folder_id(folder, create=False)
+            return folder_id is not None and self._find(folder_id, bracketed, folder) is not None
+
+    def set_aside(self, key: str) -> str | None:
+        if not self.attention_folder:
+            return None
+        with self._guard():
+            return self._move_or_find(key, self.attention_folder)
+
+    def wait(self, timeout: float) -> bool:
+        time.sleep(timeout)
+        return False
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- Graph steps ----------------------------------------------------------------------------
+
+    def _user_url(self, path: str) -> str:
+        return self._client.url(f"users/{quote(self.user, safe='@')}/{path}")
+
+    def _tag(self) -> str:
+        """Which mailbox and folder a kept delta link belongs to (its own URL form varies)."""
+        return quote(f"{self.user}/{self.inbox_folder}", safe="@/")
+
+    def _delta_url(self) -> str:
+        return self._user_url(f"mailFolders/{self._folder_ref(self.inbox_folder)}/messages/delta")
+
+    def _folder_ref(self, name: str) -> str:
+        known = name.lower() if name.lower() in WELL_KNOWN else None
+        return known or quote(self._folder_id(name), safe="")
+
+    def _delta(self, link: str) -> Page:
+        headers = {"Prefer": _PAGE}
+        what = "the Inbox delta query"
+        if link:
+            try:
+                return self._client.pages(link, what=what, permission=READ_WRITE, headers=headers)
+            except GraphError as exc:
+                if exc.status != 410:
+                    raise
+                # The sync state expired or was reset: read the whole Inbox again; storage
+                # knows every message it already holds by its bytes.
+                log.warning("Graph delta state gone (%s); reading the whole Inbox", exc.code)
+        params = {"$select": "id,receivedDateTime,internetMessageId"}
+        return self._client.pages(
+            self._delta_url(), what=what, permission=READ_WRITE, params=params, headers=headers
+        )
+
+    def _read(self, item: dict[str, Any], arrived: datetime | None) -> IncomingMail | None:
+        graph_id = str(item["id"])
+        try:
+            response = self._client.call(
+                "GET",
+                self._user_url(f"messages/{quote(graph_id, safe='')}/$value"),
+                what="reading a message's MIME",
+                permission=READ_WRITE,
+            )
+        except GraphError as exc:
+            if exc.status == 404:
+                return None  # moved or deleted since the delta round: the next one says so
+            raise
+        key = _key(graph_id, str(item.get("internetMessageId") or ""))
+        return IncomingMail(key=key, raw=response.content, arrived_at=arrived)
+
+    def _move_or_find(self, key: str, folder: str) -> str:
+        """Move the message to folder and return its key there; if its id is gone, find it
+        there by Internet Message-ID (moved already); neither: MessageGone."""
+        graph_id, message_id = _split(key)
+        destination = self._folder_id(folder)
+        try:
+            moved = self._client.json(
+                "POST",
+                self._user_url(f"messages/{quote(graph_id, safe='')}/move"),
+                what=f"moving a message to {folder}",
+                permission=READ_WRITE,
+                json={"destinationId": destination},
+            )
+            return _key(str(moved.get("id") or graph_id), message_id)
+        except GraphError as exc:
+            if exc.status != 404:
+                raise
+        found = self._find(destination, message_id, folder) if message_id else None
+        if found is None:
+            raise MessageGone(f"Graph: the message is neither under its id nor in {folder}")
+        log.debug("message already in %s", folder)
+        return _key(found, message_id)
+
+    def _find(self, folder_id: str, message_id: str, folder: str) -> str | None:
+        escaped = message_id.replace("'", "''")  # OData string literal
+        page = self._client.pages(
+            self._user_url(f"mailFolders/{quote(folder_id, safe='')}/messages"),
+            what=f"looking for a message in {folder}",
+            permission=READ_WRITE,
+            params={"$filter": f"internetMessageId eq '{escaped}'", "$select": "id"},
+        )
+        return str(page.items[0]["id"]) if page.items and page.items[0].get("id") else None
+
+    @overload
+    def _folder_id(self, name: str) -> str: ...
+    @overload
+    def _folder_id(self, name: str, *, create: Literal[False]) -> str | None: ...
+
+    def _folder_id(self, name: str, *, create: bool = True) -> str | None:
+        """The id of a top-level folder with this display name, created if missing."""
+        if name.lower() in WELL_KNOWN:
+            return name.lower()
+        if name not in self._folder_ids:
+            found = self._lookup_folder(name)
+            if found is None and not create:
+                return None
+            self._folder_ids[name] = found or self._create_folder(name)
+        return self._folder_ids[name]
+
+    def _lookup_folder(self, name: str) -> str | None:
+        page = self._client.pages(
+            self._user_url("mailFolders"),
+            what="listing the mailbox's folders",
+            permission=READ_WRITE,
+            params={"$select": "id,displayName", "$top": "100"},
+        )
+        for folder in page.items:
+            if str(folder.get("displayName", "")).casefold() == name.casefold():
+                return str(folder["id"])
+        return None
+
+    def _create_folder(self, name: str) -> str:
+        try:
+            created = self._client.json(
+                "POST",
+                self._user_url("mailFolders"),
+                what=f"creating the {name} folder",
+                permission=READ_WRITE,
+                json={"displayName": name},
+            )
+        except GraphError as exc:
+            found = self._lookup_folder(name) if exc.status == 409 else None
+            if found is None:
+                raise
+            return found  # another instance made it meanwhile
+        log.info("created the %s folder in the mailbox", name)
+        return str(created["id"])
+
+    def _guard(self) -> _Guard:
+        return _Guard()
+
+
+class _Guard:
+    """Turns a GraphError into MailboxError: the pass records it, the next one tries again."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
+    ) -> None:
+        if isinstance(exc, GraphError):
+            log.warning("%s", exc)
+            raise MailboxError(str(exc)) from None
+
+
+def _key(graph_id: str, message_id: str) -> str:
+    key = f"{graph_id} {message_id}" if message_id else graph_id
+    # A Message-ID too long to keep beside the id (the column holds 1000) is left off whole,
+    # never cut: the id alone still moves it, only a lost move's answer is then not found.
+    return key if len(key) <= _KEY_MAX else graph_id
+
+
+def _split(key: str) -> tuple[str, str]:
+    graph_id, _, message_id = key.partition(" ")
+    if not graph_id:
+        raise MailboxError(f"not a Graph message key: {key!r}")
+    return graph_id, message_id
+
+
+def _when(value: object) -> datetime | None:
+    """receivedDateTime (ISO 8601, UTC) as an aware datetime; None when absent or odd."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.utcoffset() is not None else None

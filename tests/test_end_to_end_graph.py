@@ -1,0 +1,52 @@
+"""The bot on Exchange Online through Microsoft Graph: backend = "graph" for reading and sending,
+app-only tokens from (a local) Entra ID, through the command line against the local Graph."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.fixtures.entra import CLIENT_SECRET, EntraTestServer
+from tests.fixtures.graph import GraphTestServer, write_graph_config
+from tests.fixtures.mail import sin
+
+
+def _run(config: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["--config", str(config), *args])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_sin_read_acknowledged_and_filed_through_graph(
+    tmp_path: Path,
+    database_url: str,
+    entra: EntraTestServer,
+    graph: GraphTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
+    config = write_graph_config(tmp_path, database_url, graph)
+    assert _run(config, capsys, "init")[0] == 0
+    graph.deliver(sin())
+
+    code, out = _run(config, capsys, "--now", "2026-12-23T09:05", "run", "--once")
+
+    assert code == 0, out
+    assert graph.in_folder("Inbox") == []
+    assert [m.raw for m in graph.in_folder("Processed")] == [sin()]
+    sent = [email.message_from_bytes(s.mime, policy=policy.default) for s in graph.state.sent]
+    assert len([m for m in sent if "[TSCP-2026-0001]" in str(m["Subject"])]) == 2
+    [ack] = [m for m in sent if "[TSCP-2026-0001]" in str(m["Subject"]) and "received" in
+             str(m["Subject"]).lower()]  # fmt: skip
+    assert ack["To"] == "casey.invented@gmp.police.uk"
+    assert ack["In-Reply-To"] == "<sin-1@gmp.police.uk>"
+    assert str(ack["Message-ID"]).endswith("@tameside.gov.uk>")  # the bot's own, not Exchange's
+    invite = next(m for m in sent if "Screening Panel" in str(m["Subject"]))
+    assert any(p.get_content_type() == "text/calendar" for p in invite.walk())
+    # One app, one token cache: reading and sending shared a Graph token within the pass.
+    assert len(entra.state.token_requests) == 1
