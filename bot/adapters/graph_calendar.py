@@ -29,8 +29,10 @@ from zoneinfo import ZoneInfo
 from bot.adapters.graph_client import GraphClient, GraphError
 
 PERMISSION = "Calendars.ReadWrite"
-# Graph's free/busy statuses that mean "cannot come"; tentative and free do not block.
-_BUSY = frozenset({"busy", "oof", "workingElsewhere"})
+# Graph's free/busy statuses that mean "cannot come"; free, tentative and working elsewhere
+# do not block (availabilityView counts working elsewhere as free). Microsoft's own examples
+# spell them "Busy" as well as "busy".
+_BUSY = frozenset({"busy", "oof"})
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class GraphCalendar:
         for schedule in answer.get("value") or []:
             address = str(schedule.get("scheduleId") or "").lower()
             for item in schedule.get("scheduleItems") or []:
-                if item.get("status") in _BUSY:
+                if str(item.get("status") or "").lower() in _BUSY:
                     found.append(Busy(address, _moment(item["start"]), _moment(item["end"])))
         return found
 
