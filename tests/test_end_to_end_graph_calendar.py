@@ -115,6 +115,8 @@ def test_a_retry_after_a_crash_before_the_commit_makes_no_second_event(
     bot("--now", "2026-12-23T09:05", "run", "--once")
     assert len(graph.state.events) == 1  # the event was made; the database never heard of it
     monkeypatch.setattr(panel_calendar, "create_event", real)
+    # Meanwhile the police representative's 14:00 filled up: the retry chooses Thursday.
+    graph.set_busy(POLICE, _at(23, 13), _at(23, 15))
 
     code, out = bot("--now", "2026-12-23T09:10", "run", "--once")
 
@@ -122,8 +124,8 @@ def test_a_retry_after_a_crash_before_the_commit_makes_no_second_event(
     [event] = graph.state.events.values()
     assert graph.state.calls("POST", r"/events$") == 2  # asked twice, one event
     [meeting] = _case(bot)["meetings"]
-    assert meeting["start"] == "2026-12-23T14:00:00+00:00"  # the event the crash left behind
-    assert event.start() == _at(23, 14)
+    assert meeting["start"] == "2026-12-24T10:00:00+00:00"
+    assert event.start() == _at(24, 10)  # the one event follows the booking on record
 
 
 def test_reschedule_moves_the_same_event_and_cancel_cancels_it(
@@ -172,3 +174,18 @@ def test_a_decline_in_outlook_flags_the_case_like_a_mailed_decline(
     assert kinds.count("meeting_reply") == 1
     declined = next(e for e in case["events"] if e["what"] == "meeting_declined")
     assert declined["actor"] == HEALTH and declined["why"] == "answer read from the calendar event"
+
+
+def test_without_calendar_permission_the_invitation_is_emailed_and_the_bm_told_why(
+    bot: Any, graph: GraphTestServer
+) -> None:
+    graph.state.permissions.discard("Calendars.ReadWrite")
+    graph.deliver(sin())
+
+    code, out = bot("--now", "2026-12-23T09:05", "run", "--once")
+
+    assert code == 0, out
+    assert graph.state.events == {}
+    assert _calendar_parts(graph) == ["REQUEST"]  # the panel is still invited
+    failed = next(e for e in _case(bot)["events"] if e["what"] == "screening_calendar_failed")
+    assert "Calendars.ReadWrite" in failed["why"]

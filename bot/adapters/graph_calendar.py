@@ -97,8 +97,9 @@ class GraphCalendar:
         body: str,
         attendees: Sequence[tuple[str, str]],
         transaction_id: str,
-    ) -> str:
-        """The event's Graph id; the same transaction_id again returns the same event."""
+    ) -> tuple[str, datetime | None]:
+        """The event's Graph id and start; the same transaction_id again returns the event
+        made the first time (at the time asked for then)."""
         event = self._client.json(
             "POST",
             self._url("events"),
@@ -121,7 +122,10 @@ class GraphCalendar:
         event_id = event.get("id")
         if not isinstance(event_id, str) or not event_id:
             raise GraphError("Graph create the Screening Panel event: no event id", status=200)
-        return event_id
+        try:
+            return event_id, _moment(event["start"])
+        except (KeyError, TypeError, ValueError):
+            return event_id, None
 
     def move(self, event_id: str, start: datetime, end: datetime) -> None:
         self._client.call(

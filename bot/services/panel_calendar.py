@@ -81,7 +81,7 @@ def choose(calendar: GraphCalendar, app: App, candidates: list[Slot]) -> Choice 
 
 def create_event(calendar: GraphCalendar, app: App, case: Case, meeting: Meeting) -> None:
     """The event for the meeting as it stands; its Graph id kept on the meeting row."""
-    meeting.graph_event_id = calendar.create(
+    event_id, start = calendar.create(
         subject=f"[{case.ref}] Screening Panel",  # the reference only: never a child's name
         start=meeting.start,
         end=meeting.end,
@@ -94,6 +94,11 @@ def create_event(calendar: GraphCalendar, app: App, case: Case, meeting: Meeting
         attendees=[(name, addr) for _, name, addr in attendees(app)],
         transaction_id=transaction_id(app, case, meeting),
     )
+    meeting.graph_event_id = event_id
+    if start is not None and start != meeting.start:
+        # A retry after a crash got the event made the first time, and free/busy has changed
+        # since: the event follows the meeting the database records.
+        calendar.move(event_id, meeting.start, meeting.end)
 
 
 def read_answers(app: App) -> int:
