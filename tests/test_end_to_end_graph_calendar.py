@@ -189,3 +189,14 @@ def test_without_calendar_permission_the_invitation_is_emailed_and_the_bm_told_w
     assert _calendar_parts(graph) == ["REQUEST"]  # the panel is still invited
     failed = next(e for e in _case(bot)["events"] if e["what"] == "screening_calendar_failed")
     assert "Calendars.ReadWrite" in failed["why"]
+
+
+def test_closing_the_case_cancels_the_event(bot: Any, graph: GraphTestServer) -> None:
+    graph.deliver(sin())
+    bot("--now", "2026-12-23T09:05", "run", "--once")
+    [event] = graph.state.live_events()
+
+    code, out = bot("--now", "2026-12-23T09:30", "command", REF, "Close: duplicate of a SIN")
+
+    assert code == 0 and "the Screening Panel of Wed 23 Dec 2026 14:00 is cancelled" in out, out
+    assert event.cancelled and "the case is closed" in event.cancel_comment
