@@ -189,6 +189,13 @@ def test_without_calendar_permission_the_invitation_is_emailed_and_the_bm_told_w
     assert _calendar_parts(graph) == ["REQUEST"]  # the panel is still invited
     failed = next(e for e in _case(bot)["events"] if e["what"] == "screening_calendar_failed")
     assert "Calendars.ReadWrite" in failed["why"]
+    [digest] = [
+        email.message_from_bytes(s.mime, policy=policy.default)
+        for s in graph.state.sent
+        if b"TSCP daily digest" in s.mime
+    ]
+    text = digest.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "screening calendar failed" in text and "Calendars.ReadWrite" in text
 
 
 def test_closing_the_case_cancels_the_event(bot: Any, graph: GraphTestServer) -> None:
