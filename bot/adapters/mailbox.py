@@ -62,6 +62,15 @@ class Batch:
     left: LeftInInbox = LeftInInbox()
 
 
+@dataclass(frozen=True)
+class MailboxFacts:
+    """What `tscp-bot doctor` learns from one look at the mailbox."""
+
+    folders: tuple[str, ...]
+    inbox_count: int
+    created: tuple[str, ...] = ()  # folders the look created (Processed, needs-attention)
+
+
 class MailboxError(Exception):
     """The mailbox could not be reached or refused an operation; safe to retry later."""
 
