@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,16 +21,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.db.engine import current_revision, head_revision, make_engine
 from bot.adapters.email_builder import build_email, make_message_id
-from bot.adapters.graph_sender import GraphSender
-from bot.adapters.graph_source import GraphSource
-from bot.adapters.imap_source import ImapSource
-from bot.adapters.mailbox import MailboxError, MailboxFacts
-from bot.adapters.maildir_sender import MaildirSender
-from bot.adapters.maildir_source import MaildirSource
+from bot.adapters.mailbox import MailboxError, MailboxFacts, Probed
 from bot.adapters.oauth_tokens import EntraApp, TokenError
-from bot.adapters.outgoing import SendError
+from bot.adapters.outgoing import MailSender, ProbedSender, SendError
 from bot.adapters.rules_loader import load_rules
-from bot.adapters.smtp_sender import SmtpSender
 from bot.adapters.templates import TemplateRenderer
 from bot.adapters.vocabulary_loader import load_vocabulary
 from bot.bootstrap import entra_app, make_sender, make_source
@@ -149,7 +142,7 @@ def _mailbox(config: Config, tokens: EntraApp | None) -> list[Check]:
     except MailboxError as exc:
         return [Check("FAIL", "mailbox", str(exc))]
     try:
-        if not isinstance(source, ImapSource | GraphSource | MaildirSource):
+        if not isinstance(source, Probed):
             return [Check("warn", "mailbox", "skipped: this mailbox kind cannot be checked")]
         try:
             facts = source.probe()
@@ -197,46 +190,56 @@ def _sending(
     config: Config, tokens: EntraApp | None, clock: Clock, send_test: str | None
 ) -> list[Check]:
     sender = make_sender(config, tokens)
-    checks = [_try_sender(config, sender, tokens)]
-    if send_test:
-        if checks[0].status == "FAIL":
-            checks.append(Check("warn", "test email", "skipped: sending does not work"))
-        else:
-            checks.append(_send_test(config, sender, clock, send_test))
+    try:
+        checks = [_try_sender(config, sender, tokens)]
+        if send_test:
+            if checks[0].status == "FAIL":
+                checks.append(Check("warn", "test email", "skipped: sending does not work"))
+            else:
+                checks.append(_send_test(config, sender, clock, send_test))
+    finally:
+        close = getattr(sender, "close", None)  # a Graph sender holds an HTTP session
+        if callable(close):
+            close()
     return checks
 
 
-def _try_sender(config: Config, sender: object, tokens: EntraApp | None) -> Check:
-    if isinstance(sender, SmtpSender):
+def _try_sender(config: Config, sender: MailSender, tokens: EntraApp | None) -> Check:
+    graph = config.outgoing.graph
+    if config.outgoing.backend == "smtp" and isinstance(sender, ProbedSender):
         try:
             return Check("ok", "sending", f"logged in to {sender.probe()}; quit without sending")
         except SendError as exc:
             return Check("FAIL", "sending", f"{exc}; check [outgoing.smtp] and the relay")
-    if isinstance(sender, GraphSender) and tokens is not None and config.outgoing.graph:
-        try:
-            token = tokens.token(config.outgoing.graph.scopes)
-        except TokenError as exc:
-            return Check("FAIL", "sending", f"no Microsoft 365 token for Graph: {exc}")
-        roles = _roles(token.value)
-        if roles is None:
-            return Check(
-                "warn",
-                "sending",
-                f"Graph token for {config.outgoing.graph.user} obtained; whether the app holds "
-                "Mail.Send shows only when sending: try --send-test ADDRESS",
-            )
-        if "Mail.Send" not in roles:
-            return Check(
-                "FAIL",
-                "sending",
-                "the app's Graph token lacks the Mail.Send application permission: add it "
-                "in Entra ID and grant admin consent",
-            )
-        return Check("ok", "sending", "Graph token holds Mail.Send")
-    if isinstance(sender, MaildirSender):
+    if config.outgoing.backend == "graph" and tokens is not None and graph is not None:
+        return _graph_sending(tokens, graph.scopes, graph.user)
+    if config.outgoing.backend == "maildir":
         path = config.outgoing.maildir_path
         return Check("warn", "sending", f"mail is written to the Maildir {path}, not sent")
     return Check("warn", "sending", "skipped: this kind of sender cannot be checked")
+
+
+def _graph_sending(tokens: EntraApp, scopes: tuple[str, ...], user: str) -> Check:
+    try:
+        token = tokens.token(scopes)
+    except TokenError as exc:
+        return Check("FAIL", "sending", f"no Microsoft 365 token for Graph: {exc}")
+    roles = _roles(token.value)
+    if roles is None:
+        return Check(
+            "warn",
+            "sending",
+            f"Graph token for {user} obtained; whether the app holds Mail.Send shows only "
+            "when sending: try --send-test ADDRESS",
+        )
+    if "Mail.Send" not in roles:
+        return Check(
+            "FAIL",
+            "sending",
+            "the app's Graph token lacks the Mail.Send application permission: add it in "
+            "Entra ID and grant admin consent",
+        )
+    return Check("ok", "sending", "Graph token holds Mail.Send")
 
 
 def _roles(token: str) -> list[str] | None:
@@ -254,7 +257,7 @@ def _roles(token: str) -> list[str] | None:
     return [str(r) for r in roles] if isinstance(roles, list) else None
 
 
-def _send_test(config: Config, sender: object, clock: Clock, address: str) -> Check:
+def _send_test(config: Config, sender: MailSender, clock: Clock, address: str) -> Check:
     partnership = config.partnership
     now = clock.now()
     raw = build_email(
@@ -272,9 +275,8 @@ def _send_test(config: Config, sender: object, clock: Clock, address: str) -> Ch
         ),
         date=now,
     )
-    send: Callable[[bytes, str, list[str]], None] = sender.send  # type: ignore[attr-defined]
     try:
-        send(raw, partnership.mailbox, [address])
+        sender.send(raw, partnership.mailbox, [address])
     except SendError as exc:
         return Check("FAIL", "test email", f"not sent to {address}: {exc}")
     return Check("ok", "test email", f"sent to {address}; check it arrived")
