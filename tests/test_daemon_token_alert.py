@@ -20,9 +20,17 @@ from bot.bootstrap import build_app
 from bot.cli import main
 from bot.clock import OffsetClock
 from bot.config import load_config
-from tests.daemon_helpers import IT, LONDON, daemon_config, running
+from bot.services.digest import digest_context
+from bot.services.mailout import base_context
+from tests.daemon_helpers import IT, LONDON, daemon_config, running, wait_until
 from tests.fixtures.dovecot import DovecotServer
-from tests.fixtures.entra import CLIENT_ID, CLIENT_SECRET, TENANT, EntraTestServer
+from tests.fixtures.entra import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    TENANT,
+    EntraTestServer,
+    XOAuth2SmtpServer,
+)
 from tests.fixtures.smtp import SmtpTestServer
 
 pytestmark = pytest.mark.imap
@@ -100,8 +108,59 @@ def test_a_refused_client_secret_alerts_once_at_once_and_shows_in_status(
     problems = [line for line in out.splitlines() if line.startswith("PROBLEM:")]
     assert len(problems) == 1
     assert "the bot cannot get a Microsoft 365 token" in problems[0]
-    assert "renew it in Entra ID and update the TEST_ENTRA_SECRET environment variable" in (
-        problems[0]
+    assert (
+        "renew it in Entra ID and update the TEST_ENTRA_SECRET environment variable"
+        in (problems[0])
     )
     errors = [r for r in caplog.records if "cannot get a Microsoft 365 token" in r.getMessage()]
     assert len(errors) == 1 and errors[0].levelno == logging.ERROR
+
+    # The digest's System health section names it too (for when only the digest gets out).
+    later = _app(config, CLIENT_SECRET)
+    try:
+        now = later.clock.now()
+        with later.sessions() as session:
+            context = digest_context(session, later, now.date(), now)
+        digest = later.templates.render("daily_digest", {**base_context(later), **context})
+    finally:
+        later.close()
+    text = " ".join(digest.text.split())
+    assert "the bot cannot get a Microsoft 365 token" in text
+    assert "update the TEST_ENTRA_SECRET environment variable" in text
+
+
+def test_with_smtp_on_oauth_too_it_is_logged_once_and_in_status(
+    tmp_path: Path,
+    database_url: str,
+    entra: EntraTestServer,
+    dovecot_oauth: DovecotServer,
+    smtp_oauth: XOAuth2SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """No path is left for an email: the log (once, at ERROR) and `status` say it."""
+    config = _oauth_imap_config(tmp_path, database_url, dovecot_oauth, smtp_oauth, entra)
+    data = tomllib.loads(config.read_text())
+    data["outgoing"]["smtp"] |= {"auth": "oauth2", "username": dovecot_oauth.user}
+    config.write_bytes(tomli_w.dumps(data).encode())
+    entra.state.client_secret = "the-renewed-secret-the-bot-lacks"
+    caplog.set_level(logging.ERROR)
+    app = _app(config, CLIENT_SECRET)
+    with running(app):
+        wait_until(
+            lambda: any("cannot get a Microsoft 365 token" in r.getMessage()
+                        for r in caplog.records),
+            timeout=15,
+            what="the token problem logged",
+        )  # fmt: skip
+        time.sleep(4)
+        monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
+        code = main(["--config", str(config), "status"])
+    out = capsys.readouterr().out
+
+    assert smtp_oauth.messages == []
+    errors = [r for r in caplog.records if "cannot get a Microsoft 365 token" in r.getMessage()]
+    assert len(errors) == 1
+    assert code == 1
+    assert "PROBLEM: the bot cannot get a Microsoft 365 token" in out

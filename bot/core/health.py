@@ -185,6 +185,6 @@ def error_summary(kind: str, message: str, *, limit: int = 160) -> str:
         # Entra ID's reason and its hint are the useful part, and hold no personal data: keep
         # them, and drop the adapter's preamble instead.
         first = TOKEN_MARK + first.split(TOKEN_MARK, 1)[1]
-        limit = max(limit, 400)
+        limit = max(limit, 600)
     text = f"{kind}: {first}" if first else kind
     return text if len(text) <= limit else text[: limit - 3] + "..."
