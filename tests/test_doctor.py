@@ -15,7 +15,13 @@ import tomli_w
 from bot.cli import main
 from tests.fixtures.app import ROOT
 from tests.fixtures.dovecot import DovecotServer
-from tests.fixtures.entra import CLIENT_SECRET
+from tests.fixtures.entra import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    TENANT,
+    EntraTestServer,
+    XOAuth2SmtpServer,
+)
 from tests.fixtures.graph import GraphTestServer, write_graph_config
 from tests.fixtures.real_servers import write_config
 from tests.fixtures.smtp import SmtpTestServer
@@ -226,7 +232,7 @@ def test_graph_without_mail_readwrite_names_the_permission(
     failed = lines(out, "FAIL")
     assert len(failed) == 1 and failed[0].startswith("FAIL mailbox: Graph refused")
     assert "the app needs the Mail.ReadWrite application permission" in failed[0]
-    assert "ok Microsoft 365 sign-in: token for Microsoft Graph" in out
+    assert "ok Microsoft 365 sign-in: token for Graph (needs Mail.ReadWrite, Mail.Send)" in out
     assert CLIENT_SECRET not in out + err
 
 
@@ -271,4 +277,47 @@ def test_a_refused_client_secret_names_the_env_var_to_update(
     assert "the bot cannot get a Microsoft 365 token" in sign_in
     assert "AADSTS7000215" in sign_in
     assert "renew it in Entra ID and update the TEST_ENTRA_SECRET environment variable" in sign_in
+    assert CLIENT_SECRET not in out + err
+
+
+def test_oauth_imap_and_smtp_without_mailbox_access_name_each_permission(
+    tmp_path: Path,
+    database_url: str,
+    entra: EntraTestServer,
+    dovecot_oauth: DovecotServer,
+    smtp_oauth: XOAuth2SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
+    doctor = Doctor(write_config(tmp_path, database_url, dovecot_oauth, smtp_oauth), capsys)
+
+    def oauth(data: dict[str, Any]) -> None:
+        del data["mailbox"]["imap"]["password_env"]
+        data["mailbox"]["imap"]["auth"] = "oauth2"
+        data["outgoing"]["smtp"] |= {"auth": "oauth2", "username": dovecot_oauth.user}
+        data["microsoft"] = {
+            "tenant_id": TENANT,
+            "client_id": CLIENT_ID,
+            "client_secret_env": "TEST_ENTRA_SECRET",
+            "authority": entra.authority,
+            "validate_authority": False,
+        }
+
+    doctor.edit(oauth)
+    doctor.init()
+    # Tokens are issued, but the app's service principal may open no mailbox.
+    entra.state.mailbox = "someone.else@example.org"
+
+    code, out, err = doctor("doctor")
+
+    assert code == 1
+    failed = lines(out, "FAIL")
+    assert [line.split(":", 1)[0] for line in failed] == ["FAIL mailbox", "FAIL sending"]
+    assert "IMAP.AccessAsApp" in failed[0] and dovecot_oauth.user in failed[0]
+    assert "SMTP.SendAsApp" in failed[1]
+    assert (
+        "ok Microsoft 365 sign-in: token for IMAP and SMTP (needs IMAP.AccessAsApp, SMTP.SendAsApp)"
+        in out
+    )
     assert CLIENT_SECRET not in out + err

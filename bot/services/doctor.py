@@ -289,17 +289,19 @@ def _oauth(config: Config, tokens: EntraApp | None) -> list[Check]:
     ms = config.microsoft
     if ms is None or tokens is None:
         return [Check("ok", "Microsoft 365 sign-in", "not used (no [microsoft] section)")]
-    wanted: dict[tuple[str, ...], str] = {}
+    wanted: dict[tuple[str, ...], list[tuple[str, str]]] = {}
     imap, smtp = config.mailbox.imap, config.outgoing.smtp
     if config.mailbox.backend == "imap" and imap is not None and imap.auth == "oauth2":
-        wanted.setdefault(ms.imap_scopes, "IMAP (needs IMAP.AccessAsApp)")
+        wanted.setdefault(ms.imap_scopes, []).append(("IMAP", "IMAP.AccessAsApp"))
     if config.outgoing.backend == "smtp" and smtp is not None and smtp.auth == "oauth2":
-        wanted.setdefault(ms.smtp_scopes, "SMTP (needs SMTP.SendAsApp)")
-    for graph in (config.mailbox.graph, config.outgoing.graph):
-        if graph is not None:
-            wanted.setdefault(graph.scopes, "Microsoft Graph (needs Mail.ReadWrite, Mail.Send)")
+        wanted.setdefault(ms.smtp_scopes, []).append(("SMTP", "SMTP.SendAsApp"))
+    if config.mailbox.backend == "graph" and config.mailbox.graph is not None:
+        wanted.setdefault(config.mailbox.graph.scopes, []).append(("Graph", "Mail.ReadWrite"))
+    if config.outgoing.backend == "graph" and config.outgoing.graph is not None:
+        wanted.setdefault(config.outgoing.graph.scopes, []).append(("Graph", "Mail.Send"))
     checks = []
-    for scopes, use in wanted.items():
+    for scopes, uses in wanted.items():
+        use = _uses(uses)
         try:
             tokens.token(scopes)
         except TokenError as exc:
@@ -316,6 +318,13 @@ def _oauth(config: Config, tokens: EntraApp | None) -> list[Check]:
             Check("ok", "Microsoft 365 sign-in", f"token for {use} from app {ms.client_id}")
         )
     return checks or [Check("ok", "Microsoft 365 sign-in", "[microsoft] set but not used")]
+
+
+def _uses(uses: list[tuple[str, str]]) -> str:
+    """("IMAP", "IMAP.AccessAsApp"), ("SMTP", ...) -> "IMAP and SMTP (needs IMAP.AccessAsApp,
+    SMTP.SendAsApp)"."""
+    names = list(dict.fromkeys(name for name, _ in uses))
+    return f"{' and '.join(names)} (needs {', '.join(p for _, p in uses)})"
 
 
 # -- clock and calendar ---------------------------------------------------------------------------
