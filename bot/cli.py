@@ -20,6 +20,7 @@ from bot.adapters.templates import TemplateError
 from bot.commands import (
     calendar_cmd,
     case_cmd,
+    doctor_cmd,
     forms_cmd,
     mail_cmd,
     review_cmd,
@@ -47,7 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--now", help="pretend it is this ISO-8601 time (naive = Europe/London)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (run_cmd, status_cmd, case_cmd, review_cmd, mail_cmd, forms_cmd, calendar_cmd):
+    for module in (
+        run_cmd,
+        status_cmd,
+        doctor_cmd,
+        case_cmd,
+        review_cmd,
+        mail_cmd,
+        forms_cmd,
+        calendar_cmd,
+    ):
         module.register(sub)
     return parser
 

@@ -28,6 +28,7 @@ from bot.adapters.mailbox import (
     IncomingMail,
     LeftInInbox,
     MailboxError,
+    MailboxFacts,
     MessageGone,
     Moved,
     Moves,
@@ -132,6 +133,30 @@ class GraphSource:
         with self._guard():
             folder_id = self._folder_id(folder, create=False)
             return folder_id is not None and self._find(folder_id, bracketed, folder) is not None
+
+    def probe(self) -> MailboxFacts:
+        """List the folders, count the inbox (Get mailFolder's totalItemCount), and create the
+        Processed (and needs-attention) folder when missing: what `doctor` reports."""
+        with self._guard():
+            listed = self._client.pages(
+                self._user_url("mailFolders"),
+                what="listing the mailbox's folders",
+                permission=READ_WRITE,
+                params={"$select": "id,displayName", "$top": "100"},
+            )
+            inbox = self._client.json(
+                "GET",
+                self._user_url(f"mailFolders/{self._folder_ref(self.inbox_folder)}"),
+                what="reading the Inbox",
+                permission=READ_WRITE,
+            )
+            created = []
+            for name in (self.processed_folder, self.attention_folder):
+                if name and self._folder_id(name, create=False) is None:
+                    self._folder_ids[name] = self._create_folder(name)
+                    created.append(name)
+        folders = tuple(str(f.get("displayName", "")) for f in listed.items)
+        return MailboxFacts(folders, int(inbox.get("totalItemCount") or 0), tuple(created))
 
     def set_aside(self, key: str) -> str | None:
         if not self.attention_folder:

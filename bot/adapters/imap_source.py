@@ -23,6 +23,7 @@ from bot.adapters.mailbox import (
     IncomingMail,
     LeftInInbox,
     MailboxError,
+    MailboxFacts,
     MessageGone,
     Moved,
     Moves,
@@ -247,7 +248,40 @@ class ImapSource:
 
     # -- connection -----------------------------------------------------------------------------
 
+    def probe(self) -> MailboxFacts:
+        """Log in on a connection of its own, list the folders, count the inbox, and create
+        the Processed (and needs-attention) folder when missing: what `doctor` reports."""
+        with self._guard("check"):
+            client = self._open()
+            try:
+                folders = tuple(str(name) for _, _, name in client.list_folders())
+                status = client.select_folder(self.folder, readonly=True)
+                created = []
+                for name in (self.processed_folder, self.attention_folder):
+                    if name and not client.folder_exists(name):
+                        client.create_folder(name)
+                        created.append(name)
+            finally:
+                with contextlib.suppress(*_CONNECTION_ERRORS):
+                    client.logout()
+        return MailboxFacts(folders, int(status[b"EXISTS"]), tuple(created))
+
     def _connect(self) -> Any:
+        """A logged-in connection with the Processed folder in place."""
+        client = self._open()
+        try:
+            if not client.folder_exists(self.processed_folder):
+                client.create_folder(self.processed_folder)
+        except BaseException:
+            _shutdown(client)
+            raise
+        if self._login_refused:
+            log.warning("IMAP login for %s accepted again", self._account())
+        self._login_refused = False
+        log.info("Connected to IMAP %s (%s)", self._where(), self._security)
+        return client
+
+    def _open(self) -> Any:
         """Open, secure and log in one connection; the only place a client is created."""
         client = IMAPClient(
             self.host,
@@ -262,15 +296,9 @@ class ImapSource:
             if self._security == "starttls":
                 client.starttls(self._ssl_context)
             self._login(client)
-            if not client.folder_exists(self.processed_folder):
-                client.create_folder(self.processed_folder)
         except BaseException:
             _shutdown(client)
             raise
-        if self._login_refused:
-            log.warning("IMAP login for %s accepted again", self._account())
-        self._login_refused = False
-        log.info("Connected to IMAP %s (%s)", self._where(), self._security)
         return client
 
     def _login(self, client: Any) -> None:

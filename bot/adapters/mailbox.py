@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,15 @@ class Batch:
     messages: list[IncomingMail]
     cursor: Cursor | None
     left: LeftInInbox = LeftInInbox()
+
+
+@dataclass(frozen=True)
+class MailboxFacts:
+    """What `tscp-bot doctor` learns from one look at the mailbox."""
+
+    folders: tuple[str, ...]
+    inbox_count: int
+    created: tuple[str, ...] = ()  # folders the look created (Processed, needs-attention)
 
 
 class MailboxError(Exception):
@@ -132,3 +141,13 @@ class MailSource(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class Probed(Protocol):
+    """A mailbox that `doctor` can look at without reading or moving any mail."""
+
+    def probe(self) -> MailboxFacts:
+        """Log in, list the folders, count the inbox and create the Processed (and
+        needs-attention) folder when missing. Raises MailboxError saying what failed."""
+        ...

@@ -15,6 +15,7 @@ from bot.adapters.mailbox import (
     IncomingMail,
     LeftInInbox,
     MailboxError,
+    MailboxFacts,
     MessageGone,
     Moved,
     Moves,
@@ -59,6 +60,24 @@ class MaildirSource:
             cursor=None,
             left=LeftInInbox.of([t for t in old if t is not None]),
         )
+
+    def probe(self) -> MailboxFacts:
+        """The folders exist and this user may write to them (creating Processed and the
+        needs-attention folder when missing): what `doctor` reports."""
+        try:
+            created = []
+            for name in (self.processed_folder, self.attention_folder):
+                if name and not (self.path / f".{name}").is_dir():
+                    self._box.add_folder(name)
+                    created.append(name)
+            folders = tuple(self._box.list_folders())
+            for folder in [self.path, *(self.path / f".{f}" for f in folders)]:
+                if not os.access(folder, os.W_OK | os.X_OK):
+                    raise MailboxError(f"Maildir {folder} is not writable by this user")
+            count = len(self._box.keys())
+        except OSError as exc:
+            raise MailboxError(f"cannot use Maildir {self.path}: {exc}") from None
+        return MailboxFacts(folders, count, tuple(created))
 
     def mark_processed(self, key: str) -> None:
         # "Folder/KEY": a message set aside in a Maildir++ folder; a bare KEY is in the inbox.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class SendError(Exception):
@@ -51,3 +51,12 @@ class SentLookup(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class ProbedSender(Protocol):
+    """A sender `doctor` can try without sending: connect, secure, log in, quit."""
+
+    def probe(self) -> str:
+        """What was done, in words; raises SendError saying what failed."""
+        ...

@@ -64,6 +64,25 @@ class SmtpSender:
         # Counts only: addresses are personal data and the outbox already records them.
         log.info("sent message via %s to %d recipient(s)", self._where(), len(recipients))
 
+    def probe(self) -> str:
+        """Connect, secure and log in as a send would, then QUIT without sending: what `doctor`
+        reports. Returns what was done, e.g. "STARTTLS, AUTH as bot@example.org"."""
+        try:
+            with self._connect() as smtp:
+                if self._oauth is not None:
+                    self._xoauth2(smtp, self._oauth)
+                    how = f"XOAUTH2 as {self._username}"
+                elif self._username is not None:
+                    smtp.login(self._username, self._password or "")
+                    how = f"AUTH as {self._username}"
+                else:
+                    smtp.ehlo_or_helo_if_needed()
+                    how = "no login configured"
+        except (smtplib.SMTPException, OSError) as exc:
+            raise SendError(f"{self._where()}: {_describe(exc)}") from None
+        security = {"tls": "TLS", "starttls": "STARTTLS", "plain": "no encryption"}
+        return f"{self._where()} ({security[self._security]}), {how}"
+
     def _deliver(
         self, raw: bytes, sender: str, recipients: list[str]
     ) -> dict[str, tuple[int, bytes]]:

@@ -60,6 +60,27 @@ class TemplateRenderer:
             p.name for p in self._directory.iterdir() if p.is_dir() and p.name[0] not in "_."
         )
 
+    def check(self) -> list[str]:
+        """One line per template file that is missing or does not compile (syntax only: the
+        variables are checked when an email is rendered), naming the file; [] when all load."""
+        if not self._directory.is_dir():
+            return [f"{self._directory}: expected a directory of email templates"]
+        found = []
+        for event in self.events():
+            for part in PARTS:
+                name = f"{event}/{part}"
+                if not (self._directory / name).is_file():
+                    found.append(f"{name}: missing")
+                    continue
+                try:
+                    self._env.get_template(name)
+                except jinja2.TemplateSyntaxError as exc:
+                    where = exc.name or name
+                    found.append(f"{where} line {exc.lineno}: {exc.message}")
+                except jinja2.TemplateError as exc:
+                    found.append(f"{name}: {exc}")
+        return found
+
     def render(self, event: str, context: Mapping[str, object]) -> RenderedEmail:
         subject = self._render(event, "subject.txt", context)
         return RenderedEmail(

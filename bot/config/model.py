@@ -128,6 +128,8 @@ class MicrosoftSettings:
     client_secret: str | None = field(default=None, repr=False)
     certificate_key_pem: str | None = field(default=None, repr=False)
     certificate_thumbprint: str | None = None
+    # The environment variable the secret came from: named when the secret stops working.
+    client_secret_env: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ trouble began, so a job that recovers and fails again is a new episode):
             `stall_factor` (a hung mailbox pass, a blocked database);
   outbox    the oldest email waiting to be sent has waited longer than `outbox_alert_after`
             (statutory mail that cannot go out);
+  token     a job failed because no Microsoft 365 access token could be had (an expired or
+            deleted client secret, a revoked consent): alerted at once, since waiting does not
+            mend it, and named plainly with what to renew;
   (and, for the digest) gaps in the heartbeat: when no instance was running at all.
 """
 
@@ -50,6 +53,32 @@ class Snapshot:
     thresholds: Thresholds
     outbox_oldest_pending: datetime | None = None
     outbox_pending: int = 0
+    # How the [microsoft] app signs in, for the advice when its token cannot be had.
+    secret_env: str | None = None
+    uses_secret: bool = True
+
+
+# What every adapter (IMAP, SMTP, Graph) writes before Entra ID's reason when it could not get
+# an access token at all; a token the mail server refused is a permission problem instead.
+TOKEN_MARK = "no OAuth token: "
+
+
+def token_advice(secret_env: str | None, uses_secret: bool) -> str:
+    """What to do when Entra ID will not issue a token: the credential most likely expired."""
+    if uses_secret:
+        where = f"the {secret_env} environment variable" if secret_env else "the client secret"
+        return f"the client secret may have expired: renew it in Entra ID and update {where}"
+    return (
+        "the certificate may have expired or been removed: upload a new one to the app "
+        "registration in Entra ID and update certificate_path"
+    )
+
+
+def token_reason(error: str | None) -> str | None:
+    """Entra ID's reason when `error` is a failure to get a token, else None."""
+    if not error or TOKEN_MARK not in error:
+        return None
+    return error.split(TOKEN_MARK, 1)[1].strip() or "no reason given"
 
 
 @dataclass(frozen=True)
@@ -70,18 +99,40 @@ class Problem:
             "failing": f"the {self.job} job keeps failing: {self.detail}",
             "stalled": f"the {self.job} job has not finished: {self.detail}",
             "outbox": f"emails are waiting to be sent: {self.detail}",
+            "token": f"the bot cannot get a Microsoft 365 token: {self.detail}",
         }[self.kind]
 
 
 def problems(snapshot: Snapshot) -> list[Problem]:
     found = [p for job in snapshot.jobs for p in _job_problems(job, snapshot)]
-    return found + _outbox_problem(snapshot)
+    return _token_problem(snapshot) + found + _outbox_problem(snapshot)
+
+
+def _token_failure(job: JobState) -> str | None:
+    return token_reason(job.last_error) if job.failures and job.failing_since else None
+
+
+def _token_problem(snapshot: Snapshot) -> list[Problem]:
+    """One problem however many jobs it stops (reading and sending share the one app), raised
+    at the first failure: an expired secret does not mend itself by waiting."""
+    failing = [
+        (job.failing_since, reason)
+        for job in snapshot.jobs
+        if job.failing_since is not None and (reason := _token_failure(job)) is not None
+    ]
+    if not failing:
+        return []
+    since, reason = min(failing)
+    advice = token_advice(snapshot.secret_env, snapshot.uses_secret)
+    return [Problem("token", "Microsoft 365 sign-in", since, f"{reason}; {advice}")]
 
 
 def _job_problems(job: JobState, snapshot: Snapshot) -> list[Problem]:
     found = []
     limit = snapshot.thresholds
-    if job.failing_since is not None and snapshot.now - job.failing_since >= limit.alert_after:
+    if _token_failure(job) is not None:
+        pass  # one "token" problem for every job it stops, below
+    elif job.failing_since is not None and snapshot.now - job.failing_since >= limit.alert_after:
         tries = f"{job.failures} failed run{'' if job.failures == 1 else 's'}"
         found.append(
             Problem("failing", job.name, job.failing_since, f"{tries}, last: {job.last_error}")
@@ -130,5 +181,10 @@ def error_summary(kind: str, message: str, *, limit: int = 160) -> str:
     """The exception type and the first line of its message, short: never the SQL, the
     parameters or a server's DETAIL line, which may carry a person's details."""
     first = (message.strip().splitlines() or [""])[0].split("[SQL:")[0].strip()
+    if TOKEN_MARK in first:
+        # Entra ID's reason and its hint are the useful part, and hold no personal data: keep
+        # them, and drop the adapter's preamble instead.
+        first = TOKEN_MARK + first.split(TOKEN_MARK, 1)[1]
+        limit = max(limit, 600)
     text = f"{kind}: {first}" if first else kind
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -59,12 +59,15 @@ def snapshot(
     count, oldest = outbox_backlog(session) if session is not None else (0, None)
     if oldest is not None:
         oldest = now - (app.clock.now() - oldest)
+    ms = app.config.microsoft
     return Snapshot(
         now=now,
         jobs=jobs,
         thresholds=thresholds(app),
         outbox_oldest_pending=oldest,
         outbox_pending=count,
+        secret_env=ms.client_secret_env if ms is not None else None,
+        uses_secret=ms is None or ms.client_secret is not None,
     )
 
 

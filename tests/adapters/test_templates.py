@@ -626,6 +626,22 @@ def test_system_alert_says_what_failed_and_what_to_do(renderer: TemplateRenderer
     assert renderer.render("system_alert", outbox).subject == (
         "TSCP bot needs attention: emails are not going out"
     )
+    token = {
+        **CONTEXTS["system_alert"],
+        "problem": {
+            **CONTEXTS["system_alert"]["problem"],
+            "kind": "token",
+            "job": "Microsoft 365 sign-in",
+            "sentence": "the bot cannot get a Microsoft 365 token: AADSTS7000222; the client "
+            "secret may have expired: renew it in Entra ID and update the TSCP_ENTRA_SECRET "
+            "environment variable",
+        },
+    }
+    out = renderer.render("system_alert", token)
+    assert out.subject == "TSCP bot needs attention: it cannot sign in to Microsoft 365"
+    assert "update the TSCP_ENTRA_SECRET" in out.text.replace("\n", " ")
+    assert "cannot read the partnership mailbox" in out.text
+    assert "cannot read the partnership mailbox" in out.html
 
 
 def test_empty_digest_says_none(renderer: TemplateRenderer) -> None:

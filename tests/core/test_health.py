@@ -70,3 +70,39 @@ def test_error_summary_drops_sql_and_detail_lines() -> None:
     locked = "database is locked [SQL: UPDATE job_leases SET holder=?] [parameters: ('x',)]"
     assert error_summary("OperationalError", locked) == "OperationalError: database is locked"
     assert len(error_summary("E", "x" * 500)) == 160
+
+
+TOKEN_ERROR = (
+    "MailboxError: no OAuth token: Entra ID refused the client secret for app a-1 in tenant "
+    "t-1: AADSTS7000222: The provided client secret keys are expired."
+)
+
+
+def test_a_token_that_cannot_be_had_is_one_problem_at_once_naming_what_to_renew() -> None:
+    mailbox = job(failures=1, failing_since=NOW - MIN / 2, last_error=TOKEN_ERROR)
+    outbox = JobState("outbox", timedelta(seconds=10), failures=1, failing_since=NOW,
+                      last_error=TOKEN_ERROR)  # fmt: skip
+    found = problems(Snapshot(NOW, (mailbox, outbox), LIMITS, secret_env="TSCP_ENTRA_SECRET"))
+    assert [p.kind for p in found] == ["token"]  # once, not once per job, and not in 30 min
+    assert found[0].since == NOW - MIN / 2
+    assert found[0].sentence == (
+        "the bot cannot get a Microsoft 365 token: Entra ID refused the client secret for app "
+        "a-1 in tenant t-1: AADSTS7000222: The provided client secret keys are expired.; the "
+        "client secret may have expired: renew it in Entra ID and update the TSCP_ENTRA_SECRET "
+        "environment variable"
+    )
+
+
+def test_a_certificate_login_is_told_to_renew_the_certificate() -> None:
+    mailbox = job(failures=1, failing_since=NOW, last_error=TOKEN_ERROR)
+    [found] = problems(Snapshot(NOW, (mailbox,), LIMITS, uses_secret=False))
+    assert "upload a new one to the app registration" in found.sentence
+
+
+def test_error_summary_keeps_entra_ids_reason_whole() -> None:
+    long = "IMAP login on mail.example.org:993/INBOX failed: " + TOKEN_ERROR.split(": ", 1)[1]
+    summary = error_summary(
+        "MailboxError", long + " (the client secret has expired; add a new one)"
+    )
+    assert summary.startswith("MailboxError: no OAuth token: Entra ID refused")
+    assert summary.endswith("(the client secret has expired; add a new one)")

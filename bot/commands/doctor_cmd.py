@@ -1,0 +1,40 @@
+"""`doctor`: check the configuration against the real database, mailbox and mail server.
+
+Exit 0 when everything works (warnings allowed), 1 when any check failed, 2 when the
+configuration itself cannot be used (the one-line error every command gives).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from bot.cli_output import print_json
+from bot.clock import SystemClock
+from bot.commands.context import Context, config_path
+from bot.services.doctor import exit_code, run_checks
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "doctor",
+        help="check the config against the real services: exit 0 all well, 1 something failed",
+    )
+    p.add_argument("--json", action="store_true", help="print the checks as JSON")
+    p.add_argument("--send-test", metavar="ADDRESS", help="also send a real test email to ADDRESS")
+    p.set_defaults(handler=doctor)
+
+
+def doctor(ctx: Context) -> int:
+    config = ctx.config  # a config that cannot load is the CLI's one-line error, exit 2
+    # The real clock, whatever --now says: the check compares it with the database server's.
+    checks = run_checks(
+        config, SystemClock(), config_path(ctx.args.config), send_test=ctx.args.send_test
+    )
+    if ctx.args.json:
+        print_json({"ok": exit_code(checks) == 0, "checks": [c.as_dict() for c in checks]},
+                   sys.stdout)  # fmt: skip
+    else:
+        for check in checks:
+            print(check.line, flush=True)
+    return exit_code(checks)

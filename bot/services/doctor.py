@@ -1,0 +1,386 @@
+"""`tscp-bot doctor`: a configuration tried against the real services, one line per check.
+
+Each check stands alone: one failing never stops the others, and a check that needs what
+failed says it was skipped and why. Every line says what to do in words an IT administrator
+can act on, and none carries a password, secret or token (the adapters' messages never do).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.adapters.db.engine import current_revision, head_revision, make_engine
+from bot.adapters.email_builder import build_email, make_message_id
+from bot.adapters.mailbox import MailboxError, MailboxFacts, Probed
+from bot.adapters.oauth_tokens import EntraApp, TokenError
+from bot.adapters.outgoing import MailSender, ProbedSender, SendError
+from bot.adapters.rules_loader import load_rules
+from bot.adapters.templates import TemplateRenderer
+from bot.adapters.vocabulary_loader import load_vocabulary
+from bot.bootstrap import entra_app, make_sender, make_source
+from bot.clock import Clock
+from bot.config import Config
+from bot.core.calendar import build_calendar
+from bot.core.health import token_advice
+from bot.core.rules import RuleError
+from bot.core.vocabulary import VocabularyError
+
+Status = Literal["ok", "warn", "FAIL"]
+# Entra ID refuses a token whose times are off by more than five minutes; a minute off already
+# moves an arrival across a deadline's edge now and then.
+CLOCK_FAIL_SECONDS, CLOCK_WARN_SECONDS = 300, 60
+# England has at least eight bank holidays a year; fewer means the holidays data is out of date.
+MIN_BANK_HOLIDAYS = 8
+
+
+@dataclass(frozen=True)
+class Check:
+    status: Status
+    what: str
+    detail: str
+
+    @property
+    def line(self) -> str:
+        return f"{self.status} {self.what}: {self.detail}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"status": self.status, "check": self.what, "detail": self.detail}
+
+
+def exit_code(checks: list[Check]) -> int:
+    return 1 if any(c.status == "FAIL" for c in checks) else 0
+
+
+def run_checks(
+    config: Config, clock: Clock, config_path: Path, send_test: str | None = None
+) -> list[Check]:
+    checks = [Check("ok", "config", f"{config_path} loaded")]
+    engine = make_engine(config.database_url)
+    try:
+        database = _database(config, engine)
+        checks.append(database)
+        checks += _content(config)
+        tokens = entra_app(config)
+        checks += _mailbox(config, tokens)
+        checks += _sending(config, tokens, clock, send_test)
+        checks += _oauth(config, tokens)
+        checks += _clock(config, clock, engine if database.status == "ok" else None)
+    finally:
+        engine.dispose()
+    return checks
+
+
+# -- database -------------------------------------------------------------------------------------
+
+
+def _database(config: Config, engine: Engine) -> Check:
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        current, head = current_revision(engine), head_revision()
+    except SQLAlchemyError as exc:
+        first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+        return Check(
+            "FAIL",
+            "database",
+            f"cannot connect to {where}: {first}; check [database] url and that the database "
+            "server is running and lets this machine in",
+        )
+    if current is None:
+        return Check("FAIL", "database", f"{where} is not set up yet: run `tscp-bot init`")
+    if current != head:
+        return Check(
+            "FAIL",
+            "database",
+            f"{where} schema is at {current}, this version needs {head}: run `tscp-bot init` "
+            "(it upgrades in place)",
+        )
+    return Check("ok", "database", f"{where} reachable, schema current ({head})")
+
+
+# -- templates, rules, form vocabulary ------------------------------------------------------------
+
+
+def _content(config: Config) -> list[Check]:
+    checks = []
+    broken = TemplateRenderer(config.templates_dir).check()
+    if broken:
+        checks += [
+            Check("FAIL", "templates", f"{config.templates_dir / b}; fix or restore that file")
+            for b in broken
+        ]
+    else:
+        checks.append(Check("ok", "templates", f"{config.templates_dir} all load"))
+    try:
+        rules = load_rules(config.rules_dir)
+        checks.append(Check("ok", "rules", f"{len(rules)} rules from {config.rules_dir}"))
+    except RuleError as exc:
+        checks.append(Check("FAIL", "rules", f"{config.rules_dir}: {exc}; fix that file"))
+    try:
+        forms = load_vocabulary(config.forms_dir)
+        checks.append(Check("ok", "forms", f"{len(forms.forms)} forms from {config.forms_dir}"))
+    except VocabularyError as exc:
+        checks.append(Check("FAIL", "forms", f"{config.forms_dir}: {exc}; fix that file"))
+    return checks
+
+
+# -- mailbox --------------------------------------------------------------------------------------
+
+
+def _mailbox(config: Config, tokens: EntraApp | None) -> list[Check]:
+    try:
+        source = make_source(config, tokens)
+    except MailboxError as exc:
+        return [Check("FAIL", "mailbox", str(exc))]
+    try:
+        if not isinstance(source, Probed):
+            return [Check("warn", "mailbox", "skipped: this mailbox kind cannot be checked")]
+        try:
+            facts = source.probe()
+        except MailboxError as exc:
+            return [Check("FAIL", "mailbox", _mailbox_advice(str(exc)))]
+        return _mailbox_lines(config, facts)
+    finally:
+        source.close()
+
+
+def _mailbox_advice(message: str) -> str:
+    if "login refused" in message:
+        return f"{message}; check the username and the password in its environment variable"
+    return message
+
+
+def _mailbox_lines(config: Config, facts: MailboxFacts) -> list[Check]:
+    mb = config.mailbox
+    if mb.backend == "imap" and mb.imap is not None:
+        who = f"{mb.imap.username} on {mb.imap.host}:{mb.imap.port} ({mb.imap.auth})"
+        inbox, processed = mb.imap.folder, mb.imap.processed_folder
+    elif mb.backend == "graph" and mb.graph is not None:
+        who = f"{mb.graph.user} through Microsoft Graph"
+        inbox, processed = mb.graph.inbox_folder, mb.graph.processed_folder
+    else:
+        who, inbox, processed = f"Maildir {mb.maildir_path} (writable)", "inbox", "Processed"
+    checks = [
+        Check("ok", "mailbox login", f"{who}; {len(facts.folders)} folders"),
+        Check("ok", "mailbox inbox", f"{inbox} can be read: {facts.inbox_count} messages"),
+    ]
+    folders = [("Processed folder", processed)]
+    if mb.needs_attention_folder:
+        folders.append(("needs-attention folder", mb.needs_attention_folder))
+    for label, name in folders:
+        made = name in facts.created
+        detail = f"{name!r} created (it did not exist)" if made else f"{name!r} exists"
+        checks.append(Check("ok", f"mailbox {label}", detail))
+    return checks
+
+
+# -- sending --------------------------------------------------------------------------------------
+
+
+def _sending(
+    config: Config, tokens: EntraApp | None, clock: Clock, send_test: str | None
+) -> list[Check]:
+    sender = make_sender(config, tokens)
+    try:
+        checks = [_try_sender(config, sender, tokens)]
+        if send_test:
+            if checks[0].status == "FAIL":
+                checks.append(Check("warn", "test email", "skipped: sending does not work"))
+            else:
+                checks.append(_send_test(config, sender, clock, send_test))
+    finally:
+        close = getattr(sender, "close", None)  # a Graph sender holds an HTTP session
+        if callable(close):
+            close()
+    return checks
+
+
+def _try_sender(config: Config, sender: MailSender, tokens: EntraApp | None) -> Check:
+    graph = config.outgoing.graph
+    if config.outgoing.backend == "smtp" and isinstance(sender, ProbedSender):
+        try:
+            return Check("ok", "sending", f"logged in to {sender.probe()}; quit without sending")
+        except SendError as exc:
+            return Check("FAIL", "sending", f"{exc}; check [outgoing.smtp] and the relay")
+    if config.outgoing.backend == "graph" and tokens is not None and graph is not None:
+        return _graph_sending(tokens, graph.scopes, graph.user)
+    if config.outgoing.backend == "maildir":
+        path = config.outgoing.maildir_path
+        return Check("warn", "sending", f"mail is written to the Maildir {path}, not sent")
+    return Check("warn", "sending", "skipped: this kind of sender cannot be checked")
+
+
+def _graph_sending(tokens: EntraApp, scopes: tuple[str, ...], user: str) -> Check:
+    try:
+        token = tokens.token(scopes)
+    except TokenError as exc:
+        return Check("FAIL", "sending", f"no Microsoft 365 token for Graph: {exc}")
+    roles = _roles(token.value)
+    if roles is None:
+        return Check(
+            "warn",
+            "sending",
+            f"Graph token for {user} obtained; whether the app holds Mail.Send shows only "
+            "when sending: try --send-test ADDRESS",
+        )
+    if "Mail.Send" not in roles:
+        return Check(
+            "FAIL",
+            "sending",
+            "the app's Graph token lacks the Mail.Send application permission: add it in "
+            "Entra ID and grant admin consent",
+        )
+    return Check("ok", "sending", "Graph token holds Mail.Send")
+
+
+def _roles(token: str) -> list[str] | None:
+    """The application permissions in a JWT access token's `roles` claim; None when the token
+    is not a JWT one can read (Microsoft says to treat Graph tokens as opaque: this is only
+    a hint, and an absent claim is never taken as a refusal)."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except ValueError:
+        return None
+    roles = payload.get("roles") if isinstance(payload, dict) else None
+    return [str(r) for r in roles] if isinstance(roles, list) else None
+
+
+def _send_test(config: Config, sender: MailSender, clock: Clock, address: str) -> Check:
+    partnership = config.partnership
+    now = clock.now()
+    raw = build_email(
+        sender=partnership.mailbox,
+        sender_name=partnership.name,
+        to=[address],
+        subject=f"{partnership.name} bot: test email from tscp-bot doctor",
+        text=(
+            f"This is a test email sent by `tscp-bot doctor` at {now:%Y-%m-%d %H:%M} UTC to "
+            "check that the bot can send mail. Nothing needs doing.\n"
+        ),
+        html=None,
+        message_id=make_message_id(
+            f"doctor:{now.isoformat()}:{os.getpid()}", partnership.mailbox.split("@", 1)[1]
+        ),
+        date=now,
+    )
+    try:
+        sender.send(raw, partnership.mailbox, [address])
+    except SendError as exc:
+        return Check("FAIL", "test email", f"not sent to {address}: {exc}")
+    return Check("ok", "test email", f"sent to {address}; check it arrived")
+
+
+# -- OAuth ----------------------------------------------------------------------------------------
+
+
+def _oauth(config: Config, tokens: EntraApp | None) -> list[Check]:
+    ms = config.microsoft
+    if ms is None or tokens is None:
+        return [Check("ok", "Microsoft 365 sign-in", "not used (no [microsoft] section)")]
+    wanted: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    imap, smtp = config.mailbox.imap, config.outgoing.smtp
+    if config.mailbox.backend == "imap" and imap is not None and imap.auth == "oauth2":
+        wanted.setdefault(ms.imap_scopes, []).append(("IMAP", "IMAP.AccessAsApp"))
+    if config.outgoing.backend == "smtp" and smtp is not None and smtp.auth == "oauth2":
+        wanted.setdefault(ms.smtp_scopes, []).append(("SMTP", "SMTP.SendAsApp"))
+    if config.mailbox.backend == "graph" and config.mailbox.graph is not None:
+        wanted.setdefault(config.mailbox.graph.scopes, []).append(("Graph", "Mail.ReadWrite"))
+    if config.outgoing.backend == "graph" and config.outgoing.graph is not None:
+        wanted.setdefault(config.outgoing.graph.scopes, []).append(("Graph", "Mail.Send"))
+    checks = []
+    for scopes, uses in wanted.items():
+        use = _uses(uses)
+        try:
+            tokens.token(scopes)
+        except TokenError as exc:
+            advice = token_advice(ms.client_secret_env, ms.client_secret is not None)
+            checks.append(
+                Check(
+                    "FAIL",
+                    "Microsoft 365 sign-in",
+                    f"the bot cannot get a Microsoft 365 token for {use}: {exc}; {advice}",
+                )
+            )
+            continue
+        checks.append(
+            Check("ok", "Microsoft 365 sign-in", f"token for {use} from app {ms.client_id}")
+        )
+    return checks or [Check("ok", "Microsoft 365 sign-in", "[microsoft] set but not used")]
+
+
+def _uses(uses: list[tuple[str, str]]) -> str:
+    """("IMAP", "IMAP.AccessAsApp"), ("SMTP", ...) -> "IMAP and SMTP (needs IMAP.AccessAsApp,
+    SMTP.SendAsApp)"."""
+    names = list(dict.fromkeys(name for name, _ in uses))
+    return f"{' and '.join(names)} (needs {', '.join(p for _, p in uses)})"
+
+
+# -- clock and calendar ---------------------------------------------------------------------------
+
+
+def _clock(config: Config, clock: Clock, engine: Engine | None) -> list[Check]:
+    tz = config.partnership.time_zone
+    now = clock.now()
+    checks = [Check("ok", "time zone", f"{tz.key}: it is {now.astimezone(tz):%Y-%m-%d %H:%M %Z}")]
+    checks.append(_clock_skew(now, engine))
+    year = now.astimezone(tz).year
+    for y in (year, year + 1):
+        count = sum(1 for d in build_calendar([y]).closed if d.year == y)
+        if count < MIN_BANK_HOLIDAYS:
+            checks.append(
+                Check(
+                    "FAIL",
+                    "bank holidays",
+                    f"only {count} known for {y}: update the `holidays` package "
+                    "(pip install -U holidays) so deadlines skip them",
+                )
+            )
+        else:
+            checks.append(Check("ok", "bank holidays", f"{count} known for {y}"))
+    return checks
+
+
+def _clock_skew(now: datetime, engine: Engine | None) -> Check:
+    """This machine's clock against the database server's, the one other clock the bot
+    trusts (with SQLite they are the same machine, and agree by definition)."""
+    if engine is None:
+        return Check("warn", "clock", "skipped: the database cannot be reached")
+    try:
+        with engine.connect() as connection:
+            value = connection.execute(text("SELECT CURRENT_TIMESTAMP")).scalar()
+    except SQLAlchemyError as exc:
+        answer = type(exc).__name__
+        return Check("warn", "clock", f"skipped: the database did not answer ({answer})")
+    theirs = _as_utc(value)
+    if theirs is None:
+        return Check("warn", "clock", "skipped: the database gave no time it could compare")
+    skew = (now - theirs).total_seconds()
+    detail = f"this machine and the database server differ by {abs(skew):.0f} s"
+    if abs(skew) >= CLOCK_FAIL_SECONDS:
+        return Check("FAIL", "clock", f"{detail}: set up NTP time sync on both")
+    if abs(skew) >= CLOCK_WARN_SECONDS:
+        return Check("warn", "clock", f"{detail}: check NTP time sync on both")
+    return Check("ok", "clock", detail)
+
+
+def _as_utc(value: object) -> datetime | None:
+    if isinstance(value, str):  # SQLite: "YYYY-MM-DD HH:MM:SS", in UTC
+        try:
+            value = datetime.fromisoformat(value).replace(tzinfo=UTC)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,323 @@
+"""`tscp-bot doctor` as an IT administrator runs it: against real Dovecot, aiosmtpd and the
+database (and the local Graph and Entra ID), one line per check, exit 0 only when all is well."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+
+from bot.cli import main
+from tests.fixtures.app import ROOT
+from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.entra import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    TENANT,
+    EntraTestServer,
+    XOAuth2SmtpServer,
+)
+from tests.fixtures.graph import GraphTestServer, write_graph_config
+from tests.fixtures.real_servers import write_config
+from tests.fixtures.smtp import SmtpTestServer
+
+pytestmark = pytest.mark.imap
+
+
+class Doctor:
+    def __init__(self, config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.config, self._capsys = config, capsys
+
+    def __call__(self, *args: str) -> tuple[int, str, str]:
+        code = main(["--config", str(self.config), *args])
+        captured = self._capsys.readouterr()
+        return code, captured.out, captured.err
+
+    def init(self) -> None:
+        assert self("init")[0] == 0
+
+    def edit(self, change: Any) -> None:
+        data = tomllib.loads(self.config.read_text())
+        change(data)
+        self.config.write_bytes(tomli_w.dumps(data).encode())
+
+
+def lines(out: str, status: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith(status + " ")]
+
+
+@pytest.fixture
+def doctor(
+    tmp_path: Path,
+    database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Doctor:
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
+    monkeypatch.delenv("TSCP_BOT_CONFIG", raising=False)
+    return Doctor(write_config(tmp_path, database_url, dovecot, smtp_server), capsys)
+
+
+def test_all_well_against_real_servers_is_exit_0(doctor: Doctor, dovecot: DovecotServer) -> None:
+    doctor.init()
+    dovecot.append(b"From: a@example.org\r\nSubject: hello\r\n\r\nhi\r\n")
+
+    code, out, err = doctor("doctor")
+
+    assert (code, err) == (0, ""), out
+    assert not lines(out, "FAIL")
+    assert all(line.split(" ", 1)[0] in ("ok", "warn") for line in out.splitlines())
+    checks = [line.split(":", 1)[0] for line in out.splitlines()]
+    assert checks[:3] == ["ok config", "ok database", "ok templates"]
+    assert f"ok mailbox login: {dovecot.user} on {dovecot.host}:{dovecot.port}" in out
+    assert "ok mailbox inbox: INBOX can be read: 1 messages" in out
+    assert "ok sending: logged in to SMTP" in out and "quit without sending" in out
+    assert "ok time zone: Europe/London" in out
+    assert "ok clock: this machine and the database server differ by" in out
+    assert len([line for line in out.splitlines() if line.startswith("ok bank holidays")]) == 2
+
+
+def test_missing_processed_folder_is_created_and_said(
+    doctor: Doctor, dovecot: DovecotServer
+) -> None:
+    doctor.init()
+    with dovecot.client() as client:
+        assert not client.folder_exists("Processed")
+
+    first = doctor("doctor")[1]
+    second = doctor("doctor")[1]
+
+    assert "ok mailbox Processed folder: 'Processed' created (it did not exist)" in first
+    assert "ok mailbox Processed folder: 'Processed' exists" in second
+    with dovecot.client() as client:
+        assert client.folder_exists("Processed")
+
+
+def test_needs_attention_folder_is_checked_when_configured(
+    doctor: Doctor, dovecot: DovecotServer
+) -> None:
+    doctor.init()
+    doctor.edit(lambda d: d["mailbox"].update(needs_attention_folder="Needs a person"))
+
+    code, out, _ = doctor("doctor")
+
+    assert code == 0, out
+    assert "ok mailbox needs-attention folder: 'Needs a person' created" in out
+    with dovecot.client() as client:
+        assert client.folder_exists("Needs a person")
+
+
+def test_wrong_imap_password_fails_naming_the_account_without_the_password(
+    doctor: Doctor, dovecot: DovecotServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doctor.init()
+    wrong = "N0t-the-Pa55word"
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", wrong)
+
+    code, out, err = doctor("doctor")
+
+    assert code == 1
+    failed = lines(out, "FAIL")
+    assert len(failed) == 1 and failed[0].startswith("FAIL mailbox: IMAP login refused for")
+    assert f"{dovecot.user}@{dovecot.host}:{dovecot.port}" in failed[0]
+    assert "check the username and the password" in failed[0]
+    assert wrong not in out + err and "Traceback" not in out + err
+    assert "ok sending:" in out  # the other checks still ran
+
+
+def test_smtp_down_fails_sending_and_the_other_checks_still_run(
+    doctor: Doctor, smtp_server: SmtpTestServer
+) -> None:
+    doctor.init()
+    smtp_server.stop()
+
+    code, out, _ = doctor("doctor")
+
+    assert code == 1
+    failed = lines(out, "FAIL")
+    assert len(failed) == 1 and failed[0].startswith("FAIL sending: SMTP 127.0.0.1:")
+    assert "connection refused" in failed[0]
+    assert "ok mailbox login:" in out and "ok clock:" in out
+
+
+def test_database_not_migrated_says_run_init(doctor: Doctor) -> None:
+    code, out, _ = doctor("doctor")
+
+    assert code == 1
+    assert lines(out, "FAIL")[0].startswith("FAIL database:")
+    assert "not set up yet: run `tscp-bot init`" in lines(out, "FAIL")[0]
+    assert "ok mailbox login:" in out  # the mailbox does not need the database
+
+
+def test_a_broken_template_is_one_fail_line_naming_the_file(doctor: Doctor, tmp_path: Path) -> None:
+    doctor.init()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "system_alert" / "body.txt").write_text("{% if problem %}\nno end\n")
+    doctor.edit(lambda d: d.update(templates_dir=str(templates)))
+
+    code, out, _ = doctor("doctor")
+
+    assert code == 1
+    failed = lines(out, "FAIL")
+    assert len(failed) == 1
+    assert failed[0].startswith(f"FAIL templates: {templates}/system_alert/body.txt line ")
+    assert "ok rules:" in out and "ok mailbox login:" in out
+
+
+def test_send_test_delivers_one_email(doctor: Doctor, smtp_server: SmtpTestServer) -> None:
+    doctor.init()
+
+    code, out, _ = doctor("doctor", "--send-test", "it.desk@example.org")
+
+    assert code == 0, out
+    assert "ok test email: sent to it.desk@example.org" in out
+    [sent] = smtp_server.wait_for(1)
+    assert sent.rcpt_tos == ["it.desk@example.org"]
+    assert b"Subject: Tameside Safeguarding Children Partnership bot: test email" in sent.raw
+
+
+def test_json_lists_every_check(doctor: Doctor, smtp_server: SmtpTestServer) -> None:
+    doctor.init()
+    smtp_server.stop()
+
+    code, out, _ = doctor("doctor", "--json")
+
+    assert code == 1
+    report = json.loads(out)
+    assert report["ok"] is False
+    assert all(set(c) == {"status", "check", "detail"} for c in report["checks"])
+    assert report["checks"][0] == {
+        "status": "ok",
+        "check": "config",
+        "detail": f"{doctor.config} loaded",
+    }
+    assert [c["check"] for c in report["checks"] if c["status"] == "FAIL"] == ["sending"]
+
+
+def test_an_unusable_config_is_the_one_line_error_and_exit_2(
+    doctor: Doctor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TEST_IMAP_PASSWORD")
+
+    code, out, err = doctor("doctor")
+
+    assert (code, out) == (2, "")
+    assert err.startswith("tscp-bot: configuration: ") and err.count("\n") == 1
+    assert "TEST_IMAP_PASSWORD" in err
+
+
+def test_graph_without_mail_readwrite_names_the_permission(
+    tmp_path: Path,
+    database_url: str,
+    graph: GraphTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
+    doctor = Doctor(write_graph_config(tmp_path, database_url, graph), capsys)
+    doctor.init()
+    graph.state.permissions = {"Mail.Send"}
+
+    code, out, err = doctor("doctor")
+
+    assert code == 1
+    failed = lines(out, "FAIL")
+    assert len(failed) == 1 and failed[0].startswith("FAIL mailbox: Graph refused")
+    assert "the app needs the Mail.ReadWrite application permission" in failed[0]
+    assert "ok Microsoft 365 sign-in: token for Graph (needs Mail.ReadWrite, Mail.Send)" in out
+    assert CLIENT_SECRET not in out + err
+
+
+def test_graph_all_well_creates_processed(
+    tmp_path: Path,
+    database_url: str,
+    graph: GraphTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
+    doctor = Doctor(write_graph_config(tmp_path, database_url, graph), capsys)
+    doctor.init()
+    graph.deliver(b"From: a@example.org\r\nSubject: hello\r\n\r\nhi\r\n")
+
+    code, out, _ = doctor("doctor")
+
+    assert code == 0, out
+    assert "ok mailbox inbox: inbox can be read: 1 messages" in out
+    assert "ok mailbox Processed folder: 'Processed' created (it did not exist)" in out
+    assert graph.state.folder("Processed")
+    # An opaque token says nothing of Mail.Send: doctor says how to find out.
+    assert "warn sending:" in out and "--send-test" in out
+
+
+def test_a_refused_client_secret_names_the_env_var_to_update(
+    tmp_path: Path,
+    database_url: str,
+    graph: GraphTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
+    doctor = Doctor(write_graph_config(tmp_path, database_url, graph), capsys)
+    doctor.init()
+    graph.entra.state.client_secret = "a-new-secret-the-bot-does-not-have"
+
+    code, out, err = doctor("doctor")
+
+    assert code == 1
+    [sign_in] = [line for line in lines(out, "FAIL") if "sign-in" in line]
+    assert "the bot cannot get a Microsoft 365 token" in sign_in
+    assert "AADSTS7000215" in sign_in
+    assert "renew it in Entra ID and update the TEST_ENTRA_SECRET environment variable" in sign_in
+    assert CLIENT_SECRET not in out + err
+
+
+def test_oauth_imap_and_smtp_without_mailbox_access_name_each_permission(
+    tmp_path: Path,
+    database_url: str,
+    entra: EntraTestServer,
+    dovecot_oauth: DovecotServer,
+    smtp_oauth: XOAuth2SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
+    doctor = Doctor(write_config(tmp_path, database_url, dovecot_oauth, smtp_oauth), capsys)
+
+    def oauth(data: dict[str, Any]) -> None:
+        del data["mailbox"]["imap"]["password_env"]
+        data["mailbox"]["imap"]["auth"] = "oauth2"
+        data["outgoing"]["smtp"] |= {"auth": "oauth2", "username": dovecot_oauth.user}
+        data["microsoft"] = {
+            "tenant_id": TENANT,
+            "client_id": CLIENT_ID,
+            "client_secret_env": "TEST_ENTRA_SECRET",
+            "authority": entra.authority,
+            "validate_authority": False,
+        }
+
+    doctor.edit(oauth)
+    doctor.init()
+    # Tokens are issued, but the app's service principal may open no mailbox.
+    entra.state.mailbox = "someone.else@example.org"
+
+    code, out, err = doctor("doctor")
+
+    assert code == 1
+    failed = lines(out, "FAIL")
+    assert [line.split(":", 1)[0] for line in failed] == ["FAIL mailbox", "FAIL sending"]
+    assert "IMAP.AccessAsApp" in failed[0] and dovecot_oauth.user in failed[0]
+    assert "SMTP.SendAsApp" in failed[1]
+    assert (
+        "ok Microsoft 365 sign-in: token for IMAP and SMTP (needs IMAP.AccessAsApp, SMTP.SendAsApp)"
+        in out
+    )
+    assert CLIENT_SECRET not in out + err
