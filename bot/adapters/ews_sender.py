@@ -1,0 +1,83 @@
+"""MailSender over Exchange Web Services: the bot's own MIME, sent with CreateItem.
+
+exchangelib's `Message(mime_content=...).send_and_save()` is one CreateItem with
+MessageDisposition="SendAndSaveCopy" and the MIME content as the item; Exchange keeps the
+Message-ID, threading headers and calendar part the bot built, and files a copy in Sent Items.
+Exchange sends to the addresses in the To, Cc and Bcc headers, so a recipient the headers do
+not name is added as Bcc (as the Graph sender does).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.adapters.ews_source import EwsConnection, EwsSource
+from bot.adapters.graph_sender import _addressed
+from bot.adapters.mailbox import MailboxError
+from bot.adapters.outgoing import SendError
+
+log = logging.getLogger(__name__)
+
+
+class EwsSender:
+    def __init__(self, connection: EwsConnection) -> None:
+        self._ews = connection
+
+    def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
+        if not recipients:
+            raise SendError("no recipients given")
+        mime = _addressed(raw, recipients)
+        from exchangelib import Message
+        from exchangelib.errors import (
+            ErrorMessageSizeExceeded,
+            EWSError,
+            TransportError,
+            UnauthorizedError,
+        )
+
+        try:
+            with self._ews.guard("sending"):
+                account = self._ews.account()
+                try:
+                    Message(account=account, folder=account.sent, mime_content=mime).send_and_save()
+                except UnauthorizedError:
+                    raise  # the guard words it: login refused
+                except ErrorMessageSizeExceeded as exc:
+                    raise SendError(f"{self._ews.login.describe()}: {exc}", permanent=True) from None
+                except TransportError as exc:
+                    # The request may have reached Exchange before the connection failed: the
+                    # outbox looks in Sent Items before sending it again.
+                    raise SendError(
+                        f"{self._ews.login.describe()}: the server did not confirm sending ({exc})",
+                        maybe_sent=True,
+                    ) from None
+                except EWSError as exc:
+                    raise SendError(
+                        f"{self._ews.login.describe()}: {type(exc).__name__} while sending ({exc})"
+                    ) from None
+        except MailboxError as exc:
+            raise SendError(str(exc)) from None
+        # Counts only: addresses are personal data and the outbox already records them.
+        log.info("sent message via EWS to %d recipient(s)", len(recipients))
+
+    def close(self) -> None:
+        self._ews.close()
+
+
+class EwsSentItems:
+    """SentLookup over EWS: what send_and_save sent is filed in Sent Items under the bot's
+    Message-ID."""
+
+    def __init__(self, source: EwsSource, folder: str) -> None:
+        self._source = source
+        # Sent Items is a distinguished folder; its display name differs by mailbox language.
+        self.folder = "sentitems" if folder.casefold() in ("sent items", "sentitems") else folder
+
+    def was_sent(self, message_id: str) -> bool:
+        try:
+            return self._source.has_message_id(self.folder, message_id)
+        except MailboxError as exc:
+            raise SendError(f"could not look in {self.folder!r}: {exc}") from None
+
+    def close(self) -> None:
+        self._source.close()
