@@ -43,7 +43,8 @@ class EwsSender:
                 except UnauthorizedError:
                     raise  # the guard words it: login refused
                 except ErrorMessageSizeExceeded as exc:
-                    raise SendError(f"{self._ews.login.describe()}: {exc}", permanent=True) from None
+                    where = self._ews.login.describe()
+                    raise SendError(f"{where}: {exc}", permanent=True) from None
                 except TransportError as exc:
                     # The request may have reached Exchange before the connection failed: the
                     # outbox looks in Sent Items before sending it again.

@@ -71,10 +71,12 @@ class EwsConnection:
                 BASIC,
                 DELEGATE,
                 NTLM,
-                UTC as EWS_UTC,
                 Account,
                 Configuration,
                 Credentials,
+            )
+            from exchangelib import (
+                UTC as EWS_UTC,
             )
 
             config = Configuration(
@@ -162,7 +164,7 @@ class EwsConnection:
         if account is not None:
             try:
                 account.protocol.close()
-            except Exception:  # noqa: BLE001 - closing must not mask the pass's own outcome
+            except Exception:  # closing must not mask the pass's own outcome
                 log.debug("closing the EWS sessions failed", exc_info=True)
 
 
@@ -287,7 +289,8 @@ class EwsSource:
             mime = full.mime_content
             raw = mime if isinstance(mime, bytes) else str(mime).encode()
             message_id = str(full.message_id or item.message_id or "")
-            messages.append(IncomingMail(key=_key(item.id, message_id), raw=raw, arrived_at=arrived))
+            key = _key(item.id, message_id)
+            messages.append(IncomingMail(key=key, raw=raw, arrived_at=arrived))
         return messages
 
     def _move_or_find(self, key: str, folder_name: str) -> str:

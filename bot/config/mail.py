@@ -112,9 +112,8 @@ def ews_section(r: Reader, environ: Mapping[str, str], *, mailbox: bool) -> EwsS
     parsed = urlparse(endpoint)
     plain_ok = parsed.scheme == "http" and parsed.hostname in _LOOPBACK  # a local test server
     if not parsed.hostname or not (parsed.scheme == "https" or plain_ok):
-        raise r.fail(
-            "endpoint", "the EWS URL, like https://mail.council.internal/EWS/Exchange.asmx", endpoint
-        )
+        example = "https://mail.council.internal/EWS/Exchange.asmx"
+        raise r.fail("endpoint", "the EWS URL, like " + example, endpoint)
     address = r.text("mailbox").strip()
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
         raise r.fail("mailbox", "the shared mailbox's primary SMTP address", address)

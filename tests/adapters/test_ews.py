@@ -65,9 +65,7 @@ def test_sync_reads_each_message_mime_with_its_arrival_time(
     )
 
 
-def test_mail_before_the_cut_off_is_counted_not_read(
-    ews: EwsTestServer, source: EwsSource
-) -> None:
+def test_mail_before_the_cut_off_is_counted_not_read(ews: EwsTestServer, source: EwsSource) -> None:
     ews.deliver(_notes(1)[0], received=datetime(2026, 11, 2, 9, tzinfo=UTC))
     ews.deliver(sin(), received=datetime(2026, 12, 23, 8, tzinfo=UTC))
 
@@ -182,9 +180,9 @@ def test_a_batch_of_moves_reports_each_and_stops_at_the_first_failure(
     down = source.mark_processed_many(["AAMkAgone <gone@example.org>"], budget_seconds=60)
     assert down.done == {} and down.error and "cannot reach the server" in down.error
     ews.state.mailbox_down = False
-    assert source.mark_processed_many(
-        ["AAMkAgone <gone@example.org>"], budget_seconds=60
-    ).done == {"AAMkAgone <gone@example.org>": Moved.GONE}
+    assert source.mark_processed_many(["AAMkAgone <gone@example.org>"], budget_seconds=60).done == {
+        "AAMkAgone <gone@example.org>": Moved.GONE
+    }
 
 
 def test_set_aside_moves_to_needs_attention_and_release_moves_on_to_processed(
@@ -209,9 +207,7 @@ def test_a_wrong_password_is_one_clear_line(ews: EwsTestServer) -> None:
     with pytest.raises(MailboxError) as raised:
         source.fetch(None)
 
-    assert str(raised.value) == (
-        f"EWS {ews.endpoint}: login refused for {USERNAME} (BASIC)"
-    )
+    assert str(raised.value) == (f"EWS {ews.endpoint}: login refused for {USERNAME} (BASIC)")
     assert "not-the-password" not in str(raised.value)
     sender = EwsSender(_connection(ews, password="not-the-password"))
     with pytest.raises(SendError, match="login refused"):
