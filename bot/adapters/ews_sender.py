@@ -10,6 +10,7 @@ not name is added as Bcc (as the Graph sender does).
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from bot.adapters.ews_source import EwsConnection, EwsSource
 from bot.adapters.graph_sender import _addressed
@@ -39,7 +40,8 @@ class EwsSender:
             with self._ews.guard("sending"):
                 account = self._ews.account()
                 try:
-                    Message(account=account, folder=account.sent, mime_content=mime).send_and_save()
+                    sent = _sent_items(account)
+                    Message(account=account, folder=sent, mime_content=mime).send_and_save()
                 except UnauthorizedError:
                     raise  # the guard words it: login refused
                 except ErrorMessageSizeExceeded as exc:
@@ -63,6 +65,20 @@ class EwsSender:
 
     def close(self) -> None:
         self._ews.close()
+
+
+def _sent_items(account: Any) -> Any:
+    """Sent Items by its distinguished id, as SavedItemFolderId: sending asks for no folder
+    first (one CreateItem), so it works while reading the mailbox does not."""
+    from exchangelib import Mailbox
+    from exchangelib.folders import Root, SentItems
+    from exchangelib.properties import DistinguishedFolderId
+
+    where = DistinguishedFolderId(
+        id=SentItems.DISTINGUISHED_FOLDER_ID,
+        mailbox=Mailbox(email_address=account.primary_smtp_address),
+    )
+    return SentItems(_distinguished_id=where, root=Root(account=account))
 
 
 class EwsSentItems:
