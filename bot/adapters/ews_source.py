@@ -175,8 +175,10 @@ class EwsSource:
         *,
         processed_folder: str = "Processed",
         attention_folder: str = "",
+        page_size: int = 100,
     ) -> None:
         self._ews = connection
+        self.page_size = page_size  # MaxChangesReturned: Exchange gives at most 512 a call
         self.processed_folder = processed_folder
         self.attention_folder = attention_folder
 
@@ -265,14 +267,22 @@ class EwsSource:
 
         inbox = self._ews.account().inbox
         fields = ("message_id", "datetime_received")
+        page = self.page_size
         try:
-            changes = list(inbox.sync_items(sync_state=state or None, only_fields=fields))
+            # exchangelib calls SyncFolderItems again until IncludesLastItemInRange is true.
+            changes = list(
+                inbox.sync_items(
+                    sync_state=state or None, only_fields=fields, max_changes_returned=page
+                )
+            )
         except ErrorInvalidSyncStateData:
             # The sync state expired or was reset: read the whole Inbox again; storage knows
             # every message it already holds by its bytes.
             log.warning("EWS sync state refused; reading the whole Inbox")
             inbox.item_sync_state = None
-            changes = list(inbox.sync_items(sync_state=None, only_fields=fields))
+            changes = list(
+                inbox.sync_items(sync_state=None, only_fields=fields, max_changes_returned=page)
+            )
         items = [item for change, item in changes if change in ("create", "update")]
         return [i for i in items if getattr(i, "id", None)], str(inbox.item_sync_state or "")
 

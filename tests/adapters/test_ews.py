@@ -45,17 +45,18 @@ def _unreachable(key: str) -> None:
     raise MailboxError("EWS moving a message failed: connection failed")
 
 
-def test_sync_reads_each_message_mime_with_its_arrival_time(
-    ews: EwsTestServer, source: EwsSource
+def test_sync_pages_to_the_end_and_reads_each_message_mime_with_its_arrival_time(
+    ews: EwsTestServer,
 ) -> None:
-    raws = _notes(3)
+    source = EwsSource(_connection(ews), page_size=10)
+    raws = _notes(25)
     for raw in raws:
         ews.deliver(raw, received=datetime(2026, 12, 23, 8, 15, tzinfo=UTC))
 
     batch = source.fetch(None)
 
     assert sorted(m.raw for m in batch.messages) == sorted(raws)  # every byte, nothing missed
-    assert ews.state.operations.count("SyncFolderItems") == 1
+    assert ews.state.operations.count("SyncFolderItems") == 3  # 10 + 10 + 5
     first = ews.in_folder("Inbox")[0]
     mail = next(m for m in batch.messages if m.raw == first.raw)
     assert mail.key == f"{first.id} {first.internet_message_id}"
@@ -63,6 +64,8 @@ def test_sync_reads_each_message_mime_with_its_arrival_time(
     assert batch.cursor is not None and batch.cursor.sync_state.startswith(
         "ews:tscp@tameside.gov.uk/inbox "
     )
+    assert source.fetch(batch.cursor).messages == []  # the last page's state: nothing new
+    source.close()
 
 
 def test_mail_before_the_cut_off_is_counted_not_read(ews: EwsTestServer, source: EwsSource) -> None:
