@@ -322,3 +322,20 @@ def test_cursor_from_another_backend_starts_a_full_sync(
     batch = source.fetch(Cursor(sync_state="TSCP%40tameside.gov.uk/inbox https://graph/delta"))
 
     assert [m.raw for m in batch.messages] == [sin()]
+
+
+def test_ntlm_the_on_premises_default_reads_and_sends(ews_ntlm: EwsTestServer) -> None:
+    login = EwsLogin(ews_ntlm.endpoint, MAILBOX, USERNAME, PASSWORD)  # auth "ntlm" by default
+    source = EwsSource(EwsConnection(login))
+    ews_ntlm.deliver(sin())
+
+    assert [m.raw for m in source.fetch(None).messages] == [sin()]
+    EwsSender(EwsConnection(login)).send(_ack(), MAILBOX, ["casey.invented@gmp.police.uk"])
+
+    assert len(ews_ntlm.state.sent) == 1
+    assert ews_ntlm.state.ntlm_logins >= 2  # a real NEGOTIATE/CHALLENGE/AUTHENTICATE each
+    refused = EwsSource(EwsConnection(EwsLogin(ews_ntlm.endpoint, MAILBOX, USERNAME, "wrong")))
+    with pytest.raises(MailboxError) as raised:
+        refused.fetch(None)
+    assert str(raised.value) == f"EWS {ews_ntlm.endpoint}: login refused for {USERNAME} (NTLM)"
+    source.close()
