@@ -333,7 +333,7 @@ def test_ntlm_the_on_premises_default_reads_and_sends(ews_ntlm: EwsTestServer) -
     EwsSender(EwsConnection(login)).send(_ack(), MAILBOX, ["casey.invented@gmp.police.uk"])
 
     assert len(ews_ntlm.state.sent) == 1
-    assert ews_ntlm.state.ntlm_logins >= 2  # a real NEGOTIATE/CHALLENGE/AUTHENTICATE each
+    assert ews_ntlm.state.ntlm_logins >= 1  # a real NEGOTIATE, CHALLENGE, AUTHENTICATE
     refused = EwsSource(EwsConnection(EwsLogin(ews_ntlm.endpoint, MAILBOX, USERNAME, "wrong")))
     with pytest.raises(MailboxError) as raised:
         refused.fetch(None)
