@@ -84,6 +84,7 @@ class EwsConnection:
                 credentials=Credentials(self.login.username, self.login.password),
                 auth_type=NTLM if self.login.auth == "ntlm" else BASIC,
             )
+            _forget_other_protocol(config)
             self._account = Account(
                 primary_smtp_address=self.login.mailbox,
                 config=config,
@@ -322,6 +323,20 @@ class EwsSource:
             )
         log.debug("message already in %s", folder_name)
         return _key(found, message_id)
+
+
+def _forget_other_protocol(config: Any) -> None:
+    """exchangelib keeps one Protocol (sessions, server version) per endpoint and credentials
+    for the whole process, whatever the auth type: drop a kept one made for another auth type
+    (or one that failed), so this connection logs in the way it was configured to."""
+    from exchangelib.protocol import Protocol
+
+    try:
+        kept, _ = Protocol[config]
+    except KeyError:
+        return
+    if isinstance(kept, Exception) or kept.auth_type != config.auth_type:
+        del Protocol[config]
 
 
 def _key(item_id: str, message_id: str) -> str:
