@@ -291,7 +291,7 @@ class EwsSource:
         if not wanted:
             return []
         account = self._ews.account()
-        ids = [(item.id, item.changekey) for item, _ in wanted]
+        ids = [(item.id, None) for item, _ in wanted]  # reading needs no current ChangeKey
         fetched = account.fetch(ids=ids, only_fields=["mime_content", "message_id"])
         messages = []
         for (item, arrived), full in zip(wanted, fetched, strict=True):
@@ -305,7 +305,7 @@ class EwsSource:
         return messages
 
     def _move_or_find(self, key: str, folder_name: str) -> str:
-        from exchangelib.errors import ErrorItemNotFound
+        from exchangelib.errors import ErrorInvalidIdMalformed, ErrorItemNotFound
 
         item_id, message_id = _split(key)
         folder = self._ews.folder(folder_name)
@@ -313,7 +313,8 @@ class EwsSource:
         if not isinstance(result, Exception):
             new_id = result[0] if isinstance(result, tuple) else getattr(result, "id", None)
             return _key(str(new_id or item_id), message_id)
-        if not isinstance(result, ErrorItemNotFound):
+        # Malformed: a key kept from another backend (an IMAP uid) before the switch to EWS.
+        if not isinstance(result, ErrorItemNotFound | ErrorInvalidIdMalformed):
             raise result
         found = self._ews.find(folder, message_id) if message_id else None
         if found is None:

@@ -183,6 +183,10 @@ def test_a_batch_of_moves_reports_each_and_stops_at_the_first_failure(
     down = source.mark_processed_many(["AAMkAgone <gone@example.org>"], budget_seconds=60)
     assert down.done == {} and down.error and "cannot reach the server" in down.error
     ews.state.mailbox_down = False
+    # A key kept from the IMAP backend before the switch to EWS is not an EWS id: gone.
+    assert source.mark_processed_many(["1712:42"], budget_seconds=60).done == {
+        "1712:42": Moved.GONE
+    }
     assert source.mark_processed_many(["AAMkAgone <gone@example.org>"], budget_seconds=60).done == {
         "AAMkAgone <gone@example.org>": Moved.GONE
     }
