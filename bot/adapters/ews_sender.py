@@ -1,19 +1,23 @@
 """MailSender over Exchange Web Services: the bot's own MIME, sent with CreateItem.
 
 exchangelib's `Message(mime_content=...).send_and_save()` is one CreateItem with
-MessageDisposition="SendAndSaveCopy" and the MIME content as the item; Exchange keeps the
-Message-ID, threading headers and calendar part the bot built, and files a copy in Sent Items.
-Exchange sends to the addresses in the To, Cc and Bcc headers, so a recipient the headers do
-not name is added as Bcc (as the Graph sender does).
+MessageDisposition="SendAndSaveCopy" and the MIME content as the item ("CreateItem operation
+(email message)"): the bytes are the bot's own, unchanged, so the Message-ID, threading headers
+and calendar part are the ones it built; the InternetMessageId is also given explicitly (as
+Thunderbird's EWS sender does) so the copy Exchange files in Sent Items carries it. Exchange
+sends to the To and Cc the MIME names; a recipient it does not name goes as BccRecipients,
+never as a header.
 """
 
 from __future__ import annotations
 
 import logging
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import getaddresses
 from typing import Any
 
 from bot.adapters.ews_source import EwsConnection, EwsSource
-from bot.adapters.graph_sender import _addressed
 from bot.adapters.mailbox import MailboxError
 from bot.adapters.outgoing import SendError
 
@@ -27,8 +31,8 @@ class EwsSender:
     def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
         if not recipients:
             raise SendError("no recipients given")
-        mime = _addressed(raw, recipients)
-        from exchangelib import Message
+        message_id, bcc = _envelope(raw, recipients)
+        from exchangelib import Mailbox, Message
         from exchangelib.errors import (
             ErrorMessageSizeExceeded,
             EWSError,
@@ -40,8 +44,14 @@ class EwsSender:
             with self._ews.guard("sending"):
                 account = self._ews.account()
                 try:
-                    sent = _sent_items(account)
-                    Message(account=account, folder=sent, mime_content=mime).send_and_save()
+                    Message(
+                        account=account,
+                        folder=_sent_items(account),
+                        mime_content=raw,
+                        message_id=message_id or None,
+                        bcc_recipients=[Mailbox(email_address=a) for a in bcc] or None,
+                        is_read=True,  # the copy in Sent Items, not new mail for anyone
+                    ).send_and_save()
                 except UnauthorizedError:
                     raise  # the guard words it: login refused
                 except ErrorMessageSizeExceeded as exc:
@@ -98,3 +108,26 @@ class EwsSentItems:
 
     def close(self) -> None:
         self._source.close()
+
+
+def _envelope(raw: bytes, recipients: list[str]) -> tuple[str, list[str]]:
+    """The MIME's Message-ID, and the recipients its To and Cc do not name (sent as Bcc).
+
+    Exchange sends to every address the headers name, so one that is not among the
+    recipients (a partial resend) cannot be expressed: refused for good."""
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+    named = {
+        address.casefold()
+        for field in ("To", "Cc", "Bcc")
+        for _, address in getaddresses([str(v) for v in headers.get_all(field) or []])
+        if address
+    }
+    wanted = {r.casefold() for r in recipients}
+    if named - wanted:
+        raise SendError(
+            f"the email names {len(named - wanted)} address(es) in its headers that are not "
+            "among its recipients; Exchange sends to every address in the headers",
+            permanent=True,
+        )
+    message_id = " ".join(str(headers.get("Message-ID") or "").split())
+    return message_id, [r for r in recipients if r.casefold() not in named]
