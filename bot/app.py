@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.adapters.graph_calendar import GraphCalendar
 from bot.adapters.mailbox import MailSource
 from bot.adapters.outgoing import MailSender, SentLookup
 from bot.adapters.templates import TemplateRenderer
@@ -36,6 +37,9 @@ class App:
     open_sender: Callable[[], MailSender]
     # Where to look before re-sending after a crash; None: nowhere, so such mail is re-sent.
     open_sent_lookup: Callable[[], SentLookup | None] = lambda: None
+    # The mailbox's calendar when the Screening Panel is booked as a Graph event; None: the
+    # panel is invited by an emailed iCalendar invitation.
+    open_calendar: Callable[[], GraphCalendar | None] = lambda: None
 
     def close(self) -> None:
         self.engine.dispose()

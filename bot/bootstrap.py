@@ -9,6 +9,7 @@ from bot.adapters.db.engine import make_engine, make_sessions
 from bot.adapters.documents import Limits, read_message
 from bot.adapters.ews_sender import EwsSender, EwsSentItems
 from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
+from bot.adapters.graph_calendar import GraphCalendar
 from bot.adapters.graph_client import GraphClient
 from bot.adapters.graph_sender import GraphSender, GraphSentItems
 from bot.adapters.graph_source import GraphSource
@@ -136,6 +137,15 @@ def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLook
     return ImapSentFolder(_imap_source(config, imap, tokens), folder)
 
 
+def make_calendar(config: Config, tokens: EntraApp | None = None) -> GraphCalendar | None:
+    """The shared mailbox's calendar, when [mailbox.graph] calendar = true."""
+    graph = config.mailbox.graph
+    if config.mailbox.backend != "graph" or graph is None or not graph.calendar:
+        return None
+    client = graph_client(config, tokens, graph)
+    return GraphCalendar(client, graph.user, config.partnership.time_zone)
+
+
 def make_sender(config: Config, tokens: EntraApp | None = None) -> MailSender:
     smtp = config.outgoing.smtp
     graph = config.outgoing.graph
@@ -183,4 +193,5 @@ def build_app(config: Config, clock: Clock) -> App:
         open_source=partial(make_source, config, tokens),
         open_sender=partial(make_sender, config, tokens),
         open_sent_lookup=partial(make_sent_lookup, config, tokens),
+        open_calendar=partial(make_calendar, config, tokens),
     )

@@ -81,8 +81,13 @@ def _print_mail(report: dict[str, object], tz: tzinfo) -> None:
     if mailbox["last_error"]:
         print(f"  last error: {mailbox['last_error']}")
     print(f"last email sent: {_when(report['last_send'], tz)}")
+    waiting = f"outbox: {outbox['pending']} waiting"
+    if outbox["oldest_pending"] is not None:
+        waiting += f", the oldest since {_when(outbox['oldest_pending'], tz)}"
+    print(waiting)
+    unprocessed = report["oldest_unprocessed_message"]
     print(
-        f"outbox: {outbox['pending']} waiting, oldest since {_when(outbox['oldest_pending'], tz)}"
+        "oldest unprocessed message: "
+        + ("none" if unprocessed is None else f"stored {_when(unprocessed, tz)}")
     )
-    print(f"oldest unprocessed message: {_when(report['oldest_unprocessed_message'], tz)}")
     print(f"quarantined messages: {report['quarantined']}")

@@ -91,6 +91,7 @@ def graph_section(r: Reader, *, mailbox: bool) -> GraphSettings:
             settings,
             inbox_folder=_folder(r, "inbox_folder", "inbox"),
             processed_folder=_folder(r, "processed_folder", "Processed"),
+            calendar=r.flag("calendar", False),
         )
     r.finish()
     return settings

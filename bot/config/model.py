@@ -86,6 +86,9 @@ class GraphSettings:
     scopes: tuple[str, ...]
     inbox_folder: str = "inbox"  # a well-known folder name, or a top-level folder's name
     processed_folder: str = "Processed"
+    # Book the Screening Panel as an event on this mailbox's calendar (Calendars.ReadWrite)
+    # instead of emailing an iCalendar invitation; [mailbox.graph] only.
+    calendar: bool = False
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -42,6 +43,36 @@ def choose_screening_slot(
     before it; the caller flags that to the Business Manager. None when nothing fits at all.
     Slots in `taken` already hold another case's panel, so each case gets its own meeting.
     """
+    return next(_slots(received_at, deadline_day, policy, calendar, tz, taken), None)
+
+
+def candidate_slots(
+    *,
+    received_at: datetime,
+    deadline_day: date,
+    policy: SlotPolicy,
+    calendar: WorkingCalendar,
+    tz: ZoneInfo,
+    taken: frozenset[datetime] = frozenset(),
+) -> list[Slot]:
+    """Every configured slot on or before the deadline, earliest first; when none fits, the one
+    slot after it that choose_screening_slot would book (flagged within_deadline=False)."""
+    found: list[Slot] = []
+    for slot in _slots(received_at, deadline_day, policy, calendar, tz, taken):
+        if not slot.within_deadline:
+            return found or [slot]
+        found.append(slot)
+    return found
+
+
+def _slots(
+    received_at: datetime,
+    deadline_day: date,
+    policy: SlotPolicy,
+    calendar: WorkingCalendar,
+    tz: ZoneInfo,
+    taken: frozenset[datetime],
+) -> Iterator[Slot]:
     earliest = received_at + policy.min_notice
     day = received_at.astimezone(tz).date()
     last = deadline_day + timedelta(days=SEARCH_DAYS_AFTER_DEADLINE)
@@ -50,6 +81,62 @@ def choose_screening_slot(
             for slot_time in policy.times:
                 start = datetime.combine(day, slot_time, tz)
                 if start >= earliest and start not in taken:
-                    return Slot(start, start + policy.duration, within_deadline=day <= deadline_day)
+                    yield Slot(start, start + policy.duration, within_deadline=day <= deadline_day)
         day += timedelta(days=1)
-    return None
+
+
+@dataclass(frozen=True)
+class Choice:
+    slot: Slot
+    why: str  # one sentence for the chronology, e.g. "10:00 Tue 29 Dec: the police ..."
+
+
+def choose_by_availability(
+    candidates: Sequence[Slot],
+    busy: Mapping[str, Sequence[tuple[datetime, datetime]]],
+    members: Sequence[str],
+    tz: ZoneInfo,
+) -> Choice | None:
+    """The earliest candidate at which every one of `members` is free, else the earliest at which
+    the most are free. `busy` maps a person's words ("the police representative") to their busy
+    intervals; people in `busy` but not in `members` (the Business Manager) never move the
+    panel, but a clash is named in the sentence."""
+    if not candidates:
+        return None
+
+    def busy_at(slot: Slot, who: str) -> bool:
+        return any(s < slot.end and slot.start < e for s, e in busy.get(who, ()))
+
+    def free_count(slot: Slot) -> int:
+        return sum(not busy_at(slot, m) for m in members)
+
+    best = max(candidates, key=free_count)  # max keeps the first (earliest) of equals
+    index = candidates.index(best)
+    earlier = [m for m in members if any(busy_at(c, m) for c in candidates[:index])]
+    clash = [m for m in members if busy_at(best, m)]
+    local = best.start.astimezone(tz)
+    head = f"{local:%H:%M %a} {local.day} {local:%b}"
+    if clash:
+        why = f"no slot before the deadline suits all {len(members)} representatives; " + (
+            f"{_names(clash)} {_is(clash)} busy then, the fewest of any slot"
+        )
+    elif earlier:
+        why = f"{_names(earlier)} {_is(earlier)} busy at the earlier slot" + (
+            "s" if index > 1 else ""
+        )
+    else:
+        why = "the earliest slot, and every representative is free"
+    if not best.within_deadline:
+        why = "no configured slot before the deadline; " + why
+    others = [o for o in busy if o not in members and busy_at(best, o)]
+    if others:
+        why += f" ({_names(others)} {_is(others)} busy then too)"
+    return Choice(best, f"{head}: {why}")
+
+
+def _names(people: Sequence[str]) -> str:
+    return people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
+
+
+def _is(people: Sequence[str]) -> str:
+    return "is" if len(people) == 1 else "are"

@@ -246,6 +246,8 @@ FLAG_EVENTS = (
     "meeting_declined",  # a statutory partner cannot come: the panel is not quorate
     "meeting_new_time_proposed",
     "screening_after_deadline",
+    "screening_calendar_failed",  # invited by email instead: the reason needs a person
+    "screening_cancel_failed",  # the calendar event must be cancelled by hand
 )
 FORM_EVENTS = ("form_read", "form_fields_updated")
 
@@ -331,9 +333,16 @@ def _flags(session: Session, app: App, today: date) -> list[dict[str, object]]:
         .order_by(CaseEvent.id)
     ).all()
     flags: list[dict[str, object]] = [
-        {"ref": ref, "what": e.what.replace("_", " "), "detail": e.detail} for ref, e in rows
+        {"ref": ref, "what": e.what.replace("_", " "), "detail": _with_reason(e)} for ref, e in rows
     ]
     return flags + _form_gaps(session) + _case_warnings(session)
+
+
+def _with_reason(event: CaseEvent) -> str:
+    """A flag says why when the chronology knows: what a person needs to act on it."""
+    if not event.why or event.why in event.detail:
+        return event.detail
+    return f"{event.detail}: {event.why}"
 
 
 def _case_warnings(session: Session) -> list[dict[str, object]]:

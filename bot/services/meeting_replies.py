@@ -76,16 +76,36 @@ def _record(
     partstat: str,
     now: datetime,
 ) -> None:
-    where = standing(item.sequence, meeting.sequence)
+    why = f"calendar reply, message #{row.id}"
+    record_answer(
+        session, app, meeting, attendee, partstat, item.sequence, row.received_at, now, why, row.id
+    )
+
+
+def record_answer(
+    session: Session,
+    app: App,
+    meeting: Meeting,
+    attendee: str,
+    partstat: str,
+    sequence: int,
+    responded_at: datetime,
+    now: datetime,
+    why: str,
+    message_id: int | None = None,
+) -> None:
+    """One attendee's answer stored and told to the case: a mailed reply, or (Graph calendar)
+    the answer read back from the event, counted and flagged the same way."""
+    where = standing(sequence, meeting.sequence)
     session.add(
         MeetingResponse(
             meeting_id=meeting.id,
             attendee=attendee,
             partstat=partstat,
-            sequence=item.sequence,
+            sequence=sequence,
             stale=where is not Standing.CURRENT,
-            responded_at=row.received_at,
-            message_id=row.id,
+            responded_at=responded_at,
+            message_id=message_id,
         )
     )
     session.flush()
@@ -93,11 +113,11 @@ def _record(
     detail += f" of {when(app, meeting.start)}"
     if where is Standing.STALE:
         detail += (
-            f" (an answer to an earlier time, version {item.sequence}; the meeting has since "
+            f" (an answer to an earlier time, version {sequence}; the meeting has since "
             f"moved, version {meeting.sequence}: not counted)"
         )
     elif where is Standing.UNKNOWN_VERSION:
-        detail += f" (version {item.sequence}, which the bot never sent: not counted)"
+        detail += f" (version {sequence}, which the bot never sent: not counted)"
     if meeting.cancelled_at is not None:
         detail += " (the meeting is cancelled)"
     answers = panel_for(session, app, meeting)
@@ -109,7 +129,7 @@ def _record(
         "meeting_declined" if declined and _is_member(app, attendee) else "meeting_reply",
         f"{detail}; panel {answers.summary}",
         actor=attendee,
-        why=f"calendar reply, message #{row.id}",
+        why=why,
     )
 
 

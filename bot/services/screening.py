@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, Meeting, StoredMessage
+from bot.adapters.graph_calendar import GraphCalendar
+from bot.adapters.graph_client import GraphError
 from bot.adapters.ical import build_invitation
 from bot.app import App
 from bot.config.model import STATUTORY_ROLES
@@ -15,10 +19,13 @@ from bot.core import deadlines as rules
 from bot.core.arrival import with_assumption
 from bot.core.calendar import day_zero
 from bot.core.lifecycle import Stage
-from bot.core.screening import Slot, SlotPolicy, choose_screening_slot
+from bot.core.screening import Slot, SlotPolicy, candidate_slots, choose_screening_slot
+from bot.services import panel_calendar
 from bot.services.cases import add_event, next_reference, set_deadline
 from bot.services.mailout import queue_email
 from bot.services.store import FETCH_TIME, receipt_note
+
+log = logging.getLogger(__name__)
 
 
 def open_case(session: Session, app: App, row: StoredMessage, now: datetime) -> Case:
@@ -127,16 +134,74 @@ def _meeting_context(app: App, meeting: Meeting | None) -> dict[str, object] | N
 
 
 def book_screening(session: Session, app: App, case: Case, now: datetime) -> Meeting | None:
+    calendar = app.open_calendar()
+    if calendar is not None:
+        try:
+            return _book_on_calendar(session, app, calendar, case, now)
+        except GraphError as exc:
+            # The panel must still be invited: the emailed invitation, and the BM is told why.
+            log.warning("calendar booking failed, emailing the invitation: %s", exc)
+            add_event(
+                session,
+                case,
+                now,
+                "screening_calendar_failed",
+                "The Screening Panel could not be booked on the mailbox's calendar; the "
+                "invitation was emailed instead",
+                why=str(exc),
+            )
+        finally:
+            calendar.close()
     slot = _choose(session, app, case, now)
     if slot is None:
-        add_event(
-            session,
-            case,
-            now,
-            "screening_not_booked",
-            "No configured screening slot fits; the Business Manager must book by hand",
-        )
+        _not_booked(session, case, now)
         return None
+    meeting = _new_meeting(session, app, case, slot)
+    send_invitation(session, app, case, meeting, now)
+    when = slot.start.astimezone(app.config.partnership.time_zone).strftime("%a %d %b %Y %H:%M")
+    why = "earliest configured slot on or before the 2nd working day"
+    if not slot.within_deadline:
+        why = "no configured slot before the 2-working-day deadline: booked the next one"
+    add_event(session, case, now, "screening_booked", f"Screening Panel {when}", why=why)
+    return meeting
+
+
+def _book_on_calendar(
+    session: Session, app: App, calendar: GraphCalendar, case: Case, now: datetime
+) -> Meeting | None:
+    """Free/busy picks the slot among the candidates; the event is the invitation."""
+    choice = panel_calendar.choose(
+        calendar, app, candidate_slots(**_slot_search(session, app, case, now))
+    )
+    if choice is None:
+        _not_booked(session, case, now)
+        return None
+    meeting = _new_meeting(session, app, case, choice.slot)
+    session.flush()
+    panel_calendar.create_event(calendar, app, case, meeting)
+    when = choice.slot.start.astimezone(app.config.partnership.time_zone)
+    add_event(
+        session,
+        case,
+        now,
+        "screening_booked",
+        f"Screening Panel {when:%a %d %b %Y %H:%M}, booked on the mailbox's calendar",
+        why=choice.why,
+    )
+    return meeting
+
+
+def _not_booked(session: Session, case: Case, now: datetime) -> None:
+    add_event(
+        session,
+        case,
+        now,
+        "screening_not_booked",
+        "No configured screening slot fits; the Business Manager must book by hand",
+    )
+
+
+def _new_meeting(session: Session, app: App, case: Case, slot: Slot) -> Meeting:
     meeting = Meeting(
         case=case,
         purpose="screening",
@@ -148,16 +213,10 @@ def book_screening(session: Session, app: App, case: Case, now: datetime) -> Mee
         within_deadline=slot.within_deadline,
     )
     session.add(meeting)
-    send_invitation(session, app, case, meeting, now)
-    when = slot.start.astimezone(app.config.partnership.time_zone).strftime("%a %d %b %Y %H:%M")
-    why = "earliest configured slot on or before the 2nd working day"
-    if not slot.within_deadline:
-        why = "no configured slot before the 2-working-day deadline: booked the next one"
-    add_event(session, case, now, "screening_booked", f"Screening Panel {when}", why=why)
     return meeting
 
 
-def _choose(session: Session, app: App, case: Case, now: datetime) -> Slot | None:
+def _slot_search(session: Session, app: App, case: Case, now: datetime) -> dict[str, Any]:
     s = app.config.screening
     policy = SlotPolicy(
         weekdays=s.weekdays,
@@ -166,14 +225,18 @@ def _choose(session: Session, app: App, case: Case, now: datetime) -> Slot | Non
         min_notice=timedelta(minutes=s.min_notice_minutes),
     )
     due = next(d.due for d in case.deadlines if d.name == "screening_meeting")
-    return choose_screening_slot(
-        received_at=max(now, case.opened_at),
-        deadline_day=due,
-        policy=policy,
-        calendar=app.calendar,
-        tz=app.config.partnership.time_zone,
-        taken=frozenset(session.scalars(select(Meeting.start).where(Meeting.start >= now))),
-    )
+    return {
+        "received_at": max(now, case.opened_at),
+        "deadline_day": due,
+        "policy": policy,
+        "calendar": app.calendar,
+        "tz": app.config.partnership.time_zone,
+        "taken": frozenset(session.scalars(select(Meeting.start).where(Meeting.start >= now))),
+    }
+
+
+def _choose(session: Session, app: App, case: Case, now: datetime) -> Slot | None:
+    return choose_screening_slot(**_slot_search(session, app, case, now))
 
 
 def panel_members(app: App) -> list[tuple[str, str]]:

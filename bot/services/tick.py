@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot.adapters.db.models import Case, Deadline
 from bot.app import App
 from bot.services.cases import add_event
+from bot.services.panel_calendar import read_answers
 
 
 def deadline_tick(app: App) -> int:
@@ -35,4 +36,6 @@ def deadline_tick(app: App) -> int:
                 why=row.explanation,
             )
         session.commit()
-        return len(rows)
+    # The panel's answers on the calendar events (Graph calendar only; one GET per meeting).
+    read_answers(app)
+    return len(rows)

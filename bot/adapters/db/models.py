@@ -317,6 +317,8 @@ class Meeting(Base):
     within_deadline: Mapped[bool] = mapped_column(default=True)
     # Set when METHOD:CANCEL went to the attendees; a later Reschedule: books it again.
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # The event on the mailbox's calendar when Graph booked it ([mailbox.graph] calendar).
+    graph_event_id: Mapped[str | None] = mapped_column(SafeString(1000), default=None)
 
     case: Mapped[Case] = relationship()
 

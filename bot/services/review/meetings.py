@@ -16,10 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, Meeting
+from bot.adapters.graph_client import GraphError
 from bot.adapters.ical import build_invitation
 from bot.app import App
 from bot.core import commands as c
 from bot.core.meeting_changes import MeetingNow, deadline_note, reschedule_refusal, should_cancel
+from bot.services import panel_calendar
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import when
@@ -52,14 +54,37 @@ def reschedule(
     meeting = _moved(session, app, case, meeting, start)
     meeting.within_deadline = not late
     session.flush()
-    send_invitation(session, app, case, meeting, now, previous=previous)
+    told = "the new invitation went to the panel"
+    if not _on_calendar(app, case, meeting, previous is not None):
+        send_invitation(session, app, case, meeting, now, previous=previous)
+    else:
+        told = "the calendar event is updated and Exchange tells the panel"
     moved = f"Screening Panel moved {f'from {when(app, previous)} ' if previous else ''}"
     moved += f"to {when(app, start)}"
     # A meeting after the deadline is flagged in the digest, as a late booking is.
     what = "screening_after_deadline" if late else "screening_rescheduled"
     detail = f"{moved} (version {meeting.sequence})" + (f"; {late}" if late else "")
     note(session, case, now, what, detail, actor, cmd.line)
-    return f"{moved}; the new invitation went to the panel" + (f". Note: {late}" if late else "")
+    return f"{moved}; {told}" + (f". Note: {late}" if late else "")
+
+
+def _on_calendar(app: App, case: Case, meeting: Meeting, live: bool) -> bool:
+    """Move the meeting's Graph event (or book a new one when it was cancelled or never on the
+    calendar); False when the panel is invited by email instead. A Graph failure refuses the
+    command, so the Business Manager knows the calendars did not change."""
+    calendar = app.open_calendar()
+    if calendar is None:
+        return False
+    try:
+        if live and meeting.graph_event_id:
+            calendar.move(meeting.graph_event_id, meeting.start, meeting.end)
+        else:
+            panel_calendar.create_event(calendar, app, case, meeting)
+    except GraphError as exc:
+        raise CommandRefused(f"the calendar could not be changed: {exc}") from None
+    finally:
+        calendar.close()
+    return True
 
 
 def _moved(
@@ -99,7 +124,10 @@ def cancel_meeting(
             f"the Screening Panel of {when(app, meeting.start)} has already taken place"
         )
     reason = cmd.reason or "cancelled by the Business Manager"
-    _cancel(session, app, case, meeting, reason, now)
+    try:
+        _cancel(session, app, case, meeting, reason, now)
+    except GraphError as exc:
+        raise CommandRefused(f"the calendar event could not be cancelled: {exc}") from None
     note(
         session,
         case,
@@ -120,7 +148,14 @@ def cancel_if_still_to_come(
     meeting = screening_meeting(session, case)
     if meeting is None or not should_cancel(meeting.start, now, meeting.cancelled_at is not None):
         return ""
-    _cancel(session, app, case, meeting, reason, now)
+    try:
+        _cancel(session, app, case, meeting, reason, now)
+    except GraphError as exc:
+        # The decision stands; the event stays in calendars until the BM cancels it by hand.
+        detail = f"The Screening Panel event of {when(app, meeting.start)} could not be cancelled"
+        add_event(session, case, now, "screening_cancel_failed", detail + "; cancel it in the "
+                  "mailbox's calendar", why=str(exc))  # fmt: skip
+        return f"the Screening Panel of {when(app, meeting.start)} could not be cancelled"
     detail = f"Screening Panel of {when(app, meeting.start)} cancelled: {reason}"
     add_event(session, case, now, "screening_cancelled", detail, why="no longer needed")
     return f"the Screening Panel of {when(app, meeting.start)} is cancelled and the panel told"
@@ -129,6 +164,17 @@ def cancel_if_still_to_come(
 def _cancel(
     session: Session, app: App, case: Case, meeting: Meeting, reason: str, now: datetime
 ) -> None:
+    calendar = app.open_calendar() if meeting.graph_event_id else None
+    if calendar is not None and meeting.graph_event_id:
+        # Exchange sends the cancellation, with the reason, to everyone the event invited.
+        try:
+            calendar.cancel(meeting.graph_event_id, f"The Screening Panel for case {case.ref} "
+                            f"is cancelled: {reason}.")  # fmt: skip
+        finally:
+            calendar.close()
+        meeting.sequence += 1
+        meeting.cancelled_at = now
+        return
     meeting.sequence += 1
     meeting.cancelled_at = now
     attendees = panel_members(app)

@@ -1,0 +1,174 @@
+"""The shared mailbox's calendar through Microsoft Graph: free/busy, and the Screening Panel
+booked, moved, cancelled and read back as a real event (Calendars.ReadWrite).
+
+Each call is shaped as Microsoft documents it:
+- free/busy: `POST /users/{id}/calendar/getSchedule` ("calendar: getSchedule",
+  learn.microsoft.com/graph/api/calendar-getschedule): schedules, startTime/endTime as
+  dateTimeTimeZone, availabilityViewInterval; each answer's scheduleItems with a status of
+  free, tentative, busy, oof or workingElsewhere;
+- create: `POST /users/{id}/events` ("Create event", learn.microsoft.com/graph/api/user-post-events)
+  with `transactionId`, "a custom identifier specified by a client app for the server to avoid
+  redundant POST operations in case of client retries to create the same event";
+- move: `PATCH /users/{id}/events/{id}` ("Update event",
+  learn.microsoft.com/graph/api/event-update);
+- cancel: `POST /users/{id}/events/{id}/cancel` with a Comment ("event: cancel",
+  learn.microsoft.com/graph/api/event-cancel; 202 Accepted, the organizer only);
+- answers: `GET /users/{id}/events/{id}?$select=attendees` ("Get event"): each attendee's
+  status.response (none, organizer, tentativelyAccepted, accepted, declined, notResponded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from bot.adapters.graph_client import GraphClient, GraphError
+
+PERMISSION = "Calendars.ReadWrite"
+# Graph's free/busy statuses that mean "cannot come"; free, tentative and working elsewhere
+# do not block (availabilityView counts working elsewhere as free). Microsoft's own examples
+# spell them "Busy" as well as "busy".
+_BUSY = frozenset({"busy", "oof"})
+
+
+@dataclass(frozen=True)
+class Busy:
+    """One busy interval of one person, in UTC-aware datetimes."""
+
+    address: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Attendee:
+    address: str
+    response: str  # Graph's responseType: none, accepted, declined, tentativelyAccepted ...
+
+
+class GraphCalendar:
+    def __init__(self, client: GraphClient, user: str, tz: ZoneInfo) -> None:
+        self._client = client
+        self._user = user
+        self._tz = tz
+
+    def _url(self, rest: str) -> str:
+        return self._client.url(f"users/{quote(self._user)}/{rest}")
+
+    def _when(self, moment: datetime) -> dict[str, str]:
+        local = moment.astimezone(self._tz).replace(tzinfo=None)
+        return {"dateTime": local.isoformat(timespec="seconds"), "timeZone": self._tz.key}
+
+    def busy(self, addresses: Sequence[str], start: datetime, end: datetime) -> list[Busy]:
+        """Every busy (or out-of-office) interval of `addresses` between start and end."""
+        body = {
+            "schedules": list(addresses),
+            "startTime": self._when(start),
+            "endTime": self._when(end),
+            "availabilityViewInterval": 30,
+        }
+        answer = self._client.json(
+            "POST",
+            self._url("calendar/getSchedule"),
+            what="free/busy (getSchedule)",
+            permission=PERMISSION,
+            json=body,
+            headers={"Prefer": f'outlook.timezone="{self._tz.key}"'},
+        )
+        found: list[Busy] = []
+        for schedule in answer.get("value") or []:
+            address = str(schedule.get("scheduleId") or "").lower()
+            for item in schedule.get("scheduleItems") or []:
+                if str(item.get("status") or "").lower() in _BUSY:
+                    found.append(Busy(address, _moment(item["start"]), _moment(item["end"])))
+        return found
+
+    def create(
+        self,
+        *,
+        subject: str,
+        start: datetime,
+        end: datetime,
+        location: str,
+        body: str,
+        attendees: Sequence[tuple[str, str]],
+        transaction_id: str,
+    ) -> tuple[str, datetime | None]:
+        """The event's Graph id and start; the same transaction_id again returns the event
+        made the first time (at the time asked for then)."""
+        event = self._client.json(
+            "POST",
+            self._url("events"),
+            what="create the Screening Panel event",
+            permission=PERMISSION,
+            json={
+                "subject": subject,
+                "body": {"contentType": "text", "content": body},
+                "start": self._when(start),
+                "end": self._when(end),
+                "location": {"displayName": location},
+                "attendees": [
+                    {"emailAddress": {"address": addr, "name": name}, "type": "required"}
+                    for name, addr in attendees
+                ],
+                "isOnlineMeeting": False,
+                "transactionId": transaction_id,
+            },
+        )
+        event_id = event.get("id")
+        if not isinstance(event_id, str) or not event_id:
+            raise GraphError("Graph create the Screening Panel event: no event id", status=200)
+        try:
+            return event_id, _moment(event["start"])
+        except (KeyError, TypeError, ValueError):
+            return event_id, None
+
+    def move(self, event_id: str, start: datetime, end: datetime) -> None:
+        self._client.call(
+            "PATCH",
+            self._url(f"events/{quote(event_id)}"),
+            what="move the Screening Panel event",
+            permission=PERMISSION,
+            json={"start": self._when(start), "end": self._when(end)},
+        )
+
+    def cancel(self, event_id: str, comment: str) -> None:
+        self._client.call(
+            "POST",
+            self._url(f"events/{quote(event_id)}/cancel"),
+            what="cancel the Screening Panel event",
+            permission=PERMISSION,
+            json={"Comment": comment},
+        )
+
+    def answers(self, event_id: str) -> list[Attendee]:
+        event = self._client.json(
+            "GET",
+            self._url(f"events/{quote(event_id)}"),
+            what="read the Screening Panel answers",
+            permission=PERMISSION,
+            params={"$select": "attendees"},
+        )
+        return [
+            Attendee(
+                str((a.get("emailAddress") or {}).get("address") or "").lower(),
+                str((a.get("status") or {}).get("response") or "none"),
+            )
+            for a in event.get("attendees") or []
+            if isinstance(a, dict)
+        ]
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _moment(value: Any) -> datetime:
+    """A dateTimeTimeZone as an aware datetime (Graph gives 7 fractional digits)."""
+    text = str(value["dateTime"])
+    head, _, frac = text.partition(".")
+    naive = datetime.fromisoformat(head + (f".{frac[:6]}" if frac else ""))
+    return naive.replace(tzinfo=ZoneInfo(str(value.get("timeZone") or "UTC")))
