@@ -7,6 +7,8 @@ from functools import partial
 
 from bot.adapters.db.engine import make_engine, make_sessions
 from bot.adapters.documents import Limits, read_message
+from bot.adapters.ews_sender import EwsSender, EwsSentItems
+from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
 from bot.adapters.graph_calendar import GraphCalendar
 from bot.adapters.graph_client import GraphClient
 from bot.adapters.graph_sender import GraphSender, GraphSentItems
@@ -25,7 +27,7 @@ from bot.adapters.vocabulary_loader import load_vocabulary
 from bot.app import App
 from bot.clock import Clock
 from bot.config import Config
-from bot.config.model import GraphSettings, ImapSettings
+from bot.config.model import EwsSettings, GraphSettings, ImapSettings
 from bot.core.calendar import WorkingCalendar, build_calendar
 
 
@@ -77,10 +79,20 @@ def graph_client(config: Config, tokens: EntraApp | None, graph: GraphSettings) 
     return GraphClient(graph.base_url, OAuthLogin(app, graph.scopes))
 
 
+def ews_connection(ews: EwsSettings) -> EwsConnection:
+    """An EWS connection to the configured on-premises mailbox; nothing is contacted yet."""
+    return EwsConnection(EwsLogin(ews.endpoint, ews.mailbox, ews.username, ews.password, ews.auth))
+
+
 def make_source(config: Config, tokens: EntraApp | None = None) -> MailSource:
     imap = config.mailbox.imap
     aside = config.mailbox.needs_attention_folder
     graph = config.mailbox.graph
+    ews = config.mailbox.ews
+    if config.mailbox.backend == "ews" and ews is not None:
+        return EwsSource(
+            ews_connection(ews), processed_folder=ews.processed_folder, attention_folder=aside
+        )
     if config.mailbox.backend == "graph" and graph is not None:
         return GraphSource(
             graph_client(config, tokens, graph),
@@ -115,6 +127,9 @@ def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLook
     Exchange Online does for mail sent with SMTP AUTH, and Graph's sendMail)."""
     folder, imap = config.outgoing.sent_folder, config.mailbox.imap
     graph = config.outgoing.graph
+    ews = config.outgoing.ews
+    if config.outgoing.backend == "ews" and ews is not None and folder:
+        return EwsSentItems(EwsSource(ews_connection(ews)), folder)
     if config.outgoing.backend == "graph" and graph is not None and folder:
         return GraphSentItems(GraphSource(graph_client(config, tokens, graph), graph.user), folder)
     if config.outgoing.smtp is None or imap is None or not folder:
@@ -134,6 +149,8 @@ def make_calendar(config: Config, tokens: EntraApp | None = None) -> GraphCalend
 def make_sender(config: Config, tokens: EntraApp | None = None) -> MailSender:
     smtp = config.outgoing.smtp
     graph = config.outgoing.graph
+    if config.outgoing.backend == "ews" and config.outgoing.ews is not None:
+        return EwsSender(ews_connection(config.outgoing.ews))
     if config.outgoing.backend == "graph" and graph is not None:
         return GraphSender(graph_client(config, tokens, graph), graph.user)
     if smtp is None:

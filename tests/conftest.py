@@ -8,6 +8,7 @@ pytest_plugins = [
     "tests.fixtures.real_servers",
     "tests.fixtures.entra",
     "tests.fixtures.graph",
+    "tests.fixtures.ews",
     "tests.fixtures.backends",
     "tests.fixtures.proxy",
 ]

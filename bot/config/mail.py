@@ -10,6 +10,7 @@ from typing import Literal, cast
 from urllib.parse import urlparse
 
 from bot.config.model import (
+    EwsSettings,
     GraphSettings,
     ImapSettings,
     MailAuth,
@@ -103,17 +104,54 @@ def _folder(r: Reader, key: str, default: str) -> str:
     return name
 
 
+EWS_AUTH: tuple[str, ...] = ("ntlm", "basic", "oauth2")
+
+
+def ews_section(r: Reader, environ: Mapping[str, str], *, mailbox: bool) -> EwsSettings:
+    """[mailbox.ews] or [outgoing.ews]: on-premises Exchange Server over EWS."""
+    endpoint = r.text("endpoint").strip()
+    parsed = urlparse(endpoint)
+    plain_ok = parsed.scheme == "http" and parsed.hostname in _LOOPBACK  # a local test server
+    if not parsed.hostname or not (parsed.scheme == "https" or plain_ok):
+        example = "https://mail.council.internal/EWS/Exchange.asmx"
+        raise r.fail("endpoint", "the EWS URL, like " + example, endpoint)
+    address = r.text("mailbox").strip()
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
+        raise r.fail("mailbox", "the shared mailbox's primary SMTP address", address)
+    auth = r.choice("auth", EWS_AUTH, "ntlm")
+    if auth == "oauth2":
+        # exchangelib's OAuth2 asks Entra ID itself and on-premises Exchange needs hybrid modern
+        # authentication; Exchange Online is better reached with backend = "graph".
+        raise ConfigError(
+            f'{r.where("auth")}: "oauth2" is not supported for EWS yet; use "ntlm" or "basic" '
+            'on-premises, or backend = "graph" for Exchange Online'
+        )
+    settings = EwsSettings(
+        endpoint=endpoint,
+        mailbox=address,
+        username=r.text("username").strip(),
+        password=secret(r, "password_env", environ),
+        auth=cast(Literal["ntlm", "basic"], auth),
+    )
+    if mailbox:
+        settings = replace(settings, processed_folder=_folder(r, "processed_folder", "Processed"))
+    r.finish()
+    return settings
+
+
 def mailbox_section(r: Reader, base: Path, environ: Mapping[str, str]) -> MailboxSettings:
-    backend = r.choice("backend", ("maildir", "imap", "graph"), "maildir")
+    backend = r.choice("backend", ("maildir", "imap", "graph", "ews"), "maildir")
     imap = r.table("imap", optional=True)
     graph = r.table("graph", optional=True)
+    ews = r.table("ews", optional=True)
     settings = MailboxSettings(
-        backend=cast(Literal["maildir", "imap", "graph"], backend),
+        backend=cast(Literal["maildir", "imap", "graph", "ews"], backend),
         maildir_path=resolve(r.text("maildir_path", "var/mail/inbox"), base),
         poll_seconds=r.number("poll_seconds", 60, minimum=1),
         imap=_imap(imap, environ) if backend == "imap" else None,
         needs_attention_folder=r.text("needs_attention_folder", "").strip(),
         graph=graph_section(graph, mailbox=True) if backend == "graph" else None,
+        ews=ews_section(ews, environ, mailbox=True) if backend == "ews" else None,
         pass_deadline_seconds=r.number("pass_deadline_seconds", 120, minimum=1),
     )
     r.finish()
@@ -139,11 +177,12 @@ def _smtp(r: Reader, environ: Mapping[str, str]) -> SmtpSettings:
 
 
 def outgoing_section(r: Reader, base: Path, environ: Mapping[str, str]) -> OutgoingSettings:
-    backend = r.choice("backend", ("maildir", "smtp", "graph"), "maildir")
+    backend = r.choice("backend", ("maildir", "smtp", "graph", "ews"), "maildir")
     smtp = r.table("smtp", optional=True)
     graph = r.table("graph", optional=True)
+    ews = r.table("ews", optional=True)
     settings = OutgoingSettings(
-        backend=cast(Literal["maildir", "smtp", "graph"], backend),
+        backend=cast(Literal["maildir", "smtp", "graph", "ews"], backend),
         maildir_path=resolve(r.text("maildir_path", "var/mail/outbox"), base),
         smtp=_smtp(smtp, environ) if backend == "smtp" else None,
         max_attempts=r.number("max_attempts", 10, minimum=1),
@@ -152,6 +191,7 @@ def outgoing_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Outgo
         graph=graph_section(graph, mailbox=False) if backend == "graph" else None,
         alert_after_minutes=r.number("alert_after_minutes", 60, minimum=0),
         sent_folder=r.text("sent_folder", "Sent Items").strip(),
+        ews=ews_section(ews, environ, mailbox=False) if backend == "ews" else None,
     )
     r.finish()
     return settings

@@ -92,14 +92,27 @@ class GraphSettings:
 
 
 @dataclass(frozen=True)
+class EwsSettings:
+    """A mailbox on on-premises Exchange Server reached over Exchange Web Services."""
+
+    endpoint: str  # https://mail.council.internal/EWS/Exchange.asmx (no autodiscover)
+    mailbox: str  # the shared mailbox's primary SMTP address
+    username: str  # DOMAIN\\user or user@domain
+    password: str = field(repr=False)
+    auth: Literal["ntlm", "basic"] = "ntlm"
+    processed_folder: str = "Processed"
+
+
+@dataclass(frozen=True)
 class MailboxSettings:
-    backend: Literal["maildir", "imap", "graph"]
+    backend: Literal["maildir", "imap", "graph", "ews"]
     maildir_path: Path
     poll_seconds: int
     imap: ImapSettings | None
     # Where mail that needs a person is moved; "" leaves it in the inbox.
     needs_attention_folder: str = ""
     graph: GraphSettings | None = None
+    ews: EwsSettings | None = None
     # Longest one pass spends moving handled mail out of the inbox; the rest waits for the next.
     pass_deadline_seconds: int = 120
 
@@ -134,7 +147,7 @@ class MicrosoftSettings:
 
 @dataclass(frozen=True)
 class OutgoingSettings:
-    backend: Literal["maildir", "smtp", "graph"]
+    backend: Literal["maildir", "smtp", "graph", "ews"]
     maildir_path: Path
     smtp: SmtpSettings | None
     max_attempts: int
@@ -146,6 +159,7 @@ class OutgoingSettings:
     # The mailbox folder where the SMTP server files what it sent (Exchange Online: "Sent
     # Items"); looked in before re-sending after a crash. "": no look, re-send.
     sent_folder: str = "Sent Items"
+    ews: EwsSettings | None = None  # CreateItem (send and save a copy) as ews.mailbox
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,133 @@
+"""MailSender over Exchange Web Services: the bot's own MIME, sent with CreateItem.
+
+exchangelib's `Message(mime_content=...).send_and_save()` is one CreateItem with
+MessageDisposition="SendAndSaveCopy" and the MIME content as the item ("CreateItem operation
+(email message)"): the bytes are the bot's own, unchanged, so the Message-ID, threading headers
+and calendar part are the ones it built; the InternetMessageId is also given explicitly (as
+Thunderbird's EWS sender does) so the copy Exchange files in Sent Items carries it. Exchange
+sends to the To and Cc the MIME names; a recipient it does not name goes as BccRecipients,
+never as a header.
+"""
+
+from __future__ import annotations
+
+import logging
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import getaddresses
+from typing import Any
+
+from bot.adapters.ews_source import EwsConnection, EwsSource
+from bot.adapters.mailbox import MailboxError
+from bot.adapters.outgoing import SendError
+
+log = logging.getLogger(__name__)
+
+
+class EwsSender:
+    def __init__(self, connection: EwsConnection) -> None:
+        self._ews = connection
+
+    def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
+        if not recipients:
+            raise SendError("no recipients given")
+        message_id, bcc = _envelope(raw, recipients)
+        from exchangelib import Mailbox, Message
+        from exchangelib.errors import (
+            ErrorMessageSizeExceeded,
+            EWSError,
+            TransportError,
+            UnauthorizedError,
+        )
+
+        try:
+            with self._ews.guard("sending"):
+                account = self._ews.account()
+                try:
+                    Message(
+                        account=account,
+                        folder=_sent_items(account),
+                        mime_content=raw,
+                        message_id=message_id or None,
+                        bcc_recipients=[Mailbox(email_address=a) for a in bcc] or None,
+                        is_read=True,  # the copy in Sent Items, not new mail for anyone
+                    ).send_and_save()
+                except UnauthorizedError:
+                    raise  # the guard words it: login refused
+                except ErrorMessageSizeExceeded as exc:
+                    where = self._ews.login.describe()
+                    raise SendError(f"{where}: {exc}", permanent=True) from None
+                except TransportError as exc:
+                    # The request may have reached Exchange before the connection failed: the
+                    # outbox looks in Sent Items before sending it again.
+                    raise SendError(
+                        f"{self._ews.login.describe()}: the server did not confirm sending ({exc})",
+                        maybe_sent=True,
+                    ) from None
+                except EWSError as exc:
+                    raise SendError(
+                        f"{self._ews.login.describe()}: {type(exc).__name__} while sending ({exc})"
+                    ) from None
+        except MailboxError as exc:
+            raise SendError(str(exc)) from None
+        # Counts only: addresses are personal data and the outbox already records them.
+        log.info("sent message via EWS to %d recipient(s)", len(recipients))
+
+    def close(self) -> None:
+        self._ews.close()
+
+
+def _sent_items(account: Any) -> Any:
+    """Sent Items by its distinguished id, as SavedItemFolderId: sending asks for no folder
+    first (one CreateItem), so it works while reading the mailbox does not."""
+    from exchangelib import Mailbox
+    from exchangelib.folders import Root, SentItems
+    from exchangelib.properties import DistinguishedFolderId
+
+    where = DistinguishedFolderId(
+        id=SentItems.DISTINGUISHED_FOLDER_ID,
+        mailbox=Mailbox(email_address=account.primary_smtp_address),
+    )
+    return SentItems(_distinguished_id=where, root=Root(account=account))
+
+
+class EwsSentItems:
+    """SentLookup over EWS: what send_and_save sent is filed in Sent Items under the bot's
+    Message-ID."""
+
+    def __init__(self, source: EwsSource, folder: str) -> None:
+        self._source = source
+        # Sent Items is a distinguished folder; its display name differs by mailbox language.
+        self.folder = "sentitems" if folder.casefold() in ("sent items", "sentitems") else folder
+
+    def was_sent(self, message_id: str) -> bool:
+        try:
+            return self._source.has_message_id(self.folder, message_id)
+        except MailboxError as exc:
+            raise SendError(f"could not look in {self.folder!r}: {exc}") from None
+
+    def close(self) -> None:
+        self._source.close()
+
+
+def _envelope(raw: bytes, recipients: list[str]) -> tuple[str, list[str]]:
+    """The MIME's Message-ID, and the recipients its To and Cc do not name (sent as Bcc).
+
+    Exchange sends to every address the headers name, so one that is not among the
+    recipients (a partial resend) cannot be expressed: refused for good."""
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+    named = {
+        address.casefold()
+        for field in ("To", "Cc", "Bcc")
+        for _, address in getaddresses([str(v) for v in headers.get_all(field) or []])
+        if address
+    }
+    wanted = {r.casefold() for r in recipients}
+    if named - wanted:
+        raise SendError(
+            f"the email names {len(named - wanted)} address(es) in its headers that are not "
+            "among its recipients; Exchange sends to every address in the headers",
+            permanent=True,
+        )
+    message_id = " ".join(str(headers.get("Message-ID") or "").split())
+    return message_id, [r for r in recipients if r.casefold() not in named]

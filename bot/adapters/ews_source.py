@@ -1,0 +1,361 @@
+"""MailSource over Exchange Web Services (on-premises Exchange Server), with exchangelib.
+
+- The Inbox is read with SyncFolderItems (`Folder.sync_items`); the sync state it ends with is
+  the cursor's sync_state, kept in the database, so the next pass asks only for what changed.
+  A sync state the server no longer accepts (ErrorInvalidSyncStateData) means a full resync:
+  every message in the Inbox again. Storage deduplicates by the bytes' SHA-256, so that
+  re-reading loses and doubles nothing.
+- Each message's MIME content (GetItem with `MimeContent`) is the evidential record; its key is
+  "<EWS item id> <Internet Message-ID>".
+- EWS gives an item a new id when it moves (MoveItem answers with the new one). A move whose
+  answer was lost (or a crash between the move and the database commit) leaves the old id
+  answering ErrorItemNotFound; the message is then found in the destination by its
+  Internet Message-ID (FindItem), so a second try is harmless.
+- No push without a listening endpoint: wait() just sleeps.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from bot.adapters.mailbox import (
+    Batch,
+    Cursor,
+    IncomingMail,
+    LeftInInbox,
+    MailboxError,
+    MessageGone,
+    Moved,
+    Moves,
+    arrived_before,
+)
+
+log = logging.getLogger(__name__)
+
+EwsAuth = Literal["ntlm", "basic"]
+_KEY_MAX = 1000  # StoredMessage.source_key's length
+
+
+@dataclass(frozen=True)
+class EwsLogin:
+    """Where and how to reach one mailbox over EWS."""
+
+    endpoint: str  # https://mail.council.internal/EWS/Exchange.asmx
+    mailbox: str  # the shared mailbox's primary SMTP address
+    username: str  # DOMAIN\\user or user@domain
+    password: str
+    auth: EwsAuth = "ntlm"
+
+    def describe(self) -> str:
+        return f"EWS {self.endpoint}"
+
+
+class EwsConnection:
+    """One exchangelib Account, opened on first use; every EWS failure becomes a MailboxError
+    line naming the endpoint (never the password)."""
+
+    def __init__(self, login: EwsLogin) -> None:
+        self.login = login
+        self._account: Any = None
+        self._folders: dict[str, Any] = {}
+
+    def account(self) -> Any:
+        if self._account is None:
+            from exchangelib import (  # imported here: no work at import time for other backends
+                BASIC,
+                DELEGATE,
+                NTLM,
+                Account,
+                Configuration,
+                Credentials,
+            )
+            from exchangelib import (
+                UTC as EWS_UTC,
+            )
+
+            config = Configuration(
+                service_endpoint=self.login.endpoint,
+                credentials=Credentials(self.login.username, self.login.password),
+                auth_type=NTLM if self.login.auth == "ntlm" else BASIC,
+            )
+            _forget_other_protocol(config)
+            self._account = Account(
+                primary_smtp_address=self.login.mailbox,
+                config=config,
+                autodiscover=False,  # on-premises: the endpoint is configured, not looked up
+                access_type=DELEGATE,
+                default_timezone=EWS_UTC,
+            )
+        return self._account
+
+    @contextmanager
+    def guard(self, doing: str) -> Iterator[None]:
+        """Turns exchangelib's exceptions into one MailboxError line."""
+        from exchangelib.errors import (
+            EWSError,
+            RateLimitError,
+            TransportError,
+            UnauthorizedError,
+        )
+
+        where = self.login.describe()
+        try:
+            yield
+        except MailboxError:
+            raise
+        except UnauthorizedError:
+            self._account = None
+            raise MailboxError(
+                f"{where}: login refused for {self.login.username} ({self.login.auth.upper()})"
+            ) from None
+        except (TransportError, RateLimitError) as exc:
+            self._account = None
+            raise MailboxError(f"{where}: cannot reach the server while {doing} ({exc})") from None
+        except EWSError as exc:
+            raise MailboxError(f"{where}: {type(exc).__name__} while {doing} ({exc})") from None
+        except OSError as exc:
+            self._account = None
+            raise MailboxError(f"{where}: cannot reach the server while {doing} ({exc})") from None
+
+    def folder(self, name: str, *, create: bool = True) -> Any:
+        """A folder at the top of the mailbox (beside the Inbox) by display name; created
+        when missing unless create is False (then None)."""
+        if name in self._folders:
+            return self._folders[name]
+        from exchangelib.errors import ErrorFolderExists
+        from exchangelib.folders import Folder
+
+        top = self.account().msg_folder_root
+        found = self._child(top, name)
+        if found is None and create:
+            try:
+                found = Folder(parent=top, name=name)
+                found.save()
+                log.info("created the %s folder in the mailbox", name)
+            except ErrorFolderExists:
+                found = self._child(top, name)  # another instance made it meanwhile
+        if found is not None:
+            self._folders[name] = found
+        return found
+
+    def _child(self, top: Any, name: str) -> Any:
+        from exchangelib.folders import FolderCollection
+
+        wanted = name.casefold()
+        for folder in FolderCollection(account=self.account(), folders=[top]).find_folders():
+            if str(getattr(folder, "name", "") or "").casefold() == wanted:
+                return folder
+        return None
+
+    def find(self, folder: Any, message_id: str) -> str | None:
+        """The id of the message in folder with this Internet Message-ID, or None."""
+        for item in folder.filter(message_id=message_id).only("id")[:1]:
+            return str(item.id)
+        return None
+
+    def close(self) -> None:
+        account, self._account = self._account, None
+        self._folders.clear()
+        if account is not None:
+            try:
+                account.protocol.close()
+            except Exception:  # closing must not mask the pass's own outcome
+                log.debug("closing the EWS sessions failed", exc_info=True)
+
+
+class EwsSource:
+    def __init__(
+        self,
+        connection: EwsConnection,
+        *,
+        processed_folder: str = "Processed",
+        attention_folder: str = "",
+        page_size: int = 100,
+    ) -> None:
+        self._ews = connection
+        self.page_size = page_size  # MaxChangesReturned: Exchange gives at most 512 a call
+        self.processed_folder = processed_folder
+        self.attention_folder = attention_folder
+
+    # -- MailSource ---------------------------------------------------------------------------
+
+    def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
+        tag, _, state = (since.sync_state if since is not None else "").partition(" ")
+        if tag != self._tag():
+            state = ""  # another backend's cursor, or another mailbox: start afresh
+        with self._ews.guard("reading the Inbox"):
+            changes, new_state = self._sync(state)
+            wanted, old = [], []
+            for item in changes:
+                arrived = _aware(getattr(item, "datetime_received", None))
+                if arrived_before(arrived, arrived_since):
+                    old.append(arrived)
+                else:
+                    wanted.append((item, arrived))
+            messages = self._read(wanted)
+        return Batch(
+            messages=messages,
+            cursor=Cursor(sync_state=f"{self._tag()} {new_state}" if new_state else ""),
+            left=LeftInInbox.of([t for t in old if t is not None]),
+        )
+
+    def mark_processed(self, key: str) -> None:
+        with self._ews.guard(f"moving a message to {self.processed_folder}"):
+            self._move_or_find(key, self.processed_folder)
+
+    def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
+        """One MoveItem per message; the first failure ends the batch (what did not move waits
+        for the next pass, and a move whose answer was lost is found in Processed then)."""
+        moves = Moves()
+        deadline = time.monotonic() + budget_seconds
+        for key in keys:
+            if time.monotonic() >= deadline:
+                left = len(keys) - len(moves.done)
+                moves.error = (
+                    f"EWS moves stopped after {budget_seconds:g} s; "
+                    f"{left} message(s) move on the next pass"
+                )
+                break
+            try:
+                self.mark_processed(key)
+            except MessageGone:
+                moves.done[key] = Moved.GONE
+            except MailboxError as exc:
+                moves.error = str(exc)
+                break
+            else:
+                moves.done[key] = Moved.MOVED
+        return moves
+
+    def set_aside(self, key: str) -> str | None:
+        if not self.attention_folder:
+            return None
+        with self._ews.guard(f"moving a message to {self.attention_folder}"):
+            return self._move_or_find(key, self.attention_folder)
+
+    def has_message_id(self, folder_name: str, message_id: str) -> bool:
+        """Whether the folder holds a message with this Internet Message-ID (with or without
+        <>); "sentitems" is the well-known Sent Items whatever its display name."""
+        bracketed = message_id if message_id.startswith("<") else f"<{message_id}>"
+        with self._ews.guard(f"looking in {folder_name}"):
+            if folder_name == "sentitems":
+                folder = self._ews.account().sent
+            else:
+                folder = self._ews.folder(folder_name, create=False)
+            return folder is not None and self._ews.find(folder, bracketed) is not None
+
+    def wait(self, timeout: float) -> bool:
+        time.sleep(timeout)
+        return False
+
+    def close(self) -> None:
+        self._ews.close()
+
+    # -- EWS steps ------------------------------------------------------------------------------
+
+    def _tag(self) -> str:
+        """Which mailbox a kept sync state belongs to."""
+        return f"ews:{self._ews.login.mailbox.casefold()}/inbox"
+
+    def _sync(self, state: str) -> tuple[list[Any], str]:
+        from exchangelib.errors import ErrorInvalidSyncStateData
+
+        inbox = self._ews.account().inbox
+        fields = ("message_id", "datetime_received")
+        page = self.page_size
+        try:
+            # exchangelib calls SyncFolderItems again until IncludesLastItemInRange is true.
+            changes = list(
+                inbox.sync_items(
+                    sync_state=state or None, only_fields=fields, max_changes_returned=page
+                )
+            )
+        except ErrorInvalidSyncStateData:
+            # The sync state expired or was reset: read the whole Inbox again; storage knows
+            # every message it already holds by its bytes.
+            log.warning("EWS sync state refused; reading the whole Inbox")
+            inbox.item_sync_state = None
+            changes = list(
+                inbox.sync_items(sync_state=None, only_fields=fields, max_changes_returned=page)
+            )
+        items = [item for change, item in changes if change in ("create", "update")]
+        return [i for i in items if getattr(i, "id", None)], str(inbox.item_sync_state or "")
+
+    def _read(self, wanted: list[tuple[Any, datetime | None]]) -> list[IncomingMail]:
+        if not wanted:
+            return []
+        account = self._ews.account()
+        ids = [(item.id, None) for item, _ in wanted]  # reading needs no current ChangeKey
+        fetched = account.fetch(ids=ids, only_fields=["mime_content", "message_id"])
+        messages = []
+        for (item, arrived), full in zip(wanted, fetched, strict=True):
+            if isinstance(full, Exception) or not getattr(full, "mime_content", None):
+                continue  # moved or deleted since the sync: the next one says so
+            mime = full.mime_content
+            raw = mime if isinstance(mime, bytes) else str(mime).encode()
+            message_id = str(full.message_id or item.message_id or "")
+            key = _key(item.id, message_id)
+            messages.append(IncomingMail(key=key, raw=raw, arrived_at=arrived))
+        return messages
+
+    def _move_or_find(self, key: str, folder_name: str) -> str:
+        from exchangelib.errors import ErrorInvalidIdMalformed, ErrorItemNotFound
+
+        item_id, message_id = _split(key)
+        folder = self._ews.folder(folder_name)
+        [result] = list(self._ews.account().bulk_move(ids=[(item_id, None)], to_folder=folder))
+        if not isinstance(result, Exception):
+            new_id = result[0] if isinstance(result, tuple) else getattr(result, "id", None)
+            return _key(str(new_id or item_id), message_id)
+        # Malformed: a key kept from another backend (an IMAP uid) before the switch to EWS.
+        if not isinstance(result, ErrorItemNotFound | ErrorInvalidIdMalformed):
+            raise result
+        found = self._ews.find(folder, message_id) if message_id else None
+        if found is None:
+            raise MessageGone(
+                f"{self._ews.login.describe()}: the message is neither under its id nor in "
+                f"{folder_name}"
+            )
+        log.debug("message already in %s", folder_name)
+        return _key(found, message_id)
+
+
+def _forget_other_protocol(config: Any) -> None:
+    """exchangelib keeps one Protocol (sessions, server version) per endpoint and credentials
+    for the whole process, whatever the auth type: drop a kept one made for another auth type
+    (or one that failed), so this connection logs in the way it was configured to."""
+    from exchangelib.protocol import Protocol
+
+    try:
+        kept, _ = Protocol[config]
+    except KeyError:
+        return
+    if isinstance(kept, Exception) or kept.auth_type != config.auth_type:
+        del Protocol[config]
+
+
+def _key(item_id: str, message_id: str) -> str:
+    key = f"{item_id} {message_id}" if message_id else item_id
+    # A Message-ID too long to keep beside the id is left off whole, never cut.
+    return key if len(key) <= _KEY_MAX else item_id
+
+
+def _split(key: str) -> tuple[str, str]:
+    item_id, _, message_id = key.partition(" ")
+    if not item_id:
+        raise MailboxError(f"not an EWS message key: {key!r}")
+    return item_id, message_id
+
+
+def _aware(value: object) -> datetime | None:
+    """DateTimeReceived as a plain aware datetime (exchangelib's EWSDateTime refuses the
+    standard library's UTC)."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        return None
+    return datetime.fromtimestamp(value.timestamp(), UTC)
