@@ -31,9 +31,9 @@ from bot.adapters.mailbox import (
     LeftInInbox,
     MailboxError,
     MessageGone,
-    Moved,
     Moves,
     arrived_before,
+    move_each,
 )
 
 log = logging.getLogger(__name__)
@@ -210,28 +210,8 @@ class EwsSource:
             self._move_or_find(key, self.processed_folder)
 
     def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
-        """One MoveItem per message; the first failure ends the batch (what did not move waits
-        for the next pass, and a move whose answer was lost is found in Processed then)."""
-        moves = Moves()
-        deadline = time.monotonic() + budget_seconds
-        for key in keys:
-            if time.monotonic() >= deadline:
-                left = len(keys) - len(moves.done)
-                moves.error = (
-                    f"EWS moves stopped after {budget_seconds:g} s; "
-                    f"{left} message(s) move on the next pass"
-                )
-                break
-            try:
-                self.mark_processed(key)
-            except MessageGone:
-                moves.done[key] = Moved.GONE
-            except MailboxError as exc:
-                moves.error = str(exc)
-                break
-            else:
-                moves.done[key] = Moved.MOVED
-        return moves
+        """One MoveItem per message (see move_each)."""
+        return move_each(keys, budget_seconds, self.mark_processed, "EWS")
 
     def set_aside(self, key: str) -> str | None:
         if not self.attention_folder:

@@ -30,9 +30,9 @@ from bot.adapters.mailbox import (
     MailboxError,
     MailboxFacts,
     MessageGone,
-    Moved,
     Moves,
     arrived_before,
+    move_each,
 )
 
 log = logging.getLogger(__name__)
@@ -102,29 +102,8 @@ class GraphSource:
             self._move_or_find(key, self.processed_folder)
 
     def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
-        """One move per message (each an HTTP call; Graph keeps no connection to lose). The
-        first failure ends the batch: what did not move waits for the next pass, and a move
-        whose answer was lost is found in Processed then, never moved twice."""
-        moves = Moves()
-        deadline = time.monotonic() + budget_seconds
-        for key in keys:
-            if time.monotonic() >= deadline:
-                left = len(keys) - len(moves.done)
-                moves.error = (
-                    f"Graph moves stopped after {budget_seconds:g} s; "
-                    f"{left} message(s) move on the next pass"
-                )
-                break
-            try:
-                self.mark_processed(key)
-            except MessageGone:
-                moves.done[key] = Moved.GONE
-            except MailboxError as exc:
-                moves.error = str(exc)
-                break
-            else:
-                moves.done[key] = Moved.MOVED
-        return moves
+        """One move per message, each an HTTP call (see move_each)."""
+        return move_each(keys, budget_seconds, self.mark_processed, "Graph")
 
     def has_message_id(self, folder: str, message_id: str) -> bool:
         """Whether folder (a well-known name or a top-level folder) holds a message with this

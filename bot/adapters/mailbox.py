@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -151,3 +153,34 @@ class Probed(Protocol):
         """Log in, list the folders, count the inbox and create the Processed (and
         needs-attention) folder when missing. Raises MailboxError saying what failed."""
         ...
+
+
+def move_each(
+    keys: list[str], budget_seconds: float, move: Callable[[str], None], what: str
+) -> Moves:
+    """Move one message at a time for backends without a batch move (each a call of its own).
+
+    The first failure ends the batch: what did not move waits for the next pass, where a move
+    whose answer was lost is found in its folder, never moved twice. `what` names the backend
+    in the message when the time budget runs out.
+    """
+    moves = Moves()
+    deadline = time.monotonic() + budget_seconds
+    for key in keys:
+        if time.monotonic() >= deadline:
+            left = len(keys) - len(moves.done)
+            moves.error = (
+                f"{what} moves stopped after {budget_seconds:g} s; "
+                f"{left} message(s) move on the next pass"
+            )
+            break
+        try:
+            move(key)
+        except MessageGone:
+            moves.done[key] = Moved.GONE
+        except MailboxError as exc:
+            moves.error = str(exc)
+            break
+        else:
+            moves.done[key] = Moved.MOVED
+    return moves
