@@ -63,7 +63,7 @@ def _app(db_url: str, folder: Path) -> App:
     return build_app(make_config(folder, db_url), FixedClock(NOW))
 
 
-def build(db_url: str, cases: int, outbox_rows: int) -> None:
+def build(db_url: str, cases: int, outbox_rows: int, *, span_days: int = 3650) -> None:
     """Migrate an empty database at db_url and fill it with the invented records."""
     engine = make_engine(db_url)
     migrate(engine)
@@ -72,7 +72,7 @@ def build(db_url: str, cases: int, outbox_rows: int) -> None:
             raise SystemExit(f"{db_url} already holds cases; give an empty database")
     with tempfile.TemporaryDirectory() as tmp:
         app = _app(db_url, Path(tmp))
-        rows = plan(app, NOW, cases, outbox_rows)
+        rows = plan(app, NOW, cases, outbox_rows, span_days=span_days)
         app.close()
     meta = models.Base.metadata
     with engine.begin() as connection:
@@ -170,8 +170,10 @@ def main() -> None:
         url = args.db or f"sqlite:///{Path(tmp) / 'records.sqlite3'}"
         start = time.perf_counter()
         build(url, args.cases, args.outbox)
-        print(f"built {args.cases} cases, {args.outbox} outbox rows in "
-              f"{time.perf_counter() - start:.1f} s")
+        print(
+            f"built {args.cases} cases, {args.outbox} outbox rows in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
         for label in ("first pass", "second pass"):
             t = timing = time_pass(url)
             steps = ", ".join(f"{k} {v:.2f} s" for k, v in timing.steps.items())

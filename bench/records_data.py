@@ -45,14 +45,17 @@ class Rows:
         return len(self.tables.get(table, []))
 
 
-def plan(app: App, now: datetime, cases: int, outbox_rows: int, seed: int = 11) -> Rows:
+def plan(
+    app: App, now: datetime, cases: int, outbox_rows: int, *, seed: int = 11, span_days: int = 3650
+) -> Rows:
+    """The rows of `cases` cases opened over the span_days before now, and outbox_rows emails."""
     rng = random.Random(seed)
     rows = Rows()
     today = now.astimezone(app.config.partnership.time_zone).date()
     per_year: dict[int, int] = {}
     for i in range(cases):
-        # Oldest first, ten years back; the newest tenth of cases is mostly still open.
-        opened = now - timedelta(days=3650 * (cases - i) / cases) - timedelta(hours=rng.random())
+        # Oldest first; those opened in the last 120 days are mostly still open.
+        opened = now - timedelta(days=span_days * (cases - i) / cases, hours=rng.random())
         year = opened.year
         per_year[year] = per_year.get(year, 0) + 1
         recent = (now - opened).days < 120

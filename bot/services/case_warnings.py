@@ -37,7 +37,7 @@ def warnings_where(
             select(Deadline.case_id, Deadline.due)
             .join(Case, Case.id == Deadline.case_id)
             .where(review, Deadline.name == "rapid_review")
-        ).tuples().all()
+        ).all()
     )
     requests: defaultdict[int, list[AgencyRequest]] = defaultdict(list)
     for row in session.scalars(

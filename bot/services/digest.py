@@ -35,12 +35,16 @@ def send_digest_if_due(app: App) -> bool:
     local = now.astimezone(app.config.partnership.time_zone)
     if not digest_due(local, app.config.digest.time, app.calendar):
         return False
+    key = f"digest:{local.date().isoformat()}"
     with app.sessions() as session:
+        # Every pass after the digest time asks; only the first of the day gathers anything.
+        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
+            return False
         context = digest_context(session, app, local.date(), now)
         row = queue_email(
             session,
             app,
-            key=f"digest:{local.date().isoformat()}",
+            key=key,
             event="daily_digest",
             to=[app.config.people.business_manager.email],
             cc=app.config.digest.cc,

@@ -123,7 +123,7 @@ def records(session: Session, listed: set[str], settled: dict[str, int]) -> dict
     stages = dict(
         session.execute(
             select(Case.stage, func.count()).where(Case.status == "open").group_by(Case.stage)
-        ).tuples().all()
+        ).all()
     )
     closed = session.scalar(select(func.count()).select_from(Case).where(Case.status != "open"))
     return {

@@ -19,18 +19,21 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import ActionItem, Case, Deadline, OutboxMessage, Vote
-from bot.core import deadlines as rules
 
 
 @dataclass
 class Known:
-    keys: dict[int, list[str]] = field(default_factory=dict)
+    keys: dict[int, set[str]] = field(default_factory=dict)
     owners: dict[tuple[int, int], str] = field(default_factory=dict)
     ballots: dict[int, dict[str, str]] = field(default_factory=dict)
 
     def sent(self, case_id: int, prefix: str) -> set[str]:
         """The outbox keys of the case that start with prefix, less the prefix."""
         return {k.removeprefix(prefix) for k in self.keys.get(case_id, ()) if k.startswith(prefix)}
+
+    def queued(self, case_id: int, key: str) -> bool:
+        """Whether the case has an email with exactly this key (queue_email checks it again)."""
+        return key in self.keys.get(case_id, ())
 
     def action_owner(self, deadline: Deadline) -> str | None:
         number = int(deadline.name.partition(":")[2])
@@ -55,25 +58,25 @@ def gather(session: Session, deadlines: Sequence[Deadline], *, votes: bool) -> K
     if not deadlines:
         return known
     cases = _chased_cases()
-    keys: defaultdict[int, list[str]] = defaultdict(list)
+    keys: defaultdict[int, set[str]] = defaultdict(set)
     for case_id, key in session.execute(
         select(OutboxMessage.case_id, OutboxMessage.idempotency_key).where(
             OutboxMessage.case_id.in_(cases)
         )
     ):
-        if case_id is not None:  # the query asks for cases; the column may be null elsewhere
-            keys[case_id].append(key)
+        if case_id is not None:  # never, the query selects by case; for the type checker
+            keys[case_id].add(key)
     known.keys = dict(keys)
-    if any(d.name.startswith(f"{rules.ACTION}:") for d in deadlines):
-        known.owners = {
-            (case_id, number): owner
-            for case_id, number, owner in session.execute(
-                select(ActionItem.case_id, ActionItem.number, ActionItem.owner_key).where(
-                    ActionItem.case_id.in_(cases)
-                )
+    # Read whether or not a deadline needs them, so that a pass's queries never depend on data.
+    known.owners = {
+        (case_id, number): owner
+        for case_id, number, owner in session.execute(
+            select(ActionItem.case_id, ActionItem.number, ActionItem.owner_key).where(
+                ActionItem.case_id.in_(cases)
             )
-        }
-    if votes and any(d.name == "screening_meeting" for d in deadlines):
+        )
+    }
+    if votes:
         ballots: defaultdict[int, dict[str, str]] = defaultdict(dict)
         for case_id, role, choice in session.execute(
             select(Vote.case_id, Vote.role, Vote.choice)

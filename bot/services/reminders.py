@@ -240,12 +240,13 @@ def _chase_votes(
     queued = 0
     for role in roles:
         dsp = app.config.statutory_agency(role).dsp
-        if dsp is None:
-            continue  # no one to chase; the screening_meeting reminders reach the BM
+        key = f"vote-reminder:{case.ref}:{role}"
+        if dsp is None or known.queued(case.id, key):
+            continue  # no one to chase (the screening_meeting reminders reach the BM), or done
         row = queue_email(
             session,
             app,
-            key=f"vote-reminder:{case.ref}:{role}",
+            key=key,
             event="vote_reminder",
             to=[dsp.email],
             cc=[bm],
@@ -285,12 +286,15 @@ def _maybe_ask_about_delay(
     )
     case = deadline.case
     drafted = known.sent(case.id, f"rr-delay:{case.ref}:")
+    key = f"rr-delay-check:{case.ref}:{deadline.due.isoformat()}"
     if local.date() < notice_day or drafted or case.notification_sent_on is None:
         return
+    if known.queued(case.id, key):
+        return  # asked already
     queue_email(
         session,
         app,
-        key=f"rr-delay-check:{case.ref}:{deadline.due.isoformat()}",
+        key=key,
         event="rapid_review_delay_check",
         to=[app.config.people.business_manager.email],
         now=now,
