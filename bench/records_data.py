@@ -119,6 +119,8 @@ def _case(
         )
         if met is None:
             _reminders_sent(app, rows, rng, now, case_id, ref, name, due)
+        if met is None and name == "rapid_review":
+            _delay_asked(app, rows, today, case_id, ref, due)
     _around(rows, rng, now, case_id, ref, opened, stage, is_open)
 
 
@@ -166,6 +168,16 @@ def _reminders_sent(
         sent.add(decision.send.key)
         at = datetime.combine(step.day, datetime.min.time(), UTC) + timedelta(hours=9)
         _outbox(rows, prefix + decision.send.key, "deadline_reminder", case_id, min(at, now))
+
+
+def _delay_asked(app: App, rows: Rows, today: date, case_id: int, ref: str, due: date) -> None:
+    """The Business Manager was asked, in time, whether the Rapid Review will be late."""
+    before = app.config.review.delay_notice_working_days_before
+    asked = app.calendar.add_working_days(due, -before)
+    if asked <= today:
+        at = datetime.combine(asked, datetime.min.time(), UTC) + timedelta(hours=9)
+        key = f"rr-delay-check:{ref}:{due.isoformat()}"
+        _outbox(rows, key, "rapid_review_delay_check", case_id, at)
 
 
 def _around(

@@ -72,7 +72,8 @@ def _deadline_views(session: Session) -> list[DeadlineView]:
 def digest_context(session: Session, app: App, today: date, now: datetime) -> dict[str, object]:
     views = _deadline_views(session)
     returns, received = cases.returns(session, today)
-    actions, done = cases.actions(session, today)
+    horizon = app.calendar.add_working_days(today, app.config.digest.upcoming_working_days)
+    actions, later, done = cases.actions(session, today, horizon)
     complaints, answered = cases.complaints(session, today)
     context: dict[str, object] = {
         "today": today,
@@ -110,7 +111,13 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
         "not_delivered": recent_failures(session, app, today),
         "health": _health(session, app),
     }
-    settled = {"returns_received": received, "actions_done": done, "complaints_answered": answered}
+    settled = {
+        "returns_received": received,
+        "actions_done": done,
+        "actions_later": later,
+        "horizon": horizon,
+        "complaints_answered": answered,
+    }
     context["records"] = cases.records(session, _listed(context), settled)
     return context
 

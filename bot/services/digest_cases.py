@@ -42,8 +42,10 @@ def returns(session: Session, today: date) -> tuple[Rows, int]:
     return awaited, len(rows) - len(awaited)
 
 
-def actions(session: Session, today: date) -> tuple[Rows, int]:
-    """Action-plan items not yet done on open cases, and how many are done."""
+def actions(session: Session, today: date, horizon: date) -> tuple[Rows, int, int]:
+    """Action-plan items on open cases due by the horizon (or overdue) and not done; how many
+    more are due after it, and how many are done. An item due in three months is counted
+    until it comes within the horizon, not listed every day."""
     rows = session.execute(
         select(Case.ref, ActionItem)
         .join(Case, Case.id == ActionItem.case_id)
@@ -60,9 +62,10 @@ def actions(session: Session, today: date) -> tuple[Rows, int]:
             "state": "overdue" if a.due < today else "open",
         }
         for ref, a in rows
-        if a.done_at is None
+        if a.done_at is None and a.due <= horizon
     ]
-    return outstanding, len(rows) - len(outstanding)
+    done = sum(1 for _, a in rows if a.done_at is not None)
+    return outstanding, len(rows) - len(outstanding) - done, done
 
 
 def complaints(session: Session, today: date) -> tuple[Rows, int]:
@@ -117,7 +120,7 @@ def form_gaps(session: Session) -> Rows:
     ]
 
 
-def records(session: Session, listed: set[str], settled: dict[str, int]) -> dict[str, object]:
+def records(session: Session, listed: set[str], settled: dict[str, object]) -> dict[str, object]:
     """How many cases there are, open by stage, and how many open ones the digest left out."""
     open_refs = set(session.scalars(select(Case.ref).where(Case.status == "open")))
     stages = dict(

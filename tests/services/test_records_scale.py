@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import event, func, select
@@ -26,9 +27,10 @@ from tests.fixtures.app import ROOT, make_config
 from tests.fixtures.database import PG_ENV, _fresh_postgres
 
 sys.path.insert(0, str(ROOT))
-from bench.records import NOW, build  # noqa: E402
+from bench.records import NOW, build
 
 SMALL, LARGE = 5, 50
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -44,7 +46,8 @@ def _app(url: str, folder: Path) -> App:
     return build_app(make_config(folder, url), FixedClock(NOW))
 
 
-def _counted(app: App, run: Callable[[], Any]) -> int:
+def _counted(app: App, run: Callable[[], T]) -> tuple[int, T]:
+    """How many SQL statements run() sent to the database, and what it returned."""
     statements = [0]
 
     def count(*_: Any) -> None:
@@ -52,10 +55,10 @@ def _counted(app: App, run: Callable[[], Any]) -> int:
 
     event.listen(app.engine, "before_cursor_execute", count)
     try:
-        run()
+        result = run()
     finally:
         event.remove(app.engine, "before_cursor_execute", count)
-    return statements[0]
+    return statements[0], result
 
 
 def _pass(app: App) -> tuple[int, int, bool]:
@@ -70,9 +73,7 @@ def _records(url: str, cases: int, folder: Path) -> App:
 
 
 @pytest.fixture
-def small_and_large(
-    database_url: str, other_url: str, tmp_path: Path
-) -> Iterator[tuple[App, App]]:
+def small_and_large(database_url: str, other_url: str, tmp_path: Path) -> Iterator[tuple[App, App]]:
     small = _records(database_url, SMALL, tmp_path / "small")
     large = _records(other_url, LARGE, tmp_path / "large")
     yield small, large
@@ -85,13 +86,13 @@ def test_a_pass_with_no_new_mail_costs_the_same_statements_for_5_or_50_cases(
 ) -> None:
     counts = []
     for app in small_and_large:
-        _counted(app, lambda a=app: _pass(a))  # the day's first pass: digest, due reminders
+        _pass(app)  # the day's first pass: the digest, the reminders due
         with app.sessions() as session:
             queued = session.scalar(select(func.count()).select_from(OutboxMessage))
-        found: list[tuple[int, int, bool]] = []
-        counts.append(_counted(app, lambda a=app: found.append(_pass(a))))
+        statements, found = _counted(app, partial(_pass, app))
+        counts.append(statements)
         # The next pass has nothing left to send: no reminder twice, no second digest.
-        assert found == [(0, 0, False)]
+        assert found == (0, 0, False)
         with app.sessions() as session:
             assert session.scalar(select(func.count()).select_from(OutboxMessage)) == queued
     assert counts[0] == counts[1]
@@ -101,12 +102,10 @@ def test_the_digest_reads_each_kind_of_record_once(small_and_large: tuple[App, A
     counts, listed = [], []
     for app in small_and_large:
         with app.sessions() as session:
-            context: dict[str, object] = {}
-
-            def gather(s: Any = session) -> None:
-                context.update(digest_context(s, app, NOW.date(), NOW))
-
-            counts.append(_counted(app, gather))
+            statements, context = _counted(
+                app, partial(digest_context, session, app, NOW.date(), NOW)
+            )
+            counts.append(statements)
             records = context["records"]
             assert isinstance(records, dict)
             listed.append(records["open"])
@@ -123,7 +122,7 @@ def test_the_first_pass_queues_work_in_statements_per_email_not_per_case(
     per_case = []
     for app in (small, large):
         before = _written(app)
-        statements = _counted(app, lambda a=app: _pass(a))
+        statements, _ = _counted(app, partial(_pass, app))
         per_case.append((statements, _written(app) - before))
     (small_statements, small_written), (large_statements, large_written) = per_case
     # Each email or event written costs a handful of statements; the rest is the fixed part.
@@ -143,8 +142,8 @@ def test_the_case_list_is_two_statements_whatever_the_number_of_cases(
     counts, sizes = [], []
     for app in small_and_large:
         with app.sessions() as session:
-            rows: list[dict[str, object]] = []
-            counts.append(_counted(app, lambda s=session: rows.extend(case_summaries(s))))
+            statements, rows = _counted(app, partial(case_summaries, session))
+            counts.append(statements)
             sizes.append(len(rows))
     assert sizes == [SMALL, LARGE]
     assert counts[0] == counts[1] == 2
