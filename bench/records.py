@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -144,6 +145,11 @@ def time_pass(db_url: str) -> PassTiming:
 
 def time_cases_json(db_url: str) -> float:
     """Wall time of `tscp-bot cases --json` in its own process (start-up included)."""
+    return time_cases_json_cpu(db_url)[0]
+
+
+def time_cases_json_cpu(db_url: str) -> tuple[float, float]:
+    """Wall and CPU time of `tscp-bot cases --json` in its own process (start-up included)."""
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "config.toml"
         data = example_data()
@@ -154,14 +160,19 @@ def time_cases_json(db_url: str) -> float:
         data["outgoing"] = {"backend": "maildir", "maildir_path": "outbox"}
         config.write_bytes(tomli_w.dumps(data).encode())
         command = [sys.executable, "-m", "bot.cli", "--config", str(config), "cases", "--json"]
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu()
         done = subprocess.run(
             command, capture_output=True, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)}
         )
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, _children_cpu() - cpu
     if done.returncode != 0:
         raise RuntimeError(done.stderr.decode(errors="replace"))
-    return elapsed
+    return elapsed, cpu
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -186,7 +197,8 @@ def main() -> None:
                 f"{t.statements} SQL statements; "
                 f"{t.reminders_queued} reminders queued; digest {t.digest_bytes / 1024:.0f} KiB"
             )
-        print(f"cases --json: {time_cases_json(url):.2f} s")
+        wall, cpu = time_cases_json_cpu(url)
+        print(f"cases --json: {wall:.2f} s (CPU {cpu:.2f} s)")
 
 
 if __name__ == "__main__":

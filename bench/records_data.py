@@ -220,7 +220,9 @@ def _around(
         )
     if stage in ("rapid_review", "cspr", "action_plan", "closed") and rng.random() < 0.7:
         for agency in rng.sample(AGENCIES, 3):
-            received = opened + timedelta(days=12) if not is_open or rng.random() < 0.6 else None
+            # Returns come in within weeks: only a recent case still awaits some.
+            awaited = is_open and (now - opened).days < 60 and rng.random() < 0.4
+            received = None if awaited else opened + timedelta(days=12)
             rows.add(
                 "agency_requests",
                 case_id=case_id,
