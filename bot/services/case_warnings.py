@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import AgencyRequest, Case
+from bot.adapters.db.models import AgencyRequest, Case, Deadline
 from bot.core.case_warnings import CaseFacts, CaseWarning, ReturnFacts, case_warnings
 
 
@@ -20,12 +23,40 @@ def facts_of(session: Session, case: Case) -> CaseFacts:
     requests = session.scalars(
         select(AgencyRequest).where(AgencyRequest.case_id == case.id).order_by(AgencyRequest.id)
     )
+    return _facts(case, review.due if review else None, list(requests))
+
+
+def warnings_where(
+    session: Session, which: ColumnElement[bool]
+) -> list[tuple[Case, list[CaseWarning]]]:
+    """The warnings of every review case matching `which`, in three queries however many."""
+    review = (Case.kind == "review") & which
+    cases = session.scalars(select(Case).where(review).order_by(Case.id)).all()
+    due = dict(
+        session.execute(
+            select(Deadline.case_id, Deadline.due)
+            .join(Case, Case.id == Deadline.case_id)
+            .where(review, Deadline.name == "rapid_review")
+        ).all()
+    )
+    requests: defaultdict[int, list[AgencyRequest]] = defaultdict(list)
+    for row in session.scalars(
+        select(AgencyRequest)
+        .join(Case, Case.id == AgencyRequest.case_id)
+        .where(review)
+        .order_by(AgencyRequest.id)
+    ):
+        requests[row.case_id].append(row)
+    return [(c, case_warnings(_facts(c, due.get(c.id), requests[c.id]))) for c in cases]
+
+
+def _facts(case: Case, rapid_review_due: date | None, requests: list[AgencyRequest]) -> CaseFacts:
     return CaseFacts(
         closed=case.status == "closed",
         decision=case.decision,
         notifiable=case.notifiable,
         notification_sent_on=case.notification_sent_on,
-        rapid_review_due=review.due if review else None,
+        rapid_review_due=rapid_review_due,
         # The report's date is the event; a met deadline alone may mean "not required".
         rapid_review_submitted=case.rr_report_on is not None,
         returns=tuple(

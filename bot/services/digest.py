@@ -8,8 +8,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import (
-    ActionItem,
-    AgencyRequest,
     Case,
     CaseEvent,
     Deadline,
@@ -23,9 +21,9 @@ from bot.core import deadlines as rules
 from bot.core.arrival import left_in_inbox
 from bot.core.digest import DeadlineView, digest_due, overdue, upcoming
 from bot.core.health import problems
+from bot.services import digest_cases as cases
 from bot.services import health
 from bot.services.attention import NEW_ON_CASE, agency_name
-from bot.services.case_warnings import warnings_for
 from bot.services.delivery import NOT_DELIVERED_EVENT, recent_failures
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import coming_panels
@@ -37,12 +35,16 @@ def send_digest_if_due(app: App) -> bool:
     local = now.astimezone(app.config.partnership.time_zone)
     if not digest_due(local, app.config.digest.time, app.calendar):
         return False
+    key = f"digest:{local.date().isoformat()}"
     with app.sessions() as session:
+        # Every pass after the digest time asks; only the first of the day gathers anything.
+        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
+            return False
         context = digest_context(session, app, local.date(), now)
         row = queue_email(
             session,
             app,
-            key=f"digest:{local.date().isoformat()}",
+            key=key,
             event="daily_digest",
             to=[app.config.people.business_manager.email],
             cc=app.config.digest.cc,
@@ -69,7 +71,11 @@ def _deadline_views(session: Session) -> list[DeadlineView]:
 
 def digest_context(session: Session, app: App, today: date, now: datetime) -> dict[str, object]:
     views = _deadline_views(session)
-    return {
+    returns, received = cases.returns(session, today)
+    horizon = app.calendar.add_working_days(today, app.config.digest.upcoming_working_days)
+    actions, later, done = cases.actions(session, today, horizon)
+    complaints, answered = cases.complaints(session, today)
+    context: dict[str, object] = {
         "today": today,
         "new_on_cases": _new_on_cases(session, app, now),
         "new_cases": _new_cases(session, now),
@@ -97,14 +103,32 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
         "panels": coming_panels(session, app, now),
         "triage": _triage(session),
         "awaiting_approval": _drafts(session),
-        "returns": _returns(session, today),
-        "actions": _actions(session, today),
-        "complaints": _complaints(session, today),
+        "returns": returns,
+        "actions": actions,
+        "complaints": complaints,
         "flags": _flags(session, app, today),
         "quarantine": _quarantine(session),
         "not_delivered": recent_failures(session, app, today),
         "health": _health(session, app),
     }
+    settled = {
+        "returns_received": received,
+        "actions_done": done,
+        "actions_later": later,
+        "horizon": horizon,
+        "complaints_answered": answered,
+    }
+    context["records"] = cases.records(session, _listed(context), settled)
+    return context
+
+
+def _listed(context: dict[str, object]) -> set[str]:
+    """The case references the digest names anywhere: the rest of the open cases are quiet."""
+    found: set[str] = set()
+    for value in context.values():
+        rows = value if isinstance(value, list) else []
+        found.update(str(r["ref"]) for r in rows if isinstance(r, dict) and r.get("ref"))
+    return found
 
 
 def _daemon_health(session: Session, app: App) -> dict[str, object]:
@@ -249,7 +273,6 @@ FLAG_EVENTS = (
     "screening_calendar_failed",  # invited by email instead: the reason needs a person
     "screening_cancel_failed",  # the calendar event must be cancelled by hand
 )
-FORM_EVENTS = ("form_read", "form_fields_updated")
 
 
 def _drafts(session: Session) -> list[dict[str, object]]:
@@ -260,67 +283,6 @@ def _drafts(session: Session) -> list[dict[str, object]]:
         {"id": r.id, "event": r.event, "subject": r.subject, "recipients": r.recipients}
         for r in rows
     ]
-
-
-def _returns(session: Session, today: date) -> list[dict[str, object]]:
-    rows = session.execute(
-        select(Case.ref, AgencyRequest)
-        .join(Case, Case.id == AgencyRequest.case_id)
-        .where(Case.status == "open")
-        .order_by(AgencyRequest.return_by)
-    ).all()
-    return [
-        {
-            "ref": ref,
-            "agency": r.agency_key,
-            "due": r.return_by,
-            "state": "received"
-            if r.received_at
-            else ("overdue" if r.return_by < today else "requested"),
-        }
-        for ref, r in rows
-    ]
-
-
-def _actions(session: Session, today: date) -> list[dict[str, object]]:
-    rows = session.execute(
-        select(Case.ref, ActionItem)
-        .join(Case, Case.id == ActionItem.case_id)
-        .where(Case.status == "open")
-        .order_by(Case.ref, ActionItem.number)
-    ).all()
-    return [
-        {
-            "ref": ref,
-            "number": a.number,
-            "text": a.text,
-            "owner": a.owner_key,
-            "due": a.due,
-            "state": "done" if a.done_at else ("overdue" if a.due < today else "open"),
-        }
-        for ref, a in rows
-    ]
-
-
-def _complaints(session: Session, today: date) -> list[dict[str, object]]:
-    rows = session.scalars(
-        select(Case).where(Case.kind == "complaint", Case.status == "open").order_by(Case.id)
-    )
-    out: list[dict[str, object]] = []
-    for c in rows:
-        due = next((d for d in c.deadlines if d.name == "complaint_response"), None)
-        state = (
-            "answered" if due and due.met_at else ("overdue" if due and due.due < today else "open")
-        )
-        out.append(
-            {
-                "ref": c.ref,
-                "received_on": c.sin_received_on,
-                "reply_by": due.due if due else None,
-                "state": state,
-            }
-        )
-    return out
 
 
 def _flags(session: Session, app: App, today: date) -> list[dict[str, object]]:
@@ -335,7 +297,7 @@ def _flags(session: Session, app: App, today: date) -> list[dict[str, object]]:
     flags: list[dict[str, object]] = [
         {"ref": ref, "what": e.what.replace("_", " "), "detail": _with_reason(e)} for ref, e in rows
     ]
-    return flags + _form_gaps(session) + _case_warnings(session)
+    return flags + cases.form_gaps(session) + cases.case_warnings(session)
 
 
 def _with_reason(event: CaseEvent) -> str:
@@ -343,33 +305,3 @@ def _with_reason(event: CaseEvent) -> str:
     if not event.why or event.why in event.detail:
         return event.detail
     return f"{event.detail}: {event.why}"
-
-
-def _case_warnings(session: Session) -> list[dict[str, object]]:
-    """Contradictions in each case's facts, every day until they are put right."""
-    # A closed case stays in view while the Rapid Review owed to the National Panel is missing.
-    owed = Case.notification_sent_on.is_not(None) & Case.rr_report_on.is_(None)
-    cases = session.scalars(
-        select(Case).where(Case.kind == "review", (Case.status == "open") | owed).order_by(Case.id)
-    )
-    return [
-        {"ref": case.ref, "what": w.what, "detail": w.sentence}
-        for case in cases
-        for w in warnings_for(session, case)
-    ]
-
-
-def _form_gaps(session: Session) -> list[dict[str, object]]:
-    """Each open case whose latest form still lacks required facts, until a corrected one."""
-    rows = session.execute(
-        select(Case.ref, CaseEvent)
-        .join(Case, Case.id == CaseEvent.case_id)
-        .where(CaseEvent.what.in_(FORM_EVENTS), Case.status == "open")
-        .order_by(CaseEvent.id)
-    ).all()
-    latest = {ref: e for ref, e in rows}
-    return [
-        {"ref": ref, "what": "form gaps", "detail": e.why}
-        for ref, e in latest.items()
-        if e.why != "all required fields read"
-    ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from bot.adapters.db.models import Case, Meeting, MeetingResponse, StoredMessage
 from bot.app import App
@@ -176,25 +176,38 @@ def when(app: App, moment: datetime) -> str:
 
 def panel_for(session: Session, app: App, meeting: Meeting) -> PanelAnswers:
     rows = session.scalars(select(MeetingResponse).where(MeetingResponse.meeting_id == meeting.id))
+    return _panel(app, meeting, list(rows))
+
+
+def _panel(app: App, meeting: Meeting, rows: list[MeetingResponse]) -> PanelAnswers:
     found = [Response(r.attendee, r.partstat, r.sequence, r.responded_at, r.id) for r in rows]
     return panel_answers(panel_members(app), found, meeting.sequence)
 
 
+def _responses(session: Session, meetings: list[Meeting]) -> dict[int, list[MeetingResponse]]:
+    """Every answer to these meetings in one query, oldest first, by meeting."""
+    by_meeting: dict[int, list[MeetingResponse]] = {m.id: [] for m in meetings}
+    if meetings:
+        for row in session.scalars(
+            select(MeetingResponse)
+            .where(MeetingResponse.meeting_id.in_(list(by_meeting)))
+            .order_by(MeetingResponse.id)
+        ):
+            by_meeting[row.meeting_id].append(row)
+    return by_meeting
+
+
 def meeting_views(session: Session, app: App, case: Case) -> list[dict[str, object]]:
     """Each meeting of the case with every partner's answer and the quorum, for people and JSON."""
-    meetings = session.scalars(
-        select(Meeting).where(Meeting.case_id == case.id).order_by(Meeting.id)
+    meetings = list(
+        session.scalars(select(Meeting).where(Meeting.case_id == case.id).order_by(Meeting.id))
     )
-    return [_view(session, app, m) for m in meetings]
+    answers = _responses(session, meetings)
+    return [_view(app, m, answers[m.id]) for m in meetings]
 
 
-def _view(session: Session, app: App, meeting: Meeting) -> dict[str, object]:
-    answers = panel_for(session, app, meeting)
-    others = session.scalars(
-        select(MeetingResponse)
-        .where(MeetingResponse.meeting_id == meeting.id)
-        .order_by(MeetingResponse.id)
-    )
+def _view(app: App, meeting: Meeting, rows: list[MeetingResponse]) -> dict[str, object]:
+    answers = _panel(app, meeting, rows)
     members = {addr for _, addr in panel_members(app)}
     return {
         "purpose": meeting.purpose,
@@ -225,7 +238,7 @@ def _view(session: Session, app: App, meeting: Meeting) -> dict[str, object]:
                 "stale": r.stale,
                 "at": r.responded_at,
             }
-            for r in others
+            for r in rows
             if r.attendee not in members
         ],
     }
@@ -233,10 +246,14 @@ def _view(session: Session, app: App, meeting: Meeting) -> dict[str, object]:
 
 def coming_panels(session: Session, app: App, now: datetime) -> list[dict[str, object]]:
     """For the digest: every meeting still to come on an open case, with the answers so far."""
-    meetings = session.scalars(
-        select(Meeting)
-        .join(Case, Case.id == Meeting.case_id)
-        .where(Case.status == "open", Meeting.cancelled_at.is_(None), Meeting.start > now)
-        .order_by(Meeting.start)
+    meetings = list(
+        session.scalars(
+            select(Meeting)
+            .join(Case, Case.id == Meeting.case_id)
+            .options(contains_eager(Meeting.case))
+            .where(Case.status == "open", Meeting.cancelled_at.is_(None), Meeting.start > now)
+            .order_by(Meeting.start)
+        )
     )
-    return [{"ref": m.case.ref, **_view(session, app, m)} for m in meetings]
+    answers = _responses(session, meetings)
+    return [{"ref": m.case.ref, **_view(app, m, answers[m.id])} for m in meetings]

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
-from bot.adapters.db.models import ActionItem, Case, Deadline, OutboxMessage, Vote
+from bot.adapters.db.models import Case, Deadline
 from bot.app import App
 from bot.core import deadlines as rules
 from bot.core.reminders import ReminderPolicy, Step, StepKind, as_sent, due_now, schedule
@@ -21,6 +21,7 @@ from bot.core.screening_vote import ROLE_LABELS, partners_to_chase
 from bot.core.wording import plural
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
+from bot.services.reminder_facts import Known, gather
 from bot.services.review import agency_addresses
 
 HINTS = {
@@ -77,29 +78,34 @@ def reminder_tick(app: App) -> int:
     queued = 0
     with app.sessions() as session:
         rows = session.scalars(
-            select(Deadline).join(Case).where(Deadline.met_at.is_(None), Case.status == "open")
+            select(Deadline)
+            .join(Case)
+            .options(contains_eager(Deadline.case))
+            .where(Deadline.met_at.is_(None), Case.status == "open")
+            .order_by(Deadline.id)
         ).all()
+        known = gather(session, rows, votes=_in_hours(app, local))
         for deadline in rows:
-            queued += _chase(session, app, deadline, local, now)
-            queued += _chase_votes(session, app, deadline, local, now)
-            _maybe_ask_about_delay(session, app, deadline, local, now)
+            queued += _chase(session, app, known, deadline, local, now)
+            queued += _chase_votes(session, app, known, deadline, local, now)
+            _maybe_ask_about_delay(session, app, known, deadline, local, now)
         session.commit()
     return queued
 
 
-def _chase(session: Session, app: App, deadline: Deadline, local: datetime, now: datetime) -> int:
-    chase = _who(session, app, deadline)
+def _in_hours(app: App, local: datetime) -> bool:
+    hours = policy(app)
+    return hours.start <= local.time() < hours.end
+
+
+def _chase(
+    session: Session, app: App, known: Known, deadline: Deadline, local: datetime, now: datetime
+) -> int:
+    chase = _who(app, known, deadline)
     if chase is None:
         return 0
     prefix = f"reminder:{deadline.case.ref}:{deadline.name}:{deadline.due.isoformat()}:"
-    sent = {
-        k.removeprefix(prefix)
-        for k in session.scalars(
-            select(OutboxMessage.idempotency_key).where(
-                OutboxMessage.idempotency_key.startswith(prefix, autoescape=True)
-            )
-        )
-    }
+    sent = known.sent(deadline.case_id, prefix)
     steps = schedule(deadline.due, app.calendar, policy(app))
     decision = due_now(steps, sent, local, app.calendar, policy(app))
     for step in decision.superseded:
@@ -193,12 +199,12 @@ def _copied(app: App, cc: list[str]) -> list[str]:
     return [names.get(address, address) for address in cc]
 
 
-def _who(session: Session, app: App, deadline: Deadline) -> Chase | None:
+def _who(app: App, known: Known, deadline: Deadline) -> Chase | None:
     people = app.config.people
     bm, scrutineer = people.business_manager.email, people.independent_scrutineer.email
     base, _, qualifier = deadline.name.partition(":")
     if base in (rules.APPENDIX_B, rules.ACTION):
-        key = qualifier if base == rules.APPENDIX_B else _action_owner(session, deadline)
+        key = qualifier if base == rules.APPENDIX_B else known.action_owner(deadline)
         agency = app.config.agency(key) if key else None
         if agency is None:
             return Chase([bm], [bm], [scrutineer], "business_manager")
@@ -218,29 +224,15 @@ def _who(session: Session, app: App, deadline: Deadline) -> Chase | None:
     return Chase([bm], [bm], [scrutineer], "business_manager")
 
 
-def _action_owner(session: Session, deadline: Deadline) -> str | None:
-    number = int(deadline.name.partition(":")[2])
-    item = session.scalar(
-        select(ActionItem).where(
-            ActionItem.case_id == deadline.case_id, ActionItem.number == number
-        )
-    )
-    return item.owner_key if item else None
-
-
 def _chase_votes(
-    session: Session, app: App, deadline: Deadline, local: datetime, now: datetime
+    session: Session, app: App, known: Known, deadline: Deadline, local: datetime, now: datetime
 ) -> int:
     """Ask each partner who has not voted for their vote, once per case, Business Manager
     copied, on the working day before the screening decision falls due."""
-    hours = policy(app)
-    if deadline.name != "screening_meeting" or not hours.start <= local.time() < hours.end:
+    if deadline.name != "screening_meeting" or not _in_hours(app, local):
         return 0
     case = deadline.case
-    votes = {
-        v.role: v.choice
-        for v in session.scalars(select(Vote).where(Vote.case_id == case.id, ~Vote.superseded))
-    }
+    votes = known.votes(case.id)
     roles = partners_to_chase(
         votes, case.decision is not None, deadline.due, local.date(), app.calendar
     )
@@ -248,12 +240,13 @@ def _chase_votes(
     queued = 0
     for role in roles:
         dsp = app.config.statutory_agency(role).dsp
-        if dsp is None:
-            continue  # no one to chase; the screening_meeting reminders reach the BM
+        key = f"vote-reminder:{case.ref}:{role}"
+        if dsp is None or known.queued(case.id, key):
+            continue  # no one to chase (the screening_meeting reminders reach the BM), or done
         row = queue_email(
             session,
             app,
-            key=f"vote-reminder:{case.ref}:{role}",
+            key=key,
             event="vote_reminder",
             to=[dsp.email],
             cc=[bm],
@@ -279,7 +272,7 @@ def _chase_votes(
 
 
 def _maybe_ask_about_delay(
-    session: Session, app: App, deadline: Deadline, local: datetime, now: datetime
+    session: Session, app: App, known: Known, deadline: Deadline, local: datetime, now: datetime
 ) -> None:
     """Ask the Business Manager, in time, whether the Rapid Review will be late.
 
@@ -292,17 +285,16 @@ def _maybe_ask_about_delay(
         deadline.due, -app.config.review.delay_notice_working_days_before
     )
     case = deadline.case
-    drafted = session.scalar(
-        select(OutboxMessage.id).where(
-            OutboxMessage.idempotency_key.startswith(f"rr-delay:{case.ref}:", autoescape=True)
-        )
-    )
+    drafted = known.sent(case.id, f"rr-delay:{case.ref}:")
+    key = f"rr-delay-check:{case.ref}:{deadline.due.isoformat()}"
     if local.date() < notice_day or drafted or case.notification_sent_on is None:
         return
+    if known.queued(case.id, key):
+        return  # asked already
     queue_email(
         session,
         app,
-        key=f"rr-delay-check:{case.ref}:{deadline.due.isoformat()}",
+        key=key,
         event="rapid_review_delay_check",
         to=[app.config.people.business_manager.email],
         now=now,

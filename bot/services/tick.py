@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from bot.adapters.db.models import Case, Deadline
 from bot.app import App
@@ -18,6 +19,7 @@ def deadline_tick(app: App) -> int:
         rows = session.scalars(
             select(Deadline)
             .join(Case)
+            .options(contains_eager(Deadline.case))  # one query, not one per deadline's case
             .where(
                 Deadline.state == "open",
                 Deadline.met_at.is_(None),

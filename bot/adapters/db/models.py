@@ -89,7 +89,10 @@ class StoredMessage(Base):
     """One incoming email exactly as received: the evidential record."""
 
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_status", "status"),)
+    __table_args__ = (
+        Index("ix_messages_status", "status"),
+        Index("ix_messages_case_id", "case_id"),
+    )
 
     id: Mapped[intpk]
     sha256: Mapped[str] = mapped_column(SafeString(64), unique=True)
@@ -127,7 +130,11 @@ class StoredMessage(Base):
 
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("year", "number"),)
+    __table_args__ = (
+        UniqueConstraint("year", "number"),
+        Index("ix_cases_status_kind", "status", "kind"),
+        Index("ix_cases_opened_at", "opened_at"),
+    )
 
     id: Mapped[intpk]
     ref: Mapped[str] = mapped_column(SafeString(40), unique=True)
@@ -268,7 +275,11 @@ class CaseCounter(Base):
 
 class Deadline(Base):
     __tablename__ = "deadlines"
-    __table_args__ = (UniqueConstraint("case_id", "name"),)
+    # The unique constraint's index serves lookups by case; the other, unmet ones by due date.
+    __table_args__ = (
+        UniqueConstraint("case_id", "name"),
+        Index("ix_deadlines_met_due", "met_at", "due"),
+    )
 
     id: Mapped[intpk]
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
@@ -291,6 +302,7 @@ class CaseEvent(Base):
     """Append-only chronology: who did what, when, and why."""
 
     __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_what_at", "what", "at"),)
 
     id: Mapped[intpk]
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -344,7 +356,11 @@ class OutboxMessage(Base):
     """Every outgoing email, written in the same transaction as the change that caused it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_case_id", "case_id"),
+        Index("ix_outbox_event_created", "event", "created_at"),
+    )
 
     id: Mapped[intpk]
     idempotency_key: Mapped[str] = mapped_column(SafeString(300), unique=True)

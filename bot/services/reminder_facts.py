@@ -1,0 +1,88 @@
+"""What the reminder tick needs to know about every chased case, read in one query per kind.
+
+A query per deadline made the tick quadratic (each one scanned the outbox for a key prefix);
+here the outbox keys, action-plan owners and screening votes of all the cases being chased are
+read at once, however many cases there are.
+
+The "already sent?" answer stays exactly as strong: every reminder and delay notice is queued
+with its case (bot.services.mailout.queue_email(case=...)), so the keys read by case are all
+the keys the old prefix search could find; and queue_email still refuses a key that exists.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import ActionItem, Case, Deadline, OutboxMessage, Vote
+
+
+@dataclass
+class Known:
+    keys: dict[int, set[str]] = field(default_factory=dict)
+    owners: dict[tuple[int, int], str] = field(default_factory=dict)
+    ballots: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def sent(self, case_id: int, prefix: str) -> set[str]:
+        """The outbox keys of the case that start with prefix, less the prefix."""
+        return {k.removeprefix(prefix) for k in self.keys.get(case_id, ()) if k.startswith(prefix)}
+
+    def queued(self, case_id: int, key: str) -> bool:
+        """Whether the case has an email with exactly this key (queue_email checks it again)."""
+        return key in self.keys.get(case_id, ())
+
+    def action_owner(self, deadline: Deadline) -> str | None:
+        number = int(deadline.name.partition(":")[2])
+        return self.owners.get((deadline.case_id, number))
+
+    def votes(self, case_id: int) -> dict[str, str]:
+        """Each role's standing (not superseded) screening vote on the case."""
+        return dict(self.ballots.get(case_id, {}))
+
+
+def _chased_cases() -> Select[int]:
+    """The cases with an unmet deadline that are still open: those the tick looks at."""
+    return (
+        select(Deadline.case_id)
+        .join(Case, Case.id == Deadline.case_id)
+        .where(Deadline.met_at.is_(None), Case.status == "open")
+    )
+
+
+def gather(session: Session, deadlines: Sequence[Deadline], *, votes: bool) -> Known:
+    known = Known()
+    if not deadlines:
+        return known
+    cases = _chased_cases()
+    keys: defaultdict[int, set[str]] = defaultdict(set)
+    for case_id, key in session.execute(
+        select(OutboxMessage.case_id, OutboxMessage.idempotency_key).where(
+            OutboxMessage.case_id.in_(cases)
+        )
+    ):
+        if case_id is not None:  # never, the query selects by case; for the type checker
+            keys[case_id].add(key)
+    known.keys = dict(keys)
+    # Read whether or not a deadline needs them, so that a pass's queries never depend on data.
+    known.owners = {
+        (case_id, number): owner
+        for case_id, number, owner in session.execute(
+            select(ActionItem.case_id, ActionItem.number, ActionItem.owner_key).where(
+                ActionItem.case_id.in_(cases)
+            )
+        )
+    }
+    if votes:
+        ballots: defaultdict[int, dict[str, str]] = defaultdict(dict)
+        for case_id, role, choice in session.execute(
+            select(Vote.case_id, Vote.role, Vote.choice)
+            .where(Vote.case_id.in_(cases), ~Vote.superseded)
+            .order_by(Vote.id)
+        ):
+            ballots[case_id][role] = choice
+        known.ballots = dict(ballots)
+    return known
