@@ -30,6 +30,7 @@ TABLES = {
     "mailbox_state",
     "meetings",
     "messages",
+    "purge_log",
     "outbox",
     "outbox_delivery_failures",
     "votes",
