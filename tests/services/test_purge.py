@@ -66,8 +66,7 @@ def _rows_of_case(b: Bot, ref: str) -> dict[str, int]:
     with b.app.sessions() as s:
         case_id = s.scalar(select(Case.id).where(Case.ref == ref))
         return {
-            t.name: s.scalar(select(func.count()).select_from(t).where(t.c.case_id == case_id))
-            or 0
+            t.name: s.scalar(select(func.count()).select_from(t).where(t.c.case_id == case_id)) or 0
             for t in CASE_TABLES
         }
 
