@@ -101,7 +101,7 @@ def test_the_restored_record_carries_on_where_it_stopped(
     # make_app has already migrated database_url: an empty database at the same schema.
     restore_record(fresh, archive)
     fresh.dispose()
-    app, clock = make_app(now="2026-12-17T09:00")
+    app, _ = make_app(now="2026-12-17T09:00")
     drop_into_maildir(
         tmp_path / "inbox",
         make_email("Serious Incident Notification - GM SIN form", "A third SIN form.",
