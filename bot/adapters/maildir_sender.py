@@ -41,6 +41,7 @@ class MaildirSender:
         try:
             # mailbox only creates the tmp/new/cur folders when the path does not exist yet;
             # someone may well have made an empty "outbox" folder by hand beforehand.
+            make_private_dir(self._path)
             for sub in ("tmp", "new", "cur"):
                 make_private_dir(self._path / sub)
             box = mailbox.Maildir(self._path, factory=None, create=True)
