@@ -117,6 +117,7 @@ def _closed_case_and_stray_mail(bot: Run, config: Path) -> None:
     assert bot("run", "--once")[0] == 0
     code, out, _ = bot("triage", "list", "--json")
     [waiting] = json.loads(out)
+    assert code == 0
     assert bot("triage", "done", str(waiting["id"]))[0] == 0
 
 
