@@ -191,3 +191,14 @@ def test_a_maildir_made_by_the_bot_passes_its_own_check(bot: Run, config: Path) 
     assert bot("run", "--once")[0] == 0
     mailbox.Maildir(outbox_folder(config), create=True).add(b"Subject: x\n\nbody\n")
     assert bot("run", "--once")[0] == 0
+
+
+def test_files_the_command_line_writes_for_people_are_private(
+    bot: Run, config: Path, tmp_path: Path
+) -> None:
+    drop_into_maildir(inbox(config), sin())
+    assert bot("run", "--once")[0] == 0
+    out = tmp_path / "chronology.csv"
+    assert bot("chronology", "TSCP-2026-0001", "--csv", str(out))[0] == 0
+    assert mode(out) == 0o600
+    assert os.umask(0o022) == 0o022  # and the caller's umask is as it was before
