@@ -116,8 +116,8 @@ def due_for_purge(
     outbox: Iterable[OutboxFacts],
 ) -> list[PurgeDecision]:
     """Every record due under `policy` at `now`, cases first, then outbox, then mail."""
-    case_list = list(cases)
-    purged_cases = _due_cases(policy, now, case_list)
+    case_list, message_list = list(cases), list(messages)
+    purged_cases = _due_cases(policy, now, case_list, message_list)
     decisions = [
         PurgeDecision(RecordKind.CASE, c.id, c.ref, PurgeRule.CLOSED_CASE, c.last_activity)
         for c in case_list
@@ -127,21 +127,35 @@ def due_for_purge(
     decisions += outbox_due
     gone = {(RecordKind.CASE, i) for i in purged_cases}
     gone |= {(RecordKind.OUTBOX, d.id) for d in outbox_due}
-    decisions += _due_mail(policy, now, messages, gone)
+    decisions += _due_mail(policy, now, message_list, gone)
     return decisions
 
 
-def _due_cases(policy: RetentionPolicy, now: datetime, cases: Sequence[CaseFacts]) -> set[int]:
+def _due_cases(
+    policy: RetentionPolicy,
+    now: datetime,
+    cases: Sequence[CaseFacts],
+    messages: Sequence[MessageFacts],
+) -> set[int]:
     if policy.closed_cases_years == 0:
         return set()
     before = cutoff(now, years=policy.closed_cases_years)
     due = {c.id for c in cases if c.closed and c.last_activity < before}
+    # A case's mail that another record refers to (a vote filed on a different case, a bounce
+    # about an email of no case) keeps the case, and with it the mail.
+    users: dict[int, set[RecordKind | int]] = {}
+    for m in messages:
+        if m.case_id is not None:
+            users.setdefault(m.case_id, set()).update(
+                i if kind is RecordKind.CASE else kind for kind, i in m.referenced_by
+            )
     # A family goes together: drop any case linked to one that stays, until nothing changes.
     changed = True
     while changed:
         changed = False
         for c in cases:
-            if c.id in due and not c.linked <= due:
+            needed_by = users.get(c.id, set()) - {c.id}
+            if c.id in due and not (c.linked <= due and needed_by <= due):
                 due.discard(c.id)
                 changed = True
     return due

@@ -128,3 +128,17 @@ def test_decisions_name_records_by_reference_only() -> None:
     assert (d.reference, d.since) == ("TSCP-2027-0001", OLD)
     [m] = due_for_purge(POLICY, NOW, [], [mail(7)], [])
     assert m.reference == "message #7"
+
+
+def test_a_case_whose_mail_another_kept_record_refers_to_is_kept() -> None:
+    # Message 7 is filed on case 1, but case 2 (open) holds a vote that came in it.
+    shared = mail(7, case_id=1, refs=[(RecordKind.CASE, 2)])
+    assert decide(cases=[case(1), case(2, closed=False)], messages=[shared]) == []
+    assert decide(cases=[case(1), case(2)], messages=[shared]) == [
+        (RecordKind.CASE, 1, PurgeRule.CLOSED_CASE),
+        (RecordKind.CASE, 2, PurgeRule.CLOSED_CASE),
+    ]
+    bounced = mail(8, case_id=1, refs=[(RecordKind.OUTBOX, 3)])  # about an email of no case
+    assert decide(cases=[case(1)], messages=[bounced]) == []
+    own = mail(9, case_id=1, refs=[(RecordKind.CASE, 1)])  # its own vote: no obstacle
+    assert decide(cases=[case(1)], messages=[own]) == [(RecordKind.CASE, 1, PurgeRule.CLOSED_CASE)]

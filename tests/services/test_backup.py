@@ -88,8 +88,14 @@ def test_round_trip_keeps_every_row_of_every_table(
     assert restored.rows == {name: len(rows) for name, rows in before.items()}
     assert all_rows(target) == before
     assert current_revision(target) == head_revision()
-    src.dispose()
-    target.dispose()
+    # ... and back again from there (PostgreSQL to SQLite on the PostgreSQL run).
+    again = tmp_path / "again.tar.gz"
+    export_record(target, again, NOW)
+    back = make_engine(f"sqlite:///{tmp_path / 'back' / 'bot.sqlite3'}")
+    restore_record(back, again)
+    assert all_rows(back) == before
+    for engine in (src, target, back):
+        engine.dispose()
 
 
 def test_the_restored_record_carries_on_where_it_stopped(
