@@ -15,7 +15,7 @@ from bot.adapters.record_archive import ArchiveError
 from bot.cli_output import print_json
 from bot.commands.context import Context, UsageError
 from bot.config import Config
-from bot.services.backup import RecordSummary, RestoreRefused, export_record, restore_record
+from bot.services.backup import BackupRefused, RecordSummary, export_record, restore_record
 from bot.services.purge import PurgeItem, plan_purge, purge
 
 
@@ -95,7 +95,7 @@ def export_cmd(ctx: Context) -> int:
     engine = make_engine(ctx.config.database_url)
     try:
         summary = export_record(engine, Path(ctx.args.path), ctx.clock().now())
-    except (ArchiveError, RestoreRefused) as exc:
+    except (ArchiveError, BackupRefused) as exc:
         raise UsageError(f"export: {exc}") from None
     finally:
         engine.dispose()
@@ -107,7 +107,7 @@ def restore_cmd(ctx: Context) -> int:
     engine = make_engine(ctx.config.database_url)
     try:
         summary = restore_record(engine, Path(ctx.args.path))
-    except (ArchiveError, RestoreRefused) as exc:
+    except (ArchiveError, BackupRefused) as exc:
         raise UsageError(f"restore: {exc}") from None
     finally:
         engine.dispose()

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table
+from sqlalchemy import Connection, Engine, Table
 
 from bot.adapters.db.engine import current_revision, known_revision, migrate
 from bot.adapters.db.rows import (
@@ -39,8 +39,9 @@ from bot.adapters.record_archive import (
 _SPOOL = 8 << 20  # a table's JSON lines stay in memory up to this size, then go to a temp file
 
 
-class RestoreRefused(Exception):
-    """The target database or the archive is not one restore may use; nothing was written."""
+class BackupRefused(Exception):
+    """Export or restore cannot go ahead (no schema to export; a target database that is not
+    empty; an archive from a newer schema); nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class RecordSummary:
 
 def export_record(engine: Engine, path: Path, now: datetime) -> RecordSummary:
     if current_revision(engine) is None:
-        raise RestoreRefused("the database has no schema yet; there is nothing to export")
+        raise BackupRefused("the database has no schema yet; there is nothing to export")
     with creating(path, now.timestamp()) as writer:
         summary = _write_tables(engine, writer)
         writer.finish(
@@ -103,7 +104,7 @@ def restore_record(engine: Engine, path: Path) -> RecordSummary:
 
 def _check_target(engine: Engine, schema: str) -> None:
     if not known_revision(schema):
-        raise RestoreRefused(
+        raise BackupRefused(
             f"the archive is from a newer schema ({schema}) than this tscp-bot knows; "
             "restore it with that version of tscp-bot or newer"
         )
@@ -112,13 +113,13 @@ def _check_target(engine: Engine, schema: str) -> None:
         full = {name: n for name, n in row_counts(conn, tables).items() if n}
     if full:
         name, n = next(iter(full.items()))
-        raise RestoreRefused(
+        raise BackupRefused(
             f"the database is not empty ({name} has {n} rows); restore only into a new, "
             "empty database"
         )
     have = current_revision(engine)
     if have is not None and have != schema:
-        raise RestoreRefused(
+        raise BackupRefused(
             f"the database already has schema {have} and the archive {schema}; restore into "
             "a new database without running init first"
         )
@@ -131,7 +132,7 @@ def _insert_all(engine: Engine, reader: ArchiveReader) -> dict[str, int]:
         expected: dict[str, Any] = reader.manifest.get("rows", {})
         missing = set(expected) - {t.name for t in tables}
         if missing:
-            raise RestoreRefused(f"the archive has tables the schema lacks: {sorted(missing)}")
+            raise BackupRefused(f"the archive has tables the schema lacks: {sorted(missing)}")
         for table in tables:
             if table.name in expected:
                 rows[table.name] = _insert_table(conn, table, reader)
@@ -139,6 +140,6 @@ def _insert_all(engine: Engine, reader: ArchiveReader) -> dict[str, int]:
     return rows
 
 
-def _insert_table(conn: Any, table: Table, reader: ArchiveReader) -> int:
+def _insert_table(conn: Connection, table: Table, reader: ArchiveReader) -> int:
     lines = reader.read(f"tables/{table.name}.jsonl").splitlines()
     return insert_rows(conn, table, (json.loads(line) for line in lines), reader.read)

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, insert, select
 from bot.adapters.db.engine import current_revision, head_revision, make_engine, migrate
 from bot.adapters.db.models import Base, Case, MailboxState
 from bot.adapters.record_archive import ArchiveError
-from bot.services.backup import RestoreRefused, export_record, restore_record
+from bot.services.backup import BackupRefused, export_record, restore_record
 from bot.services.passes import run_once
 from tests.fixtures.app import AppFactory
 from tests.fixtures.mail import drop_into_maildir
@@ -143,7 +143,7 @@ def test_restore_refuses_a_database_with_data_in_it(
 ) -> None:
     archive = tmp_path / "record.tar.gz"
     export_record(make_engine(source), archive, NOW)
-    with pytest.raises(RestoreRefused, match=r"not empty \(\w+ has \d+ rows\)"):
+    with pytest.raises(BackupRefused, match=r"not empty \(\w+ has \d+ rows\)"):
         restore_record(make_engine(source), archive)
 
 
@@ -151,7 +151,7 @@ def test_restore_refuses_an_archive_from_a_newer_schema(tmp_path: Path, database
     archive = _archive_at(tmp_path, "0019")
     _rewrite_schema(archive, "9999")
     target = make_engine(database_url)
-    with pytest.raises(RestoreRefused, match="newer schema"):
+    with pytest.raises(BackupRefused, match="newer schema"):
         restore_record(target, archive)
     target.dispose()
 
