@@ -72,7 +72,8 @@ def purge_cmd(ctx: Context) -> int:
         print(f"{item.decision.reference}  {item.rule_setting}  since {since}  rows: {rows}")
     verb = "would purge" if ctx.args.dry_run else "purged"
     total = sum(sum(i.rows.values()) for i in items)
-    print(f"{verb} {len(items)} records ({total} rows)" + (_logged(items, ctx.args.dry_run)))
+    counted = f"{_n(len(items), 'record')} ({_n(total, 'row')})"
+    print(f"{verb} {counted}" + _logged(items, ctx.args.dry_run))
     return 0
 
 
@@ -118,5 +119,9 @@ def restore_cmd(ctx: Context) -> int:
 
 def _described(s: RecordSummary) -> str:
     tables = len([n for n in s.rows.values() if n])
-    raw = f"{s.raw_messages} raw emails"
-    return f"{s.total_rows} rows in {tables} tables and {raw} (schema {s.schema})"
+    raw = _n(s.raw_messages, "raw email")
+    return f"{_n(s.total_rows, 'row')} in {_n(tables, 'table')} and {raw} (schema {s.schema})"
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")

@@ -114,8 +114,8 @@ def _check_target(engine: Engine, schema: str) -> None:
     if full:
         name, n = next(iter(full.items()))
         raise BackupRefused(
-            f"the database is not empty ({name} has {n} rows); restore only into a new, "
-            "empty database"
+            f"the database is not empty ({name} has {n} row{'' if n == 1 else 's'}); restore "
+            "only into a new, empty database"
         )
     have = current_revision(engine)
     if have is not None and have != schema:

@@ -143,7 +143,7 @@ def test_restore_refuses_a_database_with_data_in_it(
 ) -> None:
     archive = tmp_path / "record.tar.gz"
     export_record(make_engine(source), archive, NOW)
-    with pytest.raises(BackupRefused, match=r"not empty \(\w+ has \d+ rows\)"):
+    with pytest.raises(BackupRefused, match=r"not empty \(\w+ has \d+ rows?\)"):
         restore_record(make_engine(source), archive)
 
 
