@@ -142,6 +142,12 @@ def test_purge_dry_run_then_purge(bot: Run, config: Path) -> None:
     assert code == 3
     code, out, _ = bot("purge", now=later)
     assert out == "purged 0 records (0 rows)\n"
+    code, out, _ = bot("purge", "--log")
+    lines = out.splitlines()
+    assert code == 0 and lines[-1] == f"{len(purged)} records purged in all"
+    assert lines[0].startswith("2065-01-05 09:00  TSCP-2026-0001  closed_cases_years=35  ")
+    code, out, _ = bot("purge", "--log", "--json")
+    assert [r["reference"] for r in json.loads(out)] == [p["reference"] for p in purged]
 
 
 def test_purge_keeps_an_open_case_however_old(bot: Run, config: Path) -> None:

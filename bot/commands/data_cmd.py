@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.adapters.db.engine import make_engine, sqlite_file
+from bot.adapters.db.models import PurgeRecord
 from bot.adapters.private_files import exposed_database, exposed_maildir
 from bot.adapters.record_archive import ArchiveError
 from bot.cli_output import print_json
 from bot.commands.context import Context, UsageError
 from bot.config import Config
 from bot.services.backup import BackupRefused, RecordSummary, export_record, restore_record
-from bot.services.purge import PurgeItem, plan_purge, purge
+from bot.services.purge import PurgeItem, plan_purge, purge, purge_history
 
 
 def register(sub: Any) -> None:
@@ -26,6 +27,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--dry-run", action="store_true", help="list what would go (references and counts only)"
+    )
+    p.add_argument(
+        "--log", action="store_true", help="list what earlier purges deleted (the audit log)"
     )
     p.add_argument("--json", action="store_true", help="print the list as JSON")
     p.set_defaults(handler=purge_cmd)
@@ -58,6 +62,8 @@ def refuse_if_exposed(config: Config) -> None:
 def purge_cmd(ctx: Context) -> int:
     refuse_if_exposed(ctx.config)
     app = ctx.app()
+    if ctx.args.log:
+        return _print_history(ctx, purge_history(app))
     now = ctx.clock().now()
     items = plan_purge(app, now) if ctx.args.dry_run else purge(app, now, getpass.getuser())
     if ctx.args.json:
@@ -74,6 +80,31 @@ def purge_cmd(ctx: Context) -> int:
     total = sum(sum(i.rows.values()) for i in items)
     counted = f"{_n(len(items), 'record')} ({_n(total, 'row')})"
     print(f"{verb} {counted}" + _logged(items, ctx.args.dry_run))
+    return 0
+
+
+def _print_history(ctx: Context, records: list[PurgeRecord]) -> int:
+    rows = [
+        {
+            "purged_at": r.purged_at,
+            "kind": r.kind,
+            "reference": r.reference,
+            "rule": r.rule,
+            "since": r.since,
+            "rows": r.removed,
+            "run_by": r.run_by,
+        }
+        for r in records
+    ]
+    if ctx.args.json:
+        print_json(rows, sys.stdout)
+        return 0
+    tz = ctx.config.partnership.time_zone
+    for r in records:
+        when = r.purged_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        removed = sum(int(n) for n in r.removed.values() if isinstance(n, int))
+        print(f"{when}  {r.reference}  {r.rule}  {_n(removed, 'row')}  by {r.run_by or '?'}")
+    print(f"{_n(len(records), 'record')} purged in all")
     return 0
 
 

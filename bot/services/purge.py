@@ -125,6 +125,12 @@ def purge(app: App, now: datetime, run_by: str) -> list[PurgeItem]:
     return done
 
 
+def purge_history(app: App) -> list[PurgeRecord]:
+    """Every purge recorded, oldest first."""
+    with app.sessions() as session:
+        return list(session.scalars(select(PurgeRecord).order_by(PurgeRecord.id)))
+
+
 def _decide(session: Session, policy: RetentionPolicy, now: datetime) -> list[PurgeDecision]:
     cases: list[CaseFacts] = case_facts(session, Stage.CLOSED.value)
     messages: list[MessageFacts] = message_facts(session)
