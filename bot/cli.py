@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -16,10 +17,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.mailbox import MailboxError
 from bot.adapters.outgoing import SendError
+from bot.adapters.private_files import PRIVATE_UMASK
 from bot.adapters.templates import TemplateError
 from bot.commands import (
     calendar_cmd,
     case_cmd,
+    data_cmd,
     doctor_cmd,
     forms_cmd,
     mail_cmd,
@@ -57,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         mail_cmd,
         forms_cmd,
         calendar_cmd,
+        data_cmd,
     ):
         module.register(sub)
     return parser
@@ -92,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     ctx = Context(args)
+    # Everything the bot writes (database, Maildir, exports) holds raw emails about children.
+    umask = os.umask(PRIVATE_UMASK)
     try:
         result: int = args.handler(ctx)
         return result
@@ -113,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     finally:
         ctx.close()
+        os.umask(umask)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import mailbox
+import os
 from pathlib import Path
 
 from bot.adapters.outgoing import SendError
+from bot.adapters.private_files import FILE_MODE, make_private_dir
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +41,12 @@ class MaildirSender:
         try:
             # mailbox only creates the tmp/new/cur folders when the path does not exist yet;
             # someone may well have made an empty "outbox" folder by hand beforehand.
+            make_private_dir(self._path)
             for sub in ("tmp", "new", "cur"):
-                (self._path / sub).mkdir(parents=True, exist_ok=True)
+                make_private_dir(self._path / sub)
             box = mailbox.Maildir(self._path, factory=None, create=True)
-            box.add(stored)
+            # mailbox creates message files with the umask's mode; this copy is private.
+            os.chmod(self._path / "new" / box.add(stored), FILE_MODE)
         except OSError as exc:
             raise SendError(f"Maildir {self._path}: {exc.strerror or exc}") from None
         log.info("stored message in Maildir %s for %d recipient(s)", self._path, len(recipients))

@@ -21,6 +21,7 @@ from bot.adapters.mailbox import (
     Moves,
     arrived_before,
 )
+from bot.adapters.private_files import make_private_dir
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class MaildirSource:
         self.attention_folder = attention_folder
         try:
             # mailbox creates only the last folder; a fresh install has no var/mail yet.
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dir(self.path.parent)
             self._box = mailbox.Maildir(self.path, factory=None, create=True)
         except OSError as exc:
             raise MailboxError(f"cannot open Maildir {self.path}: {exc}") from None

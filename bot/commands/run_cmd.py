@@ -15,6 +15,7 @@ from bot.adapters.db.models import MailboxState
 from bot.app import App
 from bot.cli_output import print_json
 from bot.commands.context import Context, UsageError
+from bot.commands.data_cmd import refuse_if_exposed
 from bot.scheduler import run_daemon
 from bot.services.passes import run_once
 
@@ -62,6 +63,7 @@ def init(ctx: Context) -> int:
 
 def run(ctx: Context) -> int:
     args: argparse.Namespace = ctx.args
+    refuse_if_exposed(ctx.config)
     if args.since is not None:
         since = _since(args.since)
         ctx.use_config(replace(ctx.config, ingest=replace(ctx.config.ingest, since=since)))

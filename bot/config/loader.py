@@ -25,6 +25,7 @@ from bot.config.model import (
 )
 from bot.config.paths import resolve
 from bot.config.reader import ConfigError, Reader
+from bot.config.retention import retention_section
 from bot.config.workflow import (
     commands_section,
     digest_section,
@@ -77,6 +78,7 @@ def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str
             else None
         ),
         daemon=_daemon(root.table("daemon", optional=True)),
+        retention=retention_section(root.table("retention", optional=True)),
     )
     root.finish()
     check_oauth_needs(config)

@@ -9,6 +9,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.core.agencies import KnownSenders, agency_for
+from bot.core.retention import RetentionPolicy
 
 # The three statutory safeguarding partners; "relevant_agency" for the organisations the
 # partners have named as relevant agencies (schools, probation, housing, GP practices, the
@@ -253,6 +254,7 @@ class Config:
     forms_dir: Path
     microsoft: MicrosoftSettings | None = None
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)
 
     def statutory_agency(self, role: Role) -> Agency:
         return next(a for a in self.agencies if a.role == role)

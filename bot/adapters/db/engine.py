@@ -11,6 +11,8 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.adapters.private_files import create_private_file, make_private_dir
+
 MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
 
 
@@ -24,10 +26,21 @@ def make_engine(url: str, *, busy_seconds: int = 30) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _ensure_sqlite_folder(url: str) -> None:
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL; None for any other database or an in-memory one."""
     path = url.removeprefix("sqlite:///")
-    if path and path != url and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if not path or path == url or path == ":memory:":
+        return None
+    return Path(path)
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    # The file holds raw emails about children: its folder 0700 and itself 0600 from the
+    # start (SQLite would create it with the process's umask, often 0644).
+    path = sqlite_file(url)
+    if path is not None:
+        make_private_dir(path.parent)
+        create_private_file(path)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object, *, busy_ms: int) -> None:
@@ -43,13 +56,13 @@ def make_sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest revision; safe to run again."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Create or upgrade the schema to `revision` (the newest by default); safe to run again."""
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -58,6 +71,15 @@ def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         rev = MigrationContext.configure(connection).get_current_revision()
         return str(rev) if rev is not None else None
+
+
+def known_revision(revision: str) -> bool:
+    """Whether this code has the migration `revision` (one it lacks is from a newer bot)."""
+    from alembic.script import ScriptDirectory
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return revision in {s.revision for s in ScriptDirectory.from_config(cfg).walk_revisions()}
 
 
 def head_revision() -> str | None:

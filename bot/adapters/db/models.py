@@ -467,3 +467,25 @@ class BotInstance(Base):
     started_at: Mapped[utc]
     last_seen_at: Mapped[utc]
     stopped_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+
+
+class PurgeRecord(Base):
+    """What `tscp-bot purge` deleted, when and under which rule: the audit log of erasure.
+
+    Purge never deletes from this table. It names records by reference only (a case reference,
+    "message #12"), never by a person's name, subject or address.
+    """
+
+    __tablename__ = "purge_log"
+
+    id: Mapped[intpk]
+    purged_at: Mapped[utc]
+    # The [retention] key that made it due, and its value then ("closed_cases_years=35").
+    rule: Mapped[str] = mapped_column(SafeString(100))
+    kind: Mapped[str] = mapped_column(SafeString(20))  # case | message | outbox
+    reference: Mapped[str] = mapped_column(SafeString(200))
+    # What the period was counted from: the case's last activity, the mail's arrival.
+    since: Mapped[utc]
+    # Rows deleted, by table: {"messages": 4, "case_events": 12, ...}
+    removed: Mapped[dict[str, object]] = mapped_column(default=dict)
+    run_by: Mapped[str] = mapped_column(SafeString(200), default="")

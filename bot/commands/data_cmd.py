@@ -1,0 +1,158 @@
+"""`purge`, `export` and `restore`: keeping the record no longer than the retention settings
+say, and a whole copy of it that restores into SQLite or PostgreSQL. Also the check that the
+files holding the record are private, made before the daemon starts."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.adapters.db.engine import make_engine, sqlite_file
+from bot.adapters.db.models import PurgeRecord
+from bot.adapters.private_files import exposed_database, exposed_maildir
+from bot.adapters.record_archive import ArchiveError
+from bot.cli_output import print_json
+from bot.commands.context import Context, UsageError
+from bot.config import Config
+from bot.services.backup import BackupRefused, RecordSummary, export_record, restore_record
+from bot.services.purge import PurgeItem, plan_purge, purge, purge_history
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "purge",
+        help="delete what the [retention] settings say is due (never anything on an open case)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="list what would go (references and counts only)"
+    )
+    p.add_argument(
+        "--log", action="store_true", help="list what earlier purges deleted (the audit log)"
+    )
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.set_defaults(handler=purge_cmd)
+    p = sub.add_parser(
+        "export", help="write the whole record (every table and raw email) to one archive"
+    )
+    p.add_argument("path", help="the archive to create (.tar.gz, made 0600; never overwritten)")
+    p.set_defaults(handler=export_cmd)
+    p = sub.add_parser("restore", help="load an export into a new, empty database")
+    p.add_argument("path", help="an archive written by `tscp-bot export`")
+    p.set_defaults(handler=restore_cmd)
+
+
+def refuse_if_exposed(config: Config) -> None:
+    """Stop, with one line naming the file and the chmod that fixes it, when the database or a
+    Maildir can be read by everyone on the machine (or changed by a group)."""
+    problems = []
+    db = sqlite_file(config.database_url)
+    if db is not None:
+        problems.append(exposed_database(db))
+    if config.mailbox.backend == "maildir":
+        problems.append(exposed_maildir(config.mailbox.maildir_path))
+    if config.outgoing.backend == "maildir":
+        problems.append(exposed_maildir(config.outgoing.maildir_path))
+    first = next((p for p in problems if p is not None), None)
+    if first is not None:
+        raise UsageError(f"refusing to start: {first}")
+
+
+def purge_cmd(ctx: Context) -> int:
+    refuse_if_exposed(ctx.config)
+    app = ctx.app()
+    if ctx.args.log:
+        return _print_history(ctx, purge_history(app))
+    now = ctx.clock().now()
+    items = plan_purge(app, now) if ctx.args.dry_run else purge(app, now, getpass.getuser())
+    if ctx.args.json:
+        print_json(
+            {"dry_run": ctx.args.dry_run, "purged": [_as_json(i) for i in items]}, sys.stdout
+        )
+        return 0
+    tz = ctx.config.partnership.time_zone
+    for item in items:
+        rows = ", ".join(f"{table} {n}" for table, n in sorted(item.rows.items()))
+        since = item.decision.since.astimezone(tz).date().isoformat()
+        print(f"{item.decision.reference}  {item.rule_setting}  since {since}  rows: {rows}")
+    verb = "would purge" if ctx.args.dry_run else "purged"
+    total = sum(sum(i.rows.values()) for i in items)
+    counted = f"{_n(len(items), 'record')} ({_n(total, 'row')})"
+    print(f"{verb} {counted}" + _logged(items, ctx.args.dry_run))
+    return 0
+
+
+def _print_history(ctx: Context, records: list[PurgeRecord]) -> int:
+    rows = [
+        {
+            "purged_at": r.purged_at,
+            "kind": r.kind,
+            "reference": r.reference,
+            "rule": r.rule,
+            "since": r.since,
+            "rows": r.removed,
+            "run_by": r.run_by,
+        }
+        for r in records
+    ]
+    if ctx.args.json:
+        print_json(rows, sys.stdout)
+        return 0
+    tz = ctx.config.partnership.time_zone
+    for r in records:
+        when = r.purged_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        removed = sum(int(n) for n in r.removed.values() if isinstance(n, int))
+        print(f"{when}  {r.reference}  {r.rule}  {_n(removed, 'row')}  by {r.run_by or '?'}")
+    print(f"{_n(len(records), 'record')} purged in all")
+    return 0
+
+
+def _logged(items: list[PurgeItem], dry_run: bool) -> str:
+    return "" if dry_run or not items else "; each is recorded in the purge log"
+
+
+def _as_json(item: PurgeItem) -> dict[str, object]:
+    d = item.decision
+    return {
+        "kind": d.kind.value,
+        "reference": d.reference,
+        "rule": item.rule_setting,
+        "since": d.since,
+        "rows": item.rows,
+    }
+
+
+def export_cmd(ctx: Context) -> int:
+    engine = make_engine(ctx.config.database_url)
+    try:
+        summary = export_record(engine, Path(ctx.args.path), ctx.clock().now())
+    except (ArchiveError, BackupRefused) as exc:
+        raise UsageError(f"export: {exc}") from None
+    finally:
+        engine.dispose()
+    print(f"exported {_described(summary)} to {ctx.args.path}")
+    return 0
+
+
+def restore_cmd(ctx: Context) -> int:
+    engine = make_engine(ctx.config.database_url)
+    try:
+        summary = restore_record(engine, Path(ctx.args.path))
+    except (ArchiveError, BackupRefused) as exc:
+        raise UsageError(f"restore: {exc}") from None
+    finally:
+        engine.dispose()
+    shown = engine.url.render_as_string(hide_password=True)
+    print(f"restored {_described(summary)} into {shown}; now at the newest schema")
+    return 0
+
+
+def _described(s: RecordSummary) -> str:
+    tables = len([n for n in s.rows.values() if n])
+    raw = _n(s.raw_messages, "raw email")
+    return f"{_n(s.total_rows, 'row')} in {_n(tables, 'table')} and {raw} (schema {s.schema})"
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
