@@ -1,0 +1,207 @@
+"""The shared mailbox's calendar on on-premises Exchange Server (EWS, with exchangelib): a
+MeetingCalendar for the Screening Panel ([mailbox.ews] calendar = true).
+
+- free/busy: GetUserAvailability (`protocol.get_free_busy_info`, which first asks the server's
+  definition of the time zone with GetServerTimeZones), asked in UTC; a CalendarEvent whose
+  BusyType is Busy or OOF blocks the slot, Free, Tentative, WorkingElsewhere and NoData do not
+  (as the Graph backend counts them);
+- create: CreateItem of a CalendarItem with the panel as RequiredAttendees and
+  SendMeetingInvitations="SendToAllAndSaveCopy", so Exchange sends the invitations;
+- move: UpdateItem of Start and End, the update sent to all attendees;
+- cancel: CreateItem of a CancelCalendarItem referring to the meeting, the reason as its body;
+- answers: GetItem of the meeting's RequiredAttendees and each one's ResponseType.
+
+EWS has no transactionId. The meeting's iCalendar UID is the booking key (one per case and
+meeting version), and before creating, the calendar around the slot is searched for an item
+with that UID (FindItem with a CalendarView: EWS cannot restrict on calendar:UID), so a crash
+between creating and the database commit never books twice.
+
+Only the item id is kept: the ChangeKey an update needs is read fresh (GetItem) just before
+each change, because it changes every time an attendee's answer lands on the item.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.adapters.ews_source import EwsConnection
+from bot.adapters.mailbox import MailboxError
+from bot.adapters.meeting_calendar import Attendee, Busy, CalendarError
+from bot.core.meeting_replies import Answer
+
+log = logging.getLogger(__name__)
+
+_BUSY = frozenset({"Busy", "OOF"})
+# EWS's ResponseType as the iCalendar PARTSTAT a mailed reply would carry; Unknown,
+# NoResponseReceived and Organizer are no answer.
+_ANSWERS = {"Accept": Answer.ACCEPTED, "Decline": Answer.DECLINED, "Tentative": Answer.TENTATIVE}
+# How far either side of the slot a retry looks for the meeting it may have made: a retry
+# chooses among the same few days of candidate slots, so a month either way is ample, and
+# EWS allows a CalendarView of up to two years.
+SEARCH_AROUND = timedelta(days=31)
+# What an IT administrator must grant, by the EWS error that says it is missing.
+_ADVICE = {
+    "ErrorAccessDenied": "the service account needs FullAccess on the shared mailbox "
+    "(Add-MailboxPermission -AccessRights FullAccess), which covers its Calendar folder",
+    "ErrorFolderNotFound": "the service account cannot open the shared mailbox's Calendar "
+    "folder: grant it FullAccess on the mailbox (Add-MailboxPermission -AccessRights FullAccess)",
+    "ErrorNoFreeBusyAccess": "the partners' free/busy is not shared with the service account: "
+    "set their calendars' Default permission to at least AvailabilityOnly "
+    "(Set-MailboxFolderPermission <user>:\\Calendar -User Default -AccessRights AvailabilityOnly)",
+}
+
+
+class EwsCalendar:
+    """A MeetingCalendar on the shared mailbox's Calendar folder; every failure is a
+    CalendarError naming the permission to grant when that is the cause."""
+
+    def __init__(self, connection: EwsConnection) -> None:
+        self._ews = connection
+
+    def busy(self, addresses: Sequence[str], start: datetime, end: datetime) -> list[Busy]:
+        from exchangelib import EWSDateTime
+
+        found: list[Busy] = []
+        with self._guard("reading free/busy (GetUserAvailability)"):
+            protocol = self._ews.account().protocol
+            views = protocol.get_free_busy_info(
+                accounts=[(address, "Required", False) for address in addresses],
+                start=EWSDateTime.from_datetime(start.astimezone(UTC)),
+                end=EWSDateTime.from_datetime(end.astimezone(UTC)),
+                merged_free_busy_interval=30,
+                requested_view="FreeBusy",
+            )
+            for address, view in zip(addresses, views, strict=False):
+                if isinstance(view, Exception):
+                    # One person unknown or not shared: the others still choose the slot.
+                    log.warning("no free/busy for one attendee: %s", type(view).__name__)
+                    continue
+                for event in view.calendar_events or []:
+                    if event.busy_type in _BUSY:
+                        found.append(Busy(address.lower(), _utc(event.start), _utc(event.end)))
+        return found
+
+    def create(
+        self,
+        *,
+        subject: str,
+        start: datetime,
+        end: datetime,
+        location: str,
+        body: str,
+        attendees: Sequence[tuple[str, str]],
+        key: str,
+    ) -> tuple[str, datetime | None]:
+        from exchangelib import SEND_TO_ALL_AND_SAVE_COPY, Body, CalendarItem, EWSDateTime
+        from exchangelib.properties import Attendee as EwsAttendee
+        from exchangelib.properties import Mailbox
+
+        uid = meeting_uid(key)
+        with self._guard("booking the Screening Panel on the calendar"):
+            earlier = self._find(uid, start)
+            if earlier is not None:
+                return earlier
+            account = self._ews.account()
+            item = CalendarItem(
+                account=account,
+                folder=account.calendar,
+                subject=subject,
+                body=Body(body),
+                start=EWSDateTime.from_datetime(start.astimezone(UTC)),
+                end=EWSDateTime.from_datetime(end.astimezone(UTC)),
+                location=location,
+                required_attendees=[
+                    EwsAttendee(mailbox=Mailbox(email_address=addr, name=name))
+                    for name, addr in attendees
+                ],
+                uid=uid,
+            )
+            item.save(send_meeting_invitations=SEND_TO_ALL_AND_SAVE_COPY)
+            return str(item.id), start
+
+    def _find(self, uid: str, around: datetime) -> tuple[str, datetime | None] | None:
+        """The meeting already made with this UID (by a pass that crashed before its commit)."""
+        from exchangelib import EWSDateTime
+
+        view = self._ews.account().calendar.view(
+            start=EWSDateTime.from_datetime((around - SEARCH_AROUND).astimezone(UTC)),
+            end=EWSDateTime.from_datetime((around + SEARCH_AROUND).astimezone(UTC)),
+        )
+        for item in view.only("uid", "start"):
+            if getattr(item, "uid", None) == uid:
+                log.info(
+                    "the Screening Panel meeting was already on the calendar: not booked again"
+                )
+                return str(item.id), _utc(item.start) if item.start else None
+        return None
+
+    def move(self, event_id: str, start: datetime, end: datetime) -> None:
+        from exchangelib import SEND_TO_ALL_AND_SAVE_COPY, EWSDateTime
+
+        with self._guard("moving the Screening Panel meeting"):
+            item = self._item(event_id, "start", "end")
+            item.start = EWSDateTime.from_datetime(start.astimezone(UTC))
+            item.end = EWSDateTime.from_datetime(end.astimezone(UTC))
+            item.save(
+                update_fields=["start", "end"], send_meeting_invitations=SEND_TO_ALL_AND_SAVE_COPY
+            )
+
+    def cancel(self, event_id: str, comment: str) -> None:
+        from exchangelib import Body
+
+        with self._guard("cancelling the Screening Panel meeting"):
+            self._item(event_id, "subject").cancel(new_body=Body(comment))
+
+    def answers(self, event_id: str) -> list[Attendee]:
+        with self._guard("reading the Screening Panel answers"):
+            item = self._item(event_id, "required_attendees")
+            return [
+                Attendee(str(a.mailbox.email_address or "").lower(), _ANSWERS.get(a.response_type))
+                for a in item.required_attendees or []
+                if a.mailbox is not None
+            ]
+
+    def close(self) -> None:
+        self._ews.close()
+
+    def _item(self, event_id: str, *fields: str) -> Any:
+        """The meeting with its current ChangeKey and `fields` (GetItem)."""
+        from exchangelib import CalendarItem
+
+        account = self._ews.account()
+        [item] = list(account.fetch(ids=[(event_id, None)], only_fields=list(fields)))
+        if isinstance(item, Exception):
+            raise item
+        if not isinstance(item, CalendarItem):
+            raise CalendarError(f"{self._ews.login.describe()}: {event_id[:12]}… is not a meeting")
+        return item
+
+    @contextmanager
+    def _guard(self, doing: str) -> Iterator[None]:
+        try:
+            with self._ews.guard(doing):
+                yield
+        except MailboxError as exc:
+            raise CalendarError(advice(str(exc))) from exc
+
+
+def meeting_uid(key: str) -> str:
+    """The iCalendar UID of the meeting booked under `key` (a UUID made from the case and the
+    meeting's version), so a retry can recognise its own meeting."""
+    return f"{key}@tscp-bot"
+
+
+def advice(message: str) -> str:
+    """The failure, and what to grant when a missing permission caused it."""
+    for code, grant in _ADVICE.items():
+        if code in message:
+            return f"{message}; {grant}"
+    return message
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
