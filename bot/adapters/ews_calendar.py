@@ -55,6 +55,12 @@ _ADVICE = {
 }
 
 
+# Refusals that are about the meeting rather than the connection (reported as they are).
+_REFUSALS = frozenset(
+    {"ErrorItemNotFound", "ErrorIrresolvableConflict", "ErrorCalendarIsOrganizerForAccept"}
+)
+
+
 class EwsCalendar:
     """A MeetingCalendar on the shared mailbox's Calendar folder; every failure is a
     CalendarError naming the permission to grant when that is the cause."""
@@ -96,7 +102,8 @@ class EwsCalendar:
         attendees: Sequence[tuple[str, str]],
         key: str,
     ) -> tuple[str, datetime | None]:
-        from exchangelib import SEND_TO_ALL_AND_SAVE_COPY, Body, CalendarItem, EWSDateTime
+        from exchangelib import Body, CalendarItem, EWSDateTime
+        from exchangelib.items import SEND_TO_ALL_AND_SAVE_COPY
         from exchangelib.properties import Attendee as EwsAttendee
         from exchangelib.properties import Mailbox
 
@@ -140,7 +147,8 @@ class EwsCalendar:
         return None
 
     def move(self, event_id: str, start: datetime, end: datetime) -> None:
-        from exchangelib import SEND_TO_ALL_AND_SAVE_COPY, EWSDateTime
+        from exchangelib import EWSDateTime
+        from exchangelib.items import SEND_TO_ALL_AND_SAVE_COPY
 
         with self._guard("moving the Screening Panel meeting"):
             item = self._item(event_id, "start", "end")
@@ -182,9 +190,19 @@ class EwsCalendar:
 
     @contextmanager
     def _guard(self, doing: str) -> Iterator[None]:
+        from exchangelib.errors import ResponseMessageError
+
         try:
             with self._ews.guard(doing):
-                yield
+                try:
+                    yield
+                except ResponseMessageError as exc:
+                    if type(exc).__name__ not in _ADVICE and type(exc).__name__ not in _REFUSALS:
+                        raise  # busy, throttled, unreachable: the connection's words for it
+                    # The server answered and refused: its error code names what is wrong.
+                    where = self._ews.login.describe()
+                    said = f"{where}: {type(exc).__name__} while {doing} ({exc})"
+                    raise CalendarError(advice(said)) from None
         except MailboxError as exc:
             raise CalendarError(advice(str(exc))) from exc
 
@@ -204,4 +222,6 @@ def advice(message: str) -> str:
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """A plain aware datetime (exchangelib's EWSDateTime accepts only its own zones)."""
+    plain = datetime.fromisoformat(moment.isoformat())
+    return plain.astimezone(UTC) if plain.tzinfo else plain.replace(tzinfo=UTC)

@@ -177,7 +177,14 @@ def _book_on_calendar(
         return None
     meeting = _new_meeting(session, app, case, choice.slot)
     session.flush()
-    panel_calendar.create_event(calendar, app, case, meeting)
+    try:
+        panel_calendar.create_event(calendar, app, case, meeting)
+    except CalendarError:
+        # Free/busy could be read but the meeting not made (e.g. the calendar is read-only to
+        # the bot): the emailed invitation books the panel instead, as a meeting of its own.
+        session.delete(meeting)
+        session.flush()
+        raise
     when = choice.slot.start.astimezone(app.config.partnership.time_zone)
     add_event(
         session,
