@@ -30,7 +30,7 @@ from typing import Any
 
 from bot.adapters.ews_source import EwsConnection
 from bot.adapters.mailbox import MailboxError
-from bot.adapters.meeting_calendar import Attendee, Busy, CalendarError
+from bot.adapters.meeting_calendar import Attendee, Busy, CalendarAccess, CalendarError
 from bot.core.meeting_replies import Answer
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,10 @@ _ADVICE = {
 }
 
 
+# Free/busy refusals about one person (unknown address, calendar not shared), not the mailbox.
+_PERSONAL = frozenset(
+    {"ErrorNoFreeBusyAccess", "ErrorMailRecipientNotFound", "ErrorFreeBusyGenerationFailed"}
+)
 # Refusals that are about the meeting rather than the connection (reported as they are).
 _REFUSALS = frozenset(
     {"ErrorItemNotFound", "ErrorIrresolvableConflict", "ErrorCalendarIsOrganizerForAccept"}
@@ -69,27 +73,55 @@ class EwsCalendar:
         self._ews = connection
 
     def busy(self, addresses: Sequence[str], start: datetime, end: datetime) -> list[Busy]:
-        from exchangelib import EWSDateTime
-
         found: list[Busy] = []
-        with self._guard("reading free/busy (GetUserAvailability)"):
-            protocol = self._ews.account().protocol
-            views = protocol.get_free_busy_info(
-                accounts=[(address, "Required", False) for address in addresses],
-                start=EWSDateTime.from_datetime(start.astimezone(UTC)),
-                end=EWSDateTime.from_datetime(end.astimezone(UTC)),
-                merged_free_busy_interval=30,
-                requested_view="FreeBusy",
-            )
-            for address, view in zip(addresses, views, strict=False):
-                if isinstance(view, Exception):
-                    # One person unknown or not shared: the others still choose the slot.
-                    log.warning("no free/busy for one attendee: %s", type(view).__name__)
-                    continue
-                for event in view.calendar_events or []:
-                    if event.busy_type in _BUSY:
-                        found.append(Busy(address.lower(), _utc(event.start), _utc(event.end)))
+        for address, view in self._free_busy(addresses, start, end):
+            if isinstance(view, Exception):
+                # One person unknown or not shared: the others still choose the slot.
+                log.warning("no free/busy for one attendee: %s", type(view).__name__)
+                continue
+            for event in view.calendar_events or []:
+                if event.busy_type in _BUSY:
+                    found.append(Busy(address.lower(), _utc(event.start), _utc(event.end)))
         return found
+
+    def _free_busy(
+        self, addresses: Sequence[str], start: datetime, end: datetime
+    ) -> list[tuple[str, Any]]:
+        """(address, FreeBusyView or the refusal EWS answered for that person). exchangelib
+        raises one person's refusal for the whole request, so then each is asked alone."""
+        from exchangelib import EWSDateTime
+        from exchangelib.errors import ResponseMessageError
+
+        window = (
+            EWSDateTime.from_datetime(start.astimezone(UTC)),
+            EWSDateTime.from_datetime(end.astimezone(UTC)),
+        )
+        with self._guard("reading free/busy (GetUserAvailability)"):
+            try:
+                return list(zip(addresses, self._ask(addresses, *window), strict=True))
+            except ResponseMessageError as exc:
+                if type(exc).__name__ not in _PERSONAL or len(addresses) < 2:
+                    raise
+            found: list[tuple[str, Any]] = []
+            for address in addresses:
+                try:
+                    found += [(address, view) for view in self._ask([address], *window)]
+                except ResponseMessageError as exc:
+                    if type(exc).__name__ not in _PERSONAL:
+                        raise
+                    found.append((address, exc))
+            return found
+
+    def _ask(self, addresses: Sequence[str], start: Any, end: Any) -> list[Any]:
+        protocol = self._ews.account().protocol
+        views = protocol.get_free_busy_info(
+            accounts=[(address, "Required", False) for address in addresses],
+            start=start,
+            end=end,
+            merged_free_busy_interval=30,
+            requested_view="FreeBusy",
+        )
+        return list(views)
 
     def create(
         self,
@@ -172,6 +204,34 @@ class EwsCalendar:
                 for a in item.required_attendees or []
                 if a.mailbox is not None
             ]
+
+    def access(self, addresses: Sequence[str], start: datetime, end: datetime) -> CalendarAccess:
+        """Free/busy of each person; the Calendar folder's EffectiveRights (GetFolder) and the
+        meetings in it (FindItem with a CalendarView)."""
+        from exchangelib import EWSDateTime
+
+        unshared = tuple(
+            f"{address}: {advice(type(view).__name__)}"
+            for address, view in self._free_busy(addresses, start, end)
+            if isinstance(view, Exception)
+        )
+        with self._guard("opening the shared mailbox's Calendar folder"):
+            folder = self._ews.account().calendar
+            rights = folder.effective_rights
+            view = folder.view(
+                start=EWSDateTime.from_datetime(start.astimezone(UTC)),
+                end=EWSDateTime.from_datetime(end.astimezone(UTC)),
+            )
+            seen = sum(1 for _ in view.only("uid"))
+        can_create = None if rights is None else bool(rights.create_contents and rights.modify)
+        return CalendarAccess(
+            f"the Calendar of {self._ews.login.mailbox} on {self._ews.login.describe()}",
+            unshared=unshared,
+            meetings=seen,
+            can_create=can_create,
+            advice="the service account may read the Calendar but not create meetings in it: "
+            + _ADVICE["ErrorAccessDenied"],
+        )
 
     def close(self) -> None:
         self._ews.close()

@@ -27,7 +27,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from bot.adapters.graph_client import GraphClient, GraphError
-from bot.adapters.meeting_calendar import Attendee, Busy, CalendarError
+from bot.adapters.meeting_calendar import Attendee, Busy, CalendarAccess, CalendarError
 from bot.core.meeting_replies import Answer
 
 PERMISSION = "Calendars.ReadWrite"
@@ -174,6 +174,12 @@ class GraphCalendar:
             for a in event.get("attendees") or []
             if isinstance(a, dict)
         ]
+
+    def access(self, addresses: Sequence[str], start: datetime, end: datetime) -> CalendarAccess:
+        """getSchedule answers with Calendars.Read or ReadWrite; whether the app may create
+        events shows only in its token's roles (checked by doctor) or when it tries."""
+        self.busy(addresses, start, end)
+        return CalendarAccess(f"{self._user} through Microsoft Graph")
 
     def close(self) -> None:
         self._client.close()

@@ -36,6 +36,17 @@ class Attendee:
     answer: Answer | None
 
 
+@dataclass(frozen=True)
+class CalendarAccess:
+    """What `tscp-bot doctor` learnt of the calendar; None where the service cannot tell."""
+
+    where: str  # the calendar, in words: "TSCP@council.gov.uk through Microsoft Graph"
+    unshared: tuple[str, ...] = ()  # "address: why" for each person whose free/busy is hidden
+    meetings: int | None = None  # meetings the bot can see in the window asked
+    can_create: bool | None = None  # whether the bot may create meetings there
+    advice: str = ""  # what to grant when can_create is False
+
+
 class MeetingCalendar(Protocol):
     def busy(self, addresses: Sequence[str], start: datetime, end: datetime) -> list[Busy]:
         """Every busy (or out-of-office) interval of `addresses` between start and end."""
@@ -66,5 +77,10 @@ class MeetingCalendar(Protocol):
         ...
 
     def answers(self, event_id: str) -> list[Attendee]: ...
+
+    def access(self, addresses: Sequence[str], start: datetime, end: datetime) -> CalendarAccess:
+        """Free/busy of `addresses` and the calendar itself tried, changing nothing; a
+        CalendarError when the calendar cannot be reached at all."""
+        ...
 
     def close(self) -> None: ...

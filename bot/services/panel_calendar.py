@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, Meeting, MeetingResponse
 from bot.adapters.meeting_calendar import MeetingCalendar
 from bot.app import App
+from bot.config import Config
 from bot.config.model import STATUTORY_ROLES
 from bot.core.lifecycle import ROLE_NAMES
 from bot.core.screening import Choice, Slot, choose_by_availability
@@ -45,14 +46,14 @@ def booking_key(app: App, case: Case, meeting: Meeting) -> str:
     )
 
 
-def attendees(app: App) -> list[tuple[str, str, str]]:
+def attendees(config: Config) -> list[tuple[str, str, str]]:
     """(words, name, address): the three statutory partner representatives, then the BM."""
     found = []
     for role in STATUTORY_ROLES:
-        dsp = app.config.statutory_agency(role).dsp
+        dsp = config.statutory_agency(role).dsp
         if dsp is not None:
             found.append((ROLE_NAMES[role], dsp.name, dsp.email.lower()))
-    bm = app.config.people.business_manager
+    bm = config.people.business_manager
     found.append((ROLE_NAMES["business_manager"], bm.name, bm.email.lower()))
     return found
 
@@ -61,7 +62,7 @@ def choose(calendar: MeetingCalendar, app: App, candidates: list[Slot]) -> Choic
     """The candidate that suits the most representatives, from their free/busy."""
     if not candidates:
         return None
-    people = attendees(app)
+    people = attendees(app.config)
     words = {addr: w for w, _, addr in people}
     found = calendar.busy([a for _, _, a in people], candidates[0].start, candidates[-1].end)
     busy: dict[str, list[tuple[datetime, datetime]]] = {w: [] for w, _, _ in people}
@@ -84,7 +85,7 @@ def create_event(calendar: MeetingCalendar, app: App, case: Case, meeting: Meeti
             "Statutory partners: reply to the case email with one line: Vote: rapid review, "
             "Vote: local learning review, or Vote: no further action."
         ),
-        attendees=[(name, addr) for _, name, addr in attendees(app)],
+        attendees=[(name, addr) for _, name, addr in attendees(app.config)],
         key=booking_key(app, case, meeting),
     )
     meeting.calendar_event_id = event_id
