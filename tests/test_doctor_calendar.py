@@ -32,7 +32,6 @@ def ews_doctor(
     return doctor
 
 
-
 def test_ews_calendar_all_well(ews_doctor: Doctor, ews: EwsCalendarServer) -> None:
     code, out, _ = ews_doctor("doctor")
 
