@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.services import panel_calendar
+from tests.fixtures.app import ROOT
 from tests.fixtures.calendars import LONDON, Calendar, calendar_methods, live
 from tests.fixtures.ews_calendar import EwsCalendarServer
 from tests.fixtures.graph import GraphTestServer
@@ -159,6 +160,43 @@ def test_a_decline_in_outlook_flags_the_case_like_a_mailed_decline(
     assert kinds.count("meeting_reply") == 1
     declined = next(e for e in case["events"] if e["what"] == "meeting_declined")
     assert declined["actor"] == HEALTH and declined["why"] == "answer read from the calendar event"
+
+
+def _exchange_notice(uid: str) -> bytes:
+    """The police representative's Accept as Exchange files it in the organiser's Inbox: an
+    Outlook reply (tests/corpus) carrying the calendar's UID, not the bot's."""
+    raw = (ROOT / "tests" / "corpus" / "calendar-reply-outlook-accepted-police.eml").read_bytes()
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    for part in msg.walk():
+        if part.get_content_type() == "text/calendar":
+            ics = str(part.get_content()).replace(
+                "UID:screening-TSCP-2026-0001@tscp-bot", f"UID:{uid}"
+            )
+            part.set_content(ics, subtype="calendar", params={"method": "REPLY"})
+    return msg.as_bytes()
+
+
+def test_exchanges_answer_mail_is_not_put_to_triage_and_counts_once(
+    bot: Any, panel: Calendar, request: pytest.FixtureRequest
+) -> None:
+    panel.deliver(sin())
+    bot("--now", "2026-12-23T09:05", "run", "--once")
+    [meeting] = live(panel)
+    uid = "040000008200E00074C5B7101A82E00800000000B0C1D2E3F4"  # Graph: Exchange's own UID
+    if panel.name == "ews":
+        ews: EwsCalendarServer = request.getfixturevalue("ews")
+        uid = ews.calendar.meetings[meeting.id].uid  # the one the bot gave the meeting
+    panel.respond(meeting.id, POLICE, "accepted")
+    panel.deliver(_exchange_notice(uid))
+
+    bot("--now", "2026-12-23T09:40", "run", "--once")
+
+    code, out = bot("--now", "2026-12-23T09:41", "triage", "list", "--json")
+    assert code == 0 and json.loads(out) == [], out
+    case = _case(bot)
+    [row] = case["meetings"]
+    assert {a["role"]: a["answer"] for a in row["answers"]}["police"] == "ACCEPTED"
+    assert [e["what"] for e in case["events"]].count("meeting_reply") == 1
 
 
 def test_without_calendar_permission_the_invitation_is_emailed_and_the_bm_told_why(
