@@ -74,7 +74,7 @@ def test_ews_calendar_read_only_says_meetings_cannot_be_created(
 def test_ews_hidden_free_busy_is_a_warning_naming_the_person_and_the_fix(
     ews_doctor: Doctor, ews: EwsCalendarServer
 ) -> None:
-    ews.calendar.no_free_busy.add(POLICE)
+    ews.calendar.no_free_busy[POLICE] = "ErrorNoFreeBusyAccess"
 
     code, out, _ = ews_doctor("doctor")
 
@@ -82,6 +82,19 @@ def test_ews_hidden_free_busy_is_a_warning_naming_the_person_and_the_fix(
     [warned] = [line for line in out.splitlines() if line.startswith("warn calendar free/busy")]
     assert "3 of 4 people's free/busy can be read" in warned
     assert f"{POLICE}: ErrorNoFreeBusyAccess" in warned and "AvailabilityOnly" in warned
+
+
+def test_ews_partners_outside_the_organisation_name_the_organization_relationship(
+    ews_doctor: Doctor, ews: EwsCalendarServer
+) -> None:
+    ews.calendar.no_free_busy[POLICE] = "ErrorAvailabilityConfigNotFound"
+
+    code, out, _ = ews_doctor("doctor")
+
+    assert code == 0, out
+    [warned] = [line for line in out.splitlines() if line.startswith("warn calendar free/busy")]
+    assert f"{POLICE}: ErrorAvailabilityConfigNotFound" in warned
+    assert "New-OrganizationRelationship -FreeBusyAccessEnabled" in warned
 
 
 def test_graph_calendar_without_calendar_permission_names_it(

@@ -43,6 +43,11 @@ _ANSWERS = {"Accept": Answer.ACCEPTED, "Decline": Answer.DECLINED, "Tentative": 
 # chooses among the same few days of candidate slots, so a month either way is ample, and
 # EWS allows a CalendarView of up to two years.
 SEARCH_AROUND = timedelta(days=31)
+_OUTSIDE = (
+    "Exchange cannot fetch free/busy from this person's organisation: set up an organization "
+    "relationship with free/busy access (New-OrganizationRelationship -FreeBusyAccessEnabled "
+    "$true) or an availability address space (Add-AvailabilityAddressSpace) for their domain"
+)
 # What an IT administrator must grant, by the EWS error that says it is missing.
 _ADVICE = {
     "ErrorAccessDenied": "the service account needs FullAccess on the shared mailbox "
@@ -52,12 +57,27 @@ _ADVICE = {
     "ErrorNoFreeBusyAccess": "the partners' free/busy is not shared with the service account: "
     "set their calendars' Default permission to at least AvailabilityOnly "
     "(Set-MailboxFolderPermission <user>:\\Calendar -User Default -AccessRights AvailabilityOnly)",
+    "ErrorAvailabilityConfigNotFound": _OUTSIDE,
+    "ErrorAddressSpaceNotFound": _OUTSIDE,
 }
 
 
-# Free/busy refusals about one person (unknown address, calendar not shared), not the mailbox.
+# Free/busy refusals about one person, not the mailbox: an unknown address, a calendar not
+# shared, or (the police and NHS representatives) someone outside the organisation whose
+# free/busy Exchange cannot fetch without an organization relationship or availability
+# address space. That person's busy times are then unknown; the others still choose the slot.
 _PERSONAL = frozenset(
-    {"ErrorNoFreeBusyAccess", "ErrorMailRecipientNotFound", "ErrorFreeBusyGenerationFailed"}
+    {
+        "ErrorNoFreeBusyAccess",
+        "ErrorMailRecipientNotFound",
+        "ErrorFreeBusyGenerationFailed",
+        "ErrorAvailabilityConfigNotFound",
+        "ErrorAddressSpaceNotFound",
+        "ErrorServiceDiscoveryFailed",
+        "ErrorProxyRequestNotAllowed",
+        "ErrorProxyRequestProcessingFailed",
+        "ErrorProxyServiceDiscoveryFailed",
+    }
 )
 # Refusals that are about the meeting rather than the connection (reported as they are).
 _REFUSALS = frozenset(

@@ -59,11 +59,26 @@ def test_one_person_hidden_still_leaves_the_others_free_busy(
     calendar: EwsCalendar, ews: EwsCalendarServer
 ) -> None:
     ews.set_busy(POLICE, WED, WED + HOUR)
-    ews.calendar.no_free_busy.add(HEALTH)
+    ews.calendar.no_free_busy[HEALTH] = "ErrorNoFreeBusyAccess"
 
     found = calendar.busy([HEALTH, POLICE], WED - HOUR, WED + 2 * HOUR)
 
     assert [(b.address, b.start) for b in found] == [(POLICE, WED)]
+
+
+def test_partners_outside_the_organisation_without_federation_do_not_stop_the_booking(
+    calendar: EwsCalendar, ews: EwsCalendarServer
+) -> None:
+    # No organization relationship with the police or the NHS: Exchange cannot fetch theirs.
+    ews.calendar.no_free_busy[POLICE] = "ErrorAvailabilityConfigNotFound"
+    ews.calendar.no_free_busy[HEALTH] = "ErrorAvailabilityConfigNotFound"
+    ews.set_busy("dsp.children@tameside.gov.uk", WED, WED + HOUR)
+
+    found = calendar.busy(
+        [POLICE, HEALTH, "dsp.children@tameside.gov.uk"], WED - HOUR, WED + 2 * HOUR
+    )
+
+    assert [(b.address, b.start) for b in found] == [("dsp.children@tameside.gov.uk", WED)]
 
 
 def test_the_meeting_carries_its_uid_and_a_second_create_finds_it(
