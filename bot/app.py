@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.adapters.graph_calendar import GraphCalendar
 from bot.adapters.mailbox import MailSource
+from bot.adapters.meeting_calendar import MeetingCalendar
 from bot.adapters.outgoing import MailSender, SentLookup
 from bot.adapters.templates import TemplateRenderer
 from bot.clock import Clock
@@ -39,7 +39,7 @@ class App:
     open_sent_lookup: Callable[[], SentLookup | None] = lambda: None
     # The mailbox's calendar when the Screening Panel is booked as a Graph event; None: the
     # panel is invited by an emailed iCalendar invitation.
-    open_calendar: Callable[[], GraphCalendar | None] = lambda: None
+    open_calendar: Callable[[], MeetingCalendar | None] = lambda: None
 
     def close(self) -> None:
         self.engine.dispose()

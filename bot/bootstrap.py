@@ -7,6 +7,7 @@ from functools import partial
 
 from bot.adapters.db.engine import make_engine, make_sessions
 from bot.adapters.documents import Limits, read_message
+from bot.adapters.ews_calendar import EwsCalendar
 from bot.adapters.ews_sender import EwsSender, EwsSentItems
 from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
 from bot.adapters.graph_calendar import GraphCalendar
@@ -17,6 +18,7 @@ from bot.adapters.imap_source import ImapSentFolder, ImapSource
 from bot.adapters.mailbox import MailSource
 from bot.adapters.maildir_sender import MaildirSender
 from bot.adapters.maildir_source import MaildirSource
+from bot.adapters.meeting_calendar import MeetingCalendar
 from bot.adapters.oauth_tokens import ClientCertificate, ClientSecret, EntraApp, OAuthLogin
 from bot.adapters.outgoing import MailSender, SentLookup
 from bot.adapters.parsing import parse_message
@@ -137,9 +139,11 @@ def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLook
     return ImapSentFolder(_imap_source(config, imap, tokens), folder)
 
 
-def make_calendar(config: Config, tokens: EntraApp | None = None) -> GraphCalendar | None:
-    """The shared mailbox's calendar, when [mailbox.graph] calendar = true."""
-    graph = config.mailbox.graph
+def make_calendar(config: Config, tokens: EntraApp | None = None) -> MeetingCalendar | None:
+    """The shared mailbox's calendar, when [mailbox.graph] or [mailbox.ews] calendar = true."""
+    graph, ews = config.mailbox.graph, config.mailbox.ews
+    if config.mailbox.backend == "ews" and ews is not None and ews.calendar:
+        return EwsCalendar(ews_connection(ews))
     if config.mailbox.backend != "graph" or graph is None or not graph.calendar:
         return None
     client = graph_client(config, tokens, graph)

@@ -19,38 +19,34 @@ Each call is shaped as Microsoft documents it:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from bot.adapters.graph_client import GraphClient, GraphError
+from bot.adapters.meeting_calendar import Attendee, Busy, CalendarAccess, CalendarError
+from bot.core.meeting_replies import Answer
 
 PERMISSION = "Calendars.ReadWrite"
 # Graph's free/busy statuses that mean "cannot come"; free, tentative and working elsewhere
 # do not block (availabilityView counts working elsewhere as free). Microsoft's own examples
 # spell them "Busy" as well as "busy".
 _BUSY = frozenset({"busy", "oof"})
-
-
-@dataclass(frozen=True)
-class Busy:
-    """One busy interval of one person, in UTC-aware datetimes."""
-
-    address: str
-    start: datetime
-    end: datetime
-
-
-@dataclass(frozen=True)
-class Attendee:
-    address: str
-    response: str  # Graph's responseType: none, accepted, declined, tentativelyAccepted ...
+# Graph's responseType as the iCalendar PARTSTAT a mailed reply would carry; "none",
+# "notResponded" and "organizer" are no answer.
+_ANSWERS = {
+    "accepted": Answer.ACCEPTED,
+    "declined": Answer.DECLINED,
+    "tentativelyAccepted": Answer.TENTATIVE,
+}
 
 
 class GraphCalendar:
+    """A MeetingCalendar on Microsoft Graph; every failure is a CalendarError."""
+
     def __init__(self, client: GraphClient, user: str, tz: ZoneInfo) -> None:
         self._client = client
         self._user = user
@@ -71,14 +67,15 @@ class GraphCalendar:
             "endTime": self._when(end),
             "availabilityViewInterval": 30,
         }
-        answer = self._client.json(
-            "POST",
-            self._url("calendar/getSchedule"),
-            what="free/busy (getSchedule)",
-            permission=PERMISSION,
-            json=body,
-            headers={"Prefer": f'outlook.timezone="{self._tz.key}"'},
-        )
+        with _guard():
+            answer = self._client.json(
+                "POST",
+                self._url("calendar/getSchedule"),
+                what="free/busy (getSchedule)",
+                permission=PERMISSION,
+                json=body,
+                headers={"Prefer": f'outlook.timezone="{self._tz.key}"'},
+            )
         found: list[Busy] = []
         for schedule in answer.get("value") or []:
             address = str(schedule.get("scheduleId") or "").lower()
@@ -96,11 +93,31 @@ class GraphCalendar:
         location: str,
         body: str,
         attendees: Sequence[tuple[str, str]],
-        transaction_id: str,
+        key: str,
     ) -> tuple[str, datetime | None]:
-        """The event's Graph id and start; the same transaction_id again returns the event
-        made the first time (at the time asked for then)."""
-        event = self._client.json(
+        """The event's Graph id and start; `key` is the event's transactionId, so the same key
+        again returns the event made the first time (at the time asked for then)."""
+        with _guard():
+            event = self._post_event(subject, start, end, location, body, attendees, key)
+        event_id = event.get("id")
+        if not isinstance(event_id, str) or not event_id:
+            raise CalendarError("Graph create the Screening Panel event: no event id")
+        try:
+            return event_id, _moment(event["start"])
+        except (KeyError, TypeError, ValueError):
+            return event_id, None
+
+    def _post_event(
+        self,
+        subject: str,
+        start: datetime,
+        end: datetime,
+        location: str,
+        body: str,
+        attendees: Sequence[tuple[str, str]],
+        transaction_id: str,
+    ) -> dict[str, Any]:
+        return self._client.json(
             "POST",
             self._url("events"),
             what="create the Screening Panel event",
@@ -119,51 +136,61 @@ class GraphCalendar:
                 "transactionId": transaction_id,
             },
         )
-        event_id = event.get("id")
-        if not isinstance(event_id, str) or not event_id:
-            raise GraphError("Graph create the Screening Panel event: no event id", status=200)
-        try:
-            return event_id, _moment(event["start"])
-        except (KeyError, TypeError, ValueError):
-            return event_id, None
 
     def move(self, event_id: str, start: datetime, end: datetime) -> None:
-        self._client.call(
-            "PATCH",
-            self._url(f"events/{quote(event_id)}"),
-            what="move the Screening Panel event",
-            permission=PERMISSION,
-            json={"start": self._when(start), "end": self._when(end)},
-        )
+        with _guard():
+            self._client.call(
+                "PATCH",
+                self._url(f"events/{quote(event_id)}"),
+                what="move the Screening Panel event",
+                permission=PERMISSION,
+                json={"start": self._when(start), "end": self._when(end)},
+            )
 
     def cancel(self, event_id: str, comment: str) -> None:
-        self._client.call(
-            "POST",
-            self._url(f"events/{quote(event_id)}/cancel"),
-            what="cancel the Screening Panel event",
-            permission=PERMISSION,
-            json={"Comment": comment},
-        )
+        with _guard():
+            self._client.call(
+                "POST",
+                self._url(f"events/{quote(event_id)}/cancel"),
+                what="cancel the Screening Panel event",
+                permission=PERMISSION,
+                json={"Comment": comment},
+            )
 
     def answers(self, event_id: str) -> list[Attendee]:
-        event = self._client.json(
-            "GET",
-            self._url(f"events/{quote(event_id)}"),
-            what="read the Screening Panel answers",
-            permission=PERMISSION,
-            params={"$select": "attendees"},
-        )
+        with _guard():
+            event = self._client.json(
+                "GET",
+                self._url(f"events/{quote(event_id)}"),
+                what="read the Screening Panel answers",
+                permission=PERMISSION,
+                params={"$select": "attendees"},
+            )
         return [
             Attendee(
                 str((a.get("emailAddress") or {}).get("address") or "").lower(),
-                str((a.get("status") or {}).get("response") or "none"),
+                _ANSWERS.get(str((a.get("status") or {}).get("response") or "none")),
             )
             for a in event.get("attendees") or []
             if isinstance(a, dict)
         ]
 
+    def access(self, addresses: Sequence[str], start: datetime, end: datetime) -> CalendarAccess:
+        """getSchedule answers with Calendars.Read or ReadWrite; whether the app may create
+        events shows only in its token's roles (checked by doctor) or when it tries."""
+        self.busy(addresses, start, end)
+        return CalendarAccess(f"{self._user} through Microsoft Graph")
+
     def close(self) -> None:
         self._client.close()
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    try:
+        yield
+    except GraphError as exc:
+        raise CalendarError(str(exc)) from exc
 
 
 def _moment(value: Any) -> datetime:

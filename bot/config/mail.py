@@ -134,7 +134,11 @@ def ews_section(r: Reader, environ: Mapping[str, str], *, mailbox: bool) -> EwsS
         auth=cast(Literal["ntlm", "basic"], auth),
     )
     if mailbox:
-        settings = replace(settings, processed_folder=_folder(r, "processed_folder", "Processed"))
+        settings = replace(
+            settings,
+            processed_folder=_folder(r, "processed_folder", "Processed"),
+            calendar=r.flag("calendar", False),
+        )
     r.finish()
     return settings
 

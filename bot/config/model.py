@@ -102,6 +102,8 @@ class EwsSettings:
     password: str = field(repr=False)
     auth: Literal["ntlm", "basic"] = "ntlm"
     processed_folder: str = "Processed"
+    # The Screening Panel booked as a meeting on this mailbox's calendar ([mailbox.ews] only).
+    calendar: bool = False
 
 
 @dataclass(frozen=True)

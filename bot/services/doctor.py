@@ -34,6 +34,7 @@ from bot.core.calendar import build_calendar
 from bot.core.health import token_advice
 from bot.core.rules import RuleError
 from bot.core.vocabulary import VocabularyError
+from bot.services.doctor_calendar import calendar_checks
 
 Status = Literal["ok", "warn", "FAIL"]
 # Entra ID refuses a token whose times are off by more than five minutes; a minute off already
@@ -74,6 +75,7 @@ def run_checks(
         checks += _mailbox(config, tokens)
         checks += _sending(config, tokens, clock, send_test)
         checks += _oauth(config, tokens)
+        checks += [Check(*line) for line in calendar_checks(config, tokens, clock.now(), _roles)]
         checks += _clock(config, clock, engine if database.status == "ok" else None)
     finally:
         engine.dispose()

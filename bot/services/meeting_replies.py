@@ -53,6 +53,10 @@ def record_calendar_replies(
     problems: list[str] = []
     for item in replies(msg.calendar):
         meeting = session.scalar(select(Meeting).where(Meeting.uid == item.uid))
+        if meeting is None and _on_calendar(session, row.case):
+            # Exchange's own notice of an answer to the panel it holds on the mailbox's
+            # calendar (the UID is the calendar's): the answer is read back from the calendar.
+            continue
         if meeting is None:
             problems.append(f"calendar answer for a meeting the bot did not send (UID {item.uid})")
             continue
@@ -64,6 +68,16 @@ def record_calendar_replies(
     if problems:
         earlier = [row.triage_reason] if row.triage_reason else []
         row.needs_triage, row.triage_reason = True, "; ".join(earlier + problems)
+
+
+def _on_calendar(session: Session, case: Case | None) -> bool:
+    """Whether the case's Screening Panel is booked as a meeting on the mailbox's calendar."""
+    if case is None:
+        return False
+    found = select(Meeting.id).where(
+        Meeting.case_id == case.id, Meeting.calendar_event_id.is_not(None)
+    )
+    return session.scalar(found.limit(1)) is not None
 
 
 def _record(

@@ -1,5 +1,6 @@
-"""The Screening Panel as a real event on the shared mailbox's calendar (Graph backend with
-[mailbox.graph] calendar = true).
+"""The Screening Panel as a real meeting on the shared mailbox's calendar ([mailbox.graph] or
+[mailbox.ews] calendar = true), through the MeetingCalendar interface: this module never
+knows whether Microsoft Graph or on-premises Exchange holds the calendar.
 
 Decided here (documented in the README): the event *replaces* the emailed iCalendar
 invitation, so no partner gets two entries for one meeting. Exchange sends the invitation,
@@ -9,8 +10,9 @@ Answers are read back from the event on every deadline tick and recorded exactly
 replies are, so quorum and decline flags work the same.
 
 A crash between creating the event and the database commit is safe: the event is created with
-a `transactionId` made from the case and the meeting's version, so the retry gets the same
-event back from Graph instead of a second one.
+a key made from the case and the meeting's version (Graph's `transactionId`; on EWS the
+meeting's iCalendar UID, looked for before creating), so the retry gets the same event back
+instead of a second one.
 """
 
 from __future__ import annotations
@@ -23,28 +25,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, Meeting, MeetingResponse
-from bot.adapters.graph_calendar import GraphCalendar
+from bot.adapters.meeting_calendar import MeetingCalendar
 from bot.app import App
+from bot.config import Config
 from bot.config.model import STATUTORY_ROLES
 from bot.core.lifecycle import ROLE_NAMES
-from bot.core.meeting_replies import Answer
 from bot.core.screening import Choice, Slot, choose_by_availability
 from bot.services.meeting_replies import record_answer
 
 log = logging.getLogger(__name__)
 
-# Graph's responseType → the iCalendar PARTSTAT a mailed reply would carry. "none",
-# "notResponded" and "organizer" are no answer and are not recorded.
-_PARTSTAT = {
-    "accepted": Answer.ACCEPTED,
-    "declined": Answer.DECLINED,
-    "tentativelyAccepted": Answer.TENTATIVE,
-}
-
 _TRANSACTION_NS = uuid.UUID("5d0c7a4e-6a53-4c55-9b4e-2a6f3c1e9d10")
 
 
-def transaction_id(app: App, case: Case, meeting: Meeting) -> str:
+def booking_key(app: App, case: Case, meeting: Meeting) -> str:
     """The same for every retry of one booking; a new one for a booking after a cancellation."""
     mailbox = app.config.partnership.mailbox.lower()
     return str(
@@ -52,23 +46,23 @@ def transaction_id(app: App, case: Case, meeting: Meeting) -> str:
     )
 
 
-def attendees(app: App) -> list[tuple[str, str, str]]:
+def attendees(config: Config) -> list[tuple[str, str, str]]:
     """(words, name, address): the three statutory partner representatives, then the BM."""
     found = []
     for role in STATUTORY_ROLES:
-        dsp = app.config.statutory_agency(role).dsp
+        dsp = config.statutory_agency(role).dsp
         if dsp is not None:
             found.append((ROLE_NAMES[role], dsp.name, dsp.email.lower()))
-    bm = app.config.people.business_manager
+    bm = config.people.business_manager
     found.append((ROLE_NAMES["business_manager"], bm.name, bm.email.lower()))
     return found
 
 
-def choose(calendar: GraphCalendar, app: App, candidates: list[Slot]) -> Choice | None:
+def choose(calendar: MeetingCalendar, app: App, candidates: list[Slot]) -> Choice | None:
     """The candidate that suits the most representatives, from their free/busy."""
     if not candidates:
         return None
-    people = attendees(app)
+    people = attendees(app.config)
     words = {addr: w for w, _, addr in people}
     found = calendar.busy([a for _, _, a in people], candidates[0].start, candidates[-1].end)
     busy: dict[str, list[tuple[datetime, datetime]]] = {w: [] for w, _, _ in people}
@@ -79,8 +73,8 @@ def choose(calendar: GraphCalendar, app: App, candidates: list[Slot]) -> Choice 
     return choose_by_availability(candidates, busy, members, app.config.partnership.time_zone)
 
 
-def create_event(calendar: GraphCalendar, app: App, case: Case, meeting: Meeting) -> None:
-    """The event for the meeting as it stands; its Graph id kept on the meeting row."""
+def create_event(calendar: MeetingCalendar, app: App, case: Case, meeting: Meeting) -> None:
+    """The event for the meeting as it stands; its id kept on the meeting row."""
     event_id, start = calendar.create(
         subject=f"[{case.ref}] Screening Panel",  # the reference only: never a child's name
         start=meeting.start,
@@ -91,10 +85,10 @@ def create_event(calendar: GraphCalendar, app: App, case: Case, meeting: Meeting
             "Statutory partners: reply to the case email with one line: Vote: rapid review, "
             "Vote: local learning review, or Vote: no further action."
         ),
-        attendees=[(name, addr) for _, name, addr in attendees(app)],
-        transaction_id=transaction_id(app, case, meeting),
+        attendees=[(name, addr) for _, name, addr in attendees(app.config)],
+        key=booking_key(app, case, meeting),
     )
-    meeting.graph_event_id = event_id
+    meeting.calendar_event_id = event_id
     if start is not None and start != meeting.start:
         # A retry after a crash got the event made the first time, and free/busy has changed
         # since: the event follows the meeting the database records.
@@ -113,14 +107,14 @@ def read_answers(app: App) -> int:
         with app.sessions() as session:
             meetings = session.scalars(
                 select(Meeting).where(
-                    Meeting.graph_event_id.is_not(None),
+                    Meeting.calendar_event_id.is_not(None),
                     Meeting.cancelled_at.is_(None),
                     Meeting.start > now,
                 )
             ).all()
             for meeting in meetings:
-                for answer in calendar.answers(meeting.graph_event_id or ""):
-                    partstat = _PARTSTAT.get(answer.response)
+                for answer in calendar.answers(meeting.calendar_event_id or ""):
+                    partstat = answer.answer
                     if partstat is None or _last(session, meeting, answer.address) == partstat:
                         continue
                     why = "answer read from the calendar event"

@@ -10,9 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, Meeting, StoredMessage
-from bot.adapters.graph_calendar import GraphCalendar
-from bot.adapters.graph_client import GraphError
 from bot.adapters.ical import build_invitation
+from bot.adapters.meeting_calendar import CalendarError, MeetingCalendar
 from bot.app import App
 from bot.config.model import STATUTORY_ROLES
 from bot.core import deadlines as rules
@@ -138,7 +137,7 @@ def book_screening(session: Session, app: App, case: Case, now: datetime) -> Mee
     if calendar is not None:
         try:
             return _book_on_calendar(session, app, calendar, case, now)
-        except GraphError as exc:
+        except CalendarError as exc:
             # The panel must still be invited: the emailed invitation, and the BM is told why.
             log.warning("calendar booking failed, emailing the invitation: %s", exc)
             add_event(
@@ -167,7 +166,7 @@ def book_screening(session: Session, app: App, case: Case, now: datetime) -> Mee
 
 
 def _book_on_calendar(
-    session: Session, app: App, calendar: GraphCalendar, case: Case, now: datetime
+    session: Session, app: App, calendar: MeetingCalendar, case: Case, now: datetime
 ) -> Meeting | None:
     """Free/busy picks the slot among the candidates; the event is the invitation."""
     choice = panel_calendar.choose(
@@ -178,7 +177,14 @@ def _book_on_calendar(
         return None
     meeting = _new_meeting(session, app, case, choice.slot)
     session.flush()
-    panel_calendar.create_event(calendar, app, case, meeting)
+    try:
+        panel_calendar.create_event(calendar, app, case, meeting)
+    except CalendarError:
+        # Free/busy could be read but the meeting not made (e.g. the calendar is read-only to
+        # the bot): the emailed invitation books the panel instead, as a meeting of its own.
+        session.delete(meeting)
+        session.flush()
+        raise
     when = choice.slot.start.astimezone(app.config.partnership.time_zone)
     add_event(
         session,

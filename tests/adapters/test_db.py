@@ -228,3 +228,34 @@ def test_upgrade_marks_messages_stored_before_arrival_times_as_read_times(engine
             read,
             "fetch_time",
         )
+
+
+def test_upgrade_to_0021_keeps_the_graph_event_ids_already_booked(engine: Engine) -> None:
+    """0021 renames meetings.graph_event_id to calendar_event_id (EWS item ids live there too):
+    a panel already on a Graph calendar stays linked to its event."""
+    from alembic import command
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0019")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO cases (ref, year, number, status, opened_at, sin_received_on, initials,"
+            " referrer_email) VALUES ('TSCP-2026-0001', 2026, 1, 'open',"
+            " '2026-12-23 09:00:00+00:00', '2026-12-23', '', '')"
+        )
+        connection.exec_driver_sql(
+            'INSERT INTO meetings (case_id, purpose, uid, sequence, start, "end", location,'
+            " within_deadline, graph_event_id) SELECT id, 'screening',"
+            " 'screening-TSCP-2026-0001@tscp-bot', 0, '2026-12-23 14:00:00+00:00',"
+            " '2026-12-23 15:00:00+00:00', 'Tameside One', true, 'AAMkAGraphEvent=' FROM cases"
+        )
+    migrate(engine)
+    with make_sessions(engine)() as session:
+        from bot.adapters.db.models import Meeting
+
+        meeting = session.scalars(select(Meeting)).one()
+        assert meeting.calendar_event_id == "AAMkAGraphEvent="
+        assert meeting.start == datetime(2026, 12, 23, 14, tzinfo=UTC)

@@ -329,8 +329,9 @@ class Meeting(Base):
     within_deadline: Mapped[bool] = mapped_column(default=True)
     # Set when METHOD:CANCEL went to the attendees; a later Reschedule: books it again.
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
-    # The event on the mailbox's calendar when Graph booked it ([mailbox.graph] calendar).
-    graph_event_id: Mapped[str | None] = mapped_column(SafeString(1000), default=None)
+    # The meeting on the mailbox's calendar when the bot booked it there ([mailbox.graph] or
+    # [mailbox.ews] calendar = true): the Graph event id, or the EWS item id.
+    calendar_event_id: Mapped[str | None] = mapped_column(SafeString(1000), default=None)
 
     case: Mapped[Case] = relationship()
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, Meeting
-from bot.adapters.graph_client import GraphError
 from bot.adapters.ical import build_invitation
+from bot.adapters.meeting_calendar import CalendarError
 from bot.app import App
 from bot.core import commands as c
 from bot.core.meeting_changes import MeetingNow, deadline_note, reschedule_refusal, should_cancel
@@ -69,18 +69,18 @@ def reschedule(
 
 
 def _on_calendar(app: App, case: Case, meeting: Meeting, live: bool) -> bool:
-    """Move the meeting's Graph event (or book a new one when it was cancelled or never on the
-    calendar); False when the panel is invited by email instead. A Graph failure refuses the
+    """Move the meeting's calendar event (or book a new one when it was cancelled or never on the
+    calendar); False when the panel is invited by email instead. A calendar failure refuses the
     command, so the Business Manager knows the calendars did not change."""
     calendar = app.open_calendar()
     if calendar is None:
         return False
     try:
-        if live and meeting.graph_event_id:
-            calendar.move(meeting.graph_event_id, meeting.start, meeting.end)
+        if live and meeting.calendar_event_id:
+            calendar.move(meeting.calendar_event_id, meeting.start, meeting.end)
         else:
             panel_calendar.create_event(calendar, app, case, meeting)
-    except GraphError as exc:
+    except CalendarError as exc:
         raise CommandRefused(f"the calendar could not be changed: {exc}") from None
     finally:
         calendar.close()
@@ -126,7 +126,7 @@ def cancel_meeting(
     reason = cmd.reason or "cancelled by the Business Manager"
     try:
         _cancel(session, app, case, meeting, reason, now)
-    except GraphError as exc:
+    except CalendarError as exc:
         raise CommandRefused(f"the calendar event could not be cancelled: {exc}") from None
     note(
         session,
@@ -150,7 +150,7 @@ def cancel_if_still_to_come(
         return ""
     try:
         _cancel(session, app, case, meeting, reason, now)
-    except GraphError as exc:
+    except CalendarError as exc:
         # The decision stands; the event stays in calendars until the BM cancels it by hand.
         detail = f"The Screening Panel event of {when(app, meeting.start)} could not be cancelled"
         add_event(session, case, now, "screening_cancel_failed", detail + "; cancel it in the "
@@ -164,11 +164,11 @@ def cancel_if_still_to_come(
 def _cancel(
     session: Session, app: App, case: Case, meeting: Meeting, reason: str, now: datetime
 ) -> None:
-    calendar = app.open_calendar() if meeting.graph_event_id else None
-    if calendar is not None and meeting.graph_event_id:
+    calendar = app.open_calendar() if meeting.calendar_event_id else None
+    if calendar is not None and meeting.calendar_event_id:
         # Exchange sends the cancellation, with the reason, to everyone the event invited.
         try:
-            calendar.cancel(meeting.graph_event_id, f"The Screening Panel for case {case.ref} "
+            calendar.cancel(meeting.calendar_event_id, f"The Screening Panel for case {case.ref} "
                             f"is cancelled: {reason}.")  # fmt: skip
         finally:
             calendar.close()
