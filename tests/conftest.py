@@ -9,6 +9,7 @@ pytest_plugins = [
     "tests.fixtures.entra",
     "tests.fixtures.graph",
     "tests.fixtures.ews",
+    "tests.fixtures.kerberos",
     "tests.fixtures.backends",
     "tests.fixtures.proxy",
 ]
