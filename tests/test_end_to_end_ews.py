@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.fixtures.entra import CLIENT_SECRET, EntraTestServer
+from tests.fixtures.entra import CLIENT_ID, CLIENT_SECRET, EntraTestServer
 from tests.fixtures.ews import PASSWORD, USERNAME, EwsTestServer, write_ews_config
 from tests.fixtures.mail import sin
 
@@ -93,6 +93,11 @@ def test_sin_read_and_acknowledged_over_ews_with_an_oauth_token(
     # One app and one token cache for reading and sending; the token never in the output.
     assert len(entra.state.token_requests) == 1
     assert not any(token in out for token in entra.state.tokens)
+    code, out = _run(config, capsys, "doctor")
+    assert (
+        f"ok Microsoft 365 sign-in: token for EWS (needs full_access_as_app) from app "
+        f"{CLIENT_ID}"
+    ) in out
 
 
 def test_ews_oauth2_without_the_microsoft_section_is_refused_in_words(

@@ -124,6 +124,11 @@ def entra_credentials(oauth: OAuthLogin) -> Any:
             }
             log.debug("EWS access token %s", "from the cache" if token.from_cache else "new")
 
+        def sig(self) -> int:
+            # exchangelib compares this to see whether another thread already refreshed.
+            token = self._access_token
+            return hash(token["access_token"] if token else None)
+
         # One Protocol per endpoint and app in exchangelib's cache, whichever token it holds.
         def __eq__(self, other: object) -> bool:
             return isinstance(other, EntraToken) and other.key == self.key
@@ -156,6 +161,23 @@ def _refresh_on_401(credentials: Any) -> Any:
             super().raise_response_errors(response)
 
     return RefreshOn401()
+
+
+def refusal(auth: EwsAuth, username: str, mailbox: str) -> str:
+    """What a 401 means for each way of signing in, in words an administrator can act on."""
+    if auth == "oauth2":
+        return (
+            f"Exchange refused the OAuth token for {mailbox} (OAUTH2); check the app has "
+            "full_access_as_app (Office 365 Exchange Online) with admin consent and may open "
+            "this mailbox"
+        )
+    if auth == "kerberos":
+        return (
+            f"login refused for {username or 'the Kerberos ticket'} (KERBEROS); check the "
+            "service account's keytab or ticket, and the HTTP/ service principal of the "
+            "Exchange host"
+        )
+    return f"login refused for {username} ({auth.upper()})"
 
 
 def _token(get: Any) -> Token:

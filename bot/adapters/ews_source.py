@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.adapters.ews_auth import EwsAuth, NoToken, configuration
+from bot.adapters.ews_auth import EwsAuth, NoToken, configuration, refusal
 from bot.adapters.mailbox import (
     Batch,
     Cursor,
@@ -109,7 +109,10 @@ class EwsConnection:
             raise MailboxError(f"{where}: no OAuth token: {exc}") from None
         except UnauthorizedError:
             self._account = None
-            raise MailboxError(f"{where}: {self._refusal()}") from None
+            login = self.login
+            raise MailboxError(
+                f"{where}: {refusal(login.auth, login.username, login.mailbox)}"
+            ) from None
         except (TransportError, RateLimitError) as exc:
             self._account = None
             raise MailboxError(f"{where}: cannot reach the server while {doing} ({exc})") from None
@@ -118,22 +121,6 @@ class EwsConnection:
         except OSError as exc:
             self._account = None
             raise MailboxError(f"{where}: cannot reach the server while {doing} ({exc})") from None
-
-    def _refusal(self) -> str:
-        login = self.login
-        if login.auth == "oauth2":
-            return (
-                f"Exchange refused the OAuth token for {login.mailbox} (OAUTH2); check the app "
-                "has full_access_as_app (Office 365 Exchange Online) with admin consent and may "
-                "open this mailbox"
-            )
-        if login.auth == "kerberos":
-            return (
-                f"login refused for {login.username or 'the Kerberos ticket'} (KERBEROS); check "
-                "the service account's keytab or ticket, and the HTTP/ service principal of "
-                "the Exchange host"
-            )
-        return f"login refused for {login.username} ({login.auth.upper()})"
 
     def folder(self, name: str, *, create: bool = True) -> Any:
         """A folder at the top of the mailbox (beside the Inbox) by display name; created

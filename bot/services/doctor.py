@@ -350,7 +350,8 @@ def _uses(uses: list[tuple[str, str]]) -> str:
     """("IMAP", "IMAP.AccessAsApp"), ("SMTP", ...) -> "IMAP and SMTP (needs IMAP.AccessAsApp,
     SMTP.SendAsApp)"."""
     names = list(dict.fromkeys(name for name, _ in uses))
-    return f"{' and '.join(names)} (needs {', '.join(p for _, p in uses)})"
+    needs = dict.fromkeys(p for _, p in uses)  # reading and sending may need the same one
+    return f"{' and '.join(names)} (needs {', '.join(needs)})"
 
 
 # -- clock and calendar ---------------------------------------------------------------------------
