@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,8 @@ from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
 from bot.adapters.mailbox import MailboxError
 from bot.adapters.oauth_tokens import ClientSecret, EntraApp, OAuthLogin
 from bot.adapters.outgoing import SendError
+from bot.config import ConfigError
+from tests.fixtures.app import make_config
 from tests.fixtures.entra import CLIENT_ID, CLIENT_SECRET, SCOPE, TENANT, EntraTestServer
 from tests.fixtures.ews import MAILBOX, EwsTestServer
 from tests.fixtures.mail import email, sin
@@ -132,3 +135,32 @@ def test_no_token_from_entra_is_marked_for_the_health_check(
         assert "AADSTS7000215" in message and wrong not in message
     assert ews_oauth.state.operations == []  # nothing reached Exchange without a token
     source.close()
+
+
+def test_config_takes_kerberos_and_oauth2_without_passwords_and_checks_the_scopes(
+    tmp_path: Path, database_url: str
+) -> None:
+    where = {"endpoint": "https://mail.council.gov.uk/EWS/Exchange.asmx", "mailbox": MAILBOX}
+    microsoft = {"tenant_id": TENANT, "client_id": CLIENT_ID, "client_secret_env": "S"}
+    hybrid = where | {"auth": "oauth2", "scopes": ["https://mail.council.gov.uk/.default"]}
+
+    config = make_config(
+        tmp_path, database_url, environ={"S": CLIENT_SECRET}, microsoft=microsoft,
+        mailbox={"backend": "ews", "ews": hybrid},
+        outgoing={"backend": "ews", "ews": where | {"auth": "kerberos"}},
+    )  # fmt: skip
+
+    assert config.mailbox.ews is not None and config.outgoing.ews is not None
+    assert config.mailbox.ews.scopes == ("https://mail.council.gov.uk/.default",)
+    assert (config.outgoing.ews.auth, config.outgoing.ews.password) == ("kerberos", "")
+    default = make_config(
+        tmp_path, database_url, environ={"S": CLIENT_SECRET}, microsoft=microsoft,
+        mailbox={"backend": "ews", "ews": where | {"auth": "oauth2"}},
+    )  # fmt: skip
+    assert default.mailbox.ews is not None
+    assert default.mailbox.ews.scopes == ("https://outlook.office365.com/.default",)
+    with pytest.raises(ConfigError, match=r"mailbox.ews.scopes: expected a list of https://"):
+        make_config(
+            tmp_path, database_url, environ={"S": CLIENT_SECRET}, microsoft=microsoft,
+            mailbox={"backend": "ews", "ews": hybrid | {"scopes": ["EWS.AccessAsApp"]}},
+        )  # fmt: skip
