@@ -5,6 +5,7 @@ service keytab, as IIS's Negotiate provider does for Exchange Server."""
 
 from __future__ import annotations
 
+import time
 import tomllib
 from pathlib import Path
 
@@ -124,3 +125,29 @@ def test_doctor_names_a_missing_service_principal(
         "the Exchange host needs the service principal name HTTP/127.0.0.1 (setspn -S on the "
         "account the EWS application pool runs as, or its alternate service account)"
     )
+
+
+def test_an_expired_ticket_is_renewed_from_the_keytab_unattended(
+    ews_kerberos: EwsTestServer, kdc: Kdc, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A service account whose tickets live 4 seconds (a council's are 10 hours): the daemon
+    # must go on without anyone running kinit.
+    keytab = kdc.add_client("svc-short")
+    kdc.kadmin("modprinc -maxlife 4s svc-short")
+    monkeypatch.setenv("KRB5_CLIENT_KTNAME", str(keytab))
+    source = EwsSource(_connection(ews_kerberos))
+    source.fetch(None)
+    first = _ticket_requests(kdc, "svc-short")
+    time.sleep(5)
+    ews_kerberos.deliver(sin())
+
+    assert [m.raw for m in source.fetch(None).messages] == [sin()]
+    assert _ticket_requests(kdc, "svc-short") > first  # a new ticket, got from the keytab
+    source.close()
+
+
+def _ticket_requests(kdc: Kdc, name: str) -> int:
+    """AS-REQs the KDC answered for this principal (its log, one line each)."""
+    log = (kdc.folder / "kdc.log").read_text()
+    return sum(1 for line in log.splitlines() if "AS_REQ" in line and f"{name}@" in line
+               and "ISSUE" in line)  # fmt: skip
