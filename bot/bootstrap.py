@@ -81,9 +81,10 @@ def graph_client(config: Config, tokens: EntraApp | None, graph: GraphSettings) 
     return GraphClient(graph.base_url, OAuthLogin(app, graph.scopes))
 
 
-def ews_connection(ews: EwsSettings) -> EwsConnection:
-    """An EWS connection to the configured on-premises mailbox; nothing is contacted yet."""
-    return EwsConnection(EwsLogin(ews.endpoint, ews.mailbox, ews.username, ews.password, ews.auth))
+def ews_connection(config: Config, tokens: EntraApp | None, ews: EwsSettings) -> EwsConnection:
+    """An EWS connection to the configured mailbox; nothing is contacted yet."""
+    login = EwsLogin(ews.endpoint, ews.mailbox, ews.username, ews.password, ews.auth)
+    return EwsConnection(login, _oauth(config, tokens, ews.auth, ews.scopes))
 
 
 def make_source(config: Config, tokens: EntraApp | None = None) -> MailSource:
@@ -93,7 +94,9 @@ def make_source(config: Config, tokens: EntraApp | None = None) -> MailSource:
     ews = config.mailbox.ews
     if config.mailbox.backend == "ews" and ews is not None:
         return EwsSource(
-            ews_connection(ews), processed_folder=ews.processed_folder, attention_folder=aside
+            ews_connection(config, tokens, ews),
+            processed_folder=ews.processed_folder,
+            attention_folder=aside,
         )
     if config.mailbox.backend == "graph" and graph is not None:
         return GraphSource(
@@ -131,7 +134,7 @@ def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLook
     graph = config.outgoing.graph
     ews = config.outgoing.ews
     if config.outgoing.backend == "ews" and ews is not None and folder:
-        return EwsSentItems(EwsSource(ews_connection(ews)), folder)
+        return EwsSentItems(EwsSource(ews_connection(config, tokens, ews)), folder)
     if config.outgoing.backend == "graph" and graph is not None and folder:
         return GraphSentItems(GraphSource(graph_client(config, tokens, graph), graph.user), folder)
     if config.outgoing.smtp is None or imap is None or not folder:
@@ -154,7 +157,7 @@ def make_sender(config: Config, tokens: EntraApp | None = None) -> MailSender:
     smtp = config.outgoing.smtp
     graph = config.outgoing.graph
     if config.outgoing.backend == "ews" and config.outgoing.ews is not None:
-        return EwsSender(ews_connection(config.outgoing.ews))
+        return EwsSender(ews_connection(config, tokens, config.outgoing.ews))
     if config.outgoing.backend == "graph" and graph is not None:
         return GraphSender(graph_client(config, tokens, graph), graph.user)
     if smtp is None:

@@ -10,6 +10,7 @@ pytest_plugins = [
     "tests.fixtures.graph",
     "tests.fixtures.ews",
     "tests.fixtures.calendars",
+    "tests.fixtures.kerberos",
     "tests.fixtures.backends",
     "tests.fixtures.proxy",
 ]

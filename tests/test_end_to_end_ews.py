@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from tests.fixtures.entra import CLIENT_ID, CLIENT_SECRET, EntraTestServer
 from tests.fixtures.ews import PASSWORD, USERNAME, EwsTestServer, write_ews_config
 from tests.fixtures.mail import sin
 
@@ -67,3 +68,51 @@ def test_a_refused_ews_login_is_one_clear_line(
     assert "Traceback" not in out and "not-the-password" not in out
     assert [m.raw for m in ews.in_folder("Inbox")] == [sin()]
     assert code == 1
+
+
+def test_sin_read_and_acknowledged_over_ews_with_an_oauth_token(
+    tmp_path: Path,
+    database_url: str,
+    ews_oauth: EwsTestServer,
+    entra: EntraTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
+    config = write_ews_config(tmp_path, database_url, ews_oauth, entra=entra)
+    assert _run(config, capsys, "init")[0] == 0
+    ews_oauth.deliver(sin())
+
+    code, out = _run(config, capsys, "-v", "--now", "2026-12-23T09:05", "run", "--once")
+
+    assert code == 0, out
+    assert [m.raw for m in ews_oauth.in_folder("Processed")] == [sin()]
+    sent = [email.message_from_bytes(s.mime, policy=policy.default) for s in ews_oauth.state.sent]
+    assert any("[TSCP-2026-0001]" in str(m["Subject"]) and m["To"] ==
+               "casey.invented@gmp.police.uk" for m in sent)  # fmt: skip
+    # One app and one token cache for reading and sending; the token never in the output.
+    assert len(entra.state.token_requests) == 1
+    assert not any(token in out for token in entra.state.tokens)
+    code, out = _run(config, capsys, "doctor")
+    assert (
+        f"ok Microsoft 365 sign-in: token for EWS (needs full_access_as_app) from app "
+        f"{CLIENT_ID}"
+    ) in out
+
+
+def test_ews_oauth2_without_the_microsoft_section_is_refused_in_words(
+    tmp_path: Path,
+    database_url: str,
+    ews_oauth: EwsTestServer,
+    entra: EntraTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
+    config = write_ews_config(tmp_path, database_url, ews_oauth, entra=entra)
+    config.write_text(config.read_text().split("[microsoft]")[0])
+
+    code, out = _run(config, capsys, "init")
+
+    assert code != 0
+    assert 'mailbox.ews.auth: "oauth2" needs a [microsoft] section' in out

@@ -3,46 +3,22 @@ from (a local) Entra ID, through the command line against real Dovecot and aiosm
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
-import tomli_w
 
 from bot.cli import main
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.entra import (
     CLIENT_ID,
     CLIENT_SECRET,
-    TENANT,
     EntraTestServer,
     XOAuth2SmtpServer,
+    write_oauth_config,
 )
 from tests.fixtures.mail import sin
-from tests.fixtures.real_servers import write_config
 
 pytestmark = pytest.mark.imap
-
-
-def _oauth_config(
-    tmp_path: Path, database_url: str, dovecot: DovecotServer, smtp: XOAuth2SmtpServer,
-    entra: EntraTestServer,
-) -> Path:  # fmt: skip
-    path = write_config(tmp_path, database_url, dovecot, smtp)
-    data = tomllib.loads(path.read_text())
-    imap = data["mailbox"]["imap"]
-    del imap["password_env"]  # no password anywhere: Exchange Online takes none
-    imap["auth"] = "oauth2"
-    data["outgoing"]["smtp"] |= {"auth": "oauth2", "username": dovecot.user}
-    data["microsoft"] = {
-        "tenant_id": TENANT,
-        "client_id": CLIENT_ID,
-        "client_secret_env": "TEST_ENTRA_SECRET",
-        "authority": entra.authority,
-        "validate_authority": False,  # a local authority MSAL cannot look up
-    }
-    path.write_bytes(tomli_w.dumps(data).encode())
-    return path
 
 
 def _run(config: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -61,7 +37,7 @@ def test_sin_read_and_acknowledged_over_xoauth2(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
-    config = _oauth_config(tmp_path, database_url, dovecot_oauth, smtp_oauth, entra)
+    config = write_oauth_config(tmp_path, database_url, dovecot_oauth, smtp_oauth, entra)
     assert _run(config, capsys, "init")[0] == 0
     dovecot_oauth.append(sin())
 
@@ -89,7 +65,7 @@ def test_a_wrong_client_secret_is_one_readable_line(
 ) -> None:
     wrong = "Wr0ng~the-secret-ID-not-its-value"
     monkeypatch.setenv("TEST_ENTRA_SECRET", wrong)
-    config = _oauth_config(tmp_path, database_url, dovecot_oauth, smtp_oauth, entra)
+    config = write_oauth_config(tmp_path, database_url, dovecot_oauth, smtp_oauth, entra)
     assert _run(config, capsys, "init")[0] == 0
     dovecot_oauth.append(sin())
 

@@ -20,10 +20,11 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
+from bot.adapters.ews_auth import EwsAuth, NoToken, configuration, refusal
 from bot.adapters.mailbox import (
     Batch,
     Cursor,
@@ -35,10 +36,10 @@ from bot.adapters.mailbox import (
     arrived_before,
     move_each,
 )
+from bot.adapters.oauth_tokens import OAuthLogin
 
 log = logging.getLogger(__name__)
 
-EwsAuth = Literal["ntlm", "basic"]
 _KEY_MAX = 1000  # StoredMessage.source_key's length
 
 
@@ -48,8 +49,8 @@ class EwsLogin:
 
     endpoint: str  # https://mail.council.internal/EWS/Exchange.asmx
     mailbox: str  # the shared mailbox's primary SMTP address
-    username: str  # DOMAIN\\user or user@domain
-    password: str
+    username: str  # DOMAIN\\user or user@domain (ntlm, basic); the principal (kerberos)
+    password: str = field(repr=False)  # "" for kerberos and oauth2
     auth: EwsAuth = "ntlm"
 
     def describe(self) -> str:
@@ -58,38 +59,32 @@ class EwsLogin:
 
 class EwsConnection:
     """One exchangelib Account, opened on first use; every EWS failure becomes a MailboxError
-    line naming the endpoint (never the password)."""
+    line naming the endpoint (never the password or token). With auth = "oauth2", `oauth`
+    gives the bearer tokens."""
 
-    def __init__(self, login: EwsLogin) -> None:
+    def __init__(self, login: EwsLogin, oauth: OAuthLogin | None = None) -> None:
         self.login = login
+        self._oauth = oauth
         self._account: Any = None
         self._folders: dict[str, Any] = {}
 
     def account(self) -> Any:
         if self._account is None:
-            from exchangelib import (  # imported here: no work at import time for other backends
-                BASIC,
-                DELEGATE,
-                NTLM,
-                Account,
-                Configuration,
-                Credentials,
-            )
-            from exchangelib import (
-                UTC as EWS_UTC,
-            )
+            # Imported here: no work at import time for other backends.
+            from exchangelib import DELEGATE, IMPERSONATION, Account
+            from exchangelib import UTC as EWS_UTC
 
-            config = Configuration(
-                service_endpoint=self.login.endpoint,
-                credentials=Credentials(self.login.username, self.login.password),
-                auth_type=NTLM if self.login.auth == "ntlm" else BASIC,
+            login = self.login
+            config = configuration(
+                login.endpoint, login.auth, login.username, login.password, self._oauth
             )
             _forget_other_protocol(config)
             self._account = Account(
-                primary_smtp_address=self.login.mailbox,
+                primary_smtp_address=login.mailbox,
                 config=config,
-                autodiscover=False,  # on-premises: the endpoint is configured, not looked up
-                access_type=DELEGATE,
+                autodiscover=False,  # the endpoint is configured, not looked up
+                # An app-only token is no mailbox user: it acts as the mailbox by impersonation.
+                access_type=IMPERSONATION if login.auth == "oauth2" else DELEGATE,
                 default_timezone=EWS_UTC,
             )
         return self._account
@@ -109,10 +104,14 @@ class EwsConnection:
             yield
         except MailboxError:
             raise
+        except NoToken as exc:
+            self._account = None
+            raise MailboxError(f"{where}: no OAuth token: {exc}") from None
         except UnauthorizedError:
             self._account = None
+            login = self.login
             raise MailboxError(
-                f"{where}: login refused for {self.login.username} ({self.login.auth.upper()})"
+                f"{where}: {refusal(login.auth, login.username, login.mailbox)}"
             ) from None
         except (TransportError, RateLimitError) as exc:
             self._account = None
@@ -310,6 +309,7 @@ def _forget_other_protocol(config: Any) -> None:
     """exchangelib keeps one Protocol (sessions, server version) per endpoint and credentials
     for the whole process, whatever the auth type: drop a kept one made for another auth type
     (or one that failed), so this connection logs in the way it was configured to."""
+    from exchangelib.credentials import BaseOAuth2Credentials
     from exchangelib.protocol import Protocol
 
     try:
@@ -317,6 +317,12 @@ def _forget_other_protocol(config: Any) -> None:
     except KeyError:
         return
     if isinstance(kept, Exception) or kept.auth_type != config.auth_type:
+        del Protocol[config]
+    elif isinstance(config.credentials, BaseOAuth2Credentials) and (
+        kept.credentials is not config.credentials
+    ):
+        # A Protocol kept from an earlier OAuth connection holds that connection's token source
+        # and retry policy; this connection brings its own (the earlier one closes its own).
         del Protocol[config]
 
 

@@ -69,6 +69,7 @@ Credential = ClientSecret | ClientCertificate
 class Token:
     value: str = field(repr=False)
     from_cache: bool
+    expires_in: int = 0  # seconds it has left, as Entra ID (or MSAL's cache) says; 0: unknown
 
 
 class EntraApp:
@@ -103,7 +104,7 @@ class EntraApp:
             raise TokenError(self._refusal(result))
         from_cache = result.get("token_source") == "cache"
         log.debug("access token for app %s (%s)", self.client_id, "cached" if from_cache else "new")
-        return Token(result["access_token"], from_cache)
+        return Token(result["access_token"], from_cache, _seconds(result.get("expires_in")))
 
     def forget(self) -> None:
         """Drop cached tokens, so the next `token()` asks Entra ID for a new one."""
@@ -186,6 +187,14 @@ class OAuthLogin:
 def xoauth2(user: str, token: str) -> str:
     """The SASL XOAUTH2 initial response, before base64 (Microsoft's and Google's format)."""
     return f"user={user}\x01auth=Bearer {token}\x01\x01"
+
+
+def _seconds(value: object) -> int:
+    """expires_in as whole seconds; 0 when missing or not a number."""
+    try:
+        return max(int(str(value)), 0)
+    except ValueError:
+        return 0
 
 
 def _first_line(value: object) -> str:

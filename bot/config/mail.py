@@ -104,11 +104,14 @@ def _folder(r: Reader, key: str, default: str) -> str:
     return name
 
 
-EWS_AUTH: tuple[str, ...] = ("ntlm", "basic", "oauth2")
+EWS_AUTH: tuple[str, ...] = ("ntlm", "basic", "kerberos", "oauth2")
+# Exchange Online's EWS resource; with hybrid modern authentication an on-premises Exchange
+# answers to its own external URL's .default scope instead.
+EWS_SCOPE = "https://outlook.office365.com/.default"
 
 
 def ews_section(r: Reader, environ: Mapping[str, str], *, mailbox: bool) -> EwsSettings:
-    """[mailbox.ews] or [outgoing.ews]: on-premises Exchange Server over EWS."""
+    """[mailbox.ews] or [outgoing.ews]: Exchange Server (or Exchange Online) over EWS."""
     endpoint = r.text("endpoint").strip()
     parsed = urlparse(endpoint)
     plain_ok = parsed.scheme == "http" and parsed.hostname in _LOOPBACK  # a local test server
@@ -119,19 +122,27 @@ def ews_section(r: Reader, environ: Mapping[str, str], *, mailbox: bool) -> EwsS
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
         raise r.fail("mailbox", "the shared mailbox's primary SMTP address", address)
     auth = r.choice("auth", EWS_AUTH, "ntlm")
-    if auth == "oauth2":
-        # exchangelib's OAuth2 asks Entra ID itself and on-premises Exchange needs hybrid modern
-        # authentication; Exchange Online is better reached with backend = "graph".
+    password, scopes = "", cast(tuple[str, ...], ())
+    if auth in ("ntlm", "basic"):
+        password = secret(r, "password_env", environ)
+    elif r.has("password_env"):
         raise ConfigError(
-            f'{r.where("auth")}: "oauth2" is not supported for EWS yet; use "ntlm" or "basic" '
-            'on-premises, or backend = "graph" for Exchange Online'
+            f'{r.where("password_env")}: not used with auth = "{auth}" (no password: '
+            + ("the token comes from [microsoft]" if auth == "oauth2" else "the Kerberos ticket")
+            + "); remove it"
         )
+    if auth == "oauth2":
+        scopes = tuple(s.strip() for s in r.texts("scopes", [EWS_SCOPE]))
+        if not scopes or not all(s.startswith("https://") for s in scopes):
+            raise r.fail("scopes", "a list of https:// scopes like " + EWS_SCOPE, list(scopes))
     settings = EwsSettings(
         endpoint=endpoint,
         mailbox=address,
-        username=r.text("username").strip(),
-        password=secret(r, "password_env", environ),
-        auth=cast(Literal["ntlm", "basic"], auth),
+        # kerberos: the service account's principal, named in messages (the ticket decides)
+        username=(r.text("username") if password else r.text("username", "")).strip(),
+        password=password,
+        auth=cast(Literal["ntlm", "basic", "kerberos", "oauth2"], auth),
+        scopes=scopes,
     )
     if mailbox:
         settings = replace(

@@ -60,7 +60,9 @@ def check_oauth_needs(config: Config) -> None:
                 "client_id and client_secret_env (or certificate_path and certificate_thumbprint)"
             )
     imap, smtp = config.mailbox.imap, config.outgoing.smtp
-    for where, settings in (("mailbox.imap", imap), ("outgoing.smtp", smtp)):
+    ews_in, ews_out = config.mailbox.ews, config.outgoing.ews
+    for where, settings in (("mailbox.imap", imap), ("outgoing.smtp", smtp),
+                            ("mailbox.ews", ews_in), ("outgoing.ews", ews_out)):  # fmt: skip
         if settings is not None and settings.auth == "oauth2":
             raise ConfigError(
                 f'{where}.auth: "oauth2" needs a [microsoft] section with tenant_id, client_id '

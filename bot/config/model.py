@@ -98,12 +98,14 @@ class EwsSettings:
 
     endpoint: str  # https://mail.council.internal/EWS/Exchange.asmx (no autodiscover)
     mailbox: str  # the shared mailbox's primary SMTP address
-    username: str  # DOMAIN\\user or user@domain
-    password: str = field(repr=False)
-    auth: Literal["ntlm", "basic"] = "ntlm"
+    username: str  # DOMAIN\\user or user@domain; kerberos: the principal, for messages only
+    password: str = field(repr=False)  # "" with kerberos and oauth2
+    auth: Literal["ntlm", "basic", "kerberos", "oauth2"] = "ntlm"
     processed_folder: str = "Processed"
     # The Screening Panel booked as a meeting on this mailbox's calendar ([mailbox.ews] only).
     calendar: bool = False
+    # oauth2: the scopes asked of Entra ID (hybrid modern auth: the on-premises EWS host's)
+    scopes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

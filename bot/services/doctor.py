@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlparse
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -21,6 +22,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.db.engine import current_revision, head_revision, make_engine
 from bot.adapters.email_builder import build_email, make_message_id
+from bot.adapters.kerberos import KerberosError
+from bot.adapters.kerberos import check as kerberos_check
 from bot.adapters.mailbox import MailboxError, MailboxFacts, Probed
 from bot.adapters.oauth_tokens import EntraApp, TokenError
 from bot.adapters.outgoing import MailSender, ProbedSender, SendError
@@ -76,6 +79,7 @@ def run_checks(
         checks += _sending(config, tokens, clock, send_test)
         checks += _oauth(config, tokens)
         checks += [Check(*line) for line in calendar_checks(config, tokens, clock.now(), _roles)]
+        checks += _kerberos(config)
         checks += _clock(config, clock, engine if database.status == "ok" else None)
     finally:
         engine.dispose()
@@ -301,6 +305,9 @@ def _oauth(config: Config, tokens: EntraApp | None) -> list[Check]:
         wanted.setdefault(config.mailbox.graph.scopes, []).append(("Graph", "Mail.ReadWrite"))
     if config.outgoing.backend == "graph" and config.outgoing.graph is not None:
         wanted.setdefault(config.outgoing.graph.scopes, []).append(("Graph", "Mail.Send"))
+    for ews in (config.mailbox.ews, config.outgoing.ews):
+        if ews is not None and ews.auth == "oauth2":
+            wanted.setdefault(ews.scopes, []).append(("EWS", "full_access_as_app"))
     checks = []
     for scopes, uses in wanted.items():
         use = _uses(uses)
@@ -322,11 +329,31 @@ def _oauth(config: Config, tokens: EntraApp | None) -> list[Check]:
     return checks or [Check("ok", "Microsoft 365 sign-in", "[microsoft] set but not used")]
 
 
+def _kerberos(config: Config) -> list[Check]:
+    """A ticket for the service account and one for each Exchange host's HTTP/ principal."""
+    hosts = {
+        urlparse(ews.endpoint).hostname or ""
+        for ews in (config.mailbox.ews, config.outgoing.ews)
+        if ews is not None and ews.auth == "kerberos"
+    }
+    checks = []
+    for host in sorted(hosts):
+        try:
+            facts = kerberos_check(host)
+        except KerberosError as exc:
+            checks.append(Check("FAIL", "Kerberos", str(exc)))
+            continue
+        detail = f"{facts.principal} (from {facts.source}) has a ticket for {facts.service}"
+        checks.append(Check("ok", "Kerberos", detail))
+    return checks
+
+
 def _uses(uses: list[tuple[str, str]]) -> str:
     """("IMAP", "IMAP.AccessAsApp"), ("SMTP", ...) -> "IMAP and SMTP (needs IMAP.AccessAsApp,
     SMTP.SendAsApp)"."""
     names = list(dict.fromkeys(name for name, _ in uses))
-    return f"{' and '.join(names)} (needs {', '.join(p for _, p in uses)})"
+    needs = dict.fromkeys(p for _, p in uses)  # reading and sending may need the same one
+    return f"{' and '.join(names)} (needs {', '.join(needs)})"
 
 
 # -- clock and calendar ---------------------------------------------------------------------------

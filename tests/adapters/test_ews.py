@@ -287,14 +287,19 @@ def test_config_ews_backend_needs_an_endpoint_and_a_password_variable(
             environ={"TEST_EWS_PASSWORD": "x"},
             mailbox={"backend": "ews", "ews": plain},
         )
-    oauth = where | {"endpoint": "https://mail.council.internal/EWS/Exchange.asmx"}
-    oauth = oauth | {"auth": "oauth2"}
-    with pytest.raises(ConfigError, match=r'outgoing.ews.auth: "oauth2" is not supported'):
-        make_config(
-            tmp_path,
-            database_url,
-            environ={"TEST_EWS_PASSWORD": "x"},
-            outgoing={"backend": "ews", "ews": oauth},
+    for auth, why in (("oauth2", "the token comes from [microsoft]"),
+                      ("kerberos", "the Kerberos ticket")):  # fmt: skip
+        no_password = where | {"endpoint": "https://mail.council.internal/EWS/Exchange.asmx"}
+        with pytest.raises(ConfigError) as raised:
+            make_config(
+                tmp_path,
+                database_url,
+                environ={"TEST_EWS_PASSWORD": "x"},
+                outgoing={"backend": "ews", "ews": no_password | {"auth": auth}},
+            )
+        assert str(raised.value) == (
+            f'outgoing.ews.password_env: not used with auth = "{auth}" (no password: {why}); '
+            "remove it"
         )
 
 
