@@ -146,7 +146,7 @@ def make_calendar(config: Config, tokens: EntraApp | None = None) -> MeetingCale
     """The shared mailbox's calendar, when [mailbox.graph] or [mailbox.ews] calendar = true."""
     graph, ews = config.mailbox.graph, config.mailbox.ews
     if config.mailbox.backend == "ews" and ews is not None and ews.calendar:
-        return EwsCalendar(ews_connection(ews))
+        return EwsCalendar(ews_connection(config, tokens, ews))
     if config.mailbox.backend != "graph" or graph is None or not graph.calendar:
         return None
     client = graph_client(config, tokens, graph)
