@@ -22,11 +22,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from bot.adapters.graph_client import GraphClient, GraphError
+from bot.adapters.graph_error import GraphError
+
+if TYPE_CHECKING:
+    from bot.adapters.graph_client import GraphClient
 
 PERMISSION = "Calendars.ReadWrite"
 # Graph's free/busy statuses that mean "cannot come"; free, tentative and working elsewhere

@@ -8,9 +8,6 @@ from typing import Any, TextIO
 
 from bot.cli_output import print_json, print_table
 from bot.commands.context import Context, NotFound
-from bot.services.cases import find_case
-from bot.services.meeting_replies import meeting_views
-from bot.services.queries import case_detail, case_summaries
 
 
 def register(sub: Any) -> None:
@@ -24,6 +21,8 @@ def register(sub: Any) -> None:
 
 
 def list_cases(ctx: Context) -> int:
+    from bot.services.queries import case_summaries
+
     app = ctx.app()
     with app.sessions() as session:
         rows = case_summaries(session)
@@ -43,6 +42,10 @@ def list_cases(ctx: Context) -> int:
 
 
 def show_case(ctx: Context) -> int:
+    from bot.services.cases import find_case
+    from bot.services.meeting_replies import meeting_views
+    from bot.services.queries import case_detail
+
     app = ctx.app()
     with app.sessions() as session:
         case = find_case(session, ctx.args.ref)

@@ -1,4 +1,8 @@
-"""What every command gets: its arguments, and the config and clock loaded on demand."""
+"""What every command gets: its arguments, and the config and clock loaded on demand.
+
+The config and the app are imported when first asked for, so `--help` and a mistyped command
+load neither (see bot.cli).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,13 @@ import argparse
 import os
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.app import App
-from bot.bootstrap import build_app
 from bot.clock import Clock, FixedClock, OffsetClock, SystemClock, parse_moment
-from bot.config import Config, load_config
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.config import Config
 
 
 class UsageError(Exception):
@@ -36,6 +42,8 @@ class Context:
     @property
     def config(self) -> Config:
         if self._config is None:
+            from bot.config import load_config
+
             self._config = load_config(config_path(self.args.config))
         return self._config
 
@@ -57,6 +65,8 @@ class Context:
         return self.clock().now().astimezone(self.config.partnership.time_zone).date()
 
     def app(self, *, moving_clock: bool = False) -> App:
+        from bot.bootstrap import build_app
+
         app = build_app(self.config, self.clock(moving=moving_clock))
         self._apps.append(app)
         return app

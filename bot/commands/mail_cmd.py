@@ -5,24 +5,15 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.adapters.db.models import OutboxMessage, StoredMessage
-from bot.adapters.parsing import ParseError
-from bot.app import App
 from bot.cli_output import print_json, print_table
 from bot.commands.context import Context, NotFound, UsageError
-from bot.core.message import MailMessage
-from bot.core.message_plan import as_json, describe, plan
-from bot.core.rules import ClassifyContext, classify
-from bot.services.approvals import ApprovalError, approve
-from bot.services.delivery import failures_by_outbox
-from bot.services.ingest import release_now
-from bot.services.outbox import retry_now
-from bot.services.process import Gathered, context_for, gather
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.core.message import MailMessage
+    from bot.services.process import Gathered
 
 
 def register(sub: Any) -> None:
@@ -43,6 +34,9 @@ def register(sub: Any) -> None:
 
 
 def classify_file(ctx: Context) -> int:
+    from bot.adapters.parsing import ParseError
+    from bot.core.message_plan import as_json, describe, plan
+
     path = Path(ctx.args.file)
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
@@ -76,6 +70,11 @@ def classify_file(ctx: Context) -> int:
 
 def _gather_without_changes(app: App, msg: MailMessage) -> Gathered:
     """What ingest would read for this message; every session is rolled back."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.core.rules import ClassifyContext, classify
+    from bot.services.process import context_for, gather
+
     now = app.clock.now()
     with app.sessions() as session:
         try:
@@ -102,6 +101,13 @@ def _need_id(ctx: Context) -> int:
 
 
 def outbox(ctx: Context) -> int:
+    from sqlalchemy import select
+
+    from bot.adapters.db.models import OutboxMessage
+    from bot.services.approvals import ApprovalError, approve
+    from bot.services.delivery import failures_by_outbox
+    from bot.services.outbox import retry_now
+
     app = ctx.app()
     if ctx.args.action == "approve":
         with app.sessions() as session:
@@ -162,6 +168,11 @@ def _print_not_delivered(rows: list[dict[str, Any]]) -> None:
 
 
 def triage(ctx: Context) -> int:
+    from sqlalchemy import select
+
+    from bot.adapters.db.models import StoredMessage
+    from bot.services.ingest import release_now
+
     app = ctx.app()
     with app.sessions() as session:
         if ctx.args.action == "list":

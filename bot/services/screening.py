@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, Meeting, StoredMessage
 from bot.adapters.graph_calendar import GraphCalendar
-from bot.adapters.graph_client import GraphError
+from bot.adapters.graph_error import GraphError
 from bot.adapters.ical import build_invitation
 from bot.app import App
 from bot.config.model import STATUTORY_ROLES

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, Meeting
-from bot.adapters.graph_client import GraphError
+from bot.adapters.graph_error import GraphError
 from bot.adapters.ical import build_invitation
 from bot.app import App
 from bot.core import commands as c
