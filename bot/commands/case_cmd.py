@@ -23,8 +23,7 @@ def register(sub: Any) -> None:
 def list_cases(ctx: Context) -> int:
     from bot.services.queries import case_summaries
 
-    app = ctx.app()
-    with app.sessions() as session:
+    with ctx.session() as session:
         rows = case_summaries(session)
     if ctx.args.json:
         print_json(rows, sys.stdout)
@@ -36,7 +35,7 @@ def list_cases(ctx: Context) -> int:
                 for r in rows
             ],
             sys.stdout,
-            tz=app.config.partnership.time_zone,
+            tz=ctx.config.partnership.time_zone,
         )
     return 0
 

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock, FixedClock, OffsetClock, SystemClock, parse_moment
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
     from bot.app import App
     from bot.config import Config
 
@@ -38,6 +41,7 @@ class Context:
         self.args = args
         self._config: Config | None = None
         self._apps: list[App] = []
+        self._engines: list[Engine] = []
 
     @property
     def config(self) -> Config:
@@ -71,6 +75,18 @@ class Context:
         self._apps.append(app)
         return app
 
+    def session(self) -> Session:
+        """A session on the database alone, for a command that only lists what it holds: no
+        rules, templates, forms or bank holidays are loaded for it (see `app` for the rest)."""
+        from bot.adapters.db.engine import make_engine, make_sessions
+
+        self.clock()  # a --now that cannot be read is refused, as by every other command
+        engine = make_engine(self.config.database_url)
+        self._engines.append(engine)
+        return make_sessions(engine)()
+
     def close(self) -> None:
         for app in self._apps:
             app.close()
+        for engine in self._engines:
+            engine.dispose()
