@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+if TYPE_CHECKING:  # only types: building an App imports no adapter (see bot.bootstrap)
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
-from bot.adapters.mailbox import MailSource
-from bot.adapters.meeting_calendar import MeetingCalendar
-from bot.adapters.outgoing import MailSender, SentLookup
-from bot.adapters.templates import TemplateRenderer
-from bot.clock import Clock
-from bot.config import Config
-from bot.core.calendar import WorkingCalendar
-from bot.core.doctext import DocumentText
-from bot.core.message import MailMessage
-from bot.core.rules import Rule
-from bot.core.vocabulary import Vocabulary
+    from bot.adapters.mailbox import MailSource
+    from bot.adapters.meeting_calendar import MeetingCalendar
+    from bot.adapters.outgoing import MailSender, SentLookup
+    from bot.adapters.templates import TemplateRenderer
+    from bot.clock import Clock
+    from bot.config import Config
+    from bot.core.calendar import WorkingCalendar
+    from bot.core.doctext import DocumentText
+    from bot.core.message import MailMessage
+    from bot.core.rules import Rule
+    from bot.core.vocabulary import Vocabulary
 
 
 @dataclass

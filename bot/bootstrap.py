@@ -1,29 +1,19 @@
-"""The one place that picks concrete adapters and wires them together."""
+"""The one place that picks concrete adapters and wires them together.
+
+Each transport's module (and its library: imapclient, exchangelib, msal, the document readers)
+is imported when a connection is first opened, not when the app is built: a command that only
+reads the database never loads them (see tests/test_cli_imports.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from bot.adapters.db.engine import make_engine, make_sessions
-from bot.adapters.documents import Limits, read_message
-from bot.adapters.ews_calendar import EwsCalendar
-from bot.adapters.ews_sender import EwsSender, EwsSentItems
-from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
-from bot.adapters.graph_calendar import GraphCalendar
-from bot.adapters.graph_client import GraphClient
-from bot.adapters.graph_sender import GraphSender, GraphSentItems
-from bot.adapters.graph_source import GraphSource
-from bot.adapters.imap_source import ImapSentFolder, ImapSource
-from bot.adapters.mailbox import MailSource
-from bot.adapters.maildir_sender import MaildirSender
-from bot.adapters.maildir_source import MaildirSource
-from bot.adapters.meeting_calendar import MeetingCalendar
-from bot.adapters.oauth_tokens import ClientCertificate, ClientSecret, EntraApp, OAuthLogin
-from bot.adapters.outgoing import MailSender, SentLookup
-from bot.adapters.parsing import parse_message
 from bot.adapters.rules_loader import load_rules
-from bot.adapters.smtp_sender import SmtpSender
 from bot.adapters.templates import TemplateRenderer
 from bot.adapters.vocabulary_loader import load_vocabulary
 from bot.app import App
@@ -31,6 +21,17 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.config.model import EwsSettings, GraphSettings, ImapSettings
 from bot.core.calendar import WorkingCalendar, build_calendar
+from bot.core.doctext import DocumentText
+from bot.core.message import MailMessage
+
+if TYPE_CHECKING:
+    from bot.adapters.ews_source import EwsConnection
+    from bot.adapters.graph_client import GraphClient
+    from bot.adapters.imap_source import ImapSource
+    from bot.adapters.mailbox import MailSource
+    from bot.adapters.meeting_calendar import MeetingCalendar
+    from bot.adapters.oauth_tokens import EntraApp, OAuthLogin
+    from bot.adapters.outgoing import MailSender, SentLookup
 
 
 def calendar_for(config: Config, around: datetime) -> WorkingCalendar:
@@ -44,6 +45,8 @@ def entra_app(config: Config) -> EntraApp | None:
     ms = config.microsoft
     if ms is None:
         return None
+    from bot.adapters.oauth_tokens import ClientCertificate, ClientSecret, EntraApp
+
     credential: ClientSecret | ClientCertificate
     if ms.client_secret is not None:
         credential = ClientSecret(ms.client_secret)
@@ -70,11 +73,16 @@ def _oauth(
         app = entra_app(config)
     if app is None:
         raise ValueError('auth = "oauth2" needs config.microsoft')
+    from bot.adapters.oauth_tokens import OAuthLogin
+
     return OAuthLogin(app, scopes)
 
 
 def graph_client(config: Config, tokens: EntraApp | None, graph: GraphSettings) -> GraphClient:
     """A Graph client with the [microsoft] app's tokens for Graph's scopes."""
+    from bot.adapters.graph_client import GraphClient
+    from bot.adapters.oauth_tokens import OAuthLogin
+
     app = tokens or entra_app(config)
     if app is None:  # the loader refuses this; a hand-made Config is kept honest here
         raise ValueError('backend = "graph" needs config.microsoft')
@@ -83,6 +91,8 @@ def graph_client(config: Config, tokens: EntraApp | None, graph: GraphSettings) 
 
 def ews_connection(config: Config, tokens: EntraApp | None, ews: EwsSettings) -> EwsConnection:
     """An EWS connection to the configured mailbox; nothing is contacted yet."""
+    from bot.adapters.ews_source import EwsConnection, EwsLogin
+
     login = EwsLogin(ews.endpoint, ews.mailbox, ews.username, ews.password, ews.auth)
     return EwsConnection(login, _oauth(config, tokens, ews.auth, ews.scopes))
 
@@ -93,12 +103,16 @@ def make_source(config: Config, tokens: EntraApp | None = None) -> MailSource:
     graph = config.mailbox.graph
     ews = config.mailbox.ews
     if config.mailbox.backend == "ews" and ews is not None:
+        from bot.adapters.ews_source import EwsSource
+
         return EwsSource(
             ews_connection(config, tokens, ews),
             processed_folder=ews.processed_folder,
             attention_folder=aside,
         )
     if config.mailbox.backend == "graph" and graph is not None:
+        from bot.adapters.graph_source import GraphSource
+
         return GraphSource(
             graph_client(config, tokens, graph),
             graph.user,
@@ -107,11 +121,15 @@ def make_source(config: Config, tokens: EntraApp | None = None) -> MailSource:
             attention_folder=aside,
         )
     if imap is None:
+        from bot.adapters.maildir_source import MaildirSource
+
         return MaildirSource(config.mailbox.maildir_path, attention_folder=aside)
     return _imap_source(config, imap, tokens)
 
 
 def _imap_source(config: Config, imap: ImapSettings, tokens: EntraApp | None) -> ImapSource:
+    from bot.adapters.imap_source import ImapSource
+
     return ImapSource(
         imap.host,
         imap.port,
@@ -134,11 +152,19 @@ def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLook
     graph = config.outgoing.graph
     ews = config.outgoing.ews
     if config.outgoing.backend == "ews" and ews is not None and folder:
+        from bot.adapters.ews_sender import EwsSentItems
+        from bot.adapters.ews_source import EwsSource
+
         return EwsSentItems(EwsSource(ews_connection(config, tokens, ews)), folder)
     if config.outgoing.backend == "graph" and graph is not None and folder:
+        from bot.adapters.graph_sender import GraphSentItems
+        from bot.adapters.graph_source import GraphSource
+
         return GraphSentItems(GraphSource(graph_client(config, tokens, graph), graph.user), folder)
     if config.outgoing.smtp is None or imap is None or not folder:
         return None
+    from bot.adapters.imap_source import ImapSentFolder
+
     return ImapSentFolder(_imap_source(config, imap, tokens), folder)
 
 
@@ -146,9 +172,13 @@ def make_calendar(config: Config, tokens: EntraApp | None = None) -> MeetingCale
     """The shared mailbox's calendar, when [mailbox.graph] or [mailbox.ews] calendar = true."""
     graph, ews = config.mailbox.graph, config.mailbox.ews
     if config.mailbox.backend == "ews" and ews is not None and ews.calendar:
+        from bot.adapters.ews_calendar import EwsCalendar
+
         return EwsCalendar(ews_connection(config, tokens, ews))
     if config.mailbox.backend != "graph" or graph is None or not graph.calendar:
         return None
+    from bot.adapters.graph_calendar import GraphCalendar
+
     client = graph_client(config, tokens, graph)
     return GraphCalendar(client, graph.user, config.partnership.time_zone)
 
@@ -157,11 +187,19 @@ def make_sender(config: Config, tokens: EntraApp | None = None) -> MailSender:
     smtp = config.outgoing.smtp
     graph = config.outgoing.graph
     if config.outgoing.backend == "ews" and config.outgoing.ews is not None:
+        from bot.adapters.ews_sender import EwsSender
+
         return EwsSender(ews_connection(config, tokens, config.outgoing.ews))
     if config.outgoing.backend == "graph" and graph is not None:
+        from bot.adapters.graph_sender import GraphSender
+
         return GraphSender(graph_client(config, tokens, graph), graph.user)
     if smtp is None:
+        from bot.adapters.maildir_sender import MaildirSender
+
         return MaildirSender(config.outgoing.maildir_path)
+    from bot.adapters.smtp_sender import SmtpSender
+
     return SmtpSender(
         smtp.host,
         smtp.port,
@@ -179,13 +217,27 @@ def _scopes(config: Config, protocol: str) -> tuple[str, ...]:
     return ms.imap_scopes if protocol == "imap" else ms.smtp_scopes
 
 
-def build_app(config: Config, clock: Clock) -> App:
-    engine = make_engine(config.database_url)
-    tokens = entra_app(config)  # one token cache for every IMAP, SMTP and Graph connection
-    parse = partial(parse_message, max_attachment_bytes=config.ingest.max_attachment_bytes)
+def _parse(max_attachment_bytes: int, raw: bytes) -> MailMessage:
+    from bot.adapters.parsing import parse_message
+
+    return parse_message(raw, max_attachment_bytes=max_attachment_bytes)
+
+
+def _read_documents(
+    config: Config, parse: Callable[[bytes], MailMessage], message: MailMessage
+) -> list[DocumentText]:
+    from bot.adapters.documents import Limits, read_message
+
     limits = Limits(
         max_expanded_bytes=config.ingest.max_expanded_bytes, max_pages=config.ingest.max_pages
     )
+    return read_message(message, limits=limits, parse=parse)
+
+
+def build_app(config: Config, clock: Clock) -> App:
+    engine = make_engine(config.database_url)
+    tokens = entra_app(config)  # one token cache for every IMAP, SMTP and Graph connection
+    parse = partial(_parse, config.ingest.max_attachment_bytes)
     return App(
         config=config,
         clock=clock,
@@ -196,7 +248,7 @@ def build_app(config: Config, clock: Clock) -> App:
         templates=TemplateRenderer(config.templates_dir),
         parse=parse,
         vocabulary=load_vocabulary(config.forms_dir),
-        read_documents=partial(read_message, limits=limits, parse=parse),
+        read_documents=partial(_read_documents, config, parse),
         open_source=partial(make_source, config, tokens),
         open_sender=partial(make_sender, config, tokens),
         open_sent_lookup=partial(make_sent_lookup, config, tokens),

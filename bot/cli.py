@@ -13,12 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.adapters.mailbox import MailboxError
-from bot.adapters.outgoing import SendError
 from bot.adapters.private_files import PRIVATE_UMASK
-from bot.adapters.templates import TemplateError
 from bot.commands import (
     calendar_cmd,
     case_cmd,
@@ -30,10 +25,7 @@ from bot.commands import (
     run_cmd,
     status_cmd,
 )
-from bot.commands.context import Context, NotFound, UsageError
-from bot.config import ConfigError
-from bot.core.calendar import CalendarRangeError
-from bot.core.rules import RuleError
+from bot.commands.context import Context
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
 log = logging.getLogger(__name__)
@@ -66,19 +58,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _errors() -> list[tuple[type[BaseException], int, Callable[[BaseException], str]]]:
+def _errors() -> list[tuple[str, int, Callable[[BaseException], str]]]:
+    """Each known error as "module:class", so that none of those modules is imported just to
+    be able to name its error (an error from a module never imported was never raised)."""
     return [
-        (UsageError, EXIT_USAGE, str),
-        (ConfigError, EXIT_USAGE, lambda e: f"configuration: {e}"),
-        (RuleError, EXIT_USAGE, lambda e: f"rules: {e}"),
-        (TemplateError, EXIT_USAGE, lambda e: f"templates: {e}"),
-        (CalendarRangeError, EXIT_USAGE, str),
-        (NotFound, EXIT_NOT_FOUND, str),
-        (MailboxError, EXIT_FAILED, lambda e: f"mailbox: {e}"),
-        (SendError, EXIT_FAILED, lambda e: f"sending: {e}"),
-        (SQLAlchemyError, EXIT_FAILED, _database_message),
-        (OSError, EXIT_FAILED, lambda e: f"file: {e}"),
+        ("bot.commands.context:UsageError", EXIT_USAGE, str),
+        ("bot.config.reader:ConfigError", EXIT_USAGE, lambda e: f"configuration: {e}"),
+        ("bot.core.rules:RuleError", EXIT_USAGE, lambda e: f"rules: {e}"),
+        ("bot.adapters.templates:TemplateError", EXIT_USAGE, lambda e: f"templates: {e}"),
+        ("bot.core.calendar:CalendarRangeError", EXIT_USAGE, str),
+        ("bot.commands.context:NotFound", EXIT_NOT_FOUND, str),
+        ("bot.adapters.mailbox:MailboxError", EXIT_FAILED, lambda e: f"mailbox: {e}"),
+        ("bot.adapters.outgoing:SendError", EXIT_FAILED, lambda e: f"sending: {e}"),
+        ("sqlalchemy.exc:SQLAlchemyError", EXIT_FAILED, _database_message),
+        ("builtins:OSError", EXIT_FAILED, lambda e: f"file: {e}"),
     ]
+
+
+def _is(exc: BaseException, name: str) -> bool:
+    module, _, cls = name.partition(":")
+    kind = getattr(sys.modules.get(module), cls, None)
+    return isinstance(kind, type) and isinstance(exc, kind)
 
 
 def _database_message(exc: BaseException) -> str:
@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:
         for kind, code, describe in _errors():
-            if isinstance(exc, kind):
+            if _is(exc, kind):
                 print(f"tscp-bot: {describe(exc)}", file=sys.stderr)
                 return code
         # Never a traceback on the terminal; -v logs it for whoever investigates.

@@ -1,5 +1,9 @@
 """The daemon: APScheduler runs the mailbox watcher, the outbox, the deadline tick and the digest.
 
+Mail is sent as soon as it is queued: the outbox bell (bot.services.outbox_bell) wakes the
+sender when a transaction that queued mail commits, and the outbox's interval is only the
+safety net (and how soon mail queued by another instance or a terminal command goes out).
+
 Every job is safe to run late or twice (the digest and every email have idempotency keys), so the
 scheduler only needs to run them often; it never needs to remember what it missed while down.
 Every job survives any exception (recorded, backed off, retried: bot.services.jobs); each runs on
@@ -30,6 +34,7 @@ from bot.services.ingest import ingest_pass
 from bot.services.jobs import HealthBook, Job, JobRunner, describe
 from bot.services.leases import Leases, beat, instance_id, stopped
 from bot.services.outbox import send_due
+from bot.services.outbox_bell import OutboxBell
 from bot.services.reminders import reminder_tick
 from bot.services.tick import deadline_tick
 
@@ -113,6 +118,40 @@ class MailboxWatcher:
         self.source = None
 
 
+class OutboxSender:
+    """Sends the outbox whenever the bell rings, and at least every outbox interval.
+
+    Only the instance holding the outbox lease sends (JobRunner), and each row is claimed
+    before it is sent (bot.services.outbox), so a ring on two instances never sends twice.
+    """
+
+    def __init__(self, app: App, stop: threading.Event, runner: JobRunner) -> None:
+        self.app, self.stop, self.runner = app, stop, runner
+        self.bell = OutboxBell()
+        self.job = Job(health.OUTBOX, self._send, health.intervals(app)[health.OUTBOX])
+        runner.book.register(self.job.name, self.job.interval)
+        self.more = False
+
+    def _send(self) -> None:
+        self.more = send_due(self.app, self.app.open_sender()).more
+
+    def run(self) -> None:
+        self.bell.attach(self.app.sessions)
+        try:
+            while not self.stop.is_set():
+                self.more = False
+                try:
+                    self.runner.run_once(self.job)
+                except Exception:  # the runner records the job's failures; this keeps the loop
+                    log.exception("outbox run failed")
+                # A ring during the run is kept, so mail committed meanwhile is not left
+                # for the tick; a full batch goes round again at once.
+                if not self.more:
+                    self.bell.wait(self.job.interval.total_seconds())
+        finally:
+            self.bell.detach()
+
+
 class Daemon:
     """The instance: its identity, its leases, its jobs' health and its watchdog."""
 
@@ -125,11 +164,11 @@ class Daemon:
         self.runner = JobRunner(HealthBook(app.sessions, self.id), leases, self.wall)
         self.alerter = Alerter(app, self.id)
         self.watcher = MailboxWatcher(app, stop, self.runner)
+        self.sender = OutboxSender(app, stop, self.runner)
 
     def jobs(self) -> list[Job]:
         app, every = self.app, health.intervals(self.app)
         return [
-            Job(health.OUTBOX, lambda: send_due(app, app.open_sender()), every[health.OUTBOX]),
             Job(health.TICK, lambda: deadline_tick(app), every[health.TICK]),
             Job(health.REMINDERS, lambda: reminder_tick(app), every[health.REMINDERS]),
             Job(health.DIGEST, lambda: send_digest_if_due(app), every[health.DIGEST]),
@@ -191,10 +230,12 @@ def run_daemon(app: App, stop: threading.Event | None = None) -> None:
         _every(scheduler, job.name, daemon.runner.wrap(job), job.interval, start)
     _every(scheduler, "watchdog", daemon.watch, keeper, start + keeper)
     scheduler.add_job(_guarded("mailbox", daemon.watcher.run), id="mailbox", max_instances=1)
+    scheduler.add_job(_guarded("outbox", daemon.sender.run), id="outbox", max_instances=1)
     log.info("tscp-bot started: watching %s as %s", app.mailbox_name, daemon.id)
     scheduler.start()
     stop.wait()
     log.info("stopping: finishing the jobs in hand")
+    daemon.sender.bell.ring()  # out of its wait, to see the stop
     scheduler.shutdown(wait=True)
     daemon.close()
     log.info("stopped")

@@ -190,3 +190,46 @@ def test_bootstrap_is_the_one_place_that_picks_transports() -> None:
 @pytest.mark.parametrize("path", _outside_bootstrap(), ids=lambda p: module_name(p))
 def test_no_concrete_transport_outside_bootstrap(path: Path) -> None:
     assert transport_violations(path.read_text(), package_of(path)) == []
+
+
+# Start-up: the CLI's parser is built from bot.cli and bot.commands alone, so what those import
+# at their top is what every invocation, `--help` included, pays for. Services, adapters and
+# their libraries are imported inside the handler that uses them (tests/test_cli_imports.py
+# checks the result in a fresh interpreter).
+CLI_FILES = sorted([BOT / "cli.py", *(BOT / "commands").glob("*.py")])
+LOADED_BY_HANDLERS = ("bot.services", "bot.adapters", "bot.bootstrap", "bot.scheduler",
+                      "bot.app", "sqlalchemy", "alembic", "apscheduler", "jinja2")  # fmt: skip
+
+
+def top_level_imports(source: str, package: str) -> list[str]:
+    """The modules imported when the module loads: its body, not functions or TYPE_CHECKING."""
+    body = ast.Module(
+        body=[n for n in ast.parse(source).body if isinstance(n, ast.Import | ast.ImportFrom)],
+        type_ignores=[],
+    )
+    return imported_modules(body, package)
+
+
+def eager_violations(source: str, package: str) -> list[str]:
+    found = top_level_imports(source, package)
+    return sorted({f"imports {n}" for n in found if n.startswith(LOADED_BY_HANDLERS)})
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from bot.services.queries import case_summaries",
+         ["imports bot.services.queries", "imports bot.services.queries.case_summaries"]),
+        ("import sqlalchemy", ["imports sqlalchemy"]),
+        ("def f():\n    from bot.services.queries import case_summaries", []),
+        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from bot.app import App", []),
+        ("from bot.commands.context import Context", []),
+    ],
+)  # fmt: skip
+def test_eager_import_checker(source: str, expected: list[str]) -> None:
+    assert eager_violations(source, "bot.commands") == expected
+
+
+@pytest.mark.parametrize("path", CLI_FILES, ids=lambda p: module_name(p))
+def test_cli_modules_import_services_only_when_a_command_runs(path: Path) -> None:
+    assert eager_violations(path.read_text(), package_of(path)) == []

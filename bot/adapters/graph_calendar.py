@@ -22,13 +22,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from bot.adapters.graph_client import GraphClient, GraphError
+from bot.adapters.graph_error import GraphError
 from bot.adapters.meeting_calendar import Attendee, Busy, CalendarAccess, CalendarError
 from bot.core.meeting_replies import Answer
+
+if TYPE_CHECKING:
+    from bot.adapters.graph_client import GraphClient
 
 PERMISSION = "Calendars.ReadWrite"
 # Graph's free/busy statuses that mean "cannot come"; free, tentative and working elsewhere

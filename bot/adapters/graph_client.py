@@ -24,35 +24,13 @@ from typing import Any
 
 import requests
 
+from bot.adapters.graph_error import GraphError
 from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError
 
 log = logging.getLogger(__name__)
 
 _THROTTLED = (429, 503, 504)
 _NO_RETRY_AFTER_WAIT = 2.0  # seconds, doubled per retry, when the service names no wait
-
-
-class GraphError(Exception):
-    """A Graph call failed; the message is one line fit for the log and the Business Manager.
-
-    status is the HTTP status (0 when no answer came), code Graph's error code.
-    """
-
-    def __init__(
-        self, message: str, *, status: int = 0, code: str = "", maybe_done: bool = False
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        # The request went but no answer came (a read timeout, a gateway timeout): it may
-        # have taken effect.
-        self.maybe_done = maybe_done
-
-    @property
-    def permanent(self) -> bool:
-        """True when sending the same request again cannot succeed (a 4xx other than a
-        timeout, throttling or an expired token)."""
-        return 400 <= self.status < 500 and self.status not in (401, 408, 429)
 
 
 @dataclass(frozen=True)

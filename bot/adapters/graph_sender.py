@@ -16,7 +16,8 @@ from email.policy import compat32
 from email.utils import getaddresses
 from urllib.parse import quote
 
-from bot.adapters.graph_client import GraphClient, GraphError
+from bot.adapters.graph_client import GraphClient
+from bot.adapters.graph_error import GraphError
 from bot.adapters.graph_source import GraphSource
 from bot.adapters.mailbox import MailboxError
 from bot.adapters.outgoing import SendError

@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal, overload
 from urllib.parse import quote
 
-from bot.adapters.graph_client import GraphClient, GraphError, Page
+from bot.adapters.graph_client import GraphClient, Page
+from bot.adapters.graph_error import GraphError
 from bot.adapters.mailbox import (
     Batch,
     Cursor,

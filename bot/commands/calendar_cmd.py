@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli_output import print_json
 from bot.commands.context import Context, UsageError, config_path
-from bot.core.calendar import WorkingCalendar, build_calendar
-from bot.core.deadlines import fmt_date
+
+if TYPE_CHECKING:
+    from bot.core.calendar import WorkingCalendar
 
 
 def register(sub: Any) -> None:
@@ -37,6 +38,8 @@ def _date(text: str) -> date:
 
 def _calendar(ctx: Context, *dates: date) -> WorkingCalendar:
     """Local closure days come from the config when there is one; bank holidays always apply."""
+    from bot.core.calendar import build_calendar
+
     years = range(min(d.year for d in dates) - 1, max(d.year for d in dates) + 3)
     path = config_path(ctx.args.config)
     explicit = ctx.args.config or os.environ.get("TSCP_BOT_CONFIG")
@@ -45,6 +48,8 @@ def _calendar(ctx: Context, *dates: date) -> WorkingCalendar:
 
 
 def add_days(ctx: Context) -> int:
+    from bot.core.deadlines import fmt_date
+
     start = _date(ctx.args.date)
     cal = _calendar(ctx, start)
     try:

@@ -8,9 +8,6 @@ from typing import Any, TextIO
 
 from bot.cli_output import print_json, print_table
 from bot.commands.context import Context, NotFound
-from bot.services.cases import find_case
-from bot.services.meeting_replies import meeting_views
-from bot.services.queries import case_detail, case_summaries
 
 
 def register(sub: Any) -> None:
@@ -24,8 +21,9 @@ def register(sub: Any) -> None:
 
 
 def list_cases(ctx: Context) -> int:
-    app = ctx.app()
-    with app.sessions() as session:
+    from bot.services.queries import case_summaries
+
+    with ctx.session() as session:
         rows = case_summaries(session)
     if ctx.args.json:
         print_json(rows, sys.stdout)
@@ -37,12 +35,16 @@ def list_cases(ctx: Context) -> int:
                 for r in rows
             ],
             sys.stdout,
-            tz=app.config.partnership.time_zone,
+            tz=ctx.config.partnership.time_zone,
         )
     return 0
 
 
 def show_case(ctx: Context) -> int:
+    from bot.services.cases import find_case
+    from bot.services.meeting_replies import meeting_views
+    from bot.services.queries import case_detail
+
     app = ctx.app()
     with app.sessions() as session:
         case = find_case(session, ctx.args.ref)

@@ -1,4 +1,8 @@
-"""What every command gets: its arguments, and the config and clock loaded on demand."""
+"""What every command gets: its arguments, and the config and clock loaded on demand.
+
+The config and the app are imported when first asked for, so `--help` and a mistyped command
+load neither (see bot.cli).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,16 @@ import argparse
 import os
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.app import App
-from bot.bootstrap import build_app
 from bot.clock import Clock, FixedClock, OffsetClock, SystemClock, parse_moment
-from bot.config import Config, load_config
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from bot.app import App
+    from bot.config import Config
 
 
 class UsageError(Exception):
@@ -32,10 +41,13 @@ class Context:
         self.args = args
         self._config: Config | None = None
         self._apps: list[App] = []
+        self._engines: list[Engine] = []
 
     @property
     def config(self) -> Config:
         if self._config is None:
+            from bot.config import load_config
+
             self._config = load_config(config_path(self.args.config))
         return self._config
 
@@ -57,10 +69,24 @@ class Context:
         return self.clock().now().astimezone(self.config.partnership.time_zone).date()
 
     def app(self, *, moving_clock: bool = False) -> App:
+        from bot.bootstrap import build_app
+
         app = build_app(self.config, self.clock(moving=moving_clock))
         self._apps.append(app)
         return app
 
+    def session(self) -> Session:
+        """A session on the database alone, for a command that only lists what it holds: no
+        rules, templates, forms or bank holidays are loaded for it (see `app` for the rest)."""
+        from bot.adapters.db.engine import make_engine, make_sessions
+
+        self.clock()  # a --now that cannot be read is refused, as by every other command
+        engine = make_engine(self.config.database_url)
+        self._engines.append(engine)
+        return make_sessions(engine)()
+
     def close(self) -> None:
         for app in self._apps:
             app.close()
+        for engine in self._engines:
+            engine.dispose()

@@ -7,17 +7,16 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.adapters.db.engine import make_engine, sqlite_file
-from bot.adapters.db.models import PurgeRecord
-from bot.adapters.private_files import exposed_database, exposed_maildir
-from bot.adapters.record_archive import ArchiveError
 from bot.cli_output import print_json
 from bot.commands.context import Context, UsageError
-from bot.config import Config
-from bot.services.backup import BackupRefused, RecordSummary, export_record, restore_record
-from bot.services.purge import PurgeItem, plan_purge, purge, purge_history
+
+if TYPE_CHECKING:  # the handlers import what they use when they run (tests/test_cli_imports.py)
+    from bot.adapters.db.models import PurgeRecord
+    from bot.config import Config
+    from bot.services.backup import RecordSummary
+    from bot.services.purge import PurgeItem
 
 
 def register(sub: Any) -> None:
@@ -46,6 +45,9 @@ def register(sub: Any) -> None:
 def refuse_if_exposed(config: Config) -> None:
     """Stop, with one line naming the file and the chmod that fixes it, when the database or a
     Maildir can be read by everyone on the machine (or changed by a group)."""
+    from bot.adapters.db.engine import sqlite_file
+    from bot.adapters.private_files import exposed_database, exposed_maildir
+
     problems = []
     db = sqlite_file(config.database_url)
     if db is not None:
@@ -60,6 +62,8 @@ def refuse_if_exposed(config: Config) -> None:
 
 
 def purge_cmd(ctx: Context) -> int:
+    from bot.services.purge import plan_purge, purge, purge_history
+
     refuse_if_exposed(ctx.config)
     app = ctx.app()
     if ctx.args.log:
@@ -124,6 +128,10 @@ def _as_json(item: PurgeItem) -> dict[str, object]:
 
 
 def export_cmd(ctx: Context) -> int:
+    from bot.adapters.db.engine import make_engine
+    from bot.adapters.record_archive import ArchiveError
+    from bot.services.backup import BackupRefused, export_record
+
     engine = make_engine(ctx.config.database_url)
     try:
         summary = export_record(engine, Path(ctx.args.path), ctx.clock().now())
@@ -136,6 +144,10 @@ def export_cmd(ctx: Context) -> int:
 
 
 def restore_cmd(ctx: Context) -> int:
+    from bot.adapters.db.engine import make_engine
+    from bot.adapters.record_archive import ArchiveError
+    from bot.services.backup import BackupRefused, restore_record
+
     engine = make_engine(ctx.config.database_url)
     try:
         summary = restore_record(engine, Path(ctx.args.path))

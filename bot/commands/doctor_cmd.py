@@ -12,7 +12,6 @@ from typing import Any
 from bot.cli_output import print_json
 from bot.clock import SystemClock
 from bot.commands.context import Context, config_path
-from bot.services.doctor import exit_code, run_checks
 
 
 def register(sub: Any) -> None:
@@ -26,6 +25,8 @@ def register(sub: Any) -> None:
 
 
 def doctor(ctx: Context) -> int:
+    from bot.services.doctor import exit_code, run_checks
+
     config = ctx.config  # a config that cannot load is the CLI's one-line error, exit 2
     # The real clock, whatever --now says: the check compares it with the database server's.
     checks = run_checks(

@@ -8,18 +8,13 @@ import sys
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from bot.adapters.chronology_doc import COLUMNS, write_chronology_docx
-from bot.adapters.db.models import ChronologyEntry
-from bot.adapters.documents import read_attachment
-from bot.adapters.parsing import ParseError
 from bot.cli_output import print_json
 from bot.commands.context import Context, NotFound, UsageError
-from bot.core.forms import Extraction, Field, extract
-from bot.services.cases import find_case
+
+if TYPE_CHECKING:
+    from bot.core.forms import Extraction, Field
 
 
 def register(sub: Any) -> None:
@@ -35,6 +30,10 @@ def register(sub: Any) -> None:
 
 
 def extract_file(ctx: Context) -> int:
+    from bot.adapters.documents import read_attachment
+    from bot.adapters.parsing import ParseError
+    from bot.core.forms import extract
+
     path = Path(ctx.args.file)
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
@@ -95,6 +94,12 @@ def _print_extraction(result: Extraction) -> None:
 def chronology(ctx: Context) -> int:
     if not (ctx.args.csv or ctx.args.docx):
         raise UsageError("say where to write it: --csv FILE (or -) and/or --docx FILE")
+    from sqlalchemy import select
+
+    from bot.adapters.chronology_doc import write_chronology_docx
+    from bot.adapters.db.models import ChronologyEntry
+    from bot.services.cases import find_case
+
     app = ctx.app()
     with app.sessions() as session:
         case = find_case(session, ctx.args.ref)
@@ -129,6 +134,8 @@ def chronology(ctx: Context) -> int:
 
 
 def _write_csv(target: str, table: list[list[str]]) -> None:
+    from bot.adapters.chronology_doc import COLUMNS
+
     if target == "-":
         writer = csv.writer(sys.stdout)
         writer.writerow(COLUMNS)

@@ -5,24 +5,15 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.adapters.db.models import OutboxMessage, StoredMessage
-from bot.adapters.parsing import ParseError
-from bot.app import App
 from bot.cli_output import print_json, print_table
 from bot.commands.context import Context, NotFound, UsageError
-from bot.core.message import MailMessage
-from bot.core.message_plan import as_json, describe, plan
-from bot.core.rules import ClassifyContext, classify
-from bot.services.approvals import ApprovalError, approve
-from bot.services.delivery import failures_by_outbox
-from bot.services.ingest import release_now
-from bot.services.outbox import retry_now
-from bot.services.process import Gathered, context_for, gather
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.core.message import MailMessage
+    from bot.services.process import Gathered
 
 
 def register(sub: Any) -> None:
@@ -43,6 +34,9 @@ def register(sub: Any) -> None:
 
 
 def classify_file(ctx: Context) -> int:
+    from bot.adapters.parsing import ParseError
+    from bot.core.message_plan import as_json, describe, plan
+
     path = Path(ctx.args.file)
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
@@ -76,6 +70,11 @@ def classify_file(ctx: Context) -> int:
 
 def _gather_without_changes(app: App, msg: MailMessage) -> Gathered:
     """What ingest would read for this message; every session is rolled back."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.core.rules import ClassifyContext, classify
+    from bot.services.process import context_for, gather
+
     now = app.clock.now()
     with app.sessions() as session:
         try:
@@ -102,6 +101,11 @@ def _need_id(ctx: Context) -> int:
 
 
 def outbox(ctx: Context) -> int:
+    if ctx.args.action == "list":
+        return _outbox_list(ctx)
+    from bot.services.approvals import ApprovalError, approve
+    from bot.services.outbox import retry_now
+
     app = ctx.app()
     if ctx.args.action == "approve":
         with app.sessions() as session:
@@ -117,14 +121,21 @@ def outbox(ctx: Context) -> int:
             session.commit()
             print(f"email #{row.id} approved; it goes out on the next pass")
         return 0
-    if ctx.args.action == "retry":
-        if not retry_now(app, _need_id(ctx), app.clock.now()):
-            raise NotFound(
-                f"no unsent outbox email #{ctx.args.id} (a draft is released with `outbox approve`)"
-            )
-        print(f"outbox #{ctx.args.id} will be sent on the next pass")
-        return 0
-    with app.sessions() as session:
+    if not retry_now(app, _need_id(ctx), app.clock.now()):
+        raise NotFound(
+            f"no unsent outbox email #{ctx.args.id} (a draft is released with `outbox approve`)"
+        )
+    print(f"outbox #{ctx.args.id} will be sent on the next pass")
+    return 0
+
+
+def _outbox_list(ctx: Context) -> int:
+    from sqlalchemy import select
+
+    from bot.adapters.db.models import OutboxMessage
+    from bot.services.delivery import failures_by_outbox
+
+    with ctx.session() as session:
         undelivered = failures_by_outbox(session)
         rows: list[dict[str, Any]] = [
             {
@@ -148,7 +159,7 @@ def outbox(ctx: Context) -> int:
             ["#", "Status", "Tries", "To", "Subject"],
             [[r["id"], r["status"], r["attempts"], ", ".join(r["to"]), r["subject"]] for r in rows],
             sys.stdout,
-            tz=app.config.partnership.time_zone,
+            tz=ctx.config.partnership.time_zone,
         )
         _print_not_delivered(rows)
     return 0
@@ -162,38 +173,13 @@ def _print_not_delivered(rows: list[dict[str, Any]]) -> None:
 
 
 def triage(ctx: Context) -> int:
+    if ctx.args.action == "list":
+        return _triage_list(ctx)
+    from bot.adapters.db.models import StoredMessage
+    from bot.services.ingest import release_now
+
     app = ctx.app()
     with app.sessions() as session:
-        if ctx.args.action == "list":
-            rows = [
-                {
-                    "id": r.id,
-                    "status": r.status,
-                    "received_at": r.received_at,
-                    "kind": r.kind,
-                    "from": r.from_addr,
-                    "subject": r.subject,
-                    "reason": r.triage_reason,
-                }
-                for r in session.scalars(
-                    select(StoredMessage)
-                    .where(StoredMessage.needs_triage.is_(True))
-                    .order_by(StoredMessage.id)
-                )
-            ]
-            if ctx.args.json:
-                print_json(rows, sys.stdout)
-            else:
-                print_table(
-                    ["#", "Status", "Received", "From", "Reason"],
-                    [
-                        [r["id"], r["status"], r["received_at"], r["from"], r["reason"]]
-                        for r in rows
-                    ],
-                    sys.stdout,
-                    tz=app.config.partnership.time_zone,
-                )
-            return 0
         row = session.get(StoredMessage, _need_id(ctx))
         if row is None:
             raise NotFound(f"no message #{ctx.args.id}")
@@ -211,4 +197,38 @@ def triage(ctx: Context) -> int:
         print(f"message #{row_id} taken off the triage list; {release_now(app, row_id)}")
     else:
         print(f"message #{row_id} will be processed again on the next pass")
+    return 0
+
+
+def _triage_list(ctx: Context) -> int:
+    from sqlalchemy import select
+
+    from bot.adapters.db.models import StoredMessage
+
+    with ctx.session() as session:
+        rows = [
+            {
+                "id": r.id,
+                "status": r.status,
+                "received_at": r.received_at,
+                "kind": r.kind,
+                "from": r.from_addr,
+                "subject": r.subject,
+                "reason": r.triage_reason,
+            }
+            for r in session.scalars(
+                select(StoredMessage)
+                .where(StoredMessage.needs_triage.is_(True))
+                .order_by(StoredMessage.id)
+            )
+        ]
+    if ctx.args.json:
+        print_json(rows, sys.stdout)
+    else:
+        print_table(
+            ["#", "Status", "Received", "From", "Reason"],
+            [[r["id"], r["status"], r["received_at"], r["from"], r["reason"]] for r in rows],
+            sys.stdout,
+            tz=ctx.config.partnership.time_zone,
+        )
     return 0

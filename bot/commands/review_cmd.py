@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli_output import print_json
 from bot.commands.context import Context, NotFound, UsageError
 from bot.config.model import STATUTORY_ROLES
-from bot.core import lifecycle
-from bot.core.commands import parse_commands
-from bot.services.cases import find_case
-from bot.services.commands import Outcome, run_command
-from bot.services.review import Actor
+
+if TYPE_CHECKING:
+    from bot.services.commands import Outcome
 
 ROLES = ("business_manager", "independent_scrutineer", *STATUTORY_ROLES)
 EXIT_REFUSED = 2  # bad usage: a line asked for something that cannot be done
@@ -36,6 +34,12 @@ def register(sub: Any) -> None:
 
 def give_command(ctx: Context) -> int:
     """Every line that can be carried out is; each refused line is one line on stderr (exit 2)."""
+    from bot.core import lifecycle
+    from bot.core.commands import parse_commands
+    from bot.services.cases import find_case
+    from bot.services.commands import Outcome, run_command
+    from bot.services.review import Actor
+
     app = ctx.app()
     now = app.clock.now()
     today = now.astimezone(app.config.partnership.time_zone).date()
@@ -83,5 +87,7 @@ def _one_line(line: str) -> str:
 
 
 def _needs(command: type) -> str:
+    from bot.core import lifecycle
+
     roles = [r.value for r in lifecycle.Role if lifecycle.may_give(command, r)]
     return f"{lifecycle.who_may(command)}: needs --as {' or '.join(roles)}"

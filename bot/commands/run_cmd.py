@@ -6,18 +6,13 @@ import argparse
 import sys
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from bot.adapters.db.engine import make_engine, migrate
-from bot.adapters.db.models import MailboxState
-from bot.app import App
 from bot.cli_output import print_json
 from bot.commands.context import Context, UsageError
-from bot.commands.data_cmd import refuse_if_exposed
-from bot.scheduler import run_daemon
-from bot.services.passes import run_once
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 
 def register(sub: Any) -> None:
@@ -49,11 +44,17 @@ def _since(text: str) -> date:
 def _database_set_up(app: App) -> None:
     """Raise, as every command does, when the database has no tables yet: the pass reports a
     failing step and goes on, but with no schema every step would fail for that one reason."""
+    from sqlalchemy import select
+
+    from bot.adapters.db.models import MailboxState
+
     with app.sessions() as session:
         session.execute(select(MailboxState.name).limit(1))
 
 
 def init(ctx: Context) -> int:
+    from bot.adapters.db.engine import make_engine, migrate
+
     engine = make_engine(ctx.config.database_url)
     migrate(engine)
     engine.dispose()
@@ -63,13 +64,19 @@ def init(ctx: Context) -> int:
 
 def run(ctx: Context) -> int:
     args: argparse.Namespace = ctx.args
+    from bot.commands.data_cmd import refuse_if_exposed
+
     refuse_if_exposed(ctx.config)
     if args.since is not None:
         since = _since(args.since)
         ctx.use_config(replace(ctx.config, ingest=replace(ctx.config.ingest, since=since)))
     if not args.once:
+        from bot.scheduler import run_daemon
+
         run_daemon(ctx.app(moving_clock=True))
         return 0
+    from bot.services.passes import run_once
+
     app = ctx.app()
     _database_set_up(app)
     report = run_once(app)

@@ -7,12 +7,9 @@ import sys
 from datetime import datetime, tzinfo
 from typing import Any, cast
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.cli_output import print_json
 from bot.clock import SystemClock
 from bot.commands.context import Context
-from bot.services.status import status_report
 
 HEALTHY, UNHEALTHY, UNREACHABLE = 0, 1, 2
 
@@ -26,6 +23,10 @@ def register(sub: Any) -> None:
 
 
 def status(ctx: Context) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.services.status import status_report
+
     app = ctx.app()
     try:
         report = status_report(app, SystemClock().now())

@@ -12,8 +12,6 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-import holidays
-
 _ONE_DAY = timedelta(days=1)
 _WEEKEND_NAMES = {5: "Saturday", 6: "Sunday"}
 # The holidays package labels substitute days "(observed)"; GOV.UK says "(substitute day)".
@@ -142,6 +140,10 @@ def _days(first: date, last: date) -> Iterable[date]:
 
 
 def _bank_holidays(years: frozenset[int]) -> dict[date, str]:
+    # Imported here: the package is large, and most modules that import this one (the
+    # database models among them) never build a calendar.
+    import holidays
+
     table = holidays.country_holidays("GB", subdiv="ENG", years=sorted(years))
     return {
         d: name.replace(_OBSERVED, _SUBSTITUTE)

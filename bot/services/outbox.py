@@ -21,7 +21,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -41,11 +41,39 @@ class SendReport:
     failed: int = 0
     # Of `sent`: found already in the Sent folder after an attempt cut short, so not re-sent.
     found_sent: int = 0
+    # A full batch went out: more may be due now, without waiting for the next run.
+    more: bool = False
 
 
 def send_due(app: App, sender: MailSender, *, limit: int = 200) -> SendReport:
+    """Send up to `limit` due emails, oldest first (one run of the daemon's outbox job)."""
     report = SendReport()
-    for row_id in _due_ids(app, limit):
+    ids = _due_ids(app, limit)
+    _send_each(app, sender, ids, report)
+    report.more = len(ids) == limit and report.sent + report.retrying + report.failed > 0
+    return report
+
+
+def send_all(app: App, sender: MailSender, *, batch: int = 200) -> SendReport:
+    """Send every email that was due when called, `batch` rows at a time (`run --once`).
+
+    The rows are walked once in id order up to the newest row there was at the start: the
+    drain ends however large the outbox, and a row another instance holds, or one whose send
+    failed and waits for its retry, is never read twice. Mail queued during the drain waits
+    for the next pass, or is sent by the daemon.
+    """
+    report = SendReport()
+    upto, after = _newest_id(app), 0
+    while True:
+        ids = _due_ids(app, batch, after=after, upto=upto)
+        _send_each(app, sender, ids, report)
+        if len(ids) < batch:
+            return report
+        after = ids[-1]
+
+
+def _send_each(app: App, sender: MailSender, ids: list[int], report: SendReport) -> None:
+    for row_id in ids:
         if not _claim(app, row_id):
             continue
         try:
@@ -55,7 +83,6 @@ def send_due(app: App, sender: MailSender, *, limit: int = 200) -> SendReport:
         except Exception as exc:  # one email the sender cannot handle never blocks the rest
             log.error("outbox #%d could not be sent (%s)", row_id, type(exc).__name__)
             _unexpected(app, row_id, exc, report)
-    return report
 
 
 def _unexpected(app: App, row_id: int, exc: Exception, report: SendReport) -> None:
@@ -70,17 +97,27 @@ def _unexpected(app: App, row_id: int, exc: Exception, report: SendReport) -> No
         session.commit()
 
 
-def _due_ids(app: App, limit: int) -> list[int]:
+def _due_ids(app: App, limit: int, *, after: int = 0, upto: int | None = None) -> list[int]:
     now = app.clock.now()
-    with app.sessions() as session:
-        return list(
-            session.scalars(
-                select(OutboxMessage.id)
-                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.id)
-                .limit(limit)
-            )
+    query = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.next_attempt_at <= now,
+            OutboxMessage.id > after,
         )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if upto is not None:
+        query = query.where(OutboxMessage.id <= upto)
+    with app.sessions() as session:
+        return list(session.scalars(query))
+
+
+def _newest_id(app: App) -> int:
+    with app.sessions() as session:
+        return session.scalar(select(func.max(OutboxMessage.id))) or 0
 
 
 def _claim(app: App, row_id: int) -> bool:

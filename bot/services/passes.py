@@ -14,7 +14,7 @@ from typing import TypeVar
 from bot.app import App
 from bot.services.digest import send_digest_if_due
 from bot.services.ingest import IngestReport, ingest_pass
-from bot.services.outbox import SendReport, send_due
+from bot.services.outbox import SendReport, send_all
 from bot.services.process import describe_error
 from bot.services.reminders import reminder_tick
 from bot.services.tick import deadline_tick
@@ -40,7 +40,7 @@ def run_once(app: App) -> PassReport:
     overdue = _step("deadlines", lambda: deadline_tick(app), 0, errors)
     reminders = _step("reminders", lambda: reminder_tick(app), 0, errors)
     digest = _step("digest", lambda: send_digest_if_due(app), False, errors)
-    outbox = _step("sending", lambda: send_due(app, app.open_sender()), SendReport(), errors)
+    outbox = _step("sending", lambda: send_all(app, app.open_sender()), SendReport(), errors)
     return PassReport(ingest, overdue, reminders, digest, outbox, errors)
 
 

@@ -6,8 +6,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -58,6 +56,10 @@ def make_sessions(engine: Engine) -> sessionmaker[Session]:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Create or upgrade the schema to `revision` (the newest by default); safe to run again."""
+    # Alembic is imported by what migrates or reports the schema only, not by every command.
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
@@ -75,6 +77,7 @@ def current_revision(engine: Engine) -> str | None:
 
 def known_revision(revision: str) -> bool:
     """Whether this code has the migration `revision` (one it lacks is from a newer bot)."""
+    from alembic.config import Config as AlembicConfig
     from alembic.script import ScriptDirectory
 
     cfg = AlembicConfig()
@@ -84,6 +87,7 @@ def known_revision(revision: str) -> bool:
 
 def head_revision() -> str | None:
     """The newest migration this code knows."""
+    from alembic.config import Config as AlembicConfig
     from alembic.script import ScriptDirectory
 
     cfg = AlembicConfig()

@@ -6,18 +6,17 @@ import dataclasses
 import logging
 import warnings
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.adapters.parsing import html_to_text, parse_message
 from bot.core.message import AttachmentInfo, MailMessage
 
 from .detect import Kind, detect
-from .docx import read_docx
 from .model import DocumentText, Extract, Limits, Line, Table, Unreadable
-from .ole import classify_ole
-from .pdf import read_pdf
-from .rtf import read_rtf
 from .text import html_tables, read_html, read_text, text_lines
-from .tnef import Winmail, read_tnef
+
+if TYPE_CHECKING:
+    from .tnef import Winmail
 
 log = logging.getLogger(__name__)
 Parse = Callable[[bytes], MailMessage]
@@ -25,7 +24,32 @@ BODY = "email body"
 DEFAULT_LIMITS = Limits()
 
 
+# Each reader's library (pypdf, python-docx, olefile, striprtf, tnefparse) is imported when
+# a file of its kind is first read: mail without attachments, and the commands that read no
+# mail, never load them.
+
+
+def _pdf(data: bytes, limits: Limits) -> Extract:
+    from .pdf import read_pdf
+
+    return read_pdf(data, limits)
+
+
+def _docx(data: bytes, limits: Limits) -> Extract:
+    from .docx import read_docx
+
+    return read_docx(data, limits)
+
+
+def _rtf(data: bytes, limits: Limits) -> Extract:
+    from .rtf import read_rtf
+
+    return read_rtf(data)
+
+
 def _ole(data: bytes, limits: Limits) -> Extract:
+    from .ole import classify_ole
+
     classify_ole(data)
     raise AssertionError("unreachable")  # classify_ole always raises Unreadable
 
@@ -38,10 +62,10 @@ def _refuse(reason: str) -> Callable[[bytes, Limits], Extract]:
 
 
 _READERS: dict[Kind, Callable[[bytes, Limits], Extract]] = {
-    Kind.PDF: read_pdf,
-    Kind.ZIP: read_docx,
+    Kind.PDF: _pdf,
+    Kind.ZIP: _docx,
     Kind.OLE: _ole,
-    Kind.RTF: lambda data, limits: read_rtf(data),
+    Kind.RTF: _rtf,
     Kind.HTML: lambda data, limits: read_html(data),
     Kind.TEXT: lambda data, limits: read_text(data),
     Kind.EMPTY: _refuse("empty file (0 bytes); please ask for it to be re-sent"),
@@ -191,6 +215,8 @@ class _Reading:
         source = prefix + name
         if (refused := self.too_deep(source, depth, "winmail.dat")) is not None:
             return [refused]
+        from .tnef import read_tnef
+
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

@@ -1,0 +1,77 @@
+"""Waking the sender the moment mail is queued, instead of at the outbox's next tick.
+
+The bell listens to this instance's sessions: a flush that adds an email ready to send (or
+makes one ready: an approved draft, a retry asked for now) marks the transaction, and when
+that transaction's commit has returned the bell rings. Ringing only after the commit matters:
+the sender reads the outbox in its own session, so a row it could not yet see would be missed
+until the tick. A transaction rolled back rings nothing.
+
+It is an in-process signal only. Rows queued by another instance (or by a command run from
+the terminal) are sent at the outbox's tick, which stays as the safety net; instances share
+nothing but the database.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, sessionmaker
+
+from bot.adapters.db.models import OutboxMessage
+
+_QUEUED = "tscp_outbox_queued"  # key in Session.info: this transaction queued mail
+
+
+class OutboxBell:
+    def __init__(self) -> None:
+        self._rung = threading.Event()
+        self._sessions: sessionmaker[Session] | None = None
+
+    def attach(self, sessions: sessionmaker[Session]) -> None:
+        """Listen to every session `sessions` makes from now on."""
+        self._sessions = sessions
+        event.listen(sessions, "after_flush", self._flushed)
+        event.listen(sessions, "after_commit", self._committed)
+        event.listen(sessions, "after_transaction_end", self._ended)
+
+    def detach(self) -> None:
+        if self._sessions is None:
+            return
+        event.remove(self._sessions, "after_flush", self._flushed)
+        event.remove(self._sessions, "after_commit", self._committed)
+        event.remove(self._sessions, "after_transaction_end", self._ended)
+        self._sessions = None
+
+    def ring(self) -> None:
+        self._rung.set()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until rung or `timeout` seconds; True when rung. The ring is consumed."""
+        rung = self._rung.wait(timeout)
+        self._rung.clear()
+        return rung
+
+    def _flushed(self, session: Session, _context: UOWTransaction) -> None:
+        # after_flush still shows what the flush wrote as new and dirty.
+        if any(_ready(o, new=True) for o in session.new) or any(
+            _ready(o, new=False) for o in session.dirty
+        ):
+            session.info[_QUEUED] = True
+
+    def _committed(self, session: Session) -> None:
+        if session.info.pop(_QUEUED, False):
+            self.ring()
+
+    def _ended(self, session: Session, transaction: SessionTransaction) -> None:
+        # The outermost transaction is over (committed, after _committed, or rolled back).
+        if transaction.parent is None:
+            session.info.pop(_QUEUED, None)
+
+
+def _ready(obj: object, *, new: bool) -> bool:
+    """An email the sender could take now: new and pending, or just changed to pending. A row
+    the sender itself updates (claimed, sent, a retry scheduled) stays quiet."""
+    if not isinstance(obj, OutboxMessage) or obj.status != "pending":
+        return False
+    return new or inspect(obj).attrs.status.history.has_changes()

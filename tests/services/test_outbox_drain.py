@@ -1,0 +1,110 @@
+"""The outbox emptied in one pass (`run --once`), and the bell that wakes the daemon's sender."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from bot.adapters.db.models import OutboxMessage
+from bot.services.approvals import approve
+from bot.services.mailout import queue_email
+from bot.services.outbox import SendReport, send_all
+from bot.services.outbox_bell import OutboxBell
+from tests.fixtures.app import AppFactory
+from tests.fixtures.smtp import SmtpTestServer
+from tests.services.test_outbox import queue, rows, smtp_app
+
+
+def test_send_all_empties_an_outbox_larger_than_a_batch(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    app, clock = smtp_app(make_app, smtp_server)
+    for n in range(1, 8):
+        queue(app, clock, f"ack:{n}", ref=f"TSCP-2026-000{n}")
+    assert send_all(app, app.open_sender(), batch=3) == SendReport(sent=7)
+    assert len(smtp_server.messages) == 7
+    assert [r.status for r in rows(app)] == ["sent"] * 7
+
+
+def test_send_all_passes_over_rows_held_by_another_instance_once(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    # Rows another sender has claimed are skipped, not read again and again until they free up.
+    app, clock = smtp_app(make_app, smtp_server)
+    for n in range(1, 6):
+        queue(app, clock, f"ack:{n}", ref=f"TSCP-2026-000{n}")
+    held = [r.id for r in rows(app)][:2]
+    with app.sessions() as s:
+        s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(held))
+            .values(claimed_until=clock.now().replace(year=2027))
+        )
+        s.commit()
+    assert send_all(app, app.open_sender(), batch=2) == SendReport(sent=3)
+    assert [r.status for r in rows(app)] == ["pending"] * 2 + ["sent"] * 3
+
+
+def test_bell_rings_after_a_commit_that_queued_mail(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    app, clock = smtp_app(make_app, smtp_server)
+    bell = OutboxBell()
+    bell.attach(app.sessions)
+    try:
+        assert not bell.wait(0)
+        queue(app, clock, "ack:1")
+        assert bell.wait(0), "queued and committed: the sender is woken"
+        assert not bell.wait(0), "one ring per commit"
+
+        with app.sessions() as s:  # the sender's own bookkeeping does not ring
+            row = s.get(OutboxMessage, rows(app)[0].id)
+            assert row is not None
+            row.attempts, row.next_attempt_at = 1, clock.now().replace(year=2027)
+            s.commit()
+        assert not bell.wait(0)
+    finally:
+        bell.detach()
+
+
+def test_bell_stays_quiet_for_a_rollback_and_rings_for_an_approved_draft(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    app, clock = smtp_app(make_app, smtp_server)
+    bell = OutboxBell()
+    bell.attach(app.sessions)
+    try:
+        with app.sessions() as s:
+            queue_email(
+                s,
+                app,
+                key="ack:rolled-back",
+                event="sin_acknowledgement",
+                to=["casey.invented@gmp.police.uk"],
+                context={
+                    "case": {"ref": "TSCP-2026-0009", "initials": "XY"},
+                    "received_at": clock.now(),
+                    "screening": None,
+                    "deadlines": [],
+                },
+                now=clock.now(),
+            )
+            s.flush()
+            s.rollback()
+        assert not bell.wait(0), "nothing committed, nothing to send"
+
+        queue(app, clock, "ack:1")
+        bell.wait(0)
+        with app.sessions() as s:
+            row = s.get(OutboxMessage, rows(app)[0].id)
+            assert row is not None
+            row.status = "draft"
+            s.commit()
+        assert not bell.wait(0), "a draft waits for approval"
+        with app.sessions() as s:
+            approve(s, rows(app)[0].id, actor="bm", now=clock.now())
+            s.commit()
+        assert bell.wait(0), "approved: ready to go"
+    finally:
+        bell.detach()
+    queue(app, clock, "ack:2")
+    assert not bell.wait(0), "detached: rings no more"

@@ -1,0 +1,126 @@
+"""Start-up: `--help` loads no adapter, and each read-only command loads only what it uses.
+
+Each case runs the CLI in a fresh interpreter and lists the modules loaded by the end, so what
+an earlier test imported cannot hide what a command pulls in. Counting modules, not seconds:
+the time it saves is measured in bench/, never here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+from tests.fixtures.app import ROOT
+from tests.test_cli import NOW, write_config
+
+# The adapters' libraries; none is needed to print the help.
+HEAVY = (
+    "pypdf",
+    "docx",
+    "olefile",
+    "striprtf",
+    "tnefparse",
+    "sqlalchemy",
+    "alembic",
+    "apscheduler",
+    "exchangelib",
+    "msal",
+    "requests",
+    "psycopg",
+    "jinja2",
+    "imapclient",
+    "mailparser",
+    "holidays",
+)
+DOCUMENT_READERS = ("pypdf", "docx", "olefile", "striprtf", "tnefparse")
+MAIL_SERVICES = ("exchangelib", "msal", "requests", "imapclient", "apscheduler", "alembic")
+SAMPLES = ROOT / "samples"
+
+PROBE = """
+import json, sys
+from bot.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def loaded(*args: str, cwd: Path | None = None) -> set[str]:
+    """The top-level packages loaded by `tscp-bot ARGS` in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=False, cwd=cwd
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, done.stderr
+    return {name.split(".")[0] for name in report["modules"]}
+
+
+@pytest.fixture
+def config(tmp_path: Path, database_url: str) -> Path:
+    path = write_config(tmp_path, database_url)
+    assert cli.main(["--config", str(path), "init"]) == 0
+    return path
+
+
+def test_help_loads_no_adapter_library() -> None:
+    assert loaded("--help") & set(HEAVY) == set()
+    assert loaded("case", "--help") & set(HEAVY) == set()
+
+
+@pytest.mark.parametrize(
+    "command", [["cases"], ["cases", "--json"], ["triage", "list"], ["outbox", "list"]]
+)
+def test_listing_commands_load_the_database_and_nothing_else(
+    config: Path, database_url: str, command: list[str]
+) -> None:
+    found = loaded("--config", str(config), "--now", NOW, *command)
+    assert "sqlalchemy" in found  # it did read the database
+    driver = {"psycopg"} if database_url.startswith("postgresql") else set()
+    assert found & set(HEAVY) == {"sqlalchemy", *driver}
+
+
+def test_status_loads_no_reader_and_no_mail_service(config: Path) -> None:
+    found = loaded("--config", str(config), "status")
+    assert "alembic" in found  # it reports the schema's revision
+    assert found & {*DOCUMENT_READERS, *MAIL_SERVICES} == {"alembic"}
+
+
+def test_calendar_loads_the_bank_holidays_and_nothing_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TSCP_BOT_CONFIG", raising=False)
+    found = loaded("calendar", "add", "2026-12-23", "3", cwd=tmp_path)  # no config at all
+    assert "holidays" in found
+    assert found & (set(HEAVY) - {"holidays"}) == set()
+
+
+def test_classify_reads_a_plain_email_without_document_readers(
+    config: Path, database_url: str
+) -> None:
+    found = loaded("--config", str(config), "classify", str(SAMPLES / "01-sin-from-police.eml"))
+    assert found & {*DOCUMENT_READERS, *MAIL_SERVICES} == set()
+    if database_url.startswith("sqlite"):
+        assert "psycopg" not in found
+
+
+def test_classify_loads_only_the_reader_of_the_attachment_it_reads(config: Path) -> None:
+    eml = SAMPLES / "04-sin-form-attached-docx.eml"
+    found = loaded("--config", str(config), "classify", str(eml))
+    assert "docx" in found  # the SIN form is a .docx, read to plan the case
+    assert found & ({*DOCUMENT_READERS, *MAIL_SERVICES} - {"docx"}) == set()
+
+
+@pytest.mark.parametrize(("name", "code", "_describe"), cli._errors())
+def test_every_error_the_cli_names_exists(name: str, code: int, _describe: object) -> None:
+    # The CLI names its errors by module and class so as not to import them: a rename must
+    # not silently turn a one-line error into "unexpected error".
+    module, _, cls = name.partition(":")
+    kind = getattr(__import__(module, fromlist=[cls]), cls)
+    assert issubclass(kind, BaseException)
