@@ -13,7 +13,6 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from bot.adapters.private_files import PRIVATE_UMASK
 from bot.commands import (
     calendar_cmd,
     case_cmd,
@@ -97,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ctx = Context(args)
     # Everything the bot writes (database, Maildir, exports) holds raw emails about children.
+    from bot.adapters.private_files import PRIVATE_UMASK  # os and stat only
+
     umask = os.umask(PRIVATE_UMASK)
     try:
         result: int = args.handler(ctx)
