@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,11 +39,12 @@ from bot.adapters.mailbox import (
 from bot.app import App
 from bot.core.arrival import left_in_inbox
 from bot.core.attention import Release, release_for
-from bot.services.process import describe_error, process_message
+from bot.services.process import describe_error, process_many
 from bot.services.store import Stored, store_raw, store_unstorable
 
 log = logging.getLogger(__name__)
 DONE = ("processed", "quarantined")
+_PROCESS_BATCH = 100  # stored messages processed per transaction when catching up
 
 
 @dataclass
@@ -70,21 +71,36 @@ class IngestReport:
 
 
 def ingest_pass(app: App, source: MailSource, *, full_sweep: bool = True) -> IngestReport:
+    """Read the inbox batch by batch (the source bounds each by count and bytes): store the
+    batch and commit, process it and commit, then move what was handled; so memory holds one
+    batch, and a crash anywhere leaves each message in the inbox or recorded, never neither."""
     report = IngestReport()
-    keys: dict[str, int] | None
-    try:
-        keys = _fetch_and_store(app, source, full_sweep, report)
-    except MailboxError as exc:
-        _record_mailbox_error(app, str(exc))
-        report.errors.append(str(exc))
-        keys = None
-    except Exception as exc:
-        # The database failed while storing: what was stored before it is still processed.
-        report.errors.append(f"storing mail failed: {describe_error(exc)}")
-        keys = None
-    _process_stored(app, report)
-    if keys is not None:
-        _release(app, source, keys, report)
+    cursor: Cursor | None = None
+    first = True
+    while True:
+        try:
+            batch, keys = _fetch_and_store(app, source, full_sweep, first, cursor, report)
+        except MailboxError as exc:
+            _record_mailbox_error(app, str(exc))
+            report.errors.append(str(exc))
+            break
+        except Exception as exc:
+            # The database failed while storing: what was stored before it is still processed.
+            report.errors.append(f"storing mail failed: {describe_error(exc)}")
+            break
+        if first:
+            # With the first batch, whatever earlier passes stored and did not finish.
+            _process_stored(app, report)
+        else:
+            _process_ids(app, sorted(batch.new_ids), report)
+        first = False
+        # The last batch also moves what earlier passes (or batches) left to move.
+        _release(app, source, keys, report, pending=not batch.more)
+        if not batch.more:
+            break
+        cursor = batch.cursor
+    if first:
+        _process_stored(app, report)  # nothing read: still finish what is stored
     return report
 
 
@@ -109,49 +125,113 @@ def _state(session: Session, name: str) -> MailboxState:
     return state
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """One batch as stored: the ids of the rows it made new (to process now) and whether the
+    mailbox has more after it."""
+
+    new_ids: frozenset[int]
+    more: bool
+    cursor: Cursor | None
+
+
 def _fetch_and_store(
-    app: App, source: MailSource, full_sweep: bool, report: IngestReport
-) -> dict[str, int]:
-    _ensure_state(app)
+    app: App,
+    source: MailSource,
+    full_sweep: bool,
+    first: bool,
+    cursor: Cursor | None,
+    report: IngestReport,
+) -> tuple[_Stored, dict[str, int]]:
+    """Fetch the next batch and store it in one transaction, a savepoint per message, with
+    the cursor; what was stored, and the stored row of each key."""
+    if first:
+        _ensure_state(app)
     with app.sessions() as session:
         state = _state(session, app.mailbox_name)
-        cursor = None
-        if not full_sweep:
+        if first and not full_sweep:
             cursor = Cursor.stored(state.uidvalidity, state.last_uid, state.sync_state)
         since = app.config.ingest.since or state.left_before
-        batch = source.fetch(cursor, _start_of(app, since))
-        report.fetched = len(batch.messages)
-        report.left, report.left_before = batch.left, since
-        keys = {}
+    # Read with no transaction open: a slow mailbox never holds the database's write lock.
+    batch = source.fetch(cursor, _start_of(app, since))
+    report.fetched += len(batch.messages)
+    report.left, report.left_before = _add_left(report.left, batch.left), since
+    with app.sessions() as session:
+        # A write first: it opens the transaction before the savepoints (the SQLite driver
+        # would commit a SAVEPOINT that opened one on its release) and, on PostgreSQL, keeps a
+        # second instance's batch of the same mail waiting for this one, not racing it.
+        _hold_state(session, app.mailbox_name)
+        state = _state(session, app.mailbox_name)
+        keys: dict[str, int] = {}
+        new: set[int] = set()
+        not_stored = report.not_stored
         for incoming in batch.messages:
             stored = _store_one(app, session, incoming, report)
             if stored is None:
                 continue
             keys[incoming.key] = stored.id
+            if stored.new:
+                new.add(stored.id)
             report.stored += stored.new
             report.duplicates += not (stored.new or stored.again)
-        state = _state(session, app.mailbox_name)
-        _remember_left(state, since, batch.left, whole_inbox=cursor is None)
+        messages = len(batch.messages)
+        del batch.messages[:]  # stored: their bytes need not wait for the next batch
+        _remember_left(state, since, batch.left, whole_inbox=first and cursor is None)
         if batch.cursor is not None and not report.not_stored:
             # Advanced only when every message up to it is safely stored: one that could not
             # be is fetched again on the next pass, never skipped.
-            state.uidvalidity, state.last_uid = batch.cursor.uidvalidity, batch.cursor.last_uid
-            state.sync_state = batch.cursor.sync_state or None
+            _advance(state, batch.cursor, final=not batch.more)
         _record_pass(app, state, report)
         session.commit()
-    return keys
+    if report.not_stored > not_stored:
+        log.info(
+            "%d of %d message(s) in this batch stay in the inbox",
+            report.not_stored - not_stored,
+            messages,
+        )
+    return _Stored(frozenset(new), batch.more and batch.cursor is not None, batch.cursor), keys
+
+
+def _hold_state(session: Session, name: str) -> None:
+    session.execute(
+        update(MailboxState)
+        .where(MailboxState.name == name)
+        .values(name=name)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _advance(state: MailboxState, cursor: Cursor, *, final: bool) -> None:
+    """Keep the cursor; a batch of a full sweep short of the one already kept does not pull it
+    back, so a pass cut short re-reads only what is new."""
+    behind = (
+        not final
+        and not cursor.sync_state
+        and state.uidvalidity == cursor.uidvalidity
+        and cursor.last_uid <= (state.last_uid or 0)
+    )
+    if behind:
+        return
+    state.uidvalidity, state.last_uid = cursor.uidvalidity, cursor.last_uid
+    state.sync_state = cursor.sync_state or None
+
+
+def _add_left(before: LeftInInbox, more: LeftInInbox) -> LeftInInbox:
+    oldest = [t for t in (before.oldest, more.oldest) if t is not None]
+    return LeftInInbox(before.count + more.count, min(oldest, default=None))
 
 
 def _store_one(
     app: App, session: Session, incoming: IncomingMail, report: IngestReport
 ) -> Stored | None:
-    """Store one message; one that cannot be stored as it is is kept quarantined, and one that
-    cannot be kept at all stays in the inbox. Either way the next message is stored."""
+    """Store one message in a savepoint; one that cannot be stored as it is is kept
+    quarantined, and one that cannot be kept at all stays in the inbox. Either way only its
+    savepoint is undone and the next message is stored."""
     now = app.clock.now()
     try:
-        return store_raw(session, incoming.raw, incoming.key, now, incoming.arrived_at)
+        with session.begin_nested():
+            return store_raw(session, incoming.raw, incoming.key, now, incoming.arrived_at)
     except Exception as exc:
-        session.rollback()
         error = describe_error(exc)
     log.warning("a message could not be stored (%s); quarantining it", error.partition(":")[0])
     try:
@@ -159,7 +239,6 @@ def _store_one(
             session, incoming.raw, incoming.key, now, incoming.arrived_at, error
         )
     except Exception as exc:
-        session.rollback()
         report.not_stored += 1
         report.errors.append(f"a message could not be stored and stays in the inbox: {error}")
         log.warning("nor quarantined (%s); it stays in the inbox", type(exc).__name__)
@@ -218,24 +297,31 @@ def _process_stored(app: App, report: IngestReport) -> None:
                 .order_by(StoredMessage.id)
             )
         )
-    for message_id in waiting:
-        try:
-            done = process_message(app, message_id)
-        except Exception as exc:  # even recording the failure failed: try the next one
-            report.errors.append(f"message #{message_id}: {describe_error(exc)}")
-            done = False
-        if done:
-            report.processed += 1
-        else:
-            report.failed += 1
+    for start in range(0, len(waiting), _PROCESS_BATCH):
+        _process_ids(app, waiting[start : start + _PROCESS_BATCH], report)
 
 
-def _release(app: App, source: MailSource, keys: dict[str, int], report: IngestReport) -> None:
+def _process_ids(app: App, row_ids: list[int], report: IngestReport) -> None:
+    try:
+        done = process_many(app, sorted(row_ids))
+    except Exception as exc:  # even recording the failures failed: the next pass tries again
+        report.errors.append(f"processing a batch failed: {describe_error(exc)}")
+        report.failed += len(row_ids)
+        return
+    report.processed += sum(done.values())
+    report.failed += len(done) - sum(done.values())
+
+
+def _release(
+    app: App, source: MailSource, keys: dict[str, int], report: IngestReport, *, pending: bool
+) -> None:
+    """Move what this batch handled (and, with pending, what earlier passes left to move) out
+    of the inbox: after the commits above, and with released_at committed after the move."""
     with app.sessions() as session:
         rows = {
             r.id: r
             for r in session.scalars(
-                select(StoredMessage).where(StoredMessage.id.in_(keys.values()))
+                select(StoredMessage).where(StoredMessage.id.in_(set(keys.values())))
             )
         }
         to_move: dict[str, StoredMessage] = {}
@@ -249,8 +335,9 @@ def _release(app: App, source: MailSource, keys: dict[str, int], report: IngestR
                 reachable = reachable and set_aside(source, key, row, report.errors)
             elif action is Release.MOVE:
                 to_move[key] = row
-        for row in pending_releases(session, exclude=set(keys.values())):
-            to_move.setdefault(row.source_key, row)
+        if pending:
+            for row in pending_releases(session, exclude=set(keys.values())):
+                to_move.setdefault(row.source_key, row)
         if to_move and reachable:
             report.released += move_all_to_processed(app, source, to_move, report.errors)
         elif to_move:

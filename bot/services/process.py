@@ -51,6 +51,61 @@ def process_message(app: App, row_id: int) -> bool:
     return _record_failure(app, row_id, error, now)
 
 
+def process_many(app: App, row_ids: list[int]) -> dict[int, bool]:
+    """Process a batch of stored messages in one transaction, each in a savepoint of its own;
+    what process_message would return for each.
+
+    A message that fails is rolled back to its savepoint and its failure recorded in the same
+    transaction, so one poison message never undoes its neighbours and the batch costs one
+    commit. Should the transaction itself fail (the database went away, a savepoint could not
+    be rolled back), none of it is kept and the batch is processed message by message.
+    """
+    if not row_ids:
+        return {}
+    try:
+        with app.sessions() as session:
+            # The claim is this transaction's first statement: it opens it (before any
+            # SAVEPOINT, which the SQLite driver would otherwise commit on release) and takes
+            # every message of the batch, as _claim explains, for one commit.
+            _claim_all(session, row_ids)
+            done = {row_id: _process_in_savepoint(session, app, row_id) for row_id in row_ids}
+            session.commit()
+            return done
+    except Exception as exc:
+        log.warning("a batch could not be processed together (%s)", describe_error(exc))
+    return {row_id: process_message(app, row_id) for row_id in row_ids}
+
+
+def _process_in_savepoint(session: Session, app: App, row_id: int) -> bool:
+    now = app.clock.now()
+    try:
+        with session.begin_nested():
+            if not _claim(session, row_id):
+                return True  # processed by another instance before this batch began
+            row = session.get(StoredMessage, row_id)
+            assert row is not None  # claimed just now, in this transaction
+            _process(session, app, row, now)
+    except Exception as exc:
+        error = describe_error(exc)
+    else:
+        # Its changes are flushed; letting go of the row lets go of its raw bytes, so a batch
+        # holds one message's bytes at a time, not all of them till the commit.
+        session.expunge(row)
+        return True
+    log.warning("message #%d could not be processed (%s)", row_id, error.partition(":")[0])
+    with session.begin_nested():
+        return _count_failure(session, app, row_id, error, now)
+
+
+def _claim_all(session: Session, row_ids: list[int]) -> None:
+    session.execute(
+        update(StoredMessage)
+        .where(StoredMessage.id.in_(row_ids), StoredMessage.status == "stored")
+        .values(status="stored")
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _claim(session: Session, row_id: int) -> bool:
     """Take the message for this transaction, or learn that another instance has it.
 
@@ -78,17 +133,22 @@ def describe_error(exc: BaseException) -> str:
 
 def _record_failure(app: App, row_id: int, error: str, now: datetime) -> bool:
     with app.sessions() as session:
-        row = session.get(StoredMessage, row_id)
-        if row is None or row.status != "stored":
-            return True  # processed meanwhile by another instance
-        row.attempts += 1
-        row.last_error = error
-        quarantined = row.attempts >= app.config.ingest.max_attempts
-        if quarantined:
-            row.status, row.processed_at = "quarantined", now
-            row.needs_triage = True
-            row.triage_reason = f"quarantined after {row.attempts} failed attempts: {error}"
+        quarantined = _count_failure(session, app, row_id, error, now)
         session.commit()
+    return quarantined
+
+
+def _count_failure(session: Session, app: App, row_id: int, error: str, now: datetime) -> bool:
+    row = session.get(StoredMessage, row_id, populate_existing=True)
+    if row is None or row.status != "stored":
+        return True  # processed meanwhile by another instance
+    row.attempts += 1
+    row.last_error = error
+    quarantined = row.attempts >= app.config.ingest.max_attempts
+    if quarantined:
+        row.status, row.processed_at = "quarantined", now
+        row.needs_triage = True
+        row.triage_reason = f"quarantined after {row.attempts} failed attempts: {error}"
     return quarantined
 
 
