@@ -41,6 +41,7 @@ Security = Literal["tls", "starttls", "plain"]
 _CONNECTION_ERRORS = (OSError, EOFError, imaplib.IMAP4.error)
 _BYTES_REPR = re.compile(r"""^b(['"])(.*)\1$""")
 _FETCH_CHUNK = 100  # UIDs per FETCH, so one huge inbox does not become one huge response
+_PIECE = 2_000_000  # bytes per partial FETCH of a message larger than this
 # A message set aside has no stable UID we know; it is found again by its Message-ID.
 _ASIDE = "aside:"
 _MESSAGE_ID = b"BODY[HEADER.FIELDS (MESSAGE-ID)]"
@@ -84,6 +85,7 @@ class ImapSource:
         self._use_idle = use_idle
         self._oauth = oauth
         self._batch_messages, self._batch_bytes = max(1, batch_messages), batch_bytes
+        self._sizes: dict[int, int] = {}  # RFC822.SIZE of the UIDs of the batch being fetched
         self._conn: Any = None  # IMAPClient once connected; imapclient is untyped
         # UIDNEXT at the last fetch/wait: lets wait() notice mail that arrived before IDLE began.
         self._uidnext_seen: int | None = None
@@ -121,6 +123,7 @@ class ImapSource:
         asked for a chunk at a time, so a 5,000-message backlog is not listed in one reply."""
         wanted: list[tuple[int, datetime | None]] = []
         old: dict[int, datetime | None] = {}
+        self._sizes = {}
         size, last = 0, 0
         for start in range(0, len(uids), _FETCH_CHUNK):
             chunk = uids[start : start + _FETCH_CHUNK]
@@ -140,6 +143,7 @@ class ImapSource:
                 ):
                     return wanted, old, last
                 wanted.append((uid, arrived))
+                self._sizes[uid] = bytes_
                 size, last = size + bytes_, uid
         return wanted, old, last
 
@@ -445,6 +449,13 @@ class ImapSource:
         if not wanted:
             return []
         arrived = dict(wanted)
+        if len(wanted) == 1 and self._sizes.get(wanted[0][0], 0) > _PIECE:
+            raw = self._fetch_in_pieces(client, wanted[0][0])
+            return (
+                []
+                if raw is None
+                else [IncomingMail(f"{uidvalidity}:{wanted[0][0]}", raw, wanted[0][1])]
+            )
         # PEEK: reading must not set \Seen, people share this mailbox. One FETCH for the batch,
         # already bounded in count and bytes.
         data = client.fetch(list(arrived), ["BODY.PEEK[]"])
@@ -454,6 +465,24 @@ class ImapSource:
             for uid, at in wanted
             if uid in data and b"BODY[]" in data[uid]
         ]
+
+    def _fetch_in_pieces(self, client: Any, uid: int) -> bytes | None:
+        """A large message read a piece at a time into one buffer of its size: imaplib holds a
+        literal about three times over while it reads it, so a 25 MB message read whole would
+        cost 100 MB for a moment. None when it was expunged meanwhile."""
+        buffer = bytearray()
+        while True:
+            item = f"BODY.PEEK[]<{len(buffer)}.{_PIECE}>"
+            data = client.fetch([uid], [item]).get(uid)
+            if data is None:
+                return None
+            piece = next((v for k, v in data.items() if k.startswith(b"BODY[]")), None)
+            if piece is None:
+                return None
+            buffer += piece
+            if len(piece) < _PIECE:
+                # The bytearray is the message; bytes() would copy it once more.
+                return buffer  # type: ignore[return-value]
 
     def _move(self, client: Any, uids: list[int], folder: str) -> None:
         # Consecutive UIDs as ranges ("7:106"): exactly these messages, in a short command.

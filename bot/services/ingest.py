@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from bot.adapters.db.models import MailboxState, StoredMessage
 from bot.adapters.mailbox import (
@@ -321,7 +321,9 @@ def _release(
         rows = {
             r.id: r
             for r in session.scalars(
-                select(StoredMessage).where(StoredMessage.id.in_(set(keys.values())))
+                select(StoredMessage)
+                .where(StoredMessage.id.in_(set(keys.values())))
+                .options(defer(StoredMessage.raw))  # a batch's bytes are not needed to move it
             )
         }
         to_move: dict[str, StoredMessage] = {}
@@ -350,6 +352,7 @@ def pending_releases(session: Session, exclude: set[int] | None = None) -> list[
     unreachable, or a move that failed on an earlier pass."""
     rows = session.scalars(
         select(StoredMessage)
+        .options(defer(StoredMessage.raw))
         .where(
             StoredMessage.status.in_(DONE),
             StoredMessage.needs_triage.is_(False),
