@@ -40,7 +40,10 @@ def trim_large_parts(raw: bytes, limit: int) -> bytes:
     """
     if len(raw) <= limit:
         return raw  # nothing in it can decode to more than it holds
-    pieces = _trim(raw, 0, len(raw), limit, 0)
+    try:
+        pieces = _trim(raw, 0, len(raw), limit, 0)
+    except Exception:  # hostile structure: the parser sees it whole, as it always did
+        return raw
     return raw if pieces is None else b"".join(pieces)
 
 

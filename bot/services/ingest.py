@@ -40,7 +40,7 @@ from bot.app import App
 from bot.core.arrival import left_in_inbox
 from bot.core.attention import Release, release_for
 from bot.services.process import describe_error, process_many
-from bot.services.store import Stored, store_raw, store_unstorable
+from bot.services.store import Stored, held_already, store_raw, store_unstorable
 
 log = logging.getLogger(__name__)
 DONE = ("processed", "quarantined")
@@ -165,8 +165,9 @@ def _fetch_and_store(
         keys: dict[str, int] = {}
         new: set[int] = set()
         not_stored = report.not_stored
+        held = held_already(session, [m.raw for m in batch.messages])
         for incoming in batch.messages:
-            stored = _store_one(app, session, incoming, report)
+            stored = _store_one(app, session, incoming, report, held)
             if stored is None:
                 continue
             keys[incoming.key] = stored.id
@@ -222,7 +223,11 @@ def _add_left(before: LeftInInbox, more: LeftInInbox) -> LeftInInbox:
 
 
 def _store_one(
-    app: App, session: Session, incoming: IncomingMail, report: IngestReport
+    app: App,
+    session: Session,
+    incoming: IncomingMail,
+    report: IngestReport,
+    held: dict[str, StoredMessage],
 ) -> Stored | None:
     """Store one message in a savepoint; one that cannot be stored as it is is kept
     quarantined, and one that cannot be kept at all stays in the inbox. Either way only its
@@ -230,7 +235,9 @@ def _store_one(
     now = app.clock.now()
     try:
         with session.begin_nested():
-            return store_raw(session, incoming.raw, incoming.key, now, incoming.arrived_at)
+            return store_raw(
+                session, incoming.raw, incoming.key, now, incoming.arrived_at, held=held
+            )
     except Exception as exc:
         error = describe_error(exc)
     log.warning("a message could not be stored (%s); quarantining it", error.partition(":")[0])

@@ -67,8 +67,11 @@ def process_many(app: App, row_ids: list[int]) -> dict[int, bool]:
             # The claim is this transaction's first statement: it opens it (before any
             # SAVEPOINT, which the SQLite driver would otherwise commit on release) and takes
             # every message of the batch, as _claim explains, for one commit.
-            _claim_all(session, row_ids)
-            done = {row_id: _process_in_savepoint(session, app, row_id) for row_id in row_ids}
+            mine = _claim_all(session, row_ids)
+            done = {
+                row_id: _process_in_savepoint(session, app, row_id) if row_id in mine else True
+                for row_id in row_ids
+            }
             session.commit()
             return done
     except Exception as exc:
@@ -77,11 +80,10 @@ def process_many(app: App, row_ids: list[int]) -> dict[int, bool]:
 
 
 def _process_in_savepoint(session: Session, app: App, row_id: int) -> bool:
+    """Process one claimed message in a savepoint; a failure is counted in its place."""
     now = app.clock.now()
     try:
         with session.begin_nested():
-            if not _claim(session, row_id):
-                return True  # processed by another instance before this batch began
             row = session.get(StoredMessage, row_id)
             assert row is not None  # claimed just now, in this transaction
             _process(session, app, row, now)
@@ -97,12 +99,21 @@ def _process_in_savepoint(session: Session, app: App, row_id: int) -> bool:
         return _count_failure(session, app, row_id, error, now)
 
 
-def _claim_all(session: Session, row_ids: list[int]) -> None:
+def _claim_all(session: Session, row_ids: list[int]) -> set[int]:
+    """Claim the batch (see _claim) and say which of it is this transaction's to process: the
+    rest another instance processed before the claim could be made."""
     session.execute(
         update(StoredMessage)
         .where(StoredMessage.id.in_(row_ids), StoredMessage.status == "stored")
         .values(status="stored")
         .execution_options(synchronize_session=False)
+    )
+    return set(
+        session.scalars(
+            select(StoredMessage.id).where(
+                StoredMessage.id.in_(row_ids), StoredMessage.status == "stored"
+            )
+        )
     )
 
 

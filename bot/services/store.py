@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from bot.adapters.db.models import StoredMessage
 from bot.adapters.parsing import message_id_for, message_id_of
@@ -78,14 +78,20 @@ def store_raw(
     source_key: str,
     now: datetime,
     arrived_at: datetime | None = None,
+    *,
+    held: dict[str, StoredMessage] | None = None,
 ) -> Stored:
     """Insert the message unless these exact bytes are already held, in a savepoint of the
     caller's transaction, which the caller commits (ingest: once per batch, before acting).
 
     now is when the bot read it; arrived_at when the mailbox says it arrived, if it says.
+    `held`, when given, is what held_already found for the whole batch: no query per message.
     """
     digest = hashlib.sha256(raw).hexdigest()
-    existing = session.scalar(select(StoredMessage).where(StoredMessage.sha256 == digest))
+    if held is not None:
+        existing = held.get(digest)
+    else:
+        existing = session.scalar(select(StoredMessage).where(StoredMessage.sha256 == digest))
     if existing is not None:
         return _seen_again(session, existing, source_key)
     row = _row(raw, digest, header_message_id(raw), source_key, now, arrived_at)
@@ -100,6 +106,20 @@ def store_raw(
             raise
         return _seen_again(session, other, source_key)
     return Stored(row.id, new=True)
+
+
+def held_already(session: Session, raws: list[bytes]) -> dict[str, StoredMessage]:
+    """The rows already holding any of these messages, by the SHA-256 of their bytes, in one
+    query (without their bytes, which the caller has)."""
+    digests = [hashlib.sha256(raw).hexdigest() for raw in raws]
+    if not digests:
+        return {}
+    rows = session.scalars(
+        select(StoredMessage)
+        .where(StoredMessage.sha256.in_(digests))
+        .options(defer(StoredMessage.raw))
+    )
+    return {row.sha256: row for row in rows}
 
 
 def store_unstorable(

@@ -40,6 +40,9 @@ class _Tables:
         self.exact: dict[str, list[_Label]] = {}
         self.in_section: dict[tuple[str, str], list[_Label]] = {}
         self.fuzzy: list[_Label] = []
+        # Fuzzy candidates by their first word: a label can only be found in a cell holding
+        # that word, so a cell is compared with a handful of labels, not every one.
+        self.fuzzy_by_first: dict[str, list[tuple[int, _Label]]] = {}
         self.loose: dict[tuple[str, ...], list[_Label]] = {}
         self.patterns: list[tuple[re.Pattern[str], FieldSpec, bool]] = []
         self.starts: set[str] = set()  # every first part of a label ("date the local")
@@ -53,7 +56,9 @@ class _Tables:
                     self.exact.setdefault(label.text, []).append(label)
                     self.loose.setdefault(_content(label.tokens), []).append(label)
                     if len(label.tokens) >= 2:
+                        entry = (len(self.fuzzy), label)
                         self.fuzzy.append(label)
+                        self.fuzzy_by_first.setdefault(label.tokens[0], []).append(entry)
                 for raw in spec.section_labels:
                     label = _make_label(spec, child, raw)
                     key = (spec.section or "", label.text)
@@ -161,7 +166,9 @@ def _match(tables: _Tables, norm: str, section: str | None) -> _Match | None:
         return None
     best: tuple[float, int, _Label] | None = None
     present = set(tokens)
-    for label in tables.fuzzy:
+    # In the tables' order, as when every label was tried: the first best one wins ties.
+    candidates = sorted(e for t in present for e in tables.fuzzy_by_first.get(t, ()))
+    for _, label in candidates:
         extra = len(tokens) - len(label.tokens)
         if not 1 <= extra <= 4 or not present.issuperset(label.tokens):
             continue
