@@ -39,7 +39,7 @@ from bot.adapters.mailbox import (
 from bot.app import App
 from bot.core.arrival import left_in_inbox
 from bot.core.attention import Release, release_for
-from bot.services.process import describe_error, process_many
+from bot.services.process import describe_error, process_many, process_message
 from bot.services.store import Stored, held_already, store_raw, store_unstorable
 
 log = logging.getLogger(__name__)
@@ -309,12 +309,18 @@ def _process_stored(app: App, report: IngestReport) -> None:
 
 
 def _process_ids(app: App, row_ids: list[int], report: IngestReport) -> None:
+    """Process a batch in one transaction; should that fail as a whole, one by one."""
     try:
-        done = process_many(app, sorted(row_ids))
-    except Exception as exc:  # even recording the failures failed: the next pass tries again
-        report.errors.append(f"processing a batch failed: {describe_error(exc)}")
-        report.failed += len(row_ids)
-        return
+        done = process_many(app, row_ids)
+    except Exception as exc:
+        log.warning("a batch could not be processed together (%s)", describe_error(exc))
+        done = {}
+        for row_id in row_ids:
+            try:
+                done[row_id] = process_message(app, row_id)
+            except Exception as exc:  # even recording the failure failed: try the next one
+                report.errors.append(f"message #{row_id}: {describe_error(exc)}")
+                done[row_id] = False
     report.processed += sum(done.values())
     report.failed += len(done) - sum(done.values())
 

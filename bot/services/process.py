@@ -57,26 +57,23 @@ def process_many(app: App, row_ids: list[int]) -> dict[int, bool]:
 
     A message that fails is rolled back to its savepoint and its failure recorded in the same
     transaction, so one poison message never undoes its neighbours and the batch costs one
-    commit. Should the transaction itself fail (the database went away, a savepoint could not
-    be rolled back), none of it is kept and the batch is processed message by message.
+    commit. Raises when the transaction itself fails (the database went away, a savepoint
+    could not be rolled back): none of it is kept, and the caller processes the batch message
+    by message with process_message.
     """
     if not row_ids:
         return {}
-    try:
-        with app.sessions() as session:
-            # The claim is this transaction's first statement: it opens it (before any
-            # SAVEPOINT, which the SQLite driver would otherwise commit on release) and takes
-            # every message of the batch, as _claim explains, for one commit.
-            mine = _claim_all(session, row_ids)
-            done = {
-                row_id: _process_in_savepoint(session, app, row_id) if row_id in mine else True
-                for row_id in row_ids
-            }
-            session.commit()
-            return done
-    except Exception as exc:
-        log.warning("a batch could not be processed together (%s)", describe_error(exc))
-    return {row_id: process_message(app, row_id) for row_id in row_ids}
+    with app.sessions() as session:
+        # The claim is this transaction's first statement: it opens it (before any
+        # SAVEPOINT, which the SQLite driver would otherwise commit on release) and takes
+        # every message of the batch, as _claim explains, for one commit.
+        mine = _claim_all(session, row_ids)
+        done = {
+            row_id: _process_in_savepoint(session, app, row_id) if row_id in mine else True
+            for row_id in row_ids
+        }
+        session.commit()
+    return done
 
 
 def _process_in_savepoint(session: Session, app: App, row_id: int) -> bool:
@@ -299,9 +296,11 @@ def _record_classification(row: StoredMessage, msg: MailMessage, result: Classif
 
 
 def _message_id_reused(session: Session, row: StoredMessage) -> bool:
-    earlier = session.scalar(
-        select(StoredMessage.id)
-        .where(StoredMessage.message_id == row.message_id, StoredMessage.id < row.id)
-        .limit(1)
-    )
+    # Only earlier rows are read, which nothing pending in this transaction changes: no flush.
+    with session.no_autoflush:
+        earlier = session.scalar(
+            select(StoredMessage.id)
+            .where(StoredMessage.message_id == row.message_id, StoredMessage.id < row.id)
+            .limit(1)
+        )
     return earlier is not None

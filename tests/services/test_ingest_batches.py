@@ -9,13 +9,14 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.adapters.imap_source import ImapSource
 from bot.adapters.mailbox import Batch, Cursor, Moves
 from bot.app import App
 from bot.core.message import MailMessage
-from bot.services import store
+from bot.services import ingest, store
 from bot.services.ingest import ingest_pass
 from tests.fixtures.app import AppFactory
 from tests.fixtures.dovecot import DovecotServer
@@ -175,3 +176,22 @@ def test_a_crash_between_a_batchs_commit_and_its_move_is_rerun_without_doubles(
         ).all()
     assert sorted(r[0] for r in acks) == sorted(f"officer{i}@gmp.police.uk" for i in range(5))
     assert dovecot.list_uids() == [] and len(dovecot.list_uids("Processed")) == 5
+
+
+def test_a_batch_whose_transaction_fails_is_processed_message_by_message(
+    make_app: AppFactory, dovecot: DovecotServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database dropping the batch's transaction (a connection cut, say) loses none of it:
+    each message is then processed in a transaction of its own."""
+    app, _ = make_app()
+
+    def connection_cut(app: App, row_ids: list[int]) -> dict[int, bool]:
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(ingest, "process_many", connection_cut)
+    _deliver(dovecot, _sins(3))
+    source = Recording(dovecot, batch_messages=10)
+    report = ingest_pass(app, source)
+    source.close()
+    assert (report.processed, report.failed, report.released) == (3, 0, 3)
+    assert _count(app, Case) == 3
