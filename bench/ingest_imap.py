@@ -3,6 +3,7 @@ same run, and the bot's peak memory. Not part of the test suite.
 
     .venv/bin/python bench/ingest_imap.py                       # 1,000 plain, 1,000 with 30% SINs
     .venv/bin/python bench/ingest_imap.py --count 5000 --only plain
+    .venv/bin/python bench/ingest_imap.py --count 5000 --only moved   # every message moved
     .venv/bin/python bench/ingest_imap.py --large-attachment-mb 25 --only large
     .venv/bin/python bench/ingest_imap.py --code /tmp/old-checkout   # the same on other code
 
@@ -45,6 +46,8 @@ def _generate(kind: str, count: int, attachment_mb: int) -> list[bytes]:
         data = os.urandom(attachment_mb * 1_000_000)
         msg.add_attachment(data, maintype="application", subtype="pdf", filename="scan.pdf")
         return [msg.as_bytes()] + [gen.one("plain").raw for _ in range(count - 1)]
+    if kind == "moved":  # auto-replies: handled in full and moved, so release is measured
+        return [gen.one("auto_reply").raw for _ in range(count)]
     out = []
     for i in range(count):
         if kind == "sins" and i % 10 < 3:
@@ -115,6 +118,7 @@ def _child(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         app = build_app(make_config(Path(tmp), args.database_url), FixedClock(now))
         source = ImapSource("127.0.0.1", args.port, args.user, args.password, security="plain")
+        counts = _count_commands(app.engine)
         profile = None
         if args.profile:
             import cProfile
@@ -142,6 +146,7 @@ def _child(args: argparse.Namespace) -> None:
                 "released": report.released,
                 "errors": len(report.errors),
                 "rss_mb": rss,
+                **counts,
             }
         )
     )
@@ -155,6 +160,33 @@ def _peak_rss_mb() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _count_commands(engine: object) -> dict[str, int]:
+    """Counters, filled in as the pass runs, of the IMAP commands sent and the SQL statements
+    and commits made: figures that do not depend on the machine's load."""
+    import imaplib
+
+    from sqlalchemy import event
+
+    counts = {"imap": 0, "sql": 0, "commits": 0}
+    command = imaplib.IMAP4._command
+
+    def counted(self: imaplib.IMAP4, name: str, *args: object) -> object:
+        counts["imap"] += 1
+        return command(self, name, *args)
+
+    imaplib.IMAP4._command = counted  # type: ignore[assignment,method-assign]
+
+    def statement(*_: object) -> None:
+        counts["sql"] += 1
+
+    def commit(*_: object) -> None:
+        counts["commits"] += 1
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    return counts
 
 
 def _fresh_database(url: str | None, folder: Path, name: str) -> str:
@@ -173,7 +205,7 @@ def _fresh_database(url: str | None, folder: Path, name: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
-    parser.add_argument("--only", choices=("plain", "sins", "large"), action="append")
+    parser.add_argument("--only", choices=("plain", "sins", "moved", "large"), action="append")
     parser.add_argument("--large-attachment-mb", type=int, default=25)
     parser.add_argument("--database-url", help="PostgreSQL URL to use (its schema is dropped)")
     parser.add_argument("--code", default=str(ROOT), help="checkout whose bot/ is measured")
@@ -208,7 +240,10 @@ def main() -> None:
                     f"({count / result['cpu']:.0f} per CPU second) "
                     f"(processed {result['processed']:.0f}, released {result['released']:.0f}, "
                     f"errors {result['errors']:.0f}); bare fetch {bare:7.1f} msg/s; "
-                    f"bot/bare {rate / bare:.1%}; peak RSS {result['rss_mb']:.0f} MB",
+                    f"bot/bare {rate / bare:.1%}; peak RSS {result['rss_mb']:.0f} MB; "
+                    f"per message: {result['imap'] / count:.2f} IMAP commands, "
+                    f"{result['sql'] / count:.1f} SQL statements, "
+                    f"{result['commits'] / count:.2f} commits",
                     flush=True,
                 )
     finally:
