@@ -41,6 +41,7 @@ Security = Literal["tls", "starttls", "plain"]
 _CONNECTION_ERRORS = (OSError, EOFError, imaplib.IMAP4.error)
 _BYTES_REPR = re.compile(r"""^b(['"])(.*)\1$""")
 _FETCH_CHUNK = 100  # UIDs per FETCH, so one huge inbox does not become one huge response
+_PIECE = 2_000_000  # bytes per partial FETCH of a message larger than this
 # A message set aside has no stable UID we know; it is found again by its Message-ID.
 _ASIDE = "aside:"
 _MESSAGE_ID = b"BODY[HEADER.FIELDS (MESSAGE-ID)]"
@@ -63,8 +64,14 @@ class ImapSource:
         ssl_context: ssl.SSLContext | None = None,
         use_idle: bool = True,
         oauth: OAuthLogin | None = None,
+        batch_messages: int = 100,
+        batch_bytes: int = 8_000_000,
     ) -> None:
-        """With `oauth` the login is XOAUTH2 with its token and `password` is unused."""
+        """With `oauth` the login is XOAUTH2 with its token and `password` is unused.
+
+        A fetch returns at most `batch_messages` messages and `batch_bytes` of mail (at least
+        one message, however large): what one batch holds in memory while it is handled.
+        """
         self.host = host
         self.port = port
         self.folder = folder
@@ -77,6 +84,8 @@ class ImapSource:
         self._ssl_context = ssl_context or ssl.create_default_context()
         self._use_idle = use_idle
         self._oauth = oauth
+        self._batch_messages, self._batch_bytes = max(1, batch_messages), batch_bytes
+        self._sizes: dict[int, int] = {}  # RFC822.SIZE of the UIDs of the batch being fetched
         self._conn: Any = None  # IMAPClient once connected; imapclient is untyped
         # UIDNEXT at the last fetch/wait: lets wait() notice mail that arrived before IDLE began.
         self._uidnext_seen: int | None = None
@@ -86,6 +95,9 @@ class ImapSource:
     # -- MailSource ---------------------------------------------------------------------------
 
     def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
+        """The next batch: the oldest waiting messages above the cursor, at most
+        `batch_messages` of them and `batch_bytes` in all (at least one), with more=True when
+        others wait behind them."""
         with self._guard("fetch"):
             client = self._client()
             status = self._select(client)
@@ -93,17 +105,47 @@ class ImapSource:
             self._uidnext_seen = _uidnext(status)
             floor = since.last_uid if since and since.uidvalidity == uidvalidity else 0
             uids = self._uids_above(client, floor)
-            arrived = self._arrival_times(client, uids)
-            # Exact, per message: SEARCH SINCE would be whole days in the server's time zone.
-            old = {uid: t for uid, t in arrived.items() if arrived_before(t, arrived_since)}
-            wanted = [uid for uid in uids if uid not in old]
-            messages = self._fetch_raw(client, wanted, uidvalidity, arrived)
+            wanted, old, last = self._next_batch(client, uids, arrived_since)
+            messages = self._fetch_raw(client, wanted, uidvalidity)
         # The cursor passes the old mail too: it stays in the inbox but is not fetched again.
         return Batch(
             messages=messages,
-            cursor=Cursor(uidvalidity, max(uids, default=floor)),
+            cursor=Cursor(uidvalidity, last or floor),
             left=LeftInInbox.of([t for t in old.values() if t is not None]),
+            more=last < max(uids, default=0),
         )
+
+    def _next_batch(
+        self, client: Any, uids: list[int], arrived_since: datetime | None = None
+    ) -> tuple[list[tuple[int, datetime | None]], dict[int, datetime | None], int]:
+        """Which UIDs the next batch fetches (with their arrival times), which it passes as
+        older than the cut-off, and the last UID it covers. Sizes and arrival times are
+        asked for a chunk at a time, so a 5,000-message backlog is not listed in one reply."""
+        wanted: list[tuple[int, datetime | None]] = []
+        old: dict[int, datetime | None] = {}
+        self._sizes = {}
+        size, last = 0, 0
+        for start in range(0, len(uids), _FETCH_CHUNK):
+            chunk = uids[start : start + _FETCH_CHUNK]
+            data = client.fetch(chunk, ["INTERNALDATE", "RFC822.SIZE"])
+            for uid in chunk:
+                if uid not in data:
+                    last = uid  # expunged meanwhile
+                    continue
+                arrived = _aware_utc(data[uid].get(b"INTERNALDATE"))
+                # Exact, per message: SEARCH SINCE would be whole days in the server's zone.
+                if arrived_before(arrived, arrived_since):
+                    old[uid], last = arrived, uid
+                    continue
+                bytes_ = int(data[uid].get(b"RFC822.SIZE") or 0)
+                if wanted and (
+                    len(wanted) >= self._batch_messages or size + bytes_ > self._batch_bytes
+                ):
+                    return wanted, old, last
+                wanted.append((uid, arrived))
+                self._sizes[uid] = bytes_
+                size, last = size + bytes_, uid
+        return wanted, old, last
 
     def mark_processed(self, key: str) -> None:
         if key.startswith(_ASIDE):
@@ -169,7 +211,8 @@ class ImapSource:
                     moves.done[key] = Moved.GONE  # stale: a full sweep finds it again
             if not wanted:
                 return
-            present = set(client.search(["UID", ",".join(map(str, sorted(wanted)))]))
+            # One SEARCH and one MOVE for the whole step, the UIDs written as ranges.
+            present = set(client.search(["UID", _uid_set(sorted(wanted))]))
             # Marked only once the whole set has moved: a move cut off half-way leaves these
             # for the next pass, which finds each either still here or already gone.
             if present:
@@ -400,46 +443,58 @@ class ImapSource:
         # "N:*" also matches the last message when N is past the end, hence the filter.
         return sorted(uid for uid in client.search(criteria) if uid > floor)
 
-    def _arrival_times(self, client: Any, uids: list[int]) -> dict[int, datetime | None]:
-        """INTERNALDATE per UID: small, so old mail is judged without downloading it."""
-        arrived: dict[int, datetime | None] = {}
-        for start in range(0, len(uids), _FETCH_CHUNK):
-            data = client.fetch(uids[start : start + _FETCH_CHUNK], ["INTERNALDATE"])
-            arrived |= {uid: _aware_utc(item.get(b"INTERNALDATE")) for uid, item in data.items()}
-        return arrived
-
     def _fetch_raw(
-        self,
-        client: Any,
-        uids: list[int],
-        uidvalidity: int,
-        arrived: dict[int, datetime | None],
+        self, client: Any, wanted: list[tuple[int, datetime | None]], uidvalidity: int
     ) -> list[IncomingMail]:
-        messages = []
-        for start in range(0, len(uids), _FETCH_CHUNK):
-            chunk = uids[start : start + _FETCH_CHUNK]
-            # PEEK: reading must not set \Seen, people share this mailbox.
-            data = client.fetch(chunk, ["BODY.PEEK[]"])
-            # A UID missing from the reply was expunged meanwhile; skip it.
-            messages += [
-                IncomingMail(
-                    key=f"{uidvalidity}:{uid}",
-                    raw=data[uid][b"BODY[]"],
-                    arrived_at=arrived.get(uid),
-                )
-                for uid in chunk
-                if uid in data
-            ]
-        return messages
+        if not wanted:
+            return []
+        arrived = dict(wanted)
+        if len(wanted) == 1 and self._sizes.get(wanted[0][0], 0) > _PIECE:
+            raw = self._fetch_in_pieces(client, wanted[0][0])
+            return (
+                []
+                if raw is None
+                else [IncomingMail(f"{uidvalidity}:{wanted[0][0]}", raw, wanted[0][1])]
+            )
+        # PEEK: reading must not set \Seen, people share this mailbox. One FETCH for the batch,
+        # already bounded in count and bytes.
+        data = client.fetch(list(arrived), ["BODY.PEEK[]"])
+        # A UID missing from the reply was expunged meanwhile; skip it.
+        return [
+            IncomingMail(key=f"{uidvalidity}:{uid}", raw=data[uid][b"BODY[]"], arrived_at=at)
+            for uid, at in wanted
+            if uid in data and b"BODY[]" in data[uid]
+        ]
+
+    def _fetch_in_pieces(self, client: Any, uid: int) -> bytes | None:
+        """A large message read a piece at a time into one buffer of its size: imaplib holds a
+        literal about three times over while it reads it, so a 25 MB message read whole would
+        cost 100 MB for a moment. None when it was expunged meanwhile."""
+        buffer = bytearray()
+        while True:
+            item = f"BODY.PEEK[]<{len(buffer)}.{_PIECE}>"
+            data = client.fetch([uid], [item]).get(uid)
+            if data is None:
+                return None
+            piece = next((v for k, v in data.items() if k.startswith(b"BODY[]")), None)
+            if piece is None:
+                return None
+            buffer += piece
+            if len(piece) < _PIECE:
+                # The bytearray is the message; bytes() would copy it once more.
+                return buffer  # type: ignore[return-value]
 
     def _move(self, client: Any, uids: list[int], folder: str) -> None:
+        # Consecutive UIDs as ranges ("7:106"): exactly these messages, in a short command.
+        # Each is one we mean to move; a gap in the inbox's UIDs breaks the range.
+        where = _uid_set(uids)
         if client.has_capability("MOVE"):
-            client.move(uids, folder)
+            client.move(where, folder)
             return
-        client.copy(uids, folder)
-        client.add_flags(uids, [b"\\Deleted"], silent=True)
+        client.copy(where, folder)
+        client.add_flags(where, [b"\\Deleted"], silent=True)
         if client.has_capability("UIDPLUS"):
-            client.uid_expunge(uids)
+            client.uid_expunge(where)
         else:
             # Without UIDPLUS this also expunges anything else already flagged \Deleted.
             client.expunge()
@@ -467,6 +522,20 @@ def _message_id(client: Any, uid: int) -> str:
     raw = data.get(uid, {}).get(_MESSAGE_ID, b"")
     headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
     return " ".join(str(headers.get("Message-ID") or "").split())
+
+
+def _uid_set(uids: list[int]) -> str:
+    """Sorted UIDs as an IMAP sequence set, runs of consecutive UIDs as ranges: [1, 2, 3, 7]
+    gives "1:3,7". Only the UIDs given: a range never spans one that was not asked for."""
+    parts: list[str] = []
+    start = prev = uids[0]
+    for uid in uids[1:]:
+        if uid != prev + 1:
+            parts.append(f"{start}:{prev}" if prev != start else str(start))
+            start = uid
+        prev = uid
+    parts.append(f"{start}:{prev}" if prev != start else str(start))
+    return ",".join(parts)
 
 
 def _parse_key(key: str) -> tuple[int, int]:

@@ -62,6 +62,8 @@ class Batch:
     messages: list[IncomingMail]
     cursor: Cursor | None
     left: LeftInInbox = LeftInInbox()
+    # The source stopped at a bound (count or bytes): fetch again from `cursor` for the rest.
+    more: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ class MailSource(Protocol):
         returned; otherwise only those newer than since.last_uid. With arrived_since, a message
         whose arrival time is earlier is not returned but counted in Batch.left, and stays
         where it is; one with no arrival time is returned (it cannot be shown to be old).
+        A source may return part of what waits, oldest first, with Batch.more set: the caller
+        stores and handles it, then fetches again from Batch.cursor for the rest.
         """
         ...
 

@@ -20,6 +20,7 @@ from typing import Any
 import mailparser
 
 from bot.adapters.ical import CalendarReadError, read_calendar
+from bot.adapters.mime_trim import omitted_size, trim_large_parts
 from bot.core.meeting_replies import CalendarItem
 from bot.core.message import AttachmentInfo, MailMessage
 from bot.core.threading import normalise_message_id, unfold
@@ -226,10 +227,14 @@ def _attachments(
 ) -> tuple[AttachmentInfo, ...]:
     result: list[AttachmentInfo] = []
     for index, item in enumerate(items):
-        data = _payload_bytes(item)
         name = _filename(item, index)
         ctype = str(item.get("mail_content_type") or "application/octet-stream").lower()
-        if len(data) > limit:
+        data = _payload_bytes(item)
+        left_out = omitted_size(data)  # over the limit, left out before parsing (mime_trim)
+        if left_out is not None:
+            defects.append(f"attachment over limit: {name} ({left_out} bytes)")
+            result.append(AttachmentInfo(name, ctype, left_out, b"", too_large=True))
+        elif len(data) > limit:
             defects.append(f"attachment over limit: {name} ({len(data)} bytes)")
             result.append(AttachmentInfo(name, ctype, len(data), b"", too_large=True))
         else:
@@ -293,9 +298,10 @@ def _date(parsed: Any) -> datetime | None:
 
 def parse_message(raw: bytes, *, max_attachment_bytes: int = 10_000_000) -> MailMessage:
     """Parse `raw`; raises ParseError only when it is empty or has no header fields at all."""
-    if not raw.strip():
+    if not raw or raw.isspace():  # not raw.strip(): that would copy a 25 MB message
         raise ParseError("empty message")
-    parsed = _parse(raw)
+    # Parts too large to read are left out first, so parsing never holds them several times.
+    parsed = _parse(trim_large_parts(raw, max_attachment_bytes))
     if parsed.message is None or not parsed.message.keys():
         raise ParseError("no header fields: not an email message")
     defects = _parser_defects(parsed)

@@ -66,7 +66,9 @@ class DateOrder:
     later_label: str
 
 
-@dataclass(frozen=True)
+# eq=False: a template is loaded once and compared by identity, which also makes it hashable,
+# so the label tables built from it can be memoised on it (bot.core.forms.labels).
+@dataclass(frozen=True, eq=False)
 class FormVocabulary:
     name: str
     title_patterns: tuple[re.Pattern[str], ...]

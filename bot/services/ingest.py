@@ -1,15 +1,18 @@
 """Ingest: store every waiting message, process what is stored, then release it on the server.
 
-Order matters and is the whole point of this module:
-1. the raw bytes are committed (store_raw) before anything else happens;
-2. each stored message is processed in its own transaction; a failure is counted and,
-   after `max_attempts`, the message is quarantined for a person, never retried for ever;
-3. only after that commit is the message moved out of the inbox, so a crash anywhere leaves it
-   either still in the inbox (and deduplicated next time) or already recorded;
-4. only mail the bot fully handled moves to Processed. Mail that needs a person (triage,
-   refused commands, quarantine) stays in the inbox, or the configured needs-attention
-   folder, where the Business Manager works, until `triage done N`; a move that could not
-   happen then is made here, on the next pass.
+The inbox is read in batches the source bounds (IMAP: by count and bytes), so a backlog of any
+size holds one batch in memory. Order matters and is the whole point of this module; per batch:
+1. the raw bytes are stored and committed before anything else happens, in one transaction
+   with a savepoint per message: one that cannot be stored is kept quarantined, or left in the
+   inbox, without undoing its neighbours;
+2. the batch's messages are processed in one transaction, a savepoint each; a failure is
+   counted and, after `max_attempts`, the message is quarantined for a person, never retried
+   for ever (bot.services.process.process_many);
+3. only after that commit is the batch moved out of the inbox (bot.services.release), so a
+   crash anywhere leaves each message either still in the inbox (and deduplicated next time)
+   or already recorded;
+4. only mail the bot fully handled moves to Processed; mail that needs a person stays where
+   the Business Manager works until `triage done N`.
 
 Mail that arrived before the `since` cut-off is never fetched, stored or moved: it is counted,
 and the count is kept on the mailbox state for the terminal and the digest.
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,17 +36,16 @@ from bot.adapters.mailbox import (
     LeftInInbox,
     MailboxError,
     MailSource,
-    MessageGone,
-    Moved,
 )
 from bot.app import App
 from bot.core.arrival import left_in_inbox
-from bot.core.attention import Release, release_for
-from bot.services.process import describe_error, process_message
-from bot.services.store import Stored, store_raw, store_unstorable
+from bot.services.process import describe_error, process_many, process_message
+from bot.services.release import release_batch
+from bot.services.release import release_now as release_now  # `tscp-bot mail`, triage
+from bot.services.store import Stored, held_already, store_raw, store_unstorable
 
 log = logging.getLogger(__name__)
-DONE = ("processed", "quarantined")
+_PROCESS_BATCH = 100  # stored messages processed per transaction when catching up
 
 
 @dataclass
@@ -70,21 +72,38 @@ class IngestReport:
 
 
 def ingest_pass(app: App, source: MailSource, *, full_sweep: bool = True) -> IngestReport:
+    """Read the inbox batch by batch (the source bounds each by count and bytes): store the
+    batch and commit, process it and commit, then move what was handled; so memory holds one
+    batch, and a crash anywhere leaves each message in the inbox or recorded, never neither."""
     report = IngestReport()
-    keys: dict[str, int] | None
-    try:
-        keys = _fetch_and_store(app, source, full_sweep, report)
-    except MailboxError as exc:
-        _record_mailbox_error(app, str(exc))
-        report.errors.append(str(exc))
-        keys = None
-    except Exception as exc:
-        # The database failed while storing: what was stored before it is still processed.
-        report.errors.append(f"storing mail failed: {describe_error(exc)}")
-        keys = None
-    _process_stored(app, report)
-    if keys is not None:
-        _release(app, source, keys, report)
+    cursor: Cursor | None = None
+    first = True
+    while True:
+        try:
+            batch, keys = _fetch_and_store(app, source, full_sweep, first, cursor, report)
+        except MailboxError as exc:
+            _record_mailbox_error(app, str(exc))
+            report.errors.append(str(exc))
+            break
+        except Exception as exc:
+            # The database failed while storing: what was stored before it is still processed.
+            report.errors.append(f"storing mail failed: {describe_error(exc)}")
+            break
+        if first:
+            # With the first batch, whatever earlier passes stored and did not finish.
+            _process_stored(app, report)
+        else:
+            _process_ids(app, sorted(batch.new_ids), report)
+        first = False
+        # The last batch also moves what earlier passes (or batches) left to move.
+        moved = release_batch(app, source, keys, report.errors, pending=not batch.more)
+        report.released += moved.released
+        report.waiting_for_a_person += moved.waiting_for_a_person
+        if not batch.more:
+            break
+        cursor = batch.cursor
+    if first:
+        _process_stored(app, report)  # nothing read: still finish what is stored
     return report
 
 
@@ -109,49 +128,120 @@ def _state(session: Session, name: str) -> MailboxState:
     return state
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """One batch as stored: the ids of the rows it made new (to process now) and whether the
+    mailbox has more after it."""
+
+    new_ids: frozenset[int]
+    more: bool
+    cursor: Cursor | None
+
+
 def _fetch_and_store(
-    app: App, source: MailSource, full_sweep: bool, report: IngestReport
-) -> dict[str, int]:
-    _ensure_state(app)
+    app: App,
+    source: MailSource,
+    full_sweep: bool,
+    first: bool,
+    cursor: Cursor | None,
+    report: IngestReport,
+) -> tuple[_Stored, dict[str, int]]:
+    """Fetch the next batch and store it in one transaction, a savepoint per message, with
+    the cursor; what was stored, and the stored row of each key."""
+    if first:
+        _ensure_state(app)
     with app.sessions() as session:
         state = _state(session, app.mailbox_name)
-        cursor = None
-        if not full_sweep:
+        if first and not full_sweep:
             cursor = Cursor.stored(state.uidvalidity, state.last_uid, state.sync_state)
         since = app.config.ingest.since or state.left_before
-        batch = source.fetch(cursor, _start_of(app, since))
-        report.fetched = len(batch.messages)
-        report.left, report.left_before = batch.left, since
-        keys = {}
+    # Read with no transaction open: a slow mailbox never holds the database's write lock.
+    batch = source.fetch(cursor, _start_of(app, since))
+    report.fetched += len(batch.messages)
+    report.left, report.left_before = _add_left(report.left, batch.left), since
+    with app.sessions() as session:
+        # A write first: it opens the transaction before the savepoints (the SQLite driver
+        # would commit a SAVEPOINT that opened one on its release) and, on PostgreSQL, keeps a
+        # second instance's batch of the same mail waiting for this one, not racing it.
+        _hold_state(session, app.mailbox_name)
+        state = _state(session, app.mailbox_name)
+        keys: dict[str, int] = {}
+        new: set[int] = set()
+        not_stored = report.not_stored
+        held = held_already(session, [m.raw for m in batch.messages])
         for incoming in batch.messages:
-            stored = _store_one(app, session, incoming, report)
+            stored = _store_one(app, session, incoming, report, held)
             if stored is None:
                 continue
             keys[incoming.key] = stored.id
+            if stored.new:
+                new.add(stored.id)
             report.stored += stored.new
             report.duplicates += not (stored.new or stored.again)
-        state = _state(session, app.mailbox_name)
-        _remember_left(state, since, batch.left, whole_inbox=cursor is None)
+        messages = len(batch.messages)
+        del batch.messages[:]  # stored: their bytes need not wait for the next batch
+        _remember_left(state, since, batch.left, whole_inbox=first and cursor is None)
         if batch.cursor is not None and not report.not_stored:
             # Advanced only when every message up to it is safely stored: one that could not
             # be is fetched again on the next pass, never skipped.
-            state.uidvalidity, state.last_uid = batch.cursor.uidvalidity, batch.cursor.last_uid
-            state.sync_state = batch.cursor.sync_state or None
+            _advance(state, batch.cursor, final=not batch.more)
         _record_pass(app, state, report)
         session.commit()
-    return keys
+    if report.not_stored > not_stored:
+        log.info(
+            "%d of %d message(s) in this batch stay in the inbox",
+            report.not_stored - not_stored,
+            messages,
+        )
+    return _Stored(frozenset(new), batch.more and batch.cursor is not None, batch.cursor), keys
+
+
+def _hold_state(session: Session, name: str) -> None:
+    session.execute(
+        update(MailboxState)
+        .where(MailboxState.name == name)
+        .values(name=name)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _advance(state: MailboxState, cursor: Cursor, *, final: bool) -> None:
+    """Keep the cursor; a batch of a full sweep short of the one already kept does not pull it
+    back, so a pass cut short re-reads only what is new."""
+    behind = (
+        not final
+        and not cursor.sync_state
+        and state.uidvalidity == cursor.uidvalidity
+        and cursor.last_uid <= (state.last_uid or 0)
+    )
+    if behind:
+        return
+    state.uidvalidity, state.last_uid = cursor.uidvalidity, cursor.last_uid
+    state.sync_state = cursor.sync_state or None
+
+
+def _add_left(before: LeftInInbox, more: LeftInInbox) -> LeftInInbox:
+    oldest = [t for t in (before.oldest, more.oldest) if t is not None]
+    return LeftInInbox(before.count + more.count, min(oldest, default=None))
 
 
 def _store_one(
-    app: App, session: Session, incoming: IncomingMail, report: IngestReport
+    app: App,
+    session: Session,
+    incoming: IncomingMail,
+    report: IngestReport,
+    held: dict[str, StoredMessage],
 ) -> Stored | None:
-    """Store one message; one that cannot be stored as it is is kept quarantined, and one that
-    cannot be kept at all stays in the inbox. Either way the next message is stored."""
+    """Store one message in a savepoint; one that cannot be stored as it is is kept
+    quarantined, and one that cannot be kept at all stays in the inbox. Either way only its
+    savepoint is undone and the next message is stored."""
     now = app.clock.now()
     try:
-        return store_raw(session, incoming.raw, incoming.key, now, incoming.arrived_at)
+        with session.begin_nested():
+            return store_raw(
+                session, incoming.raw, incoming.key, now, incoming.arrived_at, held=held
+            )
     except Exception as exc:
-        session.rollback()
         error = describe_error(exc)
     log.warning("a message could not be stored (%s); quarantining it", error.partition(":")[0])
     try:
@@ -159,7 +249,6 @@ def _store_one(
             session, incoming.raw, incoming.key, now, incoming.arrived_at, error
         )
     except Exception as exc:
-        session.rollback()
         report.not_stored += 1
         report.errors.append(f"a message could not be stored and stays in the inbox: {error}")
         log.warning("nor quarantined (%s); it stays in the inbox", type(exc).__name__)
@@ -218,141 +307,22 @@ def _process_stored(app: App, report: IngestReport) -> None:
                 .order_by(StoredMessage.id)
             )
         )
-    for message_id in waiting:
-        try:
-            done = process_message(app, message_id)
-        except Exception as exc:  # even recording the failure failed: try the next one
-            report.errors.append(f"message #{message_id}: {describe_error(exc)}")
-            done = False
-        if done:
-            report.processed += 1
-        else:
-            report.failed += 1
+    for start in range(0, len(waiting), _PROCESS_BATCH):
+        _process_ids(app, waiting[start : start + _PROCESS_BATCH], report)
 
 
-def _release(app: App, source: MailSource, keys: dict[str, int], report: IngestReport) -> None:
-    with app.sessions() as session:
-        rows = {
-            r.id: r
-            for r in session.scalars(
-                select(StoredMessage).where(StoredMessage.id.in_(keys.values()))
-            )
-        }
-        to_move: dict[str, StoredMessage] = {}
-        reachable = True
-        for key, row_id in keys.items():
-            row = rows[row_id]
-            action = release_for(row.status, row.needs_triage)
-            if action is Release.KEEP:
-                report.waiting_for_a_person += 1
-                # After one failure the rest wait for the next pass, not a timeout each.
-                reachable = reachable and set_aside(source, key, row, report.errors)
-            elif action is Release.MOVE:
-                to_move[key] = row
-        for row in pending_releases(session, exclude=set(keys.values())):
-            to_move.setdefault(row.source_key, row)
-        if to_move and reachable:
-            report.released += move_all_to_processed(app, source, to_move, report.errors)
-        elif to_move:
-            log.info("%d message(s) wait to move until the mailbox answers", len(to_move))
-        session.commit()
-
-
-def pending_releases(session: Session, exclude: set[int] | None = None) -> list[StoredMessage]:
-    """Handled mail whose move has not happened yet: a `triage done` while the mailbox was
-    unreachable, or a move that failed on an earlier pass."""
-    rows = session.scalars(
-        select(StoredMessage)
-        .where(
-            StoredMessage.status.in_(DONE),
-            StoredMessage.needs_triage.is_(False),
-            StoredMessage.released_at.is_(None),
-            StoredMessage.source_key != "",
-        )
-        .order_by(StoredMessage.id)
-    )
-    return [r for r in rows if r.id not in (exclude or set())]
-
-
-def set_aside(source: MailSource, key: str, row: StoredMessage, errors: list[str]) -> bool:
-    """Move mail that needs a person to the configured needs-attention folder, once.
-
-    Its new key replaces the inbox one, so `triage done` finds it there; with no folder
-    configured it stays in the inbox and is seen, not counted, on each full sweep.
-    False when the mailbox could not be reached.
-    """
+def _process_ids(app: App, row_ids: list[int], report: IngestReport) -> None:
+    """Process a batch in one transaction; should that fail as a whole, one by one."""
     try:
-        moved_to = source.set_aside(key)
-    except MessageGone:
-        return True
-    except MailboxError as exc:
-        errors.append(str(exc))  # still in the inbox: the next pass tries again
-        return False
-    if moved_to is not None:
-        row.source_key = moved_to
-    return True
-
-
-def move_all_to_processed(
-    app: App, source: MailSource, rows: dict[str, StoredMessage], errors: list[str]
-) -> int:
-    """Move handled messages out of the inbox in one go, bounded by the pass deadline; the
-    caller commits released_at. Whatever did not move stays a pending release."""
-    moves = source.mark_processed_many(list(rows), app.config.mailbox.pass_deadline_seconds)
-    now = app.clock.now()
-    for key, outcome in moves.done.items():
-        if outcome is Moved.GONE:
-            # Moved by hand, on an earlier pass whose reply was lost, or its key went stale:
-            # nothing left to move. A full sweep that finds it under a new key moves it then.
-            log.info("message #%d is no longer in the inbox under its key", rows[key].id)
-        rows[key].released_at = now
-    if moves.error:
-        errors.append(moves.error)
-        log.warning("%d message(s) left to move on the next pass", len(rows) - len(moves.done))
-    return len(moves.done)
-
-
-def move_to_processed(
-    app: App, source: MailSource, key: str, row: StoredMessage, errors: list[str]
-) -> bool:
-    """Move one handled message out of the inbox; the caller commits released_at."""
-    try:
-        source.mark_processed(key)
-    except MessageGone:
-        # Moved by hand or its key went stale: nothing left to move. A full sweep that finds
-        # it in the inbox again under a new key moves it then.
-        log.info("message #%d is no longer in the inbox under its key", row.id)
-    except MailboxError as exc:
-        # Recorded in the database already; the next pass tries again.
-        errors.append(str(exc))
-        return False
-    row.released_at = app.clock.now()
-    return True
-
-
-def release_now(app: App, row_id: int) -> str:
-    """Move one message a person has dealt with on to Processed, now if the mailbox answers.
-
-    Called after the triage mark is committed, so an unreachable mailbox loses nothing:
-    the message is a pending release and the next pass moves it. Returns what happened.
-    """
-    with app.sessions() as session:
-        row = session.get(StoredMessage, row_id)
-        if row is None or release_for(row.status, row.needs_triage) is not Release.MOVE:
-            return "left where it is"
-        if row.released_at is not None or not row.source_key:
-            return "already out of the inbox"
-        errors: list[str] = []
-        try:
-            source = app.open_source()
-        except MailboxError as exc:
-            errors.append(str(exc))
-        else:
+        done = process_many(app, row_ids)
+    except Exception as exc:
+        log.warning("a batch could not be processed together (%s)", describe_error(exc))
+        done = {}
+        for row_id in row_ids:
             try:
-                move_to_processed(app, source, row.source_key, row, errors)
-            finally:
-                source.close()
-        session.commit()
-    if errors:
-        return f"the mailbox could not be reached ({errors[0]}); it moves on the next pass"
-    return "moved to Processed"
+                done[row_id] = process_message(app, row_id)
+            except Exception as exc:  # even recording the failure failed: try the next one
+                report.errors.append(f"message #{row_id}: {describe_error(exc)}")
+                done[row_id] = False
+    report.processed += sum(done.values())
+    report.failed += len(done) - sum(done.values())

@@ -51,6 +51,69 @@ def process_message(app: App, row_id: int) -> bool:
     return _record_failure(app, row_id, error, now)
 
 
+def process_many(app: App, row_ids: list[int]) -> dict[int, bool]:
+    """Process a batch of stored messages in one transaction, each in a savepoint of its own;
+    what process_message would return for each.
+
+    A message that fails is rolled back to its savepoint and its failure recorded in the same
+    transaction, so one poison message never undoes its neighbours and the batch costs one
+    commit. Raises when the transaction itself fails (the database went away, a savepoint
+    could not be rolled back): none of it is kept, and the caller processes the batch message
+    by message with process_message.
+    """
+    if not row_ids:
+        return {}
+    with app.sessions() as session:
+        # The claim is this transaction's first statement: it opens it (before any
+        # SAVEPOINT, which the SQLite driver would otherwise commit on release) and takes
+        # every message of the batch, as _claim explains, for one commit.
+        mine = _claim_all(session, row_ids)
+        done = {
+            row_id: _process_in_savepoint(session, app, row_id) if row_id in mine else True
+            for row_id in row_ids
+        }
+        session.commit()
+    return done
+
+
+def _process_in_savepoint(session: Session, app: App, row_id: int) -> bool:
+    """Process one claimed message in a savepoint; a failure is counted in its place."""
+    now = app.clock.now()
+    try:
+        with session.begin_nested():
+            row = session.get(StoredMessage, row_id)
+            assert row is not None  # claimed just now, in this transaction
+            _process(session, app, row, now)
+    except Exception as exc:
+        error = describe_error(exc)
+    else:
+        # Its changes are flushed; letting go of the row lets go of its raw bytes, so a batch
+        # holds one message's bytes at a time, not all of them till the commit.
+        session.expunge(row)
+        return True
+    log.warning("message #%d could not be processed (%s)", row_id, error.partition(":")[0])
+    with session.begin_nested():
+        return _count_failure(session, app, row_id, error, now)
+
+
+def _claim_all(session: Session, row_ids: list[int]) -> set[int]:
+    """Claim the batch (see _claim) and say which of it is this transaction's to process: the
+    rest another instance processed before the claim could be made."""
+    session.execute(
+        update(StoredMessage)
+        .where(StoredMessage.id.in_(row_ids), StoredMessage.status == "stored")
+        .values(status="stored")
+        .execution_options(synchronize_session=False)
+    )
+    return set(
+        session.scalars(
+            select(StoredMessage.id).where(
+                StoredMessage.id.in_(row_ids), StoredMessage.status == "stored"
+            )
+        )
+    )
+
+
 def _claim(session: Session, row_id: int) -> bool:
     """Take the message for this transaction, or learn that another instance has it.
 
@@ -78,17 +141,22 @@ def describe_error(exc: BaseException) -> str:
 
 def _record_failure(app: App, row_id: int, error: str, now: datetime) -> bool:
     with app.sessions() as session:
-        row = session.get(StoredMessage, row_id)
-        if row is None or row.status != "stored":
-            return True  # processed meanwhile by another instance
-        row.attempts += 1
-        row.last_error = error
-        quarantined = row.attempts >= app.config.ingest.max_attempts
-        if quarantined:
-            row.status, row.processed_at = "quarantined", now
-            row.needs_triage = True
-            row.triage_reason = f"quarantined after {row.attempts} failed attempts: {error}"
+        quarantined = _count_failure(session, app, row_id, error, now)
         session.commit()
+    return quarantined
+
+
+def _count_failure(session: Session, app: App, row_id: int, error: str, now: datetime) -> bool:
+    row = session.get(StoredMessage, row_id, populate_existing=True)
+    if row is None or row.status != "stored":
+        return True  # processed meanwhile by another instance
+    row.attempts += 1
+    row.last_error = error
+    quarantined = row.attempts >= app.config.ingest.max_attempts
+    if quarantined:
+        row.status, row.processed_at = "quarantined", now
+        row.needs_triage = True
+        row.triage_reason = f"quarantined after {row.attempts} failed attempts: {error}"
     return quarantined
 
 
@@ -228,9 +296,11 @@ def _record_classification(row: StoredMessage, msg: MailMessage, result: Classif
 
 
 def _message_id_reused(session: Session, row: StoredMessage) -> bool:
-    earlier = session.scalar(
-        select(StoredMessage.id)
-        .where(StoredMessage.message_id == row.message_id, StoredMessage.id < row.id)
-        .limit(1)
-    )
+    # Only earlier rows are read, which nothing pending in this transaction changes: no flush.
+    with session.no_autoflush:
+        earlier = session.scalar(
+            select(StoredMessage.id)
+            .where(StoredMessage.message_id == row.message_id, StoredMessage.id < row.id)
+            .limit(1)
+        )
     return earlier is not None

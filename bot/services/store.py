@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.parser import BytesHeaderParser
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from bot.adapters.db.models import StoredMessage
 from bot.adapters.parsing import message_id_for, message_id_of
@@ -29,14 +30,27 @@ class Stored:
 
 
 def header_message_id(raw: bytes) -> str:
-    """The Message-ID from the headers alone, so storing never depends on parsing the body."""
+    """The Message-ID from the headers alone, so storing never depends on parsing the body.
+
+    Only the header block is handed to the parser: given the whole message it would also
+    decode the body into a string, a second copy of a 25 MB attachment made for one header.
+    """
     try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+        headers = BytesHeaderParser(policy=compat32).parsebytes(header_block(raw))
         value = str(headers.get("Message-ID") or "")
     except Exception:
         value = ""
     found = message_id_of(value)
     return found or message_id_for(raw)
+
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+def header_block(raw: bytes) -> bytes:
+    """The bytes up to the first empty line: the header fields as the parser reads them."""
+    end = _HEADER_END.search(raw)
+    return raw if end is None else raw[: end.end()]
 
 
 def arrival(arrived_at: datetime | None, fetched_at: datetime) -> tuple[datetime, str]:
@@ -64,27 +78,48 @@ def store_raw(
     source_key: str,
     now: datetime,
     arrived_at: datetime | None = None,
+    *,
+    held: dict[str, StoredMessage] | None = None,
 ) -> Stored:
-    """Insert the message unless these exact bytes are already held; commit before returning.
+    """Insert the message unless these exact bytes are already held, in a savepoint of the
+    caller's transaction, which the caller commits (ingest: once per batch, before acting).
 
     now is when the bot read it; arrived_at when the mailbox says it arrived, if it says.
+    `held`, when given, is what held_already found for the whole batch: no query per message.
     """
     digest = hashlib.sha256(raw).hexdigest()
-    existing = session.scalar(select(StoredMessage).where(StoredMessage.sha256 == digest))
+    if held is not None:
+        existing = held.get(digest)
+    else:
+        existing = session.scalar(select(StoredMessage).where(StoredMessage.sha256 == digest))
     if existing is not None:
         return _seen_again(session, existing, source_key)
     row = _row(raw, digest, header_message_id(raw), source_key, now, arrived_at)
-    session.add(row)
     try:
-        session.commit()
+        with session.begin_nested():
+            session.add(row)
     except IntegrityError:
-        # Another bot instance stored the same bytes between our check and our insert.
-        session.rollback()
+        # Another bot instance stored the same bytes between our check and our insert (on
+        # PostgreSQL the insert waited for its commit); only this insert is undone.
         other = session.scalar(select(StoredMessage).where(StoredMessage.sha256 == digest))
         if other is None:
             raise
         return _seen_again(session, other, source_key)
     return Stored(row.id, new=True)
+
+
+def held_already(session: Session, raws: list[bytes]) -> dict[str, StoredMessage]:
+    """The rows already holding any of these messages, by the SHA-256 of their bytes, in one
+    query (without their bytes, which the caller has)."""
+    digests = [hashlib.sha256(raw).hexdigest() for raw in raws]
+    if not digests:
+        return {}
+    rows = session.scalars(
+        select(StoredMessage)
+        .where(StoredMessage.sha256.in_(digests))
+        .options(defer(StoredMessage.raw))
+    )
+    return {row.sha256: row for row in rows}
 
 
 def store_unstorable(
@@ -98,15 +133,16 @@ def store_unstorable(
     """Keep a message whose full row could not be written: the raw bytes under an id made from
     their hash, quarantined and on the triage list, so it is neither lost nor retried for ever.
 
-    The caller has rolled back the failed insert. Raises if even this row cannot be written.
+    The caller has rolled back the failed insert (to its savepoint) and commits this one.
+    Raises if even this row cannot be written.
     """
     digest = hashlib.sha256(raw).hexdigest()
     row = _row(raw, digest, message_id_for(raw), source_key, now, arrived_at)
     row.status, row.processed_at, row.needs_triage = "quarantined", now, True
     row.last_error = error
     row.triage_reason = f"could not be stored as received ({error}); the raw message is kept"
-    session.add(row)
-    session.commit()
+    with session.begin_nested():
+        session.add(row)
     return Stored(row.id, new=True)
 
 
@@ -141,5 +177,4 @@ def _seen_again(session: Session, row: StoredMessage, source_key: str) -> Stored
     if not again:
         row.duplicate_deliveries += 1
         row.source_key = source_key
-        session.commit()
     return Stored(row.id, new=False, again=again)

@@ -63,6 +63,7 @@ def test_two_instances_processing_the_same_messages_open_each_case_once(
             ).id
             for n in range(SINS)
         ]
+        s.commit()
 
     def work(app: App) -> Callable[[], object]:
         return lambda: [process_message(app, i) for i in ids]
@@ -119,6 +120,7 @@ def test_an_answer_already_queued_for_an_unprocessed_message_is_an_error_not_a_s
     raw = sin(sender="officer@gmp.police.uk")
     with app.sessions() as s:
         stored = store_raw(s, raw, "key", app.clock.now())
+        s.commit()
         sha = s.get(StoredMessage, stored.id).sha256  # type: ignore[union-attr]
     _queue_ack_as_another_transaction_did(app, sha)
     process_message(app, stored.id)
@@ -154,6 +156,7 @@ def test_triage_retry_of_an_answered_message_keeps_the_skip(make_app: AppFactory
     app, _ = make_app()
     with app.sessions() as s:
         stored = store_raw(s, sin(sender="officer@gmp.police.uk"), "key", app.clock.now())
+        s.commit()
     assert process_message(app, stored.id)
     with app.sessions() as s:
         row = s.get(StoredMessage, stored.id)

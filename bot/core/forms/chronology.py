@@ -8,10 +8,10 @@ from datetime import date
 
 from bot.core.doctext import Table
 from bot.core.forms.labels import _cell_match
+from bot.core.forms.labels import normalised_text as normalise_label
 from bot.core.forms.model import ChronologyRow
 from bot.core.forms.run import _Run, _TableState
 from bot.core.forms.values import _date
-from bot.core.vocabulary import normalise_label
 
 
 def _chronology(table: Table, rows: list[tuple[str, ...]], run: _Run, state: _TableState) -> int:

@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable
 
 from bot.core.forms.labels import _Index, _Match
+from bot.core.forms.labels import normalised_text as normalise_label
 from bot.core.forms.marks import _YES_NO, FLAG_TYPES, _flag
 from bot.core.forms.values import _EMAIL, _PHONE, _date
-from bot.core.vocabulary import normalise_label
 
 MAX_LABEL_WORDS = 10
 SHORT_VALUE_WORDS = 8  # a colonless text value longer than this reads as prose

@@ -1,7 +1,10 @@
 """Matching cell and line text against a form's labels, and reading "Child 2" headings.
 
-Many cells are matched against every label of every form, so `_Index` normalises the labels
-once and caches each match.
+Many cells are matched against every label of every form, and the same template's label
+cells come back in every form of a backlog. So a form's labels are normalised once per form
+template (`_tables_for`, memoised on the template, which is immutable and loaded once) and
+matching a cell is a pure function of the template, the cell's text and its section, memoised
+in a bounded cache: the hundredth copy of a form costs look-ups, not label normalisation.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.core.forms.marks import _YES_NO, FLAG_TYPES, _strip_marks
 from bot.core.vocabulary import FieldSpec, FormVocabulary, normalise_label
@@ -36,6 +40,9 @@ class _Tables:
         self.exact: dict[str, list[_Label]] = {}
         self.in_section: dict[tuple[str, str], list[_Label]] = {}
         self.fuzzy: list[_Label] = []
+        # Fuzzy candidates by their first word: a label can only be found in a cell holding
+        # that word, so a cell is compared with a handful of labels, not every one.
+        self.fuzzy_by_first: dict[str, list[tuple[int, _Label]]] = {}
         self.loose: dict[tuple[str, ...], list[_Label]] = {}
         self.patterns: list[tuple[re.Pattern[str], FieldSpec, bool]] = []
         self.starts: set[str] = set()  # every first part of a label ("date the local")
@@ -49,31 +56,14 @@ class _Tables:
                     self.exact.setdefault(label.text, []).append(label)
                     self.loose.setdefault(_content(label.tokens), []).append(label)
                     if len(label.tokens) >= 2:
+                        entry = (len(self.fuzzy), label)
                         self.fuzzy.append(label)
+                        self.fuzzy_by_first.setdefault(label.tokens[0], []).append(entry)
                 for raw in spec.section_labels:
                     label = _make_label(spec, child, raw)
                     key = (spec.section or "", label.text)
                     self.in_section.setdefault(key, []).append(label)
                 self.patterns.extend((p, spec, child) for p in spec.patterns)
-
-
-_BUILT: dict[int, _Tables] = {}  # by id(form); each keeps its form alive, so ids stay unique
-
-
-class _Index:
-    """The labels of one form, for fast matching of many cells, with one pass's caches."""
-
-    def __init__(self, form: FormVocabulary) -> None:
-        self.form = form
-        tables = _BUILT.get(id(form))
-        if tables is None or tables.form is not form:
-            tables = _BUILT[id(form)] = _Tables(form)
-        self.exact = tables.exact
-        self.in_section = tables.in_section
-        self.fuzzy = tables.fuzzy
-        self.loose = tables.loose
-        self.patterns = tables.patterns
-        self.starts = tables.starts
         self.sections = {
             name: frozenset(normalise_label(label) for label in labels)
             for name, labels in form.sections.items()
@@ -83,68 +73,114 @@ class _Index:
             for name, labels in form.chronology_columns.items()
         }
         self.child_name = next((s for s in form.child_fields if s.name == "child_name"), None)
-        self._cache: dict[tuple[str, str | None], _Match | None] = {}
-        self._known_cache: dict[tuple[str, str | None], _Match | None] = {}
+
+
+@lru_cache(maxsize=16)
+def _tables_for(form: FormVocabulary) -> _Tables:
+    """A template's labels normalised into tables: once per template (a handful per app)."""
+    return _Tables(form)  # the template is hashed by identity (FormVocabulary has eq=False)
+
+
+# Cells longer than this are values, not labels, and rarely repeat: matched, not remembered,
+# so one long narrative cannot fill the cache.
+_CACHED_TEXT = 200
+_CACHE_SIZE = 8192
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _match_cached(tables: _Tables, text: str, section: str | None) -> _Match | None:
+    return _match(tables, normalise_label(text), section)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _known_cached(tables: _Tables, text: str, section: str | None) -> _Match | None:
+    return _known(tables, normalise_label(text), section)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _normalised(text: str) -> str:
+    return normalise_label(text)
+
+
+def normalised_text(text: str) -> str:
+    """normalise_label, remembered for label-sized text."""
+    return _normalised(text) if len(text) <= _CACHED_TEXT else normalise_label(text)
+
+
+class _Index:
+    """The labels of one form template, for fast matching of many cells."""
+
+    def __init__(self, form: FormVocabulary) -> None:
+        self.form = form
+        self.tables = tables = _tables_for(form)
+        self.exact = tables.exact
+        self.in_section = tables.in_section
+        self.fuzzy = tables.fuzzy
+        self.loose = tables.loose
+        self.patterns = tables.patterns
+        self.starts = tables.starts
+        self.sections = tables.sections
+        self.columns = tables.columns
+        self.child_name = tables.child_name
 
     def match(self, text: str, section: str | None) -> _Match | None:
-        key = (text, section)
-        if key not in self._cache:
-            self._cache[key] = self._match(normalise_label(text), section)
-        return self._cache[key]
+        if len(text) > _CACHED_TEXT:
+            return _match(self.tables, normalise_label(text), section)
+        return _match_cached(self.tables, text, section)
 
     def match_known(self, text: str, section: str | None) -> _Match | None:
         """Like `match`, but only a label known as written (no extra words): cheap enough to
         try on every prefix of a line."""
-        key = (text, section)
-        if key in self._cache:
-            found = self._cache[key]
-            return found if found is None or found[2] >= 0.9 else None
-        if key not in self._known_cache:
-            self._known_cache[key] = self._known(normalise_label(text), section)
-        return self._known_cache[key]
-
-    def _known(self, norm: str, section: str | None) -> _Match | None:
-        if not norm:
-            return None
-        if section is not None and (section, norm) in self.in_section:
-            return _group(self.in_section[(section, norm)], 1.0)
-        if norm in self.exact:
-            return _group(self.exact[norm], 1.0)
-        for pattern, spec, child in self.patterns:
-            if pattern.fullmatch(norm):
-                return (spec,), child, 0.95
-        loose = self.loose.get(_content(norm.split()))
-        return _group(loose, 0.9) if loose else None
-
-    def _match(self, norm: str, section: str | None) -> _Match | None:
-        known = self._known(norm, section)
-        if known is not None or not norm:
-            return known
-        tokens = tuple(norm.split())
-        if len(tokens) > 12:
-            return None
-        best: tuple[float, int, _Label] | None = None
-        present = set(tokens)
-        for label in self.fuzzy:
-            extra = len(tokens) - len(label.tokens)
-            if not 1 <= extra <= 4 or not present.issuperset(label.tokens):
-                continue
-            at = _find(tokens, label.tokens)
-            if at < 0:
-                continue
-            score = 0.85 if at == 0 else 0.8
-            if best is None or (score, len(label.tokens)) > (best[0], best[1]):
-                best = (score, len(label.tokens), label)
-        if best is None:
-            return None
-        return (best[2].spec,), best[2].child, best[0]
+        if len(text) > _CACHED_TEXT:
+            return _known(self.tables, normalise_label(text), section)
+        return _known_cached(self.tables, text, section)
 
     def section_heading(self, text: str) -> str | None:
-        norm = normalise_label(text)
+        norm = normalised_text(text)
         for name, labels in self.sections.items():
             if norm in labels:
                 return name
         return None
+
+
+def _known(tables: _Tables, norm: str, section: str | None) -> _Match | None:
+    if not norm:
+        return None
+    if section is not None and (section, norm) in tables.in_section:
+        return _group(tables.in_section[(section, norm)], 1.0)
+    if norm in tables.exact:
+        return _group(tables.exact[norm], 1.0)
+    for pattern, spec, child in tables.patterns:
+        if pattern.fullmatch(norm):
+            return (spec,), child, 0.95
+    loose = tables.loose.get(_content(norm.split()))
+    return _group(loose, 0.9) if loose else None
+
+
+def _match(tables: _Tables, norm: str, section: str | None) -> _Match | None:
+    known = _known(tables, norm, section)
+    if known is not None or not norm:
+        return known
+    tokens = tuple(norm.split())
+    if len(tokens) > 12:
+        return None
+    best: tuple[float, int, _Label] | None = None
+    present = set(tokens)
+    # In the tables' order, as when every label was tried: the first best one wins ties.
+    candidates = sorted(e for t in present for e in tables.fuzzy_by_first.get(t, ()))
+    for _, label in candidates:
+        extra = len(tokens) - len(label.tokens)
+        if not 1 <= extra <= 4 or not present.issuperset(label.tokens):
+            continue
+        at = _find(tokens, label.tokens)
+        if at < 0:
+            continue
+        score = 0.85 if at == 0 else 0.8
+        if best is None or (score, len(label.tokens)) > (best[0], best[1]):
+            best = (score, len(label.tokens), label)
+    if best is None:
+        return None
+    return (best[2].spec,), best[2].child, best[0]
 
 
 def _make_label(spec: FieldSpec, child: bool, raw: str) -> _Label:
@@ -182,7 +218,7 @@ _CHILD_HEADING_WORDS = frozenset({"details", "information", "s"})
 
 def _child_prefix(text: str) -> tuple[int | None, str]:
     """("Child 2 date of birth") -> (2, "date of birth"); (None, text) when no child number."""
-    norm = normalise_label(text)
+    norm = normalised_text(text)
     m = _CHILD_HEADING.match(norm)
     if not m:
         return None, text

@@ -17,9 +17,9 @@ from bot.core.forms.labels import (
     _is_child_heading,
     _Match,
 )
+from bot.core.forms.labels import normalised_text as normalise_label
 from bot.core.forms.marks import FLAG_TYPES, _flag, _is_mark
 from bot.core.forms.run import _Heading, _Run, _TableState
-from bot.core.vocabulary import normalise_label
 
 
 def _walk_table(table: Table, run: _Run, state: _TableState) -> None:

@@ -7,10 +7,11 @@ from datetime import date
 
 from bot.core.dates import DateError, parse_uk_date
 from bot.core.forms.labels import _find
+from bot.core.forms.labels import normalised_text as normalise_label
 from bot.core.forms.marks import FLAG_TYPES, _flag, _is_placeholder
 from bot.core.forms.model import DOUBTFUL_BELOW, Field, ValueType
 from bot.core.forms.run import _Hit
-from bot.core.vocabulary import FieldSpec, normalise_label
+from bot.core.vocabulary import FieldSpec
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+\s?44\s?(?:\(0\)\s?)?|\(?0)[\d\s()-]{8,16}\d")

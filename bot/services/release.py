@@ -1,0 +1,171 @@
+"""Release: moving handled mail out of the inbox, after the database commit that recorded it.
+
+Only mail the bot fully handled moves to Processed. Mail that needs a person (triage, refused
+commands, quarantine) stays in the inbox, or the configured needs-attention folder, where the
+Business Manager works, until `triage done N`; a move that could not happen then is made on
+the next pass. released_at is committed after the move: a crash between the two leaves a
+pending release, which the next pass finds already moved (never moved twice).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, defer
+
+from bot.adapters.db.models import StoredMessage
+from bot.adapters.mailbox import MailboxError, MailSource, MessageGone, Moved
+from bot.app import App
+from bot.core.attention import Release, release_for
+
+log = logging.getLogger(__name__)
+DONE = ("processed", "quarantined")
+
+
+@dataclass
+class Released:
+    """What one release step did."""
+
+    released: int = 0
+    waiting_for_a_person: int = 0  # seen in the inbox, kept there for the Business Manager
+
+
+def release_batch(
+    app: App, source: MailSource, keys: dict[str, int], errors: list[str], *, pending: bool
+) -> Released:
+    """Move what a batch handled (keys: the stored row of each) and, with pending, what earlier
+    passes left to move, out of the inbox; called after the batch's commits, and commits
+    released_at after the move."""
+    report = Released()
+    with app.sessions() as session:
+        rows = {
+            r.id: r
+            for r in session.scalars(
+                select(StoredMessage)
+                .where(StoredMessage.id.in_(set(keys.values())))
+                .options(defer(StoredMessage.raw))  # a batch's bytes are not needed to move it
+            )
+        }
+        to_move: dict[str, StoredMessage] = {}
+        reachable = True
+        for key, row_id in keys.items():
+            row = rows[row_id]
+            action = release_for(row.status, row.needs_triage)
+            if action is Release.KEEP:
+                report.waiting_for_a_person += 1
+                # After one failure the rest wait for the next pass, not a timeout each.
+                reachable = reachable and set_aside(source, key, row, errors)
+            elif action is Release.MOVE:
+                to_move[key] = row
+        if pending:
+            for row in pending_releases(session, exclude=set(keys.values())):
+                to_move.setdefault(row.source_key, row)
+        if to_move and reachable:
+            report.released += move_all_to_processed(app, source, to_move, errors)
+        elif to_move:
+            log.info("%d message(s) wait to move until the mailbox answers", len(to_move))
+        session.commit()
+    return report
+
+
+def pending_releases(session: Session, exclude: set[int] | None = None) -> list[StoredMessage]:
+    """Handled mail whose move has not happened yet: a `triage done` while the mailbox was
+    unreachable, or a move that failed on an earlier pass."""
+    rows = session.scalars(
+        select(StoredMessage)
+        .options(defer(StoredMessage.raw))
+        .where(
+            StoredMessage.status.in_(DONE),
+            StoredMessage.needs_triage.is_(False),
+            StoredMessage.released_at.is_(None),
+            StoredMessage.source_key != "",
+        )
+        .order_by(StoredMessage.id)
+    )
+    return [r for r in rows if r.id not in (exclude or set())]
+
+
+def set_aside(source: MailSource, key: str, row: StoredMessage, errors: list[str]) -> bool:
+    """Move mail that needs a person to the configured needs-attention folder, once.
+
+    Its new key replaces the inbox one, so `triage done` finds it there; with no folder
+    configured it stays in the inbox and is seen, not counted, on each full sweep.
+    False when the mailbox could not be reached.
+    """
+    try:
+        moved_to = source.set_aside(key)
+    except MessageGone:
+        return True
+    except MailboxError as exc:
+        errors.append(str(exc))  # still in the inbox: the next pass tries again
+        return False
+    if moved_to is not None:
+        row.source_key = moved_to
+    return True
+
+
+def move_all_to_processed(
+    app: App, source: MailSource, rows: dict[str, StoredMessage], errors: list[str]
+) -> int:
+    """Move handled messages out of the inbox in one go, bounded by the pass deadline; the
+    caller commits released_at. Whatever did not move stays a pending release."""
+    moves = source.mark_processed_many(list(rows), app.config.mailbox.pass_deadline_seconds)
+    now = app.clock.now()
+    for key, outcome in moves.done.items():
+        if outcome is Moved.GONE:
+            # Moved by hand, on an earlier pass whose reply was lost, or its key went stale:
+            # nothing left to move. A full sweep that finds it under a new key moves it then.
+            log.info("message #%d is no longer in the inbox under its key", rows[key].id)
+        rows[key].released_at = now
+    if moves.error:
+        errors.append(moves.error)
+        log.warning("%d message(s) left to move on the next pass", len(rows) - len(moves.done))
+    return len(moves.done)
+
+
+def move_to_processed(
+    app: App, source: MailSource, key: str, row: StoredMessage, errors: list[str]
+) -> bool:
+    """Move one handled message out of the inbox; the caller commits released_at."""
+    try:
+        source.mark_processed(key)
+    except MessageGone:
+        # Moved by hand or its key went stale: nothing left to move. A full sweep that finds
+        # it in the inbox again under a new key moves it then.
+        log.info("message #%d is no longer in the inbox under its key", row.id)
+    except MailboxError as exc:
+        # Recorded in the database already; the next pass tries again.
+        errors.append(str(exc))
+        return False
+    row.released_at = app.clock.now()
+    return True
+
+
+def release_now(app: App, row_id: int) -> str:
+    """Move one message a person has dealt with on to Processed, now if the mailbox answers.
+
+    Called after the triage mark is committed, so an unreachable mailbox loses nothing:
+    the message is a pending release and the next pass moves it. Returns what happened.
+    """
+    with app.sessions() as session:
+        row = session.get(StoredMessage, row_id)
+        if row is None or release_for(row.status, row.needs_triage) is not Release.MOVE:
+            return "left where it is"
+        if row.released_at is not None or not row.source_key:
+            return "already out of the inbox"
+        errors: list[str] = []
+        try:
+            source = app.open_source()
+        except MailboxError as exc:
+            errors.append(str(exc))
+        else:
+            try:
+                move_to_processed(app, source, row.source_key, row, errors)
+            finally:
+                source.close()
+        session.commit()
+    if errors:
+        return f"the mailbox could not be reached ({errors[0]}); it moves on the next pass"
+    return "moved to Processed"
