@@ -27,6 +27,7 @@ from bot.adapters.parsing import parse_message  # noqa: E402
 from bot.adapters.rules_loader import load_rules  # noqa: E402
 from bot.bootstrap import build_app  # noqa: E402
 from bot.clock import FixedClock  # noqa: E402
+from bot.config.paths import packaged  # noqa: E402
 from bot.core.rules import ClassifyContext, classify  # noqa: E402
 from bot.services.ingest import ingest_pass  # noqa: E402
 from tests.fixtures.app import make_config  # noqa: E402
@@ -34,7 +35,7 @@ from tests.fixtures.mail import drop_into_maildir, email, sin  # noqa: E402
 
 
 def classify_corpus(rounds: int) -> None:
-    rules = load_rules(ROOT / "rules")
+    rules = load_rules(packaged("rules"))
     ctx = ClassifyContext(
         "TSCP",
         frozenset({"tscp@tameside.gov.uk"}),

@@ -157,8 +157,6 @@ def time_cases_json_cpu(db_url: str) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "config.toml"
         data = example_data()
-        data["rules_dir"], data["templates_dir"] = str(ROOT / "rules"), str(ROOT / "templates")
-        data["forms_dir"] = str(ROOT / "forms")
         data["database"] = {"url": db_url}
         data["mailbox"] = {"backend": "maildir", "maildir_path": "inbox"}
         data["outgoing"] = {"backend": "maildir", "maildir_path": "outbox"}

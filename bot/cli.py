@@ -25,6 +25,7 @@ from bot.commands import (
     status_cmd,
 )
 from bot.commands.context import Context
+from bot.version import installed_version
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tscp-bot", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     parser.add_argument("--config", help="config file (default $TSCP_BOT_CONFIG or ./config.toml)")
     parser.add_argument("--now", help="pretend it is this ISO-8601 time (naive = Europe/London)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")

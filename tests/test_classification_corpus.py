@@ -11,11 +11,12 @@ import pytest
 from bot.adapters.parsing import parse_message
 from bot.adapters.rules_loader import load_rules
 from bot.config import load_config
+from bot.config.paths import packaged
 from bot.core.rules import Classification, ClassifyContext, Kind, Rule, classify
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
-RULES = ROOT / "rules"
+RULES = packaged("rules")
 # The agencies config.example.toml ships (council, police, health, schools, probation...) and
 # an invented housing provider.
 AGENCY_DOMAINS = load_config(ROOT / "config.example.toml", environ={}).agency_domains() | {

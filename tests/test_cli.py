@@ -32,8 +32,6 @@ Run = Callable[..., tuple[int, str, str]]
 
 def write_config(tmp_path: Path, database_url: str, **sections: Any) -> Path:
     data: dict[str, Any] = example_data()
-    data["rules_dir"], data["templates_dir"] = str(ROOT / "rules"), str(ROOT / "templates")
-    data["forms_dir"] = str(ROOT / "forms")
     data["database"] = {"url": database_url}
     data["mailbox"] = {"backend": "maildir", "maildir_path": "mail/inbox"}
     data["outgoing"] = {"backend": "maildir", "maildir_path": "mail/outbox"}

@@ -13,7 +13,7 @@ import pytest
 import tomli_w
 
 from bot.cli import main
-from tests.fixtures.app import ROOT
+from bot.config.paths import packaged
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.entra import (
     CLIENT_ID,
@@ -159,7 +159,7 @@ def test_database_not_migrated_says_run_init(doctor: Doctor) -> None:
 def test_a_broken_template_is_one_fail_line_naming_the_file(doctor: Doctor, tmp_path: Path) -> None:
     doctor.init()
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(packaged("templates"), templates)
     (templates / "system_alert" / "body.txt").write_text("{% if problem %}\nno end\n")
     doctor.edit(lambda d: d.update(templates_dir=str(templates)))
 

@@ -23,7 +23,7 @@ from bot.config.model import (
     Person,
     Role,
 )
-from bot.config.paths import resolve
+from bot.config.paths import packaged, resolve
 from bot.config.reader import ConfigError, Reader
 from bot.config.retention import retention_section
 from bot.config.workflow import (
@@ -69,9 +69,9 @@ def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str
         commands=commands_section(root.table("commands", optional=True)),
         reminders=reminders_section(root.table("reminders", optional=True)),
         review=review_section(root.table("review", optional=True)),
-        rules_dir=resolve(root.text("rules_dir", "rules"), base),
-        templates_dir=resolve(root.text("templates_dir", "templates"), base),
-        forms_dir=resolve(root.text("forms_dir", "forms"), base),
+        rules_dir=_folder(root, "rules", base),
+        templates_dir=_folder(root, "templates", base),
+        forms_dir=_folder(root, "forms", base),
         microsoft=(
             microsoft_section(root.table("microsoft"), base, environ)
             if root.has("microsoft")
@@ -83,6 +83,12 @@ def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str
     root.finish()
     check_oauth_needs(config)
     return config
+
+
+def _folder(root: Reader, name: str, base: Path) -> Path:
+    """A local copy when `<name>_dir` is set, otherwise the folder shipped in the package."""
+    key = f"{name}_dir"
+    return resolve(root.text(key), base) if root.has(key) else packaged(name)
 
 
 def _person(r: Reader, *, deputies: bool = False) -> Person:

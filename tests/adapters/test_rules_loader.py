@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.rules_loader import load_rules
+from bot.config.paths import packaged
 from bot.core.rules import Kind, RuleError
 
-REPO_RULES = Path(__file__).resolve().parents[2] / "rules"
+REPO_RULES = packaged("rules")
 
 RULE = """
 name = "{name}"

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.adapters.templates import TemplateError, TemplateRenderer
+from bot.config.paths import packaged
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = packaged("templates")
 LONDON = ZoneInfo("Europe/London")
 
 PARTNERSHIP = {

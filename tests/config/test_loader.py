@@ -12,6 +12,7 @@ import pytest
 import tomli_w
 
 from bot.config import Config, ConfigError, load_config, parse_config
+from bot.config.paths import packaged
 from tests.fixtures.app import ROOT
 
 EXAMPLE = ROOT / "config.example.toml"
@@ -66,17 +67,32 @@ def test_relative_paths_are_resolved_against_the_config_folder(
     assert config.database_url == f"sqlite:///{folder / 'var' / 'tscp-bot.sqlite3'}"
     assert config.mailbox.maildir_path == folder / "var" / "mail" / "inbox"
     assert config.outgoing.maildir_path == folder / "var" / "mail" / "outbox"
-    assert config.rules_dir == folder / "rules"
-    assert config.templates_dir == folder / "templates"
+    assert config.rules_dir == packaged("rules")
+
+
+def test_rules_templates_and_forms_come_from_the_package_unless_a_copy_is_named(
+    tmp_path: Path,
+) -> None:
+    installed = parse(example(), tmp_path)
+    assert (installed.rules_dir / "10-sin-form-subject.toml").is_file()
+    assert (installed.templates_dir / "sin_acknowledgement" / "body.txt").is_file()
+    assert (installed.forms_dir / "sin.toml").is_file()
+
+    data = example()
+    data.update(rules_dir="my-rules", templates_dir="my-templates", forms_dir="/srv/forms")
+    local = parse(data, tmp_path)
+    assert local.rules_dir == tmp_path / "my-rules"
+    assert local.templates_dir == tmp_path / "my-templates"
+    assert local.forms_dir == Path("/srv/forms")
 
 
 def test_absolute_paths_are_kept(tmp_path: Path) -> None:
     data = example()
     data["database"]["url"] = f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}"
-    data["rules_dir"] = str(ROOT / "rules")
+    data["rules_dir"] = str(tmp_path / "rules")
     config = parse(data, tmp_path / "somewhere")
     assert config.database_url == f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}"
-    assert config.rules_dir == ROOT / "rules"
+    assert config.rules_dir == tmp_path / "rules"
 
 
 def _drop_partnership_name(d: dict[str, Any]) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.adapters.vocabulary_loader import load_vocabulary
+from bot.config.paths import packaged
 from bot.core.doctext import DocumentText, Line
 from bot.core.form_summary import expecting, required_fields, summarise, unreadable
 from bot.core.forms import extract
 
-VOCABULARY = load_vocabulary(Path(__file__).resolve().parents[2] / "forms")
+VOCABULARY = load_vocabulary(packaged("forms"))
 BODY = DocumentText("email body", (Line("email body, line 1", "Form attached."),), (), ())
 REFUSED = DocumentText(
     "SIN form.docx",

@@ -4,16 +4,16 @@ checks whole forms)."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from bot.adapters.vocabulary_loader import load_vocabulary
+from bot.config.paths import packaged
 from bot.core.doctext import DocumentText, Line, Table
 from bot.core.forms import DOUBTFUL_BELOW, Extraction, extract, name_initials
 from bot.core.vocabulary import Vocabulary
 
-FORMS = Path(__file__).resolve().parents[2] / "forms"
+FORMS = packaged("forms")
 VOCABULARY: Vocabulary = load_vocabulary(FORMS)
 
 REFERRER = (

@@ -1,4 +1,4 @@
-"""The form vocabulary: the files in forms/ load and make sense, and mistakes are named."""
+"""The form vocabulary: the packaged forms/ files load and make sense, mistakes are named."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.vocabulary_loader import load_form_file, load_vocabulary
+from bot.config.paths import packaged
 from bot.core.vocabulary import (
     CHRONOLOGY_COLUMNS,
     FIELD_TYPES,
@@ -18,7 +19,7 @@ from bot.core.vocabulary import (
     vocabulary_from_dict,
 )
 
-FORMS = Path(__file__).resolve().parents[2] / "forms"
+FORMS = packaged("forms")
 
 
 # --- The real files ---

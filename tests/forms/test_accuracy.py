@@ -15,16 +15,16 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Mapping
-from pathlib import Path
 
 import pytest
 
 from bot.adapters.vocabulary_loader import load_vocabulary
+from bot.config.paths import packaged
 from bot.core.forms import DOUBTFUL_BELOW, Extraction, Field, extract
 from bot.core.vocabulary import Vocabulary
 from tests.forms.corpus import CASES, Case, Value
 
-FORMS = Path(__file__).resolve().parents[2] / "forms"
+FORMS = packaged("forms")
 
 
 @pytest.fixture(scope="module")
