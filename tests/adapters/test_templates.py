@@ -288,6 +288,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "daily_digest": {
         "partnership": PARTNERSHIP,
         "today": date(2026, 11, 26),
+        "working_days": 5,
         "new_on_cases": [
             {
                 "ref": "TSCP-2026-0004",
@@ -317,7 +318,16 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "kind": "Serious incident notification",
             }
         ],
-        "upcoming": [{"ref": "TSCP-2026-0007", **DEADLINES[0]}],
+        "upcoming": [
+            {
+                "ref": "TSCP-2026-0008",
+                "name": "screening",
+                "title": "Screening Panel meets",
+                "due": date(2026, 11, 26),
+                "explain": "Within 2 working days of the notification.",
+            },
+            {"ref": "TSCP-2026-0007", **DEADLINES[0]},
+        ],
         "overdue": [
             {
                 "ref": "TSCP-2026-0005",
@@ -332,7 +342,8 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             {
                 "id": 12,
                 "received_at": datetime(2026, 11, 25, 16, 40, tzinfo=UTC),
-                "from_domain": "example.net",
+                "sender": "sam.invented@tameside.example.net",
+                "agency": "Tameside Metropolitan Borough Council",
                 "subject": "Minutes <draft> & actions",
                 "reason": "No case reference in the subject",
             }
@@ -358,7 +369,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "awaiting_approval": [
             {
                 "id": 17,
-                "event": "panel_delay_notice",
+                "what": "Rapid Review delay notice to the National Panel",
                 "subject": "[TSCP-2026-0005] Rapid Review delayed: expected by Fri 4 Dec 2026",
                 "recipients": ["panel@example.net"],
             }
@@ -508,7 +519,9 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "sin_acknowledgement": "[TSCP-2026-0007] Serious incident notification received",
         "screening_invitation": "[TSCP-2026-0007] Screening Panel: Tue 29 Dec 2026 10:00",
         "screening_cancelled": "[TSCP-2026-0001] Screening Panel cancelled: Tue 29 Dec 2026 10:00",
-        "daily_digest": "TSCP daily digest for Thu 26 Nov 2026",
+        # Changed for issue 13: the count of what must be acted on, not the date.
+        "daily_digest": "TSCP digest: 1 overdue, 1 due today, 1 due within 5 working days "
+        "(Thu 26 Nov 2026)",
         "screening_outcome": "[TSCP-2026-0001] Screening Panel decision: Rapid Review",
         "screening_reconvene": "[TSCP-2026-0001] Screening Panel: no majority, please "
         "reconvene the partners",
@@ -573,7 +586,8 @@ def test_screening_invitation_keeps_the_voting_hint_lines(renderer: TemplateRend
 
 def test_digest_text_uses_aligned_columns(renderer: TemplateRenderer) -> None:
     text = renderer.render("daily_digest", CONTEXTS["daily_digest"]).text
-    assert "  TSCP-2026-0005  Mon 23 Nov 2026  3 working days    Local authority notifies" in text
+    # Changed for issue 13: overdue deadlines lead, in words, under "Act now".
+    assert "  TSCP-2026-0005  OVERDUE by 3 working days (was due Mon 23 Nov 2026)\n" in text
     assert "  TSCP-2026-0007  Wed 25 Nov 2026 09:05  Serious incident notification" in text
     assert "Minutes <draft> & actions" in text  # plain text is never HTML-escaped
 
