@@ -15,11 +15,12 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bot.adapters.templates import TemplateRenderer
+from bot.core.calendar import build_calendar
 from tests.adapters.test_templates import CONTEXTS, TEMPLATES
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -58,8 +59,11 @@ def busy_day() -> dict[str, Any]:
     """A day with much to do: many deadlines, long agency names, long subjects and addresses."""
     base = CONTEXTS["daily_digest"]
     today = date(2026, 11, 26)
-    overdue = [{**_deadline(n, today - timedelta(days=n)), "days_overdue": n} for n in range(1, 9)]
-    upcoming = [_deadline(20 + n, today + timedelta(days=n // 3)) for n in range(14)]
+    cal = build_calendar(range(2026, 2028))
+    overdue = [
+        {**_deadline(n, cal.add_working_days(today, -n)), "days_overdue": n} for n in range(1, 9)
+    ]
+    upcoming = [_deadline(20 + n, cal.add_working_days(today, n // 3)) for n in range(14)]
     subject = (
         "RE: FW: [TSCP-2026-0012] Rapid Review information request (Appendix B): return by "
         "Tue 12 Jan 2027 - clarification needed about the chronology and the school's records"
@@ -83,7 +87,7 @@ def busy_day() -> dict[str, Any]:
             {
                 "ref": f"TSCP-2026-{n:04d}",
                 "agency": AGENCIES[n % 5],
-                "due": today - timedelta(days=3 - n),
+                "due": cal.add_working_days(today, n - 3),
                 "state": "overdue" if n < 3 else "requested",
             }
             for n in range(10)
@@ -185,9 +189,9 @@ def measure(digest_html: str, width: int, workdir: Path) -> dict[str, float]:
     return found
 
 
-def screenshot(digest_html: str, width: int, target: Path, workdir: Path) -> None:
-    """A PNG of the whole digest at `width` px (framed in grey when narrower than 500 px)."""
-    height = int(measure(digest_html, width, workdir)["height"])
+def screenshot(digest_html: str, width: int, height: int, target: Path, workdir: Path) -> None:
+    """A PNG of the top `height` px of the digest at `width` px (framed in grey when narrower
+    than 500 px, the narrowest window headless Chromium makes)."""
     source = workdir / f"shot-{width}.html"
     source.write_text(page(digest_html, width, height), encoding="utf-8")
     subprocess.run(
@@ -207,6 +211,6 @@ if __name__ == "__main__":
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/images")
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for w in (390, 1280):
-            screenshot(render_busy_day(), w, out / f"digest-{w}px.png", Path(tmp))
+        for w, h in ((390, 2000), (1280, 1200)):
+            screenshot(render_busy_day(), w, h, out / f"digest-{w}px.png", Path(tmp))
             print(out / f"digest-{w}px.png", os.path.getsize(out / f"digest-{w}px.png"))
