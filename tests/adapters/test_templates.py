@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -926,3 +927,48 @@ def test_acknowledgement_asks_for_what_the_form_lacked(renderer: TemplateRendere
         assert "la aware date" in part and "child 2: date of birth" in part
     complete = {**CONTEXTS["sin_acknowledgement"], "missing": []}
     assert "could not read" not in renderer.render("sin_acknowledgement", complete).text
+
+
+def test_digest_puts_what_must_be_acted_on_first_in_both_parts(
+    renderer: TemplateRenderer,
+) -> None:
+    """Issue 13: overdue and due-today deadlines lead, said in words (not colour alone), and
+    the plain text has the same sections in the same order as the HTML."""
+    out = renderer.render("daily_digest", CONTEXTS["daily_digest"])
+    html_sections = [
+        re.sub(r"<[^>]+>", "", h).strip().lower()
+        for h in re.findall(r"<h2[^>]*>(.*?)</h2>", out.html)
+    ]
+    text_sections = [
+        line.strip().lower()
+        for line in out.text.splitlines()
+        if re.fullmatch(r"[A-Z][A-Z0-9 :]+", line)
+    ]
+    assert html_sections[0] == "act now: deadlines overdue or due today"
+    assert html_sections[1] == "due within 5 working days"
+    assert text_sections[1:] == html_sections  # the text's first heading is "at a glance"
+    act_now = out.text.split("ACT NOW")[1].split("DUE WITHIN")[0]
+    assert "TSCP-2026-0005  OVERDUE by 3 working days" in act_now
+    assert "TSCP-2026-0008  DUE TODAY (Thu 26 Nov 2026)" in act_now
+    # The deadline due today is not repeated among the later ones.
+    assert "TSCP-2026-0008" not in out.text.split("DUE WITHIN")[1]
+    assert 'style="color: #b00020; font-weight: bold;">OVERDUE by 3 working days' in out.html
+    assert ">DUE TODAY<" in out.html
+
+
+def test_digest_subject_counts_what_is_due(renderer: TemplateRenderer) -> None:
+    calm = {**EMPTY_DIGEST, "working_days": 1}
+    assert renderer.render("daily_digest", calm).subject == (
+        "TSCP digest: 0 overdue, 0 due within 1 working day (Thu 26 Nov 2026)"
+    )
+
+
+def test_digest_names_people_and_emails_in_plain_english(renderer: TemplateRenderer) -> None:
+    out = renderer.render("daily_digest", CONTEXTS["daily_digest"])
+    triage = out.text.split("MESSAGES TO TRIAGE")[1].split("QUARANTINED")[0]
+    assert (
+        "from sam.invented@tameside.example.net\n      Tameside Metropolitan Borough Council"
+        in (triage)
+    )
+    assert "#17      Rapid Review delay notice to the National Panel" in out.text
+    assert "panel_delay_notice" not in out.text + out.html
