@@ -10,13 +10,16 @@ import pytest
 
 from tests.adapters.digest_phone import CHROMIUM, measure, render_busy_day
 
-if not CHROMIUM.exists():
-    if os.environ.get("TSCP_REQUIRE_CHROMIUM") == "1":
-        raise RuntimeError(f"TSCP_REQUIRE_CHROMIUM=1 but {CHROMIUM} is missing")
-    pytest.skip(
-        f"{CHROMIUM} is missing: apt-get install chromium (scripts/test does this as root)",
-        allow_module_level=True,
-    )
+
+@pytest.fixture(autouse=True)
+def _chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"{CHROMIUM} is missing: apt-get install chromium (scripts/test does this as root)"
+    if os.environ.get("TSCP_REQUIRE_CHROMIUM"):
+        # CI installs Chromium; there a missing browser is a failure, not a quiet skip.
+        pytest.fail(f"TSCP_REQUIRE_CHROMIUM is set but {reason}")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
