@@ -198,7 +198,7 @@ def test_a_bounced_appendix_b_request_is_shown_in_outbox_case_and_digest(
     [digest] = [
         email.message_from_bytes(r.raw, policy=policy.default)
         for r in outbox.messages
-        if b"TSCP daily digest" in r.raw
+        if b"Subject: TSCP digest:" in r.raw  # issue 13: the new subject
     ]
     body = digest.get_body(preferencelist=("plain",))
     text = str(body.get_content()).replace("\r\n", "\n")  # type: ignore[union-attr]

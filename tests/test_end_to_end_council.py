@@ -75,7 +75,7 @@ def test_an_internal_vote_counts_a_forged_copy_does_not_and_the_cover_gets_the_d
     assert "X-MS-Exchange-Organization-AuthAs appears 2 times" in text_of(refused)
 
     assert bot("--now", "2026-12-17T08:01", "run", "--once")[0] == 0
-    digests = sent(outbox, "daily digest")
+    digests = sent(outbox, "TSCP digest:")  # issue 13: the subject counts what is due
     assert len(digests) == 2  # Wednesday's and Thursday's
     for to, digest in digests:
         assert sorted(to) == sorted(["tscp.business.manager@tameside.gov.uk", COVER])

@@ -215,7 +215,7 @@ def test_without_calendar_permission_the_invitation_is_emailed_and_the_bm_told_w
     [digest] = [
         email.message_from_bytes(raw, policy=policy.default)
         for raw in panel.sent_mime()
-        if b"TSCP daily digest" in raw
+        if b"Subject: TSCP digest:" in raw  # issue 13: the new subject
     ]
     text = digest.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "screening calendar failed" in text and panel.permission in text

@@ -22,6 +22,7 @@ from bot.core.arrival import left_in_inbox
 from bot.core.digest import DeadlineView, digest_due, overdue, upcoming
 from bot.core.health import problems
 from bot.services import digest_cases as cases
+from bot.services import digest_names as names
 from bot.services import health
 from bot.services.attention import NEW_ON_CASE, agency_name
 from bot.services.delivery import NOT_DELIVERED_EVENT, recent_failures
@@ -77,6 +78,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
     complaints, answered = cases.complaints(session, today)
     context: dict[str, object] = {
         "today": today,
+        "working_days": app.config.digest.upcoming_working_days,
         "new_on_cases": _new_on_cases(session, app, now),
         "new_cases": _new_cases(session, now),
         "upcoming": [
@@ -101,10 +103,10 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
             for d in overdue(views, today)
         ],
         "panels": coming_panels(session, app, now),
-        "triage": _triage(session),
+        "triage": _triage(session, app),
         "awaiting_approval": _drafts(session),
-        "returns": returns,
-        "actions": actions,
+        "returns": names.with_agency_names(app, returns, "agency"),
+        "actions": names.with_agency_names(app, actions, "owner"),
         "complaints": complaints,
         "flags": _flags(session, app, today),
         "quarantine": _quarantine(session),
@@ -181,7 +183,7 @@ def _new_on_cases(session: Session, app: App, now: datetime) -> list[dict[str, o
     ]
 
 
-def _triage(session: Session) -> list[dict[str, object]]:
+def _triage(session: Session, app: App) -> list[dict[str, object]]:
     rows = session.scalars(
         select(StoredMessage)
         .where(StoredMessage.needs_triage.is_(True), StoredMessage.status == "processed")
@@ -191,7 +193,8 @@ def _triage(session: Session) -> list[dict[str, object]]:
         {
             "id": r.id,
             "received_at": r.received_at,
-            "from_domain": r.from_addr.partition("@")[2],
+            "sender": r.from_addr,
+            "agency": agency_name(app, r.from_addr) if r.from_addr else "",
             "subject": r.subject,
             "reason": r.triage_reason or "",
         }
@@ -280,7 +283,12 @@ def _drafts(session: Session) -> list[dict[str, object]]:
         select(OutboxMessage).where(OutboxMessage.status == "draft").order_by(OutboxMessage.id)
     )
     return [
-        {"id": r.id, "event": r.event, "subject": r.subject, "recipients": r.recipients}
+        {
+            "id": r.id,
+            "what": names.email_name(r.event),
+            "subject": r.subject,
+            "recipients": r.recipients,
+        }
         for r in rows
     ]
 
@@ -297,7 +305,9 @@ def _flags(session: Session, app: App, today: date) -> list[dict[str, object]]:
     flags: list[dict[str, object]] = [
         {"ref": ref, "what": e.what.replace("_", " "), "detail": _with_reason(e)} for ref, e in rows
     ]
-    return flags + cases.form_gaps(session) + cases.case_warnings(session)
+    labels = names.field_labels(app)
+    found = flags + cases.form_gaps(session) + cases.case_warnings(session)
+    return [{**f, "detail": names.plain(str(f["detail"]), labels)} for f in found]
 
 
 def _with_reason(event: CaseEvent) -> str:

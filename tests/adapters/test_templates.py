@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -289,6 +290,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "daily_digest": {
         "partnership": PARTNERSHIP,
         "today": date(2026, 11, 26),
+        "working_days": 5,
         "new_on_cases": [
             {
                 "ref": "TSCP-2026-0004",
@@ -318,7 +320,16 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "kind": "Serious incident notification",
             }
         ],
-        "upcoming": [{"ref": "TSCP-2026-0007", **DEADLINES[0]}],
+        "upcoming": [
+            {
+                "ref": "TSCP-2026-0008",
+                "name": "screening",
+                "title": "Screening Panel meets",
+                "due": date(2026, 11, 26),
+                "explain": "Within 2 working days of the notification.",
+            },
+            {"ref": "TSCP-2026-0007", **DEADLINES[0]},
+        ],
         "overdue": [
             {
                 "ref": "TSCP-2026-0005",
@@ -333,7 +344,8 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             {
                 "id": 12,
                 "received_at": datetime(2026, 11, 25, 16, 40, tzinfo=UTC),
-                "from_domain": "example.net",
+                "sender": "sam.invented@tameside.example.net",
+                "agency": "Tameside Metropolitan Borough Council",
                 "subject": "Minutes <draft> & actions",
                 "reason": "No case reference in the subject",
             }
@@ -359,7 +371,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "awaiting_approval": [
             {
                 "id": 17,
-                "event": "panel_delay_notice",
+                "what": "Rapid Review delay notice to the National Panel",
                 "subject": "[TSCP-2026-0005] Rapid Review delayed: expected by Fri 4 Dec 2026",
                 "recipients": ["panel@example.net"],
             }
@@ -509,7 +521,9 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "sin_acknowledgement": "[TSCP-2026-0007] Serious incident notification received",
         "screening_invitation": "[TSCP-2026-0007] Screening Panel: Tue 29 Dec 2026 10:00",
         "screening_cancelled": "[TSCP-2026-0001] Screening Panel cancelled: Tue 29 Dec 2026 10:00",
-        "daily_digest": "TSCP daily digest for Thu 26 Nov 2026",
+        # Changed for issue 13: the count of what must be acted on, not the date.
+        "daily_digest": "TSCP digest: 1 overdue, 1 due today, 1 due within 5 working days "
+        "(Thu 26 Nov 2026)",
         "screening_outcome": "[TSCP-2026-0001] Screening Panel decision: Rapid Review",
         "screening_reconvene": "[TSCP-2026-0001] Screening Panel: no majority, please "
         "reconvene the partners",
@@ -574,7 +588,8 @@ def test_screening_invitation_keeps_the_voting_hint_lines(renderer: TemplateRend
 
 def test_digest_text_uses_aligned_columns(renderer: TemplateRenderer) -> None:
     text = renderer.render("daily_digest", CONTEXTS["daily_digest"]).text
-    assert "  TSCP-2026-0005  Mon 23 Nov 2026  3 working days    Local authority notifies" in text
+    # Changed for issue 13: overdue deadlines lead, in words, under "Act now".
+    assert "  TSCP-2026-0005  OVERDUE by 3 working days (was due Mon 23 Nov 2026)\n" in text
     assert "  TSCP-2026-0007  Wed 25 Nov 2026 09:05  Serious incident notification" in text
     assert "Minutes <draft> & actions" in text  # plain text is never HTML-escaped
 
@@ -913,3 +928,48 @@ def test_acknowledgement_asks_for_what_the_form_lacked(renderer: TemplateRendere
         assert "la aware date" in part and "child 2: date of birth" in part
     complete = {**CONTEXTS["sin_acknowledgement"], "missing": []}
     assert "could not read" not in renderer.render("sin_acknowledgement", complete).text
+
+
+def test_digest_puts_what_must_be_acted_on_first_in_both_parts(
+    renderer: TemplateRenderer,
+) -> None:
+    """Issue 13: overdue and due-today deadlines lead, said in words (not colour alone), and
+    the plain text has the same sections in the same order as the HTML."""
+    out = renderer.render("daily_digest", CONTEXTS["daily_digest"])
+    html_sections = [
+        re.sub(r"<[^>]+>", "", h).strip().lower()
+        for h in re.findall(r"<h2[^>]*>(.*?)</h2>", out.html)
+    ]
+    text_sections = [
+        line.strip().lower()
+        for line in out.text.splitlines()
+        if re.fullmatch(r"[A-Z][A-Z0-9 :]+", line)
+    ]
+    assert html_sections[0] == "act now: deadlines overdue or due today"
+    assert html_sections[1] == "due within 5 working days"
+    assert text_sections[1:] == html_sections  # the text's first heading is "at a glance"
+    act_now = out.text.split("ACT NOW")[1].split("DUE WITHIN")[0]
+    assert "TSCP-2026-0005  OVERDUE by 3 working days" in act_now
+    assert "TSCP-2026-0008  DUE TODAY (Thu 26 Nov 2026)" in act_now
+    # The deadline due today is not repeated among the later ones.
+    assert "TSCP-2026-0008" not in out.text.split("DUE WITHIN")[1]
+    assert 'style="color: #b00020; font-weight: bold;">OVERDUE by 3 working days' in out.html
+    assert ">DUE TODAY<" in out.html
+
+
+def test_digest_subject_counts_what_is_due(renderer: TemplateRenderer) -> None:
+    calm = {**EMPTY_DIGEST, "working_days": 1}
+    assert renderer.render("daily_digest", calm).subject == (
+        "TSCP digest: 0 overdue, 0 due within 1 working day (Thu 26 Nov 2026)"
+    )
+
+
+def test_digest_names_people_and_emails_in_plain_english(renderer: TemplateRenderer) -> None:
+    out = renderer.render("daily_digest", CONTEXTS["daily_digest"])
+    triage = out.text.split("MESSAGES TO TRIAGE")[1].split("QUARANTINED")[0]
+    assert (
+        "from sam.invented@tameside.example.net\n      Tameside Metropolitan Borough Council"
+        in (triage)
+    )
+    assert "#17      Rapid Review delay notice to the National Panel" in out.text
+    assert "panel_delay_notice" not in out.text + out.html

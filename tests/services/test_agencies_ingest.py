@@ -81,6 +81,8 @@ def test_a_challenge_from_an_organisation_not_configured_is_triaged_with_the_rea
     bot.at("2026-12-18T08:30").run()
     [digest] = [r for r in bot.outbox("daily_digest") if "18 Dec" in r.subject]
     assert f"Reason:  {reason}" in body_of(digest)
+    # Issue 13: each message to triage says who sent it.
+    assert "from r.okonjo@highfold-academy.example" in body_of(digest)
 
 
 def test_a_reply_on_a_case_from_a_configured_agency_is_not_triaged(bot: Bot) -> None:

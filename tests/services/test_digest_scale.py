@@ -110,7 +110,11 @@ def test_settled_and_far_off_work_is_counted_and_what_needs_action_listed(
 ) -> None:
     text = _records(make_app)
     # Listed: the return still awaited, the action due within the week, the open complaint.
-    assert "TSCP-2026-0001  Tue 17 Nov 2026  OVERDUE    gmp" in text
+    # Changed for issue 13: the agency's name, not its key "gmp".
+    assert "TSCP-2026-0001  Tue 17 Nov 2026  OVERDUE    Greater Manchester Police" in text
+    assert "gmp" not in text
+    # An owner is named as the agency is ("schools" is the key of "Tameside schools").
+    assert "open       Tameside schools\n" in text.replace("\r\n", "\n")
     assert "Share the learning brief" in text
     assert "TSCP-2026-0005" in text.split("COMPLAINTS", 1)[1].split("NEW CASES", 1)[0]
     # Counted: the return that came in, the action done, the one due in March, the answer.
@@ -123,6 +127,7 @@ def test_settled_and_far_off_work_is_counted_and_what_needs_action_listed(
     assert "TSCP-2026-0006" not in text
     # Closed cases and the open case with nothing to do are counted, not named.
     assert "  Open                      4: action plan 2, complaint 2" in text
-    assert "  Open, not named below     2 (nothing overdue, due soon or flagged)" in text
+    # Changed for issue 13: the case counts moved to the end, after what must be acted on.
+    assert "  Open, not named above     2 (nothing overdue, due soon or flagged)" in text
     assert "  Closed                    2" in text
     assert "TSCP-2026-0002" not in text and "TSCP-2026-0004" not in text

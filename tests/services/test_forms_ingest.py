@@ -183,6 +183,8 @@ def test_a_zip_bombed_form_is_not_called_complete_and_a_readable_copy_is_asked_f
     digest = text_of(next(r for r in outgoing if r.event == "daily_digest"))
     gaps = digest.split("NEEDS YOUR ATTENTION")[1].split("APPENDIX B RETURNS")[0]
     assert "form gaps" in gaps and "the form could not be read (SIN form.docx)" in gaps
+    # Issue 13: the Business Manager reads the form's own words, not the bot's field keys.
+    assert "date the local authority became aware" in gaps and "la_aware_date" not in gaps
 
 
 def test_appendix_b_fills_the_return_and_the_merged_chronology(

@@ -219,8 +219,14 @@ def test_everyday_chasing_is_addressed_right_and_worded_cleanly(bot: Bot) -> Non
     screening = escalation(bot, "screening_meeting")
     assert flat(body_of(screening)).startswith("Dear TSCP Business Manager,")
     digest = flat(body_of(bot.outbox("daily_digest")[-1]))
-    assert f"{REF} Wed 23 Dec 2026 6 working days Local authority notifies" in digest
-    assert f"{REF} Fri 18 Dec 2026 9 working days Screening Panel meets" in digest
+    # Changed for issue 13: overdue deadlines lead under "Act now", said in words.
+    assert f"{REF} OVERDUE by 9 working days (was due Fri 18 Dec 2026) Screening Panel meets" in (
+        digest
+    )
+    assert (
+        f"{REF} OVERDUE by 6 working days (was due Wed 23 Dec 2026) Local authority notifies"
+        in (digest)
+    )
     assert_every_email_is_clean(bot)
 
 

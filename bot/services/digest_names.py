@@ -1,0 +1,60 @@
+"""Plain-English names for what the digest shows: agencies by name, emails by what they are,
+form fields by their label. The Business Manager reads the digest on a phone between meetings;
+`gmp`, `panel_delay_notice` or `referrer_name` make her stop and translate."""
+
+from __future__ import annotations
+
+import re
+
+from bot.app import App
+
+Rows = list[dict[str, object]]
+
+# What each email the bot may hold back as a draft is, in the words of the procedure.
+EMAIL_NAMES = {
+    "appendix_b_request": "Appendix B information request",
+    "complaint_acknowledgement": "Complaint acknowledgement",
+    "escalation_acknowledgement": "Professional difference acknowledgement",
+    "panel_delay_notice": "Rapid Review delay notice to the National Panel",
+    "publication_delay_notice": "Publication delay notice",
+    "publication_notice": "Notice of publication",
+    "rapid_review_delay_check": "Rapid Review delay check",
+    "referrer_outcome": "Outcome to the referrer",
+    "reviewer_notice": "Independent reviewer notice",
+    "screening_cancelled": "Screening Panel cancellation",
+    "screening_invitation": "Screening Panel invitation",
+    "screening_outcome": "Screening Panel decision",
+    "sin_acknowledgement": "Acknowledgement of a serious incident notification",
+}
+_KEY = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def email_name(event: str) -> str:
+    return EMAIL_NAMES.get(event) or event.replace("_", " ").capitalize()
+
+
+def agency(app: App, key: str | None) -> str:
+    """The configured agency's name; an owner that is not an agency ("schools") in words."""
+    if not key:
+        return ""
+    found = app.config.agency(key)
+    return found.name if found else key.replace("_", " ")
+
+
+def with_agency_names(app: App, rows: Rows, field: str) -> Rows:
+    return [{**r, field: agency(app, str(r[field]) if r.get(field) else None)} for r in rows]
+
+
+def field_labels(app: App) -> dict[str, str]:
+    """Each form field's first label ("name of referrer" for `referrer_name`)."""
+    return {
+        f.name: f.labels[0]
+        for form in app.vocabulary.forms.values()
+        for f in (*form.fields, *form.child_fields)
+        if f.labels
+    }
+
+
+def plain(text: str, labels: dict[str, str]) -> str:
+    """Form field keys in a sentence replaced by their labels; other words left alone."""
+    return _KEY.sub(lambda m: labels.get(m.group(0), m.group(0)), text)
