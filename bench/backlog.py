@@ -80,7 +80,8 @@ class BacklogResult:
     peer_error: str = ""
 
 
-PeerRun = Callable[[Servers, int], float]  # seconds to take in `count` messages
+# (seconds to take in `count` messages, what it did)
+PeerRun = Callable[[Servers, int], tuple[float, str]]
 
 
 def throughput(
@@ -110,11 +111,13 @@ def throughput(
                 say(f"backlog repetition {rep + 1}/{repeats}: peer, {name}")
                 harness.fill_inbox(srv.dovecot, messages)
                 try:
-                    seconds = peer(srv, len(messages))
+                    seconds, note = peer(srv, len(messages))
                 except Exception as exc:  # reported in the table, never faked
                     result.peer_error, peer = f"{type(exc).__name__}: {exc}"[:300], None
                     continue
-                result.peer.setdefault(name, Series()).seconds.append(seconds)
+                done = result.peer.setdefault(name, Series())
+                done.seconds.append(seconds)
+                done.notes.append(note)
     return result
 
 

@@ -57,6 +57,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.memory_sizes = (200,) if quick else (1000, 5000)
     args.big_mb = 25
     args.sins = 2 if quick else 10
+    args.gap_max = 3.0 if quick else 15.0
     args.runs = 3 if quick else 10
     return args
 
@@ -77,7 +78,7 @@ def run_backlog(srv: harness.Servers, args: argparse.Namespace, table: Table) ->
 def run_records(srv: harness.Servers, args: argparse.Namespace, table: Table) -> None:
     _, source = dataset_builder()
     real = source == "bench/records.py"
-    cases = 10_000 if real and not args.quick else (20 if args.quick else 300)
+    cases = 10_000 if real and not args.quick else (20 if args.quick else 1000)
     rows = 50_000 if real and not args.quick else cases * 5
     table.records(records(srv, cases, rows, 1 if args.quick else 3, args.pg, say))
 
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     with harness.servers() as srv:
         steps = {
             "backlog": lambda: run_backlog(srv, args, table),
-            "latency": lambda: table.latency(latency(srv, args.sins, 1.0, 30.0, say)),
+            "latency": lambda: table.latency(latency(srv, args.sins, args.gap_max, 30.0, say)),
             "memory": lambda: table.memory(memory(srv, args.memory_sizes, args.big_mb, say)),
             "records": lambda: run_records(srv, args, table),
             "startup": lambda: table.startup(startup(srv, args.runs, say)),

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 
 from bench.backlog import BacklogResult
 from bench.harness import Finished
-from bench.latency import LatencyResult
+from bench.latency import LatencyResult, percentile
 from bench.scale import ScaleResult
 
 FETCH_SHARE = 0.25  # of the batched bare fetch loop
@@ -88,18 +88,22 @@ class Table:
         times = rate / peer_rate
         self.add(Row("backlog", measure, _rate(rate), _rate(peer_rate), f"{times:.1f}x",
                      f">= {PEER_TIMES:.0f}x", _verdict(times >= PEER_TIMES),
-                     {"peer_seconds": series.seconds if series else []}))  # fmt: skip
+                     {"peer_seconds": series.seconds if series else [],
+                      "peer_runs": series.notes if series else []}))  # fmt: skip
 
     # --- latency, memory, records, start-up ----------------------------------------------------
 
     def latency(self, r: LatencyResult) -> None:
-        raw = {"seconds": r.seconds, "missing": r.missing, "note": r.note}
+        raw = {"seconds": r.seconds, "reference_seconds": r.reference, "missing": r.missing,
+               "note": r.note}  # fmt: skip
         for share, target in ((0.5, None), (0.95, LATENCY_P95)):
-            value = r.percentile(share)
+            value, floor = r.percentile(share), percentile(r.reference, share)
             met = None if value is None or target is None else value < target and not r.missing
             self.add(Row("latency", f"SIN appended -> acknowledgement at SMTP, p{share * 100:.0f}"
                          f" (IDLE, {len(r.seconds)} SINs, {r.missing} unanswered)",
                          "-" if value is None else f"{value:.2f} s",
+                         "-" if floor is None else f"{floor:.2f} s (bare IDLE)",
+                         "-" if value is None or not floor else f"{value / floor:.1f}x",
                          target="-" if target is None else f"< {target:g} s",
                          verdict="info" if target is None else _verdict(met), raw=raw))  # fmt: skip
 
