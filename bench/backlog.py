@@ -95,7 +95,10 @@ def throughput(
     """Interleave every reader per repetition, so machine load hits them alike."""
     plain, sins = harness.backlog(count), harness.backlog(count, 0.3)
     result = BacklogResult(count)
-    kinds = {"plain, SQLite": (plain, None), "30% SINs, SQLite": (sins, None)}
+    kinds: dict[str, tuple[list[bytes], str | None]] = {
+        "plain, SQLite": (plain, None),
+        "30% SINs, SQLite": (sins, None),
+    }
     if pg:
         kinds["plain, PostgreSQL"] = (plain, pg)
     for rep in range(repeats):
@@ -115,9 +118,9 @@ def throughput(
                 except Exception as exc:  # reported in the table, never faked
                     result.peer_error, peer = f"{type(exc).__name__}: {exc}"[:300], None
                     continue
-                done = result.peer.setdefault(name, Series())
-                done.seconds.append(seconds)
-                done.notes.append(note)
+                peer_series = result.peer.setdefault(name, Series())
+                peer_series.seconds.append(seconds)
+                peer_series.notes.append(note)
     return result
 
 

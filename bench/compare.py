@@ -39,8 +39,11 @@ RESULTS = ROOT / "bench" / "results" / "compare.json"
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small numbers, one repetition")
-    parser.add_argument("--only", default=",".join(MEASURES),
-                        help=f"comma-separated measures among {', '.join(MEASURES)}")  # fmt: skip
+    parser.add_argument(
+        "--only",
+        default=",".join(MEASURES),
+        help=f"comma-separated measures among {', '.join(MEASURES)}",
+    )
     parser.add_argument("--pg", metavar="URL", help="also run on this PostgreSQL server")
     parser.add_argument("--count", type=int, help="backlog size (default 1,000; quick 100)")
     parser.add_argument("--repeats", type=int, help="interleaved repetitions (default 3)")
@@ -84,8 +87,9 @@ def run_records(srv: harness.Servers, args: argparse.Namespace, table: Table) ->
 
 
 def machine() -> dict[str, object]:
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()  # fmt: skip
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     return {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "commit": commit,

@@ -104,8 +104,14 @@ def backlog(count: int, sin_share: float = 0.0) -> list[bytes]:
 
 def big_attachment(megabytes: int) -> list[bytes]:
     blob = os.urandom(megabytes * 1024 * 1024)
-    return [email("Large file", "See attached.\n", message_id="<bench-big@gmp.police.uk>",
-                  attachment=("recording.bin", blob))]  # fmt: skip
+    return [
+        email(
+            "Large file",
+            "See attached.\n",
+            message_id="<bench-big@gmp.police.uk>",
+            attachment=("recording.bin", blob),
+        )
+    ]
 
 
 def fill_inbox(dovecot: DovecotServer, messages: Sequence[bytes]) -> None:

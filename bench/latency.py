@@ -163,7 +163,9 @@ def latency(
                 for index in range(count):
                     time.sleep(gaps.uniform(0, gap_max))
                     took, floor = _send_and_time(client, arrivals, watcher, index, timeout)
-                    say(f"latency: SIN {index + 1}/{count}: {_show(took)} (bare IDLE {_show(floor)})")
+                    say(
+                        f"latency: SIN {index + 1}/{count}: {_show(took)}, bare IDLE {_show(floor)}"
+                    )
                     if floor is not None:
                         result.reference.append(floor)
                     if took is None:
@@ -182,4 +184,3 @@ def latency(
 
 def _show(seconds: float | None) -> str:
     return "no acknowledgement" if seconds is None else f"{seconds:.2f} s"
-

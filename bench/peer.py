@@ -44,7 +44,9 @@ TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP
               "OPTIONS": {"context_processors": ["django.contrib.auth.context_processors.auth",
                                                  "django.contrib.messages.context_processors.messages",
                                                  "django.template.context_processors.request"]}}]
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(HERE / "peer.sqlite3")}}
+DATABASES = {
+    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(HERE / "peer.sqlite3")}
+}
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 MEDIA_ROOT = str(HERE / "media")
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -93,19 +95,40 @@ class Peer:
 
     def _install(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "venv", str(self.folder / "venv")], check=True,
-                       capture_output=True, text=True)  # fmt: skip
-        subprocess.run([self.python, "-m", "pip", "install", "-q", "django-helpdesk"],
-                       check=True, capture_output=True, text=True, timeout=600)  # fmt: skip
-        version = subprocess.run([self.python, "-m", "pip", "show", "django-helpdesk"],
-                                 capture_output=True, text=True).stdout  # fmt: skip
-        self.version = next((v.split()[-1] for v in version.splitlines()
-                             if v.startswith("Version")), "?")  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "venv", str(self.folder / "venv")],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        subprocess.run(
+            [self.python, "-m", "pip", "install", "-q", "django-helpdesk"],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        version = subprocess.run(
+            [self.python, "-m", "pip", "show", "django-helpdesk"], capture_output=True, text=True
+        ).stdout
+        self.version = next(
+            (v.split()[-1] for v in version.splitlines() if v.startswith("Version")), "?"
+        )
 
     def _manage(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "peer_settings", "PYTHONPATH": str(self.project)}
-        return subprocess.run([self.python, "-m", "django", *args], env=env, cwd=self.project,
-                              capture_output=True, text=True, timeout=3600)  # fmt: skip
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "peer_settings",
+            "PYTHONPATH": str(self.project),
+        }
+        return subprocess.run(
+            [self.python, "-m", "django", *args],
+            env=env,
+            cwd=self.project,
+            capture_output=True,
+            text=True,
+            timeout=3600,
+        )
 
     def _checked(self, *args: str) -> None:
         done = self._manage(*args)
@@ -119,7 +142,9 @@ class Peer:
             return template
         self.project.mkdir(exist_ok=True)
         (self.project / "peer_settings.py").write_text(
-            SETTINGS.replace("{smtp_host}", srv.smtp.host).replace("{smtp_port}", str(srv.smtp.port))
+            SETTINGS.replace("{smtp_host}", srv.smtp.host).replace(
+                "{smtp_port}", str(srv.smtp.port)
+            )
         )
         (self.project / "peer_urls.py").write_text(URLS)
         self._checked("migrate", "--noinput")
@@ -132,9 +157,14 @@ class Peer:
         what it did: tickets opened, messages it sent through aiosmtpd."""
         shutil.copy(self._template_db(srv), self.project / "peer.sqlite3")
         d = srv.dovecot
-        self._checked("shell", "-c", QUEUE.format(host=d.host, port=d.port, user=d.user,
-                                                  password=d.password))  # fmt: skip
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "peer_settings", "PYTHONPATH": str(self.project)}
+        self._checked(
+            "shell", "-c", QUEUE.format(host=d.host, port=d.port, user=d.user, password=d.password)
+        )
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "peer_settings",
+            "PYTHONPATH": str(self.project),
+        }
         sent_before = len(srv.smtp.messages)
         done = run_measured([self.python, "-m", "django", "get_email", "--quiet"], env)
         if done.code != 0:

@@ -47,14 +47,14 @@ def _counts(url: str) -> tuple[int, int]:
 
 def _timed_pass(config_path: str, env: dict[str, str]) -> dict[str, float]:
     """One pass in this process, through the functions the daemon's jobs call."""
+    from pathlib import Path
+
     from bot.bootstrap import build_app
     from bot.clock import FixedClock
     from bot.config import load_config
     from bot.services.digest import send_digest_if_due
     from bot.services.reminders import reminder_tick
     from bot.services.tick import deadline_tick
-
-    from pathlib import Path
 
     moment = datetime.fromisoformat(PASS_AT).replace(tzinfo=LONDON)
     app = build_app(load_config(Path(config_path), env), FixedClock(moment))
@@ -84,9 +84,13 @@ class ScaleResult:
 
 
 def records(
-    srv: Servers, cases: int, outbox_rows: int, repeats: int, pg: str | None,
+    srv: Servers,
+    cases: int,
+    outbox_rows: int,
+    repeats: int,
+    pg: str | None,
     say: Callable[[str], None],
-) -> ScaleResult:  # fmt: skip
+) -> ScaleResult:
     build, source = dataset_builder()
     result = ScaleResult(source)
     with harness.fresh_database(srv.work, pg) as url:
@@ -112,7 +116,11 @@ def median_of(runs: int, command: Callable[[], float]) -> float:
 def startup(srv: Servers, runs: int, say: Callable[[str], None]) -> dict[str, float]:
     """Median wall time of `--help`, and of `cases` on an empty initialised SQLite database."""
     say(f"start-up: {runs} runs each of --help and cases")
-    found = {"--help": median_of(runs, lambda: harness.run_measured([*harness.bot_command(), "--help"]).seconds)}
+    found = {
+        "--help": median_of(
+            runs, lambda: harness.run_measured([*harness.bot_command(), "--help"]).seconds
+        )
+    }
     with harness.fresh_database(srv.work, None) as url:
         bot = Bot(srv, url)
         bot.init()

@@ -58,22 +58,50 @@ class Table:
         n = r.count
         each = n / statistics.median(r.fetch_each)
         batched = n / statistics.median(r.fetch_batched)
-        self.add(Row("backlog", f"bare fetch loop, {n:,} msgs: one FETCH per message", "-",
-                     _rate(each), raw={"seconds": r.fetch_each}))  # fmt: skip
-        self.add(Row("backlog", f"bare fetch loop, {n:,} msgs: FETCH per 200 UIDs", "-",
-                     _rate(batched), raw={"seconds": r.fetch_batched}))  # fmt: skip
+        self.add(
+            Row(
+                "backlog",
+                f"bare fetch loop, {n:,} msgs: one FETCH per message",
+                "-",
+                _rate(each),
+                raw={"seconds": r.fetch_each},
+            )
+        )
+        self.add(
+            Row(
+                "backlog",
+                f"bare fetch loop, {n:,} msgs: FETCH per 200 UIDs",
+                "-",
+                _rate(batched),
+                raw={"seconds": r.fetch_batched},
+            )
+        )
         for name, series in r.runs.items():
             rate = series.rate(n)
             raw = {"seconds": series.seconds, "max_rss_mb": series.rss_mb, "runs": series.notes}
             share = None if rate is None else rate / batched
-            self.add(Row("backlog", f"run --once, {name}: vs batched fetch loop", _rate(rate),
-                         _rate(batched), "-" if share is None else f"{share:.1%}",
-                         f">= {FETCH_SHARE:.0%}", _verdict(None if share is None else share >= FETCH_SHARE),
-                         raw))  # fmt: skip
+            self.add(
+                Row(
+                    "backlog",
+                    f"run --once, {name}: vs batched fetch loop",
+                    _rate(rate),
+                    _rate(batched),
+                    "-" if share is None else f"{share:.1%}",
+                    f">= {FETCH_SHARE:.0%}",
+                    _verdict(None if share is None else share >= FETCH_SHARE),
+                    raw,
+                )
+            )
             if name in RATE:
-                self.add(Row("backlog", f"run --once, {name}: absolute", _rate(rate),
-                             target=f">= {RATE[name]:.0f} msg/s",
-                             verdict=_verdict(None if rate is None else rate >= RATE[name])))  # fmt: skip
+                self.add(
+                    Row(
+                        "backlog",
+                        f"run --once, {name}: absolute",
+                        _rate(rate),
+                        target=f">= {RATE[name]:.0f} msg/s",
+                        verdict=_verdict(None if rate is None else rate >= RATE[name]),
+                    )
+                )
                 self._peer(name, rate, r, peer_unavailable)
 
     def _peer(self, name: str, rate: float | None, r: BacklogResult, unavailable: str) -> None:
@@ -82,49 +110,95 @@ class Table:
         measure = f"run --once, {name}: vs django-helpdesk get_email"
         if peer_rate is None or rate is None:
             why = unavailable or "no result"
-            self.add(Row("backlog", measure, _rate(rate), "peer unavailable",
-                         target=f">= {PEER_TIMES:.0f}x", verdict="n/a", raw={"why": why}))  # fmt: skip
+            self.add(
+                Row(
+                    "backlog",
+                    measure,
+                    _rate(rate),
+                    "peer unavailable",
+                    target=f">= {PEER_TIMES:.0f}x",
+                    verdict="n/a",
+                    raw={"why": why},
+                )
+            )
             return
         times = rate / peer_rate
-        self.add(Row("backlog", measure, _rate(rate), _rate(peer_rate), f"{times:.1f}x",
-                     f">= {PEER_TIMES:.0f}x", _verdict(times >= PEER_TIMES),
-                     {"peer_seconds": series.seconds if series else [],
-                      "peer_runs": series.notes if series else []}))  # fmt: skip
+        self.add(
+            Row(
+                "backlog",
+                measure,
+                _rate(rate),
+                _rate(peer_rate),
+                f"{times:.1f}x",
+                f">= {PEER_TIMES:.0f}x",
+                _verdict(times >= PEER_TIMES),
+                {
+                    "peer_seconds": series.seconds if series else [],
+                    "peer_runs": series.notes if series else [],
+                },
+            )
+        )
 
     # --- latency, memory, records, start-up ----------------------------------------------------
 
     def latency(self, r: LatencyResult) -> None:
-        raw = {"seconds": r.seconds, "reference_seconds": r.reference, "missing": r.missing,
-               "note": r.note}  # fmt: skip
+        raw = {
+            "seconds": r.seconds,
+            "reference_seconds": r.reference,
+            "missing": r.missing,
+            "note": r.note,
+        }
         for share, target in ((0.5, None), (0.95, LATENCY_P95)):
             value, floor = r.percentile(share), percentile(r.reference, share)
             met = None if value is None or target is None else value < target and not r.missing
-            self.add(Row("latency", f"SIN appended -> acknowledgement at SMTP, p{share * 100:.0f}"
-                         f" (IDLE, {len(r.seconds)} SINs, {r.missing} unanswered)",
-                         "-" if value is None else f"{value:.2f} s",
-                         "-" if floor is None else f"{floor:.2f} s (bare IDLE)",
-                         "-" if value is None or not floor else f"{value / floor:.1f}x",
-                         target="-" if target is None else f"< {target:g} s",
-                         verdict="info" if target is None else _verdict(met), raw=raw))  # fmt: skip
+            self.add(
+                Row(
+                    "latency",
+                    f"SIN appended -> acknowledgement at SMTP, p{share * 100:.0f}"
+                    f" (IDLE, {len(r.seconds)} SINs, {r.missing} unanswered)",
+                    "-" if value is None else f"{value:.2f} s",
+                    "-" if floor is None else f"{floor:.2f} s (bare IDLE)",
+                    "-" if value is None or not floor else f"{value / floor:.1f}x",
+                    target="-" if target is None else f"< {target:g} s",
+                    verdict="info" if target is None else _verdict(met),
+                    raw=raw,
+                )
+            )
 
     def memory(self, found: Mapping[str, Finished]) -> None:
         for name, done in found.items():
             summary = done.json()
-            self.add(Row("memory", f"peak RSS of run --once, {name}", f"{done.max_rss_mb:.0f} MB",
-                         target=f"< {RSS_MB:.0f} MB", verdict=_verdict(done.max_rss_mb < RSS_MB),
-                         raw={"seconds": done.seconds, "exit": done.code,
-                              "processed": summary.get("processed")}))  # fmt: skip
+            self.add(
+                Row(
+                    "memory",
+                    f"peak RSS of run --once, {name}",
+                    f"{done.max_rss_mb:.0f} MB",
+                    target=f"< {RSS_MB:.0f} MB",
+                    verdict=_verdict(done.max_rss_mb < RSS_MB),
+                    raw={
+                        "seconds": done.seconds,
+                        "exit": done.code,
+                        "processed": summary.get("processed"),
+                    },
+                )
+            )
 
     def records(self, r: ScaleResult) -> None:
         at = f"{r.cases:,} cases, {r.outbox:,} outbox rows"
         small = r.cases < SCALE[0] or r.outbox < SCALE[1]
         note = {"dataset": r.source, "cases": r.cases, "outbox": r.outbox, "error": r.error}
         spent = sum(r.pass_steps.values()) if r.pass_steps else None
-        self._scaled(f"deadline+reminder+digest pass, {at}", spent, PASS_S, small,
-                     {**note, "steps": r.pass_steps})  # fmt: skip
+        self._scaled(
+            f"deadline+reminder+digest pass, {at}",
+            spent,
+            PASS_S,
+            small,
+            {**note, "steps": r.pass_steps},
+        )
         json_s = statistics.median(r.cases_json) if r.cases_json else None
-        self._scaled(f"cases --json, {at}", json_s, CASES_JSON_S, small,
-                     {**note, "seconds": r.cases_json})  # fmt: skip
+        self._scaled(
+            f"cases --json, {at}", json_s, CASES_JSON_S, small, {**note, "seconds": r.cases_json}
+        )
 
     def _scaled(
         self, measure: str, value: float | None, target: float, small: bool, raw: dict[str, object]
@@ -132,21 +206,37 @@ class Table:
         # Under the target's scale a slow result still fails, but a fast one proves nothing.
         met = None if value is None else value < target
         verdict = "n/a (small)" if small and met else _verdict(met)
-        self.add(Row("records", measure, "-" if value is None else f"{value:.2f} s",
-                     target=f"< {target:g} s at 10,000/50,000", verdict=verdict, raw=raw))  # fmt: skip
+        self.add(
+            Row(
+                "records",
+                measure,
+                "-" if value is None else f"{value:.2f} s",
+                target=f"< {target:g} s at 10,000/50,000",
+                verdict=verdict,
+                raw=raw,
+            )
+        )
 
     def startup(self, found: Mapping[str, float]) -> None:
         for name, target in (("--help", HELP_S), ("cases", READ_ONLY_S)):
             value = found[name]
-            self.add(Row("startup", f"tscp-bot {name} (median wall time)", f"{value:.2f} s",
-                         target=f"< {target:g} s", verdict=_verdict(value < target)))  # fmt: skip
+            self.add(
+                Row(
+                    "startup",
+                    f"tscp-bot {name} (median wall time)",
+                    f"{value:.2f} s",
+                    target=f"< {target:g} s",
+                    verdict=_verdict(value < target),
+                )
+            )
 
     # --- output --------------------------------------------------------------------------------
 
     def render(self, about: Mapping[str, object], settings: Mapping[str, object]) -> str:
         head = ("measure", "tscp-bot", "reference", "ratio", "target", "verdict")
-        cells = [head] + [(r.measure, r.bot, r.reference, r.ratio, r.target, r.verdict)
-                          for r in self.rows]  # fmt: skip
+        cells = [head] + [
+            (r.measure, r.bot, r.reference, r.ratio, r.target, r.verdict) for r in self.rows
+        ]
         widths = [max(len(c[i]) for c in cells) for i in range(len(head))]
         lines = [
             f"tscp-bot {about.get('commit')} at {about.get('when')}, {about.get('cpus')} CPUs, "
@@ -160,12 +250,19 @@ class Table:
         return "\n".join(lines)
 
     def as_json(self, about: Mapping[str, object], settings: Mapping[str, object]) -> object:
-        return {"machine": dict(about), "settings": dict(settings),
-                "rows": [asdict(r) for r in self.rows]}  # fmt: skip
+        return {
+            "machine": dict(about),
+            "settings": dict(settings),
+            "rows": [asdict(r) for r in self.rows],
+        }
 
 
 def _load(about: Mapping[str, object]) -> str:
     start, end = about.get("load_average_at_start"), about.get("load_average_at_end")
     first = start[0] if isinstance(start, tuple | list) else "?"
     last = end[0] if isinstance(end, tuple | list) else "?"
-    return f"{first:.1f} -> {last:.1f}" if isinstance(first, float) and isinstance(last, float) else "?"
+    return (
+        f"{first:.1f} -> {last:.1f}"
+        if isinstance(first, float) and isinstance(last, float)
+        else "?"
+    )
