@@ -40,9 +40,13 @@ class Series:
     seconds: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
 
     def rate(self, count: int) -> float | None:
         return count / statistics.median(self.seconds) if self.seconds else None
+
+    def cpu_rate(self, count: int) -> float | None:
+        return count / statistics.median(self.cpu) if self.cpu else None
 
     def peak(self) -> float | None:
         return max(self.rss_mb) if self.rss_mb else None
@@ -60,6 +64,7 @@ def bot_once(srv: Servers, messages: Sequence[bytes], pg: str | None) -> Finishe
 def _record(series: Series, done: Finished, count: int) -> None:
     series.seconds.append(done.seconds)
     series.rss_mb.append(done.max_rss_mb)
+    series.cpu.append(done.cpu_seconds)
     summary = done.json()
     processed = summary.get("processed")
     if processed != count or done.code != 0:
@@ -80,8 +85,8 @@ class BacklogResult:
     peer_error: str = ""
 
 
-# (seconds to take in `count` messages, what it did)
-PeerRun = Callable[[Servers, int], tuple[float, str]]
+# (seconds to take in `count` messages, its CPU seconds, what it did)
+PeerRun = Callable[[Servers, int], tuple[float, float, str]]
 
 
 def throughput(
@@ -114,12 +119,13 @@ def throughput(
                 say(f"backlog repetition {rep + 1}/{repeats}: peer, {name}")
                 harness.fill_inbox(srv.dovecot, messages)
                 try:
-                    seconds, note = peer(srv, len(messages))
+                    seconds, cpu, note = peer(srv, len(messages))
                 except Exception as exc:  # reported in the table, never faked
                     result.peer_error, peer = f"{type(exc).__name__}: {exc}"[:300], None
                     continue
                 peer_series = result.peer.setdefault(name, Series())
                 peer_series.seconds.append(seconds)
+                peer_series.cpu.append(cpu)
                 peer_series.notes.append(note)
     return result
 

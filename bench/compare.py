@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -83,7 +84,8 @@ def run_records(srv: harness.Servers, args: argparse.Namespace, table: Table) ->
     real = source == "bench/records.py"
     cases = 10_000 if real and not args.quick else (20 if args.quick else 1000)
     rows = 50_000 if real and not args.quick else cases * 5
-    table.records(records(srv, cases, rows, 1 if args.quick else 3, args.pg, say))
+    for pg in (None, args.pg) if args.pg else (None,):
+        table.records(records(srv, cases, rows, 1 if args.quick else 3, pg, say))
 
 
 def machine() -> dict[str, object]:
@@ -99,7 +101,14 @@ def machine() -> dict[str, object]:
     }
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    # SIGTERM (a timeout, `kill`) unwinds like Ctrl-C, so the servers stop and the temporary
+    # folder and PostgreSQL databases are removed.
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _interrupted)
     args = parse_args(argv)
     about = machine()
     table = Table()

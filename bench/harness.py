@@ -148,6 +148,9 @@ class Finished:
     max_rss_mb: float
     stdout: str
     stderr: str
+    # User + system CPU of the process: what it would take on an idle core, so far less
+    # disturbed than wall time by other work on a busy machine (waits for I/O not included).
+    cpu_seconds: float = 0.0
 
     def json(self) -> dict[str, object]:
         try:
@@ -173,6 +176,7 @@ def run_measured(args: Sequence[str], env: dict[str, str] | None = None) -> Fini
             usage.ru_maxrss / 1024,  # Linux reports kilobytes
             out.read().decode(errors="replace"),
             err.read().decode(errors="replace"),
+            usage.ru_utime + usage.ru_stime,
         )
 
 

@@ -152,7 +152,7 @@ class Peer:
         shutil.copy(self.project / "peer.sqlite3", template)
         return template
 
-    def run(self, srv: Servers, count: int) -> tuple[float, str]:
+    def run(self, srv: Servers, count: int) -> tuple[float, float, str]:
         """Seconds for `get_email` to take in the inbox (fails loudly if it took fewer), and
         what it did: tickets opened, messages it sent through aiosmtpd."""
         shutil.copy(self._template_db(srv), self.project / "peer.sqlite3")
@@ -174,4 +174,8 @@ class Peer:
             raise RuntimeError(f"get_email left {left} of {count} messages in the inbox")
         tickets = self._manage("shell", "-c", COUNT).stdout.strip()
         sent = len(srv.smtp.messages) - sent_before
-        return done.seconds, f"tickets {tickets}, sent {sent}, peak RSS {done.max_rss_mb:.0f} MB"
+        return (
+            done.seconds,
+            done.cpu_seconds,
+            f"tickets {tickets}, sent {sent}, peak RSS {done.max_rss_mb:.0f} MB",
+        )

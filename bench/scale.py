@@ -45,7 +45,7 @@ def _counts(url: str) -> tuple[int, int]:
         engine.dispose()
 
 
-def _timed_pass(config_path: str, env: dict[str, str]) -> dict[str, float]:
+def _timed_pass(config_path: str, env: dict[str, str]) -> tuple[dict[str, float], float]:
     """One pass in this process, through the functions the daemon's jobs call."""
     from pathlib import Path
 
@@ -59,6 +59,7 @@ def _timed_pass(config_path: str, env: dict[str, str]) -> dict[str, float]:
     moment = datetime.fromisoformat(PASS_AT).replace(tzinfo=LONDON)
     app = build_app(load_config(Path(config_path), env), FixedClock(moment))
     steps: dict[str, float] = {}
+    cpu_started = time.process_time()
     try:
         for name, job in (
             ("deadlines", deadline_tick),
@@ -68,18 +69,22 @@ def _timed_pass(config_path: str, env: dict[str, str]) -> dict[str, float]:
             started = time.perf_counter()
             job(app)
             steps[name] = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
     finally:
         app.close()
-    return steps
+    return steps, cpu
 
 
 @dataclass
 class ScaleResult:
     source: str
+    database: str = "SQLite"
     cases: int = 0
     outbox: int = 0
     pass_steps: dict[str, float] = field(default_factory=dict)
     cases_json: list[float] = field(default_factory=list)
+    pass_cpu: float | None = None
+    cases_json_cpu: list[float] = field(default_factory=list)
     error: str = ""
 
 
@@ -92,37 +97,42 @@ def records(
     say: Callable[[str], None],
 ) -> ScaleResult:
     build, source = dataset_builder()
-    result = ScaleResult(source)
+    result = ScaleResult(source, database="PostgreSQL" if pg else "SQLite")
     with harness.fresh_database(srv.work, pg) as url:
+        bot = Bot(srv, url)
+        bot.init()  # the builder gets a migrated database, as a running bot has
         say(f"records: building {cases:,} cases and {outbox_rows:,} outbox rows ({source})")
         build(url, cases, outbox_rows)
         result.cases, result.outbox = _counts(url)
-        bot = Bot(srv, url)
-        say("records: one deadline, reminder and digest pass")
-        result.pass_steps = _timed_pass(str(bot.config), bot.env)
+        say(f"records: one deadline, reminder and digest pass, {result.database}")
+        result.pass_steps, result.pass_cpu = _timed_pass(str(bot.config), bot.env)
         for _ in range(repeats):
             done = bot.run("cases", "--json")
             if done.code != 0:
                 result.error = f"cases --json exited {done.code}: {done.stderr.strip()[:200]}"
                 break
             result.cases_json.append(done.seconds)
+            result.cases_json_cpu.append(done.cpu_seconds)
     return result
 
 
-def median_of(runs: int, command: Callable[[], float]) -> float:
-    return statistics.median(command() for _ in range(runs))
+def medians(runs: int, command: Callable[[], harness.Finished]) -> tuple[float, float]:
+    """(median wall seconds, median CPU seconds) of `runs` runs."""
+    done = [command() for _ in range(runs)]
+    return (
+        statistics.median(d.seconds for d in done),
+        statistics.median(d.cpu_seconds for d in done),
+    )
 
 
-def startup(srv: Servers, runs: int, say: Callable[[str], None]) -> dict[str, float]:
-    """Median wall time of `--help`, and of `cases` on an empty initialised SQLite database."""
+def startup(srv: Servers, runs: int, say: Callable[[str], None]) -> dict[str, tuple[float, float]]:
+    """`--help`, and `cases` on an empty initialised SQLite database: (wall, CPU) medians."""
     say(f"start-up: {runs} runs each of --help and cases")
     found = {
-        "--help": median_of(
-            runs, lambda: harness.run_measured([*harness.bot_command(), "--help"]).seconds
-        )
+        "--help": medians(runs, lambda: harness.run_measured([*harness.bot_command(), "--help"]))
     }
     with harness.fresh_database(srv.work, None) as url:
         bot = Bot(srv, url)
         bot.init()
-        found["cases"] = median_of(runs, lambda: bot.run("cases").seconds)
+        found["cases"] = medians(runs, lambda: bot.run("cases"))
     return found

@@ -7,7 +7,7 @@ import statistics
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
-from bench.backlog import BacklogResult
+from bench.backlog import BacklogResult, Series
 from bench.harness import Finished
 from bench.latency import LatencyResult, percentile
 from bench.scale import ScaleResult
@@ -32,10 +32,16 @@ class Row:
     target: str = "-"
     verdict: str = "info"
     raw: dict[str, object] = field(default_factory=dict)
+    # The bot's figure from its CPU seconds instead of wall seconds (see harness.Finished).
+    cpu: str = "-"
 
 
 def _verdict(met: bool | None) -> str:
     return "n/a" if met is None else ("pass" if met else "FAIL")
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f} s"
 
 
 def _rate(value: float | None) -> str:
@@ -77,8 +83,13 @@ class Table:
             )
         )
         for name, series in r.runs.items():
-            rate = series.rate(n)
-            raw = {"seconds": series.seconds, "max_rss_mb": series.rss_mb, "runs": series.notes}
+            rate, cpu = series.rate(n), _rate(series.cpu_rate(n))
+            raw = {
+                "seconds": series.seconds,
+                "cpu_seconds": series.cpu,
+                "max_rss_mb": series.rss_mb,
+                "runs": series.notes,
+            }
             share = None if rate is None else rate / batched
             self.add(
                 Row(
@@ -90,6 +101,7 @@ class Table:
                     f">= {FETCH_SHARE:.0%}",
                     _verdict(None if share is None else share >= FETCH_SHARE),
                     raw,
+                    cpu,
                 )
             )
             if name in RATE:
@@ -100,13 +112,14 @@ class Table:
                         _rate(rate),
                         target=f">= {RATE[name]:.0f} msg/s",
                         verdict=_verdict(None if rate is None else rate >= RATE[name]),
+                        cpu=cpu,
                     )
                 )
-                self._peer(name, rate, r, peer_unavailable)
+                self._peer(name, series, r, peer_unavailable)
 
-    def _peer(self, name: str, rate: float | None, r: BacklogResult, unavailable: str) -> None:
+    def _peer(self, name: str, bot: Series, r: BacklogResult, unavailable: str) -> None:
         series = r.peer.get(name)
-        peer_rate = series.rate(r.count) if series else None
+        rate, peer_rate = bot.rate(r.count), series.rate(r.count) if series else None
         measure = f"run --once, {name}: vs django-helpdesk get_email"
         if peer_rate is None or rate is None:
             why = unavailable or "no result"
@@ -123,6 +136,10 @@ class Table:
             )
             return
         times = rate / peer_rate
+        bot_cpu, peer_cpu = bot.cpu_rate(r.count), series.cpu_rate(r.count) if series else None
+        cpu = "-"
+        if bot_cpu and peer_cpu:
+            cpu = f"{_rate(bot_cpu)}, peer {_rate(peer_cpu)}: {bot_cpu / peer_cpu:.1f}x"
         self.add(
             Row(
                 "backlog",
@@ -135,7 +152,9 @@ class Table:
                 {
                     "peer_seconds": series.seconds if series else [],
                     "peer_runs": series.notes if series else [],
+                    "peer_cpu_seconds": series.cpu if series else [],
                 },
+                cpu,
             )
         )
 
@@ -184,7 +203,7 @@ class Table:
             )
 
     def records(self, r: ScaleResult) -> None:
-        at = f"{r.cases:,} cases, {r.outbox:,} outbox rows"
+        at = f"{r.cases:,} cases, {r.outbox:,} outbox rows, {r.database}"
         small = r.cases < SCALE[0] or r.outbox < SCALE[1]
         note = {"dataset": r.source, "cases": r.cases, "outbox": r.outbox, "error": r.error}
         spent = sum(r.pass_steps.values()) if r.pass_steps else None
@@ -195,9 +214,13 @@ class Table:
             small,
             {**note, "steps": r.pass_steps},
         )
+        self.rows[-1].cpu = _seconds(r.pass_cpu)
         json_s = statistics.median(r.cases_json) if r.cases_json else None
         self._scaled(
             f"cases --json, {at}", json_s, CASES_JSON_S, small, {**note, "seconds": r.cases_json}
+        )
+        self.rows[-1].cpu = _seconds(
+            statistics.median(r.cases_json_cpu) if r.cases_json_cpu else None
         )
 
     def _scaled(
@@ -217,9 +240,9 @@ class Table:
             )
         )
 
-    def startup(self, found: Mapping[str, float]) -> None:
+    def startup(self, found: Mapping[str, tuple[float, float]]) -> None:
         for name, target in (("--help", HELP_S), ("cases", READ_ONLY_S)):
-            value = found[name]
+            value, cpu = found[name]
             self.add(
                 Row(
                     "startup",
@@ -227,15 +250,16 @@ class Table:
                     f"{value:.2f} s",
                     target=f"< {target:g} s",
                     verdict=_verdict(value < target),
+                    cpu=_seconds(cpu),
                 )
             )
 
     # --- output --------------------------------------------------------------------------------
 
     def render(self, about: Mapping[str, object], settings: Mapping[str, object]) -> str:
-        head = ("measure", "tscp-bot", "reference", "ratio", "target", "verdict")
+        head = ("measure", "tscp-bot", "reference", "ratio", "target", "verdict", "by CPU time")
         cells = [head] + [
-            (r.measure, r.bot, r.reference, r.ratio, r.target, r.verdict) for r in self.rows
+            (r.measure, r.bot, r.reference, r.ratio, r.target, r.verdict, r.cpu) for r in self.rows
         ]
         widths = [max(len(c[i]) for c in cells) for i in range(len(head))]
         lines = [
