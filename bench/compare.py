@@ -107,11 +107,7 @@ def _interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: list[str] | None = None) -> int:
-    signal.signal(signal.SIGTERM, _interrupted)
-    args = parse_args(argv)
-    about = machine()
-    table = Table()
+def _measure(args: argparse.Namespace, table: Table) -> None:
     with harness.servers() as srv:
         steps = {
             "backlog": lambda: run_backlog(srv, args, table),
@@ -126,13 +122,27 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as exc:  # one broken measure must not hide the others
                 say(f"{name} failed: {type(exc).__name__}: {exc}")
                 table.failed(name, f"{type(exc).__name__}: {exc}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _interrupted)
+    args = parse_args(argv)
+    about = machine()
+    table = Table()
+    code = 0
+    try:
+        _measure(args, table)
+    except KeyboardInterrupt:  # still show and keep what was measured so far
+        say("interrupted")
+        table.failed("run", "interrupted")
+        code = 130
     about["load_average_at_end"] = os.getloadavg()
     settings = {k: v for k, v in vars(args).items() if k != "out"}
     print(table.render(about, settings))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(table.as_json(about, settings), indent=2, default=str) + "\n")
     say(f"wrote {args.out}")
-    return 0
+    return code
 
 
 if __name__ == "__main__":
