@@ -75,7 +75,8 @@ def _attachment(i: int) -> tuple[str, bytes]:
 def sin_with_form(i: int) -> bytes:
     # A different invented child per SIN, so each is a case of its own, not a repeat.
     letters = "ABCDEFGHJKLMNPRSTVWY"
-    name = f"{letters[i % 20]}ara {letters[(i // 20) % 20]}ee Invented"
+    first, middle, last = (letters[(i // 20**k) % 20] for k in range(3))
+    name = f"{first}ara {middle}ee {last}ane"  # invented; 8,000 different initials
     child = tuple((label, name if label == "Name" else value) for label, value in SIN_CHILD)
     return sin(
         f"<bench-sin-{i}@gmp.police.uk>", attachment=("SIN form.docx", sin_docx(child=child))
