@@ -7,8 +7,9 @@ Not part of the test suite (issue 11's targets live here, never in timed tests).
     scripts/bench --pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
 Prints one table (measure, tscp-bot, reference measured in the same run, ratio, target,
-verdict) and writes bench/results/compare.json. Needs root (the Dovecot fixture runs mail as
-the vmail user), as the tests do.
+verdict, the bot's figure by CPU time) and writes bench/results/compare.json (every sample)
+and compare.txt (the table). Needs root (the Dovecot fixture runs mail as the vmail user) and
+dovecot-imapd, as the tests do; the peer needs PyPI.
 """
 
 from __future__ import annotations
@@ -138,10 +139,12 @@ def main(argv: list[str] | None = None) -> int:
         code = 130
     about["load_average_at_end"] = os.getloadavg()
     settings = {k: v for k, v in vars(args).items() if k != "out"}
-    print(table.render(about, settings))
+    text = table.render(about, settings)
+    print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(table.as_json(about, settings), indent=2, default=str) + "\n")
-    say(f"wrote {args.out}")
+    args.out.with_suffix(".txt").write_text(text + "\n")  # the table, for quoting
+    say(f"wrote {args.out} and {args.out.with_suffix('.txt').name}")
     return code
 
 
