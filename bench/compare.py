@@ -50,6 +50,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--count", type=int, help="backlog size (default 1,000; quick 100)")
     parser.add_argument("--repeats", type=int, help="interleaved repetitions (default 3)")
     parser.add_argument("--no-peer", action="store_true", help="skip django-helpdesk")
+    parser.add_argument(
+        "--cases", type=int, help="cases for the records measure (default 10,000; stand-in 1,000)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
     args = parser.parse_args(argv)
     args.only = [m.strip() for m in args.only.split(",") if m.strip()]
@@ -83,7 +86,7 @@ def run_backlog(srv: harness.Servers, args: argparse.Namespace, table: Table) ->
 def run_records(srv: harness.Servers, args: argparse.Namespace, table: Table) -> None:
     _, source = dataset_builder()
     real = source == "bench/records.py"
-    cases = 10_000 if real and not args.quick else (20 if args.quick else 1000)
+    cases = args.cases or (10_000 if real and not args.quick else (20 if args.quick else 1000))
     rows = 50_000 if real and not args.quick else cases * 5
     for pg in (None, args.pg) if args.pg else (None,):
         table.records(records(srv, cases, rows, 1 if args.quick else 3, pg, say))
