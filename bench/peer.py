@@ -172,7 +172,8 @@ class Peer:
         left = len(d.list_uids())
         if left:
             raise RuntimeError(f"get_email left {left} of {count} messages in the inbox")
-        tickets = self._manage("shell", "-c", COUNT).stdout.strip()
+        # The last line: Django's shell may first say what it imported automatically.
+        tickets = (self._manage("shell", "-c", COUNT).stdout.strip().splitlines() or ["?"])[-1]
         sent = len(srv.smtp.messages) - sent_before
         return (
             done.seconds,
