@@ -11,7 +11,6 @@ import pwd
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,23 +160,41 @@ class Finished:
         return value if isinstance(value, dict) else {}
 
 
+# Linux carries a process's peak RSS across fork and exec: a command forked straight from this
+# runner (which holds whole backlogs and every message aiosmtpd received) would report the
+# runner's size as its own. So a small launcher, itself started afresh, forks the command and
+# reports exactly that grandchild's wall time and rusage.
+LAUNCHER = """\
+import os, sys, time
+report, command = sys.argv[1], sys.argv[2:]
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(command[0], command)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - started
+with open(report, "w") as f:
+    f.write(f"{seconds} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_measured(args: Sequence[str], env: dict[str, str] | None = None) -> Finished:
-    """Run a command; its wall time and its own peak RSS (wait4 on exactly this child)."""
+    """Run a command; its wall time, its own peak RSS and CPU seconds (see LAUNCHER)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(list(args), stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        with tempfile.NamedTemporaryFile("r", suffix=".rusage") as report:
+            launcher = [sys.executable, "-c", LAUNCHER, report.name, *args]
+            code = subprocess.run(launcher, stdout=out, stderr=err, env=env).returncode
+            seconds, max_rss_kb, cpu = (float(v) for v in report.read().split())
         out.seek(0)
         err.seek(0)
         return Finished(
-            proc.returncode,
+            code,
             seconds,
-            usage.ru_maxrss / 1024,  # Linux reports kilobytes
+            max_rss_kb / 1024,  # Linux reports kilobytes
             out.read().decode(errors="replace"),
             err.read().decode(errors="replace"),
-            usage.ru_utime + usage.ru_stime,
+            cpu,
         )
 
 
