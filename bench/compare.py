@@ -1,8 +1,9 @@
 """Benchmark: tscp-bot side by side with its references, on the real Dovecot and aiosmtpd.
 Not part of the test suite (issue 11's targets live here, never in timed tests).
 
-    scripts/bench                      # every measure, 1,000 messages, 3 repetitions (~30 min)
-    scripts/bench --quick              # a smoke run: small numbers, one repetition
+    scripts/bench                      # every measure, 1,000 messages, 3 repetitions
+                                       # (about 15 min on a quiet 2-core machine, 30 loaded)
+    scripts/bench --quick              # a smoke run, 2-3 min: small numbers, one repetition
     scripts/bench --only backlog,startup
     scripts/bench --pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
