@@ -163,9 +163,8 @@ def latency(
                 for index in range(count):
                     time.sleep(gaps.uniform(0, gap_max))
                     took, floor = _send_and_time(client, arrivals, watcher, index, timeout)
-                    say(
-                        f"latency: SIN {index + 1}/{count}: {_show(took)}, bare IDLE {_show(floor)}"
-                    )
+                    idle = _show(floor, "not told")
+                    say(f"latency: SIN {index + 1}/{count}: {_show(took)}, bare IDLE {idle}")
                     if floor is not None:
                         result.reference.append(floor)
                     if took is None:
@@ -182,5 +181,5 @@ def latency(
     return result
 
 
-def _show(seconds: float | None) -> str:
-    return "no acknowledgement" if seconds is None else f"{seconds:.2f} s"
+def _show(seconds: float | None, missing: str = "no acknowledgement") -> str:
+    return missing if seconds is None else f"{seconds:.2f} s"
