@@ -1,0 +1,185 @@
+"""Pickup-to-acknowledgement latency: `tscp-bot run` (the daemon, IMAP IDLE) in a subprocess,
+SINs APPENDed one at a time, and the moment each acknowledgement reaches aiosmtpd."""
+
+from __future__ import annotations
+
+import email
+import math
+import random
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from imapclient import IMAPClient
+
+from bench import harness
+from bench.harness import Bot, Servers
+from tests.fixtures.mail import sin
+
+POLL_SECONDS = 60  # IDLE wakes the bot; polling is only the fallback
+# Each SIN waits a random 0..GAP_MAX seconds after the last acknowledgement, so arrivals fall at
+# random phases of any periodic job (the outbox runs every 15 s today): a fixed gap would
+# measure one phase only. Seeded, so two runs space their SINs alike.
+GAP_SEED = 11
+
+
+class Arrivals:
+    """When aiosmtpd accepted the first message answering each Message-ID (In-Reply-To)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, float] = {}
+        self._changed = threading.Condition()
+
+    def accept(self, raw: bytes) -> None:
+        at = time.monotonic()
+        answered = str(email.message_from_bytes(raw).get("In-Reply-To", "")).strip()
+        with self._changed:
+            self._seen.setdefault(answered, at)
+            self._changed.notify_all()
+
+    def wait(self, message_id: str, timeout: float) -> float | None:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while message_id not in self._seen:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._changed.wait(left)
+            return self._seen[message_id]
+
+
+class IdleWatcher(threading.Thread):
+    """The reference: a bare imapclient connection in IDLE on the same INBOX, noting when the
+    server tells it a message exists (Dovecot holds IDLE notifications about 0.5 s)."""
+
+    def __init__(self, srv: Servers) -> None:
+        super().__init__(daemon=True)
+        self.srv, self.stopping = srv, threading.Event()
+        self.seen: list[float] = []
+        self._changed = threading.Condition()
+        self.ready = threading.Event()
+
+    def run(self) -> None:
+        d = self.srv.dovecot
+        with IMAPClient(d.host, port=d.port, ssl=False, timeout=30) as client:
+            client.login(d.user, d.password)
+            client.select_folder("INBOX", readonly=True)
+            client.idle()
+            self.ready.set()
+            while not self.stopping.is_set():
+                responses = client.idle_check(timeout=0.5)
+                if any(len(r) > 1 and r[1] == b"EXISTS" for r in responses):
+                    with self._changed:
+                        self.seen.append(time.monotonic())
+                        self._changed.notify_all()
+            client.idle_done()
+
+    def after(self, count: int, timeout: float) -> float | None:
+        """When the server reported message number count + 1 since watching began."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(self.seen) <= count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._changed.wait(left)
+            return self.seen[count]
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """Nearest-rank percentile (no interpolation: with few samples, a real sample)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+@dataclass
+class LatencyResult:
+    seconds: list[float] = field(default_factory=list)
+    reference: list[float] = field(default_factory=list)  # the bare IDLE client's pickup
+    missing: int = 0
+    note: str = ""
+
+    def percentile(self, share: float) -> float | None:
+        return percentile(self.seconds, share)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> str:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+    return err.decode(errors="replace")[-300:]
+
+
+def _send_and_time(
+    client: IMAPClient, arrivals: Arrivals, watcher: IdleWatcher, index: int, timeout: float
+) -> tuple[float | None, float | None]:
+    """(appended -> acknowledged at SMTP, appended -> a bare IDLE client told of it)."""
+    message_id = f"<bench-idle-{index}@gmp.police.uk>"
+    before = len(watcher.seen)
+    client.append("INBOX", sin(message_id))
+    appended = time.monotonic()
+    acknowledged = arrivals.wait(message_id, timeout)
+    noticed = watcher.after(before, 5.0)
+    return (
+        None if acknowledged is None else acknowledged - appended,
+        None if noticed is None else noticed - appended,
+    )
+
+
+def latency(
+    srv: Servers,
+    count: int,
+    gap_max: float,
+    timeout: float,
+    say: Callable[[str], None],
+) -> LatencyResult:
+    arrivals, result = Arrivals(), LatencyResult()
+    srv.smtp.on_accept = arrivals.accept
+    harness.fill_inbox(srv.dovecot, ())
+    dovecot = srv.dovecot
+    with harness.fresh_database(srv.work, None) as url:
+        bot = Bot(srv, url, poll_seconds=POLL_SECONDS)
+        bot.init()
+        proc = bot.daemon()
+        watcher = IdleWatcher(srv)
+        watcher.start()
+        watcher.ready.wait(10)
+        try:
+            with IMAPClient(dovecot.host, port=dovecot.port, ssl=False, timeout=30) as client:
+                client.login(dovecot.user, dovecot.password)
+                say("latency: warm-up SIN (start-up and first outbox run not counted)")
+                if _send_and_time(client, arrivals, watcher, -1, 90)[0] is None:
+                    result.note = "no acknowledgement for the warm-up SIN within 90 s"
+                    return result
+                gaps = random.Random(GAP_SEED)
+                for index in range(count):
+                    time.sleep(gaps.uniform(0, gap_max))
+                    took, floor = _send_and_time(client, arrivals, watcher, index, timeout)
+                    idle = _show(floor, "not told")
+                    say(f"latency: SIN {index + 1}/{count}: {_show(took)}, bare IDLE {idle}")
+                    if floor is not None:
+                        result.reference.append(floor)
+                    if took is None:
+                        result.missing += 1
+                    else:
+                        result.seconds.append(took)
+        finally:
+            watcher.stopping.set()
+            watcher.join(5)
+            srv.smtp.on_accept = None
+            tail = _stop(proc)
+            if proc.returncode not in (0, -signal.SIGTERM):
+                result.note = f"daemon exited {proc.returncode}: {tail}"
+    return result
+
+
+def _show(seconds: float | None, missing: str = "no acknowledgement") -> str:
+    return missing if seconds is None else f"{seconds:.2f} s"

@@ -1,0 +1,138 @@
+"""The scale of records (a deadline, reminder and digest pass; `cases --json`) and start-up
+(`tscp-bot --help`, a read-only `cases`)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import create_engine, func, select
+
+from bench import harness
+from bench.harness import Bot, Servers
+from tests.fixtures.app import LONDON
+
+# Three weeks after the cases opened (a Friday): deadlines fall due, reminders and
+# escalations are owed and the digest is due, so the pass has all its work to do.
+PASS_AT = "2027-01-15T09:05"
+
+
+def dataset_builder() -> tuple[Callable[[str, int, int], None], str]:
+    """bench/records.py when it has landed, else this branch's stand-in."""
+    try:
+        from bench.records import build  # type: ignore[import-not-found]
+
+        return build, "bench/records.py"
+    except ImportError:
+        from bench.records_standin import build
+
+        return build, "stand-in (bench/records_standin.py)"
+
+
+def _counts(url: str) -> tuple[int, int]:
+    from bot.adapters.db.models import Case, OutboxMessage
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            cases = conn.scalar(select(func.count()).select_from(Case)) or 0
+            outbox = conn.scalar(select(func.count()).select_from(OutboxMessage)) or 0
+            return cases, outbox
+    finally:
+        engine.dispose()
+
+
+def _timed_pass(config_path: str, env: dict[str, str]) -> tuple[dict[str, float], float]:
+    """One pass in this process, through the functions the daemon's jobs call."""
+    from pathlib import Path
+
+    from bot.bootstrap import build_app
+    from bot.clock import FixedClock
+    from bot.config import load_config
+    from bot.services.digest import send_digest_if_due
+    from bot.services.reminders import reminder_tick
+    from bot.services.tick import deadline_tick
+
+    moment = datetime.fromisoformat(PASS_AT).replace(tzinfo=LONDON)
+    app = build_app(load_config(Path(config_path), env), FixedClock(moment))
+    steps: dict[str, float] = {}
+    cpu_started = time.process_time()
+    try:
+        for name, job in (
+            ("deadlines", deadline_tick),
+            ("reminders", reminder_tick),
+            ("digest", send_digest_if_due),
+        ):
+            started = time.perf_counter()
+            job(app)
+            steps[name] = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
+    finally:
+        app.close()
+    return steps, cpu
+
+
+@dataclass
+class ScaleResult:
+    source: str
+    database: str = "SQLite"
+    cases: int = 0
+    outbox: int = 0
+    pass_steps: dict[str, float] = field(default_factory=dict)
+    cases_json: list[float] = field(default_factory=list)
+    pass_cpu: float | None = None
+    cases_json_cpu: list[float] = field(default_factory=list)
+    error: str = ""
+
+
+def records(
+    srv: Servers,
+    cases: int,
+    outbox_rows: int,
+    repeats: int,
+    pg: str | None,
+    say: Callable[[str], None],
+) -> ScaleResult:
+    build, source = dataset_builder()
+    result = ScaleResult(source, database="PostgreSQL" if pg else "SQLite")
+    with harness.fresh_database(srv.work, pg) as url:
+        bot = Bot(srv, url)
+        bot.init()  # the builder gets a migrated database, as a running bot has
+        say(f"records: building {cases:,} cases and {outbox_rows:,} outbox rows ({source})")
+        build(url, cases, outbox_rows)
+        result.cases, result.outbox = _counts(url)
+        say(f"records: one deadline, reminder and digest pass, {result.database}")
+        result.pass_steps, result.pass_cpu = _timed_pass(str(bot.config), bot.env)
+        for _ in range(repeats):
+            done = bot.run("cases", "--json")
+            if done.code != 0:
+                result.error = f"cases --json exited {done.code}: {done.stderr.strip()[:200]}"
+                break
+            result.cases_json.append(done.seconds)
+            result.cases_json_cpu.append(done.cpu_seconds)
+    return result
+
+
+def medians(runs: int, command: Callable[[], harness.Finished]) -> tuple[float, float]:
+    """(median wall seconds, median CPU seconds) of `runs` runs."""
+    done = [command() for _ in range(runs)]
+    return (
+        statistics.median(d.seconds for d in done),
+        statistics.median(d.cpu_seconds for d in done),
+    )
+
+
+def startup(srv: Servers, runs: int, say: Callable[[str], None]) -> dict[str, tuple[float, float]]:
+    """`--help`, and `cases` on an empty initialised SQLite database: (wall, CPU) medians."""
+    say(f"start-up: {runs} runs each of --help and cases")
+    found = {
+        "--help": medians(runs, lambda: harness.run_measured([*harness.bot_command(), "--help"]))
+    }
+    with harness.fresh_database(srv.work, None) as url:
+        bot = Bot(srv, url)
+        bot.init()
+        found["cases"] = medians(runs, lambda: bot.run("cases"))
+    return found
