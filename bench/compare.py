@@ -32,7 +32,7 @@ from bench import harness  # noqa: E402
 from bench.backlog import memory, throughput  # noqa: E402
 from bench.latency import latency  # noqa: E402
 from bench.peer import Peer  # noqa: E402
-from bench.scale import dataset_builder, records, startup  # noqa: E402
+from bench.scale import records, startup  # noqa: E402
 from bench.table import Table  # noqa: E402
 
 MEASURES = ("backlog", "latency", "memory", "records", "startup")
@@ -52,7 +52,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, help="interleaved repetitions (default 3)")
     parser.add_argument("--no-peer", action="store_true", help="skip django-helpdesk")
     parser.add_argument(
-        "--cases", type=int, help="cases for the records measure (default 10,000; stand-in 1,000)"
+        "--cases", type=int, help="cases for the records measure (default 10,000, with 5 outbox rows each)"
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
     args = parser.parse_args(argv)
@@ -85,10 +85,8 @@ def run_backlog(srv: harness.Servers, args: argparse.Namespace, table: Table) ->
 
 
 def run_records(srv: harness.Servers, args: argparse.Namespace, table: Table) -> None:
-    _, source = dataset_builder()
-    real = source == "bench/records.py"
-    cases = args.cases or (10_000 if real and not args.quick else (20 if args.quick else 1000))
-    rows = 50_000 if real and not args.quick else cases * 5
+    cases = args.cases or (20 if args.quick else 10_000)
+    rows = cases * 5
     for pg in (None, args.pg) if args.pg else (None,):
         table.records(records(srv, cases, rows, 1 if args.quick else 3, pg, say))
 
