@@ -52,7 +52,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, help="interleaved repetitions (default 3)")
     parser.add_argument("--no-peer", action="store_true", help="skip django-helpdesk")
     parser.add_argument(
-        "--cases", type=int, help="cases in the records measure (default 10,000; 5 outbox rows each)"
+        "--cases", type=int, help="cases in the records measure (default 10,000)"
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
     args = parser.parse_args(argv)
