@@ -46,7 +46,9 @@ class Leases:
     def hold(self, job: str, now: datetime) -> bool:
         """Take or renew the lease on `job`; False when another live instance holds it."""
         try:
-            won = self._renew(job, now) or self._create(job, now)
+            # A create lost to another thread of this instance (the daemon's keeper and a job
+            # loop start together) leaves a row we hold: renew again rather than give up.
+            won = self._renew(job, now) or self._create(job, now) or self._renew(job, now)
         except SQLAlchemyError:
             # The database is away: carry on with what we held, until it would have expired.
             self.unsure.add(job)

@@ -1,0 +1,44 @@
+"""Job leases: one instance runs each job; its own threads never lock each other out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.adapters.db.engine import make_engine, make_sessions, migrate
+from bot.adapters.db.models import JobLease
+from bot.services.leases import Leases
+
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+
+
+class _KeeperWinsTheInsert(Leases):
+    """The race seen under load: the daemon's keeper and the outbox loop both find no lease
+    row; the keeper (same instance) inserts it first, so this thread's insert is refused."""
+
+    def _renew(self, job: str, now: datetime) -> bool:
+        if not getattr(self, "raced", False):
+            self.raced = True
+            keeper = Leases(self.sessions, self.holder, self.seconds)
+            assert keeper.hold(job, now)
+            return False  # this thread looked before the keeper's row was there
+        return super()._renew(job, now)
+
+
+def test_a_lease_taken_by_another_thread_of_this_instance_is_still_ours(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    try:
+        migrate(engine)
+        sessions = make_sessions(engine)
+        leases = _KeeperWinsTheInsert(sessions, "instance-a", 60)
+        # Before the fix the loser answered False and the outbox loop slept a whole interval.
+        assert leases.hold("outbox", NOW)
+        with sessions() as s:
+            assert s.scalars(select(JobLease.holder)).all() == ["instance-a"]
+        other = Leases(sessions, "instance-b", 60)
+        assert not other.hold("outbox", NOW)  # another instance is still kept out
+    finally:
+        engine.dispose()
