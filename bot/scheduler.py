@@ -14,6 +14,7 @@ and the IT contact when one keeps failing or stops (bot.services.alerts).
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from types import FrameType
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.adapters.mailbox import MailboxError, MailSource
+from bot.adapters.systemd_notify import Notifier
 from bot.app import App
 from bot.clock import Clock, SystemClock
 from bot.core.backoff import retry_delay
@@ -36,6 +38,7 @@ from bot.services.leases import Leases, beat, instance_id, stopped
 from bot.services.outbox import send_due
 from bot.services.outbox_bell import OutboxBell
 from bot.services.reminders import reminder_tick
+from bot.services.supervision import Supervision
 from bot.services.tick import deadline_tick
 
 log = logging.getLogger(__name__)
@@ -229,12 +232,20 @@ def run_daemon(app: App, stop: threading.Event | None = None) -> None:
     for job in daemon.jobs():
         _every(scheduler, job.name, daemon.runner.wrap(job), job.interval, start)
     _every(scheduler, "watchdog", daemon.watch, keeper, start + keeper)
-    scheduler.add_job(_guarded("mailbox", daemon.watcher.run), id="mailbox", max_instances=1)
-    scheduler.add_job(_guarded("outbox", daemon.sender.run), id="outbox", max_instances=1)
+    notifier = Notifier.from_environ(os.environ)
+    supervision = Supervision(
+        notifier, daemon.runner.book, app.config.daemon.stall_factor, daemon.wall
+    )
+    if notifier.watchdog_interval is not None:
+        _every(scheduler, "systemd-watchdog", supervision.check, notifier.watchdog_interval, start)
+    for name, loop in (("mailbox", daemon.watcher.run), ("outbox", daemon.sender.run)):
+        scheduler.add_job(_guarded(name, loop), id=name, name=name, max_instances=1)
     log.info("tscp-bot started: watching %s as %s", app.mailbox_name, daemon.id)
     scheduler.start()
+    supervision.ready(app.mailbox_name)
     stop.wait()
     log.info("stopping: finishing the jobs in hand")
+    supervision.stopping()
     daemon.sender.bell.ring()  # out of its wait, to see the stop
     scheduler.shutdown(wait=True)
     daemon.close()
@@ -253,6 +264,7 @@ def _every(
         "interval",
         seconds=every.total_seconds(),
         id=name,
+        name=name,
         next_run_time=start,
         max_instances=1,
         coalesce=True,
