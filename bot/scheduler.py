@@ -46,6 +46,10 @@ IDLE_SLICE_SECONDS = 10  # longest a SIGTERM waits for an IDLE to return
 FULL_SWEEP_EVERY = 20  # passes; catches anything a failed move left behind
 
 
+class LoggedMailboxError(MailboxError):
+    """The mailbox failed and the ingest pass has logged it."""
+
+
 class MailboxWatcher:
     """Keeps one mailbox connection, ingests, then waits (IDLE or polling) for more.
 
@@ -60,6 +64,7 @@ class MailboxWatcher:
         self.source: MailSource | None = None
         self.passes = 0
         self.failures = 0
+        self.said: str | None = None  # the failure last logged, in this episode
         self.slice = min(IDLE_SLICE_SECONDS, max(1, app.config.daemon.lease_seconds // 3))
 
     def run(self) -> None:
@@ -70,7 +75,7 @@ class MailboxWatcher:
                     self.stop.wait(self.slice)
                     continue
                 self._one_pass()
-                self.failures = 0
+                self.failures, self.said = 0, None
             except Exception as exc:  # whatever it was, try again later
                 self._back_off(exc)
 
@@ -88,6 +93,8 @@ class MailboxWatcher:
             self.source, self.passes = self.app.open_source(), 0
         report = ingest_pass(self.app, self.source, full_sweep=self.passes % FULL_SWEEP_EVERY == 0)
         self.passes += 1
+        if report.mailbox_error:
+            raise LoggedMailboxError(report.mailbox_error)
         if report.errors:
             raise MailboxError(report.errors[0])
 
@@ -109,7 +116,12 @@ class MailboxWatcher:
         if self.source is not None:
             self.close()
         delay = retry_delay(self.failures, base_seconds=2, max_seconds=300)
-        log.warning("mailbox job failed (%s); retrying in %s", describe(exc), delay)
+        # Said once while it stays the same (a wrong password fails alike every retry); the
+        # pass has already said the mailbox's own errors.
+        said, self.said = self.said, describe(exc)
+        loud = self.said != said and not isinstance(exc, LoggedMailboxError)
+        level = logging.WARNING if loud else logging.INFO
+        log.log(level, "mailbox job failed (%s); retrying in %s", self.said, delay)
         self.stop.wait(delay.total_seconds())
 
     def close(self) -> None:
