@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.adapters.db.engine import make_engine, make_sessions
 from bot.adapters.rules_loader import load_rules
@@ -249,8 +249,21 @@ def build_app(config: Config, clock: Clock) -> App:
         parse=parse,
         vocabulary=load_vocabulary(config.forms_dir),
         read_documents=partial(_read_documents, config, parse),
-        open_source=partial(make_source, config, tokens),
-        open_sender=partial(make_sender, config, tokens),
-        open_sent_lookup=partial(make_sent_lookup, config, tokens),
-        open_calendar=partial(make_calendar, config, tokens),
+        open_source=_with_secrets(config, partial(make_source, config, tokens)),
+        open_sender=_with_secrets(config, partial(make_sender, config, tokens)),
+        open_sent_lookup=_with_secrets(config, partial(make_sent_lookup, config, tokens)),
+        open_calendar=_with_secrets(config, partial(make_calendar, config, tokens)),
     )
+
+
+T = TypeVar("T")
+
+
+def _with_secrets(config: Config, opener: Callable[[], T]) -> Callable[[], T]:
+    """Secrets are needed only to connect: refused here, naming the variable, not at start."""
+
+    def opened() -> T:
+        config.require_secrets()
+        return opener()
+
+    return opened

@@ -92,10 +92,9 @@ def _database_message(exc: BaseException) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from bot.logs import setup  # logging and os only
+
+    setup(args.verbose)
     ctx = Context(args)
     # Everything the bot writes (database, Maildir, exports) holds raw emails about children.
     from bot.adapters.private_files import PRIVATE_UMASK  # os and stat only

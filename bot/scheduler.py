@@ -14,6 +14,7 @@ and the IT contact when one keeps failing or stops (bot.services.alerts).
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from types import FrameType
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.adapters.mailbox import MailboxError, MailSource
+from bot.adapters.systemd_notify import Notifier
 from bot.app import App
 from bot.clock import Clock, SystemClock
 from bot.core.backoff import retry_delay
@@ -36,11 +38,16 @@ from bot.services.leases import Leases, beat, instance_id, stopped
 from bot.services.outbox import send_due
 from bot.services.outbox_bell import OutboxBell
 from bot.services.reminders import reminder_tick
+from bot.services.supervision import Supervision
 from bot.services.tick import deadline_tick
 
 log = logging.getLogger(__name__)
 IDLE_SLICE_SECONDS = 10  # longest a SIGTERM waits for an IDLE to return
 FULL_SWEEP_EVERY = 20  # passes; catches anything a failed move left behind
+
+
+class LoggedMailboxError(MailboxError):
+    """The mailbox failed and the ingest pass has logged it."""
 
 
 class MailboxWatcher:
@@ -57,6 +64,7 @@ class MailboxWatcher:
         self.source: MailSource | None = None
         self.passes = 0
         self.failures = 0
+        self.said: str | None = None  # the failure last logged, in this episode
         self.slice = min(IDLE_SLICE_SECONDS, max(1, app.config.daemon.lease_seconds // 3))
 
     def run(self) -> None:
@@ -67,7 +75,7 @@ class MailboxWatcher:
                     self.stop.wait(self.slice)
                     continue
                 self._one_pass()
-                self.failures = 0
+                self.failures, self.said = 0, None
             except Exception as exc:  # whatever it was, try again later
                 self._back_off(exc)
 
@@ -85,6 +93,8 @@ class MailboxWatcher:
             self.source, self.passes = self.app.open_source(), 0
         report = ingest_pass(self.app, self.source, full_sweep=self.passes % FULL_SWEEP_EVERY == 0)
         self.passes += 1
+        if report.mailbox_error:
+            raise LoggedMailboxError(report.mailbox_error)
         if report.errors:
             raise MailboxError(report.errors[0])
 
@@ -106,7 +116,12 @@ class MailboxWatcher:
         if self.source is not None:
             self.close()
         delay = retry_delay(self.failures, base_seconds=2, max_seconds=300)
-        log.warning("mailbox job failed (%s); retrying in %s", describe(exc), delay)
+        # Said once while it stays the same (a wrong password fails alike every retry); the
+        # pass has already said the mailbox's own errors.
+        said, self.said = self.said, describe(exc)
+        loud = self.said != said and not isinstance(exc, LoggedMailboxError)
+        level = logging.WARNING if loud else logging.INFO
+        log.log(level, "mailbox job failed (%s); retrying in %s", self.said, delay)
         self.stop.wait(delay.total_seconds())
 
     def close(self) -> None:
@@ -229,12 +244,20 @@ def run_daemon(app: App, stop: threading.Event | None = None) -> None:
     for job in daemon.jobs():
         _every(scheduler, job.name, daemon.runner.wrap(job), job.interval, start)
     _every(scheduler, "watchdog", daemon.watch, keeper, start + keeper)
-    scheduler.add_job(_guarded("mailbox", daemon.watcher.run), id="mailbox", max_instances=1)
-    scheduler.add_job(_guarded("outbox", daemon.sender.run), id="outbox", max_instances=1)
+    notifier = Notifier.from_environ(os.environ)
+    supervision = Supervision(
+        notifier, daemon.runner.book, app.config.daemon.stall_factor, daemon.wall
+    )
+    if notifier.watchdog_interval is not None:
+        _every(scheduler, "systemd-watchdog", supervision.check, notifier.watchdog_interval, start)
+    for name, loop in (("mailbox", daemon.watcher.run), ("outbox", daemon.sender.run)):
+        scheduler.add_job(_guarded(name, loop), id=name, name=name, max_instances=1)
     log.info("tscp-bot started: watching %s as %s", app.mailbox_name, daemon.id)
     scheduler.start()
+    supervision.ready(app.mailbox_name)
     stop.wait()
     log.info("stopping: finishing the jobs in hand")
+    supervision.stopping()
     daemon.sender.bell.ring()  # out of its wait, to see the stop
     scheduler.shutdown(wait=True)
     daemon.close()
@@ -253,6 +276,7 @@ def _every(
         "interval",
         seconds=every.total_seconds(),
         id=name,
+        name=name,
         next_run_time=start,
         max_instances=1,
         coalesce=True,

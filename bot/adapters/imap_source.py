@@ -405,9 +405,10 @@ class ImapSource:
 
     def _login_error(self, exc: LoginError) -> MailboxError:
         """A wrong password or locked account: the same every retry until a person acts, so
-        said once, clearly, rather than as a warning every poll."""
+        said once, clearly, rather than as a warning every poll. The error is the clear line
+        (the ingest pass logs it once per episode); here it is only noted."""
         message = f"IMAP login refused for {self._account()} ({self._describe(exc)})"
-        log.log(logging.DEBUG if self._login_refused else logging.ERROR, "%s", message)
+        log.log(logging.DEBUG if self._login_refused else logging.INFO, "%s", message)
         self._login_refused = True
         return MailboxError(message)
 

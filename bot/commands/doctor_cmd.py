@@ -28,6 +28,7 @@ def doctor(ctx: Context) -> int:
     from bot.services.doctor import exit_code, run_checks
 
     config = ctx.config  # a config that cannot load is the CLI's one-line error, exit 2
+    config.require_secrets()  # it connects to every server: a secret not set is the same
     # The real clock, whatever --now says: the check compares it with the database server's.
     checks = run_checks(
         config, SystemClock(), config_path(ctx.args.config), send_test=ctx.args.send_test

@@ -67,6 +67,7 @@ def run(ctx: Context) -> int:
     from bot.commands.data_cmd import refuse_if_exposed
 
     refuse_if_exposed(ctx.config)
+    ctx.config.require_secrets()  # it connects: every password it needs, or one clear line
     if args.since is not None:
         since = _since(args.since)
         ctx.use_config(replace(ctx.config, ingest=replace(ctx.config.ingest, since=since)))

@@ -59,6 +59,9 @@ def _print(report: dict[str, object], tz: tzinfo) -> None:
                 line += f"; {job['failures']} failures since {_when(job['failing_since'], tz)}"
                 line += f": {job['last_error']}"
             print(f"{line}; held by {job['held_by'] or 'no instance'}")
+        heard = cast(dict[str, object], report["last_heartbeat"])
+        if heard["seconds_ago"] is not None:
+            print(f"last heartbeat {heard['seconds_ago']} s ago ({_when(heard['at'], tz)})")
         print("instances:")
         for i in cast(list[dict[str, object]], report["instances"]) or [{}]:
             if not i:

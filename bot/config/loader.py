@@ -6,6 +6,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +27,7 @@ from bot.config.model import (
 from bot.config.paths import packaged, resolve
 from bot.config.reader import ConfigError, Reader
 from bot.config.retention import retention_section
+from bot.config.secrets import SecretsEnviron
 from bot.config.workflow import (
     commands_section,
     digest_section,
@@ -55,6 +57,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
 
 
 def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str, str]) -> Config:
+    environ = SecretsEnviron(environ)  # a secret not set is noted, refused when connecting
     root = Reader(data, "")
     config = Config(
         partnership=_partnership(root.table("partnership")),
@@ -82,7 +85,7 @@ def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str
     )
     root.finish()
     check_oauth_needs(config)
-    return config
+    return replace(config, missing_secrets=tuple(environ.missing.items()))
 
 
 def _folder(root: Reader, name: str, base: Path) -> Path:

@@ -21,6 +21,7 @@ from bot.config.model import (
 )
 from bot.config.paths import resolve
 from bot.config.reader import ConfigError, Reader
+from bot.config.secrets import SecretsEnviron
 
 SECURITY: tuple[str, ...] = ("tls", "starttls", "plain")
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
@@ -31,6 +32,7 @@ AUTH: tuple[str, ...] = ("password", "oauth2")
 
 
 def secret(r: Reader, key: str, environ: Mapping[str, str], what: str = "password") -> str:
+    """The secret in the variable `key` names; "" (noted in `environ`) when it is not set."""
     name = r.text(key)
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
         # Most likely the password itself was pasted in: never repeat it in the message.
@@ -39,7 +41,10 @@ def secret(r: Reader, key: str, environ: Mapping[str, str], what: str = "passwor
             f"{what} (letters, digits and _), not the {what} itself"
         )
     if name not in environ:
-        raise ConfigError(f"{r.where(key)}: environment variable {name} is not set")
+        if not isinstance(environ, SecretsEnviron):
+            raise ConfigError(f"{r.where(key)}: environment variable {name} is not set")
+        environ.missing[r.where(key)] = name  # refused when a connection is made
+        return ""
     return environ[name]
 
 

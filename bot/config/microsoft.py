@@ -42,7 +42,9 @@ def microsoft_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Micr
         client_secret=client_secret,
         certificate_key_pem=key_pem,
         certificate_thumbprint=thumbprint,
-        client_secret_env=r.text("client_secret_env").strip() if client_secret else None,
+        client_secret_env=(
+            r.text("client_secret_env").strip() if client_secret is not None else None
+        ),
     )
     r.finish()
     return settings

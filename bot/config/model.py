@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot.config.reader import ConfigError
+from bot.config.secrets import missing_message
 from bot.core.agencies import KnownSenders, agency_for
 from bot.core.retention import RetentionPolicy
 
@@ -259,6 +261,13 @@ class Config:
     microsoft: MicrosoftSettings | None = None
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
+    # (where in the config, variable) for each secret whose variable was not set at reading.
+    missing_secrets: tuple[tuple[str, str], ...] = ()
+
+    def require_secrets(self) -> None:
+        """Refuse, naming each variable, before anything connects without its secret."""
+        if self.missing_secrets:
+            raise ConfigError(missing_message(self.missing_secrets))
 
     def statutory_agency(self, role: Role) -> Agency:
         return next(a for a in self.agencies if a.role == role)

@@ -60,6 +60,8 @@ class IngestReport:
     released: int = 0
     waiting_for_a_person: int = 0  # seen in the inbox, kept there for the Business Manager
     errors: list[str] = field(default_factory=list)
+    # The mailbox's own failure (logged and recorded for `status` by the pass itself).
+    mailbox_error: str | None = None
     left: LeftInInbox = field(default_factory=LeftInInbox)
     left_before: date | None = None
 
@@ -84,6 +86,7 @@ def ingest_pass(app: App, source: MailSource, *, full_sweep: bool = True) -> Ing
         except MailboxError as exc:
             _record_mailbox_error(app, str(exc))
             report.errors.append(str(exc))
+            report.mailbox_error = str(exc)
             break
         except Exception as exc:
             # The database failed while storing: what was stored before it is still processed.
@@ -290,12 +293,18 @@ def _remember_left(
 
 
 def _record_mailbox_error(app: App, error: str) -> None:
-    log.warning("mailbox check failed: %s", error)
-    _ensure_state(app)
-    with app.sessions() as session:
-        state = _state(session, app.mailbox_name)
-        state.last_error, state.last_error_at = error, app.clock.now()
-        session.commit()
+    """Logged as a warning when it begins (a wrong password stays wrong until a person acts;
+    `status` and the watchdog keep saying so), then quietly on every retry."""
+    again = False
+    try:
+        _ensure_state(app)
+        with app.sessions() as session:
+            state = _state(session, app.mailbox_name)
+            again = state.last_error == error
+            state.last_error, state.last_error_at = error, app.clock.now()
+            session.commit()
+    finally:
+        log.log(logging.INFO if again else logging.WARNING, "mailbox check failed: %s", error)
 
 
 def _process_stored(app: App, report: IngestReport) -> None:

@@ -4,6 +4,7 @@ leases, and whether the database schema is current. Gathered here, judged by bot
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,9 +45,31 @@ def status_report(app: App, now: datetime) -> dict[str, object]:
         report |= _mail(session, app)
         report["jobs"] = _jobs(session, app, jobs, found, now)
         report["instances"] = _instances(session, now)
-    report["problems"] = [p.sentence for p in found]
-    report["healthy"] = not found
+    heard = _last_heartbeat(cast(list[dict[str, object]], report["instances"]), now)
+    report["last_heartbeat"] = heard
+    report["problems"] = [p.sentence for p in found] + _silent(heard, app)
+    report["healthy"] = not report["problems"]
     return report
+
+
+def _last_heartbeat(instances: list[dict[str, object]], now: datetime) -> dict[str, object]:
+    """The newest heartbeat of any instance, and whether that instance said it was stopping."""
+    seen = [i for i in instances if isinstance(i["last_seen"], datetime)]
+    if not seen:
+        return {"at": None, "seconds_ago": None, "stopped": None}
+    last = max(seen, key=lambda i: cast(datetime, i["last_seen"]))
+    at = cast(datetime, last["last_seen"])
+    return {"at": at, "seconds_ago": int((now - at).total_seconds()), "stopped": last["stopped"]}
+
+
+def _silent(heard: dict[str, object], app: App) -> list[str]:
+    """A daemon that went quiet without stopping (killed, or hung) is a problem; one that was
+    stopped on purpose is not (the operator knows)."""
+    ago = heard["seconds_ago"]
+    gap = max(app.config.daemon.lease_seconds * 3, 300)  # as the digest counts downtime
+    if not isinstance(ago, int) or heard["stopped"] is not None or ago <= gap:
+        return []
+    return [f"no bot instance has been heard from for {ago // 60} minutes (last heartbeat)"]
 
 
 def _mail(session: Session, app: App) -> dict[str, object]:

@@ -15,13 +15,16 @@ MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
 
 
 def make_engine(url: str, *, busy_seconds: int = 30) -> Engine:
-    """`busy_seconds`: how long a SQLite write waits for another's lock before failing."""
+    """`busy_seconds`: how long a SQLite write waits for another's lock before failing.
+
+    hide_parameters: a database error's text would otherwise carry the statement's values
+    (a raw email, a child's name read from a form) into the log and onto the terminal."""
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
-        engine = create_engine(url, connect_args={"timeout": busy_seconds})
+        engine = create_engine(url, connect_args={"timeout": busy_seconds}, hide_parameters=True)
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=busy_seconds * 1000))
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def sqlite_file(url: str) -> Path | None:

@@ -1,0 +1,79 @@
+"""The commands that only read the record work in a shell without the mail passwords (an
+administrator looking at cases, a monitoring check calling `status`); a command that connects
+says in one line which variable it needs."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+
+from bot.cli import main
+from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.mail import email, sin
+
+
+def _read_only(bot: Any, tmp_path: Path) -> dict[str, tuple[int, str]]:
+    eml = tmp_path / "question.eml"
+    eml.write_bytes(email("Meeting room for Thursday?", "Is the room free?\n"))
+    return {
+        "cases": bot("cases"),
+        "case": bot("case", "TSCP-2026-0001"),
+        "triage list": bot("triage", "list"),
+        "classify": bot("classify", str(eml)),
+        "calendar": bot("calendar", "add", "2026-12-23", "2"),
+        "status": bot("status"),
+    }
+
+
+def test_read_only_commands_need_no_mail_password(
+    bot: Any,
+    dovecot: DovecotServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    dovecot.append(sin())
+    assert bot("--now", "2026-12-23T09:05", "run", "--once")[0] == 0
+    with_password = _read_only(bot, tmp_path)
+
+    monkeypatch.delenv("TEST_IMAP_PASSWORD")
+    without = _read_only(bot, tmp_path)
+    assert without.keys() == with_password.keys()
+    for command, (code, out) in without.items():
+        # `status` says how long ago things were: compare its shape, not its seconds.
+        expected = with_password[command]
+        assert code == expected[0], command
+        assert out.splitlines()[:3] == expected[1].splitlines()[:3], command
+    assert "TSCP-2026-0001" in without["cases"][1] and "Tue 29 Dec 2026" in without["case"][1]
+    assert "2026-12-29" in without["calendar"][1]
+
+    config = tmp_path / "config.toml"
+    code = main(["--config", str(config), "--now", "2026-12-23T09:10", "run", "--once"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == (
+        "tscp-bot: configuration: mailbox.imap.password_env: "
+        "environment variable TEST_IMAP_PASSWORD is not set\n"
+    )
+
+
+def test_a_microsoft_client_secret_is_needed_only_to_connect(
+    bot: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    data = tomllib.loads(config.read_text())
+    data["microsoft"] = {
+        "tenant_id": "tameside.example",
+        "client_id": "00000000-0000-0000-0000-000000000001",
+        "client_secret_env": "TSCP_TEST_UNSET_SECRET",
+    }
+    data["outgoing"]["smtp"].update(username="tscp@tameside.gov.uk", auth="oauth2")
+    config.write_bytes(tomli_w.dumps(data).encode())
+
+    assert bot("cases")[0] == 0
+    assert main(["--config", str(config), "run", "--once"]) == 2
+    assert "environment variable TSCP_TEST_UNSET_SECRET is not set" in capsys.readouterr().err

@@ -1,0 +1,72 @@
+"""`status` and the heartbeat: how long ago the bot was last heard from. A daemon that went
+quiet without stopping (killed, or hung) is a problem (exit 1); one stopped on purpose is not."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.adapters.db.engine import make_engine, make_sessions
+from bot.adapters.db.models import BotInstance
+from bot.cli import main
+from tests.daemon_helpers import daemon_app, daemon_config, running, wait_until
+from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.smtp import SmtpTestServer
+
+
+def _status(config: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["--config", str(config), "status"])
+    return code, capsys.readouterr().out
+
+
+def test_status_says_when_the_running_daemon_was_last_heard_from(
+    tmp_path: Path,
+    database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = daemon_config(tmp_path, database_url, dovecot, smtp_server)
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
+    app = daemon_app(config, dovecot.password)
+    with running(app):
+        wait_until(lambda: "last heartbeat" in _status(config, capsys)[1], 15, "a heartbeat")
+        code, out = _status(config, capsys)
+    ago = re.search(r"last heartbeat (\d+) s ago", out)
+    assert ago is not None and int(ago.group(1)) <= 5, out
+    assert code == 0, out
+
+
+@pytest.mark.parametrize("stopped", [False, True])
+def test_a_daemon_gone_quiet_without_stopping_is_a_problem(
+    bot: Any, tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str], stopped: bool
+) -> None:
+    now = datetime.now(UTC)
+    engine = make_engine(database_url)
+    with make_sessions(engine)() as session:
+        session.add(
+            BotInstance(
+                id="bot-host:4242:abcdef",
+                host="bot-host",
+                pid=4242,
+                started_at=now - timedelta(hours=2),
+                last_seen_at=now - timedelta(minutes=10, seconds=30),
+                stopped_at=now - timedelta(minutes=10) if stopped else None,
+            )
+        )
+        session.commit()
+    engine.dispose()
+
+    code, out = _status(tmp_path / "config.toml", capsys)
+
+    assert re.search(r"last heartbeat 6\d\d s ago", out), out
+    if stopped:  # stopped on purpose: the operator knows
+        assert code == 0 and "PROBLEM" not in out, out
+    else:
+        assert code == 1
+        assert "PROBLEM: no bot instance has been heard from for 10 minutes" in out
