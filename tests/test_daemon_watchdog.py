@@ -123,3 +123,17 @@ def test_status_says_in_one_line_when_the_database_cannot_be_reached(
         err = capsys.readouterr().err
         assert err.startswith("tscp-bot: database unreachable: ") and err.count("\n") == 1
         assert "Traceback" not in err
+
+
+def test_status_says_when_the_next_digest_is_due(
+    bot: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before the digest goes on Christmas Eve: that morning; once queued: Tue 29 Dec, after
+    Christmas Day and the Boxing Day substitute (Mon 28 Dec)."""
+    config = str(tmp_path / "config.toml")
+    main(["--config", config, "--now", "2026-12-24T07:00", "status", "--json"])
+    assert json.loads(capsys.readouterr().out)["next_digest"].startswith("2026-12-24T08:00")
+    assert main(["--config", config, "--now", "2026-12-24T09:00", "run", "--once"]) == 0
+    capsys.readouterr()
+    main(["--config", config, "--now", "2026-12-24T09:30", "status"])
+    assert "next digest: 2026-12-29 08:00:00" in capsys.readouterr().out

@@ -85,6 +85,7 @@ def _print_mail(report: dict[str, object], tz: tzinfo) -> None:
     if mailbox["last_error"]:
         print(f"  last error: {mailbox['last_error']}")
     print(f"last email sent: {_when(report['last_send'], tz)}")
+    print(f"next digest: {_when(report['next_digest'], tz)}")
     waiting = f"outbox: {outbox['pending']} waiting"
     if outbox["oldest_pending"] is not None:
         waiting += f", the oldest since {_when(outbox['oldest_pending'], tz)}"

@@ -43,3 +43,15 @@ def overdue(deadlines: list[DeadlineView], today: date) -> list[DeadlineView]:
 def digest_due(local_now: datetime, send_at: time, calendar: WorkingCalendar) -> bool:
     """The digest goes on working days once the configured time has passed."""
     return calendar.is_working_day(local_now.date()) and local_now.time() >= send_at
+
+
+def next_digest(
+    local_now: datetime, send_at: time, calendar: WorkingCalendar, queued_today: bool
+) -> datetime:
+    """When the next digest is due (local time): today's if it is a working day and today's
+    is not yet queued (at once when the time has passed), else the next working day's."""
+    today = local_now.date()
+    if calendar.is_working_day(today) and not queued_today:
+        return datetime.combine(today, send_at, local_now.tzinfo)
+    day = calendar.next_working_day(date.fromordinal(today.toordinal() + 1))
+    return datetime.combine(day, send_at, local_now.tzinfo)

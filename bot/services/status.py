@@ -18,6 +18,7 @@ from bot.adapters.db.models import (
     StoredMessage,
 )
 from bot.app import App
+from bot.core.digest import next_digest
 from bot.core.health import JobState, Problem, problems, stalled
 from bot.services import health
 
@@ -72,6 +73,13 @@ def _silent(heard: dict[str, object], app: App) -> list[str]:
     return [f"no bot instance has been heard from for {ago // 60} minutes (last heartbeat)"]
 
 
+def _next_digest(session: Session, app: App, now: datetime) -> datetime:
+    local = now.astimezone(app.config.partnership.time_zone)
+    key = f"digest:{local.date().isoformat()}"  # as bot.services.digest queues it
+    queued = session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
+    return next_digest(local, app.config.digest.time, app.calendar, queued is not None)
+
+
 def _mail(session: Session, app: App) -> dict[str, object]:
     state = session.get(MailboxState, app.mailbox_name)
     count, oldest = health.outbox_backlog(session)
@@ -82,6 +90,8 @@ def _mail(session: Session, app: App) -> dict[str, object]:
             "last_error": state.last_error if state else None,
         },
         "last_send": session.scalar(select(func.max(OutboxMessage.sent_at))),
+        # The digest keeps the app's clock (`--now`), as the job that sends it does.
+        "next_digest": _next_digest(session, app, app.clock.now()),
         "outbox": {"pending": count, "oldest_pending": oldest},
         "oldest_unprocessed_message": session.scalar(
             select(func.min(StoredMessage.received_at)).where(StoredMessage.status == "stored")

@@ -11,7 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.calendar import build_calendar
-from bot.core.digest import DeadlineView, deadline_state, digest_due, overdue, upcoming
+from bot.core.digest import (
+    DeadlineView,
+    deadline_state,
+    digest_due,
+    next_digest,
+    overdue,
+    upcoming,
+)
 
 CAL = build_calendar(range(2025, 2029))
 LONDON = ZoneInfo("Europe/London")
@@ -105,3 +112,24 @@ def test_overdue_oldest_first_and_excludes_met_and_today() -> None:
 def test_digest_due(local_now: str, expected: bool) -> None:
     moment = datetime.fromisoformat(local_now).replace(tzinfo=LONDON)
     assert digest_due(moment, EIGHT, CAL) is expected
+
+
+@pytest.mark.parametrize(
+    ("now", "queued_today", "expected"),
+    [
+        # A working morning before 08:00: today's.
+        (datetime(2026, 12, 23, 7, 0), False, datetime(2026, 12, 23, 8, 0)),
+        # After 08:00 and not yet queued: due now (today's time, already passed).
+        (datetime(2026, 12, 23, 9, 0), False, datetime(2026, 12, 23, 8, 0)),
+        # Queued today: the next working day's, over Christmas and Boxing Day (Mon 28 Dec
+        # is the Boxing Day substitute) to Tue 29 Dec.
+        (datetime(2026, 12, 24, 9, 0), True, datetime(2026, 12, 29, 8, 0)),
+        # A Saturday: Monday's.
+        (datetime(2027, 1, 9, 12, 0), False, datetime(2027, 1, 11, 8, 0)),
+    ],
+)
+def test_next_digest_skips_weekends_and_bank_holidays(
+    now: datetime, queued_today: bool, expected: datetime
+) -> None:
+    local = now.replace(tzinfo=LONDON)
+    assert next_digest(local, EIGHT, CAL, queued_today) == expected.replace(tzinfo=LONDON)
