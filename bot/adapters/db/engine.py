@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.adapters.private_files import create_private_file, make_private_dir
@@ -53,6 +54,38 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object, *, busy_ms: int) -> 
     cursor.close()
 
 
+class NewerSchema(Exception):
+    """The database was upgraded by a newer tscp-bot than this one: exit 2, nothing touched."""
+
+
+def migration_ids() -> set[str]:
+    """The revisions this code has, from the migration files' names ("0025_purge_log.py"), so
+    that every command can check the schema without loading Alembic (a test holds the names
+    to Alembic's own list)."""
+    return {p.name.partition("_")[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py")}
+
+
+def refuse_newer_schema(engine: Engine) -> None:
+    """Raise NewerSchema when the database's revision is one this code does not have.
+
+    An older bot must not write to a schema it does not know (a column it leaves out may be
+    one the newer bot relies on), nor try to migrate it: there is no downgrade. A database with
+    no schema yet passes, so that `init` can create it and other commands say to run `init`."""
+    with engine.connect() as connection:
+        try:
+            found = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+        except (OperationalError, ProgrammingError):
+            return  # no alembic_version table: not set up yet
+        versions = set(found.scalars())
+    unknown = sorted(versions - migration_ids())
+    if unknown:
+        newest = max(migration_ids())
+        raise NewerSchema(
+            f"the database was upgraded by a newer tscp-bot (schema {', '.join(unknown)}; this "
+            f"one knows up to {newest}): install that version or newer"
+        )
+
+
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
@@ -65,6 +98,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    refuse_newer_schema(engine)  # else Alembic fails on the unknown revision with a traceback
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
