@@ -68,6 +68,7 @@ def _errors() -> list[tuple[str, int, Callable[[BaseException], str]]]:
         ("bot.core.rules:RuleError", EXIT_USAGE, lambda e: f"rules: {e}"),
         ("bot.adapters.templates:TemplateError", EXIT_USAGE, lambda e: f"templates: {e}"),
         ("bot.core.calendar:CalendarRangeError", EXIT_USAGE, str),
+        ("bot.adapters.db.engine:NewerSchema", EXIT_USAGE, str),
         ("bot.commands.context:NotFound", EXIT_NOT_FOUND, str),
         ("bot.adapters.mailbox:MailboxError", EXIT_FAILED, lambda e: f"mailbox: {e}"),
         ("bot.adapters.outgoing:SendError", EXIT_FAILED, lambda e: f"sending: {e}"),

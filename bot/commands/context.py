@@ -69,20 +69,23 @@ class Context:
         return self.clock().now().astimezone(self.config.partnership.time_zone).date()
 
     def app(self, *, moving_clock: bool = False) -> App:
+        from bot.adapters.db.engine import refuse_newer_schema
         from bot.bootstrap import build_app
 
         app = build_app(self.config, self.clock(moving=moving_clock))
         self._apps.append(app)
+        refuse_newer_schema(app.engine)
         return app
 
     def session(self) -> Session:
         """A session on the database alone, for a command that only lists what it holds: no
         rules, templates, forms or bank holidays are loaded for it (see `app` for the rest)."""
-        from bot.adapters.db.engine import make_engine, make_sessions
+        from bot.adapters.db.engine import make_engine, make_sessions, refuse_newer_schema
 
         self.clock()  # a --now that cannot be read is refused, as by every other command
         engine = make_engine(self.config.database_url)
         self._engines.append(engine)
+        refuse_newer_schema(engine)
         return make_sessions(engine)()
 
     def close(self) -> None:

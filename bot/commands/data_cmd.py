@@ -128,12 +128,13 @@ def _as_json(item: PurgeItem) -> dict[str, object]:
 
 
 def export_cmd(ctx: Context) -> int:
-    from bot.adapters.db.engine import make_engine
+    from bot.adapters.db.engine import make_engine, refuse_newer_schema
     from bot.adapters.record_archive import ArchiveError
     from bot.services.backup import BackupRefused, export_record
 
     engine = make_engine(ctx.config.database_url)
     try:
+        refuse_newer_schema(engine)  # this code would leave out what the newer schema added
         summary = export_record(engine, Path(ctx.args.path), ctx.clock().now())
     except (ArchiveError, BackupRefused) as exc:
         raise UsageError(f"export: {exc}") from None

@@ -56,8 +56,10 @@ def init(ctx: Context) -> int:
     from bot.adapters.db.engine import make_engine, migrate
 
     engine = make_engine(ctx.config.database_url)
-    migrate(engine)
-    engine.dispose()
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()  # a refused or failed upgrade leaves no connection open either
     print(f"database ready: {engine.url.render_as_string(hide_password=True)}")
     return 0
 

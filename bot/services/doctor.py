@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.adapters.db.engine import current_revision, head_revision, make_engine
+from bot.adapters.db.engine import current_revision, head_revision, known_revision, make_engine
 from bot.adapters.email_builder import build_email, make_message_id
 from bot.adapters.kerberos import KerberosError
 from bot.adapters.kerberos import check as kerberos_check
@@ -103,6 +103,13 @@ def _database(config: Config, engine: Engine) -> Check:
         )
     if current is None:
         return Check("FAIL", "database", f"{where} is not set up yet: run `tscp-bot init`")
+    if not known_revision(current):
+        return Check(
+            "FAIL",
+            "database",
+            f"{where} was upgraded by a newer tscp-bot (schema {current}; this one knows up to "
+            f"{head}): install that version or newer",
+        )
     if current != head:
         return Check(
             "FAIL",

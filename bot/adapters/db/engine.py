@@ -6,7 +6,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.adapters.private_files import create_private_file, make_private_dir
@@ -53,6 +54,38 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object, *, busy_ms: int) -> 
     cursor.close()
 
 
+class NewerSchema(Exception):
+    """The database was upgraded by a newer tscp-bot than this one: exit 2, nothing touched."""
+
+
+def migration_ids() -> set[str]:
+    """The revisions this code has, from the migration files' names ("0025_purge_log.py"), so
+    that every command can check the schema without loading Alembic (a test holds the names
+    to Alembic's own list)."""
+    return {p.name.partition("_")[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py")}
+
+
+def refuse_newer_schema(engine: Engine) -> None:
+    """Raise NewerSchema when the database's revision is one this code does not have.
+
+    An older bot must not write to a schema it does not know (a column it leaves out may be
+    one the newer bot relies on), nor try to migrate it: there is no downgrade. A database with
+    no schema yet passes, so that `init` can create it and other commands say to run `init`."""
+    with engine.connect() as connection:
+        try:
+            found = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+        except (OperationalError, ProgrammingError):
+            return  # no alembic_version table: not set up yet
+        versions = set(found.scalars())
+    unknown = sorted(versions - migration_ids())
+    if unknown:
+        newest = max(migration_ids())
+        raise NewerSchema(
+            f"the database was upgraded by a newer tscp-bot (schema {', '.join(unknown)}; this "
+            f"one knows up to {newest}): install that version or newer"
+        )
+
+
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
@@ -65,9 +98,37 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
+    refuse_newer_schema(engine)  # else Alembic fails on the unknown revision with a traceback
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            with connection.begin():
+                cfg.attributes["connection"] = connection
+                command.upgrade(cfg, revision)
+                if sqlite:
+                    _refuse_broken_references(connection)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    # SQLite alters a table by copying it to a new one and dropping the old: with foreign keys
+    # enforced, dropping `cases` fails once deadlines, messages or events refer to it, so a
+    # database holding real cases could not be upgraded. SQLite's own advice is to switch the
+    # checks off around the change (the pragma is ignored inside a transaction, hence here)
+    # and to verify the references afterwards.
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+
+
+def _refuse_broken_references(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        tables = sorted({str(row[0]) for row in broken})
+        raise RuntimeError(f"the upgrade would leave rows referring to nothing in {tables}")
 
 
 def current_revision(engine: Engine) -> str | None:
