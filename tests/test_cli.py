@@ -142,7 +142,7 @@ def test_calendar_add_backwards_and_between(cli: Run) -> None:
     "args",
     [
         ("calendar", "add", "2026-13-01", "1"),
-        ("calendar", "between", "2026-12-23", "29/12/2026"),
+        ("calendar", "between", "2026-12-23", "29/13/2026"),
         ("calendar", "add", "2026-12-23", "100000"),
         ("calendar", "add", "9999-12-30", "5"),
         ("calendar", "between", "9999-12-30", "9999-12-31"),
@@ -331,7 +331,7 @@ def test_run_since_leaves_older_mail_in_the_inbox_and_says_so(bot: Run, config: 
 def test_run_since_that_is_not_a_date_is_one_line(bot: Run) -> None:
     code, out, err = bot("run", "--once", "--since", "1st December")
     assert code == 2 and out == ""
-    assert "--since" in one_line_error(err) and "'1st December'" in err
+    assert "--since" in one_line_error(err) and "1st December" in err
 
 
 def test_sin_through_run_to_case_and_outbox(bot: Run, config: Path) -> None:
