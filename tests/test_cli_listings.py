@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, update
 
 from bot.adapters.db.models import OutboxMessage
-from bot.cli import main
+from bot.cli import build_parser, main
 from tests.fixtures.mail import drop_into_maildir, email, sin
 from tests.test_cli import NOW, write_config
 
@@ -124,3 +127,49 @@ def test_every_listing_offers_json_with_help(
         main([*command, "--help"])
     out = capsys.readouterr().out
     assert "--json" in out and "as JSON" in out
+
+
+class _Terminal(io.StringIO):
+    """Standing in for a terminal: the CLI fits tables only to a terminal, not into a pipe."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_tables_fit_the_terminal_and_pipes_get_every_cell_whole(
+    bot: Run, config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _open_case(bot, config)
+    piped = bot("outbox", "list")[1].splitlines()
+    assert max(len(line) for line in piped) > 80  # subjects and recipients are long
+    screen = _Terminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    monkeypatch.setenv("COLUMNS", "80")  # what shutil.get_terminal_size reads first
+    assert main(["--config", str(config), "--now", NOW, "outbox", "list"]) == 0
+    shown = screen.getvalue().splitlines()
+    assert len(shown) == len(piped)
+    assert max(len(line) for line in shown) <= 80
+    assert any(line.endswith("\u2026") for line in shown)  # cut, and visibly so
+    # The headings and the short columns (state, case reference) are never cut.
+    assert shown[0].split()[:5] == ["#", "Status", "Failed", "tries", "Case"]
+    assert [line.split()[:4] for line in shown[2:]] == [line.split()[:4] for line in piped[2:]]
+    assert sum(REF in line for line in shown) == 2
+
+
+def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                yield from _parsers(child)
+
+
+def test_every_json_option_says_what_it_prints() -> None:
+    found = [
+        (parser.prog, action.help)
+        for parser in _parsers(build_parser())
+        for action in parser._actions
+        if "--json" in action.option_strings
+    ]
+    assert len(found) >= 12
+    assert [prog for prog, text in found if not text or "JSON" not in text] == []

@@ -20,12 +20,12 @@ def register(sub: Any) -> None:
     add = cal.add_parser("add", help="the date N working days after DATE (N may be negative)")
     add.add_argument("date", help="24/12/2026 or 2026-12-24")
     add.add_argument("n", type=int)
-    add.add_argument("--json", action="store_true")
+    add.add_argument("--json", action="store_true", help="print the answer as JSON")
     add.set_defaults(handler=add_days)
     between = cal.add_parser("between", help="working days after D1 up to and including D2")
     between.add_argument("d1", help="24/12/2026 or 2026-12-24")
     between.add_argument("d2", help="24/12/2026 or 2026-12-24")
-    between.add_argument("--json", action="store_true")
+    between.add_argument("--json", action="store_true", help="print the answer as JSON")
     between.set_defaults(handler=between_days)
 
 

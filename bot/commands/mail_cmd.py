@@ -22,7 +22,7 @@ OUTBOX_STATES = ("pending", "sent", "failed", "draft")
 def register(sub: Any) -> None:
     p = sub.add_parser("classify", help="show how a message would be classified; changes nothing")
     p.add_argument("file", help="an .eml file")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the classification as JSON")
     p.set_defaults(handler=classify_file)
     p = sub.add_parser("outbox", help="outgoing mail: list, retry one now, approve a draft")
     p.add_argument("action", choices=["list", "retry", "approve"])
