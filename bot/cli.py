@@ -56,7 +56,24 @@ def build_parser() -> argparse.ArgumentParser:
         data_cmd,
     ):
         module.register(sub)
+    _verbose_anywhere(parser)
     return parser
+
+
+def _verbose_anywhere(parser: argparse.ArgumentParser) -> None:
+    """`-v` after the command too (`tscp-bot cases -v`), as people type it. SUPPRESS keeps a
+    subcommand from resetting a `-v` given before it to False."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                child.add_argument(
+                    "-v",
+                    "--verbose",
+                    action="store_true",
+                    default=argparse.SUPPRESS,
+                    help="log progress to stderr",
+                )
+                _verbose_anywhere(child)
 
 
 def _errors() -> list[tuple[str, int, Callable[[BaseException], str]]]:

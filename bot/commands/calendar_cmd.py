@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.cli_output import print_json
-from bot.commands.context import Context, UsageError, config_path
+from bot.commands.context import Context, UsageError, config_path, typed_date
 
 if TYPE_CHECKING:
     from bot.core.calendar import WorkingCalendar
@@ -18,22 +18,15 @@ def register(sub: Any) -> None:
     p = sub.add_parser("calendar", help="working-day arithmetic (England and Wales)")
     cal = p.add_subparsers(dest="calendar_command", required=True, metavar="ACTION")
     add = cal.add_parser("add", help="the date N working days after DATE (N may be negative)")
-    add.add_argument("date")
+    add.add_argument("date", help="24/12/2026 or 2026-12-24")
     add.add_argument("n", type=int)
-    add.add_argument("--json", action="store_true")
+    add.add_argument("--json", action="store_true", help="print the answer as JSON")
     add.set_defaults(handler=add_days)
     between = cal.add_parser("between", help="working days after D1 up to and including D2")
-    between.add_argument("d1")
-    between.add_argument("d2")
-    between.add_argument("--json", action="store_true")
+    between.add_argument("d1", help="24/12/2026 or 2026-12-24")
+    between.add_argument("d2", help="24/12/2026 or 2026-12-24")
+    between.add_argument("--json", action="store_true", help="print the answer as JSON")
     between.set_defaults(handler=between_days)
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise UsageError(f"expected a date like 2026-12-24, got {text!r}") from exc
 
 
 def _calendar(ctx: Context, *dates: date) -> WorkingCalendar:
@@ -50,7 +43,7 @@ def _calendar(ctx: Context, *dates: date) -> WorkingCalendar:
 def add_days(ctx: Context) -> int:
     from bot.core.deadlines import fmt_date
 
-    start = _date(ctx.args.date)
+    start = typed_date(ctx.args.date, "DATE")
     cal = _calendar(ctx, start)
     try:
         result = cal.add_working_days(start, ctx.args.n)
@@ -75,7 +68,7 @@ def add_days(ctx: Context) -> int:
 
 
 def between_days(ctx: Context) -> int:
-    d1, d2 = _date(ctx.args.d1), _date(ctx.args.d2)
+    d1, d2 = typed_date(ctx.args.d1, "D1"), typed_date(ctx.args.d2, "D2")
     cal = _calendar(ctx, d1, d2)
     try:
         count = cal.working_days_between(d1, d2)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import tzinfo
+from datetime import date, tzinfo
 from typing import Any, TextIO
 
 from bot.cli_output import print_json, print_table
@@ -11,27 +11,41 @@ from bot.commands.context import Context, NotFound
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("cases", help="list cases with their next deadline")
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("cases", help="list cases: kind, stage, next deadline, overdue or not")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
     p.set_defaults(handler=list_cases)
     p = sub.add_parser("case", help="one case: deadlines, chronology, messages")
     p.add_argument("ref", help="case reference, e.g. TSCP-2026-0001")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the case as JSON")
     p.set_defaults(handler=show_case)
 
 
 def list_cases(ctx: Context) -> int:
     from bot.services.queries import case_summaries
 
+    today = ctx.today()
     with ctx.session() as session:
         rows = case_summaries(session)
+    for r in rows:
+        # The next deadline is the earliest unmet one: if it has passed, the case is overdue.
+        due = r["next_due"]
+        r["overdue"] = isinstance(due, date) and due < today
     if ctx.args.json:
         print_json(rows, sys.stdout)
     else:
         print_table(
-            ["Reference", "Status", "Opened", "Next deadline", "Due"],
+            ["Reference", "Kind", "Status", "Stage", "Opened", "Next deadline", "Due", "Overdue"],
             [
-                [r["ref"], r["status"], r["opened_at"], r["next_deadline"], r["next_due"]]
+                [
+                    r["ref"],
+                    r["kind"],
+                    r["status"],
+                    r["stage"],
+                    r["opened_at"],
+                    r["next_deadline"],
+                    r["next_due"],
+                    "OVERDUE" if r["overdue"] else "",
+                ]
                 for r in rows
             ],
             sys.stdout,

@@ -30,6 +30,17 @@ class NotFound(Exception):
     """The case, message or email asked for does not exist: exit 3."""
 
 
+def typed_date(text: str, what: str) -> date:
+    """A date typed at the terminal, read as in email: 24/12/2026, 24 December 2026 or
+    2026-12-24. `what` names the argument in the one-line refusal."""
+    from bot.core.dates import DateError, parse_uk_date
+
+    try:
+        return parse_uk_date(text)
+    except DateError as exc:
+        raise UsageError(f"{what}: {exc}") from None
+
+
 def config_path(arg: str | None) -> Path:
     return Path(arg or os.environ.get("TSCP_BOT_CONFIG") or "config.toml")
 

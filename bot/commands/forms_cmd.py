@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli_output import print_json
+from bot.cli_output import print_json, print_table
 from bot.commands.context import Context, NotFound, UsageError
 
 if TYPE_CHECKING:
@@ -20,12 +20,13 @@ if TYPE_CHECKING:
 def register(sub: Any) -> None:
     p = sub.add_parser("extract", help="show what would be read from a form; changes nothing")
     p.add_argument("file", help="an .eml, or an attachment (.docx, .pdf, .rtf, winmail.dat)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print what was read as JSON")
     p.set_defaults(handler=extract_file)
     p = sub.add_parser("chronology", help="the case chronology merged from all Appendix B returns")
     p.add_argument("ref")
     p.add_argument("--csv", metavar="FILE", help="write CSV to FILE ('-' for the terminal)")
     p.add_argument("--docx", metavar="FILE", help="write a Word document for the meeting pack")
+    p.add_argument("--json", action="store_true", help="print the rows as JSON")
     p.set_defaults(handler=chronology)
 
 
@@ -92,11 +93,8 @@ def _print_extraction(result: Extraction) -> None:
 
 
 def chronology(ctx: Context) -> int:
-    if not (ctx.args.csv or ctx.args.docx):
-        raise UsageError("say where to write it: --csv FILE (or -) and/or --docx FILE")
     from sqlalchemy import select
 
-    from bot.adapters.chronology_doc import write_chronology_docx
     from bot.adapters.db.models import ChronologyEntry
     from bot.services.cases import find_case
 
@@ -119,9 +117,14 @@ def chronology(ctx: Context) -> int:
             for e in rows
         ]
         ref, initials = case.ref, case.initials
+    if not (ctx.args.csv or ctx.args.docx):
+        _show_chronology(ref, table, json_out=ctx.args.json)
+        return 0
     if ctx.args.csv:
         _write_csv(ctx.args.csv, table)
     if ctx.args.docx:
+        from bot.adapters.chronology_doc import write_chronology_docx
+
         write_chronology_docx(
             Path(ctx.args.docx),
             title=f"{ref} merged chronology",
@@ -131,6 +134,18 @@ def chronology(ctx: Context) -> int:
         )
         print(f"wrote {len(table)} rows to {ctx.args.docx}")
     return 0
+
+
+def _show_chronology(ref: str, table: list[list[str]], *, json_out: bool) -> None:
+    """At the terminal when no file is asked for: the same columns as the CSV and the pack."""
+    from bot.adapters.chronology_doc import COLUMNS
+
+    if json_out:
+        keys = [c.lower() for c in COLUMNS]
+        print_json([dict(zip(keys, row, strict=True)) for row in table], sys.stdout)
+        return
+    print(f"{ref} merged chronology ({len(table)} rows)")
+    print_table(COLUMNS, table, sys.stdout)
 
 
 def _write_csv(target: str, table: list[list[str]]) -> None:

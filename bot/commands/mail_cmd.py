@@ -16,20 +16,25 @@ if TYPE_CHECKING:
     from bot.services.process import Gathered
 
 
+OUTBOX_STATES = ("pending", "sent", "failed", "draft")
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("classify", help="show how a message would be classified; changes nothing")
     p.add_argument("file", help="an .eml file")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the classification as JSON")
     p.set_defaults(handler=classify_file)
     p = sub.add_parser("outbox", help="outgoing mail: list, retry one now, approve a draft")
     p.add_argument("action", choices=["list", "retry", "approve"])
     p.add_argument("id", nargs="?", type=int)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.add_argument("--status", choices=OUTBOX_STATES, help="list: only emails in this state")
+    p.add_argument("--case", metavar="REF", help="list: only emails about this case")
     p.set_defaults(handler=outbox)
     p = sub.add_parser("triage", help="messages waiting for a person: list, done ID, retry ID")
     p.add_argument("action", choices=["list", "done", "retry"])
     p.add_argument("id", nargs="?", type=int)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
     p.set_defaults(handler=triage)
 
 
@@ -132,32 +137,50 @@ def outbox(ctx: Context) -> int:
 def _outbox_list(ctx: Context) -> int:
     from sqlalchemy import select
 
-    from bot.adapters.db.models import OutboxMessage
+    from bot.adapters.db.models import Case, OutboxMessage
     from bot.services.delivery import failures_by_outbox
 
+    query = (
+        select(OutboxMessage, Case.ref)
+        .outerjoin(Case, OutboxMessage.case_id == Case.id)
+        .order_by(OutboxMessage.id)
+    )
+    if ctx.args.status:
+        query = query.where(OutboxMessage.status == ctx.args.status)
     with ctx.session() as session:
+        if ctx.args.case:
+            ref = ctx.args.case.upper()
+            if session.scalar(select(Case.id).where(Case.ref == ref)) is None:
+                raise NotFound(f"no case {ref}")
+            query = query.where(Case.ref == ref)
         undelivered = failures_by_outbox(session)
         rows: list[dict[str, Any]] = [
             {
                 "id": r.id,
                 "status": r.status,
+                "case": case_ref,
                 "event": r.event,
                 "to": r.recipients,
                 "subject": r.subject,
+                # Failed attempts since it was queued (or last retried by hand): a sent email
+                # that went first time has 0.
                 "attempts": r.attempts,
                 "last_error": r.last_error,
                 "created_at": r.created_at,
                 "sent_at": r.sent_at,
                 "not_delivered": undelivered.get(r.id, []),
             }
-            for r in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+            for r, case_ref in session.execute(query)
         ]
     if ctx.args.json:
         print_json(rows, sys.stdout)
     else:
         print_table(
-            ["#", "Status", "Tries", "To", "Subject"],
-            [[r["id"], r["status"], r["attempts"], ", ".join(r["to"]), r["subject"]] for r in rows],
+            ["#", "Status", "Failed tries", "Case", "To", "Subject"],
+            [
+                [r["id"], r["status"], r["attempts"], r["case"], ", ".join(r["to"]), r["subject"]]
+                for r in rows
+            ],
             sys.stdout,
             tz=ctx.config.partnership.time_zone,
         )
@@ -209,7 +232,7 @@ def _triage_list(ctx: Context) -> int:
         rows = [
             {
                 "id": r.id,
-                "status": r.status,
+                "status": _waiting(r.status),
                 "received_at": r.received_at,
                 "kind": r.kind,
                 "from": r.from_addr,
@@ -232,3 +255,9 @@ def _triage_list(ctx: Context) -> int:
             tz=ctx.config.partnership.time_zone,
         )
     return 0
+
+
+def _waiting(status: str) -> str:
+    """Mail on the triage list whose pass is over is waiting for a person, not "processed"
+    (the word for mail the bot has finished with); quarantined or failed mail says so."""
+    return "waiting" if status == "processed" else status

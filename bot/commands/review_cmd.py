@@ -28,7 +28,7 @@ def register(sub: Any) -> None:
     p.add_argument("ref", help="case reference, e.g. TSCP-2026-0001")
     p.add_argument("lines", nargs="+", help='command lines, e.g. "Vote: rapid review"')
     p.add_argument("--as", dest="role", choices=ROLES, default="business_manager")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the outcome of each line as JSON")
     p.set_defaults(handler=give_command)
 
 

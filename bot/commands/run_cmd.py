@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.cli_output import print_json
-from bot.commands.context import Context, UsageError
+from bot.commands.context import Context, typed_date
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -28,17 +27,10 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--since",
         metavar="DATE",
-        help="leave mail that arrived before DATE (YYYY-MM-DD) in the inbox, untouched and "
-        "reported (overrides [ingest] since)",
+        help="leave mail that arrived before DATE (01/12/2026 or 2026-12-01) in the inbox, "
+        "untouched and reported (overrides [ingest] since)",
     )
     p.set_defaults(handler=run)
-
-
-def _since(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--since: expected a date like 2026-12-01, got {text!r}") from None
 
 
 def _database_set_up(app: App) -> None:
@@ -71,7 +63,7 @@ def run(ctx: Context) -> int:
     refuse_if_exposed(ctx.config)
     ctx.config.require_secrets()  # it connects: every password it needs, or one clear line
     if args.since is not None:
-        since = _since(args.since)
+        since = typed_date(args.since, "--since")
         ctx.use_config(replace(ctx.config, ingest=replace(ctx.config.ingest, since=since)))
     if not args.once:
         from bot.scheduler import run_daemon
