@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.adapters.private_files import create_private_file, make_private_dir
@@ -71,7 +71,11 @@ def refuse_newer_schema(engine: Engine) -> None:
     An older bot must not write to a schema it does not know (a column it leaves out may be
     one the newer bot relies on), nor try to migrate it: there is no downgrade. A database with
     no schema yet passes, so that `init` can create it and other commands say to run `init`."""
-    with engine.connect() as connection:
+    try:
+        connection = engine.connect()
+    except SQLAlchemyError:
+        return  # unreachable: the command's own use of the database says so, in its words
+    with connection:
         try:
             found = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
         except (OperationalError, ProgrammingError):
