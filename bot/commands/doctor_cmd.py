@@ -25,7 +25,8 @@ def register(sub: Any) -> None:
 
 
 def doctor(ctx: Context) -> int:
-    from bot.services.doctor import exit_code, run_checks
+    from bot.services.doctor import run_checks
+    from bot.services.doctor_check import exit_code
 
     config = ctx.config  # a config that cannot load is the CLI's one-line error, exit 2
     config.require_secrets()  # it connects to every server: a secret not set is the same

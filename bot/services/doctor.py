@@ -7,14 +7,9 @@ can act on, and none carries a password, secret or token (the adapters' messages
 
 from __future__ import annotations
 
-import base64
-import json
 import os
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
-from urllib.parse import urlparse
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -22,8 +17,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.db.engine import current_revision, head_revision, known_revision, make_engine
 from bot.adapters.email_builder import build_email, make_message_id
-from bot.adapters.kerberos import KerberosError
-from bot.adapters.kerberos import check as kerberos_check
 from bot.adapters.mailbox import MailboxError, MailboxFacts, Probed
 from bot.adapters.oauth_tokens import EntraApp, TokenError
 from bot.adapters.outgoing import MailSender, ProbedSender, SendError
@@ -34,35 +27,17 @@ from bot.bootstrap import entra_app, make_sender, make_source
 from bot.clock import Clock
 from bot.config import Config
 from bot.core.calendar import build_calendar
-from bot.core.health import token_advice
 from bot.core.rules import RuleError
 from bot.core.vocabulary import VocabularyError
+from bot.services.doctor_auth import kerberos_checks, token_checks, token_roles
 from bot.services.doctor_calendar import calendar_checks
+from bot.services.doctor_check import Check
 
-Status = Literal["ok", "warn", "FAIL"]
 # Entra ID refuses a token whose times are off by more than five minutes; a minute off already
 # moves an arrival across a deadline's edge now and then.
 CLOCK_FAIL_SECONDS, CLOCK_WARN_SECONDS = 300, 60
 # England has at least eight bank holidays a year; fewer means the holidays data is out of date.
 MIN_BANK_HOLIDAYS = 8
-
-
-@dataclass(frozen=True)
-class Check:
-    status: Status
-    what: str
-    detail: str
-
-    @property
-    def line(self) -> str:
-        return f"{self.status} {self.what}: {self.detail}"
-
-    def as_dict(self) -> dict[str, str]:
-        return {"status": self.status, "check": self.what, "detail": self.detail}
-
-
-def exit_code(checks: list[Check]) -> int:
-    return 1 if any(c.status == "FAIL" for c in checks) else 0
 
 
 def run_checks(
@@ -77,9 +52,10 @@ def run_checks(
         tokens = entra_app(config)
         checks += _mailbox(config, tokens)
         checks += _sending(config, tokens, clock, send_test)
-        checks += _oauth(config, tokens)
-        checks += [Check(*line) for line in calendar_checks(config, tokens, clock.now(), _roles)]
-        checks += _kerberos(config)
+        checks += token_checks(config, tokens)
+        calendar = calendar_checks(config, tokens, clock.now(), token_roles)
+        checks += [Check(*line) for line in calendar]
+        checks += kerberos_checks(config)
         checks += _clock(config, clock, engine if database.status == "ok" else None)
     finally:
         engine.dispose()
@@ -237,7 +213,7 @@ def _graph_sending(tokens: EntraApp, scopes: tuple[str, ...], user: str) -> Chec
         token = tokens.token(scopes)
     except TokenError as exc:
         return Check("FAIL", "sending", f"no Microsoft 365 token for Graph: {exc}")
-    roles = _roles(token.value)
+    roles = token_roles(token.value)
     if roles is None:
         return Check(
             "warn",
@@ -253,21 +229,6 @@ def _graph_sending(tokens: EntraApp, scopes: tuple[str, ...], user: str) -> Chec
             "Entra ID and grant admin consent",
         )
     return Check("ok", "sending", "Graph token holds Mail.Send")
-
-
-def _roles(token: str) -> list[str] | None:
-    """The application permissions in a JWT access token's `roles` claim; None when the token
-    is not a JWT one can read (Microsoft says to treat Graph tokens as opaque: this is only
-    a hint, and an absent claim is never taken as a refusal)."""
-    parts = token.split(".")
-    if len(parts) != 3:
-        return None
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
-    except ValueError:
-        return None
-    roles = payload.get("roles") if isinstance(payload, dict) else None
-    return [str(r) for r in roles] if isinstance(roles, list) else None
 
 
 def _send_test(config: Config, sender: MailSender, clock: Clock, address: str) -> Check:
@@ -293,74 +254,6 @@ def _send_test(config: Config, sender: MailSender, clock: Clock, address: str) -
     except SendError as exc:
         return Check("FAIL", "test email", f"not sent to {address}: {exc}")
     return Check("ok", "test email", f"sent to {address}; check it arrived")
-
-
-# -- OAuth ----------------------------------------------------------------------------------------
-
-
-def _oauth(config: Config, tokens: EntraApp | None) -> list[Check]:
-    ms = config.microsoft
-    if ms is None or tokens is None:
-        return [Check("ok", "Microsoft 365 sign-in", "not used (no [microsoft] section)")]
-    wanted: dict[tuple[str, ...], list[tuple[str, str]]] = {}
-    imap, smtp = config.mailbox.imap, config.outgoing.smtp
-    if config.mailbox.backend == "imap" and imap is not None and imap.auth == "oauth2":
-        wanted.setdefault(ms.imap_scopes, []).append(("IMAP", "IMAP.AccessAsApp"))
-    if config.outgoing.backend == "smtp" and smtp is not None and smtp.auth == "oauth2":
-        wanted.setdefault(ms.smtp_scopes, []).append(("SMTP", "SMTP.SendAsApp"))
-    if config.mailbox.backend == "graph" and config.mailbox.graph is not None:
-        wanted.setdefault(config.mailbox.graph.scopes, []).append(("Graph", "Mail.ReadWrite"))
-    if config.outgoing.backend == "graph" and config.outgoing.graph is not None:
-        wanted.setdefault(config.outgoing.graph.scopes, []).append(("Graph", "Mail.Send"))
-    for ews in (config.mailbox.ews, config.outgoing.ews):
-        if ews is not None and ews.auth == "oauth2":
-            wanted.setdefault(ews.scopes, []).append(("EWS", "full_access_as_app"))
-    checks = []
-    for scopes, uses in wanted.items():
-        use = _uses(uses)
-        try:
-            tokens.token(scopes)
-        except TokenError as exc:
-            advice = token_advice(ms.client_secret_env, ms.client_secret is not None)
-            checks.append(
-                Check(
-                    "FAIL",
-                    "Microsoft 365 sign-in",
-                    f"the bot cannot get a Microsoft 365 token for {use}: {exc}; {advice}",
-                )
-            )
-            continue
-        checks.append(
-            Check("ok", "Microsoft 365 sign-in", f"token for {use} from app {ms.client_id}")
-        )
-    return checks or [Check("ok", "Microsoft 365 sign-in", "[microsoft] set but not used")]
-
-
-def _kerberos(config: Config) -> list[Check]:
-    """A ticket for the service account and one for each Exchange host's HTTP/ principal."""
-    hosts = {
-        urlparse(ews.endpoint).hostname or ""
-        for ews in (config.mailbox.ews, config.outgoing.ews)
-        if ews is not None and ews.auth == "kerberos"
-    }
-    checks = []
-    for host in sorted(hosts):
-        try:
-            facts = kerberos_check(host)
-        except KerberosError as exc:
-            checks.append(Check("FAIL", "Kerberos", str(exc)))
-            continue
-        detail = f"{facts.principal} (from {facts.source}) has a ticket for {facts.service}"
-        checks.append(Check("ok", "Kerberos", detail))
-    return checks
-
-
-def _uses(uses: list[tuple[str, str]]) -> str:
-    """("IMAP", "IMAP.AccessAsApp"), ("SMTP", ...) -> "IMAP and SMTP (needs IMAP.AccessAsApp,
-    SMTP.SendAsApp)"."""
-    names = list(dict.fromkeys(name for name, _ in uses))
-    needs = dict.fromkeys(p for _, p in uses)  # reading and sending may need the same one
-    return f"{' and '.join(names)} (needs {', '.join(needs)})"
 
 
 # -- clock and calendar ---------------------------------------------------------------------------
