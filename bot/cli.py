@@ -41,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tscp-bot", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     parser.add_argument("--config", help="config file (default $TSCP_BOT_CONFIG or ./config.toml)")
-    parser.add_argument("--now", help="pretend it is this ISO-8601 time (naive = Europe/London)")
+    parser.add_argument(
+        "--now", help="pretend it is this time: 23/12/2026 09:30, or ISO-8601 (Europe/London)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (

@@ -73,7 +73,10 @@ class Context:
         try:
             moment = parse_moment(self.args.now, tz)
         except ValueError as exc:
-            raise UsageError(f"--now: expected an ISO-8601 time, got {self.args.now!r}") from exc
+            raise UsageError(
+                f"--now: expected a time such as 23/12/2026 09:30 or 2026-12-23T09:30, "
+                f"got {self.args.now!r}"
+            ) from exc
         return OffsetClock(moment) if moving else FixedClock(moment)
 
     def today(self) -> date:
