@@ -149,8 +149,8 @@ def personal_values(fields: Iterable[tuple[str, str]]) -> frozenset[str]:
     """The strings (field name, value read) that must never appear in the view.
 
     Whole values, each word of a name (a first name alone identifies a child to a colleague)
-    and the other ways a date of birth is written; a one-word place is not personal. Short words are kept: "Jo" would take
-    "Jo" out of "Jonathan" and every "jo" out of the chronology.
+    and the other ways a date of birth is written; a one-word place is not personal. Short
+    words are kept: "Jo" would take every "jo" out of the chronology.
     """
     found: set[str] = set()
     for name, value in fields:

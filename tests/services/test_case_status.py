@@ -117,6 +117,7 @@ def test_a_closed_case_still_answers_status(bot: Bot) -> None:
     bot.run()
     [(to, subject, text)] = views(bot)
     assert to == [HEALTH_DSP] and subject.endswith(": closed")
+    assert "Stage: closed (closed)" in text
     assert bot.case().stage == "closed"
 
 
