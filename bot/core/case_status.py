@@ -203,7 +203,9 @@ def yes_no(value: bool | None, unknown: str = "not recorded yet") -> str:
 
 def last_events(events: Iterable[EventLine], secrets: frozenset[str]) -> tuple[EventLine, ...]:
     """The newest events, with anyone's free text left out and form values withheld."""
-    newest = sorted(events, key=lambda e: e.at, reverse=True)[:LAST_EVENTS]
+    # Recorded order breaks ties: one message's events share a moment.
+    ordered = sorted(enumerate(events), key=lambda pair: (pair[1].at, pair[0]), reverse=True)
+    newest = [e for _, e in ordered[:LAST_EVENTS]]
     return tuple(
         EventLine(
             e.at,

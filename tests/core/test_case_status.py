@@ -150,6 +150,11 @@ def test_last_events_are_the_newest_ten_without_anyones_free_text() -> None:
     assert shown[1].what == "new on case" and "Quinn" not in shown[1].detail
 
 
+def test_events_of_one_moment_are_shown_last_recorded_first() -> None:
+    first, second = _event(5, detail="first"), _event(5, detail="second")
+    assert [e.detail for e in cs.last_events([first, second], frozenset())] == ["second", "first"]
+
+
 def test_outstanding_returns_are_those_not_received_soonest_due_first() -> None:
     received = datetime(2027, 1, 10, tzinfo=UTC)
     lines = cs.outstanding(

@@ -150,7 +150,10 @@ def test_the_scrutineer_is_told_it_is_not_theirs_and_the_bm_is_told(bot: Bot) ->
     assert views(bot) == []
     [told] = bot.outbox("command_result")
     assert told.recipients == [SCRUTINEER]
-    assert "may not give `Status`" in " ".join(body_of(told).split())
+    assert (
+        "the Independent Scrutineer may not give `Status`: only the Business Manager and the "
+        "statutory partners' representatives (local authority, police, health) may"
+    ) in " ".join(body_of(told).split())
     [rejected] = bot.outbox("command_rejected")
     assert rejected.recipients == [BM]
 
