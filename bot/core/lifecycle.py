@@ -123,6 +123,11 @@ def who_may(command: type) -> str:
     roles = RULES[command].roles
     if roles == PARTNERS:
         return "only the statutory partners (local authority, police, health) may"
+    if roles == {Role.BUSINESS_MANAGER, *PARTNERS}:
+        return (
+            "only the Business Manager and the statutory partners' representatives "
+            "(local authority, police, health) may"
+        )
     names = [ROLE_NAMES[r] for r in Role if r in roles]
     return "only " + " or ".join(names) + " may"
 

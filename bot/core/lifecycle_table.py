@@ -38,6 +38,7 @@ class Role(StrEnum):
 PARTNERS = frozenset({Role.LOCAL_AUTHORITY, Role.POLICE, Role.HEALTH})
 BM = frozenset({Role.BUSINESS_MANAGER})
 BM_OR_LA = frozenset({Role.BUSINESS_MANAGER, Role.LOCAL_AUTHORITY})
+BM_OR_PARTNERS = frozenset({Role.BUSINESS_MANAGER, *PARTNERS})
 
 ROLE_NAMES: Mapping[str, str] = MappingProxyType(
     {
@@ -302,6 +303,8 @@ RULES: Mapping[type, Rule] = MappingProxyType(
         c.CancelMeeting: _rule("Cancel meeting", BM, (Stage.SCREENING, *DECIDED), _VOTE_PAST),
         # A draft queued before the case closed may still need approving.
         c.Approve: _rule("Approve", BM, ALL_STAGES),
+        # Read-only: the case view by email. No next stage, no clock started, met or kept.
+        c.StatusRequest: _rule("Status", BM_OR_PARTNERS, ALL_STAGES),
         c.Close: _rule(
             "Close:",
             BM,

@@ -23,9 +23,16 @@ from bot.core import lifecycle
 from bot.core.authn import AuthMode, AuthPolicy, ExchangeOrganisation, SenderCheck, check_sender
 from bot.core.autoreply import can_acknowledge
 from bot.core.calendar import CalendarRangeError
-from bot.core.commands import Command, ParsedCommands, parse_commands
+from bot.core.commands import (
+    Command,
+    ParsedCommands,
+    StatusRequest,
+    parse_commands,
+    with_subject_status,
+)
 from bot.core.message import MailMessage
 from bot.core.wording import plural
+from bot.services.case_status import send_case_status
 from bot.services.case_warnings import sentences
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
@@ -41,6 +48,7 @@ class Outcome:
     errors: list[dict[str, str]] = field(default_factory=list)
     refused: list[dict[str, str]] = field(default_factory=list)  # line, reason
     warnings: list[str] = field(default_factory=list)  # new on the case because of a command
+    carried: list[Command] = field(default_factory=list)
 
 
 def role_holders(app: App) -> dict[str, Person]:
@@ -87,7 +95,8 @@ def _policy(app: App) -> AuthPolicy:
 
 def commands_in(app: App, msg: MailMessage, now: datetime) -> ParsedCommands:
     today = now.astimezone(app.config.partnership.time_zone).date()
-    return parse_commands(msg.text, today=today)
+    # "Status TSCP-2026-0001" may be the whole subject of a new email with nothing in its body.
+    return with_subject_status(parse_commands(msg.text, today=today), msg.subject)
 
 
 def handle_email_commands(
@@ -126,10 +135,13 @@ def handle_email_commands(
         )
     if outcome.refused:
         _refuse(session, app, case, row, msg, outcome, now)
+    if any(isinstance(c, StatusRequest) for c in outcome.carried):
+        # After every other line, so the view shows what they changed.
+        send_case_status(session, app, case, row, msg.from_addr, now)
     if not (roles and check.allowed):
         # Someone not (provably) a configured person: one short note, nothing about the case.
         tell_untrusted_sender(session, app, case, row, msg, parsed, now)
-    elif outcome.results or outcome.errors:
+    elif _worth_confirming(outcome):
         queue_email(
             session,
             app,
@@ -147,6 +159,12 @@ def handle_email_commands(
                 "warnings": outcome.warnings,
             },
         )
+
+
+def _worth_confirming(outcome: Outcome) -> bool:
+    """A `Status` alone is answered by the case view itself, not by a confirmation too."""
+    others = [c for c in outcome.carried if not isinstance(c, StatusRequest)]
+    return bool(others or outcome.errors)
 
 
 UNTRUSTED_REASON = "not from a configured address for that role"
@@ -224,6 +242,7 @@ def run_command(
         refuse_line(session, case, command.line, why, actor.email, now, outcome)
         return
     outcome.results.append({"line": command.line, "outcome": result})
+    outcome.carried.append(command)
     # Said at the moment it happens, not only in tomorrow's digest.
     outcome.warnings += [
         w for w in sentences(session, case) if w not in before and w not in outcome.warnings

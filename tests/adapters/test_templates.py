@@ -446,6 +446,83 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     },
 }
 
+# The case view sent in answer to `Status`, as bot.core.case_status builds it (plain dicts here).
+CONTEXTS["case_status"] = {
+    "partnership": PARTNERSHIP,
+    "business_manager": BUSINESS_MANAGER,
+    "case": CASE,
+    "view": {
+        "ref": "TSCP-2026-0001",
+        "initials": "A.B.",
+        "status": "open",
+        "stage": "rapid review",
+        "decision": "Rapid Review",
+        "notifiable": "yes",
+        "cspr": "not recorded yet",
+        "today": date(2027, 1, 14),
+        "overdue": 1,
+        "warnings": ["The Rapid Review is due in 3 working days and 1 return is outstanding."],
+        "deadlines": [
+            {
+                "title": "Agency returns its Appendix B information (Greater Manchester Police)",
+                "due": date(2027, 1, 12),
+                "state": "overdue",
+                "days_overdue": 2,
+                "met_on": None,
+                "explanation": "Due Tue 12 Jan 2027: return date set when the request was made.",
+            },
+            {
+                "title": "Screening Panel meets",
+                "due": date(2026, 12, 29),
+                "state": "met",
+                "days_overdue": 0,
+                "met_on": date(2026, 12, 29),
+                "explanation": "Due Tue 29 Dec 2026: 2 working days after the SIN was "
+                "received on Wed 23 Dec 2026, skipping Fri 25 Dec 2026 Christmas Day.",
+            },
+        ],
+        "votes": [
+            {
+                "partner": "Police",
+                "choice": "Rapid Review",
+                "at": datetime(2026, 12, 29, 10, 40, tzinfo=UTC),
+                "replaced": False,
+            }
+        ],
+        "returns": [
+            {
+                "agency": "Greater Manchester Police",
+                "requested_on": date(2027, 1, 4),
+                "return_by": date(2027, 1, 12),
+                "overdue": True,
+            }
+        ],
+        "meetings": [
+            {
+                **MEETING,
+                "purpose": "screening",
+                "state": "quorate: all three partners accepted",
+                "answers": [
+                    {
+                        "partner": "Police",
+                        "said": "accepted",
+                        "at": datetime(2026, 12, 24, 9, 0, tzinfo=UTC),
+                    }
+                ],
+            }
+        ],
+        "drafts": [{"number": 17, "what": "Rapid Review delay notice to the National Panel"}],
+        "events": [
+            {
+                "at": datetime(2027, 1, 4, 9, 30, tzinfo=UTC),
+                "who": "pat.example@example.org",
+                "what": "command",
+                "detail": "Agencies: gmp -> requested",
+            }
+        ],
+    },
+}
+
 CONTEXTS["system_alert"] = {
     "partnership": PARTNERSHIP,
     "business_manager": BUSINESS_MANAGER,
@@ -555,6 +632,7 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "<robin.invented@example.net> (Greater Manchester Police)",
         "command_refused_to_sender": "Not carried out: the commands in your email",
         "system_alert": "TSCP bot needs attention: the mailbox job keeps failing",
+        "case_status": "[TSCP-2026-0001] Case view (A.B.): rapid review, 1 overdue",
     }
 
 

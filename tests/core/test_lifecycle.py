@@ -70,6 +70,7 @@ def example(
         c.Approve: c.Approve(None, line),
         c.Reschedule: c.Reschedule(on, time(14, 0), line),
         c.CancelMeeting: c.CancelMeeting("", line),
+        c.StatusRequest: c.StatusRequest(line),
         c.Close: c.Close("done", line),
     }
     return examples[kind]
@@ -158,13 +159,29 @@ def test_who_may_give_what() -> None:
     assert acting_role(c.NotificationSent, {"police"}) is None
     assert acting_role(c.ScrutineerView, {"independent_scrutineer"}) == "independent_scrutineer"
     assert RULES[c.Vote].roles == PARTNERS
-    assert all(
-        RULES[k].roles == {Role.BUSINESS_MANAGER}
-        for k in COMMAND_TYPES
-        if k
-        not in (c.Vote, c.ScrutineerView, c.LaAware, c.NotificationSent, c.LookedAfterDeathNotified)
+    shared = (
+        c.Vote,
+        c.ScrutineerView,
+        c.LaAware,
+        c.NotificationSent,
+        c.LookedAfterDeathNotified,
+        c.StatusRequest,
     )
+    assert all(RULES[k].roles == {Role.BUSINESS_MANAGER} for k in COMMAND_TYPES if k not in shared)
     assert acting_role(c.LookedAfterDeathNotified, {"local_authority"}) == "local_authority"
+
+
+def test_status_is_read_only_allowed_everywhere_for_the_bm_and_partners_only() -> None:
+    for stage in Stage:
+        e = entry(stage, c.StatusRequest)
+        assert e.accepted and e.then is Next.UNCHANGED
+        assert not (e.starts or e.meets or e.keeps or e.corrects)
+        cmd = c.StatusRequest("Status")
+        assert next_stage(stage, cmd, "rapid_review") is stage
+        assert verdict(stage, cmd, {"rapid_review": TODAY}, TODAY) is None
+    for role in ("business_manager", "local_authority", "police", "health"):
+        assert acting_role(c.StatusRequest, {role}) == role
+    assert acting_role(c.StatusRequest, {"independent_scrutineer"}) is None
 
 
 def test_the_role_refusal_names_who_may() -> None:

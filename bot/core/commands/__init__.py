@@ -11,7 +11,8 @@ CommandError naming the line: the value is never guessed. Without a colon, only 
 value is checked (a vote, a date, yes/no, a number) are read at all, and a value that does not
 check is taken to be ordinary prose ("Published reports are online") except for the keywords
 that are always instructions (Vote, Decision, Notifiable, CSPR, Approve, Action done). Keywords
-that take free text (Close, Reviewer, Agencies, Delay...) need the colon or dash.
+that take free text (Close, Reviewer, Agencies, Delay...) need the colon or dash. `Status`
+alone asks for the case view (bot.core.commands.status); a longer Status line is prose.
 """
 
 from __future__ import annotations
@@ -47,10 +48,12 @@ from bot.core.commands.model import (
     Reschedule,
     ReviewerAppointed,
     ScrutineerView,
+    StatusRequest,
     Vote,
 )
 from bot.core.commands.parser import parse_commands
 from bot.core.commands.quoting import new_text
+from bot.core.commands.status import status_in_subject, with_subject_status
 
 __all__ = [
     "ActionDone",
@@ -83,7 +86,10 @@ __all__ = [
     "Reschedule",
     "ReviewerAppointed",
     "ScrutineerView",
+    "StatusRequest",
     "Vote",
     "new_text",
     "parse_commands",
+    "status_in_subject",
+    "with_subject_status",
 ]

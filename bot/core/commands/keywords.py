@@ -48,6 +48,7 @@ from bot.core.commands.readers import (
     _read_scrutineer,
     _read_vote,
 )
+from bot.core.commands.status import read_status
 from bot.core.commands.values import _BadValue, _value
 
 
@@ -59,6 +60,8 @@ class _Rule:
     needs_separator: bool = False
     # A bad value is an error even without a colon: these lines are never ordinary prose.
     always_command: bool = False
+    # A bad value is prose even after a colon: "Status: waiting for the police" is news.
+    bad_is_prose: bool = False
 
 
 def _shown(keyword: str) -> str:
@@ -131,6 +134,7 @@ _RULES: tuple[_Rule, ...] = (
         _read_cancel_meeting,
         needs_separator=True,
     ),
+    _Rule(("status", "case status", "status request"), read_status, bad_is_prose=True),
 )
 
 _RULE_BY_KEYWORD: dict[str, _Rule] = {k: rule for rule in _RULES for k in rule.keywords}
@@ -166,6 +170,6 @@ def _read_line(text: str, source: str, today: date) -> _Parsed | None:
     try:
         return rule.read(value, source, today)
     except _BadValue:
-        if explicit or rule.always_command:
+        if (explicit or rule.always_command) and not rule.bad_is_prose:
             raise
         return None

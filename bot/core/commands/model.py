@@ -211,6 +211,14 @@ class CancelMeeting:
 
 
 @dataclass(frozen=True)
+class StatusRequest:
+    """Someone authorised asking for the case as it stands, by email: changes nothing."""
+
+    line: str
+    ref: str | None = None  # a reference written on the line itself, to check against the case
+
+
+@dataclass(frozen=True)
 class Close:
     reason: str
     line: str
@@ -242,6 +250,7 @@ Command: TypeAlias = (
     | Approve
     | Reschedule
     | CancelMeeting
+    | StatusRequest
     | Close
 )
 

@@ -37,6 +37,7 @@ from bot.services.review.rapid_review import (
     request_returns,
 )
 from bot.services.review.screening import bm_decision, notifiable, scrutineer, vote
+from bot.services.review.status import status
 
 __all__ = ["HANDLERS", "Actor", "CommandRefused", "agency_addresses", "draft_delay_notice"]
 
@@ -67,5 +68,6 @@ HANDLERS: dict[type, Callable[..., str]] = {
     c.Approve: approve_cmd,
     c.Reschedule: reschedule,
     c.CancelMeeting: cancel_meeting,
+    c.StatusRequest: status,
     c.Close: close,
 }

@@ -1,0 +1,232 @@
+"""The case view sent by email in answer to `Status`: one frozen snapshot, rendered by a template.
+
+Pure data and decisions. The service (bot.services.case_status) reads the case and fills
+these values in; this module decides what the view may say. It goes to the Business Manager
+and the statutory partners' representatives only, by email, so it names the child by initials
+and nobody from the forms at all: every value read from a form that could identify a person
+(names, addresses, dates of birth, contact details) is withheld from any free text the view
+repeats (deadline explanations, warnings, the chronology), and what a person wrote on the case
+is not repeated at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.core.deadlines import RULES
+from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS
+
+WITHHELD = "[withheld]"
+LAST_EVENTS = 10
+# Events whose detail is what a person wrote: news for the Business Manager's digest, not for
+# an email to several people.
+_PERSONS_TEXT = frozenset({"new_on_case", "command_refused", "commands_not_carried_out"})
+_PERSONS_TEXT_NOTE = "(not repeated by email: see the case record)"
+
+# Form fields that identify a person (the child, family, referrer, approver, author).
+_PERSONAL_FIELD = re.compile(
+    r"(?:^|_)(?:name|forename|surname|address|email|phone|date_of_birth|"
+    r"expected_date_of_delivery|school|gp|incident_location)$"
+)
+_NAME_FIELD = re.compile(r"(?:^|_)(?:name|forename|surname)$")
+_SPECIFIC = re.compile(r"[\d@\s]")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+@dataclass(frozen=True)
+class DeadlineLine:
+    title: str  # what must happen, in words
+    due: date
+    state: str  # overdue, due_today, open, met, not_required
+    days_overdue: int  # working days late, when overdue
+    met_on: date | None
+    explanation: str  # the rule, the start date, the holidays skipped
+
+
+@dataclass(frozen=True)
+class VoteLine:
+    partner: str
+    choice: str
+    at: datetime
+    replaced: bool
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    agency: str
+    requested_on: date
+    return_by: date
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    partner: str
+    said: str
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    purpose: str
+    start: datetime
+    end: datetime
+    location: str
+    state: str  # "cancelled", or whether the panel is quorate
+    answers: tuple[AnswerLine, ...]
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    number: int
+    what: str
+
+
+@dataclass(frozen=True)
+class EventLine:
+    at: datetime
+    who: str
+    what: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    ref: str
+    initials: str
+    status: str  # open or closed
+    stage: str  # in words
+    decision: str  # the Screening Panel's decision, or where the vote stands
+    notifiable: str
+    cspr: str
+    today: date
+    warnings: tuple[str, ...]
+    deadlines: tuple[DeadlineLine, ...]
+    votes: tuple[VoteLine, ...]
+    returns: tuple[ReturnLine, ...]  # outstanding only
+    meetings: tuple[MeetingLine, ...]
+    drafts: tuple[DraftLine, ...]
+    events: tuple[EventLine, ...]  # newest first
+
+    @property
+    def overdue(self) -> int:
+        return sum(d.state == "overdue" for d in self.deadlines)
+
+
+# --- What may not be repeated ----------------------------------------------------------------
+
+
+def _date_forms(value: str) -> set[str]:
+    """A stored date as people also write it: 2015-04-03, 03/04/2015, 3/4/2015, 3 April 2015."""
+    m = _ISO_DATE.fullmatch(value.strip())
+    if m is None:
+        return set()
+    y, mo, d = (int(x) for x in m.groups())
+    if not 1 <= mo <= 12:
+        return set()
+    month = _MONTHS[mo - 1]
+    return {f"{d:02d}/{mo:02d}/{y}", f"{d}/{mo}/{y}", f"{d} {month} {y}", f"{d} {month[:3]} {y}"}
+
+
+def personal_values(fields: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The strings (field name, value read) that must never appear in the view.
+
+    Whole values, each word of a name (a first name alone identifies a child to a colleague)
+    and the other ways a date of birth is written; a one-word place is not personal. Short
+    words are kept: "Jo" would take every "jo" out of the chronology.
+    """
+    found: set[str] = set()
+    for name, value in fields:
+        value = " ".join(value.split())
+        if not value or not _PERSONAL_FIELD.search(name):
+            continue
+        if _NAME_FIELD.search(name):
+            found.add(value)
+            found |= {w for w in re.split(r"[\s,]+", value) if len(w.strip(".")) >= 3}
+        elif _SPECIFIC.search(value):
+            # "27 Lindenbrook Close", a date, an address or number; a bare "Tameside" names
+            # a borough, not a person, and is in every partner's email address.
+            found.add(value)
+            found |= _date_forms(value)
+    return frozenset(v for v in found if len(v) >= 3)
+
+
+def withhold(text: str, secrets: frozenset[str]) -> str:
+    """`text` with every personal value replaced, longest first, whole words only."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        pattern = re.compile(rf"(?<!\w){re.escape(secret)}(?!\w)", re.IGNORECASE)
+        text = pattern.sub(WITHHELD, text)
+    return text
+
+
+# --- Deciding the lines ------------------------------------------------------------------------
+
+
+def deadline_title(name: str, agency_names: dict[str, str]) -> str:
+    """ "Agency returns its Appendix B ... (Greater Manchester Police)" for appendix_b:gmp."""
+    base, _, qualifier = name.partition(":")
+    rule = RULES.get(base)
+    title = rule.summary if rule else base.replace("_", " ")
+    if not qualifier:
+        return title
+    return f"{title} ({agency_names.get(qualifier, qualifier.replace('_', ' '))})"
+
+
+def choice_words(choice: str | None) -> str:
+    return CHOICE_LABELS.get(choice or "", (choice or "").replace("_", " "))
+
+
+def partner_words(role: str) -> str:
+    return ROLE_LABELS.get(role, role.replace("_", " "))
+
+
+def yes_no(value: bool | None, unknown: str = "not recorded yet") -> str:
+    return unknown if value is None else ("yes" if value else "no")
+
+
+def last_events(events: Iterable[EventLine], secrets: frozenset[str]) -> tuple[EventLine, ...]:
+    """The newest events, with anyone's free text left out and form values withheld."""
+    # Recorded order breaks ties: one message's events share a moment.
+    ordered = sorted(enumerate(events), key=lambda pair: (pair[1].at, pair[0]), reverse=True)
+    newest = [e for _, e in ordered[:LAST_EVENTS]]
+    return tuple(
+        EventLine(
+            e.at,
+            withhold(e.who, secrets),
+            e.what.replace("_", " "),
+            _PERSONS_TEXT_NOTE if e.what in _PERSONS_TEXT else withhold(e.detail, secrets),
+        )
+        for e in newest
+    )
+
+
+def outstanding(
+    returns: Iterable[tuple[str, date, date, datetime | None]], today: date
+) -> tuple[ReturnLine, ...]:
+    """Returns (agency name, requested, return by, received) not yet in, soonest due first."""
+    waiting = [r for r in returns if r[3] is None]
+    waiting.sort(key=lambda r: (r[2], r[0]))
+    return tuple(ReturnLine(a, asked, by, by < today) for a, asked, by, _ in waiting)
+
+
+def deadline_order(lines: Iterable[DeadlineLine]) -> tuple[DeadlineLine, ...]:
+    """What must be acted on first: overdue, due today, then open by date, then the met ones."""
+    rank = {"overdue": 0, "due_today": 1, "open": 2}
+    return tuple(sorted(lines, key=lambda d: (rank.get(d.state, 3), d.due, d.title)))

@@ -1,0 +1,162 @@
+"""`Status` by email: the case view gathered once (bot.core.case_status) and sent to the asker.
+
+Who may ask is the lifecycle table's (Business Manager and the statutory partners'
+representatives, authenticated as for every command); bot.services.commands checks that
+before anything here runs. This module only reads the case and queues one email, keyed by
+the requesting message, so a message processed twice is answered once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import (
+    AgencyRequest,
+    Case,
+    CaseField,
+    Deadline,
+    OutboxMessage,
+    StoredMessage,
+    Vote,
+)
+from bot.app import App
+from bot.core import case_status as cs
+from bot.core.digest import deadline_state
+from bot.core.lifecycle import stage_of
+from bot.core.lifecycle_table import describe_stage
+from bot.core.screening_vote import screening_status
+from bot.services import digest_names as names
+from bot.services.case_warnings import sentences
+from bot.services.cases import add_event
+from bot.services.mailout import queue_email
+from bot.services.meeting_replies import meeting_views
+from bot.services.review.common import today as local_today
+
+EVENT = "case_status"
+
+
+def case_status(session: Session, app: App, case: Case, today: date) -> cs.CaseStatus:
+    """The case as it stands on `today`, with nothing in it that names anyone from a form."""
+    fields = session.scalars(select(CaseField).where(CaseField.case_id == case.id))
+    secrets = cs.personal_values((f.name, f.value) for f in fields)
+    votes = list(session.scalars(select(Vote).where(Vote.case_id == case.id).order_by(Vote.id)))
+    return cs.CaseStatus(
+        ref=case.ref,
+        initials=case.initials or "",
+        status=case.status,
+        stage=describe_stage(stage_of(case.stage)),
+        decision=screening_status(
+            case.decision, {v.role: v.choice for v in votes if not v.superseded}
+        ),
+        notifiable=cs.yes_no(case.notifiable),
+        cspr=cs.yes_no(case.cspr),
+        today=today,
+        warnings=tuple(cs.withhold(w, secrets) for w in sentences(session, case)),
+        deadlines=cs.deadline_order(
+            _deadline(app, d, today, secrets, _agency_names(app)) for d in case.deadlines
+        ),
+        votes=tuple(
+            cs.VoteLine(cs.partner_words(v.role), cs.choice_words(v.choice), v.at, v.superseded)
+            for v in votes
+        ),
+        returns=cs.outstanding(_returns(session, app, case), today),
+        meetings=_meetings(session, app, case),
+        drafts=tuple(
+            cs.DraftLine(o.id, names.email_name(o.event))
+            for o in session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.case_id == case.id, OutboxMessage.status == "draft")
+                .order_by(OutboxMessage.id)
+            )
+        ),
+        events=cs.last_events(
+            (cs.EventLine(e.at, e.actor, e.what, e.detail) for e in case.events), secrets
+        ),
+    )
+
+
+def _agency_names(app: App) -> dict[str, str]:
+    return {a.key: a.name for a in app.config.agencies}
+
+
+def _deadline(
+    app: App, d: Deadline, today: date, secrets: frozenset[str], agencies: dict[str, str]
+) -> cs.DeadlineLine:
+    state = (
+        "not_required"
+        if d.state == "not_required"
+        else deadline_state(d.due, d.met_at is not None, today)
+    )
+    late = app.calendar.working_days_between(d.due, today) if state == "overdue" else 0
+    return cs.DeadlineLine(
+        title=cs.deadline_title(d.name, agencies),
+        due=d.due,
+        state=state,
+        days_overdue=late,
+        met_on=d.met_on,
+        explanation=cs.withhold(d.explanation, secrets),
+    )
+
+
+def _returns(
+    session: Session, app: App, case: Case
+) -> list[tuple[str, date, date, datetime | None]]:
+    rows = session.scalars(
+        select(AgencyRequest).where(AgencyRequest.case_id == case.id).order_by(AgencyRequest.id)
+    )
+    return [
+        (names.agency(app, r.agency_key), r.requested_on, r.return_by, r.received_at) for r in rows
+    ]
+
+
+def _meetings(session: Session, app: App, case: Case) -> tuple[cs.MeetingLine, ...]:
+    lines = []
+    for m in meeting_views(session, app, case):
+        answers = m["answers"]
+        assert isinstance(answers, list)
+        lines.append(
+            cs.MeetingLine(
+                purpose=str(m["purpose"]).replace("_", " "),
+                start=_moment(m["start"]),
+                end=_moment(m["end"]),
+                location=str(m["location"] or ""),
+                state="cancelled" if m["cancelled_at"] else str(m["quorum"]),
+                answers=tuple(
+                    cs.AnswerLine(cs.partner_words(a["role"]), a["said"], a["at"]) for a in answers
+                ),
+            )
+        )
+    return tuple(lines)
+
+
+def _moment(value: object) -> datetime:
+    assert isinstance(value, datetime)
+    return value
+
+
+def send_case_status(
+    session: Session, app: App, case: Case, row: StoredMessage, to: str, now: datetime
+) -> str:
+    """Queue the view to `to` in answer to `row`; the sentence for the chronology."""
+    if app.config.needs_approval(to):
+        # Never reached through the command table (an outside body holds no role); kept so
+        # that a configuration mistake cannot send the case view outside the partnership.
+        add_event(session, case, now, "case_status_withheld", f"not sent to {to}: outside body")
+        return "not sent: the case view never goes to an outside body"
+    view = case_status(session, app, case, local_today(app, now))
+    queue_email(
+        session,
+        app,
+        key=f"case-status:{row.sha256}",
+        for_message=row,
+        event=EVENT,
+        to=[to],
+        now=now,
+        case=case,
+        in_reply_to=f"<{row.message_id}>",
+        context={"case": {"ref": case.ref, "initials": case.initials or ""}, "view": view},
+    )
+    return f"the case view was sent to {to}"
