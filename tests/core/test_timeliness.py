@@ -6,7 +6,8 @@ Mon 4 May, Spring bank holiday Mon 25 May; June 2026 has 22 working days (Mon 1 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,6 +16,7 @@ from bot.core.timeliness import (
     DeadlineFact,
     ReportFacts,
     board_quarters,
+    event_day,
     timeliness_report,
 )
 from bot.core.timeliness_figures import LateCase, MeasureFigures, TimelinessReport
@@ -315,3 +317,34 @@ def test_the_whole_period_is_labelled_with_its_dates() -> None:
         "Oct to Dec 2026",
         "Jan to Mar 2027",
     ]
+
+
+LONDON = ZoneInfo("Europe/London")
+ARRIVED = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)  # 00:30 on 1 July in London
+
+
+@pytest.mark.parametrize(
+    ("name", "met_on", "met_at", "sent_on", "expected"),
+    [
+        # The day stored is the day, whatever else the row says.
+        ("screening_meeting", date(2026, 6, 2), ARRIVED, None, date(2026, 6, 2)),
+        # Not met: no day.
+        ("screening_meeting", None, None, None, None),
+        # Met before the day was stored: the moment it was recorded is not the day it happened.
+        ("screening_meeting", None, ARRIVED, None, None),
+        ("looked_after_death_notification", None, ARRIVED, None, None),
+        # A return is met when it reaches the mailbox: that moment's day, in London.
+        ("appendix_b:police", None, ARRIVED, None, date(2026, 7, 1)),
+        # The notice is met by the report being sent, on the day the case records.
+        ("publication_notice", None, ARRIVED, date(2026, 6, 20), date(2026, 6, 20)),
+        ("publication_notice", None, ARRIVED, None, None),
+    ],
+)
+def test_the_event_day_is_taken_only_where_the_record_tells_it(
+    name: str,
+    met_on: date | None,
+    met_at: datetime | None,
+    sent_on: date | None,
+    expected: date | None,
+) -> None:
+    assert event_day(name, met_on, met_at, sent_on, LONDON) == expected
