@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.core.calendar import WorkingCalendar, day_zero
 from bot.core.deadlines import APPENDIX_B, fmt_date
@@ -84,7 +85,11 @@ class _Judged:
 
 
 def event_day(
-    name: str, met_on: date | None, met_at: datetime | None, report_sent_on: date | None, tz: tzinfo
+    name: str,
+    met_on: date | None,
+    met_at: datetime | None,
+    report_sent_on: date | None,
+    tz: ZoneInfo,
 ) -> date | None:
     """The day the event that met a deadline happened, as far as the record can tell.
 
