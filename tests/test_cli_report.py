@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -401,7 +402,7 @@ def test_the_text_report_reads_as_the_board_would(bot: Run) -> None:
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[:2] == ["Timeliness report, 1 Apr 2026 to 31 Mar 2027", "SIN forms received: 9"]
-    figures = lines[: lines.index('Late ("not done": still not done on 31/03/2027)')]
+    figures = lines[: next(i for i, line in enumerate(lines) if line.startswith("Late, by"))]
     table = {line[:50].strip(): line[50:].split() for line in figures if "  " in line}
     assert table["Screening Panel within 2 working days"][:6] == ["8", "3", "5", "38%", "1", "18"]
     assert table["Greater Manchester Police"] == ["3", "2", "1", "67%", "1", "1"]
@@ -409,10 +410,8 @@ def test_the_text_report_reads_as_the_board_would(bot: Run) -> None:
     assert table["National Panel notified within 5 working days"][:6] == [
         "4", "2", "2", "50%", "3", "5"
     ]  # fmt: skip
-    assert "    TSCP-2027-0011  due Wed 3 Mar 2027  not done  18 working days late" in lines
-    assert (
-        "    TSCP-2026-0002  due Wed 1 Jul 2026  done Thu 2 Jul 2026  1 working day late" in lines
-    )
+    assert "  TSCP-2027-0011  due Wed 3 Mar 2027  not done  18 working days" in lines
+    assert "  TSCP-2026-0002  due Wed 1 Jul 2026  done Thu 2 Jul 2026  1 working day" in lines
     words = " ".join(out.split())  # long lines are wrapped to the terminal
     assert (
         "National Panel notified within 5 working days: met, but the day it was met is not "
@@ -459,3 +458,29 @@ def test_the_report_reads_the_database_in_two_statements_however_many_cases(year
         engine.dispose()
     assert report.whole.sins_received == 9
     assert len(statements) == 2
+
+
+class _Terminal(io.StringIO):
+    """Standing in for a terminal: the CLI fits tables only to a terminal, not into a pipe."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_text_fits_an_80_column_terminal(
+    year: Path, bot: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    piped = bot(*YEAR)[1].splitlines()
+    screen = _Terminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    monkeypatch.setenv("COLUMNS", "80")  # what shutil.get_terminal_size reads first
+    assert main(["--config", str(year), "--now", NOW, "report", *YEAR]) == 0
+    shown = screen.getvalue().splitlines()
+    assert max(len(line) for line in piped) > 80
+    assert max(len(line) for line in shown) <= 80
+    # Every reference named (the late and the set-aside) and every agency's full name is still
+    # there to read.
+    refs = [ref for ref, *_ in CASES if ref in "\n".join(piped)]
+    assert len(refs) == 10  # 8 with a late deadline, 2 set aside
+    assert all(ref in screen.getvalue() for ref in refs)
+    assert "Appendix B: NHS Greater Manchester Integrated Care (Tameside)" in shown

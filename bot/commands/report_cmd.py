@@ -90,9 +90,10 @@ def _late(r: TimelinessReport, out: TextIO) -> None:
     late = [m for m in (*r.whole.measures, *r.whole.appendix_b) if m.late]
     if not late:
         return
-    out.write(f'\nLate ("not done": still not done on {r.whole.period.end:%d/%m/%Y})\n')
+    end = r.whole.period.end
+    out.write(f"\nLate, by how many working days (not done: still not done on {end:%d/%m/%Y})\n")
     for m in late:
-        out.write(f"  {_name(m)}\n")
+        out.write(f"{_name(m)}\n")
         for c in m.late:
             done = f"done {fmt_date(c.done_on)}" if c.done_on else "not done"
             days = (
@@ -100,7 +101,7 @@ def _late(r: TimelinessReport, out: TextIO) -> None:
                 if c.working_days_late == 1
                 else f"{c.working_days_late} working days"
             )
-            out.write(f"    {c.ref}  due {fmt_date(c.due)}  {done}  {days} late\n")
+            out.write(f"  {c.ref}  due {fmt_date(c.due)}  {done}  {days}\n")
 
 
 def _set_aside(p: PeriodFigures, out: TextIO) -> None:
