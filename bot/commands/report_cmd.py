@@ -30,7 +30,7 @@ def register(sub: Any) -> None:
 
 
 def report(ctx: Context) -> int:
-    from bot.core.timeliness_tables import csv_rows, report_json
+    from bot.core.timeliness_tables import CSV_COLUMNS, csv_rows, report_json
     from bot.services.timeliness import timeliness
 
     start, end = typed_date(ctx.args.start, "--from"), typed_date(ctx.args.end, "--to")
@@ -42,10 +42,9 @@ def report(ctx: Context) -> int:
     if ctx.args.json:
         print_json(report_json(figures), sys.stdout)
     elif ctx.args.csv:
-        rows = csv_rows(figures)
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(csv_rows(figures))
     else:
         print_text(figures, sys.stdout)
     return 0
