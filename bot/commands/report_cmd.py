@@ -89,8 +89,8 @@ def _late(r: TimelinessReport, out: TextIO) -> None:
     late = [m for m in (*r.whole.measures, *r.whole.appendix_b) if m.late]
     if not late:
         return
-    end = r.whole.period.end
-    out.write(f"\nLate, by how many working days (not done: still not done on {end:%d/%m/%Y})\n")
+    at = r.as_of or r.whole.period.end
+    out.write(f"\nLate, by how many working days (not done: still not done on {at:%d/%m/%Y})\n")
     for m in late:
         out.write(f"{_name(m)}\n")
         for c in m.late:

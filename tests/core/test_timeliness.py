@@ -117,6 +117,7 @@ def test_open_and_overdue_today_counts_to_today_when_the_end_date_is_later() -> 
     # Due Mon 1 June, report to 31 March next year, today Wed 3 June: 2 working days late.
     r = report(fact(date(2026, 6, 1)), today=date(2026, 6, 3))
     assert screening(r).late == (LateCase("TSCP-2026-0001", date(2026, 6, 1), None, 2),)
+    assert r.as_of == date(2026, 6, 3)  # the figures stand at today, not at the end date
 
 
 def test_not_yet_due_is_not_counted() -> None:
@@ -374,7 +375,7 @@ def test_csv_rows_one_per_measure_per_period_and_a_sins_row_each() -> None:
 def test_json_has_every_figure_and_each_late_case() -> None:
     r = report(fact(date(2026, 6, 1)), end=date(2026, 6, 30), today=date(2026, 7, 15))
     doc = report_json(r)
-    assert (doc["from"], doc["to"]) == (APR1, date(2026, 6, 30))
+    assert (doc["from"], doc["to"], doc["as_of"]) == (APR1, date(2026, 6, 30), date(2026, 6, 30))
     whole = doc["whole"]
     assert isinstance(whole, dict)
     first = whole["measures"][0]
