@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
-from bot.adapters.email_builder import build_email, make_message_id
+from bot.adapters.email_builder import InlineImage, build_email, make_message_id
 from bot.app import App
 
 
@@ -41,6 +41,7 @@ def queue_email(
     in_reply_to: str | None = None,
     calendar: bytes | None = None,
     for_message: StoredMessage | None = None,
+    images: Sequence[InlineImage] = (),
 ) -> OutboxMessage | None:
     """Add one email to the outbox unless an email with this idempotency key already exists.
 
@@ -76,6 +77,7 @@ def queue_email(
         references=[in_reply_to] if in_reply_to else [],
         date=now,
         calendar=calendar,
+        images=images,
     )
     needs_approval = any(app.config.needs_approval(a) for a in (*to, *cc))
     row = OutboxMessage(
