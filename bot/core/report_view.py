@@ -6,9 +6,8 @@ written the same way everywhere: "83%", "no deadlines fell due", "2.5 working da
 
 from __future__ import annotations
 
-from calendar import monthrange
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from bot.core.timeliness_figures import MeasureFigures, PeriodFigures, TimelinessReport
 
@@ -43,7 +42,7 @@ def whole_month(start: date, end: date) -> bool:
     return (
         start.day == 1
         and (start.year, start.month) == (end.year, end.month)
-        and (end.day == monthrange(end.year, end.month)[1])
+        and (end + timedelta(days=1)).day == 1
     )
 
 
