@@ -20,6 +20,7 @@ from bot.commands import (
     doctor_cmd,
     forms_cmd,
     mail_cmd,
+    report_cmd,
     review_cmd,
     run_cmd,
     status_cmd,
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         forms_cmd,
         calendar_cmd,
         data_cmd,
+        report_cmd,
     ):
         module.register(sub)
     _verbose_anywhere(parser)

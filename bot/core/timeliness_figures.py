@@ -3,7 +3,9 @@
 A deadline belongs to the period in which it fell due. One that fell due and was met on or
 before its due date is on time; one met after it, or still not met at the report's end date,
 is late, and its lateness is counted in working days on the partnership's calendar.
-Deadlines not yet due at the report's end are not counted at all.
+Deadlines not yet due at the report's end are not counted at all. Those that cannot be judged
+without guessing a date are listed apart (`undated`, `closed_unmet`); bot.core.timeliness
+has the full rules.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ class MeasureFigures:
     late: tuple[LateCase, ...]
     median_days_late: float | None  # over `late`; None when nothing was late
     worst_days_late: int | None
+    # Set aside, by reference, neither on time nor late (and not in `due`): recorded as met but
+    # the day it was met was never recorded (a wrong date is worse than none) ...
+    undated: tuple[str, ...] = ()
+    # ... and never recorded as met on a case that has since been closed.
+    closed_unmet: tuple[str, ...] = ()
 
     @property
     def on_time_rate(self) -> float | None:

@@ -210,6 +210,7 @@ def record_return(
     for d in case.deadlines:
         if d.name == f"{rules.APPENDIX_B}:{key}" and d.met_at is None:
             d.met_at, d.state = row.received_at, "met"
+            d.met_on = day_zero(row.received_at, app.config.partnership.time_zone)
     add_event(
         session,
         case,

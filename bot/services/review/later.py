@@ -116,7 +116,7 @@ def publication_planned(
     d = rules.publication_notice(cmd.on, app.calendar)
     set_deadline(session, case, d, now)
     if case.report_sent_on is not None:
-        met(case, "publication_notice", now)
+        met(case, "publication_notice", now, on=case.report_sent_on)
     p = app.config.people
     queue_email(
         session,
@@ -157,7 +157,7 @@ def report_sent(
     if sent_on > today(app, now):
         raise CommandRefused(f"{sent_on:%d/%m/%Y} is in the future; give the date it was sent")
     case.report_sent_on = sent_on
-    met(case, "publication_notice", now)
+    met(case, "publication_notice", now, on=sent_on)
     note(
         session,
         case,

@@ -90,7 +90,7 @@ def notified(
     sent_on = cmd.on or today(app, now)
     if sent_on > today(app, now):
         raise CommandRefused(f"{sent_on:%d/%m/%Y} is in the future; give the date it was sent")
-    met(case, CLOCK, now)
+    met(case, CLOCK, now, on=sent_on)
     note(
         session,
         case,
