@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from bot.core.calendar import WorkingCalendar
 
@@ -55,3 +55,22 @@ def next_digest(
         return datetime.combine(today, send_at, local_now.tzinfo)
     day = calendar.next_working_day(date.fromordinal(today.toordinal() + 1))
     return datetime.combine(day, send_at, local_now.tzinfo)
+
+
+def monthly_report_due(
+    local_now: datetime, send_at: time, calendar: WorkingCalendar
+) -> tuple[date, date] | None:
+    """The month the timeliness report is due for, as (first day, last day), or None.
+
+    Due from the first working day of a month, once the digest's time has passed, for the
+    month before. Still due on the days after, in case no bot ran that day: the caller's
+    idempotency key (one per month) is what stops a second copy, never the date alone.
+    """
+    today = local_now.date()
+    first = calendar.next_working_day(today.replace(day=1))
+    if not calendar.is_working_day(today) or today < first:
+        return None
+    if today == first and local_now.time() < send_at:
+        return None
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last

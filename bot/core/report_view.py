@@ -102,13 +102,29 @@ def late_cases(p: PeriodFigures) -> list[dict[str, object]]:
     ]
 
 
+def set_aside(p: PeriodFigures) -> list[dict[str, object]]:
+    """Deadlines counted neither on time nor late, which a person must check, by reference."""
+    return [
+        {"measure": m.agency or m.label, "why": why, "refs": list(refs)}
+        for m in (*p.measures, *p.appendix_b)
+        for why, refs in (
+            ("met, but the day it was met is not recorded", m.undated),
+            ("never recorded as met, and the case is closed", m.closed_unmet),
+        )
+        if refs
+    ]
+
+
 def report_context(
-    report: TimelinessReport, charts: Sequence[dict[str, object]]
+    report: TimelinessReport, charts: Sequence[dict[str, object]], *, monthly: bool = False
 ) -> dict[str, object]:
-    """The timeliness_report template's context; `charts` carry each image's src and alt."""
+    """The timeliness_report template's context; `charts` carry each image's src and alt;
+    `monthly` when it is the Business Manager's monthly email rather than a file."""
     whole = report.whole.period
     return {
+        "monthly": monthly,
         "title": period_title(whole.start, whole.end),
+        "set_aside": set_aside(report.whole),
         "whole": _period(report.whole),
         "quarters": [_period(q) for q in report.quarters],
         "late_cases": late_cases(report.whole),
