@@ -110,9 +110,10 @@ def _late(r: TimelinessReport, out: TextIO) -> None:
     late = [m for m in (*r.whole.measures, *r.whole.appendix_b) if m.late]
     if not late:
         return
-    out.write(f'\nLate ("not done": still not done on {r.whole.period.end:%d/%m/%Y})\n')
+    end = r.whole.period.end
+    out.write(f"\nLate, by how many working days (not done: still not done on {end:%d/%m/%Y})\n")
     for m in late:
-        out.write(f"  {_name(m)}\n")
+        out.write(f"{_name(m)}\n")
         for c in m.late:
             done = f"done {fmt_date(c.done_on)}" if c.done_on else "not done"
             days = (
@@ -120,12 +121,18 @@ def _late(r: TimelinessReport, out: TextIO) -> None:
                 if c.working_days_late == 1
                 else f"{c.working_days_late} working days"
             )
-            out.write(f"    {c.ref}  due {fmt_date(c.due)}  {done}  {days} late\n")
+            out.write(f"  {c.ref}  due {fmt_date(c.due)}  {done}  {days}\n")
 
 
 def _set_aside(p: PeriodFigures, out: TextIO) -> None:
     lines = [
-        f"  {_name(m)}: {why}: {', '.join(refs)}\n"
+        textwrap.fill(
+            f"{_name(m)}: {why}: {', '.join(refs)}",
+            width=_width(),
+            initial_indent="  ",
+            subsequent_indent="    ",
+        )
+        + "\n"
         for m in (*p.measures, *p.appendix_b)
         for why, refs in (
             ("met, but the day it was met is not recorded", m.undated),
@@ -143,9 +150,8 @@ def _quarters(r: TimelinessReport, out: TextIO) -> None:
         return
     # Numbered columns, so that the measures' names keep their room on a narrow terminal.
     heads = [f"Q{i}" for i in range(1, len(r.quarters) + 1)]
-    out.write("\nBy quarter (on time / due): ")
-    out.write("; ".join(f"{h} {q.period.label}" for h, q in zip(heads, r.quarters, strict=True)))
-    out.write("\n")
+    key = ", ".join(f"{h} {q.period.label}" for h, q in zip(heads, r.quarters, strict=True))
+    out.write("\n" + textwrap.fill(f"By quarter, on time / due ({key})", width=_width()) + "\n")
     rows: list[list[object]] = [["SIN forms received", *(q.sins_received for q in r.quarters)]]
     for i, m in enumerate((*r.whole.measures, *r.whole.appendix_b)):
         rows.append([_name(m), *(_cell(_period_measures(q)[i]) for q in r.quarters)])
@@ -169,7 +175,8 @@ def _cell(m: MeasureFigures) -> str:
 
 
 def _percent(share: float | None) -> str | None:
-    return None if share is None else f"{round(share * 100)}%"
+    # Half up, as a reader would (round() would make 12.5% into 12%).
+    return None if share is None else f"{int(share * 100 + 0.5)}%"
 
 
 def _days(n: float | None) -> str | None:
