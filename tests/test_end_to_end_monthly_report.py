@@ -21,9 +21,7 @@ BM = "tscp.business.manager@tameside.gov.uk"
 SUBJECT = "TSCP timeliness report: December 2026"
 
 
-def _reports(
-    smtp: SmtpTestServer, subject: str = SUBJECT
-) -> list[tuple[EmailMessage, list[str]]]:
+def _reports(smtp: SmtpTestServer, subject: str = SUBJECT) -> list[tuple[EmailMessage, list[str]]]:
     found = []
     for rec in smtp.messages:
         msg = email.message_from_bytes(rec.raw, policy=policy.default)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.core.report_view import NOTHING_DUE, period_title
+from bot.core.report_view import NOTHING_DUE, period_title, set_aside
 from bot.core.timeliness_figures import MeasureFigures, PeriodFigures, TimelinessReport
 
 if TYPE_CHECKING:
@@ -70,6 +70,12 @@ def _summary(sheet: Worksheet, report: TimelinessReport) -> None:
     sheet.append([])
     sheet.append(["SINs received by quarter"])
     _table(sheet, ["Quarter", "From", "To", "SINs received"], _sins(report.quarters))
+    aside = set_aside(whole)
+    if aside:
+        sheet.append([])
+        sheet.append(["Not counted, neither on time nor late: please check these cases"])
+        rows: Iterable[list[Cell]] = ([m, why, ", ".join(refs)] for m, why, refs in aside)
+        _table(sheet, ["Measure", "Why", "Cases"], rows)
     sheet.append([])
     sheet.append([report.calendar_note])
     _finish(sheet, {"A": 58, "B": 12, "C": 12, "D": 10, "E": 14, "F": 16, "G": 16})

@@ -102,10 +102,11 @@ def late_cases(p: PeriodFigures) -> list[dict[str, object]]:
     ]
 
 
-def set_aside(p: PeriodFigures) -> list[dict[str, object]]:
-    """Deadlines counted neither on time nor late, which a person must check, by reference."""
+def set_aside(p: PeriodFigures) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Deadlines counted neither on time nor late, which a person must check: (measure or
+    agency, why, case references)."""
     return [
-        {"measure": m.agency or m.label, "why": why, "refs": list(refs)}
+        (m.agency or m.label, why, refs)
         for m in (*p.measures, *p.appendix_b)
         for why, refs in (
             ("met, but the day it was met is not recorded", m.undated),
@@ -124,7 +125,10 @@ def report_context(
     return {
         "monthly": monthly,
         "title": period_title(whole.start, whole.end),
-        "set_aside": set_aside(report.whole),
+        "set_aside": [
+            {"measure": m, "why": why, "refs": list(refs)}
+            for m, why, refs in set_aside(report.whole)
+        ],
         "whole": _period(report.whole),
         "quarters": [_period(q) for q in report.quarters],
         "late_cases": late_cases(report.whole),
