@@ -147,6 +147,8 @@ DECEMBER = (date(2026, 12, 1), date(2026, 12, 31))
         ("2027-01-04T07:59", None),  # the first working day, before the digest's time
         ("2027-01-04T08:00", DECEMBER),
         ("2027-01-05T07:00", DECEMBER),  # missed on the first day: due at once on the next
+        ("2027-01-08T09:00", DECEMBER),  # the fifth working day: the last chance
+        ("2027-01-11T09:00", None),  # the sixth: a bot started now sends nothing old
         ("2027-01-31T09:00", None),  # a Sunday
         ("2027-02-01T08:30", (date(2027, 1, 1), date(2027, 1, 31))),
         ("2027-03-01T08:30", (date(2027, 2, 1), date(2027, 2, 28))),
