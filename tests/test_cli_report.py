@@ -485,3 +485,26 @@ def test_the_text_fits_an_80_column_terminal(
     assert all(ref in screen.getvalue() for ref in refs)
     assert "Appendix B: Tameside Council Children's Services" in shown
     assert "Looked-after death notified within 5 working days" in shown
+
+
+def test_a_report_whose_end_is_still_to_come_stands_at_today(bot: Run) -> None:
+    # 2027 to date, on Tue 20 Apr 2027: what is still open is late up to today, and a
+    # deadline met after 31 March now counts as done. Good Friday and Easter Monday 2027 out.
+    report = json.loads(bot("--from", "01/01/2027", "--to", "31/12/2027", "--json")[1])
+    assert (report["to"], report["as_of"]) == ("2027-12-31", "2027-04-20")
+    whole = {m["measure"]: m for m in report["whole"]["measures"]}
+    screening = whole["screening_meeting"]["late_cases"]
+    assert [(c["ref"], c["done_on"], c["working_days_late"]) for c in screening] == [
+        ("TSCP-2027-0011", "2027-04-01", 19),  # due Wed 3 Mar
+        ("TSCP-2027-0010", None, 15),  # due Tue 30 Mar
+        ("TSCP-2027-0013", None, 13),  # due Thu 1 Apr
+    ]
+    notified = whole["panel_notification"]["late_cases"]
+    assert [(c["ref"], c["working_days_late"]) for c in notified] == [
+        ("TSCP-2026-0007", 5),
+        ("TSCP-2027-0010", 12),  # due Fri 2 Apr
+    ]
+    [probation] = [m for m in report["whole"]["appendix_b"] if m["agency"].startswith("Probation")]
+    assert probation["late_cases"][0]["working_days_late"] == 65  # due Fri 15 Jan
+    text = bot("--from", "01/01/2027", "--to", "31/12/2027")[1]
+    assert "(not done: still not done on 20/04/2027)" in text

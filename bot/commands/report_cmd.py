@@ -33,7 +33,7 @@ def register(sub: Any) -> None:
 
 
 def report(ctx: Context) -> int:
-    from bot.core.timeliness_tables import csv_rows, report_json
+    from bot.core.timeliness_tables import CSV_COLUMNS, csv_rows, report_json
     from bot.services.timeliness import timeliness
 
     start, end = typed_date(ctx.args.start, "--from"), typed_date(ctx.args.end, "--to")
@@ -45,10 +45,9 @@ def report(ctx: Context) -> int:
     if ctx.args.json:
         print_json(report_json(figures), sys.stdout)
     elif ctx.args.csv:
-        rows = csv_rows(figures)
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(csv_rows(figures))
     else:
         print_text(figures, sys.stdout)
     _save(ctx, figures)
@@ -110,8 +109,8 @@ def _late(r: TimelinessReport, out: TextIO) -> None:
     late = [m for m in (*r.whole.measures, *r.whole.appendix_b) if m.late]
     if not late:
         return
-    end = r.whole.period.end
-    out.write(f"\nLate, by how many working days (not done: still not done on {end:%d/%m/%Y})\n")
+    at = r.as_of or r.whole.period.end
+    out.write(f"\nLate, by how many working days (not done: still not done on {at:%d/%m/%Y})\n")
     for m in late:
         out.write(f"{_name(m)}\n")
         for c in m.late:

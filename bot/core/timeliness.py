@@ -125,6 +125,7 @@ def timeliness_report(
         whole=figures(whole),
         quarters=tuple(figures(q) for q in board_quarters(start, end)),
         calendar_note=calendar_note(cal, start, end),
+        as_of=min(end, today),
     )
 
 

@@ -64,3 +64,6 @@ class TimelinessReport:
     whole: PeriodFigures  # the period asked for
     quarters: tuple[PeriodFigures, ...]  # the same figures per quarter, for the charts
     calendar_note: str  # which bank holidays and closure days the working days skipped
+    # The day the figures stand at: the end date, or today when the end date is still to come
+    # (a deadline still not done is late up to this day). None only if built without it.
+    as_of: date | None = None

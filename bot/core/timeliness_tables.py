@@ -47,6 +47,7 @@ def report_json(report: TimelinessReport) -> dict[str, object]:
     return {
         "from": report.whole.period.start,
         "to": report.whole.period.end,
+        "as_of": report.as_of,
         "calendar_note": report.calendar_note,
         "whole": _period_json(report.whole),
         "quarters": [_period_json(q) for q in report.quarters],

@@ -20,6 +20,7 @@ from bot.core.timeliness import (
     timeliness_report,
 )
 from bot.core.timeliness_figures import LateCase, MeasureFigures, TimelinessReport
+from bot.core.timeliness_tables import CSV_COLUMNS, csv_rows, report_json
 
 CAL = build_calendar([2026, 2027], {date(2026, 12, 29): "Office closure"})
 APR1, MAR31 = date(2026, 4, 1), date(2027, 3, 31)
@@ -116,6 +117,7 @@ def test_open_and_overdue_today_counts_to_today_when_the_end_date_is_later() -> 
     # Due Mon 1 June, report to 31 March next year, today Wed 3 June: 2 working days late.
     r = report(fact(date(2026, 6, 1)), today=date(2026, 6, 3))
     assert screening(r).late == (LateCase("TSCP-2026-0001", date(2026, 6, 1), None, 2),)
+    assert r.as_of == date(2026, 6, 3)  # the figures stand at today, not at the end date
 
 
 def test_not_yet_due_is_not_counted() -> None:
@@ -348,3 +350,53 @@ def test_the_event_day_is_taken_only_where_the_record_tells_it(
     expected: date | None,
 ) -> None:
     assert event_day(name, met_on, met_at, sent_on, LONDON) == expected
+
+
+def test_csv_rows_one_per_measure_per_period_and_a_sins_row_each() -> None:
+    r = report(
+        fact(date(2026, 6, 5), date(2026, 6, 8), ref="TSCP-2026-0002"),
+        fact(date(2026, 6, 5), date(2026, 6, 9), ref="TSCP-2026-0003"),
+        fact(date(2026, 8, 5), date(2026, 8, 5), name="appendix_b:gmp"),
+        sins=(date(2026, 6, 1),),
+        names={"gmp": "Greater Manchester Police"},
+    )
+    rows = csv_rows(r)
+    assert all(list(row) == list(CSV_COLUMNS) for row in rows)
+    # 5 periods x (SINs + 6 measures + 1 agency)
+    assert len(rows) == 5 * 8
+    assert [row["received"] for row in rows if row["measure"] == "sins_received"] == [1, 1, 0, 0, 0]
+    q1 = next(row for row in rows if row["period"] == "Apr to Jun 2026" and row["due"] == 2)
+    assert q1["late_cases"] == "TSCP-2026-0002 (1); TSCP-2026-0003 (2)"
+    assert (q1["on_time_rate"], q1["median_working_days_late"]) == (0.0, 1.5)
+    gmp = [row for row in rows if row["agency"] == "Greater Manchester Police"]
+    assert [row["on_time_rate"] for row in gmp] == [1.0, None, 1.0, None, None]
+
+
+def test_json_has_every_figure_and_each_late_case() -> None:
+    r = report(fact(date(2026, 6, 1)), end=date(2026, 6, 30), today=date(2026, 7, 15))
+    doc = report_json(r)
+    assert (doc["from"], doc["to"], doc["as_of"]) == (APR1, date(2026, 6, 30), date(2026, 6, 30))
+    whole = doc["whole"]
+    assert isinstance(whole, dict)
+    first = whole["measures"][0]
+    assert first == {
+        "measure": "screening_meeting",
+        "label": "Screening Panel within 2 working days",
+        "agency": None,
+        "due": 1,
+        "on_time": 0,
+        "late": 1,
+        "on_time_rate": 0.0,
+        "median_working_days_late": 21.0,
+        "worst_working_days_late": 21,
+        "late_cases": [
+            {
+                "ref": "TSCP-2026-0001",
+                "due": date(2026, 6, 1),
+                "done_on": None,
+                "working_days_late": 21,
+            }
+        ],
+        "met_day_not_recorded": [],
+        "closed_without_being_met": [],
+    }

@@ -128,7 +128,9 @@ def test_death_of_a_looked_after_child_has_its_own_clock_reminders_and_command(
     fresh.run()
     [confirmation] = [r for r in fresh.outbox("command_result") if r.recipients == [LA]]
     assert "Secretary of State and Ofsted notified on 29/12/2026" in body_of(confirmation)
-    assert next(d for d in fresh.case().deadlines if d.name == CLOCK).state == "met"
+    notice = next(d for d in fresh.case().deadlines if d.name == CLOCK)
+    # The day it was sent, for the Board's timeliness report, not only the day it was recorded.
+    assert (notice.state, notice.met_on) == ("met", date(2026, 12, 29))
     fresh.at("2026-12-31T10:00").run()
     chased = [r.id for r in fresh.outbox() if f":{CLOCK}:" in r.idempotency_key]
     assert chased == [reminder.id]  # met: no due-day reminder, no escalation
@@ -369,6 +371,7 @@ Business Manager, on behalf of the Tameside Safeguarding Children Partnership
     )
     notice_clock = next(d for d in cspr.case().deadlines if d.name == "publication_notice")
     assert notice_clock.state == "met" and cspr.case().report_sent_on == date(2027, 6, 15)
+    assert notice_clock.met_on == date(2027, 6, 15)  # the day the report was sent
     cspr.at("2027-07-01T10:00").mail(BM, reply(REF), "Published: 01/07/2027")
     cspr.run()
     assert "report_not_sent" not in [e.what for e in cspr.case().events]
