@@ -125,6 +125,8 @@ def report_context(
     return {
         "monthly": monthly,
         "title": period_title(whole.start, whole.end),
+        # The day the figures stand at: the end date, or today when that is still to come.
+        "as_of": report.as_of or whole.end,
         "set_aside": [
             {"measure": m, "why": why, "refs": list(refs)}
             for m, why, refs in set_aside(report.whole)

@@ -1026,3 +1026,19 @@ def test_a_year_report_lists_its_quarters_and_says_when_nothing_fell_due(
     assert "Pennine Care NHS Foundation Trust\n      no deadlines fell due" in out.text
     assert '<span class="none">no deadlines fell due</span>' in out.html
     assert "0%" not in out.text.split("Pennine Care")[1].split("\n\n")[0]
+    assert "not over" not in out.text
+
+
+def test_a_report_whose_period_is_not_over_says_what_day_its_figures_stand_at(
+    renderer: TemplateRenderer,
+) -> None:
+    from dataclasses import replace
+
+    from tests.fixtures.timeliness_year import invented_year
+
+    report = replace(invented_year(), as_of=date(2027, 2, 10))
+    ctx = {"partnership": PARTNERSHIP, "business_manager": BUSINESS_MANAGER}
+    out = renderer.render("timeliness_report", {**ctx, **report_context(report, [])})
+    assert "the figures stand at Wednesday 10 February 2027" in out.text
+    assert "the figures stand at Wednesday 10 February 2027" in out.html
+    assert "still not done on\nWed 10 Feb 2027" in out.text
