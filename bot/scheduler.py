@@ -1,4 +1,5 @@
-"""The daemon: APScheduler runs the mailbox watcher, the outbox, the deadline tick and the digest.
+"""The daemon: APScheduler runs the mailbox watcher, the outbox, the deadline tick and the digest
+(with the monthly timeliness report).
 
 Mail is sent as soon as it is queued: the outbox bell (bot.services.outbox_bell) wakes the
 sender when a transaction that queued mail commits, and the outbox's interval is only the
@@ -31,10 +32,10 @@ from bot.core.backoff import retry_delay
 from bot.core.health import problems
 from bot.services import health
 from bot.services.alerts import Alerter
-from bot.services.digest import send_digest_if_due
 from bot.services.ingest import ingest_pass
 from bot.services.jobs import HealthBook, Job, JobRunner, describe
 from bot.services.leases import Leases, beat, instance_id, stopped
+from bot.services.monthly_report import send_scheduled_reports
 from bot.services.outbox import send_due
 from bot.services.outbox_bell import OutboxBell
 from bot.services.reminders import reminder_tick
@@ -186,7 +187,7 @@ class Daemon:
         return [
             Job(health.TICK, lambda: deadline_tick(app), every[health.TICK]),
             Job(health.REMINDERS, lambda: reminder_tick(app), every[health.REMINDERS]),
-            Job(health.DIGEST, lambda: send_digest_if_due(app), every[health.DIGEST]),
+            Job(health.DIGEST, lambda: send_scheduled_reports(app), every[health.DIGEST]),
         ]
 
     def keep(self) -> None:

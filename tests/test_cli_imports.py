@@ -36,6 +36,9 @@ HEAVY = (
     "imapclient",
     "mailparser",
     "holidays",
+    "matplotlib",
+    "numpy",
+    "openpyxl",
 )
 DOCUMENT_READERS = ("pypdf", "docx", "olefile", "striprtf", "tnefparse")
 MAIL_SERVICES = ("exchangelib", "msal", "requests", "imapclient", "apscheduler", "alembic")
@@ -124,3 +127,21 @@ def test_every_error_the_cli_names_exists(name: str, code: int, _describe: objec
     module, _, cls = name.partition(":")
     kind = getattr(__import__(module, fromlist=[cls]), cls)
     assert issubclass(kind, BaseException)
+
+
+def test_the_daemon_loads_no_plotting_or_spreadsheet_library_until_it_draws_a_report() -> None:
+    """matplotlib and numpy cost memory and start-up time: the daemon draws once a month."""
+    probe = (
+        "import sys, bot.scheduler, bot.services.passes, bot.services.monthly_report; "
+        "print(sorted({m.split('.')[0] for m in sys.modules}))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert {"matplotlib", "numpy", "openpyxl"} & set(
+        json.loads(done.stdout.replace("'", '"'))
+    ) == set()
+
+
+def test_the_text_report_loads_no_plotting_or_spreadsheet_library(config: Path) -> None:
+    found = loaded("--config", str(config), "--now", NOW, "report", "--from", "1/4/2026", "--to",
+                   "31/3/2027")  # fmt: skip
+    assert found & {"matplotlib", "numpy", "openpyxl"} == set()

@@ -45,6 +45,16 @@ class Attachment:
     data: bytes
 
 
+@dataclass(frozen=True)
+class InlineImage:
+    """An image the HTML body shows in place, as <img src="cid:{cid}">."""
+
+    cid: str  # e.g. "on-time@tscp-bot": unique within the message
+    filename: str
+    data: bytes
+    subtype: str = "png"
+
+
 def make_message_id(key: str, domain: str) -> str:
     """Derive the Message-ID from the idempotency key.
 
@@ -70,8 +80,10 @@ def build_email(
     date: datetime,
     attachments: Sequence[Attachment] = (),
     calendar: bytes | None = None,
+    images: Sequence[InlineImage] = (),
 ) -> bytes:
-    """Build the message; with calendar it is a meeting request Outlook and Gmail recognise."""
+    """Build the message; with calendar it is a meeting request Outlook and Gmail recognise;
+    with images, the HTML body and its images are one multipart/related part."""
     if not to:
         raise ValueError("a message needs at least one To address")
     if date.tzinfo is None:
@@ -81,6 +93,8 @@ def build_email(
         msg, sender, sender_name, to, cc, subject, message_id, in_reply_to, references, date
     )
     _set_body(msg, text, html, calendar)
+    if images:
+        _add_images(msg, images)
     for attachment in attachments:
         _attach(msg, attachment)
     if calendar is not None:
@@ -164,6 +178,27 @@ def _set_body(msg: EmailMessage, text: str, html: str | None, calendar: bytes | 
         )
 
 
+def _add_images(msg: EmailMessage, images: Sequence[InlineImage]) -> None:
+    # Outlook, Gmail and Apple Mail show an image in place only when it sits with the HTML
+    # in multipart/related and the <img> names its Content-ID; a plain attachment is listed
+    # apart, and a data: URI is blocked by Outlook and Gmail.
+    html = next((p for p in msg.walk() if p.get_content_type() == "text/html"), None)
+    if not isinstance(html, EmailMessage):
+        raise ValueError("inline images need an HTML body to show them")
+    for image in images:
+        if not _CONTENT_ID.fullmatch(image.cid):
+            raise ValueError(f"not a Content-ID: {image.cid!r}")
+        html.add_related(
+            image.data,
+            maintype="image",
+            subtype=image.subtype,
+            cid=f"<{image.cid}>",
+            disposition="inline",
+            filename=image.filename,
+        )
+
+
+_CONTENT_ID = re.compile(r"[A-Za-z0-9._-]+@[A-Za-z0-9.-]+")
 _METHOD = re.compile(rb"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
 
 

@@ -1,4 +1,5 @@
-"""`report --from DATE --to DATE`: the Board's timeliness report, as text, JSON or CSV."""
+"""`report --from DATE --to DATE`: the Board's timeliness report, as text, JSON or CSV; with
+--xlsx and --html also saved as a spreadsheet and as a web page with its charts."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def register(sub: Any) -> None:
     form = p.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="every figure, as JSON")
     form.add_argument("--csv", action="store_true", help="one row per measure per period")
+    p.add_argument("--xlsx", metavar="PATH", help="also save it as an Excel workbook")
+    p.add_argument("--html", metavar="PATH", help="also save it as a web page, with its charts")
     p.set_defaults(handler=report)
 
 
@@ -47,7 +50,24 @@ def report(ctx: Context) -> int:
         writer.writerows(csv_rows(figures))
     else:
         print_text(figures, sys.stdout)
+    _save(ctx, figures)
     return 0
+
+
+def _save(ctx: Context, figures: TimelinessReport) -> None:
+    """The files asked for; named on stderr, so --json and --csv output stays clean."""
+    from pathlib import Path
+
+    if not (ctx.args.xlsx or ctx.args.html):
+        return
+    from bot.services.report_output import write_html, write_xlsx
+
+    if ctx.args.xlsx:
+        write_xlsx(figures, Path(ctx.args.xlsx))
+        print(f"Saved the workbook to {ctx.args.xlsx}", file=sys.stderr)
+    if ctx.args.html:
+        write_html(ctx.config, figures, Path(ctx.args.html))
+        print(f"Saved the web page, charts included, to {ctx.args.html}", file=sys.stderr)
 
 
 def print_text(r: TimelinessReport, out: TextIO) -> None:

@@ -208,6 +208,9 @@ class DigestSettings:
     cc: tuple[str, ...] = ()  # a cover address, copied on every digest
     # A person's reply on a case in a live stage is emailed to the Business Manager at once.
     alert_on_case_reply: bool = True
+    # The timeliness report for the month before, emailed to the Business Manager on the
+    # first working day of each month (after `time`), charts included.
+    monthly_report: bool = True
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ def digest_section(r: Reader) -> DigestSettings:
         upcoming_working_days=r.number("upcoming_working_days", 5, minimum=1),
         cc=email_list(r, "cc"),
         alert_on_case_reply=r.flag("alert_on_case_reply", True),
+        monthly_report=r.flag("monthly_report", True),
     )
     r.finish()
     return s

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from bot.core.calendar import WorkingCalendar
 
@@ -55,3 +55,28 @@ def next_digest(
         return datetime.combine(today, send_at, local_now.tzinfo)
     day = calendar.next_working_day(date.fromordinal(today.toordinal() + 1))
     return datetime.combine(day, send_at, local_now.tzinfo)
+
+
+# The monthly report is sent on the first of these working days that a bot runs.
+MONTHLY_REPORT_WORKING_DAYS = 5
+
+
+def monthly_report_due(
+    local_now: datetime, send_at: time, calendar: WorkingCalendar
+) -> tuple[date, date] | None:
+    """The month the timeliness report is due for, as (first day, last day), or None.
+
+    Due on the first working day of a month, once the digest's time has passed, for the
+    month before; still due on the next few working days, in case no bot ran that day (the
+    caller's idempotency key, one per month, is what stops a second copy). Not later: a bot
+    first started mid-month does not send an old month's report out of the blue.
+    """
+    today = local_now.date()
+    first = calendar.next_working_day(today.replace(day=1))
+    last_chance = calendar.add_working_days(first, MONTHLY_REPORT_WORKING_DAYS - 1)
+    if not calendar.is_working_day(today) or not first <= today <= last_chance:
+        return None
+    if today == first and local_now.time() < send_at:
+        return None
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end

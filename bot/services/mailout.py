@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
-from bot.adapters.email_builder import build_email, make_message_id
+from bot.adapters.email_builder import InlineImage, build_email, make_message_id
 from bot.app import App
+from bot.config import Config
 
 
 class DuplicateEmail(Exception):
@@ -19,8 +20,13 @@ class DuplicateEmail(Exception):
 
 
 def base_context(app: App) -> dict[str, object]:
-    p = app.config.partnership
-    bm = app.config.people.business_manager
+    return config_context(app.config)
+
+
+def config_context(config: Config) -> dict[str, object]:
+    """What every template may name: the partnership and its Business Manager."""
+    p = config.partnership
+    bm = config.people.business_manager
     return {
         "partnership": {"name": p.name, "mailbox": p.mailbox, "prefix": p.reference_prefix},
         "business_manager": {"name": bm.name, "email": bm.email},
@@ -41,6 +47,7 @@ def queue_email(
     in_reply_to: str | None = None,
     calendar: bytes | None = None,
     for_message: StoredMessage | None = None,
+    images: Sequence[InlineImage] = (),
 ) -> OutboxMessage | None:
     """Add one email to the outbox unless an email with this idempotency key already exists.
 
@@ -76,6 +83,7 @@ def queue_email(
         references=[in_reply_to] if in_reply_to else [],
         date=now,
         calendar=calendar,
+        images=images,
     )
     needs_approval = any(app.config.needs_approval(a) for a in (*to, *cc))
     row = OutboxMessage(

@@ -14,6 +14,7 @@ from typing import TypeVar
 from bot.app import App
 from bot.services.digest import send_digest_if_due
 from bot.services.ingest import IngestReport, ingest_pass
+from bot.services.monthly_report import send_monthly_report_if_due
 from bot.services.outbox import SendReport, send_all
 from bot.services.process import describe_error
 from bot.services.reminders import reminder_tick
@@ -32,6 +33,7 @@ class PassReport:
     outbox: SendReport
     # One line per step that failed, "step: what went wrong".
     errors: list[str] = field(default_factory=list)
+    monthly_report_queued: bool = False
 
 
 def run_once(app: App) -> PassReport:
@@ -40,8 +42,9 @@ def run_once(app: App) -> PassReport:
     overdue = _step("deadlines", lambda: deadline_tick(app), 0, errors)
     reminders = _step("reminders", lambda: reminder_tick(app), 0, errors)
     digest = _step("digest", lambda: send_digest_if_due(app), False, errors)
+    monthly = _step("monthly report", lambda: send_monthly_report_if_due(app), False, errors)
     outbox = _step("sending", lambda: send_all(app, app.open_sender()), SendReport(), errors)
-    return PassReport(ingest, overdue, reminders, digest, outbox, errors)
+    return PassReport(ingest, overdue, reminders, digest, outbox, errors, monthly)
 
 
 def _ingest(app: App) -> IngestReport:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.email_builder import Attachment, build_email, make_message_id
+from bot.adapters.email_builder import Attachment, InlineImage, build_email, make_message_id
 
 CALENDAR = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n"
@@ -191,3 +191,34 @@ def test_folded_or_hostile_ids_we_answer_are_written_on_one_line() -> None:
     headers = dict(_headers(raw))
     assert headers["In-Reply-To"] == "<abc.def@x.example>"
     assert headers["References"] == "<abc.def@x.example>"
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+
+
+def test_inline_images_sit_with_the_html_that_shows_them_by_content_id() -> None:
+    """What Outlook needs to show a chart in the body rather than as an attachment."""
+    html = '<p>Figures</p><img src="cid:on-time@tscp-bot" alt="On time">'
+    image = InlineImage("on-time@tscp-bot", "on-time.png", PNG)
+    msg = _parse(_build(html=html, images=[image]))
+    assert _tree(msg) == [
+        "multipart/alternative",
+        "text/plain",
+        "multipart/related",
+        "text/html",
+        "image/png",
+    ]
+    png = next(p for p in msg.walk() if p.get_content_type() == "image/png")
+    assert png["Content-ID"] == "<on-time@tscp-bot>"
+    assert png.get_content_disposition() == "inline"
+    assert png.get_content() == PNG
+    shown = next(p for p in msg.walk() if p.get_content_type() == "text/html")
+    assert 'src="cid:on-time@tscp-bot"' in shown.get_content()
+    assert list(msg.iter_attachments()) == []
+
+
+def test_an_inline_image_needs_an_html_body_and_a_plain_content_id() -> None:
+    with pytest.raises(ValueError, match="HTML body"):
+        _build(html=None, images=[InlineImage("a@b", "a.png", PNG)])
+    with pytest.raises(ValueError, match="Content-ID"):
+        _build(images=[InlineImage("a>\r\nBcc: x@y", "a.png", PNG)])

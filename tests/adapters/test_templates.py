@@ -12,6 +12,8 @@ import pytest
 
 from bot.adapters.templates import TemplateError, TemplateRenderer
 from bot.config.paths import packaged
+from bot.core.report_view import report_context
+from tests.fixtures.timeliness_year import invented_month
 
 TEMPLATES = packaged("templates")
 LONDON = ZoneInfo("Europe/London")
@@ -536,6 +538,25 @@ CONTEXTS["system_alert"] = {
     "instance": "bot-host:4242:a1b2c3",
 }
 
+# The Business Manager's monthly report; its charts named as in the email (by Content-ID).
+CONTEXTS["timeliness_report"] = {
+    "partnership": PARTNERSHIP,
+    "business_manager": BUSINESS_MANAGER,
+    **report_context(
+        invented_month(),
+        [
+            {
+                "title": "Statutory deadlines met on time, by quarter",
+                "alt": "Bar chart: the share of deadlines met on time.",
+                "src": "cid:on-time-by-quarter@tscp-bot",
+                "width": 1000,
+                "height": 580,
+            }
+        ],
+        monthly=True,
+    ),
+}
+
 EMPTY_DIGEST: dict[str, Any] = {
     **CONTEXTS["daily_digest"],
     "new_on_cases": [],
@@ -633,6 +654,7 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "command_refused_to_sender": "Not carried out: the commands in your email",
         "system_alert": "TSCP bot needs attention: the mailbox job keeps failing",
         "case_status": "[TSCP-2026-0001] Case view (A.B.): rapid review, 1 overdue",
+        "timeliness_report": "TSCP timeliness report: November 2026",
     }
 
 
@@ -1051,3 +1073,50 @@ def test_digest_names_people_and_emails_in_plain_english(renderer: TemplateRende
     )
     assert "#17      Rapid Review delay notice to the National Panel" in out.text
     assert "panel_delay_notice" not in out.text + out.html
+
+
+def test_the_monthly_report_says_what_period_it_covers_and_shows_its_charts(
+    renderer: TemplateRenderer,
+) -> None:
+    out = renderer.render("timeliness_report", CONTEXTS["timeliness_report"])
+    covers = "This report covers Sunday 1 November 2026 to Monday 30 November 2026"
+    assert covers in out.text and covers.replace("covers ", "covers <strong>") in out.html
+    assert "first working day of each month" in out.text
+    assert '<img class="chart" src="cid:on-time-by-quarter@tscp-bot"' in out.html
+    assert 'alt="Bar chart: the share of deadlines met on time."' in out.html
+    # Every measure with its rate, and nothing due said in words, not as 0% or 100%.
+    assert "Rapid Review sent within 15 working days" in out.text
+    assert "1 of 2 on time: 50%; 1 late" in out.text
+    assert "TSCP-2026-" in out.text  # the late cases, by reference
+
+
+def test_a_year_report_lists_its_quarters_and_says_when_nothing_fell_due(
+    renderer: TemplateRenderer,
+) -> None:
+    from tests.fixtures.timeliness_year import invented_year
+
+    ctx = {"partnership": PARTNERSHIP, "business_manager": BUSINESS_MANAGER}
+    out = renderer.render("timeliness_report", {**ctx, **report_context(invented_year(), [])})
+    assert out.subject == "TSCP timeliness report: 1 April 2026 to 31 March 2027"
+    assert "first working day of each month" not in out.text
+    assert "Jan to Mar 2027: 6 SIN forms received" in out.text
+    assert "Practice review published within 6 months: none due" in out.text
+    assert "Pennine Care NHS Foundation Trust\n      no deadlines fell due" in out.text
+    assert '<span class="none">no deadlines fell due</span>' in out.html
+    assert "0%" not in out.text.split("Pennine Care")[1].split("\n\n")[0]
+    assert "not over" not in out.text
+
+
+def test_a_report_whose_period_is_not_over_says_what_day_its_figures_stand_at(
+    renderer: TemplateRenderer,
+) -> None:
+    from dataclasses import replace
+
+    from tests.fixtures.timeliness_year import invented_year
+
+    report = replace(invented_year(), as_of=date(2027, 2, 10))
+    ctx = {"partnership": PARTNERSHIP, "business_manager": BUSINESS_MANAGER}
+    out = renderer.render("timeliness_report", {**ctx, **report_context(report, [])})
+    assert "the figures stand at Wednesday 10 February 2027" in out.text
+    assert "the figures stand at Wednesday 10 February 2027" in out.html
+    assert "still not done on\nWed 10 Feb 2027" in out.text

@@ -453,3 +453,13 @@ def test_daemon_settings_name_the_it_contact_and_default_when_left_out(tmp_path:
     assert error_for(data, tmp_path).startswith("daemon.lease_seconds: expected a whole number")
     data["daemon"] = {"stall_factor": 1}
     assert error_for(data, tmp_path).startswith("daemon.stall_factor:")
+
+
+def test_the_monthly_report_is_on_unless_switched_off(tmp_path: Path) -> None:
+    data = example()
+    data.setdefault("digest", {}).pop("monthly_report", None)
+    assert parse(data, tmp_path).digest.monthly_report is True
+    data["digest"]["monthly_report"] = False
+    assert parse(data, tmp_path).digest.monthly_report is False
+    data["digest"]["monthly_report"] = "no"
+    assert error_for(data, tmp_path).startswith("digest.monthly_report:")

@@ -15,6 +15,7 @@ from bot.core.digest import (
     DeadlineView,
     deadline_state,
     digest_due,
+    monthly_report_due,
     next_digest,
     overdue,
     upcoming,
@@ -133,3 +134,28 @@ def test_next_digest_skips_weekends_and_bank_holidays(
 ) -> None:
     local = now.replace(tzinfo=LONDON)
     assert next_digest(local, EIGHT, CAL, queued_today) == expected.replace(tzinfo=LONDON)
+
+
+DECEMBER = (date(2026, 12, 1), date(2026, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("now", "due"),
+    [
+        ("2027-01-01T09:00", None),  # New Year's Day: not a working day
+        ("2027-01-02T09:00", None),  # Saturday
+        ("2027-01-04T07:59", None),  # the first working day, before the digest's time
+        ("2027-01-04T08:00", DECEMBER),
+        ("2027-01-05T07:00", DECEMBER),  # missed on the first day: due at once on the next
+        ("2027-01-08T09:00", DECEMBER),  # the fifth working day: the last chance
+        ("2027-01-11T09:00", None),  # the sixth: a bot started now sends nothing old
+        ("2027-01-31T09:00", None),  # a Sunday
+        ("2027-02-01T08:30", (date(2027, 1, 1), date(2027, 1, 31))),
+        ("2027-03-01T08:30", (date(2027, 2, 1), date(2027, 2, 28))),
+    ],
+)
+def test_the_monthly_report_is_due_from_the_first_working_day_for_the_month_before(
+    now: str, due: tuple[date, date] | None
+) -> None:
+    local = datetime.fromisoformat(now).replace(tzinfo=LONDON)
+    assert monthly_report_due(local, time(8, 0), CAL) == due
