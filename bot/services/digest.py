@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -61,21 +62,25 @@ def _title(name: str) -> str:
     return rule.summary if rule else name
 
 
-def _deadline_views(session: Session) -> list[DeadlineView]:
+def _deadline_views(session: Session, horizon: date) -> list[DeadlineView]:
+    """The unmet deadlines of open cases due by the horizon: all that upcoming() and overdue()
+    can list (the met ones and those further ahead were most of the rows, read to be dropped)."""
     rows = session.execute(
-        select(Case.ref, Deadline.name, Deadline.due, Deadline.met_at, Deadline.explanation)
+        select(Case.ref, Deadline.name, Deadline.due, Deadline.explanation)
         .join(Case)
-        .where(Case.status == "open")
+        .where(Case.status == "open", Deadline.met_at.is_(None), Deadline.due <= horizon)
     ).all()
-    return [DeadlineView(ref, name, due, met is not None, why) for ref, name, due, met, why in rows]
+    return [DeadlineView(ref, name, due, False, why) for ref, name, due, why in rows]
 
 
 def digest_context(session: Session, app: App, today: date, now: datetime) -> dict[str, object]:
-    views = _deadline_views(session)
-    returns, received = cases.returns(session, today)
     horizon = app.calendar.add_working_days(today, app.config.digest.upcoming_working_days)
+    views = _deadline_views(session, horizon)
+    returns, received = cases.returns(session, today)
     actions, later, done = cases.actions(session, today, horizon)
     complaints, answered = cases.complaints(session, today)
+    # Hundreds of overdue deadlines share a few dozen due dates: count each date's days once.
+    lateness = cache(lambda due: app.calendar.working_days_between(due, today))
     context: dict[str, object] = {
         "today": today,
         "working_days": app.config.digest.upcoming_working_days,
@@ -97,7 +102,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
                 "name": d.name,
                 "title": _title(d.name),
                 "due": d.due,
-                "days_overdue": app.calendar.working_days_between(d.due, today),
+                "days_overdue": lateness(d.due),
                 "explain": d.explanation,
             }
             for d in overdue(views, today)

@@ -8,7 +8,7 @@ sent twice, even across restarts or by two bot instances).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
@@ -85,29 +85,51 @@ def reminder_tick(app: App) -> int:
             .order_by(Deadline.id)
         ).all()
         known = gather(session, rows, votes=_in_hours(app, local))
+        plans = Plans(app)
         for deadline in rows:
-            queued += _chase(session, app, known, deadline, local, now)
+            queued += _chase(session, app, known, plans, deadline, local, now)
             queued += _chase_votes(session, app, known, deadline, local, now)
             _maybe_ask_about_delay(session, app, known, deadline, local, now)
         session.commit()
     return queued
 
 
+class Plans:
+    """Each due date's reminder sequence, worked out once a tick: hundreds of open deadlines
+    share a few dozen due dates, and each sequence walks the working calendar."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.policy = policy(app)
+        self._steps: dict[date, list[Step]] = {}
+
+    def steps(self, due: date) -> list[Step]:
+        found = self._steps.get(due)
+        if found is None:
+            found = self._steps[due] = schedule(due, self.app.calendar, self.policy)
+        return found
+
+
 def _in_hours(app: App, local: datetime) -> bool:
-    hours = policy(app)
+    hours = app.config.reminders
     return hours.start <= local.time() < hours.end
 
 
 def _chase(
-    session: Session, app: App, known: Known, deadline: Deadline, local: datetime, now: datetime
+    session: Session,
+    app: App,
+    known: Known,
+    plans: Plans,
+    deadline: Deadline,
+    local: datetime,
+    now: datetime,
 ) -> int:
     chase = _who(app, known, deadline)
     if chase is None:
         return 0
     prefix = f"reminder:{deadline.case.ref}:{deadline.name}:{deadline.due.isoformat()}:"
     sent = known.sent(deadline.case_id, prefix)
-    steps = schedule(deadline.due, app.calendar, policy(app))
-    decision = due_now(steps, sent, local, app.calendar, policy(app))
+    decision = due_now(plans.steps(deadline.due), sent, local, app.calendar, plans.policy)
     for step in decision.superseded:
         add_event(
             session,
