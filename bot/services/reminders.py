@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session, contains_eager
 from bot.adapters.db.models import Case, Deadline
 from bot.app import App
 from bot.core import deadlines as rules
-from bot.core.reminders import ReminderPolicy, Step, StepKind, as_sent, due_now, schedule
+from bot.core.reminders import (
+    ReminderPolicy,
+    Step,
+    StepKind,
+    as_sent,
+    due_now,
+    last_due_to_look_at,
+    schedule,
+)
 from bot.core.screening_vote import ROLE_LABELS, partners_to_chase
 from bot.core.wording import plural
 from bot.services.cases import add_event
@@ -77,19 +85,29 @@ def reminder_tick(app: App) -> int:
     local = now.astimezone(app.config.partnership.time_zone)
     queued = 0
     with app.sessions() as session:
+        plans = Plans(app)
+        due_by = last_due_to_look_at(
+            local.date(),
+            app.calendar,
+            plans.policy,
+            ahead=max(1, app.config.review.delay_notice_working_days_before),
+        )
         rows = session.scalars(
             select(Deadline)
             .join(Case)
             .options(contains_eager(Deadline.case))
-            .where(Deadline.met_at.is_(None), Case.status == "open")
+            .where(Deadline.met_at.is_(None), Deadline.due <= due_by, Case.status == "open")
             .order_by(Deadline.id)
         ).all()
-        known = gather(session, rows, votes=_in_hours(app, local))
-        plans = Plans(app)
-        for deadline in rows:
-            queued += _chase(session, app, known, plans, deadline, local, now)
-            queued += _chase_votes(session, app, known, deadline, local, now)
-            _maybe_ask_about_delay(session, app, known, deadline, local, now)
+        known = gather(session, rows, due_by, votes=_in_hours(app, local))
+        # Every key this tick can write is its own (the deadline's case, name and due date, or
+        # the case and role), so the emails and events are written together at the commit, a
+        # few statements for all of them, instead of one flush per email before its key check.
+        with session.no_autoflush:
+            for deadline in rows:
+                queued += _chase(session, app, known, plans, deadline, local, now)
+                queued += _chase_votes(session, app, known, deadline, local, now)
+                _maybe_ask_about_delay(session, app, known, deadline, local, now)
         session.commit()
     return queued
 
