@@ -83,25 +83,23 @@ def actions(session: Session, today: date, horizon: date) -> tuple[Rows, int, in
 def complaints(session: Session, today: date) -> tuple[Rows, int]:
     """Open complaints still to be answered, and how many open ones were answered."""
     rows = session.execute(
-        select(Case, Deadline)
+        select(Case.ref, Case.sin_received_on, Deadline.due, Deadline.met_at.is_not(None))
         .outerjoin(
             Deadline, (Deadline.case_id == Case.id) & (Deadline.name == "complaint_response")
         )
         .where(Case.kind == "complaint", Case.status == "open")
         .order_by(Case.id)
     ).all()
-    unanswered: Rows = []
-    for c, due in rows:
-        if due is not None and due.met_at is not None:
-            continue
-        unanswered.append(
-            {
-                "ref": c.ref,
-                "received_on": c.sin_received_on,
-                "reply_by": due.due if due else None,
-                "state": "overdue" if due and due.due < today else "open",
-            }
-        )
+    unanswered: Rows = [
+        {
+            "ref": ref,
+            "received_on": received_on,
+            "reply_by": due,
+            "state": "overdue" if due and due < today else "open",
+        }
+        for ref, received_on, due, answered in rows
+        if not answered  # NULL with no deadline: not answered either
+    ]
     return unanswered, len(rows) - len(unanswered)
 
 
@@ -135,15 +133,18 @@ def form_gaps(session: Session) -> Rows:
 def records(session: Session, listed: set[str], settled: dict[str, object]) -> dict[str, object]:
     """How many cases there are, open by stage, and how many open ones the digest left out."""
     open_refs = set(session.scalars(select(Case.ref).where(Case.status == "open")))
-    stages = dict(
-        session.execute(
-            select(Case.stage, func.count()).where(Case.status == "open").group_by(Case.stage)
-        ).all()
-    )
-    closed = session.scalar(select(func.count()).select_from(Case).where(Case.status != "open"))
+    stages: dict[str, int] = {}
+    closed = 0
+    for status, stage, n in session.execute(
+        select(Case.status, Case.stage, func.count()).group_by(Case.status, Case.stage)
+    ):
+        if status == "open":
+            stages[stage] = n
+        else:
+            closed += n
     return {
         "open": len(open_refs),
-        "closed": closed or 0,
+        "closed": closed,
         "quiet": len(open_refs - listed),
         "stages": [
             {"stage": stage.replace("_", " "), "count": n} for stage, n in sorted(stages.items())

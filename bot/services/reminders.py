@@ -213,6 +213,7 @@ def _send(
         now=now,
         case=case,
         context=context,
+        unqueued=True,  # not among the case's keys read by gather()
     )
     add_event(
         session,
@@ -297,6 +298,7 @@ def _chase_votes(
                 "partner": {"role_label": ROLE_LABELS[role]},
                 "due": deadline.due,
             },
+            unqueued=True,  # known.queued() said so
         )
         if row is not None:
             queued += 1
@@ -345,4 +347,5 @@ def _maybe_ask_about_delay(
             "notification_sent_on": case.notification_sent_on,
             "rr_meeting_on": case.rr_meeting_on,
         },
+        unqueued=True,  # known.queued() said so
     )
