@@ -123,6 +123,21 @@ def schedule(due: date, calendar: WorkingCalendar, policy: ReminderPolicy) -> li
     return steps
 
 
+def last_due_to_look_at(
+    today: date, calendar: WorkingCalendar, policy: ReminderPolicy, *, ahead: int = 1
+) -> date:
+    """The latest due date with anything to do by today: a deadline due after it has no step
+    on or before today, nor anything else asked up to `ahead` working days before it falls due
+    (a vote chase, a delay check). The tick reads only deadlines due by then (and the overdue
+    ones): with years of records most open deadlines lie further ahead.
+
+    The first step is `days_before` working days before the due date's working day; one more
+    working day covers a due date or a today that is not a working day (tests/core/
+    test_reminders.py checks every day of two years), and one more is margin that costs little.
+    """
+    return calendar.add_working_days(today, max(policy.days_before, ahead) + 2)
+
+
 def as_sent(step: Step, due: date, today: date, calendar: WorkingCalendar) -> Step:
     """The step as it goes out today, its lateness counted from the due date to today.
 

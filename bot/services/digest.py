@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -51,6 +52,7 @@ def send_digest_if_due(app: App) -> bool:
             cc=app.config.digest.cc,
             context=context,
             now=now,
+            unqueued=True,  # asked just above
         )
         session.commit()
         return row is not None
@@ -61,21 +63,25 @@ def _title(name: str) -> str:
     return rule.summary if rule else name
 
 
-def _deadline_views(session: Session) -> list[DeadlineView]:
+def _deadline_views(session: Session, horizon: date) -> list[DeadlineView]:
+    """The unmet deadlines of open cases due by the horizon: all that upcoming() and overdue()
+    can list (the met ones and those further ahead were most of the rows, read to be dropped)."""
     rows = session.execute(
-        select(Case.ref, Deadline.name, Deadline.due, Deadline.met_at, Deadline.explanation)
+        select(Case.ref, Deadline.name, Deadline.due, Deadline.explanation)
         .join(Case)
-        .where(Case.status == "open")
+        .where(Case.status == "open", Deadline.met_at.is_(None), Deadline.due <= horizon)
     ).all()
-    return [DeadlineView(ref, name, due, met is not None, why) for ref, name, due, met, why in rows]
+    return [DeadlineView(ref, name, due, False, why) for ref, name, due, why in rows]
 
 
 def digest_context(session: Session, app: App, today: date, now: datetime) -> dict[str, object]:
-    views = _deadline_views(session)
-    returns, received = cases.returns(session, today)
     horizon = app.calendar.add_working_days(today, app.config.digest.upcoming_working_days)
+    views = _deadline_views(session, horizon)
+    returns, received = cases.returns(session, today)
     actions, later, done = cases.actions(session, today, horizon)
     complaints, answered = cases.complaints(session, today)
+    # Hundreds of overdue deadlines share a few dozen due dates: count each date's days once.
+    lateness = cache(lambda due: app.calendar.working_days_between(due, today))
     context: dict[str, object] = {
         "today": today,
         "working_days": app.config.digest.upcoming_working_days,
@@ -97,7 +103,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
                 "name": d.name,
                 "title": _title(d.name),
                 "due": d.due,
-                "days_overdue": app.calendar.working_days_between(d.due, today),
+                "days_overdue": lateness(d.due),
                 "explain": d.explanation,
             }
             for d in overdue(views, today)
@@ -146,10 +152,13 @@ def _daemon_health(session: Session, app: App) -> dict[str, object]:
 
 def _new_cases(session: Session, now: datetime) -> list[dict[str, object]]:
     since = now - timedelta(days=4)  # covers a weekend and a bank holiday Monday
-    cases = session.scalars(select(Case).where(Case.opened_at >= since).order_by(Case.id))
+    rows = session.execute(
+        select(Case.ref, Case.opened_at, Case.kind).where(Case.opened_at >= since).order_by(Case.id)
+    )
     labels = {"review": "SIN", "complaint": "Complaint", "escalation": "Escalation"}
     return [
-        {"ref": c.ref, "opened_at": c.opened_at, "kind": labels.get(c.kind, c.kind)} for c in cases
+        {"ref": ref, "opened_at": opened_at, "kind": labels.get(kind, kind)}
+        for ref, opened_at, kind in rows
     ]
 
 
@@ -184,38 +193,44 @@ def _new_on_cases(session: Session, app: App, now: datetime) -> list[dict[str, o
 
 
 def _triage(session: Session, app: App) -> list[dict[str, object]]:
-    rows = session.scalars(
-        select(StoredMessage)
+    rows = session.execute(
+        select(
+            StoredMessage.id,
+            StoredMessage.received_at,
+            StoredMessage.from_addr,
+            StoredMessage.subject,
+            StoredMessage.triage_reason,
+        )
         .where(StoredMessage.needs_triage.is_(True), StoredMessage.status == "processed")
         .order_by(StoredMessage.id)
     )
     return [
         {
-            "id": r.id,
-            "received_at": r.received_at,
-            "sender": r.from_addr,
-            "agency": agency_name(app, r.from_addr) if r.from_addr else "",
-            "subject": r.subject,
-            "reason": r.triage_reason or "",
+            "id": id_,
+            "received_at": received_at,
+            "sender": sender,
+            "agency": agency_name(app, sender) if sender else "",
+            "subject": subject,
+            "reason": reason or "",
         }
-        for r in rows
+        for id_, received_at, sender, subject, reason in rows
     ]
 
 
 def _quarantine(session: Session) -> list[dict[str, object]]:
-    rows = session.scalars(
-        select(StoredMessage)
+    rows = session.execute(
+        select(
+            StoredMessage.id,
+            StoredMessage.received_at,
+            StoredMessage.last_error,
+            StoredMessage.attempts,
+        )
         .where(StoredMessage.status == "quarantined", StoredMessage.needs_triage.is_(True))
         .order_by(StoredMessage.id)
     )
     return [
-        {
-            "id": r.id,
-            "received_at": r.received_at,
-            "reason": r.last_error or "",
-            "attempts": r.attempts,
-        }
-        for r in rows
+        {"id": id_, "received_at": received_at, "reason": error or "", "attempts": attempts}
+        for id_, received_at, error, attempts in rows
     ]
 
 
@@ -232,8 +247,14 @@ def _health(session: Session, app: App) -> dict[str, object]:
     pending = session.scalar(
         select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
     )
-    failed = session.scalars(
-        select(OutboxMessage)
+    failed = session.execute(
+        select(
+            OutboxMessage.id,
+            OutboxMessage.subject,
+            OutboxMessage.attempts,
+            OutboxMessage.last_error,
+            OutboxMessage.status,
+        )
         .where(
             (OutboxMessage.status == "failed")
             | ((OutboxMessage.status == "pending") & (OutboxMessage.attempts > 0))
@@ -248,13 +269,13 @@ def _health(session: Session, app: App) -> dict[str, object]:
         "outbox_pending": pending or 0,
         "outbox_failed": [
             {
-                "id": r.id,
-                "subject": r.subject,
-                "attempts": r.attempts,
-                "last_error": r.last_error or "",
-                "status": r.status,
+                "id": id_,
+                "subject": subject,
+                "attempts": attempts,
+                "last_error": error or "",
+                "status": status,
             }
-            for r in failed
+            for id_, subject, attempts, error, status in failed
         ],
     }
 
@@ -279,17 +300,16 @@ FLAG_EVENTS = (
 
 
 def _drafts(session: Session) -> list[dict[str, object]]:
-    rows = session.scalars(
-        select(OutboxMessage).where(OutboxMessage.status == "draft").order_by(OutboxMessage.id)
+    rows = session.execute(
+        select(
+            OutboxMessage.id, OutboxMessage.event, OutboxMessage.subject, OutboxMessage.recipients
+        )
+        .where(OutboxMessage.status == "draft")
+        .order_by(OutboxMessage.id)
     )
     return [
-        {
-            "id": r.id,
-            "what": names.email_name(r.event),
-            "subject": r.subject,
-            "recipients": r.recipients,
-        }
-        for r in rows
+        {"id": id_, "what": names.email_name(event), "subject": subject, "recipients": to}
+        for id_, event, subject, to in rows
     ]
 
 

@@ -24,7 +24,12 @@ Rows = list[dict[str, object]]
 def returns(session: Session, today: date) -> tuple[Rows, int]:
     """Appendix B returns still awaited on open cases, and how many came in."""
     rows = session.execute(
-        select(Case.ref, AgencyRequest)
+        select(
+            Case.ref,
+            AgencyRequest.agency_key,
+            AgencyRequest.return_by,
+            AgencyRequest.received_at.is_(None),
+        )
         .join(Case, Case.id == AgencyRequest.case_id)
         .where(Case.status == "open")
         .order_by(AgencyRequest.return_by, AgencyRequest.id)
@@ -32,12 +37,12 @@ def returns(session: Session, today: date) -> tuple[Rows, int]:
     awaited: Rows = [
         {
             "ref": ref,
-            "agency": r.agency_key,
-            "due": r.return_by,
-            "state": "overdue" if r.return_by < today else "requested",
+            "agency": agency,
+            "due": return_by,
+            "state": "overdue" if return_by < today else "requested",
         }
-        for ref, r in rows
-        if r.received_at is None
+        for ref, agency, return_by, outstanding in rows
+        if outstanding
     ]
     return awaited, len(rows) - len(awaited)
 
@@ -47,7 +52,14 @@ def actions(session: Session, today: date, horizon: date) -> tuple[Rows, int, in
     more are due after it, and how many are done. An item due in three months is counted
     until it comes within the horizon, not listed every day."""
     rows = session.execute(
-        select(Case.ref, ActionItem)
+        select(
+            Case.ref,
+            ActionItem.number,
+            ActionItem.text,
+            ActionItem.owner_key,
+            ActionItem.due,
+            ActionItem.done_at.is_not(None),
+        )
         .join(Case, Case.id == ActionItem.case_id)
         .where(Case.status == "open")
         .order_by(Case.ref, ActionItem.number)
@@ -55,41 +67,39 @@ def actions(session: Session, today: date, horizon: date) -> tuple[Rows, int, in
     outstanding: Rows = [
         {
             "ref": ref,
-            "number": a.number,
-            "text": a.text,
-            "owner": a.owner_key,
-            "due": a.due,
-            "state": "overdue" if a.due < today else "open",
+            "number": number,
+            "text": text,
+            "owner": owner,
+            "due": due,
+            "state": "overdue" if due < today else "open",
         }
-        for ref, a in rows
-        if a.done_at is None and a.due <= horizon
+        for ref, number, text, owner, due, done in rows
+        if not done and due <= horizon
     ]
-    done = sum(1 for _, a in rows if a.done_at is not None)
+    done = sum(1 for row in rows if row[-1])
     return outstanding, len(rows) - len(outstanding) - done, done
 
 
 def complaints(session: Session, today: date) -> tuple[Rows, int]:
     """Open complaints still to be answered, and how many open ones were answered."""
     rows = session.execute(
-        select(Case, Deadline)
+        select(Case.ref, Case.sin_received_on, Deadline.due, Deadline.met_at.is_not(None))
         .outerjoin(
             Deadline, (Deadline.case_id == Case.id) & (Deadline.name == "complaint_response")
         )
         .where(Case.kind == "complaint", Case.status == "open")
         .order_by(Case.id)
     ).all()
-    unanswered: Rows = []
-    for c, due in rows:
-        if due is not None and due.met_at is not None:
-            continue
-        unanswered.append(
-            {
-                "ref": c.ref,
-                "received_on": c.sin_received_on,
-                "reply_by": due.due if due else None,
-                "state": "overdue" if due and due.due < today else "open",
-            }
-        )
+    unanswered: Rows = [
+        {
+            "ref": ref,
+            "received_on": received_on,
+            "reply_by": due,
+            "state": "overdue" if due and due < today else "open",
+        }
+        for ref, received_on, due, answered in rows
+        if not answered  # NULL with no deadline: not answered either
+    ]
     return unanswered, len(rows) - len(unanswered)
 
 
@@ -98,8 +108,8 @@ def case_warnings(session: Session) -> Rows:
     # A closed case stays in view while the Rapid Review owed to the National Panel is missing.
     owed = Case.notification_sent_on.is_not(None) & Case.rr_report_on.is_(None)
     return [
-        {"ref": case.ref, "what": w.what, "detail": w.sentence}
-        for case, found in warnings_where(session, (Case.status == "open") | owed)
+        {"ref": ref, "what": w.what, "detail": w.sentence}
+        for ref, found in warnings_where(session, (Case.status == "open") | owed)
         for w in found
     ]
 
@@ -123,15 +133,18 @@ def form_gaps(session: Session) -> Rows:
 def records(session: Session, listed: set[str], settled: dict[str, object]) -> dict[str, object]:
     """How many cases there are, open by stage, and how many open ones the digest left out."""
     open_refs = set(session.scalars(select(Case.ref).where(Case.status == "open")))
-    stages = dict(
-        session.execute(
-            select(Case.stage, func.count()).where(Case.status == "open").group_by(Case.stage)
-        ).all()
-    )
-    closed = session.scalar(select(func.count()).select_from(Case).where(Case.status != "open"))
+    stages: dict[str, int] = {}
+    closed = 0
+    for status, stage, n in session.execute(
+        select(Case.status, Case.stage, func.count()).group_by(Case.status, Case.stage)
+    ):
+        if status == "open":
+            stages[stage] = n
+        else:
+            closed += n
     return {
         "open": len(open_refs),
-        "closed": closed or 0,
+        "closed": closed,
         "quiet": len(open_refs - listed),
         "stages": [
             {"stage": stage.replace("_", " "), "count": n} for stage, n in sorted(stages.items())

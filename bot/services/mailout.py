@@ -48,6 +48,7 @@ def queue_email(
     calendar: bytes | None = None,
     for_message: StoredMessage | None = None,
     images: Sequence[InlineImage] = (),
+    unqueued: bool = False,
 ) -> OutboxMessage | None:
     """Add one email to the outbox unless an email with this idempotency key already exists.
 
@@ -61,8 +62,14 @@ def queue_email(
 
     Mail to an outside body named in the config's approval list is written as a draft and the
     Business Manager is asked to approve it; it is sent only after that.
+
+    unqueued: the caller has already read, in this transaction, that no email has this key (the
+    reminder tick reads all its cases' keys in one query), so it is not asked again; the
+    outbox's unique key still refuses a duplicate at the commit.
     """
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
+    if not unqueued and session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
+    ):
         if for_message is not None and for_message.processed_at is None:
             raise DuplicateEmail(key)
         return None

@@ -6,31 +6,42 @@ that transaction's commit has returned the bell rings. Ringing only after the co
 the sender reads the outbox in its own session, so a row it could not yet see would be missed
 until the tick. A transaction rolled back rings nothing.
 
-It is an in-process signal only. Rows queued by another instance (or by a command run from
-the terminal) are sent at the outbox's tick, which stays as the safety net; instances share
-nothing but the database.
+On PostgreSQL the bell also rings across instances, which share nothing but the database:
+the transaction that queues mail sends a NOTIFY (delivered only if it commits), and every
+attached bell listens for it (bot.adapters.db.notify). On SQLite, one host, the signal stays
+in-process. Either way the outbox's tick stays as the safety net, for mail queued by a
+command run from the terminal (no bell attached) or while a listener is reconnecting.
 """
 
 from __future__ import annotations
 
 import threading
+import uuid
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Engine, event, inspect
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, sessionmaker
 
+from bot.adapters.db import notify
 from bot.adapters.db.models import OutboxMessage
 
 _QUEUED = "tscp_outbox_queued"  # key in Session.info: this transaction queued mail
+CHANNEL = "tscp_outbox"
 
 
 class OutboxBell:
     def __init__(self) -> None:
         self._rung = threading.Event()
         self._sessions: sessionmaker[Session] | None = None
+        self._listener: notify.Listener | None = None
+        self._token = uuid.uuid4().hex  # names this bell's own notifications
 
     def attach(self, sessions: sessionmaker[Session]) -> None:
         """Listen to every session `sessions` makes from now on."""
         self._sessions = sessions
+        engine = sessions.kw.get("bind")
+        if isinstance(engine, Engine) and notify.supported(engine):
+            self._listener = notify.Listener(engine, CHANNEL, self._heard)
+            self._listener.start()
         event.listen(sessions, "after_flush", self._flushed)
         event.listen(sessions, "after_commit", self._committed)
         event.listen(sessions, "after_transaction_end", self._ended)
@@ -42,9 +53,17 @@ class OutboxBell:
         event.remove(self._sessions, "after_commit", self._committed)
         event.remove(self._sessions, "after_transaction_end", self._ended)
         self._sessions = None
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
 
     def ring(self) -> None:
         self._rung.set()
+
+    def _heard(self, payload: str) -> None:
+        # This instance's own commits have rung already, in-process: one ring per commit.
+        if payload != self._token:
+            self.ring()
 
     def wait(self, timeout: float) -> bool:
         """Wait until rung or `timeout` seconds; True when rung. The ring is consumed."""
@@ -54,10 +73,15 @@ class OutboxBell:
 
     def _flushed(self, session: Session, _context: UOWTransaction) -> None:
         # after_flush still shows what the flush wrote as new and dirty.
+        if session.info.get(_QUEUED):
+            return  # one ring, and one NOTIFY, per transaction
         if any(_ready(o, new=True) for o in session.new) or any(
             _ready(o, new=False) for o in session.dirty
         ):
             session.info[_QUEUED] = True
+            connection = session.connection()
+            if notify.supported(connection.engine):
+                notify.notify(connection, CHANNEL, self._token)  # sent if this commits
 
     def _committed(self, session: Session) -> None:
         if session.info.pop(_QUEUED, False):

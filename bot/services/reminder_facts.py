@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -44,20 +45,21 @@ class Known:
         return dict(self.ballots.get(case_id, {}))
 
 
-def _chased_cases() -> Select[int]:
-    """The cases with an unmet deadline that are still open: those the tick looks at."""
+def _chased_cases(due_by: date) -> Select[int]:
+    """The open cases with an unmet deadline due by due_by: those the tick looks at."""
     return (
         select(Deadline.case_id)
         .join(Case, Case.id == Deadline.case_id)
-        .where(Deadline.met_at.is_(None), Case.status == "open")
+        .where(Deadline.met_at.is_(None), Deadline.due <= due_by, Case.status == "open")
     )
 
 
-def gather(session: Session, deadlines: Sequence[Deadline], *, votes: bool) -> Known:
+def gather(session: Session, deadlines: Sequence[Deadline], due_by: date, *, votes: bool) -> Known:
+    """What the tick needs about the cases of `deadlines`, those selected with due_by."""
     known = Known()
     if not deadlines:
         return known
-    cases = _chased_cases()
+    cases = _chased_cases(due_by)
     keys: defaultdict[int, set[str]] = defaultdict(set)
     for case_id, key in session.execute(
         select(OutboxMessage.case_id, OutboxMessage.idempotency_key).where(

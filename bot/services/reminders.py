@@ -8,7 +8,7 @@ sent twice, even across restarts or by two bot instances).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session, contains_eager
 from bot.adapters.db.models import Case, Deadline
 from bot.app import App
 from bot.core import deadlines as rules
-from bot.core.reminders import ReminderPolicy, Step, StepKind, as_sent, due_now, schedule
+from bot.core.reminders import (
+    ReminderPolicy,
+    Step,
+    StepKind,
+    as_sent,
+    due_now,
+    last_due_to_look_at,
+    schedule,
+)
 from bot.core.screening_vote import ROLE_LABELS, partners_to_chase
 from bot.core.wording import plural
 from bot.services.cases import add_event
@@ -77,37 +85,69 @@ def reminder_tick(app: App) -> int:
     local = now.astimezone(app.config.partnership.time_zone)
     queued = 0
     with app.sessions() as session:
+        plans = Plans(app)
+        due_by = last_due_to_look_at(
+            local.date(),
+            app.calendar,
+            plans.policy,
+            ahead=max(1, app.config.review.delay_notice_working_days_before),
+        )
         rows = session.scalars(
             select(Deadline)
             .join(Case)
             .options(contains_eager(Deadline.case))
-            .where(Deadline.met_at.is_(None), Case.status == "open")
+            .where(Deadline.met_at.is_(None), Deadline.due <= due_by, Case.status == "open")
             .order_by(Deadline.id)
         ).all()
-        known = gather(session, rows, votes=_in_hours(app, local))
-        for deadline in rows:
-            queued += _chase(session, app, known, deadline, local, now)
-            queued += _chase_votes(session, app, known, deadline, local, now)
-            _maybe_ask_about_delay(session, app, known, deadline, local, now)
+        known = gather(session, rows, due_by, votes=_in_hours(app, local))
+        # Every key this tick can write is its own (the deadline's case, name and due date, or
+        # the case and role), so the emails and events are written together at the commit, a
+        # few statements for all of them, instead of one flush per email before its key check.
+        with session.no_autoflush:
+            for deadline in rows:
+                queued += _chase(session, app, known, plans, deadline, local, now)
+                queued += _chase_votes(session, app, known, deadline, local, now)
+                _maybe_ask_about_delay(session, app, known, deadline, local, now)
         session.commit()
     return queued
 
 
+class Plans:
+    """Each due date's reminder sequence, worked out once a tick: hundreds of open deadlines
+    share a few dozen due dates, and each sequence walks the working calendar."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.policy = policy(app)
+        self._steps: dict[date, list[Step]] = {}
+
+    def steps(self, due: date) -> list[Step]:
+        found = self._steps.get(due)
+        if found is None:
+            found = self._steps[due] = schedule(due, self.app.calendar, self.policy)
+        return found
+
+
 def _in_hours(app: App, local: datetime) -> bool:
-    hours = policy(app)
+    hours = app.config.reminders
     return hours.start <= local.time() < hours.end
 
 
 def _chase(
-    session: Session, app: App, known: Known, deadline: Deadline, local: datetime, now: datetime
+    session: Session,
+    app: App,
+    known: Known,
+    plans: Plans,
+    deadline: Deadline,
+    local: datetime,
+    now: datetime,
 ) -> int:
     chase = _who(app, known, deadline)
     if chase is None:
         return 0
     prefix = f"reminder:{deadline.case.ref}:{deadline.name}:{deadline.due.isoformat()}:"
     sent = known.sent(deadline.case_id, prefix)
-    steps = schedule(deadline.due, app.calendar, policy(app))
-    decision = due_now(steps, sent, local, app.calendar, policy(app))
+    decision = due_now(plans.steps(deadline.due), sent, local, app.calendar, plans.policy)
     for step in decision.superseded:
         add_event(
             session,
@@ -173,6 +213,7 @@ def _send(
         now=now,
         case=case,
         context=context,
+        unqueued=True,  # not among the case's keys read by gather()
     )
     add_event(
         session,
@@ -257,6 +298,7 @@ def _chase_votes(
                 "partner": {"role_label": ROLE_LABELS[role]},
                 "due": deadline.due,
             },
+            unqueued=True,  # known.queued() said so
         )
         if row is not None:
             queued += 1
@@ -305,4 +347,5 @@ def _maybe_ask_about_delay(
             "notification_sent_on": case.notification_sent_on,
             "rr_meeting_on": case.rr_meeting_on,
         },
+        unqueued=True,  # known.queued() said so
     )

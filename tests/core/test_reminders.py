@@ -22,8 +22,10 @@ from bot.core.reminders import (
     StepDecision,
     StepKind,
     due_now,
+    last_due_to_look_at,
     schedule,
 )
+from bot.core.screening_vote import vote_chase_day
 
 CAL = build_calendar(range(2025, 2030))
 LONDON = ZoneInfo("Europe/London")
@@ -513,3 +515,19 @@ def test_bot_that_misses_days_escalates_exactly_once(
     assert keys.count("escalation") == int(policy.escalate)
     if steps:
         assert keys[-1] == steps[-1].key  # the last step (escalation if any) is never skipped
+
+
+@pytest.mark.parametrize(("days_before", "ahead"), [(0, 1), (1, 1), (1, 2), (3, 5)])
+def test_nothing_is_due_today_for_a_deadline_due_after_the_last_one_looked_at(
+    days_before: int, ahead: int
+) -> None:
+    """The tick reads only deadlines due by last_due_to_look_at: one due later must have no
+    reminder step, vote chase or delay check on or before today, whatever the day (weekends,
+    bank holidays and Christmas included), or it would never be sent."""
+    policy = ReminderPolicy(days_before=days_before)
+    for today in (date(2026, 1, 1) + timedelta(days=n) for n in range(2 * 365)):
+        last = last_due_to_look_at(today, CAL, policy, ahead=ahead)
+        for due in (last + timedelta(days=n) for n in range(1, 8)):
+            assert min(s.day for s in schedule(due, CAL, policy)) > today
+            assert vote_chase_day(due, CAL) > today
+            assert CAL.add_working_days(due, -ahead) > today

@@ -1,0 +1,127 @@
+"""On PostgreSQL mail queued by one instance wakes another instance's sender: a real `tscp-bot
+run` process, whose outbox runs hourly, sends an email another instance commits within seconds,
+and only because of the NOTIFY (one committed without it waits for the hour)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.adapters.db.models import JobHealth, OutboxMessage
+from bot.adapters.email_builder import build_email
+from bot.app import App
+from bot.services.outbox_bell import OutboxBell
+from tests.daemon_helpers import daemon_app, daemon_config, wait_until
+from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.smtp import SmtpTestServer
+
+BIN = Path(sys.executable).parent / "tscp-bot"
+AN_HOUR = 3600
+
+
+@pytest.fixture
+def config(
+    tmp_path: Path, database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> Path:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; on SQLite the bell stays in-process")
+    return daemon_config(tmp_path, database_url, dovecot, smtp_server, outbox_every_seconds=AN_HOUR)
+
+
+@pytest.fixture
+def other(config: Path, dovecot: DovecotServer) -> Iterator[App]:
+    """Another instance: its own process's sessions, as a running daemon's."""
+    app = daemon_app(config, dovecot.password)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def sender(config: Path, dovecot: DovecotServer, other: App) -> Iterator[None]:
+    """A real daemon whose outbox has run once (at start, empty) and next runs in an hour."""
+    proc = subprocess.Popen(
+        [BIN, "--config", config, "--now", "2026-12-23T07:00", "run"],
+        env={"PATH": "/usr/bin:/bin", "TEST_IMAP_PASSWORD": dovecot.password},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until(lambda: _outbox_ran(other), 60, "the daemon's first outbox run")
+        time.sleep(2)  # its listener has connected (it connects as the sender starts)
+        yield
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+
+
+def _outbox_ran(app: App) -> bool:
+    with app.sessions() as s:
+        return s.scalar(select(JobHealth.last_ok_at).where(JobHealth.name == "outbox")) is not None
+
+
+def _queue(app: App, key: str) -> None:
+    now = datetime.now(UTC)
+    raw = build_email(
+        sender="tscp@tameside.gov.uk",
+        sender_name="TSCP",
+        to=["someone@example.org"],
+        subject=key,
+        text="Invented.",
+        html=None,
+        message_id=f"<{key}@tameside.gov.uk>",
+        date=now,
+    )
+    with app.sessions() as s:
+        s.add(
+            OutboxMessage(
+                idempotency_key=key,
+                message_id=f"{key}@tameside.gov.uk",
+                event="system_alert",
+                sender="tscp@tameside.gov.uk",
+                recipients=["someone@example.org"],
+                subject=key,
+                raw=raw,
+                created_at=now,
+                next_attempt_at=now,
+                status="pending",
+                requires_approval=False,
+                attempts=0,
+            )
+        )
+        s.commit()
+
+
+def _arrived(smtp: SmtpTestServer, key: str) -> bool:
+    return any(f"Subject: {key}".encode() in m.raw for m in smtp.messages)
+
+
+def test_mail_another_instance_queues_is_sent_at_once(
+    sender: None, other: App, smtp_server: SmtpTestServer
+) -> None:
+    # Committed without a bell (a command at the terminal): it waits for the hourly run.
+    _queue(other, "wake-test-quiet")
+    time.sleep(5)
+    assert not _arrived(smtp_server, "wake-test-quiet")
+    # Committed by an instance with its bell attached: the NOTIFY wakes the daemon's sender,
+    # which sends everything due (the quiet one too).
+    bell = OutboxBell()
+    bell.attach(other.sessions)
+    try:
+        _queue(other, "wake-test-rung")
+        wait_until(lambda: _arrived(smtp_server, "wake-test-rung"), 10, "the NOTIFY's wake")
+    finally:
+        bell.detach()
+    assert _arrived(smtp_server, "wake-test-quiet")
