@@ -55,6 +55,7 @@ def list_cases(ctx: Context) -> int:
 
 
 def show_case(ctx: Context) -> int:
+    from bot.services.case_warnings import agency_names
     from bot.services.cases import find_case
     from bot.services.meeting_replies import meeting_views
     from bot.services.queries import case_detail
@@ -64,7 +65,7 @@ def show_case(ctx: Context) -> int:
         case = find_case(session, ctx.args.ref)
         if case is None:
             raise NotFound(f"no case {ctx.args.ref.upper()}")
-        detail = case_detail(session, case, ctx.today())
+        detail = case_detail(session, case, ctx.today(), agency_names(app.config))
         # Each meeting with every partner's Accept / Decline and whether the panel is quorate.
         detail["meetings"] = meeting_views(session, app, case)
     if ctx.args.json:

@@ -36,6 +36,7 @@ class ReturnFacts:
     agency: str  # the agency's key, as the Business Manager types it in Agencies:
     return_by: date
     received: bool
+    name: str = ""  # the agency's plain name, as the Business Manager reads it
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,10 @@ def _late_returns(facts: CaseFacts) -> list[CaseWarning]:
     return [
         CaseWarning(
             "Appendix B due after the Rapid Review",
-            f"The Appendix B return from {r.agency} is due {fmt_date(r.return_by)}, after the "
-            f"Rapid Review deadline of {fmt_date(due)}. Agree an earlier date (Agencies: "
-            f"{r.agency} with Return by: <date>) or tell the National Panel of the delay "
+            f"The Appendix B return from {r.name or r.agency} is due "
+            f"{fmt_date(r.return_by)}, after the Rapid Review deadline of {fmt_date(due)}. "
+            f"Agree an earlier date (Agencies: {r.agency} with Return by: <date>) or tell the "
+            "National Panel of the delay "
             "(Delay: <reason>; expected <date>).",
         )
         for r in facts.returns

@@ -29,7 +29,7 @@ from bot.core.lifecycle import stage_of
 from bot.core.lifecycle_table import describe_stage
 from bot.core.screening_vote import screening_status
 from bot.services import digest_names as names
-from bot.services.case_warnings import sentences
+from bot.services.case_warnings import agency_names, sentences
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import meeting_views
@@ -43,6 +43,7 @@ def case_status(session: Session, app: App, case: Case, today: date) -> cs.CaseS
     fields = session.scalars(select(CaseField).where(CaseField.case_id == case.id))
     secrets = cs.personal_values((f.name, f.value) for f in fields)
     votes = list(session.scalars(select(Vote).where(Vote.case_id == case.id).order_by(Vote.id)))
+    agencies = agency_names(app.config)
     return cs.CaseStatus(
         ref=case.ref,
         initials=case.initials or "",
@@ -54,9 +55,9 @@ def case_status(session: Session, app: App, case: Case, today: date) -> cs.CaseS
         notifiable=cs.yes_no(case.notifiable),
         cspr=cs.yes_no(case.cspr),
         today=today,
-        warnings=tuple(cs.withhold(w, secrets) for w in sentences(session, case)),
+        warnings=tuple(cs.withhold(w, secrets) for w in sentences(session, case, agencies)),
         deadlines=cs.deadline_order(
-            _deadline(app, d, today, secrets, _agency_names(app)) for d in case.deadlines
+            _deadline(app, d, today, secrets, agencies) for d in case.deadlines
         ),
         votes=tuple(
             cs.VoteLine(cs.partner_words(v.role), cs.choice_words(v.choice), v.at, v.superseded)
@@ -76,10 +77,6 @@ def case_status(session: Session, app: App, case: Case, today: date) -> cs.CaseS
             (cs.EventLine(e.at, e.actor, e.what, e.detail) for e in case.events), secrets
         ),
     )
-
-
-def _agency_names(app: App) -> dict[str, str]:
-    return {a.key: a.name for a in app.config.agencies}
 
 
 def _deadline(

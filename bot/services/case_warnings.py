@@ -3,31 +3,42 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
+from types import MappingProxyType
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import AgencyRequest, Case, Deadline
+from bot.config import Config
 from bot.core.case_warnings import CaseFacts, CaseWarning, ReturnFacts, case_warnings
 
+# Agency key -> plain name. Without it a sentence names the agency by its key.
+Names = Mapping[str, str]
+_NO_NAMES: Names = MappingProxyType({})
 
-def warnings_for(session: Session, case: Case) -> list[CaseWarning]:
+
+def agency_names(config: Config) -> dict[str, str]:
+    return {a.key: a.name for a in config.agencies}
+
+
+def warnings_for(session: Session, case: Case, names: Names = _NO_NAMES) -> list[CaseWarning]:
     if case.kind != "review":
         return []
-    return case_warnings(facts_of(session, case))
+    return case_warnings(facts_of(session, case, names))
 
 
-def facts_of(session: Session, case: Case) -> CaseFacts:
+def facts_of(session: Session, case: Case, names: Names = _NO_NAMES) -> CaseFacts:
     review = next((d for d in case.deadlines if d.name == "rapid_review"), None)
     requests = session.scalars(
         select(AgencyRequest).where(AgencyRequest.case_id == case.id).order_by(AgencyRequest.id)
     )
-    return _facts(case, review.due if review else None, list(requests))
+    return _facts(case, review.due if review else None, list(requests), names)
 
 
 def warnings_where(
-    session: Session, which: ColumnElement[bool]
+    session: Session, which: ColumnElement[bool], names: Names = _NO_NAMES
 ) -> list[tuple[str, list[CaseWarning]]]:
     """Each review case matching `which` (by reference, in id order) with its warnings, in
     three queries however many cases; only the columns the checks read, no case objects."""
@@ -64,7 +75,9 @@ def warnings_where(
         .where(review)
         .order_by(AgencyRequest.id)
     ):
-        returns[case_id].append(ReturnFacts(agency, return_by, received_at is not None))
+        returns[case_id].append(
+            ReturnFacts(agency, return_by, received_at is not None, names.get(agency, ""))
+        )
     return [
         (
             ref,
@@ -84,7 +97,9 @@ def warnings_where(
     ]
 
 
-def _facts(case: Case, rapid_review_due: date | None, requests: list[AgencyRequest]) -> CaseFacts:
+def _facts(
+    case: Case, rapid_review_due: date | None, requests: list[AgencyRequest], names: Names
+) -> CaseFacts:
     return CaseFacts(
         closed=case.status == "closed",
         decision=case.decision,
@@ -94,10 +109,13 @@ def _facts(case: Case, rapid_review_due: date | None, requests: list[AgencyReque
         # The report's date is the event; a met deadline alone may mean "not required".
         rapid_review_submitted=case.rr_report_on is not None,
         returns=tuple(
-            ReturnFacts(r.agency_key, r.return_by, r.received_at is not None) for r in requests
+            ReturnFacts(
+                r.agency_key, r.return_by, r.received_at is not None, names.get(r.agency_key, "")
+            )
+            for r in requests
         ),
     )
 
 
-def sentences(session: Session, case: Case) -> list[str]:
-    return [w.sentence for w in warnings_for(session, case)]
+def sentences(session: Session, case: Case, names: Names = _NO_NAMES) -> list[str]:
+    return [w.sentence for w in warnings_for(session, case, names)]

@@ -33,7 +33,7 @@ from bot.core.commands import (
 from bot.core.message import MailMessage
 from bot.core.wording import plural
 from bot.services.case_status import send_case_status
-from bot.services.case_warnings import sentences
+from bot.services.case_warnings import agency_names, sentences
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.review import HANDLERS, Actor, CommandRefused
@@ -228,7 +228,8 @@ def run_command(
     now: datetime,
     outcome: Outcome,
 ) -> None:
-    before = set(sentences(session, case))
+    agencies = agency_names(app.config)
+    before = set(sentences(session, case, agencies))
     try:
         _check_stage(app, case, command, now)
         with session.begin_nested():
@@ -245,7 +246,9 @@ def run_command(
     outcome.carried.append(command)
     # Said at the moment it happens, not only in tomorrow's digest.
     outcome.warnings += [
-        w for w in sentences(session, case) if w not in before and w not in outcome.warnings
+        w
+        for w in sentences(session, case, agencies)
+        if w not in before and w not in outcome.warnings
     ]
     add_event(
         session,

@@ -26,6 +26,7 @@ from bot.services import digest_cases as cases
 from bot.services import digest_names as names
 from bot.services import health
 from bot.services.attention import NEW_ON_CASE, agency_name
+from bot.services.case_warnings import agency_names
 from bot.services.delivery import NOT_DELIVERED_EVENT, recent_failures
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import coming_panels
@@ -326,7 +327,8 @@ def _flags(session: Session, app: App, today: date) -> list[dict[str, object]]:
         {"ref": ref, "what": e.what.replace("_", " "), "detail": _with_reason(e)} for ref, e in rows
     ]
     labels = names.field_labels(app)
-    found = flags + cases.form_gaps(session) + cases.case_warnings(session)
+    warnings = cases.case_warnings(session, agency_names(app.config))
+    found = flags + cases.form_gaps(session) + warnings
     return [{**f, "detail": names.plain(str(f["detail"]), labels)} for f in found]
 
 

@@ -9,6 +9,7 @@ nothing in the digest (bot.services.digest fills `quiet`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy import func, select
@@ -103,13 +104,13 @@ def complaints(session: Session, today: date) -> tuple[Rows, int]:
     return unanswered, len(rows) - len(unanswered)
 
 
-def case_warnings(session: Session) -> Rows:
+def case_warnings(session: Session, names: Mapping[str, str]) -> Rows:
     """Contradictions in each case's facts, every day until they are put right."""
     # A closed case stays in view while the Rapid Review owed to the National Panel is missing.
     owed = Case.notification_sent_on.is_not(None) & Case.rr_report_on.is_(None)
     return [
         {"ref": ref, "what": w.what, "detail": w.sentence}
-        for ref, found in warnings_where(session, (Case.status == "open") | owed)
+        for ref, found in warnings_where(session, (Case.status == "open") | owed, names)
         for w in found
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy import select
@@ -147,7 +148,9 @@ def _state(d: Deadline, today: date) -> str:
     return deadline_state(d.due, d.met_at is not None, today)
 
 
-def case_detail(session: Session, case: Case, today: date) -> dict[str, object]:
+def case_detail(
+    session: Session, case: Case, today: date, agencies: Mapping[str, str]
+) -> dict[str, object]:
     meetings = session.scalars(select(Meeting).where(Meeting.case_id == case.id))
     messages = session.scalars(
         select(StoredMessage).where(StoredMessage.case_id == case.id).order_by(StoredMessage.id)
@@ -158,7 +161,7 @@ def case_detail(session: Session, case: Case, today: date) -> dict[str, object]:
     undelivered = failures_by_outbox(session, case.id)
     return {
         **_summary(case),
-        "warnings": sentences(session, case),
+        "warnings": sentences(session, case, agencies),
         **_review_state(session, case),
         "deadlines": [
             {

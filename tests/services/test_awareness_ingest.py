@@ -105,7 +105,7 @@ def test_form_aware_date_after_receipt_is_set_aside_and_flagged(mailbox: Mailbox
     [flag] = mailbox.events("awareness_flag")
     assert "Wed 30 Dec 2026 not used" in flag and "Aware: <date> because <reason>" in flag
     with mailbox.app.sessions() as s:
-        detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23))
+        detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23), {})
     fields = {f["name"]: f for f in detail["fields"]}  # type: ignore[attr-defined]
     assert "not used for panel_notification" in fields["la_aware_date"]["problem"]
     digest = mailbox.last("daily_digest")
@@ -152,7 +152,7 @@ def test_a_later_aware_needs_a_reason_and_the_chronology_keeps_both(mailbox: Mai
     assert BM in moved and moved.endswith(": the form date was a typo")
     assert "National Panel notification due 07/01/2027" in mailbox.last("command_result")
     with mailbox.app.sessions() as s:
-        detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 31))
+        detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 31), {})
     assert (detail["aware_source"], detail["bm_aware_reason"]) == (
         "business_manager",
         "the form date was a typo",

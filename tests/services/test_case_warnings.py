@@ -3,7 +3,7 @@ them, on the case, and in the digest's "needs your attention" list until they ar
 
 from __future__ import annotations
 
-from bot.services.case_warnings import sentences
+from bot.services.case_warnings import agency_names, sentences
 from bot.services.cases import find_case
 from bot.services.queries import case_detail
 from tests.services.test_lifecycle import BM, Bot, body_of, reply
@@ -39,8 +39,9 @@ def case_warnings_now(bot: Bot) -> list[str]:
     with bot.app.sessions() as s:
         case = find_case(s, REF)
         assert case is not None
-        detail = case_detail(s, case, bot.clock.moment.date())
-        assert detail["warnings"] == sentences(s, case)
+        names = agency_names(bot.app.config)
+        detail = case_detail(s, case, bot.clock.moment.date(), names)
+        assert detail["warnings"] == sentences(s, case, names)
         return list(detail["warnings"])  # type: ignore[call-overload]
 
 
@@ -83,10 +84,14 @@ def test_rapid_review_marked_not_notifiable_warns(bot: Bot) -> None:
 def test_appendix_b_due_after_the_rapid_review_deadline_warns(bot: Bot) -> None:
     command(bot, "2026-12-17T09:00", "Decision: rapid review\nNotified: 17/12/2026")
     text = unwrap(command(bot, "2026-12-17T10:00", "Agencies: gmp, icb\nReturn by: 20/01/2027"))
-    for agency in ("gmp", "icb"):
+    # Named as the Business Manager reads them; the key only where she would type it.
+    for name, key in (
+        ("Greater Manchester Police", "gmp"),
+        ("NHS Greater Manchester Integrated Care (Tameside)", "icb"),
+    ):
         assert (
-            f"The Appendix B return from {agency} is due Wed 20 Jan 2027, after the Rapid Review "
-            "deadline of Tue 12 Jan 2027."
+            f"The Appendix B return from {name} is due Wed 20 Jan 2027, after the Rapid Review "
+            f"deadline of Tue 12 Jan 2027. Agree an earlier date (Agencies: {key} with Return by"
         ) in text
     assert len(case_warnings_now(bot)) == 2
     digest = digest_on(bot, "2026-12-18")
@@ -94,4 +99,4 @@ def test_appendix_b_due_after_the_rapid_review_deadline_warns(bot: Bot) -> None:
     # An earlier date agreed with one agency clears its warning only.
     command(bot, "2026-12-18T10:00", "Agencies: gmp\nReturn by: 08/01/2027")
     [left] = case_warnings_now(bot)
-    assert "from icb" in left
+    assert "from NHS Greater Manchester Integrated Care (Tameside)" in left

@@ -248,7 +248,7 @@ def test_case_view_shows_what_was_read_and_from_where(make_app: AppFactory, tmp_
     send_form(tmp_path, sin_docx())
     run_once(app)
     with app.sessions() as s:
-        detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23))
+        detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23), {})
     read = {(f["scope"], f["name"]): f for f in detail["fields"]}  # type: ignore[attr-defined]
     aware = read[("sin", "la_aware_date")]
     assert aware["value"] == "2026-12-21" and "SIN form.docx" in aware["where"]

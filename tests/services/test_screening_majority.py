@@ -96,7 +96,7 @@ def test_three_different_votes_ask_the_business_manager_to_reconvene(bot: Bot) -
     assert "No majority: the partners must agree" in body_of(ask)
     with bot.app.sessions() as s:
         case = s.scalars(select(Case).where(Case.ref == REF)).one()
-        shown = case_detail(s, case, bot.clock.moment.date())
+        shown = case_detail(s, case, bot.clock.moment.date(), {})
     assert shown["screening"] == "no majority: the partners must agree"
     confirmation = " ".join(body_of(bot.outbox("command_result")[-1]).split())
     assert "Business Manager decides" not in confirmation
