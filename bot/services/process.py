@@ -205,9 +205,7 @@ class Gathered:
     parsed: ParsedCommands | None
 
 
-def _process(
-    session: Session, app: App, row: StoredMessage, now: datetime, reused: bool
-) -> None:
+def _process(session: Session, app: App, row: StoredMessage, now: datetime, reused: bool) -> None:
     msg = app.parse(row.raw)
     result = classify(msg, app.rules, context_for(session, app, msg))
     _record_classification(row, msg, result)
