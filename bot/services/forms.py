@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseField, ChronologyEntry, StoredMessage
@@ -47,29 +47,35 @@ def _store(
         )
     }
     changed = []
+    new: list[dict[str, object]] = []
     for name, field in fields.items():
         old = existing.get(name)
         value = _text(field.value) if field.value is not None else ""
         if old is None:
             changed.append(name)
-            session.add(
-                CaseField(
-                    case_id=case.id,
-                    scope=scope,
-                    name=name,
-                    value=value,
-                    where=field.where,
-                    confidence=field.confidence,
-                    problem=field.problem,
-                    message_id=row.id,
-                    updated_at=now,
-                )
+            new.append(
+                {
+                    "case_id": case.id,
+                    "scope": scope,
+                    "name": name,
+                    "value": value,
+                    "where": field.where,
+                    "confidence": field.confidence,
+                    "problem": field.problem,
+                    "message_id": row.id,
+                    "updated_at": now,
+                }
             )
             continue
         if old.value != value:
             changed.append(name)
         old.value, old.where, old.confidence = value, field.where, field.confidence
         old.problem, old.message_id, old.updated_at = field.problem, row.id, now
+    if new:
+        # One statement for the form's new fields: added one by one, SQLite would insert them
+        # one statement each (the ORM asks each for its id, which nothing here needs). Fields
+        # are only ever read back by query, which sees them.
+        session.execute(insert(CaseField), new)
     return changed
 
 

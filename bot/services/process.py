@@ -6,9 +6,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import StatementError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.app import App
@@ -41,7 +41,7 @@ def process_message(app: App, row_id: int) -> bool:
         row = session.get(StoredMessage, row_id, populate_existing=True)
         assert row is not None  # claimed just now, in this transaction
         try:
-            _process(session, app, row, now)
+            _process(session, app, row, now, _message_id_reused(session, row))
             session.commit()
             return True
         except Exception as exc:
@@ -68,22 +68,25 @@ def process_many(app: App, row_ids: list[int]) -> dict[int, bool]:
         # SAVEPOINT, which the SQLite driver would otherwise commit on release) and takes
         # every message of the batch, as _claim explains, for one commit.
         mine = _claim_all(session, row_ids)
+        reused = _message_ids_reused(session, sorted(mine))
         done = {
-            row_id: _process_in_savepoint(session, app, row_id) if row_id in mine else True
+            row_id: _process_in_savepoint(session, app, row_id, row_id in reused)
+            if row_id in mine
+            else True
             for row_id in row_ids
         }
         session.commit()
     return done
 
 
-def _process_in_savepoint(session: Session, app: App, row_id: int) -> bool:
+def _process_in_savepoint(session: Session, app: App, row_id: int, reused: bool) -> bool:
     """Process one claimed message in a savepoint; a failure is counted in its place."""
     now = app.clock.now()
     try:
         with session.begin_nested():
             row = session.get(StoredMessage, row_id)
             assert row is not None  # claimed just now, in this transaction
-            _process(session, app, row, now)
+            _process(session, app, row, now, reused)
     except Exception as exc:
         error = describe_error(exc)
     else:
@@ -202,11 +205,11 @@ class Gathered:
     parsed: ParsedCommands | None
 
 
-def _process(session: Session, app: App, row: StoredMessage, now: datetime) -> None:
+def _process(session: Session, app: App, row: StoredMessage, now: datetime, reused: bool) -> None:
     msg = app.parse(row.raw)
     result = classify(msg, app.rules, context_for(session, app, msg))
     _record_classification(row, msg, result)
-    found = gather(session, app, msg, result, now, reused=_message_id_reused(session, row))
+    found = gather(session, app, msg, result, now, reused=reused)
     state = Applying(session, app, row, msg, now, found.case, found.form, found.parsed)
     apply_plan(state, plan(found.snapshot))
     row.status, row.processed_at = "processed", now
@@ -304,3 +307,24 @@ def _message_id_reused(session: Session, row: StoredMessage) -> bool:
             .limit(1)
         )
     return earlier is not None
+
+
+def _message_ids_reused(session: Session, row_ids: list[int]) -> set[int]:
+    """Of these rows, those whose Message-ID an earlier row already carries: what
+    _message_id_reused says of each, in one query for a batch. Every row is stored before
+    the batch is processed, and processing never changes a Message-ID, so asking up front
+    gives the same answers as asking message by message."""
+    if not row_ids:
+        return set()
+    earlier = aliased(StoredMessage)
+    return set(
+        session.scalars(
+            select(StoredMessage.id).where(
+                StoredMessage.id.in_(row_ids),
+                exists().where(
+                    earlier.message_id == StoredMessage.message_id,
+                    earlier.id < StoredMessage.id,
+                ),
+            )
+        )
+    )

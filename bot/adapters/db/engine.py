@@ -24,8 +24,31 @@ def make_engine(url: str, *, busy_seconds: int = 30) -> Engine:
         _ensure_sqlite_folder(url)
         engine = create_engine(url, connect_args={"timeout": busy_seconds}, hide_parameters=True)
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=busy_seconds * 1000))
-        return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        return _plain_savepoints(engine)
+    return _plain_savepoints(create_engine(url, pool_pre_ping=True, hide_parameters=True))
+
+
+def _plain_savepoints(engine: Engine) -> Engine:
+    """Savepoints sent as the statements they are. SQLAlchemy compiles its savepoint clauses
+    afresh every time (they are never cached), and a backlog takes a savepoint per message to
+    store it and another to process it: compiling them was a tenth of the cost of plain mail.
+    The names are SQLAlchemy's own ("sa_savepoint_7"), quoted as its compiler would."""
+    dialect = engine.dialect
+    quote = dialect.identifier_preparer.quote
+
+    def savepoint(connection: Connection, name: str) -> None:
+        connection.exec_driver_sql(f"SAVEPOINT {quote(name)}")
+
+    def release(connection: Connection, name: str) -> None:
+        connection.exec_driver_sql(f"RELEASE SAVEPOINT {quote(name)}")
+
+    def rollback_to(connection: Connection, name: str) -> None:
+        connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {quote(name)}")
+
+    dialect.do_savepoint = savepoint  # type: ignore[method-assign]
+    dialect.do_release_savepoint = release  # type: ignore[method-assign]
+    dialect.do_rollback_to_savepoint = rollback_to  # type: ignore[method-assign]
+    return engine
 
 
 def sqlite_file(url: str) -> Path | None:

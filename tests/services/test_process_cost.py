@@ -1,0 +1,122 @@
+"""What processing a backlog costs the database, counted (never timed), on SQLite and
+PostgreSQL: a batch of plain mail takes a fixed handful of statements per message, not one
+more query each; a SIN form's fields go in as one statement per part (the form's, each
+child's); savepoints are sent as plain
+statements, not compiled afresh for every message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, func, select
+from sqlalchemy.sql.elements import ClauseElement
+
+from bot.adapters.db.models import Case, CaseField, StoredMessage
+from bot.app import App
+from bot.services.process import process_many
+from bot.services.store import store_raw
+from tests.fixtures.app import AppFactory
+from tests.reliability.mailgen import MailGenerator
+
+# Per message: the savepoint, loading the row, writing its outcome, releasing the savepoint.
+PLAIN_STATEMENTS = 4
+# Per batch: the claim (an UPDATE and a SELECT) and one query for reused Message-IDs.
+BATCH_STATEMENTS = 3
+
+
+def _store(app: App, raws: list[bytes]) -> list[int]:
+    with app.sessions() as session:
+        ids = [
+            store_raw(session, raw, f"key-{i}", app.clock.now()).id for i, raw in enumerate(raws)
+        ]
+        session.commit()
+    return ids
+
+
+@contextmanager
+def _counting(app: App) -> Iterator[list[object]]:
+    """Every statement the engine sends while inside, as SQLAlchemy was asked to run it."""
+    seen: list[object] = []
+
+    def executed(_conn: object, clause: object, *_: object) -> None:
+        seen.append(clause)
+
+    event.listen(app.engine, "before_execute", executed)
+    try:
+        yield seen
+    finally:
+        event.remove(app.engine, "before_execute", executed)
+
+
+@contextmanager
+def _counting_cursor(app: App) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def executed(_c: object, _cur: object, statement: str, *_: object) -> None:
+        seen.append(statement)
+
+    event.listen(app.engine, "before_cursor_execute", executed)
+    try:
+        yield seen
+    finally:
+        event.remove(app.engine, "before_cursor_execute", executed)
+
+
+def test_a_batch_of_plain_mail_costs_a_fixed_number_of_statements_per_message(
+    make_app: AppFactory,
+) -> None:
+    app, _ = make_app()
+    gen = MailGenerator(seed=3, prefix="cost")
+    ids = _store(app, [gen.one("plain").raw for _ in range(30)])
+    with _counting_cursor(app) as statements:
+        done = process_many(app, ids)
+    assert all(done.values()) and len(done) == 30
+    assert len(statements) <= PLAIN_STATEMENTS * 30 + BATCH_STATEMENTS
+    with app.sessions() as s:
+        processed = s.scalar(select(func.count()).where(StoredMessage.status == "processed"))
+    assert processed == 30
+
+
+def test_a_reused_message_id_is_still_flagged_when_asked_once_for_the_batch(
+    make_app: AppFactory,
+) -> None:
+    app, _ = make_app()
+    gen = MailGenerator(seed=4, prefix="cost")
+    first, other = gen.one("plain").raw, gen.one("plain").raw
+    # The same Message-ID on different bytes: a second, different message reusing the id.
+    header = next(line for line in first.split(b"\n") if line.lower().startswith(b"message-id:"))
+    theirs = next(line for line in other.split(b"\n") if line.lower().startswith(b"message-id:"))
+    reusing = other.replace(theirs, header)
+    ids = _store(app, [first, other, reusing])
+    process_many(app, ids)
+    with app.sessions() as s:
+        flags = {row.id: row.flags for row in s.scalars(select(StoredMessage))}
+    assert "message_id_reused" not in flags[ids[0]]
+    assert "message_id_reused" not in flags[ids[1]]
+    assert "message_id_reused" in flags[ids[2]]
+
+
+def test_a_sin_forms_fields_are_written_in_one_statement_per_part(make_app: AppFactory) -> None:
+    app, _ = make_app()
+    gen = MailGenerator(seed=5, prefix="cost")
+    ids = _store(app, [gen.one("sin_form").raw])
+    with _counting_cursor(app) as statements:
+        process_many(app, ids)
+    with app.sessions() as s:
+        case = s.scalars(select(Case)).one()
+        scopes = list(s.scalars(select(CaseField.scope).where(CaseField.case_id == case.id)))
+    assert len(scopes) >= 5  # the form was read: its fields are on the case
+    inserts = [q for q in statements if q.startswith("INSERT INTO case_fields")]
+    assert len(inserts) == len(set(scopes))  # the form's own fields, then each child's
+
+
+def test_savepoints_are_not_compiled_per_message(make_app: AppFactory) -> None:
+    app, _ = make_app()
+    gen = MailGenerator(seed=6, prefix="cost")
+    ids = _store(app, [gen.one("plain").raw for _ in range(5)])
+    with _counting(app) as clauses, _counting_cursor(app) as statements:
+        process_many(app, ids)
+    assert sum(q.startswith("SAVEPOINT") for q in statements) == 5
+    compiled = [c for c in clauses if isinstance(c, ClauseElement)]
+    assert not [c for c in compiled if "Savepoint" in type(c).__name__]
