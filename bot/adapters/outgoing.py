@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
 
@@ -39,6 +40,14 @@ class MailSender(Protocol):
     def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
         """Deliver one already-built RFC 5322 message or raise SendError."""
         ...
+
+
+@runtime_checkable
+class BatchingSender(Protocol):
+    """A sender that can carry several emails over one connection (SMTP): the outbox sends
+    each drain inside batch()."""
+
+    def batch(self) -> AbstractContextManager[None]: ...
 
 
 class SentLookup(Protocol):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Literal
 
 from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError, xoauth2
@@ -16,6 +17,9 @@ __all__ = ["RecipientsRefusedError", "SmtpSender"]
 log = logging.getLogger(__name__)
 
 Security = Literal["tls", "starttls", "plain"]
+# Exchange Server's receive connectors accept 20 messages on one connection by default; a
+# relay that allows more loses little by a fresh connection every 20.
+MESSAGES_PER_CONNECTION = 20
 
 
 class SmtpSender:
@@ -30,6 +34,7 @@ class SmtpSender:
         timeout: float = 30.0,
         ssl_context: ssl.SSLContext | None = None,
         oauth: OAuthLogin | None = None,
+        messages_per_connection: int = MESSAGES_PER_CONNECTION,
     ) -> None:
         """With `oauth` the login is AUTH XOAUTH2 as `username`, and `password` is unused."""
         if security not in ("tls", "starttls", "plain"):
@@ -42,6 +47,23 @@ class SmtpSender:
         self._timeout = timeout
         self._ssl_context = ssl_context
         self._oauth = oauth
+        self._per_connection = max(1, messages_per_connection)
+        # Inside batch(): the connection kept between emails, and how many it has carried.
+        self._batching = False
+        self._kept: smtplib.SMTP | None = None
+        self._kept_sent = 0
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Within it, successive emails share one logged-in connection (a fresh one every
+        `messages_per_connection`), closed at the end: draining the outbox does not connect,
+        STARTTLS and log in once per email. Outside it, each send has its own connection."""
+        self._batching = True
+        try:
+            yield
+        finally:
+            self._batching = False
+            self._drop()
 
     def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
         if not recipients:
@@ -86,19 +108,56 @@ class SmtpSender:
     def _deliver(
         self, raw: bytes, sender: str, recipients: list[str]
     ) -> dict[str, tuple[int, bytes]]:
-        with self._connect() as smtp:
+        if not self._batching:
+            with self._logged_in() as smtp:
+                return _transaction(smtp, raw, sender, recipients)
+        smtp = self._kept_alive() or self._keep(self._logged_in())
+        try:
+            refused = _transaction(smtp, raw, sender, recipients)
+        except BaseException:
+            self._drop()  # whatever state the session is in, the next email starts afresh
+            raise
+        self._kept_sent += 1
+        if self._kept_sent >= self._per_connection:
+            self._drop()
+        return refused
+
+    def _logged_in(self) -> smtplib.SMTP:
+        smtp = self._connect()
+        try:
             if self._oauth is not None:
                 self._xoauth2(smtp, self._oauth)
             elif self._username is not None:
                 smtp.login(self._username, self._password or "")
-            refused = _envelope(smtp, sender, recipients)
-            try:
-                code, reply = smtp.data(raw)
-            except (smtplib.SMTPServerDisconnected, OSError) as exc:
-                raise _AfterData(exc) from None
-            if code != 250:
-                raise smtplib.SMTPDataError(code, reply)
-            return refused
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def _kept_alive(self) -> smtplib.SMTP | None:
+        """The kept connection, if the relay still answers on it. A relay closes idle or
+        used-up connections; nothing of the next email has been sent yet, so it reconnects."""
+        if self._kept is None:
+            return None
+        try:
+            self._kept.rset()
+        except (smtplib.SMTPException, OSError):
+            self._drop()
+            return None
+        return self._kept
+
+    def _keep(self, smtp: smtplib.SMTP) -> smtplib.SMTP:
+        self._kept, self._kept_sent = smtp, 0
+        return smtp
+
+    def _drop(self) -> None:
+        smtp, self._kept = self._kept, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
 
     def _xoauth2(self, smtp: smtplib.SMTP, oauth: OAuthLogin) -> None:
         smtp.ehlo_or_helo_if_needed()
@@ -172,6 +231,19 @@ def _answer(user: str, token: str) -> Callable[..., str]:
         return xoauth2(user, token) if challenge is None else ""
 
     return answer
+
+
+def _transaction(
+    smtp: smtplib.SMTP, raw: bytes, sender: str, recipients: list[str]
+) -> dict[str, tuple[int, bytes]]:
+    refused = _envelope(smtp, sender, recipients)
+    try:
+        code, reply = smtp.data(raw)
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _AfterData(exc) from None
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
+    return refused
 
 
 class _AfterData(Exception):

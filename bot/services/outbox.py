@@ -18,6 +18,7 @@ and shown in the digest.
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import OutboxDeliveryFailure, OutboxMessage
-from bot.adapters.outgoing import MailSender, RecipientsRefusedError, SendError
+from bot.adapters.outgoing import BatchingSender, MailSender, RecipientsRefusedError, SendError
 from bot.app import App
 from bot.core.backoff import retry_delay
 
@@ -49,7 +50,8 @@ def send_due(app: App, sender: MailSender, *, limit: int = 200) -> SendReport:
     """Send up to `limit` due emails, oldest first (one run of the daemon's outbox job)."""
     report = SendReport()
     ids = _due_ids(app, limit)
-    _send_each(app, sender, ids, report)
+    with _one_connection(sender):
+        _send_each(app, sender, ids, report)
     report.more = len(ids) == limit and report.sent + report.retrying + report.failed > 0
     return report
 
@@ -64,12 +66,18 @@ def send_all(app: App, sender: MailSender, *, batch: int = 200) -> SendReport:
     """
     report = SendReport()
     upto, after = _newest_id(app), 0
-    while True:
-        ids = _due_ids(app, batch, after=after, upto=upto)
-        _send_each(app, sender, ids, report)
-        if len(ids) < batch:
-            return report
-        after = ids[-1]
+    with _one_connection(sender):
+        while True:
+            ids = _due_ids(app, batch, after=after, upto=upto)
+            _send_each(app, sender, ids, report)
+            if len(ids) < batch:
+                return report
+            after = ids[-1]
+
+
+def _one_connection(sender: MailSender) -> AbstractContextManager[None]:
+    """One connection for the whole drain where the sender can keep one (SMTP)."""
+    return sender.batch() if isinstance(sender, BatchingSender) else nullcontext()
 
 
 def _send_each(app: App, sender: MailSender, ids: list[int], report: SendReport) -> None:

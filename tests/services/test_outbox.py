@@ -387,3 +387,15 @@ def test_an_unforeseen_error_for_one_email_is_retried_and_the_rest_are_sent(
         "RuntimeError: unforeseen",
     )
     assert second.status == "sent"
+
+
+def test_one_drain_sends_over_one_connection(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    app, clock = smtp_app(make_app, smtp_server)
+    for n in range(4):
+        queue(app, clock, f"ack:{n}", ref=f"TSCP-2026-000{n + 1}")
+    assert send_due(app, app.open_sender()) == SendReport(sent=4)
+    received = smtp_server.wait_for(4)
+    assert len({m.peer for m in received}) == 1
+    assert [r.status for r in rows(app)] == ["sent"] * 4
