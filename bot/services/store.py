@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
 from bot.adapters.parsing import message_id_for, message_id_of
@@ -114,11 +114,7 @@ def held_already(session: Session, raws: list[bytes]) -> dict[str, StoredMessage
     digests = [hashlib.sha256(raw).hexdigest() for raw in raws]
     if not digests:
         return {}
-    rows = session.scalars(
-        select(StoredMessage)
-        .where(StoredMessage.sha256.in_(digests))
-        .options(defer(StoredMessage.raw))
-    )
+    rows = session.scalars(select(StoredMessage).where(StoredMessage.sha256.in_(digests)))
     return {row.sha256: row for row in rows}
 
 

@@ -11,11 +11,23 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, inspect, select
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    event,
+    func,
+    inspect,
+    select,
+)
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from bot.adapters.db.engine import MIGRATIONS, current_revision, make_engine, make_sessions, migrate
-from bot.adapters.db.models import Base, MailboxState, StoredMessage
+from bot.adapters.db.models import Base, MailboxState, MessageRaw, StoredMessage
 
 LONDON = ZoneInfo("Europe/London")
 TABLES = {
@@ -30,6 +42,7 @@ TABLES = {
     "mailbox_state",
     "meetings",
     "messages",
+    "message_raw",
     "purge_log",
     "outbox",
     "outbox_delivery_failures",
@@ -69,14 +82,14 @@ def test_fresh_database_has_no_revision(engine: Engine) -> None:
 
 def test_migrate_twice_is_idempotent_and_reaches_head(engine: Engine) -> None:
     migrate(engine)
-    assert current_revision(engine) == "0025"
+    assert current_revision(engine) == "0026"
     sessions = make_sessions(engine)
     with sessions() as session:
         session.add(MailboxState(name="inbox", last_uid=42))
         session.commit()
     migrate(engine)  # a second run changes nothing and keeps the data
-    assert current_revision(engine) == "0025"
-    assert head_revision() == "0025"
+    assert current_revision(engine) == "0026"
+    assert head_revision() == "0026"
     assert set(inspect(engine).get_table_names()) == TABLES
     with sessions() as session:
         assert session.scalar(select(MailboxState.last_uid)) == 42
@@ -176,6 +189,40 @@ def test_identical_message_is_stored_once(migrated: Engine) -> None:
         ("a" * 64, datetime(2026, 12, 23, 9, 0, tzinfo=UTC)),
         ("b" * 64, datetime(2026, 12, 23, 9, 0, tzinfo=UTC)),
     ]
+
+
+def _statements(engine: Engine) -> list[str]:
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(str(a[2])))
+    return seen
+
+
+def test_a_message_s_bytes_are_read_and_written_only_where_needed(migrated: Engine) -> None:
+    """Listing messages and updating their status never reads or rewrites the raw bytes
+    (SQLite rewrites a whole row on every UPDATE): they are read when asked for, exactly."""
+    sessions = make_sessions(migrated)
+    with sessions() as session:
+        session.add(_message("a" * 64, "m1@example.org"))
+        session.commit()
+    seen = _statements(migrated)
+    with sessions() as session:
+        [row] = session.scalars(select(StoredMessage)).all()
+        row.status, row.processed_at = "processed", datetime(2026, 12, 23, 9, 6, tzinfo=UTC)
+        session.commit()
+        assert seen and not [s for s in seen if "message_raw" in s]
+        assert row.raw == b"Subject: hi\r\n\r\nbody\r\n"
+    assert len([s for s in seen if "message_raw" in s]) == 1
+
+
+def test_deleting_a_message_deletes_its_bytes(migrated: Engine) -> None:
+    sessions = make_sessions(migrated)
+    with sessions() as session:
+        session.add_all([_message("a" * 64, "m1@example.org"), _message("b" * 64, "m2@x")])
+        session.commit()
+        session.execute(delete(StoredMessage).where(StoredMessage.sha256 == "a" * 64))
+        session.commit()
+        assert session.scalar(select(func.count()).select_from(MessageRaw)) == 1
+        assert session.scalars(select(StoredMessage)).one().raw.startswith(b"Subject: hi")
 
 
 def test_upgrade_from_first_release_keeps_cases_and_outbox(engine: Engine) -> None:

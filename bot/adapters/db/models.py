@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -97,7 +98,6 @@ class StoredMessage(Base):
     id: Mapped[intpk]
     sha256: Mapped[str] = mapped_column(SafeString(64), unique=True)
     message_id: Mapped[str] = mapped_column(SafeString(998), index=True)
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int]
     # When it arrived in the mailbox (every clock it starts counts from here) ...
     received_at: Mapped[utc]
@@ -126,6 +126,28 @@ class StoredMessage(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None)
 
     case: Mapped[Case | None] = relationship()
+    # The bytes live in a table of their own (MessageRaw), read only where they are needed:
+    # `row.raw` loads them on first use, and nothing else about the row ever carries them.
+    raw_bytes: Mapped[MessageRaw] = relationship(passive_deletes=True)
+    raw: AssociationProxy[bytes] = association_proxy(
+        "raw_bytes", "data", creator=lambda data: MessageRaw(data=data)
+    )
+
+
+class MessageRaw(Base):
+    """The bytes of one incoming email, exactly as received, apart from its row.
+
+    Apart so that the row's many updates (status, processed_at, released_at, ...) never
+    rewrite them (SQLite writes a whole row on every UPDATE), and so that no query of the
+    rows (lists, the digest, release) loads them. Deleted with their message.
+    """
+
+    __tablename__ = "message_raw"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Case(Base):
