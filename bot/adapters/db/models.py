@@ -21,10 +21,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 from sqlalchemy.types import TypeDecorator
 
+from bot.adapters.db.raw import read_raw
 from bot.core.lifecycle import Stage
 
 
@@ -126,12 +126,15 @@ class StoredMessage(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None)
 
     case: Mapped[Case | None] = relationship()
-    # The bytes live in a table of their own (MessageRaw), read only where they are needed:
-    # `row.raw` loads them on first use, and nothing else about the row ever carries them.
-    raw_bytes: Mapped[MessageRaw] = relationship(passive_deletes=True)
-    raw: AssociationProxy[bytes] = association_proxy(
-        "raw_bytes", "data", creator=lambda data: MessageRaw(data=data)
-    )
+
+    @property
+    def raw(self) -> bytes:
+        """The bytes as received, read now from their own table (MessageRaw): never loaded
+        with the row, never kept on it. bot.services.store writes them."""
+        session = object_session(self)
+        if session is None:
+            raise RuntimeError(f"message #{self.id} is in no session: its bytes cannot be read")
+        return read_raw(session, self.id)
 
 
 class MessageRaw(Base):
