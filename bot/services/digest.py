@@ -184,8 +184,15 @@ def _new_on_cases(session: Session, app: App, now: datetime) -> list[dict[str, o
 
 
 def _triage(session: Session, app: App) -> list[dict[str, object]]:
-    rows = session.scalars(
-        select(StoredMessage)
+    # The columns shown, not whole rows: a backlog can put thousands of messages here.
+    rows = session.execute(
+        select(
+            StoredMessage.id,
+            StoredMessage.received_at,
+            StoredMessage.from_addr,
+            StoredMessage.subject,
+            StoredMessage.triage_reason,
+        )
         .where(StoredMessage.needs_triage.is_(True), StoredMessage.status == "processed")
         .order_by(StoredMessage.id)
     )
