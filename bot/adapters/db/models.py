@@ -134,7 +134,7 @@ class StoredMessage(Base):
         session = object_session(self)
         if session is None:
             raise RuntimeError(f"message #{self.id} is in no session: its bytes cannot be read")
-        return read_raw(session, self.id)
+        return read_raw(session, self.id, self.size)
 
 
 class MessageRaw(Base):

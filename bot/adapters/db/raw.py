@@ -3,8 +3,10 @@
 A 25 MB message bound as one value is copied by SQLite twice over (the bound value, then the
 record it builds) and read back through a copy SQLite makes before Python makes its own. On
 SQLite the bytes go through its incremental blob I/O instead: written a piece at a time into
-a zero-filled blob of their size, and read straight into one bytes object. Other databases
-take and give them as one value.
+a zero-filled blob of their size, and read straight into one bytes object. Only for large
+messages: Python's sqlite3 keeps a small record of every blob a connection opened until the
+connection closes (about 90 bytes), which a daemon's pooled connection would otherwise gather
+for every message it ever read. Smaller messages, and other databases, go as one value.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 _PIECE = 1_000_000  # bytes per blob write
+BLOB_IO_FROM = 1_000_000  # bytes: smaller messages are written and read as one value
 
 
 class MissingRaw(LookupError):
@@ -24,8 +27,8 @@ class MissingRaw(LookupError):
 
 def write_raw(session: Session, message_id: int, data: bytes) -> None:
     """Keep the bytes of the stored message `message_id`, in the session's transaction."""
-    sqlite = _sqlite(session)
-    if sqlite is None or not data:
+    sqlite = _sqlite(session) if len(data) >= BLOB_IO_FROM else None
+    if sqlite is None:
         session.execute(
             text("INSERT INTO message_raw (message_id, data) VALUES (:id, :data)"),
             {"id": message_id, "data": data},
@@ -41,9 +44,9 @@ def write_raw(session: Session, message_id: int, data: bytes) -> None:
             blob.write(view[start : start + _PIECE])
 
 
-def read_raw(session: Session, message_id: int) -> bytes:
-    """The bytes of the stored message `message_id`, exactly as received."""
-    sqlite = _sqlite(session)
+def read_raw(session: Session, message_id: int, size: int) -> bytes:
+    """The bytes of the stored message `message_id` (`size` of them), exactly as received."""
+    sqlite = _sqlite(session) if size >= BLOB_IO_FROM else None
     if sqlite is not None:
         try:
             with sqlite.blobopen("message_raw", "data", message_id, readonly=True) as blob:
