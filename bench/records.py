@@ -51,6 +51,7 @@ TABLES = (
     "cases",
     "case_counters",
     "messages",
+    "message_raw",
     "deadlines",
     "case_events",
     "agency_requests",

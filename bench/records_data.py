@@ -195,7 +195,6 @@ def _around(
         "messages",
         sha256=f"{case_id:064x}",
         message_id=f"<sin-{case_id}@example.org>",
-        raw=b"Subject: invented\r\n\r\n" + b"x" * 600,
         size=622,
         received_at=opened,
         fetched_at=opened,
@@ -207,6 +206,8 @@ def _around(
         from_addr="referrer@example.org",
         case_id=case_id,
     )
+    raw = b"Subject: invented\r\n\r\n" + b"x" * 600
+    rows.tables.setdefault("message_raw", []).append({"message_id": message, "data": raw})
     _outbox(rows, f"ack:{message}", "sin_acknowledgement", case_id, opened)
     for n, what in enumerate(EVENTS[: 3 + rng.randrange(4)]):
         rows.add(

@@ -6,7 +6,8 @@
   every message in the Inbox again. Storage deduplicates by the bytes' SHA-256, so that
   re-reading loses and doubles nothing.
 - Each message's MIME content (GetItem with `MimeContent`) is the evidential record; its key is
-  "<EWS item id> <Internet Message-ID>".
+  "<EWS item id> <Internet Message-ID>". A round's messages are read a bounded batch at a time
+  by the sizes the sync gives (bot.adapters.listing): a backlog holds one batch in memory.
 - EWS gives an item a new id when it moves (MoveItem answers with the new one). A move whose
   answer was lost (or a crash between the move and the database commit) leaves the old id
   answering ErrorItemNotFound; the message is then found in the destination by its
@@ -25,15 +26,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.adapters.ews_auth import EwsAuth, NoToken, configuration, refusal
+from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
 from bot.adapters.mailbox import (
     Batch,
     Cursor,
     IncomingMail,
-    LeftInInbox,
     MailboxError,
     MessageGone,
     Moves,
-    arrived_before,
     move_each,
 )
 from bot.adapters.oauth_tokens import OAuthLogin
@@ -176,33 +176,24 @@ class EwsSource:
         processed_folder: str = "Processed",
         attention_folder: str = "",
         page_size: int = 100,
+        batch_messages: int = BATCH_MESSAGES,
+        batch_bytes: int = BATCH_BYTES,
     ) -> None:
+        """A fetch returns at most `batch_messages` messages and `batch_bytes` of mail (at
+        least one message): what one batch holds in memory while it is handled."""
         self._ews = connection
         self.page_size = page_size  # MaxChangesReturned: Exchange gives at most 512 a call
         self.processed_folder = processed_folder
         self.attention_folder = attention_folder
+        self._rounds = Rounds(self._tag(), batch_messages, batch_bytes)
 
     # -- MailSource ---------------------------------------------------------------------------
 
     def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
-        tag, _, state = (since.sync_state if since is not None else "").partition(" ")
-        if tag != self._tag():
-            state = ""  # another backend's cursor, or another mailbox: start afresh
+        """The next bounded batch of the sync round (bot.adapters.listing): the round's
+        listing is read whole, the messages' MIME a batch at a time."""
         with self._ews.guard("reading the Inbox"):
-            changes, new_state = self._sync(state)
-            wanted, old = [], []
-            for item in changes:
-                arrived = _aware(getattr(item, "datetime_received", None))
-                if arrived_before(arrived, arrived_since):
-                    old.append(arrived)
-                else:
-                    wanted.append((item, arrived))
-            messages = self._read(wanted)
-        return Batch(
-            messages=messages,
-            cursor=Cursor(sync_state=f"{self._tag()} {new_state}" if new_state else ""),
-            left=LeftInInbox.of([t for t in old if t is not None]),
-        )
+            return self._rounds.fetch(since, arrived_since, self._sync, self._read)
 
     def mark_processed(self, key: str) -> None:
         with self._ews.guard(f"moving a message to {self.processed_folder}"):
@@ -242,45 +233,53 @@ class EwsSource:
         """Which mailbox a kept sync state belongs to."""
         return f"ews:{self._ews.login.mailbox.casefold()}/inbox"
 
-    def _sync(self, state: str) -> tuple[list[Any], str]:
+    def _sync(self, state: str) -> tuple[list[Listed], str]:
+        """The round's listing from `state` ("": the whole Inbox) and the state it ends with:
+        ids, arrival times and sizes, kept small as the changes stream in."""
         from exchangelib.errors import ErrorInvalidSyncStateData
 
         inbox = self._ews.account().inbox
-        fields = ("message_id", "datetime_received")
-        page = self.page_size
         try:
-            # exchangelib calls SyncFolderItems again until IncludesLastItemInRange is true.
-            changes = list(
-                inbox.sync_items(
-                    sync_state=state or None, only_fields=fields, max_changes_returned=page
-                )
-            )
+            listed = self._changes(inbox, state)
         except ErrorInvalidSyncStateData:
             # The sync state expired or was reset: read the whole Inbox again; storage knows
             # every message it already holds by its bytes.
             log.warning("EWS sync state refused; reading the whole Inbox")
             inbox.item_sync_state = None
-            changes = list(
-                inbox.sync_items(sync_state=None, only_fields=fields, max_changes_returned=page)
-            )
-        items = [item for change, item in changes if change in ("create", "update")]
-        return [i for i in items if getattr(i, "id", None)], str(inbox.item_sync_state or "")
+            listed = self._changes(inbox, "")
+        return listed, str(inbox.item_sync_state or "")
 
-    def _read(self, wanted: list[tuple[Any, datetime | None]]) -> list[IncomingMail]:
+    def _changes(self, inbox: Any, state: str) -> list[Listed]:
+        fields = ("message_id", "datetime_received", "size")
+        # exchangelib calls SyncFolderItems again until IncludesLastItemInRange is true.
+        changes = inbox.sync_items(
+            sync_state=state or None, only_fields=fields, max_changes_returned=self.page_size
+        )
+        return [
+            Listed(
+                str(item.id),
+                _aware(getattr(item, "datetime_received", None)),
+                int(getattr(item, "size", None) or 0),
+                str(getattr(item, "message_id", None) or ""),
+            )
+            for change, item in changes
+            if change in ("create", "update") and getattr(item, "id", None)
+        ]
+
+    def _read(self, wanted: list[Listed]) -> list[IncomingMail]:
         if not wanted:
             return []
         account = self._ews.account()
-        ids = [(item.id, None) for item, _ in wanted]  # reading needs no current ChangeKey
+        ids = [(item.ident, None) for item in wanted]  # reading needs no current ChangeKey
         fetched = account.fetch(ids=ids, only_fields=["mime_content", "message_id"])
         messages = []
-        for (item, arrived), full in zip(wanted, fetched, strict=True):
+        for item, full in zip(wanted, fetched, strict=True):
             if isinstance(full, Exception) or not getattr(full, "mime_content", None):
                 continue  # moved or deleted since the sync: the next one says so
             mime = full.mime_content
             raw = mime if isinstance(mime, bytes) else str(mime).encode()
-            message_id = str(full.message_id or item.message_id or "")
-            key = _key(item.id, message_id)
-            messages.append(IncomingMail(key=key, raw=raw, arrived_at=arrived))
+            key = _key(item.ident, str(full.message_id or item.message_id or ""))
+            messages.append(IncomingMail(key=key, raw=raw, arrived_at=item.arrived))
         return messages
 
     def _move_or_find(self, key: str, folder_name: str) -> str:

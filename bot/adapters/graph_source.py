@@ -6,7 +6,8 @@
   resync: every message in the Inbox again. Storage deduplicates by the bytes' SHA-256, so that
   re-reading loses and doubles nothing.
 - Each message's raw MIME (`/messages/{id}/$value`) is the evidential record; its key is
-  "<Graph id> <Internet Message-ID>".
+  "<Graph id> <Internet Message-ID>". A round's messages are read a bounded batch at a time
+  (bot.adapters.listing), so a backlog of any size holds one batch in memory.
 - Graph gives a message a new id when it moves. A move whose reply was lost (or a crash between
   the move and the database commit) leaves the old id answering 404; the message is then found
   in the destination by its Internet Message-ID, so a second try is harmless.
@@ -23,16 +24,15 @@ from urllib.parse import quote
 
 from bot.adapters.graph_client import GraphClient, Page
 from bot.adapters.graph_error import GraphError
+from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
 from bot.adapters.mailbox import (
     Batch,
     Cursor,
     IncomingMail,
-    LeftInInbox,
     MailboxError,
     MailboxFacts,
     MessageGone,
     Moves,
-    arrived_before,
     move_each,
 )
 
@@ -65,38 +65,45 @@ class GraphSource:
         inbox_folder: str = "inbox",
         processed_folder: str = "Processed",
         attention_folder: str = "",
+        batch_messages: int = BATCH_MESSAGES,
+        batch_bytes: int = BATCH_BYTES,
     ) -> None:
+        """A fetch returns at most `batch_messages` messages and about `batch_bytes` of mail
+        (at least one message): what one batch holds in memory while it is handled."""
         self._client = client
         self.user = user
         self.inbox_folder = inbox_folder
         self.processed_folder = processed_folder
         self.attention_folder = attention_folder
         self._folder_ids: dict[str, str] = {}
+        self._rounds = Rounds(self._tag(), batch_messages, batch_bytes)
 
     # -- MailSource ---------------------------------------------------------------------------
 
     def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
-        tag, _, link = (since.sync_state if since is not None else "").partition(" ")
-        if tag != self._tag():
-            link = ""  # another backend's cursor, or another mailbox or folder: start afresh
+        """The next bounded batch of the delta round (bot.adapters.listing): the round's
+        listing is read whole, the messages' bytes a batch at a time."""
         with self._guard():
-            page = self._delta(link)
-            wanted, old = [], []
-            for item in page.items:
-                if "@removed" in item or not item.get("id"):
-                    continue  # moved or deleted since the last round: nothing to read
-                arrived = _when(item.get("receivedDateTime"))
-                if arrived_before(arrived, arrived_since):
-                    old.append(arrived)
-                else:
-                    wanted.append((item, arrived))
-            messages = [m for m in (self._read(item, t) for item, t in wanted) if m is not None]
-        return Batch(
-            messages=messages,
-            # Without a delta link (not expected) the next pass starts a full round again.
-            cursor=Cursor(sync_state=f"{self._tag()} {page.delta_link}" if page.delta_link else ""),
-            left=LeftInInbox.of([t for t in old if t is not None]),
-        )
+            return self._rounds.fetch(since, arrived_since, self._list_round, self._read_all)
+
+    def _list_round(self, link: str) -> tuple[list[Listed], str]:
+        """What the delta round from `link` ("": the whole Inbox) lists, and its delta link;
+        without one (not expected) the next pass starts a full round again."""
+        page = self._delta(link)
+        listed = [
+            Listed(
+                str(item["id"]),
+                _when(item.get("receivedDateTime")),
+                message_id=str(item.get("internetMessageId") or ""),
+            )
+            for item in page.items
+            # Moved or deleted since the last round: nothing to read.
+            if "@removed" not in item and item.get("id")
+        ]
+        return listed, page.delta_link or ""
+
+    def _read_all(self, items: list[Listed]) -> list[IncomingMail]:
+        return [m for m in map(self._read, items) if m is not None]
 
     def mark_processed(self, key: str) -> None:
         with self._guard():
@@ -184,8 +191,8 @@ class GraphSource:
             self._delta_url(), what=what, permission=READ_WRITE, params=params, headers=headers
         )
 
-    def _read(self, item: dict[str, Any], arrived: datetime | None) -> IncomingMail | None:
-        graph_id = str(item["id"])
+    def _read(self, item: Listed) -> IncomingMail | None:
+        graph_id = item.ident
         try:
             response = self._client.call(
                 "GET",
@@ -197,8 +204,8 @@ class GraphSource:
             if exc.status == 404:
                 return None  # moved or deleted since the delta round: the next one says so
             raise
-        key = _key(graph_id, str(item.get("internetMessageId") or ""))
-        return IncomingMail(key=key, raw=response.content, arrived_at=arrived)
+        key = _key(graph_id, item.message_id)
+        return IncomingMail(key=key, raw=response.content, arrived_at=item.arrived)
 
     def _move_or_find(self, key: str, folder: str) -> str:
         """Move the message to folder and return its key there; if its id is gone, find it

@@ -335,6 +335,10 @@ class ImapSource:
         )
         # Keep INTERNALDATE's zone: an arrival time is an instant, not a local wall-clock time.
         client.normalise_times = False
+        # imapclient turns imaplib's debugging up to 5, at which imaplib formats every response
+        # with %r for its log, whether or not the log is on: a copy of every message (several
+        # times its size) made and thrown away. The protocol log stays at imapclient's level.
+        client._imap.debug = 0
         try:
             if self._security == "starttls":
                 client.starttls(self._ssl_context)

@@ -26,7 +26,9 @@ class Cursor:
         """The cursor kept in the database, or None when nothing usable was kept."""
         if sync_state:
             return cls(uidvalidity or 0, last_uid or 0, sync_state)
-        if uidvalidity is None or last_uid is None:
+        # All zero: a backend that keeps nothing (a Maildir is read whole) finished a round;
+        # IMAP never gives UIDVALIDITY 0.
+        if uidvalidity is None or last_uid is None or (uidvalidity, last_uid) == (0, 0):
             return None
         return cls(uidvalidity, last_uid)
 

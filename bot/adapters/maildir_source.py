@@ -9,17 +9,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
 from bot.adapters.mailbox import (
     Batch,
     Cursor,
     IncomingMail,
-    LeftInInbox,
     MailboxError,
     MailboxFacts,
     MessageGone,
     Moved,
     Moves,
-    arrived_before,
 )
 from bot.adapters.private_files import make_private_dir
 
@@ -30,9 +29,18 @@ _POLL_STEP = 0.2  # seconds between directory scans in wait()
 
 class MaildirSource:
     def __init__(
-        self, path: Path, processed_folder: str = "Processed", attention_folder: str = ""
+        self,
+        path: Path,
+        processed_folder: str = "Processed",
+        attention_folder: str = "",
+        *,
+        batch_messages: int = BATCH_MESSAGES,
+        batch_bytes: int = BATCH_BYTES,
     ) -> None:
+        """A fetch returns at most `batch_messages` messages and `batch_bytes` of mail (at
+        least one message): what one batch holds in memory while it is handled."""
         self.path = Path(path)
+        self._rounds = Rounds("maildir", batch_messages, batch_bytes)
         self.processed_folder = processed_folder
         self.attention_folder = attention_folder
         try:
@@ -43,24 +51,30 @@ class MaildirSource:
             raise MailboxError(f"cannot open Maildir {self.path}: {exc}") from None
 
     def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
-        # Every message still in the inbox is pending: processed ones have been moved out,
-        # so there is no cursor to keep.
-        messages, old = [], []
+        """The next bounded batch of the inbox as listed at the round's start
+        (bot.adapters.listing). Every message still in the inbox is pending (processed ones
+        have been moved out), so a round always lists the whole inbox."""
         try:
-            paths = self._paths()
-            for key in sorted(self._box.keys()):
-                arrived = _modified(paths.get(key))
-                if arrived_before(arrived, arrived_since):
-                    old.append(arrived)
-                elif (raw := self._read(key)) is not None:
-                    messages.append(IncomingMail(key=key, raw=raw, arrived_at=arrived))
+            return self._rounds.fetch(since, arrived_since, self._list_round, self._read_all)
         except OSError as exc:
             raise MailboxError(f"cannot read Maildir {self.path}: {exc}") from None
-        return Batch(
-            messages=messages,
-            cursor=None,
-            left=LeftInInbox.of([t for t in old if t is not None]),
-        )
+
+    def _list_round(self, state: str) -> tuple[list[Listed], str]:
+        listed = []
+        for key, path in sorted(self._paths().items()):
+            try:
+                found = path.stat()
+            except FileNotFoundError:
+                continue  # moved away since the listing
+            listed.append(Listed(key, datetime.fromtimestamp(found.st_mtime, UTC), found.st_size))
+        return listed, ""
+
+    def _read_all(self, items: list[Listed]) -> list[IncomingMail]:
+        return [
+            IncomingMail(key=item.ident, raw=raw, arrived_at=item.arrived)
+            for item in items
+            if (raw := self._read(item.ident)) is not None
+        ]
 
     def probe(self) -> MailboxFacts:
         """The folders exist and this user may write to them (creating Processed and the
@@ -178,13 +192,3 @@ class MaildirSource:
         if not directory.is_dir():
             return []  # e.g. the Processed folder before the first move
         return [name for name in os.listdir(directory) if not name.startswith(".")]
-
-
-def _modified(path: Path | None) -> datetime | None:
-    """The file's modification time as aware UTC: what Dovecot reports as INTERNALDATE."""
-    if path is None:
-        return None  # arrived after the listing or moved away; None means "use fetch time"
-    try:
-        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    except FileNotFoundError:
-        return None

@@ -194,6 +194,7 @@ def _new_on_cases(session: Session, app: App, now: datetime) -> list[dict[str, o
 
 
 def _triage(session: Session, app: App) -> list[dict[str, object]]:
+    # The columns shown, not whole rows: a backlog can put thousands of messages here.
     rows = session.execute(
         select(
             StoredMessage.id,

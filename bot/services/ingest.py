@@ -1,7 +1,7 @@
 """Ingest: store every waiting message, process what is stored, then release it on the server.
 
-The inbox is read in batches the source bounds (IMAP: by count and bytes), so a backlog of any
-size holds one batch in memory. Order matters and is the whole point of this module; per batch:
+The inbox is read in batches every source bounds by count and bytes, so a backlog of any size
+holds one batch in memory. Order matters and is the whole point of this module; per batch:
 1. the raw bytes are stored and committed before anything else happens, in one transaction
    with a savepoint per message: one that cannot be stored is kept quarantined, or left in the
    inbox, without undoing its neighbours;

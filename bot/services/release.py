@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
 from bot.adapters.mailbox import MailboxError, MailSource, MessageGone, Moved
@@ -43,9 +43,7 @@ def release_batch(
         rows = {
             r.id: r
             for r in session.scalars(
-                select(StoredMessage)
-                .where(StoredMessage.id.in_(set(keys.values())))
-                .options(defer(StoredMessage.raw))  # a batch's bytes are not needed to move it
+                select(StoredMessage).where(StoredMessage.id.in_(set(keys.values())))
             )
         }
         to_move: dict[str, StoredMessage] = {}
@@ -75,7 +73,6 @@ def pending_releases(session: Session, exclude: set[int] | None = None) -> list[
     unreachable, or a move that failed on an earlier pass."""
     rows = session.scalars(
         select(StoredMessage)
-        .options(defer(StoredMessage.raw))
         .where(
             StoredMessage.status.in_(DONE),
             StoredMessage.needs_triage.is_(False),

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
+from bot.adapters.db.raw import write_raw
 from bot.adapters.parsing import message_id_for, message_id_of
 from bot.core.arrival import fetch_time_note
 
@@ -97,7 +98,7 @@ def store_raw(
     row = _row(raw, digest, header_message_id(raw), source_key, now, arrived_at)
     try:
         with session.begin_nested():
-            session.add(row)
+            _insert(session, row, raw)
     except IntegrityError:
         # Another bot instance stored the same bytes between our check and our insert (on
         # PostgreSQL the insert waited for its commit); only this insert is undone.
@@ -114,11 +115,7 @@ def held_already(session: Session, raws: list[bytes]) -> dict[str, StoredMessage
     digests = [hashlib.sha256(raw).hexdigest() for raw in raws]
     if not digests:
         return {}
-    rows = session.scalars(
-        select(StoredMessage)
-        .where(StoredMessage.sha256.in_(digests))
-        .options(defer(StoredMessage.raw))
-    )
+    rows = session.scalars(select(StoredMessage).where(StoredMessage.sha256.in_(digests)))
     return {row.sha256: row for row in rows}
 
 
@@ -142,8 +139,14 @@ def store_unstorable(
     row.last_error = error
     row.triage_reason = f"could not be stored as received ({error}); the raw message is kept"
     with session.begin_nested():
-        session.add(row)
+        _insert(session, row, raw)
     return Stored(row.id, new=True)
+
+
+def _insert(session: Session, row: StoredMessage, raw: bytes) -> None:
+    session.add(row)
+    session.flush()  # its id, which keys the bytes
+    write_raw(session, row.id, raw)
 
 
 def _row(
@@ -158,7 +161,6 @@ def _row(
     return StoredMessage(
         sha256=digest,
         message_id=message_id,
-        raw=raw,
         size=len(raw),
         received_at=received_at,
         fetched_at=now,

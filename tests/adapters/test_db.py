@@ -11,11 +11,25 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, inspect, select
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    event,
+    func,
+    inspect,
+    select,
+)
 from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.orm import Session
 
 from bot.adapters.db.engine import MIGRATIONS, current_revision, make_engine, make_sessions, migrate
-from bot.adapters.db.models import Base, MailboxState, StoredMessage
+from bot.adapters.db.models import Base, MailboxState, MessageRaw, StoredMessage
+from bot.adapters.db.raw import MissingRaw, read_raw, write_raw
 
 LONDON = ZoneInfo("Europe/London")
 TABLES = {
@@ -30,6 +44,7 @@ TABLES = {
     "mailbox_state",
     "meetings",
     "messages",
+    "message_raw",
     "purge_log",
     "outbox",
     "outbox_delivery_failures",
@@ -69,14 +84,14 @@ def test_fresh_database_has_no_revision(engine: Engine) -> None:
 
 def test_migrate_twice_is_idempotent_and_reaches_head(engine: Engine) -> None:
     migrate(engine)
-    assert current_revision(engine) == "0025"
+    assert current_revision(engine) == "0026"
     sessions = make_sessions(engine)
     with sessions() as session:
         session.add(MailboxState(name="inbox", last_uid=42))
         session.commit()
     migrate(engine)  # a second run changes nothing and keeps the data
-    assert current_revision(engine) == "0025"
-    assert head_revision() == "0025"
+    assert current_revision(engine) == "0026"
+    assert head_revision() == "0026"
     assert set(inspect(engine).get_table_names()) == TABLES
     with sessions() as session:
         assert session.scalar(select(MailboxState.last_uid)) == 42
@@ -151,7 +166,6 @@ def _message(sha: str, message_id: str) -> StoredMessage:
     return StoredMessage(
         sha256=sha,
         message_id=message_id,
-        raw=b"Subject: hi\r\n\r\nbody\r\n",
         size=21,
         received_at=datetime(2026, 12, 23, 9, 0, tzinfo=UTC),
         fetched_at=datetime(2026, 12, 23, 9, 5, tzinfo=UTC),
@@ -176,6 +190,68 @@ def test_identical_message_is_stored_once(migrated: Engine) -> None:
         ("a" * 64, datetime(2026, 12, 23, 9, 0, tzinfo=UTC)),
         ("b" * 64, datetime(2026, 12, 23, 9, 0, tzinfo=UTC)),
     ]
+
+
+def _statements(engine: Engine) -> list[str]:
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(str(a[2])))
+    return seen
+
+
+RAW = b"Subject: hi\r\n\r\nbody\r\n"
+
+
+def _keep(session: Session, sha: str, message_id: str, raw: bytes = RAW) -> None:
+    row = _message(sha, message_id)
+    row.size = len(raw)
+    session.add(row)
+    session.flush()
+    write_raw(session, row.id, raw)
+
+
+def test_a_message_s_bytes_are_read_and_written_only_where_needed(migrated: Engine) -> None:
+    """Listing messages and updating their status never reads or rewrites the raw bytes
+    (SQLite rewrites a whole row on every UPDATE): they are read when asked for, exactly."""
+    sessions = make_sessions(migrated)
+    with sessions() as session:
+        _keep(session, "a" * 64, "m1@example.org")
+        session.commit()
+    seen = _statements(migrated)
+    with sessions() as session:
+        [row] = session.scalars(select(StoredMessage)).all()
+        row.status, row.processed_at = "processed", datetime(2026, 12, 23, 9, 6, tzinfo=UTC)
+        session.commit()
+        assert seen and not [s for s in seen if "message_raw" in s]
+        assert row.raw == RAW
+    assert len([s for s in seen if "message_raw" in s]) == 1
+
+
+def test_large_bytes_are_kept_exactly_and_a_missing_one_is_an_error(migrated: Engine) -> None:
+    # 3 MB, every byte value, odd length: through SQLite's blob I/O (past BLOB_IO_FROM).
+    big = bytes(range(256)) * 12_000 + b"\r\n.\r\n"
+    sessions = make_sessions(migrated)
+    with sessions() as session:
+        _keep(session, "a" * 64, "m1@example.org", big)
+        _keep(session, "b" * 64, "m2@example.org", b"")
+        session.commit()
+    with sessions() as session:
+        rows = session.scalars(select(StoredMessage).order_by(StoredMessage.id)).all()
+        assert [r.raw for r in rows] == [big, b""]
+        for size in (0, len(big)):
+            with pytest.raises(MissingRaw):
+                read_raw(session, rows[-1].id + 1, size)
+
+
+def test_deleting_a_message_deletes_its_bytes(migrated: Engine) -> None:
+    sessions = make_sessions(migrated)
+    with sessions() as session:
+        _keep(session, "a" * 64, "m1@example.org")
+        _keep(session, "b" * 64, "m2@x")
+        session.commit()
+        session.execute(delete(StoredMessage).where(StoredMessage.sha256 == "a" * 64))
+        session.commit()
+        assert session.scalar(select(func.count()).select_from(MessageRaw)) == 1
+        assert session.scalars(select(StoredMessage)).one().raw.startswith(b"Subject: hi")
 
 
 def test_upgrade_from_first_release_keeps_cases_and_outbox(engine: Engine) -> None:

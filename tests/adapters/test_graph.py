@@ -399,3 +399,4 @@ def test_cursor_keeps_imap_and_graph_state_apart() -> None:
     assert Cursor.stored(None, None, None) is None
     assert Cursor.stored(7, 42, None) == Cursor(7, 42)
     assert Cursor.stored(None, None, "x y").sync_state == "x y"  # type: ignore[union-attr]
+    assert Cursor.stored(0, 0, None) is None  # a round that keeps nothing (a Maildir) ended

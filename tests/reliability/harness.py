@@ -213,10 +213,11 @@ def read_world(servers: Servers) -> World:
         with engine.connect() as conn:
             rows = [
                 StoredRow(r.id, r.sha256, r.status, bool(r.needs_triage), r.case_id,
-                          r.released_at is not None, tokens_in(bytes(r.raw)))
+                          r.released_at is not None, tokens_in(bytes(r.data or b"")))
                 for r in conn.execute(text(
-                    "SELECT id, sha256, status, needs_triage, case_id, released_at, raw "
-                    "FROM messages ORDER BY id"))
+                    "SELECT id, sha256, status, needs_triage, case_id, released_at, data "
+                    "FROM messages LEFT JOIN message_raw ON message_raw.message_id = messages.id "
+                    "ORDER BY id"))
             ]  # fmt: skip
             cases = conn.execute(text("SELECT count(*) FROM cases")).scalar_one()
             keys = Counter(r[0] for r in conn.execute(text("SELECT idempotency_key FROM outbox")))

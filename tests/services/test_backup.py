@@ -81,7 +81,8 @@ def test_round_trip_keeps_every_row_of_every_table(
     summary = export_record(src, archive, NOW)
     before = all_rows(src)
     assert len(before["cases"]) == 2 and len(before["votes"]) == 2
-    assert summary.raw_messages == len(before["messages"]) + len(before["outbox"])
+    assert summary.raw_messages == len(before["message_raw"]) + len(before["outbox"])
+    assert len(before["message_raw"]) == len(before["messages"])  # every message's bytes
     target = make_engine(database_url)
     assert current_revision(target) is None  # a new database: restore makes the schema
     restored = restore_record(target, archive)
@@ -132,7 +133,7 @@ def test_the_archive_is_private_and_never_overwrites(
     with tarfile.open(archive) as tar:
         names = tar.getnames()
     assert "manifest.json" in names and "tables/cases.jsonl" in names
-    assert any(n.startswith("raw/messages/") and n.endswith(".eml") for n in names)
+    assert any(n.startswith("raw/message_raw/") and n.endswith(".eml") for n in names)
     with pytest.raises(ArchiveError, match="already exists"):
         export_record(make_engine(source), archive, NOW)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".record")] == []

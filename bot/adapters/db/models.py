@@ -21,9 +21,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 from sqlalchemy.types import TypeDecorator
 
+from bot.adapters.db.raw import read_raw
 from bot.core.lifecycle import Stage
 
 
@@ -97,7 +98,6 @@ class StoredMessage(Base):
     id: Mapped[intpk]
     sha256: Mapped[str] = mapped_column(SafeString(64), unique=True)
     message_id: Mapped[str] = mapped_column(SafeString(998), index=True)
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int]
     # When it arrived in the mailbox (every clock it starts counts from here) ...
     received_at: Mapped[utc]
@@ -126,6 +126,31 @@ class StoredMessage(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None)
 
     case: Mapped[Case | None] = relationship()
+
+    @property
+    def raw(self) -> bytes:
+        """The bytes as received, read now from their own table (MessageRaw): never loaded
+        with the row, never kept on it. bot.services.store writes them."""
+        session = object_session(self)
+        if session is None:
+            raise RuntimeError(f"message #{self.id} is in no session: its bytes cannot be read")
+        return read_raw(session, self.id, self.size)
+
+
+class MessageRaw(Base):
+    """The bytes of one incoming email, exactly as received, apart from its row.
+
+    Apart so that the row's many updates (status, processed_at, released_at, ...) never
+    rewrite them (SQLite writes a whole row on every UPDATE), and so that no query of the
+    rows (lists, the digest, release) loads them. Deleted with their message.
+    """
+
+    __tablename__ = "message_raw"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Case(Base):

@@ -1,0 +1,147 @@
+"""Reading a listed mailbox a bounded batch at a time: for backends that list what waits in one
+round (Graph's delta query, EWS's SyncFolderItems, a Maildir's files) and read each message's
+bytes by a call of its own.
+
+The round's listing (ids, arrival times, sizes: no bytes) is kept between fetches; the bytes
+are read a batch at a time, at most `messages` of them and `bytes` in all (at least one), so a
+backlog of any size holds one batch in memory, as IMAP's UID ranges do.
+
+The cursor says where in which round the reading got: "<tag> <state>" once a round is done
+(state: the sync state it ended with), "<tag> <state> @<round>:<position>" part-way, where
+state is the one the round started from. The ingest keeps the cursor once a batch is stored,
+so a pass cut short carries on from the same listing, while a process that no longer holds
+that listing (a restart) lists again from the round's start: the messages read twice are
+known by their bytes, none is skipped.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.adapters.mailbox import Batch, Cursor, IncomingMail, LeftInInbox, arrived_before
+
+# What one batch holds at most, as IMAP's (bot.adapters.imap_source) defaults.
+BATCH_MESSAGES = 100
+BATCH_BYTES = 8_000_000
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One message as the listing gives it."""
+
+    ident: str  # the backend's handle for reading it (Graph or EWS id, Maildir key)
+    arrived: datetime | None
+    size: int = 0  # bytes, when the listing says; 0 when it does not
+    message_id: str = ""  # the Internet Message-ID, when the listing gives it
+
+
+@dataclass(frozen=True)
+class Round:
+    number: int  # tells this round's cursors from another's
+    start: str  # the sync state the round was listed from ("" for the whole mailbox)
+    items: list[Listed]
+    end: str  # the sync state the round ends with ("" when there is none)
+
+
+@dataclass(frozen=True)
+class Where:
+    """A cursor's sync state, read: the state and, part-way through a round, where."""
+
+    state: str
+    number: int = 0
+    position: int = 0
+
+
+def read_cursor(since: Cursor | None, tag: str) -> Where:
+    """Where the cursor points for a mailbox with this tag; another backend's or mailbox's
+    cursor (or none) points at the start of everything."""
+    found, _, rest = (since.sync_state if since is not None else "").partition(" ")
+    if found != tag:
+        return Where("")
+    state, _, mark = rest.partition(" ")
+    number, _, position = mark.removeprefix("@").partition(":")
+    if not (mark.startswith("@") and number.isdigit() and position.isdigit()):
+        return Where(state)
+    return Where(state, int(number), int(position))
+
+
+class Rounds:
+    """The round being read, kept between one fetch and the next."""
+
+    def __init__(self, tag: str, messages: int = BATCH_MESSAGES, bytes_: int = BATCH_BYTES):
+        self.tag = tag
+        self._messages, self._bytes = max(1, messages), bytes_
+        self._round: Round | None = None
+
+    def fetch(
+        self,
+        since: Cursor | None,
+        arrived_since: datetime | None,
+        list_round: Callable[[str], tuple[list[Listed], str]],
+        read: Callable[[list[Listed]], list[IncomingMail]],
+    ) -> Batch:
+        """The next batch: from the round the cursor is in if this process still holds its
+        listing, else from a new round listed from the cursor's state by `list_round`
+        (state in, listing and the state it ends with out). `read` reads the bytes of the
+        messages chosen, leaving out those gone meanwhile."""
+        where = read_cursor(since, self.tag)
+        current = self._round
+        if current is None or (current.number, current.start) != (where.number, where.state):
+            items, end = list_round(where.state)
+            current = Round(secrets.randbelow(2**31 - 1) + 1, where.state, items, end)
+            where = Where(where.state)
+        self._round = current
+        messages, old, position = self._read_next(
+            current.items, where.position, arrived_since, read
+        )
+        more = position < len(current.items)
+        if more:
+            state = f"{self.tag} {current.start} @{current.number}:{position}"
+        else:
+            self._round = None  # read to the end: its listing is let go
+            state = f"{self.tag} {current.end}" if current.end else ""
+        return Batch(
+            messages=messages,
+            cursor=Cursor(sync_state=state),
+            left=LeftInInbox.of([t for t in old if t is not None]),
+            more=more,
+        )
+
+    def _read_next(
+        self,
+        items: list[Listed],
+        position: int,
+        arrived_since: datetime | None,
+        read: Callable[[list[Listed]], list[IncomingMail]],
+    ) -> tuple[list[IncomingMail], list[datetime | None], int]:
+        """The messages of the next batch from `position`, the arrival times of those passed
+        as older than the cut-off, and where the batch after starts.
+
+        Messages of known size are chosen by it and read together; one whose size the listing
+        did not give is read on its own, and what it read counts towards the bound."""
+        messages: list[IncomingMail] = []
+        old: list[datetime | None] = []
+        chosen: list[Listed] = []
+        count = size = 0
+        while position < len(items):
+            item = items[position]
+            if arrived_before(item.arrived, arrived_since):
+                old.append(item.arrived)
+                position += 1
+                continue
+            full = size + item.size > self._bytes or (not item.size and size >= self._bytes)
+            if count and (count >= self._messages or full):
+                break
+            count, position = count + 1, position + 1
+            if item.size:
+                chosen.append(item)
+                size += item.size
+                continue
+            messages += read(chosen)  # first, to keep the listing's order
+            chosen, one = [], read([item])
+            messages += one
+            size += sum(len(m.raw) for m in one)
+        return messages + read(chosen), old, position
