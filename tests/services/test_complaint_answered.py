@@ -17,6 +17,7 @@ from bot.services.digest import send_digest_if_due
 from bot.services.timeliness import timeliness
 from tests.fixtures.app import AppFactory
 from tests.services.test_lifecycle import BM, LA, Bot, body_of
+from tests.services.test_suggested_commands import refusals
 
 FIRST, SECOND = "TSCP-2026-0001", "TSCP-2026-0002"
 CLOCK = "complaint_response"
@@ -104,6 +105,8 @@ def test_answered_meets_the_clock_on_the_day_given_and_leaves_the_record_open(
 def test_the_digest_stops_listing_an_answered_complaint(two: Bot) -> None:
     before = complaints_section(digest_text(two, "2027-01-14T08:30"))
     assert FIRST in before and SECOND in before
+    assert "Business Manager: reply with Answered: <the date the reply was sent>" in before
+    assert refusals(two, two.outbox("daily_digest")[-1]) == []  # the BM may do as it says
     answer(two, "2027-01-14T12:00", FIRST, "Answered: today")
     after = digest_text(two, "2027-01-15T08:30")
     assert FIRST not in complaints_section(after) and SECOND in complaints_section(after)
@@ -121,6 +124,7 @@ def test_reminders_stop_once_answered_and_the_report_counts_on_time_and_late(
     assert chased  # the unanswered one is chased, naming the command that stops it
     reminder = two.outbox("deadline_reminder")[-1]
     assert SECOND in reminder.subject and "Answered: <the date it was sent>" in body_of(reminder)
+    assert refusals(two, reminder) == []
 
     # The second reply went on Thu 28 Jan, three working days late, recorded on Mon 1 Feb.
     text = answer(two, "2027-02-01T09:00", SECOND, "Answered: 28 January 2027")
