@@ -165,6 +165,9 @@ def test_a_closed_answered_complaint_counts_by_its_reply_not_as_closed_unmet(
     [
         ("Answered: 18/01/2027", "Mon 18 Jan 2027 is after today (Fri 15 Jan 2027)"),
         ("Answered: 22/12/2026", "Tue 22 Dec 2026 is before the complaint was received"),
+        # Lines that cannot be read are answered too, even when nothing else is in the email.
+        ("Answered", "give the day the reply was sent"),
+        ("Answered: 31/02/2027", "31/02/2027 is not a real date"),
     ],
 )
 def test_a_reply_date_that_cannot_be_true_is_refused_in_one_line(
