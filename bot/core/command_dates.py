@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.calendar import add_months
+from bot.core.deadlines import fmt_date
 
 # Agencies return an Appendix B in days or weeks; a date a year away is a mistyped year.
 RETURN_WITHIN_MONTHS = 12
@@ -37,3 +38,18 @@ def action_due_problem(due: date, agreed: date) -> str | None:
         f"the due date {due:%d/%m/%Y} is before today ({agreed:%d/%m/%Y}), when the action is "
         "recorded; give a later date: Action: <what>; owner: <agency>; due: <date>"
     )
+
+
+def answered_problem(answered: date, received: date, today: date) -> str | None:
+    """A complaint's reply cannot be sent before the complaint arrived, nor after today."""
+    if answered > today:
+        return (
+            f"{fmt_date(answered)} is after today ({fmt_date(today)}); record the reply once it "
+            "has been sent, with the day it was sent: Answered: <date>"
+        )
+    if answered < received:
+        return (
+            f"{fmt_date(answered)} is before the complaint was received "
+            f"({fmt_date(received)}); check the date: Answered: <date>"
+        )
+    return None

@@ -101,6 +101,14 @@ _SCREENING_PAST = (
     "(the case is at stage {stage})"
 )
 _NEEDS_CSPR = "there is no CSPR on this case; record CSPR: yes first"
+_COMPLAINTS_ONLY = "this applies to complaint records only; this is a review case"
+_NO_RESPONSE_CLOCK = (
+    "this applies to complaint records only; an escalation record has no response clock"
+)
+_ANSWERED = {
+    **{s: _COMPLAINTS_ONLY for s in REVIEW_STAGES},
+    Stage.ESCALATION: _NO_RESPONSE_CLOCK,
+}
 _NEEDS_RR = "record Report submitted: <date> first; the CSPR decision follows the Rapid Review"
 
 
@@ -230,6 +238,10 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             moves_from=(Stage.RAPID_REVIEW,),
             meets=("rapid_review",),
         ),
+        # The reply meets the complaint's clock; the record stays open until `Close:`.
+        c.Answered: _rule(
+            "Answered:", BM, (Stage.COMPLAINT,), _ANSWERED, meets=("complaint_response",)
+        ),
         c.Delay: _rule("Delay:", BM, (Stage.RAPID_REVIEW,), _RR_OVER),
         c.CsprDecision: _rule(
             "CSPR:",
@@ -290,10 +302,12 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             _ACTIONS,
             meets=("action:",),
         ),
+        # On a complaint record only `Correct Answered:` has something to correct; the
+        # handler says so for the other events.
         c.CorrectDate: _rule(
             "Correct <event>:",
             BM,
-            (*DECIDED, *AFTER_RAPID_REVIEW),
+            (*DECIDED, *AFTER_RAPID_REVIEW, Stage.COMPLAINT),
             {Stage.SCREENING: "nothing has been recorded yet that could be corrected"},
             corrects=True,
         ),

@@ -22,7 +22,7 @@ from bot.core.message_plan import Snapshot, plan
 from bot.core.rules import Classification, ClassifyContext, classify
 from bot.core.threading import thread_ids
 from bot.services.cases import find_case
-from bot.services.commands import commands_in
+from bot.services.commands import command_givers, commands_in
 from bot.services.effects import Applying, apply_plan
 from bot.services.intake import case_awaiting_return, sender_agency_key
 from bot.services.meeting_replies import case_of_calendar_reply
@@ -215,6 +215,15 @@ def _process(session: Session, app: App, row: StoredMessage, now: datetime, reus
     row.status, row.processed_at = "processed", now
 
 
+def _has_commands(app: App, msg: MailMessage, parsed: ParsedCommands | None) -> bool:
+    """Lines to carry out; or, from someone who gives commands, lines that start like a command
+    but cannot be read ("Answered: 31/02/2027"): they get the reason back, never filed unread."""
+    if parsed is None:
+        return False
+    unreadable = bool(parsed.errors) and msg.from_addr.lower() in command_givers(app)
+    return bool(parsed.commands) or unreadable
+
+
 def gather(
     session: Session | None,
     app: App,
@@ -247,7 +256,7 @@ def gather(
         can_acknowledge=ok,
         no_ack_reason=why_not,
         message_id_reused=reused,
-        has_commands=bool(parsed and parsed.commands),
+        has_commands=_has_commands(app, msg, parsed),
         form=summary,
         case_kind=case.kind if case is not None else None,
         sender_agency=sender_agency_key(app, msg.from_addr),

@@ -43,6 +43,12 @@ HINTS = {
     "business_manager": "Please record progress by replying with the matching command, or at "
     "the terminal with tscp-bot command.",
 }
+# Deadlines whose reminder names the one command that meets them.
+DEADLINE_HINTS = {
+    "complaint_response": "Once the written reply to the complaint has been sent, reply "
+    "Answered: <the date it was sent>; the reminders then stop. Close the record with "
+    "Close: <reason> when nothing more is needed.",
+}
 
 
 SHORT_NAMES = {
@@ -202,7 +208,8 @@ def _send(
         }
     else:
         event, to, cc = "deadline_reminder", chase.remind, chase.remind_cc
-        context |= {"recipient_role": chase.role, "action_hint": HINTS[chase.role]}
+        hint = DEADLINE_HINTS.get(deadline.name, HINTS[chase.role])
+        context |= {"recipient_role": chase.role, "action_hint": hint}
     queue_email(
         session,
         app,

@@ -53,6 +53,7 @@ def example(
         c.RequestReturns: c.RequestReturns(("gmp",), "", on, line),
         c.MeetingHeld: c.MeetingHeld(on, line),
         c.ReportSubmitted: c.ReportSubmitted(on, line),
+        c.Answered: c.Answered(on, line),
         c.Delay: c.Delay("illness", on, line),
         c.CsprDecision: c.CsprDecision(hold, "" if hold else "learning already in hand", line, on),
         # The explicit correction: it may move a start later, so it starts nothing here.

@@ -20,6 +20,7 @@ from __future__ import annotations
 from bot.core.commands.model import (
     ActionDone,
     AddAction,
+    Answered,
     Approve,
     CancelMeeting,
     Choice,
@@ -58,6 +59,7 @@ from bot.core.commands.status import status_in_subject, with_subject_status
 __all__ = [
     "ActionDone",
     "AddAction",
+    "Answered",
     "Approve",
     "CancelMeeting",
     "Choice",

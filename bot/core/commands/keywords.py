@@ -21,6 +21,7 @@ from bot.core.commands.readers import (
     _read_action_done,
     _read_agencies,
     _read_agree,
+    _read_answered,
     _read_approve,
     _read_cancel_meeting,
     _read_close,
@@ -99,6 +100,7 @@ _RULES: tuple[_Rule, ...] = (
         ("report submitted", "rapid review submitted", "rapid review report submitted"),
         _read_report,
     ),
+    _Rule(("answered", "complaint answered"), _read_answered),
     _Rule(("delay", "delay reason"), _read_delay, needs_separator=True),
     _Rule(("expected",), _read_expected),
     _Rule(

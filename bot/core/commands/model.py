@@ -93,6 +93,14 @@ class ReportSubmitted:
 
 
 @dataclass(frozen=True)
+class Answered:
+    """The Business Manager's written reply to a complaint was sent on `on`."""
+
+    on: date  # always given: the day the reply went, which may be before this email
+    line: str
+
+
+@dataclass(frozen=True)
 class Delay:
     reason: str
     expected: date
@@ -115,6 +123,7 @@ class Corrected(StrEnum):
     MEETING_HELD = "meeting_held"
     REPORT_SUBMITTED = "report_submitted"
     PUBLISHED = "published"
+    ANSWERED = "answered"
 
 
 @dataclass(frozen=True)
@@ -235,6 +244,7 @@ Command: TypeAlias = (
     | RequestReturns
     | MeetingHeld
     | ReportSubmitted
+    | Answered
     | Delay
     | CsprDecision
     | CorrectDate

@@ -12,6 +12,7 @@ from datetime import date, time
 from bot.core.commands.model import (
     ActionDone,
     AddAction,
+    Answered,
     Approve,
     CancelMeeting,
     Close,
@@ -187,6 +188,16 @@ def _read_report(value: str, line: str, today: date) -> _Parsed:
     return ReportSubmitted(_optional_date(value, today), line)
 
 
+_ANSWERED_USAGE = "write Answered: <date the reply was sent>, for example Answered: 14/01/2027"
+
+
+def _read_answered(value: str, line: str, today: date) -> _Parsed:
+    # The day the reply went is the whole point of the line: never assumed to be today.
+    if not _value(value):
+        raise _BadValue(f"give the day the reply was sent; {_ANSWERED_USAGE}")
+    return Answered(_date(value, today), line)
+
+
 _EXPECTED_SPLIT = re.compile(r"\s*[;,\-\u2013\u2014(]\s*expected\b", re.IGNORECASE)
 
 
@@ -236,6 +247,7 @@ CORRECTION_KEYWORDS: dict[str, Corrected] = {
     "correct meeting held": Corrected.MEETING_HELD,
     "correct report submitted": Corrected.REPORT_SUBMITTED,
     "correct published": Corrected.PUBLISHED,
+    "correct answered": Corrected.ANSWERED,
 }
 
 

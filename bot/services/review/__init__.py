@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from bot.core import commands as c
 from bot.services.review.common import Actor, CommandRefused, agency_addresses
+from bot.services.review.complaints import answered
 from bot.services.review.corrections import correct_date
 from bot.services.review.later import (
     action_done,
@@ -53,6 +54,7 @@ HANDLERS: dict[type, Callable[..., str]] = {
     c.RequestReturns: request_returns,
     c.MeetingHeld: meeting_held,
     c.ReportSubmitted: report_submitted,
+    c.Answered: answered,
     c.Delay: delay,
     c.CsprDecision: cspr,
     c.CorrectDate: correct_date,

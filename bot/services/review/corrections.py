@@ -18,6 +18,7 @@ from bot.core import commands as c
 from bot.core import deadlines as rules
 from bot.services.cases import add_event, set_deadline
 from bot.services.review.common import Actor, CommandRefused, deadline_row, recorded_day
+from bot.services.review.complaints import answered_on, correct_answered
 from bot.services.review.rapid_review import met_rapid_review, record_notification
 
 _Apply = Callable[[Session, App, Case, date, datetime], None]
@@ -78,12 +79,31 @@ _EVENTS: dict[c.Corrected, tuple[str, Callable[[Case], date | None], _Apply, str
         _set_published,
         "write Published: <date>",
     ),
+    c.Corrected.ANSWERED: (
+        "the reply to the complaint",
+        answered_on,
+        correct_answered,
+        "write Answered: <date>",
+    ),
 }
+
+
+def _applies(case: Case, what: c.Corrected) -> None:
+    """A complaint record has one event to correct, its reply; a review case has the others."""
+    complaint = case.kind == "complaint"
+    if complaint and what is not c.Corrected.ANSWERED:
+        raise CommandRefused(
+            "this is a complaint record; only `Correct Answered: <date> because <reason>` "
+            "applies to it"
+        )
+    if not complaint and what is c.Corrected.ANSWERED:
+        raise CommandRefused("`Correct Answered:` applies to complaint records only")
 
 
 def correct_date(
     session: Session, app: App, case: Case, cmd: c.CorrectDate, actor: Actor, now: datetime
 ) -> str:
+    _applies(case, cmd.what)
     what, recorded, apply, first = _EVENTS[cmd.what]
     old = recorded(case)
     if old is None:

@@ -1,0 +1,100 @@
+"""`Answered: <date>`: the written reply to a complaint, which meets its 20-working-day clock.
+
+The date is the day the reply was sent, which may be days before the Business Manager writes
+the line; the clock is met on that day. The record stays open (the Business Manager closes it
+with `Close:`). A second `Answered:` with another date is refused rather than moving the date:
+a met date decides whether the complaint was answered in time, so only `Correct Answered:`
+with a reason moves it, and the chronology keeps both dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case, Deadline
+from bot.app import App
+from bot.core import commands as c
+from bot.core.command_dates import answered_problem
+from bot.core.deadlines import fmt_date
+from bot.services.review.common import (
+    Actor,
+    CommandRefused,
+    deadline_row,
+    met,
+    note,
+    today,
+)
+
+CLOCK = "complaint_response"
+REPLY = "the reply to the complaint"
+
+
+def answered(
+    session: Session, app: App, case: Case, cmd: c.Answered, actor: Actor, now: datetime
+) -> str:
+    row = _clock(case)
+    _check_day(app, row, cmd.on, now)
+    if row.met_at is not None:
+        return _repeated(row, cmd.on)
+    set_answered(row, case, cmd.on, now)
+    note(
+        session,
+        case,
+        now,
+        "complaint_answered",
+        f"Reply to the complaint sent on {fmt_date(cmd.on)}",
+        actor,
+        cmd.line,
+    )
+    return (
+        f"reply to the complaint recorded as sent on {fmt_date(cmd.on)}, {_timing(row, cmd.on)}; "
+        "the record stays open until you write Close: <reason>"
+    )
+
+
+def answered_on(case: Case) -> date | None:
+    row = deadline_row(case, CLOCK)
+    return row.met_on if row is not None and row.state == "met" else None
+
+
+def correct_answered(session: Session, app: App, case: Case, on: date, now: datetime) -> None:
+    """`Correct Answered:`: the checked date replaces the one recorded."""
+    row = _clock(case)
+    _check_day(app, row, on, now)
+    set_answered(row, case, on, now)
+
+
+def set_answered(row: Deadline, case: Case, on: date, now: datetime) -> None:
+    met(case, CLOCK, now, on=on)
+    row.met_on = on  # a correction replaces the day recorded; met_at stays when it was first
+
+
+def _clock(case: Case) -> Deadline:
+    row = deadline_row(case, CLOCK)
+    if row is None:
+        raise CommandRefused("this complaint record has no response clock, so nothing to meet")
+    return row
+
+
+def _check_day(app: App, row: Deadline, on: date, now: datetime) -> None:
+    # The clock starts on the day the complaint was received.
+    if (problem := answered_problem(on, row.start, today(app, now))) is not None:
+        raise CommandRefused(problem)
+
+
+def _repeated(row: Deadline, on: date) -> str:
+    if row.met_on == on:
+        return f"{REPLY} is already recorded as sent on {fmt_date(on)}; nothing changed"
+    recorded = f"as sent on {fmt_date(row.met_on)}" if row.met_on else "as sent"
+    raise CommandRefused(
+        f"{REPLY} is already recorded {recorded}; a repeated Answered: never moves it. "
+        "If that date was wrong, write `Correct Answered: <date> because <reason>`"
+    )
+
+
+def _timing(row: Deadline, on: date) -> str:
+    if on <= row.due:
+        return f"within its 20 working days (due {fmt_date(row.due)})"
+    return f"after the day it was due ({fmt_date(row.due)})"
