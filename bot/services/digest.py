@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import (
@@ -111,6 +111,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
         ],
         "panels": coming_panels(session, app, now),
         "triage": _triage(session, app),
+        "triage_total": _triage_total(session),
         "awaiting_approval": _drafts(session),
         "returns": names.with_agency_names(app, returns, "agency"),
         "actions": names.with_agency_names(app, actions, "owner"),
@@ -193,8 +194,18 @@ def _new_on_cases(session: Session, app: App, now: datetime) -> list[dict[str, o
     ]
 
 
+def _waiting() -> ColumnElement[bool]:
+    return StoredMessage.needs_triage.is_(True) & (StoredMessage.status == "processed")
+
+
+def _triage_total(session: Session) -> int:
+    return session.scalar(select(func.count()).where(_waiting())) or 0
+
+
 def _triage(session: Session, app: App) -> list[dict[str, object]]:
-    # The columns shown, not whole rows: a backlog can put thousands of messages here.
+    """The longest-waiting TRIAGE_LISTED messages; the digest gives the total and points to
+    `tscp-bot triage list` for the rest. A backlog of thousands is not read on a phone, and
+    listing it all made the digest the largest thing the bot ever held in memory."""
     rows = session.execute(
         select(
             StoredMessage.id,
@@ -203,8 +214,9 @@ def _triage(session: Session, app: App) -> list[dict[str, object]]:
             StoredMessage.subject,
             StoredMessage.triage_reason,
         )
-        .where(StoredMessage.needs_triage.is_(True), StoredMessage.status == "processed")
+        .where(_waiting())
         .order_by(StoredMessage.id)
+        .limit(TRIAGE_LISTED)
     )
     return [
         {
@@ -282,6 +294,8 @@ def _health(session: Session, app: App) -> dict[str, object]:
     }
 
 
+# Messages to triage listed in the digest, longest waiting first; the rest are counted.
+TRIAGE_LISTED = 100
 FLAG_EVENTS = (
     "scrutineer_disagrees",
     "commands_not_carried_out",

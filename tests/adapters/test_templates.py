@@ -342,6 +342,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "explain": "Within 5 working days of the local authority becoming aware.",
             }
         ],
+        "triage_total": 1,
         "triage": [
             {
                 "id": 12,
@@ -565,6 +566,7 @@ EMPTY_DIGEST: dict[str, Any] = {
     "upcoming": [],
     "overdue": [],
     "triage": [],
+    "triage_total": 0,
     "quarantine": [],
     "not_delivered": [],
     "awaiting_approval": [],

@@ -8,9 +8,18 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from bot.adapters.db.models import ActionItem, AgencyRequest, Case, Deadline, OutboxMessage
-from bot.services.digest import send_digest_if_due
+from bot.adapters.db.models import (
+    ActionItem,
+    AgencyRequest,
+    Case,
+    Deadline,
+    OutboxMessage,
+    StoredMessage,
+)
+from bot.services.digest import TRIAGE_LISTED, send_digest_if_due
+from bot.services.store import store_raw
 from tests.fixtures.app import AppFactory
+from tests.fixtures.mail import email
 from tests.services.test_lifecycle import body_of
 
 OPENED = datetime(2026, 11, 2, 9, tzinfo=UTC)
@@ -131,3 +140,33 @@ def test_settled_and_far_off_work_is_counted_and_what_needs_action_listed(
     assert "  Open, not named above     2 (nothing overdue, due soon or flagged)" in text
     assert "  Closed                    2" in text
     assert "TSCP-2026-0002" not in text and "TSCP-2026-0004" not in text
+
+
+def test_a_large_triage_backlog_is_counted_and_the_longest_waiting_listed(
+    make_app: AppFactory,
+) -> None:
+    app, _ = make_app(now="2026-12-23T09:00")
+    waiting = TRIAGE_LISTED + 7
+    with app.sessions() as session:
+        for n in range(waiting):
+            raw = email(
+                f"Question {n}", "Hello.", sender="sam.invented@example.org", message_id=None
+            )
+            row = session.get(StoredMessage, store_raw(session, raw, f"t{n}", OPENED).id)
+            assert row is not None
+            row.status, row.needs_triage, row.triage_reason = "processed", True, "unclassified"
+            row.subject = f"Question {n}"  # what processing would have recorded
+        session.commit()
+    assert send_digest_if_due(app)
+    with app.sessions() as session:
+        row = session.scalar(select(OutboxMessage).where(OutboxMessage.event == "daily_digest"))
+        assert row is not None
+        text = body_of(row)
+    assert f"  Messages to triage        {waiting}" in text
+    section = text.split("MESSAGES TO TRIAGE", 1)[1].split("QUARANTINED MESSAGES", 1)[0]
+    assert section.count("Reason:  unclassified") == TRIAGE_LISTED
+    assert "Subject: Question 0\n" in section.replace("\r\n", "\n")
+    assert f"Subject: Question {waiting - 1}" not in section
+    assert '... and 7 more, newer than these:\n  "tscp-bot triage list" shows them all.' in (
+        section.replace("\r\n", "\n")
+    )
