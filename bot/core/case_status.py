@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.core.dates import MONTH_NAMES
 from bot.core.deadlines import RULES
 from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS
 
@@ -34,20 +35,6 @@ _PERSONAL_FIELD = re.compile(
 _NAME_FIELD = re.compile(r"(?:^|_)(?:name|forename|surname)$")
 _SPECIFIC = re.compile(r"[\d@\s]")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 @dataclass(frozen=True)
@@ -141,7 +128,7 @@ def _date_forms(value: str) -> set[str]:
     y, mo, d = (int(x) for x in m.groups())
     if not 1 <= mo <= 12:
         return set()
-    month = _MONTHS[mo - 1]
+    month = MONTH_NAMES[mo - 1]
     return {f"{d:02d}/{mo:02d}/{y}", f"{d}/{mo}/{y}", f"{d} {month} {y}", f"{d} {month[:3]} {y}"}
 
 

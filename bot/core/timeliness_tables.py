@@ -65,7 +65,8 @@ def _period_json(p: PeriodFigures) -> dict[str, object]:
     }
 
 
-def _measure_json(m: MeasureFigures) -> dict[str, object]:
+def _figures(m: MeasureFigures) -> dict[str, object]:
+    """What the JSON and the CSV both say of a measure, before its lists of cases."""
     return {
         "measure": m.measure,
         "label": m.label,
@@ -76,6 +77,12 @@ def _measure_json(m: MeasureFigures) -> dict[str, object]:
         "on_time_rate": rate(m),
         "median_working_days_late": m.median_days_late,
         "worst_working_days_late": m.worst_days_late,
+    }
+
+
+def _measure_json(m: MeasureFigures) -> dict[str, object]:
+    return {
+        **_figures(m),
         "late_cases": [_late_json(c) for c in m.late],
         "met_day_not_recorded": list(m.undated),
         "closed_without_being_met": list(m.closed_unmet),
@@ -113,15 +120,7 @@ def _period_cells(p: PeriodFigures, whole: bool) -> dict[str, object]:
 
 def _measure_cells(m: MeasureFigures) -> dict[str, object]:
     return {
-        "measure": m.measure,
-        "label": m.label,
-        "agency": m.agency,
-        "due": m.due,
-        "on_time": m.on_time,
-        "late": len(m.late),
-        "on_time_rate": rate(m),
-        "median_working_days_late": m.median_days_late,
-        "worst_working_days_late": m.worst_days_late,
+        **_figures(m),
         "late_cases": "; ".join(f"{c.ref} ({c.working_days_late})" for c in m.late),
         "met_day_not_recorded": "; ".join(m.undated),
         "closed_without_being_met": "; ".join(m.closed_unmet),
