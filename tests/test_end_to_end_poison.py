@@ -29,9 +29,10 @@ REFUSED_ALWAYS = "POISON-ALWAYS"
 
 _SQLITE = {
     "messages": """
-        CREATE TRIGGER refuse_poison BEFORE INSERT ON messages
-        WHEN instr(NEW.raw, CAST('POISON-ALWAYS' AS BLOB)) > 0
-          OR (instr(NEW.raw, CAST('POISON-STORE' AS BLOB)) > 0 AND NEW.status = 'stored')
+        CREATE TRIGGER refuse_poison BEFORE INSERT ON message_raw
+        WHEN instr(NEW.data, CAST('POISON-ALWAYS' AS BLOB)) > 0
+          OR (instr(NEW.data, CAST('POISON-STORE' AS BLOB)) > 0
+              AND (SELECT status FROM messages WHERE id = NEW.message_id) = 'stored')
         BEGIN SELECT RAISE(ABORT, 'refused by the test'); END""",
     "deadlines": """
         CREATE TRIGGER refuse_deadlines BEFORE UPDATE ON deadlines WHEN NEW.state = 'overdue'
@@ -40,11 +41,12 @@ _SQLITE = {
 _POSTGRES = {
     "messages": """
         CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN
-          IF position('POISON-ALWAYS'::bytea IN NEW.raw) > 0
-             OR (position('POISON-STORE'::bytea IN NEW.raw) > 0 AND NEW.status = 'stored')
+          IF position('POISON-ALWAYS'::bytea IN NEW.data) > 0
+             OR (position('POISON-STORE'::bytea IN NEW.data) > 0
+                 AND (SELECT status FROM messages WHERE id = NEW.message_id) = 'stored')
           THEN RAISE EXCEPTION 'refused by the test'; END IF;
           RETURN NEW; END $$ LANGUAGE plpgsql;
-        CREATE TRIGGER refuse_poison BEFORE INSERT ON messages
+        CREATE TRIGGER refuse_poison BEFORE INSERT ON message_raw
         FOR EACH ROW EXECUTE FUNCTION refuse_poison()""",
     "deadlines": """
         CREATE FUNCTION refuse_deadlines() RETURNS trigger AS $$ BEGIN
@@ -56,6 +58,7 @@ _POSTGRES = {
 
 
 def _refuse(database_url: str, table: str) -> None:
+    # "messages" refuses the message's bytes, kept in message_raw since schema 0026.
     """Make the database itself refuse writes to table, as the triggers above say."""
     engine = create_engine(database_url)
     ddl = _SQLITE if engine.dialect.name == "sqlite" else _POSTGRES
@@ -158,7 +161,7 @@ def test_the_cursor_never_passes_a_message_that_was_not_stored(
 
 def _drop_refusal(database_url: str) -> None:
     engine = create_engine(database_url)
-    on = "" if engine.dialect.name == "sqlite" else " ON messages"
+    on = "" if engine.dialect.name == "sqlite" else " ON message_raw"
     with engine.begin() as conn:
         conn.execute(text(f"DROP TRIGGER refuse_poison{on}"))
     engine.dispose()
