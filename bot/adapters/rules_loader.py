@@ -11,7 +11,8 @@ import re
 import tomllib
 from pathlib import Path
 
-from bot.core.rules import Rule, RuleError, parse_rule
+from bot.core.rule_parsing import parse_rule
+from bot.core.rules import Rule, RuleError
 
 _FILE_NAME = re.compile(r"^(\d{2,})-[A-Za-z0-9][A-Za-z0-9_-]*\.toml$")
 

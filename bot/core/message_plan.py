@@ -18,8 +18,61 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from bot.core.plan_effects import (
+    Acknowledge,
+    ApplySinForm,
+    BookScreening,
+    CheckDeliveryReport,
+    Effect,
+    FileOnCase,
+    FlagFormCase,
+    MarkReused,
+    NoteHumanMail,
+    OpenCase,
+    OpenComplaint,
+    OpenEscalation,
+    Plan,
+    Reclassify,
+    RecordCalendarReply,
+    RecordReturn,
+    RunCommands,
+    Triage,
+    as_json,
+    describe,
+)
+
 FORM_READER_SIN = "form-reader: completed SIN form"
 FORM_READER_RETURN = "form-reader: completed Appendix B return"
+
+# The effects (bot.core.plan_effects) are named from here too: a plan and its parts, one import.
+__all__ = [
+    "FORM_READER_RETURN",
+    "FORM_READER_SIN",
+    "Acknowledge",
+    "ApplySinForm",
+    "BookScreening",
+    "CheckDeliveryReport",
+    "Effect",
+    "FileOnCase",
+    "FlagFormCase",
+    "FormSummary",
+    "MarkReused",
+    "NoteHumanMail",
+    "OpenCase",
+    "OpenComplaint",
+    "OpenEscalation",
+    "Plan",
+    "Reclassify",
+    "RecordCalendarReply",
+    "RecordReturn",
+    "RunCommands",
+    "Snapshot",
+    "Triage",
+    "as_json",
+    "describe",
+    "plan",
+]
+
 _FORM_RULES = {"sin": FORM_READER_SIN, "appendix_b": FORM_READER_RETURN}
 
 
@@ -49,118 +102,6 @@ class Snapshot:
     has_attachments: bool = False
     too_large: tuple[str, ...] = ()  # attachments kept but not read
     stranger: str | None = None  # why a sender nobody configured needs a person, if so
-
-
-# --- Effects: one value per thing the bot does, applied in the order given ---
-
-
-@dataclass(frozen=True)
-class Reclassify:
-    """No rule decided, but the form reader found a completed form: that is the kind."""
-
-    kind: str
-    rule: str
-
-
-@dataclass(frozen=True)
-class MarkReused:
-    pass
-
-
-@dataclass(frozen=True)
-class OpenCase:
-    pass
-
-
-@dataclass(frozen=True)
-class ApplySinForm:
-    pass
-
-
-@dataclass(frozen=True)
-class FileOnCase:
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class BookScreening:
-    pass
-
-
-@dataclass(frozen=True)
-class Acknowledge:
-    pass
-
-
-@dataclass(frozen=True)
-class RunCommands:
-    pass
-
-
-@dataclass(frozen=True)
-class RecordReturn:
-    pass
-
-
-@dataclass(frozen=True)
-class OpenComplaint:
-    linked_case: str | None
-    acknowledge: bool
-
-
-@dataclass(frozen=True)
-class OpenEscalation:
-    linked_case: str | None
-    acknowledge: bool
-
-
-@dataclass(frozen=True)
-class FlagFormCase:
-    """The form names a different case than the message's thread: a person checks which."""
-
-    form_case: str
-    thread_case: str
-
-
-@dataclass(frozen=True)
-class Triage:
-    reason: str
-
-
-@dataclass(frozen=True)
-class CheckDeliveryReport:
-    """An automatic message may report mail of ours as not delivered: match it to the outbox."""
-
-
-@dataclass(frozen=True)
-class RecordCalendarReply:
-    """An Accept / Tentative / Decline: record each attendee's answer against our meeting."""
-
-
-@dataclass(frozen=True)
-class NoteHumanMail:
-    """A person's reply filed on a case: keep it for "New on your cases", alert if live."""
-
-
-Effect = (
-    Reclassify
-    | MarkReused
-    | OpenCase
-    | ApplySinForm
-    | FileOnCase
-    | BookScreening
-    | Acknowledge
-    | RunCommands
-    | RecordReturn
-    | OpenComplaint
-    | OpenEscalation
-    | FlagFormCase
-    | Triage
-    | CheckDeliveryReport
-    | NoteHumanMail
-    | RecordCalendarReply
-)
-Plan = tuple[Effect, ...]
 
 
 def plan(snap: Snapshot) -> Plan:
@@ -333,53 +274,3 @@ def _form_case_mismatch(snap: Snapshot) -> list[Effect]:
     if form_ref is None or snap.case_ref is None or form_ref == snap.case_ref:
         return []
     return [FlagFormCase(form_ref, snap.case_ref)]
-
-
-# --- Saying the plan in words (the classify command, the case history) ---
-
-
-def describe(effect: Effect) -> str:
-    """One line a Business Manager can read: what the bot does for this effect."""
-    match effect:
-        case Reclassify(kind=kind, rule=rule):
-            return f"treat as {kind} (rule {rule})"
-        case MarkReused():
-            return "flag the reused Message-ID"
-        case OpenCase():
-            return "open a new case"
-        case ApplySinForm():
-            return "record the SIN form's fields on the case"
-        case FileOnCase(note=note):
-            return "file the message on the case" + (f" ({note})" if note else "")
-        case BookScreening():
-            return "book the screening panel"
-        case Acknowledge():
-            return "acknowledge to the sender"
-        case RunCommands():
-            return "carry out the commands in the message"
-        case RecordReturn():
-            return "record the Appendix B return from the sender's agency"
-        case OpenComplaint(linked_case=linked, acknowledge=ack):
-            return _record("complaint", linked, ack, "20 working days")
-        case OpenEscalation(linked_case=linked, acknowledge=ack):
-            return _record("escalation", linked, ack, "alert the Business Manager and Scrutineer")
-        case FlagFormCase(form_case=form_case, thread_case=thread_case):
-            return f"flag: the form names {form_case} but the message is on {thread_case}"
-        case Triage(reason=reason):
-            return f"triage: {reason}"
-        case RecordCalendarReply():
-            return "record each attendee's answer to the Screening Panel invitation"
-        case NoteHumanMail():
-            return "show what the person wrote under New on your cases (alert if the case is live)"
-        case CheckDeliveryReport():
-            return "if it is a delivery report, mark the email it reports as not delivered"
-
-
-def _record(kind: str, linked: str | None, ack: bool, then: str) -> str:
-    on = f" linked to {linked}" if linked else ""
-    acked = "acknowledge" if ack else "no acknowledgement"
-    return f"open a {kind} record{on}; {then}; {acked}"
-
-
-def as_json(effect: Effect) -> dict[str, object]:
-    return {"effect": type(effect).__name__, **effect.__dict__, "says": describe(effect)}

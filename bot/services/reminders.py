@@ -7,7 +7,6 @@ sent twice, even across restarts or by two bot instances).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -30,7 +29,7 @@ from bot.core.wording import plural
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.reminder_facts import Known, gather
-from bot.services.review import agency_addresses
+from bot.services.reminder_recipients import Chase, copied, escalated_to, who_to_chase
 
 HINTS = {
     "agency": "Please send the completed return to the partnership by replying to the request.",
@@ -62,16 +61,6 @@ SHORT_NAMES = {
     "cspr_report": "CSPR report",
     "publication_notice": "Notice of publication",
 }
-
-
-@dataclass(frozen=True)
-class Chase:
-    remind: list[str]
-    escalate: list[str]
-    cc: list[str]
-    role: str
-    agency_name: str | None = None
-    remind_cc: list[str] = field(default_factory=list)
 
 
 def policy(app: App) -> ReminderPolicy:
@@ -148,7 +137,7 @@ def _chase(
     local: datetime,
     now: datetime,
 ) -> int:
-    chase = _who(app, known, deadline)
+    chase = who_to_chase(app, known, deadline)
     if chase is None:
         return 0
     prefix = f"reminder:{deadline.case.ref}:{deadline.name}:{deadline.due.isoformat()}:"
@@ -203,8 +192,8 @@ def _send(
             "agency": {"name": chase.agency_name} if chase.agency_name else None,
             "reminders_sent": already,
             # Addressed to whoever it really goes to, naming only those really copied.
-            "recipient_role": _escalated_to(app, chase),
-            "copied": _copied(app, cc),
+            "recipient_role": escalated_to(app, chase),
+            "copied": copied(app, cc),
         }
     else:
         event, to, cc = "deadline_reminder", chase.remind, chase.remind_cc
@@ -230,46 +219,6 @@ def _send(
         f"{deadline.name}: {step.label} ({plural(len(to) + len(cc), 'recipient')})",
         why=f"reminder step {step.key} of the {deadline.name} sequence",
     )
-
-
-def _escalated_to(app: App, chase: Chase) -> str:
-    # With no one else configured to chase, the escalation is the Business Manager's alone.
-    only_bm = chase.escalate == [app.config.people.business_manager.email]
-    return "business_manager" if only_bm else chase.role
-
-
-def _copied(app: App, cc: list[str]) -> list[str]:
-    people = app.config.people
-    names = {
-        people.business_manager.email: "the Business Manager",
-        people.independent_scrutineer.email: "the Independent Scrutineer",
-    }
-    return [names.get(address, address) for address in cc]
-
-
-def _who(app: App, known: Known, deadline: Deadline) -> Chase | None:
-    people = app.config.people
-    bm, scrutineer = people.business_manager.email, people.independent_scrutineer.email
-    base, _, qualifier = deadline.name.partition(":")
-    if base in (rules.APPENDIX_B, rules.ACTION):
-        key = qualifier if base == rules.APPENDIX_B else known.action_owner(deadline)
-        agency = app.config.agency(key) if key else None
-        if agency is None:
-            return Chase([bm], [bm], [scrutineer], "business_manager")
-        lead = [agency.dsp.email] if agency.dsp else agency_addresses(agency)
-        return Chase(agency_addresses(agency), lead, [bm], "agency", agency.name)
-    if base == "panel_notification":
-        la = app.config.statutory_agency("local_authority").dsp
-        la_mail = [la.email] if la else []
-        return Chase([bm, *la_mail], [*la_mail, bm], [scrutineer], "local_authority")
-    if base == "looked_after_death_notification":
-        la = app.config.statutory_agency("local_authority").dsp
-        if la is None:
-            return Chase([bm], [bm], [scrutineer], "business_manager")
-        return Chase([la.email], [la.email], [bm], "looked_after_death", remind_cc=[bm])
-    if base == "publication_period_end":
-        return None  # a minimum period, not something anyone must do by then
-    return Chase([bm], [bm], [scrutineer], "business_manager")
 
 
 def _chase_votes(

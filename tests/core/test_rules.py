@@ -5,7 +5,8 @@ from collections.abc import Mapping
 import pytest
 
 from bot.core.message import AttachmentInfo, MailMessage
-from bot.core.rules import ClassifyContext, Kind, Rule, RuleError, classify, parse_rule
+from bot.core.rule_parsing import parse_rule
+from bot.core.rules import ClassifyContext, Kind, Rule, RuleError, classify
 
 CTX = ClassifyContext(
     reference_prefix="TSCP",

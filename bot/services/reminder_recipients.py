@@ -1,0 +1,62 @@
+"""Who a reminder tick chases for one deadline: whom to remind, whom an escalation goes
+to, who is copied, and how the escalation names them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.adapters.db.models import Deadline
+from bot.app import App
+from bot.core import deadlines as rules
+from bot.services.reminder_facts import Known
+from bot.services.review import agency_addresses
+
+
+@dataclass(frozen=True)
+class Chase:
+    remind: list[str]
+    escalate: list[str]
+    cc: list[str]
+    role: str
+    agency_name: str | None = None
+    remind_cc: list[str] = field(default_factory=list)
+
+
+def who_to_chase(app: App, known: Known, deadline: Deadline) -> Chase | None:
+    people = app.config.people
+    bm, scrutineer = people.business_manager.email, people.independent_scrutineer.email
+    base, _, qualifier = deadline.name.partition(":")
+    if base in (rules.APPENDIX_B, rules.ACTION):
+        key = qualifier if base == rules.APPENDIX_B else known.action_owner(deadline)
+        agency = app.config.agency(key) if key else None
+        if agency is None:
+            return Chase([bm], [bm], [scrutineer], "business_manager")
+        lead = [agency.dsp.email] if agency.dsp else agency_addresses(agency)
+        return Chase(agency_addresses(agency), lead, [bm], "agency", agency.name)
+    if base == "panel_notification":
+        la = app.config.statutory_agency("local_authority").dsp
+        la_mail = [la.email] if la else []
+        return Chase([bm, *la_mail], [*la_mail, bm], [scrutineer], "local_authority")
+    if base == "looked_after_death_notification":
+        la = app.config.statutory_agency("local_authority").dsp
+        if la is None:
+            return Chase([bm], [bm], [scrutineer], "business_manager")
+        return Chase([la.email], [la.email], [bm], "looked_after_death", remind_cc=[bm])
+    if base == "publication_period_end":
+        return None  # a minimum period, not something anyone must do by then
+    return Chase([bm], [bm], [scrutineer], "business_manager")
+
+
+def escalated_to(app: App, chase: Chase) -> str:
+    # With no one else configured to chase, the escalation is the Business Manager's alone.
+    only_bm = chase.escalate == [app.config.people.business_manager.email]
+    return "business_manager" if only_bm else chase.role
+
+
+def copied(app: App, cc: list[str]) -> list[str]:
+    people = app.config.people
+    names = {
+        people.business_manager.email: "the Business Manager",
+        people.independent_scrutineer.email: "the Independent Scrutineer",
+    }
+    return [names.get(address, address) for address in cc]
