@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import (
@@ -14,7 +14,6 @@ from bot.adapters.db.models import (
     Deadline,
     MailboxState,
     OutboxMessage,
-    StoredMessage,
 )
 from bot.app import App
 from bot.clock import SystemClock
@@ -23,6 +22,7 @@ from bot.core.arrival import left_in_inbox
 from bot.core.digest import DeadlineView, digest_due, overdue, upcoming
 from bot.core.health import problems
 from bot.services import digest_cases as cases
+from bot.services import digest_messages as messages
 from bot.services import digest_names as names
 from bot.services import health
 from bot.services.attention import NEW_ON_CASE, agency_name
@@ -110,14 +110,14 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
             for d in overdue(views, today)
         ],
         "panels": coming_panels(session, app, now),
-        "triage": _triage(session, app),
-        "triage_total": _triage_total(session),
+        "triage": messages.triage(session, app),
+        "triage_total": messages.triage_total(session),
         "awaiting_approval": _drafts(session),
         "returns": names.with_agency_names(app, returns, "agency"),
         "actions": names.with_agency_names(app, actions, "owner"),
         "complaints": complaints,
         "flags": _flags(session, app, today),
-        "quarantine": _quarantine(session),
+        "quarantine": messages.quarantine(session),
         "not_delivered": recent_failures(session, app, today),
         "health": _health(session, app),
     }
@@ -194,60 +194,6 @@ def _new_on_cases(session: Session, app: App, now: datetime) -> list[dict[str, o
     ]
 
 
-def _waiting() -> ColumnElement[bool]:
-    return StoredMessage.needs_triage.is_(True) & (StoredMessage.status == "processed")
-
-
-def _triage_total(session: Session) -> int:
-    return session.scalar(select(func.count()).where(_waiting())) or 0
-
-
-def _triage(session: Session, app: App) -> list[dict[str, object]]:
-    """The longest-waiting TRIAGE_LISTED messages; the digest gives the total and points to
-    `tscp-bot triage list` for the rest. A backlog of thousands is not read on a phone, and
-    listing it all made the digest the largest thing the bot ever held in memory."""
-    rows = session.execute(
-        select(
-            StoredMessage.id,
-            StoredMessage.received_at,
-            StoredMessage.from_addr,
-            StoredMessage.subject,
-            StoredMessage.triage_reason,
-        )
-        .where(_waiting())
-        .order_by(StoredMessage.id)
-        .limit(TRIAGE_LISTED)
-    )
-    return [
-        {
-            "id": id_,
-            "received_at": received_at,
-            "sender": sender,
-            "agency": agency_name(app, sender) if sender else "",
-            "subject": subject,
-            "reason": reason or "",
-        }
-        for id_, received_at, sender, subject, reason in rows
-    ]
-
-
-def _quarantine(session: Session) -> list[dict[str, object]]:
-    rows = session.execute(
-        select(
-            StoredMessage.id,
-            StoredMessage.received_at,
-            StoredMessage.last_error,
-            StoredMessage.attempts,
-        )
-        .where(StoredMessage.status == "quarantined", StoredMessage.needs_triage.is_(True))
-        .order_by(StoredMessage.id)
-    )
-    return [
-        {"id": id_, "received_at": received_at, "reason": error or "", "attempts": attempts}
-        for id_, received_at, error, attempts in rows
-    ]
-
-
 def _left_in_inbox(state: MailboxState | None, app: App) -> str | None:
     if state is None or not state.left_count or state.left_before is None:
         return None
@@ -294,8 +240,6 @@ def _health(session: Session, app: App) -> dict[str, object]:
     }
 
 
-# Messages to triage listed in the digest, longest waiting first; the rest are counted.
-TRIAGE_LISTED = 100
 FLAG_EVENTS = (
     "scrutineer_disagrees",
     "commands_not_carried_out",

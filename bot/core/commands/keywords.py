@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.core.commands.meeting_readers import _read_cancel_meeting, _read_reschedule
 from bot.core.commands.model import ActionDone
 from bot.core.commands.partials import _Parsed, _Reader
 from bot.core.commands.quoting import _plain
@@ -23,7 +24,6 @@ from bot.core.commands.readers import (
     _read_agree,
     _read_answered,
     _read_approve,
-    _read_cancel_meeting,
     _read_close,
     _read_cspr,
     _read_decision,
@@ -43,7 +43,6 @@ from bot.core.commands.readers import (
     _read_published,
     _read_report,
     _read_report_sent,
-    _read_reschedule,
     _read_return_by,
     _read_reviewer,
     _read_scrutineer,
