@@ -1,19 +1,12 @@
-"""The daily digest in a real browser: a realistic busy day, rendered by Debian's Chromium.
-
-Headless Chromium will not make its window narrower than 500 px, so the digest is shown in an
-iframe of the width wanted: media queries inside an iframe answer to the iframe's width, as
-they answer to the screen's on a phone. A script in the outer page measures the digest after
-it has loaded and writes the numbers into the DOM, which `--dump-dom` prints.
+"""The daily digest in a real browser: a realistic busy day, laid out by Debian's Chromium
+(tests/fixtures/chromium).
 
 `python -m tests.adapters.digest_phone docs/images` writes the README's screenshots.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import os
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -22,9 +15,7 @@ from typing import Any
 from bot.adapters.templates import TemplateRenderer
 from bot.core.calendar import build_calendar
 from tests.adapters.test_templates import CONTEXTS, TEMPLATES
-
-CHROMIUM = Path("/usr/bin/chromium")
-MARK = "digest-measure"
+from tests.fixtures.chromium import screenshot
 
 AGENCIES = (
     "Tameside and Glossop Integrated Care NHS Foundation Trust",
@@ -133,72 +124,6 @@ def busy_day() -> dict[str, Any]:
             "mailbox_error": f"IMAP imap.example.org:993: authentication failed for {LONG_ADDRESS}",
         },
     }
-
-
-def page(digest_html: str, width: int, height: int = 900) -> str:
-    """An outer page holding the digest in an iframe `width` px wide, measuring it on load."""
-    script = f"""
-window.addEventListener("load", () => {{
-  const frame = document.getElementById("digest");
-  const doc = frame.contentDocument, win = frame.contentWindow;
-  const cells = [...doc.querySelectorAll("table.cards td")].filter(td => td.offsetWidth > 0);
-  const result = {{
-    viewport: win.innerWidth,
-    pageWidth: doc.documentElement.scrollWidth,
-    widest: Math.max(...[...doc.body.querySelectorAll("*")]
-      .map(e => e.getBoundingClientRect().right)),
-    headersShown: [...doc.querySelectorAll("table.cards tr.head")]
-      .filter(r => r.offsetHeight > 0).length,
-    narrowestCell: Math.min(...cells.map(td => td.offsetWidth)),
-    height: doc.documentElement.scrollHeight,
-  }};
-  const out = document.createElement("pre");
-  out.id = "{MARK}";
-  out.textContent = JSON.stringify(result);
-  document.body.appendChild(out);
-}});
-"""
-    return (
-        '<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
-        '<body style="margin: 0; background: #d9dde2;">'
-        f'<iframe id="digest" style="border: 0; width: {width}px; height: {height}px; '
-        f'background: #ffffff; display: block;" srcdoc="{html.escape(digest_html)}"></iframe>'
-        f"<script>{script}</script></body></html>"
-    )
-
-
-def _chromium(profile: Path, width: int, height: int, *args: str) -> list[str]:
-    # A profile of its own: helpers and CI jobs may run Chromium at the same time.
-    return [
-        str(CHROMIUM), "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
-        f"--user-data-dir={profile}", f"--window-size={width},{height}", *args,
-    ]  # fmt: skip
-
-
-def measure(digest_html: str, width: int, workdir: Path) -> dict[str, float]:
-    """The digest's width and layout as Chromium lays it out at `width` px."""
-    source = workdir / f"digest-{width}.html"
-    source.write_text(page(digest_html, width), encoding="utf-8")
-    done = subprocess.run(
-        _chromium(workdir / "profile", max(width, 500) + 20, 1000,
-                  "--virtual-time-budget=5000", "--dump-dom", source.as_uri()),
-        capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
-    start = done.stdout.index(f'id="{MARK}">') + len(f'id="{MARK}">')
-    found: dict[str, float] = json.loads(html.unescape(done.stdout[start:].split("</pre>")[0]))
-    return found
-
-
-def screenshot(digest_html: str, width: int, height: int, target: Path, workdir: Path) -> None:
-    """A PNG of the top `height` px of the digest at `width` px (framed in grey when narrower
-    than 500 px, the narrowest window headless Chromium makes)."""
-    source = workdir / f"shot-{width}.html"
-    source.write_text(page(digest_html, width, height), encoding="utf-8")
-    subprocess.run(
-        _chromium(workdir / "profile", max(width, 500), height,
-                  "--virtual-time-budget=5000", f"--screenshot={target}", source.as_uri()),
-        capture_output=True, timeout=120, check=True,
-    )  # fmt: skip
 
 
 def render_busy_day() -> str:

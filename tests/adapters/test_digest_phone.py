@@ -3,23 +3,17 @@ at 1280 px the tables stay tables. Measured in Debian's Chromium (tests/adapters
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.adapters.digest_phone import CHROMIUM, measure, render_busy_day
+from tests.adapters.digest_phone import render_busy_day
+from tests.fixtures.chromium import measure, require_chromium
 
 
 @pytest.fixture(autouse=True)
 def _chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is missing: apt-get install chromium (scripts/test does this as root)"
-    if os.environ.get("TSCP_REQUIRE_CHROMIUM"):
-        # CI installs Chromium; there a missing browser is a failure, not a quiet skip.
-        pytest.fail(f"TSCP_REQUIRE_CHROMIUM is set but {reason}")
-    pytest.skip(reason)
+    require_chromium()
 
 
 @pytest.fixture(scope="module")

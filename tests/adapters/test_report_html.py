@@ -3,24 +3,18 @@ browser: nothing scrolls sideways on a phone or a desktop, and its charts load."
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.adapters.digest_phone import CHROMIUM
-from tests.adapters.report_page import measure, render_year
+from tests.adapters.report_page import render_year
+from tests.fixtures.chromium import measure, require_chromium
 
 
 @pytest.fixture(autouse=True)
 def _chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is missing: apt-get install chromium (scripts/test does this as root)"
-    if os.environ.get("TSCP_REQUIRE_CHROMIUM"):
-        pytest.fail(f"TSCP_REQUIRE_CHROMIUM is set but {reason}")
-    pytest.skip(reason)
+    require_chromium()
 
 
 @pytest.fixture(scope="module")
