@@ -21,6 +21,11 @@ from bot.core.deadlines import RULES
 from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS
 
 WITHHELD = "[withheld]"
+KIND_WORDS = {
+    "review": "serious incident notification",
+    "complaint": "complaint from the public",
+    "escalation": "escalation",
+}
 LAST_EVENTS = 10
 # Events whose detail is what a person wrote: news for the Business Manager's digest, not for
 # an email to several people.
@@ -98,6 +103,7 @@ class EventLine:
 class CaseStatus:
     ref: str
     initials: str
+    kind: str  # review (from a SIN), complaint or escalation
     status: str  # open or closed
     stage: str  # in words
     decision: str  # the Screening Panel's decision, or where the vote stands
@@ -115,6 +121,16 @@ class CaseStatus:
     @property
     def overdue(self) -> int:
         return sum(d.state == "overdue" for d in self.deadlines)
+
+    @property
+    def is_review(self) -> bool:
+        """Only a review has a Screening Panel decision, a notification and a CSPR; saying
+        "not recorded yet" of them on a complaint would suggest something is missing."""
+        return self.kind == "review"
+
+    @property
+    def kind_words(self) -> str:
+        return KIND_WORDS.get(self.kind, self.kind.replace("_", " "))
 
 
 # --- What may not be repeated ----------------------------------------------------------------

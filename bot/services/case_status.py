@@ -47,6 +47,7 @@ def case_status(session: Session, app: App, case: Case, today: date) -> cs.CaseS
     return cs.CaseStatus(
         ref=case.ref,
         initials=case.initials or "",
+        kind=case.kind,
         status=case.status,
         stage=describe_stage(stage_of(case.stage)),
         decision=screening_status(

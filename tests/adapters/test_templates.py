@@ -457,6 +457,8 @@ CONTEXTS["case_status"] = {
     "view": {
         "ref": "TSCP-2026-0001",
         "initials": "A.B.",
+        "kind_words": "serious incident notification",
+        "is_review": True,
         "status": "open",
         "stage": "rapid review",
         "decision": "Rapid Review",

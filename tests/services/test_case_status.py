@@ -73,7 +73,7 @@ def test_a_partner_asks_on_the_thread_and_gets_the_view_with_initials_only(named
     case = named.case()
     assert subject == f"[{REF}] Case view ({case.initials}): rapid review"
     flat = " ".join(text.split())
-    assert "Stage: rapid review (open)" in flat
+    assert "Record: serious incident notification Stage: rapid review (open)" in flat
     assert "Screening Panel decision: Rapid Review" in flat
     assert "Police: Rapid Review" in flat and "Local authority: Rapid Review" in flat
     # Every deadline with how it was counted: the rule, the start, the holidays skipped.

@@ -98,7 +98,10 @@ def test_answered_meets_the_clock_on_the_day_given_and_leaves_the_record_open(
     assert clock(two, SECOND).met_at is None  # the other complaint is still to be answered
     # The case view by email, asked for in the same message, shows the reply's day.
     [view] = two.outbox("case_status")
+    assert "Record: complaint from the public" in body_of(view)
     assert "Stage: complaint (open)" in body_of(view)
+    # A complaint has no Screening Panel, notification or CSPR to report as "not recorded".
+    assert "Screening Panel decision" not in body_of(view) and "CSPR" not in body_of(view)
     assert "met on Thu 14 Jan 2027 (was due Mon 25 Jan 2027)" in body_of(view)
 
 
