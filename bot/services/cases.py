@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,13 +15,22 @@ BOT = "tscp-bot"
 
 
 def next_reference(session: Session, prefix: str, year: int) -> tuple[str, int]:
-    """Take the next number for the year under a row lock, so two instances never share one."""
-    counter = session.scalar(select(CaseCounter).where(CaseCounter.year == year).with_for_update())
+    """Take the next number for the year under a row lock, so two instances never share one.
+
+    The lock is taken by the SELECT (FOR UPDATE; SQLite has one writer at a time), not by
+    writing the number, so the number is written with the case, in the same flush. It is read
+    without flushing: a counter is never pending (_create_counter's savepoint flushes it), and
+    one read before in this session is the same object, with its number so far.
+    """
+    with session.no_autoflush:
+        counter = session.scalar(_COUNTER, {"year": year})
     if counter is None:
         counter = _create_counter(session, year)
     counter.last_number += 1
-    session.flush()
     return f"{prefix}-{year}-{counter.last_number:04d}", counter.last_number
+
+
+_COUNTER = select(CaseCounter).where(CaseCounter.year == bindparam("year")).with_for_update()
 
 
 def _create_counter(session: Session, year: int) -> CaseCounter:

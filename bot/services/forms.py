@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseField, ChronologyEntry, StoredMessage
@@ -31,52 +31,71 @@ def _text(value: object) -> str:
     return str(value)
 
 
+_Scopes = list[tuple[str, Mapping[str, Field]]]
+
+
 def _store(
-    session: Session,
-    case: Case,
-    scope: str,
-    fields: Mapping[str, Field],
-    row: StoredMessage,
-    now: datetime,
-) -> list[str]:
-    """Upsert one scope's fields; returns the names that are new or whose value changed."""
-    existing = {
-        f.name: f
-        for f in session.scalars(
-            select(CaseField).where(CaseField.case_id == case.id, CaseField.scope == scope)
+    session: Session, case: Case, scopes: _Scopes, row: StoredMessage, now: datetime
+) -> list[tuple[str, str]]:
+    """Upsert the scopes' fields; returns the (scope, name) pairs that are new or changed.
+
+    A case opened by this very message is not in the database yet, so it has no fields to
+    read back: it is written (for its id) and its fields are only inserted.
+    """
+    if inspect(case).pending:
+        session.flush()
+        existing: dict[tuple[str, str], CaseField] = {}
+    else:
+        names = [scope for scope, _ in scopes]
+        found = session.scalars(
+            select(CaseField).where(CaseField.case_id == case.id, CaseField.scope.in_(names))
         )
-    }
+        existing = {(f.scope, f.name): f for f in found}
     changed = []
     new: list[dict[str, object]] = []
-    for name, field in fields.items():
-        old = existing.get(name)
-        value = _text(field.value) if field.value is not None else ""
-        if old is None:
-            changed.append(name)
-            new.append(
-                {
-                    "case_id": case.id,
-                    "scope": scope,
-                    "name": name,
-                    "value": value,
-                    "where": field.where,
-                    "confidence": field.confidence,
-                    "problem": field.problem,
-                    "message_id": row.id,
-                    "updated_at": now,
-                }
-            )
-            continue
-        if old.value != value:
-            changed.append(name)
-        old.value, old.where, old.confidence = value, field.where, field.confidence
-        old.problem, old.message_id, old.updated_at = field.problem, row.id, now
+    for scope, fields in scopes:
+        for name, field in fields.items():
+            old = existing.get((scope, name))
+            value = _text(field.value) if field.value is not None else ""
+            if old is None:
+                changed.append((scope, name))
+                new.append(_new_field(case, scope, name, value, field, row, now))
+                continue
+            if old.value != value:
+                changed.append((scope, name))
+            old.value, old.where, old.confidence = value, field.where, field.confidence
+            old.problem, old.message_id, old.updated_at = field.problem, row.id, now
     if new:
-        # One statement for the form's new fields: added one by one, SQLite would insert them
-        # one statement each (the ORM asks each for its id, which nothing here needs). Fields
-        # are only ever read back by query, which sees them.
+        # One statement for every new field: added one by one, SQLite would insert them one
+        # statement each (the ORM asks each for its id, which nothing here needs). Fields are
+        # only ever read back by query, which sees them.
         session.execute(insert(CaseField), new)
     return changed
+
+
+def _new_field(
+    case: Case, scope: str, name: str, value: str, field: Field, row: StoredMessage, now: datetime
+) -> dict[str, object]:
+    return {
+        "case_id": case.id,
+        "scope": scope,
+        "name": name,
+        "value": value,
+        "where": field.where,
+        "confidence": field.confidence,
+        "problem": field.problem,
+        "message_id": row.id,
+        "updated_at": now,
+    }
+
+
+def _had_sin_fields(session: Session, case: Case) -> bool:
+    if inspect(case).pending:  # opened by this message: nothing of it is stored yet
+        return False
+    found = session.scalar(
+        select(CaseField.id).where(CaseField.case_id == case.id, CaseField.scope == "sin").limit(1)
+    )
+    return found is not None
 
 
 def apply_sin_form(
@@ -87,17 +106,21 @@ def apply_sin_form(
     extraction: Extraction,
     now: datetime,
 ) -> None:
-    first = not session.scalar(
-        select(CaseField.id).where(CaseField.case_id == case.id, CaseField.scope == "sin").limit(1)
-    )
-    changed = _store(session, case, "sin", extraction.fields, row, now)
-    for n, child in enumerate(extraction.children, start=1):
-        changed += [f"child {n}: {c}" for c in _store(session, case, f"child:{n}", child, row, now)]
-    if extraction.initials():
-        case.initials = extraction.initials()
+    first = not _had_sin_fields(session, case)
+    scopes: _Scopes = [("sin", extraction.fields)]
+    scopes += [(f"child:{n}", child) for n, child in enumerate(extraction.children, start=1)]
+    changed = [
+        name if scope == "sin" else f"child {scope.partition(':')[2]}: {name}"
+        for scope, name in _store(session, case, scopes, row, now)
+    ]
     after_form(session, app, case, row, "la_aware_date" in changed, now)
     # After the awareness date is chosen: the looked-after clock counts from it too.
     apply_looked_after_death(session, app, case, row, extraction, now)
+    # Set after the awareness queries, which read no initials: set before, it would be
+    # flushed on its own by the first of them.
+    initials = extraction.initials()
+    if initials:
+        case.initials = initials
     read = len(extraction.fields) + sum(len(c) for c in extraction.children)
     if first:
         add_event(
@@ -142,7 +165,7 @@ def apply_return(
     extraction: Extraction,
     now: datetime,
 ) -> None:
-    _store(session, case, f"appendix_b:{agency_key}", extraction.fields, row, now)
+    _store(session, case, [(f"appendix_b:{agency_key}", extraction.fields)], row, now)
     # The latest return replaces the agency's chronology: a corrected return is a full copy.
     session.execute(
         delete(ChronologyEntry).where(

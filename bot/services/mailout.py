@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
@@ -67,9 +67,7 @@ def queue_email(
     reminder tick reads all its cases' keys in one query), so it is not asked again; the
     outbox's unique key still refuses a duplicate at the commit.
     """
-    if not unqueued and session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
-    ):
+    if not unqueued and _queued(session, key):
         if for_message is not None and for_message.processed_at is None:
             raise DuplicateEmail(key)
         return None
@@ -113,6 +111,25 @@ def queue_email(
         session.flush()
         _ask_approval(session, app, row, rendered.text, now)
     return row
+
+
+def _queued(session: Session, key: str) -> bool:
+    """Whether an email with this key is in the outbox or waiting in the session to go there.
+
+    Asked without flushing (a Core query does not autoflush): the rows added since the last
+    flush are looked for among the session's new objects instead (a key is never changed and
+    outbox rows are never deleted through the session), so a message's effects are written in
+    one flush, not one per email.
+    """
+    pending = (o for o in session.new if isinstance(o, OutboxMessage))
+    if any(o.idempotency_key == key for o in pending):
+        return True
+    # A Core statement built once: an ORM query built per email cost more than its answer.
+    return session.connection().execute(_BY_KEY, {"key": key}).first() is not None
+
+
+_OUTBOX = OutboxMessage.__table__
+_BY_KEY = select(_OUTBOX.c.id).where(_OUTBOX.c.idempotency_key == bindparam("key")).limit(1)
 
 
 def _unique(addresses: Sequence[str]) -> list[str]:

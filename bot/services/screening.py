@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, Meeting, StoredMessage
@@ -237,8 +237,28 @@ def _slot_search(session: Session, app: App, case: Case, now: datetime) -> dict[
         "policy": policy,
         "calendar": app.calendar,
         "tz": app.config.partnership.time_zone,
-        "taken": frozenset(session.scalars(select(Meeting.start).where(Meeting.start >= now))),
+        "taken": _taken(session, now),
     }
+
+
+def _taken(session: Session, now: datetime) -> frozenset[datetime]:
+    """The starts of meetings from now on, each slot taken by another case's panel.
+
+    The query's autoflush would write everything pending only for the meetings among it:
+    the meetings added since the last flush are taken from the session instead, so a new
+    case's rows are written in one flush with its emails. A meeting changed or deleted since
+    then (its old start still in the database) is flushed first, as the autoflush did.
+    """
+    if any(isinstance(o, Meeting) for o in (*session.dirty, *session.deleted)):
+        session.flush()
+    found = set(session.connection().execute(_STARTS, {"now": now}).scalars())
+    pending = (o for o in session.new if isinstance(o, Meeting))
+    found.update(m.start for m in pending if m.start >= now)
+    return frozenset(found)
+
+
+_MEETINGS = Meeting.__table__
+_STARTS = select(_MEETINGS.c.start).where(_MEETINGS.c.start >= bindparam("now"))
 
 
 def _choose(session: Session, app: App, case: Case, now: datetime) -> Slot | None:

@@ -108,3 +108,36 @@ def test_end_before_start_is_refused() -> None:
     start = datetime(2026, 12, 29, 10, 0, tzinfo=LONDON)
     with pytest.raises(ValueError, match="end after it starts"):
         _invite(start=start, end=start)
+
+
+def _whole_calendar(method: str, **overrides: Any) -> bytes:
+    """The invitation as icalendar writes it when given the whole calendar at once."""
+    raw = _invite(method=method, **overrides)
+    _, event = _parse(raw)
+    cal = Calendar()
+    cal.add("prodid", "-//Tameside Safeguarding Children Partnership//tscp-bot//EN")
+    cal.add("version", "2.0")
+    cal.add("method", method)
+    cal.add_component(event)
+    start = event.start
+    cal.add_missing_timezones(
+        first_date=start.date().replace(year=start.year - 1, month=1, day=1),
+        last_date=event.end.date().replace(year=event.end.year + 2, month=1, day=1),
+    )
+    whole: bytes = cal.to_ical()
+    return whole
+
+
+@pytest.mark.parametrize("method", ["REQUEST", "CANCEL"])
+@pytest.mark.parametrize("month", [1, 7, 12])
+def test_the_frame_built_once_gives_the_bytes_of_the_whole_calendar(
+    method: str, month: int
+) -> None:
+    # The VTIMEZONE and the calendar's own lines are built once per year and method; the
+    # invitation must still be byte for byte what icalendar writes for the whole calendar.
+    start = datetime(2027, month, 5, 10, 0, tzinfo=LONDON)
+    raw = _invite(method=method, start=start, end=start + timedelta(hours=1), sequence=month)
+    assert raw == _whole_calendar(
+        method, start=start, end=start + timedelta(hours=1), sequence=month
+    )
+    assert raw.count(b"BEGIN:VTIMEZONE") == 1

@@ -10,13 +10,12 @@ form fields and checkboxes is not lost.
 from __future__ import annotations
 
 import posixpath
-import zipfile
 from collections.abc import Iterator
 
 from docx.oxml.parser import parse_xml
 from lxml import etree
 
-from .limits import open_zip
+from .limits import LimitedZip, open_zip
 from .model import Extract, Limits, Unreadable, norm
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -61,6 +60,17 @@ def _w(name: str) -> str:
     return f"{{{W}}}{name}"
 
 
+# The tags the walk compares every element with, built once (not per element).
+_P, _TBL, _SDT, _SDT_CONTENT, _CUSTOM_XML = (
+    _w(n) for n in ("p", "tbl", "sdt", "sdtContent", "customXml")
+)
+_T, _SYM, _FLD_CHAR, _NO_BREAK_HYPHEN = (_w(n) for n in ("t", "sym", "fldChar", "noBreakHyphen"))
+_SPACE_TAGS = frozenset(_w(n) for n in ("tab", "br", "cr"))
+_PLACEHOLDER = f"{_w('sdtPr')}/{_w('showingPlcHdr')}"
+_GRID_SPAN, _V_MERGE = (f"{_w('tcPr')}/{_w(n)}" for n in ("gridSpan", "vMerge"))
+_VAL = _w("val")
+
+
 def read_docx(data: bytes, limits: Limits) -> Extract:
     archive = open_zip(data, limits)
     names = set(archive.namelist())
@@ -86,7 +96,7 @@ def read_docx(data: bytes, limits: Limits) -> Extract:
     return found
 
 
-def _main_document(archive: zipfile.ZipFile) -> etree._Element:
+def _main_document(archive: LimitedZip) -> etree._Element:
     """The main document part's XML, named by the package's officeDocument relationship;
     KeyError when there is none."""
     relationships = parse_xml(archive.read("_rels/.rels"))
@@ -106,13 +116,13 @@ class _Walker:
 
     def blocks(self, parent: etree._Element) -> None:
         for child in _block_children(parent):
-            if child.tag == _w("p"):
+            if child.tag == _P:
                 text = paragraph_text(child)
                 if text:
                     self.paragraphs += 1
                     self.found.lines.append((f"paragraph {self.paragraphs}", text))
                     self.heading = text if _looks_like_heading(text) else None
-            elif child.tag == _w("tbl"):
+            elif child.tag == _TBL:
                 self.table(child)
                 self.heading = None
 
@@ -127,9 +137,9 @@ class _Walker:
             row: list[str] = []
             column = _grid_before(tr)
             for tc in _children(tr, "tc"):
-                span = _int_val(tc.find(f"{_w('tcPr')}/{_w('gridSpan')}"), 1)
-                merge = tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
-                continues = merge is not None and merge.get(_w("val")) in (None, "continue")
+                span = _int_val(tc.find(_GRID_SPAN), 1)
+                merge = tc.find(_V_MERGE)
+                continues = merge is not None and merge.get(_VAL) in (None, "continue")
                 text = above.get(column, "") if continues else self.cell_text(tc)
                 for offset in range(span):
                     above[column + offset] = text
@@ -146,9 +156,9 @@ class _Walker:
     def cell_text(self, tc: etree._Element) -> str:
         parts: list[str] = []
         for child in _block_children(tc):
-            if child.tag == _w("p"):
+            if child.tag == _P:
                 parts.append(paragraph_text(child))
-            elif child.tag == _w("tbl"):
+            elif child.tag == _TBL:
                 self.table(child)  # a nested table is a table of its own
         return norm(" ".join(parts))
 
@@ -156,26 +166,24 @@ class _Walker:
 def _block_children(parent: etree._Element) -> Iterator[etree._Element]:
     """Paragraphs and tables, looking through block-level content controls and custom XML."""
     for child in parent:
-        if (
-            child.tag == _w("sdt")
-            and child.find(f"{_w('sdtPr')}/{_w('showingPlcHdr')}") is not None
-        ):
+        if child.tag == _SDT and child.find(_PLACEHOLDER) is not None:
             continue  # placeholder text of an empty content control
-        if child.tag in (_w("sdt"), _w("customXml"), _w("sdtContent")):
-            content = child.find(_w("sdtContent")) if child.tag == _w("sdt") else child
+        if child.tag in (_SDT, _CUSTOM_XML, _SDT_CONTENT):
+            content = child.find(_SDT_CONTENT) if child.tag == _SDT else child
             if content is not None:
                 yield from _block_children(content)
-        elif child.tag in (_w("p"), _w("tbl")):
+        elif child.tag in (_P, _TBL):
             yield child
 
 
 def _children(parent: etree._Element, name: str) -> Iterator[etree._Element]:
     """Rows of a table or cells of a row, including those wrapped in content controls."""
+    tag = _w(name)
     for child in parent:
-        if child.tag == _w(name):
+        if child.tag == tag:
             yield child
-        elif child.tag in (_w("sdt"), _w("customXml")):
-            content = child.find(_w("sdtContent")) if child.tag == _w("sdt") else child
+        elif child.tag in (_SDT, _CUSTOM_XML):
+            content = child.find(_SDT_CONTENT) if child.tag == _SDT else child
             if content is not None:
                 yield from _children(content, name)
 
@@ -183,7 +191,7 @@ def _children(parent: etree._Element, name: str) -> Iterator[etree._Element]:
 def _int_val(element: etree._Element | None, default: int) -> int:
     if element is None:
         return default
-    value = element.get(_w("val")) or ""
+    value = element.get(_VAL) or ""
     return int(value) if value.isdigit() and 0 < int(value) <= 64 else default
 
 
@@ -202,19 +210,19 @@ def _inline(element: etree._Element, out: list[str]) -> None:
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP:
             continue
-        if tag == _w("t"):
+        if tag == _T:
             out.append((child.text or "").translate(_PRIVATE_USE))
-        elif tag in (_w("tab"), _w("br"), _w("cr")):
+        elif tag in _SPACE_TAGS:
             out.append(" ")
-        elif tag == _w("noBreakHyphen"):
+        elif tag == _NO_BREAK_HYPHEN:
             out.append("-")
-        elif tag == _w("sym"):
+        elif tag == _SYM:
             out.append(_symbol(child))
-        elif tag == _w("sdt") and (box := _content_checkbox(child)) is not None:
+        elif tag == _SDT and (box := _content_checkbox(child)) is not None:
             out.append(box)
-        elif tag == _w("sdt") and child.find(f"{_w('sdtPr')}/{_w('showingPlcHdr')}") is not None:
+        elif tag == _SDT and child.find(_PLACEHOLDER) is not None:
             continue  # "Click or tap here to enter text.": a blank field, not a value
-        elif tag == _w("fldChar") and (box := _legacy_checkbox(child)) is not None:
+        elif tag == _FLD_CHAR and (box := _legacy_checkbox(child)) is not None:
             out.append(box)
         else:
             _inline(child, out)

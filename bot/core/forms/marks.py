@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.core.vocabulary import normalise_label
 
@@ -143,5 +144,19 @@ def _is_mark(text: str) -> bool:
 
 
 def _is_placeholder(text: str) -> bool:
+    # Asked of the same values again and again while a form is read (each candidate field,
+    # each child): remembered for value-sized text, as labels are (see labels.py).
+    if len(text) > _CACHED_TEXT:
+        return _placeholder(text)
+    return _placeholder_cached(text)
+
+
+_CACHED_TEXT = 200
+
+
+def _placeholder(text: str) -> bool:
     norm = normalise_label(text)
     return not norm or norm in _PLACEHOLDERS
+
+
+_placeholder_cached = lru_cache(maxsize=4096)(_placeholder)
