@@ -33,6 +33,9 @@ QUIET = {
     "mailparser": logging.ERROR,
     # "Connection closed" on every reconnection; the bot says what failed and why.
     "imapclient": logging.WARNING,
+    # "invalid pdf header: b'...'" quotes an attachment's first bytes, which may be personal
+    # data; the bot itself reports the file as damaged, on the case and in the digest.
+    "pypdf": logging.ERROR,
 }
 
 

@@ -50,6 +50,10 @@ def _sin_with_form() -> bytes:
     msg.add_attachment(
         form, maintype=maintype, subtype=subtype, filename=f"SIN {FIRST} {LAST} 14.07.2019.docx"
     )
+    # A damaged PDF: the PDF library's own warning about it quotes its first bytes.
+    msg.add_attachment(
+        b"SK16 9ZZ, not a PDF at all", maintype="application", subtype="pdf", filename="map.pdf"
+    )
     return msg.as_bytes()
 
 
