@@ -237,13 +237,11 @@ def _store_one(
 ) -> Stored | None:
     """Store one message in a savepoint; one that cannot be stored as it is is kept
     quarantined, and one that cannot be kept at all stays in the inbox. Either way only its
-    savepoint is undone and the next message is stored."""
+    savepoint is undone (store_raw writes nothing outside one) and the next message is
+    stored."""
     now = app.clock.now()
     try:
-        with session.begin_nested():
-            return store_raw(
-                session, incoming.raw, incoming.key, now, incoming.arrived_at, held=held
-            )
+        return store_raw(session, incoming.raw, incoming.key, now, incoming.arrived_at, held=held)
     except Exception as exc:
         error = describe_error(exc)
     log.warning("a message could not be stored (%s); quarantining it", error.partition(":")[0])

@@ -11,6 +11,8 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, aliased
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
+from bot.adapters.db.raw import RawBatch
+from bot.adapters.db.row_write import write_alone
 from bot.app import App
 from bot.core.agencies import stranger_on_case
 from bot.core.autoreply import can_acknowledge
@@ -41,7 +43,7 @@ def process_message(app: App, row_id: int) -> bool:
         row = session.get(StoredMessage, row_id, populate_existing=True)
         assert row is not None  # claimed just now, in this transaction
         try:
-            _process(session, app, row, now, _message_id_reused(session, row))
+            _process(session, app, row, now, _message_id_reused(session, row), row.raw)
             session.commit()
             return True
         except Exception as exc:
@@ -69,8 +71,9 @@ def process_many(app: App, row_ids: list[int]) -> dict[int, bool]:
         # every message of the batch, as _claim explains, for one commit.
         mine = _claim_all(session, row_ids)
         reused = _message_ids_reused(session, sorted(mine))
+        raws = RawBatch(session, {i: mine[i].size for i in row_ids if i in mine})
         done = {
-            row_id: _process_in_savepoint(session, app, row_id, row_id in reused)
+            row_id: _process_in_savepoint(session, app, mine[row_id], row_id in reused, raws)
             if row_id in mine
             else True
             for row_id in row_ids
@@ -79,42 +82,44 @@ def process_many(app: App, row_ids: list[int]) -> dict[int, bool]:
     return done
 
 
-def _process_in_savepoint(session: Session, app: App, row_id: int, reused: bool) -> bool:
+def _process_in_savepoint(
+    session: Session, app: App, row: StoredMessage, reused: bool, raws: RawBatch
+) -> bool:
     """Process one claimed message in a savepoint; a failure is counted in its place."""
     now = app.clock.now()
+    row_id = row.id
     try:
         with session.begin_nested():
-            row = session.get(StoredMessage, row_id)
-            assert row is not None  # claimed just now, in this transaction
-            _process(session, app, row, now, reused)
+            _process(session, app, row, now, reused, raws.take(row_id))
+            # Most mail changes its own row alone: one UPDATE, not the unit of work's flush.
+            written = write_alone(session, row)
     except Exception as exc:
         error = describe_error(exc)
     else:
-        # Its changes are flushed; letting go of the row lets go of its raw bytes, so a batch
-        # holds one message's bytes at a time, not all of them till the commit.
-        session.expunge(row)
+        if not written:
+            session.expunge(row)  # flushed: the session need not keep it till the commit
         return True
     log.warning("message #%d could not be processed (%s)", row_id, error.partition(":")[0])
     with session.begin_nested():
         return _count_failure(session, app, row_id, error, now)
 
 
-def _claim_all(session: Session, row_ids: list[int]) -> set[int]:
-    """Claim the batch (see _claim) and say which of it is this transaction's to process: the
-    rest another instance processed before the claim could be made."""
+def _claim_all(session: Session, row_ids: list[int]) -> dict[int, StoredMessage]:
+    """Claim the batch (see _claim) and load the rows that are this transaction's to process,
+    in one query rather than one per message: the rest another instance processed before the
+    claim could be made. Read after the claim, so each row is as the claim left it."""
     session.execute(
         update(StoredMessage)
         .where(StoredMessage.id.in_(row_ids), StoredMessage.status == "stored")
         .values(status="stored")
         .execution_options(synchronize_session=False)
     )
-    return set(
-        session.scalars(
-            select(StoredMessage.id).where(
-                StoredMessage.id.in_(row_ids), StoredMessage.status == "stored"
-            )
-        )
+    rows = session.scalars(
+        select(StoredMessage)
+        .where(StoredMessage.id.in_(row_ids), StoredMessage.status == "stored")
+        .execution_options(populate_existing=True)
     )
+    return {row.id: row for row in rows}
 
 
 def _claim(session: Session, row_id: int) -> bool:
@@ -205,8 +210,10 @@ class Gathered:
     parsed: ParsedCommands | None
 
 
-def _process(session: Session, app: App, row: StoredMessage, now: datetime, reused: bool) -> None:
-    msg = app.parse(row.raw)
+def _process(
+    session: Session, app: App, row: StoredMessage, now: datetime, reused: bool, raw: bytes
+) -> None:
+    msg = app.parse(raw)
     result = classify(msg, app.rules, context_for(session, app, msg))
     _record_classification(row, msg, result)
     found = gather(session, app, msg, result, now, reused=reused)

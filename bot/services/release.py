@@ -40,23 +40,18 @@ def release_batch(
     released_at after the move."""
     report = Released()
     with app.sessions() as session:
-        rows = {
-            r.id: r
-            for r in session.scalars(
-                select(StoredMessage).where(StoredMessage.id.in_(set(keys.values())))
-            )
-        }
+        actions = _actions(session, set(keys.values()))
+        rows = _rows(session, {i for i, action in actions.items() if action is Release.MOVE})
         to_move: dict[str, StoredMessage] = {}
         reachable = True
         for key, row_id in keys.items():
-            row = rows[row_id]
-            action = release_for(row.status, row.needs_triage)
+            action = actions[row_id]
             if action is Release.KEEP:
                 report.waiting_for_a_person += 1
                 # After one failure the rest wait for the next pass, not a timeout each.
-                reachable = reachable and set_aside(source, key, row, errors)
+                reachable = reachable and set_aside(source, key, session, row_id, errors)
             elif action is Release.MOVE:
-                to_move[key] = row
+                to_move[key] = rows[row_id]
         if pending:
             for row in pending_releases(session, exclude=set(keys.values())):
                 to_move.setdefault(row.source_key, row)
@@ -66,6 +61,24 @@ def release_batch(
             log.info("%d message(s) wait to move until the mailbox answers", len(to_move))
         session.commit()
     return report
+
+
+def _actions(session: Session, row_ids: set[int]) -> dict[int, Release]:
+    """What release does with each row, read as the two columns it depends on: most of a
+    backlog waits for a person, and its rows need not be loaded as objects to be left alone."""
+    found = session.execute(
+        select(StoredMessage.id, StoredMessage.status, StoredMessage.needs_triage).where(
+            StoredMessage.id.in_(row_ids)
+        )
+    )
+    return {row_id: release_for(status, needs_triage) for row_id, status, needs_triage in found}
+
+
+def _rows(session: Session, row_ids: set[int]) -> dict[int, StoredMessage]:
+    if not row_ids:
+        return {}
+    found = session.scalars(select(StoredMessage).where(StoredMessage.id.in_(row_ids)))
+    return {row.id: row for row in found}
 
 
 def pending_releases(session: Session, exclude: set[int] | None = None) -> list[StoredMessage]:
@@ -84,7 +97,9 @@ def pending_releases(session: Session, exclude: set[int] | None = None) -> list[
     return [r for r in rows if r.id not in (exclude or set())]
 
 
-def set_aside(source: MailSource, key: str, row: StoredMessage, errors: list[str]) -> bool:
+def set_aside(
+    source: MailSource, key: str, session: Session, row_id: int, errors: list[str]
+) -> bool:
     """Move mail that needs a person to the configured needs-attention folder, once.
 
     Its new key replaces the inbox one, so `triage done` finds it there; with no folder
@@ -99,7 +114,9 @@ def set_aside(source: MailSource, key: str, row: StoredMessage, errors: list[str
         errors.append(str(exc))  # still in the inbox: the next pass tries again
         return False
     if moved_to is not None:
-        row.source_key = moved_to
+        row = session.get(StoredMessage, row_id)
+        if row is not None:  # loaded only now: most mail needing a person moves nowhere
+            row.source_key = moved_to
     return True
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.orm import Session
 
 _PIECE = 1_000_000  # bytes per blob write
@@ -25,19 +25,25 @@ class MissingRaw(LookupError):
     """The message's bytes are not in the database (never expected: kept with its row)."""
 
 
+# Made once, and sent on the session's connection: one statement each, with no ORM around it
+# (nothing the session holds is affected, so there is nothing to flush first).
+_INSERT = text("INSERT INTO message_raw (message_id, data) VALUES (:id, :data)")
+_INSERT_ZEROS = text("INSERT INTO message_raw (message_id, data) VALUES (:id, zeroblob(:size))")
+_SELECT = text("SELECT data FROM message_raw WHERE message_id = :id")
+_SELECT_MANY = text("SELECT message_id, data FROM message_raw WHERE message_id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+BATCH_BYTES = 2_000_000  # bytes of small messages RawBatch reads in one statement, at most
+
+
 def write_raw(session: Session, message_id: int, data: bytes) -> None:
     """Keep the bytes of the stored message `message_id`, in the session's transaction."""
-    sqlite = _sqlite(session) if len(data) >= BLOB_IO_FROM else None
+    connection = session.connection()
+    sqlite = _sqlite(connection) if len(data) >= BLOB_IO_FROM else None
     if sqlite is None:
-        session.execute(
-            text("INSERT INTO message_raw (message_id, data) VALUES (:id, :data)"),
-            {"id": message_id, "data": data},
-        )
+        connection.execute(_INSERT, {"id": message_id, "data": data})
         return
-    session.execute(
-        text("INSERT INTO message_raw (message_id, data) VALUES (:id, zeroblob(:size))"),
-        {"id": message_id, "size": len(data)},
-    )
+    connection.execute(_INSERT_ZEROS, {"id": message_id, "size": len(data)})
     view = memoryview(data)
     with sqlite.blobopen("message_raw", "data", message_id) as blob:
         for start in range(0, len(view), _PIECE):
@@ -46,7 +52,8 @@ def write_raw(session: Session, message_id: int, data: bytes) -> None:
 
 def read_raw(session: Session, message_id: int, size: int) -> bytes:
     """The bytes of the stored message `message_id` (`size` of them), exactly as received."""
-    sqlite = _sqlite(session) if size >= BLOB_IO_FROM else None
+    connection = session.connection()
+    sqlite = _sqlite(connection) if size >= BLOB_IO_FROM else None
     if sqlite is not None:
         try:
             with sqlite.blobopen("message_raw", "data", message_id, readonly=True) as blob:
@@ -54,17 +61,50 @@ def read_raw(session: Session, message_id: int, size: int) -> bytes:
                 return data
         except sqlite3.OperationalError as exc:  # "no such rowid"
             raise MissingRaw(f"message #{message_id} has no bytes stored") from exc
-    found = session.scalar(
-        text("SELECT data FROM message_raw WHERE message_id = :id"), {"id": message_id}
-    )
+    found = connection.execute(_SELECT, {"id": message_id}).scalar()
     if found is None:
         raise MissingRaw(f"message #{message_id} has no bytes stored")
     return bytes(found)
 
 
-def _sqlite(session: Session) -> Any:
-    """The session's sqlite3 connection (in its transaction), or None on another database."""
-    connection = session.connection()
+class RawBatch:
+    """The bytes of a batch of stored messages, taken one message at a time in the order
+    given: small messages are read a run at a time (one statement for up to BATCH_BYTES of
+    them, not one each), a large one alone as read_raw reads it; each message's bytes are
+    let go of when taken, so the batch never holds more than a run."""
+
+    def __init__(self, session: Session, sizes: dict[int, int]) -> None:
+        self._session = session
+        self._sizes = sizes  # message id: size, in the order they will be taken
+        self._order = list(sizes)
+        self._place = {message_id: n for n, message_id in enumerate(self._order)}
+        self._held: dict[int, bytes] = {}
+
+    def take(self, message_id: int) -> bytes:
+        """The message's bytes, exactly as received; raises MissingRaw as read_raw does."""
+        if message_id not in self._held and self._sizes[message_id] < BLOB_IO_FROM:
+            self._read_run(self._place[message_id])
+        found = self._held.pop(message_id, None)
+        if found is None:  # a large message, or one whose bytes are missing (read_raw says)
+            return read_raw(self._session, message_id, self._sizes[message_id])
+        return found
+
+    def _read_run(self, start: int) -> None:
+        run: list[int] = []
+        total = 0
+        for message_id in self._order[start:]:
+            size = self._sizes[message_id]
+            if size >= BLOB_IO_FROM or (run and total + size > BATCH_BYTES):
+                break
+            run.append(message_id)
+            total += size
+        found = self._session.connection().execute(_SELECT_MANY, {"ids": run})
+        self._held = {message_id: bytes(data) for message_id, data in found}
+
+
+def _sqlite(connection: Connection) -> Any:
+    """The sqlite3 connection under a session's (in its transaction), or None on another
+    database."""
     if connection.dialect.name != "sqlite":
         return None
     return connection.connection.driver_connection
