@@ -19,7 +19,7 @@ CORPUS = ROOT / "tests" / "corpus"
 RULES = packaged("rules")
 # The agencies config.example.toml ships (council, police, health, schools, probation...) and
 # an invented housing provider.
-AGENCY_DOMAINS = load_config(ROOT / "config.example.toml", environ={}).agency_domains() | {
+AGENCY_DOMAINS = load_config(ROOT / "config.example.toml", environ={}).agency_domains | {
     "hartsheadvale-homes.example"
 }
 OWN = frozenset({"tscp@tameside.gov.uk"})

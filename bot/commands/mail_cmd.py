@@ -93,7 +93,7 @@ def _gather_without_changes(app: App, msg: MailMessage) -> Gathered:
     context = ClassifyContext(
         app.config.partnership.reference_prefix,
         frozenset({app.config.partnership.mailbox}),
-        app.config.agency_domains(),
+        app.config.agency_domains,
         None,
     )
     return gather(None, app, msg, classify(msg, app.rules, context), now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from datetime import date, time
 from pathlib import Path
 from typing import Literal
@@ -287,6 +288,8 @@ class Config:
         wanted = key.strip().lower()
         return next((a for a in self.agencies if wanted in (a.key.lower(), a.name.lower())), None)
 
+    # Read for every message: worked out once per Config (it is frozen, so never stale).
+    @cached_property
     def agency_domains(self) -> frozenset[str]:
         """Every agency's domains entries (domains, *.patterns and addresses)."""
         return frozenset(d for a in self.agencies for d in a.domains)
@@ -296,6 +299,7 @@ class Config:
         key = agency_for(address, [(a.key, a.domains) for a in self.agencies])
         return next((a for a in self.agencies if a.key == key), None)
 
+    @cached_property
     def known_senders(self) -> KnownSenders:
         """Agencies by their entries; people, representatives and our own mailbox by address;
         the outside bodies (National Panel, Ofsted, DfE...) by the domain of their address."""

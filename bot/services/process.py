@@ -172,7 +172,7 @@ def context_for(session: Session, app: App, msg: MailMessage) -> ClassifyContext
     return ClassifyContext(
         reference_prefix=app.config.partnership.reference_prefix,
         own_addresses=frozenset({app.config.partnership.mailbox}),
-        agency_domains=app.config.agency_domains(),
+        agency_domains=app.config.agency_domains,
         thread_case_ref=thread_case_ref(session, msg),
     )
 
@@ -271,7 +271,7 @@ def gather(
         too_large=tuple(a.filename for a in msg.attachments if a.too_large),
         # Asked as if it were filed on a case; the plan uses it only when it is.
         stranger=stranger_on_case(
-            msg.from_addr, str(result.kind), True, app.config.known_senders()
+            msg.from_addr, str(result.kind), True, app.config.known_senders
         ),
     )
     return Gathered(result, snapshot, case, form, parsed)
