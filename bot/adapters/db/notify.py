@@ -32,9 +32,8 @@ def notify(connection: Connection, channel: str, payload: str) -> None:
 
 class Listener:
     """A thread with its own connection (outside the pool) that calls heard(payload) for each
-    notification on `channel`, and heard("") each time LISTEN takes effect, the first time
-    too: whatever was committed before it listened (while starting, or reconnecting) is then
-    looked at at once rather than at the waiting side's next interval."""
+    notification on `channel`, and heard("") each time it reconnects: whatever was committed
+    while it was not listening is then looked at too."""
 
     def __init__(self, engine: Engine, channel: str, heard: Callable[[str], None]) -> None:
         self._conninfo = engine.url.set(drivername="postgresql").render_as_string(
@@ -54,11 +53,14 @@ class Listener:
     def _run(self) -> None:
         import psycopg  # only PostgreSQL deployments listen
 
+        connected_before = False
         while not self._stop.is_set():
             try:
                 with psycopg.connect(self._conninfo, autocommit=True) as conn:
                     conn.execute(f"LISTEN {self._channel}")
-                    self._heard("")
+                    if connected_before:
+                        self._heard("")
+                    connected_before = True
                     while not self._stop.is_set():
                         for note in conn.notifies(timeout=_POLL_SECONDS, stop_after=1):
                             self._heard(note.payload)
