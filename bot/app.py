@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only types: building an App imports no adapter (see bot.bootstrap)
@@ -27,13 +28,15 @@ if TYPE_CHECKING:  # only types: building an App imports no adapter (see bot.boo
 class App:
     config: Config
     clock: Clock
-    calendar: WorkingCalendar
     engine: Engine
     sessions: sessionmaker[Session]
-    rules: list[Rule]
-    templates: TemplateRenderer
+    # The bank holidays, rules, templates and forms are read on first use (see `calendar` and
+    # the rest below): a command that only reads the database never pays for them.
+    load_calendar: Callable[[], WorkingCalendar]
+    load_rules: Callable[[], list[Rule]]
+    load_templates: Callable[[], TemplateRenderer]
+    load_vocabulary: Callable[[], Vocabulary]
     parse: Callable[[bytes], MailMessage]
-    vocabulary: Vocabulary
     read_documents: Callable[[MailMessage], list[DocumentText]]
     open_source: Callable[[], MailSource]
     open_sender: Callable[[], MailSender]
@@ -42,6 +45,28 @@ class App:
     # The mailbox's calendar when the Screening Panel is booked as a Graph event; None: the
     # panel is invited by an emailed iCalendar invitation.
     open_calendar: Callable[[], MeetingCalendar | None] = lambda: None
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        return self.load_calendar()
+
+    @cached_property
+    def rules(self) -> list[Rule]:
+        return self.load_rules()
+
+    @cached_property
+    def templates(self) -> TemplateRenderer:
+        return self.load_templates()
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        return self.load_vocabulary()
+
+    def load_all(self) -> App:
+        """Read the calendar, rules, templates and forms now, so that a mistake in one of them
+        stops the command at its start, as it always has, rather than at first use."""
+        _ = (self.calendar, self.rules, self.templates, self.vocabulary)
+        return self
 
     def close(self) -> None:
         self.engine.dispose()

@@ -13,9 +13,6 @@ from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from bot.adapters.db.engine import make_engine, make_sessions
-from bot.adapters.rules_loader import load_rules
-from bot.adapters.templates import TemplateRenderer
-from bot.adapters.vocabulary_loader import load_vocabulary
 from bot.app import App
 from bot.clock import Clock
 from bot.config import Config
@@ -32,6 +29,9 @@ if TYPE_CHECKING:
     from bot.adapters.meeting_calendar import MeetingCalendar
     from bot.adapters.oauth_tokens import EntraApp, OAuthLogin
     from bot.adapters.outgoing import MailSender, SentLookup
+    from bot.adapters.templates import TemplateRenderer
+    from bot.core.rules import Rule
+    from bot.core.vocabulary import Vocabulary
 
 
 def calendar_for(config: Config, around: datetime) -> WorkingCalendar:
@@ -234,26 +234,48 @@ def _read_documents(
     return read_message(message, limits=limits, parse=parse)
 
 
-def build_app(config: Config, clock: Clock) -> App:
+def build_app(config: Config, clock: Clock, *, lazy: bool = False) -> App:
+    """`lazy`: the bank holidays, rules, templates and forms are read when first used, for a
+    command that only reads the database (`status`, `case`); by default they are read here,
+    so that a mistake in one stops the bot at its start."""
     engine = make_engine(config.database_url)
     tokens = entra_app(config)  # one token cache for every IMAP, SMTP and Graph connection
     parse = partial(_parse, config.ingest.max_attachment_bytes)
-    return App(
+    app = App(
         config=config,
         clock=clock,
-        calendar=calendar_for(config, clock.now()),
         engine=engine,
         sessions=make_sessions(engine),
-        rules=load_rules(config.rules_dir),
-        templates=TemplateRenderer(config.templates_dir),
+        load_calendar=partial(calendar_for, config, clock.now()),
+        load_rules=partial(_load_rules, config),
+        load_templates=partial(_load_templates, config),
+        load_vocabulary=partial(_load_vocabulary, config),
         parse=parse,
-        vocabulary=load_vocabulary(config.forms_dir),
         read_documents=partial(_read_documents, config, parse),
         open_source=_with_secrets(config, partial(make_source, config, tokens)),
         open_sender=_with_secrets(config, partial(make_sender, config, tokens)),
         open_sent_lookup=_with_secrets(config, partial(make_sent_lookup, config, tokens)),
         open_calendar=_with_secrets(config, partial(make_calendar, config, tokens)),
     )
+    return app if lazy else app.load_all()
+
+
+def _load_rules(config: Config) -> list[Rule]:
+    from bot.adapters.rules_loader import load_rules
+
+    return load_rules(config.rules_dir)
+
+
+def _load_templates(config: Config) -> TemplateRenderer:
+    from bot.adapters.templates import TemplateRenderer
+
+    return TemplateRenderer(config.templates_dir)
+
+
+def _load_vocabulary(config: Config) -> Vocabulary:
+    from bot.adapters.vocabulary_loader import load_vocabulary
+
+    return load_vocabulary(config.forms_dir)
 
 
 T = TypeVar("T")

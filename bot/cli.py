@@ -26,7 +26,6 @@ from bot.commands import (
     status_cmd,
 )
 from bot.commands.context import Context
-from bot.version import installed_version
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
 log = logging.getLogger(__name__)
@@ -38,9 +37,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see --help)\n")
 
 
+class _Version(argparse.Action):
+    """`--version`, reading the package metadata only when asked: importlib.metadata (and the
+    email package it brings) cost every other command a tenth of its start-up."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kw: object) -> None:
+        from bot.version import installed_version
+
+        sys.stdout.write(f"{parser.prog} {installed_version()}\n")  # stdout, as argparse's own
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tscp-bot", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="show program's version number and exit"
+    )
     parser.add_argument("--config", help="config file (default $TSCP_BOT_CONFIG or ./config.toml)")
     parser.add_argument(
         "--now", help="pretend it is this time: 23/12/2026 09:30, or ISO-8601 (Europe/London)"

@@ -237,7 +237,12 @@ def run_daemon(app: App, stop: threading.Event | None = None) -> None:
     stop = stop or threading.Event()
     _install_signal_handlers(stop)
     daemon = Daemon(app, stop)
-    scheduler = BackgroundScheduler(timezone=app.config.partnership.time_zone)
+    # No run is ever skipped for starting late: APScheduler's default skips one more than a
+    # second late, and the mailbox watcher and the sender are loops started once, so on a busy
+    # machine the daemon came up neither reading nor sending (tests/test_daemon_wake.py).
+    scheduler = BackgroundScheduler(
+        timezone=app.config.partnership.time_zone, job_defaults={"misfire_grace_time": None}
+    )
     start = datetime.now(app.config.partnership.time_zone)  # first run at once, then every ...
     lease = app.config.daemon.lease_seconds
     keeper = timedelta(seconds=max(1.0, lease / 3))

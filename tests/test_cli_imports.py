@@ -91,8 +91,37 @@ def test_listing_commands_load_the_database_and_nothing_else(
 
 def test_status_loads_no_reader_and_no_mail_service(config: Path) -> None:
     found = loaded("--config", str(config), "status")
-    assert "alembic" in found  # it reports the schema's revision
-    assert found & {*DOCUMENT_READERS, *MAIL_SERVICES} == {"alembic"}
+    # It reports the schema's revision, read with one SELECT, not through Alembic.
+    assert found & {*DOCUMENT_READERS, *MAIL_SERVICES, "mailparser", "jinja2"} == set()
+
+
+# What the read-only commands must never pay for at start-up (issue 11: under half a second).
+NOT_FOR_READING = {*DOCUMENT_READERS, *MAIL_SERVICES, "mailparser", "jinja2"}
+
+
+def loaded_modules(*args: str) -> set[str]:
+    """Every module (not only the packages) loaded by `tscp-bot ARGS`."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=False
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report["code"] in (0, 3), done.stderr  # 3: no such case, after looking for it
+    return set(report["modules"])
+
+
+@pytest.mark.parametrize("command", [["cases"], ["cases", "--json"]])
+def test_the_list_of_cases_reads_with_core_alone(config: Path, command: list[str]) -> None:
+    """No ORM, no models, no bank holidays, rules or templates: two queries in Core."""
+    found = loaded_modules("--config", str(config), "--now", NOW, *command)
+    assert {m.split(".")[0] for m in found} & (NOT_FOR_READING | {"holidays"}) == set()
+    assert {"sqlalchemy.orm", "bot.adapters.db.models", "bot.core.lifecycle"} & found == set()
+
+
+def test_one_case_reads_no_calendar_rules_templates_or_forms(config: Path) -> None:
+    found = loaded_modules("--config", str(config), "--now", NOW, "case", "TSCP-2026-0001")
+    assert {m.split(".")[0] for m in found} & (NOT_FOR_READING | {"holidays"}) == set()
+    lazy = {"bot.adapters.rules_loader", "bot.adapters.templates", "bot.adapters.vocabulary_loader"}
+    assert found & lazy == set()
 
 
 def test_calendar_loads_the_bank_holidays_and_nothing_else(

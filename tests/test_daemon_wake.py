@@ -3,11 +3,14 @@ the outbox's interval, which here is an hour, so only the wake can have sent it.
 
 from __future__ import annotations
 
+import time
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomli_w
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
 from bot.adapters.db.models import JobHealth, OutboxMessage
@@ -55,3 +58,27 @@ def test_acknowledgement_goes_out_as_soon_as_it_is_queued(
         assert set(sent()) == {"sent"}
     assert acknowledged(smtp_server, "TSCP-2026-0001") == 1
     assert dovecot.list_uids("INBOX") == []
+
+
+def test_a_start_slowed_by_a_busy_machine_still_starts_the_outbox_and_the_watcher(
+    config: Path, dovecot: DovecotServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sender and the mailbox watcher are loops the scheduler starts once. APScheduler
+    skips a run that begins more than a second late ("misfired"): on a loaded machine the
+    loops then never started, and the acknowledgement waited for the daemon's restart."""
+    start = BackgroundScheduler.start
+
+    def slow_start(scheduler: BackgroundScheduler, *args: Any, **kwargs: Any) -> None:
+        time.sleep(2.5)  # the jobs were added; their first run is now late
+        start(scheduler, *args, **kwargs)
+
+    monkeypatch.setattr(BackgroundScheduler, "start", slow_start)
+    app = daemon_app(config, dovecot.password)
+
+    def ran(job: str) -> bool:
+        with app.sessions() as s:
+            return s.scalar(select(JobHealth.last_ok_at).where(JobHealth.name == job)) is not None
+
+    with running(app):
+        wait_until(lambda: ran("outbox"), 20, "the outbox's first run")
+        wait_until(lambda: ran("mailbox"), 20, "the mailbox's first pass")

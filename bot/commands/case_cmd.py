@@ -21,11 +21,11 @@ def register(sub: Any) -> None:
 
 
 def list_cases(ctx: Context) -> int:
-    from bot.services.queries import case_summaries
+    from bot.services.case_list import case_summaries
 
     today = ctx.today()
-    with ctx.session() as session:
-        rows = case_summaries(session)
+    with ctx.connection() as connection:
+        rows = case_summaries(connection)
     for r in rows:
         # The next deadline is the earliest unmet one: if it has passed, the case is overdue.
         due = r["next_due"]
@@ -60,7 +60,7 @@ def show_case(ctx: Context) -> int:
     from bot.services.meeting_replies import meeting_views
     from bot.services.queries import case_detail
 
-    app = ctx.app()
+    app = ctx.app(lazy=True)  # reads the database only
     with app.sessions() as session:
         case = find_case(session, ctx.args.ref)
         if case is None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock, FixedClock, OffsetClock, SystemClock, parse_moment
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
     from bot.app import App
@@ -82,11 +82,13 @@ class Context:
     def today(self) -> date:
         return self.clock().now().astimezone(self.config.partnership.time_zone).date()
 
-    def app(self, *, moving_clock: bool = False) -> App:
+    def app(self, *, moving_clock: bool = False, lazy: bool = False) -> App:
+        """`lazy`: for a command that only reads, the bank holidays, rules, templates and
+        forms are read if it uses them, not at its start (see bot.bootstrap.build_app)."""
         from bot.adapters.db.engine import refuse_newer_schema
         from bot.bootstrap import build_app
 
-        app = build_app(self.config, self.clock(moving=moving_clock))
+        app = build_app(self.config, self.clock(moving=moving_clock), lazy=lazy)
         self._apps.append(app)
         refuse_newer_schema(app.engine)
         return app
@@ -101,6 +103,17 @@ class Context:
         self._engines.append(engine)
         refuse_newer_schema(engine)
         return make_sessions(engine)()
+
+    def connection(self) -> Connection:
+        """A connection for a listing written in SQLAlchemy Core: as `session`, without the
+        ORM and the models, which cost more to load than such a listing costs to run."""
+        from bot.adapters.db.engine import make_engine, refuse_newer_schema
+
+        self.clock()  # a --now that cannot be read is refused, as by every other command
+        engine = make_engine(self.config.database_url)
+        self._engines.append(engine)
+        refuse_newer_schema(engine)
+        return engine.connect()
 
     def close(self) -> None:
         for app in self._apps:

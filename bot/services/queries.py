@@ -21,38 +21,13 @@ from bot.adapters.db.models import (
 )
 from bot.core.digest import deadline_state
 from bot.core.screening_vote import screening_status
+from bot.services.case_list import case_summaries
 from bot.services.case_warnings import sentences
 from bot.services.delivery import failures_by_outbox
 
+__all__ = ["case_detail", "case_summaries"]  # the list lives in bot.services.case_list
+
 NOT_REQUIRED = "not required"
-
-
-def case_summaries(session: Session) -> list[dict[str, object]]:
-    """Every case with its next unmet deadline: two queries, however many cases there are."""
-    following: dict[int, tuple[str, date]] = {}
-    for case_id, name, due in session.execute(
-        select(Deadline.case_id, Deadline.name, Deadline.due)
-        .where(Deadline.met_at.is_(None))
-        .order_by(Deadline.due, Deadline.id)
-    ):
-        following.setdefault(case_id, (name, due))
-    cases = session.execute(
-        select(Case.id, Case.ref, Case.kind, Case.status, Case.stage, Case.opened_at).order_by(
-            Case.id
-        )
-    )
-    return [
-        {
-            "ref": ref,
-            "kind": kind,
-            "status": status,
-            "stage": stage,
-            "opened_at": opened_at,
-            "next_deadline": following[case_id][0] if case_id in following else None,
-            "next_due": following[case_id][1] if case_id in following else None,
-        }
-        for case_id, ref, kind, status, stage, opened_at in cases
-    ]
 
 
 def _review_state(session: Session, case: Case) -> dict[str, object]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +25,7 @@ from bot.adapters.db.engine import (
     MIGRATIONS,
     current_revision,
     head_revision,
+    known_revision,
     make_engine,
     make_sessions,
     migrate,
@@ -207,9 +209,21 @@ def test_migration_ids_read_from_file_names_are_alembic_s(engine: Engine) -> Non
     must name exactly the revisions Alembic runs, and the newest must be its head."""
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    walked = {s.revision for s in ScriptDirectory.from_config(cfg).walk_revisions()}
+    scripts = ScriptDirectory.from_config(cfg)
+    walked = {s.revision for s in scripts.walk_revisions()}
     assert migration_ids() == walked
-    assert max(migration_ids()) == head_revision()
+    # `status` and `doctor` name the head from the file names alone: it must be Alembic's.
+    assert head_revision() == scripts.get_current_head()
+    assert all(known_revision(r) for r in walked) and not known_revision("9999")
+
+
+def test_current_revision_is_read_as_alembic_reads_it(engine: Engine) -> None:
+    """One SELECT stands in for Alembic's MigrationContext at every `status`."""
+    assert current_revision(engine) is None  # no schema yet
+    migrate(engine, "0019")
+    with engine.connect() as connection:
+        alembic_s = MigrationContext.configure(connection).get_current_revision()
+    assert current_revision(engine) == alembic_s == "0019"
 
 
 def test_init_upgrades_a_first_release_database_and_the_bot_works_on_it(

@@ -9,7 +9,6 @@ from sqlalchemy import ForeignKey, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.adapters.db.models.base import Base, SafeString, SafeText, UtcDateTime, intpk, text, utc
-from bot.core.lifecycle import Stage
 
 
 class Case(Base):
@@ -39,8 +38,11 @@ class Case(Base):
     # review (from a SIN) | complaint | escalation; all share references and deadlines.
     kind: Mapped[str] = mapped_column(SafeString(20), default="review")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None)
-    # A bot.core.lifecycle.Stage, stored by value; only the lifecycle table changes it.
-    stage: Mapped[str] = mapped_column(SafeString(40), default=Stage.SCREENING.value)
+    # A bot.core.lifecycle.Stage, stored by value; only the lifecycle table changes it. The
+    # first stage's value is written out, not imported: importing the lifecycle table brings
+    # the whole command parser into every command that reads the database (a test holds the
+    # two equal).
+    stage: Mapped[str] = mapped_column(SafeString(40), default="screening")
     decision: Mapped[str | None] = mapped_column(SafeString(30), default=None)
     decided_by: Mapped[str | None] = mapped_column(SafeText(), default=None)
     notifiable: Mapped[bool | None] = mapped_column(default=None)

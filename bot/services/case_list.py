@@ -1,0 +1,66 @@
+"""The list of cases (`tscp-bot cases`): the case table and its unmet deadlines, nothing more.
+
+Read in SQLAlchemy Core from the columns it needs, named below: loading the ORM and mapping
+every model cost the listing more than half of its start-up, for two queries that map
+nothing. tests/services/test_case_list.py holds these columns to the models'.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Date, Integer, String, column, select, table
+
+from bot.adapters.db.types import UtcDateTime
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+CASES = table(
+    "cases",
+    column("id", Integer),
+    column("ref", String),
+    column("kind", String),
+    column("status", String),
+    column("stage", String),
+    column("opened_at", UtcDateTime()),
+)
+DEADLINES = table(
+    "deadlines",
+    column("id", Integer),
+    column("case_id", Integer),
+    column("name", String),
+    column("due", Date),
+    column("met_at", UtcDateTime()),
+)
+
+
+def case_summaries(db: Connection | Session) -> list[dict[str, object]]:
+    """Every case with its next unmet deadline: two queries, however many cases there are."""
+    cases, deadlines = CASES.c, DEADLINES.c
+    following: dict[int, tuple[str, date]] = {}
+    for case_id, name, due in db.execute(
+        select(deadlines.case_id, deadlines.name, deadlines.due)
+        .where(deadlines.met_at.is_(None))
+        .order_by(deadlines.due, deadlines.id)
+    ):
+        following.setdefault(case_id, (name, due))
+    rows = db.execute(
+        select(
+            cases.id, cases.ref, cases.kind, cases.status, cases.stage, cases.opened_at
+        ).order_by(cases.id)
+    )
+    return [
+        {
+            "ref": ref,
+            "kind": kind,
+            "status": status,
+            "stage": stage,
+            "opened_at": opened_at,
+            "next_deadline": following[case_id][0] if case_id in following else None,
+            "next_due": following[case_id][1] if case_id in following else None,
+        }
+        for case_id, ref, kind, status, stage, opened_at in rows
+    ]
