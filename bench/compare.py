@@ -51,9 +51,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--count", type=int, help="backlog size (default 1,000; quick 100)")
     parser.add_argument("--repeats", type=int, help="interleaved repetitions (default 3)")
     parser.add_argument("--no-peer", action="store_true", help="skip django-helpdesk")
-    parser.add_argument(
-        "--cases", type=int, help="cases in the records measure (default 10,000)"
-    )
+    parser.add_argument("--cases", type=int, help="cases in the records measure (default 10,000)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
     args = parser.parse_args(argv)
     args.only = [m.strip() for m in args.only.split(",") if m.strip()]

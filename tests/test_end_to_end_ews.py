@@ -95,8 +95,7 @@ def test_sin_read_and_acknowledged_over_ews_with_an_oauth_token(
     assert not any(token in out for token in entra.state.tokens)
     code, out = _run(config, capsys, "doctor")
     assert (
-        f"ok Microsoft 365 sign-in: token for EWS (needs full_access_as_app) from app "
-        f"{CLIENT_ID}"
+        f"ok Microsoft 365 sign-in: token for EWS (needs full_access_as_app) from app {CLIENT_ID}"
     ) in out
 
 

@@ -140,4 +140,3 @@ def partners_to_chase(
     if not vote_chase_day(due, calendar) <= today <= calendar.previous_working_day(due):
         return ()
     return tuple(r for r in STATUTORY if r not in votes)
-
