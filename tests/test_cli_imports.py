@@ -117,11 +117,18 @@ def test_the_list_of_cases_reads_with_core_alone(config: Path, command: list[str
     assert {"sqlalchemy.orm", "bot.adapters.db.models", "bot.core.lifecycle"} & found == set()
 
 
-def test_one_case_reads_no_calendar_rules_templates_or_forms(config: Path) -> None:
-    found = loaded_modules("--config", str(config), "--now", NOW, "case", "TSCP-2026-0001")
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_one_case_reads_no_calendar_rules_templates_or_forms(
+    config: Path, json_flag: list[str]
+) -> None:
+    found = loaded_modules(
+        "--config", str(config), "--now", NOW, "case", "TSCP-2026-0001", *json_flag
+    )
     assert {m.split(".")[0] for m in found} & (NOT_FOR_READING | {"holidays"}) == set()
     lazy = {"bot.adapters.rules_loader", "bot.adapters.templates", "bot.adapters.vocabulary_loader"}
     assert found & lazy == set()
+    # Read in Core (bot.services.case_view): no ORM, no models, no mappers to configure.
+    assert {"sqlalchemy.orm", "bot.adapters.db.models"} & found == set()
 
 
 def test_calendar_loads_the_bank_holidays_and_nothing_else(
