@@ -73,7 +73,31 @@ class App:
 
     @property
     def mailbox_name(self) -> str:
-        imap = self.config.mailbox.imap
-        if imap is not None:
-            return f"imap://{imap.username}@{imap.host}:{imap.port}/{imap.folder}"
-        return f"maildir://{self.config.mailbox.maildir_path}"
+        return mailbox_name(self.config)
+
+
+def mailbox_name(config: Config) -> str:
+    """The mailbox's name in mailbox_state."""
+    imap = config.mailbox.imap
+    if imap is not None:
+        return f"imap://{imap.username}@{imap.host}:{imap.port}/{imap.folder}"
+    return f"maildir://{config.mailbox.maildir_path}"
+
+
+@dataclass
+class Reader:
+    """What a command that only reads the database needs of the app (`status`): no sessions,
+    so that it loads no ORM, and the bank holidays read only if it uses them."""
+
+    config: Config
+    clock: Clock
+    engine: Engine
+    load_calendar: Callable[[], WorkingCalendar]
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        return self.load_calendar()
+
+    @property
+    def mailbox_name(self) -> str:
+        return mailbox_name(self.config)

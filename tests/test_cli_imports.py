@@ -89,10 +89,14 @@ def test_listing_commands_load_the_database_and_nothing_else(
     assert found & set(HEAVY) == {"sqlalchemy", *driver}
 
 
-def test_status_loads_no_reader_and_no_mail_service(config: Path) -> None:
-    found = loaded("--config", str(config), "status")
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_status_loads_no_reader_and_no_mail_service(config: Path, json_flag: list[str]) -> None:
+    modules = loaded_modules("--config", str(config), "status", *json_flag)
+    found = {m.split(".")[0] for m in modules}
     # It reports the schema's revision, read with one SELECT, not through Alembic.
     assert found & {*DOCUMENT_READERS, *MAIL_SERVICES, "mailparser", "jinja2"} == set()
+    # Read in Core (bot.services.status): no ORM, no models, no mappers to configure.
+    assert {"sqlalchemy.orm", "bot.adapters.db.models"} & modules == set()
 
 
 # What the read-only commands must never pay for at start-up (issue 11: under half a second).
@@ -117,11 +121,18 @@ def test_the_list_of_cases_reads_with_core_alone(config: Path, command: list[str
     assert {"sqlalchemy.orm", "bot.adapters.db.models", "bot.core.lifecycle"} & found == set()
 
 
-def test_one_case_reads_no_calendar_rules_templates_or_forms(config: Path) -> None:
-    found = loaded_modules("--config", str(config), "--now", NOW, "case", "TSCP-2026-0001")
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_one_case_reads_no_calendar_rules_templates_or_forms(
+    config: Path, json_flag: list[str]
+) -> None:
+    found = loaded_modules(
+        "--config", str(config), "--now", NOW, "case", "TSCP-2026-0001", *json_flag
+    )
     assert {m.split(".")[0] for m in found} & (NOT_FOR_READING | {"holidays"}) == set()
     lazy = {"bot.adapters.rules_loader", "bot.adapters.templates", "bot.adapters.vocabulary_loader"}
     assert found & lazy == set()
+    # Read in Core (bot.services.case_view): no ORM, no models, no mappers to configure.
+    assert {"sqlalchemy.orm", "bot.adapters.db.models"} & found == set()
 
 
 def test_calendar_loads_the_bank_holidays_and_nothing_else(

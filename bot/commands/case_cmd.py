@@ -55,23 +55,20 @@ def list_cases(ctx: Context) -> int:
 
 
 def show_case(ctx: Context) -> int:
-    from bot.services.case_warnings import agency_names
-    from bot.services.cases import find_case
-    from bot.services.meeting_replies import meeting_views
-    from bot.services.queries import case_detail
+    from bot.services.case_view import agency_names, case_detail, find_case_row, panel_members
 
-    app = ctx.app(lazy=True)  # reads the database only
-    with app.sessions() as session:
-        case = find_case(session, ctx.args.ref)
+    config = ctx.config
+    with ctx.connection() as connection:
+        case = find_case_row(connection, ctx.args.ref)
         if case is None:
             raise NotFound(f"no case {ctx.args.ref.upper()}")
-        detail = case_detail(session, case, ctx.today(), agency_names(app.config))
-        # Each meeting with every partner's Accept / Decline and whether the panel is quorate.
-        detail["meetings"] = meeting_views(session, app, case)
+        detail = case_detail(
+            connection, case, ctx.today(), agency_names(config), panel_members(config)
+        )
     if ctx.args.json:
         print_json(detail, sys.stdout)
         return 0
-    _print_case(detail, app.config.partnership.time_zone)
+    _print_case(detail, config.partnership.time_zone)
     return 0
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
-    from bot.app import App
+    from bot.app import App, Reader
     from bot.config import Config
 
 
@@ -92,6 +92,21 @@ class Context:
         self._apps.append(app)
         refuse_newer_schema(app.engine)
         return app
+
+    def reader(self) -> Reader:
+        """The config, clock and database of `app`, without its sessions (so without the ORM)
+        and with the bank holidays read only if used: for a report read in SQLAlchemy Core."""
+        from functools import partial
+
+        from bot.adapters.db.engine import make_engine, refuse_newer_schema
+        from bot.app import Reader
+        from bot.bootstrap import calendar_for
+
+        config, clock = self.config, self.clock()
+        engine = make_engine(config.database_url)
+        self._engines.append(engine)
+        refuse_newer_schema(engine)
+        return Reader(config, clock, engine, partial(calendar_for, config, clock.now()))
 
     def session(self) -> Session:
         """A session on the database alone, for a command that only lists what it holds: no

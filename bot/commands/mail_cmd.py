@@ -138,7 +138,7 @@ def _outbox_list(ctx: Context) -> int:
     from sqlalchemy import select
 
     from bot.adapters.db.models import Case, OutboxMessage
-    from bot.services.delivery import failures_by_outbox
+    from bot.services.case_view import failures_by_outbox
 
     query = (
         select(OutboxMessage, Case.ref)

@@ -27,7 +27,7 @@ def status(ctx: Context) -> int:
 
     from bot.services.status import status_report
 
-    app = ctx.app(lazy=True)  # reads the database only
+    app = ctx.reader()  # reads the database only, in Core
     try:
         report = status_report(app, SystemClock().now())
     except SQLAlchemyError as exc:

@@ -11,16 +11,13 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import AgencyRequest, Case, Deadline
-from bot.config import Config
 from bot.core.case_warnings import CaseFacts, CaseWarning, ReturnFacts, case_warnings
+from bot.services.case_view import agency_names as agency_names
+from bot.services.case_view import review_facts
 
 # Agency key -> plain name. Without it a sentence names the agency by its key.
 Names = Mapping[str, str]
 _NO_NAMES: Names = MappingProxyType({})
-
-
-def agency_names(config: Config) -> dict[str, str]:
-    return {a.key: a.name for a in config.agencies}
 
 
 def warnings_for(session: Session, case: Case, names: Names = _NO_NAMES) -> list[CaseWarning]:
@@ -100,21 +97,8 @@ def warnings_where(
 def _facts(
     case: Case, rapid_review_due: date | None, requests: list[AgencyRequest], names: Names
 ) -> CaseFacts:
-    return CaseFacts(
-        closed=case.status == "closed",
-        decision=case.decision,
-        notifiable=case.notifiable,
-        notification_sent_on=case.notification_sent_on,
-        rapid_review_due=rapid_review_due,
-        # The report's date is the event; a met deadline alone may mean "not required".
-        rapid_review_submitted=case.rr_report_on is not None,
-        returns=tuple(
-            ReturnFacts(
-                r.agency_key, r.return_by, r.received_at is not None, names.get(r.agency_key, "")
-            )
-            for r in requests
-        ),
-    )
+    returns = ((r.agency_key, r.return_by, r.received_at) for r in requests)
+    return review_facts(case, rapid_review_due, returns, names)
 
 
 def sentences(session: Session, case: Case, names: Names = _NO_NAMES) -> list[str]:

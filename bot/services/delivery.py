@@ -112,17 +112,6 @@ def _needs_person(session: Session, row: StoredMessage, reason: str) -> None:
     row.needs_triage, row.triage_reason = True, "; ".join([*earlier, reason])
 
 
-def failures_by_outbox(session: Session, case_id: int | None = None) -> dict[int, list[str]]:
-    """Each outbox email's "not delivered to X: reason" lines, for one case or all."""
-    query = select(OutboxDeliveryFailure).order_by(OutboxDeliveryFailure.id)
-    if case_id is not None:
-        query = query.join(OutboxMessage).where(OutboxMessage.case_id == case_id)
-    found: dict[int, list[str]] = {}
-    for f in session.scalars(query):
-        found.setdefault(f.outbox_id, []).append(not_delivered(f.recipient, f.status, f.diagnostic))
-    return found
-
-
 def recent_failures(session: Session, app: App, today: date) -> list[dict[str, object]]:
     """Failures reported in the last 5 working days, for the digest."""
     since_day = app.calendar.add_working_days(today, -5)

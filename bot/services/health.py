@@ -4,13 +4,60 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, String, column, func, select, table
 
-from bot.adapters.db.models import BotInstance, JobHealth, OutboxMessage
-from bot.app import App
+from bot.adapters.db.types import UtcDateTime
 from bot.core.health import JobState, Snapshot, Thresholds, downtime
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+    from bot.clock import Clock
+    from bot.config import Config
+
+
+class App(Protocol):
+    """What these read of the app: its config and clock (`status` passes no more, to load no
+    ORM; see bot.services.status)."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+
+# Read in SQLAlchemy Core, as the models read these columns (tests/services/test_status_core.py).
+JOB_HEALTH = table(
+    "job_health",
+    column("name", String),
+    column("last_started_at", UtcDateTime()),
+    column("last_finished_at", UtcDateTime()),
+    column("last_ok_at", UtcDateTime()),
+    column("last_error", String),
+    column("failures", Integer),
+    column("failing_since", UtcDateTime()),
+)
+BOT_INSTANCES = table(
+    "bot_instances",
+    column("id", String),
+    column("host", String),
+    column("pid", Integer),
+    column("started_at", UtcDateTime()),
+    column("last_seen_at", UtcDateTime()),
+    column("stopped_at", UtcDateTime()),
+)
+OUTBOX_ROWS = table(
+    "outbox",
+    column("id", Integer),
+    column("idempotency_key", String),
+    column("status", String),
+    column("created_at", UtcDateTime()),
+    column("sent_at", UtcDateTime()),
+)
 
 OUTBOX, TICK, REMINDERS, DIGEST, MAILBOX = (
     "outbox",
@@ -41,18 +88,18 @@ def thresholds(app: App) -> Thresholds:
     )
 
 
-def outbox_backlog(session: Session) -> tuple[int, datetime | None]:
+def outbox_backlog(session: Connection | Session) -> tuple[int, datetime | None]:
     """Emails waiting to be sent (drafts wait for a person, not the bot) and the oldest."""
     count, oldest = session.execute(
-        select(func.count(), func.min(OutboxMessage.created_at)).where(
-            OutboxMessage.status == "pending"
+        select(func.count(), func.min(OUTBOX_ROWS.c.created_at)).where(
+            OUTBOX_ROWS.c.status == "pending"
         )
     ).one()
     return int(count or 0), oldest
 
 
 def snapshot(
-    app: App, jobs: tuple[JobState, ...], now: datetime, session: Session | None
+    app: App, jobs: tuple[JobState, ...], now: datetime, session: Connection | Session | None
 ) -> Snapshot:
     """`now` is the wall clock; the outbox's age is measured on the app's clock it was
     written by, then placed on the wall clock."""
@@ -71,10 +118,10 @@ def snapshot(
     )
 
 
-def stored_jobs(session: Session, app: App) -> tuple[JobState, ...]:
+def stored_jobs(session: Connection | Session, app: App) -> tuple[JobState, ...]:
     """Each job's health as the instance running it last recorded it."""
     every = intervals(app)
-    rows = session.scalars(select(JobHealth).order_by(JobHealth.name)).all()
+    rows = session.execute(select(JOB_HEALTH).order_by(JOB_HEALTH.c.name)).all()
     return tuple(
         JobState(
             name=r.name,
@@ -91,13 +138,14 @@ def stored_jobs(session: Session, app: App) -> tuple[JobState, ...]:
 
 
 def not_running(
-    session: Session, app: App, now: datetime, *, within: timedelta
+    session: Connection | Session, app: App, now: datetime, *, within: timedelta
 ) -> list[tuple[datetime, datetime]]:
     """When no instance was running, in the last `within` (gaps longer than a few heartbeats)."""
+    seen = BOT_INSTANCES.c
     runs = [
         (r.started_at, r.last_seen_at)
-        for r in session.scalars(
-            select(BotInstance).where(BotInstance.last_seen_at >= now - within)
+        for r in session.execute(
+            select(seen.started_at, seen.last_seen_at).where(seen.last_seen_at >= now - within)
         )
     ]
     gap = timedelta(seconds=max(app.config.daemon.lease_seconds * 3, 300))

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session, contains_eager
 
 from bot.adapters.db.models import Case, Meeting, MeetingResponse, StoredMessage
 from bot.app import App
-from bot.config.model import STATUTORY_ROLES
 from bot.core.deadlines import fmt_date
 from bot.core.lifecycle import ROLE_NAMES
 from bot.core.meeting_replies import (
@@ -31,6 +30,7 @@ from bot.core.meeting_replies import (
 )
 from bot.core.message import MailMessage
 from bot.core.rules import Kind
+from bot.services import case_view
 from bot.services.cases import add_event
 
 
@@ -164,12 +164,7 @@ def _counter(
 
 def panel_members(app: App) -> list[tuple[str, str]]:
     """(role, address) of the three statutory partner representatives: the quorum."""
-    members: list[tuple[str, str]] = []
-    for role in STATUTORY_ROLES:
-        dsp = app.config.statutory_agency(role).dsp
-        if dsp is not None:
-            members.append((role, dsp.email.lower()))
-    return members
+    return case_view.panel_members(app.config)
 
 
 def _is_member(app: App, attendee: str) -> bool:
@@ -213,49 +208,7 @@ def _responses(session: Session, meetings: list[Meeting]) -> dict[int, list[Meet
 
 def meeting_views(session: Session, app: App, case: Case) -> list[dict[str, object]]:
     """Each meeting of the case with every partner's answer and the quorum, for people and JSON."""
-    meetings = list(
-        session.scalars(select(Meeting).where(Meeting.case_id == case.id).order_by(Meeting.id))
-    )
-    answers = _responses(session, meetings)
-    return [_view(app, m, answers[m.id]) for m in meetings]
-
-
-def _view(app: App, meeting: Meeting, rows: list[MeetingResponse]) -> dict[str, object]:
-    answers = _panel(app, meeting, rows)
-    members = {addr for _, addr in panel_members(app)}
-    return {
-        "purpose": meeting.purpose,
-        "start": meeting.start,
-        "end": meeting.end,
-        "location": meeting.location,
-        "within_deadline": meeting.within_deadline,
-        "sequence": meeting.sequence,
-        "cancelled_at": meeting.cancelled_at,
-        "quorate": answers.quorate,
-        "quorum": answers.summary,
-        "answers": [
-            {
-                "role": m.role,
-                "attendee": m.attendee,
-                "answer": m.partstat,
-                "said": answer_words(m.partstat),
-                "at": m.at,
-                "earlier_time": answer_words(m.earlier) if m.earlier else "",
-            }
-            for m in answers.members
-        ],
-        "others": [
-            {
-                "attendee": r.attendee,
-                "answer": r.partstat,
-                "sequence": r.sequence,
-                "stale": r.stale,
-                "at": r.responded_at,
-            }
-            for r in rows
-            if r.attendee not in members
-        ],
-    }
+    return case_view.meeting_views(session, panel_members(app), case.id)
 
 
 def coming_panels(session: Session, app: App, now: datetime) -> list[dict[str, object]]:
@@ -270,4 +223,7 @@ def coming_panels(session: Session, app: App, now: datetime) -> list[dict[str, o
         )
     )
     answers = _responses(session, meetings)
-    return [{"ref": m.case.ref, **_view(app, m, answers[m.id])} for m in meetings]
+    members = panel_members(app)
+    return [
+        {"ref": m.case.ref, **case_view.meeting_view(members, m, answers[m.id])} for m in meetings
+    ]

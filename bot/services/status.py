@@ -1,28 +1,72 @@
 """What `tscp-bot status` reports: each job's health, the mail waiting, the instances and their
-leases, and whether the database schema is current. Gathered here, judged by bot.core.health."""
+leases, and whether the database schema is current. Gathered here, judged by bot.core.health.
+
+Read in SQLAlchemy Core from the columns named here and in bot.services.health, as the list of
+cases is (see bot.services.case_list): the ORM and its mappers cost the command more than half
+of its start-up. tests/services/test_status_core.py holds these columns to the models'.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import cast
+from typing import TYPE_CHECKING, Protocol, cast
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, String, column, func, select, table
 
 from bot.adapters.db.engine import current_revision, head_revision
-from bot.adapters.db.models import (
-    BotInstance,
-    JobLease,
-    MailboxState,
-    OutboxMessage,
-    StoredMessage,
-)
-from bot.app import App
+from bot.adapters.db.types import UtcDateTime
 from bot.core.digest import next_digest
 from bot.core.health import JobState, Problem, problems, stalled
 from bot.services import health
 
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+    from bot.clock import Clock
+    from bot.config import Config
+    from bot.core.calendar import WorkingCalendar
+
 RECENT_INSTANCES = timedelta(days=1)
+MAILBOX_STATE = table(
+    "mailbox_state",
+    column("name", String),
+    column("last_success_at", UtcDateTime()),
+    column("last_error", String),
+)
+JOB_LEASES = table(
+    "job_leases",
+    column("name", String),
+    column("holder", String),
+    column("expires_at", UtcDateTime()),
+)
+MESSAGES = table(
+    "messages",
+    column("id", Integer),
+    column("status", String),
+    column("received_at", UtcDateTime()),
+)
+OUTBOX = health.OUTBOX_ROWS
+INSTANCES = health.BOT_INSTANCES
+
+
+class App(Protocol):
+    """What the report reads of the app (bot.app.App has it; `status` builds no more, so as to
+    load no ORM): the calendar only for the next digest, when the schema is current."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def engine(self) -> Engine: ...
+
+    @property
+    def calendar(self) -> WorkingCalendar: ...
+
+    @property
+    def mailbox_name(self) -> str: ...
 
 
 def status_report(app: App, now: datetime) -> dict[str, object]:
@@ -40,7 +84,7 @@ def status_report(app: App, now: datetime) -> dict[str, object]:
         report["problems"] = ["the database schema is not current: run `tscp-bot init`"]
         report["healthy"] = False
         return report
-    with app.sessions() as session:
+    with app.engine.connect() as session:
         jobs = health.stored_jobs(session, app)
         found = problems(health.snapshot(app, jobs, now, session))
         report |= _mail(session, app)
@@ -73,15 +117,17 @@ def _silent(heard: dict[str, object], app: App) -> list[str]:
     return [f"no bot instance has been heard from for {ago // 60} minutes (last heartbeat)"]
 
 
-def _next_digest(session: Session, app: App, now: datetime) -> datetime:
+def _next_digest(session: Connection, app: App, now: datetime) -> datetime:
     local = now.astimezone(app.config.partnership.time_zone)
     key = f"digest:{local.date().isoformat()}"  # as bot.services.digest queues it
-    queued = session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
+    queued = session.scalar(select(OUTBOX.c.id).where(OUTBOX.c.idempotency_key == key))
     return next_digest(local, app.config.digest.time, app.calendar, queued is not None)
 
 
-def _mail(session: Session, app: App) -> dict[str, object]:
-    state = session.get(MailboxState, app.mailbox_name)
+def _mail(session: Connection, app: App) -> dict[str, object]:
+    state = session.execute(
+        select(MAILBOX_STATE).where(MAILBOX_STATE.c.name == app.mailbox_name)
+    ).first()
     count, oldest = health.outbox_backlog(session)
     return {
         "mailbox": {
@@ -89,27 +135,25 @@ def _mail(session: Session, app: App) -> dict[str, object]:
             "last_good_check": state.last_success_at if state else None,
             "last_error": state.last_error if state else None,
         },
-        "last_send": session.scalar(select(func.max(OutboxMessage.sent_at))),
+        "last_send": session.scalar(select(func.max(OUTBOX.c.sent_at))),
         # The digest keeps the app's clock (`--now`), as the job that sends it does.
         "next_digest": _next_digest(session, app, app.clock.now()),
         "outbox": {"pending": count, "oldest_pending": oldest},
         "oldest_unprocessed_message": session.scalar(
-            select(func.min(StoredMessage.received_at)).where(StoredMessage.status == "stored")
+            select(func.min(MESSAGES.c.received_at)).where(MESSAGES.c.status == "stored")
         ),
         "quarantined": session.scalar(
-            select(func.count())
-            .select_from(StoredMessage)
-            .where(StoredMessage.status == "quarantined")
+            select(func.count()).select_from(MESSAGES).where(MESSAGES.c.status == "quarantined")
         )
         or 0,
     }
 
 
 def _jobs(
-    session: Session, app: App, jobs: tuple[JobState, ...], found: list[Problem], now: datetime
+    session: Connection, app: App, jobs: tuple[JobState, ...], found: list[Problem], now: datetime
 ) -> list[dict[str, object]]:
     stored = {j.name: j for j in jobs}
-    leases = {row.name: row for row in session.scalars(select(JobLease))}
+    leases = {row.name: row for row in session.execute(select(JOB_LEASES))}
     out: list[dict[str, object]] = []
     for name in health.JOB_NAMES:
         job = stored.get(name, JobState(name, health.intervals(app)[name]))
@@ -141,11 +185,11 @@ def _state(job: JobState, now: datetime, factor: int) -> str:
     return "running" if job.running else "ok"
 
 
-def _instances(session: Session, now: datetime) -> list[dict[str, object]]:
-    rows = session.scalars(
-        select(BotInstance)
-        .where(BotInstance.last_seen_at >= now - RECENT_INSTANCES)
-        .order_by(BotInstance.started_at)
+def _instances(session: Connection, now: datetime) -> list[dict[str, object]]:
+    rows = session.execute(
+        select(INSTANCES)
+        .where(INSTANCES.c.last_seen_at >= now - RECENT_INSTANCES)
+        .order_by(INSTANCES.c.started_at)
     )
     return [
         {

@@ -1,0 +1,448 @@
+"""One case as `tscp-bot case REF` shows it: deadlines, review records, meetings and their
+answers, chronology, messages in and out, and the warnings a person should check.
+
+Read in SQLAlchemy Core from the columns named below, as the list of cases is (see
+bot.services.case_list): loading the ORM and configuring every mapper cost the command more
+than half of its start-up, for queries that only read rows. A Session runs the same queries
+(the case status email reads the meetings through one); tests/services/test_case_view.py
+holds these columns to the models' and the view to what the models hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, column, select, table
+
+from bot.adapters.db.types import UtcDateTime
+from bot.config.model import STATUTORY_ROLES
+from bot.core.bounces import not_delivered
+from bot.core.case_warnings import CaseFacts, ReturnFacts, case_warnings
+from bot.core.digest import deadline_state
+from bot.core.meeting_replies import Response, answer_words, panel_answers
+from bot.core.screening_vote import screening_status
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Row
+    from sqlalchemy.orm import Session
+
+    from bot.config import Config
+
+NOT_REQUIRED = "not required"
+
+CASES = table(
+    "cases",
+    column("id", Integer),
+    column("ref", String),
+    column("kind", String),
+    column("status", String),
+    column("stage", String),
+    column("opened_at", UtcDateTime()),
+    column("sin_received_on", Date),
+    column("la_aware_on", Date),
+    column("aware_source", String),
+    column("bm_aware_on", Date),
+    column("bm_aware_reason", String),
+    column("decision", String),
+    column("decided_by", String),
+    column("notifiable", Boolean),
+    column("notification_sent_on", Date),
+    column("rr_report_on", Date),
+    column("cspr", Boolean),
+    column("planned_publication", Date),
+    column("published_on", Date),
+)
+DEADLINES = table(
+    "deadlines",
+    column("id", Integer),
+    column("case_id", Integer),
+    column("name", String),
+    column("start", Date),
+    column("due", Date),
+    column("explanation", String),
+    column("assumption", String),
+    column("state", String),
+    column("met_at", UtcDateTime()),
+    column("met_on", Date),
+)
+EVENTS = table(
+    "case_events",
+    column("id", Integer),
+    column("case_id", Integer),
+    column("at", UtcDateTime()),
+    column("actor", String),
+    column("what", String),
+    column("detail", String),
+    column("why", String),
+)
+VOTES = table(
+    "votes",
+    column("id", Integer),
+    column("case_id", Integer),
+    column("role", String),
+    column("voter", String),
+    column("choice", String),
+    column("at", UtcDateTime()),
+    column("superseded", Boolean),
+)
+REQUESTS = table(
+    "agency_requests",
+    column("id", Integer),
+    column("case_id", Integer),
+    column("agency_key", String),
+    column("requested_on", Date),
+    column("return_by", Date),
+    column("received_at", UtcDateTime()),
+)
+ACTIONS = table(
+    "action_items",
+    column("case_id", Integer),
+    column("number", Integer),
+    column("text", String),
+    column("owner_key", String),
+    column("due", Date),
+    column("done_at", UtcDateTime()),
+)
+FIELDS = table(
+    "case_fields",
+    column("id", Integer),
+    column("case_id", Integer),
+    column("scope", String),
+    column("name", String),
+    column("value", String),
+    column("where", String),
+    column("confidence", Float),
+    column("problem", String),
+)
+MEETINGS = table(
+    "meetings",
+    column("id", Integer),
+    column("case_id", Integer),
+    column("purpose", String),
+    column("sequence", Integer),
+    column("start", UtcDateTime()),
+    column("end", UtcDateTime()),
+    column("location", String),
+    column("within_deadline", Boolean),
+    column("cancelled_at", UtcDateTime()),
+)
+RESPONSES = table(
+    "meeting_responses",
+    column("id", Integer),
+    column("meeting_id", Integer),
+    column("attendee", String),
+    column("partstat", String),
+    column("sequence", Integer),
+    column("stale", Boolean),
+    column("responded_at", UtcDateTime()),
+)
+MESSAGES = table(
+    "messages",
+    column("id", Integer),
+    column("case_id", Integer),
+    column("received_at", UtcDateTime()),
+    column("from_addr", String),
+    column("subject", String),
+    column("kind", String),
+    column("rule", String),
+)
+OUTBOX = table(
+    "outbox",
+    column("id", Integer),
+    column("case_id", Integer),
+    column("event", String),
+    column("recipients", JSON),
+    column("subject", String),
+    column("status", String),
+    column("sent_at", UtcDateTime()),
+)
+FAILURES = table(
+    "outbox_delivery_failures",
+    column("id", Integer),
+    column("outbox_id", Integer),
+    column("recipient", String),
+    column("status", String),
+    column("diagnostic", String),
+)
+
+
+def find_case_row(db: Connection | Session, ref: str | None) -> Row[Any] | None:
+    """The case whose reference is `ref`, typed in any case (references are typed by people)."""
+    if not ref:
+        return None
+    return db.execute(select(CASES).where(CASES.c.ref == ref.upper())).first()
+
+
+def agency_names(config: Config) -> dict[str, str]:
+    """Agency key -> plain name, for the warnings; without it a sentence names the key."""
+    return {a.key: a.name for a in config.agencies}
+
+
+def panel_members(config: Config) -> list[tuple[str, str]]:
+    """(role, address) of the three statutory partner representatives: the quorum."""
+    members: list[tuple[str, str]] = []
+    for role in STATUTORY_ROLES:
+        dsp = config.statutory_agency(role).dsp
+        if dsp is not None:
+            members.append((role, dsp.email.lower()))
+    return members
+
+
+def review_facts(
+    case: Any,  # a case row or model: status, decision, notifiable, notification_sent_on, ...
+    rapid_review_due: date | None,
+    returns: Iterable[tuple[str, date, datetime | None]],
+    names: Mapping[str, str],
+) -> CaseFacts:
+    """What bot.core.case_warnings checks, from the case and its (agency, return by,
+    received at) requests in request order."""
+    return CaseFacts(
+        closed=case.status == "closed",
+        decision=case.decision,
+        notifiable=case.notifiable,
+        notification_sent_on=case.notification_sent_on,
+        rapid_review_due=rapid_review_due,
+        # The report's date is the event; a met deadline alone may mean "not required".
+        rapid_review_submitted=case.rr_report_on is not None,
+        returns=tuple(
+            ReturnFacts(agency, return_by, received_at is not None, names.get(agency, ""))
+            for agency, return_by, received_at in returns
+        ),
+    )
+
+
+def failures_by_outbox(
+    db: Connection | Session, case_id: int | None = None
+) -> dict[int, list[str]]:
+    """Each outbox email's "not delivered to X: reason" lines, for one case or all."""
+    f = FAILURES.c
+    query = select(f.outbox_id, f.recipient, f.status, f.diagnostic).order_by(f.id)
+    if case_id is not None:
+        query = query.join(OUTBOX, OUTBOX.c.id == f.outbox_id).where(OUTBOX.c.case_id == case_id)
+    found: dict[int, list[str]] = {}
+    for outbox_id, recipient, status, diagnostic in db.execute(query):
+        found.setdefault(outbox_id, []).append(not_delivered(recipient, status, diagnostic))
+    return found
+
+
+def meeting_view(
+    members: Sequence[tuple[str, str]], meeting: Any, rows: Sequence[Any]
+) -> dict[str, object]:
+    """One meeting (a row or model) with every partner's answer to it (rows or models of
+    meeting_responses, oldest first) and whether the panel is quorate."""
+    found = [Response(r.attendee, r.partstat, r.sequence, r.responded_at, r.id) for r in rows]
+    answers = panel_answers(members, found, meeting.sequence)
+    addresses = {addr for _, addr in members}
+    return {
+        "purpose": meeting.purpose,
+        "start": meeting.start,
+        "end": meeting.end,
+        "location": meeting.location,
+        "within_deadline": meeting.within_deadline,
+        "sequence": meeting.sequence,
+        "cancelled_at": meeting.cancelled_at,
+        "quorate": answers.quorate,
+        "quorum": answers.summary,
+        "answers": [
+            {
+                "role": m.role,
+                "attendee": m.attendee,
+                "answer": m.partstat,
+                "said": answer_words(m.partstat),
+                "at": m.at,
+                "earlier_time": answer_words(m.earlier) if m.earlier else "",
+            }
+            for m in answers.members
+        ],
+        "others": [
+            {
+                "attendee": r.attendee,
+                "answer": r.partstat,
+                "sequence": r.sequence,
+                "stale": r.stale,
+                "at": r.responded_at,
+            }
+            for r in rows
+            if r.attendee not in addresses
+        ],
+    }
+
+
+def meeting_views(
+    db: Connection | Session, members: Sequence[tuple[str, str]], case_id: int
+) -> list[dict[str, object]]:
+    """Each meeting of the case with every partner's answer and the quorum: two queries."""
+    meetings = db.execute(
+        select(MEETINGS).where(MEETINGS.c.case_id == case_id).order_by(MEETINGS.c.id)
+    ).all()
+    by_meeting: dict[int, list[Any]] = {m.id: [] for m in meetings}
+    if meetings:
+        for row in db.execute(
+            select(RESPONSES)
+            .where(RESPONSES.c.meeting_id.in_(list(by_meeting)))
+            .order_by(RESPONSES.c.id)
+        ):
+            by_meeting[row.meeting_id].append(row)
+    return [meeting_view(members, m, by_meeting[m.id]) for m in meetings]
+
+
+def _by_case(db: Connection | Session, which: Any, case_id: int, *order: Any) -> list[Any]:
+    return list(db.execute(select(which).where(which.c.case_id == case_id).order_by(*order)))
+
+
+def _deadline(d: Any, today: date) -> dict[str, object]:
+    not_required = d.state == "not_required"
+    return {
+        "name": d.name,
+        "due": d.due,
+        "state": NOT_REQUIRED
+        if not_required
+        else deadline_state(d.due, d.met_at is not None, today),
+        # The day the event happened ("not required" is never shown as met); met_at is when
+        # it was recorded.
+        "met": NOT_REQUIRED if not_required else d.met_on,
+        "met_on": d.met_on,
+        "met_at": d.met_at,
+        "start": d.start,
+        "explanation": d.explanation,
+        "assumption": d.assumption,
+    }
+
+
+def _warnings(
+    case: Any, deadlines: list[Any], requests: list[Any], names: Mapping[str, str]
+) -> list[str]:
+    if case.kind != "review":
+        return []
+    review = next((d for d in deadlines if d.name == "rapid_review"), None)
+    returns = ((r.agency_key, r.return_by, r.received_at) for r in requests)
+    facts = review_facts(case, review.due if review else None, returns, names)
+    return [w.sentence for w in case_warnings(facts)]
+
+
+def case_detail(
+    db: Connection | Session,
+    case: Any,
+    today: date,
+    names: Mapping[str, str],
+    members: Sequence[tuple[str, str]],
+) -> dict[str, object]:
+    """Everything `case REF` shows, for people and for JSON. `case` is a row of CASES (or
+    the model, which has the same attributes); `names` maps agency keys to their names for
+    the warnings; `members` are the panel whose answers each meeting shows."""
+    deadlines = _by_case(db, DEADLINES, case.id, DEADLINES.c.due)
+    votes = _by_case(db, VOTES, case.id, VOTES.c.id)
+    requests = _by_case(db, REQUESTS, case.id, REQUESTS.c.id)
+    nxt = min((d for d in deadlines if d.met_at is None), key=lambda d: d.due, default=None)
+    return {
+        "ref": case.ref,
+        "kind": case.kind,
+        "status": case.status,
+        "stage": case.stage,
+        "opened_at": case.opened_at,
+        "next_deadline": nxt.name if nxt else None,
+        "next_due": nxt.due if nxt else None,
+        "warnings": _warnings(case, deadlines, requests, names),
+        **_review_state(db, case, votes, requests),
+        "deadlines": [_deadline(d, today) for d in deadlines],
+        "meetings": meeting_views(db, members, case.id),
+        "events": [
+            {"at": e.at, "actor": e.actor, "what": e.what, "detail": e.detail, "why": e.why}
+            for e in _by_case(db, EVENTS, case.id, EVENTS.c.id)
+        ],
+        "messages": [
+            {
+                "id": m.id,
+                "received_at": m.received_at,
+                "from": m.from_addr,
+                "subject": m.subject,
+                "kind": m.kind,
+                "rule": m.rule,
+            }
+            for m in _by_case(db, MESSAGES, case.id, MESSAGES.c.id)
+        ],
+        "outgoing": _outgoing(db, case.id),
+    }
+
+
+def _outgoing(db: Connection | Session, case_id: int) -> list[dict[str, object]]:
+    undelivered = failures_by_outbox(db, case_id)
+    return [
+        {
+            "id": o.id,
+            "event": o.event,
+            "to": o.recipients,
+            "subject": o.subject,
+            "status": o.status,
+            "sent_at": o.sent_at,
+            "not_delivered": undelivered.get(o.id, []),
+        }
+        for o in _by_case(db, OUTBOX, case_id, OUTBOX.c.id)
+    ]
+
+
+def _review_state(
+    db: Connection | Session, case: Any, votes: list[Any], requests: list[Any]
+) -> dict[str, object]:
+    fields = _by_case(db, FIELDS, case.id, FIELDS.c.scope, FIELDS.c.id)
+    actions = _by_case(db, ACTIONS, case.id, ACTIONS.c.number)
+    return {
+        "fields": [
+            {
+                "scope": f.scope,
+                "name": f.name,
+                "value": f.value,
+                "where": f.where,
+                "confidence": f.confidence,
+                "problem": f.problem,
+            }
+            for f in fields
+        ],
+        "sin_received_on": case.sin_received_on,
+        "la_aware_on": case.la_aware_on,
+        "aware_source": case.aware_source,
+        "bm_aware_on": case.bm_aware_on,
+        "bm_aware_reason": case.bm_aware_reason,
+        "decision": case.decision,
+        "decided_by": case.decided_by,
+        # "no majority: the partners must agree" when three partners voted three ways.
+        "screening": screening_status(
+            case.decision, {v.role: v.choice for v in votes if not v.superseded}
+        ),
+        "notifiable": case.notifiable,
+        "notification_sent_on": case.notification_sent_on,
+        "cspr": case.cspr,
+        "planned_publication": case.planned_publication,
+        "published_on": case.published_on,
+        "votes": [
+            {
+                "role": v.role,
+                "voter": v.voter,
+                "choice": v.choice,
+                "at": v.at,
+                "superseded": v.superseded,
+            }
+            for v in votes
+        ],
+        "returns": [
+            {
+                "agency": r.agency_key,
+                "requested_on": r.requested_on,
+                "return_by": r.return_by,
+                "received_at": r.received_at,
+            }
+            for r in requests
+        ],
+        "actions": [
+            {
+                "number": a.number,
+                "text": a.text,
+                "owner": a.owner_key,
+                "due": a.due,
+                "done_at": a.done_at,
+            }
+            for a in actions
+        ],
+    }
