@@ -10,31 +10,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, Integer, String, column, select, table
+from sqlalchemy import select
 
-from bot.adapters.db.types import UtcDateTime
+from bot.adapters.db.read_tables import CASES, DEADLINES
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy.orm import Session
-
-CASES = table(
-    "cases",
-    column("id", Integer),
-    column("ref", String),
-    column("kind", String),
-    column("status", String),
-    column("stage", String),
-    column("opened_at", UtcDateTime()),
-)
-DEADLINES = table(
-    "deadlines",
-    column("id", Integer),
-    column("case_id", Integer),
-    column("name", String),
-    column("due", Date),
-    column("met_at", UtcDateTime()),
-)
 
 
 def case_summaries(db: Connection | Session) -> list[dict[str, object]]:

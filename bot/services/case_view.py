@@ -14,9 +14,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, column, select, table
+from sqlalchemy import select
 
-from bot.adapters.db.types import UtcDateTime
+from bot.adapters.db.read_tables import (
+    ACTION_ITEMS,
+    AGENCY_REQUESTS,
+    CASE_EVENTS,
+    CASE_FIELDS,
+    CASES,
+    DEADLINES,
+    DELIVERY_FAILURES,
+    MEETING_RESPONSES,
+    MEETINGS,
+    MESSAGES,
+    OUTBOX,
+    VOTES,
+)
 from bot.config.model import STATUTORY_ROLES
 from bot.core.bounces import not_delivered
 from bot.core.case_warnings import CaseFacts, ReturnFacts, case_warnings
@@ -31,141 +44,6 @@ if TYPE_CHECKING:
     from bot.config import Config
 
 NOT_REQUIRED = "not required"
-
-CASES = table(
-    "cases",
-    column("id", Integer),
-    column("ref", String),
-    column("kind", String),
-    column("status", String),
-    column("stage", String),
-    column("opened_at", UtcDateTime()),
-    column("sin_received_on", Date),
-    column("la_aware_on", Date),
-    column("aware_source", String),
-    column("bm_aware_on", Date),
-    column("bm_aware_reason", String),
-    column("decision", String),
-    column("decided_by", String),
-    column("notifiable", Boolean),
-    column("notification_sent_on", Date),
-    column("rr_report_on", Date),
-    column("cspr", Boolean),
-    column("planned_publication", Date),
-    column("published_on", Date),
-)
-DEADLINES = table(
-    "deadlines",
-    column("id", Integer),
-    column("case_id", Integer),
-    column("name", String),
-    column("start", Date),
-    column("due", Date),
-    column("explanation", String),
-    column("assumption", String),
-    column("state", String),
-    column("met_at", UtcDateTime()),
-    column("met_on", Date),
-)
-EVENTS = table(
-    "case_events",
-    column("id", Integer),
-    column("case_id", Integer),
-    column("at", UtcDateTime()),
-    column("actor", String),
-    column("what", String),
-    column("detail", String),
-    column("why", String),
-)
-VOTES = table(
-    "votes",
-    column("id", Integer),
-    column("case_id", Integer),
-    column("role", String),
-    column("voter", String),
-    column("choice", String),
-    column("at", UtcDateTime()),
-    column("superseded", Boolean),
-)
-REQUESTS = table(
-    "agency_requests",
-    column("id", Integer),
-    column("case_id", Integer),
-    column("agency_key", String),
-    column("requested_on", Date),
-    column("return_by", Date),
-    column("received_at", UtcDateTime()),
-)
-ACTIONS = table(
-    "action_items",
-    column("case_id", Integer),
-    column("number", Integer),
-    column("text", String),
-    column("owner_key", String),
-    column("due", Date),
-    column("done_at", UtcDateTime()),
-)
-FIELDS = table(
-    "case_fields",
-    column("id", Integer),
-    column("case_id", Integer),
-    column("scope", String),
-    column("name", String),
-    column("value", String),
-    column("where", String),
-    column("confidence", Float),
-    column("problem", String),
-)
-MEETINGS = table(
-    "meetings",
-    column("id", Integer),
-    column("case_id", Integer),
-    column("purpose", String),
-    column("sequence", Integer),
-    column("start", UtcDateTime()),
-    column("end", UtcDateTime()),
-    column("location", String),
-    column("within_deadline", Boolean),
-    column("cancelled_at", UtcDateTime()),
-)
-RESPONSES = table(
-    "meeting_responses",
-    column("id", Integer),
-    column("meeting_id", Integer),
-    column("attendee", String),
-    column("partstat", String),
-    column("sequence", Integer),
-    column("stale", Boolean),
-    column("responded_at", UtcDateTime()),
-)
-MESSAGES = table(
-    "messages",
-    column("id", Integer),
-    column("case_id", Integer),
-    column("received_at", UtcDateTime()),
-    column("from_addr", String),
-    column("subject", String),
-    column("kind", String),
-    column("rule", String),
-)
-OUTBOX = table(
-    "outbox",
-    column("id", Integer),
-    column("case_id", Integer),
-    column("event", String),
-    column("recipients", JSON),
-    column("subject", String),
-    column("status", String),
-    column("sent_at", UtcDateTime()),
-)
-FAILURES = table(
-    "outbox_delivery_failures",
-    column("id", Integer),
-    column("outbox_id", Integer),
-    column("recipient", String),
-    column("status", String),
-    column("diagnostic", String),
-)
 
 
 def find_case_row(db: Connection | Session, ref: str | None) -> Row[Any] | None:
@@ -217,7 +95,7 @@ def failures_by_outbox(
     db: Connection | Session, case_id: int | None = None
 ) -> dict[int, list[str]]:
     """Each outbox email's "not delivered to X: reason" lines, for one case or all."""
-    f = FAILURES.c
+    f = DELIVERY_FAILURES.c
     query = select(f.outbox_id, f.recipient, f.status, f.diagnostic).order_by(f.id)
     if case_id is not None:
         query = query.join(OUTBOX, OUTBOX.c.id == f.outbox_id).where(OUTBOX.c.case_id == case_id)
@@ -280,9 +158,9 @@ def meeting_views(
     by_meeting: dict[int, list[Any]] = {m.id: [] for m in meetings}
     if meetings:
         for row in db.execute(
-            select(RESPONSES)
-            .where(RESPONSES.c.meeting_id.in_(list(by_meeting)))
-            .order_by(RESPONSES.c.id)
+            select(MEETING_RESPONSES)
+            .where(MEETING_RESPONSES.c.meeting_id.in_(list(by_meeting)))
+            .order_by(MEETING_RESPONSES.c.id)
         ):
             by_meeting[row.meeting_id].append(row)
     return [meeting_view(members, m, by_meeting[m.id]) for m in meetings]
@@ -334,7 +212,7 @@ def case_detail(
     the warnings; `members` are the panel whose answers each meeting shows."""
     deadlines = _by_case(db, DEADLINES, case.id, DEADLINES.c.due)
     votes = _by_case(db, VOTES, case.id, VOTES.c.id)
-    requests = _by_case(db, REQUESTS, case.id, REQUESTS.c.id)
+    requests = _by_case(db, AGENCY_REQUESTS, case.id, AGENCY_REQUESTS.c.id)
     nxt = min((d for d in deadlines if d.met_at is None), key=lambda d: d.due, default=None)
     return {
         "ref": case.ref,
@@ -350,7 +228,7 @@ def case_detail(
         "meetings": meeting_views(db, members, case.id),
         "events": [
             {"at": e.at, "actor": e.actor, "what": e.what, "detail": e.detail, "why": e.why}
-            for e in _by_case(db, EVENTS, case.id, EVENTS.c.id)
+            for e in _by_case(db, CASE_EVENTS, case.id, CASE_EVENTS.c.id)
         ],
         "messages": [
             {
@@ -386,8 +264,8 @@ def _outgoing(db: Connection | Session, case_id: int) -> list[dict[str, object]]
 def _review_state(
     db: Connection | Session, case: Any, votes: list[Any], requests: list[Any]
 ) -> dict[str, object]:
-    fields = _by_case(db, FIELDS, case.id, FIELDS.c.scope, FIELDS.c.id)
-    actions = _by_case(db, ACTIONS, case.id, ACTIONS.c.number)
+    fields = _by_case(db, CASE_FIELDS, case.id, CASE_FIELDS.c.scope, CASE_FIELDS.c.id)
+    actions = _by_case(db, ACTION_ITEMS, case.id, ACTION_ITEMS.c.number)
     return {
         "fields": [
             {

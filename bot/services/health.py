@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import Integer, String, column, func, select, table
+from sqlalchemy import func, select
 
-from bot.adapters.db.types import UtcDateTime
+from bot.adapters.db import read_tables
+from bot.adapters.db.read_tables import BOT_INSTANCES, JOB_HEALTH
 from bot.core.health import JobState, Snapshot, Thresholds, downtime
 
 if TYPE_CHECKING:
@@ -31,33 +32,6 @@ class App(Protocol):
 
 
 # Read in SQLAlchemy Core, as the models read these columns (tests/services/test_status_core.py).
-JOB_HEALTH = table(
-    "job_health",
-    column("name", String),
-    column("last_started_at", UtcDateTime()),
-    column("last_finished_at", UtcDateTime()),
-    column("last_ok_at", UtcDateTime()),
-    column("last_error", String),
-    column("failures", Integer),
-    column("failing_since", UtcDateTime()),
-)
-BOT_INSTANCES = table(
-    "bot_instances",
-    column("id", String),
-    column("host", String),
-    column("pid", Integer),
-    column("started_at", UtcDateTime()),
-    column("last_seen_at", UtcDateTime()),
-    column("stopped_at", UtcDateTime()),
-)
-OUTBOX_ROWS = table(
-    "outbox",
-    column("id", Integer),
-    column("idempotency_key", String),
-    column("status", String),
-    column("created_at", UtcDateTime()),
-    column("sent_at", UtcDateTime()),
-)
 
 OUTBOX, TICK, REMINDERS, DIGEST, MAILBOX = (
     "outbox",
@@ -91,8 +65,8 @@ def thresholds(app: App) -> Thresholds:
 def outbox_backlog(session: Connection | Session) -> tuple[int, datetime | None]:
     """Emails waiting to be sent (drafts wait for a person, not the bot) and the oldest."""
     count, oldest = session.execute(
-        select(func.count(), func.min(OUTBOX_ROWS.c.created_at)).where(
-            OUTBOX_ROWS.c.status == "pending"
+        select(func.count(), func.min(read_tables.OUTBOX.c.created_at)).where(
+            read_tables.OUTBOX.c.status == "pending"
         )
     ).one()
     return int(count or 0), oldest

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol, cast
 
-from sqlalchemy import Integer, String, column, func, select, table
+from sqlalchemy import func, select
 
 from bot.adapters.db.engine import current_revision, head_revision
-from bot.adapters.db.types import UtcDateTime
+from bot.adapters.db.read_tables import BOT_INSTANCES, JOB_LEASES, MAILBOX_STATE, MESSAGES, OUTBOX
 from bot.core.digest import next_digest
 from bot.core.health import JobState, Problem, problems, stalled
 from bot.services import health
@@ -27,26 +27,6 @@ if TYPE_CHECKING:
     from bot.core.calendar import WorkingCalendar
 
 RECENT_INSTANCES = timedelta(days=1)
-MAILBOX_STATE = table(
-    "mailbox_state",
-    column("name", String),
-    column("last_success_at", UtcDateTime()),
-    column("last_error", String),
-)
-JOB_LEASES = table(
-    "job_leases",
-    column("name", String),
-    column("holder", String),
-    column("expires_at", UtcDateTime()),
-)
-MESSAGES = table(
-    "messages",
-    column("id", Integer),
-    column("status", String),
-    column("received_at", UtcDateTime()),
-)
-OUTBOX = health.OUTBOX_ROWS
-INSTANCES = health.BOT_INSTANCES
 
 
 class App(Protocol):
@@ -187,9 +167,9 @@ def _state(job: JobState, now: datetime, factor: int) -> str:
 
 def _instances(session: Connection, now: datetime) -> list[dict[str, object]]:
     rows = session.execute(
-        select(INSTANCES)
-        .where(INSTANCES.c.last_seen_at >= now - RECENT_INSTANCES)
-        .order_by(INSTANCES.c.started_at)
+        select(BOT_INSTANCES)
+        .where(BOT_INSTANCES.c.last_seen_at >= now - RECENT_INSTANCES)
+        .order_by(BOT_INSTANCES.c.started_at)
     )
     return [
         {

@@ -1,65 +1,20 @@
-"""One case's view (`tscp-bot case REF`) reads in SQLAlchemy Core, from columns it names itself,
-so that the command loads neither the ORM nor the models: those columns must be the models',
-read as the models read them, and the view the same whether its rows come from Core or from
-the models a session loaded."""
+"""One case's view (`tscp-bot case REF`) reads in SQLAlchemy Core, so that the command loads
+neither the ORM nor the models (tests/adapters/test_read_tables.py holds the columns to the
+models'): the view must be the same whether its rows come from Core or from the models a
+session loaded."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import pytest
-from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text, select
-from sqlalchemy.sql import TableClause
+from sqlalchemy import select
 
-from bot.adapters.db.models import (
-    ActionItem,
-    AgencyRequest,
-    Base,
-    Case,
-    CaseEvent,
-    CaseField,
-    Deadline,
-    Meeting,
-    MeetingResponse,
-    OutboxDeliveryFailure,
-    OutboxMessage,
-    StoredMessage,
-    Vote,
-)
-from bot.adapters.db.types import SafeText, UtcDateTime
-from bot.services import case_view
+from bot.adapters.db.models import Case
 from bot.services.case_view import agency_names, case_detail, find_case_row, panel_members
 from bot.services.meeting_replies import meeting_views
 from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, Bot, reply
 
 REF = "TSCP-2026-0001"
-TABLES: list[tuple[TableClause, type[Base]]] = [
-    (case_view.CASES, Case),
-    (case_view.DEADLINES, Deadline),
-    (case_view.EVENTS, CaseEvent),
-    (case_view.VOTES, Vote),
-    (case_view.REQUESTS, AgencyRequest),
-    (case_view.ACTIONS, ActionItem),
-    (case_view.FIELDS, CaseField),
-    (case_view.MEETINGS, Meeting),
-    (case_view.RESPONSES, MeetingResponse),
-    (case_view.MESSAGES, StoredMessage),
-    (case_view.OUTBOX, OutboxMessage),
-    (case_view.FAILURES, OutboxDeliveryFailure),
-]
-
-
-@pytest.mark.parametrize(("core", "model"), TABLES, ids=[t.name for t, _ in TABLES])
-def test_the_view_s_columns_are_the_models(core: TableClause, model: type[Base]) -> None:
-    assert core.name == model.__tablename__
-    for name, col in core.c.items():
-        mapped = model.__table__.c[name]
-        for kind in (UtcDateTime, Date, Integer, Boolean, Float, JSON):
-            if isinstance(col.type, kind):
-                assert isinstance(mapped.type, kind), name
-                break
-        else:  # text: read as it is stored
-            assert isinstance(mapped.type, SafeText | String | Text), name
 
 
 def _typed(value: object) -> object:
