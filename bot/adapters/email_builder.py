@@ -286,9 +286,9 @@ def _folded(name: str, items: Iterable[str], separator: str) -> str:
     lines: list[str] = []
     line = ""
     width = len(name) + 2
-    end = separator.rstrip()
+    end = separator.rstrip()  # the comma stays at the end of the line it leaves
     for item in items:
-        if line and width + len(separator) + len(item) > _LINE:
+        if line and width + len(separator) + len(item) > _LINE - len(end):
             lines.append(line + end)
             line, width = " " + item, 1 + len(item)
         elif line:

@@ -243,3 +243,37 @@ def test_an_image_type_that_is_not_a_token_is_refused() -> None:
 def test_an_attachment_type_with_a_line_break_is_refused() -> None:
     with pytest.raises(ValueError, match="Content-Type"):
         _build(attachments=[Attachment("a.txt", "text/plain\r\nBcc: x@y", b"a")])
+
+
+def test_random_text_reads_back_and_keeps_the_wire_rules() -> None:
+    """Whatever mixture of scripts, control characters and line ends a quoted message brings:
+    headers read back as one line of text, bodies and attachments exactly."""
+    rng = random.Random(4)
+    odd = "XYZ.-=?_\t\r\n\x00\x0c\u00e9\u00d3\u2013\u2019\u20ac\U0001f600\u0416" + "From "
+
+    def text(longest: int) -> str:
+        size = rng.randrange(longest)
+        return "".join(rng.choice(odd if rng.random() < 0.3 else "abcdefgh ") for _ in range(size))
+
+    def header(value: str) -> str:
+        return " ".join("".join(" " if c < " " or c == "\x7f" else c for c in value).split())
+
+    def body(value: str) -> str:
+        return b"".join(line + b"\r\n" for line in value.encode().splitlines()).decode() or "\r\n"
+
+    for _ in range(200):
+        subject, name = text(rng.choice([80, 300, 2500])), text(rng.choice([60, 200]))
+        plain, html = text(rng.choice([200, 3000])), text(500)
+        attachment = Attachment(text(30), "application/octet-stream", rng.randbytes(300))
+        raw = _build(
+            subject=subject, sender_name=name, text=plain, html=html, attachments=[attachment]
+        )
+        _assert_wire_rules(raw)
+        msg = _parse(raw)
+        assert msg["Subject"] == header(subject)
+        assert msg["From"].addresses[0].display_name == header(name)
+        assert _decoded(_part(msg, "text/plain")) == body(plain)
+        assert _decoded(_part(msg, "text/html")) == body(html)
+        [found] = msg.iter_attachments()
+        assert found.get_payload(decode=True) == attachment.data
+        assert (found.get_filename() or "") == header(attachment.filename)
