@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import quopri
+import random
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from email.headerregistry import BaseHeader, HeaderRegistry
-from email.message import EmailMessage
-from email.policy import SMTP
+from email.charset import Charset
+from email.generator import Generator
+from email.message import Message
+from email.policy import SMTP, Compat32
 from email.utils import format_datetime, formataddr
-from functools import lru_cache
-from typing import Any
+from io import StringIO
+from itertools import repeat
 
 # Marks the bot's own mail so that, if a copy lands back in the partnership mailbox (a forward,
 # a bounce, a BCC to itself), the bot can ignore it instead of answering itself.
@@ -24,32 +29,59 @@ INVITE_FILENAME = "invite.ics"
 
 AUTO_RESPONSE_SUPPRESS = "OOF, AutoReply"
 
-
-class _RememberedHeaders(HeaderRegistry):
-    """The email package parses every header it is given into an immutable header object,
-    and most of an email's headers are the same in every email (From, Auto-Submitted, each
-    part's Content-Type and Content-Transfer-Encoding): parsing them was a third of the cost
-    of building an acknowledgement. The same name and value always parse the same, so the
-    object is remembered (a bounded number of them) and handed out again."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._remembered = lru_cache(maxsize=512)(super().__call__)
-
-    def __call__(self, name: str, value: Any) -> BaseHeader:
-        if isinstance(value, str):
-            return self._remembered(name, value)
-        return super().__call__(name, value)
-
-
-# CRLF line endings for SMTP, and 7-bit transfer encodings (quoted-printable/base64) for any
-# non-ASCII text so delivery never depends on the relay supporting 8BITMIME.
-POLICY = SMTP.clone(cte_type="7bit", header_factory=_RememberedHeaders())
+# What the bytes follow, in the email package's terms: SMTP's CRLF line endings, 7-bit transfer
+# encodings (quoted-printable/base64) for any non-ASCII text so delivery never depends on the
+# relay supporting 8BITMIME, and body lines that stay 7bit only up to 78 characters.
+POLICY = SMTP.clone(cte_type="7bit")
 # Headers are written with RFC 5322's hard limit, not the 78-character advice: folding at 78,
 # the email package moves a 70-77 character subject whole onto a continuation line, and mail
-# clients then show it with a leading space. Bodies are still encoded under POLICY.
+# clients then show it with a leading space.
 HEADER_POLICY = POLICY.clone(max_line_length=998)
 
+_CRLF = POLICY.linesep
+_LINE = HEADER_POLICY.max_line_length or 998
+_BODY_LINE = POLICY.max_line_length or 78
+_UTF8 = Charset("utf-8")
+# RFC 2047: an encoded word is at most 75 characters, however long the line may be.
+_ENCODED_WORD = 75
+
+
+class _WrittenAsGiven(Compat32):
+    """compat32, which stores header values as the strings it is given, writing them as given.
+
+    The email package's modern policy parses every header into objects and folds them back
+    on the way out: that was most of the cost of building an email. Every value here is made
+    by this module already encoded, on one line (or folded by _folded), so it is written as it
+    is; anything else (a parameter too long for a line) still gets compat32's own folding."""
+
+    def fold(self, name: str, value: str) -> str:
+        header = f"{name}: {value}"
+        if _WRITABLE.fullmatch(header):
+            return header + self.linesep
+        return super().fold(name, value)
+
+
+# A header as it may go on the wire: printable ASCII, lines of at most 998 characters, and a
+# line break only where a continuation line (starting with a space) follows.
+_WRITABLE = re.compile(r"[\x20-\x7e\t]{1,998}(?:\r\n[ \t][\x20-\x7e\t]{0,997})*")
+
+
+class _Writer(Generator):
+    """The email package's generator (always with _WRITER_POLICY's CRLF), writing a body whose
+    line ends are all CRLF already, as every body here is encoded, in one piece instead of
+    line by line: a digest has thousands of lines. A body with any other line end (a bare CR
+    or LF) is still rewritten line by line. _write_lines is the generator's own (private)
+    step; were it renamed, bodies would only be written the slower way."""
+
+    def _write_lines(self, lines: str) -> None:
+        crlf = lines.count("\r\n")
+        if lines.count("\r") == crlf == lines.count("\n"):
+            self.write(lines)
+        else:
+            super()._write_lines(lines)  # type: ignore[misc]
+
+
+_WRITER_POLICY = _WrittenAsGiven(linesep=_CRLF, max_line_length=_LINE, mangle_from_=False)
 
 # Anything that could end a header line or smuggle in another one.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -109,22 +141,28 @@ def build_email(
         raise ValueError("a message needs at least one To address")
     if date.tzinfo is None:
         raise ValueError("date must be timezone-aware")
-    msg = EmailMessage(policy=POLICY)
-    _set_headers(
-        msg, sender, sender_name, to, cc, subject, message_id, in_reply_to, references, date
+    headers = _headers(
+        sender, sender_name, to, cc, subject, message_id, in_reply_to, references, date
     )
-    _set_body(msg, text, html, calendar)
-    if images:
-        _add_images(msg, images)
-    for attachment in attachments:
-        _attach(msg, attachment)
+    msg = _body(text, html, calendar, images)
+    files = [*attachments]
     if calendar is not None:
-        _attach(msg, Attachment(INVITE_FILENAME, "application/ics", calendar))
-    return msg.as_bytes(policy=HEADER_POLICY)
+        files.append(Attachment(INVITE_FILENAME, "application/ics", calendar))
+    if files:
+        msg = _multipart("mixed", [msg, *(_attachment(a) for a in files)])
+    # The message's headers first, then the top-level part's own (Content-Type, ...), as the
+    # email package writes them.
+    top = Message()
+    for name, value in [*headers, ("MIME-Version", "1.0"), *msg.items()]:
+        top[name] = value
+    top.set_payload(msg.get_payload())
+    out = StringIO()
+    _Writer(out, policy=_WRITER_POLICY).flatten(top)
+    # ascii: a last guard that nothing 8-bit reaches the wire.
+    return out.getvalue().encode("ascii")
 
 
-def _set_headers(
-    msg: EmailMessage,
+def _headers(
     sender: str,
     sender_name: str,
     to: Sequence[str],
@@ -134,22 +172,25 @@ def _set_headers(
     in_reply_to: str | None,
     references: Sequence[str],
     date: datetime,
-) -> None:
-    msg["From"] = formataddr((one_line(sender_name), _address(sender)))
-    msg["To"] = ", ".join(_address(a) for a in to)
+) -> list[tuple[str, str]]:
+    headers = [
+        ("From", _mailbox(one_line(sender_name), _address(sender))),
+        ("To", _addresses("To", to)),
+    ]
     if cc:
-        msg["Cc"] = ", ".join(_address(a) for a in cc)
-    msg["Subject"] = one_line(subject)
-    msg["Date"] = format_datetime(date)
+        headers.append(("Cc", _addresses("Cc", cc)))
+    headers.append(("Subject", _unstructured("Subject", one_line(subject))))
+    headers.append(("Date", format_datetime(date)))
     if not _ids([message_id]):
         raise ValueError(f"not a Message-ID: {message_id!r}")
-    msg["Message-ID"] = _ids([message_id])
+    headers.append(("Message-ID", _ids([message_id])))
     replying_to = _ids([in_reply_to] if in_reply_to else [])
     if replying_to:
-        msg["In-Reply-To"] = replying_to
+        headers.append(("In-Reply-To", replying_to))
     if _ids(references):
-        msg["References"] = _ids(references)
-    _set_robot_headers(msg, is_reply=in_reply_to is not None)
+        headers.append(("References", _folded("References", _ids(references).split(" "), " ")))
+    headers.extend(_robot_headers(is_reply=in_reply_to is not None))
+    return headers
 
 
 def one_line(text: str) -> str:
@@ -173,53 +214,195 @@ def _ids(values: Sequence[str]) -> str:
     return " ".join(i for i in found if _MESSAGE_ID.fullmatch(i) and len(i) <= _LONGEST_ID)
 
 
-def _set_robot_headers(msg: EmailMessage, *, is_reply: bool) -> None:
-    # RFC 3834: "auto-replied" is for answers to a message, "auto-generated" for mail nobody
-    # wrote to (digest, panel invitation). Either value stops compliant autoresponders.
-    msg["Auto-Submitted"] = "auto-replied" if is_reply else "auto-generated"
-    # Exchange/Outlook ignore Auto-Submitted but honour this (MS-OXCMAIL 2.1.3.2.20). Only
-    # out-of-office and other auto-replies: "All" would also stop non-delivery reports, and the
-    # bot must hear when an invitation or a request did not arrive.
-    msg["X-Auto-Response-Suppress"] = AUTO_RESPONSE_SUPPRESS
-    # No "Precedence:" header on purpose: it is non-standard (RFC 3834 advises against relying
-    # on it) and "bulk"/"junk" push mail towards spam folders, which we cannot afford for
-    # safeguarding notices. The two headers above already cover the autoresponders that matter.
-    msg[BOT_HEADER] = "1"
+def _robot_headers(*, is_reply: bool) -> list[tuple[str, str]]:
+    return [
+        # RFC 3834: "auto-replied" is for answers to a message, "auto-generated" for mail
+        # nobody wrote to (digest, panel invitation). Either value stops compliant
+        # autoresponders.
+        ("Auto-Submitted", "auto-replied" if is_reply else "auto-generated"),
+        # Exchange/Outlook ignore Auto-Submitted but honour this (MS-OXCMAIL 2.1.3.2.20). Only
+        # out-of-office and other auto-replies: "All" would also stop non-delivery reports,
+        # and the bot must hear when an invitation or a request did not arrive.
+        ("X-Auto-Response-Suppress", AUTO_RESPONSE_SUPPRESS),
+        # No "Precedence:" header on purpose: it is non-standard (RFC 3834 advises against
+        # relying on it) and "bulk"/"junk" push mail towards spam folders, which we cannot
+        # afford for safeguarding notices. The two headers above already cover the
+        # autoresponders that matter.
+        (BOT_HEADER, "1"),
+    ]
 
 
-def _set_body(msg: EmailMessage, text: str, html: str | None, calendar: bytes | None) -> None:
-    msg.set_content(text)
+# Header values -------------------------------------------------------------------------------
+
+
+def _plain(name: str, text: str) -> bool:
+    """Whether the text can be written as it is: ASCII, on the header's one line, and nothing
+    a reader would decode as an RFC 2047 encoded word."""
+    return text.isascii() and "=?" not in text and len(name) + 2 + len(text) <= _LINE
+
+
+def _encoded_words(text: str) -> list[str]:
+    words = _UTF8.header_encode_lines(text, repeat(_ENCODED_WORD))
+    # None stands for "nothing fits on the first line", which 75 characters always avoid.
+    return [word for word in words if word is not None]
+
+
+def _unstructured(name: str, text: str) -> str:
+    """Free text (the subject): as it is when it can be, else RFC 2047 encoded words, as many
+    on a line as fit, so a subject that fits on one line is never folded."""
+    if _plain(name, text):
+        return text
+    return _folded(name, _encoded_words(text), " ")
+
+
+def _mailbox(name: str, address: str) -> str:
+    address = _plain_address(address)
+    if name.isascii() and "=?" not in name:
+        # formataddr quotes a name that needs it ("TSCP: Business Manager").
+        shown = formataddr((name, address))
+    else:
+        # One encoded word, as formataddr writes it: split into several, Python's own parser
+        # (and so the bot, reading a copy of its mail) reads a space between them into the name.
+        shown = f"{_UTF8.header_encode(name)} <{address}>"
+    if len("From: ") + len(shown) <= _LINE:
+        return shown
+    return _folded("From", [*_encoded_words(name), f"<{address}>"], " ")
+
+
+def _addresses(name: str, addresses: Sequence[str]) -> str:
+    return _folded(name, [_plain_address(_address(a)) for a in addresses], ", ")
+
+
+def _plain_address(address: str) -> str:
+    # An address with non-ASCII characters cannot be written in a 7-bit header at all; it is
+    # written as an encoded word (as the email package does), unreadable to a client but
+    # harmless: the envelope, not this header, decides where the mail goes.
+    return address if address.isascii() else " ".join(_encoded_words(address))
+
+
+def _folded(name: str, items: Iterable[str], separator: str) -> str:
+    """The items joined by the separator, on one line while they fit in RFC 5322's 998
+    characters, continued on the next line (starting with a space) when they do not."""
+    lines: list[str] = []
+    line = ""
+    width = len(name) + 2
+    end = separator.rstrip()  # the comma stays at the end of the line it leaves
+    for item in items:
+        if line and width + len(separator) + len(item) > _LINE - len(end):
+            lines.append(line + end)
+            line, width = " " + item, 1 + len(item)
+        elif line:
+            line += separator + item
+            width += len(separator) + len(item)
+        else:
+            line, width = item, width + len(item)
+    lines.append(line)
+    return _CRLF.join(lines)
+
+
+# Bodies --------------------------------------------------------------------------------------
+
+
+def _body(
+    text: str, html: str | None, calendar: bytes | None, images: Sequence[InlineImage]
+) -> Message:
+    if images and html is None:
+        raise ValueError("inline images need an HTML body to show them")
+    alternatives = [_text("plain", text)]
     if html is not None:
-        msg.add_alternative(html, subtype="html")
+        shown = _text("html", html)
+        # Outlook, Gmail and Apple Mail show an image in place only when it sits with the
+        # HTML in multipart/related and the <img> names its Content-ID; a plain attachment is
+        # listed apart, and a data: URI is blocked by Outlook and Gmail.
+        alternatives.append(
+            _multipart("related", [shown, *map(_image, images)]) if images else shown
+        )
     if calendar is not None:
         # The calendar must be an *alternative* of the body (not only an attachment) with
         # method=REQUEST on the Content-Type; that is what makes Outlook show a meeting.
-        msg.add_alternative(
-            calendar.decode("utf-8"), subtype="calendar", params={"method": _method(calendar)}
+        alternatives.append(
+            _text("calendar", calendar.decode("utf-8"), f'; method="{_method(calendar)}"')
         )
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return _multipart("alternative", alternatives)
 
 
-def _add_images(msg: EmailMessage, images: Sequence[InlineImage]) -> None:
-    # Outlook, Gmail and Apple Mail show an image in place only when it sits with the HTML
-    # in multipart/related and the <img> names its Content-ID; a plain attachment is listed
-    # apart, and a data: URI is blocked by Outlook and Gmail.
-    html = next((p for p in msg.walk() if p.get_content_type() == "text/html"), None)
-    if not isinstance(html, EmailMessage):
-        raise ValueError("inline images need an HTML body to show them")
-    for image in images:
-        if not _CONTENT_ID.fullmatch(image.cid):
-            raise ValueError(f"not a Content-ID: {image.cid!r}")
-        html.add_related(
-            image.data,
-            maintype="image",
-            subtype=image.subtype,
-            cid=f"<{image.cid}>",
-            disposition="inline",
-            filename=image.filename,
-        )
+def _text(subtype: str, text: str, params: str = "") -> Message:
+    """A text part with CRLF line endings, 7bit when it is ASCII in short lines (readable as
+    it is), else quoted-printable, or base64 when that is shorter (text mostly not Latin)."""
+    lines = text.encode("utf-8").splitlines()
+    body = _CRLF.encode("ascii").join(lines) + b"\r\n"
+    if body.isascii() and max(map(len, lines), default=0) <= _BODY_LINE:
+        cte, payload = "7bit", body.decode("ascii")
+    else:
+        # binascii's encoder (behind quopri) keeps the CRLF line ends as line breaks and
+        # writes its soft line breaks with CRLF too, as the body already uses it.
+        encoded = quopri.encodestring(body)
+        if len(encoded) > len(body) * 4 // 3:
+            cte, payload = "base64", _base64(body)
+        else:
+            cte, payload = "quoted-printable", encoded.decode("ascii")
+    part = Message()
+    part["Content-Type"] = f'text/{subtype}; charset="utf-8"{params}'
+    part["Content-Transfer-Encoding"] = cte
+    part.set_payload(payload)
+    return part
+
+
+def _base64(data: bytes) -> str:
+    encoded = base64.b64encode(data).decode("ascii")
+    # 76 characters a line, as MIME asks (RFC 2045 6.8).
+    return "".join(encoded[i : i + 76] + _CRLF for i in range(0, len(encoded), 76))
+
+
+def _binary(
+    content_type: str,
+    data: bytes,
+    disposition: str,
+    filename: str,
+    params: Iterable[tuple[str, str]] = (),
+) -> Message:
+    part = Message()
+    part["Content-Type"] = content_type
+    for key, value in params:
+        part.set_param(key, value)
+    part["Content-Transfer-Encoding"] = "base64"
+    # add_header quotes the filename, or writes it RFC 2231-encoded when it is not ASCII.
+    part.add_header("Content-Disposition", disposition, filename=one_line(filename))
+    part.set_payload(_base64(data))
+    return part
+
+
+def _multipart(subtype: str, parts: list[Message]) -> Message:
+    msg = Message()
+    msg["Content-Type"] = f'multipart/{subtype}; boundary="{_boundary(parts)}"'
+    msg.set_payload([*parts])
+    return msg
+
+
+def _boundary(parts: list[Message]) -> str:
+    """A boundary no part's text contains, drawn as the email package draws one. Left to the
+    generator it would be checked with a regular expression over the whole message."""
+    texts = [p.get_payload() for part in parts for p in part.walk() if not p.is_multipart()]
+    while True:
+        boundary = f"{'=' * 15}{random.randrange(sys.maxsize):019d}=="
+        if not any(boundary in text for text in texts):
+            return boundary
+
+
+def _image(image: InlineImage) -> Message:
+    if not _CONTENT_ID.fullmatch(image.cid):
+        raise ValueError(f"not a Content-ID: {image.cid!r}")
+    if not _TOKEN.fullmatch(image.subtype):
+        raise ValueError(f"not an image type: {image.subtype!r}")
+    part = _binary(f"image/{image.subtype}", image.data, "inline", image.filename)
+    part["Content-ID"] = f"<{image.cid}>"
+    return part
 
 
 _CONTENT_ID = re.compile(r"[A-Za-z0-9._-]+@[A-Za-z0-9.-]+")
+_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
 _METHOD = re.compile(rb"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
 
 
@@ -229,20 +412,22 @@ def _method(calendar: bytes) -> str:
     return found.group(1).decode("ascii") if found else "REQUEST"
 
 
-def _attach(msg: EmailMessage, attachment: Attachment) -> None:
+def _attachment(attachment: Attachment) -> Message:
     maintype, subtype, params = _split_content_type(attachment.content_type)
-    msg.add_attachment(
+    return _binary(
+        f"{maintype}/{subtype}",
         attachment.data,
-        maintype=maintype,
-        subtype=subtype,
-        filename=attachment.filename,
-        params=params,
+        "attachment",
+        attachment.filename,
+        params.items(),
     )
 
 
 def _split_content_type(value: str) -> tuple[str, str, dict[str, str]]:
+    if _CONTROL.search(value):
+        raise ValueError(f"not a Content-Type: {value!r}")
     # Let the email package parse the header value so quoting rules are handled for us.
-    probe = EmailMessage(policy=POLICY)
+    probe = Message()
     probe["Content-Type"] = value
     params = {key: str(val) for key, val in (probe.get_params() or [])[1:]}
     return probe.get_content_maintype(), probe.get_content_subtype(), params
