@@ -14,7 +14,7 @@ from datetime import datetime
 from email.charset import Charset
 from email.generator import Generator
 from email.message import Message
-from email.policy import SMTP, Compat32
+from email.policy import Compat32
 from email.utils import format_datetime, formataddr
 from io import StringIO
 from itertools import repeat
@@ -29,18 +29,14 @@ INVITE_FILENAME = "invite.ics"
 
 AUTO_RESPONSE_SUPPRESS = "OOF, AutoReply"
 
-# What the bytes follow, in the email package's terms: SMTP's CRLF line endings, 7-bit transfer
-# encodings (quoted-printable/base64) for any non-ASCII text so delivery never depends on the
-# relay supporting 8BITMIME, and body lines that stay 7bit only up to 78 characters.
-POLICY = SMTP.clone(cte_type="7bit")
-# Headers are written with RFC 5322's hard limit, not the 78-character advice: folding at 78,
-# the email package moves a 70-77 character subject whole onto a continuation line, and mail
-# clients then show it with a leading space.
-HEADER_POLICY = POLICY.clone(max_line_length=998)
-
-_CRLF = POLICY.linesep
-_LINE = HEADER_POLICY.max_line_length or 998
-_BODY_LINE = POLICY.max_line_length or 78
+# SMTP's line ending, RFC 5322's hard line limit for headers (not the 78-character advice:
+# folding at 78, a 70-77 character subject would move whole onto a continuation line, and mail
+# clients then show it with a leading space), and the length up to which a body line of ASCII
+# text is sent as it is (7bit); past it, or with any non-ASCII, the body is encoded so delivery
+# never depends on the relay supporting 8BITMIME.
+_CRLF = "\r\n"
+_LINE = 998
+_BODY_LINE = 78
 _UTF8 = Charset("utf-8")
 # RFC 2047: an encoded word is at most 75 characters, however long the line may be.
 _ENCODED_WORD = 75
