@@ -270,9 +270,7 @@ def gather(
         has_attachments=bool(msg.attachments),
         too_large=tuple(a.filename for a in msg.attachments if a.too_large),
         # Asked as if it were filed on a case; the plan uses it only when it is.
-        stranger=stranger_on_case(
-            msg.from_addr, str(result.kind), True, app.config.known_senders
-        ),
+        stranger=stranger_on_case(msg.from_addr, str(result.kind), True, app.config.known_senders),
     )
     return Gathered(result, snapshot, case, form, parsed)
 
