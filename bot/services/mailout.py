@@ -119,7 +119,7 @@ def queue_email_later(
 
 @dataclass(frozen=True)
 class _Email:
-    values: dict[str, Any]  # the outbox row's columns, but its case
+    values: dict[str, Any]  # every column of the outbox row but its case
     text: str
     needs_approval: bool
 
