@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -12,6 +14,7 @@ from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.adapters.email_builder import InlineImage, build_email, make_message_id
 from bot.app import App
 from bot.config import Config
+from bot.services.batch import Batch
 
 
 class DuplicateEmail(Exception):
@@ -71,6 +74,69 @@ def queue_email(
         if for_message is not None and for_message.processed_at is None:
             raise DuplicateEmail(key)
         return None
+    email = _compose(
+        app,
+        key=key,
+        event=event,
+        to=to,
+        cc=cc,
+        context=context,
+        now=now,
+        in_reply_to=in_reply_to,
+        calendar=calendar,
+        images=images,
+    )
+    return _add(session, app, email, case, now)
+
+
+def queue_email_later(
+    session: Session,
+    app: App,
+    batch: Batch,
+    *,
+    key: str,
+    event: str,
+    to: Sequence[str],
+    context: Mapping[str, object],
+    now: datetime,
+    case: Case,
+    cc: Sequence[str] = (),
+) -> None:
+    """queue_email(unqueued=True) for a periodic job that has read, in this transaction, that
+    no email has this key, and never uses the row: it is written with the batch's other emails.
+
+    A draft waiting for approval is still added to the session now, its id named in the
+    request, after everything the batch holds so far (the rows keep the order they were
+    queued in).
+    """
+    email = _compose(app, key=key, event=event, to=to, cc=cc, context=context, now=now)
+    if email.needs_approval:
+        batch.write(session)
+        _add(session, app, email, case, now)
+    else:
+        batch.emails.append({**email.values, "case_id": case.id})
+
+
+@dataclass(frozen=True)
+class _Email:
+    values: dict[str, Any]  # every column of the outbox row but its case
+    text: str
+    needs_approval: bool
+
+
+def _compose(
+    app: App,
+    *,
+    key: str,
+    event: str,
+    to: Sequence[str],
+    cc: Sequence[str],
+    context: Mapping[str, object],
+    now: datetime,
+    in_reply_to: str | None = None,
+    calendar: bytes | None = None,
+    images: Sequence[InlineImage] = (),
+) -> _Email:
     to, cc = _unique(to), [a for a in _unique(cc) if a not in to]
     rendered = app.templates.render(event, {**base_context(app), **context})
     partnership = app.config.partnership
@@ -91,25 +157,31 @@ def queue_email(
         images=images,
     )
     needs_approval = any(app.config.needs_approval(a) for a in (*to, *cc))
-    row = OutboxMessage(
-        idempotency_key=key,
-        message_id=message_id.strip("<>"),
-        case=case,
-        event=event,
-        sender=partnership.mailbox,
-        recipients=[*to, *cc],
-        subject=rendered.subject,
-        raw=raw,
-        created_at=now,
-        next_attempt_at=now,
-        status="draft" if needs_approval else "pending",
-        requires_approval=needs_approval,
-        attempts=0,
-    )
+    values: dict[str, Any] = {
+        "idempotency_key": key,
+        "message_id": message_id.strip("<>"),
+        "event": event,
+        "sender": partnership.mailbox,
+        "recipients": [*to, *cc],
+        "subject": rendered.subject,
+        "raw": raw,
+        "created_at": now,
+        "next_attempt_at": now,
+        "status": "draft" if needs_approval else "pending",
+        "requires_approval": needs_approval,
+        "attempts": 0,
+    }
+    return _Email(values, rendered.text, needs_approval)
+
+
+def _add(
+    session: Session, app: App, email: _Email, case: Case | None, now: datetime
+) -> OutboxMessage:
+    row = OutboxMessage(**email.values, case=case)
     session.add(row)
-    if needs_approval:
+    if email.needs_approval:
         session.flush()
-        _ask_approval(session, app, row, rendered.text, now)
+        _ask_approval(session, app, row, email.text, now)
     return row
 
 

@@ -1,7 +1,8 @@
 """Waking the sender the moment mail is queued, instead of at the outbox's next tick.
 
 The bell listens to this instance's sessions: a flush that adds an email ready to send (or
-makes one ready: an approved draft, a retry asked for now) marks the transaction, and when
+makes one ready: an approved draft, a retry asked for now), or an INSERT of ready outbox rows
+as values (the periodic jobs' emails, bot.services.batch), marks the transaction, and when
 that transaction's commit has returned the bell rings. Ringing only after the commit matters:
 the sender reads the outbox in its own session, so a row it could not yet see would be missed
 until the tick. A transaction rolled back rings nothing.
@@ -19,7 +20,13 @@ import threading
 import uuid
 
 from sqlalchemy import Engine, event, inspect
-from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, sessionmaker
+from sqlalchemy.orm import (
+    ORMExecuteState,
+    Session,
+    SessionTransaction,
+    UOWTransaction,
+    sessionmaker,
+)
 
 from bot.adapters.db import notify
 from bot.adapters.db.models import OutboxMessage
@@ -43,6 +50,7 @@ class OutboxBell:
             self._listener = notify.Listener(engine, CHANNEL, self._heard)
             self._listener.start()
         event.listen(sessions, "after_flush", self._flushed)
+        event.listen(sessions, "do_orm_execute", self._executed)
         event.listen(sessions, "after_commit", self._committed)
         event.listen(sessions, "after_transaction_end", self._ended)
 
@@ -50,6 +58,7 @@ class OutboxBell:
         if self._sessions is None:
             return
         event.remove(self._sessions, "after_flush", self._flushed)
+        event.remove(self._sessions, "do_orm_execute", self._executed)
         event.remove(self._sessions, "after_commit", self._committed)
         event.remove(self._sessions, "after_transaction_end", self._ended)
         self._sessions = None
@@ -78,10 +87,26 @@ class OutboxBell:
         if any(_ready(o, new=True) for o in session.new) or any(
             _ready(o, new=False) for o in session.dirty
         ):
-            session.info[_QUEUED] = True
-            connection = session.connection()
-            if notify.supported(connection.engine):
-                notify.notify(connection, CHANNEL, self._token)  # sent if this commits
+            self._queued(session)
+
+    def _executed(self, state: ORMExecuteState) -> None:
+        # Outbox rows inserted as values, past the unit of work (bot.services.batch).
+        mapper, rows = state.bind_mapper, state.parameters
+        if (
+            state.is_insert
+            and mapper is not None
+            and mapper.class_ is OutboxMessage
+            and isinstance(rows, list)
+            and any(row.get("status") == "pending" for row in rows)
+            and not state.session.info.get(_QUEUED)
+        ):
+            self._queued(state.session)
+
+    def _queued(self, session: Session) -> None:
+        session.info[_QUEUED] = True
+        connection = session.connection()
+        if notify.supported(connection.engine):
+            notify.notify(connection, CHANNEL, self._token)  # sent if this commits
 
     def _committed(self, session: Session) -> None:
         if session.info.pop(_QUEUED, False):

@@ -26,8 +26,8 @@ from bot.core.reminders import (
 )
 from bot.core.screening_vote import ROLE_LABELS, partners_to_chase
 from bot.core.wording import plural
-from bot.services.cases import add_event
-from bot.services.mailout import queue_email
+from bot.services.batch import Batch
+from bot.services.mailout import queue_email_later
 from bot.services.reminder_facts import Known, gather
 from bot.services.reminder_recipients import Chase, copied, escalated_to, who_to_chase
 
@@ -96,13 +96,15 @@ def reminder_tick(app: App) -> int:
         ).all()
         known = gather(session, rows, due_by, votes=_in_hours(app, local))
         # Every key this tick can write is its own (the deadline's case, name and due date, or
-        # the case and role), so the emails and events are written together at the commit, a
-        # few statements for all of them, instead of one flush per email before its key check.
+        # the case and role), so the emails and events are written together at the end, one
+        # INSERT per table for all of them, instead of one flush per email before its key check.
+        batch = Batch()
         with session.no_autoflush:
             for deadline in rows:
-                queued += _chase(session, app, known, plans, deadline, local, now)
-                queued += _chase_votes(session, app, known, deadline, local, now)
-                _maybe_ask_about_delay(session, app, known, deadline, local, now)
+                queued += _chase(session, app, batch, known, plans, deadline, local, now)
+                queued += _chase_votes(session, app, batch, known, deadline, local, now)
+                _maybe_ask_about_delay(session, app, batch, known, deadline, local, now)
+        batch.write(session)
         session.commit()
     return queued
 
@@ -131,6 +133,7 @@ def _in_hours(app: App, local: datetime) -> bool:
 def _chase(
     session: Session,
     app: App,
+    batch: Batch,
     known: Known,
     plans: Plans,
     deadline: Deadline,
@@ -144,8 +147,7 @@ def _chase(
     sent = known.sent(deadline.case_id, prefix)
     decision = due_now(plans.steps(deadline.due), sent, local, app.calendar, plans.policy)
     for step in decision.superseded:
-        add_event(
-            session,
+        batch.add_event(
             deadline.case,
             now,
             "reminder_superseded",
@@ -155,13 +157,14 @@ def _chase(
     if decision.send is None:
         return 0
     step = as_sent(decision.send, deadline.due, local.date(), app.calendar)
-    _send(session, app, deadline, chase, step, prefix, len(sent), now)
+    _send(session, app, batch, deadline, chase, step, prefix, len(sent), now)
     return 1
 
 
 def _send(
     session: Session,
     app: App,
+    batch: Batch,
     deadline: Deadline,
     chase: Chase,
     step: Step,
@@ -199,9 +202,11 @@ def _send(
         event, to, cc = "deadline_reminder", chase.remind, chase.remind_cc
         hint = DEADLINE_HINTS.get(deadline.name, HINTS[chase.role])
         context |= {"recipient_role": chase.role, "action_hint": hint}
-    queue_email(
+    # Not among the case's keys that gather() read (the step was not in `sent`).
+    queue_email_later(
         session,
         app,
+        batch,
         key=prefix + step.key,
         event=event,
         to=to,
@@ -209,10 +214,8 @@ def _send(
         now=now,
         case=case,
         context=context,
-        unqueued=True,  # not among the case's keys read by gather()
     )
-    add_event(
-        session,
+    batch.add_event(
         case,
         now,
         "escalated" if event == "deadline_escalation" else "reminded",
@@ -222,7 +225,13 @@ def _send(
 
 
 def _chase_votes(
-    session: Session, app: App, known: Known, deadline: Deadline, local: datetime, now: datetime
+    session: Session,
+    app: App,
+    batch: Batch,
+    known: Known,
+    deadline: Deadline,
+    local: datetime,
+    now: datetime,
 ) -> int:
     """Ask each partner who has not voted for their vote, once per case, Business Manager
     copied, on the working day before the screening decision falls due."""
@@ -240,9 +249,10 @@ def _chase_votes(
         key = f"vote-reminder:{case.ref}:{role}"
         if dsp is None or known.queued(case.id, key):
             continue  # no one to chase (the screening_meeting reminders reach the BM), or done
-        row = queue_email(
+        queue_email_later(
             session,
             app,
+            batch,
             key=key,
             event="vote_reminder",
             to=[dsp.email],
@@ -254,23 +264,26 @@ def _chase_votes(
                 "partner": {"role_label": ROLE_LABELS[role]},
                 "due": deadline.due,
             },
-            unqueued=True,  # known.queued() said so
         )
-        if row is not None:
-            queued += 1
-            add_event(
-                session,
-                case,
-                now,
-                "vote_chased",
-                f"{ROLE_LABELS[role]} asked for their vote (Business Manager copied)",
-                why=f"no vote yet; the screening decision is due {deadline.due.isoformat()}",
-            )
+        queued += 1
+        batch.add_event(
+            case,
+            now,
+            "vote_chased",
+            f"{ROLE_LABELS[role]} asked for their vote (Business Manager copied)",
+            why=f"no vote yet; the screening decision is due {deadline.due.isoformat()}",
+        )
     return queued
 
 
 def _maybe_ask_about_delay(
-    session: Session, app: App, known: Known, deadline: Deadline, local: datetime, now: datetime
+    session: Session,
+    app: App,
+    batch: Batch,
+    known: Known,
+    deadline: Deadline,
+    local: datetime,
+    now: datetime,
 ) -> None:
     """Ask the Business Manager, in time, whether the Rapid Review will be late.
 
@@ -289,9 +302,10 @@ def _maybe_ask_about_delay(
         return
     if known.queued(case.id, key):
         return  # asked already
-    queue_email(
+    queue_email_later(
         session,
         app,
+        batch,
         key=key,
         event="rapid_review_delay_check",
         to=[app.config.people.business_manager.email],
@@ -303,5 +317,4 @@ def _maybe_ask_about_delay(
             "notification_sent_on": case.notification_sent_on,
             "rr_meeting_on": case.rr_meeting_on,
         },
-        unqueued=True,  # known.queued() said so
     )

@@ -7,7 +7,7 @@ from sqlalchemy.orm import contains_eager
 
 from bot.adapters.db.models import Case, Deadline
 from bot.app import App
-from bot.services.cases import add_event
+from bot.services.batch import Batch
 from bot.services.panel_calendar import read_answers
 
 
@@ -27,16 +27,17 @@ def deadline_tick(app: App) -> int:
                 Case.status == "open",
             )
         ).all()
+        batch = Batch()  # one INSERT for all the events, not one per deadline
         for row in rows:
             row.state = "overdue"
-            add_event(
-                session,
+            batch.add_event(
                 row.case,
                 now,
                 "deadline_overdue",
                 f"{row.name} was due {row.due.isoformat()} and is not met",
                 why=row.explanation,
             )
+        batch.write(session)
         session.commit()
     # The panel's answers on the calendar events (Graph calendar only; one GET per meeting).
     read_answers(app)
