@@ -18,6 +18,8 @@ from tests.fixtures.app import LONDON
 # Three weeks after the cases opened (a Friday): deadlines fall due, reminders and
 # escalations are owed and the digest is due, so the pass has all its work to do.
 PASS_AT = "2027-01-15T09:05"
+# The read-only commands start on a database with a few cases, so that `case REF` has one to show.
+STARTUP_CASES = 20
 
 
 def dataset_builder() -> tuple[Callable[[str, int, int], None], str]:
@@ -122,13 +124,36 @@ def medians(runs: int, command: Callable[[], harness.Finished]) -> tuple[float, 
 
 
 def startup(srv: Servers, runs: int, say: Callable[[str], None]) -> dict[str, tuple[float, float]]:
-    """`--help`, and `cases` on an empty initialised SQLite database: (wall, CPU) medians."""
-    say(f"start-up: {runs} runs each of --help and cases")
+    """`--help`, and the read-only commands (`cases`, `status`, `case REF`) on an initialised
+    SQLite database holding a few invented cases: (wall, CPU) medians."""
+    say(f"start-up: {runs} runs each of --help, cases, status and case REF")
     found = {
         "--help": medians(runs, lambda: harness.run_measured([*harness.bot_command(), "--help"]))
     }
+    build, _ = dataset_builder()
     with harness.fresh_database(srv.work, None) as url:
         bot = Bot(srv, url)
         bot.init()
-        found["cases"] = medians(runs, lambda: bot.run("cases"))
+        build(url, STARTUP_CASES, STARTUP_CASES * 5)
+        ref = _first_ref(url)
+        for name, command in (
+            ("cases", ["cases"]),
+            ("status", ["status"]),
+            ("case REF", ["case", ref]),
+        ):
+            found[name] = medians(runs, lambda command=command: bot.run(*command))
     return found
+
+
+def _first_ref(url: str) -> str:
+    from bot.adapters.db.read_tables import CASES
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            ref = conn.scalar(select(CASES.c.ref).order_by(CASES.c.id).limit(1))
+    finally:
+        engine.dispose()
+    if ref is None:
+        raise RuntimeError("the start-up database holds no case")
+    return str(ref)

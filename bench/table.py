@@ -241,8 +241,8 @@ class Table:
         )
 
     def startup(self, found: Mapping[str, tuple[float, float]]) -> None:
-        for name, target in (("--help", HELP_S), ("cases", READ_ONLY_S)):
-            value, cpu = found[name]
+        for name, (value, cpu) in found.items():
+            target = HELP_S if name == "--help" else READ_ONLY_S
             self.add(
                 Row(
                     "startup",

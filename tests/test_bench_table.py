@@ -76,7 +76,7 @@ def test_every_measure_gives_rows_and_the_json_holds_them() -> None:
     table.records(
         ScaleResult("bench/records.py", "SQLite", 10_000, 50_000, {"deadlines": 0.5}, [1.0])
     )
-    table.startup({"--help": (0.2, 0.1), "cases": (0.6, 0.4)})
+    table.startup({"--help": (0.2, 0.1), "cases": (0.6, 0.4), "status": (0.45, 0.4)})
     table.failed("latency", "RuntimeError: boom")
     groups = {r.group for r in table.rows}
     assert groups == {"backlog", "latency", "memory", "records", "startup"}
@@ -84,6 +84,7 @@ def test_every_measure_gives_rows_and_the_json_holds_them() -> None:
     assert verdicts["peak RSS of run --once, 1,000 messages"] == ("160 MB", "FAIL")
     assert verdicts["tscp-bot --help (median wall time)"] == ("0.20 s", "pass")
     assert verdicts["tscp-bot cases (median wall time)"] == ("0.60 s", "FAIL")
+    assert verdicts["tscp-bot status (median wall time)"] == ("0.45 s", "pass")
     assert verdicts["latency: measure failed"] == ("-", "ERROR")
     at_scale = [r for r in table.rows if r.group == "records"]
     assert [r.verdict for r in at_scale] == ["pass", "pass"]
