@@ -11,13 +11,13 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from email.charset import Charset
 from email.generator import Generator
 from email.message import Message
 from email.policy import Compat32
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from io import StringIO
-from itertools import repeat
+
+from bot.adapters.header_values import CRLF, LINE, address_list, folded, mailbox, unstructured
 
 # Marks the bot's own mail so that, if a copy lands back in the partnership mailbox (a forward,
 # a bounce, a BCC to itself), the bot can ignore it instead of answering itself.
@@ -29,17 +29,9 @@ INVITE_FILENAME = "invite.ics"
 
 AUTO_RESPONSE_SUPPRESS = "OOF, AutoReply"
 
-# SMTP's line ending, RFC 5322's hard line limit for headers (not the 78-character advice:
-# folding at 78, a 70-77 character subject would move whole onto a continuation line, and mail
-# clients then show it with a leading space), and the length up to which a body line of ASCII
-# text is sent as it is (7bit); past it, or with any non-ASCII, the body is encoded so delivery
-# never depends on the relay supporting 8BITMIME.
-_CRLF = "\r\n"
-_LINE = 998
+# The length up to which a body line of ASCII text is sent as it is (7bit); past it, or with any
+# non-ASCII, the body is encoded so delivery never depends on the relay supporting 8BITMIME.
 _BODY_LINE = 78
-_UTF8 = Charset("utf-8")
-# RFC 2047: an encoded word is at most 75 characters, however long the line may be.
-_ENCODED_WORD = 75
 
 
 class _WrittenAsGiven(Compat32):
@@ -47,8 +39,8 @@ class _WrittenAsGiven(Compat32):
 
     The email package's modern policy parses every header into objects and folds them back
     on the way out: that was most of the cost of building an email. Every value here is made
-    by this module already encoded, on one line (or folded by _folded), so it is written as it
-    is; anything else (a parameter too long for a line) still gets compat32's own folding."""
+    already encoded, on one line or folded (bot.adapters.header_values), so it is written as
+    it is; anything else (a parameter too long for a line) gets compat32's own folding."""
 
     def fold(self, name: str, value: str) -> str:
         header = f"{name}: {value}"
@@ -77,7 +69,7 @@ class _Writer(Generator):
             super()._write_lines(lines)  # type: ignore[misc]
 
 
-_WRITER_POLICY = _WrittenAsGiven(linesep=_CRLF, max_line_length=_LINE, mangle_from_=False)
+_WRITER_POLICY = _WrittenAsGiven(linesep=CRLF, max_line_length=LINE, mangle_from_=False)
 
 # Anything that could end a header line or smuggle in another one.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -170,12 +162,12 @@ def _headers(
     date: datetime,
 ) -> list[tuple[str, str]]:
     headers = [
-        ("From", _mailbox(one_line(sender_name), _address(sender))),
-        ("To", _addresses("To", to)),
+        ("From", mailbox(one_line(sender_name), _address(sender))),
+        ("To", address_list("To", [_address(a) for a in to])),
     ]
     if cc:
-        headers.append(("Cc", _addresses("Cc", cc)))
-    headers.append(("Subject", _unstructured("Subject", one_line(subject))))
+        headers.append(("Cc", address_list("Cc", [_address(a) for a in cc])))
+    headers.append(("Subject", unstructured("Subject", one_line(subject))))
     headers.append(("Date", format_datetime(date)))
     if not _ids([message_id]):
         raise ValueError(f"not a Message-ID: {message_id!r}")
@@ -184,7 +176,7 @@ def _headers(
     if replying_to:
         headers.append(("In-Reply-To", replying_to))
     if _ids(references):
-        headers.append(("References", _folded("References", _ids(references).split(" "), " ")))
+        headers.append(("References", folded("References", _ids(references).split(" "), " ")))
     headers.extend(_robot_headers(is_reply=in_reply_to is not None))
     return headers
 
@@ -228,74 +220,6 @@ def _robot_headers(*, is_reply: bool) -> list[tuple[str, str]]:
     ]
 
 
-# Header values -------------------------------------------------------------------------------
-
-
-def _plain(name: str, text: str) -> bool:
-    """Whether the text can be written as it is: ASCII, on the header's one line, and nothing
-    a reader would decode as an RFC 2047 encoded word."""
-    return text.isascii() and "=?" not in text and len(name) + 2 + len(text) <= _LINE
-
-
-def _encoded_words(text: str) -> list[str]:
-    words = _UTF8.header_encode_lines(text, repeat(_ENCODED_WORD))
-    # None stands for "nothing fits on the first line", which 75 characters always avoid.
-    return [word for word in words if word is not None]
-
-
-def _unstructured(name: str, text: str) -> str:
-    """Free text (the subject): as it is when it can be, else RFC 2047 encoded words, as many
-    on a line as fit, so a subject that fits on one line is never folded."""
-    if _plain(name, text):
-        return text
-    return _folded(name, _encoded_words(text), " ")
-
-
-def _mailbox(name: str, address: str) -> str:
-    address = _plain_address(address)
-    if name.isascii() and "=?" not in name:
-        # formataddr quotes a name that needs it ("TSCP: Business Manager").
-        shown = formataddr((name, address))
-    else:
-        # One encoded word, as formataddr writes it: split into several, Python's own parser
-        # (and so the bot, reading a copy of its mail) reads a space between them into the name.
-        shown = f"{_UTF8.header_encode(name)} <{address}>"
-    if len("From: ") + len(shown) <= _LINE:
-        return shown
-    return _folded("From", [*_encoded_words(name), f"<{address}>"], " ")
-
-
-def _addresses(name: str, addresses: Sequence[str]) -> str:
-    return _folded(name, [_plain_address(_address(a)) for a in addresses], ", ")
-
-
-def _plain_address(address: str) -> str:
-    # An address with non-ASCII characters cannot be written in a 7-bit header at all; it is
-    # written as an encoded word (as the email package does), unreadable to a client but
-    # harmless: the envelope, not this header, decides where the mail goes.
-    return address if address.isascii() else " ".join(_encoded_words(address))
-
-
-def _folded(name: str, items: Iterable[str], separator: str) -> str:
-    """The items joined by the separator, on one line while they fit in RFC 5322's 998
-    characters, continued on the next line (starting with a space) when they do not."""
-    lines: list[str] = []
-    line = ""
-    width = len(name) + 2
-    end = separator.rstrip()  # the comma stays at the end of the line it leaves
-    for item in items:
-        if line and width + len(separator) + len(item) > _LINE - len(end):
-            lines.append(line + end)
-            line, width = " " + item, 1 + len(item)
-        elif line:
-            line += separator + item
-            width += len(separator) + len(item)
-        else:
-            line, width = item, width + len(item)
-    lines.append(line)
-    return _CRLF.join(lines)
-
-
 # Bodies --------------------------------------------------------------------------------------
 
 
@@ -328,7 +252,7 @@ def _text(subtype: str, text: str, params: str = "") -> Message:
     """A text part with CRLF line endings, 7bit when it is ASCII in short lines (readable as
     it is), else quoted-printable, or base64 when that is shorter (text mostly not Latin)."""
     lines = text.encode("utf-8").splitlines()
-    body = _CRLF.encode("ascii").join(lines) + b"\r\n"
+    body = CRLF.encode("ascii").join(lines) + b"\r\n"
     if body.isascii() and max(map(len, lines), default=0) <= _BODY_LINE:
         cte, payload = "7bit", body.decode("ascii")
     else:
@@ -349,7 +273,7 @@ def _text(subtype: str, text: str, params: str = "") -> Message:
 def _base64(data: bytes) -> str:
     encoded = base64.b64encode(data).decode("ascii")
     # 76 characters a line, as MIME asks (RFC 2045 6.8).
-    return "".join(encoded[i : i + 76] + _CRLF for i in range(0, len(encoded), 76))
+    return "".join(encoded[i : i + 76] + CRLF for i in range(0, len(encoded), 76))
 
 
 def _binary(
