@@ -265,7 +265,10 @@ def _choose(session: Session, app: App, case: Case, now: datetime) -> Slot | Non
     return choose_screening_slot(**_slot_search(session, app, case, now))
 
 
-def panel_members(app: App) -> list[tuple[str, str]]:
+def invitees(app: App) -> list[tuple[str, str]]:
+    """(name, address) of everyone the Screening Panel invitation goes to: the statutory
+    partners' representatives and the Business Manager (case_view.panel_members is the
+    quorum alone, by role)."""
     members = []
     for role in STATUTORY_ROLES:
         dsp = app.config.statutory_agency(role).dsp
@@ -286,7 +289,7 @@ def send_invitation(
     """METHOD:REQUEST to the panel for the meeting's current sequence; `previous` is the start
     it replaces when the Business Manager rescheduled it."""
     tz = app.config.partnership.time_zone
-    attendees = panel_members(app)
+    attendees = invitees(app)
     bm = app.config.people.business_manager
     ics = build_invitation(
         uid=meeting.uid,

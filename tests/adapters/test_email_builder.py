@@ -7,12 +7,12 @@ import re
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
-from email.policy import default
 from typing import Any
 
 import pytest
 
-from bot.adapters.email_builder import Attachment, InlineImage, build_email, make_message_id
+from bot.adapters.email_builder import Attachment, InlineImage, make_message_id
+from tests.fixtures.outgoing import build_sample, parse_sent
 
 CALENDAR = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n"
@@ -21,24 +21,7 @@ CALENDAR = (
 
 
 def _build(**overrides: Any) -> bytes:
-    args: dict[str, Any] = {
-        "sender": "tscp@example.org",
-        "sender_name": "Tameside Safeguarding Children Partnership",
-        "to": ["sam.sample@example.org"],
-        "subject": "[TSCP-2026-0007] Serious incident notification received",
-        "text": "Thank you.\n",
-        "html": "<p>Thank you.</p>\n",
-        "message_id": make_message_id("ack:TSCP-2026-0007", "example.org"),
-        "date": datetime(2026, 12, 24, 15, 0, tzinfo=UTC),
-    }
-    args.update(overrides)
-    return build_email(**args)
-
-
-def _parse(raw: bytes) -> EmailMessage:
-    msg = email.message_from_bytes(raw, policy=default)
-    assert isinstance(msg, EmailMessage)
-    return msg
+    return build_sample("TSCP-2026-0007", **overrides)
 
 
 def _tree(msg: EmailMessage) -> list[str]:
@@ -53,7 +36,7 @@ def test_message_id_is_deterministic() -> None:
 
 
 def test_headers() -> None:
-    msg = _parse(_build(cc=["lee.tester@example.net", "pat.example@example.org"]))
+    msg = parse_sent(_build(cc=["lee.tester@example.net", "pat.example@example.org"]))
     assert msg["From"] == "Tameside Safeguarding Children Partnership <tscp@example.org>"
     assert msg["To"] == "sam.sample@example.org"
     assert msg["Cc"] == "lee.tester@example.net, pat.example@example.org"
@@ -70,7 +53,7 @@ def test_headers() -> None:
 def test_exchange_is_asked_to_hold_back_auto_replies_but_still_report_non_delivery() -> None:
     # MS-OXCMAIL 2.1.3.2.20: DR and NDR would silence delivery reports, RN and NRN read
     # notifications; "All" includes them. Only out-of-office (OOF) and AutoReply are suppressed.
-    value = str(_parse(_build())["X-Auto-Response-Suppress"])
+    value = str(parse_sent(_build())["X-Auto-Response-Suppress"])
     suppressed = {v.strip() for v in value.split(",")}
     assert suppressed == {"OOF", "AutoReply"}
     assert not suppressed & {"All", "DR", "NDR"}
@@ -78,7 +61,7 @@ def test_exchange_is_asked_to_hold_back_auto_replies_but_still_report_non_delive
 
 def test_reply_threading_headers() -> None:
     references = ["<z@example.net>", "<a@example.net>"]
-    msg = _parse(_build(in_reply_to="<a@example.net>", references=references))
+    msg = parse_sent(_build(in_reply_to="<a@example.net>", references=references))
     assert msg["In-Reply-To"] == "<a@example.net>"
     assert msg["References"] == "<z@example.net> <a@example.net>"
     assert msg["Auto-Submitted"] == "auto-replied"
@@ -93,7 +76,7 @@ def test_lines_end_with_crlf_and_are_7bit() -> None:
     raw = _build(text=WORDY + "\n", html=f"<p>{WORDY}</p>")
     assert raw.count(b"\n") == raw.count(b"\r\n")
     assert raw.isascii()
-    msg = _parse(raw)
+    msg = parse_sent(raw)
     plain = msg.get_body(("plain",))
     assert plain is not None
     # The body was encoded with SMTP's CRLF line endings, so it decodes with them too.
@@ -104,21 +87,21 @@ def test_non_ascii_sender_name_is_encoded() -> None:
     name = f"Partneriaeth Diogelu {DASH} TSCP"
     raw = _build(sender_name=name)
     assert raw.isascii()
-    assert _parse(raw)["From"].addresses[0].display_name == name
+    assert parse_sent(raw)["From"].addresses[0].display_name == name
 
 
 def test_text_only_is_a_single_part() -> None:
-    msg = _parse(_build(html=None))
+    msg = parse_sent(_build(html=None))
     assert _tree(msg) == ["text/plain"]
 
 
 def test_text_and_html_are_alternatives() -> None:
-    msg = _parse(_build())
+    msg = parse_sent(_build())
     assert _tree(msg) == ["multipart/alternative", "text/plain", "text/html"]
 
 
 def test_calendar_makes_a_meeting_request() -> None:
-    msg = _parse(_build(calendar=CALENDAR))
+    msg = parse_sent(_build(calendar=CALENDAR))
     assert _tree(msg) == [
         "multipart/mixed",
         "multipart/alternative",
@@ -140,7 +123,7 @@ def test_calendar_makes_a_meeting_request() -> None:
 def test_attachments() -> None:
     pdf = Attachment("minutes.pdf", "application/pdf", b"%PDF-1.7 fake")
     note = Attachment("note.txt", "text/plain; charset=utf-8", "café".encode())
-    msg = _parse(_build(attachments=[pdf, note]))
+    msg = parse_sent(_build(attachments=[pdf, note]))
     attachments = list(msg.iter_attachments())
     assert [a.get_filename() for a in attachments] == ["minutes.pdf", "note.txt"]
     assert attachments[0].get_content() == b"%PDF-1.7 fake"
@@ -200,7 +183,7 @@ def test_inline_images_sit_with_the_html_that_shows_them_by_content_id() -> None
     """What Outlook needs to show a chart in the body rather than as an attachment."""
     html = '<p>Figures</p><img src="cid:on-time@tscp-bot" alt="On time">'
     image = InlineImage("on-time@tscp-bot", "on-time.png", PNG)
-    msg = _parse(_build(html=html, images=[image]))
+    msg = parse_sent(_build(html=html, images=[image]))
     assert _tree(msg) == [
         "multipart/alternative",
         "text/plain",

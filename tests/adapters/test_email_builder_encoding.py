@@ -3,16 +3,14 @@ exactly what was given, and the bytes keep SMTP's rules (CRLF, 7-bit, lines of 9
 
 from __future__ import annotations
 
-import email
 import random
-from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.policy import default
 from typing import Any
 
 import pytest
 
-from bot.adapters.email_builder import Attachment, InlineImage, build_email, make_message_id
+from bot.adapters.email_builder import Attachment, InlineImage
+from tests.fixtures.outgoing import build_sample, parse_sent
 
 # Invented people and text; escapes keep the source unambiguous.
 FIONA = "Fiona \u00d3 S\u00failleabh\u00e1in"
@@ -48,24 +46,7 @@ TEXTS = {
 
 
 def _build(**overrides: Any) -> bytes:
-    args: dict[str, Any] = {
-        "sender": "tscp@example.org",
-        "sender_name": "Tameside Safeguarding Children Partnership",
-        "to": ["sam.sample@example.org"],
-        "subject": "[TSCP-2026-0012] Serious incident notification received",
-        "text": "Thank you.\n",
-        "html": "<p>Thank you.</p>\n",
-        "message_id": make_message_id("ack:TSCP-2026-0012", "example.org"),
-        "date": datetime(2026, 12, 24, 15, 0, tzinfo=UTC),
-    }
-    args.update(overrides)
-    return build_email(**args)
-
-
-def _parse(raw: bytes) -> EmailMessage:
-    msg = email.message_from_bytes(raw, policy=default)
-    assert isinstance(msg, EmailMessage)
-    return msg
+    return build_sample("TSCP-2026-0012", **overrides)
 
 
 def _part(msg: EmailMessage, content_type: str) -> EmailMessage:
@@ -108,7 +89,7 @@ def _header_lines(raw: bytes, name: str) -> list[bytes]:
 def test_non_ascii_subject_and_display_name_read_as_written() -> None:
     raw = _build(subject=SUBJECT, sender_name=f"{FIONA} (TSCP)")
     _assert_wire_rules(raw)
-    msg = _parse(raw)
+    msg = parse_sent(raw)
     assert msg["Subject"] == SUBJECT
     assert msg["From"].addresses[0].display_name == f"{FIONA} (TSCP)"
     assert msg["From"].addresses[0].addr_spec == "tscp@example.org"
@@ -121,7 +102,7 @@ def test_a_77_character_subject_stays_on_its_line() -> None:
     assert len(subject) == 77
     raw = _build(subject=subject)
     assert b"\r\nSubject: " + subject.encode() + b"\r\n" in raw
-    assert _parse(raw)["Subject"] == subject
+    assert parse_sent(raw)["Subject"] == subject
 
 
 @pytest.mark.parametrize(
@@ -137,7 +118,7 @@ def test_a_77_character_subject_stays_on_its_line() -> None:
 def test_any_subject_reads_back_and_keeps_lines_short(subject: str) -> None:
     raw = _build(subject=subject, sender_name=f"{FIONA} ({subject[:60]})")
     _assert_wire_rules(raw)
-    msg = _parse(raw)
+    msg = parse_sent(raw)
     assert msg["Subject"] == " ".join(subject.split())
     assert msg["From"].addresses[0].display_name == " ".join(f"{FIONA} ({subject[:60]})".split())
     for line in _header_lines(raw, "Subject"):
@@ -150,7 +131,7 @@ def test_many_recipients_are_folded_and_all_read_back() -> None:
     to = [f"person.{n:03d}@agency-{n % 7}.example.org" for n in range(80)]
     raw = _build(to=to, cc=to[:40])
     _assert_wire_rules(raw)
-    msg = _parse(raw)
+    msg = parse_sent(raw)
     assert [a.addr_spec for a in msg["To"].addresses] == to
     assert [a.addr_spec for a in msg["Cc"].addresses] == to[:40]
     assert len(_header_lines(raw, "To")) > 1
@@ -162,7 +143,7 @@ def test_bodies_read_back_exactly(name: str) -> None:
     html = f"<pre>{text}</pre>"
     raw = _build(subject=SUBJECT, text=text, html=html)
     _assert_wire_rules(raw)
-    msg = _parse(raw)
+    msg = parse_sent(raw)
     assert [p.get_content_type() for p in msg.walk()] == [
         "multipart/alternative",
         "text/plain",
@@ -174,7 +155,7 @@ def test_bodies_read_back_exactly(name: str) -> None:
 
 def test_ascii_text_in_short_lines_stays_readable_as_it_is() -> None:
     raw = _build(text=TEXTS["ascii short lines"], html=None)
-    msg = _parse(raw)
+    msg = parse_sent(raw)
     assert msg["Content-Transfer-Encoding"] == "7bit"
     assert b"\r\n\r\nThank you.\r\nThe panel meets on Tuesday.\r\n" in raw
 
@@ -182,7 +163,7 @@ def test_ascii_text_in_short_lines_stays_readable_as_it_is() -> None:
 def test_meeting_request_and_invite_attachment() -> None:
     raw = _build(subject=SUBJECT, text=TEXTS["latin"], calendar=CALENDAR)
     _assert_wire_rules(raw)
-    msg = _parse(raw)
+    msg = parse_sent(raw)
     calendar = _part(msg, "text/calendar")
     assert calendar.get_param("method") == "CANCEL"
     assert calendar.get_content_disposition() is None
@@ -204,7 +185,7 @@ def test_attachment_bytes_and_names_are_kept() -> None:
     ]
     raw = _build(attachments=attachments)
     _assert_wire_rules(raw)
-    found = list(_parse(raw).iter_attachments())
+    found = list(parse_sent(raw).iter_attachments())
     assert [a.get_filename() for a in found] == [a.filename for a in attachments]
     assert [a.get_payload(decode=True) for a in found] == [a.data for a in attachments]
     assert found[1].get_param("format") == "flowed"
@@ -218,7 +199,7 @@ def test_inline_images_keep_their_content_id_and_bytes() -> None:
     html = '<img src="cid:on-time@tscp-bot"><img src="cid:by-agency@tscp-bot">'
     raw = _build(html=html, images=images, attachments=[Attachment("a.txt", "text/plain", b"a")])
     _assert_wire_rules(raw)
-    msg = _parse(raw)
+    msg = parse_sent(raw)
     assert [p.get_content_type() for p in msg.walk()] == [
         "multipart/mixed",
         "multipart/alternative",
@@ -269,7 +250,7 @@ def test_random_text_reads_back_and_keeps_the_wire_rules() -> None:
             subject=subject, sender_name=name, text=plain, html=html, attachments=[attachment]
         )
         _assert_wire_rules(raw)
-        msg = _parse(raw)
+        msg = parse_sent(raw)
         assert msg["Subject"] == header(subject)
         assert msg["From"].addresses[0].display_name == header(name)
         assert _decoded(_part(msg, "text/plain")) == body(plain)

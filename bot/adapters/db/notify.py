@@ -32,8 +32,8 @@ def notify(connection: Connection, channel: str, payload: str) -> None:
 
 class Listener:
     """A thread with its own connection (outside the pool) that calls heard(payload) for each
-    notification on `channel`, and heard("") each time it reconnects: whatever was committed
-    while it was not listening is then looked at too."""
+    notification on `channel`, and heard("") each time it starts listening, the first time
+    too: whatever was committed while it was connecting, or cut off, is then looked at."""
 
     def __init__(self, engine: Engine, channel: str, heard: Callable[[str], None]) -> None:
         self._conninfo = engine.url.set(drivername="postgresql").render_as_string(
@@ -53,14 +53,11 @@ class Listener:
     def _run(self) -> None:
         import psycopg  # only PostgreSQL deployments listen
 
-        connected_before = False
         while not self._stop.is_set():
             try:
                 with psycopg.connect(self._conninfo, autocommit=True) as conn:
                     conn.execute(f"LISTEN {self._channel}")
-                    if connected_before:
-                        self._heard("")
-                    connected_before = True
+                    self._heard("")
                     while not self._stop.is_set():
                         for note in conn.notifies(timeout=_POLL_SECONDS, stop_after=1):
                             self._heard(note.payload)

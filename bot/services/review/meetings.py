@@ -26,7 +26,7 @@ from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import when
 from bot.services.review.common import Actor, CommandRefused, case_ctx, deadline_row, note
-from bot.services.screening import panel_members, send_invitation
+from bot.services.screening import invitees, send_invitation
 
 
 def screening_meeting(session: Session, case: Case) -> Meeting | None:
@@ -177,7 +177,7 @@ def _cancel(
         return
     meeting.sequence += 1
     meeting.cancelled_at = now
-    attendees = panel_members(app)
+    attendees = invitees(app)
     ics = build_invitation(
         uid=meeting.uid,
         sequence=meeting.sequence,
