@@ -1,6 +1,7 @@
 """On PostgreSQL mail queued by one instance wakes another instance's sender: a real `tscp-bot
 run` process, whose outbox runs hourly, sends an email another instance commits within seconds,
-and only because of the NOTIFY (one committed without it waits for the hour)."""
+and only because of the NOTIFY (one committed without it waits for the hour). A draft approved
+at the terminal goes at once too."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def _outbox_ran(app: App) -> bool:
         return s.scalar(select(JobHealth.last_ok_at).where(JobHealth.name == "outbox")) is not None
 
 
-def _queue(app: App, key: str) -> None:
+def _queue(app: App, key: str, *, draft: bool = False) -> int:
     now = datetime.now(UTC)
     raw = build_email(
         sender="tscp@tameside.gov.uk",
@@ -96,12 +97,15 @@ def _queue(app: App, key: str) -> None:
                 raw=raw,
                 created_at=now,
                 next_attempt_at=now,
-                status="pending",
-                requires_approval=False,
+                status="draft" if draft else "pending",
+                requires_approval=draft,
                 attempts=0,
             )
         )
         s.commit()
+        found = s.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
+        assert found is not None
+        return found
 
 
 def _arrived(smtp: SmtpTestServer, key: str) -> bool:
@@ -125,3 +129,20 @@ def test_mail_another_instance_queues_is_sent_at_once(
     finally:
         bell.detach()
     assert _arrived(smtp_server, "wake-test-quiet")
+
+
+def test_a_draft_approved_at_the_terminal_is_sent_at_once(
+    sender: None, config: Path, other: App, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    draft = _queue(other, "wake-test-draft", draft=True)
+    time.sleep(2)
+    assert not _arrived(smtp_server, "wake-test-draft")  # a draft waits for its approval
+    done = subprocess.run(
+        [BIN, "--config", config, "--now", "2026-12-23T07:00", "outbox", "approve", str(draft)],
+        env={"PATH": "/usr/bin:/bin", "TEST_IMAP_PASSWORD": dovecot.password},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    wait_until(lambda: _arrived(smtp_server, "wake-test-draft"), 10, "the approval's wake")

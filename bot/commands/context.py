@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from bot.app import App, Reader
     from bot.config import Config
+    from bot.services.outbox_bell import OutboxBell
 
 
 class UsageError(Exception):
@@ -53,6 +54,7 @@ class Context:
         self._config: Config | None = None
         self._apps: list[App] = []
         self._engines: list[Engine] = []
+        self._bells: list[OutboxBell] = []
 
     @property
     def config(self) -> Config:
@@ -82,16 +84,30 @@ class Context:
     def today(self) -> date:
         return self.clock().now().astimezone(self.config.partnership.time_zone).date()
 
-    def app(self, *, moving_clock: bool = False, lazy: bool = False) -> App:
+    def app(self, *, moving_clock: bool = False, lazy: bool = False, announce: bool = True) -> App:
         """`lazy`: for a command that only reads, the bank holidays, rules, templates and
-        forms are read if it uses them, not at its start (see bot.bootstrap.build_app)."""
+        forms are read if it uses them, not at its start (see bot.bootstrap.build_app).
+        `announce`: on PostgreSQL, mail this command queues (an approved draft, a retry) wakes
+        the running daemon's sender at once; the daemon itself attaches a bell that listens."""
         from bot.adapters.db.engine import refuse_newer_schema
         from bot.bootstrap import build_app
 
         app = build_app(self.config, self.clock(moving=moving_clock), lazy=lazy)
         self._apps.append(app)
         refuse_newer_schema(app.engine)
+        if announce:
+            self._announce(app)
         return app
+
+    def _announce(self, app: App) -> None:
+        from bot.adapters.db import notify
+
+        if notify.supported(app.engine):  # on SQLite nothing outside this process would hear
+            from bot.services.outbox_bell import OutboxBell
+
+            bell = OutboxBell()
+            bell.attach(app.sessions, listen=False)
+            self._bells.append(bell)
 
     def reader(self) -> Reader:
         """The config, clock and database of `app`, without its sessions (so without the ORM)
@@ -131,6 +147,8 @@ class Context:
         return engine.connect()
 
     def close(self) -> None:
+        for bell in self._bells:
+            bell.detach()
         for app in self._apps:
             app.close()
         for engine in self._engines:

@@ -68,7 +68,7 @@ def run(ctx: Context) -> int:
     if not args.once:
         from bot.scheduler import run_daemon
 
-        run_daemon(ctx.app(moving_clock=True))
+        run_daemon(ctx.app(moving_clock=True, announce=False))  # its sender listens
         return 0
     from bot.services.passes import run_once
 

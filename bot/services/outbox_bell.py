@@ -9,9 +9,10 @@ until the tick. A transaction rolled back rings nothing.
 
 On PostgreSQL the bell also rings across instances, which share nothing but the database:
 the transaction that queues mail sends a NOTIFY (delivered only if it commits), and every
-attached bell listens for it (bot.adapters.db.notify). On SQLite, one host, the signal stays
-in-process. Either way the outbox's tick stays as the safety net, for mail queued by a
-command run from the terminal (no bell attached) or while a listener is reconnecting.
+listening bell hears it (bot.adapters.db.notify); a command at the terminal attaches a bell
+that only announces. On SQLite, one host, the signal stays in-process. Either way the
+outbox's tick stays as the safety net: for mail queued at the terminal or by another instance
+on SQLite, and while a listener is reconnecting.
 """
 
 from __future__ import annotations
@@ -42,11 +43,13 @@ class OutboxBell:
         self._listener: notify.Listener | None = None
         self._token = uuid.uuid4().hex  # names this bell's own notifications
 
-    def attach(self, sessions: sessionmaker[Session]) -> None:
-        """Listen to every session `sessions` makes from now on."""
+    def attach(self, sessions: sessionmaker[Session], *, listen: bool = True) -> None:
+        """Listen to every session `sessions` makes from now on. listen=False: only announce
+        this process's queued mail to the other instances (a command at the terminal, which
+        sends nothing itself), without waiting for theirs."""
         self._sessions = sessions
         engine = sessions.kw.get("bind")
-        if isinstance(engine, Engine) and notify.supported(engine):
+        if listen and isinstance(engine, Engine) and notify.supported(engine):
             self._listener = notify.Listener(engine, CHANNEL, self._heard)
             self._listener.start()
         event.listen(sessions, "after_flush", self._flushed)
