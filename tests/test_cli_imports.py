@@ -185,3 +185,14 @@ def test_the_text_report_loads_no_plotting_or_spreadsheet_library(config: Path) 
     found = loaded("--config", str(config), "--now", NOW, "report", "--from", "1/4/2026", "--to",
                    "31/3/2027")  # fmt: skip
     assert found & {"matplotlib", "numpy", "openpyxl"} == set()
+
+
+def test_a_mailbox_signing_in_with_a_password_loads_no_entra_library() -> None:
+    """msal and requests (about 0.1 s of every start) are for Entra ID sign-in alone."""
+    probe = (
+        "import sys, bot.scheduler, bot.services.passes, bot.adapters.imap_source, "
+        "bot.adapters.smtp_sender, bot.bootstrap; "
+        "print(sorted({m.split('.')[0] for m in sys.modules}))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert {"msal", "requests", "urllib3"} & set(json.loads(done.stdout.replace("'", '"'))) == set()

@@ -16,10 +16,11 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import msal
-import requests
+if TYPE_CHECKING:
+    import requests
+
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,8 @@ class EntraApp:
         self._lock = threading.Lock()
 
     def token(self, scopes: Sequence[str]) -> Token:
+        import requests
+
         try:
             result = self._msal().acquire_token_for_client(list(scopes))
         except requests.RequestException as exc:
@@ -119,6 +122,11 @@ class EntraApp:
             return self._app
 
     def _create(self) -> Any:
+        # msal and requests cost about 0.1 s to import: only a mailbox that signs in with
+        # Entra ID pays it, when it first asks for a token.
+        import msal
+        import requests
+
         credential: Any
         if isinstance(self._credential, ClientSecret):
             credential = self._credential.value
@@ -214,6 +222,8 @@ def _aadsts(exc: BaseException) -> str:
 
 
 def _request_problem(exc: requests.RequestException) -> str:
+    import requests
+
     if isinstance(exc, requests.exceptions.SSLError):
         return "TLS certificate not trusted (set REQUESTS_CA_BUNDLE for a proxy's own CA)"
     if isinstance(exc, requests.exceptions.Timeout):
