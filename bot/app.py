@@ -11,17 +11,17 @@ if TYPE_CHECKING:  # only types: building an App imports no adapter (see bot.boo
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
-    from bot.adapters.mailbox import MailSource
+    from bot.adapters.mail_source import MailSource
     from bot.adapters.meeting_calendar import MeetingCalendar
     from bot.adapters.outgoing import MailSender, SentLookup
     from bot.adapters.templates import TemplateRenderer
     from bot.clock import Clock
     from bot.config import Config
-    from bot.core.calendar import WorkingCalendar
     from bot.core.doctext import DocumentText
     from bot.core.message import MailMessage
     from bot.core.rules import Rule
     from bot.core.vocabulary import Vocabulary
+    from bot.core.working_days import WorkingCalendar
 
 
 @dataclass

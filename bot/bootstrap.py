@@ -17,15 +17,15 @@ from bot.app import App
 from bot.clock import Clock
 from bot.config import Config
 from bot.config.model import EwsSettings, GraphSettings, ImapSettings
-from bot.core.calendar import WorkingCalendar, build_calendar
 from bot.core.doctext import DocumentText
 from bot.core.message import MailMessage
+from bot.core.working_days import WorkingCalendar, build_calendar
 
 if TYPE_CHECKING:
     from bot.adapters.ews_source import EwsConnection
     from bot.adapters.graph_client import GraphClient
     from bot.adapters.imap_source import ImapSource
-    from bot.adapters.mailbox import MailSource
+    from bot.adapters.mail_source import MailSource
     from bot.adapters.meeting_calendar import MeetingCalendar
     from bot.adapters.oauth_tokens import EntraApp, OAuthLogin
     from bot.adapters.outgoing import MailSender, SentLookup

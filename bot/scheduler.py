@@ -24,7 +24,7 @@ from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.adapters.mailbox import MailboxError, MailSource
+from bot.adapters.mail_source import MailboxError, MailSource
 from bot.adapters.systemd_notify import Notifier
 from bot.app import App
 from bot.clock import Clock, SystemClock

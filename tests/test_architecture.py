@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -149,7 +150,7 @@ def test_core_checker_catches_forbidden_code(source: str, expected: list[str]) -
         ("from ..adapters.maildir_source import MaildirSource",
          ["imports bot.adapters.maildir_source"]),
         ("from bot.adapters.outgoing import SendError", []),
-        ("from bot.adapters.mailbox import MailboxError", []),
+        ("from bot.adapters.mail_source import MailboxError", []),
         ("from bot.adapters.db.models import OutboxMessage", []),
     ],
 )  # fmt: skip
@@ -164,7 +165,7 @@ CORE_FILES = sorted(CORE.rglob("*.py"))
 
 
 def test_core_files_found() -> None:
-    assert {p.name for p in CORE_FILES} >= {"calendar.py", "rules.py", "screening.py"}
+    assert {p.name for p in CORE_FILES} >= {"working_days.py", "rules.py", "panel_slots.py"}
 
 
 @pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: p.relative_to(CORE).as_posix())
@@ -233,3 +234,10 @@ def test_eager_import_checker(source: str, expected: list[str]) -> None:
 @pytest.mark.parametrize("path", CLI_FILES, ids=lambda p: module_name(p))
 def test_cli_modules_import_services_only_when_a_command_runs(path: Path) -> None:
     assert eager_violations(path.read_text(), package_of(path)) == []
+
+
+def test_no_module_is_named_like_a_standard_library_one() -> None:
+    """One meaning per name: `threading` or `calendar` in a traceback, an import or a search
+    should mean the standard library's, never ours."""
+    ours = {p.stem for p in BOT.rglob("*.py")} | {p.name for p in BOT.rglob("*") if p.is_dir()}
+    assert ours & set(sys.stdlib_module_names) == set()

@@ -26,8 +26,8 @@ from bot.adapters.db.engine import make_engine, make_sessions
 from bot.adapters.db.models import Case
 from bot.cli import main
 from bot.config import load_config
-from bot.core import deadlines as rules
-from bot.core.calendar import build_calendar
+from bot.core import deadlines
+from bot.core.working_days import build_calendar
 from bot.services.cases import set_deadline
 from bot.services.review.common import met
 from bot.services.timeliness import timeliness
@@ -281,7 +281,7 @@ def _case(ref: str, kind: str, received: date, closed: bool) -> Case:
 
 def _deadline(session: Any, case: Case, name: str, start: date, due: date, done: object) -> None:
     fixed = name.startswith("appendix_b:")
-    computed = rules.compute(name, start, CAL, due=due if fixed else None)
+    computed = deadlines.compute(name, start, CAL, due=due if fixed else None)
     assert computed.due == due, f"{case.ref} {name}: the hand count says {due}"
     set_deadline(session, case, computed, AT)
     if done == NOT_REQUIRED:

@@ -24,7 +24,7 @@ import logging
 import time
 from typing import Any, Literal
 
-from bot.adapters.mailbox import MailboxError
+from bot.adapters.mail_source import MailboxError
 from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from email.utils import getaddresses
 from typing import Any
 
 from bot.adapters.ews_source import EwsConnection, EwsSource
-from bot.adapters.mailbox import MailboxError
+from bot.adapters.mail_source import MailboxError
 from bot.adapters.outgoing import SendError
 
 log = logging.getLogger(__name__)

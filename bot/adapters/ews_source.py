@@ -27,7 +27,7 @@ from typing import Any
 
 from bot.adapters.ews_auth import EwsAuth, NoToken, configuration, refusal
 from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
-from bot.adapters.mailbox import (
+from bot.adapters.mail_source import (
     Batch,
     Cursor,
     IncomingMail,

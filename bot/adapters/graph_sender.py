@@ -19,7 +19,7 @@ from urllib.parse import quote
 from bot.adapters.graph_client import GraphClient
 from bot.adapters.graph_error import GraphError
 from bot.adapters.graph_source import GraphSource
-from bot.adapters.mailbox import MailboxError
+from bot.adapters.mail_source import MailboxError
 from bot.adapters.outgoing import SendError
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from urllib.parse import quote
 from bot.adapters.graph_client import GraphClient, Page
 from bot.adapters.graph_error import GraphError
 from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
-from bot.adapters.mailbox import (
+from bot.adapters.mail_source import (
     Batch,
     Cursor,
     IncomingMail,

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
 
-from bot.adapters.mailbox import MailboxError
+from bot.adapters.mail_source import MailboxError
 from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError
 
 log = logging.getLogger(__name__)

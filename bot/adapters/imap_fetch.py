@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.adapters.mailbox import IncomingMail, arrived_before
+from bot.adapters.mail_source import IncomingMail, arrived_before
 
 FETCH_CHUNK = 100  # UIDs per FETCH, so one huge inbox does not become one huge response
 _PIECE = 2_000_000  # bytes per partial FETCH of a message larger than this

@@ -8,7 +8,7 @@ import email.policy
 import re
 from typing import Any
 
-from bot.adapters.mailbox import MailboxError
+from bot.adapters.mail_source import MailboxError
 
 # A message set aside has no stable UID we know; it is found again by its Message-ID.
 ASIDE = "aside:"

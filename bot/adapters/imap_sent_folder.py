@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.adapters.mailbox import MailboxError
+from bot.adapters.mail_source import MailboxError
 from bot.adapters.outgoing import SendError
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from bot.adapters.imap_connection import CONNECTION_ERRORS, ImapConnection, Secu
 from bot.adapters.imap_fetch import FETCH_CHUNK, fetch_raw, plan_batch, uids_above
 from bot.adapters.imap_moves import ASIDE, KEY, header_message_id, move, parse_key, uid_set
 from bot.adapters.imap_sent_folder import ImapSentFolder
-from bot.adapters.mailbox import (
+from bot.adapters.mail_source import (
     Batch,
     Cursor,
     LeftInInbox,

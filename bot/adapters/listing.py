@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.adapters.mailbox import Batch, Cursor, IncomingMail, LeftInInbox, arrived_before
+from bot.adapters.mail_source import Batch, Cursor, IncomingMail, LeftInInbox, arrived_before
 
 # What one batch holds at most, as IMAP's (bot.adapters.imap_source) defaults.
 BATCH_MESSAGES = 100

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
-from bot.adapters.mailbox import (
+from bot.adapters.mail_source import (
     Batch,
     Cursor,
     IncomingMail,

@@ -21,9 +21,9 @@ import mailparser
 
 from bot.adapters.ical import CalendarReadError, read_calendar
 from bot.adapters.mime_trim import omitted_size, trim_large_parts
+from bot.core.case_refs import normalise_message_id, unfold
 from bot.core.meeting_replies import CalendarItem
 from bot.core.message import AttachmentInfo, MailMessage
-from bot.core.threading import normalise_message_id, unfold
 
 _ANGLE_IDS = re.compile(r"<([^<>\s]+)>")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -55,7 +55,7 @@ MAX_MESSAGE_ID = 900
 
 
 def message_id_of(value: str) -> str:
-    """The id a header names, unfolded (bot.core.threading.normalise_message_id) and, when it
+    """The id a header names, unfolded (bot.core.case_refs.normalise_message_id) and, when it
     would not fit a header line, cut short and made unique again by a hash of the whole. Every
     id the bot stores or looks up goes through here, so the same header always gives the same
     id."""

@@ -11,7 +11,7 @@ from bot.cli_output import print_json
 from bot.commands.context import Context, UsageError, config_path, typed_date
 
 if TYPE_CHECKING:
-    from bot.core.calendar import WorkingCalendar
+    from bot.core.working_days import WorkingCalendar
 
 
 def register(sub: Any) -> None:
@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
 
 def _calendar(ctx: Context, *dates: date) -> WorkingCalendar:
     """Local closure days come from the config when there is one; bank holidays always apply."""
-    from bot.core.calendar import build_calendar
+    from bot.core.working_days import build_calendar
 
     years = range(min(d.year for d in dates) - 1, max(d.year for d in dates) + 3)
     path = config_path(ctx.args.config)

@@ -27,7 +27,7 @@ from bot.config.model import (
 from bot.config.paths import packaged, resolve
 from bot.config.reader import ConfigError, Reader
 from bot.config.retention import retention_section
-from bot.config.secrets import SecretsEnviron
+from bot.config.secret_env import SecretsEnviron
 from bot.config.workflow import (
     commands_section,
     digest_section,

@@ -21,7 +21,7 @@ from bot.config.model import (
 )
 from bot.config.paths import resolve
 from bot.config.reader import ConfigError, Reader
-from bot.config.secrets import SecretsEnviron
+from bot.config.secret_env import SecretsEnviron
 
 SECURITY: tuple[str, ...] = ("tls", "starttls", "plain")
 GRAPH_URL = "https://graph.microsoft.com/v1.0"

@@ -10,7 +10,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.config.reader import ConfigError
-from bot.config.secrets import missing_message
+from bot.config.secret_env import missing_message
 from bot.core.agencies import KnownSenders, agency_for
 from bot.core.retention import RetentionPolicy
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from bot.core.calendar import add_months
 from bot.core.deadlines import fmt_date
+from bot.core.working_days import add_months
 
 # An awareness date a year before the SIN arrived would mean the notification is a year late:
 # far more likely a mistyped year than a fact, so it is not used without a correction.

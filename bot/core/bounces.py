@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.case_refs import normalise_message_id, thread_ids
 from bot.core.message import MailMessage
-from bot.core.threading import normalise_message_id, thread_ids
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core.calendar import add_months
 from bot.core.deadlines import fmt_date
+from bot.core.working_days import add_months
 
 # Agencies return an Appendix B in days or weeks; a date a year away is a mistyped year.
 RETURN_WITHIN_MONTHS = 12

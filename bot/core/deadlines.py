@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
-from bot.core.calendar import WorkingCalendar, add_months, is_weekend
+from bot.core.working_days import WorkingCalendar, add_months, is_weekend
 
 _ONE_DAY = timedelta(days=1)
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from bot.core.calendar import WorkingCalendar
+from bot.core.working_days import WorkingCalendar
 
 
 @dataclass(frozen=True)

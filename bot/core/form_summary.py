@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.core.case_refs import find_case_refs
 from bot.core.forms import Extraction
 from bot.core.message_plan import FormSummary
-from bot.core.threading import find_case_refs
 from bot.core.vocabulary import Vocabulary
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.core.calendar import WorkingCalendar
 from bot.core.deadlines import fmt_date
+from bot.core.working_days import WorkingCalendar
 
 
 @dataclass(frozen=True)

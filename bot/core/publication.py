@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.core.calendar import WorkingCalendar
 from bot.core.deadlines import RULES
+from bot.core.working_days import WorkingCalendar
 
 REQUIRED = RULES["publication_notice"].amount
 LATE_HINT = "Publication: {on} late notice"

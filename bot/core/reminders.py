@@ -26,8 +26,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from bot.core.calendar import WorkingCalendar
 from bot.core.deadlines import fmt_date
+from bot.core.working_days import WorkingCalendar
 
 DUE_KEY = "due"
 ESCALATION_KEY = "escalation"

@@ -44,8 +44,8 @@ from enum import StrEnum
 
 from bot.core import autoreply
 from bot.core.agencies import is_agency
+from bot.core.case_refs import find_case_refs, subject_case_ref
 from bot.core.message import MailMessage
-from bot.core.threading import find_case_refs, subject_case_ref
 from bot.core.typography import for_matching
 
 

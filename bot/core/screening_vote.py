@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal, TypeAlias
 
-from bot.core.calendar import WorkingCalendar
+from bot.core.working_days import WorkingCalendar
 
 Partner: TypeAlias = Literal["local_authority", "police", "health"]
 STATUTORY: tuple[Partner, ...] = ("local_authority", "police", "health")

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.calendar import WorkingCalendar, day_zero
 from bot.core.deadlines import APPENDIX_B, fmt_date
 from bot.core.timeliness_figures import (
     LateCase,
@@ -36,6 +35,7 @@ from bot.core.timeliness_figures import (
     PeriodFigures,
     TimelinessReport,
 )
+from bot.core.working_days import WorkingCalendar, day_zero
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LOOKED_AFTER = "looked_after_death_notification"

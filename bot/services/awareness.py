@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseField, StoredMessage
 from bot.app import App
-from bot.core import deadlines as rules
+from bot.core import deadlines
 from bot.core.arrival import with_assumption
 from bot.core.awareness import Candidate, Choice, Facts, Source, choose
 from bot.services.cases import add_event, set_deadline
@@ -67,7 +67,7 @@ def retime(
     chosen = choice.chosen
     case.la_aware_on = None if chosen.source is Source.RECEIPT else chosen.on
     case.aware_source = chosen.source.value
-    deadline = rules.compute(
+    deadline = deadlines.compute(
         NAME, chosen.on, app.calendar, assumption=choice.assumption, basis=choice.explanation()
     )
     if chosen.source is Source.RECEIPT:

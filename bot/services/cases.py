@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseCounter, CaseEvent, Deadline
-from bot.core import deadlines as rules
+from bot.core import deadlines
 
 BOT = "tscp-bot"
 
@@ -69,7 +69,9 @@ def add_event(
     return event
 
 
-def set_deadline(session: Session, case: Case, deadline: rules.Deadline, at: datetime) -> Deadline:
+def set_deadline(
+    session: Session, case: Case, deadline: deadlines.Deadline, at: datetime
+) -> Deadline:
     """Store (or re-time) a named deadline and record why it has the date it has."""
     row = next((d for d in case.deadlines if d.name == deadline.name), None)
     if row is None:

@@ -22,7 +22,6 @@ from bot.config.model import STATUTORY_ROLES, Person
 from bot.core import lifecycle
 from bot.core.authn import AuthMode, AuthPolicy, ExchangeOrganisation, SenderCheck, check_sender
 from bot.core.autoreply import can_acknowledge
-from bot.core.calendar import CalendarRangeError
 from bot.core.commands import (
     Command,
     ParsedCommands,
@@ -32,6 +31,7 @@ from bot.core.commands import (
 )
 from bot.core.message import MailMessage
 from bot.core.wording import plural
+from bot.core.working_days import CalendarRangeError
 from bot.services.case_status import send_case_status
 from bot.services.case_warnings import agency_names, sentences
 from bot.services.cases import add_event

@@ -17,7 +17,7 @@ from bot.adapters.db.models import (
 )
 from bot.app import App
 from bot.clock import SystemClock
-from bot.core import deadlines as rules
+from bot.core import deadlines
 from bot.core.arrival import left_in_inbox
 from bot.core.digest import DeadlineView, digest_due, overdue, upcoming
 from bot.core.health import problems
@@ -60,7 +60,7 @@ def send_digest_if_due(app: App) -> bool:
 
 
 def _title(name: str) -> str:
-    rule = rules.RULES.get(name.split(":")[0])
+    rule = deadlines.RULES.get(name.split(":")[0])
     return rule.summary if rule else name
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.db.engine import current_revision, head_revision, known_revision, make_engine
 from bot.adapters.email_builder import build_email, make_message_id
-from bot.adapters.mailbox import MailboxError, MailboxFacts, Probed
+from bot.adapters.mail_source import MailboxError, MailboxFacts, Probed
 from bot.adapters.oauth_tokens import EntraApp, TokenError
 from bot.adapters.outgoing import MailSender, ProbedSender, SendError
 from bot.adapters.rules_loader import load_rules
@@ -26,9 +26,9 @@ from bot.adapters.vocabulary_loader import load_vocabulary
 from bot.bootstrap import entra_app, make_sender, make_source
 from bot.clock import Clock
 from bot.config import Config
-from bot.core.calendar import build_calendar
 from bot.core.rules import RuleError
 from bot.core.vocabulary import VocabularyError
+from bot.core.working_days import build_calendar
 from bot.services.doctor_auth import kerberos_checks, token_checks, token_roles
 from bot.services.doctor_calendar import calendar_checks
 from bot.services.doctor_check import Check

@@ -28,7 +28,7 @@ from bot.services.delivery import note_delivery_report
 from bot.services.forms import apply_return, apply_sin_form, missing_labels
 from bot.services.intake import open_complaint, open_escalation, record_return, sender_agency_key
 from bot.services.meeting_replies import record_calendar_replies
-from bot.services.screening import acknowledge, book_screening, open_case
+from bot.services.new_case import acknowledge, book_screening, open_case
 
 
 @dataclass

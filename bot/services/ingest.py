@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import MailboxState, StoredMessage
-from bot.adapters.mailbox import (
+from bot.adapters.mail_source import (
     Cursor,
     IncomingMail,
     LeftInInbox,

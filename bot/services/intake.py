@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import AgencyRequest, Case, StoredMessage
 from bot.app import App
-from bot.core import deadlines as rules
+from bot.core import deadlines
 from bot.core.arrival import with_assumption
-from bot.core.calendar import day_zero
 from bot.core.lifecycle import Stage
+from bot.core.working_days import day_zero
 from bot.services.cases import add_event, next_reference, set_deadline
 from bot.services.mailout import queue_email
 from bot.services.store import receipt_note
@@ -76,7 +76,7 @@ def open_complaint(
             why=f"message #{row.id}: a complaint on the case thread has its own record",
         )
     deadline = with_assumption(
-        rules.complaint_response(record.sin_received_on, app.calendar),
+        deadlines.complaint_response(record.sin_received_on, app.calendar),
         receipt_note(row, app.config.partnership.time_zone),
     )
     set_deadline(session, record, deadline, now)
@@ -208,7 +208,7 @@ def record_return(
     if first:
         request.received_at, request.message_id = row.received_at, row.id
     for d in case.deadlines:
-        if d.name == f"{rules.APPENDIX_B}:{key}" and d.met_at is None:
+        if d.name == f"{deadlines.APPENDIX_B}:{key}" and d.met_at is None:
             d.met_at, d.state = row.received_at, "met"
             d.met_on = day_zero(row.received_at, app.config.partnership.time_zone)
     add_event(

@@ -30,7 +30,7 @@ from bot.app import App
 from bot.config import Config
 from bot.config.model import STATUTORY_ROLES
 from bot.core.lifecycle import ROLE_NAMES
-from bot.core.screening import Choice, Slot, choose_by_availability
+from bot.core.panel_slots import Choice, Slot, choose_by_availability
 from bot.services.meeting_replies import record_answer
 
 log = logging.getLogger(__name__)

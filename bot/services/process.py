@@ -16,13 +16,13 @@ from bot.adapters.db.row_write import write_alone
 from bot.app import App
 from bot.core.agencies import stranger_on_case
 from bot.core.autoreply import can_acknowledge
+from bot.core.case_refs import thread_ids
 from bot.core.commands import Approve, ParsedCommands
 from bot.core.form_summary import summarise
 from bot.core.forms import Extraction, extract
 from bot.core.message import MailMessage
 from bot.core.message_plan import Snapshot, plan
 from bot.core.rules import Classification, ClassifyContext, classify
-from bot.core.threading import thread_ids
 from bot.services.cases import find_case
 from bot.services.commands import command_givers, commands_in
 from bot.services.effects import Applying, apply_plan

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
-from bot.adapters.mailbox import MailboxError, MailSource, MessageGone, Moved
+from bot.adapters.mail_source import MailboxError, MailSource, MessageGone, Moved
 from bot.app import App
 from bot.core.attention import Release, release_for
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.adapters.db.models import Deadline
 from bot.app import App
-from bot.core import deadlines as rules
+from bot.core import deadlines
 from bot.services.reminder_facts import Known
 from bot.services.review import agency_addresses
 
@@ -26,8 +26,8 @@ def who_to_chase(app: App, known: Known, deadline: Deadline) -> Chase | None:
     people = app.config.people
     bm, scrutineer = people.business_manager.email, people.independent_scrutineer.email
     base, _, qualifier = deadline.name.partition(":")
-    if base in (rules.APPENDIX_B, rules.ACTION):
-        key = qualifier if base == rules.APPENDIX_B else known.action_owner(deadline)
+    if base in (deadlines.APPENDIX_B, deadlines.ACTION):
+        key = qualifier if base == deadlines.APPENDIX_B else known.action_owner(deadline)
         agency = app.config.agency(key) if key else None
         if agency is None:
             return Chase([bm], [bm], [scrutineer], "business_manager")

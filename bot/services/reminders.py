@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from bot.adapters.db.models import Case, Deadline
 from bot.app import App
-from bot.core import deadlines as rules
+from bot.core import deadlines
 from bot.core.reminders import (
     ReminderPolicy,
     Step,
@@ -51,8 +51,8 @@ DEADLINE_HINTS = {
 
 
 SHORT_NAMES = {
-    rules.APPENDIX_B: "Appendix B return",
-    rules.ACTION: "Action plan item",
+    deadlines.APPENDIX_B: "Appendix B return",
+    deadlines.ACTION: "Action plan item",
     "panel_notification": "National Panel notification",
     "looked_after_death_notification": "Notice of death to the Secretary of State and Ofsted",
     "screening_meeting": "Screening Panel decision",
@@ -173,7 +173,7 @@ def _send(
     now: datetime,
 ) -> None:
     case = deadline.case
-    base = rules.RULES.get(deadline.name.split(":")[0])
+    base = deadlines.RULES.get(deadline.name.split(":")[0])
     context: dict[str, object] = {
         "case": {"ref": case.ref, "initials": case.initials},
         "deadline": {

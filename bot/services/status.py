@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from bot.clock import Clock
     from bot.config import Config
-    from bot.core.calendar import WorkingCalendar
+    from bot.core.working_days import WorkingCalendar
 
 RECENT_INSTANCES = timedelta(days=1)
 

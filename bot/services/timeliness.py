@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, Deadline
 from bot.config import Config
-from bot.core.calendar import WorkingCalendar, build_calendar
 from bot.core.deadlines import APPENDIX_B
 from bot.core.timeliness import MEASURES, DeadlineFact, ReportFacts, event_day, timeliness_report
 from bot.core.timeliness_figures import TimelinessReport
+from bot.core.working_days import WorkingCalendar, build_calendar
 
 _REVIEW = "review"  # a case opened from a SIN form
 

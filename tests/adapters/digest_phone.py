@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.adapters.templates import TemplateRenderer
-from bot.core.calendar import build_calendar
+from bot.core.working_days import build_calendar
 from tests.adapters.test_templates import CONTEXTS, TEMPLATES
 from tests.fixtures.chromium import screenshot
 

@@ -20,7 +20,7 @@ from bot.adapters.db.models import MailboxState, StoredMessage
 from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
 from bot.adapters.graph_client import GraphClient
 from bot.adapters.graph_source import GraphSource
-from bot.adapters.mailbox import Batch, Cursor, MailboxError
+from bot.adapters.mail_source import Batch, Cursor, MailboxError
 from bot.adapters.maildir_source import MaildirSource
 from bot.adapters.oauth_tokens import ClientSecret, EntraApp, OAuthLogin
 from bot.app import App

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.adapters.db.models import Case, MailboxState, StoredMessage
 from bot.adapters.ews_sender import EwsSender, EwsSentItems
 from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
-from bot.adapters.mailbox import Cursor, MailboxError, MessageGone, Moved
+from bot.adapters.mail_source import Cursor, MailboxError, MessageGone, Moved
 from bot.adapters.outgoing import SendError
 from bot.config import ConfigError
 from bot.services.ingest import ingest_pass

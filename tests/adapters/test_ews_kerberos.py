@@ -14,7 +14,7 @@ import tomli_w
 
 from bot.adapters.ews_sender import EwsSender
 from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
-from bot.adapters.mailbox import MailboxError
+from bot.adapters.mail_source import MailboxError
 from bot.cli import main
 from tests.fixtures.ews import MAILBOX, EwsTestServer, write_ews_config
 from tests.fixtures.kerberos import CLIENT, REALM, Kdc, klist

@@ -12,7 +12,7 @@ import pytest
 
 from bot.adapters.ews_sender import EwsSender
 from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
-from bot.adapters.mailbox import MailboxError
+from bot.adapters.mail_source import MailboxError
 from bot.adapters.oauth_tokens import ClientSecret, EntraApp, OAuthLogin
 from bot.adapters.outgoing import SendError
 from bot.config import ConfigError

@@ -15,7 +15,7 @@ from bot.adapters.db.models import Case, MailboxState, StoredMessage
 from bot.adapters.graph_client import GraphClient
 from bot.adapters.graph_sender import GraphSender, GraphSentItems
 from bot.adapters.graph_source import GraphSource
-from bot.adapters.mailbox import Cursor, MailboxError, MessageGone, Moved
+from bot.adapters.mail_source import Cursor, MailboxError, MessageGone, Moved
 from bot.adapters.oauth_tokens import EXCHANGE_SCOPE, ClientSecret, EntraApp, OAuthLogin
 from bot.adapters.outgoing import SendError
 from bot.config import ConfigError

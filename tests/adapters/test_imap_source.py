@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.adapters.imap_source import ImapSource
-from bot.adapters.mailbox import Cursor, LeftInInbox, MailboxError, Moved
+from bot.adapters.mail_source import Cursor, LeftInInbox, MailboxError, Moved
 from tests.fixtures.dovecot import DovecotServer, running_server
 
 pytestmark = pytest.mark.imap

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.mailbox import Cursor, LeftInInbox, MailboxError, Moved
+from bot.adapters.mail_source import Cursor, LeftInInbox, MailboxError, Moved
 from bot.adapters.maildir_source import MaildirSource
 
 RAW = (

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.imap_source import ImapSource
-from bot.adapters.mailbox import MailboxError
+from bot.adapters.mail_source import MailboxError
 from bot.adapters.oauth_tokens import (
     ClientCertificate,
     ClientSecret,

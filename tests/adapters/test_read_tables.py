@@ -9,8 +9,8 @@ from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text
 from sqlalchemy.sql import TableClause
 
 from bot.adapters.db import read_tables
+from bot.adapters.db.column_types import SafeText, UtcDateTime
 from bot.adapters.db.models import Base
-from bot.adapters.db.types import SafeText, UtcDateTime
 
 TABLES = [t for t in vars(read_tables).values() if isinstance(t, TableClause)]
 

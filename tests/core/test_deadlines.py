@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core import deadlines as dl
-from bot.core.calendar import CalendarRangeError, WorkingCalendar, build_calendar
 from bot.core.deadlines import RULES, Deadline, RuleKind, compute
+from bot.core.working_days import CalendarRangeError, WorkingCalendar, build_calendar
 
 CAL = build_calendar(range(2024, 2031))
 OFFICE = "Office closure"

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.calendar import build_calendar
 from bot.core.digest import (
     DeadlineView,
     deadline_state,
@@ -20,6 +19,7 @@ from bot.core.digest import (
     overdue,
     upcoming,
 )
+from bot.core.working_days import build_calendar
 
 CAL = build_calendar(range(2025, 2029))
 LONDON = ZoneInfo("Europe/London")

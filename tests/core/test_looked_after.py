@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from bot.core.calendar import build_calendar
 from bot.core.forms import Extraction, Field
 from bot.core.looked_after import NOT_REPORTED, age_at_death, looked_after_death
 from bot.core.publication import check_notice
+from bot.core.working_days import build_calendar
 
 CAL = build_calendar(range(2025, 2029))
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.core.calendar import build_calendar
 from bot.core.reminders import ReminderPolicy, as_sent, schedule
+from bot.core.working_days import build_calendar
 
 CAL = build_calendar(range(2025, 2030))
 DUE = date(2026, 12, 24)  # Thursday, before Christmas

@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.calendar import CalendarRangeError, build_calendar
 from bot.core.reminders import (
     ReminderPolicy,
     Step,
@@ -26,6 +25,7 @@ from bot.core.reminders import (
     schedule,
 )
 from bot.core.screening_vote import vote_chase_day
+from bot.core.working_days import CalendarRangeError, build_calendar
 
 CAL = build_calendar(range(2025, 2030))
 LONDON = ZoneInfo("Europe/London")

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.calendar import CalendarRangeError, build_calendar
 from bot.core.timeliness import (
     DeadlineFact,
     ReportFacts,
@@ -21,6 +20,7 @@ from bot.core.timeliness import (
 )
 from bot.core.timeliness_figures import LateCase, MeasureFigures, TimelinessReport
 from bot.core.timeliness_tables import CSV_COLUMNS, csv_rows, report_json
+from bot.core.working_days import CalendarRangeError, build_calendar
 
 CAL = build_calendar([2026, 2027], {date(2026, 12, 29): "Office closure"})
 APR1, MAR31 = date(2026, 4, 1), date(2027, 3, 31)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bot.adapters.db.models import Case, Deadline, Meeting, OutboxMessage, StoredMessage
 from bot.adapters.imap_source import ImapSource
-from bot.adapters.mailbox import Batch, Cursor, MailSource, Moves
+from bot.adapters.mail_source import Batch, Cursor, MailSource, Moves
 from bot.adapters.maildir_source import MaildirSource
 from bot.app import App
 from bot.core.message import MailMessage

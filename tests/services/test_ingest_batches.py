@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.adapters.imap_source import ImapSource
-from bot.adapters.mailbox import Batch, Cursor, Moves
+from bot.adapters.mail_source import Batch, Cursor, Moves
 from bot.app import App
 from bot.core.message import MailMessage
 from bot.services import ingest, store

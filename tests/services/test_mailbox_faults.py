@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import Case, StoredMessage
 from bot.adapters.imap_source import ImapSource
-from bot.adapters.mailbox import Batch, Cursor
+from bot.adapters.mail_source import Batch, Cursor
 from bot.services.ingest import ingest_pass
 from tests.fixtures.app import AppFactory
 from tests.fixtures.dovecot import DovecotServer

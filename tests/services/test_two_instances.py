@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.adapters.db.models import Case, MailboxState, OutboxMessage, StoredMessage
-from bot.adapters.mailbox import Batch, Cursor
+from bot.adapters.mail_source import Batch, Cursor
 from bot.adapters.maildir_source import MaildirSource
 from bot.app import App
 from bot.services.ingest import IngestReport, ingest_pass

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, column, table
 
-from bot.adapters.db.types import UtcDateTime
+from bot.adapters.db.column_types import UtcDateTime
 
 CASES = table(
     "cases",

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case
 from bot.app import App
 from bot.core import commands as c
-from bot.core import deadlines as rules
+from bot.core import deadlines
 from bot.services.cases import add_event, set_deadline
 from bot.services.review.common import Actor, CommandRefused, deadline_row, recorded_day
 from bot.services.review.complaints import answered_on, correct_answered
@@ -30,7 +30,7 @@ def _cspr_on(case: Case) -> date | None:
 
 
 def _set_cspr(session: Session, app: App, case: Case, on: date, now: datetime) -> None:
-    set_deadline(session, case, rules.cspr_report(on, app.calendar), now)
+    set_deadline(session, case, deadlines.cspr_report(on, app.calendar), now)
 
 
 def _set_notified(session: Session, app: App, case: Case, on: date, now: datetime) -> None:
@@ -48,7 +48,7 @@ def _set_report(session: Session, app: App, case: Case, on: date, now: datetime)
 
 def _set_published(session: Session, app: App, case: Case, on: date, now: datetime) -> None:
     case.published_on = on
-    set_deadline(session, case, rules.publication_period_end(on, app.calendar), now)
+    set_deadline(session, case, deadlines.publication_period_end(on, app.calendar), now)
 
 
 # For each correctable event: its name, the date recorded now, how to record a new one, and
@@ -112,16 +112,16 @@ def correct_date(
         )
     new = recorded_day(app, now, cmd.on, what).on
     if new == old:
-        return f"{what} is already recorded as {rules.fmt_date(old)}; nothing changed"
+        return f"{what} is already recorded as {deadlines.fmt_date(old)}; nothing changed"
     apply(session, app, case, new, now)
     add_event(
         session,
         case,
         now,
         "date_corrected",
-        f"{what[:1].upper()}{what[1:]} corrected from {rules.fmt_date(old)} to "
-        f"{rules.fmt_date(new)} by {actor.email}",
+        f"{what[:1].upper()}{what[1:]} corrected from {deadlines.fmt_date(old)} to "
+        f"{deadlines.fmt_date(new)} by {actor.email}",
         actor=actor.email,
         why=f"{cmd.reason} ({actor.via}: {cmd.line})",
     )
-    return f"{what} corrected from {rules.fmt_date(old)} to {rules.fmt_date(new)}"
+    return f"{what} corrected from {deadlines.fmt_date(old)} to {deadlines.fmt_date(new)}"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import ActionItem, Case
 from bot.app import App
 from bot.core import commands as c
-from bot.core import deadlines as rules
+from bot.core import deadlines
 from bot.core.command_dates import action_due_problem
 from bot.core.publication import REQUIRED, check_notice
 from bot.services.approvals import ApprovalError, approve
@@ -47,7 +47,7 @@ def cspr(
             return same
     case.cspr, case.cspr_rationale = cmd.hold, cmd.rationale
     if cmd.hold:
-        set_deadline(session, case, rules.cspr_report(day.on, app.calendar), now)
+        set_deadline(session, case, deadlines.cspr_report(day.on, app.calendar), now)
     add_event(
         session,
         case,
@@ -113,7 +113,7 @@ def publication_planned(
     if check.refusal is not None:
         raise CommandRefused(check.refusal)
     case.planned_publication = cmd.on
-    d = rules.publication_notice(cmd.on, app.calendar)
+    d = deadlines.publication_notice(cmd.on, app.calendar)
     set_deadline(session, case, d, now)
     if case.report_sent_on is not None:
         met(case, "publication_notice", now, on=case.report_sent_on)
@@ -193,7 +193,7 @@ def published(
         return same
     case.published_on = day.on
     met(case, "cspr_report", now, on=day.on)
-    d = rules.publication_period_end(day.on, app.calendar)
+    d = deadlines.publication_period_end(day.on, app.calendar)
     set_deadline(session, case, d, now)
     done = f"publication recorded; keep it online until at least {d.due:%d/%m/%Y}{day.said()}"
     if case.report_sent_on is not None:
@@ -260,7 +260,7 @@ def add_action(
     set_deadline(
         session,
         case,
-        rules.compute(f"action:{number}", today(app, now), app.calendar, due=cmd.due),
+        deadlines.compute(f"action:{number}", today(app, now), app.calendar, due=cmd.due),
         now,
     )
     return f"action {number} recorded for {owner.name}, due {cmd.due:%d/%m/%Y}"

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, Deadline, StoredMessage
 from bot.app import App
 from bot.core import commands as c
-from bot.core import deadlines as rules
+from bot.core import deadlines
 from bot.core.forms import Extraction
 from bot.core.looked_after import looked_after_death
 from bot.services.cases import add_event, set_deadline
@@ -36,7 +36,7 @@ def apply_looked_after_death(
         add_event(session, case, now, "looked_after_death_check", check, why=f"message #{row.id}")
     if not finding.opens or _clock(case) is not None:
         return
-    deadline = rules.looked_after_death_notification(
+    deadline = deadlines.looked_after_death_notification(
         app.calendar, sin_received=case.sin_received_on, la_aware=_aware(case, extraction)
     )
     set_deadline(session, case, deadline, now)
@@ -47,7 +47,7 @@ def apply_looked_after_death(
         "looked_after_death",
         f"The form reports the death of {finding.who}: the local authority must notify the "
         "Secretary of State and Ofsted, whether or not abuse or neglect is known or "
-        f"suspected, by {rules.fmt_date(deadline.due)}",
+        f"suspected, by {deadlines.fmt_date(deadline.due)}",
         why=f"message #{row.id}",
     )
 
@@ -60,7 +60,7 @@ def retime_on_awareness(session: Session, app: App, case: Case, aware: date, now
     set_deadline(
         session,
         case,
-        rules.looked_after_death_notification(
+        deadlines.looked_after_death_notification(
             app.calendar, sin_received=case.sin_received_on, la_aware=aware
         ),
         now,

@@ -11,7 +11,7 @@ from bot.adapters.db.models import AgencyRequest, Case
 from bot.app import App
 from bot.config.model import Agency
 from bot.core import commands as c
-from bot.core import deadlines as rules
+from bot.core import deadlines
 from bot.core.command_dates import return_by_problem
 from bot.core.wording import plural
 from bot.services.cases import add_event, set_deadline
@@ -71,14 +71,14 @@ def notification_sent(
 
 def record_notification(
     session: Session, app: App, case: Case, sent_on: date, now: datetime
-) -> rules.Deadline:
+) -> deadlines.Deadline:
     """Notification sent on `sent_on`: it meets panel_notification and starts the Rapid Review."""
     case.notification_sent_on, case.notifiable = sent_on, True
     met(case, "panel_notification", now, on=sent_on)
     row = deadline_row(case, "panel_notification")
     if row is not None and row.state == "met":
         row.met_on = sent_on  # an earlier or corrected date replaces the one recorded
-    d = rules.rapid_review(sent_on, app.calendar)
+    d = deadlines.rapid_review(sent_on, app.calendar)
     set_deadline(session, case, d, now)
     return d
 
@@ -133,7 +133,7 @@ def _request_one(
     else:
         existing.return_by = return_by
     set_deadline(
-        session, case, rules.appendix_b(agency.key, requested, return_by, app.calendar), now
+        session, case, deadlines.appendix_b(agency.key, requested, return_by, app.calendar), now
     )
     queue_email(
         session,

@@ -12,7 +12,7 @@ from typing import Annotated, Any, ClassVar
 from sqlalchemy import JSON, Integer
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
-from bot.adapters.db.types import SafeString, SafeText, UtcDateTime
+from bot.adapters.db.column_types import SafeString, SafeText, UtcDateTime
 
 __all__ = ["Base", "SafeString", "SafeText", "UtcDateTime", "intpk", "text", "utc"]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.calendar import build_calendar
-from bot.core.screening import Slot, SlotPolicy, candidate_slots, choose_by_availability
+from bot.core.panel_slots import Slot, SlotPolicy, candidate_slots, choose_by_availability
+from bot.core.working_days import build_calendar
 
 LONDON = ZoneInfo("Europe/London")
 CAL = build_calendar(range(2025, 2029))

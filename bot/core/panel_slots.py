@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.calendar import WorkingCalendar
+from bot.core.working_days import WorkingCalendar
 
 # Look this far past the deadline before giving up, so a narrow slot pattern still books something.
 SEARCH_DAYS_AFTER_DEADLINE = 31

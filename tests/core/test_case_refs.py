@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from bot.core.case_refs import find_case_refs, normalise_message_id, subject_case_ref, thread_ids
 from bot.core.message import MailMessage
-from bot.core.threading import find_case_refs, normalise_message_id, subject_case_ref, thread_ids
 
 
 def test_find_case_refs_tagged_and_bare_in_order_unique_upper_case() -> None:

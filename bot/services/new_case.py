@@ -14,11 +14,11 @@ from bot.adapters.ical import build_invitation
 from bot.adapters.meeting_calendar import CalendarError, MeetingCalendar
 from bot.app import App
 from bot.config.model import STATUTORY_ROLES
-from bot.core import deadlines as rules
+from bot.core import deadlines
 from bot.core.arrival import with_assumption
-from bot.core.calendar import day_zero
 from bot.core.lifecycle import Stage
-from bot.core.screening import Slot, SlotPolicy, candidate_slots, choose_screening_slot
+from bot.core.panel_slots import Slot, SlotPolicy, candidate_slots, choose_screening_slot
+from bot.core.working_days import day_zero
 from bot.services import panel_calendar
 from bot.services.cases import add_event, next_reference, set_deadline
 from bot.services.mailout import queue_email
@@ -52,13 +52,14 @@ def open_case(session: Session, app: App, row: StoredMessage, now: datetime) -> 
         why=f"classified as a SIN by rule {row.rule}",
     )
     note = receipt_note(row, tz)
-    meeting = rules.screening_meeting(received_on, app.calendar)
+    meeting = deadlines.screening_meeting(received_on, app.calendar)
     set_deadline(session, case, with_assumption(meeting, note), now)
     set_deadline(
         session,
         case,
         with_assumption(
-            rules.panel_notification(app.calendar, sin_received=received_on, la_aware=None), note
+            deadlines.panel_notification(app.calendar, sin_received=received_on, la_aware=None),
+            note,
         ),
         now,
     )
@@ -69,7 +70,7 @@ def _deadline_context(case: Case) -> list[dict[str, object]]:
     return [
         {
             "name": d.name,
-            "title": rules.RULES[d.name.split(":")[0]].summary,
+            "title": deadlines.RULES[d.name.split(":")[0]].summary,
             "due": d.due,
             "explain": d.explanation,
         }

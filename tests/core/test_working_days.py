@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.calendar import (
+from bot.core.working_days import (
     CalendarRangeError,
     WorkingCalendar,
     build_calendar,

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.calendar import WorkingCalendar, build_calendar
-from bot.core.screening import Slot, SlotPolicy, choose_screening_slot
+from bot.core.panel_slots import Slot, SlotPolicy, choose_screening_slot
+from bot.core.working_days import WorkingCalendar, build_calendar
 
 LONDON = ZoneInfo("Europe/London")
 CAL = build_calendar(range(2025, 2029))
