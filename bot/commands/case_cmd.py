@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import Any, TextIO
 
@@ -121,6 +123,76 @@ def _print_meetings(meetings: list[dict[str, Any]], out: TextIO, tz: tzinfo) -> 
         )
 
 
+@dataclass(frozen=True)
+class _Section:
+    """One table of the case: its title, the key of its rows in the case detail, its columns
+    and how one row reads."""
+
+    title: str
+    key: str
+    headers: tuple[str, ...]
+    row: Callable[[dict[str, Any]], list[object]]
+
+
+def _check(field: dict[str, Any]) -> str:
+    return str(field["problem"] or ("doubtful" if field["confidence"] < 0.75 else ""))
+
+
+# Printed only when the case has any: most cases have no return or action yet.
+_WHEN_ANY = (
+    _Section(
+        "Read from forms (check anything marked)",
+        "fields",
+        ("Part", "Field", "Value", "Check", "From"),
+        lambda f: [f["scope"], f["name"], f["value"], _check(f), f["where"]],
+    ),
+    _Section(
+        "Votes",
+        "votes",
+        ("Partner", "Vote", "When", "Replaced"),
+        lambda v: [v["role"], v["choice"], v["at"], "yes" if v["superseded"] else ""],
+    ),
+    _Section(
+        "Appendix B returns",
+        "returns",
+        ("Agency", "Requested", "Return by", "Received"),
+        lambda r: [r["agency"], r["requested_on"], r["return_by"], r["received_at"]],
+    ),
+    _Section(
+        "Action plan",
+        "actions",
+        ("#", "Owner", "Due", "Done", "Action"),
+        lambda a: [a["number"], a["owner"], a["due"], a["done_at"], a["text"]],
+    ),
+)
+# Printed always, empty or not: the record of what came in, went out and was done.
+_RECORD = (
+    _Section(
+        "Chronology",
+        "events",
+        ("When", "Who", "What", "Detail"),
+        lambda e: [e["at"], e["actor"], e["what"], e["detail"]],
+    ),
+    _Section(
+        "Messages in",
+        "messages",
+        ("#", "Received", "Kind", "Subject"),
+        lambda m: [m["id"], m["received_at"], m["kind"], m["subject"]],
+    ),
+    _Section(
+        "Messages out",
+        "outgoing",
+        ("#", "Event", "Status", "Subject"),
+        lambda o: [o["id"], o["event"], o["status"], o["subject"]],
+    ),
+)
+
+
+def _print_section(section: _Section, rows: list[dict[str, Any]], out: TextIO, tz: tzinfo) -> None:
+    out.write(f"\n{section.title}\n")
+    print_table(list(section.headers), [section.row(r) for r in rows], out, tz=tz)
+
+
 def _print_case(d: dict[str, Any], tz: tzinfo) -> None:
     out = sys.stdout
     out.write(
@@ -137,74 +209,11 @@ def _print_case(d: dict[str, Any], tz: tzinfo) -> None:
     for x in d["deadlines"]:
         out.write(f"  {x['name']}: {x['explanation']}\n")
     out.write(f"\nStage: {d['stage']}; decision: {d['screening']}\n")
-    if d["fields"]:
-        out.write("\nRead from forms (check anything marked)\n")
-        print_table(
-            ["Part", "Field", "Value", "Check", "From"],
-            [
-                [
-                    f["scope"],
-                    f["name"],
-                    f["value"],
-                    f["problem"] or ("doubtful" if f["confidence"] < 0.75 else ""),
-                    f["where"],
-                ]
-                for f in d["fields"]
-            ],
-            out,
-            tz=tz,
-        )
-    if d["votes"]:
-        out.write("\nVotes\n")
-        print_table(
-            ["Partner", "Vote", "When", "Replaced"],
-            [
-                [v["role"], v["choice"], v["at"], "yes" if v["superseded"] else ""]
-                for v in d["votes"]
-            ],
-            out,
-            tz=tz,
-        )
-    if d["returns"]:
-        out.write("\nAppendix B returns\n")
-        print_table(
-            ["Agency", "Requested", "Return by", "Received"],
-            [
-                [r["agency"], r["requested_on"], r["return_by"], r["received_at"]]
-                for r in d["returns"]
-            ],
-            out,
-            tz=tz,
-        )
-    if d["actions"]:
-        out.write("\nAction plan\n")
-        print_table(
-            ["#", "Owner", "Due", "Done", "Action"],
-            [[a["number"], a["owner"], a["due"], a["done_at"], a["text"]] for a in d["actions"]],
-            out,
-            tz=tz,
-        )
+    for section in _WHEN_ANY:
+        if d[section.key]:
+            _print_section(section, d[section.key], out, tz)
     _print_meetings(d["meetings"], out, tz)
-    out.write("\nChronology\n")
-    print_table(
-        ["When", "Who", "What", "Detail"],
-        [[e["at"], e["actor"], e["what"], e["detail"]] for e in d["events"]],
-        out,
-        tz=tz,
-    )
-    out.write("\nMessages in\n")
-    print_table(
-        ["#", "Received", "Kind", "Subject"],
-        [[m["id"], m["received_at"], m["kind"], m["subject"]] for m in d["messages"]],
-        out,
-        tz=tz,
-    )
-    out.write("\nMessages out\n")
-    print_table(
-        ["#", "Event", "Status", "Subject"],
-        [[o["id"], o["event"], o["status"], o["subject"]] for o in d["outgoing"]],
-        out,
-        tz=tz,
-    )
+    for section in _RECORD:
+        _print_section(section, d[section.key], out, tz)
     for o in d["outgoing"]:
         out.writelines(f"  #{o['id']} {line}\n" for line in o["not_delivered"])
