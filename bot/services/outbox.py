@@ -82,8 +82,6 @@ def _one_connection(sender: MailSender) -> AbstractContextManager[None]:
 
 def _send_each(app: App, sender: MailSender, ids: list[int], report: SendReport) -> None:
     for row_id in ids:
-        if not _claim(app, row_id):
-            continue
         try:
             _send_one(app, sender, row_id, report)
         except SQLAlchemyError:
@@ -128,31 +126,41 @@ def _newest_id(app: App) -> int:
         return session.scalar(select(func.max(OutboxMessage.id))) or 0
 
 
-def _claim(app: App, row_id: int) -> bool:
+def _claim(session: Session, app: App, row_id: int) -> OutboxMessage | None:
+    """The row, leased to this instance until the transaction's commit says otherwise; None
+    when it is not ours to send (sent, held by another instance, or its retry not yet due)."""
     now = app.clock.now()
-    with app.sessions() as session:
-        result = session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == row_id,
-                OutboxMessage.status == "pending",
-                # Re-checked here: another instance may have failed it and set a later retry.
-                OutboxMessage.next_attempt_at <= now,
-                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-            )
-            .values(claimed_until=now + LEASE)
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == row_id,
+            OutboxMessage.status == "pending",
+            # Re-checked here: another instance may have failed it and set a later retry.
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
         )
-        session.commit()
-        return bool(getattr(result, "rowcount", 0) == 1)
+        .values(claimed_until=now + LEASE)
+        .execution_options(synchronize_session=False)  # the row is read below, after it
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        session.rollback()
+        return None
+    return session.get(OutboxMessage, row_id)
 
 
 def _send_one(app: App, sender: MailSender, row_id: int, report: SendReport) -> None:
     with app.sessions() as session:
-        row = session.get(OutboxMessage, row_id)
+        row = _claim(session, app, row_id)
         if row is None:
             return
+        if row.attempt_started_at is None:
+            # The usual case: the claim is committed with the attempt's start (_attempt),
+            # one commit before a byte reaches the server.
+            _finish(session, row, _attempt(app, session, sender, row, report))
+            return
+        session.commit()  # the claim, before the Sent folder is searched (it may be slow)
         try:
-            found = row.attempt_started_at is not None and _already_sent(app, row)
+            found = _already_sent(app, row)
         except SendError as exc:
             # Cannot tell whether the cut-short attempt went: not sent again until we can.
             # The attempt stays open, so the next try looks again first.
@@ -166,10 +174,16 @@ def _send_one(app: App, sender: MailSender, row_id: int, report: SendReport) -> 
             _mark_sent(app, row, report)
         else:
             still_open = _attempt(app, session, sender, row, report)
-        if not still_open:
-            row.attempt_started_at = None
-        row.claimed_until = None
-        session.commit()
+        _finish(session, row, still_open)
+
+
+def _finish(session: Session, row: OutboxMessage, still_open: bool) -> None:
+    """Record the outcome and give the lease back; an attempt whose outcome is unknown stays
+    open, so the next try looks in the Sent folder first."""
+    if not still_open:
+        row.attempt_started_at = None
+    row.claimed_until = None
+    session.commit()
 
 
 def _attempt(
