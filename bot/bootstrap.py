@@ -36,8 +36,11 @@ if TYPE_CHECKING:
 
 def calendar_for(config: Config, around: datetime) -> WorkingCalendar:
     """Bank holidays for a generous window around now: deadlines run up to a year ahead."""
+    from bot.adapters.bank_holidays import england_and_wales
+
     year = around.astimezone(config.partnership.time_zone).year
-    return build_calendar(range(year - 2, year + 4), config.partnership.local_closures)
+    years = range(year - 2, year + 4)
+    return build_calendar(years, config.partnership.local_closures, table=england_and_wales(years))
 
 
 def entra_app(config: Config) -> EntraApp | None:

@@ -97,6 +97,9 @@ def test_status_loads_no_reader_and_no_mail_service(config: Path, json_flag: lis
     assert found & {*DOCUMENT_READERS, *MAIL_SERVICES, "mailparser", "jinja2"} == set()
     # Read in Core (bot.services.status): no ORM, no models, no mappers to configure.
     assert {"sqlalchemy.orm", "bot.adapters.db.models"} & modules == set()
+    # The next digest needs England's bank holidays, not every country's (bank_holidays).
+    assert "bot.adapters.bank_holidays" in modules
+    assert {m for m in modules if m.startswith("holidays.countries")} == set()
 
 
 # What the read-only commands must never pay for at start-up (issue 11: under half a second).

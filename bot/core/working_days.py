@@ -139,31 +139,37 @@ def _days(first: date, last: date) -> Iterable[date]:
         d += _ONE_DAY
 
 
-def _bank_holidays(years: frozenset[int]) -> dict[date, str]:
-    # Imported here: the package is large, and most modules that import this one (the
-    # database models among them) never build a calendar.
-    import holidays
+def _bank_holidays(years: frozenset[int], table: Mapping[date, str] | None) -> dict[date, str]:
+    if table is None:
+        # Imported here: the package is large, and most modules that import this one (the
+        # database models among them) never build a calendar.
+        import holidays
 
-    table = holidays.country_holidays("GB", subdiv="ENG", years=sorted(years))
+        table = holidays.country_holidays("GB", subdiv="ENG", years=sorted(years))
     return {
         d: name.replace(_OBSERVED, _SUBSTITUTE)
         for d, name in sorted(table.items())
-        if not is_weekend(d)
+        if d.year in years and not is_weekend(d)
     }
 
 
 def build_calendar(
-    years: Iterable[int], local_closures: Mapping[date, str] | None = None
+    years: Iterable[int],
+    local_closures: Mapping[date, str] | None = None,
+    *,
+    table: Mapping[date, str] | None = None,
 ) -> WorkingCalendar:
     """England & Wales bank holidays for years, plus optional local closure days.
 
     A date that is both keeps both names, bank holiday first ("Christmas Day / Office
     closure"). Weekend entries and closures outside the covered years are dropped.
+    `table`: the holidays package's bank holidays for `years`, read by the caller
+    (bot.adapters.bank_holidays reads them without loading every country); None: read here.
     """
     covered = frozenset(years)
     if not covered:
         raise ValueError("build_calendar needs at least one year")
-    closed = _bank_holidays(covered)
+    closed = _bank_holidays(covered, table)
     for d, name in sorted((local_closures or {}).items()):
         if d.year not in covered or is_weekend(d):
             continue

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot.adapters.bank_holidays import england_and_wales
 from bot.adapters.db.models import Case, Deadline
 from bot.config import Config
 from bot.core.deadlines import APPENDIX_B
@@ -37,7 +38,7 @@ def report_calendar(config: Config, start: date, end: date, today: date) -> Work
     """The working days of every year a deadline in the report can be counted in: from the
     report's start to the later of its end and today (the day a late one may have been met)."""
     years = range(start.year, max(end.year, today.year) + 1)
-    return build_calendar(years, config.partnership.local_closures)
+    return build_calendar(years, config.partnership.local_closures, table=england_and_wales(years))
 
 
 def _deadlines(

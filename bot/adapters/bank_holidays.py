@@ -1,0 +1,48 @@
+"""England and Wales bank holidays from the `holidays` package, without its other countries.
+
+`holidays.country_holidays("GB", ...)` imports the package `holidays.countries`, whose
+`__init__` imports every country's module (about 250 of them): some 0.1 s of every start,
+`status` included, for rules the bot never reads. The United Kingdom's module needs none of
+them, so it is loaded from its own file. Should a release of the package move it, the
+package's own way is used instead; a test checks that both give the same table.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_MODULE = "holidays.countries.united_kingdom"
+
+
+def england_and_wales(years: Iterable[int]) -> Mapping[date, str]:
+    """The package's table of bank holidays in England (which Wales shares) for `years`."""
+    wanted = sorted(set(years))
+    uk = _united_kingdom()
+    if uk is None:
+        import holidays
+
+        return dict(holidays.country_holidays("GB", subdiv="ENG", years=wanted).items())
+    return dict(uk(subdiv="ENG", years=wanted).items())
+
+
+@cache
+def _united_kingdom() -> Any:
+    """The package's UnitedKingdom class, its module run alone; None if it cannot be."""
+    import holidays
+
+    path = Path(holidays.__file__).parent / "countries" / "united_kingdom.py"
+    spec = importlib.util.spec_from_file_location(_MODULE, path)
+    if spec is None or spec.loader is None or not path.is_file():
+        log.info("holidays: no %s to load alone; loading every country's rules", path.name)
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, "UnitedKingdom", None)

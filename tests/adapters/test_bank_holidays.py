@@ -1,0 +1,47 @@
+"""England and Wales bank holidays read from the holidays package's United Kingdom module alone:
+the same table as the package's own `country_holidays`, for every year the bot may count in."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+
+import holidays
+import pytest
+
+from bot.adapters import bank_holidays
+from bot.adapters.bank_holidays import england_and_wales
+from bot.core.working_days import build_calendar
+
+YEARS = range(1995, 2046)
+
+
+def test_the_table_is_the_packages_own_for_fifty_years() -> None:
+    expected = dict(holidays.country_holidays("GB", subdiv="ENG", years=list(YEARS)).items())
+    assert england_and_wales(YEARS) == expected
+    assert england_and_wales(YEARS)[date(2026, 12, 28)] == "Boxing Day (observed)"
+
+
+def test_a_calendar_built_from_it_is_the_calendar_built_the_packages_way() -> None:
+    years = range(2024, 2031)
+    fast = build_calendar(years, table=england_and_wales(years))
+    assert fast == build_calendar(years)
+    assert fast.closed[date(2026, 12, 28)] == "Boxing Day (substitute day)"
+
+
+def test_no_other_countrys_rules_are_loaded() -> None:
+    probe = (
+        "import sys; from bot.adapters.bank_holidays import england_and_wales; "
+        "england_and_wales([2026]); "
+        "print(sum(1 for m in sys.modules if m.startswith('holidays.countries')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "0"
+
+
+def test_a_package_that_moved_the_module_is_read_its_own_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bank_holidays, "_united_kingdom", lambda: None)
+    assert england_and_wales([2026])[date(2026, 12, 25)] == "Christmas Day"
