@@ -23,12 +23,23 @@ from bot.services.store import receipt_note
 NAME = "panel_notification"
 
 
-def _sin_date(session: Session, case: Case, name: str) -> date | None:
-    value = session.scalar(
-        select(CaseField.value).where(
-            CaseField.case_id == case.id, CaseField.scope == "sin", CaseField.name == name
+_FORM_DATES = ("la_aware_date", "incident_date")
+
+
+def _sin_dates(session: Session, case: Case) -> dict[str, date | None]:
+    """The dates the SIN form gave, as stored on the case (one read for both)."""
+    found = session.execute(
+        select(CaseField.name, CaseField.value).where(
+            CaseField.case_id == case.id,
+            CaseField.scope == "sin",
+            CaseField.name.in_(_FORM_DATES),
         )
     )
+    values = dict(found.tuples().all())
+    return {name: _date(values.get(name)) for name in _FORM_DATES}
+
+
+def _date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
@@ -47,14 +58,15 @@ def recorded(case: Case) -> Candidate | None:
 
 
 def facts_for(session: Session, app: App, case: Case, now: datetime) -> Facts:
+    form = _sin_dates(session, case)
     return Facts(
         received=case.sin_received_on,
         today=now.astimezone(app.config.partnership.time_zone).date(),
         covered_years=app.calendar.years,
-        form=_sin_date(session, case, "la_aware_date"),
+        form=form["la_aware_date"],
         business_manager=case.bm_aware_on,
         reason=case.bm_aware_reason or "",
-        incident=_sin_date(session, case, "incident_date"),
+        incident=form["incident_date"],
         recorded=recorded(case),
     )
 
