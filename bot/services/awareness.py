@@ -35,7 +35,7 @@ def _sin_dates(session: Session, case: Case) -> dict[str, date | None]:
             CaseField.name.in_(_FORM_DATES),
         )
     )
-    values = dict(found.tuples().all())
+    values = {name: value for name, value in found}
     return {name: _date(values.get(name)) for name in _FORM_DATES}
 
 
