@@ -19,7 +19,7 @@ from bot.config import Config
 from bot.config.model import EwsSettings, GraphSettings, ImapSettings
 from bot.core.doctext import DocumentText
 from bot.core.message import MailMessage
-from bot.core.working_days import WorkingCalendar, build_calendar
+from bot.core.working_days import WorkingCalendar
 
 if TYPE_CHECKING:
     from bot.adapters.ews_source import EwsConnection
@@ -36,11 +36,11 @@ if TYPE_CHECKING:
 
 def calendar_for(config: Config, around: datetime) -> WorkingCalendar:
     """Bank holidays for a generous window around now: deadlines run up to a year ahead."""
-    from bot.adapters.bank_holidays import england_and_wales
+    from bot.adapters.bank_holidays import working_calendar
 
     year = around.astimezone(config.partnership.time_zone).year
     years = range(year - 2, year + 4)
-    return build_calendar(years, config.partnership.local_closures, table=england_and_wales(years))
+    return working_calendar(years, config.partnership.local_closures)
 
 
 def entra_app(config: Config) -> EntraApp | None:

@@ -22,18 +22,18 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from bot.adapters.bank_holidays import working_calendar
 from bot.adapters.db.engine import make_engine, make_sessions
 from bot.adapters.db.models import Case
 from bot.cli import main
 from bot.config import load_config
 from bot.core import deadlines
-from bot.core.working_days import build_calendar
 from bot.services.cases import set_deadline
 from bot.services.review.common import met
 from bot.services.timeliness import timeliness
 from tests.test_cli import write_config
 
-CAL = build_calendar([2026, 2027])
+CAL = working_calendar([2026, 2027])
 NOW = "2027-04-20T09:00"
 TODAY = date(2027, 4, 20)
 AT = datetime(2027, 4, 1, 9, tzinfo=UTC)  # when the rows were written; never a figure

@@ -5,6 +5,9 @@
 `status` included, for rules the bot never reads. The United Kingdom's module needs none of
 them, so it is loaded from its own file. Should a release of the package move it, the
 package's own way is used instead; a test checks that both give the same table.
+
+bot.core.working_days counts with the table it is given; `working_calendar` is how everything
+else gets a calendar, so the core never reads the package itself.
 """
 
 from __future__ import annotations
@@ -17,9 +20,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bot.core.working_days import WorkingCalendar, build_calendar
+
 log = logging.getLogger(__name__)
 
 _MODULE = "holidays.countries.united_kingdom"
+
+
+def working_calendar(
+    years: Iterable[int], local_closures: Mapping[date, str] | None = None
+) -> WorkingCalendar:
+    """The working-day calendar of `years`: these bank holidays and the local closure days."""
+    covered = list(years)
+    return build_calendar(covered, england_and_wales(covered), local_closures)
 
 
 def england_and_wales(years: Iterable[int]) -> Mapping[date, str]:

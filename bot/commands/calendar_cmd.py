@@ -31,14 +31,13 @@ def register(sub: Any) -> None:
 
 def _calendar(ctx: Context, *dates: date) -> WorkingCalendar:
     """Local closure days come from the config when there is one; bank holidays always apply."""
-    from bot.adapters.bank_holidays import england_and_wales
-    from bot.core.working_days import build_calendar
+    from bot.adapters.bank_holidays import working_calendar
 
     years = range(min(d.year for d in dates) - 1, max(d.year for d in dates) + 3)
     path = config_path(ctx.args.config)
     explicit = ctx.args.config or os.environ.get("TSCP_BOT_CONFIG")
     closures = ctx.config.partnership.local_closures if explicit or path.exists() else {}
-    return build_calendar(years, closures, table=england_and_wales(years))
+    return working_calendar(years, closures)
 
 
 def add_days(ctx: Context) -> int:

@@ -139,13 +139,7 @@ def _days(first: date, last: date) -> Iterable[date]:
         d += _ONE_DAY
 
 
-def _bank_holidays(years: frozenset[int], table: Mapping[date, str] | None) -> dict[date, str]:
-    if table is None:
-        # Imported here: the package is large, and most modules that import this one (the
-        # database models among them) never build a calendar.
-        import holidays
-
-        table = holidays.country_holidays("GB", subdiv="ENG", years=sorted(years))
+def _bank_holidays(years: frozenset[int], table: Mapping[date, str]) -> dict[date, str]:
     return {
         d: name.replace(_OBSERVED, _SUBSTITUTE)
         for d, name in sorted(table.items())
@@ -155,16 +149,15 @@ def _bank_holidays(years: frozenset[int], table: Mapping[date, str] | None) -> d
 
 def build_calendar(
     years: Iterable[int],
+    table: Mapping[date, str],
     local_closures: Mapping[date, str] | None = None,
-    *,
-    table: Mapping[date, str] | None = None,
 ) -> WorkingCalendar:
     """England & Wales bank holidays for years, plus optional local closure days.
 
     A date that is both keeps both names, bank holiday first ("Christmas Day / Office
     closure"). Weekend entries and closures outside the covered years are dropped.
-    `table`: the holidays package's bank holidays for `years`, read by the caller
-    (bot.adapters.bank_holidays reads them without loading every country); None: read here.
+    `table`: the holidays package's bank holidays for `years`, as the package names them
+    (bot.adapters.bank_holidays reads them; build a calendar with its working_calendar).
     """
     covered = frozenset(years)
     if not covered:

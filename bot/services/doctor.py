@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.adapters.bank_holidays import working_calendar
 from bot.adapters.db.engine import current_revision, head_revision, known_revision, make_engine
 from bot.adapters.email_builder import build_email, make_message_id
 from bot.adapters.mail_source import MailboxError, MailboxFacts, Probed
@@ -28,7 +29,6 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.core.rules import RuleError
 from bot.core.vocabulary import VocabularyError
-from bot.core.working_days import build_calendar
 from bot.services.doctor_auth import kerberos_checks, token_checks, token_roles
 from bot.services.doctor_calendar import calendar_checks
 from bot.services.doctor_check import Check
@@ -266,7 +266,7 @@ def _clock(config: Config, clock: Clock, engine: Engine | None) -> list[Check]:
     checks.append(_clock_skew(now, engine))
     year = now.astimezone(tz).year
     for y in (year, year + 1):
-        count = sum(1 for d in build_calendar([y]).closed if d.year == y)
+        count = sum(1 for d in working_calendar([y]).closed if d.year == y)
         if count < MIN_BANK_HOLIDAYS:
             checks.append(
                 Check(

@@ -11,13 +11,13 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.adapters.bank_holidays import england_and_wales
+from bot.adapters.bank_holidays import working_calendar
 from bot.adapters.db.models import Case, Deadline
 from bot.config import Config
 from bot.core.deadlines import APPENDIX_B
 from bot.core.timeliness import MEASURES, DeadlineFact, ReportFacts, event_day, timeliness_report
 from bot.core.timeliness_figures import TimelinessReport
-from bot.core.working_days import WorkingCalendar, build_calendar
+from bot.core.working_days import WorkingCalendar
 
 _REVIEW = "review"  # a case opened from a SIN form
 
@@ -38,7 +38,7 @@ def report_calendar(config: Config, start: date, end: date, today: date) -> Work
     """The working days of every year a deadline in the report can be counted in: from the
     report's start to the later of its end and today (the day a late one may have been met)."""
     years = range(start.year, max(end.year, today.year) + 1)
-    return build_calendar(years, config.partnership.local_closures, table=england_and_wales(years))
+    return working_calendar(years, config.partnership.local_closures)
 
 
 def _deadlines(

@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.adapters.bank_holidays import working_calendar
 from bot.adapters.templates import TemplateRenderer
-from bot.core.working_days import build_calendar
 from tests.adapters.test_templates import CONTEXTS, TEMPLATES
 from tests.fixtures.chromium import screenshot
 
@@ -50,7 +50,7 @@ def busy_day() -> dict[str, Any]:
     """A day with much to do: many deadlines, long agency names, long subjects and addresses."""
     base = CONTEXTS["daily_digest"]
     today = date(2026, 11, 26)
-    cal = build_calendar(range(2026, 2028))
+    cal = working_calendar(range(2026, 2028))
     overdue = [
         {**_deadline(n, cal.add_working_days(today, -n)), "days_overdue": n} for n in range(1, 9)
     ]

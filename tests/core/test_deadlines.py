@@ -9,13 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.adapters.bank_holidays import working_calendar
 from bot.core import deadlines as dl
 from bot.core.deadlines import RULES, Deadline, RuleKind, compute
-from bot.core.working_days import CalendarRangeError, WorkingCalendar, build_calendar
+from bot.core.working_days import CalendarRangeError, WorkingCalendar
 
-CAL = build_calendar(range(2024, 2031))
+CAL = working_calendar(range(2024, 2031))
 OFFICE = "Office closure"
-LOCAL = build_calendar(
+LOCAL = working_calendar(
     range(2024, 2031),
     {date(2026, 12, 29): OFFICE, date(2026, 12, 30): OFFICE, date(2026, 12, 31): OFFICE},
 )

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.adapters.bank_holidays import working_calendar
 from bot.core.digest import (
     DeadlineView,
     deadline_state,
@@ -19,9 +20,8 @@ from bot.core.digest import (
     overdue,
     upcoming,
 )
-from bot.core.working_days import build_calendar
 
-CAL = build_calendar(range(2025, 2029))
+CAL = working_calendar(range(2025, 2029))
 LONDON = ZoneInfo("Europe/London")
 EIGHT = time(8, 0)
 

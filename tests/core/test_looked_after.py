@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
+from bot.adapters.bank_holidays import working_calendar
 from bot.core.forms import Extraction, Field
 from bot.core.looked_after import NOT_REPORTED, age_at_death, looked_after_death
 from bot.core.publication import check_notice
-from bot.core.working_days import build_calendar
 
-CAL = build_calendar(range(2025, 2029))
+CAL = working_calendar(range(2025, 2029))
 
 
 def f(name: str, value: object, problem: str | None = None) -> Field:

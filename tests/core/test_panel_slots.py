@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.adapters.bank_holidays import working_calendar
 from bot.core.panel_slots import Slot, SlotPolicy, choose_screening_slot
-from bot.core.working_days import WorkingCalendar, build_calendar
+from bot.core.working_days import WorkingCalendar
 
 LONDON = ZoneInfo("Europe/London")
-CAL = build_calendar(range(2025, 2029))
+CAL = working_calendar(range(2025, 2029))
 EVERY_WEEKDAY = (0, 1, 2, 3, 4)
 MONDAY = 0
 
@@ -132,7 +133,9 @@ def test_slot_on_the_deadline_day_is_within_deadline() -> None:
 
 
 def test_local_closure_day_is_skipped() -> None:
-    closed_christmas_eve = build_calendar(range(2025, 2029), {date(2026, 12, 24): "Office closure"})
+    closed_christmas_eve = working_calendar(
+        range(2025, 2029), {date(2026, 12, 24): "Office closure"}
+    )
     slot = choose_screening_slot(
         received_at=london("2026-12-23T13:00"),
         deadline_day=date(2026, 12, 30),

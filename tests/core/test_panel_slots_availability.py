@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.adapters.bank_holidays import working_calendar
 from bot.core.panel_slots import Slot, SlotPolicy, candidate_slots, choose_by_availability
-from bot.core.working_days import build_calendar
 
 LONDON = ZoneInfo("Europe/London")
-CAL = build_calendar(range(2025, 2029))
+CAL = working_calendar(range(2025, 2029))
 LA, POLICE, HEALTH = (
     "the local authority representative",
     "the police representative",

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
+from bot.adapters.bank_holidays import working_calendar
 from bot.core.reminders import ReminderPolicy, as_sent, schedule
-from bot.core.working_days import build_calendar
 
-CAL = build_calendar(range(2025, 2030))
+CAL = working_calendar(range(2025, 2030))
 DUE = date(2026, 12, 24)  # Thursday, before Christmas
 STEPS = {s.key: s for s in schedule(DUE, CAL, ReminderPolicy())}
 

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.adapters.bank_holidays import working_calendar
 from bot.core.reminders import (
     ReminderPolicy,
     Step,
@@ -25,9 +26,9 @@ from bot.core.reminders import (
     schedule,
 )
 from bot.core.screening_vote import vote_chase_day
-from bot.core.working_days import CalendarRangeError, build_calendar
+from bot.core.working_days import CalendarRangeError
 
-CAL = build_calendar(range(2025, 2030))
+CAL = working_calendar(range(2025, 2030))
 LONDON = ZoneInfo("Europe/London")
 DEFAULT = ReminderPolicy()
 XMAS_DUE = date(2026, 12, 24)  # Thursday

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from bot.adapters.bank_holidays import working_calendar
 from bot.core.screening_vote import (
     NO_MAJORITY,
     Change,
@@ -16,9 +17,8 @@ from bot.core.screening_vote import (
     tally,
     vote_chase_day,
 )
-from bot.core.working_days import build_calendar
 
-CAL = build_calendar(range(2025, 2030))
+CAL = working_calendar(range(2025, 2030))
 RR, LR, NFA = "rapid_review", "local_review", "no_further_action"
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.adapters.bank_holidays import working_calendar
 from bot.core.timeliness import (
     DeadlineFact,
     ReportFacts,
@@ -20,9 +21,9 @@ from bot.core.timeliness import (
 )
 from bot.core.timeliness_figures import LateCase, MeasureFigures, TimelinessReport
 from bot.core.timeliness_tables import CSV_COLUMNS, csv_rows, report_json
-from bot.core.working_days import CalendarRangeError, build_calendar
+from bot.core.working_days import CalendarRangeError
 
-CAL = build_calendar([2026, 2027], {date(2026, 12, 29): "Office closure"})
+CAL = working_calendar([2026, 2027], {date(2026, 12, 29): "Office closure"})
 APR1, MAR31 = date(2026, 4, 1), date(2027, 3, 31)
 LATER = date(2027, 6, 1)  # "today" well after the year, unless a test says otherwise
 

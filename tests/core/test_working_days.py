@@ -10,16 +10,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.adapters.bank_holidays import working_calendar
 from bot.core.working_days import (
     CalendarRangeError,
     WorkingCalendar,
-    build_calendar,
     day_zero,
 )
 
-CAL = build_calendar(range(2024, 2031))
+CAL = working_calendar(range(2024, 2031))
 OFFICE = "Office closure"
-LOCAL = build_calendar(
+LOCAL = working_calendar(
     range(2024, 2031),
     {date(2026, 12, 29): OFFICE, date(2026, 12, 30): OFFICE, date(2026, 12, 31): OFFICE},
 )
@@ -127,14 +127,14 @@ def test_closure_name(d: date, expected: str | None) -> None:
 
 def test_local_closure_names_and_merging() -> None:
     assert LOCAL.closure_name(date(2026, 12, 30)) == OFFICE
-    merged = build_calendar([2026], {date(2026, 12, 25): OFFICE, date(2026, 12, 26): OFFICE})
+    merged = working_calendar([2026], {date(2026, 12, 25): OFFICE, date(2026, 12, 26): OFFICE})
     assert merged.closure_name(date(2026, 12, 25)) == "Christmas Day / Office closure"
     assert merged.closure_name(date(2026, 12, 26)) == "Saturday"
     assert date(2026, 12, 26) not in merged.closed
 
 
 def test_local_closures_outside_covered_years_are_ignored() -> None:
-    cal = build_calendar([2026], {date(2031, 1, 6): OFFICE})
+    cal = working_calendar([2026], {date(2031, 1, 6): OFFICE})
     assert date(2031, 1, 6) not in cal.closed
 
 
@@ -254,14 +254,14 @@ def test_out_of_range_raises_naming_the_year() -> None:
 
 
 def test_gap_in_covered_years_is_not_holiday_free() -> None:
-    cal = build_calendar([2026, 2028])
+    cal = working_calendar([2026, 2028])
     with pytest.raises(CalendarRangeError, match="2027"):
         cal.add_working_days(date(2026, 12, 31), 300)
 
 
 def test_empty_years_rejected() -> None:
     with pytest.raises(ValueError, match="year"):
-        build_calendar([])
+        working_calendar([])
     with pytest.raises(ValueError, match="year"):
         WorkingCalendar(closed={}, years=frozenset())
 
