@@ -80,5 +80,7 @@ def test_a_start_slowed_by_a_busy_machine_still_starts_the_outbox_and_the_watche
             return s.scalar(select(JobHealth.last_ok_at).where(JobHealth.name == job)) is not None
 
     with running(app):
-        wait_until(lambda: ran("outbox"), 20, "the outbox's first run")
-        wait_until(lambda: ran("mailbox"), 20, "the mailbox's first pass")
+        # Both loops run hourly here: a skipped start would show as no run for an hour. A
+        # minute allows for the whole suite loading the machine (20 s once fell short in CI).
+        wait_until(lambda: ran("outbox"), 60, "the outbox's first run")
+        wait_until(lambda: ran("mailbox"), 60, "the mailbox's first pass")
