@@ -120,11 +120,12 @@ def build_email(
     references: Sequence[str] = (),
     date: datetime,
     attachments: Sequence[Attachment] = (),
-    calendar: bytes | None = None,
+    ics: bytes | None = None,
     images: Sequence[InlineImage] = (),
 ) -> bytes:
-    """Build the message; with calendar it is a meeting request Outlook and Gmail recognise;
-    with images, the HTML body and its images are one multipart/related part."""
+    """Build the message; with ics (an iCalendar REQUEST or CANCEL) it is a meeting request
+    Outlook and Gmail recognise; with images, the HTML body and its images are one
+    multipart/related part."""
     if not to:
         raise ValueError("a message needs at least one To address")
     if date.tzinfo is None:
@@ -132,10 +133,10 @@ def build_email(
     headers = _headers(
         sender, sender_name, to, cc, subject, message_id, in_reply_to, references, date
     )
-    msg = _body(text, html, calendar, images)
+    msg = _body(text, html, ics, images)
     files = [*attachments]
-    if calendar is not None:
-        files.append(Attachment(INVITE_FILENAME, "application/ics", calendar))
+    if ics is not None:
+        files.append(Attachment(INVITE_FILENAME, "application/ics", ics))
     if files:
         msg = _multipart("mixed", [msg, *(_attachment(a) for a in files)])
     # The message's headers first, then the top-level part's own (Content-Type, ...), as the
@@ -223,9 +224,7 @@ def _robot_headers(*, is_reply: bool) -> list[tuple[str, str]]:
 # Bodies --------------------------------------------------------------------------------------
 
 
-def _body(
-    text: str, html: str | None, calendar: bytes | None, images: Sequence[InlineImage]
-) -> Message:
+def _body(text: str, html: str | None, ics: bytes | None, images: Sequence[InlineImage]) -> Message:
     if images and html is None:
         raise ValueError("inline images need an HTML body to show them")
     alternatives = [_text("plain", text)]
@@ -237,12 +236,10 @@ def _body(
         alternatives.append(
             _multipart("related", [shown, *map(_image, images)]) if images else shown
         )
-    if calendar is not None:
+    if ics is not None:
         # The calendar must be an *alternative* of the body (not only an attachment) with
         # method=REQUEST on the Content-Type; that is what makes Outlook show a meeting.
-        alternatives.append(
-            _text("calendar", calendar.decode("utf-8"), f'; method="{_method(calendar)}"')
-        )
+        alternatives.append(_text("calendar", ics.decode("utf-8"), f'; method="{_method(ics)}"'))
     if len(alternatives) == 1:
         return alternatives[0]
     return _multipart("alternative", alternatives)
@@ -326,9 +323,9 @@ _TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
 _METHOD = re.compile(rb"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
 
 
-def _method(calendar: bytes) -> str:
+def _method(ics: bytes) -> str:
     """The calendar's own METHOD (REQUEST, CANCEL): the Content-Type must say the same."""
-    found = _METHOD.search(calendar)
+    found = _METHOD.search(ics)
     return found.group(1).decode("ascii") if found else "REQUEST"
 
 

@@ -323,8 +323,8 @@ def _build(
     plain = "\n".join(parsed.text_plain).replace("\r\n", "\n")
     text = plain or (html_to_text(html) if html else "")
     attachments = _attachments(parsed.attachments, limit, defects)
-    calendar = _calendar(parsed.message, defects)
-    if not text.strip() and not attachments and not calendar:
+    calendar_items = _calendar(parsed.message, defects)
+    if not text.strip() and not attachments and not calendar_items:
         defects.append("empty body")
     in_reply_to = _message_ids(headers.get("in-reply-to", ""))
     return MailMessage(
@@ -344,6 +344,6 @@ def _build(
         text=text,
         html=html,
         attachments=attachments,
-        calendar=calendar,
+        calendar_items=calendar_items,
         defects=tuple(dict.fromkeys(defects)),
     )

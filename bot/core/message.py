@@ -47,7 +47,7 @@ class MailMessage:
     html: str = ""
     attachments: tuple[AttachmentInfo, ...] = ()
     # The events of every iCalendar part (text/calendar, .ics): meeting answers among them.
-    calendar: tuple[CalendarItem, ...] = ()
+    calendar_items: tuple[CalendarItem, ...] = ()
     # Problems noticed while parsing (bad charset, broken MIME, missing headers...).
     defects: tuple[str, ...] = ()
 

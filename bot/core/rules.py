@@ -130,7 +130,7 @@ def _facts(msg: MailMessage, ctx: ClassifyContext, case_ref: str | None) -> _Fac
         "to": msg.to + msg.cc,
         "attachment_name": tuple(a.filename for a in msg.attachments),
         "attachment_type": tuple(a.content_type for a in msg.attachments),
-        "calendar_method": tuple(item.method for item in msg.calendar),
+        "calendar_method": tuple(item.method for item in msg.calendar_items),
     }
     flags = {
         "has_case_ref": case_ref is not None,

@@ -48,7 +48,7 @@ def queue_email(
     case: Case | None = None,
     cc: Sequence[str] = (),
     in_reply_to: str | None = None,
-    calendar: bytes | None = None,
+    ics: bytes | None = None,
     for_message: StoredMessage | None = None,
     images: Sequence[InlineImage] = (),
     unqueued: bool = False,
@@ -83,7 +83,7 @@ def queue_email(
         context=context,
         now=now,
         in_reply_to=in_reply_to,
-        calendar=calendar,
+        ics=ics,
         images=images,
     )
     return _add(session, app, email, case, now)
@@ -134,7 +134,7 @@ def _compose(
     context: Mapping[str, object],
     now: datetime,
     in_reply_to: str | None = None,
-    calendar: bytes | None = None,
+    ics: bytes | None = None,
     images: Sequence[InlineImage] = (),
 ) -> _Email:
     to, cc = _unique(to), [a for a in _unique(cc) if a not in to]
@@ -153,7 +153,7 @@ def _compose(
         in_reply_to=in_reply_to,
         references=[in_reply_to] if in_reply_to else [],
         date=now,
-        calendar=calendar,
+        ics=ics,
         images=images,
     )
     needs_approval = any(app.config.needs_approval(a) for a in (*to, *cc))

@@ -38,7 +38,7 @@ def case_of_calendar_reply(session: Session, kind: str, msg: MailMessage) -> Cas
     """Hook before the plan: the case whose meeting the reply's UID names."""
     if kind != Kind.CALENDAR_REPLY:
         return None
-    uids = [item.uid for item in replies(msg.calendar)]
+    uids = [item.uid for item in replies(msg.calendar_items)]
     meeting = session.scalar(select(Meeting).where(Meeting.uid.in_(uids)).limit(1))
     return meeting.case if meeting is not None else None
 
@@ -51,7 +51,7 @@ def record_calendar_replies(
     if row.kind != Kind.CALENDAR_REPLY:
         return
     problems: list[str] = []
-    for item in replies(msg.calendar):
+    for item in replies(msg.calendar_items):
         meeting = session.scalar(select(Meeting).where(Meeting.uid == item.uid))
         if meeting is None and _on_calendar(session, row.case):
             # Exchange's own notice of an answer to the panel it holds on the mailbox's

@@ -326,5 +326,5 @@ def send_invitation(
         context=context,
         now=now,
         case=case,
-        calendar=ics,
+        ics=ics,
     )

@@ -101,7 +101,7 @@ def test_text_and_html_are_alternatives() -> None:
 
 
 def test_calendar_makes_a_meeting_request() -> None:
-    msg = parse_sent(_build(calendar=CALENDAR))
+    msg = parse_sent(_build(ics=CALENDAR))
     assert _tree(msg) == [
         "multipart/mixed",
         "multipart/alternative",

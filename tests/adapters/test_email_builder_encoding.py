@@ -161,7 +161,7 @@ def test_ascii_text_in_short_lines_stays_readable_as_it_is() -> None:
 
 
 def test_meeting_request_and_invite_attachment() -> None:
-    raw = _build(subject=SUBJECT, text=TEXTS["latin"], calendar=CALENDAR)
+    raw = _build(subject=SUBJECT, text=TEXTS["latin"], ics=CALENDAR)
     _assert_wire_rules(raw)
     msg = parse_sent(raw)
     calendar = _part(msg, "text/calendar")

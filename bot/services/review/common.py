@@ -52,7 +52,7 @@ def recorded_day(app: App, now: datetime, given: date | None, what: str) -> Even
     return found
 
 
-def digest(text: str) -> str:
+def short_hash(text: str) -> str:
     """A stable short key for free text (Python's hash() differs between processes)."""
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 

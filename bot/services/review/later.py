@@ -22,12 +22,12 @@ from bot.services.review.common import (
     Recorded,
     case_ctx,
     deadline_row,
-    digest,
     met,
     note,
     recorded_day,
     repeated,
     resolve_agency,
+    short_hash,
     today,
 )
 from bot.services.review.meetings import cancel_if_still_to_come
@@ -230,7 +230,7 @@ def publication_delay(
     queue_email(
         session,
         app,
-        key=f"publication-{kind}:{case.ref}:{digest(cmd.reason)}",
+        key=f"publication-{kind}:{case.ref}:{short_hash(cmd.reason)}",
         event="publication_delay_notice",
         to=[p.national_panel.email, p.secretary_of_state.email],
         now=now,

@@ -206,5 +206,5 @@ def _cancel(
         },
         now=now,
         case=case,
-        calendar=ics,
+        ics=ics,
     )

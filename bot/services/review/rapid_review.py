@@ -24,12 +24,12 @@ from bot.services.review.common import (
     agency_addresses,
     case_ctx,
     deadline_row,
-    digest,
     met,
     note,
     recorded_day,
     repeated,
     resolve_agency,
+    short_hash,
     today,
 )
 from bot.services.review.looked_after import retime_on_awareness
@@ -212,7 +212,7 @@ def draft_delay_notice(
     queue_email(
         session,
         app,
-        key=f"rr-delay:{case.ref}:{expected}:{digest(reason)}",
+        key=f"rr-delay:{case.ref}:{expected}:{short_hash(reason)}",
         event="panel_delay_notice",
         to=[app.config.people.national_panel.email],
         now=now,
