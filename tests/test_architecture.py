@@ -154,7 +154,7 @@ def test_core_checker_catches_forbidden_code(source: str, expected: list[str]) -
     ],
 )  # fmt: skip
 def test_transport_checker_catches_concrete_imports(source: str, expected: list[str]) -> None:
-    assert transport_violations(source, "bot.commands") == expected
+    assert transport_violations(source, "bot.cli") == expected
 
 
 # The real code.
@@ -192,11 +192,11 @@ def test_no_concrete_transport_outside_bootstrap(path: Path) -> None:
     assert transport_violations(path.read_text(), package_of(path)) == []
 
 
-# Start-up: the CLI's parser is built from bot.cli and bot.commands alone, so what those import
+# Start-up: the CLI's parser is built from the bot.cli package alone, so what its modules import
 # at their top is what every invocation, `--help` included, pays for. Services, adapters and
 # their libraries are imported inside the handler that uses them (tests/test_cli_imports.py
 # checks the result in a fresh interpreter).
-CLI_FILES = sorted([BOT / "cli.py", *(BOT / "commands").glob("*.py")])
+CLI_FILES = sorted((BOT / "cli").glob("*.py"))
 LOADED_BY_HANDLERS = ("bot.services", "bot.adapters", "bot.bootstrap", "bot.scheduler",
                       "bot.app", "sqlalchemy", "alembic", "apscheduler", "jinja2")  # fmt: skip
 
@@ -223,11 +223,11 @@ def eager_violations(source: str, package: str) -> list[str]:
         ("import sqlalchemy", ["imports sqlalchemy"]),
         ("def f():\n    from bot.services.queries import case_summaries", []),
         ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from bot.app import App", []),
-        ("from bot.commands.context import Context", []),
+        ("from bot.cli.context import Context", []),
     ],
 )  # fmt: skip
 def test_eager_import_checker(source: str, expected: list[str]) -> None:
-    assert eager_violations(source, "bot.commands") == expected
+    assert eager_violations(source, "bot.cli") == expected
 
 
 @pytest.mark.parametrize("path", CLI_FILES, ids=lambda p: module_name(p))

@@ -404,7 +404,7 @@ def test_escalation_on_a_case_is_linked_acknowledged_and_alerted(bot: Bot) -> No
 
 
 def test_terminal_commands_match_email(bot: Bot, capsys: pytest.CaptureFixture[str]) -> None:
-    from bot.commands.context import Context  # noqa: F401 - the CLI path is tested in test_cli
+    from bot.cli.context import Context  # noqa: F401 - the CLI path is tested in test_cli
 
     app: App = bot.app
     from bot.core.commands import parse_commands

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import Any, TextIO
 
-from bot.cli_output import print_json, print_table
-from bot.commands.context import Context, NotFound
+from bot.cli.context import Context, NotFound
+from bot.cli.output import print_json, print_table
 
 
 def register(sub: Any) -> None:

@@ -7,8 +7,8 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.cli_output import print_json
-from bot.commands.context import Context, UsageError, config_path, typed_date
+from bot.cli.context import Context, UsageError, config_path, typed_date
+from bot.cli.output import print_json
 
 if TYPE_CHECKING:
     from bot.core.working_days import WorkingCalendar

@@ -6,8 +6,8 @@ import getpass
 import sys
 from typing import TYPE_CHECKING, Any
 
-from bot.cli_output import print_json
-from bot.commands.context import Context, NotFound, UsageError
+from bot.cli.context import Context, NotFound, UsageError
+from bot.cli.output import print_json
 from bot.config.model import STATUTORY_ROLES
 
 if TYPE_CHECKING:

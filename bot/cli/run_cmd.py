@@ -7,8 +7,8 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bot.cli_output import print_json
-from bot.commands.context import Context, typed_date
+from bot.cli.context import Context, typed_date
+from bot.cli.output import print_json
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -58,7 +58,7 @@ def init(ctx: Context) -> int:
 
 def run(ctx: Context) -> int:
     args: argparse.Namespace = ctx.args
-    from bot.commands.data_cmd import refuse_if_exposed
+    from bot.cli.data_cmd import refuse_if_exposed
 
     refuse_if_exposed(ctx.config)
     ctx.config.require_secrets()  # it connects: every password it needs, or one clear line

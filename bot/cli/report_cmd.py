@@ -10,8 +10,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.cli_output import print_json, print_table
-from bot.commands.context import Context, UsageError, typed_date
+from bot.cli.context import Context, UsageError, typed_date
+from bot.cli.output import print_json, print_table
 from bot.core.deadlines import fmt_date
 
 if TYPE_CHECKING:

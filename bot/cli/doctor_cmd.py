@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from bot.cli_output import print_json
+from bot.cli.context import Context, config_path
+from bot.cli.output import print_json
 from bot.clock import SystemClock
-from bot.commands.context import Context, config_path
 
 
 def register(sub: Any) -> None:

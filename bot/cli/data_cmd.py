@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli_output import print_json
-from bot.commands.context import Context, UsageError
+from bot.cli.context import Context, UsageError
+from bot.cli.output import print_json
 
 if TYPE_CHECKING:  # the handlers import what they use when they run (tests/test_cli_imports.py)
     from bot.adapters.db.models import PurgeRecord

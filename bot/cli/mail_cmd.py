@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli_output import print_json, print_table
-from bot.commands.context import Context, NotFound, UsageError
+from bot.cli.context import Context, NotFound, UsageError
+from bot.cli.output import print_json, print_table
 
 if TYPE_CHECKING:
     from bot.app import App

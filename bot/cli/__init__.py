@@ -2,6 +2,11 @@
 
 Exit codes: 0 done; 1 the work failed (mailbox, database or mail server trouble); 2 bad usage or
 configuration; 3 the thing asked for does not exist. Errors are one line on stderr.
+
+One module per group of commands (`*_cmd`), each with register(subparsers). A command module
+imports at its top only what its arguments need; each handler imports its services when it
+runs. So `tscp-bot --help` loads no adapter, and a command loads only its own
+(tests/test_cli_imports.py holds this).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from bot.commands import (
+from bot.cli import (
     calendar_cmd,
     case_cmd,
     data_cmd,
@@ -25,7 +30,7 @@ from bot.commands import (
     run_cmd,
     status_cmd,
 )
-from bot.commands.context import Context
+from bot.cli.context import Context
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
 log = logging.getLogger(__name__)
@@ -96,13 +101,13 @@ def _errors() -> list[tuple[str, int, Callable[[BaseException], str]]]:
     """Each known error as "module:class", so that none of those modules is imported just to
     be able to name its error (an error from a module never imported was never raised)."""
     return [
-        ("bot.commands.context:UsageError", EXIT_USAGE, str),
+        ("bot.cli.context:UsageError", EXIT_USAGE, str),
         ("bot.config.reader:ConfigError", EXIT_USAGE, lambda e: f"configuration: {e}"),
         ("bot.core.rules:RuleError", EXIT_USAGE, lambda e: f"rules: {e}"),
         ("bot.adapters.templates:TemplateError", EXIT_USAGE, lambda e: f"templates: {e}"),
         ("bot.core.working_days:CalendarRangeError", EXIT_USAGE, str),
         ("bot.adapters.db.engine:NewerSchema", EXIT_USAGE, str),
-        ("bot.commands.context:NotFound", EXIT_NOT_FOUND, str),
+        ("bot.cli.context:NotFound", EXIT_NOT_FOUND, str),
         ("bot.adapters.mail_source:MailboxError", EXIT_FAILED, lambda e: f"mailbox: {e}"),
         ("bot.adapters.outgoing:SendError", EXIT_FAILED, lambda e: f"sending: {e}"),
         ("sqlalchemy.exc:SQLAlchemyError", EXIT_FAILED, _database_message),
@@ -156,7 +161,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         ctx.close()
         os.umask(umask)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,9 +7,9 @@ import sys
 from datetime import datetime, tzinfo
 from typing import Any, cast
 
-from bot.cli_output import print_json
+from bot.cli.context import Context
+from bot.cli.output import print_json
 from bot.clock import SystemClock
-from bot.commands.context import Context
 
 HEALTHY, UNHEALTHY, UNREACHABLE = 0, 1, 2
 
