@@ -1,4 +1,5 @@
-"""Layering: bot.core is pure (no I/O, no clock), and only bootstrap picks concrete transports."""
+"""Layering: bot.core is pure (no I/O, no clock), only bootstrap picks concrete transports, each
+layer imports only the layers below it, and no module imports round a circle."""
 
 from __future__ import annotations
 
@@ -240,3 +241,151 @@ def test_no_module_is_named_like_a_standard_library_one() -> None:
     should mean the standard library's, never ours."""
     ours = {p.stem for p in BOT.rglob("*.py")} | {p.name for p in BOT.rglob("*") if p.is_dir()}
     assert ours & set(sys.stdlib_module_names) == set()
+
+
+# Layers: what each part of bot/ may import of the others (any import, in a function or not).
+# Read down the table: the core and the adapters know nothing of the services; the services
+# know nothing of the command line or the daemon that call them. A new top-level module must
+# be given its place here.
+MAY_IMPORT: dict[str, frozenset[str]] = {
+    "core": frozenset(),
+    "config": frozenset({"core"}),
+    "adapters": frozenset({"core"}),
+    "clock": frozenset({"core"}),
+    "logs": frozenset(),
+    "version": frozenset(),
+    "app": frozenset({"core", "config", "adapters", "clock"}),
+    "bootstrap": frozenset({"core", "config", "adapters", "clock", "app"}),
+    "services": frozenset({"core", "config", "adapters", "clock", "app"}),
+    "scheduler": frozenset({"core", "config", "adapters", "clock", "app", "services"}),
+    "migrations": frozenset({"adapters"}),
+}
+# The command line is the top: it may use every part but the migrations (`init` runs them
+# through bot.adapters.db).
+MAY_IMPORT["cli"] = frozenset(MAY_IMPORT) - {"migrations"}
+# `tscp-bot doctor` checks the configured mailbox, sender and calendar themselves, so it builds
+# them as the daemon does: the one service that uses the wiring.
+LAYER_EXCEPTIONS = frozenset({("bot.services.doctor", "bootstrap"),
+                              ("bot.services.doctor_calendar", "bootstrap")})  # fmt: skip
+
+
+def layer_of(module: str) -> str | None:
+    """bot.services.cases -> services; bot.clock -> clock; None outside bot (or bot itself)."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "bot" and len(parts) > 1 else None
+
+
+def layer_violations(source: str, module: str, package: str) -> list[str]:
+    own = layer_of(module)
+    if own is None:
+        return []
+    if own not in MAY_IMPORT:
+        return [f"{module} is in no layer: give bot.{own} its row in MAY_IMPORT"]
+    bad = set()
+    for name in imported_modules(ast.parse(source), package):
+        other = layer_of(name)
+        if other in (None, own) or (module, other) in LAYER_EXCEPTIONS:
+            continue
+        if other not in MAY_IMPORT[own]:
+            bad.add(f"{own} may not import {other} ({name})")
+    return sorted(bad)
+
+
+@pytest.mark.parametrize(
+    ("source", "module", "expected"),
+    [
+        ("from bot.cli.context import Context", "bot.services.cases",
+         ["services may not import cli (bot.cli.context)",
+          "services may not import cli (bot.cli.context.Context)"]),
+        ("def f():\n    from bot.scheduler import Daemon", "bot.services.x",
+         ["services may not import scheduler (bot.scheduler)",
+          "services may not import scheduler (bot.scheduler.Daemon)"]),
+        ("from bot.core.deadlines import compute", "bot.adapters.ical", []),
+        ("from bot.bootstrap import make_sender", "bot.services.doctor", []),
+        ("from bot.bootstrap import make_sender", "bot.services.status",
+         ["services may not import bootstrap (bot.bootstrap)",
+          "services may not import bootstrap (bot.bootstrap.make_sender)"]),
+        ("import os", "bot.newthing", ["bot.newthing is in no layer: give bot.newthing its row "
+                                       "in MAY_IMPORT"]),
+    ],
+)  # fmt: skip
+def test_layer_checker(source: str, module: str, expected: list[str]) -> None:
+    assert layer_violations(source, module, module.rpartition(".")[0]) == expected
+
+
+@pytest.mark.parametrize("path", sorted(BOT.rglob("*.py")), ids=lambda p: module_name(p))
+def test_each_layer_imports_only_the_layers_below_it(path: Path) -> None:
+    assert layer_violations(path.read_text(), module_name(path), package_of(path)) == []
+
+
+def load_time_imports(source: str, package: str) -> list[str]:
+    """The modules imported while a module loads: its body, inside if/try too, but not in a
+    function and not under TYPE_CHECKING (which never runs)."""
+    found: list[str] = []
+
+    def visit(body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                one = ast.Module(body=[node], type_ignores=[])
+                found.extend(imported_modules(one, package))
+            elif isinstance(node, ast.If) and "TYPE_CHECKING" not in ast.unparse(node.test):
+                visit(node.body)
+                visit(node.orelse)
+            elif isinstance(node, ast.Try):
+                visit(node.body)
+                visit(node.orelse)
+                visit(node.finalbody)
+
+    visit(ast.parse(source).body)
+    return found
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every group of modules that import one another, round in a circle (Tarjan's strongly
+    connected components of more than one module, or a module importing itself)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph.get(node, ())):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1 or node in graph.get(node, ()):
+                cycles.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return cycles
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e"}}
+    assert import_cycles(graph) == [["a", "b", "c"], ["e"]]
+    assert import_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_imports_itself_round_a_circle() -> None:
+    """A cycle makes the import order matter (a name used before its module has finished
+    loading) and the layers meaningless; what must come late is imported in a function."""
+    modules = {module_name(p): p for p in BOT.rglob("*.py")}
+    graph = {
+        name: {m for m in load_time_imports(path.read_text(), package_of(path)) if m in modules}
+        - {name}
+        for name, path in modules.items()
+    }
+    assert import_cycles(graph) == []
