@@ -60,8 +60,9 @@ def config(tmp_path: Path, database_url: str) -> Path:
 
 
 @pytest.fixture
-def bot(cli: Run, config: Path) -> Run:
-    """The CLI against an initialised maildir-backed config, at NOW unless told otherwise."""
+def bot(cli: Run, config: Path, migrated_database_url: str) -> Run:
+    """The CLI against an initialised maildir-backed config, at NOW unless told otherwise. The
+    database starts from the migrated template, so `init` finds its schema current."""
 
     def run(*args: str, now: str = NOW) -> tuple[int, str, str]:
         return cli("--config", str(config), "--now", now, *args)
