@@ -87,7 +87,7 @@ class Context:
     def app(self, *, moving_clock: bool = False, lazy: bool = False, announce: bool = True) -> App:
         """`lazy`: for a command that only reads, the bank holidays, rules, templates and
         forms are read if it uses them, not at its start (see bot.bootstrap.build_app).
-        `announce`: on PostgreSQL, mail this command queues (an approved draft, a retry) wakes
+        `announce`: mail this command queues (an approved draft, a retry) wakes
         the running daemon's sender at once; the daemon itself attaches a bell that listens."""
         from bot.adapters.db.engine import refuse_newer_schema
         from bot.bootstrap import build_app
@@ -102,7 +102,7 @@ class Context:
     def _announce(self, app: App) -> None:
         from bot.adapters.db import notify
 
-        if notify.supported(app.engine):  # on SQLite nothing outside this process would hear
+        if notify.supported(app.engine):  # a database in memory: nothing else could hear
             from bot.services.outbox_bell import OutboxBell
 
             bell = OutboxBell()

@@ -7,12 +7,12 @@ that transaction's commit has returned the bell rings. Ringing only after the co
 the sender reads the outbox in its own session, so a row it could not yet see would be missed
 until the tick. A transaction rolled back rings nothing.
 
-On PostgreSQL the bell also rings across instances, which share nothing but the database:
-the transaction that queues mail sends a NOTIFY (delivered only if it commits), and every
-listening bell hears it (bot.adapters.db.notify); a command at the terminal attaches a bell
-that only announces. On SQLite, one host, the signal stays in-process. Either way the
-outbox's tick stays as the safety net: for mail queued at the terminal or by another instance
-on SQLite, and while a listener is reconnecting.
+The bell also rings across instances, which share nothing but the database
+(bot.adapters.db.notify): on PostgreSQL the transaction that queues mail sends a NOTIFY
+(delivered only if it commits); on SQLite the commit, once it has returned, replaces a bell
+file beside the database. Every listening bell hears it; a command at the terminal attaches a
+bell that only announces. The outbox's tick stays as the safety net: for retries that come
+due, for a listener that is reconnecting, and for a bell that could not be written.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ class OutboxBell:
     def __init__(self) -> None:
         self._rung = threading.Event()
         self._sessions: sessionmaker[Session] | None = None
-        self._listener: notify.Listener | None = None
+        self._engine: Engine | None = None
+        self._listener: notify.Listening | None = None
         self._token = uuid.uuid4().hex  # names this bell's own notifications
 
     def attach(self, sessions: sessionmaker[Session], *, listen: bool = True) -> None:
@@ -49,9 +50,11 @@ class OutboxBell:
         sends nothing itself), without waiting for theirs."""
         self._sessions = sessions
         engine = sessions.kw.get("bind")
-        if listen and isinstance(engine, Engine) and notify.supported(engine):
-            self._listener = notify.Listener(engine, CHANNEL, self._heard)
-            self._listener.start()
+        self._engine = engine if isinstance(engine, Engine) else None
+        if listen and self._engine is not None:
+            self._listener = notify.listener(self._engine, CHANNEL, self._heard)
+            if self._listener is not None:
+                self._listener.start()
         event.listen(sessions, "after_flush", self._flushed)
         event.listen(sessions, "do_orm_execute", self._executed)
         event.listen(sessions, "after_commit", self._committed)
@@ -64,7 +67,7 @@ class OutboxBell:
         event.remove(self._sessions, "do_orm_execute", self._executed)
         event.remove(self._sessions, "after_commit", self._committed)
         event.remove(self._sessions, "after_transaction_end", self._ended)
-        self._sessions = None
+        self._sessions = self._engine = None
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
@@ -107,12 +110,12 @@ class OutboxBell:
 
     def _queued(self, session: Session) -> None:
         session.info[_QUEUED] = True
-        connection = session.connection()
-        if notify.supported(connection.engine):
-            notify.notify(connection, CHANNEL, self._token)  # sent if this commits
+        notify.notify(session.connection(), CHANNEL, self._token)  # sent if this commits
 
     def _committed(self, session: Session) -> None:
         if session.info.pop(_QUEUED, False):
+            if self._engine is not None:
+                notify.notify_committed(self._engine, CHANNEL, self._token)
             self.ring()
 
     def _ended(self, session: Session, transaction: SessionTransaction) -> None:

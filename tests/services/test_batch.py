@@ -138,7 +138,9 @@ def test_a_batch_refuses_a_key_already_in_the_outbox(make_app: AppFactory) -> No
 def test_the_bell_rings_for_emails_written_by_a_batch(make_app: AppFactory) -> None:
     app, _ = make_app()
     bell = OutboxBell()
-    bell.attach(app.sessions, listen=False)  # this process's rings (PG's: test_daemon_wake_pg)
+    bell.attach(
+        app.sessions, listen=False
+    )  # this process's rings (across instances: test_daemon_wake_instances)
     try:
         with app.sessions() as s:
             case = _case(s)

@@ -49,7 +49,9 @@ def test_bell_rings_after_a_commit_that_queued_mail(
 ) -> None:
     app, clock = smtp_app(make_app, smtp_server)
     bell = OutboxBell()
-    bell.attach(app.sessions, listen=False)  # this process's rings (PG's: test_daemon_wake_pg)
+    bell.attach(
+        app.sessions, listen=False
+    )  # this process's rings (across instances: test_daemon_wake_instances)
     try:
         assert not bell.wait(0)
         queue(app, clock, "ack:1")
@@ -71,7 +73,9 @@ def test_bell_stays_quiet_for_a_rollback_and_rings_for_an_approved_draft(
 ) -> None:
     app, clock = smtp_app(make_app, smtp_server)
     bell = OutboxBell()
-    bell.attach(app.sessions, listen=False)  # this process's rings (PG's: test_daemon_wake_pg)
+    bell.attach(
+        app.sessions, listen=False
+    )  # this process's rings (across instances: test_daemon_wake_instances)
     try:
         with app.sessions() as s:
             queue_email(

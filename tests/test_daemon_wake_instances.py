@@ -1,7 +1,7 @@
-"""On PostgreSQL mail queued by one instance wakes another instance's sender: a real `tscp-bot
-run` process, whose outbox runs hourly, sends an email another instance commits within seconds,
-and only because of the NOTIFY (one committed without it waits for the hour). A draft approved
-at the terminal goes at once too."""
+"""Mail queued by one instance wakes another instance's sender: a real `tscp-bot run` process,
+whose outbox runs hourly, sends an email another instance commits within seconds, and only
+because of the signal (PostgreSQL's NOTIFY, a bell file beside a SQLite database): one
+committed without it waits for the hour. A draft approved at the terminal goes at once too."""
 
 from __future__ import annotations
 
@@ -32,8 +32,6 @@ AN_HOUR = 3600
 def config(
     tmp_path: Path, database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
 ) -> Path:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; on SQLite the bell stays in-process")
     return daemon_config(tmp_path, database_url, dovecot, smtp_server, outbox_every_seconds=AN_HOUR)
 
 
@@ -119,13 +117,13 @@ def test_mail_another_instance_queues_is_sent_at_once(
     _queue(other, "wake-test-quiet")
     time.sleep(5)
     assert not _arrived(smtp_server, "wake-test-quiet")
-    # Committed by an instance with its bell attached: the NOTIFY wakes the daemon's sender,
+    # Committed by an instance with its bell attached: the signal wakes the daemon's sender,
     # which sends everything due (the quiet one too).
     bell = OutboxBell()
     bell.attach(other.sessions)
     try:
         _queue(other, "wake-test-rung")
-        wait_until(lambda: _arrived(smtp_server, "wake-test-rung"), 10, "the NOTIFY's wake")
+        wait_until(lambda: _arrived(smtp_server, "wake-test-rung"), 10, "the signal's wake")
     finally:
         bell.detach()
     assert _arrived(smtp_server, "wake-test-quiet")
