@@ -1,5 +1,7 @@
 """Pickup-to-acknowledgement latency: `tscp-bot run` (the daemon, IMAP IDLE) in a subprocess,
-SINs APPENDed one at a time, and the moment each acknowledgement reaches aiosmtpd."""
+SINs APPENDed one at a time, and the moment each acknowledgement reaches aiosmtpd. Then, with
+the same daemon, drafts approved at the terminal (`tscp-bot outbox approve`, another process)
+and the moment each reaches aiosmtpd: the signal between instances, not the outbox's tick."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from imapclient import IMAPClient
 
@@ -103,6 +107,9 @@ class LatencyResult:
     reference: list[float] = field(default_factory=list)  # the bare IDLE client's pickup
     missing: int = 0
     note: str = ""
+    # `outbox approve` started -> the approved draft at SMTP (the command's own start included)
+    approvals: list[float] = field(default_factory=list)
+    approvals_missing: int = 0
 
     def percentile(self, share: float) -> float | None:
         return percentile(self.seconds, share)
@@ -171,6 +178,13 @@ def latency(
                         result.missing += 1
                     else:
                         result.seconds.append(took)
+            for index in range(count):
+                took = _approve_and_time(bot, url, arrivals, index, timeout)
+                say(f"latency: approval {index + 1}/{count}: {_show(took, 'not sent')}")
+                if took is None:
+                    result.approvals_missing += 1
+                else:
+                    result.approvals.append(took)
         finally:
             watcher.stopping.set()
             watcher.join(5)
@@ -179,6 +193,62 @@ def latency(
             if proc.returncode not in (0, -signal.SIGTERM):
                 result.note = f"daemon exited {proc.returncode}: {tail}"
     return result
+
+
+def _approve_and_time(
+    bot: Bot, url: str, arrivals: Arrivals, index: int, timeout: float
+) -> float | None:
+    """A draft waiting for approval, approved by `tscp-bot outbox approve` in its own process:
+    seconds from that command's start to the email at SMTP."""
+    answers = f"<bench-approval-{index}@tameside.gov.uk>"
+    draft = _draft(url, f"bench-approval-{index}", answers)
+    started = time.monotonic()
+    done = subprocess.run(bot.args("outbox", "approve", str(draft)), env=bot.env, check=False)
+    if done.returncode != 0:
+        return None
+    sent = arrivals.wait(answers, timeout)
+    return None if sent is None else sent - started
+
+
+def _draft(url: str, key: str, answers: str) -> int:
+    from bot.adapters.db.engine import make_engine, make_sessions
+    from bot.adapters.db.models import OutboxMessage
+    from bot.adapters.email_builder import build_email
+
+    now = datetime.fromisoformat(harness.NOW).replace(tzinfo=ZoneInfo("Europe/London"))
+    raw = build_email(
+        sender="tscp@tameside.gov.uk",
+        sender_name="TSCP",
+        to=["someone@example.org"],
+        subject=key,
+        text="Invented.",
+        html=None,
+        message_id=f"<{key}@tameside.gov.uk>",
+        in_reply_to=answers,  # how Arrivals tells which email it is
+        date=now,
+    )
+    engine = make_engine(url)
+    try:
+        with make_sessions(engine)() as session:
+            row = OutboxMessage(
+                idempotency_key=key,
+                message_id=f"{key}@tameside.gov.uk",
+                event="system_alert",
+                sender="tscp@tameside.gov.uk",
+                recipients=["someone@example.org"],
+                subject=key,
+                raw=raw,
+                created_at=now,
+                next_attempt_at=now,
+                status="draft",
+                requires_approval=True,
+                attempts=0,
+            )
+            session.add(row)
+            session.commit()
+            return row.id
+    finally:
+        engine.dispose()
 
 
 def _show(seconds: float | None, missing: str = "no acknowledgement") -> str:

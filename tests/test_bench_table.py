@@ -92,3 +92,11 @@ def test_every_measure_gives_rows_and_the_json_holds_them() -> None:
     assert len(text.splitlines()) == len(table.rows) + 3  # title, header, rule
     saved = json.loads(json.dumps(table.as_json({}, {})))
     assert len(saved["rows"]) == len(table.rows)
+
+
+def test_approvals_at_the_terminal_are_reported_with_those_never_sent() -> None:
+    table = Table()
+    table.latency(LatencyResult([0.5], [0.5], approvals=[0.6, 0.8], approvals_missing=1))
+    rows = [r for r in table.rows if r.measure.startswith("draft approved at the terminal")]
+    assert [r.bot for r in rows] == ["0.60 s", "0.80 s"]
+    assert all("1 not sent" in r.measure and r.verdict == "info" for r in rows)

@@ -67,10 +67,8 @@ def loaded(*args: str, cwd: Path | None = None) -> set[str]:
 
 
 @pytest.fixture
-def config(tmp_path: Path, database_url: str) -> Path:
-    path = write_config(tmp_path, database_url)
-    assert cli.main(["--config", str(path), "init"]) == 0
-    return path
+def config(tmp_path: Path, migrated_database_url: str) -> Path:
+    return write_config(tmp_path, migrated_database_url)
 
 
 def test_help_loads_no_adapter_library() -> None:
