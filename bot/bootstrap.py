@@ -239,8 +239,8 @@ def _read_documents(
 
 def build_app(config: Config, clock: Clock, *, lazy: bool = False) -> App:
     """`lazy`: the bank holidays, rules, templates and forms are read when first used, for a
-    command that only reads the database (`status`, `case`); by default they are read here,
-    so that a mistake in one stops the bot at its start."""
+    command that needs none of them (`outbox approve`); by default they are read here, so
+    that a mistake in one stops the bot at its start."""
     engine = make_engine(config.database_url)
     tokens = entra_app(config)  # one token cache for every IMAP, SMTP and Graph connection
     parse = partial(_parse, config.ingest.max_attachment_bytes)

@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot import cli
+from bot.adapters.db.engine import make_engine, make_sessions
+from bot.adapters.db.models import OutboxMessage
 from tests.fixtures.app import ROOT
 from tests.fixtures.fresh_python import modules_after
 from tests.test_cli import NOW, write_config
@@ -135,6 +138,48 @@ def test_one_case_reads_no_calendar_rules_templates_or_forms(
     assert found & lazy == set()
     # Read in Core (bot.services.case_view): no ORM, no models, no mappers to configure.
     assert {"sqlalchemy.orm", "bot.adapters.db.models"} & found == set()
+
+
+def test_approving_a_draft_loads_no_rule_template_or_holiday(
+    config: Path, migrated_database_url: str
+) -> None:
+    """The approval is a row changed and committed: whatever else it loaded would delay the
+    email, which the running bot sends as soon as that commit wakes it."""
+    draft = _draft(migrated_database_url)
+    found = loaded_modules("--config", str(config), "--now", NOW, "outbox", "approve", draft)
+    assert {m.split(".")[0] for m in found} & (NOT_FOR_READING | {"holidays"}) == set()
+    lazy = {"bot.adapters.rules_loader", "bot.adapters.templates", "bot.adapters.vocabulary_loader"}
+    assert found & lazy == set()
+    engine = make_engine(migrated_database_url)
+    with make_sessions(engine)() as session:
+        approved = session.get(OutboxMessage, int(draft))
+        assert approved is not None and approved.status == "pending"
+    engine.dispose()
+
+
+def _draft(url: str) -> str:
+    now = datetime(2026, 12, 23, 9, 0, tzinfo=UTC)
+    engine = make_engine(url)
+    with make_sessions(engine)() as session:
+        row = OutboxMessage(
+            idempotency_key="draft-1",
+            message_id="draft-1@tameside.gov.uk",
+            event="system_alert",
+            sender="tscp@tameside.gov.uk",
+            recipients=["someone@example.org"],
+            subject="Invented",
+            raw=b"Subject: Invented\r\n\r\nInvented.\r\n",
+            created_at=now,
+            next_attempt_at=now,
+            status="draft",
+            requires_approval=True,
+            attempts=0,
+        )
+        session.add(row)
+        session.commit()
+        found = str(row.id)
+    engine.dispose()
+    return found
 
 
 def test_calendar_loads_the_bank_holidays_and_nothing_else(

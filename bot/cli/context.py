@@ -85,8 +85,9 @@ class Context:
         return self.clock().now().astimezone(self.config.partnership.time_zone).date()
 
     def app(self, *, moving_clock: bool = False, lazy: bool = False, announce: bool = True) -> App:
-        """`lazy`: for a command that only reads, the bank holidays, rules, templates and
-        forms are read if it uses them, not at its start (see bot.bootstrap.build_app).
+        """`lazy`: for a command that needs none of them (`outbox approve`, `outbox retry`), the
+        bank holidays, rules, templates and forms are read if it uses them, not at its start
+        (see bot.bootstrap.build_app).
         `announce`: mail this command queues (an approved draft, a retry) wakes
         the running daemon's sender at once; the daemon itself attaches a bell that listens."""
         from bot.adapters.db.engine import refuse_newer_schema
