@@ -103,7 +103,7 @@ class Context:
     def _announce(self, app: App) -> None:
         from bot.adapters.db import notify
 
-        if notify.supported(app.engine):  # a database in memory: nothing else could hear
+        if notify.supported(app.engine):  # not a database in memory: no other process could hear
             from bot.services.outbox_bell import OutboxBell
 
             bell = OutboxBell()

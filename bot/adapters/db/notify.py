@@ -81,7 +81,9 @@ def notify_committed(engine: Engine, channel: str, payload: str) -> None:
     except OSError as exc:
         fresh.unlink(missing_ok=True)
         log.warning(
-            "could not ring %s (%s); it is looked at on its interval", path.name, exc.strerror
+            "could not ring %s (%s); the listeners find the change on their own interval",
+            path.name,
+            exc.strerror,
         )
 
 
