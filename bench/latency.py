@@ -212,38 +212,14 @@ def _approve_and_time(
 
 def _draft(url: str, key: str, answers: str) -> int:
     from bot.adapters.db.engine import make_engine, make_sessions
-    from bot.adapters.db.models import OutboxMessage
-    from bot.adapters.email_builder import build_email
+    from tests.fixtures.outbox_rows import invented_alert
 
     now = datetime.fromisoformat(harness.NOW).replace(tzinfo=ZoneInfo("Europe/London"))
-    raw = build_email(
-        sender="tscp@tameside.gov.uk",
-        sender_name="TSCP",
-        to=["someone@example.org"],
-        subject=key,
-        text="Invented.",
-        html=None,
-        message_id=f"<{key}@tameside.gov.uk>",
-        in_reply_to=answers,  # how Arrivals tells which email it is
-        date=now,
-    )
     engine = make_engine(url)
     try:
         with make_sessions(engine)() as session:
-            row = OutboxMessage(
-                idempotency_key=key,
-                message_id=f"{key}@tameside.gov.uk",
-                event="system_alert",
-                sender="tscp@tameside.gov.uk",
-                recipients=["someone@example.org"],
-                subject=key,
-                raw=raw,
-                created_at=now,
-                next_attempt_at=now,
-                status="draft",
-                requires_approval=True,
-                attempts=0,
-            )
+            # answers: the In-Reply-To by which Arrivals tells which email it is
+            row = invented_alert(key, now, draft=True, in_reply_to=answers)
             session.add(row)
             session.commit()
             return row.id

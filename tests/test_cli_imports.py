@@ -20,6 +20,7 @@ from bot.adapters.db.engine import make_engine, make_sessions
 from bot.adapters.db.models import OutboxMessage
 from tests.fixtures.app import ROOT
 from tests.fixtures.fresh_python import modules_after
+from tests.fixtures.outbox_rows import invented_alert
 from tests.test_cli import NOW, write_config
 
 # The adapters' libraries; none is needed to print the help.
@@ -158,23 +159,9 @@ def test_approving_a_draft_loads_no_rule_template_or_holiday(
 
 
 def _draft(url: str) -> str:
-    now = datetime(2026, 12, 23, 9, 0, tzinfo=UTC)
     engine = make_engine(url)
     with make_sessions(engine)() as session:
-        row = OutboxMessage(
-            idempotency_key="draft-1",
-            message_id="draft-1@tameside.gov.uk",
-            event="system_alert",
-            sender="tscp@tameside.gov.uk",
-            recipients=["someone@example.org"],
-            subject="Invented",
-            raw=b"Subject: Invented\r\n\r\nInvented.\r\n",
-            created_at=now,
-            next_attempt_at=now,
-            status="draft",
-            requires_approval=True,
-            attempts=0,
-        )
+        row = invented_alert("draft-1", datetime(2026, 12, 23, 9, 0, tzinfo=UTC), draft=True)
         session.add(row)
         session.commit()
         found = str(row.id)

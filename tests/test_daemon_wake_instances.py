@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import JobHealth, OutboxMessage
-from bot.adapters.email_builder import build_email
 from bot.app import App
 from bot.services.outbox_bell import OutboxBell
 from tests.daemon_helpers import daemon_app, daemon_config, wait_until
 from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.outbox_rows import invented_alert
 from tests.fixtures.smtp import SmtpTestServer
 
 BIN = Path(sys.executable).parent / "tscp-bot"
@@ -72,34 +72,8 @@ def _outbox_ran(app: App) -> bool:
 
 
 def _queue(app: App, key: str, *, draft: bool = False) -> int:
-    now = datetime.now(UTC)
-    raw = build_email(
-        sender="tscp@tameside.gov.uk",
-        sender_name="TSCP",
-        to=["someone@example.org"],
-        subject=key,
-        text="Invented.",
-        html=None,
-        message_id=f"<{key}@tameside.gov.uk>",
-        date=now,
-    )
     with app.sessions() as s:
-        s.add(
-            OutboxMessage(
-                idempotency_key=key,
-                message_id=f"{key}@tameside.gov.uk",
-                event="system_alert",
-                sender="tscp@tameside.gov.uk",
-                recipients=["someone@example.org"],
-                subject=key,
-                raw=raw,
-                created_at=now,
-                next_attempt_at=now,
-                status="draft" if draft else "pending",
-                requires_approval=draft,
-                attempts=0,
-            )
-        )
+        s.add(invented_alert(key, datetime.now(UTC), draft=draft))
         s.commit()
         found = s.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
         assert found is not None
