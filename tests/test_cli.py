@@ -244,6 +244,15 @@ def test_classify_a_sin_shows_why_and_changes_nothing(bot: Run, tmp_path: Path) 
     assert bot("triage", "done", "1")[0] == 3
 
 
+@pytest.mark.parametrize("command", ["classify", "extract"])
+def test_a_file_that_is_not_there_is_one_line(
+    cli: Run, config: Path, tmp_path: Path, command: str
+) -> None:
+    code, out, err = cli("--config", str(config), command, str(tmp_path / "sin.eml"))
+    assert (code, out) == (2, "")
+    assert f"no such file: {tmp_path / 'sin.eml'}" in one_line_error(err)
+
+
 def test_classify_works_before_init(cli: Run, config: Path, tmp_path: Path) -> None:
     eml = tmp_path / "sin.eml"
     eml.write_bytes(sin())

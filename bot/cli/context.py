@@ -42,6 +42,14 @@ def typed_date(text: str, what: str) -> date:
         raise UsageError(f"{what}: {exc}") from None
 
 
+def existing_file(text: str) -> Path:
+    """A file named at the terminal, refused in one line when there is none."""
+    path = Path(text)
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    return path
+
+
 def config_path(arg: str | None) -> Path:
     return Path(arg or os.environ.get("TSCP_BOT_CONFIG") or "config.toml")
 

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.context import Context, NotFound, UsageError
+from bot.cli.context import Context, NotFound, UsageError, existing_file
 from bot.cli.output import print_json, print_table
 
 if TYPE_CHECKING:
@@ -35,9 +35,7 @@ def extract_file(ctx: Context) -> int:
     from bot.adapters.parsing import ParseError
     from bot.core.forms import extract
 
-    path = Path(ctx.args.file)
-    if not path.is_file():
-        raise UsageError(f"no such file: {path}")
+    path = existing_file(ctx.args.file)
     app = ctx.app()
     data = path.read_bytes()
     if path.suffix.lower() == ".eml":

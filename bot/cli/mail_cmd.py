@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import getpass
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.context import Context, NotFound, UsageError
+from bot.cli.context import Context, NotFound, UsageError, existing_file
 from bot.cli.output import print_json, print_table
 
 if TYPE_CHECKING:
@@ -42,9 +41,7 @@ def classify_file(ctx: Context) -> int:
     from bot.adapters.parsing import ParseError
     from bot.core.message_plan import as_json, describe, plan
 
-    path = Path(ctx.args.file)
-    if not path.is_file():
-        raise UsageError(f"no such file: {path}")
+    path = existing_file(ctx.args.file)
     app = ctx.app()
     try:
         msg = app.parse(path.read_bytes())
