@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.fixtures.database import PG_ENV, SchemaTemplates, _admin
+from tests.fixtures.database import PG_ENV, SchemaTemplates, _admin, _migrated
 from tests.fixtures.pg_copies import PostgresCopies
 
 pytestmark = pytest.mark.skipif(not os.environ.get(PG_ENV), reason=f"{PG_ENV} not set")
@@ -24,7 +24,14 @@ PURGE = (
 
 @pytest.fixture
 def copies(schema_templates: SchemaTemplates) -> Iterator[PostgresCopies]:
-    made = PostgresCopies(os.environ[PG_ENV], schema_templates.postgres(), _admin)
+    made = PostgresCopies(os.environ[PG_ENV], schema_templates.postgres_template(), _admin)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def empties() -> Iterator[PostgresCopies]:
+    made = PostgresCopies(os.environ[PG_ENV], None, _admin)
     yield made
     made.close()
 
@@ -99,7 +106,7 @@ def test_rows_written_after_the_wipe_mean_a_new_database_and_a_warning(
     with copies.copy() as first:
         pass
     sql(first, PURGE)  # as a process that outlived its test would
-    warned = pytest.warns(UserWarning, match="gained rows after its test ended")
+    warned = pytest.warns(UserWarning, match="written to after its test ended")
     with warned, copies.copy() as second:
         assert second != first
         assert sql(second, "SELECT count(*) FROM purge_log") == 0
@@ -112,3 +119,26 @@ def test_closing_drops_every_spare_database(copies: PostgresCopies) -> None:
     assert names <= databases()
     copies.close()
     assert not names & databases()
+
+
+TABLES = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+
+
+def test_an_empty_database_a_test_migrated_comes_back_empty(empties: PostgresCopies) -> None:
+    with empties.copy() as first:
+        _migrated(first)
+        assert sql(first, TABLES)  # the schema, alembic_version among it
+    with empties.copy() as second:
+        assert second == first
+        assert sql(second, TABLES) == 0
+        _migrated(second)  # from empty again: no version left behind
+        assert sql(second, PURGE) == 1
+
+
+def test_an_empty_database_given_a_schema_of_its_own_is_dropped(empties: PostgresCopies) -> None:
+    with empties.copy() as first:
+        sql(first, "CREATE SCHEMA reports")
+    with empties.copy() as second:
+        assert second != first
+        assert sql(second, "SELECT count(*) FROM pg_namespace WHERE nspname = 'reports'") == 0
+    assert make_url(first).database not in databases()
