@@ -199,7 +199,8 @@ class Daemon:
             beat(self.app.sessions, self.id, self.started, now)
         except Exception as exc:  # the heartbeat waits for the database
             log.info("heartbeat not recorded (%s)", describe(exc))
-        self.runner.book.save()
+        # Never queued behind a job's save: the keeper's next run renews the leases.
+        self.runner.book.save(wait=False)
 
     def watch(self) -> None:
         """The watchdog: alert on jobs this instance holds that keep failing or have stopped."""

@@ -48,6 +48,10 @@ class HealthBook:
         self._states: dict[str, JobState] = {}
         self._unsaved: set[str] = set()
         self._lock = threading.Lock()
+        # One save at a time. A save that took a job's state before another thread's newer
+        # one, but read the row after that had been written, wrote the older state over it,
+        # and nothing marked it unsaved: the job showed as started and never finished.
+        self._saving = threading.Lock()
 
     def register(self, name: str, interval: timedelta) -> None:
         with self._lock:
@@ -87,20 +91,26 @@ class HealthBook:
             self._unsaved.add(name)
         self.save()
 
-    def save(self) -> bool:
-        """Write what changed; False (and kept for next time) when the database is away."""
-        with self._lock:
-            pending = [self._states[n] for n in sorted(self._unsaved)]
-        try:
-            with self.sessions() as session:
-                for state in pending:
-                    _write(session, state, self.holder)
-                session.commit()
-        except Exception:  # the database away, in whatever way: kept for the next try
+    def save(self, *, wait: bool = True) -> bool:
+        """Write what changed; False (and kept for next time) when the database is away, or,
+        with wait=False, when another thread is saving (what it has not taken stays unsaved)."""
+        if not self._saving.acquire(blocking=wait):
             return False
-        with self._lock:
-            self._unsaved -= {s.name for s in pending if self._states[s.name] == s}
-        return True
+        try:
+            with self._lock:
+                pending = [self._states[n] for n in sorted(self._unsaved)]
+            try:
+                with self.sessions() as session:
+                    for state in pending:
+                        _write(session, state, self.holder)
+                    session.commit()
+            except Exception:  # the database away, in whatever way: kept for the next try
+                return False
+            with self._lock:
+                self._unsaved -= {s.name for s in pending if self._states[s.name] == s}
+            return True
+        finally:
+            self._saving.release()
 
 
 def _write(session: Session, state: JobState, holder: str) -> None:

@@ -1,0 +1,81 @@
+"""The daemon's record of its jobs (bot.services.jobs.HealthBook): what the digest and `status`
+read back must be each job's latest state, whatever order its threads save in."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState
+
+from bot.adapters.db.models import JobHealth
+from bot.services.jobs import HealthBook
+from tests.fixtures.app import AppFactory
+
+
+def test_a_finish_saved_while_the_start_is_still_being_saved_is_not_lost(
+    make_app: AppFactory,
+) -> None:
+    """The outbox loop saves its start; before that save has read the row back (a thread
+    scheduled late on a loaded machine), the run ends and another thread saves its finish. The
+    older save must not have the last word: the job would show as started and never finished,
+    and the daemon's own test waited in vain for the outbox's first run (1 in 25-50 runs with
+    the suite loading the machine)."""
+    app, _ = make_app()
+    book = HealthBook(app.sessions, "host:1:ab")
+    book.register("outbox", timedelta(seconds=15))
+    start = datetime(2026, 12, 23, 9, tzinfo=UTC)
+    book.started("outbox", start - timedelta(seconds=15))  # the run before: saved in full
+    book.succeeded("outbox", start - timedelta(seconds=14))
+    first_flush, finish_tried = threading.Event(), threading.Event()
+
+    def hold_the_first_save(_: ORMExecuteState) -> None:
+        if not first_flush.is_set():
+            first_flush.set()
+            finish_tried.wait(5)  # the start's save has its state, not yet the row
+
+    event.listen(app.sessions, "do_orm_execute", hold_the_first_save)
+    started = threading.Thread(target=book.started, args=("outbox", start))
+    started.start()
+    assert first_flush.wait(5)
+    finished = threading.Thread(
+        target=book.succeeded, args=("outbox", start + timedelta(seconds=1))
+    )
+    finished.start()
+    finished.join(0.5)  # done by now, or waiting for the start's save to end
+    finish_tried.set()
+    started.join(10)
+    finished.join(10)
+    event.remove(app.sessions, "do_orm_execute", hold_the_first_save)
+
+    with app.sessions() as s:
+        row = s.scalars(select(JobHealth).where(JobHealth.name == "outbox")).one()
+        assert row.last_ok_at == start + timedelta(seconds=1)
+        assert row.last_finished_at == start + timedelta(seconds=1)
+
+
+def test_the_keeper_does_not_wait_behind_another_threads_save(
+    make_app: AppFactory,
+) -> None:
+    app, _ = make_app()
+    book = HealthBook(app.sessions, "host:1:ab")
+    book.register("digest", timedelta(days=1))
+    now = datetime(2026, 12, 23, 9, tzinfo=UTC)
+    in_save, release = threading.Event(), threading.Event()
+
+    def hold_the_save(_: ORMExecuteState) -> None:
+        in_save.set()
+        release.wait(5)
+
+    event.listen(app.sessions, "do_orm_execute", hold_the_save)
+    saving = threading.Thread(target=book.started, args=("digest", now))
+    saving.start()
+    assert in_save.wait(5)
+    assert book.save(wait=False) is False  # another thread is saving: at once, no wait
+    release.set()
+    saving.join(10)
+    event.remove(app.sessions, "do_orm_execute", hold_the_save)
+    with app.sessions() as s:
+        row = s.scalars(select(JobHealth).where(JobHealth.name == "digest")).one()
+        assert row.last_started_at == now
