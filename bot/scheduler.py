@@ -29,11 +29,11 @@ from bot.adapters.systemd_notify import Notifier
 from bot.app import App
 from bot.clock import Clock, SystemClock
 from bot.core.backoff import retry_delay
-from bot.core.health import problems
+from bot.core.health import describe, problems
 from bot.services import health
 from bot.services.alerts import Alerter
 from bot.services.ingest import ingest_pass
-from bot.services.jobs import HealthBook, Job, JobRunner, describe
+from bot.services.jobs import HealthBook, Job, JobRunner
 from bot.services.leases import Leases, beat, instance_id, stopped
 from bot.services.monthly_report import send_scheduled_reports
 from bot.services.outbox import send_due

@@ -188,3 +188,11 @@ def error_summary(kind: str, message: str, *, limit: int = 160) -> str:
         limit = max(limit, 600)
     text = f"{kind}: {first}" if first else kind
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe(exc: BaseException) -> str:
+    """What went wrong, without SQL, parameters or message content (a database error's own
+    driver error, where it has one)."""
+    orig = getattr(exc, "orig", None)
+    inner = orig if isinstance(orig, BaseException) else exc
+    return error_summary(type(inner).__name__, str(inner))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.adapters.db.models import JobHealth
 from bot.clock import Clock
 from bot.core.backoff import retry_delay
-from bot.core.health import JobState, error_summary
+from bot.core.health import JobState, describe
 from bot.services.leases import Leases
 
 log = logging.getLogger(__name__)
@@ -31,13 +31,6 @@ class Job:
     name: str
     run: Callable[[], object]
     interval: timedelta
-
-
-def describe(exc: BaseException) -> str:
-    """What went wrong, without SQL, parameters or message content."""
-    orig = getattr(exc, "orig", None)
-    inner = orig if isinstance(orig, BaseException) else exc
-    return error_summary(type(inner).__name__, str(inner))
 
 
 class HealthBook:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.adapters.db.models import BotInstance, JobLease
-from bot.core.health import error_summary
+from bot.core.health import describe
 
 log = logging.getLogger(__name__)
 FORGET_INSTANCES_AFTER = timedelta(days=30)
@@ -52,10 +52,7 @@ class Leases:
             won = self._renew(job, now) or self._create(job, now) or self._renew(job, now)
         except SQLAlchemyError as exc:
             # The database is away: carry on with what we held, until it would have expired.
-            orig = getattr(exc, "orig", None) or exc
-            log.debug(
-                "lease on %s not confirmed: %s", job, error_summary(type(orig).__name__, str(orig))
-            )
+            log.debug("lease on %s not confirmed: %s", job, describe(exc))
             self.unsure.add(job)
             return self.held(job, now)
         self.unsure.discard(job)
