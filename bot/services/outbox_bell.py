@@ -5,7 +5,9 @@ makes one ready: an approved draft, a retry asked for now), or an INSERT of read
 as values (the periodic jobs' emails, bot.services.batch), marks the transaction, and when
 that transaction's commit has returned the bell rings. Ringing only after the commit matters:
 the sender reads the outbox in its own session, so a row it could not yet see would be missed
-until the tick. A transaction rolled back rings nothing.
+until the tick. A transaction rolled back rings nothing, and neither does a savepoint released
+(a batch of mail is processed a savepoint per message): only the whole transaction's commit
+makes the rows readable, so it rings once, for all of them.
 
 The bell also rings across instances, which share nothing but the database
 (bot.adapters.db.notify): on PostgreSQL the transaction that queues mail sends a NOTIFY
@@ -33,6 +35,7 @@ from bot.adapters.db import notify
 from bot.adapters.db.models import OutboxMessage
 
 _QUEUED = "tscp_outbox_queued"  # key in Session.info: this transaction queued mail
+_NOTIFIED = "tscp_outbox_notified"  # and has sent its NOTIFY where no savepoint can undo it
 CHANNEL = "tscp_outbox"
 
 
@@ -57,6 +60,7 @@ class OutboxBell:
                 self._listener.start()
         event.listen(sessions, "after_flush", self._flushed)
         event.listen(sessions, "do_orm_execute", self._executed)
+        event.listen(sessions, "before_commit", self._committing)
         event.listen(sessions, "after_commit", self._committed)
         event.listen(sessions, "after_transaction_end", self._ended)
 
@@ -65,6 +69,7 @@ class OutboxBell:
             return
         event.remove(self._sessions, "after_flush", self._flushed)
         event.remove(self._sessions, "do_orm_execute", self._executed)
+        event.remove(self._sessions, "before_commit", self._committing)
         event.remove(self._sessions, "after_commit", self._committed)
         event.remove(self._sessions, "after_transaction_end", self._ended)
         self._sessions = self._engine = None
@@ -110,9 +115,26 @@ class OutboxBell:
 
     def _queued(self, session: Session) -> None:
         session.info[_QUEUED] = True
-        notify.notify(session.connection(), CHANNEL, self._token)  # sent if this commits
+        if not session.in_nested_transaction():
+            self._notify(session)
+        # Inside a savepoint a NOTIFY would be undone with it, should it roll back, and mail a
+        # later savepoint queues would go unannounced: _committing sends it instead.
+
+    def _notify(self, session: Session) -> None:
+        if not session.info.get(_NOTIFIED):
+            session.info[_NOTIFIED] = True
+            notify.notify(session.connection(), CHANNEL, self._token)  # sent if this commits
+
+    def _committing(self, session: Session) -> None:
+        # Fires for a savepoint's release too; only the whole transaction's counts. (The flush
+        # that follows, within the commit, is outside any savepoint: _queued sends it there.)
+        if session.info.get(_QUEUED) and not session.in_nested_transaction():
+            self._notify(session)
 
     def _committed(self, session: Session) -> None:
+        if session.in_nested_transaction():
+            return  # a savepoint released: nothing another session can read yet
+        session.info.pop(_NOTIFIED, None)
         if session.info.pop(_QUEUED, False):
             if self._engine is not None:
                 notify.notify_committed(self._engine, CHANNEL, self._token)
@@ -122,6 +144,7 @@ class OutboxBell:
         # The outermost transaction is over (committed, after _committed, or rolled back).
         if transaction.parent is None:
             session.info.pop(_QUEUED, None)
+            session.info.pop(_NOTIFIED, None)
 
 
 def _ready(obj: object, *, new: bool) -> bool:

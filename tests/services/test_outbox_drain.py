@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from bot.adapters.db import notify
 from bot.adapters.db.models import OutboxMessage
 from bot.services.approvals import approve
 from bot.services.mailout import queue_email
 from bot.services.outbox import SendReport, send_all
-from bot.services.outbox_bell import OutboxBell
+from bot.services.outbox_bell import CHANNEL, OutboxBell
 from tests.fixtures.app import AppFactory
+from tests.fixtures.outbox_rows import invented_alert
 from tests.fixtures.smtp import SmtpTestServer
 from tests.services.test_outbox import queue, rows, smtp_app
 
@@ -112,3 +114,59 @@ def test_bell_stays_quiet_for_a_rollback_and_rings_for_an_approved_draft(
         bell.detach()
     queue(app, clock, "ack:2")
     assert not bell.wait(0), "detached: rings no more"
+
+
+def test_bell_waits_for_the_whole_transaction_not_each_savepoint(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    # Catching up, a batch of mail is processed in one transaction, a savepoint per message. A
+    # savepoint released is not a commit: a sender woken then reads the outbox in its own
+    # session and cannot see the row yet, so it would sleep till its next tick.
+    app, clock = smtp_app(make_app, smtp_server)
+    bell = OutboxBell()
+    bell.attach(app.sessions, listen=False)
+    bell_file = notify.bell_file(app.engine, CHANNEL)
+    try:
+        with app.sessions() as s:
+            s.execute(select(OutboxMessage.id))  # the transaction opens before its savepoints
+            for n in range(3):
+                with s.begin_nested():
+                    s.add(invented_alert(f"ack:{n}", clock.now()))
+                assert not bell.wait(0), "a savepoint released: nothing another session can read"
+                assert bell_file is None or not bell_file.exists(), "no other instance woken yet"
+            s.commit()
+        assert bell.wait(0), "committed: the sender is woken"
+        assert not bell.wait(0), "one ring for the transaction, not one per savepoint"
+        assert bell_file is None or bell_file.exists(), "and the other instances"
+    finally:
+        bell.detach()
+
+
+def test_other_instances_hear_mail_queued_after_a_savepoint_rolled_back(
+    make_app: AppFactory, smtp_server: SmtpTestServer
+) -> None:
+    # One message of a batch fails after queueing its email: its savepoint is rolled back, and
+    # on PostgreSQL the NOTIFY sent inside it with it. The next message's email must still
+    # reach the other instances' senders when the batch commits.
+    app, clock = smtp_app(make_app, smtp_server)
+    writer = OutboxBell()
+    writer.attach(app.sessions, listen=False)
+    other_app, _ = smtp_app(make_app, smtp_server)
+    other = OutboxBell()
+    other.attach(other_app.sessions)  # listens, as another instance's sender does
+    try:
+        assert other.wait(10), "the listener has started (it rings once as it starts)"
+        with app.sessions() as s:
+            s.execute(select(OutboxMessage.id))
+            savepoint = s.begin_nested()
+            s.add(invented_alert("ack:failed", clock.now()))
+            s.flush()
+            savepoint.rollback()
+            with s.begin_nested():
+                s.add(invented_alert("ack:next", clock.now()))
+            s.commit()
+        assert writer.wait(0)
+        assert other.wait(10), "the other instance's sender is woken for ack:next"
+    finally:
+        writer.detach()
+        other.detach()
