@@ -155,20 +155,21 @@ def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLook
     graph = config.outgoing.graph
     ews = config.outgoing.ews
     if config.outgoing.backend == "ews" and ews is not None and folder:
-        from bot.adapters.ews_sender import EwsSentItems
         from bot.adapters.ews_source import EwsSource
+        from bot.adapters.sent_folder import SentFolder, exchange_folder
 
-        return EwsSentItems(EwsSource(ews_connection(config, tokens, ews)), folder)
+        return SentFolder(EwsSource(ews_connection(config, tokens, ews)), exchange_folder(folder))
     if config.outgoing.backend == "graph" and graph is not None and folder:
-        from bot.adapters.graph_sender import GraphSentItems
         from bot.adapters.graph_source import GraphSource
+        from bot.adapters.sent_folder import SentFolder, exchange_folder
 
-        return GraphSentItems(GraphSource(graph_client(config, tokens, graph), graph.user), folder)
+        source = GraphSource(graph_client(config, tokens, graph), graph.user)
+        return SentFolder(source, exchange_folder(folder))
     if config.outgoing.smtp is None or imap is None or not folder:
         return None
-    from bot.adapters.imap_source import ImapSentFolder
+    from bot.adapters.sent_folder import SentFolder
 
-    return ImapSentFolder(_imap_source(config, imap, tokens), folder)
+    return SentFolder(_imap_source(config, imap, tokens), folder)
 
 
 def make_calendar(config: Config, tokens: EntraApp | None = None) -> MeetingCalendar | None:

@@ -17,7 +17,7 @@ from email.policy import compat32
 from email.utils import getaddresses
 from typing import Any
 
-from bot.adapters.ews_source import EwsConnection, EwsSource
+from bot.adapters.ews_source import EwsConnection
 from bot.adapters.mail_source import MailboxError
 from bot.adapters.outgoing import SendError
 
@@ -89,25 +89,6 @@ def _sent_items(account: Any) -> Any:
         mailbox=Mailbox(email_address=account.primary_smtp_address),
     )
     return SentItems(_distinguished_id=where, root=Root(account=account))
-
-
-class EwsSentItems:
-    """SentLookup over EWS: what send_and_save sent is filed in Sent Items under the bot's
-    Message-ID."""
-
-    def __init__(self, source: EwsSource, folder: str) -> None:
-        self._source = source
-        # Sent Items is a distinguished folder; its display name differs by mailbox language.
-        self.folder = "sentitems" if folder.casefold() in ("sent items", "sentitems") else folder
-
-    def was_sent(self, message_id: str) -> bool:
-        try:
-            return self._source.has_message_id(self.folder, message_id)
-        except MailboxError as exc:
-            raise SendError(f"could not look in {self.folder!r}: {exc}") from None
-
-    def close(self) -> None:
-        self._source.close()
 
 
 def _envelope(raw: bytes, recipients: list[str]) -> tuple[str, list[str]]:

@@ -18,8 +18,6 @@ from urllib.parse import quote
 
 from bot.adapters.graph_client import GraphClient
 from bot.adapters.graph_error import GraphError
-from bot.adapters.graph_source import GraphSource
-from bot.adapters.mail_source import MailboxError
 from bot.adapters.outgoing import SendError
 
 log = logging.getLogger(__name__)
@@ -52,25 +50,6 @@ class GraphSender:
 
     def close(self) -> None:
         self._client.close()
-
-
-class GraphSentItems:
-    """SentLookup over Graph: Exchange files what sendMail sent in the mailbox's Sent Items,
-    under the Message-ID the bot gave it."""
-
-    def __init__(self, source: GraphSource, folder: str) -> None:
-        self._source = source
-        # Sent Items is a well-known folder; its display name differs by the mailbox's language.
-        self.folder = "sentitems" if folder.casefold() in ("sent items", "sentitems") else folder
-
-    def was_sent(self, message_id: str) -> bool:
-        try:
-            return self._source.has_message_id(self.folder, message_id)
-        except MailboxError as exc:
-            raise SendError(f"could not look in {self.folder!r}: {exc}") from None
-
-    def close(self) -> None:
-        self._source.close()
 
 
 def _addressed(raw: bytes, recipients: list[str]) -> bytes:

@@ -1,7 +1,7 @@
 """MailSource over IMAP (imapclient): fetch by UID, move handled mail, IDLE between polls.
 
 The connection, batched fetching and moving live in imap_connection, imap_fetch and
-imap_moves; ImapSentFolder (imap_sent_folder) is re-exported here for its importers."""
+imap_moves; the Sent folder lookup is bot.adapters.sent_folder, over has_message_id."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from typing import Any
 from bot.adapters.imap_connection import CONNECTION_ERRORS, ImapConnection, Security
 from bot.adapters.imap_fetch import FETCH_CHUNK, fetch_raw, plan_batch, uids_above
 from bot.adapters.imap_moves import ASIDE, KEY, header_message_id, move, parse_key, uid_set
-from bot.adapters.imap_sent_folder import ImapSentFolder
 from bot.adapters.mail_source import (
     Batch,
     Cursor,
@@ -28,7 +27,7 @@ from bot.adapters.mail_source import (
 )
 from bot.adapters.oauth_tokens import OAuthLogin
 
-__all__ = ["ImapSentFolder", "ImapSource", "Security"]
+__all__ = ["ImapSource", "Security"]
 
 log = logging.getLogger(__name__)
 

@@ -13,14 +13,15 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.adapters.db.models import Case, MailboxState, StoredMessage
-from bot.adapters.ews_sender import EwsSender, EwsSentItems
+from bot.adapters.ews_sender import EwsSender
 from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
 from bot.adapters.mail_source import Cursor, MailboxError, MessageGone, Moved
 from bot.adapters.outgoing import SendError
-from bot.config import ConfigError
+from bot.bootstrap import make_sent_lookup
+from bot.config import ConfigError, load_config
 from bot.services.ingest import ingest_pass
 from tests.fixtures.app import AppFactory, make_config
-from tests.fixtures.ews import MAILBOX, PASSWORD, USERNAME, EwsTestServer
+from tests.fixtures.ews import MAILBOX, PASSWORD, USERNAME, EwsTestServer, write_ews_config
 from tests.fixtures.mail import email, sin
 
 
@@ -246,9 +247,15 @@ def test_send_keeps_the_bots_own_mime_and_message_id(ews: EwsTestServer) -> None
     sender.close()
 
 
-def test_sent_items_is_where_a_maybe_sent_email_is_looked_for(ews: EwsTestServer) -> None:
+def test_sent_items_is_where_a_maybe_sent_email_is_looked_for(
+    ews: EwsTestServer, tmp_path: Path, database_url: str
+) -> None:
+    # As the outbox opens it: from the configuration, whose sent_folder is "Sent Items" (the
+    # English name of the distinguished folder, which EWS calls "sentitems" in any language).
+    path = write_ews_config(tmp_path, database_url, ews)
+    lookup = make_sent_lookup(load_config(path, {"TEST_EWS_PASSWORD": PASSWORD}))
+    assert lookup is not None
     sender = EwsSender(_connection(ews))
-    lookup = EwsSentItems(EwsSource(_connection(ews)), "Sent Items")
     assert not lookup.was_sent("tscp-ack-1@tameside.gov.uk")
 
     sender.send(_ack(), MAILBOX, ["casey.invented@gmp.police.uk"])

@@ -13,16 +13,17 @@ from sqlalchemy import func, select
 
 from bot.adapters.db.models import Case, MailboxState, StoredMessage
 from bot.adapters.graph_client import GraphClient
-from bot.adapters.graph_sender import GraphSender, GraphSentItems
+from bot.adapters.graph_sender import GraphSender
 from bot.adapters.graph_source import GraphSource
 from bot.adapters.mail_source import Cursor, MailboxError, MessageGone, Moved
 from bot.adapters.oauth_tokens import EXCHANGE_SCOPE, ClientSecret, EntraApp, OAuthLogin
 from bot.adapters.outgoing import SendError
-from bot.config import ConfigError
+from bot.bootstrap import make_sent_lookup
+from bot.config import ConfigError, load_config
 from bot.services.ingest import ingest_pass
 from tests.fixtures.app import AppFactory, make_config
 from tests.fixtures.entra import CLIENT_ID, CLIENT_SECRET, TENANT, EntraTestServer
-from tests.fixtures.graph import GRAPH_SCOPE, MAILBOX, GraphTestServer
+from tests.fixtures.graph import GRAPH_SCOPE, MAILBOX, GraphTestServer, write_graph_config
 from tests.fixtures.mail import email, sin
 
 
@@ -229,10 +230,14 @@ def test_a_batch_of_moves_reports_each_and_stops_at_the_first_failure(
 
 
 def test_sent_items_is_where_a_maybe_sent_email_is_looked_for(
-    graph: GraphTestServer, app_tokens: EntraApp, waits: Waits
+    graph: GraphTestServer, app_tokens: EntraApp, waits: Waits, tmp_path: Path, database_url: str
 ) -> None:
+    # As the outbox opens it: from the configuration, whose sent_folder is "Sent Items" (the
+    # English name of the well-known folder, which Graph calls "sentitems" in any language).
+    path = write_graph_config(tmp_path, database_url, graph)
+    lookup = make_sent_lookup(load_config(path, {"TEST_ENTRA_SECRET": CLIENT_SECRET}))
+    assert lookup is not None
     sender = GraphSender(_client(graph, app_tokens, waits), MAILBOX)
-    lookup = GraphSentItems(GraphSource(_client(graph, app_tokens, waits), MAILBOX), "Sent Items")
     assert not lookup.was_sent("tscp-ack-1@tameside.gov.uk")
 
     sender.send(_ack(), MAILBOX, ["casey.invented@gmp.police.uk"])

@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.imap_source import ImapSentFolder, ImapSource
+from bot.adapters.imap_source import ImapSource
 from bot.adapters.outgoing import MailSender
+from bot.adapters.sent_folder import SentFolder
 from bot.adapters.smtp_sender import SmtpSender
 from bot.app import App
 from bot.bootstrap import make_sent_lookup
@@ -61,12 +62,12 @@ class DiesBeforeSending:
 
 
 def _sent_folder(app: App, server: DovecotServer, host: str = "", port: int = 0) -> None:
-    def lookup() -> ImapSentFolder:
+    def lookup() -> SentFolder:
         source = ImapSource(
             host or server.host, port or server.port, server.user, server.password,
             security="plain", timeout=2,
         )  # fmt: skip
-        return ImapSentFolder(source, SENT)
+        return SentFolder(source, SENT)
 
     app.open_sent_lookup = lookup
 
@@ -171,7 +172,7 @@ def test_the_sent_folder_is_looked_in_only_when_the_mailbox_is_imap_and_mail_goe
 
     both = config({"backend": "imap", "imap": imap}, {"backend": "smtp", "smtp": smtp})
     lookup = make_sent_lookup(both)
-    assert isinstance(lookup, ImapSentFolder) and lookup.folder == "Sent Items"
+    assert isinstance(lookup, SentFolder) and lookup.folder == "Sent Items"
     off = config(
         {"backend": "imap", "imap": imap}, {"backend": "smtp", "smtp": smtp, "sent_folder": ""}
     )

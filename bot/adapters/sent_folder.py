@@ -1,0 +1,44 @@
+"""SentLookup over a folder of the bot's mailbox: did the server file this message as sent?
+
+An SMTP relay that files what it sends (Exchange Online with SMTP AUTH), Exchange Web
+Services' send-and-save and Graph's sendMail all leave the bot's own copy in a folder of the
+mailbox, under the Message-ID the bot gave it. Asking whether it is there is one question on
+every mailbox backend (IMAP, EWS, Graph), so one class asks it of any of them.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.adapters.mail_source import MailboxError
+from bot.adapters.outgoing import SendError
+
+
+class FolderSearch(Protocol):
+    """What a mailbox source offers for it: ImapSource, EwsSource, GraphSource."""
+
+    def has_message_id(self, folder: str, message_id: str, /) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class SentFolder:
+    """SentLookup: `folder` of the mailbox `source` reads, where what was sent is filed."""
+
+    def __init__(self, source: FolderSearch, folder: str) -> None:
+        self._source, self.folder = source, folder
+
+    def was_sent(self, message_id: str) -> bool:
+        try:
+            return self._source.has_message_id(self.folder, message_id)
+        except MailboxError as exc:
+            raise SendError(f"could not look in {self.folder!r}: {exc}") from None
+
+    def close(self) -> None:
+        self._source.close()
+
+
+def exchange_folder(folder: str) -> str:
+    """The folder's name for EWS and Graph: Sent Items is the distinguished (well-known)
+    folder "sentitems" whatever the mailbox's language calls it; any other keeps its name."""
+    return "sentitems" if folder.casefold() in ("sent items", "sentitems") else folder
