@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.adapters.ews_auth import EwsAuth, NoToken, configuration, refusal
+from bot.adapters.exchange_keys import message_key, split_key
 from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
 from bot.adapters.mail_source import (
     Batch,
@@ -39,8 +40,6 @@ from bot.adapters.mail_source import (
 from bot.adapters.oauth_tokens import OAuthLogin
 
 log = logging.getLogger(__name__)
-
-_KEY_MAX = 1000  # StoredMessage.source_key's length
 
 
 @dataclass(frozen=True)
@@ -278,19 +277,19 @@ class EwsSource:
                 continue  # moved or deleted since the sync: the next one says so
             mime = full.mime_content
             raw = mime if isinstance(mime, bytes) else str(mime).encode()
-            key = _key(item.ident, str(full.message_id or item.message_id or ""))
+            key = message_key(item.ident, str(full.message_id or item.message_id or ""))
             messages.append(IncomingMail(key=key, raw=raw, arrived_at=item.arrived))
         return messages
 
     def _move_or_find(self, key: str, folder_name: str) -> str:
         from exchangelib.errors import ErrorInvalidIdMalformed, ErrorItemNotFound
 
-        item_id, message_id = _split(key)
+        item_id, message_id = split_key(key, "an EWS")
         folder = self._ews.folder(folder_name)
         [result] = list(self._ews.account().bulk_move(ids=[(item_id, None)], to_folder=folder))
         if not isinstance(result, Exception):
             new_id = result[0] if isinstance(result, tuple) else getattr(result, "id", None)
-            return _key(str(new_id or item_id), message_id)
+            return message_key(str(new_id or item_id), message_id)
         # Malformed: a key kept from another backend (an IMAP uid) before the switch to EWS.
         if not isinstance(result, ErrorItemNotFound | ErrorInvalidIdMalformed):
             raise result
@@ -301,7 +300,7 @@ class EwsSource:
                 f"{folder_name}"
             )
         log.debug("message already in %s", folder_name)
-        return _key(found, message_id)
+        return message_key(found, message_id)
 
 
 def _forget_other_protocol(config: Any) -> None:
@@ -323,19 +322,6 @@ def _forget_other_protocol(config: Any) -> None:
         # A Protocol kept from an earlier OAuth connection holds that connection's token source
         # and retry policy; this connection brings its own (the earlier one closes its own).
         del Protocol[config]
-
-
-def _key(item_id: str, message_id: str) -> str:
-    key = f"{item_id} {message_id}" if message_id else item_id
-    # A Message-ID too long to keep beside the id is left off whole, never cut.
-    return key if len(key) <= _KEY_MAX else item_id
-
-
-def _split(key: str) -> tuple[str, str]:
-    item_id, _, message_id = key.partition(" ")
-    if not item_id:
-        raise MailboxError(f"not an EWS message key: {key!r}")
-    return item_id, message_id
 
 
 def _aware(value: object) -> datetime | None:

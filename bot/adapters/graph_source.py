@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, overload
 from urllib.parse import quote
 
+from bot.adapters.exchange_keys import message_key, split_key
 from bot.adapters.graph_client import GraphClient, Page
 from bot.adapters.graph_error import GraphError
 from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
@@ -53,7 +54,6 @@ WELL_KNOWN = frozenset(
     }
 )
 _PAGE = "odata.maxpagesize=50"
-_KEY_MAX = 1000  # StoredMessage.source_key's length
 
 
 class GraphSource:
@@ -204,13 +204,13 @@ class GraphSource:
             if exc.status == 404:
                 return None  # moved or deleted since the delta round: the next one says so
             raise
-        key = _key(graph_id, item.message_id)
+        key = message_key(graph_id, item.message_id)
         return IncomingMail(key=key, raw=response.content, arrived_at=item.arrived)
 
     def _move_or_find(self, key: str, folder: str) -> str:
         """Move the message to folder and return its key there; if its id is gone, find it
         there by Internet Message-ID (moved already); neither: MessageGone."""
-        graph_id, message_id = _split(key)
+        graph_id, message_id = split_key(key, "a Graph")
         destination = self._folder_id(folder)
         try:
             moved = self._client.json(
@@ -220,7 +220,7 @@ class GraphSource:
                 permission=READ_WRITE,
                 json={"destinationId": destination},
             )
-            return _key(str(moved.get("id") or graph_id), message_id)
+            return message_key(str(moved.get("id") or graph_id), message_id)
         except GraphError as exc:
             if exc.status != 404:
                 raise
@@ -228,7 +228,7 @@ class GraphSource:
         if found is None:
             raise MessageGone(f"Graph: the message is neither under its id nor in {folder}")
         log.debug("message already in %s", folder)
-        return _key(found, message_id)
+        return message_key(found, message_id)
 
     def _find(self, folder_id: str, message_id: str, folder: str) -> str | None:
         escaped = message_id.replace("'", "''")  # OData string literal
@@ -301,20 +301,6 @@ class _Guard:
         if isinstance(exc, GraphError):
             log.warning("%s", exc)
             raise MailboxError(str(exc)) from None
-
-
-def _key(graph_id: str, message_id: str) -> str:
-    key = f"{graph_id} {message_id}" if message_id else graph_id
-    # A Message-ID too long to keep beside the id (the column holds 1000) is left off whole,
-    # never cut: the id alone still moves it, only a lost move's answer is then not found.
-    return key if len(key) <= _KEY_MAX else graph_id
-
-
-def _split(key: str) -> tuple[str, str]:
-    graph_id, _, message_id = key.partition(" ")
-    if not graph_id:
-        raise MailboxError(f"not a Graph message key: {key!r}")
-    return graph_id, message_id
 
 
 def _when(value: object) -> datetime | None:
