@@ -562,6 +562,10 @@ def test_outbox_approve_releases_a_draft(bot: Run, config: Path) -> None:
     assert code == 3  # a draft is not sent by retrying it
     code, out, _ = bot("outbox", "approve", str(drafts[0]["id"]))
     assert code == 0
+    # No daemon runs here: the person is told the email waits for a run, not that it went.
+    assert out.strip().endswith(
+        "no bot is running to send it: it goes out on the next `tscp-bot run` or `run --once`"
+    )
     bot("run", "--once")
     code, out, _ = bot("outbox", "list", "--json")
     sent = next(r for r in json.loads(out) if r["id"] == drafts[0]["id"])

@@ -117,4 +117,5 @@ def test_a_draft_approved_at_the_terminal_is_sent_at_once(
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("the running bot has been woken to send it")
     wait_until(lambda: _arrived(smtp_server, "wake-test-draft"), 10, "the approval's wake")

@@ -123,14 +123,27 @@ def outbox(ctx: Context) -> int:
             except ApprovalError as exc:
                 raise NotFound(str(exc)) from exc
             session.commit()
-            print(f"email #{row.id} approved; it goes out on the next pass")
+            print(f"email #{row.id} approved; {_who_sends(app)}")
         return 0
     if not retry_now(app, _need_id(ctx), app.clock.now()):
         raise NotFound(
             f"no unsent outbox email #{ctx.args.id} (a draft is released with `outbox approve`)"
         )
-    print(f"outbox #{ctx.args.id} will be sent on the next pass")
+    print(f"outbox #{ctx.args.id} back in the queue; {_who_sends(app)}")
     return 0
+
+
+def _who_sends(app: App) -> str:
+    """What happens next, as it is: a running bot was woken by the commit; with none running
+    (cron's `run --once`, or the daemon stopped) the email waits, and the person should know."""
+    from bot.clock import SystemClock
+    from bot.services.health import OUTBOX
+    from bot.services.leases import running_job
+
+    with app.sessions() as session:
+        if running_job(session, OUTBOX, SystemClock().now()):
+            return "the running bot has been woken to send it"
+    return "no bot is running to send it: it goes out on the next `tscp-bot run` or `run --once`"
 
 
 def _outbox_list(ctx: Context) -> int:

@@ -15,7 +15,7 @@ import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -102,6 +102,14 @@ class Leases:
         except SQLAlchemyError:
             log.warning("could not release the job leases; they expire by themselves")
         self.held_until.clear()
+
+
+def running_job(session: Session, job: str, now: datetime) -> bool:
+    """Whether a running instance holds `job` now: its lease is renewed every few seconds
+    while it lives, so an unexpired one means a daemon that will run the job (`now` is the
+    wall clock the daemons write their leases by, not a command's --now)."""
+    expires = session.scalar(select(JobLease.expires_at).where(JobLease.name == job))
+    return expires is not None and expires > now
 
 
 def beat(sessions: sessionmaker[Session], holder: str, started: datetime, now: datetime) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from bot.adapters.db.engine import make_engine, make_sessions, migrate
 from bot.adapters.db.models import JobLease
-from bot.services.leases import Leases
+from bot.services.leases import Leases, running_job
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
@@ -40,5 +40,25 @@ def test_a_lease_taken_by_another_thread_of_this_instance_is_still_ours(
             assert s.scalars(select(JobLease.holder)).all() == ["instance-a"]
         other = Leases(sessions, "instance-b", 60)
         assert not other.hold("outbox", NOW)  # another instance is still kept out
+    finally:
+        engine.dispose()
+
+
+def test_a_job_is_running_while_its_lease_is_unexpired(database_url: str) -> None:
+    # What `outbox approve` tells the person: a running bot will send it, or none will.
+    engine = make_engine(database_url)
+    try:
+        migrate(engine)
+        sessions = make_sessions(engine)
+        with sessions() as s:
+            assert not running_job(s, "outbox", NOW)  # no instance has ever run it
+        assert Leases(sessions, "instance-a", 60).hold("outbox", NOW)
+        with sessions() as s:
+            assert running_job(s, "outbox", NOW + timedelta(seconds=59))
+            assert not running_job(s, "outbox", NOW + timedelta(seconds=61))  # killed, lapsed
+            assert not running_job(s, "digest", NOW)
+        Leases(sessions, "instance-a", 60).release_all(NOW + timedelta(seconds=5))
+        with sessions() as s:
+            assert not running_job(s, "outbox", NOW + timedelta(seconds=6))  # stopped cleanly
     finally:
         engine.dispose()
