@@ -151,24 +151,22 @@ def _imap_source(config: Config, imap: ImapSettings, tokens: EntraApp | None) ->
 def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLookup | None:
     """The mailbox's Sent folder, when the bot's SMTP account files what it sends there (as
     Exchange Online does for mail sent with SMTP AUTH, and Graph's sendMail)."""
+    from bot.adapters.sent_folder import SentFolder, exchange_folder
+
     folder, imap = config.outgoing.sent_folder, config.mailbox.imap
     graph = config.outgoing.graph
     ews = config.outgoing.ews
     if config.outgoing.backend == "ews" and ews is not None and folder:
         from bot.adapters.ews_source import EwsSource
-        from bot.adapters.sent_folder import SentFolder, exchange_folder
 
         return SentFolder(EwsSource(ews_connection(config, tokens, ews)), exchange_folder(folder))
     if config.outgoing.backend == "graph" and graph is not None and folder:
         from bot.adapters.graph_source import GraphSource
-        from bot.adapters.sent_folder import SentFolder, exchange_folder
 
         source = GraphSource(graph_client(config, tokens, graph), graph.user)
         return SentFolder(source, exchange_folder(folder))
     if config.outgoing.smtp is None or imap is None or not folder:
         return None
-    from bot.adapters.sent_folder import SentFolder
-
     return SentFolder(_imap_source(config, imap, tokens), folder)
 
 
