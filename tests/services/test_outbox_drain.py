@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import select, update
 
 from bot.adapters.db import notify
 from bot.adapters.db.models import OutboxMessage
+from bot.app import App
 from bot.services.approvals import approve
 from bot.services.mailout import queue_email
 from bot.services.outbox import SendReport, send_all
@@ -46,15 +50,24 @@ def test_send_all_passes_over_rows_held_by_another_instance_once(
     assert [r.status for r in rows(app)] == ["pending"] * 2 + ["sent"] * 3
 
 
+@contextmanager
+def attached(app: App, *, listen: bool = False) -> Iterator[OutboxBell]:
+    """A bell on app's sessions: by default this process's own rings only, as a command at
+    the terminal has (across instances: test_daemon_wake_instances); listen=True, as another
+    instance's sender hears them."""
+    bell = OutboxBell()
+    bell.attach(app.sessions, listen=listen)
+    try:
+        yield bell
+    finally:
+        bell.detach()
+
+
 def test_bell_rings_after_a_commit_that_queued_mail(
     make_app: AppFactory, smtp_server: SmtpTestServer
 ) -> None:
     app, clock = smtp_app(make_app, smtp_server)
-    bell = OutboxBell()
-    bell.attach(
-        app.sessions, listen=False
-    )  # this process's rings (across instances: test_daemon_wake_instances)
-    try:
+    with attached(app) as bell:
         assert not bell.wait(0)
         queue(app, clock, "ack:1")
         assert bell.wait(0), "queued and committed: the sender is woken"
@@ -66,19 +79,13 @@ def test_bell_rings_after_a_commit_that_queued_mail(
             row.attempts, row.next_attempt_at = 1, clock.now().replace(year=2027)
             s.commit()
         assert not bell.wait(0)
-    finally:
-        bell.detach()
 
 
 def test_bell_stays_quiet_for_a_rollback_and_rings_for_an_approved_draft(
     make_app: AppFactory, smtp_server: SmtpTestServer
 ) -> None:
     app, clock = smtp_app(make_app, smtp_server)
-    bell = OutboxBell()
-    bell.attach(
-        app.sessions, listen=False
-    )  # this process's rings (across instances: test_daemon_wake_instances)
-    try:
+    with attached(app) as bell:
         with app.sessions() as s:
             queue_email(
                 s,
@@ -110,8 +117,6 @@ def test_bell_stays_quiet_for_a_rollback_and_rings_for_an_approved_draft(
             approve(s, rows(app)[0].id, actor="bm", now=clock.now())
             s.commit()
         assert bell.wait(0), "approved: ready to go"
-    finally:
-        bell.detach()
     queue(app, clock, "ack:2")
     assert not bell.wait(0), "detached: rings no more"
 
@@ -123,10 +128,8 @@ def test_bell_waits_for_the_whole_transaction_not_each_savepoint(
     # savepoint released is not a commit: a sender woken then reads the outbox in its own
     # session and cannot see the row yet, so it would sleep till its next tick.
     app, clock = smtp_app(make_app, smtp_server)
-    bell = OutboxBell()
-    bell.attach(app.sessions, listen=False)
     bell_file = notify.bell_file(app.engine, CHANNEL)
-    try:
+    with attached(app) as bell:
         with app.sessions() as s:
             s.execute(select(OutboxMessage.id))  # the transaction opens before its savepoints
             for n in range(3):
@@ -138,8 +141,6 @@ def test_bell_waits_for_the_whole_transaction_not_each_savepoint(
         assert bell.wait(0), "committed: the sender is woken"
         assert not bell.wait(0), "one ring for the transaction, not one per savepoint"
         assert bell_file is None or bell_file.exists(), "and the other instances"
-    finally:
-        bell.detach()
 
 
 def test_other_instances_hear_mail_queued_after_a_savepoint_rolled_back(
@@ -149,12 +150,8 @@ def test_other_instances_hear_mail_queued_after_a_savepoint_rolled_back(
     # on PostgreSQL the NOTIFY sent inside it with it. The next message's email must still
     # reach the other instances' senders when the batch commits.
     app, clock = smtp_app(make_app, smtp_server)
-    writer = OutboxBell()
-    writer.attach(app.sessions, listen=False)
     other_app, _ = smtp_app(make_app, smtp_server)
-    other = OutboxBell()
-    other.attach(other_app.sessions)  # listens, as another instance's sender does
-    try:
+    with attached(app) as writer, attached(other_app, listen=True) as other:
         assert other.wait(10), "the listener has started (it rings once as it starts)"
         with app.sessions() as s:
             s.execute(select(OutboxMessage.id))
@@ -167,6 +164,3 @@ def test_other_instances_hear_mail_queued_after_a_savepoint_rolled_back(
             s.commit()
         assert writer.wait(0)
         assert other.wait(10), "the other instance's sender is woken for ack:next"
-    finally:
-        writer.detach()
-        other.detach()
