@@ -8,6 +8,7 @@ from __future__ import annotations
 import email
 import math
 import random
+import re
 import signal
 import subprocess
 import threading
@@ -30,29 +31,50 @@ POLL_SECONDS = 60  # IDLE wakes the bot; polling is only the fallback
 GAP_SEED = 11
 
 
+_REF = re.compile(r"\[(TSCP-\d{4}-\d{4})\]")
+
+
 class Arrivals:
-    """When aiosmtpd accepted the first message answering each Message-ID (In-Reply-To)."""
+    """When aiosmtpd accepted the first message answering each Message-ID (In-Reply-To: the
+    acknowledgement), and the first Screening Panel invitation of each case, which answers
+    nothing: it is found by the case reference the acknowledgement gave."""
 
     def __init__(self) -> None:
         self._seen: dict[str, float] = {}
+        self._ref_of: dict[str, str] = {}  # answered Message-ID -> case reference
+        self._invited: dict[str, float] = {}  # case reference -> invitation accepted
         self._changed = threading.Condition()
 
     def accept(self, raw: bytes) -> None:
         at = time.monotonic()
-        answered = str(email.message_from_bytes(raw).get("In-Reply-To", "")).strip()
+        msg = email.message_from_bytes(raw)
+        answered = str(msg.get("In-Reply-To", "")).strip()
+        subject = str(msg.get("Subject", ""))
+        found = _REF.search(subject)
         with self._changed:
             self._seen.setdefault(answered, at)
+            if found and answered:
+                self._ref_of.setdefault(answered, found.group(1))
+            if found and "Screening Panel" in subject:
+                self._invited.setdefault(found.group(1), at)
             self._changed.notify_all()
 
     def wait(self, message_id: str, timeout: float) -> float | None:
+        return self._until(lambda: self._seen.get(message_id), timeout)
+
+    def invited(self, message_id: str, timeout: float) -> float | None:
+        """When the invitation for the case opened by `message_id` was accepted."""
+        return self._until(lambda: self._invited.get(self._ref_of.get(message_id, "")), timeout)
+
+    def _until(self, when: Callable[[], float | None], timeout: float) -> float | None:
         deadline = time.monotonic() + timeout
         with self._changed:
-            while message_id not in self._seen:
+            while (at := when()) is None:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return None
                 self._changed.wait(left)
-            return self._seen[message_id]
+            return at
 
 
 class IdleWatcher(threading.Thread):
@@ -106,6 +128,8 @@ class LatencyResult:
     seconds: list[float] = field(default_factory=list)
     reference: list[float] = field(default_factory=list)  # the bare IDLE client's pickup
     missing: int = 0
+    invitations: list[float] = field(default_factory=list)  # SIN appended -> its invitation
+    invitations_missing: int = 0
     note: str = ""
     # `outbox approve` started -> the approved draft at SMTP (the command's own start included)
     approvals: list[float] = field(default_factory=list)
@@ -125,19 +149,28 @@ def _stop(proc: subprocess.Popen[bytes]) -> str:
     return err.decode(errors="replace")[-300:]
 
 
+@dataclass(frozen=True)
+class _Timed:
+    """Seconds from a SIN's APPEND to each event, None when it did not happen."""
+
+    acknowledged: float | None
+    invited: float | None
+    noticed: float | None  # by a bare IDLE client
+
+
 def _send_and_time(
     client: IMAPClient, arrivals: Arrivals, watcher: IdleWatcher, index: int, timeout: float
-) -> tuple[float | None, float | None]:
-    """(appended -> acknowledged at SMTP, appended -> a bare IDLE client told of it)."""
+) -> _Timed:
     message_id = f"<bench-idle-{index}@gmp.police.uk>"
     before = len(watcher.seen)
     client.append("INBOX", sin(message_id))
     appended = time.monotonic()
     acknowledged = arrivals.wait(message_id, timeout)
+    # Queued with the acknowledgement, in the same transaction: no longer wait than for it.
+    invited = arrivals.invited(message_id, 5.0 if acknowledged else 0.0)
     noticed = watcher.after(before, 5.0)
-    return (
-        None if acknowledged is None else acknowledged - appended,
-        None if noticed is None else noticed - appended,
+    return _Timed(
+        *(None if at is None else at - appended for at in (acknowledged, invited, noticed))
     )
 
 
@@ -163,21 +196,19 @@ def latency(
             with IMAPClient(dovecot.host, port=dovecot.port, ssl=False, timeout=30) as client:
                 client.login(dovecot.user, dovecot.password)
                 say("latency: warm-up SIN (start-up and first outbox run not counted)")
-                if _send_and_time(client, arrivals, watcher, -1, 90)[0] is None:
+                if _send_and_time(client, arrivals, watcher, -1, 90).acknowledged is None:
                     result.note = "no acknowledgement for the warm-up SIN within 90 s"
                     return result
                 gaps = random.Random(GAP_SEED)
                 for index in range(count):
                     time.sleep(gaps.uniform(0, gap_max))
-                    took, floor = _send_and_time(client, arrivals, watcher, index, timeout)
-                    idle = _show(floor, "not told")
-                    say(f"latency: SIN {index + 1}/{count}: {_show(took)}, bare IDLE {idle}")
-                    if floor is not None:
-                        result.reference.append(floor)
-                    if took is None:
-                        result.missing += 1
-                    else:
-                        result.seconds.append(took)
+                    timed = _send_and_time(client, arrivals, watcher, index, timeout)
+                    say(
+                        f"latency: SIN {index + 1}/{count}: {_show(timed.acknowledged)},"
+                        f" invitation {_show(timed.invited, 'none')},"
+                        f" bare IDLE {_show(timed.noticed, 'not told')}"
+                    )
+                    _record(result, timed)
             for index in range(count):
                 took = _approve_and_time(bot, url, arrivals, index, timeout)
                 say(f"latency: approval {index + 1}/{count}: {_show(took, 'not sent')}")
@@ -193,6 +224,19 @@ def latency(
             if proc.returncode not in (0, -signal.SIGTERM):
                 result.note = f"daemon exited {proc.returncode}: {tail}"
     return result
+
+
+def _record(result: LatencyResult, timed: _Timed) -> None:
+    if timed.noticed is not None:
+        result.reference.append(timed.noticed)
+    if timed.acknowledged is None:
+        result.missing += 1
+    else:
+        result.seconds.append(timed.acknowledged)
+    if timed.invited is None:
+        result.invitations_missing += 1
+    else:
+        result.invitations.append(timed.invited)
 
 
 def _approve_and_time(

@@ -168,6 +168,8 @@ class Table:
             "note": r.note,
             "approval_seconds": r.approvals,
             "approvals_missing": r.approvals_missing,
+            "invitation_seconds": r.invitations,
+            "invitations_missing": r.invitations_missing,
         }
         for share, target in ((0.5, None), (0.95, LATENCY_P95)):
             value, floor = r.percentile(share), percentile(r.reference, share)
@@ -180,6 +182,21 @@ class Table:
                     "-" if value is None else f"{value:.2f} s",
                     "-" if floor is None else f"{floor:.2f} s (bare IDLE)",
                     "-" if value is None or not floor else f"{value / floor:.1f}x",
+                    target="-" if target is None else f"< {target:g} s",
+                    verdict="info" if target is None else _verdict(met),
+                    raw=raw,
+                )
+            )
+        for share, target in ((0.5, None), (0.95, LATENCY_P95)):
+            value = percentile(r.invitations, share)
+            missing = r.invitations_missing
+            met = None if value is None or target is None else value < target and not missing
+            self.add(
+                Row(
+                    "latency",
+                    f"SIN appended -> Screening Panel invitation at SMTP, p{share * 100:.0f}"
+                    f" ({len(r.invitations)} SINs, {missing} not invited)",
+                    _seconds(value),
                     target="-" if target is None else f"< {target:g} s",
                     verdict="info" if target is None else _verdict(met),
                     raw=raw,

@@ -7,7 +7,7 @@ import json
 
 from bench.backlog import BacklogResult, Series
 from bench.harness import Finished
-from bench.latency import LatencyResult
+from bench.latency import Arrivals, LatencyResult
 from bench.scale import ScaleResult
 from bench.table import Table
 
@@ -100,3 +100,34 @@ def test_approvals_at_the_terminal_are_reported_with_those_never_sent() -> None:
     rows = [r for r in table.rows if r.measure.startswith("draft approved at the terminal")]
     assert [r.bot for r in rows] == ["0.60 s", "0.80 s"]
     assert all("1 not sent" in r.measure and r.verdict == "info" for r in rows)
+
+
+def test_invitations_have_the_acknowledgements_target_and_fail_when_one_never_came() -> None:
+    table = Table()
+    table.latency(LatencyResult([0.5, 0.6], [0.5], invitations=[0.4, 0.5]))
+    rows = _verdicts(table)
+    p95 = "SIN appended -> Screening Panel invitation at SMTP, p95 (2 SINs, 0 not invited)"
+    assert rows[p95] == ("0.50 s", "pass")
+    table = Table()
+    table.latency(LatencyResult([0.5], [0.5], invitations=[0.4], invitations_missing=1))
+    p95 = "SIN appended -> Screening Panel invitation at SMTP, p95 (1 SINs, 1 not invited)"
+    assert _verdicts(table)[p95] == ("0.40 s", "FAIL")
+
+
+def test_an_invitation_is_matched_to_its_sin_by_the_reference_the_acknowledgement_gave() -> None:
+    # The invitation answers nothing (no In-Reply-To); it goes out before the acknowledgement.
+    arrivals = Arrivals()
+    arrivals.accept(
+        b"Subject: [TSCP-2026-0002] Screening Panel: Thu 24 Dec 2026 10:00\r\n\r\nInvited.\r\n"
+    )
+    arrivals.accept(
+        b"Subject: [TSCP-2026-0001] Screening Panel: Wed 23 Dec 2026 14:00\r\n\r\nInvited.\r\n"
+    )
+    arrivals.accept(
+        b"Subject: [TSCP-2026-0002] Serious incident notification received\r\n"
+        b"In-Reply-To: <sin-2@gmp.police.uk>\r\n\r\nReceived.\r\n"
+    )
+    acknowledged = arrivals.wait("<sin-2@gmp.police.uk>", 0)
+    invited = arrivals.invited("<sin-2@gmp.police.uk>", 0)
+    assert acknowledged is not None and invited is not None and invited <= acknowledged
+    assert arrivals.invited("<sin-1@gmp.police.uk>", 0) is None  # never acknowledged here
