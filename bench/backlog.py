@@ -131,13 +131,27 @@ def throughput(
 
 
 def memory(
-    srv: Servers, sizes: Sequence[int], big_mb: int, say: Callable[[str], None]
+    srv: Servers,
+    sizes: Sequence[int],
+    big_mb: int,
+    say: Callable[[str], None],
+    pg: str | None = None,
 ) -> dict[str, Finished]:
-    """Peak RSS of one `run --once` per backlog size, and over one message of big_mb MB."""
+    """Peak RSS of one `run --once` per backlog size, and over one message of big_mb MB; with
+    `pg`, the largest backlog and the large message again on PostgreSQL, whose driver holds a
+    message's bytes in its own buffers as well."""
     found: dict[str, Finished] = {}
     for size in sizes:
         say(f"memory: run --once over {size:,} messages")
         found[f"{size:,} messages"] = bot_once(srv, harness.backlog(size), None)
     say(f"memory: run --once over one {big_mb} MB attachment")
     found[f"one {big_mb} MB attachment"] = bot_once(srv, harness.big_attachment(big_mb), None)
+    if pg is not None:
+        say(f"memory: the same on PostgreSQL, {max(sizes):,} messages and the attachment")
+        found[f"{max(sizes):,} messages, PostgreSQL"] = bot_once(
+            srv, harness.backlog(max(sizes)), pg
+        )
+        found[f"one {big_mb} MB attachment, PostgreSQL"] = bot_once(
+            srv, harness.big_attachment(big_mb), pg
+        )
     return found

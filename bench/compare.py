@@ -114,7 +114,9 @@ def _measure(args: argparse.Namespace, table: Table) -> None:
         steps = {
             "backlog": lambda: run_backlog(srv, args, table),
             "latency": lambda: table.latency(latency(srv, args.sins, args.gap_max, 30.0, say)),
-            "memory": lambda: table.memory(memory(srv, args.memory_sizes, args.big_mb, say)),
+            "memory": lambda: table.memory(
+                memory(srv, args.memory_sizes, args.big_mb, say, args.pg)
+            ),
             "records": lambda: run_records(srv, args, table),
             "startup": lambda: table.startup(startup(srv, args.runs, say)),
         }

@@ -6,7 +6,13 @@ SQLite the bytes go through its incremental blob I/O instead: written a piece at
 a zero-filled blob of their size, and read straight into one bytes object. Only for large
 messages: Python's sqlite3 keeps a small record of every blob a connection opened until the
 connection closes (about 90 bytes), which a daemon's pooled connection would otherwise gather
-for every message it ever read. Smaller messages, and other databases, go as one value.
+for every message it ever read.
+
+On PostgreSQL (psycopg) a large message is read back in binary, not as hex text twice its
+size that is then decoded: a 25 MB attachment took the bot's peak memory from about 310 MB to
+about 215 MB. (The driver still holds the value once in its own buffer as well, on the way
+in and out; writing it in appended pieces saved only 20 MB more and took seconds longer.)
+Smaller messages, and other databases, go as one value.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ _SELECT_MANY = text("SELECT message_id, data FROM message_raw WHERE message_id I
     bindparam("ids", expanding=True)
 )
 BATCH_BYTES = 2_000_000  # bytes of small messages RawBatch reads in one statement, at most
+# psycopg's own SQL, on the driver connection in the session's transaction.
+_PG_SELECT = "SELECT data FROM message_raw WHERE message_id = %s"
 
 
 def write_raw(session: Session, message_id: int, data: bytes) -> None:
@@ -53,6 +61,13 @@ def write_raw(session: Session, message_id: int, data: bytes) -> None:
 def read_raw(session: Session, message_id: int, size: int) -> bytes:
     """The bytes of the stored message `message_id` (`size` of them), exactly as received."""
     connection = session.connection()
+    psycopg = _psycopg(connection) if size >= BLOB_IO_FROM else None
+    if psycopg is not None:
+        with psycopg.cursor(binary=True) as cursor:
+            row = cursor.execute(_PG_SELECT, (message_id,)).fetchone()
+        if row is None:
+            raise MissingRaw(f"message #{message_id} has no bytes stored")
+        return row[0] if isinstance(row[0], bytes) else bytes(row[0])
     sqlite = _sqlite(connection) if size >= BLOB_IO_FROM else None
     if sqlite is not None:
         try:
@@ -106,5 +121,13 @@ def _sqlite(connection: Connection) -> Any:
     """The sqlite3 connection under a session's (in its transaction), or None on another
     database."""
     if connection.dialect.name != "sqlite":
+        return None
+    return connection.connection.driver_connection
+
+
+def _psycopg(connection: Connection) -> Any:
+    """The psycopg connection under a session's (in its transaction), or None on another
+    database or driver."""
+    if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
         return None
     return connection.connection.driver_connection
