@@ -61,14 +61,15 @@ def write_raw(session: Session, message_id: int, data: bytes) -> None:
 def read_raw(session: Session, message_id: int, size: int) -> bytes:
     """The bytes of the stored message `message_id` (`size` of them), exactly as received."""
     connection = session.connection()
-    psycopg = _psycopg(connection) if size >= BLOB_IO_FROM else None
+    large = size >= BLOB_IO_FROM
+    psycopg = _psycopg(connection) if large else None
     if psycopg is not None:
         with psycopg.cursor(binary=True) as cursor:
             row = cursor.execute(_PG_SELECT, (message_id,)).fetchone()
         if row is None:
             raise MissingRaw(f"message #{message_id} has no bytes stored")
-        return row[0] if isinstance(row[0], bytes) else bytes(row[0])
-    sqlite = _sqlite(connection) if size >= BLOB_IO_FROM else None
+        return bytes(row[0])  # already bytes: bytes() hands back the same object, no copy
+    sqlite = _sqlite(connection) if large else None
     if sqlite is not None:
         try:
             with sqlite.blobopen("message_raw", "data", message_id, readonly=True) as blob:
