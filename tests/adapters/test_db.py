@@ -227,9 +227,9 @@ def test_a_message_s_bytes_are_read_and_written_only_where_needed(migrated: Engi
 
 
 def test_large_bytes_are_kept_exactly_and_a_missing_one_is_an_error(migrated: Engine) -> None:
-    # 3 MB, every byte value, odd length: past BLOB_IO_FROM, so through SQLite's blob I/O, and
-    # read back in binary from PostgreSQL.
-    big = bytes(range(256)) * 12_000 + b"\r\n.\r\n"
+    # 9 MB, every byte value, odd length: past BLOB_IO_FROM, so through SQLite's blob I/O, and
+    # on PostgreSQL through COPY and read back in three pieces, the last a short one.
+    big = bytes(range(256)) * 35_000 + b"\r\n.\r\n"
     sessions = make_sessions(migrated)
     with sessions() as session:
         _keep(session, "a" * 64, "m1@example.org", big)

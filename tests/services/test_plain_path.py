@@ -82,7 +82,7 @@ def test_a_batch_s_bytes_are_read_a_run_at_a_time_and_exactly(make_app: AppFacto
             RawBatch(session, {ids[-1] + 1: 10}).take(ids[-1] + 1)
     reads = [s for s in statements if "message_raw" in s]
     # The two before the large one together, the large one alone through the driver itself
-    # (SQLite's blob I/O, psycopg in binary: no statement of SQLAlchemy's), the last; the
+    # (SQLite's blob I/O, psycopg in pieces: no statement of SQLAlchemy's), the last; the
     # missing one is looked for as a run, then alone.
     assert len(reads) == 4
 

@@ -8,16 +8,19 @@ messages: Python's sqlite3 keeps a small record of every blob a connection opene
 connection closes (about 90 bytes), which a daemon's pooled connection would otherwise gather
 for every message it ever read.
 
-On PostgreSQL (psycopg) a large message is read back in binary, not as hex text twice its
-size that is then decoded: a 25 MB attachment took the bot's peak memory from about 310 MB to
-about 215 MB. (The driver still holds the value once in its own buffer as well, on the way
-in and out; writing it in appended pieces saved only 20 MB more and took seconds longer.)
+On PostgreSQL (psycopg) libpq keeps a connection's send and receive buffers at the largest
+size they ever grew to, doubled: one 25 MB message sent as one value and read back as one left
+a pooled connection holding 128 MB for good. So a large message is written through a binary
+COPY, which psycopg hands to libpq a little at a time, and read back a few megabytes at a time
+into one buffer; neither buffer then grows past a piece.
 Smaller messages, and other databases, go as one value.
 """
 
 from __future__ import annotations
 
+import io
 import sqlite3
+import struct
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
@@ -41,13 +44,31 @@ _SELECT_MANY = text("SELECT message_id, data FROM message_raw WHERE message_id I
 )
 BATCH_BYTES = 2_000_000  # bytes of small messages RawBatch reads in one statement, at most
 # psycopg's own SQL, on the driver connection in the session's transaction.
-_PG_SELECT = "SELECT data FROM message_raw WHERE message_id = %s"
+_PG_COPY = "COPY message_raw (message_id, data) FROM STDIN (FORMAT binary)"
+_PG_PIECE = (
+    "SELECT octet_length(data), substring(data FROM %s FOR %s) FROM message_raw"
+    " WHERE message_id = %s"
+)
+_PG_PIECE_BYTES = 4_000_000  # bytes read back per statement
+# COPY's binary format: signature, flags, header extension length; then a row of 2 fields, the
+# first a 4-byte integer (message_id); the trailer is a field count of -1.
+_COPY_HEAD = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
+_COPY_ROW = struct.Struct(">hiii")
+_COPY_END = struct.pack(">h", -1)
 
 
 def write_raw(session: Session, message_id: int, data: bytes) -> None:
     """Keep the bytes of the stored message `message_id`, in the session's transaction."""
     connection = session.connection()
-    sqlite = _sqlite(connection) if len(data) >= BLOB_IO_FROM else None
+    large = len(data) >= BLOB_IO_FROM
+    psycopg = _psycopg(connection) if large else None
+    if psycopg is not None:
+        with psycopg.cursor() as cursor, cursor.copy(_PG_COPY) as copy:
+            copy.write(_COPY_HEAD + _COPY_ROW.pack(2, 4, message_id, len(data)))
+            copy.write(data)  # psycopg passes it on in pieces, waiting for each to be sent
+            copy.write(_COPY_END)
+        return
+    sqlite = _sqlite(connection) if large else None
     if sqlite is None:
         connection.execute(_INSERT, {"id": message_id, "data": data})
         return
@@ -64,11 +85,7 @@ def read_raw(session: Session, message_id: int, size: int) -> bytes:
     large = size >= BLOB_IO_FROM
     psycopg = _psycopg(connection) if large else None
     if psycopg is not None:
-        with psycopg.cursor(binary=True) as cursor:
-            row = cursor.execute(_PG_SELECT, (message_id,)).fetchone()
-        if row is None:
-            raise MissingRaw(f"message #{message_id} has no bytes stored")
-        return bytes(row[0])  # already bytes: bytes() hands back the same object, no copy
+        return _read_pieces(psycopg, message_id)
     sqlite = _sqlite(connection) if large else None
     if sqlite is not None:
         try:
@@ -116,6 +133,30 @@ class RawBatch:
             total += size
         found = self._session.connection().execute(_SELECT_MANY, {"ids": run})
         self._held = {message_id: bytes(data) for message_id, data in found}
+
+
+def _read_pieces(psycopg: Any, message_id: int) -> bytes:
+    """A large message's bytes from PostgreSQL, _PG_PIECE_BYTES at a time, in binary.
+
+    Gathered in a BytesIO because CPython's grows its one bytes object in place and hands
+    that same object back from getvalue(): the message is held once, not once in a buffer
+    and again in the bytes made from it."""
+    gathered = io.BytesIO()
+    with psycopg.cursor(binary=True) as cursor:
+        total, piece = _piece(cursor, message_id, 0)
+        while piece:
+            done = gathered.tell() + gathered.write(piece)
+            piece = _piece(cursor, message_id, done)[1] if done < total else b""
+    return gathered.getvalue()
+
+
+def _piece(cursor: Any, message_id: int, offset: int) -> tuple[int, bytes]:
+    """The stored length of the message's bytes and up to _PG_PIECE_BYTES of them from
+    `offset`."""
+    found = cursor.execute(_PG_PIECE, (offset + 1, _PG_PIECE_BYTES, message_id)).fetchone()
+    if found is None:
+        raise MissingRaw(f"message #{message_id} has no bytes stored")
+    return int(found[0]), bytes(found[1])
 
 
 def _sqlite(connection: Connection) -> Any:
