@@ -170,13 +170,13 @@ def _count_commands(engine: object) -> dict[str, int]:
     from sqlalchemy import event
 
     counts = {"imap": 0, "sql": 0, "commits": 0}
-    command = imaplib.IMAP4._command
+    command = imaplib.IMAP4._command  # type: ignore[attr-defined]  # private: not in typeshed
 
     def counted(self: imaplib.IMAP4, name: str, *args: object) -> object:
         counts["imap"] += 1
         return command(self, name, *args)
 
-    imaplib.IMAP4._command = counted  # type: ignore[assignment,method-assign]
+    imaplib.IMAP4._command = counted  # type: ignore[attr-defined]
 
     def statement(*_: object) -> None:
         counts["sql"] += 1

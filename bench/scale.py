@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import create_engine, func, select
 
@@ -141,7 +142,7 @@ def startup(srv: Servers, runs: int, say: Callable[[str], None]) -> dict[str, tu
             ("status", ["status"]),
             ("case REF", ["case", ref]),
         ):
-            found[name] = medians(runs, lambda command=command: bot.run(*command))
+            found[name] = medians(runs, partial(bot.run, *command))
     return found
 
 
