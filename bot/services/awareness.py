@@ -72,9 +72,17 @@ def facts_for(session: Session, app: App, case: Case, now: datetime) -> Facts:
 
 
 def retime(
-    session: Session, app: App, case: Case, now: datetime, form: StoredMessage | None = None
+    session: Session,
+    app: App,
+    case: Case,
+    now: datetime,
+    form: StoredMessage | None = None,
+    *,
+    opening: bool = False,
 ) -> Choice:
-    """Choose the start from what is known now and store panel_notification if it changed."""
+    """Choose the start from what is known now and store panel_notification if it changed.
+    `opening`: the case was opened by the message being handled, which set panel_notification
+    from its receipt a moment ago (see set_deadline's `restate`)."""
     choice = choose(facts_for(session, app, case, now))
     chosen = choice.chosen
     case.la_aware_on = None if chosen.source is Source.RECEIPT else chosen.on
@@ -86,7 +94,7 @@ def retime(
         deadline = with_assumption(deadline, _opening_receipt_note(session, app, case, form))
     row = next((d for d in case.deadlines if d.name == NAME), None)
     if row is None or (row.start, row.explanation) != (deadline.start, deadline.explain()):
-        set_deadline(session, case, deadline, now)
+        set_deadline(session, case, deadline, now, restate=opening)
     return choice
 
 
@@ -114,9 +122,11 @@ def after_form(
     row: StoredMessage,
     form_date_changed: bool,
     now: datetime,
+    *,
+    opening: bool = False,
 ) -> None:
     """Re-time from a SIN form just stored; a new form date that was set aside is flagged."""
-    choice = retime(session, app, case, now, row)
+    choice = retime(session, app, case, now, row, opening=opening)
     if not form_date_changed:
         return
     for aside in choice.flags():

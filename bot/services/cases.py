@@ -70,9 +70,19 @@ def add_event(
 
 
 def set_deadline(
-    session: Session, case: Case, deadline: deadlines.Deadline, at: datetime
+    session: Session,
+    case: Case,
+    deadline: deadlines.Deadline,
+    at: datetime,
+    *,
+    restate: bool = False,
 ) -> Deadline:
-    """Store (or re-time) a named deadline and record why it has the date it has."""
+    """Store (or re-time) a named deadline and record why it has the date it has.
+
+    `restate`: the deadline was set a moment ago, in the handling of this same message (a case
+    opened from a SIN, then re-timed from the form it carried). The event recorded then is
+    corrected instead of followed by a second one: it is not yet committed, so nobody has seen
+    the first date, and the chronology should not show a date that was never in force."""
     row = next((d for d in case.deadlines if d.name == deadline.name), None)
     if row is None:
         row = Deadline(
@@ -87,12 +97,20 @@ def set_deadline(
     else:
         row.start, row.due = deadline.start, deadline.due
         row.explanation, row.assumption = deadline.explain(), deadline.assumption
-    add_event(
-        session,
-        case,
-        at,
-        "deadline_set",
-        f"{deadline.name} due {deadline.due.isoformat()}",
-        why=deadline.explain(),
-    )
+    detail = f"{deadline.name} due {deadline.due.isoformat()}"
+    earlier = _event_just_set(session, case, deadline.name, at) if restate else None
+    if earlier is None:
+        add_event(session, case, at, "deadline_set", detail, why=deadline.explain())
+    else:
+        earlier.detail, earlier.why = detail, deadline.explain()
     return row
+
+
+def _event_just_set(session: Session, case: Case, name: str, at: datetime) -> CaseEvent | None:
+    """The deadline_set event recorded for `name` at this same moment, if there is one."""
+    found = [
+        e
+        for e in case.events
+        if e.what == "deadline_set" and e.at == at and e.detail.startswith(f"{name} due ")
+    ]
+    return found[-1] if found else None

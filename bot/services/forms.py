@@ -106,6 +106,7 @@ def apply_sin_form(
     extraction: Extraction,
     now: datetime,
 ) -> None:
+    opening = inspect(case).pending  # this message opened the case: nothing of it is stored
     first = not _had_sin_fields(session, case)
     scopes: _Scopes = [("sin", extraction.fields)]
     scopes += [(f"child:{n}", child) for n, child in enumerate(extraction.children, start=1)]
@@ -113,7 +114,7 @@ def apply_sin_form(
         name if scope == "sin" else f"child {scope.partition(':')[2]}: {name}"
         for scope, name in _store(session, case, scopes, row, now)
     ]
-    after_form(session, app, case, row, "la_aware_date" in changed, now)
+    after_form(session, app, case, row, "la_aware_date" in changed, now, opening=opening)
     # After the awareness date is chosen: the looked-after clock counts from it too.
     apply_looked_after_death(session, app, case, row, extraction, now)
     # Set after the awareness queries, which read no initials: set before, it would be

@@ -135,6 +135,26 @@ def test_a_later_form_date_does_not_move_a_recorded_start(mailbox: Mailbox) -> N
     assert "Tue 22 Dec 2026 not used: later than the start already recorded" in flag
 
 
+def test_the_chronology_shows_only_dates_that_were_in_force(mailbox: Mailbox) -> None:
+    def notification_events() -> list[tuple[str, str]]:
+        events = mailbox.case().events
+        return [(e.detail, e.why) for e in events if e.detail.startswith("panel_notification ")]
+
+    mailbox.form("21/12/2026")  # arrives Wed 23 Dec
+    # The date from the receipt (Mon 4 Jan) was replaced by the form's, earlier, while the SIN
+    # was being handled: it was never in force, so it is not in the case's history.
+    [(detail, why)] = notification_events()
+    assert detail == "panel_notification due 2026-12-30"
+    assert "Start: the SIN form's date Mon 21 Dec 2026" in why
+    assert len([d for d in mailbox.events("deadline_set") if "screening_meeting" in d]) == 1
+    mailbox.at("2026-12-23T10:00").reply(BM, "Local authority aware: 19/12/2026")
+    # A later change is history: added, the earlier date kept.
+    assert [d for d, _ in notification_events()] == [
+        "panel_notification due 2026-12-30",
+        "panel_notification due 2026-12-29",
+    ]
+
+
 def test_a_later_aware_needs_a_reason_and_the_chronology_keeps_both(mailbox: Mailbox) -> None:
     mailbox.form("21/12/2026")
     assert mailbox.notification()[:2] == (date(2026, 12, 21), date(2026, 12, 30))
