@@ -98,7 +98,7 @@ def set_deadline(
         row.start, row.due = deadline.start, deadline.due
         row.explanation, row.assumption = deadline.explain(), deadline.assumption
     detail = f"{deadline.name} due {deadline.due.isoformat()}"
-    earlier = _event_just_set(session, case, deadline.name, at) if restate else None
+    earlier = _event_just_set(case, deadline.name, at) if restate else None
     if earlier is None:
         add_event(session, case, at, "deadline_set", detail, why=deadline.explain())
     else:
@@ -106,7 +106,7 @@ def set_deadline(
     return row
 
 
-def _event_just_set(session: Session, case: Case, name: str, at: datetime) -> CaseEvent | None:
+def _event_just_set(case: Case, name: str, at: datetime) -> CaseEvent | None:
     """The deadline_set event recorded for `name` at this same moment, if there is one."""
     found = [
         e

@@ -8,11 +8,11 @@ messages: Python's sqlite3 keeps a small record of every blob a connection opene
 connection closes (about 90 bytes), which a daemon's pooled connection would otherwise gather
 for every message it ever read.
 
-On PostgreSQL (psycopg) libpq keeps a connection's send and receive buffers at the largest
-size they ever grew to, doubled: one 25 MB message sent as one value and read back as one left
-a pooled connection holding 128 MB for good. So a large message is written through a binary
-COPY, which psycopg hands to libpq a little at a time, and read back a few megabytes at a time
-into one buffer; neither buffer then grows past a piece.
+On PostgreSQL (psycopg), libpq grows a connection's send and receive buffers by doubling and
+never shrinks them: one 25 MB message sent as one value and read back as one left a pooled
+connection holding 64 MiB each way for good. So a large message is written through a binary
+COPY, which psycopg hands to libpq a little at a time, and read back a few megabytes at a
+time; neither buffer then grows much past a piece.
 Smaller messages, and other databases, go as one value.
 """
 
