@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
@@ -241,6 +242,24 @@ def test_large_bytes_are_kept_exactly_and_a_missing_one_is_an_error(migrated: En
         for size in (0, len(big)):
             with pytest.raises(MissingRaw):
                 read_raw(session, rows[-1].id + 1, size)
+
+
+def test_large_bytes_that_cannot_be_kept_undo_only_their_own_savepoint(migrated: Engine) -> None:
+    # Large bytes go through SQLite's blob I/O or PostgreSQL's COPY, beside SQLAlchemy: a
+    # failure there must still undo that message's savepoint alone, as store_raw relies on.
+    big = bytes(range(256)) * 4_000
+    sessions = make_sessions(migrated)
+    with sessions() as session:
+        _keep(session, "a" * 64, "m1@example.org", big)
+        refused = pytest.raises((IntegrityError, psycopg.errors.IntegrityError))
+        with refused, session.begin_nested():
+            write_raw(session, 999_999, big)  # no such message: the foreign key refuses it
+        _keep(session, "b" * 64, "m2@example.org", big[::-1])
+        session.commit()
+    with sessions() as session:
+        rows = session.scalars(select(StoredMessage).order_by(StoredMessage.id)).all()
+        assert [r.raw for r in rows] == [big, big[::-1]]
+        assert session.scalar(select(func.count()).select_from(MessageRaw)) == 2
 
 
 def test_deleting_a_message_deletes_its_bytes(migrated: Engine) -> None:
