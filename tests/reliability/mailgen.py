@@ -15,8 +15,10 @@ from functools import cache
 
 from tests.fixtures.forms_docx import DOCX, sin_docx
 
-KINDS = ("plain", "sin", "sin_form", "reply", "auto_reply", "plain_attachment")
-_WEIGHTS = (3, 2, 1, 2, 1, 1)
+KINDS = ("plain", "sin", "sin_form", "reply", "auto_reply", "plain_attachment", "large_attachment")
+# About one message in 40 is over a megabyte: stored and read back in pieces (blob I/O on
+# SQLite, COPY on PostgreSQL), so a kill can land in the middle of one.
+_WEIGHTS = (12, 8, 4, 8, 4, 4, 1)
 
 # Invented people at the configured agencies' domains (config.example.toml).
 _PEOPLE = (
@@ -92,6 +94,12 @@ class MailGenerator:
         msg = self._plain(token)
         data = bytes(self.rng.randrange(256) for _ in range(self.rng.randrange(200, 2000)))
         msg.add_attachment(data, maintype="application", subtype="pdf", filename="notes.pdf")
+        return msg
+
+    def _large_attachment(self, token: str) -> EmailMessage:
+        msg = self._plain(token)
+        data = self.rng.randbytes(1_100_000)  # about 1.5 MB once encoded
+        msg.add_attachment(data, maintype="application", subtype="pdf", filename="scan.pdf")
         return msg
 
     def _sin(self, token: str) -> EmailMessage:
