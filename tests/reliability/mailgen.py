@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import cache
 
+from bot.adapters.db.raw import BLOB_IO_FROM
 from tests.fixtures.forms_docx import DOCX, sin_docx
 
 KINDS = ("plain", "sin", "sin_form", "reply", "auto_reply", "plain_attachment", "large_attachment")
@@ -98,7 +99,7 @@ class MailGenerator:
 
     def _large_attachment(self, token: str) -> EmailMessage:
         msg = self._plain(token)
-        data = self.rng.randbytes(1_100_000)  # about 1.5 MB once encoded
+        data = self.rng.randbytes(BLOB_IO_FROM + 100_000)  # past the line, whatever the encoding
         msg.add_attachment(data, maintype="application", subtype="pdf", filename="scan.pdf")
         return msg
 

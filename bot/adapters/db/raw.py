@@ -145,7 +145,8 @@ def _read_pieces(psycopg: Any, message_id: int) -> bytes:
     with psycopg.cursor(binary=True) as cursor:
         total, piece = _piece(cursor, message_id, 0)
         while piece:
-            done = gathered.tell() + gathered.write(piece)
+            gathered.write(piece)
+            done = gathered.tell()
             piece = _piece(cursor, message_id, done)[1] if done < total else b""
     return gathered.getvalue()
 
