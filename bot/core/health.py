@@ -143,6 +143,13 @@ def _job_problems(job: JobState, snapshot: Snapshot) -> list[Problem]:
     return found
 
 
+def lease_held(expires_at: datetime | None, now: datetime) -> bool:
+    """Whether a job lease still binds at `now`: the one rule for taking a lease over, for
+    `running_job` and for `status`. A lease is renewed every few seconds while its holder
+    lives, so one that has run out means no live instance holds the job."""
+    return expires_at is not None and expires_at > now
+
+
 def stalled(job: JobState, now: datetime, factor: int) -> bool:
     """A run that began and has not ended within its interval times `factor`."""
     return (

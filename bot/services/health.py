@@ -31,7 +31,7 @@ class App(Protocol):
     def clock(self) -> Clock: ...
 
 
-# Read in SQLAlchemy Core, as the models read these columns (tests/services/test_status_core.py).
+# Read in SQLAlchemy Core, as the models read these columns (tests/adapters/test_read_tables.py).
 
 OUTBOX, TICK, REMINDERS, DIGEST, MAILBOX = (
     "outbox",

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.adapters.db.models import BotInstance, JobLease
-from bot.core.health import describe
+from bot.core.health import describe, lease_held
 
 log = logging.getLogger(__name__)
 FORGET_INSTANCES_AFTER = timedelta(days=30)
@@ -63,8 +63,7 @@ class Leases:
         return won
 
     def held(self, job: str, now: datetime) -> bool:
-        until = self.held_until.get(job)
-        return until is not None and until > now
+        return lease_held(self.held_until.get(job), now)
 
     def _renew(self, job: str, now: datetime) -> bool:
         with self.sessions() as session:
@@ -72,7 +71,7 @@ class Leases:
                 update(JobLease)
                 .where(
                     JobLease.name == job,
-                    or_(JobLease.holder == self.holder, JobLease.expires_at < now),
+                    or_(JobLease.holder == self.holder, JobLease.expires_at <= now),
                 )
                 .values(holder=self.holder, expires_at=now + timedelta(seconds=self.seconds))
             )
@@ -108,8 +107,7 @@ def running_job(session: Session, job: str, now: datetime) -> bool:
     """Whether a running instance holds `job` now: its lease is renewed every few seconds
     while it lives, so an unexpired one means a daemon that will run the job (`now` is the
     wall clock the daemons write their leases by, not a command's --now)."""
-    expires = session.scalar(select(JobLease.expires_at).where(JobLease.name == job))
-    return expires is not None and expires > now
+    return lease_held(session.scalar(select(JobLease.expires_at).where(JobLease.name == job)), now)
 
 
 def beat(sessions: sessionmaker[Session], holder: str, started: datetime, now: datetime) -> None:

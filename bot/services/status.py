@@ -3,7 +3,7 @@ leases, and whether the database schema is current. Gathered here, judged by bot
 
 Read in SQLAlchemy Core from the columns named here and in bot.services.health, as the list of
 cases is (see bot.services.case_list): the ORM and its mappers cost the command more than half
-of its start-up. tests/services/test_status_core.py holds these columns to the models'.
+of its start-up. tests/adapters/test_read_tables.py holds these columns to the models'.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from bot.adapters.db.engine import current_revision, head_revision
 from bot.adapters.db.read_tables import BOT_INSTANCES, JOB_LEASES, MAILBOX_STATE, MESSAGES, OUTBOX
 from bot.core.digest import next_digest
-from bot.core.health import JobState, Problem, problems, stalled
+from bot.core.health import JobState, Problem, lease_held, problems, stalled
 from bot.services import health
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ def _jobs(
                 "failures": job.failures,
                 "failing_since": job.failing_since,
                 "last_error": job.last_error,
-                "held_by": lease.holder if lease and lease.expires_at > now else None,
+                "held_by": lease.holder if lease and lease_held(lease.expires_at, now) else None,
                 "lease_expires": lease.expires_at if lease else None,
             }
         )

@@ -6,7 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.core.health import JobState, Snapshot, Thresholds, downtime, error_summary, problems
+from bot.core.health import (
+    JobState,
+    Snapshot,
+    Thresholds,
+    downtime,
+    error_summary,
+    lease_held,
+    problems,
+)
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
@@ -106,3 +114,10 @@ def test_error_summary_keeps_entra_ids_reason_whole() -> None:
     )
     assert summary.startswith("MailboxError: no OAuth token: Entra ID refused")
     assert summary.endswith("(the client secret has expired; add a new one)")
+
+
+def test_a_lease_binds_until_the_instant_it_ends() -> None:
+    assert lease_held(NOW + MIN, NOW)
+    assert not lease_held(NOW, NOW)  # free to take over at its end, not a moment later
+    assert not lease_held(NOW - MIN, NOW)
+    assert not lease_held(None, NOW)  # never taken

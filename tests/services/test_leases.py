@@ -62,3 +62,21 @@ def test_a_job_is_running_while_its_lease_is_unexpired(database_url: str) -> Non
             assert not running_job(s, "outbox", NOW + timedelta(seconds=6))  # stopped cleanly
     finally:
         engine.dispose()
+
+
+def test_the_moment_a_lease_ends_another_instance_may_take_it(database_url: str) -> None:
+    # One rule for "held": the instant `status` and `outbox approve` stop counting a job as
+    # running is the instant another instance may take it over, never a gap between the two.
+    engine = make_engine(database_url)
+    try:
+        migrate(engine)
+        sessions = make_sessions(engine)
+        assert Leases(sessions, "instance-a", 60).hold("outbox", NOW)
+        ended = NOW + timedelta(seconds=60)
+        with sessions() as s:
+            assert not running_job(s, "outbox", ended)
+        assert Leases(sessions, "instance-b", 60).hold("outbox", ended)
+        with sessions() as s:
+            assert s.scalars(select(JobLease.holder)).all() == ["instance-b"]
+    finally:
+        engine.dispose()
