@@ -46,7 +46,7 @@ def give_command(ctx: Context) -> int:
     parsed = parse_commands("\n".join(ctx.args.lines), today=today)
     if not parsed.errors and not parsed.commands:
         raise UsageError("no command recognised (see `tscp-bot command --help` and the README)")
-    actor = Actor(f"terminal:{getpass.getuser()}", ctx.args.role, "terminal")
+    actor = Actor(f"terminal:{getpass.getuser()}", ctx.args.role, "terminal", now)
     outcome = Outcome()
     with app.sessions() as session:
         case = find_case(session, ctx.args.ref)

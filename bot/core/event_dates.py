@@ -26,17 +26,18 @@ class Repeat(StrEnum):
 @dataclass(frozen=True)
 class EventDay:
     on: date
-    assumed_today: bool  # no date was given, so the day of the email was used
+    assumed_today: bool  # no date was given, so the day the command was given was used
 
     def said(self) -> str:
         """What the confirmation adds, so nobody believes a date they did not give."""
         if not self.assumed_today:
             return ""
-        return f" (recorded as today, {fmt_date(self.on)}, as no date was given)"
+        return f" (recorded as {fmt_date(self.on)}, the day it was given, as it named no date)"
 
 
 def event_day(given: date | None, today: date, what: str) -> EventDay | str:
-    """The day to record, or the reason the line is refused (an event cannot be in the future)."""
+    """The day to record, or the reason the line is refused (an event cannot be in the future).
+    `today`: the day the command was given (its email's arrival), not the day it is read."""
     if given is None:
         return EventDay(today, assumed_today=True)
     if given > today:

@@ -37,7 +37,7 @@ from bot.services.case_warnings import agency_names, sentences
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.review import HANDLERS, Actor, CommandRefused
-from bot.services.review.common import today
+from bot.services.review.common import said_on
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +93,9 @@ def _policy(app: App) -> AuthPolicy:
     )
 
 
-def commands_in(app: App, msg: MailMessage, now: datetime) -> ParsedCommands:
-    today = now.astimezone(app.config.partnership.time_zone).date()
+def commands_in(app: App, msg: MailMessage, arrived: datetime) -> ParsedCommands:
+    """The commands in an email, "today" and "yesterday" read as of the day it arrived."""
+    today = arrived.astimezone(app.config.partnership.time_zone).date()
     # "Status TSCP-2026-0001" may be the whole subject of a new email with nothing in its body.
     return with_subject_status(parse_commands(msg.text, today=today), msg.subject)
 
@@ -121,7 +122,7 @@ def handle_email_commands(
             if roles and check.allowed:
                 outcome.errors.append({"line": command.line, "message": _told_bm(reason)})
             continue
-        actor = Actor(msg.from_addr, role, "email", row.id)
+        actor = Actor(msg.from_addr, role, "email", row.received_at, row.id)
         run_command(session, app, case, command, actor, now, outcome)
     if not check.authenticated and check.allowed and parsed.commands:
         add_event(
@@ -231,7 +232,7 @@ def run_command(
     agencies = agency_names(app.config)
     before = set(sentences(session, case, agencies))
     try:
-        _check_stage(app, case, command, now)
+        _check_stage(app, case, command, actor)
         with session.begin_nested():
             result = HANDLERS[type(command)](session, app, case, command, actor, now)
             # The one place a case's stage changes, as the lifecycle table says.
@@ -270,10 +271,11 @@ def _given_by(app: App, actor: Actor) -> str:
     return f"{actor.via} command from the {role}"
 
 
-def _check_stage(app: App, case: Case, command: Command, now: datetime) -> None:
+def _check_stage(app: App, case: Case, command: Command, actor: Actor) -> None:
     """Refuse a command the table does not accept now, or one that would move a start later."""
     started = {d.name: d.start for d in case.deadlines}
-    refusal = lifecycle.verdict(lifecycle.stage_of(case.stage), command, started, today(app, now))
+    given_on = said_on(app, actor)
+    refusal = lifecycle.verdict(lifecycle.stage_of(case.stage), command, started, given_on)
     if refusal is not None:
         raise CommandRefused(refusal)
 

@@ -216,7 +216,7 @@ def _process(
     msg = app.parse(raw)
     result = classify(msg, app.rules, context_for(session, app, msg))
     _record_classification(row, msg, result)
-    found = gather(session, app, msg, result, now, reused=reused)
+    found = gather(session, app, msg, result, row.received_at, reused=reused)
     state = Applying(session, app, row, msg, now, found.case, found.form, found.parsed)
     apply_plan(state, plan(found.snapshot))
     row.status, row.processed_at = "processed", now
@@ -236,11 +236,12 @@ def gather(
     app: App,
     msg: MailMessage,
     result: Classification,
-    now: datetime,
+    arrived: datetime,
     *,
     reused: bool = False,
 ) -> Gathered:
-    """Read once what the decision needs; without a database, plan as if no case exists."""
+    """Read once what the decision needs; without a database, plan as if no case exists.
+    `arrived`: when the message reached the mailbox, the day its commands were given."""
     form = read_form(app, msg) if _may_carry_form(result.kind) else None
     summary = summarise(form, app.vocabulary, app.config.partnership.reference_prefix)
     ref = result.case_ref or (summary.case_ref if summary else None)
@@ -250,7 +251,7 @@ def gather(
     if session is not None and case is None and ref is None and result.kind == "appendix_b":
         # A return sent as a fresh email: match it by the agency's one outstanding request.
         case = case_awaiting_return(session, app, msg.from_addr)
-    parsed = commands_in(app, msg, now) if result.kind != "auto_reply" else None
+    parsed = commands_in(app, msg, arrived) if result.kind != "auto_reply" else None
     if session is not None and case is None and ref is None and parsed is not None:
         # "Approve 12" names its draft, and so its case, even in a reply without the tag.
         case = case_of_approved_draft(session, parsed)

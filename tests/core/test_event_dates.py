@@ -93,7 +93,7 @@ def test_no_date_means_today_and_says_so() -> None:
     day = event_day(None, TODAY, "the National Panel notification")
     assert day == EventDay(TODAY, assumed_today=True)
     assert isinstance(day, EventDay)
-    assert day.said() == " (recorded as today, Wed 23 Dec 2026, as no date was given)"
+    assert day.said() == " (recorded as Wed 23 Dec 2026, the day it was given, as it named no date)"
     given = event_day(date(2026, 12, 18), TODAY, "the National Panel notification")
     assert isinstance(given, EventDay) and given.said() == ""
 

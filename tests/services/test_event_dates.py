@@ -6,8 +6,9 @@ assertions are on the confirmation emails the Business Manager reads and on the 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+from tests.fixtures.app import LONDON
 from tests.services.test_lifecycle import BM, Bot, body_of, decide_rapid_review, reply
 
 REF = "TSCP-2026-0001"
@@ -79,7 +80,8 @@ def test_bare_notified_means_today_and_the_confirmation_says_so(bot: Bot) -> Non
     bot.at("2026-12-23T10:00").mail(BM, reply(REF), "Notified")
     bot.run()
     assert bot.due("rapid_review") == date(2027, 1, 18)
-    assert "recorded as today, Wed 23 Dec 2026, as no date was given" in last_confirmation(bot)
+    said = "recorded as Wed 23 Dec 2026, the day it was given, as it named no date"
+    assert said in " ".join(last_confirmation(bot).split())
     # Typed again the next day, a bare Notified would mean 24 December: refused.
     bot.at("2026-12-24T10:00").mail(BM, reply(REF), "Notified")
     bot.run()
@@ -106,3 +108,34 @@ def test_decision_date_is_when_the_deadline_was_met(bot: Bot) -> None:
     bot.run()
     [row] = [d for d in bot.case().deadlines if d.name == "screening_meeting"]
     assert row.met_on == date(2026, 12, 17) and row.state == "met"
+
+
+def test_a_command_read_days_late_means_the_day_its_email_arrived(bot: Bot) -> None:
+    # The bot was down over the weekend: the email of Friday afternoon is read on Monday.
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    friday = datetime(2026, 12, 18, 16, 30, tzinfo=LONDON)
+    bot.mail(BM, reply(REF), "Notified", arrived=friday)
+    bot.at("2026-12-21T09:30").run()
+    assert bot.case().notification_sent_on == date(2026, 12, 18)
+    assert bot.due("rapid_review") == date(2027, 1, 13)  # not 14 Jan: from Friday
+    said = "recorded as Fri 18 Dec 2026, the day it was given, as it named no date"
+    assert said in " ".join(last_confirmation(bot).split())
+
+
+def test_yesterday_in_an_email_read_late_is_the_day_before_it_arrived(bot: Bot) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    friday = datetime(2026, 12, 18, 16, 30, tzinfo=LONDON)
+    bot.mail(BM, reply(REF), "Notified: yesterday", arrived=friday)
+    bot.at("2026-12-21T09:30").run()
+    assert bot.case().notification_sent_on == date(2026, 12, 17)  # not Sunday 20th
+    assert bot.due("rapid_review") == date(2027, 1, 12)
+
+
+def test_a_date_after_the_email_arrived_is_refused_even_when_read_later(bot: Bot) -> None:
+    # On Friday, Monday's date was in the future: a typo, not an event that had happened.
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    friday = datetime(2026, 12, 18, 16, 30, tzinfo=LONDON)
+    bot.mail(BM, reply(REF), "Notified: 21/12/2026", arrived=friday)
+    bot.at("2026-12-21T09:30").run()
+    assert bot.case().notification_sent_on is None
+    assert "is after" in " ".join(last_confirmation(bot).split())

@@ -19,7 +19,7 @@ from bot.adapters.db.models import AgencyRequest, Case, OutboxMessage, StoredMes
 from bot.app import App
 from bot.services.passes import run_once
 from tests.fixtures.app import LONDON, AppFactory
-from tests.fixtures.mail import drop_into_maildir, through_our_mx
+from tests.fixtures.mail import ARRIVES_AS_READ, drop_into_maildir, through_our_mx
 from tests.fixtures.mail import email as make_email
 
 BM = "tscp.business.manager@tameside.gov.uk"
@@ -62,14 +62,22 @@ class Bot:
         self.clock.set(when)
         return self
 
-    def mail(self, sender: str, subject: str, body: str, auth: bool = True, **headers: str) -> None:
+    def mail(
+        self,
+        sender: str,
+        subject: str,
+        body: str,
+        auth: bool = True,
+        arrived: datetime = ARRIVES_AS_READ,
+        **headers: str,
+    ) -> None:
         self.counter += 1
         # `headers` are the sender's own: below our receiving server's Received header.
         raw = make_email(
             subject, body, sender=sender, message_id=f"<m{self.counter}@test>", headers=headers
         )
         raw = delivered(raw, sender) if auth else through_our_mx(raw, host=TRUSTED)
-        drop_into_maildir(self.tmp_path / "inbox", raw)
+        drop_into_maildir(self.tmp_path / "inbox", raw, arrived=arrived)
 
     def run(self) -> None:
         run_once(self.app)
@@ -420,7 +428,7 @@ def test_terminal_commands_match_email(bot: Bot, capsys: pytest.CaptureFixture[s
                 app,
                 case,
                 cmd,
-                Actor("terminal:bm", "police", "terminal"),
+                Actor("terminal:bm", "police", "terminal", app.clock.now()),
                 app.clock.now(),
                 outcome,
             )

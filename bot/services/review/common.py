@@ -25,11 +25,20 @@ class Actor:
     email: str
     role: str  # business_manager | independent_scrutineer | local_authority | police | health
     via: str  # "email" or "terminal"
+    # When the command was given: its email's arrival in the mailbox, however late the bot
+    # read it, or the moment it was typed at the terminal.
+    said_at: datetime
     message_id: int | None = None
 
 
 def today(app: App, now: datetime) -> date:
     return now.astimezone(app.config.partnership.time_zone).date()
+
+
+def said_on(app: App, actor: Actor) -> date:
+    """The day the command was given, which "no date", "today" and "yesterday" mean: a
+    command the bot reads on Monday from an email that arrived on Friday means Friday."""
+    return today(app, actor.said_at)
 
 
 def met(case: Case, name: str, now: datetime, state: str = "met", on: date | None = None) -> None:
@@ -44,9 +53,9 @@ def deadline_row(case: Case, name: str) -> Deadline | None:
     return next((d for d in case.deadlines if d.name == name), None)
 
 
-def recorded_day(app: App, now: datetime, given: date | None, what: str) -> EventDay:
-    """The day an event command records; refused when it is in the future."""
-    found = event_day(given, today(app, now), what)
+def recorded_day(app: App, actor: Actor, given: date | None, what: str) -> EventDay:
+    """The day an event command records; refused when it was in the future when given."""
+    found = event_day(given, said_on(app, actor), what)
     if isinstance(found, str):
         raise CommandRefused(found)
     return found

@@ -24,6 +24,7 @@ from bot.services.review.common import (
     deadline_row,
     met,
     note,
+    said_on,
     today,
 )
 
@@ -35,7 +36,7 @@ def answered(
     session: Session, app: App, case: Case, cmd: c.Answered, actor: Actor, now: datetime
 ) -> str:
     row = _clock(case)
-    _check_day(app, row, cmd.on, now)
+    _check_day(row, cmd.on, said_on(app, actor))
     if row.met_at is not None:
         return _repeated(row, cmd.on)
     set_answered(row, case, cmd.on, now)
@@ -62,7 +63,7 @@ def answered_on(case: Case) -> date | None:
 def correct_answered(session: Session, app: App, case: Case, on: date, now: datetime) -> None:
     """`Correct Answered:`: the checked date replaces the one recorded."""
     row = _clock(case)
-    _check_day(app, row, on, now)
+    _check_day(row, on, today(app, now))
     set_answered(row, case, on, now)
 
 
@@ -78,9 +79,9 @@ def _clock(case: Case) -> Deadline:
     return row
 
 
-def _check_day(app: App, row: Deadline, on: date, now: datetime) -> None:
+def _check_day(row: Deadline, on: date, given_on: date) -> None:
     # The clock starts on the day the complaint was received.
-    if (problem := answered_problem(on, row.start, today(app, now))) is not None:
+    if (problem := answered_problem(on, row.start, given_on)) is not None:
         raise CommandRefused(problem)
 
 

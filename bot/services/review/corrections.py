@@ -110,7 +110,7 @@ def correct_date(
         raise CommandRefused(
             f"{what} is not recorded yet, so there is nothing to correct; write {first}"
         )
-    new = recorded_day(app, now, cmd.on, what).on
+    new = recorded_day(app, actor, cmd.on, what).on
     if new == old:
         return f"{what} is already recorded as {deadlines.fmt_date(old)}; nothing changed"
     apply(session, app, case, new, now)

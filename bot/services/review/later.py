@@ -27,6 +27,7 @@ from bot.services.review.common import (
     recorded_day,
     repeated,
     resolve_agency,
+    said_on,
     short_hash,
     today,
 )
@@ -39,7 +40,7 @@ PUBLISHED = "publication"
 def cspr(
     session: Session, app: App, case: Case, cmd: c.CsprDecision, actor: Actor, now: datetime
 ) -> str:
-    day = recorded_day(app, now, cmd.on, CSPR)
+    day = recorded_day(app, actor, cmd.on, CSPR)
     clock = deadline_row(case, "cspr_report") if case.cspr else None
     if cmd.hold and clock is not None:
         known = Recorded(CSPR, clock.start, "the 6-month clock", "Correct CSPR")
@@ -153,8 +154,8 @@ def report_sent(
         raise CommandRefused(
             f"the report is already recorded as sent on {case.report_sent_on:%d/%m/%Y}"
         )
-    sent_on = cmd.on or today(app, now)
-    if sent_on > today(app, now):
+    sent_on = cmd.on or said_on(app, actor)
+    if sent_on > said_on(app, actor):
         raise CommandRefused(f"{sent_on:%d/%m/%Y} is in the future; give the date it was sent")
     case.report_sent_on = sent_on
     met(case, "publication_notice", now, on=sent_on)
@@ -186,7 +187,7 @@ def _notice_given(app: App, case: Case, sent_on: date) -> str:
 def published(
     session: Session, app: App, case: Case, cmd: c.Published, actor: Actor, now: datetime
 ) -> str:
-    day = recorded_day(app, now, cmd.on, PUBLISHED)
+    day = recorded_day(app, actor, cmd.on, PUBLISHED)
     clock = "the publication period"
     known = Recorded(PUBLISHED, case.published_on, clock, "Correct Published")
     if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
@@ -245,7 +246,7 @@ def add_action(
     session: Session, app: App, case: Case, cmd: c.AddAction, actor: Actor, now: datetime
 ) -> str:
     owner = resolve_agency(app, cmd.owner)
-    if (problem := action_due_problem(cmd.due, today(app, now))) is not None:
+    if (problem := action_due_problem(cmd.due, said_on(app, actor))) is not None:
         raise CommandRefused(problem)
     number = 1 + max(
         (
@@ -260,7 +261,7 @@ def add_action(
     set_deadline(
         session,
         case,
-        deadlines.compute(f"action:{number}", today(app, now), app.calendar, due=cmd.due),
+        deadlines.compute(f"action:{number}", said_on(app, actor), app.calendar, due=cmd.due),
         now,
     )
     return f"action {number} recorded for {owner.name}, due {cmd.due:%d/%m/%Y}"

@@ -18,7 +18,7 @@ from bot.core import deadlines
 from bot.core.forms import Extraction
 from bot.core.looked_after import looked_after_death
 from bot.services.cases import add_event, set_deadline
-from bot.services.review.common import Actor, CommandRefused, met, note, today
+from bot.services.review.common import Actor, CommandRefused, met, note, said_on
 
 CLOCK = "looked_after_death_notification"
 
@@ -87,8 +87,8 @@ def notified(
         met(case, CLOCK, now, state="not_required")
         note(session, case, now, "looked_after_death_not_required", cmd.reason, actor, cmd.line)
         return "recorded: no notice to the Secretary of State and Ofsted is required"
-    sent_on = cmd.on or today(app, now)
-    if sent_on > today(app, now):
+    sent_on = cmd.on or said_on(app, actor)
+    if sent_on > said_on(app, actor):
         raise CommandRefused(f"{sent_on:%d/%m/%Y} is in the future; give the date it was sent")
     met(case, CLOCK, now, on=sent_on)
     note(

@@ -51,7 +51,7 @@ def la_aware(
 def notification_sent(
     session: Session, app: App, case: Case, cmd: c.NotificationSent, actor: Actor, now: datetime
 ) -> str:
-    day = recorded_day(app, now, cmd.on, NOTIFIED)
+    day = recorded_day(app, actor, cmd.on, NOTIFIED)
     clock = "the Rapid Review clock (15 working days)"
     known = Recorded(NOTIFIED, case.notification_sent_on, clock, "Correct Notified")
     if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
@@ -156,7 +156,7 @@ def _request_one(
 def meeting_held(
     session: Session, app: App, case: Case, cmd: c.MeetingHeld, actor: Actor, now: datetime
 ) -> str:
-    day = recorded_day(app, now, cmd.on, MEETING)
+    day = recorded_day(app, actor, cmd.on, MEETING)
     known = Recorded(MEETING, case.rr_meeting_on, "the recorded date", "Correct Meeting held")
     if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
         return same
@@ -170,7 +170,7 @@ def meeting_held(
 def report_submitted(
     session: Session, app: App, case: Case, cmd: c.ReportSubmitted, actor: Actor, now: datetime
 ) -> str:
-    day = recorded_day(app, now, cmd.on, REPORT)
+    day = recorded_day(app, actor, cmd.on, REPORT)
     clock = "the day the Rapid Review was met"
     known = Recorded(REPORT, case.rr_report_on, clock, "Correct Report submitted")
     if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:

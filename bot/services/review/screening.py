@@ -30,7 +30,7 @@ from bot.services.review.common import (
     met,
     note,
     recorded_day,
-    today,
+    said_on,
 )
 from bot.services.review.meetings import cancel_if_still_to_come
 
@@ -71,7 +71,9 @@ def _apply_vote(
 ) -> str:
     if result.change is Change.DECIDED:
         assert result.choice is not None
-        said = decide(session, app, case, result.choice, result.reason, actor, now, today(app, now))
+        said = decide(
+            session, app, case, result.choice, result.reason, actor, now, said_on(app, actor)
+        )
         return f"the panel has decided: {CHOICE_LABELS[result.choice]}" + said
     if result.change is Change.REOPENED:
         _reopen(session, app, case, result, now)
@@ -237,7 +239,7 @@ def bm_decision(
     refusal = decision_refusal(choice, live_votes(session, case))
     if refusal is not None:
         raise CommandRefused(refusal)
-    day = recorded_day(app, now, cmd.on, "the Screening Panel's decision")
+    day = recorded_day(app, actor, cmd.on, "the Screening Panel's decision")
     if case.decision == choice:
         return f"the decision is already recorded as {CHOICE_LABELS[choice]}; nothing changed"
     recorded = "the Business Manager, recording what the partners agreed at the panel meeting"
