@@ -574,6 +574,27 @@ def test_outbox_approve_releases_a_draft(bot: Run, config: Path) -> None:
     assert code == 3 and "not a draft" in err
 
 
+def test_a_stale_publication_notice_is_held_at_the_terminal_with_its_reason(
+    bot: Run, config: Path
+) -> None:
+    _open_case(bot, config)
+    lines = ["Decision: rapid review", "Notified: 23/12/2026", "Meeting held: 06/01/2027"]
+    assert bot("command", "TSCP-2026-0001", *lines, now="2027-01-07T10:00")[0] == 0
+    steps = ["Report submitted: 07/01/2027", "CSPR: yes 07/01/2027", "Publication: 01/07/2027"]
+    assert bot("command", "TSCP-2026-0001", *steps, now="2027-06-01T10:00")[0] == 0
+    code, out, _ = bot("outbox", "list", "--status", "draft", "--json", now="2027-06-01T10:00")
+    [draft] = [r["id"] for r in json.loads(out) if r["event"] == "publication_notice"]
+    code, out, err = bot("outbox", "approve", str(draft), now="2027-06-28T10:00")
+    assert code == 2 and out == ""
+    assert one_line_error(err) == (
+        f"tscp-bot: email #{draft} not sent: it was written on Tue 1 Jun 2027; on Mon 28 Jun "
+        "2027 it gives 3 working days of notice, fewer than the 7 required. Its new words were "
+        f"sent to you: read them, then approve it again (tscp-bot outbox approve {draft})\n"
+    )
+    code, out, _ = bot("outbox", "approve", str(draft), now="2027-06-28T10:05")
+    assert code == 0 and out.startswith(f"email #{draft} approved")
+
+
 def test_extract_shows_what_a_form_would_give_and_changes_nothing(bot: Run, tmp_path: Path) -> None:
     from tests.fixtures.forms_docx import sin_docx
 

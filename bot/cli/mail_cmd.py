@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 OUTBOX_STATES = ("pending", "sent", "failed", "draft")
+EXIT_REFUSED = 2  # a draft held: its words changed since they were approved
 
 
 def register(sub: Any) -> None:
@@ -105,7 +106,7 @@ def _need_id(ctx: Context) -> int:
 def outbox(ctx: Context) -> int:
     if ctx.args.action == "list":
         return _outbox_list(ctx)
-    from bot.services.approvals import ApprovalError, approve
+    from bot.services.approvals import ApprovalError, approve, restater
     from bot.services.outbox import retry_now
 
     # Releasing a row reads no rule, template or holiday, so none is loaded: the command, and
@@ -114,16 +115,23 @@ def outbox(ctx: Context) -> int:
     if ctx.args.action == "approve":
         with app.sessions() as session:
             try:
-                row = approve(
+                done = approve(
                     session,
                     _need_id(ctx),
                     actor=f"terminal:{getpass.getuser()}",
                     now=app.clock.now(),
+                    restate=restater(app),
                 )
             except ApprovalError as exc:
                 raise NotFound(str(exc)) from exc
             session.commit()
-            print(f"email #{row.id} approved; {_who_sends(app)}")
+        if done.held is not None:
+            from bot.services.review.publication_notice import not_sent
+
+            how = f"tscp-bot outbox approve {done.row.id}"
+            print(f"tscp-bot: {not_sent(done.row.id, done.held, how)}", file=sys.stderr)
+            return EXIT_REFUSED
+        print(f"email #{done.row.id} approved; {_who_sends(app)}")
         return 0
     if not retry_now(app, _need_id(ctx), app.clock.now()):
         raise NotFound(

@@ -2,17 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage
+from bot.app import App
 from bot.services.cases import add_event
 
 
 class ApprovalError(Exception):
     """The draft does not exist or is not waiting for approval."""
+
+
+# Writes a draft again as of approval; why it cannot go as approved (rewritten and offered
+# again), or None. See bot.services.review.publication_notice.
+Restater = Callable[[Session, OutboxMessage, datetime], "str | None"]
+
+
+def restater(app: App) -> Restater:
+    """What approval asks of each draft. Only a publication notice says something that goes
+    stale (the notice it gives, counted on the day it was written); other drafts pass."""
+
+    def restate(session: Session, draft: OutboxMessage, now: datetime) -> str | None:
+        if draft.event != "publication_notice":
+            return None
+        # Imported here: releasing any other draft loads no template (see tests/test_cli_imports).
+        from bot.services.review.publication_notice import restate_notice
+
+        return restate_notice(session, app, draft, now)
+
+    return restate
+
+
+@dataclass(frozen=True)
+class Approval:
+    row: OutboxMessage
+    held: str | None = None  # not approved: its words changed, and were sent to be read again
 
 
 def drafts(session: Session, case: Case | None = None) -> list[OutboxMessage]:
@@ -23,9 +52,16 @@ def drafts(session: Session, case: Case | None = None) -> list[OutboxMessage]:
 
 
 def approve(
-    session: Session, draft_id: int | None, *, actor: str, now: datetime, case: Case | None = None
-) -> OutboxMessage:
-    """Release one draft to the outbox; with no id, the only draft waiting on the case."""
+    session: Session,
+    draft_id: int | None,
+    *,
+    actor: str,
+    now: datetime,
+    case: Case | None = None,
+    restate: Restater | None = None,
+) -> Approval:
+    """Release one draft to the outbox; with no id, the only draft waiting on the case. A draft
+    whose words `restate` changes is held, not released: the person approved other words."""
     if draft_id is None:
         waiting = drafts(session, case)
         if len(waiting) != 1:
@@ -39,6 +75,18 @@ def approve(
         if found is None or found.status != "draft":
             raise ApprovalError(f"email #{draft_id} is not a draft waiting for approval")
         row = found
+    if restate is not None and (held := restate(session, row, now)) is not None:
+        if row.case is not None:
+            add_event(
+                session,
+                row.case,
+                now,
+                "draft_restated",
+                f"Email #{row.id} ({row.event}) not sent as approved: {held}",
+                actor=actor,
+                why="written again as of the approval; the new words were sent to be approved",
+            )
+        return Approval(row, held)
     row.status, row.approved_by, row.approved_at, row.next_attempt_at = (
         "pending",
         actor,
@@ -55,4 +103,4 @@ def approve(
             actor=actor,
             why="outside bodies receive mail only after the Business Manager approves it",
         )
-    return row
+    return Approval(row)

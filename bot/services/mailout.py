@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
-from bot.adapters.email_builder import InlineImage, build_email, make_message_id
+from bot.adapters.email_builder import InlineImage, build_email, make_message_id, plain_text_of
 from bot.app import App
 from bot.config import Config
 from bot.services.batch import Batch
@@ -208,10 +209,44 @@ def _unique(addresses: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(a.strip().lower() for a in addresses if a.strip()))
 
 
+def restate_draft(
+    session: Session,
+    app: App,
+    draft: OutboxMessage,
+    context: Mapping[str, object],
+    now: datetime,
+    why: str,
+) -> bool:
+    """Write a draft still waiting for approval again from `context`; False when its words
+    are unchanged. Changed, it is rewritten in place (the same id and Message-ID: it was never
+    sent) and the Business Manager is sent the new words, and `why`, to approve."""
+    email = _compose(
+        app, key=draft.idempotency_key, event=draft.event, to=draft.recipients, cc=(),
+        context=context, now=now,
+    )  # fmt: skip
+    if _same_words(email.text, plain_text_of(draft.raw)):
+        return False
+    draft.raw, draft.subject = email.values["raw"], email.values["subject"]
+    _ask_approval(session, app, draft, email.text, now, restated=why)
+    return True
+
+
+def _same_words(fresh: str, sent: str) -> bool:
+    return fresh.replace("\r\n", "\n").strip() == sent.strip()
+
+
 def _ask_approval(
-    session: Session, app: App, draft: OutboxMessage, text: str, now: datetime
+    session: Session,
+    app: App,
+    draft: OutboxMessage,
+    text: str,
+    now: datetime,
+    restated: str | None = None,
 ) -> None:
+    # Asked again only for new words: the same words are never asked for twice.
+    again = f":{hashlib.sha256(text.encode()).hexdigest()[:12]}" if restated else ""
     context = {
+        "restated": restated,
         "draft": {
             "id": draft.id,
             "event": draft.event,
@@ -225,7 +260,7 @@ def _ask_approval(
     queue_email(
         session,
         app,
-        key=f"approval-request:{draft.idempotency_key}",
+        key=f"approval-request:{draft.idempotency_key}{again}",
         event="approval_request",
         to=[app.config.people.business_manager.email],
         context=context,

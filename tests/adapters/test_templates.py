@@ -247,6 +247,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         },
         "how_to_approve": "Reply to this email with the line: Approve 17\n"
         "or run: tscp-bot outbox approve 17",
+        "restated": None,
     },
     "command_rejected": {
         "partnership": PARTNERSHIP,
@@ -937,6 +938,19 @@ def test_approval_request_indents_the_draft(renderer: TemplateRenderer) -> None:
     )
     assert "Approve 17" in out.text and "tscp-bot outbox approve 17" in out.text
     assert "panel@example.net" in out.text
+
+
+def test_a_restated_draft_asks_again_and_says_why(renderer: TemplateRenderer) -> None:
+    why = "it was written on Tue 1 Jun 2027; on Mon 28 Jun 2027 it gives 3 working days"
+    out = renderer.render("approval_request", {**CONTEXTS["approval_request"], "restated": why})
+    assert out.subject.startswith("Written again: approval needed (draft 17): ")
+    text, html = " ".join(out.text.split()), " ".join(out.html.split())
+    assert (
+        "An email you approved was not sent, because its words were no longer true on the day "
+        f"you approved it: {why}."
+    ) in text
+    assert "until you approve these new words" in text and why in html
+    assert "waiting for your approval" not in text
 
 
 def test_rejected_commands_without_a_case(renderer: TemplateRenderer) -> None:

@@ -477,3 +477,65 @@ Business Manager, on behalf of the Tameside Safeguarding Children Partnership
     assert (
         len(b.outbox("rapid_review_delay_check")) == 1 and len(b.outbox("panel_delay_notice")) == 1
     )
+
+
+def _notice_words(bot: Bot) -> str:
+    [notice] = bot.outbox("publication_notice")
+    return " ".join(text(notice).split())
+
+
+def test_a_notice_approved_weeks_later_is_restated_and_held_for_new_approval(cspr: Bot) -> None:
+    cspr.at("2027-06-01T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
+    cspr.run()
+    draft = cspr.outbox("publication_notice")[0].id
+    assert "given 22 working days before publication" in _notice_words(cspr)
+    cspr.at("2027-06-28T10:00").mail(BM, reply(REF), f"Approve {draft}")
+    cspr.run()
+    # Sent as approved it would have claimed 22 working days of notice, 3 days out.
+    [notice] = cspr.outbox("publication_notice")
+    assert notice.status == "draft"
+    assert (
+        f"email #{draft} not sent: it was written on Tue 1 Jun 2027; on Mon 28 Jun 2027 it "
+        "gives 3 working days of notice, fewer than the 7 required. Its new words were sent to "
+        f"you: read them, then approve it again (Approve {draft})"
+    ) in " ".join(result_text(cspr).split())
+    words = _notice_words(cspr)
+    assert "given 3 working days before publication, fewer than the 7 working days" in words
+    assert "Report sent to you by" not in words  # a date already past is not stated
+    asked = cspr.outbox("approval_request")[-1]
+    assert asked.subject.startswith(f"Written again: approval needed (draft {draft})")
+    assert "given 3 working days before publication" in " ".join(text(asked).split())
+    assert "draft_restated" in [e.what for e in cspr.case().events]
+    cspr.at("2027-06-28T11:00").mail(BM, reply(REF), f"Approve {draft}")
+    cspr.run()
+    [notice] = cspr.outbox("publication_notice")
+    assert notice.status in ("pending", "sent")  # the words read are the words that go
+    assert "given 3 working days before publication" in _notice_words(cspr)
+
+
+def test_a_notice_approved_the_day_it_was_written_goes_unchanged(cspr: Bot) -> None:
+    cspr.at("2027-06-01T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
+    cspr.run()
+    before = cspr.outbox("publication_notice")[0]
+    cspr.at("2027-06-01T15:00").mail(BM, reply(REF), f"Approve {before.id}")
+    cspr.run()
+    [after] = cspr.outbox("publication_notice")
+    assert after.status in ("pending", "sent") and after.raw == before.raw
+    assert len(cspr.outbox("approval_request")) == 1
+
+
+def test_a_notice_approved_after_report_sent_says_when_it_was_sent(cspr: Bot) -> None:
+    cspr.at("2027-06-01T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
+    cspr.run()
+    draft = cspr.outbox("publication_notice")[0].id
+    cspr.at("2027-06-15T10:00").mail(BM, reply(REF), "Report sent: 15/06/2027")
+    cspr.run()
+    cspr.at("2027-06-15T11:00").mail(BM, reply(REF), f"Approve {draft}")
+    cspr.run()
+    assert "the report is recorded as sent on Tue 15 Jun 2027" in " ".join(
+        result_text(cspr).split()
+    )
+    words = _notice_words(cspr)
+    assert "Report sent to you on: Tuesday 15 June 2027" in words
+    assert "given 12 working days before publication" in words
+    assert cspr.outbox("publication_notice")[0].status == "draft"

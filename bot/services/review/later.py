@@ -13,7 +13,7 @@ from bot.core import commands as c
 from bot.core import deadlines
 from bot.core.command_dates import action_due_problem
 from bot.core.publication import REQUIRED, check_notice
-from bot.services.approvals import ApprovalError, approve
+from bot.services.approvals import ApprovalError, approve, restater
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
 from bot.services.review.common import (
@@ -32,6 +32,12 @@ from bot.services.review.common import (
     today,
 )
 from bot.services.review.meetings import cancel_if_still_to_come
+from bot.services.review.publication_notice import EVENT as NOTICE
+from bot.services.review.publication_notice import (
+    not_sent,
+    notice_context,
+    notice_key,
+)
 
 CSPR = "the CSPR decision"
 PUBLISHED = "publication"
@@ -122,19 +128,12 @@ def publication_planned(
     queue_email(
         session,
         app,
-        key=f"publication-notice:{case.ref}:{cmd.on}",
-        event="publication_notice",
+        key=notice_key(case, cmd.on),
+        event=NOTICE,
         to=[p.national_panel.email, p.secretary_of_state.email, p.ofsted.email],
         now=now,
         case=case,
-        context={
-            "case": case_ctx(case),
-            "planned_on": cmd.on,
-            "notice_due": d.due,
-            "given": check.given,
-            "late": check.late,
-            "report_sent_on": case.report_sent_on,
-        },
+        context=notice_context(case, cmd.on, check, d.due),
     )
     if check.late:
         return (
@@ -285,10 +284,14 @@ def approve_cmd(
     session: Session, app: App, case: Case, cmd: c.Approve, actor: Actor, now: datetime
 ) -> str:
     try:
-        row = approve(session, cmd.outbox_id, actor=actor.email, now=now, case=case)
+        done = approve(
+            session, cmd.outbox_id, actor=actor.email, now=now, case=case, restate=restater(app)
+        )
     except ApprovalError as exc:
         raise CommandRefused(str(exc)) from exc
-    return f"email #{row.id} approved and queued to send"
+    if done.held is not None:
+        return not_sent(done.row.id, done.held, f"Approve {done.row.id}")
+    return f"email #{done.row.id} approved and queued to send"
 
 
 def close(session: Session, app: App, case: Case, cmd: c.Close, actor: Actor, now: datetime) -> str:

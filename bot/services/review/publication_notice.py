@@ -1,0 +1,89 @@
+"""The notice of publication to the National Panel, the Secretary of State and Ofsted: drafted
+when the Business Manager gives `Publication: <date>`, restated when it is approved.
+
+The notice counts the working days of notice it gives, and says when the report was (or will
+be) sent, as of the day it is written. Approved days later, or after `Report sent:`, it would
+claim more notice than is given, or a date already past. So approval writes it again as of
+that day first: unchanged, it goes; changed, it is held, and the Business Manager is sent the
+new words to approve. An outside body never receives words nobody read.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case, OutboxMessage
+from bot.app import App
+from bot.core import deadlines
+from bot.core.deadlines import fmt_date
+from bot.core.publication import NoticeCheck, check_notice
+from bot.services.mailout import restate_draft
+from bot.services.review.common import case_ctx, today
+
+EVENT = "publication_notice"
+_KEY = "publication-notice"
+
+
+def notice_key(case: Case, planned: date) -> str:
+    return f"{_KEY}:{case.ref}:{planned.isoformat()}"
+
+
+def notice_context(case: Case, planned: date, check: NoticeCheck, due: date) -> dict[str, object]:
+    return {
+        "case": case_ctx(case),
+        "planned_on": planned,
+        "notice_due": due,
+        "given": check.given,
+        "late": check.late,
+        "report_sent_on": case.report_sent_on,
+    }
+
+
+def not_sent(row_id: int, held: str, how: str) -> str:
+    """What the person who approved a draft that was held is told."""
+    return (
+        f"email #{row_id} not sent: {held}. Its new words were sent to you: read them, then "
+        f"approve it again ({how})"
+    )
+
+
+def restate_notice(session: Session, app: App, draft: OutboxMessage, now: datetime) -> str | None:
+    """Why the draft cannot go as approved (it was rewritten and offered again), or None."""
+    case, planned = draft.case, _planned_on(draft)
+    if case is None or planned is None:
+        return None
+    if case.planned_publication != planned:
+        now_planned = case.planned_publication
+        return f"it gives notice of publication on {fmt_date(planned)}, but publication is now " + (
+            f"planned for {fmt_date(now_planned)}" if now_planned else "not planned"
+        )
+    on = today(app, now)
+    if planned < on:
+        return f"publication on {fmt_date(planned)} has passed; if it happened, write Published:"
+    check = check_notice(on, planned, True, app.calendar)
+    due = deadlines.publication_notice(planned, app.calendar).due
+    why = _why(app, draft, case, check, on)
+    context = notice_context(case, planned, check, due)
+    return why if restate_draft(session, app, draft, context, now, why) else None
+
+
+def _planned_on(draft: OutboxMessage) -> date | None:
+    kind, _, rest = draft.idempotency_key.partition(":")
+    try:
+        return date.fromisoformat(rest.rpartition(":")[2]) if kind == _KEY else None
+    except ValueError:
+        return None
+
+
+def _why(app: App, draft: OutboxMessage, case: Case, check: NoticeCheck, on: date) -> str:
+    written = today(app, draft.created_at)
+    said = f"it was written on {fmt_date(written)}; on {fmt_date(on)}"
+    late = ", fewer than the 7 required" if check.late else ""
+    sent = (
+        f"; the report is recorded as sent on {fmt_date(case.report_sent_on)}"
+        if case.report_sent_on
+        else ""
+    )
+    return f"{said} it gives {check.given} working days of notice{late}{sent}"
