@@ -198,6 +198,28 @@ def test_an_earlier_awareness_date_brings_the_clock_forward_never_later(fresh: B
     assert fresh.due(CLOCK) == date(2026, 12, 30)
 
 
+def test_a_corrected_form_with_an_earlier_awareness_date_brings_the_clock_forward(
+    fresh: Bot,
+) -> None:
+    child = with_rows(tuple(SIN_CHILD), **{"Legal status": "Looked after child"})
+    early = with_rows(DIED, **{"Date of incident": "16/12/2026"})
+    first = with_rows(early, **{"Date the local authority became aware": "22/12/2026"})
+    send_sin(fresh, child, first)
+    assert fresh.due(CLOCK) == date(2026, 12, 31)
+    corrected = with_rows(early, **{"Date the local authority became aware": "17/12/2026"})
+    raw = make_email(
+        reply(REF),
+        "Corrected form attached: the local authority knew earlier.",
+        sender="robin.example@gmp.police.uk",
+        message_id="<sin-corrected@test>",
+        attachment=("SIN form.docx", sin_docx(child=child, incident=corrected)),
+    )
+    drop_into_maildir(fresh.tmp_path / "inbox", raw)
+    fresh.at("2026-12-23T11:00").run()
+    assert fresh.due("panel_notification") == date(2026, 12, 24)
+    assert fresh.due(CLOCK) == date(2026, 12, 24)  # as panel_notification: from 17 Dec
+
+
 # --- item 8: never tell an outside body something false -------------------------------------
 
 

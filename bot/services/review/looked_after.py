@@ -34,7 +34,12 @@ def apply_looked_after_death(
     finding = looked_after_death(extraction)
     for check in finding.checks:
         add_event(session, case, now, "looked_after_death_check", check, why=f"message #{row.id}")
-    if not finding.opens or _clock(case) is not None:
+    if _clock(case) is not None:
+        # A corrected form's earlier awareness date, once chosen for panel_notification (see
+        # bot.services.awareness), brings this clock forward too, as `Aware:` does.
+        retime_on_awareness(session, app, case, case.la_aware_on or case.sin_received_on, now)
+        return
+    if not finding.opens:
         return
     deadline = deadlines.looked_after_death_notification(
         app.calendar, sin_received=case.sin_received_on, la_aware=_aware(case, extraction)
