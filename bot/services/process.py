@@ -242,7 +242,7 @@ def gather(
 ) -> Gathered:
     """Read once what the decision needs; without a database, plan as if no case exists.
     `arrived`: when the message reached the mailbox, the day its commands were given."""
-    form = read_form(app, msg) if _may_carry_form(result.kind) else None
+    form = read_form(app, msg, str(result.kind)) if _may_carry_form(result.kind) else None
     summary = summarise(form, app.vocabulary, app.config.partnership.reference_prefix)
     ref = result.case_ref or (summary.case_ref if summary else None)
     case = find_case(session, ref) if session is not None else None
@@ -276,10 +276,11 @@ def gather(
     return Gathered(result, snapshot, case, form, parsed)
 
 
-def read_form(app: App, msg: MailMessage) -> Extraction | None:
+def read_form(app: App, msg: MailMessage, kind: str | None = None) -> Extraction | None:
     """The form in the message, if any; a reader failure never stops the message's processing."""
     try:
-        return extract(app.read_documents(msg), app.vocabulary)
+        expected = kind if kind in app.vocabulary.forms else None
+        return extract(app.read_documents(msg), app.vocabulary, expected)
     except Exception as exc:
         log.warning("form could not be read (%s)", type(exc).__name__)
         return Extraction(

@@ -608,3 +608,29 @@ def test_a_large_form_is_read_whole() -> None:
     assert found.form == "sin"
     assert found.children[0]["child_name"].value == "Ann Example"
     assert found.fields["incident_date"].value == date(2026, 11, 12)
+
+
+# --- Which form ---
+
+SIN_IN_THE_BODY = (
+    "Dear TSCP,\n\nSerious Incident Notification.\nChild initials: K.L.\n"
+    "Date the local authority became aware: 22/12/2026\n"
+    "Criteria: child seriously harmed; abuse or neglect suspected.\n\nRegards,\nDS Casey Invented"
+)
+
+
+def test_a_sin_written_in_the_body_is_read_as_a_sin_with_its_awareness_date() -> None:
+    found = run(email(SIN_IN_THE_BODY))
+    assert found.form == "sin"
+    assert found.fields["la_aware_date"].value == date(2026, 12, 22)
+
+
+def test_between_forms_that_fit_equally_the_one_the_message_names_wins() -> None:
+    # Untitled, the body fits the Appendix B (the awareness date taken by a near miss for the
+    # end of the period covered, the initials as a child) as well as the SIN; the subject
+    # ("Serious Incident Notification - GM SIN form") said which it is. Read as the Appendix
+    # B, the awareness date was lost and panel_notification ran from receipt, a day late.
+    untitled = SIN_IN_THE_BODY.replace("Serious Incident Notification.\n", "")
+    found = extract([email(untitled)], VOCABULARY, expected="sin")
+    assert found.form == "sin"
+    assert found.fields["la_aware_date"].value == date(2026, 12, 22)

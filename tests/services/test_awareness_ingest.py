@@ -238,3 +238,19 @@ def test_a_date_outside_the_calendar_refuses_only_its_line(
     refused = box.events("command_refused")
     assert "05/01/2062 is in 2062, and working days can only be counted for" in refused[0]
     assert "the due date 01/12/2026 is before today (17/12/2026)" in refused[1]
+
+
+def test_a_sin_written_in_the_body_starts_from_its_awareness_date(mailbox: Mailbox) -> None:
+    # No form attached, no title in the body: the subject says it is a SIN, and the body's
+    # labels fit an Appendix B as well. Read as one, its awareness date was dropped.
+    body = (
+        "Dear TSCP,\n\nChild initials: K.L.\n"
+        "Date the local authority became aware: 22/12/2026\n"
+        "Criteria: child seriously harmed; abuse or neglect suspected.\n\nRegards,\nDS Casey"
+    )
+    raw = make_email("Serious Incident Notification - GM SIN form", body, sender=POLICE)
+    drop_into_maildir(mailbox.tmp_path / "inbox", raw)
+    run_once(mailbox.app)
+    start, due, _ = mailbox.notification()
+    assert (start, due) == (date(2026, 12, 22), date(2026, 12, 31))
+    assert mailbox.case().la_aware_on == date(2026, 12, 22)

@@ -112,14 +112,26 @@ def _unreadable(fields: dict[str, Field], children: list[dict[str, Field]]) -> l
     return flags
 
 
-def extract(documents: Sequence[DocumentText], vocabulary: Vocabulary) -> Extraction:
-    """Find the form in `documents` (an email body and its attachments) and read its fields."""
+def _fit(result: _Result, expected: str | None) -> tuple[int, bool, bool]:
+    return (
+        result.filled + (3 if result.titled else 0),
+        result.titled,
+        result.form.name == expected,
+    )
+
+
+def extract(
+    documents: Sequence[DocumentText], vocabulary: Vocabulary, expected: str | None = None
+) -> Extraction:
+    """Find the form in `documents` (an email body and its attachments) and read its fields.
+    `expected`: the form the message says it carries (a SIN by its subject), which wins
+    between forms that fit equally well."""
     reader_flags = tuple(f"{d.source}: {p}" for d in documents for p in d.problems)
     unread = tuple(d.source for d in documents if d.unread)
     results = [_run_form(form, documents) for form in vocabulary.forms.values()]
     if not results:
         return Extraction(None, {}, (), (), (), (), reader_flags, unread)
-    best = max(results, key=lambda r: (r.filled + (3 if r.titled else 0), r.titled))
+    best = max(results, key=lambda r: _fit(r, expected))
     enough = best.filled >= MIN_FIELDS or (best.titled and best.filled >= 1)
     if not enough:
         template = max(results, key=lambda r: (len(r.run.labelled), r.titled))
