@@ -456,6 +456,29 @@ def test_triage_lists_unrecognised_mail_until_done(bot: Run, config: Path) -> No
     assert code == 3 and "999" in one_line_error(err)
 
 
+def test_triage_retry_sends_round_only_mail_a_person_is_waiting_on(
+    bot: Run, config: Path
+) -> None:
+    _open_case(bot, config)  # message #1, a SIN, opened TSCP-2026-0001 and invited the panel
+    code, _, err = bot("triage", "retry", "1")
+    assert code == 2 and one_line_error(err) == (
+        "tscp-bot: message #1 is filed on TSCP-2026-0001; processing it again would act on it "
+        "twice. If it needs nothing more, take it off the list: tscp-bot triage done 1\n"
+    )
+    bot("run", "--once")
+    assert [c["ref"] for c in json.loads(bot("cases", "--json")[1])] == ["TSCP-2026-0001"]
+    note = email("Room booking", "Could I book a room?", message_id="<room-2@tameside.gov.uk>")
+    drop_into_maildir(inbox(config), note)
+    bot("run", "--once")
+    [waiting] = json.loads(bot("triage", "list", "--json")[1])
+    code, out, _ = bot("triage", "retry", str(waiting["id"]))  # after a rule fix, say
+    assert code == 0 and "processed again on the next pass" in out
+    code, _, err = bot("triage", "retry", str(waiting["id"]))
+    assert code == 2 and "already waiting to be processed" in one_line_error(err)
+    bot("run", "--once")  # the same rules: back on the list, and it may go round again
+    assert bot("triage", "retry", str(waiting["id"]))[0] == 0
+
+
 # --- the installed command ---------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from bot.cli.context import Context, NotFound, UsageError, existing_file
 from bot.cli.output import print_json, print_table
 
 if TYPE_CHECKING:
+    from bot.adapters.db.models import StoredMessage
     from bot.app import App
     from bot.core.message import MailMessage
     from bot.services.process import Gathered
@@ -230,6 +231,7 @@ def triage(ctx: Context) -> int:
         if done:
             row.needs_triage = False
         else:
+            _may_retry(row)
             # Quarantined or mis-handled mail gets a fresh run through the current rules.
             row.status, row.attempts, row.needs_triage = "stored", 0, False
         row_id = row.id
@@ -241,6 +243,20 @@ def triage(ctx: Context) -> int:
     else:
         print(f"message #{row_id} will be processed again on the next pass")
     return 0
+
+
+def _may_retry(row: StoredMessage) -> None:
+    """Only mail a person is waiting on goes round again: handled mail would open its case,
+    and invite the panel, a second time."""
+    if row.case is not None:
+        raise UsageError(
+            f"message #{row.id} is filed on {row.case.ref}; processing it again would act on it "
+            f"twice. If it needs nothing more, take it off the list: tscp-bot triage done {row.id}"
+        )
+    if row.status == "stored":
+        raise UsageError(f"message #{row.id} is already waiting to be processed on the next pass")
+    if row.status != "quarantined" and not row.needs_triage:
+        raise UsageError(f"message #{row.id} was handled and is not waiting for a person")
 
 
 def _triage_list(ctx: Context) -> int:
