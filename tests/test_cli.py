@@ -344,6 +344,27 @@ def test_run_since_that_is_not_a_date_is_one_line(bot: Run) -> None:
     assert "--since" in one_line_error(err) and "1st December" in err
 
 
+def test_a_since_after_today_is_refused_before_it_can_leave_new_mail_unread(
+    bot: Run, config: Path
+) -> None:
+    drop_into_maildir(inbox(config), sin())
+    code, out, err = bot("run", "--once", "--since", "01/12/2027")  # a mistyped year
+    assert code == 2 and out == ""
+    assert one_line_error(err).startswith(
+        "tscp-bot: --since: 01/12/2027 is after today (23/12/2026); mail arriving before it "
+        "would be left in the inbox unread."
+    )
+    assert bot("run", "--once")[0] == 0  # nothing was remembered: the SIN is handled
+    assert [c["ref"] for c in json.loads(bot("cases", "--json")[1])] == ["TSCP-2026-0001"]
+    with_since = config.read_text().replace("[ingest]", "[ingest]\nsince = 2027-12-01", 1)
+    assert with_since != config.read_text(), "the test config has an [ingest] table"
+    config.write_text(with_since)
+    code, _, err = bot("run", "--once")
+    assert code == 2 and one_line_error(err).startswith(
+        "tscp-bot: configuration: ingest.since: 01/12/2027"
+    )
+
+
 def test_sin_through_run_to_case_and_outbox(bot: Run, config: Path) -> None:
     drop_into_maildir(inbox(config), sin())
     code, out, err = bot("run", "--once", "--json")
@@ -456,9 +477,7 @@ def test_triage_lists_unrecognised_mail_until_done(bot: Run, config: Path) -> No
     assert code == 3 and "999" in one_line_error(err)
 
 
-def test_triage_retry_sends_round_only_mail_a_person_is_waiting_on(
-    bot: Run, config: Path
-) -> None:
+def test_triage_retry_sends_round_only_mail_a_person_is_waiting_on(bot: Run, config: Path) -> None:
     _open_case(bot, config)  # message #1, a SIN, opened TSCP-2026-0001 and invited the panel
     code, _, err = bot("triage", "retry", "1")
     assert code == 2 and one_line_error(err) == (

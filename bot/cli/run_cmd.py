@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.context import Context, typed_date
+from bot.cli.context import Context, UsageError, typed_date
 from bot.cli.output import print_json
 
 if TYPE_CHECKING:
@@ -56,6 +56,18 @@ def init(ctx: Context) -> int:
     return 0
 
 
+def _refuse_future_since(ctx: Context, where: str) -> None:
+    """A cut-off after today would leave every new email, a SIN among them, in the inbox
+    unread, and remember it: one mistyped year, and a year of mail nobody handles."""
+    since, today = ctx.config.ingest.since, ctx.today()
+    if since is not None and since > today:
+        raise UsageError(
+            f"{where}: {since:%d/%m/%Y} is after today ({today:%d/%m/%Y}); mail arriving before "
+            "it would be left in the inbox unread. Give the first day whose mail the bot should "
+            "handle"
+        )
+
+
 def run(ctx: Context) -> int:
     args: argparse.Namespace = ctx.args
     from bot.cli.data_cmd import refuse_if_exposed
@@ -65,6 +77,9 @@ def run(ctx: Context) -> int:
     if args.since is not None:
         since = typed_date(args.since, "--since")
         ctx.use_config(replace(ctx.config, ingest=replace(ctx.config.ingest, since=since)))
+    _refuse_future_since(
+        ctx, "--since" if args.since is not None else "configuration: ingest.since"
+    )
     if not args.once:
         from bot.scheduler import run_daemon
 
