@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.adapters.db.raw import RawBatch
 from bot.adapters.db.row_write import write_alone
+from bot.adapters.parsing import ParseError
 from bot.app import App
 from bot.core.agencies import stranger_on_case
 from bot.core.autoreply import can_acknowledge
@@ -48,9 +49,9 @@ def process_message(app: App, row_id: int) -> bool:
             return True
         except Exception as exc:
             session.rollback()
-            error = describe_error(exc)
+            error, lasting = describe_error(exc), isinstance(exc, ParseError)
     log.warning("message #%d could not be processed (%s)", row_id, error.partition(":")[0])
-    return _record_failure(app, row_id, error, now)
+    return _record_failure(app, row_id, error, now, lasting)
 
 
 def process_many(app: App, row_ids: list[int]) -> dict[int, bool]:
@@ -94,14 +95,14 @@ def _process_in_savepoint(
             # Most mail changes its own row alone: one UPDATE, not the unit of work's flush.
             written = write_alone(session, row)
     except Exception as exc:
-        error = describe_error(exc)
+        error, lasting = describe_error(exc), isinstance(exc, ParseError)
     else:
         if not written:
             session.expunge(row)  # flushed: the session need not keep it till the commit
         return True
     log.warning("message #%d could not be processed (%s)", row_id, error.partition(":")[0])
     with session.begin_nested():
-        return _count_failure(session, app, row_id, error, now)
+        return _count_failure(session, app, row_id, error, now, lasting)
 
 
 def _claim_all(session: Session, row_ids: list[int]) -> dict[int, StoredMessage]:
@@ -147,24 +148,32 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {lines[0] if lines else ''}"[:300]
 
 
-def _record_failure(app: App, row_id: int, error: str, now: datetime) -> bool:
+def _record_failure(app: App, row_id: int, error: str, now: datetime, lasting: bool) -> bool:
     with app.sessions() as session:
-        quarantined = _count_failure(session, app, row_id, error, now)
+        quarantined = _count_failure(session, app, row_id, error, now, lasting)
         session.commit()
     return quarantined
 
 
-def _count_failure(session: Session, app: App, row_id: int, error: str, now: datetime) -> bool:
+def _count_failure(
+    session: Session, app: App, row_id: int, error: str, now: datetime, lasting: bool
+) -> bool:
+    """Count a failed attempt; quarantine after the last one. A failure that no retry can
+    mend (bytes that are not an email) is quarantined at once, so today's digest shows it."""
     row = session.get(StoredMessage, row_id, populate_existing=True)
     if row is None or row.status != "stored":
         return True  # processed meanwhile by another instance
     row.attempts += 1
     row.last_error = error
-    quarantined = row.attempts >= app.config.ingest.max_attempts
+    quarantined = lasting or row.attempts >= app.config.ingest.max_attempts
     if quarantined:
         row.status, row.processed_at = "quarantined", now
         row.needs_triage = True
-        row.triage_reason = f"quarantined after {row.attempts} failed attempts: {error}"
+        row.triage_reason = (
+            f"cannot be read as an email: {error}"
+            if lasting
+            else f"quarantined after {row.attempts} failed attempts: {error}"
+        )
     return quarantined
 
 

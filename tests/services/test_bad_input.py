@@ -48,3 +48,17 @@ def test_bad_mail_is_kept_and_never_blocks_good_mail(make_app: AppFactory, tmp_p
     # Nothing left stuck: what stays in the inbox is exactly what a person must look at.
     left = {p.name.split(":")[0] for p in (tmp_path / "inbox" / "new").iterdir()}
     assert left == for_a_person
+
+
+def test_bytes_that_are_not_an_email_are_shown_on_the_first_pass(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    # No retry mends them: waiting for the third pass kept them out of that day's digest.
+    app, _ = make_app()
+    drop_into_maildir(tmp_path / "inbox", b"", BAD["garbage"])
+    ingest_pass(app, MaildirSource(tmp_path / "inbox"))
+    with app.sessions() as s:
+        rows = s.scalars(select(StoredMessage)).all()
+        assert [r.status for r in rows] == ["quarantined", "quarantined"]
+        assert all(r.needs_triage and r.attempts == 1 for r in rows)
+        assert all(str(r.triage_reason).startswith("cannot be read as an email: ") for r in rows)
