@@ -39,8 +39,8 @@ def required_fields(vocabulary: Vocabulary, form: str) -> frozenset[str]:
 
 def expecting(form: Extraction, vocabulary: Vocabulary, expected: str) -> Extraction:
     """`form`, read as the `expected` form ("sin", "appendix_b"): when no form was recognised
-    and a document could not be read, every required field of that form is missing."""
-    if not unreadable(form):
+    (none was sent, or a document could not be read), every required field of it is missing."""
+    if form.form is not None:
         return form
     spec = vocabulary.forms.get(expected)
     if spec is None:

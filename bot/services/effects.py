@@ -109,7 +109,8 @@ def _acknowledge(s: Applying, e: mp.Acknowledge) -> None:
         form = _expected(s, "sin")
         missing = missing_labels(form) if form is not None else []
         unread = form is not None and unreadable(form)
-        acknowledge(s.session, s.app, s.case, s.row, s.meeting, s.now, missing, unread)
+        absent = form is not None and form.form is None and not unread
+        acknowledge(s.session, s.app, s.case, s.row, s.meeting, s.now, missing, unread, absent)
 
 
 def _run_commands(s: Applying, e: mp.RunCommands) -> None:

@@ -129,9 +129,7 @@ def apply_sin_form(
             case,
             now,
             "form_read",
-            f"SIN form could not be read from message #{row.id}"
-            if unreadable(extraction)
-            else f"SIN form read from message #{row.id}: {read} fields",
+            _read_text(extraction, row, read),
             why=_gaps_text(extraction),
         )
     elif changed:
@@ -145,6 +143,14 @@ def apply_sin_form(
         )
     for problem in extraction.flags:
         add_event(session, case, now, "form_problem", problem, why=f"message #{row.id}")
+
+
+def _read_text(extraction: Extraction, row: StoredMessage, read: int) -> str:
+    if unreadable(extraction):
+        return f"SIN form could not be read from message #{row.id}"
+    if extraction.form is None:
+        return f"No SIN form found in message #{row.id}"
+    return f"SIN form read from message #{row.id}: {read} fields"
 
 
 def _gaps_text(extraction: Extraction) -> str:

@@ -87,6 +87,7 @@ def acknowledge(
     now: datetime,
     missing: list[str] | None = None,
     form_unread: bool = False,
+    form_absent: bool = False,
 ) -> None:
     context = {
         "case": {"ref": case.ref, "initials": case.initials},
@@ -99,6 +100,8 @@ def acknowledge(
         "missing": missing or [],
         # The attached form could not be opened at all: ask for a readable copy.
         "form_unread": form_unread,
+        # No form was found at all (a SIN by its subject, with none attached or written in).
+        "form_absent": form_absent,
     }
     queue_email(
         session,

@@ -63,6 +63,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "business_manager": {"name": "Pat Example", "email": "pat.example@example.org"},
         "missing": ["la aware date", "child 2: date of birth"],
         "form_unread": False,
+        "form_absent": False,
     },
     "screening_invitation": {
         "partnership": PARTNERSHIP,

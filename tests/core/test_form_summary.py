@@ -1,4 +1,5 @@
-"""A form that could not be read is not complete: its expected fields are all missing."""
+"""A form that could not be read, or was not sent, is not complete: its expected fields are
+all missing."""
 
 from __future__ import annotations
 
@@ -28,6 +29,25 @@ def test_a_refused_attachment_leaves_every_required_field_of_the_expected_form_m
     assert summary is not None and not summary.complete and not summary.blank
 
 
-def test_a_readable_message_without_a_refused_attachment_is_left_as_it_is() -> None:
+def test_a_message_with_no_form_at_all_is_missing_every_required_field_too() -> None:
+    # "Form attached." and no attachment: nothing was read, so nothing is "all read".
     found = extract([BODY], VOCABULARY)
-    assert not unreadable(found) and expecting(found, VOCABULARY, "sin") == found
+    assert found.form is None and not unreadable(found)
+    sin = expecting(found, VOCABULARY, "sin")
+    assert set(sin.missing) == required_fields(VOCABULARY, "sin")
+    summary = summarise(sin, VOCABULARY, "TSCP")
+    assert summary is not None and not summary.complete
+
+
+def test_a_recognised_form_is_left_as_it_is() -> None:
+    form = DocumentText(
+        "email body",
+        (
+            Line("email body, line 1", "Date of incident: 18/12/2026"),
+            Line("email body, line 2", "Date the local authority became aware: 22/12/2026"),
+        ),
+        (),
+        (),
+    )
+    found = extract([form], VOCABULARY, expected="sin")
+    assert found.form == "sin" and expecting(found, VOCABULARY, "sin") == found

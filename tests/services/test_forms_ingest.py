@@ -253,3 +253,29 @@ def test_case_view_shows_what_was_read_and_from_where(make_app: AppFactory, tmp_
     aware = read[("sin", "la_aware_date")]
     assert aware["value"] == "2026-12-21" and "SIN form.docx" in aware["where"]
     assert read[("child:1", "sex")]["value"] == "female"
+
+
+def test_a_sin_with_no_form_at_all_is_not_called_read_and_the_form_is_asked_for(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """A SIN by its subject, with no form attached or written in (say, encrypted): nothing was
+    read, so the case, the digest and the acknowledgement say the form is missing, never that
+    every required field was read."""
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    raw = make_email(
+        "Serious Incident Notification - GM SIN form", "Form to follow.", sender=POLICE
+    )
+    drop_into_maildir(tmp_path / "inbox", raw)
+    run_once(app)
+    with app.sessions() as s:
+        case = s.scalars(select(Case)).one()
+        [read] = [e for e in case.events if e.what == "form_read"]
+        outgoing = list(s.scalars(select(OutboxMessage)))
+    assert read.detail == "No SIN form found in message #1"
+    assert read.why.startswith("missing: ") and "la_aware_date" in read.why
+    ack = " ".join(text_of(next(r for r in outgoing if r.event == "sin_acknowledgement")).split())
+    assert "We did not find a notification form in your email" in ack
+    assert "Please send the completed notification form as a Word or PDF file" in ack
+    digest = text_of(next(r for r in outgoing if r.event == "daily_digest"))
+    gaps = digest.split("NEEDS YOUR ATTENTION")[1].split("APPENDIX B RETURNS")[0]
+    assert "form gaps" in gaps and "date the local authority became aware" in gaps
