@@ -15,11 +15,17 @@ OWN_MAIL_HEADER = "x-tscp-bot"
 _BULK_PRECEDENCE = frozenset({"bulk", "junk", "list", "auto_reply"})
 _DAEMON_LOCALPARTS = frozenset({"mailer-daemon", "postmaster"})
 _NO_REPLY_LOCALPART = re.compile(r"^(no-?reply|do-?not-?reply|donotreply)\b", re.IGNORECASE)
-# Anchored at the start: these are the prefixes mail systems put on their own messages.
+# Anchored at the start: these are the prefixes mail systems put on their own messages, in
+# English and in the languages Outlook and Exchange write them in for a colleague whose
+# mailbox is set to one (Welsh among them, for public bodies in Wales).
 _AUTO_SUBJECT = re.compile(
     r"^\s*(automatic reply|auto[- ]?reply|autoreply|auto[- ]?response|out of (the )?office"
     r"|undeliverable|undelivered mail|delivery status notification|delivery (has )?failed"
-    r"|mail delivery (failed|failure|subsystem)|returned mail|failure notice)\b",
+    r"|mail delivery (failed|failure|subsystem)|returned mail|failure notice"
+    r"|ateb awtomatig|automatische antwort|abwesenheitsnotiz|r[eé]ponse automatique"
+    r"|absence du bureau|respuesta autom[aá]tica|risposta automatica|automatisch antwoord"
+    r"|automatyczna odpowied[zź]|resposta autom[aá]tica|autosvar|automatisk svar"
+    r"|automaattinen vastaus)\b",
     re.IGNORECASE,
 )
 _READ_SUBJECT = re.compile(r"^\s*(not )?read:", re.IGNORECASE)

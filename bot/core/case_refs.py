@@ -27,6 +27,21 @@ def _ref_pattern(prefix: str) -> re.Pattern[str]:
     )
 
 
+# Shaped like the bot's tag, typos included: letters, a year and a number in brackets, with
+# the letter O for a zero, a dash, underscore or space between them (the rules read en dashes
+# as "-", see typography).
+_TAG_LIKE = re.compile(
+    r"\[\s*[A-Za-z]{2,8}\s*[-\u2013_ ]\s*[0-9Oo]{4}\s*[-\u2013_ ]\s*[0-9Oo]{3,6}\s*\]"
+)
+
+
+def case_tag_like(subject: str) -> str | None:
+    """The first bracketed tag in `subject` written like a case reference, mistyped or not.
+    A message about a case whose tag was mistyped is never a new notification."""
+    found = _TAG_LIKE.search(subject)
+    return found.group(0) if found else None
+
+
 def _normalise(prefix: str, year: str, number: str) -> str:
     return f"{prefix.upper()}-{year}-{number}"
 

@@ -31,8 +31,10 @@ each iCalendar part: REQUEST, REPLY, COUNTER, CANCEL); operators `matches` (rege
 case-insensitive, ^/$ per line), `contains` and `equals` (case-insensitive) and `exists`
 (non-empty). A multi-valued field holds when any of its values does. Boolean fields:
 has_case_ref, in_thread (the caller found a case from the thread headers), sender_is_agency
-(the From address is named by an agency's domains entry, see `core.agencies`); operator `is`,
-value true (default) or false.
+(the From address is named by an agency's domains entry, see `core.agencies`),
+subject_has_case_tag (the subject has a bracketed tag shaped like a case reference, a mistyped
+one included: "[TSCP-2026-O001]", "[TSPC-2026-0001]"); operator `is`, value true (default) or
+false.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from enum import StrEnum
 
 from bot.core import autoreply
 from bot.core.agencies import is_agency
-from bot.core.case_refs import find_case_refs, subject_case_ref
+from bot.core.case_refs import case_tag_like, find_case_refs, subject_case_ref
 from bot.core.message import MailMessage
 from bot.core.typography import for_matching
 
@@ -136,6 +138,8 @@ def _facts(msg: MailMessage, ctx: ClassifyContext, case_ref: str | None) -> _Fac
         "has_case_ref": case_ref is not None,
         "in_thread": ctx.thread_case_ref is not None,
         "sender_is_agency": is_agency(msg.from_addr, ctx.agency_domains),
+        # Written like the bot's tag, whether or not it names a case: "[TSCP-2026-O001]".
+        "subject_has_case_tag": case_tag_like(msg.subject) is not None,
     }
     return _Facts(msg, text, flags)
 
@@ -184,7 +188,7 @@ def case_ref_for(msg: MailMessage, ctx: ClassifyContext) -> str | None:
 _Decision = tuple[Kind, str | None, tuple[str, ...]]
 
 
-def _decide(hit_rules: list[Rule], case_ref: str | None) -> _Decision:
+def _decide(hit_rules: list[Rule], case_ref: str | None, tag: str | None) -> _Decision:
     vetoes = [r for r in hit_rules if r.action == "veto"]
     if vetoes:
         veto = vetoes[0]
@@ -200,6 +204,9 @@ def _decide(hit_rules: list[Rule], case_ref: str | None) -> _Decision:
         return hit_rules[0].kind, hit_rules[0].name, reasons
     if case_ref:
         return Kind.CASE_REPLY, None, (f"no rule matched; message belongs to case {case_ref}",)
+    if tag is not None:
+        why = f"the subject's tag {tag} names no case: a mistyped reference? File it by hand"
+        return Kind.UNCLASSIFIED, None, (why,)
     return Kind.UNCLASSIFIED, None, ("no rule matched and no case reference",)
 
 
@@ -213,7 +220,7 @@ def classify(msg: MailMessage, rules: Sequence[Rule], ctx: ClassifyContext) -> C
         return Classification(Kind.AUTO_REPLY, None, reason, case_ref=case_ref)
     facts = _facts(msg, ctx, case_ref)
     hit_rules = [r for r in rules if rule_hits(r, facts)]
-    kind, rule, reasons = _decide(hit_rules, case_ref)
+    kind, rule, reasons = _decide(hit_rules, case_ref, case_tag_like(msg.subject))
     return Classification(
         kind=kind,
         rule=rule,

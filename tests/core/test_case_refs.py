@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from bot.core.case_refs import find_case_refs, normalise_message_id, subject_case_ref, thread_ids
+from bot.core.case_refs import (
+    case_tag_like,
+    find_case_refs,
+    normalise_message_id,
+    subject_case_ref,
+    thread_ids,
+)
 from bot.core.message import MailMessage
 
 
@@ -50,3 +56,16 @@ def test_folded_and_hostile_message_ids_normalise_to_one_line() -> None:
     assert normalise_message_id("\r\n <abc.2026\r\n .def@host>") == "abc.2026.def@host"
     assert normalise_message_id("<abc\x00def@host>") == "abcdef@host"
     assert normalise_message_id("\t<abc@host>\t(comment)") == "abc@host"
+
+
+def test_a_tag_written_like_a_reference_is_seen_mistyped_or_not() -> None:
+    assert case_tag_like("RE: [TSCP-2026-O001] Serious incident notification received") == (
+        "[TSCP-2026-O001]"
+    )
+    assert case_tag_like("Re: [TSPC-2026-0001] Screening Panel") == "[TSPC-2026-0001]"
+    assert case_tag_like("[ tscp 2026 0007 ] vote") == "[ tscp 2026 0007 ]"
+    assert case_tag_like("[TSCP-2026-0007] Screening Panel") == "[TSCP-2026-0007]"
+    # Not tags: a bare reference, a date in brackets, a ticket number of another shape.
+    assert case_tag_like("About TSCP-2026-0007") is None
+    assert case_tag_like("Meeting [03/03/2026] notes") is None
+    assert case_tag_like("[JIRA-12] build") is None
