@@ -13,6 +13,9 @@ from bot.core.working_days import add_months
 
 # Agencies return an Appendix B in days or weeks; a date a year away is a mistyped year.
 RETURN_WITHIN_MONTHS = 12
+# The local authority notifies the National Panel within days of becoming aware, and sends the
+# SIN about then: a notification a month before the SIN arrived names an awareness date first.
+NOTIFIED_BEFORE_ARRIVAL_MONTHS = 1
 
 
 def return_by_problem(return_by: date, requested: date) -> str | None:
@@ -53,3 +56,35 @@ def answered_problem(answered: date, received: date, today: date) -> str | None:
             f"({fmt_date(received)}); check the date: Answered: <date>"
         )
     return None
+
+
+def notified_problem(notified: date, aware: date, assumed: bool) -> str | None:
+    """The National Panel is notified once the local authority is aware: a date before a
+    known awareness date is a mistyped year, or an awareness date to correct first. When the
+    awareness date is only assumed (the SIN's arrival), the local authority may well have
+    notified a few days before the SIN reached us, but not a month or a year before."""
+    if notified >= aware:
+        return None
+    if not assumed:
+        return (
+            f"{fmt_date(notified)} is before the local authority became aware "
+            f"({fmt_date(aware)}, where panel_notification starts); check the year, or if the "
+            "local authority knew earlier, record that first: Aware: <date>"
+        )
+    if notified >= add_months(aware, -NOTIFIED_BEFORE_ARRIVAL_MONTHS):
+        return None
+    return (
+        f"{fmt_date(notified)} is more than a month before the SIN arrived ({fmt_date(aware)}), "
+        "and no earlier awareness date is recorded; check the year, or if the local authority "
+        "knew earlier, record that first: Aware: <date>"
+    )
+
+
+def published_problem(published: date, decided: date) -> str | None:
+    """A CSPR report is published after the review was decided on, never before."""
+    if published >= decided:
+        return None
+    return (
+        f"{fmt_date(published)} is before the CSPR was decided on ({fmt_date(decided)}); check "
+        "the year: Published: <date>"
+    )

@@ -6,7 +6,12 @@ from datetime import date
 
 import pytest
 
-from bot.core.command_dates import action_due_problem, return_by_problem
+from bot.core.command_dates import (
+    action_due_problem,
+    notified_problem,
+    published_problem,
+    return_by_problem,
+)
 
 TODAY = date(2026, 12, 17)
 
@@ -32,3 +37,28 @@ def test_a_return_date_a_year_away_is_a_mistyped_year() -> None:
     problem = return_by_problem(date(2027, 12, 24), TODAY)
     assert problem is not None and "more than 12 months after the request" in problem
     assert return_by_problem(date(2027, 12, 17), TODAY) is None
+
+
+def test_a_notification_comes_on_or_after_a_known_awareness_date() -> None:
+    aware = date(2026, 12, 21)
+    assert notified_problem(aware, aware, assumed=False) is None
+    assert notified_problem(date(2026, 12, 22), aware, assumed=False) is None
+    problem = notified_problem(date(2026, 12, 18), aware, assumed=False)
+    assert problem is not None and problem.startswith("Fri 18 Dec 2026 is before the local")
+    assert "Aware: <date>" in problem
+
+
+def test_before_an_assumed_awareness_date_only_a_month_out_is_refused() -> None:
+    # Aware "on arrival" is a guess: the LA may have notified days before the SIN reached us.
+    arrived = date(2026, 12, 23)
+    assert notified_problem(date(2026, 12, 18), arrived, assumed=True) is None
+    assert notified_problem(date(2026, 11, 23), arrived, assumed=True) is None
+    problem = notified_problem(date(2025, 12, 24), arrived, assumed=True)  # a mistyped year
+    assert problem is not None and "more than a month before the SIN arrived" in problem
+
+
+def test_a_publication_comes_on_or_after_the_cspr_decision() -> None:
+    decided = date(2027, 1, 15)
+    assert published_problem(decided, decided) is None
+    problem = published_problem(date(2026, 7, 1), decided)
+    assert problem is not None and "check the year: Published: <date>" in problem

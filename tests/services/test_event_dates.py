@@ -139,3 +139,33 @@ def test_a_date_after_the_email_arrived_is_refused_even_when_read_later(bot: Bot
     bot.at("2026-12-21T09:30").run()
     assert bot.case().notification_sent_on is None
     assert "is after" in " ".join(last_confirmation(bot).split())
+
+
+def test_a_notification_before_the_local_authority_knew_is_refused(bot: Bot) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    aware = bot.case().deadlines
+    start = next(d.start for d in aware if d.name == "panel_notification")
+    bot.at("2026-12-18T10:00").mail(BM, reply(REF), "Notified: 17/12/2025")  # the year
+    bot.run()
+    assert bot.case().notification_sent_on is None
+    text = " ".join(last_confirmation(bot).split())
+    assert "Wed 17 Dec 2025 is more than a month before the SIN arrived" in text
+    assert f"{start:%a} {start.day} {start:%b %Y}" in text and "Aware: <date>" in text
+
+
+def test_a_publication_before_the_cspr_was_decided_is_refused(bot: Bot) -> None:
+    rapid_review_submitted(bot)
+    bot.at("2027-01-20T10:00").mail(BM, reply(REF), "CSPR: yes 15/01/2027")
+    bot.run()
+    bot.at("2027-07-01T10:00").mail(BM, reply(REF), "Published: 01/07/2026")  # the year
+    bot.run()
+    assert bot.case().published_on is None
+    text = " ".join(last_confirmation(bot).split())
+    assert "Wed 1 Jul 2026 is before the CSPR was decided on (Fri 15 Jan 2027)" in text
+    bot.at("2027-07-01T11:00").mail(BM, reply(REF), "Published: 01/07/2027")
+    bot.run()
+    bot.at("2027-07-02T10:00").mail(
+        BM, reply(REF), "Correct Published: 01/07/2026 because it went up a year early"
+    )
+    bot.run()
+    assert bot.case().published_on == date(2027, 7, 1)  # a correction is checked the same way

@@ -19,6 +19,7 @@ from bot.core import deadlines
 from bot.services.cases import add_event, set_deadline
 from bot.services.review.common import Actor, CommandRefused, deadline_row, recorded_day
 from bot.services.review.complaints import answered_on, correct_answered
+from bot.services.review.later import check_published
 from bot.services.review.rapid_review import met_rapid_review, record_notification
 
 _Apply = Callable[[Session, App, Case, date, datetime], None]
@@ -47,6 +48,7 @@ def _set_report(session: Session, app: App, case: Case, on: date, now: datetime)
 
 
 def _set_published(session: Session, app: App, case: Case, on: date, now: datetime) -> None:
+    check_published(case, on)
     case.published_on = on
     set_deadline(session, case, deadlines.publication_period_end(on, app.calendar), now)
 

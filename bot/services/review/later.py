@@ -11,7 +11,7 @@ from bot.adapters.db.models import ActionItem, Case
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
-from bot.core.command_dates import action_due_problem
+from bot.core.command_dates import action_due_problem, published_problem
 from bot.core.publication import REQUIRED, check_notice
 from bot.services.approvals import ApprovalError, approve, restater
 from bot.services.cases import add_event, set_deadline
@@ -183,10 +183,18 @@ def _notice_given(app: App, case: Case, sent_on: date) -> str:
     )
 
 
+def check_published(case: Case, on: date) -> None:
+    """Refuse a publication date before the CSPR decision (see published_problem)."""
+    decided = deadline_row(case, "cspr_report")
+    if decided is not None and (problem := published_problem(on, decided.start)) is not None:
+        raise CommandRefused(problem)
+
+
 def published(
     session: Session, app: App, case: Case, cmd: c.Published, actor: Actor, now: datetime
 ) -> str:
     day = recorded_day(app, actor, cmd.on, PUBLISHED)
+    check_published(case, day.on)
     clock = "the publication period"
     known = Recorded(PUBLISHED, case.published_on, clock, "Correct Published")
     if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:

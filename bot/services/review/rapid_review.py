@@ -12,8 +12,10 @@ from bot.app import App
 from bot.config.model import Agency
 from bot.core import commands as c
 from bot.core import deadlines
-from bot.core.command_dates import return_by_problem
+from bot.core.awareness import Source
+from bot.core.command_dates import notified_problem, return_by_problem
 from bot.core.wording import plural
+from bot.services.awareness import recorded
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
 from bot.services.review.aware import record_aware
@@ -72,7 +74,13 @@ def notification_sent(
 def record_notification(
     session: Session, app: App, case: Case, sent_on: date, now: datetime
 ) -> deadlines.Deadline:
-    """Notification sent on `sent_on`: it meets panel_notification and starts the Rapid Review."""
+    """Notification sent on `sent_on`: it meets panel_notification and starts the Rapid Review.
+    Refused before the awareness date in use (see notified_problem)."""
+    clock = deadline_row(case, "panel_notification")
+    start = recorded(case)
+    assumed = start is None or start.source is Source.RECEIPT
+    if clock is not None and (problem := notified_problem(sent_on, clock.start, assumed)):
+        raise CommandRefused(problem)
     case.notification_sent_on, case.notifiable = sent_on, True
     met(case, "panel_notification", now, on=sent_on)
     row = deadline_row(case, "panel_notification")
