@@ -32,7 +32,7 @@ def screening_section(r: Reader) -> ScreeningSettings:
     bad = [d for d in days if d not in WEEKDAYS]
     if bad or not days:
         raise r.fail("weekdays", "a non-empty list drawn from " + ", ".join(WEEKDAYS), days)
-    raw_times = r.texts("times", ["10:00"])
+    raw_times = r.texts("times", ["10:00", "14:00"])  # as config.example.toml and the README
     if not raw_times or not all(_is_time(t) for t in raw_times):
         raise r.fail("times", 'a non-empty list of times like "10:00"', raw_times)
     s = ScreeningSettings(

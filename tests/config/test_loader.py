@@ -463,3 +463,11 @@ def test_the_monthly_report_is_on_unless_switched_off(tmp_path: Path) -> None:
     assert parse(data, tmp_path).digest.monthly_report is False
     data["digest"]["monthly_report"] = "no"
     assert error_for(data, tmp_path).startswith("digest.monthly_report:")
+
+
+def test_screening_slots_left_out_are_the_documented_ten_and_two(tmp_path: Path) -> None:
+    data = example()
+    shown = parse(data, tmp_path).screening.times
+    del data["screening"]["times"]
+    assert parse(data, tmp_path).screening.times == shown  # as the example shows them
+    assert [t.strftime("%H:%M") for t in shown] == ["10:00", "14:00"]  # and the README says
