@@ -588,6 +588,17 @@ def test_a_bad_date_at_the_terminal_refuses_its_line_only(bot: Run, config: Path
     assert code == 2 and "Aware: 21/12/2002" in one_line_error(err)
 
 
+def test_a_misspelt_line_at_the_terminal_is_refused_aloud(bot: Run, config: Path) -> None:
+    _open_case(bot, config)
+    code, out, err = bot("command", "TSCP-2026-0001", "Notifable: yes", "Aware: 22/12/2026")
+    assert code == 2 and out.startswith("Aware: 22/12/2026: ")  # the good line is done
+    assert one_line_error(err) == (
+        "tscp-bot: Notifable: yes: not a command (see `tscp-bot command --help`)\n"
+    )
+    case = json.loads(bot("case", "TSCP-2026-0001", "--json")[1])
+    assert case["notifiable"] is None
+
+
 def test_outbox_approve_releases_a_draft(bot: Run, config: Path) -> None:
     _open_case(bot, config)
     bot(

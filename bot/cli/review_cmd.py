@@ -11,6 +11,7 @@ from bot.cli.output import print_json
 from bot.config.model import STATUTORY_ROLES
 
 if TYPE_CHECKING:
+    from bot.core.commands import ParsedCommands
     from bot.services.commands import Outcome
 
 ROLES = ("business_manager", "independent_scrutineer", *STATUTORY_ROLES)
@@ -59,8 +60,25 @@ def give_command(ctx: Context) -> int:
             run_command(session, app, case, command, actor, now, outcome)
         session.commit()
     unreadable = [{"line": e.line, "message": e.message} for e in parsed.errors]
+    unreadable += _not_commands(ctx.args.lines, parsed)
     _report(ctx, outcome, unreadable)
     return EXIT_REFUSED if outcome.errors or unreadable else 0
+
+
+def _not_commands(lines: list[str], parsed: ParsedCommands) -> list[dict[str, str]]:
+    """At the terminal every line is meant as a command: one the parser passed over as prose
+    (a misspelt "Notifable: yes") is refused aloud, never dropped while the others are done."""
+    # A command read from several lines ("Agencies: icb" with "Return by: ...") holds them all.
+    read = {
+        " ".join(part.split()).lower()
+        for x in (*parsed.commands, *parsed.errors)
+        for part in x.line.splitlines()
+    }
+    return [
+        {"line": line, "message": f"{line.strip()}: not a command (see `tscp-bot command --help`)"}
+        for line in lines
+        if line.strip() and " ".join(line.split()).lower() not in read
+    ]
 
 
 def _report(ctx: Context, outcome: Outcome, unreadable: list[dict[str, str]]) -> None:
