@@ -118,11 +118,20 @@ def plan(snap: Snapshot) -> Plan:
         effects.append(Triage(snap.stranger))
     if snap.kind == "auto_reply" and not snap.message_id_reused:
         effects.append(CheckDeliveryReport())
+    if not snap.can_acknowledge and any(isinstance(e, _ANSWERED) for e in effects):
+        # A new SIN, complaint or escalation whose sender the bot cannot answer (no usable
+        # From, a no-reply mailbox): a person replies another way, so it is never silent.
+        why = f"not acknowledged ({snap.no_ack_reason}): answer the sender another way"
+        effects.append(Triage(why))
 
     if snap.too_large:
         names = ", ".join(snap.too_large)
         effects.append(Triage(f"attachment over the size limit, kept but not read: {names}"))
     return tuple(effects)
+
+
+# Records whose sender is promised an answer.
+_ANSWERED = (OpenCase, OpenComplaint, OpenEscalation)
 
 
 def _human_note(snap: Snapshot, effects: list[Effect]) -> list[Effect]:

@@ -126,6 +126,8 @@ def test_new_sin_that_cannot_be_acknowledged_still_opens_and_books_and_says_why(
         OpenCase(),
         FileOnCase("not acknowledged: sender is a mailing list"),
         BookScreening(),
+        # The referrer hears nothing from the bot: a person must answer, so it is triaged.
+        Triage("not acknowledged (sender is a mailing list): answer the sender another way"),
     )
 
 
@@ -140,10 +142,15 @@ def test_a_blank_template_is_not_a_notification() -> None:
 
 
 def test_complaint_and_escalation_on_a_case_keep_the_acknowledgement_choice() -> None:
-    assert plan(snap("complaint", KNOWN, can_acknowledge=False)) == (OpenComplaint(REF, False),)
+    unanswered = Triage("not acknowledged (list): answer the sender another way")
+    assert plan(snap("complaint", KNOWN, can_acknowledge=False, no_ack_reason="list")) == (
+        OpenComplaint(REF, False),
+        unanswered,  # the 20-working-day reply is owed to someone the bot cannot write to
+    )
     assert plan(snap("escalation", KNOWN, can_acknowledge=False, no_ack_reason="list")) == (
         FileOnCase("not acknowledged: list"),
         OpenEscalation(REF, False),
+        unanswered,
     )
 
 

@@ -62,3 +62,26 @@ def test_bytes_that_are_not_an_email_are_shown_on_the_first_pass(
         assert [r.status for r in rows] == ["quarantined", "quarantined"]
         assert all(r.needs_triage and r.attempts == 1 for r in rows)
         assert all(str(r.triage_reason).startswith("cannot be read as an email: ") for r in rows)
+
+
+def test_a_complaint_the_bot_cannot_answer_is_put_before_a_person(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    # The record and its 20-working-day clock open, but no acknowledgement can go: triaged.
+    from bot.services.passes import run_once
+    from tests.fixtures.mail import email
+
+    app, _ = make_app(now="2026-12-23T09:00")
+    raw = email(
+        "Complaint about how my concern was handled",
+        "I wish to make a formal complaint about the safeguarding partnership.",
+        sender="",
+        message_id="<complaint-no-from@example.net>",
+    )
+    drop_into_maildir(tmp_path / "inbox", raw)
+    run_once(app)
+    with app.sessions() as s:
+        [row] = s.scalars(select(StoredMessage)).all()
+        [record] = s.scalars(select(Case)).all()
+        assert record.kind == "complaint" and row.needs_triage
+        assert str(row.triage_reason).startswith("not acknowledged (no usable From address)")
