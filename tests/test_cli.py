@@ -229,6 +229,7 @@ def test_classify_a_sin_shows_why_and_changes_nothing(bot: Run, tmp_path: Path) 
     assert [e["effect"] for e in data["plan"]] == [
         "OpenCase",
         "ApplySinForm",
+        "CheckRepeat",
         "FileOnCase",
         "BookScreening",
         "Acknowledge",

@@ -67,14 +67,15 @@ def test_mail_is_read_again_after_the_database_went_away(
     config = daemon_config(tmp_path, database_url, dovecot, smtp_server, alert_after_minutes=0)
     app = daemon_app(config, dovecot.password, busy_seconds=1)
     with running(app):
-        dovecot.append(sin("<sin-1@gmp.police.uk>"))
+        # Three notifications from three officers: one sent three times would be a repeat.
+        dovecot.append(sin("<sin-1@gmp.police.uk>", sender="dsp1@gmp.police.uk"))
         wait_until(lambda: acknowledged(smtp_server, "TSCP-2026-0001") == 1, 15, "first SIN")
         with database_away(database_url):
-            dovecot.append(sin("<sin-2@gmp.police.uk>"))
+            dovecot.append(sin("<sin-2@gmp.police.uk>", sender="dsp2@gmp.police.uk"))
             # The alert cannot be queued in the database: it goes straight to the mail server.
             wait_until(lambda: mailbox_alerts(smtp_server) == 1, 10, "an alert sent directly")
             time.sleep(3)
-        dovecot.append(sin("<sin-3@gmp.police.uk>"))
+        dovecot.append(sin("<sin-3@gmp.police.uk>", sender="dsp3@gmp.police.uk"))
         wait_until(
             lambda: acknowledged(smtp_server, "TSCP-2026-0003") == 1,
             20,

@@ -97,9 +97,10 @@ def test_a_kill_inside_the_copy_of_a_large_message_loses_and_repeats_nothing(
     subprocess.run([BIN, "--config", config, "init"], check=True, env=env, capture_output=True)
     scan = ("scan.pdf", bytes(range(256)) * (BLOB_IO_FROM // 256 + 400))
     ids = ["<sin-small@gmp.police.uk>", "<sin-large@gmp.police.uk>", "<sin-after@gmp.police.uk>"]
-    dovecot.append(sin(ids[0]))
-    dovecot.append(sin(ids[1], attachment=scan))
-    dovecot.append(sin(ids[2]))
+    # Three officers: one SIN sent three times would be flagged as a repeat, kept for a person.
+    dovecot.append(sin(ids[0], sender="dsp1@gmp.police.uk"))
+    dovecot.append(sin(ids[1], sender="dsp2@gmp.police.uk", attachment=scan))
+    dovecot.append(sin(ids[2], sender="dsp3@gmp.police.uk"))
     engine = create_engine(database_url)
     try:
         with engine.begin() as conn:

@@ -23,6 +23,7 @@ from bot.core.plan_effects import (
     ApplySinForm,
     BookScreening,
     CheckDeliveryReport,
+    CheckRepeat,
     Effect,
     FileOnCase,
     FlagFormCase,
@@ -52,6 +53,7 @@ __all__ = [
     "ApplySinForm",
     "BookScreening",
     "CheckDeliveryReport",
+    "CheckRepeat",
     "Effect",
     "FileOnCase",
     "FlagFormCase",
@@ -202,7 +204,8 @@ def _sin(snap: Snapshot) -> list[Effect]:
         return [*_sin_form(snap), FileOnCase("further SIN form filed on the existing case")]
     acknowledge: list[Effect] = [Acknowledge()] if snap.can_acknowledge else []
     form: list[Effect] = [ApplySinForm()] if snap.form is not None else []
-    return [OpenCase(), *form, FileOnCase(_why_not(snap)), BookScreening(), *acknowledge]
+    opened = [OpenCase(), *form, CheckRepeat(), FileOnCase(_why_not(snap)), BookScreening()]
+    return [*opened, *acknowledge]
 
 
 def _on_own_record(snap: Snapshot) -> list[Effect]:

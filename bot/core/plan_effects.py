@@ -83,6 +83,12 @@ class Triage:
 
 
 @dataclass(frozen=True)
+class CheckRepeat:
+    """A new case that may repeat an open one (the same SIN sent again under a new
+    Message-ID): flagged for a person, never merged on a guess."""
+
+
+@dataclass(frozen=True)
 class CheckDeliveryReport:
     """An automatic message may report mail of ours as not delivered: match it to the outbox."""
 
@@ -111,6 +117,7 @@ Effect = (
     | OpenEscalation
     | FlagFormCase
     | Triage
+    | CheckRepeat
     | CheckDeliveryReport
     | NoteHumanMail
     | RecordCalendarReply
@@ -150,6 +157,8 @@ def describe(effect: Effect) -> str:
             return f"flag: the form names {form_case} but the message is on {thread_case}"
         case Triage(reason=reason):
             return f"triage: {reason}"
+        case CheckRepeat():
+            return "flag it if an open case has the same referrer and child, or the same words"
         case RecordCalendarReply():
             return "record each attendee's answer to the Screening Panel invitation"
         case NoteHumanMail():

@@ -18,6 +18,7 @@ from bot.adapters.db.models import Case, Meeting, StoredMessage
 from bot.app import App
 from bot.core import message_plan as mp
 from bot.core.commands import ParsedCommands
+from bot.core.deadlines import fmt_date
 from bot.core.form_summary import expecting, unreadable
 from bot.core.forms import Extraction
 from bot.core.message import MailMessage
@@ -29,6 +30,7 @@ from bot.services.forms import apply_return, apply_sin_form, missing_labels
 from bot.services.intake import open_complaint, open_escalation, record_return, sender_agency_key
 from bot.services.meeting_replies import record_calendar_replies
 from bot.services.new_case import acknowledge, book_screening, open_case
+from bot.services.repeats import content_of, possible_repeat
 
 
 @dataclass
@@ -153,6 +155,23 @@ def _triage(s: Applying, e: mp.Triage) -> None:
     s.reasons.append(e.reason)
 
 
+def _check_repeat(s: Applying, e: mp.CheckRepeat) -> None:
+    if s.case is None:
+        return
+    found = possible_repeat(
+        s.session, s.case, content_of(s.msg), s.now, lambda r: content_of(s.app.parse(r.raw))
+    )
+    if found is None:
+        return
+    other, shared = found
+    reason = (
+        f"possibly the same notification as {other.ref}, opened {fmt_date(other.sin_received_on)}"
+        f" ({shared}): if it is, close this case with Close: duplicate of {other.ref}"
+    )
+    s.reasons.append(reason)
+    add_event(s.session, s.case, s.now, "possible_repeat", reason, why=f"message #{s.row.id}")
+
+
 def _check_delivery_report(s: Applying, e: mp.CheckDeliveryReport) -> None:
     note_delivery_report(s.session, s.row, s.msg, s.now)
 
@@ -179,6 +198,7 @@ APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.OpenEscalation: _open_escalation,
     mp.FlagFormCase: _flag_form_case,
     mp.Triage: _triage,
+    mp.CheckRepeat: _check_repeat,
     mp.CheckDeliveryReport: _check_delivery_report,
     mp.NoteHumanMail: _note_human_mail,
     mp.RecordCalendarReply: _record_calendar_reply,

@@ -99,6 +99,10 @@ def test_the_sync_state_is_kept_in_the_database_and_reused(
     assert ews.state.operations.count("SyncFolderItems") == 2
 
 
+# Another officer: the same SIN sent again by the same one would be flagged as a repeat.
+OTHER_OFFICER = "lee.invented@gmp.police.uk"
+
+
 def test_a_refused_sync_state_reads_everything_again_losing_and_doubling_nothing(
     ews: EwsTestServer, make_app: AppFactory
 ) -> None:
@@ -112,7 +116,7 @@ def test_a_refused_sync_state_reads_everything_again_losing_and_doubling_nothing
     source.mark_processed = _unreachable  # type: ignore[method-assign]
     first = ingest_pass(app, source, full_sweep=False)
     source.mark_processed = real_move  # type: ignore[method-assign]
-    ews.deliver(sin("<sin-2@gmp.police.uk>"))
+    ews.deliver(sin("<sin-2@gmp.police.uk>", sender=OTHER_OFFICER))
     ews.forget_sync_states()  # ErrorInvalidSyncStateData for the one kept
 
     report = ingest_pass(app, source, full_sweep=False)
@@ -127,7 +131,7 @@ def test_a_refused_sync_state_reads_everything_again_losing_and_doubling_nothing
         assert all(r.duplicate_deliveries == 0 for r in rows)
         assert session.scalar(select(func.count()).select_from(Case)) == 2  # one per SIN
     assert sorted(m.raw for m in ews.in_folder("Processed")) == sorted(
-        [sin(), sin("<sin-2@gmp.police.uk>")]
+        [sin(), sin("<sin-2@gmp.police.uk>", sender=OTHER_OFFICER)]
     )
     assert len(ews.in_folder("Inbox")) == 2  # the two kept for the Business Manager
     source.close()

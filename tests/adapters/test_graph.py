@@ -126,6 +126,10 @@ def test_the_delta_link_is_kept_in_the_database_and_reused(
     assert graph.state.calls("GET", r"/\$value$") == 2  # each message read once
 
 
+# Another officer: the same SIN sent again by the same one would be flagged as a repeat.
+OTHER_OFFICER = "lee.invented@gmp.police.uk"
+
+
 def test_an_expired_delta_link_reads_everything_again_losing_and_doubling_nothing(
     graph: GraphTestServer, app_tokens: EntraApp, waits: Waits, make_app: AppFactory
 ) -> None:
@@ -139,7 +143,7 @@ def test_an_expired_delta_link_reads_everything_again_losing_and_doubling_nothin
     source.mark_processed = _unreachable  # type: ignore[method-assign]
     first = ingest_pass(app, source, full_sweep=False)
     source.mark_processed = real_move  # type: ignore[method-assign]
-    graph.deliver(sin("<sin-2@gmp.police.uk>"))
+    graph.deliver(sin("<sin-2@gmp.police.uk>", sender=OTHER_OFFICER))
     graph.expire_delta_tokens()
 
     report = ingest_pass(app, source, full_sweep=False)
@@ -154,7 +158,7 @@ def test_an_expired_delta_link_reads_everything_again_losing_and_doubling_nothin
         assert all(r.duplicate_deliveries == 0 for r in rows)
         assert session.scalar(select(func.count()).select_from(Case)) == 2  # one per SIN
     assert sorted(m.raw for m in graph.in_folder("Processed")) == sorted(
-        [sin(), sin("<sin-2@gmp.police.uk>")]
+        [sin(), sin("<sin-2@gmp.police.uk>", sender=OTHER_OFFICER)]
     )
     assert len(graph.in_folder("Inbox")) == 2  # the two kept for the Business Manager
     source.close()

@@ -14,6 +14,7 @@ from bot.core.message_plan import (
     ApplySinForm,
     BookScreening,
     CheckDeliveryReport,
+    CheckRepeat,
     FileOnCase,
     FlagFormCase,
     FormSummary,
@@ -85,7 +86,7 @@ def snap(
     ("kind", "case", "expected"),
     [
         # A new SIN opens a case, books the panel and thanks the referrer.
-        ("sin", NO_REF, (OpenCase(), FileOnCase(), BookScreening(), Acknowledge())),
+        ("sin", NO_REF, (OpenCase(), CheckRepeat(), FileOnCase(), BookScreening(), Acknowledge())),
         ("sin", UNKNOWN, (UNKNOWN_CASE,)),
         ("sin", KNOWN, (FileOnCase("further SIN form filed on the existing case"),)),
         ("appendix_b", NO_REF, (Triage("appendix b not linked to a case"),)),
@@ -124,6 +125,7 @@ def test_new_sin_that_cannot_be_acknowledged_still_opens_and_books_and_says_why(
     got = plan(snap("sin", can_acknowledge=False, no_ack_reason="sender is a mailing list"))
     assert got == (
         OpenCase(),
+        CheckRepeat(),
         FileOnCase("not acknowledged: sender is a mailing list"),
         BookScreening(),
         # The referrer hears nothing from the bot: a person must answer, so it is triaged.
@@ -133,7 +135,14 @@ def test_new_sin_that_cannot_be_acknowledged_still_opens_and_books_and_says_why(
 
 def test_a_new_sin_with_its_form_records_the_fields_before_acknowledging() -> None:
     got = plan(snap("sin", form=FormSummary("sin")))
-    assert got == (OpenCase(), ApplySinForm(), FileOnCase(), BookScreening(), Acknowledge())
+    assert got == (
+        OpenCase(),
+        ApplySinForm(),
+        CheckRepeat(),  # after the form: the child's initials are known
+        FileOnCase(),
+        BookScreening(),
+        Acknowledge(),
+    )
 
 
 def test_a_blank_template_is_not_a_notification() -> None:
@@ -256,6 +265,7 @@ def test_a_completed_sin_read_by_the_form_reader_opens_a_case() -> None:
         Reclassify("sin", FORM_READER_SIN),
         OpenCase(),
         ApplySinForm(),
+        CheckRepeat(),
         FileOnCase(),
         BookScreening(),
         Acknowledge(),
@@ -288,6 +298,7 @@ def test_invariants_over_every_combination(s: Snapshot) -> None:
     # Only a new, un-reused SIN opens a case, and only then is the panel booked.
     assert opened == (s.kind == "sin" and s.case_ref is None and not s.message_id_reused)
     assert (BookScreening in kinds) == opened
+    assert (CheckRepeat in kinds) == opened  # every new case is checked against open ones
     # Only a newly opened case is acknowledged, and only when the checks allow it.
     assert (Acknowledge in kinds) == (opened and s.can_acknowledge)
     for e in got:

@@ -85,3 +85,31 @@ def test_a_complaint_the_bot_cannot_answer_is_put_before_a_person(
         [record] = s.scalars(select(Case)).all()
         assert record.kind == "complaint" and row.needs_triage
         assert str(row.triage_reason).startswith("not acknowledged (no usable From address)")
+
+
+def test_a_sin_sent_again_under_a_new_message_id_is_flagged_as_a_likely_repeat(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    # A new Message-ID and Date, so not a duplicate delivery: a second case opens (merging on
+    # a guess could hide a second child), but a person is told which case it may repeat.
+    from bot.services.passes import run_once
+
+    app, clock = make_app(now="2026-12-23T09:00")
+    drop_into_maildir(tmp_path / "inbox", sin("<sin-first@gmp.police.uk>"))
+    run_once(app)
+    clock.set("2026-12-23T11:00")
+    drop_into_maildir(tmp_path / "inbox", sin("<sin-again@gmp.police.uk>"))
+    other = sin("<sin-other@gmp.police.uk>", sender="lee.invented@gmp.police.uk")
+    drop_into_maildir(tmp_path / "inbox", other)  # the same words from someone else
+    run_once(app)
+    with app.sessions() as s:
+        rows = {r.message_id: r for r in s.scalars(select(StoredMessage))}
+        again, elsewhere = rows["sin-again@gmp.police.uk"], rows["sin-other@gmp.police.uk"]
+        assert again.needs_triage and str(again.triage_reason).startswith(
+            "possibly the same notification as TSCP-2026-0001, opened Wed 23 Dec 2026 (the same "
+            "referrer, words and attachments): if it is, close this case with Close: duplicate "
+            "of TSCP-2026-0001"
+        )
+        assert not elsewhere.needs_triage
+        second = s.scalars(select(Case).where(Case.ref == "TSCP-2026-0002")).one()
+        assert "possible_repeat" in [e.what for e in second.events]
