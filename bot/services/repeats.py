@@ -52,8 +52,10 @@ def possible_repeat(
         .order_by(Case.opened_at.desc())
     )
     for other in earlier:
-        if case.initials and other.initials == case.initials:
-            return other, f"the same referrer and child's initials ({case.initials})"
+        if case.initials and other.initials:
+            if other.initials == case.initials:
+                return other, f"the same referrer and child's initials ({case.initials})"
+            continue  # two children, whatever the covering email says
         first = _first_message(session, other)
         if content[0] and first is not None and read(first) == content:
             return other, "the same referrer, words and attachments"

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.adapters.db.models import Case, StoredMessage
 from bot.adapters.maildir_source import MaildirSource
 from bot.services.ingest import ingest_pass
+from bot.services.repeats import Content, possible_repeat
 from tests.fixtures.app import ROOT, AppFactory
 from tests.fixtures.mail import drop_into_maildir, sin
 
@@ -113,3 +114,38 @@ def test_a_sin_sent_again_under_a_new_message_id_is_flagged_as_a_likely_repeat(
         assert not elsewhere.needs_triage
         second = s.scalars(select(Case).where(Case.ref == "TSCP-2026-0002")).one()
         assert "possible_repeat" in [e.what for e in second.events]
+
+
+def test_two_children_from_one_referrer_in_the_same_words_are_not_repeats(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    from bot.services.passes import run_once
+    from tests.fixtures.forms_docx import SIN_CHILD, sin_docx
+    from tests.fixtures.mail import email
+
+    app, _ = make_app(now="2026-12-23T09:00")
+    for n, name in enumerate(("Quinn Zed Invented", "Avery Bee Example")):
+        child = tuple((k, name if k == "Name" else v) for k, v in SIN_CHILD)
+        drop_into_maildir(
+            tmp_path / "inbox",
+            email(
+                "GM SIN form attached",
+                "Please find the notification form attached.",
+                sender="robin.example@gmp.police.uk",
+                message_id=f"<sin-child-{n}@gmp.police.uk>",
+                attachment=("SIN form.docx", sin_docx(child=child)),
+            ),
+        )
+    run_once(app)
+    with app.sessions() as s:
+        assert sorted(c.initials for c in s.scalars(select(Case))) == ["A.B.E.", "Q.Z.I."]
+        assert not any(r.needs_triage for r in s.scalars(select(StoredMessage)))
+        # Even were the forms the same size to the byte: different initials, different children.
+        second = s.scalars(select(Case).where(Case.ref == "TSCP-2026-0002")).one()
+        same: Content = ("Please find the notification form attached.", (("SIN form.docx", 1),))
+        now = app.clock.now()
+        assert possible_repeat(s, second, same, now, lambda _: same) is None
+        second.initials = ""  # a form that gave no name: the words decide
+        found = possible_repeat(s, second, same, now, lambda _: same)
+        assert found is not None and found[0].ref == "TSCP-2026-0001"
+        s.rollback()
