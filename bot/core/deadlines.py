@@ -40,6 +40,18 @@ class DeadlineRule:
     source: str
     start_label: str
 
+    @property
+    def national(self) -> bool:
+        """Owed to an outside body that counts only weekends and bank holidays, forward from
+        its start: the partnership's closure days would put the date after theirs."""
+        return self.name in NATIONAL_CLOCKS
+
+
+# Working days counted forward for the National Panel, the Secretary of State and Ofsted.
+NATIONAL_CLOCKS = frozenset(
+    {"panel_notification", "looked_after_death_notification", "rapid_review"}
+)
+
 
 def _rule(
     name: str, kind: RuleKind, amount: int, summary: str, source: str, start_label: str
@@ -268,7 +280,8 @@ def compute(
         return Deadline(name, due, start, rule, (), assumption, basis)
     if due is not None:
         raise ValueError(f"deadline {name!r} is computed from its rule; due= is not accepted")
-    computed, skipped = _due_and_skipped(rule, start, calendar)
+    counted = calendar.national() if rule.national else calendar
+    computed, skipped = _due_and_skipped(rule, start, counted)
     return Deadline(name, computed, start, rule, tuple(skipped), assumption, basis)
 
 

@@ -56,12 +56,23 @@ def add_months(start: date, months: int) -> date:
 class WorkingCalendar:
     closed: Mapping[date, str] = field(hash=False)  # non-working weekdays -> name
     years: frozenset[int]
+    # Of `closed`, the days closed only by the partnership (not bank holidays): see national().
+    local: frozenset[date] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.years:
             raise ValueError("a WorkingCalendar must cover at least one year")
         object.__setattr__(self, "closed", MappingProxyType(dict(self.closed)))
         object.__setattr__(self, "years", frozenset(self.years))
+        object.__setattr__(self, "local", frozenset(self.local))
+
+    def national(self) -> WorkingCalendar:
+        """The working days an outside body counts (the National Panel, the Secretary of State,
+        Ofsted): weekends and bank holidays, not the partnership's own closure days."""
+        if not self.local:
+            return self
+        kept = {d: name for d, name in self.closed.items() if d not in self.local}
+        return WorkingCalendar(closed=kept, years=self.years)
 
     def _check(self, d: date) -> None:
         if d.year not in self.years:
@@ -163,11 +174,14 @@ def build_calendar(
     if not covered:
         raise ValueError("build_calendar needs at least one year")
     closed = _bank_holidays(covered, table)
+    local: set[date] = set()
     for d, name in sorted((local_closures or {}).items()):
         if d.year not in covered or is_weekend(d):
             continue
+        if d not in closed:
+            local.add(d)
         closed[d] = f"{closed[d]} / {name}" if d in closed else name
-    return WorkingCalendar(closed=closed, years=covered)
+    return WorkingCalendar(closed=closed, years=covered, local=frozenset(local))
 
 
 def day_zero(moment: datetime, tz: ZoneInfo) -> date:

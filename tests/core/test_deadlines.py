@@ -191,6 +191,36 @@ def test_local_closure_in_deadline_and_explanation() -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "start", "due"),
+    [
+        # The National Panel, the Secretary of State and Ofsted count weekends and bank
+        # holidays only: the council's 29-31 Dec closure would put our date after theirs.
+        ("panel_notification", date(2026, 12, 22), date(2026, 12, 31)),
+        ("looked_after_death_notification", date(2026, 12, 22), date(2026, 12, 31)),
+        ("rapid_review", date(2026, 12, 18), date(2027, 1, 13)),
+        # The partnership's own clocks skip its own closure days.
+        ("screening_meeting", date(2026, 12, 23), date(2027, 1, 4)),
+        ("complaint_response", date(2026, 12, 22), date(2027, 1, 27)),
+    ],
+)
+def test_local_closures_never_put_a_national_clock_after_the_bodys_own(
+    name: str, start: date, due: date
+) -> None:
+    found = compute(name, start, LOCAL)
+    assert found.due == due
+    national = RULES[name].national
+    assert (found.due == compute(name, start, CAL).due) == national
+    assert national == all(label != OFFICE for _, label in found.skipped)
+
+
+def test_a_closure_on_a_bank_holiday_stays_closed_for_everyone() -> None:
+    both = working_calendar(range(2026, 2028), {date(2026, 12, 28): OFFICE})
+    assert not both.national().is_working_day(date(2026, 12, 28))  # Boxing Day substitute
+    assert LOCAL.national().is_working_day(date(2026, 12, 29))
+    assert CAL.national() is CAL  # nothing local to take out
+
+
+@pytest.mark.parametrize(
     ("agency", "requested", "return_by"),
     [
         ("Police", date(2026, 12, 23), date(2027, 1, 8)),
