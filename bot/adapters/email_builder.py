@@ -348,15 +348,3 @@ def _split_content_type(value: str) -> tuple[str, str, dict[str, str]]:
     probe["Content-Type"] = value
     params = {key: str(val) for key, val in (probe.get_params() or [])[1:]}
     return probe.get_content_maintype(), probe.get_content_subtype(), params
-
-
-def plain_text_of(raw: bytes) -> str:
-    """The text/plain words of an email built here, as they were rendered (line ends as
-    "\\n"), to tell whether a draft written again says anything new."""
-    from email import message_from_bytes
-    from email.policy import default
-
-    parsed = message_from_bytes(raw, policy=default)
-    part = parsed.get_body(preferencelist=("plain",))
-    content = part.get_content() if part is not None else ""
-    return str(content).replace("\r\n", "\n")

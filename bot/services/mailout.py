@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
-from bot.adapters.email_builder import InlineImage, build_email, make_message_id, plain_text_of
+from bot.adapters.email_builder import InlineImage, build_email, make_message_id
 from bot.app import App
 from bot.config import Config
 from bot.services.batch import Batch
@@ -224,7 +224,7 @@ def restate_draft(
         app, key=draft.idempotency_key, event=draft.event, to=draft.recipients, cc=(),
         context=context, now=now,
     )  # fmt: skip
-    if _same_words(email.text, plain_text_of(draft.raw)):
+    if _same_words(email.text, app.parse(draft.raw).text):
         return False
     draft.raw, draft.subject = email.values["raw"], email.values["subject"]
     _ask_approval(session, app, draft, email.text, now, restated=why)
@@ -232,7 +232,8 @@ def restate_draft(
 
 
 def _same_words(fresh: str, sent: str) -> bool:
-    return fresh.replace("\r\n", "\n").strip() == sent.strip()
+    """The same words, however the text part was wrapped or its line ends written."""
+    return fresh.split() == sent.split()
 
 
 def _ask_approval(
