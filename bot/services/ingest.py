@@ -39,7 +39,8 @@ from bot.adapters.mail_source import (
 )
 from bot.app import App
 from bot.core.arrival import left_in_inbox
-from bot.services.process import describe_error, process_many, process_message
+from bot.services.failures import describe_error
+from bot.services.process import process_many, process_message
 from bot.services.release import release_batch
 from bot.services.release import release_now as release_now  # `tscp-bot mail`, triage
 from bot.services.store import Stored, held_already, store_raw, store_unstorable

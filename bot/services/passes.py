@@ -13,10 +13,10 @@ from typing import TypeVar
 
 from bot.app import App
 from bot.services.digest import send_digest_if_due
+from bot.services.failures import describe_error
 from bot.services.ingest import IngestReport, ingest_pass
 from bot.services.monthly_report import send_monthly_report_if_due
 from bot.services.outbox import SendReport, send_all
-from bot.services.process import describe_error
 from bot.services.reminders import reminder_tick
 from bot.services.tick import deadline_tick
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, select, update
-from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, aliased
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
@@ -27,6 +26,7 @@ from bot.core.rules import Classification, ClassifyContext, classify
 from bot.services.cases import find_case
 from bot.services.commands import command_givers, commands_in
 from bot.services.effects import Applying, apply_plan
+from bot.services.failures import count_failure, describe_error, record_failure
 from bot.services.intake import case_awaiting_return, sender_agency_key
 from bot.services.meeting_replies import case_of_calendar_reply
 
@@ -51,7 +51,7 @@ def process_message(app: App, row_id: int) -> bool:
             session.rollback()
             error, lasting = describe_error(exc), isinstance(exc, ParseError)
     log.warning("message #%d could not be processed (%s)", row_id, error.partition(":")[0])
-    return _record_failure(app, row_id, error, now, lasting)
+    return record_failure(app, row_id, error, now, lasting)
 
 
 def process_many(app: App, row_ids: list[int]) -> dict[int, bool]:
@@ -102,7 +102,7 @@ def _process_in_savepoint(
         return True
     log.warning("message #%d could not be processed (%s)", row_id, error.partition(":")[0])
     with session.begin_nested():
-        return _count_failure(session, app, row_id, error, now, lasting)
+        return count_failure(session, app, row_id, error, now, lasting)
 
 
 def _claim_all(session: Session, row_ids: list[int]) -> dict[int, StoredMessage]:
@@ -138,43 +138,6 @@ def _claim(session: Session, row_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(claimed.rowcount)  # type: ignore[attr-defined]
-
-
-def describe_error(exc: BaseException) -> str:
-    """One readable line: the error's type and its first line, never the SQL or the values a
-    database error carries after it (they can hold a message's personal data)."""
-    cause = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
-    lines = str(cause).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0] if lines else ''}"[:300]
-
-
-def _record_failure(app: App, row_id: int, error: str, now: datetime, lasting: bool) -> bool:
-    with app.sessions() as session:
-        quarantined = _count_failure(session, app, row_id, error, now, lasting)
-        session.commit()
-    return quarantined
-
-
-def _count_failure(
-    session: Session, app: App, row_id: int, error: str, now: datetime, lasting: bool
-) -> bool:
-    """Count a failed attempt; quarantine after the last one. A failure that no retry can
-    mend (bytes that are not an email) is quarantined at once, so today's digest shows it."""
-    row = session.get(StoredMessage, row_id, populate_existing=True)
-    if row is None or row.status != "stored":
-        return True  # processed meanwhile by another instance
-    row.attempts += 1
-    row.last_error = error
-    quarantined = lasting or row.attempts >= app.config.ingest.max_attempts
-    if quarantined:
-        row.status, row.processed_at = "quarantined", now
-        row.needs_triage = True
-        row.triage_reason = (
-            f"cannot be read as an email: {error}"
-            if lasting
-            else f"quarantined after {row.attempts} failed attempts: {error}"
-        )
-    return quarantined
 
 
 def context_for(session: Session, app: App, msg: MailMessage) -> ClassifyContext:
