@@ -122,7 +122,7 @@ class _Facts:
     flags: Mapping[str, bool]
 
 
-def _facts(msg: MailMessage, ctx: ClassifyContext, case_ref: str | None) -> _Facts:
+def _facts(msg: MailMessage, ctx: ClassifyContext, case_ref: str | None, tag: str | None) -> _Facts:
     domain = msg.from_addr.rpartition("@")[2] if "@" in msg.from_addr else ""
     text = {
         "subject": (msg.subject,),
@@ -139,7 +139,7 @@ def _facts(msg: MailMessage, ctx: ClassifyContext, case_ref: str | None) -> _Fac
         "in_thread": ctx.thread_case_ref is not None,
         "sender_is_agency": is_agency(msg.from_addr, ctx.agency_domains),
         # Written like the bot's tag, whether or not it names a case: "[TSCP-2026-O001]".
-        "subject_has_case_tag": case_tag_like(msg.subject) is not None,
+        "subject_has_case_tag": tag is not None,
     }
     return _Facts(msg, text, flags)
 
@@ -218,9 +218,10 @@ def classify(msg: MailMessage, rules: Sequence[Rule], ctx: ClassifyContext) -> C
     if auto:
         reason = (f"automatic mail: {auto}",)
         return Classification(Kind.AUTO_REPLY, None, reason, case_ref=case_ref)
-    facts = _facts(msg, ctx, case_ref)
+    tag = case_tag_like(msg.subject)
+    facts = _facts(msg, ctx, case_ref, tag)
     hit_rules = [r for r in rules if rule_hits(r, facts)]
-    kind, rule, reasons = _decide(hit_rules, case_ref, case_tag_like(msg.subject))
+    kind, rule, reasons = _decide(hit_rules, case_ref, tag)
     return Classification(
         kind=kind,
         rule=rule,
