@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.deadlines import fmt_date
-from bot.core.working_days import add_months
+from bot.core.working_days import CalendarRangeError, WorkingCalendar, add_months
 
 # Agencies return an Appendix B in days or weeks; a date a year away is a mistyped year.
 RETURN_WITHIN_MONTHS = 12
@@ -88,3 +88,16 @@ def published_problem(published: date, decided: date) -> str | None:
         f"{fmt_date(published)} is before the CSPR was decided on ({fmt_date(decided)}); check "
         "the year: Published: <date>"
     )
+
+
+def closed_day_note(day: date, calendar: WorkingCalendar) -> str:
+    """What to say after a date a person gave that falls on a closed day, or "".
+
+    Such a date is kept (she may mean it), but never without a word: reminders for it go out
+    on the working day before, and a mistyped date is caught while it is cheap to put right.
+    """
+    try:
+        name = calendar.closure_name(day)
+    except CalendarRangeError:
+        return ""  # beyond the years the calendar holds: the deadline itself says so
+    return f" ({name}: not a working day)" if name else ""

@@ -5,6 +5,7 @@ form fields by their label. The Business Manager reads the digest on a phone bet
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from bot.app import App
 
@@ -55,6 +56,6 @@ def field_labels(app: App) -> dict[str, str]:
     }
 
 
-def plain(text: str, labels: dict[str, str]) -> str:
+def plain(text: str, labels: Mapping[str, str]) -> str:
     """Form field keys in a sentence replaced by their labels; other words left alone."""
     return _KEY.sub(lambda m: labels.get(m.group(0), m.group(0)), text)

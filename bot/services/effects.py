@@ -26,6 +26,7 @@ from bot.services.attention import note_human_mail
 from bot.services.cases import add_event, find_case
 from bot.services.commands import handle_email_commands
 from bot.services.delivery import note_delivery_report
+from bot.services.digest_names import field_labels
 from bot.services.forms import apply_return, apply_sin_form, missing_labels
 from bot.services.intake import open_complaint, open_escalation, record_return, sender_agency_key
 from bot.services.meeting_replies import record_calendar_replies
@@ -109,7 +110,7 @@ def _book_screening(s: Applying, e: mp.BookScreening) -> None:
 def _acknowledge(s: Applying, e: mp.Acknowledge) -> None:
     if s.case is not None:
         form = _expected(s, "sin")
-        missing = missing_labels(form) if form is not None else []
+        missing = missing_labels(form, field_labels(s.app)) if form is not None else []
         unread = form is not None and unreadable(form)
         absent = form is not None and form.form is None and not unread
         acknowledge(s.session, s.app, s.case, s.row, s.meeting, s.now, missing, unread, absent)

@@ -18,6 +18,7 @@ from bot.core.form_summary import unreadable
 from bot.core.forms import Extraction, Field
 from bot.services.awareness import after_form
 from bot.services.cases import add_event
+from bot.services.digest_names import plain
 from bot.services.review.looked_after import apply_looked_after_death
 
 
@@ -207,6 +208,8 @@ def apply_return(
         add_event(session, case, now, "form_problem", problem, why=f"message #{row.id}")
 
 
-def missing_labels(extraction: Extraction) -> list[str]:
-    """Readable names of what the referrer should send again."""
-    return [name.replace("_", " ") for name in (*extraction.missing, *extraction.doubtful)]
+def missing_labels(extraction: Extraction, labels: Mapping[str, str]) -> list[str]:
+    """What the referrer should send again, in the form's own words ("date the local authority
+    became aware"), as the digest names them: never a field key."""
+    names = (*extraction.missing, *extraction.doubtful)
+    return [plain(name, labels).replace("_", " ") for name in names]

@@ -185,7 +185,10 @@ def _send(
         # The template words the timing from the numbers; the label names the thing chased.
         "step": {
             "label": SHORT_NAMES.get(deadline.name.split(":")[0], deadline.name),
-            "kind": "before" if step.working_days_overdue < 0 else str(step.kind),
+            # A deadline on a closed day is chased the working day before: not "due today".
+            "kind": "before"
+            if step.working_days_overdue < 0 or step.day < deadline.due
+            else str(step.kind),
             "working_days_overdue": step.working_days_overdue,
         },
     }

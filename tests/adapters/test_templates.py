@@ -61,7 +61,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "screening": {"start": MEETING["start"], "end": MEETING["end"]},
         "deadlines": DEADLINES,
         "business_manager": {"name": "Pat Example", "email": "pat.example@example.org"},
-        "missing": ["la aware date", "child 2: date of birth"],
+        "missing": ["date the local authority became aware", "child 2: date of birth"],
         "form_unread": False,
         "form_absent": False,
     },
@@ -1044,7 +1044,7 @@ def test_events_skips_shared_folders(tmp_path: Path) -> None:
 def test_acknowledgement_asks_for_what_the_form_lacked(renderer: TemplateRenderer) -> None:
     rendered = renderer.render("sin_acknowledgement", CONTEXTS["sin_acknowledgement"])
     for part in (rendered.text, rendered.html):
-        assert "la aware date" in part and "child 2: date of birth" in part
+        assert "date the local authority became aware" in part and "child 2: date of birth" in part
     complete = {**CONTEXTS["sin_acknowledgement"], "missing": []}
     assert "could not read" not in renderer.render("sin_acknowledgement", complete).text
 

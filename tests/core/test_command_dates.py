@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 
+from bot.adapters.bank_holidays import working_calendar
 from bot.core.command_dates import (
     action_due_problem,
+    closed_day_note,
     notified_problem,
     published_problem,
     return_by_problem,
@@ -62,3 +64,18 @@ def test_a_publication_comes_on_or_after_the_cspr_decision() -> None:
     assert published_problem(decided, decided) is None
     problem = published_problem(date(2026, 7, 1), decided)
     assert problem is not None and "check the year: Published: <date>" in problem
+
+
+@pytest.mark.parametrize(
+    ("day", "said"),
+    [
+        (date(2026, 12, 26), " (Saturday: not a working day)"),
+        (date(2026, 12, 25), " (Christmas Day: not a working day)"),
+        (date(2026, 12, 29), " (Office closure: not a working day)"),
+        (date(2026, 12, 24), ""),
+        (date(2035, 1, 6), ""),  # beyond the calendar: the deadline itself says so
+    ],
+)
+def test_a_date_given_on_a_closed_day_is_named_as_one(day: date, said: str) -> None:
+    cal = working_calendar(range(2026, 2028), local_closures={date(2026, 12, 29): "Office closure"})
+    assert closed_day_note(day, cal) == said

@@ -117,7 +117,7 @@ def test_missing_facts_are_asked_for_and_a_corrected_form_updates_the_case(
         ).one()
         case = s.scalars(select(Case)).one()
         assert next(d for d in case.deadlines if d.name == "panel_notification").assumption
-    assert "la aware date" in text_of(ack)
+    assert "date the local authority became aware" in text_of(ack)
     send_form(tmp_path, sin_docx(), n=2, subject="RE: [TSCP-2026-0001] corrected SIN form")
     run_once(app)
     with app.sessions() as s:
@@ -178,7 +178,8 @@ def test_a_zip_bombed_form_is_not_called_complete_and_a_readable_copy_is_asked_f
     ack = text_of(next(r for r in outgoing if r.event == "sin_acknowledgement"))
     flat = " ".join(ack.split())
     assert "We could not open the notification form attached to your email" in flat
-    assert "la aware date" in ack and "send the completed form again" in flat
+    assert "date the local authority became aware" in ack
+    assert "send the completed form again" in flat
     assert text_faults(ack) == []
     digest = text_of(next(r for r in outgoing if r.event == "daily_digest"))
     gaps = digest.split("NEEDS YOUR ATTENTION")[1].split("APPENDIX B RETURNS")[0]

@@ -89,7 +89,8 @@ def test_acknowledgement_promises_only_what_holds(form_bot: Bot) -> None:
     ) in text
     assert "You will be told the outcome" not in text
     # Missing facts: asked for on a corrected form by a secure route, never typed into a reply.
-    assert "la aware date" in text
+    assert "  - date the local authority became aware" in body_of(ack)  # the form's words
+    assert "la aware date" not in text and "la_aware_date" not in text
     assert (
         "Please do not type these details into an email, and do not send them in a reply to "
         "this message. Add them to a corrected notification form and send the form by a "
@@ -253,3 +254,24 @@ def test_escalation_alert_says_whether_the_sender_was_acknowledged(bot: Bot) -> 
     answered = flat(body_of(bot.outbox("escalation_alert")[-1]))
     assert "The sender has been sent an acknowledgement" in answered
     assert "NO ACKNOWLEDGEMENT" not in answered
+
+
+def test_a_date_on_a_closed_day_is_named_and_never_chased_as_due_today(bot: Bot) -> None:
+    bot.at("2026-12-17T09:00").mail(BM, reply(REF), "Decision: rapid review\nNotified: 17/12/2026")
+    bot.run()
+    bot.at("2026-12-17T09:30").mail(BM, reply(REF), "Agencies: gmp\nReturn by: 26/12/2026")
+    bot.run()
+    result = flat(body_of(bot.outbox("command_result")[-1]))
+    assert "return by 26/12/2026 (Saturday: not a working day)" in result
+    bot.mail(BM, reply(REF), "Action: audit the pathway; owner: icb; due: 28/12/2026")
+    bot.run()
+    result = flat(body_of(bot.outbox("command_result")[-1]))
+    assert "due 28/12/2026 (Boxing Day (substitute day): not a working day)" in result
+
+    bot.at("2026-12-24T10:00").run()  # Thursday: the last working day before the Saturday
+    reminders = bot.outbox("deadline_reminder")
+    [chased] = [r for r in reminders if ":appendix_b:gmp:" in r.idempotency_key]
+    assert chased.subject == f"[{REF}] Reminder: Appendix B return due Sat 26 Dec 2026"
+    text = flat(body_of(chased))
+    assert "Status: not yet due" in text and "due today" not in text.lower()
+    assert_every_email_is_clean(bot)

@@ -11,7 +11,7 @@ from bot.adapters.db.models import ActionItem, Case
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
-from bot.core.command_dates import action_due_problem, published_problem
+from bot.core.command_dates import action_due_problem, closed_day_note, published_problem
 from bot.core.publication import REQUIRED, check_notice
 from bot.services.approvals import ApprovalError, approve, restater
 from bot.services.cases import add_event, set_deadline
@@ -141,7 +141,8 @@ def publication_planned(
             f"before publication, fewer than the {REQUIRED} working days required (the report "
             f"was due to them by {d.due:%d/%m/%Y})"
         )
-    return f"publication on {cmd.on:%d/%m/%Y}; notice drafted, due by {d.due:%d/%m/%Y}"
+    closed = closed_day_note(cmd.on, app.calendar)
+    return f"publication on {cmd.on:%d/%m/%Y}{closed}; notice drafted, due by {d.due:%d/%m/%Y}"
 
 
 def report_sent(
@@ -271,7 +272,8 @@ def add_action(
         deadlines.compute(f"action:{number}", said_on(app, actor), app.calendar, due=cmd.due),
         now,
     )
-    return f"action {number} recorded for {owner.name}, due {cmd.due:%d/%m/%Y}"
+    closed = closed_day_note(cmd.due, app.calendar)
+    return f"action {number} recorded for {owner.name}, due {cmd.due:%d/%m/%Y}{closed}"
 
 
 def action_done(

@@ -13,7 +13,7 @@ from bot.config.model import Agency
 from bot.core import commands as c
 from bot.core import deadlines
 from bot.core.awareness import Source
-from bot.core.command_dates import notified_problem, return_by_problem
+from bot.core.command_dates import closed_day_note, notified_problem, return_by_problem
 from bot.core.wording import plural
 from bot.services.awareness import recorded
 from bot.services.cases import add_event, set_deadline
@@ -115,7 +115,8 @@ def request_returns(
         cmd.line,
     )
     asked = plural(len(agencies), "agency", "agencies")
-    return f"Appendix B requested from {asked}, return by {return_by:%d/%m/%Y}"
+    closed = closed_day_note(return_by, app.calendar) if cmd.return_by else ""
+    return f"Appendix B requested from {asked}, return by {return_by:%d/%m/%Y}{closed}"
 
 
 def _request_one(
