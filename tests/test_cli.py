@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import tomli_w
 
+from bot.adapters.db.engine import sqlite_file
 from bot.cli import main
 from tests.fixtures.app import ROOT, example_data
 from tests.fixtures.mail import drop_into_maildir, email, sin
@@ -254,12 +255,31 @@ def test_a_file_that_is_not_there_is_one_line(
     assert f"no such file: {tmp_path / 'sin.eml'}" in one_line_error(err)
 
 
-def test_classify_works_before_init(cli: Run, config: Path, tmp_path: Path) -> None:
+def test_classify_works_before_init(
+    cli: Run, config: Path, tmp_path: Path, database_url: str
+) -> None:
     eml = tmp_path / "sin.eml"
     eml.write_bytes(sin())
     code, out, _ = cli("--config", str(config), "classify", str(eml))
     assert code == 0
     assert out.startswith("sin  (rule: ")
+    file = sqlite_file(database_url)
+    assert file is None or not file.exists()  # trying a rule leaves no empty database behind
+
+
+def test_a_missing_database_file_is_named_and_never_created(cli: Run, tmp_path: Path) -> None:
+    file = tmp_path / "mistyped" / "tscp.sqlite3"
+    config = write_config(tmp_path, f"sqlite:///{file}")
+    for command in (["status"], ["cases"], ["case", "TSCP-2026-0001"], ["export", "out.zip"]):
+        code, _, err = cli("--config", str(config), *command)
+        assert (code, one_line_error(err)) == (
+            1,
+            f"tscp-bot: database: there is no database file at {file}: run `tscp-bot init` "
+            "first, or check [database] url\n",
+        ), command
+    assert not file.exists() and not file.parent.exists()
+    code, _, _ = cli("--config", str(config), "init")
+    assert code == 0 and file.exists()
 
 
 def test_classify_explains_a_sin_the_form_reader_decided_even_before_init(
@@ -758,3 +778,14 @@ def test_case_view_met_is_the_day_the_event_happened(bot: Run, config: Path) -> 
     rows = {line.split()[0]: line for line in human.splitlines() if line[:1].islower()}
     assert rows["screening_meeting"].split()[-4:] == ["Thu", "24", "Dec", "2026"]
     assert rows["panel_notification"].endswith("not required  not required")
+
+
+def test_doctor_says_when_it_made_the_maildir_inbox(bot: Run, config: Path) -> None:
+    _, out, _ = bot("doctor")
+    inbox = config.parent / "mail" / "inbox"
+    assert (
+        f"warn mailbox inbox: Maildir {inbox} did not exist: created it empty; if mail is "
+        "delivered somewhere else, check [mailbox] maildir_path"
+    ) in out.splitlines()
+    _, out, _ = bot("doctor")
+    assert "ok mailbox inbox: inbox can be read: 0 messages" in out.splitlines()

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import tomli_w
 
+from bot.adapters.db.engine import sqlite_file
 from bot.cli import main
 from bot.config.paths import packaged
 from tests.fixtures.dovecot import DovecotServer
@@ -147,12 +148,20 @@ def test_smtp_down_fails_sending_and_the_other_checks_still_run(
     assert "ok mailbox login:" in out and "ok clock:" in out
 
 
-def test_database_not_migrated_says_run_init(doctor: Doctor) -> None:
+def test_database_not_migrated_says_run_init(doctor: Doctor, database_url: str) -> None:
     code, out, _ = doctor("doctor")
 
     assert code == 1
-    assert lines(out, "FAIL")[0].startswith("FAIL database:")
-    assert "not set up yet: run `tscp-bot init`" in lines(out, "FAIL")[0]
+    [failed] = lines(out, "FAIL")
+    file = sqlite_file(database_url)
+    if file is None:
+        assert "not set up yet: run `tscp-bot init`" in failed
+    else:  # a mistyped path is reported, never made into an empty database
+        assert failed == (
+            f"FAIL database: there is no database file at {file}: run `tscp-bot init` first, "
+            "or check [database] url"
+        )
+        assert not file.exists()
     assert "ok mailbox login:" in out  # the mailbox does not need the database
 
 

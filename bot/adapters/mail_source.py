@@ -75,6 +75,7 @@ class MailboxFacts:
     folders: tuple[str, ...]
     inbox_count: int
     created: tuple[str, ...] = ()  # folders the look created (Processed, needs-attention)
+    inbox_created: bool = False  # a Maildir inbox that did not exist was made, empty
 
 
 class MailboxError(Exception):

@@ -43,12 +43,23 @@ class MaildirSource:
         self._rounds = Rounds("maildir", batch_messages, batch_bytes)
         self.processed_folder = processed_folder
         self.attention_folder = attention_folder
+        # A fresh install has no inbox yet; a mistyped path has none either, and would be
+        # watched, empty, for ever: so making one is said, in the log and by `doctor`.
+        self.created_inbox = not (self.path / "cur").is_dir()
         try:
             # mailbox creates only the last folder; a fresh install has no var/mail yet.
             make_private_dir(self.path.parent)
             self._box = mailbox.Maildir(self.path, factory=None, create=True)
         except OSError as exc:
             raise MailboxError(f"cannot open Maildir {self.path}: {exc}") from None
+        if self.created_inbox:
+            log.warning("%s", self.created_note())
+
+    def created_note(self) -> str:
+        return (
+            f"Maildir {self.path} did not exist: created it empty; if mail is delivered "
+            "somewhere else, check [mailbox] maildir_path"
+        )
 
     def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
         """The next bounded batch of the inbox as listed at the round's start
@@ -92,7 +103,7 @@ class MaildirSource:
             count = len(self._box.keys())
         except OSError as exc:
             raise MailboxError(f"cannot use Maildir {self.path}: {exc}") from None
-        return MailboxFacts(folders, count, tuple(created))
+        return MailboxFacts(folders, count, tuple(created), self.created_inbox)
 
     def mark_processed(self, key: str) -> None:
         # "Folder/KEY": a message set aside in a Maildir++ folder; a bare KEY is in the inbox.

@@ -92,16 +92,31 @@ class Context:
     def today(self) -> date:
         return self.clock().now().astimezone(self.config.partnership.time_zone).date()
 
-    def app(self, *, moving_clock: bool = False, lazy: bool = False, announce: bool = True) -> App:
+    def app(
+        self,
+        *,
+        moving_clock: bool = False,
+        lazy: bool = False,
+        announce: bool = True,
+        database: bool = True,
+    ) -> App:
         """`lazy`: for a command that needs none of them (`outbox approve`, `outbox retry`), the
         bank holidays, rules, templates and forms are read if it uses them, not at its start
         (see bot.bootstrap.build_app).
         `announce`: mail this command queues (an approved draft, a retry) wakes
-        the running daemon's sender at once; the daemon itself attaches a bell that listens."""
-        from bot.adapters.db.engine import refuse_newer_schema
+        the running daemon's sender at once; the daemon itself attaches a bell that listens.
+        `database=False`: a command that works before `init` (`classify`, `extract`) gets an
+        empty database in memory when the configured SQLite file does not exist, rather than
+        leaving an empty file behind."""
+        from dataclasses import replace
+
+        from bot.adapters.db.engine import missing_sqlite_file, refuse_newer_schema
         from bot.bootstrap import build_app
 
-        app = build_app(self.config, self.clock(moving=moving_clock), lazy=lazy)
+        config = self.config
+        if not database and missing_sqlite_file(config.database_url) is not None:
+            config = replace(config, database_url="sqlite://")
+        app = build_app(config, self.clock(moving=moving_clock), lazy=lazy, create=False)
         self._apps.append(app)
         refuse_newer_schema(app.engine)
         if announce:
@@ -128,7 +143,7 @@ class Context:
         from bot.bootstrap import calendar_for
 
         config, clock = self.config, self.clock()
-        engine = make_engine(config.database_url)
+        engine = make_engine(config.database_url, create=False)
         self._engines.append(engine)
         refuse_newer_schema(engine)
         return Reader(config, clock, engine, partial(calendar_for, config, clock.now()))
@@ -139,7 +154,7 @@ class Context:
         from bot.adapters.db.engine import make_engine, make_sessions, refuse_newer_schema
 
         self.clock()  # a --now that cannot be read is refused, as by every other command
-        engine = make_engine(self.config.database_url)
+        engine = make_engine(self.config.database_url, create=False)
         self._engines.append(engine)
         refuse_newer_schema(engine)
         return make_sessions(engine)()
@@ -150,7 +165,7 @@ class Context:
         from bot.adapters.db.engine import make_engine, refuse_newer_schema
 
         self.clock()  # a --now that cannot be read is refused, as by every other command
-        engine = make_engine(self.config.database_url)
+        engine = make_engine(self.config.database_url, create=False)
         self._engines.append(engine)
         refuse_newer_schema(engine)
         return engine.connect()

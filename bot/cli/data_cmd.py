@@ -132,7 +132,7 @@ def export_cmd(ctx: Context) -> int:
     from bot.adapters.record_archive import ArchiveError
     from bot.services.backup import BackupRefused, export_record
 
-    engine = make_engine(ctx.config.database_url)
+    engine = make_engine(ctx.config.database_url, create=False)
     try:
         refuse_newer_schema(engine)  # this code would leave out what the newer schema added
         summary = export_record(engine, Path(ctx.args.path), ctx.clock().now())

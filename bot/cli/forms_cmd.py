@@ -36,7 +36,7 @@ def extract_file(ctx: Context) -> int:
     from bot.core.forms import extract
 
     path = existing_file(ctx.args.file)
-    app = ctx.app()
+    app = ctx.app(database=False)
     data = path.read_bytes()
     if path.suffix.lower() == ".eml":
         try:

@@ -44,7 +44,7 @@ def classify_file(ctx: Context) -> int:
     from bot.core.message_plan import as_json, describe, plan
 
     path = existing_file(ctx.args.file)
-    app = ctx.app()
+    app = ctx.app(database=False)
     try:
         msg = app.parse(path.read_bytes())
     except ParseError as exc:

@@ -16,7 +16,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.bank_holidays import working_calendar
-from bot.adapters.db.engine import current_revision, head_revision, known_revision, make_engine
+from bot.adapters.db.engine import (
+    NoDatabase,
+    current_revision,
+    head_revision,
+    known_revision,
+    make_engine,
+    missing_sqlite_file,
+)
 from bot.adapters.email_builder import build_email, make_message_id
 from bot.adapters.mail_source import MailboxError, MailboxFacts, Probed
 from bot.adapters.oauth_tokens import EntraApp, TokenError
@@ -44,9 +51,14 @@ def run_checks(
     config: Config, clock: Clock, config_path: Path, send_test: str | None = None
 ) -> list[Check]:
     checks = [Check("ok", "config", f"{config_path} loaded")]
-    engine = make_engine(config.database_url)
+    # A mistyped SQLite path is reported, never made into a new empty database.
+    absent = missing_sqlite_file(config.database_url)
+    engine = None if absent else make_engine(config.database_url)
     try:
-        database = _database(config, engine)
+        if engine is None:
+            database = Check("FAIL", "database", str(NoDatabase(absent or Path())))
+        else:
+            database = _database(config, engine)
         checks.append(database)
         checks += _content(config)
         tokens = entra_app(config)
@@ -58,7 +70,8 @@ def run_checks(
         checks += kerberos_checks(config)
         checks += _clock(config, clock, engine if database.status == "ok" else None)
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     return checks
 
 
@@ -162,6 +175,13 @@ def _mailbox_lines(config: Config, facts: MailboxFacts) -> list[Check]:
         Check("ok", "mailbox login", f"{who}; {len(facts.folders)} folders"),
         Check("ok", "mailbox inbox", f"{inbox} can be read: {facts.inbox_count} messages"),
     ]
+    if facts.inbox_created:
+        checks[1] = Check(
+            "warn",
+            "mailbox inbox",
+            f"Maildir {mb.maildir_path} did not exist: created it empty; if mail is delivered "
+            "somewhere else, check [mailbox] maildir_path",
+        )
     folders = [("Processed folder", processed)]
     if mb.needs_attention_folder:
         folders.append(("needs-attention folder", mb.needs_attention_folder))

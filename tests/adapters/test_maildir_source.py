@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import mailbox
 import os
 import threading
@@ -55,10 +56,23 @@ def test_fetch_leaves_mail_unread_in_place(maildir: Path) -> None:
     assert [p.name for p in (maildir / "new").iterdir()] == ["1700000001.a.host"]
 
 
-def test_missing_maildir_is_created(tmp_path: Path) -> None:
-    source = MaildirSource(tmp_path / "fresh")
+def test_missing_maildir_is_created_and_said(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        source = MaildirSource(tmp_path / "fresh")
     assert source.fetch(None).messages == []
     assert (tmp_path / "fresh" / "new").is_dir()
+    # A mistyped path would be watched, empty, for ever: making it is never silent.
+    assert caplog.messages == [
+        f"Maildir {tmp_path / 'fresh'} did not exist: created it empty; if mail is delivered "
+        "somewhere else, check [mailbox] maildir_path"
+    ]
+    assert source.probe().inbox_created
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        again = MaildirSource(tmp_path / "fresh")
+    assert caplog.messages == [] and not again.probe().inbox_created
 
 
 def test_mark_processed_moves_into_processed_subfolder(maildir: Path) -> None:

@@ -17,11 +17,25 @@ from bot.adapters.private_files import create_private_file, make_private_dir
 MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
 
 
-def make_engine(url: str, *, busy_seconds: int = 30) -> Engine:
+class NoDatabase(Exception):
+    """The SQLite file the config names does not exist, and the command only uses a database."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"there is no database file at {path}: run `tscp-bot init` first, or check "
+            "[database] url"
+        )
+
+
+def make_engine(url: str, *, busy_seconds: int = 30, create: bool = True) -> Engine:
     """`busy_seconds`: how long a SQLite write waits for another's lock before failing.
+    `create`: a SQLite file that does not exist yet is made (for `init` and `restore`); without
+    it, NoDatabase is raised, so a mistyped path never leaves an empty database behind.
 
     hide_parameters: a database error's text would otherwise carry the statement's values
     (a raw email, a child's name read from a form) into the log and onto the terminal."""
+    if not create and (missing := missing_sqlite_file(url)) is not None:
+        raise NoDatabase(missing)
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
         engine = create_engine(url, connect_args={"timeout": busy_seconds}, hide_parameters=True)
@@ -59,6 +73,12 @@ def sqlite_file(url: str) -> Path | None:
     if not path or path == url or path == ":memory:":
         return None
     return Path(path)
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names, when it does not exist; None otherwise."""
+    path = sqlite_file(url)
+    return path if path is not None and not path.exists() else None
 
 
 def _ensure_sqlite_folder(url: str) -> None:
