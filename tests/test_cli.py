@@ -789,3 +789,16 @@ def test_doctor_says_when_it_made_the_maildir_inbox(bot: Run, config: Path) -> N
     ) in out.splitlines()
     _, out, _ = bot("doctor")
     assert "ok mailbox inbox: inbox can be read: 0 messages" in out.splitlines()
+
+
+def test_ctrl_c_is_said_and_exits_130(
+    cli: Run, config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.cli import mail_cmd
+
+    def interrupted(ctx: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mail_cmd, "classify_file", interrupted)
+    code, out, err = cli("--config", str(config), "classify", str(tmp_path / "any.eml"))
+    assert (code, out, err) == (130, "", "tscp-bot: interrupted (Ctrl-C) before it finished\n")

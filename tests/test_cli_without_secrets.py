@@ -4,6 +4,7 @@ says in one line which variable it needs."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -77,3 +78,27 @@ def test_a_microsoft_client_secret_is_needed_only_to_connect(
     assert bot("cases")[0] == 0
     assert main(["--config", str(config), "run", "--once"]) == 2
     assert "environment variable TSCP_TEST_UNSET_SECRET is not set" in capsys.readouterr().err
+
+
+def test_triage_done_without_the_password_keeps_the_mark_and_leaves_the_move(
+    bot: Any, dovecot: DovecotServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dovecot.append(email("Meeting room for Thursday?", "Is the room free?\n"))
+    assert bot("--now", "2026-12-23T09:05", "run", "--once")[0] == 0
+    [waiting] = json.loads(bot("triage", "list", "--json")[1])
+    monkeypatch.delenv("TEST_IMAP_PASSWORD")
+
+    code, out = bot("triage", "done", str(waiting["id"]))
+
+    # Done is done: the change is made and said, and the move waits for the daemon.
+    assert code == 0
+    assert out == (
+        f"message #{waiting['id']} taken off the triage list; the mailbox could not be reached "
+        "(mailbox.imap.password_env: environment variable TEST_IMAP_PASSWORD is not set); it "
+        "moves on the next pass\n"
+    )
+    assert json.loads(bot("triage", "list", "--json")[1]) == []
+    assert len(dovecot.list_uids()) == 1
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
+    assert bot("--now", "2026-12-23T09:10", "run", "--once")[0] == 0
+    assert dovecot.list_uids() == []

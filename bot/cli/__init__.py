@@ -33,6 +33,7 @@ from bot.cli import (
 from bot.cli.context import Context
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 log = logging.getLogger(__name__)
 
 
@@ -144,7 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.handler(ctx)
         return result
     except KeyboardInterrupt:
-        return EXIT_FAILED
+        # Only before `run` has its own handler (its first moments) or in a one-off command:
+        # a database change is all or nothing, so nothing is left half-done.
+        print("tscp-bot: interrupted (Ctrl-C) before it finished", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # Output piped into `head` or similar that stopped reading: not an error worth a line.
         sys.stderr.close()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import StoredMessage
 from bot.adapters.mail_source import MailboxError, MailSource, MessageGone, Moved
 from bot.app import App
+from bot.config.reader import ConfigError
 from bot.core.attention import Release, release_for
 
 log = logging.getLogger(__name__)
@@ -172,7 +173,8 @@ def release_now(app: App, row_id: int) -> str:
         errors: list[str] = []
         try:
             source = app.open_source()
-        except MailboxError as exc:
+        except (MailboxError, ConfigError) as exc:
+            # No mailbox password in this shell: the mark is kept and the daemon moves it.
             errors.append(str(exc))
         else:
             try:
