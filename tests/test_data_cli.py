@@ -185,6 +185,35 @@ def test_export_then_restore_into_a_new_database(
     assert code == 0 and json.loads(out)["status"] == "closed"
 
 
+def test_export_to_no_folder_and_restore_of_a_cut_short_copy_say_what_to_do(
+    bot: Run, cli: Run, config: Path, tmp_path: Path
+) -> None:
+    _closed_case_and_stray_mail(bot, config)
+    code, _, err = bot("export", str(tmp_path / "no-such-folder" / "record.tar.gz"))
+    assert (code, one_line_error(err)) == (
+        2,
+        f"tscp-bot: export: there is no folder {tmp_path / 'no-such-folder'}; create it first, "
+        "or give another\n",
+    )
+    archive = tmp_path / "record.tar.gz"
+    assert bot("export", str(archive))[0] == 0
+    whole = archive.read_bytes()
+    elsewhere = tmp_path / "restored"
+    elsewhere.mkdir()
+    other = write_config(elsewhere, "sqlite:///var/tscp-bot.sqlite3")
+    for kept in (100, len(whole) // 2, len(whole) - 100):
+        cut = tmp_path / f"cut-{kept}.tar.gz"
+        cut.write_bytes(whole[:kept])
+        code, _, err = cli("--config", str(other), "restore", str(cut))
+        assert (code, one_line_error(err)) == (
+            2,
+            f"tscp-bot: restore: {cut} ends before the export does (a copy cut short, or a disk "
+            "that filled); nothing was restored: copy the whole file again\n",
+        ), kept
+    code, _, _ = cli("--config", str(other), "restore", str(archive))
+    assert code == 0  # the refused copies left nothing in the way of the whole one
+
+
 def test_restore_of_something_else_is_one_line(bot: Run, tmp_path: Path) -> None:
     junk = tmp_path / "notes.tar.gz"
     junk.write_bytes(b"not an archive")

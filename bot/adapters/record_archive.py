@@ -30,6 +30,12 @@ class ArchiveError(Exception):
     """The archive cannot be written or is not one this bot can read."""
 
 
+_CUT_SHORT = (
+    "{path} ends before the export does (a copy cut short, or a disk that filled); nothing was "
+    "restored: copy the whole file again"
+)
+
+
 @contextmanager
 def creating(path: Path, mtime: float) -> Iterator[ArchiveWriter]:
     """An archive being written to a private temporary file beside `path`, which becomes
@@ -37,6 +43,8 @@ def creating(path: Path, mtime: float) -> Iterator[ArchiveWriter]:
     looks whole, and never replaces an existing file."""
     if path.exists():
         raise ArchiveError(f"{path} already exists; export never overwrites a file")
+    if not path.parent.is_dir():
+        raise ArchiveError(f"there is no folder {path.parent}; create it first, or give another")
     # mkstemp creates the file 0600 whatever the umask.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
@@ -81,6 +89,8 @@ class ArchiveWriter:
 def reading(path: Path) -> Iterator[ArchiveReader]:
     try:
         tar = tarfile.open(path, mode="r:gz")  # noqa: SIM115 (closed below, after the check)
+    except EOFError:
+        raise ArchiveError(_CUT_SHORT.format(path=path)) from None
     except (OSError, tarfile.TarError) as exc:
         raise ArchiveError(f"{path} is not a tscp-bot export ({exc})") from None
     with tar:
@@ -92,6 +102,9 @@ class ArchiveReader:
         self._tar = tar
         try:
             self.manifest: dict[str, Any] = json.loads(self._member(MANIFEST))
+        except EOFError:
+            # The manifest is written last: a copy cut short never has one.
+            raise ArchiveError(_CUT_SHORT.format(path=path)) from None
         except (OSError, tarfile.TarError, KeyError, ValueError) as exc:
             raise ArchiveError(f"{path} is not a tscp-bot export ({exc})") from None
         if self.manifest.get("format") != FORMAT:
