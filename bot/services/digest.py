@@ -287,7 +287,7 @@ def _flags(session: Session, app: App, today: date) -> list[dict[str, object]]:
     ]
     labels = names.field_labels(app)
     warnings = cases.case_warnings(session, agency_names(app.config))
-    found = flags + cases.form_gaps(session) + warnings
+    found = flags + cases.form_gaps(session) + cases.unreadable_returns(session) + warnings
     return [{**f, "detail": names.plain(str(f["detail"]), labels)} for f in found]
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import ActionItem, AgencyRequest, Case, CaseEvent, Deadline
 from bot.services.case_warnings import warnings_where
+from bot.services.forms import RETURN_FROM, RETURN_READ, RETURN_UNREADABLE
 
 FORM_EVENTS = ("form_read", "form_fields_updated")
 Rows = list[dict[str, object]]
@@ -128,6 +129,26 @@ def form_gaps(session: Session) -> Rows:
         {"ref": ref, "what": "form gaps", "detail": why}
         for ref, why in latest.items()
         if why != "all required fields read"
+    ]
+
+
+def unreadable_returns(session: Session) -> Rows:
+    """Each agency whose latest return on an open case could not be read, every day until a
+    readable copy comes: its deadline was met on arrival, so nothing else would chase it."""
+    rows = session.execute(
+        select(Case.ref, CaseEvent.what, CaseEvent.detail)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.what.in_((RETURN_READ, RETURN_UNREADABLE)), Case.status == "open")
+        .order_by(CaseEvent.id)
+    ).all()
+    latest: dict[tuple[str, str], tuple[str, str]] = {}
+    for ref, what, detail in rows:
+        agency = detail.removeprefix(RETURN_FROM).split(" ", 1)[0].rstrip(":")
+        latest[(ref, agency)] = (what, detail)
+    return [
+        {"ref": ref, "what": "return unreadable", "detail": f"{detail}: ask for a readable copy"}
+        for (ref, _), (what, detail) in latest.items()
+        if what == RETURN_UNREADABLE
     ]
 
 

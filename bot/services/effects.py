@@ -27,7 +27,13 @@ from bot.services.cases import add_event, find_case
 from bot.services.commands import handle_email_commands
 from bot.services.delivery import note_delivery_report
 from bot.services.digest_names import field_labels
-from bot.services.forms import apply_return, apply_sin_form, missing_labels
+from bot.services.forms import (
+    apply_return,
+    apply_sin_form,
+    missing_labels,
+    sent_a_document,
+    unreadable_return,
+)
 from bot.services.intake import open_complaint, open_escalation, record_return, sender_agency_key
 from bot.services.meeting_replies import record_calendar_replies
 from bot.services.new_case import acknowledge, book_screening, open_case
@@ -124,14 +130,27 @@ def _run_commands(s: Applying, e: mp.RunCommands) -> None:
 def _record_return(s: Applying, e: mp.RecordReturn) -> None:
     if s.case is None:
         return
+    form = _expected(s, "appendix_b")
+    read = form is not None and form.form == "appendix_b"
+    if not read and not sent_a_document(s.msg):
+        # "Our return will follow next week" answers no request: it stays open, and chased.
+        domain = s.row.from_addr.partition("@")[2]
+        s.reasons.append(
+            f"message from {domain} on an Appendix B thread holds no return (no form, no "
+            "document): any request to its agency stays open"
+        )
+        return
     problem = record_return(s.session, s.app, s.case, s.row, s.now)
     if problem is not None:
         s.reasons.append(problem)
         return
     agency = sender_agency_key(s.app, s.row.from_addr)
-    form = _expected(s, "appendix_b")
-    if form is not None and agency is not None:
+    if form is None or agency is None:
+        return
+    if read:
         apply_return(s.session, s.case, agency, s.row, form, s.now)
+    else:
+        s.reasons.append(unreadable_return(s.session, s.case, agency, s.row, form, s.now))
 
 
 def _open_complaint(s: Applying, e: mp.OpenComplaint) -> None:

@@ -16,10 +16,16 @@ from bot.adapters.db.models import Case, CaseField, ChronologyEntry, StoredMessa
 from bot.app import App
 from bot.core.form_summary import unreadable
 from bot.core.forms import Extraction, Field
+from bot.core.message import AttachmentInfo, MailMessage
 from bot.services.awareness import after_form
 from bot.services.cases import add_event
 from bot.services.digest_names import plain
 from bot.services.review.looked_after import apply_looked_after_death
+
+# The chronology's words for an agency's return, read or not: the digest finds the latest of
+# the two for each agency ("Appendix B from gmp: ...") until a readable copy replaces it.
+RETURN_READ, RETURN_UNREADABLE = "return_read", "return_unreadable"
+RETURN_FROM = "Appendix B from "
 
 
 def _text(value: object) -> str:
@@ -199,13 +205,57 @@ def apply_return(
         session,
         case,
         now,
-        "return_read",
-        f"Appendix B from {agency_key}: {len(extraction.fields)} fields, "
+        RETURN_READ,
+        f"{RETURN_FROM}{agency_key}: {len(extraction.fields)} fields, "
         f"{len(extraction.chronology)} chronology rows",
         why=_gaps_text(extraction),
     )
     for problem in extraction.flags:
         add_event(session, case, now, "form_problem", problem, why=f"message #{row.id}")
+
+
+# A signature's logo is a small image; a scanned return is a large one.
+_SCAN_BYTES = 100_000
+
+
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
+
+
+def sent_a_document(msg: MailMessage) -> bool:
+    """Whether the message carries a document a person could read as a return, whether or not
+    the bot could: anything attached but a small image."""
+    return any(not _small_image(a) for a in msg.attachments)
+
+
+def _small_image(a: AttachmentInfo) -> bool:
+    image = a.content_type.startswith("image/") or a.filename.lower().endswith(_IMAGE_SUFFIXES)
+    return image and a.size < _SCAN_BYTES
+
+
+def unreadable_return(
+    session: Session,
+    case: Case,
+    agency_key: str,
+    row: StoredMessage,
+    extraction: Extraction,
+    now: datetime,
+) -> str:
+    """A return that arrived (its deadline is met on the day it came) but could not be read as
+    an Appendix B: what the agency returned before is kept, never replaced by nothing, and the
+    digest names it every day until a readable copy comes. Returns the triage reason."""
+    what = ", ".join(extraction.unread) or "no Appendix B form recognised"
+    add_event(
+        session,
+        case,
+        now,
+        RETURN_UNREADABLE,
+        f"{RETURN_FROM}{agency_key} could not be read (message #{row.id}: {what})",
+        why="its earlier return, if any, is kept: ask for a readable copy",
+    )
+    return (
+        f"Appendix B from {agency_key} could not be read ({what}): open it, and ask for a "
+        "readable copy if it is the return"
+    )
 
 
 def missing_labels(extraction: Extraction, labels: Mapping[str, str]) -> list[str]:
