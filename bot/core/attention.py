@@ -84,15 +84,20 @@ class ReplyNotice:
 NOTHING = ReplyNotice(surface=False, alert=False)
 
 
+_SURFACED = frozenset({"case_reply", "complaint", "escalation"})
+
+
 def notice_for(facts: ReplyFacts) -> ReplyNotice:
     """Whether a reply filed on a case is surfaced in the digest and alerted at once.
 
-    Not surfaced: anything not classified as a case reply (auto-replies, SINs, returns,
-    complaints have their own sections), mail not filed on a case (it is triaged), the bot's
-    own mail, the Business Manager's own mail, and a reply that was commands only (its sender
-    already gets a confirmation). A reply with commands and other text is surfaced with the text.
+    Surfaced: a case reply, and a complaint or escalation written on its own record's thread
+    ("I am writing to complain again: nobody has called me"), which opens nothing new.
+    Not surfaced: anything else (auto-replies, SINs, returns and new complaints have their own
+    sections), mail not filed on a case (it is triaged), the bot's own mail, the Business
+    Manager's own mail, and a reply that was commands only (its sender already gets a
+    confirmation). A reply with commands and other text is surfaced with the text.
     """
-    if facts.kind != "case_reply" or not facts.on_case or facts.own_mail:
+    if facts.kind not in _SURFACED or not facts.on_case or facts.own_mail:
         return NOTHING
     if facts.from_business_manager:
         return NOTHING

@@ -210,9 +210,9 @@ def _sin(snap: Snapshot) -> list[Effect]:
 
 def _on_own_record(snap: Snapshot) -> list[Effect]:
     """A complaint or escalation written on that complaint's or escalation's own thread is
-    more of the same, not a new record."""
+    more of the same, not a new record: but a person wrote it, and a person reads it."""
     if snap.case_exists and snap.case_kind == snap.kind:
-        return [FileOnCase(f"{snap.kind} filed on its own record")]
+        return [FileOnCase(f"{snap.kind} filed on its own record"), NoteHumanMail()]
     return []
 
 

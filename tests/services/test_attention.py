@@ -186,3 +186,46 @@ def test_a_needs_attention_folder_takes_it_out_of_the_inbox_once(
         s.commit()
     assert release_now(bot.app, row_id) == "moved to Processed"
     assert _in_folder(bot, ".Needs attention") == 0 and _in_folder(bot, ".Processed") == 2
+
+
+def test_more_said_on_a_complaints_or_an_escalations_own_thread_reaches_her(
+    bot: Bot,
+) -> None:
+    # The `bot` fixture's SIN is TSCP-2026-0001; the complaint and the escalation come next.
+    bot.at("2026-12-16T14:00").mail(
+        "pat.public@example.org",
+        "Complaint about the partnership",
+        "I wish to make a formal complaint.",
+        auth=False,
+    )
+    bot.mail(
+        "sam.invented@tameside.gov.uk",
+        "Escalation: challenge to the screening decision for TSCP-2026-0001",
+        "We wish to challenge the decision under the resolving professional differences policy.",
+    )
+    bot.run()
+    bot.at("2026-12-17T10:00").mail(
+        "pat.public@example.org",
+        "RE: [TSCP-2026-0002] We have received your complaint",
+        "I am writing to complain again: nobody has called me back.",
+        auth=False,
+    )
+    bot.mail(
+        "sam.invented@tameside.gov.uk",
+        "RE: [TSCP-2026-0003] Escalation",
+        "We disagree with the decision: the child's sibling has now been harmed too.",
+    )
+    bot.run()
+
+    alerts = {a.subject.split("]")[0] + "]": body_of(a) for a in bot.outbox("case_reply_alert")}
+    assert (
+        "  | I am writing to complain again: nobody has called me back."
+        in (alerts["[TSCP-2026-0002]"])
+    )
+    assert (
+        "  | We disagree with the decision: the child's sibling has now been harmed too."
+        in (alerts["[TSCP-2026-0003]"])
+    )
+    text = _digest(bot, "2026-12-18T08:05")
+    section = text.split("NEW ON YOUR CASES", 1)[1].split("OVERDUE DEADLINES", 1)[0]
+    assert "nobody has called me back" in section and "has now been harmed too" in section
