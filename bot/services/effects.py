@@ -130,6 +130,13 @@ def _run_commands(s: Applying, e: mp.RunCommands) -> None:
 def _record_return(s: Applying, e: mp.RecordReturn) -> None:
     if s.case is None:
         return
+    if s.case.status != "open":
+        # Kept on the case as it came, but a closed case's clocks and chronology are settled.
+        s.reasons.append(
+            f"Appendix B return on {s.case.ref}, which is closed: nothing recorded from it; "
+            "check whether it belongs to another case"
+        )
+        return
     form = _expected(s, "appendix_b")
     read = form is not None and form.form == "appendix_b"
     if not read and not sent_a_document(s.msg):

@@ -96,3 +96,21 @@ def test_a_message_with_no_return_in_it_leaves_the_request_open_and_chased(bot: 
     bot.at("2026-12-24T10:00").run()
     chased = [r for r in bot.outbox("deadline_reminder") if ":appendix_b:gmp:" in r.idempotency_key]
     assert chased and chased[-1].subject == f"[{REF}] Reminder: Appendix B return due today"
+
+
+def test_a_return_on_a_closed_case_is_kept_and_put_to_a_person(bot: Bot) -> None:
+    ask(bot, "gmp")
+    bot.at("2026-12-18T09:00").mail(BM, reply(REF), "Close: duplicate of TSCP-2026-0002")
+    bot.run()
+    send(bot, POLICE, "Return attached.", READABLE, 1)
+    bot.at("2026-12-21T10:00").run()
+
+    assert returned_on(bot, "gmp") is None
+    with bot.app.sessions() as s:
+        assert s.scalars(select(ChronologyEntry)).all() == []
+        [row] = s.scalars(select(StoredMessage).where(StoredMessage.kind == "appendix_b")).all()
+        assert row.case is not None and row.case.ref == REF  # filed where it came, as evidence
+    assert triaged(bot) == [
+        f"Appendix B return on {REF}, which is closed: nothing recorded from it; check whether "
+        "it belongs to another case"
+    ]
