@@ -116,6 +116,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
         "returns": names.with_agency_names(app, returns, "agency"),
         "actions": names.with_agency_names(app, actions, "owner"),
         "complaints": complaints,
+        "escalations": cases.escalations(session, today),
         "flags": _flags(session, app, today),
         "quarantine": messages.quarantine(session),
         "not_delivered": recent_failures(session, app, today),
@@ -153,7 +154,7 @@ def _daemon_health(session: Session, app: App) -> dict[str, object]:
 
 
 def _new_cases(session: Session, now: datetime) -> list[dict[str, object]]:
-    since = now - timedelta(days=4)  # covers a weekend and a bank holiday Monday
+    since = _last_digest_at(session, now)  # whatever the gap: Christmas, Easter, a lost day
     rows = session.execute(
         select(Case.ref, Case.opened_at, Case.kind).where(Case.opened_at >= since).order_by(Case.id)
     )

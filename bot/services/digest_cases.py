@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.adapters.db.models import ActionItem, AgencyRequest, Case, CaseEvent, Deadline
 from bot.services.case_warnings import warnings_where
@@ -103,6 +103,22 @@ def complaints(session: Session, today: date) -> tuple[Rows, int]:
         if not answered  # NULL with no deadline: not answered either
     ]
     return unanswered, len(rows) - len(unanswered)
+
+
+def escalations(session: Session, today: date) -> Rows:
+    """Open professional-difference escalations, every day until each is closed: they have no
+    clock of their own to put them under "overdue", and the Business Manager may be away."""
+    parent = aliased(Case)
+    rows = session.execute(
+        select(Case.ref, Case.opened_at, Case.referrer_email, parent.ref)
+        .outerjoin(parent, parent.id == Case.parent_id)
+        .where(Case.kind == "escalation", Case.status == "open")
+        .order_by(Case.id)
+    ).all()
+    return [
+        {"ref": ref, "opened_at": opened, "from": sender or "-", "about": about or "-"}
+        for ref, opened, sender, about in rows
+    ]
 
 
 def case_warnings(session: Session, names: Mapping[str, str]) -> Rows:

@@ -420,6 +420,14 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "state": "open",
             }
         ],
+        "escalations": [
+            {
+                "ref": "TSCP-2026-0007",
+                "opened_at": datetime(2026, 11, 26, 16, 0, tzinfo=UTC),
+                "about": "TSCP-2026-0005",
+                "from": "sam.invented@tameside.gov.uk",
+            }
+        ],
         "health": {
             "problems": [
                 {
@@ -578,6 +586,7 @@ EMPTY_DIGEST: dict[str, Any] = {
     "actions": [],
     "flags": [],
     "complaints": [],
+    "escalations": [],
     "health": {
         "problems": [],
         "not_running": [],
@@ -768,8 +777,8 @@ def test_system_alert_says_what_failed_and_what_to_do(renderer: TemplateRenderer
 
 def test_empty_digest_says_none(renderer: TemplateRenderer) -> None:
     out = renderer.render("daily_digest", EMPTY_DIGEST)
-    assert out.text.count("None.") >= 13
-    assert out.html.count("<p>None.</p>") == 13
+    assert out.text.count("None.") >= 14
+    assert out.html.count("<p>None.</p>") == 14
     assert "Not available." not in out.text
     assert "IMAP login failed" in out.text and "IMAP login failed" in out.html
     assert "never" in out.text
@@ -986,7 +995,7 @@ def test_digest_without_a_section_fails_loudly(renderer: TemplateRenderer) -> No
     with pytest.raises(TemplateError, match="returns"):
         renderer.render("daily_digest", ctx)
     out = renderer.render("daily_digest", EMPTY_DIGEST)
-    assert out.html.count("<p>None.</p>") == 13
+    assert out.html.count("<p>None.</p>") == 14
 
 
 def test_filters_use_english_names_and_uk_time(renderer: TemplateRenderer) -> None:

@@ -229,3 +229,28 @@ def test_more_said_on_a_complaints_or_an_escalations_own_thread_reaches_her(
     text = _digest(bot, "2026-12-18T08:05")
     section = text.split("NEW ON YOUR CASES", 1)[1].split("OVERDUE DEADLINES", 1)[0]
     assert "nobody has called me back" in section and "has now been harmed too" in section
+
+
+def test_an_escalation_after_the_christmas_eve_digest_is_in_every_digest_until_closed(
+    bot: Bot,
+) -> None:
+    bot.at("2026-12-24T08:30").run()  # the day's digest has gone
+    bot.at("2026-12-24T16:00").mail(
+        "sam.invented@tameside.gov.uk",
+        "Escalation: challenge to the screening decision for TSCP-2026-0001",
+        "We wish to challenge the decision under the resolving professional differences policy.",
+    )
+    bot.run()
+    for day in ("2026-12-29", "2026-12-30", "2027-01-15"):
+        text = _digest(bot, f"{day}T08:30")
+        section = text.split("OPEN ESCALATIONS", 1)[1].split("NEW CASES", 1)[0]
+        assert (
+            "TSCP-2026-0002  Thu 24 Dec 2026 16:00  TSCP-2026-0001  sam.invented@tameside.gov.uk"
+        ) in section, day
+        assert "  Open escalations          1" in text
+        new = text.split("NEW CASES", 1)[1]
+        # New since the last digest (Christmas Eve's), whatever the gap: then not new.
+        assert ("TSCP-2026-0002" in new) is (day == "2026-12-29"), day
+    bot.at("2027-01-15T10:00").mail(BM, reply("TSCP-2026-0002"), "Close: resolved at the meeting")
+    bot.run()
+    assert "OPEN ESCALATIONS\n\n  None." in _digest(bot, "2027-01-18T08:30")
