@@ -295,9 +295,26 @@ class Config:
         return frozenset(d for a in self.agencies for d in a.domains)
 
     def agency_for_address(self, address: str) -> Agency | None:
-        """The agency whose domains entry names the address most specifically."""
+        """The agency a person is configured for (its DSP, a deputy, a contact), whatever their
+        address's domain: the schools' safeguarding lead at tameside.gov.uk answers for the
+        schools, not the council. Otherwise the agency whose domains entry names the address
+        most specifically."""
+        named = self._agencies_by_person.get(address.lower(), ())
+        if len(named) == 1:
+            return named[0]
         key = agency_for(address, [(a.key, a.domains) for a in self.agencies])
         return next((a for a in self.agencies if a.key == key), None)
+
+    @cached_property
+    def _agencies_by_person(self) -> dict[str, tuple[Agency, ...]]:
+        found: dict[str, tuple[Agency, ...]] = {}
+        for agency in self.agencies:
+            for person in (*([agency.dsp] if agency.dsp else []), *agency.contacts):
+                for address in person.command_addresses:
+                    known = found.get(address.lower(), ())
+                    if agency not in known:
+                        found[address.lower()] = (*known, agency)
+        return found
 
     @cached_property
     def known_senders(self) -> KnownSenders:

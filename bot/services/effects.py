@@ -137,6 +137,13 @@ def _record_return(s: Applying, e: mp.RecordReturn) -> None:
             "check whether it belongs to another case"
         )
         return
+    if s.row.from_addr in s.app.config.people.business_manager.command_addresses:
+        # Forwarded on an agency's behalf: her address says nothing of which agency it is.
+        s.reasons.append(
+            "Appendix B sent on by the Business Manager: nothing recorded from it, as the bot "
+            "cannot tell whose return it is; ask the agency to send it to the mailbox itself"
+        )
+        return
     form = _expected(s, "appendix_b")
     read = form is not None and form.form == "appendix_b"
     if not read and not sent_a_document(s.msg):

@@ -114,3 +114,27 @@ def test_a_return_on_a_closed_case_is_kept_and_put_to_a_person(bot: Bot) -> None
         f"Appendix B return on {REF}, which is closed: nothing recorded from it; check whether "
         "it belongs to another case"
     ]
+
+
+SCHOOLS_LEAD = "education.safeguarding@tameside.gov.uk"  # a schools contact, at the council
+
+
+def test_a_return_is_the_agency_whose_person_sent_it_not_the_domains(bot: Bot) -> None:
+    ask(bot, "schools, tameside-council")
+    send(bot, SCHOOLS_LEAD, "Return attached.", READABLE, 1)
+    bot.at("2026-12-18T10:00").run()
+
+    assert returned_on(bot, "schools") is not None
+    assert returned_on(bot, "tameside-council") is None
+    with bot.app.sessions() as s:
+        assert {r.agency_key for r in s.scalars(select(ChronologyEntry))} == {"schools"}
+
+
+def test_a_return_the_business_manager_sends_on_is_put_to_her_not_credited(bot: Bot) -> None:
+    ask(bot, "gmp, tameside-council")
+    send(bot, BM, "Forwarding the police return.", READABLE, 1)
+    bot.at("2026-12-18T10:00").run()
+
+    assert returned_on(bot, "gmp") is None and returned_on(bot, "tameside-council") is None
+    [reason] = triaged(bot)
+    assert reason.startswith("Appendix B sent on by the Business Manager: nothing recorded")
