@@ -37,7 +37,7 @@ from bot.services.forms import (
 from bot.services.intake import open_complaint, open_escalation, record_return, sender_agency_key
 from bot.services.meeting_replies import record_calendar_replies
 from bot.services.new_case import acknowledge, book_screening, open_case
-from bot.services.repeats import content_of, possible_repeat
+from bot.services.repeats import FINGERPRINT, content_of, fingerprint, possible_repeat
 
 
 @dataclass
@@ -192,8 +192,10 @@ def _triage(s: Applying, e: mp.Triage) -> None:
 def _check_repeat(s: Applying, e: mp.CheckRepeat) -> None:
     if s.case is None:
         return
+    content = content_of(s.msg)
+    s.row.classification = {**(s.row.classification or {}), FINGERPRINT: fingerprint(content)}
     found = possible_repeat(
-        s.session, s.case, content_of(s.msg), s.now, lambda r: content_of(s.app.parse(r.raw))
+        s.session, s.case, content, s.now, lambda r: content_of(s.app.parse(r.raw))
     )
     if found is None:
         return

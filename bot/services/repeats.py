@@ -8,10 +8,12 @@ digest name the case it may repeat, and the Business Manager closes one of them 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, StoredMessage
@@ -22,10 +24,17 @@ from bot.core.message import MailMessage
 WITHIN = timedelta(days=30)
 
 Content = tuple[str, tuple[tuple[str, int], ...]]  # the words, and each attachment's name and size
+FINGERPRINT = "content_sha256"  # the key of a message's fingerprint in its classification
 
 
 def content_of(msg: MailMessage) -> Content:
     return " ".join(msg.text.split()), tuple(sorted((a.filename, a.size) for a in msg.attachments))
+
+
+def fingerprint(content: Content) -> str:
+    """What a later SIN's content is compared with: kept on each message that opens a case
+    (in its classification), so no earlier message is parsed again to be compared."""
+    return hashlib.sha256(json.dumps(content).encode()).hexdigest()
 
 
 def possible_repeat(
@@ -36,36 +45,48 @@ def possible_repeat(
     read: Callable[[StoredMessage], Content],
 ) -> tuple[Case, str] | None:
     """An open case `case` may repeat, and what they share; None when there is none. `read`
-    gives the content of an earlier case's first message (it is parsed only when asked)."""
+    gives the content of an earlier case's first message kept from before fingerprints were."""
     if not case.referrer_email:
         return None
     session.flush()  # the new case has its id, so it is not taken for its own repeat
-    earlier = session.scalars(
-        select(Case)
-        .where(
-            Case.id != case.id,
-            Case.kind == "review",
-            Case.status == "open",
-            Case.referrer_email == case.referrer_email,
-            Case.opened_at >= now - WITHIN,
+    earlier = list(
+        session.scalars(
+            select(Case)
+            .where(
+                Case.id != case.id,
+                Case.kind == "review",
+                Case.status == "open",
+                Case.referrer_email == case.referrer_email,
+                Case.opened_at >= now - WITHIN,
+            )
+            .order_by(Case.opened_at.desc())
         )
-        .order_by(Case.opened_at.desc())
     )
+    words = [o.id for o in earlier if not (case.initials and o.initials)]
+    firsts = _first_messages(session, words) if content[0] and words else {}
+    mine = fingerprint(content)
     for other in earlier:
         if case.initials and other.initials:
             if other.initials == case.initials:
                 return other, f"the same referrer and child's initials ({case.initials})"
             continue  # two children, whatever the covering email says
-        first = _first_message(session, other)
-        if content[0] and first is not None and read(first) == content:
+        first = firsts.get(other.id)
+        if first is not None and _fingerprint_of(first, read) == mine:
             return other, "the same referrer, words and attachments"
     return None
 
 
-def _first_message(session: Session, case: Case) -> StoredMessage | None:
-    return session.scalar(
-        select(StoredMessage)
-        .where(StoredMessage.case_id == case.id)
-        .order_by(StoredMessage.id)
-        .limit(1)
+def _fingerprint_of(row: StoredMessage, read: Callable[[StoredMessage], Content]) -> str:
+    kept = (row.classification or {}).get(FINGERPRINT)
+    return kept if isinstance(kept, str) else fingerprint(read(row))
+
+
+def _first_messages(session: Session, case_ids: list[int]) -> dict[int, StoredMessage]:
+    """Each case's first message, in two queries however many cases."""
+    first_ids = select(func.min(StoredMessage.id)).where(StoredMessage.case_id.in_(case_ids))
+    rows = session.scalars(
+        select(StoredMessage).where(
+            StoredMessage.id.in_(first_ids.group_by(StoredMessage.case_id).scalar_subquery())
+        )
     )
+    return {r.case_id: r for r in rows if r.case_id is not None}

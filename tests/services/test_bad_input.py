@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.adapters.db.models import Case, StoredMessage
 from bot.adapters.maildir_source import MaildirSource
 from bot.services.ingest import ingest_pass
-from bot.services.repeats import Content, possible_repeat
+from bot.services.repeats import FINGERPRINT, Content, possible_repeat
 from tests.fixtures.app import ROOT, AppFactory
 from tests.fixtures.mail import drop_into_maildir, sin
 
@@ -116,6 +116,32 @@ def test_a_sin_sent_again_under_a_new_message_id_is_flagged_as_a_likely_repeat(
         assert "possible_repeat" in [e.what for e in second.events]
 
 
+def test_a_repeat_of_a_sin_stored_before_fingerprints_is_still_flagged(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    # A case opened by an earlier version kept no fingerprint: its message is read again.
+    from bot.services.passes import run_once
+
+    app, clock = make_app(now="2026-12-23T09:00")
+    drop_into_maildir(tmp_path / "inbox", sin("<sin-first@gmp.police.uk>"))
+    run_once(app)
+    with app.sessions() as s:
+        first = s.scalars(select(StoredMessage)).one()
+        assert FINGERPRINT in first.classification
+        first.classification = {k: v for k, v in first.classification.items() if k != FINGERPRINT}
+        s.commit()
+    clock.set("2026-12-23T11:00")
+    drop_into_maildir(tmp_path / "inbox", sin("<sin-again@gmp.police.uk>"))
+    run_once(app)
+    with app.sessions() as s:
+        again = s.scalars(
+            select(StoredMessage).where(StoredMessage.message_id == "sin-again@gmp.police.uk")
+        ).one()
+        assert str(again.triage_reason).startswith(
+            "possibly the same notification as TSCP-2026-0001"
+        )
+
+
 def test_two_children_from_one_referrer_in_the_same_words_are_not_repeats(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
@@ -146,6 +172,8 @@ def test_two_children_from_one_referrer_in_the_same_words_are_not_repeats(
         now = app.clock.now()
         assert possible_repeat(s, second, same, now, lambda _: same) is None
         second.initials = ""  # a form that gave no name: the words decide
+        for row in s.scalars(select(StoredMessage)):  # read, as if kept before fingerprints
+            row.classification = {k: v for k, v in row.classification.items() if k != FINGERPRINT}
         found = possible_repeat(s, second, same, now, lambda _: same)
         assert found is not None and found[0].ref == "TSCP-2026-0001"
         s.rollback()
