@@ -53,3 +53,19 @@ class MailMessage:
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
+
+
+# A signature's logo is a small image; a scanned return is a large one.
+_SCAN_BYTES = 100_000
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
+
+
+def carries_document(msg: MailMessage) -> bool:
+    """Whether the message carries a document a person could read (a form, a scanned return),
+    whether or not the bot can: anything attached but a small image."""
+    return any(not _small_image(a) for a in msg.attachments)
+
+
+def _small_image(a: AttachmentInfo) -> bool:
+    image = a.content_type.startswith("image/") or a.filename.lower().endswith(_IMAGE_SUFFIXES)
+    return image and a.size < _SCAN_BYTES

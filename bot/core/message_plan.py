@@ -102,6 +102,9 @@ class Snapshot:
     case_kind: str | None = None  # "review", "complaint", "escalation" of the case found
     sender_agency: str | None = None  # configured agency key of the From domain
     has_attachments: bool = False
+    has_document: bool = False  # an attachment a person could read, not a logo
+    case_open: bool = True  # the case found is open (a closed one's records are settled)
+    from_business_manager: bool = False
     too_large: tuple[str, ...] = ()  # attachments kept but not read
     stranger: str | None = None  # why a sender nobody configured needs a person, if so
 
@@ -244,8 +247,39 @@ def _calendar_reply(snap: Snapshot) -> list[Effect]:
 
 def _appendix_b(snap: Snapshot) -> list[Effect]:
     if snap.case_exists:
-        return [FileOnCase("Appendix B return"), RecordReturn()]
+        return [FileOnCase("Appendix B return"), *_return(snap)]
     return [Triage("appendix b not linked to a case")]
+
+
+def _return(snap: Snapshot) -> list[Effect]:
+    """A return is recorded, meeting its agency's deadline, only when it can be one."""
+    if not snap.case_open:
+        # Kept on the case as it came, but a closed case's clocks and chronology are settled.
+        return [
+            Triage(
+                f"Appendix B return on {snap.case_ref}, which is closed: nothing recorded from "
+                "it; check whether it belongs to another case"
+            )
+        ]
+    if snap.from_business_manager:
+        # Sent on for an agency: her address says nothing of which agency it is.
+        return [
+            Triage(
+                "Appendix B sent on by the Business Manager: nothing recorded from it, as the "
+                "bot cannot tell whose return it is; ask the agency to send it to the mailbox "
+                "itself"
+            )
+        ]
+    read = snap.form is not None and snap.form.form == "appendix_b"
+    if not read and not snap.has_document:
+        # "Our return will follow next week" answers no request: it stays open, and chased.
+        return [
+            Triage(
+                "a message on an Appendix B thread that holds no return (no form, no "
+                "document): any request to its agency stays open"
+            )
+        ]
+    return [RecordReturn()]
 
 
 def _unclassified(snap: Snapshot) -> list[Effect]:
@@ -276,7 +310,7 @@ def _late(snap: Snapshot) -> list[Effect]:
     form = snap.form
     if snap.kind != "case_reply" or form is None or form.form != "appendix_b":
         return []
-    return [RecordReturn()] if _form_counts(snap) else []
+    return _return(snap) if _form_counts(snap) else []
 
 
 def _form_case_mismatch(snap: Snapshot) -> list[Effect]:

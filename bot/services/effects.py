@@ -31,7 +31,6 @@ from bot.services.forms import (
     apply_return,
     apply_sin_form,
     missing_labels,
-    sent_a_document,
     unreadable_return,
 )
 from bot.services.intake import open_complaint, open_escalation, record_return, sender_agency_key
@@ -130,40 +129,17 @@ def _run_commands(s: Applying, e: mp.RunCommands) -> None:
 def _record_return(s: Applying, e: mp.RecordReturn) -> None:
     if s.case is None:
         return
-    if s.case.status != "open":
-        # Kept on the case as it came, but a closed case's clocks and chronology are settled.
-        s.reasons.append(
-            f"Appendix B return on {s.case.ref}, which is closed: nothing recorded from it; "
-            "check whether it belongs to another case"
-        )
-        return
-    if s.row.from_addr in s.app.config.people.business_manager.command_addresses:
-        # Forwarded on an agency's behalf: her address says nothing of which agency it is.
-        s.reasons.append(
-            "Appendix B sent on by the Business Manager: nothing recorded from it, as the bot "
-            "cannot tell whose return it is; ask the agency to send it to the mailbox itself"
-        )
-        return
-    form = _expected(s, "appendix_b")
-    read = form is not None and form.form == "appendix_b"
-    if not read and not sent_a_document(s.msg):
-        # "Our return will follow next week" answers no request: it stays open, and chased.
-        domain = s.row.from_addr.partition("@")[2]
-        s.reasons.append(
-            f"message from {domain} on an Appendix B thread holds no return (no form, no "
-            "document): any request to its agency stays open"
-        )
-        return
     problem = record_return(s.session, s.app, s.case, s.row, s.now)
     if problem is not None:
         s.reasons.append(problem)
         return
     agency = sender_agency_key(s.app, s.row.from_addr)
+    form = _expected(s, "appendix_b")
     if form is None or agency is None:
         return
-    if read:
+    if form.form == "appendix_b":
         apply_return(s.session, s.case, agency, s.row, form, s.now)
-    else:
+    else:  # a document came, but not one the bot could read as the return
         s.reasons.append(unreadable_return(s.session, s.case, agency, s.row, form, s.now))
 
 

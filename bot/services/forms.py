@@ -16,7 +16,6 @@ from bot.adapters.db.models import Case, CaseField, ChronologyEntry, StoredMessa
 from bot.app import App
 from bot.core.form_summary import unreadable
 from bot.core.forms import Extraction, Field
-from bot.core.message import AttachmentInfo, MailMessage
 from bot.services.awareness import after_form
 from bot.services.cases import add_event
 from bot.services.digest_names import plain
@@ -212,24 +211,6 @@ def apply_return(
     )
     for problem in extraction.flags:
         add_event(session, case, now, "form_problem", problem, why=f"message #{row.id}")
-
-
-# A signature's logo is a small image; a scanned return is a large one.
-_SCAN_BYTES = 100_000
-
-
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
-
-
-def sent_a_document(msg: MailMessage) -> bool:
-    """Whether the message carries a document a person could read as a return, whether or not
-    the bot could: anything attached but a small image."""
-    return any(not _small_image(a) for a in msg.attachments)
-
-
-def _small_image(a: AttachmentInfo) -> bool:
-    image = a.content_type.startswith("image/") or a.filename.lower().endswith(_IMAGE_SUFFIXES)
-    return image and a.size < _SCAN_BYTES
 
 
 def unreadable_return(

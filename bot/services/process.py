@@ -20,7 +20,7 @@ from bot.core.case_refs import thread_ids
 from bot.core.commands import Approve, ParsedCommands
 from bot.core.form_summary import summarise
 from bot.core.forms import Extraction, extract
-from bot.core.message import MailMessage
+from bot.core.message import MailMessage, carries_document
 from bot.core.message_plan import Snapshot, plan
 from bot.core.rules import Classification, ClassifyContext, classify
 from bot.services.cases import find_case
@@ -241,6 +241,9 @@ def gather(
         case_kind=case.kind if case is not None else None,
         sender_agency=sender_agency_key(app, msg.from_addr),
         has_attachments=bool(msg.attachments),
+        has_document=carries_document(msg),
+        case_open=case is None or case.status == "open",
+        from_business_manager=msg.from_addr in app.config.people.business_manager.command_addresses,
         too_large=tuple(a.filename for a in msg.attachments if a.too_large),
         # Asked as if it were filed on a case; the plan uses it only when it is.
         stranger=stranger_on_case(msg.from_addr, str(result.kind), True, app.config.known_senders),

@@ -15,6 +15,7 @@ from bot.core.message_plan import (
     BookScreening,
     CheckDeliveryReport,
     CheckRepeat,
+    Effect,
     FileOnCase,
     FlagFormCase,
     FormSummary,
@@ -57,6 +58,10 @@ UNKNOWN_CASE = Triage(f"refers to {REF}, which is not a known case")
 NOT_RECOGNISED = Triage("not recognised by any rule")
 COMPLETED_SIN = FormSummary("sin", complete=True)
 COMPLETED_RETURN = FormSummary("appendix_b", complete=True)
+NO_RETURN = Triage(
+    "a message on an Appendix B thread that holds no return (no form, no document): any "
+    "request to its agency stays open"
+)
 
 
 def snap(
@@ -91,8 +96,8 @@ def snap(
         ("sin", KNOWN, (FileOnCase("further SIN form filed on the existing case"),)),
         ("appendix_b", NO_REF, (Triage("appendix b not linked to a case"),)),
         ("appendix_b", UNKNOWN, (UNKNOWN_CASE,)),
-        # A return on a known case marks the agency's request received.
-        ("appendix_b", KNOWN, (FileOnCase("Appendix B return"), RecordReturn())),
+        # A "return" on a known case with no form or document in it answers no request.
+        ("appendix_b", KNOWN, (FileOnCase("Appendix B return"), NO_RETURN)),
         # An escalation always opens its own record, linked to the case when it names one.
         ("escalation", NO_REF, (OpenEscalation(None, True),)),
         ("escalation", UNKNOWN, (UNKNOWN_CASE,)),
@@ -194,6 +199,36 @@ def test_commands_never_run_from_automatic_or_suspicious_mail() -> None:
 
 
 @pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        # A document came, read or not: the return arrived (an unread one goes to a person).
+        ({"has_document": True}, RecordReturn()),
+        ({"form": COMPLETED_RETURN}, RecordReturn()),
+        ({}, NO_RETURN),
+        (
+            {"has_document": True, "case_open": False},
+            Triage(
+                f"Appendix B return on {REF}, which is closed: nothing recorded from it; check "
+                "whether it belongs to another case"
+            ),
+        ),
+        (
+            {"has_document": True, "from_business_manager": True},
+            Triage(
+                "Appendix B sent on by the Business Manager: nothing recorded from it, as the "
+                "bot cannot tell whose return it is; ask the agency to send it to the mailbox "
+                "itself"
+            ),
+        ),
+    ],
+)
+def test_a_return_is_recorded_only_when_it_can_be_one(
+    facts: dict[str, object], expected: Effect
+) -> None:
+    assert plan(snap("appendix_b", KNOWN, **facts)) == (FileOnCase("Appendix B return"), expected)
+
+
+@pytest.mark.parametrize(
     ("form", "attached", "expected"),
     [
         # An attached return is recorded as it always was; a pasted one only when complete.
@@ -207,7 +242,9 @@ def test_commands_never_run_from_automatic_or_suspicious_mail() -> None:
     ],
 )
 def test_forms_on_a_case_reply(form: FormSummary, attached: bool, expected: Plan) -> None:
-    got = plan(snap("case_reply", KNOWN, form=form, has_attachments=attached))
+    got = plan(
+        snap("case_reply", KNOWN, form=form, has_attachments=attached, has_document=attached)
+    )
     assert tuple(e for e in got if not isinstance(e, (FileOnCase, NoteHumanMail))) == expected
     # A form being recorded is not news for "New on your cases"; a reply's own words may be.
     assert (NoteHumanMail() in got) == (not expected)

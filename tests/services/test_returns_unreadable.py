@@ -90,8 +90,8 @@ def test_a_message_with_no_return_in_it_leaves_the_request_open_and_chased(bot: 
 
     assert returned_on(bot, "gmp") is None
     assert triaged(bot) == [
-        "message from gmp.police.uk on an Appendix B thread holds no return (no form, no "
-        "document): any request to its agency stays open"
+        "a message on an Appendix B thread that holds no return (no form, no document): any "
+        "request to its agency stays open"
     ]
     bot.at("2026-12-24T10:00").run()
     chased = [r for r in bot.outbox("deadline_reminder") if ":appendix_b:gmp:" in r.idempotency_key]
