@@ -7,7 +7,9 @@ SQLite and PostgreSQL; assertions are on the outbox (who is told, how often) and
 from __future__ import annotations
 
 import email
+from datetime import date, datetime
 from email import policy
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -125,3 +127,29 @@ def test_no_chase_once_the_panel_has_decided(bot: Bot) -> None:
     bot.run()
     bot.at("2026-12-17T10:00").run()
     assert bot.outbox("vote_reminder") == []
+
+
+def screening_met_on(bot: Bot) -> object:
+    return next(d.met_on for d in bot.case().deadlines if d.name == "screening_meeting")
+
+
+def test_a_majority_lost_and_found_again_keeps_the_day_the_panel_decided(bot: Bot) -> None:
+    votes(bot, "2026-12-16T11:00", **{POLICE: "Vote: rapid review", LA: "Vote: rapid review"})
+    assert screening_met_on(bot) == date(2026, 12, 16)
+    votes(bot, "2027-01-06T10:00", **{POLICE: "Vote: no further action"})
+    assert bot.case().decision is None  # reopened: the Business Manager is asked to reconvene
+    votes(bot, "2027-01-07T10:00", **{HEALTH: "Vote: no further action"})
+    assert bot.case().decision == "no_further_action"
+    # The panel met and decided in time; a changed mind weeks later never makes it late.
+    assert screening_met_on(bot) == date(2026, 12, 16)
+
+
+def test_a_vote_is_dated_when_it_arrived_not_when_it_was_read(bot: Bot) -> None:
+    thursday = datetime(2026, 12, 17, 16, 0, tzinfo=ZoneInfo("Europe/London"))
+    bot.at("2026-12-21T09:00")  # the bot was down from Thursday afternoon to Monday
+    bot.mail(POLICE, reply(REF), "Vote: rapid review", arrived=thursday)
+    bot.mail(LA, reply(REF), "Vote: rapid review", arrived=thursday)
+    bot.run()
+    [outcome] = bot.outbox("screening_outcome")
+    text = body_of(outcome)
+    assert text.count("Thu 17 Dec 2026 16:00") == 2 and "Mon 21 Dec 2026 09:00" not in text

@@ -26,7 +26,6 @@ from bot.services.review.common import (
     Actor,
     CommandRefused,
     case_ctx,
-    deadline_row,
     met,
     note,
     recorded_day,
@@ -47,7 +46,7 @@ def vote(session: Session, app: App, case: Case, cmd: c.Vote, actor: Actor, now:
             role=actor.role,
             voter=actor.email,
             choice=str(cmd.choice),
-            at=now,
+            at=actor.said_at,  # when it was given: the email's arrival, not when it was read
             message_id=actor.message_id,
         )
     )
@@ -167,10 +166,9 @@ def _reopen(session: Session, app: App, case: Case, result: AfterVote, now: date
     withdrawn = case.decision
     assert withdrawn is not None
     sequence = _changes_so_far(case)
-    case.decision, case.decided_by = None, None  # the lifecycle table moves it to screening
-    row = deadline_row(case, "screening_meeting")
-    if row is not None and row.met_at is not None:
-        row.met_at, row.met_on, row.state = None, None, "open"
+    # The lifecycle table moves it back to screening. The panel did meet and decide in time:
+    # its clock stays met on that day, so a later majority never makes it look late.
+    case.decision, case.decided_by = None, None
     add_event(
         session,
         case,
