@@ -90,6 +90,28 @@ def published_problem(published: date, decided: date) -> str | None:
     )
 
 
+def delay_expected_problem(expected: date, due: date, today: date) -> str | None:
+    """A Rapid Review delay's expected date must be a delay: after today and after the date the
+    review is due, and within a year (a mistyped year would tell the National Panel so)."""
+    usage = "Delay: <reason>; expected <date>"
+    if expected <= today:
+        return (
+            f"the expected date {expected:%d/%m/%Y} is not after today ({today:%d/%m/%Y}); "
+            f"check the year: {usage}"
+        )
+    if expected <= due:
+        return (
+            f"the expected date {expected:%d/%m/%Y} is not after the Rapid Review's due date "
+            f"({due:%d/%m/%Y}): that is not a delay"
+        )
+    if expected > add_months(today, RETURN_WITHIN_MONTHS):
+        return (
+            f"the expected date {expected:%d/%m/%Y} is more than {RETURN_WITHIN_MONTHS} months "
+            f"away; check the year: {usage}"
+        )
+    return None
+
+
 def closed_day_note(day: date, calendar: WorkingCalendar) -> str:
     """What to say after a date a person gave that falls on a closed day, or "".
 

@@ -10,6 +10,7 @@ from bot.adapters.bank_holidays import working_calendar
 from bot.core.command_dates import (
     action_due_problem,
     closed_day_note,
+    delay_expected_problem,
     notified_problem,
     published_problem,
     return_by_problem,
@@ -79,3 +80,21 @@ def test_a_publication_comes_on_or_after_the_cspr_decision() -> None:
 def test_a_date_given_on_a_closed_day_is_named_as_one(day: date, said: str) -> None:
     cal = working_calendar(range(2026, 2028), local_closures={date(2026, 12, 29): "Office closure"})
     assert closed_day_note(day, cal) == said
+
+
+@pytest.mark.parametrize(
+    ("expected", "refused"),
+    [
+        (date(2026, 1, 5), "is not after today (21/01/2027); check the year"),
+        (date(2027, 1, 21), "is not after today"),
+        (date(2027, 1, 25), "is not after the Rapid Review's due date (25/01/2027)"),
+        (date(2028, 2, 5), "is more than 12 months away; check the year"),
+        (date(2027, 2, 5), None),
+    ],
+)
+def test_a_delay_must_be_expected_after_today_and_the_due_date(
+    expected: date, refused: str | None
+) -> None:
+    problem = delay_expected_problem(expected, date(2027, 1, 25), date(2027, 1, 21))
+    assert (problem is None) == (refused is None)
+    assert refused is None or (problem is not None and refused in problem)

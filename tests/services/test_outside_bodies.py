@@ -561,3 +561,16 @@ def test_a_notice_approved_after_report_sent_says_when_it_was_sent(cspr: Bot) ->
     assert "Report sent to you on: Tuesday 15 June 2027" in words
     assert "given 12 working days before publication" in words
     assert cspr.outbox("publication_notice")[0].status == "draft"
+
+
+def test_a_delay_expected_in_the_past_is_refused_and_nothing_is_drafted(bot: Bot) -> None:
+    bot.at("2026-12-17T09:00").mail(BM, reply(REF), "Decision: rapid review")
+    bot.run()
+    bot.at("2027-01-04T10:00").mail(BM, reply(REF), "Notified: 04/01/2027")
+    bot.run()
+    bot.at("2027-01-21T11:00").mail(BM, reply(REF), "Delay: agencies late; expected 05/02/2026")
+    bot.run()
+
+    assert bot.outbox("panel_delay_notice") == []  # never "by Thursday 5 February 2026"
+    told = " ".join(body_of(bot.outbox("command_result")[-1]).split())
+    assert "the expected date 05/02/2026 is not after today (21/01/2027); check the year" in told

@@ -13,7 +13,12 @@ from bot.config.model import Agency
 from bot.core import commands as c
 from bot.core import deadlines
 from bot.core.awareness import Source
-from bot.core.command_dates import closed_day_note, notified_problem, return_by_problem
+from bot.core.command_dates import (
+    closed_day_note,
+    delay_expected_problem,
+    notified_problem,
+    return_by_problem,
+)
 from bot.core.wording import plural
 from bot.services.awareness import recorded
 from bot.services.cases import add_event, set_deadline
@@ -31,6 +36,7 @@ from bot.services.review.common import (
     recorded_day,
     repeated,
     resolve_agency,
+    said_on,
     short_hash,
     today,
 )
@@ -206,6 +212,11 @@ def met_rapid_review(case: Case, on: date, now: datetime) -> None:
 
 
 def delay(session: Session, app: App, case: Case, cmd: c.Delay, actor: Actor, now: datetime) -> str:
+    due = next((d.due for d in case.deadlines if d.name == "rapid_review"), None)
+    if due is not None:
+        problem = delay_expected_problem(cmd.expected, due, said_on(app, actor))
+        if problem is not None:
+            raise CommandRefused(problem)
     draft_delay_notice(session, app, case, cmd.reason, cmd.expected, now)
     return "delay notice drafted for your approval"
 
