@@ -133,6 +133,8 @@ def _meeting_context(app: App, meeting: Meeting | None) -> dict[str, object] | N
         "start": meeting.start.astimezone(tz),
         "end": meeting.end.astimezone(tz),
         "location": meeting.location,
+        # Never "meet within 2 working days ... booked for" a day after them, without a word.
+        "late": not meeting.within_deadline,
     }
 
 
@@ -162,11 +164,31 @@ def book_screening(session: Session, app: App, case: Case, now: datetime) -> Mee
     meeting = _new_meeting(session, app, case, slot)
     send_invitation(session, app, case, meeting, now)
     when = slot.start.astimezone(app.config.partnership.time_zone).strftime("%a %d %b %Y %H:%M")
-    why = "earliest configured slot on or before the 2nd working day"
-    if not slot.within_deadline:
-        why = "no configured slot before the 2-working-day deadline: booked the next one"
-    add_event(session, case, now, "screening_booked", f"Screening Panel {when}", why=why)
+    add_event(
+        session,
+        case,
+        now,
+        "screening_booked",
+        f"Screening Panel {when}",
+        why="earliest configured slot on or before the 2nd working day",
+    )
+    _flag_if_late(session, case, meeting, now)
     return meeting
+
+
+def _flag_if_late(session: Session, case: Case, meeting: Meeting, now: datetime) -> None:
+    """A panel booked after its 2-working-day deadline is put to the Business Manager at once
+    (the digest's Needs your attention), not left for the clock to turn overdue."""
+    if not meeting.within_deadline:
+        add_event(
+            session,
+            case,
+            now,
+            "screening_after_deadline",
+            "Screening Panel booked after the 2-working-day deadline: no earlier configured "
+            "slot was free",
+            why="find an earlier time and move it with Reschedule: <date> <time>",
+        )
 
 
 def _book_on_calendar(
@@ -198,6 +220,7 @@ def _book_on_calendar(
         f"Screening Panel {when:%a %d %b %Y %H:%M}, booked on the mailbox's calendar",
         why=choice.why,
     )
+    _flag_if_late(session, case, meeting, now)
     return meeting
 
 

@@ -58,7 +58,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "partnership": PARTNERSHIP,
         "case": {"ref": "TSCP-2026-0007", "initials": "A.B."},
         "received_at": datetime(2026, 12, 24, 14, 32, tzinfo=UTC),
-        "screening": {"start": MEETING["start"], "end": MEETING["end"]},
+        "screening": {"start": MEETING["start"], "end": MEETING["end"], "late": False},
         "deadlines": DEADLINES,
         "business_manager": {"name": "Pat Example", "email": "pat.example@example.org"},
         "missing": ["date the local authority became aware", "child 2: date of birth"],

@@ -275,3 +275,27 @@ def test_a_date_on_a_closed_day_is_named_and_never_chased_as_due_today(bot: Bot)
     text = flat(body_of(chased))
     assert "Status: not yet due" in text and "due today" not in text.lower()
     assert_every_email_is_clean(bot)
+
+
+def test_a_panel_booked_after_its_deadline_is_said_to_the_referrer_and_flagged(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
+    for n in range(6):  # two slots a day: the sixth panel cannot meet by Friday
+        b.mail(
+            f"referrer{n}@gmp.police.uk", f"Serious Incident Notification {n}", "Form to follow."
+        )
+    b.run()
+    acks = {
+        r.subject.split("]")[0] + "]": flat(body_of(r)) for r in b.outbox("sin_acknowledgement")
+    }
+    on_time, late = acks["[TSCP-2026-0001]"], acks["[TSCP-2026-0006]"]
+    assert "after the 2 working days" not in on_time
+    assert (
+        "The panel is booked for Monday 21 December 2026, 10:00 to 11:00. That is after the 2 "
+        "working days: no earlier time was free. The Business Manager has been told and will "
+        "look for an earlier one."
+    ) in late
+    b.at("2026-12-17T08:30").run()
+    digest = flat(body_of(b.outbox("daily_digest")[-1]))
+    assert "TSCP-2026-0006 screening after deadline Screening Panel booked after the" in digest
