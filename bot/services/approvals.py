@@ -38,6 +38,42 @@ def restater(app: App) -> Restater:
     return restate
 
 
+SUPERSEDED = "superseded"  # a draft replaced by a newer one of its kind: never approvable
+
+
+def withdraw_earlier(
+    session: Session, case: Case, newer: OutboxMessage | None, now: datetime
+) -> str:
+    """Withdraw the drafts of `newer`'s kind still waiting on the case: a second `Delay:` or
+    `Reviewer:` replaces the first, and two notices with different dates or names must never
+    both be approvable. Returns what to say ("; draft #11 withdrawn, replaced by #15")."""
+    if newer is None or newer.status != "draft":
+        return ""
+    session.flush()  # the newer draft has its id
+    earlier = list(
+        session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.case_id == case.id,
+                OutboxMessage.event == newer.event,
+                OutboxMessage.status == "draft",
+                OutboxMessage.id != newer.id,
+            )
+        )
+    )
+    for old in earlier:
+        old.status = SUPERSEDED
+        add_event(
+            session,
+            case,
+            now,
+            "draft_withdrawn",
+            f"Draft #{old.id} withdrawn, replaced by #{newer.id}",
+            why=f"a newer {newer.event.replace('_', ' ')} was drafted",
+        )
+    ids = ", ".join(f"#{old.id}" for old in earlier)
+    return f"; draft {ids} withdrawn, replaced by #{newer.id}" if earlier else ""
+
+
 @dataclass(frozen=True)
 class Approval:
     row: OutboxMessage
@@ -72,6 +108,11 @@ def approve(
         row = waiting[0]
     else:
         found = session.get(OutboxMessage, draft_id)
+        if found is not None and found.status == SUPERSEDED:
+            raise ApprovalError(
+                f"email #{draft_id} was withdrawn: a newer draft of it replaced it (see the "
+                "case's history, or tscp-bot outbox --status draft)"
+            )
         if found is None or found.status != "draft":
             raise ApprovalError(f"email #{draft_id} is not a draft waiting for approval")
         row = found

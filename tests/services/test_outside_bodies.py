@@ -574,3 +574,42 @@ def test_a_delay_expected_in_the_past_is_refused_and_nothing_is_drafted(bot: Bot
     assert bot.outbox("panel_delay_notice") == []  # never "by Thursday 5 February 2026"
     told = " ".join(body_of(bot.outbox("command_result")[-1]).split())
     assert "the expected date 05/02/2026 is not after today (21/01/2027); check the year" in told
+
+
+def test_a_second_delay_withdraws_the_first_draft_so_only_one_can_go(bot: Bot) -> None:
+    bot.at("2026-12-17T09:00").mail(BM, reply(REF), "Decision: rapid review")
+    bot.run()
+    bot.at("2027-01-04T10:00").mail(BM, reply(REF), "Notified: 04/01/2027")
+    bot.run()
+    bot.at("2027-01-21T11:00").mail(BM, reply(REF), "Delay: agencies late; expected 05/02/2027")
+    bot.run()
+    bot.at("2027-01-22T11:00").mail(BM, reply(REF), "Delay: agencies late; expected 12/02/2027")
+    bot.run()
+
+    first, second = bot.outbox("panel_delay_notice")
+    assert (first.status, second.status) == ("superseded", "draft")
+    told = " ".join(body_of(bot.outbox("command_result")[-1]).split())
+    assert f"delay notice drafted for your approval; draft #{first.id} withdrawn, replaced by " in (
+        told
+    )
+    bot.at("2027-01-22T12:00").mail(BM, reply(REF), f"Approve {first.id}")
+    bot.run()
+    refused = " ".join(body_of(bot.outbox("command_result")[-1]).split())
+    assert f"email #{first.id} was withdrawn: a newer draft of it replaced it" in refused
+    assert [r.status for r in bot.outbox("panel_delay_notice")] == ["superseded", "draft"]
+
+
+def test_a_second_reviewer_withdraws_the_first_notice(bot: Bot) -> None:
+    bot.at("2026-12-17T09:00").mail(BM, reply(REF), "Decision: rapid review")
+    bot.run()
+    bot.at("2027-01-04T10:00").mail(
+        BM, reply(REF), "Notified: 18/12/2026\nReport submitted: 04/01/2027"
+    )
+    bot.run()
+    bot.at("2027-01-08T10:00").mail(BM, reply(REF), "CSPR: yes 05/01/2027\nReviewer: Alex Invented")
+    bot.run()
+    bot.at("2027-01-08T11:00").mail(BM, reply(REF), "Reviewer: Bo Other")
+    bot.run()
+    first, second = bot.outbox("reviewer_notice")
+    assert (first.status, second.status) == ("superseded", "draft")
+    assert "Bo Other" in body_of(second)

@@ -13,7 +13,7 @@ from bot.core import commands as c
 from bot.core import deadlines
 from bot.core.command_dates import action_due_problem, closed_day_note, published_problem
 from bot.core.publication import REQUIRED, check_notice
-from bot.services.approvals import ApprovalError, approve, restater
+from bot.services.approvals import ApprovalError, approve, restater, withdraw_earlier
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
 from bot.services.review.common import (
@@ -76,7 +76,7 @@ def reviewer(
     # The decision's own date, stored as the start of its 6 months, never the day of this line.
     clock = next(d for d in case.deadlines if d.name == "cspr_report")
     p = app.config.people
-    queue_email(
+    draft = queue_email(
         session,
         app,
         key=f"reviewer:{case.ref}:{cmd.name}",
@@ -94,7 +94,8 @@ def reviewer(
     note(
         session, case, now, "reviewer_appointed", "Independent reviewer appointed", actor, cmd.line
     )
-    return "reviewer recorded; notice to the National Panel, Ofsted and DfE drafted"
+    withdrawn = withdraw_earlier(session, case, draft, now)
+    return "reviewer recorded; notice to the National Panel, Ofsted and DfE drafted" + withdrawn
 
 
 def family_preview(

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import AgencyRequest, Case
+from bot.adapters.db.models import AgencyRequest, Case, OutboxMessage
 from bot.app import App
 from bot.config.model import Agency
 from bot.core import commands as c
@@ -20,6 +20,7 @@ from bot.core.command_dates import (
     return_by_problem,
 )
 from bot.core.wording import plural
+from bot.services.approvals import withdraw_earlier
 from bot.services.awareness import recorded
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
@@ -217,19 +218,19 @@ def delay(session: Session, app: App, case: Case, cmd: c.Delay, actor: Actor, no
         problem = delay_expected_problem(cmd.expected, due, said_on(app, actor))
         if problem is not None:
             raise CommandRefused(problem)
-    draft_delay_notice(session, app, case, cmd.reason, cmd.expected, now)
-    return "delay notice drafted for your approval"
+    draft = draft_delay_notice(session, app, case, cmd.reason, cmd.expected, now)
+    return "delay notice drafted for your approval" + withdraw_earlier(session, case, draft, now)
 
 
 def draft_delay_notice(
     session: Session, app: App, case: Case, reason: str, expected: date, now: datetime
-) -> None:
+) -> OutboxMessage | None:
     due = next((d.due for d in case.deadlines if d.name == "rapid_review"), None)
     if due is None or case.notification_sent_on is None:
         raise CommandRefused(
             "record Notified: <date> first; the Rapid Review clock has not started"
         )
-    queue_email(
+    draft = queue_email(
         session,
         app,
         key=f"rr-delay:{case.ref}:{expected}:{short_hash(reason)}",
@@ -253,3 +254,4 @@ def draft_delay_notice(
         f"Delay notice to the National Panel drafted (expected {expected})",
         why=reason,
     )
+    return draft
