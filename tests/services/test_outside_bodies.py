@@ -613,3 +613,27 @@ def test_a_second_reviewer_withdraws_the_first_notice(bot: Bot) -> None:
     first, second = bot.outbox("reviewer_notice")
     assert (first.status, second.status) == ("superseded", "draft")
     assert "Bo Other" in body_of(second)
+
+
+def test_words_for_outside_bodies_that_name_the_child_are_refused(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    fresh = Bot(make_app, tmp_path, "2026-12-23T09:00")
+    send_sin(fresh, tuple(SIN_CHILD), tuple(SIN_INCIDENT))
+    fresh.at("2026-12-23T11:00").mail(
+        BM, reply(REF), "Decision: rapid review\nNotified: 23/12/2026"
+    )
+    fresh.run()
+    fresh.at("2026-12-23T12:00").mail(
+        BM, reply(REF), "Agencies: gmp\nReview period: Quinn's birth (03/04/2020) to 15/12/2026"
+    )
+    fresh.run()
+    assert fresh.outbox("appendix_b_request") == []
+    told = " ".join(body_of(fresh.outbox("command_result")[-1]).split())
+    assert "the review period gives the child's name, and it goes outside the partnership" in told
+
+    fresh.at("2027-01-08T12:00").mail(
+        BM, reply(REF), "Delay: Quinn Invented's mother is in hospital; expected 05/02/2027"
+    )
+    fresh.run()
+    assert fresh.outbox("panel_delay_notice") == []

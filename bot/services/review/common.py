@@ -6,13 +6,15 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case, Deadline
+from bot.adapters.db.models import Case, CaseField, Deadline
 from bot.app import App
 from bot.config.model import Agency
 from bot.core.deadlines import fmt_date
 from bot.core.event_dates import EventDay, Repeat, earlier_note, event_day, later_refusal, repeat
+from bot.core.personal_data import named_in
 from bot.services.cases import add_event
 
 
@@ -127,3 +129,32 @@ def repeated(
             detail = earlier_note(recorded.what, prior, given)
             note(session, case, now, "date_moved_earlier", detail, actor, line)
     return None
+
+
+_CHILD_FIELDS = ("child_name", "date_of_birth", "address")
+
+
+def refuse_personal(session: Session, case: Case, text: str, what: str) -> None:
+    """Refuse words for an outside body that name the child the case's forms recorded: mail
+    that leaves the partnership carries the reference and initials only."""
+    rows = session.execute(
+        select(CaseField.name, CaseField.value).where(
+            CaseField.case_id == case.id, CaseField.name.in_(_CHILD_FIELDS)
+        )
+    ).all()
+    values = {name: [v for n, v in rows if n == name and v] for name in _CHILD_FIELDS}
+    births = [date.fromisoformat(v) for v in values["date_of_birth"] if _iso_date(v)]
+    found = named_in(text, values["child_name"], births, values["address"])
+    if found is not None:
+        raise CommandRefused(
+            f"the {what} gives {found}, and it goes outside the partnership, which is told "
+            "the reference and initials only: write it without"
+        )
+
+
+def _iso_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

@@ -25,6 +25,7 @@ from bot.services.review.common import (
     met,
     note,
     recorded_day,
+    refuse_personal,
     repeated,
     resolve_agency,
     said_on,
@@ -236,6 +237,7 @@ def publication_delay(
     now: datetime,
 ) -> str:
     kind = "delayed" if isinstance(cmd, c.PublicationDelay) else "not_publishing"
+    refuse_personal(session, case, cmd.reason, "reason")
     p = app.config.people
     queue_email(
         session,

@@ -35,6 +35,7 @@ from bot.services.review.common import (
     met,
     note,
     recorded_day,
+    refuse_personal,
     repeated,
     resolve_agency,
     said_on,
@@ -102,6 +103,7 @@ def request_returns(
     session: Session, app: App, case: Case, cmd: c.RequestReturns, actor: Actor, now: datetime
 ) -> str:
     agencies = [resolve_agency(app, name) for name in cmd.agencies]
+    refuse_personal(session, case, cmd.period, "review period")
     requested = today(app, now)
     return_by = cmd.return_by or app.calendar.add_working_days(
         requested, app.config.review.appendix_b_working_days
@@ -213,6 +215,7 @@ def met_rapid_review(case: Case, on: date, now: datetime) -> None:
 
 
 def delay(session: Session, app: App, case: Case, cmd: c.Delay, actor: Actor, now: datetime) -> str:
+    refuse_personal(session, case, cmd.reason, "reason for the delay")
     due = next((d.due for d in case.deadlines if d.name == "rapid_review"), None)
     if due is not None:
         problem = delay_expected_problem(cmd.expected, due, said_on(app, actor))
