@@ -24,13 +24,20 @@ Restater = Callable[[Session, OutboxMessage, datetime], "str | None"]
 
 
 def restater(app: App) -> Restater:
-    """What approval asks of each draft. Only a publication notice says something that goes
-    stale (the notice it gives, counted on the day it was written); other drafts pass."""
+    """What approval asks of each draft. A publication notice is written again as of the day
+    (the notice it gives is counted from then); a delay notice whose facts changed is refused
+    (ApprovalError, with what changed); other drafts pass."""
 
     def restate(session: Session, draft: OutboxMessage, now: datetime) -> str | None:
+        # Imported here: releasing any other draft loads no template (see tests/test_cli_imports).
+        if draft.event == "panel_delay_notice":
+            from bot.services.review.delay_notice import stale_delay_notice
+
+            if (stale := stale_delay_notice(app, draft, now)) is not None:
+                raise ApprovalError(f"email #{draft.id} not sent: {stale}")
+            return None
         if draft.event != "publication_notice":
             return None
-        # Imported here: releasing any other draft loads no template (see tests/test_cli_imports).
         from bot.services.review.publication_notice import restate_notice
 
         return restate_notice(session, app, draft, now)

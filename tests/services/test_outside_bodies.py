@@ -637,3 +637,48 @@ def test_words_for_outside_bodies_that_name_the_child_are_refused(
     )
     fresh.run()
     assert fresh.outbox("panel_delay_notice") == []
+
+
+def _delay_drafted(bot: Bot) -> OutboxMessage:
+    bot.at("2026-12-17T09:00").mail(BM, reply(REF), "Decision: rapid review")
+    bot.run()
+    bot.at("2027-01-04T10:00").mail(BM, reply(REF), "Notified: 04/01/2027")
+    bot.run()
+    bot.at("2027-01-21T11:00").mail(BM, reply(REF), "Delay: agencies late; expected 05/02/2027")
+    bot.run()
+    [draft] = bot.outbox("panel_delay_notice")
+    return draft
+
+
+@pytest.mark.parametrize(
+    ("meanwhile", "when", "why"),
+    [
+        (
+            "Correct Notified: 06/01/2027 because the log says the 6th",
+            "2027-01-21T12:00",
+            "it says the National Panel was notified on Mon 4 Jan 2027 and the Rapid Review is "
+            "due Mon 25 Jan 2027, but the case has changed since",
+        ),
+        (
+            "Meeting held: 21/01/2027\nReport submitted: 22/01/2027",
+            "2027-01-22T12:00",
+            "the Rapid Review is recorded as submitted on Fri 22 Jan 2027",
+        ),
+        ("Close: opened in error", "2027-01-21T12:00", f"{REF} is closed"),
+        (None, "2027-02-10T10:00", "the date it gives (Fri 5 Feb 2027) has passed"),
+    ],
+)
+def test_a_delay_notice_that_is_no_longer_true_is_not_sent_when_approved(
+    bot: Bot, meanwhile: str | None, when: str, why: str
+) -> None:
+    draft = _delay_drafted(bot)
+    if meanwhile is not None:
+        bot.at(when).mail(BM, reply(REF), meanwhile)
+        bot.run()
+    bot.at(when).mail(BM, reply(REF), f"Approve {draft.id}")
+    bot.run()
+
+    [row] = bot.outbox("panel_delay_notice")
+    assert row.status == "draft"  # never sent to the National Panel
+    told = " ".join(body_of(bot.outbox("command_result")[-1]).split())
+    assert f"email #{draft.id} not sent: {why}" in told

@@ -42,6 +42,7 @@ from bot.services.review.common import (
     short_hash,
     today,
 )
+from bot.services.review.delay_notice import delay_key
 from bot.services.review.looked_after import retime_on_awareness
 
 NOTIFIED = "the National Panel notification"
@@ -236,7 +237,7 @@ def draft_delay_notice(
     draft = queue_email(
         session,
         app,
-        key=f"rr-delay:{case.ref}:{expected}:{short_hash(reason)}",
+        key=delay_key(case, expected, short_hash(reason), case.notification_sent_on, due),
         event="panel_delay_notice",
         to=[app.config.people.national_panel.email],
         now=now,
