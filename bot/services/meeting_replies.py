@@ -62,12 +62,25 @@ def record_calendar_replies(
             continue
         row.case = row.case or meeting.case
         for attendee, partstat in item.attendees:
+            refused = _not_counted(msg, attendee)
+            if refused is not None:
+                problems.append(refused)
+                continue
             _record(session, app, meeting, row, item, attendee, partstat, now)
         if item.method == "COUNTER":
             _counter(session, app, meeting, item, msg.from_addr, now)
     if problems:
         earlier = [row.triage_reason] if row.triage_reason else []
         row.needs_triage, row.triage_reason = True, "; ".join(earlier + problems)
+
+
+def _not_counted(msg: MailMessage, attendee: str) -> str | None:
+    """A mailed answer speaks for its sender alone: otherwise anyone could make the panel look
+    quorate, or a partner look as if they declined, by naming them in one email."""
+    sender = msg.from_addr.lower()
+    if attendee.lower() != sender:
+        return f"calendar answer for {attendee} sent by {sender or 'no sender'}: not counted"
+    return None
 
 
 def _on_calendar(session: Session, case: Case | None) -> bool:

@@ -250,3 +250,34 @@ def test_a_meeting_already_held_is_not_cancelled_when_the_decision_is_recorded(b
     assert bot.case().decision == "no_further_action"
     assert bot.outbox("screening_cancelled") == []
     assert panel(bot)["cancelled_at"] is None
+
+
+def _answering_for_others(sender: str, others: list[str]) -> bytes:
+    """A reply whose calendar names other attendees as accepting too."""
+    msg = email.message_from_bytes(
+        calendar_reply(sender, "ACCEPTED", **SLOT), policy=policy.default
+    )
+    for part in msg.walk():
+        if part.get_content_type() == "text/calendar":
+            ics = part.get_content()
+            ics = ics.decode() if isinstance(ics, bytes) else ics
+            added = "".join(f"ATTENDEE;PARTSTAT=ACCEPTED:mailto:{a}\r\n" for a in others)
+            ics = ics.replace("END:VEVENT", added + "END:VEVENT", 1)
+            part.set_content(
+                ics.encode(), maintype="text", subtype="calendar", params={"method": "REPLY"}
+            )
+    return msg.as_bytes()
+
+
+def test_an_answer_counts_only_for_the_person_who_sent_it(bot: Bot) -> None:
+    drop_into_maildir(
+        bot.tmp_path / "inbox", _answering_for_others("prankster@example.net", [LA, POLICE, HEALTH])
+    )
+    bot.at("2026-12-16T14:00").run()
+    assert panel(bot)["quorum"] != "quorate: all 3 statutory partners accepted"
+    with bot.app.sessions() as s:
+        row = s.scalars(select(StoredMessage).order_by(StoredMessage.id.desc())).first()
+        assert row is not None and row.needs_triage
+        assert f"calendar answer for {HEALTH} sent by prankster@example.net: not counted" in str(
+            row.triage_reason
+        )
