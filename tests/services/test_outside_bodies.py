@@ -563,11 +563,17 @@ def test_a_notice_approved_after_report_sent_says_when_it_was_sent(cspr: Bot) ->
     assert cspr.outbox("publication_notice")[0].status == "draft"
 
 
-def test_a_delay_expected_in_the_past_is_refused_and_nothing_is_drafted(bot: Bot) -> None:
+def _notified_on_4_january(bot: Bot) -> None:
+    """A Rapid Review decided on 17 December, the National Panel notified on 4 January: due
+    Mon 25 Jan 2027."""
     bot.at("2026-12-17T09:00").mail(BM, reply(REF), "Decision: rapid review")
     bot.run()
     bot.at("2027-01-04T10:00").mail(BM, reply(REF), "Notified: 04/01/2027")
     bot.run()
+
+
+def test_a_delay_expected_in_the_past_is_refused_and_nothing_is_drafted(bot: Bot) -> None:
+    _notified_on_4_january(bot)
     bot.at("2027-01-21T11:00").mail(BM, reply(REF), "Delay: agencies late; expected 05/02/2026")
     bot.run()
 
@@ -577,10 +583,7 @@ def test_a_delay_expected_in_the_past_is_refused_and_nothing_is_drafted(bot: Bot
 
 
 def test_a_second_delay_withdraws_the_first_draft_so_only_one_can_go(bot: Bot) -> None:
-    bot.at("2026-12-17T09:00").mail(BM, reply(REF), "Decision: rapid review")
-    bot.run()
-    bot.at("2027-01-04T10:00").mail(BM, reply(REF), "Notified: 04/01/2027")
-    bot.run()
+    _notified_on_4_january(bot)
     bot.at("2027-01-21T11:00").mail(BM, reply(REF), "Delay: agencies late; expected 05/02/2027")
     bot.run()
     bot.at("2027-01-22T11:00").mail(BM, reply(REF), "Delay: agencies late; expected 12/02/2027")
@@ -640,10 +643,7 @@ def test_words_for_outside_bodies_that_name_the_child_are_refused(
 
 
 def _delay_drafted(bot: Bot) -> OutboxMessage:
-    bot.at("2026-12-17T09:00").mail(BM, reply(REF), "Decision: rapid review")
-    bot.run()
-    bot.at("2027-01-04T10:00").mail(BM, reply(REF), "Notified: 04/01/2027")
-    bot.run()
+    _notified_on_4_january(bot)
     bot.at("2027-01-21T11:00").mail(BM, reply(REF), "Delay: agencies late; expected 05/02/2027")
     bot.run()
     [draft] = bot.outbox("panel_delay_notice")
