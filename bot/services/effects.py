@@ -35,8 +35,9 @@ from bot.services.forms import (
 )
 from bot.services.intake import open_complaint, open_escalation, record_return, sender_agency_key
 from bot.services.meeting_replies import record_calendar_replies
-from bot.services.new_case import acknowledge, book_screening, open_case
+from bot.services.new_case import acknowledge, open_case
 from bot.services.repeats import FINGERPRINT, content_of, fingerprint, possible_repeat
+from bot.services.screening_booking import book_screening
 
 
 @dataclass

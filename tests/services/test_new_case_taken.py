@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.adapters.db.models import Case, Meeting
-from bot.services.new_case import _taken
+from bot.services.screening_booking import _taken
 from tests.fixtures.app import LONDON, AppFactory
 
 NOW = datetime(2026, 12, 23, 9, tzinfo=LONDON)

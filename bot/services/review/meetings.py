@@ -25,8 +25,8 @@ from bot.services import panel_calendar
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import when
-from bot.services.new_case import invitees, send_invitation
 from bot.services.review.common import Actor, CommandRefused, case_ctx, deadline_row, note
+from bot.services.screening_booking import invitees, send_invitation
 
 
 def screening_meeting(session: Session, case: Case) -> Meeting | None:

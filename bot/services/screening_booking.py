@@ -1,0 +1,268 @@
+"""Booking the Screening Panel for a new case: on the mailbox's calendar when one is
+configured (free/busy picks the slot), otherwise the earliest configured slot by email
+invitation; a booking after the 2-working-day deadline is flagged at once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case, Meeting
+from bot.adapters.ical import build_invitation
+from bot.adapters.meeting_calendar import CalendarError, MeetingCalendar
+from bot.app import App
+from bot.config.model import STATUTORY_ROLES
+from bot.core import deadlines
+from bot.core.panel_slots import Slot, SlotPolicy, candidate_slots, choose_screening_slot
+from bot.services import panel_calendar
+from bot.services.cases import add_event
+from bot.services.mailout import queue_email
+
+log = logging.getLogger(__name__)
+
+
+def book_screening(session: Session, app: App, case: Case, now: datetime) -> Meeting | None:
+    calendar = app.open_calendar()
+    if calendar is not None:
+        try:
+            return _book_on_calendar(session, app, calendar, case, now)
+        except CalendarError as exc:
+            # The panel must still be invited: the emailed invitation, and the BM is told why.
+            log.warning("calendar booking failed, emailing the invitation: %s", exc)
+            add_event(
+                session,
+                case,
+                now,
+                "screening_calendar_failed",
+                "The Screening Panel could not be booked on the mailbox's calendar; the "
+                "invitation was emailed instead",
+                why=str(exc),
+            )
+        finally:
+            calendar.close()
+    slot = _choose(session, app, case, now)
+    if slot is None:
+        _not_booked(session, case, now)
+        return None
+    meeting = _new_meeting(session, app, case, slot)
+    send_invitation(session, app, case, meeting, now)
+    when = slot.start.astimezone(app.config.partnership.time_zone).strftime("%a %d %b %Y %H:%M")
+    add_event(
+        session,
+        case,
+        now,
+        "screening_booked",
+        f"Screening Panel {when}",
+        why="earliest configured slot on or before the 2nd working day",
+    )
+    _flag_if_late(session, case, meeting, now)
+    return meeting
+
+
+def _flag_if_late(session: Session, case: Case, meeting: Meeting, now: datetime) -> None:
+    """A panel booked after its 2-working-day deadline is put to the Business Manager at once
+    (the digest's Needs your attention), not left for the clock to turn overdue."""
+    if not meeting.within_deadline:
+        add_event(
+            session,
+            case,
+            now,
+            "screening_after_deadline",
+            "Screening Panel booked after the 2-working-day deadline: no earlier configured "
+            "slot was free",
+            why="find an earlier time and move it with Reschedule: <date> <time>",
+        )
+
+
+def _book_on_calendar(
+    session: Session, app: App, calendar: MeetingCalendar, case: Case, now: datetime
+) -> Meeting | None:
+    """Free/busy picks the slot among the candidates; the event is the invitation."""
+    choice = panel_calendar.choose(
+        calendar, app, candidate_slots(**_slot_search(session, app, case, now))
+    )
+    if choice is None:
+        _not_booked(session, case, now)
+        return None
+    meeting = _new_meeting(session, app, case, choice.slot)
+    session.flush()
+    try:
+        panel_calendar.create_event(calendar, app, case, meeting)
+    except CalendarError:
+        # Free/busy could be read but the meeting not made (e.g. the calendar is read-only to
+        # the bot): the emailed invitation books the panel instead, as a meeting of its own.
+        session.delete(meeting)
+        session.flush()
+        raise
+    when = choice.slot.start.astimezone(app.config.partnership.time_zone)
+    add_event(
+        session,
+        case,
+        now,
+        "screening_booked",
+        f"Screening Panel {when:%a %d %b %Y %H:%M}, booked on the mailbox's calendar",
+        why=choice.why,
+    )
+    _flag_if_late(session, case, meeting, now)
+    return meeting
+
+
+def _not_booked(session: Session, case: Case, now: datetime) -> None:
+    add_event(
+        session,
+        case,
+        now,
+        "screening_not_booked",
+        "No configured screening slot fits; the Business Manager must book by hand",
+    )
+
+
+def _new_meeting(session: Session, app: App, case: Case, slot: Slot) -> Meeting:
+    meeting = Meeting(
+        case=case,
+        purpose="screening",
+        uid=f"screening-{case.ref}@tscp-bot",
+        sequence=0,
+        start=slot.start,
+        end=slot.end,
+        location=app.config.screening.location,
+        within_deadline=slot.within_deadline,
+    )
+    session.add(meeting)
+    return meeting
+
+
+def _slot_search(session: Session, app: App, case: Case, now: datetime) -> dict[str, Any]:
+    s = app.config.screening
+    policy = SlotPolicy(
+        weekdays=s.weekdays,
+        times=s.times,
+        duration=timedelta(minutes=s.duration_minutes),
+        min_notice=timedelta(minutes=s.min_notice_minutes),
+    )
+    due = next(d.due for d in case.deadlines if d.name == "screening_meeting")
+    return {
+        "received_at": max(now, case.opened_at),
+        "deadline_day": due,
+        "policy": policy,
+        "calendar": app.calendar,
+        "tz": app.config.partnership.time_zone,
+        "taken": _taken(session, now),
+    }
+
+
+def _taken(session: Session, now: datetime) -> frozenset[datetime]:
+    """The starts of meetings from now on, each slot taken by another case's panel.
+
+    The query's autoflush would write everything pending only for the meetings among it:
+    the meetings added since the last flush are taken from the session instead, so a new
+    case's rows are written in one flush with its emails. A meeting changed or deleted since
+    then (its old start still in the database) is flushed first, as the autoflush did.
+    """
+    if any(isinstance(o, Meeting) for o in (*session.dirty, *session.deleted)):
+        session.flush()
+    found = set(session.connection().execute(_STARTS, {"now": now}).scalars())
+    pending = (o for o in session.new if isinstance(o, Meeting))
+    found.update(m.start for m in pending if m.start >= now)
+    return frozenset(found)
+
+
+_MEETINGS = Meeting.__table__
+_STARTS = select(_MEETINGS.c.start).where(_MEETINGS.c.start >= bindparam("now"))
+
+
+def _choose(session: Session, app: App, case: Case, now: datetime) -> Slot | None:
+    return choose_screening_slot(**_slot_search(session, app, case, now))
+
+
+def invitees(app: App) -> list[tuple[str, str]]:
+    """(name, address) of everyone the Screening Panel invitation goes to: the statutory
+    partners' representatives and the Business Manager (case_view.panel_members is the
+    quorum alone, by role)."""
+    members = []
+    for role in STATUTORY_ROLES:
+        dsp = app.config.statutory_agency(role).dsp
+        if dsp is not None:
+            members.append((dsp.name, dsp.email))
+    bm = app.config.people.business_manager
+    return [*members, (bm.name, bm.email)]
+
+
+def send_invitation(
+    session: Session,
+    app: App,
+    case: Case,
+    meeting: Meeting,
+    now: datetime,
+    previous: datetime | None = None,
+) -> None:
+    """METHOD:REQUEST to the panel for the meeting's current sequence; `previous` is the start
+    it replaces when the Business Manager rescheduled it."""
+    tz = app.config.partnership.time_zone
+    attendees = invitees(app)
+    bm = app.config.people.business_manager
+    ics = build_invitation(
+        uid=meeting.uid,
+        sequence=meeting.sequence,
+        start=meeting.start,
+        end=meeting.end,
+        summary=f"[{case.ref}] Screening Panel",
+        location=meeting.location,
+        description=f"Screening Panel for case {case.ref}. Papers follow from the "
+        "Business Manager.",
+        organizer=(app.config.partnership.name, app.config.partnership.mailbox),
+        attendees=attendees,
+        stamp=now,
+        tz=tz,
+    )
+    context = {
+        "case": {"ref": case.ref, "initials": case.initials},
+        "meeting": meeting_context(app, meeting),
+        "deadlines": deadline_context(case),
+        # The Business Manager is invited too but does not vote: say whom the hint is for.
+        "voting_hint": "Statutory partners: reply to this email with one line: "
+        "Vote: rapid review, "
+        "Vote: local learning review, or Vote: no further action.",
+        "organiser": {"name": bm.name, "email": bm.email},
+        "previous": previous.astimezone(tz) if previous else None,
+    }
+    queue_email(
+        session,
+        app,
+        key=f"screening-invite:{case.ref}:{meeting.sequence}",
+        event="screening_invitation",
+        to=[email for _, email in attendees],
+        context=context,
+        now=now,
+        case=case,
+        ics=ics,
+    )
+
+
+def meeting_context(app: App, meeting: Meeting | None) -> dict[str, object] | None:
+    if meeting is None:
+        return None
+    tz = app.config.partnership.time_zone
+    return {
+        "start": meeting.start.astimezone(tz),
+        "end": meeting.end.astimezone(tz),
+        "location": meeting.location,
+        # Never "meet within 2 working days ... booked for" a day after them, without a word.
+        "late": not meeting.within_deadline,
+    }
+
+
+def deadline_context(case: Case) -> list[dict[str, object]]:
+    return [
+        {
+            "name": d.name,
+            "title": deadlines.RULES[d.name.split(":")[0]].summary,
+            "due": d.due,
+            "explain": d.explanation,
+        }
+        for d in case.deadlines
+    ]
