@@ -25,15 +25,20 @@ Restater = Callable[[Session, OutboxMessage, datetime], "str | None"]
 
 def restater(app: App) -> Restater:
     """What approval asks of each draft. A publication notice is written again as of the day
-    (the notice it gives is counted from then); a delay notice whose facts changed is refused
-    (ApprovalError, with what changed); other drafts pass."""
+    (the notice it gives is counted from then); a delay or reviewer notice whose facts changed
+    is refused (ApprovalError, with what changed); other drafts pass."""
 
     def restate(session: Session, draft: OutboxMessage, now: datetime) -> str | None:
         # Imported here: releasing any other draft loads no template (see tests/test_cli_imports).
-        if draft.event == "panel_delay_notice":
-            from bot.services.review.delay_notice import stale_delay_notice
+        if draft.event in ("panel_delay_notice", "reviewer_notice"):
+            from bot.services.review.delay_notice import stale_delay_notice, stale_reviewer_notice
 
-            if (stale := stale_delay_notice(app, draft, now)) is not None:
+            stale = (
+                stale_delay_notice(app, draft, now)
+                if draft.event == "panel_delay_notice"
+                else stale_reviewer_notice(draft)
+            )
+            if stale is not None:
                 raise ApprovalError(f"email #{draft.id} not sent: {stale}")
             return None
         if draft.event != "publication_notice":

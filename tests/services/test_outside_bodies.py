@@ -682,3 +682,29 @@ def test_a_delay_notice_that_is_no_longer_true_is_not_sent_when_approved(
     assert row.status == "draft"  # never sent to the National Panel
     told = " ".join(body_of(bot.outbox("command_result")[-1]).split())
     assert f"email #{draft.id} not sent: {why}" in told
+
+
+def test_a_reviewer_notice_is_not_sent_after_the_cspr_decision_was_corrected(bot: Bot) -> None:
+    bot.at("2026-12-17T09:00").mail(BM, reply(REF), "Decision: rapid review")
+    bot.run()
+    bot.at("2027-01-04T10:00").mail(
+        BM, reply(REF), "Notified: 18/12/2026\nReport submitted: 04/01/2027"
+    )
+    bot.run()
+    bot.at("2027-01-08T10:00").mail(BM, reply(REF), "CSPR: yes 05/01/2027\nReviewer: Alex Invented")
+    bot.run()
+    bot.at("2027-01-08T10:30").mail(
+        BM, reply(REF), "Correct CSPR: 07/01/2027 because the minutes say the 7th"
+    )
+    bot.run()
+    [draft] = bot.outbox("reviewer_notice")
+    bot.at("2027-01-08T11:00").mail(BM, reply(REF), f"Approve {draft.id}")
+    bot.run()
+
+    [row] = bot.outbox("reviewer_notice")
+    assert row.status == "draft"  # never "Decision made: Tuesday 5 January 2027"
+    told = " ".join(body_of(bot.outbox("command_result")[-1]).split())
+    assert (
+        f"email #{draft.id} not sent: it says the CSPR was decided on Tue 5 Jan 2027 with the "
+        "report due"
+    ) in told

@@ -1,10 +1,12 @@
-"""The Rapid Review delay notice to the National Panel, checked again when it is approved.
+"""The Rapid Review delay notice and the reviewer notice, checked again when approved.
 
 It states facts as of the day it was drafted: when the National Panel was notified, when the
 Rapid Review is due, when it is now expected. Approved days later, any of them may have changed
 (`Correct Notified:`, `Report submitted:`, `Close:`, the expected day passed): then it is not
 sent, and the Business Manager is told why and how to draft it afresh. The National Panel never
-receives a delay notice that was no longer true when it went.
+receives a delay notice that was no longer true when it went. The reviewer notice (to the
+National Panel, Ofsted and DfE) states the CSPR decision's day and the report's due date, and
+is held the same way when `Correct CSPR:` moved them or the case closed.
 """
 
 from __future__ import annotations
@@ -46,5 +48,33 @@ def stale_delay_notice(app: App, draft: OutboxMessage, now: datetime) -> str | N
         return (
             f"it says the National Panel was notified on {fmt_date(notified)} and the Rapid "
             f"Review is due {fmt_date(due)}, but the case has changed since; {_AGAIN}"
+        )
+    return None
+
+
+def reviewer_key(case: Case, name: str, decided: date, due: date) -> str:
+    return f"reviewer:{case.ref}:{name}:{decided}:{due}"
+
+
+def stale_reviewer_notice(draft: OutboxMessage) -> str | None:
+    """Why the reviewer notice may not go as written, or None when what it says still holds."""
+    case = draft.case
+    if case is None:
+        return None
+    if case.status != "open":
+        return f"{case.ref} is closed"
+    clock = deadline_row(case, "cspr_report") if case.cspr else None
+    if clock is None:
+        return "the case no longer records a decision to hold a CSPR"
+    parts = draft.idempotency_key.rsplit(":", 2)
+    try:
+        decided, due = date.fromisoformat(parts[1]), date.fromisoformat(parts[2])
+    except (IndexError, ValueError):
+        return None  # drafted before its facts were kept in its key
+    if (decided, due) != (clock.start, clock.due):
+        return (
+            f"it says the CSPR was decided on {fmt_date(decided)} with the report due "
+            f"{fmt_date(due)}, but the case now says {fmt_date(clock.start)} and "
+            f"{fmt_date(clock.due)}; write Reviewer: <name> again to draft it afresh"
         )
     return None

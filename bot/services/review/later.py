@@ -32,6 +32,7 @@ from bot.services.review.common import (
     short_hash,
     today,
 )
+from bot.services.review.delay_notice import reviewer_key
 from bot.services.review.meetings import cancel_if_still_to_come
 from bot.services.review.publication_notice import EVENT as NOTICE
 from bot.services.review.publication_notice import (
@@ -80,7 +81,7 @@ def reviewer(
     draft = queue_email(
         session,
         app,
-        key=f"reviewer:{case.ref}:{cmd.name}",
+        key=reviewer_key(case, cmd.name, clock.start, clock.due),
         event="reviewer_notice",
         to=[p.national_panel.email, p.ofsted.email, p.dfe.email],
         now=now,
