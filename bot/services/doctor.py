@@ -22,7 +22,6 @@ from bot.adapters.db.engine import (
     head_revision,
     known_revision,
     make_engine,
-    missing_sqlite_file,
 )
 from bot.adapters.email_builder import build_email, make_message_id
 from bot.adapters.mail_source import MailboxError, MailboxFacts, Probed
@@ -51,14 +50,18 @@ def run_checks(
     config: Config, clock: Clock, config_path: Path, send_test: str | None = None
 ) -> list[Check]:
     checks = [Check("ok", "config", f"{config_path} loaded")]
-    # A mistyped SQLite path is reported, never made into a new empty database.
-    absent = missing_sqlite_file(config.database_url)
-    engine = None if absent else make_engine(config.database_url)
+    engine: Engine | None = None
+    absent = ""
     try:
-        if engine is None:
-            database = Check("FAIL", "database", str(NoDatabase(absent or Path())))
-        else:
+        # A mistyped SQLite path is reported, never made into a new empty database.
+        engine = make_engine(config.database_url, create=False)
+    except NoDatabase as exc:
+        absent = str(exc)
+    try:
+        if engine is not None:
             database = _database(config, engine)
+        else:
+            database = Check("FAIL", "database", absent)
         checks.append(database)
         checks += _content(config)
         tokens = entra_app(config)
