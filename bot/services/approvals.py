@@ -29,15 +29,8 @@ def restater(app: App) -> Restater:
     is refused (ApprovalError, with what changed); other drafts pass."""
 
     def restate(session: Session, draft: OutboxMessage, now: datetime) -> str | None:
-        # Imported here: releasing any other draft loads no template (see tests/test_cli_imports).
-        if draft.event in ("panel_delay_notice", "reviewer_notice"):
-            from bot.services.review.delay_notice import stale_delay_notice, stale_reviewer_notice
-
-            stale = (
-                stale_delay_notice(app, draft, now)
-                if draft.event == "panel_delay_notice"
-                else stale_reviewer_notice(draft)
-            )
+        if draft.event in _CHECKED:
+            stale = _stale(app, draft, now)
             if stale is not None:
                 raise ApprovalError(f"email #{draft.id} not sent: {stale}")
             return None
@@ -48,6 +41,20 @@ def restater(app: App) -> Restater:
         return restate_notice(session, app, draft, now)
 
     return restate
+
+
+_CHECKED = ("panel_delay_notice", "reviewer_notice", "publication_delay_notice")
+
+
+def _stale(app: App, draft: OutboxMessage, now: datetime) -> str | None:
+    # Imported here: releasing any other draft loads no template (see tests/test_cli_imports).
+    from bot.services.review import delay_notice as notices
+
+    if draft.event == "panel_delay_notice":
+        return notices.stale_delay_notice(app, draft, now)
+    if draft.event == "reviewer_notice":
+        return notices.stale_reviewer_notice(draft)
+    return notices.stale_publication_delay(draft)
 
 
 SUPERSEDED = "superseded"  # a draft replaced by a newer one of its kind: never approvable

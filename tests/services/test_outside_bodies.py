@@ -707,3 +707,50 @@ def test_a_reviewer_notice_is_not_sent_after_the_cspr_decision_was_corrected(bot
         f"email #{draft.id} not sent: it says the CSPR was decided on Tue 5 Jan 2027 with the "
         "report due"
     ) in told
+
+
+def _delayed_then_published(cspr: Bot, first: str) -> OutboxMessage:
+    cspr.at("2027-06-01T10:00").mail(BM, reply(REF), first)
+    cspr.run()
+    [draft] = cspr.outbox("publication_delay_notice")
+    cspr.at("2027-06-02T10:00").mail(BM, reply(REF), "Published: 02/06/2027")
+    cspr.run()
+    return draft
+
+
+@pytest.mark.parametrize(
+    "first", ["Publication delayed: criminal trial", "Not publishing: the family would be known"]
+)
+def test_a_publication_delay_notice_is_not_sent_once_the_report_is_published(
+    cspr: Bot, first: str
+) -> None:
+    draft = _delayed_then_published(cspr, first)
+    cspr.at("2027-06-02T11:00").mail(BM, reply(REF), f"Approve {draft.id}")
+    cspr.run()
+
+    [row] = cspr.outbox("publication_delay_notice")
+    assert row.status == "draft"  # the Panel is never told a published report was held back
+    assert (
+        f"email #{draft.id} not sent: the report is recorded as published on Wed 2 Jun 2027"
+    ) in " ".join(result_text(cspr).split())
+
+
+def test_publication_delayed_after_publication_is_refused(cspr: Bot) -> None:
+    cspr.at("2027-06-02T10:00").mail(BM, reply(REF), "Published: 02/06/2027")
+    cspr.run()
+    cspr.at("2027-06-03T10:00").mail(BM, reply(REF), "Publication delayed: the trial")
+    cspr.run()
+    assert cspr.outbox("publication_delay_notice") == []
+    assert "the report is recorded as published on Wed 2 Jun 2027" in " ".join(
+        result_text(cspr).split()
+    )
+
+
+def test_not_publishing_withdraws_an_earlier_publication_delay_draft(cspr: Bot) -> None:
+    cspr.at("2027-06-01T10:00").mail(BM, reply(REF), "Publication delayed: the trial")
+    cspr.run()
+    cspr.at("2027-06-08T10:00").mail(BM, reply(REF), "Not publishing: the family would be known")
+    cspr.run()
+    first, second = cspr.outbox("publication_delay_notice")
+    assert (first.status, second.status) == ("superseded", "draft")
+    assert f"draft #{first.id} withdrawn, replaced by #{second.id}" in result_text(cspr)

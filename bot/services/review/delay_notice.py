@@ -6,7 +6,8 @@ Rapid Review is due, when it is now expected. Approved days later, any of them m
 sent, and the Business Manager is told why and how to draft it afresh. The National Panel never
 receives a delay notice that was no longer true when it went. The reviewer notice (to the
 National Panel, Ofsted and DfE) states the CSPR decision's day and the report's due date, and
-is held the same way when `Correct CSPR:` moved them or the case closed.
+is held the same way when `Correct CSPR:` moved them or the case closed. A notice that
+publication is delayed, or will not happen, is held once the report is recorded as published.
 """
 
 from __future__ import annotations
@@ -78,3 +79,19 @@ def stale_reviewer_notice(draft: OutboxMessage) -> str | None:
             f"{fmt_date(clock.due)}; write Reviewer: <name> again to draft it afresh"
         )
     return None
+
+
+def already_published(on: date) -> str:
+    return (
+        f"the report is recorded as published on {fmt_date(on)}, so a notice that publication "
+        "is delayed, or will not happen, would be untrue"
+    )
+
+
+def stale_publication_delay(draft: OutboxMessage) -> str | None:
+    """Why a publication-delay or not-publishing notice may not go: the report was published
+    after it was drafted."""
+    case = draft.case
+    if case is None or case.published_on is None:
+        return None
+    return already_published(case.published_on)

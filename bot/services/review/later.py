@@ -32,7 +32,7 @@ from bot.services.review.common import (
     short_hash,
     today,
 )
-from bot.services.review.delay_notice import reviewer_key
+from bot.services.review.delay_notice import already_published, reviewer_key
 from bot.services.review.meetings import cancel_if_still_to_come
 from bot.services.review.publication_notice import EVENT as NOTICE
 from bot.services.review.publication_notice import (
@@ -238,9 +238,11 @@ def publication_delay(
     now: datetime,
 ) -> str:
     kind = "delayed" if isinstance(cmd, c.PublicationDelay) else "not_publishing"
+    if case.published_on is not None:
+        raise CommandRefused(already_published(case.published_on))
     refuse_personal(session, case, cmd.reason, "reason")
     p = app.config.people
-    queue_email(
+    draft = queue_email(
         session,
         app,
         key=f"publication-{kind}:{case.ref}:{short_hash(cmd.reason)}",
@@ -251,7 +253,8 @@ def publication_delay(
         context={"case": case_ctx(case), "kind": kind, "reason": cmd.reason},
     )
     note(session, case, now, f"publication_{kind}", cmd.reason, actor, cmd.line)
-    return "reasons drafted for the National Panel and the Secretary of State"
+    withdrawn = withdraw_earlier(session, case, draft, now)
+    return "reasons drafted for the National Panel and the Secretary of State" + withdrawn
 
 
 def add_action(
