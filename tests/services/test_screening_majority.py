@@ -153,3 +153,36 @@ def test_a_vote_is_dated_when_it_arrived_not_when_it_was_read(bot: Bot) -> None:
     [outcome] = bot.outbox("screening_outcome")
     text = body_of(outcome)
     assert text.count("Thu 17 Dec 2026 16:00") == 2 and "Mon 21 Dec 2026 09:00" not in text
+
+
+def test_a_vote_read_after_a_later_one_from_the_same_partner_does_not_replace_it(
+    bot: Bot,
+) -> None:
+    london = ZoneInfo("Europe/London")
+    bot.at("2026-12-16T15:30")
+    bot.mail(
+        POLICE,
+        reply(REF),
+        "Vote: rapid review",
+        arrived=datetime(2026, 12, 16, 15, 0, tzinfo=london),
+    )
+    bot.mail(LA, reply(REF), "Vote: rapid review")
+    bot.run()
+    assert bot.case().decision == "rapid_review"
+    # The police's earlier email, held back (say in triage) and read only now.
+    votes_before = len(bot.outbox("screening_outcome"))
+    bot.at("2026-12-16T16:00").mail(
+        POLICE,
+        reply(REF),
+        "Vote: no further action",
+        arrived=datetime(2026, 12, 16, 10, 0, tzinfo=london),
+    )
+    bot.run()
+
+    assert bot.case().decision == "rapid_review"  # the vote the police gave last stands
+    assert len(bot.outbox("screening_outcome")) == votes_before  # nobody told of a change
+    told = " ".join(body_of(bot.outbox("command_result")[-1]).split())
+    assert (
+        "vote recorded (No further action) but not counted: it was given Wed 16 Dec 2026 10:00"
+    ) in told
+    assert "vote_not_counted" in [e.what for e in bot.case().events]

@@ -21,6 +21,7 @@ from bot.core.screening_vote import (
 )
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
+from bot.services.meeting_replies import when
 from bot.services.referrer import tell_referrer
 from bot.services.review.common import (
     Actor,
@@ -36,20 +37,25 @@ from bot.services.review.meetings import cancel_if_still_to_come
 
 def vote(session: Session, app: App, case: Case, cmd: c.Vote, actor: Actor, now: datetime) -> str:
     before = live_votes(session, case)
-    for old in session.scalars(
-        select(Vote).where(Vote.case_id == case.id, Vote.role == actor.role, ~Vote.superseded)
-    ):
-        old.superseded = True
-    session.add(
-        Vote(
-            case_id=case.id,
-            role=actor.role,
-            voter=actor.email,
-            choice=str(cmd.choice),
-            at=actor.said_at,  # when it was given: the email's arrival, not when it was read
-            message_id=actor.message_id,
+    standing = list(
+        session.scalars(
+            select(Vote).where(Vote.case_id == case.id, Vote.role == actor.role, ~Vote.superseded)
         )
     )
+    given = Vote(
+        case_id=case.id,
+        role=actor.role,
+        voter=actor.email,
+        choice=str(cmd.choice),
+        at=actor.said_at,  # when it was given: the email's arrival, not when it was read
+        message_id=actor.message_id,
+    )
+    session.add(given)
+    later = next((v for v in standing if v.at > actor.said_at), None)
+    if later is not None:
+        return _read_after_a_later_vote(session, app, case, given, later, cmd.line, now)
+    for old in standing:
+        old.superseded = True
     session.flush()
     label = CHOICE_LABELS[str(cmd.choice)]
     add_event(
@@ -63,6 +69,29 @@ def vote(session: Session, app: App, case: Case, cmd: c.Vote, actor: Actor, now:
     )
     result = after_vote(case.decision, before, live_votes(session, case))
     return f"vote recorded ({label}); " + _apply_vote(session, app, case, result, actor, now)
+
+
+def _read_after_a_later_vote(
+    session: Session, app: App, case: Case, given: Vote, later: Vote, line: str, now: datetime
+) -> str:
+    """A vote read after a later one from the same partner (held in triage, then released):
+    kept on the case, never counted; the later vote, which the partner gave last, stands."""
+    given.superseded = True
+    role, label = ROLE_LABELS[given.role], CHOICE_LABELS[given.choice]
+    standing = f"{CHOICE_LABELS[later.choice]}, given {when(app, later.at)}"
+    add_event(
+        session,
+        case,
+        now,
+        "vote_not_counted",
+        f"{role}: {label}, given {when(app, given.at)}, read after a later vote ({standing})",
+        actor=given.voter,
+        why=f"the later vote stands: {line}",
+    )
+    return (
+        f"vote recorded ({label}) but not counted: it was given {when(app, given.at)}, and the "
+        f"{role} voted again after that ({standing}), which stands"
+    )
 
 
 def _apply_vote(
