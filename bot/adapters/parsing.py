@@ -10,7 +10,7 @@ import base64
 import binascii
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from email.errors import HeaderParseError
 from email.header import Header, decode_header
@@ -296,6 +296,40 @@ def _date(parsed: Any) -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
+def _has_attached_email(message: Any) -> bool:
+    return any(p.get_content_maintype() == "message" for p in message.walk())
+
+
+def _own_parts(message: Any) -> Iterator[Any]:
+    """The leaf parts of `message` outside attached emails and attachments: mail-parser's
+    body text also holds the text of every email attached to it, which the sender did not
+    write now (an Outlook "forward as attachment" of an earlier vote, say)."""
+    if message.get_content_maintype() == "message" or message.get_content_disposition() == (
+        "attachment"
+    ):
+        return
+    if message.is_multipart():
+        for part in message.get_payload():
+            yield from _own_parts(part)
+    else:
+        yield message
+
+
+def _own_text(message: Any) -> str:
+    plain, html = [], []
+    for part in _own_parts(message):
+        kind = part.get_content_type()
+        if kind in ("text/plain", "text/html"):
+            payload = part.get_payload(decode=True) or b""
+            try:
+                words = payload.decode(part.get_content_charset() or "utf-8", "replace")
+            except LookupError:  # a charset Python does not know: mail-parser's fallback too
+                words = payload.decode("utf-8", "replace")
+            (plain if kind == "text/plain" else html).append(words)
+    own = "\n".join(plain).replace("\r\n", "\n")
+    return own or (html_to_text("\n".join(html)) if html else "")
+
+
 def parse_message(raw: bytes, *, max_attachment_bytes: int = 10_000_000) -> MailMessage:
     """Parse `raw`; raises ParseError only when it is empty or has no header fields at all."""
     if not raw or raw.isspace():  # not raw.strip(): that would copy a 25 MB message
@@ -322,6 +356,7 @@ def _build(
     html = "\n".join(parsed.text_html)
     plain = "\n".join(parsed.text_plain).replace("\r\n", "\n")
     text = plain or (html_to_text(html) if html else "")
+    own_text = _own_text(parsed.message) if _has_attached_email(parsed.message) else None
     attachments = _attachments(parsed.attachments, limit, defects)
     calendar_items = _calendar(parsed.message, defects)
     if not text.strip() and not attachments and not calendar_items:
@@ -342,6 +377,7 @@ def _build(
         exchange_auth_headers=_exchange_auth_headers(parsed.message, defects),
         trace=_trace(parsed.message, defects),
         text=text,
+        own_text=own_text,
         html=html,
         attachments=attachments,
         calendar_items=calendar_items,

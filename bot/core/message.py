@@ -44,6 +44,9 @@ class MailMessage:
     # with repeats, so a second, forged copy of Exchange's own mark can be seen.
     exchange_auth_headers: tuple[tuple[str, str], ...] = ()
     text: str = ""  # plain text body; derived from HTML when the message is HTML-only
+    # The text outside any email attached to this one ("forward as attachment"): what the
+    # sender wrote now. None when that is all of `text`.
+    own_text: str | None = None
     html: str = ""
     attachments: tuple[AttachmentInfo, ...] = ()
     # The events of every iCalendar part (text/calendar, .ics): meeting answers among them.
@@ -53,6 +56,11 @@ class MailMessage:
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
+
+    def written(self) -> str:
+        """What the sender wrote in this email, without the emails attached to it: the only
+        text read for commands, or for news a person should see."""
+        return self.text if self.own_text is None else self.own_text
 
 
 # A signature's logo is a small image; a scanned return is a large one.

@@ -97,7 +97,9 @@ def commands_in(app: App, msg: MailMessage, arrived: datetime) -> ParsedCommands
     """The commands in an email, "today" and "yesterday" read as of the day it arrived."""
     today = arrived.astimezone(app.config.partnership.time_zone).date()
     # "Status TSCP-2026-0001" may be the whole subject of a new email with nothing in its body.
-    return with_subject_status(parse_commands(msg.text, today=today), msg.subject)
+    # An email attached to this one is not read: its commands were given, if at all, when it
+    # was sent.
+    return with_subject_status(parse_commands(msg.written(), today=today), msg.subject)
 
 
 def handle_email_commands(

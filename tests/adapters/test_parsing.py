@@ -221,3 +221,34 @@ def test_received_and_authentication_results_are_kept_in_the_order_they_stand() 
         ),
         ("authentication-results", "mx.tameside.gov.uk; dmarc=pass header.from=nhs.net"),
     )
+
+
+def _forwarded_as_attachment(now: str, earlier_body: str) -> bytes:
+    earlier = EmailMessage()
+    earlier["From"], earlier["Subject"] = "Dana.Whitlow@GMP.police.uk", "RE: [TSCP-2026-0001]"
+    earlier.set_content(earlier_body)
+    new = EmailMessage()
+    new["From"], new["Subject"] = "Dana.Whitlow@GMP.police.uk", "RE: [TSCP-2026-0001]"
+    new.set_content(now)
+    new.add_attachment(earlier)
+    return new.as_bytes()
+
+
+def test_an_attached_email_is_kept_out_of_what_the_sender_wrote() -> None:
+    msg = parse_message(
+        _forwarded_as_attachment("Vote: no further action\n", "Vote: rapid review\n")
+    )
+    assert "Vote: rapid review" in msg.text  # still read for classification and references
+    assert msg.written() == "Vote: no further action\n"
+
+
+def test_without_an_attached_email_what_the_sender_wrote_is_the_text() -> None:
+    msg = parse_message(HEAD + b"Subject: x\n\nVote: rapid review\n")
+    assert msg.own_text is None and msg.written() == msg.text == "Vote: rapid review\n"
+
+
+def test_an_unknown_charset_in_the_senders_own_part_is_read_as_utf8() -> None:
+    raw = _forwarded_as_attachment("Vote: rapid review\n", "x").replace(
+        b'charset="utf-8"', b'charset="x-no-such"', 1
+    )
+    assert parse_message(raw).written().strip() == "Vote: rapid review"

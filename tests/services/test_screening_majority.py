@@ -9,12 +9,14 @@ from __future__ import annotations
 import email
 from datetime import date, datetime
 from email import policy
+from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.adapters.db.models import Case
+from bot.adapters.db.models import Case, Vote
 from bot.services.queries import case_detail
+from tests.fixtures.mail import drop_into_maildir
 from tests.services.test_lifecycle import (
     BM,
     HEALTH,
@@ -23,6 +25,7 @@ from tests.services.test_lifecycle import (
     SCRUTINEER,
     Bot,
     body_of,
+    delivered,
     reply,
 )
 
@@ -186,3 +189,20 @@ def test_a_vote_read_after_a_later_one_from_the_same_partner_does_not_replace_it
         "vote recorded (No further action) but not counted: it was given Wed 16 Dec 2026 10:00"
     ) in told
     assert "vote_not_counted" in [e.what for e in bot.case().events]
+
+
+def test_a_vote_in_an_email_attached_to_a_new_one_is_not_counted(bot: Bot) -> None:
+    earlier = EmailMessage()
+    earlier["From"], earlier["Subject"] = POLICE, reply(REF)
+    earlier.set_content("Vote: rapid review\n")
+    new = EmailMessage()
+    new["From"], new["To"], new["Subject"] = POLICE, "tscp@tameside.gov.uk", reply(REF)
+    new["Message-ID"], new["Date"] = "<forward-as-attachment@test>", "Wed, 16 Dec 2026 11:00 +0000"
+    new.set_content("Vote: no further action\n\nMy earlier email is attached.\n")
+    new.add_attachment(earlier)
+    bot.at("2026-12-16T11:00")
+    drop_into_maildir(bot.tmp_path / "inbox", delivered(new.as_bytes(), POLICE))
+    bot.run()
+    with bot.app.sessions() as s:
+        live = s.scalars(select(Vote.choice).where(Vote.superseded.is_(False))).all()
+    assert live == ["no_further_action"]  # the vote written now, not the one forwarded
