@@ -206,3 +206,17 @@ def test_a_vote_in_an_email_attached_to_a_new_one_is_not_counted(bot: Bot) -> No
     with bot.app.sessions() as s:
         live = s.scalars(select(Vote.choice).where(Vote.superseded.is_(False))).all()
     assert live == ["no_further_action"]  # the vote written now, not the one forwarded
+
+
+def test_notifiable_yes_after_no_sets_the_national_panel_clock_running_again(bot: Bot) -> None:
+    bot.at("2026-12-17T09:00").mail(BM, reply(REF), "Decision: rapid review")
+    bot.at("2026-12-17T10:00").mail(BM, reply(REF), "Notifiable: no")
+    bot.run()
+    due = bot.due("panel_notification")
+    bot.at("2026-12-17T11:00").mail(BM, reply(REF), "Notifiable: yes")
+    bot.run()
+
+    row = next(d for d in bot.case().deadlines if d.name == "panel_notification")
+    assert (row.state, row.met_at, row.due) == ("open", None, due)  # from the day it always was
+    told = " ".join(body_of(bot.outbox("command_result")[-1]).split())
+    assert "recorded: notifiable; the National Panel notification is due again, by " in told

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, Vote
 from bot.app import App
 from bot.core import commands as c
+from bot.core.deadlines import fmt_date
 from bot.core.screening_vote import (
     CHOICE_LABELS,
     NO_MAJORITY,
@@ -27,6 +28,7 @@ from bot.services.review.common import (
     Actor,
     CommandRefused,
     case_ctx,
+    deadline_row,
     met,
     note,
     recorded_day,
@@ -280,16 +282,30 @@ def notifiable(
     case.notifiable = cmd.value
     if not cmd.value:
         met(case, "panel_notification", now, state="not_required")
+    again = _notification_clock_back(case, now) if cmd.value else ""
     add_event(
         session,
         case,
         now,
         "notifiable_recorded",
-        "Notifiable to the National Panel: " + ("yes" if cmd.value else "no"),
+        "Notifiable to the National Panel: " + ("yes" if cmd.value else "no") + again,
         actor=actor.email,
         why=cmd.line,
     )
-    return "recorded: " + ("notifiable" if cmd.value else "not notifiable")
+    return "recorded: " + ("notifiable" if cmd.value else "not notifiable") + again
+
+
+def _notification_clock_back(case: Case, now: datetime) -> str:
+    """`Notifiable: yes` after `no`: the National Panel clock, switched off by the `no`, runs
+    again from the day it always counted from (it may be overdue at once, and is shown so)."""
+    row = deadline_row(case, "panel_notification")
+    if row is None or row.state != "not_required":
+        return ""
+    row.state, row.met_at, row.met_on = "open", None, None
+    if case.notification_sent_on is not None:
+        met(case, "panel_notification", now, on=case.notification_sent_on)
+        return f"; the notification is recorded as sent on {fmt_date(case.notification_sent_on)}"
+    return f"; the National Panel notification is due again, by {fmt_date(row.due)}"
 
 
 def scrutineer(
