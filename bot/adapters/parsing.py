@@ -316,7 +316,8 @@ def _own_parts(message: Any) -> Iterator[Any]:
 
 
 def _own_text(message: Any) -> str:
-    plain, html = [], []
+    plain: list[str] = []
+    html: list[str] = []
     for part in _own_parts(message):
         kind = part.get_content_type()
         if kind in ("text/plain", "text/html"):

@@ -35,15 +35,25 @@ class EventDay:
         return f" (recorded as {fmt_date(self.on)}, the day it was given, as it named no date)"
 
 
-def event_day(given: date | None, today: date, what: str) -> EventDay | str:
-    """The day to record, or the reason the line is refused (an event cannot be in the future).
-    `today`: the day the command was given (its email's arrival), not the day it is read."""
+def event_day(
+    given: date | None, today: date, what: str, began: date | None = None
+) -> EventDay | str:
+    """The day to record, or the reason the line is refused: an event cannot be in the future,
+    nor before its case began (a mistyped year would start or meet a clock a year early).
+    `today`: the day the command was given (its email's arrival), not the day it is read.
+    `began`: the first day of the case's clocks (the local authority's awareness, or the day
+    the case was opened if that is earlier), for events with no nearer bound of their own."""
     if given is None:
         return EventDay(today, assumed_today=True)
     if given > today:
         return (
             f"{fmt_date(given)} is after today ({fmt_date(today)}); {what} can only be "
             "recorded once it has happened, with the day it happened"
+        )
+    if began is not None and given < began:
+        return (
+            f"{fmt_date(given)} is before the case began ({fmt_date(began)}), so it cannot be "
+            f"the day of {what}; check the year"
         )
     return EventDay(given, assumed_today=False)
 

@@ -90,19 +90,38 @@ def test_unreadable_corrections_are_refused_lines(line: str, problem: str) -> No
 
 
 def test_no_date_means_today_and_says_so() -> None:
-    day = event_day(None, TODAY, "the National Panel notification")
+    day = event_day(None, TODAY, "the National Panel notification", BEGAN)
     assert day == EventDay(TODAY, assumed_today=True)
     assert isinstance(day, EventDay)
     assert day.said() == " (recorded as Wed 23 Dec 2026, the day it was given, as it named no date)"
-    given = event_day(date(2026, 12, 18), TODAY, "the National Panel notification")
+    given = event_day(date(2026, 12, 18), TODAY, "the National Panel notification", BEGAN)
     assert isinstance(given, EventDay) and given.said() == ""
 
 
 def test_an_event_in_the_future_is_refused() -> None:
-    found = event_day(date(2026, 12, 24), TODAY, "the National Panel notification")
+    found = event_day(date(2026, 12, 24), TODAY, "the National Panel notification", BEGAN)
     assert found == (
         "Thu 24 Dec 2026 is after today (Wed 23 Dec 2026); the National Panel notification "
         "can only be recorded once it has happened, with the day it happened"
+    )
+
+
+BEGAN = date(2026, 12, 14)  # the day the local authority became aware
+
+
+@pytest.mark.parametrize(
+    ("given", "refused"), [(date(2026, 12, 14), False), (date(2025, 12, 18), True)]
+)
+def test_an_event_before_the_case_began_is_refused_as_a_mistyped_year(
+    given: date, refused: bool
+) -> None:
+    found = event_day(given, TODAY, "the CSPR decision", BEGAN)
+    if not refused:
+        assert found == EventDay(given, assumed_today=False)
+        return
+    assert found == (
+        "Thu 18 Dec 2025 is before the case began (Mon 14 Dec 2026), so it cannot be the day of "
+        "the CSPR decision; check the year"
     )
 
 

@@ -754,3 +754,27 @@ def test_not_publishing_withdraws_an_earlier_publication_delay_draft(cspr: Bot) 
     first, second = cspr.outbox("publication_delay_notice")
     assert (first.status, second.status) == ("superseded", "draft")
     assert f"draft #{first.id} withdrawn, replaced by #{second.id}" in result_text(cspr)
+
+
+@pytest.mark.parametrize(
+    ("line", "what", "field"),
+    [
+        ("Report submitted: 07/01/2026", "the Rapid Review report submission", "rr_report_on"),
+        ("Report submitted: 07/01/2027\nCSPR: yes 07/01/2026", "the CSPR decision", "cspr"),
+        ("Meeting held: 06/01/2026", "the Rapid Review meeting", "rr_meeting_on"),
+    ],
+)
+def test_a_review_event_dated_before_the_case_began_is_refused_as_a_mistyped_year(
+    bot: Bot, line: str, what: str, field: str
+) -> None:
+    bot.at("2026-12-16T11:00").mail(BM, reply(REF), "Decision: rapid review")
+    bot.at("2026-12-18T10:00").mail(BM, reply(REF), "Notified: 18/12/2026")
+    bot.run()
+    bot.at("2027-01-07T10:00").mail(BM, reply(REF), line)
+    bot.run()
+
+    case = bot.case()
+    assert getattr(case, field) is None  # no clock met or started a year early
+    assert "cspr_report" not in [d.name for d in case.deadlines]
+    told = " ".join(result_text(bot).split())
+    assert "is before the case began (" in told and f"the day of {what}; check the year" in told

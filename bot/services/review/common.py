@@ -55,12 +55,25 @@ def deadline_row(case: Case, name: str) -> Deadline | None:
     return next((d for d in case.deadlines if d.name == name), None)
 
 
-def recorded_day(app: App, actor: Actor, given: date | None, what: str) -> EventDay:
-    """The day an event command records; refused when it was in the future when given."""
-    found = event_day(given, said_on(app, actor), what)
+def recorded_day(
+    app: App, actor: Actor, given: date | None, what: str, *, began: Case | None = None
+) -> EventDay:
+    """The day an event command records; refused when it was in the future when given, or
+    before the case `began` (for events no check of their own bounds: the Screening Panel's
+    decision, the Rapid Review's meeting and submission, the CSPR decision)."""
+    first = case_began(app, began) if began is not None else None
+    found = event_day(given, said_on(app, actor), what, first)
     if isinstance(found, str):
         raise CommandRefused(found)
     return found
+
+
+def case_began(app: App, case: Case) -> date:
+    """The first day any event of the case can have happened: the local authority's awareness
+    (the National Panel clock's start), or the day the case was opened if that is earlier."""
+    opened = today(app, case.opened_at)
+    aware = deadline_row(case, "panel_notification")
+    return min(aware.start, opened) if aware is not None else opened
 
 
 def short_hash(text: str) -> str:

@@ -53,6 +53,8 @@ def _set_published(session: Session, app: App, case: Case, on: date, now: dateti
     set_deadline(session, case, deadlines.publication_period_end(on, app.calendar), now)
 
 
+_BOUNDED_BY_CASE = (c.Corrected.CSPR, c.Corrected.MEETING_HELD, c.Corrected.REPORT_SUBMITTED)
+
 # For each correctable event: its name, the date recorded now, how to record a new one, and
 # the command that records it the first time.
 _EVENTS: dict[c.Corrected, tuple[str, Callable[[Case], date | None], _Apply, str]] = {
@@ -112,7 +114,8 @@ def correct_date(
         raise CommandRefused(
             f"{what} is not recorded yet, so there is nothing to correct; write {first}"
         )
-    new = recorded_day(app, actor, cmd.on, what).on
+    began = case if cmd.what in _BOUNDED_BY_CASE else None  # the others check their own bound
+    new = recorded_day(app, actor, cmd.on, what, began=began).on
     if new == old:
         return f"{what} is already recorded as {deadlines.fmt_date(old)}; nothing changed"
     apply(session, app, case, new, now)

@@ -48,7 +48,7 @@ PUBLISHED = "publication"
 def cspr(
     session: Session, app: App, case: Case, cmd: c.CsprDecision, actor: Actor, now: datetime
 ) -> str:
-    day = recorded_day(app, actor, cmd.on, CSPR)
+    day = recorded_day(app, actor, cmd.on, CSPR, began=case)
     clock = deadline_row(case, "cspr_report") if case.cspr else None
     if cmd.hold and clock is not None:
         known = Recorded(CSPR, clock.start, "the 6-month clock", "Correct CSPR")

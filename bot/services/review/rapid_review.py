@@ -175,7 +175,7 @@ def _request_one(
 def meeting_held(
     session: Session, app: App, case: Case, cmd: c.MeetingHeld, actor: Actor, now: datetime
 ) -> str:
-    day = recorded_day(app, actor, cmd.on, MEETING)
+    day = recorded_day(app, actor, cmd.on, MEETING, began=case)
     known = Recorded(MEETING, case.rr_meeting_on, "the recorded date", "Correct Meeting held")
     if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
         return same
@@ -189,7 +189,7 @@ def meeting_held(
 def report_submitted(
     session: Session, app: App, case: Case, cmd: c.ReportSubmitted, actor: Actor, now: datetime
 ) -> str:
-    day = recorded_day(app, actor, cmd.on, REPORT)
+    day = recorded_day(app, actor, cmd.on, REPORT, began=case)
     clock = "the day the Rapid Review was met"
     known = Recorded(REPORT, case.rr_report_on, clock, "Correct Report submitted")
     if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:

@@ -268,7 +268,7 @@ def bm_decision(
     refusal = decision_refusal(choice, live_votes(session, case))
     if refusal is not None:
         raise CommandRefused(refusal)
-    day = recorded_day(app, actor, cmd.on, "the Screening Panel's decision")
+    day = recorded_day(app, actor, cmd.on, "the Screening Panel's decision", began=case)
     if case.decision == choice:
         return f"the decision is already recorded as {CHOICE_LABELS[choice]}; nothing changed"
     recorded = "the Business Manager, recording what the partners agreed at the panel meeting"
