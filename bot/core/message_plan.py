@@ -11,7 +11,9 @@ do with a message.
 The plan is deliberately conservative. Anything the bot is not sure how to act on goes to the
 Business Manager's triage list rather than being answered or dropped. Statutory kinds win over
 threading: a complaint or an escalation on a case thread opens its own record, linked to the
-case.
+case. They win over command lines too, unless the sender is one who gives commands: a
+headteacher's "Disagree with the panel's decision" is the challenge itself, not the
+Independent Scrutineer's Disagree.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ __all__ = [
     "as_json",
     "describe",
     "plan",
+    "reads_commands",
 ]
 
 _FORM_RULES = {"sin": FORM_READER_SIN, "appendix_b": FORM_READER_RETURN}
@@ -105,6 +108,9 @@ class Snapshot:
     has_document: bool = False  # an attachment a person could read, not a logo
     case_open: bool = True  # the case found is open (a closed one's records are settled)
     from_business_manager: bool = False
+    # The From address is one configured to give commands (the Business Manager, the
+    # Independent Scrutineer, a statutory partner's representative, or a deputy of one).
+    from_command_giver: bool = False
     too_large: tuple[str, ...] = ()  # attachments kept but not read
     stranger: str | None = None  # why a sender nobody configured needs a person, if so
 
@@ -172,9 +178,24 @@ def _decide(snap: Snapshot) -> list[Effect]:
         return [Triage(f"refers to {snap.case_ref}, which is not a known case")]
     if snap.kind == "auto_reply":
         return [FileOnCase("automatic message: never answered")] if snap.case_exists else []
-    if snap.has_commands and snap.case_exists:
+    if snap.has_commands and snap.case_exists and reads_commands(snap):
         return [*_sin_form(snap), FileOnCase("commands on the case"), RunCommands(), *_late(snap)]
     return _by_kind(snap)
+
+
+_STATUTORY = ("complaint", "escalation")
+
+
+def reads_commands(snap: Snapshot) -> bool:
+    """Whether the message's command lines are read as commands at all.
+
+    A complaint or an escalation from someone who may not give commands is read as what it is:
+    its record (and the clock and alerts that come with it) is owed, and "Disagree with the
+    panel's decision" from a headteacher or a grandparent is the challenge in their own words,
+    so neither a refusal nor "commands not carried out" is said to them. From someone who does
+    give commands, the lines run as always (the Scrutineer's "Disagree: ...").
+    """
+    return snap.kind not in _STATUTORY or snap.from_command_giver
 
 
 def _why_not(snap: Snapshot) -> str:

@@ -21,7 +21,7 @@ from bot.core.commands import Approve, ParsedCommands
 from bot.core.form_summary import summarise
 from bot.core.forms import Extraction, extract
 from bot.core.message import MailMessage, carries_document
-from bot.core.message_plan import Snapshot, plan
+from bot.core.message_plan import Snapshot, plan, reads_commands
 from bot.core.rules import Classification, ClassifyContext, classify
 from bot.services.cases import find_case
 from bot.services.commands import command_givers, commands_in
@@ -189,18 +189,19 @@ def _process(
     result = classify(msg, app.rules, context_for(session, app, msg))
     _record_classification(row, msg, result)
     found = gather(session, app, msg, result, row.received_at, reused=reused)
-    state = Applying(session, app, row, msg, now, found.case, found.form, found.parsed)
+    # Lines not read as commands are the sender's own words, kept whole for whoever reads them.
+    parsed = found.parsed if reads_commands(found.snapshot) else None
+    state = Applying(session, app, row, msg, now, found.case, found.form, parsed)
     apply_plan(state, plan(found.snapshot))
     row.status, row.processed_at = "processed", now
 
 
-def _has_commands(app: App, msg: MailMessage, parsed: ParsedCommands | None) -> bool:
+def _has_commands(parsed: ParsedCommands | None, from_giver: bool) -> bool:
     """Lines to carry out; or, from someone who gives commands, lines that start like a command
     but cannot be read ("Answered: 31/02/2027"): they get the reason back, never filed unread."""
     if parsed is None:
         return False
-    unreadable = bool(parsed.errors) and msg.from_addr.lower() in command_givers(app)
-    return bool(parsed.commands) or unreadable
+    return bool(parsed.commands) or (bool(parsed.errors) and from_giver)
 
 
 def gather(
@@ -228,6 +229,7 @@ def gather(
         # "Approve 12" names its draft, and so its case, even in a reply without the tag.
         case = case_of_approved_draft(session, parsed)
     ok, why_not = can_acknowledge(msg, frozenset({app.config.partnership.mailbox}))
+    from_giver = msg.from_addr.lower() in command_givers(app)
     snapshot = Snapshot(
         kind=str(result.kind),
         rule_hits=result.hits,
@@ -236,7 +238,7 @@ def gather(
         can_acknowledge=ok,
         no_ack_reason=why_not,
         message_id_reused=reused,
-        has_commands=_has_commands(app, msg, parsed),
+        has_commands=_has_commands(parsed, from_giver),
         form=summary,
         case_kind=case.kind if case is not None else None,
         sender_agency=sender_agency_key(app, msg.from_addr),
@@ -244,6 +246,7 @@ def gather(
         has_document=carries_document(msg),
         case_open=case is None or case.status == "open",
         from_business_manager=msg.from_addr in app.config.people.business_manager.command_addresses,
+        from_command_giver=from_giver,
         too_large=tuple(a.filename for a in msg.attachments if a.too_large),
         # Asked as if it were filed on a case; the plan uses it only when it is.
         stranger=stranger_on_case(msg.from_addr, str(result.kind), True, app.config.known_senders),

@@ -34,6 +34,7 @@ from bot.core.message_plan import (
     as_json,
     describe,
     plan,
+    reads_commands,
 )
 
 REF = "TSCP-2026-001"
@@ -188,6 +189,37 @@ def test_reused_message_id_is_triaged_not_acted_on(
 def test_commands_on_a_known_case_are_run_and_filed() -> None:
     got = plan(snap("case_reply", KNOWN, has_commands=True))
     assert got == (FileOnCase("commands on the case"), RunCommands(), NoteHumanMail())
+
+
+COMMANDS_RUN = (FileOnCase("commands on the case"), RunCommands())
+
+
+@pytest.mark.parametrize(
+    ("kind", "giver", "case_kind", "expected"),
+    [
+        # "Disagree with the panel's decision" from a headteacher, or a grandparent's complaint
+        # with such a line, is the challenge itself: its record opens, nothing is refused.
+        ("escalation", False, "review", (FileOnCase(), OpenEscalation(REF, True))),
+        ("complaint", False, "review", (OpenComplaint(REF, True),)),
+        # More of the same on the record's own thread: filed there, and a person reads it.
+        ("escalation", False, "escalation", (FileOnCase("escalation filed on its own record"),
+                                             NoteHumanMail())),
+        ("complaint", False, "complaint", (FileOnCase("complaint filed on its own record"),
+                                           NoteHumanMail())),
+        # From someone who gives commands (the Scrutineer's "Disagree: ..."), they are run.
+        ("escalation", True, "review", COMMANDS_RUN),
+        ("complaint", True, "review", COMMANDS_RUN),
+        # Any other reply: commands are run, and refused in the service if not authorised.
+        ("case_reply", False, "review", (*COMMANDS_RUN, NoteHumanMail())),
+    ],
+)  # fmt: skip
+def test_a_complaint_or_escalation_is_read_as_commands_only_from_a_command_giver(
+    kind: str, giver: bool, case_kind: str, expected: Plan
+) -> None:
+    s = snap(kind, KNOWN, has_commands=True, from_command_giver=giver, case_kind=case_kind)
+    assert plan(s) == expected
+    # The service hands the command lines on only when they are read as commands.
+    assert reads_commands(s) == (RunCommands() in expected)
 
 
 def test_commands_never_run_from_automatic_or_suspicious_mail() -> None:

@@ -3,7 +3,9 @@
 Each message is an invented corpus file delivered into the mailbox and run through the real
 ingest path: a complaint or a challenge written on a case thread opens its own record linked
 to the case, a return pasted into a reply is recorded, a SIN sent as "Doc1.docx" with
-"please see attached" opens a case, and a form naming another case is flagged.
+"please see attached" opens a case, and a form naming another case is flagged. A challenge or
+complaint with a line that reads like a command ("Disagree with the panel's decision") opens
+its record all the same when its sender gives no commands; the Scrutineer's is still hers.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from sqlalchemy import select
 from bot.adapters.db.models import AgencyRequest, Case, CaseField, OutboxMessage, StoredMessage
 from bot.app import App
 from bot.core.message_plan import FORM_READER_SIN
+from bot.services.digest import send_digest_if_due
 from bot.services.passes import run_once
 from tests.fixtures.app import AppFactory, Clock, example_data
 from tests.fixtures.forms_docx import sin_docx
 from tests.fixtures.mail import drop_into_maildir
 from tests.fixtures.mail import email as make_email
+from tests.services.test_lifecycle import Bot, body_of, decide_rapid_review
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 BM = "tscp.business.manager@tameside.gov.uk"
@@ -161,3 +165,104 @@ def test_a_return_whose_form_names_another_case_is_flagged(
     with app.sessions() as s:
         case = s.scalars(select(Case).where(Case.ref == "TSCP-2026-0001")).one()
         assert any(e.what == "form_names_other_case" for e in case.events)
+
+
+# --- A line that reads like a command, from someone who gives none, is their own words ---
+
+HEADTEACHER = "head@hollowbrook-primary.tameside.sch.uk"
+CHALLENGE = (
+    "Dear Business Manager,\n\n"
+    "Disagree with the panel's decision: the school logged eleven concerns over the summer "
+    "term that the panel has not seen. I would ask the panel to reconsider.\n\n"
+    "Sam Oakridge\nHeadteacher\n"
+)
+GRANDPARENT = "dana.brightwell@example.com"
+
+
+def _told_of_commands(bot: Bot, after: int = 0) -> list[OutboxMessage]:
+    """Confirmations and refusals of command lines, to anyone, queued after outbox row `after`."""
+    return [o for o in bot.outbox() if o.event.startswith("command") and o.id > after]
+
+
+def _last_queued(bot: Bot) -> int:
+    return max((o.id for o in bot.outbox()), default=0)
+
+
+def _events(bot: Bot, ref: str = "TSCP-2026-0001") -> set[str]:
+    return {e.what for e in bot.case(ref).events}
+
+
+def test_a_headteacher_writing_disagree_with_the_panels_decision_opens_an_escalation(
+    bot: Bot,
+) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    before = _last_queued(bot)
+    bot.at("2026-12-18T10:15").mail(
+        HEADTEACHER, "RE: [TSCP-2026-0001] Screening Panel outcome", CHALLENGE
+    )
+    bot.run()
+    escalation = bot.case("TSCP-2026-0002")
+    assert escalation.kind == "escalation" and escalation.parent_id == bot.case().id
+    [alert] = bot.outbox("escalation_alert")
+    assert sorted(alert.recipients) == sorted([BM, SCRUTINEER])
+    assert [a.recipients for a in bot.outbox("escalation_acknowledgement")] == [[HEADTEACHER]]
+    # Not the Scrutineer's Disagree: nothing recorded as hers, and no "not carried out" to
+    # the headteacher or the Business Manager.
+    assert not _told_of_commands(bot, before)
+    assert not {"scrutineer_disagrees", "commands_not_carried_out"} & _events(bot)
+    # The Business Manager sees it in the digest as an escalation, not as refused commands.
+    bot.at("2026-12-21T08:30")
+    assert send_digest_if_due(bot.app)
+    digest = body_of(bot.outbox("daily_digest")[-1])
+    escalations = digest.split("OPEN ESCALATIONS", 1)[1].split("NEW CASES", 1)[0]
+    assert "TSCP-2026-0002" in escalations
+    assert "commands not carried out" not in digest.lower()
+
+
+def test_the_scrutineers_disagree_on_the_case_is_still_her_command(bot: Bot) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    before = _last_queued(bot)
+    bot.at("2026-12-18T10:15").mail(
+        SCRUTINEER,
+        "RE: [TSCP-2026-0001] Screening Panel outcome",
+        "Disagree with the panel's decision: the school's concerns were not considered.",
+    )
+    bot.run()
+    assert "scrutineer_disagrees" in _events(bot)
+    assert bot.outbox("escalation_alert") == []
+    [confirmation] = _told_of_commands(bot, before)
+    assert confirmation.event == "command_result" and confirmation.recipients == [SCRUTINEER]
+    assert "the Scrutineer disagrees" in body_of(confirmation)
+
+
+def test_a_complaint_on_a_case_thread_with_lines_like_commands_opens_a_complaint(
+    bot: Bot,
+) -> None:
+    bot.at("2026-12-18T11:00").mail(
+        GRANDPARENT,
+        "Re: TSCP-2026-0001 my grandson",
+        "I wish to make a formal complaint about how my grandson's case has been handled.\n\n"
+        "Close the case? No: nobody has spoken to the family yet.\n"
+        "Disagree with the way we have been kept in the dark.\n\n"
+        "Dana Brightwell\n",
+        auth=False,
+    )
+    bot.run()
+    complaint = bot.case("TSCP-2026-0002")
+    assert complaint.kind == "complaint" and complaint.parent_id == bot.case().id
+    [ack] = bot.outbox("complaint_acknowledgement")
+    assert ack.recipients == [GRANDPARENT] and "20 January 2027" in body_of(ack)
+    assert not _told_of_commands(bot)
+    assert "commands_not_carried_out" not in _events(bot)
+
+    # More on the complaint's own thread is read whole, the "Disagree" line with the rest.
+    bot.at("2026-12-21T11:00").mail(
+        GRANDPARENT,
+        "RE: [TSCP-2026-0002] We have received your complaint",
+        "I am writing to complain again.\nDisagree with your letter: nobody has called me back.",
+        auth=False,
+    )
+    bot.run()
+    assert not _told_of_commands(bot)
+    [alert] = bot.outbox("case_reply_alert")
+    assert "Disagree with your letter: nobody has called me back." in body_of(alert)
