@@ -7,7 +7,7 @@ one meeting instead of showing two; a cancelled one keeps its UID too, with METH
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from bot.core.deadlines import fmt_date
 from bot.core.working_days import WorkingCalendar
@@ -22,21 +22,37 @@ class MeetingNow:
 
 
 def reschedule_refusal(
-    new_start: datetime, now: datetime, calendar: WorkingCalendar, meeting: MeetingNow
+    new_start: datetime,
+    now: datetime,
+    calendar: WorkingCalendar,
+    meeting: MeetingNow,
+    hours: tuple[time, time],
 ) -> str | None:
-    """Why the panel cannot be moved to `new_start` (aware, local), or None when it can."""
+    """Why the panel cannot be moved to `new_start` (aware, local), or None when it can.
+    `hours`: the partnership's working hours, within which the panel meets."""
     day = new_start.date()
     if new_start <= now:
         return (
             f"{fmt_date(day)} {new_start:%H:%M} has already passed; give a future date and "
             "time: Reschedule: <date> <time>"
         )
+    if not hours[0] <= new_start.time() < hours[1]:
+        return _outside_hours(new_start.time(), hours)
     closed = calendar.closure_name(day)
     if closed is not None:
         return f"{fmt_date(day)} is not a working day ({closed}); give a working day"
     if meeting.start is not None and meeting.start == new_start and not meeting.cancelled:
         return f"the Screening Panel is already booked for {fmt_date(day)} {new_start:%H:%M}"
     return None
+
+
+def _outside_hours(at: time, hours: tuple[time, time]) -> str:
+    """ "2.30" is half past two in the afternoon to most people, and 02:30 to a 24-hour clock:
+    the invitation must never go out for the night."""
+    said = f"{at:%H:%M} is outside working hours ({hours[0]:%H:%M} to {hours[1]:%H:%M})"
+    if at.hour < 12 and hours[0] <= (pm := at.replace(hour=at.hour + 12)) < hours[1]:
+        return f"{said}; if you meant {pm:%H:%M}, write Reschedule: <date> {pm:%H:%M}"
+    return f"{said}; give a time within them: Reschedule: <date> <time>"
 
 
 def deadline_note(day: date, due: date | None) -> str:

@@ -166,6 +166,12 @@ def test_reschedule_sends_the_same_uid_one_sequence_up_and_old_answers_stop_coun
     [
         ("Reschedule: 25/12/2026 10:00", "Fri 25 Dec 2026 is not a working day (Christmas Day)"),
         ("Reschedule: 15/12/2026 10:00", "Tue 15 Dec 2026 10:00 has already passed"),
+        (  # "2.30" to a 24-hour clock is the middle of the night: nobody is invited to it
+            "Reschedule: 17/12/2026 2.30",
+            "02:30 is outside working hours (09:00 to 17:00); if you meant 14:30, write "
+            "Reschedule: <date> 14:30",
+        ),
+        ("Reschedule: 17/12/2026 18:00", "18:00 is outside working hours (09:00 to 17:00)"),
     ],
 )
 def test_a_reschedule_that_cannot_be_done_is_refused_saying_why(

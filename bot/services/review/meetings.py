@@ -45,7 +45,8 @@ def reschedule(
     start = datetime.combine(cmd.on, cmd.at, tz)
     meeting = screening_meeting(session, case)
     current = MeetingNow(meeting.start if meeting else None, bool(meeting and meeting.cancelled_at))
-    refusal = reschedule_refusal(start, now.astimezone(tz), app.calendar, current)
+    hours = (app.config.reminders.start, app.config.reminders.end)
+    refusal = reschedule_refusal(start, now.astimezone(tz), app.calendar, current, hours)
     if refusal is not None:
         raise CommandRefused(refusal)
     due = deadline_row(case, "screening_meeting")
