@@ -275,7 +275,8 @@ def _given_by(app: App, actor: Actor) -> str:
 
 def _check_stage(app: App, case: Case, command: Command, actor: Actor) -> None:
     """Refuse a command the table does not accept now, or one that would move a start later."""
-    started = {d.name: d.start for d in case.deadlines}
+    # A clock set aside as not required (`CSPR: no`) is not running: a new decision starts it.
+    started = {d.name: d.start for d in case.deadlines if d.state != "not_required"}
     given_on = said_on(app, actor)
     refusal = lifecycle.verdict(lifecycle.stage_of(case.stage), command, started, given_on)
     if refusal is not None:

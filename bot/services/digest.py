@@ -257,6 +257,7 @@ FLAG_EVENTS = (
     "screening_after_deadline",
     "screening_calendar_failed",  # invited by email instead: the reason needs a person
     "screening_cancel_failed",  # the calendar event must be cancelled by hand
+    "closed_with_cspr_owed",
 )
 
 

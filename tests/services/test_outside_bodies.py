@@ -778,3 +778,29 @@ def test_a_review_event_dated_before_the_case_began_is_refused_as_a_mistyped_yea
     assert "cspr_report" not in [d.name for d in case.deadlines]
     told = " ".join(result_text(bot).split())
     assert "is before the case began (" in told and f"the day of {what}; check the year" in told
+
+
+def test_closing_a_case_that_still_owes_its_cspr_report_is_flagged(cspr: Bot) -> None:
+    cspr.at("2027-02-01T10:00").mail(BM, reply(REF), "Close: family moved away")
+    cspr.run()
+    said = (
+        "the CSPR report (decided Thu 7 Jan 2027, due Wed 7 Jul 2027) is not recorded as "
+        "published or sent to the National Panel"
+    )
+    assert f"case closed; note that {said}" in " ".join(result_text(cspr).split())
+    digest = " ".join(digest_text(cspr, "2027-02-02T08:30").split())
+    attention = digest.split("NEEDS YOUR ATTENTION")[1].split("AWAITING YOUR APPROVAL")[0]
+    assert REF in attention and said in attention
+
+
+def test_cspr_no_after_yes_stops_the_report_clock_and_yes_again_restarts_it(cspr: Bot) -> None:
+    def clock_state() -> str:
+        return next(d.state for d in cspr.case().deadlines if d.name == "cspr_report")
+
+    cspr.at("2027-01-08T10:00").mail(BM, reply(REF), "CSPR: no because the Panel advised against")
+    cspr.run()
+    assert clock_state() == "not_required"  # no reminders for a report nobody will write
+    assert "the 6-month report clock is stopped" in result_text(cspr)
+    cspr.at("2027-01-11T10:00").mail(BM, reply(REF), "CSPR: yes 11/01/2027")
+    cspr.run()
+    assert clock_state() == "open" and cspr.due("cspr_report") == date(2027, 7, 9)  # 11th: Sun

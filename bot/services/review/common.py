@@ -51,6 +51,13 @@ def met(case: Case, name: str, now: datetime, state: str = "met", on: date | Non
             d.met_on = on if state == "met" else None
 
 
+def reopen(row: Deadline) -> None:
+    """A clock marked not required (`Notifiable: no`, `CSPR: no`) set running again: the tick
+    finds it overdue at once if its due date has passed."""
+    if row.state == "not_required":
+        row.state, row.met_at, row.met_on = "open", None, None
+
+
 def deadline_row(case: Case, name: str) -> Deadline | None:
     return next((d for d in case.deadlines if d.name == name), None)
 

@@ -12,6 +12,7 @@ from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
 from bot.core.command_dates import action_due_problem, closed_day_note, published_problem
+from bot.core.deadlines import fmt_date
 from bot.core.publication import REQUIRED, check_notice
 from bot.services.approvals import ApprovalError, approve, restater, withdraw_earlier
 from bot.services.cases import add_event, set_deadline
@@ -26,6 +27,7 @@ from bot.services.review.common import (
     note,
     recorded_day,
     refuse_personal,
+    reopen,
     repeated,
     resolve_agency,
     said_on,
@@ -42,6 +44,7 @@ from bot.services.review.publication_notice import (
 )
 
 CSPR = "the CSPR decision"
+CSPR_OWED = "closed_with_cspr_owed"
 PUBLISHED = "publication"
 
 
@@ -55,8 +58,12 @@ def cspr(
         if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
             return same
     case.cspr, case.cspr_rationale = cmd.hold, cmd.rationale
+    stopped = ""
     if cmd.hold:
-        set_deadline(session, case, deadlines.cspr_report(day.on, app.calendar), now)
+        reopen(set_deadline(session, case, deadlines.cspr_report(day.on, app.calendar), now))
+    elif (row := deadline_row(case, "cspr_report")) is not None and row.met_at is None:
+        met(case, "cspr_report", now, state="not_required")  # no report is owed now
+        stopped = "; the 6-month report clock is stopped"
     add_event(
         session,
         case,
@@ -66,7 +73,7 @@ def cspr(
         actor=actor.email,
         why=cmd.line,
     )
-    return f"CSPR decision recorded{day.said()}"
+    return f"CSPR decision recorded{day.said()}{stopped}"
 
 
 def reviewer(
@@ -315,4 +322,19 @@ def close(session: Session, app: App, case: Case, cmd: c.Close, actor: Actor, no
     case.status, case.closed_reason = "closed", cmd.reason
     note(session, case, now, "case_closed", cmd.reason, actor, cmd.line)
     cancelled = cancel_if_still_to_come(session, app, case, "the case is closed", now)
-    return "case closed" + (f"; {cancelled}" if cancelled else "")
+    owed = _cspr_report_owed(session, case, now)
+    return "case closed" + (f"; {cancelled}" if cancelled else "") + owed
+
+
+def _cspr_report_owed(session: Session, case: Case, now: datetime) -> str:
+    """Closing a case whose CSPR report was neither published nor sent to the National Panel
+    is allowed (a decision may have been overtaken), but never unremarked: it is flagged."""
+    clock = deadline_row(case, "cspr_report") if case.cspr else None
+    if clock is None or case.published_on is not None or case.report_sent_on is not None:
+        return ""
+    said = (
+        f"the CSPR report (decided {fmt_date(clock.start)}, due {fmt_date(clock.due)}) is not "
+        "recorded as published or sent to the National Panel"
+    )
+    add_event(session, case, now, CSPR_OWED, f"Closed, but {said}")
+    return f"; note that {said}"

@@ -32,6 +32,7 @@ from bot.services.review.common import (
     met,
     note,
     recorded_day,
+    reopen,
     said_on,
 )
 from bot.services.review.meetings import cancel_if_still_to_come
@@ -301,7 +302,7 @@ def _notification_clock_back(case: Case, now: datetime) -> str:
     row = deadline_row(case, "panel_notification")
     if row is None or row.state != "not_required":
         return ""
-    row.state, row.met_at, row.met_on = "open", None, None
+    reopen(row)
     if case.notification_sent_on is not None:
         met(case, "panel_notification", now, on=case.notification_sent_on)
         return f"; the notification is recorded as sent on {fmt_date(case.notification_sent_on)}"
