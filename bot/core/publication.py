@@ -51,3 +51,19 @@ def check_notice(
 
 def _days(n: int) -> str:
     return f"{n} working day{'' if n == 1 else 's'}"
+
+
+def short_notice(sent: date, published: date, cal: WorkingCalendar) -> str | None:
+    """Why the notice actually given fell short: the report reached the National Panel, the
+    Secretary of State and Ofsted fewer than REQUIRED working days before the day it was
+    published. None when it was given in time. The breach has happened by then; it is said,
+    never let pass, because the Panel may ask and the Board's report must not call it on time."""
+    given = cal.working_days_between(sent, published)
+    if given >= REQUIRED:
+        return None
+    when = f"{_days(given)} before" if given > 0 else "not before"
+    return (
+        "the report was sent to the National Panel, the Secretary of State and Ofsted on "
+        f"{sent:%d/%m/%Y}, {when} publication on {published:%d/%m/%Y}, fewer than the "
+        f"{REQUIRED} working days required"
+    )

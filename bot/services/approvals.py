@@ -24,16 +24,17 @@ Restater = Callable[[Session, OutboxMessage, datetime], "str | None"]
 
 
 def restater(app: App) -> Restater:
-    """What approval asks of each draft. A publication notice is written again as of the day
-    (the notice it gives is counted from then); a delay or reviewer notice whose facts changed
-    is refused (ApprovalError, with what changed); other drafts pass."""
+    """What approval asks of each draft. A delay, reviewer or publication notice whose facts
+    changed is refused (ApprovalError, with what changed); a publication notice that still
+    holds is written again as of the day (the notice it gives is counted from then); other
+    drafts pass."""
 
     def restate(session: Session, draft: OutboxMessage, now: datetime) -> str | None:
-        if draft.event in _CHECKED:
-            stale = _stale(app, draft, now)
-            if stale is not None:
-                raise ApprovalError(f"email #{draft.id} not sent: {stale}")
+        if draft.event not in _CHECKED:
             return None
+        stale = _stale(app, draft, now)
+        if stale is not None:
+            raise ApprovalError(f"email #{draft.id} not sent: {stale}")
         if draft.event != "publication_notice":
             return None
         from bot.services.review.publication_notice import restate_notice
@@ -43,13 +44,21 @@ def restater(app: App) -> Restater:
     return restate
 
 
-_CHECKED = ("panel_delay_notice", "reviewer_notice", "publication_delay_notice")
+_CHECKED = (
+    "panel_delay_notice",
+    "reviewer_notice",
+    "publication_delay_notice",
+    "publication_notice",
+)
 
 
 def _stale(app: App, draft: OutboxMessage, now: datetime) -> str | None:
     # Imported here: releasing any other draft loads no template (see tests/test_cli_imports).
     from bot.services.review import delay_notice as notices
+    from bot.services.review.publication_notice import stale_notice
 
+    if draft.event == "publication_notice":
+        return stale_notice(app, draft, now)
     if draft.event == "panel_delay_notice":
         return notices.stale_delay_notice(app, draft, now)
     if draft.event == "reviewer_notice":

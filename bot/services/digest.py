@@ -251,6 +251,7 @@ FLAG_EVENTS = (
     "looked_after_death",
     "looked_after_death_check",
     "report_not_sent",
+    "publication_notice_short",  # the report reached the bodies under 7 working days before
     NOT_DELIVERED_EVENT,  # an invitation or request on the case never reached someone
     "meeting_declined",  # a statutory partner cannot come: the panel is not quorate
     "meeting_new_time_proposed",

@@ -223,21 +223,6 @@ def test_a_corrected_form_with_an_earlier_awareness_date_brings_the_clock_forwar
 # --- item 8: never tell an outside body something false -------------------------------------
 
 
-@pytest.fixture
-def cspr(make_app: AppFactory, tmp_path: Path) -> Bot:
-    """A case whose partners decided on Thu 7 Jan 2027 to hold a CSPR."""
-    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
-    b.mail("casey.invented@gmp.police.uk", "Serious Incident Notification - GM SIN form", "Form.")
-    b.run()
-    b.at("2026-12-16T11:00").mail(BM, reply(REF), "Decision: rapid review")
-    b.at("2026-12-18T10:00").mail(BM, reply(REF), "Notified: 18/12/2026")
-    b.run()
-    b.at("2027-01-07T10:00").mail(BM, reply(REF), "Report submitted: 07/01/2027\nCSPR: yes")
-    b.run()
-    assert b.due("cspr_report") == date(2027, 7, 7)
-    return b
-
-
 def result_text(bot: Bot) -> str:
     return body_of(bot.outbox("command_result")[-1])
 

@@ -20,14 +20,16 @@ from bot.services.review.later import (
     close,
     cspr,
     family_preview,
-    publication_delay,
-    publication_planned,
-    published,
-    report_sent,
     reviewer,
 )
 from bot.services.review.looked_after import notified as looked_after_notified
 from bot.services.review.meetings import cancel_meeting, reschedule
+from bot.services.review.publishing import (
+    publication_delay,
+    publication_planned,
+    published,
+    report_sent,
+)
 from bot.services.review.rapid_review import (
     delay,
     draft_delay_notice,

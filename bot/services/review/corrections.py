@@ -19,7 +19,7 @@ from bot.core import deadlines
 from bot.services.cases import add_event, set_deadline
 from bot.services.review.common import Actor, CommandRefused, deadline_row, recorded_day
 from bot.services.review.complaints import answered_on, correct_answered
-from bot.services.review.later import check_published
+from bot.services.review.publishing import check_published
 from bot.services.review.rapid_review import met_rapid_review, record_notification
 
 _Apply = Callable[[Session, App, Case, date, datetime], None]

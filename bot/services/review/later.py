@@ -1,8 +1,10 @@
-"""After the Rapid Review: CSPR, reviewer, publication, action plan, approvals, closing."""
+"""After the Rapid Review: CSPR, reviewer, family preview, action plan, approvals, closing.
+
+Publication has its own module, bot.services.review.publishing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,9 +13,8 @@ from bot.adapters.db.models import ActionItem, Case
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
-from bot.core.command_dates import action_due_problem, closed_day_note, published_problem
+from bot.core.command_dates import action_due_problem, closed_day_note
 from bot.core.deadlines import fmt_date
-from bot.core.publication import REQUIRED, check_notice
 from bot.services.approvals import ApprovalError, approve, restater, withdraw_earlier
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
@@ -26,26 +27,17 @@ from bot.services.review.common import (
     met,
     note,
     recorded_day,
-    refuse_personal,
     reopen,
     repeated,
     resolve_agency,
     said_on,
-    short_hash,
-    today,
 )
-from bot.services.review.delay_notice import already_published, reviewer_key
+from bot.services.review.delay_notice import reviewer_key
 from bot.services.review.meetings import cancel_if_still_to_come
-from bot.services.review.publication_notice import EVENT as NOTICE
-from bot.services.review.publication_notice import (
-    not_sent,
-    notice_context,
-    notice_key,
-)
+from bot.services.review.publication_notice import not_sent
 
 CSPR = "the CSPR decision"
 CSPR_OWED = "closed_with_cspr_owed"
-PUBLISHED = "publication"
 
 
 def cspr(
@@ -121,147 +113,6 @@ def family_preview(
         cmd.line,
     )
     return "family preview recorded"
-
-
-def publication_planned(
-    session: Session, app: App, case: Case, cmd: c.PublicationPlanned, actor: Actor, now: datetime
-) -> str:
-    check = check_notice(today(app, now), cmd.on, cmd.late_notice, app.calendar)
-    if check.refusal is not None:
-        raise CommandRefused(check.refusal)
-    case.planned_publication = cmd.on
-    d = deadlines.publication_notice(cmd.on, app.calendar)
-    set_deadline(session, case, d, now)
-    if case.report_sent_on is not None:
-        met(case, "publication_notice", now, on=case.report_sent_on)
-    p = app.config.people
-    queue_email(
-        session,
-        app,
-        key=notice_key(case, cmd.on),
-        event=NOTICE,
-        to=[p.national_panel.email, p.secretary_of_state.email, p.ofsted.email],
-        now=now,
-        case=case,
-        context=notice_context(case, cmd.on, check, d.due),
-    )
-    if check.late:
-        return (
-            f"publication on {cmd.on:%d/%m/%Y}; late notice drafted: {check.given} working days "
-            f"before publication, fewer than the {REQUIRED} working days required (the report "
-            f"was due to them by {d.due:%d/%m/%Y})"
-        )
-    closed = closed_day_note(cmd.on, app.calendar)
-    return f"publication on {cmd.on:%d/%m/%Y}{closed}; notice drafted, due by {d.due:%d/%m/%Y}"
-
-
-def report_sent(
-    session: Session, app: App, case: Case, cmd: c.ReportSent, actor: Actor, now: datetime
-) -> str:
-    if not case.cspr:
-        raise CommandRefused("record CSPR: yes before recording the report as sent")
-    if case.report_sent_on is not None:
-        raise CommandRefused(
-            f"the report is already recorded as sent on {case.report_sent_on:%d/%m/%Y}"
-        )
-    sent_on = cmd.on or said_on(app, actor)
-    if sent_on > said_on(app, actor):
-        raise CommandRefused(f"{sent_on:%d/%m/%Y} is in the future; give the date it was sent")
-    case.report_sent_on = sent_on
-    met(case, "publication_notice", now, on=sent_on)
-    note(
-        session,
-        case,
-        now,
-        "report_sent",
-        f"Full report sent to the National Panel, the Secretary of State and Ofsted on {sent_on}",
-        actor,
-        cmd.line,
-    )
-    said = "" if cmd.on else " (no date given, so today)"
-    return f"report sent on {sent_on:%d/%m/%Y}{said} recorded{_notice_given(app, case, sent_on)}"
-
-
-def _notice_given(app: App, case: Case, sent_on: date) -> str:
-    if case.planned_publication is None:
-        return ""
-    given = app.calendar.working_days_between(sent_on, case.planned_publication)
-    if given >= REQUIRED:
-        return f"; {given} working days before publication"
-    return (
-        f"; {given} working days before publication, fewer than the {REQUIRED} working days "
-        "required"
-    )
-
-
-def check_published(case: Case, on: date) -> None:
-    """Refuse a publication date before the CSPR decision (see published_problem)."""
-    decided = deadline_row(case, "cspr_report")
-    if decided is not None and (problem := published_problem(on, decided.start)) is not None:
-        raise CommandRefused(problem)
-
-
-def published(
-    session: Session, app: App, case: Case, cmd: c.Published, actor: Actor, now: datetime
-) -> str:
-    day = recorded_day(app, actor, cmd.on, PUBLISHED)
-    check_published(case, day.on)
-    clock = "the publication period"
-    known = Recorded(PUBLISHED, case.published_on, clock, "Correct Published")
-    if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
-        return same
-    case.published_on = day.on
-    met(case, "cspr_report", now, on=day.on)
-    d = deadlines.publication_period_end(day.on, app.calendar)
-    set_deadline(session, case, d, now)
-    done = f"publication recorded; keep it online until at least {d.due:%d/%m/%Y}{day.said()}"
-    if case.report_sent_on is not None:
-        return done
-    # Publishing does not show the report reached the Panel, the SoS and Ofsted: ask.
-    add_event(
-        session,
-        case,
-        now,
-        "report_not_sent",
-        f"Published on {day.on:%d/%m/%Y} but no Report sent: is recorded; the full report must "
-        "go to the National Panel, the Secretary of State and Ofsted. Reply Report sent: <date> "
-        "once it has.",
-        actor=actor.email,
-        why=cmd.line,
-    )
-    return (
-        f"{done}; the report is not recorded as sent to the National Panel, the Secretary of "
-        "State and Ofsted, so the notice of publication stays open: reply Report sent: <date> "
-        "once it has gone"
-    )
-
-
-def publication_delay(
-    session: Session,
-    app: App,
-    case: Case,
-    cmd: c.PublicationDelay | c.NotPublishing,
-    actor: Actor,
-    now: datetime,
-) -> str:
-    kind = "delayed" if isinstance(cmd, c.PublicationDelay) else "not_publishing"
-    if case.published_on is not None:
-        raise CommandRefused(already_published(case.published_on))
-    refuse_personal(session, case, cmd.reason, "reason")
-    p = app.config.people
-    draft = queue_email(
-        session,
-        app,
-        key=f"publication-{kind}:{case.ref}:{short_hash(cmd.reason)}",
-        event="publication_delay_notice",
-        to=[p.national_panel.email, p.secretary_of_state.email],
-        now=now,
-        case=case,
-        context={"case": case_ctx(case), "kind": kind, "reason": cmd.reason},
-    )
-    note(session, case, now, f"publication_{kind}", cmd.reason, actor, cmd.line)
-    withdrawn = withdraw_earlier(session, case, draft, now)
-    return "reasons drafted for the National Panel and the Secretary of State" + withdrawn
 
 
 def add_action(

@@ -5,7 +5,9 @@ The notice counts the working days of notice it gives, and says when the report 
 be) sent, as of the day it is written. Approved days later, or after `Report sent:`, it would
 claim more notice than is given, or a date already past. So approval writes it again as of
 that day first: unchanged, it goes; changed, it is held, and the Business Manager is sent the
-new words to approve. An outside body never receives words nobody read.
+new words to approve. An outside body never receives words nobody read. A notice no rewriting
+could make true (the report was published, the case closed, the date is no longer planned or
+has passed) is refused outright, and the approver told why.
 """
 
 from __future__ import annotations
@@ -49,19 +51,37 @@ def not_sent(row_id: int, held: str, how: str) -> str:
     )
 
 
-def restate_notice(session: Session, app: App, draft: OutboxMessage, now: datetime) -> str | None:
-    """Why the draft cannot go as approved (it was rewritten and offered again), or None."""
+def stale_notice(app: App, draft: OutboxMessage, now: datetime) -> str | None:
+    """Why no notice of this planned date may go at all, however it were written again, or
+    None. Once the report is published, or the case closed, "we plan to publish on ..." is
+    untrue; so is a date no longer planned, or one already past."""
     case, planned = draft.case, _planned_on(draft)
     if case is None or planned is None:
         return None
+    if case.status != "open":
+        return f"{case.ref} is closed"
+    if case.published_on is not None:
+        return (
+            f"the report is recorded as published on {fmt_date(case.published_on)}, so a "
+            f"notice that publication is planned for {fmt_date(planned)} would be untrue"
+        )
     if case.planned_publication != planned:
         now_planned = case.planned_publication
         return f"it gives notice of publication on {fmt_date(planned)}, but publication is now " + (
             f"planned for {fmt_date(now_planned)}" if now_planned else "not planned"
         )
-    on = today(app, now)
-    if planned < on:
+    if planned < today(app, now):
         return f"publication on {fmt_date(planned)} has passed; if it happened, write Published:"
+    return None
+
+
+def restate_notice(session: Session, app: App, draft: OutboxMessage, now: datetime) -> str | None:
+    """Why the draft cannot go as approved (it was rewritten and offered again), or None.
+    Asked only of a draft stale_notice lets go."""
+    case, planned = draft.case, _planned_on(draft)
+    if case is None or planned is None:
+        return None
+    on = today(app, now)
     check = check_notice(on, planned, True, app.calendar)
     due = deadlines.publication_notice(planned, app.calendar).due
     why = _why(app, draft, case, check, on)

@@ -1,0 +1,212 @@
+"""Publishing a CSPR report: the planned date and its notice, the report sent to the National
+Panel, the Secretary of State and Ofsted, the day it was published, or why it is delayed or
+will not be published.
+
+The report must reach the three bodies at least 7 working days before it is published. The
+notice clock counts back from the planned date until the report is published, then from the
+day it was: once both days are recorded, notice that fell short is said in the reply and put
+under the digest's "Needs your attention", whichever of the two was recorded last.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case
+from bot.app import App
+from bot.core import commands as c
+from bot.core import deadlines
+from bot.core.command_dates import closed_day_note, published_problem
+from bot.core.publication import REQUIRED, check_notice, short_notice
+from bot.services.approvals import withdraw_earlier
+from bot.services.cases import add_event, set_deadline
+from bot.services.mailout import queue_email
+from bot.services.review.common import (
+    Actor,
+    CommandRefused,
+    Recorded,
+    case_ctx,
+    deadline_row,
+    met,
+    note,
+    recorded_day,
+    refuse_personal,
+    repeated,
+    said_on,
+    short_hash,
+    today,
+)
+from bot.services.review.delay_notice import already_published
+from bot.services.review.publication_notice import EVENT as NOTICE
+from bot.services.review.publication_notice import notice_context, notice_key
+
+PUBLISHED = "publication"
+SHORT = "publication_notice_short"  # a digest flag: bot.services.digest.FLAG_EVENTS
+
+
+def publication_planned(
+    session: Session, app: App, case: Case, cmd: c.PublicationPlanned, actor: Actor, now: datetime
+) -> str:
+    check = check_notice(today(app, now), cmd.on, cmd.late_notice, app.calendar)
+    if check.refusal is not None:
+        raise CommandRefused(check.refusal)
+    case.planned_publication = cmd.on
+    d = deadlines.publication_notice(cmd.on, app.calendar)
+    set_deadline(session, case, d, now)
+    if case.report_sent_on is not None:
+        met(case, "publication_notice", now, on=case.report_sent_on)
+    p = app.config.people
+    queue_email(
+        session,
+        app,
+        key=notice_key(case, cmd.on),
+        event=NOTICE,
+        to=[p.national_panel.email, p.secretary_of_state.email, p.ofsted.email],
+        now=now,
+        case=case,
+        context=notice_context(case, cmd.on, check, d.due),
+    )
+    if check.late:
+        return (
+            f"publication on {cmd.on:%d/%m/%Y}; late notice drafted: {check.given} working days "
+            f"before publication, fewer than the {REQUIRED} working days required (the report "
+            f"was due to them by {d.due:%d/%m/%Y})"
+        )
+    closed = closed_day_note(cmd.on, app.calendar)
+    return f"publication on {cmd.on:%d/%m/%Y}{closed}; notice drafted, due by {d.due:%d/%m/%Y}"
+
+
+def report_sent(
+    session: Session, app: App, case: Case, cmd: c.ReportSent, actor: Actor, now: datetime
+) -> str:
+    if not case.cspr:
+        raise CommandRefused("record CSPR: yes before recording the report as sent")
+    if case.report_sent_on is not None:
+        raise CommandRefused(
+            f"the report is already recorded as sent on {case.report_sent_on:%d/%m/%Y}"
+        )
+    sent_on = cmd.on or said_on(app, actor)
+    if sent_on > said_on(app, actor):
+        raise CommandRefused(f"{sent_on:%d/%m/%Y} is in the future; give the date it was sent")
+    case.report_sent_on = sent_on
+    met(case, "publication_notice", now, on=sent_on)
+    note(
+        session,
+        case,
+        now,
+        "report_sent",
+        f"Full report sent to the National Panel, the Secretary of State and Ofsted on {sent_on}",
+        actor,
+        cmd.line,
+    )
+    said = "" if cmd.on else " (no date given, so today)"
+    given = (
+        _notice_given(app, case, sent_on)
+        if case.published_on is None
+        else notice_actually_given(session, app, case, now, actor, cmd.line)
+    )
+    return f"report sent on {sent_on:%d/%m/%Y}{said} recorded{given}"
+
+
+def _notice_given(app: App, case: Case, sent_on: date) -> str:
+    if case.planned_publication is None:
+        return ""
+    given = app.calendar.working_days_between(sent_on, case.planned_publication)
+    if given >= REQUIRED:
+        return f"; {given} working days before publication"
+    return (
+        f"; {given} working days before publication, fewer than the {REQUIRED} working days "
+        "required"
+    )
+
+
+def notice_actually_given(
+    session: Session, app: App, case: Case, now: datetime, actor: Actor, line: str
+) -> str:
+    """Once the report is published, the notice clock counts back from that day, not the day
+    once planned; notice that fell short of it is flagged for the Business Manager. What to
+    add to the reply, or ""."""
+    on = case.published_on
+    if on is None:
+        return ""
+    row = deadline_row(case, NOTICE)
+    if row is not None and (d := deadlines.publication_notice(on, app.calendar)).due != row.due:
+        set_deadline(session, case, d, now)
+    short = short_notice(case.report_sent_on, on, app.calendar) if case.report_sent_on else None
+    if short is None:
+        return ""
+    note(session, case, now, SHORT, f"{short[:1].upper()}{short[1:]}", actor, line)
+    return f"; {short}"
+
+
+def check_published(case: Case, on: date) -> None:
+    """Refuse a publication date before the CSPR decision (see published_problem)."""
+    decided = deadline_row(case, "cspr_report")
+    if decided is not None and (problem := published_problem(on, decided.start)) is not None:
+        raise CommandRefused(problem)
+
+
+def published(
+    session: Session, app: App, case: Case, cmd: c.Published, actor: Actor, now: datetime
+) -> str:
+    day = recorded_day(app, actor, cmd.on, PUBLISHED)
+    check_published(case, day.on)
+    clock = "the publication period"
+    known = Recorded(PUBLISHED, case.published_on, clock, "Correct Published")
+    if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
+        return same
+    case.published_on = day.on
+    met(case, "cspr_report", now, on=day.on)
+    d = deadlines.publication_period_end(day.on, app.calendar)
+    set_deadline(session, case, d, now)
+    done = f"publication recorded; keep it online until at least {d.due:%d/%m/%Y}{day.said()}"
+    given = notice_actually_given(session, app, case, now, actor, cmd.line)
+    if case.report_sent_on is not None:
+        return done + given
+    # Publishing does not show the report reached the Panel, the SoS and Ofsted: ask.
+    add_event(
+        session,
+        case,
+        now,
+        "report_not_sent",
+        f"Published on {day.on:%d/%m/%Y} but no Report sent: is recorded; the full report must "
+        "go to the National Panel, the Secretary of State and Ofsted. Reply Report sent: <date> "
+        "once it has.",
+        actor=actor.email,
+        why=cmd.line,
+    )
+    return (
+        f"{done}; the report is not recorded as sent to the National Panel, the Secretary of "
+        "State and Ofsted, so the notice of publication stays open: reply Report sent: <date> "
+        "once it has gone"
+    )
+
+
+def publication_delay(
+    session: Session,
+    app: App,
+    case: Case,
+    cmd: c.PublicationDelay | c.NotPublishing,
+    actor: Actor,
+    now: datetime,
+) -> str:
+    kind = "delayed" if isinstance(cmd, c.PublicationDelay) else "not_publishing"
+    if case.published_on is not None:
+        raise CommandRefused(already_published(case.published_on))
+    refuse_personal(session, case, cmd.reason, "reason")
+    p = app.config.people
+    draft = queue_email(
+        session,
+        app,
+        key=f"publication-{kind}:{case.ref}:{short_hash(cmd.reason)}",
+        event="publication_delay_notice",
+        to=[p.national_panel.email, p.secretary_of_state.email],
+        now=now,
+        case=case,
+        context={"case": case_ctx(case), "kind": kind, "reason": cmd.reason},
+    )
+    note(session, case, now, f"publication_{kind}", cmd.reason, actor, cmd.line)
+    withdrawn = withdraw_earlier(session, case, draft, now)
+    return "reasons drafted for the National Panel and the Secretary of State" + withdrawn

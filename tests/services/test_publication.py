@@ -1,0 +1,91 @@
+"""Publication of a CSPR report: the notice of publication, the report sent to the National
+Panel, the Secretary of State and Ofsted, and the day it was published, driven by email.
+
+What an outside body receives must be true on the day it goes, and a clock counts from the day
+that really happened; whatever the bot cannot put right reaches the Business Manager. The `cspr`
+fixture (tests/services/conftest.py) is a case whose CSPR was decided on Thu 7 Jan 2027.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.services.test_lifecycle import BM, Bot, body_of, reply
+from tests.services.test_outside_bodies import digest_text
+
+REF = "TSCP-2026-0001"
+
+
+def told(bot: Bot) -> str:
+    """The last confirmation the Business Manager was sent, on one line."""
+    return " ".join(body_of(bot.outbox("command_result")[-1]).split())
+
+
+def say(bot: Bot, when: str, line: str) -> None:
+    bot.at(when).mail(BM, reply(REF), line)
+    bot.run()
+
+
+def clock(bot: Bot, name: str) -> tuple[date, str, date | None]:
+    row = next(d for d in bot.case().deadlines if d.name == name)
+    return row.due, row.state, row.met_on
+
+
+def test_a_notice_of_publication_is_not_sent_once_the_report_is_published(cspr: Bot) -> None:
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    draft = cspr.outbox("publication_notice")[0].id
+    say(cspr, "2027-06-23T10:00", "Published: 23/06/2027")
+    for when in ("2027-06-23T10:30", "2027-06-23T11:00"):  # approving twice changes nothing
+        say(cspr, when, f"Approve {draft}")
+        assert (
+            f"email #{draft} not sent: the report is recorded as published on Wed 23 Jun 2027, "
+            "so a notice that publication is planned for Thu 1 Jul 2027 would be untrue"
+        ) in told(cspr)
+        [row] = cspr.outbox("publication_notice")
+        assert row.status == "draft"  # never "we plan to publish on 1 July"
+
+
+def test_a_notice_of_publication_is_not_sent_once_the_case_is_closed(cspr: Bot) -> None:
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    draft = cspr.outbox("publication_notice")[0].id
+    say(cspr, "2027-06-02T10:00", "Close: the review was stood down")
+    say(cspr, "2027-06-02T11:00", f"Approve {draft}")
+    assert f"email #{draft} not sent: {REF} is closed" in told(cspr)
+    assert [r.status for r in cspr.outbox("publication_notice")] == ["draft"]
+
+
+def test_publishing_under_7_working_days_after_the_report_was_sent_needs_attention(
+    cspr: Bot,
+) -> None:
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    say(cspr, "2027-06-21T10:00", "Report sent: 21/06/2027")
+    say(cspr, "2027-06-23T10:00", "Published: 23/06/2027")
+    assert (
+        "the report was sent to the National Panel, the Secretary of State and Ofsted on "
+        "21/06/2027, 2 working days before publication on 23/06/2027, fewer than the 7 "
+        "working days required"
+    ) in told(cspr)
+    # The notice clock counts back from the day it was published, not the day once planned.
+    assert clock(cspr, "publication_notice") == (date(2027, 6, 14), "met", date(2027, 6, 21))
+    digest = digest_text(cspr, "2027-06-24T08:30")
+    assert f"{REF}  publication notice short\r\n      The report was sent" in digest
+
+
+def test_report_sent_after_publication_under_7_working_days_before_it_needs_attention(
+    cspr: Bot,
+) -> None:
+    say(cspr, "2027-07-01T10:00", "Published: 01/07/2027")
+    say(cspr, "2027-07-02T10:00", "Report sent: 28/06/2027")
+    assert (
+        "on 28/06/2027, 3 working days before publication on 01/07/2027, fewer than the 7 "
+        "working days required"
+    ) in told(cspr)
+    assert "publication_notice_short" in [e.what for e in cspr.case().events]
+
+
+def test_publishing_7_working_days_after_the_report_was_sent_is_not_flagged(cspr: Bot) -> None:
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    say(cspr, "2027-06-21T10:00", "Report sent: 21/06/2027")
+    say(cspr, "2027-06-30T10:00", "Published: 30/06/2027")
+    assert "fewer than" not in told(cspr)
+    assert "publication_notice_short" not in [e.what for e in cspr.case().events]
