@@ -102,6 +102,39 @@ def withdraw_earlier(
     return f"; draft {ids} withdrawn, replaced by #{newer.id}" if earlier else ""
 
 
+def withdraw_drafts(session: Session, case: Case, event: str, now: datetime, because: str) -> str:
+    """Withdraw the drafts of `event` still waiting on the case because what they say has
+    stopped being true (`Publication delayed:` makes a notice of a planned publication date
+    untrue); approving one later says `because`. Returns what to say ("; draft #11 (...)
+    withdrawn: ...")."""
+    waiting = [d for d in drafts(session, case) if d.event == event]
+    for old in waiting:
+        old.status = SUPERSEDED
+        add_event(
+            session,
+            case,
+            now,
+            "draft_withdrawn",
+            f"Draft #{old.id} withdrawn: {because}",
+            why=f"a {event.replace('_', ' ')} must not go once {because}",
+        )
+    ids = ", ".join(f"#{old.id}" for old in waiting)
+    named = event.replace("_", " ")
+    return f"; draft {ids} ({named}) withdrawn: {because}" if waiting else ""
+
+
+def _withdrawn_because(row: OutboxMessage) -> str:
+    """Why a withdrawn draft was withdrawn, as the case's history recorded it."""
+    said = f"Draft #{row.id} withdrawn: "
+    events = row.case.events if row.case is not None else []
+    found = [
+        e.detail[len(said) :]
+        for e in events
+        if e.what == "draft_withdrawn" and e.detail.startswith(said)
+    ]
+    return found[-1] if found else "a newer draft of it replaced it"
+
+
 @dataclass(frozen=True)
 class Approval:
     row: OutboxMessage
@@ -138,7 +171,7 @@ def approve(
         found = session.get(OutboxMessage, draft_id)
         if found is not None and found.status == SUPERSEDED:
             raise ApprovalError(
-                f"email #{draft_id} was withdrawn: a newer draft of it replaced it (see the "
+                f"email #{draft_id} was withdrawn: {_withdrawn_because(found)} (see the "
                 "case's history, or tscp-bot outbox --status draft)"
             )
         if found is None or found.status != "draft":

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from tests.services.test_lifecycle import BM, Bot, body_of, reply
 from tests.services.test_outside_bodies import digest_text
 
@@ -89,3 +91,37 @@ def test_publishing_7_working_days_after_the_report_was_sent_is_not_flagged(cspr
     say(cspr, "2027-06-30T10:00", "Published: 30/06/2027")
     assert "fewer than" not in told(cspr)
     assert "publication_notice_short" not in [e.what for e in cspr.case().events]
+
+
+@pytest.mark.parametrize(
+    ("line", "because"),
+    [
+        ("Publication delayed: criminal trial", "publication is delayed"),
+        ("Not publishing: the family would be known", "the report will not be published"),
+    ],
+)
+def test_a_delay_withdraws_the_notice_of_publication_and_stops_its_clock(
+    cspr: Bot, line: str, because: str
+) -> None:
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    draft = cspr.outbox("publication_notice")[0].id
+    say(cspr, "2027-06-08T10:00", line)
+    assert f"draft #{draft} (publication notice) withdrawn: {because}" in told(cspr)
+    case = cspr.case()
+    assert case.planned_publication is None
+    assert clock(cspr, "publication_notice")[1] == "not_required"  # no reminders for 1 July
+    say(cspr, "2027-06-08T11:00", f"Approve {draft}")
+    assert f"email #{draft} was withdrawn: {because}" in told(cspr)
+    assert [r.status for r in cspr.outbox("publication_notice")] == ["superseded"]
+
+
+def test_the_same_date_planned_again_after_a_delay_is_drafted_afresh(cspr: Bot) -> None:
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    say(cspr, "2027-06-08T10:00", "Publication delayed: criminal trial")
+    say(cspr, "2027-06-09T10:00", "Publication: 01/07/2027")
+    assert "notice drafted, due by 22/06/2027" in told(cspr)
+    old, new = cspr.outbox("publication_notice")
+    assert (old.status, new.status) == ("superseded", "draft")
+    assert clock(cspr, "publication_notice") == (date(2027, 6, 22), "open", None)
+    say(cspr, "2027-06-09T11:00", f"Approve {new.id}")
+    assert cspr.outbox("publication_notice")[1].status in ("pending", "sent")

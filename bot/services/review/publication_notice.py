@@ -12,7 +12,7 @@ has passed) is refused outright, and the approver told why.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -28,8 +28,10 @@ EVENT = "publication_notice"
 _KEY = "publication-notice"
 
 
-def notice_key(case: Case, planned: date) -> str:
-    return f"{_KEY}:{case.ref}:{planned.isoformat()}"
+def notice_key(case: Case, planned: date, said_at: datetime) -> str:
+    """One notice per `Publication:` line: the same date planned again (after a delay, or
+    another date in between) is drafted afresh, never matched to a withdrawn draft."""
+    return f"{_KEY}:{case.ref}:{said_at.astimezone(UTC):%Y%m%dT%H%M%S}:{planned.isoformat()}"
 
 
 def notice_context(case: Case, planned: date, check: NoticeCheck, due: date) -> dict[str, object]:

@@ -14,13 +14,13 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case
+from bot.adapters.db.models import Case, Deadline
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
 from bot.core.command_dates import closed_day_note, published_problem
 from bot.core.publication import REQUIRED, check_notice, short_notice
-from bot.services.approvals import withdraw_earlier
+from bot.services.approvals import withdraw_drafts, withdraw_earlier
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
 from bot.services.review.common import (
@@ -54,14 +54,14 @@ def publication_planned(
         raise CommandRefused(check.refusal)
     case.planned_publication = cmd.on
     d = deadlines.publication_notice(cmd.on, app.calendar)
-    set_deadline(session, case, d, now)
+    _reopen(set_deadline(session, case, d, now))
     if case.report_sent_on is not None:
         met(case, "publication_notice", now, on=case.report_sent_on)
     p = app.config.people
     queue_email(
         session,
         app,
-        key=notice_key(case, cmd.on),
+        key=notice_key(case, cmd.on, actor.said_at),
         event=NOTICE,
         to=[p.national_panel.email, p.secretary_of_state.email, p.ofsted.email],
         now=now,
@@ -76,6 +76,13 @@ def publication_planned(
         )
     closed = closed_day_note(cmd.on, app.calendar)
     return f"publication on {cmd.on:%d/%m/%Y}{closed}; notice drafted, due by {d.due:%d/%m/%Y}"
+
+
+def _reopen(clock: Deadline) -> None:
+    """A date planned again after `Publication delayed:` (which set the notice clock aside)
+    is chased again."""
+    if clock.state == "not_required":
+        clock.met_at, clock.met_on, clock.state = None, None, "open"
 
 
 def report_sent(
@@ -192,7 +199,8 @@ def publication_delay(
     actor: Actor,
     now: datetime,
 ) -> str:
-    kind = "delayed" if isinstance(cmd, c.PublicationDelay) else "not_publishing"
+    delayed = isinstance(cmd, c.PublicationDelay)
+    kind = "delayed" if delayed else "not_publishing"
     if case.published_on is not None:
         raise CommandRefused(already_published(case.published_on))
     refuse_personal(session, case, cmd.reason, "reason")
@@ -209,4 +217,9 @@ def publication_delay(
     )
     note(session, case, now, f"publication_{kind}", cmd.reason, actor, cmd.line)
     withdrawn = withdraw_earlier(session, case, draft, now)
+    # The planned date no longer holds: its notice must not go, nor its clock be chased.
+    case.planned_publication = None
+    met(case, NOTICE, now, state="not_required")
+    because = "publication is delayed" if delayed else "the report will not be published"
+    withdrawn += withdraw_drafts(session, case, NOTICE, now, because)
     return "reasons drafted for the National Panel and the Secretary of State" + withdrawn
