@@ -125,3 +125,15 @@ def test_the_same_date_planned_again_after_a_delay_is_drafted_afresh(cspr: Bot) 
     assert clock(cspr, "publication_notice") == (date(2027, 6, 22), "open", None)
     say(cspr, "2027-06-09T11:00", f"Approve {new.id}")
     assert cspr.outbox("publication_notice")[1].status in ("pending", "sent")
+
+
+def test_a_second_publication_date_withdraws_the_first_notice(cspr: Bot) -> None:
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    say(cspr, "2027-06-02T10:00", "Publication: 08/07/2027")
+    first, second = cspr.outbox("publication_notice")
+    assert (first.status, second.status) == ("superseded", "draft")
+    assert f"draft #{first.id} withdrawn, replaced by #{second.id}" in told(cspr)
+    say(cspr, "2027-06-02T11:00", f"Approve {first.id}")
+    # Never "its new words were sent to you": nothing was; the newer draft is the one to read.
+    assert f"email #{first.id} was withdrawn: a newer draft of it replaced it" in told(cspr)
+    assert [r.status for r in cspr.outbox("publication_notice")] == ["superseded", "draft"]

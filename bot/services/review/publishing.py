@@ -58,7 +58,7 @@ def publication_planned(
     if case.report_sent_on is not None:
         met(case, "publication_notice", now, on=case.report_sent_on)
     p = app.config.people
-    queue_email(
+    draft = queue_email(
         session,
         app,
         key=notice_key(case, cmd.on, actor.said_at),
@@ -68,14 +68,19 @@ def publication_planned(
         case=case,
         context=notice_context(case, cmd.on, check, d.due),
     )
+    # Two notices giving different dates must never both be approvable.
+    withdrawn = withdraw_earlier(session, case, draft, now)
     if check.late:
         return (
             f"publication on {cmd.on:%d/%m/%Y}; late notice drafted: {check.given} working days "
             f"before publication, fewer than the {REQUIRED} working days required (the report "
-            f"was due to them by {d.due:%d/%m/%Y})"
+            f"was due to them by {d.due:%d/%m/%Y}){withdrawn}"
         )
     closed = closed_day_note(cmd.on, app.calendar)
-    return f"publication on {cmd.on:%d/%m/%Y}{closed}; notice drafted, due by {d.due:%d/%m/%Y}"
+    return (
+        f"publication on {cmd.on:%d/%m/%Y}{closed}; notice drafted, due by "
+        f"{d.due:%d/%m/%Y}{withdrawn}"
+    )
 
 
 def _reopen(clock: Deadline) -> None:
