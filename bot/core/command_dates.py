@@ -82,11 +82,22 @@ def notified_problem(notified: date, aware: date, assumed: bool) -> str | None:
 
 def published_problem(published: date, decided: date) -> str | None:
     """A CSPR report is published after the review was decided on, never before."""
-    if published >= decided:
+    return _before_decision(published, decided, "Published: <date>")
+
+
+def report_sent_problem(sent: date, decided: date) -> str | None:
+    """The full report is written after the review was decided on, so it cannot have reached
+    the National Panel, the Secretary of State and Ofsted before: a mistyped year, which the
+    notice of publication would state to them."""
+    return _before_decision(sent, decided, "Report sent: <date>")
+
+
+def _before_decision(day: date, decided: date, usage: str) -> str | None:
+    if day >= decided:
         return None
     return (
-        f"{fmt_date(published)} is before the CSPR was decided on ({fmt_date(decided)}); check "
-        "the year: Published: <date>"
+        f"{fmt_date(day)} is before the CSPR was decided on ({fmt_date(decided)}); check "
+        f"the year: {usage}"
     )
 
 

@@ -302,8 +302,9 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             _ACTIONS,
             meets=("action:",),
         ),
-        # On a complaint record only `Correct Answered:` has something to correct; the
-        # handler says so for the other events.
+        # The events in c.Corrected: CSPR, Notified, Meeting held, Report submitted, Report
+        # sent, Published, Answered. On a complaint record only `Correct Answered:` has
+        # something to correct; the handler says so for the other events.
         c.CorrectDate: _rule(
             "Correct <event>:",
             BM,

@@ -13,6 +13,7 @@ from bot.core.command_dates import (
     delay_expected_problem,
     notified_problem,
     published_problem,
+    report_sent_problem,
     return_by_problem,
 )
 
@@ -65,6 +66,16 @@ def test_a_publication_comes_on_or_after_the_cspr_decision() -> None:
     assert published_problem(decided, decided) is None
     problem = published_problem(date(2026, 7, 1), decided)
     assert problem is not None and "check the year: Published: <date>" in problem
+
+
+def test_the_report_is_sent_on_or_after_the_cspr_decision() -> None:
+    decided = date(2027, 1, 7)
+    assert report_sent_problem(decided, decided) is None
+    assert report_sent_problem(date(2027, 6, 15), decided) is None
+    assert report_sent_problem(date(2026, 6, 15), decided) == (
+        "Mon 15 Jun 2026 is before the CSPR was decided on (Thu 7 Jan 2027); check the year: "
+        "Report sent: <date>"
+    )
 
 
 @pytest.mark.parametrize(

@@ -68,6 +68,10 @@ def only(body: str) -> Command:
             "Correct report submitted: 21/12/2026 because typed the wrong day",
             CorrectDate(Corrected.REPORT_SUBMITTED, date(2026, 12, 21), "typed the wrong day", ""),
         ),
+        (
+            "Correct Report sent: 15/06/2027 because I typed 2026",
+            CorrectDate(Corrected.REPORT_SENT, date(2027, 6, 15), "I typed 2026", ""),
+        ),
     ],
 )
 def test_event_commands_carry_their_own_date(line: str, expected: Command) -> None:

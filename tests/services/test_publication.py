@@ -137,3 +137,47 @@ def test_a_second_publication_date_withdraws_the_first_notice(cspr: Bot) -> None
     # Never "its new words were sent to you": nothing was; the newer draft is the one to read.
     assert f"email #{first.id} was withdrawn: a newer draft of it replaced it" in told(cspr)
     assert [r.status for r in cspr.outbox("publication_notice")] == ["superseded", "draft"]
+
+
+def test_a_report_sent_before_the_cspr_was_decided_is_refused(cspr: Bot) -> None:
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    say(cspr, "2027-06-15T10:00", "Report sent: 15/06/2026")  # a mistyped year
+    assert (
+        "Mon 15 Jun 2026 is before the CSPR was decided on (Thu 7 Jan 2027); check the year: "
+        "Report sent: <date>"
+    ) in told(cspr)
+    assert cspr.case().report_sent_on is None
+    assert clock(cspr, "publication_notice") == (date(2027, 6, 22), "open", None)
+
+
+def test_a_wrong_report_sent_date_is_corrected_with_a_reason(cspr: Bot) -> None:
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    draft = cspr.outbox("publication_notice")[0].id
+    say(cspr, "2027-06-14T10:00", "Report sent: 04/06/2027")
+    say(cspr, "2027-06-15T10:00", "Report sent: 15/06/2027")
+    assert (
+        "the report is already recorded as sent on 04/06/2027; if that date is wrong, write "
+        "Correct Report sent: <date> because <reason>"
+    ) in told(cspr)
+    say(cspr, "2027-06-15T11:00", "Correct Report sent: 14/06/2027 because the 4th was a typo")
+    assert "the day the report was sent corrected from Fri 4 Jun 2027 to Mon 14 Jun 2027" in (
+        told(cspr)
+    )
+    assert cspr.case().report_sent_on == date(2027, 6, 14)
+    # The clock is met on the day it really went, for the Board's timeliness report.
+    assert clock(cspr, "publication_notice") == (date(2027, 6, 22), "met", date(2027, 6, 14))
+    [corrected] = [e for e in cspr.case().events if e.what == "date_corrected"]
+    assert "the 4th was a typo" in corrected.why
+    # The notice states the corrected day, not the mistyped one.
+    say(cspr, "2027-06-15T12:00", f"Approve {draft}")
+    words = " ".join(body_of(cspr.outbox("publication_notice")[0]).split())
+    assert "Report sent to you on: Monday 14 June 2027" in words
+
+
+def test_a_corrected_report_sent_date_that_gives_short_notice_needs_attention(
+    cspr: Bot,
+) -> None:
+    say(cspr, "2027-06-28T10:00", "Report sent: 14/06/2027\nPublished: 28/06/2027")
+    say(cspr, "2027-06-29T10:00", "Correct Report sent: 24/06/2027 because it went on the 24th")
+    assert "on 24/06/2027, 2 working days before publication on 28/06/2027" in told(cspr)
+    assert "publication_notice_short" in [e.what for e in cspr.case().events]

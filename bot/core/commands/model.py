@@ -122,6 +122,7 @@ class Corrected(StrEnum):
     NOTIFIED = "notified"
     MEETING_HELD = "meeting_held"
     REPORT_SUBMITTED = "report_submitted"
+    REPORT_SENT = "report_sent"
     PUBLISHED = "published"
     ANSWERED = "answered"
 

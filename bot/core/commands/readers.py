@@ -244,6 +244,7 @@ CORRECTION_KEYWORDS: dict[str, Corrected] = {
     "correct notified": Corrected.NOTIFIED,
     "correct meeting held": Corrected.MEETING_HELD,
     "correct report submitted": Corrected.REPORT_SUBMITTED,
+    "correct report sent": Corrected.REPORT_SENT,
     "correct published": Corrected.PUBLISHED,
     "correct answered": Corrected.ANSWERED,
 }

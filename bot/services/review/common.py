@@ -58,6 +58,16 @@ def reopen(row: Deadline) -> None:
         row.state, row.met_at, row.met_on = "open", None, None
 
 
+def met_on_day(case: Case, name: str, now: datetime, on: date) -> None:
+    """Mark a deadline met by an event that happened `on`; one already met is re-dated to `on`,
+    because the event's day was corrected (or brought earlier) and the Board's timeliness report
+    reads it. One set aside as not required stays so."""
+    met(case, name, now, on=on)
+    row = deadline_row(case, name)
+    if row is not None and row.state == "met":
+        row.met_on = on
+
+
 def deadline_row(case: Case, name: str) -> Deadline | None:
     return next((d for d in case.deadlines if d.name == name), None)
 

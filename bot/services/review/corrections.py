@@ -19,7 +19,7 @@ from bot.core import deadlines
 from bot.services.cases import add_event, set_deadline
 from bot.services.review.common import Actor, CommandRefused, deadline_row, recorded_day
 from bot.services.review.complaints import answered_on, correct_answered
-from bot.services.review.publishing import check_published
+from bot.services.review.publishing import check_published, notice_actually_given, set_report_sent
 from bot.services.review.rapid_review import met_rapid_review, record_notification
 
 _Apply = Callable[[Session, App, Case, date, datetime], None]
@@ -77,6 +77,12 @@ _EVENTS: dict[c.Corrected, tuple[str, Callable[[Case], date | None], _Apply, str
         _set_report,
         "write Report submitted: <date>",
     ),
+    c.Corrected.REPORT_SENT: (
+        "the day the report was sent",
+        lambda case: case.report_sent_on,
+        set_report_sent,
+        "write Report sent: <date>",
+    ),
     c.Corrected.PUBLISHED: (
         "publication",
         lambda case: case.published_on,
@@ -90,6 +96,10 @@ _EVENTS: dict[c.Corrected, tuple[str, Callable[[Case], date | None], _Apply, str
         "write Answered: <date>",
     ),
 }
+
+
+# The two days the notice of publication is counted between.
+_PUBLICATION = (c.Corrected.REPORT_SENT, c.Corrected.PUBLISHED)
 
 
 def _applies(case: Case, what: c.Corrected) -> None:
@@ -129,4 +139,10 @@ def correct_date(
         actor=actor.email,
         why=f"{cmd.reason} ({actor.via}: {cmd.line})",
     )
-    return f"{what} corrected from {deadlines.fmt_date(old)} to {deadlines.fmt_date(new)}"
+    # Either day moved: the notice given between them is counted again.
+    given = (
+        notice_actually_given(session, app, case, now, actor, cmd.line)
+        if cmd.what in _PUBLICATION
+        else ""
+    )
+    return f"{what} corrected from {deadlines.fmt_date(old)} to {deadlines.fmt_date(new)}{given}"

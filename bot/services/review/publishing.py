@@ -18,7 +18,7 @@ from bot.adapters.db.models import Case, Deadline
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
-from bot.core.command_dates import closed_day_note, published_problem
+from bot.core.command_dates import closed_day_note, published_problem, report_sent_problem
 from bot.core.publication import REQUIRED, check_notice, short_notice
 from bot.services.approvals import withdraw_drafts, withdraw_earlier
 from bot.services.cases import add_event, set_deadline
@@ -30,6 +30,7 @@ from bot.services.review.common import (
     case_ctx,
     deadline_row,
     met,
+    met_on_day,
     note,
     recorded_day,
     refuse_personal,
@@ -97,13 +98,13 @@ def report_sent(
         raise CommandRefused("record CSPR: yes before recording the report as sent")
     if case.report_sent_on is not None:
         raise CommandRefused(
-            f"the report is already recorded as sent on {case.report_sent_on:%d/%m/%Y}"
+            f"the report is already recorded as sent on {case.report_sent_on:%d/%m/%Y}; if "
+            "that date is wrong, write Correct Report sent: <date> because <reason>"
         )
     sent_on = cmd.on or said_on(app, actor)
     if sent_on > said_on(app, actor):
         raise CommandRefused(f"{sent_on:%d/%m/%Y} is in the future; give the date it was sent")
-    case.report_sent_on = sent_on
-    met(case, "publication_notice", now, on=sent_on)
+    set_report_sent(session, app, case, sent_on, now)
     note(
         session,
         case,
@@ -151,6 +152,16 @@ def notice_actually_given(
         return ""
     note(session, case, now, SHORT, f"{short[:1].upper()}{short[1:]}", actor, line)
     return f"; {short}"
+
+
+def set_report_sent(session: Session, app: App, case: Case, on: date, now: datetime) -> None:
+    """Record the day the report went (first given, or corrected): it meets the notice clock
+    on that day. Refused before the CSPR decision: the notice of publication states it."""
+    decided = deadline_row(case, "cspr_report")
+    if decided is not None and (problem := report_sent_problem(on, decided.start)) is not None:
+        raise CommandRefused(problem)
+    case.report_sent_on = on
+    met_on_day(case, NOTICE, now, on)
 
 
 def check_published(case: Case, on: date) -> None:
