@@ -12,6 +12,8 @@ from datetime import date
 
 import pytest
 
+from bot.core.timeliness_figures import MeasureFigures
+from bot.services.timeliness import timeliness
 from tests.services.test_lifecycle import BM, Bot, body_of, reply
 from tests.services.test_outside_bodies import digest_text
 
@@ -181,3 +183,31 @@ def test_a_corrected_report_sent_date_that_gives_short_notice_needs_attention(
     say(cspr, "2027-06-29T10:00", "Correct Report sent: 24/06/2027 because it went on the 24th")
     assert "on 24/06/2027, 2 working days before publication on 28/06/2027" in told(cspr)
     assert "publication_notice_short" in [e.what for e in cspr.case().events]
+
+
+def board_report(bot: Bot) -> MeasureFigures:
+    """The Board's timeliness report's line for "CSPR published within 6 months" (due 7 July)."""
+    with bot.app.sessions() as s:
+        start, end = date(2027, 7, 1), date(2027, 9, 30)
+        report = timeliness(s, bot.app.config, start, end, today=date(2027, 10, 1))
+    return next(m for m in report.whole.measures if m.measure == "cspr_report")
+
+
+def test_a_publication_corrected_to_a_later_day_is_late_in_the_boards_report(cspr: Bot) -> None:
+    say(cspr, "2027-07-12T10:00", "Published: 01/07/2027")
+    assert (board_report(cspr).on_time, board_report(cspr).late) == (1, ())
+    say(cspr, "2027-07-12T11:00", "Correct Published: 12/07/2027 because it went up on the 12th")
+    assert clock(cspr, "cspr_report") == (date(2027, 7, 7), "met", date(2027, 7, 12))
+    figures = board_report(cspr)
+    assert figures.on_time == 0
+    assert [(c.ref, c.done_on, c.working_days_late) for c in figures.late] == [
+        (REF, date(2027, 7, 12), 3)
+    ]
+
+
+def test_an_earlier_published_day_is_on_time_in_the_boards_report(cspr: Bot) -> None:
+    say(cspr, "2027-07-12T10:00", "Published: 12/07/2027")
+    assert len(board_report(cspr).late) == 1
+    say(cspr, "2027-07-13T10:00", "Published: 01/07/2027")  # the day it really went up
+    assert clock(cspr, "cspr_report") == (date(2027, 7, 7), "met", date(2027, 7, 1))
+    assert (board_report(cspr).on_time, board_report(cspr).late) == (1, ())

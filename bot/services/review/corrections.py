@@ -17,7 +17,13 @@ from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
 from bot.services.cases import add_event, set_deadline
-from bot.services.review.common import Actor, CommandRefused, deadline_row, recorded_day
+from bot.services.review.common import (
+    Actor,
+    CommandRefused,
+    deadline_row,
+    met_on_day,
+    recorded_day,
+)
 from bot.services.review.complaints import answered_on, correct_answered
 from bot.services.review.publishing import check_published, notice_actually_given, set_report_sent
 from bot.services.review.rapid_review import met_rapid_review, record_notification
@@ -50,6 +56,8 @@ def _set_report(session: Session, app: App, case: Case, on: date, now: datetime)
 def _set_published(session: Session, app: App, case: Case, on: date, now: datetime) -> None:
     check_published(case, on)
     case.published_on = on
+    # The 6 months were met on the day it was published: a later day may make them late.
+    met_on_day(case, "cspr_report", now, on)
     set_deadline(session, case, deadlines.publication_period_end(on, app.calendar), now)
 
 

@@ -181,7 +181,8 @@ def published(
     if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
         return same
     case.published_on = day.on
-    met(case, "cspr_report", now, on=day.on)
+    # An earlier day than the one recorded meets the report's 6 months on that day.
+    met_on_day(case, "cspr_report", now, day.on)
     d = deadlines.publication_period_end(day.on, app.calendar)
     set_deadline(session, case, d, now)
     done = f"publication recorded; keep it online until at least {d.due:%d/%m/%Y}{day.said()}"
