@@ -259,6 +259,7 @@ FLAG_EVENTS = (
     "screening_calendar_failed",  # invited by email instead: the reason needs a person
     "screening_cancel_failed",  # the calendar event must be cancelled by hand
     "closed_with_cspr_owed",
+    "sent_notice_outdated",  # a correction made a notice the bodies already have untrue
 )
 
 

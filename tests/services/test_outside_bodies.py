@@ -789,3 +789,24 @@ def test_cspr_no_after_yes_stops_the_report_clock_and_yes_again_restarts_it(cspr
     cspr.at("2027-01-11T10:00").mail(BM, reply(REF), "CSPR: yes 11/01/2027")
     cspr.run()
     assert clock_state() == "open" and cspr.due("cspr_report") == date(2027, 7, 9)  # 11th: Sun
+
+
+def test_correcting_the_cspr_decision_after_the_reviewer_notice_went_says_to_tell_them(
+    bot: Bot,
+) -> None:
+    _reviewer_appointed(bot)
+    [notice] = bot.outbox("reviewer_notice")
+    bot.at("2027-01-08T10:30").mail(BM, reply(REF), f"Approve {notice.id}")
+    bot.run()
+    bot.at("2027-01-12T10:00").mail(
+        BM, reply(REF), "Correct CSPR: 07/01/2027 because the minutes say the 7th"
+    )
+    bot.run()
+
+    said = (
+        f"the independent reviewer notice already sent (#{notice.id}) gave the old date of the "
+        "CSPR decision: tell its recipients of the correction"
+    )
+    assert said in " ".join(result_text(bot).split())
+    digest = " ".join(digest_text(bot, "2027-01-13T08:30").split())
+    assert said[1:] in digest.split("NEEDS YOUR ATTENTION")[1]

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case
+from bot.adapters.db.models import Case, OutboxMessage
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
 from bot.services.cases import add_event, set_deadline
+from bot.services.digest_names import email_name
 from bot.services.review.common import (
     Actor,
     CommandRefused,
@@ -153,4 +155,42 @@ def correct_date(
         if cmd.what in _PUBLICATION
         else ""
     )
-    return f"{what} corrected from {deadlines.fmt_date(old)} to {deadlines.fmt_date(new)}{given}"
+    told = _told_otherwise(session, case, cmd.what, what, now)
+    return (
+        f"{what} corrected from {deadlines.fmt_date(old)} to {deadlines.fmt_date(new)}{given}{told}"
+    )
+
+
+# The notices to outside bodies that state each correctable date. One already sent (or approved
+# and on its way) stated the old date, and promised to say if it changed: the Business Manager
+# is told to, in the reply and under "Needs your attention".
+_STATED_IN: dict[c.Corrected, str] = {
+    c.Corrected.CSPR: "reviewer_notice",
+    c.Corrected.NOTIFIED: "panel_delay_notice",
+    c.Corrected.REPORT_SENT: "publication_notice",
+}
+NOTICE_OUTDATED = "sent_notice_outdated"
+
+
+def _told_otherwise(
+    session: Session, case: Case, which: c.Corrected, what: str, now: datetime
+) -> str:
+    event = _STATED_IN.get(which)
+    if event is None:
+        return ""
+    sent = session.scalars(
+        select(OutboxMessage.id).where(
+            OutboxMessage.case_id == case.id,
+            OutboxMessage.event == event,
+            OutboxMessage.status.in_(("pending", "sent")),
+        )
+    ).all()
+    if not sent:
+        return ""
+    ids = ", ".join(f"#{i}" for i in sent)
+    said = (
+        f"the {email_name(event).lower()} already sent ({ids}) gave the old date of {what}: "
+        "tell its recipients of the correction"
+    )
+    add_event(session, case, now, NOTICE_OUTDATED, said[:1].upper() + said[1:])
+    return f"; {said}"
