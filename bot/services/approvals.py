@@ -78,27 +78,9 @@ def withdraw_earlier(
     if newer is None or newer.status != "draft":
         return ""
     session.flush()  # the newer draft has its id
-    earlier = list(
-        session.scalars(
-            select(OutboxMessage).where(
-                OutboxMessage.case_id == case.id,
-                OutboxMessage.event == newer.event,
-                OutboxMessage.status == "draft",
-                OutboxMessage.id != newer.id,
-            )
-        )
-    )
-    for old in earlier:
-        old.status = SUPERSEDED
-        add_event(
-            session,
-            case,
-            now,
-            "draft_withdrawn",
-            f"Draft #{old.id} withdrawn, replaced by #{newer.id}",
-            why=f"a newer {newer.event.replace('_', ' ')} was drafted",
-        )
-    ids = ", ".join(f"#{old.id}" for old in earlier)
+    earlier = [d for d in drafts(session, case) if d.event == newer.event and d.id != newer.id]
+    why = f"a newer {newer.event.replace('_', ' ')} was drafted"
+    ids = _supersede(session, case, earlier, now, f"replaced by #{newer.id}", why)
     return f"; draft {ids} withdrawn, replaced by #{newer.id}" if earlier else ""
 
 
@@ -108,19 +90,34 @@ def withdraw_drafts(session: Session, case: Case, event: str, now: datetime, bec
     untrue); approving one later says `because`. Returns what to say ("; draft #11 (...)
     withdrawn: ...")."""
     waiting = [d for d in drafts(session, case) if d.event == event]
-    for old in waiting:
+    why = f"a {event.replace('_', ' ')} must not go once {because}"
+    ids = _supersede(session, case, waiting, now, because, why, sep=": ")
+    named = event.replace("_", " ")
+    return f"; draft {ids} ({named}) withdrawn: {because}" if waiting else ""
+
+
+def _supersede(
+    session: Session,
+    case: Case,
+    rows: list[OutboxMessage],
+    now: datetime,
+    detail: str,
+    why: str,
+    sep: str = ", ",
+) -> str:
+    """Mark `rows` superseded, each with its "Draft #N withdrawn<sep><detail>" in the case's
+    history (read back by _withdrawn_because); returns their numbers ("#11, #12")."""
+    for old in rows:
         old.status = SUPERSEDED
         add_event(
             session,
             case,
             now,
             "draft_withdrawn",
-            f"Draft #{old.id} withdrawn: {because}",
-            why=f"a {event.replace('_', ' ')} must not go once {because}",
+            f"Draft #{old.id} withdrawn{sep}{detail}",
+            why=why,
         )
-    ids = ", ".join(f"#{old.id}" for old in waiting)
-    named = event.replace("_", " ")
-    return f"; draft {ids} ({named}) withdrawn: {because}" if waiting else ""
+    return ", ".join(f"#{old.id}" for old in rows)
 
 
 def _withdrawn_because(row: OutboxMessage) -> str:
