@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case, Deadline
+from bot.adapters.db.models import Case
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
@@ -34,6 +34,7 @@ from bot.services.review.common import (
     note,
     recorded_day,
     refuse_personal,
+    reopen,
     repeated,
     said_on,
     short_hash,
@@ -55,7 +56,8 @@ def publication_planned(
         raise CommandRefused(check.refusal)
     case.planned_publication = cmd.on
     d = deadlines.publication_notice(cmd.on, app.calendar)
-    _reopen(set_deadline(session, case, d, now))
+    # Planned again after `Publication delayed:`, which set the notice clock aside: chased again.
+    reopen(set_deadline(session, case, d, now))
     if case.report_sent_on is not None:
         met(case, "publication_notice", now, on=case.report_sent_on)
     p = app.config.people
@@ -82,13 +84,6 @@ def publication_planned(
         f"publication on {cmd.on:%d/%m/%Y}{closed}; notice drafted, due by "
         f"{d.due:%d/%m/%Y}{withdrawn}"
     )
-
-
-def _reopen(clock: Deadline) -> None:
-    """A date planned again after `Publication delayed:` (which set the notice clock aside)
-    is chased again."""
-    if clock.state == "not_required":
-        clock.met_at, clock.met_on, clock.state = None, None, "open"
 
 
 def report_sent(
