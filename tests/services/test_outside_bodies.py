@@ -810,3 +810,21 @@ def test_correcting_the_cspr_decision_after_the_reviewer_notice_went_says_to_tel
     assert said in " ".join(result_text(bot).split())
     digest = " ".join(digest_text(bot, "2027-01-13T08:30").split())
     assert said[1:] in digest.split("NEEDS YOUR ATTENTION")[1]
+
+
+def test_an_aware_reason_that_names_the_child_is_refused(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    fresh = Bot(make_app, tmp_path, "2026-12-23T09:00")
+    send_sin(fresh, tuple(SIN_CHILD), tuple(SIN_INCIDENT))
+    due = fresh.due("panel_notification")
+    fresh.at("2026-12-23T10:00").mail(
+        BM,
+        reply(REF),
+        "Aware: 22/12/2026 because Quinn Invented's grandmother only told the social worker then",
+    )
+    fresh.run()
+    # Its reason would be printed in the reminders to the local authority's lead.
+    assert fresh.due("panel_notification") == due
+    told = " ".join(result_text(fresh).split())
+    assert "the reason gives the child's name, and it would be printed in the reminders" in told

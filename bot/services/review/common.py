@@ -164,9 +164,15 @@ def repeated(
 _CHILD_FIELDS = ("child_name", "date_of_birth", "address")
 
 
-def refuse_personal(session: Session, case: Case, text: str, what: str) -> None:
+_OUTSIDE = "it goes outside the partnership, which is told the reference and initials only"
+
+
+def refuse_personal(
+    session: Session, case: Case, text: str, what: str, goes: str = _OUTSIDE
+) -> None:
     """Refuse words for an outside body that name the child the case's forms recorded: mail
-    that leaves the partnership carries the reference and initials only."""
+    that leaves the partnership carries the reference and initials only. `goes`: where the
+    words would be read, as the refusal says it."""
     rows = session.execute(
         select(CaseField.name, CaseField.value).where(
             CaseField.case_id == case.id, CaseField.name.in_(_CHILD_FIELDS)
@@ -176,10 +182,7 @@ def refuse_personal(session: Session, case: Case, text: str, what: str) -> None:
     births = [date.fromisoformat(v) for v in values["date_of_birth"] if _iso_date(v)]
     found = named_in(text, values["child_name"], births, values["address"])
     if found is not None:
-        raise CommandRefused(
-            f"the {what} gives {found}, and it goes outside the partnership, which is told "
-            "the reference and initials only: write it without"
-        )
+        raise CommandRefused(f"the {what} gives {found}, and {goes}: write it without")
 
 
 def _iso_date(value: str) -> bool:
