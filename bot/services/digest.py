@@ -166,10 +166,14 @@ def _new_cases(session: Session, now: datetime) -> list[dict[str, object]]:
 
 
 def _last_digest_at(session: Session, now: datetime) -> datetime:
-    """When the previous digest was written; without one, a span that covers a long weekend."""
+    """When the previous digest was written; without one, a span that covers a long weekend.
+    A digest the mail server refused for good ("failed") was never read: what it held is
+    listed again, so it counts from the one before."""
     last = session.scalar(
         select(func.max(OutboxMessage.created_at)).where(
-            OutboxMessage.event == "daily_digest", OutboxMessage.created_at < now
+            OutboxMessage.event == "daily_digest",
+            OutboxMessage.created_at < now,
+            OutboxMessage.status != "failed",
         )
     )
     return last if last is not None else now - timedelta(days=4)

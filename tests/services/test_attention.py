@@ -71,6 +71,17 @@ def test_officers_reply_is_in_the_next_digest_only(bot: Bot) -> None:
     assert "since the last digest.\n\n  None.\n" in tomorrow
 
 
+def test_a_digest_refused_for_good_does_not_count_as_read(bot: Bot) -> None:
+    _officer_writes(bot)
+    assert "deteriorated overnight" in _digest(bot, "2026-12-17T08:05")
+    with bot.app.sessions() as s:  # the mail server refused that digest for good (552)
+        refused = s.get(OutboxMessage, bot.outbox("daily_digest")[-1].id)
+        assert refused is not None
+        refused.status, refused.last_error = "failed", "552 5.2.2 mailbox full"
+        s.commit()
+    assert "deteriorated overnight" in _digest(bot, "2026-12-18T08:05")
+
+
 def test_alert_can_be_switched_off_and_the_digest_still_shows_it(
     bot: Bot, make_app: AppFactory
 ) -> None:
