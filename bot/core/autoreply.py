@@ -47,8 +47,6 @@ def _header_reason(msg: MailMessage) -> str | None:
     auto_submitted = msg.header("auto-submitted").strip().lower()
     if auto_submitted and auto_submitted != "no":
         return f"Auto-Submitted: {auto_submitted}"
-    if msg.header("x-auto-response-suppress"):
-        return "X-Auto-Response-Suppress header present"
     precedence = msg.header("precedence").strip().lower()
     if precedence in _BULK_PRECEDENCE:
         return f"Precedence: {precedence}"
@@ -86,12 +84,47 @@ def _sender_or_subject_reason(msg: MailMessage) -> str | None:
 
 
 def auto_generated_reason(msg: MailMessage, own_addresses: frozenset[str]) -> str | None:
-    """Why `msg` is machine-sent (or our own mail coming back), or None when it looks human."""
+    """Why `msg` must never be answered (machine-sent, our own mail coming back, or its sender
+    asks for no automatic answers), or None when it looks human."""
+    suppress = "X-Auto-Response-Suppress header present"
+    return machine_sent_reason(msg, own_addresses) or (
+        suppress if msg.header("x-auto-response-suppress") else None
+    )
+
+
+def machine_sent_reason(msg: MailMessage, own_addresses: frozenset[str]) -> str | None:
+    """Why `msg` is machine-sent, or None when a person may have written it. Not
+    X-Auto-Response-Suppress: it asks that no automatic answer be sent, and some gateways and
+    mail programs put it on everything a person sends; Exchange's own out-of-office replies
+    also carry Auto-Submitted and an automatic subject."""
     return (
         _own_mail(msg, own_addresses)
         or _report_reason(msg)
         or _header_reason(msg)
         or _sender_or_subject_reason(msg)
+    )
+
+
+def answers_something(msg: MailMessage) -> bool:
+    """Whether `msg` is labelled an automatic *answer* (an out-of-office, an auto-reply), which
+    echoes the subject it answers, rather than mail a system generated on its own."""
+    answered = msg.header("auto-submitted").strip().lower().startswith("auto-replied")
+    precedence = msg.header("precedence").strip().lower() == "auto_reply"
+    flagged = any(msg.header(n) for n in ("x-autoreply", "x-autorespond"))
+    return answered or precedence or flagged or bool(_AUTO_SUBJECT.search(msg.subject))
+
+
+def returned_mail_reason(msg: MailMessage, own_addresses: frozenset[str]) -> str | None:
+    """Why `msg` is surely not a person writing now: our own mail coming back, a delivery or
+    read report, a mail daemon. Its words are often ours (a bounce quotes the SIN request it
+    returns), so nothing in them is read as a case. None for mail only *labelled* automatic
+    (a header, an "Out of office" subject), which gateways and records systems also put on
+    what a person wrote."""
+    daemon = _local_part(msg.from_addr) in _DAEMON_LOCALPARTS
+    return (
+        _own_mail(msg, own_addresses)
+        or _report_reason(msg)
+        or (f"sent by {msg.from_addr}" if daemon else None)
     )
 
 

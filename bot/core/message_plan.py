@@ -112,6 +112,8 @@ class Snapshot:
     # Independent Scrutineer, a statutory partner's representative, or a deputy of one).
     from_command_giver: bool = False
     too_large: tuple[str, ...] = ()  # attachments kept but not read
+    # Why mail labelled automatic was not filed as such (bot.core.rules._labelled_automatic).
+    labelled_automatic: str | None = None
     stranger: str | None = None  # why a sender nobody configured needs a person, if so
 
 
@@ -306,7 +308,7 @@ def _return(snap: Snapshot) -> list[Effect]:
 def _unclassified(snap: Snapshot) -> list[Effect]:
     # Kept with its case, but a person decides what it is.
     filed: list[Effect] = [FileOnCase()] if snap.case_exists else []
-    return [*filed, Triage("not recognised by any rule")]
+    return [*filed, Triage(snap.labelled_automatic or "not recognised by any rule")]
 
 
 def _form_counts(snap: Snapshot) -> bool:

@@ -2,9 +2,15 @@
 
 Semantics, in order:
 
-1. Automatic mail first, and it ends the decision. When `autoreply.auto_generated_reason`
-   finds a reason (out-of-office, bounce, read receipt, list mail, our own mail coming back)
-   the kind is `auto_reply`, even when the bounce carries a SIN form. No rule is evaluated.
+1. Automatic mail first. Mail that is surely not a person writing now (our own mail coming
+   back, a delivery or read report, a mail daemon: `autoreply.returned_mail_reason`) is
+   `auto_reply` and no rule is evaluated, even when a bounce carries a SIN form. Mail only
+   *labelled* automatic (`autoreply.machine_sent_reason`: Auto-Submitted, a list header, an
+   "Out of office" subject) is `auto_reply` too, unless its words hit a rule for a SIN, an
+   Appendix B, a complaint or an escalation: then it is `unclassified` and a person decides,
+   because a records system or a gateway may label what a person wrote. An automatic *answer*
+   (an out-of-office) counts only with a document attached: it echoes the subject it answers.
+   It is never answered either way (`autoreply.can_acknowledge`).
 2. Every rule is then evaluated, in the order given, and recorded in `hits` or `misses` so a
    person can see what the engine saw. A rule hits when all of its `all` conditions hold, at
    least one `any` condition holds (if it has any) and none of its `none` conditions holds.
@@ -47,7 +53,7 @@ from enum import StrEnum
 from bot.core import autoreply
 from bot.core.agencies import is_agency
 from bot.core.case_refs import case_tag_like, find_case_refs, subject_case_ref
-from bot.core.message import MailMessage
+from bot.core.message import MailMessage, carries_document
 from bot.core.typography import for_matching
 
 
@@ -210,17 +216,58 @@ def _decide(hit_rules: list[Rule], case_ref: str | None, tag: str | None) -> _De
     return Kind.UNCLASSIFIED, None, ("no rule matched and no case reference",)
 
 
+# What a person may send through a system that labels all its mail automatic: a SIN from a
+# records system, a complaint through a web form's mailer. Missed, each starts a clock nobody
+# sees; an out-of-office quoting a case is none of these.
+_NEVER_LOST = frozenset({Kind.SIN, Kind.APPENDIX_B, Kind.COMPLAINT, Kind.ESCALATION})
+
+
+def _labelled_automatic(auto: str, hit_rules: list[Rule], case_ref: str | None) -> Classification:
+    """Mail labelled automatic (a header, an automatic subject): not answered either way, but
+    when its words read like a statutory kind a person decides (unclassified), never filed
+    unread as an out-of-office."""
+    kinds = sorted({r.kind for r in hit_rules if r.action == "classify"} & _NEVER_LOST, key=str)
+    vetoed = any(r.action == "veto" for r in hit_rules)
+    hits = tuple(r.name for r in hit_rules)
+    if not kinds or vetoed:
+        return Classification(
+            Kind.AUTO_REPLY, None, (f"automatic mail: {auto}",), case_ref=case_ref
+        )
+    named = " or ".join(str(k).replace("_", " ") for k in kinds)
+    why = f"marked as automatic mail ({auto}) but reads like a {named}: a person decides"
+    return Classification(
+        Kind.UNCLASSIFIED, None, (AUTOMATIC_BUT + why,), hits=hits, case_ref=case_ref
+    )
+
+
+AUTOMATIC_BUT = "labelled automatic: "
+
+
+def labelled_automatic(result: Classification) -> str | None:
+    """Why mail labelled automatic was put before a person, as the triage list says it."""
+    return next(
+        (r.removeprefix(AUTOMATIC_BUT) for r in result.reasons if r.startswith(AUTOMATIC_BUT)),
+        None,
+    )
+
+
 def classify(msg: MailMessage, rules: Sequence[Rule], ctx: ClassifyContext) -> Classification:
     """Decide the kind of `msg`; see the module docstring for the order of the checks."""
     msg = for_matching(msg)  # en dashes, curly quotes and NBSPs read as typed on a keyboard
     case_ref = case_ref_for(msg, ctx)
-    auto = autoreply.auto_generated_reason(msg, ctx.own_addresses)
-    if auto:
-        reason = (f"automatic mail: {auto}",)
-        return Classification(Kind.AUTO_REPLY, None, reason, case_ref=case_ref)
+    auto = autoreply.machine_sent_reason(msg, ctx.own_addresses)
+    if auto and autoreply.returned_mail_reason(msg, ctx.own_addresses):
+        return Classification(
+            Kind.AUTO_REPLY, None, (f"automatic mail: {auto}",), case_ref=case_ref
+        )
     tag = case_tag_like(msg.subject)
     facts = _facts(msg, ctx, case_ref, tag)
     hit_rules = [r for r in rules if rule_hits(r, facts)]
+    if auto:
+        # An automatic answer echoes the subject it answers ("Out of Office: GM SIN form"): only
+        # a document it carries could make it more than that.
+        echo = autoreply.answers_something(msg) and not carries_document(msg)
+        return _labelled_automatic(auto, [] if echo else hit_rules, case_ref)
     kind, rule, reasons = _decide(hit_rules, case_ref, tag)
     return Classification(
         kind=kind,

@@ -22,7 +22,7 @@ from bot.core.form_summary import summarise
 from bot.core.forms import Extraction, extract
 from bot.core.message import MailMessage, carries_document
 from bot.core.message_plan import Snapshot, plan, reads_commands
-from bot.core.rules import Classification, ClassifyContext, classify
+from bot.core.rules import Classification, ClassifyContext, classify, labelled_automatic
 from bot.services.cases import find_case
 from bot.services.commands import command_givers, commands_in
 from bot.services.effects import Applying, apply_plan
@@ -247,6 +247,7 @@ def gather(
         case_open=case is None or case.status == "open",
         from_business_manager=msg.from_addr in app.config.people.business_manager.command_addresses,
         from_command_giver=from_giver,
+        labelled_automatic=labelled_automatic(result),
         too_large=tuple(a.filename for a in msg.attachments if a.too_large),
         # Asked as if it were filed on a case; the plan uses it only when it is.
         stranger=stranger_on_case(msg.from_addr, str(result.kind), True, app.config.known_senders),

@@ -130,6 +130,21 @@ def test_bounce_carrying_a_sin_is_auto_reply() -> None:
     assert classify(msg, RULES, CTX).kind is Kind.AUTO_REPLY
 
 
+def test_a_sin_labelled_automatic_by_the_system_that_sent_it_goes_to_a_person() -> None:
+    msg = _msg("GM SIN form", headers={"auto-submitted": "auto-generated"})
+    result = classify(msg, RULES, CTX)
+    assert result.kind is Kind.UNCLASSIFIED  # triaged: never an out-of-office filed unread
+    assert result.reasons == (
+        "labelled automatic: marked as automatic mail (Auto-Submitted: auto-generated) but "
+        "reads like a sin: a person decides",
+    )
+
+
+def test_a_request_for_no_automatic_answer_does_not_make_mail_automatic() -> None:
+    msg = _msg("RE: [TSCP-2026-0001]", headers={"x-auto-response-suppress": "All"})
+    assert classify(msg, RULES, CTX).kind is Kind.CASE_REPLY  # read like any reply
+
+
 @pytest.mark.parametrize(
     ("condition", "msg", "expected"),
     [

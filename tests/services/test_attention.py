@@ -6,6 +6,8 @@ the Business Manager and the senders receive, and on where the message is left.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from bot.adapters.db.models import OutboxMessage, StoredMessage
@@ -265,3 +267,34 @@ def test_an_escalation_after_the_christmas_eve_digest_is_in_every_digest_until_c
     bot.at("2027-01-15T10:00").mail(BM, reply("TSCP-2026-0002"), "Close: resolved at the meeting")
     bot.run()
     assert "OPEN ESCALATIONS\n\n  None." in _digest(bot, "2027-01-18T08:30")
+
+
+def test_a_reply_whose_gateway_asks_for_no_automatic_answers_still_reaches_her(bot: Bot) -> None:
+    bot.at("2026-12-16T13:45").mail(
+        OFFICER,
+        reply("TSCP-2026-0001"),
+        "The child has deteriorated overnight and is back in intensive care. Call me urgently.",
+        **{"X-Auto-Response-Suppress": "All"},
+    )
+    bot.run()
+    [alert] = bot.outbox("case_reply_alert")
+    assert "deteriorated overnight" in body_of(alert)
+
+
+def test_a_sin_its_records_system_labels_automatic_is_triaged_not_filed(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    b = Bot(make_app, tmp_path, "2026-12-16T09:00")
+    b.mail(
+        OFFICER,
+        "Serious Incident Notification - GM SIN form",
+        "Please find the GM SIN form for the Screening Panel.",
+        **{"Auto-Submitted": "auto-generated"},
+    )
+    b.run()
+    with b.app.sessions() as s:
+        [row] = s.scalars(select(StoredMessage)).all()
+        assert row.needs_triage and "reads like a sin: a person decides" in (
+            row.triage_reason or ""
+        )
+    assert b.outbox("sin_acknowledgement") == []  # never answered: it may loop
