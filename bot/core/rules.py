@@ -181,14 +181,18 @@ def rule_hits(rule: Rule, facts: _Facts) -> bool:
 
 def case_ref_for(msg: MailMessage, ctx: ClassifyContext) -> str | None:
     """Subject tag, else the thread's case, else a bare reference in the subject, else the
-    first reference in the body (quoted text included)."""
+    one case the body names (quoted text included)."""
     tagged = subject_case_ref(msg.subject, ctx.reference_prefix)
     if tagged or ctx.thread_case_ref:
         return tagged or ctx.thread_case_ref
     bare = find_case_refs(msg.subject, ctx.reference_prefix)
+    if bare:
+        return bare[0]
     # Last, the body: a reply whose client dropped the tag still quotes our mail and its ref.
-    found = bare or find_case_refs(msg.text, ctx.reference_prefix)
-    return found[0] if found else None
+    # A body naming several cases (a reply to the daily digest) names none of them: its
+    # "Close: duplicate" must not close whichever case the digest listed first.
+    named = list(dict.fromkeys(find_case_refs(msg.text, ctx.reference_prefix)))
+    return named[0] if len(named) == 1 else None
 
 
 _Decision = tuple[Kind, str | None, tuple[str, ...]]

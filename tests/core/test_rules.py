@@ -130,6 +130,17 @@ def test_bounce_carrying_a_sin_is_auto_reply() -> None:
     assert classify(msg, RULES, CTX).kind is Kind.AUTO_REPLY
 
 
+@pytest.mark.parametrize(
+    ("text", "ref"),
+    [
+        ("> Overdue: TSCP-2026-0001 ... TSCP-2026-0001", "TSCP-2026-0001"),
+        ("Close: duplicate\n> TSCP-2026-0001 ...\n> TSCP-2026-0004 ...", None),  # the digest
+    ],
+)
+def test_a_body_gives_the_case_only_when_it_names_one(text: str, ref: str | None) -> None:
+    assert classify(_msg("RE: TSCP daily digest", text), RULES, CTX).case_ref == ref
+
+
 def test_a_sin_labelled_automatic_by_the_system_that_sent_it_goes_to_a_person() -> None:
     msg = _msg("GM SIN form", headers={"auto-submitted": "auto-generated"})
     result = classify(msg, RULES, CTX)

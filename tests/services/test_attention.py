@@ -298,3 +298,21 @@ def test_a_sin_its_records_system_labels_automatic_is_triaged_not_filed(
             row.triage_reason or ""
         )
     assert b.outbox("sin_acknowledgement") == []  # never answered: it may loop
+
+
+def test_a_command_in_a_reply_to_the_digest_closes_no_case_and_goes_to_her(bot: Bot) -> None:
+    bot.at("2026-12-16T10:00").mail(
+        "casey.invented@gmp.police.uk", "Serious Incident Notification - GM SIN form", "Form 2."
+    )
+    bot.run()
+    bot.at("2026-12-17T09:00").mail(
+        BM,
+        "RE: TSCP daily digest",
+        "Close: duplicate\n\n> TSCP-2026-0001  Screening Panel due Fri 18 Dec 2026\n"
+        "> TSCP-2026-0002  Screening Panel due Fri 18 Dec 2026\n",
+    )
+    bot.run()
+    assert [bot.case(r).status for r in ("TSCP-2026-0001", "TSCP-2026-0002")] == ["open", "open"]
+    with bot.app.sessions() as s:
+        row = s.scalars(select(StoredMessage).where(StoredMessage.from_addr == BM)).one()
+        assert row.needs_triage and row.case_id is None  # which case? a person says
