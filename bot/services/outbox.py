@@ -30,6 +30,7 @@ from bot.adapters.db.models import OutboxDeliveryFailure, OutboxMessage
 from bot.adapters.outgoing import BatchingSender, MailSender, RecipientsRefusedError, SendError
 from bot.app import App
 from bot.core.backoff import retry_delay
+from bot.services.stale_chases import WITHDRAWN, withdrawn
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -42,6 +43,8 @@ class SendReport:
     failed: int = 0
     # Of `sent`: found already in the Sent folder after an attempt cut short, so not re-sent.
     found_sent: int = 0
+    # Chases no longer true when they could go (bot.services.stale_chases): never sent.
+    withdrawn: int = 0
     # A full batch went out: more may be due now, without waiting for the next run.
     more: bool = False
 
@@ -52,7 +55,8 @@ def send_due(app: App, sender: MailSender, *, limit: int = 200) -> SendReport:
     ids = _due_ids(app, limit)
     with _one_connection(sender):
         _send_each(app, sender, ids, report)
-    report.more = len(ids) == limit and report.sent + report.retrying + report.failed > 0
+    done = report.sent + report.retrying + report.failed + report.withdrawn
+    report.more = len(ids) == limit and done > 0
     return report
 
 
@@ -156,7 +160,7 @@ def _send_one(app: App, sender: MailSender, row_id: int, report: SendReport) -> 
         if row.attempt_started_at is None:
             # The usual case: the claim is committed with the attempt's start (_attempt),
             # one commit before a byte reaches the server.
-            _finish(session, row, _attempt(app, session, sender, row, report))
+            _finish(session, row, _attempt_unless_stale(app, session, sender, row, report))
             return
         session.commit()  # the claim, before the Sent folder is searched (it may be slow)
         try:
@@ -173,7 +177,7 @@ def _send_one(app: App, sender: MailSender, row_id: int, report: SendReport) -> 
             report.found_sent += 1
             _mark_sent(app, row, report)
         else:
-            still_open = _attempt(app, session, sender, row, report)
+            still_open = _attempt_unless_stale(app, session, sender, row, report)
         _finish(session, row, still_open)
 
 
@@ -184,6 +188,19 @@ def _finish(session: Session, row: OutboxMessage, still_open: bool) -> None:
         row.attempt_started_at = None
     row.claimed_until = None
     session.commit()
+
+
+def _attempt_unless_stale(
+    app: App, session: Session, sender: MailSender, row: OutboxMessage, report: SendReport
+) -> bool:
+    """_attempt, unless the row is a chase whose words stopped being true while it waited (its
+    deadline met, say, while the server was down): that is withdrawn under this same claim, in
+    the commit that would have recorded the attempt, and never sent."""
+    if withdrawn(app, session, row):
+        report.withdrawn += 1
+        log.info("outbox #%d withdrawn: no longer true, not sent", row.id)
+        return False
+    return _attempt(app, session, sender, row, report)
 
 
 def _attempt(
@@ -276,8 +293,8 @@ def retry_now(app: App, row_id: int, now: datetime) -> bool:
     """Put a failed or waiting email back at the front of the queue (the CLI's outbox retry)."""
     with app.sessions() as session:
         row = session.get(OutboxMessage, row_id)
-        if row is None or row.status in ("sent", "draft"):
-            return False  # a draft waits for approval, not for a retry
+        if row is None or row.status in ("sent", "draft", WITHDRAWN):
+            return False  # a draft waits for approval, not for a retry; a withdrawn chase is untrue
         row.status, row.next_attempt_at, row.claimed_until = "pending", now, None
         # A fresh start: a person has looked at it, so it gets the full number of tries again.
         row.attempts = 0

@@ -26,7 +26,7 @@ from bot.core.retention import CaseFacts, MessageFacts, OutboxFacts, RecordKind
 
 Owner = tuple[RecordKind, int]
 _HANDLED = ("processed", "quarantined")
-_FINISHED = ("sent", "failed")
+_FINISHED = ("sent", "failed", "withdrawn")  # withdrawn: a chase that will never go
 
 
 def case_facts(session: Session, closed_stage: str) -> list[CaseFacts]:

@@ -20,6 +20,21 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import ActionItem, Case, Deadline, OutboxMessage, Vote
+from bot.app import App
+from bot.core.reminders import ReminderPolicy
+
+
+def policy(app: App) -> ReminderPolicy:
+    """The configured reminder sequence (here, not in bot.services.reminders, so the outbox can
+    read it without loading the tick's templates and review modules)."""
+    r = app.config.reminders
+    return ReminderPolicy(
+        days_before=r.days_before,
+        overdue_reminders=r.overdue_reminders,
+        escalate=r.escalate,
+        start=r.start,
+        end=r.end,
+    )
 
 
 @dataclass

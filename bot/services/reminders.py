@@ -16,7 +16,6 @@ from bot.adapters.db.models import Case, Deadline
 from bot.app import App
 from bot.core import deadlines
 from bot.core.reminders import (
-    ReminderPolicy,
     Step,
     StepKind,
     as_sent,
@@ -28,7 +27,7 @@ from bot.core.screening_vote import ROLE_LABELS, partners_to_chase
 from bot.core.wording import plural
 from bot.services.batch import Batch
 from bot.services.mailout import queue_email_later
-from bot.services.reminder_facts import Known, gather
+from bot.services.reminder_facts import Known, gather, policy
 from bot.services.reminder_recipients import Chase, copied, escalated_to, who_to_chase
 
 HINTS = {
@@ -61,17 +60,6 @@ SHORT_NAMES = {
     "cspr_report": "CSPR report",
     "publication_notice": "Notice of publication",
 }
-
-
-def policy(app: App) -> ReminderPolicy:
-    r = app.config.reminders
-    return ReminderPolicy(
-        days_before=r.days_before,
-        overdue_reminders=r.overdue_reminders,
-        escalate=r.escalate,
-        start=r.start,
-        end=r.end,
-    )
 
 
 def reminder_tick(app: App) -> int:

@@ -35,6 +35,7 @@ class OutboxMessage(Base):
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[utc]
     # pending -> sent | failed (refused for good by the server; kept and shown in the digest)
+    # | withdrawn (a chase no longer true when it could go: bot.services.stale_chases)
     status: Mapped[str] = mapped_column(SafeString(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[utc]

@@ -1,0 +1,118 @@
+"""Whether a chase email queued earlier may still go, looked at again just before it is sent.
+
+Pure: no clock and no I/O. A reminder's words are written when it is queued; if the mail server
+is down it waits in the outbox, and by the time it can go its deadline may have been met, set
+aside (not required) or re-dated, or its case closed. A chase saying "due today" to an agency
+whose return came yesterday is worse than none, so such an email is withdrawn, never sent.
+
+A chase is named by its outbox idempotency key (bot.services.reminders writes them):
+
+* ``reminder:<ref>:<deadline>:<due>:<step>``: a deadline reminder or escalation;
+* ``vote-reminder:<ref>:<role>``: a partner asked for their screening vote;
+* ``rr-delay-check:<ref>:<due>``: the Business Manager asked whether the Rapid Review is late.
+
+A reminder whose own working day has passed (the server was down that day) is withdrawn too
+when a later step exists: the tick queues that one, worded for the day it goes, so nobody is
+told "due today" days later, nor given yesterday's count beside today's. The last step (the
+escalation) has none after it and still goes, as bot.core.reminders promises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.core.deadlines import fmt_date
+from bot.core.reminders import ReminderPolicy, schedule
+from bot.core.working_days import CalendarRangeError, WorkingCalendar
+
+REMINDER = "reminder:"
+VOTE_REMINDER = "vote-reminder:"
+DELAY_CHECK = "rr-delay-check:"
+
+
+@dataclass(frozen=True)
+class Chase:
+    ref: str
+    deadline: str  # the name of the deadline it chases
+    due: date | None  # the due date it was written for; None when its key does not say
+    step: str | None  # the reminder step ("due", "overdue-2"); None for the other chases
+
+
+@dataclass(frozen=True)
+class DeadlineNow:
+    """The chased deadline and its case as they stand when the email is about to go."""
+
+    case_status: str
+    exists: bool = True
+    state: str = "open"  # open, overdue, met, not_required
+    met_on: date | None = None
+    met: bool = False
+    due: date | None = None
+
+
+def read_key(key: str) -> Chase | None:
+    """The chase an outbox idempotency key names; None for every other email."""
+    if key.startswith(REMINDER):
+        ref, _, rest = key.removeprefix(REMINDER).partition(":")
+        # The deadline's own name may hold colons ("appendix_b:gmp"); the date and step do not.
+        name, due, step = [*rest.rsplit(":", 2), "", ""][:3]
+        when = _date(due)
+        return Chase(ref, name, when, step) if name and when and step else None
+    if key.startswith(VOTE_REMINDER):
+        ref, _, role = key.removeprefix(VOTE_REMINDER).partition(":")
+        return Chase(ref, "screening_meeting", None, None) if ref and role else None
+    if key.startswith(DELAY_CHECK):
+        ref, _, due = key.removeprefix(DELAY_CHECK).partition(":")
+        when = _date(due)
+        return Chase(ref, "rapid_review", when, None) if ref and when else None
+    return None
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def withdraw_because(
+    chase: Chase,
+    now: DeadlineNow,
+    today: date,
+    calendar: WorkingCalendar,
+    policy: ReminderPolicy,
+) -> str | None:
+    """Why the chase must not go now (said on the case), or None when it still may."""
+    if now.case_status != "open":
+        return f"the case is {now.case_status}"
+    if not now.exists:
+        return "the deadline is no longer one of the case's"
+    if now.state == "not_required":
+        return "the deadline was set aside (not required)"
+    if now.met:
+        on = f" on {fmt_date(now.met_on)}" if now.met_on else ""
+        return f"the deadline was met{on}"
+    if chase.due is not None and now.due is not None and now.due != chase.due:
+        return f"the deadline was re-dated from {fmt_date(chase.due)} to {fmt_date(now.due)}"
+    if chase.step is not None and chase.due is not None:
+        return _overtaken(chase.step, chase.due, today, calendar, policy)
+    return None
+
+
+def _overtaken(
+    key: str, due: date, today: date, calendar: WorkingCalendar, policy: ReminderPolicy
+) -> str | None:
+    """Why a reminder whose own day has passed gives way to the next step, or None."""
+    try:
+        steps = schedule(due, calendar, policy)
+    except CalendarRangeError:
+        return None  # no calendar to say which day it belonged to: it goes as written
+    place = next((i for i, s in enumerate(steps) if s.key == key), None)
+    if place is None or place == len(steps) - 1 or steps[place].day >= today:
+        return None  # a step the policy no longer plans, the last one, or still its day
+    later = steps[place + 1]
+    return (
+        f"its day, {fmt_date(steps[place].day)}, has passed; "
+        f"the '{later.key}' step is sent instead, worded for its own day"
+    )

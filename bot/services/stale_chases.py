@@ -1,0 +1,74 @@
+"""Withdrawing a chase email that has stopped being true, just before the outbox sends it.
+
+The decision is bot.core.stale_chases.withdraw_because; here it is fed with the chased deadline
+and its case as they stand, and carried out: the email is marked withdrawn (never sent, never
+retried, its idempotency key kept so the tick does not queue it again) and the reason is added
+to the case's history. Only chase emails are looked at, two small reads each; any other email
+costs nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case, Deadline, OutboxMessage
+from bot.app import App
+from bot.core.stale_chases import DeadlineNow, read_key, withdraw_because
+from bot.services.cases import add_event
+from bot.services.reminder_facts import policy
+
+WITHDRAWN = "withdrawn"  # an outbox status: a chase no longer true when it could go
+CHASES = frozenset(
+    {"deadline_reminder", "deadline_escalation", "vote_reminder", "rapid_review_delay_check"}
+)
+
+
+def withdrawn(app: App, session: Session, row: OutboxMessage) -> bool:
+    """Withdraw `row` (claimed by the caller) if it is a chase that must no longer go; the
+    caller's commit records it with the case's event."""
+    if row.event not in CHASES or row.case_id is None:
+        return False
+    chase = read_key(row.idempotency_key)
+    case = session.get(Case, row.case_id)
+    if chase is None or case is None:
+        return False
+    deadline = session.scalars(
+        select(Deadline).where(Deadline.case_id == case.id, Deadline.name == chase.deadline)
+    ).one_or_none()
+    now = app.clock.now()
+    today = now.astimezone(app.config.partnership.time_zone).date()
+    why = withdraw_because(chase, _as_it_stands(case, deadline), today, app.calendar, policy(app))
+    if why is None:
+        return False
+    row.status = WITHDRAWN
+    _record(session, case, row, f"{chase.deadline}: {why}", now)
+    return True
+
+
+def _as_it_stands(case: Case, deadline: Deadline | None) -> DeadlineNow:
+    if deadline is None:
+        return DeadlineNow(case_status=case.status, exists=False)
+    return DeadlineNow(
+        case_status=case.status,
+        state=deadline.state,
+        met=deadline.met_at is not None,
+        met_on=deadline.met_on,
+        due=deadline.due,
+    )
+
+
+def _record(session: Session, case: Case, row: OutboxMessage, why: str, now: datetime) -> None:
+    step = row.idempotency_key.rsplit(":", 1)[1] if row.event.startswith("deadline_") else ""
+    what = row.event.replace("_", " ") + (f" ({step})" if step else "")
+    add_event(
+        session,
+        case,
+        now,
+        "reminder_withdrawn",
+        f"Email #{row.id} ({what}) not sent: {why}",
+        why="looked at again before sending: it was queued while it could not go, and what it "
+        "says is no longer true",
+    )

@@ -1,0 +1,88 @@
+"""Whether a chase queued earlier may still go: each reason it may not, and when it still may.
+
+Christmas 2026: the Appendix B return due Thu 24 Dec is chased 'before-1' Wed 23, 'due' Thu
+24, 'overdue-1' Tue 29 Dec (25 and 28 are bank holidays), ... 'escalation' Mon 4 Jan 2027.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.adapters.bank_holidays import working_calendar
+from bot.core.reminders import ReminderPolicy
+from bot.core.stale_chases import Chase, DeadlineNow, read_key, withdraw_because
+
+CAL = working_calendar(range(2025, 2030))
+POLICY = ReminderPolicy()
+DUE = date(2026, 12, 24)
+STILL_OPEN = DeadlineNow(case_status="open", due=DUE)
+
+
+def why(key: str, now: DeadlineNow = STILL_OPEN, today: date = DUE) -> str | None:
+    chase = read_key(key)
+    assert chase is not None
+    return withdraw_because(chase, now, today, CAL, POLICY)
+
+
+def test_keys_name_the_case_deadline_due_date_and_step() -> None:
+    assert read_key("reminder:TSCP-2026-0001:appendix_b:gmp:2026-12-24:overdue-2") == Chase(
+        "TSCP-2026-0001", "appendix_b:gmp", DUE, "overdue-2"
+    )
+    assert read_key("vote-reminder:TSCP-2026-0001:police") == Chase(
+        "TSCP-2026-0001", "screening_meeting", None, None
+    )
+    assert read_key("rr-delay-check:TSCP-2026-0001:2027-01-25") == Chase(
+        "TSCP-2026-0001", "rapid_review", date(2027, 1, 25), None
+    )
+    for other in ("ack:<m1@test>", "reminder:TSCP-2026-0001:x", "reminder:R:name:soon:due"):
+        assert read_key(other) is None
+
+
+def test_a_chase_still_true_on_its_own_day_goes() -> None:
+    assert why("reminder:R:appendix_b:gmp:2026-12-24:due") is None
+    assert why("vote-reminder:R:police", DeadlineNow(case_status="open")) is None
+
+
+@pytest.mark.parametrize(
+    ("now", "said"),
+    [
+        (DeadlineNow(case_status="closed", due=DUE), "the case is closed"),
+        (DeadlineNow(case_status="open", exists=False), "no longer one of the case's"),
+        (
+            DeadlineNow(case_status="open", state="not_required", met=True, due=DUE),
+            "set aside (not required)",
+        ),
+        (
+            DeadlineNow(case_status="open", state="met", met=True, met_on=DUE, due=DUE),
+            "met on Thu 24 Dec 2026",
+        ),
+        (
+            DeadlineNow(case_status="open", due=date(2027, 1, 8)),
+            "re-dated from Thu 24 Dec 2026 to Fri 8 Jan 2027",
+        ),
+    ],
+)
+def test_a_chase_no_longer_true_is_withdrawn_saying_why(now: DeadlineNow, said: str) -> None:
+    reason = why("reminder:R:appendix_b:gmp:2026-12-24:due", now)
+    assert reason is not None and said in reason
+
+
+def test_a_reminder_that_missed_its_day_gives_way_to_the_next_step() -> None:
+    reason = why("reminder:R:appendix_b:gmp:2026-12-24:due", today=date(2026, 12, 29))
+    assert reason == (
+        "its day, Thu 24 Dec 2026, has passed; the 'overdue-1' step is sent instead, worded "
+        "for its own day"
+    )
+    # Queued late on its day (Wed 23 Dec) and able to go only the next: 'due' replaces it.
+    assert why("reminder:R:appendix_b:gmp:2026-12-24:before-1", today=DUE) is not None
+
+
+def test_the_escalation_still_goes_late_it_has_no_step_after_it() -> None:
+    assert why("reminder:R:appendix_b:gmp:2026-12-24:escalation", today=date(2027, 1, 8)) is None
+
+
+def test_a_vote_chase_goes_until_the_decision_is_made() -> None:
+    decided = DeadlineNow(case_status="open", state="met", met=True, met_on=date(2026, 12, 17))
+    assert why("vote-reminder:R:police", decided) == "the deadline was met on Thu 17 Dec 2026"

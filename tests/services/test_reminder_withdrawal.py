@@ -1,0 +1,66 @@
+"""A chase queued while the mail server was down is looked at again just before it goes: it is
+withdrawn, with the reason on the case, when what it says has stopped being true."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.adapters.db.models import OutboxMessage
+from bot.adapters.outgoing import SendError
+from tests.fixtures.mail import drop_into_maildir
+from tests.fixtures.mail import email as make_email
+from tests.services.test_lifecycle import BM, POLICE, Bot, decide_rapid_review, reply
+
+
+class DownSender:
+    """A mail server that answers every email with a temporary refusal."""
+
+    def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
+        raise SendError("451 try later")
+
+
+def _chases(bot: Bot, name: str) -> list[OutboxMessage]:
+    prefix = f"reminder:TSCP-2026-0001:{name}:"
+    return [r for r in bot.outbox() if r.idempotency_key.startswith(prefix)]
+
+
+def _step(row: OutboxMessage) -> str:
+    return row.idempotency_key.rsplit(":", 1)[1]
+
+
+def test_a_reminder_queued_while_the_server_was_down_is_withdrawn_once_the_return_came(
+    bot: Bot,
+) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    bot.at("2026-12-17T09:30").mail(
+        BM, reply("TSCP-2026-0001"), "Agencies: gmp\nReturn by: 24/12/2026"
+    )
+    bot.run()
+    working = bot.app.open_sender
+    bot.app.open_sender = DownSender  # type: ignore[assignment,method-assign]
+    bot.at("2026-12-24T10:00").run()  # "due today" queued, not sent
+    [due] = [r for r in _chases(bot, "appendix_b:gmp") if _step(r) == "due"]
+    assert due.status == "pending"
+    raw = make_email(
+        "Appendix B return for TSCP-2026-0001",
+        "Return attached.",
+        sender="casey.invented@gmp.police.uk",
+        message_id="<gmpret-late@gmp.police.uk>",
+        attachment=("Appendix B GMP.docx", b"PK\x03\x04 dummy"),
+    )
+    drop_into_maildir(bot.tmp_path / "inbox", raw)
+    bot.at("2026-12-24T11:00").run()  # the return is recorded; the server is still down
+    bot.app.open_sender = working  # type: ignore[method-assign]
+    bot.at("2026-12-29T09:30").run()
+
+    # The police are not told their return is due today after they sent it.
+    [due] = [r for r in _chases(bot, "appendix_b:gmp") if _step(r) == "due"]
+    assert due.status == "withdrawn" and due.sent_at is None
+    after = [r for r in bot.outbox() if r.sent_at and r.sent_at.date() >= date(2026, 12, 24)]
+    assert [r.subject for r in after if POLICE in r.recipients] == []
+    # Nor the Business Manager given yesterday's count beside today's: only the newest goes.
+    panel = {_step(r): r.status for r in _chases(bot, "panel_notification")}
+    assert panel == {"overdue-1": "withdrawn", "overdue-2": "sent"}
+    why = [e.detail for e in bot.case().events if e.what == "reminder_withdrawn"]
+    assert any("appendix_b:gmp" in w and "met" in w for w in why), why
+    assert any("panel_notification" in w and "overdue-2" in w for w in why), why
