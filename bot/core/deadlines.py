@@ -53,6 +53,17 @@ NATIONAL_CLOCKS = frozenset(
 )
 
 
+def counted_on(name: str, calendar: WorkingCalendar) -> WorkingCalendar:
+    """The calendar a deadline's days, lateness too, are counted on (national: closures count)."""
+    return calendar.national() if is_national(name) else calendar
+
+
+def is_national(name: str) -> bool:
+    """Whether the deadline `name` ("appendix_b:gmp" too) is a national clock."""
+    rule = RULES.get(name.partition(":")[0])
+    return rule is not None and rule.national
+
+
 def _rule(
     name: str, kind: RuleKind, amount: int, summary: str, source: str, start_label: str
 ) -> tuple[str, DeadlineRule]:

@@ -143,6 +143,8 @@ def as_sent(step: Step, due: date, today: date, calendar: WorkingCalendar) -> St
 
     A step's own count is its place in the sequence ("overdue-3" is 3): after missed days
     the deadline is later than that, and the email must say by how much it really is.
+    `calendar` is the one the deadline is counted on (bot.core.deadlines.counted_on): the
+    sequence's days are the partnership's, but a national clock is late by the national count.
     """
     if step.working_days_overdue <= 0:
         return step

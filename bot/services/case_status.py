@@ -24,6 +24,7 @@ from bot.adapters.db.models import (
 )
 from bot.app import App
 from bot.core import case_status as cs
+from bot.core import deadlines
 from bot.core.digest import deadline_state
 from bot.core.lifecycle import stage_of
 from bot.core.lifecycle_table import describe_stage
@@ -88,7 +89,8 @@ def _deadline(
         if d.state == "not_required"
         else deadline_state(d.due, d.met_at is not None, today)
     )
-    late = app.calendar.working_days_between(d.due, today) if state == "overdue" else 0
+    counted = deadlines.counted_on(d.name, app.calendar)  # a national clock: their days
+    late = counted.working_days_between(d.due, today) if state == "overdue" else 0
     return cs.DeadlineLine(
         title=cs.deadline_title(d.name, agencies),
         due=d.due,

@@ -81,8 +81,10 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
     returns, received = cases.returns(session, today)
     actions, later, done = cases.actions(session, today, horizon)
     complaints, answered = cases.complaints(session, today)
-    # Hundreds of overdue deadlines share a few dozen due dates: count each date's days once.
-    lateness = cache(lambda due: app.calendar.working_days_between(due, today))
+    # Hundreds of overdue deadlines share a few dozen due dates: count each date's days once,
+    # on the calendar of the clock (a national one counts the council's closure days).
+    counted = {False: app.calendar, True: app.calendar.national()}
+    lateness = cache(lambda due, national: counted[national].working_days_between(due, today))
     context: dict[str, object] = {
         "today": today,
         "working_days": app.config.digest.upcoming_working_days,
@@ -104,7 +106,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
                 "name": d.name,
                 "title": _title(d.name),
                 "due": d.due,
-                "days_overdue": lateness(d.due),
+                "days_overdue": lateness(d.due, deadlines.is_national(d.name)),
                 "explain": d.explanation,
             }
             for d in overdue(views, today)

@@ -144,7 +144,8 @@ def _chase(
         )
     if decision.send is None:
         return 0
-    step = as_sent(decision.send, deadline.due, local.date(), app.calendar)
+    counted = deadlines.counted_on(deadline.name, app.calendar)
+    step = as_sent(decision.send, deadline.due, local.date(), counted)
     _send(session, app, batch, deadline, chase, step, prefix, len(sent), now)
     return 1
 

@@ -1,0 +1,53 @@
+"""Lateness on the National Panel's clocks is counted as the National Panel counts it: a day
+the council is closed (29-31 Dec 2026 here) is still a working day for them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.app import AppFactory, example_data
+from tests.services.test_lifecycle import BM, LA, SECTIONS, Bot, body_of, reply
+
+REF = "TSCP-2026-0001"
+TWO_LATE = "2 working days overdue"
+
+
+@pytest.fixture
+def closed(make_app: AppFactory, tmp_path: Path) -> Bot:
+    """A case opened from a SIN on Mon 21 Dec 2026, the council closed 29-31 Dec: the National
+    Panel is to be notified by Wed 30 Dec (5 of their working days), and is not."""
+    partnership = example_data()["partnership"]
+    partnership["local_closures"] = [
+        {"date": date(2026, 12, day), "name": "Council office closure"} for day in (29, 30, 31)
+    ]
+    bot = Bot(make_app, tmp_path, "2026-12-21T09:00")
+    bot.app, bot.clock = make_app(now="2026-12-21T09:00", **SECTIONS, partnership=partnership)
+    bot.mail(
+        "casey.invented@gmp.police.uk",
+        "Serious Incident Notification - GM SIN form",
+        "Please find the GM SIN form for the Screening Panel.",
+    )
+    bot.run()
+    assert bot.due("panel_notification") == date(2026, 12, 30)
+    return bot
+
+
+def test_the_digest_and_the_reminder_count_the_days_the_council_was_closed(closed: Bot) -> None:
+    closed.at("2027-01-04T09:30").run()  # Thu 31 Dec (closed) and Mon 4 Jan: 2 of theirs
+    [digest] = [r for r in closed.outbox("daily_digest") if "(Mon 4 Jan 2027)" in r.subject]
+    line = next(t for t in body_of(digest).splitlines() if REF in t and "30 Dec 2026" in t)
+    assert "OVERDUE by 2 working days" in line
+    [reminder] = [
+        r for r in closed.outbox("deadline_reminder") if ":panel_notification:" in r.idempotency_key
+    ]
+    assert LA in reminder.recipients and TWO_LATE in body_of(reminder)
+
+
+def test_status_by_email_counts_them_too(closed: Bot) -> None:
+    closed.at("2027-01-04T10:00").mail(BM, reply(REF), "Status")
+    closed.run()
+    [view] = closed.outbox("case_status")
+    assert "OVERDUE by 2 working days (was due Wed 30 Dec 2026)" in body_of(view)
