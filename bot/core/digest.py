@@ -40,6 +40,26 @@ def overdue(deadlines: list[DeadlineView], today: date) -> list[DeadlineView]:
     return sorted((d for d in deadlines if not d.met and d.due < today), key=lambda d: d.due)
 
 
+def within_calendar(
+    deadlines: list[DeadlineView], calendar: WorkingCalendar
+) -> tuple[list[DeadlineView], list[DeadlineView]]:
+    """The deadlines whose working days `calendar` can count, and those due in a year it does
+    not cover (a case left open for years): those cannot be counted late or chased, and one
+    of them must not stop the digest for every other case, so they are listed apart."""
+    inside = [d for d in deadlines if d.due.year in calendar.years]
+    return inside, [d for d in deadlines if d.due.year not in calendar.years]
+
+
+def beyond_calendar_note(title: str, due: date, calendar: WorkingCalendar) -> str:
+    """What the Business Manager is told about a deadline outside the calendar's years."""
+    first, last = min(calendar.years), max(calendar.years)
+    return (
+        f"{title}: due {due:%a} {due.day} {due:%b %Y}, outside the years the working calendar "
+        f"covers ({first}-{last}), so it is not chased and its lateness is not counted. Record "
+        "what met it, or close the case if nothing more is owed"
+    )
+
+
 def digest_due(local_now: datetime, send_at: time, calendar: WorkingCalendar) -> bool:
     """The digest goes on working days once the configured time has passed."""
     return calendar.is_working_day(local_now.date()) and local_now.time() >= send_at

@@ -19,7 +19,14 @@ from bot.app import App
 from bot.clock import SystemClock
 from bot.core import deadlines
 from bot.core.arrival import left_in_inbox
-from bot.core.digest import DeadlineView, digest_due, overdue, upcoming
+from bot.core.digest import (
+    DeadlineView,
+    beyond_calendar_note,
+    digest_due,
+    overdue,
+    upcoming,
+    within_calendar,
+)
 from bot.core.health import problems
 from bot.services import digest_cases as cases
 from bot.services import digest_messages as messages
@@ -77,7 +84,9 @@ def _deadline_views(session: Session, horizon: date) -> list[DeadlineView]:
 
 def digest_context(session: Session, app: App, today: date, now: datetime) -> dict[str, object]:
     horizon = app.calendar.add_working_days(today, app.config.digest.upcoming_working_days)
-    views = _deadline_views(session, horizon)
+    # A deadline in a year the calendar does not cover is flagged, never counted: counting it
+    # raised, and took the whole digest with it.
+    views, beyond = within_calendar(_deadline_views(session, horizon), app.calendar)
     returns, received = cases.returns(session, today)
     actions, later, done = cases.actions(session, today, horizon)
     complaints, answered = cases.complaints(session, today)
@@ -119,7 +128,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
         "actions": names.with_agency_names(app, actions, "owner"),
         "complaints": complaints,
         "escalations": cases.escalations(session, today),
-        "flags": _flags(session, app, today),
+        "flags": _flags(session, app, today) + _beyond(app, beyond),
         "quarantine": messages.quarantine(session),
         "not_delivered": recent_failures(session, app, today),
         "health": _health(session, app),
@@ -299,6 +308,17 @@ def _flags(session: Session, app: App, today: date) -> list[dict[str, object]]:
     warnings = cases.case_warnings(session, agency_names(app.config))
     found = flags + cases.form_gaps(session) + cases.unreadable_returns(session) + warnings
     return [{**f, "detail": names.plain(str(f["detail"]), labels)} for f in found]
+
+
+def _beyond(app: App, views: list[DeadlineView]) -> list[dict[str, object]]:
+    return [
+        {
+            "ref": d.case_ref,
+            "what": "deadline outside the working calendar",
+            "detail": beyond_calendar_note(_title(d.name), d.due, app.calendar),
+        }
+        for d in sorted(views, key=lambda d: (d.due, d.case_ref, d.name))
+    ]
 
 
 def _with_reason(event: CaseEvent) -> str:

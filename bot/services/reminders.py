@@ -7,6 +7,7 @@ sent twice, even across restarts or by two bot instances).
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -25,10 +26,13 @@ from bot.core.reminders import (
 )
 from bot.core.screening_vote import ROLE_LABELS, partners_to_chase
 from bot.core.wording import plural
+from bot.core.working_days import CalendarRangeError
 from bot.services.batch import Batch
 from bot.services.mailout import queue_email_later
 from bot.services.reminder_facts import Known, gather, policy
 from bot.services.reminder_recipients import Chase, copied, escalated_to, who_to_chase
+
+log = logging.getLogger(__name__)
 
 HINTS = {
     "agency": "Please send the completed return to the partnership by replying to the request.",
@@ -89,9 +93,15 @@ def reminder_tick(app: App) -> int:
         batch = Batch()
         with session.no_autoflush:
             for deadline in rows:
-                queued += _chase(session, app, batch, known, plans, deadline, local, now)
-                queued += _chase_votes(session, app, batch, known, deadline, local, now)
-                _maybe_ask_about_delay(session, app, batch, known, deadline, local, now)
+                try:
+                    queued += _chase(session, app, batch, known, plans, deadline, local, now)
+                    queued += _chase_votes(session, app, batch, known, deadline, local, now)
+                    _maybe_ask_about_delay(session, app, batch, known, deadline, local, now)
+                except CalendarRangeError:
+                    # Due in a year the calendar does not cover (a case left open for years):
+                    # not chased, and named in the digest's "Needs your attention"; it must
+                    # not stop the reminders of every other case.
+                    log.info("%s %s: outside the calendar", deadline.case.ref, deadline.name)
         batch.write(session)
         session.commit()
     return queued
