@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.app import App
 from bot.core.reminders import due_now, schedule
-from bot.services.reminders import policy
+from bot.services.reminder_facts import policy
 
 # Stage of an open review case, how often, and which deadlines it has reached (the last unmet).
 OPEN_STAGES = (
