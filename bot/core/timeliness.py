@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.deadlines import APPENDIX_B, fmt_date
+from bot.core.deadlines import APPENDIX_B, counted_on, fmt_date
 from bot.core.timeliness_figures import (
     LateCase,
     MeasureFigures,
@@ -133,6 +133,7 @@ def _judge(f: DeadlineFact, end: date, today: date, cal: WorkingCalendar) -> _Ju
     """None: not counted (not required, or not yet due)."""
     if f.not_required:
         return None
+    cal = counted_on(f.name, cal)  # a national clock's lateness counts the council's closures
     if f.met and f.met_on is None:
         return _Judged(f, undated=True)
     done = f.met_on if f.met and f.met_on is not None and f.met_on <= end else None

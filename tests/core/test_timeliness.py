@@ -95,6 +95,16 @@ def test_lateness_skips_the_easter_bank_holidays() -> None:
     assert m.late[0].working_days_late == 1
 
 
+@pytest.mark.parametrize(("name", "late"), [("screening_meeting", 1), ("panel_notification", 2)])
+def test_a_national_clocks_lateness_counts_the_councils_closure_days(name: str, late: int) -> None:
+    # Due Thu 24 Dec 2026, met Wed 30 Dec, over Christmas, the Boxing Day substitute (Mon 28)
+    # and Tue 29 Dec, when the council was closed: the National Panel's clocks count that day,
+    # the partnership's own do not.
+    r = report(fact(date(2026, 12, 24), date(2026, 12, 30), name=name))
+    [m] = [m for m in r.whole.measures if m.measure == name]
+    assert m.late[0].working_days_late == late
+
+
 def test_due_on_a_bank_holiday_met_the_next_working_day_is_one_day_late() -> None:
     # An Appendix B return date set on Easter Monday 6 April and received Tuesday 7 April.
     r = report(fact(date(2026, 4, 6), date(2026, 4, 7), name="appendix_b:police"))
