@@ -28,7 +28,7 @@ def _plain(line: str) -> str:
 def human_text(reply_text: str, command_lines: Iterable[str]) -> str:
     """What a person wrote besides commands: the new text without command lines or greetings.
 
-    reply_text is the new part of the reply (bot.core.commands.quoting.new_text), so quoted
+    reply_text is what the sender wrote (bot.core.commands.quoting.text_to_show), so quoted
     mail is already gone; an empty answer means the message was commands only.
     """
     taken = {_plain(part) for line in command_lines for part in line.splitlines()}

@@ -15,7 +15,7 @@ from bot.core import lifecycle
 from bot.core.attention import ReplyFacts, human_text, is_live, notice_for, snippet
 from bot.core.autoreply import OWN_MAIL_HEADER
 from bot.core.commands import ParsedCommands
-from bot.core.commands.quoting import new_text
+from bot.core.commands.quoting import text_to_show
 from bot.core.message import MailMessage
 from bot.services.cases import add_event
 from bot.services.intake import sender_agency_key
@@ -46,7 +46,8 @@ def note_human_mail(
     """Keep what a person wrote on a case for the digest and, on a live case, alert now."""
     case = row.case
     lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors] if parsed else []
-    text = human_text(new_text(msg.text), lines)
+    # Read further than commands are: text below a quoted email is shown, never obeyed.
+    text = human_text(text_to_show(msg.text), lines)
     mailbox = app.config.partnership.mailbox.lower()
     facts = ReplyFacts(
         kind=row.kind or "",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.adapters.db.models import OutboxMessage, StoredMessage
+from bot.adapters.db.models import OutboxMessage, StoredMessage, Vote
 from bot.services.digest import send_digest_if_due
 from bot.services.ingest import release_now
 from tests.fixtures.app import ROOT, AppFactory
@@ -58,6 +58,40 @@ def test_officers_reply_alerts_the_business_manager_at_once(bot: Bot) -> None:
     assert "DECISION: RAPID REVIEW" not in text and "Kind regards" not in text
     # Filed and fully handled: no confirmation goes back, and it leaves the inbox.
     assert bot.outbox("command_result") == [] and _in_folder(bot, ".Processed") == 2
+
+
+BOTTOM_POSTED = (
+    "On Wed, 16 Dec 2026 at 09:05, TSCP <tscp@tameside.gov.uk> wrote:\n"
+    "> Serious incident notification received: TSCP-2026-0001\n"
+    "> The Screening Panel meets on Friday.\n"
+    "\n"
+    "The child has deteriorated overnight and is back in intensive care. Call me urgently.\n"
+)
+
+
+def test_a_reply_written_below_the_quoted_email_alerts_and_is_in_the_digest(bot: Bot) -> None:
+    bot.at("2026-12-16T13:45").mail(OFFICER, reply("TSCP-2026-0001"), BOTTOM_POSTED)
+    bot.run()
+    [alert] = bot.outbox("case_reply_alert")
+    said = "| The child has deteriorated overnight and is back in intensive care. Call me urgently."
+    assert f"  {said}" in body_of(alert)
+    assert "Screening Panel meets on Friday" not in body_of(alert)  # the quote is not theirs
+    assert said in _digest(bot, "2026-12-17T08:05").split("NEW ON YOUR CASES", 1)[1]
+
+
+def test_a_command_below_the_quoted_email_is_shown_but_not_obeyed(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(
+        POLICE,
+        reply("TSCP-2026-0001"),
+        "On Wed, 16 Dec 2026 at 09:05, TSCP <tscp@tameside.gov.uk> wrote:\n"
+        "> Reply with one line: Vote: rapid review\n\nVote: no further action\n",
+    )
+    bot.run()
+    with bot.app.sessions() as s:
+        assert s.scalars(select(Vote)).all() == []
+    assert bot.outbox("command_result") == []
+    [alert] = bot.outbox("case_reply_alert")
+    assert "  | Vote: no further action" in body_of(alert)
 
 
 def test_officers_reply_is_in_the_next_digest_only(bot: Bot) -> None:

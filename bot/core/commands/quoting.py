@@ -1,7 +1,8 @@
 """The new text of a reply: what its sender wrote, above the quoted message and signature.
 
-Commands are read only from this part, because the quoted message usually contains the bot's
-own examples of them.
+Commands are read only from this part (`new_text`), because the quoted message usually contains
+the bot's own examples of them. What a person should see (`text_to_show`) goes further: text
+written below a ">"-quoted message is the sender's too, and is never obeyed, only shown.
 """
 
 from __future__ import annotations
@@ -50,14 +51,26 @@ def _starts_quote(lines: list[str], i: int) -> bool:
         following = [_plain(x) for x in lines[i + 1 : i + 8]]
         if any(_HEADER_FOLLOWING.match(x) for x in following if x):
             return True
+    return _attribution(lines, i) > 0
+
+
+def _attribution(lines: list[str], i: int) -> int:
+    """How many lines an "On <date>, X wrote:" attribution at line i takes: 0 when none."""
+    probe = _plain(lines[i])
     if _ON_WROTE.fullmatch(probe) or _ADDRESS_WROTE.fullmatch(probe):
-        return True
+        return 1
     if probe.lower().startswith("on ") and i + 1 < len(lines):
         # Gmail wraps a long attribution: "On Thu, 12 Nov 2026 at 10:02, TSCP <...>\nwrote:".
         joined = f"{probe} {_plain(lines[i + 1])}"
         if _ON_WROTE.fullmatch(joined) and re.search(r"\d", probe):
-            return True
-    return False
+            return 2
+    return 0
+
+
+def _quoted_from(lines: list[str], i: int) -> bool:
+    """Whether the first non-blank line from line i is quoted with ">"."""
+    rest = (_plain(x) for x in lines[i:])
+    return next((x for x in rest if x), "").startswith(">")
 
 
 def _is_signature(probe: str, *, after_text: bool) -> bool:
@@ -76,11 +89,35 @@ def new_text(body: str) -> str:
     "Thanks"). Lines quoted with ">" are left out wherever they are, so an inline reply below
     a quote still counts.
     """
+    return _written(body, below_quotes=False)
+
+
+def text_to_show(body: str) -> str:
+    """What its sender wrote, for a person to read: `new_text`, and text below a quote.
+
+    An "On <date>, X wrote:" line followed by ">"-quoted lines does not end it: a reply written
+    below (or between) the quoted lines is read on, so a bottom-posted "the child has
+    deteriorated" reaches a person. Never read for commands: obeying a line found below a
+    quoted email would be a new risk. Everything else ends it as in `new_text`; where the quote
+    is not marked with ">" (an attribution over plain text) nothing below it can be told apart
+    from the quoted email, so it still stops there.
+    """
+    return _written(body, below_quotes=True)
+
+
+def _written(body: str, *, below_quotes: bool) -> str:
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept: list[str] = []
-    for i, line in enumerate(lines):
+    i = 0
+    while i < len(lines):
+        line = lines[i]
         probe = _plain(line)
         if probe.startswith(">"):
+            i += 1
+            continue
+        span = _attribution(lines, i)
+        if below_quotes and span and _quoted_from(lines, i + span):
+            i += span
             continue
         after_text = any(_plain(k) for k in kept)
         if _starts_quote(lines, i) or _is_signature(probe, after_text=after_text):
@@ -91,4 +128,5 @@ def new_text(body: str) -> str:
             kept.append(line[: inline.start()])
             break
         kept.append(line)
+        i += 1
     return "\n".join(kept).strip()
