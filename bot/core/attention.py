@@ -21,8 +21,56 @@ _GREETING = re.compile(
 )
 
 
+# Beside commands, what is clearly not news: thanks and sign-offs, optionally with who signed.
+_COURTESY = re.compile(
+    r"(?:(?:many\s+)?thanks|thank\s+you|cheers|regards|best\s+wishes|warm\s+wishes"
+    r"|(?:kind|kindest|best|warm|warmest|with\s+kind|with\s+best)\s+regards"
+    r"|yours\s+(?:sincerely|faithfully)|all\s+the\s+best|best)"
+    r"(?:\s+(?:all|both|everyone|again|very\s+much|so\s+much))?[,.!]*(?:\s+(?P<who>.+))?",
+    re.IGNORECASE,
+)
+# A signature's contact lines: "Tel: 0161 496 0000", "07700 900000", an email address, a website.
+_CONTACT = re.compile(
+    r"(?:(?:tel|telephone|phone|mobile|mob|fax|e-?mail|web|ext)\.?\s*:?\s*|[tme]\s*:\s*)?"
+    r"(?:\+?[\d(][\d\s()+-]{5,}|\S+@\S+\.\S+|(?:https?://|www\.)\S+)",
+    re.IGNORECASE,
+)
+# Words that join the capitalised words of a job title or an agency's name.
+_JOINING = frozenset({"of", "and", "for", "the", "to", "at", "in", "&", "|", "-", "\u2013", "/"})
+_SHOUTING = re.compile(r"[A-Z]{5,}")
+
+
 def _plain(line: str) -> str:
     return " ".join(line.split())
+
+
+def _names_someone(text: str, *, signing: bool) -> bool:
+    """Whether the text is only a name, a job title or an agency ("Police DSP", "Sgt Dana
+    Whitlow", "Designated Safeguarding Lead | Health"): capitalised words, no sentence.
+
+    A lone word might be "Urgent" as well as "Dana", so it is a name only after a sign-off
+    ("Thanks, Jo"); words in capitals ("CHILD DECEASED") are shouted, not signed.
+    """
+    words = text.rstrip(",").split()
+    if not words or len(words) > 6 or text[-1] in ".!?:;" or _SHOUTING.search(text):
+        return False
+    if len(words) == 1 and not signing:
+        return False
+    return all(w.lower() in _JOINING or w[0].isupper() or w[0].isdigit() for w in words)
+
+
+def _not_news(line: str) -> bool:
+    """A line beside commands that is clearly not news: blank, a greeting, thanks or a
+    sign-off (with a name or not), a signature's contact line, or a name or job title alone.
+    Anything else, however short ("Child now deceased."), is news."""
+    line = _plain(line)
+    if not line or _GREETING.fullmatch(line) or _CONTACT.fullmatch(line):
+        return True
+    courtesy = _COURTESY.fullmatch(line)
+    if courtesy:
+        who = courtesy.group("who")
+        return who is None or _names_someone(who, signing=True)
+    return _names_someone(line, signing=False)
 
 
 def human_text(reply_text: str, command_lines: Iterable[str]) -> str:
@@ -43,12 +91,13 @@ def human_text(reply_text: str, command_lines: Iterable[str]) -> str:
 def says_something(text: str, *, had_commands: bool) -> bool:
     """Whether the text besides the commands is worth a person's attention.
 
-    Without commands, anything a person wrote is. Beside commands, short lines ("Thanks, Jo",
-    a name, a job title) are courtesy and signature; a line of four words or more is news.
+    Without commands, anything a person wrote is. Beside commands, courtesy and signature
+    ("Thanks, Jo", "Kind regards", a name, a job title, a phone number) are not; any other
+    line is news, however short ("Child now deceased.").
     """
     if not had_commands:
         return bool(text.strip())
-    return any(len(line.split()) >= 4 for line in text.splitlines())
+    return not all(_not_news(line) for line in text.splitlines())
 
 
 def snippet(text: str) -> str:

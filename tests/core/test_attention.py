@@ -13,6 +13,7 @@ from bot.core.attention import (
     is_live,
     notice_for,
     release_for,
+    says_something,
     snippet,
 )
 
@@ -48,6 +49,40 @@ NEWS = ReplyFacts(
 def test_notice_for(change: dict[str, object], surface: bool, alert: bool) -> None:
     notice = notice_for(replace(NEWS, **change))  # type: ignore[arg-type]
     assert (notice.surface, notice.alert) == (surface, alert)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Child now deceased.",
+        "Child now deceased.\n\nPolice DSP",
+        "Urgent",
+        "CHILD DECEASED",
+        "Thanks. Mum has been arrested.",
+        "Call me on 0161 496 0000",
+        "Thanks for this, the child has died",
+    ],
+)
+def test_beside_commands_news_is_shown_however_short(text: str) -> None:
+    assert says_something(text, had_commands=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks",
+        "Thanks, Jo",
+        "Many thanks all!",
+        "Thanks, Police DSP",
+        "Kind regards, Dana",
+        "Best wishes\nSgt Dana Whitlow\nPublic Protection Investigation Unit",
+        "Police DSP",
+        "Designated Safeguarding Lead | Health\nTel: 0161 496 0000\ndana@nhs.net",
+        "",
+    ],
+)
+def test_beside_commands_courtesy_and_signature_are_not_news(text: str) -> None:
+    assert not says_something(text, had_commands=True)
 
 
 def test_human_text_drops_command_lines_and_greetings() -> None:

@@ -147,6 +147,28 @@ def test_a_vote_alone_is_not_news_but_a_vote_with_a_message_is(bot: Bot) -> None
     assert len(bot.outbox("command_result")) == 2  # the sender's confirmations, as before
 
 
+def test_short_news_beside_a_vote_reaches_her_and_the_vote_counts(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(
+        POLICE, reply("TSCP-2026-0001"), "Vote: rapid review\n\nChild now deceased.\n\nPolice DSP"
+    )
+    bot.run()
+    with bot.app.sessions() as s:
+        assert [(v.role, v.choice) for v in s.scalars(select(Vote))] == [("police", "rapid_review")]
+    [alert] = bot.outbox("case_reply_alert")
+    assert "  | Child now deceased." in body_of(alert)
+    assert "Vote: rapid review" not in body_of(alert)
+    section = _digest(bot, "2026-12-17T08:05").split("NEW ON YOUR CASES", 1)[1]
+    assert "      | Child now deceased." in section
+
+
+def test_a_vote_with_a_sign_off_and_name_is_not_news(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(
+        POLICE, reply("TSCP-2026-0001"), "Kind regards, Dana\n\nVote: rapid review\n\nPolice DSP"
+    )
+    bot.run()
+    assert bot.outbox("case_reply_alert") == [] and len(bot.outbox("command_result")) == 1
+
+
 def test_no_alert_on_a_closed_case_but_still_in_the_digest(bot: Bot) -> None:
     bot.at("2026-12-16T10:00").mail(BM, reply("TSCP-2026-0001"), "Close case: duplicate of another")
     bot.run()
