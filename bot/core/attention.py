@@ -6,7 +6,7 @@ Pure decisions only: the service in bot.services.attention gathers the facts and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -107,6 +107,13 @@ def snippet(text: str) -> str:
     return joined if len(joined) <= SNIPPET_WIDTH else joined[: SNIPPET_WIDTH - 1].rstrip() + "…"
 
 
+def first_lines(text: str, documents: Sequence[str]) -> str:
+    """What the alert and the digest show of a reply: its first lines, then what it attached
+    (a document with no text is still something to read)."""
+    attached = [f"Attached: {', '.join(_plain(d) for d in documents)}"] if documents else []
+    return "\n".join([x for x in [snippet(text)] if x] + attached)
+
+
 def is_live(stage: str, status: str) -> bool:
     """A case someone is still working on: open, and not at the closed stage."""
     return status == "open" and stage != Stage.CLOSED.value
@@ -119,6 +126,7 @@ class ReplyFacts:
     from_business_manager: bool  # her own mail on a thread is not news to her
     own_mail: bool
     text: str  # human_text of the reply
+    documents: tuple[str, ...]  # names of the documents attached (bot.core.message.document_names)
     had_commands: bool  # it carried command lines (carried out or not)
     live: bool
     alert_enabled: bool
@@ -144,13 +152,16 @@ def notice_for(facts: ReplyFacts) -> ReplyNotice:
     Not surfaced: anything else (auto-replies, SINs, returns and new complaints have their own
     sections), mail not filed on a case (it is triaged), the bot's own mail, the Business
     Manager's own mail, and a reply that was commands only (its sender already gets a
-    confirmation). A reply with commands and other text is surfaced with the text.
+    confirmation). A reply with commands and other text is surfaced with the text; a reply
+    that attaches a document (minutes, a report) is surfaced with or without text, as a
+    person must read what the bot cannot.
     """
     if facts.kind not in _SURFACED or not facts.on_case or facts.own_mail:
         return NOTHING
     if facts.from_business_manager:
         return NOTHING
-    if not says_something(facts.text, had_commands=facts.had_commands):
+    said = says_something(facts.text, had_commands=facts.had_commands)
+    if not said and not facts.documents:
         return NOTHING
     return ReplyNotice(surface=True, alert=facts.alert_enabled and facts.live)
 

@@ -71,7 +71,13 @@ _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 def carries_document(msg: MailMessage) -> bool:
     """Whether the message carries a document a person could read (a form, a scanned return),
     whether or not the bot can: anything attached but a small image."""
-    return any(not _small_image(a) for a in msg.attachments)
+    return bool(document_names(msg))
+
+
+def document_names(msg: MailMessage) -> tuple[str, ...]:
+    """The file names of the documents `carries_document` counts, as a person is told them."""
+    named = (a.filename or "unnamed attachment" for a in msg.attachments if not _small_image(a))
+    return tuple(named)
 
 
 def _small_image(a: AttachmentInfo) -> bool:

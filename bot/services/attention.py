@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import StoredMessage
 from bot.app import App
 from bot.core import lifecycle
-from bot.core.attention import ReplyFacts, human_text, is_live, notice_for, snippet
+from bot.core.attention import ReplyFacts, first_lines, human_text, is_live, notice_for
 from bot.core.autoreply import OWN_MAIL_HEADER
 from bot.core.commands import ParsedCommands
 from bot.core.commands.quoting import text_to_show
-from bot.core.message import MailMessage
+from bot.core.message import MailMessage, document_names
 from bot.services.cases import add_event
 from bot.services.intake import sender_agency_key
 from bot.services.mailout import queue_email
@@ -48,6 +48,7 @@ def note_human_mail(
     lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors] if parsed else []
     # Read further than commands are: text below a quoted email is shown, never obeyed.
     text = human_text(text_to_show(msg.text), lines)
+    documents = document_names(msg)
     mailbox = app.config.partnership.mailbox.lower()
     facts = ReplyFacts(
         kind=row.kind or "",
@@ -55,6 +56,7 @@ def note_human_mail(
         from_business_manager=msg.from_addr == app.config.people.business_manager.email,
         own_mail=msg.from_addr == mailbox or bool(msg.header(OWN_MAIL_HEADER)),
         text=text,
+        documents=documents,
         had_commands=bool(lines),
         live=case is not None and is_live(case.stage, case.status),
         alert_enabled=app.config.digest.alert_on_case_reply,
@@ -62,7 +64,7 @@ def note_human_mail(
     notice = notice_for(facts)
     if case is None or not notice.surface:
         return
-    first = snippet(text)
+    first = first_lines(text, documents)
     add_event(session, case, now, NEW_ON_CASE, first, actor=msg.from_addr, why=sender_label(msg))
     if not notice.alert:
         return

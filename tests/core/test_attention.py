@@ -9,6 +9,7 @@ import pytest
 from bot.core.attention import (
     Release,
     ReplyFacts,
+    first_lines,
     human_text,
     is_live,
     notice_for,
@@ -23,6 +24,7 @@ NEWS = ReplyFacts(
     from_business_manager=False,
     own_mail=False,
     text="The child has deteriorated, call me urgently.",
+    documents=(),
     had_commands=False,
     live=True,
     alert_enabled=True,
@@ -44,6 +46,9 @@ NEWS = ReplyFacts(
         ({"text": "Thanks, Jo", "had_commands": True}, False, False),
         ({"had_commands": True}, True, True),
         ({"text": "Dana"}, True, True),  # no commands: whatever a person wrote is news
+        ({"text": "", "documents": ("minutes.pdf",)}, True, True),  # a document to read
+        ({"text": "", "had_commands": True, "documents": ("minutes.pdf",)}, True, True),
+        ({"text": "", "documents": ("minutes.pdf",), "from_business_manager": True}, False, False),
     ],
 )
 def test_notice_for(change: dict[str, object], surface: bool, alert: bool) -> None:
@@ -95,6 +100,12 @@ def test_snippet_keeps_the_first_lines_short() -> None:
     assert snippet("a\n\nb\nc\nd\ne") == "a\nb\nc\nd"
     long = snippet("word " * 200)
     assert len(long) == 300 and long.endswith("…")
+
+
+def test_first_lines_name_the_documents_attached() -> None:
+    assert first_lines("", ["minutes.pdf", "plan.docx"]) == "Attached: minutes.pdf, plan.docx"
+    assert first_lines("See attached.", ["minutes.pdf"]) == "See attached.\nAttached: minutes.pdf"
+    assert first_lines("See below.", []) == "See below."
 
 
 def test_live_means_open_and_not_closed() -> None:

@@ -10,12 +10,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.adapters.db.models import OutboxMessage, StoredMessage, Vote
+from bot.adapters.db.models import AgencyRequest, OutboxMessage, StoredMessage, Vote
 from bot.services.digest import send_digest_if_due
 from bot.services.ingest import release_now
 from tests.fixtures.app import ROOT, AppFactory
+from tests.fixtures.forms_docx import appendix_b_docx, sin_docx
 from tests.fixtures.mail import drop_into_maildir
-from tests.services.test_lifecycle import BM, POLICE, SECTIONS, Bot, body_of, reply
+from tests.services.test_lifecycle import BM, POLICE, SECTIONS, Bot, body_of, delivered, reply
 
 DETERIORATED = ROOT / "tests" / "corpus" / "case-reply-police-child-deteriorated.eml"
 OFFICER = "morgan.invented@gmp.police.uk"
@@ -167,6 +168,61 @@ def test_a_vote_with_a_sign_off_and_name_is_not_news(bot: Bot) -> None:
     )
     bot.run()
     assert bot.outbox("case_reply_alert") == [] and len(bot.outbox("command_result")) == 1
+
+
+def _attached(bot: Bot, sender: str, files: list[tuple[str, str, bytes]], text: str = "") -> None:
+    """A reply on the case from `sender` with these (name, MIME type, bytes) attached."""
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["To"] = sender, "tscp@tameside.gov.uk"
+    bot.counter += 1
+    msg["Subject"], msg["Message-ID"] = reply("TSCP-2026-0001"), f"<att-{bot.counter}@test>"
+    msg.set_content(text)
+    for name, ctype, data in files:
+        maintype, _, subtype = ctype.partition("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    drop_into_maildir(bot.tmp_path / "inbox", delivered(msg.as_bytes(), sender))
+    bot.run()
+
+
+MINUTES = ("strategy-meeting-minutes.pdf", "application/pdf", b"%PDF-1.4\n" + b"0" * 4000)
+LOGO = ("image001.png", "image/png", b"\x89PNG\r\n" + b"0" * 2000)
+
+
+def test_a_reply_with_only_an_attachment_is_named_in_an_alert_and_the_digest(bot: Bot) -> None:
+    bot.at("2026-12-16T13:45")
+    _attached(bot, OFFICER, [MINUTES, LOGO])
+    [alert] = bot.outbox("case_reply_alert")
+    text = body_of(alert).replace("\r\n", "\n")
+    assert "THEY WROTE\n\n  | Attached: strategy-meeting-minutes.pdf\n\n" in text
+    assert "image001.png" not in text  # a signature's logo is not a document
+    section = _digest(bot, "2026-12-17T08:05").split("NEW ON YOUR CASES", 1)[1]
+    assert "      | Attached: strategy-meeting-minutes.pdf" in section
+
+
+def test_a_reply_with_only_a_logo_attached_is_still_filed_quietly(bot: Bot) -> None:
+    bot.at("2026-12-16T13:45")
+    _attached(bot, OFFICER, [LOGO])
+    assert bot.outbox("case_reply_alert") == []
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def test_a_form_with_no_text_on_the_case_is_recorded_not_alerted_as_news(bot: Bot) -> None:
+    # A return and a corrected SIN form have their own effects and digest sections.
+    bot.at("2026-12-17T09:00").mail(
+        BM, reply("TSCP-2026-0001"), "Decision: rapid review\nAgencies: gmp\nReturn by: 24/12/2026"
+    )
+    bot.run()
+    chronology = [("01/07/2026", "Home visit", "HV", "Visit", "Advice given")]
+    _attached(bot, POLICE, [("Appendix B.docx", DOCX, appendix_b_docx("GMP", chronology))])
+    _attached(bot, POLICE, [("SIN form.docx", DOCX, sin_docx())])
+    with bot.app.sessions() as s:
+        request = s.scalars(select(AgencyRequest).where(AgencyRequest.agency_key == "gmp")).one()
+        assert request.received_at is not None
+    assert bot.outbox("case_reply_alert") == []
 
 
 def test_no_alert_on_a_closed_case_but_still_in_the_digest(bot: Bot) -> None:
