@@ -207,6 +207,15 @@ def decide_rapid_review(bot: Bot, when: str) -> None:
     assert bot.case().decision == "rapid_review"
 
 
+def gmp_asked_for_a_return(bot: Bot) -> None:
+    """A Rapid Review decided on Thu 17 Dec 2026; GMP asked for its Appendix B by Thu 24 Dec."""
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    bot.at("2026-12-17T09:30").mail(
+        BM, reply("TSCP-2026-0001"), "Agencies: gmp\nReturn by: 24/12/2026"
+    )
+    bot.run()
+
+
 def test_late_appendix_b_reminders_and_escalation_across_christmas(bot: Bot) -> None:
     decide_rapid_review(bot, "2026-12-17T09:00")
     bot.at("2026-12-17T09:30").mail(
@@ -279,11 +288,7 @@ def test_late_appendix_b_reminders_and_escalation_across_christmas(bot: Bot) -> 
 def test_return_that_arrived_on_its_due_day_is_met_that_day_though_read_later(
     bot: Bot,
 ) -> None:
-    decide_rapid_review(bot, "2026-12-17T09:00")
-    bot.at("2026-12-17T09:30").mail(
-        BM, reply("TSCP-2026-0001"), "Agencies: gmp\nReturn by: 24/12/2026"
-    )
-    bot.run()
+    gmp_asked_for_a_return(bot)
     raw = make_email(
         "Appendix B return for TSCP-2026-0001",
         "Return attached.",
@@ -304,11 +309,7 @@ def test_return_that_arrived_on_its_due_day_is_met_that_day_though_read_later(
 
 
 def test_return_after_reminders_stops_the_sequence(bot: Bot) -> None:
-    decide_rapid_review(bot, "2026-12-17T09:00")
-    bot.at("2026-12-17T09:30").mail(
-        BM, reply("TSCP-2026-0001"), "Agencies: gmp\nReturn by: 24/12/2026"
-    )
-    bot.run()
+    gmp_asked_for_a_return(bot)
     for day in ("2026-12-23", "2026-12-24", "2026-12-29"):
         bot.at(f"{day}T10:00").run()
     raw = make_email(

@@ -9,7 +9,7 @@ from bot.adapters.db.models import OutboxMessage
 from bot.adapters.outgoing import SendError
 from tests.fixtures.mail import drop_into_maildir
 from tests.fixtures.mail import email as make_email
-from tests.services.test_lifecycle import BM, POLICE, Bot, decide_rapid_review, reply
+from tests.services.test_lifecycle import POLICE, Bot, gmp_asked_for_a_return
 
 
 class DownSender:
@@ -31,11 +31,7 @@ def _step(row: OutboxMessage) -> str:
 def test_a_reminder_queued_while_the_server_was_down_is_withdrawn_once_the_return_came(
     bot: Bot,
 ) -> None:
-    decide_rapid_review(bot, "2026-12-17T09:00")
-    bot.at("2026-12-17T09:30").mail(
-        BM, reply("TSCP-2026-0001"), "Agencies: gmp\nReturn by: 24/12/2026"
-    )
-    bot.run()
+    gmp_asked_for_a_return(bot)
     working = bot.app.open_sender
     bot.app.open_sender = DownSender  # type: ignore[assignment,method-assign]
     bot.at("2026-12-24T10:00").run()  # "due today" queued, not sent
