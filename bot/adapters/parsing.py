@@ -10,15 +10,15 @@ import base64
 import binascii
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 from email.errors import HeaderParseError
 from email.header import Header, decode_header
-from html.parser import HTMLParser
 from typing import Any
 
 import mailparser
 
+from bot.adapters.body_text import has_attached_email, html_to_text, text_outside_attached
 from bot.adapters.ical import CalendarReadError, read_calendar
 from bot.adapters.mime_trim import omitted_size, trim_large_parts
 from bot.core.case_refs import normalise_message_id, unfold
@@ -28,10 +28,6 @@ from bot.core.message import AttachmentInfo, MailMessage
 _ANGLE_IDS = re.compile(r"<([^<>\s]+)>")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _INVENTED_NAME = re.compile(r"^[a-z]{10}\.(txt|rtf)$")
-_BLOCK_TAGS = frozenset(
-    {"p", "br", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"}
-)
-_SKIP_TAGS = frozenset({"script", "style", "head", "title"})
 # Defect categories from mail-parser that are not about MIME structure.
 _HEADER_DEFECTS = {
     "AddressHeaderDefect": "bad address header",
@@ -69,39 +65,6 @@ def message_id_of(value: str) -> str:
 def message_id_for(raw: bytes) -> str:
     """The stable id given to a message that arrived without a Message-ID."""
     return f"sha256-{sha256_hex(raw)[:32]}@tscp-bot.invalid"
-
-
-class _TextExtractor(HTMLParser):
-    """Visible text of an HTML body, with line breaks where block elements end."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self._skipping += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in _BLOCK_TAGS or tag in ("td", "th"):
-            self.parts.append("\n" if tag in _BLOCK_TAGS else " ")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    lines = (" ".join(line.split()) for line in "".join(extractor.parts).splitlines())
-    return "\n".join(line for line in lines if line)
 
 
 def _decode_chunk(chunk: bytes | str, charset: str | None, defects: list[str]) -> str:
@@ -296,41 +259,6 @@ def _date(parsed: Any) -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
-def _has_attached_email(message: Any) -> bool:
-    return any(p.get_content_maintype() == "message" for p in message.walk())
-
-
-def _own_parts(message: Any) -> Iterator[Any]:
-    """The leaf parts of `message` outside attached emails and attachments: mail-parser's
-    body text also holds the text of every email attached to it, which the sender did not
-    write now (an Outlook "forward as attachment" of an earlier vote, say)."""
-    if message.get_content_maintype() == "message" or message.get_content_disposition() == (
-        "attachment"
-    ):
-        return
-    if message.is_multipart():
-        for part in message.get_payload():
-            yield from _own_parts(part)
-    else:
-        yield message
-
-
-def _own_text(message: Any) -> str:
-    plain: list[str] = []
-    html: list[str] = []
-    for part in _own_parts(message):
-        kind = part.get_content_type()
-        if kind in ("text/plain", "text/html"):
-            payload = part.get_payload(decode=True) or b""
-            try:
-                words = payload.decode(part.get_content_charset() or "utf-8", "replace")
-            except LookupError:  # a charset Python does not know: mail-parser's fallback too
-                words = payload.decode("utf-8", "replace")
-            (plain if kind == "text/plain" else html).append(words)
-    own = "\n".join(plain).replace("\r\n", "\n")
-    return own or (html_to_text("\n".join(html)) if html else "")
-
-
 def parse_message(raw: bytes, *, max_attachment_bytes: int = 10_000_000) -> MailMessage:
     """Parse `raw`; raises ParseError only when it is empty or has no header fields at all."""
     if not raw or raw.isspace():  # not raw.strip(): that would copy a 25 MB message
@@ -357,7 +285,7 @@ def _build(
     html = "\n".join(parsed.text_html)
     plain = "\n".join(parsed.text_plain).replace("\r\n", "\n")
     text = plain or (html_to_text(html) if html else "")
-    own_text = _own_text(parsed.message) if _has_attached_email(parsed.message) else None
+    written = text_outside_attached(parsed.message) if has_attached_email(parsed.message) else None
     attachments = _attachments(parsed.attachments, limit, defects)
     calendar_items = _calendar(parsed.message, defects)
     if not text.strip() and not attachments and not calendar_items:
@@ -378,7 +306,7 @@ def _build(
         exchange_auth_headers=_exchange_auth_headers(parsed.message, defects),
         trace=_trace(parsed.message, defects),
         text=text,
-        own_text=own_text,
+        own_text=written,
         html=html,
         attachments=attachments,
         calendar_items=calendar_items,

@@ -8,7 +8,8 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.adapters.parsing import html_to_text, parse_message
+from bot.adapters.body_text import html_to_text
+from bot.adapters.parsing import parse_message
 from bot.core.message import AttachmentInfo, MailMessage
 
 from .detect import Kind, detect

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from bot.adapters.parsing import html_to_text
+from bot.adapters.body_text import html_to_text
 
 from .model import Extract, norm
 

@@ -1,0 +1,85 @@
+"""The text of an email's body as a person reads it: HTML made plain, and the words its sender
+wrote outside any email attached to it (Outlook's "forward as attachment").
+
+Used by bot.adapters.parsing, which reads the rest of the message with mail-parser, and by the
+document readers for HTML forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from typing import Any
+
+_BLOCK_TAGS = frozenset(
+    {"p", "br", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"}
+)
+_SKIP_TAGS = frozenset({"script", "style", "head", "title"})
+
+
+class _TextExtractor(HTMLParser):
+    """Visible text of an HTML body, with line breaks where block elements end."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCK_TAGS or tag in ("td", "th"):
+            self.parts.append("\n" if tag in _BLOCK_TAGS else " ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    lines = (" ".join(line.split()) for line in "".join(extractor.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def has_attached_email(message: Any) -> bool:
+    return any(p.get_content_maintype() == "message" for p in message.walk())
+
+
+def _own_parts(message: Any) -> Iterator[Any]:
+    """The leaf parts of `message` outside attached emails and attachments: mail-parser's
+    body text also holds the text of every email attached to it, which the sender did not
+    write now (an Outlook "forward as attachment" of an earlier vote, say)."""
+    if message.get_content_maintype() == "message" or message.get_content_disposition() == (
+        "attachment"
+    ):
+        return
+    if message.is_multipart():
+        for part in message.get_payload():
+            yield from _own_parts(part)
+    else:
+        yield message
+
+
+def text_outside_attached(message: Any) -> str:
+    plain: list[str] = []
+    html: list[str] = []
+    for part in _own_parts(message):
+        kind = part.get_content_type()
+        if kind in ("text/plain", "text/html"):
+            payload = part.get_payload(decode=True) or b""
+            try:
+                words = payload.decode(part.get_content_charset() or "utf-8", "replace")
+            except LookupError:  # a charset Python does not know: mail-parser's fallback too
+                words = payload.decode("utf-8", "replace")
+            (plain if kind == "text/plain" else html).append(words)
+    own = "\n".join(plain).replace("\r\n", "\n")
+    return own or (html_to_text("\n".join(html)) if html else "")
