@@ -122,15 +122,28 @@ def _not_booked(session: Session, case: Case, now: datetime) -> None:
 
 
 def _new_meeting(session: Session, app: App, case: Case, slot: Slot) -> Meeting:
+    return new_meeting(session, app, case, slot.start, slot.end, slot.within_deadline)
+
+
+def new_meeting(
+    session: Session,
+    app: App,
+    case: Case,
+    start: datetime,
+    end: datetime,
+    within_deadline: bool = True,
+) -> Meeting:
+    """The case's Screening Panel meeting, booked or set by `Reschedule:`: one calendar UID per
+    case, so every later change moves the same entry."""
     meeting = Meeting(
         case=case,
         purpose="screening",
         uid=f"screening-{case.ref}@tscp-bot",
         sequence=0,
-        start=slot.start,
-        end=slot.end,
+        start=start,
+        end=end,
         location=app.config.screening.location,
-        within_deadline=slot.within_deadline,
+        within_deadline=within_deadline,
     )
     session.add(meeting)
     return meeting

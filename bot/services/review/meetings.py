@@ -26,7 +26,7 @@ from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import when
 from bot.services.review.common import Actor, CommandRefused, case_ctx, deadline_row, note
-from bot.services.screening_booking import invitees, send_invitation
+from bot.services.screening_booking import invitees, new_meeting, send_invitation
 
 
 def screening_meeting(session: Session, case: Case) -> Meeting | None:
@@ -93,24 +93,11 @@ def _moved(
 ) -> Meeting:
     """The same meeting (same UID, SEQUENCE + 1) at `start`, or a first one when none exists."""
     if meeting is None:
-        return _new_meeting(session, app, case, start)
+        length = timedelta(minutes=app.config.screening.duration_minutes)
+        return new_meeting(session, app, case, start, start + length)
     length = meeting.end - meeting.start
     meeting.sequence += 1
     meeting.start, meeting.end, meeting.cancelled_at = start, start + length, None
-    return meeting
-
-
-def _new_meeting(session: Session, app: App, case: Case, start: datetime) -> Meeting:
-    meeting = Meeting(
-        case=case,
-        purpose="screening",
-        uid=f"screening-{case.ref}@tscp-bot",
-        sequence=0,
-        start=start,
-        end=start + timedelta(minutes=app.config.screening.duration_minutes),
-        location=app.config.screening.location,
-    )
-    session.add(meeting)
     return meeting
 
 
