@@ -812,6 +812,22 @@ def test_correcting_the_cspr_decision_after_the_reviewer_notice_went_says_to_tel
     assert said[1:] in digest.split("NEEDS YOUR ATTENTION")[1]
 
 
+def test_correcting_the_notification_after_the_delay_notice_went_says_to_tell_them(
+    bot: Bot,
+) -> None:
+    draft = _delay_drafted(bot)
+    bot.at("2027-01-21T11:30").mail(BM, reply(REF), f"Approve {draft.id}")
+    bot.run()
+    bot.at("2027-01-22T10:00").mail(
+        BM, reply(REF), "Correct Notified: 06/01/2027 because the log says the 6th"
+    )
+    bot.run()
+    assert (
+        f"already sent (#{draft.id}) gave the old date of the National Panel notification: "
+        "tell its recipients of the correction"
+    ) in " ".join(result_text(bot).split())
+
+
 def test_an_aware_reason_that_names_the_child_is_refused(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
