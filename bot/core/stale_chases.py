@@ -37,6 +37,7 @@ class Chase:
     deadline: str  # the name of the deadline it chases
     due: date | None  # the due date it was written for; None when its key does not say
     step: str | None  # the reminder step ("due", "overdue-2"); None for the other chases
+    role: str | None = None  # the partner a vote chase asks; None for the other chases
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class DeadlineNow:
     met_on: date | None = None
     met: bool = False
     due: date | None = None
+    voted: bool = False  # the partner a vote chase asks has a standing vote on the case
 
 
 def read_key(key: str) -> Chase | None:
@@ -61,7 +63,7 @@ def read_key(key: str) -> Chase | None:
         return Chase(ref, name, when, step) if name and when and step else None
     if key.startswith(VOTE_REMINDER):
         ref, _, role = key.removeprefix(VOTE_REMINDER).partition(":")
-        return Chase(ref, "screening_meeting", None, None) if ref and role else None
+        return Chase(ref, "screening_meeting", None, None, role) if ref and role else None
     if key.startswith(DELAY_CHECK):
         ref, _, due = key.removeprefix(DELAY_CHECK).partition(":")
         when = _date(due)
@@ -93,6 +95,8 @@ def withdraw_because(
     if now.met:
         on = f" on {fmt_date(now.met_on)}" if now.met_on else ""
         return f"the deadline was met{on}"
+    if chase.role is not None and now.voted:
+        return "the partner has voted since it was queued"
     if chase.due is not None and now.due is not None and now.due != chase.due:
         return f"the deadline was re-dated from {fmt_date(chase.due)} to {fmt_date(now.due)}"
     if chase.step is not None and chase.due is not None:

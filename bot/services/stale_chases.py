@@ -3,8 +3,8 @@
 The decision is bot.core.stale_chases.withdraw_because; here it is fed with the chased deadline
 and its case as they stand, and carried out: the email is marked withdrawn (never sent, never
 retried, its idempotency key kept so the tick does not queue it again) and the reason is added
-to the case's history. Only chase emails are looked at, two small reads each; any other email
-costs nothing.
+to the case's history. Only chase emails are looked at, two or three small reads each; any
+other email costs nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case, Deadline, OutboxMessage
+from bot.adapters.db.models import Case, Deadline, OutboxMessage, Vote
 from bot.app import App
 from bot.core.stale_chases import DeadlineNow, read_key, withdraw_because
 from bot.services.cases import add_event
@@ -40,7 +40,8 @@ def withdrawn(app: App, session: Session, row: OutboxMessage) -> bool:
     ).one_or_none()
     now = app.clock.now()
     today = now.astimezone(app.config.partnership.time_zone).date()
-    why = withdraw_because(chase, _as_it_stands(case, deadline), today, app.calendar, policy(app))
+    standing = _as_it_stands(case, deadline, _voted(session, case, chase.role))
+    why = withdraw_because(chase, standing, today, app.calendar, policy(app))
     if why is None:
         return False
     row.status = WITHDRAWN
@@ -48,11 +49,21 @@ def withdrawn(app: App, session: Session, row: OutboxMessage) -> bool:
     return True
 
 
-def _as_it_stands(case: Case, deadline: Deadline | None) -> DeadlineNow:
+def _voted(session: Session, case: Case, role: str | None) -> bool:
+    """Whether the partner a vote chase asks has a standing vote (one read from triage after
+    the chase was queued counts too)."""
+    if role is None:
+        return False
+    standing = select(Vote.id).where(Vote.case_id == case.id, Vote.role == role, ~Vote.superseded)
+    return session.scalars(standing.limit(1)).first() is not None
+
+
+def _as_it_stands(case: Case, deadline: Deadline | None, voted: bool) -> DeadlineNow:
     if deadline is None:
         return DeadlineNow(case_status=case.status, exists=False)
     return DeadlineNow(
         case_status=case.status,
+        voted=voted,
         state=deadline.state,
         met=deadline.met_at is not None,
         met_on=deadline.met_on,

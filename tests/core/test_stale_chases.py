@@ -31,7 +31,7 @@ def test_keys_name_the_case_deadline_due_date_and_step() -> None:
         "TSCP-2026-0001", "appendix_b:gmp", DUE, "overdue-2"
     )
     assert read_key("vote-reminder:TSCP-2026-0001:police") == Chase(
-        "TSCP-2026-0001", "screening_meeting", None, None
+        "TSCP-2026-0001", "screening_meeting", None, None, "police"
     )
     assert read_key("rr-delay-check:TSCP-2026-0001:2027-01-25") == Chase(
         "TSCP-2026-0001", "rapid_review", date(2027, 1, 25), None
@@ -86,3 +86,13 @@ def test_the_escalation_still_goes_late_it_has_no_step_after_it() -> None:
 def test_a_vote_chase_goes_until_the_decision_is_made() -> None:
     decided = DeadlineNow(case_status="open", state="met", met=True, met_on=date(2026, 12, 17))
     assert why("vote-reminder:R:police", decided) == "the deadline was met on Thu 17 Dec 2026"
+
+
+def test_a_vote_chase_is_withdrawn_once_that_partner_has_voted() -> None:
+    voted = DeadlineNow(case_status="open", voted=True)
+    assert why("vote-reminder:R:police", voted) == "the partner has voted since it was queued"
+    # A standing vote says nothing about a deadline reminder to the Business Manager.
+    assert (
+        why("reminder:R:appendix_b:gmp:2026-12-24:due", DeadlineNow("open", due=DUE, voted=True))
+        is None
+    )

@@ -9,7 +9,14 @@ from bot.adapters.db.models import OutboxMessage
 from bot.adapters.outgoing import SendError
 from tests.fixtures.mail import drop_into_maildir
 from tests.fixtures.mail import email as make_email
-from tests.services.test_lifecycle import POLICE, Bot, gmp_asked_for_a_return
+from tests.services.test_lifecycle import (
+    HEALTH,
+    LA,
+    POLICE,
+    Bot,
+    gmp_asked_for_a_return,
+    reply,
+)
 
 
 class DownSender:
@@ -60,3 +67,27 @@ def test_a_reminder_queued_while_the_server_was_down_is_withdrawn_once_the_retur
     why = [e.detail for e in bot.case().events if e.what == "reminder_withdrawn"]
     assert any("appendix_b:gmp" in w and "met" in w for w in why), why
     assert any("panel_notification" in w and "overdue-2" in w for w in why), why
+
+
+def test_a_vote_chase_queued_while_the_server_was_down_is_withdrawn_once_that_partner_voted(
+    bot: Bot,
+) -> None:
+    ref = "TSCP-2026-0001"
+    bot.at("2026-12-16T11:00").mail(POLICE, reply(ref), "Vote: rapid review")
+    bot.run()
+    working = bot.app.open_sender
+    bot.app.open_sender = DownSender  # type: ignore[assignment,method-assign]
+    bot.at("2026-12-17T10:00").run()  # the local authority and health are asked; nothing goes
+    assert sorted(r.recipients[0] for r in bot.outbox("vote_reminder")) == sorted([LA, HEALTH])
+    # The local authority votes (no majority yet: the police want a Rapid Review).
+    bot.at("2026-12-17T11:00").mail(LA, reply(ref), "Vote: no further action")
+    bot.run()
+    bot.app.open_sender = working  # type: ignore[method-assign]
+    bot.at("2026-12-17T11:30").run()
+
+    # The local authority is not asked for the vote it gave; health, who has not voted, is.
+    chases = {r.recipients[0]: r for r in bot.outbox("vote_reminder")}
+    assert chases[LA].status == "withdrawn" and chases[LA].sent_at is None
+    assert chases[HEALTH].status == "sent"
+    why = [e.detail for e in bot.case().events if e.what == "reminder_withdrawn"]
+    assert any("voted since" in w for w in why), why
