@@ -29,6 +29,7 @@ __all__ = [
     "aligned",
     "border_hosts",
     "check_sender",
+    "failed_authentication",
     "organisational_domain",
     "parse_authentication_results",
     "trusted_results",
@@ -159,15 +160,32 @@ def _authentication(msg: MailMessage, policy: AuthPolicy) -> tuple[bool, str]:
     return False, f"{why}; {why_internal}" if why_internal else why
 
 
+def failed_authentication(msg: MailMessage, policy: AuthPolicy) -> str | None:
+    """Our own receiving server's verdict that DMARC failed for the From domain, or None.
+
+    Unlike "not authenticated" (some gateways add no verdict at all), a failure says the
+    message claims a domain that disowns it: what is believed without authentication, such as
+    a calendar answer, is still not believed then. Authentication switched off ignores it."""
+    if policy.mode is AuthMode.OFF or "@" not in msg.from_addr:
+        return None
+    return _dmarc_failure(trusted_results(msg, policy), _domain(msg.from_addr))
+
+
+def _dmarc_failure(results: list[AuthResult], from_domain: str) -> str | None:
+    for r in results:
+        if r.method == "dmarc" and r.result == "fail":
+            return f"DMARC failed for {r.properties.get('header.from', from_domain)}"
+    return None
+
+
 def _by_results(msg: MailMessage, policy: AuthPolicy, from_domain: str) -> tuple[bool, str]:
     """Whether DKIM/DMARC in our own servers' Authentication-Results vouch for the From domain."""
     results = trusted_results(msg, policy)
     if not results:
         return False, _untrusted_why(msg, policy)
-    for r in results:
-        if r.method == "dmarc" and r.result == "fail":
-            checked = r.properties.get("header.from", from_domain)
-            return False, f"DMARC failed for {checked}"
+    failure = _dmarc_failure(results, from_domain)
+    if failure is not None:
+        return False, failure
     for r in results:
         if (
             r.method == "dmarc"

@@ -20,7 +20,7 @@ from bot.adapters.db.models import Case, StoredMessage
 from bot.app import App
 from bot.config.model import STATUTORY_ROLES, Person
 from bot.core import lifecycle
-from bot.core.authn import AuthMode, AuthPolicy, ExchangeOrganisation, SenderCheck, check_sender
+from bot.core.authn import SenderCheck, check_sender
 from bot.core.autoreply import can_acknowledge
 from bot.core.commands import (
     Command,
@@ -38,6 +38,7 @@ from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.review import HANDLERS, Actor, CommandRefused
 from bot.services.review.common import said_on
+from bot.services.sender_auth import auth_policy
 
 log = logging.getLogger(__name__)
 
@@ -75,24 +76,6 @@ def command_givers(app: App) -> frozenset[str]:
     return frozenset(a for p in role_holders(app).values() for a in p.command_addresses)
 
 
-def _policy(app: App) -> AuthPolicy:
-    s = app.config.commands
-    exchange = (
-        ExchangeOrganisation(
-            frozenset(s.exchange_accepted_domains), frozenset(s.exchange_auth_sources)
-        )
-        if s.trust_exchange_internal
-        else None
-    )
-    return AuthPolicy(
-        frozenset(s.trusted_authserv_ids),
-        AuthMode(s.auth_mode),
-        trust_topmost_unlabelled=s.trust_topmost_unlabelled,
-        receiving_hosts=frozenset(s.receiving_hosts),
-        exchange=exchange,
-    )
-
-
 def commands_in(app: App, msg: MailMessage, arrived: datetime) -> ParsedCommands:
     """The commands in an email, "today" and "yesterday" read as of the day it arrived."""
     today = arrived.astimezone(app.config.partnership.time_zone).date()
@@ -112,7 +95,7 @@ def handle_email_commands(
     now: datetime,
 ) -> None:
     roles = roles_of(app, msg.from_addr)
-    check = check_sender(msg, command_givers(app), _policy(app))
+    check = check_sender(msg, command_givers(app), auth_policy(app))
     outcome = Outcome()
     for error in parsed.errors:
         refuse_line(session, case, error.line, error.message, msg.from_addr, now, outcome)

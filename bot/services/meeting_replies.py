@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from bot.adapters.db.models import Case, Meeting, MeetingResponse, StoredMessage
 from bot.app import App
+from bot.core.authn import failed_authentication
 from bot.core.deadlines import fmt_date
 from bot.core.lifecycle import ROLE_NAMES
 from bot.core.meeting_replies import (
@@ -32,6 +33,7 @@ from bot.core.message import MailMessage
 from bot.core.rules import Kind
 from bot.services import case_view
 from bot.services.cases import add_event
+from bot.services.sender_auth import auth_policy
 
 
 def case_of_calendar_reply(session: Session, kind: str, msg: MailMessage) -> Case | None:
@@ -51,6 +53,7 @@ def record_calendar_replies(
     if row.kind != Kind.CALENDAR_REPLY:
         return
     problems: list[str] = []
+    forged = failed_authentication(msg, auth_policy(app))
     for item in replies(msg.calendar_items):
         meeting = session.scalar(select(Meeting).where(Meeting.uid == item.uid))
         if meeting is None and _on_calendar(session, row.case):
@@ -62,7 +65,7 @@ def record_calendar_replies(
             continue
         row.case = row.case or meeting.case
         for attendee, partstat in item.attendees:
-            refused = _not_counted(msg, attendee)
+            refused = _not_counted(msg, attendee, forged)
             if refused is not None:
                 problems.append(refused)
                 continue
@@ -74,12 +77,16 @@ def record_calendar_replies(
         row.needs_triage, row.triage_reason = True, "; ".join(earlier + problems)
 
 
-def _not_counted(msg: MailMessage, attendee: str) -> str | None:
+def _not_counted(msg: MailMessage, attendee: str, forged: str | None) -> str | None:
     """A mailed answer speaks for its sender alone: otherwise anyone could make the panel look
-    quorate, or a partner look as if they declined, by naming them in one email."""
+    quorate, or a partner look as if they declined, by naming them in one email. It needs no
+    authentication (Outlook's answers through some gateways carry none), but one our own
+    server found forged is not believed."""
     sender = msg.from_addr.lower()
     if attendee.lower() != sender:
         return f"calendar answer for {attendee} sent by {sender or 'no sender'}: not counted"
+    if forged is not None:
+        return f"calendar answer from {sender}: {forged}, so not counted"
     return None
 
 

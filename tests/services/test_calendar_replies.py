@@ -18,8 +18,8 @@ from bot.adapters.db.models import MeetingResponse, OutboxMessage, StoredMessage
 from bot.services.digest import digest_context
 from bot.services.meeting_replies import meeting_views
 from tests.fixtures.app import AppFactory
-from tests.fixtures.mail import calendar_reply, drop_into_maildir
-from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, Bot, body_of
+from tests.fixtures.mail import calendar_reply, drop_into_maildir, through_our_mx
+from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, TRUSTED, Bot, body_of
 
 UID = "screening-TSCP-2026-0001@tscp-bot"
 # The SIN arrives Wednesday 16 December 2026 at 13:00: the panel is booked for Thursday 10:00.
@@ -287,3 +287,20 @@ def test_an_answer_counts_only_for_the_person_who_sent_it(bot: Bot) -> None:
         assert f"calendar answer for {HEALTH} sent by prankster@example.net: not counted" in str(
             row.triage_reason
         )
+
+
+def test_an_answer_our_server_found_forged_is_not_counted(bot: Bot) -> None:
+    """A calendar answer needs no authentication (some gateways add none), but one whose
+    domain our receiving server says disowns it (DMARC failed) is not believed."""
+    forged = calendar_reply(HEALTH, "DECLINED", **SLOT)  # type: ignore[arg-type]
+    verdict = "dkim=fail header.d=nhs.net; dmarc=fail header.from=nhs.net"
+    drop_into_maildir(bot.tmp_path / "inbox", through_our_mx(forged, verdict, host=TRUSTED))
+    answer(bot, LA, "ACCEPTED")  # no verdict at all: still counted
+    bot.at("2026-12-16T14:00").run()
+    answers = {a["role"]: a["answer"] for a in panel(bot)["answers"]}  # type: ignore[attr-defined]
+    assert answers["local_authority"] == "ACCEPTED"
+    assert answers["health"] != "DECLINED"  # the forged decline is not the partner's answer
+    with bot.app.sessions() as s:
+        rows = s.scalars(select(StoredMessage).where(StoredMessage.from_addr == HEALTH)).all()
+        assert [r.needs_triage for r in rows] == [True]
+        assert "DMARC failed for nhs.net, so not counted" in str(rows[0].triage_reason)
