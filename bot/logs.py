@@ -28,9 +28,11 @@ QUIET = {
     "apscheduler.scheduler": logging.WARNING,
     # "setup plugin ..." a dozen times whenever the schema is checked.
     "alembic.runtime.plugins": logging.WARNING,
-    # "Email content 'calendar' not handled" on every meeting reply: the bot reads the
-    # text/calendar part itself (bot.adapters.ical).
-    "mailparser": logging.ERROR,
+    # "Email content 'calendar' not handled" on every meeting reply (the bot reads the
+    # text/calendar part itself, bot.adapters.ical), and "Failed decoding header part: ..."
+    # at ERROR quoting a damaged subject or file name whole, which may name the child; the
+    # bot records the header's defect itself.
+    "mailparser": logging.CRITICAL,
     # "Connection closed" on every reconnection; the bot says what failed and why.
     "imapclient": logging.WARNING,
     # "invalid pdf header: b'...'" quotes an attachment's first bytes, which may be personal

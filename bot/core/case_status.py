@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.core.dates import MONTH_NAMES
 from bot.core.deadlines import RULES
 from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS
 
@@ -29,17 +28,43 @@ KIND_WORDS = {
 LAST_EVENTS = 10
 # Events whose detail is what a person wrote: news for the Business Manager's digest, not for
 # an email to several people.
-_PERSONS_TEXT = frozenset({"new_on_case", "command_refused", "commands_not_carried_out"})
-_PERSONS_TEXT_NOTE = "(not repeated by email: see the case record)"
-
-# Form fields that identify a person (the child, family, referrer, approver, author).
-_PERSONAL_FIELD = re.compile(
-    r"(?:^|_)(?:name|forename|surname|address|email|phone|date_of_birth|"
-    r"expected_date_of_delivery|school|gp|incident_location)$"
+_PERSONS_TEXT = frozenset(
+    {
+        "new_on_case",
+        "command_refused",
+        "commands_not_carried_out",
+        # Events that record a reason someone typed after the command's keyword.
+        "case_closed",
+        "screening_cancelled",
+        "scrutineer_disagrees",
+        "cspr_decided",
+        "awareness_corrected",
+        "looked_after_death_not_required",
+        "publication_delayed",
+        "publication_not_publishing",
+    }
 )
-_NAME_FIELD = re.compile(r"(?:^|_)(?:name|forename|surname)$")
-_SPECIFIC = re.compile(r"[\d@\s]")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_PERSONS_TEXT_NOTE = "(not repeated by email: see the case record)"
+# Commands whose words after the keyword are only dates, numbers and choices: a "command"
+# event repeats these lines whole; of any other, only the keyword and what the bot did.
+_PLAIN_COMMANDS = (
+    "vote",
+    "decision",
+    "notifiable",
+    "notified",
+    "meeting held",
+    "report submitted",
+    "report sent",
+    "published",
+    "publication:",
+    "family preview",
+    "answered",
+    "approve",
+    "action done",
+    "reschedule",
+    "status",
+    "agree",
+)
 
 
 @dataclass(frozen=True)
@@ -136,41 +161,6 @@ class CaseStatus:
 # --- What may not be repeated ----------------------------------------------------------------
 
 
-def _date_forms(value: str) -> set[str]:
-    """A stored date as people also write it: 2015-04-03, 03/04/2015, 3/4/2015, 3 April 2015."""
-    m = _ISO_DATE.fullmatch(value.strip())
-    if m is None:
-        return set()
-    y, mo, d = (int(x) for x in m.groups())
-    if not 1 <= mo <= 12:
-        return set()
-    month = MONTH_NAMES[mo - 1]
-    return {f"{d:02d}/{mo:02d}/{y}", f"{d}/{mo}/{y}", f"{d} {month} {y}", f"{d} {month[:3]} {y}"}
-
-
-def personal_values(fields: Iterable[tuple[str, str]]) -> frozenset[str]:
-    """The strings (field name, value read) that must never appear in the view.
-
-    Whole values, each word of a name (a first name alone identifies a child to a colleague)
-    and the other ways a date of birth is written; a one-word place is not personal. Short
-    words are kept: "Jo" would take every "jo" out of the chronology.
-    """
-    found: set[str] = set()
-    for name, value in fields:
-        value = " ".join(value.split())
-        if not value or not _PERSONAL_FIELD.search(name):
-            continue
-        if _NAME_FIELD.search(name):
-            found.add(value)
-            found |= {w for w in re.split(r"[\s,]+", value) if len(w.strip(".")) >= 3}
-        elif _SPECIFIC.search(value):
-            # "27 Lindenbrook Close", a date, an address or number; a bare "Tameside" names
-            # a borough, not a person, and is in every partner's email address.
-            found.add(value)
-            found |= _date_forms(value)
-    return frozenset(v for v in found if len(v) >= 3)
-
-
 def withhold(text: str, secrets: frozenset[str]) -> str:
     """`text` with every personal value replaced, longest first, whole words only."""
     for secret in sorted(secrets, key=len, reverse=True):
@@ -214,10 +204,22 @@ def last_events(events: Iterable[EventLine], secrets: frozenset[str]) -> tuple[E
             e.at,
             withhold(e.who, secrets),
             e.what.replace("_", " "),
-            _PERSONS_TEXT_NOTE if e.what in _PERSONS_TEXT else withhold(e.detail, secrets),
+            withhold(_shown_detail(e), secrets),
         )
         for e in newest
     )
+
+
+def _shown_detail(e: EventLine) -> str:
+    if e.what in _PERSONS_TEXT:
+        return _PERSONS_TEXT_NOTE
+    if e.what != "command":
+        return e.detail
+    line, arrow, result = e.detail.partition(" -> ")
+    if " ".join(line.casefold().split()).startswith(_PLAIN_COMMANDS):
+        return e.detail
+    keyword, colon, _ = line.partition(":")
+    return f"{keyword.strip()}{': (words not repeated)' if colon else ''}{arrow}{result}"
 
 
 def outstanding(

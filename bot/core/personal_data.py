@@ -1,46 +1,149 @@
-"""Whether words a person typed for an outside body name the child: the rule that mail leaving
-the partnership carries the case reference and initials, never a name, a date of birth or an
-address. Pure: the text and what the case's forms recorded in, what was found (never the value
-itself) out.
+"""What the case's forms recorded that identifies a person, and whether words give any of it.
+
+Mail that leaves the partnership carries the case reference and initials, never a name, a date
+of birth, an address, a school or anyone else the forms named; the `Status` view withholds the
+same values from what it repeats. Pure: the forms' (field name, value) pairs and the text in,
+what was found (never the value itself) out.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
-_MIN_NAME = 3  # "Al" or "Jo" alone would match ordinary words
-_MIN_ADDRESS = 6
+from bot.core.dates import MONTH_NAMES
+
+# Form fields that identify a person (the child, family, referrer, approver, author).
+_PERSONAL_FIELD = re.compile(
+    r"(?:^|_)(?:name|forename|surname|address|email|phone|date_of_birth|"
+    r"expected_date_of_delivery|school|gp|incident_location|siblings)$"
+)
+_NAME_FIELD = re.compile(r"(?:^|_)(?:name|forename|surname|siblings)$")
+_BIRTH_FIELD = re.compile(r"(?:^|_)(?:date_of_birth|expected_date_of_delivery)$")
+# A value with a digit, an @ or a space is specific ("27 Lindenbrook Close", "SK16 9ZZ"); a bare
+# "Tameside" names a borough, not a person, and is in every partner's email address.
+_SPECIFIC = re.compile(r"[\d@\s]")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# Words of a name field that name nobody: "Mrs Sam Sample (mother), 34" keeps Sam and Sample.
+_NOT_A_NAME = frozenset({"mrs", "miss", "mr", "ms", "mx", "dr", "the", "and", "mother", "father"})
+_MIN_WORD = 3  # "Jo" alone would take every "jo" out of other words
+# The professionals on the forms: the `Status` view withholds their names and contacts, but an
+# outside body may be told who is waiting for whom ("awaiting DS Example's statement").
+_PROFESSIONAL = re.compile(r"^(?:referrer|approver|author|manager)_")
+
+_WHAT = {
+    "child_name": "the child's name",
+    "forename": "the child's name",
+    "surname": "the child's name",
+    "date_of_birth": "the child's date of birth",
+    "expected_date_of_delivery": "the child's expected date of delivery",
+    "address": "the child's address",
+    "school": "the child's school",
+    "gp": "the child's GP",
+    "siblings": "a sibling's or household member's name",
+}
 
 
-def named_in(
-    text: str, names: Iterable[str], births: Iterable[date], addresses: Iterable[str]
-) -> str | None:
-    """What of the child `text` holds ("the child's name", "... date of birth", "... address"),
-    or None when it holds none of them."""
+def personal_items(fields: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each string that must never be repeated, with the field it came from.
+
+    Whole values; each word of a name (a first name alone identifies a child to a colleague);
+    each specific part of an address (the street, the postcode); the ways a date of birth is
+    written. Short words are kept: "Jo" would match inside ordinary words.
+    """
+    found: dict[str, str] = {}
+    for name, value in fields:
+        value = " ".join(value.split())
+        if not value or not _PERSONAL_FIELD.search(name):
+            continue
+        if _NAME_FIELD.search(name):
+            words = re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", value)
+            parts = [w for w in words if w.casefold() not in _NOT_A_NAME]
+            found |= dict.fromkeys([value, *parts], name)
+        elif _SPECIFIC.search(value):
+            parts = [p.strip() for p in value.split(",") if _SPECIFIC.search(p.strip())]
+            found |= dict.fromkeys([value, *parts, *_date_forms(value)], name)
+    return {v: field for v, field in found.items() if len(v) >= _MIN_WORD}
+
+
+def personal_values(fields: Iterable[tuple[str, str]]) -> frozenset[str]:
+    return frozenset(personal_items(fields))
+
+
+def named_in(text: str, fields: Iterable[tuple[str, str]]) -> str | None:
+    """What of a person the forms recorded `text` gives ("the child's name", "the child's
+    school"), or None when it gives none of it. A date of birth is found however it is
+    written (01-02-2015, 1st February 2015, February 1, 2015)."""
+    pairs = [(name, value) for name, value in fields if not _PROFESSIONAL.match(name)]
+    plain = " ".join(text.split())
+    found = [field for value, field in personal_items(pairs).items() if _holds(plain, value)]
+    births = {b: field for field, b in _births(pairs)}
+    for day, month, year in _dates_in(plain):
+        found += [
+            field
+            for born, field in births.items()
+            if (born.day, born.month) == (day, month) and year in (born.year, born.year % 100)
+        ]
+    # The child's name first, then what is nearest it, whichever the text gives first.
+    said = sorted({_what(field) for field in found}, key=_ORDER.index)
+    return said[0] if said else None
+
+
+def _holds(text: str, value: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def _what(field: str) -> str:
+    for name, words in _WHAT.items():
+        if field == name or field.endswith(f"_{name}"):
+            return words
+    return _OTHER
+
+
+_OTHER = "a name, place or contact the forms recorded"
+_ORDER = [*dict.fromkeys(_WHAT.values()), _OTHER]
+
+
+def _births(fields: Iterable[tuple[str, str]]) -> Iterator[tuple[str, date]]:
+    for name, value in fields:
+        m = _ISO_DATE.fullmatch(value.strip())
+        if m and _BIRTH_FIELD.search(name):
+            try:
+                yield name, date(*(int(x) for x in m.groups()))
+            except ValueError:
+                continue
+
+
+def _date_forms(value: str) -> list[str]:
+    """A stored date as people also write it: 2015-04-03, 03/04/2015, 3/4/2015, 3 April 2015."""
+    m = _ISO_DATE.fullmatch(value.strip())
+    if m is None:
+        return []
+    y, mo, d = (int(x) for x in m.groups())
+    if not 1 <= mo <= 12:
+        return []
+    month = MONTH_NAMES[mo - 1]
+    return [f"{d:02d}/{mo:02d}/{y}", f"{d}/{mo}/{y}", f"{d} {month} {y}", f"{d} {month[:3]} {y}"]
+
+
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s?[/.\-]\s?(\d{1,2})\s?[/.\-]\s?(\d{4}|\d{2})(?!\d)")
+_ISO_LIKE = re.compile(r"(?<!\d)(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?!\d)")
+_YEAR = r"(\d{4}|\d{2})\b"
+_DAY_MONTH = re.compile(rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}")
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _dates_in(text: str) -> Iterator[tuple[int, int, int]]:
+    """(day, month, year) of every date written in `text`; a two-digit year stays two digits."""
     folded = text.casefold()
-    for name in names:
-        for part in re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", name):
-            if len(part) >= _MIN_NAME and re.search(rf"\b{re.escape(part.casefold())}\b", folded):
-                return "the child's name"
-    for born in births:
-        if any(form.casefold() in folded for form in _date_forms(born)):
-            return "the child's date of birth"
-    for address in addresses:
-        first = address.split(",")[0].strip().casefold()
-        if len(first) >= _MIN_ADDRESS and first in folded:
-            return "the child's address"
-    return None
-
-
-def _date_forms(d: date) -> tuple[str, ...]:
-    return (
-        f"{d:%d/%m/%Y}",
-        f"{d.day}/{d.month}/{d.year}",
-        f"{d:%d/%m/%y}",
-        f"{d:%Y-%m-%d}",
-        f"{d.day} {d:%B %Y}",
-        f"{d.day} {d:%b %Y}",
-        f"{d:%d.%m.%Y}",
-    )
+    for d, m, y in _NUMERIC.findall(folded):
+        yield int(d), int(m), int(y)
+    for y, m, d in _ISO_LIKE.findall(folded):
+        yield int(d), int(m), int(y)
+    for d, mon, y in _DAY_MONTH.findall(folded):
+        yield int(d), _MONTHS.index(mon) + 1, int(y)
+    for mon, d, y in _MONTH_DAY.findall(folded):
+        yield int(d), _MONTHS.index(mon) + 1, int(y)

@@ -28,6 +28,7 @@ from bot.core import deadlines
 from bot.core.digest import deadline_state
 from bot.core.lifecycle import stage_of
 from bot.core.lifecycle_table import describe_stage
+from bot.core.personal_data import personal_values
 from bot.core.screening_vote import screening_status
 from bot.services import digest_names as names
 from bot.services.case_warnings import agency_names, sentences
@@ -42,7 +43,7 @@ EVENT = "case_status"
 def case_status(session: Session, app: App, case: Case, today: date) -> cs.CaseStatus:
     """The case as it stands on `today`, with nothing in it that names anyone from a form."""
     fields = session.scalars(select(CaseField).where(CaseField.case_id == case.id))
-    secrets = cs.personal_values((f.name, f.value) for f in fields)
+    secrets = personal_values((f.name, f.value) for f in fields)
     votes = list(session.scalars(select(Vote).where(Vote.case_id == case.id).order_by(Vote.id)))
     agencies = agency_names(app.config)
     return cs.CaseStatus(

@@ -151,7 +151,8 @@ def open_escalation(
             "from_domain": row.from_addr.partition("@")[2],
             "from_agency": sender_agency_name(app, row.from_addr),
             "received_at": row.received_at.astimezone(app.config.partnership.time_zone),
-            "subject": row.subject,
+            # No subject: the sender's may name the child, and the Scrutineer is outside the
+            # council; the email itself is in the mailbox.
             "acknowledged": acknowledge,
         },
     )

@@ -1,14 +1,23 @@
-"""Words typed for an outside body that name the child are found, without false alarms."""
+"""Words typed for an outside body that give what the forms recorded of the child and family
+are found, however a date is written, without false alarms."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from bot.core.personal_data import named_in
+from bot.core.personal_data import named_in, personal_values
 
-NAMES, BIRTHS, ADDRESSES = ["Quinn Zed Invented"], [date(2020, 4, 3)], ["1 Example Street, Town"]
+FIELDS = [
+    ("child_name", "Quinn Zed Invented"),
+    ("date_of_birth", "2020-04-03"),
+    ("address", "1 Example Street, Townsend, EX1 2AB"),
+    ("school", "Greenfield Primary School"),
+    ("gp", "Lindenbrook Surgery"),
+    ("siblings", "Mrs Sam Sample (mother); Alexis (7)"),
+    ("referrer_name", "Robin Professional"),
+    ("incident_date", "2026-12-18"),  # a date the deadlines need, not a person
+    ("incident_la", "Tameside"),
+]
 
 
 @pytest.mark.parametrize(
@@ -19,13 +28,34 @@ NAMES, BIRTHS, ADDRESSES = ["Quinn Zed Invented"], [date(2020, 4, 3)], ["1 Examp
         ("from birth (03/04/2020) to 15 December 2026", "the child's date of birth"),
         ("from 3 April 2020 to now", "the child's date of birth"),
         ("from 2020-04-03", "the child's date of birth"),
+        ("from birth (03-04-2020)", "the child's date of birth"),
+        ("from the 3rd of April 2020", "the child's date of birth"),
+        ("since April 3, 2020", "the child's date of birth"),
+        ("born 3.4.20", "the child's date of birth"),
         ("the house at 1 example street was searched", "the child's address"),
-        # Initials, ordinary words that contain a name part, and other dates are fine.
+        ("after the move to EX1 2AB in June", "the child's address"),
+        ("from admission to Greenfield Primary School (Sept 2019)", "the child's school"),
+        ("records from lindenbrook surgery awaited", "the child's GP"),
+        ("Sam Sample has asked for more time", "a sibling's or household member's name"),
+        ("Alexis was also seen", "a sibling's or household member's name"),
+        # Initials, ordinary words that contain a name part, other dates, a town alone, the
+        # professionals on the form and words of a name field that name nobody are fine.
         ("Q.Z.I.'s family asked for time", None),
         ("two agencies need more time for their chronologies", None),
         ("1 June 2026 to 15 December 2026", None),
+        ("from 04/03/2020, a different day", None),
         ("the inquest is not yet held; Zedbury police station", None),
+        ("the family moved within Townsend", None),
+        ("awaiting Robin Professional's statement", None),
+        ("the mother's statement is awaited", None),
+        ("Tameside's records are complete", None),
     ],
 )
-def test_the_child_is_found_in_typed_words(text: str, found: str | None) -> None:
-    assert named_in(text, NAMES, BIRTHS, ADDRESSES) == found
+def test_the_child_and_family_are_found_in_typed_words(text: str, found: str | None) -> None:
+    assert named_in(text, FIELDS) == found
+
+
+def test_the_values_withheld_include_address_parts_and_sibling_names() -> None:
+    secrets = personal_values(FIELDS)
+    assert {"EX1 2AB", "1 Example Street", "Sam", "Sample", "Alexis", "Robin"} <= secrets
+    assert not {"Townsend", "Tameside", "Mrs", "mother", "2026-12-18"} & secrets

@@ -161,33 +161,19 @@ def repeated(
     return None
 
 
-_CHILD_FIELDS = ("child_name", "date_of_birth", "address")
-
-
 _OUTSIDE = "it goes outside the partnership, which is told the reference and initials only"
 
 
 def refuse_personal(
     session: Session, case: Case, text: str, what: str, goes: str = _OUTSIDE
 ) -> None:
-    """Refuse words for an outside body that name the child the case's forms recorded: mail
-    that leaves the partnership carries the reference and initials only. `goes`: where the
-    words would be read, as the refusal says it."""
-    rows = session.execute(
-        select(CaseField.name, CaseField.value).where(
-            CaseField.case_id == case.id, CaseField.name.in_(_CHILD_FIELDS)
-        )
+    """Refuse words for an outside body that give what the case's forms recorded of the child
+    and family (name, date of birth, address, school, siblings): mail that leaves the
+    partnership carries the reference and initials only. `goes`: where the words would be
+    read, as the refusal says it."""
+    fields = session.execute(
+        select(CaseField.name, CaseField.value).where(CaseField.case_id == case.id)
     ).all()
-    values = {name: [v for n, v in rows if n == name and v] for name in _CHILD_FIELDS}
-    births = [date.fromisoformat(v) for v in values["date_of_birth"] if _iso_date(v)]
-    found = named_in(text, values["child_name"], births, values["address"])
+    found = named_in(text, [(name, value) for name, value in fields])
     if found is not None:
         raise CommandRefused(f"the {what} gives {found}, and {goes}: write it without")
-
-
-def _iso_date(value: str) -> bool:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True

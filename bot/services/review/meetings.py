@@ -25,8 +25,19 @@ from bot.services import panel_calendar
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import when
-from bot.services.review.common import Actor, CommandRefused, case_ctx, deadline_row, note
+from bot.services.review.common import (
+    Actor,
+    CommandRefused,
+    case_ctx,
+    deadline_row,
+    note,
+    refuse_personal,
+)
 from bot.services.screening_booking import invitees, new_meeting, send_invitation
+
+# The police and health representatives are outside the council: they know the case by its
+# reference and initials.
+_TO_PANEL = "it goes to every partner invited, in the email and the calendar entry"
 
 
 def screening_meeting(session: Session, case: Case) -> Meeting | None:
@@ -112,6 +123,7 @@ def cancel_meeting(
             f"the Screening Panel of {when(app, meeting.start)} has already taken place"
         )
     reason = cmd.reason or "cancelled by the Business Manager"
+    refuse_personal(session, case, reason, "reason", _TO_PANEL)
     try:
         _cancel(session, app, case, meeting, reason, now)
     except CalendarError as exc:
