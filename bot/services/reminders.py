@@ -290,9 +290,12 @@ def _maybe_ask_about_delay(
     """Ask the Business Manager, in time, whether the Rapid Review will be late.
 
     Only the Business Manager knows the reason and the new date, so nothing is drafted to the
-    National Panel until they reply Delay: <reason>; expected <date>.
+    National Panel until they reply Delay: <reason>; expected <date>. Held to working hours
+    on working days, as every chase is: a question at 02:00 or on a Sunday goes unread.
     """
-    if deadline.name != "rapid_review" or not app.calendar.is_working_day(local.date()):
+    if deadline.name != "rapid_review" or not _in_hours(app, local):
+        return
+    if not app.calendar.is_working_day(local.date()):
         return
     notice_day = app.calendar.add_working_days(
         deadline.due, -app.config.review.delay_notice_working_days_before

@@ -1,0 +1,27 @@
+"""The question "will the Rapid Review be late?" goes to the Business Manager in the reminders'
+working hours on a working day, like every other chase: never at night or at the weekend."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tests.fixtures.app import LONDON
+from tests.services.test_lifecycle import BM, Bot, decide_rapid_review, reply
+
+
+def asked(bot: Bot) -> list[datetime]:
+    return [r.created_at.astimezone(LONDON) for r in bot.outbox("rapid_review_delay_check")]
+
+
+def test_the_delay_question_waits_for_working_hours(bot: Bot) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    bot.at("2027-01-04T10:00").mail(BM, reply("TSCP-2026-0001"), "Notified: 04/01/2027")
+    bot.run()
+    # The Rapid Review is due Mon 25 Jan 2027; the question is due from Wed 20 Jan.
+    for night in ("2027-01-20T02:00", "2027-01-20T08:59", "2027-01-20T17:00"):
+        bot.at(night).run()
+        assert asked(bot) == [], f"asked at {night}"
+    bot.at("2027-01-23T11:00").run()  # a Saturday, even within the hours
+    assert asked(bot) == []
+    bot.at("2027-01-25T09:00").run()
+    assert asked(bot) == [datetime(2027, 1, 25, 9, 0, tzinfo=LONDON)]
