@@ -72,9 +72,11 @@ class DeadlineLine:
     title: str  # what must happen, in words
     due: date
     state: str  # overdue, due_today, open, met, not_required
-    days_overdue: int  # working days late, when overdue
+    # Working days late, when overdue; None when the calendar cannot count them (`uncounted`).
+    days_overdue: int | None
     met_on: date | None
     explanation: str  # the rule, the start date, the holidays skipped
+    uncounted: str = ""  # why no count of working days late is given
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,17 @@ def outstanding(
     waiting = [r for r in returns if r[3] is None]
     waiting.sort(key=lambda r: (r[2], r[0]))
     return tuple(ReturnLine(a, asked, by, by < today) for a, asked, by, _ in waiting)
+
+
+def uncounted_words(covered: frozenset[int]) -> str:
+    """Said of an overdue deadline due in a year the working calendar does not cover (a case
+    left open for years): a count of working days late would be a guess."""
+    first, last = min(covered), max(covered)
+    return (
+        "how many working days late cannot be given: it is outside the years the working "
+        f"calendar covers ({first}-{last}). Record what met it, or close the case if nothing "
+        "more is owed"
+    )
 
 
 def deadline_order(lines: Iterable[DeadlineLine]) -> tuple[DeadlineLine, ...]:

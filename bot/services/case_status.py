@@ -30,6 +30,7 @@ from bot.core.lifecycle import stage_of
 from bot.core.lifecycle_table import describe_stage
 from bot.core.personal_data import personal_values
 from bot.core.screening_vote import screening_status
+from bot.core.working_days import CalendarRangeError
 from bot.services import digest_names as names
 from bot.services.case_warnings import agency_names, sentences
 from bot.services.cases import add_event
@@ -91,7 +92,13 @@ def _deadline(
         else deadline_state(d.due, d.met_at is not None, today)
     )
     counted = deadlines.counted_on(d.name, app.calendar)  # a national clock: their days
-    late = counted.working_days_between(d.due, today) if state == "overdue" else 0
+    late: int | None = 0
+    uncounted = ""
+    try:
+        late = counted.working_days_between(d.due, today) if state == "overdue" else 0
+    except CalendarRangeError as exc:
+        # Due before the calendar's years: the view still goes, with no invented count.
+        late, uncounted = None, cs.uncounted_words(exc.covered)
     return cs.DeadlineLine(
         title=cs.deadline_title(d.name, agencies),
         due=d.due,
@@ -99,6 +106,7 @@ def _deadline(
         days_overdue=late,
         met_on=d.met_on,
         explanation=cs.withhold(d.explanation, secrets),
+        uncounted=uncounted,
     )
 
 

@@ -1,12 +1,13 @@
 """A deadline older than the working calendar's years never stops the reminders or the digest
-for every other case: it is left unchased and named under "Needs your attention"."""
+for every other case: it is left unchased and named under "Needs your attention". `Status`
+still answers for its case, with the due date and no invented count of days late."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from tests.fixtures.app import AppFactory
-from tests.services.test_lifecycle import POLICE, Bot, body_of
+from tests.services.test_lifecycle import BM, POLICE, Bot, body_of
 
 
 def test_a_deadline_older_than_the_calendar_is_flagged_and_the_other_cases_chased(
@@ -36,3 +37,23 @@ def test_a_deadline_older_than_the_calendar_is_flagged_and_the_other_cases_chase
         " ".join(attention.split())
     )
     assert "TSCP-2030-0001" in text[: text.index("NEEDS YOUR ATTENTION")]
+
+
+def test_status_shows_a_deadline_older_than_the_calendar_without_a_count(
+    bot: Bot, make_app: AppFactory, tmp_path: Path
+) -> None:
+    # TSCP-2026-0001's screening decision fell due Fri 18 Dec 2026 and was never recorded. In
+    # 2030 the calendar covers 2028-2033, and the Business Manager asks how the case stands.
+    later = Bot(make_app, tmp_path, "2030-01-08T10:00")
+    later.counter = 100
+    later.mail(BM, "Status TSCP-2026-0001", "")
+    later.run()
+    [view] = later.outbox("case_status")
+    assert view.recipients == [BM]
+    text = " ".join(body_of(view).split())
+    assert (
+        "OVERDUE (was due Fri 18 Dec 2026); how many working days late cannot be given: "
+        "it is outside the years the working calendar covers (2028-2033)"
+    ) in text
+    assert "OVERDUE by" not in text  # no count is invented
+    assert later.outbox("command_refused_to_sender") == []
