@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.core.deadlines import RULES
+from bot.core.return_rounds import agency_of, request_number
 from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS
 
 WITHHELD = "[withheld]"
@@ -181,6 +182,9 @@ def deadline_title(name: str, agency_names: dict[str, str]) -> str:
     title = rule.summary if rule else base.replace("_", " ")
     if not qualifier:
         return title
+    if (agency := agency_of(name)) is not None and (number := request_number(name)):
+        # A request answered before the agency was asked again (bot.core.return_rounds).
+        return f"{title} ({agency_names.get(agency, agency)}, request {number})"
     return f"{title} ({agency_names.get(qualifier, qualifier.replace('_', ' '))})"
 
 

@@ -16,6 +16,8 @@ the working calendar and today's date), a TimelinessReport out. The rules of cou
   recorded (rows met before the day was stored) is neither on time nor late: it is listed by
   reference in `undated`. A deadline never met on a case since closed is listed in
   `closed_unmet`: closing a case says nothing about whether it was done in time.
+- An agency asked again after it returned has each request counted in the period it fell due:
+  the earlier one (kept as appendix_b:<agency>:<n>) as it was met, the new one on its own date.
 - Quarters are those of the April-to-March year the Board reports on (Apr to Jun, Jul to Sep,
   Oct to Dec, Jan to Mar), clipped to the report's dates.
 """
@@ -28,6 +30,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.deadlines import APPENDIX_B, counted_on, fmt_date
+from bot.core.return_rounds import agency_of
 from bot.core.timeliness_figures import (
     LateCase,
     MeasureFigures,
@@ -165,8 +168,8 @@ def _agencies_shown(judged: Sequence[_Judged], names: Mapping[str, str]) -> tupl
 
 
 def _agency_key(name: str) -> str | None:
-    base, _, key = name.partition(":")
-    return key if base == APPENDIX_B else None
+    # An earlier request kept when the agency was asked again counts under its agency too.
+    return agency_of(name)
 
 
 def _period_maker(

@@ -12,6 +12,7 @@ from bot.app import App
 from bot.config.model import Agency
 from bot.core import commands as c
 from bot.core import deadlines
+from bot.core import return_rounds as rounds
 from bot.core.awareness import Source
 from bot.core.command_dates import (
     closed_day_note,
@@ -20,6 +21,7 @@ from bot.core.command_dates import (
     return_by_problem,
 )
 from bot.core.wording import plural
+from bot.core.working_days import day_zero
 from bot.services.approvals import withdraw_earlier
 from bot.services.awareness import recorded
 from bot.services.cases import add_event, set_deadline
@@ -112,8 +114,9 @@ def request_returns(
     if (problem := return_by_problem(return_by, requested)) is not None:
         raise CommandRefused(problem)
     case.review_period = cmd.period or case.review_period
-    for agency in agencies:
-        _request_one(session, app, case, agency, requested, return_by, now)
+    again = [
+        _request_one(session, app, case, agency, requested, return_by, now) for agency in agencies
+    ]
     note(
         session,
         case,
@@ -126,7 +129,8 @@ def request_returns(
     )
     asked = plural(len(agencies), "agency", "agencies")
     closed = closed_day_note(return_by, app.calendar) if cmd.return_by else ""
-    return f"Appendix B requested from {asked}, return by {return_by:%d/%m/%Y}{closed}"
+    said = "".join(f". {a}" for a in again if a)
+    return f"Appendix B requested from {asked}, return by {return_by:%d/%m/%Y}{closed}{said}"
 
 
 def _request_one(
@@ -137,27 +141,35 @@ def _request_one(
     requested: date,
     return_by: date,
     now: datetime,
-) -> None:
+) -> str:
+    """Ask one agency; what the reply says of it when it had already returned, else ""."""
     existing = session.scalar(
         select(AgencyRequest).where(
             AgencyRequest.case_id == case.id, AgencyRequest.agency_key == agency.key
         )
     )
+    again = _keep_returned(session, app, case, agency, existing, return_by, now)
     if existing is None:
         session.add(
             AgencyRequest(
                 case_id=case.id, agency_key=agency.key, requested_on=requested, return_by=return_by
             )
         )
+    elif again:
+        # Awaited again: the digest lists it, and the inbox matches the new return to the case.
+        existing.requested_on, existing.return_by = requested, return_by
+        existing.received_at = existing.message_id = None
     else:
         existing.return_by = return_by
     set_deadline(
         session, case, deadlines.appendix_b(agency.key, requested, return_by, app.calendar), now
     )
+    live = f"{deadlines.APPENDIX_B}:{agency.key}"
+    kept = sum(1 for d in case.deadlines if d.name.startswith(f"{live}:"))
     queue_email(
         session,
         app,
-        key=f"appendix-b:{case.ref}:{agency.key}:{return_by}",
+        key=rounds.request_key(case.ref, agency.key, return_by, kept),
         event="appendix_b_request",
         to=agency_addresses(agency),
         now=now,
@@ -170,6 +182,38 @@ def _request_one(
             "requested_on": requested,
         },
     )
+    return again
+
+
+def _keep_returned(
+    session: Session,
+    app: App,
+    case: Case,
+    agency: Agency,
+    request: AgencyRequest | None,
+    return_by: date,
+    now: datetime,
+) -> str:
+    """An agency asked again after its return: the met clock is kept under its own name (see
+    bot.core.return_rounds), so the new request's clock runs and is chased. "" if not met."""
+    live = f"{deadlines.APPENDIX_B}:{agency.key}"
+    row = deadline_row(case, live)
+    if row is None or row.state != "met" or row.met_at is None:
+        return ""
+    row.name = rounds.kept_name(live, (d.name for d in case.deadlines))
+    session.flush()  # the live name is free before the new request's clock takes it
+    returned = row.met_on or day_zero(row.met_at, app.config.partnership.time_zone)
+    said = rounds.asked_again(agency.name, returned, return_by)
+    message = f"message #{request.message_id}" if request and request.message_id else "no message"
+    add_event(
+        session,
+        case,
+        now,
+        "return_asked_again",
+        f"{said} (the earlier return: {message})",
+        why=f"the request due {row.due:%d/%m/%Y} and its return are kept as {row.name}",
+    )
+    return said
 
 
 def meeting_held(
