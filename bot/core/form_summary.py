@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from bot.core.case_refs import find_case_refs
 from bot.core.forms import Extraction
-from bot.core.message_plan import FormSummary
+from bot.core.snapshot import FormSummary
 from bot.core.vocabulary import Vocabulary
 
 

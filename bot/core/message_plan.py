@@ -13,12 +13,13 @@ Business Manager's triage list rather than being answered or dropped. Statutory 
 threading: a complaint or an escalation on a case thread opens its own record, linked to the
 case. They win over command lines too, unless the sender is one who gives commands: a
 headteacher's "Disagree with the panel's decision" is the challenge itself, not the
-Independent Scrutineer's Disagree.
+Independent Scrutineer's Disagree. Commands that find no one case (a reply to the daily
+digest names them all) are carried out on none, and the one who gave them is told so.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from bot.core.plan_effects import (
     Acknowledge,
@@ -39,10 +40,12 @@ from bot.core.plan_effects import (
     RecordCalendarReply,
     RecordReturn,
     RunCommands,
+    TellCommandsUnfiled,
     Triage,
     as_json,
     describe,
 )
+from bot.core.snapshot import FormSummary, Snapshot
 
 FORM_READER_SIN = "form-reader: completed SIN form"
 FORM_READER_RETURN = "form-reader: completed Appendix B return"
@@ -71,6 +74,7 @@ __all__ = [
     "RecordReturn",
     "RunCommands",
     "Snapshot",
+    "TellCommandsUnfiled",
     "Triage",
     "as_json",
     "describe",
@@ -79,42 +83,6 @@ __all__ = [
 ]
 
 _FORM_RULES = {"sin": FORM_READER_SIN, "appendix_b": FORM_READER_RETURN}
-
-
-@dataclass(frozen=True)
-class FormSummary:
-    """What the form reader made of the message's body and attachments."""
-
-    form: str | None  # "sin", "appendix_b", or None when no form was recognised
-    blank: bool = False  # the labels are there but no values are filled in
-    complete: bool = False  # every required field (forms/*.toml) read, none in doubt
-    case_ref: str | None = None  # a case reference written in the form itself
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    kind: str
-    rule_hits: tuple[str, ...]  # classify or veto rules that hit; empty when none decided
-    case_ref: str | None  # reference the message carries (subject, thread, quoted text)
-    case_exists: bool  # that reference (or the form's) names a case we hold
-    can_acknowledge: bool
-    no_ack_reason: str
-    message_id_reused: bool = False  # same Message-ID as an earlier, different message
-    has_commands: bool = False  # command lines (votes, decisions, approvals...) in new text
-    form: FormSummary | None = None
-    case_kind: str | None = None  # "review", "complaint", "escalation" of the case found
-    sender_agency: str | None = None  # configured agency key of the From domain
-    has_attachments: bool = False
-    has_document: bool = False  # an attachment a person could read, not a logo
-    case_open: bool = True  # the case found is open (a closed one's records are settled)
-    from_business_manager: bool = False
-    # The From address is one configured to give commands (the Business Manager, the
-    # Independent Scrutineer, a statutory partner's representative, or a deputy of one).
-    from_command_giver: bool = False
-    too_large: tuple[str, ...] = ()  # attachments kept but not read
-    # Why mail labelled automatic was not filed as such (bot.core.rules._labelled_automatic).
-    labelled_automatic: str | None = None
-    stranger: str | None = None  # why a sender nobody configured needs a person, if so
 
 
 def plan(snap: Snapshot) -> Plan:
@@ -126,6 +94,7 @@ def plan(snap: Snapshot) -> Plan:
     effects += _decide(snap)
     effects += _human_note(snap, effects)
     effects += _form_case_mismatch(snap)
+    effects += _commands_on_no_case(snap, effects)
     if snap.stranger and any(isinstance(e, FileOnCase) for e in effects):
         # Mail on a case from someone the configuration does not know is never filed silently.
         effects.append(Triage(snap.stranger))
@@ -145,6 +114,23 @@ def plan(snap: Snapshot) -> Plan:
 
 # Records whose sender is promised an answer.
 _ANSWERED = (OpenCase, OpenComplaint, OpenEscalation)
+
+
+def _commands_on_no_case(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
+    """A reply to the digest names every case it lists, so it is filed on none (bot.core.rules):
+    its "Close: duplicate" is carried out nowhere, and she who gave it must not believe it was.
+    Never said to a machine, to a forger, or on a record being opened for the message."""
+    if not (snap.several_cases and snap.has_commands and snap.commands_allowed):
+        return []
+    machine = snap.kind == "auto_reply" or not snap.can_acknowledge
+    opened = any(isinstance(e, _ANSWERED) for e in effects)
+    if machine or snap.case_exists or opened or snap.message_id_reused:
+        return []
+    why = "it answers the daily digest or names several cases"
+    return [
+        TellCommandsUnfiled(why),
+        Triage(f"commands not carried out ({why}); the sender was told"),
+    ]
 
 
 def _human_note(snap: Snapshot, effects: list[Effect]) -> list[Effect]:

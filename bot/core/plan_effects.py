@@ -103,6 +103,14 @@ class NoteHumanMail:
     """A person's reply filed on a case: keep it for "New on your cases", alert if live."""
 
 
+@dataclass(frozen=True)
+class TellCommandsUnfiled:
+    """Commands in mail tied to no one case are carried out on none: the one who gave them is
+    told so, and how to give them on a case, or she believes they were done."""
+
+    why: str
+
+
 Effect = (
     Reclassify
     | MarkReused
@@ -121,6 +129,7 @@ Effect = (
     | CheckDeliveryReport
     | NoteHumanMail
     | RecordCalendarReply
+    | TellCommandsUnfiled
 )
 Plan = tuple[Effect, ...]
 
@@ -165,6 +174,8 @@ def describe(effect: Effect) -> str:
             return "show what the person wrote under New on your cases (alert if the case is live)"
         case CheckDeliveryReport():
             return "if it is a delivery report, mark the email it reports as not delivered"
+        case TellCommandsUnfiled(why=why):
+            return f"tell the sender no command was carried out ({why}) and how to name the case"
 
 
 def _record(kind: str, linked: str | None, ack: bool, then: str) -> str:

@@ -38,6 +38,7 @@ from bot.services.meeting_replies import record_calendar_replies
 from bot.services.new_case import acknowledge, open_case
 from bot.services.repeats import FINGERPRINT, content_of, fingerprint, possible_repeat
 from bot.services.screening_booking import book_screening
+from bot.services.unfiled_commands import tell_commands_unfiled
 
 
 @dataclass
@@ -197,6 +198,11 @@ def _note_human_mail(s: Applying, e: mp.NoteHumanMail) -> None:
     note_human_mail(s.session, s.app, s.row, s.msg, s.parsed, s.now)
 
 
+def _tell_commands_unfiled(s: Applying, e: mp.TellCommandsUnfiled) -> None:
+    if s.parsed is not None:
+        tell_commands_unfiled(s.session, s.app, s.row, s.msg, s.parsed, e.why, s.now)
+
+
 APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.Reclassify: _reclassify,
     mp.MarkReused: _mark_reused,
@@ -215,4 +221,5 @@ APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.CheckDeliveryReport: _check_delivery_report,
     mp.NoteHumanMail: _note_human_mail,
     mp.RecordCalendarReply: _record_calendar_reply,
+    mp.TellCommandsUnfiled: _tell_commands_unfiled,
 }

@@ -29,6 +29,7 @@ from bot.services.effects import Applying, apply_plan
 from bot.services.failures import count_failure, describe_error, record_failure
 from bot.services.intake import case_awaiting_return, sender_agency_key
 from bot.services.meeting_replies import case_of_calendar_reply
+from bot.services.unfiled_commands import commands_allowed, several_cases
 
 log = logging.getLogger(__name__)
 
@@ -230,6 +231,9 @@ def gather(
         case = case_of_approved_draft(session, parsed)
     ok, why_not = can_acknowledge(msg, frozenset({app.config.partnership.mailbox}))
     from_giver = msg.from_addr.lower() in command_givers(app)
+    # Asked only when commands from one who gives them found no case: a query and a header
+    # check spared on all other mail.
+    unfiled = from_giver and case is None and ref is None and _has_commands(parsed, from_giver)
     snapshot = Snapshot(
         kind=str(result.kind),
         rule_hits=result.hits,
@@ -251,6 +255,8 @@ def gather(
         too_large=tuple(a.filename for a in msg.attachments if a.too_large),
         # Asked as if it were filed on a case; the plan uses it only when it is.
         stranger=stranger_on_case(msg.from_addr, str(result.kind), True, app.config.known_senders),
+        several_cases=unfiled and several_cases(session, app, msg),
+        commands_allowed=unfiled and commands_allowed(app, msg),
     )
     return Gathered(result, snapshot, case, form, parsed)
 

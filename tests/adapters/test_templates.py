@@ -291,6 +291,16 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "reason": "not from a configured address for that role",
         "sent_at": datetime(2026, 11, 25, 16, 40, tzinfo=UTC),
     },
+    "command_no_case": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "lines": ["Close: duplicate", "Agencies: gmp\nReturn by: 24/12/2026"],
+        "reason": "it answers the daily digest or names several cases",
+        "sent_at": datetime(2026, 11, 26, 9, 5, tzinfo=UTC),
+        "placeholder": "TSCP-YYYY-NNNN",
+        "terminal": 'tscp-bot command TSCP-YYYY-NNNN "Close: duplicate" "Agencies: gmp" '
+        '"Return by: 24/12/2026"',
+    },
     "daily_digest": {
         "partnership": PARTNERSHIP,
         "today": date(2026, 11, 26),
@@ -667,6 +677,7 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "case_reply_alert": "[TSCP-2026-0004] New on your case: Robin Invented "
         "<robin.invented@example.net> (Greater Manchester Police)",
         "command_refused_to_sender": "Not carried out: the commands in your email",
+        "command_no_case": "Nothing was done: which case are your commands for?",
         "system_alert": "TSCP bot needs attention: the mailbox job keeps failing",
         "case_status": "[TSCP-2026-0001] Case view (A.B.): rapid review, 1 overdue",
         "timeliness_report": "TSCP timeliness report: November 2026",
@@ -723,6 +734,20 @@ def test_refusal_to_an_unknown_sender_names_nothing_about_the_case(
     out = renderer.render("command_refused_to_sender", CONTEXTS["command_refused_to_sender"])
     assert "NOT carried out: not from a configured address for that role." in out.text
     assert "TSCP-" not in out.text + out.subject and "initials" not in out.text
+
+
+def test_commands_for_no_one_case_say_nothing_was_done_and_how_to_name_it(
+    renderer: TemplateRenderer,
+) -> None:
+    out = renderer.render("command_no_case", CONTEXTS["command_no_case"])
+    text = " ".join(out.text.split())
+    assert text.startswith("Dear colleague, Nothing was done.")
+    assert "  > Agencies: gmp\n  > Return by: 24/12/2026\n" in out.text  # each line quoted
+    assert "reply to the case's own email" in text and "reference in its subject" in text
+    assert 'tscp-bot command TSCP-YYYY-NNNN "Close: duplicate"' in text
+    # A reply quoting this email must name no case: no real-looking reference in it.
+    assert "TSCP-2" not in out.text + out.html + out.subject
+    assert "<code>Agencies: gmp<br>Return by: 24/12/2026</code>" in out.html
 
 
 def test_digest_html_is_escaped(renderer: TemplateRenderer) -> None:

@@ -30,6 +30,7 @@ from bot.core.message_plan import (
     RecordReturn,
     RunCommands,
     Snapshot,
+    TellCommandsUnfiled,
     Triage,
     as_json,
     describe,
@@ -225,6 +226,52 @@ def test_a_complaint_or_escalation_is_read_as_commands_only_from_a_command_giver
 def test_commands_never_run_from_automatic_or_suspicious_mail() -> None:
     for kind, reused in (("auto_reply", False), ("case_reply", True)):
         assert RunCommands() not in plan(snap(kind, KNOWN, reused=reused, has_commands=True))
+
+
+# --- Commands in a reply to the daily digest: carried out on no case, and never silently ---
+
+WHY_NO_CASE = "it answers the daily digest or names several cases"
+DIGEST_REPLY: dict[str, object] = {
+    "has_commands": True,
+    "from_command_giver": True,
+    "commands_allowed": True,
+    "several_cases": True,
+}
+
+
+def test_commands_answering_the_digest_run_nowhere_and_she_is_told() -> None:
+    assert plan(snap("unclassified", **DIGEST_REPLY)) == (
+        NOT_RECOGNISED,
+        TellCommandsUnfiled(WHY_NO_CASE),
+        Triage(f"commands not carried out ({WHY_NO_CASE}); the sender was told"),
+    )
+    assert describe(TellCommandsUnfiled(WHY_NO_CASE)) == (
+        f"tell the sender no command was carried out ({WHY_NO_CASE}) and how to name the case"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "case", "facts"),
+    [
+        # A forger, or one who gives no commands, learns nothing of what became of them.
+        ("unclassified", NO_REF, {"commands_allowed": False}),
+        # Only a reply about several cases: mail naming none is another question.
+        ("unclassified", NO_REF, {"several_cases": False}),
+        ("unclassified", NO_REF, {"has_commands": False}),
+        # A machine is never answered, nor a message whose Message-ID was seen before.
+        ("unclassified", NO_REF, {"can_acknowledge": False, "no_ack_reason": "auto-replied"}),
+        ("unclassified", NO_REF, {"reused": True}),
+        ("auto_reply", NO_REF, {}),
+        # On a case its commands run; a record opened for it is answered as such.
+        ("case_reply", KNOWN, {}),
+        ("complaint", NO_REF, {}),
+    ],
+)
+def test_no_answer_about_commands_on_no_case_when_it_is_not_owed(
+    kind: str, case: tuple[str | None, bool], facts: dict[str, object]
+) -> None:
+    got = plan(snap(kind, case, **{**DIGEST_REPLY, **facts}))
+    assert not any(isinstance(e, TellCommandsUnfiled) for e in got)
 
 
 # --- Forms on case replies: corrections, returns attached or pasted, the wrong case ---

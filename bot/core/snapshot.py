@@ -1,0 +1,48 @@
+"""What a message's plan is decided on: every read about one message, made once and frozen.
+
+The service gathers it (bot.services.process.gather); bot.core.message_plan decides from it
+alone, so `tscp-bot classify --json` and the daemon can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FormSummary:
+    """What the form reader made of the message's body and attachments."""
+
+    form: str | None  # "sin", "appendix_b", or None when no form was recognised
+    blank: bool = False  # the labels are there but no values are filled in
+    complete: bool = False  # every required field (forms/*.toml) read, none in doubt
+    case_ref: str | None = None  # a case reference written in the form itself
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    kind: str
+    rule_hits: tuple[str, ...]  # classify or veto rules that hit; empty when none decided
+    case_ref: str | None  # reference the message carries (subject, thread, quoted text)
+    case_exists: bool  # that reference (or the form's) names a case we hold
+    can_acknowledge: bool
+    no_ack_reason: str
+    message_id_reused: bool = False  # same Message-ID as an earlier, different message
+    has_commands: bool = False  # command lines (votes, decisions, approvals...) in new text
+    form: FormSummary | None = None
+    case_kind: str | None = None  # "review", "complaint", "escalation" of the case found
+    sender_agency: str | None = None  # configured agency key of the From domain
+    has_attachments: bool = False
+    has_document: bool = False  # an attachment a person could read, not a logo
+    case_open: bool = True  # the case found is open (a closed one's records are settled)
+    from_business_manager: bool = False
+    # The From address is one configured to give commands (the Business Manager, the
+    # Independent Scrutineer, a statutory partner's representative, or a deputy of one).
+    from_command_giver: bool = False
+    too_large: tuple[str, ...] = ()  # attachments kept but not read
+    # Why mail labelled automatic was not filed as such (bot.core.rules._labelled_automatic).
+    labelled_automatic: str | None = None
+    stranger: str | None = None  # why a sender nobody configured needs a person, if so
+    # It answers the daily digest, or its body names several cases: it is about none of them.
+    several_cases: bool = False
+    commands_allowed: bool = False  # a command giver whose mail passed the authentication check

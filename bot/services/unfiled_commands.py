@@ -1,0 +1,91 @@
+"""Commands in mail tied to no one case: a reply to the daily digest names every case the
+digest lists, so it is filed on none (bot.core.rules) and its commands are carried out on
+none. What the plan needs to know of such mail, and the answer to the one who gave them."""
+
+from __future__ import annotations
+
+import shlex
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import OutboxMessage, StoredMessage
+from bot.app import App
+from bot.core.authn import check_sender
+from bot.core.case_refs import find_case_refs, thread_ids
+from bot.core.commands import ParsedCommands
+from bot.core.message import MailMessage
+from bot.core.typography import plain_text
+from bot.services.commands import command_givers
+from bot.services.mailout import queue_email
+from bot.services.sender_auth import auth_policy
+
+EVENT = "command_no_case"
+
+
+def several_cases(session: Session | None, app: App, msg: MailMessage) -> bool:
+    """The body names more than one case, or the message answers a daily digest we sent (one
+    whose quote was cut still answers a list of cases, not one)."""
+    if len(find_case_refs(plain_text(msg.text), app.config.partnership.reference_prefix)) > 1:
+        return True
+    ids = thread_ids(msg)
+    if session is None or not ids:
+        return False
+    digest = session.scalar(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.message_id.in_(ids), OutboxMessage.event == "daily_digest")
+        .limit(1)
+    )
+    return digest is not None
+
+
+def commands_allowed(app: App, msg: MailMessage) -> bool:
+    """The sender is one who gives commands, and the mail passed the authentication check
+    commands need: a forger is never told what became of "her" commands."""
+    return check_sender(msg, command_givers(app), auth_policy(app)).allowed
+
+
+def tell_commands_unfiled(
+    session: Session,
+    app: App,
+    row: StoredMessage,
+    msg: MailMessage,
+    parsed: ParsedCommands,
+    why: str,
+    now: datetime,
+) -> None:
+    """Answer once per email: nothing was done, the lines not carried out, and how to name
+    the case. Only her own lines are quoted back, never the digest she quoted."""
+    lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors]
+    if not lines:
+        return
+    placeholder = f"{app.config.partnership.reference_prefix}-YYYY-NNNN"
+    queue_email(
+        session,
+        app,
+        key=f"command-no-case:{row.sha256}",
+        for_message=row,
+        event=EVENT,
+        to=[msg.from_addr],
+        now=now,
+        in_reply_to=f"<{row.message_id}>",
+        context={
+            "lines": lines,
+            "reason": why,
+            "sent_at": row.received_at,
+            "placeholder": placeholder,
+            "terminal": terminal_command(placeholder, lines),
+        },
+    )
+
+
+def terminal_command(ref: str, lines: list[str]) -> str:
+    """The same lines given at the terminal, one argument each, as she would type them."""
+    parts = [p.strip() for line in lines for p in line.splitlines() if p.strip()]
+    return " ".join(["tscp-bot command", ref, *(_argument(p) for p in parts)])
+
+
+def _argument(part: str) -> str:
+    # Double quotes read best; a line the shell would change inside them is quoted so it can't.
+    return shlex.quote(part) if set(part) & set('"$`\\!') else f'"{part}"'
