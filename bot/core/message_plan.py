@@ -117,16 +117,21 @@ _ANSWERED = (OpenCase, OpenComplaint, OpenEscalation)
 
 
 def _commands_on_no_case(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
-    """A reply to the digest names every case it lists, so it is filed on none (bot.core.rules):
-    its "Close: duplicate" is carried out nowhere, and she who gave it must not believe it was.
-    Never said to a machine, to a forger, or on a record being opened for the message."""
-    if not (snap.several_cases and snap.has_commands and snap.commands_allowed):
+    """Commands in mail that names no case, or several (a reply to the digest names every case
+    it lists, bot.core.rules), are carried out nowhere, and she who gave them must not believe
+    they were. Never said to a machine, to a forger, or on a record being opened for the
+    message; nor for a reference we do not hold (that would tell which ones exist)."""
+    if not (snap.case_ref is None and snap.has_commands and snap.commands_allowed):
         return []
     machine = snap.kind == "auto_reply" or not snap.can_acknowledge
     opened = any(isinstance(e, _ANSWERED) for e in effects)
     if machine or snap.case_exists or opened or snap.message_id_reused:
         return []
-    why = "it answers the daily digest or names several cases"
+    why = (
+        "it answers the daily digest or names several cases"
+        if snap.several_cases
+        else "it names no case"
+    )
     return [
         TellCommandsUnfiled(why),
         Triage(f"commands not carried out ({why}); the sender was told"),

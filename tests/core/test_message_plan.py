@@ -250,13 +250,18 @@ def test_commands_answering_the_digest_run_nowhere_and_she_is_told() -> None:
     )
 
 
+def test_commands_in_mail_naming_no_case_run_nowhere_and_she_is_told() -> None:
+    got = plan(snap("unclassified", **{**DIGEST_REPLY, "several_cases": False}))
+    assert TellCommandsUnfiled("it names no case") in got
+
+
 @pytest.mark.parametrize(
     ("kind", "case", "facts"),
     [
         # A forger, or one who gives no commands, learns nothing of what became of them.
         ("unclassified", NO_REF, {"commands_allowed": False}),
-        # Only a reply about several cases: mail naming none is another question.
-        ("unclassified", NO_REF, {"several_cases": False}),
+        # A reference we do not hold gets no answer: it would tell which ones exist.
+        ("unclassified", (f"{REF}9", False), {"several_cases": False}),
         ("unclassified", NO_REF, {"has_commands": False}),
         # A machine is never answered, nor a message whose Message-ID was seen before.
         ("unclassified", NO_REF, {"can_acknowledge": False, "no_ack_reason": "auto-replied"}),

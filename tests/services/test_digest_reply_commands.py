@@ -156,3 +156,20 @@ def test_one_who_may_not_give_commands_is_not_answered(bot: Bot) -> None:
     _reply_to(bot, _digest(bot), "robin.invented@tameside.gov.uk", "Close: duplicate")
     assert _answers(bot) == []
     assert [bot.case(r).status for r in REFS] == ["open", "open"]
+
+
+def test_a_command_in_a_new_email_naming_no_case_is_answered_too(bot: Bot) -> None:
+    bot.at("2026-12-17T09:00").mail(BM, "Closing the duplicate", "Close: duplicate")
+    bot.run()
+    [answer] = _answers(bot)
+    assert answer.recipients == [BM]
+    text = " ".join(body_of(answer).split())
+    assert "Nothing was done" in text and "it names no case" in text
+    assert bot.case().status == "open"
+
+
+def test_a_command_naming_a_case_we_do_not_hold_gets_no_answer(bot: Bot) -> None:
+    # Answering would tell the sender which references exist; the email goes to triage.
+    bot.at("2026-12-17T09:00").mail(BM, "TSCP-2026-0099", "Close: duplicate")
+    bot.run()
+    assert _answers(bot) == []
