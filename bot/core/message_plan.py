@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.plan_effects import (
+    OPENS_RECORD,
     Acknowledge,
     ApplySinForm,
     BookScreening,
@@ -46,6 +47,7 @@ from bot.core.plan_effects import (
     describe,
 )
 from bot.core.snapshot import FormSummary, Snapshot
+from bot.core.unfiled_commands import commands_on_no_case, crossed
 
 FORM_READER_SIN = "form-reader: completed SIN form"
 FORM_READER_RETURN = "form-reader: completed Appendix B return"
@@ -94,13 +96,13 @@ def plan(snap: Snapshot) -> Plan:
     effects += _decide(snap)
     effects += _human_note(snap, effects)
     effects += _form_case_mismatch(snap)
-    effects += _commands_on_no_case(snap, effects)
+    effects += commands_on_no_case(snap, effects)
     if snap.stranger and any(isinstance(e, FileOnCase) for e in effects):
         # Mail on a case from someone the configuration does not know is never filed silently.
         effects.append(Triage(snap.stranger))
     if snap.kind == "auto_reply" and not snap.message_id_reused:
         effects.append(CheckDeliveryReport())
-    if not snap.can_acknowledge and any(isinstance(e, _ANSWERED) for e in effects):
+    if not snap.can_acknowledge and any(isinstance(e, OPENS_RECORD) for e in effects):
         # A new SIN, complaint or escalation whose sender the bot cannot answer (no usable
         # From, a no-reply mailbox): a person replies another way, so it is never silent.
         why = f"not acknowledged ({snap.no_ack_reason}): answer the sender another way"
@@ -110,32 +112,6 @@ def plan(snap: Snapshot) -> Plan:
         names = ", ".join(snap.too_large)
         effects.append(Triage(f"attachment over the size limit, kept but not read: {names}"))
     return tuple(effects)
-
-
-# Records whose sender is promised an answer.
-_ANSWERED = (OpenCase, OpenComplaint, OpenEscalation)
-
-
-def _commands_on_no_case(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
-    """Commands in mail that names no case, or several (a reply to the digest names every case
-    it lists, bot.core.rules), are carried out nowhere, and she who gave them must not believe
-    they were. Never said to a machine, to a forger, or on a record being opened for the
-    message; nor for a reference we do not hold (that would tell which ones exist)."""
-    if not (snap.case_ref is None and snap.has_commands and snap.commands_allowed):
-        return []
-    machine = snap.kind == "auto_reply" or not snap.can_acknowledge
-    opened = any(isinstance(e, _ANSWERED) for e in effects)
-    if machine or snap.case_exists or opened or snap.message_id_reused:
-        return []
-    why = (
-        "it answers the daily digest or names several cases"
-        if snap.several_cases
-        else "it names no case"
-    )
-    return [
-        TellCommandsUnfiled(why),
-        Triage(f"commands not carried out ({why}); the sender was told"),
-    ]
 
 
 def _human_note(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
@@ -172,6 +148,8 @@ def _decide(snap: Snapshot) -> list[Effect]:
     if snap.kind == "auto_reply":
         return [FileOnCase("automatic message: never answered")] if snap.case_exists else []
     if snap.has_commands and snap.case_exists and reads_commands(snap):
+        if snap.crossed_thread:
+            return crossed(snap)
         return [*_sin_form(snap), FileOnCase("commands on the case"), RunCommands(), *_late(snap)]
     return _by_kind(snap)
 

@@ -111,6 +111,9 @@ class TellCommandsUnfiled:
     why: str
 
 
+# Records whose sender is promised an answer.
+OPENS_RECORD = (OpenCase, OpenComplaint, OpenEscalation)
+
 Effect = (
     Reclassify
     | MarkReused

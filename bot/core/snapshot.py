@@ -46,3 +46,6 @@ class Snapshot:
     # It answers the daily digest, or its body names several cases: it is about none of them.
     several_cases: bool = False
     commands_allowed: bool = False  # a command giver whose mail passed the authentication check
+    # The case the reply's thread answers, when its subject names another: its commands are
+    # for one of the two, and the bot cannot tell which.
+    crossed_thread: str | None = None

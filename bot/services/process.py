@@ -16,7 +16,6 @@ from bot.adapters.parsing import ParseError
 from bot.app import App
 from bot.core.agencies import stranger_on_case
 from bot.core.autoreply import can_acknowledge
-from bot.core.case_refs import thread_ids
 from bot.core.commands import Approve, ParsedCommands
 from bot.core.form_summary import summarise
 from bot.core.forms import Extraction, extract
@@ -29,6 +28,7 @@ from bot.services.effects import Applying, apply_plan
 from bot.services.failures import count_failure, describe_error, record_failure
 from bot.services.intake import case_awaiting_return, sender_agency_key
 from bot.services.meeting_replies import case_of_calendar_reply
+from bot.services.threads import crossed_thread, thread_case_ref
 from bot.services.unfiled_commands import commands_allowed, several_cases
 
 log = logging.getLogger(__name__)
@@ -150,27 +150,6 @@ def context_for(session: Session, app: App, msg: MailMessage) -> ClassifyContext
     )
 
 
-def thread_case_ref(session: Session, msg: MailMessage) -> str | None:
-    """The case a reply belongs to, from In-Reply-To/References matching mail we hold or sent."""
-    ids = thread_ids(msg)
-    if not ids:
-        return None
-    inbound = session.scalar(
-        select(Case.ref)
-        .join(StoredMessage, StoredMessage.case_id == Case.id)
-        .where(StoredMessage.message_id.in_(ids))
-        .limit(1)
-    )
-    if inbound:
-        return inbound
-    return session.scalar(
-        select(Case.ref)
-        .join(OutboxMessage, OutboxMessage.case_id == Case.id)
-        .where(OutboxMessage.message_id.in_(ids))
-        .limit(1)
-    )
-
-
 @dataclass(frozen=True)
 class Gathered:
     """Every read about one message, made once: the snapshot the core decides on, and the
@@ -234,6 +213,9 @@ def gather(
     # Asked only when commands from one who gives them found no case: a query and a header
     # check spared on all other mail.
     unfiled = from_giver and case is None and ref is None and _has_commands(parsed, from_giver)
+    crossed = (
+        crossed_thread(session, msg, ref) if case and _has_commands(parsed, from_giver) else None
+    )
     snapshot = Snapshot(
         kind=str(result.kind),
         rule_hits=result.hits,
@@ -256,7 +238,8 @@ def gather(
         # Asked as if it were filed on a case; the plan uses it only when it is.
         stranger=stranger_on_case(msg.from_addr, str(result.kind), True, app.config.known_senders),
         several_cases=unfiled and several_cases(session, app, msg),
-        commands_allowed=unfiled and commands_allowed(app, msg),
+        commands_allowed=(unfiled or crossed is not None) and commands_allowed(app, msg),
+        crossed_thread=crossed,
     )
     return Gathered(result, snapshot, case, form, parsed)
 

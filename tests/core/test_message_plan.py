@@ -441,3 +441,17 @@ def test_invariants_over_every_combination(s: Snapshot) -> None:
     if s.kind == "calendar_reply" and not s.message_id_reused and not unknown_case:
         assert RecordCalendarReply() in got and NoteHumanMail() not in got
         assert not {Acknowledge, OpenCase} & set(kinds)
+
+
+def test_commands_whose_subject_and_thread_name_different_cases_run_on_neither() -> None:
+    why = f"its subject names {REF} while it answers an email about TSCP-2026-002"
+    crossed = {"has_commands": True, "crossed_thread": "TSCP-2026-002"}
+    told = plan(snap("case_reply", KNOWN, commands_allowed=True, **crossed))
+    assert RunCommands() not in told
+    assert TellCommandsUnfiled(why) in told
+    assert Triage(f"commands not carried out ({why}); the sender was told") in told
+    # A forger is not told; a person is still asked.
+    quiet = plan(snap("case_reply", KNOWN, commands_allowed=False, **crossed))
+    assert RunCommands() not in quiet
+    assert not any(isinstance(e, TellCommandsUnfiled) for e in quiet)
+    assert Triage(f"commands not carried out ({why})") in quiet

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.adapters.db.models import OutboxMessage, StoredMessage
+from bot.adapters.db.models import OutboxMessage, StoredMessage, Vote
 from bot.services.digest import send_digest_if_due
-from tests.services.test_lifecycle import BM, Bot, body_of
+from tests.services.test_lifecycle import BM, HEALTH, Bot, body_of
 
 ANSWER = "command_no_case"
 REFS = ("TSCP-2026-0001", "TSCP-2026-0002")
@@ -173,3 +173,24 @@ def test_a_command_naming_a_case_we_do_not_hold_gets_no_answer(bot: Bot) -> None
     bot.at("2026-12-17T09:00").mail(BM, "TSCP-2026-0099", "Close: duplicate")
     bot.run()
     assert _answers(bot) == []
+
+
+def test_a_vote_whose_subject_names_another_case_than_its_thread_runs_on_neither(
+    bot: Bot,
+) -> None:
+    _digest(bot)  # two cases open
+    [invite] = [r for r in bot.outbox("screening_invitation") if REFS[0] in r.subject]
+    # Health answers case 1's invitation, but its subject was edited to name case 2.
+    bot.at("2026-12-17T09:00").mail(
+        HEALTH,
+        f"RE: [{REFS[1]}] Screening Panel",
+        "Vote: no further action",
+        **{"In-Reply-To": f"<{invite.message_id}>"},
+    )
+    bot.run()
+    with bot.app.sessions() as s:
+        assert s.scalars(select(Vote)).all() == []  # counted on neither case
+    [answer] = _answers(bot)
+    assert answer.recipients == [HEALTH]
+    text = " ".join(body_of(answer).split())
+    assert f"its subject names {REFS[1]} while it answers an email about {REFS[0]}" in text
