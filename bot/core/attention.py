@@ -35,6 +35,30 @@ _CONTACT = re.compile(
     r"(?:\+?[\d(][\d\s()+-]{5,}|\S+@\S+\.\S+|(?:https?://|www\.)\S+)",
     re.IGNORECASE,
 )
+# A closing after which the lines are its signature: "Kind regards" / Dana / Named Nurse /
+# Hartley Vale Hospital. Not "Thanks", which opens a reply as often as it closes one.
+_CLOSING = re.compile(
+    r"(?:(?:kind|kindest|best|warm|warmest|with\s+kind|with\s+best)\s+)?regards|best\s+wishes"
+    r"|warm\s+wishes|yours\s+(?:sincerely|faithfully)|all\s+the\s+best",
+    re.IGNORECASE,
+)
+# What happens to a child or a family, not what anyone is called: "Child Deceased" and
+# "Mother Arrested" look like a name or a job title (capitalised words, no full stop) but are
+# news. Event words only, so real titles ("Designated Safeguarding Lead", "Detective
+# Sergeant", "Named Nurse") stay signatures; a title that has one ("Emergency Duty Team")
+# is shown, which costs a glance, where a missed death costs far more.
+_NEWS_WORDS = frozenset(
+    {
+        "deceased", "died", "dies", "dead", "death", "killed", "murdered", "drowned",
+        "hospital", "hospitalised", "hospitalized", "admitted", "discharged", "icu", "picu",
+        "nicu", "intensive", "critical", "unconscious", "ventilated", "resuscitated",
+        "injured", "injury", "injuries", "harmed", "assaulted", "attacked", "stabbed",
+        "abused", "overdose", "overdosed", "suicide", "arrested", "charged", "remanded",
+        "custody", "bailed", "convicted", "missing", "absconded", "emergency", "urgent",
+        "fire", "collapsed", "deteriorated", "deteriorating", "worse",
+    }
+)  # fmt: skip
+_NEWS_PHRASE = re.compile(r"\bpassed\s+away\b", re.IGNORECASE)
 # Words that join the capitalised words of a job title or an agency's name.
 _JOINING = frozenset({"of", "and", "for", "the", "to", "at", "in", "&", "|", "-", "\u2013", "/"})
 _SHOUTING = re.compile(r"[A-Z]{5,}")
@@ -44,25 +68,32 @@ def _plain(line: str) -> str:
     return " ".join(line.split())
 
 
-def _names_someone(text: str, *, signing: bool) -> bool:
+def _names_someone(text: str, *, signing: bool, signed_off: bool = False) -> bool:
     """Whether the text is only a name, a job title or an agency ("Police DSP", "Sgt Dana
     Whitlow", "Designated Safeguarding Lead | Health"): capitalised words, no sentence.
 
     A lone word might be "Urgent" as well as "Dana", so it is a name only after a sign-off
-    ("Thanks, Jo"); words in capitals ("CHILD DECEASED") are shouted, not signed.
+    ("Thanks, Jo"); words in capitals ("CHILD DECEASED") are shouted, not signed; words of
+    news ("Child Deceased") are news, but below a closing (signed_off) they are the
+    signature's ("Hartley Vale Hospital").
     """
     words = text.rstrip(",").split()
     if not words or len(words) > 6 or text[-1] in ".!?:;" or _SHOUTING.search(text):
         return False
-    if len(words) == 1 and not signing:
+    if (len(words) == 1 and not signing) or (not signed_off and _tells_news(text)):
         return False
     return all(w.lower() in _JOINING or w[0].isupper() or w[0].isdigit() for w in words)
 
 
-def _not_news(line: str) -> bool:
+def _tells_news(text: str) -> bool:
+    found = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+    return bool(found & _NEWS_WORDS) or _NEWS_PHRASE.search(text) is not None
+
+
+def _not_news(line: str, *, signed_off: bool) -> bool:
     """A line beside commands that is clearly not news: blank, a greeting, thanks or a
     sign-off (with a name or not), a signature's contact line, or a name or job title alone.
-    Anything else, however short ("Child now deceased."), is news."""
+    Anything else, however short ("Child now deceased.", "Child Deceased"), is news."""
     line = _plain(line)
     if not line or _GREETING.fullmatch(line) or _CONTACT.fullmatch(line):
         return True
@@ -70,7 +101,7 @@ def _not_news(line: str) -> bool:
     if courtesy:
         who = courtesy.group("who")
         return who is None or _names_someone(who, signing=True)
-    return _names_someone(line, signing=False)
+    return _names_someone(line, signing=False, signed_off=signed_off)
 
 
 def human_text(reply_text: str, command_lines: Iterable[str]) -> str:
@@ -93,11 +124,16 @@ def says_something(text: str, *, had_commands: bool) -> bool:
 
     Without commands, anything a person wrote is. Beside commands, courtesy and signature
     ("Thanks, Jo", "Kind regards", a name, a job title, a phone number) are not; any other
-    line is news, however short ("Child now deceased.").
+    line is news, however short ("Child now deceased.", "Child Deceased").
     """
     if not had_commands:
         return bool(text.strip())
-    return not all(_not_news(line) for line in text.splitlines())
+    signed_off = False
+    for line in text.splitlines():
+        if not _not_news(line, signed_off=signed_off):
+            return True
+        signed_off = signed_off or _CLOSING.match(_plain(line)) is not None
+    return False
 
 
 def snippet(text: str) -> str:

@@ -66,6 +66,11 @@ def test_notice_for(change: dict[str, object], surface: bool, alert: bool) -> No
         "Thanks. Mum has been arrested.",
         "Call me on 0161 496 0000",
         "Thanks for this, the child has died",
+        "Child Deceased",
+        "Mother Arrested\n\nKind regards\nDana Whitlow",
+        "Baby In ICU",
+        "Passed Away Last Night",
+        "Thanks, Child Deceased",
     ],
 )
 def test_beside_commands_news_is_shown_however_short(text: str) -> None:
@@ -83,6 +88,10 @@ def test_beside_commands_news_is_shown_however_short(text: str) -> None:
         "Best wishes\nSgt Dana Whitlow\nPublic Protection Investigation Unit",
         "Police DSP",
         "Designated Safeguarding Lead | Health\nTel: 0161 496 0000\ndana@nhs.net",
+        "Dana Whitlow\nDetective Sergeant",
+        "Named Nurse for Safeguarding Children",
+        # After a sign-off, an employer's name is signature whatever its words.
+        "Kind regards\nDana Whitlow\nNamed Nurse\nHartley Vale Hospital",
         "",
     ],
 )

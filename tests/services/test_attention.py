@@ -162,6 +162,17 @@ def test_short_news_beside_a_vote_reaches_her_and_the_vote_counts(bot: Bot) -> N
     assert "      | Child now deceased." in section
 
 
+def test_news_in_capitalised_words_beside_a_vote_reaches_her(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(
+        POLICE, reply("TSCP-2026-0001"), "Vote: rapid review\n\nChild Deceased\n\nPolice DSP"
+    )
+    bot.run()
+    [alert] = bot.outbox("case_reply_alert")
+    assert "  | Child Deceased" in body_of(alert)
+    section = _digest(bot, "2026-12-17T08:05").split("NEW ON YOUR CASES", 1)[1]
+    assert "      | Child Deceased" in section
+
+
 def test_a_vote_with_a_sign_off_and_name_is_not_news(bot: Bot) -> None:
     bot.at("2026-12-16T11:00").mail(
         POLICE, reply("TSCP-2026-0001"), "Kind regards, Dana\n\nVote: rapid review\n\nPolice DSP"
