@@ -18,6 +18,7 @@ CORE_ALLOWED = frozenset(
         "collections",
         "dataclasses",
         "datetime",
+        "difflib",  # pure: lines a reply's quote up with the email it quotes
         "enum",
         "functools",
         "itertools",

@@ -17,6 +17,7 @@ from bot.core.autoreply import OWN_MAIL_HEADER
 from bot.core.commands import ParsedCommands
 from bot.core.commands.quoting import text_to_show
 from bot.core.message import MailMessage, document_names
+from bot.services.answered import answered_texts
 from bot.services.cases import add_event
 from bot.services.intake import sender_agency_key
 from bot.services.mailout import queue_email
@@ -47,7 +48,8 @@ def note_human_mail(
     case = row.case
     lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors] if parsed else []
     # Read further than commands are: text below a quoted email is shown, never obeyed.
-    text = human_text(text_to_show(msg.text), lines)
+    shown = text_to_show(msg.text, answered_texts(session, app, msg))
+    text = human_text(shown, lines)
     documents = document_names(msg)
     mailbox = app.config.partnership.mailbox.lower()
     facts = ReplyFacts(

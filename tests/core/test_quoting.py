@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.commands.quoting import new_text, text_to_show
+from bot.core.commands.quoting import UNCHECKED, new_text, text_to_show
 
 ATTRIBUTION = "On Wed, 16 Dec 2026 at 09:05, TSCP <tscp@tameside.gov.uk> wrote:"
 
@@ -23,9 +23,74 @@ def test_a_reply_above_between_and_below_the_quote_is_all_shown() -> None:
     assert new_text(body) == "Top line."
 
 
-def test_a_quote_not_marked_with_chevrons_still_ends_what_is_shown() -> None:
-    # Below an attribution over plain text, the quoted email cannot be told from the reply.
-    body = f"Noted.\n\n{ATTRIBUTION}\n\nThe Screening Panel meets on Friday.\n"
-    assert text_to_show(body) == "Noted."
+OUTLOOK_HEADER = (
+    "From: Tameside Safeguarding Children Partnership <tscp@tameside.gov.uk>\n"
+    "Sent: 16 December 2026 09:05\n"
+    "To: DC Morgan Invented <morgan.invented@gmp.police.uk>\n"
+    "Subject: [TSCP-2026-0001] Screening Panel\n"
+)
+# What the bot sent, as it holds it: the quoted email below is this, rewrapped by Outlook.
+INVITATION = (
+    "Dear Screening Panel members,\n\nYou are invited to the Screening Panel, which will\n"
+    "decide whether the case needs a Rapid Review.\n\nStatutory partners: reply with one line:\n"
+    "Vote: rapid review, or Vote: no further action.\n\nKind regards\nTSCP\n"
+)
+QUOTED = (
+    "Dear Screening Panel members,\n\n"
+    "You are invited to the *Screening Panel*, which will decide whether the case needs a "
+    "Rapid Review.\n\nStatutory partners: reply with one line:\nVote: rapid review, or Vote: "
+    "no\nfurther action.\n\nKind regards\nTSCP\n"
+)
+
+
+def test_text_below_an_outlook_quote_of_a_known_email_is_shown_without_the_quote() -> None:
+    body = f"See below.\n\n{OUTLOOK_HEADER}\n{QUOTED}\nThe child died in hospital last night.\n"
+    assert (
+        text_to_show(body, [INVITATION]) == "See below.\n\nThe child died in hospital last night."
+    )
+    assert new_text(body) == "See below."
+
+
+def test_answers_between_the_lines_of_an_original_message_are_shown_not_obeyed() -> None:
+    quoted = QUOTED.replace("Rapid Review.\n", "Rapid Review.\nMum has been arrested.\n")
+    body = f"Vote: rapid review\n\n-----Original Message-----\n{OUTLOOK_HEADER}\n{quoted}"
+    body += "Vote: no further action\n"
+    shown = text_to_show(body, [INVITATION])
+    assert shown == "Vote: rapid review\n\nMum has been arrested.\n\nVote: no further action"
+    assert new_text(body) == "Vote: rapid review"
+
+
+def test_answers_below_a_sign_off_and_an_outlook_rule_are_shown() -> None:
+    # "Please see my answers below": signed off above the quote, answered inside it.
+    body = (
+        f"Please see my answers below.\n\nKind regards\nDana Whitlow\nPolice DSP\n\n"
+        f"{'_' * 32}\n{OUTLOOK_HEADER}\n{QUOTED}\nChild Deceased\n"
+    )
+    assert text_to_show(body, [INVITATION]) == "Please see my answers below.\n\nChild Deceased"
+    assert new_text(body) == "Please see my answers below."
+
+
+def test_below_a_quote_the_bot_does_not_hold_everything_is_shown_and_said_to_be_so() -> None:
+    body = f"Noted.\n\n{OUTLOOK_HEADER}\n{QUOTED}\nThe child died in hospital last night.\n"
+    shown = text_to_show(body).split("\n")
+    assert shown[:3] == ["Noted.", "", UNCHECKED]
+    assert "Dear Screening Panel members," in shown  # a person sees the quote: better than nothing
+    assert shown[-1] == "The child died in hospital last night."
+    assert "Sent: 16 December 2026 09:05" not in shown
+    assert new_text(body) == "Noted."
+
+
+def test_a_quote_not_marked_with_chevrons_is_read_on_as_outlooks_is() -> None:
+    body = f"Noted.\n\n{ATTRIBUTION}\n\nThe Screening Panel meets on Friday.\nChild now in ICU.\n"
+    assert text_to_show(body, ["The Screening Panel meets on Friday."]) == (
+        "Noted.\n\nChild now in ICU."
+    )
+    assert new_text(body) == "Noted."
     outlook = "Noted.\n\nFrom: TSCP <tscp@tameside.gov.uk>\nSent: today\n\n> quoted\nMore\n"
-    assert text_to_show(outlook) == "Noted."
+    assert text_to_show(outlook, ["quoted"]) == "Noted.\n\nMore"
+
+
+def test_a_short_line_is_the_quotes_only_where_the_quote_has_it() -> None:
+    # "no further action." is the end of a quoted line Outlook wrapped; "Yes" is not quoted.
+    body = f"{OUTLOOK_HEADER}\n{QUOTED}\nYes\nVote\n"
+    assert text_to_show(body, [INVITATION]) == "Yes\nVote"

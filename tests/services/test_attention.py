@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.adapters.db.models import AgencyRequest, OutboxMessage, StoredMessage, Vote
+from bot.core.commands.quoting import UNCHECKED
 from bot.services.digest import send_digest_if_due
 from bot.services.ingest import release_now
 from tests.fixtures.app import ROOT, AppFactory
@@ -55,8 +56,10 @@ def test_officers_reply_alerts_the_business_manager_at_once(bot: Bot) -> None:
     assert "  | The child has deteriorated overnight and is back in intensive care." in text
     assert "  | Please call me urgently on 0161 496 0000 before the panel meets." in text
     assert "at the screening stage" in text
-    # The quoted invitation and the signature are not what the officer wrote.
-    assert "DECISION: RAPID REVIEW" not in text and "Kind regards" not in text
+    # The signature is not what the officer wrote. The email quoted below it is one the bot
+    # does not hold (no In-Reply-To), so what follows its header comes after a line saying so.
+    assert "Kind regards" not in text and "Public Protection" not in text
+    assert f"  | {UNCHECKED}\n  | Reply to this email with one line:" in text.replace("\r\n", "\n")
     # Filed and fully handled: no confirmation goes back, and it leaves the inbox.
     assert bot.outbox("command_result") == [] and _in_folder(bot, ".Processed") == 2
 
@@ -171,6 +174,67 @@ def test_news_in_capitalised_words_beside_a_vote_reaches_her(bot: Bot) -> None:
     assert "  | Child Deceased" in body_of(alert)
     section = _digest(bot, "2026-12-17T08:05").split("NEW ON YOUR CASES", 1)[1]
     assert "      | Child Deceased" in section
+
+
+def _answering_the_invitation(bot: Bot, written: str, inline: str) -> None:
+    """POLICE votes above an Outlook quote of the bot's invitation, and writes `inline` below
+    its first paragraph, as Outlook users answer "in red"."""
+    [invitation] = bot.outbox("screening_invitation")
+    quoted = body_of(invitation).replace("\r\n", "\n")
+    quoted = quoted.replace("for your agency.\n", f"for your agency.\n\n{inline}\n", 1)
+    header = (
+        "From: Tameside Safeguarding Children Partnership <tscp@tameside.gov.uk>\n"
+        f"Sent: 16 December 2026 09:00\nTo: {POLICE}\nSubject: {invitation.subject}\n"
+    )
+    bot.at("2026-12-16T11:00").mail(
+        POLICE,
+        f"RE: {invitation.subject}",
+        f"{written}\n\nKind regards\nPolice DSP\n\n{'_' * 32}\n{header}\n{quoted}",
+        **{"In-Reply-To": f"<{invitation.message_id}>"},
+    )
+    bot.run()
+
+
+def test_news_written_inside_an_outlook_quote_reaches_her_without_the_quote(bot: Bot) -> None:
+    _answering_the_invitation(bot, "Vote: rapid review", "The child died in hospital last night.")
+    with bot.app.sessions() as s:
+        assert [(v.role, v.choice) for v in s.scalars(select(Vote))] == [("police", "rapid_review")]
+    [alert] = bot.outbox("case_reply_alert")
+    text = body_of(alert)
+    assert "  | The child died in hospital last night." in text
+    assert "Screening Panel members" not in text and "Vote: rapid review" not in text
+    section = _digest(bot, "2026-12-17T08:05").split("NEW ON YOUR CASES", 1)[1]
+    assert "      | The child died in hospital last night." in section
+
+
+def test_a_vote_above_an_outlook_quote_of_the_invitation_alone_is_not_news(bot: Bot) -> None:
+    _answering_the_invitation(bot, "Vote: rapid review", "")
+    assert bot.outbox("case_reply_alert") == [] and len(bot.outbox("command_result")) == 1
+
+
+def test_a_command_written_inside_an_outlook_quote_is_shown_but_not_obeyed(bot: Bot) -> None:
+    _answering_the_invitation(bot, "Noted.", "Vote: no further action")
+    with bot.app.sessions() as s:
+        assert s.scalars(select(Vote)).all() == []
+    [alert] = bot.outbox("case_reply_alert")
+    assert "  | Noted.\n  | Vote: no further action" in body_of(alert).replace("\r\n", "\n")
+
+
+def test_news_below_an_outlook_quote_of_a_partners_email_reaches_her(bot: Bot) -> None:
+    concern = "The school has raised new concerns about the\nsibling this morning."
+    bot.at("2026-12-16T11:00").mail(POLICE, reply("TSCP-2026-0001"), concern)
+    bot.run()
+    quoted = concern.replace("\n", " ")  # as Outlook quotes it: rewrapped
+    bot.at("2026-12-16T12:00").mail(
+        OFFICER,
+        reply("TSCP-2026-0001"),
+        f"From: {POLICE}\nSent: 16 December 2026 11:00\nSubject: {reply('TSCP-2026-0001')}\n\n"
+        f"{quoted}\n\nMum has now been arrested.\n",
+        **{"In-Reply-To": f"<m{bot.counter}@test>"},  # the concern, stored
+    )
+    bot.run()
+    alert = body_of(bot.outbox("case_reply_alert")[-1])
+    assert "  | Mum has now been arrested." in alert and "school" not in alert
 
 
 def test_a_vote_with_a_sign_off_and_name_is_not_news(bot: Bot) -> None:

@@ -2,12 +2,19 @@
 
 Commands are read only from this part (`new_text`), because the quoted message usually contains
 the bot's own examples of them. What a person should see (`text_to_show`) goes further: text
-written below a ">"-quoted message is the sender's too, and is never obeyed, only shown.
+written below a quoted message is the sender's too, and is never obeyed, only shown.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from bot.core.commands.quoted_email import quoted_lines, words
+
+# Shown above what follows an unmarked quote of an email the bot does not hold: the sender's
+# words cannot be told from the quote, and seeing the quote is better than missing the reply.
+UNCHECKED = "[Below a quoted email the bot does not hold: some of these lines may be from it]"
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _ORIGINAL_MESSAGE = re.compile(
@@ -17,6 +24,10 @@ _ORIGINAL_MESSAGE = re.compile(
 _OUTLOOK_RULE = re.compile(r"_{8,}")
 _HEADER_FROM = re.compile(r"from:\s*\S", re.IGNORECASE)
 _HEADER_FOLLOWING = re.compile(r"(?:sent|date|to|cc|subject):", re.IGNORECASE)
+_HEADER_FIELD = re.compile(
+    r"(?:from|sent|date|to|cc|bcc|subject|importance|attachments):", re.IGNORECASE
+)
+_ADDRESS_FIELD = re.compile(r"(?:to|cc|bcc):", re.IGNORECASE)
 # "From: TSCP <tscp@...> Sent: ..." run into one line by an HTML-to-text conversion.
 _INLINE_HEADER = re.compile(r"(?:^|\s)from:\s.*?\s(?:sent|date):\s", re.IGNORECASE)
 _ON_WROTE = re.compile(r"on\s.*\bwrote:", re.IGNORECASE)
@@ -89,44 +100,126 @@ def new_text(body: str) -> str:
     "Thanks"). Lines quoted with ">" are left out wherever they are, so an inline reply below
     a quote still counts.
     """
-    return _written(body, below_quotes=False)
+    return _written(body)
 
 
-def text_to_show(body: str) -> str:
+def text_to_show(body: str, answered: Sequence[str] | None = None) -> str:
     """What its sender wrote, for a person to read: `new_text`, and text below a quote.
 
     An "On <date>, X wrote:" line followed by ">"-quoted lines does not end it: a reply written
     below (or between) the quoted lines is read on, so a bottom-posted "the child has
-    deteriorated" reaches a person. Never read for commands: obeying a line found below a
-    quoted email would be a new risk. Everything else ends it as in `new_text`; where the quote
-    is not marked with ">" (an attribution over plain text) nothing below it can be told apart
-    from the quoted email, so it still stops there.
+    deteriorated" reaches a person. Nor does a sign-off with a quote below it ("see my answers
+    below" in Outlook). Never read for commands: obeying a line found below a quoted email
+    would be a new risk.
+
+    Below a quote not marked with ">" (Outlook's "From: ... Sent: ..." block, an "Original
+    Message" line, an attribution over plain text) only the email being answered tells the
+    quote from the reply: `answered` is its text as the bot holds it (bot.services.answered),
+    and a line found in it is left out. Without it (None: the bot never had that email) every
+    line below is shown, after UNCHECKED to say why.
     """
-    return _written(body, below_quotes=True)
-
-
-def _written(body: str, *, below_quotes: bool) -> str:
-    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _lines(body)
     kept: list[str] = []
     i = 0
     while i < len(lines):
-        line = lines[i]
+        span = _attribution(lines, i)
+        if _plain(lines[i]).startswith(">") or (span and _quoted_from(lines, i + span)):
+            i += span or 1
+            continue
+        below = _quote_at(lines, i)
+        if below is not None:
+            kept += ["", *_below_unmarked(lines, below, answered)]
+            break
+        if _is_signature(_plain(lines[i]), after_text=any(_plain(k) for k in kept)):
+            # Signed off: what follows is the signature, unless a quote comes after it.
+            i = next((j for j in range(i + 1, len(lines)) if _starts_any_quote(lines, j)), -1)
+            if i < 0:
+                break
+            continue
+        inline = _inline_header(lines[i])
+        if inline is not None:
+            below = _header_end(lines, i)
+            kept += [lines[i][:inline], "", *_below_unmarked(lines, below, answered)]
+            break
+        kept.append(lines[i])
+        i += 1
+    return "\n".join(_squeezed(kept)).strip()
+
+
+def _lines(body: str) -> list[str]:
+    return body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _written(body: str) -> str:
+    lines = _lines(body)
+    kept: list[str] = []
+    for i, line in enumerate(lines):
         probe = _plain(line)
         if probe.startswith(">"):
-            i += 1
-            continue
-        span = _attribution(lines, i)
-        if below_quotes and span and _quoted_from(lines, i + span):
-            i += span
             continue
         after_text = any(_plain(k) for k in kept)
         if _starts_quote(lines, i) or _is_signature(probe, after_text=after_text):
             break
         # An HTML-to-text conversion can run the quoted header onto the reply's last line.
-        inline = _INLINE_HEADER.search(line) or _ORIGINAL_MESSAGE.search(line)
-        if inline:
-            kept.append(line[: inline.start()])
+        inline = _inline_header(line)
+        if inline is not None:
+            kept.append(line[:inline])
             break
         kept.append(line)
-        i += 1
     return "\n".join(kept).strip()
+
+
+def _inline_header(line: str) -> int | None:
+    """Where a quoted header run onto the end of a line starts, if one is."""
+    found = _INLINE_HEADER.search(line) or _ORIGINAL_MESSAGE.search(line)
+    return found.start() if found else None
+
+
+def _quote_at(lines: list[str], i: int) -> int | None:
+    """The line after the header of an unmarked quote starting at line i; None when none does."""
+    return _header_end(lines, i) if _starts_quote(lines, i) else None
+
+
+def _starts_any_quote(lines: list[str], i: int) -> bool:
+    return _plain(lines[i]).startswith(">") or _starts_quote(lines, i)
+
+
+def _header_end(lines: list[str], i: int) -> int:
+    """The first line after the header of the quoted email starting at line i: its attribution,
+    or its marker ("-----Original Message-----", Outlook's rule, the From: line) and the
+    From:/Sent:/To:/Subject: lines, the blank lines among them and the lines an address list
+    wraps onto. Nothing else is taken for a header, so no line of the sender's is lost to it."""
+    span = _attribution(lines, i)
+    if span:
+        return i + span
+    j, wrapping = i + 1, False
+    while j < len(lines):
+        probe = _plain(lines[j])
+        if _HEADER_FIELD.match(probe):
+            wrapping = _ADDRESS_FIELD.match(probe) is not None
+        elif not probe:
+            wrapping = False
+        elif not (wrapping and ("@" in probe or ";" in probe)):
+            break
+        j += 1
+    return j
+
+
+def _below_unmarked(lines: list[str], i: int, answered: Sequence[str] | None) -> list[str]:
+    """The lines from line i on that are not the quoted email's (nor ">"-quoted, nor the
+    header of a quoted email further down the thread)."""
+    region: list[str] = []
+    while i < len(lines):
+        below = _quote_at(lines, i)
+        if below is None and not _plain(lines[i]).startswith(">"):
+            region.append(lines[i] if words(lines[i]) else "")  # a rule is a blank
+        i = i + 1 if below is None else below
+    if not answered or not any(t.strip() for t in answered):
+        return [UNCHECKED, *region] if any(region) else []
+    quoted = quoted_lines(region, answered)
+    return [line for line, from_quote in zip(region, quoted, strict=True) if not from_quote]
+
+
+def _squeezed(lines: list[str]) -> list[str]:
+    """The lines with no two blank ones running (a quote left out leaves its blanks)."""
+    return [x for n, x in enumerate(lines) if x.strip() or (n > 0 and lines[n - 1].strip())]
