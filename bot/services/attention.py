@@ -15,7 +15,7 @@ from bot.core import lifecycle
 from bot.core.attention import ReplyFacts, first_lines, human_text, is_live, notice_for
 from bot.core.autoreply import OWN_MAIL_HEADER
 from bot.core.commands import ParsedCommands
-from bot.core.commands.quoting import text_to_show
+from bot.core.commands.quoting import quotes_unmarked, text_to_show
 from bot.core.message import MailMessage, document_names
 from bot.services.answered import answered_texts
 from bot.services.cases import add_event
@@ -48,7 +48,8 @@ def note_human_mail(
     case = row.case
     lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors] if parsed else []
     # Read further than commands are: text below a quoted email is shown, never obeyed.
-    shown = text_to_show(msg.text, answered_texts(session, app, msg))
+    answered = answered_texts(session, app, msg) if quotes_unmarked(msg.text) else None
+    shown = text_to_show(msg.text, answered)
     text = human_text(shown, lines)
     documents = document_names(msg)
     mailbox = app.config.partnership.mailbox.lower()

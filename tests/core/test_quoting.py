@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.commands.quoting import UNCHECKED, new_text, text_to_show
+from bot.core.commands.quoting import UNCHECKED, new_text, quotes_unmarked, text_to_show
 
 ATTRIBUTION = "On Wed, 16 Dec 2026 at 09:05, TSCP <tscp@tameside.gov.uk> wrote:"
 
@@ -94,3 +94,10 @@ def test_a_short_line_is_the_quotes_only_where_the_quote_has_it() -> None:
     # "no further action." is the end of a quoted line Outlook wrapped; "Yes" is not quoted.
     body = f"{OUTLOOK_HEADER}\n{QUOTED}\nYes\nVote\n"
     assert text_to_show(body, [INVITATION]) == "Yes\nVote"
+
+
+def test_only_a_quote_without_marks_needs_the_answered_email() -> None:
+    assert quotes_unmarked("Agreed.\n\nFrom: TSCP <tscp@x>\nSent: 1 Dec\nSubject: S\n\nBody")
+    assert quotes_unmarked("Agreed.\n-----Original Message-----\nBody")
+    assert not quotes_unmarked("Agreed.\n\n> quoted\n> lines")
+    assert not quotes_unmarked("Vote: rapid review\n\nThanks, Health DSP")

@@ -175,6 +175,13 @@ def _inline_header(line: str) -> int | None:
     return found.start() if found else None
 
 
+def quotes_unmarked(body: str) -> bool:
+    """Whether the body may hold a quote not marked with ">": only then does text_to_show
+    need the answered email, which costs reading it back."""
+    lines = _lines(body)
+    return any(_starts_quote(lines, i) for i in range(len(lines)))
+
+
 def _quote_at(lines: list[str], i: int) -> int | None:
     """The line after the header of an unmarked quote starting at line i; None when none does."""
     return _header_end(lines, i) if _starts_quote(lines, i) else None
