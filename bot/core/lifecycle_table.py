@@ -227,6 +227,9 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             _RR_OVER,
             starts=("appendix_b:",),
         ),
+        c.ReturnFrom: _rule(
+            "Return from:", BM, (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW), meets=("appendix_b:",)
+        ),
         c.MeetingHeld: _rule("Meeting held:", BM, (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW)),
         # Accepted on a closed case too: a Rapid Review owed after notification is still
         # recorded when it is done (the case warning asks for exactly this); it stays closed.

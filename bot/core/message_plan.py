@@ -258,8 +258,8 @@ def _return(snap: Snapshot) -> list[Effect]:
         return [
             Triage(
                 "Appendix B sent on by the Business Manager: nothing recorded from it, as the "
-                "bot cannot tell whose return it is; ask the agency to send it to the mailbox "
-                "itself"
+                "bot cannot tell whose return it is; send it on again with Return from: "
+                "<agency> at the top"
             )
         ]
     read = snap.form is not None and snap.form.form == "appendix_b"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -189,10 +189,19 @@ def case_awaiting_return(session: Session, app: App, address: str) -> Case | Non
 
 
 def record_return(
-    session: Session, app: App, case: Case, row: StoredMessage, now: datetime
+    session: Session,
+    app: App,
+    case: Case,
+    row: StoredMessage,
+    now: datetime,
+    *,
+    agency_key: str | None = None,
+    on: date | None = None,
 ) -> str | None:
-    """Mark the sender's agency's request received; None when no request matches."""
-    key = sender_agency_key(app, row.from_addr)
+    """Mark the agency's request received; None when no request matches. The agency is the
+    sender's unless `agency_key` names it (a return the Business Manager sent on), and the
+    day it counts as received is the mailbox's unless `on` says the agency sent it earlier."""
+    key = agency_key or sender_agency_key(app, row.from_addr)
     request = (
         session.scalar(
             select(AgencyRequest).where(
@@ -211,13 +220,15 @@ def record_return(
     for d in case.deadlines:
         if d.name == f"{deadlines.APPENDIX_B}:{key}" and d.met_at is None:
             d.met_at, d.state = row.received_at, "met"
-            d.met_on = day_zero(row.received_at, app.config.partnership.time_zone)
+            d.met_on = on or day_zero(row.received_at, app.config.partnership.time_zone)
     add_event(
         session,
         case,
         now,
         "return_received" if first else "return_updated",
         f"Appendix B from {key} received (message #{row.id})",
-        why=f"classified appendix_b by rule {row.rule}",
+        why="sent on by the Business Manager (Return from:)"
+        if agency_key
+        else f"classified appendix_b by rule {row.rule}",
     )
     return None

@@ -51,6 +51,7 @@ def example(
         c.LaAware: c.LaAware(on, line),
         c.NotificationSent: c.NotificationSent(on, line),
         c.RequestReturns: c.RequestReturns(("gmp",), "", on, line),
+        c.ReturnFrom: c.ReturnFrom("gmp", on, line),
         c.MeetingHeld: c.MeetingHeld(on, line),
         c.ReportSubmitted: c.ReportSubmitted(on, line),
         c.Answered: c.Answered(on, line),

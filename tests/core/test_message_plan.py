@@ -300,8 +300,8 @@ def test_no_answer_about_commands_on_no_case_when_it_is_not_owed(
             {"has_document": True, "from_business_manager": True},
             Triage(
                 "Appendix B sent on by the Business Manager: nothing recorded from it, as the "
-                "bot cannot tell whose return it is; ask the agency to send it to the mailbox "
-                "itself"
+                "bot cannot tell whose return it is; send it on again with Return from: "
+                "<agency> at the top"
             ),
         ),
     ],

@@ -44,6 +44,7 @@ from bot.core.commands.readers import (
     _read_report,
     _read_report_sent,
     _read_return_by,
+    _read_return_from,
     _read_reviewer,
     _read_scrutineer,
     _read_vote,
@@ -94,6 +95,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(("agencies",), _read_agencies, needs_separator=True),
     _Rule(("review period",), _read_period, needs_separator=True),
     _Rule(("return by", "returns by"), _read_return_by),
+    _Rule(("return from", "appendix b from"), _read_return_from, needs_separator=True),
     _Rule(("meeting held", "rapid review meeting", "rapid review meeting held"), _read_meeting),
     _Rule(
         ("report submitted", "rapid review submitted", "rapid review report submitted"),

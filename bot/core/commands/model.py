@@ -81,6 +81,16 @@ class RequestReturns:
 
 
 @dataclass(frozen=True)
+class ReturnFrom:
+    """An agency's Appendix B that came to the Business Manager, sent on by her to the
+    mailbox: the email carrying this line carries the return."""
+
+    agency: str  # as written; the caller resolves the configured key
+    on: date | None  # the day the agency sent it; None: the day the mailbox received it
+    line: str
+
+
+@dataclass(frozen=True)
 class MeetingHeld:
     on: date | None  # None: the day of the email, which the caller fills in
     line: str
@@ -243,6 +253,7 @@ Command: TypeAlias = (
     | NotificationSent
     | LookedAfterDeathNotified
     | RequestReturns
+    | ReturnFrom
     | MeetingHeld
     | ReportSubmitted
     | Answered

@@ -32,6 +32,7 @@ from bot.core.commands.model import (
     Published,
     ReportSent,
     ReportSubmitted,
+    ReturnFrom,
     ReviewerAppointed,
     ScrutineerView,
     Vote,
@@ -176,6 +177,14 @@ def _read_period(value: str, line: str, today: date) -> _Parsed:
 
 def _read_return_by(value: str, line: str, today: date) -> _Parsed:
     return _ReturnBy(_date(value, today), line)
+
+
+def _read_return_from(value: str, line: str, today: date) -> _Parsed:
+    """ "Return from: gmp" or "Return from: gmp 10/12/2026" (the day the agency sent it)."""
+    agency, on = _trailing_date(_value(value), today)
+    if not _value(agency) or len(agency.split()) > 1:
+        raise _BadValue("name one agency, for example Return from: gmp 10/12/2026")
+    return ReturnFrom(_value(agency).lower(), on, line)
 
 
 def _read_meeting(value: str, line: str, today: date) -> _Parsed:

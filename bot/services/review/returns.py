@@ -1,0 +1,97 @@
+"""`Return from: gmp [date]`: an agency's Appendix B that reached the Business Manager, sent on
+by her to the mailbox with this line at the top.
+
+Her address says nothing of whose return it is, so without the line the email is triaged and
+the agency goes on being chased for a return it gave. With it, the return is recorded as if
+the agency had sent it: its deadline met, its form read into the chronology. It counts as
+received the day the mailbox had it unless she gives the day the agency sent it, which may
+only be earlier: a return is never recorded later than it arrived, and a day before the
+request could not have answered it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import AgencyRequest, Case, StoredMessage
+from bot.app import App
+from bot.core import commands as c
+from bot.core.form_summary import expecting
+from bot.core.forms import Extraction, extract
+from bot.core.message import MailMessage, carries_document
+from bot.core.working_days import day_zero
+
+# The module, not its names: bot.services.forms itself imports from this package.
+from bot.services import forms
+from bot.services.intake import record_return
+from bot.services.review.common import Actor, CommandRefused, note, resolve_agency
+
+_HOW = (
+    "send the agency's email on to the mailbox, with the return attached and "
+    "Return from: <agency> at the top"
+)
+
+
+def return_from(
+    session: Session, app: App, case: Case, cmd: c.ReturnFrom, actor: Actor, now: datetime
+) -> str:
+    agency = resolve_agency(app, cmd.agency)
+    request = session.scalar(
+        select(AgencyRequest).where(
+            AgencyRequest.case_id == case.id, AgencyRequest.agency_key == agency.key
+        )
+    )
+    if request is None:
+        raise CommandRefused(f"no Appendix B was requested from {agency.name} on this case")
+    row = session.get(StoredMessage, actor.message_id) if actor.message_id else None
+    if row is None:
+        raise CommandRefused(f"the return is read from the email that carries it: {_HOW}")
+    msg = app.parse(row.raw)
+    if not carries_document(msg):
+        raise CommandRefused(f"this email has no document attached to record as the return: {_HOW}")
+    arrived = day_zero(row.received_at, app.config.partnership.time_zone)
+    on = _received_on(cmd.on, arrived, request.requested_on)
+    problem = record_return(session, app, case, row, now, agency_key=agency.key, on=on)
+    if problem is not None:
+        raise CommandRefused(problem)
+    form = _read(app, msg)
+    said = f"Appendix B from {agency.name} recorded as received on {on:%d/%m/%Y}"
+    if form.form == "appendix_b":
+        forms.apply_return(session, case, agency.key, row, form, now)
+    else:
+        said += ", but " + forms.unreadable_return(session, case, agency.key, row, form, now)
+    note(session, case, now, "return_sent_on", said, actor, cmd.line)
+    if cmd.on is None:
+        said += f" (the day it reached the mailbox; if {agency.name} sent it earlier, write "
+        said += f"Return from: {agency.key} <date>)"
+    return said
+
+
+def _received_on(given: date | None, arrived: date, requested: date) -> date:
+    if given is None:
+        return arrived
+    if given > arrived:
+        raise CommandRefused(
+            f"{given:%d/%m/%Y} is after this email reached the mailbox ({arrived:%d/%m/%Y}): "
+            "give the day the agency sent its return"
+        )
+    if given < requested:
+        raise CommandRefused(
+            f"{given:%d/%m/%Y} is before the return was requested ({requested:%d/%m/%Y}): "
+            "check the year"
+        )
+    return given
+
+
+def _read(app: App, msg: MailMessage) -> Extraction:
+    """The attached return read as an Appendix B; a reader failure reads as nothing found."""
+    try:
+        found = extract(app.read_documents(msg), app.vocabulary, "appendix_b")
+    except Exception as exc:  # a damaged document is said, never the reason the line fails
+        found = Extraction(
+            None, {}, (), (), (), (), (f"form could not be read ({type(exc).__name__})",)
+        )
+    return expecting(found, app.vocabulary, "appendix_b")
