@@ -25,8 +25,20 @@ _BIRTH_FIELD = re.compile(r"(?:^|_)(?:date_of_birth|expected_date_of_delivery)$"
 # "Tameside" names a borough, not a person, and is in every partner's email address.
 _SPECIFIC = re.compile(r"[\d@\s]")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-# Words of a name field that name nobody: "Mrs Sam Sample (mother), 34" keeps Sam and Sample.
-_NOT_A_NAME = frozenset({"mrs", "miss", "mr", "ms", "mx", "dr", "the", "and", "mother", "father"})
+# Words of a name field that name nobody: "Mrs Sam Sample (mother), 34" keeps Sam and Sample,
+# and "None known" or "not known" keeps nothing.
+_NOT_A_NAME = frozenset(
+    {
+        *("mrs", "miss", "mr", "ms", "mx", "dr", "the", "and", "none", "not", "known", "unknown"),
+        *("mother", "father", "brother", "sister", "half", "step", "aged", "age", "years"),
+        *("baby", "unborn", "child", "children", "sibling", "siblings", "partner", "twin"),
+    }
+)
+# A field filled in to say there is nothing to give: no one's school, GP or address.
+_NOTHING = re.compile(
+    r"(?:n/?a|none|nil|unknown|tbc|not\s+(?:known|applicable|registered|in\s+school))\W*",
+    re.IGNORECASE,
+)
 _MIN_WORD = 3  # "Jo" alone would take every "jo" out of other words
 # The professionals on the forms: the `Status` view withholds their names and contacts, but an
 # outside body may be told who is waiting for whom ("awaiting DS Example's statement").
@@ -55,12 +67,13 @@ def personal_items(fields: Iterable[tuple[str, str]]) -> dict[str, str]:
     found: dict[str, str] = {}
     for name, value in fields:
         value = " ".join(value.split())
-        if not value or not _PERSONAL_FIELD.search(name):
+        if not value or not _PERSONAL_FIELD.search(name) or _NOTHING.fullmatch(value):
             continue
         if _NAME_FIELD.search(name):
             words = re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", value)
             parts = [w for w in words if w.casefold() not in _NOT_A_NAME]
-            found |= dict.fromkeys([value, *parts], name)
+            if parts:  # "Not known" is no one's name, whole or in part
+                found |= dict.fromkeys([value, *parts], name)
         elif _SPECIFIC.search(value):
             parts = [p.strip() for p in value.split(",") if _SPECIFIC.search(p.strip())]
             found |= dict.fromkeys([value, *parts, *_date_forms(value)], name)

@@ -55,6 +55,12 @@ def test_the_child_and_family_are_found_in_typed_words(text: str, found: str | N
     assert named_in(text, FIELDS) == found
 
 
+def test_a_name_field_that_names_no_one_makes_no_word_personal() -> None:
+    fields = [("siblings", "None known"), ("child_name", "Not known"), ("gp", "not registered")]
+    assert personal_values(fields) == frozenset()
+    assert named_in("none of the agencies has known the family long", fields) is None
+
+
 def test_the_values_withheld_include_address_parts_and_sibling_names() -> None:
     secrets = personal_values(FIELDS)
     assert {"EX1 2AB", "1 Example Street", "Sam", "Sample", "Alexis", "Robin"} <= secrets
