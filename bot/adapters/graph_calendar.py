@@ -78,6 +78,7 @@ class GraphCalendar:
                 permission=PERMISSION,
                 json=body,
                 headers={"Prefer": f'outlook.timezone="{self._tz.key}"'},
+                repeatable=True,  # a question, for all it is a POST
             )
         found: list[Busy] = []
         for schedule in answer.get("value") or []:
@@ -138,6 +139,8 @@ class GraphCalendar:
                 "isOnlineMeeting": False,
                 "transactionId": transaction_id,
             },
+            # Graph answers a second POST with the same transactionId with the first event.
+            repeatable=True,
         )
 
     def move(self, event_id: str, start: datetime, end: datetime) -> None:

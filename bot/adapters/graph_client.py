@@ -6,6 +6,12 @@ What it does for every call, as Microsoft documents Graph:
 - `429`, `503` and `504` are retried after the `Retry-After` seconds the service asks for
   ("Microsoft Graph throttling guidance"), a bounded number of times and never for longer than
   `max_retry_wait`; past that the call fails, and the caller's next pass tries again;
+- except a `504` to a call that must not happen twice (a POST or PATCH unless its caller
+  says otherwise: sendMail, a move, a cancelled event): a gateway timeout says only that no
+  answer came back, not that nothing was done, so it is raised at once as maybe done, for the
+  caller to check before it tries again (the outbox looks in Sent Items). A `429` or `503` is
+  Graph's word that the request was not processed, so those are waited for whatever the call;
+- a request that got no answer (a read timeout) is never sent again here: maybe done too;
 - `@odata.nextLink` pages are followed to the end, and only on the configured Graph host, so
   the bearer token never goes anywhere else;
 - Graph's error body (`{"error": {"code": ..., "message": ...}}`, "Microsoft Graph error
@@ -30,6 +36,10 @@ from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError
 log = logging.getLogger(__name__)
 
 _THROTTLED = (429, 503, 504)
+# 429 and 503 mean "not processed, come back later"; 504 means only that the answer did not
+# come back in time, so only a request that may be repeated safely waits and goes again.
+_NOT_PROCESSED = (429, 503)
+_REPEATABLE = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _NO_RETRY_AFTER_WAIT = 2.0  # seconds, doubled per retry, when the service names no wait
 
 
@@ -74,9 +84,15 @@ class GraphClient:
         json: Any = None,
         data: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        repeatable: bool | None = None,
     ) -> requests.Response:
-        """One request, with the token, 401 and throttling handling; a non-2xx raises."""
+        """One request, with the token, 401 and throttling handling; a non-2xx raises.
+
+        repeatable: whether sending the request twice does no more than sending it once; by
+        default a GET, PUT or DELETE is and a POST or PATCH is not."""
         self._on_graph(url, what)
+        if repeatable is None:
+            repeatable = method.upper() in _REPEATABLE
         fresh, throttled = False, 0
         while True:
             token = self._token(fresh, what)
@@ -88,7 +104,7 @@ class GraphClient:
                 log.info("Graph refused a cached token for %s; asking for a fresh one", what)
                 fresh = True
                 continue
-            if status in _THROTTLED and throttled < self._retries:
+            if _may_repeat(repeatable, status) and throttled < self._retries:
                 wait = _retry_after(response, throttled)
                 if wait <= self._max_retry_wait:
                     log.warning("Graph is throttling %s (%d); waiting %.0f s", what, status, wait)
@@ -199,6 +215,8 @@ def _refused(response: requests.Response, what: str, permission: str) -> GraphEr
         text += f" ({_permission_hint(permission)})"
     elif status == 401:
         text += " (check the [microsoft] app registration, its secret or certificate, and consent)"
+    elif status == 504:
+        text += " (no answer came in time: it may have been done)"
     elif status in _THROTTLED:
         text += " (Graph is busy or throttling; the next pass tries again)"
     return GraphError(" ".join(text.split()), status=status, code=code, maybe_done=status == 504)
@@ -213,6 +231,10 @@ def _error_body(response: requests.Response) -> tuple[str, str]:
     if not isinstance(error, dict):
         return "", ""
     return str(error.get("code") or ""), str(error.get("message") or "")
+
+
+def _may_repeat(repeatable: bool, status: int) -> bool:
+    return status in _NOT_PROCESSED or (status in _THROTTLED and repeatable)
 
 
 def _retry_after(response: requests.Response, attempt: int) -> float:
