@@ -11,6 +11,9 @@
 - Graph gives a message a new id when it moves. A move whose reply was lost (or a crash between
   the move and the database commit) leaves the old id answering 404; the message is then found
   in the destination by its Internet Message-ID, so a second try is harmless.
+- A message Graph will not give as MIME for a reason of its own (a 500
+  ErrorMimeContentConversionFailed for encrypted S/MIME, a 4xx; see _its_own) is handed on
+  unread: ingest keeps a placeholder on the triage list and reads the rest of the Inbox.
 - Graph does not push to a daemon without a public HTTPS endpoint: wait() just sleeps.
 """
 
@@ -34,7 +37,10 @@ from bot.adapters.mail_source import (
     MailboxFacts,
     MessageGone,
     Moves,
+    Unreadable,
     move_each,
+    the_message_is_at_fault,
+    unread,
 )
 
 log = logging.getLogger(__name__)
@@ -95,6 +101,8 @@ class GraphSource:
                 str(item["id"]),
                 _when(item.get("receivedDateTime")),
                 message_id=str(item.get("internetMessageId") or ""),
+                subject=str(item.get("subject") or ""),
+                sender=_address(item.get("from")),
             )
             for item in page.items
             # Moved or deleted since the last round: nothing to read.
@@ -186,13 +194,14 @@ class GraphSource:
                 # The sync state expired or was reset: read the whole Inbox again; storage
                 # knows every message it already holds by its bytes.
                 log.warning("Graph delta state gone (%s); reading the whole Inbox", exc.code)
-        params = {"$select": "id,receivedDateTime,internetMessageId"}
+        params = {"$select": "id,receivedDateTime,internetMessageId,subject,from"}
         return self._client.pages(
             self._delta_url(), what=what, permission=READ_WRITE, params=params, headers=headers
         )
 
     def _read(self, item: Listed) -> IncomingMail | None:
         graph_id = item.ident
+        key = message_key(graph_id, item.message_id)
         try:
             response = self._client.call(
                 "GET",
@@ -203,8 +212,14 @@ class GraphSource:
         except GraphError as exc:
             if exc.status == 404:
                 return None  # moved or deleted since the delta round: the next one says so
-            raise
-        key = message_key(graph_id, item.message_id)
+            if not _its_own(exc):
+                raise  # the pass fails and the next one reads it again
+            log.warning(
+                "Graph cannot give a message (%d %s); it waits for a person", exc.status, exc.code
+            )
+            return unread(
+                key, item.arrived, Unreadable(str(exc), item.message_id, item.subject, item.sender)
+            )
         return IncomingMail(key=key, raw=response.content, arrived_at=item.arrived)
 
     def _move_or_find(self, key: str, folder: str) -> str:
@@ -301,6 +316,23 @@ class _Guard:
         if isinstance(exc, GraphError):
             log.warning("%s", exc)
             raise MailboxError(str(exc)) from None
+
+
+def _its_own(exc: GraphError) -> bool:
+    """Whether a message's `$value` error is that message's alone and lasting: a 4xx other
+    than the app's access (401, 403: Mail.ReadBasic lists every message and refuses every
+    body), gone (404), a timeout or throttling (408, 429); or a 500 with an Exchange code of
+    the message's own (ErrorMimeContentConversionFailed, for S/MIME). 502-504, and a 500
+    with no code or a generic one, may pass: the pass fails and is tried again."""
+    if 400 <= exc.status < 500:
+        return exc.status not in (401, 403, 404, 408, 429)
+    return exc.status == 500 and the_message_is_at_fault(exc.code)
+
+
+def _address(value: object) -> str:
+    """The address of a recipient resource ({"emailAddress": {"address": ...}}), or ""."""
+    found = value.get("emailAddress") if isinstance(value, dict) else None
+    return str(found.get("address") or "") if isinstance(found, dict) else ""
 
 
 def _when(value: object) -> datetime | None:

@@ -36,6 +36,10 @@ class Listed:
     arrived: datetime | None
     size: int = 0  # bytes, when the listing says; 0 when it does not
     message_id: str = ""  # the Internet Message-ID, when the listing gives it
+    # Whom from and about what, when the listing gives them: only for naming a message that
+    # cannot be read (mail_source.Unreadable).
+    subject: str = ""
+    sender: str = ""
 
 
 @dataclass(frozen=True)

@@ -34,12 +34,55 @@ class Cursor:
 
 
 @dataclass(frozen=True)
+class Unreadable:
+    """A message the mailbox lists but will not give as bytes, for a reason of its own that
+    asking again does not mend (Exchange cannot turn an encrypted S/MIME item into MIME; the
+    item is corrupt): what the listing said of it, so that a person can find it."""
+
+    error: str  # the server's answer, one line, naming no one
+    message_id: str = ""  # the Internet Message-ID, as the listing gave it
+    subject: str = ""
+    sender: str = ""
+
+
+@dataclass(frozen=True)
 class IncomingMail:
     key: str  # backend-specific handle passed back to mark_processed (IMAP: "<uidvalidity>:<uid>")
     raw: bytes
     # When the mailbox says it arrived (IMAP INTERNALDATE, Maildir file time), timezone-aware.
     # Clocks start here, not when the bot got round to reading it. None: the server gave none.
     arrived_at: datetime | None = None
+    # Set (and raw empty) when the message could not be read: ingest keeps a placeholder on
+    # the triage list, so the rest of the mailbox is read and this one is neither dropped
+    # nor asked for on every pass.
+    unreadable: Unreadable | None = None
+
+
+# Exchange's error codes for one message (EWS ResponseCode, which Graph passes on as its
+# error code) that blame the server or the app's access, not the message: asking again later
+# may work, or a person must mend the access for all mail alike, so they fail the pass rather
+# than set the message aside. Graph's generic codes (learn.microsoft.com/graph/errors) too.
+_NOT_THE_MESSAGE = frozenset(
+    code.casefold()
+    for code in (
+        "ErrorServerBusy", "ErrorTimeoutExpired", "ErrorInternalServerTransientError",
+        "ErrorInternalServerError", "ErrorMailboxStoreUnavailable", "ErrorMailboxMoveInProgress",
+        "ErrorConnectionFailed", "ErrorTooManyObjectsOpened", "ErrorExceededConnectionCount",
+        "ErrorBatchProcessingStopped", "ErrorAccessDenied", "ErrorImpersonateUserDenied",
+        "ErrorNonExistentMailbox", "generalException", "serviceNotAvailable", "timeout",
+        "UnknownError", "InternalServerError", "activityLimitReached", "TooManyRequests",
+    )
+)  # fmt: skip
+
+
+def the_message_is_at_fault(code: str) -> bool:
+    """Whether an error code Exchange gave for one message is about that message alone: a
+    code, and not one that blames the server or the access (no code says nothing)."""
+    return bool(code) and code.casefold() not in _NOT_THE_MESSAGE
+
+
+def unread(key: str, arrived_at: datetime | None, unreadable: Unreadable) -> IncomingMail:
+    return IncomingMail(key=key, raw=b"", arrived_at=arrived_at, unreadable=unreadable)
 
 
 @dataclass(frozen=True)

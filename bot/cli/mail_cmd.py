@@ -255,6 +255,12 @@ def _may_retry(row: StoredMessage) -> None:
         )
     if row.status == "stored":
         raise UsageError(f"message #{row.id} is already waiting to be processed on the next pass")
+    if not row.size:
+        # A placeholder for mail the mailbox would not give: there are no bytes to go round.
+        raise UsageError(
+            f"message #{row.id} was never read from the mailbox; deal with it in Outlook, then "
+            f"take it off the list: tscp-bot triage done {row.id}"
+        )
     if row.status != "quarantined" and not row.needs_triage:
         raise UsageError(f"message #{row.id} was handled and is not waiting for a person")
 

@@ -30,20 +30,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import MailboxState, StoredMessage
-from bot.adapters.mail_source import (
-    Cursor,
-    IncomingMail,
-    LeftInInbox,
-    MailboxError,
-    MailSource,
-)
+from bot.adapters.mail_source import Cursor, IncomingMail, LeftInInbox, MailboxError, MailSource
 from bot.app import App
 from bot.core.arrival import left_in_inbox
 from bot.services.failures import describe_error
 from bot.services.process import process_many, process_message
 from bot.services.release import release_batch
 from bot.services.release import release_now as release_now  # `tscp-bot mail`, triage
-from bot.services.store import Stored, held_already, store_raw, store_unstorable
+from bot.services.store import Stored, held_already, store_raw, store_unread, store_unstorable
 
 log = logging.getLogger(__name__)
 _PROCESS_BATCH = 100  # stored messages processed per transaction when catching up
@@ -241,6 +235,8 @@ def _store_one(
     savepoint is undone (store_raw writes nothing outside one) and the next message is
     stored."""
     now = app.clock.now()
+    if incoming.unreadable is not None:
+        return _store_unread(session, incoming, now, report)
     try:
         return store_raw(session, incoming.raw, incoming.key, now, incoming.arrived_at, held=held)
     except Exception as exc:
@@ -256,6 +252,21 @@ def _store_one(
         log.warning("nor quarantined (%s); it stays in the inbox", type(exc).__name__)
         return None
     report.quarantined += 1
+    return stored
+
+
+def _store_unread(
+    session: Session, incoming: IncomingMail, now: datetime, report: IngestReport
+) -> Stored | None:
+    """A placeholder on the triage list for a message the mailbox would not give; if even
+    that cannot be written, the cursor stays where it is and the next pass asks again."""
+    try:
+        stored = store_unread(session, incoming, now)
+    except Exception as exc:
+        report.not_stored += 1
+        report.errors.append(f"an unreadable message could not be recorded: {describe_error(exc)}")
+        return None
+    report.quarantined += stored.new
     return stored
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
 from bot.adapters.db.raw import write_raw
+from bot.adapters.mail_source import IncomingMail
 from bot.adapters.parsing import message_id_for, message_id_of
 from bot.core.arrival import fetch_time_note
 
@@ -168,6 +169,41 @@ def store_unstorable(
     values.update(status="quarantined", processed_at=now, needs_triage=True, last_error=error)
     values["triage_reason"] = f"could not be stored as received ({error}); the raw message is kept"
     return Stored(_insert(session, values, raw), new=True)
+
+
+# What a person does with a message the mailbox would not give (store_unread).
+_UNREAD = (
+    "could not be read from the mailbox: {error}. The email is still there, untouched (often "
+    "it is encrypted or signed, S/MIME). Open it in Outlook and deal with it by hand (to have "
+    "the bot act on it, forward a readable copy to the mailbox), then take it off this list "
+    "with tscp-bot triage done"
+)
+
+
+def store_unread(session: Session, incoming: IncomingMail, now: datetime) -> Stored:
+    """Keep a placeholder for a message the mailbox lists but will not give (see
+    mail_source.Unreadable): no bytes, what the listing said of it, quarantined on the triage
+    list, in a savepoint as store_raw. It is known by its mailbox key, so the same message
+    listed again (a resync, a change made in Outlook) adds nothing.
+
+    It carries the email's Message-ID, so a search or a reply finds it; should the same email
+    later be read whole, that copy waits for a person as a reused Message-ID, never acted on
+    beside this one.
+    """
+    unreadable = incoming.unreadable
+    assert unreadable is not None
+    marker = b"unread " + incoming.key.encode()
+    digest = hashlib.sha256(marker).hexdigest()
+    existing = session.scalar(select(StoredMessage.id).where(StoredMessage.sha256 == digest))
+    if existing is not None:
+        return Stored(existing, new=False, again=True)
+    message_id = message_id_of(unreadable.message_id) or message_id_for(marker)
+    values = _values(b"", digest, message_id, incoming.key, now, incoming.arrived_at)
+    values.update(status="quarantined", processed_at=now, needs_triage=True)
+    values.update(subject=unreadable.subject[:1000], from_addr=unreadable.sender[:320])
+    values["last_error"] = f"not read from the mailbox: {unreadable.error}"
+    values["triage_reason"] = _UNREAD.format(error=unreadable.error.rstrip("."))
+    return Stored(_insert(session, values, b""), new=True)
 
 
 # The row goes in as a Core INSERT on the session's connection, the id coming back with it
