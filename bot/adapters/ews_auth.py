@@ -65,6 +65,27 @@ def configuration(endpoint: str, auth: EwsAuth, username: str, password: str,
     )
 
 
+def forget_other_protocol(config: Any) -> None:
+    """exchangelib keeps one Protocol (sessions, server version) per endpoint and credentials
+    for the whole process, whatever the auth type: drop a kept one made for another auth type
+    (or one that failed), so this connection logs in the way it was configured to."""
+    from exchangelib.credentials import BaseOAuth2Credentials
+    from exchangelib.protocol import Protocol
+
+    try:
+        kept, _ = Protocol[config]
+    except KeyError:
+        return
+    if isinstance(kept, Exception) or kept.auth_type != config.auth_type:
+        del Protocol[config]
+    elif isinstance(config.credentials, BaseOAuth2Credentials) and (
+        kept.credentials is not config.credentials
+    ):
+        # A Protocol kept from an earlier OAuth connection holds that connection's token source
+        # and retry policy; this connection brings its own (the earlier one closes its own).
+        del Protocol[config]
+
+
 def require_gssapi() -> None:
     """exchangelib offers GSSAPI only when requests-gssapi imports; say so in words."""
     from exchangelib.transport import AUTH_TYPE_MAP, GSSAPI

@@ -12,6 +12,10 @@
   answer was lost (or a crash between the move and the database commit) leaves the old id
   answering ErrorItemNotFound; the message is then found in the destination by its
   Internet Message-ID (FindItem), so a second try is harmless.
+- GetItem answers each item on its own: ErrorItemNotFound means moved or deleted since the
+  sync; any other error of the item's own (ErrorMimeContentConversionFailed for encrypted
+  S/MIME, ErrorItemCorrupt), or no MIME content, hands it on unread: ingest keeps a
+  placeholder on the triage list. An error that blames the server fails the pass.
 - No push without a listening endpoint: wait() just sleeps.
 """
 
@@ -25,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.adapters.ews_auth import EwsAuth, NoToken, configuration, refusal
+from bot.adapters.ews_auth import EwsAuth, NoToken, configuration, forget_other_protocol, refusal
 from bot.adapters.exchange_keys import message_key, split_key
 from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
 from bot.adapters.mail_source import (
@@ -35,7 +39,10 @@ from bot.adapters.mail_source import (
     MailboxError,
     MessageGone,
     Moves,
+    Unreadable,
     move_each,
+    the_message_is_at_fault,
+    unread,
 )
 from bot.adapters.oauth_tokens import OAuthLogin
 
@@ -77,7 +84,7 @@ class EwsConnection:
             config = configuration(
                 login.endpoint, login.auth, login.username, login.password, self._oauth
             )
-            _forget_other_protocol(config)
+            forget_other_protocol(config)
             self._account = Account(
                 primary_smtp_address=login.mailbox,
                 config=config,
@@ -249,7 +256,7 @@ class EwsSource:
         return listed, str(inbox.item_sync_state or "")
 
     def _changes(self, inbox: Any, state: str) -> list[Listed]:
-        fields = ("message_id", "datetime_received", "size")
+        fields = ("message_id", "datetime_received", "size", "subject", "author")
         # exchangelib calls SyncFolderItems again until IncludesLastItemInRange is true.
         changes = inbox.sync_items(
             sync_state=state or None, only_fields=fields, max_changes_returned=self.page_size
@@ -260,6 +267,8 @@ class EwsSource:
                 _aware(getattr(item, "datetime_received", None)),
                 int(getattr(item, "size", None) or 0),
                 str(getattr(item, "message_id", None) or ""),
+                str(getattr(item, "subject", None) or ""),
+                str(getattr(getattr(item, "author", None), "email_address", None) or ""),
             )
             for change, item in changes
             if change in ("create", "update") and getattr(item, "id", None)
@@ -271,15 +280,8 @@ class EwsSource:
         account = self._ews.account()
         ids = [(item.ident, None) for item in wanted]  # reading needs no current ChangeKey
         fetched = account.fetch(ids=ids, only_fields=["mime_content", "message_id"])
-        messages = []
-        for item, full in zip(wanted, fetched, strict=True):
-            if isinstance(full, Exception) or not getattr(full, "mime_content", None):
-                continue  # moved or deleted since the sync: the next one says so
-            mime = full.mime_content
-            raw = mime if isinstance(mime, bytes) else str(mime).encode()
-            key = message_key(item.ident, str(full.message_id or item.message_id or ""))
-            messages.append(IncomingMail(key=key, raw=raw, arrived_at=item.arrived))
-        return messages
+        found = [_one(item, full) for item, full in zip(wanted, fetched, strict=True)]
+        return [m for m in found if m is not None]
 
     def _move_or_find(self, key: str, folder_name: str) -> str:
         from exchangelib.errors import ErrorInvalidIdMalformed, ErrorItemNotFound
@@ -303,25 +305,32 @@ class EwsSource:
         return message_key(found, message_id)
 
 
-def _forget_other_protocol(config: Any) -> None:
-    """exchangelib keeps one Protocol (sessions, server version) per endpoint and credentials
-    for the whole process, whatever the auth type: drop a kept one made for another auth type
-    (or one that failed), so this connection logs in the way it was configured to."""
-    from exchangelib.credentials import BaseOAuth2Credentials
-    from exchangelib.protocol import Protocol
+def _one(item: Listed, full: Any) -> IncomingMail | None:
+    """One GetItem answer: the message; None when it was moved or deleted since the sync
+    (the next one says so); unread, for a person, when Exchange cannot give it for a reason
+    of its own (ErrorMimeContentConversionFailed, ErrorItemCorrupt, no MIME content)."""
+    from exchangelib.errors import ErrorItemNotFound
 
-    try:
-        kept, _ = Protocol[config]
-    except KeyError:
-        return
-    if isinstance(kept, Exception) or kept.auth_type != config.auth_type:
-        del Protocol[config]
-    elif isinstance(config.credentials, BaseOAuth2Credentials) and (
-        kept.credentials is not config.credentials
-    ):
-        # A Protocol kept from an earlier OAuth connection holds that connection's token source
-        # and retry policy; this connection brings its own (the earlier one closes its own).
-        del Protocol[config]
+    if isinstance(full, ErrorItemNotFound):
+        return None
+    if isinstance(full, Exception):
+        code = type(full).__name__
+        if not the_message_is_at_fault(code):
+            # The server's trouble, not the message's: the pass fails, the next reads it.
+            raise MailboxError(f"EWS {code} while reading a message ({full})") from None
+        return _unread(item, code, f"EWS {code}: {full}")
+    mime = getattr(full, "mime_content", None)
+    if not mime:
+        return _unread(item, "no MIME content", "EWS gave the message with no MIME content")
+    raw = mime if isinstance(mime, bytes) else str(mime).encode()
+    key = message_key(item.ident, str(full.message_id or item.message_id or ""))
+    return IncomingMail(key=key, raw=raw, arrived_at=item.arrived)
+
+
+def _unread(item: Listed, code: str, error: str) -> IncomingMail:
+    log.warning("EWS cannot give a message (%s); it waits for a person", code)
+    key = message_key(item.ident, item.message_id)
+    return unread(key, item.arrived, Unreadable(error, item.message_id, item.subject, item.sender))
 
 
 def _aware(value: object) -> datetime | None:
