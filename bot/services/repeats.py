@@ -48,22 +48,21 @@ def possible_repeat(
     gives the content of an earlier case's first message kept from before fingerprints were."""
     if not case.referrer_email:
         return None
-    session.flush()  # the new case has its id, so it is not taken for its own repeat
-    earlier = list(
-        session.scalars(
-            select(Case)
-            .where(
-                Case.id != case.id,
-                Case.kind == "review",
-                Case.status == "open",
-                Case.referrer_email == case.referrer_email,
-                Case.opened_at >= now - WITHIN,
-            )
-            .order_by(Case.opened_at.desc())
-        )
-    )
-    words = [o.id for o in earlier if not (case.initials and o.initials)]
-    firsts = _first_messages(session, words) if content[0] and words else {}
+    # Read without flushing: nothing this message changes decides which other cases match,
+    # and the rows the session holds are read as it holds them (the identity map). A new case
+    # not yet written has no id and is not in the table, so it cannot be its own repeat.
+    others = [
+        Case.kind == "review",
+        Case.status == "open",
+        Case.referrer_email == case.referrer_email,
+        Case.opened_at >= now - WITHIN,
+    ]
+    if case.id is not None:
+        others.append(Case.id != case.id)
+    with session.no_autoflush:
+        earlier = list(session.scalars(select(Case).where(*others).order_by(Case.opened_at.desc())))
+        words = [o.id for o in earlier if not (case.initials and o.initials)]
+        firsts = _first_messages(session, words) if content[0] and words else {}
     mine = fingerprint(content)
     for other in earlier:
         if case.initials and other.initials:
@@ -71,22 +70,41 @@ def possible_repeat(
                 return other, f"the same referrer and child's initials ({case.initials})"
             continue  # two children, whatever the covering email says
         first = firsts.get(other.id)
-        if first is not None and _fingerprint_of(first, read) == mine:
+        if first is not None and _fingerprint_of(session, first, read) == mine:
             return other, "the same referrer, words and attachments"
     return None
 
 
-def _fingerprint_of(row: StoredMessage, read: Callable[[StoredMessage], Content]) -> str:
-    kept = (row.classification or {}).get(FINGERPRINT)
-    return kept if isinstance(kept, str) else fingerprint(read(row))
+_First = tuple[int, dict[str, object] | None]  # a first message's id and classification
 
 
-def _first_messages(session: Session, case_ids: list[int]) -> dict[int, StoredMessage]:
-    """Each case's first message, in two queries however many cases."""
+def _fingerprint_of(
+    session: Session, first: _First, read: Callable[[StoredMessage], Content]
+) -> str:
+    row_id, classification = first
+    kept = (classification or {}).get(FINGERPRINT)
+    if isinstance(kept, str):
+        return kept
+    row = session.get(StoredMessage, row_id)  # kept from before fingerprints: read it again
+    assert row is not None  # its case refers to it
+    return fingerprint(read(row))
+
+
+def _first_messages(session: Session, case_ids: list[int]) -> dict[int, _First]:
+    """Each case's first message's id and classification, in one query however many cases:
+    columns, not rows (loading each as an object cost more than comparing it). A message the
+    session holds is read as it holds it, as loading it would."""
     first_ids = select(func.min(StoredMessage.id)).where(StoredMessage.case_id.in_(case_ids))
-    rows = session.scalars(
-        select(StoredMessage).where(
+    found = session.execute(
+        select(StoredMessage.id, StoredMessage.case_id, StoredMessage.classification).where(
             StoredMessage.id.in_(first_ids.group_by(StoredMessage.case_id).scalar_subquery())
         )
     )
-    return {r.case_id: r for r in rows if r.case_id is not None}
+    firsts: dict[int, _First] = {}
+    for row_id, case_id, classification in found:
+        held = session.identity_map.get(session.identity_key(StoredMessage, row_id))
+        if isinstance(held, StoredMessage):
+            case_id, classification = held.case_id, held.classification
+        if case_id is not None:
+            firsts[case_id] = (row_id, classification)
+    return firsts
