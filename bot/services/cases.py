@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseCounter, CaseEvent, Deadline
 from bot.core import deadlines
+from bot.services.held_rows import held_events
 
 BOT = "tscp-bot"
 
@@ -64,6 +65,11 @@ def add_event(
     why: str = "",
     actor: str = BOT,
 ) -> CaseEvent:
+    held = held_events(session, case)
+    if held is not None:  # a case opened by this message: written with its other events
+        event = CaseEvent(at=at, actor=actor, what=what, detail=detail, why=why)
+        held.append(event)
+        return event
     event = CaseEvent(case=case, at=at, actor=actor, what=what, detail=detail, why=why)
     session.add(event)
     return event
@@ -98,7 +104,7 @@ def set_deadline(
         row.start, row.due = deadline.start, deadline.due
         row.explanation, row.assumption = deadline.explain(), deadline.assumption
     detail = f"{deadline.name} due {deadline.due.isoformat()}"
-    earlier = _event_just_set(case, deadline.name, at) if restate else None
+    earlier = _event_just_set(session, case, deadline.name, at) if restate else None
     if earlier is None:
         add_event(session, case, at, "deadline_set", detail, why=deadline.explain())
     else:
@@ -106,11 +112,12 @@ def set_deadline(
     return row
 
 
-def _event_just_set(case: Case, name: str, at: datetime) -> CaseEvent | None:
+def _event_just_set(session: Session, case: Case, name: str, at: datetime) -> CaseEvent | None:
     """The deadline_set event recorded for `name` at this same moment, if there is one."""
+    held = held_events(session, case)
     found = [
         e
-        for e in case.events
+        for e in (case.events if held is None else held)
         if e.what == "deadline_set" and e.at == at and e.detail.startswith(f"{name} due ")
     ]
     return found[-1] if found else None
