@@ -1,60 +1,95 @@
-"""The events of a case opened by the message being processed, written as values at its end.
+"""The events and emails of a case opened by the message being processed, written as values
+at its end.
 
-The unit of work inserts each new event with its own INSERT ... RETURNING on SQLite (it reads
+The unit of work inserts each new row with its own INSERT ... RETURNING on SQLite (it reads
 back every id, and SQLite gives no order to the rows a multi-row INSERT returns): a SIN's new
-case has seven or eight, most of the statements of its processing. Nothing reads them back
-while that message is processed but the deadline that corrects the event it recorded a moment
-ago (bot.services.cases.set_deadline's `restate`), so they are kept here, in the order added,
-and written with one executemany when the message's effects are done, in its savepoint, as
-bot.services.batch does for the periodic jobs. A message that fails writes none of them.
+case has seven or eight events and two emails, most of the statements of its processing.
+Nothing reads them back while that message is processed, but for the deadline that corrects
+the event it recorded a moment ago (bot.services.cases.set_deadline's `restate`) and the
+outbox's idempotency check (bot.services.mailout), which both look here. So they are kept, in
+the order added, and written with one executemany per table when the message's effects are
+done, in its savepoint, as bot.services.batch does for the periodic jobs. A message that
+fails writes none of them. An email that waits for approval is never held: its id goes into
+the request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case, CaseEvent
+from bot.adapters.db.models import Case, CaseEvent, OutboxMessage
 
-_HELD = "tscp_held_events"  # Session.info: {id(case): (case, its events so far)}
+_HELD = "tscp_held_rows"  # Session.info: the _Held of the message being processed
+
+
+@dataclass
+class _Held:
+    cases: dict[int, tuple[Case, list[CaseEvent]]] = field(default_factory=dict)  # by id()
+    emails: list[tuple[Case, dict[str, Any]]] = field(default_factory=list)
 
 
 @contextmanager
-def holding_events(session: Session) -> Iterator[None]:
-    """While inside, the events of a case passed to hold_events are kept, not added to the
-    session; on leaving without an error they are written, after the case itself."""
-    held: dict[int, tuple[Case, list[CaseEvent]]] = {}
+def holding_rows(session: Session) -> Iterator[None]:
+    """While inside, the events and emails of a case passed to hold_rows are kept, not added
+    to the session; on leaving without an error they are written, after the case itself."""
+    held = _Held()
     session.info[_HELD] = held
     try:
         yield
-        _write(session, list(held.values()))
+        _write(session, held)
     finally:
         session.info.pop(_HELD, None)
 
 
-def hold_events(session: Session, case: Case) -> None:
-    """Keep `case`'s events until the message is done; a no-op outside holding_events."""
-    held = session.info.get(_HELD)
+def hold_rows(session: Session, case: Case) -> None:
+    """Keep `case`'s events and emails until the message is done; a no-op outside
+    holding_rows."""
+    held = _held(session)
     if held is not None:
-        held[id(case)] = (case, [])
+        held.cases[id(case)] = (case, [])
 
 
 def held_events(session: Session, case: Case) -> list[CaseEvent] | None:
-    """The events kept for `case`, in the order added; None when its events are not held."""
-    held = session.info.get(_HELD)
-    found = held.get(id(case)) if held else None
+    """The events kept for `case`, in the order added; None when its rows are not held."""
+    held = _held(session)
+    found = held.cases.get(id(case)) if held is not None else None
     return found[1] if found is not None and found[0] is case else None
 
 
-def _write(session: Session, held: list[tuple[Case, list[CaseEvent]]]) -> None:
-    if not any(events for _, events in held):
+def hold_email(session: Session, case: Case | None, values: dict[str, Any]) -> bool:
+    """Keep an outbox row of `case` (every column but its case); False when its rows are
+    not held, and the caller adds the email to the session itself."""
+    if case is None or held_events(session, case) is None:
+        return False
+    held = _held(session)
+    assert held is not None
+    held.emails.append((case, values))
+    return True
+
+
+def email_held(session: Session, key: str) -> bool:
+    """Whether an email with this idempotency key is kept to be written."""
+    held = _held(session)
+    return held is not None and any(v["idempotency_key"] == key for _, v in held.emails)
+
+
+def _held(session: Session) -> _Held | None:
+    held = session.info.get(_HELD)
+    return held if isinstance(held, _Held) else None
+
+
+def _write(session: Session, held: _Held) -> None:
+    if not held.emails and not any(events for _, events in held.cases.values()):
         return
-    if any(case.id is None for case, _ in held):
+    if any(case.id is None for case, _ in held.cases.values()):
         session.flush()  # the case, for its id: the flush the savepoint's release would make
-    rows = [
+    events = [
         {
             "case_id": case.id,
             "at": e.at,
@@ -63,10 +98,15 @@ def _write(session: Session, held: list[tuple[Case, list[CaseEvent]]]) -> None:
             "detail": e.detail,
             "why": e.why,
         }
-        for case, events in held
-        for e in events
+        for case, kept in held.cases.values()
+        for e in kept
     ]
-    session.execute(insert(CaseEvent), rows)
-    for case, _ in held:
-        # Read from the table from now on, should anything in this session ask for them.
+    if events:
+        session.execute(insert(CaseEvent), events)
+    if held.emails:
+        # An ORM statement, not the table's: the outbox bell hears it (do_orm_execute).
+        emails = [{**values, "case_id": case.id} for case, values in held.emails]
+        session.execute(insert(OutboxMessage), emails)
+    for case, _ in held.cases.values():
+        # Read from the tables from now on, should anything in this session ask for them.
         session.expire(case, ["events"])

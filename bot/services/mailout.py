@@ -16,6 +16,7 @@ from bot.adapters.email_builder import InlineImage, build_email, make_message_id
 from bot.app import App
 from bot.config import Config
 from bot.services.batch import Batch
+from bot.services.held_rows import email_held, hold_email
 
 
 class DuplicateEmail(Exception):
@@ -178,6 +179,8 @@ def _compose(
 def _add(
     session: Session, app: App, email: _Email, case: Case | None, now: datetime
 ) -> OutboxMessage:
+    if not email.needs_approval and hold_email(session, case, email.values):
+        return OutboxMessage(**email.values)  # written with the new case's other rows
     row = OutboxMessage(**email.values, case=case)
     session.add(row)
     if email.needs_approval:
@@ -195,7 +198,7 @@ def _queued(session: Session, key: str) -> bool:
     one flush, not one per email.
     """
     pending = (o for o in session.new if isinstance(o, OutboxMessage))
-    if any(o.idempotency_key == key for o in pending):
+    if any(o.idempotency_key == key for o in pending) or email_held(session, key):
         return True
     # A Core statement built once: an ORM query built per email cost more than its answer.
     return session.connection().execute(_BY_KEY, {"key": key}).first() is not None

@@ -14,7 +14,7 @@ from bot.core.arrival import with_assumption
 from bot.core.lifecycle import Stage
 from bot.core.working_days import day_zero
 from bot.services.cases import add_event, next_reference, set_deadline
-from bot.services.held_rows import hold_events
+from bot.services.held_rows import hold_rows
 from bot.services.mailout import queue_email
 from bot.services.screening_booking import deadline_context, meeting_context
 from bot.services.store import FETCH_TIME, receipt_note
@@ -38,7 +38,7 @@ def open_case(session: Session, app: App, row: StoredMessage, now: datetime) -> 
         referrer_email=row.from_addr,
     )
     session.add(case)
-    hold_events(session, case)
+    hold_rows(session, case)
     add_event(
         session,
         case,

@@ -26,7 +26,7 @@ from bot.services.cases import find_case
 from bot.services.commands import command_givers, commands_in
 from bot.services.effects import Applying, apply_plan
 from bot.services.failures import count_failure, describe_error, record_failure
-from bot.services.held_rows import holding_events
+from bot.services.held_rows import holding_rows
 from bot.services.intake import case_awaiting_return, sender_agency_key
 from bot.services.meeting_replies import case_of_calendar_reply
 from bot.services.threads import crossed_thread, thread_case_ref
@@ -173,7 +173,7 @@ def _process(
     # Lines not read as commands are the sender's own words, kept whole for whoever reads them.
     parsed = found.parsed if reads_commands(found.snapshot) else None
     state = Applying(session, app, row, msg, now, found.case, found.form, parsed)
-    with holding_events(session):
+    with holding_rows(session):
         apply_plan(state, plan(found.snapshot))
         row.status, row.processed_at = "processed", now
 
