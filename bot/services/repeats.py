@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -48,9 +49,11 @@ def possible_repeat(
     gives the content of an earlier case's first message kept from before fingerprints were."""
     if not case.referrer_email:
         return None
-    # Read without flushing: nothing this message changes decides which other cases match,
-    # and the rows the session holds are read as it holds them (the identity map). A new case
-    # not yet written has no id and is not in the table, so it cannot be its own repeat.
+    # Read without flushing, as columns: nothing this message changes decides which other
+    # cases match, and loading every earlier case of a busy referrer as an object cost more
+    # than comparing them. A row changed in this session is read as it holds it, as loading
+    # it would. A new case not yet written has no id and is not in the table, so it cannot be
+    # its own repeat.
     others = [
         Case.kind == "review",
         Case.status == "open",
@@ -59,20 +62,41 @@ def possible_repeat(
     ]
     if case.id is not None:
         others.append(Case.id != case.id)
+    changed = _changed(session, Case)
     with session.no_autoflush:
-        earlier = list(session.scalars(select(Case).where(*others).order_by(Case.opened_at.desc())))
-        words = [o.id for o in earlier if not (case.initials and o.initials)]
+        found = session.execute(
+            select(Case.id, Case.initials).where(*others).order_by(Case.opened_at.desc())
+        )
+        earlier = [(i, changed[i].initials if i in changed else s) for i, s in found]
+        words = [i for i, initials in earlier if not (case.initials and initials)]
         firsts = _first_messages(session, words) if content[0] and words else {}
     mine = fingerprint(content)
-    for other in earlier:
-        if case.initials and other.initials:
-            if other.initials == case.initials:
-                return other, f"the same referrer and child's initials ({case.initials})"
+    for other_id, initials in earlier:
+        if case.initials and initials:
+            if initials == case.initials:
+                return _case(session, other_id), (
+                    f"the same referrer and child's initials ({case.initials})"
+                )
             continue  # two children, whatever the covering email says
-        first = firsts.get(other.id)
+        first = firsts.get(other_id)
         if first is not None and _fingerprint_of(session, first, read) == mine:
-            return other, "the same referrer, words and attachments"
+            return _case(session, other_id), "the same referrer, words and attachments"
     return None
+
+
+def _case(session: Session, case_id: int) -> Case:
+    with session.no_autoflush:
+        found = session.get(Case, case_id)
+    assert found is not None  # read a moment ago in this transaction
+    return found
+
+
+_Row = TypeVar("_Row", Case, StoredMessage)
+
+
+def _changed(session: Session, kind: type[_Row]) -> dict[int, _Row]:
+    """The rows of `kind` changed in this session and not yet written, by id."""
+    return {o.id: o for o in session.dirty if isinstance(o, kind)}
 
 
 _First = tuple[int, dict[str, object] | None]  # a first message's id and classification
@@ -85,26 +109,25 @@ def _fingerprint_of(
     kept = (classification or {}).get(FINGERPRINT)
     if isinstance(kept, str):
         return kept
-    row = session.get(StoredMessage, row_id)  # kept from before fingerprints: read it again
+    with session.no_autoflush:  # kept from before fingerprints: read it again
+        row = session.get(StoredMessage, row_id)
     assert row is not None  # its case refers to it
     return fingerprint(read(row))
 
 
 def _first_messages(session: Session, case_ids: list[int]) -> dict[int, _First]:
-    """Each case's first message's id and classification, in one query however many cases:
-    columns, not rows (loading each as an object cost more than comparing it). A message the
-    session holds is read as it holds it, as loading it would."""
+    """Each case's first message's id and classification, in one query however many cases."""
     first_ids = select(func.min(StoredMessage.id)).where(StoredMessage.case_id.in_(case_ids))
     found = session.execute(
         select(StoredMessage.id, StoredMessage.case_id, StoredMessage.classification).where(
             StoredMessage.id.in_(first_ids.group_by(StoredMessage.case_id).scalar_subquery())
         )
     )
+    changed = _changed(session, StoredMessage)
     firsts: dict[int, _First] = {}
     for row_id, case_id, classification in found:
-        held = session.identity_map.get(session.identity_key(StoredMessage, row_id))
-        if isinstance(held, StoredMessage):
-            case_id, classification = held.case_id, held.classification
+        if row_id in changed:
+            case_id, classification = changed[row_id].case_id, changed[row_id].classification
         if case_id is not None:
             firsts[case_id] = (row_id, classification)
     return firsts
