@@ -18,6 +18,7 @@ from bot.core import deadlines
 from bot.core.arrival import with_assumption
 from bot.core.awareness import Candidate, Choice, Facts, Source, choose
 from bot.services.cases import add_event, set_deadline
+from bot.services.held_rows import held_fields
 from bot.services.store import receipt_note
 
 NAME = "panel_notification"
@@ -28,6 +29,10 @@ _FORM_DATES = ("la_aware_date", "incident_date")
 
 def _sin_dates(session: Session, case: Case) -> dict[str, date | None]:
     """The dates the SIN form gave, as stored on the case (one read for both)."""
+    held = held_fields(session, case)
+    if held is not None:  # a case opened by this message: its fields are not written yet
+        values = {f["name"]: f["value"] for f in held if f["scope"] == "sin"}
+        return {name: _date(values.get(name)) for name in _FORM_DATES}
     found = session.execute(
         select(CaseField.name, CaseField.value).where(
             CaseField.case_id == case.id,
@@ -105,6 +110,8 @@ def _opening_receipt_note(
 
     While the SIN that opens the case is being processed it is not yet filed on it: `form`.
     """
+    if held_fields(session, case) is not None:  # opened by `form`: nothing else is filed on it
+        return receipt_note(form, app.config.partnership.time_zone) if form else None
     first = session.scalar(
         select(StoredMessage)
         .where(StoredMessage.case_id == case.id)
@@ -147,6 +154,12 @@ def after_form(
 
 def _mark_field(session: Session, case: Case, reasons: str) -> None:
     """The set-aside form date shows as a field to check in the case view."""
+    held = held_fields(session, case)
+    if held is not None:
+        for kept in held:
+            if (kept["scope"], kept["name"], kept["problem"]) == ("sin", "la_aware_date", None):
+                kept["problem"] = f"not used for panel_notification: {reasons}"
+        return
     field = session.scalar(
         select(CaseField).where(
             CaseField.case_id == case.id,

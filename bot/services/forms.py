@@ -19,6 +19,7 @@ from bot.core.forms import Extraction, Field
 from bot.services.awareness import after_form
 from bot.services.cases import add_event
 from bot.services.digest_names import plain
+from bot.services.held_rows import hold_fields
 from bot.services.review.looked_after import apply_looked_after_death
 
 # The chronology's words for an agency's return, read or not: the digest finds the latest of
@@ -46,10 +47,9 @@ def _store(
     """Upsert the scopes' fields; returns the (scope, name) pairs that are new or changed.
 
     A case opened by this very message is not in the database yet, so it has no fields to
-    read back: it is written (for its id) and its fields are only inserted.
+    read back: its fields are only inserted, with its other rows (bot.services.held_rows).
     """
     if inspect(case).pending:
-        session.flush()
         existing: dict[tuple[str, str], CaseField] = {}
     else:
         names = [scope for scope, _ in scopes]
@@ -71,11 +71,13 @@ def _store(
                 changed.append((scope, name))
             old.value, old.where, old.confidence = value, field.where, field.confidence
             old.problem, old.message_id, old.updated_at = field.problem, row.id, now
-    if new:
+    if new and not hold_fields(session, case, new):
         # One statement for every new field: added one by one, SQLite would insert them one
         # statement each (the ORM asks each for its id, which nothing here needs). Fields are
         # only ever read back by query, which sees them.
-        session.execute(insert(CaseField), new)
+        if case.id is None:
+            session.flush()
+        session.execute(insert(CaseField), [{**v, "case_id": case.id} for v in new])
     return changed
 
 
@@ -83,7 +85,6 @@ def _new_field(
     case: Case, scope: str, name: str, value: str, field: Field, row: StoredMessage, now: datetime
 ) -> dict[str, object]:
     return {
-        "case_id": case.id,
         "scope": scope,
         "name": name,
         "value": value,

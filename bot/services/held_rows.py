@@ -1,12 +1,14 @@
-"""The events and emails of a case opened by the message being processed, written as values
-at its end.
+"""The form fields, events and emails of a case opened by the message being processed,
+written as values at its end.
 
 The unit of work inserts each new row with its own INSERT ... RETURNING on SQLite (it reads
 back every id, and SQLite gives no order to the rows a multi-row INSERT returns): a SIN's new
 case has seven or eight events and two emails, most of the statements of its processing.
-Nothing reads them back while that message is processed, but for the deadline that corrects
-the event it recorded a moment ago (bot.services.cases.set_deadline's `restate`) and the
-outbox's idempotency check (bot.services.mailout), which both look here. So they are kept, in
+And its fields, written at once, needed the case written first, for its id: a second flush.
+Nothing reads them back while that message is processed but the deadline that corrects the
+event it recorded a moment ago (bot.services.cases.set_deadline's `restate`), the outbox's
+idempotency check (bot.services.mailout) and the awareness dates read from the form
+(bot.services.awareness), which all look here. So they are kept, in
 the order added, and written with one executemany per table when the message's effects are
 done, in its savepoint, as bot.services.batch does for the periodic jobs. A message that
 fails writes none of them. An email that waits for approval is never held: its id goes into
@@ -23,7 +25,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case, CaseEvent, OutboxMessage
+from bot.adapters.db.models import Case, CaseEvent, CaseField, OutboxMessage
 
 _HELD = "tscp_held_rows"  # Session.info: the _Held of the message being processed
 
@@ -32,6 +34,7 @@ _HELD = "tscp_held_rows"  # Session.info: the _Held of the message being process
 class _Held:
     cases: dict[int, tuple[Case, list[CaseEvent]]] = field(default_factory=dict)  # by id()
     emails: list[tuple[Case, dict[str, Any]]] = field(default_factory=list)
+    fields: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # by id() of case
 
 
 @contextmanager
@@ -73,6 +76,25 @@ def hold_email(session: Session, case: Case | None, values: dict[str, Any]) -> b
     return True
 
 
+def hold_fields(session: Session, case: Case, values: list[dict[str, Any]]) -> bool:
+    """Keep new form fields of `case` (every column but its case); False when its rows are
+    not held, and the caller writes them itself."""
+    held = _held(session)
+    if held is None or held_events(session, case) is None:
+        return False
+    held.fields.setdefault(id(case), []).extend(values)
+    return True
+
+
+def held_fields(session: Session, case: Case) -> list[dict[str, Any]] | None:
+    """The form fields kept for `case`, to read or correct before they are written; None when
+    its rows are not held (they are in the table then)."""
+    held = _held(session)
+    if held is None or held_events(session, case) is None:
+        return None
+    return held.fields.setdefault(id(case), [])
+
+
 def email_held(session: Session, key: str) -> bool:
     """Whether an email with this idempotency key is kept to be written."""
     held = _held(session)
@@ -85,10 +107,19 @@ def _held(session: Session) -> _Held | None:
 
 
 def _write(session: Session, held: _Held) -> None:
-    if not held.emails and not any(events for _, events in held.cases.values()):
+    if not (held.emails or any(held.fields.values())) and not any(
+        events for _, events in held.cases.values()
+    ):
         return
     if any(case.id is None for case, _ in held.cases.values()):
         session.flush()  # the case, for its id: the flush the savepoint's release would make
+    fields = [
+        {**values, "case_id": case.id}
+        for key, (case, _) in held.cases.items()
+        for values in held.fields.get(key, [])
+    ]
+    if fields:
+        session.execute(insert(CaseField), fields)
     events = [
         {
             "case_id": case.id,
