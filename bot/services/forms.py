@@ -6,6 +6,7 @@ changed, never their values, and nothing here is logged.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import date, datetime
 
@@ -15,7 +16,8 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, CaseField, ChronologyEntry, StoredMessage
 from bot.app import App
 from bot.core.form_summary import unreadable
-from bot.core.forms import Extraction, Field
+from bot.core.forms import Extraction, Field, extract
+from bot.core.message import MailMessage
 from bot.services.awareness import after_form
 from bot.services.cases import add_event
 from bot.services.digest_names import plain
@@ -25,6 +27,8 @@ from bot.services.review.looked_after import apply_looked_after_death
 # The chronology's words for an agency's return, read or not: the digest finds the latest of
 # the two for each agency ("Appendix B from gmp: ...") until a readable copy replaces it.
 RETURN_READ, RETURN_UNREADABLE = "return_read", "return_unreadable"
+log = logging.getLogger(__name__)
+
 RETURN_FROM = "Appendix B from "
 
 
@@ -245,3 +249,15 @@ def missing_labels(extraction: Extraction, labels: Mapping[str, str]) -> list[st
     became aware"), as the digest names them: never a field key."""
     names = (*extraction.missing, *extraction.doubtful)
     return [plain(name, labels).replace("_", " ") for name in names]
+
+
+def read_form(app: App, msg: MailMessage, kind: str | None = None) -> Extraction:
+    """The form in the message, if any; a reader failure never stops the message's processing."""
+    try:
+        expected = kind if kind in app.vocabulary.forms else None
+        return extract(app.read_documents(msg), app.vocabulary, expected)
+    except Exception as exc:
+        log.warning("form could not be read (%s)", type(exc).__name__)
+        return Extraction(
+            None, {}, (), (), (), (), (f"form could not be read ({type(exc).__name__})",)
+        )

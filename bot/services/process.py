@@ -18,7 +18,7 @@ from bot.core.agencies import stranger_on_case
 from bot.core.autoreply import can_acknowledge
 from bot.core.commands import Approve, ParsedCommands
 from bot.core.form_summary import summarise
-from bot.core.forms import Extraction, extract
+from bot.core.forms import Extraction
 from bot.core.message import MailMessage, carries_document
 from bot.core.message_plan import Snapshot, plan, reads_commands
 from bot.core.rules import Classification, ClassifyContext, classify, labelled_automatic
@@ -26,6 +26,7 @@ from bot.services.cases import find_case
 from bot.services.commands import command_givers, commands_in
 from bot.services.effects import Applying, apply_plan
 from bot.services.failures import count_failure, describe_error, record_failure
+from bot.services.forms import read_form
 from bot.services.held_rows import holding_rows
 from bot.services.intake import case_awaiting_return, sender_agency_key
 from bot.services.meeting_replies import case_of_calendar_reply
@@ -244,18 +245,6 @@ def gather(
         crossed_thread=crossed,
     )
     return Gathered(result, snapshot, case, form, parsed)
-
-
-def read_form(app: App, msg: MailMessage, kind: str | None = None) -> Extraction | None:
-    """The form in the message, if any; a reader failure never stops the message's processing."""
-    try:
-        expected = kind if kind in app.vocabulary.forms else None
-        return extract(app.read_documents(msg), app.vocabulary, expected)
-    except Exception as exc:
-        log.warning("form could not be read (%s)", type(exc).__name__)
-        return Extraction(
-            None, {}, (), (), (), (), (f"form could not be read ({type(exc).__name__})",)
-        )
 
 
 def _may_carry_form(kind: str) -> bool:

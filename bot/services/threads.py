@@ -3,7 +3,7 @@ mail we hold (filed on a case) and the mail we sent (about a case)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
@@ -16,20 +16,8 @@ def thread_case_ref(session: Session, msg: MailMessage) -> str | None:
     ids = thread_ids(msg)
     if not ids:
         return None
-    inbound = session.scalar(
-        select(Case.ref)
-        .join(StoredMessage, StoredMessage.case_id == Case.id)
-        .where(StoredMessage.message_id.in_(ids))
-        .limit(1)
-    )
-    if inbound:
-        return inbound
-    return session.scalar(
-        select(Case.ref)
-        .join(OutboxMessage, OutboxMessage.case_id == Case.id)
-        .where(OutboxMessage.message_id.in_(ids))
-        .limit(1)
-    )
+    inbound = session.scalar(_held(ids).limit(1))
+    return inbound or session.scalar(_sent(ids).limit(1))
 
 
 def crossed_thread(session: Session | None, msg: MailMessage, ref: str | None) -> str | None:
@@ -38,8 +26,17 @@ def crossed_thread(session: Session | None, msg: MailMessage, ref: str | None) -
     ids = thread_ids(msg)
     if session is None or ref is None or not ids:
         return None
-    held = select(Case.ref).join(StoredMessage, StoredMessage.case_id == Case.id)
-    sent = select(Case.ref).join(OutboxMessage, OutboxMessage.case_id == Case.id)
-    refs = set(session.scalars(held.where(StoredMessage.message_id.in_(ids))))
-    refs |= set(session.scalars(sent.where(OutboxMessage.message_id.in_(ids))))
+    refs = set(session.scalars(_held(ids))) | set(session.scalars(_sent(ids)))
     return None if not refs or ref in refs else min(refs)
+
+
+def _held(ids: list[str]) -> Select[str]:
+    """The cases of the thread's mail we hold, filed on one."""
+    found = select(Case.ref).join(StoredMessage, StoredMessage.case_id == Case.id)
+    return found.where(StoredMessage.message_id.in_(ids))
+
+
+def _sent(ids: list[str]) -> Select[str]:
+    """The cases of the thread's mail we sent about one."""
+    found = select(Case.ref).join(OutboxMessage, OutboxMessage.case_id == Case.id)
+    return found.where(OutboxMessage.message_id.in_(ids))

@@ -20,8 +20,7 @@ from bot.adapters.db.models import AgencyRequest, Case, StoredMessage
 from bot.app import App
 from bot.core import commands as c
 from bot.core.form_summary import expecting
-from bot.core.forms import Extraction, extract
-from bot.core.message import MailMessage, carries_document
+from bot.core.message import carries_document
 from bot.core.working_days import day_zero
 
 # The module, not its names: bot.services.forms itself imports from this package.
@@ -57,7 +56,7 @@ def return_from(
     problem = record_return(session, app, case, row, now, agency_key=agency.key, on=on)
     if problem is not None:
         raise CommandRefused(problem)
-    form = _read(app, msg)
+    form = expecting(forms.read_form(app, msg, "appendix_b"), app.vocabulary, "appendix_b")
     said = f"Appendix B from {agency.name} recorded as received on {on:%d/%m/%Y}"
     if form.form == "appendix_b":
         forms.apply_return(session, case, agency.key, row, form, now)
@@ -84,14 +83,3 @@ def _received_on(given: date | None, arrived: date, requested: date) -> date:
             "check the year"
         )
     return given
-
-
-def _read(app: App, msg: MailMessage) -> Extraction:
-    """The attached return read as an Appendix B; a reader failure reads as nothing found."""
-    try:
-        found = extract(app.read_documents(msg), app.vocabulary, "appendix_b")
-    except Exception as exc:  # a damaged document is said, never the reason the line fails
-        found = Extraction(
-            None, {}, (), (), (), (), (f"form could not be read ({type(exc).__name__})",)
-        )
-    return expecting(found, app.vocabulary, "appendix_b")
