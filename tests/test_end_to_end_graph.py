@@ -4,6 +4,7 @@ app-only tokens from (a local) Entra ID, through the command line against the lo
 from __future__ import annotations
 
 import email
+import json
 from email import policy
 from pathlib import Path
 
@@ -50,3 +51,35 @@ def test_sin_read_acknowledged_and_filed_through_graph(
     assert any(p.get_content_type() == "text/calendar" for p in invite.walk())
     # One app, one token cache: reading and sending shared a Graph token within the pass.
     assert len(entra.state.token_requests) == 1
+
+
+def test_mail_send_withdrawn_keeps_the_queue_and_sends_it_once_restored(
+    tmp_path: Path,
+    database_url: str,
+    entra: EntraTestServer,
+    graph: GraphTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
+    config = write_graph_config(tmp_path, database_url, graph)
+    assert _run(config, capsys, "init")[0] == 0
+    graph.deliver(sin())
+    graph.state.permissions.discard("Mail.Send")
+
+    _run(config, capsys, "--now", "2026-12-23T09:05", "run", "--once")
+
+    assert graph.state.sent == []
+    code, out = _run(config, capsys, "outbox", "list", "--json")
+    waiting = json.loads(out)
+    assert code == 0 and {r["status"] for r in waiting} == {"pending"}, waiting
+    assert all("Mail.Send" in r["last_error"] for r in waiting)
+
+    # The administrator restores the permission; the next pass after the retry's wait sends
+    # every email, with nobody retrying them one by one.
+    graph.state.permissions.add("Mail.Send")
+    _run(config, capsys, "--now", "2026-12-23T10:05", "run", "--once")
+
+    code, out = _run(config, capsys, "outbox", "list", "--json")
+    assert {r["status"] for r in json.loads(out)} == {"sent"}
+    assert len(graph.state.sent) == len(waiting) >= 2

@@ -42,14 +42,22 @@ class GraphSender:
                 headers={"Content-Type": "text/plain"},
             )
         except GraphError as exc:
-            # permanent: a 4xx other than throttling or an expired token; maybe_sent: the
-            # request went and no answer came, so the outbox looks in Sent Items first.
-            raise SendError(str(exc), permanent=exc.permanent, maybe_sent=exc.maybe_done) from None
+            # maybe_sent: the request went and no answer came, so the outbox looks in Sent
+            # Items first.
+            raise SendError(str(exc), permanent=_for_good(exc), maybe_sent=exc.maybe_done) from None
         # Counts only: addresses are personal data and the outbox already records them.
         log.info("sent message via Graph as %s to %d recipient(s)", self.user, len(recipients))
 
     def close(self) -> None:
         self._client.close()
+
+
+def _for_good(exc: GraphError) -> bool:
+    """Whether Graph refused this email for good. A 403 is the app's access (Mail.Send
+    withdrawn, the mailbox taken out of the app's scope), refused for every email alike: it is
+    retried, as a refused SMTP login is, so the queue goes out once an administrator mends the
+    access, and nothing waits on a person retrying each email by hand."""
+    return exc.permanent and exc.status != 403
 
 
 def _addressed(raw: bytes, recipients: list[str]) -> bytes:
