@@ -11,6 +11,7 @@ from typing import Literal
 
 from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError, xoauth2
 from bot.adapters.outgoing import RecipientsRefusedError, SendError
+from bot.adapters.smtp_transaction import AfterData, Refused, transaction
 
 __all__ = ["RecipientsRefusedError", "SmtpSender"]
 
@@ -72,7 +73,7 @@ class SmtpSender:
             raise SendError(f"{self._where()}: the sender address is not ASCII", permanent=True)
         try:
             refused = self._deliver(raw, sender, recipients)
-        except _AfterData as exc:
+        except AfterData as exc:
             raise SendError(
                 f"{self._where()}: {_describe(exc.cause)} waiting for the reply to the message",
                 maybe_sent=True,
@@ -105,15 +106,27 @@ class SmtpSender:
         security = {"tls": "TLS", "starttls": "STARTTLS", "plain": "no encryption"}
         return f"{self._where()} ({security[self._security]}), {how}"
 
-    def _deliver(
-        self, raw: bytes, sender: str, recipients: list[str]
-    ) -> dict[str, tuple[int, bytes]]:
+    def _deliver(self, raw: bytes, sender: str, recipients: list[str]) -> Refused:
         if not self._batching:
             with self._logged_in() as smtp:
-                return _transaction(smtp, raw, sender, recipients)
-        smtp = self._kept_alive() or self._keep(self._logged_in())
+                return transaction(smtp, raw, sender, recipients)
+        if self._kept is not None:
+            try:
+                return self._on_kept(raw, sender, recipients)
+            except (smtplib.SMTPServerDisconnected, smtplib.SMTPSenderRefused, OSError) as exc:
+                if not _closed_by_relay(exc):
+                    raise
+                # A relay closes idle or used-up connections. Nothing of this email went
+                # (the body is AfterData), so it goes again on a fresh one; no probe before
+                # each email costs a round trip.
+                log.info("the relay closed the kept connection; connecting again")
+        self._keep(self._logged_in())
+        return self._on_kept(raw, sender, recipients)
+
+    def _on_kept(self, raw: bytes, sender: str, recipients: list[str]) -> Refused:
+        assert self._kept is not None
         try:
-            refused = _transaction(smtp, raw, sender, recipients)
+            refused = transaction(self._kept, raw, sender, recipients)
         except BaseException:
             self._drop()  # whatever state the session is in, the next email starts afresh
             raise
@@ -134,21 +147,8 @@ class SmtpSender:
             raise
         return smtp
 
-    def _kept_alive(self) -> smtplib.SMTP | None:
-        """The kept connection, if the relay still answers on it. A relay closes idle or
-        used-up connections; nothing of the next email has been sent yet, so it reconnects."""
-        if self._kept is None:
-            return None
-        try:
-            self._kept.rset()
-        except (smtplib.SMTPException, OSError):
-            self._drop()
-            return None
-        return self._kept
-
-    def _keep(self, smtp: smtplib.SMTP) -> smtplib.SMTP:
+    def _keep(self, smtp: smtplib.SMTP) -> None:
         self._kept, self._kept_sent = smtp, 0
-        return smtp
 
     def _drop(self) -> None:
         smtp, self._kept = self._kept, None
@@ -233,49 +233,11 @@ def _answer(user: str, token: str) -> Callable[..., str]:
     return answer
 
 
-def _transaction(
-    smtp: smtplib.SMTP, raw: bytes, sender: str, recipients: list[str]
-) -> dict[str, tuple[int, bytes]]:
-    refused = _envelope(smtp, sender, recipients)
-    try:
-        code, reply = smtp.data(raw)
-    except (smtplib.SMTPServerDisconnected, OSError) as exc:
-        raise _AfterData(exc) from None
-    if code != 250:
-        raise smtplib.SMTPDataError(code, reply)
-    return refused
-
-
-class _AfterData(Exception):
-    """The connection failed once the message was on its way: it may have been accepted."""
-
-    def __init__(self, cause: BaseException) -> None:
-        super().__init__(str(cause))
-        self.cause = cause
-
-
-def _envelope(
-    smtp: smtplib.SMTP, sender: str, recipients: list[str]
-) -> dict[str, tuple[int, bytes]]:
-    """MAIL FROM and RCPT TO as smtplib's sendmail does them; done here so that a failure
-    after DATA, when the server may have the message, can be told from one before."""
-    smtp.ehlo_or_helo_if_needed()
-    code, reply = smtp.mail(sender)
-    if code != 250:
-        raise smtplib.SMTPSenderRefused(code, reply, sender)
-    refused: dict[str, tuple[int, bytes]] = {}
-    for address in recipients:
-        if not address.isascii():
-            # smtplib can only write ASCII commands; without SMTPUTF8 no server could take it,
-            # so it is refused for good here rather than failing the whole send for everyone.
-            refused[address] = (553, b"address is not ASCII (needs SMTPUTF8)")
-            continue
-        code, reply = smtp.rcpt(address)
-        if code not in (250, 251):
-            refused[address] = (code, reply)
-    if len(refused) == len(recipients):
-        raise smtplib.SMTPRecipientsRefused(refused)
-    return refused
+def _closed_by_relay(exc: BaseException) -> bool:
+    """Whether a kept connection failed, before the body, because the relay had closed it: a
+    dropped connection (smtplib words a read timeout the same way; one more try costs no more
+    than a probe before each email would), or 421, the relay's notice that it is closing."""
+    return not isinstance(exc, smtplib.SMTPSenderRefused) or exc.smtp_code == 421
 
 
 def _describe(exc: BaseException) -> str:

@@ -4,6 +4,8 @@ between emails costs a reconnect, never an email."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from bot.adapters.outgoing import BatchingSender, SendError
@@ -12,6 +14,18 @@ from tests.fixtures.smtp import SmtpTestServer
 
 SENDER = "tscp@example.org"
 TO = ["sam.sample@example.org"]
+
+
+@pytest.fixture(params=[True, False], ids=["pipelining", "one-by-one"])
+def smtp_server(request: pytest.FixtureRequest) -> Iterator[SmtpTestServer]:
+    """Each test against a relay that offers PIPELINING (as Exchange and Postfix do) and one
+    that does not."""
+    server = SmtpTestServer(pipelining=request.param)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def raw(n: int) -> bytes:

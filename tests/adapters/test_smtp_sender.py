@@ -21,6 +21,18 @@ SENDER = "tscp@example.org"
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(params=[True, False], ids=["pipelining", "one-by-one"])
+def smtp_server(request: pytest.FixtureRequest) -> Iterator[SmtpTestServer]:
+    """Each test against a relay that offers PIPELINING (as Exchange and Postfix do) and one
+    that does not."""
+    server = SmtpTestServer(pipelining=request.param)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 def test_is_a_mail_sender() -> None:
     sender: MailSender = SmtpSender("localhost", 25)
     assert sender is not None
@@ -64,6 +76,22 @@ def test_unknown_security_mode() -> None:
 class _RefusingHandler:
     """Refuses one mailbox the way a real relay refuses an unknown user."""
 
+    def __init__(self, pipelining: bool) -> None:
+        self.pipelining = pipelining
+
+    async def handle_EHLO(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        hostname: str,
+        responses: list[str],
+    ) -> list[str]:
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(len(responses) - 1, "250-PIPELINING")
+        return responses
+
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
     ) -> str:
@@ -78,10 +106,10 @@ class _RefusingHandler:
         return "250 OK"
 
 
-@pytest.fixture
-def refusing_server() -> Iterator[int]:
+@pytest.fixture(params=[True, False], ids=["pipelining", "one-by-one"])
+def refusing_server(request: pytest.FixtureRequest) -> Iterator[int]:
     port = free_port()
-    controller = Controller(_RefusingHandler(), hostname=HOST, port=port)
+    controller = Controller(_RefusingHandler(request.param), hostname=HOST, port=port)
     controller.start()
     try:
         yield port
