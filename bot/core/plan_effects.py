@@ -111,6 +111,14 @@ class TellCommandsUnfiled:
     why: str
 
 
+@dataclass(frozen=True)
+class TellCommandsOnNewRecord:
+    """Commands in the email that opens a record are not carried out: they were written
+    before the record existed, and a SIN sent on with them is read first as the notification
+    it carries. The one who gave them is told, on the new record's thread, so that a reply
+    with the lines gives them on it."""
+
+
 # Records whose sender is promised an answer.
 OPENS_RECORD = (OpenCase, OpenComplaint, OpenEscalation)
 
@@ -133,6 +141,7 @@ Effect = (
     | NoteHumanMail
     | RecordCalendarReply
     | TellCommandsUnfiled
+    | TellCommandsOnNewRecord
 )
 Plan = tuple[Effect, ...]
 
@@ -179,6 +188,8 @@ def describe(effect: Effect) -> str:
             return "if it is a delivery report, mark the email it reports as not delivered"
         case TellCommandsUnfiled(why=why):
             return f"tell the sender no command was carried out ({why}) and how to name the case"
+        case TellCommandsOnNewRecord():
+            return "tell the sender the commands were not carried out, on the new record's thread"
 
 
 def _record(kind: str, linked: str | None, ack: bool, then: str) -> str:

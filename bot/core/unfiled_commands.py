@@ -9,6 +9,7 @@ from bot.core.plan_effects import (
     OPENS_RECORD,
     Effect,
     FileOnCase,
+    TellCommandsOnNewRecord,
     TellCommandsUnfiled,
     Triage,
 )
@@ -18,14 +19,19 @@ from bot.core.snapshot import Snapshot
 def commands_on_no_case(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
     """Commands in mail that names no case, or several (a reply to the digest names every case
     it lists, bot.core.rules), are carried out nowhere, and she who gave them must not believe
-    they were. Never said to a machine, to a forger, or on a record being opened for the
-    message; nor for a reference we do not hold (that would tell which ones exist)."""
+    they were. Never said to a machine or to a forger; nor for a reference we do not hold (that
+    would tell which ones exist). On a record being opened for the message, they are not
+    carried out either, and she is told on its thread (TellCommandsOnNewRecord)."""
     if not (snap.case_ref is None and snap.has_commands and snap.commands_allowed):
         return []
     machine = snap.kind == "auto_reply" or not snap.can_acknowledge
-    opened = any(isinstance(e, OPENS_RECORD) for e in effects)
-    if machine or snap.case_exists or opened or snap.message_id_reused:
+    if machine or snap.case_exists or snap.message_id_reused:
         return []
+    if any(isinstance(e, OPENS_RECORD) for e in effects):
+        return [
+            TellCommandsOnNewRecord(),
+            Triage("commands not carried out (the email opened a new record); the sender was told"),
+        ]
     why = (
         "it answers the daily digest or names several cases"
         if snap.several_cases

@@ -38,7 +38,7 @@ from bot.services.meeting_replies import record_calendar_replies
 from bot.services.new_case import acknowledge, open_case
 from bot.services.repeats import FINGERPRINT, content_of, fingerprint, possible_repeat
 from bot.services.screening_booking import book_screening
-from bot.services.unfiled_commands import tell_commands_unfiled
+from bot.services.unfiled_commands import tell_commands_on_new_record, tell_commands_unfiled
 
 
 @dataclass
@@ -203,6 +203,12 @@ def _tell_commands_unfiled(s: Applying, e: mp.TellCommandsUnfiled) -> None:
         tell_commands_unfiled(s.session, s.app, s.row, s.msg, s.parsed, e.why, s.now)
 
 
+def _tell_commands_on_new_record(s: Applying, e: mp.TellCommandsOnNewRecord) -> None:
+    record = s.row.case or s.case  # a complaint or escalation is the message's own case
+    if s.parsed is not None and record is not None:
+        tell_commands_on_new_record(s.session, s.app, s.row, s.msg, s.parsed, record, s.now)
+
+
 APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.Reclassify: _reclassify,
     mp.MarkReused: _mark_reused,
@@ -222,4 +228,5 @@ APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.NoteHumanMail: _note_human_mail,
     mp.RecordCalendarReply: _record_calendar_reply,
     mp.TellCommandsUnfiled: _tell_commands_unfiled,
+    mp.TellCommandsOnNewRecord: _tell_commands_on_new_record,
 }

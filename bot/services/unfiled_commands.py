@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import OutboxMessage, StoredMessage
+from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.app import App
 from bot.core.authn import check_sender
 from bot.core.case_refs import find_case_refs, thread_ids
@@ -22,6 +22,7 @@ from bot.services.mailout import queue_email
 from bot.services.sender_auth import auth_policy
 
 EVENT = "command_no_case"
+ON_NEW_RECORD = "commands_on_new_record"
 
 
 def several_cases(session: Session | None, app: App, msg: MailMessage) -> bool:
@@ -76,6 +77,39 @@ def tell_commands_unfiled(
             "sent_at": row.received_at,
             "placeholder": placeholder,
             "terminal": terminal_command(placeholder, lines),
+        },
+    )
+
+
+def tell_commands_on_new_record(
+    session: Session,
+    app: App,
+    row: StoredMessage,
+    msg: MailMessage,
+    parsed: ParsedCommands,
+    case: Case,
+    now: datetime,
+) -> None:
+    """Answer once per email, on the thread of the record it opened: the lines were not
+    carried out, and a reply with them at the top gives them on that record."""
+    lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors]
+    if not lines:
+        return
+    queue_email(
+        session,
+        app,
+        key=f"commands-on-new-record:{row.sha256}",
+        for_message=row,
+        event=ON_NEW_RECORD,
+        to=[msg.from_addr],
+        now=now,
+        case=case,
+        in_reply_to=f"<{row.message_id}>",
+        context={
+            "case": {"ref": case.ref},
+            "lines": lines,
+            "sent_at": row.received_at,
+            "terminal": terminal_command(case.ref, lines),
         },
     )
 

@@ -301,6 +301,14 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "terminal": 'tscp-bot command TSCP-YYYY-NNNN "Close: duplicate" "Agencies: gmp" '
         '"Return by: 24/12/2026"',
     },
+    "commands_on_new_record": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": {"ref": "TSCP-2026-0009"},
+        "lines": ["Aware: 14/12/2026"],
+        "sent_at": datetime(2026, 12, 16, 9, 5, tzinfo=UTC),
+        "terminal": 'tscp-bot command TSCP-2026-0009 "Aware: 14/12/2026"',
+    },
     "daily_digest": {
         "partnership": PARTNERSHIP,
         "today": date(2026, 11, 26),
@@ -678,6 +686,8 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "<robin.invented@example.net> (Greater Manchester Police)",
         "command_refused_to_sender": "Not carried out: the commands in your email",
         "command_no_case": "Nothing was done: which case are your commands for?",
+        "commands_on_new_record": "[TSCP-2026-0009] Not carried out: the commands in the email "
+        "that opened this record",
         "system_alert": "TSCP bot needs attention: the mailbox job keeps failing",
         "case_status": "[TSCP-2026-0001] Case view (A.B.): rapid review, 1 overdue",
         "timeliness_report": "TSCP timeliness report: November 2026",

@@ -30,6 +30,7 @@ from bot.core.message_plan import (
     RecordReturn,
     RunCommands,
     Snapshot,
+    TellCommandsOnNewRecord,
     TellCommandsUnfiled,
     Triage,
     as_json,
@@ -277,6 +278,30 @@ def test_no_answer_about_commands_on_no_case_when_it_is_not_owed(
 ) -> None:
     got = plan(snap(kind, case, **{**DIGEST_REPLY, **facts}))
     assert not any(isinstance(e, TellCommandsUnfiled) for e in got)
+
+
+@pytest.mark.parametrize("kind", ["sin", "complaint", "escalation"])
+def test_commands_in_mail_that_opens_a_record_are_not_run_and_she_is_told(kind: str) -> None:
+    got = plan(snap(kind, NO_REF, **{**DIGEST_REPLY, "several_cases": False}))
+    assert RunCommands() not in got
+    assert got[-2:] == (
+        TellCommandsOnNewRecord(),
+        Triage("commands not carried out (the email opened a new record); the sender was told"),
+    )
+    assert describe(TellCommandsOnNewRecord()) == (
+        "tell the sender the commands were not carried out, on the new record's thread"
+    )
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [{"commands_allowed": False}, {"has_commands": False}, {"reused": True}],
+)
+def test_no_word_about_commands_on_a_new_record_when_it_is_not_owed(
+    facts: dict[str, object],
+) -> None:
+    got = plan(snap("sin", NO_REF, **{**DIGEST_REPLY, "several_cases": False, **facts}))
+    assert not any(isinstance(e, TellCommandsOnNewRecord) for e in got)
 
 
 # --- Forms on case replies: corrections, returns attached or pasted, the wrong case ---
