@@ -230,6 +230,9 @@ RULES: Mapping[type, Rule] = MappingProxyType(
         c.ReturnFrom: _rule(
             "Return from:", BM, (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW), meets=("appendix_b:",)
         ),
+        c.WithdrawRequest: _rule(
+            "Withdraw request:", BM, (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW)
+        ),
         c.MeetingHeld: _rule("Meeting held:", BM, (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW)),
         # Accepted on a closed case too: a Rapid Review owed after notification is still
         # recorded when it is done (the case warning asks for exactly this); it stays closed.

@@ -33,6 +33,7 @@ from bot.core.commands import (
     ReviewerAppointed,
     ScrutineerView,
     Vote,
+    WithdrawRequest,
     new_text,
     parse_commands,
 )
@@ -211,6 +212,13 @@ def only(body: str) -> Command:
         ("Approve: #12", Approve(12, "")),
         # Close
         ("Close: duplicate of TSCP-2026-0003", Close("duplicate of TSCP-2026-0003", "")),
+        # Withdraw request
+        ("Withdraw request: gmp", WithdrawRequest("gmp", "", "")),
+        ("Withdraw request: GMP.", WithdrawRequest("gmp", "", "")),
+        (
+            "Withdraw the request: icb because asked on the wrong case",
+            WithdrawRequest("icb", "asked on the wrong case", ""),
+        ),
     ],
 )
 def test_each_command_syntax(line: str, expected: Command) -> None:
@@ -262,6 +270,7 @@ def test_each_command_syntax(line: str, expected: Command) -> None:
         ("Action done: three", "give the action's number"),
         ("Approve the draft but change the date", "Approve 12"),
         ("Agencies:", "list the agencies"),
+        ("Withdraw request:", "name one agency"),
     ],
 )
 def test_a_command_with_a_bad_value_is_an_error_naming_the_line(line: str, problem: str) -> None:

@@ -52,6 +52,7 @@ def example(
         c.NotificationSent: c.NotificationSent(on, line),
         c.RequestReturns: c.RequestReturns(("gmp",), "", on, line),
         c.ReturnFrom: c.ReturnFrom("gmp", on, line),
+        c.WithdrawRequest: c.WithdrawRequest("gmp", "", line),
         c.MeetingHeld: c.MeetingHeld(on, line),
         c.ReportSubmitted: c.ReportSubmitted(on, line),
         c.Answered: c.Answered(on, line),

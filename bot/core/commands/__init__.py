@@ -52,6 +52,7 @@ from bot.core.commands.model import (
     ScrutineerView,
     StatusRequest,
     Vote,
+    WithdrawRequest,
 )
 from bot.core.commands.parser import parse_commands
 from bot.core.commands.quoting import new_text
@@ -92,6 +93,7 @@ __all__ = [
     "ScrutineerView",
     "StatusRequest",
     "Vote",
+    "WithdrawRequest",
     "new_text",
     "parse_commands",
     "status_in_subject",

@@ -48,6 +48,7 @@ from bot.core.commands.readers import (
     _read_reviewer,
     _read_scrutineer,
     _read_vote,
+    _read_withdraw_request,
 )
 from bot.core.commands.status import read_status
 from bot.core.commands.values import _BadValue, _value
@@ -96,6 +97,11 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(("review period",), _read_period, needs_separator=True),
     _Rule(("return by", "returns by"), _read_return_by),
     _Rule(("return from", "appendix b from"), _read_return_from, needs_separator=True),
+    _Rule(
+        ("withdraw request", "withdraw the request", "withdraw appendix b request"),
+        _read_withdraw_request,
+        needs_separator=True,
+    ),
     _Rule(("meeting held", "rapid review meeting", "rapid review meeting held"), _read_meeting),
     _Rule(
         ("report submitted", "rapid review submitted", "rapid review report submitted"),

@@ -91,6 +91,16 @@ class ReturnFrom:
 
 
 @dataclass(frozen=True)
+class WithdrawRequest:
+    """An Appendix B request made by mistake, taken back before its return came: its clock
+    and chases go, and an earlier return from the agency stands as it was."""
+
+    agency: str  # as written; the caller resolves the configured key
+    reason: str  # "" when none is given
+    line: str
+
+
+@dataclass(frozen=True)
 class MeetingHeld:
     on: date | None  # None: the day of the email, which the caller fills in
     line: str
@@ -254,6 +264,7 @@ Command: TypeAlias = (
     | LookedAfterDeathNotified
     | RequestReturns
     | ReturnFrom
+    | WithdrawRequest
     | MeetingHeld
     | ReportSubmitted
     | Answered

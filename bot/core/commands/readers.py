@@ -36,6 +36,7 @@ from bot.core.commands.model import (
     ReviewerAppointed,
     ScrutineerView,
     Vote,
+    WithdrawRequest,
 )
 from bot.core.commands.partials import (
     _Agencies,
@@ -185,6 +186,14 @@ def _read_return_from(value: str, line: str, today: date) -> _Parsed:
     if not _value(agency) or len(agency.split()) > 1:
         raise _BadValue("name one agency, for example Return from: gmp 10/12/2026")
     return ReturnFrom(_value(agency).lower(), on, line)
+
+
+def _read_withdraw_request(value: str, line: str, today: date) -> _Parsed:
+    """ "Withdraw request: gmp" or "Withdraw request: gmp because asked on the wrong case"."""
+    agency, _, reason = _value(value).partition(" ")
+    if not agency.strip(",;:"):
+        raise _BadValue("name one agency, for example Withdraw request: gmp")
+    return WithdrawRequest(agency.strip(",;:").lower(), _after_because(reason), line)
 
 
 def _read_meeting(value: str, line: str, today: date) -> _Parsed:

@@ -39,6 +39,7 @@ from bot.services.review.rapid_review import (
     report_submitted,
     request_returns,
 )
+from bot.services.review.request_withdrawal import withdraw_request
 from bot.services.review.returns import return_from
 from bot.services.review.screening import bm_decision, notifiable, scrutineer, vote
 from bot.services.review.status import status
@@ -56,6 +57,7 @@ HANDLERS: dict[type, Callable[..., str]] = {
     c.LookedAfterDeathNotified: looked_after_notified,
     c.RequestReturns: request_returns,
     c.ReturnFrom: return_from,
+    c.WithdrawRequest: withdraw_request,
     c.MeetingHeld: meeting_held,
     c.ReportSubmitted: report_submitted,
     c.Answered: answered,
