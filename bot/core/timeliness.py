@@ -42,6 +42,7 @@ from bot.core.working_days import WorkingCalendar, day_zero
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LOOKED_AFTER = "looked_after_death_notification"
+ACTION_PLAN = "action_plan"  # every action:<n> deadline, counted as one measure
 # The report's measures, in the order a reader meets them, with their plain-English names.
 MEASURES: tuple[tuple[str, str], ...] = (
     ("screening_meeting", "Screening Panel within 2 working days"),
@@ -50,11 +51,13 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("rapid_review", "Rapid Review within 15 working days"),
     ("cspr_report", "CSPR published within 6 months"),
     ("publication_notice", "Report sent 7 working days before publication"),
+    (ACTION_PLAN, "Action plan items done by their due date"),
     ("complaint_response", "Complaints answered within 20 working days"),
 )
 APPENDIX_B_LABEL = "Appendix B returned on time"
-# Shown only when a case in the report had one: most years have no such death.
-_ONLY_WHEN_PRESENT = frozenset({LOOKED_AFTER})
+# Shown only when a case in the report had one: most years have no such death, and an action
+# plan comes only from a review that made recommendations.
+_ONLY_WHEN_PRESENT = frozenset({LOOKED_AFTER, ACTION_PLAN})
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,8 @@ class DeadlineFact:
     """One stored deadline, as the report needs it."""
 
     ref: str
-    name: str  # the rule's name; "appendix_b:<agency key>" for a return
+    # The rule's name; "appendix_b:<agency key>" for a return; ACTION_PLAN for any action:<n>.
+    name: str
     due: date
     met: bool  # recorded as met
     met_on: date | None  # the day the event happened; None when it was never recorded

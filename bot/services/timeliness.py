@@ -14,8 +14,15 @@ from sqlalchemy.orm import Session
 from bot.adapters.bank_holidays import working_calendar
 from bot.adapters.db.models import Case, Deadline
 from bot.config import Config
-from bot.core.deadlines import APPENDIX_B
-from bot.core.timeliness import MEASURES, DeadlineFact, ReportFacts, event_day, timeliness_report
+from bot.core.deadlines import ACTION, APPENDIX_B
+from bot.core.timeliness import (
+    ACTION_PLAN,
+    MEASURES,
+    DeadlineFact,
+    ReportFacts,
+    event_day,
+    timeliness_report,
+)
 from bot.core.timeliness_figures import TimelinessReport
 from bot.core.working_days import WorkingCalendar
 
@@ -54,6 +61,7 @@ def _deadlines(
             or_(
                 Deadline.name.in_([name for name, _ in MEASURES]),
                 Deadline.name.like(f"{APPENDIX_B}:%"),
+                Deadline.name.like(f"{ACTION}:%"),
             ),
         )
         .order_by(Deadline.due, Case.ref)
@@ -61,7 +69,7 @@ def _deadlines(
     return tuple(
         DeadlineFact(
             ref=ref,
-            name=d.name,
+            name=ACTION_PLAN if d.name.startswith(f"{ACTION}:") else d.name,
             due=d.due,
             met=d.met_at is not None and d.state != "not_required",
             met_on=event_day(d.name, d.met_on, d.met_at, sent_on, tz),

@@ -150,7 +150,8 @@ def action_done(
     if item is None:
         raise CommandRefused(f"there is no action {cmd.number} on {case.ref}")
     item.done_at = now
-    met(case, f"action:{cmd.number}", now)
+    # On the day it was said, which the Board's timeliness report counts it by.
+    met(case, f"action:{cmd.number}", now, on=said_on(app, actor))
     note(session, case, now, "action_done", f"Action {cmd.number} done", actor, cmd.line)
     return f"action {cmd.number} marked done"
 
