@@ -22,18 +22,29 @@ def _run(config: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[
     return code, captured.out + captured.err
 
 
-def test_sin_read_acknowledged_and_filed_through_graph(
+@pytest.fixture
+def graph_config(
     tmp_path: Path,
     database_url: str,
-    entra: EntraTestServer,
     graph: GraphTestServer,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> None:
+) -> Path:
+    """The bot set up on Graph (init done), a SIN waiting in the Inbox."""
     monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
     config = write_graph_config(tmp_path, database_url, graph)
     assert _run(config, capsys, "init")[0] == 0
     graph.deliver(sin())
+    return config
+
+
+def test_sin_read_acknowledged_and_filed_through_graph(
+    graph_config: Path,
+    entra: EntraTestServer,
+    graph: GraphTestServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = graph_config
 
     code, out = _run(config, capsys, "--now", "2026-12-23T09:05", "run", "--once")
 
@@ -54,17 +65,12 @@ def test_sin_read_acknowledged_and_filed_through_graph(
 
 
 def test_mail_send_withdrawn_keeps_the_queue_and_sends_it_once_restored(
-    tmp_path: Path,
-    database_url: str,
+    graph_config: Path,
     entra: EntraTestServer,
     graph: GraphTestServer,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
-    config = write_graph_config(tmp_path, database_url, graph)
-    assert _run(config, capsys, "init")[0] == 0
-    graph.deliver(sin())
+    config = graph_config
     graph.state.permissions.discard("Mail.Send")
 
     _run(config, capsys, "--now", "2026-12-23T09:05", "run", "--once")

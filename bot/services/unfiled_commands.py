@@ -58,7 +58,7 @@ def tell_commands_unfiled(
 ) -> None:
     """Answer once per email: nothing was done, the lines not carried out, and how to name
     the case. Only her own lines are quoted back, never the digest she quoted."""
-    lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors]
+    lines = given_lines(parsed)
     if not lines:
         return
     placeholder = f"{app.config.partnership.reference_prefix}-YYYY-NNNN"
@@ -92,7 +92,7 @@ def tell_commands_on_new_record(
 ) -> None:
     """Answer once per email, on the thread of the record it opened: the lines were not
     carried out, and a reply with them at the top gives them on that record."""
-    lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors]
+    lines = given_lines(parsed)
     if not lines:
         return
     queue_email(
@@ -112,6 +112,11 @@ def tell_commands_on_new_record(
             "terminal": terminal_command(case.ref, lines),
         },
     )
+
+
+def given_lines(parsed: ParsedCommands) -> list[str]:
+    """Her own lines read as commands, then those that start like one but could not be read."""
+    return [c.line for c in parsed.commands] + [e.line for e in parsed.errors]
 
 
 def terminal_command(ref: str, lines: list[str]) -> str:

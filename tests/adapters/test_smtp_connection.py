@@ -4,8 +4,6 @@ between emails costs a reconnect, never an email."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bot.adapters.outgoing import BatchingSender, SendError
@@ -16,16 +14,10 @@ SENDER = "tscp@example.org"
 TO = ["sam.sample@example.org"]
 
 
-@pytest.fixture(params=[True, False], ids=["pipelining", "one-by-one"])
-def smtp_server(request: pytest.FixtureRequest) -> Iterator[SmtpTestServer]:
-    """Each test against a relay that offers PIPELINING (as Exchange and Postfix do) and one
-    that does not."""
-    server = SmtpTestServer(pipelining=request.param)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+@pytest.fixture
+def smtp_server(relay_either_way: SmtpTestServer) -> SmtpTestServer:
+    """Each test of this module against a relay with PIPELINING and one without."""
+    return relay_either_way
 
 
 def raw(n: int) -> bytes:

@@ -11,7 +11,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from bot.adapters.outgoing import MailSender, SendError
 from bot.adapters.smtp_sender import RecipientsRefusedError, SmtpSender
-from tests.fixtures.smtp import HOST, SelfSignedCert, SmtpTestServer, free_port
+from tests.fixtures.smtp import HOST, SelfSignedCert, SmtpTestServer, ehlo_answer, free_port
 
 RAW = (
     b"From: tscp@example.org\r\nTo: sam.sample@example.org\r\n"
@@ -21,16 +21,10 @@ SENDER = "tscp@example.org"
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture(params=[True, False], ids=["pipelining", "one-by-one"])
-def smtp_server(request: pytest.FixtureRequest) -> Iterator[SmtpTestServer]:
-    """Each test against a relay that offers PIPELINING (as Exchange and Postfix do) and one
-    that does not."""
-    server = SmtpTestServer(pipelining=request.param)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+@pytest.fixture
+def smtp_server(relay_either_way: SmtpTestServer) -> SmtpTestServer:
+    """Each test of this module against a relay with PIPELINING and one without."""
+    return relay_either_way
 
 
 def test_is_a_mail_sender() -> None:
@@ -87,10 +81,7 @@ class _RefusingHandler:
         hostname: str,
         responses: list[str],
     ) -> list[str]:
-        session.host_name = hostname
-        if self.pipelining:
-            responses.insert(len(responses) - 1, "250-PIPELINING")
-        return responses
+        return ehlo_answer(session, hostname, responses, self.pipelining)
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
