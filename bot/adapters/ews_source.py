@@ -15,7 +15,9 @@
 - GetItem answers each item on its own: ErrorItemNotFound means moved or deleted since the
   sync; any other error of the item's own (ErrorMimeContentConversionFailed for encrypted
   S/MIME, ErrorItemCorrupt), or no MIME content, hands it on unread: ingest keeps a
-  placeholder on the triage list. An error that blames the server fails the pass.
+  placeholder on the triage list. An error that blames the server fails the pass; one that
+  may be the item's own lasting trouble (ErrorInternalServerError) is handed on as Refused
+  (bot.adapters.ews_items).
 - No push without a listening endpoint: wait() just sleeps.
 """
 
@@ -30,6 +32,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.adapters.ews_auth import EwsAuth, NoToken, configuration, forget_other_protocol, refusal
+from bot.adapters.ews_items import read_items
 from bot.adapters.exchange_keys import message_key, split_key
 from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
 from bot.adapters.mail_source import (
@@ -39,10 +42,8 @@ from bot.adapters.mail_source import (
     MailboxError,
     MessageGone,
     Moves,
-    Unreadable,
+    Refused,
     move_each,
-    the_message_is_at_fault,
-    unread,
 )
 from bot.adapters.oauth_tokens import OAuthLogin
 
@@ -245,6 +246,9 @@ class EwsSource:
         from exchangelib.errors import ErrorInvalidSyncStateData
 
         inbox = self._ews.account().inbox
+        # exchangelib starts from the folder's own last state when given none: a round from
+        # the start must start there, not after a round whose batch was never stored.
+        inbox.item_sync_state = state or None
         try:
             listed = self._changes(inbox, state)
         except ErrorInvalidSyncStateData:
@@ -274,14 +278,8 @@ class EwsSource:
             if change in ("create", "update") and getattr(item, "id", None)
         ]
 
-    def _read(self, wanted: list[Listed]) -> list[IncomingMail]:
-        if not wanted:
-            return []
-        account = self._ews.account()
-        ids = [(item.ident, None) for item in wanted]  # reading needs no current ChangeKey
-        fetched = account.fetch(ids=ids, only_fields=["mime_content", "message_id"])
-        found = [_one(item, full) for item, full in zip(wanted, fetched, strict=True)]
-        return [m for m in found if m is not None]
+    def _read(self, wanted: list[Listed]) -> list[IncomingMail | Refused]:
+        return read_items(self._ews.account(), wanted)
 
     def _move_or_find(self, key: str, folder_name: str) -> str:
         from exchangelib.errors import ErrorInvalidIdMalformed, ErrorItemNotFound
@@ -303,34 +301,6 @@ class EwsSource:
             )
         log.debug("message already in %s", folder_name)
         return message_key(found, message_id)
-
-
-def _one(item: Listed, full: Any) -> IncomingMail | None:
-    """One GetItem answer: the message; None when it was moved or deleted since the sync
-    (the next one says so); unread, for a person, when Exchange cannot give it for a reason
-    of its own (ErrorMimeContentConversionFailed, ErrorItemCorrupt, no MIME content)."""
-    from exchangelib.errors import ErrorItemNotFound
-
-    if isinstance(full, ErrorItemNotFound):
-        return None
-    if isinstance(full, Exception):
-        code = type(full).__name__
-        if not the_message_is_at_fault(code):
-            # The server's trouble, not the message's: the pass fails, the next reads it.
-            raise MailboxError(f"EWS {code} while reading a message ({full})") from None
-        return _unread(item, code, f"EWS {code}: {full}")
-    mime = getattr(full, "mime_content", None)
-    if not mime:
-        return _unread(item, "no MIME content", "EWS gave the message with no MIME content")
-    raw = mime if isinstance(mime, bytes) else str(mime).encode()
-    key = message_key(item.ident, str(full.message_id or item.message_id or ""))
-    return IncomingMail(key=key, raw=raw, arrived_at=item.arrived)
-
-
-def _unread(item: Listed, code: str, error: str) -> IncomingMail:
-    log.warning("EWS cannot give a message (%s); it waits for a person", code)
-    key = message_key(item.ident, item.message_id)
-    return unread(key, item.arrived, Unreadable(error, item.message_id, item.subject, item.sender))
 
 
 def _aware(value: object) -> datetime | None:

@@ -13,7 +13,8 @@
   in the destination by its Internet Message-ID, so a second try is harmless.
 - A message Graph will not give as MIME for a reason of its own (a 500
   ErrorMimeContentConversionFailed for encrypted S/MIME, a 4xx; see _its_own) is handed on
-  unread: ingest keeps a placeholder on the triage list and reads the rest of the Inbox.
+  unread: ingest keeps a placeholder on the triage list and reads the rest of the Inbox. One
+  refused by a 5xx that blames the server is handed on as Refused (see listing.Rounds.refused).
 - Graph does not push to a daemon without a public HTTPS endpoint: wait() just sleeps.
 """
 
@@ -37,6 +38,7 @@ from bot.adapters.mail_source import (
     MailboxFacts,
     MessageGone,
     Moves,
+    Refused,
     Unreadable,
     move_each,
     the_message_is_at_fault,
@@ -110,7 +112,7 @@ class GraphSource:
         ]
         return listed, page.delta_link or ""
 
-    def _read_all(self, items: list[Listed]) -> list[IncomingMail]:
+    def _read_all(self, items: list[Listed]) -> list[IncomingMail | Refused]:
         return [m for m in map(self._read, items) if m is not None]
 
     def mark_processed(self, key: str) -> None:
@@ -199,7 +201,7 @@ class GraphSource:
             self._delta_url(), what=what, permission=READ_WRITE, params=params, headers=headers
         )
 
-    def _read(self, item: Listed) -> IncomingMail | None:
+    def _read(self, item: Listed) -> IncomingMail | Refused | None:
         graph_id = item.ident
         key = message_key(graph_id, item.message_id)
         try:
@@ -212,14 +214,15 @@ class GraphSource:
         except GraphError as exc:
             if exc.status == 404:
                 return None  # moved or deleted since the delta round: the next one says so
+            facts = Unreadable(str(exc), item.message_id, item.subject, item.sender)
             if not _its_own(exc):
-                raise  # the pass fails and the next one reads it again
+                if exc.status >= 500:  # may pass, or may be stuck: counted across passes
+                    return Refused(key, item.arrived, facts)
+                raise  # the app's access, throttling: the pass fails, the next one reads it
             log.warning(
                 "Graph cannot give a message (%d %s); it waits for a person", exc.status, exc.code
             )
-            return unread(
-                key, item.arrived, Unreadable(str(exc), item.message_id, item.subject, item.sender)
-            )
+            return unread(key, item.arrived, facts)
         return IncomingMail(key=key, raw=response.content, arrived_at=item.arrived)
 
     def _move_or_find(self, key: str, folder: str) -> str:
@@ -323,7 +326,7 @@ def _its_own(exc: GraphError) -> bool:
     than the app's access (401, 403: Mail.ReadBasic lists every message and refuses every
     body), gone (404), a timeout or throttling (408, 429); or a 500 with an Exchange code of
     the message's own (ErrorMimeContentConversionFailed, for S/MIME). 502-504, and a 500
-    with no code or a generic one, may pass: the pass fails and is tried again."""
+    with no code or a generic one, may pass: Refused, counted across passes (stuck_messages)."""
     if 400 <= exc.status < 500:
         return exc.status not in (401, 403, 404, 408, 429)
     return exc.status == 500 and the_message_is_at_fault(exc.code)

@@ -12,16 +12,32 @@ state is the one the round started from. The ingest keeps the cursor once a batc
 so a pass cut short carries on from the same listing, while a process that no longer holds
 that listing (a restart) lists again from the round's start: the messages read twice are
 known by their bytes, none is skipped.
+
+A message the server refuses with an error that blames the server (mail_source.Refused) does
+not stop the batch: the rest is read, then the fetch fails. With RefusedMessages, carrying the
+batch with the message as an unreadable placeholder, when the server gave another message of
+the batch whole; else with a plain MailboxError (see Rounds.refused).
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
-from bot.adapters.mail_source import Batch, Cursor, IncomingMail, LeftInInbox, arrived_before
+from bot.adapters.mail_source import (
+    Batch,
+    Cursor,
+    IncomingMail,
+    LeftInInbox,
+    MailboxError,
+    Refused,
+    RefusedMessages,
+    arrived_before,
+    unread,
+)
 
 # What one batch holds at most, as IMAP's (bot.adapters.imap_source) defaults.
 BATCH_MESSAGES = 100
@@ -40,6 +56,10 @@ class Listed:
     # cannot be read (mail_source.Unreadable).
     subject: str = ""
     sender: str = ""
+
+
+# A backend's reading of the chosen messages, in order, leaving out those gone meanwhile.
+Read = Callable[[list[Listed]], Sequence[IncomingMail | Refused]]
 
 
 @dataclass(frozen=True)
@@ -85,7 +105,7 @@ class Rounds:
         since: Cursor | None,
         arrived_since: datetime | None,
         list_round: Callable[[str], tuple[list[Listed], str]],
-        read: Callable[[list[Listed]], list[IncomingMail]],
+        read: Read,
     ) -> Batch:
         """The next batch: from the round the cursor is in if this process still holds its
         listing, else from a new round listed from the cursor's state by `list_round`
@@ -98,35 +118,49 @@ class Rounds:
             current = Round(secrets.randbelow(2**31 - 1) + 1, where.state, items, end)
             where = Where(where.state)
         self._round = current
-        messages, old, position = self._read_next(
-            current.items, where.position, arrived_since, read
-        )
+        results, old, position = self._read_next(current.items, where.position, arrived_since, read)
         more = position < len(current.items)
         if more:
             state = f"{self.tag} {current.start} @{current.number}:{position}"
         else:
             self._round = None  # read to the end: its listing is let go
             state = f"{self.tag} {current.end}" if current.end else ""
-        return Batch(
-            messages=messages,
+        batch = Batch(
+            messages=[_in_place(r) for r in results],
             cursor=Cursor(sync_state=state),
             left=LeftInInbox.of([t for t in old if t is not None]),
             more=more,
         )
+        refused = tuple(r for r in results if isinstance(r, Refused))
+        if refused:
+            self.refused(refused, batch)
+        return batch
+
+    def refused(self, refused: tuple[Refused, ...], batch: Batch) -> NoReturn:
+        """Fail the fetch over messages the server refused. The rule for "not an outage of
+        the whole mailbox": the server gave at least one other message of the same batch
+        whole. Then RefusedMessages lets the caller count the refusals, and set the messages
+        aside once they prove lasting. Otherwise (every read failed, or the message was alone)
+        nothing may be counted: a plain MailboxError, and the round's listing is let go, so
+        the next pass lists afresh and mail that arrived meanwhile joins the batch."""
+        if any(m.unreadable is None for m in batch.messages):
+            raise RefusedMessages(refused, batch)
+        self._round = None
+        raise MailboxError(refused[0].unreadable.error)
 
     def _read_next(
         self,
         items: list[Listed],
         position: int,
         arrived_since: datetime | None,
-        read: Callable[[list[Listed]], list[IncomingMail]],
-    ) -> tuple[list[IncomingMail], list[datetime | None], int]:
+        read: Read,
+    ) -> tuple[list[IncomingMail | Refused], list[datetime | None], int]:
         """The messages of the next batch from `position`, the arrival times of those passed
         as older than the cut-off, and where the batch after starts.
 
         Messages of known size are chosen by it and read together; one whose size the listing
         did not give is read on its own, and what it read counts towards the bound."""
-        messages: list[IncomingMail] = []
+        messages: list[IncomingMail | Refused] = []
         old: list[datetime | None] = []
         chosen: list[Listed] = []
         count = size = 0
@@ -147,5 +181,13 @@ class Rounds:
             messages += read(chosen)  # first, to keep the listing's order
             chosen, one = [], read([item])
             messages += one
-            size += sum(len(m.raw) for m in one)
-        return messages + read(chosen), old, position
+            size += sum(len(m.raw) for m in one if isinstance(m, IncomingMail))
+        messages += read(chosen)
+        return messages, old, position
+
+
+def _in_place(result: IncomingMail | Refused) -> IncomingMail:
+    """A refused message as the unreadable placeholder that would stand in its place."""
+    if isinstance(result, IncomingMail):
+        return result
+    return unread(result.key, result.arrived_at, result.unreadable)

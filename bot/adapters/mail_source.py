@@ -75,6 +75,22 @@ _NOT_THE_MESSAGE = frozenset(
 )  # fmt: skip
 
 
+# Of those, the EWS codes that may also be one item's own lasting trouble (Exchange failing on
+# that item alone, pass after pass), so bot.services.stuck_messages counts them: never the
+# access, throttling, or a state of the whole mailbox.
+_MAY_BE_STUCK = frozenset(
+    code.casefold()
+    for code in (
+        "ErrorInternalServerError", "ErrorInternalServerTransientError", "ErrorTimeoutExpired",
+    )
+)  # fmt: skip
+
+
+def may_be_stuck(code: str) -> bool:
+    """Whether an error code that blames the server may be one message's lasting trouble."""
+    return code.casefold() in _MAY_BE_STUCK
+
+
 def the_message_is_at_fault(code: str) -> bool:
     """Whether an error code Exchange gave for one message is about that message alone: a
     code, and not one that blames the server or the access (no code says nothing)."""
@@ -83,6 +99,18 @@ def the_message_is_at_fault(code: str) -> bool:
 
 def unread(key: str, arrived_at: datetime | None, unreadable: Unreadable) -> IncomingMail:
     return IncomingMail(key=key, raw=b"", arrived_at=arrived_at, unreadable=unreadable)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A message the server would not give, with an error that blames the server (a 500 with
+    a generic code, 502-504, EWS ErrorInternalServerError), not the app's access or its
+    throttling: it may pass, or it may be this message's lasting trouble. Never stored as it
+    is: only bot.services.stuck_messages decides, across passes, to keep it unread."""
+
+    key: str
+    arrived_at: datetime | None
+    unreadable: Unreadable  # the server's answer and what the listing said of the message
 
 
 @dataclass(frozen=True)
@@ -128,6 +156,19 @@ class MailboxError(Exception):
 class MessageGone(MailboxError):
     """The message is no longer in the inbox under that key (moved by hand, or the key is
     stale); retrying the same key can never succeed."""
+
+
+class RefusedMessages(MailboxError):
+    """Some messages of a batch were refused (see Refused) while the server gave others of the
+    same batch whole: not an outage of the whole mailbox. `batch` is that batch with each
+    refused message as an unreadable placeholder in its place. The caller either stores
+    `batch` (it has decided that they are stuck, not passing) or, as for any MailboxError,
+    lets the pass fail: nothing is then stored and the cursor stays where it was."""
+
+    def __init__(self, refused: tuple[Refused, ...], batch: Batch) -> None:
+        super().__init__(refused[0].unreadable.error)
+        self.refused = refused
+        self.batch = batch
 
 
 class Moved(Enum):

@@ -200,6 +200,11 @@ class IngestSettings:
     # Mail that arrived before this date is left in the inbox untouched and reported, so a
     # first run against an old mailbox does not open cases with long-past deadlines.
     since: date | None = None
+    # A message Microsoft 365 keeps refusing with an error that blames the server is set
+    # aside for a person once it has failed on this many passes over at least this many
+    # minutes (bot.services.stuck_messages); before that each such pass fails and is retried.
+    stuck_message_passes: int = 5
+    stuck_message_minutes: int = 30
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,9 @@ def ingest_section(r: Reader) -> IngestSettings:
         max_expanded_bytes=r.number("max_expanded_bytes", 50_000_000, minimum=1),
         max_pages=r.number("max_pages", 200, minimum=1),
         since=r.day("since") if r.has("since") else None,
+        # One pass is a blip by definition: never set aside on a single failure.
+        stuck_message_passes=r.number("stuck_message_passes", 5, minimum=2),
+        stuck_message_minutes=r.number("stuck_message_minutes", 30, minimum=1),
     )
     r.finish()
     return s

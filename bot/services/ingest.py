@@ -38,6 +38,7 @@ from bot.services.process import process_many, process_message
 from bot.services.release import release_batch
 from bot.services.release import release_now as release_now  # `tscp-bot mail`, triage
 from bot.services.store import Stored, held_already, store_raw, store_unread, store_unstorable
+from bot.services.stuck_messages import fetch_past_stuck
 
 log = logging.getLogger(__name__)
 _PROCESS_BATCH = 100  # stored messages processed per transaction when catching up
@@ -154,7 +155,7 @@ def _fetch_and_store(
             cursor = Cursor.stored(state.uidvalidity, state.last_uid, state.sync_state)
         since = app.config.ingest.since or state.left_before
     # Read with no transaction open: a slow mailbox never holds the database's write lock.
-    batch = source.fetch(cursor, _start_of(app, since))
+    batch = fetch_past_stuck(app, source, cursor, _start_of(app, since))
     report.fetched += len(batch.messages)
     report.left, report.left_before = _add_left(report.left, batch.left), since
     with app.sessions() as session:

@@ -375,6 +375,33 @@ def test_ingest_since_is_a_date_and_off_unless_set(tmp_path: Path) -> None:
     assert message.startswith("ingest.since:") and "2026-12-29" in message
 
 
+def test_stuck_message_limits_default_to_five_passes_over_half_an_hour(tmp_path: Path) -> None:
+    data = example()
+    ingest = parse(data, tmp_path).ingest
+    assert (ingest.stuck_message_passes, ingest.stuck_message_minutes) == (5, 30)
+    data["ingest"].update(stuck_message_passes=3, stuck_message_minutes=120)
+    ingest = parse(data, tmp_path).ingest
+    assert (ingest.stuck_message_passes, ingest.stuck_message_minutes) == (3, 120)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("stuck_message_passes", 1, "a whole number >= 2, got 1"),  # one failure is a blip
+        ("stuck_message_passes", "5", "a whole number >= 2, got '5'"),
+        ("stuck_message_minutes", 0, "a whole number >= 1, got 0"),
+        ("stuck_message_minutes", 2.5, "a whole number >= 1, got 2.5"),
+        ("stuck_message_minutes", True, "a whole number >= 1, got True"),
+    ],
+)
+def test_stuck_message_limits_that_make_no_sense_are_refused_in_one_line(
+    tmp_path: Path, key: str, value: object, expected: str
+) -> None:
+    data = example()
+    data["ingest"][key] = value
+    assert error_for(data, tmp_path) == f"ingest.{key}: expected {expected}"
+
+
 def _with_agency(data: dict[str, Any], **agency: Any) -> dict[str, Any]:
     data["agencies"].append({"key": "k", "name": "An agency", "role": "relevant_agency", **agency})
     return data

@@ -26,6 +26,7 @@ from bot.adapters.db.models.operations import (
     JobLease,
     MailboxState,
     PurgeRecord,
+    StuckMessage,
 )
 from bot.adapters.db.models.outbox import OutboxDeliveryFailure, OutboxMessage
 
@@ -50,5 +51,6 @@ __all__ = [
     "OutboxMessage",
     "PurgeRecord",
     "StoredMessage",
+    "StuckMessage",
     "Vote",
 ]

@@ -1,5 +1,5 @@
-"""The bot's own running state and audit: mailbox cursors, job health and leases, instance
-heartbeats, and the log of what purge erased."""
+"""The bot's own running state and audit: mailbox cursors, messages the mailbox keeps
+refusing, job health and leases, instance heartbeats, and the log of what purge erased."""
 
 from __future__ import annotations
 
@@ -28,6 +28,21 @@ class MailboxState(Base):
     left_count: Mapped[int] = mapped_column(default=0)
     left_oldest: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     left_before: Mapped[date | None] = mapped_column(default=None)
+
+
+class StuckMessage(Base):
+    """A message the mailbox keeps refusing with an error that blames the server: on how many
+    passes and since when, so that one whose trouble proves lasting is set aside for a person
+    instead of failing every pass (bot.services.stuck_messages). Kept in the database, as
+    every instance's passes count; a later good read of the key deletes the row."""
+
+    __tablename__ = "stuck_messages"
+
+    key: Mapped[str] = mapped_column(SafeString(1000), primary_key=True)  # the mailbox key
+    passes: Mapped[int] = mapped_column(default=0)
+    first_failed_at: Mapped[utc]
+    last_failed_at: Mapped[utc]
+    last_error: Mapped[str] = mapped_column(SafeText(), default="")  # the server's answer
 
 
 class JobHealth(Base):
