@@ -22,6 +22,7 @@ from bot.adapters.mail_source import (
     MailboxError,
     Refused,
     Unreadable,
+    looks_like_an_outage,
     may_be_stuck,
     the_message_is_at_fault,
     unread,
@@ -31,11 +32,23 @@ log = logging.getLogger(__name__)
 
 
 def read_items(account: Any, wanted: list[Listed]) -> list[IncomingMail | Refused]:
-    """The listed items' messages, in order, leaving out those moved or deleted since."""
+    """The listed items' messages, in order, leaving out those moved or deleted since; the
+    reading stops early when it looks like an outage (mail_source.looks_like_an_outage)."""
+    found: list[IncomingMail | Refused] = []
+    rest = wanted
+    while rest and not looks_like_an_outage(found):
+        got, rest = _read_until_refused(account, rest)
+        found += got
+    return found
+
+
+def _read_until_refused(
+    account: Any, wanted: list[Listed]
+) -> tuple[list[IncomingMail | Refused], list[Listed]]:
+    """One GetItem: the messages up to the first item exchangelib raised an error for (that
+    one as Refused, if its code may be its own), and the items after it, still to be read."""
     from exchangelib.errors import EWSError
 
-    if not wanted:
-        return []
     ids = [(item.ident, None) for item in wanted]  # reading needs no current ChangeKey
     answers = iter(account.fetch(ids=ids, only_fields=["mime_content", "message_id"]))
     found: list[IncomingMail | Refused] = []
@@ -45,11 +58,11 @@ def read_items(account: Any, wanted: list[Listed]) -> list[IncomingMail | Refuse
         except EWSError as exc:
             if not may_be_stuck(type(exc).__name__):
                 raise
-            return [*found, _refused(item, exc), *read_items(account, wanted[position + 1 :])]
+            return [*found, _refused(item, exc)], wanted[position + 1 :]
         one = _one(item, full)
         if one is not None:
             found.append(one)
-    return found
+    return found, []
 
 
 def _one(item: Listed, full: Any) -> IncomingMail | Refused | None:

@@ -14,9 +14,10 @@ that listing (a restart) lists again from the round's start: the messages read t
 known by their bytes, none is skipped.
 
 A message the server refuses with an error that blames the server (mail_source.Refused) does
-not stop the batch: the rest is read, then the fetch fails. With RefusedMessages, carrying the
-batch with the message as an unreadable placeholder, when the server gave another message of
-the batch whole; else with a plain MailboxError (see Rounds.refused).
+not stop the batch: the rest is read (unless it looks like an outage, OUTAGE_AFTER refusals
+and nothing read whole), then the fetch fails. With RefusedMessages, carrying the batch with
+the message as an unreadable placeholder, when the server gave another message of the batch
+whole; else with a plain MailboxError (see Rounds.refused).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from bot.adapters.mail_source import (
     Refused,
     RefusedMessages,
     arrived_before,
+    looks_like_an_outage,
     unread,
 )
 
@@ -182,6 +184,8 @@ class Rounds:
             chosen, one = [], read([item])
             messages += one
             size += sum(len(m.raw) for m in one if isinstance(m, IncomingMail))
+            if looks_like_an_outage(messages):
+                break  # the fetch fails (see refused); no more failing reads this pass
         messages += read(chosen)
         return messages, old, position
 

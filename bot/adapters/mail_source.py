@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -156,6 +156,20 @@ class MailboxError(Exception):
 class MessageGone(MailboxError):
     """The message is no longer in the inbox under that key (moved by hand, or the key is
     stale); retrying the same key can never succeed."""
+
+
+# Refusals with nothing read whole in between that end a batch's reading: an outage, not one
+# message's trouble, costs this many failing reads a pass (not a whole batch of them, each
+# maybe retried after Retry-After), while a few stuck messages side by side are still read past.
+OUTAGE_AFTER = 3
+
+
+def looks_like_an_outage(results: Sequence[IncomingMail | Refused]) -> bool:
+    """Whether a batch's reading so far is OUTAGE_AFTER refusals and no message read whole."""
+    refused = sum(isinstance(r, Refused) for r in results)
+    return refused >= OUTAGE_AFTER and all(
+        isinstance(r, Refused) or r.unreadable is not None for r in results
+    )
 
 
 class RefusedMessages(MailboxError):

@@ -115,9 +115,14 @@ def test_an_outage_or_refused_access_never_sets_an_item_aside(
     app, clock = make_app()
     bad = _three(ews, "ErrorAccessDenied")
     reports = _passes(app, source, clock, [0, 15, 30, 45, 60, 75])
+    ews.deliver(sin("<sin-3@gmp.police.uk>", sender="kim.invented@gmp.police.uk"))
+    ews.deliver(sin("<sin-4@gmp.police.uk>", sender="sam.invented@gmp.police.uk"))
     for item in ews.in_folder("Inbox"):  # every item alike
         ews.state.item_errors[item.id] = INTERNAL
+    asked = ews.state.operations.count("GetItem")
     reports += _passes(app, source, clock, [90, 105, 120, 135, 150, 165])
+    # Each pass gives up after three failing items, not the whole batch.
+    assert ews.state.operations.count("GetItem") - asked == 3 * 6
     ews.state.mailbox_down = True
     reports += _passes(app, source, clock, [180, 195, 210, 225, 240, 255])
 

@@ -193,10 +193,14 @@ def test_a_whole_server_outage_never_sets_anything_aside_however_long(
 ) -> None:
     app, clock = make_app()
     _three(graph)
+    graph.deliver(sin("<sin-3@gmp.police.uk>", sender="kim.invented@gmp.police.uk"))
+    graph.deliver(sin("<sin-4@gmp.police.uk>", sender="sam.invented@gmp.police.uk"))
     for message in graph.in_folder("Inbox"):  # every read fails alike
         graph.state.mime_errors[message.id] = GENERAL
 
     reports = _passes(app, source, clock, list(range(0, 180, 15)))
+    # Each pass gives up after three failing reads, not a whole batch of them.
+    assert graph.state.calls("GET", "/messages/[^/]+/\\$value$") == 3 * len(reports)
     graph.state.mailbox_down = True  # then the listing fails too
     reports += _passes(app, source, clock, list(range(180, 300, 15)))
 
@@ -205,7 +209,25 @@ def test_a_whole_server_outage_never_sets_anything_aside_however_long(
     graph.state.mailbox_down = False
     graph.state.mime_errors.clear()
     (mended,) = _passes(app, source, clock, [300])
-    assert mended.errors == [] and mended.processed == 3 and mended.quarantined == 0
+    assert mended.errors == [] and mended.processed == 5 and mended.quarantined == 0
+
+
+def test_two_stuck_messages_side_by_side_are_both_set_aside_and_the_rest_is_read(
+    graph: GraphTestServer, source: GraphSource, make_app: AppFactory
+) -> None:
+    app, clock = make_app()
+    first = graph.deliver(_broken())
+    second = graph.deliver(email("Minutes", "(attached)", message_id="<broken-2@nhs.net>"))
+    graph.deliver(sin())
+    graph.state.mime_errors.update({first: GENERAL, second: (502, "")})
+
+    reports = _passes(app, source, clock, [0, 10, 20, 30, 40])
+
+    assert all(r.mailbox_error for r in reports[:4]) and reports[4].errors == []
+    assert {r.message_id: r.status for r in _rows(app)} == {
+        "broken-1@nhs.net": "quarantined", "broken-2@nhs.net": "quarantined",
+        "sin-1@gmp.police.uk": "processed",
+    }  # fmt: skip
 
 
 def test_a_stuck_message_last_in_the_listing_is_counted_once_new_mail_arrives(
