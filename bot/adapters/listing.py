@@ -161,7 +161,9 @@ class Rounds:
         as older than the cut-off, and where the batch after starts.
 
         Messages of known size are chosen by it and read together; one whose size the listing
-        did not give is read on its own, and what it read counts towards the bound."""
+        did not give is read on its own, and what it read counts towards the bound. A batch
+        whose messages were all refused reads on past its bounds, one message at a time, for
+        one that shows whether the server gives mail (see _unwitnessed)."""
         messages: list[IncomingMail | Refused] = []
         old: list[datetime | None] = []
         chosen: list[Listed] = []
@@ -174,7 +176,10 @@ class Rounds:
                 continue
             full = size + item.size > self._bytes or (not item.size and size >= self._bytes)
             if count and (count >= self._messages or full):
-                break
+                messages += read(chosen)
+                chosen = []
+                if not _unwitnessed(messages):
+                    break
             count, position = count + 1, position + 1
             if item.size:
                 chosen.append(item)
@@ -188,6 +193,17 @@ class Rounds:
                 break  # the fetch fails (see refused); no more failing reads this pass
         messages += read(chosen)
         return messages, old, position
+
+
+def _unwitnessed(results: list[IncomingMail | Refused]) -> bool:
+    """Refusals and nothing read whole, but not yet an outage: one stuck message alone in its
+    batch (an EWS item bigger than the byte bound is) would otherwise never be told from an
+    outage, and would hold up the mail behind it for ever."""
+    return (
+        any(isinstance(r, Refused) for r in results)
+        and not looks_like_an_outage(results)
+        and all(isinstance(r, Refused) or r.unreadable is not None for r in results)
+    )
 
 
 def _in_place(result: IncomingMail | Refused) -> IncomingMail:

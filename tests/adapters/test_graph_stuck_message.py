@@ -255,3 +255,23 @@ def test_a_stuck_message_last_in_the_listing_is_counted_once_new_mail_arrives(
         "sin-1@gmp.police.uk": "processed", "sin-2@gmp.police.uk": "processed",
         "broken-1@nhs.net": "quarantined", "sin-3@gmp.police.uk": "processed",
     }  # fmt: skip
+
+
+def test_a_stuck_message_alone_in_its_batch_is_told_from_an_outage_by_the_next_one(
+    graph: GraphTestServer, entra: EntraTestServer, make_app: AppFactory
+) -> None:
+    app, clock = make_app()
+    # One message a batch: as an EWS item bigger than the byte bound is alone in its batch.
+    source = _source(graph, entra, batch_messages=1)
+    bad = _three(graph)
+    try:
+        reports = _passes(app, source, clock, [0, 10, 20, 30, 40])
+    finally:
+        source.close()
+
+    assert all(r.mailbox_error for r in reports[:4]) and reports[4].errors == []
+    assert {r.message_id: r.status for r in _rows(app)} == {
+        "sin-1@gmp.police.uk": "processed", "broken-1@nhs.net": "quarantined",
+        "sin-2@gmp.police.uk": "processed",
+    }  # fmt: skip
+    assert [m.id for m in graph.in_folder("Inbox")] == [bad]
