@@ -142,9 +142,10 @@ class Rounds:
         """Fail the fetch over messages the server refused. The rule for "not an outage of
         the whole mailbox": the server gave at least one other message of the same batch
         whole. Then RefusedMessages lets the caller count the refusals, and set the messages
-        aside once they prove lasting. Otherwise (every read failed, or the message was alone)
-        nothing may be counted: a plain MailboxError, and the round's listing is let go, so
-        the next pass lists afresh and mail that arrived meanwhile joins the batch."""
+        aside once they prove lasting. Otherwise (OUTAGE_AFTER refusals and nothing read
+        whole, or nothing else left in the round to read) nothing may be counted: a plain
+        MailboxError, and the round's listing is let go, so the next pass lists afresh and
+        mail that arrived meanwhile can show whether the server gives mail."""
         if any(m.unreadable is None for m in batch.messages):
             raise RefusedMessages(refused, batch)
         self._round = None

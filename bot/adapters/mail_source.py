@@ -211,6 +211,8 @@ class MailSource(Protocol):
         where it is; one with no arrival time is returned (it cannot be shown to be old).
         A source may return part of what waits, oldest first, with Batch.more set: the caller
         stores and handles it, then fetches again from Batch.cursor for the rest.
+        Raises MailboxError; RefusedMessages when the server refused some messages while it
+        gave others (bot.services.stuck_messages decides what becomes of them).
         """
         ...
 

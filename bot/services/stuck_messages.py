@@ -8,10 +8,12 @@ cannot be processed is quarantined and shown to the Business Manager, never drop
 allowed to block the rest" is kept so:
 
 - Only a refusal limited to the message is counted: the server gave at least one other message
-  of the same batch whole (bot.adapters.listing.Rounds.refused raises RefusedMessages). When
-  the listing fails, every read of the batch fails, or the error is the app's access or
-  throttling (401, 403, 429, EWS ErrorAccessDenied, ErrorServerBusy), the fetch raises a plain
-  MailboxError: a whole-server outage, in which nothing is counted or set aside, however long.
+  of the same batch whole (bot.adapters.listing.Rounds.refused raises RefusedMessages; a batch
+  whose reads were all refused reads on past its bounds for one). When the listing fails,
+  three reads are refused with nothing read whole, no other message is left to read, or the
+  error is the app's access or throttling (401, 403, 429, EWS ErrorAccessDenied,
+  ErrorServerBusy), the fetch raises a plain MailboxError: taken for a whole-server outage, in
+  which nothing is counted or set aside, however long it lasts.
 - Each pass that meets such a refusal adds one to the message's count, kept in the database
   (table stuck_messages), so the passes of every instance count.
 - Until the count reaches `[ingest] stuck_message_passes` and the first and latest failures
@@ -122,14 +124,15 @@ def _one_more(session: Session, refused: Refused, now: datetime) -> StuckMessage
 
 
 def _forget(app: App, keys: list[str]) -> None:
-    """A good read mends the count: delete the rows of keys read whole (a read first, so a
-    batch with nothing counted, the usual case, writes nothing)."""
+    """A good read mends the count: delete the rows of keys read whole. The table is read
+    whole first (it holds a handful of rows at most, usually none), so a batch with nothing
+    counted, the usual case, costs one small query and writes nothing."""
     if not keys:
         return
     with app.sessions() as session:
-        held = list(session.scalars(select(StuckMessage.key).where(StuckMessage.key.in_(keys))))
+        held = set(session.scalars(select(StuckMessage.key))).intersection(keys)
         if held:
-            session.execute(delete(StuckMessage).where(StuckMessage.key.in_(held)))
+            session.execute(delete(StuckMessage).where(StuckMessage.key.in_(sorted(held))))
             session.commit()
 
 
