@@ -19,14 +19,17 @@ from bot.core.snapshot import Snapshot
 def commands_on_no_case(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
     """Commands in mail that names no case, or several (a reply to the digest names every case
     it lists, bot.core.rules), are carried out nowhere, and she who gave them must not believe
-    they were. Never said to a machine or to a forger; nor for a reference we do not hold (that
-    would tell which ones exist). On a record being opened for the message, they are not
-    carried out either, and she is told on its thread (TellCommandsOnNewRecord)."""
-    if not (snap.case_ref is None and snap.has_commands and snap.commands_allowed):
+    they were. Never said to a machine or to a forger: only to one who may give commands and
+    passed their authentication, to whom a reference we do not hold tells nothing she could not
+    ask. On a record being opened for the message, they are not carried out either, and she is
+    told on its thread (TellCommandsOnNewRecord)."""
+    if not (snap.has_commands and snap.commands_allowed):
         return []
     machine = snap.kind == "auto_reply" or not snap.can_acknowledge
     if machine or snap.case_exists or snap.message_id_reused:
         return []
+    if snap.case_ref is not None:
+        return _told(f"its reference {snap.case_ref} names no case (a mistyped reference?)")
     if any(isinstance(e, OPENS_RECORD) for e in effects):
         return [
             TellCommandsOnNewRecord(),
@@ -37,6 +40,10 @@ def commands_on_no_case(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
         if snap.several_cases
         else "it names no case"
     )
+    return _told(why)
+
+
+def _told(why: str) -> list[Effect]:
     return [
         TellCommandsUnfiled(why),
         Triage(f"commands not carried out ({why}); the sender was told"),

@@ -215,7 +215,7 @@ def gather(
     from_giver = msg.from_addr.lower() in command_givers(app)
     # Asked only when commands from one who gives them found no case: a query and a header
     # check spared on all other mail.
-    unfiled = from_giver and case is None and ref is None and _has_commands(parsed, from_giver)
+    unfiled = from_giver and case is None and _has_commands(parsed, from_giver)
     crossed = (
         crossed_thread(session, msg, ref) if case and _has_commands(parsed, from_giver) else None
     )
@@ -240,7 +240,7 @@ def gather(
         too_large=tuple(a.filename for a in msg.attachments if a.too_large),
         # Asked as if it were filed on a case; the plan uses it only when it is.
         stranger=stranger_on_case(msg.from_addr, str(result.kind), True, app.config.known_senders),
-        several_cases=unfiled and several_cases(session, app, msg),
+        several_cases=unfiled and ref is None and several_cases(session, app, msg),
         commands_allowed=(unfiled or crossed is not None) and commands_allowed(app, msg),
         crossed_thread=crossed,
     )

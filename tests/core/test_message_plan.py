@@ -251,6 +251,16 @@ def test_commands_answering_the_digest_run_nowhere_and_she_is_told() -> None:
     )
 
 
+def test_commands_naming_a_case_we_do_not_hold_run_nowhere_and_she_is_told() -> None:
+    got = plan(snap("case_reply", (f"{REF}9", False), **{**DIGEST_REPLY, "several_cases": False}))
+    why = f"its reference {REF}9 names no case (a mistyped reference?)"
+    assert RunCommands() not in got
+    assert got[-2:] == (
+        TellCommandsUnfiled(why),
+        Triage(f"commands not carried out ({why}); the sender was told"),
+    )
+
+
 def test_commands_in_mail_naming_no_case_run_nowhere_and_she_is_told() -> None:
     got = plan(snap("unclassified", **{**DIGEST_REPLY, "several_cases": False}))
     assert TellCommandsUnfiled("it names no case") in got
@@ -261,8 +271,8 @@ def test_commands_in_mail_naming_no_case_run_nowhere_and_she_is_told() -> None:
     [
         # A forger, or one who gives no commands, learns nothing of what became of them.
         ("unclassified", NO_REF, {"commands_allowed": False}),
-        # A reference we do not hold gets no answer: it would tell which ones exist.
-        ("unclassified", (f"{REF}9", False), {"several_cases": False}),
+        # A reference we do not hold, from a forger or one who gives no commands.
+        ("unclassified", (f"{REF}9", False), {"several_cases": False, "commands_allowed": False}),
         ("unclassified", NO_REF, {"has_commands": False}),
         # A machine is never answered, nor a message whose Message-ID was seen before.
         ("unclassified", NO_REF, {"can_acknowledge": False, "no_ack_reason": "auto-replied"}),

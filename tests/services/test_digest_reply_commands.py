@@ -168,13 +168,6 @@ def test_a_command_in_a_new_email_naming_no_case_is_answered_too(bot: Bot) -> No
     assert bot.case().status == "open"
 
 
-def test_a_command_naming_a_case_we_do_not_hold_gets_no_answer(bot: Bot) -> None:
-    # Answering would tell the sender which references exist; the email goes to triage.
-    bot.at("2026-12-17T09:00").mail(BM, "TSCP-2026-0099", "Close: duplicate")
-    bot.run()
-    assert _answers(bot) == []
-
-
 def test_a_vote_whose_subject_names_another_case_than_its_thread_runs_on_neither(
     bot: Bot,
 ) -> None:
@@ -194,3 +187,24 @@ def test_a_vote_whose_subject_names_another_case_than_its_thread_runs_on_neither
     assert answer.recipients == [HEALTH]
     text = " ".join(body_of(answer).split())
     assert f"its subject names {REFS[1]} while it answers an email about {REFS[0]}" in text
+
+
+def test_commands_naming_a_case_we_do_not_hold_are_answered_nothing_was_done(bot: Bot) -> None:
+    # A mistyped number: she must not believe the decision was recorded.
+    bot.at("2026-12-17T09:00").mail(BM, "RE: [TSCP-2026-0091] Screening Panel", "Notifiable: yes")
+    bot.run()
+
+    [answer] = _answers(bot)
+    text = " ".join(body_of(answer).split())
+    assert answer.recipients == [BM] and "Nothing was done" in text
+    assert "its reference TSCP-2026-0091 names no case (a mistyped reference?)" in text
+    assert bot.case("TSCP-2026-0001").notifiable is None
+
+
+def test_a_forger_naming_a_case_we_do_not_hold_is_told_nothing(bot: Bot) -> None:
+    bot.at("2026-12-17T09:00").mail(
+        BM, "RE: [TSCP-2026-0099] Screening Panel", "Notifiable: yes", auth=False
+    )
+    bot.run()
+
+    assert _answers(bot) == []
