@@ -9,16 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
 
-from bot.adapters.db.models import MailboxState, StoredMessage, StuckMessage
 from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
-from bot.app import App
 from bot.services.digest_messages import quarantine
-from bot.services.ingest import IngestReport, ingest_pass
-from tests.fixtures.app import AppFactory, Clock
+from tests.fixtures.app import AppFactory
 from tests.fixtures.ews import MAILBOX, PASSWORD, USERNAME, EwsTestServer
 from tests.fixtures.mail import email, sin
+from tests.fixtures.stuck import counted, mailbox_state, passes, stored_rows
 
 INTERNAL = "ErrorInternalServerError"
 
@@ -44,53 +41,27 @@ def _three(ews: EwsTestServer, code: str = INTERNAL) -> str:
     return bad
 
 
-def _passes(app: App, source: EwsSource, clock: Clock, minutes: list[int]) -> list[IngestReport]:
-    """One pass at each of these minutes past 09:00 on the test day."""
-    reports = []
-    for minute in minutes:
-        clock.set(f"2026-12-23T{9 + minute // 60:02d}:{minute % 60:02d}")
-        reports.append(ingest_pass(app, source, full_sweep=False))
-    return reports
-
-
-def _rows(app: App) -> list[StoredMessage]:
-    with app.sessions() as session:
-        return list(session.scalars(select(StoredMessage).order_by(StoredMessage.id)))
-
-
-def _state(app: App) -> MailboxState:
-    with app.sessions() as session:
-        state = session.get(MailboxState, app.mailbox_name)
-        assert state is not None
-        return state
-
-
-def _counted(app: App) -> list[int]:
-    with app.sessions() as session:
-        return list(session.scalars(select(StuckMessage.passes)))
-
-
 def test_an_item_refused_on_five_passes_over_half_an_hour_waits_for_a_person(
     ews: EwsTestServer, source: EwsSource, make_app: AppFactory
 ) -> None:
     app, clock = make_app()
     bad = _three(ews)
 
-    blocked = _passes(app, source, clock, [0, 10, 20, 30])
+    blocked = passes(app, source, clock, [0, 10, 20, 30])
     assert all(r.mailbox_error and INTERNAL in r.mailbox_error for r in blocked)
-    assert _rows(app) == [] and _state(app).sync_state is None and _counted(app) == [4]
+    assert stored_rows(app) == [] and mailbox_state(app).sync_state is None and counted(app) == [4]
 
-    (last,) = _passes(app, source, clock, [40])
+    (last,) = passes(app, source, clock, [40])
 
     assert last.errors == [] and last.quarantined == 1 and last.processed == 2
-    (kept,) = [r for r in _rows(app) if r.status == "quarantined"]
+    (kept,) = [r for r in stored_rows(app) if r.status == "quarantined"]
     assert kept.needs_triage and kept.size == 0 and kept.source_key.startswith(bad)
     assert (kept.message_id, kept.from_addr) == ("broken-1@nhs.net", "dc.invented@nhs.net")
     assert "refused on 5 passes over 40 minutes" in (kept.last_error or "")
     with app.sessions() as session:
         assert [m["id"] for m in quarantine(session)] == [kept.id]
     assert [i.id for i in ews.in_folder("Inbox")] == [bad]
-    assert len(ews.in_folder("Processed")) == 2 and _state(app).sync_state
+    assert len(ews.in_folder("Processed")) == 2 and mailbox_state(app).sync_state
 
 
 def test_a_good_read_before_the_threshold_clears_the_count(
@@ -98,13 +69,13 @@ def test_a_good_read_before_the_threshold_clears_the_count(
 ) -> None:
     app, clock = make_app()
     bad = _three(ews)
-    _passes(app, source, clock, [0, 10, 20])
+    passes(app, source, clock, [0, 10, 20])
     del ews.state.item_errors[bad]
 
-    (good,) = _passes(app, source, clock, [30])
+    (good,) = passes(app, source, clock, [30])
 
-    assert good.errors == [] and _counted(app) == []
-    assert sorted(r.message_id for r in _rows(app) if r.size) == [
+    assert good.errors == [] and counted(app) == []
+    assert sorted(r.message_id for r in stored_rows(app) if r.size) == [
         "broken-1@nhs.net", "sin-1@gmp.police.uk", "sin-2@gmp.police.uk",
     ]  # fmt: skip
 
@@ -114,18 +85,18 @@ def test_an_outage_or_refused_access_never_sets_an_item_aside(
 ) -> None:
     app, clock = make_app()
     bad = _three(ews, "ErrorAccessDenied")
-    reports = _passes(app, source, clock, [0, 15, 30, 45, 60, 75])
+    reports = passes(app, source, clock, [0, 15, 30, 45, 60, 75])
     ews.deliver(sin("<sin-3@gmp.police.uk>", sender="kim.invented@gmp.police.uk"))
     ews.deliver(sin("<sin-4@gmp.police.uk>", sender="sam.invented@gmp.police.uk"))
     for item in ews.in_folder("Inbox"):  # every item alike
         ews.state.item_errors[item.id] = INTERNAL
     asked = ews.state.operations.count("GetItem")
-    reports += _passes(app, source, clock, [90, 105, 120, 135, 150, 165])
+    reports += passes(app, source, clock, [90, 105, 120, 135, 150, 165])
     # Each pass gives up after three failing items, not the whole batch.
     assert ews.state.operations.count("GetItem") - asked == 3 * 6
     ews.state.mailbox_down = True
-    reports += _passes(app, source, clock, [180, 195, 210, 225, 240, 255])
+    reports += passes(app, source, clock, [180, 195, 210, 225, 240, 255])
 
     assert all(r.mailbox_error for r in reports)
-    assert _rows(app) == [] and _counted(app) == [] and _state(app).sync_state is None
+    assert stored_rows(app) == [] and counted(app) == [] and mailbox_state(app).sync_state is None
     assert bad in {i.id for i in ews.in_folder("Inbox")}

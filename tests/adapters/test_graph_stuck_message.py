@@ -17,17 +17,16 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
-from bot.adapters.db.models import Case, MailboxState, StoredMessage, StuckMessage
+from bot.adapters.db.models import Case
 from bot.adapters.graph_client import GraphClient
 from bot.adapters.graph_source import GraphSource
 from bot.adapters.oauth_tokens import ClientSecret, EntraApp, OAuthLogin
-from bot.app import App
 from bot.services.digest_messages import quarantine
-from bot.services.ingest import IngestReport, ingest_pass
-from tests.fixtures.app import AppFactory, Clock
+from tests.fixtures.app import AppFactory
 from tests.fixtures.entra import CLIENT_ID, CLIENT_SECRET, TENANT, EntraTestServer
 from tests.fixtures.graph import GRAPH_SCOPE, MAILBOX, GraphTestServer
 from tests.fixtures.mail import email, sin
+from tests.fixtures.stuck import counted, mailbox_state, passes, stored_rows
 
 GENERAL = (500, "generalException")
 
@@ -64,32 +63,6 @@ def _three(graph: GraphTestServer, error: tuple[int, str] = GENERAL) -> str:
     return bad
 
 
-def _passes(app: App, source: GraphSource, clock: Clock, minutes: list[int]) -> list[IngestReport]:
-    """One pass at each of these minutes past 09:00 on the test day."""
-    reports = []
-    for minute in minutes:
-        clock.set(f"2026-12-23T{9 + minute // 60:02d}:{minute % 60:02d}")
-        reports.append(ingest_pass(app, source, full_sweep=False))
-    return reports
-
-
-def _rows(app: App) -> list[StoredMessage]:
-    with app.sessions() as session:
-        return list(session.scalars(select(StoredMessage).order_by(StoredMessage.id)))
-
-
-def _state(app: App) -> MailboxState:
-    with app.sessions() as session:
-        state = session.get(MailboxState, app.mailbox_name)
-        assert state is not None
-        return state
-
-
-def _counted(app: App) -> list[int]:
-    with app.sessions() as session:
-        return list(session.scalars(select(StuckMessage.passes)))
-
-
 @pytest.mark.parametrize(
     "minutes",
     [[0, 15, 30, 45], [0, 2, 4, 6, 8, 10]],
@@ -101,11 +74,13 @@ def test_below_the_threshold_the_pass_fails_at_the_message_and_nothing_moves_on(
     app, clock = make_app()
     _three(graph)
 
-    reports = _passes(app, source, clock, minutes)
+    reports = passes(app, source, clock, minutes)
 
     assert all(r.mailbox_error and "generalException" in r.mailbox_error for r in reports)
-    assert _rows(app) == [] and _state(app).sync_state is None  # the delta link is not kept
-    assert _counted(app) == [len(minutes)]
+    assert (
+        stored_rows(app) == [] and mailbox_state(app).sync_state is None
+    )  # the delta link is not kept
+    assert counted(app) == [len(minutes)]
     assert {m.internet_message_id for m in graph.in_folder("Inbox")} == {
         "<sin-1@gmp.police.uk>", "<broken-1@nhs.net>", "<sin-2@gmp.police.uk>",
     }  # fmt: skip
@@ -117,13 +92,13 @@ def test_after_five_passes_over_half_an_hour_it_waits_on_the_triage_list_and_the
     app, clock = make_app()
     bad = _three(graph)
 
-    reports = _passes(app, source, clock, [0, 8, 16, 24, 32])
+    reports = passes(app, source, clock, [0, 8, 16, 24, 32])
 
     assert all(r.mailbox_error for r in reports[:4])
     last = reports[4]
     assert last.mailbox_error is None and last.errors == []
     assert last.quarantined == 1 and last.processed == 2 and last.released == 2
-    rows = _rows(app)
+    rows = stored_rows(app)
     (kept,) = [r for r in rows if r.status == "quarantined"]
     assert kept.needs_triage and kept.size == 0 and kept.source_key.startswith(bad)
     assert (kept.message_id, kept.subject, kept.from_addr) == (
@@ -140,13 +115,13 @@ def test_after_five_passes_over_half_an_hour_it_waits_on_the_triage_list_and_the
     assert {m.internet_message_id for m in graph.in_folder("Processed")} == {
         "<sin-1@gmp.police.uk>", "<sin-2@gmp.police.uk>",
     }  # fmt: skip
-    state = _state(app)
+    state = mailbox_state(app)
     assert state.last_error is None and state.sync_state  # the cursor moved past it
 
     # New mail after it is read on the next pass; the broken one is not asked for again.
     asked = graph.state.calls("GET", "/messages/[^/]+/\\$value$")
     graph.deliver(sin("<sin-3@gmp.police.uk>", sender="kim.invented@gmp.police.uk"))
-    (after,) = _passes(app, source, clock, [40])
+    (after,) = passes(app, source, clock, [40])
     assert after.errors == [] and after.processed == 1
     assert graph.state.calls("GET", "/messages/[^/]+/\\$value$") == asked + 1
 
@@ -156,20 +131,20 @@ def test_a_good_read_before_the_threshold_starts_the_count_again(
 ) -> None:
     app, clock = make_app()
     bad = _three(graph)
-    _passes(app, source, clock, [0, 10, 20, 30])
-    assert _counted(app) == [4]
+    passes(app, source, clock, [0, 10, 20, 30])
+    assert counted(app) == [4]
 
     del graph.state.mime_errors[bad]  # it reads fine once (it waits for a person: not a SIN)
-    (good,) = _passes(app, source, clock, [40])
-    assert good.errors == [] and _counted(app) == []
+    (good,) = passes(app, source, clock, [40])
+    assert good.errors == [] and counted(app) == []
     assert bad in {m.id for m in graph.in_folder("Inbox")}
 
     graph.state.mime_errors[bad] = GENERAL  # and is refused again, listed again by a resync
     graph.expire_delta_tokens()
     graph.deliver(sin("<sin-3@gmp.police.uk>", sender="kim.invented@gmp.police.uk"))
-    (again,) = _passes(app, source, clock, [50])
-    assert again.mailbox_error is not None and _counted(app) == [1]  # not set aside at once
-    assert [r.size > 0 for r in _rows(app) if r.message_id == "broken-1@nhs.net"] == [True]
+    (again,) = passes(app, source, clock, [50])
+    assert again.mailbox_error is not None and counted(app) == [1]  # not set aside at once
+    assert [r.size > 0 for r in stored_rows(app) if r.message_id == "broken-1@nhs.net"] == [True]
 
 
 @pytest.mark.parametrize(
@@ -182,10 +157,10 @@ def test_the_app_s_access_or_throttling_never_sets_a_message_aside(
     app, clock = make_app()
     _three(graph, error)
 
-    reports = _passes(app, source, clock, list(range(0, 180, 15)))
+    reports = passes(app, source, clock, list(range(0, 180, 15)))
 
     assert all(r.mailbox_error for r in reports)
-    assert _rows(app) == [] and _counted(app) == [] and _state(app).sync_state is None
+    assert stored_rows(app) == [] and counted(app) == [] and mailbox_state(app).sync_state is None
 
 
 def test_a_whole_server_outage_never_sets_anything_aside_however_long(
@@ -198,17 +173,17 @@ def test_a_whole_server_outage_never_sets_anything_aside_however_long(
     for message in graph.in_folder("Inbox"):  # every read fails alike
         graph.state.mime_errors[message.id] = GENERAL
 
-    reports = _passes(app, source, clock, list(range(0, 180, 15)))
+    reports = passes(app, source, clock, list(range(0, 180, 15)))
     # Each pass gives up after three failing reads, not a whole batch of them.
     assert graph.state.calls("GET", "/messages/[^/]+/\\$value$") == 3 * len(reports)
     graph.state.mailbox_down = True  # then the listing fails too
-    reports += _passes(app, source, clock, list(range(180, 300, 15)))
+    reports += passes(app, source, clock, list(range(180, 300, 15)))
 
     assert all(r.mailbox_error for r in reports)
-    assert _rows(app) == [] and _counted(app) == [] and _state(app).sync_state is None
+    assert stored_rows(app) == [] and counted(app) == [] and mailbox_state(app).sync_state is None
     graph.state.mailbox_down = False
     graph.state.mime_errors.clear()
-    (mended,) = _passes(app, source, clock, [300])
+    (mended,) = passes(app, source, clock, [300])
     assert mended.errors == [] and mended.processed == 5 and mended.quarantined == 0
 
 
@@ -221,10 +196,10 @@ def test_two_stuck_messages_side_by_side_are_both_set_aside_and_the_rest_is_read
     graph.deliver(sin())
     graph.state.mime_errors.update({first: GENERAL, second: (502, "")})
 
-    reports = _passes(app, source, clock, [0, 10, 20, 30, 40])
+    reports = passes(app, source, clock, [0, 10, 20, 30, 40])
 
     assert all(r.mailbox_error for r in reports[:4]) and reports[4].errors == []
-    assert {r.message_id: r.status for r in _rows(app)} == {
+    assert {r.message_id: r.status for r in stored_rows(app)} == {
         "broken-1@nhs.net": "quarantined", "broken-2@nhs.net": "quarantined",
         "sin-1@gmp.police.uk": "processed",
     }  # fmt: skip
@@ -241,17 +216,17 @@ def test_a_stuck_message_last_in_the_listing_is_counted_once_new_mail_arrives(
     graph.state.mime_errors[bad] = GENERAL
     try:
         # Alone in its batch, nothing shows the server gives other mail: not counted.
-        first = _passes(app, source, clock, [0, 10])
-        assert all(r.mailbox_error for r in first) and _counted(app) == []
+        first = passes(app, source, clock, [0, 10])
+        assert all(r.mailbox_error for r in first) and counted(app) == []
         assert sum(r.processed for r in first) == 2
         graph.deliver(sin("<sin-3@gmp.police.uk>", sender="kim.invented@gmp.police.uk"))
 
-        reports = _passes(app, source, clock, [20, 30, 40, 50, 60])
+        reports = passes(app, source, clock, [20, 30, 40, 50, 60])
     finally:
         source.close()
 
     assert all(r.mailbox_error for r in reports[:4]) and reports[4].errors == []
-    assert {r.message_id: r.status for r in _rows(app)} == {
+    assert {r.message_id: r.status for r in stored_rows(app)} == {
         "sin-1@gmp.police.uk": "processed", "sin-2@gmp.police.uk": "processed",
         "broken-1@nhs.net": "quarantined", "sin-3@gmp.police.uk": "processed",
     }  # fmt: skip
@@ -265,12 +240,12 @@ def test_a_stuck_message_alone_in_its_batch_is_told_from_an_outage_by_the_next_o
     source = _source(graph, entra, batch_messages=1)
     bad = _three(graph)
     try:
-        reports = _passes(app, source, clock, [0, 10, 20, 30, 40])
+        reports = passes(app, source, clock, [0, 10, 20, 30, 40])
     finally:
         source.close()
 
     assert all(r.mailbox_error for r in reports[:4]) and reports[4].errors == []
-    assert {r.message_id: r.status for r in _rows(app)} == {
+    assert {r.message_id: r.status for r in stored_rows(app)} == {
         "sin-1@gmp.police.uk": "processed", "broken-1@nhs.net": "quarantined",
         "sin-2@gmp.police.uk": "processed",
     }  # fmt: skip
