@@ -61,10 +61,24 @@ class _DropsAtRcpt(_RecordingHandler):
         return "250 OK"
 
 
+class _SeesWhatWaits(_RecordingHandler):
+    """Notes, as MAIL FROM is handled, what the client had already sent after it: with
+    PIPELINING its RCPT TO and DATA are there; without, the client waits for the reply."""
+
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        waiting = bytes(server._reader._buffer)  # type: ignore[attr-defined]
+        self._server.after_mail.append(waiting)  # type: ignore[attr-defined]
+        envelope.mail_from = address
+        return "250 OK"
+
+
 class _Relay(SmtpTestServer):
     def __init__(self, handler: type[_RecordingHandler], pipelining: bool) -> None:
         super().__init__(pipelining=pipelining)
         self._kind = handler
+        self.after_mail: list[bytes] = []
 
     def _handler(self) -> _RecordingHandler:
         return self._kind(self)
@@ -77,6 +91,24 @@ def _relay(handler: type[_RecordingHandler], pipelining: bool) -> Iterator[_Rela
         yield server
     finally:
         server.stop()
+
+
+@MODES
+def test_the_envelope_goes_in_one_write_only_where_the_relay_offers_pipelining(
+    pipelining: bool,
+) -> None:
+    for relay in _relay(_SeesWhatWaits, pipelining):
+        sender = SmtpSender(relay.host, relay.port, security="plain")
+        sender.send(raw(1), SENDER, [*TO, "alex.sample@example.org"])
+        relay.wait_for(1)
+        [waiting] = relay.after_mail
+        if pipelining:
+            assert waiting == (
+                b"RCPT TO:<sam.sample@example.org>\r\nRCPT TO:<alex.sample@example.org>\r\nDATA\r\n"
+            )
+        else:
+            assert waiting == b""  # each command waited for its reply
+        assert relay.messages[0].rcpt_tos == [*TO, "alex.sample@example.org"]
 
 
 @MODES
