@@ -30,6 +30,7 @@ __all__ = [
     "border_hosts",
     "check_sender",
     "failed_authentication",
+    "not_authenticated",
     "organisational_domain",
     "parse_authentication_results",
     "trusted_results",
@@ -169,6 +170,16 @@ def failed_authentication(msg: MailMessage, policy: AuthPolicy) -> str | None:
     if policy.mode is AuthMode.OFF or "@" not in msg.from_addr:
         return None
     return _dmarc_failure(trusted_results(msg, policy), _domain(msg.from_addr))
+
+
+def not_authenticated(msg: MailMessage, policy: AuthPolicy) -> str | None:
+    """Why nothing vouches for the message's From domain, or None when something does or
+    authentication is switched off: what a person should know before believing a message that
+    is accepted without authentication (a calendar answer)."""
+    if policy.mode is AuthMode.OFF:
+        return None
+    authenticated, why = _authentication(msg, policy)
+    return None if authenticated else why
 
 
 def _dmarc_failure(results: list[AuthResult], from_domain: str) -> str | None:

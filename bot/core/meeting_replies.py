@@ -80,6 +80,7 @@ class Response:
     sequence: int
     at: datetime
     order: int = 0  # recording order: breaks a tie between two answers timed the same second
+    unauthenticated: str = ""  # why nothing vouched for a mailed answer's sender; "" if it did
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class MemberAnswer:
     partstat: str  # the latest answer to the current version; NEEDS-ACTION when none
     at: datetime | None
     earlier: str  # the answer to an earlier version, when that is all there is; else ""
+    unauthenticated: str = ""  # the latest answer's: why nothing vouched for its sender
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ def _member(role: str, attendee: str, responses: Sequence[Response], sequence: i
         partstat=latest.partstat if latest else Answer.NEEDS_ACTION.value,
         at=latest.at if latest else None,
         earlier=before.partstat if latest is None and before is not None else "",
+        unauthenticated=latest.unauthenticated if latest else "",
     )
 
 
@@ -132,9 +135,21 @@ def _summary(rows: Sequence[MemberAnswer], missing: Sequence[MemberAnswer]) -> s
     if not rows:
         return "not quorate: no statutory partner representatives are configured"
     if not missing:
-        return f"quorate: all {len(rows)} statutory partners accepted"
+        return f"quorate: all {len(rows)} statutory partners accepted{_unproven(rows)}"
     said = "; ".join(f"{_role_words(r.role)} {answer_words(r.partstat)}" for r in missing)
-    return f"not quorate: {said}"
+    return f"not quorate: {said}{_unproven(rows)}"
+
+
+def _unproven(rows: Sequence[MemberAnswer]) -> str:
+    """A mailed answer is counted without authentication (some gateways strip it), so the
+    summary says whose answer nothing vouched for: a person can check it is theirs."""
+    roles = [_role_words(r.role) for r in rows if r.unauthenticated]
+    if not roles:
+        return ""
+    if len(roles) == 1:
+        return f" (the answer from {roles[0]} was not authenticated: check it is theirs)"
+    whom = f"{', '.join(roles[:-1])} and {roles[-1]}"
+    return f" (the answers from {whom} were not authenticated: check they are theirs)"
 
 
 def _role_words(role: str) -> str:

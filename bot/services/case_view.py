@@ -105,13 +105,18 @@ def failures_by_outbox(
     return found
 
 
+def response_of(row: Any) -> Response:
+    """One meeting_responses row (or model) as the core reads it."""
+    doubt = row.unauthenticated or ""
+    return Response(row.attendee, row.partstat, row.sequence, row.responded_at, row.id, doubt)
+
+
 def meeting_view(
     members: Sequence[tuple[str, str]], meeting: Any, rows: Sequence[Any]
 ) -> dict[str, object]:
     """One meeting (a row or model) with every partner's answer to it (rows or models of
     meeting_responses, oldest first) and whether the panel is quorate."""
-    found = [Response(r.attendee, r.partstat, r.sequence, r.responded_at, r.id) for r in rows]
-    answers = panel_answers(members, found, meeting.sequence)
+    answers = panel_answers(members, [response_of(r) for r in rows], meeting.sequence)
     addresses = {addr for _, addr in members}
     return {
         "purpose": meeting.purpose,
@@ -128,9 +133,11 @@ def meeting_view(
                 "role": m.role,
                 "attendee": m.attendee,
                 "answer": m.partstat,
-                "said": answer_words(m.partstat),
+                "said": answer_words(m.partstat)
+                + (" (not authenticated)" if m.unauthenticated else ""),
                 "at": m.at,
                 "earlier_time": answer_words(m.earlier) if m.earlier else "",
+                "not_authenticated": m.unauthenticated,
             }
             for m in answers.members
         ],

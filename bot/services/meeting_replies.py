@@ -15,14 +15,13 @@ from sqlalchemy.orm import Session, contains_eager
 
 from bot.adapters.db.models import Case, Meeting, MeetingResponse, StoredMessage
 from bot.app import App
-from bot.core.authn import failed_authentication
+from bot.core.authn import failed_authentication, not_authenticated
 from bot.core.deadlines import fmt_date
 from bot.core.lifecycle import ROLE_NAMES
 from bot.core.meeting_replies import (
     Answer,
     CalendarItem,
     PanelAnswers,
-    Response,
     Standing,
     answer_words,
     panel_answers,
@@ -69,7 +68,8 @@ def record_calendar_replies(
             if refused is not None:
                 problems.append(refused)
                 continue
-            _record(session, app, meeting, row, item, attendee, partstat, now)
+            doubt = not_authenticated(msg, auth_policy(app))
+            _record(session, app, meeting, row, item, (attendee, partstat, doubt), now)
         if item.method == "COUNTER":
             _counter(session, app, meeting, item, msg.from_addr, now)
     if problems:
@@ -106,13 +106,23 @@ def _record(
     meeting: Meeting,
     row: StoredMessage,
     item: CalendarItem,
-    attendee: str,
-    partstat: str,
+    answer: tuple[str, str, str | None],  # attendee, PARTSTAT, why it is not authenticated
     now: datetime,
 ) -> None:
+    attendee, partstat, doubt = answer
     why = f"calendar reply, message #{row.id}"
     record_answer(
-        session, app, meeting, attendee, partstat, item.sequence, row.received_at, now, why, row.id
+        session,
+        app,
+        meeting,
+        attendee,
+        partstat,
+        item.sequence,
+        row.received_at,
+        now,
+        why,
+        row.id,
+        unauthenticated=doubt,
     )
 
 
@@ -127,9 +137,11 @@ def record_answer(
     now: datetime,
     why: str,
     message_id: int | None = None,
+    unauthenticated: str | None = None,
 ) -> None:
     """One attendee's answer stored and told to the case: a mailed reply, or (Graph calendar)
-    the answer read back from the event, counted and flagged the same way."""
+    the answer read back from the event, counted and flagged the same way. `unauthenticated`
+    says why nothing vouched for a mailed answer's sender: it is counted, and said."""
     where = standing(sequence, meeting.sequence)
     session.add(
         MeetingResponse(
@@ -140,6 +152,7 @@ def record_answer(
             stale=where is not Standing.CURRENT,
             responded_at=responded_at,
             message_id=message_id,
+            unauthenticated=unauthenticated,
         )
     )
     session.flush()
@@ -154,6 +167,8 @@ def record_answer(
         detail += f" (version {sequence}, which the bot never sent: not counted)"
     if meeting.cancelled_at is not None:
         detail += " (the meeting is cancelled)"
+    if unauthenticated is not None:
+        detail += f" (not authenticated: {unauthenticated})"
     answers = panel_for(session, app, meeting)
     declined = partstat == Answer.DECLINED and where is Standing.CURRENT
     add_event(
@@ -209,7 +224,7 @@ def panel_for(session: Session, app: App, meeting: Meeting) -> PanelAnswers:
 
 
 def _panel(app: App, meeting: Meeting, rows: list[MeetingResponse]) -> PanelAnswers:
-    found = [Response(r.attendee, r.partstat, r.sequence, r.responded_at, r.id) for r in rows]
+    found = [case_view.response_of(r) for r in rows]
     return panel_answers(panel_members(app), found, meeting.sequence)
 
 

@@ -89,6 +89,28 @@ def test_an_answer_to_an_earlier_version_is_shown_as_such() -> None:
     assert (police.partstat, police.earlier) == ("NEEDS-ACTION", "ACCEPTED")
 
 
+def test_the_summary_names_whose_latest_answer_nothing_authenticated() -> None:
+    doubt = "no Authentication-Results from our receiving server"
+    answers = [
+        Response("la@x.example", "ACCEPTED", 0, AT, 1, doubt),
+        Response("p@x.example", "ACCEPTED", 0, AT, 2),
+        Response("h@x.example", "ACCEPTED", 0, AT, 3, doubt),
+    ]
+    result = panel_answers(MEMBERS, answers, 0)
+    assert result.quorate  # counted: some gateways strip every verdict
+    assert result.summary == (
+        "quorate: all 3 statutory partners accepted (the answers from local authority and "
+        "health were not authenticated: check they are theirs)"
+    )
+    # A later answer that was authenticated replaces the doubt; a decline keeps its own.
+    later = [*answers, Response("la@x.example", "ACCEPTED", 0, AT, 4)]
+    later.append(Response("h@x.example", "DECLINED", 0, AT, 5, doubt))
+    assert panel_answers(MEMBERS, later, 0).summary == (
+        "not quorate: health declined "
+        "(the answer from health was not authenticated: check it is theirs)"
+    )
+
+
 @pytest.mark.parametrize(
     ("reply", "meeting", "expected"),
     [(0, 0, Standing.CURRENT), (0, 1, Standing.STALE), (2, 1, Standing.UNKNOWN_VERSION)],

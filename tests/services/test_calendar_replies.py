@@ -19,7 +19,16 @@ from bot.services.digest import digest_context
 from bot.services.meeting_replies import meeting_views
 from tests.fixtures.app import AppFactory
 from tests.fixtures.mail import calendar_reply, drop_into_maildir, through_our_mx
-from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, TRUSTED, Bot, body_of
+from tests.services.test_lifecycle import (
+    BM,
+    HEALTH,
+    LA,
+    POLICE,
+    TRUSTED,
+    Bot,
+    body_of,
+    delivered,
+)
 
 UID = "screening-TSCP-2026-0001@tscp-bot"
 # The SIN arrives Wednesday 16 December 2026 at 13:00: the panel is booked for Thursday 10:00.
@@ -40,10 +49,14 @@ def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
     return b
 
 
-def answer(bot: Bot, sender: str, partstat: str, sequence: int = 0, **kw: str) -> None:
+def answer(
+    bot: Bot, sender: str, partstat: str, sequence: int = 0, verdict: bool = True, **kw: str
+) -> None:
+    """`sender`'s calendar answer, with our receiving server's DMARC pass unless `verdict` is
+    False (delivered with none, as through some gateways)."""
     slot = {**SLOT, **kw}
     raw = calendar_reply(sender, partstat, sequence=sequence, **slot)  # type: ignore[arg-type]
-    drop_into_maildir(bot.tmp_path / "inbox", raw)
+    drop_into_maildir(bot.tmp_path / "inbox", delivered(raw, sender) if verdict else raw)
 
 
 def calendar_of(row: OutboxMessage) -> str:
@@ -107,7 +120,7 @@ def test_a_tentative_acceptance_is_not_an_acceptance(bot: Bot) -> None:
 
 def test_a_reply_without_the_case_tag_is_matched_by_the_invitations_uid(bot: Bot) -> None:
     raw = calendar_reply(POLICE, "ACCEPTED", subject="Accepted: Screening Panel", **SLOT)
-    drop_into_maildir(bot.tmp_path / "inbox", raw)
+    drop_into_maildir(bot.tmp_path / "inbox", delivered(raw, POLICE))
     bot.at("2026-12-16T14:00").run()
     with bot.app.sessions() as s:
         row = s.scalars(select(StoredMessage).order_by(StoredMessage.id.desc())).first()
@@ -295,7 +308,7 @@ def test_an_answer_our_server_found_forged_is_not_counted(bot: Bot) -> None:
     forged = calendar_reply(HEALTH, "DECLINED", **SLOT)  # type: ignore[arg-type]
     verdict = "dkim=fail header.d=nhs.net; dmarc=fail header.from=nhs.net"
     drop_into_maildir(bot.tmp_path / "inbox", through_our_mx(forged, verdict, host=TRUSTED))
-    answer(bot, LA, "ACCEPTED")  # no verdict at all: still counted
+    answer(bot, LA, "ACCEPTED", verdict=False)  # no verdict at all: still counted
     bot.at("2026-12-16T14:00").run()
     answers = {a["role"]: a["answer"] for a in panel(bot)["answers"]}  # type: ignore[attr-defined]
     assert answers["local_authority"] == "ACCEPTED"
@@ -304,3 +317,34 @@ def test_an_answer_our_server_found_forged_is_not_counted(bot: Bot) -> None:
         rows = s.scalars(select(StoredMessage).where(StoredMessage.from_addr == HEALTH)).all()
         assert [r.needs_triage for r in rows] == [True]
         assert "DMARC failed for nhs.net, so not counted" in str(rows[0].triage_reason)
+
+
+def test_an_answer_nothing_authenticated_counts_but_the_quorum_says_whose_it_is(bot: Bot) -> None:
+    """Some gateways strip the verdict, so an answer with none is counted; but whoever reads
+    "quorate" is told which acceptance nothing vouched for, so they can check it is real."""
+    bot.at("2026-12-16T14:00")
+    answer(bot, LA, "ACCEPTED")
+    answer(bot, HEALTH, "ACCEPTED")
+    answer(bot, POLICE, "ACCEPTED", verdict=False)
+    bot.run()
+    view = panel(bot)
+    assert view["quorate"] is True
+    assert view["quorum"] == (
+        "quorate: all 3 statutory partners accepted "
+        "(the answer from police was not authenticated: check it is theirs)"
+    )
+    said = {a["role"]: a["said"] for a in view["answers"]}  # type: ignore[attr-defined]
+    assert said == {
+        "local_authority": "accepted",
+        "police": "accepted (not authenticated)",
+        "health": "accepted",
+    }
+    [told] = [e for e in bot.case().events if e.what == "meeting_reply" and e.actor == POLICE]
+    assert "(not authenticated: " in told.detail  # the case history says why
+    bot.at("2026-12-17T08:05").run()
+    assert "police             accepted (not authenticated)" in digest_text(bot)
+    # The same partner's authenticated answer later settles it.
+    bot.at("2026-12-17T08:30")
+    answer(bot, POLICE, "ACCEPTED")
+    bot.run()
+    assert panel(bot)["quorum"] == "quorate: all 3 statutory partners accepted"

@@ -4,7 +4,7 @@ before, that return stands as it was. Through the Maildir inbox and the real ing
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -91,3 +91,25 @@ def test_a_request_email_that_has_not_gone_never_goes(bot: Bot) -> None:
     assert "The request email had not gone, and will not." in said
     [row] = bot.outbox(REQUEST)
     assert row.status == "withdrawn" and row.sent_at is None
+
+
+def test_a_request_email_another_instance_is_sending_is_left_and_the_reply_says_so(
+    bot: Bot,
+) -> None:
+    """Claimed by a sender right now: it may already be at the mail server, so the bot
+    neither withdraws it (a withdrawal the relay never heard of would be untrue) nor
+    claims it went; the Business Manager is told to look."""
+    gmp_asked_for_a_return(bot)
+    with bot.app.sessions() as s:
+        [row] = s.scalars(select(OutboxMessage).where(OutboxMessage.event == REQUEST)).all()
+        row.status, row.sent_at = "pending", None
+        row.claimed_until = datetime(2026, 12, 17, 11, 10, tzinfo=UTC)
+        s.commit()
+
+    said = withdraw(bot, "2026-12-17T11:00")
+
+    assert "Check the request email in `tscp-bot outbox list`: it may be on its way." in said
+    assert "had not gone" not in said and "had already gone" not in said
+    [row] = bot.outbox(REQUEST)
+    assert row.status == "pending"  # left to its sender
+    assert not any(d.name.startswith("appendix_b:gmp") for d in bot.case().deadlines)

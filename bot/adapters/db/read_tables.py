@@ -118,6 +118,7 @@ MEETING_RESPONSES = table(
     column("sequence", Integer),
     column("stale", Boolean),
     column("responded_at", UtcDateTime()),
+    column("unauthenticated", String),
 )
 MESSAGES = table(
     "messages",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.adapters.db.models.base import Base, SafeString, UtcDateTime, intpk, text, utc
+from bot.adapters.db.models.base import Base, SafeString, SafeText, UtcDateTime, intpk, text, utc
 
 if TYPE_CHECKING:
     from bot.adapters.db.models.cases import Case
@@ -50,3 +50,6 @@ class MeetingResponse(Base):
     stale: Mapped[bool] = mapped_column(default=False)
     responded_at: Mapped[utc]
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
+    # Why nothing vouched for a mailed answer's sender (counted, but flagged for a person);
+    # None when something did, when authentication is off, or read back from the calendar.
+    unauthenticated: Mapped[str | None] = mapped_column(SafeText(), default=None)
