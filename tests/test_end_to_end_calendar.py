@@ -17,7 +17,7 @@ import pytest
 
 from tests.fixtures.app import ROOT
 from tests.fixtures.backends import Mailbox, Outbox
-from tests.fixtures.mail import sin
+from tests.fixtures.mail import sin, through_our_mx
 
 CORPUS = ROOT / "tests" / "corpus"
 UID = "UID:screening-TSCP-2026-0001@tscp-bot"
@@ -45,8 +45,16 @@ def _calendars(smtp: Outbox, method: str) -> list[tuple[list[str], str]]:
     return found
 
 
-def _answer(mailbox: Mailbox, name: str) -> None:
-    mailbox.append((CORPUS / name).read_bytes())
+def _answer(mailbox: Mailbox, name: str, verdict: bool = True) -> None:
+    """A partner's answer from the corpus, as our receiving server delivers it: with its DMARC
+    pass for the sender's domain unless `verdict` is False (through a gateway that adds none)."""
+    raw = (CORPUS / name).read_bytes()
+    if verdict:
+        sender = email.message_from_bytes(raw, policy=policy.default)["From"].addresses[0]
+        domain = sender.domain
+        results = f"dkim=pass header.d={domain}; dmarc=pass header.from={domain}"
+        raw = through_our_mx(raw, results, host="tameside.gov.uk")
+    mailbox.append(raw)
 
 
 def test_partners_answers_show_on_the_case_and_the_panel_is_moved_then_cancelled(
@@ -77,12 +85,17 @@ def test_partners_answers_show_on_the_case_and_the_panel_is_moved_then_cancelled
     ]
     assert {m["kind"] for m in case["messages"][1:]} == {"calendar_reply"}
 
-    _answer(mailbox, "calendar-reply-outlook-accepted-health-after-declining.eml")
+    # Health's acceptance comes through a gateway that strips every verdict: it counts, and
+    # the quorum says whose answer nothing vouched for.
+    _answer(mailbox, "calendar-reply-outlook-accepted-health-after-declining.eml", verdict=False)
     bot("--now", "2026-12-23T10:05", "run", "--once")
     _, out = bot("--now", "2026-12-23T10:06", "case", "TSCP-2026-0001", "--json")
     [meeting] = json.loads(out)["meetings"]
     assert meeting["quorate"] is True
-    assert meeting["quorum"] == "quorate: all 3 statutory partners accepted"
+    assert meeting["quorum"] == (
+        "quorate: all 3 statutory partners accepted "
+        "(the answer from health was not authenticated: check it is theirs)"
+    )
 
     code, out = bot(
         "--now", "2026-12-23T10:10", "command", "TSCP-2026-0001", "Reschedule: 24/12/2026 10:00"
