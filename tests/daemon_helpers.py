@@ -50,12 +50,15 @@ def daemon_config(
     return path
 
 
-def daemon_app(config: Path, password: str, *, busy_seconds: int = 30) -> App:
-    engine = make_engine(load_config(config, {"TEST_IMAP_PASSWORD": password}).database_url)
+def daemon_app(
+    config: Path, password: str, *, busy_seconds: int = 30, password_env: str = "TEST_IMAP_PASSWORD"
+) -> App:
+    env = {password_env: password}
+    engine = make_engine(load_config(config, env).database_url)
     migrate(engine)
     engine.dispose()
     start = datetime(2026, 12, 23, 7, 0, tzinfo=LONDON)
-    app = build_app(load_config(config, {"TEST_IMAP_PASSWORD": password}), OffsetClock(start))
+    app = build_app(load_config(config, env), OffsetClock(start))
     app.engine.dispose()
     engine = make_engine(app.config.database_url, busy_seconds=busy_seconds)
     return replace(app, engine=engine, sessions=make_sessions(engine))

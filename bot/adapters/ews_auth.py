@@ -35,6 +35,12 @@ _EARLY_SECONDS = 300
 _MIN_LIFETIME = 2  # never a token exchangelib counts as expired on arrival (a tight loop)
 
 
+# Sessions exchangelib may open to the endpoint at once (its default is one): the Inbox watch's
+# stream holds one for minutes (bot.adapters.ews_watch), a stream still ending after a reconnect
+# another, and reading and sending share the rest.
+MAX_CONNECTIONS = 3
+
+
 class NoToken(Exception):
     """Entra ID gave no access token; the message is its reason in one line."""
 
@@ -53,15 +59,19 @@ def configuration(endpoint: str, auth: EwsAuth, username: str, password: str,
             credentials=credentials,
             auth_type=OAUTH2,
             retry_policy=_refresh_on_401(credentials),
+            max_connections=MAX_CONNECTIONS,
         )
     if auth == "kerberos":
         require_gssapi()
         # No credentials: requests-gssapi takes the ticket from the credential cache.
-        return Configuration(service_endpoint=endpoint, auth_type=GSSAPI)
+        return Configuration(
+            service_endpoint=endpoint, auth_type=GSSAPI, max_connections=MAX_CONNECTIONS
+        )
     return Configuration(
         service_endpoint=endpoint,
         credentials=Credentials(username, password),
         auth_type=NTLM if auth == "ntlm" else BASIC,
+        max_connections=MAX_CONNECTIONS,
     )
 
 

@@ -18,13 +18,13 @@
   placeholder on the triage list. An error that blames the server fails the pass; one that
   may be the item's own lasting trouble (ErrorInternalServerError) is handed on as Refused
   (bot.adapters.ews_items).
-- No push without a listening endpoint: wait() just sleeps.
+- wait() returns as soon as Exchange's streaming notifications announce new mail
+  (bot.adapters.ews_watch), started by the daemon's first wait; `run --once` never streams.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +33,7 @@ from typing import Any
 
 from bot.adapters.ews_auth import EwsAuth, NoToken, configuration, forget_other_protocol, refusal
 from bot.adapters.ews_items import read_items
+from bot.adapters.ews_watch import InboxWatch
 from bot.adapters.exchange_keys import message_key, split_key
 from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
 from bot.adapters.mail_source import (
@@ -193,6 +194,7 @@ class EwsSource:
         self.processed_folder = processed_folder
         self.attention_folder = attention_folder
         self._rounds = Rounds(self._tag(), batch_messages, batch_bytes)
+        self._watch = InboxWatch(lambda: self._ews.account().inbox, connection.login.describe())
 
     # -- MailSource ---------------------------------------------------------------------------
 
@@ -228,10 +230,10 @@ class EwsSource:
             return folder is not None and self._ews.find(folder, bracketed) is not None
 
     def wait(self, timeout: float) -> bool:
-        time.sleep(timeout)
-        return False
+        return self._watch.wait(timeout)
 
     def close(self) -> None:
+        self._watch.close()
         self._ews.close()
 
     # -- EWS steps ------------------------------------------------------------------------------
