@@ -52,7 +52,8 @@ def record_calendar_replies(
     if row.kind != Kind.CALENDAR_REPLY:
         return
     problems: list[str] = []
-    forged = failed_authentication(msg, auth_policy(app))
+    policy = auth_policy(app)
+    forged, doubt = failed_authentication(msg, policy), not_authenticated(msg, policy)
     for item in replies(msg.calendar_items):
         meeting = session.scalar(select(Meeting).where(Meeting.uid == item.uid))
         if meeting is None and _on_calendar(session, row.case):
@@ -68,7 +69,6 @@ def record_calendar_replies(
             if refused is not None:
                 problems.append(refused)
                 continue
-            doubt = not_authenticated(msg, auth_policy(app))
             _record(session, app, meeting, row, item, (attendee, partstat, doubt), now)
         if item.method == "COUNTER":
             _counter(session, app, meeting, item, msg.from_addr, now)
