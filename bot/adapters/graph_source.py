@@ -15,13 +15,13 @@
   ErrorMimeContentConversionFailed for encrypted S/MIME, a 4xx; see _its_own) is handed on
   unread: ingest keeps a placeholder on the triage list and reads the rest of the Inbox. One
   refused by a 5xx that blames the server is handed on as Refused (see listing.Rounds.refused).
-- Graph does not push to a daemon without a public HTTPS endpoint: wait() just sleeps.
+- Graph does not push to a daemon without a public HTTPS endpoint: wait() looks at the delta
+  every few seconds instead (bot.adapters.graph_watch).
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from datetime import UTC, datetime
 from typing import Any, Literal, overload
 from urllib.parse import quote
@@ -29,6 +29,7 @@ from urllib.parse import quote
 from bot.adapters.exchange_keys import message_key, split_key
 from bot.adapters.graph_client import GraphClient, Page
 from bot.adapters.graph_error import GraphError
+from bot.adapters.graph_watch import watch
 from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
 from bot.adapters.mail_source import (
     Batch,
@@ -162,8 +163,7 @@ class GraphSource:
             return self._move_or_find(key, self.attention_folder)
 
     def wait(self, timeout: float) -> bool:
-        time.sleep(timeout)
-        return False
+        return watch(self._client, self._rounds.settled, READ_WRITE, timeout)
 
     def close(self) -> None:
         self._client.close()

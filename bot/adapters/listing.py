@@ -101,6 +101,9 @@ class Rounds:
         self.tag = tag
         self._messages, self._bytes = max(1, messages), bytes_
         self._round: Round | None = None
+        # The sync state the last round read to its end finished with: where a look for new
+        # mail between passes starts (bot.adapters.graph_watch); "" before one has.
+        self.settled = ""
 
     def fetch(
         self,
@@ -126,6 +129,7 @@ class Rounds:
             state = f"{self.tag} {current.start} @{current.number}:{position}"
         else:
             self._round = None  # read to the end: its listing is let go
+            self.settled = current.end
             state = f"{self.tag} {current.end}" if current.end else ""
         batch = Batch(
             messages=[_in_place(r) for r in results],

@@ -19,15 +19,13 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.adapters.db.models import Case, MailboxState, StoredMessage
-from bot.adapters.graph_client import GraphClient
 from bot.adapters.graph_source import GraphSource
-from bot.adapters.oauth_tokens import ClientSecret, EntraApp, OAuthLogin
 from bot.cli import main
 from bot.services.digest_messages import quarantine
 from bot.services.ingest import ingest_pass
 from tests.fixtures.app import AppFactory
-from tests.fixtures.entra import CLIENT_ID, CLIENT_SECRET, TENANT, EntraTestServer
-from tests.fixtures.graph import GRAPH_SCOPE, MAILBOX, GraphTestServer, write_graph_config
+from tests.fixtures.entra import CLIENT_SECRET, EntraTestServer
+from tests.fixtures.graph import MAILBOX, GraphTestServer, local_graph_client, write_graph_config
 from tests.fixtures.mail import email, sin
 
 UNCONVERTIBLE = (500, "ErrorMimeContentConversionFailed")
@@ -35,12 +33,7 @@ UNCONVERTIBLE = (500, "ErrorMimeContentConversionFailed")
 
 @pytest.fixture
 def source(graph: GraphTestServer, entra: EntraTestServer) -> Iterator[GraphSource]:
-    tokens = EntraApp(
-        TENANT, CLIENT_ID, ClientSecret(CLIENT_SECRET), authority=entra.authority,
-        validate_authority=False,
-    )  # fmt: skip
-    client = GraphClient(graph.base_url, OAuthLogin(tokens, (GRAPH_SCOPE,)), sleep=lambda s: None)
-    src = GraphSource(client, MAILBOX)
+    src = GraphSource(local_graph_client(graph, entra), MAILBOX)
     yield src
     src.close()
 
