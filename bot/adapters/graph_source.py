@@ -29,7 +29,7 @@ from urllib.parse import quote
 from bot.adapters.exchange_keys import message_key, split_key
 from bot.adapters.graph_client import GraphClient, Page
 from bot.adapters.graph_error import GraphError
-from bot.adapters.graph_watch import watch
+from bot.adapters.graph_watch import DeltaLook, watch
 from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
 from bot.adapters.mail_source import (
     Batch,
@@ -86,6 +86,7 @@ class GraphSource:
         self.attention_folder = attention_folder
         self._folder_ids: dict[str, str] = {}
         self._rounds = Rounds(self._tag(), batch_messages, batch_bytes)
+        self._look = DeltaLook(client, READ_WRITE)
 
     # -- MailSource ---------------------------------------------------------------------------
 
@@ -163,7 +164,7 @@ class GraphSource:
             return self._move_or_find(key, self.attention_folder)
 
     def wait(self, timeout: float) -> bool:
-        return watch(self._client, self._rounds.settled, READ_WRITE, timeout)
+        return watch(self._look, self._rounds.settled, timeout)
 
     def close(self) -> None:
         self._client.close()

@@ -3,10 +3,10 @@ round was read to its end?
 
 Graph pushes change notifications only to an HTTPS address Microsoft can reach, which a
 council's bot does not have. So the daemon asks instead: every CHECK_SECONDS it follows the
-delta link the last complete round ended with, asking for one small page, and wakes for a
-pass as soon as that page lists a message that was not merely removed (the bot's own moves
-show as removals). The link is only read, never kept: the pass itself reads the changes and
-keeps its cursor. A look that fails says nothing; the poll goes on as before.
+delta link the last complete round ended with and wakes for a pass as soon as the changes list
+a message that was not merely removed (the bot's own moves show as removals). The cursor is
+never touched: the pass itself reads the changes and keeps it. A look that fails says
+nothing; the poll goes on as before.
 """
 
 from __future__ import annotations
@@ -22,34 +22,60 @@ log = logging.getLogger(__name__)
 
 # A GET every five seconds is 120 in ten minutes, far below Graph's 10,000 per mailbox.
 CHECK_SECONDS = 5.0
-_SMALL_PAGE = "odata.maxpagesize=10"
+_PAGE = "odata.maxpagesize=50"
+_MAX_PAGES = 20  # of removals, in one look (a pass that moved a thousand messages)
 
 
-def watch(client: GraphClient, link: str, permission: str, timeout: float) -> bool:
-    """True as soon as the delta from `link` lists news; False after `timeout` (at once
-    asleep for it when no round has been read to its end yet: nothing to look from)."""
-    if not link:
-        time.sleep(timeout)
+class DeltaLook:
+    """Looks from the delta link the last complete round ended with. The changes after it that
+    are only removals (the pass's own moves) are stepped over once, to the delta link they end
+    with, kept here and never as the cursor, so each look after asks only for what is newer."""
+
+    def __init__(self, client: GraphClient, permission: str) -> None:
+        self._client, self._permission = client, permission
+        self._settled = self._from = ""
+
+    def news(self, settled: str) -> bool:
+        """Whether the Inbox has gained or changed a message since `settled`; False when a
+        look fails (the poll goes on)."""
+        if settled != self._settled:
+            self._settled = self._from = settled
+        link = self._from
+        try:
+            for _ in range(_MAX_PAGES):
+                body = self._client.json(
+                    "GET",
+                    link,
+                    what="a look for new mail",
+                    permission=self._permission,
+                    headers={"Prefer": _PAGE},
+                )
+                if _lists_news(body):
+                    return True
+                following = body.get("@odata.nextLink")
+                if not isinstance(following, str):
+                    ended = body.get("@odata.deltaLink")
+                    self._from = ended if isinstance(ended, str) else self._from
+                    return False
+                link = following
+        except GraphError as exc:
+            log.debug("the look for new mail failed (%s); the poll goes on", exc)
         return False
-    return wait_for_news(lambda: news_since(client, link, permission), timeout)
 
 
-def news_since(client: GraphClient, link: str, permission: str) -> bool:
-    """Whether the delta from `link` lists a message added or changed (not only removed)."""
-    try:
-        body = client.json(
-            "GET",
-            link,
-            what="a look for new mail",
-            permission=permission,
-            headers={"Prefer": _SMALL_PAGE},
-        )
-    except GraphError as exc:
-        log.debug("the look for new mail failed (%s); the poll goes on", exc)
-        return False
+def _lists_news(body: dict[str, object]) -> bool:
     value = body.get("value")
     items = value if isinstance(value, list) else []
     return any(isinstance(item, dict) and "@removed" not in item for item in items)
+
+
+def watch(look: DeltaLook, settled: str, timeout: float) -> bool:
+    """True as soon as a look from `settled` finds news; False after `timeout` (asleep for it
+    when no round has been read to its end yet: nothing to look from)."""
+    if not settled:
+        time.sleep(timeout)
+        return False
+    return wait_for_news(lambda: look.news(settled), timeout)
 
 
 def wait_for_news(

@@ -65,6 +65,19 @@ def test_the_bots_own_moves_do_not_wake_it(graph: GraphTestServer, source: Graph
     assert graph.state.calls("GET", LOOK) > looks  # it did look
 
 
+def test_new_mail_behind_many_of_the_bots_own_moves_still_wakes_it(
+    graph: GraphTestServer, source: GraphSource
+) -> None:
+    """A pass that moved more messages than one page holds: the look steps over the removals
+    (three pages here) and still sees the message that came after them."""
+    for i in range(25):
+        graph.deliver(email(f"Note {i}", "Body.", message_id=f"<many-{i}@gmp.police.uk>"))
+    _read_all(source)
+    assert source.wait(0.5) is False  # only removals so far
+    graph.deliver(LATER)
+    assert source.wait(5) is True
+
+
 def test_a_look_that_fails_leaves_the_poll_as_it_was(
     graph: GraphTestServer, source: GraphSource
 ) -> None:
