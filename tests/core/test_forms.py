@@ -625,6 +625,16 @@ def test_a_sin_written_in_the_body_is_read_as_a_sin_with_its_awareness_date() ->
     assert found.fields["la_aware_date"].value == date(2026, 12, 22)
 
 
+def test_a_sentence_that_ends_like_a_label_is_its_own_answer_not_the_sign_off() -> None:
+    # "...; abuse or neglect suspected." took "Regards," two lines down as its Yes or No, and
+    # the flag quoted the signature to the Business Manager.
+    found = run(email(SIN_IN_THE_BODY))
+    assert found.fields["abuse_or_neglect"].value is None  # not guessed: flagged
+    [flag] = [f for f in found.flags if f.startswith("abuse_or_neglect: ")]
+    assert "'Criteria: child seriously harmed; abuse or neglect suspected.'" in flag
+    assert "Regards" not in flag
+
+
 def test_between_forms_that_fit_equally_the_one_the_message_names_wins() -> None:
     # Untitled, the body fits the Appendix B (the awareness date taken by a near miss for the
     # end of the period covered, the initials as a child) as well as the SIN; the subject

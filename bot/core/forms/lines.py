@@ -87,6 +87,13 @@ def _walk_lines(lines: Sequence[Line], run: _Run) -> None:
                 run.hit(matched, text, line.where, preset=mark)
                 pending = open_hit = None
                 continue
+        elif matched and sep and value.strip():
+            # "Criteria: ...; abuse or neglect suspected.": a sentence that ends like a label
+            # is its own answer, read (and, when unclear, flagged) as written; taking the next
+            # line for it would quote a signature ("Regards,") to the reader.
+            run.hit(matched, text, line.where)
+            pending = open_hit = None
+            continue
         elif matched:
             run.saw(matched)
             pending, open_hit = (matched, line.where), None
