@@ -17,7 +17,9 @@ A message the server refuses with an error that blames the server (mail_source.R
 not stop the batch: the rest is read (unless it looks like an outage, OUTAGE_AFTER refusals
 and nothing read whole), then the fetch fails. With RefusedMessages, carrying the batch with
 the message as an unreadable placeholder, when the server gave another message of the batch
-whole; else with a plain MailboxError (see Rounds.refused).
+whole, or, where it looked like an outage, the newest message of the round (a witness: several
+stuck messages side by side are not an outage of a server that gives other mail); else with a
+plain MailboxError (see Rounds.refused).
 """
 
 from __future__ import annotations
@@ -139,18 +141,25 @@ class Rounds:
         )
         refused = tuple(r for r in results if isinstance(r, Refused))
         if refused:
-            self.refused(refused, batch)
+            later = [
+                i for i in current.items[position:] if not arrived_before(i.arrived, arrived_since)
+            ]
+            self.refused(refused, batch, lambda: bool(later) and _whole(read([later[-1]])))
         return batch
 
-    def refused(self, refused: tuple[Refused, ...], batch: Batch) -> NoReturn:
+    def refused(
+        self, refused: tuple[Refused, ...], batch: Batch, witness: Callable[[], bool]
+    ) -> NoReturn:
         """Fail the fetch over messages the server refused. The rule for "not an outage of
         the whole mailbox": the server gave at least one other message of the same batch
-        whole. Then RefusedMessages lets the caller count the refusals, and set the messages
-        aside once they prove lasting. Otherwise (OUTAGE_AFTER refusals and nothing read
-        whole, or nothing else left in the round to read) nothing may be counted: a plain
-        MailboxError, and the round's listing is let go, so the next pass lists afresh and
-        mail that arrived meanwhile can show whether the server gives mail."""
-        if any(m.unreadable is None for m in batch.messages):
+        whole, or `witness` (the round's newest message read whole: read only when nothing
+        of the batch was, its bytes let go, to be read in its turn). Then RefusedMessages
+        lets the caller count the refusals, and set the messages aside once they prove
+        lasting. Otherwise (a failing witness, or nothing else left in the round to read)
+        nothing may be counted: a plain MailboxError, and the round's listing is let go, so
+        the next pass lists afresh and mail that arrived meanwhile can show whether the
+        server gives mail."""
+        if any(m.unreadable is None for m in batch.messages) or witness():
             raise RefusedMessages(refused, batch)
         self._round = None
         raise MailboxError(refused[0].unreadable.error)
@@ -198,6 +207,10 @@ class Rounds:
                 break  # the fetch fails (see refused); no more failing reads this pass
         messages += read(chosen)
         return messages, old, position
+
+
+def _whole(results: Sequence[IncomingMail | Refused]) -> bool:
+    return any(isinstance(r, IncomingMail) and r.unreadable is None for r in results)
 
 
 def _unwitnessed(results: list[IncomingMail | Refused]) -> bool:

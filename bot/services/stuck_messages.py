@@ -8,10 +8,11 @@ cannot be processed is quarantined and shown to the Business Manager, never drop
 allowed to block the rest" is kept so:
 
 - Only a refusal limited to the message is counted: the server gave at least one other message
-  of the same batch whole (bot.adapters.listing.Rounds.refused raises RefusedMessages; a batch
-  whose reads were all refused reads on past its bounds for one). When the listing fails,
-  three reads are refused with nothing read whole, no other message is left to read, or the
-  error is the app's access or throttling (401, 403, 429, EWS ErrorAccessDenied,
+  of the same batch whole, or the round's newest message when nothing of the batch was
+  (bot.adapters.listing.Rounds.refused raises RefusedMessages; a batch whose reads were all
+  refused reads on past its bounds for one). When the listing fails, three reads are refused
+  with nothing read whole and that witness is refused too, no other message is left to read,
+  or the error is the app's access or throttling (401, 403, 429, EWS ErrorAccessDenied,
   ErrorServerBusy), the fetch raises a plain MailboxError: taken for a whole-server outage, in
   which nothing is counted or set aside, however long it lasts.
 - Each pass that meets such a refusal adds one to the message's count, kept in the database

@@ -100,3 +100,30 @@ def test_an_outage_or_refused_access_never_sets_an_item_aside(
     assert all(r.mailbox_error for r in reports)
     assert stored_rows(app) == [] and counted(app) == [] and mailbox_state(app).sync_state is None
     assert bad in {i.id for i in ews.in_folder("Inbox")}
+
+
+def test_a_batch_of_three_stuck_items_is_not_an_outage_when_the_newest_item_reads_whole(
+    ews: EwsTestServer, make_app: AppFactory
+) -> None:
+    """A batch wholly refused (three items, three a batch) looked like an outage for ever; the
+    round's newest item, read whole, shows the server gives mail, so they are counted."""
+    app, clock = make_app()
+    login = EwsLogin(ews.endpoint, MAILBOX, USERNAME, PASSWORD, "basic")
+    source = EwsSource(EwsConnection(login), batch_messages=3)
+    stuck = [
+        ews.deliver(email("Minutes", "(attached)", message_id=f"<broken-{i}@nhs.net>"))
+        for i in range(3)
+    ]
+    ews.deliver(sin())
+    ews.state.item_errors.update({key: INTERNAL for key in stuck})
+    try:
+        reports = passes(app, source, clock, [0, 10, 20, 30, 40])
+    finally:
+        source.close()
+
+    assert all(r.mailbox_error for r in reports[:4]) and reports[4].errors == []
+    assert {r.message_id: r.status for r in stored_rows(app)} == {
+        "broken-0@nhs.net": "quarantined", "broken-1@nhs.net": "quarantined",
+        "broken-2@nhs.net": "quarantined", "sin-1@gmp.police.uk": "processed",
+    }  # fmt: skip
+    assert sorted(i.id for i in ews.in_folder("Inbox")) == sorted(stuck)

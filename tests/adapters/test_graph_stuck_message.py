@@ -174,8 +174,9 @@ def test_a_whole_server_outage_never_sets_anything_aside_however_long(
         graph.state.mime_errors[message.id] = GENERAL
 
     reports = passes(app, source, clock, list(range(0, 180, 15)))
-    # Each pass gives up after three failing reads, not a whole batch of them.
-    assert graph.state.calls("GET", "/messages/[^/]+/\\$value$") == 3 * len(reports)
+    # Each pass gives up after three failing reads and a failing witness (the newest
+    # message), not a whole batch of them.
+    assert graph.state.calls("GET", "/messages/[^/]+/\\$value$") == 4 * len(reports)
     graph.state.mailbox_down = True  # then the listing fails too
     reports += passes(app, source, clock, list(range(180, 300, 15)))
 
@@ -203,6 +204,32 @@ def test_two_stuck_messages_side_by_side_are_both_set_aside_and_the_rest_is_read
         "broken-1@nhs.net": "quarantined", "broken-2@nhs.net": "quarantined",
         "sin-1@gmp.police.uk": "processed",
     }  # fmt: skip
+
+
+def test_three_stuck_messages_side_by_side_are_not_an_outage_when_the_newest_reads_whole(
+    graph: GraphTestServer, source: GraphSource, make_app: AppFactory
+) -> None:
+    """Three refusals with nothing read whole looked like an outage, for ever: the mail behind
+    them was never read. The round's newest message, read whole, shows the server gives mail."""
+    app, clock = make_app()
+    stuck = [
+        graph.deliver(email("Minutes", "(attached)", message_id=f"<broken-{i}@nhs.net>"))
+        for i in range(3)
+    ]
+    graph.deliver(sin())
+    graph.deliver(sin("<sin-2@gmp.police.uk>", sender="lee.invented@gmp.police.uk"))
+    graph.state.mime_errors.update({key: GENERAL for key in stuck})
+
+    reports = passes(app, source, clock, [0, 10, 20, 30, 40])
+
+    assert all(r.mailbox_error for r in reports[:4]) and reports[4].errors == []
+    assert counted(app) == [5, 5, 5]
+    assert {r.message_id: r.status for r in stored_rows(app)} == {
+        "broken-0@nhs.net": "quarantined", "broken-1@nhs.net": "quarantined",
+        "broken-2@nhs.net": "quarantined", "sin-1@gmp.police.uk": "processed",
+        "sin-2@gmp.police.uk": "processed",
+    }  # fmt: skip
+    assert sorted(m.id for m in graph.in_folder("Inbox")) == sorted(stuck)
 
 
 def test_a_stuck_message_last_in_the_listing_is_counted_once_new_mail_arrives(
