@@ -18,13 +18,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.adapters.db.models import Case
-from bot.adapters.graph_client import GraphClient
 from bot.adapters.graph_source import GraphSource
-from bot.adapters.oauth_tokens import ClientSecret, EntraApp, OAuthLogin
 from bot.services.digest_messages import quarantine
 from tests.fixtures.app import AppFactory
-from tests.fixtures.entra import CLIENT_ID, CLIENT_SECRET, TENANT, EntraTestServer
-from tests.fixtures.graph import GRAPH_SCOPE, MAILBOX, GraphTestServer
+from tests.fixtures.entra import EntraTestServer
+from tests.fixtures.graph import MAILBOX, GraphTestServer, local_graph_client
 from tests.fixtures.mail import email, sin
 from tests.fixtures.stuck import counted, mailbox_state, passes, stored_rows
 
@@ -32,12 +30,7 @@ GENERAL = (500, "generalException")
 
 
 def _source(graph: GraphTestServer, entra: EntraTestServer, **kw: int) -> GraphSource:
-    tokens = EntraApp(
-        TENANT, CLIENT_ID, ClientSecret(CLIENT_SECRET), authority=entra.authority,
-        validate_authority=False,
-    )  # fmt: skip
-    client = GraphClient(graph.base_url, OAuthLogin(tokens, (GRAPH_SCOPE,)), sleep=lambda s: None)
-    return GraphSource(client, MAILBOX, **kw)
+    return GraphSource(local_graph_client(graph, entra), MAILBOX, **kw)
 
 
 @pytest.fixture
