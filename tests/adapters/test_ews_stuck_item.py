@@ -15,7 +15,7 @@ from bot.services.digest_messages import quarantine
 from tests.fixtures.app import AppFactory
 from tests.fixtures.ews import MAILBOX, PASSWORD, USERNAME, EwsTestServer
 from tests.fixtures.mail import email, sin
-from tests.fixtures.stuck import counted, mailbox_state, passes, stored_rows
+from tests.fixtures.stuck import counted, mailbox_state, passes, statuses, stored_rows
 
 INTERNAL = "ErrorInternalServerError"
 
@@ -122,7 +122,7 @@ def test_a_batch_of_three_stuck_items_is_not_an_outage_when_the_newest_item_read
         source.close()
 
     assert all(r.mailbox_error for r in reports[:4]) and reports[4].errors == []
-    assert {r.message_id: r.status for r in stored_rows(app)} == {
+    assert statuses(app) == {
         "broken-0@nhs.net": "quarantined", "broken-1@nhs.net": "quarantined",
         "broken-2@nhs.net": "quarantined", "sin-1@gmp.police.uk": "processed",
     }  # fmt: skip

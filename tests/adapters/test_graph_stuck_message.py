@@ -24,7 +24,7 @@ from tests.fixtures.app import AppFactory
 from tests.fixtures.entra import EntraTestServer
 from tests.fixtures.graph import MAILBOX, GraphTestServer, local_graph_client
 from tests.fixtures.mail import email, sin
-from tests.fixtures.stuck import counted, mailbox_state, passes, stored_rows
+from tests.fixtures.stuck import counted, mailbox_state, passes, statuses, stored_rows
 
 GENERAL = (500, "generalException")
 
@@ -193,7 +193,7 @@ def test_two_stuck_messages_side_by_side_are_both_set_aside_and_the_rest_is_read
     reports = passes(app, source, clock, [0, 10, 20, 30, 40])
 
     assert all(r.mailbox_error for r in reports[:4]) and reports[4].errors == []
-    assert {r.message_id: r.status for r in stored_rows(app)} == {
+    assert statuses(app) == {
         "broken-1@nhs.net": "quarantined", "broken-2@nhs.net": "quarantined",
         "sin-1@gmp.police.uk": "processed",
     }  # fmt: skip
@@ -217,7 +217,7 @@ def test_three_stuck_messages_side_by_side_are_not_an_outage_when_the_newest_rea
 
     assert all(r.mailbox_error for r in reports[:4]) and reports[4].errors == []
     assert counted(app) == [5, 5, 5]
-    assert {r.message_id: r.status for r in stored_rows(app)} == {
+    assert statuses(app) == {
         "broken-0@nhs.net": "quarantined", "broken-1@nhs.net": "quarantined",
         "broken-2@nhs.net": "quarantined", "sin-1@gmp.police.uk": "processed",
         "sin-2@gmp.police.uk": "processed",
@@ -246,7 +246,7 @@ def test_a_stuck_message_last_in_the_listing_is_counted_once_new_mail_arrives(
         source.close()
 
     assert all(r.mailbox_error for r in reports[:4]) and reports[4].errors == []
-    assert {r.message_id: r.status for r in stored_rows(app)} == {
+    assert statuses(app) == {
         "sin-1@gmp.police.uk": "processed", "sin-2@gmp.police.uk": "processed",
         "broken-1@nhs.net": "quarantined", "sin-3@gmp.police.uk": "processed",
     }  # fmt: skip
@@ -265,7 +265,7 @@ def test_a_stuck_message_alone_in_its_batch_is_told_from_an_outage_by_the_next_o
         source.close()
 
     assert all(r.mailbox_error for r in reports[:4]) and reports[4].errors == []
-    assert {r.message_id: r.status for r in stored_rows(app)} == {
+    assert statuses(app) == {
         "sin-1@gmp.police.uk": "processed", "broken-1@nhs.net": "quarantined",
         "sin-2@gmp.police.uk": "processed",
     }  # fmt: skip
