@@ -35,7 +35,7 @@ from bot.adapters.ews_auth import EwsAuth, NoToken, configuration, forget_other_
 from bot.adapters.ews_items import read_items
 from bot.adapters.ews_watch import InboxWatch
 from bot.adapters.exchange_keys import message_key, split_key
-from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
+from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds, any_whole
 from bot.adapters.mail_source import (
     Batch,
     Cursor,
@@ -202,7 +202,7 @@ class EwsSource:
         """The next bounded batch of the sync round (bot.adapters.listing): the round's
         listing is read whole, the messages' MIME a batch at a time."""
         with self._ews.guard("reading the Inbox"):
-            return self._rounds.fetch(since, arrived_since, self._sync, self._read)
+            return self._rounds.fetch(since, arrived_since, self._sync, self._read, self._witness)
 
     def mark_processed(self, key: str) -> None:
         with self._ews.guard(f"moving a message to {self.processed_folder}"):
@@ -282,6 +282,17 @@ class EwsSource:
 
     def _read(self, wanted: list[Listed]) -> list[IncomingMail | Refused]:
         return read_items(self._ews.account(), wanted)
+
+    def _witness(self) -> bool:
+        """Whether a message of the processed folder reads whole (listing.Rounds.fetch):
+        False when the folder is missing or empty, or when Exchange fails at this too."""
+        try:
+            folder = self._ews.folder(self.processed_folder, create=False)
+            found = [] if folder is None else [str(i.id) for i in folder.all().only("id")[:1]]
+            return any_whole(self._read([Listed(ident, None) for ident in found]))
+        except Exception:  # whatever failed, nothing shows the server gives mail
+            log.debug("no witness in %s", self.processed_folder, exc_info=True)
+            return False
 
     def _move_or_find(self, key: str, folder_name: str) -> str:
         from exchangelib.errors import ErrorInvalidIdMalformed, ErrorItemNotFound

@@ -11,24 +11,25 @@
 - Graph gives a message a new id when it moves. A move whose reply was lost (or a crash between
   the move and the database commit) leaves the old id answering 404; the message is then found
   in the destination by its Internet Message-ID, so a second try is harmless.
-- A message Graph will not give as MIME for a reason of its own (a 500
-  ErrorMimeContentConversionFailed for encrypted S/MIME, a 4xx; see _its_own) is handed on
-  unread: ingest keeps a placeholder on the triage list and reads the rest of the Inbox. One
-  refused by a 5xx that blames the server is handed on as Refused (see listing.Rounds.refused).
+- A message Graph will not give as MIME for a reason of its own is handed on unread, one
+  refused by an error that blames the server as Refused (bot.adapters.graph_items).
 - Graph does not push to a daemon without a public HTTPS endpoint: wait() looks at the delta
   every few seconds instead (bot.adapters.graph_watch).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, Literal, overload
+from typing import Literal, overload
 from urllib.parse import quote
 
 from bot.adapters.exchange_keys import message_key, split_key
 from bot.adapters.graph_client import GraphClient, Page
 from bot.adapters.graph_error import GraphError
+from bot.adapters.graph_items import READ_WRITE, one_reads_whole, read_message
 from bot.adapters.graph_watch import DeltaLook, watch
 from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
 from bot.adapters.mail_source import (
@@ -40,15 +41,11 @@ from bot.adapters.mail_source import (
     MessageGone,
     Moves,
     Refused,
-    Unreadable,
     move_each,
-    the_message_is_at_fault,
-    unread,
 )
 
 log = logging.getLogger(__name__)
 
-READ_WRITE = "Mail.ReadWrite"
 # Well-known folder names Graph takes in place of a folder id ("mailFolder resource type").
 WELL_KNOWN = frozenset(
     {
@@ -93,8 +90,10 @@ class GraphSource:
     def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
         """The next bounded batch of the delta round (bot.adapters.listing): the round's
         listing is read whole, the messages' bytes a batch at a time."""
-        with self._guard():
-            return self._rounds.fetch(since, arrived_since, self._list_round, self._read_all)
+        with _guard():
+            return self._rounds.fetch(
+                since, arrived_since, self._list_round, self._read_all, self._witness
+            )
 
     def _list_round(self, link: str) -> tuple[list[Listed], str]:
         """What the delta round from `link` ("": the whole Inbox) lists, and its delta link;
@@ -115,10 +114,21 @@ class GraphSource:
         return listed, page.delta_link or ""
 
     def _read_all(self, items: list[Listed]) -> list[IncomingMail | Refused]:
-        return [m for m in map(self._read, items) if m is not None]
+        read = [read_message(self._client, self._user_url, item) for item in items]
+        return [m for m in read if m is not None]
+
+    def _witness(self) -> bool:
+        """Whether a message of the processed folder reads whole (listing.Rounds.fetch)."""
+        try:
+            folder = self._folder_id(self.processed_folder, create=False)
+        except GraphError:
+            return False
+        return bool(folder) and one_reads_whole(
+            self._client, self._user_url, folder or "", self.processed_folder
+        )
 
     def mark_processed(self, key: str) -> None:
-        with self._guard():
+        with _guard():
             self._move_or_find(key, self.processed_folder)
 
     def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
@@ -129,14 +139,14 @@ class GraphSource:
         """Whether folder (a well-known name or a top-level folder) holds a message with this
         Internet Message-ID (with or without <>); a folder that does not exist holds none."""
         bracketed = message_id if message_id.startswith("<") else f"<{message_id}>"
-        with self._guard():
+        with _guard():
             folder_id = self._folder_id(folder, create=False)
             return folder_id is not None and self._find(folder_id, bracketed, folder) is not None
 
     def probe(self) -> MailboxFacts:
         """List the folders, count the inbox (Get mailFolder's totalItemCount), and create the
         Processed (and needs-attention) folder when missing: what `doctor` reports."""
-        with self._guard():
+        with _guard():
             listed = self._client.pages(
                 self._user_url("mailFolders"),
                 what="listing the mailbox's folders",
@@ -160,7 +170,7 @@ class GraphSource:
     def set_aside(self, key: str) -> str | None:
         if not self.attention_folder:
             return None
-        with self._guard():
+        with _guard():
             return self._move_or_find(key, self.attention_folder)
 
     def wait(self, timeout: float) -> bool:
@@ -201,30 +211,6 @@ class GraphSource:
         return self._client.pages(
             self._delta_url(), what=what, permission=READ_WRITE, params=params, headers=headers
         )
-
-    def _read(self, item: Listed) -> IncomingMail | Refused | None:
-        graph_id = item.ident
-        key = message_key(graph_id, item.message_id)
-        try:
-            response = self._client.call(
-                "GET",
-                self._user_url(f"messages/{quote(graph_id, safe='')}/$value"),
-                what="reading a message's MIME",
-                permission=READ_WRITE,
-            )
-        except GraphError as exc:
-            if exc.status == 404:
-                return None  # moved or deleted since the delta round: the next one says so
-            facts = Unreadable(str(exc), item.message_id, item.subject, item.sender)
-            if not _its_own(exc):
-                if exc.status >= 500:  # may pass, or may be stuck: counted across passes
-                    return Refused(key, item.arrived, facts)
-                raise  # the app's access, throttling: the pass fails, the next one reads it
-            log.warning(
-                "Graph cannot give a message (%d %s); it waits for a person", exc.status, exc.code
-            )
-            return unread(key, item.arrived, facts)
-        return IncomingMail(key=key, raw=response.content, arrived_at=item.arrived)
 
     def _move_or_find(self, key: str, folder: str) -> str:
         """Move the message to folder and return its key there; if its id is gone, find it
@@ -304,33 +290,15 @@ class GraphSource:
         log.info("created the %s folder in the mailbox", name)
         return str(created["id"])
 
-    def _guard(self) -> _Guard:
-        return _Guard()
 
-
-class _Guard:
+@contextlib.contextmanager
+def _guard() -> Iterator[None]:
     """Turns a GraphError into MailboxError: the pass records it, the next one tries again."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
-    ) -> None:
-        if isinstance(exc, GraphError):
-            log.warning("%s", exc)
-            raise MailboxError(str(exc)) from None
-
-
-def _its_own(exc: GraphError) -> bool:
-    """Whether a message's `$value` error is that message's alone and lasting: a 4xx other
-    than the app's access (401, 403: Mail.ReadBasic lists every message and refuses every
-    body), gone (404), a timeout or throttling (408, 429); or a 500 with an Exchange code of
-    the message's own (ErrorMimeContentConversionFailed, for S/MIME). 502-504, and a 500
-    with no code or a generic one, may pass: Refused, counted across passes (stuck_messages)."""
-    if 400 <= exc.status < 500:
-        return exc.status not in (401, 403, 404, 408, 429)
-    return exc.status == 500 and the_message_is_at_fault(exc.code)
+    try:
+        yield
+    except GraphError as exc:
+        log.warning("%s", exc)
+        raise MailboxError(str(exc)) from None
 
 
 def _address(value: object) -> str:

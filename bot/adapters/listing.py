@@ -17,9 +17,10 @@ A message the server refuses with an error that blames the server (mail_source.R
 not stop the batch: the rest is read (unless it looks like an outage, OUTAGE_AFTER refusals
 and nothing read whole), then the fetch fails. With RefusedMessages, carrying the batch with
 the message as an unreadable placeholder, when the server gave another message of the batch
-whole, or, where it looked like an outage, the newest message of the round (a witness: several
-stuck messages side by side are not an outage of a server that gives other mail); else with a
-plain MailboxError (see Rounds.refused).
+whole, or, where it looked like an outage, the newest message of the round or, with none left,
+one the bot moved to its processed folder (a witness: several stuck messages side by side, or
+one last in the Inbox, are not an outage of a server that gives other mail); else with a plain
+MailboxError (see Rounds.refused).
 """
 
 from __future__ import annotations
@@ -113,11 +114,14 @@ class Rounds:
         arrived_since: datetime | None,
         list_round: Callable[[str], tuple[list[Listed], str]],
         read: Read,
+        elsewhere: Callable[[], bool] = lambda: False,
     ) -> Batch:
         """The next batch: from the round the cursor is in if this process still holds its
         listing, else from a new round listed from the cursor's state by `list_round`
         (state in, listing and the state it ends with out). `read` reads the bytes of the
-        messages chosen, leaving out those gone meanwhile."""
+        messages chosen, leaving out those gone meanwhile. `elsewhere` reads one message of
+        another folder (one read whole before: the bot's processed folder), True when it
+        reads whole: the witness when nothing is left in the round (see refused)."""
         where = read_cursor(since, self.tag)
         current = self._round
         if current is None or (current.number, current.start) != (where.number, where.state):
@@ -144,7 +148,9 @@ class Rounds:
             later = [
                 i for i in current.items[position:] if not arrived_before(i.arrived, arrived_since)
             ]
-            self.refused(refused, batch, lambda: bool(later) and _whole(read([later[-1]])))
+            self.refused(
+                refused, batch, lambda: any_whole(read([later[-1]])) if later else elsewhere()
+            )
         return batch
 
     def refused(
@@ -153,12 +159,12 @@ class Rounds:
         """Fail the fetch over messages the server refused. The rule for "not an outage of
         the whole mailbox": the server gave at least one other message of the same batch
         whole, or `witness` (the round's newest message read whole: read only when nothing
-        of the batch was, its bytes let go, to be read in its turn). Then RefusedMessages
-        lets the caller count the refusals, and set the messages aside once they prove
-        lasting. Otherwise (a failing witness, or nothing else left in the round to read)
-        nothing may be counted: a plain MailboxError, and the round's listing is let go, so
-        the next pass lists afresh and mail that arrived meanwhile can show whether the
-        server gives mail."""
+        of the batch was, its bytes let go, to be read in its turn; with nothing left in the
+        round, a message of another folder). Then RefusedMessages lets the caller count the
+        refusals, and set the messages aside once they prove lasting. Otherwise (a failing
+        witness, or none to read: the first mail of a new mailbox) nothing may be counted: a
+        plain MailboxError, and the round's listing is let go, so the next pass lists afresh
+        and mail that arrived meanwhile can show whether the server gives mail."""
         if any(m.unreadable is None for m in batch.messages) or witness():
             raise RefusedMessages(refused, batch)
         self._round = None
@@ -209,7 +215,8 @@ class Rounds:
         return messages, old, position
 
 
-def _whole(results: Sequence[IncomingMail | Refused]) -> bool:
+def any_whole(results: Sequence[IncomingMail | Refused]) -> bool:
+    """Whether any of the results is a message read whole."""
     return any(isinstance(r, IncomingMail) and r.unreadable is None for r in results)
 
 

@@ -127,3 +127,52 @@ def test_a_batch_of_three_stuck_items_is_not_an_outage_when_the_newest_item_read
         "broken-2@nhs.net": "quarantined", "sin-1@gmp.police.uk": "processed",
     }  # fmt: skip
     assert sorted(i.id for i in ews.in_folder("Inbox")) == sorted(stuck)
+
+
+def _source(ews: EwsTestServer, **kw: int) -> EwsSource:
+    return EwsSource(
+        EwsConnection(EwsLogin(ews.endpoint, MAILBOX, USERNAME, PASSWORD, "basic")), **kw
+    )
+
+
+def test_a_stuck_item_last_in_the_inbox_is_told_from_an_outage_by_mail_already_processed(
+    ews: EwsTestServer, make_app: AppFactory
+) -> None:
+    """Alone in its batch with nothing after it, nothing in the Inbox showed the server gives
+    mail, so it held every pass until new mail came. An item of Processed, read whole, does."""
+    app, clock = make_app()
+    source = _source(ews, batch_messages=2)  # a round read two items at a time
+    ews.deliver(sin())
+    ews.deliver(sin("<sin-2@gmp.police.uk>", sender="lee.invented@gmp.police.uk"))
+    bad = ews.deliver(email("Minutes", "(attached)", message_id="<broken-1@nhs.net>"))
+    ews.state.item_errors[bad] = INTERNAL
+    try:
+        reports = passes(app, source, clock, [0, 10, 20, 30, 40])
+    finally:
+        source.close()
+
+    assert all(r.mailbox_error for r in reports[:4]) and reports[-1].errors == []
+    assert statuses(app) == {
+        "sin-1@gmp.police.uk": "processed", "sin-2@gmp.police.uk": "processed",
+        "broken-1@nhs.net": "quarantined",
+    }  # fmt: skip
+    assert [i.id for i in ews.in_folder("Inbox")] == [bad]
+
+
+def test_an_outage_of_every_folder_never_sets_the_last_item_aside(
+    ews: EwsTestServer, source: EwsSource, make_app: AppFactory
+) -> None:
+    app, clock = make_app()
+    ews.deliver(sin())
+    (first,) = passes(app, source, clock, [0])
+    assert first.processed == 1 and len(ews.in_folder("Processed")) == 1
+    ews.deliver(email("Minutes", "(attached)", message_id="<broken-1@nhs.net>"))
+    for folder in ("Inbox", "Processed"):  # every read fails alike, the witness's too
+        ews.state.item_errors.update({i.id: INTERNAL for i in ews.in_folder(folder)})
+
+    reports = passes(app, source, clock, list(range(15, 180, 15)))
+
+    assert all(r.mailbox_error for r in reports) and counted(app) == []
+    ews.state.item_errors.clear()
+    (mended,) = passes(app, source, clock, [180])
+    assert mended.errors == [] and mended.processed == 1 and mended.quarantined == 0
