@@ -129,10 +129,9 @@ def test_a_batch_of_three_stuck_items_is_not_an_outage_when_the_newest_item_read
     assert sorted(i.id for i in ews.in_folder("Inbox")) == sorted(stuck)
 
 
-def _source(ews: EwsTestServer, **kw: int) -> EwsSource:
-    return EwsSource(
-        EwsConnection(EwsLogin(ews.endpoint, MAILBOX, USERNAME, PASSWORD, "basic")), **kw
-    )
+def _source(ews: EwsTestServer, batch_messages: int) -> EwsSource:
+    login = EwsLogin(ews.endpoint, MAILBOX, USERNAME, PASSWORD, "basic")
+    return EwsSource(EwsConnection(login), batch_messages=batch_messages)
 
 
 def test_a_stuck_item_last_in_the_inbox_is_told_from_an_outage_by_mail_already_processed(
