@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def register(sub: Any) -> None:
     p = sub.add_parser("extract", help="show what would be read from a form; changes nothing")
-    p.add_argument("file", help="an .eml, or an attachment (.docx, .pdf, .rtf, winmail.dat)")
+    p.add_argument("file", help="an .eml, or an attachment (.docx, .doc, .pdf, .rtf, winmail.dat)")
     p.add_argument("--json", action="store_true", help="print what was read as JSON")
     p.set_defaults(handler=extract_file)
     p = sub.add_parser("chronology", help="the case chronology merged from all Appendix B returns")

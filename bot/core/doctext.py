@@ -32,7 +32,8 @@ class DocumentText:
     """Everything a reader found in one document.
 
     `problems` are the reader's own notes (a table it could not read, a password-protected
-    file). `original_sender` is the address a forwarded message came from, when the reader
+    file), each starting with the source it is about ("SIN form.docx: ..."), as a person is
+    shown it. `original_sender` is the address a forwarded message came from, when the reader
     found one: the referrer's address when the form itself gives none.
     """
 

@@ -136,10 +136,11 @@ def test_zero_byte_attachment_is_flagged() -> None:
     assert problem == "SIN.docx: empty file (0 bytes); please ask for it to be re-sent"
 
 
-def test_old_word_doc_is_flagged_for_manual_entry() -> None:
+def test_a_damaged_old_word_doc_is_flagged_for_manual_entry() -> None:
+    # Only the FIB's first fields are real: its piece table lies past the table stream.
     problem = only_problem(read_attachment("SIN.doc", "application/msword", build.word97_doc()))
     assert problem == (
-        "SIN.doc: old Word format (.doc): cannot be read automatically; "
+        "SIN.doc: damaged old Word file (.doc), not read; "
         "please re-send as .docx or PDF, or enter it by hand"
     )
 

@@ -567,9 +567,10 @@ def test_original_sender_only_when_the_form_has_no_email() -> None:
     assert "referrer_email" in without.doubtful
 
 
-def test_reader_problems_are_passed_on_as_flags() -> None:
-    found = run(form(*REFERRER, problems=("table 3 could not be read",)))
+def test_reader_problems_are_passed_on_as_flags_naming_the_document_once() -> None:
+    found = run(form(*REFERRER, problems=("SIN form.docx: table 3 could not be read",)))
     assert "SIN form.docx: table 3 could not be read" in found.flags
+    assert not any(flag.startswith("SIN form.docx: SIN form.docx") for flag in found.flags)
 
 
 def test_where_names_the_table_and_row() -> None:

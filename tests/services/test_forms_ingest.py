@@ -85,6 +85,47 @@ def test_sin_form_fills_the_case_and_starts_the_clock_from_la_awareness(
     assert "Q.Z.I." in text_of(ack) and "could not read" not in text_of(ack).lower()
 
 
+def test_an_old_word_sin_form_fills_the_case_as_the_docx_does(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    saved = Path(__file__).resolve().parents[1] / "fixtures" / "word97" / "sin-form.doc"
+    send_form(tmp_path, saved.read_bytes(), name="SIN form.doc")
+    run_once(app)
+    with app.sessions() as s:
+        case = s.scalars(select(Case)).one()
+        assert case.initials == "Q.Z.I." and case.la_aware_on == date(2026, 12, 21)
+        deadline = next(d for d in case.deadlines if d.name == "panel_notification")
+        assert deadline.due == date(2026, 12, 30)
+        ack = s.scalars(select(OutboxMessage).where(OutboxMessage.event == "sin_acknowledgement"))
+        text = text_of(ack.one())
+    assert fields(app)["referrer_email"] == POLICE and fields(app)["abuse_or_neglect"] == "yes"
+    assert fields(app, "child:1")["date_of_birth"] == "2020-04-03"
+    assert "Q.Z.I." in text and "could not read" not in text.lower()
+
+
+def test_an_old_word_form_s_tick_box_is_flagged_on_the_case_not_answered(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    saved = Path(__file__).resolve().parents[1] / "fixtures" / "word97"
+    form = (saved / "tick-boxes-and-merged-cells.doc").read_bytes()
+    send_form(tmp_path, form, name="SIN form.doc", subject="GM SIN form: serious incident")
+    run_once(app)
+    with app.sessions() as s:
+        case = s.scalars(select(Case)).one()
+        problems = [e.detail for e in case.events if e.what == "form_problem"]
+    assert fields(app).get("abuse_or_neglect") in (None, "")
+    assert (
+        "abuse_or_neglect: cannot tell Yes or No from 'tick boxes in an old Word form, not read'"
+        in problems
+    )
+    assert (
+        "SIN form.doc: tick boxes and symbols in an old Word form are not read: "
+        "check the answers they give by hand"
+    ) in problems  # the document named once
+
+
 def test_a_pdf_read_as_label_value_lines_gives_the_childs_own_initials(
     make_app: AppFactory, tmp_path: Path
 ) -> None:

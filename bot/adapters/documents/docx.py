@@ -16,6 +16,7 @@ from docx.oxml.parser import parse_xml
 from lxml import etree
 
 from .limits import LimitedZip, open_zip
+from .marks import CHECKED, PRIVATE_USE, SYMBOLS, UNCHECKED, looks_like_heading
 from .model import Extract, Limits, Unreadable, norm
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -26,34 +27,11 @@ OFFICE_DOCUMENT = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 )
 MACRO_TYPES = ("macroEnabled", "vbaProject")
-CHECKED, UNCHECKED = "☒", "☐"
-# Symbol-font tick boxes, as w:sym chars or private-use characters in the text.
-_SYMBOLS = {
-    "Wingdings": {0xFE: "☒", 0xFD: "☒", 0x78: "☒", 0xA8: UNCHECKED, 0x6F: UNCHECKED,
-                  0xFC: "✓", 0xFB: "✗"},
-    "Wingdings 2": {0x52: "☒", 0x54: "☒", 0x53: "☒", 0xA3: UNCHECKED, 0x2A: UNCHECKED,
-                    0x50: "✓", 0x4F: "✗"},
-}  # fmt: skip
-_PRIVATE_USE = {0xF000 + code: char for code, char in _SYMBOLS["Wingdings"].items()}
 # Subtrees whose text is not part of what the reader sees.
 _SKIP = {
     f"{{{W}}}{name}"
     for name in ("rPr", "pPr", "sdtPr", "sdtEndPr", "del", "moveFrom", "instrText", "tblPr")
 } | {f"{{{MC}}}Fallback"}
-
-
-CAPTION_MAX = 80  # longer paragraphs above a table are prose, not its heading
-
-
-def _looks_like_heading(text: str) -> bool:
-    """ "Child details" is a heading; "Female: ☒ Male: ☐" or a sentence is content."""
-    body = text.rstrip(":").strip()
-    return (
-        0 < len(body) <= CAPTION_MAX
-        and ":" not in body
-        and not any(mark in body for mark in "☒☐✓✔")
-        and not body.endswith((".", "?", "!"))
-    )
 
 
 def _w(name: str) -> str:
@@ -121,7 +99,7 @@ class _Walker:
                 if text:
                     self.paragraphs += 1
                     self.found.lines.append((f"paragraph {self.paragraphs}", text))
-                    self.heading = text if _looks_like_heading(text) else None
+                    self.heading = text if looks_like_heading(text) else None
             elif child.tag == _TBL:
                 self.table(child)
                 self.heading = None
@@ -211,7 +189,7 @@ def _inline(element: etree._Element, out: list[str]) -> None:
         if not isinstance(tag, str) or tag in _SKIP:
             continue
         if tag == _T:
-            out.append((child.text or "").translate(_PRIVATE_USE))
+            out.append((child.text or "").translate(PRIVATE_USE))
         elif tag in _SPACE_TAGS:
             out.append(" ")
         elif tag == _NO_BREAK_HYPHEN:
@@ -234,7 +212,7 @@ def _symbol(sym: etree._Element) -> str:
         code = int(sym.get(_w("char")) or "", 16)
     except ValueError:
         return ""
-    char = _SYMBOLS.get(font, {}).get(code & 0xFF)
+    char = SYMBOLS.get(font, {}).get(code & 0xFF)
     return char if char is not None else ""
 
 

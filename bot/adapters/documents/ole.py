@@ -1,5 +1,5 @@
-"""OLE compound files: old Word (.doc), encrypted Office files, Outlook .msg. None is read;
-each is recognised so the flag says what to ask for."""
+"""OLE compound files: old Word (.doc) is read (bot.adapters.documents.word97); encrypted
+Office files and Outlook .msg are recognised so the flag says what to ask for."""
 
 from __future__ import annotations
 
@@ -7,18 +7,15 @@ import struct
 
 import olefile
 
-from .model import Unreadable
+from .model import Extract, Unreadable
+from .word97 import read_doc
 
 PROTECTED = "password-protected, cannot be read; please ask for an unprotected copy"
-OLD_WORD = (
-    "old Word format (.doc): cannot be read automatically; "
-    "please re-send as .docx or PDF, or enter it by hand"
-)
-_F_ENCRYPTED = 0x0100  # FIB base flags: fEncrypted
+_F_ENCRYPTED = 0x0100  # FIB base flags: fEncrypted (fObfuscated goes with it)
 
 
-def classify_ole(data: bytes) -> str:
-    """The reason this OLE file is not read (always raises Unreadable)."""
+def read_ole(data: bytes) -> Extract:
+    """An old Word document's text; Unreadable, saying why, for anything else."""
     try:
         ole = olefile.OleFileIO(data)
     except (OSError, ValueError, struct.error, IndexError) as exc:
@@ -31,7 +28,7 @@ def classify_ole(data: bytes) -> str:
             fib = ole.openstream("WordDocument").read(12)
             if len(fib) >= 12 and struct.unpack_from("<H", fib, 10)[0] & _F_ENCRYPTED:
                 raise Unreadable(PROTECTED)
-            raise Unreadable(OLD_WORD)
+            return read_doc(ole)
         if any(name.startswith("__substg1.0_") for name in streams):
             raise Unreadable(
                 "Outlook message file (.msg): not read; please ask for the form itself "

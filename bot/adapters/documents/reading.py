@@ -49,10 +49,9 @@ def _rtf(data: bytes, limits: Limits) -> Extract:
 
 
 def _ole(data: bytes, limits: Limits) -> Extract:
-    from .ole import classify_ole
+    from .ole import read_ole
 
-    classify_ole(data)
-    raise AssertionError("unreachable")  # classify_ole always raises Unreadable
+    return read_ole(data)
 
 
 def _refuse(reason: str) -> Callable[[bytes, Limits], Extract]:

@@ -126,7 +126,7 @@ def extract(
     """Find the form in `documents` (an email body and its attachments) and read its fields.
     `expected`: the form the message says it carries (a SIN by its subject), which wins
     between forms that fit equally well."""
-    reader_flags = tuple(f"{d.source}: {p}" for d in documents for p in d.problems)
+    reader_flags = tuple(p for d in documents for p in d.problems)
     unread = tuple(d.source for d in documents if d.unread)
     results = [_run_form(form, documents) for form in vocabulary.forms.values()]
     if not results:

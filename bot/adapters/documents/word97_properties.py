@@ -1,0 +1,123 @@
+"""Paragraph and character properties of an old Word (.doc) document: which paragraphs are in
+a table and which end a row, and which characters are symbols ([MS-DOC] 2.4.6, 2.9.177).
+
+Properties are found by the stream offset of a character: the bin table (PlcBtePapx or
+PlcBteChpx, in the table stream) names the 512-byte page (FKP) of the WordDocument stream
+that covers it, and the page the run it falls in and that run's property list (grpprl), a
+sequence of sprms (property codes) with their operands. Only the few sprms the reader needs
+are read; the size of every other is taken from its code, as the specification sets out.
+"""
+
+from __future__ import annotations
+
+import bisect
+import struct
+from collections.abc import Iterator
+
+_PAGE = 512
+# Paragraph sprms that place a paragraph in a table, and the one that moves its list out.
+_IN_TABLE, _TTP, _ITAP = 0x2416, 0x2417, 0x6649
+_INNER_CELL, _INNER_TTP = 0x244B, 0x244C
+_HUGE_PAPX = 0x6646  # the grpprl is in the Data stream, at this offset
+_SYMBOL = 0x6A09  # sprmCSymbol: the character is a symbol of a font, not its text
+_DEF_TABLE, _CHG_TABS = 0xD608, 0xC615
+_OPERAND = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}  # bytes by spra; 6 is variable
+_WANTED_BYTE = frozenset({_IN_TABLE, _TTP, _INNER_CELL, _INNER_TTP})
+_WANTED_LONG = frozenset({_ITAP, _HUGE_PAPX, _SYMBOL})
+
+
+class Unsupported(ValueError):
+    """Something this reader does not read, said as "with ...", for the flag."""
+
+
+class _Bins:
+    """A bin table and its FKP pages: the grpprl in force at a stream offset, or None."""
+
+    def __init__(self, word: bytes, plc: bytes, entry: int) -> None:
+        self._word, self._entry = word, entry  # bytes per run after the offsets: 13 or 1
+        count = (len(plc) - 4) // 8
+        self._fcs = list(struct.unpack_from(f"<{count + 1}I", plc, 0))
+        pages = struct.unpack_from(f"<{count}I", plc, (count + 1) * 4)
+        self._pages = [pn & 0x3FFFFF for pn in pages]
+
+    def grpprl(self, fc: int) -> tuple[bytes, int] | None:
+        """The run's page and where its property list starts in it; None for defaults."""
+        index = bisect.bisect_right(self._fcs, fc) - 1
+        if not 0 <= index < len(self._pages):
+            raise ValueError("a character has no properties")
+        start = self._pages[index] * _PAGE
+        page = self._word[start : start + _PAGE]
+        runs = page[_PAGE - 1]
+        bounds = struct.unpack_from(f"<{runs + 1}I", page, 0)
+        run = bisect.bisect_right(bounds, fc) - 1
+        if not 0 <= run < runs:
+            raise ValueError("a character is outside its page's runs")
+        offset = page[(runs + 1) * 4 + run * self._entry] * 2
+        return (page, offset) if offset else None
+
+
+class Properties:
+    """The table properties of paragraphs and the symbol mark of characters."""
+
+    def __init__(self, word: bytes, bte_papx: bytes, bte_chpx: bytes, data: bytes) -> None:
+        self._paragraphs = _Bins(word, bte_papx, 13)  # BxPap: an offset and 12 reserved bytes
+        self._characters = _Bins(word, bte_chpx, 1)
+        self._data = data
+
+    def table(self, fc: int) -> tuple[bool, bool]:
+        """(in a table, the end of a row) for the paragraph whose mark is stored at fc."""
+        found = self._paragraphs.grpprl(fc)
+        if found is None:
+            return False, False
+        page, at = found
+        size = page[at]
+        # PapxInFkp: cb words less a byte, or (cb 0) a byte of words; then the style index.
+        body = page[at + 1 : at + 2 * size] if size else page[at + 2 : at + 2 + 2 * page[at + 1]]
+        sprms = dict(_sprms(body[2:]))
+        if _HUGE_PAPX in sprms:  # PrcData in the Data stream: a 2-byte size, the grpprl
+            offset = sprms[_HUGE_PAPX]
+            sprms.update(_sprms(self._data[offset + 2 : offset + 2 + u16(self._data, offset)]))
+        if sprms.get(_ITAP, 1) > 1 or _INNER_CELL in sprms or _INNER_TTP in sprms:
+            raise Unsupported("with a table inside a table")
+        in_table = bool(sprms.get(_IN_TABLE)) or sprms.get(_ITAP, 0) == 1
+        return in_table, in_table and bool(sprms.get(_TTP))
+
+    def symbol(self, fc: int) -> bool:
+        """Whether the character stored at fc is a font's symbol (its text is a stand-in)."""
+        found = self._characters.grpprl(fc)
+        if found is None:
+            return False
+        page, at = found
+        return _SYMBOL in dict(_sprms(page[at + 1 : at + 1 + page[at]]))
+
+
+def _sprms(grpprl: bytes) -> Iterator[tuple[int, int]]:
+    """(sprm, operand) for the sprms the reader needs; the others are stepped over."""
+    at = 0
+    while at + 2 <= len(grpprl):
+        sprm = u16(grpprl, at)
+        at += 2
+        if sprm in _WANTED_BYTE:
+            yield sprm, grpprl[at]
+        elif sprm in _WANTED_LONG:
+            yield sprm, u32(grpprl, at)
+        at += _operand_size(sprm, grpprl, at)
+
+
+def _operand_size(sprm: int, grpprl: bytes, at: int) -> int:
+    spra = sprm >> 13
+    if spra != 6:
+        return _OPERAND[spra]
+    if sprm == _DEF_TABLE:  # its size is a 2-byte count, one more than the bytes after it
+        return u16(grpprl, at) + 1
+    if sprm == _CHG_TABS and grpprl[at] == 255:
+        raise Unsupported("with a kind of tab setting this reader does not size")
+    return grpprl[at] + 1
+
+
+def u16(data: bytes, at: int) -> int:
+    return int(struct.unpack_from("<H", data, at)[0])
+
+
+def u32(data: bytes, at: int) -> int:
+    return int(struct.unpack_from("<I", data, at)[0])

@@ -1,0 +1,122 @@
+"""Old Word (.doc) forms are read as their .docx originals are: paragraphs and label/value
+tables, with where each came from. What the reader cannot be sure of (tick boxes, symbols,
+nested tables, damage, Word 95) is flagged for a person, never guessed.
+
+The .doc files in tests/fixtures/word97/ are LibreOffice's "MS Word 97" export of the .docx
+fixtures (tests/fixtures/word97/make.py); build.py writes what that export never does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.documents import DocumentText, read_attachment
+from tests.fixtures.word97.build import word97
+from tests.fixtures.word97.make import FIXTURES
+
+HERE = Path(__file__).resolve().parents[1] / "fixtures" / "word97"
+DOC = "application/msword"
+TICKS = "tick boxes in an old Word form, not read"
+AMBULANCE = "Taken to hospital by ambulance."
+FORM = [
+    ("Child details", ""),
+    ("Name", "cell"), ("Quinn Zed Invented", "cell"), ("", "row"),
+    ("Child died", "cell"), ("Yes ( No (", "cell"), ("", "row"),
+    ("Signed: Robin Example, £0, “quoted”", ""),
+]  # fmt: skip
+
+
+def read(name: str, data: bytes) -> DocumentText:
+    return read_attachment(name, DOC, data)
+
+
+def shape(doc: DocumentText) -> tuple[list[str], list[tuple[tuple[str, ...], ...]]]:
+    return [line.text for line in doc.lines], [table.rows for table in doc.tables]
+
+
+@pytest.mark.parametrize("name", ["sin-form.doc", "appendix-b.doc", "cell-paragraphs.doc"])
+def test_a_doc_reads_as_the_docx_it_was_saved_from(name: str) -> None:
+    build: Callable[[], bytes] = FIXTURES[name]
+    doc = read(name, (HERE / name).read_bytes())
+
+    assert doc.problems == ()
+    assert shape(doc) == shape(read_attachment(f"{name}x", "", build()))
+    assert (
+        doc.tables[0].where == f"{name}, table 1" and doc.lines[0].where == f"{name}, paragraph 1"
+    )
+
+
+def test_a_cell_of_several_paragraphs_is_one_value_and_an_empty_cell_stays_empty() -> None:
+    doc = read("form.doc", (HERE / "cell-paragraphs.doc").read_bytes())
+    assert doc.tables[0].rows == (
+        ("Incident details",),
+        ("Description of the incident", f"Found unresponsive at home. {AMBULANCE}"),
+        ("Location", ""),
+        ("Date of incident", "18/12/2026"),
+    )  # fmt: skip
+    assert doc.lines[-1].text == "Signed: Robin Example, £0 costs, “quoted” \u2013 dash"
+
+
+def test_legacy_tick_boxes_are_never_read_as_an_answer() -> None:
+    """A FORMCHECKBOX's state is not in the text: "☒ Suspected" must not become "Suspected"
+    (read as yes), so the whole cell says it was not read, and the document is flagged."""
+    doc = read("SIN.doc", (HERE / "tick-boxes-and-merged-cells.doc").read_bytes())
+
+    assert ("Abuse or neglect suspected", TICKS) in doc.tables[0].rows
+    assert doc.problems == (
+        "SIN.doc: tick boxes and symbols in an old Word form are not read: "
+        "check the answers they give by hand",
+    )
+    assert ("Child's name", "Robin Invented") in doc.tables[0].rows  # the rest is read
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [{}, {"unicode_from": 4}, {"unicode_from": 0}, {"huge": True}],
+    ids=["8-bit text", "8-bit then UTF-16 pieces", "UTF-16 text", "properties in Data"],
+)
+def test_word_binary_layouts_read_alike(stored: dict[str, int]) -> None:
+    doc = read("SIN.doc", word97(FORM, **stored))
+
+    assert shape(doc) == (
+        ["Child details", "Signed: Robin Example, £0, “quoted”"],
+        [(("Child details",), ("Name", "Quinn Zed Invented"), ("Child died", TICKS))],
+    )  # a symbol ("(" standing in for a Wingdings glyph) is a tick box not read
+    assert len(doc.problems) == 1 and "tick boxes and symbols" in doc.problems[0]
+
+
+def test_a_table_inside_a_table_is_not_read_at_all() -> None:
+    doc = read("SIN.doc", word97([("Name", "cell"), ("Quinn", "nested"), ("", "row")]))
+    assert shape(doc) == ([], []) and doc.problems == (
+        "SIN.doc: old Word format (.doc) with a table inside a table, not read; "
+        "please re-send as .docx or PDF, or enter it by hand",
+    )
+    assert (
+        "table inside a table"
+        in read("N.doc", (HERE / "nested-table.doc").read_bytes()).problems[0]
+    )
+
+
+def test_word_95_is_not_read() -> None:
+    doc = read("SIN.doc", word97(FORM, version=0x0065))
+    assert shape(doc) == ([], []) and "from before Word 97" in doc.problems[0]
+
+
+@pytest.mark.parametrize("cut", [0x200, 0x430, 0x600, 0x1000, 0x1200])
+def test_a_cut_short_doc_is_flagged_as_damaged_never_half_read(cut: int) -> None:
+    whole = (HERE / "sin-form.doc").read_bytes()
+    doc = read("SIN.doc", whole[:cut])
+    assert shape(doc) == ([], []) and len(doc.problems) == 1
+    assert doc.problems[0].startswith("SIN.doc: damaged")
+
+
+def test_every_byte_flipped_in_the_text_stream_structures_never_crashes() -> None:
+    """Damage anywhere in a .doc gives lines and tables or a flag, never an exception."""
+    data = bytearray(word97(FORM))
+    for at in range(0, len(data), 7):
+        broken = bytearray(data)
+        broken[at] ^= 0xFF
+        doc = read("SIN.doc", bytes(broken))
+        assert doc.lines or doc.tables or doc.problems
