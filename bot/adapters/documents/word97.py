@@ -3,16 +3,20 @@ format as Microsoft's [MS-DOC] specification describes it.
 
 No maintained pure-Python library reads tables from a .doc, and a form is tables. Only what
 the reader needs is read: the File Information Block (where the rest is), the piece table
-(which bytes of the WordDocument stream hold which characters) and each paragraph's table
-properties (in a table? the end of a row?). Nothing else is interpreted; nothing runs.
+(which bytes of the WordDocument stream hold which characters), each paragraph's table
+properties (in a table? the end of a row?) and the few character properties that mark a
+tick box or a symbol (bot.adapters.documents.word97_properties). Nothing else is
+interpreted; nothing runs.
 
-Anything that does not add up (a stream too short, a paragraph without properties, a
-nested table) raises Unreadable with the "old Word format" answer, so the form is entered by
-hand, as before this reader: a wrong table would put a value under the wrong label.
+Anything that does not add up (a stream too short, a paragraph without properties) or that
+this reader does not read (a nested table, Word 95) raises Unreadable saying so, and the
+form is entered by hand: a wrong table would put a value under the wrong label.
 
-Legacy tick boxes (FORMCHECKBOX) keep their state in a further structure this reader does
-not follow: a paragraph or cell holding one is read as TICK_UNREAD alone, so the form engine
-cannot take any of its words for the answer, and the field is flagged for a person.
+Legacy tick boxes (FORMCHECKBOX fields) are read from their form-field data (FFData, in the
+Data stream). A tick box whose data does not read as one, or a symbol-font character (its
+glyph is named in its properties, which say the font by number only), makes its whole
+paragraph or cell TICK_UNREAD, so the form engine cannot take any of its words for the
+answer, and the field is flagged for a person.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from __future__ import annotations
 import itertools
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .marks import PRIVATE_USE, looks_like_heading
@@ -112,24 +116,35 @@ def _paragraphs(streams: _Streams) -> Iterator[_Paragraph]:
         yield _Paragraph("".join(text), "\r", False, False)
 
 
+@dataclass
+class _Field:
+    """A field being read: its code (" FORMCHECKBOX ") and where its characters are stored,
+    until its separator; then its result is the text."""
+
+    code: str = ""
+    places: list[int] = field(default_factory=list)
+    in_result: bool = False
+
+
 def _characters(streams: _Streams, properties: Properties) -> Iterator[tuple[str, int]]:
     """Each character of the main text with the stream offset it is stored at (the piece
-    table's mapping); a field (begin, code, separator, result, end) as its result, and a
-    font's symbol (stored as "(", its glyph named in its properties) as TICK_UNREAD: it may
-    be a Wingdings tick box, and which glyph of which font it is is not read here."""
-    codes: list[str] = []  # per open field: its code, "" once its result is being read
+    table's mapping). A field (begin, code, separator, result, end) is its result, a legacy
+    tick box its state (☒ or ☐; TICK_UNREAD when that cannot be found), and a font's symbol
+    (stored as "(", the glyph named in its properties) TICK_UNREAD: it may be a Wingdings
+    tick box, and which glyph of which font it is is not read here."""
+    fields: list[_Field] = []
     for char, fc in _pieces(streams):
         if char == _FIELD_BEGIN:
-            codes.append(" ")
-        elif char in (_FIELD_SEPARATOR, _FIELD_END):
-            code = (codes.pop() if char == _FIELD_END else codes[-1]) if codes else ""
-            if "FORMCHECKBOX" in code:  # its state is not text: see TICK_UNREAD
-                yield TICK_UNREAD, fc
-            if char == _FIELD_SEPARATOR and codes:
-                codes[-1] = ""
-        elif codes and codes[-1]:
-            codes[-1] += char
-        elif not any(codes):
+            fields.append(_Field(places=[fc]))
+        elif char in (_FIELD_SEPARATOR, _FIELD_END) and fields:
+            ended = fields.pop() if char == _FIELD_END else fields[-1]
+            if "FORMCHECKBOX" in ended.code and not ended.in_result:
+                yield properties.tick_box(ended.places) or TICK_UNREAD, fc
+            ended.in_result = True
+        elif fields and not fields[-1].in_result:
+            fields[-1].code += char
+            fields[-1].places.append(fc)
+        elif all(f.in_result for f in fields) and char not in _DROP:
             yield TICK_UNREAD if char == "(" and properties.symbol(fc) else char, fc
 
 
@@ -149,8 +164,7 @@ def _pieces(streams: _Streams) -> Iterator[tuple[str, int]]:
             raise ValueError("a piece lies past the end of the WordDocument stream")
         text = _cp1252(chunk) if compressed else chunk.decode("utf-16-le")
         for k, char in enumerate(text):
-            if char not in _DROP:
-                yield _AS.get(char, char), fc + k * width
+            yield _AS.get(char, char), fc + k * width
 
 
 def _piece_table(clx: bytes) -> tuple[list[int], bytes]:

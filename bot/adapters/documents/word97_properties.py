@@ -1,5 +1,6 @@
 """Paragraph and character properties of an old Word (.doc) document: which paragraphs are in
-a table and which end a row, and which characters are symbols ([MS-DOC] 2.4.6, 2.9.177).
+a table and which end a row, which characters are symbols, and the state of a legacy tick
+box, as Microsoft's [MS-DOC] specification sets them out.
 
 Properties are found by the stream offset of a character: the bin table (PlcBtePapx or
 PlcBteChpx, in the table stream) names the 512-byte page (FKP) of the WordDocument stream
@@ -14,16 +15,19 @@ import bisect
 import struct
 from collections.abc import Iterator
 
+from .marks import CHECKED, UNCHECKED
+
 _PAGE = 512
 # Paragraph sprms that place a paragraph in a table, and the one that moves its list out.
 _IN_TABLE, _TTP, _ITAP = 0x2416, 0x2417, 0x6649
 _INNER_CELL, _INNER_TTP = 0x244B, 0x244C
 _HUGE_PAPX = 0x6646  # the grpprl is in the Data stream, at this offset
 _SYMBOL = 0x6A09  # sprmCSymbol: the character is a symbol of a font, not its text
+_PIC_LOCATION = 0x6A03  # sprmCPicLocation: where in the Data stream a form field's data is
 _DEF_TABLE, _CHG_TABS = 0xD608, 0xC615
 _OPERAND = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}  # bytes by spra; 6 is variable
 _WANTED_BYTE = frozenset({_IN_TABLE, _TTP, _INNER_CELL, _INNER_TTP})
-_WANTED_LONG = frozenset({_ITAP, _HUGE_PAPX, _SYMBOL})
+_WANTED_LONG = frozenset({_ITAP, _HUGE_PAPX, _SYMBOL, _PIC_LOCATION})
 
 
 class Unsupported(ValueError):
@@ -57,7 +61,7 @@ class _Bins:
 
 
 class Properties:
-    """The table properties of paragraphs and the symbol mark of characters."""
+    """The table properties of paragraphs; the tick boxes and symbols among characters."""
 
     def __init__(self, word: bytes, bte_papx: bytes, bte_chpx: bytes, data: bytes) -> None:
         self._paragraphs = _Bins(word, bte_papx, 13)  # BxPap: an offset and 12 reserved bytes
@@ -82,13 +86,46 @@ class Properties:
         in_table = bool(sprms.get(_IN_TABLE)) or sprms.get(_ITAP, 0) == 1
         return in_table, in_table and bool(sprms.get(_TTP))
 
+    def tick_box(self, places: list[int]) -> str | None:
+        """The state of the legacy check box whose field code is stored at `places` (one of
+        its characters says where its data is), or None."""
+        for fc in places:
+            sprms = self._character_sprms(fc)
+            if _PIC_LOCATION in sprms:
+                return _tick_box(self._data, sprms[_PIC_LOCATION])
+        return None
+
     def symbol(self, fc: int) -> bool:
         """Whether the character stored at fc is a font's symbol (its text is a stand-in)."""
+        return _SYMBOL in self._character_sprms(fc)
+
+    def _character_sprms(self, fc: int) -> dict[int, int]:
         found = self._characters.grpprl(fc)
         if found is None:
-            return False
-        page, at = found
-        return _SYMBOL in dict(_sprms(page[at + 1 : at + 1 + page[at]]))
+            return {}
+        page, at = found  # a Chpx: a byte count, then the grpprl
+        return dict(_sprms(page[at + 1 : at + 1 + page[at]]))
+
+
+def _tick_box(data: bytes, at: int) -> str | None:
+    """A check box's state from the NilPICFAndBinData at `at` (a 68-byte header whose
+    cbHeader is 0x44, then an FFData: version 0xFFFFFFFF, FFDataBits, cch, hps, the name
+    as a 2-byte count of UTF-16 characters and a null, then wDef, the default state). Its
+    iType must say check box; iRes is the state (0 or 1), or 25 for the default. None when
+    any of it does not hold."""
+    if at + 68 + 10 > len(data) or u16(data, at + 4) != 0x44:
+        return None
+    ffdata = at + 68
+    if u32(data, ffdata) != 0xFFFFFFFF:
+        return None
+    bits = u16(data, ffdata + 4)
+    kind, state = bits & 0x3, (bits >> 2) & 0x1F
+    if kind != 1:
+        return None
+    if state == 25:
+        default = ffdata + 10 + 2 + 2 * u16(data, ffdata + 10) + 2
+        state = u16(data, default) if default + 2 <= len(data) else -1
+    return {0: UNCHECKED, 1: CHECKED}.get(state)
 
 
 def _sprms(grpprl: bytes) -> Iterator[tuple[int, int]]:
