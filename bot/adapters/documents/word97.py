@@ -82,7 +82,8 @@ class _Streams:
         if ident != _IDENT or version < _WORD_97:
             raise Unsupported("from before Word 97")
         self.table = _stream(ole, "1Table" if flags & _WHICH_TABLE else "0Table")
-        self.data = _stream(ole, "Data") if ole.exists("Data") else b""
+        self._ole: Any = ole
+        self._data: bytes | None = None
         csw = u16(self.word, 32)
         lw = 32 + 2 + csw * 2 + 2  # FibRgLw97
         cslw = u16(self.word, lw - 2)
@@ -93,6 +94,13 @@ class _Streams:
         self.clx = self._table_slice(fclcb, 33)
         self.bte_chpx = self._table_slice(fclcb, 12)
         self.bte_papx = self._table_slice(fclcb, 13)
+
+    def data(self) -> bytes:
+        """The Data stream, read only when a paragraph or tick box needs it: it holds the
+        pictures, and may be most of a large file."""
+        if self._data is None:
+            self._data = _stream(self._ole, "Data") if self._ole.exists("Data") else b""
+        return self._data
 
     def _table_slice(self, fclcb: int, index: int) -> bytes:
         fc, lcb = struct.unpack_from("<II", self.word, fclcb + index * 8)

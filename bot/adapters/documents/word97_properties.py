@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from .marks import CHECKED, UNCHECKED
 
@@ -63,7 +63,9 @@ class _Bins:
 class Properties:
     """The table properties of paragraphs; the tick boxes and symbols among characters."""
 
-    def __init__(self, word: bytes, bte_papx: bytes, bte_chpx: bytes, data: bytes) -> None:
+    def __init__(
+        self, word: bytes, bte_papx: bytes, bte_chpx: bytes, data: Callable[[], bytes]
+    ) -> None:
         self._paragraphs = _Bins(word, bte_papx, 13)  # BxPap: an offset and 12 reserved bytes
         self._characters = _Bins(word, bte_chpx, 1)
         self._data = data
@@ -80,7 +82,8 @@ class Properties:
         sprms = dict(_sprms(body[2:]))
         if _HUGE_PAPX in sprms:  # PrcData in the Data stream: a 2-byte size, the grpprl
             offset = sprms[_HUGE_PAPX]
-            sprms.update(_sprms(self._data[offset + 2 : offset + 2 + u16(self._data, offset)]))
+            data = self._data()
+            sprms.update(_sprms(data[offset + 2 : offset + 2 + u16(data, offset)]))
         if sprms.get(_ITAP, 1) > 1 or _INNER_CELL in sprms or _INNER_TTP in sprms:
             raise Unsupported("with a table inside a table")
         in_table = bool(sprms.get(_IN_TABLE)) or sprms.get(_ITAP, 0) == 1
@@ -92,7 +95,7 @@ class Properties:
         for fc in places:
             sprms = self._character_sprms(fc)
             if _PIC_LOCATION in sprms:
-                return _tick_box(self._data, sprms[_PIC_LOCATION])
+                return _tick_box(self._data(), sprms[_PIC_LOCATION])
         return None
 
     def symbol(self, fc: int) -> bool:
