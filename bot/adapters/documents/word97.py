@@ -79,7 +79,9 @@ class _Streams:
     def __init__(self, ole: Any) -> None:
         self.word = _stream(ole, "WordDocument")
         ident, version, flags = u16(self.word, 0), u16(self.word, 2), u16(self.word, 0x0A)
-        if ident != _IDENT or version < _WORD_97:
+        if ident != _IDENT:
+            raise ValueError("not a Word document stream")
+        if version < _WORD_97:
             raise Unsupported("from before Word 97")
         self.table = _stream(ole, "1Table" if flags & _WHICH_TABLE else "0Table")
         self._ole: Any = ole
