@@ -18,7 +18,7 @@ from tests.fixtures.word97.make import FIXTURES
 
 HERE = Path(__file__).resolve().parents[1] / "fixtures" / "word97"
 DOC = "application/msword"
-TICKS = "tick boxes in an old Word form, not read"
+TICKS = "a tick box or list in an old Word form, not read"
 AMBULANCE = "Taken to hospital by ambulance."
 FORM = [
     ("Child details", ""),
@@ -84,9 +84,15 @@ def test_a_tick_box_whose_data_cannot_be_read_is_never_read_as_an_answer() -> No
 
     assert doc.tables[0].rows == (("Abuse or neglect suspected", TICKS),)
     assert doc.problems == (
-        "SIN.doc: tick boxes and symbols in an old Word form are not read: "
+        "SIN.doc: some tick boxes, lists or symbols in an old Word form could not be read: "
         "check the answers they give by hand",
     )
+
+
+def test_a_legacy_drop_down_list_is_flagged_not_left_blank() -> None:
+    """Its choice is not text: left out, "Legal status" would look unanswered, silently."""
+    doc = read("SIN.doc", word97([("Legal status", "cell"), ("{v}", "cell"), ("", "row")]))
+    assert doc.tables[0].rows == (("Legal status", TICKS),) and len(doc.problems) == 1
 
 
 @pytest.mark.parametrize(
@@ -101,7 +107,7 @@ def test_word_binary_layouts_read_alike(stored: dict[str, int]) -> None:
         ["Child details", "Signed: Robin Example, £0, “quoted”"],
         [(("Child details",), ("Name", "Quinn Zed Invented"), ("Child died", TICKS))],
     )  # a symbol ("(" standing in for a Wingdings glyph) is a tick box not read
-    assert len(doc.problems) == 1 and "tick boxes and symbols" in doc.problems[0]
+    assert len(doc.problems) == 1 and "some tick boxes, lists or symbols" in doc.problems[0]
 
 
 def test_a_table_inside_a_table_is_not_read_at_all() -> None:

@@ -13,7 +13,8 @@ this reader does not read (a nested table, Word 95) raises Unreadable saying so,
 form is entered by hand: a wrong table would put a value under the wrong label.
 
 Legacy tick boxes (FORMCHECKBOX fields) are read from their form-field data (FFData, in the
-Data stream). A tick box whose data does not read as one, or a symbol-font character (its
+Data stream). A tick box whose data does not read as one, a legacy drop-down list (its
+choice is an index into a list in that data, not read here), or a symbol-font character (its
 glyph is named in its properties, which say the font by number only), makes its whole
 paragraph or cell TICK_UNREAD, so the form engine cannot take any of its words for the
 answer, and the field is flagged for a person.
@@ -32,7 +33,7 @@ from .model import Extract, Unreadable, norm
 from .word97_properties import Properties, Unsupported, u16, u32
 
 ASK = "please re-send as .docx or PDF, or enter it by hand"
-TICK_UNREAD = "tick boxes in an old Word form, not read"
+TICK_UNREAD = "a tick box or list in an old Word form, not read"
 _IDENT, _WORD_97 = 0xA5EC, 0x00C1  # FibBase's wIdent, and its nFib from Word 97 on
 _WHICH_TABLE = 0x0200
 # Characters that are not text (anchors of pictures, notes and drawings; optional hyphens),
@@ -67,7 +68,7 @@ def read_doc(ole: Any) -> Extract:
         TICK_UNREAD in cell for _, rows in found.tables for row in rows for cell in row
     ):
         found.problems.append(
-            "tick boxes and symbols in an old Word form are not read: "
+            "some tick boxes, lists or symbols in an old Word form could not be read: "
             "check the answers they give by hand"
         )
     return found
@@ -139,7 +140,8 @@ class _Field:
 def _characters(streams: _Streams, properties: Properties) -> Iterator[tuple[str, int]]:
     """Each character of the main text with the stream offset it is stored at (the piece
     table's mapping). A field (begin, code, separator, result, end) is its result, a legacy
-    tick box its state (☒ or ☐; TICK_UNREAD when that cannot be found), and a font's symbol
+    tick box its state (☒ or ☐; TICK_UNREAD when that cannot be found), a legacy drop-down
+    list TICK_UNREAD (its choice is not read), and a font's symbol
     (stored as "(", the glyph named in its properties) TICK_UNREAD: it may be a Wingdings
     tick box, and which glyph of which font it is is not read here."""
     fields: list[_Field] = []
@@ -150,6 +152,8 @@ def _characters(streams: _Streams, properties: Properties) -> Iterator[tuple[str
             ended = fields.pop() if char == _FIELD_END else fields[-1]
             if "FORMCHECKBOX" in ended.code and not ended.in_result:
                 yield properties.tick_box(ended.places) or TICK_UNREAD, fc
+            elif "FORMDROPDOWN" in ended.code and not ended.in_result:
+                yield TICK_UNREAD, fc  # the choice is an index into a list in its data
             ended.in_result = True
         elif fields and not fields[-1].in_result:
             fields[-1].code += char
