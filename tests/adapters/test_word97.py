@@ -36,7 +36,9 @@ def shape(doc: DocumentText) -> tuple[list[str], list[tuple[tuple[str, ...], ...
     return [line.text for line in doc.lines], [table.rows for table in doc.tables]
 
 
-@pytest.mark.parametrize("name", ["sin-form.doc", "appendix-b.doc", "cell-paragraphs.doc"])
+@pytest.mark.parametrize(
+    "name", ["sin-form.doc", "appendix-b.doc", "cell-paragraphs.doc", "tracked-changes.doc"]
+)
 def test_a_doc_reads_as_the_docx_it_was_saved_from(name: str) -> None:
     build: Callable[[], bytes] = FIXTURES[name]
     doc = read(name, (HERE / name).read_bytes())
@@ -87,6 +89,12 @@ def test_a_tick_box_whose_data_cannot_be_read_is_never_read_as_an_answer() -> No
         "SIN.doc: some tick boxes, lists or symbols in an old Word form could not be read: "
         "check the answers they give by hand",
     )
+
+
+def test_text_deleted_with_changes_tracked_is_left_out_as_in_a_docx() -> None:
+    written = [("Name", "cell"), ("[-Jo Smith-]Jo Smyth", "cell"), ("", "row")]
+    doc = read("SIN.doc", word97(written))
+    assert doc.tables[0].rows == (("Name", "Jo Smyth"),) and doc.problems == ()
 
 
 def test_a_legacy_drop_down_list_is_flagged_not_left_blank() -> None:

@@ -143,7 +143,8 @@ def _characters(streams: _Streams, properties: Properties) -> Iterator[tuple[str
     tick box its state (☒ or ☐; TICK_UNREAD when that cannot be found), a legacy drop-down
     list TICK_UNREAD (its choice is not read), and a font's symbol
     (stored as "(", the glyph named in its properties) TICK_UNREAD: it may be a Wingdings
-    tick box, and which glyph of which font it is is not read here."""
+    tick box, and which glyph of which font it is is not read here. Text deleted with
+    changes tracked is left out, as the .docx reader leaves out w:del."""
     fields: list[_Field] = []
     for char, fc in _pieces(streams):
         if char == _FIELD_BEGIN:
@@ -158,8 +159,14 @@ def _characters(streams: _Streams, properties: Properties) -> Iterator[tuple[str
         elif fields and not fields[-1].in_result:
             fields[-1].code += char
             fields[-1].places.append(fc)
-        elif all(f.in_result for f in fields) and char not in _DROP:
+        elif all(f.in_result for f in fields) and _kept(char, fc, properties):
             yield TICK_UNREAD if char == "(" and properties.symbol(fc) else char, fc
+
+
+def _kept(char: str, fc: int, properties: Properties) -> bool:
+    """Not an anchor or a hyphenation hint, nor text deleted with changes tracked (a
+    paragraph mark is kept: the paragraphs stay apart, which misreads nothing)."""
+    return char not in _DROP and (char in _PARAGRAPH_ENDS or not properties.deleted(fc))
 
 
 def _pieces(streams: _Streams) -> Iterator[tuple[str, int]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import struct
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from .marks import CHECKED, UNCHECKED
 
@@ -24,9 +25,11 @@ _INNER_CELL, _INNER_TTP = 0x244B, 0x244C
 _HUGE_PAPX = 0x6646  # the grpprl is in the Data stream, at this offset
 _SYMBOL = 0x6A09  # sprmCSymbol: the character is a symbol of a font, not its text
 _PIC_LOCATION = 0x6A03  # sprmCPicLocation: where in the Data stream a form field's data is
+# sprmCFRMarkDel: deleted with changes tracked, still in the text (1, or 0x81: not its style's)
+_DELETED = 0x0800
 _DEF_TABLE, _CHG_TABS = 0xD608, 0xC615
 _OPERAND = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}  # bytes by spra; 6 is variable
-_WANTED_BYTE = frozenset({_IN_TABLE, _TTP, _INNER_CELL, _INNER_TTP})
+_WANTED_BYTE = frozenset({_IN_TABLE, _TTP, _INNER_CELL, _INNER_TTP, _DELETED})
 _WANTED_LONG = frozenset({_ITAP, _HUGE_PAPX, _SYMBOL, _PIC_LOCATION})
 
 
@@ -34,18 +37,29 @@ class Unsupported(ValueError):
     """Something this reader does not read, said as "with ...", for the flag."""
 
 
-class _Bins:
-    """A bin table and its FKP pages: the grpprl in force at a stream offset, or None."""
+@dataclass(frozen=True)
+class _Run:
+    """The stream offsets a run of text covers, and its property list (empty: defaults)."""
 
-    def __init__(self, word: bytes, plc: bytes, entry: int) -> None:
-        self._word, self._entry = word, entry  # bytes per run after the offsets: 13 or 1
+    start: int
+    end: int
+    grpprl: bytes
+
+
+class _Bins:
+    """A bin table and its FKP pages: the run of properties in force at a stream offset."""
+
+    def __init__(self, word: bytes, plc: bytes, entry: int, read: Callable[[bytes, int], bytes]):
+        self._word, self._entry, self._read = word, entry, read  # entry: 13 (BxPap) or 1
         count = (len(plc) - 4) // 8
         self._fcs = list(struct.unpack_from(f"<{count + 1}I", plc, 0))
         pages = struct.unpack_from(f"<{count}I", plc, (count + 1) * 4)
         self._pages = [pn & 0x3FFFFF for pn in pages]
+        self._last = _Run(0, 0, b"")  # most characters fall in the run before them
 
-    def grpprl(self, fc: int) -> tuple[bytes, int] | None:
-        """The run's page and where its property list starts in it; None for defaults."""
+    def run(self, fc: int) -> _Run:
+        if self._last.start <= fc < self._last.end:
+            return self._last
         index = bisect.bisect_right(self._fcs, fc) - 1
         if not 0 <= index < len(self._pages):
             raise ValueError("a character has no properties")
@@ -53,11 +67,25 @@ class _Bins:
         page = self._word[start : start + _PAGE]
         runs = page[_PAGE - 1]
         bounds = struct.unpack_from(f"<{runs + 1}I", page, 0)
-        run = bisect.bisect_right(bounds, fc) - 1
-        if not 0 <= run < runs:
+        n = bisect.bisect_right(bounds, fc) - 1
+        if not 0 <= n < runs:
             raise ValueError("a character is outside its page's runs")
-        offset = page[(runs + 1) * 4 + run * self._entry] * 2
-        return (page, offset) if offset else None
+        offset = page[(runs + 1) * 4 + n * self._entry] * 2
+        self._last = _Run(bounds[n], bounds[n + 1], self._read(page, offset) if offset else b"")
+        return self._last
+
+
+def _papx(page: bytes, at: int) -> bytes:
+    """A PapxInFkp's grpprl: cb words less a byte, or (cb 0) a byte of words; after the
+    style index."""
+    size = page[at]
+    body = page[at + 1 : at + 2 * size] if size else page[at + 2 : at + 2 + 2 * page[at + 1]]
+    return body[2:]
+
+
+def _chpx(page: bytes, at: int) -> bytes:
+    """A Chpx's grpprl: a byte count, then the list."""
+    return page[at + 1 : at + 1 + page[at]]
 
 
 class Properties:
@@ -66,20 +94,13 @@ class Properties:
     def __init__(
         self, word: bytes, bte_papx: bytes, bte_chpx: bytes, data: Callable[[], bytes]
     ) -> None:
-        self._paragraphs = _Bins(word, bte_papx, 13)  # BxPap: an offset and 12 reserved bytes
-        self._characters = _Bins(word, bte_chpx, 1)
+        self._paragraphs = _Bins(word, bte_papx, 13, _papx)  # BxPap: offset, 12 reserved bytes
+        self._characters = _Bins(word, bte_chpx, 1, _chpx)
         self._data = data
 
     def table(self, fc: int) -> tuple[bool, bool]:
         """(in a table, the end of a row) for the paragraph whose mark is stored at fc."""
-        found = self._paragraphs.grpprl(fc)
-        if found is None:
-            return False, False
-        page, at = found
-        size = page[at]
-        # PapxInFkp: cb words less a byte, or (cb 0) a byte of words; then the style index.
-        body = page[at + 1 : at + 2 * size] if size else page[at + 2 : at + 2 + 2 * page[at + 1]]
-        sprms = dict(_sprms(body[2:]))
+        sprms = dict(_sprms(self._paragraphs.run(fc).grpprl))
         if _HUGE_PAPX in sprms:  # PrcData in the Data stream: a 2-byte size, the grpprl
             offset = sprms[_HUGE_PAPX]
             data = self._data()
@@ -102,12 +123,13 @@ class Properties:
         """Whether the character stored at fc is a font's symbol (its text is a stand-in)."""
         return _SYMBOL in self._character_sprms(fc)
 
+    def deleted(self, fc: int) -> bool:
+        """Whether the character stored at fc is deleted text kept by tracked changes."""
+        return self._character_sprms(fc).get(_DELETED, 0) in (1, 0x81)
+
     def _character_sprms(self, fc: int) -> dict[int, int]:
-        found = self._characters.grpprl(fc)
-        if found is None:
-            return {}
-        page, at = found  # a Chpx: a byte count, then the grpprl
-        return dict(_sprms(page[at + 1 : at + 1 + page[at]]))
+        grpprl = self._characters.run(fc).grpprl
+        return dict(_sprms(grpprl)) if grpprl else {}
 
 
 def _tick_box(data: bytes, at: int) -> str | None:
