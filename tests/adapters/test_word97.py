@@ -143,6 +143,15 @@ def test_a_cut_short_doc_is_flagged_as_damaged_never_half_read(cut: int) -> None
     assert doc.problems[0].startswith("SIN.doc: damaged")
 
 
+def test_a_formatting_record_of_negative_size_is_damage_not_a_hang() -> None:
+    data = word97(FORM)
+    # The piece table's Clx starts the table stream with a Prc: 0x01, then its signed size.
+    at = data.index(b"\x01\x03\x00\x03\x24\x01\x02")
+    broken = data[: at + 1] + b"\xfd\xff" + data[at + 3 :]  # -3: the record again, for ever
+    doc = read("SIN.doc", broken)
+    assert shape(doc) == ([], []) and doc.problems[0].startswith("SIN.doc: damaged")
+
+
 def test_every_byte_flipped_in_the_text_stream_structures_never_crashes() -> None:
     """Damage anywhere in a .doc gives lines and tables or a flag, never an exception."""
     data = bytearray(word97([*FORM, ("Abuse", "cell"), ("Yes {x} No { }", "cell"), ("", "row")]))

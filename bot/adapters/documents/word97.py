@@ -139,12 +139,12 @@ class _Field:
 
 def _characters(streams: _Streams, properties: Properties) -> Iterator[tuple[str, int]]:
     """Each character of the main text with the stream offset it is stored at (the piece
-    table's mapping). A field (begin, code, separator, result, end) is its result, a legacy
-    tick box its state (☒ or ☐; TICK_UNREAD when that cannot be found), a legacy drop-down
-    list TICK_UNREAD (its choice is not read), and a font's symbol
-    (stored as "(", the glyph named in its properties) TICK_UNREAD: it may be a Wingdings
-    tick box, and which glyph of which font it is is not read here. Text deleted with
-    changes tracked is left out, as the .docx reader leaves out w:del."""
+    table's mapping). A field (begin, code, separator, result, end) is its result; a legacy
+    tick box its state (☒ or ☐; TICK_UNREAD when that cannot be found); a legacy drop-down
+    list TICK_UNREAD (its choice is not read); a font's symbol (stored as "(", the glyph
+    named in its properties) TICK_UNREAD, as it may be a Wingdings tick box and which glyph
+    of which font it is is not read here. Text deleted with changes tracked is left out, as
+    the .docx reader leaves out w:del."""
     fields: list[_Field] = []
     for char, fc in _pieces(streams):
         if char == _FIELD_BEGIN:
@@ -192,7 +192,10 @@ def _piece_table(clx: bytes) -> tuple[list[int], bytes]:
     """The PlcPcd of a Clx: the pieces' first CPs (and the end) and their descriptors."""
     at = 0
     while at < len(clx) and clx[at] == 0x01:  # Prc: formatting, skipped
-        at += 3 + struct.unpack_from("<h", clx, at + 1)[0]
+        size = u16(clx, at + 1)
+        if size > 0x3FA2:  # [MS-DOC]'s bound; the field is signed, and a negative one loops
+            raise ValueError("a formatting record of an impossible size")
+        at += 3 + size
     if at >= len(clx) or clx[at] != 0x02:
         raise ValueError("no piece table")
     size = u32(clx, at + 1)
