@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from .marks import CHECKED, UNCHECKED
 
 _PAGE = 512
-# Paragraph sprms that place a paragraph in a table, and the one that moves its list out.
+# Paragraph sprms that place a paragraph in a table (or in a table inside one).
 _IN_TABLE, _TTP, _ITAP = 0x2416, 0x2417, 0x6649
 _INNER_CELL, _INNER_TTP = 0x244B, 0x244C
 _HUGE_PAPX = 0x6646  # the grpprl is in the Data stream, at this offset
