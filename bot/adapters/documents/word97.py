@@ -5,8 +5,10 @@ No maintained pure-Python library reads tables from a .doc, and a form is tables
 the reader needs is read: the File Information Block (where the rest is), the piece table
 (which bytes of the WordDocument stream hold which characters), each paragraph's table
 properties (in a table? the end of a row?) and the few character properties that mark a
-tick box or a symbol (bot.adapters.documents.word97_properties). Nothing else is
-interpreted; nothing runs.
+tick box or a symbol (bot.adapters.documents.word97_properties). A table's rows are lined
+up on one grid of columns from the cell edges each row end defines, merged cells repeating
+their text as in a .docx (bot.adapters.documents.word97_rows). Nothing else is interpreted;
+nothing runs.
 
 Anything that does not add up (a stream too short, a paragraph without properties) or that
 this reader does not read (a nested table, Word 95) raises Unreadable saying so, and the
@@ -31,6 +33,7 @@ from typing import Any
 from .marks import PRIVATE_USE, looks_like_heading
 from .model import Extract, Unreadable, norm
 from .word97_properties import Properties, Unsupported, u16, u32
+from .word97_rows import Cell, lined_up, row_cells
 
 ASK = "please re-send as .docx or PDF, or enter it by hand"
 TICK_UNREAD = "a tick box or list in an old Word form, not read"
@@ -54,6 +57,7 @@ class _Paragraph:
     mark: str  # "\r" a paragraph's end, "\x07" a table cell's (or row's)
     in_table: bool
     row_end: bool
+    cells: tuple[Cell, ...] | None = None  # a row end's cells, as it defines them
 
 
 def read_doc(ole: Any) -> Extract:
@@ -121,7 +125,8 @@ def _paragraphs(streams: _Streams) -> Iterator[_Paragraph]:
             text.append(char)
             continue
         in_table, row_end = properties.table(fc)
-        yield _Paragraph("".join(text), char, in_table, row_end)
+        cells = row_cells(properties.paragraph(fc)) if row_end else None
+        yield _Paragraph("".join(text), char, in_table, row_end, cells)
         text = []
     if any(c.strip() for c in text):
         yield _Paragraph("".join(text), "\r", False, False)
@@ -172,6 +177,8 @@ def _kept(char: str, fc: int, properties: Properties) -> bool:
 def _pieces(streams: _Streams) -> Iterator[tuple[str, int]]:
     """The main text's characters and their offsets, piece by piece."""
     cps, descriptors = _piece_table(streams.clx)
+    if cps[-1] < streams.ccp_text:
+        raise ValueError("the text runs past its last piece")
     for n, (start, end) in enumerate(itertools.pairwise(cps)):
         if start >= streams.ccp_text:
             break
@@ -202,6 +209,8 @@ def _piece_table(clx: bytes) -> tuple[list[int], bytes]:
     plc = clx[at + 5 : at + 5 + size]
     count = (size - 4) // 12
     cps = list(struct.unpack_from(f"<{count + 1}I", plc, 0))
+    if cps[0] != 0 or any(b < a for a, b in itertools.pairwise(cps)):
+        raise ValueError("a piece table that does not cover the text in order")
     return cps, plc[(count + 1) * 4 :]
 
 
@@ -211,13 +220,13 @@ def _layout(paragraphs: list[_Paragraph]) -> Extract:
     found = Extract()
     cell: list[str] = []
     row: list[str] = []
-    rows: list[list[str]] = []
+    rows: list[tuple[list[str], tuple[Cell, ...] | None]] = []
     heading: str | None = None
     for paragraph in [*paragraphs, _Paragraph("", "\r", False, False)]:
         text = _unread_ticks(norm(paragraph.text))
         if paragraph.in_table:
             if paragraph.row_end:
-                rows.append(row)
+                rows.append((row, paragraph.cells))
                 row = []
             elif paragraph.mark == "\x07":
                 row.append(_unread_ticks(norm(" ".join([*cell, text]))))
@@ -228,13 +237,33 @@ def _layout(paragraphs: list[_Paragraph]) -> Extract:
         if rows or row or cell:
             if row or cell:
                 raise ValueError("a table row without its end")
-            table = [[heading], *rows] if heading else rows
-            found.tables.append((f"table {len(found.tables) + 1}", table))
+            table = _table(rows, found)
+            found.tables.append(
+                (f"table {len(found.tables) + 1}", [[heading], *table] if heading else table)
+            )
             rows, heading = [], None
         if text:
             found.lines.append((f"paragraph {len(found.lines) + 1}", text))
             heading = text if looks_like_heading(text) else None
     return found
+
+
+def _table(
+    rows: list[tuple[list[str], tuple[Cell, ...] | None]], found: Extract
+) -> list[list[str]]:
+    """The rows on one grid of columns (word97_rows); where the rows do not say how they
+    line up and have different numbers of cells, a value may stand under the wrong label, so
+    the document says so."""
+    lined = lined_up(rows)
+    if lined is not None:
+        return lined
+    texts = [row for row, _ in rows]
+    if len({len(row) for row in texts}) > 1:
+        found.problems.append(
+            f"table {len(found.tables) + 1}: its merged cells could not be lined up: "
+            "check which label each value belongs to by hand"
+        )
+    return texts
 
 
 def _unread_ticks(text: str) -> str:

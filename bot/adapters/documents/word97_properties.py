@@ -100,15 +100,21 @@ class Properties:
 
     def table(self, fc: int) -> tuple[bool, bool]:
         """(in a table, the end of a row) for the paragraph whose mark is stored at fc."""
-        sprms = dict(_sprms(self._paragraphs.run(fc).grpprl))
-        if _HUGE_PAPX in sprms:  # PrcData in the Data stream: a 2-byte size, the grpprl
-            offset = sprms[_HUGE_PAPX]
-            data = self._data()
-            sprms.update(_sprms(data[offset + 2 : offset + 2 + u16(data, offset)]))
+        sprms = dict(_sprms(self.paragraph(fc)))
         if sprms.get(_ITAP, 1) > 1 or _INNER_CELL in sprms or _INNER_TTP in sprms:
             raise Unsupported("with a table inside a table")
         in_table = bool(sprms.get(_IN_TABLE)) or sprms.get(_ITAP, 0) == 1
         return in_table, in_table and bool(sprms.get(_TTP))
+
+    def paragraph(self, fc: int) -> bytes:
+        """The property list of the paragraph whose mark is stored at fc, with its part kept
+        in the Data stream when it is too long for its page."""
+        grpprl = self._paragraphs.run(fc).grpprl
+        huge = dict(_sprms(grpprl)).get(_HUGE_PAPX)
+        if huge is None:
+            return grpprl
+        data = self._data()  # PrcData: a 2-byte size, then the list
+        return grpprl + data[huge + 2 : huge + 2 + u16(data, huge)]
 
     def tick_box(self, places: list[int]) -> str | None:
         """The state of the legacy check box whose field code is stored at `places` (one of
@@ -155,14 +161,20 @@ def _tick_box(data: bytes, at: int) -> str | None:
 
 def _sprms(grpprl: bytes) -> Iterator[tuple[int, int]]:
     """(sprm, operand) for the sprms the reader needs; the others are stepped over."""
-    at = 0
-    while at + 2 <= len(grpprl):
-        sprm = u16(grpprl, at)
-        at += 2
+    for sprm, at in sprm_places(grpprl):
         if sprm in _WANTED_BYTE:
             yield sprm, grpprl[at]
         elif sprm in _WANTED_LONG:
             yield sprm, u32(grpprl, at)
+
+
+def sprm_places(grpprl: bytes) -> Iterator[tuple[int, int]]:
+    """(sprm, where its operand starts) for each sprm of a property list."""
+    at = 0
+    while at + 2 <= len(grpprl):
+        sprm = u16(grpprl, at)
+        at += 2
+        yield sprm, at
         at += _operand_size(sprm, grpprl, at)
 
 
