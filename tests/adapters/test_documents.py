@@ -206,6 +206,34 @@ def test_rtf_lines_and_table() -> None:
     assert doc.tables[0].rows == (("Child's name", "Robin Invented"), ("D.O.B.", "12/03/2015"))
 
 
+@pytest.mark.parametrize(
+    ("rows", "flagged"),
+    [
+        ([(3000, 6000, 9000), (6000, 9000)], True),
+        ([(9000,), (3000, 9000), (3000, 9000)], False),
+    ],
+    ids=["a cell merged across", "a heading across the table"],
+)
+def test_rtf_rows_of_different_lengths_are_flagged_as_they_cannot_be_lined_up(
+    rows: list[tuple[int, ...]], flagged: bool
+) -> None:
+    """striprtf gives no cell edges: in ("Health visitor and GP", "Referred") under
+    ("Agency", "Contact", "Outcome"), "Referred" would stand under "Contact"."""
+    texts = iter(["Agency", "Contact", "Outcome", "Health visitor and GP", "Referred", "x", "y"])
+    body = b"".join(
+        rb"\trowd" + b"".join(rb"\cellx%d" % edge for edge in edges)
+        + b"".join(b" " + next(texts).encode() + rb"\cell" for _ in edges) + rb"\row "
+        for edges in rows
+    )  # fmt: skip
+    doc = read_attachment("B.rtf", "application/rtf", rb"{\rtf1\ansi " + body + rb"\pard x\par }")
+    problem = (
+        "B.rtf: table 1: its merged cells could not be lined up: check which label each "
+        "value belongs to by hand"
+    )
+    assert len(doc.tables[0].rows) == len(rows)
+    assert doc.problems == ((problem,) if flagged else ())
+
+
 def test_rtf_named_doc_is_read() -> None:
     assert read_attachment("SIN.doc", "application/msword", build.form_rtf()).lines
 

@@ -1,4 +1,9 @@
-"""Rich Text Format (.rtf, and .doc files that are really RTF)."""
+"""Rich Text Format (.rtf, and .doc files that are really RTF).
+
+striprtf gives a table row as its cells' text, without the cells' edges or merges, so a row
+with a cell merged across columns has fewer cells than the rows around it and its later
+values would stand under the wrong labels: such a table is flagged for a person.
+"""
 
 from __future__ import annotations
 
@@ -27,11 +32,22 @@ def read_rtf(data: bytes) -> Extract:
             continue
         if table:
             tables += 1
-            found.tables.append((f"table {tables}", table))
+            _add_table(found, f"table {tables}", table)
             table = []
         line = norm(raw)
         if line:
             found.lines.append((f"line {number}", line))
     if table:
-        found.tables.append((f"table {tables + 1}", table))
+        _add_table(found, f"table {tables + 1}", table)
     return found
+
+
+def _add_table(found: Extract, where: str, rows: list[list[str]]) -> None:
+    """A row of one cell is a heading across the table; rows of two cells or more that
+    differ in length cannot be lined up without the merges striprtf does not give."""
+    found.tables.append((where, rows))
+    if len({len(row) for row in rows if len(row) > 1}) > 1:
+        found.problems.append(
+            f"{where}: its merged cells could not be lined up: "
+            "check which label each value belongs to by hand"
+        )
