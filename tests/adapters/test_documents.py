@@ -12,8 +12,12 @@ import pytest
 
 from bot.adapters.documents import DocumentText, Limits, read_attachment, read_message
 from bot.adapters.parsing import ParseError, parse_message
+from bot.adapters.vocabulary_loader import load_vocabulary
+from bot.config.paths import packaged
+from bot.core.forms import extract
 from bot.core.message import AttachmentInfo, MailMessage
 from tests.fixtures import documents as build
+from tests.fixtures import forms_docx
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -74,6 +78,22 @@ def test_docx_merged_cells_repeat(sin_docx: DocumentText) -> None:
         ("Agency involvement",) * 3,
         ("Police", "Yes", "X"),
     )
+
+
+def test_a_border_nudged_in_one_row_moves_no_value_to_the_next_label() -> None:
+    """Word keeps a 3-twip column where one row's border was dragged; counted as a column,
+    each chronology row's date would repeat into it and stand as the contact type."""
+    chronology = [("01/12/2026", "A&E", "Dr Invented", "Attended", "Discharged")]
+    plain = forms_docx.appendix_b_docx("Tameside Hospital", chronology)
+    nudged = read_attachment("B.docx", build.DOCX_TYPE, forms_docx.nudged_border(plain, 1))
+
+    assert nudged.tables == read_attachment("B.docx", "", plain).tables
+    assert nudged.tables[1].rows[-2:] == (
+        ("Date", "Contact type", "Practitioner", "Event", "Outcome"),
+        ("01/12/2026", "A&E", "Dr Invented", "Attended", "Discharged"),
+    )
+    row = extract([nudged], load_vocabulary(packaged("forms"))).chronology[0]
+    assert (row.raw_date, row.contact) == ("01/12/2026", "A&E")
 
 
 def test_docx_named_doc_is_read_by_content() -> None:

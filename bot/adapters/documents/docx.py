@@ -17,7 +17,7 @@ from lxml import etree
 
 from .limits import LimitedZip, open_zip
 from .marks import CHECKED, PRIVATE_USE, SYMBOLS, UNCHECKED, looks_like_heading
-from .model import Extract, Limits, Unreadable, norm
+from .model import SAME_EDGE, Extract, Limits, Unreadable, norm
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -47,6 +47,7 @@ _SPACE_TAGS = frozenset(_w(n) for n in ("tab", "br", "cr"))
 _PLACEHOLDER = f"{_w('sdtPr')}/{_w('showingPlcHdr')}"
 _GRID_SPAN, _V_MERGE = (f"{_w('tcPr')}/{_w(n)}" for n in ("gridSpan", "vMerge"))
 _VAL = _w("val")
+_GRID_COLUMNS = f"{_w('tblGrid')}/{_w('gridCol')}"
 
 
 def read_docx(data: bytes, limits: Limits) -> Extract:
@@ -111,6 +112,7 @@ class _Walker:
         self.found.tables.append((place, []))
         rows: list[list[str]] = []
         above: dict[int, str] = {}  # grid column -> text of the cell that starts a vertical merge
+        slivers = _slivers(tbl)
         for tr in _children(tbl, "tr"):
             row: list[str] = []
             column = _grid_before(tr)
@@ -121,7 +123,8 @@ class _Walker:
                 text = above.get(column, "") if continues else self.cell_text(tc)
                 for offset in range(span):
                     above[column + offset] = text
-                row.extend([text] * span)
+                columns = sum(c not in slivers for c in range(column, column + span))
+                row.extend([text] * (columns or (1 if text else 0)))
                 column += span
             rows.append(row)
         if self.heading and rows:
@@ -171,6 +174,19 @@ def _int_val(element: etree._Element | None, default: int) -> int:
         return default
     value = element.get(_VAL) or ""
     return int(value) if value.isdigit() and 0 < int(value) <= 64 else default
+
+
+def _slivers(tbl: etree._Element) -> frozenset[int]:
+    """The table grid's columns narrower than SAME_EDGE: left by a border nudged in one row,
+    they are not columns of their own (a cell over one only is kept if it holds text)."""
+    widths = [_int(col.get(_w("w"))) for col in tbl.iterfind(_GRID_COLUMNS)]
+    if len(widths) < 2 or None in widths:
+        return frozenset()
+    return frozenset(i for i, width in enumerate(widths) if width is not None and width < SAME_EDGE)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None
 
 
 def _grid_before(tr: etree._Element) -> int:

@@ -7,7 +7,21 @@ from dataclasses import dataclass, field
 # The result types live in the pure core, which the form engine reads.
 from bot.core.doctext import DocumentText, Line, Table
 
-__all__ = ["DocumentText", "Extract", "Limits", "Line", "Table", "Unreadable", "norm"]
+__all__ = [
+    "SAME_EDGE",
+    "DocumentText",
+    "Extract",
+    "Limits",
+    "Line",
+    "Table",
+    "Unreadable",
+    "norm",
+]
+
+# Table cell edges this close (twips; 1 mm is 57) are one edge. A border nudged in one row of
+# a Word table leaves a sliver of a column in the table's grid; counted as a column, it would
+# move every value after it in the other rows along by one, under the next label.
+SAME_EDGE = 40
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from .model import SAME_EDGE
 from .word97_properties import sprm_places, u16
 
 _DEF_TABLE, _VERT_MERGE = 0xD608, 0xD62B
@@ -25,9 +26,6 @@ _RESHAPE = frozenset({0x7621, 0x5622, 0x5624, 0x5625, 0x7623})
 _MOST_CELLS = 63  # [MS-DOC]'s bound on a row's cells
 _TC80 = 20  # bytes of each cell's TC80: its TCGRF, width and four borders
 _MERGE, _RESTART = 0x1, 0x3  # VerticalMergeFlag: fvmMerge continues the cell above
-# Edges of two rows this close (twips; 1 mm is 57) are one edge: a border nudged in one row
-# would otherwise split a column in two and move every value after it along by one.
-_SAME_EDGE = 40
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,7 @@ def _grid(edges: Iterator[int]) -> list[int]:
     """The column edges of the whole table: every row's, edges a nudge apart taken as one."""
     grid: list[int] = []
     for edge in sorted(set(edges)):
-        if not grid or edge - grid[-1] > _SAME_EDGE:
+        if not grid or edge - grid[-1] > SAME_EDGE:
             grid.append(edge)
     return grid
 
