@@ -3,12 +3,15 @@ read. Every document is built in code (tests/fixtures/documents.py); people are 
 
 from __future__ import annotations
 
+import io
 import random
 import time
 from dataclasses import replace
 from pathlib import Path
 
+import docx
 import pytest
+from docx.oxml import parse_xml
 
 from bot.adapters.documents import DocumentText, Limits, read_attachment, read_message
 from bot.adapters.parsing import ParseError, parse_message
@@ -94,6 +97,24 @@ def test_a_border_nudged_in_one_row_moves_no_value_to_the_next_label() -> None:
     )
     row = extract([nudged], load_vocabulary(packaged("forms"))).chronology[0]
     assert (row.raw_date, row.contact) == ("01/12/2026", "A&E")
+
+
+def test_a_row_starting_further_right_keeps_its_values_under_their_labels() -> None:
+    """A row with Word's gridBefore starts in the second column: its first value is a
+    contact type, not a date."""
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=3)
+    for cell, text in zip(table.rows[0].cells, ("Date", "Contact type", "Outcome"), strict=True):
+        cell.text = text
+    table.cell(1, 1).text, table.cell(1, 2).text = "A&E", "Discharged"
+    tr = table.rows[1]._tr
+    tr.remove(tr.tc_lst[0])
+    tr.get_or_add_trPr().append(parse_xml(f'<w:gridBefore {build.W_NS} w:val="1"/>'))
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    doc = read_attachment("B.docx", build.DOCX_TYPE, buffer.getvalue())
+    assert doc.tables[0].rows == (("Date", "Contact type", "Outcome"), ("", "A&E", "Discharged"))
 
 
 def test_docx_named_doc_is_read_by_content() -> None:

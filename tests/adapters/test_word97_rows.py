@@ -92,6 +92,14 @@ def test_edges_a_nudge_apart_are_one_column(nudge: int, columns: int) -> None:
     assert {len(row) for row in rows_of(data)[0]} == {columns}
 
 
+def test_a_row_starting_further_right_keeps_its_values_under_their_labels() -> None:
+    data = table(
+        [("Date", "Contact type", "Outcome"), ("A&E", "Discharged")],
+        {1: row_definition((1440, 2880, 4320))},
+    )
+    assert rows_of(data)[0] == (("Date", "Contact type", "Outcome"), ("", "A&E", "Discharged"))
+
+
 def test_rows_whose_cells_are_changed_after_their_definition_are_flagged_not_lined_up() -> None:
     """sprmTInsert adds cells to a row's definition; not applied here, so the row's cells
     cannot be placed, and with rows of different lengths a person checks the labels."""

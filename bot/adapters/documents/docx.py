@@ -114,8 +114,10 @@ class _Walker:
         above: dict[int, str] = {}  # grid column -> text of the cell that starts a vertical merge
         slivers = _slivers(tbl)
         for tr in _children(tbl, "tr"):
-            row: list[str] = []
             column = _grid_before(tr)
+            # A row starting further right (Word's gridBefore) starts with empty columns, so
+            # that its cells stand under the labels they stand under on the page.
+            row = [""] * sum(c not in slivers for c in range(column))
             for tc in _children(tr, "tc"):
                 span = _int_val(tc.find(_GRID_SPAN), 1)
                 merge = tc.find(_V_MERGE)

@@ -86,7 +86,8 @@ def lined_up(rows: Sequence[tuple[list[str], tuple[Cell, ...] | None]]) -> list[
     above: dict[int, str] = {}  # grid column -> the text a cell merged down from it repeats
     out = []
     for texts, cells in rows:
-        row: list[str] = []
+        # A row starting further right starts with empty columns, as in a .docx.
+        row = [""] * (_column(grid, cells[0].left) if cells else 0)
         for text, cell in zip(texts, cells or (), strict=True):
             first, last = _column(grid, cell.left), _column(grid, cell.right)
             if not text and cell.continues_above:
