@@ -38,6 +38,13 @@ def _by_subject(smtp: Outbox, text: str) -> list[email.message.EmailMessage]:
     return found
 
 
+def _plain(msg: email.message.EmailMessage) -> str:
+    """The plain-text body: every email the bot sends has one."""
+    part = msg.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
 def test_sin_to_case_ack_invitation_and_digest(bot: Any, mailbox: Mailbox, outbox: Outbox) -> None:
     mailbox.append(sin())
     code, _ = bot("--now", "2026-12-23T09:05", "run", "--once")
@@ -77,7 +84,7 @@ def test_digest_goes_at_its_time_on_working_days_only(
     bot("--now", "2026-12-24T08:01", "run", "--once")
     digests = _by_subject(outbox, "digest")
     assert len(digests) == 1 and digests[0]["To"] == "tscp.business.manager@tameside.gov.uk"
-    body = digests[0].get_body(preferencelist=("plain",)).get_content()
+    body = _plain(digests[0])
     assert (
         "TSCP-2026-0001" in body and "screening_meeting" in body.replace(" ", "_").lower()
     ) or "Screening Panel" in body
@@ -88,7 +95,7 @@ def test_digest_goes_at_its_time_on_working_days_only(
     bot("--now", "2026-12-30T09:00", "run", "--once")
     later = _by_subject(outbox, "digest")
     assert len(later) == 2
-    text = later[1].get_body(preferencelist=("plain",)).get_content()
+    text = _plain(later[1])
     assert "overdue" in text.lower() and "TSCP-2026-0001" in text
 
 
@@ -117,7 +124,7 @@ def test_mailbox_outage_between_passes(
     code, out = bot("--now", "2026-12-23T09:05", "run", "--once")
     assert code == 1 and "mailbox problem" in out
     digest = _by_subject(outbox, "digest")[0]
-    health = digest.get_body(preferencelist=("plain",)).get_content()
+    health = _plain(digest)
     assert backend.down_words in health  # the Business Manager is told the mailbox is down
     mailbox.start()
     mailbox.append(sin())
@@ -276,7 +283,7 @@ def test_a_sin_read_by_the_form_reader_and_a_complaint_on_its_thread_through_rea
     assert bot("--now", "2026-12-23T10:05", "run", "--once")[0] == 0
     (reply,) = _by_subject(outbox, "[TSCP-2026-0002] We have received your complaint")
     assert reply["To"] == "dana.brightwell@example.com"
-    text = str(reply.get_body(preferencelist=("plain",)).get_content())  # type: ignore[union-attr]
+    text = _plain(reply)
     assert "Local Government and Social Care Ombudsman" in text
     complaint = json.loads(bot("--now", "2026-12-23T10:06", "case", "TSCP-2026-0002", "--json")[1])
     (clock,) = complaint["deadlines"]
@@ -308,7 +315,7 @@ def test_mail_for_a_person_stays_in_the_inbox_until_triage_done(
     bot("--now", "2026-12-23T09:20", "run", "--once")
     assert len(mailbox.list_uids("INBOX")) == 1 and len(mailbox.list_uids("Processed")) == 2
     [alert] = _by_subject(outbox, "New on your case")
-    assert "The child has deteriorated overnight" in alert.get_body(("plain",)).get_content()
+    assert "The child has deteriorated overnight" in _plain(alert)
     [note] = _by_subject(outbox, "Not carried out: the commands in your email")
     assert note["To"] == "someone.else@gmp.police.uk"
     sent = len(outbox.messages)

@@ -38,7 +38,8 @@ def directives(text: str, *, commented: bool = False) -> dict[str, list[str]]:
 
 def systemd_lines(example: str) -> dict[str, dict[str, str]]:
     """The `# systemd: key = value` lines of config.example.toml, by their section."""
-    section, found = "", {}
+    section = ""
+    found: dict[str, dict[str, str]] = {}
     for line in example.splitlines():
         if header := re.match(r"\[([\w.]+)\]$", line):
             section = header.group(1)

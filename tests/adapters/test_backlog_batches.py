@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import pytest
 from sqlalchemy import select
@@ -33,6 +33,13 @@ from tests.fixtures.graph import GRAPH_SCOPE, MAILBOX, GraphTestServer
 from tests.fixtures.mail import drop_into_maildir, email
 
 BACKLOG = 11
+
+
+class Bounds(TypedDict, total=False):
+    """How much one fetch may hold (the sources' batch_messages and batch_bytes)."""
+
+    batch_messages: int
+    batch_bytes: int
 
 
 def _notes(n: int, padding: int = 0) -> list[bytes]:
@@ -58,7 +65,7 @@ class Recorded:
         return getattr(self.source, name)
 
 
-def _graph(graph: GraphTestServer, entra: EntraTestServer, **bounds: int) -> GraphSource:
+def _graph(graph: GraphTestServer, entra: EntraTestServer, **bounds: Unpack[Bounds]) -> GraphSource:
     tokens = EntraApp(
         TENANT,
         CLIENT_ID,
@@ -70,7 +77,7 @@ def _graph(graph: GraphTestServer, entra: EntraTestServer, **bounds: int) -> Gra
     return GraphSource(client, MAILBOX, **bounds)
 
 
-def _ews(ews: EwsTestServer, **bounds: int) -> EwsSource:
+def _ews(ews: EwsTestServer, **bounds: Unpack[Bounds]) -> EwsSource:
     login = EwsLogin(ews.endpoint, EWS_MAILBOX, USERNAME, PASSWORD, "basic")
     return EwsSource(EwsConnection(login), page_size=5, **bounds)
 
@@ -78,7 +85,7 @@ def _ews(ews: EwsTestServer, **bounds: int) -> EwsSource:
 @dataclass
 class Backend:
     name: str
-    deliver: Callable[[bytes], None]
+    deliver: Callable[[bytes], object]  # what it returns is not used
     source: Callable[..., Any]  # a new source (a new process's) with these bounds
     reads: Callable[[], int] = lambda: 0  # requests for messages' bytes so far
 

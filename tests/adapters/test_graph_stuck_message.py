@@ -13,6 +13,7 @@ the rest of the Inbox is read (bot.services.stuck_messages).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TypedDict, Unpack
 
 import pytest
 from sqlalchemy import func, select
@@ -36,7 +37,14 @@ from tests.fixtures.stuck import (
 GENERAL = (500, "generalException")
 
 
-def _source(graph: GraphTestServer, entra: EntraTestServer, **kw: int) -> GraphSource:
+class Bounds(TypedDict, total=False):
+    """How much one fetch may hold (the sources' batch_messages and batch_bytes)."""
+
+    batch_messages: int
+    batch_bytes: int
+
+
+def _source(graph: GraphTestServer, entra: EntraTestServer, **kw: Unpack[Bounds]) -> GraphSource:
     return GraphSource(local_graph_client(graph, entra), MAILBOX, **kw)
 
 

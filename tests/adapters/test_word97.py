@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
@@ -111,12 +112,19 @@ def test_a_legacy_drop_down_list_is_flagged_not_left_blank() -> None:
     assert doc.tables[0].rows == (("Legal status", TICKS),) and len(doc.problems) == 1
 
 
+class Stored(TypedDict, total=False):
+    """How word97() stores the text and the properties."""
+
+    unicode_from: int
+    huge: bool
+
+
 @pytest.mark.parametrize(
     "stored",
     [{}, {"unicode_from": 4}, {"unicode_from": 0}, {"huge": True}],
     ids=["8-bit text", "8-bit then UTF-16 pieces", "UTF-16 text", "properties in Data"],
 )
-def test_word_binary_layouts_read_alike(stored: dict[str, int]) -> None:
+def test_word_binary_layouts_read_alike(stored: Stored) -> None:
     doc = read("SIN.doc", word97(FORM, **stored))
 
     assert shape(doc) == (

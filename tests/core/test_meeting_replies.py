@@ -131,7 +131,7 @@ def test_standing_of_a_reply(reply: int, meeting: int, expected: Standing) -> No
 )
 def test_meeting_commands_are_read(line: str, expected: object) -> None:
     [command] = parse_commands(line, today=date(2026, 12, 23)).commands
-    assert command == type(expected)(**{**vars(expected), "line": line})  # type: ignore[arg-type]
+    assert command == type(expected)(**{**vars(expected), "line": line})
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
+from typing import TypedDict, Unpack
 
 import pytest
 
@@ -67,6 +68,35 @@ NO_RETURN = Triage(
 )
 
 
+class More(TypedDict, total=False):
+    """The Snapshot fields snap() leaves at their defaults unless told."""
+
+    rule_hits: tuple[str, ...]
+    has_commands: bool
+    form: FormSummary | None
+    case_kind: str | None
+    sender_agency: str | None
+    has_attachments: bool
+    has_document: bool
+    case_open: bool
+    from_business_manager: bool
+    from_command_giver: bool
+    too_large: tuple[str, ...]
+    labelled_automatic: str | None
+    stranger: str | None
+    several_cases: bool
+    commands_allowed: bool
+    crossed_thread: str | None
+
+
+class Facts(More, total=False):
+    """Every keyword snap() takes."""
+
+    can_acknowledge: bool
+    no_ack_reason: str
+    reused: bool
+
+
 def snap(
     kind: str,
     case: tuple[str | None, bool] = NO_REF,
@@ -74,7 +104,7 @@ def snap(
     can_acknowledge: bool = True,
     no_ack_reason: str = "",
     reused: bool = False,
-    **more: object,
+    **more: Unpack[More],
 ) -> Snapshot:
     case_ref, case_exists = case
     base = Snapshot(
@@ -87,7 +117,7 @@ def snap(
         message_id_reused=reused,
         case_kind="review" if case_exists else None,
     )
-    return replace(base, **more)  # type: ignore[arg-type]
+    return replace(base, **more)
 
 
 @pytest.mark.parametrize(
@@ -232,7 +262,7 @@ def test_commands_never_run_from_automatic_or_suspicious_mail() -> None:
 # --- Commands in a reply to the daily digest: carried out on no case, and never silently ---
 
 WHY_NO_CASE = "it answers the daily digest or names several cases"
-DIGEST_REPLY: dict[str, object] = {
+DIGEST_REPLY: Facts = {
     "has_commands": True,
     "from_command_giver": True,
     "commands_allowed": True,
@@ -252,7 +282,8 @@ def test_commands_answering_the_digest_run_nowhere_and_she_is_told() -> None:
 
 
 def test_commands_naming_a_case_we_do_not_hold_run_nowhere_and_she_is_told() -> None:
-    got = plan(snap("case_reply", (f"{REF}9", False), **{**DIGEST_REPLY, "several_cases": False}))
+    one_case: Facts = {**DIGEST_REPLY, "several_cases": False}
+    got = plan(snap("case_reply", (f"{REF}9", False), **one_case))
     why = f"its reference {REF}9 names no case (a mistyped reference?)"
     assert RunCommands() not in got
     assert got[-2:] == (
@@ -262,7 +293,8 @@ def test_commands_naming_a_case_we_do_not_hold_run_nowhere_and_she_is_told() -> 
 
 
 def test_commands_in_mail_naming_no_case_run_nowhere_and_she_is_told() -> None:
-    got = plan(snap("unclassified", **{**DIGEST_REPLY, "several_cases": False}))
+    one_case: Facts = {**DIGEST_REPLY, "several_cases": False}
+    got = plan(snap("unclassified", **one_case))
     assert TellCommandsUnfiled("it names no case") in got
 
 
@@ -284,15 +316,17 @@ def test_commands_in_mail_naming_no_case_run_nowhere_and_she_is_told() -> None:
     ],
 )
 def test_no_answer_about_commands_on_no_case_when_it_is_not_owed(
-    kind: str, case: tuple[str | None, bool], facts: dict[str, object]
+    kind: str, case: tuple[str | None, bool], facts: Facts
 ) -> None:
-    got = plan(snap(kind, case, **{**DIGEST_REPLY, **facts}))
+    merged: Facts = {**DIGEST_REPLY, **facts}
+    got = plan(snap(kind, case, **merged))
     assert not any(isinstance(e, TellCommandsUnfiled) for e in got)
 
 
 @pytest.mark.parametrize("kind", ["sin", "complaint", "escalation"])
 def test_commands_in_mail_that_opens_a_record_are_not_run_and_she_is_told(kind: str) -> None:
-    got = plan(snap(kind, NO_REF, **{**DIGEST_REPLY, "several_cases": False}))
+    one_case: Facts = {**DIGEST_REPLY, "several_cases": False}
+    got = plan(snap(kind, NO_REF, **one_case))
     assert RunCommands() not in got
     assert got[-2:] == (
         TellCommandsOnNewRecord(),
@@ -308,9 +342,10 @@ def test_commands_in_mail_that_opens_a_record_are_not_run_and_she_is_told(kind: 
     [{"commands_allowed": False}, {"has_commands": False}, {"reused": True}],
 )
 def test_no_word_about_commands_on_a_new_record_when_it_is_not_owed(
-    facts: dict[str, object],
+    facts: Facts,
 ) -> None:
-    got = plan(snap("sin", NO_REF, **{**DIGEST_REPLY, "several_cases": False, **facts}))
+    merged: Facts = {**DIGEST_REPLY, "several_cases": False, **facts}
+    got = plan(snap("sin", NO_REF, **merged))
     assert not any(isinstance(e, TellCommandsOnNewRecord) for e in got)
 
 
@@ -341,9 +376,7 @@ def test_no_word_about_commands_on_a_new_record_when_it_is_not_owed(
         ),
     ],
 )
-def test_a_return_is_recorded_only_when_it_can_be_one(
-    facts: dict[str, object], expected: Effect
-) -> None:
+def test_a_return_is_recorded_only_when_it_can_be_one(facts: Facts, expected: Effect) -> None:
     assert plan(snap("appendix_b", KNOWN, **facts)) == (FileOnCase("Appendix B return"), expected)
 
 
@@ -478,9 +511,16 @@ def test_invariants_over_every_combination(s: Snapshot) -> None:
         assert not {Acknowledge, OpenCase} & set(kinds)
 
 
+class Crossed(TypedDict):
+    """Commands in a reply whose thread answers another case than its subject names."""
+
+    has_commands: bool
+    crossed_thread: str
+
+
 def test_commands_whose_subject_and_thread_name_different_cases_run_on_neither() -> None:
     why = f"its subject names {REF} while it answers an email about TSCP-2026-002"
-    crossed = {"has_commands": True, "crossed_thread": "TSCP-2026-002"}
+    crossed: Crossed = {"has_commands": True, "crossed_thread": "TSCP-2026-002"}
     told = plan(snap("case_reply", KNOWN, commands_allowed=True, **crossed))
     assert RunCommands() not in told
     assert TellCommandsUnfiled(why) in told

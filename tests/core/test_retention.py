@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import pytest
@@ -23,19 +24,34 @@ OLD = datetime(2027, 1, 1, tzinfo=UTC)  # older than every period in POLICY
 RECENT = datetime(2030, 5, 1, tzinfo=UTC)  # newer than every period in POLICY
 
 
-def decide(cases=(), messages=(), outbox=(), policy=POLICY):  # type: ignore[no-untyped-def]
+def decide(
+    cases: Iterable[CaseFacts] = (),
+    messages: Iterable[MessageFacts] = (),
+    outbox: Iterable[OutboxFacts] = (),
+    policy: RetentionPolicy = POLICY,
+) -> list[tuple[RecordKind, int, PurgeRule]]:
     return [(d.kind, d.id, d.rule) for d in due_for_purge(policy, NOW, cases, messages, outbox)]
 
 
-def case(id: int, closed: bool = True, at: datetime = OLD, linked: set[int] | None = None):  # type: ignore[no-untyped-def]
+def case(
+    id: int, closed: bool = True, at: datetime = OLD, linked: set[int] | None = None
+) -> CaseFacts:
     return CaseFacts(id, f"TSCP-2027-{id:04d}", closed, at, frozenset(linked or ()))
 
 
-def mail(id: int, case_id: int | None = None, handled: bool = True, at: datetime = OLD, refs=()):  # type: ignore[no-untyped-def]
+def mail(
+    id: int,
+    case_id: int | None = None,
+    handled: bool = True,
+    at: datetime = OLD,
+    refs: Iterable[tuple[RecordKind, int]] = (),
+) -> MessageFacts:
     return MessageFacts(id, case_id, handled, at, frozenset(refs))
 
 
-def sent(id: int, case_id: int | None = None, finished: bool = True, at: datetime = OLD):  # type: ignore[no-untyped-def]
+def sent(
+    id: int, case_id: int | None = None, finished: bool = True, at: datetime = OLD
+) -> OutboxFacts:
     return OutboxFacts(id, case_id, finished, at, "digest")
 
 

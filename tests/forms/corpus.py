@@ -380,7 +380,9 @@ _FIN_FIELDS: dict[str, Value] = {
     "la_aware_date": date(2026, 12, 3),
     "incident_description": "Fin (2) admitted with a fractured femur; no explanation given.",
 }
-_FIN = ({"child_name": "Fin Example", "date_of_birth": date(2024, 1, 30)},)
+_FIN: tuple[dict[str, Value], ...] = (
+    {"child_name": "Fin Example", "date_of_birth": date(2024, 1, 30)},
+)
 
 # 5. "X" typed in the cell left of each criterion that applies.
 case(
@@ -1414,7 +1416,7 @@ case(
 
 # --- Layouts once misread (issue 8): each read right, or flagged for a person ---
 
-_KAI = (
+_KAI: tuple[dict[str, Value], ...] = (
     {
         "child_name": "Kai Example",
         "forename": "Kai",

@@ -190,7 +190,7 @@ def _answering_the_invitation(bot: Bot, written: str, inline: str) -> None:
         POLICE,
         f"RE: {invitation.subject}",
         f"{written}\n\nKind regards\nPolice DSP\n\n{'_' * 32}\n{header}\n{quoted}",
-        **{"In-Reply-To": f"<{invitation.message_id}>"},
+        headers={"In-Reply-To": f"<{invitation.message_id}>"},
     )
     bot.run()
 
@@ -230,7 +230,7 @@ def test_news_below_an_outlook_quote_of_a_partners_email_reaches_her(bot: Bot) -
         reply("TSCP-2026-0001"),
         f"From: {POLICE}\nSent: 16 December 2026 11:00\nSubject: {reply('TSCP-2026-0001')}\n\n"
         f"{quoted}\n\nMum has now been arrested.\n",
-        **{"In-Reply-To": f"<m{bot.counter}@test>"},  # the concern, stored
+        headers={"In-Reply-To": f"<m{bot.counter}@test>"},  # the concern, stored
     )
     bot.run()
     alert = body_of(bot.outbox("case_reply_alert")[-1])
@@ -382,7 +382,9 @@ def test_a_needs_attention_folder_takes_it_out_of_the_inbox_once(
         row_id = row.id
     assert release_now(bot.app, row_id) == "left where it is"  # not marked done yet
     with bot.app.sessions() as s:
-        s.get(StoredMessage, row_id).needs_triage = False  # what `triage done` records
+        stored = s.get(StoredMessage, row_id)
+        assert stored is not None
+        stored.needs_triage = False  # what `triage done` records
         s.commit()
     assert release_now(bot.app, row_id) == "moved to Processed"
     assert _in_folder(bot, ".Needs attention") == 0 and _in_folder(bot, ".Processed") == 2
@@ -461,7 +463,7 @@ def test_a_reply_whose_gateway_asks_for_no_automatic_answers_still_reaches_her(b
         OFFICER,
         reply("TSCP-2026-0001"),
         "The child has deteriorated overnight and is back in intensive care. Call me urgently.",
-        **{"X-Auto-Response-Suppress": "All"},
+        headers={"X-Auto-Response-Suppress": "All"},
     )
     bot.run()
     [alert] = bot.outbox("case_reply_alert")
@@ -476,7 +478,7 @@ def test_a_sin_its_records_system_labels_automatic_is_triaged_not_filed(
         OFFICER,
         "Serious Incident Notification - GM SIN form",
         "Please find the GM SIN form for the Screening Panel.",
-        **{"Auto-Submitted": "auto-generated"},
+        headers={"Auto-Submitted": "auto-generated"},
     )
     b.run()
     with b.app.sessions() as s:

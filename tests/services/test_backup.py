@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, Table, insert, select
 
 from bot.adapters.db.engine import current_revision, head_revision, make_engine, migrate
 from bot.adapters.db.models import Base, Case, MailboxState
@@ -52,7 +52,7 @@ def scenario(tmp_path: Path, source: str) -> Bot:
     engine = make_engine(source)
     migrate(engine)
     engine.dispose()
-    b = Bot(on_source, tmp_path, "2026-12-16T09:00")  # type: ignore[arg-type]
+    b = Bot(on_source, tmp_path, "2026-12-16T09:00")
     b.mail(POLICE, "Serious Incident Notification - GM SIN form", "Please find the GM SIN form.")
     b.mail(POLICE, "Serious Incident Notification - GM SIN form", "A second incident: SIN form.")
     b.run()
@@ -172,8 +172,10 @@ def test_an_archive_from_an_older_schema_is_restored_and_upgraded(
 def _archive_at(tmp_path: Path, revision: str) -> Path:
     engine = make_engine(f"sqlite:///{tmp_path / 'old' / 'bot.sqlite3'}")
     migrate(engine, revision)
+    table = MailboxState.__table__
+    assert isinstance(table, Table)
     with engine.begin() as conn:
-        conn.execute(insert(MailboxState.__table__).values(name="inbox", last_uid=42))
+        conn.execute(insert(table).values(name="inbox", last_uid=42))
     archive = tmp_path / f"at-{revision}.tar.gz"
     export_record(engine, archive, NOW)
     engine.dispose()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 from email import policy
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import pytest
 from sqlalchemy import select
@@ -30,9 +31,17 @@ from tests.services.test_lifecycle import (
     delivered,
 )
 
+
+class Slot(TypedDict, total=False):
+    """When the meeting answered starts and ends: calendar_reply's `start` and `end`."""
+
+    start: str
+    end: str
+
+
 UID = "screening-TSCP-2026-0001@tscp-bot"
 # The SIN arrives Wednesday 16 December 2026 at 13:00: the panel is booked for Thursday 10:00.
-SLOT = {"start": "20261217T100000", "end": "20261217T110000"}
+SLOT: Slot = {"start": "20261217T100000", "end": "20261217T110000"}
 
 
 @pytest.fixture
@@ -50,12 +59,17 @@ def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
 
 
 def answer(
-    bot: Bot, sender: str, partstat: str, sequence: int = 0, verdict: bool = True, **kw: str
+    bot: Bot,
+    sender: str,
+    partstat: str,
+    sequence: int = 0,
+    verdict: bool = True,
+    **kw: Unpack[Slot],
 ) -> None:
     """`sender`'s calendar answer, with our receiving server's DMARC pass unless `verdict` is
     False (delivered with none, as through some gateways)."""
-    slot = {**SLOT, **kw}
-    raw = calendar_reply(sender, partstat, sequence=sequence, **slot)  # type: ignore[arg-type]
+    slot: Slot = {**SLOT, **kw}
+    raw = calendar_reply(sender, partstat, sequence=sequence, **slot)
     drop_into_maildir(bot.tmp_path / "inbox", delivered(raw, sender) if verdict else raw)
 
 
@@ -107,7 +121,9 @@ def test_two_accepts_and_a_decline_are_not_quorate_and_all_accepting_is(bot: Bot
     assert view["quorum"] == "quorate: all 3 statutory partners accepted"
     with bot.app.sessions() as s:
         context = digest_context(s, bot.app, bot.clock.moment.date(), bot.clock.moment)
-    assert [p["quorate"] for p in context["panels"]] == [True]  # type: ignore[index]
+    panels = context["panels"]
+    assert isinstance(panels, list)
+    assert [p["quorate"] for p in panels] == [True]
 
 
 def test_a_tentative_acceptance_is_not_an_acceptance(bot: Bot) -> None:
@@ -305,7 +321,7 @@ def test_an_answer_counts_only_for_the_person_who_sent_it(bot: Bot) -> None:
 def test_an_answer_our_server_found_forged_is_not_counted(bot: Bot) -> None:
     """A calendar answer needs no authentication (some gateways add none), but one whose
     domain our receiving server says disowns it (DMARC failed) is not believed."""
-    forged = calendar_reply(HEALTH, "DECLINED", **SLOT)  # type: ignore[arg-type]
+    forged = calendar_reply(HEALTH, "DECLINED", **SLOT)
     verdict = "dkim=fail header.d=nhs.net; dmarc=fail header.from=nhs.net"
     drop_into_maildir(bot.tmp_path / "inbox", through_our_mx(forged, verdict, host=TRUSTED))
     answer(bot, LA, "ACCEPTED", verdict=False)  # no verdict at all: still counted

@@ -4,7 +4,7 @@ the same rows as through the models."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -30,6 +30,8 @@ def test_core_reads_what_the_orm_reads(bot: Bot) -> None:
         due = min(d.due for d in case.deadlines if d.met_at is None)
     [row] = listed
     assert row["ref"] == case.ref == "TSCP-2026-0001"
-    assert row["opened_at"] == case.opened_at and row["opened_at"].tzinfo == UTC  # type: ignore[union-attr]
+    opened_at = row["opened_at"]
+    assert isinstance(opened_at, datetime)
+    assert opened_at == case.opened_at and opened_at.tzinfo == UTC
     assert row["next_due"] == due and type(due) is type(row["next_due"])
     assert (row["kind"], row["status"], row["stage"]) == (case.kind, case.status, case.stage)

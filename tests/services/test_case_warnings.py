@@ -42,7 +42,7 @@ def case_warnings_now(bot: Bot) -> list[str]:
         names = agency_names(bot.app.config)
         detail = case_detail(s, case, bot.clock.moment.date(), names)
         assert detail["warnings"] == sentences(s, case, names)
-        return list(detail["warnings"])  # type: ignore[call-overload]
+        return list(detail["warnings"])
 
 
 def test_closing_after_the_panel_was_notified_warns_at_once_and_every_day(bot: Bot) -> None:

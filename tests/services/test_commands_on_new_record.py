@@ -50,7 +50,10 @@ def test_a_reply_on_that_thread_gives_them_on_the_new_case(bot: Bot) -> None:
     [told] = bot.outbox("commands_on_new_record")
 
     bot.at("2026-12-16T11:00").mail(
-        BM, f"RE: {told.subject}", "Aware: 14/12/2026", **{"In-Reply-To": f"<{told.message_id}>"}
+        BM,
+        f"RE: {told.subject}",
+        "Aware: 14/12/2026",
+        headers={"In-Reply-To": f"<{told.message_id}>"},
     )
     bot.run()
 

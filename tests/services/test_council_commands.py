@@ -105,7 +105,9 @@ def test_the_business_managers_own_decision_from_inside_counts_when_the_switch_i
     make_app: AppFactory, tmp_path: Path
 ) -> None:
     bot = CouncilBot(make_app, tmp_path, **trusting_exchange(True))
-    bot.at("2026-12-16T11:00").mail(BM, reply(REF), "Decision: rapid review", False, **INTERNAL)
+    bot.at("2026-12-16T11:00").mail(
+        BM, reply(REF), "Decision: rapid review", False, headers=INTERNAL
+    )
     bot.run()
     assert bot.case().decision == "rapid_review"
     assert bot.outbox("command_rejected") == []

@@ -8,6 +8,8 @@ really sent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import select
 
 from bot.adapters.db.models import OutboxMessage, StoredMessage, Vote
@@ -39,7 +41,7 @@ def _reply_to(
     *,
     quote: bool = True,
     auth: bool = True,
-    **headers: str,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     """`said` above the digest quoted whole, as a mail client writes a reply."""
     quoted = "\n".join(f"> {line}" for line in body_of(digest).splitlines())
@@ -49,7 +51,7 @@ def _reply_to(
         f"RE: {digest.subject}",
         said + (wrote if quote else ""),
         auth=auth,
-        **{"In-Reply-To": f"<{digest.message_id}>", **headers},
+        headers={"In-Reply-To": f"<{digest.message_id}>", **(headers or {})},
     )
     bot.run()
 
@@ -122,7 +124,7 @@ def test_a_reply_to_the_answer_closes_no_case_either(bot: Bot) -> None:
         BM,
         f"RE: {answer.subject}",
         f"Close: duplicate\n\n{quoted}\n",
-        **{"In-Reply-To": f"<{answer.message_id}>"},
+        headers={"In-Reply-To": f"<{answer.message_id}>"},
     )
     bot.run()
     assert [bot.case(r).status for r in REFS] == ["open", "open"]
@@ -140,7 +142,7 @@ def test_an_automatic_reply_to_the_digest_is_never_answered(bot: Bot) -> None:
         _digest(bot),
         BM,
         "I am out of the office until Monday.\nClose: duplicate",
-        **{"Auto-Submitted": "auto-replied"},
+        headers={"Auto-Submitted": "auto-replied"},
     )
     assert _answers(bot) == []
 
@@ -178,7 +180,7 @@ def test_a_vote_whose_subject_names_another_case_than_its_thread_runs_on_neither
         HEALTH,
         f"RE: [{REFS[1]}] Screening Panel",
         "Vote: no further action",
-        **{"In-Reply-To": f"<{invite.message_id}>"},
+        headers={"In-Reply-To": f"<{invite.message_id}>"},
     )
     bot.run()
     with bot.app.sessions() as s:

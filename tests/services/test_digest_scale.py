@@ -160,9 +160,9 @@ def test_a_large_triage_backlog_is_counted_and_the_longest_waiting_listed(
         session.commit()
     assert send_digest_if_due(app)
     with app.sessions() as session:
-        row = session.scalar(select(OutboxMessage).where(OutboxMessage.event == "daily_digest"))
-        assert row is not None
-        text = body_of(row)
+        digest = session.scalar(select(OutboxMessage).where(OutboxMessage.event == "daily_digest"))
+        assert digest is not None
+        text = body_of(digest)
     assert f"  Messages to triage        {waiting}" in text
     section = text.split("MESSAGES TO TRIAGE", 1)[1].split("QUARANTINED MESSAGES", 1)[0]
     assert section.count("Reason:  unclassified") == TRIAGE_LISTED

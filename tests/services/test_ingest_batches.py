@@ -6,6 +6,7 @@ is re-run without doubles."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 import pytest
 from sqlalchemy import func, select
@@ -23,10 +24,17 @@ from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.mail import email, sin
 
 
+class Bounds(TypedDict, total=False):
+    """How much one fetch may hold (the sources' batch_messages and batch_bytes)."""
+
+    batch_messages: int
+    batch_bytes: int
+
+
 class Recording(ImapSource):
     """The real IMAP source, noting what each fetch returned and each batch move was asked."""
 
-    def __init__(self, d: DovecotServer, **bounds: int) -> None:
+    def __init__(self, d: DovecotServer, **bounds: Unpack[Bounds]) -> None:
         super().__init__(d.host, d.port, d.user, d.password, security="plain", **bounds)
         self.fetched: list[int] = []
         self.moved: list[list[str]] = []

@@ -7,10 +7,11 @@ what the bot writes to its outbox (recipients, subjects, dates in the body) and 
 from __future__ import annotations
 
 import email
+from collections.abc import Mapping
 from datetime import date, datetime
 from email import policy
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pytest
 from sqlalchemy import select
@@ -58,7 +59,7 @@ class Bot:
         self.app, self.clock = self.make_app(**SECTIONS)
         self.clock.moment = moment
 
-    def at(self, when: str) -> Bot:
+    def at(self, when: str) -> Self:
         self.clock.set(when)
         return self
 
@@ -69,12 +70,16 @@ class Bot:
         body: str,
         auth: bool = True,
         arrived: datetime = ARRIVES_AS_READ,
-        **headers: str,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.counter += 1
         # `headers` are the sender's own: below our receiving server's Received header.
         raw = make_email(
-            subject, body, sender=sender, message_id=f"<m{self.counter}@test>", headers=headers
+            subject,
+            body,
+            sender=sender,
+            message_id=f"<m{self.counter}@test>",
+            headers=dict(headers or {}),
         )
         raw = delivered(raw, sender) if auth else through_our_mx(raw, host=TRUSTED)
         drop_into_maildir(self.tmp_path / "inbox", raw, arrived=arrived)
@@ -169,7 +174,7 @@ def test_vote_that_fails_authentication_is_not_counted(bot: Bot) -> None:
         reply("TSCP-2026-0001"),
         "Vote: rapid review",
         auth=False,
-        **{"Authentication-Results": "evil.example; dmarc=pass header.from=nhs.net"},
+        headers={"Authentication-Results": "evil.example; dmarc=pass header.from=nhs.net"},
     )
     bot.run()
     with bot.app.sessions() as s:
@@ -189,7 +194,7 @@ def test_a_vote_with_our_servers_pass_forged_below_its_received_header_is_refuse
         reply("TSCP-2026-0001"),
         "Vote: no further action",
         auth=False,
-        **{"Authentication-Results": forged},
+        headers={"Authentication-Results": forged},
     )
     bot.run()
     with bot.app.sessions() as s:

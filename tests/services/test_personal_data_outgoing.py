@@ -43,7 +43,9 @@ def whole(row: OutboxMessage) -> str:
         try:
             out.append(str(part.get_content()))
         except (KeyError, LookupError):
-            out.append(part.get_payload(decode=True).decode("utf-8", "replace"))
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)  # a leaf part's payload, decoded
+            out.append(payload.decode("utf-8", "replace"))
     return "\n".join(out)
 
 

@@ -40,7 +40,7 @@ def test_a_reminder_queued_while_the_server_was_down_is_withdrawn_once_the_retur
 ) -> None:
     gmp_asked_for_a_return(bot)
     working = bot.app.open_sender
-    bot.app.open_sender = DownSender  # type: ignore[assignment,method-assign]
+    bot.app.open_sender = DownSender
     bot.at("2026-12-24T10:00").run()  # "due today" queued, not sent
     [due] = [r for r in _chases(bot, "appendix_b:gmp") if _step(r) == "due"]
     assert due.status == "pending"
@@ -53,7 +53,7 @@ def test_a_reminder_queued_while_the_server_was_down_is_withdrawn_once_the_retur
     )
     drop_into_maildir(bot.tmp_path / "inbox", raw)
     bot.at("2026-12-24T11:00").run()  # the return is recorded; the server is still down
-    bot.app.open_sender = working  # type: ignore[method-assign]
+    bot.app.open_sender = working
     bot.at("2026-12-29T09:30").run()
 
     # The police are not told their return is due today after they sent it.
@@ -76,13 +76,13 @@ def test_a_vote_chase_queued_while_the_server_was_down_is_withdrawn_once_that_pa
     bot.at("2026-12-16T11:00").mail(POLICE, reply(ref), "Vote: rapid review")
     bot.run()
     working = bot.app.open_sender
-    bot.app.open_sender = DownSender  # type: ignore[assignment,method-assign]
+    bot.app.open_sender = DownSender
     bot.at("2026-12-17T10:00").run()  # the local authority and health are asked; nothing goes
     assert sorted(r.recipients[0] for r in bot.outbox("vote_reminder")) == sorted([LA, HEALTH])
     # The local authority votes (no majority yet: the police want a Rapid Review).
     bot.at("2026-12-17T11:00").mail(LA, reply(ref), "Vote: no further action")
     bot.run()
-    bot.app.open_sender = working  # type: ignore[method-assign]
+    bot.app.open_sender = working
     bot.at("2026-12-17T11:30").run()
 
     # The local authority is not asked for the vote it gave; health, who has not voted, is.
