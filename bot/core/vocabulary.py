@@ -79,6 +79,9 @@ class FormVocabulary:
     sections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     date_order: tuple[DateOrder, ...] = ()
     blank_message: str = _BLANK
+    # Labels of the form's own wording beside text that is not an answer ("Guidance"): such
+    # a row is not flagged as an answer no field reads. Normalised (normalise_label).
+    not_answers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,7 @@ _FORM_KEYS = frozenset(
         "child_fields",
         "chronology_columns",
         "date_order",
+        "not_answers",
     }
 )
 _FIELD_KEYS = frozenset(
@@ -333,6 +337,10 @@ def vocabulary_from_dict(data: Mapping[str, object], source: str) -> FormVocabul
         sections=MappingProxyType(sections),
         date_order=_date_order(data.get("date_order", []), source, dates),
         blank_message=_str(data.get("blank_message", _BLANK), source, "blank_message"),
+        not_answers=frozenset(
+            normalise_label(label)
+            for label in _labels(data.get("not_answers", []), source, "not_answers")
+        ),
     )
     if not _NAME.match(form.name):
         raise _fail(source, "name", "a lower_case_name", form.name)

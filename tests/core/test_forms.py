@@ -3,6 +3,7 @@ checks whole forms)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -115,6 +116,50 @@ def test_a_date_with_a_time_is_read_with_slightly_less_confidence() -> None:
     assert incident.value == date(2026, 11, 12)
     assert incident.confidence == 0.9
     assert incident.raw == "12/11/2026 at 21:30 (approx.)"
+
+
+# --- Answers no field reads ---
+
+
+def unmatched(found: Extraction) -> list[str]:
+    return [f for f in found.flags if f.startswith("an answer not read into any field")]
+
+
+def test_an_answer_beside_a_label_no_field_has_is_flagged_for_a_person() -> None:
+    """A sibling also hurt, written where the form asks for anything else: read by no field,
+    it would reach nobody from the case record."""
+    sibling = "A sibling, aged 4, was also injured and is in hospital."
+    found = run(form(*REFERRER, ("Other relevant information", sibling)))
+    assert unmatched(found) == [
+        "an answer not read into any field (SIN form.docx, table 1, row 7): "
+        f"'Other relevant information': {sibling!r}"
+    ]
+
+
+def test_a_long_unread_answer_is_cut_in_the_flag() -> None:
+    found = run(form(*REFERRER, ("Anything else", "word " * 100)))
+    (flag,) = unmatched(found)
+    assert flag.endswith("…'") and len(flag) < 300
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ("Other relevant information", ""),
+        ("Other relevant information", "Click or tap here to enter text."),
+        ("Other relevant information", "☐"),
+        ("Police", "Yes", "X"),
+        ("Guidance", "Send this form within 24 hours of the incident"),
+    ],
+    ids=["left blank", "a placeholder", "a box", "a row of three answers", "the form's wording"],
+)
+def test_rows_that_are_not_a_lone_answer_are_not_flagged(row: tuple[str, ...]) -> None:
+    sin = VOCABULARY.forms["sin"]
+    vocabulary = Vocabulary(
+        {**VOCABULARY.forms, "sin": replace(sin, not_answers=frozenset({"guidance"}))}
+    )
+    found = extract((form(*REFERRER, row),), vocabulary)
+    assert found.form == "sin" and unmatched(found) == []
 
 
 def test_a_date_that_does_not_exist_is_kept_flagged_and_doubtful() -> None:

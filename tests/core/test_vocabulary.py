@@ -214,6 +214,9 @@ def test_good_data_builds_a_vocabulary() -> None:
         ("date_order", [{"earlier": "kind"}], "demo.toml: date_order[0].later: expected"),
         ("title_patterns", ["[unclosed"], "demo.toml: title_patterns[0]: bad regex"),
         ("sections", ["x"], "demo.toml: sections: expected a table"),
+        ("not_answers", "guidance", "demo.toml: not_answers: expected a list"),
+        ("not_answers", ["(if known)"], "demo.toml: not_answers[0]: expected a label"),
+        ("not_answers", ["Guidance notes"], None),
     ],
 )
 def test_mistakes_are_named_with_file_and_key(

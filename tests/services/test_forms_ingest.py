@@ -87,6 +87,26 @@ def test_sin_form_fills_the_case_and_starts_the_clock_from_la_awareness(
     assert "Q.Z.I." in text_of(ack) and "could not read" not in text_of(ack).lower()
 
 
+def test_an_answer_no_field_reads_reaches_the_business_manager_and_no_one_else(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    sibling = "A sibling, aged 4, was also injured and is in hospital."
+    incident = (*SIN_INCIDENT, ("Other relevant information", sibling))
+    send_form(tmp_path, sin_docx(incident=incident))
+    run_once(app)
+    with app.sessions() as s:
+        case = s.scalars(select(Case)).one()
+        problems = [e.detail for e in case.events if e.what == "form_problem"]
+        outgoing = {row.event: text_of(row) for row in s.scalars(select(OutboxMessage))}
+    assert [p for p in problems if sibling in p] == [
+        "an answer not read into any field (SIN form.docx, table 4, row 9): "
+        f"'Other relevant information': {sibling!r}"
+    ]
+    assert sibling in outgoing.pop("daily_digest")  # to the Business Manager alone
+    assert outgoing and not [event for event, text in outgoing.items() if "sibling" in text]
+
+
 def test_an_old_word_sin_form_fills_the_case_as_the_docx_does(
     make_app: AppFactory, tmp_path: Path
 ) -> None:

@@ -64,6 +64,7 @@ def _finish(result: _Result, documents: Sequence[DocumentText]) -> Extraction:
     flags += result.conflicts
     flags += _unreadable(fields, children)
     flags += result.run.chronology_flags
+    flags += [_unmatched_flag(*row) for row in result.run.unmatched]
     doubtful = [n for n, f in fields.items() if _doubtful(f)]
     for n, child in enumerate(children, start=1):
         doubtful += [_child_key(n, name) for name, f in child.items() if _doubtful(f)]
@@ -97,6 +98,14 @@ def _forwarded_sender(
                 FALLBACK,
                 "not on the form: taken from the forwarded message's sender",
             )
+
+
+def _unmatched_flag(label: str, value: str, where: str) -> str:
+    shown = value if len(value) <= UNMATCHED_SHOWN else value[: UNMATCHED_SHOWN - 1] + "…"
+    return f"an answer not read into any field ({where}): {label!r}: {shown!r}"
+
+
+UNMATCHED_SHOWN = 200  # characters of the answer in the flag; the form has the rest
 
 
 def _unreadable(fields: dict[str, Field], children: list[dict[str, Field]]) -> list[str]:

@@ -42,6 +42,8 @@ class _Run:
     labelled: set[str] = field(default_factory=set)
     chronology: list[ChronologyRow] = field(default_factory=list)
     chronology_flags: list[str] = field(default_factory=list)
+    # (label, value, where) of table rows that look answered but match no field's label
+    unmatched: list[tuple[str, str, str]] = field(default_factory=list)
 
     def saw(self, matched: _Match) -> None:
         """A label with no value (yet): a blank template is labels and nothing else."""

@@ -18,7 +18,7 @@ from bot.core.forms.labels import (
     _Match,
 )
 from bot.core.forms.labels import normalised_text as normalise_label
-from bot.core.forms.marks import FLAG_TYPES, _flag, _is_mark
+from bot.core.forms.marks import FLAG_TYPES, _flag, _is_mark, _is_placeholder
 from bot.core.forms.run import _Heading, _Run, _TableState
 
 
@@ -67,6 +67,7 @@ def _walk_table(table: Table, run: _Run, state: _TableState) -> None:
         matches = [_cell_match(index, c, state.section) for c in cells]
         labels = [i for i in filled if matches[i] is not None]
         if not labels:
+            _unmatched(run, cells, where)
             continue
         below = _value_rows(rows, r, index, state.section) if len(labels) == len(filled) else []
         if below:
@@ -79,6 +80,16 @@ def _walk_table(table: Table, run: _Run, state: _TableState) -> None:
             run.events.append(_Heading(number))  # "Child 2 date of birth"
         labels = _values_that_look_like_labels(cells, matches, labels, len(filled), blank_below)
         _pair_layout(run, cells, matches, labels, where, child_columns, yes_no)
+
+
+def _unmatched(run: _Run, cells: tuple[str, ...], where: str) -> None:
+    """[Other relevant information | A sibling was also injured]: a label and its answer,
+    but no field of the form has that label. Kept, so that a person reads it."""
+    distinct = list(dict.fromkeys(c for c in cells if c))
+    if len(distinct) != 2 or any(_is_placeholder(c) or _is_mark(c) for c in distinct):
+        return
+    if normalise_label(distinct[0]) not in run.index.form.not_answers:
+        run.unmatched.append((distinct[0], distinct[1], where))
 
 
 def _inline_value(run: _Run, cell: str, section: str | None, where: str) -> bool:
