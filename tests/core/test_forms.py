@@ -136,6 +136,13 @@ def test_an_answer_beside_a_label_no_field_has_is_flagged_for_a_person() -> None
     ]
 
 
+def test_many_unread_answers_are_listed_five_then_counted() -> None:
+    notes = [(f"Note {n}", f"Seen at clinic, visit {n}") for n in range(1, 9)]
+    found = run(form(*REFERRER, *notes))
+    assert len(unmatched(found)) == 5
+    assert "3 more answers not read into any field: read the form for them" in found.flags
+
+
 def test_a_long_unread_answer_is_cut_in_the_flag() -> None:
     found = run(form(*REFERRER, ("Anything else", "word " * 100)))
     (flag,) = unmatched(found)

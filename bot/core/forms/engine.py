@@ -64,7 +64,7 @@ def _finish(result: _Result, documents: Sequence[DocumentText]) -> Extraction:
     flags += result.conflicts
     flags += _unreadable(fields, children)
     flags += result.run.chronology_flags
-    flags += [_unmatched_flag(*row) for row in result.run.unmatched]
+    flags += _unmatched_flags(result.run.unmatched)
     doubtful = [n for n, f in fields.items() if _doubtful(f)]
     for n, child in enumerate(children, start=1):
         doubtful += [_child_key(n, name) for name, f in child.items() if _doubtful(f)]
@@ -100,12 +100,23 @@ def _forwarded_sender(
             )
 
 
-def _unmatched_flag(label: str, value: str, where: str) -> str:
-    shown = value if len(value) <= UNMATCHED_SHOWN else value[: UNMATCHED_SHOWN - 1] + "…"
-    return f"an answer not read into any field ({where}): {label!r}: {shown!r}"
+def _unmatched_flags(rows: Sequence[tuple[str, str, str]]) -> list[str]:
+    """A flag for each answer no field read, the first UNMATCHED_LISTED of them; then one
+    saying how many more (a table of notes attached beside the form would be a flag a row)."""
+    flags = []
+    for label, value, where in rows[:UNMATCHED_LISTED]:
+        shown = value if len(value) <= UNMATCHED_SHOWN else value[: UNMATCHED_SHOWN - 1] + "…"
+        flags.append(f"an answer not read into any field ({where}): {label!r}: {shown!r}")
+    if len(rows) > UNMATCHED_LISTED:
+        flags.append(
+            f"{len(rows) - UNMATCHED_LISTED} more answers not read into any field: "
+            "read the form for them"
+        )
+    return flags
 
 
 UNMATCHED_SHOWN = 200  # characters of the answer in the flag; the form has the rest
+UNMATCHED_LISTED = 5
 
 
 def _unreadable(fields: dict[str, Field], children: list[dict[str, Field]]) -> list[str]:
