@@ -9,6 +9,7 @@ from bot.core.doctext import DocumentText, Line, Table
 
 __all__ = [
     "SAME_EDGE",
+    "UNALIGNED",
     "DocumentText",
     "Extract",
     "Limits",
@@ -22,6 +23,10 @@ __all__ = [
 # a Word table leaves a sliver of a column in the table's grid; counted as a column, it would
 # move every value after it in the other rows along by one, under the next label.
 SAME_EDGE = 40
+# A table whose rows cannot be put on one grid of columns, said after its place.
+UNALIGNED = (
+    "its merged cells could not be lined up: check which label each value belongs to by hand"
+)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from striprtf import striprtf
 
-from .model import Extract, norm
+from .model import UNALIGNED, Extract, norm
 
 _rtf_to_text: Callable[..., str] = striprtf.rtf_to_text
 
@@ -47,7 +47,4 @@ def _add_table(found: Extract, where: str, rows: list[list[str]]) -> None:
     differ in length cannot be lined up without the merges striprtf does not give."""
     found.tables.append((where, rows))
     if len({len(row) for row in rows if len(row) > 1}) > 1:
-        found.problems.append(
-            f"{where}: its merged cells could not be lined up: "
-            "check which label each value belongs to by hand"
-        )
+        found.problems.append(f"{where}: {UNALIGNED}")

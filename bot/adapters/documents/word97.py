@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .marks import PRIVATE_USE, looks_like_heading
-from .model import Extract, Unreadable, norm
+from .model import UNALIGNED, Extract, Unreadable, norm
 from .word97_properties import Properties, Unsupported, u16, u32
 from .word97_rows import Cell, lined_up, row_cells
 
@@ -259,10 +259,7 @@ def _table(
         return lined
     texts = [row for row, _ in rows]
     if len({len(row) for row in texts}) > 1:
-        found.problems.append(
-            f"table {len(found.tables) + 1}: its merged cells could not be lined up: "
-            "check which label each value belongs to by hand"
-        )
+        found.problems.append(f"table {len(found.tables) + 1}: {UNALIGNED}")
     return texts
 
 
