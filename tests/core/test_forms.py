@@ -136,6 +136,60 @@ def test_an_answer_beside_a_label_no_field_has_is_flagged_for_a_person() -> None
     ]
 
 
+def test_a_column_no_field_has_does_not_lose_the_children_under_it() -> None:
+    """[Name | Date of birth | Relationship to the subject]: read as label/value pairs, the
+    date of birth would be "Relationship to the subject" and both children lost."""
+    children = Table(
+        "SIN form.docx, table 2",
+        (
+            ("Child details",),
+            ("Name", "Date of birth", "Relationship to the subject"),
+            ("Quinn Zed Invented", "03/04/2020", "Subject"),
+            ("Kai Invented", "05/06/2018", "Sibling"),
+        ),
+    )  # fmt: skip
+    found = run(replace(form(*REFERRER), tables=(form(*REFERRER).tables[0], children)))
+    assert [(c["child_name"].value, c["date_of_birth"].value) for c in found.children] == [
+        ("Quinn Zed Invented", date(2020, 4, 3)),
+        ("Kai Invented", date(2018, 6, 5)),
+    ]
+    assert unmatched(found) == [
+        "an answer not read into any field (SIN form.docx, table 2, row 3): "
+        "'Relationship to the subject': 'Subject'",
+        "an answer not read into any field (SIN form.docx, table 2, row 4): "
+        "'Relationship to the subject': 'Sibling'",
+    ]
+
+
+def test_a_row_of_label_value_pairs_with_a_value_going_on_below_is_still_pairs() -> None:
+    """Two labels and two short answers over a row of one value is not a row of labels over
+    values: the answers stay with their labels, and the line below is flagged."""
+    incident = Table(
+        "SIN form.docx, table 2",
+        (
+            ("Incident details",),
+            ("Location", "Home", "Description of the incident", "Found unresponsive"),
+            ("", "", "", "Taken to hospital by ambulance"),
+        ),
+    )  # fmt: skip
+    found = run(replace(form(*REFERRER), tables=(form(*REFERRER).tables[0], incident)))
+    assert found.fields["incident_location"].value == "Home"
+    assert found.fields["incident_description"].value == "Found unresponsive"
+    assert unmatched(found) == [
+        "an answer not read into any field (SIN form.docx, table 2, row 3): "
+        "'(the row above, continued)': 'Taken to hospital by ambulance'"
+    ]
+
+
+def test_a_date_beside_its_label_is_never_taken_for_a_column_head() -> None:
+    incident = Table(
+        "SIN form.docx, table 2",
+        (("Date of incident", "18/12/2026", "Location"), ("", "", "Home")),
+    )
+    found = run(replace(form(*REFERRER), tables=(form(*REFERRER).tables[0], incident)))
+    assert found.fields["incident_date"].value == date(2026, 12, 18)
+
+
 def test_many_unread_answers_are_listed_five_then_counted() -> None:
     notes = [(f"Note {n}", f"Seen at clinic, visit {n}") for n in range(1, 9)]
     found = run(form(*REFERRER, *notes))

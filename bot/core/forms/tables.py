@@ -69,9 +69,12 @@ def _walk_table(table: Table, run: _Run, state: _TableState) -> None:
         if not labels:
             _unmatched(run, cells, where)
             continue
-        below = _value_rows(rows, r, index, state.section) if len(labels) == len(filled) else []
+        columns = _column_heads(cells, labels, filled)
+        below = _value_rows(rows, r, index, state.section) if columns else []
         if below:
             _header_layout(run, cells, matches, labels, rows, below, table.where)
+            unknown = [i for i in columns if i not in labels]
+            _unmatched_columns(run, cells, unknown, rows, below, table.where)
             r = below[-1] + 1
             continue
         blank_below = r < len(rows) and not any(rows[r])
@@ -82,10 +85,47 @@ def _walk_table(table: Table, run: _Run, state: _TableState) -> None:
         _pair_layout(run, cells, matches, labels, where, child_columns, yes_no)
 
 
+def _column_heads(cells: tuple[str, ...], labels: list[int], filled: list[int]) -> list[int]:
+    """The columns of a row that may head a row of labels over rows of values: every filled
+    cell a label, or all but a third that no field has but read like labels ("Relationship
+    to the child": short, no figures), so one column no field has does not lose the table.
+    Empty when the row cannot be such a head."""
+    unknown = [i for i in filled if i not in labels]
+    if len(labels) < 2 and unknown:
+        return []
+    if len(unknown) * 3 > len(filled) or any(not _label_like(cells[i]) for i in unknown):
+        return []
+    return filled
+
+
+def _label_like(text: str) -> bool:
+    return len(text.split()) <= 6 and not any(c.isdigit() for c in text) and not _is_mark(text)
+
+
+def _unmatched_columns(
+    run: _Run,
+    cells: tuple[str, ...],
+    unknown: list[int],
+    rows: list[tuple[str, ...]],
+    below: list[int],
+    where: str,
+) -> None:
+    """The values under a column head no field has: answers, kept for a person to read."""
+    for i in unknown:
+        for r in below:
+            value = rows[r][i] if i < len(rows[r]) else ""
+            if value and not _is_placeholder(value) and value != cells[i]:
+                run.unmatched.append((cells[i], value, f"{where}, row {r + 1}"))
+
+
 def _unmatched(run: _Run, cells: tuple[str, ...], where: str) -> None:
     """[Other relevant information | A sibling was also injured]: a label and its answer,
     but no field of the form has that label. Kept, so that a person reads it."""
     distinct = list(dict.fromkeys(c for c in cells if c))
+    if len(distinct) == 1 and cells and not cells[0] and not _is_placeholder(distinct[0]):
+        # [ | | Taken to hospital]: the value above it goes on in a row of its own
+        run.unmatched.append(("(the row above, continued)", distinct[0], where))
+        return
     if len(distinct) != 2 or any(_is_placeholder(c) or _is_mark(c) for c in distinct):
         return
     if normalise_label(distinct[0]) not in run.index.form.not_answers:
