@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import Any, TextIO
@@ -27,11 +27,12 @@ def list_cases(ctx: Context) -> int:
 
     today = ctx.today()
     with ctx.connection() as connection:
-        rows = case_summaries(connection)
-    for r in rows:
-        # The next deadline is the earliest unmet one: if it has passed, the case is overdue.
-        due = r["next_due"]
-        r["overdue"] = isinstance(due, date) and due < today
+        summaries = case_summaries(connection)
+    # The next deadline is the earliest unmet one: if it has passed, the case is overdue.
+    rows = [
+        {**r, "overdue": isinstance(r["next_due"], date) and r["next_due"] < today}
+        for r in summaries
+    ]
     if ctx.args.json:
         print_json(rows, sys.stdout)
     else:
@@ -193,7 +194,7 @@ def _print_section(section: _Section, rows: list[dict[str, Any]], out: TextIO, t
     print_table(list(section.headers), [section.row(r) for r in rows], out, tz=tz)
 
 
-def _print_case(d: dict[str, Any], tz: tzinfo) -> None:
+def _print_case(d: Mapping[str, Any], tz: tzinfo) -> None:
     out = sys.stdout
     out.write(
         f"{d['ref']}  ({d['status']}, opened {d['opened_at'].astimezone(tz):%Y-%m-%d %H:%M})\n\n"

@@ -18,8 +18,10 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
+    from bot.services.case_view_types import CaseSummary
 
-def case_summaries(db: Connection | Session) -> list[dict[str, object]]:
+
+def case_summaries(db: Connection | Session) -> list[CaseSummary]:
     """Every case with its next unmet deadline: two queries, however many cases there are."""
     cases, deadlines = CASES.c, DEADLINES.c
     following: dict[int, tuple[str, date]] = {}

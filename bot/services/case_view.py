@@ -42,6 +42,13 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bot.config import Config
+    from bot.services.case_view_types import (
+        CaseDetail,
+        DeadlineRow,
+        MeetingView,
+        OutgoingRow,
+        ReviewState,
+    )
 
 NOT_REQUIRED = "not required"
 
@@ -113,7 +120,7 @@ def response_of(row: Any) -> Response:
 
 def meeting_view(
     members: Sequence[tuple[str, str]], meeting: Any, rows: Sequence[Any]
-) -> dict[str, object]:
+) -> MeetingView:
     """One meeting (a row or model) with every partner's answer to it (rows or models of
     meeting_responses, oldest first) and whether the panel is quorate."""
     answers = panel_answers(members, [response_of(r) for r in rows], meeting.sequence)
@@ -157,7 +164,7 @@ def meeting_view(
 
 def meeting_views(
     db: Connection | Session, members: Sequence[tuple[str, str]], case_id: int
-) -> list[dict[str, object]]:
+) -> list[MeetingView]:
     """Each meeting of the case with every partner's answer and the quorum: two queries."""
     meetings = db.execute(
         select(MEETINGS).where(MEETINGS.c.case_id == case_id).order_by(MEETINGS.c.id)
@@ -177,7 +184,7 @@ def _by_case(db: Connection | Session, which: Any, case_id: int, *order: Any) ->
     return list(db.execute(select(which).where(which.c.case_id == case_id).order_by(*order)))
 
 
-def _deadline(d: Any, today: date) -> dict[str, object]:
+def _deadline(d: Any, today: date) -> DeadlineRow:
     not_required = d.state == "not_required"
     return {
         "name": d.name,
@@ -213,7 +220,7 @@ def case_detail(
     today: date,
     names: Mapping[str, str],
     members: Sequence[tuple[str, str]],
-) -> dict[str, object]:
+) -> CaseDetail:
     """Everything `case REF` shows, for people and for JSON. `case` is a row of CASES (or
     the model, which has the same attributes); `names` maps agency keys to their names for
     the warnings; `members` are the panel whose answers each meeting shows."""
@@ -252,7 +259,7 @@ def case_detail(
     }
 
 
-def _outgoing(db: Connection | Session, case_id: int) -> list[dict[str, object]]:
+def _outgoing(db: Connection | Session, case_id: int) -> list[OutgoingRow]:
     undelivered = failures_by_outbox(db, case_id)
     return [
         {
@@ -270,7 +277,7 @@ def _outgoing(db: Connection | Session, case_id: int) -> list[dict[str, object]]
 
 def _review_state(
     db: Connection | Session, case: Any, votes: list[Any], requests: list[Any]
-) -> dict[str, object]:
+) -> ReviewState:
     fields = _by_case(db, CASE_FIELDS, case.id, CASE_FIELDS.c.scope, CASE_FIELDS.c.id)
     actions = _by_case(db, ACTION_ITEMS, case.id, ACTION_ITEMS.c.number)
     return {

@@ -27,6 +27,7 @@ from bot.core.bounces import (
 )
 from bot.core.message import MailMessage
 from bot.services.cases import add_event
+from bot.services.digest_types import NotDelivered
 
 NOT_DELIVERED_EVENT = "mail_not_delivered"
 
@@ -112,7 +113,7 @@ def _needs_person(session: Session, row: StoredMessage, reason: str) -> None:
     row.needs_triage, row.triage_reason = True, "; ".join([*earlier, reason])
 
 
-def recent_failures(session: Session, app: App, today: date) -> list[dict[str, object]]:
+def recent_failures(session: Session, app: App, today: date) -> list[NotDelivered]:
     """Failures reported in the last 5 working days, for the digest."""
     since_day = app.calendar.add_working_days(today, -5)
     since = datetime.combine(since_day, datetime.min.time(), app.config.partnership.time_zone)

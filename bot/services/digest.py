@@ -35,6 +35,17 @@ from bot.services import health
 from bot.services.attention import NEW_ON_CASE, agency_name
 from bot.services.case_warnings import agency_names
 from bot.services.delivery import NOT_DELIVERED_EVENT, recent_failures
+from bot.services.digest_types import (
+    DaemonHealth,
+    DigestContext,
+    DigestSections,
+    Draft,
+    Flag,
+    Health,
+    NewCase,
+    NewOnCase,
+    Settled,
+)
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import coming_panels
 
@@ -82,7 +93,7 @@ def _deadline_views(session: Session, horizon: date) -> list[DeadlineView]:
     return [DeadlineView(ref, name, due, False, why) for ref, name, due, why in rows]
 
 
-def digest_context(session: Session, app: App, today: date, now: datetime) -> dict[str, object]:
+def digest_context(session: Session, app: App, today: date, now: datetime) -> DigestContext:
     horizon = app.calendar.add_working_days(today, app.config.digest.upcoming_working_days)
     # A deadline in a year the calendar does not cover is flagged, never counted: counting it
     # raised, and took the whole digest with it.
@@ -94,7 +105,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
     # on the calendar of the clock (a national one counts the council's closure days).
     counted = {False: app.calendar, True: app.calendar.national()}
     lateness = cache(lambda due, national: counted[national].working_days_between(due, today))
-    context: dict[str, object] = {
+    context: DigestSections = {
         "today": today,
         "working_days": app.config.digest.upcoming_working_days,
         "new_on_cases": _new_on_cases(session, app, now),
@@ -124,8 +135,8 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
         "triage": messages.triage(session, app),
         "triage_total": messages.triage_total(session),
         "awaiting_approval": _drafts(session),
-        "returns": names.with_agency_names(app, returns, "agency"),
-        "actions": names.with_agency_names(app, actions, "owner"),
+        "returns": names.returns_named(app, returns),
+        "actions": names.actions_named(app, actions),
         "complaints": complaints,
         "escalations": cases.escalations(session, today),
         "flags": _flags(session, app, today) + _beyond(app, beyond),
@@ -133,18 +144,17 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> di
         "not_delivered": recent_failures(session, app, today),
         "health": _health(session, app),
     }
-    settled = {
+    settled: Settled = {
         "returns_received": received,
         "actions_done": done,
         "actions_later": later,
         "horizon": horizon,
         "complaints_answered": answered,
     }
-    context["records"] = cases.records(session, _listed(context), settled)
-    return context
+    return {**context, "records": cases.records(session, _listed(context), settled)}
 
 
-def _listed(context: dict[str, object]) -> set[str]:
+def _listed(context: DigestSections) -> set[str]:
     """The case references the digest names anywhere: the rest of the open cases are quiet."""
     found: set[str] = set()
     for value in context.values():
@@ -153,7 +163,7 @@ def _listed(context: dict[str, object]) -> set[str]:
     return found
 
 
-def _daemon_health(session: Session, app: App) -> dict[str, object]:
+def _daemon_health(session: Session, app: App) -> DaemonHealth:
     """Jobs failing or stalled, and when no bot was running, on the wall clock they use."""
     now = SystemClock().now()
     found = problems(health.snapshot(app, health.stored_jobs(session, app), now, session))
@@ -164,7 +174,7 @@ def _daemon_health(session: Session, app: App) -> dict[str, object]:
     }
 
 
-def _new_cases(session: Session, now: datetime) -> list[dict[str, object]]:
+def _new_cases(session: Session, now: datetime) -> list[NewCase]:
     since = _last_digest_at(session, now)  # whatever the gap: Christmas, Easter, a lost day
     rows = session.execute(
         select(Case.ref, Case.opened_at, Case.kind).where(Case.opened_at >= since).order_by(Case.id)
@@ -190,7 +200,7 @@ def _last_digest_at(session: Session, now: datetime) -> datetime:
     return last if last is not None else now - timedelta(days=4)
 
 
-def _new_on_cases(session: Session, app: App, now: datetime) -> list[dict[str, object]]:
+def _new_on_cases(session: Session, app: App, now: datetime) -> list[NewOnCase]:
     """What people wrote on case threads since the last digest (bot.services.attention)."""
     rows = session.execute(
         select(Case.ref, CaseEvent)
@@ -218,7 +228,7 @@ def _left_in_inbox(state: MailboxState | None, app: App) -> str | None:
     return left_in_inbox(state.left_count, state.left_before, day)
 
 
-def _health(session: Session, app: App) -> dict[str, object]:
+def _health(session: Session, app: App) -> Health:
     state = session.get(MailboxState, app.mailbox_name)
     pending = session.scalar(
         select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
@@ -278,7 +288,7 @@ FLAG_EVENTS = (
 )
 
 
-def _drafts(session: Session) -> list[dict[str, object]]:
+def _drafts(session: Session) -> list[Draft]:
     rows = session.execute(
         select(
             OutboxMessage.id, OutboxMessage.event, OutboxMessage.subject, OutboxMessage.recipients
@@ -292,7 +302,7 @@ def _drafts(session: Session) -> list[dict[str, object]]:
     ]
 
 
-def _flags(session: Session, app: App, today: date) -> list[dict[str, object]]:
+def _flags(session: Session, app: App, today: date) -> list[Flag]:
     since_day = app.calendar.add_working_days(today, -5)
     since = datetime.combine(since_day, datetime.min.time(), app.config.partnership.time_zone)
     rows = session.execute(
@@ -301,7 +311,7 @@ def _flags(session: Session, app: App, today: date) -> list[dict[str, object]]:
         .where(CaseEvent.what.in_(FLAG_EVENTS), CaseEvent.at >= since)
         .order_by(CaseEvent.id)
     ).all()
-    flags: list[dict[str, object]] = [
+    flags: list[Flag] = [
         {"ref": ref, "what": e.what.replace("_", " "), "detail": _with_reason(e)} for ref, e in rows
     ]
     labels = names.field_labels(app)
@@ -310,7 +320,7 @@ def _flags(session: Session, app: App, today: date) -> list[dict[str, object]]:
     return [{**f, "detail": names.plain(str(f["detail"]), labels)} for f in found]
 
 
-def _beyond(app: App, views: list[DeadlineView]) -> list[dict[str, object]]:
+def _beyond(app: App, views: list[DeadlineView]) -> list[Flag]:
     return [
         {
             "ref": d.case_ref,

@@ -17,13 +17,21 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.adapters.db.models import ActionItem, AgencyRequest, Case, CaseEvent, Deadline
 from bot.services.case_warnings import warnings_where
+from bot.services.digest_types import (
+    ActionDue,
+    ComplaintDue,
+    Escalation,
+    Flag,
+    Records,
+    ReturnDue,
+    Settled,
+)
 from bot.services.forms import RETURN_FROM, RETURN_READ, RETURN_UNREADABLE
 
 FORM_EVENTS = ("form_read", "form_fields_updated")
-Rows = list[dict[str, object]]
 
 
-def returns(session: Session, today: date) -> tuple[Rows, int]:
+def returns(session: Session, today: date) -> tuple[list[ReturnDue], int]:
     """Appendix B returns still awaited on open cases, and how many came in."""
     rows = session.execute(
         select(
@@ -36,7 +44,7 @@ def returns(session: Session, today: date) -> tuple[Rows, int]:
         .where(Case.status == "open")
         .order_by(AgencyRequest.return_by, AgencyRequest.id)
     ).all()
-    awaited: Rows = [
+    awaited: list[ReturnDue] = [
         {
             "ref": ref,
             "agency": agency,
@@ -49,7 +57,7 @@ def returns(session: Session, today: date) -> tuple[Rows, int]:
     return awaited, len(rows) - len(awaited)
 
 
-def actions(session: Session, today: date, horizon: date) -> tuple[Rows, int, int]:
+def actions(session: Session, today: date, horizon: date) -> tuple[list[ActionDue], int, int]:
     """Action-plan items on open cases due by the horizon (or overdue) and not done; how many
     more are due after it, and how many are done. An item due in three months is counted
     until it comes within the horizon, not listed every day."""
@@ -66,7 +74,7 @@ def actions(session: Session, today: date, horizon: date) -> tuple[Rows, int, in
         .where(Case.status == "open")
         .order_by(Case.ref, ActionItem.number)
     ).all()
-    outstanding: Rows = [
+    outstanding: list[ActionDue] = [
         {
             "ref": ref,
             "number": number,
@@ -82,7 +90,7 @@ def actions(session: Session, today: date, horizon: date) -> tuple[Rows, int, in
     return outstanding, len(rows) - len(outstanding) - done, done
 
 
-def complaints(session: Session, today: date) -> tuple[Rows, int]:
+def complaints(session: Session, today: date) -> tuple[list[ComplaintDue], int]:
     """Open complaints still to be answered, and how many open ones were answered."""
     rows = session.execute(
         select(Case.ref, Case.sin_received_on, Deadline.due, Deadline.met_at.is_not(None))
@@ -92,7 +100,7 @@ def complaints(session: Session, today: date) -> tuple[Rows, int]:
         .where(Case.kind == "complaint", Case.status == "open")
         .order_by(Case.id)
     ).all()
-    unanswered: Rows = [
+    unanswered: list[ComplaintDue] = [
         {
             "ref": ref,
             "received_on": received_on,
@@ -105,7 +113,7 @@ def complaints(session: Session, today: date) -> tuple[Rows, int]:
     return unanswered, len(rows) - len(unanswered)
 
 
-def escalations(session: Session, today: date) -> Rows:
+def escalations(session: Session, today: date) -> list[Escalation]:
     """Open professional-difference escalations, every day until each is closed: they have no
     clock of their own to put them under "overdue", and the Business Manager may be away."""
     parent = aliased(Case)
@@ -121,7 +129,7 @@ def escalations(session: Session, today: date) -> Rows:
     ]
 
 
-def case_warnings(session: Session, names: Mapping[str, str]) -> Rows:
+def case_warnings(session: Session, names: Mapping[str, str]) -> list[Flag]:
     """Contradictions in each case's facts, every day until they are put right."""
     # A closed case stays in view while the Rapid Review owed to the National Panel is missing.
     owed = Case.notification_sent_on.is_not(None) & Case.rr_report_on.is_(None)
@@ -132,7 +140,7 @@ def case_warnings(session: Session, names: Mapping[str, str]) -> Rows:
     ]
 
 
-def form_gaps(session: Session) -> Rows:
+def form_gaps(session: Session) -> list[Flag]:
     """Each open case whose latest form still lacks required facts, until a corrected one."""
     rows = session.execute(
         select(Case.ref, CaseEvent.why)
@@ -148,7 +156,7 @@ def form_gaps(session: Session) -> Rows:
     ]
 
 
-def unreadable_returns(session: Session) -> Rows:
+def unreadable_returns(session: Session) -> list[Flag]:
     """Each agency whose latest return on an open case could not be read, every day until a
     readable copy comes: its deadline was met on arrival, so nothing else would chase it."""
     rows = session.execute(
@@ -168,7 +176,7 @@ def unreadable_returns(session: Session) -> Rows:
     ]
 
 
-def records(session: Session, listed: set[str], settled: dict[str, object]) -> dict[str, object]:
+def records(session: Session, listed: set[str], settled: Settled) -> Records:
     """How many cases there are, open by stage, and how many open ones the digest left out."""
     open_refs = set(session.scalars(select(Case.ref).where(Case.status == "open")))
     stages: dict[str, int] = {}

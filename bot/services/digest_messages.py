@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import StoredMessage
 from bot.app import App
 from bot.services.attention import agency_name
+from bot.services.digest_types import QuarantineRow, TriageRow
 
 # Messages to triage listed in the digest, longest waiting first; the rest are counted.
 TRIAGE_LISTED = 100
@@ -23,7 +24,7 @@ def triage_total(session: Session) -> int:
     return session.scalar(select(func.count()).where(_waiting())) or 0
 
 
-def triage(session: Session, app: App) -> list[dict[str, object]]:
+def triage(session: Session, app: App) -> list[TriageRow]:
     """The longest-waiting TRIAGE_LISTED messages; the digest gives the total and points to
     `tscp-bot triage list` for the rest. A backlog of thousands is not read on a phone, and
     listing it all made the digest the largest thing the bot ever held in memory."""
@@ -52,7 +53,7 @@ def triage(session: Session, app: App) -> list[dict[str, object]]:
     ]
 
 
-def quarantine(session: Session) -> list[dict[str, object]]:
+def quarantine(session: Session) -> list[QuarantineRow]:
     rows = session.execute(
         select(
             StoredMessage.id,

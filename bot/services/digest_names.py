@@ -8,8 +8,7 @@ import re
 from collections.abc import Mapping
 
 from bot.app import App
-
-Rows = list[dict[str, object]]
+from bot.services.digest_types import ActionDue, ReturnDue
 
 # What each email the bot may hold back as a draft is, in the words of the procedure.
 EMAIL_NAMES = {
@@ -42,8 +41,14 @@ def agency(app: App, key: str | None) -> str:
     return found.name if found else key.replace("_", " ")
 
 
-def with_agency_names(app: App, rows: Rows, field: str) -> Rows:
-    return [{**r, field: agency(app, str(r[field]) if r.get(field) else None)} for r in rows]
+def returns_named(app: App, rows: list[ReturnDue]) -> list[ReturnDue]:
+    """The returns with each agency's name for its key."""
+    return [{**r, "agency": agency(app, r["agency"] or None)} for r in rows]
+
+
+def actions_named(app: App, rows: list[ActionDue]) -> list[ActionDue]:
+    """The actions with each owner's name for its key."""
+    return [{**r, "owner": agency(app, r["owner"] or None)} for r in rows]
 
 
 def field_labels(app: App) -> dict[str, str]:

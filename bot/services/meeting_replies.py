@@ -31,6 +31,7 @@ from bot.core.meeting_replies import (
 from bot.core.message import MailMessage
 from bot.core.rules import Kind
 from bot.services import case_view
+from bot.services.case_view_types import ComingPanel, MeetingView
 from bot.services.cases import add_event
 from bot.services.sender_auth import auth_policy
 
@@ -241,12 +242,12 @@ def _responses(session: Session, meetings: list[Meeting]) -> dict[int, list[Meet
     return by_meeting
 
 
-def meeting_views(session: Session, app: App, case: Case) -> list[dict[str, object]]:
+def meeting_views(session: Session, app: App, case: Case) -> list[MeetingView]:
     """Each meeting of the case with every partner's answer and the quorum, for people and JSON."""
     return case_view.meeting_views(session, panel_members(app), case.id)
 
 
-def coming_panels(session: Session, app: App, now: datetime) -> list[dict[str, object]]:
+def coming_panels(session: Session, app: App, now: datetime) -> list[ComingPanel]:
     """For the digest: every meeting still to come on an open case, with the answers so far."""
     meetings = list(
         session.scalars(

@@ -14,13 +14,14 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bot.adapters.db.models import Case
+    from bot.services.case_view_types import CaseDetail
 
 __all__ = ["case_detail", "case_summaries"]
 
 
 def case_detail(
     session: Session, case: Case, today: date, agencies: Mapping[str, str]
-) -> dict[str, object]:
+) -> CaseDetail:
     """The case view of a case already loaded, with its meetings' answers read for no panel
     (the services and tests that ask hold no config)."""
     return case_view.case_detail(session, case, today, agencies, ())

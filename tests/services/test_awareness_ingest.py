@@ -106,8 +106,8 @@ def test_form_aware_date_after_receipt_is_set_aside_and_flagged(mailbox: Mailbox
     assert "Wed 30 Dec 2026 not used" in flag and "Aware: <date> because <reason>" in flag
     with mailbox.app.sessions() as s:
         detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23), {})
-    fields = {f["name"]: f for f in detail["fields"]}  # type: ignore[attr-defined]
-    assert "not used for panel_notification" in fields["la_aware_date"]["problem"]
+    fields = {f["name"]: f for f in detail["fields"]}
+    assert "not used for panel_notification" in fields["la_aware_date"]["problem"]  # type: ignore[operator]
     digest = mailbox.last("daily_digest")
     attention = digest.split("NEEDS YOUR ATTENTION")[1].split("APPENDIX B RETURNS")[0]
     assert REF in attention and "awareness flag" in attention and "Wed 30 Dec 2026" in attention

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import MeetingResponse, OutboxMessage, StoredMessage
+from bot.services.case_view_types import MeetingView
 from bot.services.digest import digest_context
 from bot.services.meeting_replies import meeting_views
 from tests.fixtures.app import AppFactory
@@ -87,7 +88,7 @@ def digest_text(bot: Bot) -> str:
     return body_of(digest)
 
 
-def panel(bot: Bot) -> dict[str, object]:
+def panel(bot: Bot) -> MeetingView:
     with bot.app.sessions() as s:
         case = bot.case()
         return meeting_views(s, bot.app, s.merge(case))[0]
@@ -122,7 +123,6 @@ def test_two_accepts_and_a_decline_are_not_quorate_and_all_accepting_is(bot: Bot
     with bot.app.sessions() as s:
         context = digest_context(s, bot.app, bot.clock.moment.date(), bot.clock.moment)
     panels = context["panels"]
-    assert isinstance(panels, list)
     assert [p["quorate"] for p in panels] == [True]
 
 
@@ -142,7 +142,7 @@ def test_a_reply_without_the_case_tag_is_matched_by_the_invitations_uid(bot: Bot
         row = s.scalars(select(StoredMessage).order_by(StoredMessage.id.desc())).first()
         assert row is not None and row.case is not None and not row.needs_triage
         assert row.case.ref == "TSCP-2026-0001"
-    assert panel(bot)["answers"][1]["said"] == "accepted"  # type: ignore[index]
+    assert panel(bot)["answers"][1]["said"] == "accepted"
 
 
 def test_an_answer_to_a_meeting_the_bot_never_sent_goes_to_triage(bot: Bot) -> None:
@@ -178,7 +178,7 @@ def test_reschedule_sends_the_same_uid_one_sequence_up_and_old_answers_stop_coun
         body_of(result)
     )
     # Police's acceptance was of Thursday: for Friday they have not answered yet.
-    police = panel(bot)["answers"][1]  # type: ignore[index]
+    police = panel(bot)["answers"][1]
     assert police["said"] == "no answer yet" and police["earlier_time"] == "accepted"
     # An Accept of the old time arriving late is recorded, stale, and not counted.
     answer(bot, LA, "ACCEPTED", sequence=0)
@@ -187,7 +187,7 @@ def test_reschedule_sends_the_same_uid_one_sequence_up_and_old_answers_stop_coun
         late = s.scalars(select(MeetingResponse).where(MeetingResponse.attendee == LA)).one()
         assert late.stale is True
     assert any("earlier time" in e.detail and "not counted" in e.detail for e in bot.case().events)
-    assert panel(bot)["answers"][0]["said"] == "no answer yet"  # type: ignore[index]
+    assert panel(bot)["answers"][0]["said"] == "no answer yet"
 
 
 @pytest.mark.parametrize(
@@ -326,7 +326,7 @@ def test_an_answer_our_server_found_forged_is_not_counted(bot: Bot) -> None:
     drop_into_maildir(bot.tmp_path / "inbox", through_our_mx(forged, verdict, host=TRUSTED))
     answer(bot, LA, "ACCEPTED", verdict=False)  # no verdict at all: still counted
     bot.at("2026-12-16T14:00").run()
-    answers = {a["role"]: a["answer"] for a in panel(bot)["answers"]}  # type: ignore[attr-defined]
+    answers = {a["role"]: a["answer"] for a in panel(bot)["answers"]}
     assert answers["local_authority"] == "ACCEPTED"
     assert answers["health"] != "DECLINED"  # the forged decline is not the partner's answer
     with bot.app.sessions() as s:
@@ -349,7 +349,7 @@ def test_an_answer_nothing_authenticated_counts_but_the_quorum_says_whose_it_is(
         "quorate: all 3 statutory partners accepted "
         "(the answer from police was not authenticated: check it is theirs)"
     )
-    said = {a["role"]: a["said"] for a in view["answers"]}  # type: ignore[attr-defined]
+    said = {a["role"]: a["said"] for a in view["answers"]}
     assert said == {
         "local_authority": "accepted",
         "police": "accepted (not authenticated)",

@@ -311,7 +311,7 @@ def test_case_view_shows_what_was_read_and_from_where(make_app: AppFactory, tmp_
     run_once(app)
     with app.sessions() as s:
         detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23), {})
-    read = {(f["scope"], f["name"]): f for f in detail["fields"]}  # type: ignore[attr-defined]
+    read = {(f["scope"], f["name"]): f for f in detail["fields"]}
     aware = read[("sin", "la_aware_date")]
     assert aware["value"] == "2026-12-21" and "SIN form.docx" in aware["where"]
     assert read[("child:1", "sex")]["value"] == "female"

@@ -99,7 +99,7 @@ def test_death_of_a_looked_after_child_has_its_own_clock_reminders_and_command(
     assert deadlines[CLOCK].met_at is None and deadlines[CLOCK].state == "open"
     with fresh.app.sessions() as s:  # what `tscp-bot case` shows
         detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23), {})
-    shown: list[dict[str, object]] = detail["deadlines"]  # type: ignore[assignment]
+    shown = detail["deadlines"]
     [row] = [d for d in shown if d["name"] == CLOCK]
     assert (row["due"], row["met_at"]) == (date(2026, 12, 30), None)
     assert str(row["explanation"]).startswith(
