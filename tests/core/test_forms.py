@@ -190,6 +190,16 @@ def test_a_date_beside_its_label_is_never_taken_for_a_column_head() -> None:
     assert found.fields["incident_date"].value == date(2026, 12, 18)
 
 
+def test_cells_beside_a_value_that_no_field_reads_are_flagged() -> None:
+    """An address typed across three cells: the first is the answer, the rest would be lost."""
+    found = run(form(*REFERRER, ("Location", "1 Example Street", "Exampletown", "Exampletown")))
+    assert found.fields["incident_location"].value == "1 Example Street"
+    assert unmatched(found) == [
+        "an answer not read into any field (SIN form.docx, table 1, row 7): "
+        "'Location': 'Exampletown'"
+    ]
+
+
 def test_many_unread_answers_are_listed_five_then_counted() -> None:
     notes = [(f"Note {n}", f"Seen at clinic, visit {n}") for n in range(1, 9)]
     found = run(form(*REFERRER, *notes))

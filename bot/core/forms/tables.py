@@ -258,6 +258,19 @@ def _pair_layout(
                     run.hit(matched, raw, where, slot=slot)
                 continue
         run.hit(matched, right, where)
+        _beside_the_value(run, cells, i, j, label_set, where)
+
+
+def _beside_the_value(
+    run: _Run, cells: tuple[str, ...], i: int, j: int, label_set: set[int], where: str
+) -> None:
+    """[Address | 1 Example Street | Exampletown]: cells after the value and before the next
+    label, which no field reads; kept for a person to read."""
+    right = cells[j] if j < len(cells) else ""
+    end = min((k for k in label_set if k > j), default=len(cells))
+    for extra in dict.fromkeys(cells[j + 1 : end]):
+        if extra and extra != right and not (_is_placeholder(extra) or _is_mark(extra)):
+            run.unmatched.append((cells[i], extra, where))
 
 
 def _tick_in_row(
