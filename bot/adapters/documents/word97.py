@@ -124,8 +124,9 @@ def _paragraphs(streams: _Streams) -> Iterator[_Paragraph]:
         if char not in _PARAGRAPH_ENDS:
             text.append(char)
             continue
-        in_table, row_end = properties.table(fc)
-        cells = row_cells(properties.paragraph(fc)) if row_end else None
+        grpprl = properties.paragraph(fc)
+        in_table, row_end = properties.table(grpprl)
+        cells = row_cells(grpprl) if row_end else None
         yield _Paragraph("".join(text), char, in_table, row_end, cells)
         text = []
     if any(c.strip() for c in text):

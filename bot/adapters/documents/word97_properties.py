@@ -98,9 +98,10 @@ class Properties:
         self._characters = _Bins(word, bte_chpx, 1, _chpx)
         self._data = data
 
-    def table(self, fc: int) -> tuple[bool, bool]:
-        """(in a table, the end of a row) for the paragraph whose mark is stored at fc."""
-        sprms = dict(_sprms(self.paragraph(fc)))
+    @staticmethod
+    def table(grpprl: bytes) -> tuple[bool, bool]:
+        """(in a table, the end of a row) for a paragraph's property list (paragraph())."""
+        sprms = dict(_sprms(grpprl))
         if sprms.get(_ITAP, 1) > 1 or _INNER_CELL in sprms or _INNER_TTP in sprms:
             raise Unsupported("with a table inside a table")
         in_table = bool(sprms.get(_IN_TABLE)) or sprms.get(_ITAP, 0) == 1
