@@ -11,8 +11,11 @@ from collections.abc import Iterator
 import pytest
 
 from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
+from bot.adapters.listing import BATCH_MESSAGES
+from bot.app import App
 from bot.services.digest_messages import quarantine
-from tests.fixtures.app import AppFactory
+from bot.services.ingest import IngestReport
+from tests.fixtures.app import AppFactory, Clock
 from tests.fixtures.ews import MAILBOX, PASSWORD, USERNAME, EwsTestServer
 from tests.fixtures.mail import email, sin
 from tests.fixtures.stuck import (
@@ -29,7 +32,7 @@ INTERNAL = "ErrorInternalServerError"
 
 @pytest.fixture
 def source(ews: EwsTestServer) -> Iterator[EwsSource]:
-    src = EwsSource(EwsConnection(EwsLogin(ews.endpoint, MAILBOX, USERNAME, PASSWORD, "basic")))
+    src = _source(ews)
     yield src
     src.close()
 
@@ -46,6 +49,19 @@ def _three(ews: EwsTestServer, code: str = INTERNAL) -> str:
     ews.deliver(sin("<sin-2@gmp.police.uk>", sender="lee.invented@gmp.police.uk"))
     ews.state.item_errors[bad] = code
     return bad
+
+
+def _source(ews: EwsTestServer, batch_messages: int = BATCH_MESSAGES) -> EwsSource:
+    login = EwsLogin(ews.endpoint, MAILBOX, USERNAME, PASSWORD, "basic")
+    return EwsSource(EwsConnection(login), batch_messages=batch_messages)
+
+
+def _five_passes(app: App, source: EwsSource, clock: Clock) -> list[IngestReport]:
+    """Passes 10 minutes apart from 09:00 (the fifth at 09:40); the source closed after."""
+    try:
+        return passes(app, source, clock, [0, 10, 20, 30, 40])
+    finally:
+        source.close()
 
 
 def test_an_item_refused_on_five_passes_over_half_an_hour_waits_for_a_person(
@@ -115,18 +131,14 @@ def test_a_batch_of_three_stuck_items_is_not_an_outage_when_the_newest_item_read
     """A batch wholly refused (three items, three a batch) looked like an outage for ever; the
     round's newest item, read whole, shows the server gives mail, so they are counted."""
     app, clock = make_app()
-    login = EwsLogin(ews.endpoint, MAILBOX, USERNAME, PASSWORD, "basic")
-    source = EwsSource(EwsConnection(login), batch_messages=3)
+    source = _source(ews, batch_messages=3)
     stuck = [
         ews.deliver(email("Minutes", "(attached)", message_id=f"<broken-{i}@nhs.net>"))
         for i in range(3)
     ]
     ews.deliver(sin())
     ews.state.item_errors.update({key: INTERNAL for key in stuck})
-    try:
-        reports = passes(app, source, clock, [0, 10, 20, 30, 40])
-    finally:
-        source.close()
+    reports = _five_passes(app, source, clock)
 
     assert blocked_then_set_aside(reports)
     assert statuses(app) == {
@@ -134,11 +146,6 @@ def test_a_batch_of_three_stuck_items_is_not_an_outage_when_the_newest_item_read
         "broken-2@nhs.net": "quarantined", "sin-1@gmp.police.uk": "processed",
     }  # fmt: skip
     assert sorted(i.id for i in ews.in_folder("Inbox")) == sorted(stuck)
-
-
-def _source(ews: EwsTestServer, batch_messages: int) -> EwsSource:
-    login = EwsLogin(ews.endpoint, MAILBOX, USERNAME, PASSWORD, "basic")
-    return EwsSource(EwsConnection(login), batch_messages=batch_messages)
 
 
 def test_a_stuck_item_last_in_the_inbox_is_told_from_an_outage_by_mail_already_processed(
@@ -152,10 +159,7 @@ def test_a_stuck_item_last_in_the_inbox_is_told_from_an_outage_by_mail_already_p
     ews.deliver(sin("<sin-2@gmp.police.uk>", sender="lee.invented@gmp.police.uk"))
     bad = ews.deliver(email("Minutes", "(attached)", message_id="<broken-1@nhs.net>"))
     ews.state.item_errors[bad] = INTERNAL
-    try:
-        reports = passes(app, source, clock, [0, 10, 20, 30, 40])
-    finally:
-        source.close()
+    reports = _five_passes(app, source, clock)
 
     assert blocked_then_set_aside(reports)
     assert statuses(app) == {
