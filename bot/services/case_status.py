@@ -124,26 +124,20 @@ def _returns(
 def _meetings(session: Session, app: App, case: Case) -> tuple[cs.MeetingLine, ...]:
     lines = []
     for m in meeting_views(session, app, case):
-        answers = m["answers"]
-        assert isinstance(answers, list)
         lines.append(
             cs.MeetingLine(
-                purpose=str(m["purpose"]).replace("_", " "),
-                start=_moment(m["start"]),
-                end=_moment(m["end"]),
-                location=str(m["location"] or ""),
-                state="cancelled" if m["cancelled_at"] else str(m["quorum"]),
+                purpose=m["purpose"].replace("_", " "),
+                start=m["start"],
+                end=m["end"],
+                location=m["location"] or "",
+                state="cancelled" if m["cancelled_at"] else m["quorum"],
                 answers=tuple(
-                    cs.AnswerLine(cs.partner_words(a["role"]), a["said"], a["at"]) for a in answers
+                    cs.AnswerLine(cs.partner_words(a["role"]), a["said"], a["at"])
+                    for a in m["answers"]
                 ),
             )
         )
     return tuple(lines)
-
-
-def _moment(value: object) -> datetime:
-    assert isinstance(value, datetime)
-    return value
 
 
 def send_case_status(
