@@ -205,6 +205,9 @@ class IngestSettings:
     # minutes (bot.services.stuck_messages); before that each such pass fails and is retried.
     stuck_message_passes: int = 5
     stuck_message_minutes: int = 30
+    # The notices mail gateways write into a body ("CAUTION: external email ..."): a line that
+    # is wholly one is not shown as what a person wrote (bot.core.commands.quoting).
+    gateway_banners: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

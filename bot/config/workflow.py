@@ -64,9 +64,24 @@ def ingest_section(r: Reader) -> IngestSettings:
         # One pass is a blip by definition: never set aside on a single failure.
         stuck_message_passes=r.number("stuck_message_passes", 5, minimum=2),
         stuck_message_minutes=r.number("stuck_message_minutes", 30, minimum=1),
+        gateway_banners=_banners(r),
     )
     r.finish()
     return s
+
+
+def _banners(r: Reader) -> tuple[str, ...]:
+    banners = r.texts("gateway_banners", [])
+    # Two words could be anyone's ("External email"): a line of them would go unseen.
+    short = [b for b in banners if len(b.split()) < _BANNER_WORDS]
+    if short:
+        raise r.fail(
+            "gateway_banners", f"each banner's whole text, {_BANNER_WORDS} words or more", short[0]
+        )
+    return tuple(banners)
+
+
+_BANNER_WORDS = 3
 
 
 def digest_section(r: Reader) -> DigestSettings:

@@ -49,7 +49,7 @@ def note_human_mail(
     lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors] if parsed else []
     # Read further than commands are: text below a quoted email is shown, never obeyed.
     answered = answered_texts(session, app, msg) if quotes_unmarked(msg.text) else None
-    shown = text_to_show(msg.text, answered)
+    shown = text_to_show(msg.text, answered, app.config.ingest.gateway_banners)
     text = human_text(shown, lines)
     documents = document_names(msg)
     mailbox = app.config.partnership.mailbox.lower()

@@ -180,6 +180,11 @@ def _digest_cc_not_an_address(d: dict[str, Any]) -> None:
     d["digest"]["cc"] = ["deputy manager"]
 
 
+def _banner_of_two_words(d: dict[str, Any]) -> None:
+    # A line of "External email" could be anyone's; it would go unseen.
+    d["ingest"]["gateway_banners"] = ["CAUTION: external email, take care.", "External email"]
+
+
 @pytest.mark.parametrize(
     ("change", "key", "expected"),
     [
@@ -190,6 +195,7 @@ def _digest_cc_not_an_address(d: dict[str, Any]) -> None:
         (_exchange_without_domains, "commands.exchange_accepted_domains", "tameside.gov.uk"),
         (_exchange_domain_is_an_address, "commands.exchange_accepted_domains", "domain names"),
         (_digest_cc_not_an_address, "digest.cc", "email addresses"),
+        (_banner_of_two_words, "ingest.gateway_banners", "3 words or more"),
         (_drop_partnership_name, "partnership.name", "missing"),
         (_poll_often, "mailbox.poll_seconds", "whole number"),
         (_poll_typo, "mailbox.pol_seconds", "unknown key"),

@@ -101,3 +101,46 @@ def test_only_a_quote_without_marks_needs_the_answered_email() -> None:
     assert quotes_unmarked("Agreed.\n-----Original Message-----\nBody")
     assert not quotes_unmarked("Agreed.\n\n> quoted\n> lines")
     assert not quotes_unmarked("Vote: rapid review\n\nThanks, Health DSP")
+
+
+BANNER = (
+    "CAUTION: This email originated from outside of the organisation. Do not click links or "
+    "open attachments unless you recognise the sender and know the content is safe."
+)
+
+
+def test_a_gateways_banner_above_the_reply_is_no_ones_words() -> None:
+    # Tameside's gateway writes it above every external email, wrapped as it likes.
+    wrapped = BANNER.replace(" Do not", "\nDo not")
+    body = f"{wrapped}\n\nVote: rapid review\n\nThanks, Police DSP\n"
+    assert text_to_show(body, banners=[BANNER]) == "Vote: rapid review\n\nThanks, Police DSP"
+    assert text_to_show(body).startswith("CAUTION: This email originated")  # none configured
+
+
+def test_a_line_with_any_word_of_the_senders_own_is_shown_beside_a_banner() -> None:
+    body = (
+        "CAUTION: This email originated from outside of the organisation.\n"
+        "Do not click the link in the last email: it was wrong.\n"
+        "Caution: the child is back in hospital.\n"
+    )
+    assert text_to_show(body, banners=[BANNER]).split("\n") == [
+        "Do not click the link in the last email: it was wrong.",
+        "Caution: the child is back in hospital.",
+    ]
+
+
+def test_a_banner_a_partners_gateway_put_in_the_quote_is_not_shown_as_new() -> None:
+    body = (
+        f"Noted.\n\n{OUTLOOK_HEADER}\n{BANNER}\n\n{QUOTED}\n"
+        "The child died in hospital last night.\n"
+    )
+    assert text_to_show(body, [INVITATION], [BANNER]) == (
+        "Noted.\n\nThe child died in hospital last night."
+    )
+    assert BANNER in text_to_show(body, [INVITATION])  # what the bot sent had no banner
+
+
+def test_below_a_quote_the_bot_does_not_hold_a_banner_alone_says_nothing() -> None:
+    body = f"Noted.\n\n{ATTRIBUTION}\n\n{BANNER}\n"
+    assert text_to_show(body, banners=[BANNER]) == "Noted."
+    assert text_to_show(body).split("\n")[2] == UNCHECKED

@@ -133,6 +133,30 @@ def test_alert_can_be_switched_off_and_the_digest_still_shows_it(
     assert "The child has deteriorated overnight" in _digest(bot, "2026-12-17T08:05")
 
 
+BANNER = "CAUTION: This email came from outside Tameside Council. Think before you click."
+
+
+def test_a_vote_under_tamesides_banner_is_not_news_once_the_banner_is_configured(
+    bot: Bot, make_app: AppFactory
+) -> None:
+    moment = bot.clock.moment
+    body = f"{BANNER}\n\nVote: rapid review\n\nThanks, Police DSP"
+    bot.at("2026-12-16T11:00").mail(POLICE, reply("TSCP-2026-0001"), body)
+    bot.run()
+    [alert] = bot.outbox("case_reply_alert")  # without it, the banner reads as news
+    assert "  | CAUTION: This email came from outside Tameside Council." in body_of(alert)
+    bot.app, bot.clock = make_app(**SECTIONS, ingest={"gateway_banners": [BANNER]})
+    bot.clock.moment = moment
+    bot.at("2026-12-16T12:00").mail(POLICE, reply("TSCP-2026-0001"), body)
+    bot.run()
+    assert len(bot.outbox("case_reply_alert")) == 1 and len(bot.outbox("command_result")) == 2
+    news = f"{BANNER}\n\nVote: rapid review\n\nMum has been arrested.\n\nThanks, Police DSP"
+    bot.at("2026-12-16T13:00").mail(POLICE, reply("TSCP-2026-0001"), news)
+    bot.run()
+    shown = body_of(bot.outbox("case_reply_alert")[-1])
+    assert "  | Mum has been arrested." in shown and "CAUTION" not in shown
+
+
 def test_a_vote_alone_is_not_news_but_a_vote_with_a_message_is(bot: Bot) -> None:
     bot.at("2026-12-16T11:00").mail(
         POLICE, reply("TSCP-2026-0001"), "Hi,\n\nVote: rapid review\n\nThanks, Police DSP"

@@ -103,7 +103,9 @@ def new_text(body: str) -> str:
     return _written(body)
 
 
-def text_to_show(body: str, answered: Sequence[str] | None = None) -> str:
+def text_to_show(
+    body: str, answered: Sequence[str] | None = None, banners: Sequence[str] = ()
+) -> str:
     """What its sender wrote, for a person to read: `new_text`, and text below a quote.
 
     An "On <date>, X wrote:" line followed by ">"-quoted lines does not end it: a reply written
@@ -117,8 +119,13 @@ def text_to_show(body: str, answered: Sequence[str] | None = None) -> str:
     quote from the reply: `answered` is its text as the bot holds it (bot.services.answered),
     and a line found in it is left out. Without it (None: the bot never had that email) every
     line below is shown, after UNCHECKED to say why.
+
+    `banners` are the notices mail gateways add to a body ("CAUTION: This email originated
+    from outside the organisation ..."), as the configuration gives them: a line that is wholly
+    such a notice is no one's words, above or below a quote, so it is left out.
     """
     lines = _lines(body)
+    banner = _banner_lines(lines, banners)
     kept: list[str] = []
     i = 0
     while i < len(lines):
@@ -128,7 +135,7 @@ def text_to_show(body: str, answered: Sequence[str] | None = None) -> str:
             continue
         below = _quote_at(lines, i)
         if below is not None:
-            kept += ["", *_below_unmarked(lines, below, answered)]
+            kept += ["", *_below_unmarked(lines, below, answered, banner)]
             break
         if _is_signature(_plain(lines[i]), after_text=any(_plain(k) for k in kept)):
             # Signed off: what follows is the signature, unless a quote comes after it.
@@ -139,9 +146,10 @@ def text_to_show(body: str, answered: Sequence[str] | None = None) -> str:
         inline = _inline_header(lines[i])
         if inline is not None:
             below = _header_end(lines, i)
-            kept += [lines[i][:inline], "", *_below_unmarked(lines, below, answered)]
+            kept += [lines[i][:inline], "", *_below_unmarked(lines, below, answered, banner)]
             break
-        kept.append(lines[i])
+        if not banner[i]:
+            kept.append(lines[i])
         i += 1
     return "\n".join(_squeezed(kept)).strip()
 
@@ -212,19 +220,38 @@ def _header_end(lines: list[str], i: int) -> int:
     return j
 
 
-def _below_unmarked(lines: list[str], i: int, answered: Sequence[str] | None) -> list[str]:
+def _below_unmarked(
+    lines: list[str], i: int, answered: Sequence[str] | None, banner: list[bool]
+) -> list[str]:
     """The lines from line i on that are not the quoted email's (nor ">"-quoted, nor the
-    header of a quoted email further down the thread)."""
+    header of a quoted email further down the thread, nor a gateway's banner)."""
     region: list[str] = []
     while i < len(lines):
         below = _quote_at(lines, i)
-        if below is None and not _plain(lines[i]).startswith(">"):
+        if below is None and not _plain(lines[i]).startswith(">") and not banner[i]:
             region.append(lines[i] if words(lines[i]) else "")  # a rule is a blank
         i = i + 1 if below is None else below
     if not answered or not any(t.strip() for t in answered):
         return [UNCHECKED, *region] if any(region) else []
     quoted = quoted_lines(region, answered)
     return [line for line, from_quote in zip(region, quoted, strict=True) if not from_quote]
+
+
+def _banner_lines(lines: list[str], banners: Sequence[str]) -> list[bool]:
+    """For each line, whether it is wholly a gateway's banner: every word of it lines up with
+    one. Read a paragraph at a time, as a banner wraps over several lines."""
+    flags = [False] * len(lines)
+    if not banners:
+        return flags
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and words(lines[end]):
+            end += 1
+        if end > start:
+            flags[start:end] = quoted_lines(lines[start:end], banners)
+        start = end + 1
+    return flags
 
 
 def _squeezed(lines: list[str]) -> list[str]:
