@@ -161,6 +161,21 @@ def _from_words(shown: str, m: re.Match[str]) -> date:
     return found
 
 
+def named_weekday(word: str) -> int | None:
+    """The weekday a word names ("Mon", "Thursday"; Monday is 0), or None."""
+    return _WEEKDAYS.get(word.lower())
+
+
+def weekday_name(weekday: int) -> str:
+    return _WEEKDAY_NAMES[weekday]
+
+
+def nearest_weekday(day: date, weekday: int) -> date:
+    """The date of that weekday nearest `day`, three days either side at most: the other
+    reading of "Monday 22 December 2026" (a Tuesday), if the weekday is the right part."""
+    return day + timedelta(days=(weekday - day.weekday() + 3) % 7 - 3)
+
+
 def format_uk_date(day: date) -> str:
     """ "12 November 2026": the unambiguous form the bot writes back to people."""
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from bot.core.dates import DateError, format_uk_date, parse_uk_date
+from bot.core.dates import DateError, format_uk_date, nearest_weekday, parse_uk_date
 
 TODAY = date(2026, 11, 19)
 
@@ -89,3 +89,13 @@ def test_absolute_dates_need_no_today() -> None:
 
 def test_format_uk_date_is_unambiguous() -> None:
     assert format_uk_date(date(2027, 1, 2)) == "2 January 2027"
+
+
+def test_the_nearest_weekday_is_that_weekday_within_three_days_either_side() -> None:
+    day = date(2026, 1, 1)
+    while day.year == 2026:
+        for weekday in range(7):
+            other = nearest_weekday(day, weekday)
+            assert other.weekday() == weekday and abs((other - day).days) <= 3, (day, weekday)
+        day += timedelta(days=1)
+    assert nearest_weekday(date(2026, 12, 22), 0) == date(2026, 12, 21)  # "Monday 22 December"

@@ -118,6 +118,33 @@ def test_a_date_with_a_time_is_read_with_slightly_less_confidence() -> None:
     assert incident.raw == "12/11/2026 at 21:30 (approx.)"
 
 
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        # The weekday says Monday 21st: the earlier reading starts the clock, flagged.
+        ("Monday 22 December 2026", date(2026, 12, 21)),
+        ("Fri 23/12/2026", date(2026, 12, 23)),  # the date is the earlier reading
+        ("22/12/2026 (Monday)", date(2026, 12, 21)),
+        ("Monday 22nd December 2026, about 9pm", date(2026, 12, 21)),
+    ],
+)
+def test_a_date_its_weekday_contradicts_is_read_early_and_flagged(written: str, read: date) -> None:
+    found = run(form(*REFERRER, ("Date the local authority became aware", written)))
+    aware = found.fields["la_aware_date"]
+    assert aware.value == read
+    assert aware.problem is not None and "does not add up" in aware.problem
+    assert "la_aware_date" in found.doubtful
+
+
+@pytest.mark.parametrize(
+    "written", ["Tuesday 22 December 2026", "Tue 22/12/2026", "22/12/2026 (Tues) at 9pm"]
+)
+def test_a_date_its_weekday_agrees_with_is_not_flagged(written: str) -> None:
+    aware = run(form(*REFERRER, ("Date the local authority became aware", written)))
+    assert aware.fields["la_aware_date"].value == date(2026, 12, 22)
+    assert aware.fields["la_aware_date"].problem is None
+
+
 # --- Answers no field reads ---
 
 

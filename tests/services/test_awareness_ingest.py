@@ -254,3 +254,21 @@ def test_a_sin_written_in_the_body_starts_from_its_awareness_date(mailbox: Mailb
     start, due, _ = mailbox.notification()
     assert (start, due) == (date(2026, 12, 22), date(2026, 12, 31))
     assert mailbox.case().la_aware_on == date(2026, 12, 22)
+
+
+def test_a_form_date_its_weekday_contradicts_starts_early_and_reaches_her(
+    mailbox: Mailbox,
+) -> None:
+    # 22 December 2026 is a Tuesday: Monday the 21st may be meant. Read as the 22nd, unflagged,
+    # the National Panel's notification was due a day later than it may be.
+    mailbox.form("Monday 22 December 2026")
+    start, due, why = mailbox.notification()
+    assert (start, due) == (date(2026, 12, 21), date(2026, 12, 30))
+    assert "Start: the SIN form's date Mon 21 Dec 2026" in why
+    digest = mailbox.last("daily_digest")
+    attention = digest.split("NEEDS YOUR ATTENTION")[1].split("APPENDIX B RETURNS")[0]
+    assert REF in attention and "doubtful: date the local authority became aware" in attention
+    with mailbox.app.sessions() as s:
+        detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23), {})
+    [field] = [f for f in detail["fields"] if f["name"] == "la_aware_date"]
+    assert "22 December 2026 is a Tuesday, not a Monday" in str(field["problem"])

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.core.dates import DateError, parse_uk_date
+from bot.core.dates import (
+    DateError,
+    format_uk_date,
+    named_weekday,
+    nearest_weekday,
+    parse_uk_date,
+    weekday_name,
+)
 from bot.core.forms.labels import _find
 from bot.core.forms.labels import normalised_text as normalise_label
 from bot.core.forms.marks import FLAG_TYPES, _flag, _is_placeholder
@@ -20,6 +27,9 @@ _DATE_IN_TEXT = re.compile(
     r"|\b\d{4}-\d{1,2}-\d{1,2}\b"
     r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Za-z]{3,9}\.?,?\s+\d{2,4}\b",
 )
+# The words either side of a date found in text: "Monday 22/12/2026", "22/12/2026 (Mon)".
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?,?\s*$")
+_WORD_AFTER = re.compile(r"^\s*\(?([A-Za-z]+)")
 _RANGE = re.compile(r"\s+(?:to|until|till|-|\u2013|\u2014)\s+", re.IGNORECASE)
 
 
@@ -39,11 +49,40 @@ def _date(raw: str, spec: FieldSpec | None) -> tuple[date | None, float, str | N
             found.append(parse_uk_date(m.group(0)))
         except DateError as exc:
             problem = str(exc)
+            continue
+        weekday = _weekday_beside(s, m)
+        if weekday is not None and weekday != found[-1].weekday():
+            return _contradicted(s, found[-1], weekday)
     if len(set(found)) > 1:  # "between 01/11 and 03/11": which one is a person's call
         return found[0], 0.6, f"more than one date in {s!r}"
     if found:
         return found[0], 0.9, None
     return None, 0.0, problem
+
+
+def _weekday_beside(text: str, m: re.Match[str]) -> int | None:
+    """The weekday named by the word just before the date, else just after it, if either."""
+    for near in (_WORD_BEFORE.search(text[: m.start()]), _WORD_AFTER.match(text[m.end() :])):
+        weekday = named_weekday(near.group(1)) if near else None
+        if weekday is not None:
+            return weekday
+    return None
+
+
+def _contradicted(text: str, written: date, weekday: int) -> tuple[date, float, str]:
+    """A date whose weekday says otherwise ("Monday 22 December 2026", a Tuesday): either part
+    may be the slip. The earlier reading is kept, as a clock started late is the dangerous
+    mistake, and flagged for a person."""
+    other = nearest_weekday(written, weekday)
+    kept = min(written, other)
+    return (
+        kept,
+        0.6,
+        f"{text!r} does not add up: {format_uk_date(written)} is a "
+        f"{weekday_name(written.weekday())}, not a {weekday_name(weekday)}; read as "
+        f"{weekday_name(kept.weekday())} {format_uk_date(kept)}, the earlier reading, "
+        "so that no deadline starts late: check it",
+    )
 
 
 def _choice(raw: str, spec: FieldSpec) -> tuple[str, float, str | None]:
