@@ -42,14 +42,15 @@ class DeadlineRule:
 
     @property
     def national(self) -> bool:
-        """Owed to an outside body that counts only weekends and bank holidays, forward from
-        its start: the partnership's closure days would put the date after theirs."""
+        """Owed to an outside body that counts only weekends and bank holidays: counted
+        forward, the partnership's closure days would put the date after theirs; counted back
+        from publication, they would say notice fell short when it did not."""
         return self.name in NATIONAL_CLOCKS
 
 
-# Working days counted forward for the National Panel, the Secretary of State and Ofsted.
+# Working days counted as the National Panel, the Secretary of State and Ofsted count them.
 NATIONAL_CLOCKS = frozenset(
-    {"panel_notification", "looked_after_death_notification", "rapid_review"}
+    {"panel_notification", "looked_after_death_notification", "rapid_review", "publication_notice"}
 )
 
 

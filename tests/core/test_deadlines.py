@@ -213,6 +213,25 @@ def test_local_closures_never_put_a_national_clock_after_the_bodys_own(
     assert national == all(label != OFFICE for _, label in found.skipped)
 
 
+@pytest.mark.parametrize(
+    ("published", "due"),
+    [
+        # Counted back as the bodies count: Wed 23 Dec, not Fri 18 Dec on the council's days.
+        (date(2027, 1, 6), date(2026, 12, 23)),
+        # Tue 29 Dec, a day the council is shut: chased the working day before, as any
+        # deadline on a closed day is (bot.core.reminders.schedule), never moved.
+        (date(2027, 1, 8), date(2026, 12, 29)),
+        (date(2027, 3, 10), date(2027, 3, 1)),  # no closure near: as on any calendar
+    ],
+)
+def test_the_publication_notice_is_counted_back_as_the_bodies_count(
+    published: date, due: date
+) -> None:
+    found = dl.publication_notice(published, LOCAL)
+    assert found.due == due
+    assert all(label != OFFICE for _, label in found.skipped)  # closures are their working days
+
+
 def test_a_closure_on_a_bank_holiday_stays_closed_for_everyone() -> None:
     both = working_calendar(range(2026, 2028), {date(2026, 12, 28): OFFICE})
     assert not both.national().is_working_day(date(2026, 12, 28))  # Boxing Day substitute

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.adapters.bank_holidays import working_calendar
-from bot.core.publication import short_notice
+from bot.core.publication import check_notice, short_notice
 
 CAL = working_calendar(range(2026, 2029))
 PUBLISHED = date(2027, 6, 23)  # a Wednesday
@@ -31,3 +31,19 @@ def test_short_notice_is_said_with_the_days_actually_given(sent: date, said: str
     else:
         assert found is not None and said in found
         assert found.endswith("fewer than the 7 working days required")
+
+
+# The council shut 29-31 December 2026; the three bodies count those days as working days.
+CLOSED = working_calendar(
+    range(2026, 2029), {date(2026, 12, d): "Office closure" for d in (29, 30, 31)}
+)
+
+
+def test_notice_over_the_councils_closure_is_counted_as_the_bodies_count_it() -> None:
+    # 24 Dec to Fri 8 Jan: 29, 30, 31 Dec and 4-8 Jan, 8 working days to them (5 on ours).
+    assert short_notice(date(2026, 12, 24), date(2027, 1, 8), CLOSED) is None
+    check = check_notice(date(2026, 12, 23), date(2027, 1, 8), False, CLOSED)
+    assert (check.given, check.late, check.refusal) == (9, False, None)
+    # What the bodies count as short is still said.
+    found = short_notice(date(2027, 1, 4), date(2027, 1, 8), CLOSED)
+    assert found is not None and "4 working days before publication" in found

@@ -51,3 +51,25 @@ def test_status_by_email_counts_them_too(closed: Bot) -> None:
     closed.run()
     [view] = closed.outbox("case_status")
     assert "OVERDUE by 2 working days (was due Wed 30 Dec 2026)" in body_of(view)
+
+
+def test_notice_of_publication_over_a_closure_is_counted_as_the_bodies_count_it(
+    cspr: Bot, make_app: AppFactory
+) -> None:
+    # Closed 29-31 Dec 2027 (27 and 28 are bank holidays, 3 Jan 2028 too). From Thu 23 Dec to
+    # Fri 7 Jan the bodies count 8 working days of notice; on the council's days it is 5, and
+    # the date was refused for want of the 7 required.
+    partnership = example_data()["partnership"]
+    partnership["local_closures"] = [
+        {"date": date(2027, 12, day), "name": "Council office closure"} for day in (29, 30, 31)
+    ]
+    moment = cspr.clock.moment
+    cspr.app, cspr.clock = make_app(**SECTIONS, partnership=partnership)
+    cspr.clock.moment = moment
+    cspr.at("2027-12-23T10:00").mail(BM, reply(REF), "Publication: 07/01/2028")
+    cspr.run()
+    told = " ".join(body_of(cspr.outbox("command_result")[-1]).split())
+    assert "late notice" not in told and "fewer than" not in told
+    assert cspr.due("publication_notice") == date(2027, 12, 24)  # not Tue 21 Dec
+    [draft] = cspr.outbox("publication_notice")
+    assert "fewer than" not in body_of(draft)
