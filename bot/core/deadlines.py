@@ -59,6 +59,13 @@ def counted_on(name: str, calendar: WorkingCalendar) -> WorkingCalendar:
     return calendar.national() if is_national(name) else calendar
 
 
+def working_days_late(due: date, today: date, calendar: WorkingCalendar) -> int:
+    """How late a deadline still unmet after `due` is on `today`, in working days: at least
+    one, as a Friday deadline asked about on Saturday is late though no working day has passed
+    ("OVERDUE by 0 working days" would read as on time)."""
+    return max(1, calendar.working_days_between(due, today))
+
+
 def is_national(name: str) -> bool:
     """Whether the deadline `name` ("appendix_b:gmp" too) is a national clock."""
     rule = RULES.get(name.partition(":")[0])

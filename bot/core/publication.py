@@ -28,7 +28,7 @@ class NoticeCheck:
 def check_notice(
     today: date, planned: date, late_confirmed: bool, cal: WorkingCalendar
 ) -> NoticeCheck:
-    given = _given(today, planned, cal)
+    given = notice_given(today, planned, cal)
     late = given < REQUIRED
     shown = f"{planned:%d/%m/%Y}"
     if planned < today:
@@ -49,7 +49,7 @@ def check_notice(
     return NoticeCheck(given, late, None)
 
 
-def _given(sent: date, published: date, cal: WorkingCalendar) -> int:
+def notice_given(sent: date, published: date, cal: WorkingCalendar) -> int:
     """The working days of notice, as the three bodies count them: the partnership's closure
     days are working days to them."""
     return counted_on("publication_notice", cal).working_days_between(sent, published)
@@ -64,7 +64,7 @@ def short_notice(sent: date, published: date, cal: WorkingCalendar) -> str | Non
     Secretary of State and Ofsted fewer than REQUIRED working days before the day it was
     published. None when it was given in time. The breach has happened by then; it is said,
     never let pass, because the Panel may ask and the Board's report must not call it on time."""
-    given = _given(sent, published, cal)
+    given = notice_given(sent, published, cal)
     if given >= REQUIRED:
         return None
     when = f"{_days(given)} before" if given > 0 else "not before"

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from bot.core.deadlines import fmt_date
+from bot.core.deadlines import fmt_date, working_days_late
 from bot.core.working_days import WorkingCalendar
 
 DUE_KEY = "due"
@@ -148,7 +148,7 @@ def as_sent(step: Step, due: date, today: date, calendar: WorkingCalendar) -> St
     """
     if step.working_days_overdue <= 0:
         return step
-    late = max(1, calendar.working_days_between(due, today))
+    late = working_days_late(due, today, calendar)
     label = f"{_days_text(late)} overdue"
     if step.kind is StepKind.ESCALATION:
         label = f"escalated: {label}"

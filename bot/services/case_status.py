@@ -95,7 +95,7 @@ def _deadline(
     late: int | None = 0
     uncounted = ""
     try:
-        late = counted.working_days_between(d.due, today) if state == "overdue" else 0
+        late = deadlines.working_days_late(d.due, today, counted) if state == "overdue" else 0
     except CalendarRangeError as exc:
         # Due before the calendar's years: the view still goes, with no invented count.
         late, uncounted = None, cs.uncounted_words(exc.covered)

@@ -104,7 +104,9 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
     # Hundreds of overdue deadlines share a few dozen due dates: count each date's days once,
     # on the calendar of the clock (a national one counts the council's closure days).
     counted = {False: app.calendar, True: app.calendar.national()}
-    lateness = cache(lambda due, national: counted[national].working_days_between(due, today))
+    lateness = cache(
+        lambda due, national: deadlines.working_days_late(due, today, counted[national])
+    )
     context: DigestSections = {
         "today": today,
         "working_days": app.config.digest.upcoming_working_days,

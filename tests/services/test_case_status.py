@@ -176,3 +176,13 @@ def test_outside_or_unauthorised_senders_get_no_view_and_the_bm_is_told(
     assert rejected.recipients == [BM] and sender in body_of(rejected)
     [note] = bot.outbox("command_refused_to_sender")
     assert note.recipients == [sender] and REF not in body_of(note)
+
+
+def test_a_deadline_missed_on_friday_is_a_day_late_when_asked_at_the_weekend(bot: Bot) -> None:
+    # The Screening Panel was due Fri 18 Dec. No working day has passed by Saturday, but the
+    # deadline has: "OVERDUE by 0 working days" read as if it were on time.
+    bot.at("2026-12-19T10:00").mail(BM, reply(REF), "Status")
+    bot.run()
+    [view] = bot.outbox("case_status")
+    assert "OVERDUE by 1 working day (was due Fri 18 Dec 2026)" in body_of(view)
+    assert "OVERDUE by 0" not in body_of(view)

@@ -73,3 +73,7 @@ def test_notice_of_publication_over_a_closure_is_counted_as_the_bodies_count_it(
     assert cspr.due("publication_notice") == date(2027, 12, 24)  # not Tue 21 Dec
     [draft] = cspr.outbox("publication_notice")
     assert "fewer than" not in body_of(draft)
+    cspr.at("2027-12-24T10:00").mail(BM, reply(REF), "Report sent: 24/12/2027")
+    cspr.run()
+    told = " ".join(body_of(cspr.outbox("command_result")[-1]).split())
+    assert "; 7 working days before publication" in told and "fewer than" not in told  # not 4
