@@ -33,7 +33,9 @@ class Reader:
     def fail(self, key: str, expected: str, got: object = _MISSING) -> ConfigError:
         if got is _MISSING:
             return ConfigError(f"{self.where(key)}: missing; expected {expected}")
-        return ConfigError(f"{self.where(key)}: expected {expected}, got {got!r}")
+        # As it was written in the file: 2026-12-29T09:00:00, not datetime.datetime(...).
+        shown = got.isoformat() if isinstance(got, dt.date | dt.time) else repr(got)
+        return ConfigError(f"{self.where(key)}: expected {expected}, got {shown}")
 
     def _get(self, key: str, default: object, expected: str) -> object:
         self._seen.add(key)
@@ -77,7 +79,8 @@ class Reader:
 
     def day(self, key: str, default: object = _MISSING) -> dt.date:
         value = self._get(key, default, "a date like 2026-12-29")
-        if not isinstance(value, dt.date):
+        # A TOML date-time is a date to Python; its time would be dropped or crash later.
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             raise self.fail(key, "a date like 2026-12-29 (no quotes)", value)
         return value
 

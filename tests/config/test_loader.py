@@ -4,7 +4,7 @@ one-line message naming the key at fault and what was expected."""
 from __future__ import annotations
 
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +180,15 @@ def _digest_cc_not_an_address(d: dict[str, Any]) -> None:
     d["digest"]["cc"] = ["deputy manager"]
 
 
+def _closure_with_a_time(d: dict[str, Any]) -> None:
+    # Read as a date-time, it matched no day: the council counted 29 Dec as a working day.
+    d["partnership"]["local_closures"] = [{"date": datetime(2026, 12, 29, 9, 0)}]
+
+
+def _since_with_a_time(d: dict[str, Any]) -> None:
+    d["ingest"]["since"] = datetime(2026, 12, 1, 0, 0)
+
+
 def _banner_of_two_words(d: dict[str, Any]) -> None:
     # A line of "External email" could be anyone's; it would go unseen.
     d["ingest"]["gateway_banners"] = ["CAUTION: external email, take care.", "External email"]
@@ -196,6 +205,8 @@ def _banner_of_two_words(d: dict[str, Any]) -> None:
         (_exchange_domain_is_an_address, "commands.exchange_accepted_domains", "domain names"),
         (_digest_cc_not_an_address, "digest.cc", "email addresses"),
         (_banner_of_two_words, "ingest.gateway_banners", "3 words or more"),
+        (_closure_with_a_time, "partnership.local_closures[0].date", "2026-12-29 (no quotes)"),
+        (_since_with_a_time, "ingest.since", "a date like"),
         (_drop_partnership_name, "partnership.name", "missing"),
         (_poll_often, "mailbox.poll_seconds", "whole number"),
         (_poll_typo, "mailbox.pol_seconds", "unknown key"),
