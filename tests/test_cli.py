@@ -148,6 +148,9 @@ def test_calendar_add_backwards_and_between(cli: Run) -> None:
         ("calendar", "add", "2026-12-23", "100000"),
         ("calendar", "add", "9999-12-30", "5"),
         ("calendar", "between", "9999-12-30", "9999-12-31"),
+        # No bank holidays are known after 2100: it answered Christmas Day 2126.
+        ("calendar", "add", "23/12/2126", "2"),
+        ("calendar", "add", "23/12/2100", "10"),  # into 2101
     ],
 )
 def test_calendar_bad_input_is_one_line_and_exit_2(cli: Run, args: tuple[str, ...]) -> None:

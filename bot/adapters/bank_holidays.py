@@ -27,12 +27,29 @@ log = logging.getLogger(__name__)
 _MODULE = "holidays.countries.united_kingdom"
 
 
+class NoBankHolidays(ValueError):
+    """None of the years asked for has bank holidays in the package's table."""
+
+
 def working_calendar(
     years: Iterable[int], local_closures: Mapping[date, str] | None = None
 ) -> WorkingCalendar:
-    """The working-day calendar of `years`: these bank holidays and the local closure days."""
-    covered = list(years)
-    return build_calendar(covered, england_and_wales(covered), local_closures)
+    """The working-day calendar of `years`: these bank holidays and the local closure days.
+
+    A year the package has no bank holidays for (it knows 1871 to 2100 or so, fewer in its
+    early years) is not covered: counted, its Christmas Day would be a working day.
+    """
+    asked = sorted(set(years))
+    if not asked:
+        raise ValueError("a working calendar needs at least one year")
+    table = england_and_wales(asked)
+    known = [y for y in asked if any(d.year == y for d in table)]
+    if not known:
+        raise NoBankHolidays(
+            f"no bank holidays are known for {asked[0]}-{asked[-1]} (the holidays package's "
+            "table), so working days cannot be counted then; check the year"
+        )
+    return build_calendar(known, table, local_closures)
 
 
 def england_and_wales(years: Iterable[int]) -> Mapping[date, str]:

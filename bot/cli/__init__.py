@@ -107,6 +107,7 @@ def _errors() -> list[tuple[str, int, Callable[[BaseException], str]]]:
         ("bot.core.rules:RuleError", EXIT_USAGE, lambda e: f"rules: {e}"),
         ("bot.adapters.templates:TemplateError", EXIT_USAGE, lambda e: f"templates: {e}"),
         ("bot.core.working_days:CalendarRangeError", EXIT_USAGE, str),
+        ("bot.adapters.bank_holidays:NoBankHolidays", EXIT_USAGE, str),
         ("bot.adapters.db.engine:NewerSchema", EXIT_USAGE, str),
         ("bot.adapters.db.engine:NoDatabase", EXIT_FAILED, lambda e: f"database: {e}"),
         ("bot.cli.context:NotFound", EXIT_NOT_FOUND, str),

@@ -29,6 +29,13 @@ def test_a_calendar_built_from_it_is_the_calendar_built_the_packages_way() -> No
     assert working_calendar(years).closed[date(2026, 12, 28)] == "Boxing Day (substitute day)"
 
 
+def test_a_year_the_package_has_no_bank_holidays_for_is_not_counted_in() -> None:
+    # Counted, Christmas Day 2101 would be a working day: a confident wrong date.
+    assert working_calendar(range(2099, 2103)).years == {2099, 2100}
+    with pytest.raises(bank_holidays.NoBankHolidays, match="2125-2128"):
+        working_calendar(range(2125, 2129))
+
+
 def test_no_other_countrys_rules_are_loaded() -> None:
     loaded = modules_after(
         "from bot.adapters.bank_holidays import england_and_wales; england_and_wales([2026])"
