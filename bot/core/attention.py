@@ -166,6 +166,8 @@ class ReplyFacts:
     had_commands: bool  # it carried command lines (carried out or not)
     live: bool
     alert_enabled: bool
+    # A mail system marked it automatic in its headers (bot.core.autoreply.labelled_by_headers).
+    labelled_by_headers: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,17 +179,19 @@ class ReplyNotice:
 NOTHING = ReplyNotice(surface=False, alert=False)
 
 
-_SURFACED = frozenset({"case_reply", "complaint", "escalation"})
+_SURFACED = frozenset({"case_reply", "complaint", "escalation", "auto_reply"})
 
 
 def notice_for(facts: ReplyFacts) -> ReplyNotice:
     """Whether a reply filed on a case is surfaced in the digest and alerted at once.
 
     Surfaced: a case reply, and a complaint or escalation written on its own record's thread
-    ("I am writing to complain again: nobody has called me"), which opens nothing new.
-    Not surfaced: anything else (auto-replies, SINs, returns and new complaints have their own
-    sections), mail not filed on a case (it is triaged), the bot's own mail, the Business
-    Manager's own mail, and a reply that was commands only (its sender already gets a
+    ("I am writing to complain again: nobody has called me"), which opens nothing new; and an
+    automatic reply on the case (an agency's officer away while its return is late), alerted
+    only when nothing but its subject says it is automatic, as a person may have typed that.
+    Not surfaced: anything else (SINs, returns and new complaints have their own sections),
+    mail not filed on a case (it is triaged), the bot's own mail, the Business Manager's own
+    mail, and a reply that was commands only (its sender already gets a
     confirmation). A reply with commands and other text is surfaced with the text; a reply
     that attaches a document (minutes, a report) is surfaced with or without text, as a
     person must read what the bot cannot.
@@ -199,7 +203,8 @@ def notice_for(facts: ReplyFacts) -> ReplyNotice:
     said = says_something(facts.text, had_commands=facts.had_commands)
     if not said and not facts.documents:
         return NOTHING
-    return ReplyNotice(surface=True, alert=facts.alert_enabled and facts.live)
+    machine = facts.kind == "auto_reply" and facts.labelled_by_headers
+    return ReplyNotice(surface=True, alert=facts.alert_enabled and facts.live and not machine)
 
 
 class Release(StrEnum):

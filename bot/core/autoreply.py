@@ -105,6 +105,12 @@ def machine_sent_reason(msg: MailMessage, own_addresses: frozenset[str]) -> str 
     )
 
 
+def labelled_by_headers(msg: MailMessage) -> bool:
+    """Whether a mail system marked `msg` automatic in its headers (Auto-Submitted, a report,
+    a list header), not only by an "Out of office" subject, which a person may type."""
+    return _report_reason(msg) is not None or _header_reason(msg) is not None
+
+
 def answers_something(msg: MailMessage) -> bool:
     """Whether `msg` is labelled an automatic *answer* (an out-of-office, an auto-reply), which
     echoes the subject it answers, rather than mail a system generated on its own."""

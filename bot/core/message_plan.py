@@ -91,6 +91,10 @@ _FORM_RULES = {"sin": FORM_READER_SIN, "appendix_b": FORM_READER_RETURN}
 
 def plan(snap: Snapshot) -> Plan:
     """The effects for one message, in the order they are applied."""
+    if snap.copy_of is not None:
+        # Nothing in it is new: acting on it would alert, answer or count a second time.
+        note = f"a second delivery of message #{snap.copy_of}, by another route: not acted on"
+        return (FileOnCase(note),) if snap.case_exists else ()
     found = _reclassified(snap)
     if found is not None:
         snap = replace(snap, kind=found.kind)
@@ -117,12 +121,16 @@ def plan(snap: Snapshot) -> Plan:
 
 
 def _human_note(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
-    """A person's reply filed on a case (not a form being recorded) may be news for the BM.
+    """A person's reply filed on a case (not a form being recorded) may be news for the BM,
+    and so may an automatic reply, which a person wrote ("away until 11 January; the child
+    is back in hospital, contact DI Sample") unless it is mail returned by a machine.
 
     Whether it says anything worth a person's time is bot.core.attention's question.
     """
     kinds = {type(e) for e in effects}
-    if snap.kind != "case_reply" or FileOnCase not in kinds:
+    written = snap.kind == "case_reply" or (snap.kind == "auto_reply" and not snap.returned_mail)
+    # A reused Message-ID is triaged whole: a person sees it there, not twice.
+    if not written or snap.message_id_reused or FileOnCase not in kinds:
         return []
     return [] if kinds & {RecordReturn, ApplySinForm} else [NoteHumanMail()]
 

@@ -28,6 +28,8 @@ class Snapshot:
     can_acknowledge: bool
     no_ack_reason: str
     message_id_reused: bool = False  # same Message-ID as an earlier, different message
+    # The earlier message this one is, delivered again by another route (bot.core.redelivery).
+    copy_of: int | None = None
     has_commands: bool = False  # command lines (votes, decisions, approvals...) in new text
     form: FormSummary | None = None
     case_kind: str | None = None  # "review", "complaint", "escalation" of the case found
@@ -42,6 +44,9 @@ class Snapshot:
     too_large: tuple[str, ...] = ()  # attachments kept but not read
     # Why mail labelled automatic was not filed as such (bot.core.rules._labelled_automatic).
     labelled_automatic: str | None = None
+    # Surely no one wrote it now: a delivery or read report, a mail daemon, our own mail back
+    # (bot.core.autoreply.returned_mail_reason). An out-of-office was written by a person.
+    returned_mail: bool = False
     stranger: str | None = None  # why a sender nobody configured needs a person, if so
     # It answers the daily digest, or its body names several cases: it is about none of them.
     several_cases: bool = False

@@ -13,7 +13,7 @@ from bot.adapters.db.models import StoredMessage
 from bot.app import App
 from bot.core import lifecycle
 from bot.core.attention import ReplyFacts, first_lines, human_text, is_live, notice_for
-from bot.core.autoreply import OWN_MAIL_HEADER
+from bot.core.autoreply import OWN_MAIL_HEADER, labelled_by_headers
 from bot.core.commands import ParsedCommands
 from bot.core.commands.quoting import quotes_unmarked, text_to_show
 from bot.core.message import MailMessage, document_names
@@ -63,12 +63,14 @@ def note_human_mail(
         had_commands=bool(lines),
         live=case is not None and is_live(case.stage, case.status),
         alert_enabled=app.config.digest.alert_on_case_reply,
+        labelled_by_headers=labelled_by_headers(msg),
     )
     notice = notice_for(facts)
     if case is None or not notice.surface:
         return
     first = first_lines(text, documents)
-    add_event(session, case, now, NEW_ON_CASE, first, actor=msg.from_addr, why=sender_label(msg))
+    who = sender_label(msg) + (" (automatic reply)" if row.kind == "auto_reply" else "")
+    add_event(session, case, now, NEW_ON_CASE, first, actor=msg.from_addr, why=who)
     if not notice.alert:
         return
     queue_email(

@@ -10,17 +10,18 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
-from bot.adapters.db.raw import RawBatch
+from bot.adapters.db.raw import MissingRaw, RawBatch
 from bot.adapters.db.row_write import write_alone
 from bot.adapters.parsing import ParseError
 from bot.app import App
 from bot.core.agencies import stranger_on_case
-from bot.core.autoreply import can_acknowledge
+from bot.core.autoreply import can_acknowledge, returned_mail_reason
 from bot.core.commands import Approve, ParsedCommands
 from bot.core.form_summary import summarise
 from bot.core.forms import Extraction
 from bot.core.message import MailMessage, carries_document
 from bot.core.message_plan import Snapshot, plan, reads_commands
+from bot.core.redelivery import same_email
 from bot.core.rules import Classification, ClassifyContext, classify, labelled_automatic
 from bot.services.cases import find_case
 from bot.services.commands import command_givers, commands_in
@@ -170,7 +171,8 @@ def _process(
     msg = app.parse(raw)
     result = classify(msg, app.rules, context_for(session, app, msg))
     _record_classification(row, msg, result)
-    found = gather(session, app, msg, result, row.received_at, reused=reused)
+    copy_of = _earlier_copy(session, row, raw) if reused else None
+    found = gather(session, app, msg, result, row.received_at, reused=reused, copy_of=copy_of)
     # Lines not read as commands are the sender's own words, kept whole for whoever reads them.
     parsed = found.parsed if reads_commands(found.snapshot) else None
     state = Applying(session, app, row, msg, now, found.case, found.form, parsed)
@@ -195,6 +197,7 @@ def gather(
     arrived: datetime,
     *,
     reused: bool = False,
+    copy_of: int | None = None,
 ) -> Gathered:
     """Read once what the decision needs; without a database, plan as if no case exists.
     `arrived`: when the message reached the mailbox, the day its commands were given."""
@@ -211,7 +214,8 @@ def gather(
     if session is not None and case is None and ref is None and parsed is not None:
         # "Approve 12" names its draft, and so its case, even in a reply without the tag.
         case = case_of_approved_draft(session, parsed)
-    ok, why_not = can_acknowledge(msg, frozenset({app.config.partnership.mailbox}))
+    own = frozenset({app.config.partnership.mailbox})
+    ok, why_not = can_acknowledge(msg, own)
     from_giver = msg.from_addr.lower() in command_givers(app)
     # Asked only when commands from one who gives them found no case: a query and a header
     # check spared on all other mail.
@@ -227,6 +231,7 @@ def gather(
         can_acknowledge=ok,
         no_ack_reason=why_not,
         message_id_reused=reused,
+        copy_of=copy_of,
         has_commands=_has_commands(parsed, from_giver),
         form=summary,
         case_kind=case.kind if case is not None else None,
@@ -237,6 +242,7 @@ def gather(
         from_business_manager=msg.from_addr in app.config.people.business_manager.command_addresses,
         from_command_giver=from_giver,
         labelled_automatic=labelled_automatic(result),
+        returned_mail=result.kind == "auto_reply" and returned_mail_reason(msg, own) is not None,
         too_large=tuple(a.filename for a in msg.attachments if a.too_large),
         # Asked as if it were filed on a case; the plan uses it only when it is.
         stranger=stranger_on_case(msg.from_addr, str(result.kind), True, app.config.known_senders),
@@ -282,6 +288,29 @@ def _message_id_reused(session: Session, row: StoredMessage) -> bool:
             .limit(1)
         )
     return earlier is not None
+
+
+def _earlier_copy(session: Session, row: StoredMessage, raw: bytes) -> int | None:
+    """The earlier message under the same Message-ID that this one is, delivered again by
+    another route, if one is (bot.core.redelivery); None for a different message."""
+    with session.no_autoflush:
+        earlier = session.scalars(
+            select(StoredMessage)
+            .where(StoredMessage.message_id == row.message_id, StoredMessage.id < row.id)
+            .order_by(StoredMessage.id)
+            .limit(_COPIES_COMPARED)
+        ).all()
+    for other in earlier:
+        try:
+            if same_email(other.raw, raw):
+                return other.id
+        except MissingRaw:  # purged: it cannot be compared, so a person looks
+            continue
+    return None
+
+
+# A Message-ID shared by more than a few emails is no one's redelivery.
+_COPIES_COMPARED = 5
 
 
 def _message_ids_reused(session: Session, row_ids: list[int]) -> set[int]:

@@ -37,7 +37,11 @@ NEWS = ReplyFacts(
         ({}, True, True),
         ({"live": False}, True, False),
         ({"alert_enabled": False}, True, False),
-        ({"kind": "auto_reply"}, False, False),
+        # An out-of-office a person may have typed ("Out of office" in the subject only) is a
+        # reply; one a mail system marked automatic waits for the digest.
+        ({"kind": "auto_reply"}, True, True),
+        ({"kind": "auto_reply", "labelled_by_headers": True}, True, False),
+        ({"kind": "auto_reply", "text": ""}, False, False),
         ({"kind": "sin"}, False, False),
         ({"on_case": False}, False, False),
         ({"own_mail": True}, False, False),

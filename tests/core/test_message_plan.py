@@ -83,6 +83,8 @@ class More(TypedDict, total=False):
     from_command_giver: bool
     too_large: tuple[str, ...]
     labelled_automatic: str | None
+    returned_mail: bool
+    copy_of: int | None
     stranger: str | None
     several_cases: bool
     commands_allowed: bool
@@ -142,13 +144,18 @@ def snap(
         ("case_reply", NO_REF, (NOT_RECOGNISED,)),
         ("case_reply", UNKNOWN, (UNKNOWN_CASE,)),
         ("case_reply", KNOWN, (FileOnCase("case_reply filed on the case"), NoteHumanMail())),
-        # Automatic mail is never answered and never bothers the Business Manager.
+        # Automatic mail is never answered. On a case, a person wrote it (an out-of-office):
+        # whether it says anything is bot.core.attention's question.
         ("auto_reply", NO_REF, (CheckDeliveryReport(),)),
         ("auto_reply", UNKNOWN, (CheckDeliveryReport(),)),
         (
             "auto_reply",
             KNOWN,
-            (FileOnCase("automatic message: never answered"), CheckDeliveryReport()),
+            (
+                FileOnCase("automatic message: never answered"),
+                NoteHumanMail(),
+                CheckDeliveryReport(),
+            ),
         ),
         ("unclassified", NO_REF, (NOT_RECOGNISED,)),
         ("unclassified", UNKNOWN, (UNKNOWN_CASE,)),
@@ -218,6 +225,12 @@ def test_reused_message_id_is_triaged_not_acted_on(
     assert plan(snap(kind, case, reused=True)) == expected
 
 
+def test_a_second_delivery_by_another_route_is_filed_and_nothing_more() -> None:
+    copy = "a second delivery of message #7, by another route: not acted on"
+    assert plan(snap("case_reply", KNOWN, reused=True, copy_of=7)) == (FileOnCase(copy),)
+    assert plan(snap("sin", NO_REF, reused=True, copy_of=7)) == ()  # no second case either
+
+
 def test_commands_on_a_known_case_are_run_and_filed() -> None:
     got = plan(snap("case_reply", KNOWN, has_commands=True))
     assert got == (FileOnCase("commands on the case"), RunCommands(), NoteHumanMail())
@@ -252,6 +265,11 @@ def test_a_complaint_or_escalation_is_read_as_commands_only_from_a_command_giver
     assert plan(s) == expected
     # The service hands the command lines on only when they are read as commands.
     assert reads_commands(s) == (RunCommands() in expected)
+
+
+def test_mail_a_machine_returned_on_a_case_is_no_ones_news() -> None:
+    got = plan(snap("auto_reply", KNOWN, returned_mail=True))  # a bounce, a read receipt
+    assert got == (FileOnCase("automatic message: never answered"), CheckDeliveryReport())
 
 
 def test_commands_never_run_from_automatic_or_suspicious_mail() -> None:

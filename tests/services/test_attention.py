@@ -529,3 +529,35 @@ def test_a_command_in_a_reply_to_the_digest_closes_no_case_and_goes_to_her(bot: 
     with bot.app.sessions() as s:
         row = s.scalars(select(StoredMessage).where(StoredMessage.from_addr == BM)).one()
         assert row.needs_triage and row.case_id is None  # which case? a person says
+
+
+def test_a_persons_email_titled_out_of_office_reaches_her_at_once(bot: Bot) -> None:
+    # Only its subject says "automatic": she typed it, news and all.
+    bot.at("2026-12-16T11:00").mail(
+        POLICE,
+        "Out of office 24-31 Dec - cover for TSCP-2026-0001",
+        "I am away from 24 December. DS Sample will vote for the police.\n\n"
+        "The stepfather was arrested last night.",
+    )
+    bot.run()
+    [alert] = bot.outbox("case_reply_alert")
+    assert "  | The stepfather was arrested last night." in body_of(alert)
+    section = _digest(bot, "2026-12-17T08:05").split("NEW ON YOUR CASES", 1)[1]
+    assert "(automatic reply)" in section and "The stepfather was arrested" in section
+    assert not _told(bot, POLICE)  # never answered
+
+
+def test_an_out_of_office_on_a_case_waits_in_the_digest_and_is_never_answered(bot: Bot) -> None:
+    # The agency's officer is away while the panel waits: she needs to know, not at once.
+    bot.at("2026-12-16T11:00").mail(
+        POLICE,
+        f"Automatic reply: {reply('TSCP-2026-0001')}",
+        "I am out of the office until 11 January 2027 and not reading email.\n"
+        "Please send anything urgent to DI Sample instead.",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+    bot.run()
+    assert bot.outbox("case_reply_alert") == [] and not _told(bot, POLICE)
+    section = _digest(bot, "2026-12-17T08:05").split("NEW ON YOUR CASES", 1)[1]
+    assert "(automatic reply)" in section
+    assert "      | I am out of the office until 11 January 2027" in section
