@@ -40,6 +40,19 @@ _NOTHING = re.compile(
     re.IGNORECASE,
 )
 _MIN_WORD = 3  # "Jo" alone would take every "jo" out of other words
+_ADDRESS_FIELD = re.compile(r"(?:^|_)address$")
+# A street's kind as written in full and as people shorten it.
+_STREET_KINDS = {
+    "street": "st", "road": "rd", "avenue": "ave", "lane": "ln", "drive": "dr", "close": "cl",
+    "crescent": "cres", "court": "ct", "place": "pl", "terrace": "terr", "gardens": "gdns",
+    "grove": "gr", "square": "sq", "way": "way", "walk": "walk", "rise": "rise", "mews": "mews",
+    "row": "row", "hill": "hill", "view": "view", "green": "grn", "park": "pk",
+}  # fmt: skip
+_KIND = "|".join(sorted({*_STREET_KINDS, *_STREET_KINDS.values()}, key=len, reverse=True))
+# The street without its house number: "1 Example Street" is also "Example Street" and
+# "Example St", which a reason typed for the National Panel may give on its own.
+_STREET = re.compile(rf"\b((?:[^\W\d_][\w'-]*\s+){{1,3}}?)({_KIND})\b\.?", re.IGNORECASE)
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 # The professionals on the forms: the `Status` view withholds their names and contacts, but an
 # outside body may be told who is waiting for whom ("awaiting DS Example's statement").
 _PROFESSIONAL = re.compile(r"^(?:referrer|approver|author|manager)_")
@@ -77,7 +90,25 @@ def personal_items(fields: Iterable[tuple[str, str]]) -> dict[str, str]:
         elif _SPECIFIC.search(value):
             parts = [p.strip() for p in value.split(",") if _SPECIFIC.search(p.strip())]
             found |= dict.fromkeys([value, *parts, *_date_forms(value)], name)
+            if _ADDRESS_FIELD.search(name):
+                found |= dict.fromkeys(_address_forms(value), name)
     return {v: field for v, field in found.items() if len(v) >= _MIN_WORD}
+
+
+def _address_forms(value: str) -> list[str]:
+    """Each street in an address without its number, its kind in full and shortened ("Example
+    Street", "Example St"), and the postcode with and without its space."""
+    forms = []
+    for m in _STREET.finditer(value):
+        words, kind = " ".join(m.group(1).split()), m.group(2).lower()
+        if words.casefold() == "the":  # "The Green" alone would be every "the green"
+            continue
+        full = next((k for k, short in _STREET_KINDS.items() if kind in (k, short)), kind)
+        forms += [f"{words} {full}", f"{words} {_STREET_KINDS[full]}"]
+    for m in _POSTCODE.finditer(value):
+        code = m.group(0).upper()
+        forms += [" ".join(code.split()), "".join(code.split())]
+    return forms
 
 
 def personal_values(fields: Iterable[tuple[str, str]]) -> frozenset[str]:

@@ -34,6 +34,10 @@ FIELDS = [
         ("born 3.4.20", "the child's date of birth"),
         ("the house at 1 example street was searched", "the child's address"),
         ("after the move to EX1 2AB in June", "the child's address"),
+        # The street alone, or shortened, gives the address as surely as with its number.
+        ("police have not yet searched the home on Example Street", "the child's address"),
+        ("records held at 1 Example St. are missing", "the child's address"),
+        ("the family lived near ex12ab", "the child's address"),
         ("from admission to Greenfield Primary School (Sept 2019)", "the child's school"),
         ("records from lindenbrook surgery awaited", "the child's GP"),
         ("Sam Sample has asked for more time", "a sibling's or household member's name"),
@@ -46,6 +50,7 @@ FIELDS = [
         ("from 04/03/2020, a different day", None),
         ("the inquest is not yet held; Zedbury police station", None),
         ("the family moved within Townsend", None),
+        ("the street was closed for the inquest", None),
         ("awaiting Robin Professional's statement", None),
         ("the mother's statement is awaited", None),
         ("Tameside's records are complete", None),
@@ -53,6 +58,12 @@ FIELDS = [
 )
 def test_the_child_and_family_are_found_in_typed_words(text: str, found: str | None) -> None:
     assert named_in(text, FIELDS) == found
+
+
+def test_a_street_called_only_the_green_does_not_withhold_every_green() -> None:
+    fields = [("address", "4 The Green, Townsend")]
+    assert named_in("the green light was given by the panel", fields) is None
+    assert named_in("the search at 4 The Green", fields) == "the child's address"
 
 
 def test_a_name_field_that_names_no_one_makes_no_word_personal() -> None:

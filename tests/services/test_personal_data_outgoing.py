@@ -202,6 +202,20 @@ def test_a_delay_reason_naming_the_school_is_refused(named: Bot) -> None:
     assert panel in draft.recipients and SCHOOL not in whole(draft)
 
 
+def test_a_delay_reason_naming_the_street_without_its_number_is_refused(named: Bot) -> None:
+    # "12 Invented Road" was refused; "Invented Road" reached the National Panel.
+    named.at("2026-12-23T11:00").mail(
+        BM, reply(REF), "Decision: rapid review\nNotified: 23/12/2026"
+    )
+    named.run()
+    named.at("2027-01-12T10:00").mail(
+        BM, reply(REF), "Delay: the home on Invented Rd is not yet searched; expected 05/02/2027"
+    )
+    named.run()
+    assert named.outbox("panel_delay_notice") == []
+    assert "the reason for the delay gives the child's address" in _told(named)
+
+
 # --- 6. Logs: a damaged header is not quoted whole
 
 
