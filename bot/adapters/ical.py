@@ -164,7 +164,22 @@ def _item(method: str, event: Component) -> CalendarItem:
         sequence=_int(event.get("sequence", 0)),
         attendees=tuple(_answers(event.get("attendee"))),
         start=_start(event),
+        comment=_comment(event),
     )
+
+
+def _comment(event: Component) -> str:
+    """The note typed with the answer: the event's COMMENT lines, else each attendee's
+    X-RESPONSE-COMMENT parameter."""
+    notes = [str(c).strip() for c in _listed(event.get("comment"))]
+    if not any(notes):
+        params = (getattr(a, "params", {}) for a in _listed(event.get("attendee")))
+        notes = [str(p.get("X-RESPONSE-COMMENT", "")).strip() for p in params]
+    return "\n".join(n for n in notes if n)
+
+
+def _listed(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value] if value is not None else []
 
 
 def _int(value: object) -> int:
@@ -175,9 +190,8 @@ def _int(value: object) -> int:
 
 
 def _answers(value: object) -> list[tuple[str, str]]:
-    values = value if isinstance(value, list) else [value] if value is not None else []
     found = []
-    for attendee in values:
+    for attendee in _listed(value):
         address = str(attendee).strip()
         if address.lower().startswith("mailto:"):
             address = address[len("mailto:") :]

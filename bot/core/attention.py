@@ -179,7 +179,7 @@ class ReplyNotice:
 NOTHING = ReplyNotice(surface=False, alert=False)
 
 
-_SURFACED = frozenset({"case_reply", "complaint", "escalation", "auto_reply"})
+_SURFACED = frozenset({"case_reply", "complaint", "escalation", "auto_reply", "calendar_reply"})
 
 
 def notice_for(facts: ReplyFacts) -> ReplyNotice:
@@ -188,7 +188,8 @@ def notice_for(facts: ReplyFacts) -> ReplyNotice:
     Surfaced: a case reply, and a complaint or escalation written on its own record's thread
     ("I am writing to complain again: nobody has called me"), which opens nothing new; and an
     automatic reply on the case (an agency's officer away while its return is late), alerted
-    only when nothing but its subject says it is automatic, as a person may have typed that.
+    only when nothing but its subject says it is automatic, as a person may have typed that;
+    and the note typed with a calendar answer ("Declined: on leave that afternoon").
     Not surfaced: anything else (SINs, returns and new complaints have their own sections),
     mail not filed on a case (it is triaged), the bot's own mail, the Business Manager's own
     mail, and a reply that was commands only (its sender already gets a

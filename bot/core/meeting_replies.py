@@ -24,6 +24,9 @@ class CalendarItem:
     sequence: int
     attendees: tuple[tuple[str, str], ...] = ()  # (lower-cased address, PARTSTAT upper case)
     start: datetime | None = None  # a COUNTER's proposed start; the event's start otherwise
+    # What the answerer typed beside it: COMMENT (Outlook, Exchange), or the attendee's
+    # X-RESPONSE-COMMENT (Google Calendar's note). "" when none.
+    comment: str = ""
 
 
 class Answer(StrEnum):

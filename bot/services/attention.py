@@ -36,6 +36,16 @@ def sender_label(msg: MailMessage) -> str:
     return f"{msg.from_name} <{msg.from_addr}>" if msg.from_name else msg.from_addr
 
 
+def _written(
+    session: Session, app: App, msg: MailMessage, lines: list[str]
+) -> tuple[str, tuple[str, ...]]:
+    """What the sender wrote besides command lines, and the documents they attached."""
+    # Read further than commands are: text below a quoted email is shown, never obeyed.
+    answered = answered_texts(session, app, msg) if quotes_unmarked(msg.text) else None
+    shown = text_to_show(msg.text, answered, app.config.ingest.gateway_banners)
+    return human_text(shown, lines), document_names(msg)
+
+
 def note_human_mail(
     session: Session,
     app: App,
@@ -43,15 +53,15 @@ def note_human_mail(
     msg: MailMessage,
     parsed: ParsedCommands | None,
     now: datetime,
+    *,
+    noted: str | None = None,
 ) -> None:
-    """Keep what a person wrote on a case for the digest and, on a live case, alert now."""
+    """Keep what a person wrote on a case for the digest and, on a live case, alert now.
+    `noted`: the note typed with a calendar answer, read instead of the body; the answer
+    itself is recorded as a command is, so thanks alone is not news."""
     case = row.case
     lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors] if parsed else []
-    # Read further than commands are: text below a quoted email is shown, never obeyed.
-    answered = answered_texts(session, app, msg) if quotes_unmarked(msg.text) else None
-    shown = text_to_show(msg.text, answered, app.config.ingest.gateway_banners)
-    text = human_text(shown, lines)
-    documents = document_names(msg)
+    text, documents = (noted, ()) if noted is not None else _written(session, app, msg, lines)
     mailbox = app.config.partnership.mailbox.lower()
     facts = ReplyFacts(
         kind=row.kind or "",
@@ -60,7 +70,7 @@ def note_human_mail(
         own_mail=msg.from_addr == mailbox or bool(msg.header(OWN_MAIL_HEADER)),
         text=text,
         documents=documents,
-        had_commands=bool(lines),
+        had_commands=bool(lines) or noted is not None,
         live=case is not None and is_live(case.stage, case.status),
         alert_enabled=app.config.digest.alert_on_case_reply,
         labelled_by_headers=labelled_by_headers(msg),

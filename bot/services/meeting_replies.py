@@ -31,6 +31,7 @@ from bot.core.meeting_replies import (
 from bot.core.message import MailMessage
 from bot.core.rules import Kind
 from bot.services import case_view
+from bot.services.attention import note_human_mail
 from bot.services.case_view_types import ComingPanel, MeetingView
 from bot.services.cases import add_event
 from bot.services.sender_auth import auth_policy
@@ -76,6 +77,9 @@ def record_calendar_replies(
     if problems:
         earlier = [row.triage_reason] if row.triage_reason else []
         row.needs_triage, row.triage_reason = True, "; ".join(earlier + problems)
+    notes = [item.comment for item in replies(msg.calendar_items) if item.comment]
+    if notes and row.case is not None:
+        note_human_mail(session, app, row, msg, None, now, noted="\n".join(dict.fromkeys(notes)))
 
 
 def _not_counted(msg: MailMessage, attendee: str, forged: str | None) -> str | None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from bot.adapters.ical import build_invitation
+from bot.adapters.ical import build_invitation, read_calendar
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -141,3 +141,27 @@ def test_the_frame_built_once_gives_the_bytes_of_the_whole_calendar(
         method, start=start, end=start + timedelta(hours=1), sequence=month
     )
     assert raw.count(b"BEGIN:VTIMEZONE") == 1
+
+
+REPLY = (
+    "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n"
+    "UID:screening-TSCP-2026-0001@tscp-bot\r\nSEQUENCE:0\r\nDTSTAMP:20261216T150000Z\r\n"
+    "{lines}END:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "comment"),
+    [
+        # Outlook and Exchange: the note typed with the answer is the event's COMMENT.
+        ("ATTENDEE;PARTSTAT=DECLINED:mailto:a@b.example\r\nCOMMENT:On leave, sorry.\r\n",
+         "On leave, sorry."),
+        # Google Calendar: the attendee's note is a parameter of their ATTENDEE line.
+        ('ATTENDEE;PARTSTAT=ACCEPTED;X-RESPONSE-COMMENT="Mum arrested":mailto:a@b.example\r\n',
+         "Mum arrested"),
+        ("ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@b.example\r\nCOMMENT:\r\n", ""),
+    ],
+)  # fmt: skip
+def test_the_note_typed_with_an_answer_is_read(lines: str, comment: str) -> None:
+    [item] = read_calendar(REPLY.format(lines=lines))
+    assert item.comment == comment and item.attendees[0][0] == "a@b.example"

@@ -364,3 +364,16 @@ def test_an_answer_nothing_authenticated_counts_but_the_quorum_says_whose_it_is(
     answer(bot, POLICE, "ACCEPTED")
     bot.run()
     assert panel(bot)["quorum"] == "quorate: all 3 statutory partners accepted"
+
+
+def test_a_note_typed_with_an_answer_reaches_her_and_thanks_alone_does_not(bot: Bot) -> None:
+    news = "Accepting. The child's mother was arrested this morning."
+    for sender, note in ((POLICE, "Thanks"), (HEALTH, ""), (LA, news)):
+        raw = calendar_reply(sender, "ACCEPTED", note=note, **SLOT)
+        drop_into_maildir(bot.tmp_path / "inbox", delivered(raw, sender))
+    bot.at("2026-12-16T15:00").run()
+    [alert] = bot.outbox("case_reply_alert")  # the answers are counted all the same
+    assert LA in alert.subject
+    assert f"  | {news}" in body_of(alert)
+    with bot.app.sessions() as s:
+        assert len(s.scalars(select(MeetingResponse)).all()) == 3
