@@ -143,11 +143,17 @@ def snippet(text: str) -> str:
     return joined if len(joined) <= SNIPPET_WIDTH else joined[: SNIPPET_WIDTH - 1].rstrip() + "…"
 
 
+NOTHING_WRITTEN = (
+    "(nothing written and no document attached: if one was meant, a mail gateway may have "
+    "removed it)"
+)
+
+
 def first_lines(text: str, documents: Sequence[str]) -> str:
     """What the alert and the digest show of a reply: its first lines, then what it attached
-    (a document with no text is still something to read)."""
+    (a document with no text is still something to read); for an empty reply, that it was."""
     attached = [f"Attached: {', '.join(_plain(d) for d in documents)}"] if documents else []
-    return "\n".join([x for x in [snippet(text)] if x] + attached)
+    return "\n".join([x for x in [snippet(text)] if x] + attached) or NOTHING_WRITTEN
 
 
 def is_live(stage: str, status: str) -> bool:
@@ -203,7 +209,9 @@ def notice_for(facts: ReplyFacts) -> ReplyNotice:
         return NOTHING
     said = says_something(facts.text, had_commands=facts.had_commands)
     if not said and not facts.documents:
-        return NOTHING
+        # Nothing at all: sent in error, or the return a gateway stripped. Seen, not alerted.
+        empty = facts.kind == "case_reply" and not facts.had_commands
+        return ReplyNotice(surface=True, alert=False) if empty else NOTHING
     machine = facts.kind == "auto_reply" and facts.labelled_by_headers
     return ReplyNotice(surface=True, alert=facts.alert_enabled and facts.live and not machine)
 

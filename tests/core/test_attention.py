@@ -46,7 +46,7 @@ NEWS = ReplyFacts(
         ({"on_case": False}, False, False),
         ({"own_mail": True}, False, False),
         ({"from_business_manager": True}, False, False),
-        ({"text": ""}, False, False),
+        ({"text": ""}, True, False),  # an empty reply: a stripped attachment? seen, not alerted
         ({"text": "Thanks, Jo", "had_commands": True}, False, False),
         ({"had_commands": True}, True, True),
         ({"text": "Dana"}, True, True),  # no commands: whatever a person wrote is news
@@ -119,6 +119,7 @@ def test_first_lines_name_the_documents_attached() -> None:
     assert first_lines("", ["minutes.pdf", "plan.docx"]) == "Attached: minutes.pdf, plan.docx"
     assert first_lines("See attached.", ["minutes.pdf"]) == "See attached.\nAttached: minutes.pdf"
     assert first_lines("See below.", []) == "See below."
+    assert first_lines("", []).startswith("(nothing written and no document attached")
 
 
 def test_live_means_open_and_not_closed() -> None:

@@ -300,10 +300,14 @@ def test_a_reply_with_only_an_attachment_is_named_in_an_alert_and_the_digest(bot
     assert "      | Attached: strategy-meeting-minutes.pdf" in section
 
 
-def test_a_reply_with_only_a_logo_attached_is_still_filed_quietly(bot: Bot) -> None:
+def test_a_reply_with_only_a_logo_attached_is_not_alerted_but_is_in_the_digest(bot: Bot) -> None:
+    # Nothing written and no document: sent in error, or a return whose document a gateway
+    # removed (the signature's logo left behind). Not worth an email now; not silent either.
     bot.at("2026-12-16T13:45")
     _attached(bot, OFFICER, [LOGO])
     assert bot.outbox("case_reply_alert") == []
+    section = _digest(bot, "2026-12-17T08:05").split("NEW ON YOUR CASES", 1)[1]
+    assert "      | (nothing written and no document attached: if one was meant" in section
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
