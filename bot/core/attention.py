@@ -149,10 +149,23 @@ NOTHING_WRITTEN = (
 )
 
 
+# Wrappers whose contents the bot does not show: a person opens the email itself.
+_WRAPPERS = (
+    (re.compile(r"winmail\.dat", re.IGNORECASE), "Outlook's wrapper, open the email in Outlook"),
+    (re.compile(r".*\.p7m", re.IGNORECASE), "encrypted or signed, open the email in Outlook"),
+)
+
+
+def _named(document: str) -> str:
+    name = _plain(document)
+    why = next((words for pattern, words in _WRAPPERS if pattern.fullmatch(name)), None)
+    return f"{name} ({why})" if why else name
+
+
 def first_lines(text: str, documents: Sequence[str]) -> str:
     """What the alert and the digest show of a reply: its first lines, then what it attached
     (a document with no text is still something to read); for an empty reply, that it was."""
-    attached = [f"Attached: {', '.join(_plain(d) for d in documents)}"] if documents else []
+    attached = [f"Attached: {', '.join(_named(d) for d in documents)}"] if documents else []
     return "\n".join([x for x in [snippet(text)] if x] + attached) or NOTHING_WRITTEN
 
 

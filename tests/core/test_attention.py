@@ -120,6 +120,13 @@ def test_first_lines_name_the_documents_attached() -> None:
     assert first_lines("See attached.", ["minutes.pdf"]) == "See attached.\nAttached: minutes.pdf"
     assert first_lines("See below.", []) == "See below."
     assert first_lines("", []).startswith("(nothing written and no document attached")
+    # What the bot cannot show is said to be so, not just named.
+    assert first_lines("", ["smime.p7m"]) == (
+        "Attached: smime.p7m (encrypted or signed, open the email in Outlook)"
+    )
+    assert first_lines("", ["WINMAIL.DAT"]) == (
+        "Attached: WINMAIL.DAT (Outlook's wrapper, open the email in Outlook)"
+    )
 
 
 def test_live_means_open_and_not_closed() -> None:
