@@ -518,8 +518,22 @@ def test_triage_retry_sends_round_only_mail_a_person_is_waiting_on(bot: Run, con
     assert code == 0 and "processed again on the next pass" in out
     code, _, err = bot("triage", "retry", str(waiting["id"]))
     assert code == 2 and "already waiting to be processed" in one_line_error(err)
+    code, _, err = bot("triage", "done", str(waiting["id"]))  # said done, it came back
+    assert code == 2 and "waiting to be processed on the next pass" in one_line_error(err)
     bot("run", "--once")  # the same rules: back on the list, and it may go round again
+    [again] = json.loads(bot("triage", "list", "--json")[1])
+    assert again["reason"] == "not recognised by any rule"  # once, not once per round
     assert bot("triage", "retry", str(waiting["id"]))[0] == 0
+    code, _, err = bot("triage", "done", "1")  # never on the list: nothing to take off
+    assert code == 2 and one_line_error(err) == (
+        "tscp-bot: message #1 is not on the triage list (filed on TSCP-2026-0001): nothing to do\n"
+    )
+
+
+@pytest.mark.parametrize("action", [("outbox", "retry"), ("triage", "done"), ("triage", "retry")])
+def test_a_number_no_row_could_have_is_not_found(bot: Run, action: tuple[str, str]) -> None:
+    code, _, err = bot(*action, "99999999999999999999")
+    assert code == 3 and "no #99999999999999999999" in one_line_error(err)
 
 
 # --- the installed command ---------------------------------------------------------------------

@@ -181,6 +181,16 @@ def test_a_broken_template_is_one_fail_line_naming_the_file(doctor: Doctor, tmp_
     assert "ok rules:" in out and "ok mailbox login:" in out
 
 
+def test_send_test_to_no_address_is_one_line_and_sends_nothing(
+    doctor: Doctor, smtp_server: SmtpTestServer
+) -> None:
+    doctor.init()
+    code, out, err = doctor("doctor", "--send-test", "it desk")
+    assert code == 2 and out == ""
+    assert err == "tscp-bot: --send-test: 'it desk' is not an email address like jo@example.org\n"
+    assert smtp_server.messages == []
+
+
 def test_send_test_delivers_one_email(doctor: Doctor, smtp_server: SmtpTestServer) -> None:
     doctor.init()
 

@@ -6,18 +6,23 @@ configuration itself cannot be used (the one-line error every command gives).
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
 
-from bot.cli.context import Context, config_path
+from bot.cli.context import Context, UsageError, config_path
 from bot.cli.output import print_json
 from bot.clock import SystemClock
+
+# One bare address: what the test email can be sent to (bot.adapters.email_builder checks it too).
+_PLAIN_ADDRESS = re.compile(r"[^\s<>,;:\"()\[\]\\]+@[^\s<>,;:\"()\[\]\\]+\.[^\s<>,;:\"()\[\]\\]+")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "doctor",
-        help="check the config against the real services: exit 0 all well, 1 something failed",
+        help="check the config against the real services: exit 0 all well, 1 something "
+        "failed, 2 the configuration or the command cannot be used",
     )
     p.add_argument("--json", action="store_true", help="print the checks as JSON")
     p.add_argument("--send-test", metavar="ADDRESS", help="also send a real test email to ADDRESS")
@@ -28,6 +33,9 @@ def doctor(ctx: Context) -> int:
     from bot.services.doctor import run_checks
     from bot.services.doctor_check import exit_code
 
+    address = ctx.args.send_test
+    if address is not None and not _PLAIN_ADDRESS.fullmatch(address):
+        raise UsageError(f"--send-test: {address!r} is not an email address like jo@example.org")
     config = ctx.config  # a config that cannot load is the CLI's one-line error, exit 2
     config.require_secrets()  # it connects to every server: a secret not set is the same
     # The real clock, whatever --now says: the check compares it with the database server's.

@@ -101,7 +101,12 @@ def _gather_without_changes(app: App, msg: MailMessage) -> Gathered:
 def _need_id(ctx: Context) -> int:
     if ctx.args.id is None:
         raise UsageError(f"{ctx.args.action} needs an ID")
+    if not 0 < ctx.args.id <= _LARGEST_ID:  # no row has it, and the database cannot hold it
+        raise NotFound(f"no #{ctx.args.id}: numbers run from 1 (see the list)")
     return int(ctx.args.id)
+
+
+_LARGEST_ID = 2**63 - 1
 
 
 def outbox(ctx: Context) -> int:
@@ -229,11 +234,14 @@ def triage(ctx: Context) -> int:
             raise NotFound(f"no message #{ctx.args.id}")
         done = ctx.args.action == "done"
         if done:
+            _may_take_off(row)
             row.needs_triage = False
         else:
             _may_retry(row)
-            # Quarantined or mis-handled mail gets a fresh run through the current rules.
+            # Quarantined or mis-handled mail gets a fresh run through the current rules,
+            # and a fresh reason if it needs a person again.
             row.status, row.attempts, row.needs_triage = "stored", 0, False
+            row.triage_reason = None
         row_id = row.id
         # The mark is kept before the mailbox is touched: if the move fails, the next pass
         # finds a pending release and moves it then.
@@ -243,6 +251,18 @@ def triage(ctx: Context) -> int:
     else:
         print(f"message #{row_id} will be processed again on the next pass")
     return 0
+
+
+def _may_take_off(row: StoredMessage) -> None:
+    """Only a message on the list comes off it: saying so of any other would be untrue."""
+    if row.status == "stored":
+        raise UsageError(
+            f"message #{row.id} is waiting to be processed on the next pass; if it needs a "
+            f"person then, it will be on the triage list and can be taken off it"
+        )
+    if not row.needs_triage:
+        where = f"filed on {row.case.ref}" if row.case is not None else "dealt with"
+        raise UsageError(f"message #{row.id} is not on the triage list ({where}): nothing to do")
 
 
 def _may_retry(row: StoredMessage) -> None:

@@ -32,7 +32,9 @@ def _cell(value: object, tz: tzinfo | None) -> str:
         local = value.astimezone(tz) if tz is not None and value.tzinfo is not None else value
         return local.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
-        return value.strftime("%a %d %b %Y")
+        from bot.core.deadlines import fmt_date
+
+        return fmt_date(value)  # "Tue 5 Jan 2027", as the digest and the case view write it
     return str(value)
 
 

@@ -24,7 +24,7 @@ class CalendarRangeError(ValueError):
 
     def __init__(self, day: date, covered: frozenset[int]) -> None:
         self.day, self.covered = day, covered
-        years = ", ".join(str(y) for y in sorted(covered))
+        years = _years_words(covered)
         super().__init__(
             f"{day.isoformat()} is in {day.year}, which this working calendar does not cover "
             f"(covered years: {years})"
@@ -37,6 +37,14 @@ class CalendarRangeError(ValueError):
             f"{self.day:%d/%m/%Y} is in {self.day.year}, and working days can only be counted "
             f"for {first} to {last}; check the year"
         )
+
+
+def _years_words(years: frozenset[int]) -> str:
+    """ "2025, 2026, 2027", or "1872 to 2100" when the years run on unbroken."""
+    ordered = sorted(years)
+    if len(ordered) > 3 and ordered[-1] - ordered[0] == len(ordered) - 1:
+        return f"{ordered[0]} to {ordered[-1]}"
+    return ", ".join(str(y) for y in ordered)
 
 
 def is_weekend(d: date) -> bool:

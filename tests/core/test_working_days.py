@@ -253,6 +253,15 @@ def test_out_of_range_raises_naming_the_year() -> None:
     assert issubclass(CalendarRangeError, ValueError)
 
 
+def test_the_years_covered_are_said_as_a_span_when_they_run_on() -> None:
+    with pytest.raises(CalendarRangeError) as found:
+        working_calendar(range(1990, 2101)).is_working_day(date(2101, 1, 3))
+    assert str(found.value).endswith("(covered years: 1990 to 2100)")
+    with pytest.raises(CalendarRangeError) as gap:
+        working_calendar([2026, 2028]).is_working_day(date(2027, 1, 4))
+    assert str(gap.value).endswith("(covered years: 2026, 2028)")
+
+
 def test_gap_in_covered_years_is_not_holiday_free() -> None:
     cal = working_calendar([2026, 2028])
     with pytest.raises(CalendarRangeError, match="2027"):
