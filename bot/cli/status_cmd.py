@@ -25,11 +25,15 @@ def register(sub: Any) -> None:
 def status(ctx: Context) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.adapters.db.engine import NoDatabase
     from bot.services.status import status_report
 
-    app = ctx.reader()  # reads the database only, in Core
     try:
+        app = ctx.reader()  # reads the database only, in Core
         report = status_report(app, SystemClock().now())
+    except NoDatabase as exc:  # to a monitor, no file is no database: the same exit
+        print(f"tscp-bot: database: {exc}", file=sys.stderr)
+        return UNREACHABLE
     except SQLAlchemyError as exc:
         first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
         print(f"tscp-bot: database unreachable: {first}", file=sys.stderr)
