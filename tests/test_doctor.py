@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -340,3 +341,21 @@ def test_oauth_imap_and_smtp_without_mailbox_access_name_each_permission(
         in out
     )
     assert CLIENT_SECRET not in out + err
+
+
+def test_what_run_refuses_doctor_fails_too(doctor: Doctor, database_url: str) -> None:
+    # "Check with doctor, then start the service": a service that then exits at once is not
+    # what an administrator was told.
+    doctor.init()
+    doctor.edit(lambda d: d.setdefault("ingest", {}).update(since=date(2099, 12, 1)))
+    file = sqlite_file(database_url)
+    if file is not None:
+        file.chmod(0o644)
+    code, out, _ = doctor("doctor")
+    assert code == 1
+    [since] = [line for line in lines(out, "FAIL") if "ingest.since" in line]
+    assert "01/12/2099 is after today" in since and "run refuses to start" in since
+    if file is not None:
+        [exposed] = [line for line in lines(out, "FAIL") if "private files" in line]
+        assert f"chmod 600 {file}*" in exposed
+    assert doctor("run", "--once")[0] == 2

@@ -45,18 +45,9 @@ def register(sub: Any) -> None:
 def refuse_if_exposed(config: Config) -> None:
     """Stop, with one line naming the file and the chmod that fixes it, when the database or a
     Maildir can be read by everyone on the machine (or changed by a group)."""
-    from bot.adapters.db.engine import sqlite_file
-    from bot.adapters.private_files import exposed_database, exposed_maildir
+    from bot.services.startup_checks import first_exposure
 
-    problems = []
-    db = sqlite_file(config.database_url)
-    if db is not None:
-        problems.append(exposed_database(db))
-    if config.mailbox.backend == "maildir":
-        problems.append(exposed_maildir(config.mailbox.maildir_path))
-    if config.outgoing.backend == "maildir":
-        problems.append(exposed_maildir(config.outgoing.maildir_path))
-    first = next((p for p in problems if p is not None), None)
+    first = first_exposure(config)
     if first is not None:
         raise UsageError(f"refusing to start: {first}")
 

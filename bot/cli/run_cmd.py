@@ -59,13 +59,11 @@ def init(ctx: Context) -> int:
 def _refuse_future_since(ctx: Context, where: str) -> None:
     """A cut-off after today would leave every new email, a SIN among them, in the inbox
     unread, and remember it: one mistyped year, and a year of mail nobody handles."""
-    since, today = ctx.config.ingest.since, ctx.today()
-    if since is not None and since > today:
-        raise UsageError(
-            f"{where}: {since:%d/%m/%Y} is after today ({today:%d/%m/%Y}); mail arriving before "
-            "it would be left in the inbox unread. Give the first day whose mail the bot should "
-            "handle"
-        )
+    from bot.services.startup_checks import future_since
+
+    problem = future_since(ctx.config.ingest.since, ctx.today())
+    if problem is not None:
+        raise UsageError(f"{where}: {problem}")
 
 
 def run(ctx: Context) -> int:

@@ -38,6 +38,7 @@ from bot.core.vocabulary import VocabularyError
 from bot.services.doctor_auth import kerberos_checks, token_checks, token_roles
 from bot.services.doctor_calendar import calendar_checks
 from bot.services.doctor_check import Check
+from bot.services.startup_checks import startup_lines
 
 # Entra ID refuses a token whose times are off by more than five minutes; a minute off already
 # moves an arrival across a deadline's edge now and then.
@@ -50,6 +51,7 @@ def run_checks(
     config: Config, clock: Clock, config_path: Path, send_test: str | None = None
 ) -> list[Check]:
     checks = [Check("ok", "config", f"{config_path} loaded")]
+    checks += startup_lines(config, clock.now().astimezone(config.partnership.time_zone).date())
     engine: Engine | None = None
     absent = ""
     try:

@@ -1,0 +1,50 @@
+"""What `run` refuses to start with, asked once here so that `doctor` asks the same.
+
+A check `doctor` passes and `run` then refuses would start a service that exits at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.adapters.db.engine import sqlite_file
+from bot.adapters.private_files import exposed_database, exposed_maildir
+from bot.config import Config
+from bot.services.doctor_check import Check
+
+
+def first_exposure(config: Config) -> str | None:
+    """What of the database or a Maildir everyone on the machine can read (or a group can
+    change), with the chmod that fixes it; None when all is private."""
+    problems = []
+    db = sqlite_file(config.database_url)
+    if db is not None:
+        problems.append(exposed_database(db))
+    if config.mailbox.backend == "maildir":
+        problems.append(exposed_maildir(config.mailbox.maildir_path))
+    if config.outgoing.backend == "maildir":
+        problems.append(exposed_maildir(config.outgoing.maildir_path))
+    return next((p for p in problems if p is not None), None)
+
+
+def future_since(since: date | None, today: date) -> str | None:
+    """Why a cut-off cannot be used: after today it would leave every new email, a SIN among
+    them, in the inbox unread, and be remembered. None when it can."""
+    if since is None or since <= today:
+        return None
+    return (
+        f"{since:%d/%m/%Y} is after today ({today:%d/%m/%Y}); mail arriving before it would be "
+        "left in the inbox unread. Give the first day whose mail the bot should handle"
+    )
+
+
+def startup_lines(config: Config, today: date) -> list[Check]:
+    """`doctor`'s lines for what `run` refuses: failures only, as all else is said elsewhere."""
+    found = []
+    exposed = first_exposure(config)
+    if exposed is not None:
+        found.append(Check("FAIL", "private files", f"{exposed} (run refuses to start)"))
+    since = future_since(config.ingest.since, today)
+    if since is not None:
+        found.append(Check("FAIL", "ingest.since", f"{since} (run refuses to start)"))
+    return found
