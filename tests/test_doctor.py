@@ -24,6 +24,8 @@ from tests.fixtures.entra import (
     EntraTestServer,
     XOAuth2SmtpServer,
 )
+from tests.fixtures.ews import PASSWORD as EWS_PASSWORD
+from tests.fixtures.ews import EwsTestServer, write_ews_config
 from tests.fixtures.graph import GraphTestServer, write_graph_config
 from tests.fixtures.real_servers import write_config
 from tests.fixtures.smtp import SmtpTestServer
@@ -80,7 +82,7 @@ def test_all_well_against_real_servers_is_exit_0(doctor: Doctor, dovecot: Doveco
     assert checks[:3] == ["ok config", "ok database", "ok templates"]
     assert f"ok mailbox login: {dovecot.user} on {dovecot.host}:{dovecot.port}" in out
     assert "ok mailbox inbox: INBOX can be read: 1 messages" in out
-    assert "ok sending: logged in to SMTP" in out and "quit without sending" in out
+    assert "ok sending: logged in to SMTP" in out and "nothing sent" in out
     assert "ok time zone: Europe/London" in out
     assert "ok clock: this machine and the database server differ by" in out
     assert len([line for line in out.splitlines() if line.startswith("ok bank holidays")]) == 2
@@ -359,3 +361,32 @@ def test_what_run_refuses_doctor_fails_too(doctor: Doctor, database_url: str) ->
         [exposed] = [line for line in lines(out, "FAIL") if "private files" in line]
         assert f"chmod 600 {file}*" in exposed
     assert doctor("run", "--once")[0] == 2
+
+
+def test_ews_mailbox_and_sending_are_checked_not_skipped(
+    tmp_path: Path,
+    database_url: str,
+    ews: EwsTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_EWS_PASSWORD", EWS_PASSWORD)
+    doctor = Doctor(write_ews_config(tmp_path, database_url, ews), capsys)
+    doctor.init()
+    ews.deliver(b"From: a@example.org\r\nSubject: hello\r\n\r\nhi\r\n")
+
+    code, out, _ = doctor("doctor")
+
+    assert code == 0, out
+    assert "ok mailbox inbox: Inbox can be read: 1 messages" in out
+    assert "ok mailbox Processed folder: 'Processed' created (it did not exist)" in out
+    assert ews.state.by_name("Processed")
+    assert "ok sending: logged in to" in out and "nothing sent" in out
+    assert ews.state.sent == []
+
+    ews.password = "changed-by-it"  # the service account's password reset on the server
+    code, out, _ = doctor("doctor")
+    assert code == 1
+    assert any(line.startswith("FAIL mailbox:") for line in lines(out, "FAIL"))
+    assert any(line.startswith("FAIL sending:") for line in lines(out, "FAIL"))
+    assert EWS_PASSWORD not in out

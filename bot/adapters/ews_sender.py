@@ -73,6 +73,16 @@ class EwsSender:
         # Counts only: addresses are personal data and the outbox already records them.
         log.info("sent message via EWS to %d recipient(s)", len(recipients))
 
+    def probe(self) -> str:
+        """Log in and find Sent Items, where each sent copy is filed; nothing is sent."""
+        try:
+            with self._ews.guard("checking sending"):
+                account = self._ews.account()
+                account.sent.refresh()
+        except MailboxError as exc:
+            raise SendError(str(exc)) from None
+        return f"{self._ews.login.describe()} (Sent Items found)"
+
     def close(self) -> None:
         self._ews.close()
 

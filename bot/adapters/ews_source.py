@@ -41,6 +41,7 @@ from bot.adapters.mail_source import (
     Cursor,
     IncomingMail,
     MailboxError,
+    MailboxFacts,
     MessageGone,
     Moves,
     Refused,
@@ -152,13 +153,17 @@ class EwsConnection:
         return found
 
     def _child(self, top: Any, name: str) -> Any:
+        wanted = name.casefold()
+        return next((f for f in self._children(top) if _name(f).casefold() == wanted), None)
+
+    def _children(self, top: Any) -> Any:
         from exchangelib.folders import FolderCollection
 
-        wanted = name.casefold()
-        for folder in FolderCollection(account=self.account(), folders=[top]).find_folders():
-            if str(getattr(folder, "name", "") or "").casefold() == wanted:
-                return folder
-        return None
+        return FolderCollection(account=self.account(), folders=[top]).find_folders()
+
+    def folder_names(self) -> list[str]:
+        """The folders at the top of the mailbox, beside the Inbox."""
+        return [_name(f) for f in self._children(self.account().msg_folder_root)]
 
     def find(self, folder: Any, message_id: str) -> str | None:
         """The id of the message in folder with this Internet Message-ID, or None."""
@@ -211,6 +216,19 @@ class EwsSource:
     def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
         """One MoveItem per message (see move_each)."""
         return move_each(keys, budget_seconds, self.mark_processed, "EWS")
+
+    def probe(self) -> MailboxFacts:
+        """List the folders beside the Inbox, count the Inbox (GetFolder's TotalCount) and
+        create the Processed (and needs-attention) folder when missing: what `doctor` says."""
+        ews, created = self._ews, []
+        with ews.guard("checking the mailbox"):
+            folders = tuple(ews.folder_names())
+            count = int(ews.account().inbox.total_count or 0)
+            for name in (self.processed_folder, self.attention_folder):
+                if name and ews.folder(name, create=False) is None:
+                    ews.folder(name)
+                    created.append(name)
+        return MailboxFacts(folders, count, tuple(created))
 
     def set_aside(self, key: str) -> str | None:
         if not self.attention_folder:
@@ -314,6 +332,10 @@ class EwsSource:
             )
         log.debug("message already in %s", folder_name)
         return message_key(found, message_id)
+
+
+def _name(folder: Any) -> str:
+    return str(getattr(folder, "name", "") or "")
 
 
 def _aware(value: object) -> datetime | None:

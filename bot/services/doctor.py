@@ -174,6 +174,9 @@ def _mailbox_lines(config: Config, facts: MailboxFacts) -> list[Check]:
     elif mb.backend == "graph" and mb.graph is not None:
         who = f"{mb.graph.user} through Microsoft Graph"
         inbox, processed = mb.graph.inbox_folder, mb.graph.processed_folder
+    elif mb.backend == "ews" and mb.ews is not None:
+        who = f"{mb.ews.mailbox} through Exchange Web Services at {mb.ews.endpoint}"
+        inbox, processed = "Inbox", mb.ews.processed_folder
     else:
         who, inbox, processed = f"Maildir {mb.maildir_path} (writable)", "inbox", "Processed"
     checks = [
@@ -220,11 +223,12 @@ def _sending(
 
 def _try_sender(config: Config, sender: MailSender, tokens: EntraApp | None) -> Check:
     graph = config.outgoing.graph
-    if config.outgoing.backend == "smtp" and isinstance(sender, ProbedSender):
+    if config.outgoing.backend in ("smtp", "ews") and isinstance(sender, ProbedSender):
+        where = f"[outgoing.{config.outgoing.backend}]"
         try:
-            return Check("ok", "sending", f"logged in to {sender.probe()}; quit without sending")
+            return Check("ok", "sending", f"logged in to {sender.probe()}; nothing sent")
         except SendError as exc:
-            return Check("FAIL", "sending", f"{exc}; check [outgoing.smtp] and the relay")
+            return Check("FAIL", "sending", f"{exc}; check {where} and the server")
     if config.outgoing.backend == "graph" and tokens is not None and graph is not None:
         return _graph_sending(tokens, graph.scopes, graph.user)
     if config.outgoing.backend == "maildir":
