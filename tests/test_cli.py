@@ -808,6 +808,13 @@ def test_doctor_says_when_it_made_the_maildir_inbox(bot: Run, config: Path) -> N
     assert "ok mailbox inbox: inbox can be read: 0 messages" in out.splitlines()
 
 
+def test_a_test_email_written_to_a_maildir_is_never_said_to_be_sent(bot: Run, config: Path) -> None:
+    _, out, _ = bot("doctor", "--send-test", "it.desk@example.org")
+    [line] = [x for x in out.splitlines() if " test email: " in x]
+    assert line.startswith("warn test email: written to the Maildir ")
+    assert line.endswith("; not sent to it.desk@example.org")
+
+
 def test_ctrl_c_is_said_and_exits_130(
     cli: Run, config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -282,6 +282,9 @@ def _send_test(config: Config, sender: MailSender, clock: Clock, address: str) -
         sender.send(raw, partnership.mailbox, [address])
     except SendError as exc:
         return Check("FAIL", "test email", f"not sent to {address}: {exc}")
+    if config.outgoing.backend == "maildir":  # nothing left the machine: never "sent"
+        where = config.outgoing.maildir_path
+        return Check("warn", "test email", f"written to the Maildir {where}; not sent to {address}")
     return Check("ok", "test email", f"sent to {address}; check it arrived")
 
 
