@@ -256,6 +256,9 @@ def test_a_file_that_is_not_there_is_one_line(
     code, out, err = cli("--config", str(config), command, str(tmp_path / "sin.eml"))
     assert (code, out) == (2, "")
     assert f"no such file: {tmp_path / 'sin.eml'}" in one_line_error(err)
+    code, out, err = cli("--config", str(config), command, str(tmp_path))
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == f"tscp-bot: {tmp_path} is a folder: name one file in it\n"
 
 
 def test_classify_works_before_init(
@@ -763,6 +766,8 @@ def test_chronology_export_csv_and_docx(bot: Run, config: Path, tmp_path: Path) 
     assert bot("chronology", "TSCP-2026-0001", "--docx", str(target))[0] == 0
     table = Document(str(target)).tables[0]
     assert [c.text for c in table.rows[1].cells][:2] == ["15/06/2026", "icb"]
+    code, out, err = bot("chronology", "TSCP-2026-0001", "--docx", str(tmp_path / "x" / "p.docx"))
+    assert (code, out) == (2, "") and f"no folder {tmp_path / 'x'} to write p.docx in" in err
 
 
 def test_terminal_commands_ask_the_same_lifecycle_table(bot: Run, config: Path) -> None:

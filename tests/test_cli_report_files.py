@@ -54,7 +54,13 @@ def test_the_workbook_and_the_web_page_hold_the_figures_of_the_json(
     assert "Not counted: please check these cases" in html and "TSCP-2026-0009" in html
 
 
-def test_a_page_that_cannot_be_written_is_one_line(bot: Run, tmp_path: Path) -> None:
-    code, _out, err = bot(*counted.YEAR, "--html", str(tmp_path / "no" / "such" / "dir.html"))
-    assert code != 0
-    assert err.count("\n") == 1 and "Traceback" not in err and "dir.html" in err
+@pytest.mark.parametrize("option", ["--html", "--xlsx"])
+def test_a_file_that_cannot_be_written_is_refused_before_the_report(
+    bot: Run, tmp_path: Path, option: str
+) -> None:
+    code, out, err = bot(*counted.YEAR, option, str(tmp_path / "no" / "such" / "dir.html"))
+    assert (code, out) == (2, "")  # not the whole report, then an error
+    missing = tmp_path / "no" / "such"
+    assert err == f"tscp-bot: {option}: there is no folder {missing} to write dir.html in\n"
+    code, out, err = bot(*counted.YEAR, option, str(tmp_path))
+    assert (code, out) == (2, "") and "is a folder: name the file to write" in err

@@ -43,10 +43,28 @@ def typed_date(text: str, what: str) -> date:
 
 
 def existing_file(text: str) -> Path:
-    """A file named at the terminal, refused in one line when there is none."""
+    """A file named at the terminal, refused in one line when there is none or it cannot be
+    read (a folder, or a file this user may not open)."""
     path = Path(text)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder: name one file in it")
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
+    if not os.access(path, os.R_OK):
+        raise UsageError(f"cannot read {path}: permission denied")
+    return path
+
+
+def file_to_write(text: str | None, option: str) -> Path | None:
+    """Where an option asks a file to be written, refused in one line before any work is done
+    when there is no folder to write it in."""
+    if text is None or text == "-":
+        return None if text is None else Path(text)
+    path = Path(text)
+    if path.is_dir():
+        raise UsageError(f"{option}: {path} is a folder: name the file to write")
+    if not path.parent.is_dir():
+        raise UsageError(f"{option}: there is no folder {path.parent} to write {path.name} in")
     return path
 
 

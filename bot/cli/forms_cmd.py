@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.context import Context, NotFound, UsageError, existing_file
+from bot.cli.context import Context, NotFound, UsageError, existing_file, file_to_write
 from bot.cli.output import print_json, print_table
 
 if TYPE_CHECKING:
@@ -96,6 +96,8 @@ def chronology(ctx: Context) -> int:
     from bot.adapters.db.models import ChronologyEntry
     from bot.services.cases import find_case
 
+    file_to_write(ctx.args.csv, "--csv")  # refused before the case is read, in one line
+    file_to_write(ctx.args.docx, "--docx")
     app = ctx.app()
     with app.sessions() as session:
         case = find_case(session, ctx.args.ref)

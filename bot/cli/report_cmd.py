@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.cli.context import Context, UsageError, typed_date
+from bot.cli.context import Context, UsageError, file_to_write, typed_date
 from bot.cli.output import print_json, print_table
 from bot.core.deadlines import fmt_date
 
@@ -37,6 +37,8 @@ def report(ctx: Context) -> int:
     from bot.services.timeliness import timeliness
 
     start, end = typed_date(ctx.args.start, "--from"), typed_date(ctx.args.end, "--to")
+    file_to_write(ctx.args.xlsx, "--xlsx")  # refused now, not after the report is printed
+    file_to_write(ctx.args.html, "--html")
     if end < start:
         raise UsageError(f"--to {end:%d/%m/%Y} is before --from {start:%d/%m/%Y}")
     today = ctx.today()
