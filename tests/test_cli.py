@@ -638,6 +638,9 @@ def test_a_misspelt_line_at_the_terminal_is_refused_aloud(bot: Run, config: Path
     )
     case = json.loads(bot("case", "TSCP-2026-0001", "--json")[1])
     assert case["notifiable"] is None
+    # Lines quoted as one argument, as pasted from an email: each is read, none refused.
+    code, out, err = bot("command", "TSCP-2026-0001", "Aware: 21/12/2026\nNotifiable: yes")
+    assert (code, err) == (0, "") and "Notifiable: yes: " in out
 
 
 def test_outbox_approve_releases_a_draft(bot: Run, config: Path) -> None:

@@ -76,7 +76,8 @@ def _not_commands(lines: list[str], parsed: ParsedCommands) -> list[dict[str, st
     }
     return [
         {"line": line, "message": f"{line.strip()}: not a command (see `tscp-bot command --help`)"}
-        for line in lines
+        for given in lines
+        for line in given.splitlines()  # one argument may hold several lines, as quoted
         if line.strip() and " ".join(line.split()).lower() not in read
     ]
 
