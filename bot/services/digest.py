@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import (
@@ -311,6 +311,8 @@ def _flags(session: Session, app: App, today: date) -> list[Flag]:
         select(Case.ref, CaseEvent)
         .join(Case, Case.id == CaseEvent.case_id)
         .where(CaseEvent.what.in_(FLAG_EVENTS), CaseEvent.at >= since)
+        # Refused at the terminal, it was said there and then to the one who typed it.
+        .where(~and_(CaseEvent.what == "command_refused", CaseEvent.actor.like("terminal:%")))
         .order_by(CaseEvent.id)
     ).all()
     flags: list[Flag] = [
