@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from difflib import get_close_matches
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -32,7 +33,9 @@ class Reader:
 
     def fail(self, key: str, expected: str, got: object = _MISSING) -> ConfigError:
         if got is _MISSING:
-            return ConfigError(f"{self.where(key)}: missing; expected {expected}")
+            near = get_close_matches(key, [k for k in self._data if k != key], n=1, cutoff=0.8)
+            typo = f" (is {near[0]!r} a misspelling of {key!r}?)" if near else ""
+            return ConfigError(f"{self.where(key)}: missing; expected {expected}{typo}")
         # As it was written in the file: 2026-12-29T09:00:00, not datetime.datetime(...).
         shown = got.isoformat() if isinstance(got, dt.date | dt.time) else repr(got)
         return ConfigError(f"{self.where(key)}: expected {expected}, got {shown}")

@@ -189,6 +189,11 @@ def _since_with_a_time(d: dict[str, Any]) -> None:
     d["ingest"]["since"] = datetime(2026, 12, 1, 0, 0)
 
 
+def _password_env_misspelt(d: dict[str, Any]) -> None:
+    _imap(d, "TSCP_IMAP_PASSWORD")["mailbox"]["imap"]["pasword_env"] = "TSCP_IMAP_PASSWORD"
+    del d["mailbox"]["imap"]["password_env"]
+
+
 def _banner_of_two_words(d: dict[str, Any]) -> None:
     # A line of "External email" could be anyone's; it would go unseen.
     d["ingest"]["gateway_banners"] = ["CAUTION: external email, take care.", "External email"]
@@ -205,6 +210,7 @@ def _banner_of_two_words(d: dict[str, Any]) -> None:
         (_exchange_domain_is_an_address, "commands.exchange_accepted_domains", "domain names"),
         (_digest_cc_not_an_address, "digest.cc", "email addresses"),
         (_banner_of_two_words, "ingest.gateway_banners", "3 words or more"),
+        (_password_env_misspelt, "mailbox.imap.password_env", "is 'pasword_env' a misspelling"),
         (_closure_with_a_time, "partnership.local_closures[0].date", "2026-12-29 (no quotes)"),
         (_since_with_a_time, "ingest.since", "a date like"),
         (_drop_partnership_name, "partnership.name", "missing"),
