@@ -210,6 +210,7 @@ def test_export_to_no_folder_and_restore_of_a_cut_short_copy_say_what_to_do(
             f"tscp-bot: restore: {cut} ends before the export does (a copy cut short, or a disk "
             "that filled); nothing was restored: copy the whole file again\n",
         ), kept
+        assert not (elsewhere / "var" / "tscp-bot.sqlite3").exists()  # no empty file left
     code, _, _ = cli("--config", str(other), "restore", str(archive))
     assert code == 0  # the refused copies left nothing in the way of the whole one
 

@@ -136,14 +136,20 @@ def export_cmd(ctx: Context) -> int:
 
 
 def restore_cmd(ctx: Context) -> int:
-    from bot.adapters.db.engine import make_engine
+    from bot.adapters.db.engine import make_engine, sqlite_file
     from bot.adapters.record_archive import ArchiveError
     from bot.services.backup import BackupRefused, restore_record
 
+    file = sqlite_file(ctx.config.database_url)
+    made = file is not None and not file.exists()
     engine = make_engine(ctx.config.database_url)
     try:
         summary = restore_record(engine, Path(ctx.args.path))
     except (ArchiveError, BackupRefused) as exc:
+        engine.dispose()
+        if made and file is not None:  # a refused restore leaves no empty database to trip on
+            for left in (file, Path(f"{file}-wal"), Path(f"{file}-shm"), Path(f"{file}-journal")):
+                left.unlink(missing_ok=True)
         raise UsageError(f"restore: {exc}") from None
     finally:
         engine.dispose()
