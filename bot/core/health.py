@@ -63,8 +63,14 @@ class Snapshot:
 TOKEN_MARK = "no OAuth token: "
 
 
-def token_advice(secret_env: str | None, uses_secret: bool) -> str:
-    """What to do when Entra ID will not issue a token: the credential most likely expired."""
+def token_advice(reason: str, secret_env: str | None, uses_secret: bool) -> str:
+    """What to do when no token could be had: when Entra ID was not reached, the network; when
+    it refused one, the credential, which most likely expired."""
+    if reason.startswith("cannot reach ") or f"{TOKEN_MARK}cannot reach " in reason:
+        return (
+            "Entra ID could not be reached from this machine: check its network, DNS and any "
+            "proxy (the credential was never tried)"
+        )
     if uses_secret:
         where = f"the {secret_env} environment variable" if secret_env else "the client secret"
         return f"the client secret may have expired: renew it in Entra ID and update {where}"
@@ -123,7 +129,7 @@ def _token_problem(snapshot: Snapshot) -> list[Problem]:
     if not failing:
         return []
     since, reason = min(failing)
-    advice = token_advice(snapshot.secret_env, snapshot.uses_secret)
+    advice = token_advice(reason, snapshot.secret_env, snapshot.uses_secret)
     return [Problem("token", "Microsoft 365 sign-in", since, f"{reason}; {advice}")]
 
 

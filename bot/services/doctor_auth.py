@@ -39,7 +39,7 @@ def token_checks(config: Config, tokens: EntraApp | None) -> list[Check]:
         try:
             tokens.token(scopes)
         except TokenError as exc:
-            advice = token_advice(ms.client_secret_env, ms.client_secret is not None)
+            advice = token_advice(str(exc), ms.client_secret_env, ms.client_secret is not None)
             checks.append(
                 Check(
                     "FAIL",

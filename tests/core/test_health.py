@@ -107,6 +107,20 @@ def test_a_certificate_login_is_told_to_renew_the_certificate() -> None:
     assert "upload a new one to the app registration" in found.sentence
 
 
+def test_entra_id_not_reached_is_a_network_problem_not_an_expired_secret() -> None:
+    error = (
+        "MailboxError: no OAuth token: cannot reach https://login.microsoftonline.com/t-1: "
+        "connection timed out"
+    )
+    mailbox = job(failures=1, failing_since=NOW, last_error=error)
+    [found] = problems(Snapshot(NOW, (mailbox,), LIMITS, secret_env="TSCP_ENTRA_SECRET"))
+    assert found.sentence.endswith(
+        "connection timed out; Entra ID could not be reached from this machine: check its "
+        "network, DNS and any proxy (the credential was never tried)"
+    )
+    assert "expired" not in found.sentence
+
+
 def test_error_summary_keeps_entra_ids_reason_whole() -> None:
     long = "IMAP login on mail.example.org:993/INBOX failed: " + TOKEN_ERROR.split(": ", 1)[1]
     summary = error_summary(
