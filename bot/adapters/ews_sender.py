@@ -36,6 +36,7 @@ class EwsSender:
         from exchangelib.errors import (
             ErrorMessageSizeExceeded,
             EWSError,
+            ResponseMessageError,
             TransportError,
             UnauthorizedError,
         )
@@ -57,7 +58,9 @@ class EwsSender:
                 except ErrorMessageSizeExceeded as exc:
                     where = self._ews.login.describe()
                     raise SendError(f"{where}: {exc}", permanent=True) from None
-                except TransportError as exc:
+                except ResponseMessageError as exc:
+                    raise _refused(self._ews.login.describe(), exc) from None
+                except TransportError as exc:  # includes a refusal _refused did not know
                     # The request may have reached Exchange before the connection failed: the
                     # outbox looks in Sent Items before sending it again.
                     raise SendError(
@@ -85,6 +88,23 @@ class EwsSender:
 
     def close(self) -> None:
         self._ews.close()
+
+
+# Refusals no retry mends: the recipients, the right to send as the mailbox, the MIME itself.
+_REFUSED_FOR_GOOD = frozenset(
+    {"ErrorInvalidRecipients", "ErrorSendAsDenied", "ErrorMimeContentConversionFailed"}
+)
+
+
+def _refused(where: str, exc: Exception) -> SendError:
+    """An answer exchangelib files under TransportError. A refusal no retry mends fails the
+    email for good (as Graph's 400 does): Exchange sent nothing. Any other (ErrorServerBusy,
+    which is also what exchangelib makes of a bare 503) may have followed the send: the
+    outbox looks in Sent Items before it tries again."""
+    code = type(exc).__name__
+    if code in _REFUSED_FOR_GOOD:
+        return SendError(f"{where}: Exchange refused to send it: {code} ({exc})", permanent=True)
+    return SendError(f"{where}: the server did not confirm sending ({exc})", maybe_sent=True)
 
 
 def _sent_items(account: Any) -> Any:

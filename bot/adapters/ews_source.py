@@ -66,6 +66,17 @@ class EwsLogin:
         return f"EWS {self.endpoint}"
 
 
+# Exchange's refusals of the mailbox itself: the app's rights or scope, not the network.
+_REFUSALS = frozenset(
+    {
+        "ErrorAccessDenied",
+        "ErrorNonExistentMailbox",
+        "ErrorImpersonateUserDenied",
+        "ErrorImpersonationDenied",
+    }
+)
+
+
 class EwsConnection:
     """One exchangelib Account, opened on first use; every EWS failure becomes a MailboxError
     line naming the endpoint (never the password or token). With auth = "oauth2", `oauth`
@@ -104,6 +115,7 @@ class EwsConnection:
         from exchangelib.errors import (
             EWSError,
             RateLimitError,
+            ResponseMessageError,
             TransportError,
             UnauthorizedError,
         )
@@ -121,6 +133,17 @@ class EwsConnection:
             login = self.login
             raise MailboxError(
                 f"{where}: {refusal(login.auth, login.username, login.mailbox)}"
+            ) from None
+        except ResponseMessageError as exc:
+            # exchangelib files Exchange's answers under TransportError, a 503 made into
+            # ErrorServerBusy among them; a refusal of this mailbox is no network trouble.
+            if type(exc).__name__ not in _REFUSALS:
+                self._account = None
+                raise MailboxError(
+                    f"{where}: cannot reach the server while {doing} ({exc})"
+                ) from None
+            raise MailboxError(
+                f"{where}: Exchange refused {doing}: {type(exc).__name__} ({exc})"
             ) from None
         except (TransportError, RateLimitError) as exc:
             self._account = None

@@ -284,6 +284,38 @@ def test_sending_while_exchange_is_down_is_retried_after_a_look_in_sent_items(
     assert str(raised.value).startswith(f"EWS {ews.endpoint}: ")
 
 
+@pytest.mark.parametrize("code", ["ErrorInvalidRecipients", "ErrorSendAsDenied"])
+def test_a_send_exchange_refuses_for_good_fails_for_good(ews: EwsTestServer, code: str) -> None:
+    # exchangelib files every refusal under TransportError: read as the connection failing,
+    # a bad recipient was "maybe sent" and tried for ever after a look in Sent Items.
+    ews.state.send_refusal = code
+    sender = EwsSender(_connection(ews))
+
+    with pytest.raises(SendError) as raised:
+        sender.send(_ack(), MAILBOX, ["casey.invented@gmp.police.uk"])
+
+    assert (raised.value.permanent, raised.value.maybe_sent) == (True, False)
+    assert f"Exchange refused to send it: {code}" in str(raised.value)
+    assert ews.state.sent == []
+
+
+def test_a_busy_server_is_tried_again_after_a_look_in_sent_items(ews: EwsTestServer) -> None:
+    ews.state.send_refusal = "ErrorServerBusy"
+    with pytest.raises(SendError) as raised:
+        EwsSender(_connection(ews)).send(_ack(), MAILBOX, ["casey.invented@gmp.police.uk"])
+    assert (raised.value.permanent, raised.value.maybe_sent) == (False, True)
+
+
+def test_a_refusal_while_reading_names_it_rather_than_the_network(ews: EwsTestServer) -> None:
+    from exchangelib.errors import ErrorAccessDenied
+
+    connection = _connection(ews)
+    with pytest.raises(MailboxError) as raised, connection.guard("listing the Inbox"):
+        raise ErrorAccessDenied("The mailbox is outside the app's scope.")
+    assert "Exchange refused listing the Inbox: ErrorAccessDenied" in str(raised.value)
+    assert "cannot reach" not in str(raised.value)
+
+
 def test_config_ews_backend_needs_an_endpoint_and_a_password_variable(
     tmp_path: Path, database_url: str
 ) -> None:
