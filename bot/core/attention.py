@@ -208,7 +208,8 @@ def notice_for(facts: ReplyFacts) -> ReplyNotice:
     ("I am writing to complain again: nobody has called me"), which opens nothing new; and an
     automatic reply on the case (an agency's officer away while its return is late), alerted
     only when nothing but its subject says it is automatic, as a person may have typed that;
-    and the note typed with a calendar answer ("Declined: on leave that afternoon").
+    and the note typed with a calendar answer ("Declined: on leave that afternoon"), alerted
+    only when it tells news ("the mother was arrested this morning").
     Not surfaced: anything else (SINs, returns and new complaints have their own sections),
     mail not filed on a case (it is triaged), the bot's own mail, the Business Manager's own
     mail, and a reply that was commands only (its sender already gets a
@@ -226,7 +227,11 @@ def notice_for(facts: ReplyFacts) -> ReplyNotice:
         empty = facts.kind == "case_reply" and not facts.had_commands
         return ReplyNotice(surface=True, alert=False) if empty else NOTHING
     machine = facts.kind == "auto_reply" and facts.labelled_by_headers
-    return ReplyNotice(surface=True, alert=facts.alert_enabled and facts.live and not machine)
+    # A note on a calendar answer is mostly logistics ("joining from Ashton"): it waits for the
+    # digest unless it tells of something happening to someone.
+    routine = facts.kind == "calendar_reply" and not _tells_news(facts.text)
+    alert = facts.alert_enabled and facts.live and not machine and not routine
+    return ReplyNotice(surface=True, alert=alert)
 
 
 class Release(StrEnum):

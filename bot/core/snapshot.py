@@ -28,7 +28,7 @@ class Snapshot:
     can_acknowledge: bool
     no_ack_reason: str
     message_id_reused: bool = False  # same Message-ID as an earlier, different message
-    # The earlier message this one is, delivered again by another route (bot.core.redelivery).
+    # The earlier message this one is, delivered again by another route (bot.adapters.redelivery).
     copy_of: int | None = None
     has_commands: bool = False  # command lines (votes, decisions, approvals...) in new text
     form: FormSummary | None = None

@@ -13,6 +13,7 @@ from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.adapters.db.raw import MissingRaw, RawBatch
 from bot.adapters.db.row_write import write_alone
 from bot.adapters.parsing import ParseError
+from bot.adapters.redelivery import same_email
 from bot.app import App
 from bot.core.agencies import stranger_on_case
 from bot.core.autoreply import can_acknowledge, returned_mail_reason
@@ -21,7 +22,6 @@ from bot.core.form_summary import summarise
 from bot.core.forms import Extraction
 from bot.core.message import MailMessage, carries_document
 from bot.core.message_plan import Snapshot, plan, reads_commands
-from bot.core.redelivery import same_email
 from bot.core.rules import Classification, ClassifyContext, classify, labelled_automatic
 from bot.services.cases import find_case
 from bot.services.commands import command_givers, commands_in
@@ -292,7 +292,7 @@ def _message_id_reused(session: Session, row: StoredMessage) -> bool:
 
 def _earlier_copy(session: Session, row: StoredMessage, raw: bytes) -> int | None:
     """The earlier message under the same Message-ID that this one is, delivered again by
-    another route, if one is (bot.core.redelivery); None for a different message."""
+    another route, if one is (bot.adapters.redelivery); None for a different message."""
     with session.no_autoflush:
         earlier = session.scalars(
             select(StoredMessage)

@@ -42,6 +42,18 @@ NEWS = ReplyFacts(
         ({"kind": "auto_reply"}, True, True),
         ({"kind": "auto_reply", "labelled_by_headers": True}, True, False),
         ({"kind": "auto_reply", "text": ""}, False, False),
+        # A calendar answer's note: logistics wait for the digest, news is alerted.
+        (
+            {"kind": "calendar_reply", "had_commands": True, "text": "Joining from Ashton."},
+            True,
+            False,
+        ),
+        (
+            {"kind": "calendar_reply", "had_commands": True, "text": "Mum arrested today."},
+            True,
+            True,
+        ),
+        ({"kind": "calendar_reply", "had_commands": True, "text": "Thanks"}, False, False),
         ({"kind": "sin"}, False, False),
         ({"on_case": False}, False, False),
         ({"own_mail": True}, False, False),

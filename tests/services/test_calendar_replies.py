@@ -368,7 +368,7 @@ def test_an_answer_nothing_authenticated_counts_but_the_quorum_says_whose_it_is(
 
 def test_a_note_typed_with_an_answer_reaches_her_and_thanks_alone_does_not(bot: Bot) -> None:
     news = "Accepting. The child's mother was arrested this morning."
-    for sender, note in ((POLICE, "Thanks"), (HEALTH, ""), (LA, news)):
+    for sender, note in ((POLICE, "Thanks"), (HEALTH, "Joining from Ashton on Teams."), (LA, news)):
         raw = calendar_reply(sender, "ACCEPTED", note=note, **SLOT)
         drop_into_maildir(bot.tmp_path / "inbox", delivered(raw, sender))
     bot.at("2026-12-16T15:00").run()
@@ -377,3 +377,7 @@ def test_a_note_typed_with_an_answer_reaches_her_and_thanks_alone_does_not(bot: 
     assert f"  | {news}" in body_of(alert)
     with bot.app.sessions() as s:
         assert len(s.scalars(select(MeetingResponse)).all()) == 3
+    with bot.app.sessions() as s:
+        digest = digest_context(s, bot.app, bot.clock.moment.date(), bot.clock.moment)
+    [logistics] = [n for n in digest["new_on_cases"] if HEALTH in str(n["who"])]
+    assert logistics["lines"] == ["Joining from Ashton on Teams."]  # in the digest, not alerted

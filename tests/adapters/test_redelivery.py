@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.redelivery import same_email
+from bot.adapters.redelivery import same_email
 
 EMAIL = (
     b"Received: by mx1.tameside.gov.uk; Wed, 16 Dec 2026 11:00:02 +0000\r\n"
