@@ -15,7 +15,14 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.adapters.db.models import ActionItem, AgencyRequest, Case, CaseEvent, Deadline
+from bot.adapters.db.models import (
+    ActionItem,
+    AgencyRequest,
+    Case,
+    CaseEvent,
+    Deadline,
+    StoredMessage,
+)
 from bot.services.case_warnings import warnings_where
 from bot.services.digest_types import (
     ActionDue,
@@ -117,8 +124,14 @@ def escalations(session: Session, today: date) -> list[Escalation]:
     """Open professional-difference escalations, every day until each is closed: they have no
     clock of their own to put them under "overdue", and the Business Manager may be away."""
     parent = aliased(Case)
+    # When it reached the mailbox, as its alert said: the record opened when the bot read it.
+    arrived = (
+        select(func.min(StoredMessage.received_at))
+        .where(StoredMessage.case_id == Case.id)
+        .scalar_subquery()
+    )
     rows = session.execute(
-        select(Case.ref, Case.opened_at, Case.referrer_email, parent.ref)
+        select(Case.ref, func.coalesce(arrived, Case.opened_at), Case.referrer_email, parent.ref)
         .outerjoin(parent, parent.id == Case.parent_id)
         .where(Case.kind == "escalation", Case.status == "open")
         .order_by(Case.id)

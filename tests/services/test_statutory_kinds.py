@@ -11,6 +11,7 @@ its record all the same when its sender gives no commands; the Scrutineer's is s
 from __future__ import annotations
 
 import email
+from datetime import UTC, datetime
 from email import policy
 from pathlib import Path
 from typing import Any
@@ -217,6 +218,23 @@ def test_a_headteacher_writing_disagree_with_the_panels_decision_opens_an_escala
     escalations = digest.split("OPEN ESCALATIONS", 1)[1].split("NEW CASES", 1)[0]
     assert "TSCP-2026-0002" in escalations
     assert "commands not carried out" not in digest.lower()
+
+
+def test_the_digest_gives_the_time_an_escalation_arrived_not_when_it_was_read(
+    bot: Bot,
+) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    arrived = datetime(2026, 12, 18, 10, 15, tzinfo=UTC)  # GMT: London's time too
+    bot.at("2026-12-18T10:30").mail(
+        HEADTEACHER, "RE: [TSCP-2026-0001] Screening Panel outcome", CHALLENGE, arrived=arrived
+    )
+    bot.run()
+    bot.at("2026-12-21T08:30")
+    assert send_digest_if_due(bot.app)
+    digest = body_of(bot.outbox("daily_digest")[-1])
+    section = digest.split("OPEN ESCALATIONS", 1)[1].split("NEW CASES", 1)[0]
+    [line] = [x for x in section.splitlines() if "TSCP-2026-0002" in x]
+    assert "Fri 18 Dec 2026 10:15" in line  # as the alert said; 10:30 is when it was read
 
 
 def test_the_scrutineers_disagree_on_the_case_is_still_her_command(bot: Bot) -> None:
