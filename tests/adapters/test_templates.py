@@ -100,6 +100,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "at": datetime(2026, 12, 29, 11, 2, tzinfo=UTC),
             },
         ],
+        "later_vote": None,
         "notifiable": True,
         "scrutineer_hint": "Reply to this email with one line:\nAgree  or  Disagree: <your reason>",
         "next_steps": [

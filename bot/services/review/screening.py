@@ -36,6 +36,7 @@ from bot.services.review.common import (
     said_on,
 )
 from bot.services.review.meetings import cancel_if_still_to_come
+from bot.services.review.screening_outcome import tell_dissent, tell_outcome, vote_ctx
 
 
 def vote(session: Session, app: App, case: Case, cmd: c.Vote, actor: Actor, now: datetime) -> str:
@@ -71,7 +72,10 @@ def vote(session: Session, app: App, case: Case, cmd: c.Vote, actor: Actor, now:
         why=f"{actor.via} command: {cmd.line}",
     )
     result = after_vote(case.decision, before, live_votes(session, case))
-    return f"vote recorded ({label}); " + _apply_vote(session, app, case, result, actor, now)
+    said = _apply_vote(session, app, case, result, actor, now)
+    if result.change is Change.UNCHANGED and case.decision not in (None, given.choice):
+        tell_dissent(session, app, case, given, now)
+    return f"vote recorded ({label}); {said}"
 
 
 def _read_after_a_later_vote(
@@ -155,43 +159,14 @@ def decide(
         actor=actor.email,
         why=decided_by,
     )
-    votes = session.scalars(select(Vote).where(Vote.case_id == case.id, ~Vote.superseded))
-    people = app.config.people
-    queue_email(
-        session,
-        app,
-        # Keyed on the change's place in the case's history, so A -> B -> A emails each real
-        # change while a replayed message never emails the same change twice.
-        key=f"screening-outcome:{case.ref}:{sequence}:{choice}",
-        event="screening_outcome",
-        to=[people.business_manager.email, people.independent_scrutineer.email],
-        now=now,
-        case=case,
-        context={
-            "case": case_ctx(case),
-            "decision": {"choice": choice, "label": CHOICE_LABELS[choice]},
-            "decided_by": decided_by,
-            "votes": [_vote_ctx(app, v) for v in votes],
-            "notifiable": case.notifiable,
-            "scrutineer_hint": "Independent Scrutineer: reply with Agree, or with "
-            "Disagree: <your reason> to ask for a meeting with the panel.",
-            "next_steps": _next_steps(choice),
-        },
-    )
+    # Keyed on the change's place in the case's history, so A -> B -> A emails each real
+    # change while a replayed message never emails the same change twice.
+    tell_outcome(session, app, case, f"{sequence}:{choice}", None, now)
     tell_referrer(session, app, case, choice, now)
     cancelled = cancel_if_still_to_come(
         session, app, case, "the panel's decision is recorded; the meeting is not needed", now
     )
     return f"; {cancelled}" if cancelled else ""
-
-
-def _vote_ctx(app: App, v: Vote) -> dict[str, object]:
-    return {
-        "role_label": ROLE_LABELS[v.role],
-        "agency": app.config.statutory_agency(v.role).name,  # type: ignore[arg-type]
-        "choice_label": CHOICE_LABELS[v.choice],
-        "at": v.at,
-    }
 
 
 def _reopen(session: Session, app: App, case: Case, result: AfterVote, now: datetime) -> None:
@@ -241,25 +216,9 @@ def _ask_to_reconvene(
             "case": case_ctx(case),
             "reason": reason,
             "withdrawn": CHOICE_LABELS[withdrawn] if withdrawn else None,
-            "votes": [_vote_ctx(app, v) for v in votes],
+            "votes": [vote_ctx(app, v) for v in votes],
         },
     )
-
-
-def _next_steps(choice: str) -> list[str]:
-    if choice == "rapid_review":
-        return [
-            "Business Manager: reply with Notifiable: yes or no, and Notified: <date> when "
-            "the local authority has notified the National Panel.",
-            "Business Manager: reply with Agencies: <keys>, Review period: <from> to <to> "
-            "and Return by: <date> to send the Appendix B requests.",
-        ]
-    if choice == "local_review":
-        return [
-            "Business Manager: agree the audit, learning or assurance activity with the "
-            "partners and record actions with Action: <text>; owner: <agency>; due: <date>."
-        ]
-    return ["No further review. Business Manager: reply Close: <reason> when the case is done."]
 
 
 def bm_decision(
