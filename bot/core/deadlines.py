@@ -7,7 +7,7 @@ after it. Rolling a trigger that arrives on a non-working day is the caller's de
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
@@ -188,6 +188,9 @@ class Deadline:
     assumption: str | None = None
     # Why this start date, when several sources gave one (which won, which were set aside).
     basis: str | None = None
+    # Who a qualified deadline is owed by, as people know them ("Greater Manchester Police"),
+    # where its name carries only the key ("appendix_b:gmp").
+    party: str = ""
 
     def explain(self) -> str:
         lines = [f"Due {fmt_date(self.due)}: {self._how()}{self._skipped_text()}"]
@@ -202,7 +205,7 @@ class Deadline:
         label = f"{rule.start_label} (assumed)" if self.assumption else rule.start_label
         started = f"{label} on {fmt_date(self.start)} ({rule.source})"
         if kind is RuleKind.FIXED_DATE:
-            agency = self.name.partition(":")[2]
+            agency = self.party or self.name.partition(":")[2]
             label = f"{label} from {agency}" if agency else label
             return (
                 f"return date set when the request was made ({label} on "
@@ -337,8 +340,12 @@ def rapid_review(notification_sent: date, cal: WorkingCalendar) -> Deadline:
     return compute("rapid_review", notification_sent, cal)
 
 
-def appendix_b(agency: str, requested: date, return_by: date, cal: WorkingCalendar) -> Deadline:
-    return compute(f"{APPENDIX_B}:{agency}", requested, cal, due=return_by)
+def appendix_b(
+    agency: str, requested: date, return_by: date, cal: WorkingCalendar, *, named: str = ""
+) -> Deadline:
+    """`agency` is its key, for the deadline's name; `named` what its explanation calls it."""
+    found = compute(f"{APPENDIX_B}:{agency}", requested, cal, due=return_by)
+    return replace(found, party=named) if named else found
 
 
 def cspr_report(decision: date, cal: WorkingCalendar) -> Deadline:

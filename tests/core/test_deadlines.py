@@ -257,6 +257,13 @@ def test_appendix_b(agency: str, requested: date, return_by: date) -> None:
     assert agency in text
 
 
+def test_an_appendix_b_deadline_names_the_agency_as_people_know_it() -> None:
+    found = dl.appendix_b("tg-icft", date(2026, 12, 24), date(2027, 1, 7), CAL, named="T&G ICFT")
+    assert found.name == "appendix_b:tg-icft"  # the key stays the deadline's name
+    assert "(Appendix B requested from T&G ICFT on Thu 24 Dec 2026;" in found.explain()
+    assert "tg-icft" not in found.explain()
+
+
 @pytest.mark.parametrize(
     ("name", "due", "message"),
     [

@@ -57,6 +57,8 @@ def test_asking_again_after_a_return_opens_the_clock_and_says_so(bot: Bot) -> No
     deadlines = {d.name: d for d in bot.case().deadlines}
     live, earlier = deadlines["appendix_b:gmp"], deadlines["appendix_b:gmp:1"]
     assert (live.due, live.met_at, live.state) == (date(2027, 1, 5), None, "open")
+    # Its explanation, which reminders to the agency print, names it as people know it.
+    assert f"Appendix B requested from {GMP} on " in live.explanation
     assert (earlier.due, earlier.met_on, earlier.state) == (
         date(2026, 12, 24),
         date(2026, 12, 18),

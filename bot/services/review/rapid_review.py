@@ -162,7 +162,10 @@ def _request_one(
     else:
         existing.return_by = return_by
     set_deadline(
-        session, case, deadlines.appendix_b(agency.key, requested, return_by, app.calendar), now
+        session,
+        case,
+        deadlines.appendix_b(agency.key, requested, return_by, app.calendar, named=agency.name),
+        now,
     )
     live = f"{deadlines.APPENDIX_B}:{agency.key}"
     kept = sum(1 for d in case.deadlines if d.name.startswith(f"{live}:"))
