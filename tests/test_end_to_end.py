@@ -242,11 +242,12 @@ def test_a_changed_vote_emails_the_outcome_only_when_the_majority_changes(
     _vote(mailbox, "dsp.children@tameside.gov.uk", "Vote: rapid review", 2)
     _vote(mailbox, "dsp.tameside@nhs.net", "Vote: no further action", 3)
     bot("--now", "2026-12-23T07:30", "run", "--once")
-    assert len(_by_subject(outbox, "Screening Panel decision")) == 1
+    # The decision, then Health's vote against it, with every vote, for the Scrutineer.
+    assert len(_by_subject(outbox, "Screening Panel decision")) == 2
     # Health changes its vote: still 2-1 for a Rapid Review, so nobody is told anything new.
     _vote(mailbox, "dsp.tameside@nhs.net", "Vote: local learning review", 4)
     bot("--now", "2026-12-23T07:40", "run", "--once")
-    assert len(_by_subject(outbox, "Screening Panel decision")) == 1
+    assert len(_by_subject(outbox, "Screening Panel decision")) == 2
     # The Business Manager cannot record something the partners' majority did not decide.
     code, _ = bot(
         "--now", "2026-12-23T07:45", "command", "TSCP-2026-0001", "Decision: no further action"
@@ -259,6 +260,7 @@ def test_a_changed_vote_emails_the_outcome_only_when_the_majority_changes(
     decisions = _by_subject(outbox, "Screening Panel decision")
     assert [str(m["Subject"]).rsplit(": ", 1)[1] for m in decisions] == [
         "Rapid Review",
+        "Rapid Review (a later vote; the decision stands)",
         "Local learning review (audit, learning or assurance activity)",
     ]
 

@@ -31,8 +31,10 @@ def who_to_chase(app: App, known: Known, deadline: Deadline) -> Chase | None:
         agency = app.config.agency(key) if key else None
         if agency is None:
             return Chase([bm], [bm], [scrutineer], "business_manager")
-        lead = [agency.dsp.email] if agency.dsp else agency_addresses(agency)
-        return Chase(agency_addresses(agency), lead, [bm], "agency", agency.name)
+        if agency.dsp is None:  # no one above the contact: the escalation must not say so
+            addresses = agency_addresses(agency)
+            return Chase(addresses, addresses, [bm], "agency_contact", agency.name)
+        return Chase(agency_addresses(agency), [agency.dsp.email], [bm], "agency", agency.name)
     if base == "panel_notification":
         la = app.config.statutory_agency("local_authority").dsp
         la_mail = [la.email] if la else []

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 HINTS = {
     "agency": "Please send the completed return to the partnership by replying to the request.",
+    "agency_contact": "Please send the completed return to the partnership by replying to the "
+    "request.",  # the same agency, with no safeguarding lead on record above its contact
     "local_authority": "The local authority must notify the National Panel through the Child "
     "Safeguarding Online Notification form; reply Notified: <date> once it is done.",
     "looked_after_death": "The local authority must notify the Secretary of State and Ofsted "
@@ -47,6 +49,9 @@ HINTS = {
 }
 # Deadlines whose reminder names the one command that meets them.
 DEADLINE_HINTS = {
+    # An action-plan item is owned by an agency too, but it is no return to send.
+    deadlines.ACTION: "Please tell the Business Manager when the action is complete, or if it "
+    "cannot be done by the date agreed, so that the action plan can be updated.",
     "complaint_response": "Once the written reply to the complaint has been sent, reply "
     "Answered: <the date it was sent>; the reminders then stop. Close the record with "
     "Close: <reason> when nothing more is needed.",
@@ -202,7 +207,8 @@ def _send(
         }
     else:
         event, to, cc = "deadline_reminder", chase.remind, chase.remind_cc
-        hint = DEADLINE_HINTS.get(deadline.name, HINTS[chase.role])
+        kind = deadline.name.partition(":")[0]
+        hint = DEADLINE_HINTS.get(deadline.name) or DEADLINE_HINTS.get(kind, HINTS[chase.role])
         context |= {"recipient_role": chase.role, "action_hint": hint}
     # Not among the case's keys that gather() read (the step was not in `sent`).
     queue_email_later(

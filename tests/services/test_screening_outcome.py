@@ -29,6 +29,8 @@ def test_a_vote_against_the_decision_after_it_is_told_to_the_scrutineer(bot: Bot
     assert "The decision stands" in text
     assert text.count("Rapid Review, Wed 16 Dec 2026") == 2  # the first two votes, listed too
     assert text.count("Local learning review (audit, learning or assurance activity), Wed 16") == 2
+    _vote(bot, "2026-12-16T14:00", HEALTH, "no further action")  # the same dissent, reworded
+    assert len(bot.outbox("screening_outcome")) == 2
 
 
 def test_a_later_vote_for_the_decision_sends_nothing_more(bot: Bot) -> None:

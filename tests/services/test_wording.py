@@ -204,6 +204,26 @@ def test_late_escalations_say_how_late_and_whom_they_address(bot: Bot) -> None:
     assert_every_email_is_clean(bot)
 
 
+def test_an_escalation_to_the_only_contact_on_record_does_not_call_it_a_lead(bot: Bot) -> None:
+    # The schools have a contact and no safeguarding lead above it: the escalation goes to
+    # the same address as the reminders, and must not pretend it is going higher.
+    bot.at("2026-12-17T09:00").mail(BM, reply(REF), "Decision: rapid review\nNotified: 17/12/2026")
+    bot.run()
+    bot.at("2026-12-17T09:30").mail(BM, reply(REF), "Agencies: schools\nReturn by: 24/12/2026")
+    bot.run()
+    bot.at("2027-02-10T10:00").run()
+    row = escalation(bot, "appendix_b:schools")
+    contact = "education.safeguarding@tameside.gov.uk"
+    assert row.recipients == [contact, BM]
+    text = flat(body_of(row))
+    assert "as the safeguarding lead" not in text and "copied in" not in text
+    assert (
+        "No safeguarding lead above this address is on record for Tameside schools, so the "
+        "Business Manager is copied and will follow it up with you."
+    ) in text
+    assert_every_email_is_clean(bot)
+
+
 def test_everyday_chasing_is_addressed_right_and_worded_cleanly(bot: Bot) -> None:
     days = [f"2026-12-{d}" for d in (17, 18, 21, 22, 23, 24, 29, 30, 31)]
     for day in [*days, "2027-01-04", "2027-01-05"]:

@@ -73,9 +73,16 @@ def vote(session: Session, app: App, case: Case, cmd: c.Vote, actor: Actor, now:
     )
     result = after_vote(case.decision, before, live_votes(session, case))
     said = _apply_vote(session, app, case, result, actor, now)
-    if result.change is Change.UNCHANGED and case.decision not in (None, given.choice):
+    dissent = case.decision not in (None, given.choice)
+    if result.change is Change.UNCHANGED and dissent and _agreed_before(case, before, given):
         tell_dissent(session, app, case, given, now)
     return f"vote recorded ({label}); {said}"
+
+
+def _agreed_before(case: Case, before: dict[str, str], given: Vote) -> bool:
+    """Whether the partner had not already voted against the decision: a dissent that only
+    changes its reason ("no further action", then "local learning review") is nothing new."""
+    return before.get(given.role, case.decision) == case.decision
 
 
 def _read_after_a_later_vote(
