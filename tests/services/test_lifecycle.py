@@ -522,6 +522,9 @@ def test_case_from_sin_to_action_plan_using_only_email(bot: Bot) -> None:
     bot.at("2027-09-29T10:00").run()
     [reminder] = [r for r in bot.outbox("deadline_reminder") if ":action:1:" in r.idempotency_key]
     assert reminder.recipients == [HEALTH] and "Action plan item" in reminder.subject
+    hint = " ".join(body_of(reminder).split())
+    assert "tell the Business Manager when the action is complete" in hint
+    assert "completed return" not in hint  # an action is no Appendix B return
     bot.at("2027-09-29T11:00").mail(BM, reply(ref), "Action done: 1")
     bot.at("2027-10-04T10:00").run()
     case = bot.case()
