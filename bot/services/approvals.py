@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage
+from bot.adapters.email_date import with_date
 from bot.app import App
 from bot.services.cases import add_event
 
@@ -192,6 +193,7 @@ def approve(
         now,
         now,
     )
+    row.raw = with_date(row.raw, now)  # it goes as of its approval, not its drafting
     if row.case is not None:
         add_event(
             session,

@@ -452,6 +452,9 @@ def approve_last_draft(bot: Bot, event: str, when: str) -> OutboxMessage:
     bot.run()
     [row] = [r for r in bot.outbox(event) if r.id == drafts[0].id]
     assert row.status == "sent" and row.approved_by == BM
+    # Dated when it went, on her approval, not when it was drafted.
+    sent = email.message_from_bytes(row.raw, policy=policy.default)
+    assert sent["Date"].datetime == bot.clock.moment != drafts[0].created_at
     return row
 
 
