@@ -98,7 +98,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
     # A deadline in a year the calendar does not cover is flagged, never counted: counting it
     # raised, and took the whole digest with it.
     views, beyond = within_calendar(_deadline_views(session, horizon), app.calendar)
-    returns, received = cases.returns(session, today)
+    returns, received = cases.returns(session, today, _last_digest_at(session, now))
     actions, later, done = cases.actions(session, today, horizon)
     complaints, answered = cases.complaints(session, today)
     # Hundreds of overdue deadlines share a few dozen due dates: count each date's days once,

@@ -10,7 +10,7 @@ nothing in the digest (bot.services.digest fills `quiet`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -38,14 +38,15 @@ from bot.services.forms import RETURN_FROM, RETURN_READ, RETURN_UNREADABLE
 FORM_EVENTS = ("form_read", "form_fields_updated")
 
 
-def returns(session: Session, today: date) -> tuple[list[ReturnDue], int]:
-    """Appendix B returns still awaited on open cases, and how many came in."""
+def returns(session: Session, today: date, since: datetime) -> tuple[list[ReturnDue], int]:
+    """Appendix B returns on open cases still awaited, then those received since `since` (the
+    last digest); and how many others came in earlier, counted, not listed."""
     rows = session.execute(
         select(
             Case.ref,
             AgencyRequest.agency_key,
             AgencyRequest.return_by,
-            AgencyRequest.received_at.is_(None),
+            AgencyRequest.received_at,
         )
         .join(Case, Case.id == AgencyRequest.case_id)
         .where(Case.status == "open")
@@ -58,10 +59,16 @@ def returns(session: Session, today: date) -> tuple[list[ReturnDue], int]:
             "due": return_by,
             "state": "overdue" if return_by < today else "requested",
         }
-        for ref, agency, return_by, outstanding in rows
-        if outstanding
+        for ref, agency, return_by, received in rows
+        if received is None
     ]
-    return awaited, len(rows) - len(awaited)
+    new: list[ReturnDue] = [
+        {"ref": ref, "agency": agency, "due": return_by, "state": "received"}
+        for ref, agency, return_by, received in sorted(
+            (r for r in rows if r[3] is not None and r[3] >= since), key=lambda r: r[3] or since
+        )
+    ]
+    return awaited + new, len(rows) - len(awaited) - len(new)
 
 
 def actions(session: Session, today: date, horizon: date) -> tuple[list[ActionDue], int, int]:

@@ -1018,7 +1018,7 @@ def test_command_result_lists_what_was_not_understood(renderer: TemplateRenderer
 def test_digest_shows_the_new_sections(renderer: TemplateRenderer) -> None:
     out = renderer.render("daily_digest", CONTEXTS["daily_digest"])
     assert "  Awaiting your approval    1" in out.text
-    assert "  Appendix B returns        2 (1 overdue)" in out.text
+    assert "  Appendix B returns        1 (1 overdue)" in out.text
     assert "  TSCP-2026-0005  Mon 23 Nov 2026  OVERDUE    Greater Manchester Police" in out.text
     assert "Scrutineer disagrees" in out.text and "Share the learning brief" in out.text
     assert "TSCP-CMP-2026-0003" in out.text and "TSCP-CMP-2026-0003" in out.html

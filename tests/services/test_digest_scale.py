@@ -128,7 +128,7 @@ def test_settled_and_far_off_work_is_counted_and_what_needs_action_listed(
     assert "Share the learning brief" in text
     assert "TSCP-2026-0005" in text.split("COMPLAINTS", 1)[1].split("NEW CASES", 1)[0]
     # Counted: the return that came in, the action done, the one due in March, the answer.
-    assert "  Appendix B returns        1 (1 overdue); 1 received, not listed" in text
+    assert "  Appendix B returns        1 (1 overdue); 1 received earlier, not listed" in text
     assert "  Actions                   1; 1 due after Mon 4 Jan 2027, not listed; " in text
     assert "1 done, not listed" in text
     assert "Audit the referral pathway" not in text and "Train the front door" not in text
