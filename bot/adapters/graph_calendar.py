@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.adapters.graph_error import GraphError
 from bot.adapters.meeting_calendar import Attendee, Busy, CalendarAccess, CalendarError
@@ -85,8 +85,14 @@ class GraphCalendar:
             address = str(schedule.get("scheduleId") or "").lower()
             for item in schedule.get("scheduleItems") or []:
                 if str(item.get("status") or "").lower() in _BUSY:
-                    found.append(Busy(address, _moment(item["start"]), _moment(item["end"])))
+                    found.append(self._busy(address, item))
         return found
+
+    def _busy(self, address: str, item: Any) -> Busy:
+        try:
+            return Busy(address, _moment(item["start"], self._tz), _moment(item["end"], self._tz))
+        except (KeyError, TypeError, ValueError) as exc:  # never a crash: the pass goes on
+            raise CalendarError(f"Graph free/busy: an unreadable busy time ({exc})") from None
 
     def create(
         self,
@@ -107,7 +113,7 @@ class GraphCalendar:
         if not isinstance(event_id, str) or not event_id:
             raise CalendarError("Graph create the Screening Panel event: no event id")
         try:
-            return event_id, _moment(event["start"])
+            return event_id, _moment(event["start"], self._tz)
         except (KeyError, TypeError, ValueError):
             return event_id, None
 
@@ -199,9 +205,16 @@ def _guard() -> Iterator[None]:
         raise CalendarError(str(exc)) from exc
 
 
-def _moment(value: Any) -> datetime:
-    """A dateTimeTimeZone as an aware datetime (Graph gives 7 fractional digits)."""
+def _moment(value: Any, asked: ZoneInfo) -> datetime:
+    """A dateTimeTimeZone as an aware datetime (Graph gives 7 fractional digits). Its zone is
+    the one `Prefer: outlook.timezone` asked for, which Graph may name the Windows way ("GMT
+    Standard Time" for Europe/London): a name that is no IANA zone is read as that one."""
     text = str(value["dateTime"])
     head, _, frac = text.partition(".")
     naive = datetime.fromisoformat(head + (f".{frac[:6]}" if frac else ""))
-    return naive.replace(tzinfo=ZoneInfo(str(value.get("timeZone") or "UTC")))
+    name = str(value.get("timeZone") or "UTC")
+    try:
+        zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = asked
+    return naive.replace(tzinfo=zone)
