@@ -29,6 +29,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
 from bot.adapters.graph_error import GraphError
 from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError
@@ -39,6 +40,9 @@ _THROTTLED = (429, 503, 504)
 # 429 and 503 mean "not processed, come back later"; 504 means only that the answer did not
 # come back in time, so only a request that may be repeated safely waits and goes again.
 _NOT_PROCESSED = (429, 503)
+# A gateway's answer for the server behind it (502 Bad Gateway, 504 Gateway Timeout): the
+# request may have reached Exchange and been carried out.
+_MAYBE_DONE = (502, 504)
 _REPEATABLE = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _NO_RETRY_AFTER_WAIT = 2.0  # seconds, doubled per retry, when the service names no wait
 
@@ -189,11 +193,24 @@ class GraphClient:
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
-            lost = isinstance(exc, (requests.exceptions.ReadTimeout,
-                                    requests.exceptions.ChunkedEncodingError))  # fmt: skip
             raise GraphError(
-                f"Graph {what} failed: {_problem(exc)} ({self.base_url})", maybe_done=lost
+                f"Graph {what} failed: {_problem(exc)} ({self.base_url})",
+                maybe_done=_maybe_reached(exc),
             ) from None
+
+
+def _maybe_reached(exc: requests.RequestException) -> bool:
+    """Whether the request may have been carried out though no answer came: a read that timed
+    out, an answer cut short, or a connection that dropped once made (a reset mid-reply). Not
+    when no connection was ever made (refused, no such host, a connect timeout, TLS)."""
+    lost = (requests.exceptions.ReadTimeout, requests.exceptions.ChunkedEncodingError)
+    if isinstance(exc, lost):
+        return True
+    never = (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)
+    if not isinstance(exc, requests.exceptions.ConnectionError) or isinstance(exc, never):
+        return False
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return not isinstance(reason, NewConnectionError)  # NameResolutionError is one too
 
 
 # Why a 403 happens, in the words an administrator acts on.
@@ -215,11 +232,13 @@ def _refused(response: requests.Response, what: str, permission: str) -> GraphEr
         text += f" ({_permission_hint(permission)})"
     elif status == 401:
         text += " (check the [microsoft] app registration, its secret or certificate, and consent)"
-    elif status == 504:
-        text += " (no answer came in time: it may have been done)"
+    elif status in _MAYBE_DONE:
+        text += " (no answer came from the server behind the gateway: it may have been done)"
     elif status in _THROTTLED:
         text += " (Graph is busy or throttling; the next pass tries again)"
-    return GraphError(" ".join(text.split()), status=status, code=code, maybe_done=status == 504)
+    return GraphError(
+        " ".join(text.split()), status=status, code=code, maybe_done=status in _MAYBE_DONE
+    )
 
 
 def _error_body(response: requests.Response) -> tuple[str, str]:

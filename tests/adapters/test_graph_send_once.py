@@ -133,3 +133,29 @@ def test_a_read_answered_504_is_waited_for_and_asked_again(
 
     assert [m.raw for m in batch.messages] == [sin()]
     assert waits == [2.0]  # no Retry-After: the client's own first wait
+
+
+def test_a_send_whose_connection_drops_before_the_answer_is_maybe_sent_and_posted_once(
+    graph: GraphTestServer, client: GraphClient, waits: list[float]
+) -> None:
+    # Carried out, then the connection closes with no answer: as a 504, never sent again
+    # without a look in Sent Items.
+    graph.state.cut_answers = ["/sendMail$"]
+    with pytest.raises(SendError) as raised:
+        GraphSender(client, MAILBOX).send(_ack(), MAILBOX, ["casey.invented@gmp.police.uk"])
+    assert raised.value.maybe_sent and not raised.value.permanent
+    assert graph.state.calls("POST", r"/sendMail$") == 1
+    assert _sent_ids(graph) == ["<tscp-ack-1@tameside.gov.uk>"]
+
+
+def test_a_send_to_a_server_that_cannot_be_reached_is_not_maybe_sent(
+    graph: GraphTestServer, entra: EntraTestServer
+) -> None:
+    tokens = EntraApp(
+        TENANT, CLIENT_ID, ClientSecret(CLIENT_SECRET), authority=entra.authority,
+        validate_authority=False,
+    )  # fmt: skip
+    closed = GraphClient("http://127.0.0.1:9/v1.0", OAuthLogin(tokens, (GRAPH_SCOPE,)))
+    with pytest.raises(SendError) as raised:  # port 9: nothing listens, nothing was sent
+        GraphSender(closed, MAILBOX).send(_ack(), MAILBOX, ["casey.invented@gmp.police.uk"])
+    assert not raised.value.maybe_sent
