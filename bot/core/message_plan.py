@@ -128,9 +128,11 @@ def _human_note(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
     Whether it says anything worth a person's time is bot.core.attention's question.
     """
     kinds = {type(e) for e in effects}
-    written = snap.kind == "case_reply" or (snap.kind == "auto_reply" and not snap.returned_mail)
-    # A reused Message-ID is triaged whole: a person sees it there, not twice.
-    if not written or snap.message_id_reused or FileOnCase not in kinds:
+    # An automatic reply under a reused Message-ID waits on the triage list alone; a person's
+    # reply so sent may be news told again (a copy by another route is not: see plan()).
+    automatic = not snap.returned_mail and not snap.message_id_reused
+    written = snap.kind == "case_reply" or (snap.kind == "auto_reply" and automatic)
+    if not written or FileOnCase not in kinds:
         return []
     return [] if kinds & {RecordReturn, ApplySinForm} else [NoteHumanMail()]
 
