@@ -47,4 +47,7 @@ def _body(raw: bytes) -> bytes:
 
 def _written(raw: bytes) -> tuple[tuple[str, ...], ...]:
     headers = _HEADERS.parsebytes(raw)
-    return tuple(tuple(" ".join(v.split()) for v in headers.get_all(name, [])) for name in _WRITTEN)
+    # str(): a field compat32 cannot decode comes back as an email.header.Header, not a str.
+    return tuple(
+        tuple(" ".join(str(v).split()) for v in headers.get_all(name, [])) for name in _WRITTEN
+    )

@@ -44,3 +44,11 @@ def test_a_change_anyone_made_is_a_different_email(old: bytes, new: bytes) -> No
 
 def test_no_header_block_is_no_match_on_headers_alone() -> None:
     assert not same_email(EMAIL, EMAIL.split(b"\r\n\r\n")[0])
+
+
+def test_a_header_of_raw_8_bit_bytes_is_compared_not_a_crash() -> None:
+    # compat32 gives such a field back as an email.header.Header: comparing it raised, and
+    # the message went round three times into quarantine (found by the fuzz soak, seed 21).
+    damaged = EMAIL.replace(b"Subject: RE:", b"Subject: RE: caf\xe9 \xff")
+    assert same_email(damaged, b"Received: by mx2.tameside.gov.uk\r\n" + damaged)
+    assert not same_email(damaged, EMAIL)
