@@ -22,7 +22,7 @@ from bot.core.message import MailMessage
 from bot.core.working_days import WorkingCalendar
 
 if TYPE_CHECKING:
-    from bot.adapters.ews_source import EwsConnection
+    from bot.adapters.ews_connection import EwsConnection
     from bot.adapters.graph_client import GraphClient
     from bot.adapters.imap_source import ImapSource
     from bot.adapters.mail_source import MailSource
@@ -94,7 +94,7 @@ def graph_client(config: Config, tokens: EntraApp | None, graph: GraphSettings) 
 
 def ews_connection(config: Config, tokens: EntraApp | None, ews: EwsSettings) -> EwsConnection:
     """An EWS connection to the configured mailbox; nothing is contacted yet."""
-    from bot.adapters.ews_source import EwsConnection, EwsLogin
+    from bot.adapters.ews_connection import EwsConnection, EwsLogin
 
     login = EwsLogin(ews.endpoint, ews.mailbox, ews.username, ews.password, ews.auth)
     return EwsConnection(login, _oauth(config, tokens, ews.auth, ews.scopes))

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.adapters.ews_source import EwsConnection
+from bot.adapters.ews_connection import EwsConnection
 from bot.adapters.mail_source import MailboxError
 from bot.adapters.meeting_calendar import Attendee, Busy, CalendarAccess, CalendarError
 from bot.core.meeting_replies import Answer

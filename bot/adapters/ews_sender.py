@@ -17,7 +17,7 @@ from email.policy import compat32
 from email.utils import getaddresses
 from typing import Any
 
-from bot.adapters.ews_source import EwsConnection
+from bot.adapters.ews_connection import EwsConnection
 from bot.adapters.mail_source import MailboxError
 from bot.adapters.outgoing import SendError
 

@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import MailboxState, StoredMessage
-from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
+from bot.adapters.ews_connection import EwsConnection, EwsLogin
+from bot.adapters.ews_source import EwsSource
 from bot.adapters.graph_client import GraphClient
 from bot.adapters.graph_source import GraphSource
 from bot.adapters.mail_source import Batch, Cursor, MailboxError

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.adapters.db.models import Case, MailboxState, StoredMessage
+from bot.adapters.ews_connection import EwsConnection, EwsLogin
 from bot.adapters.ews_sender import EwsSender
-from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
+from bot.adapters.ews_source import EwsSource
 from bot.adapters.mail_source import Cursor, MailboxError, MessageGone, Moved
 from bot.adapters.outgoing import SendError
 from bot.bootstrap import make_sent_lookup

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.ews_calendar import EwsCalendar, meeting_uid
-from bot.adapters.ews_source import EwsConnection, EwsLogin
+from bot.adapters.ews_connection import EwsConnection, EwsLogin
 from bot.adapters.meeting_calendar import CalendarError
 from bot.core.meeting_replies import Answer
 from tests.config.test_loader import error_for, example, parse

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import tomli_w
 
+from bot.adapters.ews_connection import EwsConnection, EwsLogin
 from bot.adapters.ews_sender import EwsSender
-from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
+from bot.adapters.ews_source import EwsSource
 from bot.adapters.mail_source import MailboxError
 from bot.cli import main
 from tests.fixtures.ews import MAILBOX, EwsTestServer, write_ews_config

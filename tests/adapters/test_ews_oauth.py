@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters.ews_connection import EwsConnection, EwsLogin
 from bot.adapters.ews_sender import EwsSender
-from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
+from bot.adapters.ews_source import EwsSource
 from bot.adapters.mail_source import MailboxError
 from bot.adapters.oauth_tokens import ClientSecret, EntraApp, OAuthLogin
 from bot.adapters.outgoing import SendError

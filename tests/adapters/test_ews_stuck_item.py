@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
+from bot.adapters.ews_connection import EwsConnection, EwsLogin
+from bot.adapters.ews_source import EwsSource
 from bot.adapters.listing import BATCH_MESSAGES
 from bot.app import App
 from bot.services.digest_messages import quarantine

@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import MailboxState, StoredMessage
-from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
+from bot.adapters.ews_connection import EwsConnection, EwsLogin
+from bot.adapters.ews_source import EwsSource
 from bot.app import App
 from bot.services.ingest import IngestReport, ingest_pass
 from tests.fixtures.app import AppFactory

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.adapters.ews_source import EwsConnection, EwsLogin, EwsSource
+from bot.adapters.ews_connection import EwsConnection, EwsLogin
+from bot.adapters.ews_source import EwsSource
 from tests.fixtures.ews import MAILBOX, PASSWORD, USERNAME
 from tests.fixtures.ews_streaming import EwsStreamingServer
 from tests.fixtures.mail import email
