@@ -34,10 +34,10 @@ from bot.services.reminder_recipients import Chase, copied, escalated_to, who_to
 
 log = logging.getLogger(__name__)
 
+_RETURN = "Please send the completed return to the partnership by replying to the request."
 HINTS = {
-    "agency": "Please send the completed return to the partnership by replying to the request.",
-    "agency_contact": "Please send the completed return to the partnership by replying to the "
-    "request.",  # the same agency, with no safeguarding lead on record above its contact
+    "agency": _RETURN,
+    "agency_contact": _RETURN,  # an agency with no safeguarding lead on record above its contact
     "local_authority": "The local authority must notify the National Panel through the Child "
     "Safeguarding Online Notification form; reply Notified: <date> once it is done.",
     "looked_after_death": "The local authority must notify the Secretary of State and Ofsted "
