@@ -25,7 +25,7 @@ from bot.config.model import (
     Role,
 )
 from bot.config.paths import packaged, resolve
-from bot.config.reader import ConfigError, Reader
+from bot.config.reader import ConfigError, Reader, entry_name
 from bot.config.retention import retention_section
 from bot.config.secret_env import SecretsEnviron
 from bot.config.workflow import (
@@ -187,9 +187,10 @@ def _agencies(root: Reader) -> tuple[Agency, ...]:
     for role in STATUTORY_ROLES:
         found = [a for a in agencies if a.role == role]
         if len(found) == 1 and found[0].dsp is None:
+            where = entry_name("agencies", agencies.index(found[0]))
             raise ConfigError(
-                f"agencies[{agencies.index(found[0])}].dsp: missing; expected a [agencies.dsp] "
-                f'table with name and email (every role = "{role}" agency needs one)'
+                f"{where}.dsp: missing; expected a [agencies.dsp] table with name and email "
+                f'(every role = "{role}" agency needs one)'
             )
         if len(found) != 1:
             raise ConfigError(
@@ -222,7 +223,7 @@ def _check_no_shared_entry(agencies: tuple[Agency, ...]) -> None:
         for entry in agency.domains:
             if owner.setdefault(entry, agency.key) != agency.key:
                 raise ConfigError(
-                    f'agencies[{i}].domains: "{entry}" is already a domain of agency '
+                    f'{entry_name("agencies", i)}.domains: "{entry}" is already a domain of agency '
                     f'"{owner[entry]}"; give each domain, pattern or address to one agency only'
                 )
 

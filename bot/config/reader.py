@@ -97,7 +97,7 @@ class Reader:
         value = self._get(key, default, "a list of tables")
         if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
             raise self.fail(key, "a list of tables ([[...]])", value)
-        return [Reader(v, f"{self.where(key)}[{i}]") for i, v in enumerate(value)]
+        return [Reader(v, entry_name(self.where(key), i)) for i, v in enumerate(value)]
 
     def parsed(
         self, key: str, parse: Callable[[str], T], expected: str, default: object = _MISSING
@@ -114,3 +114,9 @@ class Reader:
         unknown = sorted(set(self._data) - self._seen)
         if unknown:
             raise ConfigError(f"{self.where(unknown[0])}: unknown key (check the spelling)")
+
+
+def entry_name(where: str, index: int) -> str:
+    """How an error names one [[table]] of a list: counted from one, as a person counts the
+    blocks in the file ("agencies #2" is the second [[agencies]])."""
+    return f"{where} #{index + 1}"

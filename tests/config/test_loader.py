@@ -203,7 +203,7 @@ def _banner_of_two_words(d: dict[str, Any]) -> None:
     ("change", "key", "expected"),
     [
         (_deputy_is_the_person, "people.business_manager.deputies", "other than"),
-        (_deputy_not_an_address, "agencies[1].dsp.deputies", "email addresses"),
+        (_deputy_not_an_address, "agencies #2.dsp.deputies", "email addresses"),
         (_deputies_on_an_outside_body, "people.ofsted.deputies", "unknown key"),
         (_one_deputy_for_two_partners, "agencies", "both gmp and icb"),
         (_exchange_without_domains, "commands.exchange_accepted_domains", "tameside.gov.uk"),
@@ -211,14 +211,14 @@ def _banner_of_two_words(d: dict[str, Any]) -> None:
         (_digest_cc_not_an_address, "digest.cc", "email addresses"),
         (_banner_of_two_words, "ingest.gateway_banners", "3 words or more"),
         (_password_env_misspelt, "mailbox.imap.password_env", "is 'pasword_env' a misspelling"),
-        (_closure_with_a_time, "partnership.local_closures[0].date", "2026-12-29 (no quotes)"),
+        (_closure_with_a_time, "partnership.local_closures #1.date", "2026-12-29 (no quotes)"),
         (_since_with_a_time, "ingest.since", "a date like"),
         (_drop_partnership_name, "partnership.name", "missing"),
         (_poll_often, "mailbox.poll_seconds", "whole number"),
         (_poll_typo, "mailbox.pol_seconds", "unknown key"),
-        (_bad_role, "agencies[1].role", "local_authority, police, health, relevant_agency, other"),
+        (_bad_role, "agencies #2.role", "local_authority, police, health, relevant_agency, other"),
         (_no_health_agency, "agencies", 'role = "health"'),
-        (_health_without_dsp, "agencies[2].dsp", "missing"),
+        (_health_without_dsp, "agencies #3.dsp", "missing"),
         (_bad_email, "people.business_manager.email", "an email address"),
         (_bad_zone, "partnership.time_zone", "IANA time zone"),
         (_zone_folder, "partnership.time_zone", "IANA time zone"),
@@ -464,14 +464,14 @@ def test_a_domain_entry_that_is_not_a_domain_pattern_or_address_is_refused(
 ) -> None:
     data = _with_agency(example(), domains=[entry])
     message = error_for(data, tmp_path)
-    assert message.startswith(f"agencies[{len(data['agencies']) - 1}].domains:")
+    assert message.startswith(f"agencies #{len(data['agencies'])}.domains:")
     assert '"*.sch.uk"' in message and repr(entry) in message
 
 
 def test_one_domain_given_to_two_agencies_is_refused(tmp_path: Path) -> None:
     data = _with_agency(example(), domains=["Justice.gov.uk"])
     message = error_for(data, tmp_path)
-    where = f"agencies[{len(data['agencies']) - 1}].domains"
+    where = f"agencies #{len(data['agencies'])}.domains"
     assert message == (
         f'{where}: "justice.gov.uk" is already a domain of agency "probation"; '
         "give each domain, pattern or address to one agency only"
