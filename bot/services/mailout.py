@@ -15,6 +15,7 @@ from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.adapters.email_builder import InlineImage, build_email, make_message_id
 from bot.app import App
 from bot.config import Config
+from bot.core.wording import signed_as
 from bot.services.batch import Batch
 from bot.services.held_rows import email_held, hold_email
 
@@ -34,7 +35,11 @@ def config_context(config: Config) -> dict[str, object]:
     bm = config.people.business_manager
     return {
         "partnership": {"name": p.name, "mailbox": p.mailbox, "prefix": p.reference_prefix},
-        "business_manager": {"name": bm.name, "email": bm.email},
+        "business_manager": {
+            "name": bm.name,
+            "email": bm.email,
+            "signed": signed_as(bm.name, "Business Manager"),
+        },
     }
 
 

@@ -266,12 +266,12 @@ within 6 months of the decision to hold the review. If this changes, we
 will tell you.
 
 Please quote TSCP-2026-0001 in any reply. If you have any questions, please
-contact TSCP Business Manager, Business Manager, at tscp.business.manager@tameside.gov.uk.
+contact TSCP Business Manager, at tscp.business.manager@tameside.gov.uk.
 
 Yours faithfully,
 
 TSCP Business Manager
-Business Manager, on behalf of the Tameside Safeguarding Children Partnership
+on behalf of the Tameside Safeguarding Children Partnership
 """
         + FOOTER
     )
@@ -319,13 +319,13 @@ separately by a secure route. If you have not received it, please tell
 the Business Manager at once.
 
 If you have any comments before publication, please send them to
-TSCP Business Manager, Business Manager, at tscp.business.manager@tameside.gov.uk,
+TSCP Business Manager, at tscp.business.manager@tameside.gov.uk,
 quoting TSCP-2026-0001.
 
 Yours faithfully,
 
 TSCP Business Manager
-Business Manager, on behalf of the Tameside Safeguarding Children Partnership
+on behalf of the Tameside Safeguarding Children Partnership
 """
         + FOOTER
     )
@@ -362,13 +362,13 @@ separately by a secure route. If you have not received it by
 Tuesday 22 June 2027, please tell the Business Manager.
 
 If you have any comments before publication, please send them to
-TSCP Business Manager, Business Manager, at tscp.business.manager@tameside.gov.uk,
+TSCP Business Manager, at tscp.business.manager@tameside.gov.uk,
 quoting TSCP-2026-0001.
 
 Yours faithfully,
 
 TSCP Business Manager
-Business Manager, on behalf of the Tameside Safeguarding Children Partnership
+on behalf of the Tameside Safeguarding Children Partnership
 """
         + FOOTER
     )
@@ -472,12 +472,12 @@ We expect to send you the completed Rapid Review by Friday 12 February 2027.
 If this date changes, we will tell you.
 
 Please quote TSCP-2026-0001 in any reply. If you have any questions, please
-contact TSCP Business Manager, Business Manager, at tscp.business.manager@tameside.gov.uk.
+contact TSCP Business Manager, at tscp.business.manager@tameside.gov.uk.
 
 Yours faithfully,
 
 TSCP Business Manager
-Business Manager, on behalf of the Tameside Safeguarding Children Partnership
+on behalf of the Tameside Safeguarding Children Partnership
 """
         + FOOTER
     )
