@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
 
@@ -45,9 +46,11 @@ from bot.services.digest_types import (
     NewCase,
     NewOnCase,
     Settled,
+    UpcomingDeadline,
 )
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import coming_panels
+from bot.services.review.delay_notice import delays_told
 
 
 def send_digest_if_due(app: App) -> bool:
@@ -82,6 +85,20 @@ def _title(name: str) -> str:
     return rule.summary if rule else name
 
 
+def _upcoming_row(d: DeadlineView, told: Mapping[str, tuple[date, date]]) -> UpcomingDeadline:
+    # A late Rapid Review whose delay the National Panel was told of reads differently.
+    delay = told.get(d.case_ref) if d.name == "rapid_review" else None
+    title, why = _title(d.name), d.explanation
+    return {
+        "ref": d.case_ref,
+        "name": d.name,
+        "title": title,
+        "due": d.due,
+        "explain": why,
+        "delay_told": delay,
+    }
+
+
 def _deadline_views(session: Session, horizon: date) -> list[DeadlineView]:
     """The unmet deadlines of open cases due by the horizon: all that upcoming() and overdue()
     can list (the met ones and those further ahead were most of the rows, read to be dropped)."""
@@ -104,6 +121,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
     # Hundreds of overdue deadlines share a few dozen due dates: count each date's days once,
     # on the calendar of the clock (a national one counts the council's closure days).
     counted = {False: app.calendar, True: app.calendar.national()}
+    told = delays_told(session, app)
     lateness = cache(
         lambda due, national: deadlines.working_days_late(due, today, counted[national])
     )
@@ -113,23 +131,13 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
         "new_on_cases": _new_on_cases(session, app, now),
         "new_cases": _new_cases(session, now),
         "upcoming": [
-            {
-                "ref": d.case_ref,
-                "name": d.name,
-                "title": _title(d.name),
-                "due": d.due,
-                "explain": d.explanation,
-            }
+            _upcoming_row(d, told)
             for d in upcoming(views, today, app.calendar, app.config.digest.upcoming_working_days)
         ],
         "overdue": [
             {
-                "ref": d.case_ref,
-                "name": d.name,
-                "title": _title(d.name),
-                "due": d.due,
+                **_upcoming_row(d, told),
                 "days_overdue": lateness(d.due, deadlines.is_national(d.name)),
-                "explain": d.explanation,
             }
             for d in overdue(views, today)
         ],

@@ -36,15 +36,11 @@ class UpcomingDeadline(TypedDict):
     title: str
     due: date
     explain: str
+    delay_told: tuple[date, date] | None  # a Rapid Review delay notice: sent on, expected by
 
 
-class OverdueDeadline(TypedDict):
-    ref: str
-    name: str
-    title: str
-    due: date
+class OverdueDeadline(UpcomingDeadline):
     days_overdue: int
-    explain: str
 
 
 class TriageRow(TypedDict):

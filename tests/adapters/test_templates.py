@@ -23,7 +23,11 @@ PARTNERSHIP = {
     "mailbox": "tscp@example.org",
     "prefix": "TSCP",
 }
-BUSINESS_MANAGER = {"name": "Pat Example", "email": "pat.example@example.org"}
+BUSINESS_MANAGER = {
+    "name": "Pat Example",
+    "email": "pat.example@example.org",
+    "signed": "Pat Example, Business Manager",
+}
 CASE = {"ref": "TSCP-2026-0001", "initials": "A.B."}
 APPENDIX_B_DEADLINE = {
     "name": "appendix_b:3",
@@ -60,7 +64,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "received_at": datetime(2026, 12, 24, 14, 32, tzinfo=UTC),
         "screening": {"start": MEETING["start"], "end": MEETING["end"], "late": False},
         "deadlines": DEADLINES,
-        "business_manager": {"name": "Pat Example", "email": "pat.example@example.org"},
+        "business_manager": BUSINESS_MANAGER,
         "missing": ["date the local authority became aware", "child 2: date of birth"],
         "form_unread": False,
         "form_absent": False,
@@ -350,8 +354,9 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "title": "Screening Panel meets",
                 "due": date(2026, 11, 26),
                 "explain": "Within 2 working days of the notification.",
+                "delay_told": None,
             },
-            {"ref": "TSCP-2026-0007", **DEADLINES[0]},
+            {"ref": "TSCP-2026-0007", **DEADLINES[0], "delay_told": None},
         ],
         "overdue": [
             {
@@ -361,7 +366,17 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "due": date(2026, 11, 23),
                 "days_overdue": 3,
                 "explain": "Within 5 working days of the local authority becoming aware.",
-            }
+                "delay_told": None,
+            },
+            {
+                "ref": "TSCP-2026-0004",
+                "name": "rapid_review",
+                "title": "Rapid Review completed and sent to the National Panel",
+                "due": date(2026, 11, 24),
+                "days_overdue": 2,
+                "explain": "Within 15 working days of the notification to the National Panel.",
+                "delay_told": (date(2026, 11, 20), date(2026, 12, 18)),
+            },
         ],
         "triage_total": 1,
         "triage": [
@@ -654,7 +669,7 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "screening_invitation": "[TSCP-2026-0007] Screening Panel: Tue 29 Dec 2026 10:00",
         "screening_cancelled": "[TSCP-2026-0001] Screening Panel cancelled: Tue 29 Dec 2026 10:00",
         # Changed for issue 13: the count of what must be acted on, not the date.
-        "daily_digest": "TSCP digest: 1 overdue, 1 due today, 1 due within 5 working days "
+        "daily_digest": "TSCP digest: 2 overdue, 1 due today, 1 due within 5 working days "
         "(Thu 26 Nov 2026)",
         "screening_outcome": "[TSCP-2026-0001] Screening Panel decision: Rapid Review",
         "screening_reconvene": "[TSCP-2026-0001] Screening Panel: no majority, please "
@@ -729,6 +744,18 @@ def test_digest_text_uses_aligned_columns(renderer: TemplateRenderer) -> None:
     assert "  TSCP-2026-0005  OVERDUE by 3 working days (was due Mon 23 Nov 2026)\n" in text
     assert "  TSCP-2026-0007  Wed 25 Nov 2026 09:05  Serious incident notification" in text
     assert "Minutes <draft> & actions" in text  # plain text is never HTML-escaped
+
+
+def test_digest_says_when_the_panel_was_told_a_rapid_review_is_late(
+    renderer: TemplateRenderer,
+) -> None:
+    out = renderer.render("daily_digest", CONTEXTS["daily_digest"])
+    told = (
+        "Delay notified to the National Panel on Fri 20 Nov 2026: now expected by Fri 18 Dec 2026."
+    )
+    assert f"notification to the National Panel.\n      {told}\n" in out.text
+    assert told in out.html
+    assert out.text.count("Delay notified") == 1  # only the row whose delay was notified
 
 
 def test_digest_shows_what_people_wrote_on_their_cases(renderer: TemplateRenderer) -> None:

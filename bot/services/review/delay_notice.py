@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from bot.adapters.db.models import Case, OutboxMessage
 from bot.app import App
 from bot.core.deadlines import fmt_date
@@ -51,6 +54,24 @@ def stale_delay_notice(app: App, draft: OutboxMessage, now: datetime) -> str | N
             f"Review is due {fmt_date(due)}, but the case has changed since; {_AGAIN}"
         )
     return None
+
+
+def delays_told(session: Session, app: App) -> dict[str, tuple[date, date]]:
+    """For each case, the latest Rapid Review delay notice the National Panel was sent: the
+    day it went, and the day it said the review was now expected. Drafts never sent, and
+    notices written before their facts were kept in their keys, say nothing here."""
+    rows = session.execute(
+        select(Case.ref, OutboxMessage.idempotency_key, OutboxMessage.sent_at)
+        .join(Case, OutboxMessage.case_id == Case.id)
+        .where(OutboxMessage.event == EVENT, OutboxMessage.status == "sent")
+        .order_by(OutboxMessage.sent_at)
+    ).all()
+    told: dict[str, tuple[date, date]] = {}
+    for ref, key, sent_at in rows:
+        parts = key.split(":")
+        if len(parts) == 6 and parts[0] == _KEY and sent_at is not None:
+            told[ref] = (today(app, sent_at), date.fromisoformat(parts[2]))
+    return told
 
 
 def reviewer_key(case: Case, name: str, decided: date, due: date) -> str:
