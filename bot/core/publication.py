@@ -20,15 +20,22 @@ LATE_HINT = "Publication: {on} late notice"
 
 @dataclass(frozen=True)
 class NoticeCheck:
-    given: int  # working days from today to publication
+    given: int  # working days from the report's sending (or, not yet sent, today) to publication
     late: bool  # fewer than REQUIRED
     refusal: str | None  # why the date is not accepted; None when it is
 
 
 def check_notice(
-    today: date, planned: date, late_confirmed: bool, cal: WorkingCalendar
+    today: date,
+    planned: date,
+    late_confirmed: bool,
+    cal: WorkingCalendar,
+    report_sent_on: date | None = None,
 ) -> NoticeCheck:
-    given = notice_given(today, planned, cal)
+    """What the 7 working days measure is the report reaching the three bodies: once it is
+    recorded as sent, the notice is counted from that day, however late the notice email
+    goes; until then, from today, the most notice still possible."""
+    given = notice_given(report_sent_on or today, planned, cal)
     late = given < REQUIRED
     shown = f"{planned:%d/%m/%Y}"
     if planned < today:
@@ -38,10 +45,15 @@ def check_notice(
             f"{shown} has passed; if the report is published, reply Published: {shown}",
         )
     if late and not late_confirmed:
+        away = (
+            f"{_days(given)} after the report was sent on {report_sent_on:%d/%m/%Y}"
+            if report_sent_on
+            else f"{_days(given)} away"
+        )
         return NoticeCheck(
             given,
             late,
-            f"publication on {shown} is {_days(given)} away; the report must reach the "
+            f"publication on {shown} is {away}; the report must reach the "
             f"National Panel, the Secretary of State and Ofsted at least {REQUIRED} working "
             "days before publication. Choose a later date, or confirm that the notice will be "
             f"late: {LATE_HINT.format(on=shown)}",

@@ -35,7 +35,7 @@ from bot.services import digest_names as names
 from bot.services import health
 from bot.services.attention import NEW_ON_CASE, agency_name
 from bot.services.case_warnings import agency_names
-from bot.services.delivery import NOT_DELIVERED_EVENT, recent_failures
+from bot.services.delivery import recent_failures
 from bot.services.digest_types import (
     DaemonHealth,
     DigestContext,
@@ -276,28 +276,6 @@ def _health(session: Session, app: App) -> Health:
     }
 
 
-FLAG_EVENTS = (
-    "scrutineer_disagrees",
-    "commands_not_carried_out",
-    "command_refused",  # e.g. a partner's vote on a closed case: the sender alone was told
-    "screening_not_booked",
-    "form_problem",
-    "awareness_flag",
-    "looked_after_death",
-    "looked_after_death_check",
-    "report_not_sent",
-    "publication_notice_short",  # the report reached the bodies under 7 working days before
-    NOT_DELIVERED_EVENT,  # an invitation or request on the case never reached someone
-    "meeting_declined",  # a statutory partner cannot come: the panel is not quorate
-    "meeting_new_time_proposed",
-    "screening_after_deadline",
-    "screening_calendar_failed",  # invited by email instead: the reason needs a person
-    "screening_cancel_failed",  # the calendar event must be cancelled by hand
-    "closed_with_cspr_owed",
-    "sent_notice_outdated",  # a correction made a notice the bodies already have untrue
-)
-
-
 def _drafts(session: Session) -> list[Draft]:
     rows = session.execute(
         select(
@@ -318,7 +296,7 @@ def _flags(session: Session, app: App, today: date) -> list[Flag]:
     rows = session.execute(
         select(Case.ref, CaseEvent)
         .join(Case, Case.id == CaseEvent.case_id)
-        .where(CaseEvent.what.in_(FLAG_EVENTS), CaseEvent.at >= since)
+        .where(CaseEvent.what.in_(cases.FLAG_EVENTS), CaseEvent.at >= since)
         # Refused at the terminal, it was said there and then to the one who typed it.
         .where(~and_(CaseEvent.what == "command_refused", CaseEvent.actor.like("terminal:%")))
         .order_by(CaseEvent.id)

@@ -24,6 +24,7 @@ from bot.adapters.db.models import (
     StoredMessage,
 )
 from bot.services.case_warnings import warnings_where
+from bot.services.delivery import NOT_DELIVERED_EVENT
 from bot.services.digest_types import (
     ActionDue,
     ComplaintDue,
@@ -36,6 +37,31 @@ from bot.services.digest_types import (
 from bot.services.forms import RETURN_FROM, RETURN_READ, RETURN_UNREADABLE
 
 FORM_EVENTS = ("form_read", "form_fields_updated")
+
+
+# The case events the digest lists under "Needs your attention".
+FLAG_EVENTS = (
+    "scrutineer_disagrees",
+    "commands_not_carried_out",
+    "command_refused",  # e.g. a partner's vote on a closed case: the sender alone was told
+    "screening_not_booked",
+    "form_problem",
+    "awareness_flag",
+    "looked_after_death",
+    "looked_after_death_check",
+    "report_not_sent",
+    "publication_notice_short",  # the report reached the bodies under 7 working days before
+    NOT_DELIVERED_EVENT,  # an invitation or request on the case never reached someone
+    "meeting_declined",  # a statutory partner cannot come: the panel is not quorate
+    "meeting_new_time_proposed",
+    "screening_after_deadline",
+    "screening_calendar_failed",  # invited by email instead: the reason needs a person
+    "screening_cancel_failed",  # the calendar event must be cancelled by hand
+    "closed_with_cspr_owed",
+    "closed_with_clocks_open",  # an action not done or a complaint not answered when closed
+    "publication_after_report_due",  # planned past the 6 months: the bodies must be told why
+    "sent_notice_outdated",  # a correction made a notice the bodies already have untrue
+)
 
 
 def returns(session: Session, today: date, since: datetime) -> tuple[list[ReturnDue], int]:

@@ -47,3 +47,20 @@ def test_notice_over_the_councils_closure_is_counted_as_the_bodies_count_it() ->
     # What the bodies count as short is still said.
     found = short_notice(date(2027, 1, 4), date(2027, 1, 8), CLOSED)
     assert found is not None and "4 working days before publication" in found
+
+
+CAL = working_calendar(range(2026, 2029))
+
+
+def test_once_the_report_is_sent_the_notice_is_counted_from_that_day_not_today() -> None:
+    # Sent Mon 21 Jun 2027, publication Thu 1 Jul: 8 working days, though today (Thu 24 Jun)
+    # is only 5 away. The notice email going late does not make the report late.
+    check = check_notice(date(2027, 6, 24), date(2027, 7, 1), False, CAL, date(2027, 6, 21))
+    assert (check.given, check.late, check.refusal) == (8, False, None)
+
+
+def test_a_report_sent_too_late_is_short_however_far_off_today_is() -> None:
+    check = check_notice(date(2027, 6, 1), date(2027, 6, 11), False, CAL, date(2027, 6, 8))
+    assert (check.given, check.late) == (3, True)
+    assert check.refusal is not None
+    assert "3 working days after the report was sent on 08/06/2027" in check.refusal

@@ -542,12 +542,12 @@ def test_a_notice_approved_after_report_sent_says_when_it_was_sent(cspr: Bot) ->
     cspr.run()
     cspr.at("2027-06-15T11:00").mail(BM, reply(REF), f"Approve {draft}")
     cspr.run()
-    assert "the report is recorded as sent on Tue 15 Jun 2027" in " ".join(
+    assert "it says the report was sent on Tue 15 Jun 2027, 12 working days before" in " ".join(
         result_text(cspr).split()
     )
     words = _notice_words(cspr)
     assert "Report sent to you on: Tuesday 15 June 2027" in words
-    assert "given 12 working days before publication" in words
+    assert "The report was sent to you 12 working days before publication" in words
     assert cspr.outbox("publication_notice")[0].status == "draft"
 
 

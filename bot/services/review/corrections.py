@@ -178,6 +178,20 @@ def _told_otherwise(
     event = _STATED_IN.get(which)
     if event is None:
         return ""
+    return told_otherwise(
+        session,
+        case,
+        event,
+        now,
+        f"gave the old date of {what}: tell its recipients of the correction",
+    )
+
+
+def told_otherwise(session: Session, case: Case, event: str, now: datetime, what: str) -> str:
+    """A notice of `event` already sent (or approved and on its way) that the change just
+    recorded makes untrue: the Business Manager is told, in the reply and under "Needs your
+    attention", that it `what` ("gave the old date ...: tell ..."). Returns what to add to
+    the reply, or ""."""
     sent = session.scalars(
         select(OutboxMessage.id).where(
             OutboxMessage.case_id == case.id,
@@ -188,9 +202,6 @@ def _told_otherwise(
     if not sent:
         return ""
     ids = ", ".join(f"#{i}" for i in sent)
-    said = (
-        f"the {email_name(event).lower()} already sent ({ids}) gave the old date of {what}: "
-        "tell its recipients of the correction"
-    )
+    said = f"the {email_name(event).lower()} already sent ({ids}) {what}"
     add_event(session, case, now, NOTICE_OUTDATED, said[:1].upper() + said[1:])
     return f"; {said}"

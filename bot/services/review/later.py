@@ -4,7 +4,7 @@ Publication has its own module, bot.services.review.publishing."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,9 +13,18 @@ from bot.adapters.db.models import ActionItem, Case
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
+from bot.core.case_status import deadline_title
 from bot.core.command_dates import action_due_problem, closed_day_note
 from bot.core.deadlines import fmt_date
-from bot.services.approvals import ApprovalError, approve, restater, withdraw_earlier
+from bot.core.wording import plural
+from bot.services.approvals import (
+    ApprovalError,
+    approve,
+    restater,
+    withdraw_drafts,
+    withdraw_earlier,
+)
+from bot.services.case_view import agency_names
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
 from bot.services.review.common import (
@@ -32,8 +41,10 @@ from bot.services.review.common import (
     resolve_agency,
     said_on,
 )
+from bot.services.review.corrections import told_otherwise
 from bot.services.review.delay_notice import reviewer_key
 from bot.services.review.meetings import cancel_if_still_to_come
+from bot.services.review.publication_notice import EVENT as NOTICE
 from bot.services.review.publication_notice import not_sent
 
 CSPR = "the CSPR decision"
@@ -49,13 +60,20 @@ def cspr(
         known = Recorded(CSPR, clock.start, "the 6-month clock", "Correct CSPR")
         if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
             return same
+    before = deadline_row(case, "cspr_report")  # kept, stopped, after a "CSPR: no" too
+    was = (case.cspr, before.start if before is not None else None)
     case.cspr, case.cspr_rationale = cmd.hold, cmd.rationale
     stopped = ""
     if cmd.hold:
-        reopen(set_deadline(session, case, deadlines.cspr_report(day.on, app.calendar), now))
-    elif (row := deadline_row(case, "cspr_report")) is not None and row.met_at is None:
-        met(case, "cspr_report", now, state="not_required")  # no report is owed now
-        stopped = "; the 6-month report clock is stopped"
+        d = deadlines.cspr_report(day.on, app.calendar)
+        reopen(set_deadline(session, case, d, now))
+        stopped = f"; the report is due by {d.due:%d/%m/%Y}"
+    else:
+        if (row := deadline_row(case, "cspr_report")) is not None and row.met_at is None:
+            met(case, "cspr_report", now, state="not_required")  # no report is owed now
+            stopped = "; the 6-month report clock is stopped"
+        stopped += _no_publication(session, case, now)
+    stopped += _decision_told_otherwise(session, case, was, cmd.hold, day.on, now)
     add_event(
         session,
         case,
@@ -66,6 +84,35 @@ def cspr(
         why=cmd.line,
     )
     return f"CSPR decision recorded{day.said()}{stopped}"
+
+
+def _no_publication(session: Session, case: Case, now: datetime) -> str:
+    """With no CSPR there is no review report to publish: a planned publication, its notice
+    clock and any notice awaiting approval go."""
+    case.planned_publication = None
+    if (row := deadline_row(case, NOTICE)) is not None and row.met_at is None:
+        met(case, NOTICE, now, state="not_required")
+    return withdraw_drafts(session, case, NOTICE, now, "no CSPR is to be held")
+
+
+def _decision_told_otherwise(
+    session: Session,
+    case: Case,
+    was: tuple[bool | None, date | None],
+    hold: bool,
+    on: date,
+    now: datetime,
+) -> str:
+    """The reviewer notice tells the National Panel, Ofsted and DfE the decision and its day,
+    and promises to say if that changes: a reversed or moved decision is flagged."""
+    held, decided = was
+    if held and not hold:
+        what = "told them a CSPR would be held: tell them of the decision not to hold one"
+    elif hold and decided is not None and (not held or decided != on):
+        what = f"gave the CSPR decision as {fmt_date(decided)}: tell them it is now {fmt_date(on)}"
+    else:
+        return ""
+    return told_otherwise(session, case, "reviewer_notice", now, what)
 
 
 def reviewer(
@@ -174,8 +221,33 @@ def close(session: Session, app: App, case: Case, cmd: c.Close, actor: Actor, no
     case.status, case.closed_reason = "closed", cmd.reason
     note(session, case, now, "case_closed", cmd.reason, actor, cmd.line)
     cancelled = cancel_if_still_to_come(session, app, case, "the case is closed", now)
-    owed = _cspr_report_owed(session, case, now)
+    owed = _cspr_report_owed(session, case, now) + _clocks_left_open(session, app, case, now)
     return "case closed" + (f"; {cancelled}" if cancelled else "") + owed
+
+
+CLOCKS_OPEN = "closed_with_clocks_open"
+
+
+def _clocks_left_open(session: Session, app: App, case: Case, now: datetime) -> str:
+    """Closing stops every reminder. A deadline still unmet (an action not done, a complaint
+    not answered) may have been overtaken, but is said and flagged, never dropped unremarked.
+    The CSPR report has its own flag (_cspr_report_owed)."""
+    left = sorted(
+        (d for d in case.deadlines if d.met_at is None and d.name != "cspr_report"),
+        key=lambda d: (d.due, d.name),
+    )
+    if not left:
+        return ""
+    names = agency_names(app.config)
+    said = "not met: " + "; ".join(
+        f"{deadline_title(d.name, names)}, due {fmt_date(d.due)}" for d in left
+    )
+    add_event(
+        session, case, now, CLOCKS_OPEN, f"Closed with {plural(len(left), 'deadline')} {said}"
+    )
+    return (
+        f"; note that {plural(len(left), 'deadline')} {'was' if len(left) == 1 else 'were'} {said}"
+    )
 
 
 def _cspr_report_owed(session: Session, case: Case, now: datetime) -> str:

@@ -62,6 +62,8 @@ def stale_notice(app: App, draft: OutboxMessage, now: datetime) -> str | None:
         return None
     if case.status != "open":
         return f"{case.ref} is closed"
+    if not case.cspr:
+        return "the case no longer records a decision to hold a CSPR"
     if case.published_on is not None:
         return (
             f"the report is recorded as published on {fmt_date(case.published_on)}, so a "
@@ -84,7 +86,7 @@ def restate_notice(session: Session, app: App, draft: OutboxMessage, now: dateti
     if case is None or planned is None:
         return None
     on = today(app, now)
-    check = check_notice(on, planned, True, app.calendar)
+    check = check_notice(on, planned, True, app.calendar, case.report_sent_on)
     due = deadlines.publication_notice(planned, app.calendar).due
     why = _why(app, draft, case, check, on)
     context = notice_context(case, planned, check, due)
@@ -103,9 +105,9 @@ def _why(app: App, draft: OutboxMessage, case: Case, check: NoticeCheck, on: dat
     written = today(app, draft.created_at)
     said = f"it was written on {fmt_date(written)}; on {fmt_date(on)}"
     late = ", fewer than the 7 required" if check.late else ""
-    sent = (
-        f"; the report is recorded as sent on {fmt_date(case.report_sent_on)}"
-        if case.report_sent_on
-        else ""
-    )
-    return f"{said} it gives {check.given} working days of notice{late}{sent}"
+    if case.report_sent_on:
+        return (
+            f"{said} it says the report was sent on {fmt_date(case.report_sent_on)}, "
+            f"{check.given} working days before publication{late}"
+        )
+    return f"{said} it gives {check.given} working days of notice{late}"

@@ -45,13 +45,15 @@ from bot.services.review.publication_notice import EVENT as NOTICE
 from bot.services.review.publication_notice import notice_context, notice_key
 
 PUBLISHED = "publication"
-SHORT = "publication_notice_short"  # a digest flag: bot.services.digest.FLAG_EVENTS
+SHORT = "publication_notice_short"  # a digest flag: bot.services.digest_cases.FLAG_EVENTS
 
 
 def publication_planned(
     session: Session, app: App, case: Case, cmd: c.PublicationPlanned, actor: Actor, now: datetime
 ) -> str:
-    check = check_notice(today(app, now), cmd.on, cmd.late_notice, app.calendar)
+    _refuse_without_cspr(case)
+    sent = case.report_sent_on
+    check = check_notice(today(app, now), cmd.on, cmd.late_notice, app.calendar, sent)
     if check.refusal is not None:
         raise CommandRefused(check.refusal)
     case.planned_publication = cmd.on
@@ -72,18 +74,50 @@ def publication_planned(
         context=notice_context(case, cmd.on, check, d.due),
     )
     # Two notices giving different dates must never both be approvable.
-    withdrawn = withdraw_earlier(session, case, draft, now)
+    withdrawn = withdraw_earlier(session, case, draft, now) + _after_report_due(
+        session, case, cmd.on, now
+    )
     if check.late:
+        report = f"sent to them on {sent:%d/%m/%Y}" if sent else f"due to them by {d.due:%d/%m/%Y}"
         return (
             f"publication on {cmd.on:%d/%m/%Y}; late notice drafted: {check.given} working days "
             f"before publication, fewer than the {REQUIRED} working days required (the report "
-            f"was due to them by {d.due:%d/%m/%Y}){withdrawn}"
+            f"was {report}){withdrawn}"
         )
     closed = closed_day_note(cmd.on, app.calendar)
     return (
         f"publication on {cmd.on:%d/%m/%Y}{closed}; notice drafted, due by "
         f"{d.due:%d/%m/%Y}{withdrawn}"
     )
+
+
+AFTER_DUE = "publication_after_report_due"  # a digest flag, as SHORT
+
+
+def _after_report_due(session: Session, case: Case, on: date, now: datetime) -> str:
+    """A date past the report's 6 months is the Business Manager's to choose, never accepted
+    unremarked: the National Panel and the Secretary of State must be told why (domain T15)."""
+    clock = deadline_row(case, "cspr_report")
+    if clock is None or on <= clock.due:
+        return ""
+    if any(e.what == "publication_delayed" for e in case.events):
+        return ""  # the reasons were given with `Publication delayed:`
+    said = (
+        f"publication on {on:%d/%m/%Y} is after the report's 6-month date "
+        f"({clock.due:%d/%m/%Y}); the National Panel and the Secretary of State must be told "
+        "the reasons for the delay (Publication delayed: <reason>, then plan the date again)"
+    )
+    add_event(session, case, now, AFTER_DUE, said[:1].upper() + said[1:])
+    return f"; note that {said}"
+
+
+def _refuse_without_cspr(case: Case) -> None:
+    # The notice of publication and its 7 working days are for a local review's report.
+    if not case.cspr:
+        raise CommandRefused(
+            "no CSPR is recorded as held on this case, so there is no review report to "
+            "publish; if one is to be held, record CSPR: yes first"
+        )
 
 
 def report_sent(
@@ -169,6 +203,7 @@ def check_published(case: Case, on: date) -> None:
 def published(
     session: Session, app: App, case: Case, cmd: c.Published, actor: Actor, now: datetime
 ) -> str:
+    _refuse_without_cspr(case)
     day = recorded_day(app, actor, cmd.on, PUBLISHED)
     check_published(case, day.on)
     clock = "the publication period"

@@ -1,0 +1,122 @@
+"""What the bot says about publishing a CSPR report, and to whom, as the case changes.
+
+The 7 working days of notice measure the report reaching the National Panel, the Secretary of
+State and Ofsted; a case with no CSPR has no report to publish; a decision the bodies were told
+of, once reversed or moved, is flagged; a case closed with work still owed says so.
+"""
+
+from __future__ import annotations
+
+from bot.adapters.db.models import Case
+from tests.services.test_lifecycle import BM, Bot, body_of, reply
+
+REF = "TSCP-2026-0001"
+
+
+def say(bot: Bot, when: str, line: str) -> str:
+    """Give one command by email; the bot's reply, on one line."""
+    bot.at(when).mail(BM, reply(REF), line)
+    bot.run()
+    return " ".join(body_of(bot.outbox("command_result")[-1]).split())
+
+
+def words(bot: Bot, event: str) -> str:
+    return " ".join(body_of(bot.outbox(event)[-1]).split())
+
+
+def state(case: Case, name: str) -> str:
+    return next(d.state for d in case.deadlines if d.name == name)
+
+
+def test_a_report_sent_in_time_is_not_called_late_when_the_notice_is_approved_late(
+    cspr: Bot,
+) -> None:
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    draft = cspr.outbox("publication_notice")[0].id
+    assert "8 working days before publication" in say(
+        cspr, "2027-06-21T10:00", "Report sent: 21/06/2027"
+    )
+    # Approved on Thu 24 Jun, 5 working days before publication: the report went on 21 Jun.
+    held = say(cspr, "2027-06-24T10:00", f"Approve {draft}")
+    assert "it says the report was sent on Mon 21 Jun 2027, 8 working days before" in held
+    notice = words(cspr, "publication_notice")
+    assert "The report was sent to you 8 working days before publication; at least 7" in notice
+    assert "fewer than" not in notice
+    say(cspr, "2027-06-24T11:00", f"Approve {draft}")
+    assert cspr.outbox("publication_notice")[-1].status in ("pending", "sent")
+
+
+def test_a_date_8_working_days_after_the_report_went_is_accepted_though_today_is_closer(
+    cspr: Bot,
+) -> None:
+    say(cspr, "2027-06-01T10:00", "Report sent: 01/06/2027")
+    answer = say(cspr, "2027-06-09T10:00", "Publication: 11/06/2027")
+    assert "publication on 11/06/2027; notice drafted" in answer
+    assert "fewer than" not in words(cspr, "publication_notice")
+
+
+def test_with_no_cspr_there_is_no_report_to_publish(cspr: Bot) -> None:
+    say(cspr, "2027-01-11T10:00", "CSPR: no because the learning is already known")
+    refused = "no CSPR is recorded as held on this case, so there is no review report to publish"
+    assert refused in say(cspr, "2027-01-12T10:00", "Publication: 01/03/2027")
+    assert refused in say(cspr, "2027-01-12T11:00", "Published: 11/01/2027")
+    assert cspr.outbox("publication_notice") == []
+
+
+def test_deciding_against_a_cspr_withdraws_the_planned_publication_and_its_notice(
+    cspr: Bot,
+) -> None:
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    draft = cspr.outbox("publication_notice")[0].id
+    answer = say(
+        cspr, "2027-06-02T10:00", "CSPR: no because the Panel has started a national review"
+    )
+    assert f"draft #{draft} (publication notice) withdrawn: no CSPR is to be held" in answer
+    case = cspr.case()
+    assert case.planned_publication is None
+    assert state(case, "publication_notice") == "not_required"
+    refused = say(cspr, "2027-06-02T10:05", f"Approve {draft}")
+    assert f"email #{draft} was withdrawn: no CSPR is to be held" in refused
+    assert all(r.status not in ("pending", "sent") for r in cspr.outbox("publication_notice"))
+
+
+def _reviewer_notice_sent(bot: Bot) -> None:
+    say(bot, "2027-01-11T10:00", "Reviewer: Alex Invented")
+    draft = bot.outbox("reviewer_notice")[0].id
+    say(bot, "2027-01-11T11:00", f"Approve {draft}")
+    assert bot.outbox("reviewer_notice")[0].status in ("pending", "sent")
+
+
+def test_reversing_the_decision_the_bodies_were_told_of_is_flagged(cspr: Bot) -> None:
+    _reviewer_notice_sent(cspr)
+    answer = say(
+        cspr, "2027-01-20T10:00", "CSPR: no because the Panel has started a national review"
+    )
+    assert "told them a CSPR would be held: tell them of the decision not to hold one" in answer
+    assert any(e.what == "sent_notice_outdated" for e in cspr.case().events)
+
+
+def test_moving_the_decision_the_bodies_were_told_of_is_flagged_and_the_due_date_given(
+    cspr: Bot,
+) -> None:
+    _reviewer_notice_sent(cspr)
+    answer = say(cspr, "2027-01-20T10:00", "CSPR: yes 04/01/2027")
+    assert "the report is due by 02/07/2027" in answer
+    assert "gave the CSPR decision as Thu 7 Jan 2027: tell them it is now Mon 4 Jan 2027" in answer
+
+
+def test_a_publication_date_past_the_reports_six_months_is_said_and_flagged(cspr: Bot) -> None:
+    answer = say(cspr, "2027-06-01T10:00", "Publication: 01/12/2027")
+    assert "is after the report's 6-month date (07/07/2027)" in answer
+    assert "Publication delayed: <reason>" in answer
+    assert any(e.what == "publication_after_report_due" for e in cspr.case().events)
+
+
+def test_closing_with_an_action_not_done_says_so_and_flags_it(cspr: Bot) -> None:
+    say(
+        cspr, "2027-01-11T10:00", "Action: Review the referral pathway; owner: gmp; due: 01/07/2027"
+    )
+    answer = say(cspr, "2027-01-12T10:00", "Close: done")
+    assert "case closed" in answer
+    assert "1 deadline was not met:" in answer and "due Thu 1 Jul 2027" in answer
+    assert any(e.what == "closed_with_clocks_open" for e in cspr.case().events)
