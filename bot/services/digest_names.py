@@ -24,6 +24,7 @@ EMAIL_NAMES = {
     "screening_cancelled": "Screening Panel cancellation",
     "screening_invitation": "Screening Panel invitation",
     "screening_outcome": "Screening Panel decision",
+    "cspr_decision": "CSPR decision to the partners and the Scrutineer",
     "sin_acknowledgement": "Acknowledgement of a serious incident notification",
 }
 _KEY = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")

@@ -84,6 +84,15 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "meeting": MEETING,
         "reason": "the panel's decision is recorded; the meeting is not needed",
     },
+    "cspr_decision": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": {"ref": "TSCP-2026-0001", "initials": "A.B."},
+        "hold": True,
+        "decided_on": date(2027, 1, 7),
+        "report_due": date(2027, 7, 7),
+        "rationale": "",
+    },
     "screening_outcome": {
         "partnership": PARTNERSHIP,
         "business_manager": BUSINESS_MANAGER,
@@ -672,6 +681,7 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "daily_digest": "TSCP digest: 2 overdue, 1 due today, 1 due within 5 working days "
         "(Thu 26 Nov 2026)",
         "screening_outcome": "[TSCP-2026-0001] Screening Panel decision: Rapid Review",
+        "cspr_decision": "[TSCP-2026-0001] CSPR decision: a local review will be held",
         "screening_reconvene": "[TSCP-2026-0001] Screening Panel: no majority, please "
         "reconvene the partners",
         "vote_reminder": "[TSCP-2026-0001] Screening Panel: your vote is needed by Tue 29 Dec 2026",
@@ -1211,3 +1221,21 @@ def test_a_report_whose_period_is_not_over_says_what_day_its_figures_stand_at(
     assert "the figures stand at Wednesday 10 February 2027" in out.text
     assert "the figures stand at Wednesday 10 February 2027" in out.html
     assert "still not done on\nWed 10 Feb 2027" in out.text
+
+
+def test_cspr_decision_gives_the_reports_due_date_or_the_reason_for_none(
+    renderer: TemplateRenderer,
+) -> None:
+    held = renderer.render("cspr_decision", CONTEXTS["cspr_decision"])
+    assert "Report due:   Wednesday 7 July 2027 (6 months from the decision)" in held.text
+    assert "WHY" not in held.text and "Wednesday 7 July 2027" in held.html
+    ctx = {
+        **CONTEXTS["cspr_decision"],
+        "hold": False,
+        "report_due": None,
+        "rationale": "The learning is already known from a recent review.",
+    }
+    none = renderer.render("cspr_decision", ctx)
+    assert none.subject == "[TSCP-2026-0001] CSPR decision: no local review"
+    assert "WHY\n\nThe learning is already known from a recent review." in none.text
+    assert "Report due" not in none.text and "Report due" not in none.html

@@ -8,7 +8,7 @@ of, once reversed or moved, is flagged; a case closed with work still owed says 
 from __future__ import annotations
 
 from bot.adapters.db.models import Case
-from tests.services.test_lifecycle import BM, Bot, body_of, reply
+from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, SCRUTINEER, Bot, body_of, reply
 
 REF = "TSCP-2026-0001"
 
@@ -120,3 +120,27 @@ def test_closing_with_an_action_not_done_says_so_and_flags_it(cspr: Bot) -> None
     assert "case closed" in answer
     assert "1 deadline was not met:" in answer and "due Thu 1 Jul 2027" in answer
     assert any(e.what == "closed_with_clocks_open" for e in cspr.case().events)
+
+
+def test_the_partners_and_the_scrutineer_are_told_the_cspr_decision_once(cspr: Bot) -> None:
+    [told] = cspr.outbox("cspr_decision")
+    assert sorted(told.recipients) == sorted([LA, POLICE, HEALTH, SCRUTINEER, BM])
+    assert told.subject == f"[{REF}] CSPR decision: a local review will be held"
+    assert "Report due: Wednesday 7 July 2027 (6 months from the decision)" in words(
+        cspr, "cspr_decision"
+    )
+    say(cspr, "2027-01-08T10:00", "CSPR: yes 07/01/2027")  # the same decision: nothing new
+    assert len(cspr.outbox("cspr_decision")) == 1
+    say(cspr, "2027-01-20T10:00", "CSPR: no because the Panel has started a national review")
+    assert cspr.outbox("cspr_decision")[-1].subject == f"[{REF}] CSPR decision: no local review"
+    assert "WHY The Panel has started a national review" in words(cspr, "cspr_decision")
+
+
+def test_the_scrutineers_disagreement_after_the_cspr_decision_is_about_that_decision(
+    cspr: Bot,
+) -> None:
+    cspr.at("2027-01-08T10:00").mail(SCRUTINEER, reply(REF), "Disagree: a national review is due")
+    cspr.run()
+    [event] = [e for e in cspr.case().events if e.what == "scrutineer_disagrees"]
+    assert event.detail.startswith("The Independent Scrutineer disagrees with the CSPR decision")
+    assert "Screening Panel" not in event.detail

@@ -42,6 +42,7 @@ from bot.services.review.common import (
     said_on,
 )
 from bot.services.review.corrections import told_otherwise
+from bot.services.review.cspr_outcome import tell_cspr_decision
 from bot.services.review.delay_notice import reviewer_key
 from bot.services.review.meetings import cancel_if_still_to_come
 from bot.services.review.publication_notice import EVENT as NOTICE
@@ -63,17 +64,18 @@ def cspr(
     before = deadline_row(case, "cspr_report")  # kept, stopped, after a "CSPR: no" too
     was = (case.cspr, before.start if before is not None else None)
     case.cspr, case.cspr_rationale = cmd.hold, cmd.rationale
-    stopped = ""
+    stopped, due = "", None
     if cmd.hold:
         d = deadlines.cspr_report(day.on, app.calendar)
         reopen(set_deadline(session, case, d, now))
-        stopped = f"; the report is due by {d.due:%d/%m/%Y}"
+        due, stopped = d.due, f"; the report is due by {d.due:%d/%m/%Y}"
     else:
         if (row := deadline_row(case, "cspr_report")) is not None and row.met_at is None:
             met(case, "cspr_report", now, state="not_required")  # no report is owed now
             stopped = "; the 6-month report clock is stopped"
         stopped += _no_publication(session, case, now)
     stopped += _decision_told_otherwise(session, case, was, cmd.hold, day.on, now)
+    tell_cspr_decision(session, app, case, day.on, due, now)
     add_event(
         session,
         case,

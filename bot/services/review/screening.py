@@ -289,14 +289,14 @@ def scrutineer(
             cmd.line,
         )
         return "recorded: the Scrutineer agrees with the outcome"
-    note(
-        session,
-        case,
-        now,
-        "scrutineer_disagrees",
-        "The Independent Scrutineer disagrees; a meeting with the Screening Panel is "
-        f"to be arranged. Reason: {cmd.reason}",
-        actor,
-        cmd.line,
-    )
-    return "recorded: the Scrutineer disagrees; the Business Manager will arrange a meeting"
+    if case.cspr is not None:
+        # After the Rapid Review the decision in question is the CSPR one, not the screening.
+        said = "disagrees with the CSPR decision; the Business Manager is to take it up with "
+        said += "the partners"
+        answer = "the Business Manager will take it up with the partners"
+    else:
+        said = "disagrees; a meeting with the Screening Panel is to be arranged"
+        answer = "the Business Manager will arrange a meeting"
+    detail = f"The Independent Scrutineer {said}. Reason: {cmd.reason}"
+    note(session, case, now, "scrutineer_disagrees", detail, actor, cmd.line)
+    return f"recorded: the Scrutineer disagrees; {answer}"

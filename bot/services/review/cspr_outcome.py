@@ -1,0 +1,43 @@
+"""The CSPR decision told to the three Designated Safeguarding Partners and the Independent
+Scrutineer, copied to the Business Manager: the procedure has them "made aware of the review
+outcome, the decision summary and next steps". One email per decision and day: the same
+decision given again sends nothing; a reversed or moved one is told afresh."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case
+from bot.app import App
+from bot.config.model import STATUTORY_ROLES
+from bot.services.mailout import queue_email
+from bot.services.review.common import case_ctx
+
+EVENT = "cspr_decision"
+
+
+def tell_cspr_decision(
+    session: Session, app: App, case: Case, decided_on: date, due: date | None, now: datetime
+) -> None:
+    people = app.config.people
+    dsps = [app.config.statutory_agency(role).dsp for role in STATUTORY_ROLES]
+    hold = bool(case.cspr)
+    queue_email(
+        session,
+        app,
+        key=f"{EVENT}:{case.ref}:{'yes' if hold else 'no'}:{decided_on.isoformat()}",
+        event=EVENT,
+        to=[*(p.email for p in dsps if p is not None), people.independent_scrutineer.email],
+        cc=[people.business_manager.email],
+        now=now,
+        case=case,
+        context={
+            "case": case_ctx(case),
+            "hold": hold,
+            "decided_on": decided_on,
+            "report_due": due,
+            "rationale": "" if hold else (case.cspr_rationale or ""),
+        },
+    )
