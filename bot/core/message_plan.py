@@ -24,6 +24,7 @@ from dataclasses import replace
 from bot.core.plan_effects import (
     OPENS_RECORD,
     Acknowledge,
+    AlertNow,
     ApplySinForm,
     BookScreening,
     CheckDeliveryReport,
@@ -47,6 +48,7 @@ from bot.core.plan_effects import (
     as_json,
     describe,
 )
+from bot.core.plan_forms import form_case_mismatch, form_counts, sin_form
 from bot.core.snapshot import FormSummary, Snapshot
 from bot.core.unfiled_commands import commands_on_no_case, crossed
 
@@ -58,6 +60,7 @@ __all__ = [
     "FORM_READER_RETURN",
     "FORM_READER_SIN",
     "Acknowledge",
+    "AlertNow",
     "ApplySinForm",
     "BookScreening",
     "CheckDeliveryReport",
@@ -101,7 +104,7 @@ def plan(snap: Snapshot) -> Plan:
     effects: list[Effect] = [found] if found is not None else []
     effects += _decide(snap)
     effects += _human_note(snap, effects)
-    effects += _form_case_mismatch(snap)
+    effects += form_case_mismatch(snap)
     effects += commands_on_no_case(snap, effects)
     if snap.stranger and any(isinstance(e, FileOnCase) for e in effects):
         # Mail on a case from someone the configuration does not know is never filed silently.
@@ -132,7 +135,7 @@ def _human_note(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
     # reply so sent may be news told again (a copy by another route is not: see plan()).
     automatic = not snap.returned_mail and not snap.message_id_reused
     written = snap.kind == "case_reply" or (snap.kind == "auto_reply" and automatic)
-    if not written or FileOnCase not in kinds:
+    if not written or FileOnCase not in kinds or AlertNow in kinds:
         return []
     return [] if kinds & {RecordReturn, ApplySinForm} else [NoteHumanMail()]
 
@@ -162,7 +165,7 @@ def _decide(snap: Snapshot) -> list[Effect]:
     if snap.has_commands and snap.case_exists and reads_commands(snap):
         if snap.crossed_thread:
             return crossed(snap)
-        return [*_sin_form(snap), FileOnCase("commands on the case"), RunCommands(), *_late(snap)]
+        return [*sin_form(snap), FileOnCase("commands on the case"), RunCommands(), *_late(snap)]
     return _by_kind(snap)
 
 
@@ -198,7 +201,7 @@ def _by_kind(snap: Snapshot) -> list[Effect]:
     if decide is not None:
         return decide(snap)
     if snap.case_exists:
-        return [*_sin_form(snap), FileOnCase(f"{snap.kind} filed on the case"), *_late(snap)]
+        return [*sin_form(snap), FileOnCase(f"{snap.kind} filed on the case"), *_late(snap)]
     return [Triage("not recognised by any rule")]
 
 
@@ -208,7 +211,7 @@ def _sin(snap: Snapshot) -> list[Effect]:
         return [Triage("blank SIN template (no values filled in): not a notification")]
     if snap.case_exists:
         # A corrected or repeated form in an existing thread updates that case.
-        return [*_sin_form(snap), FileOnCase("further SIN form filed on the existing case")]
+        return [*sin_form(snap), FileOnCase("further SIN form filed on the existing case")]
     acknowledge: list[Effect] = [Acknowledge()] if snap.can_acknowledge else []
     form: list[Effect] = [ApplySinForm()] if snap.form is not None else []
     opened = [OpenCase(), *form, CheckRepeat(), FileOnCase(_why_not(snap)), BookScreening()]
@@ -292,35 +295,9 @@ def _unclassified(snap: Snapshot) -> list[Effect]:
     return [*filed, Triage(snap.labelled_automatic or "not recognised by any rule")]
 
 
-def _form_counts(snap: Snapshot) -> bool:
-    """A reply's body quotes our own mail, words and all: only a form pasted in whole (every
-    required field read) counts there; an attached form counts as it always has."""
-    form = snap.form
-    if form is None:
-        return False
-    return snap.kind != "case_reply" or snap.has_attachments or form.complete
-
-
-def _sin_form(snap: Snapshot) -> list[Effect]:
-    """A SIN form arriving on a review case (a correction) updates the case's fields."""
-    form = snap.form
-    is_sin = snap.kind == "sin" or (form is not None and form.form == "sin")
-    on_review = snap.case_kind == "review"
-    return [ApplySinForm()] if _form_counts(snap) and is_sin and on_review else []
-
-
 def _late(snap: Snapshot) -> list[Effect]:
     """An Appendix B return sent as a reply: attached, or pasted whole into the body."""
     form = snap.form
     if snap.kind != "case_reply" or form is None or form.form != "appendix_b":
         return []
-    return _return(snap) if _form_counts(snap) else []
-
-
-def _form_case_mismatch(snap: Snapshot) -> list[Effect]:
-    if not _form_counts(snap):
-        return []
-    form_ref = snap.form.case_ref if snap.form is not None else None
-    if form_ref is None or snap.case_ref is None or form_ref == snap.case_ref:
-        return []
-    return [FlagFormCase(form_ref, snap.case_ref)]
+    return _return(snap) if form_counts(snap) else []

@@ -83,6 +83,14 @@ class Triage:
 
 
 @dataclass(frozen=True)
+class AlertNow:
+    """Mail the bot does not act on alone, which may hold a running clock (a new child's
+    SIN): the Business Manager is emailed now, not only told at the next digest."""
+
+    why: str
+
+
+@dataclass(frozen=True)
 class CheckRepeat:
     """A new case that may repeat an open one (the same SIN sent again under a new
     Message-ID): flagged for a person, never merged on a guess."""
@@ -136,6 +144,7 @@ Effect = (
     | OpenEscalation
     | FlagFormCase
     | Triage
+    | AlertNow
     | CheckRepeat
     | CheckDeliveryReport
     | NoteHumanMail
@@ -178,6 +187,8 @@ def describe(effect: Effect) -> str:
             return f"flag: the form names {form_case} but the message is on {thread_case}"
         case Triage(reason=reason):
             return f"triage: {reason}"
+        case AlertNow(why=why):
+            return f"email the Business Manager now: {why}"
         case CheckRepeat():
             return "flag it if an open case has the same referrer and child, or the same words"
         case RecordCalendarReply():

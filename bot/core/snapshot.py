@@ -54,3 +54,7 @@ class Snapshot:
     # The case the reply's thread answers, when its subject names another: its commands are
     # for one of the two, and the bot cannot tell which.
     crossed_thread: str | None = None
+    # A SIN form on a case: what of its child or incident differs from the case's (never a gap
+    # filled), and whether its child was read and is the case's (bot.core.form_identity).
+    form_differs: tuple[str, ...] = ()
+    form_same_child: bool = False

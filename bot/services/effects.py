@@ -22,6 +22,7 @@ from bot.core.deadlines import fmt_date
 from bot.core.form_summary import expecting, unreadable
 from bot.core.forms import Extraction
 from bot.core.message import MailMessage
+from bot.services.alert_now import alert_now
 from bot.services.attention import note_human_mail
 from bot.services.cases import add_event, find_case
 from bot.services.commands import handle_email_commands
@@ -167,6 +168,10 @@ def _triage(s: Applying, e: mp.Triage) -> None:
     s.reasons.append(e.reason)
 
 
+def _alert_now(s: Applying, e: mp.AlertNow) -> None:
+    alert_now(s.session, s.app, s.row, s.msg, e.why, s.now)
+
+
 def _check_repeat(s: Applying, e: mp.CheckRepeat) -> None:
     if s.case is None:
         return
@@ -223,6 +228,7 @@ APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.OpenEscalation: _open_escalation,
     mp.FlagFormCase: _flag_form_case,
     mp.Triage: _triage,
+    mp.AlertNow: _alert_now,
     mp.CheckRepeat: _check_repeat,
     mp.CheckDeliveryReport: _check_delivery_report,
     mp.NoteHumanMail: _note_human_mail,

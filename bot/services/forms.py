@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseField, ChronologyEntry, StoredMessage
 from bot.app import App
+from bot.core.form_identity import CHILD_FIELDS, INCIDENT_FIELDS, Identity, compare
 from bot.core.form_summary import unreadable
 from bot.core.forms import Extraction, Field, extract
 from bot.core.message import MailMessage
@@ -107,6 +108,18 @@ def _had_sin_fields(session: Session, case: Case) -> bool:
         select(CaseField.id).where(CaseField.case_id == case.id, CaseField.scope == "sin").limit(1)
     )
     return found is not None
+
+
+def sin_identity(session: Session, case: Case | None, form: Extraction | None) -> Identity:
+    """How a SIN form's child and incident compare with what `case` holds."""
+    if case is None or form is None or form.form != "sin" or inspect(case).pending:
+        return Identity()
+    held = session.execute(
+        select(CaseField.scope, CaseField.name, CaseField.value).where(
+            CaseField.case_id == case.id, CaseField.name.in_([*CHILD_FIELDS, *INCIDENT_FIELDS])
+        )
+    )
+    return compare({(scope, name): value for scope, name, value in held}, form)
 
 
 def apply_sin_form(

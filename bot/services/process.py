@@ -27,7 +27,7 @@ from bot.services.cases import find_case
 from bot.services.commands import command_givers, commands_in
 from bot.services.effects import Applying, apply_plan
 from bot.services.failures import count_failure, describe_error, record_failure
-from bot.services.forms import read_form
+from bot.services.forms import read_form, sin_identity
 from bot.services.held_rows import holding_rows
 from bot.services.intake import case_awaiting_return, sender_agency_key
 from bot.services.meeting_replies import case_of_calendar_reply
@@ -223,6 +223,7 @@ def gather(
     crossed = (
         crossed_thread(session, msg, ref) if case and _has_commands(parsed, from_giver) else None
     )
+    identity = sin_identity(session, case, form) if session is not None else None
     snapshot = Snapshot(
         kind=str(result.kind),
         rule_hits=result.hits,
@@ -249,6 +250,8 @@ def gather(
         several_cases=unfiled and ref is None and several_cases(session, app, msg),
         commands_allowed=(unfiled or crossed is not None) and commands_allowed(app, msg),
         crossed_thread=crossed,
+        form_differs=identity.differs if identity else (),
+        form_same_child=identity is not None and identity.same_child,
     )
     return Gathered(result, snapshot, case, form, parsed)
 

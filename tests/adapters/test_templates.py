@@ -298,6 +298,15 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "first_lines": "The child has deteriorated overnight.\nPlease call me urgently.",
         "message_id": 31,
     },
+    "triage_alert": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "sender": "Alex Placeholder <alex.placeholder@example.net>",
+        "agency": "NHS Tameside and Glossop ICB",
+        "received_at": datetime(2026, 11, 25, 16, 40, tzinfo=UTC),
+        "message_id": 32,
+        "why": "a SIN form naming a different child on TSCP-2026-0002: a new notification?",
+    },
     "command_refused_to_sender": {
         "partnership": PARTNERSHIP,
         "business_manager": BUSINESS_MANAGER,
@@ -710,6 +719,8 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "command_result": "[TSCP-2026-0001] Your commands: 1 recorded, 1 not carried out",
         "case_reply_alert": "[TSCP-2026-0004] New on your case: Robin Invented "
         "<robin.invented@example.net> (Greater Manchester Police)",
+        "triage_alert": "TSCP triage now: message #32 from Alex Placeholder "
+        "<alex.placeholder@example.net>",
         "command_refused_to_sender": "Not carried out: the commands in your email",
         "command_no_case": "Nothing was done: which case are your commands for?",
         "commands_on_new_record": "[TSCP-2026-0009] Not carried out: the commands in the email "

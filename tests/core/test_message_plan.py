@@ -12,6 +12,7 @@ from bot.core.message_plan import (
     FORM_READER_RETURN,
     FORM_READER_SIN,
     Acknowledge,
+    AlertNow,
     ApplySinForm,
     BookScreening,
     CheckDeliveryReport,
@@ -89,6 +90,8 @@ class More(TypedDict, total=False):
     several_cases: bool
     commands_allowed: bool
     crossed_thread: str | None
+    form_differs: tuple[str, ...]
+    form_same_child: bool
 
 
 class Facts(More, total=False):
@@ -418,6 +421,22 @@ def test_forms_on_a_case_reply(form: FormSummary, attached: bool, expected: Plan
     assert tuple(e for e in got if not isinstance(e, (FileOnCase, NoteHumanMail))) == expected
     # A form being recorded is not news for "New on your cases"; a reply's own words may be.
     assert (NoteHumanMail() in got) == (not expected)
+
+
+def test_a_sin_form_naming_another_child_on_a_case_is_not_applied_and_she_is_alerted() -> None:
+    """A new child's SIN sent as a reply on an old case's thread: the case keeps its child,
+    and the Business Manager is asked now, as a new screening clock may be running."""
+    other = ("the child's name", "the child's date of birth")
+    got = plan(snap("case_reply", KNOWN, form=FormSummary("sin"), has_attachments=True,
+                    has_document=True, form_differs=other))  # fmt: skip
+    assert ApplySinForm() not in got and NoteHumanMail() not in got
+    [triage] = [e for e in got if isinstance(e, Triage)]
+    [alert] = [e for e in got if isinstance(e, AlertNow)]
+    assert triage.reason.startswith(
+        f"a SIN form naming a different child or incident on {REF} (the child's name, the "
+        "child's date of birth not the case's): a new notification or a correction?"
+    )
+    assert "screening clock may be running" in alert.why
 
 
 def test_a_sin_form_on_a_complaint_record_changes_nothing_there() -> None:

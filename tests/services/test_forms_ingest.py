@@ -192,6 +192,60 @@ def test_missing_facts_are_asked_for_and_a_corrected_form_updates_the_case(
         assert len(list(s.scalars(select(Case)))) == 1  # the correction opened no new case
 
 
+OTHER_CHILD = (
+    ("Name", "Riley Yew Example"),
+    ("Date of birth", "09/09/2019"),
+    ("Sex", "Male"),
+)
+
+
+def test_a_new_child_s_sin_sent_on_an_old_case_thread_changes_nothing_and_alerts_her(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """A referrer replies on an old acknowledgement with a SIN form for another child: the old
+    case keeps its child, and the Business Manager is told now that it may be a new
+    notification whose screening clock is running."""
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    send_form(tmp_path, sin_docx())
+    run_once(app)
+    before = fields(app, "child:1")
+    subject = "RE: [TSCP-2026-0001] Serious incident notification received"
+    send_form(tmp_path, sin_docx(child=OTHER_CHILD), n=2, subject=subject)
+    run_once(app)
+    assert fields(app, "child:1") == before
+    with app.sessions() as s:
+        case = s.scalars(select(Case)).one()
+        assert case.initials == "Q.Z.I."
+        assert not [e for e in case.events if e.what == "form_fields_updated"]
+        row = s.scalars(select(StoredMessage).where(StoredMessage.message_id == "form2@test")).one()
+        assert row.needs_triage
+        assert (row.triage_reason or "").startswith(
+            "a SIN form naming a different child or incident on TSCP-2026-0001 (the child's "
+            "name, the child's date of birth not the case's): a new notification or a correction?"
+        )
+        [alert] = s.scalars(select(OutboxMessage).where(OutboxMessage.event == "triage_alert"))
+        assert alert.recipients == [BM]
+        assert "2-working-day screening clock may be running" in " ".join(text_of(alert).split())
+
+
+def test_a_corrected_form_for_the_same_child_written_another_way_still_corrects_the_case(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    send_form(tmp_path, sin_docx())
+    run_once(app)
+    same = (("Name", "INVENTED, Quinn Zed"), ("Date of birth", "03/04/2020"), ("GP", "Dr Example"))
+    subject = "RE: [TSCP-2026-0001] corrected SIN form"
+    send_form(tmp_path, sin_docx(child=same), n=2, subject=subject)
+    run_once(app)
+    with app.sessions() as s:
+        case = s.scalars(select(Case)).one()
+        assert [e for e in case.events if e.what == "form_fields_updated"]
+        assert not list(
+            s.scalars(select(OutboxMessage).where(OutboxMessage.event == "triage_alert"))
+        )
+
+
 def test_blank_template_is_not_a_notification(make_app: AppFactory, tmp_path: Path) -> None:
     app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
     send_form(tmp_path, blank_sin_docx())

@@ -1,0 +1,70 @@
+"""Whether a SIN form sent on a case names that case's child and incident, or another's.
+
+A corrected form fills gaps and mends details; a form whose child (name, date of birth) or
+incident date differs from what the case holds may be a new notification sent on an old
+thread, and applying it would silently put one child's details over another's. Only values
+read on both sides are compared: a gap is never a difference.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from bot.core.forms import Extraction
+
+# (scope, field name) -> the value the case holds, as it is stored (a date as YYYY-MM-DD).
+Recorded = Mapping[tuple[str, str], str]
+
+CHILD_FIELDS = {"child_name": "name", "date_of_birth": "date of birth"}
+INCIDENT_FIELDS = {"incident_date": "the incident date"}
+
+
+@dataclass(frozen=True)
+class Identity:
+    differs: tuple[str, ...] = ()  # what differs, in words: "the child's name"
+    same_child: bool = False  # a child's name or date of birth was read and is the case's
+
+
+def _stored(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _same(name: str, theirs: str, ours: str) -> bool:
+    if name == "child_name":
+        # "INVENTED, Quinn" is "Quinn Invented": the words, in any order and case.
+        return sorted(re.findall(r"\w+", theirs.casefold())) == sorted(
+            re.findall(r"\w+", ours.casefold())
+        )
+    return theirs == ours
+
+
+def _whose(n: int) -> str:
+    return "the child's" if n == 1 else f"child {n}'s"
+
+
+def compare(recorded: Recorded, form: Extraction) -> Identity:
+    """What of the form's child and incident differs from the case's, and whether its child
+    is the case's child (read and equal, nothing differing)."""
+    differs: list[str] = []
+    matched = False
+    scopes = [
+        (f"child:{n}", child, CHILD_FIELDS, _whose(n)) for n, child in enumerate(form.children, 1)
+    ]
+    scopes.append(("sin", form.fields, INCIDENT_FIELDS, ""))
+    for scope, fields, names, whose in scopes:
+        for name, words in names.items():
+            field = fields.get(name)
+            theirs = _stored(field.value) if field is not None else ""
+            ours = recorded.get((scope, name), "").strip()
+            if not theirs or not ours:
+                continue  # a gap filled, or a value not read: never a difference
+            if _same(name, theirs, ours):
+                matched = matched or scope != "sin"
+            else:
+                differs.append(f"{whose} {words}".strip())
+    return Identity(tuple(differs), matched and not differs)

@@ -1,0 +1,55 @@
+"""What a form on a case does to it: a SIN form corrects the case it names, unless it names
+another child or incident; a form naming another case is flagged (bot.core.message_plan)."""
+
+from __future__ import annotations
+
+from bot.core.plan_effects import AlertNow, ApplySinForm, Effect, FlagFormCase, Triage
+from bot.core.snapshot import Snapshot
+
+
+def form_counts(snap: Snapshot) -> bool:
+    """A reply's body quotes our own mail, words and all: only a form pasted in whole (every
+    required field read) counts there; an attached form counts as it always has."""
+    form = snap.form
+    if form is None:
+        return False
+    return snap.kind != "case_reply" or snap.has_attachments or form.complete
+
+
+def sin_form(snap: Snapshot) -> list[Effect]:
+    """A SIN form arriving on a review case (a correction) updates the case's fields, unless
+    it names another child or incident: then it may be a new notification, with its own
+    screening clock, and a person decides."""
+    form = snap.form
+    is_sin = snap.kind == "sin" or (form is not None and form.form == "sin")
+    on_review = snap.case_kind == "review"
+    if not (form_counts(snap) and is_sin and on_review):
+        return []
+    if snap.form_differs:
+        return _other_child(snap)
+    return [ApplySinForm()]
+
+
+def _other_child(snap: Snapshot) -> list[Effect]:
+    ref = snap.case_ref
+    what = ", ".join(snap.form_differs)
+    question = (
+        f"a SIN form naming a different child or incident on {ref} ({what} not the case's): "
+        "a new notification or a correction?"
+    )
+    advice = (
+        f"Nothing from it was recorded on {ref}. If it is a new notification (its 2-working-day "
+        f"screening clock may be running), forward it to the mailbox with [{ref}] taken out of "
+        "the subject to open a case; if it corrects this case, the case's details are unchanged: "
+        "correct them with the sender"
+    )
+    return [Triage(f"{question} {advice}"), AlertNow(f"{question} {advice}.")]
+
+
+def form_case_mismatch(snap: Snapshot) -> list[Effect]:
+    if not form_counts(snap):
+        return []
+    form_ref = snap.form.case_ref if snap.form is not None else None
+    if form_ref is None or snap.case_ref is None or form_ref == snap.case_ref:
+        return []
+    return [FlagFormCase(form_ref, snap.case_ref)]
