@@ -35,12 +35,27 @@ def _local_part(addr: str) -> str:
     return addr.rpartition("@")[0] if "@" in addr else addr
 
 
+# The Message-IDs the outbox gives its mail (bot.adapters.email_builder.make_message_id).
+_OWN_MESSAGE_ID = re.compile(r"^<?tscp-bot\.[0-9a-f]{24}@", re.IGNORECASE)
+
+
+def from_own_mailbox(msg: MailMessage, own_addresses: frozenset[str]) -> bool:
+    return bool(msg.from_addr) and msg.from_addr.lower() in {a.lower() for a in own_addresses}
+
+
 def _own_mail(msg: MailMessage, own_addresses: frozenset[str]) -> str | None:
+    """The bot's own mail: every email it sends carries its header and a Message-ID of its
+    outbox. Mail merely From the partnership's mailbox is a person's (the Business Manager
+    forwarding from the shared mailbox), read like any other and never answered there."""
     if msg.header(OWN_MAIL_HEADER):
         return f"our own outgoing mail ({OWN_MAIL_HEADER} header)"
-    if msg.from_addr and msg.from_addr in {a.lower() for a in own_addresses}:
-        return f"our own outgoing mail (from {msg.from_addr})"
+    if from_own_mailbox(msg, own_addresses) and _OWN_MESSAGE_ID.match(msg.message_id):
+        return f"our own outgoing mail (from {msg.from_addr}, with our Message-ID)"
     return None
+
+
+def is_own_mail(msg: MailMessage, own_addresses: frozenset[str]) -> bool:
+    return _own_mail(msg, own_addresses) is not None
 
 
 def _header_reason(msg: MailMessage) -> str | None:
@@ -138,13 +153,15 @@ def can_acknowledge(msg: MailMessage, own_addresses: frozenset[str]) -> tuple[bo
     """Whether the bot may send an automatic acknowledgement to the sender of `msg`.
 
     Reasons not to answer, checked in this order:
-    - the message is our own mail (X-TSCP-Bot header, or From one of `own_addresses`);
+    - the message is our own mail (the X-TSCP-Bot header, or From one of `own_addresses`
+      with a Message-ID of the bot's outbox);
     - it is a delivery status report or read receipt (multipart/report);
     - RFC 3834 / list headers: Auto-Submitted other than "no", X-Auto-Response-Suppress,
       Precedence bulk/junk/list/auto_reply, List-Id, List-Unsubscribe, empty Return-Path,
       X-Autoreply, X-Autorespond;
     - it comes from mailer-daemon@ or postmaster@, or its subject is an automatic one
       ("Automatic reply:", "Out of Office", "Undeliverable:", ...), or it is a "Read:" receipt;
+    - it was sent From one of `own_addresses` by a person (the shared mailbox);
     - there is no usable From address (missing, or without an "@");
     - the From address is a no-reply mailbox (noreply@, no-reply@, donotreply@...).
     Returns (True, "ok") when none apply, else (False, reason).
@@ -152,6 +169,9 @@ def can_acknowledge(msg: MailMessage, own_addresses: frozenset[str]) -> tuple[bo
     reason = auto_generated_reason(msg, own_addresses)
     if reason:
         return False, reason
+    if from_own_mailbox(msg, own_addresses):
+        # Sent from the partnership's own mailbox by a person: an answer would come back to it.
+        return False, f"sent from the partnership's own mailbox, {msg.from_addr}"
     if "@" not in msg.from_addr:
         return False, "no usable From address"
     if _NO_REPLY_LOCALPART.search(_local_part(msg.from_addr)):

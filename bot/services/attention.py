@@ -13,7 +13,7 @@ from bot.adapters.db.models import StoredMessage
 from bot.app import App
 from bot.core import lifecycle
 from bot.core.attention import ReplyFacts, first_lines, human_text, is_live, notice_for
-from bot.core.autoreply import OWN_MAIL_HEADER, labelled_by_headers
+from bot.core.autoreply import is_own_mail, labelled_by_headers
 from bot.core.commands import ParsedCommands
 from bot.core.commands.quoting import quotes_unmarked, text_to_show
 from bot.core.message import MailMessage, document_names
@@ -67,7 +67,7 @@ def note_human_mail(
         kind=row.kind or "",
         on_case=case is not None,
         from_business_manager=msg.from_addr == app.config.people.business_manager.email,
-        own_mail=msg.from_addr == mailbox or bool(msg.header(OWN_MAIL_HEADER)),
+        own_mail=is_own_mail(msg, frozenset({mailbox})),
         text=text,
         documents=documents,
         had_commands=bool(lines) or noted is not None,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.core.autoreply import auto_generated_reason, can_acknowledge
@@ -95,9 +97,16 @@ def test_read_subject_counts_only_with_a_disposition_notification() -> None:
     )
 
 
-def test_own_address_compared_case_insensitively() -> None:
-    reason = auto_generated_reason(_msg(from_addr="tscp@tameside.gov.uk"), OWN)
-    assert reason is not None and "own outgoing mail" in reason
+def test_mail_from_our_address_is_ours_only_with_our_message_id() -> None:
+    """The Business Manager forwarding from the shared mailbox is a person; the bot's own
+    mail carries its outbox's Message-ID (and its header)."""
+    forwarded = _msg(from_addr="tscp@tameside.gov.uk")
+    assert auto_generated_reason(forwarded, OWN) is None
+    ok, reason = can_acknowledge(forwarded, OWN)
+    assert not ok and reason == "sent from the partnership's own mailbox, tscp@tameside.gov.uk"
+    ours = replace(forwarded, message_id="<tscp-bot.8f42afe45f75af44d9147b35@tameside.gov.uk>")
+    own = auto_generated_reason(ours, OWN)
+    assert own is not None and "own outgoing mail" in own
 
 
 def test_cannot_acknowledge_without_from() -> None:

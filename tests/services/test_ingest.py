@@ -167,6 +167,46 @@ def test_our_own_mail_coming_back_is_not_answered(make_app: AppFactory, tmp_path
     assert _count(app, OutboxMessage) == 2 and _count(app, Case) == 1
 
 
+def test_a_sin_the_business_manager_forwards_from_the_shared_mailbox_opens_a_case(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """From the partnership's own address but written by a person (no bot header, a
+    Message-ID the outbox never gave): read like any SIN, never answered to the mailbox."""
+    app, _ = make_app()
+    forwarded = sin("<bm-fwd-1@tameside.gov.uk>", sender="TSCP@Tameside.gov.uk")
+    drop_into_maildir(tmp_path / "inbox", forwarded)
+    ingest_pass(app, _source(tmp_path))
+    with app.sessions() as s:
+        row = s.scalars(select(StoredMessage)).one()
+        assert row.kind == "sin" and row.case is not None
+        assert row.needs_triage and "sent from the partnership's own mailbox" in (
+            row.triage_reason or ""
+        )
+        acks = s.scalars(select(OutboxMessage).where(OutboxMessage.event == "sin_acknowledgement"))
+        assert list(acks) == []
+    assert _count(app, Case) == 1
+
+
+def test_our_own_mail_back_without_our_header_is_still_ours_by_its_message_id(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app, _ = make_app()
+    drop_into_maildir(tmp_path / "inbox", sin())
+    ingest_pass(app, _source(tmp_path))
+    with app.sessions() as s:
+        ack = s.scalars(
+            select(OutboxMessage).where(OutboxMessage.event == "sin_acknowledgement")
+        ).one()
+        stripped = email.message_from_bytes(ack.raw, policy=policy.default)
+    del stripped["X-TSCP-Bot"]  # a gateway dropped it
+    drop_into_maildir(tmp_path / "inbox", stripped.as_bytes())
+    ingest_pass(app, _source(tmp_path))
+    with app.sessions() as s:
+        looped = s.scalars(select(StoredMessage).order_by(StoredMessage.id.desc())).first()
+        assert looped is not None and looped.kind == "auto_reply" and not looped.needs_triage
+    assert _count(app, OutboxMessage) == 2 and _count(app, Case) == 1
+
+
 def test_reply_threads_to_case_by_in_reply_to(make_app: AppFactory, tmp_path: Path) -> None:
     app, _ = make_app()
     drop_into_maildir(tmp_path / "inbox", sin())
