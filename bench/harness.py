@@ -87,8 +87,11 @@ def sin_with_form(i: int) -> bytes:
     first, middle, last = (letters[(i // 20**k) % 20] for k in range(3))
     name = f"{first}ara {middle}ee {last}ane"  # invented; 8,000 different initials
     child = tuple((label, name if label == "Name" else value) for label, value in SIN_CHILD)
+    # And a referrer of its own: one address is acknowledged a few times a day at most.
     return sin(
-        f"<bench-sin-{i}@gmp.police.uk>", attachment=("SIN form.docx", sin_docx(child=child))
+        f"<bench-sin-{i}@gmp.police.uk>",
+        sender=f"referrer.{i}@gmp.police.uk",
+        attachment=("SIN form.docx", sin_docx(child=child)),
     )
 
 

@@ -65,7 +65,7 @@ def ingest(count: int) -> None:
         now = datetime(2026, 12, 23, 9, tzinfo=ZoneInfo("Europe/London"))
         app = build_app(make_config(folder, url), FixedClock(now))
         mails = [
-            sin(f"<s{i}@gmp.police.uk>")
+            sin(f"<s{i}@gmp.police.uk>", sender=f"referrer.{i}@gmp.police.uk")
             if i % 10 == 0
             else email(f"Note {i}", "Hello", message_id=f"<n{i}@x>")
             for i in range(count)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.core.loop_guard import loop_guard
 from bot.core.plan_effects import (
     OPENS_RECORD,
     Acknowledge,
@@ -106,6 +107,7 @@ def plan(snap: Snapshot) -> Plan:
     effects += _human_note(snap, effects)
     effects += form_case_mismatch(snap)
     effects += commands_on_no_case(snap, effects)
+    effects = loop_guard(snap, effects)
     if snap.stranger and any(isinstance(e, FileOnCase) for e in effects):
         # Mail on a case from someone the configuration does not know is never filed silently.
         effects.append(Triage(snap.stranger))

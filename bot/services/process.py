@@ -30,6 +30,7 @@ from bot.services.failures import count_failure, describe_error, record_failure
 from bot.services.forms import read_form, sin_identity
 from bot.services.held_rows import holding_rows
 from bot.services.intake import case_awaiting_return, sender_agency_key
+from bot.services.loops import acknowledged_since
 from bot.services.meeting_replies import case_of_calendar_reply
 from bot.services.threads import crossed_thread, thread_case_ref
 from bot.services.unfiled_commands import commands_allowed, several_cases
@@ -252,6 +253,8 @@ def gather(
         crossed_thread=crossed,
         form_differs=identity.differs if identity else (),
         form_same_child=identity is not None and identity.same_child,
+        from_addr=msg.from_addr,
+        acknowledged_today=acknowledged_since(session, msg.from_addr, arrived) if ok else 0,
     )
     return Gathered(result, snapshot, case, form, parsed)
 

@@ -92,6 +92,8 @@ class More(TypedDict, total=False):
     crossed_thread: str | None
     form_differs: tuple[str, ...]
     form_same_child: bool
+    from_addr: str
+    acknowledged_today: int
 
 
 class Facts(More, total=False):
@@ -567,3 +569,19 @@ def test_commands_whose_subject_and_thread_name_different_cases_run_on_neither()
     assert RunCommands() not in quiet
     assert not any(isinstance(e, TellCommandsUnfiled) for e in quiet)
     assert Triage(f"commands not carried out ({why})") in quiet
+
+
+def test_an_address_acknowledged_three_times_today_is_not_acknowledged_again() -> None:
+    """A CRM answering each acknowledgement with "Thank you for your complaint": the record
+    still opens, but the loop stops and a person is asked."""
+    crm = "customer.services@example.org"
+    for kind, answered in (("complaint", OpenComplaint(None, True)), ("sin", Acknowledge())):
+        assert answered in plan(snap(kind, from_addr=crm, acknowledged_today=2))
+        got = plan(snap(kind, from_addr=crm, acknowledged_today=3))
+        assert answered not in got
+        assert got[-1] == Triage(
+            f"possible mail loop with {crm}: 3 automatic acknowledgements were sent to it in the "
+            "last 24 hours, so this one was not acknowledged; if a person wrote it, answer them "
+            "yourself"
+        )
+    assert OpenComplaint(None, False) in plan(snap("complaint", acknowledged_today=5))

@@ -1,0 +1,43 @@
+"""The last guard against a mail loop: a sender the bot has already acknowledged a few times
+today is not acknowledged again, whatever its mail looks like.
+
+A helpdesk or CRM that answers with no automatic-mail header ("Thank you for your complaint -
+reference CS-001234") reads like a new complaint; acknowledged, it answers again, and so on
+for ever. Its record still opens (nothing is lost), but the acknowledgement is held back and a
+person is told: "possible mail loop with <address>".
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.plan_effects import Acknowledge, Effect, OpenComplaint, OpenEscalation, Triage
+from bot.core.snapshot import Snapshot
+
+# Automatic acknowledgements one address may be sent in 24 hours.
+ACKNOWLEDGEMENTS_PER_DAY = 3
+
+
+def _acknowledges(effect: Effect) -> bool:
+    if isinstance(effect, OpenComplaint | OpenEscalation):
+        return effect.acknowledge
+    return isinstance(effect, Acknowledge)
+
+
+def _quiet(effect: Effect) -> Effect:
+    if isinstance(effect, OpenComplaint | OpenEscalation):
+        return replace(effect, acknowledge=False)
+    return effect
+
+
+def loop_guard(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
+    """`effects`, without their acknowledgement when the sender has had its day's share."""
+    if snap.acknowledged_today < ACKNOWLEDGEMENTS_PER_DAY or not any(map(_acknowledges, effects)):
+        return effects
+    kept = [_quiet(e) for e in effects if not isinstance(e, Acknowledge)]
+    why = (
+        f"possible mail loop with {snap.from_addr}: {snap.acknowledged_today} automatic "
+        "acknowledgements were sent to it in the last 24 hours, so this one was not "
+        "acknowledged; if a person wrote it, answer them yourself"
+    )
+    return [*kept, Triage(why)]

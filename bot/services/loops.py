@@ -1,0 +1,37 @@
+"""What the loop guard (bot.core.loop_guard) is told: the acknowledgements one address was
+sent in the day before a message arrived."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import OutboxMessage
+from bot.core.loop_guard import ACKNOWLEDGEMENTS_PER_DAY
+
+ACKNOWLEDGEMENTS = (
+    "sin_acknowledgement",
+    "complaint_acknowledgement",
+    "escalation_acknowledgement",
+)
+
+
+def acknowledged_since(session: Session | None, address: str, arrived: datetime) -> int:
+    """How many (up to the guard's limit: no more is ever needed) acknowledgements went to
+    `address` from a day before `arrived`."""
+    if session is None or "@" not in address or '"' in address:
+        return 0
+    # Recipients are a JSON list of lower-cased addresses, each written in quotes.
+    named = func.lower(cast(OutboxMessage.recipients, String)).like(f'%"{address.lower()}"%')
+    found = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.event.in_(ACKNOWLEDGEMENTS),
+            OutboxMessage.created_at >= arrived - timedelta(days=1),
+            named,
+        )
+        .limit(ACKNOWLEDGEMENTS_PER_DAY)
+    )
+    return session.scalar(select(func.count()).select_from(found.subquery())) or 0
