@@ -254,9 +254,18 @@ def gather(
         form_differs=identity.differs if identity else (),
         form_same_child=identity is not None and identity.same_child,
         from_addr=msg.from_addr,
-        acknowledged_today=acknowledged_since(session, msg.from_addr, arrived) if ok else 0,
+        # Asked only of mail that may be acknowledged: a query spared on all other mail.
+        acknowledged_today=(
+            acknowledged_since(session, msg.from_addr, arrived)
+            if ok and result.kind in _ACKNOWLEDGED
+            else 0
+        ),
     )
     return Gathered(result, snapshot, case, form, parsed)
+
+
+# The kinds whose mail may open a record and be acknowledged (bot.core.loop_guard).
+_ACKNOWLEDGED = frozenset({"sin", "complaint", "escalation"})
 
 
 def _may_carry_form(kind: str) -> bool:
