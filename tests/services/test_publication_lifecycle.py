@@ -144,3 +144,29 @@ def test_the_scrutineers_disagreement_after_the_cspr_decision_is_about_that_deci
     [event] = [e for e in cspr.case().events if e.what == "scrutineer_disagrees"]
     assert event.detail.startswith("The Independent Scrutineer disagrees with the CSPR decision")
     assert "Screening Panel" not in event.detail
+
+
+def test_no_new_publication_date_once_the_report_is_published(cspr: Bot) -> None:
+    say(cspr, "2027-06-01T10:00", "Report sent: 01/06/2027")
+    say(cspr, "2027-06-14T10:00", "Published: 14/06/2027")
+    answer = say(cspr, "2027-06-15T10:00", "Publication: 01/07/2027")
+    assert "the report is recorded as published on 14/06/2027" in answer
+    assert cspr.case().planned_publication is None
+    assert cspr.outbox("publication_notice") == []
+
+
+def test_a_family_preview_before_the_case_began_is_refused(cspr: Bot) -> None:
+    answer = say(cspr, "2027-01-11T10:00", "Family preview: 01/07/2017")
+    assert "01/07/2017 is before the case began" in answer and "check the year" in answer
+    assert cspr.case().family_preview_on is None
+
+
+def test_an_action_marked_done_twice_keeps_its_first_day(cspr: Bot) -> None:
+    say(
+        cspr, "2027-01-11T10:00", "Action: Review the referral pathway; owner: gmp; due: 01/07/2027"
+    )
+    assert "action 1 marked done" in say(cspr, "2027-03-01T10:00", "Action done: 1")
+    again = say(cspr, "2027-03-08T10:00", "Action done: 1")
+    assert "action 1 is already marked done on Mon 1 Mar 2027; nothing changed" in again
+    [row] = [d for d in cspr.case().deadlines if d.name == "action:1"]
+    assert row.met_on is not None and row.met_on.isoformat() == "2027-03-01"

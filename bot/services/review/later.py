@@ -31,6 +31,7 @@ from bot.services.review.common import (
     Actor,
     CommandRefused,
     Recorded,
+    case_began,
     case_ctx,
     deadline_row,
     met,
@@ -40,6 +41,7 @@ from bot.services.review.common import (
     repeated,
     resolve_agency,
     said_on,
+    today,
 )
 from bot.services.review.corrections import told_otherwise
 from bot.services.review.cspr_outcome import tell_cspr_decision
@@ -151,6 +153,10 @@ def reviewer(
 def family_preview(
     session: Session, app: App, case: Case, cmd: c.FamilyPreview, actor: Actor, now: datetime
 ) -> str:
+    if cmd.on < (first := case_began(app, case)):
+        raise CommandRefused(
+            f"{cmd.on:%d/%m/%Y} is before the case began ({first:%d/%m/%Y}); check the year"
+        )
     case.family_preview_on = cmd.on
     note(
         session,
@@ -198,6 +204,11 @@ def action_done(
     )
     if item is None:
         raise CommandRefused(f"there is no action {cmd.number} on {case.ref}")
+    if item.done_at is not None:
+        # Its day stands: the Board's timeliness report counts it by that day.
+        row = deadline_row(case, f"action:{cmd.number}")
+        on = row.met_on if row is not None and row.met_on else today(app, item.done_at)
+        return f"action {cmd.number} is already marked done on {fmt_date(on)}; nothing changed"
     item.done_at = now
     # On the day it was said, which the Board's timeliness report counts it by.
     met(case, f"action:{cmd.number}", now, on=said_on(app, actor))

@@ -52,6 +52,12 @@ def publication_planned(
     session: Session, app: App, case: Case, cmd: c.PublicationPlanned, actor: Actor, now: datetime
 ) -> str:
     _refuse_without_cspr(case)
+    if case.published_on is not None:
+        raise CommandRefused(
+            f"the report is recorded as published on {case.published_on:%d/%m/%Y}, so no "
+            "publication date is planned now; if that date is wrong, write Correct Published: "
+            "<date> because <reason>"
+        )
     sent = case.report_sent_on
     check = check_notice(today(app, now), cmd.on, cmd.late_notice, app.calendar, sent)
     if check.refusal is not None:
