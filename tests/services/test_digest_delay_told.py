@@ -52,3 +52,16 @@ def test_a_delay_notice_still_awaiting_approval_is_not_called_notified(
     digest = _digest(b, "2027-01-14T08:00")
     assert f"{REF} OVERDUE by 1 working day" in digest
     assert "Delay notified" not in digest
+
+
+def test_an_earlier_notification_day_after_the_delay_notice_went_is_flagged(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    b = _late_rapid_review(make_app, tmp_path)
+    approve_last_draft(b, "panel_delay_notice", "2027-01-08T15:00")
+    b.at("2027-01-11T10:00").mail(BM, reply(REF), "Notified: 17/12/2026")
+    b.run()
+    answer = " ".join(body_of(b.outbox("command_result")[-1]).split())
+    assert "gave the notification as sent on Fri 18 Dec 2026: tell the National Panel" in answer
+    assert "it is now Thu 17 Dec 2026, with the Rapid Review due Tue 12 Jan 2027" in answer
+    assert any(e.what == "sent_notice_outdated" for e in b.case().events)

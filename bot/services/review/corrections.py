@@ -10,15 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case, OutboxMessage
+from bot.adapters.db.models import Case
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
 from bot.services.cases import add_event, set_deadline
-from bot.services.digest_names import email_name
 from bot.services.review.common import (
     Actor,
     CommandRefused,
@@ -29,6 +27,7 @@ from bot.services.review.common import (
 from bot.services.review.complaints import answered_on, correct_answered
 from bot.services.review.publishing import check_published, notice_actually_given, set_report_sent
 from bot.services.review.rapid_review import met_rapid_review, record_notification
+from bot.services.review.sent_notices import told_otherwise
 
 _Apply = Callable[[Session, App, Case, date, datetime], None]
 
@@ -169,7 +168,6 @@ _STATED_IN: dict[c.Corrected, str] = {
     c.Corrected.NOTIFIED: "panel_delay_notice",
     c.Corrected.REPORT_SENT: "publication_notice",
 }
-NOTICE_OUTDATED = "sent_notice_outdated"
 
 
 def _told_otherwise(
@@ -185,23 +183,3 @@ def _told_otherwise(
         now,
         f"gave the old date of {what}: tell its recipients of the correction",
     )
-
-
-def told_otherwise(session: Session, case: Case, event: str, now: datetime, what: str) -> str:
-    """A notice of `event` already sent (or approved and on its way) that the change just
-    recorded makes untrue: the Business Manager is told, in the reply and under "Needs your
-    attention", that it `what` ("gave the old date ...: tell ..."). Returns what to add to
-    the reply, or ""."""
-    sent = session.scalars(
-        select(OutboxMessage.id).where(
-            OutboxMessage.case_id == case.id,
-            OutboxMessage.event == event,
-            OutboxMessage.status.in_(("pending", "sent")),
-        )
-    ).all()
-    if not sent:
-        return ""
-    ids = ", ".join(f"#{i}" for i in sent)
-    said = f"the {email_name(event).lower()} already sent ({ids}) {what}"
-    add_event(session, case, now, NOTICE_OUTDATED, said[:1].upper() + said[1:])
-    return f"; {said}"

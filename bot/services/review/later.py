@@ -43,12 +43,12 @@ from bot.services.review.common import (
     said_on,
     today,
 )
-from bot.services.review.corrections import told_otherwise
 from bot.services.review.cspr_outcome import tell_cspr_decision
 from bot.services.review.delay_notice import reviewer_key
 from bot.services.review.meetings import cancel_if_still_to_come
 from bot.services.review.publication_notice import EVENT as NOTICE
 from bot.services.review.publication_notice import not_sent
+from bot.services.review.sent_notices import told_otherwise
 
 CSPR = "the CSPR decision"
 CSPR_OWED = "closed_with_cspr_owed"

@@ -20,6 +20,7 @@ from bot.core.command_dates import (
     notified_problem,
     return_by_problem,
 )
+from bot.core.deadlines import fmt_date
 from bot.core.wording import plural
 from bot.core.working_days import day_zero
 from bot.services.approvals import withdraw_earlier
@@ -46,6 +47,7 @@ from bot.services.review.common import (
 )
 from bot.services.review.delay_notice import delay_key
 from bot.services.review.looked_after import retime_on_awareness
+from bot.services.review.sent_notices import told_otherwise
 
 NOTIFIED = "the National Panel notification"
 MEETING = "the Rapid Review meeting"
@@ -69,6 +71,7 @@ def notification_sent(
     known = Recorded(NOTIFIED, case.notification_sent_on, clock, "Correct Notified")
     if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
         return same
+    before = case.notification_sent_on
     d = record_notification(session, app, case, day.on, now)
     note(
         session,
@@ -79,7 +82,22 @@ def notification_sent(
         actor,
         cmd.line,
     )
-    return f"notification recorded; Rapid Review due {d.due:%d/%m/%Y}{day.said()}"
+    told = _delay_notice_outdated(session, case, before, day.on, d.due, now)
+    return f"notification recorded; Rapid Review due {d.due:%d/%m/%Y}{day.said()}{told}"
+
+
+def _delay_notice_outdated(
+    session: Session, case: Case, before: date | None, on: date, due: date, now: datetime
+) -> str:
+    """An earlier notification day moves the Rapid Review's due date: a delay notice already
+    sent stated the old ones."""
+    if before is None or before == on:
+        return ""
+    what = (
+        f"gave the notification as sent on {fmt_date(before)}: tell the National Panel it is "
+        f"now {fmt_date(on)}, with the Rapid Review due {fmt_date(due)}"
+    )
+    return told_otherwise(session, case, "panel_delay_notice", now, what)
 
 
 def record_notification(
