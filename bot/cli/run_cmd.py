@@ -66,11 +66,23 @@ def _refuse_future_since(ctx: Context, where: str) -> None:
         raise UsageError(f"{where}: {problem}")
 
 
+def _refuse_broken_templates(ctx: Context) -> None:
+    """An email the bot sends with no templates would quarantine every message that needs it
+    (a SIN, for want of its acknowledgement) after it was taken from the inbox: refuse now."""
+    from bot.services.startup_checks import template_problems
+
+    problems = template_problems(ctx.config)
+    if problems:
+        more = f" (and {len(problems) - 1} more: `tscp-bot doctor` lists them)"
+        raise UsageError(f"refusing to start: {problems[0]}{more if len(problems) > 1 else ''}")
+
+
 def run(ctx: Context) -> int:
     args: argparse.Namespace = ctx.args
     from bot.cli.data_cmd import refuse_if_exposed
 
     refuse_if_exposed(ctx.config)
+    _refuse_broken_templates(ctx)
     ctx.config.require_secrets()  # it connects: every password it needs, or one clear line
     if args.since is not None:
         since = typed_date(args.since, "--since")

@@ -28,7 +28,6 @@ from bot.adapters.mail_source import MailboxError, MailboxFacts, Probed
 from bot.adapters.oauth_tokens import EntraApp, TokenError
 from bot.adapters.outgoing import MailSender, ProbedSender, SendError
 from bot.adapters.rules_loader import load_rules
-from bot.adapters.templates import TemplateRenderer
 from bot.adapters.vocabulary_loader import load_vocabulary
 from bot.bootstrap import entra_app, make_sender, make_source
 from bot.clock import Clock
@@ -38,7 +37,7 @@ from bot.core.vocabulary import VocabularyError
 from bot.services.doctor_auth import kerberos_checks, token_checks, token_roles
 from bot.services.doctor_calendar import calendar_checks
 from bot.services.doctor_check import Check
-from bot.services.startup_checks import startup_lines
+from bot.services.startup_checks import startup_lines, template_problems
 
 # Entra ID refuses a token whose times are off by more than five minutes; a minute off already
 # moves an arrival across a deadline's edge now and then.
@@ -119,12 +118,9 @@ def _database(config: Config, engine: Engine) -> Check:
 
 def _content(config: Config) -> list[Check]:
     checks = []
-    broken = TemplateRenderer(config.templates_dir).check()
+    broken = template_problems(config)
     if broken:
-        checks += [
-            Check("FAIL", "templates", f"{config.templates_dir / b}; fix or restore that file")
-            for b in broken
-        ]
+        checks += [Check("FAIL", "templates", f"{b} (run refuses to start)") for b in broken]
     else:
         checks.append(Check("ok", "templates", f"{config.templates_dir} all load"))
     try:

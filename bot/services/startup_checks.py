@@ -9,7 +9,9 @@ from datetime import date
 
 from bot.adapters.db.engine import sqlite_file
 from bot.adapters.private_files import exposed_database, exposed_maildir
+from bot.adapters.templates import TemplateRenderer
 from bot.config import Config
+from bot.config.paths import packaged
 from bot.services.doctor_check import Check
 
 
@@ -36,6 +38,27 @@ def future_since(since: date | None, today: date) -> str | None:
         f"{since:%d/%m/%Y} is after today ({today:%d/%m/%Y}); mail arriving before it would be "
         "left in the inbox unread. Give the first day whose mail the bot should handle"
     )
+
+
+def template_problems(config: Config) -> list[str]:
+    """What stops an email the bot sends from being written, one line each naming the folder
+    or file: no templates folder, an email with no folder of its own (the emails are the
+    folders of the installed templates), a part missing or not compiling. [] when all load.
+
+    Without them a SIN is quarantined, its case never opened, for want of its acknowledgement."""
+    folder, installed = config.templates_dir, packaged("templates")
+    if not folder.is_dir():
+        return [
+            f"templates_dir: {folder} is not a folder; point it at a copy of {installed}, "
+            "or leave it out to use the installed templates"
+        ]
+    renderer = TemplateRenderer(folder)
+    missing = sorted(set(TemplateRenderer(installed).events()) - set(renderer.events()))
+    return [
+        f"{folder / event}: missing, and the bot sends this email; copy that folder from "
+        f"{installed}"
+        for event in missing
+    ] + [f"{folder / line}; fix that file or copy it from {installed}" for line in renderer.check()]
 
 
 def startup_lines(config: Config, today: date) -> list[Check]:

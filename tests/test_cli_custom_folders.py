@@ -1,0 +1,79 @@
+"""A council's own copy of the templates or forms (`templates_dir`, `forms_dir`) that cannot
+serve the bot: `doctor` fails it and `run` refuses to start, in one line, exit 2, before any
+mail is taken from the inbox (systemd does not restart a service that exits 2)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from bot.config.paths import packaged
+from tests.fixtures.mail import drop_into_maildir, sin
+from tests.test_cli import Run, bot, cli, config, inbox, one_line_error
+
+__all__ = ["bot", "cli", "config"]  # the fixtures this module borrows
+
+
+def _point(config: Path, key: str, folder: Path) -> None:
+    config.write_text(f'{key} = "{folder}"\n' + config.read_text())
+
+
+def _fails(out: str, check: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith(f"FAIL {check}: ")]
+
+
+def test_templates_without_the_acknowledgement_fail_doctor_and_stop_run(
+    bot: Run, config: Path, tmp_path: Path
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(packaged("templates"), templates)
+    shutil.rmtree(templates / "sin_acknowledgement")
+    _point(config, "templates_dir", templates)
+    drop_into_maildir(inbox(config), sin())
+
+    code, out, _ = bot("doctor")
+    assert code == 1
+    assert _fails(out, "templates") == [
+        f"FAIL templates: {templates / 'sin_acknowledgement'}: missing, and the bot sends this "
+        f"email; copy that folder from {packaged('templates')} (run refuses to start)"
+    ]
+
+    code, out, err = bot("run", "--once")
+    assert code == 2 and out == ""
+    assert one_line_error(err).startswith(
+        f"tscp-bot: refusing to start: {templates / 'sin_acknowledgement'}: missing"
+    )
+    assert len(list((inbox(config) / "new").iterdir())) == 1, "the SIN waits in the inbox"
+    assert json.loads(bot("cases", "--json")[1]) == []
+
+
+def test_a_templates_folder_that_is_not_there_fails_doctor_and_stops_run(
+    bot: Run, config: Path, tmp_path: Path
+) -> None:
+    _point(config, "templates_dir", tmp_path / "no-such-folder")
+
+    code, out, _ = bot("doctor")
+    assert code == 1
+    [failed] = _fails(out, "templates")
+    assert f"templates_dir: {tmp_path / 'no-such-folder'} is not a folder" in failed
+
+    code, out, err = bot("run", "--once")
+    assert code == 2 and out == ""
+    assert one_line_error(err) == (
+        f"tscp-bot: refusing to start: templates_dir: {tmp_path / 'no-such-folder'} is not a "
+        f"folder; point it at a copy of {packaged('templates')}, or leave it out to use the "
+        "installed templates\n"
+    )
+
+
+def test_a_full_copy_of_the_templates_is_all_well(bot: Run, config: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(packaged("templates"), templates)
+    _point(config, "templates_dir", templates)
+    drop_into_maildir(inbox(config), sin())
+
+    _, out, _ = bot("doctor")
+    assert f"ok templates: {templates} all load" in out.splitlines()
+    assert bot("run", "--once")[0] == 0
+    assert [c["ref"] for c in json.loads(bot("cases", "--json")[1])] == ["TSCP-2026-0001"]
