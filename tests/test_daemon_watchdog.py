@@ -98,14 +98,18 @@ def test_a_hung_job_is_reported_stalled_in_status(
     assert "mailbox        ok" in out
 
 
-def test_status_is_healthy_on_a_fresh_database(
+def test_status_on_a_fresh_database_says_no_bot_was_ever_started(
     bot: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Straight after `init`, before the service is started: the schema is current, but no
+    bot reads the mailbox, which a monitor must hear (it said healthy)."""
     code = _status(tmp_path / "config.toml")
     out = capsys.readouterr().out
-    assert code == 0, out
+    assert code == 1, out
     head = head_revision()
-    assert "status: healthy" in out and f"schema {head}, newest {head}" in out
+    assert f"schema {head}, newest {head}" in out
+    assert "PROBLEM: no bot instance has ever been heard from (last heard from: never)" in out
+    assert "status: NEEDS ATTENTION" in out
 
 
 def test_status_says_in_one_line_when_the_database_cannot_be_reached(

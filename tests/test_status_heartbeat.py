@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -70,3 +71,34 @@ def test_a_daemon_gone_quiet_without_stopping_is_a_problem(
     else:
         assert code == 1
         assert "PROBLEM: no bot instance has been heard from for 10 minutes" in out
+
+
+def test_a_daemon_killed_days_ago_is_still_a_problem(
+    bot: Any, tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Killed (kill -9: no stop recorded) two days ago: long out of the last day's instances,
+    but no bot has read the mailbox since, and status says when it was last heard from."""
+    last_seen = datetime.now(UTC) - timedelta(days=2, minutes=5)
+    engine = make_engine(database_url)
+    with make_sessions(engine)() as session:
+        session.add(
+            BotInstance(
+                id="bot-host:4242:abcdef",
+                host="bot-host",
+                pid=4242,
+                started_at=last_seen - timedelta(days=3),
+                last_seen_at=last_seen,
+            )
+        )
+        session.commit()
+    engine.dispose()
+
+    code, out = _status(tmp_path / "config.toml", capsys)
+
+    assert code == 1, out
+    heard = last_seen.astimezone(ZoneInfo("Europe/London"))
+    assert (
+        f"PROBLEM: no bot instance has been heard from for 2 days (last heartbeat "
+        f"{heard:%d/%m/%Y %H:%M})"
+    ) in out.splitlines()
+    assert "status: NEEDS ATTENTION" in out

@@ -9,7 +9,7 @@ of its start-up. tests/adapters/test_read_tables.py holds these columns to the m
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import func, select
 
@@ -70,31 +70,52 @@ def status_report(app: App, now: datetime) -> dict[str, object]:
         report |= _mail(session, app)
         report["jobs"] = _jobs(session, app, jobs, found, now)
         report["instances"] = _instances(session, now)
-    heard = _last_heartbeat(cast(list[dict[str, object]], report["instances"]), now)
+        heard = _last_heartbeat(session, now)
     report["last_heartbeat"] = heard
     report["problems"] = [p.sentence for p in found] + _silent(heard, app)
     report["healthy"] = not report["problems"]
     return report
 
 
-def _last_heartbeat(instances: list[dict[str, object]], now: datetime) -> dict[str, object]:
-    """The newest heartbeat of any instance, and whether that instance said it was stopping."""
-    seen = [i for i in instances if isinstance(i["last_seen"], datetime)]
-    if not seen:
+def _last_heartbeat(session: Connection, now: datetime) -> dict[str, object]:
+    """The newest heartbeat of any instance, however long ago, and whether that instance said
+    it was stopping. Measured on the wall clock the daemons write it by, not a `--now`."""
+    last = session.execute(
+        select(BOT_INSTANCES.c.last_seen_at, BOT_INSTANCES.c.stopped_at)
+        .order_by(BOT_INSTANCES.c.last_seen_at.desc())
+        .limit(1)
+    ).first()
+    if last is None:
         return {"at": None, "seconds_ago": None, "stopped": None}
-    last = max(seen, key=lambda i: cast(datetime, i["last_seen"]))
-    at = cast(datetime, last["last_seen"])
-    return {"at": at, "seconds_ago": int((now - at).total_seconds()), "stopped": last["stopped"]}
+    ago = int((now - last.last_seen_at).total_seconds())
+    return {"at": last.last_seen_at, "seconds_ago": ago, "stopped": last.stopped_at}
 
 
 def _silent(heard: dict[str, object], app: App) -> list[str]:
-    """A daemon that went quiet without stopping (killed, or hung) is a problem; one that was
-    stopped on purpose is not (the operator knows)."""
-    ago = heard["seconds_ago"]
+    """A daemon that went quiet without stopping (killed, or hung), however long ago, is a
+    problem, and so is a bot never started; one that was stopped on purpose is not (the
+    operator knows)."""
+    ago, at = heard["seconds_ago"], heard["at"]
+    if not isinstance(ago, int) or not isinstance(at, datetime):
+        return [
+            "no bot instance has ever been heard from (last heard from: never): start the "
+            "service (systemctl enable --now tscp-bot) or `tscp-bot run`"
+        ]
     gap = max(app.config.daemon.lease_seconds * 3, 300)  # as the digest counts downtime
-    if not isinstance(ago, int) or heard["stopped"] is not None or ago <= gap:
+    if heard["stopped"] is not None or ago <= gap:
         return []
-    return [f"no bot instance has been heard from for {ago // 60} minutes (last heartbeat)"]
+    local = at.astimezone(app.config.partnership.time_zone)
+    return [
+        f"no bot instance has been heard from for {_how_long(ago)} (last heartbeat "
+        f"{local:%d/%m/%Y %H:%M})"
+    ]
+
+
+def _how_long(seconds: int) -> str:
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if hours < 2:
+        return f"{minutes} minutes"
+    return f"{hours} hours" if days < 2 else f"{days} days"
 
 
 def _next_digest(session: Connection, app: App, now: datetime) -> datetime:
