@@ -54,7 +54,7 @@ def test_systemd_analyze_verify_accepts_the_unit(tmp_path: Path) -> None:
         pytest.skip("systemd-analyze is not installed (Debian package systemd)")
     # verify checks that ExecStart's program exists: point it at this environment's.
     program = Path(sys.executable).parent / "tscp-bot"
-    text = UNIT.read_text().replace("/opt/tscp-bot/venv/bin/tscp-bot", str(program))
+    text = UNIT.read_text().replace("/opt/tscp-bot/bin/tscp-bot", str(program))
     (tmp_path / "tscp-bot.service").write_text(text)
     done = subprocess.run(
         [analyze, "verify", str(tmp_path / "tscp-bot.service")],
@@ -63,6 +63,19 @@ def test_systemd_analyze_verify_accepts_the_unit(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0 and not done.stderr.strip(), done.stderr
+
+
+def test_the_unit_and_the_readme_run_the_program_the_install_step_makes() -> None:
+    """README's install makes a virtual environment; the unit's ExecStart and every command the
+    README gives under systemd must name the program in it, or the service cannot start."""
+    readme = (ROOT / "README.md").read_text()
+    [venv] = re.findall(r"python3 -m venv (\S+)", readme)
+    program = f"{venv}/bin/tscp-bot"
+    [exec_start] = directives(UNIT.read_text())["ExecStart"]
+    assert shlex.split(exec_start)[0] == program
+    named = set(re.findall(r"/opt/tscp-bot[\w/.-]*/tscp-bot\b", readme))
+    assert named == {program}
+    assert f"`{venv}`" in readme and f"`{program}`" in readme
 
 
 def test_the_unit_is_a_hardened_notify_service() -> None:
