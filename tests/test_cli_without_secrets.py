@@ -80,6 +80,35 @@ def test_a_microsoft_client_secret_is_needed_only_to_connect(
     assert "environment variable TSCP_TEST_UNSET_SECRET is not set" in capsys.readouterr().err
 
 
+def test_a_certificate_only_the_service_can_read_is_needed_only_to_connect(
+    bot: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Under systemd the key is handed to the service alone (LoadCredential): an administrator's
+    shell reads the record without it; `run` and `doctor` refuse in one line naming the file."""
+    key = tmp_path / "credentials" / "entra-app.pem"  # not there, as in a shell
+    config = tmp_path / "config.toml"
+    data = tomllib.loads(config.read_text())
+    data["microsoft"] = {
+        "tenant_id": "tameside.example",
+        "client_id": "00000000-0000-0000-0000-000000000001",
+        "certificate_path": str(key),
+        "certificate_thumbprint": "A1" * 20,
+    }
+    data["outgoing"]["smtp"].update(username="tscp@tameside.gov.uk", auth="oauth2")
+    config.write_bytes(tomli_w.dumps(data).encode())
+
+    for command in (["cases"], ["triage", "list"], ["status"]):
+        code, out = bot(*command)
+        assert code in (0, 1) and "certificate" not in out, command  # status: no bot has run
+        assert capsys.readouterr().err == "", command
+    for command in (["run", "--once"], ["doctor"]):
+        assert main(["--config", str(config), *command]) == 2, command
+        assert capsys.readouterr().err == (
+            f"tscp-bot: configuration: microsoft.certificate_path: cannot read {key} "
+            "(No such file or directory)\n"
+        ), command
+
+
 def test_triage_done_without_the_password_keeps_the_mark_and_leaves_the_move(
     bot: Any, dovecot: DovecotServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

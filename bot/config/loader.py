@@ -85,7 +85,7 @@ def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str
     )
     root.finish()
     check_oauth_needs(config)
-    return replace(config, missing_secrets=tuple(environ.missing.items()))
+    return replace(config, missing_secrets=environ.problems())
 
 
 def _folder(root: Reader, name: str, base: Path) -> Path:

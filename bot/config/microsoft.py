@@ -11,6 +11,7 @@ from bot.config.mail import secret
 from bot.config.model import Config, MicrosoftSettings
 from bot.config.paths import resolve
 from bot.config.reader import ConfigError, Reader
+from bot.config.secret_env import SecretsEnviron
 
 DEFAULT_AUTHORITY = "https://login.microsoftonline.com"
 # Microsoft: client-credentials tokens for IMAP, POP and SMTP all ask for this scope
@@ -84,16 +85,6 @@ def _credential(
     if r.has("client_secret_env"):
         return secret(r, "client_secret_env", environ, "client secret"), None, None
     path = resolve(r.text("certificate_path"), base)
-    try:
-        pem = path.read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or "not a PEM text file"
-        raise ConfigError(f"{r.where('certificate_path')}: cannot read {path} ({reason})") from None
-    if "PRIVATE KEY-----" not in pem:
-        raise ConfigError(
-            f"{r.where('certificate_path')}: {path} holds no PEM private key; it must hold the "
-            "private key of the certificate uploaded to the app registration"
-        )
     thumbprint = re.sub(r"[\s:]", "", r.text("certificate_thumbprint")).upper()
     if not re.fullmatch(r"[0-9A-F]{40}", thumbprint):
         raise r.fail(
@@ -101,7 +92,28 @@ def _credential(
             "the certificate's SHA-1 thumbprint (40 hex digits, as the app registration shows it)",
             thumbprint,
         )
-    return None, pem, thumbprint
+    return None, _private_key(r.where("certificate_path"), path, environ), thumbprint
+
+
+def _private_key(where: str, path: Path, environ: Mapping[str, str]) -> str | None:
+    """The key's PEM text; None, noted as a secret not at hand, when the file cannot be read
+    (under systemd only the service is handed it): refused when a token is needed."""
+    try:
+        pem = path.read_text(encoding="ascii")
+    except OSError as exc:
+        problem = f"cannot read {path} ({exc.strerror or exc})"
+        if not isinstance(environ, SecretsEnviron):
+            raise ConfigError(f"{where}: {problem}") from None
+        environ.unreadable[where] = problem
+        return None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}: cannot read {path} (not a PEM text file)") from None
+    if "PRIVATE KEY-----" not in pem:
+        raise ConfigError(
+            f"{where}: {path} holds no PEM private key; it must hold the "
+            "private key of the certificate uploaded to the app registration"
+        )
+    return pem
 
 
 def _scopes(r: Reader, key: str) -> tuple[str, ...]:

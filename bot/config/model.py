@@ -273,11 +273,12 @@ class Config:
     microsoft: MicrosoftSettings | None = None
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
-    # (where in the config, variable) for each secret whose variable was not set at reading.
+    # (where in the config, what is wrong) for each secret not at hand when it was read: a
+    # variable not set, a certificate's key file that could not be read.
     missing_secrets: tuple[tuple[str, str], ...] = ()
 
     def require_secrets(self) -> None:
-        """Refuse, naming each variable, before anything connects without its secret."""
+        """Refuse, naming each variable or file, before anything connects without its secret."""
         if self.missing_secrets:
             raise ConfigError(missing_message(self.missing_secrets))
 

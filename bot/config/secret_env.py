@@ -5,6 +5,10 @@ Reading the configuration notes a secret whose variable is not set instead of re
 the commands that only read the database (`cases`, `case`, `triage list`, `classify`,
 `calendar`, `status`) work in a shell that has no mail passwords. Whatever is about to connect
 calls `Config.require_secrets()` first, which refuses in one line naming each variable.
+
+A certificate's private key file (`certificate_path`) is treated the same way: under systemd it
+is handed only to the service (LoadCredential), so a shell cannot read it, and a command that
+never asks Microsoft for a token has no use for it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,14 @@ class SecretsEnviron(Mapping[str, str]):
     def __init__(self, environ: Mapping[str, str]) -> None:
         self.environ = environ
         self.missing: dict[str, str] = {}  # where in the config -> the variable's name
+        self.unreadable: dict[str, str] = {}  # where in the config -> why its file is unread
+
+    def problems(self) -> tuple[tuple[str, str], ...]:
+        """(where in the config, what is wrong) for each secret not at hand."""
+        unset = {
+            where: f"environment variable {name} is not set" for where, name in self.missing.items()
+        }
+        return tuple({**unset, **self.unreadable}.items())
 
     def __getitem__(self, name: str) -> str:
         return self.environ[name]
@@ -30,4 +42,4 @@ class SecretsEnviron(Mapping[str, str]):
 
 
 def missing_message(missing: tuple[tuple[str, str], ...]) -> str:
-    return "; ".join(f"{where}: environment variable {name} is not set" for where, name in missing)
+    return "; ".join(f"{where}: {problem}" for where, problem in missing)

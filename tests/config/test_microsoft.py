@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.config.reader import ConfigError
 from tests.config.test_loader import error_for, example, parse
 
 TENANT = "7d1c0d6e-5b1a-4c3e-9d6f-2a9b8c7e6f51"
@@ -78,6 +79,27 @@ def test_a_certificate_instead_of_a_secret(tmp_path: Path) -> None:
     assert ms.certificate_key_pem is not None and "PRIVATE KEY" in ms.certificate_key_pem
 
 
+def test_a_certificate_that_cannot_be_read_is_refused_when_a_token_is_needed(
+    tmp_path: Path,
+) -> None:
+    data = _m365(certificate_path="nowhere.pem", certificate_thumbprint="A1" * 20)
+    del data["microsoft"]["client_secret_env"]
+    config = parse(data, tmp_path, {})  # a command that never asks Microsoft reads on
+    with pytest.raises(ConfigError) as info:
+        config.require_secrets()
+    assert str(info.value) == (
+        f"microsoft.certificate_path: cannot read {tmp_path / 'nowhere.pem'} "
+        "(No such file or directory)"
+    )
+
+
+def test_a_certificate_file_without_a_private_key_is_refused_at_once(tmp_path: Path) -> None:
+    (tmp_path / "cert.pem").write_text("-----BEGIN CERTIFICATE-----\ninvented\n")
+    data = _m365(certificate_path="cert.pem", certificate_thumbprint="A1" * 20)
+    del data["microsoft"]["client_secret_env"]
+    assert "holds no PEM private key" in error_for(data, tmp_path)
+
+
 def _no_microsoft(d: dict[str, Any]) -> None:
     del d["microsoft"]
 
@@ -106,11 +128,6 @@ def _secret_pasted(d: dict[str, Any]) -> None:
     d["microsoft"]["client_secret_env"] = "Xq8~pasted.secret-value"
 
 
-def _missing_certificate(d: dict[str, Any]) -> None:
-    del d["microsoft"]["client_secret_env"]
-    d["microsoft"] |= {"certificate_path": "nowhere.pem", "certificate_thumbprint": "A1" * 20}
-
-
 def _password_with_oauth2(d: dict[str, Any]) -> None:
     d["mailbox"]["imap"]["password_env"] = "TSCP_IMAP_PASSWORD"
 
@@ -137,7 +154,6 @@ def _http_scope(d: dict[str, Any]) -> None:
         (_secret_and_certificate, "microsoft.client_secret_env:", "exactly one"),
         (_neither_secret_nor_certificate, "microsoft.client_secret_env:", "exactly one"),
         (_secret_pasted, "microsoft.client_secret_env:", "not the client secret itself"),
-        (_missing_certificate, "microsoft.certificate_path:", "cannot read"),
         (_password_with_oauth2, "mailbox.imap.password_env:", 'not used with auth = "oauth2"'),
         (_smtp_oauth2_without_user, "outgoing.smtp.username:", "the mailbox to send as"),
         (_bad_auth, "mailbox.imap.auth:", "one of password, oauth2"),
