@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,8 @@ from bot.cli.output import print_json
 
 if TYPE_CHECKING:
     from bot.app import App
+
+log = logging.getLogger(__name__)
 
 
 def register(sub: Any) -> None:
@@ -77,12 +80,21 @@ def _refuse_broken_templates(ctx: Context) -> None:
         raise UsageError(f"refusing to start: {problems[0]}{more if len(problems) > 1 else ''}")
 
 
+def _warn_unused_sections(ctx: Context) -> None:
+    """A server section filled in for a backend not chosen: said at every start, in the log."""
+    from bot.services.startup_checks import unused_sections
+
+    for line in unused_sections(ctx.config):
+        log.warning("%s", line)
+
+
 def run(ctx: Context) -> int:
     args: argparse.Namespace = ctx.args
     from bot.cli.data_cmd import refuse_if_exposed
 
     refuse_if_exposed(ctx.config)
     _refuse_broken_templates(ctx)
+    _warn_unused_sections(ctx)
     ctx.config.require_secrets()  # it connects: every password it needs, or one clear line
     if args.since is not None:
         since = typed_date(args.since, "--since")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal, cast
@@ -29,6 +29,7 @@ GRAPH_URL = "https://graph.microsoft.com/v1.0"
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 AUTH: tuple[str, ...] = ("password", "oauth2")
+_Parse = Callable[[Reader, Mapping[str, str]], object]
 
 
 def secret(r: Reader, key: str, environ: Mapping[str, str], what: str = "password") -> str:
@@ -159,11 +160,32 @@ def ews_section(r: Reader, environ: Mapping[str, str], *, mailbox: bool) -> EwsS
     return settings
 
 
+def _unused(
+    r: Reader, backend: str, environ: Mapping[str, str], parsers: Mapping[str, _Parse]
+) -> tuple[str, ...]:
+    """The server sections filled in that `backend` does not use, each read as if it were used
+    (a misspelt key stops the bot, as anywhere else), its secrets neither needed nor kept."""
+    unused = tuple(name for name in parsers if name != backend and r.has(name))
+    for name in unused:
+        parsers[name](r.table(name), SecretsEnviron(environ))
+    return unused
+
+
 def mailbox_section(r: Reader, base: Path, environ: Mapping[str, str]) -> MailboxSettings:
     backend = r.choice("backend", ("maildir", "imap", "graph", "ews"), "maildir")
     imap = r.table("imap", optional=True)
     graph = r.table("graph", optional=True)
     ews = r.table("ews", optional=True)
+    unused = _unused(
+        r,
+        backend,
+        environ,
+        {
+            "imap": _imap,
+            "graph": lambda t, _env: graph_section(t, mailbox=True),
+            "ews": lambda t, env: ews_section(t, env, mailbox=True),
+        },
+    )
     settings = MailboxSettings(
         backend=cast(Literal["maildir", "imap", "graph", "ews"], backend),
         maildir_path=resolve(r.text("maildir_path", "var/mail/inbox"), base),
@@ -173,6 +195,7 @@ def mailbox_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Mailbo
         graph=graph_section(graph, mailbox=True) if backend == "graph" else None,
         ews=ews_section(ews, environ, mailbox=True) if backend == "ews" else None,
         pass_deadline_seconds=r.number("pass_deadline_seconds", 120, minimum=1),
+        unused_sections=unused,
     )
     r.finish()
     return settings
@@ -184,6 +207,8 @@ def _smtp(r: Reader, environ: Mapping[str, str]) -> SmtpSettings:
     username = r.text("username", "") or None
     if auth == "oauth2" and not username:
         raise r.fail("username", 'the mailbox to send as (needed with auth = "oauth2")')
+    if auth == "password" and not username and r.has("password_env"):
+        raise r.fail("username", "the account to log in as (password_env is given)")
     smtp = SmtpSettings(
         host=r.text("host"),
         port=r.number("port", 465 if security == "tls" else 587, minimum=1),
@@ -201,6 +226,16 @@ def outgoing_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Outgo
     smtp = r.table("smtp", optional=True)
     graph = r.table("graph", optional=True)
     ews = r.table("ews", optional=True)
+    unused = _unused(
+        r,
+        backend,
+        environ,
+        {
+            "smtp": _smtp,
+            "graph": lambda t, _env: graph_section(t, mailbox=False),
+            "ews": lambda t, env: ews_section(t, env, mailbox=False),
+        },
+    )
     settings = OutgoingSettings(
         backend=cast(Literal["maildir", "smtp", "graph", "ews"], backend),
         maildir_path=resolve(r.text("maildir_path", "var/mail/outbox"), base),
@@ -212,6 +247,7 @@ def outgoing_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Outgo
         alert_after_minutes=r.number("alert_after_minutes", 60, minimum=0),
         sent_folder=r.text("sent_folder", "Sent Items").strip(),
         ews=ews_section(ews, environ, mailbox=False) if backend == "ews" else None,
+        unused_sections=unused,
     )
     r.finish()
     return settings

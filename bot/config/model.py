@@ -123,6 +123,8 @@ class MailboxSettings:
     ews: EwsSettings | None = None
     # Longest one pass spends moving handled mail out of the inbox; the rest waits for the next.
     pass_deadline_seconds: int = 120
+    # Server sections filled in that the backend does not use ("imap"): said by doctor and run.
+    unused_sections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,8 @@ class OutgoingSettings:
     # Items"); looked in before re-sending after a crash. "": no look, re-send.
     sent_folder: str = "Sent Items"
     ews: EwsSettings | None = None  # CreateItem (send and save a copy) as ews.mailbox
+    # Server sections filled in that the backend does not use ("smtp"): said by doctor and run.
+    unused_sections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

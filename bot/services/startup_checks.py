@@ -61,8 +61,25 @@ def template_problems(config: Config) -> list[str]:
     ] + [f"{folder / line}; fix that file or copy it from {installed}" for line in renderer.check()]
 
 
+def unused_sections(config: Config) -> list[str]:
+    """A warning for each mail-server section filled in that the chosen backend does not use:
+    with backend = "maildir" the bot would otherwise seem to send while nothing leaves."""
+    found = []
+    for side, settings in (("mailbox", config.mailbox), ("outgoing", config.outgoing)):
+        for name in settings.unused_sections:
+            said = f"[{side}.{name}] is filled in but {side}.backend is {settings.backend}"
+            if settings.backend != "maildir":
+                found.append(f"{said}: it is not used")
+            elif side == "mailbox":
+                found.append(f"{said}: mail is read from {settings.maildir_path}, not a server")
+            else:
+                found.append(f"{said}: mail is written to {settings.maildir_path}, nothing is sent")
+    return found
+
+
 def startup_lines(config: Config, today: date) -> list[Check]:
-    """`doctor`'s lines for what `run` refuses: failures only, as all else is said elsewhere."""
+    """`doctor`'s lines for what `run` refuses, and for what it warns of at start; nothing
+    when all is well, as that is said elsewhere."""
     found = []
     exposed = first_exposure(config)
     if exposed is not None:
@@ -70,4 +87,5 @@ def startup_lines(config: Config, today: date) -> list[Check]:
     since = future_since(config.ingest.since, today)
     if since is not None:
         found.append(Check("FAIL", "ingest.since", f"{since} (run refuses to start)"))
+    found += [Check("warn", "config", line) for line in unused_sections(config)]
     return found
