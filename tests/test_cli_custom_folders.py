@@ -77,3 +77,34 @@ def test_a_full_copy_of_the_templates_is_all_well(bot: Run, config: Path, tmp_pa
     assert f"ok templates: {templates} all load" in out.splitlines()
     assert bot("run", "--once")[0] == 0
     assert [c["ref"] for c in json.loads(bot("cases", "--json")[1])] == ["TSCP-2026-0001"]
+
+
+def test_a_forms_folder_that_is_not_there_is_a_config_refusal(
+    bot: Run, config: Path, tmp_path: Path
+) -> None:
+    _point(config, "forms_dir", tmp_path / "no-forms")
+    drop_into_maildir(inbox(config), sin())
+
+    code, out, err = bot("run", "--once")
+
+    assert code == 2 and out == ""
+    assert one_line_error(err) == (
+        f"tscp-bot: forms: {tmp_path / 'no-forms'}: expected a directory of form vocabulary files\n"
+    )
+    assert len(list((inbox(config) / "new").iterdir())) == 1, "the SIN waits in the inbox"
+
+
+def test_a_form_file_that_is_not_toml_is_a_config_refusal(
+    bot: Run, config: Path, tmp_path: Path
+) -> None:
+    forms = tmp_path / "forms"
+    shutil.copytree(packaged("forms"), forms)
+    (forms / "sin.toml").write_text('name = "sin"\nlabels = [\n')
+    _point(config, "forms_dir", forms)
+
+    code, out, err = bot("run", "--once")
+
+    assert code == 2 and out == ""
+    assert one_line_error(err).startswith("tscp-bot: forms: sin.toml")
+    _, out, _ = bot("doctor")
+    assert _fails(out, "forms")

@@ -105,6 +105,7 @@ def _errors() -> list[tuple[str, int, Callable[[BaseException], str]]]:
         ("bot.cli.context:UsageError", EXIT_USAGE, str),
         ("bot.config.reader:ConfigError", EXIT_USAGE, lambda e: f"configuration: {e}"),
         ("bot.core.rules:RuleError", EXIT_USAGE, lambda e: f"rules: {e}"),
+        ("bot.core.vocabulary:VocabularyError", EXIT_USAGE, lambda e: f"forms: {e}"),
         ("bot.adapters.templates:TemplateError", EXIT_USAGE, lambda e: f"templates: {e}"),
         ("bot.core.working_days:CalendarRangeError", EXIT_USAGE, str),
         ("bot.adapters.bank_holidays:NoBankHolidays", EXIT_USAGE, str),
