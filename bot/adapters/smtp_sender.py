@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import socket
 import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -81,7 +82,7 @@ class SmtpSender:
         except smtplib.SMTPRecipientsRefused as exc:
             raise self._refused(exc.recipients, recipients) from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise SendError(f"{self._where()}: {_describe(exc)}") from None
+            raise SendError(f"{self._where()}: {_describe(exc)}", server=_server(exc)) from None
         if refused:
             raise self._refused(refused, recipients)
         # Counts only: addresses are personal data and the outbox already records them.
@@ -180,14 +181,15 @@ class SmtpSender:
         try:
             return get()
         except TokenError as exc:
-            raise SendError(f"{self._where()}: no OAuth token: {exc}") from None
+            raise SendError(f"{self._where()}: no OAuth token: {exc}", server=True) from None
 
     def _token_refused(self, exc: smtplib.SMTPAuthenticationError) -> SendError:
         return SendError(
             f"{self._where()}: the server refused the OAuth token for {self._username} "
             f"({exc.smtp_code} {_text(exc.smtp_error)}); check the app has SMTP.SendAsApp with "
             "admin consent, an Exchange service principal with access to this mailbox, and "
-            "SMTP AUTH enabled for the mailbox"
+            "SMTP AUTH enabled for the mailbox",
+            server=True,
         )
 
     def _connect(self) -> smtplib.SMTP:
@@ -238,6 +240,19 @@ def _closed_by_relay(exc: BaseException) -> bool:
     dropped connection (smtplib words a read timeout the same way; one more try costs no more
     than a probe before each email would), or 421, the relay's notice that it is closing."""
     return not isinstance(exc, smtplib.SMTPSenderRefused) or exc.smtp_code == 421
+
+
+def _server(exc: BaseException) -> bool:
+    """Whether the server could not be reached or refused the login, before any email was
+    handed over: no email gets further until someone mends it."""
+    return isinstance(
+        exc,
+        smtplib.SMTPAuthenticationError
+        | smtplib.SMTPConnectError
+        | ConnectionRefusedError
+        | ssl.SSLError
+        | socket.gaierror,
+    )
 
 
 def _describe(exc: BaseException) -> str:

@@ -131,6 +131,7 @@ def run(ctx: Context) -> int:
         "sent": report.outbox.sent,
         "send_retrying": report.outbox.retrying,
         "send_failed": report.outbox.failed,
+        "mail_server_errors": report.outbox.server_trouble,
     }
     left = report.ingest.left_summary(ctx.config.partnership.time_zone)
     if args.json:
@@ -140,7 +141,7 @@ def run(ctx: Context) -> int:
             ", ".join(
                 f"{k.replace('_', ' ')} {v}"
                 for k, v in summary.items()
-                if k not in ("mailbox_errors", "step_errors")
+                if k not in ("mailbox_errors", "step_errors", "mail_server_errors")
             )
         )
         if left:
@@ -149,5 +150,9 @@ def run(ctx: Context) -> int:
             print(f"mailbox problem: {error}")
         for error in report.errors:
             print(f"step failed: {error}")
-    # Non-zero when the mailbox could not be read or any step failed, so a cron wrapper notices.
-    return 1 if report.ingest.errors or report.errors else 0
+        for error in report.outbox.server_trouble:
+            print(f"mail server problem: {error}; the emails wait in the outbox")
+    # Non-zero when the mailbox could not be read, the mail server could not be reached or
+    # refused the login, or any step failed, so a cron wrapper notices.
+    trouble = report.ingest.errors or report.outbox.server_trouble or report.errors
+    return 1 if trouble else 0

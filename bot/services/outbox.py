@@ -18,8 +18,9 @@ and shown in the digest.
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
@@ -33,6 +34,8 @@ from bot.core.backoff import retry_delay
 from bot.services.stale_chases import WITHDRAWN, withdrawn
 
 log = logging.getLogger(__name__)
+# An email address in a server's answer ("550 5.1.1 <jo@example.org>: no such user").
+_ADDRESS = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+")
 LEASE = timedelta(minutes=5)
 
 
@@ -47,6 +50,9 @@ class SendReport:
     withdrawn: int = 0
     # A full batch went out: more may be due now, without waiting for the next run.
     more: bool = False
+    # Why the mail server could not be reached or refused the login (each reason once): every
+    # email waits until someone mends it, which `run --once` reports with exit 1.
+    server_trouble: list[str] = field(default_factory=list)
 
 
 def send_due(app: App, sender: MailSender, *, limit: int = 200) -> SendReport:
@@ -285,8 +291,26 @@ def _schedule_retry(app: App, row: OutboxMessage, exc: SendError, report: SendRe
     row.next_attempt_at = app.clock.now() + delay
     report.retrying += 1
     # Past max_attempts it still goes on trying, louder: statutory mail is never dropped.
+    if exc.server and str(exc) not in report.server_trouble:
+        report.server_trouble.append(str(exc))
     level = logging.ERROR if row.attempts >= settings.max_attempts else logging.WARNING
-    log.log(level, "outbox #%d not sent (attempt %d), retrying in %s", row.id, row.attempts, delay)
+    log.log(
+        level,
+        "outbox #%d not sent (attempt %d): %s; retrying in %s",
+        row.id,
+        row.attempts,
+        _reason(exc),
+        delay,
+    )
+
+
+def _reason(exc: SendError) -> str:
+    """Why a send failed, for the log: the server's answer, with no email address in it (the
+    recipients are personal data, and the outbox already records them)."""
+    if isinstance(exc, RecipientsRefusedError):
+        codes = ", ".join(str(code) for code in exc.refused.values())
+        return f"recipient(s) refused ({codes})"
+    return _ADDRESS.sub("<address>", str(exc))
 
 
 def retry_now(app: App, row_id: int, now: datetime) -> bool:

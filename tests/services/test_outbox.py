@@ -6,9 +6,11 @@ Times are London local in December, so GMT: 09:00 local is 09:00 UTC.
 from __future__ import annotations
 
 import email
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import select, update
@@ -113,7 +115,9 @@ def test_smtp_down_backs_off_then_sends(make_app: AppFactory, smtp_server: SmtpT
     queue(app, clock, "ack:1")
     smtp_server.stop()
 
-    assert send_due(app, app.open_sender()) == SendReport(retrying=1)
+    # Said once per pass as trouble with the server, not with this email.
+    down = SendReport(retrying=1, server_trouble=[refused(smtp_server)])
+    assert send_due(app, app.open_sender()) == down
     row = only_row(app)
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, refused(smtp_server))
     assert row.next_attempt_at == utc("2026-12-23T09:01:00")
@@ -126,7 +130,7 @@ def test_smtp_down_backs_off_then_sends(make_app: AppFactory, smtp_server: SmtpT
 
     # Due: tried again, still down, and the wait doubles to 120 s.
     clock.set("2026-12-23T09:01:00")
-    assert send_due(app, app.open_sender()) == SendReport(retrying=1)
+    assert send_due(app, app.open_sender()) == down
     row = only_row(app)
     assert (row.status, row.attempts) == ("pending", 2)
     assert row.next_attempt_at == utc("2026-12-23T09:03:00")
@@ -178,6 +182,35 @@ class _RefusesEveryone:
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
     ) -> str:
         return "550 5.1.1 No such user"
+
+
+class _BusyForEveryone:
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        return f"450 4.2.1 Mailbox <{address}> busy, try later"
+
+
+def test_a_retry_says_why_with_no_recipient_address(
+    make_app: AppFactory, smtp_server: SmtpTestServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    app, clock = smtp_app(make_app, smtp_server)
+    queue(app, clock, "ack:1")
+    port = smtp_server.port
+    smtp_server.stop()
+    busy = Controller(_BusyForEveryone(), hostname="127.0.0.1", port=port)
+    busy.start()
+    try:
+        with caplog.at_level(logging.WARNING):
+            assert send_due(app, app.open_sender()) == SendReport(retrying=1)
+    finally:
+        busy.stop()
+        busy.loop.close()
+    said = [r.getMessage() for r in caplog.records if "not sent" in r.getMessage()]
+    assert said == [
+        "outbox #1 not sent (attempt 1): recipient(s) refused (450); retrying in 0:01:00"
+    ]
+    assert "@" not in "".join(said)  # the recipients are in the outbox, not in the log
 
 
 def test_refused_for_good_is_failed_at_once_kept_and_retry_now_sends_it(
