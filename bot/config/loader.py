@@ -44,7 +44,10 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigError(f"config file not found: {path}") from exc
+        raise ConfigError(
+            f"config file not found: {path.resolve()} (name it with --config PATH or the "
+            "TSCP_BOT_CONFIG environment variable)"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
     except UnicodeDecodeError as exc:

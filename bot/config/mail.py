@@ -21,7 +21,7 @@ from bot.config.model import (
 )
 from bot.config.paths import resolve
 from bot.config.reader import ConfigError, Reader
-from bot.config.secret_env import SecretsEnviron
+from bot.config.secret_env import SecretsEnviron, not_set
 
 SECURITY: tuple[str, ...] = ("tls", "starttls", "plain")
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
@@ -43,7 +43,7 @@ def secret(r: Reader, key: str, environ: Mapping[str, str], what: str = "passwor
         )
     if name not in environ:
         if not isinstance(environ, SecretsEnviron):
-            raise ConfigError(f"{r.where(key)}: environment variable {name} is not set")
+            raise ConfigError(f"{r.where(key)}: {not_set(r.where(key), name)}")
         environ.missing[r.where(key)] = name  # refused when a connection is made
         return ""
     return environ[name]
@@ -64,7 +64,7 @@ def _imap(r: Reader, environ: Mapping[str, str]) -> ImapSettings:
     auth = _auth(r)
     imap = ImapSettings(
         host=r.text("host"),
-        port=r.number("port", 993 if security == "tls" else 143, minimum=1),
+        port=r.number("port", 993 if security == "tls" else 143, minimum=1, maximum=65535),
         username=r.text("username"),
         password=secret(r, "password_env", environ) if auth == "password" else "",
         security=security,
@@ -211,7 +211,7 @@ def _smtp(r: Reader, environ: Mapping[str, str]) -> SmtpSettings:
         raise r.fail("username", "the account to log in as (password_env is given)")
     smtp = SmtpSettings(
         host=r.text("host"),
-        port=r.number("port", 465 if security == "tls" else 587, minimum=1),
+        port=r.number("port", 465 if security == "tls" else 587, minimum=1, maximum=65535),
         security=security,
         username=username,
         password=secret(r, "password_env", environ) if username and auth == "password" else None,

@@ -58,10 +58,15 @@ class Reader:
     def text(self, key: str, default: object = _MISSING) -> str:
         return self._typed(key, default, str, "a string")
 
-    def number(self, key: str, default: object = _MISSING, *, minimum: int = 0) -> int:
-        value = self._typed(key, default, int, f"a whole number >= {minimum}")
-        if value < minimum:
-            raise self.fail(key, f"a whole number >= {minimum}", value)
+    def number(
+        self, key: str, default: object = _MISSING, *, minimum: int = 0, maximum: int | None = None
+    ) -> int:
+        expected = f"a whole number >= {minimum}"
+        if maximum is not None:
+            expected = f"a whole number from {minimum} to {maximum}"
+        value = self._typed(key, default, int, expected)
+        if value < minimum or (maximum is not None and value > maximum):
+            raise self.fail(key, expected, value)
         return value
 
     def flag(self, key: str, default: object = _MISSING) -> bool:

@@ -13,7 +13,11 @@ never asks Microsoft for a token has no use for it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
+
+# How environment variables are named by convention: upper-case letters, digits and _.
+CONVENTIONAL_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 
 class SecretsEnviron(Mapping[str, str]):
@@ -26,9 +30,7 @@ class SecretsEnviron(Mapping[str, str]):
 
     def problems(self) -> tuple[tuple[str, str], ...]:
         """(where in the config, what is wrong) for each secret not at hand."""
-        unset = {
-            where: f"environment variable {name} is not set" for where, name in self.missing.items()
-        }
+        unset = {where: not_set(where, name) for where, name in self.missing.items()}
         return tuple({**unset, **self.unreadable}.items())
 
     def __getitem__(self, name: str) -> str:
@@ -39,6 +41,19 @@ class SecretsEnviron(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self.environ)
+
+
+def not_set(where: str, name: str) -> str:
+    """That the variable `name` is not set, naming it only when it looks like a variable name
+    (MY_PASSWORD): anything else is most likely the password itself, pasted where its name
+    belongs, and must not reach the journal."""
+    if CONVENTIONAL_NAME.fullmatch(name):
+        return f"environment variable {name} is not set"
+    return (
+        f"the environment variable named in {where.rsplit('.', 1)[-1]} is not set (the name is "
+        "not shown because it does not look like a variable name; did you paste the password "
+        "itself?)"
+    )
 
 
 def missing_message(missing: tuple[tuple[str, str], ...]) -> str:
