@@ -40,6 +40,7 @@ __all__ = [
     "fmt_date",
     "is_national",
     "looked_after_death_notification",
+    "may_promise",
     "panel_notification",
     "publication_notice",
     "publication_period_end",
@@ -249,3 +250,10 @@ def publication_period_end(published: date, cal: WorkingCalendar) -> Deadline:
 
 def complaint_response(received: date, cal: WorkingCalendar) -> Deadline:
     return compute("complaint_response", received, cal)
+
+
+def may_promise(due: date, today: date) -> bool:
+    """Whether `due` may be given to an outside person as the day we will answer by: only a
+    day still to come. One already past (mail read late, after an outage or a retry) would
+    be untrue, and today is as good as past by the time the email is read."""
+    return due > today

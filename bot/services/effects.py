@@ -148,7 +148,9 @@ def _record_return(s: Applying, e: mp.RecordReturn) -> None:
 
 def _open_complaint(s: Applying, e: mp.OpenComplaint) -> None:
     linked = find_case(s.session, e.linked_case)
-    s.row.case = open_complaint(s.session, s.app, s.row, e.acknowledge, s.now, linked)
+    s.row.case, late = open_complaint(s.session, s.app, s.row, e.acknowledge, s.now, linked)
+    if late is not None:
+        s.reasons.append(late)
 
 
 def _open_escalation(s: Applying, e: mp.OpenEscalation) -> None:

@@ -64,7 +64,8 @@ def open_complaint(
     acknowledge: bool,
     now: datetime,
     linked: Case | None = None,
-) -> Case:
+) -> tuple[Case, str | None]:
+    """The complaint's record, and why the Business Manager must look at it now, if so."""
     record = _new_record(session, app, row, "complaint", now, parent=linked)
     if linked is not None:
         add_event(
@@ -80,6 +81,23 @@ def open_complaint(
         receipt_note(row, app.config.partnership.time_zone),
     )
     set_deadline(session, record, deadline, now)
+    today = now.astimezone(app.config.partnership.time_zone).date()
+    # Read too late to keep the 20 working days: the complainant is not given a day gone by.
+    reply_by = deadline.due if deadlines.may_promise(deadline.due, today) else None
+    late = (
+        None
+        if reply_by is not None
+        else (
+            f"complaint {record.ref} was read on {deadlines.fmt_date(today)}, and its written "
+            f"response was due {deadlines.fmt_date(deadline.due)}: it is already overdue; "
+            "the acknowledgement gave no date and said a response will follow as soon as "
+            "possible"
+        )
+    )
+    if late is not None:
+        add_event(
+            session, record, now, "complaint_overdue_on_arrival", late, why=f"message #{row.id}"
+        )
     if acknowledge:
         queue_email(
             session,
@@ -94,11 +112,11 @@ def open_complaint(
             context={
                 "complaint": {"ref": record.ref},
                 "received_on": record.sin_received_on,
-                "reply_by": deadline.due,
+                "reply_by": reply_by,
                 "ombudsman": OMBUDSMAN,
             },
         )
-    return record
+    return record, late
 
 
 def open_escalation(

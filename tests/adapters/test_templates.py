@@ -1025,6 +1025,13 @@ def test_complaint_acknowledgement_gives_ombudsman_details(renderer: TemplateRen
     assert "0300 061 0614" in out.text and 'href="https://www.lgo.org.uk"' in out.html
 
 
+def test_a_complaint_acknowledged_late_gives_no_date(renderer: TemplateRenderer) -> None:
+    context = {**CONTEXTS["complaint_acknowledgement"], "reply_by": None}
+    out = renderer.render("complaint_acknowledgement", context)
+    for text in (out.text, out.html):
+        assert "response by" not in text and "as soon as possible" in text
+
+
 def test_approval_request_indents_the_draft(renderer: TemplateRenderer) -> None:
     out = renderer.render("approval_request", CONTEXTS["approval_request"])
     assert (
