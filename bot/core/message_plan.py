@@ -60,6 +60,7 @@ FORM_READER_RETURN = "form-reader: completed Appendix B return"
 __all__ = [
     "FORM_READER_RETURN",
     "FORM_READER_SIN",
+    "FORWARDED_COMPLAINT",
     "Acknowledge",
     "AlertNow",
     "ApplySinForm",
@@ -113,7 +114,8 @@ def plan(snap: Snapshot) -> Plan:
         effects.append(Triage(snap.stranger))
     if snap.kind == "auto_reply" and not snap.message_id_reused:
         effects.append(CheckDeliveryReport())
-    if not snap.can_acknowledge and any(isinstance(e, OPENS_RECORD) for e in effects):
+    answered = not (snap.forwarded and snap.kind == "complaint")  # the forwarder is not
+    if answered and not snap.can_acknowledge and any(isinstance(e, OPENS_RECORD) for e in effects):
         # A new SIN, complaint or escalation whose sender the bot cannot answer (no usable
         # From, a no-reply mailbox): a person replies another way, so it is never silent.
         why = f"not acknowledged ({snap.no_ack_reason}): answer the sender another way"
@@ -238,12 +240,22 @@ def _escalation(snap: Snapshot) -> list[Effect]:
     return [*filed, OpenEscalation(linked, snap.can_acknowledge)]
 
 
+FORWARDED_COMPLAINT = (
+    "forwarded complaint: the clock runs from when the complainant first wrote to the "
+    "partnership; check the receipt date and answer the complainant directly"
+)
+
+
 def _complaint(snap: Snapshot) -> list[Effect]:
     # A complaint is a statutory kind with its own 20-working-day clock, thread or not.
     own = _on_own_record(snap)
     if own:
         return own
     linked = snap.case_ref if snap.case_exists else None
+    if snap.forwarded:
+        # The forwarder is not the complainant: no acknowledgement to them, and the day the
+        # complaint was first made is a person's to check.
+        return [OpenComplaint(linked, False, snap.first_written), Triage(FORWARDED_COMPLAINT)]
     return [OpenComplaint(linked, snap.can_acknowledge)]
 
 

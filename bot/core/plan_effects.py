@@ -5,6 +5,7 @@ command, the case history)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 # --- Effects: one value per thing the bot does, applied in the order given ---
 
@@ -61,6 +62,8 @@ class RecordReturn:
 class OpenComplaint:
     linked_case: str | None
     acknowledge: bool
+    # A forwarded complaint: the day its writer sent it, if read; the clock may start then.
+    first_written: date | None = None
 
 
 @dataclass(frozen=True)
@@ -179,8 +182,9 @@ def describe(effect: Effect) -> str:
             return "carry out the commands in the message"
         case RecordReturn():
             return "record the Appendix B return from the sender's agency"
-        case OpenComplaint(linked_case=linked, acknowledge=ack):
-            return _record("complaint", linked, ack, "20 working days")
+        case OpenComplaint(linked_case=linked, acknowledge=ack, first_written=written):
+            since = f" from {written:%d/%m/%Y} if earlier than its arrival" if written else ""
+            return _record("complaint", linked, ack, f"20 working days{since}")
         case OpenEscalation(linked_case=linked, acknowledge=ack):
             return _record("escalation", linked, ack, "alert the Business Manager and Scrutineer")
         case FlagFormCase(form_case=form_case, thread_case=thread_case):

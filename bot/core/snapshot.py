@@ -7,6 +7,7 @@ alone, so `tscp-bot classify --json` and the daemon can never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -62,3 +63,7 @@ class Snapshot:
     # the message arrived: past a few, an answer may be feeding a loop (bot.core.loop_guard).
     acknowledged_today: int = 0
     form_same_child: bool = False
+    # It passes on an email someone else wrote (bot.core.forwarded), and the day that email
+    # was sent when its header block says so for sure.
+    forwarded: bool = False
+    first_written: date | None = None

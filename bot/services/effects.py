@@ -148,7 +148,9 @@ def _record_return(s: Applying, e: mp.RecordReturn) -> None:
 
 def _open_complaint(s: Applying, e: mp.OpenComplaint) -> None:
     linked = find_case(s.session, e.linked_case)
-    s.row.case, late = open_complaint(s.session, s.app, s.row, e.acknowledge, s.now, linked)
+    s.row.case, late = open_complaint(
+        s.session, s.app, s.row, e.acknowledge, s.now, linked, first_written=e.first_written
+    )
     if late is not None:
         s.reasons.append(late)
 

@@ -31,8 +31,10 @@ def _new_record(
     kind: str,
     now: datetime,
     parent: Case | None = None,
+    received: date | None = None,
 ) -> Case:
-    received = day_zero(row.received_at, app.config.partnership.time_zone)
+    """`received`: the day it counts as received, when not its arrival in the mailbox."""
+    received = received or day_zero(row.received_at, app.config.partnership.time_zone)
     ref, number = next_reference(session, app.config.partnership.reference_prefix, received.year)
     record = Case(
         ref=ref,
@@ -64,9 +66,15 @@ def open_complaint(
     acknowledge: bool,
     now: datetime,
     linked: Case | None = None,
+    *,
+    first_written: date | None = None,
 ) -> tuple[Case, str | None]:
-    """The complaint's record, and why the Business Manager must look at it now, if so."""
-    record = _new_record(session, app, row, "complaint", now, parent=linked)
+    """The complaint's record, and why the Business Manager must look at it now, if so.
+    `first_written`: the day a forwarded complaint's writer sent it, if read; its clock runs
+    from then when that is earlier than the forward's arrival, never later."""
+    arrived = day_zero(row.received_at, app.config.partnership.time_zone)
+    earlier = first_written if first_written is not None and first_written < arrived else None
+    record = _new_record(session, app, row, "complaint", now, parent=linked, received=earlier)
     if linked is not None:
         add_event(
             session,
@@ -78,8 +86,10 @@ def open_complaint(
         )
     deadline = with_assumption(
         deadlines.complaint_response(record.sin_received_on, app.calendar),
-        receipt_note(row, app.config.partnership.time_zone),
+        receipt_note(row, app.config.partnership.time_zone) if earlier is None else None,
     )
+    if earlier is not None:
+        deadline = with_assumption(deadline, forwarded_note(earlier, arrived))
     set_deadline(session, record, deadline, now)
     today = now.astimezone(app.config.partnership.time_zone).date()
     # Read too late to keep the 20 working days: the complainant is not given a day gone by.
@@ -117,6 +127,13 @@ def open_complaint(
             },
         )
     return record, late
+
+
+def forwarded_note(written: date, arrived: date) -> str:
+    return (
+        f"counted from {deadlines.fmt_date(written)}, the day the forwarded email says the "
+        f"complainant sent it, not {deadlines.fmt_date(arrived)}, when the forward arrived."
+    )
 
 
 def open_escalation(

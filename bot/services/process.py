@@ -20,6 +20,7 @@ from bot.core.autoreply import can_acknowledge, returned_mail_reason
 from bot.core.commands import Approve, ParsedCommands
 from bot.core.form_summary import summarise
 from bot.core.forms import Extraction
+from bot.core.forwarded import first_written, is_forwarded
 from bot.core.message import MailMessage, carries_document
 from bot.core.message_plan import Snapshot, plan, reads_commands
 from bot.core.rules import Classification, ClassifyContext, classify, labelled_automatic
@@ -260,6 +261,8 @@ def gather(
             if ok and result.kind in _ACKNOWLEDGED
             else 0
         ),
+        forwarded=is_forwarded(msg),
+        first_written=first_written(msg) if result.kind == "complaint" else None,
     )
     return Gathered(result, snapshot, case, form, parsed)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
+from datetime import date
 from typing import TypedDict, Unpack
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from bot.core.message_plan import (
     FORM_READER_RETURN,
     FORM_READER_SIN,
+    FORWARDED_COMPLAINT,
     Acknowledge,
     AlertNow,
     ApplySinForm,
@@ -94,6 +96,8 @@ class More(TypedDict, total=False):
     form_same_child: bool
     from_addr: str
     acknowledged_today: int
+    forwarded: bool
+    first_written: date | None
 
 
 class Facts(More, total=False):
@@ -585,3 +589,11 @@ def test_an_address_acknowledged_three_times_today_is_not_acknowledged_again() -
             "yourself"
         )
     assert OpenComplaint(None, False) in plan(snap("complaint", acknowledged_today=5))
+
+
+def test_a_forwarded_complaint_is_opened_unanswered_and_put_before_a_person() -> None:
+    sent = date(2026, 12, 14)
+    got = plan(snap("complaint", forwarded=True, first_written=sent, can_acknowledge=False))
+    # Not "answer the sender another way": the forwarder is not the one owed an answer.
+    assert got == (OpenComplaint(None, False, sent), Triage(FORWARDED_COMPLAINT))
+    assert "answer the complainant directly" in FORWARDED_COMPLAINT

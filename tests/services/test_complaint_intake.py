@@ -6,14 +6,17 @@ Through the real ingest path: the acknowledgement never promises a day that has 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.services.digest import send_digest_if_due
 from tests.fixtures.app import AppFactory
-from tests.services.test_lifecycle import Bot, body_of
+from tests.fixtures.mail import drop_into_maildir
+from tests.services.test_lifecycle import BM, Bot, body_of
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 PUBLIC = "pat.public@example.org"
 COMPLAINT = "I wish to make a formal complaint about how my concerns were handled."
@@ -67,3 +70,42 @@ def test_a_complaint_read_in_time_is_given_its_date_and_not_flagged(bot: Bot) ->
     assert "We will send you a written response by Thursday 31 December 2026." in text
     assert "sorry" not in text
     assert "already overdue" not in triage_section(digest(bot, "2026-12-02T08:05"))
+
+
+def test_a_forwarded_complaint_is_not_acknowledged_and_counts_from_when_it_was_sent(
+    bot: Bot,
+) -> None:
+    # The Business Manager forwards on Mon 11 Jan 2027 a complaint sent to her on 14 December.
+    raw = (CORPUS / "complaint-forwarded-by-business-manager-sent-earlier.eml").read_bytes()
+    arrived = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
+    drop_into_maildir(bot.tmp_path / "inbox", raw, arrived=arrived)
+    bot.at("2027-01-11T09:30").run()
+    assert bot.outbox("complaint_acknowledgement") == []
+    case = bot.case("TSCP-2026-0001")
+    assert case.kind == "complaint"
+    # 20 working days after Mon 14 Dec 2026 (25 and 28 Dec, 1 Jan off): Thu 14 Jan 2027.
+    clock = next(d for d in case.deadlines if d.name == "complaint_response")
+    assert clock.due == date(2027, 1, 14)
+    assert "the forwarded email says the complainant sent it" in (clock.assumption or "")
+    reason = triage_section(digest(bot, "2027-01-12T08:05"))
+    assert "forwarded complaint: the clock runs from when the complainant first wrote" in reason
+    assert "answer the complainant directly" in reason
+
+
+def test_a_forwarded_complaint_whose_date_could_be_misread_counts_from_its_arrival(
+    bot: Bot,
+) -> None:
+    body = (
+        "Forwarded for the partnership to respond.\n\n"
+        "---------- Forwarded message ---------\n"
+        "From: Chris Member <chris.member@example.org>\n"
+        "Date: 05/12/2026 16:20\n"
+        "Subject: Complaint\n\n"
+        "I wish to make a formal complaint about the partnership."
+    )
+    bot.at("2027-01-11T09:30").mail(BM, "Fwd: Complaint", body)
+    bot.run()
+    assert bot.outbox("complaint_acknowledgement") == []
+    # 5 December or 12 May: neither is read; from Mon 11 Jan 2027, Mon 8 Feb 2027.
+    assert bot.due("complaint_response", "TSCP-2027-0001") == date(2027, 2, 8)
+    assert "forwarded complaint" in triage_section(digest(bot, "2027-01-12T08:05"))

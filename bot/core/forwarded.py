@@ -1,0 +1,67 @@
+"""Whether a message passes on an email someone else wrote, and the day that email was sent.
+
+A complaint forwarded to the mailbox by the Business Manager or an agency was made to the
+partnership when its writer sent it, not when the forward arrived. The bot never answers the
+forwarder as if they were the complainant, and counts the clock from the forwarded email's own
+Sent or Date line only when it can read that day for sure and it is earlier: a day misread as
+earlier than it was costs a reply a few days early, one misread as later a promise broken.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.core.dates import DateError, parse_uk_date
+from bot.core.message import MailMessage
+
+# "FW:", "Fwd:", "RE: FW:": a forward, answered or not, as mail programs write it.
+_SUBJECT = re.compile(r"^\s*(?:(?:re|aw|sv)\s*:\s*)*(?:fw|fwd)\s*:", re.IGNORECASE)
+# The line a mail program puts above a forwarded email ("Original Message" is a reply's too).
+_MARKER = re.compile(r"-{2,}\s*forwarded message\s*-{2,}|^\s*begin forwarded message:", re.I | re.M)
+_FROM = re.compile(r"^[>\s*]*from:\s*\S", re.IGNORECASE)
+_SENT = re.compile(r"^[>\s*]*(?:sent|date):\s*(?P<when>.+)$", re.IGNORECASE)
+# A time and whatever follows it ("16:20", "4:20 PM +0000"), and Gmail's " at ".
+_TIME = re.compile(r"(?:\s+at)?\s+\d{1,2}[:.]\d{2}\b.*$", re.IGNORECASE)
+_NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}")
+_HEADER_LINES = 6  # how far below a From: line its Sent: or Date: line may stand
+
+
+def is_forwarded(msg: MailMessage) -> bool:
+    """A forward by its subject, its forwarded-message line, or an email attached to it."""
+    if _SUBJECT.match(msg.subject) or _MARKER.search(msg.text):
+        return True
+    attached = any(a.content_type.lower() == "message/rfc822" for a in msg.attachments)
+    return attached or msg.own_text is not None
+
+
+def first_written(msg: MailMessage) -> date | None:
+    """The earliest day a forwarded email's header block in the body gives as Sent or Date,
+    read only where it cannot be misread; None when there is none."""
+    lines = msg.text.splitlines()
+    found: list[date] = []
+    for i, line in enumerate(lines):
+        if not _FROM.match(line):
+            continue
+        for below in lines[i + 1 : i + 1 + _HEADER_LINES]:
+            if (m := _SENT.match(below)) is not None:
+                day = _sure_date(m.group("when"))
+                if day is not None:
+                    found.append(day)
+                break
+    return min(found) if found else None
+
+
+def _sure_date(text: str) -> date | None:
+    """The day in a Sent or Date line, or None when it is unreadable or could be two days
+    (05/12/2026 from an American mail program is 12 May)."""
+    words = _TIME.sub("", text.strip()).strip(" ,")
+    numeric = _NUMERIC.fullmatch(words)
+    if numeric is not None:
+        first, second = int(numeric.group(1)), int(numeric.group(2))
+        if first != second and first <= 12 and second <= 12:
+            return None
+    try:
+        return parse_uk_date(words)
+    except DateError:
+        return None

@@ -1,0 +1,44 @@
+"""A forward is told by its subject, its forwarded-message line or an attached email; the day
+its email was sent is read only where it cannot be misread."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.core.forwarded import first_written, is_forwarded
+from bot.core.message import AttachmentInfo, MailMessage
+
+
+def _msg(subject: str, text: str, attachments: tuple[AttachmentInfo, ...] = ()) -> MailMessage:
+    return MailMessage("<m@t>", subject, "a@example.org", "A", text=text, attachments=attachments)
+
+
+@pytest.mark.parametrize("subject", ["FW: Complaint", "Fwd: complaint", "RE: FW: Complaint"])
+def test_a_forward_by_its_subject(subject: str) -> None:
+    assert is_forwarded(_msg(subject, "see below"))
+
+
+def test_a_forward_by_its_line_and_not_a_reply() -> None:
+    assert is_forwarded(_msg("Complaint", "---------- Forwarded message ---------\nFrom: X"))
+    assert not is_forwarded(_msg("RE: Complaint", "-----Original Message-----\nFrom: X"))
+    assert not is_forwarded(_msg("Complaint", "I wish to make a formal complaint."))
+
+
+@pytest.mark.parametrize(
+    ("sent", "day"),
+    [
+        ("14 December 2026 16:20", date(2026, 12, 14)),
+        ("Monday, December 14, 2026 4:20 PM", date(2026, 12, 14)),
+        ("Mon, 14 Dec 2026 at 16:20", date(2026, 12, 14)),
+        ("Mon, 14 Dec 2026 16:20:00 +0000", date(2026, 12, 14)),
+        ("14/12/2026 16:20", date(2026, 12, 14)),
+        ("05/12/2026 16:20", None),  # 5 December or 12 May
+        ("12/14/2026 16:20", None),
+        ("last Tuesday", None),
+    ],
+)
+def test_the_day_a_forwarded_email_was_sent(sent: str, day: date | None) -> None:
+    text = f"FYI\n\nFrom: Chris Member <c@example.org>\nSent: {sent}\nTo: BM\n\nComplaint"
+    assert first_written(_msg("FW: Complaint", text)) == day
