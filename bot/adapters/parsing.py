@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from email.errors import HeaderParseError
 from email.header import Header, decode_header
+from email.utils import getaddresses
 from typing import Any
 
 import mailparser
@@ -300,6 +301,9 @@ def _build(
         cc=tuple(a for _, a in _addresses(parsed.cc)),
         date=_date(parsed),
         in_reply_to=in_reply_to[0] if in_reply_to else None,
+        reply_to=tuple(
+            a.strip().lower() for _, a in getaddresses([headers.get("reply-to", "")]) if "@" in a
+        ),
         references=_message_ids(headers.get("references", "")),
         headers=headers,
         authentication_results=_all_values(parsed.message, "authentication-results", defects),

@@ -193,3 +193,15 @@ def can_acknowledge(msg: MailMessage, own_addresses: frozenset[str]) -> tuple[bo
     if _NO_REPLY_LOCALPART.search(_local_part(msg.from_addr)):
         return False, f"no-reply sender {msg.from_addr}"
     return True, "ok"
+
+
+def answer_address(msg: MailMessage, own_addresses: frozenset[str]) -> str:
+    """Where an acknowledgement goes: the one address in Reply-To, when there is exactly one
+    and it is a person's (not our own mailbox, not a no-reply one); else the From address."""
+    if len(msg.reply_to) != 1:
+        return msg.from_addr  # none, or several: a list is no one person to answer
+    [address] = msg.reply_to
+    own = {a.lower() for a in own_addresses}
+    if address in own or _NO_REPLY_LOCALPART.search(_local_part(address)):
+        return msg.from_addr
+    return address

@@ -32,6 +32,9 @@ class MailMessage:
     cc: tuple[str, ...] = ()
     date: datetime | None = None
     in_reply_to: str | None = None
+    # Every address in Reply-To, lower-cased: where the sender asks for answers to go (a web
+    # form's mailer sends From itself, Reply-To the person who filled the form in).
+    reply_to: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     # Lower-cased header names; the first value of each header.
     headers: Mapping[str, str] = field(default_factory=dict)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, Meeting, StoredMessage
 from bot.app import App
 from bot.core import message_plan as mp
+from bot.core.autoreply import answer_address
 from bot.core.commands import ParsedCommands
 from bot.core.deadlines import fmt_date
 from bot.core.form_summary import expecting, unreadable
@@ -148,8 +149,16 @@ def _record_return(s: Applying, e: mp.RecordReturn) -> None:
 
 def _open_complaint(s: Applying, e: mp.OpenComplaint) -> None:
     linked = find_case(s.session, e.linked_case)
+    own = frozenset({s.app.config.partnership.mailbox})
     s.row.case, late = open_complaint(
-        s.session, s.app, s.row, e.acknowledge, s.now, linked, first_written=e.first_written
+        s.session,
+        s.app,
+        s.row,
+        e.acknowledge,
+        s.now,
+        linked,
+        first_written=e.first_written,
+        answer_to=answer_address(s.msg, own),
     )
     if late is not None:
         s.reasons.append(late)

@@ -68,13 +68,17 @@ def open_complaint(
     linked: Case | None = None,
     *,
     first_written: date | None = None,
+    answer_to: str | None = None,
 ) -> tuple[Case, str | None]:
     """The complaint's record, and why the Business Manager must look at it now, if so.
     `first_written`: the day a forwarded complaint's writer sent it, if read; its clock runs
-    from then when that is earlier than the forward's arrival, never later."""
+    from then when that is earlier than the forward's arrival, never later. `answer_to`: the
+    complainant's address when it is not the From (a web form's Reply-To)."""
     arrived = day_zero(row.received_at, app.config.partnership.time_zone)
     earlier = first_written if first_written is not None and first_written < arrived else None
     record = _new_record(session, app, row, "complaint", now, parent=linked, received=earlier)
+    complainant = answer_to or row.from_addr
+    record.referrer_email = complainant
     if linked is not None:
         add_event(
             session,
@@ -115,7 +119,7 @@ def open_complaint(
             key=f"complaint-ack:{row.sha256}",
             for_message=row,
             event="complaint_acknowledgement",
-            to=[row.from_addr],
+            to=[complainant],
             now=now,
             case=record,
             in_reply_to=f"<{row.message_id}>",

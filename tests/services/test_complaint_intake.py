@@ -109,3 +109,33 @@ def test_a_forwarded_complaint_whose_date_could_be_misread_counts_from_its_arriv
     # 5 December or 12 May: neither is read; from Mon 11 Jan 2027, Mon 8 Feb 2027.
     assert bot.due("complaint_response", "TSCP-2027-0001") == date(2027, 2, 8)
     assert "forwarded complaint" in triage_section(digest(bot, "2027-01-12T08:05"))
+
+
+WEBFORMS = "webforms@tameside.gov.uk"
+WEB_FORM = "Name: Jamie Citizen\n\nYour complaint:\n" + COMPLAINT
+
+
+def test_a_web_form_complaint_is_acknowledged_to_the_reply_to_address(bot: Bot) -> None:
+    jamie = {"Reply-To": "Jamie Citizen <jamie.citizen@example.org>"}
+    bot.mail(WEBFORMS, "Online form: Complaint", WEB_FORM, auth=False, headers=jamie)
+    bot.run()
+    [ack] = bot.outbox("complaint_acknowledgement")
+    assert ack.recipients == ["jamie.citizen@example.org"]
+    assert bot.case().referrer_email == "jamie.citizen@example.org"
+
+
+@pytest.mark.parametrize(
+    "reply_to",
+    [
+        "tscp@tameside.gov.uk",  # our own mailbox
+        "noreply@tameside.gov.uk",
+        "a.person@example.org, b.person@example.org",  # a list: no one person
+    ],
+)
+def test_a_reply_to_that_is_no_one_person_is_not_used(bot: Bot, reply_to: str) -> None:
+    bot.mail(
+        WEBFORMS, "Online form: Complaint", WEB_FORM, auth=False, headers={"Reply-To": reply_to}
+    )
+    bot.run()
+    [ack] = bot.outbox("complaint_acknowledgement")
+    assert ack.recipients == [WEBFORMS]
