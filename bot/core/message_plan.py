@@ -248,6 +248,11 @@ FORWARDED_COMPLAINT = (
 
 def _complaint(snap: Snapshot) -> list[Effect]:
     # A complaint is a statutory kind with its own 20-working-day clock, thread or not.
+    if snap.complaint_again:
+        # Sent again, or more to say, while their complaint is open: no second record,
+        # reference or acknowledgement; the Business Manager sees it on the complaint.
+        note = f"a complaint from the same person while their complaint {snap.case_ref} is open"
+        return [FileOnCase(note), NoteHumanMail()]
     own = _on_own_record(snap)
     if own:
         return own

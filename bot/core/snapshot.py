@@ -66,4 +66,6 @@ class Snapshot:
     # It passes on an email someone else wrote (bot.core.forwarded), and the day that email
     # was sent when its header block says so for sure.
     forwarded: bool = False
+    # A complaint from someone whose earlier complaint is still open: the case found is that.
+    complaint_again: bool = False
     first_written: date | None = None

@@ -208,6 +208,17 @@ def sender_agency_key(app: App, address: str) -> str | None:
     return agency.key if agency else None
 
 
+def open_complaint_from(session: Session, address: str) -> Case | None:
+    """The complainant's own complaint still open, the newest if several: a complaint sent
+    again ("I sent this last week...") is more of it, not a second record."""
+    return session.scalar(
+        select(Case)
+        .where(Case.kind == "complaint", Case.status == "open", Case.referrer_email == address)
+        .order_by(Case.opened_at.desc(), Case.id.desc())
+        .limit(1)
+    )
+
+
 def case_awaiting_return(session: Session, app: App, address: str) -> Case | None:
     """The one open case whose Appendix B request to the sender's agency is unanswered."""
     key = sender_agency_key(app, address)

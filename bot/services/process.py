@@ -16,7 +16,7 @@ from bot.adapters.parsing import ParseError
 from bot.adapters.redelivery import same_email
 from bot.app import App
 from bot.core.agencies import stranger_on_case
-from bot.core.autoreply import can_acknowledge, returned_mail_reason
+from bot.core.autoreply import answer_address, can_acknowledge, returned_mail_reason
 from bot.core.commands import Approve, ParsedCommands
 from bot.core.form_summary import summarise
 from bot.core.forms import Extraction
@@ -30,7 +30,7 @@ from bot.services.effects import Applying, apply_plan
 from bot.services.failures import count_failure, describe_error, record_failure
 from bot.services.forms import read_form, sin_identity
 from bot.services.held_rows import holding_rows
-from bot.services.intake import case_awaiting_return, sender_agency_key
+from bot.services.intake import case_awaiting_return, open_complaint_from, sender_agency_key
 from bot.services.loops import acknowledged_since
 from bot.services.meeting_replies import case_of_calendar_reply
 from bot.services.threads import crossed_thread, thread_case_ref
@@ -212,11 +212,16 @@ def gather(
     if session is not None and case is None and ref is None and result.kind == "appendix_b":
         # A return sent as a fresh email: match it by the agency's one outstanding request.
         case = case_awaiting_return(session, app, msg.from_addr)
+    forwarded = is_forwarded(msg)
+    own = frozenset({app.config.partnership.mailbox})
+    again = None
+    if session is not None and case is None and result.kind == "complaint" and not forwarded:
+        again = open_complaint_from(session, answer_address(msg, own))
+        case, ref = again, (again.ref if again is not None else ref)
     parsed = commands_in(app, msg, arrived) if result.kind != "auto_reply" else None
     if session is not None and case is None and ref is None and parsed is not None:
         # "Approve 12" names its draft, and so its case, even in a reply without the tag.
         case = case_of_approved_draft(session, parsed)
-    own = frozenset({app.config.partnership.mailbox})
     ok, why_not = can_acknowledge(msg, own)
     from_giver = msg.from_addr.lower() in command_givers(app)
     # Asked only when commands from one who gives them found no case: a query and a header
@@ -261,7 +266,8 @@ def gather(
             if ok and result.kind in _ACKNOWLEDGED
             else 0
         ),
-        forwarded=is_forwarded(msg),
+        forwarded=forwarded,
+        complaint_again=again is not None,
         first_written=first_written(msg) if result.kind == "complaint" else None,
     )
     return Gathered(result, snapshot, case, form, parsed)

@@ -98,6 +98,7 @@ class More(TypedDict, total=False):
     acknowledged_today: int
     forwarded: bool
     first_written: date | None
+    complaint_again: bool
 
 
 class Facts(More, total=False):
@@ -597,3 +598,9 @@ def test_a_forwarded_complaint_is_opened_unanswered_and_put_before_a_person() ->
     # Not "answer the sender another way": the forwarder is not the one owed an answer.
     assert got == (OpenComplaint(None, False, sent), Triage(FORWARDED_COMPLAINT))
     assert "answer the complainant directly" in FORWARDED_COMPLAINT
+
+
+def test_a_complaint_sent_again_is_filed_on_the_open_one_for_a_person_to_read() -> None:
+    got = plan(snap("complaint", KNOWN, case_kind="complaint", complaint_again=True))
+    note = f"a complaint from the same person while their complaint {REF} is open"
+    assert got == (FileOnCase(note), NoteHumanMail())  # no second record, no second reference

@@ -10,7 +10,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
+from bot.adapters.db.models import Case
 from bot.services.digest import send_digest_if_due
 from tests.fixtures.app import AppFactory
 from tests.fixtures.mail import drop_into_maildir
@@ -139,3 +141,27 @@ def test_a_reply_to_that_is_no_one_person_is_not_used(bot: Bot, reply_to: str) -
     bot.run()
     [ack] = bot.outbox("complaint_acknowledgement")
     assert ack.recipients == [WEBFORMS]
+
+
+def test_a_complaint_sent_again_while_the_first_is_open_is_filed_on_it(bot: Bot) -> None:
+    bot.mail(PUBLIC, "Complaint", COMPLAINT, auth=False)
+    bot.run()
+    again = "I sent this last week and have heard nothing. " + COMPLAINT
+    bot.at("2026-12-08T10:00").mail(PUBLIC, "Complaint - second time of asking", again, auth=False)
+    bot.run()
+    # One record, one reference, one acknowledgement.
+    assert [m.subject for m in bot.outbox("complaint_acknowledgement")] == [
+        "[TSCP-2026-0001] We have received your complaint"
+    ]
+    with bot.app.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == 1
+    text = digest(bot, "2026-12-09T08:05")
+    section = text.split("NEW ON YOUR CASES", 1)[1].split("OVERDUE DEADLINES", 1)[0]
+    assert "TSCP-2026-0001" in section and "heard nothing" in section
+
+
+def test_a_complaint_from_someone_else_opens_its_own_record(bot: Bot) -> None:
+    bot.mail(PUBLIC, "Complaint", COMPLAINT, auth=False)
+    bot.mail("jo.public@example.org", "Complaint", COMPLAINT, auth=False)
+    bot.run()
+    assert len(bot.outbox("complaint_acknowledgement")) == 2
