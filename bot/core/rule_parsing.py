@@ -20,7 +20,16 @@ TEXT_FIELDS = frozenset(
         "calendar_method",
     }
 )
-BOOL_FIELDS = frozenset({"has_case_ref", "in_thread", "sender_is_agency", "subject_has_case_tag"})
+BOOL_FIELDS = frozenset(
+    {
+        "has_case_ref",
+        "in_thread",
+        "sender_is_agency",
+        "writer_is_agency",
+        "subject_has_case_tag",
+        "forwarded",
+    }
+)
 TEXT_OPS = frozenset({"matches", "contains", "equals", "exists"})
 ACTIONS = frozenset({"classify", "veto"})
 _HEADER_NAME = re.compile(r"^header:([A-Za-z0-9-]+)$")

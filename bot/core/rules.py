@@ -37,10 +37,12 @@ each iCalendar part: REQUEST, REPLY, COUNTER, CANCEL); operators `matches` (rege
 case-insensitive, ^/$ per line), `contains` and `equals` (case-insensitive) and `exists`
 (non-empty). A multi-valued field holds when any of its values does. Boolean fields:
 has_case_ref, in_thread (the caller found a case from the thread headers), sender_is_agency
-(the From address is named by an agency's domains entry, see `core.agencies`),
+(the From address is named by an agency's domains entry, see `core.agencies`), writer_is_agency
+(so is the address answers go to: a Reply-To of one person's address, else From; a council web
+form's mailer is the council's, the person who filled it in may be anyone's),
 subject_has_case_tag (the subject has a bracketed tag shaped like a case reference, a mistyped
-one included: "[TSCP-2026-O001]", "[TSPC-2026-0001]"); operator `is`, value true (default) or
-false.
+one included: "[TSCP-2026-O001]", "[TSPC-2026-0001]"), forwarded (it passes on an email someone
+else wrote: `core.forwarded`); operator `is`, value true (default) or false.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from enum import StrEnum
 from bot.core import autoreply
 from bot.core.agencies import is_agency
 from bot.core.case_refs import case_tag_like, find_case_refs, subject_case_ref
+from bot.core.forwarded import is_forwarded
 from bot.core.message import MailMessage, carries_document
 from bot.core.typography import for_matching
 
@@ -144,8 +147,12 @@ def _facts(msg: MailMessage, ctx: ClassifyContext, case_ref: str | None, tag: st
         "has_case_ref": case_ref is not None,
         "in_thread": ctx.thread_case_ref is not None,
         "sender_is_agency": is_agency(msg.from_addr, ctx.agency_domains),
+        "writer_is_agency": is_agency(
+            autoreply.answer_address(msg, ctx.own_addresses), ctx.agency_domains
+        ),
         # Written like the bot's tag, whether or not it names a case: "[TSCP-2026-O001]".
         "subject_has_case_tag": tag is not None,
+        "forwarded": is_forwarded(msg),
     }
     return _Facts(msg, text, flags)
 

@@ -16,7 +16,7 @@ from bot.adapters.db.models import Case
 from bot.services.digest import send_digest_if_due
 from tests.fixtures.app import AppFactory
 from tests.fixtures.mail import drop_into_maildir
-from tests.services.test_lifecycle import BM, Bot, body_of
+from tests.services.test_lifecycle import BM, SCRUTINEER, Bot, body_of
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -135,12 +135,11 @@ def test_a_web_form_complaint_is_acknowledged_to_the_reply_to_address(bot: Bot) 
     ],
 )
 def test_a_reply_to_that_is_no_one_person_is_not_used(bot: Bot, reply_to: str) -> None:
-    bot.mail(
-        WEBFORMS, "Online form: Complaint", WEB_FORM, auth=False, headers={"Reply-To": reply_to}
-    )
+    mailer = "forms@form-service.example"  # not the council's: its From is the complainant's
+    bot.mail(mailer, "Online form: Complaint", WEB_FORM, auth=False, headers={"Reply-To": reply_to})
     bot.run()
     [ack] = bot.outbox("complaint_acknowledgement")
-    assert ack.recipients == [WEBFORMS]
+    assert ack.recipients == [mailer]
 
 
 def test_a_complaint_sent_again_while_the_first_is_open_is_filed_on_it(bot: Bot) -> None:
@@ -165,3 +164,30 @@ def test_a_complaint_from_someone_else_opens_its_own_record(bot: Bot) -> None:
     bot.mail("jo.public@example.org", "Complaint", COMPLAINT, auth=False)
     bot.run()
     assert len(bot.outbox("complaint_acknowledgement")) == 2
+
+
+HEAD = "head@oakfield.tameside.sch.uk"  # a Tameside school: a configured agency
+
+
+def test_a_head_teachers_formal_complaint_about_a_decision_is_an_escalation(bot: Bot) -> None:
+    raw = (CORPUS / "escalation-headteacher-formal-complaint-about-decision.eml").read_bytes()
+    drop_into_maildir(bot.tmp_path / "inbox", raw)
+    bot.at("2027-01-12T10:30").run()
+    assert bot.outbox("complaint_acknowledgement") == []  # no Ombudsman details to a school
+    assert bot.case("TSCP-2027-0001").kind == "escalation"
+    [alert] = bot.outbox("escalation_alert")
+    assert sorted(alert.recipients) == sorted([BM, SCRUTINEER])
+    [ack] = bot.outbox("escalation_acknowledgement")
+    assert ack.recipients == [HEAD]
+
+
+def test_a_complaint_an_agency_forwards_is_still_a_complaint(bot: Bot) -> None:
+    body = (
+        "Passing this on for the partnership.\n\n"
+        "---------- Forwarded message ---------\n"
+        "From: Chris Member <chris.member@example.org>\n\n"
+        "I wish to make a formal complaint about the partnership's decision."
+    )
+    bot.mail(HEAD, "Fwd: Complaint about the partnership", body, auth=False)
+    bot.run()
+    assert bot.case().kind == "complaint" and bot.outbox("escalation_alert") == []
