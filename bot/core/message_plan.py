@@ -183,9 +183,11 @@ def reads_commands(snap: Snapshot) -> bool:
     its record (and the clock and alerts that come with it) is owed, and "Disagree with the
     panel's decision" from a headteacher or a grandparent is the challenge in their own words,
     so neither a refusal nor "commands not carried out" is said to them. From someone who does
-    give commands, the lines run as always (the Scrutineer's "Disagree: ...").
+    give commands, the lines run as always (the Scrutineer's "Disagree: ..."), unless not one
+    of them is theirs to give: a partner's "Disagree with the panel's decision: ... I am
+    escalating this" is their escalation, not the Scrutineer's command refused.
     """
-    return snap.kind not in _STATUTORY or snap.from_command_giver
+    return snap.kind not in _STATUTORY or (snap.from_command_giver and not snap.commands_not_theirs)
 
 
 def _why_not(snap: Snapshot) -> str:

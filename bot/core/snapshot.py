@@ -68,4 +68,6 @@ class Snapshot:
     forwarded: bool = False
     # A complaint from someone whose earlier complaint is still open: the case found is that.
     complaint_again: bool = False
+    # Every command line is one the sender may not give, though they give others.
+    commands_not_theirs: bool = False
     first_written: date | None = None

@@ -76,6 +76,15 @@ def command_givers(app: App) -> frozenset[str]:
     return frozenset(a for p in role_holders(app).values() for a in p.command_addresses)
 
 
+def none_theirs(app: App, address: str, parsed: ParsedCommands | None) -> bool:
+    """Whether every line read as a command is one `address` may not give (a partner's
+    "Disagree with the panel's decision: ..." is the Scrutineer's command in form only)."""
+    if parsed is None or not parsed.commands or parsed.errors:
+        return False
+    roles = roles_of(app, address)
+    return all(lifecycle.acting_role(type(c), roles) is None for c in parsed.commands)
+
+
 def commands_in(app: App, msg: MailMessage, arrived: datetime) -> ParsedCommands:
     """The commands in an email, "today" and "yesterday" read as of the day it arrived."""
     today = arrived.astimezone(app.config.partnership.time_zone).date()

@@ -25,7 +25,7 @@ from bot.core.message import MailMessage, carries_document
 from bot.core.message_plan import Snapshot, plan, reads_commands
 from bot.core.rules import Classification, ClassifyContext, classify, labelled_automatic
 from bot.services.cases import find_case
-from bot.services.commands import command_givers, commands_in
+from bot.services.commands import command_givers, commands_in, none_theirs
 from bot.services.effects import Applying, apply_plan
 from bot.services.failures import count_failure, describe_error, record_failure
 from bot.services.forms import read_form, sin_identity
@@ -268,6 +268,7 @@ def gather(
         ),
         forwarded=forwarded,
         complaint_again=again is not None,
+        commands_not_theirs=from_giver and none_theirs(app, msg.from_addr, parsed),
         first_written=first_written(msg) if result.kind == "complaint" else None,
     )
     return Gathered(result, snapshot, case, form, parsed)

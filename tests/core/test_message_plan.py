@@ -99,6 +99,7 @@ class More(TypedDict, total=False):
     forwarded: bool
     first_written: date | None
     complaint_again: bool
+    commands_not_theirs: bool
 
 
 class Facts(More, total=False):
@@ -604,3 +605,11 @@ def test_a_complaint_sent_again_is_filed_on_the_open_one_for_a_person_to_read() 
     got = plan(snap("complaint", KNOWN, case_kind="complaint", complaint_again=True))
     note = f"a complaint from the same person while their complaint {REF} is open"
     assert got == (FileOnCase(note), NoteHumanMail())  # no second record, no second reference
+
+
+def test_a_partners_challenge_whose_only_command_is_not_theirs_opens_the_escalation() -> None:
+    partner = snap("escalation", KNOWN, has_commands=True, from_command_giver=True)
+    assert not reads_commands(replace(partner, commands_not_theirs=True))
+    assert reads_commands(partner)  # a vote of their own in it runs as always
+    got = plan(replace(partner, commands_not_theirs=True))
+    assert OpenEscalation(REF, True) in got and RunCommands() not in got

@@ -1,0 +1,29 @@
+"""A professional's challenge to a decision as it arrives: an escalation opened, the Business
+Manager and the Independent Scrutineer alerted, whatever words it is put in."""
+
+from __future__ import annotations
+
+from tests.services.test_lifecycle import BM, POLICE, SCRUTINEER, Bot, body_of, reply
+
+CASE = "TSCP-2026-0001"
+ESCALATING = (
+    "Disagree with the panel's decision: the hospital now says the injuries are "
+    "non-accidental. I am escalating this under the GM escalation policy and ask the panel "
+    "to reconsider.\n\nPolice DSP"
+)
+
+
+def test_a_partners_escalation_worded_like_the_scrutineers_disagree_is_opened(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(BM, reply(CASE), "Decision: no further action")
+    bot.run()
+    before = len(bot.outbox())
+    bot.at("2026-12-17T09:00").mail(POLICE, reply(CASE), ESCALATING)
+    bot.run()
+    escalation = bot.case("TSCP-2026-0002")
+    assert escalation.kind == "escalation" and escalation.parent_id == bot.case(CASE).id
+    [alert] = bot.outbox("escalation_alert")
+    assert sorted(alert.recipients) == sorted([BM, SCRUTINEER])
+    # Not told "0 recorded, 1 not carried out": the line was their escalation, not a command.
+    to_police = [m for m in bot.outbox()[before:] if POLICE in m.recipients]
+    assert [m.event for m in to_police] == ["escalation_acknowledgement"]
+    assert not any("not carried out" in body_of(m) for m in bot.outbox()[before:])
