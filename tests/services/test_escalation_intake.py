@@ -3,8 +3,14 @@ Manager and the Independent Scrutineer alerted, whatever words it is put in."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.mail import drop_into_maildir
 from tests.services.test_lifecycle import BM, POLICE, SCRUTINEER, Bot, body_of, reply
 
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CASE = "TSCP-2026-0001"
 ESCALATING = (
     "Disagree with the panel's decision: the hospital now says the injuries are "
@@ -27,3 +33,20 @@ def test_a_partners_escalation_worded_like_the_scrutineers_disagree_is_opened(bo
     to_police = [m for m in bot.outbox()[before:] if POLICE in m.recipients]
     assert [m.event for m in to_police] == ["escalation_acknowledgement"]
     assert not any("not carried out" in body_of(m) for m in bot.outbox()[before:])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "escalation-professional-disagreement-health.eml",
+        "escalation-professional-disagreement-in-body-only.eml",
+    ],
+)
+def test_a_professional_disagreement_about_a_decision_is_an_escalation(bot: Bot, name: str) -> None:
+    drop_into_maildir(bot.tmp_path / "inbox", (CORPUS / name).read_bytes())
+    bot.at("2026-12-17T10:00").run()
+    assert bot.case("TSCP-2026-0002").kind == "escalation"
+    [alert] = bot.outbox("escalation_alert")
+    assert sorted(alert.recipients) == sorted([BM, SCRUTINEER])
+    [ack] = bot.outbox("escalation_acknowledgement")
+    assert ack.recipients == ["safeguarding.children@tgh.nhs.uk"]
