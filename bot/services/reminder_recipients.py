@@ -44,6 +44,10 @@ def who_to_chase(app: App, known: Known, deadline: Deadline) -> Chase | None:
         if la is None:
             return Chase([bm], [bm], [scrutineer], "business_manager")
         return Chase([la.email], [la.email], [bm], "looked_after_death", remind_cc=[bm])
+    if base == "complaint_response":
+        # The procedure's: the Business Manager with the Head of Service. The Scrutineer, who
+        # is outside the council, has no part in a member of the public's complaint.
+        return Chase([bm], [bm], [], "business_manager")
     if base == "publication_period_end":
         return None  # a minimum period, not something anyone must do by then
     return Chase([bm], [bm], [scrutineer], "business_manager")

@@ -57,6 +57,15 @@ DEADLINE_HINTS = {
     "Close: <reason> when nothing more is needed.",
 }
 
+# Deadlines whose escalation to the Business Manager says what to do in their own words: a
+# complaint has no partners to agree a date with and no command that moves it.
+ESCALATION_HINTS = {
+    "complaint_response": "The complainant is owed a written response, prepared with the "
+    "relevant Head of Service and giving the Ombudsman's details. Please send it today if you "
+    "can, then reply Answered: <the date it was sent>; the reminders then stop. If it will be "
+    "later still, write to the complainant to say so and when to expect it.",
+}
+
 
 SHORT_NAMES = {
     deadlines.APPENDIX_B: "Appendix B return",
@@ -204,6 +213,7 @@ def _send(
             # Addressed to whoever it really goes to, naming only those really copied.
             "recipient_role": escalated_to(app, chase),
             "copied": copied(app, cc),
+            "action_hint": ESCALATION_HINTS.get(deadline.name.partition(":")[0]),
         }
     else:
         event, to, cc = "deadline_reminder", chase.remind, chase.remind_cc

@@ -17,6 +17,7 @@ from bot.services.digest import send_digest_if_due
 from tests.fixtures.app import AppFactory
 from tests.fixtures.mail import drop_into_maildir
 from tests.services.test_lifecycle import BM, SCRUTINEER, Bot, body_of
+from tests.services.test_suggested_commands import refusals
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -191,3 +192,18 @@ def test_a_complaint_an_agency_forwards_is_still_a_complaint(bot: Bot) -> None:
     bot.mail(HEAD, "Fwd: Complaint about the partnership", body, auth=False)
     bot.run()
     assert bot.case().kind == "complaint" and bot.outbox("escalation_alert") == []
+
+
+def test_an_overdue_complaint_is_escalated_to_the_business_manager_alone_with_its_own_steps(
+    bot: Bot,
+) -> None:
+    bot.mail(PUBLIC, "Complaint", COMPLAINT, auth=False)
+    bot.run()  # due Thu 31 Dec 2026
+    for day in ("2026-12-31", "2027-01-04", "2027-01-05", "2027-01-06", "2027-01-07"):
+        bot.at(f"{day}T10:00").run()
+    [escalation] = bot.outbox("deadline_escalation")
+    assert escalation.recipients == [BM]  # not the Scrutineer: a public complaint
+    text = " ".join(body_of(escalation).split())
+    assert "partners" not in text and "agree a new date" not in text
+    assert "Answered: <the date it was sent>" in text and "Head of Service" in text
+    assert refusals(bot, escalation) == []  # the command it names is one she may give
