@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.loop_guard import loop_guard
+from bot.core.person_wrote import complainant_after_closing, human_note
 from bot.core.plan_effects import (
     OPENS_RECORD,
     Acknowledge,
@@ -105,7 +106,8 @@ def plan(snap: Snapshot) -> Plan:
         snap = replace(snap, kind=found.kind)
     effects: list[Effect] = [found] if found is not None else []
     effects += _decide(snap)
-    effects += _human_note(snap, effects)
+    effects += human_note(snap, effects)
+    effects += complainant_after_closing(snap, effects)
     effects += form_case_mismatch(snap)
     effects += commands_on_no_case(snap, effects)
     effects = loop_guard(snap, effects)
@@ -125,23 +127,6 @@ def plan(snap: Snapshot) -> Plan:
         names = ", ".join(snap.too_large)
         effects.append(Triage(f"attachment over the size limit, kept but not read: {names}"))
     return tuple(effects)
-
-
-def _human_note(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
-    """A person's reply filed on a case (not a form being recorded) may be news for the BM,
-    and so may an automatic reply, which a person wrote ("away until 11 January; the child
-    is back in hospital, contact DI Sample") unless it is mail returned by a machine.
-
-    Whether it says anything worth a person's time is bot.core.attention's question.
-    """
-    kinds = {type(e) for e in effects}
-    # An automatic reply under a reused Message-ID waits on the triage list alone; a person's
-    # reply so sent may be news told again (a copy by another route is not: see plan()).
-    automatic = not snap.returned_mail and not snap.message_id_reused
-    written = snap.kind == "case_reply" or (snap.kind == "auto_reply" and automatic)
-    if not written or FileOnCase not in kinds or AlertNow in kinds:
-        return []
-    return [] if kinds & {RecordReturn, ApplySinForm} else [NoteHumanMail()]
 
 
 def _reclassified(snap: Snapshot) -> Reclassify | None:

@@ -70,4 +70,6 @@ class Snapshot:
     complaint_again: bool = False
     # Every command line is one the sender may not give, though they give others.
     commands_not_theirs: bool = False
+    # The case found is a complaint and the sender is its complainant, writing on it.
+    from_complainant: bool = False
     first_written: date | None = None

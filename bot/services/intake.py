@@ -219,6 +219,11 @@ def open_complaint_from(session: Session, address: str) -> Case | None:
     )
 
 
+def complainant_writes(case: Case | None, address: str) -> bool:
+    """Whether mail from `address` on `case` is its complainant writing on their complaint."""
+    return case is not None and case.kind == "complaint" and case.referrer_email == address
+
+
 def case_awaiting_return(session: Session, app: App, address: str) -> Case | None:
     """The one open case whose Appendix B request to the sender's agency is unanswered."""
     key = sender_agency_key(app, address)

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, aliased
 
-from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
+from bot.adapters.db.models import Case, StoredMessage
 from bot.adapters.db.raw import MissingRaw, RawBatch
 from bot.adapters.db.row_write import write_alone
 from bot.adapters.parsing import ParseError
@@ -17,7 +17,7 @@ from bot.adapters.redelivery import same_email
 from bot.app import App
 from bot.core.agencies import stranger_on_case
 from bot.core.autoreply import answer_address, can_acknowledge, returned_mail_reason
-from bot.core.commands import Approve, ParsedCommands
+from bot.core.commands import ParsedCommands
 from bot.core.form_summary import summarise
 from bot.core.forms import Extraction
 from bot.core.forwarded import first_written, is_forwarded
@@ -33,7 +33,7 @@ from bot.services.held_rows import holding_rows
 from bot.services.intake import case_awaiting_return, open_complaint_from, sender_agency_key
 from bot.services.loops import acknowledged_since
 from bot.services.meeting_replies import case_of_calendar_reply
-from bot.services.threads import crossed_thread, thread_case_ref
+from bot.services.threads import case_of_approved_draft, crossed_thread, thread_case_ref
 from bot.services.unfiled_commands import commands_allowed, several_cases
 
 log = logging.getLogger(__name__)
@@ -223,6 +223,11 @@ def gather(
         # "Approve 12" names its draft, and so its case, even in a reply without the tag.
         case = case_of_approved_draft(session, parsed)
     ok, why_not = can_acknowledge(msg, own)
+    mine = (
+        case is not None
+        and case.kind == "complaint"
+        and case.referrer_email == answer_address(msg, own)
+    )
     from_giver = msg.from_addr.lower() in command_givers(app)
     # Asked only when commands from one who gives them found no case: a query and a header
     # check spared on all other mail.
@@ -253,7 +258,10 @@ def gather(
         returned_mail=result.kind == "auto_reply" and returned_mail_reason(msg, own) is not None,
         too_large=tuple(a.filename for a in msg.attachments if a.too_large),
         # Asked as if it were filed on a case; the plan uses it only when it is.
-        stranger=stranger_on_case(msg.from_addr, str(result.kind), True, app.config.known_senders),
+        stranger=None
+        if mine
+        else stranger_on_case(msg.from_addr, str(result.kind), True, app.config.known_senders),
+        from_complainant=mine,
         several_cases=unfiled and ref is None and several_cases(session, app, msg),
         commands_allowed=(unfiled or crossed is not None) and commands_allowed(app, msg),
         crossed_thread=crossed,
@@ -282,14 +290,6 @@ def _may_carry_form(kind: str) -> bool:
     # A corrected SIN or a return sent as a reply is classified case_reply: read its attachment
     # or its body (a return pasted in). Unclassified mail is read before it is given up on.
     return kind in ("sin", "appendix_b", "case_reply", "unclassified")
-
-
-def case_of_approved_draft(session: Session, parsed: ParsedCommands) -> Case | None:
-    ids = {c.outbox_id for c in parsed.commands if isinstance(c, Approve) and c.outbox_id}
-    if len(ids) != 1 or len(parsed.commands) != 1:
-        return None
-    draft = session.get(OutboxMessage, ids.pop())
-    return draft.case if draft is not None and draft.status == "draft" else None
 
 
 def _record_classification(row: StoredMessage, msg: MailMessage, result: Classification) -> None:

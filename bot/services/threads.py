@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.core.case_refs import thread_ids
+from bot.core.commands import Approve, ParsedCommands
 from bot.core.message import MailMessage
 
 
@@ -40,3 +41,12 @@ def _sent(ids: list[str]) -> Select[str]:
     """The cases of the thread's mail we sent about one."""
     found = select(Case.ref).join(OutboxMessage, OutboxMessage.case_id == Case.id)
     return found.where(OutboxMessage.message_id.in_(ids))
+
+
+def case_of_approved_draft(session: Session, parsed: ParsedCommands) -> Case | None:
+    """The case of the one draft an "Approve 12" names, when that is all the email says."""
+    ids = {c.outbox_id for c in parsed.commands if isinstance(c, Approve) and c.outbox_id}
+    if len(ids) != 1 or len(parsed.commands) != 1:
+        return None
+    draft = session.get(OutboxMessage, ids.pop())
+    return draft.case if draft is not None and draft.status == "draft" else None

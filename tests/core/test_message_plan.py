@@ -42,6 +42,7 @@ from bot.core.message_plan import (
     plan,
     reads_commands,
 )
+from bot.core.person_wrote import REVIEW_ASKED
 
 REF = "TSCP-2026-001"
 OTHER = "TSCP-2026-009"
@@ -100,6 +101,7 @@ class More(TypedDict, total=False):
     first_written: date | None
     complaint_again: bool
     commands_not_theirs: bool
+    from_complainant: bool
 
 
 class Facts(More, total=False):
@@ -613,3 +615,10 @@ def test_a_partners_challenge_whose_only_command_is_not_theirs_opens_the_escalat
     assert reads_commands(partner)  # a vote of their own in it runs as always
     got = plan(replace(partner, commands_not_theirs=True))
     assert OpenEscalation(REF, True) in got and RunCommands() not in got
+
+
+def test_the_complainant_writing_on_a_closed_complaint_is_put_before_the_business_manager() -> None:
+    reply = snap("case_reply", KNOWN, case_kind="complaint", from_complainant=True)
+    assert not any(isinstance(e, Triage) for e in plan(reply))
+    closed = plan(replace(reply, case_open=False))
+    assert Triage(REVIEW_ASKED) in closed and NoteHumanMail() in closed

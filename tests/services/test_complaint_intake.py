@@ -207,3 +207,38 @@ def test_an_overdue_complaint_is_escalated_to_the_business_manager_alone_with_it
     assert "partners" not in text and "agree a new date" not in text
     assert "Answered: <the date it was sent>" in text and "Head of Service" in text
     assert refusals(bot, escalation) == []  # the command it names is one she may give
+
+
+NOT_SATISFIED = "I am not satisfied with the response and would like my complaint reviewed."
+ACK = "RE: [TSCP-2026-0001] We have received your complaint"
+
+
+def test_the_complainant_writing_on_their_complaint_is_shown_not_called_a_stranger(
+    bot: Bot,
+) -> None:
+    gmail = "sam.parent@gmail.com"
+    bot.mail(gmail, "Complaint", COMPLAINT, auth=False)
+    bot.run()
+    bot.at("2026-12-08T10:00").mail(gmail, ACK, "Any news? " + NOT_SATISFIED, auth=False)
+    bot.run()
+    text = digest(bot, "2026-12-09T08:05")
+    section = text.split("NEW ON YOUR CASES", 1)[1].split("OVERDUE DEADLINES", 1)[0]
+    assert "TSCP-2026-0001" in section and "Any news?" in section
+    assert "personal email address" not in text and "[[agencies]]" not in text
+
+
+def test_the_complainant_writing_after_it_was_closed_may_be_asking_for_a_review(
+    bot: Bot,
+) -> None:
+    gmail = "sam.parent@gmail.com"
+    bot.mail(gmail, "Complaint", COMPLAINT, auth=False)
+    bot.run()
+    bot.at("2026-12-21T10:00").mail(BM, ACK, "Answered: 21/12/2026\nClose: response sent")
+    bot.run()
+    assert bot.case().status == "closed"
+    bot.at("2027-01-18T10:00").mail(gmail, ACK, NOT_SATISFIED, auth=False)
+    bot.run()
+    triage = triage_section(digest(bot, "2027-01-19T08:05"))
+    assert "the complainant has written again after it was closed" in triage
+    assert "they may be asking for a review" in triage
+    assert "personal email address" not in triage

@@ -1,0 +1,46 @@
+"""Mail a person wrote on a record: whether a person reads it, and what they are told of it.
+
+Split from bot.core.message_plan, which calls these after deciding the message's effects.
+"""
+
+from __future__ import annotations
+
+from bot.core.plan_effects import (
+    AlertNow,
+    ApplySinForm,
+    Effect,
+    FileOnCase,
+    NoteHumanMail,
+    RecordReturn,
+    Triage,
+)
+from bot.core.snapshot import Snapshot
+
+REVIEW_ASKED = (
+    "the complainant has written again after it was closed: they may be asking for a review "
+    "(procedure: the Business Manager arranges the review)"
+)
+
+
+def human_note(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
+    """A person's reply filed on a case (not a form being recorded) may be news for the BM,
+    and so may an automatic reply, which a person wrote ("away until 11 January; the child
+    is back in hospital, contact DI Sample") unless it is mail returned by a machine.
+
+    Whether it says anything worth a person's time is bot.core.attention's question.
+    """
+    kinds = {type(e) for e in effects}
+    # An automatic reply under a reused Message-ID waits on the triage list alone; a person's
+    # reply so sent may be news told again (a copy by another route is not: see plan()).
+    automatic = not snap.returned_mail and not snap.message_id_reused
+    written = snap.kind == "case_reply" or (snap.kind == "auto_reply" and automatic)
+    if not written or FileOnCase not in kinds or AlertNow in kinds:
+        return []
+    return [] if kinds & {RecordReturn, ApplySinForm} else [NoteHumanMail()]
+
+
+def complainant_after_closing(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
+    """The complainant writing on their complaint once it is closed: "I am not satisfied with
+    the response" is how a review is asked for, and no clock would remind anyone of it."""
+    filed = any(isinstance(e, FileOnCase) for e in effects)
+    return [Triage(REVIEW_ASKED)] if snap.from_complainant and not snap.case_open and filed else []
