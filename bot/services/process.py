@@ -6,14 +6,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, StoredMessage
-from bot.adapters.db.raw import MissingRaw, RawBatch
+from bot.adapters.db.raw import RawBatch
 from bot.adapters.db.row_write import write_alone
 from bot.adapters.parsing import ParseError
-from bot.adapters.redelivery import same_email
 from bot.app import App
 from bot.core.agencies import stranger_on_case
 from bot.core.autoreply import answer_address, can_acknowledge, returned_mail_reason
@@ -26,6 +25,7 @@ from bot.core.message_plan import Snapshot, plan, reads_commands
 from bot.core.rules import Classification, ClassifyContext, classify, labelled_automatic
 from bot.services.cases import find_case
 from bot.services.commands import command_givers, commands_in, none_theirs
+from bot.services.copies import earlier_copy, message_id_reused, message_ids_reused
 from bot.services.effects import Applying, apply_plan
 from bot.services.failures import count_failure, describe_error, record_failure
 from bot.services.forms import read_form, sin_identity
@@ -50,7 +50,7 @@ def process_message(app: App, row_id: int) -> bool:
         row = session.get(StoredMessage, row_id, populate_existing=True)
         assert row is not None  # claimed just now, in this transaction
         try:
-            _process(session, app, row, now, _message_id_reused(session, row), row.raw)
+            _process(session, app, row, now, message_id_reused(session, row), row.raw)
             session.commit()
             return True
         except Exception as exc:
@@ -77,7 +77,7 @@ def process_many(app: App, row_ids: list[int]) -> dict[int, bool]:
         # SAVEPOINT, which the SQLite driver would otherwise commit on release) and takes
         # every message of the batch, as _claim explains, for one commit.
         mine = _claim_all(session, row_ids)
-        reused = _message_ids_reused(session, sorted(mine))
+        reused = message_ids_reused(session, sorted(mine))
         raws = RawBatch(session, {i: mine[i].size for i in row_ids if i in mine})
         done = {
             row_id: _process_in_savepoint(session, app, mine[row_id], row_id in reused, raws)
@@ -173,7 +173,7 @@ def _process(
     msg = app.parse(raw)
     result = classify(msg, app.rules, context_for(session, app, msg))
     _record_classification(row, msg, result)
-    copy_of = _earlier_copy(session, row, raw) if reused else None
+    copy_of = earlier_copy(session, row, raw) if reused else None
     found = gather(session, app, msg, result, row.received_at, reused=reused, copy_of=copy_of)
     # Lines not read as commands are the sender's own words, kept whole for whoever reads them.
     parsed = found.parsed if reads_commands(found.snapshot) else None
@@ -302,58 +302,3 @@ def _record_classification(row: StoredMessage, msg: MailMessage, result: Classif
     }
     row.subject, row.from_addr = msg.subject[:1000], msg.from_addr
     row.flags = list(msg.defects)
-
-
-def _message_id_reused(session: Session, row: StoredMessage) -> bool:
-    # Only earlier rows are read, which nothing pending in this transaction changes: no flush.
-    with session.no_autoflush:
-        earlier = session.scalar(
-            select(StoredMessage.id)
-            .where(StoredMessage.message_id == row.message_id, StoredMessage.id < row.id)
-            .limit(1)
-        )
-    return earlier is not None
-
-
-def _earlier_copy(session: Session, row: StoredMessage, raw: bytes) -> int | None:
-    """The earlier message under the same Message-ID that this one is, delivered again by
-    another route, if one is (bot.adapters.redelivery); None for a different message."""
-    with session.no_autoflush:
-        earlier = session.scalars(
-            select(StoredMessage)
-            .where(StoredMessage.message_id == row.message_id, StoredMessage.id < row.id)
-            .order_by(StoredMessage.id)
-            .limit(_COPIES_COMPARED)
-        ).all()
-    for other in earlier:
-        try:
-            if same_email(other.raw, raw):
-                return other.id
-        except MissingRaw:  # purged: it cannot be compared, so a person looks
-            continue
-    return None
-
-
-# A Message-ID shared by more than a few emails is no one's redelivery.
-_COPIES_COMPARED = 5
-
-
-def _message_ids_reused(session: Session, row_ids: list[int]) -> set[int]:
-    """Of these rows, those whose Message-ID an earlier row already carries: what
-    _message_id_reused says of each, in one query for a batch. Every row is stored before
-    the batch is processed, and processing never changes a Message-ID, so asking up front
-    gives the same answers as asking message by message."""
-    if not row_ids:
-        return set()
-    earlier = aliased(StoredMessage)
-    return set(
-        session.scalars(
-            select(StoredMessage.id).where(
-                StoredMessage.id.in_(row_ids),
-                exists().where(
-                    earlier.message_id == StoredMessage.message_id,
-                    earlier.id < StoredMessage.id,
-                ),
-            )
-        )
-    )
