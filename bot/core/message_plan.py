@@ -34,6 +34,7 @@ from bot.core.plan_effects import (
     Effect,
     FileOnCase,
     FlagFormCase,
+    FlagMentionedCase,
     MarkReused,
     NoteHumanMail,
     OpenCase,
@@ -71,6 +72,7 @@ __all__ = [
     "Effect",
     "FileOnCase",
     "FlagFormCase",
+    "FlagMentionedCase",
     "FormSummary",
     "MarkReused",
     "NoteHumanMail",
@@ -147,7 +149,8 @@ def _decide(snap: Snapshot) -> list[Effect]:
             *(filed if snap.case_exists else []),
             Triage("same Message-ID as an earlier message but different content"),
         ]
-    if snap.case_ref and not snap.case_exists and snap.kind != "auto_reply":
+    mention = snap.kind == "sin" and snap.case_ref_in_body  # a SIN opens whatever its text says
+    if snap.case_ref and not snap.case_exists and snap.kind != "auto_reply" and not mention:
         return [Triage(f"refers to {snap.case_ref}, which is not a known case")]
     if snap.kind == "auto_reply":
         return [FileOnCase("automatic message: never answered")] if snap.case_exists else []
@@ -198,15 +201,21 @@ def _by_kind(snap: Snapshot) -> list[Effect]:
 
 def _sin(snap: Snapshot) -> list[Effect]:
     blank = snap.form is not None and snap.form.blank
-    if blank and not snap.case_exists:
+    mentioned = snap.case_ref if snap.case_exists and snap.case_ref_in_body else None
+    if blank and (not snap.case_exists or mentioned):
         return [Triage("blank SIN template (no values filled in): not a notification")]
-    if snap.case_exists:
-        # A corrected or repeated form in an existing thread updates that case.
+    if snap.case_exists and not (mentioned and not snap.form_same_child):
+        # A corrected or repeated form in an existing thread updates that case; so does one
+        # that only mentions the case, when its form names the case's own child.
         return [*sin_form(snap), FileOnCase("further SIN form filed on the existing case")]
+    # A SIN that only mentions an earlier case in its text (a sibling, a second incident) is a
+    # notification of its own: a case wrongly opened is seen and closed, a missed one starts no
+    # screening clock. Both cases say so.
+    flag: list[Effect] = [FlagMentionedCase(mentioned)] if mentioned else []
     acknowledge: list[Effect] = [Acknowledge()] if snap.can_acknowledge else []
     form: list[Effect] = [ApplySinForm()] if snap.form is not None else []
     opened = [OpenCase(), *form, CheckRepeat(), FileOnCase(_why_not(snap)), BookScreening()]
-    return [*opened, *acknowledge]
+    return [*opened, *acknowledge, *flag]
 
 
 def _on_own_record(snap: Snapshot) -> list[Effect]:

@@ -81,6 +81,14 @@ class FlagFormCase:
 
 
 @dataclass(frozen=True)
+class FlagMentionedCase:
+    """A new SIN whose text mentions an earlier case (a sibling, a second incident), opened as
+    a case of its own: both cases say so, and a person closes it as a duplicate if it is one."""
+
+    mentioned: str
+
+
+@dataclass(frozen=True)
 class Triage:
     reason: str
 
@@ -146,6 +154,7 @@ Effect = (
     | OpenComplaint
     | OpenEscalation
     | FlagFormCase
+    | FlagMentionedCase
     | Triage
     | AlertNow
     | CheckRepeat
@@ -189,6 +198,8 @@ def describe(effect: Effect) -> str:
             return _record("escalation", linked, ack, "alert the Business Manager and Scrutineer")
         case FlagFormCase(form_case=form_case, thread_case=thread_case):
             return f"flag: the form names {form_case} but the message is on {thread_case}"
+        case FlagMentionedCase(mentioned=mentioned):
+            return f"flag on the new case and on {mentioned}: its text mentions {mentioned}"
         case Triage(reason=reason):
             return f"triage: {reason}"
         case AlertNow(why=why):

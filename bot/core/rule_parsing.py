@@ -23,6 +23,7 @@ TEXT_FIELDS = frozenset(
 BOOL_FIELDS = frozenset(
     {
         "has_case_ref",
+        "has_case_ref_outside_body",
         "in_thread",
         "sender_is_agency",
         "writer_is_agency",

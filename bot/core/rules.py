@@ -36,10 +36,11 @@ to (To and Cc), header:<Name>, attachment_name, attachment_type, calendar_method
 each iCalendar part: REQUEST, REPLY, COUNTER, CANCEL); operators `matches` (regex,
 case-insensitive, ^/$ per line), `contains` and `equals` (case-insensitive) and `exists`
 (non-empty). A multi-valued field holds when any of its values does. Boolean fields:
-has_case_ref, in_thread (the caller found a case from the thread headers), sender_is_agency
-(the From address is named by an agency's domains entry, see `core.agencies`), writer_is_agency
-(so is the address answers go to: a Reply-To of one person's address, else From; a council web
-form's mailer is the council's, the person who filled it in may be anyone's),
+has_case_ref, has_case_ref_outside_body (a case reference from the subject or the thread, not
+one only mentioned in the body), in_thread (the caller found a case from the thread headers),
+sender_is_agency (the From address is named by an agency's domains entry, see `core.agencies`),
+writer_is_agency (so is the address answers go to: a Reply-To of one person's address, else
+From; a council web form's mailer is the council's, the person who filled it in may be anyone's),
 subject_has_case_tag (the subject has a bracketed tag shaped like a case reference, a mistyped
 one included: "[TSCP-2026-O001]", "[TSPC-2026-0001]"), forwarded (it passes on an email someone
 else wrote: `core.forwarded`); operator `is`, value true (default) or false.
@@ -120,6 +121,9 @@ class Classification:
     hits: tuple[str, ...] = ()
     misses: tuple[str, ...] = ()
     case_ref: str | None = None
+    # The reference was found only in the body (no tag, thread or reference in the subject):
+    # a mention ("sibling of the child notified under TSCP-2026-0001"), not a reply's address.
+    case_ref_in_body: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,9 @@ class _Facts:
     flags: Mapping[str, bool]
 
 
-def _facts(msg: MailMessage, ctx: ClassifyContext, case_ref: str | None, tag: str | None) -> _Facts:
+def _facts(
+    msg: MailMessage, ctx: ClassifyContext, case_ref: str | None, outside: bool, tag: str | None
+) -> _Facts:
     domain = msg.from_addr.rpartition("@")[2] if "@" in msg.from_addr else ""
     text = {
         "subject": (msg.subject,),
@@ -145,6 +151,7 @@ def _facts(msg: MailMessage, ctx: ClassifyContext, case_ref: str | None, tag: st
     }
     flags = {
         "has_case_ref": case_ref is not None,
+        "has_case_ref_outside_body": outside,
         "in_thread": ctx.thread_case_ref is not None,
         "sender_is_agency": is_agency(msg.from_addr, ctx.agency_domains),
         "writer_is_agency": is_agency(
@@ -186,15 +193,21 @@ def rule_hits(rule: Rule, facts: _Facts) -> bool:
     )
 
 
-def case_ref_for(msg: MailMessage, ctx: ClassifyContext) -> str | None:
-    """Subject tag, else the thread's case, else a bare reference in the subject, else the
-    one case the body names (quoted text included)."""
+def case_ref_outside_body(msg: MailMessage, ctx: ClassifyContext) -> str | None:
+    """Subject tag, else the thread's case, else a bare reference in the subject."""
     tagged = subject_case_ref(msg.subject, ctx.reference_prefix)
     if tagged or ctx.thread_case_ref:
         return tagged or ctx.thread_case_ref
     bare = find_case_refs(msg.subject, ctx.reference_prefix)
-    if bare:
-        return bare[0]
+    return bare[0] if bare else None
+
+
+def case_ref_for(msg: MailMessage, ctx: ClassifyContext) -> str | None:
+    """Subject tag, else the thread's case, else a bare reference in the subject, else the
+    one case the body names (quoted text included)."""
+    outside = case_ref_outside_body(msg, ctx)
+    if outside:
+        return outside
     # Last, the body: a reply whose client dropped the tag still quotes our mail and its ref.
     # A body naming several cases (a reply to the daily digest) names none of them: its
     # "Close: duplicate" must not close whichever case the digest listed first.
@@ -266,13 +279,14 @@ def classify(msg: MailMessage, rules: Sequence[Rule], ctx: ClassifyContext) -> C
     """Decide the kind of `msg`; see the module docstring for the order of the checks."""
     msg = for_matching(msg)  # en dashes, curly quotes and NBSPs read as typed on a keyboard
     case_ref = case_ref_for(msg, ctx)
+    outside = case_ref_outside_body(msg, ctx) is not None
     auto = autoreply.machine_sent_reason(msg, ctx.own_addresses)
     if auto and autoreply.returned_mail_reason(msg, ctx.own_addresses):
         return Classification(
             Kind.AUTO_REPLY, None, (f"automatic mail: {auto}",), case_ref=case_ref
         )
     tag = case_tag_like(msg.subject)
-    facts = _facts(msg, ctx, case_ref, tag)
+    facts = _facts(msg, ctx, case_ref, outside, tag)
     hit_rules = [r for r in rules if rule_hits(r, facts)]
     if auto:
         # An automatic answer echoes the subject it answers ("Out of Office: GM SIN form"): only
@@ -287,4 +301,5 @@ def classify(msg: MailMessage, rules: Sequence[Rule], ctx: ClassifyContext) -> C
         hits=tuple(r.name for r in hit_rules),
         misses=tuple(r.name for r in rules if all(r is not h for h in hit_rules)),
         case_ref=case_ref,
+        case_ref_in_body=case_ref is not None and not outside,
     )

@@ -29,6 +29,8 @@ class Snapshot:
     can_acknowledge: bool
     no_ack_reason: str
     message_id_reused: bool = False  # same Message-ID as an earlier, different message
+    # The reference was only mentioned in the body: no tag, thread or reference in the subject.
+    case_ref_in_body: bool = False
     # The earlier message this one is, delivered again by another route (bot.adapters.redelivery).
     copy_of: int | None = None
     has_commands: bool = False  # command lines (votes, decisions, approvals...) in new text

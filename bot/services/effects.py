@@ -177,6 +177,20 @@ def _flag_form_case(s: Applying, e: mp.FlagFormCase) -> None:
         add_event(s.session, s.case, s.now, "form_names_other_case", reason, why=why)
 
 
+def _flag_mentioned_case(s: Applying, e: mp.FlagMentionedCase) -> None:
+    mentioned = find_case(s.session, e.mentioned)
+    if s.case is None or mentioned is None:
+        return
+    new, old = s.case.ref, mentioned.ref
+    s.reasons.append(
+        f"a new SIN whose text mentions {old}: opened as {new}, as a notification of its own; "
+        f"if it is about {old}, close {new} with Close: duplicate of {old}"
+    )
+    why = f"message #{s.row.id} from {s.row.from_addr.partition('@')[2]}"
+    add_event(s.session, s.case, s.now, "mentions_case", f"its SIN mentions {old}", why=why)
+    add_event(s.session, mentioned, s.now, "mentioned_by", f"{new}'s SIN mentions {old}", why=why)
+
+
 def _triage(s: Applying, e: mp.Triage) -> None:
     s.reasons.append(e.reason)
 
@@ -240,6 +254,7 @@ APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.OpenComplaint: _open_complaint,
     mp.OpenEscalation: _open_escalation,
     mp.FlagFormCase: _flag_form_case,
+    mp.FlagMentionedCase: _flag_mentioned_case,
     mp.Triage: _triage,
     mp.AlertNow: _alert_now,
     mp.CheckRepeat: _check_repeat,

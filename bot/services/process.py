@@ -244,6 +244,7 @@ def gather(
         can_acknowledge=ok,
         no_ack_reason=why_not,
         message_id_reused=reused,
+        case_ref_in_body=result.case_ref_in_body,
         copy_of=copy_of,
         has_commands=_has_commands(parsed, from_giver),
         form=summary,

@@ -22,6 +22,7 @@ from bot.core.message_plan import (
     Effect,
     FileOnCase,
     FlagFormCase,
+    FlagMentionedCase,
     FormSummary,
     MarkReused,
     NoteHumanMail,
@@ -95,6 +96,7 @@ class More(TypedDict, total=False):
     crossed_thread: str | None
     form_differs: tuple[str, ...]
     form_same_child: bool
+    case_ref_in_body: bool
     from_addr: str
     acknowledged_today: int
     forwarded: bool
@@ -447,6 +449,20 @@ def test_a_sin_form_naming_another_child_on_a_case_is_not_applied_and_she_is_ale
         "child's date of birth not the case's): a new notification or a correction?"
     )
     assert "screening clock may be running" in alert.why
+
+
+def test_a_sin_that_only_mentions_a_case_in_its_text_opens_a_case_flagged_on_both() -> None:
+    """ "Sibling of the child notified under TSCP-2026-001": a notification of its own, with
+    its own clock; unless its form names that case's child, when it corrects the case."""
+    sin = FormSummary("sin")
+    got = plan(snap("sin", KNOWN, case_ref_in_body=True, form=sin, has_attachments=True))
+    assert got[:1] == (OpenCase(),) and BookScreening() in got and Acknowledge() in got
+    assert got[-1] == FlagMentionedCase(REF)
+    same = plan(snap("sin", KNOWN, case_ref_in_body=True, form=sin, has_attachments=True,
+                     form_same_child=True))  # fmt: skip
+    assert same == (ApplySinForm(), FileOnCase("further SIN form filed on the existing case"))
+    # A case it mentions that the bot does not hold: still a notification, opened.
+    assert plan(snap("sin", UNKNOWN, case_ref_in_body=True))[0] == OpenCase()
 
 
 def test_a_sin_form_on_a_complaint_record_changes_nothing_there() -> None:

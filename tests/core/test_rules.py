@@ -169,6 +169,11 @@ def test_a_request_for_no_automatic_answer_does_not_make_mail_automatic() -> Non
         ({"field": "sender_is_agency", "value": False}, _msg(from_addr="a@example.com"), True),
         ({"field": "in_thread"}, _msg(), False),
         ({"field": "has_case_ref"}, _msg("[TSCP-2026-0001]"), True),
+        ({"field": "has_case_ref_outside_body"}, _msg("RE: TSCP-2026-0001 update"), True),
+        # Only mentioned in the words ("sibling of the child notified under ..."): not a reply's
+        # address, though the message still carries the reference.
+        ({"field": "has_case_ref_outside_body"}, _msg("SIN", "under TSCP-2026-0001"), False),
+        ({"field": "has_case_ref"}, _msg("SIN", "under TSCP-2026-0001"), True),
         (
             {"field": "attachment_name", "op": "matches", "value": r"appendix[ _-]*b"},
             _msg(attachments=(AttachmentInfo("Appendix_B.docx", "application/msword", 3),)),

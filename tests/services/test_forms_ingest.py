@@ -39,10 +39,11 @@ def send_form(
     n: int = 1,
     subject: str = "GM SIN form attached",
     name: str = "SIN form.docx",
+    body: str = "Please find the notification form attached.",
 ) -> None:
     raw = make_email(
         subject,
-        "Please find the notification form attached.",
+        body,
         sender=sender,
         message_id=f"<form{n}@test>",
         attachment=(name, data),
@@ -246,6 +247,60 @@ def test_a_corrected_form_for_the_same_child_written_another_way_still_corrects_
         )
 
 
+SIBLING = (
+    "Please find attached a new SIN form. This child is the younger sibling of the child "
+    "already notified to you under TSCP-2026-0001; this is a separate incident."
+)
+
+
+def test_a_new_sin_that_mentions_an_earlier_case_in_its_text_opens_its_own_case(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """A sibling's SIN naming the earlier case in its words, not its subject or thread: a new
+    case with its own screening clock and acknowledgement, flagged on both cases."""
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    send_form(tmp_path, sin_docx())
+    run_once(app)
+    subject = "GM SIN form - new notification (sibling)"
+    send_form(tmp_path, sin_docx(child=OTHER_CHILD), n=2, subject=subject, body=SIBLING)
+    run_once(app)
+    with app.sessions() as s:
+        first, second = s.scalars(select(Case).order_by(Case.id))  # the first keeps its child
+        assert (first.initials, second.ref, second.initials) == (
+            "Q.Z.I.",
+            "TSCP-2026-0002",
+            "R.Y.E.",
+        )
+        assert [d.name for d in second.deadlines if d.name == "screening_meeting"]
+        assert [e.detail for e in first.events if e.what == "mentioned_by"] == [
+            "TSCP-2026-0002's SIN mentions TSCP-2026-0001"
+        ]
+        row = s.scalars(select(StoredMessage).where(StoredMessage.message_id == "form2@test")).one()
+        assert row.case_id == second.id and row.needs_triage
+        assert (row.triage_reason or "").startswith(
+            "a new SIN whose text mentions TSCP-2026-0001: opened as TSCP-2026-0002, as a "
+            "notification of its own; if it is about TSCP-2026-0001, close TSCP-2026-0002 with "
+            "Close: duplicate of TSCP-2026-0001"
+        )
+        acks = s.scalars(select(OutboxMessage).where(OutboxMessage.event == "sin_acknowledgement"))
+        assert [a.case_id for a in acks] == [first.id, second.id]
+
+
+def test_a_sin_form_for_the_case_s_own_child_that_mentions_the_case_corrects_it(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    send_form(tmp_path, sin_docx())
+    run_once(app)
+    same = (("Name", "INVENTED, Quinn Zed"), ("Date of birth", "03/04/2020"), ("GP", "Dr Example"))
+    body = "Corrected SIN form for TSCP-2026-0001 attached: the GP was missing."
+    send_form(tmp_path, sin_docx(child=same), n=2, subject="GM SIN form (corrected)", body=body)
+    run_once(app)
+    with app.sessions() as s:
+        case = s.scalars(select(Case)).one()  # no second case
+        assert [e for e in case.events if e.what == "form_fields_updated"]
+
+
 def test_blank_template_is_not_a_notification(make_app: AppFactory, tmp_path: Path) -> None:
     app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
     send_form(tmp_path, blank_sin_docx())
@@ -395,3 +450,27 @@ def test_a_sin_with_no_form_at_all_is_not_called_read_and_the_form_is_asked_for(
     digest = text_of(next(r for r in outgoing if r.event == "daily_digest"))
     gaps = digest.split("NEEDS YOUR ATTENTION")[1].split("APPENDIX B RETURNS")[0]
     assert "form gaps" in gaps and "date the local authority became aware" in gaps
+
+
+def test_the_business_manager_s_forward_of_a_new_child_s_sin_opens_its_case(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """As the triage list advises for a new child's SIN sent on an old thread: she forwards it
+    with the tag taken out of the subject; her forward quotes the tag in its body, and still
+    opens a case of its own."""
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    send_form(tmp_path, sin_docx())
+    run_once(app)
+    quoted = (
+        "New notification, please open.\n\n-----Original Message-----\nFrom: Alex Placeholder\n"
+        "Subject: RE: [TSCP-2026-0001] Serious incident notification received\n\n"
+        "Please find attached a new SIN form (different child)."
+    )
+    subject = "FW: RE: Serious incident notification received"
+    send_form(tmp_path, sin_docx(child=OTHER_CHILD), sender=BM, n=2, subject=subject, body=quoted)
+    run_once(app)
+    with app.sessions() as s:
+        assert [c.initials for c in s.scalars(select(Case).order_by(Case.id))] == [
+            "Q.Z.I.",
+            "R.Y.E.",
+        ]
