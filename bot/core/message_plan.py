@@ -52,6 +52,7 @@ from bot.core.plan_effects import (
     describe,
 )
 from bot.core.plan_forms import form_case_mismatch, form_counts, sin_form
+from bot.core.return_agency import whose_return
 from bot.core.snapshot import FormSummary, Snapshot
 from bot.core.unfiled_commands import commands_on_no_case, crossed
 
@@ -301,7 +302,9 @@ def _return(snap: Snapshot) -> list[Effect]:
                 "document): any request to its agency stays open"
             )
         ]
-    return [RecordReturn()]
+    credit = whose_return(snap)
+    doubt: list[Effect] = [Triage(credit.doubt)] if credit.doubt else []
+    return [RecordReturn(credit.agency, not credit.doubt), *doubt]
 
 
 def _unclassified(snap: Snapshot) -> list[Effect]:

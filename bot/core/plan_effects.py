@@ -55,7 +55,11 @@ class RunCommands:
 
 @dataclass(frozen=True)
 class RecordReturn:
-    pass
+    """The Appendix B return of `agency` (None: the sender's agency); unless `sure`, its form
+    is kept for that agency but its request and deadline stay open for a person to settle."""
+
+    agency: str | None = None
+    sure: bool = True
 
 
 @dataclass(frozen=True)
@@ -189,8 +193,12 @@ def describe(effect: Effect) -> str:
             return "acknowledge to the sender"
         case RunCommands():
             return "carry out the commands in the message"
-        case RecordReturn():
+        case RecordReturn(agency=None):
             return "record the Appendix B return from the sender's agency"
+        case RecordReturn(agency=agency, sure=True):
+            return f"record the Appendix B return from {agency} (the request it answers)"
+        case RecordReturn(agency=agency):
+            return f"keep the Appendix B return as {agency}'s, its deadline not marked met"
         case OpenComplaint(linked_case=linked, acknowledge=ack, first_written=written):
             since = f" from {written:%d/%m/%Y} if earlier than its arrival" if written else ""
             return _record("complaint", linked, ack, f"20 working days{since}")

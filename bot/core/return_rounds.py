@@ -49,3 +49,10 @@ def asked_again(agency: str, returned_on: date, return_by: date) -> str:
         f"{agency} returned on {returned_on:%d/%m/%Y}; asked again; the new return is due "
         f"{return_by:%d/%m/%Y}"
     )
+
+
+def request_agency(key: str) -> str | None:
+    """The agency a request email went to, from its key (see request_key); None for another
+    email's key."""
+    parts = key.split(":")
+    return parts[2] if len(parts) >= 4 and parts[0] == "appendix-b" and parts[2] else None

@@ -37,6 +37,10 @@ class Snapshot:
     form: FormSummary | None = None
     case_kind: str | None = None  # "review", "complaint", "escalation" of the case found
     sender_agency: str | None = None  # configured agency key of the From domain
+    # An Appendix B on a case: the agency of the request it replies to (its In-Reply-To or
+    # References), and the configured agency its form's Agency field names, if either.
+    request_agency: str | None = None
+    form_agency: str | None = None
     has_attachments: bool = False
     has_document: bool = False  # an attachment a person could read, not a logo
     case_open: bool = True  # the case found is open (a closed one's records are settled)

@@ -133,11 +133,16 @@ def _run_commands(s: Applying, e: mp.RunCommands) -> None:
 def _record_return(s: Applying, e: mp.RecordReturn) -> None:
     if s.case is None:
         return
-    problem = record_return(s.session, s.app, s.case, s.row, s.now)
-    if problem is not None:
-        s.reasons.append(problem)
-        return
-    agency = sender_agency_key(s.app, s.row.from_addr)
+    if e.sure:
+        # A reply to the request sent an agency is that agency's return (bot.core.return_agency).
+        why = f"a reply to the Appendix B request sent to {e.agency}"
+        problem = record_return(
+            s.session, s.app, s.case, s.row, s.now, agency_key=e.agency, why=why
+        )
+        if problem is not None:
+            s.reasons.append(problem)
+            return
+    agency = e.agency or sender_agency_key(s.app, s.row.from_addr)
     form = _expected(s, "appendix_b")
     if form is None or agency is None:
         return

@@ -252,10 +252,12 @@ def record_return(
     *,
     agency_key: str | None = None,
     on: date | None = None,
+    why: str = "sent on by the Business Manager (Return from:)",
 ) -> str | None:
     """Mark the agency's request received; None when no request matches. The agency is the
-    sender's unless `agency_key` names it (a return the Business Manager sent on), and the
-    day it counts as received is the mailbox's unless `on` says the agency sent it earlier."""
+    sender's unless `agency_key` names it (a return the Business Manager sent on, or a reply
+    to the request sent that agency: `why` says which), and the day it counts as received is
+    the mailbox's unless `on` says the agency sent it earlier."""
     key = agency_key or sender_agency_key(app, row.from_addr)
     request = (
         session.scalar(
@@ -282,8 +284,6 @@ def record_return(
         now,
         "return_received" if first else "return_updated",
         f"Appendix B from {key} received (message #{row.id})",
-        why="sent on by the Business Manager (Return from:)"
-        if agency_key
-        else f"classified appendix_b by rule {row.rule}",
+        why=why if agency_key else f"classified appendix_b by rule {row.rule}",
     )
     return None

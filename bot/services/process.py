@@ -33,6 +33,7 @@ from bot.services.held_rows import holding_rows
 from bot.services.intake import case_awaiting_return, open_complaint_from, sender_agency_key
 from bot.services.loops import acknowledged_since
 from bot.services.meeting_replies import case_of_calendar_reply
+from bot.services.return_requests import form_agency, replied_request_agency
 from bot.services.threads import case_of_approved_draft, crossed_thread, thread_case_ref
 from bot.services.unfiled_commands import commands_allowed, several_cases
 
@@ -236,6 +237,11 @@ def gather(
         crossed_thread(session, msg, ref) if case and _has_commands(parsed, from_giver) else None
     )
     identity = sin_identity(session, case, form) if session is not None else None
+    # Asked only of a return on a case: a query spared on all other mail.
+    returning = case is not None and _may_be_return(result, form)
+    request = None
+    if session is not None and case is not None and returning:
+        request = replied_request_agency(session, case, msg)
     snapshot = Snapshot(
         kind=str(result.kind),
         rule_hits=result.hits,
@@ -250,6 +256,8 @@ def gather(
         form=summary,
         case_kind=case.kind if case is not None else None,
         sender_agency=sender_agency_key(app, msg.from_addr),
+        request_agency=request,
+        form_agency=form_agency(app, form) if returning else None,
         has_attachments=bool(msg.attachments),
         has_document=carries_document(msg),
         case_open=case is None or case.status == "open",
@@ -285,6 +293,11 @@ def gather(
 
 # The kinds whose mail may open a record and be acknowledged (bot.core.loop_guard).
 _ACKNOWLEDGED = frozenset({"sin", "complaint", "escalation"})
+
+
+def _may_be_return(result: Classification, form: Extraction | None) -> bool:
+    read = form is not None and form.form == "appendix_b"
+    return result.kind == "appendix_b" or (result.kind == "case_reply" and read)
 
 
 def _may_carry_form(kind: str) -> bool:

@@ -97,6 +97,8 @@ class More(TypedDict, total=False):
     form_differs: tuple[str, ...]
     form_same_child: bool
     case_ref_in_body: bool
+    request_agency: str | None
+    form_agency: str | None
     from_addr: str
     acknowledged_today: int
     forwarded: bool
@@ -463,6 +465,18 @@ def test_a_sin_that_only_mentions_a_case_in_its_text_opens_a_case_flagged_on_bot
     assert same == (ApplySinForm(), FileOnCase("further SIN form filed on the existing case"))
     # A case it mentions that the bot does not hold: still a notification, opened.
     assert plan(snap("sin", UNKNOWN, case_ref_in_body=True))[0] == OpenCase()
+
+
+def test_a_return_replying_to_a_request_is_that_agency_s_unless_its_sender_says_another() -> None:
+    def reply_from(agency: str) -> Plan:
+        return plan(snap("appendix_b", KNOWN, form=COMPLETED_RETURN, has_attachments=True,
+                         request_agency="tg-icft", sender_agency=agency))  # fmt: skip
+
+    assert reply_from("tg-icft") == (FileOnCase("Appendix B return"), RecordReturn("tg-icft"))
+    nhs = reply_from("icb")
+    assert nhs[:2] == (FileOnCase("Appendix B return"), RecordReturn("tg-icft", sure=False))
+    [doubt] = [e for e in nhs if isinstance(e, Triage)]
+    assert "in reply to the request to tg-icft, but sent from an address of icb" in doubt.reason
 
 
 def test_a_sin_form_on_a_complaint_record_changes_nothing_there() -> None:

@@ -29,7 +29,7 @@ from bot.services.intake import record_return
 from bot.services.review.common import Actor, CommandRefused, note, resolve_agency
 
 _HOW = (
-    "send the agency's email on to the mailbox, with the return attached and "
+    "send the agency's email on to the mailbox, with the return attached (or pasted in) and "
     "Return from: <agency> at the top"
 )
 
@@ -49,14 +49,15 @@ def return_from(
     if row is None:
         raise CommandRefused(f"the return is read from the email that carries it: {_HOW}")
     msg = app.parse(row.raw)
-    if not carries_document(msg):
+    form = expecting(forms.read_form(app, msg, "appendix_b"), app.vocabulary, "appendix_b")
+    if not carries_document(msg) and form.form != "appendix_b":
+        # A return pasted into the agency's email is carried in her forward's body.
         raise CommandRefused(f"this email has no document attached to record as the return: {_HOW}")
     arrived = day_zero(row.received_at, app.config.partnership.time_zone)
     on = _received_on(cmd.on, arrived, request.requested_on)
     problem = record_return(session, app, case, row, now, agency_key=agency.key, on=on)
     if problem is not None:
         raise CommandRefused(problem)
-    form = expecting(forms.read_form(app, msg, "appendix_b"), app.vocabulary, "appendix_b")
     said = f"Appendix B from {agency.name} recorded as received on {on:%d/%m/%Y}"
     if form.form == "appendix_b":
         forms.apply_return(session, case, agency.key, row, form, now)
