@@ -36,20 +36,18 @@ def is_forwarded(msg: MailMessage) -> bool:
 
 
 def first_written(msg: MailMessage) -> date | None:
-    """The earliest day a forwarded email's header block in the body gives as Sent or Date,
-    read only where it cannot be misread; None when there is none."""
+    """The day the forwarded email's header block (the first in the body) gives as Sent or
+    Date, read only where it cannot be misread; None when there is none or it is unsure.
+    Blocks further down are older mail that email quoted, not the complaint's own day."""
     lines = msg.text.splitlines()
-    found: list[date] = []
     for i, line in enumerate(lines):
         if not _FROM.match(line):
             continue
         for below in lines[i + 1 : i + 1 + _HEADER_LINES]:
             if (m := _SENT.match(below)) is not None:
-                day = _sure_date(m.group("when"))
-                if day is not None:
-                    found.append(day)
-                break
-    return min(found) if found else None
+                return _sure_date(m.group("when"))
+        return None
+    return None
 
 
 def _sure_date(text: str) -> date | None:

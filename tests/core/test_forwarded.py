@@ -42,3 +42,12 @@ def test_a_forward_by_its_line_and_not_a_reply() -> None:
 def test_the_day_a_forwarded_email_was_sent(sent: str, day: date | None) -> None:
     text = f"FYI\n\nFrom: Chris Member <c@example.org>\nSent: {sent}\nTo: BM\n\nComplaint"
     assert first_written(_msg("FW: Complaint", text)) == day
+
+
+def test_the_forwarded_emails_own_day_not_that_of_older_mail_it_quotes() -> None:
+    text = (
+        "FYI\n\nFrom: Chris Member <c@example.org>\nSent: 14 December 2026 16:20\n"
+        "Subject: Complaint\n\nI am still waiting.\n\n"
+        "From: TSCP <tscp@example.org>\nSent: 3 March 2025 09:00\n\nYour enquiry"
+    )
+    assert first_written(_msg("FW: Complaint", text)) == date(2026, 12, 14)
