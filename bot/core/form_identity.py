@@ -68,3 +68,17 @@ def compare(recorded: Recorded, form: Extraction) -> Identity:
             else:
                 differs.append(f"{whose} {words}".strip())
     return Identity(tuple(differs), matched and not differs)
+
+
+def recorded_of(form: Extraction) -> Recorded:
+    """What a case opened from `form` would hold of its child and incident, to compare another
+    form with (two SIN forms in one email: bot.core.separate_forms)."""
+    held: dict[tuple[str, str], str] = {}
+    scopes = [(f"child:{n}", child, CHILD_FIELDS) for n, child in enumerate(form.children, 1)]
+    scopes.append(("sin", form.fields, INCIDENT_FIELDS))
+    for scope, fields, names in scopes:
+        for name in names:
+            field = fields.get(name)
+            if field is not None and _stored(field.value):
+                held[scope, name] = _stored(field.value)
+    return held

@@ -51,7 +51,7 @@ from bot.core.plan_effects import (
     as_json,
     describe,
 )
-from bot.core.plan_forms import form_case_mismatch, form_counts, sin_form
+from bot.core.plan_forms import form_case_mismatch, form_counts, several_sin_forms, sin_form
 from bot.core.return_agency import whose_return
 from bot.core.snapshot import FormSummary, Snapshot
 from bot.core.unfiled_commands import commands_on_no_case, crossed
@@ -109,6 +109,7 @@ def plan(snap: Snapshot) -> Plan:
         snap = replace(snap, kind=found.kind)
     effects: list[Effect] = [found] if found is not None else []
     effects += _decide(snap)
+    effects += several_sin_forms(snap, effects)
     effects += human_note(snap, effects)
     effects += complainant_after_closing(snap, effects)
     effects += form_case_mismatch(snap)

@@ -3,7 +3,7 @@ another child or incident; a form naming another case is flagged (bot.core.messa
 
 from __future__ import annotations
 
-from bot.core.plan_effects import AlertNow, ApplySinForm, Effect, FlagFormCase, Triage
+from bot.core.plan_effects import AlertNow, ApplySinForm, Effect, FlagFormCase, OpenCase, Triage
 from bot.core.snapshot import Snapshot
 
 
@@ -44,6 +44,36 @@ def _other_child(snap: Snapshot) -> list[Effect]:
         "correct them with the sender"
     )
     return [Triage(f"{question} {advice}"), AlertNow(f"{question} {advice}.")]
+
+
+_COUNT = {2: "two", 3: "three", 4: "four"}
+
+
+def several_sin_forms(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
+    """SIN forms for more than one incident in one email: one notification per incident. The
+    first form is read (a case opened from it, its clock running); the others are not merged
+    into it, and the Business Manager is told now to send each on its own."""
+    names = snap.sin_forms
+    if len(names) < 2:
+        return []
+    first, rest = names[0], names[1:]
+    if any(isinstance(e, OpenCase) for e in effects):
+        read = f"the case was opened from {first}"
+    elif ApplySinForm() in effects:
+        read = f"only {first} was read into {snap.case_ref}"
+    else:
+        read = f"only {first} was read"
+    others = rest[0] if len(rest) == 1 else ", ".join(rest)
+    advice = (
+        f"if {others} is another incident, forward it on its own to open its case"
+        if len(rest) == 1
+        else f"if {others} are other incidents, forward each on its own to open its case"
+    )
+    said = (
+        f"{_COUNT.get(len(names), str(len(names)))} SIN forms in one email "
+        f"({', '.join(names)}): {read}; {advice}"
+    )
+    return [Triage(said), AlertNow(f"{said} (its 2-working-day screening clock may be running).")]
 
 
 def form_case_mismatch(snap: Snapshot) -> list[Effect]:

@@ -79,3 +79,6 @@ class Snapshot:
     # The case found is a complaint and the sender is its complainant, writing on it.
     from_complainant: bool = False
     first_written: date | None = None
+    # SIN forms of more than one notification in one email (another child or incident): their
+    # documents, the one read first; only it was read (bot.core.separate_forms).
+    sin_forms: tuple[str, ...] = ()

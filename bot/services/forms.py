@@ -19,6 +19,7 @@ from bot.core.form_identity import CHILD_FIELDS, INCIDENT_FIELDS, Identity, comp
 from bot.core.form_summary import unreadable
 from bot.core.forms import Extraction, Field, extract
 from bot.core.message import MailMessage
+from bot.core.separate_forms import one_notification
 from bot.services.awareness import after_form
 from bot.services.cases import add_event
 from bot.services.digest_names import plain
@@ -268,7 +269,9 @@ def read_form(app: App, msg: MailMessage, kind: str | None = None) -> Extraction
     """The form in the message, if any; a reader failure never stops the message's processing."""
     try:
         expected = kind if kind in app.vocabulary.forms else None
-        return extract(app.read_documents(msg), app.vocabulary, expected)
+        documents = app.read_documents(msg)
+        found = extract(documents, app.vocabulary, expected)
+        return one_notification(found, documents, app.vocabulary, expected)
     except Exception as exc:
         log.warning("form could not be read (%s)", type(exc).__name__)
         return Extraction(

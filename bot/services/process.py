@@ -287,6 +287,7 @@ def gather(
         complaint_again=again is not None,
         commands_not_theirs=from_giver and none_theirs(app, msg.from_addr, parsed),
         first_written=first_written(msg) if result.kind == "complaint" else None,
+        sin_forms=form.separate if form is not None else (),
     )
     return Gathered(result, snapshot, case, form, parsed)
 

@@ -106,6 +106,7 @@ class More(TypedDict, total=False):
     complaint_again: bool
     commands_not_theirs: bool
     from_complainant: bool
+    sin_forms: tuple[str, ...]
 
 
 class Facts(More, total=False):
@@ -451,6 +452,28 @@ def test_a_sin_form_naming_another_child_on_a_case_is_not_applied_and_she_is_ale
         "child's date of birth not the case's): a new notification or a correction?"
     )
     assert "screening clock may be running" in alert.why
+
+
+def test_two_sin_forms_in_one_email_open_a_case_from_the_first_and_she_is_told_now() -> None:
+    """One notification per incident: the case is opened from the first form (its clock runs,
+    the panel is invited), and the Business Manager is asked now to send the second on."""
+    two = ("child 1.docx", "child 2.docx")
+    got = plan(snap("sin", NO_REF, form=FormSummary("sin"), has_attachments=True, sin_forms=two))
+    assert OpenCase() in got and BookScreening() in got and Acknowledge() in got
+    said = (
+        "two SIN forms in one email (child 1.docx, child 2.docx): the case was opened from "
+        "child 1.docx; if child 2.docx is another incident, forward it on its own to open its case"
+    )
+    assert Triage(said) in got
+    [alert] = [e for e in got if isinstance(e, AlertNow)]
+    assert alert.why.startswith(said)
+    # On a case's thread, the first form corrects the case; the second is still named.
+    on_case = plan(snap("case_reply", KNOWN, form=FormSummary("sin"), has_attachments=True,
+                        sin_forms=two))  # fmt: skip
+    assert ApplySinForm() in on_case
+    assert any(isinstance(e, Triage) and f"only child 1.docx was read into {REF}" in e.reason
+               for e in on_case)  # fmt: skip
+    assert NoteHumanMail() not in on_case
 
 
 def test_a_sin_that_only_mentions_a_case_in_its_text_opens_a_case_flagged_on_both() -> None:

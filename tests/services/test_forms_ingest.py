@@ -301,6 +301,65 @@ def test_a_sin_form_for_the_case_s_own_child_that_mentions_the_case_corrects_it(
         assert [e for e in case.events if e.what == "form_fields_updated"]
 
 
+SECOND_INCIDENT = (
+    ("Date of incident", "22/12/2026"),
+    ("Date the local authority became aware", "19/12/2026"),
+    ("Description of the incident", "Found unresponsive at home."),
+    ("Child seriously harmed", "☒"),
+)
+
+
+def send_forms(tmp_path: Path, *documents: tuple[str, bytes]) -> None:
+    body = "Two SIN forms, two separate incidents."
+    raw = make_email("GM SIN forms x2", body, sender=POLICE, message_id="<two-forms@test>")
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    for name, data in documents:
+        msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    drop_into_maildir(tmp_path / "inbox", msg.as_bytes())
+
+
+def test_two_sin_forms_in_one_email_open_a_case_from_the_first_and_she_is_told_now(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Two incidents, two forms, one email: the case is opened from the first form alone (its
+    child, its awareness date: the second form's earlier date is not taken), the second form's
+    child is not made the case's second child, and the Business Manager is told now to send the
+    second form on by itself."""
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    second = sin_docx(child=OTHER_CHILD, incident=SECOND_INCIDENT)
+    send_forms(tmp_path, ("SIN child 1.docx", sin_docx()), ("SIN child 2.docx", second))
+    run_once(app)
+    assert fields(app)["la_aware_date"] == "2026-12-21"
+    assert fields(app)["incident_date"] == "2026-12-18"
+    assert fields(app, "child:2") == {}
+    with app.sessions() as s:
+        case = s.scalars(select(Case)).one()
+        assert case.initials == "Q.Z.I." and case.la_aware_on == date(2026, 12, 21)
+        assert not [e for e in case.events if e.what == "form_problem"]
+        row = s.scalars(select(StoredMessage)).one()
+        assert row.needs_triage and row.triage_reason == (
+            "two SIN forms in one email (SIN child 1.docx, SIN child 2.docx): the case was opened "
+            "from SIN child 1.docx; if SIN child 2.docx is another incident, forward it on its own "
+            "to open its case"
+        )
+        [alert] = s.scalars(select(OutboxMessage).where(OutboxMessage.event == "triage_alert"))
+        assert alert.recipients == [BM]
+        assert "if SIN child 2.docx is another incident" in " ".join(text_of(alert).split())
+
+
+def test_the_same_sin_form_attached_twice_is_one_notification(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
+    send_forms(tmp_path, ("SIN form.docx", sin_docx()), ("SIN form (copy).docx", sin_docx()))
+    run_once(app)
+    with app.sessions() as s:
+        assert not s.scalars(select(StoredMessage)).one().needs_triage
+        assert not list(
+            s.scalars(select(OutboxMessage).where(OutboxMessage.event == "triage_alert"))
+        )
+
+
 def test_blank_template_is_not_a_notification(make_app: AppFactory, tmp_path: Path) -> None:
     app, _ = make_app(now="2026-12-23T09:00", **SECTIONS)
     send_form(tmp_path, blank_sin_docx())

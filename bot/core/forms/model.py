@@ -42,7 +42,10 @@ class Extraction:
 
     `missing` and `doubtful` hold field names; a child's field is named plainly for the
     first child and as "child 2: date_of_birth" for the others. `unread` names the documents
-    that could not be read at all (a form may have been in one of them).
+    that could not be read at all (a form may have been in one of them). `separate` names the
+    documents of one message that each hold a SIN form of another notification (another child
+    or incident), the one read first: only it was read, the others are not in the fields
+    (bot.core.separate_forms).
     """
 
     form: str | None
@@ -53,6 +56,7 @@ class Extraction:
     doubtful: tuple[str, ...]
     flags: tuple[str, ...]
     unread: tuple[str, ...] = ()
+    separate: tuple[str, ...] = ()
 
     def initials(self) -> str:
         """The first child's initials ("A.B."), or "" when unknown.
