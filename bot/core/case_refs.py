@@ -57,6 +57,28 @@ def find_case_refs(text: str, prefix: str) -> list[str]:
     return refs
 
 
+@lru_cache(maxsize=16)
+def _loose_pattern(prefix: str) -> re.Pattern[str]:
+    # "TSCP-2026-001", "tscp 2026 0001", "TSCP/2026/0001", "TSCP_2026-1": the prefix, a year
+    # and a number, with any dash, slash, dot, underscore or space between them.
+    return re.compile(
+        rf"(?<![A-Za-z0-9]){re.escape(prefix)}\s*[-/._ ]?\s*(20\d\d)\s*[-/._ ]\s*(\d{{1,6}})(?!\d)",
+        re.IGNORECASE,
+    )
+
+
+def loose_case_refs(text: str, prefix: str) -> list[str]:
+    """Every reference in `text` written however a person types it ("tscp 2026 0001",
+    "TSCP-2026-001"), as the case reference it would be ("TSCP-2026-0001"); unique, in order.
+    Only for telling a person what a new case may repeat: never for filing mail on a case."""
+    refs: list[str] = []
+    for match in _loose_pattern(prefix).finditer(text):
+        ref = _normalise(prefix, match.group(1), f"{int(match.group(2)):04d}")
+        if ref not in refs:
+            refs.append(ref)
+    return refs
+
+
 def subject_case_ref(subject: str, prefix: str) -> str | None:
     """The first reference written as a bracketed tag, the form the bot puts in its subjects."""
     for match in _ref_pattern(prefix).finditer(subject):

@@ -216,7 +216,8 @@ def _sin(snap: Snapshot) -> list[Effect]:
     flag: list[Effect] = [FlagMentionedCase(mentioned)] if mentioned else []
     acknowledge: list[Effect] = [Acknowledge()] if snap.can_acknowledge else []
     form: list[Effect] = [ApplySinForm()] if snap.form is not None else []
-    opened = [OpenCase(), *form, CheckRepeat(), FileOnCase(_why_not(snap)), BookScreening()]
+    repeat = CheckRepeat(snap.ref_like)
+    opened = [OpenCase(), *form, repeat, FileOnCase(_why_not(snap)), BookScreening()]
     return [*opened, *acknowledge, *flag]
 
 

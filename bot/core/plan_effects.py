@@ -108,7 +108,10 @@ class AlertNow:
 @dataclass(frozen=True)
 class CheckRepeat:
     """A new case that may repeat an open one (the same SIN sent again under a new
-    Message-ID): flagged for a person, never merged on a guess."""
+    Message-ID): flagged for a person, never merged on a guess. `named`: the references its
+    subject or text writes loosely ("tscp 2026 0001"), one of which may be an open case."""
+
+    named: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -212,8 +215,12 @@ def describe(effect: Effect) -> str:
             return f"triage: {reason}"
         case AlertNow(why=why):
             return f"email the Business Manager now: {why}"
-        case CheckRepeat():
-            return "flag it if an open case has the same referrer and child, or the same words"
+        case CheckRepeat(named=named):
+            also = f", or is {' or '.join(named)}" if named else ""
+            return (
+                "flag it if an open case has the same referrer and child, or nearly the same "
+                f"words or subject{also}"
+            )
         case RecordCalendarReply():
             return "record each attendee's answer to the Screening Panel invitation"
         case NoteHumanMail():

@@ -82,3 +82,6 @@ class Snapshot:
     # SIN forms of more than one notification in one email (another child or incident): their
     # documents, the one read first; only it was read (bot.core.separate_forms).
     sin_forms: tuple[str, ...] = ()
+    # A SIN that names no case we hold: the references its subject or text writes however
+    # typed ("TSCP-2026-001", "tscp 2026 0001"), as references (bot.core.case_refs).
+    ref_like: tuple[str, ...] = ()

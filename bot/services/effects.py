@@ -38,7 +38,7 @@ from bot.services.forms import (
 from bot.services.intake import open_complaint, open_escalation, record_return, sender_agency_key
 from bot.services.meeting_replies import record_calendar_replies
 from bot.services.new_case import acknowledge, open_case
-from bot.services.repeats import FINGERPRINT, content_of, fingerprint, possible_repeat
+from bot.services.repeats import content_of, kept_of, named_open_case, possible_repeat
 from bot.services.screening_booking import book_screening
 from bot.services.unfiled_commands import tell_commands_on_new_record, tell_commands_unfiled
 
@@ -208,9 +208,19 @@ def _check_repeat(s: Applying, e: mp.CheckRepeat) -> None:
     if s.case is None:
         return
     content = content_of(s.msg)
-    s.row.classification = {**(s.row.classification or {}), FINGERPRINT: fingerprint(content)}
-    found = possible_repeat(
-        s.session, s.case, content, s.now, lambda r: content_of(s.app.parse(r.raw))
+    s.row.classification = {**(s.row.classification or {}), **kept_of(content)}
+    named = named_open_case(s.session, s.case, e.named)
+    found = (
+        (named, f"its subject or text names {named.ref}")
+        if named is not None
+        else possible_repeat(
+            s.session,
+            s.case,
+            content,
+            s.now,
+            lambda r: content_of(s.app.parse(r.raw)),
+            s.msg.subject,
+        )
     )
     if found is None:
         return

@@ -16,6 +16,7 @@ from bot.adapters.parsing import ParseError
 from bot.app import App
 from bot.core.agencies import stranger_on_case
 from bot.core.autoreply import answer_address, can_acknowledge, returned_mail_reason
+from bot.core.case_refs import loose_case_refs
 from bot.core.commands import ParsedCommands
 from bot.core.form_summary import summarise
 from bot.core.forms import Extraction
@@ -288,8 +289,14 @@ def gather(
         commands_not_theirs=from_giver and none_theirs(app, msg.from_addr, parsed),
         first_written=first_written(msg) if result.kind == "complaint" else None,
         sin_forms=form.separate if form is not None else (),
+        ref_like=_ref_like(app, msg) if result.kind == "sin" and case is None else (),
     )
     return Gathered(result, snapshot, case, form, parsed)
+
+
+def _ref_like(app: App, msg: MailMessage) -> tuple[str, ...]:
+    prefix = app.config.partnership.reference_prefix
+    return tuple(loose_case_refs(f"{msg.subject}\n{msg.text}", prefix))
 
 
 # The kinds whose mail may open a record and be acknowledged (bot.core.loop_guard).

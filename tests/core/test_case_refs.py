@@ -3,6 +3,7 @@ from __future__ import annotations
 from bot.core.case_refs import (
     case_tag_like,
     find_case_refs,
+    loose_case_refs,
     normalise_message_id,
     subject_case_ref,
     thread_ids,
@@ -69,3 +70,9 @@ def test_a_tag_written_like_a_reference_is_seen_mistyped_or_not() -> None:
     assert case_tag_like("About TSCP-2026-0007") is None
     assert case_tag_like("Meeting [03/03/2026] notes") is None
     assert case_tag_like("[JIRA-12] build") is None
+
+
+def test_a_reference_typed_by_hand_reads_as_the_case_it_would_be() -> None:
+    text = "RE: SIN form TSCP-2026-001; see tscp 2026 0001 and TSCP/2026/0002"
+    assert loose_case_refs(text, "TSCP") == ["TSCP-2026-0001", "TSCP-2026-0002"]
+    assert loose_case_refs("XTSCP-2026-1, TSCP 2026, TSCP-2026-0001234", "TSCP") == []

@@ -107,6 +107,7 @@ class More(TypedDict, total=False):
     commands_not_theirs: bool
     from_complainant: bool
     sin_forms: tuple[str, ...]
+    ref_like: tuple[str, ...]
 
 
 class Facts(More, total=False):
@@ -474,6 +475,14 @@ def test_two_sin_forms_in_one_email_open_a_case_from_the_first_and_she_is_told_n
     assert any(isinstance(e, Triage) and f"only child 1.docx was read into {REF}" in e.reason
                for e in on_case)  # fmt: skip
     assert NoteHumanMail() not in on_case
+
+
+def test_a_new_sin_naming_a_case_loosely_is_checked_against_it_and_still_opens() -> None:
+    """ "tscp 2026 0001" in a new SIN: its case opens, clock and all, and is checked against
+    TSCP-2026-0001 (flagged if that case is open), never filed on it or held."""
+    got = plan(snap("sin", NO_REF, ref_like=("TSCP-2026-0001",)))
+    assert CheckRepeat(("TSCP-2026-0001",)) in got
+    assert OpenCase() in got and BookScreening() in got and Acknowledge() in got
 
 
 def test_a_sin_that_only_mentions_a_case_in_its_text_opens_a_case_flagged_on_both() -> None:
