@@ -282,7 +282,11 @@ def test_a_new_sin_that_mentions_an_earlier_case_in_its_text_opens_its_own_case(
             "notification of its own; if it is about TSCP-2026-0001, close TSCP-2026-0002 with "
             "Close: duplicate of TSCP-2026-0001"
         )
-        acks = s.scalars(select(OutboxMessage).where(OutboxMessage.event == "sin_acknowledgement"))
+        acks = s.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.event == "sin_acknowledgement")
+            .order_by(OutboxMessage.id)
+        )
         assert [a.case_id for a in acks] == [first.id, second.id]
 
 
