@@ -112,6 +112,19 @@ def test_status_on_a_fresh_database_says_no_bot_was_ever_started(
     assert "status: NEEDS ATTENTION" in out
 
 
+def test_a_bot_run_by_run_once_alone_is_not_called_never_started(
+    bot: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run --once` from cron beats no heart; its jobs' health says it ran, and whether it
+    still does (a job not run for too long is stalled)."""
+    config = tmp_path / "config.toml"
+    assert main(["--config", str(config), "run", "--once"]) == 0
+    capsys.readouterr()
+    _status(config)
+    out = capsys.readouterr().out
+    assert "ever been heard from" not in out, out
+
+
 def test_status_says_in_one_line_when_the_database_cannot_be_reached(
     tmp_path: Path,
     dovecot: DovecotServer,

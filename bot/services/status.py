@@ -72,7 +72,11 @@ def status_report(app: App, now: datetime) -> dict[str, object]:
         report["instances"] = _instances(session, now)
         heard = _last_heartbeat(session, now)
     report["last_heartbeat"] = heard
-    report["problems"] = [p.sentence for p in found] + _silent(heard, app)
+    # `run --once` from cron leaves no heartbeat, but its checks of the mailbox are kept.
+    mailbox = report["mailbox"]
+    ran = isinstance(mailbox, dict) and mailbox["last_good_check"] is not None
+    ran = ran or any(j.started_at is not None for j in jobs)
+    report["problems"] = [p.sentence for p in found] + _silent(heard, app, ran)
     report["healthy"] = not report["problems"]
     return report
 
@@ -91,16 +95,21 @@ def _last_heartbeat(session: Connection, now: datetime) -> dict[str, object]:
     return {"at": last.last_seen_at, "seconds_ago": ago, "stopped": last.stopped_at}
 
 
-def _silent(heard: dict[str, object], app: App) -> list[str]:
+def _silent(heard: dict[str, object], app: App, ran: bool) -> list[str]:
     """A daemon that went quiet without stopping (killed, or hung), however long ago, is a
     problem, and so is a bot never started; one that was stopped on purpose is not (the
-    operator knows)."""
+    operator knows). A bot run by `run --once` alone beats no heart: once it has checked the
+    mailbox it was started, and the mailbox's own check says whether it still runs."""
     ago, at = heard["seconds_ago"], heard["at"]
     if not isinstance(ago, int) or not isinstance(at, datetime):
-        return [
-            "no bot instance has ever been heard from (last heard from: never): start the "
-            "service (systemctl enable --now tscp-bot) or `tscp-bot run`"
-        ]
+        return (
+            []
+            if ran
+            else [
+                "no bot instance has ever been heard from (last heard from: never): start the "
+                "service (systemctl enable --now tscp-bot) or `tscp-bot run`"
+            ]
+        )
     gap = max(app.config.daemon.lease_seconds * 3, 300)  # as the digest counts downtime
     if heard["stopped"] is not None or ago <= gap:
         return []
