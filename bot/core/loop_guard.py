@@ -5,13 +5,16 @@ A helpdesk or CRM that answers with no automatic-mail header ("Thank you for you
 reference CS-001234") reads like a new complaint; acknowledged, it answers again, and so on
 for ever. Its record still opens (nothing is lost), but the acknowledgement is held back and a
 person is told: "possible mail loop with <address>".
+
+SINs are not limited: a SIN is known by its form or its subject, which no auto-responder
+writes unthreaded, and a referral unit may rightly send several in a day.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.plan_effects import Acknowledge, Effect, OpenComplaint, OpenEscalation, Triage
+from bot.core.plan_effects import Effect, OpenComplaint, OpenEscalation, Triage
 from bot.core.snapshot import Snapshot
 
 # Automatic acknowledgements one address may be sent in 24 hours.
@@ -19,9 +22,7 @@ ACKNOWLEDGEMENTS_PER_DAY = 3
 
 
 def _acknowledges(effect: Effect) -> bool:
-    if isinstance(effect, OpenComplaint | OpenEscalation):
-        return effect.acknowledge
-    return isinstance(effect, Acknowledge)
+    return isinstance(effect, OpenComplaint | OpenEscalation) and effect.acknowledge
 
 
 def _quiet(effect: Effect) -> Effect:
@@ -34,7 +35,7 @@ def loop_guard(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
     """`effects`, without their acknowledgement when the sender has had its day's share."""
     if snap.acknowledged_today < ACKNOWLEDGEMENTS_PER_DAY or not any(map(_acknowledges, effects)):
         return effects
-    kept = [_quiet(e) for e in effects if not isinstance(e, Acknowledge)]
+    kept = [_quiet(e) for e in effects]
     why = (
         f"possible mail loop with {snap.from_addr}: {snap.acknowledged_today} automatic "
         "acknowledgements were sent to it in the last 24 hours, so this one was not "

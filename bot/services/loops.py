@@ -11,11 +11,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import OutboxMessage
 from bot.core.loop_guard import ACKNOWLEDGEMENTS_PER_DAY
 
-ACKNOWLEDGEMENTS = (
-    "sin_acknowledgement",
-    "complaint_acknowledgement",
-    "escalation_acknowledgement",
-)
+ACKNOWLEDGEMENTS = ("complaint_acknowledgement", "escalation_acknowledgement")
 
 
 def acknowledged_since(session: Session | None, address: str, arrived: datetime) -> int:

@@ -300,7 +300,7 @@ def _ref_like(app: App, msg: MailMessage) -> tuple[str, ...]:
 
 
 # The kinds whose mail may open a record and be acknowledged (bot.core.loop_guard).
-_ACKNOWLEDGED = frozenset({"sin", "complaint", "escalation"})
+_ACKNOWLEDGED = frozenset({"complaint", "escalation"})
 
 
 def _may_be_return(result: Classification, form: Extraction | None) -> bool:

@@ -645,7 +645,10 @@ def test_an_address_acknowledged_three_times_today_is_not_acknowledged_again() -
     """A CRM answering each acknowledgement with "Thank you for your complaint": the record
     still opens, but the loop stops and a person is asked."""
     crm = "customer.services@example.org"
-    for kind, answered in (("complaint", OpenComplaint(None, True)), ("sin", Acknowledge())):
+    for kind, answered in (
+        ("complaint", OpenComplaint(None, True)),
+        ("escalation", OpenEscalation(None, True)),
+    ):
         assert answered in plan(snap(kind, from_addr=crm, acknowledged_today=2))
         got = plan(snap(kind, from_addr=crm, acknowledged_today=3))
         assert answered not in got
@@ -655,6 +658,8 @@ def test_an_address_acknowledged_three_times_today_is_not_acknowledged_again() -
             "yourself"
         )
     assert OpenComplaint(None, False) in plan(snap("complaint", acknowledged_today=5))
+    # A SIN is not limited: a referral unit may send several in a day, and none loops.
+    assert Acknowledge() in plan(snap("sin", from_addr=crm, acknowledged_today=5))
 
 
 def test_a_forwarded_complaint_is_opened_unanswered_and_put_before_a_person() -> None:

@@ -14,6 +14,7 @@ from tests.services.test_lifecycle import Bot
 
 CRM = "customer.services@invented-crm.example.org"  # a helpdesk outside every agency
 REFERRER = "casey.invented@gmp.police.uk"
+HELPDESK = "servicedesk@gmp.police.uk"  # an agency's, so its escalations read as such
 
 
 def _acknowledgements(bot: Bot) -> int:
@@ -40,18 +41,36 @@ def test_a_crm_answering_a_complaints_acknowledgement_is_filed_on_that_complaint
 def test_an_address_acknowledged_three_times_in_a_day_is_not_acknowledged_again(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
+    """An agency's helpdesk answering each escalation acknowledgement with words that read as
+    a new escalation, on no thread: each still opens a record, but past three a day none is
+    acknowledged and a person is asked."""
     bot = Bot(make_app, tmp_path, "2026-12-24T09:00")
     for n in range(ACKNOWLEDGEMENTS_PER_DAY + 2):
         bot.at(f"2026-12-24T09:{n * 2:02d}")
-        bot.mail(REFERRER, f"Serious Incident Notification - GM SIN form {n}", f"Form {n}.")
+        bot.mail(
+            HELPDESK,
+            f"Escalation {n}: the screening decision",
+            f"Ticket {n}: your escalation about the screening decision has been logged.",
+        )
         bot.run()
     assert _acknowledgements(bot) == ACKNOWLEDGEMENTS_PER_DAY
     with bot.app.sessions() as s:
         rows = list(s.scalars(select(StoredMessage).order_by(StoredMessage.id)))
         assert len(list(s.scalars(select(Case)))) == ACKNOWLEDGEMENTS_PER_DAY + 2  # none lost
-    loop = f"possible mail loop with {REFERRER}: 3 automatic acknowledgements were sent to it"
+    loop = f"possible mail loop with {HELPDESK}: 3 automatic acknowledgements were sent to it"
     assert [loop in (r.triage_reason or "") for r in rows] == [False] * 3 + [True] * 2
     bot.at("2026-12-25T09:30")  # a day later the address is answered again
-    bot.mail(REFERRER, "Serious Incident Notification - GM SIN form 9", "Form 9.")
+    bot.mail(HELPDESK, "Escalation 9: the screening decision", "About the screening decision.")
     bot.run()
     assert _acknowledgements(bot) == ACKNOWLEDGEMENTS_PER_DAY + 1
+
+
+def test_sins_from_one_referral_unit_are_each_acknowledged(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    bot = Bot(make_app, tmp_path, "2026-12-24T09:00")
+    for n in range(ACKNOWLEDGEMENTS_PER_DAY + 2):
+        bot.at(f"2026-12-24T09:{n * 2:02d}")
+        bot.mail(REFERRER, f"Serious Incident Notification - GM SIN form {n}", f"Form {n}.")
+        bot.run()
+    assert _acknowledgements(bot) == ACKNOWLEDGEMENTS_PER_DAY + 2
