@@ -8,6 +8,7 @@ from email import policy
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseField, ChronologyEntry, OutboxMessage, StoredMessage
 from bot.services.passes import run_once
@@ -29,6 +30,18 @@ from tests.wording_lint import text_faults
 POLICE = "robin.example@gmp.police.uk"
 BM = "tscp.business.manager@tameside.gov.uk"
 SECTIONS = {"commands": {"auth_mode": "off"}}
+
+
+def _alerts(s: Session) -> list[OutboxMessage]:
+    """The "triage now" emails to the Business Manager."""
+    return list(s.scalars(select(OutboxMessage).where(OutboxMessage.event == "triage_alert")))
+
+
+def _alert_to_bm(s: Session) -> str:
+    """The one "triage now" email's words, on one line; it goes to the Business Manager."""
+    [alert] = _alerts(s)
+    assert alert.recipients == [BM]
+    return " ".join(text_of(alert).split())
 
 
 def send_form(
@@ -224,9 +237,7 @@ def test_a_new_child_s_sin_sent_on_an_old_case_thread_changes_nothing_and_alerts
             "a SIN form naming a different child or incident on TSCP-2026-0001 (the child's "
             "name, the child's date of birth not the case's): a new notification or a correction?"
         )
-        [alert] = s.scalars(select(OutboxMessage).where(OutboxMessage.event == "triage_alert"))
-        assert alert.recipients == [BM]
-        assert "2-working-day screening clock may be running" in " ".join(text_of(alert).split())
+        assert "2-working-day screening clock may be running" in _alert_to_bm(s)
 
 
 def test_a_corrected_form_for_the_same_child_written_another_way_still_corrects_the_case(
@@ -242,9 +253,7 @@ def test_a_corrected_form_for_the_same_child_written_another_way_still_corrects_
     with app.sessions() as s:
         case = s.scalars(select(Case)).one()
         assert [e for e in case.events if e.what == "form_fields_updated"]
-        assert not list(
-            s.scalars(select(OutboxMessage).where(OutboxMessage.event == "triage_alert"))
-        )
+        assert not _alerts(s)
 
 
 SIBLING = (
@@ -346,9 +355,7 @@ def test_two_sin_forms_in_one_email_open_a_case_from_the_first_and_she_is_told_n
             "from SIN child 1.docx; if SIN child 2.docx is another incident, forward it on its own "
             "to open its case"
         )
-        [alert] = s.scalars(select(OutboxMessage).where(OutboxMessage.event == "triage_alert"))
-        assert alert.recipients == [BM]
-        assert "if SIN child 2.docx is another incident" in " ".join(text_of(alert).split())
+        assert "if SIN child 2.docx is another incident" in _alert_to_bm(s)
 
 
 def test_the_same_sin_form_attached_twice_is_one_notification(
@@ -359,9 +366,7 @@ def test_the_same_sin_form_attached_twice_is_one_notification(
     run_once(app)
     with app.sessions() as s:
         assert not s.scalars(select(StoredMessage)).one().needs_triage
-        assert not list(
-            s.scalars(select(OutboxMessage).where(OutboxMessage.event == "triage_alert"))
-        )
+        assert not _alerts(s)
 
 
 def test_blank_template_is_not_a_notification(make_app: AppFactory, tmp_path: Path) -> None:
