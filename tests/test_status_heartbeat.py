@@ -24,6 +24,26 @@ def _status(config: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
     return code, capsys.readouterr().out
 
 
+def _instance_seen(
+    database_url: str, *, started: datetime, seen: datetime, stopped: datetime | None = None
+) -> None:
+    """A daemon's heartbeat row as it would have left it: last seen `seen`, stopped or not."""
+    engine = make_engine(database_url)
+    with make_sessions(engine)() as session:
+        session.add(
+            BotInstance(
+                id="bot-host:4242:abcdef",
+                host="bot-host",
+                pid=4242,
+                started_at=started,
+                last_seen_at=seen,
+                stopped_at=stopped,
+            )
+        )
+        session.commit()
+    engine.dispose()
+
+
 def test_status_says_when_the_running_daemon_was_last_heard_from(
     tmp_path: Path,
     database_url: str,
@@ -48,20 +68,12 @@ def test_a_daemon_gone_quiet_without_stopping_is_a_problem(
     bot: Any, tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str], stopped: bool
 ) -> None:
     now = datetime.now(UTC)
-    engine = make_engine(database_url)
-    with make_sessions(engine)() as session:
-        session.add(
-            BotInstance(
-                id="bot-host:4242:abcdef",
-                host="bot-host",
-                pid=4242,
-                started_at=now - timedelta(hours=2),
-                last_seen_at=now - timedelta(minutes=10, seconds=30),
-                stopped_at=now - timedelta(minutes=10) if stopped else None,
-            )
-        )
-        session.commit()
-    engine.dispose()
+    _instance_seen(
+        database_url,
+        started=now - timedelta(hours=2),
+        seen=now - timedelta(minutes=10, seconds=30),
+        stopped=now - timedelta(minutes=10) if stopped else None,
+    )
 
     code, out = _status(tmp_path / "config.toml", capsys)
 
@@ -79,19 +91,7 @@ def test_a_daemon_killed_days_ago_is_still_a_problem(
     """Killed (kill -9: no stop recorded) two days ago: long out of the last day's instances,
     but no bot has read the mailbox since, and status says when it was last heard from."""
     last_seen = datetime.now(UTC) - timedelta(days=2, minutes=5)
-    engine = make_engine(database_url)
-    with make_sessions(engine)() as session:
-        session.add(
-            BotInstance(
-                id="bot-host:4242:abcdef",
-                host="bot-host",
-                pid=4242,
-                started_at=last_seen - timedelta(days=3),
-                last_seen_at=last_seen,
-            )
-        )
-        session.commit()
-    engine.dispose()
+    _instance_seen(database_url, started=last_seen - timedelta(days=3), seen=last_seen)
 
     code, out = _status(tmp_path / "config.toml", capsys)
 
