@@ -14,9 +14,8 @@ from datetime import date
 
 from bot.core.dates import DateError, parse_uk_date
 from bot.core.message import MailMessage
+from bot.core.subject_prefixes import leading
 
-# "FW:", "Fwd:", "RE: FW:": a forward, answered or not, as mail programs write it.
-_SUBJECT = re.compile(r"^\s*(?:(?:re|aw|sv)\s*:\s*)*(?:fw|fwd)\s*:", re.IGNORECASE)
 # The line a mail program puts above a forwarded email ("Original Message" is a reply's too).
 _MARKER = re.compile(r"-{2,}\s*forwarded message\s*-{2,}|^\s*begin forwarded message:", re.I | re.M)
 _FROM = re.compile(r"^[>\s*]*from:\s*\S", re.IGNORECASE)
@@ -29,7 +28,7 @@ _HEADER_LINES = 6  # how far below a From: line its Sent: or Date: line may stan
 
 def is_forwarded(msg: MailMessage) -> bool:
     """A forward by its subject, its forwarded-message line, or an email attached to it."""
-    if _SUBJECT.match(msg.subject) or _MARKER.search(msg.text):
+    if leading(msg.subject).forwarded or _MARKER.search(msg.text):
         return True
     attached = any(a.content_type.lower() == "message/rfc822" for a in msg.attachments)
     return attached or msg.own_text is not None

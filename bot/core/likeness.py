@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.core.subject_prefixes import leading
+
 SAMPLE_SIZE = 64
 # Fewer runs of words than this ("Please find the form attached. Regards, Robin") are any
 # covering note: they say nothing of which notification it is.
@@ -22,12 +24,6 @@ MIN_RUNS = 20
 NEARLY_ALL = 0.9  # of the earlier message's sampled runs found in the new one
 
 _WORD = re.compile(r"\w+")
-# "RE:", "AW:", "FW:", "Fwd:", "WG:", "SV:", "TR:", "RIF:", "Antw:", with a count ("RE[2]:"),
-# and the tags mail gateways put in front ("[EXTERNAL]", "[SECURE]").
-_PREFIX = re.compile(
-    r"^\s*(?:(?:re|aw|fw|fwd|wg|sv|vs|tr|rif|antw|odp|r)\s*(?:\[\d+\])?\s*:|\[[^\]]*\])\s*",
-    re.IGNORECASE,
-)
 
 
 def _hash(text: str) -> int:
@@ -63,20 +59,12 @@ def nearly_contains(runs: frozenset[int], sample: Iterable[int]) -> bool:
     return bool(kept) and sum(1 for h in kept if h in runs) >= NEARLY_ALL * len(kept)
 
 
-def _strip(subject: str) -> tuple[str, bool]:
-    """The subject without its leading prefixes and tags, in one case; and whether one of them
-    was a reply or forward prefix."""
-    replied = False
-    while True:
-        found = _PREFIX.match(subject)
-        if found is None or not found.group(0):
-            return " ".join(subject.casefold().split()), replied
-        replied = replied or not found.group(0).lstrip().startswith("[")
-        subject = subject[found.end() :]
+def _bare(subject: str) -> str:
+    return " ".join(leading(subject).rest.casefold().split())
 
 
 def replies_to(subject: str, earlier: str) -> bool:
     """`subject` answers or forwards a message whose subject was `earlier`: it carries a reply
     or forward prefix, and without its prefixes and tags it is the earlier subject."""
-    left, replied = _strip(subject)
-    return replied and bool(left) and left == _strip(earlier)[0]
+    left = _bare(subject)
+    return leading(subject).answered and bool(left) and left == _bare(earlier)

@@ -17,13 +17,13 @@ from datetime import date
 
 from bot.core.commands.model import Command, ParsedCommands, StatusRequest
 from bot.core.commands.values import _BadValue, _value
+from bot.core.subject_prefixes import leading
 
 # A reference as people write it, tagged or bare; the prefix is the partnership's, checked
 # against the case by the service.
 _REF = re.compile(r"\[?\s*(?P<ref>[A-Za-z]{2,12}-\d{4}-\d{4,6})\s*\]?")
 _COURTESY = frozenset({"", "please", "pls", "request", "requested", "update", "please send"})
 _SUBJECT_WORDS = frozenset({"status", "case status", "status request", "status please"})
-_REPLY_PREFIX = re.compile(r"^\s*(?:re|fw|fwd|aw|sv|tr|antw)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
 
 
 def _words(text: str) -> str:
@@ -41,7 +41,7 @@ def read_status(value: str, line: str, today: date) -> StatusRequest:
 
 def status_in_subject(subject: str) -> StatusRequest | None:
     """A request written as a new email's whole subject: "Status TSCP-2026-0001"."""
-    if _REPLY_PREFIX.match(subject):
+    if leading(subject).answered:
         return None
     found = _REF.search(subject)
     if found is None:
