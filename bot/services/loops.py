@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import OutboxMessage
 from bot.core.loop_guard import ACKNOWLEDGEMENTS_PER_DAY
 
-ACKNOWLEDGEMENTS = ("complaint_acknowledgement", "escalation_acknowledgement")
+# The kinds of mail the guard limits, and the acknowledgements it counts: one per kind.
+GUARDED_KINDS = ("complaint", "escalation")
+ACKNOWLEDGEMENTS = tuple(f"{kind}_acknowledgement" for kind in GUARDED_KINDS)
 
 
 def acknowledged_since(session: Session | None, address: str, arrived: datetime) -> int:

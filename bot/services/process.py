@@ -32,7 +32,7 @@ from bot.services.failures import count_failure, describe_error, record_failure
 from bot.services.forms import read_form, sin_identity
 from bot.services.held_rows import holding_rows
 from bot.services.intake import case_awaiting_return, open_complaint_from, sender_agency_key
-from bot.services.loops import acknowledged_since
+from bot.services.loops import GUARDED_KINDS, acknowledged_since
 from bot.services.meeting_replies import case_of_calendar_reply
 from bot.services.return_requests import form_agency, replied_request_agency
 from bot.services.threads import case_of_approved_draft, crossed_thread, thread_case_ref
@@ -281,7 +281,7 @@ def gather(
         # Asked only of mail that may be acknowledged: a query spared on all other mail.
         acknowledged_today=(
             acknowledged_since(session, msg.from_addr, arrived)
-            if ok and result.kind in _ACKNOWLEDGED
+            if ok and result.kind in GUARDED_KINDS
             else 0
         ),
         forwarded=forwarded,
@@ -297,10 +297,6 @@ def gather(
 def _ref_like(app: App, msg: MailMessage) -> tuple[str, ...]:
     prefix = app.config.partnership.reference_prefix
     return tuple(loose_case_refs(f"{msg.subject}\n{msg.text}", prefix))
-
-
-# The kinds whose mail may open a record and be acknowledged (bot.core.loop_guard).
-_ACKNOWLEDGED = frozenset({"complaint", "escalation"})
 
 
 def _may_be_return(result: Classification, form: Extraction | None) -> bool:
