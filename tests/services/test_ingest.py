@@ -150,16 +150,21 @@ def test_auto_reply_quoting_case_is_filed_never_answered(
     assert _count(app, OutboxMessage) == 2  # still only the first case's two emails
 
 
-def test_our_own_mail_coming_back_is_not_answered(make_app: AppFactory, tmp_path: Path) -> None:
-    app, _ = make_app()
+def _acknowledgement_of_a_sin(app: App, tmp_path: Path) -> bytes:
+    """A SIN read, and the acknowledgement the bot sent for it, as it would come back."""
     drop_into_maildir(tmp_path / "inbox", sin())
     ingest_pass(app, _source(tmp_path))
     with app.sessions() as s:
-        ack = s.scalars(
-            select(OutboxMessage).where(OutboxMessage.event == "sin_acknowledgement")
-        ).one()
-        raw = ack.raw
-    drop_into_maildir(tmp_path / "inbox", raw)
+        return (
+            s.scalars(select(OutboxMessage).where(OutboxMessage.event == "sin_acknowledgement"))
+            .one()
+            .raw
+        )
+
+
+def test_our_own_mail_coming_back_is_not_answered(make_app: AppFactory, tmp_path: Path) -> None:
+    app, _ = make_app()
+    drop_into_maildir(tmp_path / "inbox", _acknowledgement_of_a_sin(app, tmp_path))
     ingest_pass(app, _source(tmp_path))
     with app.sessions() as s:
         looped = s.scalars(select(StoredMessage).order_by(StoredMessage.id.desc())).first()
@@ -191,13 +196,8 @@ def test_our_own_mail_back_without_our_header_is_still_ours_by_its_message_id(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
     app, _ = make_app()
-    drop_into_maildir(tmp_path / "inbox", sin())
-    ingest_pass(app, _source(tmp_path))
-    with app.sessions() as s:
-        ack = s.scalars(
-            select(OutboxMessage).where(OutboxMessage.event == "sin_acknowledgement")
-        ).one()
-        stripped = email.message_from_bytes(ack.raw, policy=policy.default)
+    raw = _acknowledgement_of_a_sin(app, tmp_path)
+    stripped = email.message_from_bytes(raw, policy=policy.default)
     del stripped["X-TSCP-Bot"]  # a gateway dropped it
     drop_into_maildir(tmp_path / "inbox", stripped.as_bytes())
     ingest_pass(app, _source(tmp_path))
