@@ -309,8 +309,8 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             meets=("action:",),
         ),
         # The events in c.Corrected: CSPR, Notified, Meeting held, Report submitted, Report
-        # sent, Published, Answered. On a complaint record only `Correct Answered:` has
-        # something to correct; the handler says so for the other events.
+        # sent, Published, Answered, Received. On a complaint record only `Correct Answered:`
+        # and `Correct Received:` have something to correct; the handler says so for the rest.
         c.CorrectDate: _rule(
             "Correct <event>:",
             BM,

@@ -241,7 +241,8 @@ def _escalation(snap: Snapshot) -> list[Effect]:
 
 FORWARDED_COMPLAINT = (
     "forwarded complaint: the clock runs from when the complainant first wrote to the "
-    "partnership; check the receipt date and answer the complainant directly"
+    "partnership; check the receipt date (fix it on the record with Correct Received: <date> "
+    "because <reason>) and answer the complainant directly"
 )
 
 

@@ -217,7 +217,7 @@ def test_a_correction_is_checked_like_the_first_date(two: Bot) -> None:
     text = answer(two, "2027-01-18T10:00", FIRST, "Correct Answered: 21/12/2026 because typo")
     assert "before the complaint was received" in text
     text = answer(two, "2027-01-18T11:00", FIRST, "Correct CSPR: 14/01/2027 because typo")
-    assert "this is a complaint record; only `Correct Answered:" in text
+    assert "this is a complaint record; only `Correct Received:` and `Correct Answered:`" in text
     assert clock(two, FIRST).met_on == date(2027, 1, 14)
 
 

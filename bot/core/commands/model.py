@@ -145,6 +145,7 @@ class Corrected(StrEnum):
     REPORT_SENT = "report_sent"
     PUBLISHED = "published"
     ANSWERED = "answered"
+    RECEIVED = "received"  # a complaint's receipt, where its 20 working days start
 
 
 @dataclass(frozen=True)

@@ -265,6 +265,7 @@ CORRECTION_KEYWORDS: dict[str, Corrected] = {
     "correct report sent": Corrected.REPORT_SENT,
     "correct published": Corrected.PUBLISHED,
     "correct answered": Corrected.ANSWERED,
+    "correct received": Corrected.RECEIVED,
 }
 
 

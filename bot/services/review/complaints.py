@@ -16,8 +16,11 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, Deadline
 from bot.app import App
 from bot.core import commands as c
-from bot.core.command_dates import answered_problem
+from bot.core import deadlines
+from bot.core.arrival import with_assumption
+from bot.core.command_dates import answered_problem, received_problem
 from bot.core.deadlines import fmt_date
+from bot.services.cases import set_deadline
 from bot.services.review.common import (
     Actor,
     CommandRefused,
@@ -65,6 +68,34 @@ def correct_answered(session: Session, app: App, case: Case, on: date, now: date
     row = _clock(case)
     _check_day(row, on, today(app, now))
     set_answered(row, case, on, now)
+
+
+def correct_received(session: Session, app: App, case: Case, on: date, now: datetime) -> None:
+    """`Correct Received:`: the complaint reached the partnership on `on` (first sent elsewhere,
+    or forwarded late), so its 20 working days are counted again from that day."""
+    _clock(case)  # refused on a record with no response clock
+    arrived = today(app, case.opened_at)
+    if (problem := received_problem(on, arrived, today(app, now), answered_on(case))) is not None:
+        raise CommandRefused(problem)
+    case.sin_received_on = on
+    clock = deadlines.complaint_response(on, app.calendar)
+    # A reply already recorded stays met on its day, on time or late by the new due day.
+    set_deadline(session, case, with_assumption(clock, _CORRECTED), now)
+
+
+def response_due(case: Case, app: App, now: datetime) -> str:
+    """The complaint's clock as it now stands, for the reply to a correction of its receipt."""
+    row = _clock(case)
+    if row.state == "met" and row.met_on is not None:
+        return f"the reply sent on {fmt_date(row.met_on)} was {_timing(row, row.met_on)}"
+    if row.due < today(app, now):
+        return f"its written response was due {fmt_date(row.due)}: it is now overdue"
+    return f"its written response is now due {fmt_date(row.due)}"
+
+
+_CORRECTED = (
+    "counted from the day the complaint was received, as corrected by the Business Manager."
+)
 
 
 def set_answered(row: Deadline, case: Case, on: date, now: datetime) -> None:

@@ -24,7 +24,12 @@ from bot.services.review.common import (
     met_on_day,
     recorded_day,
 )
-from bot.services.review.complaints import answered_on, correct_answered
+from bot.services.review.complaints import (
+    answered_on,
+    correct_answered,
+    correct_received,
+    response_due,
+)
 from bot.services.review.publishing import check_published, notice_actually_given, set_report_sent
 from bot.services.review.rapid_review import met_rapid_review, record_notification
 from bot.services.review.sent_notices import told_otherwise
@@ -104,6 +109,12 @@ _EVENTS: dict[c.Corrected, tuple[str, Callable[[Case], date | None], _Apply, str
         correct_answered,
         "write Answered: <date>",
     ),
+    c.Corrected.RECEIVED: (
+        "the day the complaint was received",
+        lambda case: case.sin_received_on,
+        correct_received,
+        "",  # always recorded: the day the complaint arrived
+    ),
 }
 
 
@@ -111,13 +122,22 @@ _EVENTS: dict[c.Corrected, tuple[str, Callable[[Case], date | None], _Apply, str
 _PUBLICATION = (c.Corrected.REPORT_SENT, c.Corrected.PUBLISHED)
 
 
+_COMPLAINT_EVENTS = (c.Corrected.ANSWERED, c.Corrected.RECEIVED)
+
+
 def _applies(case: Case, what: c.Corrected) -> None:
-    """A complaint record has one event to correct, its reply; a review case has the others."""
+    """A complaint record has two days to correct, its receipt and its reply; a review case
+    has the others."""
     complaint = case.kind == "complaint"
-    if complaint and what is not c.Corrected.ANSWERED:
+    if complaint and what not in _COMPLAINT_EVENTS:
         raise CommandRefused(
-            "this is a complaint record; only `Correct Answered: <date> because <reason>` "
-            "applies to it"
+            "this is a complaint record; only `Correct Received:` and `Correct Answered:` "
+            "(<date> because <reason>) apply to it"
+        )
+    if not complaint and what is c.Corrected.RECEIVED:
+        raise CommandRefused(
+            "`Correct Received:` applies to complaint records only; on a review case the "
+            "clocks start from the local authority's awareness: write Aware: <date>"
         )
     if not complaint and what is c.Corrected.ANSWERED:
         raise CommandRefused("`Correct Answered:` applies to complaint records only")
@@ -154,9 +174,11 @@ def correct_date(
         if cmd.what in _PUBLICATION
         else ""
     )
+    due = f"; {response_due(case, app, now)}" if cmd.what is c.Corrected.RECEIVED else ""
     told = _told_otherwise(session, case, cmd.what, what, now)
     return (
-        f"{what} corrected from {deadlines.fmt_date(old)} to {deadlines.fmt_date(new)}{given}{told}"
+        f"{what} corrected from {deadlines.fmt_date(old)} to {deadlines.fmt_date(new)}"
+        f"{given}{due}{told}"
     )
 
 
@@ -167,6 +189,7 @@ _STATED_IN: dict[c.Corrected, str] = {
     c.Corrected.CSPR: "reviewer_notice",
     c.Corrected.NOTIFIED: "panel_delay_notice",
     c.Corrected.REPORT_SENT: "publication_notice",
+    c.Corrected.RECEIVED: "complaint_acknowledgement",
 }
 
 
@@ -181,5 +204,11 @@ def _told_otherwise(
         case,
         event,
         now,
-        f"gave the old date of {what}: tell its recipients of the correction",
+        _STALE.get(which, f"gave the old date of {what}: tell its recipients of the correction"),
     )
+
+
+_STALE = {
+    c.Corrected.RECEIVED: "gave the old day of receipt, and the response date counted from it: "
+    "tell the complainant when the written response is now due",
+}
