@@ -8,6 +8,8 @@ document readers for HTML forms.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -83,3 +85,24 @@ def text_outside_attached(message: Any) -> str:
             (plain if kind == "text/plain" else html).append(words)
     own = "\n".join(plain).replace("\r\n", "\n")
     return own or (html_to_text("\n".join(html)) if html else "")
+
+
+def attached_email_dates(message: Any) -> tuple[datetime | None, ...]:
+    """The Date of each email attached to this one, in order; None where it has none a
+    program could read for sure (missing, malformed, or with no time zone)."""
+    found: list[datetime | None] = []
+    for part in message.walk():
+        if part.get_content_type() != "message/rfc822":
+            continue
+        inner = part.get_payload()
+        attached = inner[0] if isinstance(inner, list) and inner else None
+        found.append(_sure_date(attached.get("date") if attached is not None else None))
+    return tuple(found)
+
+
+def _sure_date(value: object) -> datetime | None:
+    try:
+        when = parsedate_to_datetime(str(value)) if value else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when is not None and when.tzinfo is not None else None

@@ -19,7 +19,12 @@ from typing import Any
 
 import mailparser
 
-from bot.adapters.body_text import has_attached_email, html_to_text, text_outside_attached
+from bot.adapters.body_text import (
+    attached_email_dates,
+    has_attached_email,
+    html_to_text,
+    text_outside_attached,
+)
 from bot.adapters.ical import CalendarReadError, read_calendar
 from bot.adapters.mime_trim import omitted_size, trim_large_parts
 from bot.core.case_refs import normalise_message_id, unfold
@@ -286,7 +291,8 @@ def _build(
     html = "\n".join(parsed.text_html)
     plain = "\n".join(parsed.text_plain).replace("\r\n", "\n")
     text = plain or (html_to_text(html) if html else "")
-    written = text_outside_attached(parsed.message) if has_attached_email(parsed.message) else None
+    attached = has_attached_email(parsed.message)
+    written = text_outside_attached(parsed.message) if attached else None
     attachments = _attachments(parsed.attachments, limit, defects)
     calendar_items = _calendar(parsed.message, defects)
     if not text.strip() and not attachments and not calendar_items:
@@ -311,6 +317,7 @@ def _build(
         trace=_trace(parsed.message, defects),
         text=text,
         own_text=written,
+        attached_dates=attached_email_dates(parsed.message) if attached else (),
         html=html,
         attachments=attachments,
         calendar_items=calendar_items,

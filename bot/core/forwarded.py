@@ -10,7 +10,7 @@ earlier than it was costs a reply a few days early, one misread as later a promi
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, tzinfo
 
 from bot.core.dates import DateError, parse_uk_date
 from bot.core.message import MailMessage
@@ -34,10 +34,15 @@ def is_forwarded(msg: MailMessage) -> bool:
     return attached or msg.own_text is not None
 
 
-def first_written(msg: MailMessage) -> date | None:
-    """The day the forwarded email's header block (the first in the body) gives as Sent or
-    Date, read only where it cannot be misread; None when there is none or it is unsure.
-    Blocks further down are older mail that email quoted, not the complaint's own day."""
+def first_written(msg: MailMessage, tz: tzinfo) -> date | None:
+    """The day the forwarded email was sent, read only where it cannot be misread; None when
+    there is none or it is unsure. A forward as attachment: the one attached email's own Date
+    header, as a day where the partnership is (`tz`); several attached, none is sure to be the
+    complaint. Inline: the Sent or Date line of the body's first header block; blocks further
+    down are older mail that email quoted, not the complaint's own day."""
+    if msg.attached_dates:
+        only = msg.attached_dates[0] if len(msg.attached_dates) == 1 else None
+        return only.astimezone(tz).date() if only is not None else None
     lines = msg.text.splitlines()
     for i, line in enumerate(lines):
         if not _FROM.match(line):

@@ -50,6 +50,8 @@ class MailMessage:
     # The text outside any email attached to this one ("forward as attachment"): what the
     # sender wrote now. None when that is all of `text`.
     own_text: str | None = None
+    # The Date of each email attached to this one, in order; None where it is unreadable.
+    attached_dates: tuple[datetime | None, ...] = ()
     html: str = ""
     attachments: tuple[AttachmentInfo, ...] = ()
     # The events of every iCalendar part (text/calendar, .ics): meeting answers among them.

@@ -287,7 +287,11 @@ def gather(
         forwarded=forwarded,
         complaint_again=again is not None,
         commands_not_theirs=from_giver and none_theirs(app, msg.from_addr, parsed),
-        first_written=first_written(msg) if result.kind == "complaint" else None,
+        first_written=(
+            first_written(msg, app.config.partnership.time_zone)
+            if result.kind == "complaint"
+            else None
+        ),
         sin_forms=form.separate if form is not None else (),
         ref_like=_ref_like(app, msg) if result.kind == "sin" and case is None else (),
     )

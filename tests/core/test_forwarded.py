@@ -3,12 +3,15 @@ its email was sent is read only where it cannot be misread."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.core.forwarded import first_written, is_forwarded
 from bot.core.message import AttachmentInfo, MailMessage
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def _msg(subject: str, text: str, attachments: tuple[AttachmentInfo, ...] = ()) -> MailMessage:
@@ -41,7 +44,7 @@ def test_a_forward_by_its_line_and_not_a_reply() -> None:
 )
 def test_the_day_a_forwarded_email_was_sent(sent: str, day: date | None) -> None:
     text = f"FYI\n\nFrom: Chris Member <c@example.org>\nSent: {sent}\nTo: BM\n\nComplaint"
-    assert first_written(_msg("FW: Complaint", text)) == day
+    assert first_written(_msg("FW: Complaint", text), LONDON) == day
 
 
 def test_the_forwarded_emails_own_day_not_that_of_older_mail_it_quotes() -> None:
@@ -50,4 +53,37 @@ def test_the_forwarded_emails_own_day_not_that_of_older_mail_it_quotes() -> None
         "Subject: Complaint\n\nI am still waiting.\n\n"
         "From: TSCP <tscp@example.org>\nSent: 3 March 2025 09:00\n\nYour enquiry"
     )
-    assert first_written(_msg("FW: Complaint", text)) == date(2026, 12, 14)
+    assert first_written(_msg("FW: Complaint", text), LONDON) == date(2026, 12, 14)
+
+
+def _attached(*dates: datetime | None, text: str = "FYI, see attached") -> MailMessage:
+    return MailMessage(
+        "<m@t>", "FW: Complaint", "a@example.org", "A", text=text, attached_dates=dates
+    )
+
+
+def test_a_forward_as_attachment_counts_from_the_attached_emails_own_date() -> None:
+    sent = datetime(2026, 12, 14, 16, 20, tzinfo=UTC)
+    assert first_written(_attached(sent), LONDON) == date(2026, 12, 14)
+    # Sent at 23:30 in New York on the 13th is 04:30 on the 14th in Tameside.
+    late = datetime(2026, 12, 13, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
+    assert first_written(_attached(late), LONDON) == date(2026, 12, 14)
+
+
+def test_an_attached_email_wins_over_a_header_block_the_forwarder_typed() -> None:
+    typed = "From: Chris Member\nSent: 3 March 2025 09:00\n\nsee attached"
+    sent = datetime(2026, 12, 14, 9, 0, tzinfo=UTC)
+    assert first_written(_attached(sent, text=typed), LONDON) == date(2026, 12, 14)
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        (None,),  # the attached email has no readable Date
+        (datetime(2026, 12, 14, 9, 0, tzinfo=UTC), datetime(2026, 11, 2, 9, 0, tzinfo=UTC)),
+    ],
+)
+def test_no_day_when_the_attached_date_is_unreadable_or_there_are_several(
+    dates: tuple[datetime | None, ...],
+) -> None:
+    assert first_written(_attached(*dates), LONDON) is None
