@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from datetime import date, tzinfo
 
+from bot.core.command_dates import RECEIVED_BEFORE_ARRIVAL_MONTHS
 from bot.core.dates import DateError, parse_uk_date
 from bot.core.message import MailMessage
 from bot.core.subject_prefixes import leading
+from bot.core.working_days import add_months
 
 # The line a mail program puts above a forwarded email ("Original Message" is a reply's too).
 _MARKER = re.compile(r"-{2,}\s*forwarded message\s*-{2,}|^\s*begin forwarded message:", re.I | re.M)
@@ -52,6 +54,15 @@ def first_written(msg: MailMessage, tz: tzinfo) -> date | None:
                 return _sure_date(m.group("when"))
         return None
     return None
+
+
+def counted_from(written: date | None, arrived: date) -> date | None:
+    """The forwarded email's day when the clock should run from it: earlier than the forward's
+    arrival, and not a year before it (a mistyped year, or old correspondence forwarded now,
+    which would make a complaint overdue the day it is read). None: count from arrival."""
+    if written is None or written >= arrived:
+        return None
+    return written if written >= add_months(arrived, -RECEIVED_BEFORE_ARRIVAL_MONTHS) else None
 
 
 def _sure_date(text: str) -> date | None:

@@ -11,6 +11,7 @@ from bot.adapters.db.models import AgencyRequest, Case, StoredMessage
 from bot.app import App
 from bot.core import deadlines
 from bot.core.arrival import with_assumption
+from bot.core.forwarded import counted_from
 from bot.core.lifecycle import Stage
 from bot.core.working_days import day_zero
 from bot.services.cases import add_event, next_reference, set_deadline
@@ -72,10 +73,11 @@ def open_complaint(
 ) -> tuple[Case, str | None]:
     """The complaint's record, and why the Business Manager must look at it now, if so.
     `first_written`: the day a forwarded complaint's writer sent it, if read; its clock runs
-    from then when that is earlier than the forward's arrival, never later. `answer_to`: the
-    complainant's address when it is not the From (a web form's Reply-To)."""
+    from then when that is earlier than the forward's arrival (never later, nor a year
+    before). `answer_to`: the complainant's address when it is not the From (a web form's
+    Reply-To)."""
     arrived = day_zero(row.received_at, app.config.partnership.time_zone)
-    earlier = first_written if first_written is not None and first_written < arrived else None
+    earlier = counted_from(first_written, arrived)
     record = _new_record(session, app, row, "complaint", now, parent=linked, received=earlier)
     complainant = answer_to or row.from_addr
     record.referrer_email = complainant

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.forwarded import first_written, is_forwarded
+from bot.core.forwarded import counted_from, first_written, is_forwarded
 from bot.core.message import AttachmentInfo, MailMessage
 
 LONDON = ZoneInfo("Europe/London")
@@ -87,3 +87,20 @@ def test_no_day_when_the_attached_date_is_unreadable_or_there_are_several(
     dates: tuple[datetime | None, ...],
 ) -> None:
     assert first_written(_attached(*dates), LONDON) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "counted"),
+    [
+        (date(2026, 12, 14), date(2026, 12, 14)),
+        (None, None),
+        (date(2027, 1, 11), None),  # the day it arrived: nothing earlier to count from
+        (date(2027, 1, 12), None),  # later than the forward: never
+        (date(2026, 1, 11), date(2026, 1, 11)),  # a year before, to the day
+        (date(2026, 1, 10), None),  # old correspondence, or a mistyped year
+    ],
+)
+def test_the_clock_runs_from_the_forwarded_day_only_within_a_year_before_arrival(
+    written: date | None, counted: date | None
+) -> None:
+    assert counted_from(written, date(2027, 1, 11)) == counted
