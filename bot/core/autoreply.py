@@ -163,8 +163,11 @@ def returned_mail_reason(msg: MailMessage, own_addresses: frozenset[str]) -> str
     )
 
 
-def can_acknowledge(msg: MailMessage, own_addresses: frozenset[str]) -> tuple[bool, str]:
+def can_acknowledge(
+    msg: MailMessage, own_addresses: frozenset[str], *, reply_to: bool = False
+) -> tuple[bool, str]:
     """Whether the bot may send an automatic acknowledgement to the sender of `msg`.
+    `reply_to`: the acknowledgement goes to `answer_address` (a complaint, an escalation).
 
     Reasons not to answer, checked in this order:
     - the message is our own mail (the X-TSCP-Bot header, or From one of `own_addresses`
@@ -179,7 +182,9 @@ def can_acknowledge(msg: MailMessage, own_addresses: frozenset[str]) -> tuple[bo
       ("Automatic reply:", "Out of Office", "Undeliverable:", ...), or it is a "Read:" receipt;
     - it was sent From one of `own_addresses` by a person (the shared mailbox);
     - there is no usable From address (missing, or without an "@");
-    - the From address is a no-reply mailbox (noreply@, no-reply@, donotreply@...).
+    - the From address is a no-reply mailbox (noreply@, no-reply@, donotreply@...), unless
+      `reply_to` and Reply-To names one person to answer instead (a web form's mailer sends
+      From a no-reply address, Reply-To whoever filled the form in).
     Returns (True, "ok") when none apply, else (False, reason).
     """
     reason = auto_generated_reason(msg, own_addresses)
@@ -190,18 +195,24 @@ def can_acknowledge(msg: MailMessage, own_addresses: frozenset[str]) -> tuple[bo
         return False, f"sent from the partnership's own mailbox, {msg.from_addr}"
     if "@" not in msg.from_addr:
         return False, "no usable From address"
-    if _NO_REPLY_LOCALPART.search(_local_part(msg.from_addr)):
+    no_reply = _NO_REPLY_LOCALPART.search(_local_part(msg.from_addr))
+    if no_reply and not (reply_to and _person_in_reply_to(msg, own_addresses)):
         return False, f"no-reply sender {msg.from_addr}"
     return True, "ok"
 
 
 def answer_address(msg: MailMessage, own_addresses: frozenset[str]) -> str:
     """Where an acknowledgement goes: the one address in Reply-To, when there is exactly one
-    and it is a person's (not our own mailbox, not a no-reply one); else the From address."""
+    and it is a person's (not our own mailbox, not a no-reply or daemon one); else the From
+    address."""
+    return _person_in_reply_to(msg, own_addresses) or msg.from_addr
+
+
+def _person_in_reply_to(msg: MailMessage, own_addresses: frozenset[str]) -> str | None:
     if len(msg.reply_to) != 1:
-        return msg.from_addr  # none, or several: a list is no one person to answer
+        return None  # none, or several: a list is no one person to answer
     [address] = msg.reply_to
-    own = {a.lower() for a in own_addresses}
-    if address in own or _NO_REPLY_LOCALPART.search(_local_part(address)):
-        return msg.from_addr
-    return address
+    local = _local_part(address).lower()
+    if address in {a.lower() for a in own_addresses} or local in _DAEMON_LOCALPARTS:
+        return None
+    return None if _NO_REPLY_LOCALPART.search(local) else address

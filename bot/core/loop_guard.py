@@ -37,7 +37,7 @@ def loop_guard(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
         return effects
     kept = [_quiet(e) for e in effects]
     why = (
-        f"possible mail loop with {snap.from_addr}: {snap.acknowledged_today} automatic "
+        f"possible mail loop with {snap.answer_to}: {snap.acknowledged_today} automatic "
         "acknowledgements were sent to it in the last 24 hours, so this one was not "
         "acknowledged; if a person wrote it, answer them yourself"
     )

@@ -64,8 +64,10 @@ class Snapshot:
     # A SIN form on a case: what of its child or incident differs from the case's (never a gap
     # filled), and whether its child was read and is the case's (bot.core.form_identity).
     form_differs: tuple[str, ...] = ()
-    from_addr: str = ""
-    # Acknowledgements (SIN, complaint, escalation) sent to that address in the 24 hours before
+    # Where an acknowledgement would go: the From address, or for a complaint or an escalation
+    # the one person a usable Reply-To names (bot.core.autoreply.answer_address).
+    answer_to: str = ""
+    # Acknowledgements (complaint, escalation) sent to that address in the 24 hours before
     # the message arrived: past a few, an answer may be feeding a loop (bot.core.loop_guard).
     acknowledged_today: int = 0
     form_same_child: bool = False

@@ -171,7 +171,11 @@ def _open_complaint(s: Applying, e: mp.OpenComplaint) -> None:
 
 def _open_escalation(s: Applying, e: mp.OpenEscalation) -> None:
     linked = find_case(s.session, e.linked_case)
-    s.row.case = open_escalation(s.session, s.app, s.row, linked, e.acknowledge, s.now)
+    own = frozenset({s.app.config.partnership.mailbox})
+    answer_to = answer_address(s.msg, own)
+    s.row.case = open_escalation(
+        s.session, s.app, s.row, linked, e.acknowledge, s.now, answer_to=answer_to
+    )
 
 
 def _flag_form_case(s: Applying, e: mp.FlagFormCase) -> None:

@@ -18,6 +18,11 @@ from bot.services.cases import add_event, next_reference, set_deadline
 from bot.services.mailout import queue_email
 from bot.services.store import receipt_note
 
+# The kinds acknowledged at a usable Reply-To (bot.core.autoreply.answer_address), even when
+# From is a no-reply address: a web form's mailer sends From itself, Reply-To the person who
+# filled the form in. Not a SIN: its referrer is an agency's address, answered there.
+REPLY_TO_KINDS = ("complaint", "escalation")
+
 OMBUDSMAN = {
     "name": "Local Government and Social Care Ombudsman",
     "phone": "0300 061 0614",
@@ -149,8 +154,13 @@ def open_escalation(
     linked: Case | None,
     acknowledge: bool,
     now: datetime,
+    *,
+    answer_to: str | None = None,
 ) -> Case:
+    """`answer_to`: the writer's address when it is not the From (a web form's Reply-To)."""
     record = _new_record(session, app, row, "escalation", now, parent=linked)
+    writer = answer_to or row.from_addr
+    record.referrer_email = writer
     if linked is not None:
         add_event(
             session,
@@ -167,7 +177,7 @@ def open_escalation(
             key=f"escalation-ack:{row.sha256}",
             for_message=row,
             event="escalation_acknowledgement",
-            to=[row.from_addr],
+            to=[writer],
             now=now,
             case=record,
             in_reply_to=f"<{row.message_id}>",

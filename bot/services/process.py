@@ -31,7 +31,12 @@ from bot.services.effects import Applying, apply_plan
 from bot.services.failures import count_failure, describe_error, record_failure
 from bot.services.forms import read_form, sin_identity
 from bot.services.held_rows import holding_rows
-from bot.services.intake import case_awaiting_return, open_complaint_from, sender_agency_key
+from bot.services.intake import (
+    REPLY_TO_KINDS,
+    case_awaiting_return,
+    open_complaint_from,
+    sender_agency_key,
+)
 from bot.services.loops import GUARDED_KINDS, acknowledged_since
 from bot.services.meeting_replies import case_of_calendar_reply
 from bot.services.return_requests import form_agency, replied_request_agency
@@ -224,7 +229,9 @@ def gather(
     if session is not None and case is None and ref is None and parsed is not None:
         # "Approve 12" names its draft, and so its case, even in a reply without the tag.
         case = case_of_approved_draft(session, parsed)
-    ok, why_not = can_acknowledge(msg, own)
+    answered_at_reply_to = result.kind in REPLY_TO_KINDS
+    ok, why_not = can_acknowledge(msg, own, reply_to=answered_at_reply_to)
+    answer_to = answer_address(msg, own) if answered_at_reply_to else msg.from_addr
     mine = (
         case is not None
         and case.kind == "complaint"
@@ -277,10 +284,10 @@ def gather(
         crossed_thread=crossed,
         form_differs=identity.differs if identity else (),
         form_same_child=identity is not None and identity.same_child,
-        from_addr=msg.from_addr,
+        answer_to=answer_to,
         # Asked only of mail that may be acknowledged: a query spared on all other mail.
         acknowledged_today=(
-            acknowledged_since(session, msg.from_addr, arrived)
+            acknowledged_since(session, answer_to, arrived)
             if ok and result.kind in GUARDED_KINDS
             else 0
         ),

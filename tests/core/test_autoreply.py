@@ -4,7 +4,12 @@ from dataclasses import replace
 
 import pytest
 
-from bot.core.autoreply import auto_generated_reason, can_acknowledge, machine_sent_reason
+from bot.core.autoreply import (
+    answer_address,
+    auto_generated_reason,
+    can_acknowledge,
+    machine_sent_reason,
+)
 from bot.core.message import AttachmentInfo, MailMessage
 
 OWN = frozenset({"TSCP@tameside.gov.uk"})
@@ -124,6 +129,31 @@ def test_cannot_acknowledge_without_from() -> None:
 def test_cannot_acknowledge_no_reply_sender() -> None:
     ok, reason = can_acknowledge(_msg(from_addr="no-reply@portal.example.org"), OWN)
     assert not ok and "no-reply" in reason
+
+
+@pytest.mark.parametrize(
+    ("reply_to", "answered_at"),
+    [
+        (("jamie.citizen@example.org",), "jamie.citizen@example.org"),
+        ((), None),
+        (("do-not-reply@portal.example.org",), None),
+        (("postmaster@portal.example.org",), None),
+        (("tscp@tameside.gov.uk",), None),  # our own mailbox
+        (("a.person@example.org", "b.person@example.org"), None),  # no one person
+    ],
+)
+def test_a_no_reply_sender_is_answered_only_at_one_persons_reply_to(
+    reply_to: tuple[str, ...], answered_at: str | None
+) -> None:
+    msg = replace(_msg(from_addr="noreply@portal.example.org"), reply_to=reply_to)
+    ok, reason = can_acknowledge(msg, OWN, reply_to=True)
+    assert (ok, answer_address(msg, OWN)) == (
+        answered_at is not None,
+        answered_at or "noreply@portal.example.org",
+    )
+    assert ok or reason == "no-reply sender noreply@portal.example.org"
+    # A SIN's referrer is answered at its From, so a no-reply one is not answered at all.
+    assert can_acknowledge(msg, OWN) == (False, "no-reply sender noreply@portal.example.org")
 
 
 def test_cannot_acknowledge_automatic_mail() -> None:

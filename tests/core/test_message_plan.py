@@ -99,7 +99,7 @@ class More(TypedDict, total=False):
     case_ref_in_body: bool
     request_agency: str | None
     form_agency: str | None
-    from_addr: str
+    answer_to: str
     acknowledged_today: int
     forwarded: bool
     first_written: date | None
@@ -649,8 +649,8 @@ def test_an_address_acknowledged_three_times_today_is_not_acknowledged_again() -
         ("complaint", OpenComplaint(None, True)),
         ("escalation", OpenEscalation(None, True)),
     ):
-        assert answered in plan(snap(kind, from_addr=crm, acknowledged_today=2))
-        got = plan(snap(kind, from_addr=crm, acknowledged_today=3))
+        assert answered in plan(snap(kind, answer_to=crm, acknowledged_today=2))
+        got = plan(snap(kind, answer_to=crm, acknowledged_today=3))
         assert answered not in got
         assert got[-1] == Triage(
             f"possible mail loop with {crm}: 3 automatic acknowledgements were sent to it in the "
@@ -659,7 +659,7 @@ def test_an_address_acknowledged_three_times_today_is_not_acknowledged_again() -
         )
     assert OpenComplaint(None, False) in plan(snap("complaint", acknowledged_today=5))
     # A SIN is not limited: a referral unit may send several in a day, and none loops.
-    assert Acknowledge() in plan(snap("sin", from_addr=crm, acknowledged_today=5))
+    assert Acknowledge() in plan(snap("sin", answer_to=crm, acknowledged_today=5))
 
 
 def test_a_forwarded_complaint_is_opened_unanswered_and_put_before_a_person() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.adapters.db.models import Case
+from bot.adapters.db.models import Case, StoredMessage
 from bot.services.digest import send_digest_if_due
 from tests.fixtures.app import AppFactory
 from tests.fixtures.mail import drop_into_maildir
@@ -150,6 +150,7 @@ def test_a_web_form_complaint_is_acknowledged_to_the_reply_to_address(bot: Bot) 
     [
         "tscp@tameside.gov.uk",  # our own mailbox
         "noreply@tameside.gov.uk",
+        "postmaster@form-service.example",  # a mail system's
         "a.person@example.org, b.person@example.org",  # a list: no one person
     ],
 )
@@ -159,6 +160,65 @@ def test_a_reply_to_that_is_no_one_person_is_not_used(bot: Bot, reply_to: str) -
     bot.run()
     [ack] = bot.outbox("complaint_acknowledgement")
     assert ack.recipients == [mailer]
+
+
+JAMIE = "jamie.citizen@example.org"
+
+
+def _triage_reasons(bot: Bot) -> list[str]:
+    with bot.app.sessions() as s:
+        rows = s.scalars(select(StoredMessage).order_by(StoredMessage.id))
+        return [r.triage_reason or "" for r in rows]
+
+
+def test_a_web_form_sent_from_a_no_reply_address_is_acknowledged_to_its_reply_to(
+    bot: Bot,
+) -> None:
+    raw = (CORPUS / "complaint-web-form-no-reply-sender.eml").read_bytes()
+    drop_into_maildir(bot.tmp_path / "inbox", raw)
+    bot.at("2026-12-01T10:30").run()
+    [ack] = bot.outbox("complaint_acknowledgement")
+    assert ack.recipients == [JAMIE]
+    assert "We will send you a written response by Thursday 31 December 2026." in body_of(ack)
+    assert not any("noreply@tameside.gov.uk" in m.recipients for m in bot.outbox())
+    complaint = bot.case()
+    assert complaint.kind == "complaint" and complaint.referrer_email == JAMIE
+    assert bot.due("complaint_response") == date(2026, 12, 31)
+    assert _triage_reasons(bot) == [""]  # answered, so nothing for a person to do
+
+
+@pytest.mark.parametrize(
+    "mailer", ["no-reply@form-service.example", "donotreply@form-service.example"]
+)
+def test_every_no_reply_mailer_is_passed_over_for_its_reply_to(bot: Bot, mailer: str) -> None:
+    jamie = {"Reply-To": f"Jamie Citizen <{JAMIE}>"}
+    bot.mail(mailer, "Online form: Complaint", WEB_FORM, auth=False, headers=jamie)
+    bot.run()
+    assert [m.recipients for m in bot.outbox("complaint_acknowledgement")] == [[JAMIE]]
+
+
+@pytest.mark.parametrize(
+    "reply_to",
+    [
+        None,
+        "noreply@form-service.example",
+        "Do Not Reply <do-not-reply@example.org>",
+        "postmaster@form-service.example",
+        "tscp@tameside.gov.uk",  # our own mailbox
+        "a.person@example.org, b.person@example.org",  # a list: no one person
+    ],
+)
+def test_a_no_reply_mailer_with_no_one_to_answer_is_left_to_a_person(
+    bot: Bot, reply_to: str | None
+) -> None:
+    mailer = "noreply@form-service.example"
+    headers = {"Reply-To": reply_to} if reply_to else {}
+    bot.mail(mailer, "Online form: Complaint", WEB_FORM, auth=False, headers=headers)
+    bot.run()
+    assert bot.outbox("complaint_acknowledgement") == []
+    assert bot.case().kind == "complaint"
+    [reason] = _triage_reasons(bot)
+    assert reason.startswith(f"not acknowledged (no-reply sender {mailer})")
 
 
 def test_a_complaint_sent_again_while_the_first_is_open_is_filed_on_it(bot: Bot) -> None:

@@ -50,3 +50,23 @@ def test_a_professional_disagreement_about_a_decision_is_an_escalation(bot: Bot,
     assert sorted(alert.recipients) == sorted([BM, SCRUTINEER])
     [ack] = bot.outbox("escalation_acknowledgement")
     assert ack.recipients == ["safeguarding.children@tgh.nhs.uk"]
+
+
+def test_an_escalation_sent_from_a_no_reply_address_is_acknowledged_to_its_reply_to(
+    bot: Bot,
+) -> None:
+    """A police case-management system sends From its no-reply address, Reply-To the officer."""
+    officer = "casey.invented@gmp.police.uk"
+    bot.at("2026-12-17T10:00").mail(
+        "no-reply@gmp.police.uk",
+        "Escalation: challenge to the screening decision",
+        "We wish to challenge the screening decision under the resolving professional "
+        "differences policy.",
+        headers={"Reply-To": f"Casey Invented <{officer}>"},
+    )
+    bot.run()
+    [ack] = bot.outbox("escalation_acknowledgement")
+    assert ack.recipients == [officer]
+    [alert] = bot.outbox("escalation_alert")
+    assert "The sender has been sent an acknowledgement" in body_of(alert)
+    assert bot.case("TSCP-2026-0002").referrer_email == officer

@@ -74,3 +74,27 @@ def test_sins_from_one_referral_unit_are_each_acknowledged(
         bot.mail(REFERRER, f"Serious Incident Notification - GM SIN form {n}", f"Form {n}.")
         bot.run()
     assert _acknowledgements(bot) == ACKNOWLEDGEMENTS_PER_DAY + 2
+
+
+def test_a_no_reply_helpdesk_is_limited_at_the_reply_to_it_is_answered_at(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """The acknowledgements go to the Reply-To, so that is the address counted: a count of
+    those to the no-reply From would find none, and the loop would run for ever."""
+    bot = Bot(make_app, tmp_path, "2026-12-24T09:00")
+    for n in range(ACKNOWLEDGEMENTS_PER_DAY + 2):
+        bot.at(f"2026-12-24T09:{n * 2:02d}")
+        bot.mail(
+            "no-reply@gmp.police.uk",
+            f"Escalation {n}: the screening decision",
+            f"Ticket {n}: your escalation about the screening decision has been logged.",
+            headers={"Reply-To": HELPDESK},
+        )
+        bot.run()
+    assert [r.recipients for r in bot.outbox("escalation_acknowledgement")] == [
+        [HELPDESK]
+    ] * ACKNOWLEDGEMENTS_PER_DAY
+    with bot.app.sessions() as s:
+        rows = list(s.scalars(select(StoredMessage).order_by(StoredMessage.id)))
+    loop = f"possible mail loop with {HELPDESK}: 3 automatic acknowledgements were sent to it"
+    assert [loop in (r.triage_reason or "") for r in rows] == [False] * 3 + [True] * 2
