@@ -100,9 +100,15 @@ class Triage:
 @dataclass(frozen=True)
 class AlertNow:
     """Mail the bot does not act on alone, which may hold a running clock (a new child's
-    SIN): the Business Manager is emailed now, not only told at the next digest."""
+    SIN): the Business Manager is emailed now, not only told at the next digest.
+
+    `first_form`: an email holding SIN forms of several notifications whose first form the bot
+    did act on, opening a case from it (`opened`) or reading it into the case it came on. The
+    alert then says what was done, and `why` is what is left for her to do."""
 
     why: str
+    first_form: str = ""
+    opened: bool = False
 
 
 @dataclass(frozen=True)

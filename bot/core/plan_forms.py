@@ -57,23 +57,42 @@ def several_sin_forms(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
     if len(names) < 2:
         return []
     first, rest = names[0], names[1:]
-    if any(isinstance(e, OpenCase) for e in effects):
+    opened = any(isinstance(e, OpenCase) for e in effects)
+    applied = ApplySinForm() in effects
+    if opened:
         read = f"the case was opened from {first}"
-    elif ApplySinForm() in effects:
+    elif applied:
         read = f"only {first} was read into {snap.case_ref}"
     else:
         read = f"only {first} was read"
-    others = rest[0] if len(rest) == 1 else ", ".join(rest)
-    advice = (
-        f"if {others} is another incident, forward it on its own to open its case"
-        if len(rest) == 1
-        else f"if {others} are other incidents, forward each on its own to open its case"
-    )
     said = (
         f"{_COUNT.get(len(names), str(len(names)))} SIN forms in one email "
-        f"({', '.join(names)}): {read}; {advice}"
+        f"({', '.join(names)}): {read}; {_advice(rest)}"
     )
-    return [Triage(said), AlertNow(f"{said} (its 2-working-day screening clock may be running).")]
+    if not (opened or applied):
+        clock = "its 2-working-day screening clock may be running"
+        return [Triage(said), AlertNow(f"{said} ({clock}).")]
+    # The first form was acted on: the alert says so, and asks only about the others.
+    return [Triage(said), AlertNow(_still_to_do(rest), first, opened)]
+
+
+def _advice(rest: tuple[str, ...]) -> str:
+    if len(rest) == 1:
+        return f"if {rest[0]} is another incident, forward it on its own to open its case"
+    return f"if {', '.join(rest)} are other incidents, forward each on its own to open its case"
+
+
+def _still_to_do(rest: tuple[str, ...]) -> str:
+    if len(rest) == 1:
+        return (
+            f"{rest[0]} was not read. If it is another incident, forward it to the mailbox on "
+            "its own, to open its case: its 2-working-day screening clock may be running."
+        )
+    return (
+        f"{', '.join(rest)} were not read. If they are other incidents, forward each to the "
+        "mailbox on its own, to open its case: each one's 2-working-day screening clock may "
+        "be running."
+    )
 
 
 def form_case_mismatch(snap: Snapshot) -> list[Effect]:

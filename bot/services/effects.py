@@ -205,7 +205,8 @@ def _triage(s: Applying, e: mp.Triage) -> None:
 
 
 def _alert_now(s: Applying, e: mp.AlertNow) -> None:
-    alert_now(s.session, s.app, s.row, s.msg, e.why, s.now)
+    case_ref = s.case.ref if s.case is not None else None
+    alert_now(s.session, s.app, s.row, s.msg, e, s.now, case_ref)
 
 
 def _check_repeat(s: Applying, e: mp.CheckRepeat) -> None:

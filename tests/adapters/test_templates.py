@@ -306,6 +306,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "received_at": datetime(2026, 11, 25, 16, 40, tzinfo=UTC),
         "message_id": 32,
         "why": "a SIN form naming a different child on TSCP-2026-0002: a new notification?",
+        "acted": None,  # what the bot did do, when it acted on part of the email
     },
     "command_refused_to_sender": {
         "partnership": PARTNERSHIP,
@@ -970,6 +971,25 @@ def test_reminder_to_business_manager_is_addressed_by_name(renderer: TemplateRen
     out = renderer.render("deadline_reminder", ctx)
     assert out.text.lstrip().startswith("Dear Pat Example,")
     assert "Return the completed Appendix B form" in out.text
+
+
+def test_triage_alert_says_what_was_done_when_the_bot_acted_on_part_of_the_email(
+    renderer: TemplateRenderer,
+) -> None:
+    not_acted = renderer.render("triage_alert", CONTEXTS["triage_alert"])
+    for text in (not_acted.text, not_acted.html):
+        assert "the bot has not acted" in " ".join(text.split())
+    rest = "Form 2.docx was not read. If it is another incident, forward it on its own."
+    for opened, done in (
+        (True, "It opened case TSCP-2026-0002 from Form 1.docx, the first form"),
+        (False, "It read Form 1.docx, the first form, into case TSCP-2026-0002"),
+    ):
+        acted = {"form": "Form 1.docx", "opened": opened, "ref": "TSCP-2026-0002"}
+        context = {**CONTEXTS["triage_alert"], "acted": acted, "why": rest}
+        out = renderer.render("triage_alert", context)
+        for text in (" ".join(out.text.split()), " ".join(out.html.split())):
+            assert "has not acted" not in text and "acted on the first one only" in text
+            assert done in text and rest in text
 
 
 def test_escalation_without_an_agency(renderer: TemplateRenderer) -> None:

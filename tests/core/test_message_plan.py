@@ -466,12 +466,17 @@ def test_two_sin_forms_in_one_email_open_a_case_from_the_first_and_she_is_told_n
         "child 1.docx; if child 2.docx is another incident, forward it on its own to open its case"
     )
     assert Triage(said) in got
-    [alert] = [e for e in got if isinstance(e, AlertNow)]
-    assert alert.why.startswith(said)
+    # The alert says the case was opened from the first form, and asks only about the second.
+    left = (
+        "child 2.docx was not read. If it is another incident, forward it to the mailbox on its "
+        "own, to open its case: its 2-working-day screening clock may be running."
+    )
+    assert AlertNow(left, "child 1.docx", opened=True) in got
     # On a case's thread, the first form corrects the case; the second is still named.
     on_case = plan(snap("case_reply", KNOWN, form=FormSummary("sin"), has_attachments=True,
                         sin_forms=two))  # fmt: skip
     assert ApplySinForm() in on_case
+    assert AlertNow(left, "child 1.docx", opened=False) in on_case
     assert any(isinstance(e, Triage) and f"only child 1.docx was read into {REF}" in e.reason
                for e in on_case)  # fmt: skip
     assert NoteHumanMail() not in on_case

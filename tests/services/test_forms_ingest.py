@@ -237,7 +237,10 @@ def test_a_new_child_s_sin_sent_on_an_old_case_thread_changes_nothing_and_alerts
             "a SIN form naming a different child or incident on TSCP-2026-0001 (the child's "
             "name, the child's date of birth not the case's): a new notification or a correction?"
         )
-        assert "2-working-day screening clock may be running" in _alert_to_bm(s)
+        alert = _alert_to_bm(s)
+    assert "the bot has not acted on it, and a statutory clock may be running" in alert
+    assert "2-working-day screening clock may be running" in alert
+    assert "WHAT THE BOT DID" not in alert
 
 
 def test_a_corrected_form_for_the_same_child_written_another_way_still_corrects_the_case(
@@ -355,7 +358,15 @@ def test_two_sin_forms_in_one_email_open_a_case_from_the_first_and_she_is_told_n
             "from SIN child 1.docx; if SIN child 2.docx is another incident, forward it on its own "
             "to open its case"
         )
-        assert "if SIN child 2.docx is another incident" in _alert_to_bm(s)
+        alert = _alert_to_bm(s)
+    # What was done, and what is left for her: not "the bot has not acted on it".
+    assert "has not acted" not in alert
+    assert "It opened case TSCP-2026-0001 from SIN child 1.docx, the first form" in alert
+    assert (
+        "WHAT YOU NEED TO DO SIN child 2.docx was not read. If it is another incident, forward "
+        "it to the mailbox on its own, to open its case: its 2-working-day screening clock may "
+        "be running." in alert
+    )
 
 
 def test_the_same_sin_form_attached_twice_is_one_notification(
