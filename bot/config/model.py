@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.config.reader import ConfigError
 from bot.config.secret_env import missing_message
 from bot.core.agencies import KnownSenders, agency_for
+from bot.core.loop_guard import ACKNOWLEDGEMENTS_PER_DAY
 from bot.core.retention import RetentionPolicy
 
 # The three statutory safeguarding partners; "relevant_agency" for the organisations the
@@ -212,6 +213,8 @@ class IngestSettings:
     # The notices mail gateways write into a body ("CAUTION: external email ..."): a line that
     # is wholly one is not shown as what a person wrote (bot.core.commands.quoting).
     gateway_banners: tuple[str, ...] = ()
+    # Complaint and escalation acknowledgements to one address in 24 hours (bot.core.loop_guard).
+    max_acknowledgements_per_day: int = ACKNOWLEDGEMENTS_PER_DAY
 
 
 @dataclass(frozen=True)

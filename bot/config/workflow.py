@@ -15,6 +15,7 @@ from bot.config.model import (
     ScreeningSettings,
 )
 from bot.config.reader import Reader
+from bot.core.loop_guard import ACKNOWLEDGEMENTS_PER_DAY
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
 
@@ -65,6 +66,9 @@ def ingest_section(r: Reader) -> IngestSettings:
         stuck_message_passes=r.number("stuck_message_passes", 5, minimum=2),
         stuck_message_minutes=r.number("stuck_message_minutes", 30, minimum=1),
         gateway_banners=_banners(r),
+        max_acknowledgements_per_day=r.number(
+            "max_acknowledgements_per_day", ACKNOWLEDGEMENTS_PER_DAY, minimum=1
+        ),
     )
     r.finish()
     return s

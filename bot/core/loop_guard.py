@@ -17,7 +17,8 @@ from dataclasses import replace
 from bot.core.plan_effects import Effect, OpenComplaint, OpenEscalation, Triage
 from bot.core.snapshot import Snapshot
 
-# Automatic acknowledgements one address may be sent in 24 hours.
+# Automatic acknowledgements one address may be sent in 24 hours, unless
+# `[ingest] max_acknowledgements_per_day` says otherwise (Snapshot.acknowledgements_per_day).
 ACKNOWLEDGEMENTS_PER_DAY = 3
 
 
@@ -33,12 +34,13 @@ def _quiet(effect: Effect) -> Effect:
 
 def loop_guard(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
     """`effects`, without their acknowledgement when the sender has had its day's share."""
-    if snap.acknowledged_today < ACKNOWLEDGEMENTS_PER_DAY or not any(map(_acknowledges, effects)):
+    sent = snap.acknowledged_today
+    if sent < snap.acknowledgements_per_day or not any(map(_acknowledges, effects)):
         return effects
     kept = [_quiet(e) for e in effects]
+    were = "automatic acknowledgement was" if sent == 1 else "automatic acknowledgements were"
     why = (
-        f"possible mail loop with {snap.answer_to}: {snap.acknowledged_today} automatic "
-        "acknowledgements were sent to it in the last 24 hours, so this one was not "
-        "acknowledged; if a person wrote it, answer them yourself"
+        f"possible mail loop with {snap.answer_to}: {sent} {were} sent to it in the last 24 "
+        "hours, so this one was not acknowledged; if a person wrote it, answer them yourself"
     )
     return [*kept, Triage(why)]

@@ -70,6 +70,9 @@ class Snapshot:
     # Acknowledgements (complaint, escalation) sent to that address in the 24 hours before
     # the message arrived: past a few, an answer may be feeding a loop (bot.core.loop_guard).
     acknowledged_today: int = 0
+    # How many that may be before the next is held back: `[ingest]
+    # max_acknowledgements_per_day`, whose default is bot.core.loop_guard's.
+    acknowledgements_per_day: int = 3
     form_same_child: bool = False
     # It passes on an email someone else wrote (bot.core.forwarded), and the day that email
     # was sent when its header block says so for sure.

@@ -9,15 +9,14 @@ from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import OutboxMessage
-from bot.core.loop_guard import ACKNOWLEDGEMENTS_PER_DAY
 
 # The kinds of mail the guard limits, and the acknowledgements it counts: one per kind.
 GUARDED_KINDS = ("complaint", "escalation")
 ACKNOWLEDGEMENTS = tuple(f"{kind}_acknowledgement" for kind in GUARDED_KINDS)
 
 
-def acknowledged_since(session: Session | None, address: str, arrived: datetime) -> int:
-    """How many (up to the guard's limit: no more is ever needed) acknowledgements went to
+def acknowledged_since(session: Session | None, address: str, arrived: datetime, limit: int) -> int:
+    """How many (up to the guard's `limit`: no more is ever needed) acknowledgements went to
     `address` from a day before `arrived`."""
     if session is None or "@" not in address or '"' in address:
         return 0
@@ -30,6 +29,6 @@ def acknowledged_since(session: Session | None, address: str, arrived: datetime)
             OutboxMessage.created_at >= arrived - timedelta(days=1),
             named,
         )
-        .limit(ACKNOWLEDGEMENTS_PER_DAY)
+        .limit(limit)
     )
     return session.scalar(select(func.count()).select_from(found.subquery())) or 0

@@ -232,6 +232,7 @@ def gather(
     answered_at_reply_to = result.kind in REPLY_TO_KINDS
     ok, why_not = can_acknowledge(msg, own, reply_to=answered_at_reply_to)
     answer_to = answer_address(msg, own) if answered_at_reply_to else msg.from_addr
+    per_day = app.config.ingest.max_acknowledgements_per_day
     mine = (
         case is not None
         and case.kind == "complaint"
@@ -287,10 +288,11 @@ def gather(
         answer_to=answer_to,
         # Asked only of mail that may be acknowledged: a query spared on all other mail.
         acknowledged_today=(
-            acknowledged_since(session, answer_to, arrived)
+            acknowledged_since(session, answer_to, arrived, per_day)
             if ok and result.kind in GUARDED_KINDS
             else 0
         ),
+        acknowledgements_per_day=per_day,
         forwarded=forwarded,
         complaint_again=again is not None,
         commands_not_theirs=from_giver and none_theirs(app, msg.from_addr, parsed),

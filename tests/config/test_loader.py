@@ -425,6 +425,26 @@ def test_stuck_message_limits_that_make_no_sense_are_refused_in_one_line(
     assert error_for(data, tmp_path) == f"ingest.{key}: expected {expected}"
 
 
+def test_the_loop_guards_daily_limit_is_three_unless_set(tmp_path: Path) -> None:
+    data = example()
+    assert parse(data, tmp_path).ingest.max_acknowledgements_per_day == 3
+    data["ingest"]["max_acknowledgements_per_day"] = 1
+    assert parse(data, tmp_path).ingest.max_acknowledgements_per_day == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "got"), [(0, "0"), (-2, "-2"), ("3", "'3'"), (1.5, "1.5"), (True, "True")]
+)
+def test_a_daily_acknowledgement_limit_that_is_no_whole_number_from_one_is_refused_in_one_line(
+    tmp_path: Path, value: object, got: str
+) -> None:
+    data = example()
+    data["ingest"]["max_acknowledgements_per_day"] = value
+    assert error_for(data, tmp_path) == (
+        f"ingest.max_acknowledgements_per_day: expected a whole number >= 1, got {got}"
+    )
+
+
 def _with_agency(data: dict[str, Any], **agency: Any) -> dict[str, Any]:
     data["agencies"].append({"key": "k", "name": "An agency", "role": "relevant_agency", **agency})
     return data

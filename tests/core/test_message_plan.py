@@ -101,6 +101,7 @@ class More(TypedDict, total=False):
     form_agency: str | None
     answer_to: str
     acknowledged_today: int
+    acknowledgements_per_day: int
     forwarded: bool
     first_written: date | None
     complaint_again: bool
@@ -663,6 +664,15 @@ def test_an_address_acknowledged_three_times_today_is_not_acknowledged_again() -
             "yourself"
         )
     assert OpenComplaint(None, False) in plan(snap("complaint", acknowledged_today=5))
+    # [ingest] max_acknowledgements_per_day = 1: the second of the day is held back.
+    first = snap("complaint", answer_to=crm, acknowledgements_per_day=1, acknowledged_today=0)
+    assert OpenComplaint(None, True) in plan(first)
+    got = plan(replace(first, acknowledged_today=1))
+    assert OpenComplaint(None, False) in got
+    assert got[-1] == Triage(
+        f"possible mail loop with {crm}: 1 automatic acknowledgement was sent to it in the last "
+        "24 hours, so this one was not acknowledged; if a person wrote it, answer them yourself"
+    )
     # A SIN is not limited: a referral unit may send several in a day, and none loops.
     assert Acknowledge() in plan(snap("sin", answer_to=crm, acknowledged_today=5))
 

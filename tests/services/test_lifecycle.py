@@ -48,15 +48,19 @@ def delivered(raw: bytes, sender: str) -> bytes:
 
 
 class Bot:
-    def __init__(self, make_app: AppFactory, tmp_path: Path, now: str) -> None:
+    def __init__(
+        self, make_app: AppFactory, tmp_path: Path, now: str, **sections: dict[str, Any]
+    ) -> None:
+        """`sections`: config sections of the test's own, beside the commands one."""
         self.make_app, self.tmp_path = make_app, tmp_path
-        self.app, self.clock = make_app(now=now, **SECTIONS)
+        self.sections = {**SECTIONS, **sections}
+        self.app, self.clock = make_app(now=now, **self.sections)
         self.counter = 0
 
     def restart(self) -> None:
         """A new process: a fresh App on the same database and folders."""
         moment = self.clock.moment
-        self.app, self.clock = self.make_app(**SECTIONS)
+        self.app, self.clock = self.make_app(**self.sections)
         self.clock.moment = moment
 
     def at(self, when: str) -> Self:

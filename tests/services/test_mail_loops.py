@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import Case, StoredMessage
 from bot.core.loop_guard import ACKNOWLEDGEMENTS_PER_DAY
-from tests.fixtures.app import AppFactory
-from tests.services.test_lifecycle import Bot
+from tests.fixtures.app import AppFactory, example_data
+from tests.services.test_lifecycle import BM, Bot, reply
 
 CRM = "customer.services@invented-crm.example.org"  # a helpdesk outside every agency
 REFERRER = "casey.invented@gmp.police.uk"
@@ -98,3 +99,34 @@ def test_a_no_reply_helpdesk_is_limited_at_the_reply_to_it_is_answered_at(
         rows = list(s.scalars(select(StoredMessage).order_by(StoredMessage.id)))
     loop = f"possible mail loop with {HELPDESK}: 3 automatic acknowledgements were sent to it"
     assert [loop in (r.triage_reason or "") for r in rows] == [False] * 3 + [True] * 2
+
+
+PUBLIC = "pat.public@example.org"
+COMPLAINT = "I wish to make a formal complaint about how my concerns were handled."
+
+
+@pytest.mark.parametrize(("per_day", "acknowledged"), [(1, 1), (None, 2)])
+def test_the_daily_limit_is_the_configured_one(
+    make_app: AppFactory, tmp_path: Path, per_day: int | None, acknowledged: int
+) -> None:
+    """Two complaints from one address in a morning (the first closed in between, so the
+    second is a new one): with `max_acknowledgements_per_day = 1` the second is not
+    acknowledged and a person is told why; by default (3) both are."""
+    ingest = example_data()["ingest"]
+    if per_day is not None:
+        ingest["max_acknowledgements_per_day"] = per_day
+    bot = Bot(make_app, tmp_path, "2026-12-21T09:00", ingest=ingest)
+    bot.mail(PUBLIC, "Complaint", COMPLAINT, auth=False)
+    bot.run()
+    bot.at("2026-12-21T10:00").mail(BM, reply("TSCP-2026-0001"), "Close: dealt with by telephone")
+    bot.run()
+    bot.at("2026-12-21T11:00").mail(PUBLIC, "Complaint", COMPLAINT, auth=False)
+    bot.run()
+    assert bot.case("TSCP-2026-0002").kind == "complaint"  # its record opens all the same
+    acks = bot.outbox("complaint_acknowledgement")
+    assert [a.recipients for a in acks] == [[PUBLIC]] * acknowledged
+    with bot.app.sessions() as s:
+        last = s.scalars(select(StoredMessage).order_by(StoredMessage.id.desc())).first()
+        assert last is not None
+    loop = f"possible mail loop with {PUBLIC}: 1 automatic acknowledgement was sent to it in"
+    assert (loop in (last.triage_reason or "")) is (per_day == 1)
