@@ -73,8 +73,11 @@ def test_mail_send_withdrawn_keeps_the_queue_and_sends_it_once_restored(
     config = graph_config
     graph.state.permissions.discard("Mail.Send")
 
-    _run(config, capsys, "--now", "2026-12-23T09:05", "run", "--once")
+    code, out = _run(config, capsys, "--now", "2026-12-23T09:05", "run", "--once")
 
+    # The Inbox was read and the SIN handled; the pass still exits 1, saying why no email went.
+    assert code == 1 and "mailbox problem" not in out, out
+    assert "mail server problem: Graph refused sendMail: ErrorAccessDenied" in out
     assert graph.state.sent == []
     code, out = _run(config, capsys, "outbox", "list", "--json")
     waiting = json.loads(out)
@@ -84,7 +87,8 @@ def test_mail_send_withdrawn_keeps_the_queue_and_sends_it_once_restored(
     # The administrator restores the permission; the next pass after the retry's wait sends
     # every email, with nobody retrying them one by one.
     graph.state.permissions.add("Mail.Send")
-    _run(config, capsys, "--now", "2026-12-23T10:05", "run", "--once")
+    code, out = _run(config, capsys, "--now", "2026-12-23T10:05", "run", "--once")
+    assert code == 0 and "mail server problem" not in out, out
 
     code, out = _run(config, capsys, "outbox", "list", "--json")
     assert {r["status"] for r in json.loads(out)} == {"sent"}

@@ -29,9 +29,9 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
-from urllib3.exceptions import NewConnectionError
 
 from bot.adapters.graph_error import GraphError
+from bot.adapters.http_failure import connect_problem, never_connected
 from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError
 
 log = logging.getLogger(__name__)
@@ -168,7 +168,7 @@ class GraphClient:
         try:
             return self._login.fresh_token() if fresh else self._login.token()
         except TokenError as exc:
-            raise GraphError(f"Graph {what}: no OAuth token: {exc}") from None
+            raise GraphError(f"Graph {what}: no OAuth token: {exc}", no_token=True) from None
 
     def _send(
         self,
@@ -193,6 +193,11 @@ class GraphClient:
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
+            if never_connected(exc):
+                problem = connect_problem(exc)
+                raise GraphError(
+                    f"Graph {what} failed: {problem} ({self.base_url})", unreachable=True
+                ) from None
             raise GraphError(
                 f"Graph {what} failed: {_problem(exc)} ({self.base_url})",
                 maybe_done=_maybe_reached(exc),
@@ -206,11 +211,7 @@ def _maybe_reached(exc: requests.RequestException) -> bool:
     lost = (requests.exceptions.ReadTimeout, requests.exceptions.ChunkedEncodingError)
     if isinstance(exc, lost):
         return True
-    never = (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)
-    if not isinstance(exc, requests.exceptions.ConnectionError) or isinstance(exc, never):
-        return False
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return not isinstance(reason, NewConnectionError)  # NameResolutionError is one too
+    return isinstance(exc, requests.exceptions.ConnectionError) and not never_connected(exc)
 
 
 # Why a 403 happens, in the words an administrator acts on.
@@ -278,8 +279,7 @@ def _link(body: dict[str, Any], name: str) -> str | None:
 
 
 def _problem(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.exceptions.SSLError):
-        return "TLS certificate not trusted (set REQUESTS_CA_BUNDLE for a proxy's own CA)"
+    """A failure once connected (one never connected is worded by connect_problem)."""
     if isinstance(exc, requests.exceptions.Timeout):
         return "timed out"
     if isinstance(exc, requests.exceptions.ConnectionError):

@@ -12,7 +12,14 @@ class GraphError(Exception):
     """
 
     def __init__(
-        self, message: str, *, status: int = 0, code: str = "", maybe_done: bool = False
+        self,
+        message: str,
+        *,
+        status: int = 0,
+        code: str = "",
+        maybe_done: bool = False,
+        no_token: bool = False,
+        unreachable: bool = False,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -20,6 +27,11 @@ class GraphError(Exception):
         # The request went but no answer came (a read timeout, a gateway timeout): it may
         # have taken effect.
         self.maybe_done = maybe_done
+        # Nothing was asked of Graph: Entra ID gave no token (refused the app's credential, or
+        # could not be reached), or no connection to Graph could be made (bot.adapters.
+        # http_failure). Every call fails alike until someone mends it.
+        self.no_token = no_token
+        self.unreachable = unreachable
 
     @property
     def permanent(self) -> bool:

@@ -44,7 +44,12 @@ class GraphSender:
         except GraphError as exc:
             # maybe_sent: the request went and no answer came, so the outbox looks in Sent
             # Items first.
-            raise SendError(str(exc), permanent=_for_good(exc), maybe_sent=exc.maybe_done) from None
+            raise SendError(
+                _worded(exc),
+                permanent=_for_good(exc),
+                maybe_sent=exc.maybe_done,
+                server=_every_email(exc),
+            ) from None
         # Counts only: addresses are personal data and the outbox already records them.
         log.info("sent message via Graph as %s to %d recipient(s)", self.user, len(recipients))
 
@@ -52,12 +57,41 @@ class GraphSender:
         self._client.close()
 
 
+# sendMail's answers about the app or the sending mailbox, never about one email
+# (learn.microsoft.com/graph/errors and "Resolve Microsoft Graph authorization errors"): 401
+# InvalidAuthenticationToken, the token refused though fresh from Entra ID (consent revoked,
+# the app's credential no longer accepted); 403 ErrorAccessDenied, the app without Mail.Send or the
+# mailbox outside its RBAC scope or access policy; 404, the one resource the call names, the
+# sending mailbox: ErrorInvalidUser, or MailboxNotEnabledForRESTAPI (inactive, soft-deleted,
+# unlicensed or on-premises).
+_APP_OR_MAILBOX = (401, 403, 404)
+
+
+def _every_email(exc: GraphError) -> bool:
+    """Whether every email fails alike until someone mends the app, the mailbox or the network:
+    no token, Graph not reached, or an answer about the app or the mailbox. Not throttling or a
+    busy service (429, 503: Graph asks for a retry after a wait, and it mends by itself), nor
+    anything about one email (400 ErrorInvalidRecipients, 413 too large)."""
+    return exc.no_token or exc.unreachable or exc.status in _APP_OR_MAILBOX
+
+
 def _for_good(exc: GraphError) -> bool:
-    """Whether Graph refused this email for good. A 403 is the app's access (Mail.Send
-    withdrawn, the mailbox taken out of the app's scope), refused for every email alike: it is
-    retried, as a refused SMTP login is, so the queue goes out once an administrator mends the
-    access, and nothing waits on a person retrying each email by hand."""
-    return exc.permanent and exc.status != 403
+    """Whether Graph refused this email for good. An answer about the app or the mailbox is
+    refused for every email alike: it is retried, as a refused SMTP login is, so the queue goes
+    out once an administrator mends the access, and nothing waits on a person retrying each
+    email by hand."""
+    return exc.permanent and exc.status not in _APP_OR_MAILBOX
+
+
+def _worded(exc: GraphError) -> str:
+    """Graph's words, and for a 404 where to look: the only thing sendMail names is the sending
+    mailbox (a 401 or a 403 already says what the app needs)."""
+    if exc.status != 404:
+        return str(exc)
+    return (
+        f"{exc} (the sending mailbox: check [outgoing.graph] user is an Exchange Online "
+        "mailbox, licensed and not on-premises)"
+    )
 
 
 def _addressed(raw: bytes, recipients: list[str]) -> bytes:
