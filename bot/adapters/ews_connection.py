@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.adapters.ews_auth import EwsAuth, NoToken, configuration, forget_other_protocol, refusal
+from bot.adapters.http_failure import connect_problem, never_connected
 from bot.adapters.mail_source import MailboxError
 from bot.adapters.oauth_tokens import OAuthLogin
 
@@ -41,6 +42,20 @@ _REFUSALS = frozenset(
         "ErrorImpersonationDenied",
     }
 )
+
+
+class EwsUnusable(MailboxError):
+    """The server could not be reached (no connection made: no such host, refused, a connect
+    timeout, TLS), or it refused the login, the token or this mailbox: every request fails
+    alike until someone mends it. The sender reports it as mail server trouble."""
+
+
+def unusable(exc: BaseException) -> bool:
+    """Whether guard() words `exc` as EwsUnusable."""
+    from exchangelib.errors import UnauthorizedError
+
+    refused = isinstance(exc, UnauthorizedError | NoToken) or type(exc).__name__ in _REFUSALS
+    return refused or never_connected(exc)
 
 
 class EwsConnection:
@@ -77,7 +92,8 @@ class EwsConnection:
 
     @contextmanager
     def guard(self, doing: str) -> Iterator[None]:
-        """Turns exchangelib's exceptions into one MailboxError line."""
+        """Turns exchangelib's exceptions into one MailboxError line (EwsUnusable when every
+        request would fail alike)."""
         from exchangelib.errors import (
             EWSError,
             RateLimitError,
@@ -93,32 +109,35 @@ class EwsConnection:
             raise
         except NoToken as exc:
             self._account = None
-            raise MailboxError(f"{where}: no OAuth token: {exc}") from None
+            raise EwsUnusable(f"{where}: no OAuth token: {exc}") from None
         except UnauthorizedError:
             self._account = None
             login = self.login
-            raise MailboxError(
+            raise EwsUnusable(
                 f"{where}: {refusal(login.auth, login.username, login.mailbox)}"
             ) from None
         except ResponseMessageError as exc:
             # exchangelib files Exchange's answers under TransportError, a 503 made into
             # ErrorServerBusy among them; a refusal of this mailbox is no network trouble.
-            if type(exc).__name__ not in _REFUSALS:
-                self._account = None
-                raise MailboxError(
-                    f"{where}: cannot reach the server while {doing} ({exc})"
+            if type(exc).__name__ in _REFUSALS:
+                raise EwsUnusable(
+                    f"{where}: Exchange refused {doing}: {type(exc).__name__} ({exc})"
                 ) from None
-            raise MailboxError(
-                f"{where}: Exchange refused {doing}: {type(exc).__name__} ({exc})"
-            ) from None
-        except (TransportError, RateLimitError) as exc:
             self._account = None
-            raise MailboxError(f"{where}: cannot reach the server while {doing} ({exc})") from None
+            raise self._unreached(exc, doing) from None
+        except (TransportError, RateLimitError, OSError) as exc:
+            self._account = None
+            raise self._unreached(exc, doing) from None
         except EWSError as exc:
             raise MailboxError(f"{where}: {type(exc).__name__} while {doing} ({exc})") from None
-        except OSError as exc:
-            self._account = None
-            raise MailboxError(f"{where}: cannot reach the server while {doing} ({exc})") from None
+
+    def _unreached(self, exc: Exception, doing: str) -> MailboxError:
+        """The network or the server failed; EwsUnusable when no connection was made at all
+        (worded in a few words: exchangelib's own wording nests three exceptions)."""
+        where = f"{self.login.describe()}: cannot reach the server while {doing}"
+        if never_connected(exc):
+            return EwsUnusable(f"{where}: {connect_problem(exc)}")
+        return MailboxError(f"{where} ({exc})")
 
     def folder(self, name: str, *, create: bool = True) -> Any:
         """A folder at the top of the mailbox (beside the Inbox) by display name; created

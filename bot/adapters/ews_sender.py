@@ -17,7 +17,7 @@ from email.policy import compat32
 from email.utils import getaddresses
 from typing import Any
 
-from bot.adapters.ews_connection import EwsConnection
+from bot.adapters.ews_connection import EwsConnection, EwsUnusable, unusable
 from bot.adapters.mail_source import MailboxError
 from bot.adapters.outgoing import SendError
 
@@ -33,13 +33,7 @@ class EwsSender:
             raise SendError("no recipients given")
         message_id, bcc = _envelope(raw, recipients)
         from exchangelib import Mailbox, Message
-        from exchangelib.errors import (
-            ErrorMessageSizeExceeded,
-            EWSError,
-            ResponseMessageError,
-            TransportError,
-            UnauthorizedError,
-        )
+        from exchangelib.errors import EWSError
 
         try:
             with self._ews.guard("sending"):
@@ -53,26 +47,14 @@ class EwsSender:
                         bcc_recipients=[Mailbox(email_address=a) for a in bcc] or None,
                         is_read=True,  # the copy in Sent Items, not new mail for anyone
                     ).send_and_save()
-                except UnauthorizedError:
-                    raise  # the guard words it: login refused
-                except ErrorMessageSizeExceeded as exc:
-                    where = self._ews.login.describe()
-                    raise SendError(f"{where}: {exc}", permanent=True) from None
-                except ResponseMessageError as exc:
-                    raise _refused(self._ews.login.describe(), exc) from None
-                except TransportError as exc:  # includes a refusal _refused did not know
-                    # The request may have reached Exchange before the connection failed: the
-                    # outbox looks in Sent Items before sending it again.
-                    raise SendError(
-                        f"{self._ews.login.describe()}: the server did not confirm sending ({exc})",
-                        maybe_sent=True,
-                    ) from None
                 except EWSError as exc:
-                    raise SendError(
-                        f"{self._ews.login.describe()}: {type(exc).__name__} while sending ({exc})"
-                    ) from None
+                    if unusable(exc):
+                        raise  # the guard words it: login or mailbox refused, not reached
+                    raise _not_sent(self._ews.login.describe(), exc) from None
         except MailboxError as exc:
-            raise SendError(str(exc)) from None
+            # EwsUnusable: not reached, or the login, the token or the mailbox refused. Nothing
+            # was sent, and no email goes until someone mends it (run --once exits 1).
+            raise SendError(str(exc), server=isinstance(exc, EwsUnusable)) from None
         # Counts only: addresses are personal data and the outbox already records them.
         log.info("sent message via EWS to %d recipient(s)", len(recipients))
 
@@ -83,11 +65,26 @@ class EwsSender:
                 account = self._ews.account()
                 account.sent.refresh()
         except MailboxError as exc:
-            raise SendError(str(exc)) from None
+            raise SendError(str(exc), server=isinstance(exc, EwsUnusable)) from None
         return f"{self._ews.login.describe()} (Sent Items found)"
 
     def close(self) -> None:
         self._ews.close()
+
+
+def _not_sent(where: str, exc: Exception) -> SendError:
+    """A failure of this one send, once Exchange was reached and took the login."""
+    from exchangelib.errors import ErrorMessageSizeExceeded, ResponseMessageError, TransportError
+
+    if isinstance(exc, ErrorMessageSizeExceeded):
+        return SendError(f"{where}: {exc}", permanent=True)
+    if isinstance(exc, ResponseMessageError):
+        return _refused(where, exc)
+    if isinstance(exc, TransportError):  # includes a refusal _refused did not know
+        # The request may have reached Exchange before the connection failed: the outbox
+        # looks in Sent Items before sending it again.
+        return SendError(f"{where}: the server did not confirm sending ({exc})", maybe_sent=True)
+    return SendError(f"{where}: {type(exc).__name__} while sending ({exc})")
 
 
 # Refusals no retry mends: the recipients, the right to send as the mailbox, the MIME itself.
