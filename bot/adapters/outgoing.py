@@ -13,9 +13,10 @@ class SendError(Exception):
     Everything else (connection refused, timeouts, 4xx, a login refused) is worth retrying.
     maybe_sent: the whole message had gone to the server when the connection failed, so the
     server may have accepted it; look before sending it again.
-    server: the mail server could not be reached or refused the bot's login, before any email
-    was handed over: every email fails alike until someone mends it (the message names no
-    email, so it may be shown and logged as it is).
+    server: the mail server could not be reached, or refused the bot's login, its token or its
+    mailbox (Graph: the app's access; EWS: the sending mailbox), before any email was handed
+    over: every email fails alike until someone mends it (the message names no email, so it
+    may be shown and logged as it is).
     """
 
     def __init__(
