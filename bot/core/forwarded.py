@@ -26,14 +26,46 @@ _SENT = re.compile(r"^[>\s*]*(?:sent|date):\s*(?P<when>.+)$", re.IGNORECASE)
 _TIME = re.compile(r"(?:\s+at)?\s+\d{1,2}[:.]\d{2}\b.*$", re.IGNORECASE)
 _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}")
 _HEADER_LINES = 6  # how far below a From: line its Sent: or Date: line may stand
+_FROM_VALUE = re.compile(r"^[>\s*]*from:\s*(?P<who>\S.*)$", re.IGNORECASE)
+_ADDRESS = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+\.[a-z]{2,}", re.IGNORECASE)
 
 
-def is_forwarded(msg: MailMessage) -> bool:
-    """A forward by its subject, its forwarded-message line, or an email attached to it."""
-    if leading(msg.subject).forwarded or _MARKER.search(msg.text):
+def is_forwarded(msg: MailMessage, own: frozenset[str] = frozenset()) -> bool:
+    """A forward by its subject, its forwarded-message line, or an email attached to it; or,
+    under a subject that is no reply, a quoted header block from someone else: Outlook's
+    "Original Message" forward whose "FW:" was typed over ("Complaint for TSCP"). A reply
+    quotes others' mail as a matter of course, so only a new subject counts that way; and
+    mail of the partnership's own, or the sender's, quoted is no one else's words."""
+    subject = leading(msg.subject)
+    if subject.forwarded or _MARKER.search(msg.text):
         return True
     attached = any(a.content_type.lower() == "message/rfc822" for a in msg.attachments)
-    return attached or msg.own_text is not None
+    if attached or msg.own_text is not None:
+        return True
+    return not subject.answered and _quotes_another(msg, own)
+
+
+def _quotes_another(msg: MailMessage, own: frozenset[str]) -> bool:
+    """Whether the body's first header block (a From: line with a Sent: or Date: line just
+    below it) is from someone other than the sender and the partnership."""
+    writer = _block_from(msg.text.splitlines())
+    if writer is None:
+        return False
+    found = _ADDRESS.search(writer)
+    if found is not None:
+        return found.group(0).lower() not in {msg.from_addr, *(a.lower() for a in own)}
+    name = " ".join(writer.split()).lower()
+    return bool(name) and name != " ".join(msg.from_name.split()).lower()
+
+
+def _block_from(lines: list[str]) -> str | None:
+    """What the From: line of the body's first header block names; None with no block."""
+    for i, line in enumerate(lines):
+        if (found := _FROM_VALUE.match(line)) is None:
+            continue
+        below = lines[i + 1 : i + 1 + _HEADER_LINES]
+        return found.group("who") if any(_SENT.match(b) for b in below) else None
+    return None
 
 
 def first_written(msg: MailMessage, tz: tzinfo) -> date | None:

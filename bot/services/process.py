@@ -219,8 +219,8 @@ def gather(
     if session is not None and case is None and ref is None and result.kind == "appendix_b":
         # A return sent as a fresh email: match it by the agency's one outstanding request.
         case = case_awaiting_return(session, app, msg.from_addr)
-    forwarded = is_forwarded(msg)
     own = frozenset({app.config.partnership.mailbox})
+    forwarded = is_forwarded(msg, own)
     again = None
     if session is not None and case is None and result.kind == "complaint" and not forwarded:
         again = open_complaint_from(session, answer_address(msg, own))

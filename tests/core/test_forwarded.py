@@ -104,3 +104,43 @@ def test_the_clock_runs_from_the_forwarded_day_only_within_a_year_before_arrival
     written: date | None, counted: date | None
 ) -> None:
     assert counted_from(written, date(2027, 1, 11)) == counted
+
+
+def _outlook(
+    subject: str, quoted_from: str, sender: str = "customer.services@example.org"
+) -> MailMessage:
+    text = (
+        "Passing this on to you as it is for the partnership.\n\n"
+        f"-----Original Message-----\nFrom: {quoted_from}\nSent: 20 November 2026 14:02\n"
+        "To: Customer Services\nSubject: complaint\n\nI wish to make a formal complaint."
+    )
+    return MailMessage("<m@t>", subject, sender, "Customer Services", text=text)
+
+
+OWN = frozenset({"tscp@tameside.gov.uk"})
+
+
+@pytest.mark.parametrize(
+    ("subject", "quoted_from", "forwarded"),
+    [
+        # Outlook's forward with "FW:" typed over: someone else's email, quoted whole.
+        ("Complaint for TSCP", "Pat Public <pat.public@example.org>", True),
+        ("Complaint for TSCP", "Pat Public", True),  # Exchange's own names, no address
+        # A reply quotes others' mail as a matter of course.
+        ("RE: complaint", "Pat Public <pat.public@example.org>", False),
+        # The partnership's own mail, or the sender's own, quoted: nobody else's words.
+        ("My complaint", "TSCP <tscp@tameside.gov.uk>", False),
+        ("My complaint", "Customer Services <customer.services@example.org>", False),
+        ("My complaint", "Customer Services", False),
+    ],
+)
+def test_a_quoted_header_block_from_someone_else_under_a_new_subject_is_a_forward(
+    subject: str, quoted_from: str, forwarded: bool
+) -> None:
+    assert is_forwarded(_outlook(subject, quoted_from), OWN) is forwarded
+
+
+def test_prose_starting_with_from_is_no_header_block() -> None:
+    text = "From: the moment I rang you nobody has helped.\nI wish to make a formal complaint."
+    msg = MailMessage("<m@t>", "Complaint", "pat@example.org", "Pat", text=text)
+    assert not is_forwarded(msg, OWN)

@@ -75,6 +75,29 @@ def test_a_complaint_read_in_time_is_given_its_date_and_not_flagged(bot: Bot) ->
     assert "already overdue" not in triage_section(digest(bot, "2026-12-02T08:05"))
 
 
+def test_an_outlook_forward_whose_fw_was_typed_over_is_a_forward_not_the_forwarders_complaint(
+    bot: Bot,
+) -> None:
+    # Customer services pass on Pat's complaint of Fri 20 Nov under a subject of their own.
+    body = (
+        "Hi, passing this on to you as it is for the partnership.\n\n"
+        "-----Original Message-----\n"
+        f"From: Pat Public <{PUBLIC}>\n"
+        "Sent: 20 November 2026 14:02\n"
+        "To: Customer Services\n"
+        "Subject: complaint\n\n"
+        f"{COMPLAINT}\n"
+    )
+    bot.mail("customer.services@example-council.org", "Complaint for TSCP", body, auth=False)
+    bot.run()
+    # Customer services are not told "We received your complaint", with the Ombudsman's details.
+    assert bot.outbox("complaint_acknowledgement") == []
+    case = bot.case("TSCP-2026-0001")
+    assert (case.kind, case.sin_received_on) == ("complaint", date(2026, 11, 20))
+    reason = triage_section(digest(bot, "2026-12-02T08:05"))
+    assert "forwarded complaint: the clock runs from when the complainant first wrote" in reason
+
+
 def test_a_forwarded_complaint_is_not_acknowledged_and_counts_from_when_it_was_sent(
     bot: Bot,
 ) -> None:
