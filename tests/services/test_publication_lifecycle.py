@@ -7,6 +7,8 @@ of, once reversed or moved, is flagged; a case closed with work still owed says 
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.adapters.db.models import Case
 from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, SCRUTINEER, Bot, body_of, reply
 
@@ -134,6 +136,20 @@ def test_the_partners_and_the_scrutineer_are_told_the_cspr_decision_once(cspr: B
     say(cspr, "2027-01-20T10:00", "CSPR: no because the Panel has started a national review")
     assert cspr.outbox("cspr_decision")[-1].subject == f"[{REF}] CSPR decision: no local review"
     assert "WHY The Panel has started a national review" in words(cspr, "cspr_decision")
+
+
+def test_a_corrected_cspr_day_flags_the_decision_email_the_partners_already_have(
+    cspr: Bot,
+) -> None:
+    answer = say(
+        cspr, "2027-01-20T10:00", "Correct CSPR: 14/01/2027 because the partners signed on the 14th"
+    )
+    assert cspr.due("cspr_report") == date(2027, 7, 14)
+    # Their email said "Report due: Wednesday 7 July 2027": the reply and the digest say so.
+    [told] = cspr.outbox("cspr_decision")
+    assert f"(#{told.id}) gave the old date of the CSPR decision" in answer
+    flags = [e.detail for e in cspr.case().events if e.what == "sent_notice_outdated"]
+    assert any(f"#{told.id}" in f and "CSPR decision" in f for f in flags)
 
 
 def test_the_scrutineers_disagreement_after_the_cspr_decision_is_about_that_decision(

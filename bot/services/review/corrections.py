@@ -185,26 +185,22 @@ def correct_date(
 # The notices to outside bodies that state each correctable date. One already sent (or approved
 # and on its way) stated the old date, and promised to say if it changed: the Business Manager
 # is told to, in the reply and under "Needs your attention".
-_STATED_IN: dict[c.Corrected, str] = {
-    c.Corrected.CSPR: "reviewer_notice",
-    c.Corrected.NOTIFIED: "panel_delay_notice",
-    c.Corrected.REPORT_SENT: "publication_notice",
-    c.Corrected.RECEIVED: "complaint_acknowledgement",
+_STATED_IN: dict[c.Corrected, tuple[str, ...]] = {
+    # The partners' and the Scrutineer's own email of the decision gave its day and the
+    # report's due date, as the reviewer notice to the national bodies did.
+    c.Corrected.CSPR: ("reviewer_notice", "cspr_decision"),
+    c.Corrected.NOTIFIED: ("panel_delay_notice",),
+    c.Corrected.REPORT_SENT: ("publication_notice",),
+    c.Corrected.RECEIVED: ("complaint_acknowledgement",),
 }
 
 
 def _told_otherwise(
     session: Session, case: Case, which: c.Corrected, what: str, now: datetime
 ) -> str:
-    event = _STATED_IN.get(which)
-    if event is None:
-        return ""
-    return told_otherwise(
-        session,
-        case,
-        event,
-        now,
-        _STALE.get(which, f"gave the old date of {what}: tell its recipients of the correction"),
+    stale = _STALE.get(which, f"gave the old date of {what}: tell its recipients of the correction")
+    return "".join(
+        told_otherwise(session, case, event, now, stale) for event in _STATED_IN.get(which, ())
     )
 
 
