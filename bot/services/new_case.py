@@ -16,7 +16,7 @@ from bot.core.working_days import day_zero
 from bot.services.cases import add_event, next_reference, set_deadline
 from bot.services.held_rows import hold_rows
 from bot.services.mailout import queue_email
-from bot.services.screening_booking import deadline_context, meeting_context
+from bot.services.screening_booking import deadline_context, meeting_context, screening_overdue
 from bot.services.store import FETCH_TIME, receipt_note
 
 log = logging.getLogger(__name__)
@@ -73,13 +73,18 @@ def acknowledge(
     form_unread: bool = False,
     form_absent: bool = False,
 ) -> None:
+    tz = app.config.partnership.time_zone
+    today = now.astimezone(tz).date()
     context = {
         "case": {"ref": case.ref, "initials": case.initials},
-        "received_at": row.received_at.astimezone(app.config.partnership.time_zone),
+        "received_at": row.received_at.astimezone(tz),
         # Never tell the referrer a read time as if it were the arrival time.
         "arrival_unknown": row.received_source == FETCH_TIME,
         "screening": meeting_context(app, meeting),
-        "deadlines": deadline_context(case),
+        # The panel's 2 working days ran out before the case was opened (read late): never
+        # booked "after the 2 working days" as if none was free.
+        "screening_overdue": screening_overdue(case, today),
+        "deadlines": deadline_context(case, today),
         # Field names only (never values): what the referrer is asked to send again.
         "missing": missing or [],
         # The attached form could not be opened at all: ask for a readable copy.

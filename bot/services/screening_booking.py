@@ -5,7 +5,7 @@ invitation; a booking after the 2-working-day deadline is flagged at once."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -57,25 +57,35 @@ def book_screening(session: Session, app: App, case: Case, now: datetime) -> Mee
         now,
         "screening_booked",
         f"Screening Panel {when}",
-        why="earliest configured slot on or before the 2nd working day",
+        why="earliest configured slot on or before the 2nd working day"
+        if slot.within_deadline
+        else "no configured slot on or before the 2nd working day: the earliest after it",
     )
-    _flag_if_late(session, case, meeting, now)
+    _flag_if_late(session, app, case, meeting, now)
     return meeting
 
 
-def _flag_if_late(session: Session, case: Case, meeting: Meeting, now: datetime) -> None:
+def _flag_if_late(session: Session, app: App, case: Case, meeting: Meeting, now: datetime) -> None:
     """A panel booked after its 2-working-day deadline is put to the Business Manager at once
-    (the digest's Needs your attention), not left for the clock to turn overdue."""
-    if not meeting.within_deadline:
-        add_event(
-            session,
-            case,
-            now,
-            "screening_after_deadline",
+    (the digest's Needs your attention), not left for the clock to turn overdue. When the
+    deadline had passed before the case was opened, no free slot was missed: it says so."""
+    if meeting.within_deadline:
+        return
+    overdue = screening_overdue(case, now.astimezone(app.config.partnership.time_zone).date())
+    why = "find an earlier time and move it with Reschedule: <date> <time>"
+    if overdue is None:
+        detail = (
             "Screening Panel booked after the 2-working-day deadline: no earlier configured "
-            "slot was free",
-            why="find an earlier time and move it with Reschedule: <date> <time>",
+            "slot was free"
         )
+    else:
+        detail = (
+            "Screening Panel booked after the 2-working-day deadline, which had passed on "
+            f"{deadlines.fmt_date(overdue)} before the case was opened: the earliest configured "
+            "slot from then on"
+        )
+        why = "it should meet as soon as it can: move it earlier with Reschedule: <date> <time>"
+    add_event(session, case, now, "screening_after_deadline", detail, why=why)
 
 
 def _book_on_calendar(
@@ -107,7 +117,7 @@ def _book_on_calendar(
         f"Screening Panel {when:%a %d %b %Y %H:%M}, booked on the mailbox's calendar",
         why=choice.why,
     )
-    _flag_if_late(session, case, meeting, now)
+    _flag_if_late(session, app, case, meeting, now)
     return meeting
 
 
@@ -235,7 +245,7 @@ def send_invitation(
     context = {
         "case": {"ref": case.ref, "initials": case.initials},
         "meeting": meeting_context(app, meeting),
-        "deadlines": deadline_context(case),
+        "deadlines": deadline_context(case, now.astimezone(tz).date()),
         # The Business Manager is invited too but does not vote: say whom the hint is for.
         "voting_hint": "Statutory partners: reply to this email with one line: "
         "Vote: rapid review, "
@@ -269,13 +279,30 @@ def meeting_context(app: App, meeting: Meeting | None) -> dict[str, object] | No
     }
 
 
-def deadline_context(case: Case) -> list[dict[str, object]]:
+def deadline_context(case: Case, today: date) -> list[dict[str, object]]:
+    """The case's deadlines for an email written `today`: one not met whose day has come is
+    marked (`when`: "passed" or "today"), never listed as a date still to come."""
     return [
         {
             "name": d.name,
             "title": deadlines.RULES[d.name.split(":")[0]].summary,
             "due": d.due,
             "explain": d.explanation,
+            "when": _when(d.due, today) if d.met_at is None else "",
         }
         for d in case.deadlines
     ]
+
+
+def _when(due: date, today: date) -> str:
+    if deadlines.may_promise(due, today):
+        return ""
+    return "today" if due == today else "passed"
+
+
+def screening_overdue(case: Case, today: date) -> date | None:
+    """The day the Screening Panel was due, when that day had gone by `today` unmet."""
+    found = next((d for d in case.deadlines if d.name == "screening_meeting"), None)
+    if found is None or found.met_at is not None or found.due >= today:
+        return None
+    return found.due

@@ -41,12 +41,14 @@ DEADLINES = [
         "title": "Screening Panel meets",
         "due": date(2026, 12, 29),
         "explain": "Within 2 working days of the notification.",
+        "when": "",  # "passed" or "today" when the email is written on or after the day
     },
     {
         "name": "national_panel",
         "title": "Local authority notifies the National Panel",
         "due": date(2026, 12, 31),
         "explain": "Within 5 working days of the local authority becoming aware.",
+        "when": "",
     },
 ]
 MEETING = {
@@ -63,6 +65,8 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "case": {"ref": "TSCP-2026-0007", "initials": "A.B."},
         "received_at": datetime(2026, 12, 24, 14, 32, tzinfo=UTC),
         "screening": {"start": MEETING["start"], "end": MEETING["end"], "late": False},
+        # The day the panel was due, when it had passed before the case was opened.
+        "screening_overdue": None,
         "deadlines": DEADLINES,
         "business_manager": BUSINESS_MANAGER,
         "missing": ["date the local authority became aware", "child 2: date of birth"],
@@ -752,6 +756,33 @@ def test_acknowledgement_without_screening_or_initials(renderer: TemplateRendere
     assert "will confirm the date of the panel" in out.text
     assert "initials" not in out.text and "initials" not in out.html
     assert "None" not in out.text
+
+
+def test_acknowledgement_of_a_sin_opened_after_its_panel_was_due_gives_no_day_gone_by(
+    renderer: TemplateRenderer,
+) -> None:
+    """Opened on Wednesday 30 December from a SIN that arrived on Thursday 24: the panel's 2
+    working days ended on Tuesday 29, so the booking is late, but no free slot was missed."""
+    passed = [{**DEADLINES[0], "when": "passed"}, {**DEADLINES[1], "when": "today"}]
+    ctx = {
+        **CONTEXTS["sin_acknowledgement"],
+        "screening": {**CONTEXTS["sin_acknowledgement"]["screening"], "late": True},
+        "screening_overdue": date(2026, 12, 29),
+        "deadlines": passed,
+    }
+    out = renderer.render("sin_acknowledgement", ctx)
+    for text in (" ".join(out.text.split()), " ".join(out.html.split())):
+        assert (
+            "Those 2 working days ended on Tuesday 29 December 2026, before your notification "
+            "was opened as a case here. We are sorry for the delay"
+        ) in text
+        assert "no earlier time was free" not in text
+        assert "Screening Panel meets (this date has passed)" in text
+        assert "Local authority notifies the National Panel (today)" in text
+    invitation = renderer.render("screening_invitation", {**CONTEXTS["screening_invitation"],
+                                                          "deadlines": passed})  # fmt: skip
+    assert "Screening Panel meets (this date has passed)" in invitation.text
+    assert "Screening Panel meets (this date has passed)" in invitation.html
 
 
 def test_screening_invitation_keeps_the_voting_hint_lines(renderer: TemplateRenderer) -> None:

@@ -9,6 +9,7 @@ is also checked for stray subject spaces, "1 agencies" and days that should be w
 from __future__ import annotations
 
 import email
+from datetime import datetime
 from email import policy
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from bot.adapters.db.models import OutboxMessage
 from tests.fixtures.app import AppFactory
 from tests.fixtures.forms_docx import SIN_INCIDENT, sin_docx
-from tests.fixtures.mail import drop_into_maildir
+from tests.fixtures.mail import LONDON, drop_into_maildir
 from tests.fixtures.mail import email as make_email
 from tests.services.test_lifecycle import (
     BM,
@@ -319,3 +320,34 @@ def test_a_panel_booked_after_its_deadline_is_said_to_the_referrer_and_flagged(
     b.at("2026-12-17T08:30").run()
     digest = flat(body_of(b.outbox("daily_digest")[-1]))
     assert "TSCP-2026-0006 screening after deadline Screening Panel booked after the" in digest
+
+
+def test_a_sin_read_after_its_panel_was_due_is_not_given_that_day_as_one_to_come(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """A SIN that arrived on Monday, read on Thursday after an outage: its panel was due on
+    Wednesday. No free slot was missed, and neither the referrer nor the panel is given
+    Wednesday as a day still to come."""
+    b = Bot(make_app, tmp_path, "2026-12-24T09:00")
+    monday = datetime(2026, 12, 21, 10, 0, tzinfo=LONDON)
+    b.mail(REFERRER, "Serious Incident Notification", "Form to follow.", arrived=monday)
+    b.run()
+    ack = flat(body_of(one(b, "sin_acknowledgement")))
+    assert (
+        "Those 2 working days ended on Wednesday 23 December 2026, before your notification was "
+        "opened as a case here. We are sorry for the delay: the panel will meet as soon as it "
+        "can, and the Business Manager has been told."
+    ) in ack
+    assert "no earlier time was free" not in ack
+    key_dates = ack.split("KEY DATES")[1]
+    assert key_dates.startswith(
+        " Wed 23 Dec 2026 Screening Panel meets within 2 working days of the SIN form being "
+        "received (this date has passed)"
+    )
+    assert "(this date has passed)" in flat(body_of(one(b, "screening_invitation")))
+    [late] = [e for e in b.case().events if e.what == "screening_after_deadline"]
+    assert late.detail.startswith(
+        "Screening Panel booked after the 2-working-day deadline, which had passed on Wed 23 Dec "
+        "2026 before the case was opened"
+    )
+    assert_every_email_is_clean(b)
