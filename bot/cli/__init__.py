@@ -29,6 +29,7 @@ from bot.cli import (
     review_cmd,
     run_cmd,
     status_cmd,
+    triage_cmd,
 )
 from bot.cli.context import Context
 
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         case_cmd,
         review_cmd,
         mail_cmd,
+        triage_cmd,
         forms_cmd,
         calendar_cmd,
         data_cmd,

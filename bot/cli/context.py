@@ -68,6 +68,19 @@ def file_to_write(text: str | None, option: str) -> Path | None:
     return path
 
 
+_LARGEST_ID = 2**63 - 1
+
+
+def need_id(ctx: Context) -> int:
+    """The row number a command acts on (`outbox retry 12`, `triage done 12`), refused in one
+    line when missing, and not found when no row could have it."""
+    if ctx.args.id is None:
+        raise UsageError(f"{ctx.args.action} needs an ID")
+    if not 0 < ctx.args.id <= _LARGEST_ID:  # no row has it, and the database cannot hold it
+        raise NotFound(f"no #{ctx.args.id}: numbers run from 1 (see the list)")
+    return int(ctx.args.id)
+
+
 def config_path(arg: str | None) -> Path:
     return Path(arg or os.environ.get("TSCP_BOT_CONFIG") or "config.toml")
 
