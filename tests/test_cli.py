@@ -533,7 +533,10 @@ def test_triage_retry_sends_round_only_mail_a_person_is_waiting_on(bot: Run, con
     )
 
 
-@pytest.mark.parametrize("action", [("outbox", "retry"), ("triage", "done"), ("triage", "retry")])
+@pytest.mark.parametrize(
+    "action",
+    [("outbox", "retry"), ("triage", "done"), ("triage", "retry"), ("triage", "new-case")],
+)
 def test_a_number_no_row_could_have_is_not_found(bot: Run, action: tuple[str, str]) -> None:
     code, _, err = bot(*action, "99999999999999999999")
     assert code == 3 and "no #99999999999999999999" in one_line_error(err)

@@ -1,7 +1,9 @@
-"""`triage`: the messages waiting for a person, taken off the list or sent round again."""
+"""`triage`: the messages waiting for a person, taken off the list, sent round again, or a SIN
+form on it opened as a case of its own."""
 
 from __future__ import annotations
 
+import getpass
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -10,19 +12,35 @@ from bot.cli.output import print_json, print_table
 
 if TYPE_CHECKING:
     from bot.adapters.db.models import StoredMessage
+    from bot.services.triage_new_case import Opened
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("triage", help="messages waiting for a person: list, done ID, retry ID")
-    p.add_argument("action", choices=["list", "done", "retry"])
+    p = sub.add_parser(
+        "triage",
+        help="messages waiting for a person: list, done ID, retry ID, new-case ID",
+        description="Messages waiting for a person. new-case ID opens the SIN form of message "
+        "ID (one naming another child or incident than its case, or a second SIN form in one "
+        "email) as a new case, its clocks counted from the day the email arrived.",
+    )
+    p.add_argument("action", choices=["list", "done", "retry", "new-case"])
     p.add_argument("id", nargs="?", type=int)
     p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.add_argument(
+        "--form",
+        metavar="DOCUMENT",
+        help="new-case: the document whose SIN form to open, when the email holds several",
+    )
     p.set_defaults(handler=triage)
 
 
 def triage(ctx: Context) -> int:
     if ctx.args.action == "list":
         return _triage_list(ctx)
+    if ctx.args.action == "new-case":
+        return _new_case(ctx)
+    if ctx.args.form is not None:
+        raise UsageError("--form is for new-case: which SIN form of the message to open")
     from bot.adapters.db.models import StoredMessage
     from bot.services.ingest import release_now
 
@@ -122,3 +140,60 @@ def _waiting(status: str) -> str:
     """Mail on the triage list whose pass is over is waiting for a person, not "processed"
     (the word for mail the bot has finished with); quarantined or failed mail says so."""
     return "waiting" if status == "processed" else status
+
+
+def _new_case(ctx: Context) -> int:
+    from bot.core.triage_new_case import AlreadyOpened, Refused
+    from bot.services.ingest import release_now
+    from bot.services.triage_new_case import open_new_case
+
+    number = need_id(ctx)
+    app = ctx.app()
+    done = open_new_case(app, number, ctx.args.form, f"terminal:{getpass.getuser()}")
+    if done is None:
+        raise NotFound(f"no message #{number}")
+    if isinstance(done, Refused):
+        raise UsageError(done.why)
+    if isinstance(done, AlreadyOpened):
+        print(done.said)
+        return 0
+    for line in _opened_lines(number, done, app.config.partnership.time_zone):
+        print(line)
+    if done.triage_reason is None:
+        print(f"message #{number} taken off the triage list; {release_now(app, number)}")
+    else:
+        print(f"message #{number} stays on the triage list: {done.triage_reason}")
+    return 0
+
+
+def _opened_lines(number: int, done: Opened, tz: Any) -> list[str]:
+    from bot.core.deadlines import fmt_date
+
+    arrived = done.arrived.astimezone(tz)
+    which = "its SIN form" if done.documents == ("",) else " and ".join(done.documents)
+    when = (
+        "when the email arrived"
+        if done.arrival_known
+        else "when the bot read it (the mailbox gave no arrival time)"
+    )
+    lines = [
+        f"message #{number}: {done.ref} opened from {which}, counted from "
+        f"{fmt_date(arrived.date())} {arrived:%H:%M}, {when}"
+    ]
+    if done.overdue:
+        lines.append(
+            f"{done.ref}: the Screening Panel was due {fmt_date(done.screening_due)}: it is "
+            "overdue from the start (no email gives that day as one to come)"
+        )
+    else:
+        lines.append(f"{done.ref}: the Screening Panel is due {fmt_date(done.screening_due)}")
+    told = [
+        "the Screening Panel invited"
+        if done.invited
+        else "no screening slot fits: book it by hand",
+        "the referrer acknowledged" if done.acknowledged else "the referrer not acknowledged",
+    ]
+    if done.linked is not None:
+        told.append(f"{done.linked} and {done.ref} name each other")
+    lines.append("; ".join(told))
+    return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.core.plan_effects import AlertNow, ApplySinForm, Effect, FlagFormCase, OpenCase, Triage
 from bot.core.snapshot import Snapshot
+from bot.core.triage_new_case import command, typed
 
 
 def form_counts(snap: Snapshot) -> bool:
@@ -39,11 +40,17 @@ def _other_child(snap: Snapshot) -> list[Effect]:
     )
     advice = (
         f"Nothing from it was recorded on {ref}. If it is a new notification (its 2-working-day "
-        f"screening clock may be running), forward it to the mailbox with [{ref}] taken out of "
-        "the subject to open a case; if it corrects this case, the case's details are unchanged: "
-        "correct them with the sender"
+        f"screening clock may be running), run {new_case(snap)} to open it as a new case, "
+        "counted from the day it arrived; if it corrects this case, the case's details are "
+        "unchanged: correct them with the sender"
     )
     return [Triage(f"{question} {advice}"), AlertNow(f"{question} {advice}.")]
+
+
+def new_case(snap: Snapshot) -> str:
+    """The command that opens the message's SIN form as a case of its own, its clocks counted
+    from the day it arrived (bot.core.triage_new_case)."""
+    return command(snap.stored_as if snap.stored_as is not None else "N")
 
 
 _COUNT = {2: "two", 3: "three", 4: "four"}
@@ -67,31 +74,40 @@ def several_sin_forms(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
         read = f"only {first} was read"
     said = (
         f"{_COUNT.get(len(names), str(len(names)))} SIN forms in one email "
-        f"({', '.join(names)}): {read}; {_advice(rest)}"
+        f"({', '.join(names)}): {read}; {_advice(snap, rest if opened or applied else names)}"
     )
     if not (opened or applied):
         clock = "its 2-working-day screening clock may be running"
         return [Triage(said), AlertNow(f"{said} ({clock}).")]
     # The first form was acted on: the alert says so, and asks only about the others.
-    return [Triage(said), AlertNow(_still_to_do(rest), first, opened)]
+    return [Triage(said), AlertNow(_still_to_do(snap, rest), first, opened)]
 
 
-def _advice(rest: tuple[str, ...]) -> str:
-    if len(rest) == 1:
-        return f"if {rest[0]} is another incident, forward it on its own to open its case"
-    return f"if {', '.join(rest)} are other incidents, forward each on its own to open its case"
+_COUNTED = "to open it as a new case, counted from the day it arrived"
 
 
-def _still_to_do(rest: tuple[str, ...]) -> str:
+def _advice(snap: Snapshot, unused: tuple[str, ...]) -> str:
+    """How to open the forms not yet opened: one is named by the message alone; several are
+    told apart by their document, one run each."""
+    if len(unused) == 1:
+        return f"if {unused[0]} is another incident, run {new_case(snap)} {_COUNTED}"
+    each = ", ".join(typed(name) for name in unused)
+    return (
+        f"run {new_case(snap)} --form <document> for each of {each} that is a new "
+        f"notification, {_COUNTED}"
+    )
+
+
+def _still_to_do(snap: Snapshot, rest: tuple[str, ...]) -> str:
     if len(rest) == 1:
         return (
-            f"{rest[0]} was not read. If it is another incident, forward it to the mailbox on "
-            "its own, to open its case: its 2-working-day screening clock may be running."
+            f"{rest[0]} was not read. If it is another incident, run {new_case(snap)} "
+            f"{_COUNTED}: its 2-working-day screening clock may be running."
         )
     return (
-        f"{', '.join(rest)} were not read. If they are other incidents, forward each to the "
-        "mailbox on its own, to open its case: each one's 2-working-day screening clock may "
-        "be running."
+        f"{', '.join(rest)} were not read. For each that is another incident, run "
+        f"{new_case(snap)} --form <document> {_COUNTED}: each one's 2-working-day screening "
+        "clock may be running."
     )
 
 

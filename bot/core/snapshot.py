@@ -90,3 +90,6 @@ class Snapshot:
     # A SIN that names no case we hold: the references its subject or text writes however
     # typed ("TSCP-2026-001", "tscp 2026 0001"), as references (bot.core.case_refs).
     ref_like: tuple[str, ...] = ()
+    # The message's number on the triage list (its stored row), for the commands a person is
+    # told to run on it; None when `tscp-bot classify` reads a file that is stored nowhere.
+    stored_as: int | None = None

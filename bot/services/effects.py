@@ -55,6 +55,9 @@ class Applying:
     parsed: ParsedCommands | None = None
     meeting: Meeting | None = None
     reasons: list[str] = field(default_factory=list)
+    # The acknowledgement's idempotency key, when not the message's usual one: a second
+    # notification opened from it later (bot.services.triage_new_case).
+    ack_key: str | None = None
 
 
 def apply_plan(state: Applying, plan: mp.Plan) -> None:
@@ -122,7 +125,9 @@ def _acknowledge(s: Applying, e: mp.Acknowledge) -> None:
         missing = missing_labels(form, field_labels(s.app)) if form is not None else []
         unread = form is not None and unreadable(form)
         absent = form is not None and form.form is None and not unread
-        acknowledge(s.session, s.app, s.case, s.row, s.meeting, s.now, missing, unread, absent)
+        acknowledge(
+            s.session, s.app, s.case, s.row, s.meeting, s.now, missing, unread, absent, s.ack_key
+        )
 
 
 def _run_commands(s: Applying, e: mp.RunCommands) -> None:

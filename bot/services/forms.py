@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseField, ChronologyEntry, StoredMessage
 from bot.app import App
-from bot.core.form_identity import CHILD_FIELDS, INCIDENT_FIELDS, Identity, compare
+from bot.core.form_identity import CHILD_FIELDS, INCIDENT_FIELDS, Identity, Recorded, compare
 from bot.core.form_summary import unreadable
 from bot.core.forms import Extraction, Field, extract
 from bot.core.message import MailMessage
@@ -115,12 +115,17 @@ def sin_identity(session: Session, case: Case | None, form: Extraction | None) -
     """How a SIN form's child and incident compare with what `case` holds."""
     if case is None or form is None or form.form != "sin" or inspect(case).pending:
         return Identity()
+    return compare(recorded_identity(session, case), form)
+
+
+def recorded_identity(session: Session, case: Case) -> Recorded:
+    """The child and incident `case` holds, as bot.core.form_identity compares them."""
     held = session.execute(
         select(CaseField.scope, CaseField.name, CaseField.value).where(
             CaseField.case_id == case.id, CaseField.name.in_([*CHILD_FIELDS, *INCIDENT_FIELDS])
         )
     )
-    return compare({(scope, name): value for scope, name, value in held}, form)
+    return {(scope, name): value for scope, name, value in held}
 
 
 def apply_sin_form(

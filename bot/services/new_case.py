@@ -22,7 +22,11 @@ from bot.services.store import FETCH_TIME, receipt_note
 log = logging.getLogger(__name__)
 
 
-def open_case(session: Session, app: App, row: StoredMessage, now: datetime) -> Case:
+def open_case(
+    session: Session, app: App, row: StoredMessage, now: datetime, why: str | None = None
+) -> Case:
+    """A review case opened from message `row`, its clocks counted from the day it arrived.
+    `why`: what opened it, when not the rule that classified the message as a SIN."""
     tz = app.config.partnership.time_zone
     received_on = day_zero(row.received_at, tz)
     ref, number = next_reference(session, app.config.partnership.reference_prefix, received_on.year)
@@ -45,7 +49,7 @@ def open_case(session: Session, app: App, row: StoredMessage, now: datetime) -> 
         now,
         "case_opened",
         f"Opened from message #{row.id}",
-        why=f"classified as a SIN by rule {row.rule}",
+        why=why or f"classified as a SIN by rule {row.rule}",
     )
     note = receipt_note(row, tz)
     meeting = deadlines.screening_meeting(received_on, app.calendar)
@@ -72,7 +76,10 @@ def acknowledge(
     missing: list[str] | None = None,
     form_unread: bool = False,
     form_absent: bool = False,
+    key: str | None = None,
 ) -> None:
+    """The referrer's acknowledgement; `key`: its idempotency key, when the message has
+    another notification acknowledged under the usual one (bot.services.triage_new_case)."""
     tz = app.config.partnership.time_zone
     today = now.astimezone(tz).date()
     context = {
@@ -81,8 +88,8 @@ def acknowledge(
         # Never tell the referrer a read time as if it were the arrival time.
         "arrival_unknown": row.received_source == FETCH_TIME,
         "screening": meeting_context(app, meeting),
-        # The panel's 2 working days ran out before the case was opened (read late): never
-        # booked "after the 2 working days" as if none was free.
+        # The panel's 2 working days ran out before the case was opened (read late, or opened
+        # from the triage list): never booked "after the 2 working days" as if none was free.
         "screening_overdue": screening_overdue(case, today),
         "deadlines": deadline_context(case, today),
         # Field names only (never values): what the referrer is asked to send again.
@@ -95,7 +102,7 @@ def acknowledge(
     queue_email(
         session,
         app,
-        key=f"ack:{row.sha256}",
+        key=key or f"ack:{row.sha256}",
         for_message=row,
         event="sin_acknowledgement",
         to=[row.from_addr],

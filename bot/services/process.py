@@ -181,7 +181,9 @@ def _process(
     result = classify(msg, app.rules, context_for(session, app, msg))
     _record_classification(row, msg, result)
     copy_of = earlier_copy(session, row, raw) if reused else None
-    found = gather(session, app, msg, result, row.received_at, reused=reused, copy_of=copy_of)
+    found = gather(
+        session, app, msg, result, row.received_at, reused=reused, copy_of=copy_of, number=row.id
+    )
     # Lines not read as commands are the sender's own words, kept whole for whoever reads them.
     parsed = found.parsed if reads_commands(found.snapshot) else None
     state = Applying(session, app, row, msg, now, found.case, found.form, parsed)
@@ -207,9 +209,11 @@ def gather(
     *,
     reused: bool = False,
     copy_of: int | None = None,
+    number: int | None = None,
 ) -> Gathered:
     """Read once what the decision needs; without a database, plan as if no case exists.
-    `arrived`: when the message reached the mailbox, the day its commands were given."""
+    `arrived`: when the message reached the mailbox, the day its commands were given;
+    `number`: its stored row, which the triage list shows (None: a file, stored nowhere)."""
     form = read_form(app, msg, str(result.kind)) if _may_carry_form(result.kind) else None
     summary = summarise(form, app.vocabulary, app.config.partnership.reference_prefix)
     ref = result.case_ref or (summary.case_ref if summary else None)
@@ -303,6 +307,7 @@ def gather(
         ),
         sin_forms=form.separate if form is not None else (),
         ref_like=_ref_like(app, msg) if result.kind == "sin" and case is None else (),
+        stored_as=number,
     )
     return Gathered(result, snapshot, case, form, parsed)
 

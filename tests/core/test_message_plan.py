@@ -464,7 +464,8 @@ def test_two_sin_forms_in_one_email_open_a_case_from_the_first_and_she_is_told_n
     assert OpenCase() in got and BookScreening() in got and Acknowledge() in got
     said = (
         "two SIN forms in one email (child 1.docx, child 2.docx): the case was opened from "
-        "child 1.docx; if child 2.docx is another incident, forward it on its own to open its case"
+        "child 1.docx; if child 2.docx is another incident, run tscp-bot triage new-case N to "
+        "open it as a new case, counted from the day it arrived"
     )
     assert Triage(said) in got
     # The alert says the case was opened from the first form, and asks only about the second.

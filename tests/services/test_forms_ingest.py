@@ -355,8 +355,8 @@ def test_two_sin_forms_in_one_email_open_a_case_from_the_first_and_she_is_told_n
         row = s.scalars(select(StoredMessage)).one()
         assert row.needs_triage and row.triage_reason == (
             "two SIN forms in one email (SIN child 1.docx, SIN child 2.docx): the case was opened "
-            "from SIN child 1.docx; if SIN child 2.docx is another incident, forward it on its own "
-            "to open its case"
+            "from SIN child 1.docx; if SIN child 2.docx is another incident, run tscp-bot triage "
+            "new-case 1 to open it as a new case, counted from the day it arrived"
         )
         alert = _alert_to_bm(s)
     # What was done, and what is left for her: not "the bot has not acted on it".

@@ -46,6 +46,9 @@ class StoredMessage(Base):
     duplicate_deliveries: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str | None] = mapped_column(SafeString(20), default=None)
     rule: Mapped[str | None] = mapped_column(SafeString(100), default=None)
+    # What the rules made of it (reasons, hits, misses), what is kept of it to compare later
+    # mail with (bot.services.repeats), and the cases a person opened from its SIN forms
+    # (bot.services.triage_new_case).
     classification: Mapped[dict[str, object]] = mapped_column(default=dict)
     flags: Mapped[list[str]] = mapped_column(default=list)
     subject: Mapped[str] = mapped_column(SafeText(), default="")
