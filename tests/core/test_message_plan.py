@@ -470,8 +470,9 @@ def test_two_sin_forms_in_one_email_open_a_case_from_the_first_and_she_is_told_n
     assert Triage(said) in got
     # The alert says the case was opened from the first form, and asks only about the second.
     left = (
-        "child 2.docx was not read. If it is another incident, forward it to the mailbox on its "
-        "own, to open its case: its 2-working-day screening clock may be running."
+        "child 2.docx was not read. If it is another incident, run tscp-bot triage new-case N "
+        "to open it as a new case, counted from the day it arrived: its 2-working-day "
+        "screening clock may be running."
     )
     assert AlertNow(left, "child 1.docx", opened=True) in got
     # On a case's thread, the first form corrects the case; the second is still named.

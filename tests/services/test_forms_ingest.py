@@ -363,9 +363,9 @@ def test_two_sin_forms_in_one_email_open_a_case_from_the_first_and_she_is_told_n
     assert "has not acted" not in alert
     assert "It opened case TSCP-2026-0001 from SIN child 1.docx, the first form" in alert
     assert (
-        "WHAT YOU NEED TO DO SIN child 2.docx was not read. If it is another incident, forward "
-        "it to the mailbox on its own, to open its case: its 2-working-day screening clock may "
-        "be running." in alert
+        "WHAT YOU NEED TO DO SIN child 2.docx was not read. If it is another incident, run "
+        "tscp-bot triage new-case 1 to open it as a new case, counted from the day it arrived: "
+        "its 2-working-day screening clock may be running." in alert
     )
 
 
