@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, StoredMessage
 from bot.app import App
-from bot.config.model import STATUTORY_ROLES, Person
 from bot.core import lifecycle
 from bot.core.authn import SenderCheck, check_sender
 from bot.core.autoreply import can_acknowledge
@@ -38,6 +37,7 @@ from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.review import HANDLERS, Actor, CommandRefused
 from bot.services.review.common import said_on
+from bot.services.roles import role_holders, roles_of
 from bot.services.sender_auth import auth_policy
 
 log = logging.getLogger(__name__)
@@ -50,26 +50,6 @@ class Outcome:
     refused: list[dict[str, str]] = field(default_factory=list)  # line, reason
     warnings: list[str] = field(default_factory=list)  # new on the case because of a command
     carried: list[Command] = field(default_factory=list)
-
-
-def role_holders(app: App) -> dict[str, Person]:
-    """Each role that gives commands, and the configured person holding it."""
-    people = app.config.people
-    holders = {
-        "business_manager": people.business_manager,
-        "independent_scrutineer": people.independent_scrutineer,
-    }
-    for role in STATUTORY_ROLES:
-        dsp = app.config.statutory_agency(role).dsp
-        if dsp is not None:
-            holders[role] = dsp
-    return holders
-
-
-def roles_of(app: App, address: str) -> set[str]:
-    """The roles `address` gives commands for: as the person holding it, or as a deputy."""
-    address = address.lower()
-    return {role for role, p in role_holders(app).items() if address in p.command_addresses}
 
 
 def command_givers(app: App) -> frozenset[str]:

@@ -14,7 +14,7 @@ from datetime import date
 from bot.adapters.db.models import OutboxMessage
 from bot.core import lifecycle
 from bot.core.commands import parse_commands
-from bot.services.commands import roles_of
+from bot.services.roles import roles_of
 from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, Bot, body_of, reply
 
 # A suggestion is "reply" (to this email) (with one line:) and a capitalised command, up to the
