@@ -5,13 +5,12 @@ these values in; this module decides what the view may say. It goes to the Busin
 and the statutory partners' representatives only, by email, so it names the child by initials
 and nobody from the forms at all: every value read from a form that could identify a person
 (names, addresses, dates of birth, contact details) is withheld from any free text the view
-repeats (deadline explanations, warnings, the chronology), and what a person wrote on the case
-is not repeated at all.
+repeats (deadline explanations, warnings). Of the chronology, a partner reads only fixed words
+(bot.core.status_events).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,53 +18,13 @@ from datetime import date, datetime
 from bot.core.deadlines import RULES
 from bot.core.return_rounds import agency_of, request_number
 from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS
+from bot.core.status_events import EventLine
 
-WITHHELD = "[withheld]"
 KIND_WORDS = {
     "review": "serious incident notification",
     "complaint": "complaint from the public",
     "escalation": "escalation",
 }
-LAST_EVENTS = 10
-# Events whose detail is what a person wrote: news for the Business Manager's digest, not for
-# an email to several people.
-_PERSONS_TEXT = frozenset(
-    {
-        "new_on_case",
-        "command_refused",
-        "commands_not_carried_out",
-        # Events that record a reason someone typed after the command's keyword.
-        "case_closed",
-        "screening_cancelled",
-        "scrutineer_disagrees",
-        "cspr_decided",
-        "awareness_corrected",
-        "looked_after_death_not_required",
-        "publication_delayed",
-        "publication_not_publishing",
-    }
-)
-_PERSONS_TEXT_NOTE = "(not repeated by email: see the case record)"
-# Commands whose words after the keyword are only dates, numbers and choices: a "command"
-# event repeats these lines whole; of any other, only the keyword and what the bot did.
-_PLAIN_COMMANDS = (
-    "vote",
-    "decision",
-    "notifiable",
-    "notified",
-    "meeting held",
-    "report submitted",
-    "report sent",
-    "published",
-    "publication:",
-    "family preview",
-    "answered",
-    "approve",
-    "action done",
-    "reschedule",
-    "status",
-    "agree",
-)
 
 
 @dataclass(frozen=True)
@@ -120,14 +79,6 @@ class DraftLine:
 
 
 @dataclass(frozen=True)
-class EventLine:
-    at: datetime
-    who: str
-    what: str
-    detail: str
-
-
-@dataclass(frozen=True)
 class CaseStatus:
     ref: str
     initials: str
@@ -145,6 +96,8 @@ class CaseStatus:
     meetings: tuple[MeetingLine, ...]
     drafts: tuple[DraftLine, ...]
     events: tuple[EventLine, ...]  # newest first
+    # As recorded (the Business Manager), or each by a fixed phrase (bot.core.status_events).
+    events_in_full: bool
 
     @property
     def overdue(self) -> int:
@@ -159,17 +112,6 @@ class CaseStatus:
     @property
     def kind_words(self) -> str:
         return KIND_WORDS.get(self.kind, self.kind.replace("_", " "))
-
-
-# --- What may not be repeated ----------------------------------------------------------------
-
-
-def withhold(text: str, secrets: frozenset[str]) -> str:
-    """`text` with every personal value replaced, longest first, whole words only."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        pattern = re.compile(rf"(?<!\w){re.escape(secret)}(?!\w)", re.IGNORECASE)
-        text = pattern.sub(WITHHELD, text)
-    return text
 
 
 # --- Deciding the lines ------------------------------------------------------------------------
@@ -198,34 +140,6 @@ def partner_words(role: str) -> str:
 
 def yes_no(value: bool | None, unknown: str = "not recorded yet") -> str:
     return unknown if value is None else ("yes" if value else "no")
-
-
-def last_events(events: Iterable[EventLine], secrets: frozenset[str]) -> tuple[EventLine, ...]:
-    """The newest events, with anyone's free text left out and form values withheld."""
-    # Recorded order breaks ties: one message's events share a moment.
-    ordered = sorted(enumerate(events), key=lambda pair: (pair[1].at, pair[0]), reverse=True)
-    newest = [e for _, e in ordered[:LAST_EVENTS]]
-    return tuple(
-        EventLine(
-            e.at,
-            withhold(e.who, secrets),
-            e.what.replace("_", " "),
-            withhold(_shown_detail(e), secrets),
-        )
-        for e in newest
-    )
-
-
-def _shown_detail(e: EventLine) -> str:
-    if e.what in _PERSONS_TEXT:
-        return _PERSONS_TEXT_NOTE
-    if e.what != "command":
-        return e.detail
-    line, arrow, result = e.detail.partition(" -> ")
-    if " ".join(line.casefold().split()).startswith(_PLAIN_COMMANDS):
-        return e.detail
-    keyword, colon, _ = line.partition(":")
-    return f"{keyword.strip()}{': (words not repeated)' if colon else ''}{arrow}{result}"
 
 
 def outstanding(

@@ -14,6 +14,8 @@ from datetime import date
 
 from bot.core.dates import MONTH_NAMES
 
+WITHHELD = "[withheld]"
+
 # Form fields that identify a person (the child, family, referrer, approver, author).
 _PERSONAL_FIELD = re.compile(
     r"(?:^|_)(?:name|forename|surname|address|email|phone|date_of_birth|"
@@ -191,3 +193,12 @@ def _dates_in(text: str) -> Iterator[tuple[int, int, int]]:
         yield int(d), _MONTHS.index(mon) + 1, int(y)
     for mon, d, y in _MONTH_DAY.findall(folded):
         yield int(d), _MONTHS.index(mon) + 1, int(y)
+
+
+def withhold(text: str, secrets: frozenset[str]) -> str:
+    """`text` with every personal value (`personal_values`) replaced, longest first, whole
+    words only."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        pattern = re.compile(rf"(?<!\w){re.escape(secret)}(?!\w)", re.IGNORECASE)
+        text = pattern.sub(WITHHELD, text)
+    return text

@@ -2,8 +2,10 @@
 
 Who may ask is the lifecycle table's (Business Manager and the statutory partners'
 representatives, authenticated as for every command); bot.services.commands checks that
-before anything here runs. This module only reads the case and queues one email, keyed by
-the requesting message, so a message processed twice is answered once.
+before anything here runs, and bot.services.review.status refuses a partner a complaint or
+escalation record. This module only reads the case, with the role the asker asked in (which
+decides how much of the chronology they read: bot.core.status_events), and queues one email,
+keyed by the requesting message, so a message processed twice is answered once.
 """
 
 from __future__ import annotations
@@ -28,21 +30,26 @@ from bot.core import deadlines
 from bot.core.digest import deadline_state
 from bot.core.lifecycle import stage_of
 from bot.core.lifecycle_table import describe_stage
-from bot.core.personal_data import personal_values
+from bot.core.personal_data import personal_values, withhold
 from bot.core.screening_vote import screening_status
+from bot.core.status_events import BOT_ROLE, RecordedEvent, in_full, last_events
 from bot.core.working_days import CalendarRangeError
 from bot.services import digest_names as names
 from bot.services.case_warnings import agency_names, sentences
-from bot.services.cases import add_event
+from bot.services.cases import BOT, add_event
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import meeting_views
 from bot.services.review.common import today as local_today
+from bot.services.roles import roles_of
 
 EVENT = "case_status"
 
 
-def case_status(session: Session, app: App, case: Case, today: date) -> cs.CaseStatus:
-    """The case as it stands on `today`, with nothing in it that names anyone from a form."""
+def case_status(
+    session: Session, app: App, case: Case, today: date, asked_as: str
+) -> cs.CaseStatus:
+    """The case as it stands on `today`, with nothing in it that names anyone from a form, for
+    the role `asked_as` (the Business Manager reads the chronology as recorded)."""
     fields = session.scalars(select(CaseField).where(CaseField.case_id == case.id))
     secrets = personal_values((f.name, f.value) for f in fields)
     votes = list(session.scalars(select(Vote).where(Vote.case_id == case.id).order_by(Vote.id)))
@@ -59,7 +66,7 @@ def case_status(session: Session, app: App, case: Case, today: date) -> cs.CaseS
         notifiable=cs.yes_no(case.notifiable),
         cspr=cs.yes_no(case.cspr),
         today=today,
-        warnings=tuple(cs.withhold(w, secrets) for w in sentences(session, case, agencies)),
+        warnings=tuple(withhold(w, secrets) for w in sentences(session, case, agencies)),
         deadlines=cs.deadline_order(
             _deadline(app, d, today, secrets, agencies) for d in case.deadlines
         ),
@@ -77,10 +84,21 @@ def case_status(session: Session, app: App, case: Case, today: date) -> cs.CaseS
                 .order_by(OutboxMessage.id)
             )
         ),
-        events=cs.last_events(
-            (cs.EventLine(e.at, e.actor, e.what, e.detail) for e in case.events), secrets
+        events=last_events(
+            (
+                RecordedEvent(e.at, e.actor, _roles_of(app, e.actor), e.what, e.detail)
+                for e in case.events
+            ),
+            secrets,
+            asked_as=asked_as,
         ),
+        events_in_full=in_full(asked_as),
     )
+
+
+def _roles_of(app: App, actor: str) -> frozenset[str]:
+    """The roles an event's actor holds (the bot's own for the bot, none for anyone else)."""
+    return frozenset({BOT_ROLE}) if actor == BOT else frozenset(roles_of(app, actor))
 
 
 def _deadline(
@@ -105,7 +123,7 @@ def _deadline(
         state=state,
         days_overdue=late,
         met_on=d.met_on,
-        explanation=cs.withhold(d.explanation, secrets),
+        explanation=withhold(d.explanation, secrets),
         uncounted=uncounted,
     )
 
@@ -141,15 +159,22 @@ def _meetings(session: Session, app: App, case: Case) -> tuple[cs.MeetingLine, .
 
 
 def send_case_status(
-    session: Session, app: App, case: Case, row: StoredMessage, to: str, now: datetime
+    session: Session,
+    app: App,
+    case: Case,
+    row: StoredMessage,
+    to: str,
+    now: datetime,
+    asked_as: str,
 ) -> str:
-    """Queue the view to `to` in answer to `row`; the sentence for the chronology."""
+    """Queue the view to `to`, who asked in the role `asked_as`, in answer to `row`; the
+    sentence for the chronology."""
     if app.config.needs_approval(to):
         # Never reached through the command table (an outside body holds no role); kept so
         # that a configuration mistake cannot send the case view outside the partnership.
         add_event(session, case, now, "case_status_withheld", f"not sent to {to}: outside body")
         return "not sent: the case view never goes to an outside body"
-    view = case_status(session, app, case, local_today(app, now))
+    view = case_status(session, app, case, local_today(app, now), asked_as)
     queue_email(
         session,
         app,

@@ -111,8 +111,10 @@ def handle_email_commands(
     if outcome.refused:
         _refuse(session, app, case, row, msg, outcome, now)
     if any(isinstance(c, StatusRequest) for c in outcome.carried):
-        # After every other line, so the view shows what they changed.
-        send_case_status(session, app, case, row, msg.from_addr, now)
+        # After every other line, so the view shows what they changed; how much of the
+        # chronology it shows depends on the role the sender asked in.
+        asked_as = lifecycle.acting_role(StatusRequest, roles) or ""
+        send_case_status(session, app, case, row, msg.from_addr, now, asked_as)
     if not (roles and check.allowed):
         # Someone not (provably) a configured person: one short note, nothing about the case.
         tell_untrusted_sender(session, app, case, row, msg, parsed, now)

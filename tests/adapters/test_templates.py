@@ -592,6 +592,7 @@ CONTEXTS["case_status"] = {
                 "detail": "Agencies: gmp -> requested",
             }
         ],
+        "events_in_full": True,
     },
 }
 

@@ -15,7 +15,7 @@ from bot.core.commands import (
     status_in_subject,
     with_subject_status,
 )
-from bot.core.personal_data import personal_values
+from bot.core.personal_data import personal_values, withhold
 
 TODAY = date(2027, 1, 14)
 
@@ -130,59 +130,9 @@ def test_personal_values_are_names_their_words_dates_of_birth_and_addresses() ->
 def test_withhold_takes_out_whole_words_in_any_case() -> None:
     secrets = personal_values(FORM)
     text = "QUINN was seen on 03/04/2020 by Robin; Quinnell and Robinson are other people"
-    assert cs.withhold(text, secrets) == (
+    assert withhold(text, secrets) == (
         "[withheld] was seen on [withheld] by [withheld]; Quinnell and Robinson are other people"
     )
-
-
-def _event(minute: int, what: str = "command", detail: str = "Vote: rapid review") -> cs.EventLine:
-    return cs.EventLine(datetime(2027, 1, 14, 9, minute, tzinfo=UTC), "x@nhs.net", what, detail)
-
-
-def test_last_events_are_the_newest_ten_without_anyones_free_text() -> None:
-    secrets = personal_values(FORM)
-    events = [_event(m) for m in range(12)]
-    events.append(_event(30, "new_on_case", "Quinn has deteriorated, call me"))
-    events.append(_event(31, "command", "Close: Quinn Invented moved away -> closed"))
-    shown = cs.last_events(events, secrets)
-    assert len(shown) == cs.LAST_EVENTS
-    assert [e.at.minute for e in shown][:3] == [31, 30, 11]
-    assert shown[0].detail == "Close: (words not repeated) -> closed"
-    assert shown[1].what == "new on case" and "Quinn" not in shown[1].detail
-
-
-@pytest.mark.parametrize(
-    ("what", "detail", "shown"),
-    [
-        ("command", "Vote: rapid review -> vote recorded", "Vote: rapid review -> vote recorded"),
-        ("command", "Notified: 18/12/2026 -> recorded", "Notified: 18/12/2026 -> recorded"),
-        ("command", "Approve 12 -> queued", "Approve 12 -> queued"),
-        (
-            "command",
-            "Disagree: Sam said so -> recorded",
-            "Disagree: (words not repeated) -> recorded",
-        ),
-        ("command", "Cancel meeting -> cancelled", "Cancel meeting -> cancelled"),
-        (
-            "command",
-            "Publication delayed: x -> drafted",
-            "Publication delayed: (words not repeated) -> drafted",
-        ),
-        ("case_closed", "duplicate of Sam's case", "(not repeated by email: see the case record)"),
-        ("scrutineer_disagrees", "Reason: Sam", "(not repeated by email: see the case record)"),
-        ("deadline_set", "rapid review due 12/01/2027", "rapid review due 12/01/2027"),
-    ],
-)
-def test_what_a_person_typed_after_a_commands_keyword_is_not_repeated(
-    what: str, detail: str, shown: str
-) -> None:
-    [line] = cs.last_events([_event(1, what, detail)], frozenset())
-    assert line.detail == shown
-
-
-def test_events_of_one_moment_are_shown_last_recorded_first() -> None:
-    first, second = _event(5, detail="first"), _event(5, detail="second")
-    assert [e.detail for e in cs.last_events([first, second], frozenset())] == ["second", "first"]
 
 
 def test_outstanding_returns_are_those_not_received_soonest_due_first() -> None:

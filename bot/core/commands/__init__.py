@@ -17,6 +17,7 @@ alone asks for the case view (bot.core.commands.status); a longer Status line is
 
 from __future__ import annotations
 
+from bot.core.commands.keywords import command_keyword
 from bot.core.commands.model import (
     ActionDone,
     AddAction,
@@ -94,6 +95,7 @@ __all__ = [
     "StatusRequest",
     "Vote",
     "WithdrawRequest",
+    "command_keyword",
     "new_text",
     "parse_commands",
     "status_in_subject",

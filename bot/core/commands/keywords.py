@@ -182,3 +182,19 @@ def _read_line(text: str, source: str, today: date) -> _Parsed | None:
         if (explicit or rule.always_command) and not rule.bad_is_prose:
             raise
         return None
+
+
+def command_keyword(line: str) -> str | None:
+    """The table's own keyword for the command `line` begins with ("withdraw request" for
+    "Withdraw the request: gmp because ..."), None when no keyword begins it.
+
+    Only the table's words come back, never the line's: the case view sent to a partner names
+    a command by this and repeats nothing a person typed after the keyword.
+    """
+    text = _command_text(line.partition("\n")[0].strip())
+    if _ACTION_DONE_LINE.fullmatch(text):
+        return "action done"
+    m = _KEYWORD_LINE.fullmatch(text)
+    if m is None:
+        return None
+    return _RULE_BY_KEYWORD[" ".join(m.group("kw").lower().split())].keywords[0]
