@@ -6,7 +6,8 @@ and the statutory partners' representatives only, by email, so it names the chil
 and nobody from the forms at all: every value read from a form that could identify a person
 (names, addresses, dates of birth, contact details) is withheld from any free text the view
 repeats (deadline explanations, warnings). Of the chronology, a partner reads only fixed words
-(bot.core.status_events).
+(bot.core.status_events); a complaint or escalation record is shown to the Business Manager
+only (`refusal`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.core.deadlines import RULES
+from bot.core.lifecycle_table import Role
 from bot.core.return_rounds import agency_of, request_number
 from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS
 from bot.core.status_events import EventLine
@@ -25,6 +27,7 @@ KIND_WORDS = {
     "complaint": "complaint from the public",
     "escalation": "escalation",
 }
+KIND_RECORDS = {"complaint": "a complaint record", "escalation": "an escalation record"}
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,24 @@ class CaseStatus:
     @property
     def kind_words(self) -> str:
         return KIND_WORDS.get(self.kind, self.kind.replace("_", " "))
+
+
+# --- Who may see it ----------------------------------------------------------------------------
+
+
+def refusal(kind: str, asked_as: str) -> str | None:
+    """Why `Status` on a record of `kind` is not answered for the role `asked_as`, or None.
+
+    A complaint or escalation record is a member of the public's (or a professional's) own
+    correspondence, answered by the Business Manager: no partner gives a command on it, and
+    even its chronology would tell them who wrote and when. So it is refused, not trimmed.
+    """
+    if kind == "review" or asked_as == Role.BUSINESS_MANAGER:
+        return None
+    return (
+        f"{KIND_RECORDS.get(kind, 'this record')} is shown to the Business Manager only (it "
+        "holds what the person who raised it wrote); ask the Business Manager where it stands"
+    )
 
 
 # --- Deciding the lines ------------------------------------------------------------------------

@@ -167,3 +167,14 @@ def test_deadline_titles_name_the_agency() -> None:
     title = cs.deadline_title("appendix_b:gmp", {"gmp": "Greater Manchester Police"})
     assert title.endswith("(Greater Manchester Police)")
     assert cs.deadline_title("rapid_review", {}) != "rapid_review"
+
+
+@pytest.mark.parametrize("kind", ["complaint", "escalation"])
+def test_a_complaint_or_escalation_record_is_shown_to_the_business_manager_only(
+    kind: str,
+) -> None:
+    assert cs.refusal(kind, "business_manager") is None
+    for role in ("local_authority", "police", "health"):
+        said = cs.refusal(kind, role)
+        assert said is not None and "shown to the Business Manager only" in said
+    assert cs.refusal("review", "police") is None

@@ -1,11 +1,13 @@
 """`Status` to a statutory partner carries no free text: of the case history, each event's date,
 a fixed phrase for its kind and who acted by role; the Business Manager's own view keeps the
-detail. Through the real ingest path (Maildir in, outbox out), on SQLite and PostgreSQL;
-invented people only."""
+detail. A complaint or escalation record is shown to the Business Manager only. Through the
+real ingest path (Maildir in, outbox out), on SQLite and PostgreSQL; invented people only."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from tests.fixtures.app import AppFactory
 from tests.fixtures.forms_docx import SIN_INCIDENT, sin_docx
@@ -16,6 +18,7 @@ from tests.services.test_personal_data_outgoing import whole
 
 REF = "TSCP-2026-0001"
 REFERRER = "casey.invented@gmp.police.uk"
+PUBLIC = "sam.sample.mum1985@example.org"
 
 
 def views(bot: Bot, ref: str = REF) -> tuple[str, str]:
@@ -162,3 +165,55 @@ def test_a_partners_view_lists_every_event_by_kind_and_role_and_no_address(bot: 
     # The Business Manager reads the same events as recorded, with their detail.
     assert f"vote recorded ({POLICE})" in bm and "Vote: rapid review -> " in bm
     assert "Each event by its kind only" not in bm
+
+
+@pytest.mark.parametrize(
+    ("sender", "subject", "body", "kind"),
+    [
+        (
+            PUBLIC,
+            "Complaint",
+            "I wish to make a formal complaint about how my concerns were handled.",
+            "a complaint record",
+        ),
+        (
+            "sam.invented@tameside.gov.uk",
+            "Escalation: challenge to the screening decision for TSCP-2026-0001",
+            "We wish to challenge the decision under the resolving professional differences "
+            "policy and ask for the Independent Scrutineer to be involved.",
+            "an escalation record",
+        ),
+    ],
+)
+def test_a_partner_asking_about_a_complaint_or_escalation_record_is_refused(
+    bot: Bot, sender: str, subject: str, body: str, kind: str
+) -> None:
+    bot.at("2026-12-16T10:00").mail(sender, subject, body, auth=False)
+    bot.run()
+    record = "TSCP-2026-0002"
+    assert bot.case(record).kind in kind
+    bot.at("2026-12-16T11:00").mail(
+        sender,
+        f"RE: [{record}] Thank you",
+        "Thank you, I also want to add that my son was let down.",
+        auth=False,
+    )
+    bot.run()
+    bot.at("2026-12-16T12:00").mail(POLICE, f"Status {record}", "")
+    bot.run()
+
+    assert bot.outbox("case_status") == []
+    [told] = [r for r in bot.outbox("command_result") if r.recipients == [POLICE]]
+    said = " ".join(body_of(told).split())
+    assert f"{kind} is shown to the Business Manager only" in said
+    assert "ask the Business Manager where it stands" in said
+    assert sender not in whole(told) and "let down" not in whole(told)
+    # Kept on the record for the digest, as any refused line is.
+    refused = [e for e in bot.case(record).events if e.what == "command_refused"]
+    assert [e.actor for e in refused] == [POLICE]
+
+    bot.at("2026-12-16T13:00").mail(BM, f"Status {record}", "")
+    bot.run()
+    [view] = bot.outbox("case_status")
+    assert view.recipients == [BM]
+    assert f"new on case ({sender})" in body_of(view)
