@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.app import AppFactory
+from tests.fixtures.forms_docx import SIN_INCIDENT, Rows, sin_docx
+from tests.fixtures.mail import drop_into_maildir
+from tests.fixtures.mail import email as make_email
 from tests.services.test_lifecycle import BM, Bot, reply
+from tests.services.test_personal_data_outgoing import CHILD
 
 
 @pytest.fixture
@@ -39,4 +43,27 @@ def cspr(make_app: AppFactory, tmp_path: Path) -> Bot:
     b.at("2027-01-07T10:00").mail(BM, reply(ref), "Report submitted: 07/01/2027\nCSPR: yes")
     b.run()
     assert b.due("cspr_report") == date(2027, 7, 7)
+    return b
+
+
+@pytest.fixture
+def named(make_app: AppFactory, tmp_path: Path) -> Bot:
+    """TSCP-2026-0001 opened on Wed 23 Dec 2026 from a SIN whose Word form names the child."""
+    b = opened_from_form(make_app, tmp_path, CHILD)
+    assert b.case().initials == "J.E."
+    return b
+
+
+def opened_from_form(make_app: AppFactory, tmp_path: Path, child: Rows) -> Bot:
+    """TSCP-2026-0001 opened on Wed 23 Dec 2026 from a SIN Word form with these child rows."""
+    b = Bot(make_app, tmp_path, "2026-12-23T09:00")
+    raw = make_email(
+        "GM SIN form attached",
+        "Please find the notification form attached.",
+        sender="robin.example@gmp.police.uk",
+        message_id="<sin@test>",
+        attachment=("SIN form.docx", sin_docx(child=child, incident=tuple(SIN_INCIDENT))),
+    )
+    drop_into_maildir(b.tmp_path / "inbox", raw)
+    b.run()
     return b

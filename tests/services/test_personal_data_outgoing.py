@@ -12,9 +12,7 @@ import pytest
 
 from bot.adapters.db.models import OutboxMessage
 from tests.fixtures.app import AppFactory
-from tests.fixtures.forms_docx import SIN_INCIDENT, sin_docx
 from tests.fixtures.mail import drop_into_maildir
-from tests.fixtures.mail import email as make_email
 from tests.services.test_lifecycle import BM, HEALTH, POLICE, SCRUTINEER, Bot, body_of, reply
 
 REF = "TSCP-2026-0001"
@@ -52,24 +50,6 @@ def whole(row: OutboxMessage) -> str:
 def unfolded(text: str) -> str:
     """Calendar lines unfolded, HTML-ish whitespace collapsed: what a reader sees."""
     return " ".join(text.replace("\r\n ", "").replace("\n ", "").split())
-
-
-@pytest.fixture
-def named(make_app: AppFactory, tmp_path: Path) -> Bot:
-    """TSCP-2026-0001 opened on Wed 23 Dec 2026 from a SIN whose Word form names the child."""
-    b = Bot(make_app, tmp_path, "2026-12-23T09:00")
-    raw = make_email(
-        "GM SIN form attached",
-        "Please find the notification form attached.",
-        sender="robin.example@gmp.police.uk",
-        message_id="<sin@test>",
-        attachment=("SIN form.docx", sin_docx(child=CHILD, incident=tuple(SIN_INCIDENT))),
-    )
-    drop_into_maildir(b.tmp_path / "inbox", raw)
-    b.run()
-    case = b.case()
-    assert case.initials == "J.E."
-    return b
 
 
 def _told(bot: Bot) -> str:

@@ -37,6 +37,7 @@ from bot.services.review.common import (
     met,
     note,
     recorded_day,
+    refuse_personal,
     reopen,
     repeated,
     resolve_agency,
@@ -52,11 +53,22 @@ from bot.services.review.sent_notices import told_otherwise
 
 CSPR = "the CSPR decision"
 CSPR_OWED = "closed_with_cspr_owed"
+# Where the words of `CSPR: no` and `Reviewer:` are read, as a refusal says it.
+_TO_PARTNERS = (
+    "it goes to the three partner leads and the Independent Scrutineer in the CSPR decision "
+    "email, which carries the reference and initials only"
+)
+_TO_NATIONAL = (
+    "it goes to the National Panel, Ofsted and DfE in the reviewer notice, which carries the "
+    "reference and initials only"
+)
 
 
 def cspr(
     session: Session, app: App, case: Case, cmd: c.CsprDecision, actor: Actor, now: datetime
 ) -> str:
+    if not cmd.hold:  # sent as it stands, with no draft to approve
+        refuse_personal(session, case, cmd.rationale, "reason", _TO_PARTNERS)
     day = recorded_day(app, actor, cmd.on, CSPR, began=case)
     clock = deadline_row(case, "cspr_report") if case.cspr else None
     if cmd.hold and clock is not None:
@@ -124,6 +136,7 @@ def reviewer(
 ) -> str:
     if not case.cspr:
         raise CommandRefused("record CSPR: yes before appointing a reviewer")
+    refuse_personal(session, case, cmd.name, "Reviewer: line", _TO_NATIONAL)
     case.reviewer_name = cmd.name
     # The decision's own date, stored as the start of its 6 months, never the day of this line.
     clock = next(d for d in case.deadlines if d.name == "cspr_report")

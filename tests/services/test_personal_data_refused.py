@@ -1,0 +1,83 @@
+"""Words the Business Manager types for an outside body are refused when they give a person of
+the family, on `CSPR: no` and `Reviewer:` too. The refusal says what kind of thing was found,
+and only to the Business Manager. Invented people only, through the real ingest path."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.adapters.db.models import OutboxMessage
+from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, SCRUTINEER, Bot, body_of, reply
+from tests.services.test_personal_data_outgoing import NAME, REF, whole
+
+DSPS = {LA, POLICE, HEALTH}
+
+
+def told(bot: Bot) -> str:
+    """The last confirmation the Business Manager was sent, as one line."""
+    [result] = bot.outbox("command_result")[-1:]
+    assert result.recipients == [BM]
+    return " ".join(body_of(result).split())
+
+
+def outside(bot: Bot) -> list[OutboxMessage]:
+    """Every email that goes to someone other than the Business Manager."""
+    return [r for r in bot.outbox() if set(r.recipients) - {BM}]
+
+
+def rapid_review(bot: Bot, submitted: bool = True) -> None:
+    """The Rapid Review decided and notified on Wed 23 Dec 2026; submitted on 12 Jan 2027."""
+    bot.at("2026-12-23T11:00").mail(BM, reply(REF), "Decision: rapid review\nNotified: 23/12/2026")
+    bot.run()
+    if submitted:
+        bot.at("2027-01-12T10:00").mail(BM, reply(REF), "Report submitted: 12/01/2027")
+        bot.run()
+
+
+# --- CSPR: no: its reason goes straight to the partner leads and the Scrutineer
+
+
+def test_a_cspr_no_reason_naming_the_family_is_refused_and_no_one_is_told(named: Bot) -> None:
+    rapid_review(named)
+    named.at("2027-01-12T11:00").mail(
+        BM, reply(REF), f"CSPR: no because {NAME}'s mother already had a DHR at 12 Invented Road"
+    )
+    named.run()
+    assert named.outbox("cspr_decision") == []
+    assert named.case().cspr is None  # nothing recorded
+    assert (
+        "the reason gives the child's name, and it goes to the three partner leads and the "
+        "Independent Scrutineer in the CSPR decision email" in told(named)
+    )
+    assert not [r for r in outside(named) if "Invented Road" in whole(r)]
+    named.at("2027-01-12T11:30").mail(
+        BM, reply(REF), "CSPR: no because a domestic homicide review covers the learning"
+    )
+    named.run()
+    [decision] = named.outbox("cspr_decision")
+    assert DSPS | {SCRUTINEER} <= set(decision.recipients)
+    assert "A domestic homicide review covers the learning" in " ".join(body_of(decision).split())
+
+
+# --- Reviewer: drafted to the National Panel, Ofsted and DfE
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        (f"Alex Reviewer (appointed for {NAME}'s family)", "gives the child's name"),
+    ],
+)
+def test_a_reviewer_line_naming_the_family_is_refused(named: Bot, line: str, found: str) -> None:
+    rapid_review(named)
+    named.at("2027-01-12T11:00").mail(BM, reply(REF), "CSPR: yes 12/01/2027")
+    named.run()
+    named.at("2027-01-13T10:00").mail(BM, reply(REF), f"Reviewer: {line}")
+    named.run()
+    assert named.outbox("reviewer_notice") == []  # no draft to approve by mistake
+    assert f"the Reviewer: line {found}" in told(named)
+    assert "National Panel, Ofsted and DfE in the reviewer notice" in told(named)
+    named.at("2027-01-13T10:30").mail(BM, reply(REF), "Reviewer: Alex Reviewer")
+    named.run()
+    [draft] = named.outbox("reviewer_notice")
+    assert draft.status == "draft" and "Alex Reviewer" in body_of(draft)
