@@ -29,7 +29,7 @@ _SPECIFIC = re.compile(r"[\d@\s]")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # Words of a name field that name nobody: "Mrs Sam Sample (mother), 34" keeps Sam and Sample,
 # and "None known" or "not known" keeps nothing.
-_NOT_A_NAME = frozenset(
+NOT_A_NAME = frozenset(
     {
         *("mrs", "miss", "mr", "ms", "mx", "dr", "the", "and", "none", "not", "known", "unknown"),
         *("mother", "father", "brother", "sister", "half", "step", "aged", "age", "years"),
@@ -41,7 +41,8 @@ _NOTHING = re.compile(
     r"(?:n/?a|none|nil|unknown|tbc|not\s+(?:known|applicable|registered|in\s+school))\W*",
     re.IGNORECASE,
 )
-_MIN_WORD = 3  # "Jo" alone would take every "jo" out of other words
+_MIN_WORD = 3  # shorter values are matched only as names (_SHORT_NAME)
+_SHORT_NAME = 2  # "Bo", "Li": a whole word, written with its capital ("Bo", "BO", never "bo")
 _ADDRESS_FIELD = re.compile(r"(?:^|_)address$")
 # A street's kind as written in full and as people shorten it.
 _STREET_KINDS = {
@@ -50,11 +51,22 @@ _STREET_KINDS = {
     "grove": "gr", "square": "sq", "way": "way", "walk": "walk", "rise": "rise", "mews": "mews",
     "row": "row", "hill": "hill", "view": "view", "green": "grn", "park": "pk",
 }  # fmt: skip
-_KIND = "|".join(sorted({*_STREET_KINDS, *_STREET_KINDS.values()}, key=len, reverse=True))
+STREET_KIND = "|".join(sorted({*_STREET_KINDS, *_STREET_KINDS.values()}, key=len, reverse=True))
 # The street without its house number: "1 Example Street" is also "Example Street" and
 # "Example St", which a reason typed for the National Panel may give on its own.
-_STREET = re.compile(rf"\b((?:[^\W\d_][\w'-]*\s+){{1,3}}?)({_KIND})\b\.?", re.IGNORECASE)
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+_STREET = re.compile(rf"\b((?:[^\W\d_][\w'-]*\s+){{1,3}}?)({STREET_KIND})\b\.?", re.IGNORECASE)
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+# A house number and a street of capitalised words: "12 Invented Road", "4a, The Green".
+_HOUSE = re.compile(
+    rf"(?<![\w/.:-])\d{{1,4}}[A-Za-z]?,?\s+((?:[A-Z][\w'\u2019-]*\s+){{1,3}}?)(?i:{STREET_KIND})\b"
+)
+# "2 Crown Court hearings" is a count of courts, not a block of flats.
+_COURTS = frozenset(
+    {
+        *("crown", "magistrates", "magistrates'", "family", "county", "coroner's", "coroners"),
+        *("coroners'", "youth", "high", "appeal", "supreme", "combined", "civil"),
+    }
+)
 # The professionals on the forms: the `Status` view withholds their names and contacts, but an
 # outside body may be told who is waiting for whom ("awaiting DS Example's statement").
 _PROFESSIONAL = re.compile(r"^(?:referrer|approver|author|manager)_")
@@ -70,6 +82,12 @@ _WHAT = {
     "gp": "the child's GP",
     "siblings": "a sibling's or household member's name",
 }
+# What an answer no field read gave (bot.core.unplaced names these pseudo fields).
+UNPLACED = {
+    "unplaced_name": "a name written on the form",
+    "unplaced_address": "an address written on the form",
+    "unplaced_date_of_birth": "a date of birth written on the form",
+}
 
 
 def personal_items(fields: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -77,8 +95,13 @@ def personal_items(fields: Iterable[tuple[str, str]]) -> dict[str, str]:
 
     Whole values; each word of a name (a first name alone identifies a child to a colleague);
     each specific part of an address (the street, the postcode); the ways a date of birth is
-    written. Short words are kept: "Jo" would match inside ordinary words.
+    written. A two-letter name ("Jo") is left out: withheld as a word, it would take "jo" out
+    of other text; named_in finds it as a name (_holds).
     """
+    return {v: field for v, field in _items(fields).items() if len(v) >= _MIN_WORD}
+
+
+def _items(fields: Iterable[tuple[str, str]]) -> dict[str, str]:
     found: dict[str, str] = {}
     for name, value in fields:
         value = " ".join(value.split())
@@ -86,7 +109,7 @@ def personal_items(fields: Iterable[tuple[str, str]]) -> dict[str, str]:
             continue
         if _NAME_FIELD.search(name):
             words = re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", value)
-            parts = [w for w in words if w.casefold() not in _NOT_A_NAME]
+            parts = [w for w in words if w.casefold() not in NOT_A_NAME]
             if parts:  # "Not known" is no one's name, whole or in part
                 found |= dict.fromkeys([value, *parts], name)
         elif _SPECIFIC.search(value):
@@ -94,7 +117,12 @@ def personal_items(fields: Iterable[tuple[str, str]]) -> dict[str, str]:
             found |= dict.fromkeys([value, *parts, *_date_forms(value)], name)
             if _ADDRESS_FIELD.search(name):
                 found |= dict.fromkeys(_address_forms(value), name)
-    return {v: field for v, field in found.items() if len(v) >= _MIN_WORD}
+    return {
+        v: field
+        for v, field in found.items()
+        if len(v) >= _MIN_WORD
+        or (len(v) == _SHORT_NAME and v.isalpha() and _NAME_FIELD.search(field))
+    }
 
 
 def _address_forms(value: str) -> list[str]:
@@ -107,10 +135,19 @@ def _address_forms(value: str) -> list[str]:
             continue
         full = next((k for k, short in _STREET_KINDS.items() if kind in (k, short)), kind)
         forms += [f"{words} {full}", f"{words} {_STREET_KINDS[full]}"]
-    for m in _POSTCODE.finditer(value):
+    for m in POSTCODE.finditer(value):
         code = m.group(0).upper()
         forms += [" ".join(code.split()), "".join(code.split())]
     return forms
+
+
+def houses(text: str) -> Iterator[str]:
+    """Each house number and street written in `text`."""
+    for m in _HOUSE.finditer(text):
+        named = m.group(1).split()
+        if m.group(0).casefold().endswith(("court", "ct")) and named[-1].casefold() in _COURTS:
+            continue
+        yield m.group(0)
 
 
 def personal_values(fields: Iterable[tuple[str, str]]) -> frozenset[str]:
@@ -123,9 +160,9 @@ def named_in(text: str, fields: Iterable[tuple[str, str]]) -> str | None:
     written (01-02-2015, 1st February 2015, February 1, 2015)."""
     pairs = [(name, value) for name, value in fields if not _PROFESSIONAL.match(name)]
     plain = " ".join(text.split())
-    found = [field for value, field in personal_items(pairs).items() if _holds(plain, value)]
+    found = [field for value, field in _items(pairs).items() if _holds(plain, value)]
     births = {b: field for field, b in _births(pairs)}
-    for day, month, year in _dates_in(plain):
+    for day, month, year in dates_in(plain):
         found += [
             field
             for born, field in births.items()
@@ -137,10 +174,15 @@ def named_in(text: str, fields: Iterable[tuple[str, str]]) -> str | None:
 
 
 def _holds(text: str, value: str) -> bool:
+    if len(value) < _MIN_WORD:  # a two-letter name: "Bo" or "BO", never the "bo" of a word
+        short = "|".join(re.escape(v) for v in {value[0].upper() + value[1:], value.upper()})
+        return re.search(rf"(?<!\w)(?:{short})(?!\w)", text) is not None
     return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) is not None
 
 
 def _what(field: str) -> str:
+    if field in UNPLACED:
+        return UNPLACED[field]
     for name, words in _WHAT.items():
         if field == name or field.endswith(f"_{name}"):
             return words
@@ -148,7 +190,7 @@ def _what(field: str) -> str:
 
 
 _OTHER = "a name, place or contact the forms recorded"
-_ORDER = [*dict.fromkeys(_WHAT.values()), _OTHER]
+_ORDER = [*dict.fromkeys(_WHAT.values()), *UNPLACED.values(), _OTHER]
 
 
 def _births(fields: Iterable[tuple[str, str]]) -> Iterator[tuple[str, date]]:
@@ -175,17 +217,25 @@ def _date_forms(value: str) -> list[str]:
 
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s?[/.\-]\s?(\d{1,2})\s?[/.\-]\s?(\d{4}|\d{2})(?!\d)")
+# "01 02 2015": spaces alone part the numbers only with the year in full.
+_SPACED = re.compile(r"(?<!\d)(\d{1,2})\s(\d{1,2})\s(\d{4})(?!\d)")
 _ISO_LIKE = re.compile(r"(?<!\d)(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?!\d)")
 _YEAR = r"(\d{4}|\d{2})\b"
 _DAY_MONTH = re.compile(rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}")
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}")
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(\d{{4}})\b")
+# Any written date, and a month and year ("born February 2015"), as the text has it.
+_WRITTEN = tuple(
+    re.compile(p.pattern, re.IGNORECASE)
+    for p in (_NUMERIC, _SPACED, _ISO_LIKE, _DAY_MONTH, _MONTH_DAY, _MONTH_YEAR)
+)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
-def _dates_in(text: str) -> Iterator[tuple[int, int, int]]:
+def dates_in(text: str) -> Iterator[tuple[int, int, int]]:
     """(day, month, year) of every date written in `text`; a two-digit year stays two digits."""
-    folded = text.casefold()
-    for d, m, y in _NUMERIC.findall(folded):
+    folded = " ".join(text.casefold().split())
+    for d, m, y in [*_NUMERIC.findall(folded), *_SPACED.findall(folded)]:
         yield int(d), int(m), int(y)
     for y, m, d in _ISO_LIKE.findall(folded):
         yield int(d), int(m), int(y)
@@ -202,3 +252,24 @@ def withhold(text: str, secrets: frozenset[str]) -> str:
         pattern = re.compile(rf"(?<!\w){re.escape(secret)}(?!\w)", re.IGNORECASE)
         text = pattern.sub(WITHHELD, text)
     return text
+
+
+# Words that say the date after them is someone's birth: "DOB 01/02/2015", "born on 1st
+# February 2015", "date of birth: 01.02.2015", "from birth (01/02/2015)".
+BIRTH_CUE = re.compile(
+    r"\b(?:d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s?date|born|birth)"
+    r"(?:\s+(?:on|in))?(?:\s+the)?[\s:;,(\[\-\u2013]*",
+    re.IGNORECASE,
+)
+
+
+def date_end_at(text: str, at: int) -> int | None:
+    """Where the date (or month and year) written in `text` from `at` ends; None if none is."""
+    ends = [m.end() for p in _WRITTEN if (m := p.match(text, at)) is not None]
+    return max(ends, default=None)
+
+
+def date_ends(text: str) -> Iterator[int]:
+    """Where each date written in `text` ends."""
+    for p in _WRITTEN:
+        yield from (m.end() for m in p.finditer(text))

@@ -24,6 +24,7 @@ from bot.services.awareness import after_form
 from bot.services.cases import add_event
 from bot.services.digest_names import plain
 from bot.services.held_rows import hold_fields
+from bot.services.review.common import FORM_PROBLEM
 from bot.services.review.looked_after import apply_looked_after_death
 
 # The chronology's words for an agency's return, read or not: the digest finds the latest of
@@ -172,7 +173,7 @@ def apply_sin_form(
             why=_gaps_text(extraction),
         )
     for problem in extraction.flags:
-        add_event(session, case, now, "form_problem", problem, why=f"message #{row.id}")
+        add_event(session, case, now, FORM_PROBLEM, problem, why=f"message #{row.id}")
 
 
 def _read_text(extraction: Extraction, row: StoredMessage, read: int) -> str:
@@ -234,7 +235,7 @@ def apply_return(
         why=_gaps_text(extraction),
     )
     for problem in extraction.flags:
-        add_event(session, case, now, "form_problem", problem, why=f"message #{row.id}")
+        add_event(session, case, now, FORM_PROBLEM, problem, why=f"message #{row.id}")
 
 
 def unreadable_return(

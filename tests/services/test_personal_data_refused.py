@@ -1,14 +1,19 @@
 """Words the Business Manager types for an outside body are refused when they give a person of
-the family, on `CSPR: no` and `Reviewer:` too. The refusal says what kind of thing was found,
-and only to the Business Manager. Invented people only, through the real ingest path."""
+the family: on `CSPR: no` and `Reviewer:` too, and from the answers on the form no field read.
+The refusal says what kind of thing was found, and only to the Business Manager. Invented
+people only, through the real ingest path."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from bot.adapters.db.models import OutboxMessage
+from tests.fixtures.app import AppFactory
+from tests.services.conftest import opened_from_form
 from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, SCRUTINEER, Bot, body_of, reply
-from tests.services.test_personal_data_outgoing import NAME, REF, whole
+from tests.services.test_personal_data_outgoing import CHILD, NAME, REF, whole
 
 DSPS = {LA, POLICE, HEALTH}
 
@@ -81,3 +86,40 @@ def test_a_reviewer_line_naming_the_family_is_refused(named: Bot, line: str, fou
     named.run()
     [draft] = named.outbox("reviewer_notice")
     assert draft.status == "draft" and "Alex Reviewer" in body_of(draft)
+
+
+# --- The answers on the form that no field read
+
+
+FAMILY = (
+    ("Mother's name", "Sam Zzmother"),
+    ("Father", "Lee Zzfather, 4 Other Street, EX9 9ZZ, born 05/06/1988"),
+)
+
+
+@pytest.fixture
+def family(make_app: AppFactory, tmp_path: Path) -> Bot:
+    """TSCP-2026-0001 from a SIN whose form names the parents where it has no field for them."""
+    b = opened_from_form(make_app, tmp_path, (*CHILD, *FAMILY))
+    problems = [e.detail for e in b.case().events if e.what == "form_problem"]
+    assert [p for p in problems if "Zzmother" in p or "Zzfather" in p]  # read by no field
+    return b
+
+
+@pytest.mark.parametrize(
+    ("reason", "found"),
+    [
+        ("Sam has asked for more time", "a name written on the form"),
+        ("awaiting Zzfather's statement", "a name written on the form"),
+        ("the home on Other Street is not yet searched", "an address written on the form"),
+        ("the father's records (05/06/1988) are missing", "a date of birth written on the form"),
+    ],
+)
+def test_a_delay_reason_giving_an_answer_no_field_read_is_refused(
+    family: Bot, reason: str, found: str
+) -> None:
+    rapid_review(family, submitted=False)
+    family.at("2027-01-12T11:00").mail(BM, reply(REF), f"Delay: {reason}; expected 05/02/2027")
+    family.run()
+    assert family.outbox("panel_delay_notice") == []
+    assert f"the reason for the delay gives {found}" in told(family)

@@ -14,6 +14,7 @@ from bot.core.forms.lines import _walk_lines
 from bot.core.forms.model import Extraction, Field
 from bot.core.forms.run import _Heading, _Result, _Run, _TableState
 from bot.core.forms.tables import _walk_table
+from bot.core.unplaced import unplaced_flag
 from bot.core.vocabulary import FormVocabulary, Vocabulary
 
 MAX_CHILDREN = 4
@@ -106,7 +107,7 @@ def _unmatched_flags(rows: Sequence[tuple[str, str, str]]) -> list[str]:
     flags = []
     for label, value, where in rows[:UNMATCHED_LISTED]:
         shown = value if len(value) <= UNMATCHED_SHOWN else value[: UNMATCHED_SHOWN - 1] + "…"
-        flags.append(f"an answer not read into any field ({where}): {label!r}: {shown!r}")
+        flags.append(unplaced_flag(where, label, shown))
     if len(rows) > UNMATCHED_LISTED:
         flags.append(
             f"{len(rows) - UNMATCHED_LISTED} more answers not read into any field: "
