@@ -1,7 +1,8 @@
 """Words the Business Manager types for an outside body are refused when they give a person of
-the family: on `CSPR: no` and `Reviewer:` too, and from the answers on the form no field read.
-The refusal says what kind of thing was found, and only to the Business Manager. Invented
-people only, through the real ingest path."""
+the family: on `CSPR: no` and `Reviewer:` too, from the answers on the form no field read, and
+on a case with no readable form when they look like a date of birth, an address or a parent's
+name. The refusal says what kind of thing was found, and only to the Business Manager.
+Invented people only, through the real ingest path."""
 
 from __future__ import annotations
 
@@ -71,6 +72,7 @@ def test_a_cspr_no_reason_naming_the_family_is_refused_and_no_one_is_told(named:
     ("line", "found"),
     [
         (f"Alex Reviewer (appointed for {NAME}'s family)", "gives the child's name"),
+        ("Alex Reviewer, who knows the mother, Sam Zzmother", "looks like it gives a family"),
     ],
 )
 def test_a_reviewer_line_naming_the_family_is_refused(named: Bot, line: str, found: str) -> None:
@@ -86,6 +88,57 @@ def test_a_reviewer_line_naming_the_family_is_refused(named: Bot, line: str, fou
     named.run()
     [draft] = named.outbox("reviewer_notice")
     assert draft.status == "draft" and "Alex Reviewer" in body_of(draft)
+
+
+# --- A case whose SIN came with no form: nothing recorded, but the words still look personal
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        (
+            "Cancel meeting: Jamie Example (DOB 01/02/2015) moved to 4 Other Street, Leeds",
+            "looks like it gives a date of birth",
+        ),
+        (
+            "Cancel meeting: the family moved to 4 Other Street, Leeds",
+            "looks like it gives an address (a house number and street)",
+        ),
+        (
+            "Cancel meeting: the family moved to LS9 9ZZ",
+            "looks like it gives an address (a postcode)",
+        ),
+        (
+            "Cancel meeting: the father, Lee Zzfather, asked for it",
+            "looks like it gives a family member's name",
+        ),
+    ],
+)
+def test_a_cancel_reason_on_a_case_with_no_form_is_refused(bot: Bot, line: str, found: str) -> None:
+    bot.at("2026-12-16T10:00").mail(BM, reply(REF), line)
+    bot.run()
+    assert bot.outbox("screening_cancelled") == []
+    assert f"the reason {found}, and it goes to every partner invited" in told(bot)
+    secret = line.partition(": ")[2]
+    assert not [r for r in outside(bot) if secret in whole(r) or "Zzfather" in whole(r)]
+    bot.at("2026-12-16T10:30").mail(BM, reply(REF), "Cancel meeting: the family moved away")
+    bot.run()
+    [cancel] = bot.outbox("screening_cancelled")
+    assert POLICE in cancel.recipients and HEALTH in cancel.recipients
+
+
+def test_a_review_period_from_a_birth_on_a_case_with_no_form_is_refused(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(BM, reply(REF), "Decision: rapid review\nNotified: 16/12/2026")
+    bot.run()
+    bot.at("2026-12-16T12:00").mail(
+        BM,
+        reply(REF),
+        "Agencies: gmp\nReview period: from Jamie Example's birth (01/02/2015) to 15/12/2026",
+    )
+    bot.run()
+    assert bot.outbox("appendix_b_request") == []
+    assert "the review period looks like it gives a date of birth" in told(bot)
+    assert not [r for r in outside(bot) if "Jamie" in whole(r)]
 
 
 # --- The answers on the form that no field read

@@ -14,8 +14,7 @@ from bot.app import App
 from bot.config.model import Agency
 from bot.core.deadlines import fmt_date
 from bot.core.event_dates import EventDay, Repeat, earlier_note, event_day, later_refusal, repeat
-from bot.core.personal_data import named_in
-from bot.core.unplaced import answers, unplaced_fields
+from bot.core.personal_text import personal_in
 from bot.services.cases import add_event
 
 
@@ -172,17 +171,17 @@ def refuse_personal(
     session: Session, case: Case, text: str, what: str, goes: str = _OUTSIDE
 ) -> None:
     """Refuse words for an outside body that give what the case's forms recorded of the child
-    and family (name, date of birth, address, school, siblings, an answer no field read): mail
-    that leaves the partnership carries the reference and initials only. `goes`: where the
-    words would be read, as the refusal says it. The refusal names the kind of thing found,
-    never the words."""
+    and family (name, date of birth, address, school, siblings, an answer no field read), or
+    that look like personal data whatever the forms hold (a postcode, a date of birth, a
+    parent named): mail that leaves the partnership carries the reference and initials only.
+    `goes`: where the words would be read, as the refusal says it. The refusal names the kind
+    of thing found, never the words."""
     fields = session.execute(
         select(CaseField.name, CaseField.value).where(CaseField.case_id == case.id)
     ).all()
     flags = session.scalars(
         select(CaseEvent.detail).where(CaseEvent.case_id == case.id, CaseEvent.what == FORM_PROBLEM)
     ).all()
-    recorded = [(name, value) for name, value in fields]
-    found = named_in(text, [*recorded, *unplaced_fields(answers(flags))])
+    found = personal_in(text, [(name, value) for name, value in fields], flags)
     if found is not None:
-        raise CommandRefused(f"the {what} gives {found}, and {goes}: write it without")
+        raise CommandRefused(f"the {what} {found}, and {goes}: write it without")
