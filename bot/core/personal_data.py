@@ -175,7 +175,7 @@ def named_in(text: str, fields: Iterable[tuple[str, str]]) -> str | None:
 
 def _holds(text: str, value: str) -> bool:
     if len(value) < _MIN_WORD:  # a two-letter name: "Bo" or "BO", never the "bo" of a word
-        short = "|".join(re.escape(v) for v in {value[0].upper() + value[1:], value.upper()})
+        short = "|".join(re.escape(v) for v in {value.capitalize(), value.upper()})
         return re.search(rf"(?<!\w)(?:{short})(?!\w)", text) is not None
     return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) is not None
 

@@ -86,5 +86,8 @@ def test_a_two_letter_name_is_found_as_a_word_written_with_its_capital() -> None
     assert named_in("Bo was seen at home", fields) == "the child's name"
     assert named_in("LI has asked for time", fields) == "a sibling's or household member's name"
     assert named_in("the Board met; bo and li are not names here", fields) is None
+    assert named_in("Bo was seen at home", [("siblings", "BO (7)")]) == (
+        "a sibling's or household member's name"
+    )
     # The Status view withholds whole words whatever their case: not every "bo".
     assert "Bo" not in personal_values(fields)
