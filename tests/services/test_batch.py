@@ -27,6 +27,7 @@ CONTEXT: dict[str, Any] = {
     "received_at": NOW,
     "screening": None,
     "deadlines": [],
+    "screening_overdue": None,
 }
 
 

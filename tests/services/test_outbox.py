@@ -43,6 +43,7 @@ def queue(app: App, clock: Clock, key: str, ref: str = "TSCP-2026-0001") -> Outb
         "received_at": clock.now(),
         "screening": None,
         "deadlines": [],
+        "screening_overdue": None,
     }
     with app.sessions() as s:
         row = queue_email(
@@ -370,6 +371,7 @@ def queue_to(app: App, clock: Clock, key: str, to: str) -> None:
         "received_at": clock.now(),
         "screening": None,
         "deadlines": [],
+        "screening_overdue": None,
     }
     with app.sessions() as s:
         queue_email(

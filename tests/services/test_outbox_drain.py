@@ -98,6 +98,7 @@ def test_bell_stays_quiet_for_a_rollback_and_rings_for_an_approved_draft(
                     "received_at": clock.now(),
                     "screening": None,
                     "deadlines": [],
+                    "screening_overdue": None,
                 },
                 now=clock.now(),
             )
