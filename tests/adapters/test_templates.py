@@ -199,6 +199,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "reviewer_name": "Sam Reviewer",
         "decision_on": date(2027, 1, 25),
         "report_due": date(2027, 7, 23),
+        "report_overdue": False,  # appointed after the 6 months: says so, promises nothing
     },
     "publication_notice": {
         "partnership": PARTNERSHIP,
@@ -1309,3 +1310,13 @@ def test_cspr_decision_gives_the_reports_due_date_or_the_reason_for_none(
     assert none.subject == "[TSCP-2026-0001] CSPR decision: no local review"
     assert "WHY\n\nThe learning is already known from a recent review." in none.text
     assert "Report due" not in none.text and "Report due" not in none.html
+
+
+def test_a_reviewer_notice_drafted_after_the_report_was_due_promises_no_day(
+    renderer: TemplateRenderer,
+) -> None:
+    overdue = {**CONTEXTS["reviewer_notice"], "report_overdue": True}
+    out = renderer.render("reviewer_notice", overdue)
+    for part in (" ".join(out.text.split()), " ".join(out.html.split())):
+        assert "We expect" not in part
+        assert "It has not yet been published; we will tell you when it will be." in part

@@ -12,7 +12,7 @@ publication is delayed, or will not happen, is held once the report is recorded 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -74,8 +74,12 @@ def delays_told(session: Session, app: App) -> dict[str, tuple[date, date]]:
     return told
 
 
-def reviewer_key(case: Case, name: str, decided: date, due: date) -> str:
-    return f"reviewer:{case.ref}:{name}:{decided}:{due}"
+def reviewer_key(case: Case, name: str, said_at: datetime, decided: date, due: date) -> str:
+    """One notice per `Reviewer:` line: the same name given again (to draft afresh a notice
+    that was held) is drafted again, never matched to the earlier one. The decision's day and
+    the report's due date, last, are what stale_reviewer_notice reads."""
+    stamp = f"{said_at.astimezone(UTC):%Y%m%dT%H%M%S}"
+    return f"reviewer:{case.ref}:{name}:{stamp}:{decided}:{due}"
 
 
 def stale_reviewer_notice(draft: OutboxMessage) -> str | None:

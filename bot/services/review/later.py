@@ -15,7 +15,7 @@ from bot.core import commands as c
 from bot.core import deadlines
 from bot.core.case_status import deadline_title
 from bot.core.command_dates import action_due_problem, closed_day_note
-from bot.core.deadlines import fmt_date
+from bot.core.deadlines import fmt_date, may_promise
 from bot.core.wording import plural
 from bot.services.approvals import (
     ApprovalError,
@@ -141,10 +141,14 @@ def reviewer(
     # The decision's own date, stored as the start of its 6 months, never the day of this line.
     clock = next(d for d in case.deadlines if d.name == "cspr_report")
     p = app.config.people
+    # Appointed once the 6 months are up, the notice says the report is overdue; it never
+    # promises a day gone by.
+    on = today(app, now)
+    promised = clock.due if may_promise(clock.due, on) else None
     draft = queue_email(
         session,
         app,
-        key=reviewer_key(case, cmd.name, clock.start, clock.due),
+        key=reviewer_key(case, cmd.name, actor.said_at, clock.start, clock.due),
         event="reviewer_notice",
         to=[p.national_panel.email, p.ofsted.email, p.dfe.email],
         now=now,
@@ -154,6 +158,7 @@ def reviewer(
             "reviewer_name": cmd.name,
             "decision_on": clock.start,
             "report_due": clock.due,
+            "report_overdue": promised is None,
         },
     )
     note(
