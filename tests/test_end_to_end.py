@@ -194,6 +194,8 @@ def test_late_return_chased_over_christmas_through_real_servers(
         "Return by: 24/12/2026",
     )
     assert code == 0
+    # The request goes the day it is asked for (sent days later, it would be re-dated).
+    bot("--now", "2026-12-17T07:10", "run", "--once")
     days = (
         "2026-12-22",
         "2026-12-23",

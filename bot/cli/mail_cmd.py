@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from bot.services.process import Gathered
 
 
-OUTBOX_STATES = ("pending", "sent", "failed", "draft", "superseded", "withdrawn")
+OUTBOX_STATES = ("pending", "sent", "failed", "draft", "superseded", "withdrawn", "held")
 EXIT_REFUSED = 2  # a draft held: its words changed since they were approved
 
 

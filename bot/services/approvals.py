@@ -14,6 +14,8 @@ from bot.adapters.email_date import with_date
 from bot.app import App
 from bot.services.cases import add_event
 
+HELD = "held"  # not sent when its day came: bot.services.held_emails; approvable again
+
 
 class ApprovalError(Exception):
     """The draft does not exist or is not waiting for approval."""
@@ -26,16 +28,17 @@ Restater = Callable[[Session, OutboxMessage, datetime], "str | None"]
 
 def restater(app: App) -> Restater:
     """What approval asks of each draft. A delay, reviewer or publication notice whose facts
-    changed is refused (ApprovalError, with what changed); a publication notice that still
-    holds is written again as of the day (the notice it gives is counted from then); other
-    drafts pass."""
+    changed, or whose promised day has passed, is refused (ApprovalError, with what changed);
+    a publication notice that still holds is written again as of the day (the notice it gives
+    is counted from then); other drafts pass. The outbox asks the same again just before it
+    sends one (bot.services.send_checks)."""
 
     def restate(session: Session, draft: OutboxMessage, now: datetime) -> str | None:
-        if draft.event not in _CHECKED:
+        if draft.event not in NOTICES:
             return None
-        stale = _stale(app, draft, now)
-        if stale is not None:
-            raise ApprovalError(f"email #{draft.id} not sent: {stale}")
+        why = stale(app, draft, now) or _promise_broken(app, draft, now)
+        if why is not None:
+            raise ApprovalError(f"email #{draft.id} not sent: {why}")
         if draft.event != "publication_notice":
             return None
         from bot.services.review.publication_notice import restate_notice
@@ -45,7 +48,8 @@ def restater(app: App) -> Restater:
     return restate
 
 
-_CHECKED = (
+# The notices whose facts approval, and sending, check again.
+NOTICES = (
     "panel_delay_notice",
     "reviewer_notice",
     "publication_delay_notice",
@@ -53,7 +57,9 @@ _CHECKED = (
 )
 
 
-def _stale(app: App, draft: OutboxMessage, now: datetime) -> str | None:
+def stale(app: App, draft: OutboxMessage, now: datetime) -> str | None:
+    """Why a notice to outside bodies can no longer go as written, whatever day it is: the
+    case's facts moved from under it. None when they still hold."""
     # Imported here: releasing any other draft loads no template (see tests/test_cli_imports).
     from bot.services.review import delay_notice as notices
     from bot.services.review.publication_notice import stale_notice
@@ -65,6 +71,17 @@ def _stale(app: App, draft: OutboxMessage, now: datetime) -> str | None:
     if draft.event == "reviewer_notice":
         return notices.stale_reviewer_notice(draft)
     return notices.stale_publication_delay(draft)
+
+
+def _promise_broken(app: App, draft: OutboxMessage, now: datetime) -> str | None:
+    """Why a delay or reviewer notice cannot be approved today: the day it promises the review
+    or the report by has come since it was drafted (bot.core.stated_dates)."""
+    if draft.event not in ("panel_delay_notice", "reviewer_notice"):
+        return None
+    from bot.services.stated_facts import verdict_for
+
+    verdict = verdict_for(app, draft, now)
+    return f"{verdict.untrue}; {verdict.todo}" if verdict is not None else None
 
 
 SUPERSEDED = "superseded"  # a draft replaced by a newer one of its kind: never approvable
@@ -79,7 +96,7 @@ def withdraw_earlier(
     if newer is None or newer.status != "draft":
         return ""
     session.flush()  # the newer draft has its id
-    earlier = [d for d in drafts(session, case) if d.event == newer.event and d.id != newer.id]
+    earlier = [d for d in _waiting(session, case) if d.event == newer.event and d.id != newer.id]
     why = f"a newer {newer.event.replace('_', ' ')} was drafted"
     ids = _supersede(session, case, earlier, now, f"replaced by #{newer.id}", why)
     return f"; draft {ids} withdrawn, replaced by #{newer.id}" if earlier else ""
@@ -90,7 +107,7 @@ def withdraw_drafts(session: Session, case: Case, event: str, now: datetime, bec
     stopped being true (`Publication delayed:` makes a notice of a planned publication date
     untrue); approving one later says `because`. Returns what to say ("; draft #11 (...)
     withdrawn: ...")."""
-    waiting = [d for d in drafts(session, case) if d.event == event]
+    waiting = [d for d in _waiting(session, case) if d.event == event]
     why = f"a {event.replace('_', ' ')} must not go once {because}"
     ids = _supersede(session, case, waiting, now, because, why, sep=": ")
     named = event.replace("_", " ")
@@ -139,6 +156,15 @@ class Approval:
     held: str | None = None  # not approved: its words changed, and were sent to be read again
 
 
+def _waiting(session: Session, case: Case) -> list[OutboxMessage]:
+    """The case's drafts, and its emails held when they could not go as approved: a newer
+    draft of one's kind replaces both."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.case_id == case.id, OutboxMessage.status.in_(("draft", HELD))
+    )
+    return list(session.scalars(query.order_by(OutboxMessage.id)))
+
+
 def drafts(session: Session, case: Case | None = None) -> list[OutboxMessage]:
     query = select(OutboxMessage).where(OutboxMessage.status == "draft")
     if case is not None:
@@ -172,10 +198,11 @@ def approve(
                 f"email #{draft_id} was withdrawn: {_withdrawn_because(found)} (see the "
                 "case's history, or tscp-bot outbox --status draft)"
             )
-        if found is None or found.status != "draft":
+        if found is None or found.status not in ("draft", HELD):
             raise ApprovalError(f"email #{draft_id} is not a draft waiting for approval")
         row = found
     if restate is not None and (held := restate(session, row, now)) is not None:
+        row.status = "draft"  # one held when it could not go: new words to approve
         if row.case is not None:
             add_event(
                 session,

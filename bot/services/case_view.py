@@ -228,6 +228,9 @@ def case_detail(
     votes = _by_case(db, VOTES, case.id, VOTES.c.id)
     requests = _by_case(db, AGENCY_REQUESTS, case.id, AGENCY_REQUESTS.c.id)
     nxt = min((d for d in deadlines if d.met_at is None), key=lambda d: d.due, default=None)
+    outgoing = _outgoing(db, case.id)
+    # An email held when it could not go as written: in view until it is approved again.
+    held = [o["held_because"] for o in outgoing if o["status"] == "held" and o["held_because"]]
     return {
         "ref": case.ref,
         "kind": case.kind,
@@ -236,7 +239,7 @@ def case_detail(
         "opened_at": case.opened_at,
         "next_deadline": nxt.name if nxt else None,
         "next_due": nxt.due if nxt else None,
-        "warnings": _warnings(case, deadlines, requests, names),
+        "warnings": _warnings(case, deadlines, requests, names) + held,
         **_review_state(db, case, votes, requests),
         "deadlines": [_deadline(d, today) for d in deadlines],
         "meetings": meeting_views(db, members, case.id),
@@ -255,7 +258,7 @@ def case_detail(
             }
             for m in _by_case(db, MESSAGES, case.id, MESSAGES.c.id)
         ],
-        "outgoing": _outgoing(db, case.id),
+        "outgoing": outgoing,
     }
 
 
@@ -270,6 +273,7 @@ def _outgoing(db: Connection | Session, case_id: int) -> list[OutgoingRow]:
             "status": o.status,
             "sent_at": o.sent_at,
             "not_delivered": undelivered.get(o.id, []),
+            "held_because": o.last_error if o.status == "held" else None,
         }
         for o in _by_case(db, OUTBOX, case_id, OUTBOX.c.id)
     ]

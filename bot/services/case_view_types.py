@@ -141,6 +141,8 @@ class OutgoingRow(TypedDict):
     status: str
     sent_at: datetime | None
     not_delivered: list[str]
+    # Held when it could not go as written (bot.services.held_emails): why, and what to do.
+    held_because: str | None
 
 
 class ReviewState(TypedDict):

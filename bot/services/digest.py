@@ -48,6 +48,7 @@ from bot.services.digest_types import (
     Settled,
     UpcomingDeadline,
 )
+from bot.services.held_emails import held_flags
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import coming_panels
 from bot.services.review.delay_notice import delays_told
@@ -306,7 +307,13 @@ def _flags(session: Session, app: App, today: date) -> list[Flag]:
     ]
     labels = names.field_labels(app)
     warnings = cases.case_warnings(session, agency_names(app.config))
-    found = flags + cases.form_gaps(session) + cases.unreadable_returns(session) + warnings
+    found = (
+        held_flags(session)
+        + flags
+        + cases.form_gaps(session)
+        + cases.unreadable_returns(session)
+        + warnings
+    )
     return [{**f, "detail": names.plain(str(f["detail"]), labels)} for f in found]
 
 

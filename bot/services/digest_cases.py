@@ -61,6 +61,7 @@ FLAG_EVENTS = (
     "closed_with_clocks_open",  # an action not done or a complaint not answered when closed
     "publication_after_report_due",  # planned past the 6 months: the bodies must be told why
     "sent_notice_outdated",  # a correction made a notice the bodies already have untrue
+    "notice_withdrawn",  # approved, but no longer true when it could go: never sent
 )
 
 

@@ -15,6 +15,7 @@ from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.adapters.email_builder import InlineImage, build_email, make_message_id
 from bot.app import App
 from bot.config import Config
+from bot.core.stated_dates import Stated
 from bot.core.wording import signed_as
 from bot.services.batch import Batch
 from bot.services.held_rows import email_held, hold_email
@@ -59,6 +60,7 @@ def queue_email(
     for_message: StoredMessage | None = None,
     images: Sequence[InlineImage] = (),
     unqueued: bool = False,
+    stated: Stated | None = None,
 ) -> OutboxMessage | None:
     """Add one email to the outbox unless an email with this idempotency key already exists.
 
@@ -76,6 +78,9 @@ def queue_email(
     unqueued: the caller has already read, in this transaction, that no email has this key (the
     reminder tick reads all its cases' keys in one query), so it is not asked again; the
     outbox's unique key still refuses a duplicate at the commit.
+
+    stated: the dates the email states to an outside body, looked at again just before it is
+    sent (bot.services.send_checks).
     """
     if not unqueued and _queued(session, key):
         if for_message is not None and for_message.processed_at is None:
@@ -93,6 +98,8 @@ def queue_email(
         ics=ics,
         images=images,
     )
+    if stated is not None:
+        email.values["stated"] = stated.as_json()
     return _add(session, app, email, case, now)
 
 
@@ -237,6 +244,23 @@ def restate_draft(
     draft.raw, draft.subject = email.values["raw"], email.values["subject"]
     _ask_approval(session, app, draft, email.text, now, restated=why)
     return True
+
+
+def rewrite_unsent(
+    app: App, row: OutboxMessage, context: Mapping[str, object], now: datetime, stated: Stated
+) -> None:
+    """Write an email that has not gone again from `context`, as of `now`, in place: the same
+    id and Message-ID (it was never sent), to the same people. For an email that needs no
+    approval (an Appendix B request re-dated to the day it goes)."""
+    email = _compose(
+        app, key=row.idempotency_key, event=row.event, to=row.recipients, cc=(),
+        context=context, now=now,
+    )  # fmt: skip
+    row.raw, row.subject, row.stated = (
+        email.values["raw"],
+        email.values["subject"],
+        stated.as_json(),
+    )
 
 
 def _same_words(fresh: str, sent: str) -> bool:

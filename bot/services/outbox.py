@@ -31,7 +31,9 @@ from bot.adapters.db.models import OutboxDeliveryFailure, OutboxMessage
 from bot.adapters.outgoing import BatchingSender, MailSender, RecipientsRefusedError, SendError
 from bot.app import App
 from bot.core.backoff import retry_delay
-from bot.services.stale_chases import WITHDRAWN, withdrawn
+from bot.services.approvals import HELD
+from bot.services.send_checks import Before, before_sending
+from bot.services.stale_chases import WITHDRAWN
 
 log = logging.getLogger(__name__)
 # An email address in a server's answer ("550 5.1.1 <jo@example.org>: no such user").
@@ -46,8 +48,13 @@ class SendReport:
     failed: int = 0
     # Of `sent`: found already in the Sent folder after an attempt cut short, so not re-sent.
     found_sent: int = 0
-    # Chases no longer true when they could go (bot.services.stale_chases): never sent.
+    # Chases, notices and requests no longer true when they could go: never sent.
     withdrawn: int = 0
+    # Notices to outside bodies whose dates stopped being true while they waited: not sent,
+    # held for the Business Manager (bot.services.send_checks).
+    held: int = 0
+    # Chases of an Appendix B request that has not gone yet: looked at again after it.
+    waiting: int = 0
     # A full batch went out: more may be due now, without waiting for the next run.
     more: bool = False
     # Why the mail server could not be reached or refused the login (each reason once): every
@@ -61,7 +68,7 @@ def send_due(app: App, sender: MailSender, *, limit: int = 200) -> SendReport:
     ids = _due_ids(app, limit)
     with _one_connection(sender):
         _send_each(app, sender, ids, report)
-    done = report.sent + report.retrying + report.failed + report.withdrawn
+    done = report.sent + report.retrying + report.failed + report.withdrawn + report.held
     report.more = len(ids) == limit and done > 0
     return report
 
@@ -199,14 +206,23 @@ def _finish(session: Session, row: OutboxMessage, still_open: bool) -> None:
 def _attempt_unless_stale(
     app: App, session: Session, sender: MailSender, row: OutboxMessage, report: SendReport
 ) -> bool:
-    """_attempt, unless the row is a chase whose words stopped being true while it waited (its
-    deadline met, say, while the server was down): that is withdrawn under this same claim, in
-    the commit that would have recorded the attempt, and never sent."""
-    if withdrawn(app, session, row):
-        report.withdrawn += 1
-        log.info("outbox #%d withdrawn: no longer true, not sent", row.id)
+    """_attempt, unless what the row says stopped being true while it waited (a chase's
+    deadline met, a notice's promised day passed while the server was down): that is decided
+    by bot.services.send_checks under this same claim, in the commit that would have recorded
+    the attempt, and it is not sent. An Appendix B request re-dated there goes as re-dated."""
+    before = before_sending(app, session, row)
+    if before is Before.GO:
+        return _attempt(app, session, sender, row, report)
+    if before is Before.WAIT:
+        report.waiting += 1
+        log.info("outbox #%d waits: its Appendix B request has not gone", row.id)
         return False
-    return _attempt(app, session, sender, row, report)
+    if before is Before.WITHDRAWN:
+        report.withdrawn += 1
+    else:
+        report.held += 1
+    log.info("outbox #%d %s: no longer true as written, not sent", row.id, before.value)
+    return False
 
 
 def _attempt(
@@ -317,8 +333,10 @@ def retry_now(app: App, row_id: int, now: datetime) -> bool:
     """Put a failed or waiting email back at the front of the queue (the CLI's outbox retry)."""
     with app.sessions() as session:
         row = session.get(OutboxMessage, row_id)
-        if row is None or row.status in ("sent", "draft", WITHDRAWN):
-            return False  # a draft waits for approval, not for a retry; a withdrawn chase is untrue
+        if row is None or row.status in ("sent", "draft", WITHDRAWN, HELD):
+            # A draft or a held notice waits for approval, not for a retry; a withdrawn email
+            # is untrue.
+            return False
         row.status, row.next_attempt_at, row.claimed_until = "pending", now, None
         # A fresh start: a person has looked at it, so it gets the full number of tries again.
         row.attempts = 0

@@ -313,6 +313,21 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "why": "a SIN form naming a different child on TSCP-2026-0002: a new notification?",
         "acted": None,  # what the bot did do, when it acted on part of the email
     },
+    "untrue_when_sent": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": {"ref": "TSCP-2026-0001"},
+        "email": {
+            "id": 12,
+            "what": "Rapid Review delay notice to the National Panel",
+            "to": ["mailbox.nationalreviewpanel@education.gov.uk"],
+        },
+        "outcome": "held",  # or "withdrawn", or "redated" (an Appendix B request)
+        "line": "Email #12 (Rapid Review delay notice to the National Panel) to "
+        "mailbox.nationalreviewpanel@education.gov.uk was not sent on Thu 14 Jan 2027: the "
+        "date it gives (Wed 13 Jan 2027) has passed; write Delay: <reason>; expected <date> "
+        "again to draft it afresh.",
+    },
     "command_refused_to_sender": {
         "partnership": PARTNERSHIP,
         "business_manager": BUSINESS_MANAGER,
@@ -729,6 +744,8 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "triage_alert": "TSCP triage now: message #32 from Alex Placeholder "
         "<alex.placeholder@example.net>",
         "command_refused_to_sender": "Not carried out: the commands in your email",
+        "untrue_when_sent": "[TSCP-2026-0001] Held, not sent: Rapid Review delay notice to the "
+        "National Panel #12",
         "command_no_case": "Nothing was done: which case are your commands for?",
         "commands_on_new_record": "[TSCP-2026-0009] Not carried out: the commands in the email "
         "that opened this record",

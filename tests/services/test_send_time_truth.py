@@ -1,4 +1,5 @@
-"""Nothing untrue about time reaches an outside body.
+"""Mail that waited (the mail server down, days between approval and sending) is looked at
+again on the day it actually goes: nothing untrue reaches an outside body.
 
 Every email goes through the real outbox to a real SMTP server (aiosmtpd), stopped and
 started as a relay going down and coming back; what the tests read is what it received.
@@ -7,6 +8,7 @@ started as a relay going down and coming back; what the tests read is what it re
 from __future__ import annotations
 
 import email
+import json
 from dataclasses import dataclass
 from datetime import date
 from email import policy
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.db.models import OutboxMessage
+from bot.adapters.db.models import AgencyRequest, OutboxMessage
 from bot.cli import main
 from tests.fixtures.app import AppFactory
 from tests.fixtures.smtp import SmtpTestServer
@@ -120,6 +122,114 @@ def terminal(
     return capsys.readouterr().out
 
 
+def test_a_delay_notice_whose_expected_day_passed_while_the_server_was_down_is_held(
+    review: Bot,
+    smtp_server: SmtpTestServer,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    migrated_database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    say(review, "2027-01-05T10:00", "Delay: awaiting health records; expected 13/01/2027")
+    draft = only(review, "panel_delay_notice")
+    smtp_server.stop()
+    say(review, "2027-01-05T11:00", f"Approve {draft.id}")
+    smtp_server.start()
+    review.at("2027-01-14T09:30").run()
+
+    # The National Panel is never told, on the 14th, that the review is expected by the 13th.
+    assert [g for g in received(smtp_server) if PANEL in g.to] == []
+    assert only(review, "panel_delay_notice").status == "held"
+    review.at("2027-01-14T09:35").run()  # the line queued while the outbox was being sent
+    [note] = to_business_manager(smtp_server, "Held, not sent")
+    assert note.subject == (
+        f"[{REF}] Held, not sent: Rapid Review delay notice to the National Panel #{draft.id}"
+    )
+    assert (
+        f"Email #{draft.id} (Rapid Review delay notice to the National Panel) to {PANEL} was "
+        "not sent on Thu 14 Jan 2027: the date it gives (Wed 13 Jan 2027) has passed; write "
+        "Delay: <reason>; expected <date> again to draft it afresh."
+    ) in note.text
+    # Where a person looks: the outbox list, the case, the next digest.
+    monkeypatch.delenv("TSCP_BOT_CONFIG", raising=False)
+    listed = terminal(capsys, tmp_path, migrated_database_url, "outbox", "list", "--json")
+    [held] = [r for r in json.loads(listed) if r["status"] == "held"]
+    assert held["id"] == draft.id and held["last_error"].startswith(f"Email #{draft.id} (")
+    shown = terminal(capsys, tmp_path, migrated_database_url, "case", REF)
+    assert f"! Email #{draft.id} (Rapid Review delay notice" in " ".join(shown.split())
+    attention = digest_attention(review, smtp_server, "2027-01-15T08:05")
+    assert f"email held, not sent Email #{draft.id} (Rapid Review delay notice" in attention
+
+    # Drafted afresh with a day still to come, it replaces the held one and goes as written.
+    say(review, "2027-01-15T10:00", "Delay: awaiting health records; expected 22/01/2027")
+    fresh = only(review, "panel_delay_notice")
+    assert fresh.id != draft.id and fresh.status == "draft"
+    say(review, "2027-01-15T11:00", f"Approve {fresh.id}")
+    [sent] = [g for g in received(smtp_server) if PANEL in g.to]
+    assert "We expect to send you the completed Rapid Review by Friday 22 January 2027" in (
+        sent.text
+    )
+    statuses = {r.id: r.status for r in review.outbox("panel_delay_notice")}
+    assert statuses == {draft.id: "superseded", fresh.id: "sent"}
+
+
+def test_an_approved_delay_notice_is_withdrawn_when_the_review_was_submitted_before_it_went(
+    review: Bot, smtp_server: SmtpTestServer
+) -> None:
+    say(review, "2027-01-05T10:00", "Delay: awaiting health records; expected 20/01/2027")
+    draft = only(review, "panel_delay_notice")
+    smtp_server.stop()
+    say(review, "2027-01-05T11:00", f"Approve {draft.id}")
+    say(review, "2027-01-06T10:00", "Meeting held: 06/01/2027\nReport submitted: 06/01/2027")
+    smtp_server.start()
+    review.at("2027-01-06T11:00").run()
+
+    # The Panel, which has the review, is not told it will be late.
+    assert [g for g in received(smtp_server) if PANEL in g.to] == []
+    assert only(review, "panel_delay_notice").status == "withdrawn"
+    review.at("2027-01-06T11:05").run()
+    [note] = to_business_manager(smtp_server, "Withdrawn, not sent")
+    assert (
+        f"Email #{draft.id} (Rapid Review delay notice to the National Panel) to {PANEL} was "
+        "not sent on Wed 6 Jan 2027: the Rapid Review is recorded as submitted on Wed 6 Jan "
+        "2027."
+    ) in note.text
+    attention = digest_attention(review, smtp_server, "2027-01-07T08:05")
+    assert f"notice withdrawn Email #{draft.id}" in attention
+
+
+def test_a_notice_of_publication_sent_days_after_approval_is_held_then_written_for_its_day(
+    cspr: Bot, smtp_server: SmtpTestServer
+) -> None:
+    say(cspr, "2027-06-01T10:00", "Publication: 14/06/2027")
+    draft = only(cspr, "publication_notice")
+    smtp_server.stop()
+    say(cspr, "2027-06-01T11:00", f"Approve {draft.id}")
+    smtp_server.start()
+    cspr.at("2027-06-10T09:00").run()
+
+    # Not "given 9 working days before publication", nor "sent to you by 3 June", on the 10th.
+    assert [g for g in received(smtp_server) if PANEL in g.to] == []
+    assert only(cspr, "publication_notice").status == "held"
+    cspr.at("2027-06-10T09:05").run()
+    [note] = to_business_manager(smtp_server, "Held, not sent")
+    assert (
+        "was not sent on Thu 10 Jun 2027: it says the notice is given 9 working days before "
+        "publication; sent on Thu 10 Jun 2027, the notice is given 2 working days before "
+        "publication, fewer than the 7 required; approve it again to have it written as of "
+        "the day it goes"
+    ) in note.text
+
+    # Approved again, it is written as of that day and offered for approval; then it goes.
+    say(cspr, "2027-06-10T10:00", f"Approve {draft.id}")
+    assert f"email #{draft.id} not sent: it was written on Tue 1 Jun 2027" in told(cspr)
+    assert only(cspr, "publication_notice").status == "draft"
+    say(cspr, "2027-06-10T10:30", f"Approve {draft.id}")
+    [sent] = [g for g in received(smtp_server) if PANEL in g.to]
+    assert "This notice is given 2 working days before publication, fewer than the 7" in (sent.text)
+    assert "9 working days" not in sent.text and "3 June 2027" not in sent.text
+
+
 def test_a_reviewer_appointed_after_the_six_months_is_not_promised_a_past_date(
     cspr: Bot, smtp_server: SmtpTestServer
 ) -> None:
@@ -132,3 +242,95 @@ def test_a_reviewer_appointed_after_the_six_months_is_not_promised_a_past_date(
         "of the decision to hold the review. It has not yet been published; we will tell you "
         "when it will be."
     ) in sent.text
+
+
+def test_a_reviewer_notice_whose_promised_day_passed_before_it_went_is_held(
+    cspr: Bot, smtp_server: SmtpTestServer
+) -> None:
+    say(cspr, "2027-07-06T10:00", "Reviewer: Alex Reviewer")
+    draft = only(cspr, "reviewer_notice")
+    smtp_server.stop()
+    say(cspr, "2027-07-06T11:00", f"Approve {draft.id}")
+    smtp_server.start()
+    cspr.at("2027-07-08T09:00").run()
+
+    assert [g for g in received(smtp_server) if PANEL in g.to] == []
+    assert only(cspr, "reviewer_notice").status == "held"
+    cspr.at("2027-07-08T09:05").run()
+    [note] = to_business_manager(smtp_server, "Held, not sent")
+    assert (
+        "was not sent on Thu 8 Jul 2027: the date it gives (Wed 7 Jul 2027) has passed; write "
+        "Reviewer: <name> again to draft a notice that says the report is overdue."
+    ) in note.text
+    # Approving it again does not send it; the same line again drafts the true notice.
+    say(cspr, "2027-07-08T10:00", f"Approve {draft.id}")
+    assert f"email #{draft.id} not sent: the date it gives (Wed 7 Jul 2027) has passed" in (
+        told(cspr)
+    )
+    say(cspr, "2027-07-08T10:30", "Reviewer: Alex Reviewer")
+    fresh = only(cspr, "reviewer_notice")
+    assert fresh.id != draft.id
+    say(cspr, "2027-07-08T11:00", f"Approve {fresh.id}")
+    [sent] = [g for g in received(smtp_server) if PANEL in g.to]
+    assert "It has not yet been published" in sent.text and "We expect" not in sent.text
+
+
+def test_an_appendix_b_request_held_up_by_an_outage_goes_with_the_day_it_really_went(
+    review: Bot, smtp_server: SmtpTestServer
+) -> None:
+    smtp_server.stop()
+    say(
+        review,
+        "2026-12-16T12:00",
+        "Agencies: gmp\nReview period: 1 June 2026 to 15 December 2026\nReturn by: 18/12/2026",
+    )
+    smtp_server.start()
+    review.at("2026-12-22T09:30").run()
+
+    to_gmp = appendix_b_mail(smtp_server)
+    [request] = [g for g in to_gmp if "Reminder" not in g.subject]
+    assert request.subject.endswith("return by Thu 24 Dec 2026")
+    assert "This request was sent on Tuesday 22 December 2026." in request.text
+    assert "Please return the completed form by Thursday 24 December 2026." in request.text
+    assert "16 December" not in request.text and "18 December" not in request.text
+    # A request never received is never chased as overdue.
+    assert [g.subject for g in to_gmp if "Reminder" in g.subject or "overdue" in g.subject] == []
+    assert review.due("appendix_b:gmp") == date(2026, 12, 24)
+    with review.app.sessions() as s:
+        [asked] = s.query(AgencyRequest).all()
+        assert (asked.requested_on, asked.return_by) == (date(2026, 12, 22), date(2026, 12, 24))
+    review.at("2026-12-22T09:35").run()
+    [note] = to_business_manager(smtp_server, "Re-dated when it went")
+    assert (
+        "to Greater Manchester Police: it said it was sent on Wed 16 Dec 2026 with the return "
+        "due Fri 18 Dec 2026, but it could not go before Tue 22 Dec 2026: it was re-dated to "
+        "that day, with the return due Thu 24 Dec 2026 (2 working days from then, as first "
+        "given); for another date, ask again"
+    ) in note.text
+
+
+def test_a_reminder_never_goes_before_the_request_it_chases(
+    review: Bot, smtp_server: SmtpTestServer
+) -> None:
+    smtp_server.stop()
+    say(
+        review,
+        "2026-12-16T12:00",
+        "Agencies: gmp\nReview period: 1 June 2026 to 15 December 2026\nReturn by: 18/12/2026",
+    )
+    review.at("2026-12-17T09:30").run()  # "due tomorrow" queued; both fail, the request later
+    [reminder] = [
+        r for r in review.outbox("deadline_reminder") if "appendix_b:gmp" in (r.idempotency_key)
+    ]
+    request = only(review, "appendix_b_request")
+    assert request.next_attempt_at > reminder.next_attempt_at  # the request backs off longer
+    smtp_server.start()
+    review.at("2026-12-17T09:31:30").run()  # the reminder's retry is due, the request's not
+
+    assert appendix_b_mail(smtp_server) == []
+    review.at("2026-12-17T09:40").run()
+    assert [g.subject for g in appendix_b_mail(smtp_server)] == [
+        f"[{REF}] Rapid Review information request (Appendix B): return by Mon 21 Dec 2026"
+    ]
+    [reminder] = [r for r in review.outbox("deadline_reminder") if r.id == reminder.id]
+    assert reminder.status == "withdrawn"  # written for the 18th, which is no longer the day

@@ -142,6 +142,7 @@ OUTBOX = table(
     column("status", String),
     column("created_at", UtcDateTime()),
     column("sent_at", UtcDateTime()),
+    column("last_error", String),
 )
 DELIVERY_FAILURES = table(
     "outbox_delivery_failures",

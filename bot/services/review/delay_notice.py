@@ -1,9 +1,11 @@
-"""The Rapid Review delay notice and the reviewer notice, checked again when approved.
+"""The Rapid Review delay notice and the reviewer notice, checked again when approved, and
+again just before they are sent (bot.services.send_checks).
 
 It states facts as of the day it was drafted: when the National Panel was notified, when the
 Rapid Review is due, when it is now expected. Approved days later, any of them may have changed
-(`Correct Notified:`, `Report submitted:`, `Close:`, the expected day passed): then it is not
-sent, and the Business Manager is told why and how to draft it afresh. The National Panel never
+(`Correct Notified:`, `Report submitted:`, `Close:`): then it is not sent, and the Business
+Manager is told why and how to draft it afresh. The day it expects the review by is checked
+with the day it is approved, or sent, by bot.core.stated_dates. The National Panel never
 receives a delay notice that was no longer true when it went. The reviewer notice (to the
 National Panel, Ofsted and DfE) states the CSPR decision's day and the report's due date, and
 is held the same way when `Correct CSPR:` moved them or the case closed. A notice that
@@ -45,9 +47,7 @@ def stale_delay_notice(app: App, draft: OutboxMessage, now: datetime) -> str | N
     parts = draft.idempotency_key.split(":")
     if len(parts) != 6 or parts[0] != _KEY:
         return None  # drafted before its facts were kept in its key
-    expected, notified, due = (date.fromisoformat(p) for p in (parts[2], parts[4], parts[5]))
-    if expected <= today(app, now):
-        return f"the date it gives ({fmt_date(expected)}) has passed; {_AGAIN}"
+    notified, due = (date.fromisoformat(p) for p in (parts[4], parts[5]))
     if notified != case.notification_sent_on or (review is not None and due != review.due):
         return (
             f"it says the National Panel was notified on {fmt_date(notified)} and the Rapid "

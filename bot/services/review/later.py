@@ -16,6 +16,7 @@ from bot.core import deadlines
 from bot.core.case_status import deadline_title
 from bot.core.command_dates import action_due_problem, closed_day_note
 from bot.core.deadlines import fmt_date, may_promise
+from bot.core.stated_dates import Stated
 from bot.core.wording import plural
 from bot.services.approvals import (
     ApprovalError,
@@ -160,6 +161,7 @@ def reviewer(
             "report_due": clock.due,
             "report_overdue": promised is None,
         },
+        stated=Stated(written_on=on, promised=promised),
     )
     note(
         session, case, now, "reviewer_appointed", "Independent reviewer appointed", actor, cmd.line

@@ -21,6 +21,7 @@ from bot.app import App
 from bot.core import deadlines
 from bot.core.deadlines import fmt_date
 from bot.core.publication import NoticeCheck, check_notice
+from bot.core.stated_dates import Stated
 from bot.services.mailout import restate_draft
 from bot.services.review.common import case_ctx, today
 
@@ -43,6 +44,19 @@ def notice_context(case: Case, planned: date, check: NoticeCheck, due: date) -> 
         "late": check.late,
         "report_sent_on": case.report_sent_on,
     }
+
+
+def notice_stated(
+    on: date, planned: date, check: NoticeCheck, report_sent_on: date | None
+) -> Stated:
+    """What a notice written on `on` says about time, looked at again when it is sent."""
+    return Stated(
+        written_on=on,
+        planned=planned,
+        given=check.given,
+        late=check.late,
+        report_sent_on=report_sent_on,
+    )
 
 
 def not_sent(row_id: int, held: str, how: str) -> str:
@@ -90,6 +104,7 @@ def restate_notice(session: Session, app: App, draft: OutboxMessage, now: dateti
     due = deadlines.publication_notice(planned, app.calendar).due
     why = _why(app, draft, case, check, on)
     context = notice_context(case, planned, check, due)
+    draft.stated = notice_stated(on, planned, check, case.report_sent_on).as_json()
     return why if restate_draft(session, app, draft, context, now, why) else None
 
 

@@ -42,7 +42,7 @@ from bot.services.review.common import (
 )
 from bot.services.review.delay_notice import already_published
 from bot.services.review.publication_notice import EVENT as NOTICE
-from bot.services.review.publication_notice import notice_context, notice_key
+from bot.services.review.publication_notice import notice_context, notice_key, notice_stated
 
 PUBLISHED = "publication"
 SHORT = "publication_notice_short"  # a digest flag: bot.services.digest_cases.FLAG_EVENTS
@@ -78,6 +78,7 @@ def publication_planned(
         now=now,
         case=case,
         context=notice_context(case, cmd.on, check, d.due),
+        stated=notice_stated(today(app, now), cmd.on, check, case.report_sent_on),
     )
     # Two notices giving different dates must never both be approvable.
     withdrawn = withdraw_earlier(session, case, draft, now) + _after_report_due(

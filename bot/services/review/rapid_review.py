@@ -21,6 +21,7 @@ from bot.core.command_dates import (
     return_by_problem,
 )
 from bot.core.deadlines import fmt_date
+from bot.core.stated_dates import Stated
 from bot.core.wording import plural
 from bot.core.working_days import day_zero
 from bot.services.approvals import withdraw_earlier
@@ -195,15 +196,23 @@ def _request_one(
         to=agency_addresses(agency),
         now=now,
         case=case,
-        context={
-            "case": case_ctx(case),
-            "agency": {"name": agency.name},
-            "review_period": case.review_period or "as agreed by the Screening Panel",
-            "return_by": return_by,
-            "requested_on": requested,
-        },
+        context=request_context(case, agency, requested, return_by),
+        stated=Stated(written_on=requested, return_by=return_by),
     )
     return again
+
+
+def request_context(
+    case: Case, agency: Agency, requested: date, return_by: date
+) -> dict[str, object]:
+    """What an Appendix B request says: written when asked, or again on the day it goes."""
+    return {
+        "case": case_ctx(case),
+        "agency": {"name": agency.name},
+        "review_period": case.review_period or "as agreed by the Screening Panel",
+        "return_by": return_by,
+        "requested_on": requested,
+    }
 
 
 def _keep_returned(
@@ -314,6 +323,7 @@ def draft_delay_notice(
             "notification_sent_on": case.notification_sent_on,
             "rapid_review_due": due,
         },
+        stated=Stated(written_on=today(app, now), promised=expected),
     )
     add_event(
         session,

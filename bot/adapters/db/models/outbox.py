@@ -36,6 +36,8 @@ class OutboxMessage(Base):
     created_at: Mapped[utc]
     # pending -> sent | failed (refused for good by the server; kept and shown in the digest)
     # | withdrawn (a chase no longer true when it could go: bot.services.stale_chases)
+    # | held (an email to an outside body whose dates were no longer true on the day it could
+    # go: bot.services.send_checks; approved again or replaced by a newer draft)
     status: Mapped[str] = mapped_column(SafeString(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[utc]
@@ -50,6 +52,9 @@ class OutboxMessage(Base):
     # Set and committed before the SMTP transaction, cleared when its outcome is recorded: a
     # row claimed with it still set was being sent when the process died, and may have gone.
     attempt_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # The dates it states to an outside body, as written (bot.core.stated_dates.Stated), looked
+    # at again just before it is sent; None for every other email.
+    stated: Mapped[dict[str, object] | None] = mapped_column(default=None)
 
     case: Mapped[Case | None] = relationship()
 

@@ -1,0 +1,112 @@
+"""Just before the outbox sends an email: may it still go as written, on the day it goes?
+
+Asked by bot.services.outbox under its claim, before the attempt is recorded: whatever is
+decided here (withdrawn, held, re-dated) is committed with the claim given back, or with the
+attempt's start, never after a byte reached the server. In order:
+
+1. A chase no longer true is withdrawn (bot.services.stale_chases).
+2. A reminder or escalation about an Appendix B return waits while the request itself has
+   not gone: an agency is never chased, or escalated about, for a request it never received.
+   Looked at again once the request has had its next try; when that request is re-dated, the
+   chase, written for the old date, is withdrawn at step 1.
+3. An email stating dates to an outside body (bot.core.stated_dates.CHECKED): an approved
+   notice is asked again what approval asked (bot.services.approvals.stale: the case closed,
+   the Rapid Review submitted, the report published, its facts corrected), and is withdrawn
+   when that no longer holds; then its dates are looked at with the day it goes: a notice
+   whose promised day has passed, or whose working days of notice changed, is held; an
+   Appendix B request written on another day is re-dated to this one (or withdrawn when its
+   return is no longer awaited). bot.services.held_emails records each and tells the Business
+   Manager.
+
+Every other email costs two set lookups.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import OutboxMessage
+from bot.app import App
+from bot.core.return_rounds import agency_of, request_agency, request_number
+from bot.core.stale_chases import read_key
+from bot.core.stated_dates import APPENDIX_B_REQUEST, CHECKED, Action
+from bot.services import held_emails
+from bot.services.approvals import NOTICES, stale
+from bot.services.stale_chases import CHASES, WITHDRAWN, withdrawn
+from bot.services.stated_facts import day_of, verdict_for
+
+# A chase waiting for its request looks again this long after the request's next try.
+_AFTER_REQUEST = timedelta(minutes=1)
+# ... or, when the request is not waiting to be tried (refused for good, held), this long.
+_REQUEST_STUCK = timedelta(hours=1)
+
+
+class Before(StrEnum):
+    GO = "go"  # send it (an Appendix B request may have been re-dated first)
+    WAIT = "wait"  # not yet: its next try is later
+    WITHDRAWN = "withdrawn"  # never sent
+    HELD = "held"  # not sent: a person approves it again or drafts it afresh
+
+
+def before_sending(app: App, session: Session, row: OutboxMessage) -> Before:
+    """What to do with `row`, claimed by the caller, just before it would be sent."""
+    if withdrawn(app, session, row):
+        return Before.WITHDRAWN
+    if _waits_for_its_request(app, session, row):
+        return Before.WAIT
+    if row.event not in CHECKED and row.event not in NOTICES:
+        return Before.GO
+    return _still_true(app, session, row)
+
+
+def _still_true(app: App, session: Session, row: OutboxMessage) -> Before:
+    now = app.clock.now()
+    on = day_of(app, now)
+    if row.requires_approval and row.event in NOTICES:
+        why = stale(app, row, now)
+        if why is not None:
+            held_emails.withdraw(session, app, row, held_emails.not_sent_line(row, on, why), now)
+            return Before.WITHDRAWN
+    verdict = verdict_for(app, row, now)
+    if verdict is None:
+        return Before.GO
+    line = held_emails.not_sent_line(row, on, verdict.untrue, verdict.todo)
+    if verdict.action is Action.WITHDRAW:
+        held_emails.withdraw(session, app, row, line, now)
+        return Before.WITHDRAWN
+    if verdict.action is Action.HOLD:
+        held_emails.hold(session, app, row, line, now)
+        return Before.HELD
+    from bot.services.review.request_redating import redate_request
+
+    return Before.GO if redate_request(session, app, row, verdict, now) else Before.HELD
+
+
+def _waits_for_its_request(app: App, session: Session, row: OutboxMessage) -> bool:
+    """Whether `row` chases an Appendix B return whose request has not gone; if so its next
+    look is put after the request's next try."""
+    if row.event not in CHASES or row.case_id is None:
+        return False
+    chase = read_key(row.idempotency_key)
+    agency = agency_of(chase.deadline) if chase is not None else None
+    if chase is None or agency is None or request_number(chase.deadline) is not None:
+        return False
+    requests = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.case_id == row.case_id, OutboxMessage.event == APPENDIX_B_REQUEST)
+        .order_by(OutboxMessage.id.desc())
+    )
+    request = next((r for r in requests if request_agency(r.idempotency_key) == agency), None)
+    if request is None or request.status in ("sent", WITHDRAWN):
+        return False
+    now = app.clock.now()
+    if request.status == "pending":
+        row.next_attempt_at = max(request.next_attempt_at, now) + _AFTER_REQUEST
+    else:
+        row.next_attempt_at = now + _REQUEST_STUCK
+    row.last_error = f"waiting for its Appendix B request (#{request.id}) to be sent"
+    return True
