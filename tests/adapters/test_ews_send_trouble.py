@@ -22,7 +22,7 @@ from bot.adapters.oauth_tokens import ClientSecret, EntraApp, OAuthLogin
 from bot.adapters.outgoing import SendError
 from tests.fixtures.entra import CLIENT_ID, CLIENT_SECRET, SCOPE, TENANT, EntraTestServer
 from tests.fixtures.ews import MAILBOX, PASSWORD, USERNAME, EwsTestServer
-from tests.fixtures.mail import email
+from tests.fixtures.mail import acknowledgement
 
 OFFICER = "casey.invented@gmp.police.uk"
 
@@ -32,13 +32,7 @@ def _sender(endpoint: str, password: str = PASSWORD) -> EwsSender:
 
 
 def _ack() -> bytes:
-    return email(
-        "Re: Serious Incident Notification [TSCP-2026-0001]",
-        "We have your notification.",
-        sender=MAILBOX,
-        to=OFFICER,
-        message_id="<tscp-ack-1@tameside.gov.uk>",
-    )
+    return acknowledgement(MAILBOX, OFFICER)
 
 
 def _not_sent(sender: EwsSender) -> SendError:

@@ -86,6 +86,19 @@ def only(bot: Bot, event: str) -> OutboxMessage:
     return row
 
 
+def approved_while_down(
+    bot: Bot, server: SmtpTestServer, event: str, approved: str, sent: str
+) -> OutboxMessage:
+    """The one draft of `event`, approved at `approved` while the mail server was down, and
+    the bot run at `sent`, the server back: the draft as it was."""
+    draft = only(bot, event)
+    server.stop()
+    say(bot, approved, f"Approve {draft.id}")
+    server.start()
+    bot.at(sent).run()
+    return draft
+
+
 def digest_attention(bot: Bot, server: SmtpTestServer, when: str) -> str:
     bot.at(when).run()
     [digest] = to_business_manager(server, "digest")[-1:]
@@ -131,11 +144,9 @@ def test_a_delay_notice_whose_expected_day_passed_while_the_server_was_down_is_h
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     say(review, "2027-01-05T10:00", "Delay: awaiting health records; expected 13/01/2027")
-    draft = only(review, "panel_delay_notice")
-    smtp_server.stop()
-    say(review, "2027-01-05T11:00", f"Approve {draft.id}")
-    smtp_server.start()
-    review.at("2027-01-14T09:30").run()
+    draft = approved_while_down(
+        review, smtp_server, "panel_delay_notice", "2027-01-05T11:00", "2027-01-14T09:30"
+    )
 
     # The National Panel is never told, on the 14th, that the review is expected by the 13th.
     assert [g for g in received(smtp_server) if PANEL in g.to] == []
@@ -202,11 +213,9 @@ def test_a_notice_of_publication_sent_days_after_approval_is_held_then_written_f
     cspr: Bot, smtp_server: SmtpTestServer
 ) -> None:
     say(cspr, "2027-06-01T10:00", "Publication: 14/06/2027")
-    draft = only(cspr, "publication_notice")
-    smtp_server.stop()
-    say(cspr, "2027-06-01T11:00", f"Approve {draft.id}")
-    smtp_server.start()
-    cspr.at("2027-06-10T09:00").run()
+    draft = approved_while_down(
+        cspr, smtp_server, "publication_notice", "2027-06-01T11:00", "2027-06-10T09:00"
+    )
 
     # Not "given 9 working days before publication", nor "sent to you by 3 June", on the 10th.
     assert [g for g in received(smtp_server) if PANEL in g.to] == []
@@ -248,11 +257,9 @@ def test_a_reviewer_notice_whose_promised_day_passed_before_it_went_is_held(
     cspr: Bot, smtp_server: SmtpTestServer
 ) -> None:
     say(cspr, "2027-07-06T10:00", "Reviewer: Alex Reviewer")
-    draft = only(cspr, "reviewer_notice")
-    smtp_server.stop()
-    say(cspr, "2027-07-06T11:00", f"Approve {draft.id}")
-    smtp_server.start()
-    cspr.at("2027-07-08T09:00").run()
+    draft = approved_while_down(
+        cspr, smtp_server, "reviewer_notice", "2027-07-06T11:00", "2027-07-08T09:00"
+    )
 
     assert [g for g in received(smtp_server) if PANEL in g.to] == []
     assert only(cspr, "reviewer_notice").status == "held"
