@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.adapters.db.models.base import Base, SafeString, SafeText, UtcDateTime, intpk, text, utc
@@ -113,11 +114,20 @@ class ActionItem(Base):
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
+# Only the dates of birth: the resend check looks an open case up by its child's
+# (bot.services.same_child). Partial, as an index of every value would hold the incident
+# descriptions too, longer than PostgreSQL lets an index entry be.
+_BORN = text_clause("name = 'date_of_birth'")
+
+
 class CaseField(Base):
     """One fact read from a form, with where it came from and how sure the reader was."""
 
     __tablename__ = "case_fields"
-    __table_args__ = (UniqueConstraint("case_id", "scope", "name"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "scope", "name"),
+        Index("ix_case_fields_date_of_birth", "value", sqlite_where=_BORN, postgresql_where=_BORN),
+    )
 
     id: Mapped[intpk]
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
