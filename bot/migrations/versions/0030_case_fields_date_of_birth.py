@@ -4,15 +4,15 @@ open case about the same child sent by another agency with one indexed query
 Partial (the date_of_birth rows only): an index of every field's value would also hold the
 incident descriptions, which can be longer than PostgreSQL allows an index entry to be.
 
-Revision ID: 0029
-Revises: 0028
+Revision ID: 0030
+Revises: 0029
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0029"
-down_revision = "0028"
+revision = "0030"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 
