@@ -4,6 +4,9 @@ A corrected form fills gaps and mends details; a form whose child (name, date of
 incident date differs from what the case holds may be a new notification sent on an old
 thread, and applying it would silently put one child's details over another's. Only values
 read on both sides are compared: a gap is never a difference.
+
+And what another agency's form about the same child is found by (ChildKey), for the resend
+check (bot.services.same_child).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from bot.core.forms import Extraction
+from bot.core.forms import Extraction, Field
 
 # (scope, field name) -> the value the case holds, as it is stored (a date as YYYY-MM-DD).
 Recorded = Mapping[tuple[str, str], str]
@@ -82,3 +85,47 @@ def recorded_of(form: Extraction) -> Recorded:
             if field is not None and _stored(field.value):
                 held[scope, name] = _stored(field.value)
     return held
+
+
+@dataclass(frozen=True)
+class ChildKey:
+    """What another agency's SIN form about the same child is looked up by: the first child's
+    date of birth, and its initials and the incident date when read ("" when not), each as
+    the case's fields hold it (a date as YYYY-MM-DD)."""
+
+    born: str
+    initials: str
+    incident: str
+
+
+def _date(field: Field | None) -> str:
+    """A date read from the form, as stored; "" when not read (a date that does not exist)."""
+    return field.value.isoformat() if field is not None and isinstance(field.value, date) else ""
+
+
+def child_key(form: Extraction | None) -> ChildKey | None:
+    """None when the form gives no readable date of birth, or neither initials nor an incident
+    date to go with it: a date of birth alone is any of the children born that day."""
+    if form is None or form.form != "sin" or not form.children:
+        return None
+    key = ChildKey(
+        _date(form.children[0].get("date_of_birth")),
+        form.initials(),
+        _date(form.fields.get("incident_date")),
+    )
+    return key if key.born and (key.initials or key.incident) else None
+
+
+def shared_child(key: ChildKey, initials: str, incident: str) -> str:
+    """What a form with `key` shares with an earlier one that gave `initials` and `incident`
+    and the same date of birth, in words that may leave the partnership: the initials, never
+    the date of birth."""
+    same_initials = bool(key.initials) and key.initials == initials
+    if same_initials and key.incident and key.incident == incident:
+        return f"the same child's date of birth, initials ({initials}) and incident date"
+    if same_initials:
+        return f"the same child's date of birth and initials ({initials})"
+    read = f"initials {key.initials} and {initials}" if key.initials and initials else ""
+    return (
+        f"the same child's date of birth and incident date ({read or 'initials not read on both'})"
+    )

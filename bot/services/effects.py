@@ -38,7 +38,8 @@ from bot.services.forms import (
 from bot.services.intake import open_complaint, open_escalation, record_return, sender_agency_key
 from bot.services.meeting_replies import record_calendar_replies
 from bot.services.new_case import acknowledge, open_case
-from bot.services.repeats import content_of, kept_of, named_open_case, possible_repeat
+from bot.services.repeats import Earlier, content_of, kept_of, named_open_case, possible_repeat
+from bot.services.same_child import same_child
 from bot.services.screening_booking import book_screening
 from bot.services.unfiled_commands import tell_commands_on_new_record, tell_commands_unfiled
 
@@ -232,12 +233,17 @@ def _check_repeat(s: Applying, e: mp.CheckRepeat) -> None:
             s.msg.subject,
         )
     )
-    if found is None:
+    earlier = (
+        Earlier(found[0].ref, found[0].sin_received_on, found[1])
+        if found is not None
+        else same_child(s.session, s.case, s.form, s.now)  # another agency's SIN, same child
+    )
+    if earlier is None:
         return
-    other, shared = found
     reason = (
-        f"possibly the same notification as {other.ref}, opened {fmt_date(other.sin_received_on)}"
-        f" ({shared}): if it is, close this case with Close: duplicate of {other.ref}"
+        f"possibly the same notification as {earlier.ref}, opened "
+        f"{fmt_date(earlier.sin_received_on)} ({earlier.shared}): if it is, close this case "
+        f"with Close: duplicate of {earlier.ref}"
     )
     s.reasons.append(reason)
     add_event(s.session, s.case, s.now, "possible_repeat", reason, why=f"message #{s.row.id}")

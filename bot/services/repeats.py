@@ -5,7 +5,10 @@ initials not read on both) when the words and attachments are the same, when the
 holds nearly all the earlier one's words and brings no attachment it lacked (a line added, or
 the earlier quoted whole), or when it replies to or forwards the earlier one's subject
 (bot.core.likeness). Whoever sent it, a new SIN whose subject or text names an open case,
-however typed ("tscp 2026 0001"), may repeat that case.
+however typed ("tscp 2026 0001"), may repeat that case; and so does, whoever sent it, one whose
+SIN form gives the same child's date of birth as an open case's form and the same initials or
+incident date (the police and the hospital each notifying one incident: bot.services.
+same_child).
 
 Messages are told apart by their bytes and their Message-ID (bot.services.store), and a SIN
 re-sent by its referrer (a new Message-ID, a new Date) is new to both. Merging on a guess could
@@ -20,7 +23,7 @@ import json
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -123,6 +126,15 @@ def possible_repeat(
         if shared:
             return _case(session, other_id), shared
     return None
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The open case a new one may repeat, as the flag names it, and what the two share."""
+
+    ref: str
+    sin_received_on: date
+    shared: str
 
 
 @dataclass(frozen=True)

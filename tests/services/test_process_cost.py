@@ -6,7 +6,7 @@ statements, not compiled afresh for every message."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import event, func, select
@@ -17,6 +17,8 @@ from bot.app import App
 from bot.services.process import process_many
 from bot.services.store import store_raw
 from tests.fixtures.app import AppFactory
+from tests.fixtures.forms_docx import sin_docx
+from tests.fixtures.mail import email
 from tests.reliability.mailgen import MailGenerator
 
 # Per message: the savepoint, writing its outcome (one UPDATE), releasing the savepoint.
@@ -123,3 +125,46 @@ def test_savepoints_are_not_compiled_per_message(make_app: AppFactory) -> None:
     assert sum(q.startswith("SAVEPOINT") for q in statements) == 5
     compiled = [c for c in clauses if isinstance(c, ClauseElement)]
     assert not [c for c in compiled if "Savepoint" in type(c).__name__]
+
+
+def test_another_agency_s_sin_about_the_same_child_is_looked_up_once_by_the_index(
+    make_app: AppFactory,
+) -> None:
+    """The resend check's look for an open case about the same child (bot.services.repeats
+    .same_child) is one query per new SIN, however many open cases share the date of birth."""
+    app, _ = make_app()
+    domains = ("gmp.police.uk", "nhs.net", "tameside.gov.uk")
+    senders = [f"referrer.{n}@{domains[n % 3]}" for n in range(6)]  # no referrer twice
+    raws = [
+        email(
+            "GM SIN form attached",
+            f"Please find the notification form attached. From agency {n}.",
+            sender=sender,
+            message_id=f"<child-{n}@test>",
+            attachment=("SIN form.docx", sin_docx()),
+        )
+        for n, sender in enumerate(senders)
+    ]
+    ids = _store(app, raws)
+    looked: list[tuple[str, Sequence[object]]] = []
+
+    def executed(
+        _c: object, _cur: object, statement: str, params: Sequence[object], *_: object
+    ) -> None:
+        if "'date_of_birth'" in statement:
+            looked.append((statement, params))
+
+    event.listen(app.engine, "before_cursor_execute", executed)
+    try:
+        process_many(app, ids)
+    finally:
+        event.remove(app.engine, "before_cursor_execute", executed)
+    assert len(looked) == len(ids)
+    with app.sessions() as s:
+        flagged = s.scalars(select(StoredMessage.id).where(StoredMessage.needs_triage))
+        assert sorted(flagged) == ids[1:]  # each after the first may repeat an open case
+    if app.engine.dialect.name == "sqlite":
+        statement, params = looked[-1]
+        with app.engine.connect() as connection:
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
+            assert "USING INDEX ix_case_fields_date_of_birth" in str(plan.fetchall())

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.services.passes import run_once
 from tests.fixtures.app import AppFactory
+from tests.fixtures.forms_docx import SIN_CHILD, SIN_INCIDENT, SIN_REFERRER, sin_docx
 from tests.fixtures.mail import drop_into_maildir, email
+from tests.services.test_lifecycle import BM, Bot, reply
+from tests.services.test_outside_bodies import Rows, digest_text, with_rows
 
 POLICE = "robin.example@gmp.police.uk"
 FIRST_SUBJECT = "Serious Incident Notification - GM SIN form attached"
@@ -108,3 +112,208 @@ def test_the_same_sin_resent_with_a_line_added_is_flagged_but_another_in_new_wor
     reasons = _reasons(app)
     assert _repeats(reasons["again-1@test"], "the same referrer and nearly the same words")
     assert reasons["again-2@test"] is None
+
+
+# --- Another agency's SIN about the same child (bot.services.repeats.same_child) ------------
+
+HOSPITAL = "sam.placeholder@nhs.net"
+HOSPITAL_REFERRER = (
+    ("Name", "Sam Placeholder"),
+    ("Role", "Named nurse for safeguarding"),
+    ("Agency", "Tameside and Glossop Integrated Care NHS Foundation Trust"),
+    ("Email", HOSPITAL),
+)
+INCIDENT: Rows = tuple(SIN_INCIDENT)
+OPENED = "possibly the same notification as TSCP-2026-0001, opened Wed 23 Dec 2026"
+CLOSE = "if it is, close this case with Close: duplicate of TSCP-2026-0001"
+
+
+def _form(
+    bot: Bot, n: int, sender: str, child: Rows = tuple(SIN_CHILD), incident: Rows = INCIDENT
+) -> None:
+    """A SIN with its form attached, as each agency sends its own: its own covering words, its
+    own referrer on the form."""
+    police = sender == POLICE
+    raw = email(
+        "GM SIN form attached" if police else "Serious incident notification - ED attendance",
+        "Please find the notification form attached."
+        if police
+        else "Please see the attached notification from the emergency department.",
+        sender=sender,
+        message_id=f"<form-{n}@test>",
+        attachment=(
+            "SIN form.docx",
+            sin_docx(
+                child=child,
+                incident=incident,
+                referrer=tuple(SIN_REFERRER) if police else HOSPITAL_REFERRER,
+            ),
+        ),
+    )
+    drop_into_maildir(bot.tmp_path / "inbox", raw)
+
+
+def _police_then_hospital(
+    make_app: AppFactory, tmp_path: Path, child: Rows, incident: Rows = INCIDENT
+) -> Bot:
+    """The police's SIN on Wednesday morning; the hospital's, about `child`, that afternoon."""
+    bot = Bot(make_app, tmp_path, "2026-12-23T09:00")
+    _form(bot, 1, POLICE)
+    bot.run()
+    bot.at("2026-12-23T15:00")
+    _form(bot, 2, HOSPITAL, child, incident)
+    bot.run()
+    return bot
+
+
+@pytest.mark.parametrize(
+    ("child", "incident", "shared"),
+    [
+        # The hospital writes the name surname first: the same initials, the same incident.
+        (
+            with_rows(tuple(SIN_CHILD), Name="INVENTED, Quinn Zed"),
+            INCIDENT,
+            "the same child's date of birth, initials (Q.Z.I.) and incident date",
+        ),
+        # Without the middle name: other initials, but the same incident.
+        (
+            with_rows(tuple(SIN_CHILD), Name="Quinn Invented"),
+            INCIDENT,
+            "the same child's date of birth and incident date (initials Q.I. and Q.Z.I.)",
+        ),
+        # No name on the form ("unknown" at the emergency department): the same incident.
+        (
+            with_rows(tuple(SIN_CHILD), Name=""),
+            INCIDENT,
+            "the same child's date of birth and incident date (initials not read on both)",
+        ),
+        # The hospital dates it by her attendance the next day: the same initials.
+        (
+            tuple(SIN_CHILD),
+            with_rows(INCIDENT, **{"Date of incident": "19/12/2026"}),
+            "the same child's date of birth and initials (Q.Z.I.)",
+        ),
+    ],
+)
+def test_the_police_and_the_hospital_notifying_the_same_child_flags_the_second_case(
+    make_app: AppFactory, tmp_path: Path, child: Rows, incident: Rows, shared: str
+) -> None:
+    bot = _police_then_hospital(make_app, tmp_path, child, incident)
+    reasons = _reasons(bot.app)
+    assert reasons["form-1@test"] is None
+    expected = f"{OPENED} ({shared}): {CLOSE}"
+    assert reasons["form-2@test"] == expected
+    second = bot.case("TSCP-2026-0002")
+    assert [e.detail for e in second.events if e.what == "possible_repeat"] == [expected]
+    assert not [e for e in bot.case().events if e.what == "possible_repeat"]
+    # A flag only, as for the same referrer's resend: each case keeps its clock, its
+    # acknowledgement and its Screening Panel invitation; the Business Manager closes one.
+    assert {c.ref for c in (bot.case(), second)} == {"TSCP-2026-0001", "TSCP-2026-0002"}
+    assert len(bot.outbox("sin_acknowledgement")) == 2
+    assert len(bot.outbox("screening_invitation")) == 2
+    # The date of birth is compared, never written: 03/04/2020, however it might be written.
+    assert "2020" not in expected and "Apr" not in expected
+
+
+def test_the_flag_is_on_the_triage_list_and_in_the_digest_as_a_resend_s_is(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    bot = _police_then_hospital(
+        make_app, tmp_path, with_rows(tuple(SIN_CHILD), Name="Quinn Invented")
+    )
+    with bot.app.sessions() as s:
+        flagged = s.scalars(select(StoredMessage).where(StoredMessage.needs_triage)).one()
+        assert flagged.message_id == "form-2@test"
+    text = digest_text(bot, "2026-12-24T08:05")
+    triage = " ".join(text.split("MESSAGES TO TRIAGE", 1)[1].split())
+    assert f"#{flagged.id} " in triage and f"from {HOSPITAL}" in triage
+    assert (
+        f"Reason: {OPENED} (the same child's date of birth and incident date (initials Q.I. "
+        f"and Q.Z.I.)): {CLOSE}"
+    ) in triage
+    assert "03/04/2020" not in text and "3 Apr 2020" not in text
+
+
+def test_twins_with_one_date_of_birth_notified_for_two_incidents_are_not_flagged(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """The date of birth alone is not the child: twins share it. Other initials and another
+    incident are another notification, whichever agencies send them."""
+    twin = with_rows(tuple(SIN_CHILD), Name="Avery Invented")
+    other = with_rows(INCIDENT, **{"Date of incident": "20/12/2026"})
+    bot = _police_then_hospital(make_app, tmp_path, twin, other)
+    assert _reasons(bot.app)["form-2@test"] is None
+    assert not [e for e in bot.case("TSCP-2026-0002").events if e.what == "possible_repeat"]
+
+
+def test_twins_hurt_in_one_incident_each_agency_s_form_is_matched_to_its_own_twin(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Both twins' forms from the police (one referrer, two names: two children, not flagged),
+    then both from the hospital: each is matched by its initials, before the other twin's
+    case that shares only the incident."""
+    twin = with_rows(tuple(SIN_CHILD), Name="Avery Invented")
+    bot = Bot(make_app, tmp_path, "2026-12-23T09:00")
+    for n, (when, sender, child) in enumerate(
+        [
+            ("2026-12-23T09:00", POLICE, tuple(SIN_CHILD)),
+            ("2026-12-23T09:30", POLICE, twin),
+            ("2026-12-23T15:00", HOSPITAL, with_rows(tuple(SIN_CHILD), Name="INVENTED, Quinn Zed")),
+            ("2026-12-23T15:30", HOSPITAL, with_rows(twin, Name="INVENTED, Avery")),
+        ],
+        start=1,
+    ):
+        bot.at(when)
+        _form(bot, n, sender, child)
+        bot.run()
+    reasons = _reasons(bot.app)
+    assert reasons["form-1@test"] is None and reasons["form-2@test"] is None
+    both = "the same child's date of birth, initials ({}) and incident date"
+    assert reasons["form-3@test"] == f"{OPENED} ({both.format('Q.Z.I.')}): {CLOSE}"
+    assert reasons["form-4@test"] == (
+        "possibly the same notification as TSCP-2026-0002, opened Wed 23 Dec 2026 "
+        f"({both.format('A.I.')}): if it is, close this case with Close: duplicate of "
+        "TSCP-2026-0002"
+    )
+
+
+def test_the_same_child_notified_after_the_first_case_was_closed_is_not_flagged(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    bot = Bot(make_app, tmp_path, "2026-12-23T09:00")
+    _form(bot, 1, POLICE)
+    bot.run()
+    bot.at("2026-12-23T11:00").mail(BM, reply("TSCP-2026-0001"), "Close: sent to us in error")
+    bot.run()
+    assert bot.case().status == "closed"
+    bot.at("2026-12-23T15:00")
+    _form(bot, 2, HOSPITAL, with_rows(tuple(SIN_CHILD), Name="INVENTED, Quinn Zed"))
+    bot.run()
+    assert _reasons(bot.app)["form-2@test"] is None
+
+
+@pytest.mark.parametrize(
+    ("police", "hospital"),
+    [
+        # The hospital's form gives no date of birth, or one that cannot be read...
+        (tuple(SIN_CHILD), with_rows(tuple(SIN_CHILD), **{"Date of birth": ""})),
+        (tuple(SIN_CHILD), with_rows(tuple(SIN_CHILD), **{"Date of birth": "not known"})),
+        # ...or the first case's form gave none to compare with...
+        (with_rows(tuple(SIN_CHILD), **{"Date of birth": ""}), tuple(SIN_CHILD)),
+        # ...or neither did: two gaps are not one child.
+        (
+            with_rows(tuple(SIN_CHILD), **{"Date of birth": "not known"}),
+            with_rows(tuple(SIN_CHILD), **{"Date of birth": "not known"}),
+        ),
+    ],
+)
+def test_a_form_with_no_date_of_birth_read_gives_no_signal(
+    make_app: AppFactory, tmp_path: Path, police: Rows, hospital: Rows
+) -> None:
+    bot = Bot(make_app, tmp_path, "2026-12-23T09:00")
+    _form(bot, 1, POLICE, police)
+    bot.run()
+    bot.at("2026-12-23T15:00")
+    _form(bot, 2, HOSPITAL, hospital)  # the same initials and incident date
+    bot.run()
+    assert _reasons(bot.app)["form-2@test"] is None
