@@ -99,6 +99,16 @@ def approved_while_down(
     return draft
 
 
+def held_note(bot: Bot, server: SmtpTestServer, event: str, told_at: str) -> Got:
+    """The one `event` email held, none gone to the National Panel, and the one line the
+    Business Manager is emailed about it once the bot runs at `told_at`."""
+    assert [g for g in received(server) if PANEL in g.to] == []
+    assert only(bot, event).status == "held"
+    bot.at(told_at).run()  # the line queued while the outbox was being sent
+    [note] = to_business_manager(server, "Held, not sent")
+    return note
+
+
 def digest_attention(bot: Bot, server: SmtpTestServer, when: str) -> str:
     bot.at(when).run()
     [digest] = to_business_manager(server, "digest")[-1:]
@@ -149,10 +159,7 @@ def test_a_delay_notice_whose_expected_day_passed_while_the_server_was_down_is_h
     )
 
     # The National Panel is never told, on the 14th, that the review is expected by the 13th.
-    assert [g for g in received(smtp_server) if PANEL in g.to] == []
-    assert only(review, "panel_delay_notice").status == "held"
-    review.at("2027-01-14T09:35").run()  # the line queued while the outbox was being sent
-    [note] = to_business_manager(smtp_server, "Held, not sent")
+    note = held_note(review, smtp_server, "panel_delay_notice", "2027-01-14T09:35")
     assert note.subject == (
         f"[{REF}] Held, not sent: Rapid Review delay notice to the National Panel #{draft.id}"
     )
@@ -218,10 +225,7 @@ def test_a_notice_of_publication_sent_days_after_approval_is_held_then_written_f
     )
 
     # Not "given 9 working days before publication", nor "sent to you by 3 June", on the 10th.
-    assert [g for g in received(smtp_server) if PANEL in g.to] == []
-    assert only(cspr, "publication_notice").status == "held"
-    cspr.at("2027-06-10T09:05").run()
-    [note] = to_business_manager(smtp_server, "Held, not sent")
+    note = held_note(cspr, smtp_server, "publication_notice", "2027-06-10T09:05")
     assert (
         "was not sent on Thu 10 Jun 2027: it says the notice is given 9 working days before "
         "publication; sent on Thu 10 Jun 2027, the notice is given 2 working days before "
@@ -261,10 +265,7 @@ def test_a_reviewer_notice_whose_promised_day_passed_before_it_went_is_held(
         cspr, smtp_server, "reviewer_notice", "2027-07-06T11:00", "2027-07-08T09:00"
     )
 
-    assert [g for g in received(smtp_server) if PANEL in g.to] == []
-    assert only(cspr, "reviewer_notice").status == "held"
-    cspr.at("2027-07-08T09:05").run()
-    [note] = to_business_manager(smtp_server, "Held, not sent")
+    note = held_note(cspr, smtp_server, "reviewer_notice", "2027-07-08T09:05")
     assert (
         "was not sent on Thu 8 Jul 2027: the date it gives (Wed 7 Jul 2027) has passed; write "
         "Reviewer: <name> again to draft a notice that says the report is overdue."
