@@ -142,12 +142,35 @@ def _address_forms(value: str) -> list[str]:
 
 
 def houses(text: str) -> Iterator[str]:
-    """Each house number and street written in `text`."""
+    """Each house number and street written in `text`, but for one that the words beside it
+    say is a public building's ("1 Oldham Road offices", "the police station at 2 Example
+    Street"): a meeting place is no one's home."""
     for m in _HOUSE.finditer(text):
         named = m.group(1).split()
         if m.group(0).casefold().endswith(("court", "ct")) and named[-1].casefold() in _COURTS:
             continue
-        yield m.group(0)
+        if _HOME_BEFORE.search(text[: m.start()]) or not (
+            _BUILDING_AFTER.match(text, m.end()) or _BUILDING_BEFORE.search(text[: m.start()])
+        ):
+            yield m.group(0)
+
+
+# A building the public and professionals go to, never a family's home. Only a word naming
+# the building lets its number and street pass: "held at 12 Example Road" alone may be a
+# home visit, and "Flat 2" or "lives at" says it is one.
+_BUILDING = (
+    r"offices?|headquarters|HQ|(?:police|fire)\s+station|town\s+hall|"
+    r"civic\s+cent(?:re|er)|library|council\s+(?:building|chamber)s?|"
+    r"(?:magistrates|crown|county|family|coroner)s?'?\s+court"
+)
+_BUILDING_AFTER = re.compile(rf"[\s,]+(?i:{_BUILDING})\b")
+_BUILDING_BEFORE = re.compile(rf"\b(?i:{_BUILDING})(?:\s+at\s+|\s*[,:(\-\u2013]\s*)$")
+# Words that say the number and street are where someone lives, whatever follows them.
+_HOME_BEFORE = re.compile(
+    r"\b(?:lives?|living|lived|resides?|residing|home|stay(?:s|ing)?|address|flat|house|"
+    r"moved\s+(?:in\s+)?to)\b[^.;!?]{0,25}$",
+    re.IGNORECASE,
+)
 
 
 def personal_values(fields: Iterable[tuple[str, str]]) -> frozenset[str]:

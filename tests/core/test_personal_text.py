@@ -41,6 +41,11 @@ KIN = "looks like it gives a family member's name"
         ("an aunt called Chris has asked for the report", KIN),
         ("the step-father Lee is on bail", KIN),
         ("Alex Reviewer, who knows the mother, Sam Zzmother", KIN),
+        # A home stays a home whatever building is named after it.
+        ("the father lives at 14 Acacia Avenue", HOUSE),
+        ("the father lives at 14 Acacia Avenue offices", HOUSE),
+        ("the family moved to 14 Acacia Avenue, near the council offices", HOUSE),
+        ("the meeting was held at 14 Acacia Avenue", HOUSE),
     ],
 )
 def test_words_that_look_like_personal_data_are_refused_with_no_form(text: str, found: str) -> None:
@@ -65,13 +70,22 @@ def test_words_that_look_like_personal_data_are_refused_with_no_form(text: str, 
         "Alex Reviewer, independent reviewer",
         "a sibling, aged 4, was also injured",
         "delayed by the M60 3rd junction closure",
+        # A public building's number and street, named as one, is a meeting place.
+        "held at 1 Oldham Road offices",
+        "the strategy meeting was held at 1 Oldham Road offices on 12/03/2027",
+        "the council offices at 1 Oldham Road are closed for the inquest",
+        "interviews at Ashton Police Station, 2 Example Street, are delayed",
     ],
 )
 def test_reasons_that_give_no_one_pass(text: str) -> None:
     assert personal_in(text, []) is None
 
 
-FIELDS = [("child_name", "Jamie Example"), ("date_of_birth", "2015-02-01")]
+FIELDS = [
+    ("child_name", "Jamie Example"),
+    ("date_of_birth", "2015-02-01"),
+    ("address", "27 Lindenbrook Close, SK16 9ZZ"),
+]
 FLAGS = [unplaced_flag("SIN form.docx, table 3, row 8", "Mother's name", "Sam Zzmother")]
 
 
@@ -84,6 +98,8 @@ FLAGS = [unplaced_flag("SIN form.docx, table 3, row 8", "Mother's name", "Sam Zz
         ("the mother, Sam Zzmother, asked for time", "gives a name written on the form"),
         ("the father, Lee Zzfather, asked for time", KIN),
         ("awaiting police disclosure, Coroner's inquest on 12/03/2027", None),
+        # The family's own street is caught however the building is named.
+        ("held at 27 Lindenbrook Close offices", "gives the child's address"),
     ],
 )
 def test_what_the_forms_gave_is_said_first(text: str, found: str | None) -> None:

@@ -127,6 +127,22 @@ def test_a_cancel_reason_on_a_case_with_no_form_is_refused(bot: Bot, line: str, 
     assert POLICE in cancel.recipients and HEALTH in cancel.recipients
 
 
+def test_a_cancel_reason_naming_a_council_building_goes_and_a_home_is_refused(bot: Bot) -> None:
+    bot.at("2026-12-16T10:00").mail(
+        BM, reply(REF), "Cancel meeting: the father lives at 14 Acacia Avenue and is unwell"
+    )
+    bot.run()
+    assert bot.outbox("screening_cancelled") == []
+    assert "the reason looks like it gives an address (a house number and street)" in told(bot)
+    bot.at("2026-12-16T10:30").mail(
+        BM, reply(REF), "Cancel meeting: to be held at 1 Oldham Road offices instead"
+    )
+    bot.run()
+    [cancel] = bot.outbox("screening_cancelled")
+    assert POLICE in cancel.recipients and HEALTH in cancel.recipients
+    assert "1 Oldham Road offices" in whole(cancel)
+
+
 def test_a_review_period_from_a_birth_on_a_case_with_no_form_is_refused(bot: Bot) -> None:
     bot.at("2026-12-16T11:00").mail(BM, reply(REF), "Decision: rapid review\nNotified: 16/12/2026")
     bot.run()
