@@ -35,6 +35,8 @@ LABELS = {
     Source.FORM: "the SIN form's date",
     Source.RECEIPT: "the date the SIN form was received",
 }
+# What the explanation says of the reason for a correction (Choice.explanation).
+CORRECTION_REASON = "the reason is kept in the case record"
 # On a tie the more specific statement is named as the start.
 _PRIORITY = {Source.BUSINESS_MANAGER: 0, Source.FORM: 1, Source.RECEIPT: 2}
 
@@ -90,9 +92,12 @@ class Choice:
 
     def explanation(self) -> str:
         if self.correction:
+            # Fixed words, never the reason typed: reminders, escalations, invitations and
+            # `Status` print this to the partners, and a reason may name the family (or come to,
+            # once a later form gives a name it holds).
             start = (
                 f"Start: the Business Manager's correction, {fmt_date(self.chosen.on)} "
-                f"({self.correction})."
+                f"({CORRECTION_REASON})."
             )
         else:
             start = f"Start: {self.chosen.label()}, the earliest plausible date known."

@@ -166,7 +166,7 @@ def test_a_later_aware_needs_a_reason_and_the_chronology_keeps_both(mailbox: Mai
     mailbox.at("2026-12-31T10:00").reply(BM, "Aware: 30/12/2026 because the form date was a typo")
     start, due, why = mailbox.notification()
     assert (start, due) == (date(2026, 12, 30), date(2027, 1, 7))
-    assert "Start: the Business Manager's correction, Wed 30 Dec 2026 (the form date" in why
+    assert "Start: the Business Manager's correction, Wed 30 Dec 2026 (the reason is kept" in why
     [moved] = mailbox.events("awareness_corrected")
     assert "from the SIN form's date Mon 21 Dec 2026 to Wed 30 Dec 2026" in moved
     assert BM in moved and moved.endswith(": the form date was a typo")

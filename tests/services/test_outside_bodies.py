@@ -831,19 +831,21 @@ def test_correcting_the_notification_after_the_delay_notice_went_says_to_tell_th
     ) in " ".join(result_text(bot).split())
 
 
-def test_an_aware_reason_that_names_the_child_is_refused(
+def test_an_aware_reason_that_names_the_child_is_kept_for_the_business_manager_only(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
     fresh = Bot(make_app, tmp_path, "2026-12-23T09:00")
     send_sin(fresh, tuple(SIN_CHILD), tuple(SIN_INCIDENT))
-    due = fresh.due("panel_notification")
-    fresh.at("2026-12-23T10:00").mail(
-        BM,
-        reply(REF),
-        "Aware: 22/12/2026 because Quinn Invented's grandmother only told the social worker then",
-    )
+    reason = "Quinn Invented's grandmother only told the social worker then"
+    fresh.at("2026-12-23T10:00").mail(BM, reply(REF), f"Aware: 22/12/2026 because {reason}")
     fresh.run()
-    # Its reason would be printed in the reminders to the local authority's lead.
-    assert fresh.due("panel_notification") == due
-    told = " ".join(result_text(fresh).split())
-    assert "the reason gives the child's name, and it would be printed in the reminders" in told
+    # Recorded, not refused: the clock's explanation, which the reminders print, gives fixed
+    # words for it, and the case record keeps it for the Business Manager.
+    assert fresh.due("panel_notification") == date(2026, 12, 31)
+    assert "local authority aware 22/12/2026" in " ".join(result_text(fresh).split())
+    with fresh.app.sessions() as s:
+        detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23), {})
+    [clock] = [d for d in detail["deadlines"] if d["name"] == "panel_notification"]
+    assert "Quinn" not in clock["explanation"]
+    assert "(the reason is kept in the case record)" in clock["explanation"]
+    assert [e for e in detail["events"] if reason in (e["why"] or "")]

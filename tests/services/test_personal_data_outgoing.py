@@ -13,7 +13,7 @@ import pytest
 from bot.adapters.db.models import OutboxMessage
 from tests.fixtures.app import AppFactory
 from tests.fixtures.mail import drop_into_maildir
-from tests.services.test_lifecycle import BM, HEALTH, POLICE, SCRUTINEER, Bot, body_of, reply
+from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, SCRUTINEER, Bot, body_of, reply
 
 REF = "TSCP-2026-0001"
 GMP_DSP = "dsp.tameside@gmp.police.uk"
@@ -157,6 +157,28 @@ def test_status_to_the_police_does_not_repeat_the_close_reason(bot: Bot) -> None
     bot.run()
     [view] = bot.outbox("case_status")
     assert "Sam Sample" not in whole(view)
+
+
+def test_an_aware_reason_reaches_no_partner_whoever_it_names(bot: Bot) -> None:
+    # On a case with no form a child's name passes every check on typed words; the clock's
+    # explanation, which the reminders and `Status` print, says only whose date it is.
+    bot.at("2026-12-16T10:00").mail(
+        BM, reply(REF), "Aware: 14/12/2026 because Jamie Example's school rang the duty team"
+    )
+    bot.run()
+    assert bot.due("panel_notification").isoformat() == "2026-12-21"
+    bot.at("2026-12-18T09:00").mail(LA, reply(REF), "Status")
+    bot.run()
+    shown = ("deadline_reminder", "case_status")  # the clock and its explanation
+    to_la = [r for r in bot.outbox() if LA in r.recipients and r.event in shown]
+    assert sorted({r.event for r in to_la}) == sorted(shown)
+    for row in to_la:
+        text = " ".join(whole(row).split())
+        assert "Jamie" not in text and "duty team" not in text
+        assert (
+            "the Business Manager's correction, Mon 14 Dec 2026 (the reason is kept in the "
+            "case record)" in text
+        )
 
 
 # --- 5. Delay: a reason naming the school is refused before the Panel sees it

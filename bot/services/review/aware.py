@@ -18,22 +18,16 @@ from bot.core.awareness import Choice, Source, refusal
 from bot.core.deadlines import fmt_date
 from bot.services.awareness import NAME, facts_for, retime
 from bot.services.cases import add_event
-from bot.services.review.common import Actor, CommandRefused, refuse_personal
-
-# The reason becomes part of the clock's explanation, which reminders and escalations print.
-_IN_REMINDERS = (
-    "it would be printed in the reminders and escalations sent to the agencies, which carry "
-    "the reference and initials only"
-)
+from bot.services.review.common import Actor, CommandRefused
 
 
 def record_aware(
     session: Session, app: App, case: Case, cmd: c.LaAware, actor: Actor, now: datetime
 ) -> str:
     facts = facts_for(session, app, case, now)
+    # The reason stays in the case record: the clock's explanation, which the partners read,
+    # says only that the date is the Business Manager's correction (bot.core.awareness).
     reason = cmd.reason
-    if reason:
-        refuse_personal(session, case, reason, "reason", _IN_REMINDERS)
     problem = refusal(facts, cmd.on, reason)
     if problem is not None:
         raise CommandRefused(f"Aware: {cmd.on:%d/%m/%Y} was not recorded: {problem}")
