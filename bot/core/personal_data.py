@@ -167,7 +167,7 @@ _BUILDING_AFTER = re.compile(rf"[\s,]+(?i:{_BUILDING})\b")
 _BUILDING_BEFORE = re.compile(rf"\b(?i:{_BUILDING})(?:\s+at\s+|\s*[,:(\-\u2013]\s*)$")
 # Words that say the number and street are where someone lives, whatever follows them.
 _HOME_BEFORE = re.compile(
-    r"\b(?:lives?|living|lived|resides?|residing|home|stay(?:s|ing)?|address|flat|house|"
+    r"\b(?:lives?|living|lived|resides?|residing|home|stay(?:s|ing)?|address|flat|"
     r"moved\s+(?:in\s+)?to)\b[^.;!?]{0,25}$",
     re.IGNORECASE,
 )

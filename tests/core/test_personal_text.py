@@ -75,6 +75,7 @@ def test_words_that_look_like_personal_data_are_refused_with_no_form(text: str, 
         "the strategy meeting was held at 1 Oldham Road offices on 12/03/2027",
         "the council offices at 1 Oldham Road are closed for the inquest",
         "interviews at Ashton Police Station, 2 Example Street, are delayed",
+        "the panel met at Example House, 3 Example Street offices",
     ],
 )
 def test_reasons_that_give_no_one_pass(text: str) -> None:
