@@ -6,8 +6,10 @@ the partnership, and so the local authority, knew). The earliest plausible one w
 starting late is the dangerous mistake. A date is implausible when it is in the future, later
 than the receipt, before the incident, more than OLDEST_MONTHS months before the receipt, or in
 a year the working calendar cannot count; such a date is set aside and flagged for the
-Business Manager, never used. Only the Business Manager's correction, which carries a reason,
-may choose a later date; it then replaces every other candidate.
+Business Manager, never used. Only a correction given with `Aware:` (by the Business Manager or
+the local authority's representative), which carries a reason, may choose a later date; it then
+replaces every other candidate. The explanation names the command, not who gave it: either may,
+and the partners read it.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class Source(StrEnum):
 
 
 LABELS = {
-    Source.BUSINESS_MANAGER: "the Business Manager's date (Aware:)",
+    Source.BUSINESS_MANAGER: "the date given with Aware:",
     Source.FORM: "the SIN form's date",
     Source.RECEIPT: "the date the SIN form was received",
 }
@@ -96,7 +98,7 @@ class Choice:
             # `Status` print this to the partners, and a reason may name the family (or come to,
             # once a later form gives a name it holds).
             start = (
-                f"Start: the Business Manager's correction, {fmt_date(self.chosen.on)} "
+                f"Start: a correction given with Aware:, {fmt_date(self.chosen.on)} "
                 f"({CORRECTION_REASON})."
             )
         else:
@@ -171,7 +173,7 @@ def _later(candidate: Candidate, chosen: Candidate) -> SetAside:
         return SetAside(candidate, ("the same date",), False)
     if chosen.recorded and candidate.source is not Source.RECEIPT:
         reason = (
-            "later than the start already recorded; only the Business Manager's correction "
+            "later than the start already recorded; only a correction "
             f"(Aware: {candidate.on:%d/%m/%Y} because <reason>) moves it later"
         )
         return SetAside(candidate, (reason,), True)
@@ -188,7 +190,7 @@ def _fixed_problems(facts: Facts) -> tuple[str, ...]:
 
 def _corrected(facts: Facts, on: date) -> Choice:
     chosen = Candidate(Source.BUSINESS_MANAGER, on)
-    replaced = "replaced by the Business Manager's correction"
+    replaced = "replaced by a correction given with Aware:"
     aside = [SetAside(Candidate(Source.RECEIPT, facts.received), (replaced,), False)]
     if facts.form is not None and facts.form != on:
         # A form that disagrees with the correction is worth a second look.

@@ -78,7 +78,7 @@ def test_the_explanation_names_the_winner_and_why_the_others_were_set_aside() ->
     assert choice.assumption and "may be earlier" in choice.assumption
     corrected = choose(facts(form=d(21), business_manager=d(22), reason="form date was a typo"))
     assert corrected.explanation().startswith(
-        "Start: the Business Manager's correction, Tue 22 Dec 2026 (the reason is kept in the "
+        "Start: a correction given with Aware:, Tue 22 Dec 2026 (the reason is kept in the "
         "case record)."
     )
     assert "typo" not in corrected.explanation()  # the partners read it: fixed words only

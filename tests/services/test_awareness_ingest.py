@@ -121,7 +121,7 @@ def test_a_corrected_form_never_overrides_an_earlier_date(mailbox: Mailbox) -> N
     mailbox.at("2026-12-23T11:00").form("22/12/2026", subject=f"RE: [{REF}] corrected SIN form")
     start, due, why = mailbox.notification()
     assert (start, due) == (date(2026, 12, 19), date(2026, 12, 29))
-    assert "Start: the Business Manager's date (Aware:) Sat 19 Dec 2026" in why
+    assert "Start: the date given with Aware: Sat 19 Dec 2026" in why
     assert "Set aside: the SIN form's date Tue 22 Dec 2026: later than the date used." in why
 
 
@@ -166,7 +166,7 @@ def test_a_later_aware_needs_a_reason_and_the_chronology_keeps_both(mailbox: Mai
     mailbox.at("2026-12-31T10:00").reply(BM, "Aware: 30/12/2026 because the form date was a typo")
     start, due, why = mailbox.notification()
     assert (start, due) == (date(2026, 12, 30), date(2027, 1, 7))
-    assert "Start: the Business Manager's correction, Wed 30 Dec 2026 (the reason is kept" in why
+    assert "Start: a correction given with Aware:, Wed 30 Dec 2026 (the reason is kept" in why
     [moved] = mailbox.events("awareness_corrected")
     assert "from the SIN form's date Mon 21 Dec 2026 to Wed 30 Dec 2026" in moved
     assert BM in moved and moved.endswith(": the form date was a typo")
@@ -272,3 +272,15 @@ def test_a_form_date_its_weekday_contradicts_starts_early_and_reaches_her(
         detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23), {})
     [field] = [f for f in detail["fields"] if f["name"] == "la_aware_date"]
     assert "22 December 2026 is a Tuesday, not a Monday" in str(field["problem"])
+
+
+def test_a_date_the_local_authority_gives_is_not_credited_to_the_business_manager(
+    mailbox: Mailbox,
+) -> None:
+    """The explanation the partners read names the command, not a person who did not give it."""
+    mailbox.form(None)
+    mailbox.at("2026-12-23T10:00").reply(LA, "Aware: 19/12/2026")
+    start, due, why = mailbox.notification()
+    assert (start, due) == (date(2026, 12, 19), date(2026, 12, 29))
+    assert "Start: the date given with Aware: Sat 19 Dec 2026" in why
+    assert "Business Manager" not in why

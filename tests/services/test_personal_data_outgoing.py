@@ -176,7 +176,7 @@ def test_an_aware_reason_reaches_no_partner_whoever_it_names(bot: Bot) -> None:
         text = " ".join(whole(row).split())
         assert "Jamie" not in text and "duty team" not in text
         assert (
-            "the Business Manager's correction, Mon 14 Dec 2026 (the reason is kept in the "
+            "a correction given with Aware:, Mon 14 Dec 2026 (the reason is kept in the "
             "case record)" in text
         )
 

@@ -1,4 +1,5 @@
-"""`Aware: <date> [because <reason>]`: the Business Manager's date for local authority awareness.
+"""`Aware: <date> [because <reason>]`: the date the local authority became aware, given by the
+Business Manager or the local authority's representative.
 
 An earlier or equal plausible date is recorded as given; a later one, or one that is
 implausible, is refused unless a reason comes with it, and then the chronology keeps the old
@@ -26,7 +27,7 @@ def record_aware(
 ) -> str:
     facts = facts_for(session, app, case, now)
     # The reason stays in the case record: the clock's explanation, which the partners read,
-    # says only that the date is the Business Manager's correction (bot.core.awareness).
+    # says only that the date is a correction given with Aware: (bot.core.awareness).
     reason = cmd.reason
     problem = refusal(facts, cmd.on, reason)
     if problem is not None:
