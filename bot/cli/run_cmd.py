@@ -131,6 +131,10 @@ def run(ctx: Context) -> int:
         "sent": report.outbox.sent,
         "send_retrying": report.outbox.retrying,
         "send_failed": report.outbox.failed,
+        # Not sent because what they said was no longer true on the day they could go: held
+        # for the Business Manager (who is emailed each), or withdrawn as owed no more.
+        "send_held": report.outbox.held,
+        "send_withdrawn": report.outbox.withdrawn,
         "mail_server_errors": report.outbox.server_trouble,
     }
     left = report.ingest.left_summary(ctx.config.partnership.time_zone)
@@ -153,6 +157,8 @@ def run(ctx: Context) -> int:
         for error in report.outbox.server_trouble:
             print(f"mail server problem: {error}; the emails wait in the outbox")
     # Non-zero when the mailbox could not be read, the mail server could not be reached or
-    # refused the login, or any step failed, so a cron wrapper notices.
+    # refused the login, or any step failed, so a cron wrapper notices. A held email is not
+    # one: nothing is broken, it waits for the Business Manager, who was emailed about it and
+    # sees it in every digest until it is dealt with.
     trouble = report.ingest.errors or report.outbox.server_trouble or report.errors
     return 1 if trouble else 0

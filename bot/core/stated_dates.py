@@ -18,12 +18,14 @@ again with the day it goes (on_sending):
   goes and gives the agency as many working days as it first gave, counted from then, never a
   return date earlier than the first. Its return clock is re-timed to match. A request whose
   clock is gone, met or moved since it was written is withdrawn instead: nothing is owed on it.
+* complaint_acknowledgement, sin_acknowledgement and screening_invitation: bot.core.stated_acks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from datetime import date
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from enum import StrEnum
 
 from bot.core.deadlines import fmt_date, may_promise
@@ -34,7 +36,15 @@ DELAY_NOTICE = "panel_delay_notice"
 REVIEWER_NOTICE = "reviewer_notice"
 PUBLICATION_NOTICE = "publication_notice"
 APPENDIX_B_REQUEST = "appendix_b_request"
-CHECKED = frozenset({DELAY_NOTICE, REVIEWER_NOTICE, PUBLICATION_NOTICE, APPENDIX_B_REQUEST})
+COMPLAINT_ACK = "complaint_acknowledgement"
+SIN_ACK = "sin_acknowledgement"
+INVITATION = "screening_invitation"
+# Written without approval, to the public, a referrer or the panel: written again as of the day
+# they go, or held (bot.core.stated_acks).
+ACKNOWLEDGEMENTS = frozenset({COMPLAINT_ACK, SIN_ACK, INVITATION})
+CHECKED = frozenset(
+    {DELAY_NOTICE, REVIEWER_NOTICE, PUBLICATION_NOTICE, APPENDIX_B_REQUEST, *ACKNOWLEDGEMENTS}
+)
 
 
 @dataclass(frozen=True)
@@ -48,13 +58,26 @@ class Stated:
     late: bool = False  # publication notice: it says that is fewer than required
     report_sent_on: date | None = None  # publication notice: the report's sending it gives
     return_by: date | None = None  # Appendix B request: the return date it asks for
+    received: date | None = None  # complaint acknowledgement: the day it gives as received
+    meeting_at: datetime | None = None  # the Screening Panel's start it gives (local time)
+    meeting_gone: bool = False  # ... as gone by when it was written, not as to come
+    # The key dates it lists, each with its mark as written ("", "today", "passed").
+    key_dates: tuple[tuple[date, str], ...] = ()
+    # Its other words (not about time), kept to write it again as of the day it goes.
+    kept: Mapping[str, object] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if value is not None and value is not False:
-                out[f.name] = value.isoformat() if isinstance(value, date) else value
+            if value is None or value is False or value == () or value == {}:
+                continue
+            if isinstance(value, date):  # a datetime too: its offset is kept
+                out[f.name] = value.isoformat()
+            elif f.name == "key_dates":
+                out[f.name] = [[due.isoformat(), mark] for due, mark in value]
+            else:
+                out[f.name] = dict(value) if f.name == "kept" else value
         return out
 
     @classmethod
@@ -63,24 +86,31 @@ class Stated:
         if not isinstance(data, dict):
             return None
         try:
-            dates = {
-                k: date.fromisoformat(str(data[k]))
-                for k in ("written_on", "promised", "planned", "report_sent_on", "return_by")
-                if data.get(k) is not None
-            }
-            given = data.get("given")
+            dates = {k: date.fromisoformat(str(data[k])) for k in DATES if data.get(k) is not None}
+            given, at, kept = data.get("given"), data.get("meeting_at"), data.get("kept", {})
             return cls(
                 **dates,
                 given=int(given) if given is not None else None,
                 late=bool(data.get("late", False)),
+                meeting_at=datetime.fromisoformat(str(at)) if at is not None else None,
+                meeting_gone=bool(data.get("meeting_gone", False)),
+                key_dates=tuple(
+                    (date.fromisoformat(str(due)), str(mark))
+                    for due, mark in data.get("key_dates", [])
+                ),
+                kept=dict(kept) if isinstance(kept, dict) else {},
             )
         except (TypeError, ValueError):
             return None
 
 
+DATES = ("written_on", "promised", "planned", "report_sent_on", "return_by", "received")
+
+
 class Action(StrEnum):
     HOLD = "held"  # not sent: a person re-drafts or approves it again
     REDATE = "redated"  # written again with the day it goes, then sent
+    REWORD = "reworded"  # an acknowledgement or invitation written again as of that day, sent
     WITHDRAW = "withdrawn"  # never sent: nothing it asks for is owed any more
 
 
@@ -99,6 +129,7 @@ class Verdict:
     todo: str = ""  # what the Business Manager may do about it
     requested_on: date | None = None  # REDATE: the day it now says it was sent
     return_by: date | None = None  # REDATE: the return date it now gives
+    restated: Stated | None = None  # REWORD: what it says, written again as of the day it goes
 
 
 def on_sending(

@@ -13,6 +13,10 @@ Never sent; the case's history and the digest say so.
 
 Re-dated: an Appendix B request written again with the day it really goes (bot.services.review
 .request_redating); the Business Manager is told what changed.
+
+Re-written: an acknowledgement (complaint, SIN) or the Screening Panel's invitation written
+again as of the day it goes (bot.services.rewording); the Business Manager is told what
+changed, and sent it goes.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ HELD_EVENT = "email_held"  # in the digest while it is held (held_flags), not as
 NOTICE_WITHDRAWN = "notice_withdrawn"  # a digest flag: bot.services.digest_cases.FLAG_EVENTS
 WITHDRAWN_EVENT = "email_withdrawn"  # an email nobody approved, nothing owed on it: history
 REDATED_EVENT = "email_redated"
+REWORDED = "reworded"
+REWORDED_EVENT = "email_reworded"
 TELL = "untrue_when_sent"  # the email to the Business Manager
 
 
@@ -71,6 +77,20 @@ def redated(session: Session, app: App, row: OutboxMessage, line: str, now: date
     """`row` was written again with the day it goes: said on the case and told."""
     _record(session, row, REDATED_EVENT, line, now, "re-dated to the day it really went")
     _tell(session, app, row, REDATED, line, now)
+
+
+def reworded(
+    session: Session, app: App, row: OutboxMessage, changed: str, todo: str, now: datetime
+) -> None:
+    """`row` was written again as of the day it goes (`changed` says how): said on the case
+    and told."""
+    then = f"; {todo}" if todo else ""
+    line = (
+        f"Email #{row.id} ({email_name(row.event)}) to {', '.join(row.recipients)} could not "
+        f"go as written: {changed}{then}."
+    )
+    _record(session, row, REWORDED_EVENT, line, now, "written again as of the day it went")
+    _tell(session, app, row, REWORDED, line, now)
 
 
 def _record(

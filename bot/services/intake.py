@@ -13,6 +13,7 @@ from bot.core import deadlines
 from bot.core.arrival import with_assumption
 from bot.core.forwarded import counted_from
 from bot.core.lifecycle import Stage
+from bot.core.stated_dates import Stated
 from bot.core.working_days import day_zero
 from bot.services.cases import add_event, next_reference, set_deadline
 from bot.services.mailout import queue_email
@@ -130,14 +131,21 @@ def open_complaint(
             now=now,
             case=record,
             in_reply_to=f"<{row.message_id}>",
-            context={
-                "complaint": {"ref": record.ref},
-                "received_on": record.sin_received_on,
-                "reply_by": reply_by,
-                "ombudsman": OMBUDSMAN,
-            },
+            context=complaint_ack_context(record, reply_by),
+            # Looked at again the day it goes: a reply date come by then is not given.
+            stated=Stated(written_on=today, received=record.sin_received_on, promised=reply_by),
         )
     return record, late
+
+
+def complaint_ack_context(record: Case, reply_by: date | None) -> dict[str, object]:
+    """The acknowledgement's words: `reply_by` None when no response date may be promised."""
+    return {
+        "complaint": {"ref": record.ref},
+        "received_on": record.sin_received_on,
+        "reply_by": reply_by,
+        "ombudsman": OMBUDSMAN,
+    }
 
 
 def forwarded_note(written: date, arrived: date) -> str:

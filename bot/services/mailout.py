@@ -6,6 +6,8 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from email import policy
+from email.parser import BytesHeaderParser
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -247,14 +249,21 @@ def restate_draft(
 
 
 def rewrite_unsent(
-    app: App, row: OutboxMessage, context: Mapping[str, object], now: datetime, stated: Stated
+    app: App,
+    row: OutboxMessage,
+    context: Mapping[str, object],
+    now: datetime,
+    stated: Stated,
+    ics: bytes | None = None,
 ) -> None:
     """Write an email that has not gone again from `context`, as of `now`, in place: the same
-    id and Message-ID (it was never sent), to the same people. For an email that needs no
-    approval (an Appendix B request re-dated to the day it goes)."""
+    id and Message-ID (it was never sent), to the same people, in the same thread. For an
+    email that needs no approval (an Appendix B request re-dated to the day it goes, an
+    acknowledgement written again as of that day); `ics`: its calendar entry, written again."""
+    replying = BytesHeaderParser(policy=policy.default).parsebytes(row.raw)["In-Reply-To"]
     email = _compose(
         app, key=row.idempotency_key, event=row.event, to=row.recipients, cc=(),
-        context=context, now=now,
+        context=context, now=now, in_reply_to=str(replying) if replying else None, ics=ics,
     )  # fmt: skip
     row.raw, row.subject, row.stated = (
         email.values["raw"],

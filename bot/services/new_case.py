@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy.orm import Session
 
@@ -12,6 +13,8 @@ from bot.app import App
 from bot.core import deadlines
 from bot.core.arrival import with_assumption
 from bot.core.lifecycle import Stage
+from bot.core.stated_acks import key_dates_on
+from bot.core.stated_dates import Stated
 from bot.core.working_days import day_zero
 from bot.services.cases import add_event, next_reference, set_deadline
 from bot.services.held_rows import hold_rows
@@ -82,16 +85,15 @@ def acknowledge(
     another notification acknowledged under the usual one (bot.services.triage_new_case)."""
     tz = app.config.partnership.time_zone
     today = now.astimezone(tz).date()
-    context = {
-        "case": {"ref": case.ref, "initials": case.initials},
-        "received_at": row.received_at.astimezone(tz),
+    overdue = screening_overdue(case, today)
+    # What it says that is not about time, kept to write it again as of the day it goes.
+    kept: dict[str, object] = {
+        "received_at": row.received_at.astimezone(tz).isoformat(),
         # Never tell the referrer a read time as if it were the arrival time.
         "arrival_unknown": row.received_source == FETCH_TIME,
-        "screening": meeting_context(app, meeting),
         # The panel's 2 working days ran out before the case was opened (read late, or opened
         # from the triage list): never booked "after the 2 working days" as if none was free.
-        "screening_overdue": screening_overdue(case, today),
-        "deadlines": deadline_context(case, today),
+        "screening_overdue": overdue.isoformat() if overdue is not None else None,
         # Field names only (never values): what the referrer is asked to send again.
         "missing": missing or [],
         # The attached form could not be opened at all: ask for a readable copy.
@@ -99,6 +101,10 @@ def acknowledge(
         # No form was found at all (a SIN by its subject, with none attached or written in).
         "form_absent": form_absent,
     }
+    start = meeting.start.astimezone(tz) if meeting is not None else None
+    live = tuple((d.due, d.met_at is not None) for d in case.deadlines)
+    stated = Stated(today, meeting_at=start, key_dates=key_dates_on(live, today), kept=kept)
+    context = ack_context(app, case, meeting, stated)
     queue_email(
         session,
         app,
@@ -110,6 +116,7 @@ def acknowledge(
         now=now,
         case=case,
         in_reply_to=f"<{row.message_id}>",
+        stated=stated,
     )
     add_event(
         session,
@@ -119,3 +126,21 @@ def acknowledge(
         "Acknowledgement queued to the referrer",
         why="SIN received (RFC 3834 checks passed)",
     )
+
+
+def ack_context(app: App, case: Case, meeting: Meeting | None, stated: Stated) -> dict[str, object]:
+    """The acknowledgement's words as of `stated.written_on`: its panel and key dates as they
+    stand that day (a panel time gone by is said to be), the rest as first written."""
+    kept = stated.kept
+    overdue = kept.get("screening_overdue")
+    return {
+        "case": {"ref": case.ref, "initials": case.initials},
+        "received_at": datetime.fromisoformat(str(kept["received_at"])),
+        "arrival_unknown": bool(kept.get("arrival_unknown")),
+        "screening": meeting_context(app, meeting, gone=stated.meeting_gone),
+        "screening_overdue": date.fromisoformat(str(overdue)) if overdue else None,
+        "deadlines": deadline_context(case, stated.written_on),
+        "missing": list(cast("list[str]", kept.get("missing", []))),
+        "form_unread": bool(kept.get("form_unread")),
+        "form_absent": bool(kept.get("form_absent")),
+    }

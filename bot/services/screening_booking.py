@@ -11,14 +11,17 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case, Meeting
+from bot.adapters.db.models import Case, Meeting, OutboxMessage
 from bot.adapters.ical import build_invitation
 from bot.adapters.meeting_calendar import CalendarError, MeetingCalendar
 from bot.app import App
 from bot.config.model import STATUTORY_ROLES
 from bot.core import deadlines
 from bot.core.panel_slots import Slot, SlotPolicy, candidate_slots, choose_screening_slot
+from bot.core.stated_acks import key_dates_on, mark
+from bot.core.stated_dates import INVITATION, Stated
 from bot.services import panel_calendar
+from bot.services.approvals import withdraw_drafts
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 
@@ -224,9 +227,47 @@ def send_invitation(
     previous: datetime | None = None,
 ) -> None:
     """METHOD:REQUEST to the panel for the meeting's current sequence; `previous` is the start
-    it replaces when the Business Manager rescheduled it."""
+    it replaces when the Business Manager rescheduled it. An earlier invitation held because
+    its meeting had gone by is replaced by this one."""
     tz = app.config.partnership.time_zone
-    attendees = invitees(app)
+    start, today = meeting.start.astimezone(tz), now.astimezone(tz).date()
+    if meeting.sequence > 0:  # only a meeting invited to before has one held
+        withdraw_drafts(session, case, INVITATION, now, "the panel was invited afresh")
+        if meeting.calendar_event_id is None and not _invited(session, case):
+            previous = None  # never "has moved" to a panel never told the first time
+    live = tuple((d.due, d.met_at is not None) for d in case.deadlines)
+    kept = {"previous": previous.astimezone(tz).isoformat() if previous else None}
+    stated = Stated(today, meeting_at=start, key_dates=key_dates_on(live, today), kept=kept)
+    context, ics = invitation(app, case, meeting, stated, now)
+    queue_email(
+        session,
+        app,
+        key=f"screening-invite:{case.ref}:{meeting.sequence}",
+        event="screening_invitation",
+        to=[email for _, email in invitees(app)],
+        context=context,
+        now=now,
+        case=case,
+        ics=ics,
+        stated=stated,
+    )
+
+
+def _invited(session: Session, case: Case) -> bool:
+    """Whether an invitation to the case's panel has gone."""
+    sent = select(OutboxMessage.id).where(
+        OutboxMessage.case_id == case.id,
+        OutboxMessage.event == INVITATION,
+        OutboxMessage.status == "sent",
+    )
+    return session.scalar(sent.limit(1)) is not None
+
+
+def invitation(
+    app: App, case: Case, meeting: Meeting, stated: Stated, now: datetime
+) -> tuple[dict[str, object], bytes]:
+    """The invitation's words and calendar entry, as of `stated.written_on`."""
+    tz = app.config.partnership.time_zone
     bm = app.config.people.business_manager
     ics = build_invitation(
         uid=meeting.uid,
@@ -238,35 +279,29 @@ def send_invitation(
         description=f"Screening Panel for case {case.ref}. Papers follow from the "
         "Business Manager.",
         organizer=(app.config.partnership.name, app.config.partnership.mailbox),
-        attendees=attendees,
+        attendees=invitees(app),
         stamp=now,
         tz=tz,
     )
-    context = {
+    previous = stated.kept.get("previous")
+    context: dict[str, object] = {
         "case": {"ref": case.ref, "initials": case.initials},
         "meeting": meeting_context(app, meeting),
-        "deadlines": deadline_context(case, now.astimezone(tz).date()),
+        "deadlines": deadline_context(case, stated.written_on),
         # The Business Manager is invited too but does not vote: say whom the hint is for.
         "voting_hint": "Statutory partners: reply to this email with one line: "
         "Vote: rapid review, "
         "Vote: local learning review, or Vote: no further action.",
         "organiser": {"name": bm.name, "email": bm.email},
-        "previous": previous.astimezone(tz) if previous else None,
+        "previous": datetime.fromisoformat(str(previous)) if previous else None,
     }
-    queue_email(
-        session,
-        app,
-        key=f"screening-invite:{case.ref}:{meeting.sequence}",
-        event="screening_invitation",
-        to=[email for _, email in attendees],
-        context=context,
-        now=now,
-        case=case,
-        ics=ics,
-    )
+    return context, ics
 
 
-def meeting_context(app: App, meeting: Meeting | None) -> dict[str, object] | None:
+def meeting_context(
+    app: App, meeting: Meeting | None, gone: bool = False
+) -> dict[str, object] | None:
+    """`gone`: the email goes after the meeting's start, and says it was booked, not is."""
     if meeting is None:
         return None
     tz = app.config.partnership.time_zone
@@ -276,6 +311,7 @@ def meeting_context(app: App, meeting: Meeting | None) -> dict[str, object] | No
         "location": meeting.location,
         # Never "meet within 2 working days ... booked for" a day after them, without a word.
         "late": not meeting.within_deadline,
+        "gone": gone,
     }
 
 
@@ -288,16 +324,10 @@ def deadline_context(case: Case, today: date) -> list[dict[str, object]]:
             "title": deadlines.RULES[d.name.split(":")[0]].summary,
             "due": d.due,
             "explain": d.explanation,
-            "when": _when(d.due, today) if d.met_at is None else "",
+            "when": mark(d.due, d.met_at is not None, today),
         }
         for d in case.deadlines
     ]
-
-
-def _when(due: date, today: date) -> str:
-    if deadlines.may_promise(due, today):
-        return ""
-    return "today" if due == today else "passed"
 
 
 def screening_overdue(case: Case, today: date) -> date | None:

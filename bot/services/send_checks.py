@@ -15,8 +15,10 @@ attempt's start, never after a byte reached the server. In order:
    when that no longer holds; then its dates are looked at with the day it goes: a notice
    whose promised day has passed, or whose working days of notice changed, is held; an
    Appendix B request written on another day is re-dated to this one (or withdrawn when its
-   return is no longer awaited). bot.services.held_emails records each and tells the Business
-   Manager.
+   return is no longer awaited). The acknowledgements and the panel's invitation
+   (bot.core.stated_acks) are written again as of this day when what they say has changed
+   (a reply date or a panel time gone by, a key date come), and an invitation to a meeting
+   gone by is held. bot.services.held_emails records each and tells the Business Manager.
 
 Every other email costs two set lookups.
 """
@@ -46,7 +48,7 @@ _REQUEST_STUCK = timedelta(hours=1)
 
 
 class Before(StrEnum):
-    GO = "go"  # send it (an Appendix B request may have been re-dated first)
+    GO = "go"  # send it (re-dated or written again first, maybe)
     WAIT = "wait"  # not yet: its next try is later
     WITHDRAWN = "withdrawn"  # never sent
     HELD = "held"  # not sent: a person approves it again or drafts it afresh
@@ -81,6 +83,10 @@ def _still_true(app: App, session: Session, row: OutboxMessage) -> Before:
     if verdict.action is Action.HOLD:
         held_emails.hold(session, app, row, line, now)
         return Before.HELD
+    if verdict.action is Action.REWORD:
+        from bot.services.rewording import reword
+
+        return Before.GO if reword(session, app, row, verdict, now) else Before.HELD
     from bot.services.review.request_redating import redate_request
 
     return Before.GO if redate_request(session, app, row, verdict, now) else Before.HELD

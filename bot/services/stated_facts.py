@@ -1,15 +1,21 @@
 """The dates an outbox email states and the case as it stands, gathered for
-bot.core.stated_dates, which decides whether the email may still go as written."""
+bot.core.stated_dates (and bot.core.stated_acks), which decides whether the email may still
+go as written."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.adapters.db.models import Case, OutboxMessage
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
+from bot.adapters.db.models import Case, Meeting, OutboxMessage
 from bot.app import App
 from bot.core.deadlines import APPENDIX_B
 from bot.core.return_rounds import request_agency
+from bot.core.stated_acks import CaseNow, on_sending_ack
 from bot.core.stated_dates import (
+    ACKNOWLEDGEMENTS,
     APPENDIX_B_REQUEST,
     CHECKED,
     DELAY_NOTICE,
@@ -50,6 +56,11 @@ def verdict_for(app: App, row: OutboxMessage, now: datetime) -> Verdict | None:
     if stated is None:
         return None
     case = row.case
+    if row.event in ACKNOWLEDGEMENTS:
+        if case is None:
+            return None
+        live = case_now(app, row, case)
+        return on_sending_ack(row.event, stated, now, day_of(app, now), live)
     return on_sending(
         row.event,
         stated,
@@ -73,3 +84,29 @@ def _return_clock(app: App, row: OutboxMessage, case: Case | None) -> ReturnCloc
         return None
     met_on = live.met_on or (day_of(app, live.met_at) if live.met_at is not None else None)
     return ReturnClock(due=live.due, met_on=met_on)
+
+
+def case_now(app: App, row: OutboxMessage, case: Case) -> CaseNow:
+    """What an acknowledgement or invitation would say if written now: the complaint's
+    receipt and unanswered response date, the panel's start, the key dates."""
+    response = next((d for d in case.deadlines if d.name == "complaint_response"), None)
+    reply_due = response.due if response is not None and response.met_at is None else None
+    session = object_session(row)
+    meeting = (
+        session.scalar(
+            select(Meeting)
+            .where(Meeting.case_id == case.id, Meeting.purpose == "screening")
+            .order_by(Meeting.id.desc())
+            .limit(1)
+        )
+        if session is not None
+        else None
+    )
+    at = meeting.start if meeting is not None and meeting.cancelled_at is None else None
+    return CaseNow(
+        received=case.sin_received_on if case.kind == "complaint" else None,
+        reply_due=reply_due,
+        meeting_at=at.astimezone(app.config.partnership.time_zone) if at else None,
+        key_dates=tuple((d.due, d.met_at is not None) for d in case.deadlines),
+        decided=case.decision is not None,
+    )

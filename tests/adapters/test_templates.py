@@ -64,7 +64,12 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "partnership": PARTNERSHIP,
         "case": {"ref": "TSCP-2026-0007", "initials": "A.B."},
         "received_at": datetime(2026, 12, 24, 14, 32, tzinfo=UTC),
-        "screening": {"start": MEETING["start"], "end": MEETING["end"], "late": False},
+        "screening": {
+            "start": MEETING["start"],
+            "end": MEETING["end"],
+            "late": False,
+            "gone": False,
+        },
         # The day the panel was due, when it had passed before the case was opened.
         "screening_overdue": None,
         "deadlines": DEADLINES,

@@ -21,7 +21,9 @@ from bot.adapters.meeting_calendar import CalendarError
 from bot.app import App
 from bot.core import commands as c
 from bot.core.meeting_changes import MeetingNow, deadline_note, reschedule_refusal, should_cancel
+from bot.core.stated_dates import INVITATION
 from bot.services import panel_calendar
+from bot.services.approvals import withdraw_drafts
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import when
@@ -144,7 +146,9 @@ def cancel_if_still_to_come(
     session: Session, app: App, case: Case, reason: str, now: datetime
 ) -> str:
     """Cancel the screening meeting when it is still in the future; the sentence saying so, or
-    "" when there was nothing to cancel."""
+    "" when there was nothing to cancel. An invitation held because its meeting went by
+    before it could go is withdrawn: nobody will need another time."""
+    withdraw_drafts(session, case, INVITATION, now, f"the panel need not meet: {reason}")
     meeting = screening_meeting(session, case)
     if meeting is None or not should_cancel(meeting.start, now, meeting.cancelled_at is not None):
         return ""
