@@ -1,6 +1,7 @@
 """`run --once` when Microsoft 365 sending stops for every email alike, as
 tests/test_cli_send_trouble.py has it for SMTP: Graph refusing the app or the sending mailbox
-(401, 403, 404), no token from Entra ID, EWS refusing the login or the mailbox, or the server
+(401, 403, 404), no token from Entra ID, EWS refusing the login or the mailbox (or sending as
+it), or the server
 not reached at all. The pass prints one `mail server problem:` line naming the problem (never
 the secret, never a recipient's address) and exits 1, so a cron wrapper notices; the emails
 wait in the outbox. A trouble Exchange says passes by itself (busy) is retried quietly: exit 0.
@@ -162,6 +163,7 @@ def _ews_config(tmp_path: Path, database_url: str, endpoint: str, mailbox: str) 
         ("Wrong-Invented-Pa55", "", f"login refused for {USERNAME} (BASIC)"),
         (PASSWORD, "ErrorAccessDenied", "Exchange refused sending: ErrorAccessDenied"),
         (PASSWORD, "ErrorNonExistentMailbox", "Exchange refused sending: ErrorNonExistentMailbox"),
+        (PASSWORD, "ErrorSendAsDenied", "Exchange refused sending: ErrorSendAsDenied"),
     ],
 )
 def test_ews_refusing_the_login_or_the_mailbox_is_said_and_the_pass_exits_1(

@@ -17,7 +17,7 @@ from email.policy import compat32
 from email.utils import getaddresses
 from typing import Any
 
-from bot.adapters.ews_connection import EwsConnection, EwsUnusable, unusable
+from bot.adapters.ews_connection import EwsConnection, EwsLogin, EwsUnusable, unusable
 from bot.adapters.mail_source import MailboxError
 from bot.adapters.outgoing import SendError
 
@@ -50,7 +50,7 @@ class EwsSender:
                 except EWSError as exc:
                     if unusable(exc):
                         raise  # the guard words it: login or mailbox refused, not reached
-                    raise _not_sent(self._ews.login.describe(), exc) from None
+                    raise _not_sent(self._ews.login, exc) from None
         except MailboxError as exc:
             # EwsUnusable: not reached, or the login, the token or the mailbox refused. Nothing
             # was sent, and no email goes until someone mends it (run --once exits 1).
@@ -72,14 +72,15 @@ class EwsSender:
         self._ews.close()
 
 
-def _not_sent(where: str, exc: Exception) -> SendError:
+def _not_sent(login: EwsLogin, exc: Exception) -> SendError:
     """A failure of this one send, once Exchange was reached and took the login."""
     from exchangelib.errors import ErrorMessageSizeExceeded, ResponseMessageError, TransportError
 
+    where = login.describe()
     if isinstance(exc, ErrorMessageSizeExceeded):
         return SendError(f"{where}: {exc}", permanent=True)
     if isinstance(exc, ResponseMessageError):
-        return _refused(where, exc)
+        return _refused(login, exc)
     if isinstance(exc, TransportError):  # includes a refusal _refused did not know
         # The request may have reached Exchange before the connection failed: the outbox
         # looks in Sent Items before sending it again.
@@ -87,18 +88,25 @@ def _not_sent(where: str, exc: Exception) -> SendError:
     return SendError(f"{where}: {type(exc).__name__} while sending ({exc})")
 
 
-# Refusals no retry mends: the recipients, the right to send as the mailbox, the MIME itself.
-_REFUSED_FOR_GOOD = frozenset(
-    {"ErrorInvalidRecipients", "ErrorSendAsDenied", "ErrorMimeContentConversionFailed"}
-)
+# Refusals of one email that no retry mends: its recipients, its MIME.
+_REFUSED_FOR_GOOD = frozenset({"ErrorInvalidRecipients", "ErrorMimeContentConversionFailed"})
+# The login may not send as the address the emails come from. Every email comes from the
+# mailbox, so every one would be refused alike until the right is granted: mail server
+# trouble (the emails wait), not one email failed for good after another.
+_SEND_AS_DENIED = "ErrorSendAsDenied"
 
 
-def _refused(where: str, exc: Exception) -> SendError:
+def _refused(login: EwsLogin, exc: Exception) -> SendError:
     """An answer exchangelib files under TransportError. A refusal no retry mends fails the
     email for good (as Graph's 400 does): Exchange sent nothing. Any other (ErrorServerBusy,
     which is also what exchangelib makes of a bare 503) may have followed the send: the
-    outbox looks in Sent Items before it tries again."""
+    outbox looks in Sent Items before it tries again. The login not allowed to send as the
+    mailbox stops every email alike (SendError.server)."""
+    where = login.describe()
     code = type(exc).__name__
+    if code == _SEND_AS_DENIED:
+        grant = f"give {login.username or 'the app'} Send As on the mailbox"
+        return SendError(f"{where}: Exchange refused sending: {code} ({exc}); {grant}", server=True)
     if code in _REFUSED_FOR_GOOD:
         return SendError(f"{where}: Exchange refused to send it: {code} ({exc})", permanent=True)
     return SendError(f"{where}: the server did not confirm sending ({exc})", maybe_sent=True)

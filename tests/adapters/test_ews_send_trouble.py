@@ -3,7 +3,8 @@ exits 1) and which are one email's, or pass by themselves, against the local EWS
 
 Every email alike, and nothing sent: the login refused (401), no OAuth token, Exchange refusing
 the sending mailbox ("CreateItem operation (email message)" ResponseCodes ErrorAccessDenied,
-ErrorNonExistentMailbox, ErrorImpersonateUserDenied, ErrorImpersonationDenied), and the server
+ErrorNonExistentMailbox, ErrorImpersonateUserDenied, ErrorImpersonationDenied), the login not
+allowed to send as the mailbox (ErrorSendAsDenied: every email comes from it), and the server
 not reached (connection refused, TLS not trusted). Not: ErrorServerBusy (Exchange's throttling,
 or a bare 503), one email's recipients refused, or its size.
 """
@@ -75,6 +76,21 @@ def test_exchange_refusing_the_sending_mailbox_stops_every_email(
     # Exchange answered that it did not send: no look in Sent Items before the next try.
     assert (error.server, error.permanent, error.maybe_sent) == (True, False, False)
     assert str(error).startswith(f"EWS {ews.endpoint}: Exchange refused sending: {code}")
+    assert ews.state.sent == []
+
+
+def test_the_login_not_allowed_to_send_as_the_mailbox_stops_every_email(
+    ews: EwsTestServer,
+) -> None:
+    ews.state.send_refusal = "ErrorSendAsDenied"
+
+    error = _not_sent(_sender(ews.endpoint))
+
+    # Every email comes from the mailbox, so every one would be refused alike: it waits for
+    # the Send As right, rather than failing for good one email at a time.
+    assert (error.server, error.permanent, error.maybe_sent) == (True, False, False)
+    assert str(error).startswith(f"EWS {ews.endpoint}: Exchange refused sending: ErrorSendAsDenied")
+    assert str(error).endswith(f"; give {USERNAME} Send As on the mailbox")
     assert ews.state.sent == []
 
 
