@@ -7,14 +7,16 @@ for ever. Its record still opens (nothing is lost), but the acknowledgement is h
 person is told: "possible mail loop with <address>".
 
 SINs are not limited: a SIN is known by its form or its subject, which no auto-responder
-writes unthreaded, and a referral unit may rightly send several in a day.
+writes unthreaded, and a referral unit may rightly send several in a day. An Appendix B
+return's receipt is: a responder that answers it with a leaflet attached, on the case's
+thread, reads like the return sent again.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.plan_effects import Effect, OpenComplaint, OpenEscalation, Triage
+from bot.core.plan_effects import Effect, OpenComplaint, OpenEscalation, RecordReturn, Triage
 from bot.core.snapshot import Snapshot
 
 # Automatic acknowledgements one address may be sent in 24 hours, unless
@@ -23,12 +25,16 @@ ACKNOWLEDGEMENTS_PER_DAY = 3
 
 
 def _acknowledges(effect: Effect) -> bool:
+    if isinstance(effect, RecordReturn):
+        return effect.receipt
     return isinstance(effect, OpenComplaint | OpenEscalation) and effect.acknowledge
 
 
 def _quiet(effect: Effect) -> Effect:
     if isinstance(effect, OpenComplaint | OpenEscalation):
         return replace(effect, acknowledge=False)
+    if isinstance(effect, RecordReturn):
+        return replace(effect, receipt=False)
     return effect
 
 

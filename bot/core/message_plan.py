@@ -306,8 +306,10 @@ def _return(snap: Snapshot) -> list[Effect]:
             )
         ]
     credit = whose_return(snap)
-    doubt: list[Effect] = [Triage(credit.doubt)] if credit.doubt else []
-    return [RecordReturn(credit.agency, not credit.doubt), *doubt]
+    if credit.doubt:
+        # Whose it is waits for a person, who answers the sender: no receipt says it is in.
+        return [RecordReturn(credit.agency, sure=False), Triage(credit.doubt)]
+    return [RecordReturn(credit.agency, receipt=snap.can_acknowledge)]
 
 
 def _unclassified(snap: Snapshot) -> list[Effect]:

@@ -56,10 +56,13 @@ class RunCommands:
 @dataclass(frozen=True)
 class RecordReturn:
     """The Appendix B return of `agency` (None: the sender's agency); unless `sure`, its form
-    is kept for that agency but its request and deadline stay open for a person to settle."""
+    is kept for that agency but its request and deadline stay open for a person to settle.
+    `receipt`: the sender is told it was recorded, once it is (an agency that hears nothing
+    may send it again, or think it lost)."""
 
     agency: str | None = None
     sure: bool = True
+    receipt: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,10 +205,11 @@ def describe(effect: Effect) -> str:
             return "acknowledge to the sender"
         case RunCommands():
             return "carry out the commands in the message"
-        case RecordReturn(agency=None):
-            return "record the Appendix B return from the sender's agency"
-        case RecordReturn(agency=agency, sure=True):
-            return f"record the Appendix B return from {agency} (the request it answers)"
+        case RecordReturn(agency=None, receipt=receipt):
+            return "record the Appendix B return from the sender's agency" + _receipt(receipt)
+        case RecordReturn(agency=agency, sure=True, receipt=receipt):
+            answers = f"record the Appendix B return from {agency} (the request it answers)"
+            return answers + _receipt(receipt)
         case RecordReturn(agency=agency):
             return f"keep the Appendix B return as {agency}'s, its deadline not marked met"
         case OpenComplaint(linked_case=linked, acknowledge=ack, first_written=written):
@@ -237,6 +241,10 @@ def describe(effect: Effect) -> str:
             return f"tell the sender no command was carried out ({why}) and how to name the case"
         case TellCommandsOnNewRecord():
             return "tell the sender the commands were not carried out, on the new record's thread"
+
+
+def _receipt(receipt: bool) -> str:
+    return "; send the sender a receipt" if receipt else "; no receipt"
 
 
 def _record(kind: str, linked: str | None, ack: bool, then: str) -> str:

@@ -13,6 +13,7 @@ from bot.services.digest_types import ActionDue, ReturnDue
 # What each email the bot may hold back as a draft is, in the words of the procedure.
 EMAIL_NAMES = {
     "appendix_b_request": "Appendix B information request",
+    "appendix_b_receipt": "Receipt for an Appendix B return",
     "complaint_acknowledgement": "Complaint acknowledgement",
     "escalation_acknowledgement": "Professional difference acknowledgement",
     "panel_delay_notice": "Rapid Review delay notice to the National Panel",

@@ -39,6 +39,7 @@ from bot.services.intake import open_complaint, open_escalation, record_return, 
 from bot.services.meeting_replies import record_calendar_replies
 from bot.services.new_case import acknowledge, open_case
 from bot.services.repeats import Earlier, content_of, kept_of, named_open_case, possible_repeat
+from bot.services.return_receipt import send_receipt
 from bot.services.same_child import same_child
 from bot.services.screening_booking import book_screening
 from bot.services.unfiled_commands import tell_commands_on_new_record, tell_commands_unfiled
@@ -152,10 +153,13 @@ def _record_return(s: Applying, e: mp.RecordReturn) -> None:
     form = _expected(s, "appendix_b")
     if form is None or agency is None:
         return
-    if form.form == "appendix_b":
+    read = form.form == "appendix_b"
+    if read:
         apply_return(s.session, s.case, agency, s.row, form, s.now)
     else:  # a document came, but not one the bot could read as the return
         s.reasons.append(unreadable_return(s.session, s.case, agency, s.row, form, s.now))
+    if e.receipt:
+        send_receipt(s.session, s.app, s.case, s.row, agency, read=read, now=s.now)
 
 
 def _open_complaint(s: Applying, e: mp.OpenComplaint) -> None:

@@ -9,10 +9,12 @@ from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import OutboxMessage
+from bot.services.return_receipt import RETURN_RECEIPT
 
-# The kinds of mail the guard limits, and the acknowledgements it counts: one per kind.
+# The kinds of mail the guard limits, and the acknowledgements it counts: one per kind, and
+# the receipts for Appendix B returns (which may come as any reply on a case).
 GUARDED_KINDS = ("complaint", "escalation")
-ACKNOWLEDGEMENTS = tuple(f"{kind}_acknowledgement" for kind in GUARDED_KINDS)
+ACKNOWLEDGEMENTS = (*(f"{kind}_acknowledgement" for kind in GUARDED_KINDS), RETURN_RECEIPT)
 
 
 def acknowledged_since(session: Session | None, address: str, arrived: datetime, limit: int) -> int:

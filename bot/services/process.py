@@ -293,7 +293,7 @@ def gather(
         # Asked only of mail that may be acknowledged: a query spared on all other mail.
         acknowledged_today=(
             acknowledged_since(session, answer_to, arrived, per_day)
-            if ok and result.kind in GUARDED_KINDS
+            if ok and (result.kind in GUARDED_KINDS or returning)
             else 0
         ),
         acknowledgements_per_day=per_day,

@@ -146,6 +146,17 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "return_by": date(2027, 1, 12),
         "requested_on": date(2027, 1, 5),
     },
+    "appendix_b_receipt": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": CASE,
+        "agency": {"name": "Tameside and Glossop Integrated Care NHS Foundation Trust"},
+        "received_at": datetime(2027, 1, 11, 15, 40, tzinfo=UTC),
+        # The mailbox gave no arrival time: the read time is never said as if it were one.
+        "arrival_unknown": False,
+        # Read as an Appendix B form; when not, a person looks at the document.
+        "read": True,
+    },
     "screening_reconvene": {
         "partnership": PARTNERSHIP,
         "business_manager": BUSINESS_MANAGER,
@@ -724,6 +735,7 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "referrer_outcome": "[TSCP-2026-0001] Outcome of your serious incident notification",
         "appendix_b_request": "[TSCP-2026-0001] Rapid Review information request "
         "(Appendix B): return by Tue 12 Jan 2027",
+        "appendix_b_receipt": "[TSCP-2026-0001] Appendix B return received",
         "deadline_reminder": "[TSCP-2026-0001] Reminder: Appendix B return due today",
         "deadline_escalation": "[TSCP-2026-0001] Escalation: Appendix B return "
         "3 working days overdue",
@@ -928,6 +940,7 @@ def test_empty_digest_says_none(renderer: TemplateRenderer) -> None:
 # initials, nothing else about the child.
 OUTSIDE_BODY_EVENTS = (
     "appendix_b_request",
+    "appendix_b_receipt",
     "panel_delay_notice",
     "reviewer_notice",
     "publication_notice",
@@ -998,6 +1011,24 @@ def test_appendix_b_request_asks_for_a_secure_reply(renderer: TemplateRenderer) 
     assert "by Tuesday 12 January 2027" in out.text
     assert "secure email" in out.text and "keeping TSCP-2026-0001 in the subject" in out.text
     assert "Tameside and Glossop Integrated Care NHS Foundation Trust" in out.text
+
+
+def test_a_return_s_receipt_says_when_it_came_and_what_happens_to_an_unread_one(
+    renderer: TemplateRenderer,
+) -> None:
+    ctx = CONTEXTS["appendix_b_receipt"]
+    read = renderer.render("appendix_b_receipt", ctx)
+    for part in (" ".join(read.text.split()), " ".join(read.html.split())):
+        assert "We received it at 15:40 on Monday 11 January 2027." in part
+        assert "You do not need to send it again." in part and "could not read" not in part
+    unread = renderer.render("appendix_b_receipt", {**ctx, "read": False})
+    for part in (" ".join(unread.text.split()), " ".join(unread.html.split())):
+        assert "We could not read the attached document as an Appendix B form" in part
+        assert "send it again" not in part
+    unknown = renderer.render("appendix_b_receipt", {**ctx, "arrival_unknown": True})
+    text = " ".join(unknown.text.split())
+    assert "did not record when it arrived; we read it at 15:40" in text
+    assert "We received it at" not in text
 
 
 @pytest.mark.parametrize(

@@ -394,8 +394,9 @@ def test_no_word_about_commands_on_a_new_record_when_it_is_not_owed(
     ("facts", "expected"),
     [
         # A document came, read or not: the return arrived (an unread one goes to a person).
-        ({"has_document": True}, RecordReturn()),
-        ({"form": COMPLETED_RETURN}, RecordReturn()),
+        # Its sender is sent a receipt (tests below: when not).
+        ({"has_document": True}, RecordReturn(receipt=True)),
+        ({"form": COMPLETED_RETURN}, RecordReturn(receipt=True)),
         ({}, NO_RETURN),
         (
             {"has_document": True, "case_open": False},
@@ -422,9 +423,9 @@ def test_a_return_is_recorded_only_when_it_can_be_one(facts: Facts, expected: Ef
     ("form", "attached", "expected"),
     [
         # An attached return is recorded as it always was; a pasted one only when complete.
-        (FormSummary("appendix_b"), True, (RecordReturn(),)),
+        (FormSummary("appendix_b"), True, (RecordReturn(receipt=True),)),
         (FormSummary("appendix_b"), False, ()),
-        (COMPLETED_RETURN, False, (RecordReturn(),)),
+        (COMPLETED_RETURN, False, (RecordReturn(receipt=True),)),
         # A corrected SIN attached to a reply updates the review case.
         (FormSummary("sin"), True, (ApplySinForm(),)),
         (FormSummary("sin"), False, ()),
@@ -507,12 +508,48 @@ def test_a_sin_that_only_mentions_a_case_in_its_text_opens_a_case_flagged_on_bot
     assert plan(snap("sin", UNKNOWN, case_ref_in_body=True))[0] == OpenCase()
 
 
+def test_a_recorded_return_s_sender_gets_a_receipt_unless_it_may_not_be_answered() -> None:
+    """An agency that hears nothing may send its return again, or think it lost; but automatic
+    mail and no-reply addresses are never answered, and a receipt is an answer like any."""
+    sent = snap("appendix_b", KNOWN, form=COMPLETED_RETURN, has_attachments=True,
+                has_document=True)  # fmt: skip
+    got = plan(sent)
+    assert got == (FileOnCase("Appendix B return"), RecordReturn(receipt=True))
+    assert describe(got[1]).endswith("; send the sender a receipt")
+    quiet = plan(replace(sent, can_acknowledge=False, no_ack_reason="no-reply sender"))
+    assert quiet == (FileOnCase("Appendix B return"), RecordReturn())
+    assert describe(quiet[1]).endswith("; no receipt")
+    # Pasted whole into a reply on the case: the same.
+    pasted = plan(snap("case_reply", KNOWN, form=COMPLETED_RETURN))
+    assert RecordReturn(receipt=True) in pasted
+
+
+def test_a_return_whose_agency_is_in_doubt_gets_no_receipt() -> None:
+    # A person settles whose it is, and answers; no receipt says it is recorded meanwhile.
+    got = plan(snap("appendix_b", KNOWN, form=COMPLETED_RETURN, has_document=True,
+                    request_agency="tg-icft", sender_agency="icb"))  # fmt: skip
+    assert got[1] == RecordReturn("tg-icft", sure=False, receipt=False)
+
+
+def test_receipts_count_in_the_loop_guard() -> None:
+    """A responder answering the receipt on the case's thread with a leaflet attached reads
+    like the return sent again: past the day's share its return is still recorded, unanswered."""
+    office = "safeguarding.office@example.org"
+    sent = snap("appendix_b", KNOWN, form=COMPLETED_RETURN, has_document=True, answer_to=office)
+    assert RecordReturn(receipt=True) in plan(replace(sent, acknowledged_today=2))
+    got = plan(replace(sent, acknowledged_today=3))
+    assert RecordReturn() in got
+    [loop] = [e.reason for e in got if isinstance(e, Triage)]
+    assert loop.startswith(f"possible mail loop with {office}: 3 automatic acknowledgements")
+
+
 def test_a_return_replying_to_a_request_is_that_agency_s_unless_its_sender_says_another() -> None:
     def reply_from(agency: str) -> Plan:
         return plan(snap("appendix_b", KNOWN, form=COMPLETED_RETURN, has_attachments=True,
                          request_agency="tg-icft", sender_agency=agency))  # fmt: skip
 
-    assert reply_from("tg-icft") == (FileOnCase("Appendix B return"), RecordReturn("tg-icft"))
+    mine = RecordReturn("tg-icft", receipt=True)
+    assert reply_from("tg-icft") == (FileOnCase("Appendix B return"), mine)
     nhs = reply_from("icb")
     assert nhs[:2] == (FileOnCase("Appendix B return"), RecordReturn("tg-icft", sure=False))
     [doubt] = [e for e in nhs if isinstance(e, Triage)]
