@@ -167,4 +167,4 @@ def test_another_agency_s_sin_about_the_same_child_is_looked_up_once_by_the_inde
         statement, params = looked[-1]
         with app.engine.connect() as connection:
             plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
-            assert "USING INDEX ix_case_fields_date_of_birth" in str(plan.fetchall())
+            assert "USING INDEX ix_case_fields_child_dates" in str(plan.fetchall())

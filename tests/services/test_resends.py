@@ -277,6 +277,67 @@ def test_twins_hurt_in_one_incident_each_agency_s_form_is_matched_to_its_own_twi
     )
 
 
+# Two children on the police's form: the one the hospital writes about is its second.
+SIBLINGS: Rows = (
+    *SIN_CHILD,
+    ("Name", "Riley Invented"),
+    ("Date of birth", "02/01/2018"),
+    ("Sex", "Male"),
+)
+RILEY: Rows = (("Name", "INVENTED, Riley"), ("Date of birth", "02/01/2018"), ("Sex", "Male"))
+
+
+def test_a_sibling_the_first_agency_named_second_is_matched_by_its_own_date_of_birth(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    bot = Bot(make_app, tmp_path, "2026-12-23T09:00")
+    _form(bot, 1, POLICE, SIBLINGS)
+    bot.run()
+    bot.at("2026-12-23T15:00")
+    _form(bot, 2, HOSPITAL, RILEY)
+    bot.run()
+    shared = "the same child's date of birth, initials (R.I.) and incident date"
+    assert _reasons(bot.app)["form-2@test"] == f"{OPENED} ({shared}): {CLOSE}"
+
+
+def test_a_sibling_on_the_second_form_is_matched_too(make_app: AppFactory, tmp_path: Path) -> None:
+    """The other way about: the hospital's one child first, then the police's two."""
+    bot = Bot(make_app, tmp_path, "2026-12-23T09:00")
+    _form(bot, 1, HOSPITAL, RILEY)
+    bot.run()
+    bot.at("2026-12-23T15:00")
+    _form(bot, 2, POLICE, SIBLINGS)
+    bot.run()
+    shared = "the same child's date of birth, initials (R.I.) and incident date"
+    assert _reasons(bot.app)["form-2@test"] == f"{OPENED} ({shared}): {CLOSE}"
+
+
+def test_an_unborn_child_is_matched_by_its_expected_date_of_delivery(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """The police and the midwives notify one pregnancy: no date of birth on either form, the
+    same expected date of delivery and incident; each writes the name its own way."""
+    unborn: Rows = (
+        ("Name", "Unborn baby of Jo Invented"),
+        ("Expected date of delivery", "01/02/2027"),
+    )
+    midwives: Rows = (("Name", "Baby Invented"), ("EDD", "01/02/2027"))
+    bot = Bot(make_app, tmp_path, "2026-12-23T09:00")
+    _form(bot, 1, POLICE, unborn)
+    bot.run()
+    bot.at("2026-12-23T15:00")
+    _form(bot, 2, HOSPITAL, midwives)
+    bot.run()
+    shared = "the same child's expected date of delivery and incident date (initials I. and J.I.)"
+    assert _reasons(bot.app)["form-2@test"] == f"{OPENED} ({shared}): {CLOSE}"
+    # Another pregnancy due that day, another incident: not one child.
+    bot.at("2026-12-23T16:00")
+    other = with_rows(INCIDENT, **{"Date of incident": "20/12/2026"})
+    _form(bot, 3, HOSPITAL, (("Name", "Baby Example"), ("EDD", "01/02/2027")), other)
+    bot.run()
+    assert _reasons(bot.app)["form-3@test"] is None
+
+
 def test_the_same_child_notified_after_the_first_case_was_closed_is_not_flagged(
     make_app: AppFactory, tmp_path: Path
 ) -> None:

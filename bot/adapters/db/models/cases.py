@@ -114,10 +114,12 @@ class ActionItem(Base):
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
-# Only the dates of birth: the resend check looks an open case up by its child's
-# (bot.services.same_child). Partial, as an index of every value would hold the incident
-# descriptions too, longer than PostgreSQL lets an index entry be.
-_BORN = text_clause("name = 'date_of_birth'")
+# Only the children's dates (of birth, or an unborn child's expected date of delivery): the
+# resend check looks an open case up by its children's (bot.services.same_child). Partial, as
+# an index of every value would hold the incident descriptions too, longer than PostgreSQL
+# lets an index entry be. The same words as the check's query, which SQLite needs to use it.
+CHILD_DATES = ("date_of_birth", "expected_date_of_delivery")
+_DATES = text_clause(f"name IN ({', '.join(repr(n) for n in CHILD_DATES)})")
 
 
 class CaseField(Base):
@@ -126,7 +128,7 @@ class CaseField(Base):
     __tablename__ = "case_fields"
     __table_args__ = (
         UniqueConstraint("case_id", "scope", "name"),
-        Index("ix_case_fields_date_of_birth", "value", sqlite_where=_BORN, postgresql_where=_BORN),
+        Index("ix_case_fields_child_dates", "value", sqlite_where=_DATES, postgresql_where=_DATES),
     )
 
     id: Mapped[intpk]
