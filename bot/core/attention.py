@@ -11,15 +11,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core.lifecycle import Stage
+from bot.core.signature import CONTACT, GREETING, names_someone, tells_news
 
 SNIPPET_LINES = 4
 SNIPPET_WIDTH = 300
-# "Hi all," / "Dear Jo," / "Morning": a greeting on its own says nothing to surface.
-_GREETING = re.compile(
-    r"(?:hi|hello|dear|morning|good\s+(?:morning|afternoon)|afternoon)\b[^.?!]{0,30}[,.!]?",
-    re.IGNORECASE,
-)
-
 
 # Beside commands, what is clearly not news: thanks and sign-offs, optionally with who signed.
 _COURTESY = re.compile(
@@ -29,12 +24,6 @@ _COURTESY = re.compile(
     r"(?:\s+(?:all|both|everyone|again|very\s+much|so\s+much))?[,.!]*(?:\s+(?P<who>.+))?",
     re.IGNORECASE,
 )
-# A signature's contact lines: "Tel: 0161 496 0000", "07700 900000", an email address, a website.
-_CONTACT = re.compile(
-    r"(?:(?:tel|telephone|phone|mobile|mob|fax|e-?mail|web|ext)\.?\s*:?\s*|[tme]\s*:\s*)?"
-    r"(?:\+?[\d(][\d\s()+-]{5,}|\S+@\S+\.\S+|(?:https?://|www\.)\S+)",
-    re.IGNORECASE,
-)
 # A closing after which the lines are its signature: "Kind regards" / Dana / Named Nurse /
 # Hartley Vale Hospital. Not "Thanks", which opens a reply as often as it closes one.
 _CLOSING = re.compile(
@@ -42,52 +31,10 @@ _CLOSING = re.compile(
     r"|warm\s+wishes|yours\s+(?:sincerely|faithfully)|all\s+the\s+best",
     re.IGNORECASE,
 )
-# What happens to a child or a family, not what anyone is called: "Child Deceased" and
-# "Mother Arrested" look like a name or a job title (capitalised words, no full stop) but are
-# news. Event words only, so real titles ("Designated Safeguarding Lead", "Detective
-# Sergeant", "Named Nurse") stay signatures; a title that has one ("Emergency Duty Team")
-# is shown, which costs a glance, where a missed death costs far more.
-_NEWS_WORDS = frozenset(
-    {
-        "deceased", "died", "dies", "dead", "death", "killed", "murdered", "drowned",
-        "hospital", "hospitalised", "hospitalized", "admitted", "discharged", "icu", "picu",
-        "nicu", "intensive", "critical", "unconscious", "ventilated", "resuscitated",
-        "injured", "injury", "injuries", "harmed", "assaulted", "attacked", "stabbed",
-        "abused", "overdose", "overdosed", "suicide", "arrested", "charged", "remanded",
-        "custody", "bailed", "convicted", "missing", "absconded", "emergency", "urgent",
-        "fire", "collapsed", "deteriorated", "deteriorating", "worse",
-    }
-)  # fmt: skip
-_NEWS_PHRASE = re.compile(r"\bpassed\s+away\b", re.IGNORECASE)
-# Words that join the capitalised words of a job title or an agency's name.
-_JOINING = frozenset({"of", "and", "for", "the", "to", "at", "in", "&", "|", "-", "\u2013", "/"})
-_SHOUTING = re.compile(r"[A-Z]{5,}")
 
 
 def _plain(line: str) -> str:
     return " ".join(line.split())
-
-
-def _names_someone(text: str, *, signing: bool, signed_off: bool = False) -> bool:
-    """Whether the text is only a name, a job title or an agency ("Police DSP", "Sgt Dana
-    Whitlow", "Designated Safeguarding Lead | Health"): capitalised words, no sentence.
-
-    A lone word might be "Urgent" as well as "Dana", so it is a name only after a sign-off
-    ("Thanks, Jo"); words in capitals ("CHILD DECEASED") are shouted, not signed; words of
-    news ("Child Deceased") are news, but below a closing (signed_off) they are the
-    signature's ("Hartley Vale Hospital").
-    """
-    words = text.rstrip(",").split()
-    if not words or len(words) > 6 or text[-1] in ".!?:;" or _SHOUTING.search(text):
-        return False
-    if (len(words) == 1 and not signing) or (not signed_off and _tells_news(text)):
-        return False
-    return all(w.lower() in _JOINING or w[0].isupper() or w[0].isdigit() for w in words)
-
-
-def _tells_news(text: str) -> bool:
-    found = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
-    return bool(found & _NEWS_WORDS) or _NEWS_PHRASE.search(text) is not None
 
 
 def _not_news(line: str, *, signed_off: bool) -> bool:
@@ -95,13 +42,13 @@ def _not_news(line: str, *, signed_off: bool) -> bool:
     sign-off (with a name or not), a signature's contact line, or a name or job title alone.
     Anything else, however short ("Child now deceased.", "Child Deceased"), is news."""
     line = _plain(line)
-    if not line or _GREETING.fullmatch(line) or _CONTACT.fullmatch(line):
+    if not line or GREETING.fullmatch(line) or CONTACT.fullmatch(line):
         return True
     courtesy = _COURTESY.fullmatch(line)
     if courtesy:
         who = courtesy.group("who")
-        return who is None or _names_someone(who, signing=True)
-    return _names_someone(line, signing=False, signed_off=signed_off)
+        return who is None or names_someone(who, signing=True)
+    return names_someone(line, signing=False, signed_off=signed_off)
 
 
 def human_text(reply_text: str, command_lines: Iterable[str]) -> str:
@@ -114,7 +61,7 @@ def human_text(reply_text: str, command_lines: Iterable[str]) -> str:
     kept = [
         line.rstrip()
         for line in reply_text.splitlines()
-        if _plain(line) not in taken and not _GREETING.fullmatch(_plain(line))
+        if _plain(line) not in taken and not GREETING.fullmatch(_plain(line))
     ]
     return "\n".join(kept).strip()
 
@@ -229,7 +176,7 @@ def notice_for(facts: ReplyFacts) -> ReplyNotice:
     machine = facts.kind == "auto_reply" and facts.labelled_by_headers
     # A note on a calendar answer is mostly logistics ("joining from Ashton"): it waits for the
     # digest unless it tells of something happening to someone.
-    routine = facts.kind == "calendar_reply" and not _tells_news(facts.text)
+    routine = facts.kind == "calendar_reply" and not tells_news(facts.text)
     alert = facts.alert_enabled and facts.live and not machine and not routine
     return ReplyNotice(surface=True, alert=alert)
 

@@ -566,5 +566,16 @@ def test_a_thank_you_before_the_reply_is_not_a_sign_off() -> None:
     assert only("Thanks.\n\nVote: NFA\n\nThanks\nJo\nVote: rapid review") == Vote(NFA, "Vote: NFA")
 
 
+def test_a_thank_you_below_a_greeting_is_not_a_sign_off() -> None:
+    assert only("Hi Jo,\n\nThanks.\n\nVote: rapid review") == Vote(RR, "Vote: rapid review")
+    assert only("Morning,\nThank you\nVote: NFA") == Vote(NFA, "Vote: NFA")
+
+
+def test_a_command_in_a_postscript_is_read_as_the_body_is() -> None:
+    body = "Noted.\n\nRegards\nDana\n\nP.S. Vote: rapid review"
+    assert only(body) == Vote(RR, "P.S. Vote: rapid review")
+    assert only("Noted.\n\nKind regards\nDana\n\nPS\nVote: NFA") == Vote(NFA, "Vote: NFA")
+
+
 def test_zero_width_and_non_breaking_spaces_from_html_are_tolerated() -> None:
     assert only("\u200bVote:\u00a0rapid\u00a0review") == Vote(RR, "\u200bVote: rapid review")

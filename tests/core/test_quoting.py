@@ -144,3 +144,57 @@ def test_below_a_quote_the_bot_does_not_hold_a_banner_alone_says_nothing() -> No
     body = f"Noted.\n\n{ATTRIBUTION}\n\n{BANNER}\n"
     assert text_to_show(body, banners=[BANNER]) == "Noted."
     assert text_to_show(body).split("\n")[2] == UNCHECKED
+
+
+GREETED_THANKS = [
+    ("Hi Jo,\n\nThanks.\n\nVote: rapid review", "Vote: rapid review"),
+    ("Hi Jo,\n\nThank you.\n\nThe child died in hospital this morning.", "The child died"),
+    ("Hello,\nMany thanks\nWe have a new safeguarding concern about the sibling.", "We have"),
+    ("Morning,\nThank you\nAware: 14/12/2026", "Aware: 14/12/2026"),
+]
+
+
+def test_thanks_below_a_greeting_opens_the_reply_and_all_of_it_is_read() -> None:
+    for body, written in GREETED_THANKS:
+        assert written in new_text(body), body
+        assert written in text_to_show(body), body
+
+
+def test_thanks_below_text_closes_the_reply_only_when_a_signature_or_nothing_follows() -> None:
+    signed = "Noted.\n\nThanks\n\nSam Example\nDetective Inspector\nTel: 0161 496 0000\n"
+    assert new_text(signed) == text_to_show(signed) == "Noted."
+    # After a name, a hospital is the signature's employer, not news.
+    employer = "Noted.\n\nThanks\n\nDana Whitlow\nNamed Nurse\nHartley Vale Hospital"
+    assert text_to_show(employer) == "Noted."
+    assert new_text("Noted.\nThanks") == "Noted."
+    more = "Noted.\nMany thanks\nWe have a new safeguarding concern about the sibling."
+    assert new_text(more) == text_to_show(more) == more
+    assert new_text("Agreed.\n\nThanks\n\nChild Deceased") == "Agreed.\n\nThanks\n\nChild Deceased"
+
+
+def test_a_postscript_below_the_signature_is_the_senders_again() -> None:
+    body = (
+        "Noted, I will attend.\n\nKind regards\nDC Morgan Invented\nPublic Protection\n\n"
+        "PS the mother was arrested this morning"
+    )
+    assert text_to_show(body) == "Noted, I will attend.\n\nPS the mother was arrested this morning"
+    assert new_text(body) == text_to_show(body)
+    vote = "Vote: rapid review\n\nRegards\nDana\n\nP.S. Sibling Now Missing From Home"
+    assert text_to_show(vote) == "Vote: rapid review\n\nP.S. Sibling Now Missing From Home"
+
+
+def test_a_police_sergeant_signing_is_no_postscript_and_a_disclaimer_stays_out() -> None:
+    body = (
+        "Vote: rapid review\n\nKind regards\nPS 1234 Dana Whitlow\nGreater Manchester Police\n\n"
+        "This email and any attachments are confidential.\n"
+    )
+    assert text_to_show(body) == new_text(body) == "Vote: rapid review"
+
+
+def test_news_or_a_command_below_a_signature_is_shown_but_never_obeyed() -> None:
+    news = "Noted.\n\nKind regards\nDana\n\nForgot to say: mum was arrested this morning."
+    assert text_to_show(news) == "Noted.\n\nForgot to say: mum was arrested this morning."
+    assert new_text(news) == "Noted."
+    command = "Thanks.\n\nVote: NFA\n\nThanks\nJo\nVote: rapid review"
+    assert text_to_show(command) == "Thanks.\n\nVote: NFA\n\nVote: rapid review"
+    assert new_text(command) == "Thanks.\n\nVote: NFA"

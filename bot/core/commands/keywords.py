@@ -13,7 +13,6 @@ from datetime import date
 from bot.core.commands.meeting_readers import _read_cancel_meeting, _read_reschedule
 from bot.core.commands.model import ActionDone
 from bot.core.commands.partials import _Parsed, _Reader
-from bot.core.commands.quoting import _plain
 from bot.core.commands.readers import (
     _ACTION_DONE_LINE,
     CORRECTION_KEYWORDS,
@@ -50,6 +49,8 @@ from bot.core.commands.readers import (
     _read_vote,
     _read_withdraw_request,
 )
+from bot.core.commands.sign_off import plain as _plain
+from bot.core.commands.sign_off import without_postscript
 from bot.core.commands.status import read_status
 from bot.core.commands.values import _BadValue, _value
 
@@ -158,7 +159,8 @@ _BULLET = re.compile(r"^(?:[-+•·‣◦▪▫●○■□➢➤►✓✔\u2013
 
 
 def _command_text(line: str) -> str:
-    return _BULLET.sub("", _plain(line))
+    # "PS Vote: rapid review": a command in a postscript is the sender's as any other.
+    return _BULLET.sub("", without_postscript(_plain(line)))
 
 
 def _read_line(text: str, source: str, today: date) -> _Parsed | None:

@@ -10,13 +10,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.core.commands.keywords import command_keyword
 from bot.core.commands.quoted_email import quoted_lines, words
+from bot.core.commands.sign_off import (
+    closes,
+    ends_reply,
+    may_close,
+    plain,
+    postscript,
+    signature_line,
+)
+from bot.core.signature import GREETING, tells_news
 
 # Shown above what follows an unmarked quote of an email the bot does not hold: the sender's
 # words cannot be told from the quote, and seeing the quote is better than missing the reply.
 UNCHECKED = "[Below a quoted email the bot does not hold: some of these lines may be from it]"
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _ORIGINAL_MESSAGE = re.compile(
     r"-{2,}\s*(?:original message|forwarded message)\s*-{2,}|begin forwarded message:",
     re.IGNORECASE,
@@ -32,24 +41,7 @@ _ADDRESS_FIELD = re.compile(r"(?:to|cc|bcc):", re.IGNORECASE)
 _INLINE_HEADER = re.compile(r"(?:^|\s)from:\s.*?\s(?:sent|date):\s", re.IGNORECASE)
 _ON_WROTE = re.compile(r"on\s.*\bwrote:", re.IGNORECASE)
 _ADDRESS_WROTE = re.compile(r".*\S@\S.*\swrote:", re.IGNORECASE)
-_SIG_DASHES = re.compile(r"--")
-_SIGN_OFF = re.compile(
-    r"(?:(?:kind|kindest|best|warm|warmest|with\s+kind|with\s+best)\s+regards|best\s+wishes"
-    r"|warm\s+wishes|yours\s+sincerely|yours\s+faithfully|all\s+the\s+best)\b"
-    r"[,.!]*(?:\s*[^\s,]+(?:\s+[^\s,]+){0,3})?",
-    re.IGNORECASE,
-)
-_BARE_SIGN_OFF = re.compile(
-    r"(?:regards|thanks|thank\s+you|many\s+thanks|cheers|best)\s*[,.!]*", re.IGNORECASE
-)
-_MOBILE_FOOTER = re.compile(
-    r"(?:sent\s+from\s+(?:my|mail|outlook)\b|get\s+outlook\s+for\b).*", re.IGNORECASE
-)
-
-
-def _plain(line: str) -> str:
-    """The line as compared: no zero-width characters or bold markers, single spaces."""
-    return " ".join(_ZERO_WIDTH.sub("", line).replace("*", "").split())
+_plain = plain
 
 
 def _starts_quote(lines: list[str], i: int) -> bool:
@@ -84,11 +76,62 @@ def _quoted_from(lines: list[str], i: int) -> bool:
     return next((x for x in rest if x), "").startswith(">")
 
 
-def _is_signature(probe: str, *, after_text: bool) -> bool:
-    if _SIG_DASHES.fullmatch(probe) or _MOBILE_FOOTER.fullmatch(probe):
+def _is_text(line: str) -> bool:
+    """Whether a line is something written: not blank, nor a greeting ("Hi Jo,")."""
+    probe = _plain(line)
+    return bool(probe) and GREETING.fullmatch(probe) is None
+
+
+def _signs_off(lines: list[str], i: int, kept: list[str]) -> bool:
+    """Whether the reply is signed off at line i. "Thanks." below nothing but a greeting opens
+    the reply ("Hi Jo,\n\nThanks.\n\nVote: rapid review"); below some text, "Thanks" closes
+    it only when a signature or nothing follows ("Thanks\nJo"), never when more is written
+    ("Thank you\nAware: 14/12/2026")."""
+    probe = _plain(lines[i])
+    if ends_reply(probe):
         return True
-    # "Thanks." as the first line is a greeting; after something, it is the sign-off.
-    return after_text and any(p.fullmatch(probe) for p in (_SIGN_OFF, _BARE_SIGN_OFF))
+    if not any(_is_text(k) for k in kept):
+        return False
+    return closes(probe) or (may_close(probe) and _signature_below(lines, i))
+
+
+def _signature_below(lines: list[str], i: int) -> bool:
+    """Whether only a signature follows line i, up to a quoted email or the end: a name on the
+    very next line, or nothing below but names, titles and contact lines (those after a name
+    are the signature's whatever their words: "Hartley Vale Hospital")."""
+    following = _plain(lines[i + 1]) if i + 1 < len(lines) else ""
+    if following and signature_line(following, signed_off=False):
+        return True
+    named = False
+    for j in range(i + 1, len(lines)):
+        if _starts_any_quote(lines, j):
+            break
+        probe = _plain(lines[j])
+        if not signature_line(probe, signed_off=named):
+            return False
+        named = named or bool(probe)
+    return True
+
+
+def _signature_end(lines: list[str], i: int, *, showing: bool) -> int | None:
+    """The first line below the signature begun at line i where the sender writes again: a
+    postscript, or a quoted email (answers may follow it); and, for showing, a line of news or
+    a command, which a person must see (never obeyed: a signature's lines are not
+    instructions). None when the signature runs to the end."""
+    for j in range(i + 1, len(lines)):
+        probe = _plain(lines[j])
+        if _starts_any_quote(lines, j) or postscript(probe):
+            return j
+        if showing and _written_again(probe):
+            return j
+    return None
+
+
+def _written_again(probe: str) -> bool:
+    """A line below a signature that is no part of it: news, or a command."""
+    if not probe or signature_line(probe, signed_off=True):
+        return False
+    return tells_news(probe) or (":" in probe and command_keyword(probe) is not None)
 
 
 def new_text(body: str) -> str:
@@ -137,11 +180,11 @@ def text_to_show(
         if below is not None:
             kept += ["", *_below_unmarked(lines, below, answered, banner)]
             break
-        if _is_signature(_plain(lines[i]), after_text=any(_plain(k) for k in kept)):
-            # Signed off: what follows is the signature, unless a quote comes after it.
-            i = next((j for j in range(i + 1, len(lines)) if _starts_any_quote(lines, j)), -1)
-            if i < 0:
+        if _signs_off(lines, i, kept):
+            end = _signature_end(lines, i, showing=True)
+            if end is None:
                 break
+            i = end
             continue
         inline = _inline_header(lines[i])
         if inline is not None:
@@ -161,19 +204,21 @@ def _lines(body: str) -> list[str]:
 def _written(body: str) -> str:
     lines = _lines(body)
     kept: list[str] = []
-    for i, line in enumerate(lines):
-        probe = _plain(line)
-        if probe.startswith(">"):
-            continue
-        after_text = any(_plain(k) for k in kept)
-        if _starts_quote(lines, i) or _is_signature(probe, after_text=after_text):
-            break
-        # An HTML-to-text conversion can run the quoted header onto the reply's last line.
-        inline = _inline_header(line)
-        if inline is not None:
+    i: int | None = 0
+    while i is not None and i < len(lines) and not _starts_quote(lines, i):
+        line = lines[i]
+        if _plain(line).startswith(">"):
+            i += 1
+        elif _signs_off(lines, i, kept):
+            # A postscript is the sender's again, and read as the body is.
+            i = _signature_end(lines, i, showing=False)
+        elif (inline := _inline_header(line)) is not None:
+            # An HTML-to-text conversion can run the quoted header onto the reply's last line.
             kept.append(line[:inline])
             break
-        kept.append(line)
+        else:
+            kept.append(line)
+            i += 1
     return "\n".join(kept).strip()
 
 
