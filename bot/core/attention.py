@@ -84,10 +84,24 @@ def says_something(text: str, *, had_commands: bool) -> bool:
 
 
 def snippet(text: str) -> str:
-    """The first few non-blank lines, short enough for a digest line or an alert."""
-    lines = [_plain(x) for x in text.splitlines() if x.strip()][:SNIPPET_LINES]
-    joined = "\n".join(lines)
-    return joined if len(joined) <= SNIPPET_WIDTH else joined[: SNIPPET_WIDTH - 1].rstrip() + "…"
+    """A few of the non-blank lines, short enough for a digest line or an alert, and a note of
+    what was left out, so that no one takes a cut reply for all of it. When not all fit, lines
+    telling news ("the brother was arrested") are kept before others; kept lines stay in the
+    order written."""
+    lines = [_plain(x) for x in text.splitlines() if x.strip()]
+    first = sorted(range(len(lines)), key=lambda n: not tells_news(lines[n]))[:SNIPPET_LINES]
+    room, kept = SNIPPET_WIDTH, dict.fromkeys(first, "")
+    for n in first:  # news first, so that it is the last to be shortened
+        kept[n] = lines[n] if len(lines[n]) <= room else lines[n][: max(room - 1, 0)] + "…"
+        room = max(room - len(kept[n]) - 1, 0)
+    shown = [kept[n] for n in sorted(kept) if kept[n].strip("…")]
+    return "\n".join(shown + _left_out(len(lines) - len(shown), cut=shown != lines))
+
+
+def _left_out(lines: int, *, cut: bool) -> list[str]:
+    if lines:
+        return [f"({lines} more line{'s' if lines > 1 else ''} in the email)"]
+    return ["(the rest is in the email)"] if cut else []
 
 
 NOTHING_WRITTEN = (

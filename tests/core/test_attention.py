@@ -121,10 +121,29 @@ def test_human_text_drops_command_lines_and_greetings() -> None:
     assert human_text("Dear Jo,\nVote: rapid review", ["Vote:  rapid review"]) == ""
 
 
-def test_snippet_keeps_the_first_lines_short() -> None:
-    assert snippet("a\n\nb\nc\nd\ne") == "a\nb\nc\nd"
-    long = snippet("word " * 200)
-    assert len(long) == 300 and long.endswith("…")
+def test_snippet_keeps_the_first_lines_short_and_says_what_it_left_out() -> None:
+    assert snippet("a\n\nb\nc\nd") == "a\nb\nc\nd"
+    assert snippet("a\n\nb\nc\nd\ne\nf") == "a\nb\nc\nd\n(2 more lines in the email)"
+    long = snippet("word " * 200).split("\n")
+    assert len(long[0]) == 300 and long[0].endswith("…")
+    assert long[1:] == ["(the rest is in the email)"]
+
+
+def test_snippet_keeps_a_line_of_news_past_the_first_lines() -> None:
+    text = (
+        "Thanks for the invitation.\nI can attend on Friday.\nI will bring the chronology.\n"
+        "Please send the agenda.\nSeparately: the child's brother was arrested this morning."
+    )
+    assert snippet(text).split("\n") == [
+        "Thanks for the invitation.",
+        "I can attend on Friday.",
+        "I will bring the chronology.",
+        "Separately: the child's brother was arrested this morning.",
+        "(1 more line in the email)",
+    ]
+    # A long line before it is the one shortened.
+    shown = snippet(f"{'Background. ' * 40}\nMum arrested.").split("\n")
+    assert shown[0].endswith("…") and shown[1:] == ["Mum arrested.", "(the rest is in the email)"]
 
 
 def test_first_lines_name_the_documents_attached() -> None:
