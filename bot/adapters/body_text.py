@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from email.utils import parsedate_to_datetime
+from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -97,6 +97,20 @@ def attached_email_dates(message: Any) -> tuple[datetime | None, ...]:
         inner = part.get_payload()
         attached = inner[0] if isinstance(inner, list) and inner else None
         found.append(_sure_date(attached.get("date") if attached is not None else None))
+    return tuple(found)
+
+
+def attached_email_senders(message: Any) -> tuple[str, ...]:
+    """The From address of each email attached to this one, in order, lower-cased; "" where
+    it has none: who wrote a forward as attachment, whom its acknowledgement may go to."""
+    found: list[str] = []
+    for part in message.walk():
+        if part.get_content_type() != "message/rfc822":
+            continue
+        inner = part.get_payload()
+        attached = inner[0] if isinstance(inner, list) and inner else None
+        named = getaddresses([str(attached.get("from", ""))]) if attached is not None else []
+        found.append(named[0][1].strip().lower() if len(named) == 1 else "")
     return tuple(found)
 
 

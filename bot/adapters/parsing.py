@@ -21,6 +21,7 @@ import mailparser
 
 from bot.adapters.body_text import (
     attached_email_dates,
+    attached_email_senders,
     has_attached_email,
     html_to_text,
     text_outside_attached,
@@ -318,6 +319,7 @@ def _build(
         text=text,
         own_text=written,
         attached_dates=attached_email_dates(parsed.message) if attached else (),
+        attached_from=attached_email_senders(parsed.message) if attached else (),
         html=html,
         attachments=attachments,
         calendar_items=calendar_items,

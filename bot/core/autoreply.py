@@ -212,7 +212,13 @@ def _person_in_reply_to(msg: MailMessage, own_addresses: frozenset[str]) -> str 
     if len(msg.reply_to) != 1:
         return None  # none, or several: a list is no one person to answer
     [address] = msg.reply_to
+    return address if a_person(address, own_addresses) else None
+
+
+def a_person(address: str, own_addresses: frozenset[str]) -> bool:
+    """Whether `address` is one a person reads: not our own mailbox, not a no-reply or mail
+    daemon's."""
     local = _local_part(address).lower()
-    if address in {a.lower() for a in own_addresses} or local in _DAEMON_LOCALPARTS:
-        return None
-    return None if _NO_REPLY_LOCALPART.search(local) else address
+    if address.lower() in {a.lower() for a in own_addresses} or local in _DAEMON_LOCALPARTS:
+        return False
+    return "@" in address and not _NO_REPLY_LOCALPART.search(local)

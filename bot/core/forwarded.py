@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date, tzinfo
 
+from bot.core.agencies import is_agency
+from bot.core.autoreply import a_person
 from bot.core.command_dates import RECEIVED_BEFORE_ARRIVAL_MONTHS
 from bot.core.dates import DateError, parse_uk_date
 from bot.core.message import MailMessage
@@ -86,6 +88,31 @@ def first_written(msg: MailMessage, tz: tzinfo) -> date | None:
                 return _sure_date(m.group("when"))
         return None
     return None
+
+
+def first_writer(msg: MailMessage) -> str | None:
+    """The address of whoever wrote the forwarded email, where it is written: the one attached
+    email's From; inline, the address on the From: line of the body's first header block (a
+    name alone, as Outlook often writes it, is none). Several attached: none is sure."""
+    if msg.attached_from:
+        only = msg.attached_from[0] if len(msg.attached_from) == 1 else ""
+        return only or None
+    writer = _block_from(msg.text.splitlines())
+    found = _ADDRESS.search(writer) if writer is not None else None
+    return found.group(0).lower() if found is not None else None
+
+
+def answerable_writer(
+    msg: MailMessage, own: frozenset[str], agency_domains: frozenset[str]
+) -> str | None:
+    """The forwarded email's writer when an acknowledgement may go to them: an agency's
+    address (a notification comes from one; an address read from quoted text is not sent the
+    child's initials otherwise), not one of `own` (the partnership's, the forwarder's), not
+    a no-reply mailbox."""
+    writer = first_writer(msg)
+    if writer is None or writer == msg.from_addr or not a_person(writer, own):
+        return None
+    return writer if is_agency(writer, agency_domains) else None
 
 
 def counted_from(written: date | None, arrived: date) -> date | None:

@@ -52,6 +52,8 @@ class MailMessage:
     own_text: str | None = None
     # The Date of each email attached to this one, in order; None where it is unreadable.
     attached_dates: tuple[datetime | None, ...] = ()
+    # The From address of each of those emails, in order; "" where it has none.
+    attached_from: tuple[str, ...] = ()
     html: str = ""
     attachments: tuple[AttachmentInfo, ...] = ()
     # The events of every iCalendar part (text/calendar, .ics): meeting answers among them.

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.core.forwarded_sin import acknowledgement, counted_since, forwarded_note
 from bot.core.loop_guard import loop_guard
 from bot.core.person_wrote import complainant_after_closing, human_note
 from bot.core.plan_effects import (
@@ -120,7 +121,9 @@ def plan(snap: Snapshot) -> Plan:
         effects.append(Triage(snap.stranger))
     if snap.kind == "auto_reply" and not snap.message_id_reused:
         effects.append(CheckDeliveryReport())
-    answered = not (snap.forwarded and snap.kind == "complaint")  # the forwarder is not
+    # The forwarder is not the complainant, nor, when she is ours, the referrer.
+    ours = snap.kind == "sin" and snap.forwarded_by_us  # bot.core.forwarded_sin answers it
+    answered = not (snap.forwarded and (snap.kind == "complaint" or ours))
     if answered and not snap.can_acknowledge and any(isinstance(e, OPENS_RECORD) for e in effects):
         # A new SIN, complaint or escalation whose sender the bot cannot answer (no usable
         # From, a no-reply mailbox): a person replies another way, so it is never silent.
@@ -214,11 +217,11 @@ def _sin(snap: Snapshot) -> list[Effect]:
     # notification of its own: a case wrongly opened is seen and closed, a missed one starts no
     # screening clock. Both cases say so.
     flag: list[Effect] = [FlagMentionedCase(mentioned)] if mentioned else []
-    acknowledge: list[Effect] = [Acknowledge()] if snap.can_acknowledge else []
     form: list[Effect] = [ApplySinForm()] if snap.form is not None else []
     repeat = CheckRepeat(snap.ref_like)
-    opened = [OpenCase(), *form, repeat, FileOnCase(_why_not(snap)), BookScreening()]
-    return [*opened, *acknowledge, *flag]
+    since = counted_since(snap)  # a forwarded SIN: the day it was first sent, when sure
+    opened = [OpenCase(since), *form, repeat, FileOnCase(_why_not(snap)), BookScreening()]
+    return [*opened, *acknowledgement(snap), *flag, *forwarded_note(snap, since)]
 
 
 def _on_own_record(snap: Snapshot) -> list[Effect]:

@@ -25,7 +25,9 @@ class MarkReused:
 
 @dataclass(frozen=True)
 class OpenCase:
-    pass
+    # A forwarded SIN: the day the forwarded email was sent, when its clocks count from it
+    # (bot.core.forwarded.counted_from); None: from the day the message arrived.
+    counted_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ class BookScreening:
 
 @dataclass(frozen=True)
 class Acknowledge:
-    pass
+    # The writer of the forwarded email the Business Manager passed on; None: the sender.
+    to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -193,16 +196,23 @@ def describe(effect: Effect) -> str:
             return f"treat as {kind} (rule {rule})"
         case MarkReused():
             return "flag the reused Message-ID"
-        case OpenCase():
+        case OpenCase(counted_from=None):
             return "open a new case"
+        case OpenCase(counted_from=day):
+            return (
+                f"open a new case, its clocks counted from {day:%d/%m/%Y}, when the "
+                "forwarded email was sent"
+            )
         case ApplySinForm():
             return "record the SIN form's fields on the case"
         case FileOnCase(note=note):
             return "file the message on the case" + (f" ({note})" if note else "")
         case BookScreening():
             return "book the screening panel"
-        case Acknowledge():
+        case Acknowledge(to=None):
             return "acknowledge to the sender"
+        case Acknowledge():
+            return "acknowledge to the writer of the forwarded email, not to the forwarder"
         case RunCommands():
             return "carry out the commands in the message"
         case RecordReturn(agency=None, receipt=receipt):

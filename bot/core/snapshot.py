@@ -84,6 +84,16 @@ class Snapshot:
     # The case found is a complaint and the sender is its complainant, writing on it.
     from_complainant: bool = False
     first_written: date | None = None
+    # A forward: the forwarded email's writer, when an acknowledgement may go to them
+    # (bot.core.forwarded.answerable_writer); and whether the Business Manager or the
+    # partnership's own mailbox passed it on, so that its writer, not she, is the referrer.
+    first_writer: str | None = None
+    forwarded_by_us: bool = False
+    # The day the message reached the mailbox, where the partnership is.
+    arrived_on: date | None = None
+    # Its subject or text reads as a new SIN, by the SIN rules' own signals, though it is on a
+    # case (bot.core.rules.Classification.reads_as_sin).
+    reads_as_sin: bool = False
     # SIN forms of more than one notification in one email (another child or incident): their
     # documents, the one read first; only it was read (bot.core.separate_forms).
     sin_forms: tuple[str, ...] = ()

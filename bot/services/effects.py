@@ -87,7 +87,7 @@ def _mark_reused(s: Applying, e: mp.MarkReused) -> None:
 
 
 def _open_case(s: Applying, e: mp.OpenCase) -> None:
-    s.case = open_case(s.session, s.app, s.row, s.now)
+    s.case = open_case(s.session, s.app, s.row, s.now, counted_from=e.counted_from)
 
 
 def _expected(s: Applying, form: str) -> Extraction | None:
@@ -128,7 +128,17 @@ def _acknowledge(s: Applying, e: mp.Acknowledge) -> None:
         unread = form is not None and unreadable(form)
         absent = form is not None and form.form is None and not unread
         acknowledge(
-            s.session, s.app, s.case, s.row, s.meeting, s.now, missing, unread, absent, s.ack_key
+            s.session,
+            s.app,
+            s.case,
+            s.row,
+            s.meeting,
+            s.now,
+            missing,
+            unread,
+            absent,
+            s.ack_key,
+            writer=e.to,
         )
 
 

@@ -148,10 +148,10 @@ def complaint_ack_context(record: Case, reply_by: date | None) -> dict[str, obje
     }
 
 
-def forwarded_note(written: date, arrived: date) -> str:
+def forwarded_note(written: date, arrived: date, writer: str = "the complainant") -> str:
     return (
-        f"counted from {deadlines.fmt_date(written)}, the day the forwarded email says the "
-        f"complainant sent it, not {deadlines.fmt_date(arrived)}, when the forward arrived."
+        f"counted from {deadlines.fmt_date(written)}, the day the forwarded email says "
+        f"{writer} sent it, not {deadlines.fmt_date(arrived)}, when the forward arrived."
     )
 
 
@@ -221,6 +221,13 @@ def open_escalation(
 def sender_agency_name(app: App, address: str) -> str | None:
     agency = app.config.agency_for_address(address)
     return agency.name if agency else None
+
+
+def our_addresses(app: App) -> frozenset[str]:
+    """The Business Manager's addresses and the mailbox, lower-cased: mail one of them passes
+    on was sent to the partnership by someone else."""
+    people = app.config.people.business_manager.command_addresses
+    return frozenset(a.lower() for a in (*people, app.config.partnership.mailbox))
 
 
 def sender_agency_key(app: App, address: str) -> str | None:

@@ -18,6 +18,7 @@ from bot.core.stated_dates import Stated
 from bot.core.working_days import day_zero
 from bot.services.cases import add_event, next_reference, set_deadline
 from bot.services.held_rows import hold_rows
+from bot.services.intake import forwarded_note
 from bot.services.mailout import queue_email
 from bot.services.screening_booking import deadline_context, meeting_context, screening_overdue
 from bot.services.store import FETCH_TIME, receipt_note
@@ -26,12 +27,20 @@ log = logging.getLogger(__name__)
 
 
 def open_case(
-    session: Session, app: App, row: StoredMessage, now: datetime, why: str | None = None
+    session: Session,
+    app: App,
+    row: StoredMessage,
+    now: datetime,
+    why: str | None = None,
+    *,
+    counted_from: date | None = None,
 ) -> Case:
     """A review case opened from message `row`, its clocks counted from the day it arrived.
-    `why`: what opened it, when not the rule that classified the message as a SIN."""
+    `why`: what opened it, when not the rule that classified the message as a SIN;
+    `counted_from`: a forwarded SIN's earlier day, when the forwarded email was sent."""
     tz = app.config.partnership.time_zone
-    received_on = day_zero(row.received_at, tz)
+    arrived = day_zero(row.received_at, tz)
+    received_on = counted_from or arrived
     ref, number = next_reference(session, app.config.partnership.reference_prefix, received_on.year)
     case = Case(
         kind="review",
@@ -54,7 +63,11 @@ def open_case(
         f"Opened from message #{row.id}",
         why=why or f"classified as a SIN by rule {row.rule}",
     )
-    note = receipt_note(row, tz)
+    note = (
+        forwarded_note(counted_from, arrived, "the referrer")
+        if counted_from
+        else receipt_note(row, tz)
+    )
     meeting = deadlines.screening_meeting(received_on, app.calendar)
     set_deadline(session, case, with_assumption(meeting, note), now)
     set_deadline(
@@ -80,14 +93,25 @@ def acknowledge(
     form_unread: bool = False,
     form_absent: bool = False,
     key: str | None = None,
+    *,
+    writer: str | None = None,
 ) -> None:
     """The referrer's acknowledgement; `key`: its idempotency key, when the message has
-    another notification acknowledged under the usual one (bot.services.triage_new_case)."""
+    another notification acknowledged under the usual one (bot.services.triage_new_case);
+    `writer`: the referrer who wrote the email the Business Manager forwarded, told instead."""
     tz = app.config.partnership.time_zone
     today = now.astimezone(tz).date()
     overdue = screening_overdue(case, today)
+    if writer is not None:
+        case.referrer_email = writer  # the outcome goes to the referrer too
+    arrived = day_zero(row.received_at, tz)
+    sent_on = case.sin_received_on if case.sin_received_on < arrived else None
     # What it says that is not about time, kept to write it again as of the day it goes.
     kept: dict[str, object] = {
+        # Passed on by the Business Manager: it reached this mailbox when she forwarded it,
+        # and its clocks count from the day the referrer sent it, when that was read.
+        "passed_on": writer is not None,
+        "sent_on": sent_on.isoformat() if sent_on is not None else None,
         "received_at": row.received_at.astimezone(tz).isoformat(),
         # Never tell the referrer a read time as if it were the arrival time.
         "arrival_unknown": row.received_source == FETCH_TIME,
@@ -111,7 +135,7 @@ def acknowledge(
         key=key or f"ack:{row.sha256}",
         for_message=row,
         event="sin_acknowledgement",
-        to=[row.from_addr],
+        to=[writer or row.from_addr],
         context=context,
         now=now,
         case=case,
@@ -132,8 +156,10 @@ def ack_context(app: App, case: Case, meeting: Meeting | None, stated: Stated) -
     """The acknowledgement's words as of `stated.written_on`: its panel and key dates as they
     stand that day (a panel time gone by is said to be), the rest as first written."""
     kept = stated.kept
-    overdue = kept.get("screening_overdue")
+    overdue, sent_on = kept.get("screening_overdue"), kept.get("sent_on")
     return {
+        "passed_on": bool(kept.get("passed_on")),
+        "sent_on": date.fromisoformat(str(sent_on)) if sent_on else None,
         "case": {"ref": case.ref, "initials": case.initials},
         "received_at": datetime.fromisoformat(str(kept["received_at"])),
         "arrival_unknown": bool(kept.get("arrival_unknown")),

@@ -20,10 +20,11 @@ from bot.core.case_refs import loose_case_refs
 from bot.core.commands import ParsedCommands
 from bot.core.form_summary import summarise
 from bot.core.forms import Extraction
-from bot.core.forwarded import first_written, is_forwarded
+from bot.core.forwarded import answerable_writer, first_written, is_forwarded
 from bot.core.message import MailMessage, carries_document
 from bot.core.message_plan import Snapshot, plan, reads_commands
 from bot.core.rules import Classification, ClassifyContext, classify, labelled_automatic
+from bot.core.working_days import day_zero
 from bot.services.cases import find_case
 from bot.services.commands import command_givers, commands_in, none_theirs
 from bot.services.copies import earlier_copy, message_id_reused, message_ids_reused
@@ -35,6 +36,7 @@ from bot.services.intake import (
     REPLY_TO_KINDS,
     case_awaiting_return,
     open_complaint_from,
+    our_addresses,
     sender_agency_key,
 )
 from bot.services.loops import GUARDED_KINDS, acknowledged_since
@@ -225,6 +227,7 @@ def gather(
         case = case_awaiting_return(session, app, msg.from_addr)
     own = frozenset({app.config.partnership.mailbox})
     forwarded = is_forwarded(msg, own)
+    tz, by_us = app.config.partnership.time_zone, our_addresses(app)
     again = None
     if session is not None and case is None and result.kind == "complaint" and not forwarded:
         again = open_complaint_from(session, answer_address(msg, own))
@@ -300,11 +303,12 @@ def gather(
         forwarded=forwarded,
         complaint_again=again is not None,
         commands_not_theirs=from_giver and none_theirs(app, msg.from_addr, parsed),
-        first_written=(
-            first_written(msg, app.config.partnership.time_zone)
-            if result.kind == "complaint"
-            else None
-        ),
+        first_written=first_written(msg, tz) if forwarded else None,
+        first_writer=answerable_writer(msg, own | by_us, app.config.agency_domains)
+        if forwarded
+        else None,
+        forwarded_by_us=forwarded and msg.from_addr in by_us,
+        arrived_on=day_zero(arrived, tz),
         sin_forms=form.separate if form is not None else (),
         ref_like=_ref_like(app, msg) if result.kind == "sin" and case is None else (),
         stored_as=number,

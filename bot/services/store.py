@@ -175,8 +175,9 @@ def store_unstorable(
 _UNREAD = (
     "could not be read from the mailbox: {error}. The email is still there, untouched (often "
     "it is encrypted or signed, S/MIME). Open it in Outlook and deal with it by hand (to have "
-    "the bot act on it, forward a readable copy to the mailbox), then take it off this list "
-    "with tscp-bot triage done"
+    "the bot act on it, forward a readable copy to the mailbox, keeping its From and Sent "
+    "lines: a SIN's clocks then count from the day it was sent, not the forward's), then take "
+    "it off this list with tscp-bot triage done"
 )
 
 

@@ -3,12 +3,19 @@ its email was sent is read only where it cannot be misread."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.forwarded import counted_from, first_written, is_forwarded
+from bot.core.forwarded import (
+    answerable_writer,
+    counted_from,
+    first_writer,
+    first_written,
+    is_forwarded,
+)
 from bot.core.message import AttachmentInfo, MailMessage
 
 LONDON = ZoneInfo("Europe/London")
@@ -144,3 +151,32 @@ def test_prose_starting_with_from_is_no_header_block() -> None:
     text = "From: the moment I rang you nobody has helped.\nI wish to make a formal complaint."
     msg = MailMessage("<m@t>", "Complaint", "pat@example.org", "Pat", text=text)
     assert not is_forwarded(msg, OWN)
+
+
+AGENCIES = frozenset({"gmp.police.uk", "tameside.gov.uk"})
+OURS = frozenset({"tscp@tameside.gov.uk", "tscp.business.manager@tameside.gov.uk"})
+
+
+def _inline(writer: str) -> MailMessage:
+    text = f"FYI\n\nFrom: Casey Invented <{writer}>\nSent: 11 December 2026 16:00\n\nSIN"
+    return MailMessage(
+        "<m@t>", "FW: GM SIN form", "tscp.business.manager@tameside.gov.uk", "BM", text=text
+    )
+
+
+def test_the_forwarded_emails_writer_is_answered_only_at_an_agencys_personal_address() -> None:
+    police = "casey.invented@gmp.police.uk"
+    assert answerable_writer(_inline(police), OURS, AGENCIES) == police
+    # Not a no-reply mailbox, not the partnership's own, not an address of no agency.
+    for other in ("no-reply@gmp.police.uk", "tscp@tameside.gov.uk", "pat@example.org"):
+        assert answerable_writer(_inline(other), OURS, AGENCIES) is None
+    # A name alone on the From: line, as Outlook often writes it: no address to answer.
+    named = replace(_inline(police), text="From: Casey Invented\nSent: 11 December 2026\n\nSIN")
+    assert first_writer(named) is None
+
+
+def test_a_forward_as_attachment_is_written_by_the_attached_emails_sender() -> None:
+    police = "casey.invented@gmp.police.uk"
+    one = replace(_inline(police), text="see attached", attached_from=(police,))
+    assert first_writer(one) == police
+    assert first_writer(replace(one, attached_from=(police, "x@nhs.net"))) is None

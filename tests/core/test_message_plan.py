@@ -104,6 +104,10 @@ class More(TypedDict, total=False):
     acknowledgements_per_day: int
     forwarded: bool
     first_written: date | None
+    first_writer: str | None
+    forwarded_by_us: bool
+    arrived_on: date | None
+    reads_as_sin: bool
     complaint_again: bool
     commands_not_theirs: bool
     from_complainant: bool
@@ -618,7 +622,11 @@ def test_a_completed_sin_read_by_the_form_reader_opens_a_case() -> None:
 def test_every_effect_is_said_in_words_and_json() -> None:
     got = plan(snap("unclassified", form=COMPLETED_SIN, sender_agency="police"))
     assert describe(got[0]) == f"treat as sin (rule {FORM_READER_SIN})"
-    assert as_json(got[1]) == {"effect": "OpenCase", "says": "open a new case"}
+    assert as_json(got[1]) == {
+        "effect": "OpenCase",
+        "counted_from": None,
+        "says": "open a new case",
+    }
     assert describe(OpenComplaint(REF, True)) == (
         f"open a complaint record linked to {REF}; 20 working days; acknowledge"
     )
@@ -722,6 +730,48 @@ def test_a_forwarded_complaint_is_opened_unanswered_and_put_before_a_person() ->
     # Not "answer the sender another way": the forwarder is not the one owed an answer.
     assert got == (OpenComplaint(None, False, sent), Triage(FORWARDED_COMPLAINT))
     assert "answer the complainant directly" in FORWARDED_COMPLAINT
+
+
+WRITER = "casey.invented@gmp.police.uk"
+
+
+def test_a_sin_the_business_manager_forwards_counts_from_its_sending_and_thanks_its_writer() -> (
+    None
+):
+    sent, arrived = date(2026, 12, 11), date(2026, 12, 16)
+    forward = snap(
+        "sin",
+        forwarded=True,
+        forwarded_by_us=True,
+        from_business_manager=True,
+        first_written=sent,
+        first_writer=WRITER,
+        arrived_on=arrived,
+    )
+    got = plan(forward)
+    assert got[0] == OpenCase(sent) and Acknowledge(WRITER) in got
+    assert Acknowledge() not in got  # not the Business Manager's own forward
+    [note] = [e for e in got if isinstance(e, Triage)]
+    assert note.reason.startswith("forwarded SIN: its clocks count from Fri 11 Dec 2026, the day")
+    # No writer the bot may answer: nobody is acknowledged, and she is asked to tell them.
+    alone = plan(replace(forward, first_writer=None))
+    assert not any(isinstance(e, Acknowledge) for e in alone)
+    assert any("answer the referrer another way" in str(e) for e in alone)
+    # A day that could be read two ways, or a year back: from the forward, and she is told.
+    unsure = plan(replace(forward, first_written=None))
+    assert unsure[0] == OpenCase(None)
+    assert any("count from Wed 16 Dec 2026, when the forward arrived" in str(e) for e in unsure)
+    assert OpenCase(None) == plan(replace(forward, first_written=date(2025, 12, 1)))[0]
+
+
+def test_a_sin_an_agency_forwards_is_acknowledged_to_that_agency_and_its_day_checked() -> None:
+    sent, arrived = date(2026, 12, 11), date(2026, 12, 16)
+    forward = snap(
+        "sin", forwarded=True, first_written=sent, first_writer=WRITER, arrived_on=arrived
+    )
+    got = plan(forward)
+    assert got[0] == OpenCase(sent) and Acknowledge() in got
+    assert any(isinstance(e, Triage) and e.reason.startswith("forwarded SIN") for e in got)
 
 
 def test_a_complaint_sent_again_is_filed_on_the_open_one_for_a_person_to_read() -> None:
