@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.core.closed_case_sin import new_sin_on_closed_case
 from bot.core.forwarded_sin import acknowledgement, counted_since, forwarded_note
 from bot.core.loop_guard import loop_guard
 from bot.core.person_wrote import complainant_after_closing, human_note
@@ -113,6 +114,7 @@ def plan(snap: Snapshot) -> Plan:
     effects += several_sin_forms(snap, effects)
     effects += human_note(snap, effects)
     effects += complainant_after_closing(snap, effects)
+    effects += new_sin_on_closed_case(snap, effects)
     effects += form_case_mismatch(snap)
     effects += commands_on_no_case(snap, effects)
     effects = loop_guard(snap, effects)

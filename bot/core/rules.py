@@ -124,6 +124,9 @@ class Classification:
     # The reference was found only in the body (no tag, thread or reference in the subject):
     # a mention ("sibling of the child notified under TSCP-2026-0001"), not a reply's address.
     case_ref_in_body: bool = False
+    # Mail on a case whose subject or text hits a SIN rule as if it were on none: a new
+    # notification written as a reply (bot.core.closed_case_sin), or a corrected form.
+    reads_as_sin: bool = False
 
 
 @dataclass(frozen=True)
@@ -302,4 +305,16 @@ def classify(msg: MailMessage, rules: Sequence[Rule], ctx: ClassifyContext) -> C
         misses=tuple(r.name for r in rules if all(r is not h for h in hit_rules)),
         case_ref=case_ref,
         case_ref_in_body=case_ref is not None and not outside,
+        reads_as_sin=kind is Kind.CASE_REPLY and _reads_as_sin(rules, facts),
+    )
+
+
+_ON_A_CASE = ("has_case_ref", "has_case_ref_outside_body", "in_thread", "subject_has_case_tag")
+
+
+def _reads_as_sin(rules: Sequence[Rule], facts: _Facts) -> bool:
+    """Whether a SIN rule would hit were the message on no case: its signals, as written."""
+    unthreaded = _Facts(facts.msg, facts.text, {**facts.flags, **dict.fromkeys(_ON_A_CASE, False)})
+    return any(
+        r.kind is Kind.SIN and r.action == "classify" and rule_hits(r, unthreaded) for r in rules
     )

@@ -87,6 +87,9 @@ class Facts:
     today: date
     can_acknowledge: bool
     no_ack_reason: str
+    # Its subject or text reads as a new SIN (bot.core.rules `reads_as_sin`), so it may be
+    # opened with no form, as a new SIN by its subject is: "SIN form to follow".
+    reads_as_sin: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ def decide(f: Facts) -> Refused | AlreadyOpened | Opening:
     if state is not None:
         return Refused(state)
     if not f.forms:
-        return Refused(f"message #{n} carries no SIN form the bot can read ({f.no_form})")
+        return _without_form(f)
     found = notifications(f.forms)
     clash = _same_name(found)
     if clash is not None:
@@ -165,6 +168,25 @@ def decide(f: Facts) -> Refused | AlreadyOpened | Opening:
         return chosen
     waiting = [g for g in found if g is not chosen and _waiting(f, g)]
     return Opening(documents(chosen), _steps(f, found, chosen, waiting))
+
+
+def _without_form(f: Facts) -> Refused | AlreadyOpened | Opening:
+    """A new notification by its words alone ("SIN form to follow"), opened as such a SIN's
+    arrival opens one: the acknowledgement asks for the form."""
+    n = f.number
+    if not f.reads_as_sin:
+        return Refused(f"message #{n} carries no SIN form the bot can read ({f.no_form})")
+    if f.opened:
+        refs = ", ".join(dict.fromkeys(f.opened.values()))
+        return AlreadyOpened(f"message #{n} already opened {refs}: nothing more done")
+    if not f.on_triage:
+        where = f"filed on {f.filed_on}" if f.filed_on else "dealt with"
+        return Refused(f"message #{n} is not on the triage list ({where}): nothing to open")
+    # No form to name: the message itself is what was opened, so a second run says so.
+    steps = (
+        MarkOpened((WHOLE,)) if isinstance(s, MarkOpened) else s for s in _steps(f, [], (), [])
+    )
+    return Opening((WHOLE,), tuple(steps))
 
 
 def _not_processed(f: Facts) -> str | None:

@@ -309,6 +309,7 @@ def gather(
         else None,
         forwarded_by_us=forwarded and msg.from_addr in by_us,
         arrived_on=day_zero(arrived, tz),
+        reads_as_sin=result.reads_as_sin,
         sin_forms=form.separate if form is not None else (),
         ref_like=_ref_like(app, msg) if result.kind == "sin" and case is None else (),
         stored_as=number,
@@ -339,6 +340,7 @@ def _record_classification(row: StoredMessage, msg: MailMessage, result: Classif
         "hits": list(result.hits),
         "misses": list(result.misses),
         "case_ref": result.case_ref,
+        "reads_as_sin": result.reads_as_sin,  # `triage new-case` opens it even with no form
     }
     row.subject, row.from_addr = msg.subject[:1000], msg.from_addr
     row.flags = list(msg.defects)

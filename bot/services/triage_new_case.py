@@ -189,6 +189,7 @@ def _facts(
         today=day_zero(now, tz),
         can_acknowledge=answer[0],
         no_ack_reason=answer[1],
+        reads_as_sin=(row.classification or {}).get("reads_as_sin") is True,
     )
 
 

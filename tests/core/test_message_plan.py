@@ -774,6 +774,22 @@ def test_a_sin_an_agency_forwards_is_acknowledged_to_that_agency_and_its_day_che
     assert any(isinstance(e, Triage) and e.reason.startswith("forwarded SIN") for e in got)
 
 
+def test_a_new_sin_written_on_a_closed_case_is_put_before_her_now_with_its_day() -> None:
+    arrived = date(2027, 2, 1)
+    reply = snap("case_reply", KNOWN, case_open=False, reads_as_sin=True, arrived_on=arrived)
+    got = plan(replace(reply, stored_as=7))
+    [triage] = [e for e in got if isinstance(e, Triage)]
+    assert "reads as a new serious incident notification; it arrived on Mon 1 Feb 2027" in (
+        triage.reason
+    )
+    assert "run tscp-bot triage new-case 7" in triage.reason
+    assert any(isinstance(e, AlertNow) for e in got)
+    # On an open case it is a correction or more news: as before; so is a closed case's reply
+    # that does not read as a SIN.
+    assert not any(isinstance(e, AlertNow) for e in plan(replace(reply, case_open=True)))
+    assert not any(isinstance(e, AlertNow) for e in plan(replace(reply, reads_as_sin=False)))
+
+
 def test_a_complaint_sent_again_is_filed_on_the_open_one_for_a_person_to_read() -> None:
     got = plan(snap("complaint", KNOWN, case_kind="complaint", complaint_again=True))
     note = f"a complaint from the same person while their complaint {REF} is open"

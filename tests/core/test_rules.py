@@ -101,6 +101,25 @@ def test_no_hit_in_a_known_thread_is_case_reply() -> None:
     assert result.kind is Kind.CASE_REPLY and result.case_ref == "TSCP-2026-0011"
 
 
+def test_a_reply_on_a_case_that_a_sin_rule_would_take_reads_as_a_sin() -> None:
+    # The SIN rule's signal ("SIN" in the subject) is there; only its being on a case stopped it.
+    assert classify(_msg("RE: [TSCP-2026-0007] SIN"), RULES, CTX).reads_as_sin
+    assert not classify(_msg("RE: [TSCP-2026-0007] Screening Panel"), RULES, CTX).reads_as_sin
+    # Not a SIN by another condition (a sender who is no agency): not one on a case either.
+    other = _msg("RE: [TSCP-2026-0007] SIN", from_addr="pat@example.org")
+    assert not classify(other, [_agency_sin()], CTX).reads_as_sin
+
+
+def _agency_sin() -> Rule:
+    return _rule(
+        "sin",
+        "sin",
+        all=[{"field": "sender_is_agency"}],
+        any=[_subject(r"\bSIN\b")],
+        none=[{"field": "has_case_ref_outside_body"}],
+    )
+
+
 def test_subject_tag_wins_over_thread_case() -> None:
     ctx = ClassifyContext("TSCP", CTX.own_addresses, CTX.agency_domains, "TSCP-2026-0011")
     assert classify(_msg("[TSCP-2026-0001] x"), RULES, ctx).case_ref == "TSCP-2026-0001"

@@ -226,3 +226,14 @@ def test_a_document_s_name_is_given_as_it_is_typed_at_the_terminal() -> None:
     assert command(7, "child-2.docx") == "tscp-bot triage new-case 7 --form child-2.docx"
     assert command(7, "SIN child 2.docx") == "tscp-bot triage new-case 7 --form 'SIN child 2.docx'"
     assert command(7, "O'Brien.docx") == "tscp-bot triage new-case 7 --form 'O'\"'\"'Brien.docx'"
+
+
+def test_a_new_notification_by_its_words_alone_is_opened_and_asked_for_its_form() -> None:
+    # "A further serious incident has occurred; SIN form to follow", on a closed case's thread.
+    words = facts(reads_as_sin=True)
+    got = opening(words)
+    assert got.documents == (WHOLE,) and got.steps[0] == OpenCase()
+    assert MarkOpened((WHOLE,)) in got.steps and Acknowledge() in got.steps
+    # Opened once: a second run says which case; without the SIN's words nothing is opened.
+    assert isinstance(decide(replace(words, opened={WHOLE: "TSCP-2026-0002"})), AlreadyOpened)
+    assert isinstance(decide(facts()), Refused)
