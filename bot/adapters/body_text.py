@@ -83,8 +83,16 @@ def text_outside_attached(message: Any) -> str:
             except LookupError:  # a charset Python does not know: mail-parser's fallback too
                 words = payload.decode("utf-8", "replace")
             (plain if kind == "text/plain" else html).append(words)
-    own = "\n".join(plain).replace("\r\n", "\n")
-    return own or (html_to_text("\n".join(html)) if html else "")
+    return plain_or_html("\n".join(plain), "\n".join(html))
+
+
+def plain_or_html(plain: str, html: str) -> str:
+    """The body as read: the plain part, unless it is blank and there is HTML. A phone's or
+    Outlook's plain part of one empty line stands beside the HTML the person typed in."""
+    plain = plain.replace("\r\n", "\n")
+    if plain.strip() or not html:
+        return plain
+    return html_to_text(html)
 
 
 def attached_email_dates(message: Any) -> tuple[datetime | None, ...]:

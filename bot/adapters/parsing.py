@@ -23,7 +23,7 @@ from bot.adapters.body_text import (
     attached_email_dates,
     attached_email_senders,
     has_attached_email,
-    html_to_text,
+    plain_or_html,
     text_outside_attached,
 )
 from bot.adapters.ical import CalendarReadError, read_calendar
@@ -290,8 +290,7 @@ def _build(
     if not senders:
         defects.append("missing From")
     html = "\n".join(parsed.text_html)
-    plain = "\n".join(parsed.text_plain).replace("\r\n", "\n")
-    text = plain or (html_to_text(html) if html else "")
+    text = plain_or_html("\n".join(parsed.text_plain), html)
     attached = has_attached_email(parsed.message)
     written = text_outside_attached(parsed.message) if attached else None
     attachments = _attachments(parsed.attachments, limit, defects)

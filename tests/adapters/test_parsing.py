@@ -59,6 +59,29 @@ def test_html_only_gets_text_from_html() -> None:
     assert "<p>" in msg.html
 
 
+def _blank_plain_beside_html(html: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"], msg["Subject"] = "morgan.invented@gmp.police.uk", "RE: [TSCP-2026-0001]"
+    msg.set_content("\r\n  \n")
+    msg.add_alternative(html, subtype="html")
+    return msg
+
+
+def test_a_blank_plain_part_gives_way_to_the_html_typed_beside_it() -> None:
+    msg = parse_message(_blank_plain_beside_html("<p>The child died in hospital.</p>").as_bytes())
+    assert msg.text == "The child died in hospital." and "empty body" not in msg.defects
+
+
+def test_a_blank_plain_part_gives_way_to_the_html_outside_an_attached_email() -> None:
+    earlier = EmailMessage()
+    earlier["From"], earlier["Subject"] = "Dana.Whitlow@GMP.police.uk", "RE: [TSCP-2026-0001]"
+    earlier.set_content("Vote: rapid review\n")
+    new = _blank_plain_beside_html("<p>Vote: no further action</p>")
+    new.make_mixed()
+    new.add_attachment(earlier)
+    assert parse_message(new.as_bytes()).written() == "Vote: no further action"
+
+
 @pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252"])
 def test_eight_bit_declared_charsets_decode(charset: str) -> None:
     raw = (

@@ -1,0 +1,40 @@
+"""What a person wrote reaches the Business Manager wherever their email puts it: in an HTML
+part behind a blank plain one, in the subject alone, in an image attached, or in the body of
+a calendar answer.
+
+Mail goes in through the Maildir inbox and the real ingest path; the assertions are on the
+alert she is emailed and on the next digest.
+"""
+
+from __future__ import annotations
+
+from bot.services.digest import send_digest_if_due
+from tests.fixtures.app import ROOT
+from tests.fixtures.mail import drop_into_maildir
+from tests.services.test_lifecycle import BM, Bot, body_of
+
+CORPUS = ROOT / "tests" / "corpus"
+
+
+def _arrives(bot: Bot, name: str, when: str = "2026-12-16T13:45") -> None:
+    drop_into_maildir(bot.tmp_path / "inbox", (CORPUS / name).read_bytes())
+    bot.at(when).run()
+
+
+def _new_on_case(bot: Bot, when: str = "2026-12-17T08:05") -> str:
+    bot.at(when)
+    assert send_digest_if_due(bot.app)
+    text = body_of(bot.outbox("daily_digest")[-1]).replace("\r\n", "\n")
+    return text.split("NEW ON YOUR CASES", 1)[1].split("OVERDUE DEADLINES", 1)[0]
+
+
+def test_news_in_html_behind_a_blank_plain_part_alerts_her(bot: Bot) -> None:
+    # Outlook and phone mail apps send a plain part of one empty line beside the HTML the
+    # person actually typed in.
+    _arrives(bot, "case-reply-blank-plain-part-news-in-html.eml")
+    [alert] = bot.outbox("case_reply_alert")
+    assert alert.recipients == [BM]
+    assert "  | The child died in hospital this morning." in body_of(alert)
+    section = _new_on_case(bot)
+    assert "      | The child died in hospital this morning." in section
+    assert "nothing written" not in section
