@@ -16,6 +16,7 @@ from email.errors import HeaderParseError
 from email.header import Header, decode_header
 from email.utils import getaddresses
 from typing import Any
+from urllib.parse import unquote
 
 import mailparser
 
@@ -192,23 +193,37 @@ def _filename(item: dict[str, Any], index: int) -> str:
     return name
 
 
+_CID = re.compile(r"""cid:([^"'\s<>)]+)""", re.IGNORECASE)
+
+
+def _shown_ids(html: str) -> frozenset[str]:
+    """The Content-IDs the HTML body shows as pictures (src="cid:image001.png@01DB...")."""
+    return frozenset(unquote(found).lower() for found in _CID.findall(html))
+
+
+def _content_id(item: dict[str, Any]) -> str:
+    return str(item.get("content-id") or "").strip().strip("<>").lower()
+
+
 def _attachments(
-    items: Iterable[dict[str, Any]], limit: int, defects: list[str]
+    items: Iterable[dict[str, Any]], limit: int, defects: list[str], html: str
 ) -> tuple[AttachmentInfo, ...]:
     result: list[AttachmentInfo] = []
+    shown = _shown_ids(html)
     for index, item in enumerate(items):
         name = _filename(item, index)
         ctype = str(item.get("mail_content_type") or "application/octet-stream").lower()
         data = _payload_bytes(item)
+        in_body = bool(shown) and _content_id(item) in shown
         left_out = omitted_size(data)  # over the limit, left out before parsing (mime_trim)
         if left_out is not None:
             defects.append(f"attachment over limit: {name} ({left_out} bytes)")
-            result.append(AttachmentInfo(name, ctype, left_out, b"", too_large=True))
+            result.append(AttachmentInfo(name, ctype, left_out, b"", True, in_body))
         elif len(data) > limit:
             defects.append(f"attachment over limit: {name} ({len(data)} bytes)")
-            result.append(AttachmentInfo(name, ctype, len(data), b"", too_large=True))
+            result.append(AttachmentInfo(name, ctype, len(data), b"", True, in_body))
         else:
-            result.append(AttachmentInfo(name, ctype, len(data), data))
+            result.append(AttachmentInfo(name, ctype, len(data), data, in_body=in_body))
     return tuple(result)
 
 
@@ -293,7 +308,7 @@ def _build(
     text = plain_or_html("\n".join(parsed.text_plain), html)
     attached = has_attached_email(parsed.message)
     written = text_outside_attached(parsed.message) if attached else None
-    attachments = _attachments(parsed.attachments, limit, defects)
+    attachments = _attachments(parsed.attachments, limit, defects, html)
     calendar_items = _calendar(parsed.message, defects)
     if not text.strip() and not attachments and not calendar_items:
         defects.append("empty body")

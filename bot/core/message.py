@@ -20,6 +20,9 @@ class AttachmentInfo:
     # Empty when the attachment was over the size limit and so not kept for parsing.
     payload: bytes = b""
     too_large: bool = False
+    # An image the HTML body shows by its Content-ID ("cid:"): a logo or a signature's picture
+    # as the reader sees it, not a file the sender attached.
+    in_body: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,15 +79,19 @@ _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 
 
 def carries_document(msg: MailMessage) -> bool:
-    """Whether the message carries a document a person could read (a form, a scanned return),
-    whether or not the bot can: anything attached but a small image."""
-    return bool(document_names(msg))
+    """Whether the message carries a document that could be a form or a scanned return,
+    whether or not the bot can read it: anything attached but a small image. A small image
+    is named to a person (document_names) but never recorded as a return: it may be a logo
+    a mail program attached."""
+    return any(not _small_image(a) for a in msg.attachments)
 
 
 def document_names(msg: MailMessage) -> tuple[str, ...]:
-    """The file names of the documents `carries_document` counts, as a person is told them."""
-    named = (a.filename or "unnamed attachment" for a in msg.attachments if not _small_image(a))
-    return tuple(named)
+    """The file names of what the sender attached, as a person is told them: everything but
+    a small image the HTML shows in its body (a logo, a signature). A small image attached as
+    a file (a screenshot of a form, a photo of a handwritten note) may be all they sent."""
+    shown = (a for a in msg.attachments if not (a.in_body and _small_image(a)))
+    return tuple(a.filename or "unnamed attachment" for a in shown)
 
 
 def _small_image(a: AttachmentInfo) -> bool:

@@ -82,6 +82,21 @@ def test_a_blank_plain_part_gives_way_to_the_html_outside_an_attached_email() ->
     assert parse_message(new.as_bytes()).written() == "Vote: no further action"
 
 
+def test_an_image_the_html_shows_by_content_id_is_marked_in_the_body() -> None:
+    msg = _blank_plain_beside_html('<p>Thanks</p><img src="cid:image001.png@01DB4F2A">')
+    html = msg.get_body(("html",))
+    assert html is not None
+    html.add_related(b"\x89PNG" + bytes(900), "image", "png", cid="<image001.png@01DB4F2A>")
+    msg.make_mixed()
+    msg.add_attachment(b"\x89PNG" + bytes(900), "image", "png", filename="form.png")
+    found = {
+        a.content_type + (" shown" if a.in_body else ""): a
+        for a in parse_message(msg.as_bytes()).attachments
+    }
+    assert sorted(found) == ["image/png", "image/png shown"]
+    assert found["image/png"].filename == "form.png"
+
+
 @pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252"])
 def test_eight_bit_declared_charsets_decode(charset: str) -> None:
     raw = (

@@ -269,8 +269,16 @@ def test_a_vote_with_a_sign_off_and_name_is_not_news(bot: Bot) -> None:
     assert bot.outbox("case_reply_alert") == [] and len(bot.outbox("command_result")) == 1
 
 
-def _attached(bot: Bot, sender: str, files: list[tuple[str, str, bytes]], text: str = "") -> None:
-    """A reply on the case from `sender` with these (name, MIME type, bytes) attached."""
+def _attached(
+    bot: Bot,
+    sender: str,
+    files: list[tuple[str, str, bytes]],
+    text: str = "",
+    *,
+    logo: bool = False,
+) -> None:
+    """A reply on the case from `sender` with these (name, MIME type, bytes) attached; `logo`:
+    written in HTML whose signature shows a logo by its Content-ID, as Outlook sends it."""
     from email.message import EmailMessage
 
     msg = EmailMessage()
@@ -278,6 +286,14 @@ def _attached(bot: Bot, sender: str, files: list[tuple[str, str, bytes]], text: 
     bot.counter += 1
     msg["Subject"], msg["Message-ID"] = reply("TSCP-2026-0001"), f"<att-{bot.counter}@test>"
     msg.set_content(text)
+    if logo:
+        msg.add_alternative(f"<p>{text}</p><img src='cid:{LOGO_ID}'>", subtype="html")
+        html = msg.get_body(("html",))
+        assert html is not None
+        html.add_related(
+            LOGO[2], "image", "png", cid=f"<{LOGO_ID}>", disposition="inline", filename=LOGO[0]
+        )
+        msg.make_mixed()
     for name, ctype, data in files:
         maintype, _, subtype = ctype.partition("/")
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
@@ -287,15 +303,16 @@ def _attached(bot: Bot, sender: str, files: list[tuple[str, str, bytes]], text: 
 
 MINUTES = ("strategy-meeting-minutes.pdf", "application/pdf", b"%PDF-1.4\n" + b"0" * 4000)
 LOGO = ("image001.png", "image/png", b"\x89PNG\r\n" + b"0" * 2000)
+LOGO_ID = "image001.png@01DB4F2A.6C1E3B70"
 
 
 def test_a_reply_with_only_an_attachment_is_named_in_an_alert_and_the_digest(bot: Bot) -> None:
     bot.at("2026-12-16T13:45")
-    _attached(bot, OFFICER, [MINUTES, LOGO])
+    _attached(bot, OFFICER, [MINUTES], logo=True)
     [alert] = bot.outbox("case_reply_alert")
     text = body_of(alert).replace("\r\n", "\n")
     assert "THEY WROTE\n\n  | Attached: strategy-meeting-minutes.pdf\n\n" in text
-    assert "image001.png" not in text  # a signature's logo is not a document
+    assert "image001" not in text  # the signature's logo is not a document
     section = _digest(bot, "2026-12-17T08:05").split("NEW ON YOUR CASES", 1)[1]
     assert "      | Attached: strategy-meeting-minutes.pdf" in section
 
@@ -304,7 +321,7 @@ def test_a_reply_with_only_a_logo_attached_is_not_alerted_but_is_in_the_digest(b
     # Nothing written and no document: sent in error, or a return whose document a gateway
     # removed (the signature's logo left behind). Not worth an email now; not silent either.
     bot.at("2026-12-16T13:45")
-    _attached(bot, OFFICER, [LOGO])
+    _attached(bot, OFFICER, [], logo=True)
     assert bot.outbox("case_reply_alert") == []
     section = _digest(bot, "2026-12-17T08:05").split("NEW ON YOUR CASES", 1)[1]
     assert "      | (nothing written and no document attached: if one was meant" in section

@@ -38,3 +38,14 @@ def test_news_in_html_behind_a_blank_plain_part_alerts_her(bot: Bot) -> None:
     section = _new_on_case(bot)
     assert "      | The child died in hospital this morning." in section
     assert "nothing written" not in section
+
+
+def test_a_screenshot_attached_with_no_text_is_named_in_the_alert_and_the_digest(bot: Bot) -> None:
+    # A small image a person attached (a screenshot of a form, a photo of a handwritten note)
+    # is what they sent, not a signature's logo.
+    _arrives(bot, "case-reply-screenshot-attached-no-text.eml")
+    [alert] = bot.outbox("case_reply_alert")
+    assert "  | Attached: Screenshot 2026-12-16 134012.png" in body_of(alert)
+    section = _new_on_case(bot)
+    assert "      | Attached: Screenshot 2026-12-16 134012.png" in section
+    assert "nothing written" not in section
