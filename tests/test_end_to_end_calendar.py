@@ -115,6 +115,27 @@ def test_partners_answers_show_on_the_case_and_the_panel_is_moved_then_cancelled
     assert to == PANEL and "METHOD:CANCEL" in cancel and UID in cancel and "SEQUENCE:2" in cancel
 
 
+def test_a_decline_whose_note_is_only_in_the_email_reaches_the_business_manager(
+    bot: Any, mailbox: Mailbox, outbox: Outbox
+) -> None:
+    # Outlook left the event's COMMENT out and sent the note as the email's text.
+    mailbox.append(sin())
+    bot("--now", "2026-12-23T09:05", "run", "--once")
+    sent = len(outbox.messages)
+    _answer(mailbox, "calendar-reply-outlook-declined-note-in-body-only.eml")
+    bot("--now", "2026-12-23T09:40", "run", "--once")
+    [alert] = [
+        email.message_from_bytes(rec.raw, policy=policy.default) for rec in outbox.messages[sent:]
+    ]
+    assert alert["To"] == "tscp.business.manager@tameside.gov.uk"
+    assert "New on your case" in str(alert["Subject"])
+    body = alert.get_body(preferencelist=("plain",))
+    assert body is not None
+    assert "the mother was arrested this morning" in " ".join(str(body.get_content()).split())
+    _, out = bot("--now", "2026-12-23T09:41", "case", "TSCP-2026-0001")
+    assert "new_on_case       Sorry, I cannot make it" in out and "police declined" in out
+
+
 def test_closing_a_case_with_a_meeting_still_to_come_cancels_it(
     bot: Any, mailbox: Mailbox, outbox: Outbox
 ) -> None:

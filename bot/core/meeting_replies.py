@@ -74,6 +74,17 @@ def replies(items: Sequence[CalendarItem]) -> list[CalendarItem]:
     return list(dict.fromkeys(found))
 
 
+def typed_note(items: Sequence[CalendarItem], body: str, *, sent_by_service: bool) -> str:
+    """The note typed with an answer: its COMMENT, or, where the mail program left COMMENT
+    empty and put the note in the email's text instead, that text (`body`, what the sender
+    wrote). Not when a calendar service sent the email for them (Google Calendar's
+    notification address in Sender): its text is the service's account of the answer."""
+    comments = [item.comment for item in replies(items) if item.comment]
+    if comments:
+        return "\n".join(dict.fromkeys(comments))
+    return "" if sent_by_service else body.strip()
+
+
 @dataclass(frozen=True)
 class Response:
     """One recorded answer, as the services read it back."""

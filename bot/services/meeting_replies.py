@@ -9,6 +9,7 @@ and, being its own kind, never counts as a person's words on the case.
 from __future__ import annotations
 
 from datetime import datetime
+from email.utils import parseaddr
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, contains_eager
 from bot.adapters.db.models import Case, Meeting, MeetingResponse, StoredMessage
 from bot.app import App
 from bot.core.authn import failed_authentication, not_authenticated
+from bot.core.commands.quoting import text_to_show
 from bot.core.deadlines import fmt_date
 from bot.core.lifecycle import ROLE_NAMES
 from bot.core.meeting_replies import (
@@ -27,6 +29,7 @@ from bot.core.meeting_replies import (
     panel_answers,
     replies,
     standing,
+    typed_note,
 )
 from bot.core.message import MailMessage
 from bot.core.rules import Kind
@@ -77,9 +80,18 @@ def record_calendar_replies(
     if problems:
         earlier = [row.triage_reason] if row.triage_reason else []
         row.needs_triage, row.triage_reason = True, "; ".join(earlier + problems)
-    notes = [item.comment for item in replies(msg.calendar_items) if item.comment]
-    if notes and row.case is not None:
-        note_human_mail(session, app, row, msg, None, now, noted="\n".join(dict.fromkeys(notes)))
+    if row.case is None:
+        return
+    body = text_to_show(msg.written(), None, app.config.ingest.gateway_banners)
+    note = typed_note(msg.calendar_items, body, sent_by_service=_sent_by_service(msg))
+    if note:
+        note_human_mail(session, app, row, msg, None, now, noted=note)
+
+
+def _sent_by_service(msg: MailMessage) -> bool:
+    """Sent for the answerer by another address (Sender: Google Calendar's notifications)."""
+    sender = parseaddr(msg.header("sender"))[1].strip().lower()
+    return bool(sender) and sender != msg.from_addr
 
 
 def _not_counted(msg: MailMessage, attendee: str, forged: str | None) -> str | None:

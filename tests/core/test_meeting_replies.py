@@ -7,7 +7,14 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from bot.core.commands import CancelMeeting, Reschedule, parse_commands
-from bot.core.meeting_replies import Response, Standing, panel_answers, standing
+from bot.core.meeting_replies import (
+    CalendarItem,
+    Response,
+    Standing,
+    panel_answers,
+    standing,
+    typed_note,
+)
 
 MEMBERS = [
     ("local_authority", "la@x.example"),
@@ -146,3 +153,23 @@ def test_prose_that_starts_like_a_meeting_command_is_prose(line: str) -> None:
 def test_a_reschedule_without_a_time_is_an_error_naming_the_form() -> None:
     [error] = parse_commands("Reschedule: 29/12/2026", today=date(2026, 12, 23)).errors
     assert "Reschedule: <date> <time>" in error.message
+
+
+DECLINE = CalendarItem(
+    "REPLY", "screening-TSCP-2026-0001@tscp-bot", 0, (("a@b.example", "DECLINED"),)
+)
+
+
+def test_the_note_is_the_comment_else_what_the_sender_wrote_in_the_email() -> None:
+    noted = CalendarItem(DECLINE.method, DECLINE.uid, 0, DECLINE.attendees, comment="On leave.")
+    assert typed_note([noted], "On leave.\n\nSent from my phone", sent_by_service=False) == (
+        "On leave."
+    )
+    assert typed_note([DECLINE], "  Mother arrested today.\n", sent_by_service=False) == (
+        "Mother arrested today."
+    )
+
+
+def test_a_calendar_services_own_account_of_the_answer_is_no_note() -> None:
+    google = "Jordan Invented has declined this invitation.\n\n[TSCP-2026-0001] Screening Panel"
+    assert typed_note([DECLINE], google, sent_by_service=True) == ""

@@ -381,3 +381,19 @@ def test_a_note_typed_with_an_answer_reaches_her_and_thanks_alone_does_not(bot: 
         digest = digest_context(s, bot.app, bot.clock.moment.date(), bot.clock.moment)
     [logistics] = [n for n in digest["new_on_cases"] if HEALTH in str(n["who"])]
     assert logistics["lines"] == ["Joining from Ashton on Teams."]  # in the digest, not alerted
+
+
+def test_a_note_typed_only_in_the_body_of_an_answer_reaches_her(bot: Bot) -> None:
+    # Some mail programs leave the event's COMMENT empty and send the note as the email's text.
+    news = "Declining: the child was admitted to hospital overnight, I am at the hospital."
+    for sender, note in ((POLICE, "Thanks, Dana"), (HEALTH, news)):
+        raw = calendar_reply(sender, "DECLINED", note=note, comment=False, **SLOT)
+        drop_into_maildir(bot.tmp_path / "inbox", delivered(raw, sender))
+    bot.at("2026-12-16T15:00").run()
+    [alert] = bot.outbox("case_reply_alert")
+    assert HEALTH in alert.subject and f"  | {news}" in body_of(alert)
+    with bot.app.sessions() as s:
+        digest = digest_context(s, bot.app, bot.clock.moment.date(), bot.clock.moment)
+        assert len(s.scalars(select(MeetingResponse)).all()) == 2
+    [noted] = digest["new_on_cases"]  # thanks alone is not news
+    assert noted["lines"] == [news]
