@@ -148,6 +148,8 @@ class ReplyFacts:
     alert_enabled: bool
     # A mail system marked it automatic in its headers (bot.core.autoreply.labelled_by_headers).
     labelled_by_headers: bool = False
+    # What the sender typed into the subject (bot.core.subject_words): read as they wrote it.
+    subject: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,9 @@ def notice_for(facts: ReplyFacts) -> ReplyNotice:
         return NOTHING
     if facts.from_business_manager:
         return NOTHING
-    said = says_something(facts.text, had_commands=facts.had_commands)
+    said = any(
+        says_something(t, had_commands=facts.had_commands) for t in (facts.text, facts.subject)
+    )
     if not said and not facts.documents:
         # Nothing at all: sent in error, or the return a gateway stripped. Seen, not alerted.
         empty = facts.kind == "case_reply" and not facts.had_commands

@@ -53,3 +53,22 @@ def _texts(app: App, raw: bytes) -> list[str]:
     except ParseError:  # as above: an email the bot cannot read tells nothing apart
         return []
     return [found.text, html_to_text(found.html)] if found.html else [found.text]
+
+
+def answered_subjects(
+    session: Session, msg: MailMessage, row: StoredMessage, case_id: int
+) -> list[str]:
+    """The subjects of the emails `msg` answers that the bot holds; when it holds none (no
+    In-Reply-To, or purged), those of every other email on its case, so that the case's own
+    words ("Screening Panel") are never taken for what the sender added."""
+    ids = thread_ids(msg)[:_NEAREST]
+    sent = select(OutboxMessage.subject).where(OutboxMessage.message_id.in_(ids))
+    stored = select(StoredMessage.subject).where(StoredMessage.message_id.in_(ids))
+    found = [*session.scalars(sent), *session.scalars(stored)] if ids else []
+    if found:
+        return found
+    sent = select(OutboxMessage.subject).where(OutboxMessage.case_id == case_id)
+    stored = select(StoredMessage.subject).where(
+        StoredMessage.case_id == case_id, StoredMessage.id != row.id
+    )
+    return sorted({*session.scalars(sent.distinct()), *session.scalars(stored.distinct())})

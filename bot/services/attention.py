@@ -17,7 +17,8 @@ from bot.core.autoreply import is_own_mail, labelled_by_headers
 from bot.core.commands import ParsedCommands
 from bot.core.commands.quoting import quotes_unmarked, text_to_show
 from bot.core.message import MailMessage, document_names
-from bot.services.answered import answered_texts
+from bot.core.subject_words import added_words
+from bot.services.answered import answered_subjects, answered_texts
 from bot.services.cases import add_event
 from bot.services.intake import sender_agency_key
 from bot.services.mailout import queue_email
@@ -46,6 +47,17 @@ def _written(
     return human_text(shown, lines), document_names(msg)
 
 
+def _added_to_subject(
+    session: Session, app: App, row: StoredMessage, msg: MailMessage, lines: list[str]
+) -> str:
+    """What the sender of a case reply typed into its subject (bot.core.subject_words), unless
+    the subject was itself read as a command ("Status TSCP-2026-0001")."""
+    if row.kind != "case_reply" or row.case is None or " ".join(msg.subject.split()) in lines:
+        return ""
+    answered = answered_subjects(session, msg, row, row.case.id)
+    return added_words(msg.subject, answered, app.config.partnership.reference_prefix)
+
+
 def note_human_mail(
     session: Session,
     app: App,
@@ -62,6 +74,7 @@ def note_human_mail(
     case = row.case
     lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors] if parsed else []
     text, documents = (noted, ()) if noted is not None else _written(session, app, msg, lines)
+    subject = _added_to_subject(session, app, row, msg, lines) if noted is None else ""
     mailbox = app.config.partnership.mailbox.lower()
     facts = ReplyFacts(
         kind=row.kind or "",
@@ -69,6 +82,7 @@ def note_human_mail(
         from_business_manager=msg.from_addr == app.config.people.business_manager.email,
         own_mail=is_own_mail(msg, frozenset({mailbox})),
         text=text,
+        subject=subject,
         documents=documents,
         had_commands=bool(lines) or noted is not None,
         live=case is not None and is_live(case.stage, case.status),
@@ -78,7 +92,9 @@ def note_human_mail(
     notice = notice_for(facts)
     if case is None or not notice.surface:
         return
-    first = first_lines(text, documents)
+    first = first_lines(
+        "\n".join(x for x in (f"Subject: {subject}" if subject else "", text) if x), documents
+    )
     who = sender_label(msg) + (" (automatic reply)" if row.kind == "auto_reply" else "")
     add_event(session, case, now, NEW_ON_CASE, first, actor=msg.from_addr, why=who)
     if not notice.alert:

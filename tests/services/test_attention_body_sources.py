@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.services.digest import send_digest_if_due
 from tests.fixtures.app import ROOT
 from tests.fixtures.mail import drop_into_maildir
-from tests.services.test_lifecycle import BM, Bot, body_of
+from tests.services.test_lifecycle import BM, POLICE, Bot, body_of
 
 CORPUS = ROOT / "tests" / "corpus"
 
@@ -49,3 +49,42 @@ def test_a_screenshot_attached_with_no_text_is_named_in_the_alert_and_the_digest
     section = _new_on_case(bot)
     assert "      | Attached: Screenshot 2026-12-16 134012.png" in section
     assert "nothing written" not in section
+
+
+SUBJECT_NEWS = "URGENT child died overnight, call me"
+
+
+def test_news_typed_only_in_the_subject_alerts_her_with_the_subject(bot: Bot) -> None:
+    # No In-Reply-To: the words of the case's own subjects ("Screening Panel") are not news.
+    _arrives(bot, "case-reply-news-only-in-subject.eml")
+    [alert] = bot.outbox("case_reply_alert")
+    assert f"  | Subject: {SUBJECT_NEWS}" in body_of(alert)
+    section = _new_on_case(bot)
+    assert f"      | Subject: {SUBJECT_NEWS}" in section
+    assert "nothing written" not in section
+
+
+def test_words_added_to_the_subject_of_the_email_answered_are_shown(bot: Bot) -> None:
+    [invitation] = bot.outbox("screening_invitation")
+    bot.at("2026-12-16T13:45").mail(
+        POLICE,
+        f"RE: {invitation.subject} - mother arrested",
+        "Vote: rapid review",
+        headers={"In-Reply-To": f"<{invitation.message_id}>"},
+    )
+    bot.run()
+    [alert] = bot.outbox("case_reply_alert")  # the vote counts all the same
+    assert "  | Subject: mother arrested" in body_of(alert)
+    assert len(bot.outbox("command_result")) == 1
+
+
+def test_a_reply_keeping_the_subject_it_answers_says_nothing_by_it(bot: Bot) -> None:
+    [invitation] = bot.outbox("screening_invitation")
+    bot.at("2026-12-16T13:45").mail(
+        POLICE,
+        f"RE: {invitation.subject}",
+        "Vote: rapid review",
+        headers={"In-Reply-To": f"<{invitation.message_id}>"},
+    )
+    bot.run()
+    assert bot.outbox("case_reply_alert") == [] and len(bot.outbox("command_result")) == 1
