@@ -83,6 +83,26 @@ def says_something(text: str, *, had_commands: bool) -> bool:
     return False
 
 
+# The covering line of an email bringing a form ("Please find our Appendix B return
+# attached", "Corrected form attached"): it says only that the form is there.
+_COVERING = re.compile(
+    r"\b(?:attach\w*|enclos\w*|please\s+find|herewith|here\s+is|here\s+are)\b", re.IGNORECASE
+)
+
+
+def beyond_covering(text: str) -> str:
+    """What a person wrote beside a form, less its covering sentences; one that tells news
+    ("Form attached; the child died last night") is never only a covering line."""
+    kept = [_uncovered(line) for line in text.splitlines()]
+    return "\n".join(line for line in kept if line is not None).strip()
+
+
+def _uncovered(line: str) -> str | None:
+    sentences = re.split(r"(?<=[.!?])\s+", line.strip())
+    kept = [x for x in sentences if not _COVERING.search(x) or _tells_news(x)]
+    return " ".join(kept) if kept or not line.strip() else None
+
+
 def snippet(text: str) -> str:
     """A few of the non-blank lines, short enough for a digest line or an alert, and a note of
     what was left out, so that no one takes a cut reply for all of it. When not all fit, lines
@@ -150,6 +170,9 @@ class ReplyFacts:
     labelled_by_headers: bool = False
     # What the sender typed into the subject (bot.core.subject_words): read as they wrote it.
     subject: str = ""
+    # It brought a return or a SIN form, recorded on its own: `text` is what was written
+    # beside it (beyond_covering), and its documents are the form's.
+    beside_form: bool = False
 
 
 @dataclass(frozen=True)
@@ -173,6 +196,8 @@ def notice_for(facts: ReplyFacts) -> ReplyNotice:
     only when nothing but its subject says it is automatic, as a person may have typed that;
     and the note typed with a calendar answer ("Declined: on leave that afternoon"), alerted
     only when it tells news ("the mother was arrested this morning").
+    And what a person wrote beside a return or a SIN form on a case, when it is more than a
+    covering line and a sign-off ("the sibling was admitted to hospital last night").
     Not surfaced: anything else (SINs, returns and new complaints have their own sections),
     mail not filed on a case (it is triaged), the bot's own mail, the Business Manager's own
     mail, and a reply that was commands only (its sender already gets a
@@ -180,13 +205,18 @@ def notice_for(facts: ReplyFacts) -> ReplyNotice:
     that attaches a document (minutes, a report) is surfaced with or without text, as a
     person must read what the bot cannot.
     """
-    if facts.kind not in _SURFACED or not facts.on_case or facts.own_mail:
+    if facts.kind not in _SURFACED and not facts.beside_form:
+        return NOTHING
+    if not facts.on_case or facts.own_mail:
         return NOTHING
     if facts.from_business_manager:
         return NOTHING
     said = any(
-        says_something(t, had_commands=facts.had_commands) for t in (facts.text, facts.subject)
+        says_something(t, had_commands=facts.had_commands or facts.beside_form)
+        for t in (facts.text, facts.subject)
     )
+    if facts.beside_form and not said:
+        return NOTHING  # the form alone: its own digest section shows it
     if not said and not facts.documents:
         # Nothing at all: sent in error, or the return a gateway stripped. Seen, not alerted.
         empty = facts.kind == "case_reply" and not facts.had_commands

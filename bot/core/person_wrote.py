@@ -11,6 +11,7 @@ from bot.core.plan_effects import (
     Effect,
     FileOnCase,
     NoteHumanMail,
+    OpenCase,
     RecordReturn,
     Triage,
 )
@@ -23,20 +24,27 @@ REVIEW_ASKED = (
 
 
 def human_note(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
-    """A person's reply filed on a case (not a form being recorded) may be news for the BM,
-    and so may an automatic reply, which a person wrote ("away until 11 January; the child
-    is back in hospital, contact DI Sample") unless it is mail returned by a machine.
+    """A person's reply filed on a case may be news for the BM, and so may an automatic reply,
+    which a person wrote ("away until 11 January; the child is back in hospital, contact DI
+    Sample") unless it is mail returned by a machine.
+
+    So may the email that brings a return or a corrected SIN form: the form is recorded by its
+    own effects, but "Please also note the sibling was admitted to hospital last night" beside
+    it is read as any reply is. Only beside an attached document: a form pasted into the body
+    is the body, and its words are the form's, not news.
 
     Whether it says anything worth a person's time is bot.core.attention's question.
     """
     kinds = {type(e) for e in effects}
+    if FileOnCase not in kinds or AlertNow in kinds or OpenCase in kinds:
+        return []
+    if kinds & {RecordReturn, ApplySinForm}:
+        return [NoteHumanMail(beside_form=True)] if snap.has_document else []
     # An automatic reply under a reused Message-ID waits on the triage list alone; a person's
     # reply so sent may be news told again (a copy by another route is not: see plan()).
     automatic = not snap.returned_mail and not snap.message_id_reused
     written = snap.kind == "case_reply" or (snap.kind == "auto_reply" and automatic)
-    if not written or FileOnCase not in kinds or AlertNow in kinds:
-        return []
-    return [] if kinds & {RecordReturn, ApplySinForm} else [NoteHumanMail()]
+    return [NoteHumanMail()] if written else []
 
 
 def complainant_after_closing(snap: Snapshot, effects: list[Effect]) -> list[Effect]:

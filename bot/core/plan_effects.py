@@ -138,7 +138,12 @@ class RecordCalendarReply:
 
 @dataclass(frozen=True)
 class NoteHumanMail:
-    """A person's reply filed on a case: keep it for "New on your cases", alert if live."""
+    """A person's reply filed on a case: keep it for "New on your cases", alert if live.
+
+    `beside_form`: the email brought a return or a SIN form, which has its own effects and
+    digest section: only what the person wrote beside it, past the covering line, is news."""
+
+    beside_form: bool = False
 
 
 @dataclass(frozen=True)
@@ -243,6 +248,11 @@ def describe(effect: Effect) -> str:
             )
         case RecordCalendarReply():
             return "record each attendee's answer to the Screening Panel invitation"
+        case NoteHumanMail(beside_form=True):
+            return (
+                "show what the person wrote beside the form, if more than a covering line, "
+                "under New on your cases (alert if the case is live)"
+            )
         case NoteHumanMail():
             return "show what the person wrote under New on your cases (alert if the case is live)"
         case CheckDeliveryReport():

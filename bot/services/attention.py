@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import StoredMessage
 from bot.app import App
 from bot.core import lifecycle
-from bot.core.attention import ReplyFacts, first_lines, human_text, is_live, notice_for
+from bot.core.attention import (
+    ReplyFacts,
+    beyond_covering,
+    first_lines,
+    human_text,
+    is_live,
+    notice_for,
+)
 from bot.core.autoreply import is_own_mail, labelled_by_headers
 from bot.core.commands import ParsedCommands
 from bot.core.commands.quoting import quotes_unmarked, text_to_show
@@ -67,14 +74,19 @@ def note_human_mail(
     now: datetime,
     *,
     noted: str | None = None,
+    beside_form: bool = False,
 ) -> None:
     """Keep what a person wrote on a case for the digest and, on a live case, alert now.
     `noted`: the note typed with a calendar answer, read instead of the body; the answer
-    itself is recorded as a command is, so thanks alone is not news."""
+    itself is recorded as a command is, so thanks alone is not news. `beside_form`: the email
+    brought a return or a SIN form: its documents are the form's, and its covering line is
+    not news."""
     case = row.case
     lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors] if parsed else []
     text, documents = (noted, ()) if noted is not None else _written(session, app, msg, lines)
     subject = _added_to_subject(session, app, row, msg, lines) if noted is None else ""
+    if beside_form:
+        text, documents = beyond_covering(text), ()
     mailbox = app.config.partnership.mailbox.lower()
     facts = ReplyFacts(
         kind=row.kind or "",
@@ -88,6 +100,7 @@ def note_human_mail(
         live=case is not None and is_live(case.stage, case.status),
         alert_enabled=app.config.digest.alert_on_case_reply,
         labelled_by_headers=labelled_by_headers(msg),
+        beside_form=beside_form,
     )
     notice = notice_for(facts)
     if case is None or not notice.surface:

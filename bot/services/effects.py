@@ -272,7 +272,7 @@ def _record_calendar_reply(s: Applying, e: mp.RecordCalendarReply) -> None:
 
 
 def _note_human_mail(s: Applying, e: mp.NoteHumanMail) -> None:
-    note_human_mail(s.session, s.app, s.row, s.msg, s.parsed, s.now)
+    note_human_mail(s.session, s.app, s.row, s.msg, s.parsed, s.now, beside_form=e.beside_form)
 
 
 def _tell_commands_unfiled(s: Applying, e: mp.TellCommandsUnfiled) -> None:

@@ -19,7 +19,6 @@ from bot.core.message_plan import (
     BookScreening,
     CheckDeliveryReport,
     CheckRepeat,
-    Effect,
     FileOnCase,
     FlagFormCase,
     FlagMentionedCase,
@@ -398,29 +397,34 @@ def test_no_word_about_commands_on_a_new_record_when_it_is_not_owed(
     ("facts", "expected"),
     [
         # A document came, read or not: the return arrived (an unread one goes to a person).
-        # Its sender is sent a receipt (tests below: when not).
-        ({"has_document": True}, RecordReturn(receipt=True)),
-        ({"form": COMPLETED_RETURN}, RecordReturn(receipt=True)),
-        ({}, NO_RETURN),
+        # Its sender is sent a receipt (tests below: when not), and what it wrote beside the
+        # attached return is read as a reply is.
+        ({"has_document": True}, (RecordReturn(receipt=True), NoteHumanMail(beside_form=True))),
+        ({"form": COMPLETED_RETURN}, (RecordReturn(receipt=True),)),
+        ({}, (NO_RETURN,)),
         (
             {"has_document": True, "case_open": False},
-            Triage(
-                f"Appendix B return on {REF}, which is closed: nothing recorded from it; check "
-                "whether it belongs to another case"
+            (
+                Triage(
+                    f"Appendix B return on {REF}, which is closed: nothing recorded from it; "
+                    "check whether it belongs to another case"
+                ),
             ),
         ),
         (
             {"has_document": True, "from_business_manager": True},
-            Triage(
-                "Appendix B sent on by the Business Manager: nothing recorded from it, as the "
-                "bot cannot tell whose return it is; send it on again with Return from: "
-                "<agency> at the top"
+            (
+                Triage(
+                    "Appendix B sent on by the Business Manager: nothing recorded from it, as "
+                    "the bot cannot tell whose return it is; send it on again with Return "
+                    "from: <agency> at the top"
+                ),
             ),
         ),
     ],
 )
-def test_a_return_is_recorded_only_when_it_can_be_one(facts: Facts, expected: Effect) -> None:
-    assert plan(snap("appendix_b", KNOWN, **facts)) == (FileOnCase("Appendix B return"), expected)
+def test_a_return_is_recorded_only_when_it_can_be_one(facts: Facts, expected: Plan) -> None:
+    assert plan(snap("appendix_b", KNOWN, **facts)) == (FileOnCase("Appendix B return"), *expected)
 
 
 @pytest.mark.parametrize(
