@@ -143,10 +143,16 @@ def labelled_by_headers(msg: MailMessage) -> bool:
 def answers_something(msg: MailMessage) -> bool:
     """Whether `msg` is labelled an automatic *answer* (an out-of-office, an auto-reply), which
     echoes the subject it answers, rather than mail a system generated on its own."""
+    return answer_by_headers(msg) or bool(_AUTO_SUBJECT.search(msg.subject))
+
+
+def answer_by_headers(msg: MailMessage) -> bool:
+    """Whether a mail system's headers say `msg` answers mail automatically (Auto-Submitted:
+    auto-replied, an X-Autoreply header): an out-of-office to mail sent from the mailbox, not
+    a subject alone, which a person may type ("Out of office cover over Christmas")."""
     answered = msg.header("auto-submitted").strip().lower().startswith("auto-replied")
     precedence = msg.header("precedence").strip().lower() in ("auto_reply", "auto-reply")
-    flagged = any(_flagged(msg, n) for n in _ANSWER_HEADERS)
-    return answered or precedence or flagged or bool(_AUTO_SUBJECT.search(msg.subject))
+    return answered or precedence or any(_flagged(msg, n) for n in _ANSWER_HEADERS)
 
 
 def returned_mail_reason(msg: MailMessage, own_addresses: frozenset[str]) -> str | None:

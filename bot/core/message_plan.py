@@ -24,7 +24,7 @@ from dataclasses import replace
 from bot.core.closed_case_sin import new_sin_on_closed_case
 from bot.core.forwarded_sin import acknowledgement, counted_since, forwarded_note
 from bot.core.loop_guard import loop_guard
-from bot.core.person_wrote import complainant_after_closing, human_note
+from bot.core.person_wrote import automatic_on_no_case, complainant_after_closing, human_note
 from bot.core.plan_effects import (
     OPENS_RECORD,
     Acknowledge,
@@ -160,7 +160,9 @@ def _decide(snap: Snapshot) -> list[Effect]:
     if snap.case_ref and not snap.case_exists and snap.kind != "auto_reply" and not mention:
         return [Triage(f"refers to {snap.case_ref}, which is not a known case")]
     if snap.kind == "auto_reply":
-        return [FileOnCase("automatic message: never answered")] if snap.case_exists else []
+        if snap.case_exists:
+            return [FileOnCase("automatic message: never answered")]
+        return automatic_on_no_case(snap)
     if snap.has_commands and snap.case_exists and reads_commands(snap):
         if snap.crossed_thread:
             return crossed(snap)

@@ -52,3 +52,25 @@ def complainant_after_closing(snap: Snapshot, effects: list[Effect]) -> list[Eff
     the response" is how a review is asked for, and no clock would remind anyone of it."""
     filed = any(isinstance(e, FileOnCase) for e in effects)
     return [Triage(REVIEW_ASKED)] if snap.from_complainant and not snap.case_open and filed else []
+
+
+def automatic_on_no_case(snap: Snapshot) -> list[Effect]:
+    """Mail labelled automatic that names no case is put before a person, unless surely no one
+    wrote it now: a delivery report, a mail daemon, our own mail back (bot.services.delivery
+    reads those), or an out-of-office its headers mark as answering mail sent from the mailbox.
+
+    Anything else only a label says is automatic may be a person writing: a post to a list
+    the mailbox is on ("a pupil disclosed she is being hit at home"), a records system's email
+    written by a social worker, a subject typed "Out of office cover over Christmas". Filed
+    nowhere and answered by nothing, it would reach no one; on the triage list it waits in the
+    inbox and the digest, as any mail naming no case does.
+    """
+    if snap.returned_mail or snap.automatic_answer:
+        return []
+    label = snap.automatic or "automatic mail"
+    return [
+        Triage(
+            f"labelled automatic ({label}) and names no case: a person may have written it; "
+            "nothing was done with it and nobody was answered"
+        )
+    ]

@@ -54,6 +54,10 @@ class Snapshot:
     # Surely no one wrote it now: a delivery or read report, a mail daemon, our own mail back
     # (bot.core.autoreply.returned_mail_reason). An out-of-office was written by a person.
     returned_mail: bool = False
+    # Why it reads as automatic mail (bot.core.autoreply.machine_sent_reason; "" when nothing
+    # says so), and whether its headers say it answers mail (an out-of-office).
+    automatic: str = ""
+    automatic_answer: bool = False
     stranger: str | None = None  # why a sender nobody configured needs a person, if so
     # It answers the daily digest, or its body names several cases: it is about none of them.
     several_cases: bool = False

@@ -15,7 +15,13 @@ from bot.adapters.db.row_write import write_alone
 from bot.adapters.parsing import ParseError
 from bot.app import App
 from bot.core.agencies import stranger_on_case
-from bot.core.autoreply import answer_address, can_acknowledge, returned_mail_reason
+from bot.core.autoreply import (
+    answer_address,
+    answer_by_headers,
+    can_acknowledge,
+    machine_sent_reason,
+    returned_mail_reason,
+)
 from bot.core.case_refs import loose_case_refs
 from bot.core.commands import ParsedCommands
 from bot.core.form_summary import summarise
@@ -281,6 +287,8 @@ def gather(
         from_command_giver=from_giver,
         labelled_automatic=labelled_automatic(result),
         returned_mail=result.kind == "auto_reply" and returned_mail_reason(msg, own) is not None,
+        automatic=machine_sent_reason(msg, own) or "",
+        automatic_answer=answer_by_headers(msg),
         too_large=tuple(a.filename for a in msg.attachments if a.too_large),
         # Asked as if it were filed on a case; the plan uses it only when it is.
         stranger=None

@@ -64,6 +64,11 @@ CASE_STATES = (NO_REF, UNKNOWN, KNOWN)
 REUSED = Triage("same Message-ID as an earlier message but different content")
 UNKNOWN_CASE = Triage(f"refers to {REF}, which is not a known case")
 NOT_RECOGNISED = Triage("not recognised by any rule")
+AUTOMATIC_SAID = (
+    "labelled automatic (%s) and names no case: a person may have written it; nothing was "
+    "done with it and nobody was answered"
+)
+AUTOMATIC_ON_NO_CASE = Triage(AUTOMATIC_SAID % "automatic mail")
 COMPLETED_SIN = FormSummary("sin", complete=True)
 COMPLETED_RETURN = FormSummary("appendix_b", complete=True)
 NO_RETURN = Triage(
@@ -88,6 +93,8 @@ class More(TypedDict, total=False):
     too_large: tuple[str, ...]
     labelled_automatic: str | None
     returned_mail: bool
+    automatic: str
+    automatic_answer: bool
     copy_of: int | None
     stranger: str | None
     several_cases: bool
@@ -168,9 +175,10 @@ def snap(
         ("case_reply", UNKNOWN, (UNKNOWN_CASE,)),
         ("case_reply", KNOWN, (FileOnCase("case_reply filed on the case"), NoteHumanMail())),
         # Automatic mail is never answered. On a case, a person wrote it (an out-of-office):
-        # whether it says anything is bot.core.attention's question.
-        ("auto_reply", NO_REF, (CheckDeliveryReport(),)),
-        ("auto_reply", UNKNOWN, (CheckDeliveryReport(),)),
+        # whether it says anything is bot.core.attention's question. On none, only a label
+        # says it is automatic: a person reads it (test_automatic_mail_on_no_case below).
+        ("auto_reply", NO_REF, (AUTOMATIC_ON_NO_CASE, CheckDeliveryReport())),
+        ("auto_reply", UNKNOWN, (AUTOMATIC_ON_NO_CASE, CheckDeliveryReport())),
         (
             "auto_reply",
             KNOWN,
@@ -288,6 +296,20 @@ def test_a_complaint_or_escalation_is_read_as_commands_only_from_a_command_giver
     assert plan(s) == expected
     # The service hands the command lines on only when they are read as commands.
     assert reads_commands(s) == (RunCommands() in expected)
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        # A post through a list, a records system's email, a subject a person typed.
+        ({"automatic": "Precedence: list"}, (Triage(AUTOMATIC_SAID % "Precedence: list"),)),
+        # An out-of-office its headers mark as an answer, a bounce: no one wrote news now.
+        ({"automatic_answer": True}, ()),
+        ({"returned_mail": True}, ()),
+    ],
+)
+def test_automatic_mail_on_no_case(facts: Facts, expected: Plan) -> None:
+    assert plan(snap("auto_reply", NO_REF, **facts)) == (*expected, CheckDeliveryReport())
 
 
 def test_mail_a_machine_returned_on_a_case_is_no_ones_news() -> None:
@@ -664,12 +686,15 @@ def test_invariants_over_every_combination(s: Snapshot) -> None:
     assert not (FileOnCase in kinds and not s.case_exists and not opened)
     if s.message_id_reused:
         assert REUSED in got and MarkReused() in got
-    # Automatic mail is never triaged unless its Message-ID is suspicious; it may be a bounce.
+    # Automatic mail is checked as a possible bounce; it is triaged only when its Message-ID is
+    # suspicious, or when it names no case and only a label says it is automatic.
     if s.kind == "auto_reply" and not s.message_id_reused:
-        assert Triage not in kinds and CheckDeliveryReport() in got
-    # Something is always done: opened, filed or triaged (or a quietly dropped auto-reply).
+        assert CheckDeliveryReport() in got
+        quiet = s.returned_mail or s.automatic_answer
+        assert (Triage in kinds) == (not s.case_exists and not quiet)
+    # Something is always done: opened, filed or triaged (or a quietly dropped out-of-office).
     acted = {OpenCase, OpenComplaint, OpenEscalation, FileOnCase, Triage}
-    assert acted & set(kinds) or s.kind == "auto_reply" or RecordCalendarReply() in got
+    assert acted & set(kinds) or s.automatic_answer or RecordCalendarReply() in got
     # A calendar answer is always recorded, never acknowledged, never news on the case.
     unknown_case = s.case_ref is not None and not s.case_exists  # triaged before anything
     if s.kind == "calendar_reply" and not s.message_id_reused and not unknown_case:
