@@ -24,6 +24,7 @@ from dataclasses import replace
 from bot.core.closed_case_sin import new_sin_on_closed_case
 from bot.core.forwarded_sin import acknowledgement, counted_since, forwarded_note
 from bot.core.loop_guard import loop_guard
+from bot.core.near_commands import no_command_recognised
 from bot.core.person_wrote import automatic_on_no_case, complainant_after_closing, human_note
 from bot.core.plan_effects import (
     OPENS_RECORD,
@@ -49,6 +50,7 @@ from bot.core.plan_effects import (
     RunCommands,
     TellCommandsOnNewRecord,
     TellCommandsUnfiled,
+    TellNoCommandRecognised,
     Triage,
     as_json,
     describe,
@@ -90,6 +92,7 @@ __all__ = [
     "Snapshot",
     "TellCommandsOnNewRecord",
     "TellCommandsUnfiled",
+    "TellNoCommandRecognised",
     "Triage",
     "as_json",
     "describe",
@@ -117,6 +120,7 @@ def plan(snap: Snapshot) -> Plan:
     effects += new_sin_on_closed_case(snap, effects)
     effects += form_case_mismatch(snap)
     effects += commands_on_no_case(snap, effects)
+    effects += no_command_recognised(snap, effects)
     effects = loop_guard(snap, effects)
     if snap.stranger and any(isinstance(e, FileOnCase) for e in effects):
         # Mail on a case from someone the configuration does not know is never filed silently.

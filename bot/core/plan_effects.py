@@ -162,6 +162,16 @@ class TellCommandsOnNewRecord:
     with the lines gives them on it."""
 
 
+@dataclass(frozen=True)
+class TellNoCommandRecognised:
+    """Lines like commands and not one command, from one who gives them, on a case: she is
+    answered that nothing was recorded, with the lines and the nearest commands, and the
+    digest says so (bot.core.near_commands)."""
+
+    lines: tuple[str, ...]
+    nearest: tuple[str, ...]
+
+
 # Records whose sender is promised an answer.
 OPENS_RECORD = (OpenCase, OpenComplaint, OpenEscalation)
 
@@ -187,6 +197,7 @@ Effect = (
     | RecordCalendarReply
     | TellCommandsUnfiled
     | TellCommandsOnNewRecord
+    | TellNoCommandRecognised
 )
 Plan = tuple[Effect, ...]
 
@@ -261,6 +272,8 @@ def describe(effect: Effect) -> str:
             return f"tell the sender no command was carried out ({why}) and how to name the case"
         case TellCommandsOnNewRecord():
             return "tell the sender the commands were not carried out, on the new record's thread"
+        case TellNoCommandRecognised(lines=lines):
+            return f"tell the sender no command was recognised in {len(lines)} line(s) like one"
 
 
 def _receipt(receipt: bool) -> str:

@@ -43,6 +43,7 @@ FORM_EVENTS = ("form_read", "form_fields_updated")
 FLAG_EVENTS = (
     "scrutineer_disagrees",
     "commands_not_carried_out",
+    "no_command_recognised",  # lines like commands, none recognised: the writer was answered
     "command_refused",  # e.g. a partner's vote on a closed case: the sender alone was told
     "screening_not_booked",
     "form_problem",

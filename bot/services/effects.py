@@ -37,6 +37,7 @@ from bot.services.forms import (
 )
 from bot.services.intake import open_complaint, open_escalation, record_return, sender_agency_key
 from bot.services.meeting_replies import record_calendar_replies
+from bot.services.near_commands import tell_no_command_recognised
 from bot.services.new_case import acknowledge, open_case
 from bot.services.repeats import Earlier, content_of, kept_of, named_open_case, possible_repeat
 from bot.services.return_receipt import send_receipt
@@ -286,6 +287,12 @@ def _tell_commands_on_new_record(s: Applying, e: mp.TellCommandsOnNewRecord) -> 
         tell_commands_on_new_record(s.session, s.app, s.row, s.msg, s.parsed, record, s.now)
 
 
+def _tell_no_command_recognised(s: Applying, e: mp.TellNoCommandRecognised) -> None:
+    case = s.row.case or s.case
+    if case is not None:
+        tell_no_command_recognised(s.session, s.app, case, s.row, s.msg, e.lines, e.nearest, s.now)
+
+
 APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.Reclassify: _reclassify,
     mp.MarkReused: _mark_reused,
@@ -308,4 +315,5 @@ APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.RecordCalendarReply: _record_calendar_reply,
     mp.TellCommandsUnfiled: _tell_commands_unfiled,
     mp.TellCommandsOnNewRecord: _tell_commands_on_new_record,
+    mp.TellNoCommandRecognised: _tell_no_command_recognised,
 }

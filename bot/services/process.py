@@ -14,14 +14,9 @@ from bot.adapters.db.raw import RawBatch
 from bot.adapters.db.row_write import write_alone
 from bot.adapters.parsing import ParseError
 from bot.app import App
+from bot.core import autoreply
 from bot.core.agencies import stranger_on_case
-from bot.core.autoreply import (
-    answer_address,
-    answer_by_headers,
-    can_acknowledge,
-    machine_sent_reason,
-    returned_mail_reason,
-)
+from bot.core.autoreply import answer_address, can_acknowledge, returned_mail_reason
 from bot.core.case_refs import loose_case_refs
 from bot.core.commands import ParsedCommands
 from bot.core.form_summary import summarise
@@ -47,6 +42,7 @@ from bot.services.intake import (
 )
 from bot.services.loops import GUARDED_KINDS, acknowledged_since
 from bot.services.meeting_replies import case_of_calendar_reply
+from bot.services.near_commands import lines_like_commands
 from bot.services.return_requests import form_agency, replied_request_agency
 from bot.services.threads import case_of_approved_draft, crossed_thread, thread_case_ref
 from bot.services.unfiled_commands import commands_allowed, several_cases
@@ -258,6 +254,7 @@ def gather(
     crossed = (
         crossed_thread(session, msg, ref) if case and _has_commands(parsed, from_giver) else None
     )
+    near = lines_like_commands(msg, parsed) if from_giver and case is not None else ()
     identity = sin_identity(session, case, form) if session is not None else None
     # Asked only of a return on a case: a query spared on all other mail.
     returning = case is not None and _may_be_return(result, form)
@@ -287,8 +284,8 @@ def gather(
         from_command_giver=from_giver,
         labelled_automatic=labelled_automatic(result),
         returned_mail=result.kind == "auto_reply" and returned_mail_reason(msg, own) is not None,
-        automatic=machine_sent_reason(msg, own) or "",
-        automatic_answer=answer_by_headers(msg),
+        automatic=autoreply.machine_sent_reason(msg, own) or "",
+        automatic_answer=autoreply.answer_by_headers(msg),
         too_large=tuple(a.filename for a in msg.attachments if a.too_large),
         # Asked as if it were filed on a case; the plan uses it only when it is.
         stranger=None
@@ -296,7 +293,8 @@ def gather(
         else stranger_on_case(msg.from_addr, str(result.kind), True, app.config.known_senders),
         from_complainant=mine,
         several_cases=unfiled and ref is None and several_cases(session, app, msg),
-        commands_allowed=(unfiled or crossed is not None) and commands_allowed(app, msg),
+        commands_allowed=(unfiled or crossed is not None or bool(near))
+        and commands_allowed(app, msg),
         crossed_thread=crossed,
         form_differs=identity.differs if identity else (),
         form_same_child=identity is not None and identity.same_child,
@@ -321,6 +319,7 @@ def gather(
         sin_forms=form.separate if form is not None else (),
         ref_like=_ref_like(app, msg) if result.kind == "sin" and case is None else (),
         stored_as=number,
+        near_commands=near,
     )
     return Gathered(result, snapshot, case, form, parsed)
 

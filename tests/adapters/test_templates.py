@@ -361,6 +361,14 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "terminal": 'tscp-bot command TSCP-YYYY-NNNN "Close: duplicate" "Agencies: gmp" '
         '"Return by: 24/12/2026"',
     },
+    "command_not_recognised": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": {"ref": "TSCP-2026-0001", "initials": "A.B."},
+        "lines": ["Awareness date: 14/12/2026", "Notifed: 16/12/2026"],
+        "nearest": ["Aware:", "Notified:"],
+        "sent_at": datetime(2026, 12, 17, 9, 5, tzinfo=UTC),
+    },
     "commands_on_new_record": {
         "partnership": PARTNERSHIP,
         "business_manager": BUSINESS_MANAGER,
@@ -764,6 +772,8 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "untrue_when_sent": "[TSCP-2026-0001] Held, not sent: Rapid Review delay notice to the "
         "National Panel #12",
         "command_no_case": "Nothing was done: which case are your commands for?",
+        "command_not_recognised": "[TSCP-2026-0001] Nothing recorded: no command recognised "
+        "in your email",
         "commands_on_new_record": "[TSCP-2026-0009] Not carried out: the commands in the email "
         "that opened this record",
         "system_alert": "TSCP bot needs attention: the mailbox job keeps failing",

@@ -148,6 +148,8 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 _RULE_BY_KEYWORD: dict[str, _Rule] = {k: rule for rule in _RULES for k in rule.keywords}
+# Every keyword a command line may start with, and the table's own word for its command.
+KEYWORDS: dict[str, str] = {k: rule.keywords[0] for k, rule in _RULE_BY_KEYWORD.items()}
 # Longest first, so "publication delayed" wins over "publication".
 _KEYWORD_LINE = re.compile(
     r"(?P<kw>"
