@@ -9,6 +9,7 @@ import pytest
 from bot.core.attention import (
     Release,
     ReplyFacts,
+    beyond_covering,
     first_lines,
     human_text,
     is_live,
@@ -55,6 +56,14 @@ NEWS = ReplyFacts(
         ),
         ({"kind": "calendar_reply", "had_commands": True, "text": "Thanks"}, False, False),
         ({"kind": "sin"}, False, False),
+        # Beside a return or a corrected SIN form, its text is news; its documents are the form.
+        (
+            {"kind": "appendix_b", "beside_form": True, "documents": ("Appendix B.docx",)},
+            True,
+            True,
+        ),
+        ({"kind": "sin", "beside_form": True, "text": "Kind regards\nDC Sample"}, False, False),
+        ({"beside_form": True, "text": "", "documents": ("SIN form.docx",)}, False, False),
         ({"on_case": False}, False, False),
         ({"own_mail": True}, False, False),
         ({"from_business_manager": True}, False, False),
@@ -176,3 +185,18 @@ def test_live_means_open_and_not_closed() -> None:
 )
 def test_release_for(status: str, needs_triage: bool, release: Release) -> None:
     assert release_for(status, needs_triage) is release
+
+
+@pytest.mark.parametrize(
+    ("written", "left"),
+    [
+        ("Please find our Appendix B return attached.\n\nKind regards", "Kind regards"),
+        ("Return attached. The sibling was admitted to hospital last night.",
+         "The sibling was admitted to hospital last night."),
+        # A covering sentence that tells news is kept whole.
+        ("Form attached: the child died last night.", "Form attached: the child died last night."),
+        ("Here is the corrected form. Mum has\nbeen arrested.", "Mum has\nbeen arrested."),
+    ],
+)  # fmt: skip
+def test_beside_a_form_its_covering_sentences_are_not_news(written: str, left: str) -> None:
+    assert beyond_covering(written) == left
