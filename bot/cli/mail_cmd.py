@@ -13,7 +13,7 @@ from bot.cli.output import print_json, print_table
 if TYPE_CHECKING:
     from bot.app import App
     from bot.core.message import MailMessage
-    from bot.services.process import Gathered
+    from bot.services.gather import Gathered
 
 
 OUTBOX_STATES = ("pending", "sent", "failed", "draft", "superseded", "withdrawn", "held")
@@ -72,7 +72,7 @@ def _gather_without_changes(app: App, msg: MailMessage) -> Gathered:
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.core.rules import ClassifyContext, classify
-    from bot.services.process import context_for, gather
+    from bot.services.gather import context_for, gather
 
     now = app.clock.now()
     with app.sessions() as session:

@@ -99,7 +99,7 @@ def beyond_covering(text: str) -> str:
 
 def _uncovered(line: str) -> str | None:
     sentences = re.split(r"(?<=[.!?])\s+", line.strip())
-    kept = [x for x in sentences if not _COVERING.search(x) or _tells_news(x)]
+    kept = [x for x in sentences if not _COVERING.search(x) or tells_news(x)]
     return " ".join(kept) if kept or not line.strip() else None
 
 

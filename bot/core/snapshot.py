@@ -1,6 +1,6 @@
 """What a message's plan is decided on: every read about one message, made once and frozen.
 
-The service gathers it (bot.services.process.gather); bot.core.message_plan decides from it
+The service gathers it (bot.services.gather.gather); bot.core.message_plan decides from it
 alone, so `tscp-bot classify --json` and the daemon can never disagree.
 """
 
