@@ -9,10 +9,15 @@ from bot.adapters.db.models import Case, Deadline
 from bot.app import App
 from bot.services.batch import Batch
 from bot.services.panel_calendar import read_answers
+from bot.services.recount import recount_if_calendar_changed
 
 
 def deadline_tick(app: App) -> int:
-    """Mark open deadlines whose day has passed as overdue; returns how many changed."""
+    """Mark open deadlines whose day has passed as overdue; returns how many changed.
+
+    First, if the working calendar's closed days are not those the deadlines were counted on,
+    they are counted again: a date moved earlier may be overdue already."""
+    recount_if_calendar_changed(app)
     now = app.clock.now()
     today = now.astimezone(app.config.partnership.time_zone).date()
     with app.sessions() as session:

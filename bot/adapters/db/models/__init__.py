@@ -22,6 +22,7 @@ from bot.adapters.db.models.meetings import Meeting, MeetingResponse
 from bot.adapters.db.models.messages import MessageRaw, StoredMessage
 from bot.adapters.db.models.operations import (
     BotInstance,
+    CalendarState,
     JobHealth,
     JobLease,
     MailboxState,
@@ -35,6 +36,7 @@ __all__ = [
     "AgencyRequest",
     "Base",
     "BotInstance",
+    "CalendarState",
     "Case",
     "CaseCounter",
     "CaseEvent",

@@ -1,5 +1,6 @@
 """The bot's own running state and audit: mailbox cursors, messages the mailbox keeps
-refusing, job health and leases, instance heartbeats, and the log of what purge erased."""
+refusing, job health and leases, instance heartbeats, the closed days deadlines were last
+counted on, and the log of what purge erased."""
 
 from __future__ import annotations
 
@@ -105,3 +106,17 @@ class PurgeRecord(Base):
     # Rows deleted, by table: {"messages": 4, "case_events": 12, ...}
     removed: Mapped[dict[str, object]] = mapped_column(default=dict)
     run_by: Mapped[str] = mapped_column(SafeString(200), default="")
+
+
+class CalendarState(Base):
+    """The working calendar's closed weekdays the open deadlines were last counted on, so that
+    a closure taken out of the configuration, or a new bank holiday table, is noticed once and
+    every deadline counted again (bot.services.recount). Days by ISO date."""
+
+    __tablename__ = "calendar_state"
+
+    name: Mapped[str] = mapped_column(SafeString(60), primary_key=True)
+    years: Mapped[list[str]]
+    closed: Mapped[dict[str, object]]  # day -> its name ("Christmas Day")
+    local: Mapped[list[str]]  # of those, the partnership's own closure days
+    checked_at: Mapped[utc]

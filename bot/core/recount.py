@@ -1,0 +1,185 @@
+"""Deadlines counted again when the working calendar's closed days are not those they were
+counted on: a local closure taken out of the configuration, a bank holiday added or dropped by
+a new release of the `holidays` package.
+
+Pure: the stored deadlines and today's calendar in, what to do with each out. A date the rule
+now puts earlier is moved earlier (the stored one would let the deadline pass unseen); one it
+puts later keeps its stored date, as no date ever moves later unseen, and is told to the
+Business Manager, who decides. A date a person set (an Appendix B return, an action) is not
+counted by any rule, so it is never recounted. The start is the stored one, whichever source
+won it (an awareness date, an assumed receipt): only the counting is done again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from bot.core.deadline_rules import RULES, RuleKind, counted_on
+from bot.core.deadlines import compute, fmt_date
+from bot.core.working_days import WorkingCalendar
+
+# The start of one skipped day in an explanation: "Tue 29 Dec 2026 " (see fmt_date).
+_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4}"
+_ONE_SKIPPED = re.compile(rf"({_DAY}) (.+?)(?=, {_DAY} |, and weekends\.$|\.$)")
+_SKIPPED = " Skipped: "
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class StoredDeadline:
+    case_ref: str
+    name: str
+    start: date
+    due: date
+    explanation: str
+    assumption: str | None = None
+
+
+@dataclass(frozen=True)
+class Recount:
+    """A stored deadline whose rule gives another day on today's calendar."""
+
+    stored: StoredDeadline
+    due: date  # the day the rule gives now
+    explanation: str  # the stored explanation, counted again to that day
+    # Days the stored count skipped that are working days now, and days it now skips that the
+    # stored count did not: why the day is not the same.
+    opened: tuple[tuple[date, str], ...]
+    closed: tuple[tuple[date, str], ...]
+
+    @property
+    def earlier(self) -> bool:
+        return self.due < self.stored.due
+
+    def sentence(self) -> str:
+        """One line for the case record and the digest: what changed, why, what was done."""
+        s = self.stored
+        if self.earlier:
+            return (
+                f"{s.name} moved earlier, from {fmt_date(s.due)} to {fmt_date(self.due)}: "
+                f"{self._why()}"
+            )
+        return (
+            f"{s.name} kept at {fmt_date(s.due)}, though counted again it would be "
+            f"{fmt_date(self.due)}: {self._why()}; the bot never moves a date later by itself, "
+            "so the earlier one stands (met by it, the deadline is on time either way)"
+        )
+
+    def _why(self) -> str:
+        parts = []
+        if self.opened:
+            parts.append(f"{_days_words(self.opened)} no longer closed")
+        if self.closed:
+            parts.append(f"{_days_words(self.closed)} now closed")
+        if not parts:
+            return "the working calendar's closed days are not those it was counted on"
+        return " and ".join(parts)
+
+
+def recount(stored: StoredDeadline, calendar: WorkingCalendar) -> Recount | None:
+    """What the deadline's rule gives on `calendar` from its stored start, if not its stored
+    day. None for a date a person set, and for one the calendar cannot count (a year it does
+    not cover: the digest flags that deadline already)."""
+    rule = RULES.get(stored.name.partition(":")[0])
+    if rule is None or rule.kind is RuleKind.FIXED_DATE:
+        return None
+    try:
+        fresh = compute(stored.name, stored.start, calendar, assumption=stored.assumption)
+    except ValueError:  # CalendarRangeError too
+        return None
+    if fresh.due == stored.due:
+        return None
+    first, newline, rest = stored.explanation.partition("\n")
+    was = skipped_in(first)
+    counted = counted_on(stored.name, calendar)
+    # A day the stored count did not pass over was not skipped by it, closed or not.
+    lo, hi = sorted((stored.start, stored.due))
+    return Recount(
+        stored,
+        fresh.due,
+        fresh.explain().partition("\n")[0] + newline + rest,
+        tuple((d, name) for d, name in was.items() if _working(counted, d)),
+        tuple((d, name) for d, name in fresh.skipped if d not in was and lo <= d <= hi),
+    )
+
+
+def recount_all(stored: Iterable[StoredDeadline], calendar: WorkingCalendar) -> list[Recount]:
+    found = (recount(s, calendar) for s in stored)
+    return [r for r in found if r is not None]
+
+
+def by_case(found: Iterable[Recount]) -> dict[str, list[Recount]]:
+    """The recounts of each case, earlier ones first: one line per case in the digest."""
+    cases: dict[str, list[Recount]] = {}
+    for r in sorted(found, key=lambda r: (r.stored.case_ref, not r.earlier, r.stored.name)):
+        cases.setdefault(r.stored.case_ref, []).append(r)
+    return cases
+
+
+def skipped_in(first_line: str) -> dict[date, str]:
+    """The skipped days an explanation's first line names ("Skipped: Tue 29 Dec 2026 Council
+    office closure, and weekends."), by day; none from a line in another form."""
+    _, found, tail = first_line.partition(_SKIPPED)
+    if not found:
+        return {}
+    return {_parse_day(day): name for day, name in _ONE_SKIPPED.findall(tail)}
+
+
+def _parse_day(words: str) -> date:
+    """fmt_date read back, whatever the locale ("Tue 29 Dec 2026")."""
+    _, day, month, year = words.split()
+    return date(int(year), _MONTHS.index(month) + 1, int(day))
+
+
+def _working(calendar: WorkingCalendar, d: date) -> bool:
+    try:
+        return calendar.is_working_day(d)
+    except ValueError:
+        return False
+
+
+def _days_words(days: tuple[tuple[date, str], ...]) -> str:
+    named = [f"{fmt_date(d)} ({name})" for d, name in days]
+    verb = "is" if len(named) == 1 else "are"
+    text = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return f"{text} {verb}"
+
+
+@dataclass(frozen=True)
+class ClosedDays:
+    """The closed weekdays a calendar was counted on, and which of them the partnership alone
+    closed (a local closure, which the National Panel's clocks do not skip)."""
+
+    years: frozenset[int]
+    closed: Mapping[date, str]
+    local: frozenset[date]
+
+    @classmethod
+    def of(cls, calendar: WorkingCalendar) -> ClosedDays:
+        return cls(calendar.years, dict(calendar.closed), calendar.local)
+
+    def changes(self, now: ClosedDays) -> tuple[list[tuple[date, str]], list[tuple[date, str]]]:
+        """Days closed before and open now, and the other way round, in the years both cover.
+        A day that only moved between local closure and bank holiday is in neither; see
+        differs()."""
+        common = self.years & now.years
+        opened = [(d, n) for d, n in sorted(self.closed.items()) if _only(d, common, now.closed)]
+        closed = [(d, n) for d, n in sorted(now.closed.items()) if _only(d, common, self.closed)]
+        return opened, closed
+
+    def differs(self, now: ClosedDays) -> bool:
+        """Whether any deadline counted on these days could count differently on `now`'s."""
+        common = self.years & now.years
+        if not common:
+            return True
+        opened, closed = self.changes(now)
+        local_before = {d for d in self.local if d.year in common}
+        local_now = {d for d in now.local if d.year in common}
+        return bool(opened or closed) or local_before != local_now
+
+
+def _only(d: date, years: frozenset[int], other: Mapping[date, str]) -> bool:
+    return d.year in years and d not in other

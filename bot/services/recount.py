@@ -1,0 +1,102 @@
+"""Count every open deadline again when the working calendar's closed days have changed since
+they were counted (bot.core.recount decides): a closure taken out of the configuration, or a
+`holidays` release that adds or drops a bank holiday.
+
+Each deadline tick asks first, in one read of one row, whether the calendar differs from the
+one last used; only then are the open deadlines read and counted again, in one transaction
+that also records the calendar now used, so each change is acted on and told once. A date
+moved earlier, and a later one kept, are each one case event per case, which the digest lists
+under "Needs your attention".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, contains_eager
+
+from bot.adapters.db.models import CalendarState, Case, Deadline
+from bot.app import App
+from bot.core.recount import ClosedDays, Recount, StoredDeadline, by_case, recount_all
+from bot.core.working_days import WorkingCalendar
+from bot.services.batch import Batch
+
+STATE = "working_calendar"
+MOVED = "deadline_moved_earlier"
+KEPT = "deadline_kept_earlier"
+
+
+def recount_if_calendar_changed(app: App) -> int:
+    """Count the open deadlines again if the calendar changed; how many moved earlier."""
+    calendar = app.calendar
+    with app.sessions() as session:
+        state = session.get(CalendarState, STATE)
+        if state is not None and not last_counted(state).differs(ClosedDays.of(calendar)):
+            return 0
+        now = app.clock.now()
+        rows = open_deadlines(session)
+        found = recount_all(rows, calendar)
+        _apply(session, found, rows, now)
+        session.merge(CalendarState(**calendar_row(calendar, now)))
+        session.commit()
+    return sum(r.earlier for r in found)
+
+
+def open_deadlines(session: Session) -> dict[StoredDeadline, Deadline]:
+    """The unmet deadlines still owed on open cases, as the core reads them, with their rows."""
+    found = session.scalars(
+        select(Deadline)
+        .join(Case)
+        .options(contains_eager(Deadline.case))  # one query, not one per deadline's case
+        .where(
+            Case.status == "open",
+            Deadline.met_at.is_(None),
+            Deadline.state.in_(("open", "overdue")),
+        )
+        .order_by(Deadline.id)
+    )
+    return {
+        StoredDeadline(d.case.ref, d.name, d.start, d.due, d.explanation, d.assumption): d
+        for d in found
+    }
+
+
+def _apply(
+    session: Session, found: Sequence[Recount], rows: dict[StoredDeadline, Deadline], now: datetime
+) -> None:
+    batch = Batch()  # one INSERT for all the events, however many cases
+    for recounts in by_case(found).values():
+        case = rows[recounts[0].stored].case
+        moved = [r for r in recounts if r.earlier]
+        for r in moved:
+            row = rows[r.stored]
+            row.due, row.explanation = r.due, r.explanation
+        kept = [r for r in recounts if not r.earlier]
+        for what, said in ((MOVED, moved), (KEPT, kept)):
+            if said:
+                detail = "; ".join(r.sentence() for r in said)
+                batch.add_event(case, now, what, detail)
+    session.flush()
+    batch.write(session)
+
+
+def last_counted(state: CalendarState) -> ClosedDays:
+    return ClosedDays(
+        frozenset(int(y) for y in state.years),
+        {date.fromisoformat(d): str(name) for d, name in state.closed.items()},
+        frozenset(date.fromisoformat(d) for d in state.local),
+    )
+
+
+def calendar_row(calendar: WorkingCalendar, now: datetime) -> dict[str, Any]:
+    """The calendar_state row saying the open deadlines are counted on `calendar`."""
+    return {
+        "name": STATE,
+        "years": [str(y) for y in sorted(calendar.years)],
+        "closed": {d.isoformat(): name for d, name in sorted(calendar.closed.items())},
+        "local": [d.isoformat() for d in sorted(calendar.local)],
+        "checked_at": now,
+    }

@@ -1,0 +1,126 @@
+"""A local closure taken out of the configuration after a case opened: at the next pass the
+deadlines counted over it are counted again. An earlier day is stored, explained, recorded on
+the case and put before the Business Manager; a later one (a closure added) is never stored,
+only told, once."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.adapters.db.models import Case, CaseEvent
+from tests.fixtures.app import AppFactory, example_data
+from tests.services.test_lifecycle import SECTIONS, Bot, body_of
+
+REF = "TSCP-2026-0001"
+CLOSED = {
+    "local_closures": [
+        {"date": date(2026, 12, day), "name": "Council office closure"} for day in (29, 30, 31)
+    ]
+}
+
+
+def _partnership(**changes: Any) -> dict[str, Any]:
+    return {**example_data()["partnership"], **changes}
+
+
+def _opened(make_app: AppFactory, tmp_path: Path, partnership: dict[str, Any]) -> Bot:
+    """A SIN read on Thu 24 Dec 2026 opens the case: the Screening Panel's 2 working days
+    run over Christmas, Boxing Day and, when configured, the council's 29-31 Dec closure."""
+    bot = Bot(make_app, tmp_path, "2026-12-24T09:00", partnership=partnership)
+    bot.mail(
+        "casey.invented@gmp.police.uk",
+        "Serious Incident Notification - GM SIN form",
+        "Please find the GM SIN form for the Screening Panel.",
+    )
+    bot.run()
+    return bot
+
+
+def _with(bot: Bot, partnership: dict[str, Any]) -> None:
+    """The configuration changed and the bot restarted on the same database."""
+    bot.sections = {**SECTIONS, "partnership": partnership}
+    bot.restart()
+
+
+def _events(bot: Bot, what: str) -> list[CaseEvent]:
+    with bot.app.sessions() as s:
+        return list(
+            s.scalars(
+                select(CaseEvent)
+                .join(Case)
+                .where(Case.ref == REF, CaseEvent.what == what)
+                .order_by(CaseEvent.id)
+            )
+        )
+
+
+def _explained(bot: Bot, name: str) -> str:
+    return next(d.explanation for d in bot.case().deadlines if d.name == name)
+
+
+def _digest(bot: Bot, day: str) -> str:
+    [digest] = [r for r in bot.outbox("daily_digest") if f"({day})" in r.subject]
+    return " ".join(body_of(digest).split())
+
+
+@pytest.fixture
+def removed(make_app: AppFactory, tmp_path: Path) -> Bot:
+    bot = _opened(make_app, tmp_path, _partnership(**CLOSED))
+    assert bot.due("screening_meeting") == date(2027, 1, 5)
+    assert bot.due("panel_notification") == date(2027, 1, 5)  # the National Panel's days
+    _with(bot, _partnership())  # the office opens after all
+    bot.at("2026-12-29T10:00").run()
+    return bot
+
+
+def test_a_closure_taken_out_moves_the_screening_panel_earlier(removed: Bot) -> None:
+    assert removed.due("screening_meeting") == date(2026, 12, 30)
+    explained = _explained(removed, "screening_meeting")
+    assert explained.startswith("Due Wed 30 Dec 2026: 2 working days after")
+    assert "Council office closure" not in explained
+    assert removed.due("panel_notification") == date(2027, 1, 5)  # never counted them
+
+
+def test_the_case_records_why_and_the_digest_asks_the_business_manager_to_look(
+    removed: Bot,
+) -> None:
+    [event] = _events(removed, "deadline_moved_earlier")
+    assert "from Tue 5 Jan 2027 to Wed 30 Dec 2026" in event.detail
+    assert "Tue 29 Dec 2026 (Council office closure)" in event.detail
+    assert "no longer closed" in event.detail
+    digest = _digest(removed, "Tue 29 Dec 2026")
+    attention = digest.split("NEEDS YOUR ATTENTION", 1)[1].split("AWAITING YOUR APPROVAL")[0]
+    assert f"{REF} deadline moved earlier" in attention
+    assert "screening_meeting moved earlier, from Tue 5 Jan 2027 to Wed 30 Dec 2026" in attention
+
+
+def test_it_is_counted_again_once_not_at_every_pass_or_restart(removed: Bot) -> None:
+    removed.at("2026-12-29T10:05").run()
+    removed.restart()
+    removed.at("2026-12-29T10:10").run()
+    assert len(_events(removed, "deadline_moved_earlier")) == 1
+
+
+def test_a_closure_added_keeps_the_earlier_date_and_says_so_once(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    bot = _opened(make_app, tmp_path, _partnership())
+    assert bot.due("screening_meeting") == date(2026, 12, 30)
+    _with(bot, _partnership(**CLOSED))
+    bot.at("2026-12-29T10:00").run()
+    bot.restart()
+    bot.at("2027-01-04T10:00").run()
+    assert bot.due("screening_meeting") == date(2026, 12, 30)  # never later unseen
+    assert "Council office closure" not in _explained(bot, "screening_meeting")
+    [event] = _events(bot, "deadline_kept_earlier")
+    assert "kept at Wed 30 Dec 2026, though counted again it would be Tue 5 Jan 2027" in (
+        event.detail
+    )
+    digest = _digest(bot, "Mon 4 Jan 2027")
+    assert f"{REF} deadline kept earlier" in digest
+    assert "the bot never moves a date later by itself" in digest
