@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.deadline_rules import RULES, RuleKind, counted_on
-from bot.core.deadlines import compute, fmt_date
+from bot.core.deadlines import Deadline, compute, fmt_date
 from bot.core.working_days import WorkingCalendar
 
 # The start of one skipped day in an explanation: "Tue 29 Dec 2026 " (see fmt_date).
@@ -93,14 +93,23 @@ def recount(stored: StoredDeadline, calendar: WorkingCalendar) -> Recount | None
     if fresh.due == stored.due:
         return None
     first, newline, rest = stored.explanation.partition("\n")
+    explanation = fresh.explain().partition("\n")[0] + newline + rest
+    opened, closed = _changed_days(stored, first, fresh, calendar)
+    return Recount(stored, fresh.due, explanation, opened, closed)
+
+
+def _changed_days(
+    stored: StoredDeadline, first: str, fresh: Deadline, calendar: WorkingCalendar
+) -> tuple[tuple[tuple[date, str], ...], tuple[tuple[date, str], ...]]:
+    """The days the stored count skipped that are open now, and the other way round; none
+    known when the stored explanation is not in the words Deadline.explain() writes."""
+    if not first.startswith(f"Due {fmt_date(stored.due)}: "):
+        return (), ()
     was = skipped_in(first)
     counted = counted_on(stored.name, calendar)
     # A day the stored count did not pass over was not skipped by it, closed or not.
     lo, hi = sorted((stored.start, stored.due))
-    return Recount(
-        stored,
-        fresh.due,
-        fresh.explain().partition("\n")[0] + newline + rest,
+    return (
         tuple((d, name) for d, name in was.items() if _working(counted, d)),
         tuple((d, name) for d, name in fresh.skipped if d not in was and lo <= d <= hi),
     )
