@@ -58,6 +58,7 @@ TABLES = (
     "action_items",
     "votes",
     "outbox",
+    "calendar_state",
 )
 
 
@@ -95,7 +96,7 @@ def _reset_sequences(engine: Engine) -> None:
         connection.exec_driver_sql("ANALYZE")
     with engine.begin() as connection:
         for name in TABLES:
-            if name in ("case_counters", "message_raw"):  # no id of their own
+            if name in ("case_counters", "message_raw", "calendar_state"):  # no id of their own
                 continue
             connection.exec_driver_sql(
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.app import App
 from bot.core.reminders import due_now, schedule
+from bot.services.recount import calendar_row
 from bot.services.reminder_facts import policy
 
 # Stage of an open review case, how often, and which deadlines it has reached (the last unmet).
@@ -65,6 +66,9 @@ def plan(
         {"year": year, "last_number": last} for year, last in per_year.items()
     ]
     _pad_outbox(rows, rng, now, outbox_rows)
+    # A bot that has been running: its deadlines were counted on today's calendar (their
+    # invented starts would otherwise be counted again, and moved, at the first pass).
+    rows.tables["calendar_state"] = [calendar_row(app.calendar, now)]
     return rows
 
 
