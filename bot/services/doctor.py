@@ -37,6 +37,7 @@ from bot.core.vocabulary import VocabularyError
 from bot.services.doctor_auth import kerberos_checks, token_checks, token_roles
 from bot.services.doctor_calendar import calendar_checks
 from bot.services.doctor_check import Check
+from bot.services.doctor_deadlines import deadline_checks
 from bot.services.startup_checks import startup_lines, template_problems
 
 # Entra ID refuses a token whose times are off by more than five minutes; a minute off already
@@ -72,7 +73,9 @@ def run_checks(
         calendar = calendar_checks(config, tokens, clock.now(), token_roles)
         checks += [Check(*line) for line in calendar]
         checks += kerberos_checks(config)
-        checks += _clock(config, clock, engine if database.status == "ok" else None)
+        reached = engine if database.status == "ok" else None
+        checks += _clock(config, clock, reached)
+        checks += deadline_checks(config, clock.now(), reached)
     finally:
         if engine is not None:
             engine.dispose()

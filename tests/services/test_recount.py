@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import Case, CaseEvent
+from bot.services.doctor_deadlines import deadline_checks
 from tests.fixtures.app import AppFactory, example_data
 from tests.services.test_lifecycle import SECTIONS, Bot, body_of
 
@@ -66,6 +67,10 @@ def _explained(bot: Bot, name: str) -> str:
 def _digest(bot: Bot, day: str) -> str:
     [digest] = [r for r in bot.outbox("daily_digest") if f"({day})" in r.subject]
     return " ".join(body_of(digest).split())
+
+
+def _doctor(bot: Bot) -> list[str]:
+    return [c.line for c in deadline_checks(bot.app.config, bot.clock.now(), bot.app.engine)]
 
 
 @pytest.fixture
@@ -124,3 +129,35 @@ def test_a_closure_added_keeps_the_earlier_date_and_says_so_once(
     digest = _digest(bot, "Mon 4 Jan 2027")
     assert f"{REF} deadline kept earlier" in digest
     assert "the bot never moves a date later by itself" in digest
+
+
+def test_doctor_says_what_the_next_tick_will_move_and_then_that_all_is_counted(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    bot = _opened(make_app, tmp_path, _partnership(**CLOSED))
+    _with(bot, _partnership())
+    bot.at("2026-12-29T09:00")
+    changed, moving = _doctor(bot)
+    assert changed.startswith("warn deadlines: the working calendar changed")
+    assert "Tue 29 Dec 2026 Council office closure" in changed and "no longer closed" in changed
+    assert moving == (
+        f"warn deadlines: 1 open deadline: {REF} screening_meeting Tue 5 Jan 2027 "
+        "(now Wed 30 Dec 2026) will move earlier at the next deadline tick"
+    )
+    bot.run()
+    assert _doctor(bot) == ["ok deadlines: open deadlines counted on the working calendar in use"]
+
+
+def test_doctor_names_a_date_kept_earlier_for_as_long_as_it_is(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    bot = _opened(make_app, tmp_path, _partnership())
+    _with(bot, _partnership(**CLOSED))
+    bot.at("2026-12-29T10:00").run()
+    bot.at("2026-12-29T10:05").run()
+    counted, kept = _doctor(bot)
+    assert counted.startswith("ok deadlines")
+    assert kept.startswith(
+        f"warn deadlines: 1 open deadline: {REF} screening_meeting Wed 30 Dec 2026 "
+        "(now Tue 5 Jan 2027) kept earlier than their rule now gives"
+    )
