@@ -312,9 +312,22 @@ def classify(msg: MailMessage, rules: Sequence[Rule], ctx: ClassifyContext) -> C
 _ON_A_CASE = ("has_case_ref", "has_case_ref_outside_body", "in_thread", "subject_has_case_tag")
 
 
+# The subjects of the bot's own emails to a referrer (templates sin_acknowledgement and
+# referrer_outcome) name the notification: a reply to one ("RE: [TSCP-2026-0001] Outcome of
+# your serious incident notification") echoes them, and is no new notification for that.
+_OUR_SUBJECTS = re.compile(
+    r"outcome\s+of\s+your\s+serious\s+incident\s+notification"
+    r"|serious\s+incident\s+notification\s+received",
+    re.IGNORECASE,
+)
+
+
 def _reads_as_sin(rules: Sequence[Rule], facts: _Facts) -> bool:
-    """Whether a SIN rule would hit were the message on no case: its signals, as written."""
-    unthreaded = _Facts(facts.msg, facts.text, {**facts.flags, **dict.fromkeys(_ON_A_CASE, False)})
+    """Whether a SIN rule would hit were the message on no case: its signals, as written by
+    the sender, not as echoed from the subjects of our own emails."""
+    subjects = tuple(_OUR_SUBJECTS.sub(" ", s) for s in facts.text["subject"])
+    text = {**facts.text, "subject": subjects}
+    unthreaded = _Facts(facts.msg, text, {**facts.flags, **dict.fromkeys(_ON_A_CASE, False)})
     return any(
         r.kind is Kind.SIN and r.action == "classify" and rule_hits(r, unthreaded) for r in rules
     )

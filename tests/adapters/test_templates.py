@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.adapters.rules_loader import load_rules
 from bot.adapters.templates import TemplateError, TemplateRenderer
 from bot.config.paths import packaged
+from bot.core.message import MailMessage
 from bot.core.report_view import report_context
+from bot.core.rules import ClassifyContext, Kind, classify
 from tests.fixtures.timeliness_year import invented_month
 
 TEMPLATES = packaged("templates")
@@ -1383,3 +1386,30 @@ def test_a_reviewer_notice_drafted_after_the_report_was_due_promises_no_day(
     for part in (" ".join(out.text.split()), " ".join(out.html.split())):
         assert "We expect" not in part
         assert "It has not yet been published; we will tell you when it will be." in part
+
+
+@pytest.mark.parametrize("event", sorted(CONTEXTS))
+def test_a_reply_to_any_of_our_emails_on_a_case_never_reads_as_a_new_sin(
+    renderer: TemplateRenderer, event: str
+) -> None:
+    """A referrer's "Thank you" to the outcome of their notification, on a closed case, would
+    otherwise alert the Business Manager that a new SIN's clock is running."""
+    subject = renderer.render(event, CONTEXTS[event]).subject
+    reply = MailMessage(
+        message_id="thanks@gmp.police.uk",
+        subject=f"RE: {subject}",
+        from_addr="dana.whitlow@gmp.police.uk",
+        from_name="",
+        text="Thank you for letting us know.",
+        headers={},
+        attachments=(),
+        to=("tscp@tameside.gov.uk",),
+    )
+    context = ClassifyContext("TSCP", frozenset({"tscp@tameside.gov.uk"}), AGENCIES, REF)
+    result = classify(reply, load_rules(packaged("rules")), context)
+    assert result.kind is Kind.CASE_REPLY
+    assert not result.reads_as_sin
+
+
+AGENCIES = frozenset({"gmp.police.uk", "nhs.net"})
+REF = "TSCP-2026-0001"
