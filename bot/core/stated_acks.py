@@ -124,6 +124,9 @@ def _sin_ack(stated: Stated, now: datetime, on: date, live: CaseNow) -> Verdict 
 
 def _panel_change(said: datetime | None, now_at: datetime | None, gone: bool) -> str:
     before = f"it gave the Screening Panel as booked for {_when(said)}" if said else ""
+    if said is None and now_at is not None:
+        since = f"a panel was booked since, for {_when(now_at)}"
+        return f"it gave no Screening Panel time; {since}" + (", gone by since" if gone else "")
     if now_at is None:
         return f"{before}; the meeting was called off since" if before else "no panel is booked"
     if said is not None and said != now_at:

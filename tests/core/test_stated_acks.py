@@ -97,6 +97,17 @@ def test_one_whose_panel_moved_gives_the_new_time() -> None:
     assert "it was moved to Tue 22 Dec 2026 14:00" in verdict.untrue
 
 
+def test_one_written_before_any_panel_was_booked_gives_the_time_booked_since() -> None:
+    unbooked = Stated(WED_16_DEC, key_dates=SIN.key_dates)
+    verdict = on_sending_ack(SIN_ACK, unbooked, at(date(2026, 12, 17)), date(2026, 12, 17), LIVE)
+    assert verdict is not None and verdict.restated is not None
+    assert (verdict.restated.meeting_at, verdict.restated.meeting_gone) == (PANEL, False)
+    assert verdict.untrue.startswith(
+        "it gave no Screening Panel time; a panel was booked since, for Fri 18 Dec 2026 10:00"
+    )
+    assert "had come or gone" not in verdict.untrue
+
+
 INVITED = Stated(WED_16_DEC, meeting_at=PANEL, key_dates=SIN.key_dates)
 
 
