@@ -9,7 +9,8 @@ person is told: "possible mail loop with <address>".
 SINs are not limited: a SIN is known by its form or its subject, which no auto-responder
 writes unthreaded, and a referral unit may rightly send several in a day. An Appendix B
 return's receipt is: a responder that answers it with a leaflet attached, on the case's
-thread, reads like the return sent again.
+thread, reads like the return sent again. Its receipt is then held back without a triage
+line, as an agency may rightly send four returns in a day.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ def loop_guard(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
     if sent < snap.acknowledgements_per_day or not any(map(_acknowledges, effects)):
         return effects
     kept = [_quiet(e) for e in effects]
+    if not any(_acknowledges(e) for e in effects if not isinstance(e, RecordReturn)):
+        # Only a return's receipt held back: the return is recorded and in the digest, and an
+        # agency sending its day's returns is no loop worth a person's time.
+        return kept
     were = "automatic acknowledgement was" if sent == 1 else "automatic acknowledgements were"
     why = (
         f"possible mail loop with {snap.answer_to}: {sent} {were} sent to it in the last 24 "
