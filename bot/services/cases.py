@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -121,3 +121,9 @@ def _event_just_set(session: Session, case: Case, name: str, at: datetime) -> Ca
         if e.what == "deadline_set" and e.at == at and e.detail.startswith(f"{name} due ")
     ]
     return found[-1] if found else None
+
+
+def key_dates(case: Case) -> tuple[tuple[date, bool], ...]:
+    """Each of the case's deadlines as an acknowledgement or invitation lists it: its due day,
+    and whether it is met (bot.core.stated_acks marks the rest as of the day it is written)."""
+    return tuple((d.due, d.met_at is not None) for d in case.deadlines)

@@ -16,7 +16,7 @@ from bot.core.lifecycle import Stage
 from bot.core.stated_acks import key_dates_on
 from bot.core.stated_dates import Stated
 from bot.core.working_days import day_zero
-from bot.services.cases import add_event, next_reference, set_deadline
+from bot.services.cases import add_event, key_dates, next_reference, set_deadline
 from bot.services.held_rows import hold_rows
 from bot.services.intake import forwarded_note
 from bot.services.mailout import queue_email
@@ -126,7 +126,7 @@ def acknowledge(
         "form_absent": form_absent,
     }
     start = meeting.start.astimezone(tz) if meeting is not None else None
-    live = tuple((d.due, d.met_at is not None) for d in case.deadlines)
+    live = key_dates(case)
     stated = Stated(today, meeting_at=start, key_dates=key_dates_on(live, today), kept=kept)
     context = ack_context(app, case, meeting, stated)
     queue_email(

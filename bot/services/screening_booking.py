@@ -22,7 +22,7 @@ from bot.core.stated_acks import key_dates_on, mark
 from bot.core.stated_dates import INVITATION, Stated
 from bot.services import panel_calendar
 from bot.services.approvals import withdraw_drafts
-from bot.services.cases import add_event
+from bot.services.cases import add_event, key_dates
 from bot.services.mailout import queue_email
 
 log = logging.getLogger(__name__)
@@ -235,7 +235,7 @@ def send_invitation(
         withdraw_drafts(session, case, INVITATION, now, "the panel was invited afresh")
         if meeting.calendar_event_id is None and not _invited(session, case):
             previous = None  # never "has moved" to a panel never told the first time
-    live = tuple((d.due, d.met_at is not None) for d in case.deadlines)
+    live = key_dates(case)
     kept = {"previous": previous.astimezone(tz).isoformat() if previous else None}
     stated = Stated(today, meeting_at=start, key_dates=key_dates_on(live, today), kept=kept)
     context, ics = invitation(app, case, meeting, stated, now)

@@ -24,6 +24,7 @@ from bot.core.stated_dates import (
     Verdict,
     on_sending,
 )
+from bot.services.cases import key_dates
 
 
 def day_of(app: App, moment: datetime) -> date:
@@ -107,6 +108,6 @@ def case_now(app: App, row: OutboxMessage, case: Case) -> CaseNow:
         received=case.sin_received_on if case.kind == "complaint" else None,
         reply_due=reply_due,
         meeting_at=at.astimezone(app.config.partnership.time_zone) if at else None,
-        key_dates=tuple((d.due, d.met_at is not None) for d in case.deadlines),
+        key_dates=key_dates(case),
         decided=case.decision is not None,
     )
