@@ -16,8 +16,8 @@ RETURN_WITHIN_MONTHS = 12
 # The local authority notifies the National Panel within days of becoming aware, and sends the
 # SIN about then: a notification a month before the SIN arrived names an awareness date first.
 NOTIFIED_BEFORE_ARRIVAL_MONTHS = 1
-# A complaint first sent elsewhere reaches the mailbox days or weeks later; a receipt day a
-# year before it arrived is a mistyped year.
+# A complaint or a SIN first sent elsewhere reaches the mailbox days or weeks later; a receipt
+# day a year before it arrived is a mistyped year.
 RECEIVED_BEFORE_ARRIVAL_MONTHS = 12
 
 
@@ -62,27 +62,34 @@ def answered_problem(answered: date, received: date, today: date) -> str | None:
 
 
 def received_problem(
-    received: date, arrived: date, today: date, answered: date | None
+    received: date,
+    arrived: date,
+    today: date,
+    answered: date | None,
+    *,
+    what: str = "the complaint",
+    met_by: str = "the reply was sent",
 ) -> str | None:
-    """A complaint's corrected receipt day: not after it reached the mailbox (`arrived`), nor
-    after today or the reply, nor a year before it arrived."""
+    """A corrected receipt day of `what` (a complaint, a SIN): not after it reached the
+    mailbox (`arrived`), nor after today or the event that met its clock (`answered`: the
+    reply, the Screening Panel's decision), nor a year before it arrived."""
     usage = "Correct Received: <date> because <reason>"
     if received > today:
         return f"{fmt_date(received)} is after today ({fmt_date(today)}); check the date: {usage}"
     if received > arrived:
         return (
-            f"{fmt_date(received)} is after the complaint reached the mailbox "
+            f"{fmt_date(received)} is after {what} reached the mailbox "
             f"({fmt_date(arrived)}), so it cannot be the day it was received: {usage}"
         )
     if answered is not None and received > answered:
         return (
-            f"{fmt_date(received)} is after the reply was sent ({fmt_date(answered)}); check "
+            f"{fmt_date(received)} is after {met_by} ({fmt_date(answered)}); check "
             f"the date: {usage}"
         )
     if received < add_months(arrived, -RECEIVED_BEFORE_ARRIVAL_MONTHS):
         return (
             f"{fmt_date(received)} is more than {RECEIVED_BEFORE_ARRIVAL_MONTHS} months before "
-            f"the complaint reached the mailbox ({fmt_date(arrived)}); check the year: {usage}"
+            f"{what} reached the mailbox ({fmt_date(arrived)}); check the year: {usage}"
         )
     return None
 

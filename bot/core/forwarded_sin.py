@@ -30,9 +30,8 @@ from bot.core.plan_effects import Acknowledge, Effect, Triage
 from bot.core.snapshot import Snapshot
 
 _CHECK = (
-    "If the local authority became aware on another day, write Aware: <date> on the case "
-    "(a later day: Aware: <date> because <reason>); the Screening Panel's clock has no "
-    "correction command"
+    "If it reached the partnership on another day, write Correct Received: <date> because "
+    "<reason> on the case; if the local authority became aware on another day, Aware: <date>"
 )
 
 

@@ -105,10 +105,7 @@ _COMPLAINTS_ONLY = "this applies to complaint records only; this is a review cas
 _NO_RESPONSE_CLOCK = (
     "this applies to complaint records only; an escalation record has no response clock"
 )
-_ANSWERED = {
-    **{s: _COMPLAINTS_ONLY for s in REVIEW_STAGES},
-    Stage.ESCALATION: _NO_RESPONSE_CLOCK,
-}
+_ANSWERED = {**{s: _COMPLAINTS_ONLY for s in REVIEW_STAGES}, Stage.ESCALATION: _NO_RESPONSE_CLOCK}
 _NEEDS_RR = "record Report submitted: <date> first; the CSPR decision follows the Rapid Review"
 
 
@@ -163,6 +160,8 @@ _VOTE_PAST = {s: _SCREENING_PAST.format(stage=describe_stage(s)) for s in AFTER_
 _RR_OVER = {s: _RR_DONE for s in AFTER_RAPID_REVIEW}
 _CSPR_ONLY = {s: _NEEDS_CSPR for s in (*DECIDED, Stage.CSPR_DECISION)}
 _PUBLICATION = {s: _NEEDS_CSPR for s in (Stage.SCREENING, *DECIDED, Stage.CSPR_DECISION)}
+_RECEIPT_PAST = "the Rapid Review has been submitted: the clocks counted from receipt are settled"
+_SETTLED = {s: _RECEIPT_PAST for s in AFTER_RAPID_REVIEW}
 _ACTIONS = {Stage.NO_FURTHER_ACTION: "the panel decided no further action; there is no action plan"}
 
 RULES: Mapping[type, Rule] = MappingProxyType(
@@ -308,14 +307,20 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             _ACTIONS,
             meets=("action:",),
         ),
-        # The events in c.Corrected: CSPR, Notified, Meeting held, Report submitted, Report
-        # sent, Published, Answered, Received. On a complaint record only `Correct Answered:`
-        # and `Correct Received:` have something to correct; the handler says so for the rest.
+        # Every event in c.Corrected but Received; the handler refuses what a record lacks.
         c.CorrectDate: _rule(
             "Correct <event>:",
             BM,
             (*DECIDED, *AFTER_RAPID_REVIEW, Stage.COMPLAINT),
             {Stage.SCREENING: "nothing has been recorded yet that could be corrected"},
+            corrects=True,
+        ),
+        # A SIN's receipt while the clocks from it are open or just met (see README).
+        c.CorrectReceived: _rule(
+            "Correct Received:",
+            BM,
+            (Stage.SCREENING, *DECIDED, Stage.COMPLAINT),
+            _SETTLED,
             corrects=True,
         ),
         # The screening meeting: moved or called off while the panel's decision is open or

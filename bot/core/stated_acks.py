@@ -47,7 +47,7 @@ RESCHEDULE = (
 class CaseNow:
     """The case as it stands when the email is about to go."""
 
-    received: date | None = None  # a complaint's receipt day
+    received: date | None = None  # the day the complaint or SIN was received
     reply_due: date | None = None  # a complaint's response date, while no response is recorded
     meeting_at: datetime | None = None  # the Screening Panel's start (local); None: none booked
     key_dates: tuple[tuple[date, bool], ...] = ()  # each deadline's due day, and whether met
@@ -111,13 +111,24 @@ def _sin_ack(stated: Stated, now: datetime, on: date, live: CaseNow) -> Verdict 
     gone = live.meeting_at is not None and live.meeting_at <= now
     dates = key_dates_on(live.key_dates, on)
     panel = (live.meeting_at, gone) != (stated.meeting_at, stated.meeting_gone)
-    if not panel and dates == stated.key_dates:
+    # Kept since the receipt could be corrected; one written before gives no day to compare.
+    received = stated.received is not None and stated.received != live.received
+    if not (panel or received) and dates == stated.key_dates:
         return None
     changed = [_panel_change(stated.meeting_at, live.meeting_at, gone)] if panel else []
+    if received:
+        changed.append(
+            f"it counted from {_day(stated.received)}, corrected since to {_day(live.received)}"
+        )
     if dates != stated.key_dates:
         changed.append(_dates_change(stated.key_dates, dates))
     restated = replace(
-        stated, written_on=on, meeting_at=live.meeting_at, meeting_gone=gone, key_dates=dates
+        stated,
+        written_on=on,
+        received=live.received if stated.received is not None else None,
+        meeting_at=live.meeting_at,
+        meeting_gone=gone,
+        key_dates=dates,
     )
     return Verdict(Action.REWORD, _reworded(on, changed), restated=restated)
 
@@ -171,6 +182,10 @@ def _invitation(stated: Stated, now: datetime, on: date, live: CaseNow) -> Verdi
     restated = replace(stated, written_on=on, key_dates=dates)
     changed = [_dates_change(stated.key_dates, dates)]
     return Verdict(Action.REWORD, _reworded(on, changed), restated=restated)
+
+
+def _day(on: date | None) -> str:
+    return fmt_date(on) if on is not None else "no day"
 
 
 def _when(at: datetime | None) -> str:

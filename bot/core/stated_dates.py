@@ -58,7 +58,7 @@ class Stated:
     late: bool = False  # publication notice: it says that is fewer than required
     report_sent_on: date | None = None  # publication notice: the report's sending it gives
     return_by: date | None = None  # Appendix B request: the return date it asks for
-    received: date | None = None  # complaint acknowledgement: the day it gives as received
+    received: date | None = None  # an acknowledgement: the receipt day it counts from
     meeting_at: datetime | None = None  # the Screening Panel's start it gives (local time)
     meeting_gone: bool = False  # ... as gone by when it was written, not as to come
     # The key dates it lists, each with its mark as written ("", "today", "passed").

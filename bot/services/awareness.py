@@ -7,6 +7,7 @@ and every date that was set aside.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -84,11 +85,18 @@ def retime(
     form: StoredMessage | None = None,
     *,
     opening: bool = False,
+    corrected: str | None = None,
 ) -> Choice:
     """Choose the start from what is known now and store panel_notification if it changed.
     `opening`: the case was opened by the message being handled, which set panel_notification
-    from its receipt a moment ago (see set_deadline's `restate`)."""
-    choice = choose(facts_for(session, app, case, now))
+    from its receipt a moment ago (see set_deadline's `restate`). `corrected`: the receipt was
+    just corrected (`Correct Received:`), as this note says; a start taken from the old receipt
+    is then no candidate, as the correction replaces that fact (a form's or an `Aware:` date
+    still is, and the earliest plausible still wins)."""
+    facts = facts_for(session, app, case, now)
+    if corrected is not None and facts.recorded and facts.recorded.source is Source.RECEIPT:
+        facts = replace(facts, recorded=None)
+    choice = choose(facts)
     chosen = choice.chosen
     case.la_aware_on = None if chosen.source is Source.RECEIPT else chosen.on
     case.aware_source = chosen.source.value
@@ -96,7 +104,8 @@ def retime(
         NAME, chosen.on, app.calendar, assumption=choice.assumption, basis=choice.explanation()
     )
     if chosen.source is Source.RECEIPT:
-        deadline = with_assumption(deadline, _opening_receipt_note(session, app, case, form))
+        note = corrected or _opening_receipt_note(session, app, case, form)
+        deadline = with_assumption(deadline, note)
     row = next((d for d in case.deadlines if d.name == NAME), None)
     if row is None or (row.start, row.explanation) != (deadline.start, deadline.explain()):
         set_deadline(session, case, deadline, now, restate=opening)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import cast
 
@@ -126,8 +127,11 @@ def acknowledge(
         "form_absent": form_absent,
     }
     start = meeting.start.astimezone(tz) if meeting is not None else None
-    live = key_dates(case)
-    stated = Stated(today, meeting_at=start, key_dates=key_dates_on(live, today), kept=kept)
+    dates = key_dates_on(key_dates(case), today)
+    # The receipt day it counts from: a correction since makes it write the email again.
+    stated = Stated(
+        today, received=case.sin_received_on, meeting_at=start, key_dates=dates, kept=kept
+    )
     context = ack_context(app, case, meeting, stated)
     queue_email(
         session,
@@ -156,12 +160,15 @@ def ack_context(app: App, case: Case, meeting: Meeting | None, stated: Stated) -
     """The acknowledgement's words as of `stated.written_on`: its panel and key dates as they
     stand that day (a panel time gone by is said to be), the rest as first written."""
     kept = stated.kept
-    overdue, sent_on = kept.get("screening_overdue"), kept.get("sent_on")
+    received_at = datetime.fromisoformat(str(kept["received_at"]))
+    overdue = kept.get("screening_overdue")
+    if stated.received is not None:  # kept with its receipt day, which may be corrected since
+        overdue = _overdue_when_opened(app, case)
     return {
         "passed_on": bool(kept.get("passed_on")),
-        "sent_on": date.fromisoformat(str(sent_on)) if sent_on else None,
+        "sent_on": _counted_from(case, kept, received_at.date()),
         "case": {"ref": case.ref, "initials": case.initials},
-        "received_at": datetime.fromisoformat(str(kept["received_at"])),
+        "received_at": received_at,
         "arrival_unknown": bool(kept.get("arrival_unknown")),
         "screening": meeting_context(app, meeting, gone=stated.meeting_gone),
         "screening_overdue": date.fromisoformat(str(overdue)) if overdue else None,
@@ -170,3 +177,20 @@ def ack_context(app: App, case: Case, meeting: Meeting | None, stated: Stated) -
         "form_unread": bool(kept.get("form_unread")),
         "form_absent": bool(kept.get("form_absent")),
     }
+
+
+def _counted_from(case: Case, kept: Mapping[str, object], arrived: date) -> date | None:
+    """The earlier day a forwarded SIN's deadlines count from, as the case stands when the
+    acknowledgement is written: a receipt corrected since (`Correct Received:`) is the one
+    it gives, never the day first read."""
+    if not (kept.get("sent_on") or kept.get("passed_on")):
+        return None
+    return case.sin_received_on if case.sin_received_on < arrived else None
+
+
+def _overdue_when_opened(app: App, case: Case) -> str | None:
+    """The Screening Panel's due day, as the case stands, when it had gone by before the case
+    was opened: what the acknowledgement apologises for."""
+    opened = case.opened_at.astimezone(app.config.partnership.time_zone).date()
+    row = next((d for d in case.deadlines if d.name == "screening_meeting"), None)
+    return row.due.isoformat() if row is not None and row.due < opened else None

@@ -105,7 +105,7 @@ def case_now(app: App, row: OutboxMessage, case: Case) -> CaseNow:
     )
     at = meeting.start if meeting is not None and meeting.cancelled_at is None else None
     return CaseNow(
-        received=case.sin_received_on if case.kind == "complaint" else None,
+        received=case.sin_received_on,
         reply_due=reply_due,
         meeting_at=at.astimezone(app.config.partnership.time_zone) if at else None,
         key_dates=key_dates(case),

@@ -16,7 +16,7 @@ ARRIVED = date(2026, 12, 23)  # the day the complaint reached the mailbox
 def test_correct_received_is_read_with_its_date_and_reason() -> None:
     line = "Correct Received: 16/12/2026 because it went to the council's complaints team first"
     [cmd] = c.parse_commands(line, today=TODAY).commands
-    assert cmd == c.CorrectDate(
+    assert cmd == c.CorrectReceived(
         c.Corrected.RECEIVED,
         date(2026, 12, 16),
         "it went to the council's complaints team first",

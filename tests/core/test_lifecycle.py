@@ -60,6 +60,7 @@ def example(
         c.CsprDecision: c.CsprDecision(hold, "" if hold else "learning already in hand", line, on),
         # The explicit correction: it may move a start later, so it starts nothing here.
         c.CorrectDate: c.CorrectDate(c.Corrected.CSPR, on, "typo", line),
+        c.CorrectReceived: c.CorrectReceived(c.Corrected.RECEIVED, on, "forwarded late", line),
         c.ReviewerAppointed: c.ReviewerAppointed("Alex Invented", line),
         c.FamilyPreview: c.FamilyPreview(on, line),
         c.PublicationPlanned: c.PublicationPlanned(on, False, line),

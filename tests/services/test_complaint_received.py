@@ -83,12 +83,14 @@ def test_impossible_days_and_other_senders_are_refused_saying_why(two: Bot) -> N
     assert "only the Business Manager may" in text and clock(two, FIRST).due == date(2027, 1, 25)
 
 
-def test_on_a_review_case_it_is_refused_naming_the_awareness_command(bot: Bot) -> None:
+def test_on_a_review_case_after_the_rapid_review_it_is_refused_saying_why(bot: Bot) -> None:
     decide_rapid_review(bot, "2026-12-17T09:00")
-    due = bot.due("panel_notification")
+    answer(bot, "2026-12-17T09:30", "TSCP-2026-0001", "Notified: 17/12/2026")
+    answer(bot, "2026-12-17T09:40", "TSCP-2026-0001", "Report submitted: 17/12/2026")
+    due = bot.due("screening_meeting")
     text = answer(
         bot, "2026-12-17T10:00", "TSCP-2026-0001", "Correct Received: 15/12/2026 because x"
     )
     assert "NOT CARRIED OUT" in text
-    assert "applies to complaint records only" in text and "Aware: <date>" in text
-    assert bot.due("panel_notification") == due
+    assert "the clocks counted from receipt are settled" in " ".join(text.split())
+    assert bot.due("screening_meeting") == due

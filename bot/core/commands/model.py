@@ -159,6 +159,13 @@ class CorrectDate:
 
 
 @dataclass(frozen=True)
+class CorrectReceived(CorrectDate):
+    """`Correct Received:`: the day a complaint or a SIN reached the partnership. A type of its
+    own so the lifecycle table can accept it while a SIN is at screening, when no other
+    recorded event exists to correct."""
+
+
+@dataclass(frozen=True)
 class ReviewerAppointed:
     name: str
     line: str
@@ -272,6 +279,7 @@ Command: TypeAlias = (
     | Delay
     | CsprDecision
     | CorrectDate
+    | CorrectReceived
     | ReviewerAppointed
     | FamilyPreview
     | PublicationPlanned

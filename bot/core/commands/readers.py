@@ -17,6 +17,7 @@ from bot.core.commands.model import (
     Close,
     CorrectDate,
     Corrected,
+    CorrectReceived,
     CsprDecision,
     Decision,
     Delay,
@@ -279,7 +280,8 @@ def _correction_reader(what: Corrected, keyword: str) -> _Reader:
         reason = _after_because(rest)
         if not reason:
             raise _BadValue(f"a correction needs its reason; {usage}")
-        return CorrectDate(what, on, reason, line)
+        kind = CorrectReceived if what is Corrected.RECEIVED else CorrectDate
+        return kind(what, on, reason, line)
 
     return read
 

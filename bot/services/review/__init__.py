@@ -64,6 +64,7 @@ HANDLERS: dict[type, Callable[..., str]] = {
     c.Delay: delay,
     c.CsprDecision: cspr,
     c.CorrectDate: correct_date,
+    c.CorrectReceived: correct_date,
     c.ReviewerAppointed: reviewer,
     c.FamilyPreview: family_preview,
     c.PublicationPlanned: publication_planned,

@@ -17,6 +17,7 @@ from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
 from bot.services.cases import add_event, set_deadline
+from bot.services.review import sin_received
 from bot.services.review.common import (
     Actor,
     CommandRefused,
@@ -125,29 +126,37 @@ _PUBLICATION = (c.Corrected.REPORT_SENT, c.Corrected.PUBLISHED)
 _COMPLAINT_EVENTS = (c.Corrected.ANSWERED, c.Corrected.RECEIVED)
 
 
-def _applies(case: Case, what: c.Corrected) -> None:
+# On a review case the receipt is the SIN's: its own clocks, its own emails.
+_SIN_RECEIVED = (
+    sin_received.WHAT,
+    lambda case: case.sin_received_on,
+    sin_received.correct_sin_received,
+    "",  # always recorded: the day the SIN arrived, or the day the forwarded email was sent
+)
+
+
+def _event(case: Case, what: c.Corrected) -> tuple[str, Callable[[Case], date | None], _Apply, str]:
     """A complaint record has two days to correct, its receipt and its reply; a review case
-    has the others."""
+    has the others, and its SIN's receipt."""
     complaint = case.kind == "complaint"
     if complaint and what not in _COMPLAINT_EVENTS:
         raise CommandRefused(
             "this is a complaint record; only `Correct Received:` and `Correct Answered:` "
             "(<date> because <reason>) apply to it"
         )
-    if not complaint and what is c.Corrected.RECEIVED:
-        raise CommandRefused(
-            "`Correct Received:` applies to complaint records only; on a review case the "
-            "clocks start from the local authority's awareness: write Aware: <date>"
-        )
     if not complaint and what is c.Corrected.ANSWERED:
         raise CommandRefused("`Correct Answered:` applies to complaint records only")
+    return _SIN_RECEIVED if _sin(case, what) else _EVENTS[what]
+
+
+def _sin(case: Case, what: c.Corrected) -> bool:
+    return what is c.Corrected.RECEIVED and case.kind != "complaint"
 
 
 def correct_date(
     session: Session, app: App, case: Case, cmd: c.CorrectDate, actor: Actor, now: datetime
 ) -> str:
-    _applies(case, cmd.what)
-    what, recorded, apply, first = _EVENTS[cmd.what]
+    what, recorded, apply, first = _event(case, cmd.what)
     old = recorded(case)
     if old is None:
         raise CommandRefused(
@@ -174,12 +183,25 @@ def correct_date(
         if cmd.what in _PUBLICATION
         else ""
     )
-    due = f"; {response_due(case, app, now)}" if cmd.what is c.Corrected.RECEIVED else ""
-    told = _told_otherwise(session, case, cmd.what, what, now)
+    due = _now_due(session, app, case, cmd.what, now)
+    told = (
+        sin_received.told(session, case, now)
+        if _sin(case, cmd.what)
+        else _told_otherwise(session, case, cmd.what, what, now)
+    )
     return (
         f"{what} corrected from {deadlines.fmt_date(old)} to {deadlines.fmt_date(new)}"
         f"{given}{due}{told}"
     )
+
+
+def _now_due(session: Session, app: App, case: Case, which: c.Corrected, now: datetime) -> str:
+    """What a corrected receipt moved, for the reply; nothing to add for the other events."""
+    if which is not c.Corrected.RECEIVED:
+        return ""
+    if _sin(case, which):
+        return f"; {sin_received.now_due(session, case, app, now)}"
+    return f"; {response_due(case, app, now)}"
 
 
 # The notices to outside bodies that state each correctable date. One already sent (or approved

@@ -19,16 +19,20 @@ from bot.services.digest_names import email_name
 NOTICE_OUTDATED = "sent_notice_outdated"
 
 
-def told_otherwise(session: Session, case: Case, event: str, now: datetime, what: str) -> str:
+def told_otherwise(
+    session: Session, case: Case, event: str, now: datetime, what: str, *, sent_only: bool = False
+) -> str:
     """A notice of `event` already sent (or approved and on its way) that the change just
     recorded makes untrue: the Business Manager is told, in the reply and under "Needs your
     attention", that it `what` ("gave the old date ...: tell ..."). Returns what to add to
-    the reply, or ""."""
+    the reply, or "". `sent_only`: one still waiting to go is written again as the case then
+    stands (bot.core.stated_acks), so only one gone counts."""
+    statuses = ("sent",) if sent_only else ("pending", "sent")
     sent = session.scalars(
         select(OutboxMessage.id).where(
             OutboxMessage.case_id == case.id,
             OutboxMessage.event == event,
-            OutboxMessage.status.in_(("pending", "sent")),
+            OutboxMessage.status.in_(statuses),
         )
     ).all()
     if not sent:
