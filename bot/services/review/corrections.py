@@ -17,7 +17,6 @@ from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
 from bot.services.cases import add_event, set_deadline
-from bot.services.review import sin_received
 from bot.services.review.common import (
     Actor,
     CommandRefused,
@@ -34,6 +33,9 @@ from bot.services.review.complaints import (
 from bot.services.review.publishing import check_published, notice_actually_given, set_report_sent
 from bot.services.review.rapid_review import met_rapid_review, record_notification
 from bot.services.review.sent_notices import told_otherwise
+from bot.services.review.sin_received import WHAT as SIN_RECEIVED
+from bot.services.review.sin_received import correct_sin_received, now_due
+from bot.services.review.sin_received import told as sin_told
 
 _Apply = Callable[[Session, App, Case, date, datetime], None]
 
@@ -128,9 +130,9 @@ _COMPLAINT_EVENTS = (c.Corrected.ANSWERED, c.Corrected.RECEIVED)
 
 # On a review case the receipt is the SIN's: its own clocks, its own emails.
 _SIN_RECEIVED = (
-    sin_received.WHAT,
+    SIN_RECEIVED,
     lambda case: case.sin_received_on,
-    sin_received.correct_sin_received,
+    correct_sin_received,
     "",  # always recorded: the day the SIN arrived, or the day the forwarded email was sent
 )
 
@@ -185,7 +187,7 @@ def correct_date(
     )
     due = _now_due(session, app, case, cmd.what, now)
     told = (
-        sin_received.told(session, case, now)
+        sin_told(session, case, now)
         if _sin(case, cmd.what)
         else _told_otherwise(session, case, cmd.what, what, now)
     )
@@ -200,7 +202,7 @@ def _now_due(session: Session, app: App, case: Case, which: c.Corrected, now: da
     if which is not c.Corrected.RECEIVED:
         return ""
     if _sin(case, which):
-        return f"; {sin_received.now_due(session, case, app, now)}"
+        return f"; {now_due(session, case, app, now)}"
     return f"; {response_due(case, app, now)}"
 
 
