@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core.lifecycle import Stage
-from bot.core.signature import CONTACT, GREETING, names_someone, tells_news
+from bot.core.signature import CONTACT, greets, names_someone, tells_news
 
 SNIPPET_LINES = 4
 SNIPPET_WIDTH = 300
@@ -42,7 +42,7 @@ def _not_news(line: str, *, signed_off: bool) -> bool:
     sign-off (with a name or not), a signature's contact line, or a name or job title alone.
     Anything else, however short ("Child now deceased.", "Child Deceased"), is news."""
     line = _plain(line)
-    if not line or GREETING.fullmatch(line) or CONTACT.fullmatch(line):
+    if not line or greets(line) or CONTACT.fullmatch(line):
         return True
     courtesy = _COURTESY.fullmatch(line)
     if courtesy:
@@ -61,7 +61,7 @@ def human_text(reply_text: str, command_lines: Iterable[str]) -> str:
     kept = [
         line.rstrip()
         for line in reply_text.splitlines()
-        if _plain(line) not in taken and not GREETING.fullmatch(_plain(line))
+        if _plain(line) not in taken and not greets(line)
     ]
     return "\n".join(kept).strip()
 

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import re
 
-# "Hi all," / "Dear Jo," / "Morning": a greeting on its own says nothing.
-GREETING = re.compile(
-    r"(?:hi|hello|dear|morning|good\s+(?:morning|afternoon)|afternoon)\b[^.?!]{0,30}[,.!]?",
+# "Hi all," / "Dear Jo," / "Good afternoon Jo and Sam": the greeting word and who is greeted.
+_GREETING = re.compile(
+    r"(?:hi|hello|dear|morning|afternoon|good\s+(?:morning|afternoon|evening))\b"
+    r"(?P<comma>\s*,)?\s*(?P<names>.*?)\s*[,.!]*",
     re.IGNORECASE,
 )
+# Who a greeting is to when it names no one: "Hi all", "Morning everyone", "Hello again".
+_GROUPS = frozenset(
+    {"all", "both", "everyone", "everybody", "there", "team", "colleagues", "members", "again"}
+)
+_GREETING_JOINS = frozenset({"and", "&", "or"})
+_TITLE = re.compile(r"(?:mr|mrs|ms|miss|mx|dr|prof|sgt|dc|ds|di|pc)\.", re.IGNORECASE)
+_NAME = re.compile(r"[A-Z][\w'\u2019/-]*")
 # A signature's contact lines: "Tel: 0161 496 0000", "07700 900000", an email address, a website.
 CONTACT = re.compile(
     r"(?:(?:tel|telephone|phone|mobile|mob|fax|e-?mail|web|ext)\.?\s*:?\s*|[tme]\s*:\s*)?"
@@ -39,6 +47,39 @@ _NEWS_PHRASE = re.compile(r"\bpassed\s+away\b", re.IGNORECASE)
 # Words that join the capitalised words of a job title or an agency's name.
 _JOINING = frozenset({"of", "and", "for", "the", "to", "at", "in", "&", "|", "-", "\u2013", "/"})
 _SHOUTING = re.compile(r"[A-Z]{5,}")
+
+
+def greets(line: str) -> bool:
+    """Whether the line is only a greeting: its word and at most three names or a group, as
+    "Hi Jo,", "Morning all", "Dear Business Manager," or "Good afternoon Jo and Sam". Never a
+    line with more after them ("Hi Jo, the child died last night.", "Hi all, chronology
+    attached."): that is something written, whatever greeting it opens with."""
+    found = _GREETING.fullmatch(" ".join(line.split()))
+    if found is None:
+        return False
+    greeted = found.group("names")
+    if tells_news(greeted) or _SHOUTING.search(greeted):
+        return False
+    return _only_names(greeted.split(), lower_first=not found.group("comma"))
+
+
+def _only_names(words: list[str], *, lower_first: bool) -> bool:
+    """Whether the words greeted are at most three names or groups, joined as a list is ("Jo,
+    Sam and Ali"); lower_first: the first may be a name typed in lower case ("hi jo")."""
+    if not words:
+        return True
+    if words[0] in _GREETING_JOINS or words[-1] in _GREETING_JOINS:
+        return False
+    names = [w.rstrip(",") for w in words if w not in _GREETING_JOINS]
+    listed = any(w in _GREETING_JOINS for w in words)
+    if len(names) > 3 or (not listed and any(w.endswith(",") for w in words[:-1])):
+        return False
+    lower = lower_first and names[0].isalpha() and names[0].islower()
+    return all(_greeted(w) or (n == 0 and lower) for n, w in enumerate(names))
+
+
+def _greeted(word: str) -> bool:
+    return bool(_NAME.fullmatch(word) or _TITLE.fullmatch(word)) or word.lower() in _GROUPS
 
 
 def names_someone(text: str, *, signing: bool, signed_off: bool = False) -> bool:

@@ -130,6 +130,30 @@ def test_human_text_drops_command_lines_and_greetings() -> None:
     assert human_text("Dear Jo,\nVote: rapid review", ["Vote:  rapid review"]) == ""
 
 
+@pytest.mark.parametrize(
+    "greeting",
+    ["Hi Jo,", "Morning all", "Dear Business Manager,", "Good afternoon Jo and Sam", "hi jo"],
+)
+def test_a_greeting_alone_is_not_what_a_person_wrote(greeting: str) -> None:
+    assert human_text(f"{greeting}\nVote: rapid review", ["Vote: rapid review"]) == ""
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Hi Jo, the child died last night.",
+        "Morning all - mother arrested.",
+        "Hi all, chronology attached.",
+        "Dear Jo, Child Deceased",
+        "Hi Jo, can you call me",
+    ],
+)
+def test_what_follows_a_greeting_on_its_line_is_written_and_shown(line: str) -> None:
+    assert human_text(f"{line}\nVote: rapid review", ["Vote: rapid review"]) == line
+    assert human_text(line, []) == line
+    assert says_something(line, had_commands=True)
+
+
 def test_snippet_keeps_the_first_lines_short_and_says_what_it_left_out() -> None:
     assert snippet("a\n\nb\nc\nd") == "a\nb\nc\nd"
     assert snippet("a\n\nb\nc\nd\ne\nf") == "a\nb\nc\nd\n(2 more lines in the email)"

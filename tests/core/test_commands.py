@@ -571,6 +571,11 @@ def test_a_thank_you_below_a_greeting_is_not_a_sign_off() -> None:
     assert only("Morning,\nThank you\nVote: NFA") == Vote(NFA, "Vote: NFA")
 
 
+def test_a_greeting_with_more_on_its_line_is_text_so_the_signature_below_is_not_read() -> None:
+    body = "Hi all, chronology attached.\n\nKind regards\nDana\nAware: 14/12/2026"
+    assert parse(body) == ParsedCommands(commands=(), errors=())
+
+
 def test_a_command_in_a_postscript_is_read_as_the_body_is() -> None:
     body = "Noted.\n\nRegards\nDana\n\nP.S. Vote: rapid review"
     assert only(body) == Vote(RR, "P.S. Vote: rapid review")

@@ -198,3 +198,9 @@ def test_news_or_a_command_below_a_signature_is_shown_but_never_obeyed() -> None
     command = "Thanks.\n\nVote: NFA\n\nThanks\nJo\nVote: rapid review"
     assert text_to_show(command) == "Thanks.\n\nVote: NFA\n\nVote: rapid review"
     assert new_text(command) == "Thanks.\n\nVote: NFA"
+
+
+def test_a_line_opening_with_hi_that_says_something_is_text_a_sign_off_can_close() -> None:
+    body = "Hi all, chronology attached.\n\nKind regards\nDana\n\nAware: 14/12/2026"
+    assert new_text(body) == "Hi all, chronology attached."  # the Aware: line is not obeyed
+    assert text_to_show(body) == "Hi all, chronology attached.\n\nAware: 14/12/2026"

@@ -94,3 +94,21 @@ def test_a_fifth_line_of_news_is_shown_and_what_is_left_out_is_said(bot: Bot) ->
     assert f"  {news}" in alert and "  | (1 more line in the email)" in alert
     digest = _new_on_case(bot)
     assert f"      {news}" in digest and "(1 more line in the email)" in digest
+
+
+def test_news_on_the_greeting_line_is_alerted_not_taken_for_an_empty_reply(bot: Bot) -> None:
+    _arrives(bot, "case-reply-death-on-the-greeting-line.eml", OFFICER)
+    assert "  | Hi Jo, the child died last night." in _alert(bot)
+    assert "      | Hi Jo, the child died last night." in _new_on_case(bot)
+    assert not any(NOTHING_WRITTEN in e.detail for e in bot.case().events)
+
+
+def test_an_aware_below_the_signature_of_a_reply_opening_hi_all_is_not_obeyed(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(
+        BM,
+        reply("TSCP-2026-0001"),
+        "Hi all, chronology attached.\n\nKind regards\nJo\nBusiness Manager\nAware: 14/12/2026",
+    )
+    bot.run()
+    start = next(d.start for d in bot.case().deadlines if d.name == "panel_notification")
+    assert start == date(2026, 12, 16)  # the SIN's day: a signature's lines are no instruction

@@ -20,7 +20,7 @@ from bot.core.commands.sign_off import (
     postscript,
     signature_line,
 )
-from bot.core.signature import GREETING, tells_news
+from bot.core.signature import greets, tells_news
 
 # Shown above what follows an unmarked quote of an email the bot does not hold: the sender's
 # words cannot be told from the quote, and seeing the quote is better than missing the reply.
@@ -79,7 +79,7 @@ def _quoted_from(lines: list[str], i: int) -> bool:
 def _is_text(line: str) -> bool:
     """Whether a line is something written: not blank, nor a greeting ("Hi Jo,")."""
     probe = _plain(line)
-    return bool(probe) and GREETING.fullmatch(probe) is None
+    return bool(probe) and not greets(probe)
 
 
 def _signs_off(lines: list[str], i: int, kept: list[str]) -> bool:
