@@ -107,9 +107,55 @@ def tells_news(text: str) -> bool:
 
 def signs(line: str, *, signed_off: bool) -> bool:
     """Whether a line is one a signature is made of: blank, a contact line, or a name, a job
-    title or an agency. Never a line with a colon ("Aware: 14/12/2026"), which is a command or
-    a sentence, whatever its capitals; a contact line's "Tel:" is read as contact first."""
+    title or an agency. A line with a colon ("Aware: 14/12/2026") is a command or a sentence,
+    whatever its capitals, except a contact line's "Tel:" and, below a closing, a labelled
+    detail ("Out of hours: Emergency Duty Team 0161 342 2222"); the reader of commands
+    (bot.core.commands.quoting) keeps a command line out of a signature first."""
     line = " ".join(line.split())
     if not line or CONTACT.fullmatch(line):
         return True
-    return ":" not in line and names_someone(line, signing=True, signed_off=signed_off)
+    if ":" in line:
+        return signed_off and labels_detail(line)
+    return names_someone(line, signing=True, signed_off=signed_off)
+
+
+# A signature's labelled details name a place, a team or a number ("Base: Tameside General
+# Hospital", "Out of hours: Emergency Duty Team"): news words that name a service are theirs.
+# Not these, which tell something happening whatever line they are on ("Update: Mother
+# Arrested"), nor labels that announce news rather than name a detail.
+_HAPPENED = frozenset(
+    {w for w in _NEWS_WORDS if w.endswith("ed")} | {"died", "dies", "dead", "deteriorating"}
+)
+_ANNOUNCING = frozenset(
+    {"update", "note", "nb", "fyi", "important", "also", "further", "news", "latest", "urgent"}
+)
+_LABEL = re.compile(r"(?P<label>[A-Za-z][\w'&/() -]{0,30}?)\s*:\s*(?P<detail>.+)")
+# "Emergency Duty Team 0161 342 2222", "Duty desk - 0161 496 0000": words, then a number.
+_WORDS_AND_NUMBER = re.compile(r"(?P<words>[^\d:]*?)[\s,\-\u2013]*(?:on\s+)?(?P<number>[+(\d].*)")
+
+# A note in brackets after the number: "0161 342 2222 (24 hours)".
+_AFTERTHOUGHT = re.compile(r"\s*\([\w\s/-]{1,20}\)$")
+
+
+def labels_detail(line: str) -> bool:
+    """Whether the line is a signature's labelled detail: a short label, a colon, and a name, a
+    place, a contact or words and a phone number; never a sentence (a full stop, a word in
+    lower case that is no joining word) nor news of something that happened."""
+    found = _LABEL.fullmatch(" ".join(line.split()))
+    if found is None or line.rstrip()[-1] in ".!?;":
+        return False
+    label, detail = found.group("label"), found.group("detail")
+    said = {w.lower() for w in re.findall(r"[A-Za-z]+", line)}
+    if said & _HAPPENED or _NEWS_PHRASE.search(line) or label.split()[0].lower() in _ANNOUNCING:
+        return False
+    return CONTACT.fullmatch(detail) is not None or _names_with_number(detail)
+
+
+def _names_with_number(detail: str) -> bool:
+    number = _WORDS_AND_NUMBER.fullmatch(_AFTERTHOUGHT.sub("", detail))
+    if number is None or not number.group("words"):
+        return names_someone(detail, signing=True, signed_off=True)
+    words, phone = number.group("words"), number.group("number")
+    return CONTACT.fullmatch(phone) is not None and names_someone(
+        words, signing=True, signed_off=True
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.commands.quoting import UNCHECKED, new_text, quotes_unmarked, text_to_show
 
 ATTRIBUTION = "On Wed, 16 Dec 2026 at 09:05, TSCP <tscp@tameside.gov.uk> wrote:"
@@ -204,3 +206,40 @@ def test_a_line_opening_with_hi_that_says_something_is_text_a_sign_off_can_close
     body = "Hi all, chronology attached.\n\nKind regards\nDana\n\nAware: 14/12/2026"
     assert new_text(body) == "Hi all, chronology attached."  # the Aware: line is not obeyed
     assert text_to_show(body) == "Hi all, chronology attached.\n\nAware: 14/12/2026"
+
+
+EMERGENCY_DUTY = "Out of hours: Emergency Duty Team 0161 496 0999"
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        EMERGENCY_DUTY,
+        "Base: Tameside General Hospital",
+        "Out of hours: Emergency Duty Team on 0161 496 0999 (24 hours)",
+        "Team: Missing From Home",
+    ],
+)
+def test_a_labelled_detail_below_a_closing_is_the_signatures(detail: str) -> None:
+    body = f"Vote: rapid review\n\nKind regards\nDana\nNamed Nurse\n{detail}\n"
+    assert text_to_show(body) == new_text(body) == "Vote: rapid review"
+
+
+def test_a_labelled_detail_lets_thanks_close_the_reply() -> None:
+    body = f"Noted.\n\nThanks\n\nDana Whitlow\nNamed Nurse\n{EMERGENCY_DUTY}"
+    assert text_to_show(body) == new_text(body) == "Noted."
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Update: Mother Arrested",
+        "Forgot to say: mum was arrested this morning",
+        "Hospital: Child Admitted Overnight",
+        "Vote: rapid review",
+    ],
+)
+def test_news_or_a_command_with_a_colon_below_a_signature_is_still_shown(written: str) -> None:
+    body = f"Noted.\n\nKind regards\nDana\n{EMERGENCY_DUTY}\n{written}"
+    assert text_to_show(body) == f"Noted.\n\n{written}"
+    assert new_text(body) == "Noted."

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import Vote
@@ -17,7 +18,7 @@ from bot.core.attention import NOTHING_WRITTEN
 from bot.services.digest import send_digest_if_due
 from tests.fixtures.app import ROOT
 from tests.fixtures.mail import drop_into_maildir
-from tests.services.test_lifecycle import BM, POLICE, Bot, body_of, delivered, reply
+from tests.services.test_lifecycle import BM, HEALTH, POLICE, Bot, body_of, delivered, reply
 
 CORPUS = ROOT / "tests" / "corpus"
 OFFICER = "morgan.invented@gmp.police.uk"
@@ -112,3 +113,19 @@ def test_an_aware_below_the_signature_of_a_reply_opening_hi_all_is_not_obeyed(bo
     bot.run()
     start = next(d.start for d in bot.case().deadlines if d.name == "panel_notification")
     assert start == date(2026, 12, 16)  # the SIN's day: a signature's lines are no instruction
+
+
+@pytest.mark.parametrize(
+    ("name", "sender", "role", "detail"),
+    [
+        ("case-reply-vote-signature-out-of-hours-line.eml", POLICE, "police", "Duty Team"),
+        ("case-reply-vote-signature-base-hospital-line.eml", HEALTH, "health", "Hartley Vale"),
+    ],
+)
+def test_a_vote_whose_signature_labels_a_hospital_or_emergency_team_is_not_news(
+    bot: Bot, name: str, sender: str, role: str, detail: str
+) -> None:
+    _arrives(bot, name, sender)
+    assert _votes(bot) == [(role, "rapid_review")]
+    assert bot.outbox("case_reply_alert") == []  # no alert on every vote from that person
+    assert detail not in _new_on_case(bot)

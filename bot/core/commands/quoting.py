@@ -100,14 +100,14 @@ def _signature_below(lines: list[str], i: int) -> bool:
     very next line, or nothing below but names, titles and contact lines (those after a name
     are the signature's whatever their words: "Hartley Vale Hospital")."""
     following = _plain(lines[i + 1]) if i + 1 < len(lines) else ""
-    if following and signature_line(following, signed_off=False):
+    if following and _signature_line(following, signed_off=False):
         return True
     named = False
     for j in range(i + 1, len(lines)):
         if _starts_any_quote(lines, j):
             break
         probe = _plain(lines[j])
-        if not signature_line(probe, signed_off=named):
+        if not _signature_line(probe, signed_off=named):
             return False
         named = named or bool(probe)
     return True
@@ -129,9 +129,19 @@ def _signature_end(lines: list[str], i: int, *, showing: bool) -> int | None:
 
 def _written_again(probe: str) -> bool:
     """A line below a signature that is no part of it: news, or a command."""
-    if not probe or signature_line(probe, signed_off=True):
+    if not probe or _signature_line(probe, signed_off=True):
         return False
-    return tells_news(probe) or (":" in probe and command_keyword(probe) is not None)
+    return tells_news(probe) or _commands(probe)
+
+
+def _signature_line(probe: str, *, signed_off: bool) -> bool:
+    """A signature's line, never a command line, whatever its shape ("Aware: 14/12/2026" looks
+    like a signature's "Base: Tameside General Hospital")."""
+    return signature_line(probe, signed_off=signed_off) and not _commands(probe)
+
+
+def _commands(probe: str) -> bool:
+    return ":" in probe and command_keyword(probe) is not None
 
 
 def new_text(body: str) -> str:
