@@ -133,6 +133,7 @@ _LABEL = re.compile(r"(?P<label>[A-Za-z][\w'&/() -]{0,30}?)\s*:\s*(?P<detail>.+)
 # "Emergency Duty Team 0161 342 2222", "Duty desk - 0161 496 0000": words, then a number.
 _WORDS_AND_NUMBER = re.compile(r"(?P<words>[^\d:]*?)[\s,\-\u2013]*(?:on\s+)?(?P<number>[+(\d].*)")
 
+_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}")
 # A note in brackets after the number: "0161 342 2222 (24 hours)".
 _AFTERTHOUGHT = re.compile(r"\s*\([\w\s/-]{1,20}\)$")
 
@@ -148,7 +149,10 @@ def labels_detail(line: str) -> bool:
     said = {w.lower() for w in re.findall(r"[A-Za-z]+", line)}
     if said & _HAPPENED or _NEWS_PHRASE.search(line) or label.split()[0].lower() in _ANNOUNCING:
         return False
-    return CONTACT.fullmatch(detail) is not None or _names_with_number(detail)
+    if CONTACT.fullmatch(detail):
+        return True  # "Emergency: 0161 496 0999"
+    # A date is an event's ("Date of death: 14/12/2026"), and a label of news is news's.
+    return not (_DATE.search(detail) or tells_news(label)) and _names_with_number(detail)
 
 
 def _names_with_number(detail: str) -> bool:

@@ -236,6 +236,7 @@ def test_a_labelled_detail_lets_thanks_close_the_reply() -> None:
         "Update: Mother Arrested",
         "Forgot to say: mum was arrested this morning",
         "Hospital: Child Admitted Overnight",
+        "Date of death: 14/12/2026",
         "Vote: rapid review",
     ],
 )
