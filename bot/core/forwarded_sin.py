@@ -42,11 +42,25 @@ def counted_since(snap: Snapshot) -> date | None:
     return counted_from(snap.first_written, snap.arrived_on)
 
 
+def start_unsure(snap: Snapshot) -> bool:
+    """A forwarded SIN counted from the forward only because the day it was first sent could
+    not be read for sure (or read as later, or a year back): the real start may be earlier,
+    so no day counted from the forward is told to anyone outside. Sent the day it was
+    forwarded, the forward's day is the real one."""
+    return (
+        snap.forwarded
+        and snap.arrived_on is not None
+        and counted_since(snap) is None
+        and snap.first_written != snap.arrived_on
+    )
+
+
 def acknowledgement(snap: Snapshot) -> list[Effect]:
+    unsure = start_unsure(snap)
     if not (snap.forwarded and snap.forwarded_by_us):
-        return [Acknowledge()] if snap.can_acknowledge else []
+        return [Acknowledge(start_unsure=unsure)] if snap.can_acknowledge else []
     if snap.first_writer is not None:
-        return [Acknowledge(snap.first_writer)]
+        return [Acknowledge(snap.first_writer, start_unsure=unsure)]
     return [
         Triage(
             "forwarded SIN not acknowledged: the forwarded email gives no agency address the "
@@ -72,9 +86,15 @@ def forwarded_note(snap: Snapshot, since: date | None) -> list[Effect]:
         Triage(
             f"forwarded SIN: its clocks count from {fmt_date(arrived)}, when the forward "
             f"arrived, as {_why_not(snap.first_written, arrived)}. If it was sent to the "
-            f"partnership earlier, its clocks ran from then: check. {_CHECK}"
+            f"partnership earlier, its clocks ran from then: check. {_CHECK}{_untold(snap)}"
         )
     ]
+
+
+def _untold(snap: Snapshot) -> str:
+    if not start_unsure(snap):
+        return ""
+    return ". No key dates were given to the referrer: tell them the deadlines once checked"
 
 
 def _why_not(written: date | None, arrived: date) -> str:

@@ -49,6 +49,9 @@ class BookScreening:
 class Acknowledge:
     # The writer of the forwarded email the Business Manager passed on; None: the sender.
     to: str | None = None
+    # A forwarded SIN whose first day could not be read: its clocks count from the forward,
+    # perhaps later than the real ones, so the acknowledgement states no key dates.
+    start_unsure: bool = False
 
 
 @dataclass(frozen=True)
@@ -225,10 +228,13 @@ def describe(effect: Effect) -> str:
             return "file the message on the case" + (f" ({note})" if note else "")
         case BookScreening():
             return "book the screening panel"
-        case Acknowledge(to=None):
-            return "acknowledge to the sender"
-        case Acknowledge():
-            return "acknowledge to the writer of the forwarded email, not to the forwarder"
+        case Acknowledge(to=None, start_unsure=unsure):
+            return "acknowledge to the sender" + _no_dates(unsure)
+        case Acknowledge(start_unsure=unsure):
+            return (
+                "acknowledge to the writer of the forwarded email, not to the forwarder"
+                + _no_dates(unsure)
+            )
         case RunCommands():
             return "carry out the commands in the message"
         case RecordReturn(agency=None, receipt=receipt):
@@ -288,3 +294,7 @@ def _record(kind: str, linked: str | None, ack: bool, then: str) -> str:
 
 def as_json(effect: Effect) -> dict[str, object]:
     return {"effect": type(effect).__name__, **effect.__dict__, "says": describe(effect)}
+
+
+def _no_dates(unsure: bool) -> str:
+    return ", giving no key dates (the day it was first sent is unsure)" if unsure else ""

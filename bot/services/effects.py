@@ -140,6 +140,7 @@ def _acknowledge(s: Applying, e: mp.Acknowledge) -> None:
             absent,
             s.ack_key,
             writer=e.to,
+            start_unsure=e.start_unsure,
         )
 
 

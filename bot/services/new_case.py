@@ -96,10 +96,12 @@ def acknowledge(
     key: str | None = None,
     *,
     writer: str | None = None,
+    start_unsure: bool = False,
 ) -> None:
     """The referrer's acknowledgement; `key`: its idempotency key, when the message has
     another notification acknowledged under the usual one (bot.services.triage_new_case);
-    `writer`: the referrer who wrote the email the Business Manager forwarded, told instead."""
+    `writer`: the referrer who wrote the email the Business Manager forwarded, told instead;
+    `start_unsure`: a forward whose first day was unread, so no key dates are stated."""
     tz = app.config.partnership.time_zone
     today = now.astimezone(tz).date()
     overdue = screening_overdue(case, today)
@@ -113,6 +115,9 @@ def acknowledge(
         # and its clocks count from the day the referrer sent it, when that was read.
         "passed_on": writer is not None,
         "sent_on": sent_on.isoformat() if sent_on is not None else None,
+        # Forwarded, and the day it was first sent unread: its clocks count from the forward,
+        # perhaps later than the real ones, so it states none (the Business Manager will).
+        "start_unsure": start_unsure,
         "received_at": row.received_at.astimezone(tz).isoformat(),
         # Never tell the referrer a read time as if it were the arrival time.
         "arrival_unknown": row.received_source == FETCH_TIME,
@@ -127,7 +132,7 @@ def acknowledge(
         "form_absent": form_absent,
     }
     start = meeting.start.astimezone(tz) if meeting is not None else None
-    dates = key_dates_on(key_dates(case), today)
+    dates = () if start_unsure else key_dates_on(key_dates(case), today)
     # The receipt day it counts from: a correction since makes it write the email again.
     stated = Stated(
         today, received=case.sin_received_on, meeting_at=start, key_dates=dates, kept=kept
@@ -164,15 +169,17 @@ def ack_context(app: App, case: Case, meeting: Meeting | None, stated: Stated) -
     overdue = kept.get("screening_overdue")
     if stated.received is not None:  # kept with its receipt day, which may be corrected since
         overdue = _overdue_when_opened(app, case)
+    unsure = bool(kept.get("start_unsure"))
     return {
         "passed_on": bool(kept.get("passed_on")),
         "sent_on": _counted_from(case, kept, received_at.date()),
+        "start_unsure": unsure,
         "case": {"ref": case.ref, "initials": case.initials},
         "received_at": received_at,
         "arrival_unknown": bool(kept.get("arrival_unknown")),
         "screening": meeting_context(app, meeting, gone=stated.meeting_gone),
         "screening_overdue": date.fromisoformat(str(overdue)) if overdue else None,
-        "deadlines": deadline_context(case, stated.written_on),
+        "deadlines": [] if unsure else deadline_context(case, stated.written_on),
         "missing": list(cast("list[str]", kept.get("missing", []))),
         "form_unread": bool(kept.get("form_unread")),
         "form_absent": bool(kept.get("form_absent")),

@@ -4,6 +4,7 @@ go as written."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -61,6 +62,8 @@ def verdict_for(app: App, row: OutboxMessage, now: datetime) -> Verdict | None:
         if case is None:
             return None
         live = case_now(app, row, case)
+        if stated.kept.get("start_unsure"):  # it states no key dates: none to go untrue
+            live = replace(live, key_dates=())
         return on_sending_ack(row.event, stated, now, day_of(app, now), live)
     return on_sending(
         row.event,

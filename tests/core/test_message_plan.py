@@ -791,6 +791,10 @@ def test_a_sin_the_business_manager_forwards_counts_from_its_sending_and_thanks_
     unsure = plan(replace(forward, first_written=None))
     assert unsure[0] == OpenCase(None)
     assert any("count from Wed 16 Dec 2026, when the forward arrived" in str(e) for e in unsure)
+    # Counted from the forward perhaps later than the real ones: acknowledged without them.
+    assert Acknowledge(WRITER, start_unsure=True) in unsure
+    same_day = plan(replace(forward, first_written=arrived))
+    assert Acknowledge(WRITER) in same_day  # sent the day it was forwarded: its days are sure
     assert OpenCase(None) == plan(replace(forward, first_written=date(2025, 12, 1)))[0]
 
 

@@ -13,7 +13,10 @@ import pytest
 
 from bot.services.digest import send_digest_if_due
 from tests.fixtures.app import AppFactory
+from tests.fixtures.smtp import SmtpTestServer
 from tests.services.test_lifecycle import BM, Bot, body_of
+from tests.services.test_send_time_acks import down_bot
+from tests.services.test_send_time_truth import received, to_business_manager
 
 POLICE = "casey.invented@gmp.police.uk"
 SUBJECT = "FW: Serious Incident Notification - GM SIN form"
@@ -64,7 +67,12 @@ def test_a_forwarded_sin_counts_from_the_day_the_police_sent_it(bot: Bot) -> Non
     assert ack.recipients == [POLICE] and bot.case().referrer_email == POLICE
     text = " ".join(body_of(ack).split())
     assert "Those 2 working days ended on Tuesday 15 December 2026" in text
-    assert "sent on Friday 11 December 2026" in text and "passed on to this mailbox" in text
+    # The partnership had it on the Friday: "received" is never said of her forward's day.
+    assert "We received it" not in text
+    assert (
+        "It was passed on to this mailbox by the partnership on Wednesday 16 December 2026. "
+        "It was sent on Friday 11 December 2026, so its deadlines are counted from that day."
+    ) in text
     said = digest(bot, "2026-12-17T08:05")
     assert "forwarded SIN: its clocks count from Fri 11 Dec 2026" in said
     assert "check" in said and "Aware:" in said
@@ -77,8 +85,39 @@ def test_a_forwarded_sin_whose_day_could_be_misread_counts_from_the_forward_and_
     bot.run()
     case = bot.case("TSCP-2026-0001")
     assert case.sin_received_on == date(2026, 12, 16)
+    # Counted from the forward, perhaps later than the real ones: the referrer is given no
+    # key dates, and no day it was received; the Business Manager will confirm them.
+    [ack] = bot.outbox("sin_acknowledgement")
+    text = " ".join(body_of(ack).split())
+    assert "We received it" not in text
+    assert "It was passed on to this mailbox by the partnership on Wednesday 16 December" in text
+    assert (
+        "We could not read for sure the day it was first sent, so the Business Manager will "
+        "confirm its deadlines."
+    ) in text
+    assert "KEY DATES The Business Manager will confirm the deadlines" in text
+    assert [d.due.isoformat() for d in case.deadlines if d.due.isoformat() in text] == []
+    assert "18/12/2026" not in text and "Fri 18 Dec" not in text
     said = digest(bot, "2026-12-17T08:05")
     assert "forwarded SIN: its clocks count from Wed 16 Dec 2026, when the forward arrived" in said
+    assert "No key dates were given to the referrer: tell them the deadlines once checked" in said
+
+
+def test_a_sin_a_colleague_forwards_with_no_day_read_is_acknowledged_without_key_dates(
+    bot: Bot,
+) -> None:
+    colleague = "sam.colleague@gmp.police.uk"
+    bot.mail(colleague, SUBJECT, forward("a few days ago", writer=POLICE), arrived=WED_16_DEC)
+    bot.run()
+    [ack] = bot.outbox("sin_acknowledgement")
+    assert ack.recipients == [colleague]
+    text = " ".join(body_of(ack).split())
+    assert (
+        "It was forwarded to this mailbox: we could not read for sure the day the email "
+        "forwarded was first sent, so the Business Manager will confirm its deadlines."
+    ) in text
+    assert "KEY DATES The Business Manager will confirm the deadlines" in text
+    assert "Screening Panel meeting" not in text.split("KEY DATES")[1]
 
 
 def test_a_forwarded_sin_whose_writer_cannot_be_answered_is_not_acknowledged_to_her(
@@ -90,3 +129,27 @@ def test_a_forwarded_sin_whose_writer_cannot_be_answered_is_not_acknowledged_to_
     assert bot.case().sin_received_on == date(2026, 12, 11)
     said = digest(bot, "2026-12-17T08:05")
     assert "answer the referrer another way" in said
+
+
+def test_an_unsure_forward_s_acknowledgement_written_again_when_it_goes_keeps_its_words(
+    make_app: AppFactory, tmp_path: Path, smtp_server: SmtpTestServer
+) -> None:
+    # The relay is down from the forward (Wed 16 Dec) until Mon 21 Dec, past the panel booked
+    # for Wed 16 Dec 14:00: the acknowledgement is written again as of the day it goes.
+    late = down_bot(make_app, tmp_path, smtp_server, "2026-12-16T09:05")
+    late.mail(BM, SUBJECT, forward("05/12/2026 16:00"), arrived=WED_16_DEC)
+    late.run()
+    smtp_server.start()
+    late.at("2026-12-21T09:30").run()
+    [ack] = [g for g in received(smtp_server) if g.to == [POLICE]]
+    assert "The panel was booked for Wednesday 16 December 2026, 14:00 to 15:00" in ack.text
+    assert (
+        "It was passed on to this mailbox by the partnership on Wednesday 16 December" in ack.text
+    )
+    assert "KEY DATES The Business Manager will confirm the deadlines" in ack.text
+    assert "We received it" not in ack.text and "(this date has passed)" not in ack.text
+    late.at("2026-12-21T09:35").run()
+    [note] = to_business_manager(smtp_server, "Written again when it went")
+    # It is told only what changed: the panel, not key dates the referrer was never given.
+    assert "which had come or gone by the day it could go: it was written again" in note.text
+    assert "key dates" not in note.text
