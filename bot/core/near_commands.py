@@ -3,7 +3,10 @@
 they are a command mistyped or one the bot does not know: she believes it was recorded, and
 nothing was. She is answered, with the nearest commands the bot knows, and the digest says so
 (bot.services.near_commands). Ordinary prose is never answered: only a short label, a colon
-or a dash, and a value, whose label is near a command's word or whose value is a date.
+or a dash, and a value, whose label is near a command's word. A date after a label is not
+enough: "Date of birth: 01/02/2015" and "Update: mother arrested yesterday" are notes for a
+person. What is kept of a line is its label ("Notifed:"), never its value: the answer goes by
+ordinary email, and a value may be a child's details.
 """
 
 from __future__ import annotations
@@ -11,40 +14,38 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from bot.core.commands.keywords import KEYWORDS, _command_text
+from bot.core.commands.keywords import KEYWORDS, command_text
 from bot.core.plan_effects import OPENS_RECORD, Effect, FileOnCase, TellNoCommandRecognised
 from bot.core.snapshot import Snapshot
 
 # "Label: value" with a label of one to four words, as a command is written.
 _LABELLED = re.compile(
-    r"(?P<label>[A-Za-z][A-Za-z'&/]*(?:\s+[A-Za-z'&/]+){0,3})\s*[:=\-\u2013]\s*(?P<value>\S.*)"
+    r"(?P<label>[A-Za-z][A-Za-z'&/]*(?:\s+[A-Za-z'&/]+){0,3})\s*(?P<sep>[:=\-\u2013])\s*"
+    r"(?P<value>\S.*)"
 )
-_DATE = re.compile(
-    r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|today|yesterday)\b",
-    re.IGNORECASE,
-)
+_SEPARATORS = ":=-\u2013 "
 NEAR = 0.8  # how alike a label and a command word must be: "notifed" and "notified" are 0.93
 NEAREST_SHOWN = 3
 
 
 def command_like(text: str) -> tuple[str, ...]:
-    """The lines of `text` (the new text of an email) that look like a command and are none:
-    the caller asks only when no line was read as a command or a command's error."""
+    """The labels of the lines of `text` (the new text of an email) that look like a command
+    and are none, each with its separator as written ("Notifed:", "Decison -"); the caller
+    asks only when no line was read as a command or a command's error."""
     found = []
     for raw in text.splitlines():
-        m = _LABELLED.fullmatch(_command_text(raw))
-        if m and (_DATE.search(m.group("value")) or _nearest(m.group("label"))):
-            found.append(" ".join(raw.split()))
+        m = _LABELLED.fullmatch(command_text(raw))
+        if m and _nearest(m.group("label")):
+            label, sep = " ".join(m.group("label").split()), m.group("sep")
+            found.append(label + sep if sep in ":=" else f"{label} {sep}")
     return tuple(found)
 
 
-def nearest_commands(lines: tuple[str, ...]) -> tuple[str, ...]:
-    """The commands the lines come nearest to, most alike first, each named once."""
+def nearest_commands(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """The commands the labels come nearest to, most alike first, each named once."""
     named: list[str] = []
-    for line in lines:
-        m = _LABELLED.fullmatch(_command_text(line))
-        for word in _nearest(m.group("label")) if m else ():
+    for label in labels:
+        for word in _nearest(label.rstrip(_SEPARATORS)):
             if word not in named:
                 named.append(word)
     return tuple(named[:NEAREST_SHOWN])

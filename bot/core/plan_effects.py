@@ -168,10 +168,10 @@ class TellCommandsOnNewRecord:
 @dataclass(frozen=True)
 class TellNoCommandRecognised:
     """Lines like commands and not one command, from one who gives them, on a case: she is
-    answered that nothing was recorded, with the lines and the nearest commands, and the
-    digest says so (bot.core.near_commands)."""
+    answered that nothing was recorded, with the lines' labels (never their values) and the
+    nearest commands, and the digest says so (bot.core.near_commands)."""
 
-    lines: tuple[str, ...]
+    labels: tuple[str, ...]
     nearest: tuple[str, ...]
 
 
@@ -278,8 +278,8 @@ def describe(effect: Effect) -> str:
             return f"tell the sender no command was carried out ({why}) and how to name the case"
         case TellCommandsOnNewRecord():
             return "tell the sender the commands were not carried out, on the new record's thread"
-        case TellNoCommandRecognised(lines=lines):
-            return f"tell the sender no command was recognised in {len(lines)} line(s) like one"
+        case TellNoCommandRecognised(labels=labels):
+            return f"tell the sender no command was recognised in {len(labels)} line(s) like one"
 
 
 def _receipt(receipt: bool) -> str:

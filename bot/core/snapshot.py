@@ -107,6 +107,7 @@ class Snapshot:
     # The message's number on the triage list (its stored row), for the commands a person is
     # told to run on it; None when `tscp-bot classify` reads a file that is stored nowhere.
     stored_as: int | None = None
-    # From one who gives commands, on a case, with no command read: its lines shaped like a
-    # command all the same ("Notifed: 16/12/2026"; bot.core.near_commands).
+    # From one who gives commands, on a case, with no command read: the labels of its lines
+    # shaped like a command all the same ("Notifed:" of "Notifed: 16/12/2026"; never the
+    # values; bot.core.near_commands).
     near_commands: tuple[str, ...] = ()

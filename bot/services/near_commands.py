@@ -1,5 +1,10 @@
 """Lines like commands and not one command, from one who gives them, on a case: what the plan
 needs to know of them, and the answer to her who wrote them (bot.core.near_commands decides).
+
+Only the lines' labels are kept, told and flagged ("Notifed:"), never their values: the answer
+goes by ordinary email, to a partner as much as to her, and a value may be a child's details.
+The digest, for the Business Manager, names the labels and the message's number, which she
+opens on the case to read the lines whole.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ FLAG = "no_command_recognised"
 
 
 def lines_like_commands(msg: MailMessage, parsed: ParsedCommands | None) -> tuple[str, ...]:
-    """Asked of a command giver's mail on a case: none when a line was read as a command, or
-    started like one and could not be read (that line is answered with its reason)."""
+    """The labels of the lines like commands in a command giver's mail on a case: none when a
+    line was read as a command, or started like one and could not be read (that line is
+    answered with its reason)."""
     if parsed is None or parsed.commands or parsed.errors:
         return ()
     return command_like(new_text(msg.written()))
@@ -35,7 +41,7 @@ def tell_no_command_recognised(
     case: Case,
     row: StoredMessage,
     msg: MailMessage,
-    lines: tuple[str, ...],
+    labels: tuple[str, ...],
     nearest: tuple[str, ...],
     now: datetime,
 ) -> None:
@@ -46,7 +52,8 @@ def tell_no_command_recognised(
         case,
         now,
         FLAG,
-        f"no command recognised in an email from {msg.from_addr}: " + " / ".join(lines),
+        f"no command recognised in message #{row.id} from {msg.from_addr}, in lines "
+        f"beginning {_listed(labels)}",
         actor=msg.from_addr,
         why="nearest: " + ", ".join(nearest) if nearest else "",
     )
@@ -62,7 +69,7 @@ def tell_no_command_recognised(
         in_reply_to=f"<{row.message_id}>",
         context={
             "case": {"ref": case.ref, "initials": case.initials},
-            "lines": list(lines),
+            "labels": list(labels),
             "nearest": [f"{_shown(word)}:" for word in nearest],
             "sent_at": row.received_at,
         },
@@ -72,3 +79,7 @@ def tell_no_command_recognised(
 def _shown(word: str) -> str:
     """The table's keyword as people write it: "meeting held" as "Meeting held"."""
     return word[:1].upper() + word[1:].replace("cspr", "CSPR").replace("sos ", "SoS ")
+
+
+def _listed(labels: tuple[str, ...]) -> str:
+    return ", ".join(f'"{label}"' for label in labels)

@@ -368,7 +368,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "partnership": PARTNERSHIP,
         "business_manager": BUSINESS_MANAGER,
         "case": {"ref": "TSCP-2026-0001", "initials": "A.B."},
-        "lines": ["Awareness date: 14/12/2026", "Notifed: 16/12/2026"],
+        "labels": ["Awareness date:", "Notifed:"],
         "nearest": ["Aware:", "Notified:"],
         "sent_at": datetime(2026, 12, 17, 9, 5, tzinfo=UTC),
     },

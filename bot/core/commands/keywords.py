@@ -160,7 +160,9 @@ _KEYWORD_LINE = re.compile(
 _BULLET = re.compile(r"^(?:[-+•·‣◦▪▫●○■□➢➤►✓✔\u2013\u2014]\s*|\d{1,2}[.)]\s+|\(\d{1,2}\)\s+)+")
 
 
-def _command_text(line: str) -> str:
+def command_text(line: str) -> str:
+    """A line as commands are compared: no bullet, bold markers or "PS" before it (also
+    bot.core.near_commands, which looks at the lines no command read)."""
     # "PS Vote: rapid review": a command in a postscript is the sender's as any other.
     return _BULLET.sub("", without_postscript(_plain(line)))
 
@@ -195,7 +197,7 @@ def command_keyword(line: str) -> str | None:
     Only the table's words come back, never the line's: the case view sent to a partner names
     a command by this and repeats nothing a person typed after the keyword.
     """
-    text = _command_text(line.partition("\n")[0].strip())
+    text = command_text(line.partition("\n")[0].strip())
     if _ACTION_DONE_LINE.fullmatch(text):
         return "action done"
     m = _KEYWORD_LINE.fullmatch(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TypeAlias
 
-from bot.core.commands.keywords import _command_text, _read_line
+from bot.core.commands.keywords import _read_line, command_text
 from bot.core.commands.model import (
     Command,
     CommandError,
@@ -36,7 +36,7 @@ def parse_commands(body: str, *, today: date) -> ParsedCommands:
     found: list[tuple[int, _Parsed]] = []
     errors: list[tuple[int, CommandError]] = []
     for index, raw in enumerate(new_text(body).split("\n")):
-        text = _command_text(raw)
+        text = command_text(raw)
         if not text:
             continue
         source = " ".join(raw.split())
