@@ -27,6 +27,29 @@ log = logging.getLogger(__name__)
 _POLL_STEP = 0.2  # seconds between directory scans in wait()
 
 
+_PARTS = ("cur", "new", "tmp")
+
+
+def not_a_maildir(path: Path) -> str | None:
+    """Why `path` cannot be used as a Maildir inbox: something other than a Maildir is there.
+    None when it is a Maildir, or when nothing is there yet (no path, or an empty folder) and
+    one may be made."""
+    if not path.exists():
+        return None
+    if path.is_dir():
+        if all((path / part).is_dir() for part in _PARTS):
+            return None
+        try:
+            if not any(path.iterdir()):
+                return None
+        except OSError as exc:
+            return f"cannot read Maildir {path}: {exc.strerror}"
+    return (
+        f"Maildir {path} exists but is not a Maildir (no cur/new/tmp); point [mailbox] "
+        "maildir_path at the Maildir mail is delivered to, or at a path where nothing is yet"
+    )
+
+
 class MaildirSource:
     def __init__(
         self,
@@ -45,10 +68,19 @@ class MaildirSource:
         self.attention_folder = attention_folder
         # A fresh install has no inbox yet; a mistyped path has none either, and would be
         # watched, empty, for ever: so making one is said, in the log and by `doctor`.
+        # Something else already there (a folder of .eml files, a file) is never taken for
+        # an empty inbox: nothing would be read from it, and nobody told.
+        problem = not_a_maildir(self.path)
+        if problem is not None:
+            raise MailboxError(problem)
         self.created_inbox = not (self.path / "cur").is_dir()
         try:
             # mailbox creates only the last folder; a fresh install has no var/mail yet.
             make_private_dir(self.path.parent)
+            if self.created_inbox and self.path.is_dir():
+                # An empty folder made ready for it: mailbox fills in only a path not there.
+                for part in _PARTS:
+                    make_private_dir(self.path / part)
             self._box = mailbox.Maildir(self.path, factory=None, create=True)
         except OSError as exc:
             raise MailboxError(f"cannot open Maildir {self.path}: {exc}") from None

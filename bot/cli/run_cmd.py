@@ -80,6 +80,20 @@ def _refuse_broken_templates(ctx: Context) -> None:
         raise UsageError(f"refusing to start: {problems[0]}{more if len(problems) > 1 else ''}")
 
 
+def _refuse_other_than_a_maildir(ctx: Context) -> None:
+    """An inbox path holding something other than a Maildir (a folder of .eml files, a file)
+    would be watched as an empty inbox for ever: refuse, naming it. Nothing there is fine:
+    the inbox is made at the first connection, and said."""
+    mailbox = ctx.config.mailbox
+    if mailbox.backend != "maildir":
+        return
+    from bot.adapters.maildir_source import not_a_maildir
+
+    problem = not_a_maildir(mailbox.maildir_path)
+    if problem is not None:
+        raise UsageError(f"refusing to start: {problem}")
+
+
 def _warn_unused_sections(ctx: Context) -> None:
     """A server section filled in for a backend not chosen: said at every start, in the log."""
     from bot.services.startup_checks import unused_sections
@@ -94,6 +108,7 @@ def run(ctx: Context) -> int:
 
     refuse_if_exposed(ctx.config)
     _refuse_broken_templates(ctx)
+    _refuse_other_than_a_maildir(ctx)
     _warn_unused_sections(ctx)
     ctx.config.require_secrets()  # it connects: every password it needs, or one clear line
     if args.since is not None:
