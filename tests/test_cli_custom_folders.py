@@ -108,3 +108,66 @@ def test_a_form_file_that_is_not_toml_is_a_config_refusal(
     assert one_line_error(err).startswith("tscp-bot: forms: sin.toml")
     _, out, _ = bot("doctor")
     assert _fails(out, "forms")
+
+
+def test_a_field_the_bot_does_not_give_fails_doctor_and_stops_run(
+    bot: Run, config: Path, tmp_path: Path
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(packaged("templates"), templates)
+    body = templates / "sin_acknowledgement" / "body.txt"
+    text = body.read_text().replace("Dear colleague,", "Dear {{ no_such_field }},", 1)
+    body.write_text(text)
+    _point(config, "templates_dir", templates)
+    drop_into_maildir(inbox(config), sin())
+
+    code, out, _ = bot("doctor")
+    assert code == 1
+    assert _fails(out, "templates") == [
+        f"FAIL templates: {body}: 'no_such_field' is undefined, and the bot gives this email no "
+        f"such field; fix that file or copy it from {packaged('templates')} (run refuses to start)"
+    ]
+
+    code, out, err = bot("run", "--once")
+    assert code == 2 and out == ""
+    assert one_line_error(err).startswith(
+        f"tscp-bot: refusing to start: {body}: 'no_such_field' is undefined"
+    )
+    assert len(list((inbox(config) / "new").iterdir())) == 1, "the SIN waits in the inbox"
+    assert json.loads(bot("cases", "--json")[1]) == []
+
+
+def test_a_template_not_saved_as_utf8_is_named_and_the_other_checks_still_run(
+    bot: Run, config: Path, tmp_path: Path
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(packaged("templates"), templates)
+    body = templates / "sin_acknowledgement" / "body.txt"
+    text = body.read_text().replace("Dear colleague,", "Dear coll\u00e8gue,", 1)
+    body.write_bytes(text.encode("cp1252"))
+    _point(config, "templates_dir", templates)
+
+    code, out, err = bot("doctor")
+    assert (code, err) == (1, "")
+    assert _fails(out, "templates") == [
+        f"FAIL templates: {body}: not UTF-8; save it as UTF-8; fix that file or copy it from "
+        f"{packaged('templates')} (run refuses to start)"
+    ]
+    assert any(line.startswith("ok rules: ") for line in out.splitlines())
+    assert any(" mailbox inbox: " in line for line in out.splitlines())
+
+    code, _, err = bot("run", "--once")
+    assert code == 2
+    assert f"{body}: not UTF-8" in one_line_error(err)
+
+
+def test_a_shared_layout_not_saved_as_utf8_is_named(bot: Run, config: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(packaged("templates"), templates)
+    base = templates / "_base.txt"
+    base.write_bytes(base.read_bytes() + "\n\u00a9 Tameside\n".encode("cp1252"))
+    _point(config, "templates_dir", templates)
+
+    code, _, err = bot("run", "--once")
+    assert code == 2
+    assert f"{base}: not UTF-8" in one_line_error(err)

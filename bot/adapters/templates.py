@@ -97,13 +97,47 @@ class TemplateRenderer:
                 if not (self._directory / name).is_file():
                     found.append(f"{name}: missing")
                     continue
-                try:
-                    self._env.get_template(name)
-                except jinja2.TemplateSyntaxError as exc:
-                    where = exc.name or name
-                    found.append(f"{where} line {exc.lineno}: {exc.message}")
-                except jinja2.TemplateError as exc:
-                    found.append(f"{name}: {exc}")
+                found += self._compile(name)
+        for shared in self._shared():
+            found += self._compile(shared)
+        return found
+
+    def _shared(self) -> list[str]:
+        """The shared pieces (base layouts): files starting "_" and files in "_" folders."""
+        names = []
+        for path in sorted(self._directory.glob("_*")):
+            inside = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+            names += [p.relative_to(self._directory).as_posix() for p in inside]
+        return names
+
+    def _compile(self, name: str) -> list[str]:
+        try:
+            self._env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            return [f"{exc.name or name} line {exc.lineno}: {exc.message}"]
+        except jinja2.TemplateError as exc:
+            return [f"{name}: {exc}"]
+        except UnicodeDecodeError:
+            # Saved in another encoding (Windows-1252 from an old editor): said, not a crash.
+            return [f"{name}: not UTF-8; save it as UTF-8"]
+        return []
+
+    def try_render(self, event: str, context: Mapping[str, object]) -> list[str]:
+        """One line per part of `event` that fails to render with `context`, naming the file
+        and what failed (a field the context does not have); [] when all render."""
+        found = []
+        for part in PARTS:
+            name = f"{event}/{part}"
+            try:
+                self._env.get_template(name).render(context)
+            except jinja2.UndefinedError as exc:
+                found.append(f"{name}: {exc}, and the bot gives this email no such field")
+            except jinja2.TemplateError as exc:
+                found.append(f"{name}: {exc}")
+            except UnicodeDecodeError:
+                found.append(f"{name}: not UTF-8 (it or a shared piece it uses)")
+            except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
+                found.append(f"{name}: {type(exc).__name__}: {exc}")
         return found
 
     def render(self, event: str, context: Mapping[str, object]) -> RenderedEmail:
@@ -122,6 +156,8 @@ class TemplateRenderer:
             return self._env.get_template(name).render(context)
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"event {event!r}: template {exc.name} not found") from exc
+        except UnicodeDecodeError as exc:
+            raise TemplateError(f"event {event!r}: {name}: not UTF-8") from exc
         except jinja2.TemplateError as exc:
             # Undefined variables (StrictUndefined) and syntax errors land here; naming the file
             # lets whoever edits the templates find the problem from the log line alone.

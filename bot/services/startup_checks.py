@@ -9,6 +9,7 @@ from datetime import date
 
 from bot.adapters.db.engine import sqlite_file
 from bot.adapters.private_files import exposed_database, exposed_maildir
+from bot.adapters.template_examples import example_problems
 from bot.adapters.templates import TemplateRenderer
 from bot.config import Config
 from bot.config.paths import packaged
@@ -54,11 +55,14 @@ def template_problems(config: Config) -> list[str]:
         ]
     renderer = TemplateRenderer(folder)
     missing = sorted(set(TemplateRenderer(installed).events()) - set(renderer.events()))
+    broken = renderer.check()
+    if not broken:  # a part that does not compile would be said twice
+        broken = example_problems(renderer, packaged("template_examples"))
     return [
         f"{folder / event}: missing, and the bot sends this email; copy that folder from "
         f"{installed}"
         for event in missing
-    ] + [f"{folder / line}; fix that file or copy it from {installed}" for line in renderer.check()]
+    ] + [f"{folder / line}; fix that file or copy it from {installed}" for line in broken]
 
 
 def unused_sections(config: Config) -> list[str]:

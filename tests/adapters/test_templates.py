@@ -1413,3 +1413,15 @@ def test_a_reply_to_any_of_our_emails_on_a_case_never_reads_as_a_new_sin(
 
 AGENCIES = frozenset({"gmp.police.uk", "nhs.net"})
 REF = "TSCP-2026-0001"
+
+
+def test_the_bot_s_own_examples_give_every_email_the_fields_given_here() -> None:
+    """`run` and `doctor` render a templates folder with bot/defaults/template_examples/ (the
+    check that finds a field the bot does not give): those must name the same fields."""
+    from bot.adapters.template_examples import example_problems, load_example
+
+    examples = packaged("template_examples")
+    assert sorted(p.stem for p in examples.glob("*.json")) == sorted(CONTEXTS)
+    for event, context in CONTEXTS.items():
+        assert sorted(load_example(examples / f"{event}.json")) == sorted(context), event
+    assert example_problems(TemplateRenderer(TEMPLATES), examples) == []
