@@ -130,6 +130,16 @@ def make_source(config: Config, tokens: EntraApp | None = None) -> MailSource:
     return _imap_source(config, imap, tokens)
 
 
+def inbox_problem(config: Config) -> str | None:
+    """Why the configured inbox cannot be watched, found without connecting: a Maildir path
+    holding something other than a Maildir. None when nothing is known to be wrong."""
+    if config.mailbox.backend != "maildir":
+        return None
+    from bot.adapters.maildir_source import not_a_maildir
+
+    return not_a_maildir(config.mailbox.maildir_path)
+
+
 def _imap_source(config: Config, imap: ImapSettings, tokens: EntraApp | None) -> ImapSource:
     from bot.adapters.imap_source import ImapSource
 

@@ -84,12 +84,9 @@ def _refuse_other_than_a_maildir(ctx: Context) -> None:
     """An inbox path holding something other than a Maildir (a folder of .eml files, a file)
     would be watched as an empty inbox for ever: refuse, naming it. Nothing there is fine:
     the inbox is made at the first connection, and said."""
-    mailbox = ctx.config.mailbox
-    if mailbox.backend != "maildir":
-        return
-    from bot.adapters.maildir_source import not_a_maildir
+    from bot.bootstrap import inbox_problem
 
-    problem = not_a_maildir(mailbox.maildir_path)
+    problem = inbox_problem(ctx.config)
     if problem is not None:
         raise UsageError(f"refusing to start: {problem}")
 
