@@ -286,8 +286,9 @@ def _load_templates(config: Config) -> TemplateRenderer:
 
 def _load_vocabulary(config: Config) -> Vocabulary:
     from bot.adapters.vocabulary_loader import load_vocabulary
+    from bot.config.paths import packaged
 
-    return load_vocabulary(config.forms_dir)
+    return load_vocabulary(config.forms_dir, installed=packaged("forms"))
 
 
 T = TypeVar("T")

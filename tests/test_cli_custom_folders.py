@@ -171,3 +171,23 @@ def test_a_shared_layout_not_saved_as_utf8_is_named(bot: Run, config: Path, tmp_
     code, _, err = bot("run", "--once")
     assert code == 2
     assert f"{base}: not UTF-8" in one_line_error(err)
+
+
+def test_a_forms_copy_missing_the_sin_form_fails_doctor_and_stops_run(
+    bot: Run, config: Path, tmp_path: Path
+) -> None:
+    forms = tmp_path / "forms"
+    shutil.copytree(packaged("forms"), forms)
+    (forms / "sin.toml").unlink()
+    _point(config, "forms_dir", forms)
+    drop_into_maildir(inbox(config), sin())
+    said = f"sin.toml: missing, and the bot reads this form; copy it from {packaged('forms')}"
+
+    code, out, _ = bot("doctor")
+    assert code == 1
+    assert _fails(out, "forms") == [f"FAIL forms: {forms}: {said}; fix that file"]
+
+    code, out, err = bot("run", "--once")
+    assert code == 2 and out == ""
+    assert one_line_error(err) == f"tscp-bot: forms: {said}\n"
+    assert len(list((inbox(config) / "new").iterdir())) == 1, "the SIN waits in the inbox"

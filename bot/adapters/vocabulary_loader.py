@@ -18,10 +18,15 @@ def load_form_file(path: Path) -> FormVocabulary:
     return vocabulary_from_dict(data, path.name)
 
 
-def load_vocabulary(directory: Path) -> Vocabulary:
-    """Every form in `directory`, in file-name order. Raises VocabularyError naming the file."""
+def load_vocabulary(directory: Path, *, installed: Path | None = None) -> Vocabulary:
+    """Every form in `directory`, in file-name order. Raises VocabularyError naming the file.
+
+    `installed`: the folder of forms the bot reads; a copy must have a file for each, as a
+    form with no file would be read without its labels (a SIN's without la_aware_date)."""
     if not directory.is_dir():
         raise VocabularyError(f"{directory}: expected a directory of form vocabulary files")
+    if installed is not None:
+        _refuse_missing(directory, installed)
     forms: dict[str, FormVocabulary] = {}
     seen: dict[str, str] = {}
     for path in sorted(directory.glob("*.toml")):
@@ -35,3 +40,12 @@ def load_vocabulary(directory: Path) -> Vocabulary:
     if not forms:
         raise VocabularyError(f"{directory}: no form vocabulary files (*.toml) found")
     return Vocabulary(forms)
+
+
+def _refuse_missing(directory: Path, installed: Path) -> None:
+    have = {p.name for p in directory.glob("*.toml")}
+    missing = sorted(p.name for p in installed.glob("*.toml") if p.name not in have)
+    if missing:
+        raise VocabularyError(
+            f"{', '.join(missing)}: missing, and the bot reads this form; copy it from {installed}"
+        )

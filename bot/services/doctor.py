@@ -32,6 +32,7 @@ from bot.adapters.vocabulary_loader import load_vocabulary
 from bot.bootstrap import entra_app, make_sender, make_source
 from bot.clock import Clock
 from bot.config import Config
+from bot.config.paths import packaged
 from bot.core.rules import RuleError
 from bot.core.vocabulary import VocabularyError
 from bot.services.doctor_auth import kerberos_checks, token_checks, token_roles
@@ -132,7 +133,7 @@ def _content(config: Config) -> list[Check]:
     except RuleError as exc:
         checks.append(Check("FAIL", "rules", f"{config.rules_dir}: {exc}; fix that file"))
     try:
-        forms = load_vocabulary(config.forms_dir)
+        forms = load_vocabulary(config.forms_dir, installed=packaged("forms"))
         checks.append(Check("ok", "forms", f"{len(forms.forms)} forms from {config.forms_dir}"))
     except VocabularyError as exc:
         checks.append(Check("FAIL", "forms", f"{config.forms_dir}: {exc}; fix that file"))
