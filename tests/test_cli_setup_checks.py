@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fixtures.mail import sin
-from tests.test_cli import Run, bot, cli, config, inbox, one_line_error
+from bot.adapters.db.engine import head_revision, make_engine, migrate
+from tests.fixtures.mail import drop_into_maildir, sin
+from tests.test_cli import NOW, Run, bot, cli, config, inbox, one_line_error, write_config
 
 __all__ = ["bot", "cli", "config"]  # the fixtures this module borrows
 
@@ -54,3 +55,25 @@ def test_an_empty_folder_made_for_the_inbox_becomes_the_maildir(bot: Run, config
     folder.mkdir(mode=0o700)
     assert bot("run", "--once")[0] == 0
     assert all((folder / part).is_dir() for part in ("cur", "new", "tmp"))
+
+
+def test_run_on_an_older_schema_says_to_run_init(
+    cli: Run, tmp_path: Path, database_url: str
+) -> None:
+    engine = make_engine(database_url)
+    try:
+        migrate(engine, "0020")
+    finally:
+        engine.dispose()
+    config = str(write_config(tmp_path, database_url))
+    drop_into_maildir(inbox(Path(config)), sin())
+
+    code, out, err = cli("--config", config, "--now", NOW, "run", "--once")
+
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == (
+        f"tscp-bot: database schema 0020 is older than {head_revision()}: run `tscp-bot init`\n"
+    )
+    assert len(list((inbox(Path(config)) / "new").iterdir())) == 1, "the SIN waits in the inbox"
+    assert cli("--config", config, "init")[0] == 0
+    assert cli("--config", config, "--now", NOW, "run", "--once")[0] == 0

@@ -114,14 +114,19 @@ def run(ctx: Context) -> int:
     _refuse_future_since(
         ctx, "--since" if args.since is not None else "configuration: ingest.since"
     )
+    from bot.adapters.db.engine import refuse_older_schema
+
     if not args.once:
         from bot.scheduler import run_daemon
 
-        run_daemon(ctx.app(moving_clock=True, announce=False))  # its sender listens
+        app = ctx.app(moving_clock=True, announce=False)  # its sender listens
+        refuse_older_schema(app.engine)
+        run_daemon(app)
         return 0
     from bot.services.passes import run_once
 
     app = ctx.app()
+    refuse_older_schema(app.engine)
     _database_set_up(app)
     report = run_once(app)
     summary = {

@@ -135,6 +135,24 @@ def refuse_newer_schema(engine: Engine) -> None:
         )
 
 
+class OlderSchema(Exception):
+    """The database's schema is older than this code: `init` upgrades it; exit 2."""
+
+
+def refuse_older_schema(engine: Engine) -> None:
+    """Raise OlderSchema when the database's schema is one this code has moved past: every
+    step would fail on a table or column not there yet ("no such table"), and the daemon
+    retry for ever, where one line says what to do. A database not set up, or one that
+    cannot be reached, passes: the command's own use of it says so."""
+    try:
+        current = current_revision(engine)
+    except (SQLAlchemyError, ValueError):
+        return
+    newest = head_revision()
+    if current is not None and known_revision(current) and current != newest:
+        raise OlderSchema(f"database schema {current} is older than {newest}: run `tscp-bot init`")
+
+
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
     # The ORM is imported by what uses sessions: the list of cases reads with Core alone.
     from sqlalchemy.orm import sessionmaker
