@@ -131,3 +131,24 @@ def test_triage_done_without_the_password_keeps_the_mark_and_leaves_the_move(
     monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
     assert bot("--now", "2026-12-23T09:10", "run", "--once")[0] == 0
     assert dovecot.list_uids() == []
+
+
+def test_an_empty_password_variable_is_said_as_empty_not_tried_on_the_server(
+    bot: Any,
+    dovecot: DovecotServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    dovecot.append(sin())
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", "")  # `TEST_IMAP_PASSWORD=` in a unit file
+    config = str(tmp_path / "config.toml")
+    said = (
+        "tscp-bot: configuration: mailbox.imap.password_env: "
+        "environment variable TEST_IMAP_PASSWORD is empty\n"
+    )
+    for command in (["run", "--once"], ["doctor"]):
+        code = main(["--config", config, "--now", "2026-12-23T09:05", *command])
+        out, err = capsys.readouterr()
+        assert (code, out, err) == (2, "", said), command
+    assert bot("--now", "2026-12-23T09:05", "cases", "--json")[0] == 0

@@ -21,7 +21,7 @@ from bot.config.model import (
 )
 from bot.config.paths import resolve
 from bot.config.reader import ConfigError, Reader
-from bot.config.secret_env import SecretsEnviron, not_set
+from bot.config.secret_env import SecretsEnviron, is_empty, not_set
 
 SECURITY: tuple[str, ...] = ("tls", "starttls", "plain")
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
@@ -46,6 +46,12 @@ def secret(r: Reader, key: str, environ: Mapping[str, str], what: str = "passwor
             raise ConfigError(f"{r.where(key)}: {not_set(r.where(key), name)}")
         environ.missing[r.where(key)] = name  # refused when a connection is made
         return ""
+    if environ[name] == "":
+        # `TSCP_X_PW=` in a unit file or a shell: a password left out, not an empty one; sent,
+        # it reads as "login refused" and sends whoever looks to check the account.
+        if not isinstance(environ, SecretsEnviron):
+            raise ConfigError(f"{r.where(key)}: {is_empty(r.where(key), name)}")
+        environ.unreadable[r.where(key)] = is_empty(r.where(key), name)
     return environ[name]
 
 

@@ -56,5 +56,10 @@ def not_set(where: str, name: str) -> str:
     )
 
 
+def is_empty(where: str, name: str) -> str:
+    """That the variable `name` is set but empty, named as `not_set` names it."""
+    return not_set(where, name).replace(" is not set", " is empty", 1)
+
+
 def missing_message(missing: tuple[tuple[str, str], ...]) -> str:
     return "; ".join(f"{where}: {problem}" for where, problem in missing)
