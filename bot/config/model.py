@@ -213,8 +213,7 @@ class IngestSettings:
     # The notices mail gateways write into a body ("CAUTION: external email ..."): a line that
     # is wholly one is not shown as what a person wrote (bot.core.commands.quoting).
     gateway_banners: tuple[str, ...] = ()
-    # Complaint and escalation acknowledgements and Appendix B receipts to one address in 24
-    # hours (bot.core.loop_guard).
+    # Acknowledgements and Appendix B receipts to one address in 24 hours (core.loop_guard).
     max_acknowledgements_per_day: int = ACKNOWLEDGEMENTS_PER_DAY
 
 
