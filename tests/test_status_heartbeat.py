@@ -59,7 +59,9 @@ def test_status_says_when_the_running_daemon_was_last_heard_from(
         wait_until(lambda: "last heartbeat" in _status(config, capsys)[1], 15, "a heartbeat")
         code, out = _status(config, capsys)
     ago = re.search(r"last heartbeat (\d+) s ago", out)
-    assert ago is not None and int(ago.group(1)) <= 5, out
+    # Seconds, not the minutes after which a quiet daemon is a problem (below); a busy machine
+    # may hold the keeper's one-second beat back a few seconds.
+    assert ago is not None and int(ago.group(1)) <= 30, out
     assert code == 0, out
 
 
