@@ -41,6 +41,7 @@ from bot.adapters.db.models import (
     OutboxMessage,
     StoredMessage,
 )
+from bot.services.recount import MOVED
 from tests.fixtures.mail import drop_into_maildir, sin
 from tests.test_cli import NOW, Run, cli, inbox, write_config
 
@@ -142,7 +143,9 @@ def _fill_first_release(engine: Engine) -> None:
             connection.execute(text(sql), params)
 
 
-def _assert_first_release_rows_kept(engine: Engine) -> None:
+def _assert_first_release_rows_kept(
+    engine: Engine, screening_due: date = date(2026, 12, 24)
+) -> None:
     with make_sessions(engine)() as session:
         case = session.scalars(select(Case).where(Case.ref == "TSCP-2026-0001")).one()
         assert (case.status, case.opened_at, case.sin_received_on, case.la_aware_on) == (
@@ -157,7 +160,7 @@ def _assert_first_release_rows_kept(engine: Engine) -> None:
             for d in session.scalars(select(Deadline).where(Deadline.case_id == case.id))
         }
         assert deadlines == {
-            "screening_meeting": (date(2026, 12, 21), date(2026, 12, 24), "open", None, None),
+            "screening_meeting": (date(2026, 12, 21), screening_due, "open", None, None),
             "sin_acknowledgement": (
                 date(2026, 12, 21),
                 date(2026, 12, 22),
@@ -262,11 +265,16 @@ def test_init_upgrades_a_first_release_database_and_the_bot_works_on_it(
     with make_sessions(engine)() as session:
         assert session.get(CaseCounter, 2026) is not None
         assert session.scalars(select(CaseCounter.last_number)).one() == 2
-    _assert_first_release_rows_kept(engine)
+        # The first release gave the Screening Panel 3 working days ("3 working days from the
+        # SIN"); the first deadline tick counts every open clock once by today's rules, so the
+        # statutory 2 bring it a day earlier, and the Business Manager is told.
+        moved = session.scalars(select(CaseEvent).where(CaseEvent.what == MOVED)).one()
+        assert "screening_meeting" in moved.detail + (moved.why or "")
+    _assert_first_release_rows_kept(engine, screening_due=date(2026, 12, 23))
 
     code, out, err = cli("--config", config, "init")  # once more: nothing to do, nothing lost
     assert (code, err) == (0, "")
-    _assert_first_release_rows_kept(engine)
+    _assert_first_release_rows_kept(engine, screening_due=date(2026, 12, 23))
 
 
 def _stamp_newer(engine: Engine) -> None:
