@@ -135,7 +135,7 @@ def test_an_acknowledgement_not_sent_yet_goes_with_the_corrected_day(
     smtp_server.start()
     bot.at("2026-12-16T10:30").run()
     [ack] = [g for g in received(smtp_server) if g.to == [POLICE]]
-    assert "it was sent on Monday 14 December 2026, so its deadlines are counted" in ack.text
+    assert "It was sent on Monday 14 December 2026, so its deadlines are counted" in ack.text
     # Not "Those 2 working days ended on Tuesday 15 December": by the corrected day they had not.
     assert "11 December" not in ack.text and "15 December" not in ack.text
 
