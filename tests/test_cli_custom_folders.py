@@ -23,6 +23,12 @@ def _fails(out: str, check: str) -> list[str]:
     return [line for line in out.splitlines() if line.startswith(f"FAIL {check}: ")]
 
 
+def _sin_waits(bot: Run, config: Path) -> None:
+    """Refused to start, the bot took nothing: the SIN is still in the inbox, no case opened."""
+    assert len(list((inbox(config) / "new").iterdir())) == 1, "the SIN waits in the inbox"
+    assert json.loads(bot("cases", "--json")[1]) == []
+
+
 def test_templates_without_the_acknowledgement_fail_doctor_and_stop_run(
     bot: Run, config: Path, tmp_path: Path
 ) -> None:
@@ -44,8 +50,7 @@ def test_templates_without_the_acknowledgement_fail_doctor_and_stop_run(
     assert one_line_error(err).startswith(
         f"tscp-bot: refusing to start: {templates / 'sin_acknowledgement'}: missing"
     )
-    assert len(list((inbox(config) / "new").iterdir())) == 1, "the SIN waits in the inbox"
-    assert json.loads(bot("cases", "--json")[1]) == []
+    _sin_waits(bot, config)
 
 
 def test_a_templates_folder_that_is_not_there_fails_doctor_and_stops_run(
@@ -91,7 +96,7 @@ def test_a_forms_folder_that_is_not_there_is_a_config_refusal(
     assert one_line_error(err) == (
         f"tscp-bot: forms: {tmp_path / 'no-forms'}: expected a directory of form vocabulary files\n"
     )
-    assert len(list((inbox(config) / "new").iterdir())) == 1, "the SIN waits in the inbox"
+    _sin_waits(bot, config)
 
 
 def test_a_form_file_that_is_not_toml_is_a_config_refusal(
@@ -133,8 +138,7 @@ def test_a_field_the_bot_does_not_give_fails_doctor_and_stops_run(
     assert one_line_error(err).startswith(
         f"tscp-bot: refusing to start: {body}: 'no_such_field' is undefined"
     )
-    assert len(list((inbox(config) / "new").iterdir())) == 1, "the SIN waits in the inbox"
-    assert json.loads(bot("cases", "--json")[1]) == []
+    _sin_waits(bot, config)
 
 
 def test_a_template_not_saved_as_utf8_is_named_and_the_other_checks_still_run(
@@ -190,4 +194,4 @@ def test_a_forms_copy_missing_the_sin_form_fails_doctor_and_stops_run(
     code, out, err = bot("run", "--once")
     assert code == 2 and out == ""
     assert one_line_error(err) == f"tscp-bot: forms: {said}\n"
-    assert len(list((inbox(config) / "new").iterdir())) == 1, "the SIN waits in the inbox"
+    _sin_waits(bot, config)
