@@ -36,16 +36,21 @@ def panel_mail(server: SmtpTestServer) -> list[str]:
     return [g.subject for g in received(server) if "dsp.tameside@gmp.police.uk" in g.to]
 
 
-def test_a_sin_acknowledgement_that_waited_past_its_panel_says_it_was_booked(
-    make_app: AppFactory, tmp_path: Path, smtp_server: SmtpTestServer
-) -> None:
-    # Read Wed 16 Dec 2026 09:00, the panel booked for 14:00 that day; the relay is down
-    # until Mon 21 Dec.
+def sin_read_while_down(make_app: AppFactory, tmp_path: Path, smtp_server: SmtpTestServer) -> Bot:
+    """A SIN read Wed 16 Dec 2026 09:00, its panel booked for 14:00 that day, while the relay
+    is down; the relay back on Mon 21 Dec, and the outbox tried at 09:30."""
     bot = down_bot(make_app, tmp_path, smtp_server, "2026-12-16T09:00")
     bot.mail(GMP, "Serious Incident Notification - GM SIN form", "Please find the GM SIN form.")
     bot.run()
     smtp_server.start()
     bot.at("2026-12-21T09:30").run()
+    return bot
+
+
+def test_a_sin_acknowledgement_that_waited_past_its_panel_says_it_was_booked(
+    make_app: AppFactory, tmp_path: Path, smtp_server: SmtpTestServer
+) -> None:
+    bot = sin_read_while_down(make_app, tmp_path, smtp_server)
 
     [ack] = [g for g in received(smtp_server) if g.to == [GMP]]
     assert ack.subject == f"[{REF}] Serious incident notification received"
@@ -70,11 +75,7 @@ def test_a_sin_acknowledgement_that_waited_past_its_panel_says_it_was_booked(
 def test_an_invitation_to_a_panel_gone_by_is_held_until_another_time_is_booked(
     make_app: AppFactory, tmp_path: Path, smtp_server: SmtpTestServer
 ) -> None:
-    bot = down_bot(make_app, tmp_path, smtp_server, "2026-12-16T09:00")
-    bot.mail(GMP, "Serious Incident Notification - GM SIN form", "Please find the GM SIN form.")
-    bot.run()
-    smtp_server.start()
-    bot.at("2026-12-21T09:30").run()
+    bot = sin_read_while_down(make_app, tmp_path, smtp_server)
 
     # The panel is never asked, on the 21st, to a meeting on the 16th.
     assert panel_mail(smtp_server) == []
