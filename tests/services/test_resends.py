@@ -287,26 +287,23 @@ SIBLINGS: Rows = (
 RILEY: Rows = (("Name", "INVENTED, Riley"), ("Date of birth", "02/01/2018"), ("Sex", "Male"))
 
 
-def test_a_sibling_the_first_agency_named_second_is_matched_by_its_own_date_of_birth(
-    make_app: AppFactory, tmp_path: Path
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [((POLICE, SIBLINGS), (HOSPITAL, RILEY)), ((HOSPITAL, RILEY), (POLICE, SIBLINGS))],
+    ids=["the sibling named second on the first form", "the sibling on the second form"],
+)
+def test_a_sibling_is_matched_by_its_own_date_of_birth(
+    make_app: AppFactory,
+    tmp_path: Path,
+    first: tuple[str, Rows],
+    second: tuple[str, Rows],
 ) -> None:
+    """The police name two children, the hospital one of them: either order is one child."""
     bot = Bot(make_app, tmp_path, "2026-12-23T09:00")
-    _form(bot, 1, POLICE, SIBLINGS)
+    _form(bot, 1, *first)
     bot.run()
     bot.at("2026-12-23T15:00")
-    _form(bot, 2, HOSPITAL, RILEY)
-    bot.run()
-    shared = "the same child's date of birth, initials (R.I.) and incident date"
-    assert _reasons(bot.app)["form-2@test"] == f"{OPENED} ({shared}): {CLOSE}"
-
-
-def test_a_sibling_on_the_second_form_is_matched_too(make_app: AppFactory, tmp_path: Path) -> None:
-    """The other way about: the hospital's one child first, then the police's two."""
-    bot = Bot(make_app, tmp_path, "2026-12-23T09:00")
-    _form(bot, 1, HOSPITAL, RILEY)
-    bot.run()
-    bot.at("2026-12-23T15:00")
-    _form(bot, 2, POLICE, SIBLINGS)
+    _form(bot, 2, *second)
     bot.run()
     shared = "the same child's date of birth, initials (R.I.) and incident date"
     assert _reasons(bot.app)["form-2@test"] == f"{OPENED} ({shared}): {CLOSE}"
