@@ -4,6 +4,7 @@ Not part of the test suite.
 
     .venv/bin/python bench/process_cost.py --kind plain --count 200
     .venv/bin/python bench/process_cost.py --kind sins --profile /tmp/sins.prof
+    .venv/bin/python bench/process_cost.py --kind replies   # or returns: one kind alone
     valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%p \\
         .venv/bin/python bench/process_cost.py --kind plain --callgrind
 
@@ -13,6 +14,11 @@ parse, classify, decide, queue, release) on a fresh SQLite database, after a war
 like, paid once per process, are not counted per message). With --callgrind the counters are
 zeroed just before the measured pass and dumped just after it (callgrind_control), so the
 dump's total is that pass's instructions alone: divide by --count.
+
+--kind replies and --kind returns measure one kind of mail alone: the warm-up pass opens
+--warm cases (a SIN each), and the measured pass is partners' replies on those cases
+("RE: [TSCP-2026-0001] Screening Panel invitation", a line of text, answering the SIN), or
+Appendix B returns sent on them (a filled-in form attached), one per sender and case.
 """
 
 from __future__ import annotations
@@ -39,6 +45,62 @@ from bot.services.ingest import ingest_pass  # noqa: E402
 from tests.fixtures.app import make_config  # noqa: E402
 from tests.fixtures.mail import drop_into_maildir  # noqa: E402
 
+_PARTNERS = ("dsp.tameside@gmp.police.uk", "named.nurse@nhs.net", "dsp.children@tameside.gov.uk")
+_BM = "tscp.business.manager@tameside.gov.uk"
+_OUR_MX = "mx.tameside.gov.uk"  # trusted for the Business Manager's commands (--kind returns)
+
+
+def _on_cases(kind: str, warm: int, count: int) -> tuple[list[list[bytes]], list[bytes]]:
+    """The warm-up passes (`warm` SINs opening TSCP-2026-0001..; for returns, then the Business
+    Manager's Rapid Review decision asking the health partner for a return on each), and
+    `count` replies or returns on those cases."""
+    from tests.fixtures.forms_docx import appendix_b_docx
+    from tests.fixtures.mail import email, through_our_mx
+
+    sins = [
+        email(
+            "Serious Incident Notification - GM SIN form",
+            "Please find the SIN for the Screening Panel. Child initials: A.B. Date the "
+            "local authority became aware: 22/12/2026. Criteria: child seriously harmed.",
+            sender=f"referrer.{n}@gmp.police.uk",
+            message_id=f"<sin-{n}@gmp.police.uk>",
+        )
+        for n in range(warm)
+    ]
+    refs = [f"TSCP-2026-{n + 1:04d}" for n in range(warm)]
+    if kind == "replies":
+        replies = [
+            email(
+                f"RE: [{refs[i % warm]}] Screening Panel invitation", "I can attend.",
+                sender=_PARTNERS[i // warm % len(_PARTNERS)], message_id=f"<reply-{i}@test>",
+                headers={"In-Reply-To": f"<sin-{i % warm}@gmp.police.uk>"},
+            )
+            for i in range(count)
+        ]  # fmt: skip
+        return [sins], replies
+    decisions = [
+        through_our_mx(
+            email(
+                f"RE: [{ref}] Screening Panel",
+                "Decision: rapid review\nAgencies: icb\nReturn by: 24/12/2026",
+                sender=_BM, message_id=f"<decision-{ref}@tameside.gov.uk>",
+            ),
+            "dkim=pass header.d=tameside.gov.uk; dmarc=pass header.from=tameside.gov.uk",
+            host=_OUR_MX,
+        )
+        for ref in refs
+    ]  # fmt: skip
+    form = appendix_b_docx("Health visiting", [("01/07/2026", "Visit", "HV", "Visit", "Done")])
+    returns = [
+        email(
+            f"RE: [{refs[i % warm]}] Appendix B return", "Our return is attached.",
+            sender=f"named.nurse.{i}@nhs.net", message_id=f"<return-{i}@nhs.net>",
+            attachment=("Appendix B.docx", form),
+        )
+        for i in range(count)
+    ]  # fmt: skip
+    return [sins, decisions], returns
+
 
 def _callgrind(option: str) -> None:
     subprocess.run(["callgrind_control", option, str(os.getpid())], capture_output=True)
@@ -46,13 +108,17 @@ def _callgrind(option: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--kind", choices=("plain", "sins"), default="plain")
+    parser.add_argument("--kind", choices=("plain", "sins", "replies", "returns"), default="plain")
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--warm", type=int, default=20, help="messages of the warm-up pass")
     parser.add_argument("--profile", help="write cProfile stats of the pass to this file")
     parser.add_argument("--callgrind", action="store_true", help="zero/dump around the pass")
     args = parser.parse_args()
-    messages = _generate(args.kind, args.warm + args.count, 0)
+    if args.kind in ("replies", "returns"):
+        warmups, measured = _on_cases(args.kind, args.warm, args.count)
+    else:
+        messages = _generate(args.kind, args.warm + args.count, 0)
+        warmups, measured = [messages[: args.warm]], messages[args.warm :]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
@@ -60,11 +126,13 @@ def main() -> None:
         migrate(engine)
         engine.dispose()
         now = datetime(2026, 12, 23, 9, tzinfo=ZoneInfo("Europe/London"))
-        app = build_app(make_config(folder, url), FixedClock(now))
+        trusted = {"auth_mode": "required", "trusted_authserv_ids": [_OUR_MX]}
+        app = build_app(make_config(folder, url, commands=trusted), FixedClock(now))
         source = MaildirSource(folder / "inbox")
-        drop_into_maildir(folder / "inbox", *messages[: args.warm])
-        ingest_pass(app, source)
-        drop_into_maildir(folder / "inbox", *messages[args.warm :])
+        for warmup in warmups:
+            drop_into_maildir(folder / "inbox", *warmup)
+            ingest_pass(app, source)
+        drop_into_maildir(folder / "inbox", *measured)
         counts = {"sql": 0}
 
         def statement(*_: object) -> None:

@@ -8,7 +8,7 @@ as they say which case a reply belongs to; a subject or a guess could name the w
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, union, union_all
 from sqlalchemy.orm import Session
 
 from bot.adapters.body_text import html_to_text
@@ -60,15 +60,19 @@ def answered_subjects(
 ) -> list[str]:
     """The subjects of the emails `msg` answers that the bot holds; when it holds none (no
     In-Reply-To, or purged), those of every other email on its case, so that the case's own
-    words ("Screening Panel") are never taken for what the sender added."""
+    words ("Screening Panel") are never taken for what the sender added. One statement each
+    (sent and stored together), and no flush: the reply's own row is not among the answers,
+    and writing its case early would cost an UPDATE of its own."""
     ids = thread_ids(msg)[:_NEAREST]
-    sent = select(OutboxMessage.subject).where(OutboxMessage.message_id.in_(ids))
-    stored = select(StoredMessage.subject).where(StoredMessage.message_id.in_(ids))
-    found = [*session.scalars(sent), *session.scalars(stored)] if ids else []
-    if found:
-        return found
-    sent = select(OutboxMessage.subject).where(OutboxMessage.case_id == case_id)
-    stored = select(StoredMessage.subject).where(
-        StoredMessage.case_id == case_id, StoredMessage.id != row.id
-    )
-    return sorted({*session.scalars(sent.distinct()), *session.scalars(stored.distinct())})
+    with session.no_autoflush:
+        if ids:
+            sent = select(OutboxMessage.subject).where(OutboxMessage.message_id.in_(ids))
+            stored = select(StoredMessage.subject).where(StoredMessage.message_id.in_(ids))
+            found = list(session.scalars(union_all(sent, stored)))
+            if found:
+                return found
+        sent = select(OutboxMessage.subject).where(OutboxMessage.case_id == case_id)
+        stored = select(StoredMessage.subject).where(
+            StoredMessage.case_id == case_id, StoredMessage.id != row.id
+        )
+        return sorted(set(session.scalars(union(sent, stored))))

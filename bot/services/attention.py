@@ -61,8 +61,10 @@ def _added_to_subject(
     the subject was itself read as a command ("Status TSCP-2026-0001")."""
     if row.kind != "case_reply" or row.case is None or " ".join(msg.subject.split()) in lines:
         return ""
-    answered = answered_subjects(session, msg, row, row.case.id)
-    return added_words(msg.subject, answered, app.config.partnership.reference_prefix)
+    prefix = app.config.partnership.reference_prefix
+    if not added_words(msg.subject, (), prefix):  # "RE: [TSCP-2026-0001]": nothing to ask
+        return ""
+    return added_words(msg.subject, answered_subjects(session, msg, row, row.case.id), prefix)
 
 
 def note_human_mail(

@@ -6,13 +6,14 @@ statements, not compiled afresh for every message."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import event, func, select
 from sqlalchemy.sql.elements import ClauseElement
 
-from bot.adapters.db.models import Case, CaseField, StoredMessage
+from bot.adapters.db.models import Case, CaseEvent, CaseField, StoredMessage
 from bot.app import App
 from bot.services.process import process_many
 from bot.services.store import store_raw
@@ -168,3 +169,61 @@ def test_another_agency_s_sin_about_the_same_child_is_looked_up_once_by_the_inde
         with app.engine.connect() as connection:
             plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
             assert "USING INDEX ix_case_fields_child_dates" in str(plan.fetchall())
+
+
+def _case_replies(app: App, subjects: Sequence[str]) -> tuple[list[str], list[int]]:
+    """A SIN opens TSCP-2026-0001; then one reply on it per subject, answering the SIN. The
+    statements the replies cost, and their stored ids."""
+    sin = email(
+        "Serious Incident Notification - GM SIN form",
+        "Please find the SIN for the Screening Panel. Child initials: A.B. Date the local "
+        "authority became aware: 22/12/2026. Criteria: child seriously harmed.",
+        sender="referrer.one@gmp.police.uk",
+        message_id="<sin-1@gmp.police.uk>",
+    )
+    process_many(app, _store(app, [sin]))
+    replies = [
+        email(
+            subject,
+            "I can attend.",
+            sender="dsp.tameside@gmp.police.uk",
+            message_id=f"<reply-{n}@gmp.police.uk>",
+            headers={"In-Reply-To": "<sin-1@gmp.police.uk>"},
+        )
+        for n, subject in enumerate(subjects)
+    ]
+    ids = _store(app, replies)
+    with _counting_cursor(app) as statements:
+        process_many(app, ids)
+    return statements, ids
+
+
+def _asks_subjects(statement: str) -> bool:
+    return re.match(r"SELECT (outbox|messages)\.subject\s+FROM", statement) is not None
+
+
+def test_the_words_a_case_reply_adds_to_its_subject_are_looked_up_in_one_statement(
+    make_app: AppFactory,
+) -> None:
+    """The subjects of the email a reply answers, sent or stored, come in one statement, and
+    asking does not write the reply's case in an UPDATE of its own ahead of its outcome's."""
+    app, _ = make_app()
+    statements, ids = _case_replies(
+        app, ["RE: [TSCP-2026-0001] Serious Incident Notification - mother arrested"]
+    )
+    assert len([q for q in statements if _asks_subjects(q)]) == 1
+    filing = [q for q in statements if q.startswith("UPDATE messages") and "case_id=" in q]
+    assert len(filing) == 1 and "status=" in filing[0]  # its case written with its outcome
+    with app.sessions() as s:
+        row = s.get(StoredMessage, ids[0])
+        assert row is not None and row.case is not None and row.case.ref == "TSCP-2026-0001"
+        news = s.scalars(select(CaseEvent.detail).where(CaseEvent.what == "new_on_case"))
+        assert any("Subject: mother arrested" in (d or "") for d in news)
+
+
+def test_a_case_reply_whose_subject_is_only_its_reference_asks_for_no_subjects(
+    make_app: AppFactory,
+) -> None:
+    app, _ = make_app()
+    statements, _ = _case_replies(app, ["RE: [TSCP-2026-0001]", "Re: FW: [TSCP-2026-0001]"])
+    assert not [q for q in statements if _asks_subjects(q)]
