@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import object_session
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, object_session
 
 from bot.adapters.db.models import Case, Meeting, OutboxMessage
 from bot.app import App
@@ -57,14 +57,14 @@ def verdict_for(app: App, row: OutboxMessage, now: datetime) -> Verdict | None:
     stated = stated_of(app, row)
     if stated is None:
         return None
-    case = row.case
     if row.event in ACKNOWLEDGEMENTS:
-        if case is None:
+        live = case_now(app, row)
+        if live is None:
             return None
-        live = case_now(app, row, case)
         if stated.kept.get("start_unsure"):  # it states no key dates: none to go untrue
             live = replace(live, key_dates=())
         return on_sending_ack(row.event, stated, now, day_of(app, now), live)
+    case = row.case
     return on_sending(
         row.event,
         stated,
@@ -90,22 +90,32 @@ def _return_clock(app: App, row: OutboxMessage, case: Case | None) -> ReturnCloc
     return ReturnClock(due=live.due, met_on=met_on)
 
 
-def case_now(app: App, row: OutboxMessage, case: Case) -> CaseNow:
+def case_now(app: App, row: OutboxMessage) -> CaseNow | None:
     """What an acknowledgement or invitation would say if written now: the complaint's
-    receipt and unanswered response date, the panel's start, the key dates."""
+    receipt and unanswered response date, the panel's start, the key dates. None when it is
+    on no case. The case, its deadlines and its latest screening meeting are read in one
+    statement: every acknowledgement and invitation sent asks."""
+    session = object_session(row)
+    if session is None or row.case_id is None:
+        return None
+    latest = (
+        select(func.max(Meeting.id))
+        .where(Meeting.case_id == Case.id, Meeting.purpose == "screening")
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    found = session.execute(
+        select(Case, Meeting)
+        .outerjoin(Meeting, Meeting.id == latest)
+        .options(joinedload(Case.deadlines))
+        .where(Case.id == row.case_id)
+    )
+    first = found.unique().first()
+    if first is None:
+        return None
+    case, meeting = first
     response = next((d for d in case.deadlines if d.name == "complaint_response"), None)
     reply_due = response.due if response is not None and response.met_at is None else None
-    session = object_session(row)
-    meeting = (
-        session.scalar(
-            select(Meeting)
-            .where(Meeting.case_id == case.id, Meeting.purpose == "screening")
-            .order_by(Meeting.id.desc())
-            .limit(1)
-        )
-        if session is not None
-        else None
-    )
     at = meeting.start if meeting is not None and meeting.cancelled_at is None else None
     return CaseNow(
         received=case.sin_received_on,

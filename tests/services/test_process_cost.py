@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ClauseElement
 
 from bot.adapters.db.models import Case, CaseEvent, CaseField, StoredMessage
 from bot.app import App
+from bot.services.outbox import send_all
 from bot.services.process import process_many
 from bot.services.store import store_raw
 from tests.fixtures.app import AppFactory
@@ -227,3 +228,26 @@ def test_a_case_reply_whose_subject_is_only_its_reference_asks_for_no_subjects(
     app, _ = make_app()
     statements, _ = _case_replies(app, ["RE: [TSCP-2026-0001]", "Re: FW: [TSCP-2026-0001]"])
     assert not [q for q in statements if _asks_subjects(q)]
+
+
+def test_an_acknowledgement_s_send_time_check_reads_its_case_in_one_statement(
+    make_app: AppFactory,
+) -> None:
+    """Each acknowledgement and invitation is looked at again as it goes (bot.core
+    .stated_acks): its case, the case's deadlines and its screening meeting come in one
+    statement, not three, for every one sent."""
+    app, _ = make_app()
+    sin = email(
+        "Serious Incident Notification - GM SIN form",
+        "Please find the SIN for the Screening Panel. Child initials: A.B. Date the local "
+        "authority became aware: 22/12/2026. Criteria: child seriously harmed.",
+        sender="referrer.one@gmp.police.uk",
+        message_id="<sin-1@gmp.police.uk>",
+    )
+    process_many(app, _store(app, [sin]))
+    with _counting_cursor(app) as statements:
+        report = send_all(app, app.open_sender())
+    assert report.sent == 2 and report.held == 0  # the acknowledgement and the invitation
+    asked = [q for q in statements if re.match(r"SELECT (cases|deadlines|meetings)\.", q)]
+    assert len(asked) == 2
+    assert all("JOIN deadlines" in q and "JOIN meetings" in q for q in asked)
