@@ -8,7 +8,7 @@ as they say which case a reply belongs to; a subject or a guess could name the w
 
 from __future__ import annotations
 
-from sqlalchemy import select, union, union_all
+from sqlalchemy import bindparam, select, union, union_all
 from sqlalchemy.orm import Session
 
 from bot.adapters.body_text import html_to_text
@@ -61,18 +61,27 @@ def answered_subjects(
     """The subjects of the emails `msg` answers that the bot holds; when it holds none (no
     In-Reply-To, or purged), those of every other email on its case, so that the case's own
     words ("Screening Panel") are never taken for what the sender added. One statement each
-    (sent and stored together), and no flush: the reply's own row is not among the answers,
-    and writing its case early would cost an UPDATE of its own."""
+    (sent and stored together), on the session's connection: no flush, as the reply's own row
+    is not among the answers and writing its case early would cost an UPDATE of its own."""
     ids = thread_ids(msg)[:_NEAREST]
-    with session.no_autoflush:
-        if ids:
-            sent = select(OutboxMessage.subject).where(OutboxMessage.message_id.in_(ids))
-            stored = select(StoredMessage.subject).where(StoredMessage.message_id.in_(ids))
-            found = list(session.scalars(union_all(sent, stored)))
-            if found:
-                return found
-        sent = select(OutboxMessage.subject).where(OutboxMessage.case_id == case_id)
-        stored = select(StoredMessage.subject).where(
-            StoredMessage.case_id == case_id, StoredMessage.id != row.id
-        )
-        return sorted(set(session.scalars(union(sent, stored))))
+    connection = session.connection()
+    if ids:
+        found = list(connection.execute(_BY_THREAD, {"ids": ids}).scalars())
+        if found:
+            return found
+    on_case = connection.execute(_ON_CASE, {"case": case_id, "row": row.id}).scalars()
+    return sorted(set(on_case))
+
+
+# Core statements built once: one built per case reply cost more than its answer.
+_SENT, _STORED = OutboxMessage.__table__, StoredMessage.__table__
+_BY_THREAD = union_all(
+    select(_SENT.c.subject).where(_SENT.c.message_id.in_(bindparam("ids", expanding=True))),
+    select(_STORED.c.subject).where(_STORED.c.message_id.in_(bindparam("ids", expanding=True))),
+)
+_ON_CASE = union(
+    select(_SENT.c.subject).where(_SENT.c.case_id == bindparam("case")),
+    select(_STORED.c.subject).where(
+        _STORED.c.case_id == bindparam("case"), _STORED.c.id != bindparam("row")
+    ),
+)
