@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import Integer, String, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import OutboxMessage
@@ -22,15 +22,22 @@ def acknowledged_since(session: Session | None, address: str, arrived: datetime,
     `address` from a day before `arrived`."""
     if session is None or "@" not in address or '"' in address:
         return 0
-    # Recipients are a JSON list of lower-cased addresses, each written in quotes.
-    named = func.lower(cast(OutboxMessage.recipients, String)).like(f'%"{address.lower()}"%')
-    found = (
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.event.in_(ACKNOWLEDGEMENTS),
-            OutboxMessage.created_at >= arrived - timedelta(days=1),
-            named,
-        )
-        .limit(limit)
+    since = arrived - timedelta(days=1)
+    pattern = f'%"{address.lower()}"%'
+    found = session.scalar(_SENT_TO, {"since": since, "pattern": pattern, "limit": limit})
+    return found or 0
+
+
+# Built once, as every complaint, escalation and Appendix B return asks: building it per
+# message cost more than its answer. Recipients are a JSON list of lower-cased addresses,
+# each written in quotes.
+_SENT_TO = select(func.count()).select_from(
+    select(OutboxMessage.id)
+    .where(
+        OutboxMessage.event.in_(ACKNOWLEDGEMENTS),
+        OutboxMessage.created_at >= bindparam("since"),
+        func.lower(cast(OutboxMessage.recipients, String)).like(bindparam("pattern")),
     )
-    return session.scalar(select(func.count()).select_from(found.subquery())) or 0
+    .limit(bindparam("limit", type_=Integer))
+    .subquery()
+)
