@@ -17,8 +17,10 @@ dump's total is that pass's instructions alone: divide by --count.
 
 --kind replies and --kind returns measure one kind of mail alone: the warm-up pass opens
 --warm cases (a SIN each), and the measured pass is partners' replies on those cases
-("RE: [TSCP-2026-0001] Screening Panel invitation", a line of text, answering the SIN), or
-Appendix B returns sent on them (a filled-in form attached), one per sender and case.
+("RE: [TSCP-2026-0001] Screening Panel invitation", a line of text, answering the SIN); or,
+after a second warm-up pass in which the Business Manager decides a Rapid Review on each
+case and asks the health partner for its return, Appendix B returns on them (a filled-in
+form attached, each from a sender of its own, so the loop guard never holds a receipt back).
 """
 
 from __future__ import annotations
