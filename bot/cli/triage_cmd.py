@@ -106,30 +106,38 @@ def _triage_list(ctx: Context) -> int:
     from sqlalchemy import select
 
     from bot.adapters.db.models import StoredMessage
+    from bot.services.mail_names import names
 
     with ctx.session() as session:
+        found = list(
+            session.scalars(
+                select(StoredMessage)
+                .where(StoredMessage.needs_triage.is_(True))
+                .order_by(StoredMessage.id)
+            )
+        )
+        named = names(session, [(r.id, r.size, r.from_addr, r.subject) for r in found])
         rows = [
             {
                 "id": r.id,
                 "status": _waiting(r.status),
                 "received_at": r.received_at,
                 "kind": r.kind,
-                "from": r.from_addr,
-                "subject": r.subject,
+                "from": named[r.id][0],
+                "subject": named[r.id][1],
                 "reason": r.triage_reason,
             }
-            for r in session.scalars(
-                select(StoredMessage)
-                .where(StoredMessage.needs_triage.is_(True))
-                .order_by(StoredMessage.id)
-            )
+            for r in found
         ]
     if ctx.args.json:
         print_json(rows, sys.stdout)
     else:
         print_table(
-            ["#", "Status", "Received", "From", "Reason"],
-            [[r["id"], r["status"], r["received_at"], r["from"], r["reason"]] for r in rows],
+            ["#", "Status", "Received", "From", "Subject", "Reason"],
+            [
+                [r["id"], r["status"], r["received_at"], r["from"], r["subject"], r["reason"]]
+                for r in rows
+            ],
             sys.stdout,
             tz=ctx.config.partnership.time_zone,
         )

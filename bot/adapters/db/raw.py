@@ -42,6 +42,11 @@ _SELECT = text("SELECT data FROM message_raw WHERE message_id = :id")
 _SELECT_MANY = text("SELECT message_id, data FROM message_raw WHERE message_id IN :ids").bindparams(
     bindparam("ids", expanding=True)
 )
+# The first bytes of several messages, enough for their header fields: never their bodies.
+_SELECT_HEADS = text(
+    "SELECT message_id, substr(data, 1, :length) FROM message_raw WHERE message_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+HEAD_BYTES = 65_536
 BATCH_BYTES = 2_000_000  # bytes of small messages RawBatch reads in one statement, at most
 # psycopg's own SQL, on the driver connection in the session's transaction.
 _PG_COPY = "COPY message_raw (message_id, data) FROM STDIN (FORMAT binary)"
@@ -98,6 +103,15 @@ def read_raw(session: Session, message_id: int, size: int) -> bytes:
     if found is None:
         raise MissingRaw(f"message #{message_id} has no bytes stored")
     return bytes(found)
+
+
+def read_heads(session: Session, message_ids: list[int]) -> dict[int, bytes]:
+    """The first HEAD_BYTES of each message's bytes, by id, in one statement: what a listing
+    needs to name a message, without reading a 25 MB attachment to do it."""
+    if not message_ids:
+        return {}
+    found = session.connection().execute(_SELECT_HEADS, {"ids": message_ids, "length": HEAD_BYTES})
+    return {message_id: bytes(data) for message_id, data in found}
 
 
 class RawBatch:

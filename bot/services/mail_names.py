@@ -1,0 +1,44 @@
+"""Who sent a stored message and what it was called, for a listing that must let a person
+find it in Outlook. Processing records both on the row; a message quarantined before that
+point (a template that failed, a database refusal) has them only in its stored headers."""
+
+from __future__ import annotations
+
+from email.parser import BytesHeaderParser
+from email.policy import default
+from email.utils import getaddresses
+
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.raw import read_heads
+from bot.services.store import header_block
+
+UNREADABLE = "(unreadable)"
+
+
+def header_names(head: bytes) -> tuple[str, str] | None:
+    """(sender address, subject) from the header fields alone; None when neither can be read
+    (bytes that are not an email say nothing a person could search for)."""
+    try:
+        headers = BytesHeaderParser(policy=default).parsebytes(header_block(head))
+        senders = [a for _, a in getaddresses([str(headers.get("From") or "")]) if "@" in a]
+        subject = " ".join(str(headers.get("Subject") or "").split())
+    except Exception:  # a header the parser chokes on: the listing still lists the message
+        return None
+    sender = senders[0].lower() if senders else ""
+    return (sender, subject[:1000]) if sender or subject else None
+
+
+def names(session: Session, rows: list[tuple[int, int, str, str]]) -> dict[int, tuple[str, str]]:
+    """(from, subject) for each (id, size, from, subject) row: its own columns when it has
+    them, else read from its stored headers, else UNREADABLE for both."""
+    unnamed = [row_id for row_id, size, sender, subject in rows if size and not sender + subject]
+    heads = read_heads(session, unnamed)
+    found: dict[int, tuple[str, str]] = {}
+    for row_id, _, sender, subject in rows:
+        if sender or subject:
+            found[row_id] = (sender, subject)
+        else:
+            read = header_names(heads[row_id]) if row_id in heads else None
+            found[row_id] = read or (UNREADABLE, UNREADABLE)
+    return found
