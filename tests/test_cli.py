@@ -201,6 +201,22 @@ def test_garbage_now_is_a_usage_error(bot: Run) -> None:
     assert "--now" in one_line_error(err) and "next tuesday" in err
 
 
+def test_an_impossible_now_says_it_is_not_a_real_date(bot: Run) -> None:
+    code, out, err = bot("cases", now="31/02/2026")
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == "tscp-bot: --now: 31/02/2026 is not a real date\n"
+
+
+@pytest.mark.usefixtures("no_config")
+def test_calendar_before_the_known_bank_holidays_says_out_of_range(cli: Run) -> None:
+    code, out, err = cli("calendar", "add", "0001-01-01", "-5")
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == (
+        "tscp-bot: 0001-01-01 is out of range: working days are counted only in years whose "
+        "bank holidays are known (the holidays package's table)\n"
+    )
+
+
 def test_broken_config_names_the_key(cli: Run, tmp_path: Path, database_url: str) -> None:
     path = write_config(tmp_path, database_url, mailbox={"backend": "maildir", "pol_seconds": 30})
     code, out, err = cli("--config", str(path), "cases")

@@ -222,6 +222,12 @@ def test_restore_of_something_else_is_one_line(bot: Run, tmp_path: Path) -> None
     assert code == 2 and "is not a tscp-bot export" in one_line_error(err)
 
 
+def test_restore_of_a_missing_file_says_there_is_no_such_file(bot: Run, tmp_path: Path) -> None:
+    missing = tmp_path / "nonexistent.tar.gz"
+    code, _, err = bot("restore", str(missing))
+    assert (code, one_line_error(err)) == (2, f"tscp-bot: restore: no such file: {missing}\n")
+
+
 def test_a_maildir_made_by_the_bot_passes_its_own_check(bot: Run, config: Path) -> None:
     # mailbox.Maildir makes 0700 folders; the bot's own outbox must not trip the check later.
     assert bot("run", "--once")[0] == 0

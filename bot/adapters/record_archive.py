@@ -91,6 +91,8 @@ def reading(path: Path) -> Iterator[ArchiveReader]:
         tar = tarfile.open(path, mode="r:gz")  # noqa: SIM115 (closed below, after the check)
     except EOFError:
         raise ArchiveError(_CUT_SHORT.format(path=path)) from None
+    except FileNotFoundError:
+        raise ArchiveError(f"no such file: {path}") from None
     except (OSError, tarfile.TarError) as exc:
         raise ArchiveError(f"{path} is not a tscp-bot export ({exc})") from None
     with tar:

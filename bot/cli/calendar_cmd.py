@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 from typing import TYPE_CHECKING, Any
 
 from bot.cli.context import Context, UsageError, config_path, typed_date
@@ -31,13 +31,23 @@ def register(sub: Any) -> None:
 
 def _calendar(ctx: Context, *dates: date) -> WorkingCalendar:
     """Local closure days come from the config when there is one; bank holidays always apply."""
-    from bot.adapters.bank_holidays import working_calendar
+    from bot.adapters.bank_holidays import NoBankHolidays, working_calendar
 
-    years = range(min(d.year for d in dates) - 1, max(d.year for d in dates) + 3)
+    # Only years a date can have: "0-3" named years that do not exist.
+    first, last = min(d.year for d in dates), max(d.year for d in dates)
+    years = range(max(first - 1, MINYEAR), min(last + 2, MAXYEAR) + 1)
     path = config_path(ctx.args.config)
     explicit = ctx.args.config or os.environ.get("TSCP_BOT_CONFIG")
     closures = ctx.config.partnership.local_closures if explicit or path.exists() else {}
-    return working_calendar(years, closures)
+    try:
+        return working_calendar(years, closures)
+    except NoBankHolidays:
+        shown = list(dict.fromkeys(dates))
+        said = " and ".join(str(d) for d in shown) + (" is" if len(shown) == 1 else " are")
+        raise UsageError(
+            f"{said} out of range: working days are counted only in years whose bank "
+            "holidays are known (the holidays package's table)"
+        ) from None
 
 
 def add_days(ctx: Context) -> int:

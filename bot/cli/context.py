@@ -111,8 +111,12 @@ class Context:
         if not self.args.now:
             return SystemClock()
         tz = self.config.partnership.time_zone
+        from bot.core.dates import NoSuchDate
+
         try:
             moment = parse_moment(self.args.now, tz)
+        except NoSuchDate as exc:
+            raise UsageError(f"--now: {exc}") from None
         except ValueError as exc:
             raise UsageError(
                 f"--now: expected a time such as 23/12/2026 09:30 or 2026-12-23T09:30, "

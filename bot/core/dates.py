@@ -97,6 +97,11 @@ class DateError(ValueError):
     """A date that cannot be read, or that does not exist; the message is for people."""
 
 
+class NoSuchDate(DateError):
+    """A date read clearly that the calendar does not have (31/02/2026): asking the user to
+    write it differently would not help."""
+
+
 def parse_uk_date(text: str, *, today: date | None = None) -> date:
     """The date in `text`, read day first ("12/11/2026" is 12 November 2026).
 
@@ -136,7 +141,7 @@ def _make(shown: str, year: int, month: int, day: int, *, day_first: bool = Fals
         return date(year, month, day)
     except ValueError:
         note = " (dates are read day first: day/month/year)" if day_first and month > 12 else ""
-        raise DateError(f"{shown} is not a real date{note}") from None
+        raise NoSuchDate(f"{shown} is not a real date{note}") from None
 
 
 def _from_words(shown: str, m: re.Match[str]) -> date:
