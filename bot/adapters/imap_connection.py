@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from imapclient import IMAPClient
-from imapclient.exceptions import LoginError
+from imapclient.exceptions import CapabilityError, LoginError
 
 from bot.adapters.mail_source import MailboxError
 from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError
@@ -111,6 +111,8 @@ class ImapConnection:
             if isinstance(exc, LoginError):
                 raise self._login_error(exc) from None
             message = f"IMAP {action} on {self.where()} failed: {self._describe(exc)}"
+            advice = _advice(exc)
+            message = f"{message}; {advice}" if advice else message
             log.warning("%s", message)
             raise MailboxError(message) from None
 
@@ -189,6 +191,30 @@ class ImapConnection:
         if self._password:
             text = text.replace(self._password, "***")
         return f"{type(exc).__name__}: {text}"
+
+
+# OpenSSL's verify codes for a certificate issued to another name than the one asked for:
+# OpenSSL's own words say that, and installing a CA certificate would not help.
+_NAME_MISMATCH = (62, 64)
+
+
+def _advice(exc: BaseException) -> str | None:
+    """What to change, for the set-up mistakes whose raw TLS error does not say it."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        if exc.verify_code in _NAME_MISMATCH:
+            return None
+        return (
+            "the server's certificate is not trusted by this machine: install the council's "
+            "CA certificate in this machine's trusted certificates"
+        )
+    if isinstance(exc, ssl.SSLError) and exc.reason == "WRONG_VERSION_NUMBER":
+        return (
+            "the server did not answer in TLS on this port: check [mailbox.imap] port and "
+            "security (tls is usually 993, starttls 143)"
+        )
+    if isinstance(exc, CapabilityError) and "STARTTLS" in str(exc):
+        return 'the server does not offer STARTTLS: use security = "tls" on its TLS port'
+    return None
 
 
 def shutdown(conn: Any) -> None:
