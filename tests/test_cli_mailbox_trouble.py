@@ -1,8 +1,13 @@
 """An IMAP mailbox set up wrongly, as an IT administrator meets it: `doctor` and `run --once`
-against the real Dovecot say what to change (port, security, the CA certificate)."""
+against the real Dovecot say what to change (port, security, the CA certificate), and a
+refused port is said once, not once per layer of the bot."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -73,3 +78,42 @@ def test_a_tls_mistake_is_said_with_what_to_change(
     code, out = _cli(config, capsys, "--now", "2026-12-23T09:00", "run", "--once")
     [problem] = _says(out, "mailbox problem: ")
     assert code == 1 and advice in problem
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_a_refused_port_is_one_line_without_verbose(
+    tmp_path: Path,
+    database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("TSCP_BOT_CONFIG", raising=False)
+    port = _closed_port()
+    config = _config(tmp_path, database_url, dovecot, smtp_server, port=port)
+    env = {k: v for k, v in os.environ.items() if k not in ("TSCP_BOT_CONFIG", "JOURNAL_STREAM")}
+    env["TEST_IMAP_PASSWORD"] = dovecot.password
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "bot.cli", "--config", str(config), *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+    assert cli("init").returncode == 0
+    done = cli("--now", "2026-12-23T09:00", "run", "--once")
+
+    said = [line for line in (done.stdout + done.stderr).splitlines() if f":{port}" in line]
+    assert done.returncode == 1
+    assert len(said) == 1 and said[0].startswith("mailbox problem: IMAP "), said
+    assert "Connection refused" in said[0]
+
+    done = cli("doctor")
+    said = [line for line in (done.stdout + done.stderr).splitlines() if f":{port}" in line]
+    assert done.returncode == 1
+    assert len(said) == 1 and said[0].startswith("FAIL mailbox: IMAP check"), said

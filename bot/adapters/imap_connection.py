@@ -113,7 +113,9 @@ class ImapConnection:
             message = f"IMAP {action} on {self.where()} failed: {self._describe(exc)}"
             advice = _advice(exc)
             message = f"{message}; {advice}" if advice else message
-            log.warning("%s", message)
+            # Every caller says a MailboxError itself (doctor's FAIL, run's "mailbox problem",
+            # the daemon's log): said here too, one mistake would read as three.
+            log.debug("%s", message)
             raise MailboxError(message) from None
 
     def where(self) -> str:
@@ -157,7 +159,7 @@ class ImapConnection:
             return get()
         except TokenError as exc:
             message = f"IMAP login on {self.where()} failed: no OAuth token: {exc}"
-            log.warning("%s", message)
+            log.debug("%s", message)  # the caller says it
             raise MailboxError(message) from None
 
     def _token_refused(self, exc: BaseException) -> MailboxError:
@@ -166,7 +168,7 @@ class ImapConnection:
             f"({self._describe(exc)}); check the app has IMAP.AccessAsApp with admin consent, "
             "an Exchange service principal and FullAccess to this mailbox"
         )
-        log.warning("%s", message)
+        log.debug("%s", message)  # the caller says it
         return MailboxError(message)
 
     def _login_error(self, exc: LoginError) -> MailboxError:

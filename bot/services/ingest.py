@@ -69,7 +69,9 @@ class IngestReport:
         return left_in_inbox(self.left.count, self.left_before, oldest)
 
 
-def ingest_pass(app: App, source: MailSource, *, full_sweep: bool = True) -> IngestReport:
+def ingest_pass(
+    app: App, source: MailSource, *, full_sweep: bool = True, caller_says: bool = False
+) -> IngestReport:
     """Read the inbox batch by batch (the source bounds each by count and bytes): store the
     batch and commit, process it and commit, then move what was handled; so memory holds one
     batch, and a crash anywhere leaves each message in the inbox or recorded, never neither."""
@@ -80,7 +82,7 @@ def ingest_pass(app: App, source: MailSource, *, full_sweep: bool = True) -> Ing
         try:
             batch, keys = _fetch_and_store(app, source, full_sweep, first, cursor, report)
         except MailboxError as exc:
-            _record_mailbox_error(app, str(exc))
+            _record_mailbox_error(app, str(exc), caller_says)
             report.errors.append(str(exc))
             report.mailbox_error = str(exc)
             break
@@ -303,9 +305,8 @@ def _remember_left(
         log.warning("left %d messages that arrived before %s in the inbox", left.count, since)
 
 
-def _record_mailbox_error(app: App, error: str) -> None:
-    """Logged as a warning when it begins (a wrong password stays wrong until a person acts;
-    `status` and the watchdog keep saying so), then quietly on every retry."""
+def _record_mailbox_error(app: App, error: str, caller_says: bool) -> None:
+    """Warned when it begins, then info (it lasts till a person acts); debug if the caller says."""
     again = False
     try:
         _ensure_state(app)
@@ -315,7 +316,8 @@ def _record_mailbox_error(app: App, error: str) -> None:
             state.last_error, state.last_error_at = error, app.clock.now()
             session.commit()
     finally:
-        log.log(logging.INFO if again else logging.WARNING, "mailbox check failed: %s", error)
+        level = logging.DEBUG if caller_says else logging.INFO if again else logging.WARNING
+        log.log(level, "mailbox check failed: %s", error)
 
 
 def _process_stored(app: App, report: IngestReport) -> None:

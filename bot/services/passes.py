@@ -50,7 +50,8 @@ def run_once(app: App) -> PassReport:
 def _ingest(app: App) -> IngestReport:
     source = app.open_source()
     try:
-        return ingest_pass(app, source, full_sweep=True)
+        # run --once prints the report's errors: the one line a person reads.
+        return ingest_pass(app, source, full_sweep=True, caller_says=True)
     finally:
         source.close()
 
