@@ -4,6 +4,7 @@ point (a template that failed, a database refusal) has them only in its stored h
 
 from __future__ import annotations
 
+import re
 from email.parser import BytesHeaderParser
 from email.policy import default
 from email.utils import getaddresses
@@ -11,9 +12,16 @@ from email.utils import getaddresses
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.raw import read_heads
-from bot.services.store import header_block
 
 UNREADABLE = "(unreadable)"
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+def header_block(raw: bytes) -> bytes:
+    """The bytes up to the first empty line: the header fields as the parser reads them.
+    Here, not beside the store that also uses it, so that `triage list` loads no parser."""
+    end = _HEADER_END.search(raw)
+    return raw if end is None else raw[: end.end()]
 
 
 def header_names(head: bytes) -> tuple[str, str] | None:

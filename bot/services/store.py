@@ -20,6 +20,7 @@ from bot.adapters.db.raw import write_raw
 from bot.adapters.mail_source import IncomingMail
 from bot.adapters.parsing import message_id_for, message_id_of
 from bot.core.arrival import fetch_time_note
+from bot.services.mail_names import header_block
 
 # StoredMessage.received_source: where received_at came from.
 MAILBOX, FETCH_TIME = "mailbox", "fetch_time"
@@ -50,7 +51,6 @@ def header_message_id(raw: bytes) -> str:
     return found or message_id_for(raw)
 
 
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
 # A header block the parser has no choice about: printable ASCII fields ("Name: value"),
 # each perhaps folded onto lines starting with a space or tab, then the empty line. Anything
 # else (8-bit bytes, a bare CR, an mbox "From " line, a stray line) goes to the parser itself.
@@ -75,12 +75,6 @@ def _plain_message_id(block: bytes) -> str | None:
             value += folded
         return value.rstrip("\r\n")
     return ""
-
-
-def header_block(raw: bytes) -> bytes:
-    """The bytes up to the first empty line: the header fields as the parser reads them."""
-    end = _HEADER_END.search(raw)
-    return raw if end is None else raw[: end.end()]
 
 
 def arrival(arrived_at: datetime | None, fetched_at: datetime) -> tuple[datetime, str]:
