@@ -15,7 +15,8 @@ from bot.adapters.db.models import Case, StoredMessage
 from bot.adapters.db.raw import BLOB_IO_FROM, MissingRaw, RawBatch
 from bot.adapters.db.row_write import write_alone
 from bot.app import App
-from bot.services.store import _plain_message_id, header_block, store_raw
+from bot.services.mail_names import header_block
+from bot.services.store import _plain_message_id, store_raw
 from tests.fixtures.app import AppFactory
 
 NOW = datetime(2026, 12, 23, 9, tzinfo=UTC)
