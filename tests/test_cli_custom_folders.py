@@ -23,6 +23,14 @@ def _fails(out: str, check: str) -> list[str]:
     return [line for line in out.splitlines() if line.startswith(f"FAIL {check}: ")]
 
 
+def _run_refused(bot: Run, config: Path, starts: str) -> None:
+    """`run --once` says why in one line, exit 2, and takes nothing."""
+    code, out, err = bot("run", "--once")
+    assert code == 2 and out == ""
+    assert one_line_error(err).startswith(starts)
+    _sin_waits(bot, config)
+
+
 def _sin_waits(bot: Run, config: Path) -> None:
     """Refused to start, the bot took nothing: the SIN is still in the inbox, no case opened."""
     assert len(list((inbox(config) / "new").iterdir())) == 1, "the SIN waits in the inbox"
@@ -45,12 +53,9 @@ def test_templates_without_the_acknowledgement_fail_doctor_and_stop_run(
         f"email; copy that folder from {packaged('templates')} (run refuses to start)"
     ]
 
-    code, out, err = bot("run", "--once")
-    assert code == 2 and out == ""
-    assert one_line_error(err).startswith(
-        f"tscp-bot: refusing to start: {templates / 'sin_acknowledgement'}: missing"
+    _run_refused(
+        bot, config, f"tscp-bot: refusing to start: {templates / 'sin_acknowledgement'}: missing"
     )
-    _sin_waits(bot, config)
 
 
 def test_a_templates_folder_that_is_not_there_fails_doctor_and_stops_run(
@@ -133,12 +138,7 @@ def test_a_field_the_bot_does_not_give_fails_doctor_and_stops_run(
         f"such field; fix that file or copy it from {packaged('templates')} (run refuses to start)"
     ]
 
-    code, out, err = bot("run", "--once")
-    assert code == 2 and out == ""
-    assert one_line_error(err).startswith(
-        f"tscp-bot: refusing to start: {body}: 'no_such_field' is undefined"
-    )
-    _sin_waits(bot, config)
+    _run_refused(bot, config, f"tscp-bot: refusing to start: {body}: 'no_such_field' is undefined")
 
 
 def test_a_template_not_saved_as_utf8_is_named_and_the_other_checks_still_run(
