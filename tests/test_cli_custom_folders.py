@@ -134,11 +134,42 @@ def test_a_field_the_bot_does_not_give_fails_doctor_and_stops_run(
     code, out, _ = bot("doctor")
     assert code == 1
     assert _fails(out, "templates") == [
-        f"FAIL templates: {body}: 'no_such_field' is undefined, and the bot gives this email no "
-        f"such field; fix that file or copy it from {packaged('templates')} (run refuses to start)"
+        f"FAIL templates: {body} line 3: 'no_such_field' is not a field the bot gives this "
+        f"email; fix that file or copy it from {packaged('templates')} (run refuses to start)"
     ]
 
-    _run_refused(bot, config, f"tscp-bot: refusing to start: {body}: 'no_such_field' is undefined")
+    _run_refused(bot, config, f"tscp-bot: refusing to start: {body} line 3: 'no_such_field' is")
+
+
+def test_a_field_the_bot_does_not_give_in_a_branch_seldom_taken_stops_run(
+    bot: Run, config: Path, tmp_path: Path
+) -> None:
+    """Rendering once with the example takes one path through each {% if %}: a field in a
+    branch it does not take (a SIN with no form attached) would fail only that email, when
+    it came, and quarantine the SIN. Every branch is read instead."""
+    templates = tmp_path / "templates"
+    shutil.copytree(packaged("templates"), templates)
+    body = templates / "sin_acknowledgement" / "body.txt"
+    branch = "{% if form_absent %}Your form {{ form_reference }} was not attached.{% endif %}\n"
+    lines = body.read_text().splitlines(keepends=True)
+    body.write_text("".join([*lines[:3], branch, *lines[3:]]))
+    _point(config, "templates_dir", templates)
+    drop_into_maildir(inbox(config), sin())
+    said = f"{body} line 4: 'form_reference' is not a field the bot gives this email"
+
+    code, out, _ = bot("doctor")
+    assert code == 1
+    assert _fails(out, "templates") == [
+        f"FAIL templates: {said}; fix that file or copy it from {packaged('templates')} "
+        "(run refuses to start)"
+    ]
+    code, out, err = bot("run", "--once")
+    assert code == 2 and out == ""
+    assert one_line_error(err) == (
+        f"tscp-bot: refusing to start: {said}; fix that file or copy it from "
+        f"{packaged('templates')}\n"
+    )
+    _sin_waits(bot, config)
 
 
 def test_a_template_not_saved_as_utf8_is_named_and_the_other_checks_still_run(

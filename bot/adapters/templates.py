@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jinja2
+from jinja2 import nodes
 from jinja2.bccache import Bucket
 
 PARTS = ("subject.txt", "body.txt", "body.html")
@@ -121,6 +122,16 @@ class TemplateRenderer:
             # Saved in another encoding (Windows-1252 from an old editor): said, not a crash.
             return [f"{name}: not UTF-8; save it as UTF-8"]
         return []
+
+    def parsed(self, name: str) -> nodes.Template:
+        """The syntax tree of one template file, for checks that read every branch."""
+        assert self._env.loader is not None
+        source, filename, _ = self._env.loader.get_source(self._env, name)
+        return self._env.parse(source, name, filename)
+
+    def known_names(self) -> list[str]:
+        """Names every template may use that no email's fields give (range, namespace...)."""
+        return list(self._env.globals)
 
     def try_render(self, event: str, context: Mapping[str, object]) -> list[str]:
         """One line per part of `event` that fails to render with `context`, naming the file

@@ -80,6 +80,12 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "missing": ["date the local authority became aware", "child 2: date of birth"],
         "form_unread": False,
         "form_absent": False,
+        # Forwarded by the Business Manager, or by the referrer's own colleague: bot.services
+        # .new_case.ack_context always gives these, and the templates use them in branches.
+        "passed_on": False,
+        "sent_on": None,
+        "start_unsure": False,
+        "arrival_unknown": False,
     },
     "screening_invitation": {
         "partnership": PARTNERSHIP,
