@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.config.mail import mailbox_section, outgoing_section
+from bot.config.mail import HOUR, HOUR_AT_MOST, mailbox_section, outgoing_section
 from bot.config.microsoft import check_oauth_needs, microsoft_section
 from bot.config.model import (
     OTHER_ROLES,
@@ -54,9 +54,13 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    return parse_config(
-        data, base=path.resolve().parent, environ=os.environ if environ is None else environ
-    )
+    try:
+        return parse_config(
+            data, base=path.resolve().parent, environ=os.environ if environ is None else environ
+        )
+    except ConfigError as exc:
+        # The administrator may have several configs (test and live): say which is wrong.
+        raise ConfigError(f"{path}: {exc}") from exc
 
 
 def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str, str]) -> Config:
@@ -251,8 +255,16 @@ def _daemon(r: Reader) -> DaemonSettings:
         it_contact=it_contact,
         alert_after_minutes=r.number("alert_after_minutes", 30, minimum=0),
         lease_seconds=r.number("lease_seconds", 60, minimum=1),
-        outbox_every_seconds=r.number("outbox_every_seconds", 15, minimum=1),
-        jobs_every_seconds=r.number("jobs_every_seconds", 300, minimum=1),
+        outbox_every_seconds=r.number(
+            "outbox_every_seconds", 15, minimum=1, maximum=HOUR, why=HOUR_AT_MOST
+        ),
+        jobs_every_seconds=r.number(
+            "jobs_every_seconds",
+            300,
+            minimum=1,
+            maximum=HOUR,
+            why="an hour at most: reminders and the digest would go out that late",
+        ),
         stall_factor=r.number("stall_factor", 3, minimum=2),
     )
     r.finish()

@@ -30,6 +30,9 @@ GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 AUTH: tuple[str, ...] = ("password", "oauth2")
 _Parse = Callable[[Reader, Mapping[str, str]], object]
+# The longest an interval may be: mail (a SIN among it) would wait that long unseen or unsent.
+HOUR = 3600
+HOUR_AT_MOST = "an hour at most: mail would wait that long"
 
 
 def secret(r: Reader, key: str, environ: Mapping[str, str], what: str = "password") -> str:
@@ -195,7 +198,7 @@ def mailbox_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Mailbo
     settings = MailboxSettings(
         backend=cast(Literal["maildir", "imap", "graph", "ews"], backend),
         maildir_path=resolve(r.text("maildir_path", "var/mail/inbox"), base),
-        poll_seconds=r.number("poll_seconds", 60, minimum=1),
+        poll_seconds=r.number("poll_seconds", 60, minimum=1, maximum=HOUR, why=HOUR_AT_MOST),
         imap=_imap(imap, environ) if backend == "imap" else None,
         needs_attention_folder=r.text("needs_attention_folder", "").strip(),
         graph=graph_section(graph, mailbox=True) if backend == "graph" else None,
@@ -242,13 +245,14 @@ def outgoing_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Outgo
             "ews": lambda t, env: ews_section(t, env, mailbox=False),
         },
     )
+    first_wait, longest_wait = _retry_waits(r)
     settings = OutgoingSettings(
         backend=cast(Literal["maildir", "smtp", "graph", "ews"], backend),
         maildir_path=resolve(r.text("maildir_path", "var/mail/outbox"), base),
         smtp=_smtp(smtp, environ) if backend == "smtp" else None,
         max_attempts=r.number("max_attempts", 10, minimum=1),
-        retry_base_seconds=r.number("retry_base_seconds", 60, minimum=1),
-        retry_max_seconds=r.number("retry_max_seconds", 3600, minimum=1),
+        retry_base_seconds=first_wait,
+        retry_max_seconds=longest_wait,
         graph=graph_section(graph, mailbox=False) if backend == "graph" else None,
         alert_after_minutes=r.number("alert_after_minutes", 60, minimum=0),
         sent_folder=r.text("sent_folder", "Sent Items").strip(),
@@ -257,3 +261,17 @@ def outgoing_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Outgo
     )
     r.finish()
     return settings
+
+
+def _retry_waits(r: Reader) -> tuple[int, int]:
+    """The first wait before a failed send is retried, and the longest it doubles up to."""
+    first = r.number("retry_base_seconds", 60, minimum=1)
+    longest = r.number("retry_max_seconds", 3600, minimum=1)
+    if first > longest:
+        raise r.fail(
+            "retry_base_seconds",
+            f"a whole number no more than retry_max_seconds ({longest}): the first wait before "
+            "a failed send is retried cannot be longer than the longest",
+            first,
+        )
+    return first, longest

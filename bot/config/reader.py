@@ -59,11 +59,19 @@ class Reader:
         return self._typed(key, default, str, "a string")
 
     def number(
-        self, key: str, default: object = _MISSING, *, minimum: int = 0, maximum: int | None = None
+        self,
+        key: str,
+        default: object = _MISSING,
+        *,
+        minimum: int = 0,
+        maximum: int | None = None,
+        why: str = "",
     ) -> int:
+        """A whole number in range; `why` says what the bound is, for a value beyond it."""
         expected = f"a whole number >= {minimum}"
         if maximum is not None:
             expected = f"a whole number from {minimum} to {maximum}"
+        expected += f" ({why})" if why else ""
         value = self._typed(key, default, int, expected)
         if value < minimum or (maximum is not None and value > maximum):
             raise self.fail(key, expected, value)

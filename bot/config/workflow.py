@@ -16,8 +16,13 @@ from bot.config.model import (
 )
 from bot.config.reader import Reader
 from bot.core.loop_guard import ACKNOWLEDGEMENTS_PER_DAY
+from bot.core.panel_slots import SEARCH_DAYS_AFTER_DEADLINE
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
+# A longer notice than the slot search reaches books nothing, and every SIN's panel is left
+# to the Business Manager by hand; a panel meeting longer than a working day is a typo.
+_MOST_NOTICE = SEARCH_DAYS_AFTER_DEADLINE * 24 * 60
+_LONGEST_PANEL = 8 * 60
 
 
 def _clock_time(value: str) -> time:
@@ -39,8 +44,16 @@ def screening_section(r: Reader) -> ScreeningSettings:
     s = ScreeningSettings(
         weekdays=tuple(WEEKDAYS.index(d) for d in days),
         times=tuple(sorted(_clock_time(t) for t in raw_times)),
-        duration_minutes=r.number("duration_minutes", 60, minimum=15),
-        min_notice_minutes=r.number("min_notice_minutes", 120),
+        duration_minutes=r.number(
+            "duration_minutes", 60, minimum=15, maximum=_LONGEST_PANEL, why="8 hours at most"
+        ),
+        min_notice_minutes=r.number(
+            "min_notice_minutes",
+            120,
+            maximum=_MOST_NOTICE,
+            why=f"{SEARCH_DAYS_AFTER_DEADLINE} days: no slot is looked for further ahead than "
+            "that, so no panel could ever be booked",
+        ),
         location=r.text("location", "Microsoft Teams (link to follow)"),
     )
     r.finish()
