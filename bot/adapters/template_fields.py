@@ -154,21 +154,24 @@ class _Walk:
         if isinstance(node, nodes.Extends | nodes.Include):
             self._included(node, scope)
             return set()
-        if isinstance(node, nodes.Macro | nodes.CallBlock):
-            for default in node.defaults:
-                self.expr(default, scope, guards)
-            if isinstance(node, nodes.CallBlock):
-                self.expr(node.call, scope, guards)
-            inner = {a.name: UNKNOWN for a in node.args}
-            self.body(node.body, {**scope, **inner}, guards)
+        if isinstance(node, nodes.Macro | nodes.CallBlock | nodes.With):
+            self._with_names(node, scope, guards)
             return _binds(node)
-        if isinstance(node, nodes.With):
-            for value in node.values:
-                self.expr(value, scope, guards)
-            inner = {n: UNKNOWN for t in node.targets for n in _targets(t)}
-            self.body(node.body, {**scope, **inner}, guards)
-            return set()
         return self._other(node, scope, guards)
+
+    def _with_names(
+        self, node: nodes.Macro | nodes.CallBlock | nodes.With, scope: Scope, guards: frozenset[str]
+    ) -> None:
+        """A macro's or a call block's arguments, or {% with %}'s names, inside it only."""
+        if isinstance(node, nodes.With):
+            given, names = node.values, [n for t in node.targets for n in _targets(t)]
+        else:
+            given, names = list(node.defaults), [a.name for a in node.args]
+        if isinstance(node, nodes.CallBlock):
+            given.append(node.call)
+        for value in given:
+            self.expr(value, scope, guards)
+        self.body(node.body, {**scope, **dict.fromkeys(names, UNKNOWN)}, guards)
 
     def _other(self, node: nodes.Node, scope: Scope, guards: frozenset[str]) -> set[str]:
         """Blocks, output, {% set x %}...{% endset %} and the rest: their statements in order,
