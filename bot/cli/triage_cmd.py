@@ -21,7 +21,8 @@ def register(sub: Any) -> None:
         help="messages waiting for a person: list, done ID, retry ID, new-case ID",
         description="Messages waiting for a person. new-case ID opens the SIN form of message "
         "ID (one naming another child or incident than its case, or a second SIN form in one "
-        "email) as a new case, its clocks counted from the day the email arrived.",
+        "email) as a new case, its clocks counted from the day the email arrived (a forwarded "
+        "SIN's from the day it was first sent, when that can be read for sure).",
     )
     p.add_argument("action", choices=["list", "done", "retry", "new-case"])
     p.add_argument("id", nargs="?", type=int)
@@ -177,17 +178,8 @@ def _new_case(ctx: Context) -> int:
 def _opened_lines(number: int, done: Opened, tz: Any) -> list[str]:
     from bot.core.deadlines import fmt_date
 
-    arrived = done.arrived.astimezone(tz)
     which = "its SIN form" if done.documents == ("",) else " and ".join(done.documents)
-    when = (
-        "when the email arrived"
-        if done.arrival_known
-        else "when the bot read it (the mailbox gave no arrival time)"
-    )
-    lines = [
-        f"message #{number}: {done.ref} opened from {which}, counted from "
-        f"{fmt_date(arrived.date())} {arrived:%H:%M}, {when}"
-    ]
+    lines = [f"message #{number}: {done.ref} opened from {which}, counted from {_since(done, tz)}"]
     if done.overdue:
         lines.append(
             f"{done.ref}: the Screening Panel was due {fmt_date(done.screening_due)}: it is "
@@ -205,3 +197,19 @@ def _opened_lines(number: int, done: Opened, tz: Any) -> list[str]:
         told.append(f"{done.linked} and {done.ref} name each other")
     lines.append("; ".join(told))
     return lines
+
+
+def _since(done: Opened, tz: Any) -> str:
+    """The day its clocks count from, and why that day."""
+    from bot.core.deadlines import fmt_date
+
+    arrived = done.arrived.astimezone(tz)
+    at = f"{fmt_date(arrived.date())} {arrived:%H:%M}"
+    if done.first_sent is not None:
+        return (
+            f"{fmt_date(done.first_sent)}, the day the forwarded email says it was sent "
+            f"(the forward arrived {at})"
+        )
+    if not done.arrival_known:
+        return f"{at}, when the bot read it (the mailbox gave no arrival time)"
+    return f"{at}, when the email arrived"

@@ -18,10 +18,14 @@ acknowledged, and she is asked to tell the referrer. A forward from anyone else 
 colleague passing on a notification) is acknowledged to them as before: they are the one who
 notified the mailbox, their address is sure, and a writer read from quoted text may be anyone
 in the chain.
+
+The same answers hold for a forwarded SIN opened later from the triage list (`tscp-bot triage
+new-case`, bot.core.triage_new_case): they are asked of a `Forward`, not of the snapshot.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.core.deadlines import fmt_date
@@ -35,32 +39,48 @@ _CHECK = (
 )
 
 
-def counted_since(snap: Snapshot) -> date | None:
-    """The forwarded email's day, when a forwarded SIN's clocks count from it."""
+@dataclass(frozen=True)
+class Forward:
+    """A message passing on an email someone else wrote (bot.core.forwarded), as read."""
+
+    arrived_on: date  # the day the forward reached the mailbox, where the partnership is
+    first_written: date | None  # the day the forwarded email was sent, when read for sure
+    first_writer: str | None  # its writer, when an acknowledgement may go to them
+    by_us: bool  # passed on by the Business Manager or the partnership's own mailbox
+
+
+def forward_of(snap: Snapshot) -> Forward | None:
+    """The snapshot's forward; None when the message is no forward."""
     if not snap.forwarded or snap.arrived_on is None:
         return None
-    return counted_from(snap.first_written, snap.arrived_on)
+    return Forward(snap.arrived_on, snap.first_written, snap.first_writer, snap.forwarded_by_us)
 
 
-def start_unsure(snap: Snapshot) -> bool:
+def counted_since(fwd: Forward | None) -> date | None:
+    """The forwarded email's day, when a forwarded SIN's clocks count from it."""
+    return counted_from(fwd.first_written, fwd.arrived_on) if fwd is not None else None
+
+
+def clocks_start(fwd: Forward | None, arrived: date) -> date:
+    """The day a SIN that arrived on `arrived` has its clocks counted from."""
+    return counted_since(fwd) or arrived
+
+
+def start_unsure(fwd: Forward | None) -> bool:
     """A forwarded SIN counted from the forward only because the day it was first sent could
     not be read for sure (or read as later, or a year back): the real start may be earlier,
     so no day counted from the forward is told to anyone outside. Sent the day it was
     forwarded, the forward's day is the real one."""
-    return (
-        snap.forwarded
-        and snap.arrived_on is not None
-        and counted_since(snap) is None
-        and snap.first_written != snap.arrived_on
-    )
+    return fwd is not None and counted_since(fwd) is None and fwd.first_written != fwd.arrived_on
 
 
-def acknowledgement(snap: Snapshot) -> list[Effect]:
-    unsure = start_unsure(snap)
-    if not (snap.forwarded and snap.forwarded_by_us):
-        return [Acknowledge(start_unsure=unsure)] if snap.can_acknowledge else []
-    if snap.first_writer is not None:
-        return [Acknowledge(snap.first_writer, start_unsure=unsure)]
+def acknowledgement(fwd: Forward | None, can_acknowledge: bool) -> list[Effect]:
+    """Whom a new SIN is acknowledged to (none: `[]`, or a person is asked to answer)."""
+    unsure = start_unsure(fwd)
+    if fwd is None or not fwd.by_us:
+        return [Acknowledge(start_unsure=unsure)] if can_acknowledge else []
+    if fwd.first_writer is not None:
+        return [Acknowledge(fwd.first_writer, start_unsure=unsure)]
     return [
         Triage(
             "forwarded SIN not acknowledged: the forwarded email gives no agency address the "
@@ -69,11 +89,11 @@ def acknowledgement(snap: Snapshot) -> list[Effect]:
     ]
 
 
-def forwarded_note(snap: Snapshot, since: date | None) -> list[Effect]:
+def forwarded_note(fwd: Forward | None) -> list[Effect]:
     """What a person checks on a forwarded SIN: the day its clocks count from."""
-    arrived = snap.arrived_on
-    if not snap.forwarded or arrived is None:
+    if fwd is None:
         return []
+    arrived, since = fwd.arrived_on, counted_since(fwd)
     if since is not None:
         return [
             Triage(
@@ -85,14 +105,14 @@ def forwarded_note(snap: Snapshot, since: date | None) -> list[Effect]:
     return [
         Triage(
             f"forwarded SIN: its clocks count from {fmt_date(arrived)}, when the forward "
-            f"arrived, as {_why_not(snap.first_written, arrived)}. If it was sent to the "
-            f"partnership earlier, its clocks ran from then: check. {_CHECK}{_untold(snap)}"
+            f"arrived, as {_why_not(fwd.first_written, arrived)}. If it was sent to the "
+            f"partnership earlier, its clocks ran from then: check. {_CHECK}{_untold(fwd)}"
         )
     ]
 
 
-def _untold(snap: Snapshot) -> str:
-    if not start_unsure(snap):
+def _untold(fwd: Forward) -> str:
+    if not start_unsure(fwd):
         return ""
     return ". No key dates were given to the referrer: tell them the deadlines once checked"
 

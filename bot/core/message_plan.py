@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.closed_case_sin import new_sin_on_closed_case
-from bot.core.forwarded_sin import acknowledgement, counted_since, forwarded_note
+from bot.core.forwarded_sin import acknowledgement, counted_since, forward_of, forwarded_note
 from bot.core.loop_guard import loop_guard
 from bot.core.near_commands import no_command_recognised
 from bot.core.person_wrote import automatic_on_no_case, complainant_after_closing, human_note
@@ -227,9 +227,11 @@ def _sin(snap: Snapshot) -> list[Effect]:
     flag: list[Effect] = [FlagMentionedCase(mentioned)] if mentioned else []
     form: list[Effect] = [ApplySinForm()] if snap.form is not None else []
     repeat = CheckRepeat(snap.ref_like)
-    since = counted_since(snap)  # a forwarded SIN: the day it was first sent, when sure
+    fwd = forward_of(snap)
+    since = counted_since(fwd)  # a forwarded SIN: the day it was first sent, when sure
     opened = [OpenCase(since), *form, repeat, FileOnCase(_why_not(snap)), BookScreening()]
-    return [*opened, *acknowledgement(snap), *flag, *forwarded_note(snap, since)]
+    ack = acknowledgement(fwd, snap.can_acknowledge)
+    return [*opened, *ack, *flag, *forwarded_note(fwd)]
 
 
 def _on_own_record(snap: Snapshot) -> list[Effect]:

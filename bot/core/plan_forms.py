@@ -3,9 +3,11 @@ another child or incident; a form naming another case is flagged (bot.core.messa
 
 from __future__ import annotations
 
+from bot.core.deadlines import fmt_date
+from bot.core.forwarded_sin import counted_since, forward_of
+from bot.core.new_case_command import command, typed
 from bot.core.plan_effects import AlertNow, ApplySinForm, Effect, FlagFormCase, OpenCase, Triage
 from bot.core.snapshot import Snapshot
-from bot.core.triage_new_case import command, typed
 
 
 def form_counts(snap: Snapshot) -> bool:
@@ -40,16 +42,15 @@ def _other_child(snap: Snapshot) -> list[Effect]:
     )
     advice = (
         f"Nothing from it was recorded on {ref}. If it is a new notification (its 2-working-day "
-        f"screening clock may be running), run {new_case(snap)} to open it as a new case, "
-        "counted from the day it arrived; if it corrects this case, the case's details are "
-        "unchanged: correct them with the sender"
+        f"screening clock may be running), run {new_case(snap)} {_counted(snap)}; if it "
+        "corrects this case, the case's details are unchanged: correct them with the sender"
     )
     return [Triage(f"{question} {advice}"), AlertNow(f"{question} {advice}.")]
 
 
 def new_case(snap: Snapshot) -> str:
-    """The command that opens the message's SIN form as a case of its own, its clocks counted
-    from the day it arrived (bot.core.triage_new_case)."""
+    """The command that opens the message's SIN form as a case of its own
+    (bot.core.triage_new_case)."""
     return command(snap.stored_as if snap.stored_as is not None else "N")
 
 
@@ -83,18 +84,22 @@ def several_sin_forms(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
     return [Triage(said), AlertNow(_still_to_do(snap, rest), first, opened)]
 
 
-_COUNTED = "to open it as a new case, counted from the day it arrived"
+def _counted(snap: Snapshot) -> str:
+    """The day that command counts the new case's clocks from, as a new SIN's arrival would."""
+    since = counted_since(forward_of(snap))
+    when = "the day it arrived" if since is None else f"{fmt_date(since)}, when it was first sent"
+    return f"to open it as a new case, counted from {when}"
 
 
 def _advice(snap: Snapshot, unused: tuple[str, ...]) -> str:
     """How to open the forms not yet opened: one is named by the message alone; several are
     told apart by their document, one run each."""
     if len(unused) == 1:
-        return f"if {unused[0]} is another incident, run {new_case(snap)} {_COUNTED}"
+        return f"if {unused[0]} is another incident, run {new_case(snap)} {_counted(snap)}"
     each = ", ".join(typed(name) for name in unused)
     return (
         f"run {new_case(snap)} --form <document> for each of {each} that is a new "
-        f"notification, {_COUNTED}"
+        f"notification, {_counted(snap)}"
     )
 
 
@@ -102,11 +107,11 @@ def _still_to_do(snap: Snapshot, rest: tuple[str, ...]) -> str:
     if len(rest) == 1:
         return (
             f"{rest[0]} was not read. If it is another incident, run {new_case(snap)} "
-            f"{_COUNTED}: its 2-working-day screening clock may be running."
+            f"{_counted(snap)}: its 2-working-day screening clock may be running."
         )
     return (
         f"{', '.join(rest)} were not read. For each that is another incident, run "
-        f"{new_case(snap)} --form <document> {_COUNTED}: each one's 2-working-day screening "
+        f"{new_case(snap)} --form <document> {_counted(snap)}: each one's 2-working-day screening "
         "clock may be running."
     )
 

@@ -5,9 +5,10 @@ SIN forms in one email, are not applied: the message goes on the triage list and
 Manager is asked (bot.core.plan_forms). When she decides it is a new notification, its case is
 opened as if the email had arrived unthreaded: its form read, its clocks counted from the day
 the email arrived (never the day she decides; a Screening Panel clock already run out is said
-to be overdue from the start), the panel invited and the referrer acknowledged. The case the
-message was on and the new one name each other. A person has read it, so the checks for a SIN
-sent again are not made: they would put it back on the list she is taking it off.
+to be overdue from the start), the panel invited and the referrer acknowledged; a forwarded
+SIN as on arrival (bot.core.forwarded_sin), from the day it was first sent when that is sure.
+The case the message was on and the new one name each other. A person has read it, so the
+checks for a SIN sent again are not made: they would put it back on the list she clears.
 
 Which form is opened:
 - a form naming the child and incident of the case the message is filed on (read on both sides
@@ -21,41 +22,26 @@ means, so it asks for one by its document (--form), and opens one case per run.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.core import forwarded_sin
 from bot.core.deadlines import fmt_date
 from bot.core.form_identity import Recorded, compare, recorded_of
 from bot.core.forms import Extraction
+from bot.core.new_case_command import command
 from bot.core.plan_effects import (
     Acknowledge,
     ApplySinForm,
     BookScreening,
+    Effect,
     FileOnCase,
     OpenCase,
     Triage,
 )
 
 WHOLE = ""  # the message's SIN form read from all its documents together: one notification
-
-
-def command(number: int | str, document: str | None = None) -> str:
-    """The command line that opens message `number`'s SIN form (or `document`'s)."""
-    form = f" --form {typed(document)}" if document is not None else ""
-    return f"tscp-bot triage new-case {number}{form}"
-
-
-_PLAIN = re.compile(r"[\w.,:/@%+=-]+")
-
-
-def typed(name: str) -> str:
-    """A document's name as it is typed in a shell: in single quotes when it has a space or
-    any other character the shell would read (a quote in it closed, escaped and reopened)."""
-    if _PLAIN.fullmatch(name):
-        return name
-    return "'" + name.replace("'", "'\"'\"'") + "'"
 
 
 @dataclass(frozen=True)
@@ -82,14 +68,17 @@ class Facts:
     no_form: str  # why not, in a few words, when there is none
     opened: Mapping[str, str]  # document (WHOLE for the whole form) -> the case opened from it
     wanted: str | None  # the document asked for (--form)
-    arrived: date  # the day the email reached the mailbox: every clock counts from it
-    screening_due: date  # the Screening Panel's 2 working days, counted from `arrived`
+    arrived: date  # the day the email reached the mailbox: its clocks count from it...
+    screening_due: date  # the Screening Panel's 2 working days, counted from that start
     today: date
     can_acknowledge: bool
     no_ack_reason: str
     # Its subject or text reads as a new SIN (bot.core.rules `reads_as_sin`), so it may be
     # opened with no form, as a new SIN by its subject is: "SIN form to follow".
     reads_as_sin: bool = False
+    # ...unless it passes on an email someone else wrote, sent on a day read for sure
+    # (bot.core.forwarded_sin.clocks_start).
+    forward: forwarded_sin.Forward | None = None
 
 
 @dataclass(frozen=True)
@@ -121,8 +110,17 @@ class OverdueFromStart:
     """The Screening Panel's 2 working days ran out before the case was opened."""
 
     due: date
-    arrived: date
+    start: date  # the day its clocks count from
     today: date
+    first_sent: bool = False  # `start` is the day a forwarded email was sent, not its arrival
+
+
+@dataclass(frozen=True)
+class NoteOnCase:
+    """Something for a person about the case opened (a forwarded SIN's day to check): the
+    triage list names the case, as the message may stay filed on the one it came on."""
+
+    reason: str
 
 
 Step = (
@@ -135,6 +133,7 @@ Step = (
     | LinkCases
     | MarkOpened
     | OverdueFromStart
+    | NoteOnCase
 )
 
 
@@ -158,10 +157,11 @@ def decide(f: Facts) -> Refused | AlreadyOpened | Opening:
     found = notifications(f.forms)
     clash = _same_name(found)
     if clash is not None:
+        start = forwarded_sin.clocks_start(f.forward, f.arrived)
         return Refused(
             f"message #{n} holds SIN forms of different notifications in documents both named "
             f"{clash}: the bot cannot tell them apart; forward each on its own to open its case "
-            f"(its clocks then count from the forward, not from {fmt_date(f.arrived)})"
+            f"(its clocks then count from the forward, not from {fmt_date(start)})"
         )
     chosen = _chosen(f, found)
     if isinstance(chosen, Refused | AlreadyOpened):
@@ -256,19 +256,22 @@ def _steps(
     # The message moves to the new case unless its case keeps a form of it (the first of two
     # forms opened that case) or an earlier run moved it: a message is filed on one case.
     refile = f.filed_on is None or not (f.opened or any(_own(f, g) for g in found))
-    steps: list[Step] = [OpenCase(), ApplySinForm()]
+    since = forwarded_sin.counted_since(f.forward)
+    steps: list[Step] = [OpenCase(since), ApplySinForm()]
     if refile:
         steps.append(FileOnCase("opened as a case of its own from the triage list"))
     steps.append(BookScreening())
-    if f.can_acknowledge:
-        steps.append(Acknowledge())
-    else:
-        steps.append(Triage(f"not acknowledged ({f.no_ack_reason}): answer the sender another way"))
+    steps += _on_new_case(forwarded_sin.acknowledgement(f.forward, f.can_acknowledge)) or [
+        Triage(f"not acknowledged ({f.no_ack_reason}): answer the sender another way")
+    ]
     if f.filed_on is not None:
         steps.append(LinkCases(f.filed_on))
     steps.append(MarkOpened(documents(chosen)))
     if f.screening_due < f.today:
-        steps.append(OverdueFromStart(f.screening_due, f.arrived, f.today))
+        steps.append(
+            OverdueFromStart(f.screening_due, since or f.arrived, f.today, since is not None)
+        )
+    steps += _on_new_case(forwarded_sin.forwarded_note(f.forward))
     if waiting:
         left = ", ".join(_listed(waiting))
         steps.append(
@@ -278,6 +281,17 @@ def _steps(
             )
         )
     return tuple(steps)
+
+
+def _on_new_case(effects: list[Effect]) -> list[Step]:
+    """A new SIN's acknowledgement and notes for a person, as this command applies them."""
+    steps: list[Step] = []
+    for effect in effects:
+        if isinstance(effect, Triage):
+            steps.append(NoteOnCase(effect.reason))
+        elif isinstance(effect, Acknowledge):
+            steps.append(effect)
+    return steps
 
 
 def notifications(forms: Sequence[FormRead]) -> list[Notification]:

@@ -19,6 +19,7 @@ from bot.core.commands import ParsedCommands
 from bot.core.form_summary import summarise
 from bot.core.forms import Extraction
 from bot.core.forwarded import answerable_writer, first_written, is_forwarded
+from bot.core.forwarded_sin import Forward
 from bot.core.message import MailMessage, carries_document
 from bot.core.message_plan import Snapshot
 from bot.core.rules import Classification, ClassifyContext, labelled_automatic
@@ -94,8 +95,8 @@ def gather(
         # A return sent as a fresh email: match it by the agency's one outstanding request.
         case = case_awaiting_return(session, app, msg.from_addr)
     own = frozenset({app.config.partnership.mailbox})
-    forwarded = is_forwarded(msg, own)
-    tz, by_us = app.config.partnership.time_zone, our_addresses(app)
+    forward = forward_read(app, msg, arrived)
+    forwarded = forward is not None
     again = None
     if session is not None and case is None and result.kind == "complaint" and not forwarded:
         again = open_complaint_from(session, answer_address(msg, own))
@@ -175,12 +176,10 @@ def gather(
         forwarded=forwarded,
         complaint_again=again is not None,
         commands_not_theirs=from_giver and none_theirs(app, msg.from_addr, parsed),
-        first_written=first_written(msg, tz) if forwarded else None,
-        first_writer=answerable_writer(msg, own | by_us, app.config.agency_domains)
-        if forwarded
-        else None,
-        forwarded_by_us=forwarded and msg.from_addr in by_us,
-        arrived_on=day_zero(arrived, tz),
+        first_written=forward.first_written if forward is not None else None,
+        first_writer=forward.first_writer if forward is not None else None,
+        forwarded_by_us=forward is not None and forward.by_us,
+        arrived_on=day_zero(arrived, app.config.partnership.time_zone),
         reads_as_sin=result.reads_as_sin,
         sin_forms=form.separate if form is not None else (),
         ref_like=_ref_like(app, msg) if result.kind == "sin" and case is None else (),
@@ -188,6 +187,17 @@ def gather(
         near_commands=near,
     )
     return Gathered(result, snapshot, case, form, parsed)
+
+
+def forward_read(app: App, msg: MailMessage, arrived: datetime) -> Forward | None:
+    """What a forward passes on, read once for a new SIN's plan and for `triage new-case`:
+    when it was first sent, who wrote it, and whether the partnership passed it on."""
+    own = frozenset({app.config.partnership.mailbox})
+    if not is_forwarded(msg, own):
+        return None
+    tz, by_us = app.config.partnership.time_zone, our_addresses(app)
+    writer = answerable_writer(msg, own | by_us, app.config.agency_domains)
+    return Forward(day_zero(arrived, tz), first_written(msg, tz), writer, msg.from_addr in by_us)
 
 
 def _ref_like(app: App, msg: MailMessage) -> tuple[str, ...]:

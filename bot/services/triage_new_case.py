@@ -4,7 +4,8 @@ The order matters: the message's row is written first, so a second run at the sa
 waits and then finds the case the first opened (PostgreSQL's row lock, SQLite's one writer);
 then everything is read (the message, its forms, the case it is on), decided once in
 bot.core.triage_new_case, and applied in the same transaction, with the effects a new SIN's
-plan uses (bot.services.effects): nothing is half done, and nothing is sent twice.
+plan uses (bot.services.effects): nothing is half done, and nothing is sent twice. A forward
+is read as a new SIN's plan reads it (bot.services.gather.forward_read).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
 from bot.app import App
-from bot.core import deadlines
+from bot.core import deadlines, forwarded_sin
 from bot.core import triage_new_case as core
 from bot.core.autoreply import can_acknowledge
 from bot.core.doctext import DocumentText
@@ -33,6 +34,7 @@ from bot.core.working_days import day_zero
 from bot.services.cases import add_event, find_case
 from bot.services.effects import APPLY, Applying
 from bot.services.forms import recorded_identity
+from bot.services.gather import forward_read
 from bot.services.held_rows import holding_rows
 from bot.services.new_case import open_case
 from bot.services.store import FETCH_TIME
@@ -48,6 +50,7 @@ class Opened:
     documents: tuple[str, ...]
     arrived: datetime
     arrival_known: bool  # False: the mailbox gave no arrival time, so it is when it was read
+    first_sent: date | None  # a forwarded SIN counted from the day it was first sent
     screening_due: date
     overdue: bool
     linked: str | None
@@ -167,6 +170,8 @@ def _facts(
 ) -> core.Facts:
     tz = app.config.partnership.time_zone
     arrived = day_zero(row.received_at, tz)
+    forward = forward_read(app, reading.msg, row.received_at) if reading.msg else None
+    start = forwarded_sin.clocks_start(forward, arrived)
     case = row.case
     found = (row.classification or {}).get(OPENED_AS)
     own = frozenset({app.config.partnership.mailbox})
@@ -185,11 +190,12 @@ def _facts(
         opened={str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {},
         wanted=wanted,
         arrived=arrived,
-        screening_due=deadlines.screening_meeting(arrived, app.calendar).due,
+        screening_due=deadlines.screening_meeting(start, app.calendar).due,
         today=day_zero(now, tz),
         can_acknowledge=answer[0],
         no_ack_reason=answer[1],
         reads_as_sin=(row.classification or {}).get("reads_as_sin") is True,
+        forward=forward,
     )
 
 
@@ -224,6 +230,7 @@ def _apply(s: _ByHand, decision: core.Opening) -> Opened:
         documents=decision.documents,
         arrived=s.row.received_at,
         arrival_known=s.row.received_source != FETCH_TIME,
+        first_sent=next(x.counted_from for x in decision.steps if isinstance(x, OpenCase)),
         screening_due=next(d.due for d in s.case.deadlines if d.name == "screening_meeting"),
         overdue=any(isinstance(step, core.OverdueFromStart) for step in decision.steps),
         linked=s.linked,
@@ -235,7 +242,7 @@ def _apply(s: _ByHand, decision: core.Opening) -> Opened:
 
 def _open_case(s: _ByHand, e: OpenCase) -> None:
     why = f"a SIN form on the triage list, opened as a case of its own by {s.actor}"
-    s.case = open_case(s.session, s.app, s.row, s.now, why=why)
+    s.case = open_case(s.session, s.app, s.row, s.now, why=why, counted_from=e.counted_from)
 
 
 def _which(documents: tuple[str, ...]) -> str:
@@ -290,9 +297,16 @@ def _overdue(s: _ByHand, e: core.OverdueFromStart) -> None:
         "overdue_on_opening",
         f"screening_meeting was due {fmt(e.due)}, before the case was opened on {fmt(e.today)}: "
         "it is overdue from the start",
-        why=f"its clocks count from {fmt(e.arrived)}, the day the SIN arrived",
+        why=f"its clocks count from {fmt(e.start)}, {_START[e.first_sent]}",
         actor=s.actor,
     )
+
+
+_START = {False: "the day the SIN arrived", True: "the day the forwarded SIN was first sent"}
+
+
+def _note_on_case(s: _ByHand, e: core.NoteOnCase) -> None:
+    s.reasons.append(f"{s.case.ref}: {e.reason}" if s.case is not None else e.reason)
 
 
 # The steps a new SIN's plan does not have, or does otherwise; the rest as it does them.
@@ -301,4 +315,5 @@ _STEPS: dict[type[Any], Callable[[Any, Any], None]] = {
     core.LinkCases: _link_cases,
     core.MarkOpened: _mark_opened,
     core.OverdueFromStart: _overdue,
+    core.NoteOnCase: _note_on_case,
 }

@@ -10,6 +10,8 @@ import pytest
 
 from bot.core.form_identity import recorded_of
 from bot.core.forms import Extraction, Field
+from bot.core.forwarded_sin import Forward
+from bot.core.new_case_command import command
 from bot.core.plan_effects import (
     Acknowledge,
     ApplySinForm,
@@ -25,10 +27,10 @@ from bot.core.triage_new_case import (
     FormRead,
     LinkCases,
     MarkOpened,
+    NoteOnCase,
     Opening,
     OverdueFromStart,
     Refused,
-    command,
     decide,
 )
 
@@ -237,3 +239,30 @@ def test_a_new_notification_by_its_words_alone_is_opened_and_asked_for_its_form(
     # Opened once: a second run says which case; without the SIN's words nothing is opened.
     assert isinstance(decide(replace(words, opened={WHOLE: "TSCP-2026-0002"})), AlreadyOpened)
     assert isinstance(decide(facts()), Refused)
+
+
+POLICE = "casey.invented@gmp.police.uk"
+FRIDAY = date(2026, 12, 18)
+
+
+def test_a_form_the_business_manager_forwarded_is_opened_as_its_forward_was_on_arrival() -> None:
+    # The police sent it on Friday 18th; she forwarded it on Monday 21st. Its clocks count from
+    # the Friday, the police are told (not she), and a person checks the day on the new case.
+    passed_on = Forward(MONDAY, FRIDAY, POLICE, by_us=True)
+    got = opening(facts(FormRead(WHOLE, RILEY), forward=passed_on, today=MONDAY))
+    assert got.steps[0] == OpenCase(FRIDAY)
+    assert Acknowledge(POLICE) in got.steps and Acknowledge() not in got.steps
+    [note] = [s for s in got.steps if isinstance(s, NoteOnCase)]
+    assert note.reason.startswith("forwarded SIN: its clocks count from Fri 18 Dec 2026")
+    # Due Tue 22nd counted from the Friday: run out by Wednesday, said to be from the Friday.
+    tuesday = date(2026, 12, 22)
+    late = facts(FormRead(WHOLE, RILEY), forward=passed_on, screening_due=tuesday, today=WEDNESDAY)
+    assert OverdueFromStart(tuesday, FRIDAY, WEDNESDAY, first_sent=True) in opening(late).steps
+    # A first day read two ways: from the forward, acknowledged with no key dates.
+    unsure = replace(passed_on, first_written=None)
+    got = opening(facts(FormRead(WHOLE, RILEY), forward=unsure))
+    assert got.steps[0] == OpenCase(None) and Acknowledge(POLICE, start_unsure=True) in got.steps
+    # No agency address to answer: nobody is acknowledged, and a person answers the referrer.
+    silent = opening(facts(FormRead(WHOLE, RILEY), forward=replace(passed_on, first_writer=None)))
+    assert not [s for s in silent.steps if isinstance(s, Acknowledge)]
+    assert any("answer the referrer another way" in str(s) for s in silent.steps)
