@@ -38,7 +38,7 @@ from bot.services.forms import (
 from bot.services.intake import open_complaint, open_escalation, record_return, sender_agency_key
 from bot.services.meeting_replies import record_calendar_replies
 from bot.services.near_commands import tell_no_command_recognised
-from bot.services.new_case import acknowledge, open_case
+from bot.services.new_case import Acknowledgement, acknowledge, open_case
 from bot.services.repeats import Earlier, content_of, kept_of, named_open_case, possible_repeat
 from bot.services.return_receipt import send_receipt
 from bot.services.same_child import same_child
@@ -128,20 +128,15 @@ def _acknowledge(s: Applying, e: mp.Acknowledge) -> None:
         missing = missing_labels(form, field_labels(s.app)) if form is not None else []
         unread = form is not None and unreadable(form)
         absent = form is not None and form.form is None and not unread
-        acknowledge(
-            s.session,
-            s.app,
-            s.case,
-            s.row,
-            s.meeting,
-            s.now,
-            missing,
-            unread,
-            absent,
-            s.ack_key,
+        words = Acknowledgement(
+            missing=tuple(missing),
+            form_unread=unread,
+            form_absent=absent,
             writer=e.to,
             start_unsure=e.start_unsure,
+            key=s.ack_key,
         )
+        acknowledge(s.session, s.app, s.case, s.row, s.meeting, s.now, words)
 
 
 def _run_commands(s: Applying, e: mp.RunCommands) -> None:

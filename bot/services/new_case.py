@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -83,6 +85,25 @@ def open_case(
     return case
 
 
+@dataclass(frozen=True)
+class Acknowledgement:
+    """What the referrer's acknowledgement says beyond the case, its clocks and its panel."""
+
+    # Field names only (never values): what the referrer is asked to send again.
+    missing: tuple[str, ...] = ()
+    # The attached form could not be opened at all: ask for a readable copy.
+    form_unread: bool = False
+    # No form was found at all (a SIN by its subject, with none attached or written in).
+    form_absent: bool = False
+    # The referrer who wrote the email the Business Manager forwarded, told instead of her.
+    writer: str | None = None
+    # A forward whose first day was unread, so no key dates are stated.
+    start_unsure: bool = False
+    # Its idempotency key, when the message has another notification acknowledged under the
+    # usual one (bot.services.triage_new_case).
+    key: str | None = None
+
+
 def acknowledge(
     session: Session,
     app: App,
@@ -90,62 +111,21 @@ def acknowledge(
     row: StoredMessage,
     meeting: Meeting | None,
     now: datetime,
-    missing: list[str] | None = None,
-    form_unread: bool = False,
-    form_absent: bool = False,
-    key: str | None = None,
-    *,
-    writer: str | None = None,
-    start_unsure: bool = False,
+    ack: Acknowledgement,
 ) -> None:
-    """The referrer's acknowledgement; `key`: its idempotency key, when the message has
-    another notification acknowledged under the usual one (bot.services.triage_new_case);
-    `writer`: the referrer who wrote the email the Business Manager forwarded, told instead;
-    `start_unsure`: a forward whose first day was unread, so no key dates are stated."""
-    tz = app.config.partnership.time_zone
-    today = now.astimezone(tz).date()
-    overdue = screening_overdue(case, today)
-    if writer is not None:
-        case.referrer_email = writer  # the outcome goes to the referrer too
-    arrived = day_zero(row.received_at, tz)
-    sent_on = case.sin_received_on if case.sin_received_on < arrived else None
-    # What it says that is not about time, kept to write it again as of the day it goes.
-    kept: dict[str, object] = {
-        # Passed on by the Business Manager: it reached this mailbox when she forwarded it,
-        # and its clocks count from the day the referrer sent it, when that was read.
-        "passed_on": writer is not None,
-        "sent_on": sent_on.isoformat() if sent_on is not None else None,
-        # Forwarded, and the day it was first sent unread: its clocks count from the forward,
-        # perhaps later than the real ones, so it states none (the Business Manager will).
-        "start_unsure": start_unsure,
-        "received_at": row.received_at.astimezone(tz).isoformat(),
-        # Never tell the referrer a read time as if it were the arrival time.
-        "arrival_unknown": row.received_source == FETCH_TIME,
-        # The panel's 2 working days ran out before the case was opened (read late, or opened
-        # from the triage list): never booked "after the 2 working days" as if none was free.
-        "screening_overdue": overdue.isoformat() if overdue is not None else None,
-        # Field names only (never values): what the referrer is asked to send again.
-        "missing": missing or [],
-        # The attached form could not be opened at all: ask for a readable copy.
-        "form_unread": form_unread,
-        # No form was found at all (a SIN by its subject, with none attached or written in).
-        "form_absent": form_absent,
-    }
-    start = meeting.start.astimezone(tz) if meeting is not None else None
-    dates = () if start_unsure else key_dates_on(key_dates(case), today)
-    # The receipt day it counts from: a correction since makes it write the email again.
-    stated = Stated(
-        today, received=case.sin_received_on, meeting_at=start, key_dates=dates, kept=kept
-    )
-    context = ack_context(app, case, meeting, stated)
+    """Queue the referrer's acknowledgement of message `row`, which opened `case`."""
+    today = now.astimezone(app.config.partnership.time_zone).date()
+    if ack.writer is not None:
+        case.referrer_email = ack.writer  # the outcome goes to the referrer too
+    stated = _stated(app, case, row, meeting, ack, today)
     queue_email(
         session,
         app,
-        key=key or f"ack:{row.sha256}",
+        key=ack.key or f"ack:{row.sha256}",
         for_message=row,
         event="sin_acknowledgement",
-        to=[writer or row.from_addr],
-        context=context,
+        to=[ack.writer or row.from_addr],
+        context=ack_context(app, case, meeting, stated),
         now=now,
         case=case,
         in_reply_to=f"<{row.message_id}>",
@@ -159,6 +139,52 @@ def acknowledge(
         "Acknowledgement queued to the referrer",
         why="SIN received (RFC 3834 checks passed)",
     )
+
+
+def _stated(
+    app: App,
+    case: Case,
+    row: StoredMessage,
+    meeting: Meeting | None,
+    ack: Acknowledgement,
+    today: date,
+) -> Stated:
+    """The days it states as of `today`, with the receipt day it counts from (a correction
+    since makes it write the email again), and the rest of its words."""
+    tz = app.config.partnership.time_zone
+    start = meeting.start.astimezone(tz) if meeting is not None else None
+    dates = () if ack.start_unsure else key_dates_on(key_dates(case), today)
+    kept = _kept(case, row, ack, tz, today)
+    return Stated(
+        today, received=case.sin_received_on, meeting_at=start, key_dates=dates, kept=kept
+    )
+
+
+def _kept(
+    case: Case, row: StoredMessage, ack: Acknowledgement, tz: ZoneInfo, today: date
+) -> dict[str, object]:
+    """What it says that is not about time, kept to write it again as of the day it goes."""
+    arrived = day_zero(row.received_at, tz)
+    sent_on = case.sin_received_on if case.sin_received_on < arrived else None
+    overdue = screening_overdue(case, today)
+    return {
+        # Passed on by the Business Manager: it reached this mailbox when she forwarded it,
+        # and its clocks count from the day the referrer sent it, when that was read.
+        "passed_on": ack.writer is not None,
+        "sent_on": sent_on.isoformat() if sent_on is not None else None,
+        # Forwarded, and the day it was first sent unread: its clocks count from the forward,
+        # perhaps later than the real ones, so it states none (the Business Manager will).
+        "start_unsure": ack.start_unsure,
+        "received_at": row.received_at.astimezone(tz).isoformat(),
+        # Never tell the referrer a read time as if it were the arrival time.
+        "arrival_unknown": row.received_source == FETCH_TIME,
+        # The panel's 2 working days ran out before the case was opened (read late, or opened
+        # from the triage list): never booked "after the 2 working days" as if none was free.
+        "screening_overdue": overdue.isoformat() if overdue is not None else None,
+        "missing": list(ack.missing),
+        "form_unread": ack.form_unread,
+        "form_absent": ack.form_absent,
+    }
 
 
 def ack_context(app: App, case: Case, meeting: Meeting | None, stated: Stated) -> dict[str, object]:
