@@ -535,8 +535,11 @@ HINT_UNQUOTED_BELOW_HEADER = f"\n\nFrom: TSCP <tscp@tameside.gov.uk>\nSent: toda
     ],
 )
 def test_quoted_text_and_signatures_never_count(body: str, expected: tuple[Command, ...]) -> None:
-    assert parse(body) == ParsedCommands(commands=expected, errors=())
-    assert parse(body.replace("\n", "\r\n")) == ParsedCommands(commands=expected, errors=())
+    # A command below the sender's own signature is named, to tell her (never one quoted).
+    below = ("Agencies:",) if body == KIND_REGARDS else ()
+    assert parse(body) == ParsedCommands(commands=expected, errors=(), below_signature=below)
+    crlf = parse(body.replace("\n", "\r\n"))
+    assert crlf == ParsedCommands(commands=expected, errors=(), below_signature=below)
 
 
 def test_new_text_is_the_part_above_the_quote() -> None:
@@ -573,7 +576,7 @@ def test_a_thank_you_below_a_greeting_is_not_a_sign_off() -> None:
 
 def test_a_greeting_with_more_on_its_line_is_text_so_the_signature_below_is_not_read() -> None:
     body = "Hi all, chronology attached.\n\nKind regards\nDana\nAware: 14/12/2026"
-    assert parse(body) == ParsedCommands(commands=(), errors=())
+    assert parse(body) == ParsedCommands(commands=(), errors=(), below_signature=("Aware:",))
 
 
 def test_a_command_in_a_postscript_is_read_as_the_body_is() -> None:

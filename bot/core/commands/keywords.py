@@ -204,3 +204,41 @@ def command_keyword(line: str) -> str | None:
     if m is None:
         return None
     return _RULE_BY_KEYWORD[" ".join(m.group("kw").lower().split())].keywords[0]
+
+
+def label_of(keyword: str) -> str:
+    """The table's keyword as people write it, with its colon: "meeting held" as "Meeting
+    held:", "cspr" as "CSPR:". What an answer echoes of a line, never the value after it."""
+    said = keyword[:1].upper() + keyword[1:]
+    return said.replace("cspr", "CSPR").replace("Cspr", "CSPR").replace("sos ", "SoS ") + ":"
+
+
+def takes_free_text(keyword: str) -> bool:
+    """Whether the command's value is words of any kind (Close, Delay, Reviewer, Action...):
+    such a keyword needs its colon, and any value reads."""
+    return _RULE_BY_KEYWORD[keyword].needs_separator
+
+
+def reads_value(keyword: str, value: str, today: date) -> bool:
+    """Whether the command would read `value` ("16/12/2026" for Notified, "rapid review" for
+    Vote), as the line "<keyword>: <value>" is read."""
+    try:
+        return _RULE_BY_KEYWORD[keyword].read(value, f"{keyword}: {value}", today) is not None
+    except _BadValue:
+        return False
+
+
+def below_signature_labels(lines: tuple[str, ...], today: date) -> tuple[str, ...]:
+    """The labels of the lines that read as a command, each named once, as the table names
+    it. Not a line whose value no command reads ("Vote: no further action is never what we
+    want" as a signature's motto): above the signature too it would carry nothing out."""
+    found: list[str] = []
+    for raw in lines:
+        try:
+            read = _read_line(command_text(raw), " ".join(raw.split()), today) is not None
+        except _BadValue:
+            read = False
+        keyword = command_keyword(raw) if read else None
+        if keyword is not None and label_of(keyword) not in found:
+            found.append(label_of(keyword))
+    return tuple(found)

@@ -307,3 +307,6 @@ class CommandError:
 class ParsedCommands:
     commands: tuple[Command, ...]
     errors: tuple[CommandError, ...]
+    # Commands written below a signature, not carried out: each by its label ("Vote:"), never
+    # its value, for the answer that tells the sender to give it again above the signature.
+    below_signature: tuple[str, ...] = ()

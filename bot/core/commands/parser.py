@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TypeAlias
 
-from bot.core.commands.keywords import _read_line, command_text
+from bot.core.commands.keywords import _read_line, below_signature_labels, command_text
 from bot.core.commands.model import (
     Command,
     CommandError,
@@ -22,7 +22,7 @@ from bot.core.commands.partials import (
     _Period,
     _ReturnBy,
 )
-from bot.core.commands.quoting import new_text
+from bot.core.commands.quoting import written_and_below_signature
 from bot.core.commands.values import _BadValue
 
 
@@ -35,7 +35,8 @@ def parse_commands(body: str, *, today: date) -> ParsedCommands:
     """
     found: list[tuple[int, _Parsed]] = []
     errors: list[tuple[int, CommandError]] = []
-    for index, raw in enumerate(new_text(body).split("\n")):
+    written, below = written_and_below_signature(body)
+    for index, raw in enumerate(written.split("\n")):
         text = command_text(raw)
         if not text:
             continue
@@ -63,6 +64,7 @@ def parse_commands(body: str, *, today: date) -> ParsedCommands:
     return ParsedCommands(
         commands=tuple(c for _, c in sorted(commands, key=lambda pair: pair[0])),
         errors=tuple(e for _, e in sorted(errors, key=lambda pair: pair[0])),
+        below_signature=below_signature_labels(below, today),
     )
 
 

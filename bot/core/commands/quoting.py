@@ -212,8 +212,29 @@ def _lines(body: str) -> list[str]:
 
 
 def _written(body: str) -> str:
+    return "\n".join(_read_reply(body)[0]).strip()
+
+
+def written_and_below_signature(body: str) -> tuple[str, tuple[str, ...]]:
+    """`new_text`, and the sender's own lines below a signature, up to a postscript or a
+    quoted email, that are no part of a signature: a command line ("Vote: rapid review" under
+    "Kind regards / Jo"), or one that may be a command without its colon ("Vote rapid
+    review"). Never obeyed (a signature may carry old commands); bot.core.commands.parser
+    says which are commands, so that the sender is told. Quoted lines are never among them."""
+    kept, signed = _read_reply(body)
+    below = tuple(line for line in signed if _not_signature(_plain(line)))
+    return "\n".join(kept).strip(), below
+
+
+def _not_signature(probe: str) -> bool:
+    return bool(probe) and (_commands(probe) or not signature_line(probe, signed_off=True))
+
+
+def _read_reply(body: str) -> tuple[list[str], list[str]]:
+    """The lines read for commands, and those skipped below a signature (its own lines)."""
     lines = _lines(body)
     kept: list[str] = []
+    signed: list[str] = []
     i: int | None = 0
     while i is not None and i < len(lines) and not _starts_quote(lines, i):
         line = lines[i]
@@ -221,7 +242,9 @@ def _written(body: str) -> str:
             i += 1
         elif _signs_off(lines, i, kept):
             # A postscript is the sender's again, and read as the body is.
-            i = _signature_end(lines, i, showing=False)
+            end = _signature_end(lines, i, showing=False)
+            signed += lines[i + 1 : end]
+            i = end
         elif (inline := _inline_header(line)) is not None:
             # An HTML-to-text conversion can run the quoted header onto the reply's last line.
             kept.append(line[:inline])
@@ -229,7 +252,7 @@ def _written(body: str) -> str:
         else:
             kept.append(line)
             i += 1
-    return "\n".join(kept).strip()
+    return kept, signed
 
 
 def _inline_header(line: str) -> int | None:
