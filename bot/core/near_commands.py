@@ -1,20 +1,40 @@
-"""Lines shaped like a command that no command reads: "Notifed: 16/12/2026", "Awareness date:
-14/12/2026". From one who gives commands, on a case, and with no command read in the email,
-they are a command mistyped or one the bot does not know: she believes it was recorded, and
-nothing was. She is answered, with the nearest commands the bot knows, and the digest says so
-(bot.services.near_commands). Ordinary prose is never answered: only a short label, a colon
-or a dash, and a value, whose label is near a command's word. A date after a label is not
-enough: "Date of birth: 01/02/2015" and "Update: mother arrested yesterday" are notes for a
-person. What is kept of a line is its label ("Notifed:"), never its value: the answer goes by
-ordinary email, and a value may be a child's details.
+"""Lines shaped like a command that no command reads: "Notifed: 16/12/2026", "Voet: rapid
+review". From one who gives commands, on a case, and with no command read in the email, they
+are a command mistyped or one the bot does not know: she believes it was recorded, and nothing
+was. She is answered, with the nearest commands the bot knows, and the digest says so
+(bot.services.near_commands). What is kept of a line is its label ("Notifed:"), never its
+value: the answer goes by ordinary email, and a value may be a child's details.
+
+The rule. A line "Label: value" (a label of one to four words, then a colon, "=", a hyphen or
+an en dash) is near a command when both hold:
+
+1. Its label is near one of the command's keywords, compared in lower case with single spaces,
+   by edits (a letter added, dropped or changed, or two letters swapped, "Voet" for "Vote"):
+   - the whole label is at most 1 edit from the keyword (2 when the keyword has 8 letters or
+     more: "Agencys" for "Agencies"), and has at least four letters; except, for commands
+     that take free text (Close, Delay, Reviewer, Action...: any words fit them), the keyword
+     with letters added at its end ("Closed", "Delayed", "Actions"), a word of its own; or,
+     only for commands whose value is checked (a date, a choice, a number):
+   - its first word is that near the keyword's first word, both of four letters or more
+     ("Meeting" for "Meeting held"), or the label begins with the keyword ("Awareness date"
+     with "Aware").
+2. Its value is one that command reads ("16/12/2026" for Notified, "rapid review" for Vote),
+   as the bot's own reader of that command says.
+
+So prose after an everyday word is never answered: "Meeting: went well" (Meeting held takes a
+date), "Note: the family have moved" (one letter from Vote, which takes a vote), "Status:
+waiting for the police" (Status takes nothing), "Closed: the school, on Friday". Nor is a
+label near no command, whatever its value: "Update: mother arrested yesterday", "Date of
+birth: 01/02/2015", "Strategy meeting: 18/12/2026" are notes for a person.
 """
 
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
+from dataclasses import dataclass
+from datetime import date
 
-from bot.core.commands.keywords import KEYWORDS, command_text
+from bot.core.commands.keywords import KEYWORDS, command_text, reads_value, takes_free_text
 from bot.core.plan_effects import OPENS_RECORD, Effect, FileOnCase, TellNoCommandRecognised
 from bot.core.snapshot import Snapshot
 
@@ -23,60 +43,99 @@ _LABELLED = re.compile(
     r"(?P<label>[A-Za-z][A-Za-z'&/]*(?:\s+[A-Za-z'&/]+){0,3})\s*(?P<sep>[:=\-\u2013])\s*"
     r"(?P<value>\S.*)"
 )
-_SEPARATORS = ":=-\u2013 "
-NEAR = 0.8  # how alike a label and a command word must be: "notifed" and "notified" are 0.93
+SHORTEST = 4  # letters: "Tel" or "Due" is no command's word mistyped
 NEAREST_SHOWN = 3
 
 
-def command_like(text: str) -> tuple[str, ...]:
-    """The labels of the lines of `text` (the new text of an email) that look like a command
-    and are none, each with its separator as written ("Notifed:", "Decison -"); the caller
-    asks only when no line was read as a command or a command's error."""
+@dataclass(frozen=True)
+class NearLine:
+    """A line near a command: its label as written, with its separator ("Notifed:",
+    "Decison -"), and the table's words for the commands it is near, nearest first."""
+
+    label: str
+    commands: tuple[str, ...]
+
+
+def command_like(text: str, today: date) -> tuple[NearLine, ...]:
+    """The lines of `text` (the new text of an email) near a command, by the rule above; the
+    caller asks only when no line was read as a command or a command's error. `today`: the
+    day of the email, for a value such as "yesterday"."""
     found = []
     for raw in text.splitlines():
         m = _LABELLED.fullmatch(command_text(raw))
-        if m and _nearest(m.group("label")):
+        if m is None:
+            continue
+        near = _nearest(m.group("label"), m.group("value"), today)
+        if near:
             label, sep = " ".join(m.group("label").split()), m.group("sep")
-            found.append(label + sep if sep in ":=" else f"{label} {sep}")
+            found.append(NearLine(label + sep if sep in ":=" else f"{label} {sep}", near))
     return tuple(found)
 
 
-def nearest_commands(labels: tuple[str, ...]) -> tuple[str, ...]:
-    """The commands the labels come nearest to, most alike first, each named once."""
-    named: list[str] = []
-    for label in labels:
-        for word in _nearest(label.rstrip(_SEPARATORS)):
-            if word not in named:
-                named.append(word)
-    return tuple(named[:NEAREST_SHOWN])
+def nearest_commands(lines: tuple[NearLine, ...]) -> tuple[str, ...]:
+    """The commands the lines come nearest to, each named once, the first few only."""
+    named = dict.fromkeys(word for line in lines for word in line.commands)
+    return tuple(named)[:NEAREST_SHOWN]
 
 
-def _nearest(label: str) -> tuple[str, ...]:
+def _nearest(label: str, value: str, today: date) -> tuple[str, ...]:
     said = " ".join(label.lower().split())
     scored = sorted(
-        ((_likeness(said, k), KEYWORDS[k]) for k in KEYWORDS), key=lambda pair: -pair[0]
+        (edits, n, keyword)
+        for n, keyword in enumerate(KEYWORDS)
+        if (edits := _edits_from(said, keyword)) is not None and reads_value(keyword, value, today)
     )
-    return tuple(dict.fromkeys(word for score, word in scored if score >= NEAR))
+    return tuple(dict.fromkeys(KEYWORDS[keyword] for _, _, keyword in scored))
 
 
-def _likeness(said: str, keyword: str) -> float:
-    """1.0 for the same words. "Notifed" is one letter from "Notified"; "Meeting" is the first
-    word of "Meeting held"; "Awareness date" starts with "aware". Words under four letters
-    are too short to tell ("Note" is not "Not publishing")."""
-    whole = SequenceMatcher(None, said, keyword).ratio()
+def _edits_from(said: str, keyword: str) -> int | None:
+    """How near the label is to the keyword by rule 1, in edits; None when it is not."""
+    free = takes_free_text(keyword)
+    if free and said.startswith(keyword):
+        return None  # "Closed", "Delayed", "Actions": a word of its own, and any value fits
+    whole = _distance(said, keyword)
+    if len(said) >= SHORTEST and whole <= _allowed(keyword):
+        return whole
+    if free:
+        return None
     mine, theirs = said.split()[0], keyword.split()[0]
-    long_enough = min(len(mine), len(theirs)) >= 4
-    first = SequenceMatcher(None, mine, theirs).ratio() if long_enough else 0.0
-    stem = 0.9 if long_enough and said.startswith(keyword) else 0.0
-    return max(whole, first, stem)
+    if min(len(mine), len(theirs)) < SHORTEST:
+        return None
+    first = _distance(mine, theirs)
+    if first <= _allowed(theirs):
+        return first + 1  # a shared first word is less near than the whole label
+    return 1 if said.startswith(keyword) else None
+
+
+def _allowed(word: str) -> int:
+    return 1 if len(word) < 8 else 2
+
+
+def _distance(a: str, b: str) -> int:
+    """Edits from a to b: a letter added, dropped or changed, or two neighbours swapped
+    (optimal string alignment)."""
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        earlier, before, row = before, row, [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(before[j] + 1, row[j - 1] + 1, before[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], earlier[j - 2] + 1)
+    return row[-1]
 
 
 def no_command_recognised(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
     """Answer one who gives commands (authenticated) whose email on a case held lines like
-    commands and not one command: filed on the case, and nothing else done with it."""
-    if not (snap.near_commands and snap.commands_allowed) or snap.has_commands:
+    commands, or commands below its signature, and not one command read: filed on the case,
+    and nothing else done with it. (Beside a command read, a line below the signature is
+    answered in the confirmation: bot.services.commands.)"""
+    if not (snap.near_commands or snap.below_signature) or snap.has_commands:
         return []
     filed = any(isinstance(e, FileOnCase) for e in effects)
-    if not filed or any(isinstance(e, OPENS_RECORD) for e in effects):
+    if not (snap.commands_allowed and filed) or any(isinstance(e, OPENS_RECORD) for e in effects):
         return []
-    return [TellNoCommandRecognised(snap.near_commands, nearest_commands(snap.near_commands))]
+    near = snap.near_commands
+    labels = tuple(line.label for line in near)
+    return [TellNoCommandRecognised(labels, nearest_commands(near), snap.below_signature)]

@@ -167,12 +167,14 @@ class TellCommandsOnNewRecord:
 
 @dataclass(frozen=True)
 class TellNoCommandRecognised:
-    """Lines like commands and not one command, from one who gives them, on a case: she is
-    answered that nothing was recorded, with the lines' labels (never their values) and the
-    nearest commands, and the digest says so (bot.core.near_commands)."""
+    """Lines like commands, or commands below the signature, and not one command read, from
+    one who gives them, on a case: she is answered that nothing was recorded, with the lines'
+    labels (never their values), the nearest commands, and which commands to give again above
+    the signature; the digest says so (bot.core.near_commands)."""
 
     labels: tuple[str, ...]
     nearest: tuple[str, ...]
+    below_signature: tuple[str, ...] = ()
 
 
 # Records whose sender is promised an answer.
@@ -278,8 +280,15 @@ def describe(effect: Effect) -> str:
             return f"tell the sender no command was carried out ({why}) and how to name the case"
         case TellCommandsOnNewRecord():
             return "tell the sender the commands were not carried out, on the new record's thread"
-        case TellNoCommandRecognised(labels=labels):
-            return f"tell the sender no command was recognised in {len(labels)} line(s) like one"
+        case TellNoCommandRecognised(labels=labels, below_signature=below):
+            return _tell_unread(len(labels), len(below))
+
+
+def _tell_unread(near: int, below: int) -> str:
+    told = [f"no command was recognised in {near} line(s) like one"] if near else []
+    if below:
+        told.append(f"{below} command(s) below the signature were not carried out")
+    return "tell the sender " + " and ".join(told)
 
 
 def _receipt(receipt: bool) -> str:

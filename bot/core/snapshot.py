@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # bot.core.near_commands plans from the snapshot
+    from bot.core.near_commands import NearLine
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,10 @@ class Snapshot:
     # The message's number on the triage list (its stored row), for the commands a person is
     # told to run on it; None when `tscp-bot classify` reads a file that is stored nowhere.
     stored_as: int | None = None
-    # From one who gives commands, on a case, with no command read: the labels of its lines
-    # shaped like a command all the same ("Notifed:" of "Notifed: 16/12/2026"; never the
-    # values; bot.core.near_commands).
-    near_commands: tuple[str, ...] = ()
+    # From one who gives commands, on a case, with no command read: its lines near a command
+    # all the same, by their labels ("Notifed:" of "Notifed: 16/12/2026"; never the values;
+    # bot.core.near_commands).
+    near_commands: tuple[NearLine, ...] = ()
+    # From one who gives commands, on a case: the labels of the commands written below its
+    # signature, not carried out ("Vote:"; bot.core.commands.quoting.below_signature).
+    below_signature: tuple[str, ...] = ()

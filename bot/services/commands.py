@@ -35,6 +35,7 @@ from bot.services.case_status import send_case_status
 from bot.services.case_warnings import agency_names, sentences
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
+from bot.services.near_commands import below_signature_told
 from bot.services.review import HANDLERS, Actor, CommandRefused
 from bot.services.review.common import said_on
 from bot.services.roles import role_holders, roles_of
@@ -98,6 +99,8 @@ def handle_email_commands(
             continue
         actor = Actor(msg.from_addr, role, "email", row.received_at, row.id)
         run_command(session, app, case, command, actor, now, outcome)
+    if parsed.below_signature and roles and check.allowed:
+        outcome.errors += below_signature_told(session, case, row, msg, parsed, now)
     if not check.authenticated and check.allowed and parsed.commands:
         add_event(
             session,

@@ -121,7 +121,8 @@ def gather(
     crossed = (
         crossed_thread(session, msg, ref) if case and _has_commands(parsed, from_giver) else None
     )
-    near = lines_like_commands(msg, parsed) if from_giver and case is not None else ()
+    near = lines_like_commands(app, msg, parsed, arrived) if from_giver and case else ()
+    below = parsed.below_signature if parsed is not None and from_giver and case else ()
     identity = sin_identity(session, case, form) if session is not None else None
     # Asked only of a return on a case: a query spared on all other mail.
     returning = case is not None and _may_be_return(result, form)
@@ -160,7 +161,7 @@ def gather(
         else stranger_on_case(msg.from_addr, str(result.kind), True, app.config.known_senders),
         from_complainant=mine,
         several_cases=unfiled and ref is None and several_cases(session, app, msg),
-        commands_allowed=(unfiled or crossed is not None or bool(near))
+        commands_allowed=(unfiled or crossed is not None or bool(near or below))
         and commands_allowed(app, msg),
         crossed_thread=crossed,
         form_differs=identity.differs if identity else (),
@@ -185,6 +186,7 @@ def gather(
         ref_like=_ref_like(app, msg) if result.kind == "sin" and case is None else (),
         stored_as=number,
         near_commands=near,
+        below_signature=below,
     )
     return Gathered(result, snapshot, case, form, parsed)
 

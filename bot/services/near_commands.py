@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, StoredMessage
 from bot.app import App
 from bot.core.commands import ParsedCommands, new_text
+from bot.core.commands.keywords import label_of
 from bot.core.message import MailMessage
-from bot.core.near_commands import command_like
+from bot.core.near_commands import NearLine, command_like
+from bot.core.plan_effects import TellNoCommandRecognised
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
 
@@ -26,13 +28,16 @@ EVENT = "command_not_recognised"
 FLAG = "no_command_recognised"
 
 
-def lines_like_commands(msg: MailMessage, parsed: ParsedCommands | None) -> tuple[str, ...]:
-    """The labels of the lines like commands in a command giver's mail on a case: none when a
-    line was read as a command, or started like one and could not be read (that line is
-    answered with its reason)."""
+def lines_like_commands(
+    app: App, msg: MailMessage, parsed: ParsedCommands | None, arrived: datetime
+) -> tuple[NearLine, ...]:
+    """The lines like commands in a command giver's mail on a case: none when a line was read
+    as a command, or started like one and could not be read (that line is answered with its
+    reason)."""
     if parsed is None or parsed.commands or parsed.errors:
         return ()
-    return command_like(new_text(msg.written()))
+    today = arrived.astimezone(app.config.partnership.time_zone).date()
+    return command_like(new_text(msg.written()), today)
 
 
 def tell_no_command_recognised(
@@ -41,19 +46,18 @@ def tell_no_command_recognised(
     case: Case,
     row: StoredMessage,
     msg: MailMessage,
-    labels: tuple[str, ...],
-    nearest: tuple[str, ...],
+    unread: TellNoCommandRecognised,
     now: datetime,
 ) -> None:
     """Answer once per email, on the case's thread; the digest lists it for the Business
     Manager, whoever wrote it."""
+    labels, nearest, below = unread.labels, unread.nearest, unread.below_signature
     add_event(
         session,
         case,
         now,
         FLAG,
-        f"no command recognised in message #{row.id} from {msg.from_addr}, in lines "
-        f"beginning {_listed(labels)}",
+        _what(f"message #{row.id} from {msg.from_addr}", labels, below),
         actor=msg.from_addr,
         why="nearest: " + ", ".join(nearest) if nearest else "",
     )
@@ -70,15 +74,46 @@ def tell_no_command_recognised(
         context={
             "case": {"ref": case.ref, "initials": case.initials},
             "labels": list(labels),
-            "nearest": [f"{_shown(word)}:" for word in nearest],
+            "nearest": [label_of(word) for word in nearest],
+            "below_signature": list(below),
             "sent_at": row.received_at,
         },
     )
 
 
-def _shown(word: str) -> str:
-    """The table's keyword as people write it: "meeting held" as "Meeting held"."""
-    return word[:1].upper() + word[1:].replace("cspr", "CSPR").replace("sos ", "SoS ")
+# Said of a command below the signature, by its label only ("Vote: ..."): a signature may
+# carry old commands, so none there is obeyed, and its value may be a child's details.
+BELOW_SIGNATURE = (
+    "not carried out: it stood below your signature, where no command is read. If you meant "
+    'it, send it again above your signature (or after "PS").'
+)
+
+
+def below_signature_told(
+    session: Session,
+    case: Case,
+    row: StoredMessage,
+    msg: MailMessage,
+    parsed: ParsedCommands,
+    now: datetime,
+) -> list[dict[str, str]]:
+    """Beside commands carried out, those below the signature: the lines the confirmation
+    gives as not carried out, by their labels; the digest lists them for the Business
+    Manager, whoever wrote them."""
+    below = parsed.below_signature
+    what = _what(f"message #{row.id} from {msg.from_addr}", (), below)
+    add_event(session, case, now, FLAG, what, actor=msg.from_addr)
+    return [{"line": f"{label} ...", "message": BELOW_SIGNATURE} for label in below]
+
+
+def _what(message: str, labels: tuple[str, ...], below: tuple[str, ...]) -> str:
+    """What the digest says of the lines: how those like commands begin, and the commands
+    not carried out because they stood below the signature."""
+    unsigned = f"commands below the signature not carried out: {_listed(below)}"
+    if not labels:
+        return f"{unsigned}, in {message}"
+    said = f"no command recognised in {message}, in lines beginning {_listed(labels)}"
+    return f"{said}; {unsigned}" if below else said
 
 
 def _listed(labels: tuple[str, ...]) -> str:

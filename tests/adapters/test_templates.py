@@ -376,6 +376,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "case": {"ref": "TSCP-2026-0001", "initials": "A.B."},
         "labels": ["Awareness date:", "Notifed:"],
         "nearest": ["Aware:", "Notified:"],
+        "below_signature": ["Vote:"],
         "sent_at": datetime(2026, 12, 17, 9, 5, tzinfo=UTC),
     },
     "commands_on_new_record": {
