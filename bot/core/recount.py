@@ -63,10 +63,16 @@ class Recount:
                 f"{self._why()}"
             )
         return (
-            f"{s.name} kept at {fmt_date(s.due)}, though counted again it would be "
-            f"{fmt_date(self.due)}: {self._why()}; the bot never moves a date later by itself, "
+            f"{self.told_as()}: {self._why()}; the bot never moves a date later by itself, "
             "so the earlier one stands (met by it, the deadline is on time either way)"
         )
+
+    def told_as(self) -> str:
+        """How a kept date's sentence begins, whoever counted it (the deadline tick, or a
+        re-timing as a message is handled): the same words are the same news, told once."""
+        s = self.stored
+        again = fmt_date(self.due)
+        return f"{s.name} kept at {fmt_date(s.due)}, though counted again it would be {again}"
 
     def _why(self) -> str:
         parts = []
@@ -112,6 +118,38 @@ def _changed_days(
     return (
         tuple((d, name) for d, name in was.items() if _working(counted, d)),
         tuple((d, name) for d, name in fresh.skipped if d not in was and lo <= d <= hi),
+    )
+
+
+def kept_earlier(stored: StoredDeadline, fresh: Deadline) -> Recount | None:
+    """A re-timing (a form, a command, a publication day) that would store a later day only
+    because the calendar now closes days the stored count did not: the stored day stands, and
+    the Recount says why and what to store. None: store `fresh` as it is.
+
+    Counted on one calendar, a start no later gives a day no later, for every rule; so a later
+    day from a start no later is the calendar's doing, whatever prompted the re-timing. A start
+    moved later is a command's (`Aware:`, `Correct Received:`, a publication day), which says
+    why itself. A date a person set is theirs to move."""
+    if fresh.rule.kind is RuleKind.FIXED_DATE or fresh.name != stored.name:
+        return None
+    if fresh.due <= stored.due or fresh.start > stored.start:
+        return None
+    first = stored.explanation.partition("\n")[0]
+    counted = first.startswith(f"Due {fmt_date(stored.due)}: ")
+    was = skipped_in(first) if counted else {}
+    lo, hi = sorted((stored.start, stored.due))
+    closed = tuple((d, n) for d, n in fresh.skipped if d not in was and lo <= d <= hi)
+    return Recount(stored, fresh.due, _kept_explanation(stored.due, fresh), (), closed)
+
+
+def _kept_explanation(kept: date, fresh: Deadline) -> str:
+    """`fresh`'s explanation, its first line saying the earlier day stands and how the rule
+    counts now (whose skipped days a later recount reads back)."""
+    first, newline, rest = fresh.explain().partition("\n")
+    how = first.partition(": ")[2]
+    return (
+        f"Due {fmt_date(kept)}: kept at this earlier day, as the bot never moves a date later "
+        f"by itself; counted now it would be {fmt_date(fresh.due)}: {how}{newline}{rest}"
     )
 
 

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseCounter, CaseEvent, Deadline
 from bot.core import deadlines
+from bot.core.recount import StoredDeadline, kept_earlier
 from bot.services.held_rows import held_events
+from bot.services.kept_dates import KEPT, untold
 
 BOT = "tscp-bot"
 
@@ -88,8 +90,13 @@ def set_deadline(
     `restate`: the deadline was set a moment ago, in the handling of this same message (a case
     opened from a SIN, then re-timed from the form it carried). The event recorded then is
     corrected instead of followed by a second one: it is not yet committed, so nobody has seen
-    the first date, and the chronology should not show a date that was never in force."""
+    the first date, and the chronology should not show a date that was never in force.
+
+    A later day that only the calendar gives (a closure or bank holiday added since the date
+    was counted) is not stored: the earlier one stands, told once (see kept_earlier)."""
     row = next((d for d in case.deadlines if d.name == deadline.name), None)
+    if row is not None and _kept(session, case, row, deadline, at):
+        return row
     if row is None:
         row = Deadline(
             name=deadline.name,
@@ -110,6 +117,24 @@ def set_deadline(
     else:
         earlier.detail, earlier.why = detail, deadline.explain()
     return row
+
+
+def _kept(
+    session: Session, case: Case, row: Deadline, deadline: deadlines.Deadline, at: datetime
+) -> bool:
+    stored = StoredDeadline(case.ref, row.name, row.start, row.due, row.explanation, row.assumption)
+    kept = kept_earlier(stored, deadline)
+    if kept is None:
+        return False
+    # The start and what it rests on are today's; only the day is the earlier one.
+    row.start, row.explanation, row.assumption = (
+        deadline.start,
+        kept.explanation,
+        deadline.assumption,
+    )
+    for r in untold(session, case, [kept]):
+        add_event(session, case, at, KEPT, r.sentence(), why=kept.explanation)
+    return True
 
 
 def _event_just_set(session: Session, case: Case, name: str, at: datetime) -> CaseEvent | None:

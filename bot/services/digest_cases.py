@@ -23,7 +23,7 @@ from bot.adapters.db.models import (
     Deadline,
     StoredMessage,
 )
-from bot.services import recount
+from bot.services import kept_dates, recount
 from bot.services.case_warnings import warnings_where
 from bot.services.delivery import NOT_DELIVERED_EVENT
 from bot.services.digest_types import (
@@ -65,7 +65,7 @@ FLAG_EVENTS = (
     "sent_notice_outdated",  # a correction made a notice the bodies already have untrue
     "notice_withdrawn",  # approved, but no longer true when it could go: never sent
     recount.MOVED,  # counted again after a closure day or bank holiday went
-    recount.KEPT,  # counted again, the rule gives a later day: kept, and told once
+    kept_dates.KEPT,  # counted again, the rule gives a later day: kept, and told once
 )
 
 

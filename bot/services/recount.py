@@ -23,10 +23,10 @@ from bot.app import App
 from bot.core.recount import ClosedDays, Recount, StoredDeadline, by_case, recount_all
 from bot.core.working_days import WorkingCalendar
 from bot.services.batch import Batch
+from bot.services.kept_dates import KEPT, untold
 
 STATE = "working_calendar"
 MOVED = "deadline_moved_earlier"
-KEPT = "deadline_kept_earlier"
 
 
 def recount_if_calendar_changed(app: App) -> int:
@@ -74,7 +74,8 @@ def _apply(
         for r in moved:
             row = rows[r.stored]
             row.due, row.explanation = r.due, r.explanation
-        kept = [r for r in recounts if not r.earlier]
+        # A re-timing may have told a kept date already (bot.services.cases.set_deadline).
+        kept = untold(session, case, [r for r in recounts if not r.earlier])
         for what, said in ((MOVED, moved), (KEPT, kept)):
             if said:
                 detail = "; ".join(r.sentence() for r in said)

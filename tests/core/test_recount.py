@@ -11,7 +11,14 @@ import pytest
 
 from bot.adapters.bank_holidays import england_and_wales, working_calendar
 from bot.core import deadlines as dl
-from bot.core.recount import ClosedDays, StoredDeadline, by_case, recount, skipped_in
+from bot.core.recount import (
+    ClosedDays,
+    StoredDeadline,
+    by_case,
+    kept_earlier,
+    recount,
+    skipped_in,
+)
 from bot.core.working_days import WorkingCalendar, build_calendar
 
 YEARS = range(2025, 2029)
@@ -168,3 +175,19 @@ def test_a_closure_that_became_a_bank_holiday_differs_for_the_national_clocks() 
     national = build_calendar(YEARS, {**table, date(2027, 5, 4): OFFICE})
     assert _days(local).changes(_days(national)) == ([], [])
     assert _days(local).differs(_days(national))
+
+
+def test_a_re_timing_from_the_same_or_an_earlier_start_never_stores_a_later_day() -> None:
+    stored = _stored(dl.complaint_response(date(2026, 12, 1), PLAIN))
+    for start in (date(2026, 12, 1), date(2026, 11, 30)):
+        kept = kept_earlier(stored, dl.complaint_response(start, CLOSED))
+        assert kept is not None and kept.due == dl.complaint_response(start, CLOSED).due
+        assert kept.explanation.startswith("Due Thu 31 Dec 2026: kept at this earlier day")
+        assert kept.told_as() in kept.sentence() and "now closed" in kept.sentence()
+    # A start moved later is a command's, which says why itself; an earlier day is stored.
+    assert kept_earlier(stored, dl.complaint_response(date(2026, 12, 2), CLOSED)) is None
+    assert kept_earlier(stored, dl.complaint_response(date(2026, 11, 30), PLAIN)) is None
+    # A day a person set is theirs to move.
+    given = _stored(dl.compute("action:1", date(2026, 12, 1), PLAIN, due=date(2026, 12, 4)))
+    later = dl.compute("action:1", date(2026, 12, 1), PLAIN, due=date(2026, 12, 11))
+    assert kept_earlier(given, later) is None
