@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.app import App
 from bot.core.reminders import due_now, schedule
-from bot.services.recount import calendar_row
+from bot.services.recount import calendar_row, counter_of
 from bot.services.reminder_facts import policy
 
 # Stage of an open review case, how often, and which deadlines it has reached (the last unmet).
@@ -68,7 +68,7 @@ def plan(
     _pad_outbox(rows, rng, now, outbox_rows)
     # A bot that has been running: its deadlines were counted on today's calendar (their
     # invented starts would otherwise be counted again, and moved, at the first pass).
-    rows.tables["calendar_state"] = [calendar_row(app.calendar, now)]
+    rows.tables["calendar_state"] = [calendar_row(app.calendar, now, counter_of(app.config))]
     return rows
 
 

@@ -55,12 +55,13 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     try:
-        return parse_config(
+        config = parse_config(
             data, base=path.resolve().parent, environ=os.environ if environ is None else environ
         )
     except ConfigError as exc:
         # The administrator may have several configs (test and live): say which is wrong.
         raise ConfigError(f"{path}: {exc}") from exc
+    return replace(config, source=path.resolve())
 
 
 def parse_config(data: Mapping[str, object], *, base: Path, environ: Mapping[str, str]) -> Config:

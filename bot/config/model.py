@@ -283,6 +283,8 @@ class Config:
     # (where in the config, what is wrong) for each secret not at hand when it was read: a
     # variable not set, a certificate's key file that could not be read.
     missing_secrets: tuple[tuple[str, str], ...] = ()
+    # The file it was read from, to name to an administrator (None: given without a file).
+    source: Path | None = None
 
     def require_secrets(self) -> None:
         """Refuse, naming each variable or file, before anything connects without its secret."""

@@ -18,7 +18,7 @@ from bot.config import Config
 from bot.core.deadlines import fmt_date
 from bot.core.recount import ClosedDays, Recount, recount_all
 from bot.services.doctor_check import Check
-from bot.services.recount import STATE, last_counted, open_deadlines
+from bot.services.recount import STATE, counter_of, deferred, last_counted, open_deadlines
 
 WHAT = "deadlines"
 SHOWN = 5  # deadlines named in a line; the rest are counted
@@ -34,7 +34,11 @@ def deadline_checks(config: Config, now: datetime, engine: Engine | None) -> lis
             found = recount_all(open_deadlines(session), calendar)
     except SQLAlchemyError as exc:
         return [Check("warn", WHAT, f"skipped: the database did not answer ({type(exc).__name__})")]
-    checks = [_calendar_line(state, ClosedDays.of(calendar))]
+    mine = ClosedDays.of(calendar)
+    differs = state is not None and last_counted(state).differs(mine)
+    if state is not None and differs and (line := deferred(state, counter_of(config), mine, now)):
+        return [Check("FAIL", WHAT, line)]  # nothing below happens while it holds
+    checks = [_calendar_line(state, mine)]
     moving = [r for r in found if r.earlier]
     kept = [r for r in found if not r.earlier]
     if moving:

@@ -11,6 +11,8 @@ under "Needs your attention".
 
 from __future__ import annotations
 
+import logging
+import socket
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -20,29 +22,59 @@ from sqlalchemy.orm import Session, contains_eager
 
 from bot.adapters.db.models import CalendarState, Case, Deadline
 from bot.app import App
+from bot.config import Config
 from bot.core.recount import ClosedDays, Recount, StoredDeadline, by_case, recount_all
+from bot.core.shared_calendar import Counter, defers, instances_differ, still_here_due
 from bot.core.working_days import WorkingCalendar
 from bot.services.batch import Batch
 from bot.services.kept_dates import KEPT, untold
 
 STATE = "working_calendar"
 MOVED = "deadline_moved_earlier"
+log = logging.getLogger(__name__)
+_said: set[str] = set()  # lines already logged by this process: each said once, not per tick
 
 
 def recount_if_calendar_changed(app: App) -> int:
     """Count the open deadlines again if the calendar changed; how many moved earlier."""
-    calendar = app.calendar
+    calendar, me = app.calendar, counter_of(app.config)
     with app.sessions() as session:
         state = session.get(CalendarState, STATE)
-        if state is not None and not last_counted(state).differs(ClosedDays.of(calendar)):
-            return 0
         now = app.clock.now()
+        if state is not None and not last_counted(state).differs(ClosedDays.of(calendar)):
+            if still_here_due(me, counted_by(state), state.checked_at, now):
+                state.checked_at = now  # so another instance knows whose count this is
+                session.commit()
+            return 0
+        if state is not None and (line := deferred(state, me, ClosedDays.of(calendar), now)):
+            if line not in _said:
+                _said.add(line)
+                log.warning("deadlines: %s", line)
+            return 0
         rows = open_deadlines(session)
         found = recount_all(rows, calendar)
         _apply(session, found, rows, now)
-        session.merge(CalendarState(**calendar_row(calendar, now)))
+        session.merge(CalendarState(**calendar_row(calendar, now, me)))
         session.commit()
     return sum(r.earlier for r in found)
+
+
+def counter_of(config: Config) -> Counter:
+    """This instance, as calendar_state records who counted."""
+    return Counter(socket.gethostname(), str(config.source) if config.source else "")
+
+
+def counted_by(state: CalendarState) -> Counter:
+    return Counter(state.counted_by, state.config_file)
+
+
+def deferred(state: CalendarState, me: Counter, mine: ClosedDays, now: datetime) -> str | None:
+    """Why the open deadlines are left as another instance counted them on its calendar, which
+    differs from `mine`; None when this instance should count them (see core.shared_calendar)."""
+    last = counted_by(state)
+    if not defers(me, last, state.checked_at, now):
+        return None
+    return instances_differ(me, last, mine, last_counted(state))
 
 
 def open_deadlines(session: Session) -> dict[StoredDeadline, Deadline]:
@@ -92,12 +124,14 @@ def last_counted(state: CalendarState) -> ClosedDays:
     )
 
 
-def calendar_row(calendar: WorkingCalendar, now: datetime) -> dict[str, Any]:
-    """The calendar_state row saying the open deadlines are counted on `calendar`."""
+def calendar_row(calendar: WorkingCalendar, now: datetime, me: Counter) -> dict[str, Any]:
+    """The calendar_state row saying the open deadlines are counted on `calendar`, by `me`."""
     return {
         "name": STATE,
         "years": [str(y) for y in sorted(calendar.years)],
         "closed": {d.isoformat(): name for d, name in sorted(calendar.closed.items())},
         "local": [d.isoformat() for d in sorted(calendar.local)],
         "checked_at": now,
+        "counted_by": me.host,
+        "config_file": me.config_file,
     }

@@ -42,6 +42,7 @@ def error_for(data: dict[str, Any], tmp_path: Path, environ: dict[str, str] | No
 
 def test_example_config_loads_with_the_three_statutory_partners() -> None:
     config = load_config(EXAMPLE, environ={})
+    assert config.source == EXAMPLE.resolve()  # named when instances' closure days differ
     roles = {a.role: a for a in config.agencies}
     assert {"local_authority", "police", "health"} <= set(roles)
     assert roles["police"].dsp is not None

@@ -5,7 +5,7 @@ holiday Mon 3 May)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -19,6 +19,7 @@ from bot.core.recount import (
     recount,
     skipped_in,
 )
+from bot.core.shared_calendar import Counter, defers, instances_differ
 from bot.core.working_days import WorkingCalendar, build_calendar
 
 YEARS = range(2025, 2029)
@@ -191,3 +192,17 @@ def test_a_re_timing_from_the_same_or_an_earlier_start_never_stores_a_later_day(
     given = _stored(dl.compute("action:1", date(2026, 12, 1), PLAIN, due=date(2026, 12, 4)))
     later = dl.compute("action:1", date(2026, 12, 1), PLAIN, due=date(2026, 12, 11))
     assert kept_earlier(given, later) is None
+
+
+def test_instances_with_other_bank_holiday_tables_are_told_to_match_the_package() -> None:
+    table = dict(england_and_wales(YEARS))
+    newer = build_calendar(YEARS, {**table, date(2027, 5, 4): "Invented bank holiday"})
+    me, other = Counter("host-b", "/etc/b.toml"), Counter("host-a", "/etc/a.toml")
+    line = instances_differ(me, other, _days(PLAIN), _days(newer))
+    assert "Tue 4 May 2027 Invented bank holiday closed there, not here" in line
+    assert "install the same holidays package version on host-b and host-a" in line
+    now = datetime(2027, 1, 4, tzinfo=UTC)
+    assert defers(me, other, now - timedelta(days=6), now)
+    assert not defers(me, other, now - timedelta(days=7), now)
+    assert not defers(me, me, now, now)
+    assert not defers(me, Counter("", ""), now, now)  # counted before counters were kept

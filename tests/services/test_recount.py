@@ -5,6 +5,9 @@ only told, once."""
 
 from __future__ import annotations
 
+import logging
+import socket
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,10 +32,14 @@ def _partnership(**changes: Any) -> dict[str, Any]:
     return {**example_data()["partnership"], **changes}
 
 
-def _opened(make_app: AppFactory, tmp_path: Path, partnership: dict[str, Any]) -> Bot:
+def _opened(
+    make_app: AppFactory, tmp_path: Path, partnership: dict[str, Any], config_file: str = ""
+) -> Bot:
     """A SIN read on Thu 24 Dec 2026 opens the case: the Screening Panel's 2 working days
     run over Christmas, Boxing Day and, when configured, the council's 29-31 Dec closure."""
     bot = Bot(make_app, tmp_path, "2026-12-24T09:00", partnership=partnership)
+    if config_file:
+        bot.app.config = replace(bot.app.config, source=tmp_path / config_file)
     bot.mail(
         "casey.invented@gmp.police.uk",
         "Serious Incident Notification - GM SIN form",
@@ -161,3 +168,57 @@ def test_doctor_names_a_date_kept_earlier_for_as_long_as_it_is(
         f"warn deadlines: 1 open deadline: {REF} screening_meeting Wed 30 Dec 2026 "
         "(now Tue 5 Jan 2027) kept earlier than their rule now gives"
     )
+
+
+def _instance(make_app: AppFactory, tmp_path: Path, name: str, partnership: dict[str, Any]) -> Bot:
+    """An instance with its own configuration file, on the shared database and mailbox."""
+    bot = Bot(make_app, tmp_path, "2026-12-29T10:00", partnership=partnership)
+    bot.app.config = replace(bot.app.config, source=tmp_path / name)
+    return bot
+
+
+def test_two_instances_with_other_closure_days_never_count_each_other_back(
+    make_app: AppFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = _opened(make_app, tmp_path, _partnership(**CLOSED), "first.toml")
+    second = _instance(make_app, tmp_path, "second.toml", _partnership())
+    with caplog.at_level(logging.WARNING, logger="bot.services.recount"):
+        second.run()
+        second.at("2026-12-29T10:05").run()
+    first.at("2026-12-29T10:10").run()
+    assert second.due("screening_meeting") == date(2027, 1, 5)  # as the first counted it
+    assert _events(second, "deadline_moved_earlier") == []
+    said = [r.getMessage() for r in caplog.records if "closure days differ" in r.getMessage()]
+    assert said == [
+        "deadlines: the instances' closure days differ: the open deadlines were counted by "
+        f"{tmp_path / 'first.toml'} on {socket.gethostname()} (Tue 29 Dec 2026 Council office "
+        "closure, Wed 30 Dec 2026 Council office closure, Thu 31 Dec 2026 Council office "
+        "closure closed there, not here), so this instance "
+        f"({tmp_path / 'second.toml'} on {socket.gethostname()}) does not count them back; "
+        f"make [partnership] local_closures the same in {tmp_path / 'second.toml'} and "
+        f"{tmp_path / 'first.toml'}, then restart the instance you changed"
+    ]
+    [line] = _doctor(second)
+    assert line == "FAIL deadlines: " + said[0].removeprefix("deadlines: ")
+    # Mended: the second instance's file given the first's closures, nothing more is said.
+    mended = _instance(make_app, tmp_path, "second.toml", _partnership(**CLOSED))
+    mended.run()
+    assert _doctor(mended)[0].startswith("ok deadlines")
+
+
+def test_one_instance_whose_closures_changed_still_counts_again(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    _opened(make_app, tmp_path, _partnership(**CLOSED), "config.toml")
+    again = _instance(make_app, tmp_path, "config.toml", _partnership())
+    again.run()
+    assert again.due("screening_meeting") == date(2026, 12, 30)
+
+
+def test_an_instance_not_heard_from_for_a_week_no_longer_holds_the_other_back(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    _opened(make_app, tmp_path, _partnership(**CLOSED), "first.toml")
+    second = _instance(make_app, tmp_path, "second.toml", _partnership())
+    second.at("2026-12-31T09:06").run()
+    assert second.due("screening_meeting") == date(2026, 12, 30)

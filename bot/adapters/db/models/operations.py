@@ -119,4 +119,9 @@ class CalendarState(Base):
     years: Mapped[list[str]]
     closed: Mapped[dict[str, object]]  # day -> its name ("Christmas Day")
     local: Mapped[list[str]]  # of those, the partnership's own closure days
+    # When the instance below last counted, or found the calendar unchanged (at most hourly).
     checked_at: Mapped[utc]
+    # The instance that counted them: its host, and the configuration file it runs with ("" when
+    # counted before this was kept, or from a configuration given without a file).
+    counted_by: Mapped[str] = mapped_column(SafeString(200), default="")
+    config_file: Mapped[str] = mapped_column(SafeString(1000), default="")
