@@ -206,3 +206,12 @@ def test_instances_with_other_bank_holiday_tables_are_told_to_match_the_package(
     assert not defers(me, other, now - timedelta(days=7), now)
     assert not defers(me, me, now, now)
     assert not defers(me, Counter("", ""), now, now)  # counted before counters were kept
+
+
+def test_a_bank_holiday_renamed_is_the_same_calendar_but_one_moved_is_not() -> None:
+    table = dict(england_and_wales(YEARS))
+    renamed = build_calendar(YEARS, {**table, date(2027, 5, 3): "Early May (renamed)"})
+    moved = {d: n for d, n in table.items() if d != date(2027, 5, 3)}
+    moved[date(2027, 5, 7)] = "Early May bank holiday"
+    assert not _days(PLAIN).differs(_days(renamed))
+    assert _days(PLAIN).differs(_days(build_calendar(YEARS, moved)))

@@ -29,13 +29,14 @@ INVENTED = {date(2026, 12, 29): "Invented bank holiday"}
 KEPT = "deadline_kept_earlier"
 
 
-def new_release(monkeypatch: pytest.MonkeyPatch, added: Mapping[date, str]) -> None:
-    """The `holidays` package upgraded: its table now has `added` too."""
+def new_release(monkeypatch: pytest.MonkeyPatch, changes: Mapping[date, str | None]) -> None:
+    """The `holidays` package upgraded: its table has each of `changes` (None: dropped)."""
     table = bank_holidays.england_and_wales
 
     def upgraded(years: Iterable[int]) -> Mapping[date, str]:
         wanted = set(years)
-        return {**table(wanted), **{d: n for d, n in added.items() if d.year in wanted}}
+        found = {**table(wanted), **{d: n for d, n in changes.items() if d.year in wanted}}
+        return {d: n for d, n in found.items() if n is not None}
 
     monkeypatch.setattr(bank_holidays, "england_and_wales", upgraded)
 

@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.adapters.db.models import Case, CaseEvent
+from bot.adapters.db.models import CalendarState, Case, CaseEvent
 from bot.services.doctor_deadlines import deadline_checks
+from bot.services.recount import STATE
 from tests.fixtures.app import AppFactory, example_data
 from tests.services.test_lifecycle import SECTIONS, Bot, body_of
+from tests.services.test_never_later import new_release
 
 REF = "TSCP-2026-0001"
 CLOSED = {
@@ -222,3 +224,44 @@ def test_an_instance_not_heard_from_for_a_week_no_longer_holds_the_other_back(
     second = _instance(make_app, tmp_path, "second.toml", _partnership())
     second.at("2026-12-31T09:06").run()
     assert second.due("screening_meeting") == date(2026, 12, 30)
+
+
+BOXING_DAY_OBSERVED = date(2026, 12, 28)
+
+
+def _counted_on(bot: Bot) -> dict[str, object]:
+    with bot.app.sessions() as s:
+        state = s.get(CalendarState, STATE)
+        assert state is not None
+        return dict(state.closed)
+
+
+def test_a_bank_holiday_renamed_on_the_same_day_is_not_counted_again(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = _opened(make_app, tmp_path, _partnership())
+    new_release(monkeypatch, {BOXING_DAY_OBSERVED: "Boxing Day (renamed)"})
+    _with(bot, _partnership())
+    bot.at("2026-12-24T10:00").run()
+    # The calendar the deadlines were counted on still has its first name: not counted again.
+    assert _counted_on(bot)["2026-12-28"] == "Boxing Day (substitute day)"
+    assert _doctor(bot) == ["ok deadlines: open deadlines counted on the working calendar in use"]
+    assert _events(bot, "deadline_moved_earlier") == _events(bot, "deadline_kept_earlier") == []
+
+
+def test_a_bank_holiday_moved_to_another_day_is_counted_again(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = _opened(make_app, tmp_path, _partnership())
+    assert bot.due("screening_meeting") == date(2026, 12, 30)
+    new_release(monkeypatch, {BOXING_DAY_OBSERVED: None, date(2027, 1, 8): "Boxing Day (moved)"})
+    _with(bot, _partnership())
+    bot.at("2026-12-24T10:00")
+    changed = _doctor(bot)[0]
+    assert "Mon 28 Dec 2026 Boxing Day (substitute day) no longer closed" in changed
+    assert "Fri 8 Jan 2027 Boxing Day (moved) now closed" in changed
+    bot.run()
+    assert bot.due("screening_meeting") == date(2026, 12, 29)
+    assert "2026-12-28" not in _counted_on(bot) and "2027-01-08" in _counted_on(bot)
+    [event] = _events(bot, "deadline_moved_earlier")
+    assert "Mon 28 Dec 2026 (Boxing Day (substitute day)) is no longer closed" in event.detail
