@@ -280,11 +280,9 @@ class Config:
     microsoft: MicrosoftSettings | None = None
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
-    # (where in the config, what is wrong) for each secret not at hand when it was read: a
-    # variable not set, a certificate's key file that could not be read.
+    # (where, what is wrong) per secret not at hand when read: a variable unset, a key unreadable.
     missing_secrets: tuple[tuple[str, str], ...] = ()
-    # The file it was read from, to name to an administrator (None: given without a file).
-    source: Path | None = None
+    source: Path | None = None  # the file it was read from, to name; None: given without one
 
     def require_secrets(self) -> None:
         """Refuse, naming each variable or file, before anything connects without its secret."""
