@@ -12,7 +12,7 @@ from typing import Literal
 
 from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError, xoauth2
 from bot.adapters.outgoing import RecipientsRefusedError, SendError
-from bot.adapters.smtp_transaction import AfterData, Refused, transaction
+from bot.adapters.smtp_transaction import AfterData, MessageRefused, Refused, transaction
 
 __all__ = ["RecipientsRefusedError", "SmtpSender"]
 
@@ -79,8 +79,14 @@ class SmtpSender:
                 f"{self._where()}: {_describe(exc.cause)} waiting for the reply to the message",
                 maybe_sent=True,
             ) from None
+        except MessageRefused as exc:
+            # 5xx: the relay will never take this message (its content, its size); 4xx: later.
+            why = f"the server refused the message ({exc.smtp_code} {_text(exc.smtp_error)})"
+            raise SendError(f"{self._where()}: {why}", permanent=exc.smtp_code >= 500) from None
         except smtplib.SMTPRecipientsRefused as exc:
             raise self._refused(exc.recipients, recipients) from None
+        except smtplib.SMTPSenderRefused as exc:
+            raise self._sender_refused(exc) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise SendError(f"{self._where()}: {_describe(exc)}", server=_server(exc)) from None
         if refused:
@@ -213,6 +219,18 @@ class SmtpSender:
 
     def _where(self) -> str:
         return f"SMTP {self._host}:{self._port}"
+
+    def _sender_refused(self, exc: smtplib.SMTPSenderRefused) -> SendError:
+        """The relay refused the address every email comes from. A 5xx refuses each email
+        alike until the bot's login may send as it: mail server trouble (the emails wait and
+        `run --once` says so), as Exchange's ErrorSendAsDenied is, not one email failed."""
+        if exc.smtp_code < 500:
+            return SendError(f"{self._where()}: {_describe(exc)}")
+        return SendError(
+            f"{self._where()}: {_describe(exc)}; allow the bot's login to send as "
+            f"{exc.sender} on the relay (Send As on an Exchange mailbox)",
+            server=True,
+        )
 
     def _refused(
         self, refused: dict[str, tuple[int, bytes]], recipients: list[str]

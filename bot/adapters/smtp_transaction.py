@@ -22,6 +22,11 @@ _NOT_ASCII = (553, b"address is not ASCII (needs SMTPUTF8)")
 _LINE_START_DOT = re.compile(rb"(?m)^\.")
 
 
+class MessageRefused(smtplib.SMTPDataError):
+    """The relay answered the whole message (after its final dot) with a refusal: it has
+    not taken it, for anyone. A 5xx (content refused, too large) is for good."""
+
+
 class AfterData(Exception):
     """The connection failed once the body was on its way: the relay may have accepted it."""
 
@@ -32,7 +37,8 @@ class AfterData(Exception):
 
 def transaction(smtp: smtplib.SMTP, raw: bytes, sender: str, recipients: list[str]) -> Refused:
     """Send one email; the recipients refused while others accepted it. Raises smtplib's
-    errors before the body, AfterData after it."""
+    errors before the body; after it AfterData, or MessageRefused when the relay answers it
+    with a refusal."""
     smtp.ehlo_or_helo_if_needed()
     if smtp.has_extn("pipelining"):
         refused = _pipelined_envelope(smtp, sender, recipients)
@@ -121,4 +127,4 @@ def _body(smtp: smtplib.SMTP, raw: bytes) -> None:
     except (smtplib.SMTPServerDisconnected, OSError) as exc:
         raise AfterData(exc) from None
     if code != 250:
-        raise smtplib.SMTPDataError(code, reply)
+        raise MessageRefused(code, reply)

@@ -93,8 +93,24 @@ class _RefusingHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        if address.startswith("not-allowed@"):
+            return "550 5.7.60 Client does not have permissions to send as this sender"
+        envelope.mail_from = address
         return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        # The reply to the whole message, after its final dot, as the first recipient asks.
+        return _AFTER_BODY.get(envelope.rcpt_tos[0].partition("@")[0], "250 OK")
+
+
+_AFTER_BODY = {
+    "content": "554 5.7.1 Message rejected: content policy",
+    "big": "552 5.3.4 Message size exceeds fixed limit",
+    "storage": "452 4.3.1 Insufficient system storage",
+}
 
 
 @pytest.fixture(params=[True, False], ids=["pipelining", "one-by-one"])
@@ -131,6 +147,36 @@ def test_busy_recipient_is_worth_retrying(refusing_server: int) -> None:
     with pytest.raises(SendError, match=r"\(450\)") as caught:
         sender.send(RAW, SENDER, ["busy@example.org"])
     assert not caught.value.permanent
+
+
+@pytest.mark.parametrize("who", ["content", "big"])
+def test_a_message_refused_after_its_body_with_a_5xx_is_refused_for_good(
+    refusing_server: int, who: str
+) -> None:
+    sender = SmtpSender(HOST, refusing_server, security="plain")
+    with pytest.raises(SendError) as caught:
+        sender.send(RAW, SENDER, [f"{who}@example.org"])
+    assert caught.value.permanent and not caught.value.maybe_sent
+    assert _AFTER_BODY[who] in str(caught.value)
+
+
+def test_a_message_put_off_after_its_body_with_a_4xx_is_worth_retrying(
+    refusing_server: int,
+) -> None:
+    sender = SmtpSender(HOST, refusing_server, security="plain")
+    with pytest.raises(SendError, match=r"452 4\.3\.1") as caught:
+        sender.send(RAW, SENDER, ["storage@example.org"])
+    assert not caught.value.permanent and not caught.value.server
+
+
+def test_the_sender_address_refused_is_the_mail_servers_trouble_not_the_emails(
+    refusing_server: int,
+) -> None:
+    sender = SmtpSender(HOST, refusing_server, security="plain")
+    with pytest.raises(SendError, match=r"550 5\.7\.60") as caught:
+        sender.send(RAW, "not-allowed@example.org", ["sam.sample@example.org"])
+    assert caught.value.server and not caught.value.permanent
+    assert "send as not-allowed@example.org" in str(caught.value)
 
 
 def test_server_down_is_worth_retrying(smtp_server: SmtpTestServer) -> None:
