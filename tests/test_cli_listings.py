@@ -100,6 +100,28 @@ def test_outbox_list_shows_the_failed_tries_as_stored(
     assert out[2].split()[:3] == [str(first["id"]), "sent", "4"]
 
 
+def test_outbox_list_says_why_each_failed_email_was_refused(
+    bot: Run, config: Path, database_url: str
+) -> None:
+    _open_case(bot, config)
+    [first, *_] = json.loads(bot("outbox", "list", "--json")[1])
+    why = "SMTP relay:25: the server refused the message (554 5.7.1 content policy)"
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == first["id"])
+            .values(status="failed", attempts=1, last_error=why)
+        )
+    engine.dispose()
+    out = bot("outbox", "list")[1]
+    assert (
+        f"Refused for good (tscp-bot outbox retry N sends one again)\n  #{first['id']} {why}\n"
+        in out
+    )
+    assert "Refused for good" not in bot("outbox", "list", "--status", "sent")[1]
+
+
 def test_triage_list_says_waiting_for_mail_waiting_for_a_person(bot: Run, config: Path) -> None:
     drop_into_maildir(
         config.parent / "mail" / "inbox",

@@ -195,6 +195,7 @@ def _outbox_list(ctx: Context) -> int:
             tz=ctx.config.partnership.time_zone,
         )
         _print_not_delivered(rows)
+        _print_failed(rows)
     return 0
 
 
@@ -203,3 +204,10 @@ def _print_not_delivered(rows: list[dict[str, Any]]) -> None:
     lines = [f"  #{r['id']} {line}" for r in rows for line in r["not_delivered"]]
     if lines:
         print("\nDelivery reports received\n" + "\n".join(lines))
+
+
+def _print_failed(rows: list[dict[str, Any]]) -> None:
+    """Why each failed email was refused: "failed" alone does not say what to mend."""
+    lines = [f"  #{r['id']} {r['last_error']}" for r in rows if r["status"] == "failed"]
+    if lines:
+        print("\nRefused for good (tscp-bot outbox retry N sends one again)\n" + "\n".join(lines))
