@@ -24,6 +24,7 @@ from datetime import date
 
 from bot.core.deadlines import fmt_date
 from bot.core.reminders import ReminderPolicy, schedule
+from bot.core.resend_keys import original_key
 from bot.core.working_days import CalendarRangeError, WorkingCalendar
 
 REMINDER = "reminder:"
@@ -54,7 +55,9 @@ class DeadlineNow:
 
 
 def read_key(key: str) -> Chase | None:
-    """The chase an outbox idempotency key names; None for every other email."""
+    """The chase an outbox idempotency key names (a copy's, the chase it copies); None for
+    every other email."""
+    key = original_key(key)
     if key.startswith(REMINDER):
         ref, _, rest = key.removeprefix(REMINDER).partition(":")
         # The deadline's own name may hold colons ("appendix_b:gmp"); the date and step do not.

@@ -72,6 +72,7 @@ EVENT_WORDS = MappingProxyType(
         "looked_after_death_not_required": "SoS and Ofsted notice not required",
         "looked_after_death_notified": "SoS and Ofsted notified",
         "mail_not_delivered": "an email was not delivered",
+        "mail_put_off": "an email is being sent again to people the mail server put off",
         "meeting_declined": "a panel member declined the meeting",
         "meeting_new_time_proposed": "a new meeting time was proposed",
         "meeting_reply": "a meeting reply came",

@@ -11,8 +11,9 @@ its Message-ID, and if it is there the email is marked sent, not sent twice.
 
 Never given up silently: a send that fails for a reason that can pass (server down, timeout,
 4xx, login refused) is retried for as long as it takes, the wait doubling up to
-retry_max_seconds; only a refusal for good (5xx for every recipient) marks it failed, kept
-and shown in the digest.
+retry_max_seconds; only a refusal for good (5xx for every recipient, or for the message
+itself) marks it failed, kept and shown in the digest. Recipients refused while others
+accepted: bot.services.partly_sent.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import OutboxDeliveryFailure, OutboxMessage
+from bot.adapters.db.models import OutboxMessage
 from bot.adapters.outgoing import BatchingSender, MailSender, RecipientsRefusedError, SendError
 from bot.app import App
 from bot.core.backoff import retry_delay
 from bot.services.approvals import HELD
+from bot.services.partly_sent import record_refusals
 from bot.services.send_checks import Before, before_sending
 from bot.services.stale_chases import WITHDRAWN
 
@@ -274,19 +276,10 @@ def _partly_sent(
     app: App, session: Session, row: OutboxMessage, exc: RecipientsRefusedError, report: SendReport
 ) -> None:
     """Some recipients have it: sending again would give them a second copy, so it counts as
-    sent and each refused recipient is recorded as not reached, as a bounce would be."""
+    sent; each refused recipient is recorded as not reached (5xx) or sent a copy later (4xx)."""
     _mark_sent(app, row, report)
     row.last_error = str(exc)[:500]
-    for address, code in exc.refused.items():
-        session.add(
-            OutboxDeliveryFailure(
-                outbox=row,
-                recipient=address,
-                status=str(code),
-                diagnostic="refused by the mail server when sent",
-                reported_at=app.clock.now(),
-            )
-        )
+    record_refusals(app, session, row, exc)
     log.error("outbox #%d reached only some recipients (%d refused)", row.id, len(exc.refused))
 
 

@@ -11,6 +11,7 @@ from bot.app import App
 from bot.core.case_refs import thread_ids
 from bot.core.forms import Extraction
 from bot.core.message import MailMessage
+from bot.core.resend_keys import original_key
 from bot.core.return_rounds import request_agency
 
 
@@ -28,7 +29,7 @@ def replied_request_agency(session: Session, case: Case, msg: MailMessage) -> st
             )
         ).all()
     )
-    return next((request_agency(sent[i]) for i in ids if i in sent), None)
+    return next((request_agency(original_key(sent[i])) for i in ids if i in sent), None)
 
 
 def form_agency(app: App, form: Extraction | None) -> str | None:

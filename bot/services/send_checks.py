@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import OutboxMessage
 from bot.app import App
+from bot.core.resend_keys import is_resend
 from bot.core.return_rounds import agency_of, request_agency, request_number
 from bot.core.stale_chases import read_key
 from bot.core.stated_dates import APPENDIX_B_REQUEST, CHECKED, Action
@@ -60,7 +61,9 @@ def before_sending(app: App, session: Session, row: OutboxMessage) -> Before:
         return Before.WITHDRAWN
     if _waits_for_its_request(app, session, row):
         return Before.WAIT
-    if row.event not in CHECKED and row.event not in NOTICES:
+    if (row.event not in CHECKED and row.event not in NOTICES) or is_resend(row.idempotency_key):
+        # A copy to recipients the server put off goes as the email went to the others that
+        # day: the same words, never a second version re-dated or reworded for a few.
         return Before.GO
     return _still_true(app, session, row)
 
