@@ -3,8 +3,16 @@ email it copies would be: a chase no longer true is withdrawn, never sent to the
 
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.adapters.db.models import Case, OutboxMessage
 from bot.adapters.outgoing import MailSender, RecipientsRefusedError, SendError
-from tests.services.test_lifecycle import BM, LA, Bot, gmp_asked_for_a_return, reply
+from bot.services.partly_sent import record_refusals
+from bot.services.return_requests import replied_request_agency
+from tests.fixtures.mail import email
+from tests.services.test_lifecycle import BM, LA, POLICE, Bot, gmp_asked_for_a_return, reply
 
 
 class PutsOff:
@@ -50,3 +58,47 @@ def test_a_copy_of_a_chase_no_longer_true_is_withdrawn_not_sent_late(bot: Bot) -
     assert copy.status == "withdrawn" and copy.sent_at is None
     why = [e.detail for e in bot.case().events if e.what == "reminder_withdrawn"]
     assert any(f"#{copy.id}" in w and "panel_notification" in w for w in why), why
+
+
+def test_a_reply_to_a_copy_of_a_request_is_matched_to_the_agency_asked(bot: Bot) -> None:
+    gmp_asked_for_a_return(bot)
+    deputy = "deputy.invented@gmp.police.uk"
+    with bot.app.sessions() as s:
+        [request] = s.scalars(
+            select(OutboxMessage).where(OutboxMessage.event == "appendix_b_request")
+        )
+        refused = RecipientsRefusedError("put off", {deputy: 450}, [POLICE])
+        record_refusals(bot.app, s, request, refused)
+        s.flush()
+        key = f"resend-1:{request.idempotency_key}"
+        copy = s.scalars(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
+        answer = email(
+            "RE: Appendix B",
+            "Attached.",
+            sender=deputy,
+            headers={"In-Reply-To": f"<{copy.message_id}>"},
+        )
+        case = s.scalars(select(Case)).one()
+        assert copy.message_id != request.message_id
+        assert replied_request_agency(s, case, bot.app.parse(answer)) == "gmp"
+
+
+def test_a_copy_of_a_request_put_off_for_days_goes_with_the_words_the_agency_was_sent(
+    bot: Bot,
+) -> None:
+    gmp_asked_for_a_return(bot)
+    deputy = "deputy.invented@gmp.police.uk"
+    with bot.app.sessions() as s:
+        [request] = s.scalars(
+            select(OutboxMessage).where(OutboxMessage.event == "appendix_b_request")
+        )
+        refused = RecipientsRefusedError("put off", {deputy: 450}, [POLICE])
+        record_refusals(bot.app, s, request, refused)
+        s.commit()
+    [_, written] = bot.outbox("appendix_b_request")
+    bot.at("2026-12-21T09:30").run()  # the deputy's server takes it four days later
+
+    [_, copy] = bot.outbox("appendix_b_request")
+    # Not re-dated (nor held) for the day it goes: the agency has one request, one return date.
+    assert (copy.status, copy.recipients, copy.raw) == ("sent", [deputy], written.raw)
+    assert bot.due("appendix_b:gmp") == date(2026, 12, 24)
