@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, object_session
 from bot.adapters.db.models import Case, Meeting, OutboxMessage
 from bot.app import App
 from bot.core.deadlines import APPENDIX_B
+from bot.core.resend_keys import original_key
 from bot.core.return_rounds import request_agency
 from bot.core.stated_acks import CaseNow, on_sending_ack
 from bot.core.stated_dates import (
@@ -78,7 +79,7 @@ def verdict_for(app: App, row: OutboxMessage, now: datetime) -> Verdict | None:
 def _return_clock(app: App, row: OutboxMessage, case: Case | None) -> ReturnClock | None:
     """The live return clock an Appendix B request is for; None for other emails, and when
     the case is closed or the clock gone (its request withdrawn)."""
-    agency = request_agency(row.idempotency_key)
+    agency = request_agency(original_key(row.idempotency_key))  # a copy's too
     if row.event != APPENDIX_B_REQUEST or case is None or agency is None:
         return None
     if case.status != "open":

@@ -4,6 +4,7 @@ email it copies would be: a chase no longer true is withdrawn, never sent to the
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from bot.adapters.db.models import Case, OutboxMessage
 from bot.adapters.outgoing import MailSender, RecipientsRefusedError, SendError
 from bot.services.partly_sent import record_refusals
 from bot.services.return_requests import replied_request_agency
+from tests.fixtures.app import AppFactory
 from tests.fixtures.mail import email
 from tests.services.test_lifecycle import BM, LA, POLICE, Bot, gmp_asked_for_a_return, reply
 
@@ -102,3 +104,29 @@ def test_a_copy_of_a_request_put_off_for_days_goes_with_the_words_the_agency_was
     # Not re-dated (nor held) for the day it goes: the agency has one request, one return date.
     assert (copy.status, copy.recipients, copy.raw) == ("sent", [deputy], written.raw)
     assert bot.due("appendix_b:gmp") == date(2026, 12, 24)
+
+
+def test_a_copy_of_an_invitation_to_a_panel_gone_by_is_held_not_sent(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    bot = Bot(make_app, tmp_path, "2026-12-16T09:00")
+    working = bot.app.open_sender
+    relay = PutsOff(working(), POLICE)
+    bot.app.open_sender = lambda: relay
+    bot.mail(
+        "casey.invented@gmp.police.uk",
+        "Serious Incident Notification - GM SIN form",
+        "Please find the GM SIN form for the Screening Panel.",
+    )
+    bot.run()  # the panel booked for 14:00 today; the police's server puts its invitation off
+    [invitation, copy] = bot.outbox("screening_invitation")
+    assert invitation.status == "sent"
+    assert (copy.status, copy.recipients) == ("pending", [POLICE])
+
+    bot.app.open_sender = working  # mended only once the meeting has gone by
+    bot.at("2026-12-16T15:30").run()
+
+    [_, copy] = bot.outbox("screening_invitation")
+    assert copy.status == "held" and copy.sent_at is None
+    [held] = [e.detail for e in bot.case().events if e.what == "email_held"]
+    assert f"#{copy.id}" in held and "had begun or gone by" in held
