@@ -113,6 +113,7 @@ def _errors() -> list[tuple[str, int, Callable[[BaseException], str]]]:
         ("bot.adapters.bank_holidays:NoBankHolidays", EXIT_USAGE, str),
         ("bot.adapters.db.engine:NewerSchema", EXIT_USAGE, str),
         ("bot.adapters.db.engine:OlderSchema", EXIT_USAGE, str),
+        ("bot.adapters.db.engine:NoSchema", EXIT_USAGE, str),
         ("bot.adapters.db.engine:NoDatabase", EXIT_FAILED, lambda e: f"database: {e}"),
         ("bot.cli.context:NotFound", EXIT_NOT_FOUND, str),
         ("bot.adapters.mail_source:MailboxError", EXIT_FAILED, lambda e: f"mailbox: {e}"),

@@ -142,10 +142,11 @@ class Context:
         the running daemon's sender at once; the daemon itself attaches a bell that listens.
         `database=False`: a command that works before `init` (`classify`, `extract`) gets an
         empty database in memory when the configured SQLite file does not exist, rather than
-        leaving an empty file behind."""
+        leaving an empty file behind, and may use a database not set up yet; every command
+        is refused, in one line, a database at another schema than this code's."""
         from dataclasses import replace
 
-        from bot.adapters.db.engine import missing_sqlite_file, refuse_newer_schema
+        from bot.adapters.db.engine import missing_sqlite_file, refuse_unusable_schema
         from bot.bootstrap import build_app
 
         config = self.config
@@ -153,7 +154,7 @@ class Context:
             config = replace(config, database_url="sqlite://")
         app = build_app(config, self.clock(moving=moving_clock), lazy=lazy, create=False)
         self._apps.append(app)
-        refuse_newer_schema(app.engine)
+        refuse_unusable_schema(app.engine, empty_ok=not database)
         if announce:
             self._announce(app)
         return app
@@ -170,7 +171,9 @@ class Context:
 
     def reader(self) -> Reader:
         """The config, clock and database of `app`, without its sessions (so without the ORM)
-        and with the bank holidays read only if used: for a report read in SQLAlchemy Core."""
+        and with the bank holidays read only if used: for a report read in SQLAlchemy Core.
+        Only a newer schema is refused: `status` reports an older one, or none, as a problem
+        (exit 1) to the monitor that calls it, where exit 2 would mean no database."""
         from functools import partial
 
         from bot.adapters.db.engine import make_engine, refuse_newer_schema
@@ -186,23 +189,23 @@ class Context:
     def session(self) -> Session:
         """A session on the database alone, for a command that only lists what it holds: no
         rules, templates, forms or bank holidays are loaded for it (see `app` for the rest)."""
-        from bot.adapters.db.engine import make_engine, make_sessions, refuse_newer_schema
+        from bot.adapters.db.engine import make_engine, make_sessions, refuse_unusable_schema
 
         self.clock()  # a --now that cannot be read is refused, as by every other command
         engine = make_engine(self.config.database_url, create=False)
         self._engines.append(engine)
-        refuse_newer_schema(engine)
+        refuse_unusable_schema(engine)
         return make_sessions(engine)()
 
     def connection(self) -> Connection:
         """A connection for a listing written in SQLAlchemy Core: as `session`, without the
         ORM and the models, which cost more to load than such a listing costs to run."""
-        from bot.adapters.db.engine import make_engine, refuse_newer_schema
+        from bot.adapters.db.engine import make_engine, refuse_unusable_schema
 
         self.clock()  # a --now that cannot be read is refused, as by every other command
         engine = make_engine(self.config.database_url, create=False)
         self._engines.append(engine)
-        refuse_newer_schema(engine)
+        refuse_unusable_schema(engine)
         return engine.connect()
 
     def close(self) -> None:

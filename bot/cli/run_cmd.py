@@ -6,13 +6,10 @@ import argparse
 import logging
 import sys
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.cli.context import Context, UsageError, typed_date
 from bot.cli.output import print_json
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +31,6 @@ def register(sub: Any) -> None:
         "untouched and reported (overrides [ingest] since)",
     )
     p.set_defaults(handler=run)
-
-
-def _database_set_up(app: App) -> None:
-    """Raise, as every command does, when the database has no tables yet: the pass reports a
-    failing step and goes on, but with no schema every step would fail for that one reason."""
-    from sqlalchemy import select
-
-    from bot.adapters.db.models import MailboxState
-
-    with app.sessions() as session:
-        session.execute(select(MailboxState.name).limit(1))
 
 
 def init(ctx: Context) -> int:
@@ -114,20 +100,16 @@ def run(ctx: Context) -> int:
     _refuse_future_since(
         ctx, "--since" if args.since is not None else "configuration: ingest.since"
     )
-    from bot.adapters.db.engine import refuse_older_schema
-
     if not args.once:
         from bot.scheduler import run_daemon
 
+        # Refused at once, as by every command, on a database at another schema, or none.
         app = ctx.app(moving_clock=True, announce=False)  # its sender listens
-        refuse_older_schema(app.engine)
         run_daemon(app)
         return 0
     from bot.services.passes import run_once
 
     app = ctx.app()
-    refuse_older_schema(app.engine)
-    _database_set_up(app)
     report = run_once(app)
     summary = {
         "fetched": report.ingest.fetched,

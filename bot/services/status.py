@@ -61,7 +61,11 @@ def status_report(app: App, now: datetime) -> dict[str, object]:
         }
     }
     if current != head:
-        report["problems"] = ["the database schema is not current: run `tscp-bot init`"]
+        report["problems"] = [
+            "the database is not set up yet: run `tscp-bot init`"
+            if current is None
+            else f"database schema {current} is older than {head}: run `tscp-bot init`"
+        ]
         report["healthy"] = False
         return report
     with app.engine.connect() as session:

@@ -115,18 +115,27 @@ def refuse_newer_schema(engine: Engine) -> None:
 
     An older bot must not write to a schema it does not know (a column it leaves out may be
     one the newer bot relies on), nor try to migrate it: there is no downgrade. A database with
-    no schema yet passes, so that `init` can create it and other commands say to run `init`."""
+    no schema yet passes, so that `init` can create it."""
+    _refuse_unknown(_stored_revisions(engine) or [])
+
+
+def _stored_revisions(engine: Engine) -> list[str] | None:
+    """The revisions alembic_version holds ([] with no such table: not set up yet); None when
+    the database cannot be reached, which the command's own use of it says, in its words."""
     try:
         connection = engine.connect()
     except SQLAlchemyError:
-        return  # unreachable: the command's own use of the database says so, in its words
+        return None
     with connection:
         try:
             found = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
         except (OperationalError, ProgrammingError):
-            return  # no alembic_version table: not set up yet
-        versions = set(found.scalars())
-    unknown = sorted(versions - migration_ids())
+            return []
+        return [str(v) for v in found.scalars()]
+
+
+def _refuse_unknown(revisions: list[str]) -> None:
+    unknown = sorted(set(revisions) - migration_ids())
     if unknown:
         newest = max(migration_ids())
         raise NewerSchema(
@@ -139,18 +148,35 @@ class OlderSchema(Exception):
     """The database's schema is older than this code: `init` upgrades it; exit 2."""
 
 
-def refuse_older_schema(engine: Engine) -> None:
-    """Raise OlderSchema when the database's schema is one this code has moved past: every
-    step would fail on a table or column not there yet ("no such table"), and the daemon
-    retry for ever, where one line says what to do. A database not set up, or one that
-    cannot be reached, passes: the command's own use of it says so."""
-    try:
-        current = current_revision(engine)
-    except (SQLAlchemyError, ValueError):
+class NoSchema(Exception):
+    """The database has no schema yet: `init` creates it; exit 2."""
+
+    def __init__(self) -> None:
+        super().__init__("database: not set up yet (it has no tables): run `tscp-bot init` first")
+
+
+def refuse_unusable_schema(engine: Engine, *, empty_ok: bool = False) -> None:
+    """Raise NewerSchema, OlderSchema or NoSchema unless the database is at this code's schema.
+
+    Every command that reads or writes the records asks this first: on an older schema a
+    listing quietly left out what a later migration added, or showed the database's own error
+    ("no such column: outbox.stated"), where one line says what to do. One SELECT, without
+    Alembic, as for the newer check. `empty_ok`: a command that works before `init` (`classify`,
+    `extract`). A database that cannot be reached passes: the command's own use of it says so."""
+    revisions = _stored_revisions(engine)
+    if revisions is None:
+        return
+    _refuse_unknown(revisions)
+    if not revisions:
+        if not empty_ok:
+            raise NoSchema()
         return
     newest = head_revision()
-    if current is not None and known_revision(current) and current != newest:
-        raise OlderSchema(f"database schema {current} is older than {newest}: run `tscp-bot init`")
+    # More than one revision is no schema this code made: `doctor` and `init` say so.
+    if len(revisions) == 1 and revisions[0] != newest:
+        raise OlderSchema(
+            f"database schema {revisions[0]} is older than {newest}: run `tscp-bot init`"
+        )
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
