@@ -9,11 +9,14 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
 from bot.app import App
+from bot.services import mail_names
 from bot.services.attention import agency_name
 from bot.services.digest_types import QuarantineRow, TriageRow
 
 # Messages to triage listed in the digest, longest waiting first; the rest are counted.
 TRIAGE_LISTED = 100
+# A quarantined message whose header lines say nothing readable (bytes that are not an email).
+HEADERS_UNREADABLE = "(headers unreadable)"
 
 
 def _waiting() -> ColumnElement[bool]:
@@ -54,17 +57,35 @@ def triage(session: Session, app: App) -> list[TriageRow]:
 
 
 def quarantine(session: Session) -> list[QuarantineRow]:
+    """Each quarantined message with its sender and subject, so that it can be found in
+    Outlook: from its row, or (quarantined before processing recorded them) its stored header
+    lines, read for all of them in one statement, as `triage list` reads them."""
     rows = session.execute(
         select(
             StoredMessage.id,
             StoredMessage.received_at,
             StoredMessage.last_error,
             StoredMessage.attempts,
+            StoredMessage.size,
+            StoredMessage.from_addr,
+            StoredMessage.subject,
         )
         .where(StoredMessage.status == "quarantined", StoredMessage.needs_triage.is_(True))
         .order_by(StoredMessage.id)
-    )
+    ).all()
+    named = mail_names.names(session, [(r.id, r.size, r.from_addr, r.subject) for r in rows])
     return [
-        {"id": id_, "received_at": received_at, "reason": error or "", "attempts": attempts}
-        for id_, received_at, error, attempts in rows
+        {
+            "id": r.id,
+            "received_at": r.received_at,
+            "sender": _shown(named[r.id][0]),
+            "subject": _shown(named[r.id][1]),
+            "reason": r.last_error or "",
+            "attempts": r.attempts,
+        }
+        for r in rows
     ]
+
+
+def _shown(name: str) -> str:
+    return HEADERS_UNREADABLE if name == mail_names.UNREADABLE else name

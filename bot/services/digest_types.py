@@ -55,6 +55,8 @@ class TriageRow(TypedDict):
 class QuarantineRow(TypedDict):
     id: int
     received_at: datetime
+    sender: str  # the address, or "(headers unreadable)"; as is the subject
+    subject: str
     reason: str
     attempts: int
 

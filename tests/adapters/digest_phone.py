@@ -105,6 +105,15 @@ def busy_day() -> dict[str, Any]:
             }
             for n in range(5)
         ],
+        "quarantine": [
+            {**base["quarantine"][0], "id": 40, "subject": subject, "sender": LONG_ADDRESS},
+            {
+                **base["quarantine"][0],
+                "id": 41,
+                "subject": "(headers unreadable)",
+                "sender": "(headers unreadable)",
+            },
+        ],
         "awaiting_approval": [
             {
                 **base["awaiting_approval"][0],

@@ -466,6 +466,8 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             {
                 "id": 9,
                 "received_at": datetime(2026, 11, 24, 8, 0, tzinfo=UTC),
+                "sender": "ash.invented@gmp.police.uk",
+                "subject": "Serious Incident Notification - GM SIN form",
                 "reason": "Could not parse the message",
                 "attempts": 3,
             }

@@ -15,16 +15,18 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy import event, func, select
 
-from bot.adapters.db.models import Case, CaseEvent, OutboxMessage
+from bot.adapters.db.models import Case, CaseEvent, OutboxMessage, StoredMessage
 from bot.app import App
 from bot.bootstrap import build_app
 from bot.clock import FixedClock
 from bot.services.digest import digest_context, send_digest_if_due
 from bot.services.queries import case_summaries
 from bot.services.reminders import reminder_tick
+from bot.services.store import store_raw
 from bot.services.tick import deadline_tick
 from tests.fixtures.app import ROOT, make_config
 from tests.fixtures.database import PG_ENV, _fresh_postgres
+from tests.fixtures.mail import email
 
 sys.path.insert(0, str(ROOT))
 from bench.records import NOW, build
@@ -110,6 +112,39 @@ def test_the_digest_reads_each_kind_of_record_once(small_and_large: tuple[App, A
             listed.append(records["open"])
     assert counts[0] == counts[1]
     assert listed[0] < listed[1]  # the larger one really has more open cases to look at
+
+
+def _quarantined(app: App, count: int) -> None:
+    """`count` quarantined messages, every other one before processing named it: the digest
+    reads their senders and subjects from their stored header lines."""
+    with app.sessions() as session:
+        for n in range(count):
+            raw = email(
+                f"Question {n}", "Hello.", sender="sam.invented@example.org", message_id=None
+            )
+            row = session.get(StoredMessage, store_raw(session, raw, f"q{n}", NOW).id)
+            assert row is not None
+            row.status, row.needs_triage, row.last_error = "quarantined", True, "refused"
+            if n % 2:
+                row.from_addr, row.subject = "sam.invented@example.org", f"Question {n}"
+        session.commit()
+
+
+def test_the_digest_names_its_quarantined_messages_in_statements_not_one_each(
+    small_and_large: tuple[App, App],
+) -> None:
+    counts = []
+    for app, quarantined in zip(small_and_large, (2, 20), strict=True):
+        _quarantined(app, quarantined)
+        with app.sessions() as session:
+            statements, context = _counted(
+                app, partial(digest_context, session, app, NOW.date(), NOW)
+            )
+        counts.append(statements)
+        assert [q["subject"] for q in context["quarantine"]] == [
+            f"Question {n}" for n in range(quarantined)
+        ]
+    assert counts[0] == counts[1]
 
 
 def test_the_first_pass_writes_its_emails_and_events_in_statements_per_table_not_per_row(
