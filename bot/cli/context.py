@@ -142,8 +142,8 @@ class Context:
         the running daemon's sender at once; the daemon itself attaches a bell that listens.
         `database=False`: a command that works before `init` (`classify`, `extract`) gets an
         empty database in memory when the configured SQLite file does not exist, rather than
-        leaving an empty file behind, and may use a database not set up yet; every command
-        is refused, in one line, a database at another schema than this code's."""
+        leaving an empty file behind, and may use a database not set up yet. A database at
+        another schema than this code's is refused in one line, as by every other command."""
         from dataclasses import replace
 
         from bot.adapters.db.engine import missing_sqlite_file, refuse_unusable_schema
