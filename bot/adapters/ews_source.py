@@ -36,6 +36,8 @@ from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds, an
 from bot.adapters.mail_source import (
     Batch,
     Cursor,
+    Fingerprint,
+    Found,
     IncomingMail,
     MailboxFacts,
     MessageGone,
@@ -78,6 +80,21 @@ class EwsSource:
     def mark_processed(self, key: str) -> None:
         with self._ews.guard(f"moving a message to {self.processed_folder}"):
             self._move_or_find(key, self.processed_folder)
+
+    def find_and_release(self, mail: Fingerprint) -> Found:
+        """Found by its Internet Message-ID: the first found moves, never more than one."""
+        bracketed = f"<{mail.message_id}>"
+        with self._ews.guard("looking for a message set aside"):
+            found = self._find_in(self.attention_folder, bracketed)
+            if found is not None:
+                self._move_or_find(message_key(found, bracketed), self.processed_folder)
+                return Found.SET_ASIDE
+            in_processed = self._find_in(self.processed_folder, bracketed)
+        return Found.NOWHERE if in_processed is None else Found.PROCESSED
+
+    def _find_in(self, folder_name: str, message_id: str) -> str | None:
+        folder = self._ews.folder(folder_name, create=False) if folder_name else None
+        return None if folder is None else self._ews.find(folder, message_id)
 
     def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
         """One MoveItem per message (see move_each)."""

@@ -35,6 +35,8 @@ from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
 from bot.adapters.mail_source import (
     Batch,
     Cursor,
+    Fingerprint,
+    Found,
     IncomingMail,
     MailboxError,
     MailboxFacts,
@@ -130,6 +132,22 @@ class GraphSource:
     def mark_processed(self, key: str) -> None:
         with _guard():
             self._move_or_find(key, self.processed_folder)
+
+    def find_and_release(self, mail: Fingerprint) -> Found:
+        """Found by its Internet Message-ID (Graph lists no size to tell two apart: the
+        first found moves, never more than one)."""
+        bracketed = f"<{mail.message_id}>"
+        with _guard():
+            found = self._find_in(self.attention_folder, bracketed)
+            if found is not None:
+                self._move_or_find(message_key(found, bracketed), self.processed_folder)
+                return Found.SET_ASIDE
+            in_processed = self._find_in(self.processed_folder, bracketed)
+        return Found.NOWHERE if in_processed is None else Found.PROCESSED
+
+    def _find_in(self, folder: str, message_id: str) -> str | None:
+        folder_id = self._folder_id(folder, create=False) if folder else None
+        return self._find(folder_id, message_id, folder) if folder_id else None
 
     def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
         """One move per message, each an HTTP call (see move_each)."""

@@ -6,7 +6,6 @@ imap_moves; the Sent folder lookup is bot.adapters.sent_folder, over has_message
 from __future__ import annotations
 
 import contextlib
-import logging
 import ssl
 import time
 from datetime import datetime
@@ -14,10 +13,23 @@ from typing import Any
 
 from bot.adapters.imap_connection import CONNECTION_ERRORS, ImapConnection, Security
 from bot.adapters.imap_fetch import FETCH_CHUNK, fetch_raw, plan_batch, uids_above
-from bot.adapters.imap_moves import ASIDE, KEY, header_message_id, move, parse_key, uid_set
+from bot.adapters.imap_moves import (
+    ASIDE,
+    KEY,
+    aside_key,
+    aside_uid,
+    find_one,
+    header_message_id,
+    move,
+    move_one,
+    parse_key,
+    uid_set,
+)
 from bot.adapters.mail_source import (
     Batch,
     Cursor,
+    Fingerprint,
+    Found,
     LeftInInbox,
     MailboxError,
     MailboxFacts,
@@ -28,8 +40,6 @@ from bot.adapters.mail_source import (
 from bot.adapters.oauth_tokens import OAuthLogin
 
 __all__ = ["ImapSource", "Security"]
-
-log = logging.getLogger(__name__)
 
 
 class ImapSource:
@@ -103,7 +113,7 @@ class ImapSource:
 
     def mark_processed(self, key: str) -> None:
         if key.startswith(ASIDE):
-            self._release_aside(key.removeprefix(ASIDE))
+            self._release_aside(key)
             return
         uidvalidity, uid = parse_key(key)
         with self._guard("move"):
@@ -113,11 +123,23 @@ class ImapSource:
                 raise MessageGone(
                     f"{self._where()} UIDVALIDITY is now {current}; message {key} is stale"
                 )
-            # Already moved (e.g. a retry after a lost reply): nothing left to do.
+            # Moved already (a retry after a lost reply), or set aside by a pass stopped
+            # before its commit: the caller looks for it with find_and_release.
             if not client.search(["UID", str(uid)]):
-                log.debug("UID %s already gone from %s", uid, self._where())
-                return
+                raise MessageGone(f"{self._where()}: message {key} is no longer there")
             move(client, [uid], self.processed_folder)
+
+    def find_and_release(self, mail: Fingerprint) -> Found:
+        with self._guard("search"):
+            client = self._client()
+            if self._select_if_there(client, self.attention_folder):
+                uid = find_one(client, mail)
+                if uid is not None:
+                    move(client, [uid], self.processed_folder)
+                    return Found.SET_ASIDE
+            if self._select_if_there(client, self.processed_folder):
+                return Found.PROCESSED if find_one(client, mail) else Found.NOWHERE
+            return Found.NOWHERE
 
     def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
         moves = Moves()
@@ -150,8 +172,12 @@ class ImapSource:
 
     def _move_step(self, keys: list[str], moves: Moves) -> None:
         if keys[0].startswith(ASIDE):
-            self._release_aside(keys[0].removeprefix(ASIDE))
-            moves.done[keys[0]] = Moved.MOVED
+            try:
+                self._release_aside(keys[0])
+            except MessageGone:
+                moves.done[keys[0]] = Moved.GONE
+            else:
+                moves.done[keys[0]] = Moved.MOVED
             return
         with self._guard("move"):
             client = self._client()
@@ -188,18 +214,23 @@ class ImapSource:
                 return None  # could not be found again over there: it stays in the inbox
             if not client.folder_exists(self.attention_folder):
                 client.create_folder(self.attention_folder)
-            move(client, [uid], self.attention_folder)
-        return f"{ASIDE}{message_id}"
+            # Keyed by its new UID, so that `triage done` moves this message and no other
+            # that shares its Message-ID.
+            return aside_key(move_one(client, uid, self.attention_folder), message_id)
 
-    def _release_aside(self, message_id: str) -> None:
+    def _release_aside(self, key: str) -> None:
+        """Move a message set aside on to Processed by the UID its key names. A key with no
+        UID (the server gave none, or set aside by an older version) names no one message:
+        MessageGone, and the caller finds it with find_and_release."""
+        where = aside_uid(key)
         with self._guard("move"):
             client = self._client()
-            client.select_folder(self.attention_folder)
-            uids = client.search(["HEADER", "Message-ID", message_id])
-            if not uids:
-                log.debug("nothing with that Message-ID left in %s", self.attention_folder)
-                return
-            move(client, sorted(uids), self.processed_folder)
+            status = self._select_if_there(client, self.attention_folder)
+            if where is None or status is None or int(status[b"UIDVALIDITY"]) != where[0]:
+                raise MessageGone(f"{self.attention_folder}: no message under {key}")
+            if not client.search(["UID", str(where[1])]):
+                raise MessageGone(f"{self.attention_folder}: message {key} is no longer there")
+            move(client, [where[1]], self.processed_folder)
 
     def wait(self, timeout: float) -> bool:
         if not (self._use_idle and self._can_idle()):
@@ -272,6 +303,13 @@ class ImapSource:
 
     def _select(self, client: Any) -> dict[bytes, Any]:
         status: dict[bytes, Any] = client.select_folder(self.folder)
+        return status
+
+    def _select_if_there(self, client: Any, folder: str) -> dict[bytes, Any] | None:
+        """Select one of the bot's own folders; None when it is not set or not there."""
+        if not folder or not client.folder_exists(folder):
+            return None
+        status: dict[bytes, Any] = client.select_folder(folder)
         return status
 
 

@@ -192,6 +192,24 @@ class Moved(Enum):
     GONE = "gone"  # no longer in the inbox under its key (moved earlier, by hand, or stale)
 
 
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the record holds of a message, to find it again when it is not under its key:
+    its Message-ID (bare, as stored), its size and the SHA-256 of its bytes."""
+
+    message_id: str
+    size: int
+    sha256: str
+
+
+class Found(Enum):
+    """Where find_and_release found a message that was no longer under its key."""
+
+    SET_ASIDE = "set aside"  # in the needs-attention folder: now moved on to Processed
+    PROCESSED = "processed"  # already in Processed: nothing moved
+    NOWHERE = "nowhere"  # in neither: moved or deleted by hand
+
+
 @dataclass
 class Moves:
     """The outcome of mark_processed_many: every key in `done` is out of the inbox; a key
@@ -217,9 +235,21 @@ class MailSource(Protocol):
         ...
 
     def mark_processed(self, key: str) -> None:
-        """Move the message out of the inbox; called only after the database commit.
+        """Move the message out of the inbox (or the needs-attention folder, for a key
+        set_aside gave); called only after the database commit.
 
-        Already in Processed: nothing to do. Neither there nor in the inbox: MessageGone.
+        Already in Processed under its key (a retry): nothing to do. Not found under its key:
+        MessageGone, and the caller looks with find_and_release.
+        """
+        ...
+
+    def find_and_release(self, mail: Fingerprint) -> Found:
+        """Find a message that was not under its key in the needs-attention folder or in
+        Processed, by its Message-ID and then its size or bytes, and move it (one message,
+        never another that shares its Message-ID) from the needs-attention folder to Processed.
+
+        Its key can be out of date when the bot was stopped after setting it aside and before
+        the commit that recorded its new place, or when a move's answer was lost.
         """
         ...
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mailbox
 import os
@@ -13,6 +14,8 @@ from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
 from bot.adapters.mail_source import (
     Batch,
     Cursor,
+    Fingerprint,
+    Found,
     IncomingMail,
     MailboxError,
     MailboxFacts,
@@ -156,6 +159,22 @@ class MaildirSource:
         except OSError as exc:
             raise MailboxError(f"cannot move {key} in {self.path}: {exc}") from None
 
+    def find_and_release(self, mail: Fingerprint) -> Found:
+        """Found by its bytes: a file of its size whose SHA-256 is the stored one (a Maildir
+        file keeps its bytes exactly, whatever its name)."""
+        try:
+            if self.attention_folder:
+                found = self._file_like(mail, self.path / f".{self.attention_folder}")
+                if found is not None:
+                    processed = self.path / f".{self.processed_folder}"
+                    self._box.add_folder(self.processed_folder)
+                    os.rename(found, processed / "cur" / found.name)
+                    return Found.SET_ASIDE
+            found = self._file_like(mail, self.path / f".{self.processed_folder}")
+        except OSError as exc:
+            raise MailboxError(f"cannot look for a message in {self.path}: {exc}") from None
+        return Found.NOWHERE if found is None else Found.PROCESSED
+
     def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
         # A rename each: there is no connection to lose, only a disk that may fail.
         moves = Moves()
@@ -225,6 +244,16 @@ class MaildirSource:
                     return folder / sub / name
         return None
 
+    def _file_like(self, mail: Fingerprint, folder: Path) -> Path | None:
+        """The file in folder holding exactly the stored bytes; only files of their size are
+        read."""
+        for sub in ("new", "cur"):
+            for name in self._names_in(folder / sub):
+                path = folder / sub / name
+                if path.stat().st_size == mail.size and _sha256(path) == mail.sha256:
+                    return path
+        return None
+
     def _file_names(self) -> set[str]:
         try:
             return set(self._names_in(self.path / "new")) | set(self._names_in(self.path / "cur"))
@@ -235,3 +264,8 @@ class MaildirSource:
         if not directory.is_dir():
             return []  # e.g. the Processed folder before the first move
         return [name for name in os.listdir(directory) if not name.startswith(".")]
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -5,6 +5,11 @@ commands, quarantine) stays in the inbox, or the configured needs-attention fold
 Business Manager works, until `triage done N`; a move that could not happen then is made on
 the next pass. released_at is committed after the move: a crash between the two leaves a
 pending release, which the next pass finds already moved (never moved twice).
+
+A message not under its recorded key is looked for by what the record holds of it (its
+Message-ID, size and bytes) in the needs-attention folder and Processed before it is called
+released: a bot stopped between setting mail aside and the commit recording its new place
+leaves a key naming the inbox while the message waits in the needs-attention folder.
 """
 
 from __future__ import annotations
@@ -16,7 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
-from bot.adapters.mail_source import MailboxError, MailSource, MessageGone, Moved
+from bot.adapters.mail_source import (
+    Fingerprint,
+    Found,
+    MailboxError,
+    MailSource,
+    MessageGone,
+    Moved,
+)
 from bot.app import App
 from bot.config.reader import ConfigError
 from bot.core.attention import Release, release_for
@@ -128,34 +140,69 @@ def move_all_to_processed(
     caller commits released_at. Whatever did not move stays a pending release."""
     moves = source.mark_processed_many(list(rows), app.config.mailbox.pass_deadline_seconds)
     now = app.clock.now()
-    for key, outcome in moves.done.items():
-        if outcome is Moved.GONE:
-            # Moved by hand, on an earlier pass whose reply was lost, or its key went stale:
-            # nothing left to move. A full sweep that finds it under a new key moves it then.
-            log.info("message #%d is no longer in the inbox under its key", rows[key].id)
+    gone = [key for key, outcome in moves.done.items() if outcome is Moved.GONE]
+    looked = _look_for_each(source, [rows[key] for key in gone], errors)
+    released = [k for k in moves.done if moves.done[k] is Moved.MOVED] + gone[:looked]
+    for key in released:
         rows[key].released_at = now
     if moves.error:
         errors.append(moves.error)
-        log.warning("%d message(s) left to move on the next pass", len(rows) - len(moves.done))
-    return len(moves.done)
+    if len(released) < len(rows):
+        log.warning("%d message(s) left to move on the next pass", len(rows) - len(released))
+    return len(released)
+
+
+def _look_for_each(source: MailSource, rows: list[StoredMessage], errors: list[str]) -> int:
+    """Look for each message not under its key, in order, until the mailbox fails: how many
+    were looked for (the rest are looked for on the next pass)."""
+    for looked, row in enumerate(rows):
+        try:
+            _look_for(source, row)
+        except MailboxError as exc:
+            errors.append(str(exc))
+            return looked
+    return len(rows)
+
+
+def _look_for(source: MailSource, row: StoredMessage) -> Found:
+    """Find a message that is not under its key, moving it on to Processed if it waits in the
+    needs-attention folder. Raises MailboxError."""
+    found = source.find_and_release(Fingerprint(row.message_id, row.size, row.sha256))
+    if found is Found.NOWHERE:
+        # Moved or deleted by hand, or its key went stale: nothing left to move. A full
+        # sweep that finds it in the inbox under a new key moves it then.
+        log.info("message #%d is not in the mailbox's folders under its key", row.id)
+    return found
+
+
+MOVED = "moved to Processed"
+# What release_now says of a message that was not under its key.
+_FOUND = {
+    Found.SET_ASIDE: "found in the needs-attention folder and moved to Processed",
+    Found.PROCESSED: "already in Processed",
+    Found.NOWHERE: (
+        "not found where its record said, in the needs-attention folder or in Processed "
+        "(moved or deleted by hand?): nothing was moved"
+    ),
+}
 
 
 def move_to_processed(
     app: App, source: MailSource, key: str, row: StoredMessage, errors: list[str]
-) -> bool:
-    """Move one handled message out of the inbox; the caller commits released_at."""
+) -> str | None:
+    """Move one handled message out of the inbox; the caller commits released_at. Says what
+    was done; None when the mailbox could not be reached (the next pass tries again)."""
     try:
-        source.mark_processed(key)
-    except MessageGone:
-        # Moved by hand or its key went stale: nothing left to move. A full sweep that finds
-        # it in the inbox again under a new key moves it then.
-        log.info("message #%d is no longer in the inbox under its key", row.id)
+        try:
+            source.mark_processed(key)
+            done = MOVED
+        except MessageGone:
+            done = _FOUND[_look_for(source, row)]
     except MailboxError as exc:
-        # Recorded in the database already; the next pass tries again.
-        errors.append(str(exc))
-        return False
+        errors.append(str(exc))  # recorded in the database already
+        return None
     row.released_at = app.clock.now()
-    return True
+    return done
 
 
 def release_now(app: App, row_id: int) -> str:
@@ -171,6 +218,7 @@ def release_now(app: App, row_id: int) -> str:
         if row.released_at is not None or not row.source_key:
             return "already out of the inbox"
         errors: list[str] = []
+        done = None
         try:
             source = app.open_source()
         except (MailboxError, ConfigError) as exc:
@@ -178,10 +226,10 @@ def release_now(app: App, row_id: int) -> str:
             errors.append(str(exc))
         else:
             try:
-                move_to_processed(app, source, row.source_key, row, errors)
+                done = move_to_processed(app, source, row.source_key, row, errors)
             finally:
                 source.close()
         session.commit()
-    if errors:
+    if done is None:
         return f"the mailbox could not be reached ({errors[0]}); it moves on the next pass"
-    return "moved to Processed"
+    return done

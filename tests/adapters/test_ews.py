@@ -24,6 +24,7 @@ from bot.services.ingest import ingest_pass
 from tests.fixtures.app import AppFactory, make_config
 from tests.fixtures.ews import MAILBOX, PASSWORD, USERNAME, EwsTestServer, write_ews_config
 from tests.fixtures.mail import email, sin
+from tests.fixtures.set_aside import ATTENTION, FOUND, stopped_then_restarted, triage_done
 
 
 def _connection(ews: EwsTestServer, password: str = PASSWORD) -> EwsConnection:
@@ -392,3 +393,19 @@ def test_ntlm_the_on_premises_default_reads_and_sends(ews_ntlm: EwsTestServer) -
         refused.fetch(None)
     assert str(raised.value) == f"EWS {ews_ntlm.endpoint}: login refused for {USERNAME} (NTLM)"
     source.close()
+
+
+def test_triage_done_finds_mail_set_aside_by_a_bot_stopped_before_its_commit(
+    ews: EwsTestServer, make_app: AppFactory
+) -> None:
+    def open_source() -> EwsSource:
+        return EwsSource(_connection(ews), attention_folder=ATTENTION)
+
+    app, _ = make_app()
+    app.open_source = open_source
+    ews.deliver(email("Lunch on Friday?", "Anyone free?", sender="a.invented@example.org"))
+    row_id = stopped_then_restarted(app, open_source(), open_source())
+
+    assert triage_done(app, row_id) == FOUND
+
+    assert ews.in_folder(ATTENTION) == [] and len(ews.in_folder("Processed")) == 1

@@ -25,6 +25,7 @@ from tests.fixtures.app import AppFactory, make_config
 from tests.fixtures.entra import CLIENT_ID, CLIENT_SECRET, TENANT, EntraTestServer
 from tests.fixtures.graph import GRAPH_SCOPE, MAILBOX, GraphTestServer, write_graph_config
 from tests.fixtures.mail import email, sin
+from tests.fixtures.set_aside import ATTENTION, FOUND, stopped_then_restarted, triage_done
 
 
 class Waits:
@@ -410,3 +411,19 @@ def test_cursor_keeps_imap_and_graph_state_apart() -> None:
     assert Cursor.stored(7, 42, None) == Cursor(7, 42)
     assert Cursor.stored(None, None, "x y").sync_state == "x y"  # type: ignore[union-attr]
     assert Cursor.stored(0, 0, None) is None  # a round that keeps nothing (a Maildir) ended
+
+
+def test_triage_done_finds_mail_set_aside_by_a_bot_stopped_before_its_commit(
+    graph: GraphTestServer, app_tokens: EntraApp, waits: Waits, make_app: AppFactory
+) -> None:
+    def open_source() -> GraphSource:
+        return GraphSource(_client(graph, app_tokens, waits), MAILBOX, attention_folder=ATTENTION)
+
+    app, _ = make_app()
+    app.open_source = open_source
+    graph.deliver(email("Lunch on Friday?", "Anyone free?", sender="a.invented@example.org"))
+    row_id = stopped_then_restarted(app, open_source(), open_source())
+
+    assert triage_done(app, row_id) == FOUND
+
+    assert graph.in_folder(ATTENTION) == [] and len(graph.in_folder("Processed")) == 1

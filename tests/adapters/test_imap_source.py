@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.adapters.imap_source import ImapSource
-from bot.adapters.mail_source import Cursor, LeftInInbox, MailboxError, Moved
+from bot.adapters.mail_source import Cursor, LeftInInbox, MailboxError, MessageGone, Moved
 from tests.fixtures.dovecot import DovecotServer, running_server
 
 pytestmark = pytest.mark.imap
@@ -126,7 +126,8 @@ def test_mark_processed_moves_to_processed_folder(
     first, second = source.fetch(None).messages
 
     source.mark_processed(first.key)
-    source.mark_processed(first.key)  # a retried move is harmless
+    with pytest.raises(MessageGone):  # a retry: the caller then finds it in Processed
+        source.mark_processed(first.key)
 
     assert dovecot.fetch_all("INBOX") == [mail(2)]
     assert dovecot.fetch_all("Processed") == [mail(1)]
@@ -147,6 +148,27 @@ def test_mark_processed_without_move_capability() -> None:
             src.close()
         assert server.fetch_all("INBOX") == [mail(2)]
         assert server.fetch_all("Processed") == [mail(1)]
+
+
+def test_set_aside_without_move_capability_keys_the_one_message_by_its_new_uid() -> None:
+    # COPY answers with the new UID (COPYUID) as MOVE does: two messages under one
+    # Message-ID each have a key of their own, and releasing one leaves the other.
+    with running_server(imap_capability="IMAP4rev1 IDLE UIDPLUS") as server:
+        for n in (1, 2):
+            server.append(b"Message-ID: <same@example.org>\r\n" + mail(n))
+        src = ImapSource(
+            server.host, server.port, server.user, server.password,
+            security="plain", timeout=5.0, attention_folder="Needs attention",
+        )  # fmt: skip
+        try:
+            first, second = src.fetch(None).messages
+            first_aside, second_aside = src.set_aside(first.key), src.set_aside(second.key)
+            assert first_aside != second_aside
+            src.mark_processed(first_aside or "")
+        finally:
+            src.close()
+        assert server.fetch_all("Needs attention") == [second.raw]
+        assert server.fetch_all("Processed") == [first.raw]
 
 
 def test_mark_processed_with_stale_uidvalidity_fails(

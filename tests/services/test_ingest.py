@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bot.adapters.db.models import Case, Deadline, Meeting, OutboxMessage, StoredMessage
 from bot.adapters.imap_source import ImapSource
-from bot.adapters.mail_source import Batch, Cursor, MailSource, Moves
+from bot.adapters.mail_source import Batch, Cursor, Fingerprint, Found, MailSource, Moves
 from bot.adapters.maildir_source import MaildirSource
 from bot.app import App
 from bot.core.message import MailMessage
@@ -433,6 +433,9 @@ class NoArrivalTimes:
 
     def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
         return self.inner.mark_processed_many(keys, budget_seconds)
+
+    def find_and_release(self, mail: Fingerprint) -> Found:
+        return self.inner.find_and_release(mail)
 
     def set_aside(self, key: str) -> str | None:
         return self.inner.set_aside(key)
