@@ -12,6 +12,9 @@ What it does for every call, as Microsoft documents Graph:
   caller to check before it tries again (the outbox looks in Sent Items). A `429` or `503` is
   Graph's word that the request was not processed, so those are waited for whatever the call;
 - a request that got no answer (a read timeout) is never sent again here: maybe done too;
+- a call given a deadline (sendMail: SEND_SECONDS, bot.adapters.outgoing) ends by it, waits
+  and all: a wait that would outlast it is not taken, and each request's timeout is what is
+  left, so the outbox's claim on the email always outlasts the call;
 - `@odata.nextLink` pages are followed to the end, and only on the configured Graph host, so
   the bearer token never goes anywhere else;
 - Graph's error body (`{"error": {"code": ..., "message": ...}}`, "Microsoft Graph error
@@ -65,6 +68,7 @@ class GraphClient:
         max_retry_wait: float = 120.0,
         retries: int = 3,
         sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._login = login
@@ -72,10 +76,15 @@ class GraphClient:
         self._max_retry_wait = max_retry_wait
         self._retries = retries
         self._sleep = sleep
+        self._monotonic = monotonic
         self._session = requests.Session()
 
     def url(self, path: str) -> str:
         return f"{self.base_url}/{path.lstrip('/')}"
+
+    def deadline_in(self, seconds: float) -> float:
+        """A deadline for call(), `seconds` from now on the client's clock."""
+        return self._monotonic() + seconds
 
     def call(
         self,
@@ -89,18 +98,21 @@ class GraphClient:
         data: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         repeatable: bool | None = None,
+        deadline: float | None = None,
     ) -> requests.Response:
         """One request, with the token, 401 and throttling handling; a non-2xx raises.
 
         repeatable: whether sending the request twice does no more than sending it once; by
-        default a GET, PUT or DELETE is and a POST or PATCH is not."""
+        default a GET, PUT or DELETE is and a POST or PATCH is not. deadline (deadline_in):
+        when the call ends, whatever Graph asks us to wait."""
         self._on_graph(url, what)
         if repeatable is None:
             repeatable = method.upper() in _REPEATABLE
         fresh, throttled = False, 0
         while True:
             token = self._token(fresh, what)
-            response = self._send(method, url, token, what, params, json, data, headers)
+            timeout = self._time_left(deadline, what)
+            response = self._send(method, url, token, what, params, json, data, headers, timeout)
             status = response.status_code
             if 200 <= status < 300:
                 return response
@@ -110,7 +122,7 @@ class GraphClient:
                 continue
             if _may_repeat(repeatable, status) and throttled < self._retries:
                 wait = _retry_after(response, throttled)
-                if wait <= self._max_retry_wait:
+                if wait <= self._max_retry_wait and self._fits(wait, deadline):
                     log.warning("Graph is throttling %s (%d); waiting %.0f s", what, status, wait)
                     self._sleep(wait)
                     throttled += 1
@@ -164,6 +176,18 @@ class GraphClient:
             where = url.split("?")[0]
             raise GraphError(f"Graph {what}: a link to {where} is not on {self.base_url}")
 
+    def _time_left(self, deadline: float | None, what: str) -> float:
+        """The next request's timeout: the client's, or less when the deadline is nearer."""
+        if deadline is None:
+            return self._timeout
+        left = deadline - self._monotonic()
+        if left <= 0:  # before the request: Graph was asked nothing more
+            raise GraphError(f"Graph {what}: no time left to ask again; the next pass tries")
+        return min(self._timeout, left)
+
+    def _fits(self, wait: float, deadline: float | None) -> bool:
+        return deadline is None or self._monotonic() + wait < deadline
+
     def _token(self, fresh: bool, what: str) -> Token:
         try:
             return self._login.fresh_token() if fresh else self._login.token()
@@ -180,6 +204,7 @@ class GraphClient:
         json: Any,
         data: bytes | None,
         headers: Mapping[str, str] | None,
+        timeout: float,
     ) -> requests.Response:
         try:
             return self._session.request(
@@ -189,7 +214,7 @@ class GraphClient:
                 json=json,
                 data=data,
                 headers={**(headers or {}), "Authorization": f"Bearer {token.value}"},
-                timeout=self._timeout,
+                timeout=timeout,
                 allow_redirects=False,
             )
         except requests.RequestException as exc:

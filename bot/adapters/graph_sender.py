@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from bot.adapters.graph_client import GraphClient
 from bot.adapters.graph_error import GraphError
-from bot.adapters.outgoing import SendError
+from bot.adapters.outgoing import SEND_SECONDS, SendError
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,8 @@ class GraphSender:
                 permission="Mail.Send",
                 data=base64.b64encode(mime),
                 headers={"Content-Type": "text/plain"},
+                # The outbox's claim on the email outlasts this; Graph's waits must not.
+                deadline=self._client.deadline_in(SEND_SECONDS),
             )
         except GraphError as exc:
             # maybe_sent: the request went and no answer came, so the outbox looks in Sent

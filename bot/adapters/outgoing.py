@@ -5,6 +5,13 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
+# The longest one send may take, everything included (connecting, logging in, every wait a
+# throttling server asks for, the last reply): each sender gives up past it, as nothing sent
+# when it can tell, as maybe sent when the email had gone. The outbox's claim on an email is
+# several times this (bot.services.outbox_claim), so no other instance can take an email while
+# a send of it is still going on.
+SEND_SECONDS = 240.0
+
 
 class SendError(Exception):
     """Sending failed; the outbox keeps the message and retries later.
@@ -50,7 +57,8 @@ class RecipientsRefusedError(SendError):
 
 class MailSender(Protocol):
     def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
-        """Deliver one already-built RFC 5322 message or raise SendError."""
+        """Deliver one already-built RFC 5322 message or raise SendError, within
+        SEND_SECONDS."""
         ...
 
 

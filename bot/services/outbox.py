@@ -1,7 +1,8 @@
 """Sending the outbox: claim a due row, send it, record the outcome; retry with backoff.
 
-A row is claimed with a short lease (an UPDATE that only succeeds if nobody else holds it), so
-several bot instances sharing one database never send the same email at once.
+A row is claimed (an UPDATE that only succeeds if nobody else holds it), so several bot
+instances sharing one database never send the same email at once; the claim outlasts any send
+(bot.services.outbox_claim).
 
 Sent exactly once, as near as SMTP allows: the start of each attempt is committed before the
 SMTP transaction and cleared with its outcome. A row claimed with an attempt still open was
@@ -22,9 +23,9 @@ import logging
 import re
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,7 @@ from bot.adapters.outgoing import BatchingSender, MailSender, RecipientsRefusedE
 from bot.app import App
 from bot.core.backoff import retry_delay
 from bot.services.approvals import HELD
+from bot.services.outbox_claim import ClaimLost, claim, renew
 from bot.services.partly_sent import record_refusals
 from bot.services.send_checks import Before, before_sending
 from bot.services.stale_chases import WITHDRAWN
@@ -40,7 +42,6 @@ from bot.services.stale_chases import WITHDRAWN
 log = logging.getLogger(__name__)
 # An email address in a server's answer ("550 5.1.1 <jo@example.org>: no such user").
 _ADDRESS = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+")
-LEASE = timedelta(minutes=5)
 
 
 @dataclass
@@ -145,55 +146,47 @@ def _newest_id(app: App) -> int:
         return session.scalar(select(func.max(OutboxMessage.id))) or 0
 
 
-def _claim(session: Session, app: App, row_id: int) -> OutboxMessage | None:
-    """The row, leased to this instance until the transaction's commit says otherwise; None
-    when it is not ours to send (sent, held by another instance, or its retry not yet due)."""
-    now = app.clock.now()
-    result = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == row_id,
-            OutboxMessage.status == "pending",
-            # Re-checked here: another instance may have failed it and set a later retry.
-            OutboxMessage.next_attempt_at <= now,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-        )
-        .values(claimed_until=now + LEASE)
-        .execution_options(synchronize_session=False)  # the row is read below, after it
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        session.rollback()
-        return None
-    return session.get(OutboxMessage, row_id)
-
-
 def _send_one(app: App, sender: MailSender, row_id: int, report: SendReport) -> None:
     with app.sessions() as session:
-        row = _claim(session, app, row_id)
-        if row is None:
+        held = claim(session, row_id, app.clock.now())
+        if held is None:
             return
-        if row.attempt_started_at is None:
-            # The usual case: the claim is committed with the attempt's start (_attempt),
-            # one commit before a byte reaches the server.
-            _finish(session, row, _attempt_unless_stale(app, session, sender, row, report))
-            return
-        session.commit()  # the claim, before the Sent folder is searched (it may be slow)
+        row = session.get(OutboxMessage, row_id)
+        assert row is not None  # claimed just now, in this transaction
         try:
-            found = _already_sent(app, row)
-        except SendError as exc:
-            # Cannot tell whether the cut-short attempt went: not sent again until we can.
-            # The attempt stays open, so the next try looks again first.
-            _schedule_retry(app, row, exc, report)
-            row.claimed_until = None
-            session.commit()
-            return
-        still_open = False
-        if found:
-            report.found_sent += 1
-            _mark_sent(app, row, report)
-        else:
-            still_open = _attempt_unless_stale(app, session, sender, row, report)
-        _finish(session, row, still_open)
+            _send_claimed(app, session, sender, row, held, report)
+        except ClaimLost:
+            # Another instance took it while the Sent folder was searched: it is theirs now.
+            session.rollback()
+            log.warning("outbox #%d: its claim ran out before sending; left to the other", row_id)
+
+
+def _send_claimed(
+    app: App, session: Session, sender: MailSender, row: OutboxMessage, held: datetime,
+    report: SendReport,
+) -> None:  # fmt: skip
+    if row.attempt_started_at is None:
+        # The usual case: the claim is renewed and committed with the attempt's start
+        # (_attempt), one commit before a byte reaches the server.
+        _finish(session, row, _attempt_unless_stale(app, session, sender, row, held, report))
+        return
+    session.commit()  # the claim, before the Sent folder is searched (it may be slow)
+    try:
+        found = _already_sent(app, row)
+    except SendError as exc:
+        # Cannot tell whether the cut-short attempt went: not sent again until we can.
+        # The attempt stays open, so the next try looks again first.
+        _schedule_retry(app, row, exc, report)
+        row.claimed_until = None
+        session.commit()
+        return
+    still_open = False
+    if found:
+        report.found_sent += 1
+        _mark_sent(app, row, report)
+    else:
+        still_open = _attempt_unless_stale(app, session, sender, row, held, report)
+    _finish(session, row, still_open)
 
 
 def _finish(session: Session, row: OutboxMessage, still_open: bool) -> None:
@@ -206,15 +199,16 @@ def _finish(session: Session, row: OutboxMessage, still_open: bool) -> None:
 
 
 def _attempt_unless_stale(
-    app: App, session: Session, sender: MailSender, row: OutboxMessage, report: SendReport
-) -> bool:
+    app: App, session: Session, sender: MailSender, row: OutboxMessage, held: datetime,
+    report: SendReport,
+) -> bool:  # fmt: skip
     """_attempt, unless what the row says stopped being true while it waited (a chase's
     deadline met, a notice's promised day passed while the server was down): that is decided
     by bot.services.send_checks under this same claim, in the commit that would have recorded
     the attempt, and it is not sent. An Appendix B request re-dated there goes as re-dated."""
     before = before_sending(app, session, row)
     if before is Before.GO:
-        return _attempt(app, session, sender, row, report)
+        return _attempt(app, session, sender, row, held, report)
     if before is Before.WAIT:
         report.waiting += 1
         log.info("outbox #%d waits: its Appendix B request has not gone", row.id)
@@ -228,10 +222,12 @@ def _attempt_unless_stale(
 
 
 def _attempt(
-    app: App, session: Session, sender: MailSender, row: OutboxMessage, report: SendReport
-) -> bool:
+    app: App, session: Session, sender: MailSender, row: OutboxMessage, held: datetime,
+    report: SendReport,
+) -> bool:  # fmt: skip
     """Send once; True when the outcome is unknown (the server may have it), so the attempt
     stays open and the next try looks in the Sent folder first."""
+    renew(session, row.id, held)  # the whole claim for the send, which ends well within it
     row.attempt_started_at = app.clock.now()
     session.commit()  # on record before a byte reaches the server
     try:

@@ -15,6 +15,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import select, update
 
+from bot.adapters.db.db_clock import database_now
 from bot.adapters.db.models import OutboxDeliveryFailure, OutboxMessage
 from bot.app import App
 from bot.services.mailout import queue_email
@@ -246,23 +247,36 @@ def test_refused_for_good_is_failed_at_once_kept_and_retry_now_sends_it(
     assert retry_now(app, row.id, clock.now()) is False
 
 
+def claims_run_out(app: App) -> None:
+    """Every claim's end passes by the database's clock, the one claims are read by (as when
+    the instance that held them died a claim's length ago)."""
+    with app.sessions() as s:
+        past = database_now(s) - timedelta(seconds=1)
+        held = OutboxMessage.claimed_until.is_not(None)
+        s.execute(update(OutboxMessage).where(held).values(claimed_until=past))
+        s.commit()
+
+
 def test_claim_held_by_another_instance_is_respected(
     make_app: AppFactory, smtp_server: SmtpTestServer
 ) -> None:
     app, clock = smtp_app(make_app, smtp_server)
     queue(app, clock, "ack:1")
     with app.sessions() as s:
-        s.execute(update(OutboxMessage).values(claimed_until=utc("2026-12-23T09:04:00")))
+        held = database_now(s) + timedelta(minutes=4)
+        s.execute(update(OutboxMessage).values(claimed_until=held))
         s.commit()
 
     assert send_due(app, app.open_sender()) == SendReport()
-    clock.set("2026-12-23T09:03:59")
+    # The bot's own clock does not end a claim: another instance's clock, or `--now`, may
+    # be anything.
+    clock.set("2026-12-24T09:00")
     assert send_due(app, app.open_sender()) == SendReport()
     assert smtp_server.messages == []
     assert only_row(app).status == "pending"
 
-    # Once the other instance's lease has run out, the email is taken over and sent.
-    clock.set("2026-12-23T09:04:01")
+    # Once the other instance's claim has run out, the email is taken over and sent.
+    claims_run_out(app)
     assert send_due(app, app.open_sender()) == SendReport(sent=1)
     assert len(smtp_server.messages) == 1
 

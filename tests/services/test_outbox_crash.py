@@ -28,7 +28,7 @@ from bot.services.outbox import SendReport, send_due
 from tests.fixtures.app import AppFactory, Clock, make_config
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.smtp import SmtpTestServer, free_port
-from tests.services.test_outbox import only_row, queue, smtp_app
+from tests.services.test_outbox import claims_run_out, only_row, queue, smtp_app
 
 pytestmark = pytest.mark.imap
 SENT = "Sent Items"
@@ -76,7 +76,8 @@ def _crash_then_restart(app: App, clock: Clock, dying: MailSender) -> SendReport
     queue(app, clock, "ack:1")
     with contextlib.suppress(SystemExit):
         send_due(app, dying)
-    clock.set("2026-12-23T09:06")  # restarted; the dead process's 5-minute claim has run out
+    clock.set("2026-12-23T09:20")  # restarted
+    claims_run_out(app)  # the dead process's claim has run out
     return send_due(app, app.open_sender())
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from sqlalchemy import select, update
 
 from bot.adapters.db import notify
+from bot.adapters.db.db_clock import database_now
 from bot.adapters.db.models import OutboxMessage
 from bot.app import App
 from bot.services.approvals import approve
@@ -43,7 +45,7 @@ def test_send_all_passes_over_rows_held_by_another_instance_once(
         s.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(held))
-            .values(claimed_until=clock.now().replace(year=2027))
+            .values(claimed_until=database_now(s) + timedelta(minutes=10))
         )
         s.commit()
     assert send_all(app, app.open_sender(), batch=2) == SendReport(sent=3)

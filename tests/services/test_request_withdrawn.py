@@ -4,10 +4,11 @@ before, that return stands as it was. Through the Maildir inbox and the real ing
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from bot.adapters.db.db_clock import database_now
 from bot.adapters.db.models import AgencyRequest, OutboxMessage
 from tests.services.test_case_warnings import digest_on
 from tests.services.test_lifecycle import BM, POLICE, Bot, body_of, gmp_asked_for_a_return, reply
@@ -103,7 +104,7 @@ def test_a_request_email_another_instance_is_sending_is_left_and_the_reply_says_
     with bot.app.sessions() as s:
         [row] = s.scalars(select(OutboxMessage).where(OutboxMessage.event == REQUEST)).all()
         row.status, row.sent_at = "pending", None
-        row.claimed_until = datetime(2026, 12, 17, 11, 10, tzinfo=UTC)
+        row.claimed_until = database_now(s) + timedelta(minutes=10)  # the database's clock
         s.commit()
 
     said = withdraw(bot, "2026-12-17T11:00")

@@ -24,6 +24,7 @@ from bot.core import commands as c
 from bot.core import return_rounds as rounds
 from bot.core.deadlines import APPENDIX_B
 from bot.core.working_days import day_zero
+from bot.services.outbox_claim import being_sent
 from bot.services.review.common import (
     Actor,
     CommandRefused,
@@ -52,7 +53,7 @@ def withdraw_request(
             f"{agency.name}'s return to the request due {clock.due:%d/%m/%Y} was already "
             "recorded: there is no request awaiting it to withdraw"
         )
-    email = _withdraw_email(session, case, agency.key, request, now)
+    email = _withdraw_email(session, case, agency.key, request)
     case.deadlines.remove(clock)  # delete-orphan: the row goes with the flush
     session.flush()  # the live name is free before an earlier return's clock takes it back
     earlier = _restore_earlier(session, app, case, request, live)
@@ -62,23 +63,17 @@ def withdraw_request(
     return f"{said}: {agency.name} will not be chased for it. {earlier} {email}"
 
 
-def _withdraw_email(
-    session: Session, case: Case, agency: str, request: AgencyRequest, now: datetime
-) -> str:
+def _withdraw_email(session: Session, case: Case, agency: str, request: AgencyRequest) -> str:
     """Take the request email back if it has not gone; what the reply says of it."""
     kept = sum(1 for d in case.deadlines if d.name.startswith(f"{APPENDIX_B}:{agency}:"))
     key = rounds.request_key(case.ref, agency, request.return_by, kept)
     row = session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == key))
     if row is None or row.status == "sent":
         return "The request email had already gone: tell the agency it is withdrawn."
-    if row.status == "pending" and _not_being_sent(row, now):
+    if row.status == "pending" and not being_sent(session, row):
         row.status, row.last_error = WITHDRAWN, "the request was withdrawn before it went"
         return "The request email had not gone, and will not."
     return "Check the request email in `tscp-bot outbox list`: it may be on its way."
-
-
-def _not_being_sent(row: OutboxMessage, now: datetime) -> bool:
-    return row.claimed_until is None or row.claimed_until < now
 
 
 def _restore_earlier(

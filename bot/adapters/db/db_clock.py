@@ -1,0 +1,26 @@
+"""The database server's clock: the one clock every bot instance sharing the database reads.
+
+A claim on an outbox row is a time until which one instance may send it. Measured by each
+instance's own clock, two machines whose clocks differ by more than the claim (or a command
+run with `--now` in the future) would both think they hold it; measured by the database's
+clock, they agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+
+def database_now(session: Session) -> datetime:
+    """Now by the database's clock, aware UTC (PostgreSQL's clock_timestamp, not the
+    transaction's start; SQLite's is this machine's, the only one that can open its file)."""
+    if session.get_bind().dialect.name == "sqlite":
+        text = session.scalar(select(func.strftime("%Y-%m-%d %H:%M:%f", "now")))
+        return datetime.fromisoformat(str(text)).replace(tzinfo=UTC)
+    value = session.scalar(select(func.clock_timestamp()))
+    if not isinstance(value, datetime):
+        raise TypeError(f"the database's clock gave {value!r}")
+    return value.astimezone(UTC)

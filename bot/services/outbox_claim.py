@@ -1,0 +1,75 @@
+"""The claim on an outbox row: while it holds, no other instance sends that email.
+
+A claim is a time, claimed_until, read and written on the database's clock
+(bot.adapters.db.db_clock), so instances whose own clocks differ (or a command at the terminal
+run with `--now`) agree on who holds it. It is taken when the row is picked up and taken again,
+for its full length, in the commit that opens a send attempt: the send then has the whole claim
+however long the Sent folder search before it took. A send gives up within SEND_SECONDS
+(bot.adapters.outgoing), a small part of the claim, so a claim never runs out while the email
+may still be on its way, and another instance never finds "nothing in Sent Items yet" for an
+email that is still being sent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.db_clock import database_now
+from bot.adapters.db.models import OutboxMessage
+from bot.adapters.outgoing import SEND_SECONDS
+
+# Four sends' length (16 minutes): room beyond the send for the commits around it, a slow
+# token or DNS answer, and a stall of the process.
+CLAIM = timedelta(seconds=4 * SEND_SECONDS)
+
+
+class ClaimLost(Exception):
+    """Another instance took the row while this one searched its Sent folder (a claim's
+    length of searching): that instance sends it, or has."""
+
+
+def claim(session: Session, row_id: int, due_by: datetime) -> datetime | None:
+    """Claim a pending row whose retry is due by `due_by` (the bot's clock: when mail is due is
+    the bot's business); when the claim ends (the database's clock), or None when the row is
+    not ours to send (sent, claimed by another instance, its retry not yet due)."""
+    now = database_now(session)
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == row_id,
+            OutboxMessage.status == "pending",
+            # Re-checked here: another instance may have failed it and set a later retry.
+            OutboxMessage.next_attempt_at <= due_by,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .values(claimed_until=now + CLAIM)
+        .execution_options(synchronize_session=False)  # the row is read after it
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        session.rollback()
+        return None
+    return now + CLAIM
+
+
+def renew(session: Session, row_id: int, held: datetime) -> datetime:
+    """The claim again for its full length, from now; ClaimLost when it is no longer ours.
+    A later claim always ends later than an earlier one that ran out, so the end of ours
+    tells it from another instance's."""
+    now = database_now(session)
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.claimed_until == held)
+        .values(claimed_until=now + CLAIM)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        raise ClaimLost(f"outbox #{row_id}")
+    return now + CLAIM
+
+
+def being_sent(session: Session, row: OutboxMessage) -> bool:
+    """Whether an instance holds the row's claim now: it may be at the mail server."""
+    return row.claimed_until is not None and row.claimed_until >= database_now(session)
