@@ -6,12 +6,14 @@ import logging
 import smtplib
 import socket
 import ssl
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Literal
 
 from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError, xoauth2
-from bot.adapters.outgoing import RecipientsRefusedError, SendError
+from bot.adapters.outgoing import SEND_SECONDS, RecipientsRefusedError, SendError
+from bot.adapters.smtp_timed import TimedSMTP, TimedSMTPSSL, time_left
 from bot.adapters.smtp_transaction import AfterData, MessageRefused, Refused, transaction
 
 __all__ = ["RecipientsRefusedError", "SmtpSender"]
@@ -37,6 +39,7 @@ class SmtpSender:
         ssl_context: ssl.SSLContext | None = None,
         oauth: OAuthLogin | None = None,
         messages_per_connection: int = MESSAGES_PER_CONNECTION,
+        send_seconds: float = SEND_SECONDS,
     ) -> None:
         """With `oauth` the login is AUTH XOAUTH2 as `username`, and `password` is unused."""
         if security not in ("tls", "starttls", "plain"):
@@ -50,9 +53,12 @@ class SmtpSender:
         self._ssl_context = ssl_context
         self._oauth = oauth
         self._per_connection = max(1, messages_per_connection)
+        self._send_seconds = send_seconds
+        # While send() runs: when it must have ended (time.monotonic), however slow the relay.
+        self._deadline: float | None = None
         # Inside batch(): the connection kept between emails, and how many it has carried.
         self._batching = False
-        self._kept: smtplib.SMTP | None = None
+        self._kept: TimedSMTP | TimedSMTPSSL | None = None
         self._kept_sent = 0
 
     @contextmanager
@@ -72,6 +78,7 @@ class SmtpSender:
             raise SendError("no recipients given")
         if not sender.isascii():
             raise SendError(f"{self._where()}: the sender address is not ASCII", permanent=True)
+        self._deadline = time.monotonic() + self._send_seconds
         try:
             refused = self._deliver(raw, sender, recipients)
         except AfterData as exc:
@@ -89,6 +96,10 @@ class SmtpSender:
             raise self._sender_refused(exc) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise SendError(f"{self._where()}: {_describe(exc)}", server=_server(exc)) from None
+        finally:
+            self._deadline = None
+            if self._kept is not None:
+                self._kept.deadline = None  # QUIT at the end of a batch has its own timeout
         if refused:
             raise self._refused(refused, recipients)
         # Counts only: addresses are personal data and the outbox already records them.
@@ -132,6 +143,7 @@ class SmtpSender:
 
     def _on_kept(self, raw: bytes, sender: str, recipients: list[str]) -> Refused:
         assert self._kept is not None
+        self._kept.deadline = self._deadline
         try:
             refused = transaction(self._kept, raw, sender, recipients)
         except BaseException:
@@ -142,7 +154,7 @@ class SmtpSender:
             self._drop()
         return refused
 
-    def _logged_in(self) -> smtplib.SMTP:
+    def _logged_in(self) -> TimedSMTP | TimedSMTPSSL:
         smtp = self._connect()
         try:
             if self._oauth is not None:
@@ -154,7 +166,7 @@ class SmtpSender:
             raise
         return smtp
 
-    def _keep(self, smtp: smtplib.SMTP) -> None:
+    def _keep(self, smtp: TimedSMTP | TimedSMTPSSL) -> None:
         self._kept, self._kept_sent = smtp, 0
 
     def _drop(self) -> None:
@@ -198,12 +210,14 @@ class SmtpSender:
             server=True,
         )
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> TimedSMTP | TimedSMTPSSL:
+        smtp: TimedSMTP | TimedSMTPSSL
+        timeout = time_left(self._deadline, self._timeout)
         if self._security == "tls":
-            return smtplib.SMTP_SSL(
-                self._host, self._port, timeout=self._timeout, context=self._context()
-            )
-        smtp = smtplib.SMTP(self._host, self._port, timeout=self._timeout)
+            smtp = TimedSMTPSSL(self._host, self._port, timeout=timeout, context=self._context())
+        else:
+            smtp = TimedSMTP(self._host, self._port, timeout=timeout)
+        smtp.deadline = self._deadline
         if self._security == "starttls":
             try:
                 smtp.ehlo()

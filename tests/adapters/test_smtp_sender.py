@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -280,3 +282,49 @@ def test_only_addresses_that_are_not_ascii_is_a_permanent_refusal(
         sender.send(RAW, SENDER, ["jo\ufffd@example.org"])
     assert caught.value.permanent
     assert smtp_server.messages == []
+
+
+class _Tarpit:
+    """A relay that answers each RCPT after a pause, as Exchange tarpits addresses it
+    dislikes: every reply comes within the timeout, the whole dialogue does not."""
+
+    def __init__(self) -> None:
+        self.received: list[bytes] = []
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        await asyncio.sleep(0.4)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.received.append(envelope.original_content or b"")
+        return "250 OK"
+
+
+def test_a_send_ends_within_its_time_however_slow_each_reply(free_relay_port: int) -> None:
+    # The outbox's claim on an email must outlast its send: a send stops at send_seconds
+    # (SEND_SECONDS, a quarter of the claim), not after a full timeout per command.
+    tarpit = _Tarpit()
+    relay = Controller(tarpit, hostname=HOST, port=free_relay_port)
+    relay.start()
+    try:
+        sender = SmtpSender(HOST, free_relay_port, security="plain", timeout=30, send_seconds=1)
+        recipients = [f"person{n}@example.org" for n in range(8)]  # 3.2 s of pauses
+        started = time.monotonic()
+        with pytest.raises(SendError) as caught:
+            sender.send(RAW, SENDER, recipients)
+        took = time.monotonic() - started
+        sender.send(RAW, SENDER, recipients[:1])  # one pause: within its time
+    finally:
+        relay.stop()
+    assert took < 1.5
+    assert "timed out" in str(caught.value)
+    assert not caught.value.maybe_sent  # the body never went: nothing to look for in Sent
+    assert len(tarpit.received) == 1
+
+
+@pytest.fixture
+def free_relay_port() -> int:
+    return free_port()
