@@ -75,6 +75,9 @@ class EwsConnection:
             from exchangelib import DELEGATE, IMPERSONATION, Account
             from exchangelib import UTC as EWS_UTC
 
+            from bot.adapters.ews_deadline import use_for_exchangelib
+
+            use_for_exchangelib()  # before any session is made: a send's requests end in time
             login = self.login
             config = configuration(
                 login.endpoint, login.auth, login.username, login.password, self._oauth

@@ -19,14 +19,15 @@ from typing import Any
 
 from bot.adapters.ews_connection import EwsConnection, EwsLogin, EwsUnusable, unusable
 from bot.adapters.mail_source import MailboxError
-from bot.adapters.outgoing import SendError
+from bot.adapters.outgoing import SEND_SECONDS, SendError
 
 log = logging.getLogger(__name__)
 
 
 class EwsSender:
-    def __init__(self, connection: EwsConnection) -> None:
+    def __init__(self, connection: EwsConnection, *, send_seconds: float = SEND_SECONDS) -> None:
         self._ews = connection
+        self._send_seconds = send_seconds
 
     def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
         if not recipients:
@@ -35,8 +36,12 @@ class EwsSender:
         from exchangelib import Mailbox, Message
         from exchangelib.errors import EWSError
 
+        from bot.adapters.ews_deadline import ending_within
+
         try:
-            with self._ews.guard("sending"):
+            # Every request of the send (a version probe, the CreateItem) ends within it, so
+            # the outbox's claim on the email outlasts the send.
+            with ending_within(self._send_seconds), self._ews.guard("sending"):
                 account = self._ews.account()
                 try:
                     Message(

@@ -12,6 +12,7 @@ or a bare 503), one email's recipients refused, or its size.
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 
@@ -185,3 +186,19 @@ def test_exchange_unavailable_is_not_trouble_with_the_server(ews: EwsTestServer)
     error = _not_sent(_sender(ews.endpoint))
 
     assert (error.server, error.maybe_sent) == (False, True)
+
+
+def test_a_send_ends_within_its_time_when_exchange_answers_late(ews: EwsTestServer) -> None:
+    # exchangelib gives each request 120 s; the outbox's claim on the email must outlast the
+    # whole send, so a send stops at send_seconds (SEND_SECONDS, a quarter of the claim).
+    ews.state.send_answer_delay = 3.0
+    connection = EwsConnection(EwsLogin(ews.endpoint, MAILBOX, USERNAME, PASSWORD, "basic"))
+    sender = EwsSender(connection, send_seconds=1.5)
+
+    started = time.monotonic()
+    error = _not_sent(sender)
+
+    assert time.monotonic() - started < 2.5
+    # The CreateItem had gone: Sent Items is looked in before it is sent again.
+    assert (error.maybe_sent, error.server, error.permanent) == (True, False, False)
+    assert len(ews.state.sent) == 1
