@@ -264,11 +264,12 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
 # The command line is the top: it may use every part but the migrations (`init` runs them
 # through bot.adapters.db).
 MAY_IMPORT["cli"] = frozenset(MAY_IMPORT) - {"migrations"}
-# `tscp-bot doctor` checks the configured mailbox, sender, calendar and working days
-# themselves, so it builds them as the daemon does: the one service that uses the wiring.
+# `tscp-bot doctor` checks the configured mailbox, sender, Sent folder, calendar and working
+# days themselves, so it builds them as the daemon does: the one service that uses the wiring.
 LAYER_EXCEPTIONS = frozenset({("bot.services.doctor", "bootstrap"),
                               ("bot.services.doctor_calendar", "bootstrap"),
-                              ("bot.services.doctor_deadlines", "bootstrap")})  # fmt: skip
+                              ("bot.services.doctor_deadlines", "bootstrap"),
+                              ("bot.services.doctor_sent", "bootstrap")})  # fmt: skip
 
 
 def layer_of(module: str) -> str | None:

@@ -66,6 +66,7 @@ def doctor(
 ) -> Doctor:
     monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
     monkeypatch.delenv("TSCP_BOT_CONFIG", raising=False)
+    dovecot.create_folder("Sent Items")  # where the relay files what it sends, as Exchange does
     return Doctor(write_config(tmp_path, database_url, dovecot, smtp_server), capsys)
 
 
@@ -86,6 +87,25 @@ def test_all_well_against_real_servers_is_exit_0(doctor: Doctor, dovecot: Doveco
     assert "ok time zone: Europe/London" in out
     assert "ok clock: this machine and the database server differ by" in out
     assert len([line for line in out.splitlines() if line.startswith("ok bank holidays")]) == 2
+
+
+def test_a_sent_folder_that_is_not_there_fails_naming_the_folders_there(
+    doctor: Doctor, dovecot: DovecotServer
+) -> None:
+    # The mailbox files sent mail in "Sent"; [outgoing] sent_folder says "Sent Items". An
+    # email whose sending was cut short could not be looked for, so it would wait.
+    doctor.init()
+    doctor.edit(lambda data: data["outgoing"].update(sent_folder="Sent"))
+    dovecot.create_folder("Sent Items Old")
+
+    code, out, _ = doctor("doctor")
+
+    assert code == 1
+    assert lines(out, "FAIL") == [
+        "FAIL Sent folder: the Sent folder Sent not found; the server has: INBOX, Processed, "
+        "Sent Items, Sent Items Old; set [outgoing] sent_folder to the folder the server files "
+        "sent mail in"
+    ]
 
 
 def test_missing_processed_folder_is_created_and_said(

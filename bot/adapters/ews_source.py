@@ -37,6 +37,7 @@ from bot.adapters.mail_source import (
     Batch,
     Cursor,
     Fingerprint,
+    FolderMissing,
     Found,
     IncomingMail,
     MailboxFacts,
@@ -128,7 +129,9 @@ class EwsSource:
                 folder = self._ews.account().sent
             else:
                 folder = self._ews.folder(folder_name, create=False)
-            return folder is not None and self._ews.find(folder, bracketed) is not None
+            if folder is None:  # not "not sent": the folder is not where it was said to be
+                raise FolderMissing(folder_name, self._ews.folder_names())
+            return self._ews.find(folder, bracketed) is not None
 
     def wait(self, timeout: float) -> bool:
         return self._watch.wait(timeout)

@@ -23,7 +23,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Literal, overload
+from typing import Any, Literal, overload
 from urllib.parse import quote
 
 from bot.adapters.exchange_keys import message_key, split_key
@@ -36,6 +36,7 @@ from bot.adapters.mail_source import (
     Batch,
     Cursor,
     Fingerprint,
+    FolderMissing,
     Found,
     IncomingMail,
     MailboxError,
@@ -155,11 +156,14 @@ class GraphSource:
 
     def has_message_id(self, folder: str, message_id: str) -> bool:
         """Whether folder (a well-known name or a top-level folder) holds a message with this
-        Internet Message-ID (with or without <>); a folder that does not exist holds none."""
+        Internet Message-ID (with or without <>); FolderMissing when there is no such folder."""
         bracketed = message_id if message_id.startswith("<") else f"<{message_id}>"
         with _guard():
             folder_id = self._folder_id(folder, create=False)
-            return folder_id is not None and self._find(folder_id, bracketed, folder) is not None
+            if folder_id is None:
+                names = (str(f.get("displayName", "")) for f in self._top_folders())
+                raise FolderMissing(folder, names)
+            return self._find(folder_id, bracketed, folder) is not None
 
     def probe(self) -> MailboxFacts:
         """List the folders, count the inbox (Get mailFolder's totalItemCount), and create the
@@ -280,16 +284,18 @@ class GraphSource:
         return self._folder_ids[name]
 
     def _lookup_folder(self, name: str) -> str | None:
-        page = self._client.pages(
+        for folder in self._top_folders():
+            if str(folder.get("displayName", "")).casefold() == name.casefold():
+                return str(folder["id"])
+        return None
+
+    def _top_folders(self) -> list[dict[str, Any]]:
+        return self._client.pages(
             self._user_url("mailFolders"),
             what="listing the mailbox's folders",
             permission=READ_WRITE,
             params={"$select": "id,displayName", "$top": "100"},
-        )
-        for folder in page.items:
-            if str(folder.get("displayName", "")).casefold() == name.casefold():
-                return str(folder["id"])
-        return None
+        ).items
 
     def _create_folder(self, name: str) -> str:
         try:

@@ -29,6 +29,7 @@ from bot.adapters.mail_source import (
     Batch,
     Cursor,
     Fingerprint,
+    FolderMissing,
     Found,
     LeftInInbox,
     MailboxError,
@@ -253,12 +254,13 @@ class ImapSource:
         self._imap.close()
 
     def has_message_id(self, folder: str, message_id: str) -> bool:
-        """Whether folder holds a message with this Message-ID (without <>); False when the
-        folder does not exist."""
+        """Whether folder holds a message with this Message-ID (without <>); FolderMissing
+        when there is no such folder (renamed, or another name configured): that it is not
+        there says nothing about whether the message was sent."""
         with self._guard("search"):
             client = self._client()
             if not client.folder_exists(folder):
-                return False
+                raise FolderMissing(folder, (str(name) for _, _, name in client.list_folders()))
             client.select_folder(folder, readonly=True)
             return bool(client.search(["HEADER", "Message-ID", f"<{message_id}>"]))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -151,6 +151,15 @@ class MailboxFacts:
 
 class MailboxError(Exception):
     """The mailbox could not be reached or refused an operation; safe to retry later."""
+
+
+class FolderMissing(MailboxError):
+    """A folder the configuration names is not in the mailbox. The server's own folders are
+    named, so the mistake shows (sent mail filed in "Sent" while "Sent Items" is set)."""
+
+    def __init__(self, folder: str, present: Iterable[str]) -> None:
+        names = ", ".join(sorted(present, key=str.casefold)) or "no folders"
+        super().__init__(f"{folder} not found; the server has: {names}")
 
 
 class MessageGone(MailboxError):

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.adapters.mail_source import MailboxError
+from bot.adapters.mail_source import FolderMissing, MailboxError
 from bot.adapters.outgoing import SendError
 
 
 class FolderSearch(Protocol):
-    """What a mailbox source offers for it: ImapSource, EwsSource, GraphSource."""
+    """What a mailbox source offers for it: ImapSource, EwsSource, GraphSource. A folder that
+    is not there raises FolderMissing, never answers "not in it"."""
 
     def has_message_id(self, folder: str, message_id: str, /) -> bool: ...
 
@@ -31,6 +32,14 @@ class SentFolder:
     def was_sent(self, message_id: str) -> bool:
         try:
             return self._source.has_message_id(self.folder, message_id)
+        except FolderMissing as exc:
+            # Not "not sent": the folder it would be in is not there. Every email whose attempt
+            # was cut short waits for someone to set the right folder, rather than go twice.
+            raise SendError(
+                f"the Sent folder {exc}; set [outgoing] sent_folder to the folder the server "
+                "files sent mail in",
+                server=True,
+            ) from None
         except MailboxError as exc:
             raise SendError(f"could not look in {self.folder!r}: {exc}") from None
 

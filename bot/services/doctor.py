@@ -39,6 +39,7 @@ from bot.services.doctor_auth import kerberos_checks, token_checks, token_roles
 from bot.services.doctor_calendar import calendar_checks
 from bot.services.doctor_check import Check
 from bot.services.doctor_deadlines import deadline_checks
+from bot.services.doctor_sent import sent_folder_checks
 from bot.services.startup_checks import startup_lines, template_problems
 
 # Entra ID refuses a token whose times are off by more than five minutes; a minute off already
@@ -70,6 +71,7 @@ def run_checks(
         tokens = entra_app(config)
         checks += _mailbox(config, tokens)
         checks += _sending(config, tokens, clock, send_test)
+        checks += sent_folder_checks(config, tokens, checks)
         checks += token_checks(config, tokens)
         calendar = calendar_checks(config, tokens, clock.now(), token_roles)
         checks += [Check(*line) for line in calendar]

@@ -18,6 +18,7 @@ from bot.adapters.ews_sender import EwsSender
 from bot.adapters.ews_source import EwsSource
 from bot.adapters.mail_source import Cursor, MailboxError, MessageGone, Moved
 from bot.adapters.outgoing import SendError
+from bot.adapters.sent_folder import SentFolder
 from bot.bootstrap import make_sent_lookup
 from bot.config import ConfigError, load_config
 from bot.services.ingest import ingest_pass
@@ -409,3 +410,19 @@ def test_triage_done_finds_mail_set_aside_by_a_bot_stopped_before_its_commit(
     assert triage_done(app, row_id) == FOUND
 
     assert ews.in_folder(ATTENTION) == [] and len(ews.in_folder("Processed")) == 1
+
+
+def test_a_sent_folder_that_is_not_there_is_mail_server_trouble_not_not_sent(
+    ews: EwsTestServer,
+) -> None:
+    # A folder configured by name that the mailbox does not have: that the email is not in
+    # it says nothing about whether it went, so the outbox must not send it again.
+    lookup = SentFolder(EwsSource(_connection(ews)), "Sent Archive")
+
+    with pytest.raises(SendError) as raised:
+        lookup.was_sent("tscp-ack-1@tameside.gov.uk")
+    lookup.close()
+
+    assert raised.value.server and not raised.value.maybe_sent
+    assert "the Sent folder Sent Archive not found; the server has: " in str(raised.value)
+    assert "Inbox" in str(raised.value)

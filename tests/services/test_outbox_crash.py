@@ -37,6 +37,7 @@ SENT = "Sent Items"
 @pytest.fixture
 def exchange_like(dovecot: DovecotServer) -> Iterator[SmtpTestServer]:
     """An SMTP server that files what it accepts in the mailbox's Sent Items."""
+    dovecot.create_folder(SENT)  # every Exchange mailbox has one, sent to or not
     server = SmtpTestServer(on_accept=lambda raw: dovecot.append(raw, SENT))
     server.start()
     try:
@@ -61,13 +62,15 @@ class DiesBeforeSending:
         raise SystemExit("killed before a byte reached the server")
 
 
-def _sent_folder(app: App, server: DovecotServer, host: str = "", port: int = 0) -> None:
+def _sent_folder(
+    app: App, server: DovecotServer, host: str = "", port: int = 0, folder: str = SENT
+) -> None:
     def lookup() -> SentFolder:
         source = ImapSource(
             host or server.host, port or server.port, server.user, server.password,
             security="plain", timeout=2,
         )  # fmt: skip
-        return SentFolder(source, SENT)
+        return SentFolder(source, folder)
 
     app.open_sent_lookup = lookup
 
@@ -180,3 +183,28 @@ def test_the_sent_folder_is_looked_in_only_when_the_mailbox_is_imap_and_mail_goe
     assert make_sent_lookup(off) is None
     maildir = config({"backend": "maildir"}, {"backend": "smtp", "smtp": smtp})
     assert make_sent_lookup(maildir) is None
+
+
+def test_a_sent_folder_that_is_not_there_stops_it_as_mail_server_trouble_not_sends_twice(
+    make_app: AppFactory, dovecot: DovecotServer, exchange_like: SmtpTestServer
+) -> None:
+    # The relay files in "Sent Items"; the configured (or since renamed) folder is "Sent".
+    # Not finding the folder says nothing about whether the email went.
+    app, clock = smtp_app(make_app, exchange_like)
+    _sent_folder(app, dovecot, folder="Sent")
+
+    report = _crash_then_restart(app, clock, DiesAfterSending(app.open_sender()))
+
+    assert (report.sent, report.retrying) == (0, 1)
+    assert len(exchange_like.messages) == 1
+    (trouble,) = report.server_trouble  # what `run --once` reports, exiting 1
+    assert "the Sent folder Sent not found; the server has: " in trouble
+    assert "Sent Items" in trouble and "set [outgoing] sent_folder" in trouble
+    row = only_row(app)
+    assert row.status == "pending" and row.attempt_started_at is not None
+    assert row.last_error == trouble  # the digest lists it with this reason
+
+    _sent_folder(app, dovecot)  # sent_folder set right
+    clock.set("2026-12-23T11:00")
+    assert send_due(app, app.open_sender()) == SendReport(sent=1, found_sent=1)
+    assert len(exchange_like.messages) == 1
