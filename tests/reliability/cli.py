@@ -57,6 +57,7 @@ def _servers(backend: str, server_url: str | None) -> Iterator[h.Servers]:
     try:
         dovecot.start()
         dovecot.new_user()
+        dovecot.create_folder(h.SENT_FOLDER)  # every Exchange mailbox has one
         smtp.start()
         if backend == "sqlite":
             url = f"sqlite:///{work / 'bot.sqlite3'}"

@@ -11,7 +11,7 @@ import pytest
 
 from tests.fixtures.database import PG_ENV, _backends, _fresh_postgres
 from tests.fixtures.dovecot import DovecotServer
-from tests.reliability.harness import Findings, Servers, exchange_like_smtp
+from tests.reliability.harness import SENT_FOLDER, Findings, Servers, exchange_like_smtp
 
 SEED = int(os.environ.get("TSCP_RELIABILITY_SEED", "9"))
 
@@ -53,6 +53,7 @@ def run_harness(
                 cleanups.append(lambda: next(fresh, None))
             dovecot_session.start()
             dovecot_session.new_user()
+            dovecot_session.create_folder(SENT_FOLDER)  # every Exchange mailbox has one
             smtp = exchange_like_smtp(dovecot_session)
             smtp.start()
             cleanups.append(smtp.stop)

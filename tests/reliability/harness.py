@@ -45,7 +45,7 @@ ATTENTION = "Needs attention"
 PROCESSED = "Processed"
 TOKEN = re.compile(rb"Reference for the test harness: ([A-Za-z0-9_-]+)")
 SENT_FOLDER = "Sent Items"
-SETTLE_AHEAD = timedelta(minutes=10)  # past the outbox's 5-minute claim lease
+SETTLE_AHEAD = timedelta(minutes=10)  # past the retry waits of emails a kill cut short
 STARTED = "tscp-bot started"  # the daemon's log line once its jobs are scheduled
 # bot.scheduler._guarded, the last net: an error no job caught. "job X failed (...); trying
 # again" is a job recovering by itself, which is allowed.
@@ -392,8 +392,10 @@ def settle(
     servers: Servers, config: Path, findings: Findings, passes: int = MAX_ATTEMPTS + 2
 ) -> None:
     """Finish everything with plain `run --once` passes, as an operator would after a crash:
-    clocked past the outbox lease so a send cut short by a kill is tried again (that resend
-    is the send-exactly-once window, and SMTP counts it)."""
+    with the killed daemons' claims run out and clocked past the retry waits, so a send cut
+    short by a kill is tried again (that resend is the send-exactly-once window, and SMTP
+    counts it)."""
+    _claims_run_out(servers)
     now = datetime.now(UTC) + SETTLE_AHEAD
     for _ in range(passes):
         done = run_cli(servers, config, "run", "--once", "--json", now=now)
@@ -821,6 +823,18 @@ def fuzz_harness(servers: Servers, *, seed: int, cases: int, per_pass: int = 50)
         quarantined=sum(r.status == "quarantined" for r in world.rows),
     )
     return findings
+
+
+def _claims_run_out(servers: Servers) -> None:
+    """Every daemon has stopped: the claims the killed ones held end now, as they would a
+    claim's length later by the database's clock (bot.services.outbox_claim), which `--now`
+    does not move."""
+    engine = create_engine(servers.database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE outbox SET claimed_until = NULL"))
+    finally:
+        engine.dispose()
 
 
 def _one_pass(servers: Servers, config: Path, findings: Findings) -> None:
