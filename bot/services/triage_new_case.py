@@ -5,7 +5,7 @@ waits and then finds the case the first opened (PostgreSQL's row lock, SQLite's 
 then everything is read (the message, its forms, the case it is on), decided once in
 bot.core.triage_new_case, and applied in the same transaction, with the effects a new SIN's
 plan uses (bot.services.effects): nothing is half done, and nothing is sent twice. A forward
-is read as a new SIN's plan reads it (bot.services.gather.forward_read).
+is read as a new SIN's plan reads it (bot.services.snapshot_parts.forward_read).
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from bot.core.working_days import day_zero
 from bot.services.cases import add_event, find_case
 from bot.services.effects import APPLY, Applying
 from bot.services.forms import recorded_identity
-from bot.services.gather import forward_read
 from bot.services.held_rows import holding_rows
 from bot.services.new_case import open_case
+from bot.services.snapshot_parts import forward_read
 from bot.services.store import FETCH_TIME
 
 log = logging.getLogger(__name__)
