@@ -4,6 +4,7 @@ line, multiline values, and tick boxes written inline."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from bot.core.doctext import Line
@@ -20,91 +21,140 @@ from bot.core.forms.run import _Heading, _Hit, _Run
 
 
 def _walk_lines(lines: Sequence[Line], run: _Run) -> None:
-    index = run.index
+    walk = _Walk(run, [line.text.strip() for line in lines])
+    took_next = False
+    for i, line in enumerate(lines):
+        if took_next:  # its text was read with the line before, as one label
+            took_next = False
+            continue
+        took_next = walk.read(i, line.where)
+
+
+@dataclass
+class _Walk:
+    """Where a walk over the lines is: the section it is in, a label whose value is on the
+    next line, a multiline value still running on."""
+
+    run: _Run
+    texts: list[str]
     section: str | None = None
     pending: tuple[_Match, str] | None = None  # a label whose value is on the next line
     open_hit: _Hit | None = None  # a multiline value still running on
-    texts = [line.text.strip() for line in lines]
-    skip = False
-    for i, line in enumerate(lines):
-        text = texts[i]
-        if skip:
-            skip = False
-            continue
+
+    def read(self, i: int, where: str) -> bool:
+        """Read line `i` as the first of these it is: a heading, "Label: value", a label with
+        its value after it, a label alone (ticked or not), the value of the label before or
+        more of a multiline value. True when it took the next line in too."""
+        text = self.texts[i]
         if not text:
-            open_hit = None
-            continue
-        following = texts[i + 1] if i + 1 < len(texts) else ""
-        joined = _joined_label(index, text, following, section) if pending is None else None
-        if joined is not None:
-            text, skip = joined, True
-        number = _is_child_heading(text.rstrip(":"))
-        if number is not None:
-            run.events.append(_Heading(number))
-            section, pending, open_hit = "child", None, None
-            continue
-        heading = index.section_heading(text)
-        if heading or _is_numbered_section(text):
-            section, pending, open_hit = heading, None, None
-            continue
+            self.open_hit = None
+            return False
+        joined = self._joined(i, text)
+        text = text if joined is None else joined
         label, sep, value = text.partition(":")
         if sep and _has_answers(label):
             sep = ""  # "Child died Yes: No: X": the colons belong to the answers
-        if sep and label.strip():
-            number, rest = _child_prefix(label)
-            if number is not None:
-                run.events.append(_Heading(number))
-                section = "child"
-                if not rest and index.child_name is not None and value.strip():
-                    name: _Match = ((index.child_name,), True, 1.0)
-                    run.hit(name, value, line.where)
-                    pending = open_hit = None
-                    continue
-                label = rest or label
-            matched = index.match(label, section)
-            if matched:
-                open_hit = None
-                if value.strip():
-                    pending = None
-                    run.hit(matched, value, line.where)
-                    open_hit = _multiline(run)
-                else:
-                    run.saw(matched)
-                    pending = (matched, line.where)
-                continue
+        if not (
+            self._heading(text)
+            or (sep and label.strip() and self._label_and_value(label, value, where))
+            or self._label_then_value(i, text, where)
+            or self._label_alone(text, where, answered=bool(sep and value.strip()))
+        ):
+            self._more_of_a_value(text)
+        return joined is not None
+
+    def _joined(self, i: int, text: str) -> str | None:
+        """A label split over this line and the next, as one line; never the value a label
+        on the line before waits for."""
+        if self.pending is not None:
+            return None
+        following = self.texts[i + 1] if i + 1 < len(self.texts) else ""
+        return _joined_label(self.run.index, text, following, self.section)
+
+    def _heading(self, text: str) -> bool:
+        number = _is_child_heading(text.rstrip(":"))
+        if number is not None:
+            self.run.events.append(_Heading(number))
+            self.section, self.pending, self.open_hit = "child", None, None
+            return True
+        heading = self.run.index.section_heading(text)
+        if heading or _is_numbered_section(text):
+            self.section, self.pending, self.open_hit = heading, None, None
+            return True
+        return False
+
+    def _label_and_value(self, label: str, value: str, where: str) -> bool:
+        """ "Label: value", or "Label:" with its value on the next line. "Child 2 name: ..."
+        begins that child's section even when the rest matches no label."""
+        index = self.run.index
+        number, rest = _child_prefix(label)
+        if number is not None:
+            self.run.events.append(_Heading(number))
+            self.section = "child"
+            if not rest and index.child_name is not None and value.strip():
+                name: _Match = ((index.child_name,), True, 1.0)
+                self.run.hit(name, value, where)
+                self.pending = self.open_hit = None
+                return True
+            label = rest or label
+        matched = index.match(label, self.section)
+        if not matched:
+            return False
+        self.open_hit = None
+        if value.strip():
+            self.pending = None
+            self.run.hit(matched, value, where)
+            self.open_hit = _multiline(self.run)
+        else:
+            self.run.saw(matched)
+            self.pending = (matched, where)
+        return True
+
+    def _label_then_value(self, i: int, text: str, where: str) -> bool:
+        """A known label and its value on one line with no colon between them."""
+        index, section = self.run.index, self.section
         whole = index.match(text, section)
-        if not (whole and whole[2] >= SURE):
-            among = partial(_among_labels, index, texts, i, section)
-            split = _label_then_value(index, text, section, among)
-            if split is not None:
-                run.hit(split[0], split[1], line.where)
-                pending, open_hit = None, _multiline(run)
-                continue
+        if whole and whole[2] >= SURE:
+            return False
+        among = partial(_among_labels, index, self.texts, i, section)
+        split = _label_then_value(index, text, section, among)
+        if split is None:
+            return False
+        self.run.hit(split[0], split[1], where)
+        self.pending, self.open_hit = None, _multiline(self.run)
+        return True
+
+    def _label_alone(self, text: str, where: str, *, answered: bool) -> bool:
+        """A tick box ticked on its line, a sentence ending like a label (`answered`: it has a
+        value after a colon), or a label whose value is on the next line."""
         core, mark = _strip_marks(text)
-        matched = index.match(core, section)
+        matched = self.run.index.match(core, self.section)
         if matched and mark is not None:
-            if matched[0][0].type in FLAG_TYPES and matched[2] >= SURE and not _has_answers(core):
-                run.hit(matched, text, line.where, preset=mark)
-                pending = open_hit = None
-                continue
-        elif matched and sep and value.strip():
+            sure = matched[0][0].type in FLAG_TYPES and matched[2] >= SURE
+            if not (sure and not _has_answers(core)):
+                return False
+            self.run.hit(matched, text, where, preset=mark)
+            self.pending = self.open_hit = None
+        elif matched and answered:
             # "Criteria: ...; abuse or neglect suspected.": a sentence that ends like a label
             # is its own answer, read (and, when unclear, flagged) as written; taking the next
             # line for it would quote a signature ("Regards,") to the reader.
-            run.hit(matched, text, line.where)
-            pending = open_hit = None
-            continue
+            self.run.hit(matched, text, where)
+            self.pending = self.open_hit = None
         elif matched:
-            run.saw(matched)
-            pending, open_hit = (matched, line.where), None
-            continue
-        if pending is not None:
-            if not _starts_with_label(index, text, section):
-                run.hit(pending[0], text, pending[1])
-                open_hit = _multiline(run)
-            pending = None
-        elif open_hit is not None:
-            open_hit.raw = f"{open_hit.raw}\n{text}"
+            self.run.saw(matched)
+            self.pending, self.open_hit = (matched, where), None
+        return bool(matched)
+
+    def _more_of_a_value(self, text: str) -> None:
+        """The value of the label on the line before, or the next line of a multiline one."""
+        if self.pending is not None:
+            if not _starts_with_label(self.run.index, text, self.section):
+                self.run.hit(self.pending[0], text, self.pending[1])
+                self.open_hit = _multiline(self.run)
+            self.pending = None
+        elif self.open_hit is not None:
+            self.open_hit.raw = f"{self.open_hit.raw}\n{text}"
 
 
 def _among_labels(index: _Index, texts: list[str], i: int, section: str | None) -> bool:
