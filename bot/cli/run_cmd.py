@@ -6,10 +6,13 @@ import argparse
 import logging
 import sys
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.context import Context, UsageError, typed_date
 from bot.cli.output import print_json
+
+if TYPE_CHECKING:
+    from bot.services.passes import PassReport
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,15 @@ def _warn_unused_sections(ctx: Context) -> None:
 
 def run(ctx: Context) -> int:
     args: argparse.Namespace = ctx.args
+    _check_before_starting(ctx, args.since)
+    if not args.once:
+        return _run_daemon(ctx)
+    return _run_once(ctx, as_json=args.json)
+
+
+def _check_before_starting(ctx: Context, since: str | None) -> None:
+    """Refuse to start what would fail or lose mail, each for one clear reason; and take
+    `since` (--since) over the configuration's cut-off."""
     from bot.cli.data_cmd import refuse_if_exposed
 
     refuse_if_exposed(ctx.config)
@@ -94,24 +106,43 @@ def run(ctx: Context) -> int:
     _refuse_other_than_a_maildir(ctx)
     _warn_unused_sections(ctx)
     ctx.config.require_secrets()  # it connects: every password it needs, or one clear line
-    if args.since is not None:
-        since = typed_date(args.since, "--since")
-        ctx.use_config(replace(ctx.config, ingest=replace(ctx.config.ingest, since=since)))
-    _refuse_future_since(
-        ctx, "--since" if args.since is not None else "configuration: ingest.since"
-    )
-    if not args.once:
-        from bot.scheduler import run_daemon
+    if since is not None:
+        day = typed_date(since, "--since")
+        ctx.use_config(replace(ctx.config, ingest=replace(ctx.config.ingest, since=day)))
+    _refuse_future_since(ctx, "--since" if since is not None else "configuration: ingest.since")
 
-        # Refused at once, as by every command, on a database at another schema, or none.
-        app = ctx.app(moving_clock=True, announce=False)  # its sender listens
-        run_daemon(app)
-        return 0
+
+def _run_daemon(ctx: Context) -> int:
+    from bot.scheduler import run_daemon
+
+    # Refused at once, as by every command, on a database at another schema, or none.
+    app = ctx.app(moving_clock=True, announce=False)  # its sender listens
+    run_daemon(app)
+    return 0
+
+
+def _run_once(ctx: Context, *, as_json: bool) -> int:
     from bot.services.passes import run_once
 
     app = ctx.app()
     report = run_once(app)
-    summary = {
+    counts = _pass_counts(report)
+    left = report.ingest.left_summary(ctx.config.partnership.time_zone)
+    if as_json:
+        print_json({**counts, "left_summary": left}, sys.stdout)
+    else:
+        _print_pass(report, counts, left)
+    # Non-zero when the mailbox could not be read, the mail server could not be reached or
+    # refused the login, or any step failed, so a cron wrapper notices. A held email is not
+    # one: nothing is broken, it waits for the Business Manager, who was emailed about it and
+    # sees it in every digest until it is dealt with.
+    trouble = report.ingest.errors or report.outbox.server_trouble or report.errors
+    return 1 if trouble else 0
+
+
+def _pass_counts(report: PassReport) -> dict[str, object]:
+    """What the pass did, by name (`--json` prints them all; the line, the counts alone)."""
+    return {
         "fetched": report.ingest.fetched,
         "stored": report.ingest.stored,
         "duplicates": report.ingest.duplicates,
@@ -136,28 +167,17 @@ def run(ctx: Context) -> int:
         "send_withdrawn": report.outbox.withdrawn,
         "mail_server_errors": report.outbox.server_trouble,
     }
-    left = report.ingest.left_summary(ctx.config.partnership.time_zone)
-    if args.json:
-        print_json({**summary, "left_summary": left}, sys.stdout)
-    else:
-        print(
-            ", ".join(
-                f"{k.replace('_', ' ')} {v}"
-                for k, v in summary.items()
-                if k not in ("mailbox_errors", "step_errors", "mail_server_errors")
-            )
-        )
-        if left:
-            print(left)
-        for error in report.ingest.errors:
-            print(f"mailbox problem: {error}")
-        for error in report.errors:
-            print(f"step failed: {error}")
-        for error in report.outbox.server_trouble:
-            print(f"mail server problem: {error}; the emails wait in the outbox")
-    # Non-zero when the mailbox could not be read, the mail server could not be reached or
-    # refused the login, or any step failed, so a cron wrapper notices. A held email is not
-    # one: nothing is broken, it waits for the Business Manager, who was emailed about it and
-    # sees it in every digest until it is dealt with.
-    trouble = report.ingest.errors or report.outbox.server_trouble or report.errors
-    return 1 if trouble else 0
+
+
+def _print_pass(report: PassReport, counts: dict[str, object], left: str | None) -> None:
+    """The counts on one line, then the mail left behind and each problem on a line of its own."""
+    errors = ("mailbox_errors", "step_errors", "mail_server_errors")
+    print(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items() if k not in errors))
+    if left:
+        print(left)
+    for error in report.ingest.errors:
+        print(f"mailbox problem: {error}")
+    for error in report.errors:
+        print(f"step failed: {error}")
+    for error in report.outbox.server_trouble:
+        print(f"mail server problem: {error}; the emails wait in the outbox")
