@@ -129,3 +129,18 @@ def test_a_vote_whose_signature_labels_a_hospital_or_emergency_team_is_not_news(
     assert _votes(bot) == [(role, "rapid_review")]
     assert bot.outbox("case_reply_alert") == []  # no alert on every vote from that person
     assert detail not in _new_on_case(bot)
+
+
+@pytest.mark.parametrize("vote", ["Vote: rapid review", "Vote rapid review"])
+def test_a_command_below_the_signature_is_shown_to_her_with_or_without_its_colon(
+    bot: Bot, vote: str
+) -> None:
+    # Not carried out (its sender is told so): the Business Manager must see the line too, as
+    # the sender may not act on the answer before the panel.
+    body = f"Noted, thank you.\n\nKind regards\nSam Invented\nPolice DSP\n{vote}"
+    bot.at("2026-12-16T11:00").mail(OFFICER, reply("TSCP-2026-0001"), body)
+    bot.run()
+    assert _votes(bot) == []
+    assert f"  | Noted, thank you.\n  | {vote}" in _alert(bot)
+    assert f"      | {vote}" in _new_on_case(bot)
+    assert "Police DSP" not in _alert(bot)  # the signature itself is still left out

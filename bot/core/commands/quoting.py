@@ -128,10 +128,12 @@ def _signature_end(lines: list[str], i: int, *, showing: bool) -> int | None:
 
 
 def _written_again(probe: str) -> bool:
-    """A line below a signature that is no part of it: news, or a command."""
+    """A line below a signature that is no part of it: news, or a command, with its colon or
+    without ("Vote rapid review"): its sender is told it was not carried out
+    (written_and_below_signature), so a person must see it too."""
     if not probe or _signature_line(probe, signed_off=True):
         return False
-    return tells_news(probe) or _commands(probe)
+    return tells_news(probe) or command_keyword(probe) is not None
 
 
 def _signature_line(probe: str, *, signed_off: bool) -> bool:
