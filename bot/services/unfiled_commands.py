@@ -73,6 +73,7 @@ def tell_commands_unfiled(
         in_reply_to=f"<{row.message_id}>",
         context={
             "lines": lines,
+            "below_signature": list(parsed.below_signature),
             "reason": why,
             "sent_at": row.received_at,
             "placeholder": placeholder,
@@ -108,6 +109,7 @@ def tell_commands_on_new_record(
         context={
             "case": {"ref": case.ref},
             "lines": lines,
+            "below_signature": list(parsed.below_signature),
             "sent_at": row.received_at,
             "terminal": terminal_command(case.ref, lines),
         },

@@ -66,3 +66,15 @@ def test_a_sin_without_commands_says_nothing_more(bot: Bot) -> None:
 
     assert bot.outbox("commands_on_new_record") == []
     assert "commands not carried out" not in (_her_email(bot).triage_reason or "")
+
+
+def test_a_command_below_her_signature_is_named_in_that_answer_by_its_label(bot: Bot) -> None:
+    _forwarded_sin(bot, "Aware: 14/12/2026\n\nKind regards\nPat Example\nNotified: 16/12/2026")
+
+    [told] = bot.outbox("commands_on_new_record")
+    text = " ".join(body_of(told).split())
+    assert "> Aware: 14/12/2026" in text
+    assert "Below your signature it held a command too, not carried out either" in text
+    assert "> Notified: ..." in text and "16/12/2026" not in text
+    assert "send it again above your signature" in text
+    assert f'tscp-bot command {NEW} "Aware: 14/12/2026"' in text  # not the line never read

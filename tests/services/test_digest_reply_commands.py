@@ -210,3 +210,13 @@ def test_a_forger_naming_a_case_we_do_not_hold_is_told_nothing(bot: Bot) -> None
     bot.run()
 
     assert _answers(bot) == []
+
+
+def test_a_command_below_her_signature_is_named_in_the_answer_by_its_label(bot: Bot) -> None:
+    said = "Close: duplicate\n\nKind regards\nPat Example\nBusiness Manager\nVote rapid review"
+    _reply_to(bot, _digest(bot), BM, said)
+    [answer] = _answers(bot)
+    text = " ".join(body_of(answer).split())
+    assert "> Close: duplicate" in text
+    assert "Below your signature it held a command too, not carried out either" in text
+    assert "> Vote: ..." in text and "rapid review" not in text
