@@ -5,14 +5,22 @@ headers."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
 
-from tests.fixtures.mail import drop_into_maildir, sin
+from bot.adapters.db.models import StoredMessage
+from bot.services.store import store_raw
+from tests.fixtures.app import AppFactory
+from tests.fixtures.mail import drop_into_maildir, email, sin
 from tests.test_cli import Run, cli, inbox, write_config
 
 __all__ = ["cli"]  # the fixture this module borrows
+
+STORED = datetime(2026, 12, 22, 9, tzinfo=UTC)
 
 
 def _refuse_new_cases(database_url: str) -> None:
@@ -59,3 +67,37 @@ def test_a_quarantined_message_is_listed_with_its_from_and_subject(
     human = cli("--config", str(config), "triage", "list")[1]
     assert "ash.invented@gmp.police.uk" in human
     assert "Serious Incident Notification - GM SIN form" in human
+
+
+def test_a_flood_of_quarantined_messages_is_named_reading_a_hundred_heads_at_a_time(
+    cli: Run, tmp_path: Path, make_app: AppFactory
+) -> None:
+    # Each stored head may be 64 KiB: thousands read in one statement would hold hundreds of
+    # megabytes to list a few words of each.
+    app, _ = make_app()
+    flood = 250
+    with app.sessions() as session:
+        for n in range(flood):
+            raw = email(f"Bounce {n}", "x", sender=f"mailer{n}@example.org", message_id=None)
+            row = session.get(StoredMessage, store_raw(session, raw, f"q{n}", STORED).id)
+            assert row is not None and not (row.from_addr or row.subject)  # named by headers
+            row.status, row.needs_triage = "quarantined", True
+        session.commit()
+    config = write_config(tmp_path, app.config.database_url)
+    heads: list[int] = []
+
+    def count(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if "substr(data" in statement:
+            heads.append(len(params) - 1)  # one parameter per message, and the length
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        code, out, _ = cli("--config", str(config), "triage", "list", "--json")
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == flood
+    assert {(r["from"], r["subject"]) for r in rows} == {
+        (f"mailer{n}@example.org", f"Bounce {n}") for n in range(flood)
+    }
+    assert sum(heads) == flood and max(heads) <= 100

@@ -152,6 +152,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
         "escalations": cases.escalations(session, today),
         "flags": _flags(session, app, today) + _beyond(app, beyond),
         "quarantine": messages.quarantine(session),
+        "quarantine_total": messages.quarantine_total(session),
         "not_delivered": recent_failures(session, app, today),
         "health": _health(session, app),
     }

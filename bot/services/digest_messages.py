@@ -15,6 +15,8 @@ from bot.services.digest_types import QuarantineRow, TriageRow
 
 # Messages to triage listed in the digest, longest waiting first; the rest are counted.
 TRIAGE_LISTED = 100
+# Quarantined messages listed likewise: a flood of bad mail must not make the digest huge.
+QUARANTINE_LISTED = 100
 # A quarantined message whose header lines say nothing readable (bytes that are not an email).
 HEADERS_UNREADABLE = "(headers unreadable)"
 
@@ -56,10 +58,19 @@ def triage(session: Session, app: App) -> list[TriageRow]:
     ]
 
 
+def _quarantined() -> ColumnElement[bool]:
+    return (StoredMessage.status == "quarantined") & StoredMessage.needs_triage.is_(True)
+
+
+def quarantine_total(session: Session) -> int:
+    return session.scalar(select(func.count()).where(_quarantined())) or 0
+
+
 def quarantine(session: Session) -> list[QuarantineRow]:
-    """Each quarantined message with its sender and subject, so that it can be found in
-    Outlook: from its row, or (quarantined before processing recorded them) its stored header
-    lines, read for all of them in one statement, as `triage list` reads them."""
+    """The QUARANTINE_LISTED quarantined messages waiting longest, each with its sender and
+    subject, so that it can be found in Outlook: from its row, or (quarantined before
+    processing recorded them) its stored header lines, read as `triage list` reads them. The
+    digest counts the rest and points to `tscp-bot triage list`, as for the triage backlog."""
     rows = session.execute(
         select(
             StoredMessage.id,
@@ -70,8 +81,9 @@ def quarantine(session: Session) -> list[QuarantineRow]:
             StoredMessage.from_addr,
             StoredMessage.subject,
         )
-        .where(StoredMessage.status == "quarantined", StoredMessage.needs_triage.is_(True))
+        .where(_quarantined())
         .order_by(StoredMessage.id)
+        .limit(QUARANTINE_LISTED)
     ).all()
     named = mail_names.names(session, [(r.id, r.size, r.from_addr, r.subject) for r in rows])
     return [

@@ -190,6 +190,7 @@ class DigestSections(TypedDict):
     escalations: list[Escalation]
     flags: list[Flag]
     quarantine: list[QuarantineRow]
+    quarantine_total: int
     not_delivered: list[NotDelivered]
     health: Health
 

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.raw import read_heads
 
 UNREADABLE = "(unreadable)"
+# Messages whose stored headers one statement reads: at most 100 heads (6.4 MB) held at once.
+HEADS_PER_READ = 100
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 
@@ -41,12 +43,23 @@ def names(session: Session, rows: list[tuple[int, int, str, str]]) -> dict[int, 
     """(from, subject) for each (id, size, from, subject) row: its own columns when it has
     them, else read from its stored headers, else UNREADABLE for both."""
     unnamed = [row_id for row_id, size, sender, subject in rows if size and not sender + subject]
-    heads = read_heads(session, unnamed)
+    read = _read_names(session, unnamed)
     found: dict[int, tuple[str, str]] = {}
     for row_id, _, sender, subject in rows:
-        if sender or subject:
-            found[row_id] = (sender, subject)
-        else:
-            read = header_names(heads[row_id]) if row_id in heads else None
-            found[row_id] = read or (UNREADABLE, UNREADABLE)
+        named = (sender, subject) if sender or subject else read.get(row_id)
+        found[row_id] = named or (UNREADABLE, UNREADABLE)
+    return found
+
+
+def _read_names(session: Session, message_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The names read from the stored headers, HEADS_PER_READ messages a statement: each
+    head may be 64 KiB, and a flood of thousands quarantined at once, all read in one, would
+    hold hundreds of megabytes to keep a few words of each."""
+    found: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(message_ids), HEADS_PER_READ):
+        heads = read_heads(session, message_ids[start : start + HEADS_PER_READ])
+        for row_id, head in heads.items():
+            named = header_names(head)
+            if named is not None:
+                found[row_id] = named
     return found

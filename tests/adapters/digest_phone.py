@@ -114,6 +114,7 @@ def busy_day() -> dict[str, Any]:
                 "sender": "(headers unreadable)",
             },
         ],
+        "quarantine_total": 2,
         "awaiting_approval": [
             {
                 **base["awaiting_approval"][0],

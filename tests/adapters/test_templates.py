@@ -474,6 +474,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "attempts": 3,
             }
         ],
+        "quarantine_total": 1,
         "not_delivered": [
             {
                 "id": 21,
@@ -692,6 +693,7 @@ EMPTY_DIGEST: dict[str, Any] = {
     "triage": [],
     "triage_total": 0,
     "quarantine": [],
+    "quarantine_total": 0,
     "not_delivered": [],
     "awaiting_approval": [],
     "returns": [],

@@ -5,6 +5,8 @@ action due in months) is counted, and nothing is silent."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 from sqlalchemy import select
 
@@ -24,6 +26,14 @@ from tests.fixtures.mail import email
 from tests.services.test_lifecycle import body_of
 
 OPENED = datetime(2026, 11, 2, 9, tzinfo=UTC)
+
+
+def _html(row: OutboxMessage) -> str:
+    found = message_from_bytes(row.raw, policy=policy.default)
+    assert isinstance(found, EmailMessage)
+    part = found.get_body(preferencelist=("html",))
+    assert part is not None
+    return str(part.get_content()).replace("\r\n", "\n")
 
 
 def _case(number: int, *, kind: str = "review", status: str = "open", stage: str = "") -> Case:
@@ -171,3 +181,32 @@ def test_a_large_triage_backlog_is_counted_and_the_longest_waiting_listed(
     assert '... and 7 more, newer than these:\n  "tscp-bot triage list" shows them all.' in (
         section.replace("\r\n", "\n")
     )
+
+
+def test_a_flood_of_quarantined_messages_is_counted_and_the_longest_waiting_listed(
+    make_app: AppFactory,
+) -> None:
+    # Listed as the triage backlog is: the 100 waiting longest, the rest counted.
+    listed, flood = 100, 100 + 5
+    app, _ = make_app(now="2026-12-23T09:00")
+    with app.sessions() as session:
+        for n in range(flood):
+            raw = email(f"Bounce {n}", "x", sender="mailer@example.org", message_id=None)
+            row = session.get(StoredMessage, store_raw(session, raw, f"q{n}", OPENED).id)
+            assert row is not None
+            row.status, row.needs_triage, row.last_error = "quarantined", True, "unreadable"
+        session.commit()
+    assert send_digest_if_due(app)
+    with app.sessions() as session:
+        digest = session.scalar(select(OutboxMessage).where(OutboxMessage.event == "daily_digest"))
+        assert digest is not None
+        text = body_of(digest).replace("\r\n", "\n")
+        html = _html(digest)
+    assert f"  Quarantined messages      {flood}\n" in text
+    section = text.split("QUARANTINED MESSAGES", 1)[1].split("EMAILS NOT DELIVERED", 1)[0]
+    assert section.count("Reason:  unreadable") == listed
+    assert "Subject: Bounce 0\n" in section and f"Subject: Bounce {flood - 1}\n" not in section
+    assert '... and 5 more, newer than these:\n  "tscp-bot triage list" shows them all.' in section
+    assert f"<tr><th>Quarantined messages</th><td>{flood}</td></tr>" in html
+    quarantined = html.split("<h2>Quarantined messages</h2>", 1)[1].split("<h2>", 1)[0]
+    assert quarantined.count("unreadable</td>") == listed and "and 5 more" in quarantined
