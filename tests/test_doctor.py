@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import tomli_w
 
-from bot.adapters.db.engine import sqlite_file
+from bot.adapters.db.engine import head_revision, make_engine, migrate, sqlite_file
 from bot.cli import main
 from bot.config.paths import packaged
 from tests.fixtures.dovecot import DovecotServer
@@ -186,6 +186,28 @@ def test_database_not_migrated_says_run_init(doctor: Doctor, database_url: str) 
         )
         assert not file.exists()
     assert "ok mailbox login:" in out  # the mailbox does not need the database
+
+
+def test_on_an_older_schema_the_checks_that_need_it_say_to_run_init(
+    doctor: Doctor, database_url: str
+) -> None:
+    engine = make_engine(database_url)
+    try:
+        migrate(engine, "0020")
+    finally:
+        engine.dispose()
+    code, out, _ = doctor("doctor")
+
+    assert code == 1
+    [failed] = lines(out, "FAIL")
+    assert f"schema is at 0020, this version needs {head_revision()}: run `tscp-bot init`" in failed
+    # The database answers: its clock is compared; the deadlines wait for the upgrade.
+    assert "cannot be reached" not in out
+    assert "ok clock: this machine and the database server differ by" in out
+    assert (
+        f"warn deadlines: skipped: the database schema 0020 is older than {head_revision()}: "
+        "run `tscp-bot init`"
+    ) in out.splitlines()
 
 
 def test_a_broken_template_is_one_fail_line_naming_the_file(doctor: Doctor, tmp_path: Path) -> None:

@@ -8,14 +8,11 @@ can act on, and none carries a password, secret or token (the adapters' messages
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.adapters.bank_holidays import working_calendar
 from bot.adapters.db.engine import (
     NoDatabase,
     current_revision,
@@ -37,16 +34,11 @@ from bot.core.rules import RuleError
 from bot.core.vocabulary import VocabularyError
 from bot.services.doctor_auth import kerberos_checks, token_checks, token_roles
 from bot.services.doctor_calendar import calendar_checks
-from bot.services.doctor_check import Check
+from bot.services.doctor_check import UNREACHED, Check
+from bot.services.doctor_clock import clock_checks
 from bot.services.doctor_deadlines import deadline_checks
 from bot.services.doctor_sent import sent_folder_checks
 from bot.services.startup_checks import startup_lines, template_problems
-
-# Entra ID refuses a token whose times are off by more than five minutes; a minute off already
-# moves an arrival across a deadline's edge now and then.
-CLOCK_FAIL_SECONDS, CLOCK_WARN_SECONDS = 300, 60
-# England has at least eight bank holidays a year; fewer means the holidays data is out of date.
-MIN_BANK_HOLIDAYS = 8
 
 
 def run_checks(
@@ -63,9 +55,9 @@ def run_checks(
         absent = str(exc)
     try:
         if engine is not None:
-            database = _database(config, engine)
+            database, unread = _database(config, engine)
         else:
-            database = Check("FAIL", "database", absent)
+            database, unread = Check("FAIL", "database", absent), UNREACHED
         checks.append(database)
         checks += _content(config)
         tokens = entra_app(config)
@@ -76,9 +68,9 @@ def run_checks(
         calendar = calendar_checks(config, tokens, clock.now(), token_roles)
         checks += [Check(*line) for line in calendar]
         checks += kerberos_checks(config)
-        reached = engine if database.status == "ok" else None
-        checks += _clock(config, clock, reached)
-        checks += deadline_checks(config, clock.now(), reached)
+        # The clock needs only an answer; the deadlines need the records as this version reads.
+        checks += clock_checks(config, clock, None if unread == UNREACHED else engine)
+        checks += deadline_checks(config, clock.now(), None if unread else engine, unread)
     finally:
         if engine is not None:
             engine.dispose()
@@ -88,35 +80,38 @@ def run_checks(
 # -- database -------------------------------------------------------------------------------------
 
 
-def _database(config: Config, engine: Engine) -> Check:
+def _database(config: Config, engine: Engine) -> tuple[Check, str]:
+    """The database line, and why the records cannot be read as this version reads them
+    ("" when they can; UNREACHED when the database does not answer at all)."""
     where = engine.url.render_as_string(hide_password=True)
     try:
         current, head = current_revision(engine), head_revision()
     except SQLAlchemyError as exc:
         first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
-        return Check(
-            "FAIL",
-            "database",
+        said = (
             f"cannot connect to {where}: {first}; check [database] url and that the database "
-            "server is running and lets this machine in",
+            "server is running and lets this machine in"
         )
+        return Check("FAIL", "database", said), UNREACHED
     if current is None:
-        return Check("FAIL", "database", f"{where} is not set up yet: run `tscp-bot init`")
+        said = f"{where} is not set up yet: run `tscp-bot init`"
+        return Check(
+            "FAIL", "database", said
+        ), "the database is not set up yet: run `tscp-bot init`"
     if not known_revision(current):
-        return Check(
-            "FAIL",
-            "database",
+        said = (
             f"{where} was upgraded by a newer tscp-bot (schema {current}; this one knows up to "
-            f"{head}): install that version or newer",
+            f"{head}): install that version or newer"
         )
+        return Check("FAIL", "database", said), f"the database schema {current} is newer"
     if current != head:
-        return Check(
-            "FAIL",
-            "database",
+        said = (
             f"{where} schema is at {current}, this version needs {head}: run `tscp-bot init` "
-            "(it upgrades in place)",
+            "(it upgrades in place)"
         )
-    return Check("ok", "database", f"{where} reachable, schema current ({head})")
+        older = f"the database schema {current} is older than {head}: run `tscp-bot init`"
+        return Check("FAIL", "database", said), older
+    return Check("ok", "database", f"{where} reachable, schema current ({head})"), ""
 
 
 # -- templates, rules, form vocabulary ------------------------------------------------------------
@@ -288,62 +283,3 @@ def _send_test(config: Config, sender: MailSender, clock: Clock, address: str) -
         where = config.outgoing.maildir_path
         return Check("warn", "test email", f"written to the Maildir {where}; not sent to {address}")
     return Check("ok", "test email", f"sent to {address}; check it arrived")
-
-
-# -- clock and calendar ---------------------------------------------------------------------------
-
-
-def _clock(config: Config, clock: Clock, engine: Engine | None) -> list[Check]:
-    tz = config.partnership.time_zone
-    now = clock.now()
-    checks = [Check("ok", "time zone", f"{tz.key}: it is {now.astimezone(tz):%Y-%m-%d %H:%M %Z}")]
-    checks.append(_clock_skew(now, engine))
-    year = now.astimezone(tz).year
-    for y in (year, year + 1):
-        count = sum(1 for d in working_calendar([y]).closed if d.year == y)
-        if count < MIN_BANK_HOLIDAYS:
-            checks.append(
-                Check(
-                    "FAIL",
-                    "bank holidays",
-                    f"only {count} known for {y}: update the `holidays` package "
-                    "(pip install -U holidays) so deadlines skip them",
-                )
-            )
-        else:
-            checks.append(Check("ok", "bank holidays", f"{count} known for {y}"))
-    return checks
-
-
-def _clock_skew(now: datetime, engine: Engine | None) -> Check:
-    """This machine's clock against the database server's, the one other clock the bot
-    trusts (with SQLite they are the same machine, and agree by definition)."""
-    if engine is None:
-        return Check("warn", "clock", "skipped: the database cannot be reached")
-    try:
-        with engine.connect() as connection:
-            value = connection.execute(text("SELECT CURRENT_TIMESTAMP")).scalar()
-    except SQLAlchemyError as exc:
-        answer = type(exc).__name__
-        return Check("warn", "clock", f"skipped: the database did not answer ({answer})")
-    theirs = _as_utc(value)
-    if theirs is None:
-        return Check("warn", "clock", "skipped: the database gave no time it could compare")
-    skew = (now - theirs).total_seconds()
-    detail = f"this machine and the database server differ by {abs(skew):.0f} s"
-    if abs(skew) >= CLOCK_FAIL_SECONDS:
-        return Check("FAIL", "clock", f"{detail}: set up NTP time sync on both")
-    if abs(skew) >= CLOCK_WARN_SECONDS:
-        return Check("warn", "clock", f"{detail}: check NTP time sync on both")
-    return Check("ok", "clock", detail)
-
-
-def _as_utc(value: object) -> datetime | None:
-    if isinstance(value, str):  # SQLite: "YYYY-MM-DD HH:MM:SS", in UTC
-        try:
-            value = datetime.fromisoformat(value).replace(tzinfo=UTC)
-        except ValueError:
-            return None
-    if not isinstance(value, datetime):
-        return None
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 Status = Literal["ok", "warn", "FAIL"]
+# Why a check that needs the database was skipped, when it does not answer at all.
+UNREACHED = "the database cannot be reached"
 
 
 @dataclass(frozen=True)

@@ -17,16 +17,20 @@ from bot.bootstrap import calendar_for
 from bot.config import Config
 from bot.core.deadlines import fmt_date
 from bot.core.recount import ClosedDays, Recount, recount_all
-from bot.services.doctor_check import Check
+from bot.services.doctor_check import UNREACHED, Check
 from bot.services.recount import STATE, counter_of, deferred, last_counted, open_deadlines
 
 WHAT = "deadlines"
 SHOWN = 5  # deadlines named in a line; the rest are counted
 
 
-def deadline_checks(config: Config, now: datetime, engine: Engine | None) -> list[Check]:
+def deadline_checks(
+    config: Config, now: datetime, engine: Engine | None, unread: str = UNREACHED
+) -> list[Check]:
+    """`unread`: why the records cannot be read, when `engine` is None (an older schema is
+    not a database that cannot be reached: `tscp-bot init` mends it)."""
     if engine is None:
-        return [Check("warn", WHAT, "skipped: the database cannot be reached")]
+        return [Check("warn", WHAT, f"skipped: {unread}")]
     calendar = calendar_for(config, now)
     try:
         with make_sessions(engine)() as session:
