@@ -128,3 +128,38 @@ def test_status_on_a_database_with_no_schema_says_to_run_init(
     code, out, err = cli("--config", config, "status")
     assert (code, err) == (1, "")
     assert "PROBLEM: the database is not set up yet: run `tscp-bot init`" in out.splitlines()
+
+
+def _two_revisions(database_url: str) -> None:
+    """alembic_version holding two revisions, as no tscp-bot writes it (a hand edit, a branch
+    of migrations from elsewhere): Alembic itself refuses such a database."""
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"INSERT INTO alembic_version VALUES ('{OLDER}')")
+    finally:
+        engine.dispose()
+
+
+def test_status_with_two_schema_revisions_says_so_in_one_line(
+    cli: Run, tmp_path: Path, database_url: str
+) -> None:
+    config = _config_at(tmp_path, database_url, "head")
+    _two_revisions(database_url)
+    several = (
+        f"the database holds more than one schema revision ({OLDER}, {head_revision()}), "
+        "which tscp-bot never writes: restore a backup, or leave in alembic_version only "
+        "the revision its tables are at"
+    )
+    code, out, err = cli("--config", config, "status")
+    assert (code, err) == (1, "")
+    assert f"PROBLEM: {several}" in out.splitlines()
+    code, out, _ = cli("--config", config, "status", "--json")
+    assert code == 1 and json.loads(out)["problems"] == [several]
+    # Every other command that reads the records refuses it the same way, before reading;
+    # init too (Alembic would fail on it in its own words), and doctor fails it.
+    _refused(cli, config, ("cases",), f"database: {several}")
+    _refused(cli, config, ("init",), f"database: {several}")
+    code, out, _ = cli("--config", config, "doctor")
+    assert code == 1 and f"{several}" in out and "unexpected" not in out
+    assert "warn deadlines: skipped: the database is at no one schema" in out.splitlines()

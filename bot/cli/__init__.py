@@ -114,6 +114,7 @@ def _errors() -> list[tuple[str, int, Callable[[BaseException], str]]]:
         ("bot.adapters.db.engine:NewerSchema", EXIT_USAGE, str),
         ("bot.adapters.db.engine:OlderSchema", EXIT_USAGE, str),
         ("bot.adapters.db.engine:NoSchema", EXIT_USAGE, str),
+        ("bot.adapters.db.engine:SeveralRevisions", EXIT_USAGE, lambda e: f"database: {e}"),
         ("bot.adapters.db.engine:NoDatabase", EXIT_FAILED, lambda e: f"database: {e}"),
         ("bot.cli.context:NotFound", EXIT_NOT_FOUND, str),
         ("bot.adapters.mail_source:MailboxError", EXIT_FAILED, lambda e: f"mailbox: {e}"),

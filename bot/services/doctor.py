@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.db.engine import (
     NoDatabase,
+    SeveralRevisions,
     current_revision,
     head_revision,
     known_revision,
@@ -93,6 +94,8 @@ def _database(config: Config, engine: Engine) -> tuple[Check, str]:
             "server is running and lets this machine in"
         )
         return Check("FAIL", "database", said), UNREACHED
+    except SeveralRevisions as exc:
+        return Check("FAIL", "database", f"{where}: {exc}"), "the database is at no one schema"
     if current is None:
         said = f"{where} is not set up yet: run `tscp-bot init`"
         return Check(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import func, select
 
-from bot.adapters.db.engine import current_revision, head_revision
+from bot.adapters.db.engine import SeveralRevisions, current_revision, head_revision
 from bot.adapters.db.read_tables import BOT_INSTANCES, JOB_LEASES, MAILBOX_STATE, MESSAGES, OUTBOX
 from bot.core.digest import next_digest
 from bot.core.health import JobState, Problem, lease_held, problems, stalled
@@ -51,21 +51,21 @@ class App(Protocol):
 
 def status_report(app: App, now: datetime) -> dict[str, object]:
     """Raises SQLAlchemyError when the database cannot be reached."""
-    current, head = current_revision(app.engine), head_revision()
+    head, several = head_revision(), None
+    try:
+        current = shown = current_revision(app.engine)
+    except SeveralRevisions as exc:  # reachable, but at no one schema: needs attention
+        current, shown, several = None, ", ".join(exc.revisions), str(exc)
     report: dict[str, object] = {
         "database": {
             "reachable": True,
             "url": app.engine.url.render_as_string(hide_password=True),
-            "schema": current,
+            "schema": shown,
             "schema_head": head,
         }
     }
     if current != head:
-        report["problems"] = [
-            "the database is not set up yet: run `tscp-bot init`"
-            if current is None
-            else f"database schema {current} is older than {head}: run `tscp-bot init`"
-        ]
+        report["problems"] = [several or _schema_problem(current, head)]
         report["healthy"] = False
         return report
     with app.engine.connect() as session:
@@ -83,6 +83,12 @@ def status_report(app: App, now: datetime) -> dict[str, object]:
     report["problems"] = [p.sentence for p in found] + _silent(heard, app, ran)
     report["healthy"] = not report["problems"]
     return report
+
+
+def _schema_problem(current: str | None, head: str | None) -> str:
+    if current is None:
+        return "the database is not set up yet: run `tscp-bot init`"
+    return f"database schema {current} is older than {head}: run `tscp-bot init`"
 
 
 def _last_heartbeat(session: Connection, now: datetime) -> dict[str, object]:

@@ -103,6 +103,20 @@ class NewerSchema(Exception):
     """The database was upgraded by a newer tscp-bot than this one: exit 2, nothing touched."""
 
 
+class SeveralRevisions(Exception):
+    """alembic_version holds more than one revision: tscp-bot's migrations are one chain, so
+    no tscp-bot wrote it, no command can tell which schema the tables are at, and Alembic
+    itself refuses to upgrade it. Exit 2, nothing touched; `status` names it as its problem."""
+
+    def __init__(self, revisions: list[str]) -> None:
+        self.revisions = sorted(revisions)
+        super().__init__(
+            f"the database holds more than one schema revision ({', '.join(sorted(revisions))}), "
+            "which tscp-bot never writes: restore a backup, or leave in alembic_version only "
+            "the revision its tables are at"
+        )
+
+
 def migration_ids() -> set[str]:
     """The revisions this code has, from the migration files' names ("0025_purge_log.py"), so
     that every command can check the schema without loading Alembic (a test holds the names
@@ -144,6 +158,13 @@ def _refuse_unknown(revisions: list[str]) -> None:
         )
 
 
+def _refuse_foreign(revisions: list[str]) -> None:
+    """NewerSchema, or SeveralRevisions: a schema no tscp-bot of this one's line wrote."""
+    _refuse_unknown(revisions)
+    if len(revisions) > 1:
+        raise SeveralRevisions(revisions)
+
+
 class OlderSchema(Exception):
     """The database's schema is older than this code: `init` upgrades it; exit 2."""
 
@@ -156,7 +177,8 @@ class NoSchema(Exception):
 
 
 def refuse_unusable_schema(engine: Engine, *, empty_ok: bool = False) -> None:
-    """Raise NewerSchema, OlderSchema or NoSchema unless the database is at this code's schema.
+    """Raise NewerSchema, SeveralRevisions, OlderSchema or NoSchema unless the database is at
+    this code's schema.
 
     Every command that reads or writes the records asks this first: on an older schema a
     listing quietly left out what a later migration added, or showed the database's own error
@@ -166,14 +188,13 @@ def refuse_unusable_schema(engine: Engine, *, empty_ok: bool = False) -> None:
     revisions = _stored_revisions(engine)
     if revisions is None:
         return
-    _refuse_unknown(revisions)
+    _refuse_foreign(revisions)
     if not revisions:
         if not empty_ok:
             raise NoSchema()
         return
     newest = head_revision()
-    # More than one revision is no schema this code made: `doctor` and `init` say so.
-    if len(revisions) == 1 and revisions[0] != newest:
+    if revisions[0] != newest:
         raise OlderSchema(
             f"database schema {revisions[0]} is older than {newest}: run `tscp-bot init`"
         )
@@ -194,7 +215,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    refuse_newer_schema(engine)  # else Alembic fails on the unknown revision with a traceback
+    # Else Alembic fails on an unknown revision, or on several, in its own words.
+    _refuse_foreign(_stored_revisions(engine) or [])
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
@@ -229,16 +251,17 @@ def _refuse_broken_references(connection: Connection) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     """The database's schema revision; None when it has none yet (no alembic_version table,
-    or an empty one). One SELECT, as Alembic itself reads it, without loading Alembic: that
-    was a third of what `status` cost to start."""
+    or an empty one); SeveralRevisions when it holds more than one. One SELECT, as Alembic
+    itself reads it, without loading Alembic: that was a third of what `status` cost to
+    start."""
     with engine.connect() as connection:  # unreachable: raised, for the caller to say so
         try:
             found = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
         except (OperationalError, ProgrammingError):
             return None  # no alembic_version table: not set up yet
         versions = [str(v) for v in found.scalars()]
-    if len(versions) > 1:  # Alembic refuses this too: the chain of migrations has one head
-        raise ValueError(f"the database has more than one schema revision: {sorted(versions)}")
+    if len(versions) > 1:
+        raise SeveralRevisions(versions)
     return versions[0] if versions else None
 
 
