@@ -140,3 +140,22 @@ def partners_to_chase(
     if not vote_chase_day(due, calendar) <= today <= calendar.previous_working_day(due):
         return ()
     return tuple(r for r in STATUTORY if r not in votes)
+
+
+NOT_VOTED = "not voted yet"
+
+
+def vote_lines(votes: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(partner, live vote) for each statutory partner in a fixed order, one that has not voted
+    said so: the Business Manager chasing an undecided panel needs who is missing, not a count."""
+    return [
+        (ROLE_LABELS[r], CHOICE_LABELS.get(votes[r], votes[r]) if r in votes else NOT_VOTED)
+        for r in STATUTORY
+    ]
+
+
+def panel_standing(decision: str | None, votes: Mapping[str, str]) -> str:
+    """Where the vote stands, for the digest: the recorded decision, or the tally's words."""
+    if decision is not None:
+        return f"decided: {CHOICE_LABELS.get(decision, decision)}"
+    return tally(votes).explanation

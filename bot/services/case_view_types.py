@@ -62,10 +62,22 @@ class MeetingView(TypedDict):
     others: list[OtherAnswer]
 
 
-class ComingPanel(MeetingView):
-    """A meeting still to come on an open case, for the digest: the view and its case."""
+class PanelVote(TypedDict):
+    partner: str
+    vote: str  # the live vote, or "not voted yet"
+
+
+class PanelVotes(TypedDict):
+    votes: list[PanelVote]  # each statutory partner's vote: a screening panel only
+    standing: str  # the decision, or where the vote stands ("" for another meeting)
+
+
+class ComingPanel(MeetingView, PanelVotes):
+    """A meeting still to come on an open case, or a Screening Panel whose time has passed
+    undecided, for the digest: the view, its case and the partners' votes."""
 
     ref: str
+    held: bool  # its time has passed (and the panel has not decided)
 
 
 class DeadlineRow(TypedDict):

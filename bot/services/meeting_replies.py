@@ -14,7 +14,7 @@ from email.utils import parseaddr
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
-from bot.adapters.db.models import Case, Meeting, MeetingResponse, StoredMessage
+from bot.adapters.db.models import Case, Meeting, MeetingResponse, StoredMessage, Vote
 from bot.app import App
 from bot.core.authn import failed_authentication, not_authenticated
 from bot.core.commands.quoting import text_to_show
@@ -33,9 +33,10 @@ from bot.core.meeting_replies import (
 )
 from bot.core.message import MailMessage
 from bot.core.rules import Kind
+from bot.core.screening_vote import panel_standing, vote_lines
 from bot.services import case_view
 from bot.services.attention import note_human_mail
-from bot.services.case_view_types import ComingPanel, MeetingView
+from bot.services.case_view_types import ComingPanel, MeetingView, PanelVotes
 from bot.services.cases import add_event
 from bot.services.sender_auth import auth_policy
 
@@ -263,19 +264,56 @@ def meeting_views(session: Session, app: App, case: Case) -> list[MeetingView]:
     return case_view.meeting_views(session, panel_members(app), case.id)
 
 
+# A meeting's purpose when it is the Screening Panel (bot.services.screening_booking books it).
+SCREENING = "screening"
+
+
 def coming_panels(session: Session, app: App, now: datetime) -> list[ComingPanel]:
-    """For the digest: every meeting still to come on an open case, with the answers so far."""
+    """For the digest: every meeting still to come on an open case, with the answers so far;
+    and a Screening Panel whose time has passed with no decision, until one is recorded (the
+    votes that are missing are what she must chase)."""
+    undecided = (Meeting.purpose == SCREENING) & Case.decision.is_(None)
     meetings = list(
         session.scalars(
             select(Meeting)
             .join(Case, Case.id == Meeting.case_id)
             .options(contains_eager(Meeting.case))
-            .where(Case.status == "open", Meeting.cancelled_at.is_(None), Meeting.start > now)
+            .where(Case.status == "open", Meeting.cancelled_at.is_(None))
+            .where((Meeting.start > now) | undecided)
             .order_by(Meeting.start)
         )
     )
     answers = _responses(session, meetings)
+    votes = _live_votes(session, {m.case_id for m in meetings if m.purpose == SCREENING})
     members = panel_members(app)
     return [
-        {"ref": m.case.ref, **case_view.meeting_view(members, m, answers[m.id])} for m in meetings
+        {
+            "ref": m.case.ref,
+            **case_view.meeting_view(members, m, answers[m.id]),
+            "held": m.start <= now,
+            **_votes_of(m, votes.get(m.case_id, {})),
+        }
+        for m in meetings
     ]
+
+
+def _live_votes(session: Session, case_ids: set[int]) -> dict[int, dict[str, str]]:
+    """Each case's live votes (role -> choice), for all these cases in one query."""
+    found: dict[int, dict[str, str]] = {}
+    if case_ids:
+        for case_id, role, choice in session.execute(
+            select(Vote.case_id, Vote.role, Vote.choice)
+            .where(Vote.case_id.in_(case_ids), Vote.superseded.is_(False))
+            .order_by(Vote.id)
+        ):
+            found.setdefault(case_id, {})[role] = choice
+    return found
+
+
+def _votes_of(meeting: Meeting, votes: dict[str, str]) -> PanelVotes:
+    if meeting.purpose != SCREENING:
+        return {"votes": [], "standing": ""}
+    return {
+        "votes": [{"partner": p, "vote": v} for p, v in vote_lines(votes)],
+        "standing": panel_standing(meeting.case.decision, votes),
+    }

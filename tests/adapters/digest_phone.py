@@ -85,6 +85,24 @@ def busy_day() -> dict[str, Any]:
             }
             for n in range(10)
         ],
+        "panels": [
+            *base["panels"],
+            {  # a panel whose time passed undecided: its votes, who has not voted
+                **base["panels"][0],
+                "ref": "TSCP-2026-0009",
+                "start": base["panels"][0]["start"] - timedelta(days=2),
+                "held": True,
+                "votes": [
+                    {"partner": "Local authority", "vote": "not voted yet"},
+                    {"partner": "Police", "vote": "No further action"},
+                    {
+                        "partner": "Health",
+                        "vote": "Local learning review (audit, learning or assurance activity)",
+                    },
+                ],
+                "standing": "no majority yet; waiting for Local authority",
+            },
+        ],
         "actions": [
             {
                 **base["actions"][0],

@@ -413,6 +413,13 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                     {"role": "police", "said": "no answer yet", "earlier_time": "accepted"},
                     {"role": "health", "said": "declined", "earlier_time": ""},
                 ],
+                "held": False,
+                "votes": [
+                    {"partner": "Local authority", "vote": "Rapid Review"},
+                    {"partner": "Police", "vote": "No further action"},
+                    {"partner": "Health", "vote": "not voted yet"},
+                ],
+                "standing": "no majority yet; waiting for Health",
             }
         ],
         "new_cases": [
