@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import (
@@ -20,6 +20,7 @@ from bot.app import App
 from bot.clock import SystemClock
 from bot.core import deadlines
 from bot.core.arrival import left_in_inbox
+from bot.core.case_status import deadline_title
 from bot.core.digest import (
     DeadlineView,
     beyond_calendar_note,
@@ -29,6 +30,12 @@ from bot.core.digest import (
     within_calendar,
 )
 from bot.core.health import problems
+from bot.core.standing_flags import (
+    FLAG_KEPT_WORKING_DAYS,
+    older_words,
+    raised_words,
+    standing_flags,
+)
 from bot.services import digest_cases as cases
 from bot.services import digest_messages as messages
 from bot.services import digest_names as names
@@ -81,15 +88,13 @@ def send_digest_if_due(app: App) -> bool:
         return row is not None
 
 
-def _title(name: str) -> str:
-    rule = deadlines.RULES.get(name.split(":")[0])
-    return rule.summary if rule else name
-
-
-def _upcoming_row(d: DeadlineView, told: Mapping[str, tuple[date, date]]) -> UpcomingDeadline:
+def _upcoming_row(
+    d: DeadlineView, told: Mapping[str, tuple[date, date]], agencies: dict[str, str]
+) -> UpcomingDeadline:
     # A late Rapid Review whose delay the National Panel was told of reads differently.
     delay = told.get(d.case_ref) if d.name == "rapid_review" else None
-    title, why = _title(d.name), d.explanation
+    # Several agencies' Appendix B rows on one case read alike unless the title names each.
+    title, why = deadline_title(d.name, agencies), d.explanation
     return {
         "ref": d.case_ref,
         "name": d.name,
@@ -123,6 +128,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
     # on the calendar of the clock (a national one counts the council's closure days).
     counted = {False: app.calendar, True: app.calendar.national()}
     told = delays_told(session, app)
+    agencies = agency_names(app.config)
     lateness = cache(
         lambda due, national: deadlines.working_days_late(due, today, counted[national])
     )
@@ -132,12 +138,12 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
         "new_on_cases": _new_on_cases(session, app, now),
         "new_cases": _new_cases(session, now),
         "upcoming": [
-            _upcoming_row(d, told)
+            _upcoming_row(d, told, agencies)
             for d in upcoming(views, today, app.calendar, app.config.digest.upcoming_working_days)
         ],
         "overdue": [
             {
-                **_upcoming_row(d, told),
+                **_upcoming_row(d, told, agencies),
                 "days_overdue": lateness(d.due, deadlines.is_national(d.name)),
             }
             for d in overdue(views, today)
@@ -150,7 +156,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
         "actions": names.actions_named(app, actions),
         "complaints": complaints,
         "escalations": cases.escalations(session, today),
-        "flags": _flags(session, app, today) + _beyond(app, beyond),
+        "flags": _flags(session, app, today) + _beyond(app, beyond, agencies),
         "quarantine": messages.quarantine(session),
         "quarantine_total": messages.quarantine_total(session),
         "not_delivered": recent_failures(session, app, today),
@@ -293,19 +299,20 @@ def _drafts(session: Session) -> list[Draft]:
 
 
 def _flags(session: Session, app: App, today: date) -> list[Flag]:
-    since_day = app.calendar.add_working_days(today, -5)
-    since = datetime.combine(since_day, datetime.min.time(), app.config.partnership.time_zone)
-    rows = session.execute(
-        select(Case.ref, CaseEvent)
-        .join(Case, Case.id == CaseEvent.case_id)
-        .where(CaseEvent.what.in_(cases.FLAG_EVENTS), CaseEvent.at >= since)
-        # Refused at the terminal, it was said there and then to the one who typed it.
-        .where(~and_(CaseEvent.what == "command_refused", CaseEvent.actor.like("terminal:%")))
-        .order_by(CaseEvent.id)
-    ).all()
+    since_day = app.calendar.add_working_days(today, -FLAG_KEPT_WORKING_DAYS)
+    tz = app.config.partnership.time_zone
+    since = datetime.combine(since_day, datetime.min.time(), tz)
+    standing, older = standing_flags(cases.raised_flags(session, since, tz), today, app.calendar)
     flags: list[Flag] = [
-        {"ref": ref, "what": e.what.replace("_", " "), "detail": _with_reason(e)} for ref, e in rows
+        {
+            "ref": f.ref,
+            "what": f.what.replace("_", " "),
+            "detail": f"{f.detail} ({raised_words(f, today, app.calendar)})",
+        }
+        for f in standing
     ]
+    if older:
+        flags.append({"ref": "", "what": "older items", "detail": older_words(older)})
     labels = names.field_labels(app)
     warnings = cases.case_warnings(session, agency_names(app.config))
     found = (
@@ -318,19 +325,12 @@ def _flags(session: Session, app: App, today: date) -> list[Flag]:
     return [{**f, "detail": names.plain(str(f["detail"]), labels)} for f in found]
 
 
-def _beyond(app: App, views: list[DeadlineView]) -> list[Flag]:
+def _beyond(app: App, views: list[DeadlineView], agencies: dict[str, str]) -> list[Flag]:
     return [
         {
             "ref": d.case_ref,
             "what": "deadline outside the working calendar",
-            "detail": beyond_calendar_note(_title(d.name), d.due, app.calendar),
+            "detail": beyond_calendar_note(deadline_title(d.name, agencies), d.due, app.calendar),
         }
         for d in sorted(views, key=lambda d: (d.due, d.case_ref, d.name))
     ]
-
-
-def _with_reason(event: CaseEvent) -> str:
-    """A flag says why when the chronology knows: what a person needs to act on it."""
-    if not event.why or event.why in event.detail:
-        return event.detail
-    return f"{event.detail}: {event.why}"

@@ -10,9 +10,10 @@ nothing in the digest (bot.services.digest fills `quiet`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Exists, ScalarSelect, and_, exists, func, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, aliased
 
 from bot.adapters.db.models import (
@@ -23,6 +24,7 @@ from bot.adapters.db.models import (
     Deadline,
     StoredMessage,
 )
+from bot.core.standing_flags import SETTLED_BY, RaisedFlag
 from bot.services import kept_dates, recount
 from bot.services.case_warnings import warnings_where
 from bot.services.delivery import NOT_DELIVERED_EVENT
@@ -67,6 +69,59 @@ FLAG_EVENTS = (
     recount.MOVED,  # counted again after a closure day or bank holiday went
     kept_dates.KEPT,  # counted again, the rule gives a later day: kept, and told once
 )
+
+
+def closed_at() -> ScalarSelect[datetime]:
+    """When the case of the row was last closed (None while never closed), for a flag query."""
+    closing = aliased(CaseEvent)
+    return (
+        select(func.max(closing.at))
+        .where(closing.case_id == Case.id, closing.what == "case_closed")
+        .scalar_subquery()
+    )
+
+
+def flag_settled() -> Exists:
+    """Whether the deadline that puts the row's flag right (SETTLED_BY) is met or not owed."""
+    return exists().where(
+        Deadline.case_id == Case.id,
+        Deadline.name == sql_case(SETTLED_BY, value=CaseEvent.what),
+        Deadline.met_at.is_not(None) | (Deadline.state == "not_required"),
+    )
+
+
+def raised_flags(session: Session, since: datetime, tz: tzinfo) -> list[RaisedFlag]:
+    """Every flag on an open case, and those on closed cases raised since `since` (as long as
+    an item the bot cannot see put right is kept): what standing_flags() decides from, in one
+    query, oldest first."""
+    rows = session.execute(
+        select(Case.ref, Case.status, CaseEvent, closed_at(), flag_settled())
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.what.in_(FLAG_EVENTS))
+        .where((Case.status == "open") | (CaseEvent.at >= since))
+        # Refused at the terminal, it was said there and then to the one who typed it.
+        .where(~and_(CaseEvent.what == "command_refused", CaseEvent.actor.like("terminal:%")))
+        .order_by(CaseEvent.id)
+    ).all()
+    return [
+        RaisedFlag(
+            ref,
+            e.what,
+            _with_reason(e),
+            e.at.astimezone(tz).date(),
+            status == "open",
+            status != "open" and closed is not None and e.at > closed,
+            bool(settled),
+        )
+        for ref, status, e, closed, settled in rows
+    ]
+
+
+def _with_reason(event: CaseEvent) -> str:
+    """A flag says why when the chronology knows: what a person needs to act on it."""
+    if not event.why or event.why in event.detail:
+        return event.detail
+    return f"{event.detail}: {event.why}"
 
 
 def returns(session: Session, today: date, since: datetime) -> tuple[list[ReturnDue], int]:
