@@ -51,6 +51,10 @@ class LoggedMailboxError(MailboxError):
     """The mailbox failed and the ingest pass has logged it."""
 
 
+class DatabaseTrouble(Exception):
+    """The database's passing trouble left mail waiting; the ingest pass has logged it."""
+
+
 class MailboxWatcher:
     """Keeps one mailbox connection, ingests, then waits (IDLE or polling) for more.
 
@@ -98,6 +102,8 @@ class MailboxWatcher:
             raise LoggedMailboxError(report.mailbox_error)
         if report.errors:
             raise MailboxError(report.errors[0])
+        if report.database_trouble:  # said by the pass; the job retries soon, backing off
+            raise DatabaseTrouble(report.database_trouble)
 
     def _wait(self) -> None:
         assert self.source is not None
@@ -120,7 +126,7 @@ class MailboxWatcher:
         # Said once while it stays the same (a wrong password fails alike every retry); the
         # pass has already said the mailbox's own errors.
         said, self.said = self.said, describe(exc)
-        loud = self.said != said and not isinstance(exc, LoggedMailboxError)
+        loud = self.said != said and not isinstance(exc, (LoggedMailboxError, DatabaseTrouble))
         level = logging.WARNING if loud else logging.INFO
         log.log(level, "mailbox job failed (%s); retrying in %s", self.said, delay)
         self.stop.wait(delay.total_seconds())

@@ -132,11 +132,17 @@ def _run_once(ctx: Context, *, as_json: bool) -> int:
         print_json({**counts, "left_summary": left}, sys.stdout)
     else:
         _print_pass(report, counts, left)
-    # Non-zero when the mailbox could not be read, the mail server could not be reached or
-    # refused the login, or any step failed, so a cron wrapper notices. A held email is not
+    # Non-zero when the mailbox could not be read, the database was in trouble (mail left
+    # waiting on it), the mail server could not be reached or refused the login, or any step
+    # failed, so a cron wrapper notices. A held email is not
     # one: nothing is broken, it waits for the Business Manager, who was emailed about it and
     # sees it in every digest until it is dealt with.
-    trouble = report.ingest.errors or report.outbox.server_trouble or report.errors
+    trouble = (
+        report.ingest.errors
+        or report.ingest.database_trouble
+        or report.outbox.server_trouble
+        or report.errors
+    )
     return 1 if trouble else 0
 
 
@@ -154,6 +160,7 @@ def _pass_counts(report: PassReport) -> dict[str, object]:
         "waiting_for_a_person": report.ingest.waiting_for_a_person,
         "left_in_inbox": report.ingest.left.count,
         "mailbox_errors": report.ingest.errors,
+        "database_trouble": report.ingest.database_trouble,
         "step_errors": report.errors,
         "overdue_marked": report.overdue_marked,
         "reminders_queued": report.reminders_queued,
@@ -171,12 +178,14 @@ def _pass_counts(report: PassReport) -> dict[str, object]:
 
 def _print_pass(report: PassReport, counts: dict[str, object], left: str | None) -> None:
     """The counts on one line, then the mail left behind and each problem on a line of its own."""
-    errors = ("mailbox_errors", "step_errors", "mail_server_errors")
+    errors = ("mailbox_errors", "database_trouble", "step_errors", "mail_server_errors")
     print(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items() if k not in errors))
     if left:
         print(left)
     for error in report.ingest.errors:
         print(f"mailbox problem: {error}")
+    if report.ingest.database_trouble:
+        print(f"database problem: {report.ingest.database_trouble}")
     for error in report.errors:
         print(f"step failed: {error}")
     for error in report.outbox.server_trouble:

@@ -7,7 +7,9 @@ holds one batch in memory. Order matters and is the whole point of this module; 
    inbox, without undoing its neighbours;
 2. the batch's messages are processed in one transaction, a savepoint each; a failure is
    counted and, after `max_attempts`, the message is quarantined for a person, never retried
-   for ever (bot.services.process.process_many);
+   for ever (bot.services.process.process_many); the database's own passing trouble (a lock,
+   a deadlock, a lost connection) is never counted, and stops the pass when it persists
+   (bot.services.process_stored);
 3. only after that commit is the batch moved out of the inbox (bot.services.release), so a
    crash anywhere leaves each message either still in the inbox (and deduplicated next time)
    or already recorded;
@@ -21,52 +23,26 @@ and the count is kept on the mailbox state for the terminal and the digest.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.adapters.db.faults import database_fault
 from bot.adapters.db.models import MailboxState, StoredMessage
 from bot.adapters.mail_source import Cursor, IncomingMail, LeftInInbox, MailboxError, MailSource
 from bot.app import App
-from bot.core.arrival import left_in_inbox
 from bot.services.failures import describe_error
-from bot.services.process import process_many, process_message
+from bot.services.ingest_report import IngestReport as IngestReport  # passes, scheduler
+from bot.services.process_stored import process_ids, process_stored
 from bot.services.release import release_batch
 from bot.services.release import release_now as release_now  # `tscp-bot mail`, triage
 from bot.services.store import Stored, held_already, store_raw, store_unread, store_unstorable
 from bot.services.stuck_messages import fetch_past_stuck
 
 log = logging.getLogger(__name__)
-_PROCESS_BATCH = 100  # stored messages processed per transaction when catching up
-
-
-@dataclass
-class IngestReport:
-    fetched: int = 0
-    stored: int = 0
-    duplicates: int = 0
-    processed: int = 0
-    failed: int = 0
-    quarantined: int = 0  # could not be stored as received: kept raw, on the triage list
-    not_stored: int = 0  # could not be stored at all: left in the inbox for the next pass
-    released: int = 0
-    waiting_for_a_person: int = 0  # seen in the inbox, kept there for the Business Manager
-    errors: list[str] = field(default_factory=list)
-    # The mailbox's own failure (logged and recorded for `status` by the pass itself).
-    mailbox_error: str | None = None
-    left: LeftInInbox = field(default_factory=LeftInInbox)
-    left_before: date | None = None
-
-    def left_summary(self, tz: ZoneInfo) -> str | None:
-        """The line about mail left behind by the `since` cut-off, if this pass left any."""
-        if not self.left.count or self.left_before is None:
-            return None
-        oldest = self.left.oldest.astimezone(tz).date() if self.left.oldest else None
-        return left_in_inbox(self.left.count, self.left_before, oldest)
 
 
 def ingest_pass(
@@ -88,24 +64,40 @@ def ingest_pass(
             break
         except Exception as exc:
             # The database failed while storing: what was stored before it is still processed.
-            report.errors.append(f"storing mail failed: {describe_error(exc)}")
+            _storing_failed(report, exc)
             break
         if first:
             # With the first batch, whatever earlier passes stored and did not finish.
-            _process_stored(app, report)
+            process_stored(app, report)
         else:
-            _process_ids(app, sorted(batch.new_ids), report)
+            process_ids(app, sorted(batch.new_ids), report)
         first = False
         # The last batch also moves what earlier passes (or batches) left to move.
         moved = release_batch(app, source, keys, report.errors, pending=not batch.more)
         report.released += moved.released
         report.waiting_for_a_person += moved.waiting_for_a_person
-        if not batch.more:
-            break
+        if not batch.more or report.trouble.stopped:
+            break  # the rest waits in the inbox while the database is unwell
         cursor = batch.cursor
     if first:
-        _process_stored(app, report)  # nothing read: still finish what is stored
+        process_stored(app, report)  # nothing read: still finish what is stored
+    if report.database_trouble:
+        log.warning("%s", report.database_trouble)
     return report
+
+
+def _storing_failed(report: IngestReport, exc: Exception, *, stays: bool = True) -> bool:
+    """Say why mail could not be stored; whether it was the database's own passing trouble (a
+    lock, a deadlock, a lost connection), said as such and never as the message's fault nor
+    the mailbox's: the mail stays in the inbox and is stored by a later pass. `stays`: record
+    any other failure too (the whole batch's; a message's own is the caller's to say)."""
+    fault = database_fault(exc)
+    if fault is not None:
+        detail = f"storing mail: {describe_error(exc)} (the mail stays in the inbox)"
+        report.trouble.fault(fault, detail, messages=0)
+    elif stays:
+        report.errors.append(f"storing mail failed: {describe_error(exc)}")
+    return fault is not None
 
 
 def _ensure_state(app: App) -> None:
@@ -238,12 +230,21 @@ def _store_one(
     savepoint is undone (store_raw writes nothing outside one) and the next message is
     stored."""
     now = app.clock.now()
+    if report.trouble.stopped:  # each would only wait on the database in its turn
+        report.not_stored += 1
+        return None
     if incoming.unreadable is not None:
         return _store_unread(session, incoming, now, report)
     try:
-        return store_raw(session, incoming.raw, incoming.key, now, incoming.arrived_at, held=held)
+        stored = store_raw(session, incoming.raw, incoming.key, now, incoming.arrived_at, held=held)
     except Exception as exc:
+        if _storing_failed(report, exc, stays=False):
+            report.not_stored += 1  # the database's trouble: kept for a retry, not quarantined
+            return None
         error = describe_error(exc)
+    else:
+        report.trouble.went_through()
+        return stored
     log.warning("a message could not be stored (%s); quarantining it", error.partition(":")[0])
     try:
         stored = store_unstorable(
@@ -267,7 +268,9 @@ def _store_unread(
         stored = store_unread(session, incoming, now)
     except Exception as exc:
         report.not_stored += 1
-        report.errors.append(f"an unreadable message could not be recorded: {describe_error(exc)}")
+        if not _storing_failed(report, exc, stays=False):
+            error = describe_error(exc)
+            report.errors.append(f"an unreadable message could not be recorded: {error}")
         return None
     report.quarantined += stored.new
     return stored
@@ -318,33 +321,3 @@ def _record_mailbox_error(app: App, error: str, caller_says: bool) -> None:
     finally:
         level = logging.DEBUG if caller_says else logging.INFO if again else logging.WARNING
         log.log(level, "mailbox check failed: %s", error)
-
-
-def _process_stored(app: App, report: IngestReport) -> None:
-    with app.sessions() as session:
-        waiting = list(
-            session.scalars(
-                select(StoredMessage.id)
-                .where(StoredMessage.status == "stored")
-                .order_by(StoredMessage.id)
-            )
-        )
-    for start in range(0, len(waiting), _PROCESS_BATCH):
-        _process_ids(app, waiting[start : start + _PROCESS_BATCH], report)
-
-
-def _process_ids(app: App, row_ids: list[int], report: IngestReport) -> None:
-    """Process a batch in one transaction; should that fail as a whole, one by one."""
-    try:
-        done = process_many(app, row_ids)
-    except Exception as exc:
-        log.warning("a batch could not be processed together (%s)", describe_error(exc))
-        done = {}
-        for row_id in row_ids:
-            try:
-                done[row_id] = process_message(app, row_id)
-            except Exception as exc:  # even recording the failure failed: try the next one
-                report.errors.append(f"message #{row_id}: {describe_error(exc)}")
-                done[row_id] = False
-    report.processed += sum(done.values())
-    report.failed += len(done) - sum(done.values())

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.adapters.db.faults import database_fault
 from bot.adapters.db.models import StoredMessage
 from bot.adapters.db.raw import RawBatch
 from bot.adapters.db.row_write import write_alone
@@ -27,7 +28,8 @@ log = logging.getLogger(__name__)
 
 def process_message(app: App, row_id: int) -> bool:
     """True when the message was dealt with (or quarantined, or by another instance); False
-    when it will be retried."""
+    when it will be retried. Raises the database's own passing trouble (see
+    bot.adapters.db.faults) uncounted: it says nothing about the message."""
     now = app.clock.now()
     with app.sessions() as session:
         if not _claim(session, row_id):
@@ -41,6 +43,8 @@ def process_message(app: App, row_id: int) -> bool:
             return True
         except Exception as exc:
             session.rollback()
+            if database_fault(exc) is not None:
+                raise  # the database's trouble, not the message's: never counted
             error, lasting = describe_error(exc), isinstance(exc, ParseError)
     log.warning("message #%d could not be processed (%s)", row_id, error.partition(":")[0])
     return record_failure(app, row_id, error, now, lasting)
@@ -53,8 +57,9 @@ def process_many(app: App, row_ids: list[int]) -> dict[int, bool]:
     A message that fails is rolled back to its savepoint and its failure recorded in the same
     transaction, so one poison message never undoes its neighbours and the batch costs one
     commit. Raises when the transaction itself fails (the database went away, a savepoint
-    could not be rolled back): none of it is kept, and the caller processes the batch message
-    by message with process_message.
+    could not be rolled back) or a message meets the database's own trouble (a lock, a
+    deadlock): none of it is kept, and the caller processes the batch message by message with
+    process_message.
     """
     if not row_ids:
         return {}
@@ -87,6 +92,10 @@ def _process_in_savepoint(
             # Most mail changes its own row alone: one UPDATE, not the unit of work's flush.
             written = write_alone(session, row)
     except Exception as exc:
+        if database_fault(exc) is not None:
+            # A lock, a deadlock, a dropped connection: nothing the message did. The batch is
+            # given up and redone message by message, none of it counted.
+            raise
         error, lasting = describe_error(exc), isinstance(exc, ParseError)
     else:
         if not written:

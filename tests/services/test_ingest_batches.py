@@ -17,7 +17,7 @@ from bot.adapters.imap_source import ImapSource
 from bot.adapters.mail_source import Batch, Cursor, Moves
 from bot.app import App
 from bot.core.message import MailMessage
-from bot.services import ingest, store
+from bot.services import process_stored, store
 from bot.services.ingest import ingest_pass
 from tests.fixtures.app import AppFactory
 from tests.fixtures.dovecot import DovecotServer
@@ -196,7 +196,7 @@ def test_a_batch_whose_transaction_fails_is_processed_message_by_message(
     def connection_cut(app: App, row_ids: list[int]) -> dict[int, bool]:
         raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
 
-    monkeypatch.setattr(ingest, "process_many", connection_cut)
+    monkeypatch.setattr(process_stored, "process_many", connection_cut)
     _deliver(dovecot, _sins(3))
     source = Recording(dovecot, batch_messages=10)
     report = ingest_pass(app, source)

@@ -1,0 +1,64 @@
+"""The database's own passing trouble, told apart from a message's fault.
+
+A message is quarantined after `max_attempts` failed attempts, so that one that cannot be
+processed never blocks the rest. A lock held too long by another session, a deadlock or
+serialization failure between two instances, or a connection the server ended says nothing
+about the message: counted, three of them put a good email on the triage list as if it were
+poison. Such a fault leaves the message stored, uncounted, for the next pass; several in a row
+stop the pass, which says "database trouble" as a mailbox that cannot be read does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class DatabaseFault(StrEnum):
+    """What the adapter found the database's error to be (bot.adapters.db.faults)."""
+
+    LOCKED = "a lock held by another session outlasted the wait"
+    DEADLOCK = "a deadlock with another session"
+    SERIALIZATION = "a conflicting update by another session"
+    CONNECTION = "the connection was lost or refused"
+
+
+# Faults in a row, with no message processed between them, before the pass gives up: one is a
+# race with another instance and the next message goes through; three, the database is unwell
+# and every further message would only wait on it.
+IN_A_ROW = 3
+
+
+@dataclass
+class TroubleSoFar:
+    """The database faults of one pass: how many in a row, and the line that says them."""
+
+    in_a_row: int = 0
+    left: int = 0  # messages left stored for the next pass
+    last: tuple[DatabaseFault, str] | None = None
+
+    def fault(self, fault: DatabaseFault, detail: str, *, messages: int = 1) -> None:
+        """`messages` left waiting because of it; `detail`: the error, in one line."""
+        self.in_a_row += 1
+        self.left += messages
+        self.last = (fault, detail)
+
+    def went_through(self) -> None:
+        self.in_a_row = 0
+
+    @property
+    def stopped(self) -> bool:
+        return self.in_a_row >= IN_A_ROW
+
+    def line(self) -> str | None:
+        """One line for the pass's report, the log and `status`; None with no trouble."""
+        if self.last is None:
+            return None
+        fault, detail = self.last
+        waiting = (
+            f"; {self.left} stored message(s) wait, uncounted, for the next pass"
+            if self.left
+            else ""
+        )
+        stop = f"; the pass stopped after {self.in_a_row} in a row" if self.stopped else ""
+        return f"database trouble ({fault}): {detail}{waiting}{stop}"

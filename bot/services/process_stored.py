@@ -1,0 +1,87 @@
+"""Processing what is stored, a batch per transaction, for an ingest pass.
+
+A message that fails is counted towards quarantine (bot.services.failures); the database's own
+passing trouble (a lock held too long, a deadlock, a lost connection: bot.core.database_trouble)
+is not: the message stays stored for the next pass, and several such faults in a row end the
+pass's processing, which then says "database trouble"."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from bot.adapters.db.faults import database_fault
+from bot.adapters.db.models import StoredMessage
+from bot.app import App
+from bot.services.failures import describe_error
+from bot.services.ingest_report import IngestReport
+from bot.services.process import process_many, process_message
+
+log = logging.getLogger(__name__)
+_PROCESS_BATCH = 100  # stored messages processed per transaction when catching up
+
+
+def process_stored(app: App, report: IngestReport) -> None:
+    """Everything stored and not yet processed, by this pass or an earlier one."""
+    try:
+        waiting = _waiting(app)
+    except Exception as exc:
+        if not _database_fault(report, exc, messages=0):
+            raise
+        return
+    for start in range(0, len(waiting), _PROCESS_BATCH):
+        process_ids(app, waiting[start : start + _PROCESS_BATCH], report)
+
+
+def _waiting(app: App) -> list[int]:
+    with app.sessions() as session:
+        return list(
+            session.scalars(
+                select(StoredMessage.id)
+                .where(StoredMessage.status == "stored")
+                .order_by(StoredMessage.id)
+            )
+        )
+
+
+def process_ids(app: App, row_ids: list[int], report: IngestReport) -> None:
+    """Process a batch in one transaction; should that fail as a whole, one by one."""
+    if report.trouble.stopped:
+        report.trouble.left += len(row_ids)
+        return
+    try:
+        done = process_many(app, row_ids)
+    except Exception as exc:
+        log.warning("a batch could not be processed together (%s)", describe_error(exc))
+        _database_fault(report, exc, messages=0)  # each is counted as it meets it
+        done = _one_by_one(app, row_ids, report)
+    else:
+        report.trouble.went_through()
+    report.processed += sum(done.values())
+    report.failed += len(done) - sum(done.values())
+
+
+def _one_by_one(app: App, row_ids: list[int], report: IngestReport) -> dict[int, bool]:
+    done: dict[int, bool] = {}
+    for n, row_id in enumerate(row_ids):
+        if report.trouble.stopped:
+            report.trouble.left += len(row_ids) - n  # waiting on the database, not tried
+            break
+        try:
+            done[row_id] = process_message(app, row_id)
+        except Exception as exc:  # even recording the failure failed: try the next one
+            done[row_id] = False
+            if not _database_fault(report, exc):
+                report.errors.append(f"message #{row_id}: {describe_error(exc)}")
+        else:
+            report.trouble.went_through()
+    return done
+
+
+def _database_fault(report: IngestReport, exc: BaseException, *, messages: int = 1) -> bool:
+    """Note `exc` when it is the database's passing trouble; whether it was."""
+    fault = database_fault(exc)
+    if fault is not None:
+        report.trouble.fault(fault, describe_error(exc), messages=messages)
+    return fault is not None

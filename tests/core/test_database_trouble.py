@@ -1,0 +1,35 @@
+"""The pass's count of the database's passing faults: in a row, reset by a success, stopping
+the pass at IN_A_ROW, and the one line that says them."""
+
+from __future__ import annotations
+
+from bot.core.database_trouble import IN_A_ROW, DatabaseFault, TroubleSoFar
+
+
+def test_no_trouble_says_nothing() -> None:
+    assert TroubleSoFar().line() is None and not TroubleSoFar().stopped
+
+
+def test_a_success_between_faults_keeps_the_pass_going() -> None:
+    trouble = TroubleSoFar()
+    for _ in range(IN_A_ROW * 2):
+        trouble.fault(DatabaseFault.DEADLOCK, "OperationalError: deadlock detected")
+        trouble.went_through()
+    assert not trouble.stopped
+    assert trouble.line() == (
+        "database trouble (a deadlock with another session): OperationalError: deadlock "
+        f"detected; {IN_A_ROW * 2} stored message(s) wait, uncounted, for the next pass"
+    )
+
+
+def test_faults_in_a_row_stop_the_pass_and_say_so() -> None:
+    trouble = TroubleSoFar()
+    trouble.fault(DatabaseFault.LOCKED, "storing mail: OperationalError: x", messages=0)
+    for _ in range(IN_A_ROW - 1):
+        trouble.fault(DatabaseFault.CONNECTION, "OperationalError: gone")
+    assert trouble.stopped
+    line = trouble.line()
+    assert line is not None and line.startswith(
+        "database trouble (the connection was lost or refused): OperationalError: gone; "
+    )
+    assert line.endswith(f"; the pass stopped after {IN_A_ROW} in a row")
