@@ -111,7 +111,7 @@ def test_run_refuses_a_maildir_others_can_read(bot: Run, config: Path) -> None:
 def _closed_case_and_stray_mail(bot: Run, config: Path) -> None:
     drop_into_maildir(inbox(config), sin())
     assert bot("run", "--once")[0] == 0
-    assert bot("command", "TSCP-2026-0001", "Close: sent to us in error")[0] == 0
+    assert bot("command", "TSCP-2026-0001", "Notifiable: no", "Close: sent to us in error")[0] == 0
     box = inbox(config)
     drop_into_maildir(box, email("Lunch order", "Sandwiches?", sender="pat.invented@example.org"))
     assert bot("run", "--once")[0] == 0

@@ -142,7 +142,12 @@ def test_closing_a_case_with_a_meeting_still_to_come_cancels_it(
     mailbox.append(sin())
     bot("--now", "2026-12-23T09:05", "run", "--once")
     code, out = bot(
-        "--now", "2026-12-23T09:30", "command", "TSCP-2026-0001", "Close: duplicate of a SIN"
+        "--now",
+        "2026-12-23T09:30",
+        "command",
+        "TSCP-2026-0001",
+        "Notifiable: no because a duplicate",
+        "Close: duplicate of a SIN",
     )
     assert code == 0 and "case closed; the Screening Panel of Wed 23 Dec 2026 14:00" in out
     bot("--now", "2026-12-23T09:31", "run", "--once")

@@ -228,7 +228,9 @@ def test_closing_the_case_cancels_the_meeting(bot: Any, panel: Calendar) -> None
     panel.deliver(sin())
     bot("--now", "2026-12-23T09:05", "run", "--once")
 
-    code, out = bot("--now", "2026-12-23T09:30", "command", REF, "Close: duplicate of a SIN")
+    code, out = bot(
+        "--now", "2026-12-23T09:30", "command", REF, "Notifiable: no", "Close: duplicate of a SIN"
+    )
 
     assert code == 0 and "the Screening Panel of Wed 23 Dec 2026 14:00 is cancelled" in out, out
     [meeting] = panel.meetings()

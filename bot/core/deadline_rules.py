@@ -50,6 +50,11 @@ NATIONAL_CLOCKS = frozenset(
     {"panel_notification", "looked_after_death_notification", "rapid_review", "publication_notice"}
 )
 
+# The statutory notifications owed whatever the Screening Panel decided, and however the case
+# ends: `Close:` waits for each, the digest shows one overdue on a closed case, and the
+# timeliness report counts one never made as missed (bot.core.lifecycle, bot.core.timeliness).
+STATUTORY_NOTICES = frozenset({"panel_notification", "looked_after_death_notification"})
+
 
 def counted_on(name: str, calendar: WorkingCalendar) -> WorkingCalendar:
     """The calendar a deadline's days, lateness too, are counted on (national: closures count)."""

@@ -50,6 +50,17 @@ def within_calendar(
     return inside, [d for d in deadlines if d.due.year not in calendar.years]
 
 
+def closed_owed(name: str, explanation: str) -> str:
+    """A statutory notification left open on a case closed before `Close:` waited for it: the
+    duty outlives the case, so it is listed with how to settle it."""
+    how = (
+        "Notified: <date>, or Notifiable: no because <reason>"
+        if name == "panel_notification"
+        else "SoS and Ofsted notified: <date>, or SoS and Ofsted notified: not required - <reason>"
+    )
+    return f"{explanation}\nThe case is closed, but this notification is still owed: reply {how}."
+
+
 def beyond_calendar_note(title: str, due: date, calendar: WorkingCalendar) -> str:
     """What the Business Manager is told about a deadline outside the calendar's years."""
     first, last = min(calendar.years), max(calendar.years)

@@ -48,6 +48,7 @@ __all__ = [
     "stage_for_decision",
     "stage_of",
     "start_of",
+    "statutory_notice_owed",
     "verdict",
     "who_may",
 ]
@@ -188,12 +189,20 @@ _CORRECTION: Mapping[str, str] = MappingProxyType(
 
 
 def verdict(
-    stage: Stage, command: c.Command, started: Mapping[str, date], today: date
+    stage: Stage,
+    command: c.Command,
+    started: Mapping[str, date],
+    today: date,
+    unmet: Mapping[str, date] | None = None,
 ) -> str | None:
-    """None when the command may be carried out now; otherwise the sentence saying why not."""
+    """None when the command may be carried out now; otherwise the sentence saying why not.
+    `unmet` is each clock still running (neither met nor set aside) with its due date."""
     e = entry(stage, type(command))
     if not e.accepted:
         return f"not accepted at this stage ({describe_stage(stage)}): {e.reason}"
+    owed = statutory_notice_owed(command, unmet or {})
+    if owed is not None:
+        return owed
     moved = moved_later(type(command), started, start_of(command, today))
     if moved is not None:
         name, recorded = moved
@@ -204,3 +213,40 @@ def verdict(
             f"corrects it with {how}"
         )
     return None
+
+
+# The statutory notifications `Close:` may not leave behind, and how each is settled. The
+# National Panel must be told of a notifiable incident whatever the Screening Panel decided, and
+# closing stops every reminder, the digest's chasing and the report's count of it.
+_SETTLE_BEFORE_CLOSING: Mapping[str, str] = MappingProxyType(
+    {
+        "panel_notification": (
+            "the National Panel notification (due {due}) is still open, and it is owed whatever "
+            "the Screening Panel decided: reply Notified: <date> once the local authority has "
+            "notified the National Panel, or Notifiable: no because <reason>"
+        ),
+        "looked_after_death_notification": (
+            "the notification of the death to the Secretary of State and Ofsted (due {due}) is "
+            "still open: reply SoS and Ofsted notified: <date>, or SoS and Ofsted notified: "
+            "not required - <reason>"
+        ),
+    }
+)
+
+
+def statutory_notice_owed(command: c.Command, unmet: Mapping[str, date]) -> str | None:
+    """Why `Close:` must wait while a statutory notification is neither made nor set aside;
+    None when nothing is owed (or the command is not `Close:`)."""
+    if not isinstance(command, c.Close):
+        return None
+    owed = [
+        how.format(due=fmt_date(unmet[name]))
+        for name, how in _SETTLE_BEFORE_CLOSING.items()
+        if name in unmet
+    ]
+    if not owed:
+        return None
+    return (
+        f"not accepted yet: {'; '.join(owed)}; the case stays open until then (that line may "
+        "go above Close: in the same reply)"
+    )

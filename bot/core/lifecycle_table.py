@@ -61,6 +61,9 @@ REVIEW_STAGES = (
 )
 DECIDED = (Stage.RAPID_REVIEW, Stage.LOCAL_REVIEW, Stage.NO_FURTHER_ACTION)
 AFTER_RAPID_REVIEW = (Stage.CSPR_DECISION, Stage.CSPR, Stage.ACTION_PLAN)
+FROM_RAPID_REVIEW = (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW)
+# A statutory notification is owed however the case ended, so it is recorded on a closed one.
+NOTICE_STAGES = (*REVIEW_STAGES, Stage.CLOSED)
 OPEN_STAGES = (*REVIEW_STAGES, Stage.COMPLAINT, Stage.ESCALATION)
 ALL_STAGES = tuple(Stage)
 
@@ -185,7 +188,7 @@ RULES: Mapping[type, Rule] = MappingProxyType(
         c.Notifiable: _rule(
             "Notifiable:",
             BM,
-            (Stage.SCREENING, *DECIDED, Stage.CSPR_DECISION),
+            (Stage.SCREENING, *DECIDED, Stage.CSPR_DECISION, Stage.CLOSED),
             {
                 s: "notifiability is settled once a CSPR decision is recorded"
                 for s in (Stage.CSPR, Stage.ACTION_PLAN)
@@ -208,7 +211,7 @@ RULES: Mapping[type, Rule] = MappingProxyType(
         c.NotificationSent: _rule(
             "Notified:",
             BM_OR_LA,
-            REVIEW_STAGES,
+            NOTICE_STAGES,
             starts=("rapid_review",),
             meets=("panel_notification",),
             keeps=("rapid_review",),
@@ -216,7 +219,7 @@ RULES: Mapping[type, Rule] = MappingProxyType(
         c.LookedAfterDeathNotified: _rule(
             "SoS and Ofsted notified:",
             BM_OR_LA,
-            REVIEW_STAGES,
+            NOTICE_STAGES,
             meets=("looked_after_death_notification",),
         ),
         c.RequestReturns: _rule(
@@ -226,19 +229,15 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             _RR_OVER,
             starts=("appendix_b:",),
         ),
-        c.ReturnFrom: _rule(
-            "Return from:", BM, (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW), meets=("appendix_b:",)
-        ),
-        c.WithdrawRequest: _rule(
-            "Withdraw request:", BM, (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW)
-        ),
-        c.MeetingHeld: _rule("Meeting held:", BM, (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW)),
+        c.ReturnFrom: _rule("Return from:", BM, FROM_RAPID_REVIEW, meets=("appendix_b:",)),
+        c.WithdrawRequest: _rule("Withdraw request:", BM, FROM_RAPID_REVIEW),
+        c.MeetingHeld: _rule("Meeting held:", BM, FROM_RAPID_REVIEW),
         # Accepted on a closed case too: a Rapid Review owed after notification is still
         # recorded when it is done (the case warning asks for exactly this); it stays closed.
         c.ReportSubmitted: _rule(
             "Report submitted:",
             BM,
-            (Stage.RAPID_REVIEW, *AFTER_RAPID_REVIEW, Stage.CLOSED),
+            (*FROM_RAPID_REVIEW, Stage.CLOSED),
             then=Stage.CSPR_DECISION,
             moves_from=(Stage.RAPID_REVIEW,),
             meets=("rapid_review",),

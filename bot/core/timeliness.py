@@ -15,7 +15,9 @@ the working calendar and today's date), a TimelinessReport out. The rules of cou
 - A wrong date is worse than no date. A deadline recorded as met whose event day was never
   recorded (rows met before the day was stored) is neither on time nor late: it is listed by
   reference in `undated`. A deadline never met on a case since closed is listed in
-  `closed_unmet`: closing a case says nothing about whether it was done in time.
+  `closed_unmet`: closing a case says nothing about whether it was done in time. Not so a
+  statutory notification (the National Panel's, or a looked-after death's): it is owed however
+  the case ended, so one never made (nor set aside as not required) is late.
 - An agency asked again after it returned has each request counted in the period it fell due:
   the earlier one (kept as appendix_b:<agency>:<n>) as it was met, the new one on its own date.
 - Quarters are those of the April-to-March year the Board reports on (Apr to Jun, Jul to Sep,
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.deadlines import APPENDIX_B, counted_on, fmt_date
+from bot.core.deadlines import APPENDIX_B, STATUTORY_NOTICES, counted_on, fmt_date
 from bot.core.return_rounds import agency_of
 from bot.core.timeliness_figures import (
     LateCase,
@@ -150,7 +152,7 @@ def _judge(f: DeadlineFact, end: date, today: date, cal: WorkingCalendar) -> _Ju
         return _Judged(f, late=LateCase(f.ref, f.due, done, _days_late(f.due, done, cal)))
     if not f.met and f.due >= today:
         return None  # it can still be met today or later
-    if not f.met and f.case_closed:
+    if not f.met and f.case_closed and f.name not in STATUTORY_NOTICES:
         return _Judged(f, closed_unmet=True)
     at = min(end, today)
     return _Judged(f, late=LateCase(f.ref, f.due, None, _days_late(f.due, at, cal)))

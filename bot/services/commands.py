@@ -254,8 +254,9 @@ def _check_stage(app: App, case: Case, command: Command, actor: Actor) -> None:
     """Refuse a command the table does not accept now, or one that would move a start later."""
     # A clock set aside as not required (`CSPR: no`) is not running: a new decision starts it.
     started = {d.name: d.start for d in case.deadlines if d.state != "not_required"}
+    unmet = {d.name: d.due for d in case.deadlines if d.met_at is None}
     given_on = said_on(app, actor)
-    refusal = lifecycle.verdict(lifecycle.stage_of(case.stage), command, started, given_on)
+    refusal = lifecycle.verdict(lifecycle.stage_of(case.stage), command, started, given_on, unmet)
     if refusal is not None:
         raise CommandRefused(refusal)
 

@@ -24,6 +24,7 @@ from bot.core.case_status import deadline_title
 from bot.core.digest import (
     DeadlineView,
     beyond_calendar_note,
+    closed_owed,
     digest_due,
     overdue,
     upcoming,
@@ -106,14 +107,19 @@ def _upcoming_row(
 
 
 def _deadline_views(session: Session, horizon: date) -> list[DeadlineView]:
-    """The unmet deadlines of open cases due by the horizon: all that upcoming() and overdue()
+    """The unmet deadlines due by the horizon of open cases, and the statutory notifications
+    of closed ones (closed before `Close:` waited for them): all that upcoming() and overdue()
     can list (the met ones and those further ahead were most of the rows, read to be dropped)."""
+    owed = Deadline.name.in_(deadlines.STATUTORY_NOTICES)
     rows = session.execute(
-        select(Case.ref, Deadline.name, Deadline.due, Deadline.explanation)
+        select(Case.ref, Case.status, Deadline.name, Deadline.due, Deadline.explanation)
         .join(Case)
-        .where(Case.status == "open", Deadline.met_at.is_(None), Deadline.due <= horizon)
+        .where((Case.status == "open") | owed, Deadline.met_at.is_(None), Deadline.due <= horizon)
     ).all()
-    return [DeadlineView(ref, name, due, False, why) for ref, name, due, why in rows]
+    return [
+        DeadlineView(ref, name, due, False, why if status == "open" else closed_owed(name, why))
+        for ref, status, name, due, why in rows
+    ]
 
 
 def digest_context(session: Session, app: App, today: date, now: datetime) -> DigestContext:

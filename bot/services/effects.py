@@ -210,7 +210,8 @@ def _flag_mentioned_case(s: Applying, e: mp.FlagMentionedCase) -> None:
     new, old = s.case.ref, mentioned.ref
     s.reasons.append(
         f"a new SIN whose text mentions {old}: opened as {new}, as a notification of its own; "
-        f"if it is about {old}, close {new} with Close: duplicate of {old}"
+        f"if it is about {old}, close {new} with Notifiable: no because duplicate of {old}, "
+        f"then Close: duplicate of {old}"
     )
     why = f"message #{s.row.id} from {s.row.from_addr.partition('@')[2]}"
     add_event(s.session, s.case, s.now, "mentions_case", f"its SIN mentions {old}", why=why)
@@ -254,7 +255,8 @@ def _check_repeat(s: Applying, e: mp.CheckRepeat) -> None:
     reason = (
         f"possibly the same notification as {earlier.ref}, opened "
         f"{fmt_date(earlier.sin_received_on)} ({earlier.shared}): if it is, close this case "
-        f"with Close: duplicate of {earlier.ref}"
+        f"with Notifiable: no because duplicate of {earlier.ref}, then Close: duplicate of "
+        f"{earlier.ref}"
     )
     s.reasons.append(reason)
     add_event(s.session, s.case, s.now, "possible_repeat", reason, why=f"message #{s.row.id}")

@@ -269,3 +269,23 @@ def test_no_sequence_reaches_an_undefined_stage_or_moves_a_start_later(
         for clock, start in before.items():
             if not planned(clock):
                 assert started[clock] <= start, (clock, cmd)
+
+
+@pytest.mark.parametrize("stage", [Stage.SCREENING, Stage.NO_FURTHER_ACTION, Stage.ACTION_PLAN])
+def test_close_waits_for_each_statutory_notification_still_open(stage: Stage) -> None:
+    close = c.Close("no further action", "Close: no further action")
+    owed = {"panel_notification": date(2026, 12, 30), "looked_after_death_notification": TODAY}
+    refusal = verdict(stage, close, {}, TODAY, owed)
+    assert refusal is not None
+    assert "National Panel notification (due Wed 30 Dec 2026)" in refusal
+    assert "Notified: <date>" in refusal and "Notifiable: no because <reason>" in refusal
+    assert "SoS and Ofsted notified: <date>" in refusal
+    # Any other clock left open is the Business Manager's call, said when it closes.
+    assert verdict(stage, close, {}, TODAY, {"action:1": TODAY, "rapid_review": TODAY}) is None
+    assert set(owed) == deadlines.STATUTORY_NOTICES
+
+
+def test_a_statutory_notification_is_recorded_on_a_closed_case() -> None:
+    for kind in (c.NotificationSent, c.Notifiable, c.LookedAfterDeathNotified):
+        assert entry(Stage.CLOSED, kind).accepted, kind
+        assert next_stage(Stage.CLOSED, example(kind), None) is Stage.CLOSED

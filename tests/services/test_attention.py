@@ -346,7 +346,11 @@ def test_a_form_with_no_text_on_the_case_is_recorded_not_alerted_as_news(bot: Bo
 
 
 def test_no_alert_on_a_closed_case_but_still_in_the_digest(bot: Bot) -> None:
-    bot.at("2026-12-16T10:00").mail(BM, reply("TSCP-2026-0001"), "Close case: duplicate of another")
+    bot.at("2026-12-16T10:00").mail(
+        BM,
+        reply("TSCP-2026-0001"),
+        "Notifiable: no because a duplicate\nClose case: duplicate of another",
+    )
     bot.run()
     assert bot.case().stage == "closed"
     _officer_writes(bot)

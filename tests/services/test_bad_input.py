@@ -108,8 +108,8 @@ def test_a_sin_sent_again_under_a_new_message_id_is_flagged_as_a_likely_repeat(
         again, elsewhere = rows["sin-again@gmp.police.uk"], rows["sin-other@gmp.police.uk"]
         assert again.needs_triage and str(again.triage_reason).startswith(
             "possibly the same notification as TSCP-2026-0001, opened Wed 23 Dec 2026 (the same "
-            "referrer, words and attachments): if it is, close this case with Close: duplicate "
-            "of TSCP-2026-0001"
+            "referrer, words and attachments): if it is, close this case with Notifiable: no "
+            "because duplicate of TSCP-2026-0001, then Close: duplicate of TSCP-2026-0001"
         )
         assert not elsewhere.needs_triage
         second = s.scalars(select(Case).where(Case.ref == "TSCP-2026-0002")).one()

@@ -252,7 +252,7 @@ def test_closing_a_case_cancels_its_future_meeting(bot: Bot) -> None:
     bot.at("2026-12-16T15:00").mail(
         BM,
         "RE: [TSCP-2026-0001] Screening Panel",
-        "Close: sent to us in error, not a serious incident",
+        "Notifiable: no because not a serious incident\nClose: sent to us in error",
     )
     bot.run()
     [cancel] = bot.outbox("screening_cancelled")

@@ -111,7 +111,9 @@ def test_an_unknown_reference_gets_no_view_and_waits_for_a_person(bot: Bot) -> N
 
 
 def test_a_closed_case_still_answers_status(bot: Bot) -> None:
-    bot.at("2026-12-16T11:00").mail(BM, reply(REF), "Close: duplicate of an earlier SIN")
+    bot.at("2026-12-16T11:00").mail(
+        BM, reply(REF), "Notifiable: no because a duplicate\nClose: duplicate of an earlier SIN"
+    )
     bot.run()
     bot.at("2026-12-16T12:00").mail(HEALTH_DSP, reply(REF), "status please")
     bot.run()

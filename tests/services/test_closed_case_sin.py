@@ -24,7 +24,9 @@ def test_a_new_sin_on_a_closed_cases_thread_is_put_before_a_person_with_its_day(
     bot = Bot(make_app, tmp_path, "2026-12-14T09:05")
     bot.mail(POLICE, "GM SIN form", "Serious incident notification: form to follow.")
     bot.run()
-    bot.at("2026-12-16T10:00").mail(BM, "RE: [TSCP-2026-0001] Screening Panel", "Close: NFA")
+    bot.at("2026-12-16T10:00").mail(
+        BM, "RE: [TSCP-2026-0001] Screening Panel", "Notifiable: no\nClose: NFA"
+    )
     bot.run()
     assert bot.case().status == "closed"
     arrived = datetime(2027, 2, 1, 9, 30, tzinfo=UTC)

@@ -292,7 +292,8 @@ def test_a_new_sin_that_mentions_an_earlier_case_in_its_text_opens_its_own_case(
         assert (row.triage_reason or "").startswith(
             "a new SIN whose text mentions TSCP-2026-0001: opened as TSCP-2026-0002, as a "
             "notification of its own; if it is about TSCP-2026-0001, close TSCP-2026-0002 with "
-            "Close: duplicate of TSCP-2026-0001"
+            "Notifiable: no because duplicate of TSCP-2026-0001, then Close: duplicate of "
+            "TSCP-2026-0001"
         )
         acks = s.scalars(
             select(OutboxMessage)

@@ -42,7 +42,11 @@ def scenario(make_app: AppFactory, tmp_path: Path) -> Bot:
     b.mail(POLICE, "Serious Incident Notification - GM SIN form", "A second incident: SIN form.")
     b.run()
     b.at("2026-12-16T11:00").mail(POLICE, reply("TSCP-2026-0002"), "Vote: rapid review")
-    b.mail(BM, reply("TSCP-2026-0001"), "Close: sent to us in error, not a serious incident")
+    b.mail(
+        BM,
+        reply("TSCP-2026-0001"),
+        "Notifiable: no because not a serious incident\nClose: sent to us in error",
+    )
     b.run()
     for subject in ("Lunch order", "Car park closed"):
         drop_into_maildir(tmp_path / "inbox", make_email(subject, "Not about any case."))

@@ -31,7 +31,9 @@ def test_published_on_a_case_still_in_screening_is_refused_with_the_reason(bot: 
 
 
 def test_a_vote_after_the_case_is_closed_is_refused_with_the_reason(bot: Bot) -> None:
-    bot.at("2026-12-16T11:00").mail(BM, reply(REF), "Close: duplicate of an earlier SIN")
+    bot.at("2026-12-16T11:00").mail(
+        BM, reply(REF), "Notifiable: no because a duplicate\nClose: duplicate of an earlier SIN"
+    )
     bot.run()
     bot.at("2026-12-16T12:00").mail(POLICE, reply(REF), "Vote: rapid review")
     bot.run()

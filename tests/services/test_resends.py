@@ -53,7 +53,8 @@ def _reasons(app) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
 def _repeats(reason: str | None, shared: str) -> bool:
     return (reason or "").startswith(
         f"possibly the same notification as TSCP-2026-0001, opened Wed 23 Dec 2026 ({shared}): "
-        "if it is, close this case with Close: duplicate of TSCP-2026-0001"
+        "if it is, close this case with Notifiable: no because duplicate of TSCP-2026-0001, "
+        "then Close: duplicate of TSCP-2026-0001"
     )
 
 
@@ -125,7 +126,10 @@ HOSPITAL_REFERRER = (
 )
 INCIDENT: Rows = tuple(SIN_INCIDENT)
 OPENED = "possibly the same notification as TSCP-2026-0001, opened Wed 23 Dec 2026"
-CLOSE = "if it is, close this case with Close: duplicate of TSCP-2026-0001"
+CLOSE = (
+    "if it is, close this case with Notifiable: no because duplicate of TSCP-2026-0001, "
+    "then Close: duplicate of TSCP-2026-0001"
+)
 
 
 def _form(
@@ -272,8 +276,8 @@ def test_twins_hurt_in_one_incident_each_agency_s_form_is_matched_to_its_own_twi
     assert reasons["form-3@test"] == f"{OPENED} ({both.format('Q.Z.I.')}): {CLOSE}"
     assert reasons["form-4@test"] == (
         "possibly the same notification as TSCP-2026-0002, opened Wed 23 Dec 2026 "
-        f"({both.format('A.I.')}): if it is, close this case with Close: duplicate of "
-        "TSCP-2026-0002"
+        f"({both.format('A.I.')}): if it is, close this case with Notifiable: no because "
+        "duplicate of TSCP-2026-0002, then Close: duplicate of TSCP-2026-0002"
     )
 
 
@@ -341,7 +345,11 @@ def test_the_same_child_notified_after_the_first_case_was_closed_is_not_flagged(
     bot = Bot(make_app, tmp_path, "2026-12-23T09:00")
     _form(bot, 1, POLICE)
     bot.run()
-    bot.at("2026-12-23T11:00").mail(BM, reply("TSCP-2026-0001"), "Close: sent to us in error")
+    bot.at("2026-12-23T11:00").mail(
+        BM,
+        reply("TSCP-2026-0001"),
+        "Notifiable: no because not a serious incident\nClose: sent to us in error",
+    )
     bot.run()
     assert bot.case().status == "closed"
     bot.at("2026-12-23T15:00")

@@ -100,7 +100,9 @@ def test_a_message_with_no_return_in_it_leaves_the_request_open_and_chased(bot: 
 
 def test_a_return_on_a_closed_case_is_kept_and_put_to_a_person(bot: Bot) -> None:
     ask(bot, "gmp")
-    bot.at("2026-12-18T09:00").mail(BM, reply(REF), "Close: duplicate of TSCP-2026-0002")
+    bot.at("2026-12-18T09:00").mail(
+        BM, reply(REF), "Notifiable: no because a duplicate\nClose: duplicate of TSCP-2026-0002"
+    )
     bot.run()
     send(bot, POLICE, "Return attached.", READABLE, 1)
     bot.at("2026-12-21T10:00").run()

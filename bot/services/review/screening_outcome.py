@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, Vote
 from bot.app import App
+from bot.core.deadlines import fmt_date
 from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS
 from bot.services.mailout import queue_email
 from bot.services.review.common import case_ctx
@@ -50,7 +51,7 @@ def tell_outcome(
             "notifiable": case.notifiable,
             "scrutineer_hint": "Independent Scrutineer: reply with Agree, or with "
             "Disagree: <your reason> to ask for a meeting with the panel.",
-            "next_steps": _next_steps(case.decision),
+            "next_steps": _all_steps(case),
         },
     )
 
@@ -64,17 +65,46 @@ def vote_ctx(app: App, v: Vote) -> dict[str, object]:
     }
 
 
-def _next_steps(choice: str) -> list[str]:
+def _all_steps(case: Case) -> list[str]:
+    assert case.decision is not None
+    owed = notices_owed(case)
+    return owed + _next_steps(case.decision, bool(owed))
+
+
+def notices_owed(case: Case) -> list[str]:
+    """The statutory notifications still open, whatever the panel decided: the National Panel
+    must be told of a notifiable incident even when no review follows, and `Close:` is refused
+    until each is made or set aside (bot.core.lifecycle.statutory_notice_owed)."""
+    unmet = {d.name: d.due for d in case.deadlines if d.met_at is None}
+    steps: list[str] = []
+    if "panel_notification" in unmet:
+        steps.append(
+            "Business Manager: the National Panel notification is due by "
+            f"{fmt_date(unmet['panel_notification'])}, whatever the panel decided: reply with "
+            "Notified: <date> when the local authority has notified the National Panel, or "
+            "Notifiable: no because <reason> if the incident is not notifiable."
+        )
+    if "looked_after_death_notification" in unmet:
+        steps.append(
+            "Business Manager: the Secretary of State and Ofsted are to be told of the death by "
+            f"{fmt_date(unmet['looked_after_death_notification'])}: reply with SoS and Ofsted "
+            "notified: <date>, or SoS and Ofsted notified: not required - <reason>."
+        )
+    return steps
+
+
+def _next_steps(choice: str, owed: bool) -> list[str]:
     if choice == "rapid_review":
         return [
-            "Business Manager: reply with Notifiable: yes or no, and Notified: <date> when "
-            "the local authority has notified the National Panel.",
             "Business Manager: reply with Agencies: <keys>, Review period: <from> to <to> "
-            "and Return by: <date> to send the Appendix B requests.",
+            "and Return by: <date> to send the Appendix B requests."
         ]
     if choice == "local_review":
         return [
             "Business Manager: agree the audit, learning or assurance activity with the "
             "partners and record actions with Action: <text>; owner: <agency>; due: <date>."
         ]
-    return ["No further review. Business Manager: reply Close: <reason> when the case is done."]
+    after = " and the notification above is settled" if owed else ""
+    return [
+        f"No further review. Business Manager: reply Close: <reason> when the case is done{after}."
+    ]
