@@ -31,6 +31,10 @@ from bot.services.intake import sender_agency_key
 from bot.services.mailout import queue_email
 
 NEW_ON_CASE = "new_on_case"
+# Added to the sender an automatic reply kept on a case is shown as: only an out-of-office is
+# kept so (returned mail is the bounce reader's, bot.services.delivery); bot.services.away
+# finds them by it.
+AUTOMATIC_REPLY = " (automatic reply)"
 
 
 def agency_name(app: App, address: str) -> str:
@@ -110,7 +114,7 @@ def note_human_mail(
     first = first_lines(
         "\n".join(x for x in (f"Subject: {subject}" if subject else "", text) if x), documents
     )
-    who = sender_label(msg) + (" (automatic reply)" if row.kind == "auto_reply" else "")
+    who = sender_label(msg) + (AUTOMATIC_REPLY if row.kind == "auto_reply" else "")
     add_event(session, case, now, NEW_ON_CASE, first, actor=msg.from_addr, why=who)
     if not notice.alert:
         return

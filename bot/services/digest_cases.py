@@ -26,6 +26,7 @@ from bot.adapters.db.models import (
 )
 from bot.core.standing_flags import SETTLED_BY, RaisedFlag
 from bot.services import kept_dates, recount
+from bot.services.away import AwayKey
 from bot.services.case_warnings import warnings_where
 from bot.services.delivery import NOT_DELIVERED_EVENT
 from bot.services.digest_types import (
@@ -124,11 +125,15 @@ def _with_reason(event: CaseEvent) -> str:
     return f"{event.detail}: {event.why}"
 
 
-def returns(session: Session, today: date, since: datetime) -> tuple[list[ReturnDue], int]:
+def returns(
+    session: Session, today: date, since: datetime, away: Mapping[AwayKey, date]
+) -> tuple[list[ReturnDue], int]:
     """Appendix B returns on open cases still awaited, then those received since `since` (the
-    last digest); and how many others came in earlier, counted, not listed."""
+    last digest); and how many others came in earlier, counted, not listed. `away`: the day an
+    out-of-office came from an agency whose return is awaited (bot.services.away)."""
     rows = session.execute(
         select(
+            Case.id,
             Case.ref,
             AgencyRequest.agency_key,
             AgencyRequest.return_by,
@@ -144,14 +149,15 @@ def returns(session: Session, today: date, since: datetime) -> tuple[list[Return
             "agency": agency,
             "due": return_by,
             "state": "overdue" if return_by < today else "requested",
+            "away": away.get((case_id, agency)),
         }
-        for ref, agency, return_by, received in rows
+        for case_id, ref, agency, return_by, received in rows
         if received is None
     ]
     new: list[ReturnDue] = [
-        {"ref": ref, "agency": agency, "due": return_by, "state": "received"}
-        for ref, agency, return_by, received in sorted(
-            (r for r in rows if r[3] is not None and r[3] >= since), key=lambda r: r[3] or since
+        {"ref": ref, "agency": agency, "due": return_by, "state": "received", "away": None}
+        for _, ref, agency, return_by, received in sorted(
+            (r for r in rows if r[4] is not None and r[4] >= since), key=lambda r: r[4] or since
         )
     ]
     return awaited + new, len(rows) - len(awaited) - len(new)

@@ -77,6 +77,7 @@ class ReturnDue(TypedDict):
     agency: str
     due: date
     state: str
+    away: date | None  # the day an out-of-office came from the agency since it was asked
 
 
 class ActionDue(TypedDict):

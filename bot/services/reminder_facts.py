@@ -42,6 +42,8 @@ class Known:
     keys: dict[int, set[str]] = field(default_factory=dict)
     owners: dict[tuple[int, int], str] = field(default_factory=dict)
     ballots: dict[int, dict[str, str]] = field(default_factory=dict)
+    # (case id, agency key): the day an out-of-office came about an awaited return.
+    away: dict[tuple[int, str], date] = field(default_factory=dict)
 
     def sent(self, case_id: int, prefix: str) -> set[str]:
         """The outbox keys of the case that start with prefix, less the prefix."""

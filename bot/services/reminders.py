@@ -27,6 +27,7 @@ from bot.core.reminders import (
 from bot.core.screening_vote import ROLE_LABELS, partners_to_chase
 from bot.core.wording import plural
 from bot.core.working_days import CalendarRangeError
+from bot.services.away import away_since_request
 from bot.services.batch import Batch
 from bot.services.mailout import queue_email_later
 from bot.services.reminder_facts import Known, gather, policy
@@ -101,6 +102,7 @@ def reminder_tick(app: App) -> int:
             .order_by(Deadline.id)
         ).all()
         known = gather(session, rows, due_by, votes=_in_hours(app, local))
+        known.away = away_since_request(session, app) if rows else {}
         # Every key this tick can write is its own (the deadline's case, name and due date, or
         # the case and role), so the emails and events are written together at the end, one
         # INSERT per table for all of them, instead of one flush per email before its key check.
@@ -170,7 +172,9 @@ def _chase(
         return 0
     counted = deadlines.counted_on(deadline.name, app.calendar)
     step = as_sent(decision.send, deadline.due, local.date(), counted)
-    _send(session, app, batch, deadline, chase, step, prefix, len(sent), now)
+    base, _, agency = deadline.name.partition(":")
+    away = known.away.get((deadline.case_id, agency)) if base == deadlines.APPENDIX_B else None
+    _send(session, app, batch, deadline, chase, step, prefix, len(sent), now, away)
     return 1
 
 
@@ -184,7 +188,9 @@ def _send(
     prefix: str,
     already: int,
     now: datetime,
+    away: date | None = None,
 ) -> None:
+    """`away`: the day an out-of-office came about the return chased, if one did."""
     case = deadline.case
     base = deadlines.RULES.get(deadline.name.split(":")[0])
     context: dict[str, object] = {
@@ -214,6 +220,7 @@ def _send(
             "recipient_role": escalated_to(app, chase),
             "copied": copied(app, cc),
             "action_hint": ESCALATION_HINTS.get(deadline.name.partition(":")[0]),
+            "out_of_office": away,
         }
     else:
         event, to, cc = "deadline_reminder", chase.remind, chase.remind_cc

@@ -82,6 +82,7 @@ def busy_day() -> dict[str, Any]:
                 "agency": AGENCIES[n % 5],
                 "due": cal.add_working_days(today, n - 3),
                 "state": "overdue" if n < 3 else "requested",
+                "away": today if n == 1 else None,
             }
             for n in range(10)
         ],

@@ -206,6 +206,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "agency": {"name": "Greater Manchester Police"},
         "step": {"label": "Appendix B return", "working_days_overdue": 3},
         "reminders_sent": 2,
+        "out_of_office": date(2027, 1, 6),
     },
     "panel_delay_notice": {
         "partnership": PARTNERSHIP,
@@ -506,12 +507,14 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "agency": "Greater Manchester Police",
                 "due": date(2026, 11, 23),
                 "state": "overdue",
+                "away": date(2026, 11, 18),
             },
             {
                 "ref": "TSCP-2026-0005",
                 "agency": "Tameside Council Education",
                 "due": date(2026, 11, 23),
                 "state": "received",
+                "away": None,
             },
         ],
         "actions": [
