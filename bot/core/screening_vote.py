@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal, TypeAlias
 
@@ -129,15 +129,21 @@ def partners_to_chase(
     votes: Mapping[str, str],
     decided: bool,
     due: date,
-    today: date,
+    now: datetime,
     calendar: WorkingCalendar,
+    meeting_ends: datetime | None,
 ) -> tuple[Partner, ...]:
-    """The partners to chase for their vote today: from the chase day until the day it falls
-    due (a daemon that was down still chases once), only while the panel has not decided.
+    """The partners to chase for their vote now (`now` in the partnership's time zone): from
+    the chase day until the day it falls due (a daemon that was down still chases once), only
+    while the panel has not decided, and never before the booked meeting (`meeting_ends`, None
+    when none is booked) has ended: a partner invited for 14:00 has not failed to vote at 10:15.
     """
+    today = now.date()
     if decided or not calendar.is_working_day(today):
         return ()
     if not vote_chase_day(due, calendar) <= today <= calendar.previous_working_day(due):
+        return ()
+    if meeting_ends is not None and now < meeting_ends:
         return ()
     return tuple(r for r in STATUTORY if r not in votes)
 

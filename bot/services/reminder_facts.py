@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import ActionItem, Case, Deadline, OutboxMessage, Vote
+from bot.adapters.db.models import ActionItem, Case, Deadline, Meeting, OutboxMessage, Vote
 from bot.app import App
 from bot.core.reminders import ReminderPolicy
 
@@ -42,6 +42,8 @@ class Known:
     keys: dict[int, set[str]] = field(default_factory=dict)
     owners: dict[tuple[int, int], str] = field(default_factory=dict)
     ballots: dict[int, dict[str, str]] = field(default_factory=dict)
+    # When each case's booked (not cancelled) Screening Panel meeting ends.
+    meeting_ends: dict[int, datetime] = field(default_factory=dict)
     # (case id, agency key): the day an out-of-office came about an awaited return.
     away: dict[tuple[int, str], date] = field(default_factory=dict)
 
@@ -104,4 +106,17 @@ def gather(session: Session, deadlines: Sequence[Deadline], due_by: date, *, vot
         ):
             ballots[case_id][role] = choice
         known.ballots = dict(ballots)
+        known.meeting_ends = _meeting_ends(session, cases)
     return known
+
+
+def _meeting_ends(session: Session, cases: Select[int]) -> dict[int, datetime]:
+    """The end of each case's latest screening meeting, unless it was cancelled."""
+    latest: dict[int, tuple[datetime, bool]] = {}
+    for case_id, end, cancelled in session.execute(
+        select(Meeting.case_id, Meeting.end, Meeting.cancelled_at.is_not(None))
+        .where(Meeting.case_id.in_(cases), Meeting.purpose == "screening")
+        .order_by(Meeting.id)
+    ):
+        latest[case_id] = (end, cancelled)
+    return {case_id: end for case_id, (end, cancelled) in latest.items() if not cancelled}

@@ -32,53 +32,9 @@ from bot.services.batch import Batch
 from bot.services.mailout import queue_email_later
 from bot.services.reminder_facts import Known, gather, policy
 from bot.services.reminder_recipients import Chase, copied, escalated_to, who_to_chase
+from bot.services.reminder_wording import DEADLINE_HINTS, ESCALATION_HINTS, HINTS, SHORT_NAMES
 
 log = logging.getLogger(__name__)
-
-_RETURN = "Please send the completed return to the partnership by replying to the request."
-HINTS = {
-    "agency": _RETURN,
-    "agency_contact": _RETURN,  # an agency with no safeguarding lead on record above its contact
-    "local_authority": "The local authority must notify the National Panel through the Child "
-    "Safeguarding Online Notification form; reply Notified: <date> once it is done.",
-    "looked_after_death": "The local authority must notify the Secretary of State and Ofsted "
-    "of this death through the Child Safeguarding Online Notification form, whether or not "
-    "abuse or neglect is known or suspected; reply SoS and Ofsted notified: <date> once it "
-    "is done.",
-    "business_manager": "Please record progress by replying with the matching command, or at "
-    "the terminal with tscp-bot command.",
-}
-# Deadlines whose reminder names the one command that meets them.
-DEADLINE_HINTS = {
-    # An action-plan item is owned by an agency too, but it is no return to send.
-    deadlines.ACTION: "Please tell the Business Manager when the action is complete, or if it "
-    "cannot be done by the date agreed, so that the action plan can be updated.",
-    "complaint_response": "Once the written reply to the complaint has been sent, reply "
-    "Answered: <the date it was sent>; the reminders then stop. Close the record with "
-    "Close: <reason> when nothing more is needed.",
-}
-
-# Deadlines whose escalation to the Business Manager says what to do in their own words: a
-# complaint has no partners to agree a date with and no command that moves it.
-ESCALATION_HINTS = {
-    "complaint_response": "The complainant is owed a written response, prepared with the "
-    "relevant Head of Service and giving the Ombudsman's details. Please send it today if you "
-    "can, then reply Answered: <the date it was sent>; the reminders then stop. If it will be "
-    "later still, write to the complainant to say so and when to expect it.",
-}
-
-
-SHORT_NAMES = {
-    deadlines.APPENDIX_B: "Appendix B return",
-    deadlines.ACTION: "Action plan item",
-    "panel_notification": "National Panel notification",
-    "looked_after_death_notification": "Notice of death to the Secretary of State and Ofsted",
-    "screening_meeting": "Screening Panel decision",
-    "rapid_review": "Rapid Review",
-    "complaint_response": "Complaint response",
-    "cspr_report": "CSPR report",
-    "publication_notice": "Notice of publication",
-}
 
 
 def reminder_tick(app: App) -> int:
@@ -259,13 +215,19 @@ def _chase_votes(
     now: datetime,
 ) -> int:
     """Ask each partner who has not voted for their vote, once per case, Business Manager
-    copied, on the working day before the screening decision falls due."""
+    copied, on the working day before the screening decision falls due, once the booked
+    meeting has ended."""
     if deadline.name != "screening_meeting" or not _in_hours(app, local):
         return 0
     case = deadline.case
     votes = known.votes(case.id)
     roles = partners_to_chase(
-        votes, case.decision is not None, deadline.due, local.date(), app.calendar
+        votes,
+        case.decision is not None,
+        deadline.due,
+        local,
+        app.calendar,
+        known.meeting_ends.get(case.id),
     )
     bm = app.config.people.business_manager.email
     queued = 0

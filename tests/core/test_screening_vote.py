@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -20,6 +21,11 @@ from bot.core.screening_vote import (
 
 CAL = working_calendar(range(2025, 2030))
 RR, LR, NFA = "rapid_review", "local_review", "no_further_action"
+LONDON = ZoneInfo("Europe/London")
+
+
+def at(year: int, month: int, day: int, hour: int = 10, minute: int = 15) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 def test_three_different_votes_mean_the_partners_must_agree() -> None:
@@ -125,12 +131,23 @@ def test_partners_are_chased_the_working_day_before_the_decision_is_due() -> Non
     due = date(2026, 12, 29)  # Tuesday; Thursday 24 December is the working day before
     assert vote_chase_day(due, CAL) == date(2026, 12, 24)
     votes = {"police": RR}
-    assert partners_to_chase(votes, False, due, date(2026, 12, 23), CAL) == ()
-    assert partners_to_chase(votes, False, due, date(2026, 12, 24), CAL) == (
+    assert partners_to_chase(votes, False, due, at(2026, 12, 23), CAL, None) == ()
+    assert partners_to_chase(votes, False, due, at(2026, 12, 24), CAL, None) == (
         "local_authority",
         "health",
     )
     # A daemon that was down chases on the due day itself, never after it.
-    assert partners_to_chase(votes, False, due, date(2026, 12, 29), CAL) != ()
-    assert partners_to_chase(votes, False, due, date(2026, 12, 30), CAL) == ()
-    assert partners_to_chase(votes, True, due, date(2026, 12, 24), CAL) == ()
+    assert partners_to_chase(votes, False, due, at(2026, 12, 29), CAL, None) != ()
+    assert partners_to_chase(votes, False, due, at(2026, 12, 30), CAL, None) == ()
+    assert partners_to_chase(votes, True, due, at(2026, 12, 24), CAL, None) == ()
+
+
+def test_partners_are_not_chased_before_the_booked_meeting_has_ended() -> None:
+    due, votes = date(2026, 12, 29), {"police": RR}
+    ends = at(2026, 12, 24, 15, 0)  # the panel sits 14:00-15:00 on the chase day
+    assert partners_to_chase(votes, False, due, at(2026, 12, 24, 10, 15), CAL, ends) == ()
+    assert partners_to_chase(votes, False, due, at(2026, 12, 24, 14, 59), CAL, ends) == ()
+    assert partners_to_chase(votes, False, due, at(2026, 12, 24, 15, 0), CAL, ends) == (
+        "local_authority",
+        "health",
+    )

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.adapters.db.models import Case, Vote
+from bot.adapters.db.models import Case, Meeting, Vote
 from bot.services.queries import case_detail
+from tests.fixtures.app import LONDON
 from tests.fixtures.mail import drop_into_maildir
 from tests.services.test_lifecycle import (
     BM,
@@ -126,6 +127,22 @@ def test_partners_who_have_not_voted_are_chased_once_with_the_bm_copied(bot: Bot
         assert msg["Cc"] == BM
         assert "your vote is needed by Fri 18 Dec 2026" in str(msg["Subject"])
         assert "Vote: rapid review" in body_of(row)
+
+
+def test_partners_are_not_chased_for_a_vote_before_the_panel_has_met(bot: Bot) -> None:
+    """The panel moved to 14:00 on the chase day: at 10:00 the partners have not yet failed
+    to vote; once the meeting has ended, those who did not vote are chased."""
+    bot.at("2026-12-16T11:00").mail(POLICE, reply(REF), "Vote: rapid review")
+    bot.mail(BM, reply(REF), "Reschedule: 17/12/2026 14:00")
+    bot.run()
+    with bot.app.sessions() as s:
+        [meeting] = s.scalars(select(Meeting)).all()
+    assert meeting.start.astimezone(LONDON).isoformat() == "2026-12-17T14:00:00+00:00"
+    for when in ("2026-12-17T08:30", "2026-12-17T10:00", "2026-12-17T14:10"):
+        bot.at(when).run()
+    assert bot.outbox("vote_reminder") == []
+    bot.at(meeting.end.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")).run()
+    assert sorted(r.recipients[0] for r in bot.outbox("vote_reminder")) == sorted([LA, HEALTH])
 
 
 def test_no_chase_once_the_panel_has_decided(bot: Bot) -> None:

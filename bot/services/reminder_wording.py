@@ -1,0 +1,50 @@
+"""What a reminder or escalation says the reader should do, and how it names what is chased."""
+
+from __future__ import annotations
+
+from bot.core import deadlines
+
+_RETURN = "Please send the completed return to the partnership by replying to the request."
+HINTS = {
+    "agency": _RETURN,
+    "agency_contact": _RETURN,  # an agency with no safeguarding lead on record above its contact
+    "local_authority": "The local authority must notify the National Panel through the Child "
+    "Safeguarding Online Notification form; reply Notified: <date> once it is done.",
+    "looked_after_death": "The local authority must notify the Secretary of State and Ofsted "
+    "of this death through the Child Safeguarding Online Notification form, whether or not "
+    "abuse or neglect is known or suspected; reply SoS and Ofsted notified: <date> once it "
+    "is done.",
+    "business_manager": "Please record progress by replying with the matching command, or at "
+    "the terminal with tscp-bot command.",
+}
+# Deadlines whose reminder names the one command that meets them.
+DEADLINE_HINTS = {
+    # An action-plan item is owned by an agency too, but it is no return to send.
+    deadlines.ACTION: "Please tell the Business Manager when the action is complete, or if it "
+    "cannot be done by the date agreed, so that the action plan can be updated.",
+    "complaint_response": "Once the written reply to the complaint has been sent, reply "
+    "Answered: <the date it was sent>; the reminders then stop. Close the record with "
+    "Close: <reason> when nothing more is needed.",
+}
+
+# Deadlines whose escalation to the Business Manager says what to do in their own words: a
+# complaint has no partners to agree a date with and no command that moves it.
+ESCALATION_HINTS = {
+    "complaint_response": "The complainant is owed a written response, prepared with the "
+    "relevant Head of Service and giving the Ombudsman's details. Please send it today if you "
+    "can, then reply Answered: <the date it was sent>; the reminders then stop. If it will be "
+    "later still, write to the complainant to say so and when to expect it.",
+}
+
+
+SHORT_NAMES = {
+    deadlines.APPENDIX_B: "Appendix B return",
+    deadlines.ACTION: "Action plan item",
+    "panel_notification": "National Panel notification",
+    "looked_after_death_notification": "Notice of death to the Secretary of State and Ofsted",
+    "screening_meeting": "Screening Panel decision",
+    "rapid_review": "Rapid Review",
+    "complaint_response": "Complaint response",
+    "cspr_report": "CSPR report",
+    "publication_notice": "Notice of publication",
+}
