@@ -22,6 +22,18 @@ DEADLINE_HINTS = {
     # An action-plan item is owned by an agency too, but it is no return to send.
     deadlines.ACTION: "Please tell the Business Manager when the action is complete, or if it "
     "cannot be done by the date agreed, so that the action plan can be updated.",
+    # The Business Manager's own: each names the command that records it, as the National
+    # Panel's names Notified:.
+    "screening_meeting": "Once the panel has met, reply Decision: rapid review, local learning "
+    "review or no further action, as the partners agreed (two matching votes record it on "
+    "their own). To move the meeting, reply Reschedule: <date> <time>.",
+    "rapid_review": "Reply Meeting held: <date> once the Rapid Review meeting has taken "
+    "place, and Report submitted: <date> once the report has gone to the National Panel; "
+    "that meets this deadline. If it will be late, reply Delay: <reason>; expected <date>.",
+    "cspr_report": "Reply Published: <date> once the report is published, which meets this "
+    "deadline, and Report sent: <date> once it has gone to the National Panel, the Secretary "
+    "of State and Ofsted. If it will not be published in time, reply Publication delayed: "
+    "<reason>.",
     "complaint_response": "Once the written reply to the complaint has been sent, reply "
     "Answered: <the date it was sent>; the reminders then stop. Close the record with "
     "Close: <reason> when nothing more is needed.",

@@ -38,11 +38,13 @@ _PARTS = {"Review period", "Return by"}
 _EXAMPLE_VALUES = (
     "rapid review",
     "18/12/2026",
+    "18/12/2026 14:00",
     "yes",
     "17",
     "police",
     "see notes; owner: police; due: 18/01/2027",
     "see notes",
+    "see notes; expected 29/01/2027",
 )
 
 
