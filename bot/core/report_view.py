@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from bot.core.deadlines import APPENDIX_B
+from bot.core.timeliness import APPENDIX_B_DEADLINE
 from bot.core.timeliness_figures import MeasureFigures, PeriodFigures, TimelinessReport
 
 NOTHING_DUE = "no deadlines fell due"
@@ -91,7 +93,7 @@ def late_cases(p: PeriodFigures) -> list[dict[str, object]]:
     found.sort(key=lambda mc: (-mc[1].working_days_late, mc[1].ref))
     return [
         {
-            "measure": m.label,
+            "measure": APPENDIX_B_DEADLINE if m.measure == APPENDIX_B else m.label,
             "agency": m.agency,
             "ref": c.ref,
             "due": c.due,

@@ -57,6 +57,9 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("complaint_response", "Complaints answered within 20 working days"),
 )
 APPENDIX_B_LABEL = "Appendix B returned on time"
+# One late return is named by the deadline itself: "2 working days late: Appendix B return
+# (Tameside schools)", not by the measure's "returned on time".
+APPENDIX_B_DEADLINE = "Appendix B return"
 # Shown only when a case in the report had one: most years have no such death, and an action
 # plan comes only from a review that made recommendations.
 _ONLY_WHEN_PRESENT = frozenset({LOOKED_AFTER, ACTION_PLAN})

@@ -1368,6 +1368,19 @@ def test_a_year_report_lists_its_quarters_and_says_when_nothing_fell_due(
     assert "not over" not in out.text
 
 
+def test_a_late_appendix_b_return_is_named_by_its_deadline_not_its_measure(
+    renderer: TemplateRenderer,
+) -> None:
+    from tests.fixtures.timeliness_year import invented_year
+
+    ctx = {"partnership": PARTNERSHIP, "business_manager": BUSINESS_MANAGER}
+    out = renderer.render("timeliness_report", {**ctx, **report_context(invented_year(), [])})
+    late = out.text.split("\nLATE ", 1)[1]
+    assert "late: Appendix B return (Greater Manchester Police)" in late
+    assert "Appendix B returned on time" not in late
+    assert "<td>Appendix B return<br>" in out.html and "<td>Appendix B returned" not in out.html
+
+
 def test_a_report_whose_period_is_not_over_says_what_day_its_figures_stand_at(
     renderer: TemplateRenderer,
 ) -> None:
