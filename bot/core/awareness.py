@@ -103,8 +103,12 @@ class Choice:
             )
         else:
             start = f"Start: {self.chosen.label()}, the earliest plausible date known."
+        # A date the same as the start was not set aside: saying so under every key-dates
+        # block ("...: the same date.") reads as if something had been.
         rest = [
-            f"Set aside: {s.candidate.label()}: {'; '.join(s.reasons)}." for s in self.set_aside
+            f"Set aside: {s.candidate.label()}: {'; '.join(s.reasons)}."
+            for s in self.set_aside
+            if s.flagged or s.candidate.on != self.chosen.on
         ]
         return "\n".join([start, *rest])
 

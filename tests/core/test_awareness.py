@@ -85,6 +85,14 @@ def test_the_explanation_names_the_winner_and_why_the_others_were_set_aside() ->
     assert corrected.assumption is None
 
 
+def test_a_date_the_same_as_the_start_is_not_said_to_be_set_aside() -> None:
+    text = choose(facts(form=d(23))).explanation()  # the form gives the day it was received
+    assert text == "Start: the SIN form's date Wed 23 Dec 2026, the earliest plausible date known."
+    both = choose(facts(form=d(21), business_manager=d(21))).explanation()
+    assert "the same date" not in both
+    assert "Set aside: the date the SIN form was received Wed 23 Dec 2026: later than" in both
+
+
 def test_the_uncountable_year_is_named() -> None:
     [aside] = choose(facts(form=d(21, 12, 2062))).flags()
     assert "the working calendar cannot count from 2062 (it covers 2024-2029)" in aside.reasons

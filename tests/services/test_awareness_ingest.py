@@ -92,6 +92,18 @@ def mailbox(make_app: AppFactory, tmp_path: Path) -> Mailbox:
     return Mailbox(make_app, tmp_path, "2026-12-23T09:00")
 
 
+def test_a_form_date_the_same_as_the_receipt_sets_nothing_aside(mailbox: Mailbox) -> None:
+    mailbox.form("23/12/2026")  # the SIN arrives on Wed 23 Dec, the day the form gives
+    start, _, why = mailbox.notification()
+    assert start == date(2026, 12, 23)
+    assert why.endswith(
+        "\nStart: the SIN form's date Wed 23 Dec 2026, the earliest plausible date known."
+    )
+    invitation = " ".join(mailbox.last("screening_invitation").split())
+    assert "the SIN form's date Wed 23 Dec 2026" in invitation
+    assert "Set aside" not in invitation and "the same date" not in invitation
+
+
 def test_form_aware_date_after_receipt_is_set_aside_and_flagged(mailbox: Mailbox) -> None:
     mailbox.form("30/12/2026")  # the SIN arrives on Wed 23 Dec
     start, due, why = mailbox.notification()
