@@ -47,13 +47,20 @@ class Forward:
     first_written: date | None  # the day the forwarded email was sent, when read for sure
     first_writer: str | None  # its writer, when an acknowledgement may go to them
     by_us: bool  # passed on by the Business Manager or the partnership's own mailbox
+    quoted_writer: str | None = None  # the address on its quoted From line, whoever it is
 
 
 def forward_of(snap: Snapshot) -> Forward | None:
     """The snapshot's forward; None when the message is no forward."""
     if not snap.forwarded or snap.arrived_on is None:
         return None
-    return Forward(snap.arrived_on, snap.first_written, snap.first_writer, snap.forwarded_by_us)
+    return Forward(
+        snap.arrived_on,
+        snap.first_written,
+        snap.first_writer,
+        snap.forwarded_by_us,
+        snap.quoted_writer,
+    )
 
 
 def counted_since(fwd: Forward | None) -> date | None:
@@ -89,26 +96,42 @@ def acknowledgement(fwd: Forward | None, can_acknowledge: bool) -> list[Effect]:
     ]
 
 
-def forwarded_note(fwd: Forward | None) -> list[Effect]:
-    """What a person checks on a forwarded SIN: the day its clocks count from."""
+def forwarded_note(fwd: Forward | None, acknowledged: str | None = None) -> list[Effect]:
+    """What a person checks on a forwarded SIN: the day its clocks count from, and, when a
+    colleague forwarded it, that `acknowledged` (the forwarder) was told, not its writer."""
     if fwd is None:
         return []
     arrived, since = fwd.arrived_on, counted_since(fwd)
+    told = _who_was_told(fwd, acknowledged)
     if since is not None:
         return [
             Triage(
                 f"forwarded SIN: its clocks count from {fmt_date(since)}, the day the forwarded "
                 f"email says it was sent, not {fmt_date(arrived)}, when the forward arrived; "
-                f"check that day. {_CHECK}"
+                f"check that day. {_CHECK}{told}"
             )
         ]
     return [
         Triage(
             f"forwarded SIN: its clocks count from {fmt_date(arrived)}, when the forward "
             f"arrived, as {_why_not(fwd.first_written, arrived)}. If it was sent to the "
-            f"partnership earlier, its clocks ran from then: check. {_CHECK}{_untold(fwd)}"
+            f"partnership earlier, its clocks ran from then: check. {_CHECK}{_untold(fwd)}{told}"
         )
     ]
+
+
+def _who_was_told(fwd: Forward, acknowledged: str | None) -> str:
+    """A colleague's forward is acknowledged to them, by design; whoever wrote the SIN is not,
+    and may be waiting to hear that it arrived."""
+    writer = fwd.quoted_writer
+    if fwd.by_us or acknowledged is None or writer is None:
+        return ""
+    if writer.lower() == acknowledged.lower():
+        return ""
+    return (
+        f". The acknowledgement went to {acknowledged}, who forwarded it, not to {writer}, "
+        "who wrote it (named on the quoted From line): tell them if they should know"
+    )
 
 
 def _untold(fwd: Forward) -> str:

@@ -231,7 +231,8 @@ def _sin(snap: Snapshot) -> list[Effect]:
     since = counted_since(fwd)  # a forwarded SIN: the day it was first sent, when sure
     opened = [OpenCase(since), *form, repeat, FileOnCase(_why_not(snap)), BookScreening()]
     ack = acknowledgement(fwd, snap.can_acknowledge)
-    return [*opened, *ack, *flag, *forwarded_note(fwd)]
+    told = snap.answer_to if any(isinstance(e, Acknowledge) for e in ack) else None
+    return [*opened, *ack, *flag, *forwarded_note(fwd, told)]
 
 
 def _on_own_record(snap: Snapshot) -> list[Effect]:

@@ -97,6 +97,8 @@ class Snapshot:
     # partnership's own mailbox passed it on, so that its writer, not she, is the referrer.
     first_writer: str | None = None
     forwarded_by_us: bool = False
+    # The address on the forwarded email's quoted From line, whoever it is (bot.core.forwarded).
+    quoted_writer: str | None = None
     # The day the message reached the mailbox, where the partnership is.
     arrived_on: date | None = None
     # Its subject or text reads as a new SIN, by the SIN rules' own signals, though it is on a

@@ -79,6 +79,7 @@ class Facts:
     # ...unless it passes on an email someone else wrote, sent on a day read for sure
     # (bot.core.forwarded_sin.clocks_start).
     forward: forwarded_sin.Forward | None = None
+    answer_to: str = ""  # where its acknowledgement goes (bot.core.autoreply.answer_address)
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,9 @@ def _steps(
     if refile:
         steps.append(FileOnCase("opened as a case of its own from the triage list"))
     steps.append(BookScreening())
-    steps += _on_new_case(forwarded_sin.acknowledgement(f.forward, f.can_acknowledge)) or [
+    ack = forwarded_sin.acknowledgement(f.forward, f.can_acknowledge)
+    told = f.answer_to if any(isinstance(e, Acknowledge) for e in ack) else None
+    steps += _on_new_case(ack) or [
         Triage(f"not acknowledged ({f.no_ack_reason}): answer the sender another way")
     ]
     if f.filed_on is not None:
@@ -271,7 +274,7 @@ def _steps(
         steps.append(
             OverdueFromStart(f.screening_due, since or f.arrived, f.today, since is not None)
         )
-    steps += _on_new_case(forwarded_sin.forwarded_note(f.forward))
+    steps += _on_new_case(forwarded_sin.forwarded_note(f.forward, told))
     if waiting:
         left = ", ".join(_listed(waiting))
         steps.append(

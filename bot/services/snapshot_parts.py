@@ -21,6 +21,7 @@ from bot.core.case_refs import loose_case_refs
 from bot.core.commands import ParsedCommands
 from bot.core.forms import Extraction
 from bot.core.forwarded import answerable_writer, first_written, is_forwarded
+from bot.core.forwarded import first_writer as quoted_writer
 from bot.core.forwarded_sin import Forward
 from bot.core.message import MailMessage, carries_document
 from bot.core.near_commands import NearLine
@@ -246,6 +247,7 @@ class ForwardFacts(TypedDict):
     first_written: date | None
     first_writer: str | None
     forwarded_by_us: bool
+    quoted_writer: str | None
 
 
 def forward_read(app: App, msg: MailMessage, arrived: datetime) -> Forward | None:
@@ -256,7 +258,13 @@ def forward_read(app: App, msg: MailMessage, arrived: datetime) -> Forward | Non
         return None
     tz, by_us = app.config.partnership.time_zone, our_addresses(app)
     writer = answerable_writer(msg, own | by_us, app.config.agency_domains)
-    return Forward(day_zero(arrived, tz), first_written(msg, tz), writer, msg.from_addr in by_us)
+    return Forward(
+        day_zero(arrived, tz),
+        first_written(msg, tz),
+        writer,
+        msg.from_addr in by_us,
+        quoted_writer(msg),
+    )
 
 
 def about_forward(forward: Forward | None) -> ForwardFacts:
@@ -266,6 +274,7 @@ def about_forward(forward: Forward | None) -> ForwardFacts:
         first_written=forward.first_written if forward is not None else None,
         first_writer=forward.first_writer if forward is not None else None,
         forwarded_by_us=forward is not None and forward.by_us,
+        quoted_writer=forward.quoted_writer if forward is not None else None,
     )
 
 

@@ -24,7 +24,7 @@ from bot.adapters.db.models import StoredMessage
 from bot.app import App
 from bot.core import deadlines, forwarded_sin
 from bot.core import triage_new_case as core
-from bot.core.autoreply import can_acknowledge
+from bot.core.autoreply import answer_address, can_acknowledge
 from bot.core.doctext import DocumentText
 from bot.core.forms import Extraction, extract
 from bot.core.message import MailMessage
@@ -196,6 +196,7 @@ def _facts(
         no_ack_reason=answer[1],
         reads_as_sin=(row.classification or {}).get("reads_as_sin") is True,
         forward=forward,
+        answer_to=answer_address(reading.msg, own) if reading.msg is not None else "",
     )
 
 

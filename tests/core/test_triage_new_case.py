@@ -266,3 +266,15 @@ def test_a_form_the_business_manager_forwarded_is_opened_as_its_forward_was_on_a
     silent = opening(facts(FormRead(WHOLE, RILEY), forward=replace(passed_on, first_writer=None)))
     assert not [s for s in silent.steps if isinstance(s, Acknowledge)]
     assert any("answer the referrer another way" in str(s) for s in silent.steps)
+
+
+def test_a_colleague_s_forward_opened_later_says_who_was_acknowledged_and_who_was_not() -> None:
+    colleague = "sam.colleague@gmp.police.uk"
+    passed_on = Forward(MONDAY, FRIDAY, None, by_us=False, quoted_writer=POLICE)
+    got = opening(facts(FormRead(WHOLE, RILEY), forward=passed_on, answer_to=colleague))
+    assert Acknowledge() in got.steps  # to the colleague who forwarded it, by design
+    [note] = [s for s in got.steps if isinstance(s, NoteOnCase)]
+    assert (
+        f"The acknowledgement went to {colleague}, who forwarded it, not to {POLICE}, who wrote "
+        "it (named on the quoted From line)"
+    ) in note.reason

@@ -120,6 +120,23 @@ def test_a_sin_a_colleague_forwards_with_no_day_read_is_acknowledged_without_key
     assert "Screening Panel meeting" not in text.split("KEY DATES")[1]
 
 
+def test_a_colleague_s_forward_says_who_was_acknowledged_and_who_was_not(bot: Bot) -> None:
+    colleague = "sam.colleague@gmp.police.uk"
+    bot.mail(colleague, SUBJECT, forward(writer=POLICE), arrived=WED_16_DEC)
+    bot.run()
+    [ack] = bot.outbox("sin_acknowledgement")
+    assert ack.recipients == [colleague]  # by design: they notified the mailbox
+    said = digest(bot, "2026-12-17T08:05")
+    assert (
+        f"The acknowledgement went to {colleague}, who forwarded it, not to {POLICE}, who "
+        "wrote it (named on the quoted From line)"
+    ) in said
+    # Her own forward is acknowledged to the writer: nothing to say.
+    bot.mail(BM, SUBJECT, forward(writer="robin.invented@nhs.net"), arrived=WED_16_DEC)
+    bot.run()
+    assert "who forwarded it, not to robin" not in digest(bot, "2026-12-18T08:05")
+
+
 def test_a_forwarded_sin_whose_writer_cannot_be_answered_is_not_acknowledged_to_her(
     bot: Bot,
 ) -> None:
