@@ -59,7 +59,11 @@ def test_an_item_the_bot_cannot_see_put_right_stays_weeks_with_its_age_then_is_c
 def test_a_closed_cases_flags_go_with_it_but_its_closing_flag_stays(bot: Bot) -> None:
     bot.at("2026-12-16T11:00").mail(BM, reply("TSCP-2026-0001"), "Published: 14/12/2026")
     bot.run()
-    bot.at("2026-12-17T10:00").mail(BM, reply("TSCP-2026-0001"), "Close: no further action")
+    bot.at("2026-12-17T10:00").mail(
+        BM,
+        reply("TSCP-2026-0001"),
+        "Notifiable: no because an invented test incident\nClose: no further action",
+    )
     bot.run()
     text = _attention(digest_text(bot, "2026-12-31T08:05"))  # 8 working days on
     assert "Published: 14/12/2026" not in text  # the closing overtook it

@@ -40,10 +40,8 @@ def test_every_outcome_email_names_the_national_panel_notification(bot: Bot, cho
     bot.run()
     [outcome] = bot.outbox("screening_outcome")
     text = unwrap(body_of(outcome))
-    assert (
-        "the National Panel notification is due by Wed 23 Dec 2026, whatever the panel "
-        "decided: reply with Notified: <date>"
-    ) in text
+    assert "Business Manager: reply with Notified: <date> when the local authority" in text
+    assert "notification is due by Wed 23 Dec 2026, whatever the panel decided." in text
     assert "Notifiable: no because <reason>" in text
 
 

@@ -79,16 +79,17 @@ def notices_owed(case: Case) -> list[str]:
     steps: list[str] = []
     if "panel_notification" in unmet:
         steps.append(
-            "Business Manager: the National Panel notification is due by "
-            f"{fmt_date(unmet['panel_notification'])}, whatever the panel decided: reply with "
-            "Notified: <date> when the local authority has notified the National Panel, or "
-            "Notifiable: no because <reason> if the incident is not notifiable."
+            # "Business Manager: reply with ..." first: who is to answer, before what.
+            "Business Manager: reply with Notified: <date> when the local authority has "
+            "notified the National Panel, or Notifiable: no because <reason> if the incident "
+            "is not notifiable. The National Panel notification is due by "
+            f"{fmt_date(unmet['panel_notification'])}, whatever the panel decided."
         )
     if "looked_after_death_notification" in unmet:
         steps.append(
-            "Business Manager: the Secretary of State and Ofsted are to be told of the death by "
-            f"{fmt_date(unmet['looked_after_death_notification'])}: reply with SoS and Ofsted "
-            "notified: <date>, or SoS and Ofsted notified: not required - <reason>."
+            "Business Manager: reply with SoS and Ofsted notified: <date>, or SoS and Ofsted "
+            "notified: not required - <reason>. The Secretary of State and Ofsted are to be told "
+            f"of the death by {fmt_date(unmet['looked_after_death_notification'])}."
         )
     return steps
 
