@@ -48,28 +48,40 @@ def _ingest(app: App, dovecot: DovecotServer) -> list[int]:
     return waiting(app)
 
 
+def _on_imap(make_app: AppFactory, dovecot: DovecotServer) -> App:
+    app, _ = make_app()
+    app.open_source = lambda: _imap(dovecot)
+    return app
+
+
+def _moved_to_processed_once(app: App, dovecot: DovecotServer, row_id: int) -> bool:
+    """The one email is in Processed, none is left set aside, and its record says so."""
+    return (
+        dovecot.fetch_all(ATTENTION) == []
+        and len(dovecot.fetch_all("Processed")) == 1
+        and released(app, row_id)
+    )
+
+
 @pytest.mark.imap
 def test_triage_done_finds_mail_set_aside_by_a_bot_stopped_before_its_commit(
     make_app: AppFactory, dovecot: DovecotServer
 ) -> None:
-    app, _ = make_app()
-    app.open_source = lambda: _imap(dovecot)
+    app = _on_imap(make_app, dovecot)
     dovecot.append(_lunch())
     row_id = stopped_then_restarted(app, _imap(dovecot), _imap(dovecot))
     assert len(dovecot.fetch_all(ATTENTION)) == 1 and dovecot.fetch_all("INBOX") == []
 
     assert triage_done(app, row_id) == FOUND
 
-    assert dovecot.fetch_all(ATTENTION) == [] and len(dovecot.fetch_all("Processed")) == 1
-    assert released(app, row_id)
+    assert _moved_to_processed_once(app, dovecot, row_id)
 
 
 @pytest.mark.imap
 def test_a_pending_release_finds_mail_set_aside_by_a_bot_stopped_before_its_commit(
     make_app: AppFactory, dovecot: DovecotServer
 ) -> None:
-    app, _ = make_app()
-    app.open_source = lambda: _imap(dovecot)
+    app = _on_imap(make_app, dovecot)
     dovecot.append(_lunch())
     row_id = stopped_then_restarted(app, _imap(dovecot), _imap(dovecot))
     dovecot.stop()  # `triage done` while the mailbox cannot be reached: the next pass moves it
@@ -80,16 +92,14 @@ def test_a_pending_release_finds_mail_set_aside_by_a_bot_stopped_before_its_comm
 
     assert _ingest(app, dovecot) == []
 
-    assert dovecot.fetch_all(ATTENTION) == [] and len(dovecot.fetch_all("Processed")) == 1
-    assert released(app, row_id)
+    assert _moved_to_processed_once(app, dovecot, row_id)
 
 
 @pytest.mark.imap
 def test_mail_already_in_processed_or_nowhere_is_said_so(
     make_app: AppFactory, dovecot: DovecotServer
 ) -> None:
-    app, _ = make_app()
-    app.open_source = lambda: _imap(dovecot)
+    app = _on_imap(make_app, dovecot)
     dovecot.append(_lunch())
     dovecot.append(_lunch("Or on Monday?", "<lunch-2@example.org>"))
     first, second = _ingest(app, dovecot)
@@ -111,8 +121,7 @@ def test_mail_already_in_processed_or_nowhere_is_said_so(
 def test_triage_done_on_one_moves_no_other_mail_sharing_its_message_id(
     make_app: AppFactory, dovecot: DovecotServer
 ) -> None:
-    app, _ = make_app()
-    app.open_source = lambda: _imap(dovecot)
+    app = _on_imap(make_app, dovecot)
     dovecot.append(_lunch())
     dovecot.append(_lunch("A different and longer body under the same id."))
     first, second = _ingest(app, dovecot)
@@ -130,8 +139,7 @@ def test_a_key_kept_by_an_older_version_moves_the_one_message_of_its_bytes(
     make_app: AppFactory, dovecot: DovecotServer
 ) -> None:
     # Same Message-ID and same size: only the stored bytes tell them apart.
-    app, _ = make_app()
-    app.open_source = lambda: _imap(dovecot)
+    app = _on_imap(make_app, dovecot)
     dovecot.append(_lunch("Anyone free for lunch?"))
     dovecot.append(_lunch("Anyone free for lunch!"))
     first, second = _ingest(app, dovecot)
