@@ -63,32 +63,7 @@ def before_sending(app: App, session: Session, row: OutboxMessage) -> Before:
         return Before.WAIT
     if row.event not in CHECKED and row.event not in NOTICES:
         return Before.GO
-    if is_resend(row.idempotency_key):
-        return _copy_still_true(app, session, row)
     return _still_true(app, session, row)
-
-
-def _copy_still_true(app: App, session: Session, row: OutboxMessage) -> Before:
-    """A copy for recipients the server put off goes with the words the others were sent that
-    day, never a second version re-dated or reworded for a few. A request's return date is the
-    agency's stored one, true on any day; but words gone untrue since (a panel time gone by, a
-    notice's promised day passed) are never sent: the copy is held, or withdrawn when nothing
-    it asks for is owed, and the Business Manager told."""
-    now = app.clock.now()
-    on = day_of(app, now)
-    why = stale(app, row, now) if row.event in NOTICES else None
-    if why is not None:
-        held_emails.hold(session, app, row, held_emails.not_sent_line(row, on, why), now)
-        return Before.HELD
-    verdict = verdict_for(app, row, now)
-    if verdict is None or verdict.action is Action.REDATE:
-        return Before.GO
-    line = held_emails.not_sent_line(row, on, verdict.untrue, verdict.todo)
-    if verdict.action is Action.WITHDRAW:
-        held_emails.withdraw(session, app, row, line, now)
-        return Before.WITHDRAWN
-    held_emails.hold(session, app, row, line, now)
-    return Before.HELD
 
 
 def _still_true(app: App, session: Session, row: OutboxMessage) -> Before:
@@ -100,13 +75,17 @@ def _still_true(app: App, session: Session, row: OutboxMessage) -> Before:
             held_emails.withdraw(session, app, row, held_emails.not_sent_line(row, on, why), now)
             return Before.WITHDRAWN
     verdict = verdict_for(app, row, now)
-    if verdict is None:
+    # A copy for recipients the server put off goes with the words the others were sent,
+    # never a version re-dated or reworded for a few: a request's return date is the agency's
+    # stored one, true on any day; words gone untrue since (a panel gone by) hold it.
+    copy = is_resend(row.idempotency_key)
+    if verdict is None or (copy and verdict.action is Action.REDATE):
         return Before.GO
     line = held_emails.not_sent_line(row, on, verdict.untrue, verdict.todo)
     if verdict.action is Action.WITHDRAW:
         held_emails.withdraw(session, app, row, line, now)
         return Before.WITHDRAWN
-    if verdict.action is Action.HOLD:
+    if verdict.action is Action.HOLD or copy:
         held_emails.hold(session, app, row, line, now)
         return Before.HELD
     if verdict.action is Action.REWORD:
