@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage
 from bot.adapters.outgoing import MailSender, RecipientsRefusedError, SendError
@@ -62,15 +63,23 @@ def test_a_copy_of_a_chase_no_longer_true_is_withdrawn_not_sent_late(bot: Bot) -
     assert any(f"#{copy.id}" in w and "panel_notification" in w for w in why), why
 
 
-def test_a_reply_to_a_copy_of_a_request_is_matched_to_the_agency_asked(bot: Bot) -> None:
+DEPUTY = "deputy.invented@gmp.police.uk"
+
+
+def deputy_put_off(bot: Bot, s: Session) -> OutboxMessage:
+    """GMP asked for its return; the deputy's server put the request off (450) when it went
+    to the DSP: a copy for the deputy is queued. The request, as first sent."""
     gmp_asked_for_a_return(bot)
-    deputy = "deputy.invented@gmp.police.uk"
+    [request] = s.scalars(select(OutboxMessage).where(OutboxMessage.event == "appendix_b_request"))
+    refused = RecipientsRefusedError("put off", {DEPUTY: 450}, [POLICE])
+    record_refusals(bot.app, s, request, refused)
+    return request
+
+
+def test_a_reply_to_a_copy_of_a_request_is_matched_to_the_agency_asked(bot: Bot) -> None:
+    deputy = DEPUTY
     with bot.app.sessions() as s:
-        [request] = s.scalars(
-            select(OutboxMessage).where(OutboxMessage.event == "appendix_b_request")
-        )
-        refused = RecipientsRefusedError("put off", {deputy: 450}, [POLICE])
-        record_refusals(bot.app, s, request, refused)
+        request = deputy_put_off(bot, s)
         s.flush()
         key = f"resend-1:{request.idempotency_key}"
         copy = s.scalars(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
@@ -88,14 +97,9 @@ def test_a_reply_to_a_copy_of_a_request_is_matched_to_the_agency_asked(bot: Bot)
 def test_a_copy_of_a_request_put_off_for_days_goes_with_the_words_the_agency_was_sent(
     bot: Bot,
 ) -> None:
-    gmp_asked_for_a_return(bot)
-    deputy = "deputy.invented@gmp.police.uk"
+    deputy = DEPUTY
     with bot.app.sessions() as s:
-        [request] = s.scalars(
-            select(OutboxMessage).where(OutboxMessage.event == "appendix_b_request")
-        )
-        refused = RecipientsRefusedError("put off", {deputy: 450}, [POLICE])
-        record_refusals(bot.app, s, request, refused)
+        deputy_put_off(bot, s)
         s.commit()
     [_, written] = bot.outbox("appendix_b_request")
     bot.at("2026-12-21T09:30").run()  # the deputy's server takes it four days later
