@@ -14,7 +14,13 @@ from typing import Literal
 from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError, xoauth2
 from bot.adapters.outgoing import SEND_SECONDS, RecipientsRefusedError, SendError
 from bot.adapters.smtp_timed import TimedSMTP, TimedSMTPSSL, time_left
-from bot.adapters.smtp_transaction import AfterData, MessageRefused, Refused, transaction
+from bot.adapters.smtp_transaction import (
+    AfterData,
+    DataRefused,
+    MessageRefused,
+    Refused,
+    transaction,
+)
 
 __all__ = ["RecipientsRefusedError", "SmtpSender"]
 
@@ -86,8 +92,9 @@ class SmtpSender:
                 f"{self._where()}: {_describe(exc.cause)} waiting for the reply to the message",
                 maybe_sent=True,
             ) from None
-        except MessageRefused as exc:
-            # 5xx: the relay will never take this message (its content, its size); 4xx: later.
+        except (MessageRefused, DataRefused) as exc:
+            # 5xx: the relay will never take this message (its content, its size, a policy on
+            # its sender or recipients, said to DATA or to the body); 4xx: later.
             why = f"the server refused the message ({exc.smtp_code} {_text(exc.smtp_error)})"
             raise SendError(f"{self._where()}: {why}", permanent=exc.smtp_code >= 500) from None
         except smtplib.SMTPRecipientsRefused as exc:

@@ -27,6 +27,11 @@ class MessageRefused(smtplib.SMTPDataError):
     not taken it, for anyone. A 5xx (content refused, too large) is for good."""
 
 
+class DataRefused(smtplib.SMTPDataError):
+    """The relay answered the DATA command itself with a refusal, before any of the body
+    went: nothing was sent. A 5xx (a policy refusing this email) is for good."""
+
+
 class AfterData(Exception):
     """The connection failed once the body was on its way: the relay may have accepted it."""
 
@@ -37,8 +42,8 @@ class AfterData(Exception):
 
 def transaction(smtp: smtplib.SMTP, raw: bytes, sender: str, recipients: list[str]) -> Refused:
     """Send one email; the recipients refused while others accepted it. Raises smtplib's
-    errors before the body; after it AfterData, or MessageRefused when the relay answers it
-    with a refusal."""
+    errors before the body (DataRefused for a refusal of DATA itself); after it AfterData, or
+    MessageRefused when the relay answers it with a refusal."""
     smtp.ehlo_or_helo_if_needed()
     if smtp.has_extn("pipelining"):
         refused = _pipelined_envelope(smtp, sender, recipients)
@@ -63,7 +68,7 @@ def _envelope(smtp: smtplib.SMTP, sender: str, recipients: list[str]) -> Refused
     smtp.putcmd("data")
     code, reply = smtp.getreply()
     if code != 354:
-        raise smtplib.SMTPDataError(code, reply)
+        raise DataRefused(code, reply)
     return refused
 
 
@@ -106,7 +111,7 @@ def _refuse(
         raise smtplib.SMTPSenderRefused(mail[0], mail[1], sender)
     if len(refused) == len(recipients):
         raise smtplib.SMTPRecipientsRefused(refused)
-    raise smtplib.SMTPDataError(*data)
+    raise DataRefused(*data)
 
 
 def _not_ascii(recipients: list[str]) -> tuple[Refused, list[str]]:

@@ -24,6 +24,7 @@ from bot.services.mailout import queue_email
 from bot.services.outbox import SendReport, send_due
 from tests.fixtures.app import AppFactory, Clock
 from tests.fixtures.smtp import free_port
+from tests.fixtures.smtp_data import DataRefusing, DataRefusingRelay
 from tests.services.test_outbox import REFERRER, rows
 
 PUT_OFF = "dsp.invented@health.nhs.uk"
@@ -233,3 +234,28 @@ def test_the_bots_own_address_refused_is_mail_server_trouble_not_a_failed_email(
     (trouble,) = report.server_trouble
     assert "550 5.7.60" in trouble and "send as" in trouble
     assert only_status(app) == ("pending", 1)
+
+
+def test_the_data_command_refused_for_good_fails_the_email_at_once_with_the_reason(
+    make_app: AppFactory,
+) -> None:
+    handler = DataRefusing("554 5.7.1 Delivery not authorized, message refused")
+    with DataRefusingRelay(handler) as relay:
+        app, clock = make_app(
+            outgoing={
+                "backend": "smtp",
+                "retry_base_seconds": 60,
+                "smtp": {"host": relay.host, "port": relay.port, "security": "plain"},
+            }
+        )
+        _queue(app, clock, [REFERRER])
+        report = send_due(app, app.open_sender())
+        for _ in range(3):
+            assert _drain(app, clock, 60 * 24) == SendReport()
+    assert (report, report.server_trouble) == (SendReport(failed=1), [])
+    assert handler.data_commands == 1  # never tried again
+    assert only_status(app) == ("failed", 1)
+    with app.sessions() as s:
+        (listed,) = _health(s, app)["outbox_failed"]  # the digest's list, for the manager
+    assert listed["status"] == "failed"
+    assert "554 5.7.1 Delivery not authorized" in listed["last_error"]
