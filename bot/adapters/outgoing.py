@@ -44,15 +44,23 @@ class RecipientsRefusedError(SendError):
     """The relay refused some recipients; the others may already have received the message.
 
     `refused` maps each refused address to the server's reply code, so a caller can decide
-    whether a retry would only duplicate the mail for those who got it.
+    whether a retry would only duplicate the mail for those who got it; `replies` to the
+    server's words, where it gave them ("550 5.1.1 No such user").
     """
 
-    def __init__(self, message: str, refused: dict[str, int], accepted: list[str]) -> None:
+    def __init__(
+        self,
+        message: str,
+        refused: dict[str, int],
+        accepted: list[str],
+        replies: dict[str, str] | None = None,
+    ) -> None:
         # For good only when nobody got it and every refusal was a 5xx, not a 4xx "try later".
         for_good = not accepted and all(code >= 500 for code in refused.values())
         super().__init__(message, permanent=for_good)
         self.refused = refused
         self.accepted = accepted
+        self.replies = replies or {}
 
 
 class MailSender(Protocol):

@@ -259,8 +259,9 @@ class SmtpSender:
         codes = {address: code for address, (code, _) in refused.items()}
         listed = ", ".join(f"{address} ({code})" for address, code in codes.items())
         accepted = [r for r in recipients if r not in codes]
+        replies = {a: f"{code} {_text(reply)}" for a, (code, reply) in refused.items()}
         return RecipientsRefusedError(
-            f"{self._where()}: recipient(s) refused: {listed}", codes, accepted
+            f"{self._where()}: recipient(s) refused: {listed}", codes, accepted, replies
         )
 
 

@@ -35,7 +35,7 @@ from bot.app import App
 from bot.core.backoff import retry_delay
 from bot.services.approvals import HELD
 from bot.services.outbox_claim import ClaimLost, claim, renew
-from bot.services.partly_sent import record_refusals
+from bot.services.partly_sent import narrow_to_put_off, record_refusals
 from bot.services.send_checks import Before, before_sending
 from bot.services.stale_chases import WITHDRAWN
 
@@ -233,10 +233,12 @@ def _attempt(
     try:
         sender.send(row.raw, row.sender, list(row.recipients))
     except RecipientsRefusedError as exc:
-        if not exc.accepted:
-            _schedule_retry(app, row, exc, report)
-        else:
+        if exc.accepted:
             _partly_sent(app, session, row, exc, report)
+            return False
+        if not exc.permanent and any(code >= 500 for code in exc.refused.values()):
+            narrow_to_put_off(app, session, row, exc)  # the 5xx failed now, not retried
+        _schedule_retry(app, row, exc, report)
     except SendError as exc:
         _schedule_retry(app, row, exc, report)
         return exc.maybe_sent

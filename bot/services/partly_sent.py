@@ -10,6 +10,10 @@ counts as sent. Each refused recipient then gets what the server's reply code as
   (bot.core.resend_keys) and with its own Message-ID, and retried on the usual back-off until
   it goes or is refused for good. It is queued in the commit that marks the email sent, so it
   is made once, and it goes to nobody who already had the email. The case history says so.
+
+Nobody accepted it, some refused for good and the rest put off (narrow_to_put_off): the
+refused are recorded as not delivered at once, as above, and the email itself waits for the
+others alone (no copy: nobody has it yet, so it stays the one email, with its Message-ID).
 """
 
 from __future__ import annotations
@@ -36,21 +40,65 @@ def record_refusals(
     app: App, session: Session, row: OutboxMessage, exc: RecipientsRefusedError
 ) -> None:
     """What becomes of each recipient `row` (just sent to the others) was refused for."""
-    put_off = [address for address, code in exc.refused.items() if 400 <= code < 500]
-    for address, code in exc.refused.items():
-        if address not in put_off:
-            _not_delivered(app, session, row, address, code)
+    put_off = _put_off(exc)
+    _record_refused_for_good(app, session, row, exc, put_off)
     if put_off:
         _send_again(app, session, row, put_off, exc)
 
 
-def _not_delivered(app: App, session: Session, row: OutboxMessage, address: str, code: int) -> None:
+def narrow_to_put_off(
+    app: App, session: Session, row: OutboxMessage, exc: RecipientsRefusedError
+) -> None:
+    """`row` reached nobody: each recipient refused for good (5xx) is recorded as not
+    delivered now, and the email is retried for those put off (4xx) alone, not for them."""
+    put_off = _put_off(exc)
+    gone = [address for address in exc.refused if address not in put_off]
+    _record_refused_for_good(app, session, row, exc, put_off)
+    row.recipients = [address for address in row.recipients if address in put_off]
+    log.warning(
+        "outbox #%d: %d recipient(s) refused for good, retried for %d put off",
+        row.id, len(gone), len(put_off),
+    )  # fmt: skip
+    if row.case is not None:
+        add_event(
+            session,
+            row.case,
+            app.clock.now(),
+            PUT_OFF_EVENT,
+            f"Email #{row.id} ({row.event}) was refused for good for "
+            f"{_codes(gone, exc)} (see Emails not delivered), and the mail server said to try "
+            f"again later for {_codes(put_off, exc)}; it is retried for them alone until it goes",
+            why="a 5xx reply is a refusal for good, a 4xx a refusal for now",
+        )
+
+
+def _put_off(exc: RecipientsRefusedError) -> list[str]:
+    return [address for address, code in exc.refused.items() if 400 <= code < 500]
+
+
+def _codes(addresses: list[str], exc: RecipientsRefusedError) -> str:
+    return ", ".join(f"{a} ({exc.refused[a]})" for a in addresses)
+
+
+def _record_refused_for_good(
+    app: App, session: Session, row: OutboxMessage, exc: RecipientsRefusedError,
+    put_off: list[str],
+) -> None:  # fmt: skip
+    for address, code in exc.refused.items():
+        if address not in put_off:
+            _not_delivered(app, session, row, address, code, exc.replies.get(address))
+
+
+def _not_delivered(
+    app: App, session: Session, row: OutboxMessage, address: str, code: int, reply: str | None
+) -> None:
     session.add(
         OutboxDeliveryFailure(
             outbox=row,
             recipient=address,
             status=str(code),
-            diagnostic="refused by the mail server when sent",
+            # The server's own words where it gave them ("550 5.1.1 No such user").
+            diagnostic=reply or "refused by the mail server when sent",
             reported_at=app.clock.now(),
         )
     )
@@ -69,7 +117,7 @@ def _send_again(
         "outbox #%d: %d recipient(s) put off; sent again as #%d", row.id, len(put_off), copy.id
     )
     if row.case is not None:
-        codes = ", ".join(f"{a} ({exc.refused[a]})" for a in put_off)
+        codes = _codes(put_off, exc)
         add_event(
             session,
             row.case,

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import Case, CaseEvent, OutboxDeliveryFailure
 from bot.app import App
+from bot.services.delivery import recent_failures
 from bot.services.digest import _health
 from bot.services.mailout import queue_email
 from bot.services.outbox import SendReport, send_due
@@ -55,10 +56,12 @@ class _PutsOff:
         self.times = times
         self.received: list[list[str]] = []
         self.raws: list[bytes] = []
+        self.asked: list[str] = []  # every RCPT TO, accepted or not
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
     ) -> str:
+        self.asked.append(address)
         if address == GONE:
             return "550 5.1.1 No such user"
         if address == PUT_OFF and self.times > 0:
@@ -154,6 +157,34 @@ def test_a_recipient_put_off_gets_a_copy_later_and_nobody_gets_it_twice(
     # The case's record shows both: the refusal for good, and the copy for the one put off.
     assert failures == [(first.id, GONE, "550")]
     assert len(events) == 1 and f"{PUT_OFF} (450)" in events[0] and f"#{copy.id}" in events[0]
+
+
+def test_refused_for_good_while_the_rest_are_put_off_is_recorded_at_once_and_not_retried(
+    make_app: AppFactory,
+) -> None:
+    handler = _PutsOff(times=2)
+    with _Relay(handler) as relay:
+        app, clock = _app(make_app, relay)
+        _queue(app, clock, [PUT_OFF, GONE], case=True)
+        assert send_due(app, app.open_sender()) == SendReport(retrying=1)
+        (row,) = rows(app)
+        assert (row.status, row.recipients) == ("pending", [PUT_OFF])
+        with app.sessions() as s:
+            today = clock.now().astimezone(app.config.partnership.time_zone).date()
+            (gone,) = recent_failures(s, app, today)  # the digest's Emails not delivered
+            events = [e.detail for e in s.scalars(select(CaseEvent))]
+        assert gone["id"] == row.id
+        assert gone["line"] == f"not delivered to {GONE}: 550 5.1.1 No such user"
+        assert any(f"{GONE} (550)" in e and f"{PUT_OFF} (450)" in e for e in events)
+        assert _drain(app, clock, 1) == SendReport(retrying=1)  # put off again
+        assert _drain(app, clock, 3) == SendReport(sent=1)
+    assert handler.asked == [PUT_OFF, GONE, PUT_OFF, PUT_OFF]  # GONE asked once only
+    assert handler.received == [[PUT_OFF]]
+    (row,) = rows(app)
+    assert (row.status, row.recipients) == ("sent", [PUT_OFF])
+    with app.sessions() as s:
+        failures = [(f.outbox_id, f.recipient) for f in s.scalars(select(OutboxDeliveryFailure))]
+    assert failures == [(row.id, GONE)]
 
 
 def test_a_copy_waiting_for_its_recipient_is_listed_as_failing_to_send_until_it_goes(
