@@ -19,30 +19,26 @@ from urllib.parse import quote
 from bot.adapters.graph_client import GraphClient
 from bot.adapters.graph_error import GraphError
 from bot.adapters.outgoing import SEND_SECONDS, SendError
+from bot.adapters.send_deadline import ending_within
 
 log = logging.getLogger(__name__)
 
 
 class GraphSender:
-    def __init__(self, client: GraphClient, user: str) -> None:
+    def __init__(
+        self, client: GraphClient, user: str, *, send_seconds: float = SEND_SECONDS
+    ) -> None:
         self._client = client
         self.user = user
+        self._send_seconds = send_seconds
 
     def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
         if not recipients:
             raise SendError("no recipients given")
         mime = _addressed(raw, recipients)
         try:
-            self._client.call(
-                "POST",
-                self._client.url(f"users/{quote(self.user, safe='@')}/sendMail"),
-                what="sendMail",
-                permission="Mail.Send",
-                data=base64.b64encode(mime),
-                headers={"Content-Type": "text/plain"},
-                # The outbox's claim on the email outlasts this; Graph's waits must not.
-                deadline=self._client.deadline_in(SEND_SECONDS),
-            )
+            with ending_within(self._send_seconds):  # a token fetch too, not only Graph's waits
+                self._call(mime)
         except GraphError as exc:
             # maybe_sent: the request went and no answer came, so the outbox looks in Sent
             # Items first.
@@ -54,6 +50,18 @@ class GraphSender:
             ) from None
         # Counts only: addresses are personal data and the outbox already records them.
         log.info("sent message via Graph as %s to %d recipient(s)", self.user, len(recipients))
+
+    def _call(self, mime: bytes) -> None:
+        self._client.call(
+            "POST",
+            self._client.url(f"users/{quote(self.user, safe='@')}/sendMail"),
+            what="sendMail",
+            permission="Mail.Send",
+            data=base64.b64encode(mime),
+            headers={"Content-Type": "text/plain"},
+            # The outbox's claim on the email outlasts this; Graph's waits must not.
+            deadline=self._client.deadline_in(self._send_seconds),
+        )
 
     def close(self) -> None:
         self._client.close()

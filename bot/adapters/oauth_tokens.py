@@ -127,6 +127,8 @@ class EntraApp:
         import msal
         import requests
 
+        from bot.adapters.http_deadline import timed_session
+
         credential: Any
         if isinstance(self._credential, ClientSecret):
             credential = self._credential.value
@@ -143,7 +145,9 @@ class EntraApp:
                 # Off only for an authority MSAL does not know (a test server, a private cloud).
                 validate_authority=self._validate_authority,
                 instance_discovery=None if self._validate_authority else False,
-                timeout=self._timeout,
+                # Each request with its own timeout, and within a send's time when a send
+                # asks for the token (bot.adapters.http_deadline).
+                http_client=timed_session(self._timeout),
             )
         except requests.RequestException as exc:
             raise TokenError(f"cannot reach {self._authority}: {_request_problem(exc)}") from None

@@ -13,6 +13,7 @@ from typing import Literal
 
 from bot.adapters.oauth_tokens import OAuthLogin, Token, TokenError, xoauth2
 from bot.adapters.outgoing import SEND_SECONDS, RecipientsRefusedError, SendError
+from bot.adapters.send_deadline import until
 from bot.adapters.smtp_timed import TimedSMTP, TimedSMTPSSL, time_left
 from bot.adapters.smtp_transaction import (
     AfterData,
@@ -86,7 +87,8 @@ class SmtpSender:
             raise SendError(f"{self._where()}: the sender address is not ASCII", permanent=True)
         self._deadline = time.monotonic() + self._send_seconds
         try:
-            refused = self._deliver(raw, sender, recipients)
+            with until(self._deadline):  # an OAuth token fetched for the login too
+                refused = self._deliver(raw, sender, recipients)
         except AfterData as exc:
             raise SendError(
                 f"{self._where()}: {_describe(exc.cause)} waiting for the reply to the message",

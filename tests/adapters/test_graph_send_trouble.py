@@ -11,6 +11,7 @@ Graph asks to be tried again after a wait, and a gateway timeout (504), which ma
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Callable
 
 import pytest
@@ -120,6 +121,19 @@ def test_entra_id_not_reached_stops_every_email(graph: GraphTestServer) -> None:
 
     assert error.server and not error.maybe_sent
     assert "no OAuth token: cannot reach https://127.0.0.1:" in str(error)
+
+
+def test_a_slow_token_fetch_ends_within_the_sends_time(
+    graph: GraphTestServer, entra: EntraTestServer
+) -> None:
+    entra.state.token_delay = 4.0  # Entra ID answering slowly; the send has 1 second in all
+    client = GraphClient(graph.base_url, OAuthLogin(_tokens(entra), (GRAPH_SCOPE,)))
+    started = time.monotonic()
+    with pytest.raises(SendError) as raised:
+        GraphSender(client, MAILBOX, send_seconds=1.0).send(_ack(), MAILBOX, [OFFICER])
+    assert time.monotonic() - started < 2.5
+    assert "no OAuth token" in str(raised.value) and "timed out" in str(raised.value)
+    assert not raised.value.maybe_sent
 
 
 def test_graph_not_reached_stops_every_email(entra: EntraTestServer) -> None:

@@ -200,3 +200,23 @@ def test_smtp_token_refused_is_a_clear_send_error(
     assert "535" in message and "SMTP.SendAsApp" in message
     assert smtp_oauth.messages == []
     assert len(entra.state.token_requests) == 1  # a fresh token refused: no pointless retry
+
+
+def test_a_slow_token_fetch_ends_within_the_sends_time(
+    entra: EntraTestServer, smtp_oauth: XOAuth2SmtpServer
+) -> None:
+    entra.state.mailbox = "tscp@tameside.invented.example"
+    entra.state.token_delay = 4.0  # Entra ID answering slowly; the send has 1 second in all
+    login = OAuthLogin(_app(entra))
+    sender = SmtpSender(
+        smtp_oauth.host, smtp_oauth.port, security="plain",
+        username="tscp@tameside.invented.example", oauth=login, send_seconds=1.0,
+    )  # fmt: skip
+    started = time.monotonic()
+    with pytest.raises(SendError) as info:
+        sender.send(_MAIL, "tscp@tameside.invented.example", ["casey@gmp.invented.example"])
+    assert time.monotonic() - started < 2.5
+    assert "no OAuth token" in str(info.value) and "timed out" in str(info.value)
+    assert smtp_oauth.messages == []
+    entra.state.token_delay = 0.0
+    assert login.token().value  # outside a send, a token request has its own timeout again
