@@ -117,6 +117,7 @@ class Snapshot:
     # all the same, by their labels ("Notifed:" of "Notifed: 16/12/2026"; never the values;
     # bot.core.near_commands).
     near_commands: tuple[NearLine, ...] = ()
-    # From one who gives commands, on a case: the labels of the commands written below its
-    # signature, not carried out ("Vote:"; bot.core.commands.quoting.below_signature).
+    # From one who gives commands, on a case or not: the labels of the commands written below
+    # its signature, not carried out ("Vote:"; bot.core.commands.quoting.below_signature),
+    # less those this sender was told of before (bot.services.signature_lines).
     below_signature: tuple[str, ...] = ()

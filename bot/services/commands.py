@@ -40,6 +40,7 @@ from bot.services.review import HANDLERS, Actor, CommandRefused
 from bot.services.review.common import said_on
 from bot.services.roles import role_holders, roles_of
 from bot.services.sender_auth import auth_policy
+from bot.services.signature_lines import told_key
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ def handle_email_commands(
         queue_email(
             session,
             app,
-            key=f"command-result:{row.sha256}",
+            key=told_key(f"command-result:{row.sha256}", msg.from_addr, parsed),
             for_message=row,
             event="command_result",
             to=[msg.from_addr],

@@ -288,7 +288,7 @@ def _tell_commands_on_new_record(s: Applying, e: mp.TellCommandsOnNewRecord) -> 
 def _tell_no_command_recognised(s: Applying, e: mp.TellNoCommandRecognised) -> None:
     case = s.row.case or s.case
     if case is not None:
-        tell_no_command_recognised(s.session, s.app, case, s.row, s.msg, e, s.now)
+        tell_no_command_recognised(s.session, s.app, case, s.row, s.msg, e, s.now, s.parsed)
 
 
 APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {

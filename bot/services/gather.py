@@ -25,6 +25,7 @@ from bot.services.commands import commands_in
 from bot.services.forms import read_form
 from bot.services.intake import case_awaiting_return, open_complaint_from
 from bot.services.meeting_replies import case_of_calendar_reply
+from bot.services.signature_lines import untold
 from bot.services.snapshot_parts import (
     FoundCase,
     about_acknowledgement,
@@ -82,6 +83,8 @@ def gather(
     parsed = commands_in(app, msg, arrived) if result.kind != "auto_reply" else None
     found = FoundCase(None, ref)
     if session is not None:
+        if parsed is not None:  # a signature's command-like line is told of once
+            parsed = untold(session, msg.from_addr, parsed, number)
         found = _find_case(
             session, app, msg, result.kind, ref, parsed, forwarded=forward is not None
         )

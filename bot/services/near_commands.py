@@ -22,6 +22,7 @@ from bot.core.near_commands import NearLine, command_like
 from bot.core.plan_effects import TellNoCommandRecognised
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
+from bot.services.signature_lines import told_key
 
 EVENT = "command_not_recognised"
 # The case event the digest lists under "Needs your attention" (bot.services.digest_cases).
@@ -48,9 +49,12 @@ def tell_no_command_recognised(
     msg: MailMessage,
     unread: TellNoCommandRecognised,
     now: datetime,
+    parsed: ParsedCommands | None = None,
 ) -> None:
     """Answer once per email, on the case's thread; the digest lists it for the Business
-    Manager, whoever wrote it."""
+    Manager, whoever wrote it. `parsed`: the lines below the signature it tells of, named in
+    its key so that none is told of again (bot.services.signature_lines)."""
+    key = f"command-not-recognised:{row.sha256}"
     labels, nearest, below = unread.labels, unread.nearest, unread.below_signature
     add_event(
         session,
@@ -64,7 +68,7 @@ def tell_no_command_recognised(
     queue_email(
         session,
         app,
-        key=f"command-not-recognised:{row.sha256}",
+        key=told_key(key, msg.from_addr, parsed) if parsed is not None else key,
         for_message=row,
         event=EVENT,
         to=[msg.from_addr],
@@ -85,7 +89,8 @@ def tell_no_command_recognised(
 # carry old commands, so none there is obeyed, and its value may be a child's details.
 BELOW_SIGNATURE = (
     "not carried out: it stood below your signature, where no command is read. If you meant "
-    'it, send it again above your signature (or after "PS").'
+    'it, send it again above your signature (or after "PS"). You are told of this line once: '
+    "if it is part of your signature, it will not be mentioned again."
 )
 
 

@@ -228,17 +228,25 @@ def reads_value(keyword: str, value: str, today: date) -> bool:
         return False
 
 
-def below_signature_labels(lines: tuple[str, ...], today: date) -> tuple[str, ...]:
-    """The labels of the lines that read as a command, each named once, as the table names
-    it. Not a line whose value no command reads ("Vote: no further action is never what we
-    want" as a signature's motto): above the signature too it would carry nothing out."""
-    found: list[str] = []
+def below_signature_lines(lines: tuple[str, ...], today: date) -> tuple[tuple[str, str], ...]:
+    """Each line that reads as a command, once, with its label (the answer names the label
+    only), and the line with its spaces and case evened out, so that the same signature line
+    is the same on every email. Not a line whose value no command reads ("Vote: no further
+    action is never what we want" as a signature's motto): above the signature too it would
+    carry nothing out."""
+    found: list[tuple[str, str]] = []
     for raw in lines:
         try:
             read = _read_line(command_text(raw), " ".join(raw.split()), today) is not None
         except _BadValue:
             read = False
         keyword = command_keyword(raw) if read else None
-        if keyword is not None and label_of(keyword) not in found:
-            found.append(label_of(keyword))
+        line = " ".join(command_text(raw).split()).casefold()
+        if keyword is not None and (label_of(keyword), line) not in found:
+            found.append((label_of(keyword), line))
     return tuple(found)
+
+
+def labels_of(lines: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The lines' labels, each named once, in the order the lines came."""
+    return tuple(dict.fromkeys(label for label, _ in lines))

@@ -6,7 +6,7 @@ it back to the sender.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 from enum import StrEnum
 from typing import TypeAlias
@@ -310,3 +310,6 @@ class ParsedCommands:
     # Commands written below a signature, not carried out: each by its label ("Vote:"), never
     # its value, for the answer that tells the sender to give it again above the signature.
     below_signature: tuple[str, ...] = ()
+    # The same lines whole, each with its label, spaces and case evened out: kept only to
+    # know a line told of before (a signature's own line, sent on every email), never shown.
+    below_lines: tuple[tuple[str, str], ...] = field(default=(), compare=False)

@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TypeAlias
 
-from bot.core.commands.keywords import _read_line, below_signature_labels, command_text
+from bot.core.commands.keywords import (
+    _read_line,
+    below_signature_lines,
+    command_text,
+    labels_of,
+)
 from bot.core.commands.model import (
     Command,
     CommandError,
@@ -36,6 +41,7 @@ def parse_commands(body: str, *, today: date) -> ParsedCommands:
     found: list[tuple[int, _Parsed]] = []
     errors: list[tuple[int, CommandError]] = []
     written, below = written_and_below_signature(body)
+    below_lines = below_signature_lines(below, today)
     for index, raw in enumerate(written.split("\n")):
         text = command_text(raw)
         if not text:
@@ -64,7 +70,8 @@ def parse_commands(body: str, *, today: date) -> ParsedCommands:
     return ParsedCommands(
         commands=tuple(c for _, c in sorted(commands, key=lambda pair: pair[0])),
         errors=tuple(e for _, e in sorted(errors, key=lambda pair: pair[0])),
-        below_signature=below_signature_labels(below, today),
+        below_signature=labels_of(below_lines),
+        below_lines=below_lines,
     )
 
 

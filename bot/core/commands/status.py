@@ -58,4 +58,4 @@ def with_subject_status(parsed: ParsedCommands, subject: str) -> ParsedCommands:
     if asked is None or any(isinstance(c, StatusRequest) for c in parsed.commands):
         return parsed
     commands: tuple[Command, ...] = (asked, *parsed.commands)
-    return ParsedCommands(commands, parsed.errors, parsed.below_signature)
+    return ParsedCommands(commands, parsed.errors, parsed.below_signature, parsed.below_lines)
