@@ -22,31 +22,34 @@ def commands_on_no_case(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
     they were. Never said to a machine or to a forger: only to one who may give commands and
     passed their authentication, to whom a reference we do not hold tells nothing she could not
     ask. On a record being opened for the message, they are not carried out either, and she is
-    told on its thread (TellCommandsOnNewRecord)."""
-    if not (snap.has_commands and snap.commands_allowed):
+    told on its thread (TellCommandsOnNewRecord). Commands only below the signature are told
+    the same way: the sender hears of each one, once (bot.services.signature_lines)."""
+    if not ((snap.has_commands or snap.below_signature) and snap.commands_allowed):
         return []
     machine = snap.kind == "auto_reply" or not snap.can_acknowledge
     if machine or snap.case_exists or snap.message_id_reused:
         return []
+    what = "commands" if snap.has_commands else "commands below the signature"
     if snap.case_ref is not None:
-        return _told(f"its reference {snap.case_ref} names no case (a mistyped reference?)")
+        return _told(what, f"its reference {snap.case_ref} names no case (a mistyped reference?)")
     if any(isinstance(e, OPENS_RECORD) for e in effects):
+        why = "the email opened a new record"
         return [
             TellCommandsOnNewRecord(),
-            Triage("commands not carried out (the email opened a new record); the sender was told"),
+            Triage(f"{what} not carried out ({why}); the sender was told"),
         ]
     why = (
         "it answers the daily digest or names several cases"
         if snap.several_cases
         else "it names no case"
     )
-    return _told(why)
+    return _told(what, why)
 
 
-def _told(why: str) -> list[Effect]:
+def _told(what: str, why: str) -> list[Effect]:
     return [
         TellCommandsUnfiled(why),
-        Triage(f"commands not carried out ({why}); the sender was told"),
+        Triage(f"{what} not carried out ({why}); the sender was told"),
     ]
 
 

@@ -155,12 +155,13 @@ def about_commands(
     """The command lines, and whether they may be carried out on the case found."""
     case, ref = found.case, found.ref
     has_commands = _has_commands(parsed, from_giver)
+    # Commands below the signature, on a case or not: none is carried out, and each is told.
+    below = parsed.below_signature if parsed is not None and from_giver else ()
     # Asked only when commands from one who gives them found no case: a query and a header
     # check spared on all other mail.
-    unfiled = from_giver and case is None and has_commands
+    unfiled = from_giver and case is None and (has_commands or bool(below))
     crossed = crossed_thread(session, msg, ref) if case is not None and has_commands else None
     near = lines_like_commands(app, msg, parsed, arrived) if from_giver and case else ()
-    below = parsed.below_signature if parsed is not None and from_giver and case else ()
     return CommandFacts(
         has_commands=has_commands,
         crossed_thread=crossed,

@@ -20,6 +20,7 @@ from bot.core.typography import plain_text
 from bot.services.commands import command_givers
 from bot.services.mailout import queue_email
 from bot.services.sender_auth import auth_policy
+from bot.services.signature_lines import told_key
 
 EVENT = "command_no_case"
 ON_NEW_RECORD = "commands_on_new_record"
@@ -57,15 +58,16 @@ def tell_commands_unfiled(
     now: datetime,
 ) -> None:
     """Answer once per email: nothing was done, the lines not carried out, and how to name
-    the case. Only her own lines are quoted back, never the digest she quoted."""
+    the case. Only her own lines are quoted back, never the digest she quoted; of those below
+    her signature, only their labels."""
     lines = given_lines(parsed)
-    if not lines:
+    if not (lines or parsed.below_signature):
         return
     placeholder = f"{app.config.partnership.reference_prefix}-YYYY-NNNN"
     queue_email(
         session,
         app,
-        key=f"command-no-case:{row.sha256}",
+        key=told_key(f"command-no-case:{row.sha256}", msg.from_addr, parsed),
         for_message=row,
         event=EVENT,
         to=[msg.from_addr],
@@ -94,12 +96,12 @@ def tell_commands_on_new_record(
     """Answer once per email, on the thread of the record it opened: the lines were not
     carried out, and a reply with them at the top gives them on that record."""
     lines = given_lines(parsed)
-    if not lines:
+    if not (lines or parsed.below_signature):
         return
     queue_email(
         session,
         app,
-        key=f"commands-on-new-record:{row.sha256}",
+        key=told_key(f"commands-on-new-record:{row.sha256}", msg.from_addr, parsed),
         for_message=row,
         event=ON_NEW_RECORD,
         to=[msg.from_addr],
