@@ -94,6 +94,15 @@ def test_commands_only_below_the_signature_of_mail_on_no_case_are_answered_and_l
     assert "(it names no case); the sender was told" in digest
     assert "(the email opened a new record); the sender was told" in digest
 
+    # Sent round again (after a rule fix, say): her own answer does not count as told before,
+    # so the email stays on the list for the same reason, and she is not answered twice.
+    [waiting] = [m for m in json.loads(bot("triage", "list", "--json")[1]) if m["from"] == BM]
+    assert bot("triage", "retry", str(waiting["id"]))[0] == 0
+    assert bot("--now", "2026-12-24T09:05", "run", "--once")[0] == 0
+    [again] = [m for m in json.loads(bot("triage", "list", "--json")[1]) if m["from"] == BM]
+    assert "commands below the signature not carried out" in again["reason"]
+    assert len(_sent(smtp_server, "Nothing was done")) == 1
+
 
 def test_a_command_shaped_line_in_a_fixed_signature_is_told_of_once(
     bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
