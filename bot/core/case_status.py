@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.core.deadlines import RULES
-from bot.core.lifecycle_table import Role
+from bot.core.lifecycle_stages import Role
 from bot.core.return_rounds import agency_of, request_number
 from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS
 from bot.core.status_events import EventLine

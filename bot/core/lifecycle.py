@@ -20,16 +20,8 @@ from types import MappingProxyType
 
 from bot.core import commands as c
 from bot.core.deadlines import fmt_date
-from bot.core.lifecycle_table import (
-    CHOICE_STAGE,
-    PARTNERS,
-    ROLE_NAMES,
-    RULES,
-    Next,
-    Role,
-    Stage,
-    describe_stage,
-)
+from bot.core.lifecycle_stages import PARTNERS, ROLE_NAMES, Next, Role, Stage, describe_stage
+from bot.core.lifecycle_table import CHOICE_STAGE, RULES
 
 __all__ = [
     "PARTNERS",

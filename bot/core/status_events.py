@@ -20,7 +20,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from bot.core.commands import command_keyword
-from bot.core.lifecycle_table import ROLE_NAMES, Role
+from bot.core.lifecycle_stages import ROLE_NAMES, Role
 from bot.core.personal_data import withhold
 
 LAST_EVENTS = 10

@@ -29,7 +29,7 @@ from bot.core import case_status as cs
 from bot.core import deadlines
 from bot.core.digest import deadline_state
 from bot.core.lifecycle import stage_of
-from bot.core.lifecycle_table import describe_stage
+from bot.core.lifecycle_stages import describe_stage
 from bot.core.personal_data import personal_values, withhold
 from bot.core.screening_vote import screening_status
 from bot.core.status_events import BOT_ROLE, RecordedEvent, in_full, last_events
