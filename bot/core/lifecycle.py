@@ -19,11 +19,12 @@ from datetime import date
 from types import MappingProxyType
 
 from bot.core import commands as c
-from bot.core.deadlines import fmt_date
+from bot.core.deadlines import STATUTORY_NOTICES, fmt_date
 from bot.core.lifecycle_stages import PARTNERS, ROLE_NAMES, Next, Role, Stage, describe_stage
 from bot.core.lifecycle_table import CHOICE_STAGE, RULES
 
 __all__ = [
+    "CHASED_WHEN_CLOSED",
     "PARTNERS",
     "ROLE_NAMES",
     "RULES",
@@ -32,6 +33,7 @@ __all__ = [
     "Role",
     "Stage",
     "acting_role",
+    "chased_when_closed",
     "entry",
     "may_give",
     "moved_later",
@@ -205,6 +207,16 @@ def verdict(
             f"corrects it with {how}"
         )
     return None
+
+
+# The clocks still chased (reminders, escalations) on a closed case: only the statutory
+# notifications, owed however the case ended (a case closed before `Close:` waited for them);
+# every other clock stops with the case.
+CHASED_WHEN_CLOSED: frozenset[str] = STATUTORY_NOTICES
+
+
+def chased_when_closed(name: str) -> bool:
+    return name in CHASED_WHEN_CLOSED
 
 
 # The statutory notifications `Close:` may not leave behind, and how each is settled. The

@@ -11,6 +11,10 @@ A chase is named by its outbox idempotency key (bot.services.reminders writes th
 * ``vote-reminder:<ref>:<role>``: a partner asked for their screening vote;
 * ``rr-delay-check:<ref>:<due>``: the Business Manager asked whether the Rapid Review is late.
 
+On a closed case a statutory notification's reminder still goes while it is owed (the case was
+closed before `Close:` waited for it, bot.core.lifecycle.chased_when_closed); any other chase
+of a closed case is withdrawn.
+
 A reminder whose own working day has passed (the server was down that day) is withdrawn too
 when a later step exists: the tick queues that one, worded for the day it goes, so nobody is
 told "due today" days later, nor given yesterday's count beside today's. The last step (the
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.deadlines import fmt_date
+from bot.core.lifecycle import chased_when_closed
 from bot.core.reminders import ReminderPolicy, schedule
 from bot.core.resend_keys import original_key
 from bot.core.working_days import CalendarRangeError, WorkingCalendar
@@ -89,7 +94,7 @@ def withdraw_because(
     policy: ReminderPolicy,
 ) -> str | None:
     """Why the chase must not go now (said on the case), or None when it still may."""
-    if now.case_status != "open":
+    if now.case_status != "open" and not chased_when_closed(chase.deadline):
         return f"the case is {now.case_status}"
     if not now.exists:
         return "the deadline is no longer one of the case's"

@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import ActionItem, Case, Deadline, Meeting, OutboxMessage, Vote
 from bot.app import App
+from bot.core.lifecycle import CHASED_WHEN_CLOSED
 from bot.core.reminders import ReminderPolicy
 
 
@@ -64,12 +65,19 @@ class Known:
         return dict(self.ballots.get(case_id, {}))
 
 
+def chased() -> ColumnElement[bool]:
+    """The deadlines the tick chases, met or not: every clock of an open case, and on a closed
+    one only a statutory notification (bot.core.lifecycle.CHASED_WHEN_CLOSED)."""
+    return (Case.status == "open") | Deadline.name.in_(CHASED_WHEN_CLOSED)
+
+
 def _chased_cases(due_by: date) -> Select[int]:
-    """The open cases with an unmet deadline due by due_by: those the tick looks at."""
+    """The cases with an unmet chased deadline due by due_by: those the tick looks at. Their
+    outbox keys are all read, a closed case's too, so no step already sent goes again."""
     return (
         select(Deadline.case_id)
         .join(Case, Case.id == Deadline.case_id)
-        .where(Deadline.met_at.is_(None), Deadline.due <= due_by, Case.status == "open")
+        .where(Deadline.met_at.is_(None), Deadline.due <= due_by, chased())
     )
 
 

@@ -1,5 +1,9 @@
 """The reminder tick: reminders and escalations for every open deadline that has someone to chase.
 
+On a closed case only a statutory notification still owed is chased (one closed before `Close:`
+waited for it), with the same sequence and keys as on an open case; its emails say the case is
+closed and that the notification is still owed.
+
 Which steps are due is decided in bot.core.reminders; this module only works out who is
 chased for which deadline, and writes the emails (with idempotency keys, so a step is never
 sent twice, even across restarts or by two bot instances).
@@ -30,7 +34,7 @@ from bot.core.working_days import CalendarRangeError
 from bot.services.away import away_since_request
 from bot.services.batch import Batch
 from bot.services.mailout import queue_email_later
-from bot.services.reminder_facts import Known, gather, policy
+from bot.services.reminder_facts import Known, chased, gather, policy
 from bot.services.reminder_recipients import Chase, copied, escalated_to, who_to_chase
 from bot.services.reminder_wording import DEADLINE_HINTS, ESCALATION_HINTS, HINTS, SHORT_NAMES
 
@@ -54,7 +58,7 @@ def reminder_tick(app: App) -> int:
             select(Deadline)
             .join(Case)
             .options(contains_eager(Deadline.case))
-            .where(Deadline.met_at.is_(None), Deadline.due <= due_by, Case.status == "open")
+            .where(Deadline.met_at.is_(None), Deadline.due <= due_by, chased())
             .order_by(Deadline.id)
         ).all()
         known = gather(session, rows, due_by, votes=_in_hours(app, local))
@@ -151,6 +155,9 @@ def _send(
     base = deadlines.RULES.get(deadline.name.split(":")[0])
     context: dict[str, object] = {
         "case": {"ref": case.ref, "initials": case.initials},
+        # Only a statutory notification is chased on a closed case: the email says the case
+        # is closed and the notification still owed, not that a review waits for it.
+        "case_closed": case.status == "closed",
         "deadline": {
             "name": deadline.name,
             "title": base.summary if base else deadline.name,

@@ -19,6 +19,7 @@ from bot.core.lifecycle import (
     Role,
     Stage,
     acting_role,
+    chased_when_closed,
     entry,
     next_stage,
     role_refusal,
@@ -289,3 +290,7 @@ def test_a_statutory_notification_is_recorded_on_a_closed_case() -> None:
     for kind in (c.NotificationSent, c.Notifiable, c.LookedAfterDeathNotified):
         assert entry(Stage.CLOSED, kind).accepted, kind
         assert next_stage(Stage.CLOSED, example(kind), None) is Stage.CLOSED
+
+
+def test_only_a_statutory_notice_is_chased_on_a_closed_case() -> None:
+    assert {n for n in deadlines.RULES if chased_when_closed(n)} == deadlines.STATUTORY_NOTICES

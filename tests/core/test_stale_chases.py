@@ -96,3 +96,13 @@ def test_a_vote_chase_is_withdrawn_once_that_partner_has_voted() -> None:
         why("reminder:R:appendix_b:gmp:2026-12-24:due", DeadlineNow("open", due=DUE, voted=True))
         is None
     )
+
+
+def test_a_statutory_notice_still_owed_on_a_closed_case_is_still_chased() -> None:
+    closed = DeadlineNow(case_status="closed", due=DUE)
+    for name in ("panel_notification", "looked_after_death_notification"):
+        assert why(f"reminder:R:{name}:2026-12-24:due", closed) is None, name
+    # Any other clock stops with the case, and so does the notice once it is made.
+    assert why("reminder:R:rapid_review:2026-12-24:due", closed) == "the case is closed"
+    made = DeadlineNow(case_status="closed", state="met", met=True, met_on=DUE, due=DUE)
+    assert why("reminder:R:panel_notification:2026-12-24:due", made) is not None

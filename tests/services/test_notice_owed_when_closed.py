@@ -1,0 +1,87 @@
+"""A statutory notification still owed on a case closed before `Close:` waited for it: it is
+chased as on an open case (and nothing else of the case is).
+
+Through the Maildir inbox, the real ingest path and the reminder tick, on SQLite and
+PostgreSQL. The case (the `bot` fixture) arrived on Wed 16 Dec 2026: its National Panel
+notification is due Wed 23 Dec ('before-1' Tue 22, 'due' Wed 23, 'overdue-1' Thu 24,
+'overdue-2' Tue 29 and 'overdue-3' Wed 30 (25 and 28 Dec are bank holidays), 'escalation'
+Thu 31 Dec).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.adapters.db.models import Case, OutboxMessage
+from bot.services.passes import run_once
+from tests.services.test_lifecycle import BM, LA, Bot, body_of, reply
+from tests.services.test_notification_owed import REF, decided_no_further_action, unwrap
+
+KEY = f"reminder:{REF}:panel_notification:2026-12-23:"
+
+
+def close_as_before(bot: Bot, *, screening_left_open: bool = False) -> None:
+    """Closed with its notification open, as `Close:` allowed before it waited; optionally
+    with its screening clock left unmet too, as a clock that stops with the case."""
+    with bot.app.sessions() as s:
+        case = s.scalars(select(Case).where(Case.ref == REF)).one()
+        case.status, case.stage, case.closed_reason = "closed", "closed", "NFA"
+        for d in case.deadlines:
+            if screening_left_open and d.name == "screening_meeting":
+                d.met_at, d.met_on, d.state = None, None, "open"
+        s.commit()
+
+
+def chases(bot: Bot) -> list[OutboxMessage]:
+    return [
+        r
+        for r in bot.outbox()
+        if r.event in ("deadline_reminder", "deadline_escalation") and r.status != "withdrawn"
+    ]
+
+
+def test_the_notice_owed_on_a_closed_case_is_chased_once_per_step_and_nothing_else(
+    bot: Bot,
+) -> None:
+    decided_no_further_action(bot)
+    close_as_before(bot, screening_left_open=True)
+    before = {r.idempotency_key for r in chases(bot)}
+    bot.at("2026-12-22T10:00").run()
+    bot.at("2026-12-22T11:00").run()
+    new = [r for r in chases(bot) if r.idempotency_key not in before]
+    [reminder] = new
+    assert reminder.idempotency_key == KEY + "before-1"
+    assert set(reminder.recipients) == {BM, LA}
+    text = unwrap(body_of(reminder))
+    assert "The case is closed, but this statutory notification is still owed" in text
+    assert "reply Notified: <date> once it is done" in text
+    # The escalation on Thu 31 Dec tells the local authority what is true of a closed case.
+    bot.at("2026-12-31T10:00").run()
+    [escalation] = [r for r in chases(bot) if r.event == "deadline_escalation"]
+    assert escalation.idempotency_key == KEY + "escalation"
+    said = unwrap(body_of(escalation))
+    assert "The case is closed, but this statutory notification is still owed" in said
+    assert "Please make sure it is made today, or contact the Business Manager" in said
+    assert "hold up the review" not in said
+    # The screening clock left open stops with the case: only the notice was chased.
+    after = [r.idempotency_key for r in chases(bot) if r.idempotency_key not in before]
+    assert after and all(key.startswith(KEY) for key in after)
+
+
+def test_a_step_sent_while_the_case_was_open_is_not_sent_again_once_closed(bot: Bot) -> None:
+    decided_no_further_action(bot)
+    bot.at("2026-12-22T10:00").run()
+    assert [r.idempotency_key for r in chases(bot) if r.idempotency_key.startswith(KEY)] == [
+        KEY + "before-1"
+    ]
+    close_as_before(bot)
+    # The closed case's keys are read like an open one's: the tick does not stumble over the
+    # step already sent (which would stop every other case's reminders that pass too).
+    assert run_once(bot.at("2026-12-22T14:00").app).errors == []
+    bot.at("2026-12-23T10:00").run()
+    sent = [r.idempotency_key for r in chases(bot) if r.idempotency_key.startswith(KEY)]
+    assert sent == [KEY + "before-1", KEY + "due"]
+    # Recorded on the closed case, the notification stops its chase.
+    bot.at("2026-12-23T11:00").mail(BM, reply(REF), "Notified: 23/12/2026")
+    bot.at("2026-12-24T10:00").run()
+    assert [r for r in chases(bot) if r.idempotency_key.startswith(KEY)][2:] == []
