@@ -39,6 +39,7 @@ __all__ = [
     "moved_later",
     "next_stage",
     "role_refusal",
+    "settled_on_closed",
     "stage_for_decision",
     "stage_of",
     "start_of",
@@ -194,6 +195,9 @@ def verdict(
     e = entry(stage, type(command))
     if not e.accepted:
         return f"not accepted at this stage ({describe_stage(stage)}): {e.reason}"
+    settled = settled_on_closed(stage, type(command), unmet or {})
+    if settled is not None:
+        return f"not accepted at this stage ({describe_stage(stage)}): {settled}"
     owed = statutory_notice_owed(command, unmet or {})
     if owed is not None:
         return owed
@@ -207,6 +211,15 @@ def verdict(
             f"corrects it with {how}"
         )
     return None
+
+
+def settled_on_closed(stage: Stage, command: type, unmet: Mapping[str, date]) -> str | None:
+    """Why a command the table takes on a closed case only while a statutory notice is owed
+    (`Aware:`, `Notifiable:`) is refused now that none of its notices is; None otherwise."""
+    rule = RULES[command]
+    if stage is not Stage.CLOSED or not rule.while_owed:
+        return None
+    return None if any(name in unmet for name in rule.while_owed) else rule.settled
 
 
 # The clocks still chased (reminders, escalations) on a closed case: only the statutory

@@ -1,7 +1,8 @@
 """The lifecycle table itself: for each command who may give it, in which stages it is
-accepted (with the sentence saying why not elsewhere), the stage that follows and the clocks
-it starts, meets or keeps. The stages and roles are named in bot.core.lifecycle_stages. Data
-only; bot.core.lifecycle answers questions about it.
+accepted (with the sentence saying why not elsewhere, and on a closed case while which
+statutory notice is owed), the stage that follows and the clocks it starts, meets or keeps.
+The stages and roles are named in bot.core.lifecycle_stages. Data only; bot.core.lifecycle
+answers questions about it.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ class Rule:
     meets: tuple[str, ...] = ()
     keeps: tuple[str, ...] = ()  # started clocks whose start it may not move later
     corrects: bool = False  # the explicit correction: may move a recorded start later
+    # On a closed case: accepted only while one of these statutory notices is still owed
+    # (neither made nor set aside), and `settled` says why not once none is.
+    while_owed: tuple[str, ...] = ()
+    settled: str = ""
 
 
 _CLOSED = "the case is closed; nothing more is recorded on it"
@@ -90,6 +95,8 @@ def _rule(
     meets: tuple[str, ...] = (),
     keeps: tuple[str, ...] = (),
     corrects: bool = False,
+    while_owed: tuple[str, ...] = (),
+    settled: str = "",
 ) -> Rule:
     """A rule whose refusals are the stage's default sentence unless `special` says better."""
     refusal = {
@@ -106,6 +113,8 @@ def _rule(
         meets,
         keeps,
         corrects,
+        while_owed,
+        settled,
     )
 
 
@@ -116,6 +125,20 @@ _PUBLICATION = {s: _NEEDS_CSPR for s in (Stage.SCREENING, *DECIDED, Stage.CSPR_D
 _RECEIPT_PAST = "the Rapid Review has been submitted: the clocks counted from receipt are settled"
 _SETTLED = {s: _RECEIPT_PAST for s in AFTER_RAPID_REVIEW}
 _ACTIONS = {Stage.NO_FURTHER_ACTION: "the panel decided no further action; there is no action plan"}
+# A closed case takes `Aware:` and `Notifiable:` only to re-time or settle a statutory
+# notification still owed (one closed before `Close:` waited for it): once it is made or set
+# aside, the closed case's record of it is final, as the timeliness report counts it.
+_AWARENESS_SETTLED = (
+    "the case is closed and owes no statutory notification (each was recorded as made, or set "
+    "aside as not required), so the day the local authority became aware is settled: Aware: "
+    "re-times a notification only while it is still owed"
+)
+_NOTIFIABILITY_SETTLED = (
+    "the case is closed and its National Panel notification is no longer owed (recorded as "
+    "made, or set aside as not required), so notifiability is settled; if it was set aside "
+    "wrongly and the local authority has since notified the National Panel, reply Notified: "
+    "<date>"
+)
 
 RULES: Mapping[type, Rule] = MappingProxyType(
     {
@@ -144,6 +167,8 @@ RULES: Mapping[type, Rule] = MappingProxyType(
                 for s in (Stage.CSPR, Stage.ACTION_PLAN)
             },
             meets=("panel_notification",),
+            while_owed=("panel_notification",),
+            settled=_NOTIFIABILITY_SETTLED,
         ),
         c.ScrutineerView: _rule(
             "Agree / Disagree:",
@@ -151,12 +176,17 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             (*DECIDED, *AFTER_RAPID_REVIEW),
             {Stage.SCREENING: "there is no screening outcome yet to agree or disagree with"},
         ),
+        # On a closed case while a statutory notification is still owed: the day the local
+        # authority became aware re-times the National Panel's clock and brings a looked-after
+        # death's forward (bot.services.review.looked_after), both still chased.
         c.LaAware: _rule(
             "Aware:",
             BM_OR_LA,
-            REVIEW_STAGES,
+            NOTICE_STAGES,
             starts=("panel_notification",),
             keeps=("panel_notification",),
+            while_owed=("panel_notification", "looked_after_death_notification"),
+            settled=_AWARENESS_SETTLED,
         ),
         c.NotificationSent: _rule(
             "Notified:",

@@ -292,5 +292,34 @@ def test_a_statutory_notification_is_recorded_on_a_closed_case() -> None:
         assert next_stage(Stage.CLOSED, example(kind), None) is Stage.CLOSED
 
 
+@pytest.mark.parametrize(
+    ("kind", "settled"),
+    [
+        (c.LaAware, "owes no statutory notification"),
+        (c.Notifiable, "its National Panel notification is no longer owed"),
+    ],
+)
+def test_a_closed_case_takes_aware_and_notifiable_only_while_a_notice_is_owed(
+    kind: type, settled: str
+) -> None:
+    owed = {"panel_notification": date(2026, 12, 23), "rapid_review": TODAY}
+    assert verdict(Stage.CLOSED, example(kind), {}, TODAY, owed) is None
+    # Made or set aside: the closed case's record of it is final, and the answer says so.
+    refusal = verdict(Stage.CLOSED, example(kind), {}, TODAY, {"rapid_review": TODAY})
+    assert refusal is not None
+    assert refusal.startswith(
+        f"not accepted at this stage (closed): the case is closed and {settled}"
+    )
+    # An open case is not asked.
+    assert verdict(Stage.NO_FURTHER_ACTION, example(kind), {}, TODAY, {}) is None
+
+
+def test_a_looked_after_death_owed_on_a_closed_case_is_re_timed_by_aware_only() -> None:
+    owed = {"looked_after_death_notification": TODAY}
+    assert verdict(Stage.CLOSED, example(c.LaAware), {}, TODAY, owed) is None
+    refusal = verdict(Stage.CLOSED, example(c.Notifiable), {}, TODAY, owed)
+    assert refusal is not None and "reply Notified: <date>" in refusal
+
+
 def test_only_a_statutory_notice_is_chased_on_a_closed_case() -> None:
     assert {n for n in deadlines.RULES if chased_when_closed(n)} == deadlines.STATUTORY_NOTICES

@@ -1,5 +1,6 @@
 """A statutory notification still owed on a case closed before `Close:` waited for it: it is
-chased as on an open case (and nothing else of the case is).
+chased as on an open case (and nothing else of the case is), `Aware:` re-times it while it is
+owed, and `Aware:` and `Notifiable:` are refused, saying why, once it is made or set aside.
 
 Through the Maildir inbox, the real ingest path and the reminder tick, on SQLite and
 PostgreSQL. The case (the `bot` fixture) arrived on Wed 16 Dec 2026: its National Panel
@@ -9,6 +10,8 @@ Thu 31 Dec).
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy import select
 
@@ -38,6 +41,10 @@ def chases(bot: Bot) -> list[OutboxMessage]:
         for r in bot.outbox()
         if r.event in ("deadline_reminder", "deadline_escalation") and r.status != "withdrawn"
     ]
+
+
+def last_reply(bot: Bot) -> str:
+    return unwrap(body_of(bot.outbox("command_result")[-1]))
 
 
 def test_the_notice_owed_on_a_closed_case_is_chased_once_per_step_and_nothing_else(
@@ -85,3 +92,60 @@ def test_a_step_sent_while_the_case_was_open_is_not_sent_again_once_closed(bot: 
     bot.at("2026-12-23T11:00").mail(BM, reply(REF), "Notified: 23/12/2026")
     bot.at("2026-12-24T10:00").run()
     assert [r for r in chases(bot) if r.idempotency_key.startswith(KEY)][2:] == []
+
+
+def test_aware_re_times_a_notice_still_owed_on_a_closed_case(bot: Bot) -> None:
+    decided_no_further_action(bot)
+    close_as_before(bot)
+    bot.at("2026-12-18T10:00").mail(BM, reply(REF), "Aware: 14/12/2026")
+    bot.run()
+    assert "local authority aware 14/12/2026: National Panel notification due 21/12/2026" in (
+        last_reply(bot)
+    )
+    assert bot.due("panel_notification") == date(2026, 12, 21)
+    assert bot.case().status == "closed"
+    # Never later without a reason, as on an open case; with one, the chronology keeps both.
+    bot.at("2026-12-18T11:00").mail(BM, reply(REF), "Aware: 15/12/2026")
+    bot.run()
+    assert "Aware: 15/12/2026 was not recorded" in last_reply(bot)
+    assert bot.due("panel_notification") == date(2026, 12, 21)
+    bot.at("2026-12-18T12:00").mail(BM, reply(REF), "Aware: 15/12/2026 because form misread")
+    bot.run()
+    assert bot.due("panel_notification") == date(2026, 12, 22)
+    assert any(e.what == "awareness_corrected" for e in bot.case().events)
+
+
+def test_aware_and_notifiable_are_refused_once_the_closed_case_owes_nothing(bot: Bot) -> None:
+    decided_no_further_action(bot)
+    close_as_before(bot)
+    bot.at("2026-12-18T10:00").mail(BM, reply(REF), "Notified: 18/12/2026")
+    bot.run()
+    for line, settled in (
+        ("Aware: 14/12/2026", "owes no statutory notification"),
+        ("Notifiable: no because not serious after all", "its National Panel notification is"),
+    ):
+        bot.at("2026-12-18T11:00").mail(BM, reply(REF), line)
+        bot.run()
+        said = f"{line} not accepted at this stage (closed): the case is closed and {settled}"
+        assert said in last_reply(bot)
+    case = bot.case()
+    assert case.notifiable is not False
+    notice = next(d for d in case.deadlines if d.name == "panel_notification")
+    assert (notice.state, notice.due, notice.met_on) == (
+        "met",
+        date(2026, 12, 23),
+        date(2026, 12, 18),
+    )
+
+
+def test_notifiable_no_settles_a_notice_owed_on_a_closed_case_and_no_more(bot: Bot) -> None:
+    decided_no_further_action(bot)
+    close_as_before(bot)
+    bot.at("2026-12-18T10:00").mail(BM, reply(REF), "Notifiable: no because duplicate")
+    bot.run()
+    assert "recorded: not notifiable" in last_reply(bot)
+    bot.at("2026-12-18T11:00").mail(BM, reply(REF), "Notifiable: yes")
+    bot.run()
+    assert "Notifiable: yes not accepted at this stage (closed)" in last_reply(bot)
+    notice = next(d for d in bot.case().deadlines if d.name == "panel_notification")
+    assert notice.state == "not_required"
