@@ -122,5 +122,10 @@ def not_running(
             select(seen.started_at, seen.last_seen_at).where(seen.last_seen_at >= now - within)
         )
     ]
-    gap = timedelta(seconds=max(app.config.daemon.lease_seconds * 3, 300))
-    return [span for span in downtime(runs, now, gap) if span[1] >= now - within]
+    return [span for span in downtime(runs, now, downtime_gap(app)) if span[1] >= now - within]
+
+
+def downtime_gap(app: App) -> timedelta:
+    """The longest no instance may be heard from before it counts as downtime: also how long a
+    job may go unrun (a restart, a takeover) and its trouble still be the same one."""
+    return timedelta(seconds=max(app.config.daemon.lease_seconds * 3, 300))

@@ -4,6 +4,9 @@ Every run of a job: take (or renew) its lease, or skip quietly when another inst
 wait out the backoff after a failure; record the start; run; record success, or the failure as
 the exception's type and first line. The records live in memory first and are written to the
 database whenever it answers, so a database outage is remembered and reported once it is back.
+When a trouble began is read back from the database as each run starts, so a restart or
+another instance taking a job over carries on the same trouble, and its alert is not sent
+again (bot.core.health.carried_trouble).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.adapters.db.models import JobHealth
 from bot.clock import Clock
 from bot.core.backoff import retry_delay
-from bot.core.health import JobState, describe
+from bot.core.health import JobState, carried_trouble, describe
 from bot.services.leases import Leases
 
 log = logging.getLogger(__name__)
@@ -36,9 +39,15 @@ class Job:
 class HealthBook:
     """Each job's health in memory, copied to the job_health table whenever it can be."""
 
-    def __init__(self, sessions: sessionmaker[Session], holder: str) -> None:
-        self.sessions, self.holder = sessions, holder
+    def __init__(
+        self, sessions: sessionmaker[Session], holder: str, gap: timedelta = timedelta(minutes=5)
+    ) -> None:
+        """`gap`: the longest a job may go unrun (a restart, a takeover) and its trouble still
+        be the same one: the downtime the digest does not count (bot.services.health)."""
+        self.sessions, self.holder, self.gap = sessions, holder, gap
         self._states: dict[str, JobState] = {}
+        # Each job's row as read at start-up: used when the database is away as a run starts.
+        self._stored: dict[str, JobState] = {}
         self._unsaved: set[str] = set()
         self._lock = threading.Lock()
         # One save at a time. A save that took a job's state before another thread's newer
@@ -47,8 +56,11 @@ class HealthBook:
         self._saving = threading.Lock()
 
     def register(self, name: str, interval: timedelta) -> None:
+        stored = self._read(name, interval)
         with self._lock:
             self._states.setdefault(name, JobState(name, interval))
+            if stored is not None:
+                self._stored[name] = stored
 
     def state(self, name: str) -> JobState:
         with self._lock:
@@ -59,7 +71,18 @@ class HealthBook:
             return tuple(self._states.values())
 
     def started(self, name: str, now: datetime) -> None:
-        self._change(name, started_at=now)
+        with self._lock:
+            old = self._states[name]
+        stored = self._read(name, old.interval) or self._stored.get(name)
+        within = max(old.interval, timedelta(seconds=MAX_BACKOFF_SECONDS)) + self.gap
+        mine = carried_trouble(old, stored, now, within)
+        self._change(
+            name,
+            started_at=now,
+            failing_since=mine.failing_since,
+            failures=mine.failures,
+            last_error=mine.last_error,
+        )
 
     def succeeded(self, name: str, now: datetime) -> None:
         self._change(
@@ -77,6 +100,26 @@ class HealthBook:
             last_error=error,
         )
         return self.state(name)
+
+    def _read(self, name: str, interval: timedelta) -> JobState | None:
+        """The job's stored row; None when there is none or the database does not answer."""
+        try:
+            with self.sessions() as session:
+                row = session.get(JobHealth, name)
+        except Exception:  # the database away, in whatever way: memory alone decides
+            return None
+        if row is None:
+            return None
+        return JobState(
+            name,
+            interval,
+            started_at=row.last_started_at,
+            finished_at=row.last_finished_at,
+            ok_at=row.last_ok_at,
+            failures=row.failures,
+            failing_since=row.failing_since,
+            last_error=row.last_error,
+        )
 
     def _change(self, name: str, **values: object) -> None:
         with self._lock:

@@ -10,6 +10,7 @@ from bot.core.health import (
     JobState,
     Snapshot,
     Thresholds,
+    carried_trouble,
     downtime,
     error_summary,
     lease_held,
@@ -135,3 +136,24 @@ def test_a_lease_binds_until_the_instant_it_ends() -> None:
     assert not lease_held(NOW, NOW)  # free to take over at its end, not a moment later
     assert not lease_held(NOW - MIN, NOW)
     assert not lease_held(None, NOW)  # never taken
+
+
+def test_a_stored_trouble_goes_on_after_a_short_gap_and_not_after_a_long_one() -> None:
+    """A restart (or another instance taking over) within `within` of the stored failure
+    carries its start, so its alert is the same episode; after a longer gap the bot was down
+    and a failure now is a new trouble, told again."""
+    fresh = job()
+    stored = job(finished_at=NOW - 5 * MIN, failures=4, failing_since=NOW - 40 * MIN)
+    carried = carried_trouble(fresh, stored, NOW, 10 * MIN)
+    assert (carried.failing_since, carried.failures) == (NOW - 40 * MIN, 4)
+    assert carried_trouble(fresh, stored, NOW, 4 * MIN).failing_since is None
+
+
+def test_another_instances_success_ends_this_ones_trouble_and_its_own_row_changes_nothing() -> None:
+    mine = job(finished_at=NOW - 9 * MIN, failures=2, failing_since=NOW - 10 * MIN)
+    well = job(finished_at=NOW - MIN, ok_at=NOW - MIN)
+    assert carried_trouble(mine, well, NOW, 10 * MIN).failing_since is None
+    # A row older than this instance's memory (a save the database did not take) is not news.
+    mended = job(finished_at=NOW - MIN, ok_at=NOW - MIN)
+    older = job(finished_at=NOW - 2 * MIN, failures=3, failing_since=NOW - 20 * MIN)
+    assert carried_trouble(mended, older, NOW, 10 * MIN) == mended
