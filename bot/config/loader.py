@@ -250,12 +250,23 @@ def _database(r: Reader, base: Path) -> str:
     return url
 
 
+# A killed instance's jobs wait this long for another; three times it is not downtime.
+LONGEST_LEASE = 600
+
+
 def _daemon(r: Reader) -> DaemonSettings:
     it_contact = _email(r, "it_contact") if r.has("it_contact") else None
     settings = DaemonSettings(
         it_contact=it_contact,
         alert_after_minutes=r.number("alert_after_minutes", 30, minimum=0),
-        lease_seconds=r.number("lease_seconds", 60, minimum=1),
+        lease_seconds=r.number(
+            "lease_seconds",
+            60,
+            minimum=1,
+            maximum=LONGEST_LEASE,
+            why="ten minutes at most: a stopped instance's jobs wait that long for another, "
+            "and the digest does not report the bot down for less than three times it",
+        ),
         outbox_every_seconds=r.number(
             "outbox_every_seconds", 15, minimum=1, maximum=HOUR, why=HOUR_AT_MOST
         ),

@@ -33,6 +33,10 @@ _Parse = Callable[[Reader, Mapping[str, str]], object]
 # The longest an interval may be: mail (a SIN among it) would wait that long unseen or unsent.
 HOUR = 3600
 HOUR_AT_MOST = "an hour at most: mail would wait that long"
+# One network read waiting longer than this is a server that is not answering: while it waits
+# no mail is read, and the hung mailbox would be noticed (stalled) only that much later.
+LONGEST_READ = 300
+LONGEST_READ_WHY = "five minutes at most: no mail is read while one read waits"
 
 
 def secret(r: Reader, key: str, environ: Mapping[str, str], what: str = "password") -> str:
@@ -81,7 +85,9 @@ def _imap(r: Reader, environ: Mapping[str, str]) -> ImapSettings:
         processed_folder=r.text("processed_folder", "Processed"),
         use_idle=r.flag("use_idle", True),
         auth=auth,
-        timeout_seconds=r.number("timeout_seconds", 30, minimum=1),
+        timeout_seconds=r.number(
+            "timeout_seconds", 30, minimum=1, maximum=LONGEST_READ, why=LONGEST_READ_WHY
+        ),
     )
     r.finish()
     return imap

@@ -15,6 +15,7 @@ from bot.config.model import (
     ScreeningSettings,
 )
 from bot.config.reader import Reader
+from bot.core.deadline_rules import RULES
 from bot.core.loop_guard import ACKNOWLEDGEMENTS_PER_DAY
 from bot.core.panel_slots import SEARCH_DAYS_AFTER_DEADLINE
 
@@ -23,6 +24,11 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
 # to the Business Manager by hand; a panel meeting longer than a working day is a typo.
 _MOST_NOTICE = SEARCH_DAYS_AFTER_DEADLINE * 24 * 60
 _LONGEST_PANEL = 8 * 60
+# Reminders go every working day from days_before; two working weeks is already longer than
+# the notification (5) and Appendix B (7) clocks.
+_MOST_DAYS_BEFORE = 10
+# Working days: the question about a Rapid Review's delay must come within its clock.
+_RAPID_REVIEW_DAYS = RULES["rapid_review"].amount
 
 
 def _clock_time(value: str) -> time:
@@ -173,7 +179,12 @@ def _domains(r: Reader, key: str) -> tuple[str, ...]:
 
 def reminders_section(r: Reader) -> ReminderSettings:
     s = ReminderSettings(
-        days_before=r.number("days_before", 1),
+        days_before=r.number(
+            "days_before",
+            1,
+            maximum=_MOST_DAYS_BEFORE,
+            why="two working weeks at most: a reminder goes every working day from then",
+        ),
         overdue_reminders=r.number("overdue_reminders", 3),
         escalate=r.flag("escalate", True),
         start=r.parsed("working_hours_start", _clock_time, 'a time like "09:00"', "09:00"),
@@ -188,7 +199,13 @@ def reminders_section(r: Reader) -> ReminderSettings:
 def review_section(r: Reader) -> ReviewSettings:
     s = ReviewSettings(
         appendix_b_working_days=r.number("appendix_b_working_days", 7, minimum=1),
-        delay_notice_working_days_before=r.number("delay_notice_working_days_before", 3),
+        delay_notice_working_days_before=r.number(
+            "delay_notice_working_days_before",
+            3,
+            maximum=_RAPID_REVIEW_DAYS - 1,
+            why=f"the Rapid Review is due on working day {_RAPID_REVIEW_DAYS}: asking sooner "
+            "would ask before its clock began",
+        ),
         approval_required_for=tuple(
             a.lower() for a in r.texts("approval_required_for", list(_OUTSIDE_BODIES))
         ),

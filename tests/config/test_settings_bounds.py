@@ -45,9 +45,17 @@ def _with(section: str, **values: int) -> dict[str, Any]:
         ("daemon", {"outbox_every_seconds": 86_400}, "daemon.outbox_every_seconds", "1 to 3600"),
         ("daemon", {"jobs_every_seconds": 7200}, "daemon.jobs_every_seconds", "the digest"),
         ("daemon", {"jobs_every_seconds": -300}, "daemon.jobs_every_seconds", "1 to 3600"),
-        ("daemon", {"lease_seconds": 0}, "daemon.lease_seconds", ">= 1"),
+        ("daemon", {"lease_seconds": 0}, "daemon.lease_seconds", "1 to 600"),
+        ("daemon", {"lease_seconds": 3600}, "daemon.lease_seconds", "not report the bot down"),
         ("outgoing", {"retry_max_seconds": 0}, "outgoing.retry_max_seconds", ">= 1"),
-        ("reminders", {"days_before": -1}, "reminders.days_before", ">= 0"),
+        ("reminders", {"days_before": -1}, "reminders.days_before", "0 to 10"),
+        ("reminders", {"days_before": 30}, "reminders.days_before", "every working day"),
+        (
+            "review",
+            {"delay_notice_working_days_before": 15},
+            "review.delay_notice_working_days_before",
+            "from 0 to 14 (the Rapid Review is due on working day 15",
+        ),
         ("ingest", {"max_pages": 0}, "ingest.max_pages", ">= 1"),
     ],
 )
@@ -84,12 +92,41 @@ def test_a_time_outside_a_day_is_refused(
         ("screening", {"min_notice_minutes": 0, "duration_minutes": 15}),
         ("mailbox", {"poll_seconds": 3600}),
         ("daemon", {"outbox_every_seconds": 3600, "jobs_every_seconds": 3600}),
+        ("daemon", {"lease_seconds": 600}),
+        ("reminders", {"days_before": 10}),
+        ("review", {"delay_notice_working_days_before": 14}),
     ],
 )
 def test_the_edges_of_each_range_load(tmp_path: Path, section: str, values: dict[str, int]) -> None:
     config = parse(_with(section, **values), tmp_path)
     settings = getattr(config, section)
     assert {k: getattr(settings, k) for k in values} == values
+
+
+def _imap_timeout(seconds: int) -> dict[str, Any]:
+    data = example()
+    data["mailbox"] = {
+        "backend": "imap",
+        "imap": {
+            "host": "imap.invented.example",
+            "username": "tscp@invented.example",
+            "password_env": "TSCP_IMAP_PASSWORD",
+            "timeout_seconds": seconds,
+        },
+    }
+    return data
+
+
+def test_an_imap_timeout_that_would_hide_a_hung_server_is_refused(tmp_path: Path) -> None:
+    """A read may wait five minutes at most: longer, and no mail is read meanwhile."""
+    env = {"TSCP_IMAP_PASSWORD": "invented"}
+    message = error_for(_imap_timeout(3600), tmp_path, env)
+    assert message == (
+        "mailbox.imap.timeout_seconds: expected a whole number from 1 to 300 (five minutes at "
+        "most: no mail is read while one read waits), got 3600"
+    )
+    imap = parse(_imap_timeout(300), tmp_path, env).mailbox.imap
+    assert imap is not None and imap.timeout_seconds == 300
 
 
 def test_run_doctor_and_a_listing_refuse_it_in_one_line_naming_the_file(
