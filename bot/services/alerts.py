@@ -3,8 +3,10 @@ by whatever path still works.
 
 An alert is queued in the outbox with an idempotency key naming the episode (so however many
 instances and ticks see it, one email goes). When the database cannot take it, or the trouble
-is the outbox itself, it is sent straight through the configured sender instead, and this
-instance remembers that it did. Each episode is logged at ERROR once, and its end once.
+is the outbox itself, it is sent straight through the configured sender instead, and written to
+the outbox as sent under the same key as soon as the database takes it: a restart, or another
+instance, finds it there and does not send it again. Each episode is logged at ERROR once, and
+its end once.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.adapters.db.models import OutboxMessage
 from bot.adapters.email_builder import build_email, make_message_id
 from bot.adapters.outgoing import SendError
 from bot.app import App
@@ -29,6 +33,8 @@ class Alerter:
         self.app, self.instance = app, instance
         self._delivered: set[str] = set()
         self._open: dict[str, Problem] = {}
+        # Sent straight through the mail server, not yet written to the outbox: (problem, when).
+        self._unrecorded: dict[str, tuple[Problem, datetime]] = {}
 
     def recipients(self) -> list[str]:
         it = self.app.config.daemon.it_contact
@@ -37,6 +43,9 @@ class Alerter:
     def check(self, found: list[Problem]) -> None:
         """`found` now; an email is dated by the app's clock, like every other email."""
         current = {p.episode: p for p in found}
+        for episode, (problem, sent) in list(self._unrecorded.items()):
+            if self._record_sent(problem, sent):
+                del self._unrecorded[episode]
         for episode, problem in current.items():
             if episode not in self._open:
                 log.error("needs attention: %s (since %s)", problem.sentence, problem.since)
@@ -50,7 +59,44 @@ class Alerter:
     def _deliver(self, problem: Problem, now: datetime) -> bool:
         if problem.job != "outbox" and self._queue(problem, now):
             return True
-        return self._send_directly(problem, now)
+        if self._already_sent(problem):
+            return True  # by an instance before a restart, or another
+        if not self._send_directly(problem, now):
+            return False
+        if not self._record_sent(problem, now):
+            self._unrecorded[problem.episode] = (problem, now)
+        return True
+
+    def _already_sent(self, problem: Problem) -> bool:
+        """Whether the outbox holds this episode's alert; False when the database is away."""
+        try:
+            with self.app.sessions() as session:
+                found = session.scalar(
+                    select(OutboxMessage.id).where(OutboxMessage.idempotency_key == _key(problem))
+                )
+        except SQLAlchemyError:
+            return False
+        return found is not None
+
+    def _record_sent(self, problem: Problem, sent: datetime) -> bool:
+        """Write the alert sent straight through the mail server to the outbox, as sent."""
+        try:
+            with self.app.sessions() as session:
+                row = queue_email(
+                    session,
+                    self.app,
+                    key=_key(problem),
+                    event=EVENT,
+                    to=self.recipients(),
+                    context=self._context(problem),
+                    now=sent,
+                )
+                if row is not None:
+                    row.status, row.sent_at, row.attempts = "sent", sent, 1
+                session.commit()
+        except SQLAlchemyError:
+            return False
+        return True
 
     def _context(self, problem: Problem) -> dict[str, object]:
         return {
