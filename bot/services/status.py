@@ -120,7 +120,7 @@ def _silent(heard: dict[str, object], app: App, ran: bool) -> list[str]:
                 "service (systemctl enable --now tscp-bot) or `tscp-bot run`"
             ]
         )
-    gap = max(app.config.daemon.lease_seconds * 3, 300)  # as the digest counts downtime
+    gap = health.downtime_gap(app).total_seconds()  # as the digest counts downtime
     if heard["stopped"] is not None or ago <= gap:
         return []
     local = at.astimezone(app.config.partnership.time_zone)
