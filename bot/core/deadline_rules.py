@@ -50,6 +50,17 @@ NATIONAL_CLOCKS = frozenset(
     {"panel_notification", "looked_after_death_notification", "rapid_review", "publication_notice"}
 )
 
+# Who counts each national clock's working days, as its explanation says when it counts a
+# local closure day (bot.core.deadlines): the body the deadline is owed to.
+COUNTED_BY: Mapping[str, str] = MappingProxyType(
+    {
+        "panel_notification": "the National Panel counts",
+        "rapid_review": "the National Panel counts",
+        "looked_after_death_notification": "the Secretary of State and Ofsted count",
+        "publication_notice": "the National Panel, the Secretary of State and Ofsted count",
+    }
+)
+
 # The statutory notifications owed whatever the Screening Panel decided, and however the case
 # ends: `Close:` waits for each, the digest shows one overdue on a closed case, and the
 # timeliness report counts one never made as missed (bot.core.lifecycle, bot.core.timeliness).

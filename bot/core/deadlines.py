@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from bot.core.deadline_rules import (
     ACTION,
     APPENDIX_B,
+    COUNTED_BY,
     NATIONAL_CLOCKS,
     QUALIFIED,
     RULES,
@@ -27,6 +28,7 @@ from bot.core.working_days import WorkingCalendar, add_months, is_weekend
 __all__ = [
     "ACTION",
     "APPENDIX_B",
+    "COUNTED",
     "NATIONAL_CLOCKS",
     "QUALIFIED",
     "RULES",
@@ -53,6 +55,8 @@ __all__ = [
 
 _ONE_DAY = timedelta(days=1)
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# How the line naming the local closure days a national clock counts begins (see recount).
+COUNTED = "Counted as working days, as "
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -81,14 +85,26 @@ class Deadline:
     # Who a qualified deadline is owed by, as people know them ("Greater Manchester Police"),
     # where its name carries only the key ("appendix_b:gmp").
     party: str = ""
+    # The partnership's own closure days a national clock counts as working days, as the
+    # outside body does: named, or a reader sees the date "skip" only the bank holidays and
+    # may "correct" it later, past the body's date.
+    counted: tuple[tuple[date, str], ...] = ()
 
     def explain(self) -> str:
         lines = [f"Due {fmt_date(self.due)}: {self._how()}{self._skipped_text()}"]
+        if self.counted:
+            lines.append(self.counted_text())
         if self.assumption:
             lines.append(f"Assumption: {self.assumption}")
         if self.basis:
             lines.append(self.basis)
         return "\n".join(lines)
+
+    def counted_text(self) -> str:
+        """ "Counted as working days, as the National Panel counts them: Tue 29 to Thu 31 Dec
+        2026 (Council office closure)." """
+        who = COUNTED_BY.get(self.rule.name, "the National Panel counts")
+        return f"{COUNTED}{who} them: {_runs_words(self.counted)}."
 
     def _how(self) -> str:
         rule, kind = self.rule, self.rule.kind
@@ -136,6 +152,41 @@ class Deadline:
         nominal = add_months(self.start, self.rule.amount)
         lo, hi = sorted((nominal, self.due))
         return any(is_weekend(lo + k * _ONE_DAY) for k in range((hi - lo).days + 1))
+
+
+def _runs_words(days: tuple[tuple[date, str], ...]) -> str:
+    """Named days, consecutive ones of one name as a run: "Tue 29 to Thu 31 Dec 2026 (Council
+    office closure) and Mon 4 Jan 2027 (Council office closure)"."""
+    runs: list[tuple[date, date, str]] = []
+    for d, name in days:
+        if runs and runs[-1][2] == name and runs[-1][1] + _ONE_DAY == d:
+            runs[-1] = (runs[-1][0], d, name)
+        else:
+            runs.append((d, d, name))
+    words = [f"{_span(first, last)} ({name})" for first, last, name in runs]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _span(first: date, last: date) -> str:
+    if first == last:
+        return fmt_date(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{_DAY_NAMES[first.weekday()]} {first.day} to {fmt_date(last)}"
+    return f"{fmt_date(first)} to {fmt_date(last)}"
+
+
+def _counted_closures(
+    rule: DeadlineRule, start: date, due: date, cal: WorkingCalendar
+) -> tuple[tuple[date, str], ...]:
+    """The local closure days a national clock counted from start to due (day 0 is not one):
+    the days its explanation must name, as it skips them for no one."""
+    if not rule.national or rule.kind not in (
+        RuleKind.WORKING_DAYS_AFTER,
+        RuleKind.WORKING_DAYS_BEFORE,
+    ):
+        return ()
+    lo, hi = sorted((start, due))
+    return tuple((d, cal.closed[d]) for d in sorted(cal.local) if lo <= d <= hi and d != start)
 
 
 def _closed_from(cal: WorkingCalendar, first: date, last: date) -> list[tuple[date, str]]:
@@ -194,7 +245,10 @@ def compute(
         raise ValueError(f"deadline {name!r} is computed from its rule; due= is not accepted")
     counted = calendar.national() if rule.national else calendar
     computed, skipped = _due_and_skipped(rule, start, counted)
-    return Deadline(name, computed, start, rule, tuple(skipped), assumption, basis)
+    kept_open = _counted_closures(rule, start, computed, calendar)
+    return Deadline(
+        name, computed, start, rule, tuple(skipped), assumption, basis, counted=kept_open
+    )
 
 
 def screening_meeting(sin_received: date, cal: WorkingCalendar) -> Deadline:

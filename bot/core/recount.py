@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.deadline_rules import RULES, RuleKind, counted_on
-from bot.core.deadlines import Deadline, compute, fmt_date
+from bot.core.deadlines import COUNTED, Deadline, compute, fmt_date
 from bot.core.working_days import WorkingCalendar
 
 # The start of one skipped day in an explanation: "Tue 29 Dec 2026 " (see fmt_date).
@@ -98,10 +98,19 @@ def recount(stored: StoredDeadline, calendar: WorkingCalendar) -> Recount | None
         return None
     if fresh.due == stored.due:
         return None
-    first, newline, rest = stored.explanation.partition("\n")
-    explanation = fresh.explain().partition("\n")[0] + newline + rest
+    first = stored.explanation.partition("\n")[0]
+    explanation = _recounted_explanation(stored.explanation, fresh)
     opened, closed = _changed_days(stored, first, fresh, calendar)
     return Recount(stored, fresh.due, explanation, opened, closed)
+
+
+def _recounted_explanation(stored: str, fresh: Deadline) -> str:
+    """`fresh`'s first line and its counted closure days, then the stored lines about the start
+    (an assumption, the basis), which the recount does not change."""
+    lines = fresh.explain().split("\n")
+    head = lines[:2] if fresh.counted else lines[:1]
+    rest = [line for line in stored.split("\n")[1:] if not line.startswith(COUNTED)]
+    return "\n".join(head + rest)
 
 
 def _changed_days(

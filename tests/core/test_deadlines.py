@@ -232,6 +232,38 @@ def test_the_publication_notice_is_counted_back_as_the_bodies_count(
     assert all(label != OFFICE for _, label in found.skipped)  # closures are their working days
 
 
+def test_a_national_clock_names_the_closure_days_it_counts_as_working_days() -> None:
+    # Due Wed 30 Dec: the Business Manager reading "Skipped: 25 Dec, 28 Dec" must see that 29
+    # and 30 Dec were counted on purpose, or she may "correct" the date past the Panel's.
+    found = dl.panel_notification(
+        LOCAL, sin_received=date(2026, 12, 23), la_aware=date(2026, 12, 21)
+    )
+    assert found.explain().split("\n") == [
+        "Due Wed 30 Dec 2026: 5 working days after local authority became aware on Mon 21 Dec "
+        "2026 (Working Together 2023; GOV.UK serious incident notification). Skipped: Fri 25 "
+        "Dec 2026 Christmas Day, Mon 28 Dec 2026 Boxing Day (substitute day), and weekends.",
+        "Counted as working days, as the National Panel counts them: Tue 29 to Wed 30 Dec 2026 "
+        f"({OFFICE}).",
+    ]
+    ofsted = dl.looked_after_death_notification(
+        LOCAL, sin_received=date(2026, 12, 23), la_aware=None
+    )
+    assert ofsted.explain().split("\n")[1] == (
+        "Counted as working days, as the Secretary of State and Ofsted count them: Tue 29 to "
+        f"Thu 31 Dec 2026 ({OFFICE})."
+    )
+    # Counted back from publication, the due day itself is one of the days counted.
+    notice = dl.publication_notice(date(2027, 1, 8), LOCAL)
+    assert "Tue 29 to Thu 31 Dec 2026" in notice.explain().split("\n")[1]
+    # Said only where a closure day was counted, and never by the partnership's own clocks.
+    for quiet in (
+        dl.screening_meeting(date(2026, 12, 23), LOCAL),
+        dl.rapid_review(date(2026, 11, 2), LOCAL),
+        dl.rapid_review(date(2026, 12, 18), CAL),
+    ):
+        assert "Counted as working days" not in quiet.explain()
+
+
 def test_a_closure_on_a_bank_holiday_stays_closed_for_everyone() -> None:
     both = working_calendar(range(2026, 2028), {date(2026, 12, 28): OFFICE})
     assert not both.national().is_working_day(date(2026, 12, 28))  # Boxing Day substitute

@@ -106,6 +106,24 @@ def test_a_month_clock_rolled_back_over_a_closure_is_kept_when_it_goes() -> None
     assert back is not None and back.earlier and back.due == date(2026, 12, 24)
 
 
+def test_a_recounted_national_clock_names_the_closure_days_it_counts_now() -> None:
+    # Tue 4 May 2027 was an invented bank holiday and also a closure day: the National Panel
+    # skipped it. Dropped from the table, it is the partnership's alone, and counted.
+    table = dict(england_and_wales(YEARS))
+    closure = {date(2027, 5, 4): OFFICE}
+    old = build_calendar(YEARS, {**table, date(2027, 5, 4): "Invented bank holiday"}, closure)
+    now = build_calendar(YEARS, table, closure)
+    was = dl.panel_notification(old, sin_received=date(2027, 4, 30), la_aware=date(2027, 4, 30))
+    assert "Counted as working days" not in was.explain()
+    found = recount(_stored(was), now)
+    assert found is not None and found.due == date(2027, 5, 10)
+    fresh = dl.panel_notification(now, sin_received=date(2027, 4, 30), la_aware=date(2027, 4, 30))
+    assert found.explanation == fresh.explain()
+    assert found.explanation.split("\n")[1] == (
+        f"Counted as working days, as the National Panel counts them: Tue 4 May 2027 ({OFFICE})."
+    )
+
+
 @pytest.mark.parametrize(
     "deadline",
     [
