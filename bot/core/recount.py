@@ -19,7 +19,7 @@ from datetime import date
 
 from bot.core.deadline_rules import RULES, RuleKind, counted_on
 from bot.core.deadlines import COUNTED, Deadline, compute, fmt_date
-from bot.core.working_days import WorkingCalendar
+from bot.core.working_days import WorkingCalendar, add_months
 
 # The start of one skipped day in an explanation: "Tue 29 Dec 2026 " (see fmt_date).
 _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4}"
@@ -85,10 +85,14 @@ class Recount:
         return " and ".join(parts)
 
 
-def recount(stored: StoredDeadline, calendar: WorkingCalendar) -> Recount | None:
+def recount(
+    stored: StoredDeadline, calendar: WorkingCalendar, changed: frozenset[date] | None = None
+) -> Recount | None:
     """What the deadline's rule gives on `calendar` from its stored start, if not its stored
     day. None for a date a person set, and for one the calendar cannot count (a year it does
-    not cover: the digest flags that deadline already)."""
+    not cover: the digest flags that deadline already). `changed`: the days whose closing
+    changed since the stored count (ClosedDays.changed_days), when known; only those are
+    named "now closed", not a bank holiday the new count passes over that was always one."""
     rule = RULES.get(stored.name.partition(":")[0])
     if rule is None or rule.kind is RuleKind.FIXED_DATE:
         return None
@@ -100,7 +104,7 @@ def recount(stored: StoredDeadline, calendar: WorkingCalendar) -> Recount | None
         return None
     first = stored.explanation.partition("\n")[0]
     explanation = _recounted_explanation(stored.explanation, fresh)
-    opened, closed = _changed_days(stored, first, fresh, calendar)
+    opened, closed = _changed_days(stored, first, fresh, calendar, changed)
     return Recount(stored, fresh.due, explanation, opened, closed)
 
 
@@ -114,7 +118,11 @@ def _recounted_explanation(stored: str, fresh: Deadline) -> str:
 
 
 def _changed_days(
-    stored: StoredDeadline, first: str, fresh: Deadline, calendar: WorkingCalendar
+    stored: StoredDeadline,
+    first: str,
+    fresh: Deadline,
+    calendar: WorkingCalendar,
+    changed: frozenset[date] | None,
 ) -> tuple[tuple[tuple[date, str], ...], tuple[tuple[date, str], ...]]:
     """The days the stored count skipped that are open now, and the other way round; none
     known when the stored explanation is not in the words Deadline.explain() writes."""
@@ -122,12 +130,25 @@ def _changed_days(
         return (), ()
     was = skipped_in(first)
     counted = counted_on(stored.name, calendar)
-    # A day the stored count did not pass over was not skipped by it, closed or not.
+    opened = tuple((d, name) for d, name in was.items() if _working(counted, d))
+    if changed is not None:
+        return opened, tuple((d, n) for d, n in fresh.skipped if d not in was and d in changed)
+    # Not knowing which days changed, name only those the stored count passed over open.
+    lo, hi = _passed(stored)
+    return opened, tuple((d, n) for d, n in fresh.skipped if d not in was and lo <= d <= hi)
+
+
+def _passed(stored: StoredDeadline) -> tuple[date, date]:
+    """The days the stored count passed over: from its start to its day, or, for a months
+    clock, between the day the months gave and the day it rolled to (the months between
+    were never counted, so a bank holiday there was no reason for anything)."""
+    rule = RULES[stored.name.partition(":")[0]]
+    if rule.kind in (RuleKind.MONTHS_AFTER_ROLL_BACK, RuleKind.MONTHS_AFTER_ROLL_FORWARD):
+        nominal = add_months(stored.start, rule.amount)
+        lo, hi = sorted((nominal, stored.due))
+        return lo, hi
     lo, hi = sorted((stored.start, stored.due))
-    return (
-        tuple((d, name) for d, name in was.items() if _working(counted, d)),
-        tuple((d, name) for d, name in fresh.skipped if d not in was and lo <= d <= hi),
-    )
+    return lo, hi
 
 
 def kept_earlier(stored: StoredDeadline, fresh: Deadline) -> Recount | None:
@@ -146,7 +167,7 @@ def kept_earlier(stored: StoredDeadline, fresh: Deadline) -> Recount | None:
     first = stored.explanation.partition("\n")[0]
     counted = first.startswith(f"Due {fmt_date(stored.due)}: ")
     was = skipped_in(first) if counted else {}
-    lo, hi = sorted((stored.start, stored.due))
+    lo, hi = _passed(stored)
     closed = tuple((d, n) for d, n in fresh.skipped if d not in was and lo <= d <= hi)
     return Recount(stored, fresh.due, _kept_explanation(stored.due, fresh), (), closed)
 
@@ -162,8 +183,12 @@ def _kept_explanation(kept: date, fresh: Deadline) -> str:
     )
 
 
-def recount_all(stored: Iterable[StoredDeadline], calendar: WorkingCalendar) -> list[Recount]:
-    found = (recount(s, calendar) for s in stored)
+def recount_all(
+    stored: Iterable[StoredDeadline],
+    calendar: WorkingCalendar,
+    changed: frozenset[date] | None = None,
+) -> list[Recount]:
+    found = (recount(s, calendar, changed) for s in stored)
     return [r for r in found if r is not None]
 
 
@@ -225,6 +250,12 @@ class ClosedDays:
         opened = [(d, n) for d, n in sorted(self.closed.items()) if _only(d, common, now.closed)]
         closed = [(d, n) for d, n in sorted(now.closed.items()) if _only(d, common, self.closed)]
         return opened, closed
+
+    def changed_days(self, now: ClosedDays) -> frozenset[date]:
+        """Every day closed on one and open on the other, or a local closure on only one (which
+        the national clocks count differently): the days a recount may name as changed."""
+        opened, closed = self.changes(now)
+        return frozenset(d for d, _ in opened + closed) | (self.local ^ now.local)
 
     def differs(self, now: ClosedDays) -> bool:
         """Whether any deadline counted on these days could count differently on `now`'s."""

@@ -18,7 +18,14 @@ from bot.config import Config
 from bot.core.deadlines import fmt_date
 from bot.core.recount import ClosedDays, Recount, recount_all
 from bot.services.doctor_check import UNREACHED, Check
-from bot.services.recount import STATE, counter_of, deferred, last_counted, open_deadlines
+from bot.services.recount import (
+    STATE,
+    changed_since,
+    counter_of,
+    deferred,
+    last_counted,
+    open_deadlines,
+)
 
 WHAT = "deadlines"
 SHOWN = 5  # deadlines named in a line; the rest are counted
@@ -35,7 +42,7 @@ def deadline_checks(
     try:
         with make_sessions(engine)() as session:
             state = session.get(CalendarState, STATE)
-            found = recount_all(open_deadlines(session), calendar)
+            found = recount_all(open_deadlines(session), calendar, changed_since(state, calendar))
     except SQLAlchemyError as exc:
         return [Check("warn", WHAT, f"skipped: the database did not answer ({type(exc).__name__})")]
     mine = ClosedDays.of(calendar)

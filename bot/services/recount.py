@@ -52,7 +52,7 @@ def recount_if_calendar_changed(app: App) -> int:
                 log.warning("deadlines: %s", line)
             return 0
         rows = open_deadlines(session)
-        found = recount_all(rows, calendar)
+        found = recount_all(rows, calendar, changed_since(state, calendar))
         _apply(session, found, rows, now)
         session.merge(CalendarState(**calendar_row(calendar, now, me)))
         session.commit()
@@ -114,6 +114,12 @@ def _apply(
                 batch.add_event(case, now, what, detail)
     session.flush()
     batch.write(session)
+
+
+def changed_since(state: CalendarState | None, calendar: WorkingCalendar) -> frozenset[date] | None:
+    """The days whose closing changed since the open deadlines were last counted; None before
+    the first count (a recount then names what the stored explanations say)."""
+    return None if state is None else last_counted(state).changed_days(ClosedDays.of(calendar))
 
 
 def last_counted(state: CalendarState) -> ClosedDays:

@@ -106,6 +106,23 @@ def test_a_month_clock_rolled_back_over_a_closure_is_kept_when_it_goes() -> None
     assert back is not None and back.earlier and back.due == date(2026, 12, 24)
 
 
+def test_a_month_clock_moved_earlier_names_only_the_days_whose_closing_changed() -> None:
+    # 6 months after Tue 30 Jun 2026 is Wed 30 Dec; closures 29-31 Dec added roll it back to
+    # Thu 24 Dec, over Christmas Day and Boxing Day's substitute, which were always closed.
+    was = dl.cspr_report(date(2026, 6, 30), PLAIN)
+    assert was.due == date(2026, 12, 30)
+    changed = _days(PLAIN).changed_days(_days(CLOSED))
+    found = recount(_stored(was), CLOSED, changed)
+    assert found is not None and found.due == date(2026, 12, 24)
+    assert found.sentence() == (
+        "cspr_report moved earlier, from Wed 30 Dec 2026 to Thu 24 Dec 2026: "
+        f"Tue 29 Dec 2026 ({OFFICE}) and Wed 30 Dec 2026 ({OFFICE}) are now closed"
+    )
+    # Not knowing the calendar counted on, only the days the stored count passed are named.
+    blind = recount(_stored(was), CLOSED)
+    assert blind is not None and blind.closed == ((date(2026, 12, 30), OFFICE),)
+
+
 def test_a_recounted_national_clock_names_the_closure_days_it_counts_now() -> None:
     # Tue 4 May 2027 was an invented bank holiday and also a closure day: the National Panel
     # skipped it. Dropped from the table, it is the partnership's alone, and counted.
@@ -115,7 +132,7 @@ def test_a_recounted_national_clock_names_the_closure_days_it_counts_now() -> No
     now = build_calendar(YEARS, table, closure)
     was = dl.panel_notification(old, sin_received=date(2027, 4, 30), la_aware=date(2027, 4, 30))
     assert "Counted as working days" not in was.explain()
-    found = recount(_stored(was), now)
+    found = recount(_stored(was), now, _days(old).changed_days(_days(now)))
     assert found is not None and found.due == date(2027, 5, 10)
     fresh = dl.panel_notification(now, sin_received=date(2027, 4, 30), la_aware=date(2027, 4, 30))
     assert found.explanation == fresh.explain()
