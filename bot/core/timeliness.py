@@ -31,7 +31,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.deadlines import APPENDIX_B, STATUTORY_NOTICES, counted_on, fmt_date
+from bot.core.deadlines import (
+    APPENDIX_B,
+    STATUTORY_NOTICES,
+    counted_on,
+    fmt_date,
+    is_national,
+)
 from bot.core.return_rounds import agency_of
 from bot.core.timeliness_figures import (
     LateCase,
@@ -268,4 +274,15 @@ def calendar_note(cal: WorkingCalendar, start: date, end: date) -> str:
     if not closed:
         return "Working days skip weekends; no bank holiday or closure day fell in the period."
     days = "; ".join(f"{fmt_date(d)} {name}" for d, name in closed)
-    return f"Working days skip weekends and these bank holidays and closure days: {days}."
+    note = f"Working days skip weekends and these bank holidays and closure days: {days}."
+    local = [fmt_date(d) for d, _ in closed if d in cal.local]
+    if not local:
+        return note
+    # The national figures are counted as the outside bodies count (bot.core.deadline_rules):
+    # a footer saying every figure skips the closures would make them look wrong.
+    measures = ", ".join(f'"{label}"' for name, label in MEASURES if is_national(name))
+    return (
+        f"{note} The National Panel, the Secretary of State and Ofsted count the partnership's "
+        f"own closure days ({', '.join(local)}) as working days, and so do these measures: "
+        f"{measures}."
+    )

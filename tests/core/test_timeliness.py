@@ -304,8 +304,15 @@ def test_calendar_note_names_the_days_skipped_in_the_period() -> None:
     assert note == (
         "Working days skip weekends and these bank holidays and closure days: "
         "Fri 25 Dec 2026 Christmas Day; Mon 28 Dec 2026 Boxing Day (substitute day); "
-        "Tue 29 Dec 2026 Office closure."
+        "Tue 29 Dec 2026 Office closure. The National Panel, the Secretary of State and Ofsted "
+        "count the partnership's own closure days (Tue 29 Dec 2026) as working days, and so do "
+        'these measures: "National Panel notified within 5 working days", "Looked-after death '
+        'notified within 5 working days", "Rapid Review within 15 working days", "Report sent '
+        '7 working days before publication".'
     )
+    # Bank holidays alone: every measure skips them, so nothing more is said.
+    spring = report(start=date(2026, 5, 1), end=date(2026, 5, 31)).calendar_note
+    assert spring.endswith("Mon 25 May 2026 Spring Bank Holiday.")
     quiet = report(start=date(2026, 6, 1), end=date(2026, 6, 30)).calendar_note
     assert quiet == "Working days skip weekends; no bank holiday or closure day fell in the period."
 
