@@ -81,10 +81,13 @@ def _refuse_other_than_a_maildir(ctx: Context) -> None:
 
 
 def _warn_unused_sections(ctx: Context) -> None:
-    """A server section filled in for a backend not chosen: said at every start, in the log."""
-    from bot.services.startup_checks import unused_sections
+    """A server section filled in for a backend not chosen, or a closure day that changes no
+    count: said at every start, in the log."""
+    from bot.bootstrap import calendar_for
+    from bot.services.startup_checks import closure_warnings, unused_sections
 
-    for line in unused_sections(ctx.config):
+    calendar = calendar_for(ctx.config, ctx.clock().now())
+    for line in unused_sections(ctx.config) + closure_warnings(ctx.config, calendar):
         log.warning("%s", line)
 
 

@@ -192,6 +192,31 @@ def build_calendar(
     return WorkingCalendar(closed=closed, years=covered, local=frozenset(local))
 
 
+def closures_without_effect(closures: Mapping[date, str], calendar: WorkingCalendar) -> list[str]:
+    """Why each configured closure day changes no count, one line each: build_calendar drops
+    it, and a mistyped date would otherwise be taken for a closure the bot honours."""
+    found = []
+    for d, name in sorted(closures.items()):
+        said = f"[partnership] local_closures: {d.isoformat()} ({name})"
+        if d.year not in calendar.years:
+            years = _years_words(calendar.years)
+            found.append(
+                f"{said} is in {d.year}, outside the years working days are counted for now "
+                f"({years}): it has no effect; check the year"
+            )
+        elif is_weekend(d):
+            found.append(
+                f"{said} is a {_WEEKEND_NAMES[d.weekday()]}, never a working day: it has no "
+                "effect; check the date"
+            )
+        elif d not in calendar.local:
+            holiday = calendar.closed[d].removesuffix(f" / {name}")
+            found.append(
+                f"{said} is already a bank holiday ({holiday}): it has no effect; check the date"
+            )
+    return found
+
+
 def day_zero(moment: datetime, tz: ZoneInfo) -> date:
     """The calendar date of an aware datetime as seen in tz."""
     if moment.tzinfo is None or moment.utcoffset() is None:

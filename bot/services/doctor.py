@@ -27,7 +27,7 @@ from bot.adapters.oauth_tokens import EntraApp, TokenError
 from bot.adapters.outgoing import MailSender, ProbedSender, SendError
 from bot.adapters.rules_loader import load_rules
 from bot.adapters.vocabulary_loader import load_vocabulary
-from bot.bootstrap import entra_app, make_sender, make_source
+from bot.bootstrap import calendar_for, entra_app, make_sender, make_source
 from bot.clock import Clock
 from bot.config import Config
 from bot.config.paths import packaged
@@ -39,7 +39,7 @@ from bot.services.doctor_check import UNREACHED, Check
 from bot.services.doctor_clock import clock_checks
 from bot.services.doctor_deadlines import deadline_checks
 from bot.services.doctor_sent import sent_folder_checks
-from bot.services.startup_checks import startup_lines, template_problems
+from bot.services.startup_checks import closure_warnings, startup_lines, template_problems
 
 
 def run_checks(
@@ -47,6 +47,8 @@ def run_checks(
 ) -> list[Check]:
     checks = [Check("ok", "config", f"{config_path} loaded")]
     checks += startup_lines(config, clock.now().astimezone(config.partnership.time_zone).date())
+    closures = closure_warnings(config, calendar_for(config, clock.now()))
+    checks += [Check("warn", "config", line) for line in closures]
     engine: Engine | None = None
     absent = ""
     try:

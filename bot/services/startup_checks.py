@@ -13,6 +13,7 @@ from bot.adapters.template_examples import example_problems
 from bot.adapters.templates import TemplateRenderer
 from bot.config import Config
 from bot.config.paths import packaged
+from bot.core.working_days import WorkingCalendar, closures_without_effect
 from bot.services.doctor_check import Check
 
 
@@ -79,6 +80,12 @@ def unused_sections(config: Config) -> list[str]:
             else:
                 found.append(f"{said}: mail is written to {settings.maildir_path}, nothing is sent")
     return found
+
+
+def closure_warnings(config: Config, calendar: WorkingCalendar) -> list[str]:
+    """A line for each [partnership] local_closures day that changes no count on `calendar`
+    (a weekend, a bank holiday, a year not counted): harmless, so never a refusal, but said."""
+    return closures_without_effect(config.partnership.local_closures, calendar)
 
 
 def startup_lines(config: Config, today: date) -> list[Check]:

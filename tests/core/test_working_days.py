@@ -14,6 +14,7 @@ from bot.adapters.bank_holidays import working_calendar
 from bot.core.working_days import (
     CalendarRangeError,
     WorkingCalendar,
+    closures_without_effect,
     day_zero,
 )
 
@@ -337,3 +338,19 @@ def test_out_of_range_year_raises(d: date) -> None:
         CAL.is_working_day(d)
     with pytest.raises(CalendarRangeError):
         CAL.add_working_days(d, 1)
+
+
+def test_closures_without_effect_names_each_with_why() -> None:
+    office = "Office closure"
+    days = {date(2026, 12, d): office for d in (26, 28, 29)} | {date(2036, 12, 29): office}
+    cal = working_calendar(range(2025, 2028), days)
+    assert cal.closed[date(2026, 12, 29)] == office  # the one that counts is kept
+    assert closures_without_effect(days, cal) == [
+        "[partnership] local_closures: 2026-12-26 (Office closure) is a Saturday, never a "
+        "working day: it has no effect; check the date",
+        "[partnership] local_closures: 2026-12-28 (Office closure) is already a bank holiday "
+        "(Boxing Day (substitute day)): it has no effect; check the date",
+        "[partnership] local_closures: 2036-12-29 (Office closure) is in 2036, outside the "
+        "years working days are counted for now (2025, 2026, 2027): it has no effect; check "
+        "the year",
+    ]
