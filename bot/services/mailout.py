@@ -63,6 +63,7 @@ def queue_email(
     images: Sequence[InlineImage] = (),
     unqueued: bool = False,
     stated: Stated | None = None,
+    check: str | None = None,
 ) -> OutboxMessage | None:
     """Add one email to the outbox unless an email with this idempotency key already exists.
 
@@ -83,6 +84,9 @@ def queue_email(
 
     stated: the dates the email states to an outside body, looked at again just before it is
     sent (bot.services.send_checks).
+
+    check: for a draft, what the Business Manager must look at before approving it (a date
+    it states that falls on a day the partnership is closed); the approval request says it.
     """
     if not unqueued and _queued(session, key):
         if for_message is not None and for_message.processed_at is None:
@@ -102,7 +106,7 @@ def queue_email(
     )
     if stated is not None:
         email.values["stated"] = stated.as_json()
-    return _add(session, app, email, case, now)
+    return _add(session, app, email, case, now, check)
 
 
 def queue_email_later(
@@ -191,7 +195,12 @@ def _compose(
 
 
 def _add(
-    session: Session, app: App, email: _Email, case: Case | None, now: datetime
+    session: Session,
+    app: App,
+    email: _Email,
+    case: Case | None,
+    now: datetime,
+    check: str | None = None,
 ) -> OutboxMessage:
     if not email.needs_approval and hold_email(session, case, email.values):
         return OutboxMessage(**email.values)  # written with the new case's other rows
@@ -199,7 +208,7 @@ def _add(
     session.add(row)
     if email.needs_approval:
         session.flush()
-        _ask_approval(session, app, row, email.text, now)
+        _ask_approval(session, app, row, email.text, now, check=check)
     return row
 
 
@@ -233,6 +242,7 @@ def restate_draft(
     context: Mapping[str, object],
     now: datetime,
     why: str,
+    check: str | None = None,
 ) -> bool:
     """Write a draft still waiting for approval again from `context`; False when its words
     are unchanged. Changed, it is rewritten in place (the same id and Message-ID: it was never
@@ -244,7 +254,7 @@ def restate_draft(
     if _same_words(email.text, app.parse(draft.raw).text):
         return False
     draft.raw, draft.subject = email.values["raw"], email.values["subject"]
-    _ask_approval(session, app, draft, email.text, now, restated=why)
+    _ask_approval(session, app, draft, email.text, now, restated=why, check=check)
     return True
 
 
@@ -284,11 +294,13 @@ def _ask_approval(
     text: str,
     now: datetime,
     restated: str | None = None,
+    check: str | None = None,
 ) -> None:
     # Asked again only for new words: the same words are never asked for twice.
     again = f":{hashlib.sha256(text.encode()).hexdigest()[:12]}" if restated else ""
     context = {
         "restated": restated,
+        "check": check,
         "draft": {
             "id": draft.id,
             "event": draft.event,

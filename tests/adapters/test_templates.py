@@ -296,6 +296,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "how_to_approve": "Reply to this email with the line: Approve 17\n"
         "or run: tscp-bot outbox approve 17",
         "restated": None,
+        "check": None,
     },
     "command_rejected": {
         "partnership": PARTNERSHIP,
