@@ -11,11 +11,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.core.deadlines import RULES, counted_on
+from bot.core.deadlines import RULES, counted_on, fmt_date
 from bot.core.working_days import WorkingCalendar
 
 REQUIRED = RULES["publication_notice"].amount
 LATE_HINT = "Publication: {on} late notice"
+
+
+@dataclass(frozen=True)
+class SendBy:
+    day: date  # the day the notice tells the three bodies the report reaches them by
+    check: str | None  # why that is not the notice's due date, for the Business Manager
+
+
+def report_send_by(due: date, today: date, cal: WorkingCalendar) -> SendBy:
+    """The day the partnership will really send the report by: the notice's due date is
+    counted in national working days, so it can fall on a partnership closure day, when nobody
+    is in to send it. The three bodies are told the last partnership working day on or before
+    it, never a later day; the Business Manager is told why. When that day has already passed
+    (the notice drafted during the closure), the due date stays and she is told to send on it."""
+    closed = cal.closure_name(due)
+    if closed is None:
+        return SendBy(due, None)
+    last = cal.previous_working_day(due)
+    said = f"the report is due to the three bodies by {fmt_date(due)} ({closed}: not a working day)"
+    if last < today:
+        return SendBy(
+            due,
+            f"{said}, and the partnership's last working day before it, {fmt_date(last)}, has "
+            "passed: send the report on the due date, or the notice will be late",
+        )
+    return SendBy(
+        last,
+        f"{said}: send it by {fmt_date(last)}, the partnership's last working day before it; "
+        "the notice gives them that day",
+    )
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.adapters.bank_holidays import working_calendar
-from bot.core.publication import check_notice, short_notice
+from bot.core.publication import check_notice, report_send_by, short_notice
 
 CAL = working_calendar(range(2026, 2029))
 PUBLISHED = date(2027, 6, 23)  # a Wednesday
@@ -64,3 +64,30 @@ def test_a_report_sent_too_late_is_short_however_far_off_today_is() -> None:
     assert (check.given, check.late) == (3, True)
     assert check.refusal is not None
     assert "3 working days after the report was sent on 08/06/2027" in check.refusal
+
+
+CLOSED = working_calendar(
+    range(2026, 2028), local_closures={date(2026, 12, d): "Office closure" for d in (29, 30, 31)}
+)
+
+
+@pytest.mark.parametrize(
+    ("due", "today", "day", "said"),
+    [
+        (date(2027, 1, 7), date(2026, 12, 22), date(2027, 1, 7), None),
+        # Due on a closure day: the bodies are told the partnership's last working day before.
+        (date(2026, 12, 30), date(2026, 12, 22), date(2026, 12, 24), "send it by Thu 24 Dec"),
+        (date(2026, 12, 30), date(2026, 12, 24), date(2026, 12, 24), "send it by Thu 24 Dec"),
+        # Drafted during the closure, that day has passed: never a day already gone.
+        (date(2026, 12, 31), date(2026, 12, 29), date(2026, 12, 31), "Thu 24 Dec 2026, has passed"),
+    ],
+)
+def test_the_report_is_promised_by_a_day_the_partnership_is_in(
+    due: date, today: date, day: date, said: str | None
+) -> None:
+    by = report_send_by(due, today, CLOSED)
+    assert by.day == day and by.day <= due
+    if said is None:
+        assert by.check is None
+    else:
+        assert by.check is not None and said in by.check and "Office closure" in by.check

@@ -20,7 +20,7 @@ from bot.adapters.db.models import Case, OutboxMessage
 from bot.app import App
 from bot.core import deadlines
 from bot.core.deadlines import fmt_date
-from bot.core.publication import NoticeCheck, check_notice
+from bot.core.publication import NoticeCheck, SendBy, check_notice, report_send_by
 from bot.core.stated_dates import Stated
 from bot.services.mailout import restate_draft
 from bot.services.review.common import case_ctx, today
@@ -35,11 +35,20 @@ def notice_key(case: Case, planned: date, said_at: datetime) -> str:
     return f"{_KEY}:{case.ref}:{said_at.astimezone(UTC):%Y%m%dT%H%M%S}:{planned.isoformat()}"
 
 
-def notice_context(case: Case, planned: date, check: NoticeCheck, due: date) -> dict[str, object]:
+def send_by(app: App, case: Case, check: NoticeCheck, due: date, on: date) -> SendBy:
+    """The day the notice, written on `on`, tells the three bodies the report reaches them by
+    (bot.core.publication.report_send_by). A report already sent, or a late notice, states no
+    such day."""
+    if case.report_sent_on is not None or check.late:
+        return SendBy(due, None)
+    return report_send_by(due, on, app.calendar)
+
+
+def notice_context(case: Case, planned: date, check: NoticeCheck, by: SendBy) -> dict[str, object]:
     return {
         "case": case_ctx(case),
         "planned_on": planned,
-        "notice_due": due,
+        "notice_due": by.day,
         "given": check.given,
         "late": check.late,
         "report_sent_on": case.report_sent_on,
@@ -103,9 +112,10 @@ def restate_notice(session: Session, app: App, draft: OutboxMessage, now: dateti
     check = check_notice(on, planned, True, app.calendar, case.report_sent_on)
     due = deadlines.publication_notice(planned, app.calendar).due
     why = _why(app, draft, case, check, on)
-    context = notice_context(case, planned, check, due)
+    by = send_by(app, case, check, due, on)
+    context = notice_context(case, planned, check, by)
     draft.stated = notice_stated(on, planned, check, case.report_sent_on).as_json()
-    return why if restate_draft(session, app, draft, context, now, why) else None
+    return why if restate_draft(session, app, draft, context, now, why, by.check) else None
 
 
 def _planned_on(draft: OutboxMessage) -> date | None:

@@ -42,7 +42,12 @@ from bot.services.review.common import (
 )
 from bot.services.review.delay_notice import already_published
 from bot.services.review.publication_notice import EVENT as NOTICE
-from bot.services.review.publication_notice import notice_context, notice_key, notice_stated
+from bot.services.review.publication_notice import (
+    notice_context,
+    notice_key,
+    notice_stated,
+    send_by,
+)
 
 PUBLISHED = "publication"
 SHORT = "publication_notice_short"  # a digest flag: bot.services.digest_cases.FLAG_EVENTS
@@ -69,6 +74,7 @@ def publication_planned(
     if case.report_sent_on is not None:
         met(case, "publication_notice", now, on=case.report_sent_on)
     p = app.config.people
+    by = send_by(app, case, check, d.due, today(app, now))
     draft = queue_email(
         session,
         app,
@@ -77,8 +83,9 @@ def publication_planned(
         to=[p.national_panel.email, p.secretary_of_state.email, p.ofsted.email],
         now=now,
         case=case,
-        context=notice_context(case, cmd.on, check, d.due),
+        context=notice_context(case, cmd.on, check, by),
         stated=notice_stated(today(app, now), cmd.on, check, case.report_sent_on),
+        check=by.check,
     )
     # Two notices giving different dates must never both be approvable.
     withdrawn = withdraw_earlier(session, case, draft, now) + _after_report_due(
@@ -92,9 +99,10 @@ def publication_planned(
             f"was {report}){withdrawn}"
         )
     closed = closed_day_note(cmd.on, app.calendar)
+    send = f"; {by.check}" if by.check else ""
     return (
         f"publication on {cmd.on:%d/%m/%Y}{closed}; notice drafted, due by "
-        f"{d.due:%d/%m/%Y}{withdrawn}"
+        f"{d.due:%d/%m/%Y}{send}{withdrawn}"
     )
 
 
