@@ -170,3 +170,18 @@ def closed_day_note(day: date, calendar: WorkingCalendar) -> str:
     except CalendarRangeError:
         return ""  # beyond the years the calendar holds: the deadline itself says so
     return f" ({name}: not a working day)" if name else ""
+
+
+def delay_expected_check(expected: date, calendar: WorkingCalendar) -> str | None:
+    """What the Business Manager must see before approving a delay notice whose expected day
+    the partnership is closed, or None. The date is kept, as `Return by:` keeps one (a
+    review sent "by" it may go the working day before); refusing it, as `Reschedule:` refuses
+    a meeting on a closed day, would stop a notice the National Panel is owed."""
+    closed = closed_day_note(expected, calendar)
+    if not closed:
+        return None
+    return (
+        f"the notice tells the National Panel the Rapid Review is expected by "
+        f"{fmt_date(expected)}{closed}; if it will be sent on an earlier working day, do not "
+        "approve this: write Delay: <reason>; expected <date> again with that day"
+    )

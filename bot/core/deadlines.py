@@ -89,6 +89,9 @@ class Deadline:
     # outside body does: named, or a reader sees the date "skip" only the bank holidays and
     # may "correct" it later, past the body's date.
     counted: tuple[tuple[date, str], ...] = ()
+    # A date-set deadline whose date the bot counted itself (an Appendix B request with no
+    # `Return by:`): the working days it counted, which the explanation gives as the rule.
+    default_days: int = 0
 
     def explain(self) -> str:
         lines = [f"Due {fmt_date(self.due)}: {self._how()}{self._skipped_text()}"]
@@ -113,6 +116,11 @@ class Deadline:
         if kind is RuleKind.FIXED_DATE:
             agency = self.party or self.name.partition(":")[2]
             label = f"{label} from {agency}" if agency else label
+            if self.default_days:
+                return (
+                    f"{self.default_days} working days after {label} on {fmt_date(self.start)}, "
+                    f"the default return when no Return by: is given ({rule.source})."
+                )
             return (
                 f"return date set when the request was made ({label} on "
                 f"{fmt_date(self.start)}; {rule.source})."
@@ -144,9 +152,9 @@ class Deadline:
     def _passes_weekend(self) -> bool:
         """Whether any weekend day was passed over on the way from start (or nominal) to due."""
         kind = self.rule.kind
-        if kind is RuleKind.FIXED_DATE:
+        if kind is RuleKind.FIXED_DATE and not self.default_days:
             return False
-        if kind in (RuleKind.WORKING_DAYS_AFTER, RuleKind.WORKING_DAYS_BEFORE):
+        if self.default_days or kind in (RuleKind.WORKING_DAYS_AFTER, RuleKind.WORKING_DAYS_BEFORE):
             lo, hi = sorted((self.start, self.due))
             return any(is_weekend(lo + k * _ONE_DAY) for k in range(1, (hi - lo).days))
         nominal = add_months(self.start, self.rule.amount)
@@ -285,11 +293,22 @@ def rapid_review(notification_sent: date, cal: WorkingCalendar) -> Deadline:
 
 
 def appendix_b(
-    agency: str, requested: date, return_by: date, cal: WorkingCalendar, *, named: str = ""
+    agency: str,
+    requested: date,
+    return_by: date,
+    cal: WorkingCalendar,
+    *,
+    named: str = "",
+    default_days: int = 0,
 ) -> Deadline:
-    """`agency` is its key, for the deadline's name; `named` what its explanation calls it."""
+    """`agency` is its key, for the deadline's name; `named` what its explanation calls it;
+    `default_days`: the working days the bot counted to `return_by` when none was given (the
+    explanation then gives that rule and the days it skipped)."""
     found = compute(f"{APPENDIX_B}:{agency}", requested, cal, due=return_by)
-    return replace(found, party=named) if named else found
+    found = replace(found, party=named) if named else found
+    if not default_days:
+        return found
+    return replace(found, default_days=default_days, skipped=tuple(cal.skipped(requested, return_by)))
 
 
 def cspr_report(decision: date, cal: WorkingCalendar) -> Deadline:

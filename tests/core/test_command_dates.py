@@ -10,6 +10,7 @@ from bot.adapters.bank_holidays import working_calendar
 from bot.core.command_dates import (
     action_due_problem,
     closed_day_note,
+    delay_expected_check,
     delay_expected_problem,
     notified_problem,
     published_problem,
@@ -109,3 +110,23 @@ def test_a_delay_must_be_expected_after_today_and_the_due_date(
     problem = delay_expected_problem(expected, date(2027, 1, 25), date(2027, 1, 21))
     assert (problem is None) == (refused is None)
     assert refused is None or (problem is not None and refused in problem)
+
+
+@pytest.mark.parametrize(
+    ("expected", "said"),
+    [
+        (date(2026, 12, 25), "expected by Fri 25 Dec 2026 (Christmas Day: not a working day)"),
+        (date(2026, 12, 29), "expected by Tue 29 Dec 2026 (Office closure: not a working day)"),
+        (date(2026, 12, 26), "expected by Sat 26 Dec 2026 (Saturday: not a working day)"),
+        (date(2026, 12, 24), None),
+    ],
+)
+def test_a_delay_expected_on_a_closed_day_is_put_to_the_business_manager(
+    expected: date, said: str | None
+) -> None:
+    cal = working_calendar(range(2026, 2028), local_closures={date(2026, 12, 29): "Office closure"})
+    check = delay_expected_check(expected, cal)
+    if said is None:
+        assert check is None
+    else:
+        assert check is not None and said in check

@@ -289,6 +289,16 @@ def test_appendix_b(agency: str, requested: date, return_by: date) -> None:
     assert agency in text
 
 
+def test_a_default_return_date_gives_its_rule_and_the_days_skipped() -> None:
+    found = dl.appendix_b("gmp", date(2026, 12, 22), date(2027, 1, 5), CAL, default_days=7)
+    assert found.explain() == (
+        "Due Tue 5 Jan 2027: 7 working days after Appendix B requested from gmp on Tue 22 Dec "
+        "2026, the default return when no Return by: is given (TSCP rapid review procedure, "
+        "Appendix B). Skipped: Fri 25 Dec 2026 Christmas Day, Mon 28 Dec 2026 Boxing Day "
+        "(substitute day), Fri 1 Jan 2027 New Year's Day, and weekends."
+    )
+
+
 def test_an_appendix_b_deadline_names_the_agency_as_people_know_it() -> None:
     found = dl.appendix_b("tg-icft", date(2026, 12, 24), date(2027, 1, 7), CAL, named="T&G ICFT")
     assert found.name == "appendix_b:tg-icft"  # the key stays the deadline's name

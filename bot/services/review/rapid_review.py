@@ -16,6 +16,7 @@ from bot.core import return_rounds as rounds
 from bot.core.awareness import Source
 from bot.core.command_dates import (
     closed_day_note,
+    delay_expected_check,
     delay_expected_problem,
     notified_problem,
     return_by_problem,
@@ -133,8 +134,10 @@ def request_returns(
     if (problem := return_by_problem(return_by, requested)) is not None:
         raise CommandRefused(problem)
     case.review_period = cmd.period or case.review_period
+    counted = 0 if cmd.return_by else app.config.review.appendix_b_working_days
     again = [
-        _request_one(session, app, case, agency, requested, return_by, now) for agency in agencies
+        _request_one(session, app, case, agency, (requested, return_by, counted), now)
+        for agency in agencies
     ]
     note(
         session,
@@ -157,11 +160,12 @@ def _request_one(
     app: App,
     case: Case,
     agency: Agency,
-    requested: date,
-    return_by: date,
+    days: tuple[date, date, int],
     now: datetime,
 ) -> str:
-    """Ask one agency; what the reply says of it when it had already returned, else ""."""
+    """Ask one agency; what the reply says of it when it had already returned, else "".
+    `days`: the request's day, its return date, and the working days counted to it (0: given)."""
+    requested, return_by, counted = days
     existing = session.scalar(
         select(AgencyRequest).where(
             AgencyRequest.case_id == case.id, AgencyRequest.agency_key == agency.key
@@ -183,7 +187,9 @@ def _request_one(
     set_deadline(
         session,
         case,
-        deadlines.appendix_b(agency.key, requested, return_by, app.calendar, named=agency.name),
+        deadlines.appendix_b(
+            agency.key, requested, return_by, app.calendar, named=agency.name, default_days=counted
+        ),
         now,
     )
     live = f"{deadlines.APPENDIX_B}:{agency.key}"
@@ -297,7 +303,11 @@ def delay(session: Session, app: App, case: Case, cmd: c.Delay, actor: Actor, no
         if problem is not None:
             raise CommandRefused(problem)
     draft = draft_delay_notice(session, app, case, cmd.reason, cmd.expected, now)
-    return "delay notice drafted for your approval" + withdraw_earlier(session, case, draft, now)
+    closed = closed_day_note(cmd.expected, app.calendar)
+    said = f"; expected {cmd.expected:%d/%m/%Y}{closed}" if closed else ""
+    return f"delay notice drafted for your approval{said}" + withdraw_earlier(
+        session, case, draft, now
+    )
 
 
 def draft_delay_notice(
@@ -324,6 +334,7 @@ def draft_delay_notice(
             "rapid_review_due": due,
         },
         stated=Stated(written_on=today(app, now), promised=expected),
+        check=delay_expected_check(expected, app.calendar),
     )
     add_event(
         session,
