@@ -308,7 +308,9 @@ def appendix_b(
     found = replace(found, party=named) if named else found
     if not default_days:
         return found
-    return replace(found, default_days=default_days, skipped=tuple(cal.skipped(requested, return_by)))
+    return replace(
+        found, default_days=default_days, skipped=tuple(cal.skipped(requested, return_by))
+    )
 
 
 def cspr_report(decision: date, cal: WorkingCalendar) -> Deadline:
