@@ -5,11 +5,15 @@ form's date, the Business Manager's `Aware:` and the date the SIN form was recei
 the partnership, and so the local authority, knew). The earliest plausible one wins, because
 starting late is the dangerous mistake. A date is implausible when it is in the future, later
 than the receipt, before the incident, more than OLDEST_MONTHS months before the receipt, or in
-a year the working calendar cannot count; such a date is set aside and flagged for the
-Business Manager, never used. Only a correction given with `Aware:` (by the Business Manager or
-the local authority's representative), which carries a reason, may choose a later date; it then
-replaces every other candidate. The explanation names the command, not who gave it: either may,
-and the partners read it.
+a year the working calendar cannot count; it is doubtful when it is more than DOUBTFUL_MONTHS
+months before the receipt (the 5-working-day clock would be long past before the SIN even
+arrived), or a year back where the same day this year would fit (the new-year slip:
+"04/01/2026" on a form received on 4 Jan 2027). Such a date is set aside and flagged for the
+Business Manager, with the likely intended date and a "?", never used: the clock counts from
+the receipt ("may be earlier") until `Aware:` confirms or corrects it. Only a correction
+given with `Aware:` (by the Business Manager or the local authority's representative), which
+carries a reason, may choose a later date; it then replaces every other candidate. The
+explanation names the command, not who gave it: either may, and the partners read it.
 """
 
 from __future__ import annotations
@@ -24,6 +28,11 @@ from bot.core.working_days import add_months
 # An awareness date a year before the SIN arrived would mean the notification is a year late:
 # far more likely a mistyped year than a fact, so it is not used without a correction.
 OLDEST_MONTHS = 12
+# A form date this far back would make the notification overdue by months on the day the SIN
+# arrives, and escalated at once to people outside: far likelier a mistyped date (a month or a
+# year) than a fact, so it waits for `Aware:` like an unreadable date. A real late referral is
+# then one `Aware: <date> because <reason>` away.
+DOUBTFUL_MONTHS = 3
 
 
 class Source(StrEnum):
@@ -123,9 +132,34 @@ def problems(facts: Facts, on: date) -> tuple[str, ...]:
     incident = facts.incident
     if incident is not None and incident <= facts.received and on < incident:
         found.append(f"it is before the incident date on the form ({fmt_date(incident)})")
+    slip = year_slip(facts, on)
     if on < add_months(facts.received, -OLDEST_MONTHS):
         found.append(f"it is more than {OLDEST_MONTHS} months before the SIN form was received")
+    elif slip is None and on < add_months(facts.received, -DOUBTFUL_MONTHS):
+        found.append(
+            f"it is more than {DOUBTFUL_MONTHS} months before the SIN form was received, so "
+            "panel_notification would have been long overdue before the form arrived"
+        )
+    if slip is not None:
+        found.append(
+            f"the year looks mistyped: {fmt_date(slip)}? (as written, panel_notification "
+            "would have been long overdue before the SIN form arrived)"
+        )
     return tuple(found + _uncountable(facts, on))
+
+
+def year_slip(facts: Facts, on: date) -> date | None:
+    """The date `on` likely meant when its year is the arrival's written wrong (last year's
+    number in early January, mostly), or None: the same day and month in the year the SIN form
+    arrived, when that is not after the arrival. Only for a date a year or more back, which
+    would put the clock long past; 29 February has no such day in most years."""
+    if on.year >= facts.received.year or on > add_months(facts.received, -OLDEST_MONTHS):
+        return None
+    try:
+        meant = on.replace(year=facts.received.year)
+    except ValueError:
+        return None
+    return meant if meant <= facts.received else None
 
 
 def _uncountable(facts: Facts, on: date) -> list[str]:

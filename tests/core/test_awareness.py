@@ -127,3 +127,56 @@ def test_a_later_or_implausible_aware_needs_a_reason(
 def test_a_refusal_says_how_to_give_the_reason() -> None:
     why = refusal(facts(recorded=Candidate(FORM, d(21))), d(22), "")
     assert why is not None and why.endswith("Aware: 22/12/2026 because <reason>")
+
+
+JAN = date(2027, 1, 4)  # a Monday: the first working day of the new year
+
+
+@pytest.mark.parametrize(
+    ("form", "received", "meant"),
+    [
+        (date(2026, 1, 4), JAN, date(2027, 1, 4)),  # exactly a year back: the new-year slip
+        (date(2026, 1, 2), JAN, date(2027, 1, 2)),  # more than a year back: still the slip
+        (date(2025, 1, 4), JAN, date(2027, 1, 4)),  # two years back
+        (date(2026, 3, 1), date(2027, 3, 1), date(2027, 3, 1)),
+    ],
+)
+def test_a_year_slip_is_set_aside_with_the_likely_date_and_the_receipt_is_used(
+    form: date, received: date, meant: date
+) -> None:
+    choice = choose(facts(form=form, received=received, today=received, incident=None))
+    assert (choice.chosen.source, choice.chosen.on) == (RECEIPT, received)
+    assert choice.assumption and "may be earlier" in choice.assumption
+    [flag] = choice.flags()
+    assert flag.candidate.source is FORM
+    assert f"the year looks mistyped: {meant:%a} {meant.day} {meant:%b %Y}?" in "; ".join(
+        flag.reasons
+    )
+
+
+@pytest.mark.parametrize(
+    ("form", "doubtful"),
+    [
+        (date(2026, 12, 20), False),  # a fortnight before: a late referral, used
+        (date(2026, 10, 5), False),  # three months less a day
+        (date(2026, 10, 3), True),  # more than three months: long overdue on arrival
+        (date(2026, 6, 4), True),  # same day this year would be after arrival: no slip
+    ],
+)
+def test_a_date_that_puts_the_clock_long_past_on_arrival_is_doubtful(
+    form: date, doubtful: bool
+) -> None:
+    choice = choose(facts(form=form, received=JAN, today=JAN, incident=None))
+    assert (choice.chosen.source is RECEIPT) == doubtful
+    text = choice.explanation()
+    assert ("long overdue before the form arrived" in text) == doubtful
+    assert "mistyped" not in text
+
+
+def test_a_doubtful_date_confirmed_with_aware_and_a_reason_is_used() -> None:
+    known = {"form": date(2026, 1, 4), "received": JAN, "today": JAN, "incident": None}
+    assert refusal(facts(**known), date(2027, 1, 4), "") is None  # the likely date: taken as is
+    refused = refusal(facts(**known), date(2026, 1, 4), "")
+    assert refused and "mistyped" in refused and "because <reason>" in refused
+    confirmed = choose(facts(**known, business_manager=date(2026, 1, 4), reason="checked"))
+    assert (confirmed.chosen.source, confirmed.chosen.on) == (BM, date(2026, 1, 4))
