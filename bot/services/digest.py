@@ -21,6 +21,7 @@ from bot.clock import SystemClock
 from bot.core import deadlines
 from bot.core.arrival import left_in_inbox
 from bot.core.case_status import deadline_title
+from bot.core.closed_ahead import act_today_note
 from bot.core.digest import (
     DeadlineView,
     beyond_calendar_note,
@@ -91,7 +92,10 @@ def send_digest_if_due(app: App) -> bool:
 
 
 def _upcoming_row(
-    d: DeadlineView, told: Mapping[str, tuple[date, date]], agencies: dict[str, str]
+    d: DeadlineView,
+    told: Mapping[str, tuple[date, date]],
+    agencies: dict[str, str],
+    closed: str | None = None,  # due while the council is closed: act today (closed_ahead)
 ) -> UpcomingDeadline:
     # A late Rapid Review whose delay the National Panel was told of reads differently.
     delay = told.get(d.case_ref) if d.name == "rapid_review" else None
@@ -104,6 +108,7 @@ def _upcoming_row(
         "due": d.due,
         "explain": why,
         "delay_told": delay,
+        "while_closed": closed,
     }
 
 
@@ -146,7 +151,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
         "new_on_cases": _new_on_cases(session, app, now),
         "new_cases": _new_cases(session, now),
         "upcoming": [
-            _upcoming_row(d, told, agencies)
+            _upcoming_row(d, told, agencies, act_today_note(d.due, today, app.calendar))
             for d in upcoming(views, today, app.calendar, app.config.digest.upcoming_working_days)
         ],
         "overdue": [

@@ -37,6 +37,7 @@ class UpcomingDeadline(TypedDict):
     due: date
     explain: str
     delay_told: tuple[date, date] | None  # a Rapid Review delay notice: sent on, expected by
+    while_closed: str | None  # due while the council is closed, nothing open before: act today
 
 
 class OverdueDeadline(UpcomingDeadline):

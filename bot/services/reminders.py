@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, contains_eager
 from bot.adapters.db.models import Case, Deadline
 from bot.app import App
 from bot.core import deadlines
+from bot.core.closed_ahead import act_today_note
 from bot.core.reminders import (
     Step,
     StepKind,
@@ -172,6 +173,10 @@ def _send(
             if step.working_days_overdue < 0 or step.day < deadline.due
             else str(step.kind),
             "working_days_overdue": step.working_days_overdue,
+            # Due while the council is closed, and no working day before it: act today.
+            "while_closed": act_today_note(
+                deadline.due, now.astimezone(app.config.partnership.time_zone).date(), app.calendar
+            ),
         },
     }
     if step.kind is StepKind.ESCALATION:

@@ -194,7 +194,12 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "case": CASE,
         "case_closed": False,
         "deadline": APPENDIX_B_DEADLINE,
-        "step": {"label": "Appendix B return", "kind": "due", "working_days_overdue": 0},
+        "step": {
+            "label": "Appendix B return",
+            "kind": "due",
+            "working_days_overdue": 0,
+            "while_closed": None,
+        },
         "recipient_role": "agency",
         "action_hint": "Return the completed Appendix B form by secure email today, "
         "as a reply to the original request.",
@@ -441,8 +446,9 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "due": date(2026, 11, 26),
                 "explain": "Within 2 working days of the notification.",
                 "delay_told": None,
+                "while_closed": None,
             },
-            {"ref": "TSCP-2026-0007", **DEADLINES[0], "delay_told": None},
+            {"ref": "TSCP-2026-0007", **DEADLINES[0], "delay_told": None, "while_closed": None},
         ],
         "overdue": [
             {
@@ -453,6 +459,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "days_overdue": 3,
                 "explain": "Within 5 working days of the local authority becoming aware.",
                 "delay_told": None,
+                "while_closed": None,
             },
             {
                 "ref": "TSCP-2026-0004",
@@ -462,6 +469,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "days_overdue": 2,
                 "explain": "Within 15 working days of the notification to the National Panel.",
                 "delay_told": (date(2026, 11, 20), date(2026, 12, 18)),
+                "while_closed": None,
             },
         ],
         "triage_total": 1,
@@ -1078,17 +1086,33 @@ def test_a_return_s_receipt_says_when_it_came_and_what_happens_to_an_unread_one(
         ("before", -2, "due Tue 12 Jan 2027"),
         ("overdue", 1, "1 working day overdue"),
         ("overdue", 4, "4 working days overdue"),
+        ("closed", 0, "due Tue 12 Jan 2027 (council closed): act today"),
     ],
 )
 def test_reminder_subject_follows_the_step(
     renderer: TemplateRenderer, kind: str, overdue: int, ending: str
 ) -> None:
+    # "closed": due while the council is closed (bot.core.closed_ahead), chased the day before.
+    closed = CLOSED_NOTE if kind == "closed" else None
     ctx = {
         **CONTEXTS["deadline_reminder"],
-        "step": {"label": "Appendix B return", "kind": kind, "working_days_overdue": overdue},
+        "step": {
+            "label": "Appendix B return",
+            "kind": "before" if closed else kind,
+            "working_days_overdue": overdue,
+            "while_closed": closed,
+        },
     }
-    subject = renderer.render("deadline_reminder", ctx).subject
-    assert subject == f"[TSCP-2026-0001] Reminder: Appendix B return {ending}"
+    out = renderer.render("deadline_reminder", ctx)
+    assert out.subject == f"[TSCP-2026-0001] Reminder: Appendix B return {ending}"
+    assert ("not yet due" in out.text) == (kind == "before")
+    assert (f"Status:  {CLOSED_NOTE}" in out.text) == bool(closed)
+
+
+CLOSED_NOTE = (
+    "due Tue 12 Jan 2027, while the council is closed (Sat 9 Jan 2027 to Tue 12 Jan 2027): "
+    "act today"
+)
 
 
 def test_reminder_to_business_manager_is_addressed_by_name(renderer: TemplateRenderer) -> None:

@@ -46,6 +46,25 @@ def test_the_digest_and_the_reminder_count_the_days_the_council_was_closed(close
     assert LA in reminder.recipients and TWO_LATE in body_of(reminder)
 
 
+def test_on_the_last_working_day_before_the_closure_it_is_act_now(closed: Bot) -> None:
+    # Due Wed 30 Dec while the council is closed (25 Dec-3 Jan): Thu 24 Dec is the last day.
+    closed.at("2026-12-24T09:30").run()
+    [digest] = [r for r in closed.outbox("daily_digest") if "(Thu 24 Dec 2026)" in r.subject]
+    assert "1 due while closed: act today" in digest.subject
+    act_now = body_of(digest).split("ACT NOW")[1].split("DUE WITHIN")[0]
+    assert (
+        f"{REF}  ACT TODAY: due Wed 30 Dec 2026, while the council is closed "
+        "(Fri 25 Dec 2026 to Sun 3 Jan 2027)" in act_now
+    )
+    [reminder] = [
+        r for r in closed.outbox("deadline_reminder") if ":panel_notification:" in r.idempotency_key
+    ]
+    assert LA in reminder.recipients and reminder.subject.endswith("(council closed): act today")
+    text = body_of(reminder)
+    assert "not yet due" not in text
+    assert "Status:  due Wed 30 Dec 2026, while the council is closed" in text
+
+
 def test_status_by_email_counts_them_too(closed: Bot) -> None:
     closed.at("2027-01-04T10:00").mail(BM, reply(REF), "Status")
     closed.run()

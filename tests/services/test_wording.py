@@ -292,9 +292,16 @@ def test_a_date_on_a_closed_day_is_named_and_never_chased_as_due_today(bot: Bot)
     bot.at("2026-12-24T10:00").run()  # Thursday: the last working day before the Saturday
     reminders = bot.outbox("deadline_reminder")
     [chased] = [r for r in reminders if ":appendix_b:gmp:" in r.idempotency_key]
-    assert chased.subject == f"[{REF}] Reminder: Appendix B return due Sat 26 Dec 2026"
+    # Nobody is at work between today and the Saturday: it is for today, never "not yet due".
+    assert chased.subject == (
+        f"[{REF}] Reminder: Appendix B return due Sat 26 Dec 2026 (council closed): act today"
+    )
     text = flat(body_of(chased))
-    assert "Status: not yet due" in text and "due today" not in text.lower()
+    assert (
+        "Status: due Sat 26 Dec 2026, while the council is closed (Fri 25 Dec 2026 to "
+        "Mon 28 Dec 2026): act today" in text
+    )
+    assert "not yet due" not in text and "due today" not in text.lower()
     assert_every_email_is_clean(bot)
 
 

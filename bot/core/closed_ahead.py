@@ -1,0 +1,68 @@
+"""A deadline that falls while the council is closed: act on the last working day before it.
+
+The National Panel (and the Secretary of State, Ofsted) count the council's own closure days as
+working days, so a national clock can fall due on a day nobody is at work: aware Mon 21 Dec,
+closed 29-31 Dec, notification due Wed 30 Dec. Counted by the day alone it is "not yet due" on
+Thu 24 Dec, the last day anyone could act, and two working days overdue on Mon 4 Jan. Pure:
+the due date, today and the partnership's working calendar in; what to say, or None, out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.core.deadlines import fmt_date
+from bot.core.working_days import CalendarRangeError, WorkingCalendar
+
+_ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ClosedSpell:
+    """The days from tomorrow on that the council is closed, the due date among them."""
+
+    due: date
+    first: date
+    last: date
+
+    def words(self) -> str:
+        """What the digest and the reminder say: "due Wed 30 Dec 2026, while the council is
+        closed (Fri 25 Dec 2026 to Sun 3 Jan 2027): act today"."""
+        return (
+            f"due {fmt_date(self.due)}, while the council is closed "
+            f"({fmt_date(self.first)} to {fmt_date(self.last)}): act today"
+        )
+
+
+def due_while_closed(due: date, today: date, calendar: WorkingCalendar) -> ClosedSpell | None:
+    """The closed days `due` falls in when no working day comes between today and it (so today
+    is the last chance to act), or None: due today or earlier (already "due today" or
+    overdue), or a working day still comes before it."""
+    if due <= today:
+        return None
+    day = today + _ONE_DAY
+    while day <= due:
+        if calendar.is_working_day(day):
+            return None
+        day += _ONE_DAY
+    return ClosedSpell(due, today + _ONE_DAY, _last_closed(due, calendar))
+
+
+def _last_closed(due: date, calendar: WorkingCalendar) -> date:
+    """The day before the council reopens; the due date itself when the calendar ends first
+    (its years are checked, and a reopening it cannot see is not guessed)."""
+    day = due
+    try:
+        while not calendar.is_working_day(day + _ONE_DAY):
+            day += _ONE_DAY
+    except CalendarRangeError:
+        return day
+    return day
+
+
+def act_today_note(due: date, today: date, calendar: WorkingCalendar) -> str | None:
+    """The words for a deadline that must be met today because the council is closed until
+    after it, or None."""
+    spell = due_while_closed(due, today, calendar)
+    return spell.words() if spell else None
