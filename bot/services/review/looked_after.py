@@ -42,7 +42,7 @@ def apply_looked_after_death(
     if not finding.opens:
         return
     deadline = deadlines.looked_after_death_notification(
-        app.calendar, sin_received=case.sin_received_on, la_aware=_aware(case, extraction)
+        app.calendar, sin_received=case.sin_received_on, la_aware=_aware(case)
     )
     set_deadline(session, case, deadline, now)
     add_event(
@@ -113,10 +113,9 @@ def _clock(case: Case) -> Deadline | None:
     return next((d for d in case.deadlines if d.name == CLOCK), None)
 
 
-def _aware(case: Case, extraction: Extraction) -> date | None:
-    """The earliest known awareness date, unless it is after receipt (then receipt, assumed)."""
-    field = extraction.fields.get("la_aware_date")
-    form = field.value if field and isinstance(field.value, date) and not field.problem else None
-    known = [d for d in (case.la_aware_on, form) if d is not None]
-    earliest = min(known, default=None)
-    return earliest if earliest is not None and earliest <= case.sin_received_on else None
+def _aware(case: Case) -> date | None:
+    """The awareness date panel_notification was just given (bot.services.awareness, run
+    first), or None for the receipt, assumed. Not the form's own date beside it: one set aside
+    there (a year slip, a date before the incident) must not start this clock either."""
+    aware = case.la_aware_on
+    return aware if aware is not None and aware <= case.sin_received_on else None
