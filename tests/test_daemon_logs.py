@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -44,19 +45,29 @@ def test_a_wrong_mailbox_password_is_logged_once_and_stays_in_status(
             30,
             "three refused logins",
         )
-        capsys.readouterr()
-        main(["--config", str(config), "status", "--json"])
-        report = json.loads(capsys.readouterr().out)
+
+        def status() -> dict[str, Any]:
+            capsys.readouterr()
+            main(["--config", str(config), "status", "--json"])
+            return cast(dict[str, Any], json.loads(capsys.readouterr().out))
+
+        # The third failure is logged before its job-health row is saved: wait for the row.
+        wait_until(lambda: _mailbox(status())["failures"] >= 3, 30, "three failures saved")
+        report = status()
 
     loud = [r for r in refused() if r.levelno >= logging.WARNING]
     assert len(loud) == 1, [r.getMessage() for r in loud]
     assert loud[0].getMessage().startswith("mailbox check failed: IMAP login refused for ")
     assert "not the password" not in caplog.text
-    mailbox = next(j for j in report["jobs"] if j["name"] == "mailbox")
+    mailbox = _mailbox(report)
     assert mailbox["state"] == "failing" and mailbox["failures"] >= 3
     assert "IMAP login refused" in mailbox["last_error"]
     assert "IMAP login refused" in report["mailbox"]["last_error"]
     assert "_guarded" not in caplog.text and "<locals>" not in caplog.text
+
+
+def _mailbox(report: dict[str, Any]) -> dict[str, Any]:
+    return cast(dict[str, Any], next(j for j in report["jobs"] if j["name"] == "mailbox"))
 
 
 def test_under_systemd_lines_carry_their_priority_and_no_timestamp() -> None:
