@@ -198,7 +198,7 @@ def verdict(
     settled = settled_on_closed(stage, type(command), unmet or {})
     if settled is not None:
         return f"not accepted at this stage ({describe_stage(stage)}): {settled}"
-    owed = statutory_notice_owed(command, unmet or {})
+    owed = statutory_notice_owed(stage, command, unmet or {})
     if owed is not None:
         return owed
     moved = moved_later(type(command), started, start_of(command, today))
@@ -240,7 +240,7 @@ _SETTLE_BEFORE_CLOSING: Mapping[str, str] = MappingProxyType(
         "panel_notification": (
             "the National Panel notification (due {due}) is still open, and it is owed whatever "
             "the Screening Panel decided: reply Notified: <date> once the local authority has "
-            "notified the National Panel, or Notifiable: no because <reason>"
+            "notified the National Panel{or_not}"
         ),
         "looked_after_death_notification": (
             "the notification of the death to the Secretary of State and Ofsted (due {due}) is "
@@ -251,13 +251,18 @@ _SETTLE_BEFORE_CLOSING: Mapping[str, str] = MappingProxyType(
 )
 
 
-def statutory_notice_owed(command: c.Command, unmet: Mapping[str, date]) -> str | None:
+def statutory_notice_owed(
+    stage: Stage, command: c.Command, unmet: Mapping[str, date]
+) -> str | None:
     """Why `Close:` must wait while a statutory notification is neither made nor set aside;
-    None when nothing is owed (or the command is not `Close:`)."""
+    None when nothing is owed (or the command is not `Close:`). `Notifiable: no` is offered
+    only at a stage that takes it (not once a CSPR decision is recorded)."""
     if not isinstance(command, c.Close):
         return None
+    set_aside = entry(stage, c.Notifiable).accepted
+    or_not = ", or Notifiable: no because <reason>" if set_aside else ""
     owed = [
-        how.format(due=fmt_date(unmet[name]))
+        how.format(due=fmt_date(unmet[name]), or_not=or_not)
         for name, how in _SETTLE_BEFORE_CLOSING.items()
         if name in unmet
     ]
