@@ -154,3 +154,30 @@ def test_closing_a_case_with_a_meeting_still_to_come_cancels_it(
     [(to, cancel)] = _calendars(outbox, "CANCEL")
     assert to == PANEL and UID in cancel and "SEQUENCE:1" in cancel
     assert "STATUS:CANCELLED" in cancel
+
+
+def test_a_decided_panel_is_shown_as_decided_not_as_not_quorate(
+    bot: Any, mailbox: Mailbox, outbox: Outbox
+) -> None:
+    # Health declined the 14:00 invitation; the panel met and the Business Manager recorded
+    # what it agreed. "Not quorate" would now be untrue of a panel that has decided.
+    mailbox.append(sin())
+    bot("--now", "2026-12-23T09:05", "run", "--once")
+    _answer(mailbox, "calendar-reply-outlook-declined-health.eml")
+    bot("--now", "2026-12-23T09:40", "run", "--once")
+    _, out = bot("--now", "2026-12-23T09:41", "case", "TSCP-2026-0001")
+    assert "not quorate" in out  # before the decision, the answers to the invitation show
+
+    code, out = bot(
+        "--now", "2026-12-23T15:30", "command", "TSCP-2026-0001", "Decision: rapid review"
+    )
+    assert code == 0 and "decision recorded" in out, out
+    code, out = bot("--now", "2026-12-23T15:31", "case", "TSCP-2026-0001")
+    meetings = out.split("\nMeetings\n")[1].split("answers to the invitation")[0]
+    assert code == 0 and "quorate" not in meetings and "decided: Rapid Review" in meetings, out
+    _, out = bot("--now", "2026-12-23T15:31", "case", "TSCP-2026-0001", "--json")
+    [meeting] = json.loads(out)["meetings"]
+    assert meeting["quorum"] == (
+        "decided: Rapid Review (the Business Manager, recording what the partners agreed at "
+        "the panel meeting)"
+    )

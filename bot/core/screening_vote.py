@@ -160,6 +160,16 @@ def vote_lines(votes: Mapping[str, str]) -> list[tuple[str, str]]:
     ]
 
 
+def panel_decided(decision: str | None, decided_by: str | None) -> str:
+    """What a Screening Panel meeting is, once its decision is recorded: that decision and who
+    made it ("" while undecided). The answers to its invitation no longer describe it: "not
+    quorate" of a panel that decided would be untrue."""
+    if decision is None:
+        return ""
+    by = f" ({decided_by})" if decided_by else ""
+    return f"decided: {CHOICE_LABELS.get(decision, decision)}{by}"
+
+
 def panel_standing(decision: str | None, votes: Mapping[str, str]) -> str:
     """Where the vote stands, for the digest: the recorded decision, or the tally's words."""
     if decision is not None:

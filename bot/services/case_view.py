@@ -35,7 +35,7 @@ from bot.core.bounces import not_delivered
 from bot.core.case_warnings import CaseFacts, ReturnFacts, case_warnings
 from bot.core.digest import deadline_state
 from bot.core.meeting_replies import Response, answer_words, panel_answers
-from bot.core.screening_vote import screening_status
+from bot.core.screening_vote import panel_decided, screening_status
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Row
@@ -119,11 +119,13 @@ def response_of(row: Any) -> Response:
 
 
 def meeting_view(
-    members: Sequence[tuple[str, str]], meeting: Any, rows: Sequence[Any]
+    members: Sequence[tuple[str, str]], meeting: Any, rows: Sequence[Any], decided: str = ""
 ) -> MeetingView:
     """One meeting (a row or model) with every partner's answer to it (rows or models of
-    meeting_responses, oldest first) and whether the panel is quorate."""
+    meeting_responses, oldest first) and whether the panel is quorate; a Screening Panel whose
+    decision is recorded (`decided`, bot.core.screening_vote.panel_decided) says so instead."""
     answers = panel_answers(members, [response_of(r) for r in rows], meeting.sequence)
+    decided = decided if meeting.purpose == "screening" else ""
     addresses = {addr for _, addr in members}
     return {
         "purpose": meeting.purpose,
@@ -134,7 +136,7 @@ def meeting_view(
         "sequence": meeting.sequence,
         "cancelled_at": meeting.cancelled_at,
         "quorate": answers.quorate,
-        "quorum": answers.summary,
+        "quorum": decided or answers.summary,
         "answers": [
             {
                 "role": m.role,
@@ -163,11 +165,12 @@ def meeting_view(
 
 
 def meeting_views(
-    db: Connection | Session, members: Sequence[tuple[str, str]], case_id: int
+    db: Connection | Session, members: Sequence[tuple[str, str]], case: Any
 ) -> list[MeetingView]:
-    """Each meeting of the case with every partner's answer and the quorum: two queries."""
+    """Each meeting of the case (a row or model) with every partner's answer and the quorum,
+    or the panel's recorded decision: two queries."""
     meetings = db.execute(
-        select(MEETINGS).where(MEETINGS.c.case_id == case_id).order_by(MEETINGS.c.id)
+        select(MEETINGS).where(MEETINGS.c.case_id == case.id).order_by(MEETINGS.c.id)
     ).all()
     by_meeting: dict[int, list[Any]] = {m.id: [] for m in meetings}
     if meetings:
@@ -177,7 +180,8 @@ def meeting_views(
             .order_by(MEETING_RESPONSES.c.id)
         ):
             by_meeting[row.meeting_id].append(row)
-    return [meeting_view(members, m, by_meeting[m.id]) for m in meetings]
+    decided = panel_decided(case.decision, case.decided_by)
+    return [meeting_view(members, m, by_meeting[m.id], decided) for m in meetings]
 
 
 def _by_case(db: Connection | Session, which: Any, case_id: int, *order: Any) -> list[Any]:
@@ -242,7 +246,7 @@ def case_detail(
         "warnings": _warnings(case, deadlines, requests, names) + held,
         **_review_state(db, case, votes, requests),
         "deadlines": [_deadline(d, today) for d in deadlines],
-        "meetings": meeting_views(db, members, case.id),
+        "meetings": meeting_views(db, members, case),
         "events": [
             {"at": e.at, "actor": e.actor, "what": e.what, "detail": e.detail, "why": e.why}
             for e in _by_case(db, CASE_EVENTS, case.id, CASE_EVENTS.c.id)

@@ -261,7 +261,7 @@ def _responses(session: Session, meetings: list[Meeting]) -> dict[int, list[Meet
 
 def meeting_views(session: Session, app: App, case: Case) -> list[MeetingView]:
     """Each meeting of the case with every partner's answer and the quorum, for people and JSON."""
-    return case_view.meeting_views(session, panel_members(app), case.id)
+    return case_view.meeting_views(session, panel_members(app), case)
 
 
 # A meeting's purpose when it is the Screening Panel (bot.services.screening_booking books it).
