@@ -137,6 +137,8 @@ def partners_to_chase(
     the chase day until the day it falls due (a daemon that was down still chases once), only
     while the panel has not decided, and never before the booked meeting (`meeting_ends`, None
     when none is booked) has ended: a partner invited for 14:00 has not failed to vote at 10:15.
+    A meeting that ends after the last chase day (the due day, or the working day before it)
+    ends with the decision past due: the Business Manager is told instead (`unvoted_past_due`).
     """
     today = now.date()
     if decided or not calendar.is_working_day(today):
@@ -146,6 +148,37 @@ def partners_to_chase(
     if meeting_ends is not None and now < meeting_ends:
         return ()
     return tuple(r for r in STATUTORY if r not in votes)
+
+
+def unvoted_past_due(
+    votes: Mapping[str, str],
+    decided: bool,
+    due: date,
+    now: datetime,
+    calendar: WorkingCalendar,
+    meeting_ends: datetime | None,
+) -> tuple[Partner, ...]:
+    """The partners who have not voted, for the Business Manager alone, when the booked meeting
+    ended after the last chase day and the decision is already past due: the partners get no
+    chase saying "due by" a day gone, but she must know whose vote is missing. Once ended, on a
+    working day, while the panel has not decided."""
+    today = now.date()
+    if decided or not calendar.is_working_day(today) or today <= due:
+        return ()
+    if not _met_too_late(due, now, calendar, meeting_ends):
+        return ()
+    return tuple(r for r in STATUTORY if r not in votes)
+
+
+def _met_too_late(
+    due: date, now: datetime, calendar: WorkingCalendar, meeting_ends: datetime | None
+) -> bool:
+    """Whether the booked meeting has ended, and ended after the last chase day (the day it
+    ended read in `now`'s time zone): its votes could not be chased in the chase days."""
+    if meeting_ends is None or now < meeting_ends:
+        return False
+    ended_on = meeting_ends.astimezone(now.tzinfo).date()
+    return ended_on > calendar.previous_working_day(due)
 
 
 NOT_VOTED = "not voted yet"

@@ -9,7 +9,9 @@ A chase is named by its outbox idempotency key (bot.services.reminders writes th
 
 * ``reminder:<ref>:<deadline>:<due>:<step>``: a deadline reminder or escalation;
 * ``vote-reminder:<ref>:<role>``: a partner asked for their screening vote;
-* ``rr-delay-check:<ref>:<due>``: the Business Manager asked whether the Rapid Review is late.
+* ``rr-delay-check:<ref>:<due>``: the Business Manager asked whether the Rapid Review is late;
+* ``votes-missing:<ref>``: the Business Manager told whose screening vote is missing
+  (bot.services.vote_chases), withdrawn once the decision is recorded.
 
 On a closed case a statutory notification's reminder still goes while it is owed (the case was
 closed before `Close:` waited for it, bot.core.lifecycle.chased_when_closed); any other chase
@@ -35,6 +37,7 @@ from bot.core.working_days import CalendarRangeError, WorkingCalendar
 REMINDER = "reminder:"
 VOTE_REMINDER = "vote-reminder:"
 DELAY_CHECK = "rr-delay-check:"
+VOTES_MISSING = "votes-missing:"
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,9 @@ def read_key(key: str) -> Chase | None:
     if key.startswith(VOTE_REMINDER):
         ref, _, role = key.removeprefix(VOTE_REMINDER).partition(":")
         return Chase(ref, "screening_meeting", None, None, role) if ref and role else None
+    if key.startswith(VOTES_MISSING):
+        ref = key.removeprefix(VOTES_MISSING)
+        return Chase(ref, "screening_meeting", None, None) if ref else None
     if key.startswith(DELAY_CHECK):
         ref, _, due = key.removeprefix(DELAY_CHECK).partition(":")
         when = _date(due)

@@ -29,7 +29,6 @@ from bot.core.reminders import (
     last_due_to_look_at,
     schedule,
 )
-from bot.core.screening_vote import ROLE_LABELS, partners_to_chase
 from bot.core.wording import plural
 from bot.core.working_days import CalendarRangeError
 from bot.services.away import away_since_request
@@ -38,6 +37,7 @@ from bot.services.mailout import queue_email_later
 from bot.services.reminder_facts import Known, chased, gather, policy
 from bot.services.reminder_recipients import Chase, copied, escalated_to, who_to_chase
 from bot.services.reminder_wording import DEADLINE_HINTS, ESCALATION_HINTS, HINTS, SHORT_NAMES
+from bot.services.vote_chases import chase_votes
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,8 @@ def reminder_tick(app: App) -> int:
             for deadline in rows:
                 try:
                     queued += _chase(session, app, batch, known, plans, deadline, local, now)
-                    queued += _chase_votes(session, app, batch, known, deadline, local, now)
+                    if deadline.name == "screening_meeting" and _in_hours(app, local):
+                        queued += chase_votes(session, app, batch, known, deadline, local, now)
                     _maybe_ask_about_delay(session, app, batch, known, deadline, local, now)
                 except CalendarRangeError:
                     # Due in a year the calendar does not cover (a case left open for years):
@@ -215,64 +216,6 @@ def _send(
         f"{deadline.name}: {step.label} ({plural(len(to) + len(cc), 'recipient')})",
         why=f"reminder step {step.key} of the {deadline.name} sequence",
     )
-
-
-def _chase_votes(
-    session: Session,
-    app: App,
-    batch: Batch,
-    known: Known,
-    deadline: Deadline,
-    local: datetime,
-    now: datetime,
-) -> int:
-    """Ask each partner who has not voted for their vote, once per case, Business Manager
-    copied, on the working day before the screening decision falls due, once the booked
-    meeting has ended."""
-    if deadline.name != "screening_meeting" or not _in_hours(app, local):
-        return 0
-    case = deadline.case
-    votes = known.votes(case.id)
-    roles = partners_to_chase(
-        votes,
-        case.decision is not None,
-        deadline.due,
-        local,
-        app.calendar,
-        known.meeting_ends.get(case.id),
-    )
-    bm = app.config.people.business_manager.email
-    queued = 0
-    for role in roles:
-        dsp = app.config.statutory_agency(role).dsp
-        key = f"vote-reminder:{case.ref}:{role}"
-        if dsp is None or known.queued(case.id, key):
-            continue  # no one to chase (the screening_meeting reminders reach the BM), or done
-        queue_email_later(
-            session,
-            app,
-            batch,
-            key=key,
-            event="vote_reminder",
-            to=[dsp.email],
-            cc=[bm],
-            now=now,
-            case=case,
-            context={
-                "case": {"ref": case.ref, "initials": case.initials},
-                "partner": {"role_label": ROLE_LABELS[role]},
-                "due": deadline.due,
-            },
-        )
-        queued += 1
-        batch.add_event(
-            case,
-            now,
-            "vote_chased",
-            f"{ROLE_LABELS[role]} asked for their vote (Business Manager copied)",
-            why=f"no vote yet; the screening decision is due {deadline.due.isoformat()}",
-        )
-    return queued
 
 
 def _maybe_ask_about_delay(

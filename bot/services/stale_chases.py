@@ -22,7 +22,13 @@ from bot.services.reminder_facts import policy
 
 WITHDRAWN = "withdrawn"  # an outbox status: a chase no longer true when it could go
 CHASES = frozenset(
-    {"deadline_reminder", "deadline_escalation", "vote_reminder", "rapid_review_delay_check"}
+    {
+        "deadline_reminder",
+        "deadline_escalation",
+        "vote_reminder",
+        "votes_missing",
+        "rapid_review_delay_check",
+    }
 )
 
 

@@ -188,6 +188,14 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "partner": {"role_label": "Health"},
         "due": date(2026, 12, 29),
     },
+    "votes_missing": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": CASE,
+        "missing": ["Local authority", "Health"],
+        "due": date(2026, 12, 18),
+        "meeting_ended": datetime(2026, 12, 21, 15, 0, tzinfo=UTC),
+    },
     "deadline_reminder": {
         "partnership": PARTNERSHIP,
         "business_manager": BUSINESS_MANAGER,
@@ -777,6 +785,8 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "screening_reconvene": "[TSCP-2026-0001] Screening Panel: no majority, please "
         "reconvene the partners",
         "vote_reminder": "[TSCP-2026-0001] Screening Panel: your vote is needed by Tue 29 Dec 2026",
+        "votes_missing": "[TSCP-2026-0001] Screening Panel: no decision, and votes missing "
+        "after the meeting",
         "referrer_outcome": "[TSCP-2026-0001] Outcome of your serious incident notification",
         "appendix_b_request": "[TSCP-2026-0001] Rapid Review information request "
         "(Appendix B): return by Tue 12 Jan 2027",

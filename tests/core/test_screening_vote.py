@@ -16,6 +16,7 @@ from bot.core.screening_vote import (
     partners_to_chase,
     screening_status,
     tally,
+    unvoted_past_due,
     vote_chase_day,
 )
 
@@ -151,3 +152,18 @@ def test_partners_are_not_chased_before_the_booked_meeting_has_ended() -> None:
         "local_authority",
         "health",
     )
+
+
+def test_a_meeting_ending_after_the_last_chase_day_tells_the_bm_who_has_not_voted() -> None:
+    due, votes = date(2026, 12, 29), {"police": RR}
+    ends = at(2026, 12, 30, 15, 0)  # booked the day after the decision fell due
+    for when in (at(2026, 12, 24), at(2026, 12, 29), at(2026, 12, 30, 14, 59)):
+        assert partners_to_chase(votes, False, due, when, CAL, ends) == ()
+        assert unvoted_past_due(votes, False, due, when, CAL, ends) == ()
+    after = at(2026, 12, 30, 15, 0)
+    assert partners_to_chase(votes, False, due, after, CAL, ends) == ()  # no "due by" gone
+    assert unvoted_past_due(votes, False, due, after, CAL, ends) == ("local_authority", "health")
+    assert unvoted_past_due(votes, True, due, after, CAL, ends) == ()
+    # A meeting within the chase days, or none booked, leaves the chase days to do it.
+    assert unvoted_past_due(votes, False, due, after, CAL, at(2026, 12, 29, 15, 0)) == ()
+    assert unvoted_past_due(votes, False, due, after, CAL, None) == ()

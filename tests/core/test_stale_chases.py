@@ -33,6 +33,9 @@ def test_keys_name_the_case_deadline_due_date_and_step() -> None:
     assert read_key("vote-reminder:TSCP-2026-0001:police") == Chase(
         "TSCP-2026-0001", "screening_meeting", None, None, "police"
     )
+    assert read_key("votes-missing:TSCP-2026-0001") == Chase(
+        "TSCP-2026-0001", "screening_meeting", None, None
+    )
     assert read_key("rr-delay-check:TSCP-2026-0001:2027-01-25") == Chase(
         "TSCP-2026-0001", "rapid_review", date(2027, 1, 25), None
     )

@@ -145,6 +145,32 @@ def test_partners_are_not_chased_for_a_vote_before_the_panel_has_met(bot: Bot) -
     assert sorted(r.recipients[0] for r in bot.outbox("vote_reminder")) == sorted([LA, HEALTH])
 
 
+def test_a_panel_that_meets_after_the_decision_was_due_has_the_missing_votes_told_once(
+    bot: Bot,
+) -> None:
+    """The panel moved to Monday 21 December, after the decision fell due (Fri 18 Dec): the
+    partners are not chased before it has met, nor told of a "due by" day gone after; the
+    Business Manager is told once, when it has ended, whose vote is missing."""
+    bot.at("2026-12-16T11:00").mail(POLICE, reply(REF), "Vote: rapid review")
+    bot.mail(BM, reply(REF), "Reschedule: 21/12/2026 14:00")
+    bot.run()
+    with bot.app.sessions() as s:
+        [meeting] = s.scalars(select(Meeting)).all()
+    ended = meeting.end.astimezone(LONDON)
+    assert ended.date() == date(2026, 12, 21)
+    for when in ("2026-12-17T10:00", "2026-12-18T10:00", "2026-12-21T10:00"):
+        bot.at(when).run()
+    assert bot.outbox("votes_missing") == []
+    bot.at(ended.strftime("%Y-%m-%dT%H:%M")).run()
+    bot.at("2026-12-22T10:00").run()
+    assert bot.outbox("vote_reminder") == []
+    [told] = bot.outbox("votes_missing")
+    assert told.recipients == [BM]
+    text = " ".join(body_of(told).split())
+    assert "was due by Friday 18 December 2026" in text
+    assert "NOT VOTED YET Local authority Health" in text and "Police" not in text
+
+
 def test_no_chase_once_the_panel_has_decided(bot: Bot) -> None:
     bot.at("2026-12-16T11:00").mail(POLICE, reply(REF), "Vote: rapid review")
     bot.mail(LA, reply(REF), "Vote: rapid review")
