@@ -83,6 +83,58 @@ def says_something(text: str, *, had_commands: bool) -> bool:
     return False
 
 
+# Who a partner signs as when someone else's vote is theirs to give: "Covering for the LA DSP
+# today", "Deputising for Jo Example", "on behalf of the Police DSP".
+_COVER = re.compile(
+    r"(?:covering|deputi[sz]ing|standing\s+in|acting|on\s+behalf)\b[^.!?:;]*[.!]?", re.IGNORECASE
+)
+_NAME_EDGES = " ,.;:-\u2013\u2014()"
+_GIVEN_NAME = re.compile(r"[A-Z][a-z'\u2019-]+")
+
+
+def _cover(line: str) -> bool:
+    return len(line.split()) <= 12 and _COVER.fullmatch(line) is not None and not tells_news(line)
+
+
+def _own_names(sender_name: str) -> list[str]:
+    """The sender's display name as people sign it: whole ("Sam Deputy"; "Deputy, Sam" as
+    Outlook writes it, turned round), then the first name alone, if it is a name at all."""
+    last, comma, first = sender_name.partition(",")
+    whole = " ".join((f"{first} {last}" if comma else sender_name).split())
+    given = whole.split()[0] if whole else ""
+    return [n for n in (whole, given) if len(n) > 1 and _GIVEN_NAME.fullmatch(n.split()[0])]
+
+
+def _signed_by_sender(line: str, sender_name: str) -> bool:
+    """Whether the line is the sender signing: their display name or first name, and beside it
+    nothing but a job title or who they cover for ("Sam Deputy", "Sam - covering for the LA
+    DSP today"). Never a line that tells news or says more."""
+    line = _plain(line)
+    if not line or len(line.split()) > 8 or tells_news(line):
+        return False
+    for name in _own_names(sender_name):
+        found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", line, re.IGNORECASE)
+        if found is None:
+            continue
+        rest = (line[: found.start()] + " " + line[found.end() :]).strip(_NAME_EDGES).strip()
+        return not rest or _cover(rest) or names_someone(rest, signing=True)
+    return False
+
+
+def without_own_sign_off(text: str, sender_name: str) -> str:
+    """The text without the sender signing it at its end: the last line when it is their name
+    (bot.core.attention._signed_by_sender), and a line just above it that says only whom they
+    cover for ("Covering for the LA DSP today."). A signature with no closing word ("Regards")
+    is read so; when in doubt the text is left whole, and so still news."""
+    lines = text.rstrip().splitlines()
+    if not lines or not sender_name or not _signed_by_sender(lines[-1], sender_name):
+        return text
+    lines.pop()
+    if lines and _cover(_plain(lines[-1])):
+        lines.pop()
+    return "\n".join(lines).strip()
+
+
 # The covering line of an email bringing a form ("Please find our Appendix B return
 # attached", "Corrected form attached"): it says only that the form is there.
 _COVERING = re.compile(
@@ -173,6 +225,8 @@ class ReplyFacts:
     # It brought a return or a SIN form, recorded on its own: `text` is what was written
     # beside it (beyond_covering), and its documents are the form's.
     beside_form: bool = False
+    # The sender's display name: their own sign-off beside commands is shown, not alerted.
+    sender_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,7 +280,18 @@ def notice_for(facts: ReplyFacts) -> ReplyNotice:
     # digest unless it tells of something happening to someone.
     routine = facts.kind == "calendar_reply" and not tells_news(facts.text)
     alert = facts.alert_enabled and facts.live and not machine and not routine
-    return ReplyNotice(surface=True, alert=alert)
+    return ReplyNotice(surface=True, alert=alert and not _only_signed(facts))
+
+
+def _only_signed(facts: ReplyFacts) -> bool:
+    """Beside commands, whether all the text says is the sender signing it (without_own_sign_off)
+    and nothing else asks for a person: shown in the digest as written, not alerted."""
+    if not facts.had_commands or facts.beside_form or facts.documents or not facts.sender_name:
+        return False
+    if says_something(facts.subject, had_commands=True):
+        return False
+    unsigned = without_own_sign_off(facts.text, facts.sender_name)
+    return not says_something(unsigned, had_commands=True)
 
 
 class Release(StrEnum):

@@ -107,6 +107,7 @@ def note_human_mail(
         alert_enabled=app.config.digest.alert_on_case_reply,
         labelled_by_headers=labelled_by_headers(msg),
         beside_form=beside_form,
+        sender_name=msg.from_name,
     )
     notice = notice_for(facts)
     if case is None or not notice.surface:
