@@ -396,8 +396,8 @@ def test_a_since_after_today_is_refused_before_it_can_leave_new_mail_unread(
     code, out, err = bot("run", "--once", "--since", "01/12/2027")  # a mistyped year
     assert code == 2 and out == ""
     assert one_line_error(err).startswith(
-        "tscp-bot: --since: 01/12/2027 is after today (23/12/2026); mail arriving before it "
-        "would be left in the inbox unread."
+        "tscp-bot: --since: Wed 1 Dec 2027 is after today (Wed 23 Dec 2026); mail arriving "
+        "before it would be left in the inbox unread."
     )
     assert bot("run", "--once")[0] == 0  # nothing was remembered: the SIN is handled
     assert [c["ref"] for c in json.loads(bot("cases", "--json")[1])] == ["TSCP-2026-0001"]
@@ -406,7 +406,7 @@ def test_a_since_after_today_is_refused_before_it_can_leave_new_mail_unread(
     config.write_text(with_since)
     code, _, err = bot("run", "--once")
     assert code == 2 and one_line_error(err).startswith(
-        "tscp-bot: configuration: ingest.since: 01/12/2027"
+        "tscp-bot: configuration: ingest.since: Wed 1 Dec 2027"
     )
 
 
@@ -639,7 +639,7 @@ def test_a_bad_date_at_the_terminal_refuses_its_line_only(bot: Run, config: Path
     )
     assert code == 2 and out.startswith("Notifiable: yes: ")
     assert one_line_error(err).startswith(
-        "tscp-bot: Agencies: icb / Return by: 01/12/2026: NOT DONE: the return date 01/12/2026 "
+        "tscp-bot: Agencies: icb / Return by: 01/12/2026: NOT DONE: the return date Tue 1 Dec 2026 "
         "is before the request"
     )
     case = json.loads(bot("case", "TSCP-2026-0001", "--json")[1])

@@ -435,7 +435,7 @@ def test_the_text_report_reads_as_the_board_would(bot: Run) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--from", "01/04/2026", "--to", "31/03/2026"), "--to 31/03/2026 is before --from"),
+        (("--from", "01/04/2026", "--to", "31/03/2026"), "--to Tue 31 Mar 2026 is before --from"),
         (("--from", "31/02/2026", "--to", "31/03/2026"), "--from: 31/02/2026 is not a real date"),
         (("--from", "01/04/2026", "--to", "next week"), "--to: "),
     ],
@@ -507,4 +507,4 @@ def test_a_report_whose_end_is_still_to_come_stands_at_today(bot: Run) -> None:
     [probation] = [m for m in report["whole"]["appendix_b"] if m["agency"].startswith("Probation")]
     assert probation["late_cases"][0]["working_days_late"] == 65  # due Fri 15 Jan
     text = bot("--from", "01/01/2027", "--to", "31/12/2027")[1]
-    assert "(not done: still not done on 20/04/2027)" in text
+    assert "(not done: still not done on Tue 20 Apr 2027)" in text

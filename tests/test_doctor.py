@@ -398,7 +398,7 @@ def test_what_run_refuses_doctor_fails_too(doctor: Doctor, database_url: str) ->
     code, out, _ = doctor("doctor")
     assert code == 1
     [since] = [line for line in lines(out, "FAIL") if "ingest.since" in line]
-    assert "01/12/2099 is after today" in since and "run refuses to start" in since
+    assert "Tue 1 Dec 2099 is after today" in since and "run refuses to start" in since
     if file is not None:
         [exposed] = [line for line in lines(out, "FAIL") if "private files" in line]
         assert f"chmod 600 {file}*" in exposed

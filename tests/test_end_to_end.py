@@ -176,7 +176,7 @@ def test_votes_by_email_decide_and_the_outcome_is_delivered(
     code, out = bot(
         "--now", "2026-12-23T08:00", "command", "TSCP-2026-0001", "Notified: 23/12/2026"
     )
-    assert code == 0 and "Rapid Review due 18/01/2027" in out
+    assert code == 0 and "Rapid Review due Mon 18 Jan 2027" in out
 
 
 def test_late_return_chased_over_christmas_through_real_servers(

@@ -14,6 +14,7 @@ import pytest
 from bot.adapters.db.engine import make_engine, make_sessions
 from bot.adapters.db.models import BotInstance
 from bot.cli import main
+from bot.core.dates import fmt_date
 from tests.daemon_helpers import daemon_app, daemon_config, running, wait_until
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.smtp import SmtpTestServer
@@ -101,6 +102,6 @@ def test_a_daemon_killed_days_ago_is_still_a_problem(
     heard = last_seen.astimezone(ZoneInfo("Europe/London"))
     assert (
         f"PROBLEM: no bot instance has been heard from for 2 days (last heartbeat "
-        f"{heard:%d/%m/%Y %H:%M})"
+        f"{fmt_date(heard.date())} {heard:%H:%M})"
     ) in out.splitlines()
     assert "status: NEEDS ATTENTION" in out

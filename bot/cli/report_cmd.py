@@ -40,7 +40,7 @@ def report(ctx: Context) -> int:
     file_to_write(ctx.args.xlsx, "--xlsx")  # refused now, not after the report is printed
     file_to_write(ctx.args.html, "--html")
     if end < start:
-        raise UsageError(f"--to {end:%d/%m/%Y} is before --from {start:%d/%m/%Y}")
+        raise UsageError(f"--to {fmt_date(end)} is before --from {fmt_date(start)}")
     today = ctx.today()
     with ctx.session() as session:
         figures = timeliness(session, ctx.config, start, end, today)
@@ -112,7 +112,7 @@ def _late(r: TimelinessReport, out: TextIO) -> None:
     if not late:
         return
     at = r.as_of or r.whole.period.end
-    out.write(f"\nLate, by how many working days (not done: still not done on {at:%d/%m/%Y})\n")
+    out.write(f"\nLate, by how many working days (not done: still not done on {fmt_date(at)})\n")
     for m in late:
         out.write(f"{_name(m)}\n")
         for c in m.late:

@@ -212,7 +212,7 @@ def _later(candidate: Candidate, chosen: Candidate) -> SetAside:
     if chosen.recorded and candidate.source is not Source.RECEIPT:
         reason = (
             "later than the start already recorded; only a correction "
-            f"(Aware: {candidate.on:%d/%m/%Y} because <reason>) moves it later"
+            f"(Aware: {fmt_date(candidate.on)} because <reason>) moves it later"
         )
         return SetAside(candidate, (reason,), True)
     return SetAside(candidate, ("later than the date used",), False)
@@ -256,5 +256,5 @@ def refusal(facts: Facts, on: date, reason: str) -> str | None:
         return None
     return (
         f"{'; '.join(found)}. If the date is right, give the reason: "
-        f"Aware: {on:%d/%m/%Y} because <reason>"
+        f"Aware: {fmt_date(on)} because <reason>"
     )

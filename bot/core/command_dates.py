@@ -25,14 +25,14 @@ def return_by_problem(return_by: date, requested: date) -> str | None:
     """An Appendix B return date must fall between the request and a year after it."""
     if return_by > add_months(requested, RETURN_WITHIN_MONTHS):
         return (
-            f"the return date {return_by:%d/%m/%Y} is more than {RETURN_WITHIN_MONTHS} months "
+            f"the return date {fmt_date(return_by)} is more than {RETURN_WITHIN_MONTHS} months "
             "after the request; check the year: Return by: <date>"
         )
     if return_by >= requested:
         return None
     return (
-        f"the return date {return_by:%d/%m/%Y} is before the request, which goes out today "
-        f"({requested:%d/%m/%Y}); give a later date: Return by: <date>"
+        f"the return date {fmt_date(return_by)} is before the request, which goes out today "
+        f"({fmt_date(requested)}); give a later date: Return by: <date>"
     )
 
 
@@ -41,7 +41,7 @@ def action_due_problem(due: date, agreed: date) -> str | None:
     if due >= agreed:
         return None
     return (
-        f"the due date {due:%d/%m/%Y} is before today ({agreed:%d/%m/%Y}), when the action is "
+        f"the due date {fmt_date(due)} is before today ({fmt_date(agreed)}), when the action is "
         "recorded; give a later date: Action: <what>; owner: <agency>; due: <date>"
     )
 
@@ -143,17 +143,17 @@ def delay_expected_problem(expected: date, due: date, today: date) -> str | None
     usage = "Delay: <reason>; expected <date>"
     if expected <= today:
         return (
-            f"the expected date {expected:%d/%m/%Y} is not after today ({today:%d/%m/%Y}); "
+            f"the expected date {fmt_date(expected)} is not after today ({fmt_date(today)}); "
             f"check the year: {usage}"
         )
     if expected <= due:
         return (
-            f"the expected date {expected:%d/%m/%Y} is not after the Rapid Review's due date "
-            f"({due:%d/%m/%Y}): that is not a delay"
+            f"the expected date {fmt_date(expected)} is not after the Rapid Review's due date "
+            f"({fmt_date(due)}): that is not a delay"
         )
     if expected > add_months(today, RETURN_WITHIN_MONTHS):
         return (
-            f"the expected date {expected:%d/%m/%Y} is more than {RETURN_WITHIN_MONTHS} months "
+            f"the expected date {fmt_date(expected)} is more than {RETURN_WITHIN_MONTHS} months "
             f"away; check the year: {usage}"
         )
     return None

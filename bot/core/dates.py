@@ -73,6 +73,13 @@ MONTH_NAMES = (
     "December",
 )
 
+
+def fmt_date(d: date) -> str:
+    """The one way the bot writes a date for people, locale-independent: "Tue 29 Dec 2026", as
+    the digest does. A numeric date (11/01/2027) is read as 1 November by some readers."""
+    return f"{_WEEKDAY_NAMES[d.weekday()][:3]} {d.day} {MONTH_NAMES[d.month - 1][:3]} {d.year}"
+
+
 _HINT = "write it like 12/11/2026 or 12 November 2026"
 
 # 12/11/2026, 12-11-2026, 12.11.26: day first, the same separator twice.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from bot.core.dates import fmt_date
 from bot.core.deadline_rules import (
     ACTION,
     APPENDIX_B,
@@ -54,10 +55,8 @@ __all__ = [
 ]
 
 _ONE_DAY = timedelta(days=1)
-_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # How the line naming the local closure days a national clock counts begins (see recount).
 COUNTED = "Counted as working days, as "
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def working_days_late(due: date, today: date, calendar: WorkingCalendar) -> int:
@@ -65,11 +64,6 @@ def working_days_late(due: date, today: date, calendar: WorkingCalendar) -> int:
     one, as a Friday deadline asked about on Saturday is late though no working day has passed
     ("OVERDUE by 0 working days" would read as on time)."""
     return max(1, calendar.working_days_between(due, today))
-
-
-def fmt_date(d: date) -> str:
-    """Locale-independent "Tue 29 Dec 2026"."""
-    return f"{_DAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 @dataclass(frozen=True)
@@ -179,7 +173,7 @@ def _span(first: date, last: date) -> str:
     if first == last:
         return fmt_date(first)
     if (first.year, first.month) == (last.year, last.month):
-        return f"{_DAY_NAMES[first.weekday()]} {first.day} to {fmt_date(last)}"
+        return f"{fmt_date(first)[:3]} {first.day} to {fmt_date(last)}"
     return f"{fmt_date(first)} to {fmt_date(last)}"
 
 

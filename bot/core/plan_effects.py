@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.core.deadlines import fmt_date
+
 # --- Effects: one value per thing the bot does, applied in the order given ---
 
 
@@ -217,13 +219,13 @@ def describe(effect: Effect) -> str:
             return f"treat as {kind} (rule {rule})"
         case MarkReused():
             return "flag the reused Message-ID"
-        case OpenCase(counted_from=None):
-            return "open a new case"
-        case OpenCase(counted_from=day):
+        case OpenCase(counted_from=date() as day):
             return (
-                f"open a new case, its clocks counted from {day:%d/%m/%Y}, when the "
+                f"open a new case, its clocks counted from {fmt_date(day)}, when the "
                 "forwarded email was sent"
             )
+        case OpenCase():
+            return "open a new case"
         case ApplySinForm():
             return "record the SIN form's fields on the case"
         case FileOnCase(note=note):
@@ -247,7 +249,7 @@ def describe(effect: Effect) -> str:
         case RecordReturn(agency=agency):
             return f"keep the Appendix B return as {agency}'s, its deadline not marked met"
         case OpenComplaint(linked_case=linked, acknowledge=ack, first_written=written):
-            since = f" from {written:%d/%m/%Y} if earlier than its arrival" if written else ""
+            since = f" from {fmt_date(written)} if earlier than its arrival" if written else ""
             return _record("complaint", linked, ack, f"20 working days{since}")
         case OpenEscalation(linked_case=linked, acknowledge=ack):
             return _record("escalation", linked, ack, "alert the Business Manager and Scrutineer")

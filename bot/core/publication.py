@@ -67,7 +67,7 @@ def check_notice(
     goes; until then, from today, the most notice still possible."""
     given = notice_given(report_sent_on or today, planned, cal)
     late = given < REQUIRED
-    shown = f"{planned:%d/%m/%Y}"
+    shown = f"{fmt_date(planned)}"
     if planned < today:
         return NoticeCheck(
             given,
@@ -76,7 +76,7 @@ def check_notice(
         )
     if late and not late_confirmed:
         away = (
-            f"{_days(given)} after the report was sent on {report_sent_on:%d/%m/%Y}"
+            f"{_days(given)} after the report was sent on {fmt_date(report_sent_on)}"
             if report_sent_on
             else f"{_days(given)} away"
         )
@@ -112,6 +112,6 @@ def short_notice(sent: date, published: date, cal: WorkingCalendar) -> str | Non
     when = f"{_days(given)} before" if given > 0 else "not before"
     return (
         "the report was sent to the National Panel, the Secretary of State and Ofsted on "
-        f"{sent:%d/%m/%Y}, {when} publication on {published:%d/%m/%Y}, fewer than the "
+        f"{fmt_date(sent)}, {when} publication on {fmt_date(published)}, fewer than the "
         f"{REQUIRED} working days required"
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from bot.core.deadlines import APPENDIX_B
+from bot.core.deadlines import APPENDIX_B, fmt_date
 
 
 def agency_of(name: str) -> str | None:
@@ -46,8 +46,8 @@ def request_key(ref: str, agency: str, return_by: date, kept: int) -> str:
 def asked_again(agency: str, returned_on: date, return_by: date) -> str:
     """What the Business Manager is told of an agency that had already returned."""
     return (
-        f"{agency} returned on {returned_on:%d/%m/%Y}; asked again; the new return is due "
-        f"{return_by:%d/%m/%Y}"
+        f"{agency} returned on {fmt_date(returned_on)}; asked again; the new return is due "
+        f"{fmt_date(return_by)}"
     )
 
 

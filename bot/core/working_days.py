@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from bot.core.dates import fmt_date
+
 _ONE_DAY = timedelta(days=1)
 _WEEKEND_NAMES = {5: "Saturday", 6: "Sunday"}
 # The holidays package labels substitute days "(observed)"; GOV.UK says "(substitute day)".
@@ -34,7 +36,7 @@ class CalendarRangeError(ValueError):
         """The sentence a refused command gives: which date, and what to check."""
         first, last = min(self.covered), max(self.covered)
         return (
-            f"{self.day:%d/%m/%Y} is in {self.day.year}, and working days can only be counted "
+            f"{fmt_date(self.day)} is in {self.day.year}, and working days can only be counted "
             f"for {first} to {last}; check the year"
         )
 

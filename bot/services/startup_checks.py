@@ -13,6 +13,7 @@ from bot.adapters.template_examples import example_problems
 from bot.adapters.templates import TemplateRenderer
 from bot.config import Config
 from bot.config.paths import packaged
+from bot.core.deadlines import fmt_date
 from bot.core.working_days import WorkingCalendar, closures_without_effect
 from bot.services.doctor_check import Check
 
@@ -37,7 +38,7 @@ def future_since(since: date | None, today: date) -> str | None:
     if since is None or since <= today:
         return None
     return (
-        f"{since:%d/%m/%Y} is after today ({today:%d/%m/%Y}); mail arriving before it would be "
+        f"{fmt_date(since)} is after today ({fmt_date(today)}); mail arriving before it would be "
         "left in the inbox unread. Give the first day whose mail the bot should handle"
     )
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from bot.adapters.db.engine import SeveralRevisions, current_revision, head_revision
 from bot.adapters.db.read_tables import BOT_INSTANCES, JOB_LEASES, MAILBOX_STATE, MESSAGES, OUTBOX
+from bot.core.dates import fmt_date
 from bot.core.digest import next_digest
 from bot.core.health import JobState, Problem, lease_held, problems, stalled
 from bot.services import health
@@ -126,7 +127,7 @@ def _silent(heard: dict[str, object], app: App, ran: bool) -> list[str]:
     local = at.astimezone(app.config.partnership.time_zone)
     return [
         f"no bot instance has been heard from for {_how_long(ago)} (last heartbeat "
-        f"{local:%d/%m/%Y %H:%M})"
+        f"{fmt_date(local.date())} {local:%H:%M})"
     ]
 
 

@@ -126,7 +126,7 @@ def test_a_later_or_implausible_aware_needs_a_reason(
 
 def test_a_refusal_says_how_to_give_the_reason() -> None:
     why = refusal(facts(recorded=Candidate(FORM, d(21))), d(22), "")
-    assert why is not None and why.endswith("Aware: 22/12/2026 because <reason>")
+    assert why is not None and why.endswith("Aware: Tue 22 Dec 2026 because <reason>")
 
 
 JAN = date(2027, 1, 4)  # a Monday: the first working day of the new year

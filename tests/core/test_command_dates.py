@@ -17,6 +17,7 @@ from bot.core.command_dates import (
     report_sent_problem,
     return_by_problem,
 )
+from bot.core.dates import fmt_date
 
 TODAY = date(2026, 12, 17)
 
@@ -35,7 +36,7 @@ def test_dates_before_today_are_refused(given: date, refused: bool) -> None:
         problem = check(given, TODAY)
         assert (problem is not None) is refused
         if problem is not None:
-            assert f"{given:%d/%m/%Y}" in problem and "give a later date" in problem
+            assert fmt_date(given) in problem and "give a later date" in problem
 
 
 def test_a_return_date_a_year_away_is_a_mistyped_year() -> None:
@@ -97,9 +98,9 @@ def test_a_date_given_on_a_closed_day_is_named_as_one(day: date, said: str) -> N
 @pytest.mark.parametrize(
     ("expected", "refused"),
     [
-        (date(2026, 1, 5), "is not after today (21/01/2027); check the year"),
+        (date(2026, 1, 5), "is not after today (Thu 21 Jan 2027); check the year"),
         (date(2027, 1, 21), "is not after today"),
-        (date(2027, 1, 25), "is not after the Rapid Review's due date (25/01/2027)"),
+        (date(2027, 1, 25), "is not after the Rapid Review's due date (Mon 25 Jan 2027)"),
         (date(2028, 2, 5), "is more than 12 months away; check the year"),
         (date(2027, 2, 5), None),
     ],

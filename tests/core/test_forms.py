@@ -286,8 +286,8 @@ def test_incident_after_la_aware_is_flagged_and_both_dates_doubtful() -> None:
         )
     )
     assert (
-        "incident date 14/12/2026 is after the date the local authority became aware 10/12/2026"
-        in found.flags
+        "incident date Mon 14 Dec 2026 is after the date the local authority became aware "
+        "Thu 10 Dec 2026" in found.flags
     )
     assert {"incident_date", "la_aware_date"} <= set(found.doubtful)
 
@@ -301,7 +301,7 @@ def test_date_of_birth_after_the_incident_is_flagged() -> None:
             ("Date of incident", "14/12/2026"),
         )
     )
-    assert "date of birth 01/01/2027 is after the incident date 14/12/2026" in found.flags
+    assert "date of birth Fri 1 Jan 2027 is after the incident date Mon 14 Dec 2026" in found.flags
     assert "date_of_birth" in found.doubtful
 
 

@@ -126,7 +126,7 @@ def test_age_prefers_the_dates_and_ignores_a_date_with_a_problem() -> None:
         (date(2027, 6, 22), date(2027, 7, 1), False, 7, False, None),  # exactly 7: on time
         (date(2027, 6, 23), date(2027, 7, 1), False, 6, True, "is 6 working days away"),
         (date(2027, 6, 23), date(2027, 7, 1), True, 6, True, None),
-        (date(2027, 7, 2), date(2027, 7, 1), True, -1, True, "01/07/2027 has passed"),
+        (date(2027, 7, 2), date(2027, 7, 1), True, -1, True, "Thu 1 Jul 2027 has passed"),
         # Over Christmas: 24 Dec to 4 Jan is only 4 working days (29, 30, 31 Dec and 4 Jan).
         (date(2026, 12, 24), date(2027, 1, 4), False, 4, True, "is 4 working days away"),
     ],

@@ -18,10 +18,16 @@ PUBLISHED = date(2027, 6, 23)  # a Wednesday
     [
         (date(2027, 6, 14), None),  # 7 working days before: in time
         (date(2027, 6, 11), None),
-        (date(2027, 6, 15), "on 15/06/2027, 6 working days before publication on 23/06/2027"),
-        (date(2027, 6, 22), "on 22/06/2027, 1 working day before publication on 23/06/2027"),
-        (date(2027, 6, 23), "on 23/06/2027, not before publication on 23/06/2027"),
-        (date(2027, 6, 25), "on 25/06/2027, not before publication on 23/06/2027"),
+        (
+            date(2027, 6, 15),
+            "on Tue 15 Jun 2027, 6 working days before publication on Wed 23 Jun 2027",
+        ),
+        (
+            date(2027, 6, 22),
+            "on Tue 22 Jun 2027, 1 working day before publication on Wed 23 Jun 2027",
+        ),
+        (date(2027, 6, 23), "on Wed 23 Jun 2027, not before publication on Wed 23 Jun 2027"),
+        (date(2027, 6, 25), "on Fri 25 Jun 2027, not before publication on Wed 23 Jun 2027"),
     ],
 )
 def test_short_notice_is_said_with_the_days_actually_given(sent: date, said: str | None) -> None:
@@ -63,7 +69,7 @@ def test_a_report_sent_too_late_is_short_however_far_off_today_is() -> None:
     check = check_notice(date(2027, 6, 1), date(2027, 6, 11), False, CAL, date(2027, 6, 8))
     assert (check.given, check.late) == (3, True)
     assert check.refusal is not None
-    assert "3 working days after the report was sent on 08/06/2027" in check.refusal
+    assert "3 working days after the report was sent on Tue 8 Jun 2027" in check.refusal
 
 
 CLOSED = working_calendar(

@@ -28,6 +28,6 @@ def test_a_request_after_a_return_is_a_new_email_even_to_the_same_date() -> None
 
 def test_the_business_manager_is_told_of_the_earlier_return() -> None:
     assert asked_again("Greater Manchester Police", date(2026, 12, 10), date(2027, 1, 5)) == (
-        "Greater Manchester Police returned on 10/12/2026; asked again; the new return is due "
-        "05/01/2027"
+        "Greater Manchester Police returned on Thu 10 Dec 2026; asked again; the new return is due "
+        "Tue 5 Jan 2027"
     )

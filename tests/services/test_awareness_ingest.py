@@ -174,7 +174,7 @@ def test_a_later_aware_needs_a_reason_and_the_chronology_keeps_both(mailbox: Mai
     assert mailbox.notification()[:2] == (date(2026, 12, 21), date(2026, 12, 30))
     refused = mailbox.last("command_result")
     assert "was not recorded: it is later than the SIN form was received" in refused
-    assert "Aware: 30/12/2026 because <reason>" in refused
+    assert "Aware: Wed 30 Dec 2026 because <reason>" in refused
     mailbox.at("2026-12-31T10:00").reply(BM, "Aware: 30/12/2026 because the form date was a typo")
     start, due, why = mailbox.notification()
     assert (start, due) == (date(2026, 12, 30), date(2027, 1, 7))
@@ -182,7 +182,7 @@ def test_a_later_aware_needs_a_reason_and_the_chronology_keeps_both(mailbox: Mai
     [moved] = mailbox.events("awareness_corrected")
     assert "from the SIN form's date Mon 21 Dec 2026 to Wed 30 Dec 2026" in moved
     assert BM in moved and moved.endswith(": the form date was a typo")
-    assert "National Panel notification due 07/01/2027" in mailbox.last("command_result")
+    assert "National Panel notification due Thu 7 Jan 2027" in mailbox.last("command_result")
     with mailbox.app.sessions() as s:
         detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 31), {})
     assert (detail["aware_source"], detail["bm_aware_reason"]) == (
@@ -231,8 +231,8 @@ def test_a_past_return_date_refuses_that_line_and_the_rest_is_done(
     confirmation = box.last("command_result")
     assert "Notifiable: yes" in confirmation.split("NOT UNDERSTOOD")[0]
     assert (
-        "the return date 01/12/2026 is before the request, which goes out today (17/12/2026)"
-        in confirmation
+        "the return date Tue 1 Dec 2026 is before the request, which goes out today "
+        "(Thu 17 Dec 2026)" in confirmation
     )
     [refused] = box.events("command_refused")
     assert refused.startswith("Agencies: gmp, icb / Return by: 01/12/2026:")
@@ -248,8 +248,8 @@ def test_a_date_outside_the_calendar_refuses_only_its_line(
     box.reply(BM, "Notifiable: yes\nAction: audit; owner: icb; due: 01/12/2026")
     assert box.case().notifiable is True
     refused = box.events("command_refused")
-    assert "05/01/2062 is in 2062, and working days can only be counted for" in refused[0]
-    assert "the due date 01/12/2026 is before today (17/12/2026)" in refused[1]
+    assert "Thu 5 Jan 2062 is in 2062, and working days can only be counted for" in refused[0]
+    assert "the due date Tue 1 Dec 2026 is before today (Thu 17 Dec 2026)" in refused[1]
 
 
 def test_a_sin_written_in_the_body_starts_from_its_awareness_date(mailbox: Mailbox) -> None:

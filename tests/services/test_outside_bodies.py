@@ -128,7 +128,7 @@ def test_death_of_a_looked_after_child_has_its_own_clock_reminders_and_command(
     )
     fresh.run()
     [confirmation] = [r for r in fresh.outbox("command_result") if r.recipients == [LA]]
-    assert "Secretary of State and Ofsted notified on 29/12/2026" in body_of(confirmation)
+    assert "Secretary of State and Ofsted notified on Tue 29 Dec 2026" in body_of(confirmation)
     notice = next(d for d in fresh.case().deadlines if d.name == CLOCK)
     # The day it was sent, for the Board's timeliness report, not only the day it was recorded.
     assert (notice.state, notice.met_on) == ("met", date(2026, 12, 29))
@@ -281,17 +281,17 @@ def test_publication_under_7_working_days_needs_a_late_notice_that_says_so(cspr:
     cspr.at("2027-06-28T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
     cspr.run()
     assert (
-        "publication on 01/07/2027 is 3 working days away; the report must reach the National "
+        "publication on Thu 1 Jul 2027 is 3 working days away; the report must reach the National "
         "Panel, the Secretary of State and Ofsted at least 7 working days before publication. "
-        "Choose a later date, or confirm that the notice will be late: Publication: 01/07/2027 "
+        "Choose a later date, or confirm that the notice will be late: Publication: Thu 1 Jul 2027 "
         "late notice"
     ) in result_text(cspr)
     assert cspr.outbox("publication_notice") == [] and cspr.case().planned_publication is None
     cspr.at("2027-06-28T11:00").mail(BM, reply(REF), "Publication: 01/07/2027 late notice")
     cspr.run()
     assert (
-        "publication on 01/07/2027; late notice drafted: 3 working days before publication, "
-        "fewer than the 7 working days required (the report was due to them by 22/06/2027)"
+        "publication on Thu 1 Jul 2027; late notice drafted: 3 working days before publication, "
+        "fewer than the 7 working days required (the report was due to them by Tue 22 Jun 2027)"
     ) in result_text(cspr)
     [notice] = cspr.outbox("publication_notice")
     assert text(notice) == (
@@ -374,7 +374,7 @@ on behalf of the Tameside Safeguarding Children Partnership
     )
     cspr.at("2027-06-15T10:00").mail(BM, reply(REF), "Report sent: 15/06/2027")
     cspr.run()
-    assert "report sent on 15/06/2027 recorded; 12 working days before publication" in (
+    assert "report sent on Tue 15 Jun 2027 recorded; 12 working days before publication" in (
         result_text(cspr)
     )
     notice_clock = next(d for d in cspr.case().deadlines if d.name == "publication_notice")
@@ -398,7 +398,8 @@ def test_published_without_report_sent_keeps_the_notice_open_and_asks_the_bm(csp
     notice_clock = next(d for d in cspr.case().deadlines if d.name == "publication_notice")
     assert notice_clock.met_at is None
     assert (
-        f"{REF}  report not sent\r\n      Published on 01/07/2027 but no Report sent: is recorded"
+        f"{REF}  report not sent\r\n      Published on Thu 1 Jul 2027 but no Report sent: is "
+        "recorded"
     ) in digest_text(cspr, "2027-07-02T08:30")
     cspr.at("2027-07-02T10:00").mail(BM, reply(REF), "Report sent: 21/06/2027")
     cspr.run()
@@ -567,7 +568,10 @@ def test_a_delay_expected_in_the_past_is_refused_and_nothing_is_drafted(bot: Bot
 
     assert bot.outbox("panel_delay_notice") == []  # never "by Thursday 5 February 2026"
     told = " ".join(body_of(bot.outbox("command_result")[-1]).split())
-    assert "the expected date 05/02/2026 is not after today (21/01/2027); check the year" in told
+    assert (
+        "the expected date Thu 5 Feb 2026 is not after today (Thu 21 Jan 2027); check the year"
+        in told
+    )
 
 
 def test_a_second_delay_withdraws_the_first_draft_so_only_one_can_go(bot: Bot) -> None:
@@ -842,7 +846,7 @@ def test_an_aware_reason_that_names_the_child_is_kept_for_the_business_manager_o
     # Recorded, not refused: the clock's explanation, which the reminders print, gives fixed
     # words for it, and the case record keeps it for the Business Manager.
     assert fresh.due("panel_notification") == date(2026, 12, 31)
-    assert "local authority aware 22/12/2026" in " ".join(result_text(fresh).split())
+    assert "local authority aware Tue 22 Dec 2026" in " ".join(result_text(fresh).split())
     with fresh.app.sessions() as s:
         detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 23), {})
     [clock] = [d for d in detail["deadlines"] if d["name"] == "panel_notification"]

@@ -66,7 +66,7 @@ def test_publishing_under_7_working_days_after_the_report_was_sent_needs_attenti
     say(cspr, "2027-06-23T10:00", "Published: 23/06/2027")
     assert (
         "the report was sent to the National Panel, the Secretary of State and Ofsted on "
-        "21/06/2027, 2 working days before publication on 23/06/2027, fewer than the 7 "
+        "Mon 21 Jun 2027, 2 working days before publication on Wed 23 Jun 2027, fewer than the 7 "
         "working days required"
     ) in told(cspr)
     # The notice clock counts back from the day it was published, not the day once planned.
@@ -81,7 +81,7 @@ def test_report_sent_after_publication_under_7_working_days_before_it_needs_atte
     say(cspr, "2027-07-01T10:00", "Published: 01/07/2027")
     say(cspr, "2027-07-02T10:00", "Report sent: 28/06/2027")
     assert (
-        "on 28/06/2027, 3 working days before publication on 01/07/2027, fewer than the 7 "
+        "on Mon 28 Jun 2027, 3 working days before publication on Thu 1 Jul 2027, fewer than the 7 "
         "working days required"
     ) in told(cspr)
     assert "publication_notice_short" in [e.what for e in cspr.case().events]
@@ -121,7 +121,7 @@ def test_the_same_date_planned_again_after_a_delay_is_drafted_afresh(cspr: Bot) 
     say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
     say(cspr, "2027-06-08T10:00", "Publication delayed: criminal trial")
     say(cspr, "2027-06-09T10:00", "Publication: 01/07/2027")
-    assert "notice drafted, due by 22/06/2027" in told(cspr)
+    assert "notice drafted, due by Tue 22 Jun 2027" in told(cspr)
     old, new = cspr.outbox("publication_notice")
     assert (old.status, new.status) == ("superseded", "draft")
     assert clock(cspr, "publication_notice") == (date(2027, 6, 22), "open", None)
@@ -158,7 +158,7 @@ def test_a_wrong_report_sent_date_is_corrected_with_a_reason(cspr: Bot) -> None:
     say(cspr, "2027-06-14T10:00", "Report sent: 04/06/2027")
     say(cspr, "2027-06-15T10:00", "Report sent: 15/06/2027")
     assert (
-        "the report is already recorded as sent on 04/06/2027; if that date is wrong, write "
+        "the report is already recorded as sent on Fri 4 Jun 2027; if that date is wrong, write "
         "Correct Report sent: <date> because <reason>"
     ) in told(cspr)
     say(cspr, "2027-06-15T11:00", "Correct Report sent: 14/06/2027 because the 4th was a typo")
@@ -181,7 +181,7 @@ def test_a_corrected_report_sent_date_that_gives_short_notice_needs_attention(
 ) -> None:
     say(cspr, "2027-06-28T10:00", "Report sent: 14/06/2027\nPublished: 28/06/2027")
     say(cspr, "2027-06-29T10:00", "Correct Report sent: 24/06/2027 because it went on the 24th")
-    assert "on 24/06/2027, 2 working days before publication on 28/06/2027" in told(cspr)
+    assert "on Thu 24 Jun 2027, 2 working days before publication on Mon 28 Jun 2027" in told(cspr)
     assert "publication_notice_short" in [e.what for e in cspr.case().events]
 
 

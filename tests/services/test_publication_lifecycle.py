@@ -53,7 +53,7 @@ def test_a_date_8_working_days_after_the_report_went_is_accepted_though_today_is
 ) -> None:
     say(cspr, "2027-06-01T10:00", "Report sent: 01/06/2027")
     answer = say(cspr, "2027-06-09T10:00", "Publication: 11/06/2027")
-    assert "publication on 11/06/2027; notice drafted" in answer
+    assert "publication on Fri 11 Jun 2027; notice drafted" in answer
     assert "fewer than" not in words(cspr, "publication_notice")
 
 
@@ -103,13 +103,13 @@ def test_moving_the_decision_the_bodies_were_told_of_is_flagged_and_the_due_date
 ) -> None:
     _reviewer_notice_sent(cspr)
     answer = say(cspr, "2027-01-20T10:00", "CSPR: yes 04/01/2027")
-    assert "the report is due by 02/07/2027" in answer
+    assert "the report is due by Fri 2 Jul 2027" in answer
     assert "gave the CSPR decision as Thu 7 Jan 2027: tell them it is now Mon 4 Jan 2027" in answer
 
 
 def test_a_publication_date_past_the_reports_six_months_is_said_and_flagged(cspr: Bot) -> None:
     answer = say(cspr, "2027-06-01T10:00", "Publication: 01/12/2027")
-    assert "is after the report's 6-month date (07/07/2027)" in answer
+    assert "is after the report's 6-month date (Wed 7 Jul 2027)" in answer
     assert "Publication delayed: <reason>" in answer
     assert any(e.what == "publication_after_report_due" for e in cspr.case().events)
 
@@ -166,14 +166,14 @@ def test_no_new_publication_date_once_the_report_is_published(cspr: Bot) -> None
     say(cspr, "2027-06-01T10:00", "Report sent: 01/06/2027")
     say(cspr, "2027-06-14T10:00", "Published: 14/06/2027")
     answer = say(cspr, "2027-06-15T10:00", "Publication: 01/07/2027")
-    assert "the report is recorded as published on 14/06/2027" in answer
+    assert "the report is recorded as published on Mon 14 Jun 2027" in answer
     assert cspr.case().planned_publication is None
     assert cspr.outbox("publication_notice") == []
 
 
 def test_a_family_preview_before_the_case_began_is_refused(cspr: Bot) -> None:
     answer = say(cspr, "2027-01-11T10:00", "Family preview: 01/07/2017")
-    assert "01/07/2017 is before the case began" in answer and "check the year" in answer
+    assert "Sat 1 Jul 2017 is before the case began" in answer and "check the year" in answer
     assert cspr.case().family_preview_on is None
 
 

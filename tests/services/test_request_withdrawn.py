@@ -38,7 +38,7 @@ def test_a_first_request_withdrawn_is_never_chased(bot: Bot) -> None:
 
     said = withdraw(bot, "2026-12-17T11:00", "Withdraw request: gmp because the wrong case")
 
-    assert f"Appendix B request to {GMP} (due 24/12/2026) withdrawn" in said
+    assert f"Appendix B request to {GMP} (due Thu 24 Dec 2026) withdrawn" in said
     assert "The request email had already gone: tell the agency it is withdrawn." in said
     assert not any(d.name.startswith("appendix_b:gmp") for d in bot.case().deadlines)
     [event] = [e for e in bot.case().events if e.what == "return_request_withdrawn"]
@@ -56,7 +56,7 @@ def test_asked_again_by_mistake_and_withdrawn_the_earlier_return_stands(bot: Bot
 
     said = withdraw(bot, "2026-12-21T12:00")
 
-    assert "Its return of 18/12/2026 stands as before." in said
+    assert "Its return of Fri 18 Dec 2026 stands as before." in said
     deadlines = {d.name: d for d in bot.case().deadlines if d.name.startswith("appendix_b:gmp")}
     [back] = deadlines.values()  # the earlier clock under its own name again, as it was met
     assert (back.name, back.due, back.state, back.met_on) == (

@@ -66,8 +66,9 @@ def test_a_return_sent_on_by_the_business_manager_is_gmps_and_stops_its_reminder
     )
     # Met on the day GMP sent it, not the day she sent it on; its chronology is read.
     assert _gmp_deadline(bot) == ("met", date(2026, 12, 21))
-    assert "Appendix B from Greater Manchester Police recorded as received on 21/12/2026" in _told(
-        bot
+    assert (
+        "Appendix B from Greater Manchester Police recorded as received on Mon 21 Dec 2026"
+        in _told(bot)
     )
     with bot.app.sessions() as s:
         assert s.scalars(select(AgencyRequest)).one().received_at is not None

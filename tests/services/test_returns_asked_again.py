@@ -51,7 +51,10 @@ def gmp_figures(period: PeriodFigures) -> MeasureFigures:
 
 def test_asking_again_after_a_return_opens_the_clock_and_says_so(bot: Bot) -> None:
     result = asked_again(bot)
-    assert f"{GMP} returned on 18/12/2026; asked again; the new return is due 05/01/2027" in result
+    assert (
+        f"{GMP} returned on Fri 18 Dec 2026; asked again; the new return is due Tue 5 Jan 2027"
+        in result
+    )
     requests = [r for r in bot.outbox("appendix_b_request") if r.recipients == [POLICE]]
     assert len(requests) == 2 and "return by Tue 5 Jan 2027" in requests[1].subject
     deadlines = {d.name: d for d in bot.case().deadlines}
@@ -65,7 +68,7 @@ def test_asking_again_after_a_return_opens_the_clock_and_says_so(bot: Bot) -> No
         "met",
     )
     [event] = [e for e in bot.case().events if e.what == "return_asked_again"]
-    assert "returned on 18/12/2026" in event.detail and "message #" in event.detail
+    assert "returned on Fri 18 Dec 2026" in event.detail and "message #" in event.detail
 
     bot.at("2026-12-21T11:00").mail(BM, reply(REF), "Status")
     bot.run()

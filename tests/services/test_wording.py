@@ -176,7 +176,7 @@ def test_late_escalations_say_how_late_and_whom_they_address(bot: Bot) -> None:
     bot.at("2026-12-17T09:30").mail(BM, reply(REF), "Agencies: gmp\nReturn by: 24/12/2026")
     bot.run()
     result = flat(body_of(bot.outbox("command_result")[-1]))
-    assert "Appendix B requested from 1 agency, return by 24/12/2026" in result
+    assert "Appendix B requested from 1 agency, return by Thu 24 Dec 2026" in result
     # The daemon was down for weeks: each escalation gives the real lateness, not its step.
     bot.at("2027-02-10T10:00").run()
 
@@ -283,11 +283,11 @@ def test_a_date_on_a_closed_day_is_named_and_never_chased_as_due_today(bot: Bot)
     bot.at("2026-12-17T09:30").mail(BM, reply(REF), "Agencies: gmp\nReturn by: 26/12/2026")
     bot.run()
     result = flat(body_of(bot.outbox("command_result")[-1]))
-    assert "return by 26/12/2026 (Saturday: not a working day)" in result
+    assert "return by Sat 26 Dec 2026 (Saturday: not a working day)" in result
     bot.mail(BM, reply(REF), "Action: audit the pathway; owner: icb; due: 28/12/2026")
     bot.run()
     result = flat(body_of(bot.outbox("command_result")[-1]))
-    assert "due 28/12/2026 (Boxing Day (substitute day): not a working day)" in result
+    assert "due Mon 28 Dec 2026 (Boxing Day (substitute day): not a working day)" in result
 
     bot.at("2026-12-24T10:00").run()  # Thursday: the last working day before the Saturday
     reminders = bot.outbox("deadline_reminder")

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
+from bot.core.deadlines import fmt_date
 from bot.core.forms.children import _child_key
 from bot.core.forms.model import DOUBTFUL_BELOW, Field, ValueType
 from bot.core.forms.run import _Hit, _Result, _Run
@@ -82,7 +83,7 @@ def _date_flags(
             if key in seen:
                 continue
             seen.add(key)
-            text = f"{order.earlier_label} {a:%d/%m/%Y} is after {order.later_label} {b:%d/%m/%Y}"
+            text = f"{order.earlier_label} {fmt_date(a)} is after {order.later_label} {fmt_date(b)}"
             flags.append(text if n is None or len(children) < 2 else f"child {n}: {text}")
             for spec_name, found in ((order.earlier, first), (order.later, second)):
                 target = (

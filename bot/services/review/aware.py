@@ -31,7 +31,7 @@ def record_aware(
     reason = cmd.reason
     problem = refusal(facts, cmd.on, reason)
     if problem is not None:
-        raise CommandRefused(f"Aware: {cmd.on:%d/%m/%Y} was not recorded: {problem}")
+        raise CommandRefused(f"Aware: {fmt_date(cmd.on)} was not recorded: {problem}")
     case.bm_aware_on, case.bm_aware_reason = cmd.on, reason or None
     choice = retime(session, app, case, now)
     old = facts.recorded
@@ -51,10 +51,10 @@ def record_aware(
 
 def _confirmation(case: Case, cmd: c.LaAware, choice: Choice) -> str:
     due = next(d.due for d in case.deadlines if d.name == NAME)
-    said = f"local authority aware {cmd.on:%d/%m/%Y}"
+    said = f"local authority aware {fmt_date(cmd.on)}"
     if choice.chosen.source is Source.BUSINESS_MANAGER:
-        return f"{said}: National Panel notification due {due:%d/%m/%Y}"
+        return f"{said}: National Panel notification due {fmt_date(due)}"
     return (
-        f"{said} recorded; National Panel notification still due {due:%d/%m/%Y}, counted from "
+        f"{said} recorded; National Panel notification still due {fmt_date(due)}, counted from "
         f"{choice.chosen.label()}, the earliest plausible date"
     )

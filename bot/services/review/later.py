@@ -83,7 +83,7 @@ def cspr(
     if cmd.hold:
         d = deadlines.cspr_report(day.on, app.calendar)
         reopen(set_deadline(session, case, d, now))
-        due, stopped = d.due, f"; the report is due by {d.due:%d/%m/%Y}"
+        due, stopped = d.due, f"; the report is due by {fmt_date(d.due)}"
     else:
         if (row := deadline_row(case, "cspr_report")) is not None and row.met_at is None:
             met(case, "cspr_report", now, state="not_required")  # no report is owed now
@@ -175,7 +175,7 @@ def family_preview(
 ) -> str:
     if cmd.on < (first := case_began(app, case)):
         raise CommandRefused(
-            f"{cmd.on:%d/%m/%Y} is before the case began ({first:%d/%m/%Y}); check the year"
+            f"{fmt_date(cmd.on)} is before the case began ({fmt_date(first)}); check the year"
         )
     case.family_preview_on = cmd.on
     note(
@@ -213,7 +213,7 @@ def add_action(
         now,
     )
     closed = closed_day_note(cmd.due, app.calendar)
-    return f"action {number} recorded for {owner.name}, due {cmd.due:%d/%m/%Y}{closed}"
+    return f"action {number} recorded for {owner.name}, due {fmt_date(cmd.due)}{closed}"
 
 
 def action_done(

@@ -94,19 +94,21 @@ def notified(
         return "recorded: no notice to the Secretary of State and Ofsted is required"
     sent_on = cmd.on or said_on(app, actor)
     if sent_on > said_on(app, actor):
-        raise CommandRefused(f"{sent_on:%d/%m/%Y} is in the future; give the date it was sent")
+        raise CommandRefused(
+            f"{deadlines.fmt_date(sent_on)} is in the future; give the date it was sent"
+        )
     met(case, CLOCK, now, on=sent_on)
     note(
         session,
         case,
         now,
         "looked_after_death_notified",
-        f"Secretary of State and Ofsted notified of the death on {sent_on:%d/%m/%Y}",
+        f"Secretary of State and Ofsted notified of the death on {deadlines.fmt_date(sent_on)}",
         actor,
         cmd.line,
     )
     said = "" if cmd.on else " (no date given, so today)"
-    return f"Secretary of State and Ofsted notified on {sent_on:%d/%m/%Y}{said}"
+    return f"Secretary of State and Ofsted notified on {deadlines.fmt_date(sent_on)}{said}"
 
 
 def _clock(case: Case) -> Deadline | None:

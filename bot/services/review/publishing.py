@@ -19,6 +19,7 @@ from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
 from bot.core.command_dates import closed_day_note, published_problem, report_sent_problem
+from bot.core.deadlines import fmt_date
 from bot.core.publication import REQUIRED, check_notice, notice_given, short_notice
 from bot.services.approvals import withdraw_drafts, withdraw_earlier
 from bot.services.cases import add_event, set_deadline
@@ -59,7 +60,7 @@ def publication_planned(
     _refuse_without_cspr(case)
     if case.published_on is not None:
         raise CommandRefused(
-            f"the report is recorded as published on {case.published_on:%d/%m/%Y}, so no "
+            f"the report is recorded as published on {fmt_date(case.published_on)}, so no "
             "publication date is planned now; if that date is wrong, write Correct Published: "
             "<date> because <reason>"
         )
@@ -92,17 +93,19 @@ def publication_planned(
         session, case, cmd.on, now
     )
     if check.late:
-        report = f"sent to them on {sent:%d/%m/%Y}" if sent else f"due to them by {d.due:%d/%m/%Y}"
+        report = (
+            f"sent to them on {fmt_date(sent)}" if sent else f"due to them by {fmt_date(d.due)}"
+        )
         return (
-            f"publication on {cmd.on:%d/%m/%Y}; late notice drafted: {check.given} working days "
+            f"publication on {fmt_date(cmd.on)}; late notice drafted: {check.given} working days "
             f"before publication, fewer than the {REQUIRED} working days required (the report "
             f"was {report}){withdrawn}"
         )
     closed = closed_day_note(cmd.on, app.calendar)
     send = f"; {by.check}" if by.check else ""
     return (
-        f"publication on {cmd.on:%d/%m/%Y}{closed}; notice drafted, due by "
-        f"{d.due:%d/%m/%Y}{send}{withdrawn}"
+        f"publication on {fmt_date(cmd.on)}{closed}; notice drafted, due by "
+        f"{fmt_date(d.due)}{send}{withdrawn}"
     )
 
 
@@ -118,8 +121,8 @@ def _after_report_due(session: Session, case: Case, on: date, now: datetime) -> 
     if any(e.what == "publication_delayed" for e in case.events):
         return ""  # the reasons were given with `Publication delayed:`
     said = (
-        f"publication on {on:%d/%m/%Y} is after the report's 6-month date "
-        f"({clock.due:%d/%m/%Y}); the National Panel and the Secretary of State must be told "
+        f"publication on {fmt_date(on)} is after the report's 6-month date "
+        f"({fmt_date(clock.due)}); the National Panel and the Secretary of State must be told "
         "the reasons for the delay (Publication delayed: <reason>, then plan the date again)"
     )
     add_event(session, case, now, AFTER_DUE, said[:1].upper() + said[1:])
@@ -142,12 +145,12 @@ def report_sent(
         raise CommandRefused("record CSPR: yes before recording the report as sent")
     if case.report_sent_on is not None:
         raise CommandRefused(
-            f"the report is already recorded as sent on {case.report_sent_on:%d/%m/%Y}; if "
+            f"the report is already recorded as sent on {fmt_date(case.report_sent_on)}; if "
             "that date is wrong, write Correct Report sent: <date> because <reason>"
         )
     sent_on = cmd.on or said_on(app, actor)
     if sent_on > said_on(app, actor):
-        raise CommandRefused(f"{sent_on:%d/%m/%Y} is in the future; give the date it was sent")
+        raise CommandRefused(f"{fmt_date(sent_on)} is in the future; give the date it was sent")
     set_report_sent(session, app, case, sent_on, now)
     note(
         session,
@@ -164,7 +167,7 @@ def report_sent(
         if case.published_on is None
         else notice_actually_given(session, app, case, now, actor, cmd.line)
     )
-    return f"report sent on {sent_on:%d/%m/%Y}{said} recorded{given}"
+    return f"report sent on {fmt_date(sent_on)}{said} recorded{given}"
 
 
 def _notice_given(app: App, case: Case, sent_on: date) -> str:
@@ -230,7 +233,7 @@ def published(
     met_on_day(case, "cspr_report", now, day.on)
     d = deadlines.publication_period_end(day.on, app.calendar)
     set_deadline(session, case, d, now)
-    done = f"publication recorded; keep it online until at least {d.due:%d/%m/%Y}{day.said()}"
+    done = f"publication recorded; keep it online until at least {fmt_date(d.due)}{day.said()}"
     given = notice_actually_given(session, app, case, now, actor, cmd.line)
     if case.report_sent_on is not None:
         return done + given
@@ -240,7 +243,7 @@ def published(
         case,
         now,
         "report_not_sent",
-        f"Published on {day.on:%d/%m/%Y} but no Report sent: is recorded; the full report must "
+        f"Published on {fmt_date(day.on)} but no Report sent: is recorded; the full report must "
         "go to the National Panel, the Secretary of State and Ofsted. Reply Report sent: <date> "
         "once it has.",
         actor=actor.email,

@@ -85,7 +85,7 @@ def notification_sent(
         cmd.line,
     )
     told = _delay_notice_outdated(session, case, before, day.on, d.due, now)
-    return f"notification recorded; Rapid Review due {d.due:%d/%m/%Y}{day.said()}{told}"
+    return f"notification recorded; Rapid Review due {fmt_date(d.due)}{day.said()}{told}"
 
 
 def _delay_notice_outdated(
@@ -145,14 +145,14 @@ def request_returns(
         now,
         "returns_requested",
         f"Appendix B requested from {', '.join(a.name for a in agencies)}; "
-        f"return by {return_by:%d/%m/%Y}",
+        f"return by {fmt_date(return_by)}",
         actor,
         cmd.line,
     )
     asked = plural(len(agencies), "agency", "agencies")
     closed = closed_day_note(return_by, app.calendar) if cmd.return_by else ""
     said = "".join(f". {a}" for a in again if a)
-    return f"Appendix B requested from {asked}, return by {return_by:%d/%m/%Y}{closed}{said}"
+    return f"Appendix B requested from {asked}, return by {fmt_date(return_by)}{closed}{said}"
 
 
 def _request_one(
@@ -247,7 +247,7 @@ def _keep_returned(
         now,
         "return_asked_again",
         f"{said} (the earlier return: {message})",
-        why=f"the request due {row.due:%d/%m/%Y} and its return are kept as {row.name}",
+        why=f"the request due {fmt_date(row.due)} and its return are kept as {row.name}",
     )
     return said
 

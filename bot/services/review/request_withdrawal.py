@@ -22,7 +22,7 @@ from bot.adapters.db.models import AgencyRequest, Case, Deadline, OutboxMessage,
 from bot.app import App
 from bot.core import commands as c
 from bot.core import return_rounds as rounds
-from bot.core.deadlines import APPENDIX_B
+from bot.core.deadlines import APPENDIX_B, fmt_date
 from bot.core.working_days import day_zero
 from bot.services.outbox_claim import being_sent
 from bot.services.review.common import (
@@ -50,14 +50,14 @@ def withdraw_request(
         raise CommandRefused(f"no Appendix B was requested from {agency.name} on this case")
     if clock.met_at is not None:
         raise CommandRefused(
-            f"{agency.name}'s return to the request due {clock.due:%d/%m/%Y} was already "
+            f"{agency.name}'s return to the request due {fmt_date(clock.due)} was already "
             "recorded: there is no request awaiting it to withdraw"
         )
     email = _withdraw_email(session, case, agency.key, request)
     case.deadlines.remove(clock)  # delete-orphan: the row goes with the flush
     session.flush()  # the live name is free before an earlier return's clock takes it back
     earlier = _restore_earlier(session, app, case, request, live)
-    said = f"Appendix B request to {agency.name} (due {clock.due:%d/%m/%Y}) withdrawn"
+    said = f"Appendix B request to {agency.name} (due {fmt_date(clock.due)}) withdrawn"
     because = f" because {cmd.reason}" if cmd.reason else ""
     note(session, case, now, "return_request_withdrawn", said + because, actor, cmd.line)
     return f"{said}: {agency.name} will not be chased for it. {earlier} {email}"
@@ -91,7 +91,7 @@ def _restore_earlier(
     request.requested_on, request.return_by = last.start, last.due
     request.received_at, request.message_id = last.met_at, _return_message(session, case, last)
     returned = last.met_on or day_zero(last.met_at, app.config.partnership.time_zone)
-    return f"Its return of {returned:%d/%m/%Y} stands as before."
+    return f"Its return of {fmt_date(returned)} stands as before."
 
 
 def _return_message(session: Session, case: Case, clock: Deadline) -> int | None:

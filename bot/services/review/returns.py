@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import AgencyRequest, Case, StoredMessage
 from bot.app import App
 from bot.core import commands as c
+from bot.core.deadlines import fmt_date
 from bot.core.form_summary import expecting
 from bot.core.message import carries_document
 from bot.core.working_days import day_zero
@@ -58,7 +59,7 @@ def return_from(
     problem = record_return(session, app, case, row, now, agency_key=agency.key, on=on)
     if problem is not None:
         raise CommandRefused(problem)
-    said = f"Appendix B from {agency.name} recorded as received on {on:%d/%m/%Y}"
+    said = f"Appendix B from {agency.name} recorded as received on {fmt_date(on)}"
     if form.form == "appendix_b":
         forms.apply_return(session, case, agency.key, row, form, now)
     else:
@@ -75,12 +76,12 @@ def _received_on(given: date | None, arrived: date, requested: date) -> date:
         return arrived
     if given > arrived:
         raise CommandRefused(
-            f"{given:%d/%m/%Y} is after this email reached the mailbox ({arrived:%d/%m/%Y}): "
+            f"{fmt_date(given)} is after this email reached the mailbox ({fmt_date(arrived)}): "
             "give the day the agency sent its return"
         )
     if given < requested:
         raise CommandRefused(
-            f"{given:%d/%m/%Y} is before the return was requested ({requested:%d/%m/%Y}): "
+            f"{fmt_date(given)} is before the return was requested ({fmt_date(requested)}): "
             "check the year"
         )
     return given
