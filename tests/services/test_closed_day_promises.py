@@ -55,7 +55,7 @@ def test_a_delay_expected_on_a_closed_day_is_kept_and_said_before_approval(
     closed.run()
 
     said = f"({closure}: not a working day)"
-    assert f"delay notice drafted for your approval; expected {expected} {said}" in _told(closed)
+    assert f"delay notice drafted for your approval; expected {longdate} {said}" in _told(closed)
     asked = _asked(closed)
     check = f"the notice tells the National Panel the Rapid Review is expected by {longdate}"
     assert f"CHECK BEFORE APPROVING: {check} {said}" in asked
@@ -86,7 +86,7 @@ def test_a_notice_due_on_a_closure_day_gives_the_bodies_the_last_working_day(clo
         "the report is due to the three bodies by Wed 30 Dec 2026 (Council office closure: not "
         "a working day): send it by Thu 24 Dec 2026, the partnership's last working day"
     )
-    assert f"notice drafted, due by 30/12/2026; {said}" in _told(closed)
+    assert f"notice drafted, due by Wed 30 Dec 2026; {said}" in _told(closed)
     assert f"CHECK BEFORE APPROVING: {said}" in _asked(closed)
     [draft] = closed.outbox("publication_notice")
     words = " ".join(body_of(draft).split())

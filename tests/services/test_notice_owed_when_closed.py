@@ -99,15 +99,14 @@ def test_aware_re_times_a_notice_still_owed_on_a_closed_case(bot: Bot) -> None:
     close_as_before(bot)
     bot.at("2026-12-18T10:00").mail(BM, reply(REF), "Aware: 14/12/2026")
     bot.run()
-    assert "local authority aware 14/12/2026: National Panel notification due 21/12/2026" in (
-        last_reply(bot)
-    )
+    said = "local authority aware Mon 14 Dec 2026: National Panel notification due Mon 21 Dec 2026"
+    assert said in last_reply(bot)
     assert bot.due("panel_notification") == date(2026, 12, 21)
     assert bot.case().status == "closed"
     # Never later without a reason, as on an open case; with one, the chronology keeps both.
     bot.at("2026-12-18T11:00").mail(BM, reply(REF), "Aware: 15/12/2026")
     bot.run()
-    assert "Aware: 15/12/2026 was not recorded" in last_reply(bot)
+    assert "Aware: Tue 15 Dec 2026 was not recorded" in last_reply(bot)
     assert bot.due("panel_notification") == date(2026, 12, 21)
     bot.at("2026-12-18T12:00").mail(BM, reply(REF), "Aware: 15/12/2026 because form misread")
     bot.run()

@@ -304,7 +304,7 @@ def delay(session: Session, app: App, case: Case, cmd: c.Delay, actor: Actor, no
             raise CommandRefused(problem)
     draft = draft_delay_notice(session, app, case, cmd.reason, cmd.expected, now)
     closed = closed_day_note(cmd.expected, app.calendar)
-    said = f"; expected {cmd.expected:%d/%m/%Y}{closed}" if closed else ""
+    said = f"; expected {fmt_date(cmd.expected)}{closed}" if closed else ""
     return f"delay notice drafted for your approval{said}" + withdraw_earlier(
         session, case, draft, now
     )
