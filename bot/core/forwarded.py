@@ -4,13 +4,14 @@ A complaint forwarded to the mailbox by the Business Manager or an agency was ma
 partnership when its writer sent it, not when the forward arrived. The bot never answers the
 forwarder as if they were the complainant, and counts the clock from the forwarded email's own
 Sent or Date line only when it can read that day for sure and it is earlier: a day misread as
-earlier than it was costs a reply a few days early, one misread as later a promise broken.
+earlier than it was costs a reply a few days early, one misread as later a promise broken. A
+line whose time carries its UTC offset is the partnership's day at that moment, not the writer's.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from bot.core.agencies import is_agency
 from bot.core.autoreply import a_person
@@ -26,6 +27,13 @@ _FROM = re.compile(r"^[>\s*]*from:\s*\S", re.IGNORECASE)
 _SENT = re.compile(r"^[>\s*]*(?:sent|date):\s*(?P<when>.+)$", re.IGNORECASE)
 # A time and whatever follows it ("16:20", "4:20 PM +0000"), and Gmail's " at ".
 _TIME = re.compile(r"(?:\s+at)?\s+\d{1,2}[:.]\d{2}\b.*$", re.IGNORECASE)
+# A time with its offset from UTC, as a mail program writes a Date line ("23:30:00 +0000",
+# "7:30 PM -0400"): the moment is exact, and its day may not be the partnership's.
+_ZONED = re.compile(
+    r"(?P<h>\d{1,2})[:.](?P<m>\d{2})(?::\d{2})?\s*(?P<half>[ap]\.?m\.?)?\s*(?:GMT|UTC)?"
+    r"(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2})\b",
+    re.IGNORECASE,
+)
 _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}")
 _HEADER_LINES = 6  # how far below a From: line its Sent: or Date: line may stand
 _FROM_VALUE = re.compile(r"^[>\s*]*from:\s*(?P<who>\S.*)$", re.IGNORECASE)
@@ -85,7 +93,7 @@ def first_written(msg: MailMessage, tz: tzinfo) -> date | None:
             continue
         for below in lines[i + 1 : i + 1 + _HEADER_LINES]:
             if (m := _SENT.match(below)) is not None:
-                return _sure_date(m.group("when"))
+                return _sure_date(m.group("when"), tz)
         return None
     return None
 
@@ -124,16 +132,36 @@ def counted_from(written: date | None, arrived: date) -> date | None:
     return written if written >= add_months(arrived, -RECEIVED_BEFORE_ARRIVAL_MONTHS) else None
 
 
-def _sure_date(text: str) -> date | None:
-    """The day in a Sent or Date line, or None when it is unreadable or could be two days
-    (05/12/2026 from an American mail program is 12 May)."""
-    words = _TIME.sub("", text.strip()).strip(" ,")
+def _sure_date(text: str, tz: tzinfo) -> date | None:
+    """The day in a Sent or Date line, where the partnership is (`tz`), or None when it is
+    unreadable or could be two days (05/12/2026 from an American mail program is 12 May)."""
+    line = text.strip()
+    words = _TIME.sub("", line).strip(" ,")
     numeric = _NUMERIC.fullmatch(words)
     if numeric is not None:
         first, second = int(numeric.group(1)), int(numeric.group(2))
         if first != second and first <= 12 and second <= 12:
             return None
     try:
-        return parse_uk_date(words)
+        day = parse_uk_date(words)
     except DateError:
         return None
+    zoned = _ZONED.search(line[len(words) :])  # in the time, never the date before it
+    return _local_day(day, zoned, tz) if zoned is not None else day
+
+
+def _local_day(day: date, zoned: re.Match[str], tz: tzinfo) -> date | None:
+    """The day in `tz` of the time `zoned` read on `day`: "Wed 16 Jun 2027 23:30 +0000" was
+    Thursday 17 June in London. A time without an offset is the writer's own day, as written.
+    None when the time or the offset cannot be one."""
+    hour, minute, half = int(zoned["h"]), int(zoned["m"]), zoned["half"]
+    if half is not None:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half[0].lower() == "p" else 0)
+    off_hours, off_minutes = int(zoned["oh"]), int(zoned["om"])
+    if hour > 23 or minute > 59 or off_hours > 14 or off_minutes > 59:
+        return None
+    offset = timedelta(hours=off_hours, minutes=off_minutes)
+    zone = timezone(-offset if zoned["sign"] == "-" else offset)
+    return datetime.combine(day, time(hour, minute), zone).astimezone(tz).date()

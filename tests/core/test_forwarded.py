@@ -54,6 +54,27 @@ def test_the_day_a_forwarded_email_was_sent(sent: str, day: date | None) -> None
     assert first_written(_msg("FW: Complaint", text), LONDON) == day
 
 
+@pytest.mark.parametrize(
+    ("sent", "day"),
+    [
+        # Summer: 23:30 UTC is 00:30 the next morning in London, the day its clocks count from.
+        ("Wed, 16 Jun 2027 23:30:00 +0000", date(2027, 6, 17)),
+        ("Wed, 16 Jun 2027 19:30:00 -0400", date(2027, 6, 17)),
+        ("Wednesday, June 16, 2027 11:30 PM -0400", date(2027, 6, 17)),
+        ("Thu, 17 Jun 2027 00:30:00 +0200", date(2027, 6, 16)),  # 23:30 BST on the 16th
+        ("Thu, 17 Jun 2027 00:30:00 +0100", date(2027, 6, 17)),
+        ("Mon, 14 Dec 2026 23:30:00 +0000 (UTC)", date(2026, 12, 14)),  # GMT: the same day
+        # No offset: the day as its writer saw it; a named zone is not guessed at.
+        ("Wed, 16 Jun 2027 at 23:30", date(2027, 6, 16)),
+        ("16 June 2027 at 23:30:00 BST", date(2027, 6, 16)),
+        ("Wed, 16 Jun 2027 25:30:00 +0000", None),
+    ],
+)
+def test_a_sent_line_with_an_offset_is_the_day_in_london(sent: str, day: date | None) -> None:
+    text = f"FYI\n\nFrom: Chris Member <c@example.org>\nDate: {sent}\nTo: BM\n\nComplaint"
+    assert first_written(_msg("FW: Complaint", text), LONDON) == day
+
+
 def test_the_forwarded_emails_own_day_not_that_of_older_mail_it_quotes() -> None:
     text = (
         "FYI\n\nFrom: Chris Member <c@example.org>\nSent: 14 December 2026 16:20\n"

@@ -78,6 +78,25 @@ def test_a_forwarded_sin_counts_from_the_day_the_police_sent_it(bot: Bot) -> Non
     assert "check" in said and "Aware:" in said
 
 
+def test_a_forwarded_sin_sent_late_on_a_summer_evening_utc_counts_from_the_london_day(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    # 23:30 UTC on Wed 16 June 2027 was 00:30 BST on Thursday 17 June: the referrer's day,
+    # and the one the acknowledgement names, is the Thursday.
+    b = Bot(make_app, tmp_path, "2027-06-21T09:05")
+    sent = "Wed, 16 Jun 2027 23:30:00 +0000"
+    b.mail(BM, SUBJECT, forward(sent), arrived=datetime(2027, 6, 21, 8, 0, tzinfo=UTC))
+    b.run()
+    case = b.case("TSCP-2027-0001")
+    assert case.sin_received_on == date(2027, 6, 17)
+    screening = next(d for d in case.deadlines if d.name == "screening_meeting")
+    assert (screening.start, screening.due) == (date(2027, 6, 17), date(2027, 6, 21))
+    text = " ".join(body_of(b.outbox("sin_acknowledgement")[0]).split())
+    assert "It was sent on Thursday 17 June 2027, so its deadlines are counted from that day" in (
+        text
+    )
+
+
 def test_a_forwarded_sin_whose_day_could_be_misread_counts_from_the_forward_and_says_so(
     bot: Bot,
 ) -> None:
