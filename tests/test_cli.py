@@ -209,6 +209,15 @@ def test_an_impossible_now_says_it_is_not_a_real_date(bot: Run) -> None:
     assert one_line_error(err) == "tscp-bot: --now: 31/02/2026 is not a real date\n"
 
 
+def test_a_now_the_clocks_show_twice_asks_for_its_offset(bot: Run) -> None:
+    code, out, err = bot("cases", now="31/10/2027 01:30")
+    assert (code, out) == (2, "")
+    assert "add +01:00 or +00:00 to say which" in one_line_error(err)
+    code, out, err = bot("cases", now="28/03/2027 01:30")
+    assert (code, out) == (2, "")
+    assert "28/03/2027 01:30 does not exist" in one_line_error(err)
+
+
 @pytest.mark.usefixtures("no_config")
 def test_calendar_before_the_known_bank_holidays_says_out_of_range(cli: Run) -> None:
     code, out, err = cli("calendar", "add", "0001-01-01", "-5")

@@ -111,11 +111,11 @@ class Context:
         if not self.args.now:
             return SystemClock()
         tz = self.config.partnership.time_zone
-        from bot.core.dates import NoSuchDate
+        from bot.core.dates import AmbiguousTime, NoSuchDate
 
         try:
             moment = parse_moment(self.args.now, tz)
-        except NoSuchDate as exc:
+        except (NoSuchDate, AmbiguousTime) as exc:
             raise UsageError(f"--now: {exc}") from None
         except ValueError as exc:
             raise UsageError(

@@ -109,6 +109,11 @@ class NoSuchDate(DateError):
     write it differently would not help."""
 
 
+class AmbiguousTime(DateError):
+    """A local time the clocks show twice (autumn's 01:30 in London): the message says which
+    offsets tell them apart."""
+
+
 def parse_uk_date(text: str, *, today: date | None = None) -> date:
     """The date in `text`, read day first ("12/11/2026" is 12 November 2026).
 
