@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Component, Event, Timezone, vCalAddress
+from icalendar import Calendar, Component, Event, vCalAddress
 
+from bot.adapters.ical_timezone import vtimezone
 from bot.core.meeting_replies import CalendarItem
 
 PRODID = "-//Tameside Safeguarding Children Partnership//tscp-bot//EN"
@@ -64,19 +65,18 @@ def _tzids(event: Event) -> set[str]:
 def _frame(method: str, tzids: frozenset[str], years: tuple[int, int]) -> tuple[bytes, bytes]:
     """The calendar's bytes before and after its one VEVENT: the same for every invitation of
     a year, so its VTIMEZONE is built and serialised once, not per invitation (it was most of
-    an invitation's cost). Byte for byte what icalendar writes for the whole calendar."""
+    an invitation's cost). Byte for byte what icalendar writes for the whole calendar, but for
+    the VTIMEZONE, built from zoneinfo (see ical_timezone)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("method", method)
     for tzid in sorted(tzids):
         try:
-            zone = Timezone.from_tzid(
-                tzid, first_date=date(years[0], 1, 1), last_date=date(years[1], 1, 1)
-            )
-        except ValueError:  # unknown to icalendar: left out, as add_missing_timezones does
+            zone = ZoneInfo(tzid)
+        except (ZoneInfoNotFoundError, ValueError):  # left out, as add_missing_timezones does
             continue
-        cal.add_component(zone)
+        cal.add_component(vtimezone(zone, date(years[0], 1, 1), date(years[1], 1, 1)))
     raw: bytes = cal.to_ical()
     end = b"END:VCALENDAR\r\n"
     if not raw.endswith(end):
