@@ -206,8 +206,19 @@ def _outbox_problem(snapshot: Snapshot) -> list[Problem]:
     if oldest is None or snapshot.now - oldest < snapshot.thresholds.outbox_alert_after:
         return []
     count = snapshot.outbox_pending
-    detail = f"{count} email{'' if count == 1 else 's'}, the oldest since {oldest:%Y-%m-%d %H:%M}"
-    return [Problem("outbox", "outbox", oldest, detail + " (UTC)")]
+    # No time here: the alert and the digest show `since` beside the sentence, in the
+    # partnership's zone, and `tscp-bot status` its own outbox line; a UTC time in the
+    # sentence would name a different day near midnight in summer.
+    waited = _duration(snapshot.thresholds.outbox_alert_after)
+    detail = f"{count} email{'' if count == 1 else 's'}, the oldest waiting over {waited}"
+    return [Problem("outbox", "outbox", oldest, detail)]
+
+
+def _duration(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    if minutes % 60:
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return f"{minutes // 60} hour{'' if minutes == 60 else 's'}"
 
 
 def downtime(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,6 +13,7 @@ import pytest
 from bot.adapters.rules_loader import load_rules
 from bot.adapters.templates import TemplateError, TemplateRenderer
 from bot.config.paths import packaged
+from bot.core.health import Snapshot, Thresholds, problems
 from bot.core.message import MailMessage
 from bot.core.report_view import report_context
 from bot.core.rules import ClassifyContext, Kind, classify
@@ -952,6 +953,19 @@ def test_digest_health_shows_bot_problems_and_when_it_was_not_running(
     assert "From Wed 25 Nov 2026 01:10 to Wed 25 Nov 2026 06:30" in out.html
     empty = renderer.render("daily_digest", EMPTY_DIGEST)
     assert "Bot problems:           None." in empty.text and "not running" not in empty.text
+
+
+def test_an_outbox_alert_names_its_time_once_in_london(renderer: TemplateRenderer) -> None:
+    # 23:30 UTC on Wednesday is 00:30 BST on Thursday: the alert must not name both days.
+    oldest = datetime(2027, 6, 16, 23, 30, tzinfo=UTC)
+    limits = Thresholds(timedelta(minutes=30), timedelta(hours=1), 3)
+    snapshot = Snapshot(oldest + timedelta(hours=2), (), limits, oldest, outbox_pending=3)
+    (problem,) = problems(snapshot)
+    context = {**CONTEXTS["system_alert"], "problem": problem}
+    text = renderer.render("system_alert", context).text
+    assert "emails are waiting to be sent: 3 emails, the oldest waiting over 1 hour." in text
+    assert "Since:     Thursday 17 June 2027, 00:30" in text
+    assert "2027-06-16" not in text and "23:30" not in text and "UTC" not in text
 
 
 def test_system_alert_says_what_failed_and_what_to_do(renderer: TemplateRenderer) -> None:
