@@ -5,7 +5,8 @@ partnership when its writer sent it, not when the forward arrived. The bot never
 forwarder as if they were the complainant, and counts the clock from the forwarded email's own
 Sent or Date line only when it can read that day for sure and it is earlier: a day misread as
 earlier than it was costs a reply a few days early, one misread as later a promise broken. A
-line whose time carries its UTC offset is the partnership's day at that moment, not the writer's.
+line whose time carries its UTC offset, in figures or as a zone's unambiguous letters (EDT,
+CET), is the partnership's day at that moment, not the writer's.
 """
 
 from __future__ import annotations
@@ -26,12 +27,21 @@ _MARKER = re.compile(r"-{2,}\s*forwarded message\s*-{2,}|^\s*begin forwarded mes
 _FROM = re.compile(r"^[>\s*]*from:\s*\S", re.IGNORECASE)
 _SENT = re.compile(r"^[>\s*]*(?:sent|date):\s*(?P<when>.+)$", re.IGNORECASE)
 # A time and whatever follows it ("16:20", "4:20 PM +0000"), and Gmail's " at ".
-_TIME = re.compile(r"(?:\s+at)?\s+\d{1,2}[:.]\d{2}\b.*$", re.IGNORECASE)
+_TIME = re.compile(r"(?:\s+at)?\s+\d{1,2}[:.]\d{2}(?:\b|(?=z\b)).*$", re.IGNORECASE)
+# Zones named in letters that mean one offset wherever an email may come from (Apple Mail
+# writes "19:30:00 EDT"). BST and IST are left out: British Summer Time or Bangladesh, Irish
+# or India Standard Time; such a time is the writer's own day, as written.
+_NAMED_ZONES = {
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "GMT": 0, "UTC": 0, "Z": 0,
+}  # fmt: skip
 # A time with its offset from UTC, as a mail program writes a Date line ("23:30:00 +0000",
-# "7:30 PM -0400"): the moment is exact, and its day may not be the partnership's.
+# "7:30 PM -0400", "19:30:00 EDT"): the moment is exact, and its day may not be the
+# partnership's.
 _ZONED = re.compile(
-    r"(?P<h>\d{1,2})[:.](?P<m>\d{2})(?::\d{2})?\s*(?P<half>[ap]\.?m\.?)?\s*(?:GMT|UTC)?"
-    r"(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2})\b",
+    r"(?P<h>\d{1,2})[:.](?P<m>\d{2})(?::\d{2})?\s*(?P<half>[ap]\.?m\.?)?\s*"
+    r"(?:(?:GMT|UTC)?(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2})\b"
+    r"|(?P<name>" + "|".join(sorted(_NAMED_ZONES, key=len, reverse=True)) + r")\b)",
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}")
@@ -151,17 +161,28 @@ def _sure_date(text: str, tz: tzinfo) -> date | None:
 
 
 def _local_day(day: date, zoned: re.Match[str], tz: tzinfo) -> date | None:
-    """The day in `tz` of the time `zoned` read on `day`: "Wed 16 Jun 2027 23:30 +0000" was
-    Thursday 17 June in London. A time without an offset is the writer's own day, as written.
+    """The day in `tz` of the time `zoned` read on `day`: "Wed 16 Jun 2027 23:30 +0000" and
+    "16 June 2027 at 19:30:00 EDT" were Thursday 17 June in London. A time without an offset,
+    or with a zone whose letters could mean two, is the writer's own day, as written.
     None when the time or the offset cannot be one."""
     hour, minute, half = int(zoned["h"]), int(zoned["m"]), zoned["half"]
     if half is not None:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if half[0].lower() == "p" else 0)
-    off_hours, off_minutes = int(zoned["oh"]), int(zoned["om"])
-    if hour > 23 or minute > 59 or off_hours > 14 or off_minutes > 59:
+    offset = _offset(zoned)
+    if hour > 23 or minute > 59 or offset is None:
         return None
-    offset = timedelta(hours=off_hours, minutes=off_minutes)
-    zone = timezone(-offset if zoned["sign"] == "-" else offset)
-    return datetime.combine(day, time(hour, minute), zone).astimezone(tz).date()
+    return datetime.combine(day, time(hour, minute), timezone(offset)).astimezone(tz).date()
+
+
+def _offset(zoned: re.Match[str]) -> timedelta | None:
+    """The offset from UTC `zoned` names, in figures or by a zone's letters; None when the
+    figures cannot be one."""
+    if zoned["name"] is not None:
+        return timedelta(hours=_NAMED_ZONES[zoned["name"].upper()])
+    hours, minutes = int(zoned["oh"]), int(zoned["om"])
+    if hours > 14 or minutes > 59:
+        return None
+    offset = timedelta(hours=hours, minutes=minutes)
+    return -offset if zoned["sign"] == "-" else offset

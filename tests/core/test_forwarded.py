@@ -64,9 +64,19 @@ def test_the_day_a_forwarded_email_was_sent(sent: str, day: date | None) -> None
         ("Thu, 17 Jun 2027 00:30:00 +0200", date(2027, 6, 16)),  # 23:30 BST on the 16th
         ("Thu, 17 Jun 2027 00:30:00 +0100", date(2027, 6, 17)),
         ("Mon, 14 Dec 2026 23:30:00 +0000 (UTC)", date(2026, 12, 14)),  # GMT: the same day
-        # No offset: the day as its writer saw it; a named zone is not guessed at.
+        # A zone in letters that means one offset: Apple Mail's "at 19:30:00 EDT".
+        ("16 June 2027 at 19:30:00 EDT", date(2027, 6, 17)),
+        ("Wednesday, June 16, 2027 4:30 PM PDT", date(2027, 6, 17)),
+        ("Thu, 17 Jun 2027 00:30:00 CEST", date(2027, 6, 16)),  # 23:30 BST on the 16th
+        ("Thu, 17 Jun 2027 01:30 eest", date(2027, 6, 16)),
+        ("Wed, 16 Jun 2027 23:30:00 GMT", date(2027, 6, 17)),
+        ("Wed, 16 Jun 2027 23:30Z", date(2027, 6, 17)),
+        ("Mon, 14 Dec 2026 19:30:00 EST", date(2026, 12, 15)),  # 00:30 GMT the next day
+        # No offset: the day as its writer saw it; a zone whose letters could mean two
+        # (British Summer Time or Bangladesh, Irish or India) is not guessed at.
         ("Wed, 16 Jun 2027 at 23:30", date(2027, 6, 16)),
         ("16 June 2027 at 23:30:00 BST", date(2027, 6, 16)),
+        ("16 June 2027 at 23:30:00 IST", date(2027, 6, 16)),
         ("Wed, 16 Jun 2027 25:30:00 +0000", None),
     ],
 )
