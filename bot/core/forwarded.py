@@ -24,7 +24,6 @@ from bot.core.working_days import add_months
 
 # The line a mail program puts above a forwarded email ("Original Message" is a reply's too).
 _MARKER = re.compile(r"-{2,}\s*forwarded message\s*-{2,}|^\s*begin forwarded message:", re.I | re.M)
-_FROM = re.compile(r"^[>\s*]*from:\s*\S", re.IGNORECASE)
 _SENT = re.compile(r"^[>\s*]*(?:sent|date):\s*(?P<when>.+)$", re.IGNORECASE)
 # A time and whatever follows it ("16:20", "4:20 PM +0000"), and Gmail's " at ".
 _TIME = re.compile(r"(?:\s+at)?\s+\d{1,2}[:.]\d{2}(?:\b|(?=z\b)).*$", re.IGNORECASE)
@@ -45,7 +44,9 @@ _ZONED = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}")
-_HEADER_LINES = 6  # how far below a From: line its Sent: or Date: line may stand
+_HEADER_LINES = 6  # how far from a From: line its Sent: or Date: line may stand
+# A line of a quoted header block ("Subject:", "Reply-To:"), above its From: line.
+_HEADER = re.compile(r"^[>\s*]*[a-z][a-z-]*:\s*\S", re.IGNORECASE)
 _FROM_VALUE = re.compile(r"^[>\s*]*from:\s*(?P<who>\S.*)$", re.IGNORECASE)
 _ADDRESS = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+\.[a-z]{2,}", re.IGNORECASE)
 
@@ -80,11 +81,27 @@ def _quotes_another(msg: MailMessage, own: frozenset[str]) -> bool:
 
 def _block_from(lines: list[str]) -> str | None:
     """What the From: line of the body's first header block names; None with no block."""
+    block = _header_block(lines)
+    return block[0] if block is not None else None
+
+
+def _header_block(lines: list[str]) -> tuple[str, str] | None:
+    """The body's first header block as (what its From: line names, what its Sent: or Date:
+    line says); None when its first From: line has no such line beside it. Outlook and Gmail
+    put that line below From:; Thunderbird's inline forward puts "Date:" above it, in one run
+    of header lines under "-------- Forwarded Message --------"."""
     for i, line in enumerate(lines):
         if (found := _FROM_VALUE.match(line)) is None:
             continue
-        below = lines[i + 1 : i + 1 + _HEADER_LINES]
-        return found.group("who") if any(_SENT.match(b) for b in below) else None
+        for below in lines[i + 1 : i + 1 + _HEADER_LINES]:
+            if (sent := _SENT.match(below)) is not None:
+                return found.group("who"), sent.group("when")
+        for above in reversed(lines[max(0, i - _HEADER_LINES) : i]):
+            if not _HEADER.match(above):
+                break  # a blank line or prose: the block began below it
+            if (sent := _SENT.match(above)) is not None:
+                return found.group("who"), sent.group("when")
+        return None
     return None
 
 
@@ -97,15 +114,8 @@ def first_written(msg: MailMessage, tz: tzinfo) -> date | None:
     if msg.attached_dates:
         only = msg.attached_dates[0] if len(msg.attached_dates) == 1 else None
         return only.astimezone(tz).date() if only is not None else None
-    lines = msg.text.splitlines()
-    for i, line in enumerate(lines):
-        if not _FROM.match(line):
-            continue
-        for below in lines[i + 1 : i + 1 + _HEADER_LINES]:
-            if (m := _SENT.match(below)) is not None:
-                return _sure_date(m.group("when"), tz)
-        return None
-    return None
+    block = _header_block(msg.text.splitlines())
+    return _sure_date(block[1], tz) if block is not None else None
 
 
 def first_writer(msg: MailMessage) -> str | None:

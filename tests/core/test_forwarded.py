@@ -94,6 +94,27 @@ def test_the_forwarded_emails_own_day_not_that_of_older_mail_it_quotes() -> None
     assert first_written(_msg("FW: Complaint", text), LONDON) == date(2026, 12, 14)
 
 
+THUNDERBIRD = (
+    "FYI\n\n-------- Forwarded Message --------\nSubject: \tComplaint\n"
+    "Date: \tMon, 14 Dec 2026 16:20:00 +0000\nFrom: \tChris Member <c@example.org>\n"
+    "To: \tBM <bm@example.org>\n\n\nComplaint"
+)
+
+
+def test_thunderbirds_date_above_from_is_the_forwarded_emails_day() -> None:
+    msg = _msg("Fwd: Complaint", THUNDERBIRD)
+    assert first_written(msg, LONDON) == date(2026, 12, 14)
+    assert first_writer(msg) == "c@example.org"
+
+
+def test_a_date_above_from_counts_only_in_the_same_run_of_header_lines() -> None:
+    # The forwarder's own "Date:" words, a blank line above the quoted From:, are not its day.
+    text = "Date: 3 March 2025 09:00\n\nFrom: Chris Member <c@example.org>\nTo: BM\n\nHello"
+    assert first_written(_msg("Fwd: Complaint", text), LONDON) is None
+    prose = "We met on the date below.\nDate: 3 March 2025\nthen\nFrom: Chris <c@example.org>"
+    assert first_written(_msg("Fwd: Complaint", prose), LONDON) is None
+
+
 def _attached(*dates: datetime | None, text: str = "FYI, see attached") -> MailMessage:
     return MailMessage(
         "<m@t>", "FW: Complaint", "a@example.org", "A", text=text, attached_dates=dates

@@ -119,6 +119,20 @@ def test_a_forwarded_complaint_is_not_acknowledged_and_counts_from_when_it_was_s
     assert "Correct Received: <date> because <reason>" in reason.replace("\n", " ")
 
 
+def test_a_complaint_forwarded_by_thunderbird_counts_from_its_date_above_its_from(
+    bot: Bot,
+) -> None:
+    # Thunderbird quotes Subject, Date, From, To: the same complaint, sent Mon 14 Dec 2026.
+    raw = (CORPUS / "complaint-forwarded-by-thunderbird-date-above-from.eml").read_bytes()
+    drop_into_maildir(bot.tmp_path / "inbox", raw, arrived=datetime(2027, 1, 11, 9, 0, tzinfo=UTC))
+    bot.at("2027-01-11T09:30").run()
+    case = bot.case("TSCP-2026-0001")
+    assert (case.kind, case.sin_received_on) == ("complaint", date(2026, 12, 14))
+    clock = next(d for d in case.deadlines if d.name == "complaint_response")
+    assert clock.due == date(2027, 1, 14)
+    assert "the forwarded email says the complainant sent it" in (clock.assumption or "")
+
+
 def test_a_complaint_forwarded_as_an_attachment_counts_from_the_attached_emails_date(
     bot: Bot,
 ) -> None:
