@@ -5,6 +5,7 @@ Secretary of State and Ofsted are never told a report will reach them on a day n
 from __future__ import annotations
 
 from datetime import date
+from itertools import takewhile
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,17 @@ def test_a_default_return_date_explains_its_rule_and_the_days_skipped(closed: Bo
     assert "Skipped: Fri 25 Dec 2026 Christmas Day" in gmp
     assert "Tue 29 Dec 2026 Council office closure" in gmp and gmp.endswith("and weekends.")
     assert "return date set when the request was made" in icb  # her own date: no rule to give
+
+
+def test_what_to_check_before_approving_is_wrapped_as_the_letter_is(closed: Bot) -> None:
+    closed.at("2026-12-22T10:00").mail(BM, reply(REF), "Delay: records late; expected 25/12/2026")
+    closed.run()
+
+    text = body_of(closed.outbox("approval_request")[-1])
+    paragraph = "CHECK BEFORE APPROVING:" + text.split("CHECK BEFORE APPROVING:")[1]
+    lines = list(takewhile(bool, paragraph.splitlines()))
+    # One long line reads as a single run-on line in a plain-text mail reader.
+    assert len(lines) > 2 and all(len(line) <= 72 for line in lines), lines
+    # The words are all there, a date or a case reference never split across lines.
+    assert "expected by Fri 25 Dec 2026 (Christmas Day: not a working day)" in " ".join(lines)
+    assert all(not line.endswith("-") for line in lines)
