@@ -7,13 +7,15 @@ import io
 import json
 import sys
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, update
 
-from bot.adapters.db.models import OutboxMessage
+from bot.adapters.db.models import Deadline, OutboxMessage
 from bot.cli import build_parser, main
+from tests.fixtures.app import example_data
 from tests.fixtures.mail import drop_into_maildir, email, sin
 from tests.test_cli import NOW, write_config
 
@@ -195,3 +197,54 @@ def test_every_json_option_says_what_it_prints() -> None:
     ]
     assert len(found) >= 12
     assert [prog for prog, text in found if not text or "JSON" not in text] == []
+
+
+def test_a_deadline_due_while_the_council_is_closed_is_for_today(
+    bot: Run, config: Path, database_url: str
+) -> None:
+    """A SIN of Mon 21 Dec 2026, the council closed 29-31 Dec: the National Panel is to be told
+    by Wed 30 Dec; on Thu 24 Dec, the last working day before it, the terminal says so as the
+    digest does, not merely that it is still to come."""
+    partnership = example_data()["partnership"]
+    partnership["local_closures"] = [
+        {"date": date(2026, 12, day), "name": "Council office closure"} for day in (29, 30, 31)
+    ]
+    write_config(config.parent, database_url, partnership=partnership)
+    drop_into_maildir(config.parent / "mail" / "inbox", sin())
+    assert bot("run", "--once", now="2026-12-21T09:00")[0] == 0
+    engine = create_engine(database_url)
+    with engine.begin() as conn:  # the Screening Panel met on Tue 22 Dec, in time
+        conn.execute(
+            update(Deadline)
+            .where(Deadline.name == "screening_meeting")
+            .values(met_at=datetime(2026, 12, 22, 15, tzinfo=UTC), met_on=date(2026, 12, 22))
+        )
+    engine.dispose()
+    said = (
+        "ACT TODAY: due Wed 30 Dec 2026, while the council is closed "
+        "(Fri 25 Dec 2026 to Sun 3 Jan 2027)"
+    )
+    on_24 = "2026-12-24T09:00"
+
+    [row] = json.loads(bot("cases", "--json", now=on_24)[1])
+    assert row["next_deadline"] == "panel_notification" and row["overdue"] is False
+    assert row["while_closed"] == said.removeprefix("ACT TODAY: ") + ": act today"
+    out = bot("cases", now=on_24)[1]
+    assert out.splitlines()[2].endswith("ACT TODAY")
+    assert f"{REF} panel_notification: {said}" in out
+
+    out = bot("case", REF, now=on_24)[1]
+    [listed] = [line for line in out.splitlines() if line.startswith("panel_notification")]
+    assert "ACT TODAY" in listed and " open " not in f"{listed} "
+    assert f"  panel_notification: {said}\n" in out
+    [shown] = [
+        d
+        for d in json.loads(bot("case", REF, "--json", now=on_24)[1])["deadlines"]
+        if d["name"] == "panel_notification"
+    ]
+    assert (shown["state"], shown["while_closed"]) == ("open", row["while_closed"])
+
+    # The day before, a working day still comes first (Thu 24 Dec): nothing to say yet.
+    [row] = json.loads(bot("cases", "--json", now="2026-12-23T09:00")[1])
+    assert row["while_closed"] is None
+    assert "ACT TODAY" not in bot("cases", now="2026-12-23T09:00")[1]

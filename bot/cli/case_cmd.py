@@ -6,10 +6,17 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, tzinfo
-from typing import Any, TextIO
+from functools import cache, partial
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.cli.context import Context, NotFound
 from bot.cli.output import print_json, print_table
+from bot.core.closed_ahead import act_today_note
+
+if TYPE_CHECKING:
+    from bot.core.working_days import WorkingCalendar
+
+ACT_TODAY = "ACT TODAY"
 
 
 def register(sub: Any) -> None:
@@ -28,9 +35,17 @@ def list_cases(ctx: Context) -> int:
     today = ctx.today()
     with ctx.connection() as connection:
         summaries = case_summaries(connection)
-    # The next deadline is the earliest unmet one: if it has passed, the case is overdue.
+    # The next deadline is the earliest unmet one: if it has passed, the case is overdue; if
+    # the council is closed from tomorrow until after it, today is the last day to act.
+    calendar = _calendar(ctx)
     rows = [
-        {**r, "overdue": isinstance(r["next_due"], date) and r["next_due"] < today}
+        {
+            **r,
+            "overdue": isinstance(r["next_due"], date) and r["next_due"] < today,
+            "while_closed": act_today_note(r["next_due"], today, calendar())
+            if isinstance(r["next_due"], date) and r["next_due"] > today
+            else None,
+        }
         for r in summaries
     ]
     if ctx.args.json:
@@ -47,14 +62,31 @@ def list_cases(ctx: Context) -> int:
                     r["opened_at"],
                     r["next_deadline"],
                     r["next_due"],
-                    "OVERDUE" if r["overdue"] else "",
+                    "OVERDUE" if r["overdue"] else ACT_TODAY if r["while_closed"] else "",
                 ]
                 for r in rows
             ],
             sys.stdout,
             tz=ctx.config.partnership.time_zone,
         )
+        for r in rows:
+            if r["while_closed"]:
+                sys.stdout.write(f"  {r['ref']} {r['next_deadline']}: {_act_today(r)}\n")
     return 0
+
+
+def _calendar(ctx: Context) -> Callable[[], WorkingCalendar]:
+    """The partnership's working days (bank holidays and closures), read once and only when a
+    deadline is still to come: a listing of met or past deadlines never loads them."""
+    from bot.bootstrap import calendar_for
+
+    return cache(partial(calendar_for, ctx.config, ctx.clock().now()))
+
+
+def _act_today(row: Mapping[str, Any]) -> str:
+    """The digest's words under ACT NOW: "ACT TODAY: due Wed 30 Dec 2026, while the council
+    is closed (Fri 25 Dec 2026 to Sun 3 Jan 2027)"."""
+    return f"{ACT_TODAY}: {str(row['while_closed']).removesuffix(': act today')}"
 
 
 def show_case(ctx: Context) -> int:
@@ -66,7 +98,12 @@ def show_case(ctx: Context) -> int:
         if case is None:
             raise NotFound(f"no case {ctx.args.ref.upper()}")
         detail = case_detail(
-            connection, case, ctx.today(), agency_names(config), panel_members(config)
+            connection,
+            case,
+            ctx.today(),
+            agency_names(config),
+            panel_members(config),
+            _calendar(ctx),
         )
     if ctx.args.json:
         print_json(detail, sys.stdout)
@@ -203,10 +240,16 @@ def _print_case(d: Mapping[str, Any], tz: tzinfo) -> None:
     out.write("Deadlines\n")
     print_table(
         ["Name", "Due", "State", "Met"],
-        [[x["name"], x["due"], x["state"], _met(x, tz)] for x in d["deadlines"]],
+        [
+            [x["name"], x["due"], ACT_TODAY if x["while_closed"] else x["state"], _met(x, tz)]
+            for x in d["deadlines"]
+        ],
         out,
         tz=tz,
     )
+    for x in d["deadlines"]:
+        if x["while_closed"]:
+            out.write(f"  {x['name']}: {_act_today(x)}\n")
     for x in d["deadlines"]:
         out.write(f"  {x['name']}: {x['explanation']}\n")
     out.write(f"\nStage: {d['stage']}; decision: {d['screening']}\n")

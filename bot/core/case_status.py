@@ -40,6 +40,9 @@ class DeadlineLine:
     met_on: date | None
     explanation: str  # the rule, the start date, the holidays skipped
     uncounted: str = ""  # why no count of working days late is given
+    # Due while the council is closed, no working day before it: the words the digest says
+    # (bot.core.closed_ahead), ending ": act today"; None otherwise.
+    while_closed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,11 @@ class CaseStatus:
     @property
     def overdue(self) -> int:
         return sum(d.state == "overdue" for d in self.deadlines)
+
+    @property
+    def act_today(self) -> int:
+        """Due while the council is closed, with no working day before: today is the last."""
+        return sum(d.while_closed is not None for d in self.deadlines)
 
     @property
     def is_review(self) -> bool:
@@ -184,6 +192,11 @@ def uncounted_words(covered: frozenset[int]) -> str:
 
 
 def deadline_order(lines: Iterable[DeadlineLine]) -> tuple[DeadlineLine, ...]:
-    """What must be acted on first: overdue, due today, then open by date, then the met ones."""
+    """What must be acted on first: overdue, due today (or today for want of a working day
+    before it), then open by date, then the met ones."""
     rank = {"overdue": 0, "due_today": 1, "open": 2}
-    return tuple(sorted(lines, key=lambda d: (rank.get(d.state, 3), d.due, d.title)))
+
+    def first(d: DeadlineLine) -> tuple[int, date, str]:
+        return (1 if d.while_closed else rank.get(d.state, 3), d.due, d.title)
+
+    return tuple(sorted(lines, key=first))

@@ -27,6 +27,7 @@ from bot.adapters.db.models import (
 from bot.app import App
 from bot.core import case_status as cs
 from bot.core import deadlines
+from bot.core.closed_ahead import act_today_note
 from bot.core.digest import deadline_state
 from bot.core.lifecycle import stage_of
 from bot.core.lifecycle_stages import describe_stage
@@ -125,6 +126,8 @@ def _deadline(
         met_on=d.met_on,
         explanation=withhold(d.explanation, secrets),
         uncounted=uncounted,
+        # As the digest's ACT NOW: nobody is at work between today and the due date.
+        while_closed=act_today_note(d.due, today, app.calendar) if state == "open" else None,
     )
 
 

@@ -10,7 +10,7 @@ holds these columns to the models' and the view to what the models hold.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ from bot.adapters.db.read_tables import (
 from bot.config.model import STATUTORY_ROLES
 from bot.core.bounces import not_delivered
 from bot.core.case_warnings import CaseFacts, ReturnFacts, case_warnings
+from bot.core.closed_ahead import act_today_note
 from bot.core.digest import deadline_state
 from bot.core.meeting_replies import Response, answer_words, panel_answers
 from bot.core.screening_vote import panel_decided, screening_status
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bot.config import Config
+    from bot.core.working_days import WorkingCalendar
     from bot.services.case_view_types import (
         CaseDetail,
         DeadlineRow,
@@ -188,14 +190,16 @@ def _by_case(db: Connection | Session, which: Any, case_id: int, *order: Any) ->
     return list(db.execute(select(which).where(which.c.case_id == case_id).order_by(*order)))
 
 
-def _deadline(d: Any, today: date) -> DeadlineRow:
+def _deadline(d: Any, today: date, calendar: Callable[[], WorkingCalendar] | None) -> DeadlineRow:
     not_required = d.state == "not_required"
+    state = NOT_REQUIRED if not_required else deadline_state(d.due, d.met_at is not None, today)
+    # As the digest's ACT NOW: nobody is at work between today and the due date.
+    closed = act_today_note(d.due, today, calendar()) if calendar and state == "open" else None
     return {
         "name": d.name,
         "due": d.due,
-        "state": NOT_REQUIRED
-        if not_required
-        else deadline_state(d.due, d.met_at is not None, today),
+        "state": state,
+        "while_closed": closed,
         # The day the event happened ("not required" is never shown as met); met_at is when
         # it was recorded.
         "met": NOT_REQUIRED if not_required else d.met_on,
@@ -224,10 +228,12 @@ def case_detail(
     today: date,
     names: Mapping[str, str],
     members: Sequence[tuple[str, str]],
+    calendar: Callable[[], WorkingCalendar] | None = None,
 ) -> CaseDetail:
     """Everything `case REF` shows, for people and for JSON. `case` is a row of CASES (or
     the model, which has the same attributes); `names` maps agency keys to their names for
-    the warnings; `members` are the panel whose answers each meeting shows."""
+    the warnings; `members` are the panel whose answers each meeting shows; `calendar` (read
+    only for a deadline to come) says which are due while the council is closed."""
     deadlines = _by_case(db, DEADLINES, case.id, DEADLINES.c.due)
     votes = _by_case(db, VOTES, case.id, VOTES.c.id)
     requests = _by_case(db, AGENCY_REQUESTS, case.id, AGENCY_REQUESTS.c.id)
@@ -245,7 +251,7 @@ def case_detail(
         "next_due": nxt.due if nxt else None,
         "warnings": _warnings(case, deadlines, requests, names) + held,
         **_review_state(db, case, votes, requests),
-        "deadlines": [_deadline(d, today) for d in deadlines],
+        "deadlines": [_deadline(d, today, calendar) for d in deadlines],
         "meetings": meeting_views(db, members, case),
         "events": [
             {"at": e.at, "actor": e.actor, "what": e.what, "detail": e.detail, "why": e.why}

@@ -84,6 +84,8 @@ class DeadlineRow(TypedDict):
     name: str
     due: date
     state: str
+    # Due while the council is closed, no working day before: the digest's words, else None.
+    while_closed: str | None
     met: str | date | None  # "not required", or the day the event happened
     met_on: date | None
     met_at: datetime | None

@@ -618,6 +618,7 @@ CONTEXTS["case_status"] = {
         "cspr": "not recorded yet",
         "today": date(2027, 1, 14),
         "overdue": 1,
+        "act_today": 0,
         "warnings": ["The Rapid Review is due in 3 working days and 1 return is outstanding."],
         "deadlines": [
             {
@@ -627,6 +628,7 @@ CONTEXTS["case_status"] = {
                 "days_overdue": 2,
                 "met_on": None,
                 "explanation": "Due Tue 12 Jan 2027: return date set when the request was made.",
+                "while_closed": None,
             },
             {
                 "title": "Screening Panel meets",
@@ -636,6 +638,7 @@ CONTEXTS["case_status"] = {
                 "met_on": date(2026, 12, 29),
                 "explanation": "Due Tue 29 Dec 2026: 2 working days after the SIN was "
                 "received on Wed 23 Dec 2026, skipping Fri 25 Dec 2026 Christmas Day.",
+                "while_closed": None,
             },
         ],
         "votes": [

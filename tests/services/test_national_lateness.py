@@ -96,3 +96,22 @@ def test_notice_of_publication_over_a_closure_is_counted_as_the_bodies_count_it(
     cspr.run()
     told = " ".join(body_of(cspr.outbox("command_result")[-1]).split())
     assert "; 7 working days before publication" in told and "fewer than" not in told  # not 4
+
+
+def test_status_by_email_says_act_today_as_the_digest_does(closed: Bot) -> None:
+    # Thu 24 Dec is the last working day before Wed 30 Dec: the view must not read "due 30/12".
+    closed.at("2026-12-24T09:30").mail(BM, f"Status {REF}", "")
+    closed.run()
+    [view] = closed.outbox("case_status")
+    assert view.subject.endswith(", 1 due while closed: act today")
+    deadlines = body_of(view).split("DEADLINES")[1].split("VOTES")[0]
+    said = (
+        "ACT TODAY: due Wed 30 Dec 2026, while the council is closed "
+        "(Fri 25 Dec 2026 to Sun 3 Jan 2027)"
+    )
+    whens = [
+        line.strip() for line in deadlines.splitlines() if line.startswith("    ") and "due" in line
+    ]
+    # After the overdue screening meeting, before anything merely still to come.
+    assert whens[:2] == ["OVERDUE by 1 working day (was due Wed 23 Dec 2026)", said], whens
+    assert "due Wed 30 Dec 2026\n" not in deadlines
