@@ -29,6 +29,7 @@ from bot.services.answered import answered_subjects, answered_texts
 from bot.services.cases import add_event
 from bot.services.intake import sender_agency_key
 from bot.services.mailout import queue_email
+from bot.services.store import FETCH_TIME
 
 NEW_ON_CASE = "new_on_case"
 # Added to the sender an automatic reply kept on a case is shown as: only an out-of-office is
@@ -116,7 +117,11 @@ def note_human_mail(
         "\n".join(x for x in (f"Subject: {subject}" if subject else "", text) if x), documents
     )
     who = sender_label(msg) + (AUTOMATIC_REPLY if row.kind == "auto_reply" else "")
-    add_event(session, case, now, NEW_ON_CASE, first, actor=msg.from_addr, why=who)
+    # When it reached the mailbox, for the digest; unknown when the server gave no time.
+    arrived = row.received_at if row.received_source != FETCH_TIME else None
+    add_event(
+        session, case, now, NEW_ON_CASE, first, actor=msg.from_addr, why=who, arrived_at=arrived
+    )
     if not notice.alert:
         return
     queue_email(

@@ -66,13 +66,14 @@ def add_event(
     *,
     why: str = "",
     actor: str = BOT,
+    arrived_at: datetime | None = None,  # when the email it records reached the mailbox
 ) -> CaseEvent:
     held = held_events(session, case)
+    event = CaseEvent(at=at, actor=actor, what=what, detail=detail, why=why, arrived_at=arrived_at)
     if held is not None:  # a case opened by this message: written with its other events
-        event = CaseEvent(at=at, actor=actor, what=what, detail=detail, why=why)
         held.append(event)
         return event
-    event = CaseEvent(case=case, at=at, actor=actor, what=what, detail=detail, why=why)
+    event.case = case
     session.add(event)
     return event
 

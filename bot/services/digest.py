@@ -242,7 +242,8 @@ def _new_on_cases(session: Session, app: App, now: datetime) -> list[NewOnCase]:
     return [
         {
             "ref": ref,
-            "at": e.at,
+            "at": e.arrived_at or e.at,
+            "arrived": e.arrived_at is not None,
             "who": e.why or e.actor,
             "agency": agency_name(app, e.actor),
             "lines": e.detail.splitlines(),

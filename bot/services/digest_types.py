@@ -18,7 +18,10 @@ class NewOnCase(TypedDict):
     """What a person wrote on a case thread since the last digest."""
 
     ref: str
+    # When it reached the mailbox; when the bot read it if the server gave no arrival time
+    # (or it was recorded before release 0034), and then `arrived` is False.
     at: datetime
+    arrived: bool
     who: str
     agency: str
     lines: list[str]

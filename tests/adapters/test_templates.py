@@ -415,6 +415,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             {
                 "ref": "TSCP-2026-0004",
                 "at": datetime(2026, 11, 25, 16, 40, tzinfo=UTC),
+                "arrived": True,
                 "who": "Robin Invented <robin.invented@example.net>",
                 "agency": "Greater Manchester Police",
                 "lines": ["The child has deteriorated overnight.", "Please call me <urgently>."],
@@ -914,6 +915,20 @@ def test_digest_shows_what_people_wrote_on_their_cases(renderer: TemplateRendere
     assert "Robin Invented <robin.invented@example.net>" in out.text
     assert "      | The child has deteriorated overnight." in out.text
     assert "Please call me &lt;urgently&gt;." in out.html
+    assert "not known" not in out.text  # it came at 16:40, as shown
+
+
+def test_digest_says_when_a_time_on_a_case_is_only_when_the_bot_read_it(
+    renderer: TemplateRenderer,
+) -> None:
+    # The mailbox gave no arrival time (or the news was kept before release 0034).
+    [news] = CONTEXTS["daily_digest"]["new_on_cases"]
+    out = renderer.render("daily_digest", {**CONTEXTS["daily_digest"], "new_on_cases": [
+        {**news, "arrived": False}
+    ]})  # fmt: skip
+    said = "(the time the bot read it: when it reached the mailbox is not known)"
+    assert f"      Greater Manchester Police\n      {said}\n" in out.text
+    assert "read then: arrival not known" in out.html
 
 
 def test_refusal_to_an_unknown_sender_names_nothing_about_the_case(

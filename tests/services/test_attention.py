@@ -6,6 +6,7 @@ the Business Manager and the senders receive, and on where the message is left.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -109,6 +110,17 @@ def test_officers_reply_is_in_the_next_digest_only(bot: Bot) -> None:
     assert "  New on your cases         1" in text
     tomorrow = _digest(bot, "2026-12-18T08:05")
     assert "since the last digest.\n\n  None.\n" in tomorrow
+
+
+def test_the_digest_says_when_a_reply_reached_the_mailbox_not_when_it_was_read(bot: Bot) -> None:
+    # Written at 13:45 on Wed 16 Dec; the bot, stopped that afternoon, read it at 07:30 next day.
+    arrived = datetime(2026, 12, 16, 13, 45, tzinfo=UTC)
+    drop_into_maildir(bot.tmp_path / "inbox", DETERIORATED.read_bytes(), arrived=arrived)
+    bot.at("2026-12-17T07:30").run()
+    section = _digest(bot, "2026-12-17T08:05").split("NEW ON YOUR CASES", 1)[1]
+    section = section.split("SCREENING PANELS", 1)[0]
+    assert f"TSCP-2026-0001  Wed 16 Dec 2026 13:45  DC Morgan Invented <{OFFICER}>" in section
+    assert "07:30" not in section and "not known" not in section
 
 
 def test_a_digest_refused_for_good_does_not_count_as_read(bot: Bot) -> None:

@@ -209,5 +209,9 @@ class CaseEvent(Base):
     what: Mapped[str] = mapped_column(SafeString(60))
     detail: Mapped[text]
     why: Mapped[str] = mapped_column(SafeText(), default="")
+    # When the email this event records reached the mailbox (its received_at, as the server
+    # gave it): `at` is when the bot read it, a weekend later after a stop. None when it
+    # records no email, or the server gave no arrival time (then only `at` is known).
+    arrived_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
     case: Mapped[Case] = relationship(back_populates="events")
