@@ -123,7 +123,8 @@ def loaded_modules(*args: str, codes: tuple[int, ...] = (0, 3)) -> set[str]:
 
 @pytest.mark.parametrize("command", [["cases"], ["cases", "--json"]])
 def test_the_list_of_cases_reads_with_core_alone(config: Path, command: list[str]) -> None:
-    """No ORM, no models, no bank holidays, rules or templates: two queries in Core."""
+    """No ORM, no models, rules or templates: two queries in Core. The bank holidays are read
+    only when a case has a deadline still to come (to say ACT TODAY before a closure)."""
     found = loaded_modules("--config", str(config), "--now", NOW, *command)
     assert {m.split(".")[0] for m in found} & (NOT_FOR_READING | {"holidays"}) == set()
     assert {"sqlalchemy.orm", "bot.adapters.db.models", "bot.core.lifecycle"} & found == set()
