@@ -24,8 +24,6 @@ from bot.adapters.db.read_tables import (
     CASES,
     DEADLINES,
     DELIVERY_FAILURES,
-    MEETING_RESPONSES,
-    MEETINGS,
     MESSAGES,
     OUTBOX,
     VOTES,
@@ -35,8 +33,8 @@ from bot.core.bounces import not_delivered
 from bot.core.case_warnings import CaseFacts, ReturnFacts, case_warnings
 from bot.core.closed_ahead import act_today_note
 from bot.core.digest import deadline_state
-from bot.core.meeting_replies import Response, answer_words, panel_answers
-from bot.core.screening_vote import panel_decided, screening_status
+from bot.core.screening_vote import screening_status
+from bot.services.meeting_view import meeting_views
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Row
@@ -47,7 +45,6 @@ if TYPE_CHECKING:
     from bot.services.case_view_types import (
         CaseDetail,
         DeadlineRow,
-        MeetingView,
         OutgoingRow,
         ReviewState,
     )
@@ -112,78 +109,6 @@ def failures_by_outbox(
     for outbox_id, recipient, status, diagnostic in db.execute(query):
         found.setdefault(outbox_id, []).append(not_delivered(recipient, status, diagnostic))
     return found
-
-
-def response_of(row: Any) -> Response:
-    """One meeting_responses row (or model) as the core reads it."""
-    doubt = row.unauthenticated or ""
-    return Response(row.attendee, row.partstat, row.sequence, row.responded_at, row.id, doubt)
-
-
-def meeting_view(
-    members: Sequence[tuple[str, str]], meeting: Any, rows: Sequence[Any], decided: str = ""
-) -> MeetingView:
-    """One meeting (a row or model) with every partner's answer to it (rows or models of
-    meeting_responses, oldest first) and whether the panel is quorate; a Screening Panel whose
-    decision is recorded (`decided`, bot.core.screening_vote.panel_decided) says so instead."""
-    answers = panel_answers(members, [response_of(r) for r in rows], meeting.sequence)
-    decided = decided if meeting.purpose == "screening" else ""
-    addresses = {addr for _, addr in members}
-    return {
-        "purpose": meeting.purpose,
-        "start": meeting.start,
-        "end": meeting.end,
-        "location": meeting.location,
-        "within_deadline": meeting.within_deadline,
-        "sequence": meeting.sequence,
-        "cancelled_at": meeting.cancelled_at,
-        "quorate": answers.quorate,
-        "quorum": decided or answers.summary,
-        "answers": [
-            {
-                "role": m.role,
-                "attendee": m.attendee,
-                "answer": m.partstat,
-                "said": answer_words(m.partstat)
-                + (" (not authenticated)" if m.unauthenticated else ""),
-                "at": m.at,
-                "earlier_time": answer_words(m.earlier) if m.earlier else "",
-                "not_authenticated": m.unauthenticated,
-            }
-            for m in answers.members
-        ],
-        "others": [
-            {
-                "attendee": r.attendee,
-                "answer": r.partstat,
-                "sequence": r.sequence,
-                "stale": r.stale,
-                "at": r.responded_at,
-            }
-            for r in rows
-            if r.attendee not in addresses
-        ],
-    }
-
-
-def meeting_views(
-    db: Connection | Session, members: Sequence[tuple[str, str]], case: Any
-) -> list[MeetingView]:
-    """Each meeting of the case (a row or model) with every partner's answer and the quorum,
-    or the panel's recorded decision: two queries."""
-    meetings = db.execute(
-        select(MEETINGS).where(MEETINGS.c.case_id == case.id).order_by(MEETINGS.c.id)
-    ).all()
-    by_meeting: dict[int, list[Any]] = {m.id: [] for m in meetings}
-    if meetings:
-        for row in db.execute(
-            select(MEETING_RESPONSES)
-            .where(MEETING_RESPONSES.c.meeting_id.in_(list(by_meeting)))
-            .order_by(MEETING_RESPONSES.c.id)
-        ):
-            by_meeting[row.meeting_id].append(row)
-    decided = panel_decided(case.decision, case.decided_by)
-    return [meeting_view(members, m, by_meeting[m.id], decided) for m in meetings]
 
 
 def _by_case(db: Connection | Session, which: Any, case_id: int, *order: Any) -> list[Any]:

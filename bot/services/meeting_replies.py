@@ -34,7 +34,7 @@ from bot.core.meeting_replies import (
 from bot.core.message import MailMessage
 from bot.core.rules import Kind
 from bot.core.screening_vote import panel_standing, vote_lines
-from bot.services import case_view
+from bot.services import case_view, meeting_view
 from bot.services.attention import note_human_mail
 from bot.services.case_view_types import ComingPanel, MeetingView, PanelVotes
 from bot.services.cases import add_event
@@ -242,7 +242,7 @@ def panel_for(session: Session, app: App, meeting: Meeting) -> PanelAnswers:
 
 
 def _panel(app: App, meeting: Meeting, rows: list[MeetingResponse]) -> PanelAnswers:
-    found = [case_view.response_of(r) for r in rows]
+    found = [meeting_view.response_of(r) for r in rows]
     return panel_answers(panel_members(app), found, meeting.sequence)
 
 
@@ -261,7 +261,7 @@ def _responses(session: Session, meetings: list[Meeting]) -> dict[int, list[Meet
 
 def meeting_views(session: Session, app: App, case: Case) -> list[MeetingView]:
     """Each meeting of the case with every partner's answer and the quorum, for people and JSON."""
-    return case_view.meeting_views(session, panel_members(app), case)
+    return meeting_view.meeting_views(session, panel_members(app), case)
 
 
 # A meeting's purpose when it is the Screening Panel (bot.services.screening_booking books it).
@@ -289,7 +289,7 @@ def coming_panels(session: Session, app: App, now: datetime) -> list[ComingPanel
     return [
         {
             "ref": m.case.ref,
-            **case_view.meeting_view(members, m, answers[m.id]),
+            **meeting_view.meeting_view(members, m, answers[m.id]),
             "held": m.start <= now,
             **_votes_of(m, votes.get(m.case_id, {})),
         }
