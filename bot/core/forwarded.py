@@ -28,10 +28,11 @@ _SENT = re.compile(r"^[>\s*]*(?:sent|date):\s*(?P<when>.+)$", re.IGNORECASE)
 # A time and whatever follows it ("16:20", "4:20 PM +0000"), and Gmail's " at ".
 _TIME = re.compile(r"(?:\s+at)?\s+\d{1,2}[:.]\d{2}(?:\b|(?=z\b)).*$", re.IGNORECASE)
 # Zones named in letters that mean one offset wherever an email may come from (Apple Mail
-# writes "19:30:00 EDT"). BST and IST are left out: British Summer Time or Bangladesh, Irish
-# or India Standard Time; such a time is the writer's own day, as written.
+# writes "19:30:00 EDT"). BST, IST and CST are left out: British Summer Time or Bangladesh,
+# Irish or India Standard Time, US Central or China Standard Time; such a time is the
+# writer's own day, as written.
 _NAMED_ZONES = {
-    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
     "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "GMT": 0, "UTC": 0, "Z": 0,
 }  # fmt: skip
 # A time with its offset from UTC, as a mail program writes a Date line ("23:30:00 +0000",

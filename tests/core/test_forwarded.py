@@ -73,10 +73,12 @@ def test_the_day_a_forwarded_email_was_sent(sent: str, day: date | None) -> None
         ("Wed, 16 Jun 2027 23:30Z", date(2027, 6, 17)),
         ("Mon, 14 Dec 2026 19:30:00 EST", date(2026, 12, 15)),  # 00:30 GMT the next day
         # No offset: the day as its writer saw it; a zone whose letters could mean two
-        # (British Summer Time or Bangladesh, Irish or India) is not guessed at.
+        # (British Summer Time or Bangladesh, Irish or India, US Central or China) is not
+        # guessed at.
         ("Wed, 16 Jun 2027 at 23:30", date(2027, 6, 16)),
         ("16 June 2027 at 23:30:00 BST", date(2027, 6, 16)),
         ("16 June 2027 at 23:30:00 IST", date(2027, 6, 16)),
+        ("16 June 2027 at 18:30:00 CST", date(2027, 6, 16)),
         ("Wed, 16 Jun 2027 25:30:00 +0000", None),
     ],
 )
