@@ -5,6 +5,7 @@ pytest_plugins = [
     "tests.fixtures.smtp",
     "tests.fixtures.database",
     "tests.fixtures.app",
+    "tests.fixtures.scenarios",
     "tests.fixtures.real_servers",
     "tests.fixtures.entra",
     "tests.fixtures.graph",

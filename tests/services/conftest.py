@@ -1,4 +1,7 @@
-"""Shared scenario fixtures for the service tests."""
+"""Shared scenario fixtures for the service tests. All but `named` are replayed once per
+backend in each test process and copied for every test (tests/fixtures/scenarios.py); the
+build_* functions are the replays, and tests/services/test_scenario_copies.py checks a copy
+against a replay."""
 
 from __future__ import annotations
 
@@ -11,12 +14,12 @@ from tests.fixtures.app import AppFactory
 from tests.fixtures.forms_docx import SIN_INCIDENT, Rows, sin_docx
 from tests.fixtures.mail import drop_into_maildir
 from tests.fixtures.mail import email as make_email
+from tests.fixtures.scenarios import Build, Scenarios
 from tests.services.test_lifecycle import BM, Bot, reply
 from tests.services.test_personal_data_outgoing import CHILD
 
 
-@pytest.fixture
-def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
+def build_bot(make_app: AppFactory, tmp_path: Path) -> Bot:
     """A case, TSCP-2026-0001, opened from a SIN on Wednesday 16 December 2026 at 09:00."""
     b = Bot(make_app, tmp_path, "2026-12-16T09:00")
     b.mail(
@@ -29,8 +32,7 @@ def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
     return b
 
 
-@pytest.fixture
-def cspr(make_app: AppFactory, tmp_path: Path) -> Bot:
+def build_cspr(make_app: AppFactory, tmp_path: Path) -> Bot:
     """A case, TSCP-2026-0001, whose partners decided on Thu 7 Jan 2027 to hold a CSPR: its
     report is due Wed 7 Jul 2027."""
     ref = "TSCP-2026-0001"
@@ -46,12 +48,53 @@ def cspr(make_app: AppFactory, tmp_path: Path) -> Bot:
     return b
 
 
-@pytest.fixture
-def named(make_app: AppFactory, tmp_path: Path) -> Bot:
+def build_named(make_app: AppFactory, tmp_path: Path) -> Bot:
     """TSCP-2026-0001 opened on Wed 23 Dec 2026 from a SIN whose Word form names the child."""
     b = opened_from_form(make_app, tmp_path, CHILD)
     assert b.case().initials == "J.E."
     return b
+
+
+def copied(
+    name: str,
+    build: Build,
+    make_app: AppFactory,
+    tmp_path: Path,
+    database_url: str,
+    scenarios: Scenarios,
+) -> Bot:
+    """The scenario `name` (replayed by `build`) copied into this test's folders and database,
+    and a Bot on it."""
+    saved = scenarios.restore(name, build, tmp_path, database_url)
+    b = Bot(make_app, tmp_path, "2026-12-23T09:00", **saved.sections)
+    b.clock.moment, b.counter = saved.moment, saved.counter
+    return b
+
+
+@pytest.fixture
+def bot(
+    make_app: AppFactory, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
+) -> Bot:
+    """A case, TSCP-2026-0001, opened from a SIN on Wednesday 16 December 2026 at 09:00."""
+    return copied("bot", build_bot, make_app, tmp_path, migrated_database_url, scenarios)
+
+
+@pytest.fixture
+def cspr(
+    make_app: AppFactory, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
+) -> Bot:
+    """A case, TSCP-2026-0001, whose partners decided on Thu 7 Jan 2027 to hold a CSPR: its
+    report is due Wed 7 Jul 2027."""
+    return copied("cspr", build_cspr, make_app, tmp_path, migrated_database_url, scenarios)
+
+
+@pytest.fixture
+def named(make_app: AppFactory, tmp_path: Path) -> Bot:
+    """TSCP-2026-0001 opened on Wed 23 Dec 2026 from a SIN whose Word form names the child.
+    Replayed, not copied: python-docx stamps the form's zip entries with the time it is made,
+    so a copy's form (made when the scenario was) would differ from one a test makes again,
+    where the replay's, made the same second, is byte for byte the same."""
+    return build_named(make_app, tmp_path)
 
 
 def opened_from_form(make_app: AppFactory, tmp_path: Path, child: Rows) -> Bot:

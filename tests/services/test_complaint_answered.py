@@ -16,6 +16,8 @@ from bot.adapters.db.models import Deadline
 from bot.services.digest import send_digest_if_due
 from bot.services.timeliness import timeliness
 from tests.fixtures.app import AppFactory
+from tests.fixtures.scenarios import Scenarios
+from tests.services.conftest import copied
 from tests.services.test_lifecycle import BM, LA, Bot, body_of
 from tests.services.test_suggested_commands import refusals
 
@@ -36,7 +38,15 @@ def complain(b: Bot, who: str) -> None:
 
 
 @pytest.fixture
-def two(make_app: AppFactory, tmp_path: Path) -> Bot:
+def two(
+    make_app: AppFactory, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
+) -> Bot:
+    """Two complaints from the public, received on Wednesday 23 December 2026 (replayed once
+    per backend and process, and copied: tests/fixtures/scenarios.py)."""
+    return copied("two", build_two, make_app, tmp_path, migrated_database_url, scenarios)
+
+
+def build_two(make_app: AppFactory, tmp_path: Path) -> Bot:
     """Two complaints from the public, received on Wednesday 23 December 2026."""
     b = Bot(make_app, tmp_path, "2026-12-23T10:00")
     complain(b, "pat.public@example.org")
