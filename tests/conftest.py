@@ -14,4 +14,5 @@ pytest_plugins = [
     "tests.fixtures.kerberos",
     "tests.fixtures.backends",
     "tests.fixtures.proxy",
+    "tests.fixtures.template_checks",
 ]
