@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
 from tests.fixtures.app import ROOT
 from tests.fixtures.backends import Backend, Mailbox, Outbox
 from tests.fixtures.mail import email as make_email
@@ -179,67 +178,6 @@ def test_votes_by_email_decide_and_the_outcome_is_delivered(
     assert code == 0 and "Rapid Review due Mon 18 Jan 2027" in out
 
 
-def test_late_return_chased_over_christmas_through_real_servers(
-    bot: Any, mailbox: Mailbox, outbox: Outbox
-) -> None:
-    mailbox.append(sin())
-    bot("--now", "2026-12-17T07:00", "run", "--once")
-    code, _ = bot(
-        "--now",
-        "2026-12-17T07:05",
-        "command",
-        "TSCP-2026-0001",
-        "Decision: rapid review",
-        "Agencies: gmp",
-        "Return by: 24/12/2026",
-    )
-    assert code == 0
-    # The request goes the day it is asked for (sent days later, it would be re-dated).
-    bot("--now", "2026-12-17T07:10", "run", "--once")
-    days = (
-        "2026-12-22",
-        "2026-12-23",
-        "2026-12-24",
-        "2026-12-25",
-        "2026-12-28",
-        "2026-12-29",
-        "2026-12-30",
-        "2026-12-31",
-        "2027-01-01",
-        "2027-01-04",
-        "2027-01-05",
-    )
-    received: dict[str, list[str]] = {}
-    for day in days:
-        before = len(outbox.messages)
-        bot("--now", f"{day}T10:00", "run", "--once")
-        bot(
-            "--now", f"{day}T15:00", "run", "--once"
-        )  # a second pass the same day sends nothing new
-        new = outbox.messages[before:]
-        received[day] = [
-            str(email.message_from_bytes(r.raw, policy=policy.default)["Subject"])
-            for r in new
-            if (b"Reminder: Appendix B return" in r.raw or b"Escalation: Appendix B" in r.raw)
-        ]
-    chased = {day: subjects for day, subjects in received.items() if subjects}
-    assert list(chased) == [
-        "2026-12-23",
-        "2026-12-24",
-        "2026-12-29",
-        "2026-12-30",
-        "2026-12-31",
-        "2027-01-04",
-    ]
-    assert all(len(s) == 1 for s in chased.values())
-    assert "Escalation" in chased["2027-01-04"][0]
-    escalation = next(r for r in outbox.messages if b"Escalation: Appendix B" in r.raw)
-    assert sorted(escalation.rcpt_tos) == [
-        "dsp.tameside@gmp.police.uk",
-        "tscp.business.manager@tameside.gov.uk",
-    ]
-
-
 def test_a_changed_vote_emails_the_outcome_only_when_the_majority_changes(
     bot: Any, mailbox: Mailbox, outbox: Outbox
 ) -> None:
@@ -303,99 +241,3 @@ def test_a_sin_read_by_the_form_reader_and_a_complaint_on_its_thread_through_rea
 def _longdate(iso: str) -> str:
     day = datetime.fromisoformat(iso)
     return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def test_mail_for_a_person_stays_in_the_inbox_until_triage_done(
-    bot: Any, mailbox: Mailbox, outbox: Outbox
-) -> None:
-    mailbox.append(sin())
-    bot("--now", "2026-12-23T09:05", "run", "--once")
-    # A vote from someone who is not a panel member: refused, so a person must look at it.
-    mailbox.append(
-        make_email(
-            "RE: [TSCP-2026-0001] Screening Panel",
-            "Vote: no further action\n",
-            sender="someone.else@gmp.police.uk",
-            message_id="<stranger-1@gmp.police.uk>",
-        )
-    )
-    # A police officer's news on the case thread: filed, alerted, fully handled.
-    mailbox.append((ROOT / "tests/corpus/case-reply-police-child-deteriorated.eml").read_bytes())
-    bot("--now", "2026-12-23T09:20", "run", "--once")
-    assert len(mailbox.list_uids("INBOX")) == 1 and len(mailbox.list_uids("Processed")) == 2
-    [alert] = _by_subject(outbox, "New on your case")
-    assert "The child has deteriorated overnight" in _plain(alert)
-    [note] = _by_subject(outbox, "Not carried out: the commands in your email")
-    assert note["To"] == "someone.else@gmp.police.uk"
-    sent = len(outbox.messages)
-
-    # Later passes see it again (a full sweep each time) and leave it alone, quietly.
-    code, out = bot("--now", "2026-12-23T09:25", "run", "--once", "--json")
-    summary = json.loads(out)
-    assert (summary["processed"], summary["duplicates"], summary["waiting_for_a_person"]) == (
-        0,
-        0,
-        1,
-    )
-    assert len(outbox.messages) == sent and len(mailbox.list_uids("INBOX")) == 1
-
-    [row] = json.loads(bot("--now", "2026-12-23T09:30", "triage", "list", "--json")[1])
-    assert row["from"] == "someone.else@gmp.police.uk"
-    code, out = bot("--now", "2026-12-23T09:31", "triage", "done", str(row["id"]))
-    assert (
-        code == 0 and f"message #{row['id']} taken off the triage list; moved to Processed" in out
-    )
-    assert mailbox.list_uids("INBOX") == [] and len(mailbox.list_uids("Processed")) == 3
-
-
-def test_triage_done_while_the_mailbox_is_down_moves_it_on_the_next_pass(
-    bot: Any, mailbox: Mailbox, outbox: Outbox
-) -> None:
-    mailbox.append(
-        make_email(
-            "Room booking for Thursday",
-            "Could I book the Ashton room on Thursday afternoon, please?",
-            sender="robin.invented@tameside.gov.uk",
-            message_id="<room-1@tameside.gov.uk>",
-        )
-    )
-    bot("--now", "2026-12-23T09:05", "run", "--once")
-    assert len(mailbox.list_uids("INBOX")) == 1 and mailbox.list_uids("Processed") == []
-    [row] = json.loads(bot("--now", "2026-12-23T09:10", "triage", "list", "--json")[1])
-    mailbox.stop()
-    try:
-        code, out = bot("--now", "2026-12-23T09:11", "triage", "done", str(row["id"]))
-    finally:
-        mailbox.start()
-    assert code == 0 and "could not be reached" in out and "moves on the next pass" in out
-    assert json.loads(bot("--now", "2026-12-23T09:12", "triage", "list", "--json")[1]) == []
-    bot("--now", "2026-12-23T09:15", "run", "--once")
-    assert mailbox.list_uids("INBOX") == [] and len(mailbox.list_uids("Processed")) == 1
-
-
-def test_a_needs_attention_folder_holds_it_until_triage_done(
-    backend: Backend, mailbox: Mailbox, capsys: pytest.CaptureFixture[str]
-) -> None:
-    backend.configure(needs_attention_folder="Needs attention")
-
-    def bot(*args: str) -> str:
-        assert main(["--config", str(backend.config), *args]) == 0
-        return capsys.readouterr().out
-
-    bot("init")
-    mailbox.append(sin())
-    mailbox.append(
-        make_email(
-            "Room booking for Thursday",
-            "Could I book the Ashton room on Thursday afternoon, please?",
-            sender="robin.invented@tameside.gov.uk",
-            message_id="<room-2@tameside.gov.uk>",
-        )
-    )
-    bot("--now", "2026-12-23T09:05", "run", "--once")
-    assert mailbox.list_uids("INBOX") == [] and len(mailbox.list_uids("Processed")) == 1
-    assert len(mailbox.list_uids("Needs attention")) == 1
-    [row] = json.loads(bot("--now", "2026-12-23T09:10", "triage", "list", "--json"))
-    out = bot("--now", "2026-12-23T09:11", "triage", "done", str(row["id"]))
-    assert "moved to Processed" in out
-    assert mailbox.list_uids("Needs attention") == [] and len(mailbox.list_uids("Processed")) == 2
