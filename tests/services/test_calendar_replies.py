@@ -21,6 +21,8 @@ from bot.services.digest import digest_context
 from bot.services.meeting_replies import meeting_views
 from tests.fixtures.app import AppFactory
 from tests.fixtures.mail import calendar_reply, drop_into_maildir, through_our_mx
+from tests.fixtures.scenarios import Scenarios
+from tests.services.conftest import copied
 from tests.services.test_lifecycle import (
     BM,
     HEALTH,
@@ -46,7 +48,15 @@ SLOT: Slot = {"start": "20261217T100000", "end": "20261217T110000"}
 
 
 @pytest.fixture
-def bot(make_app: AppFactory, tmp_path: Path) -> Bot:
+def bot(
+    make_app: AppFactory, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
+) -> Bot:
+    """A case opened from a SIN on Wed 16 Dec 2026 at 13:00, its panel booked for Thursday
+    (replayed once per backend and process, and copied: tests/fixtures/scenarios.py)."""
+    return copied("calendar", build_bot, make_app, tmp_path, migrated_database_url, scenarios)
+
+
+def build_bot(make_app: AppFactory, tmp_path: Path) -> Bot:
     b = Bot(make_app, tmp_path, "2026-12-16T13:00")
     b.mail(
         "casey.invented@gmp.police.uk",

@@ -19,10 +19,17 @@ from tests.fixtures.app import app_factory
 from tests.fixtures.database import PG_ENV, _admin
 from tests.fixtures.scenarios import Build, Scenarios
 from tests.services.conftest import build_bot, build_cspr, copied
+from tests.services.test_calendar_replies import build_bot as build_calendar
 from tests.services.test_complaint_answered import build_two
 
-# Every copied scenario (tests/services/conftest.py, test_complaint_answered.py).
-SCENARIOS: dict[str, Build] = {"bot": build_bot, "cspr": build_cspr, "two": build_two}
+# Every copied scenario (tests/services/conftest.py, test_complaint_answered.py,
+# test_calendar_replies.py).
+SCENARIOS: dict[str, Build] = {
+    "bot": build_bot,
+    "calendar": build_calendar,
+    "cspr": build_cspr,
+    "two": build_two,
+}
 
 
 def raw_rows(url: str) -> dict[str, list[str]]:
