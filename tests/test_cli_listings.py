@@ -24,9 +24,12 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def config(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+def config(tmp_path: Path, migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An initialised maildir-backed config. The database starts from the migrated template
+    (as tests/test_cli.py's), so `init` finds its schema current: init on an empty database is
+    tests/test_cli.py's and tests/test_data_cli.py's to try."""
     monkeypatch.delenv("TSCP_BOT_CONFIG", raising=False)
-    path = write_config(tmp_path, database_url)
+    path = write_config(tmp_path, migrated_database_url)
     assert main(["--config", str(path), "init"]) == 0
     (tmp_path / "mail").mkdir()
     return path
