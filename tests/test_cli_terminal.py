@@ -24,9 +24,11 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def config(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+def config(tmp_path: Path, migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An initialised config on a database from the migrated template (as tests/test_cli.py's):
+    `init` finds its schema current."""
     monkeypatch.delenv("TSCP_BOT_CONFIG", raising=False)
-    path = write_config(tmp_path, database_url)
+    path = write_config(tmp_path, migrated_database_url)
     assert main(["--config", str(path), "init"]) == 0
     return path
 
