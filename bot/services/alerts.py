@@ -80,23 +80,7 @@ class Alerter:
 
     def _record_sent(self, problem: Problem, sent: datetime) -> bool:
         """Write the alert sent straight through the mail server to the outbox, as sent."""
-        try:
-            with self.app.sessions() as session:
-                row = queue_email(
-                    session,
-                    self.app,
-                    key=_key(problem),
-                    event=EVENT,
-                    to=self.recipients(),
-                    context=self._context(problem),
-                    now=sent,
-                )
-                if row is not None:
-                    row.status, row.sent_at, row.attempts = "sent", sent, 1
-                session.commit()
-        except SQLAlchemyError:
-            return False
-        return True
+        return self._write(problem, sent, sent=True)
 
     def _context(self, problem: Problem) -> dict[str, object]:
         return {
@@ -110,9 +94,17 @@ class Alerter:
         }
 
     def _queue(self, problem: Problem, now: datetime) -> bool:
+        if self._write(problem, now, sent=False):
+            return True
+        log.warning("the database is away: sending the alert directly")
+        return False
+
+    def _write(self, problem: Problem, now: datetime, *, sent: bool) -> bool:
+        """The alert's outbox row, to be sent or (`sent`) already sent straight through the mail
+        server; False when the database is away."""
         try:
             with self.app.sessions() as session:
-                queue_email(
+                row = queue_email(
                     session,
                     self.app,
                     key=_key(problem),
@@ -121,9 +113,10 @@ class Alerter:
                     context=self._context(problem),
                     now=now,
                 )
+                if sent and row is not None:
+                    row.status, row.sent_at, row.attempts = "sent", now, 1
                 session.commit()
         except SQLAlchemyError:
-            log.warning("the database is away: sending the alert directly")
             return False
         return True
 
