@@ -774,8 +774,8 @@ case(
         children=({"child_name": "Max Example", "date_of_birth": date(2013, 5, 5)},),
         well_formed=False,
         flags=(
-            "incident date 14/12/2026 is after"
-            " the date the local authority became aware 10/12/2026",
+            "incident date Mon 14 Dec 2026 is after"
+            " the date the local authority became aware Thu 10 Dec 2026",
         ),
         missing=(),
         doubtful=("incident_date", "la_aware_date"),
