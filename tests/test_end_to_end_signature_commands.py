@@ -9,13 +9,12 @@ from __future__ import annotations
 import email
 import json
 from email import policy
-from email.message import EmailMessage
 from typing import Any
 
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.mail import email as make_email
 from tests.fixtures.mail import sin, through_our_mx
-from tests.fixtures.smtp import SmtpTestServer
+from tests.fixtures.smtp import SmtpTestServer, sent_texts
 from tests.wording_lint import subject_faults, text_faults
 
 REF = "TSCP-2026-0001"
@@ -40,19 +39,6 @@ def _mail(sender: str, subject: str, body: str, n: int) -> bytes:
     return through_our_mx(raw, results, host="tameside.gov.uk")
 
 
-def _sent(smtp: SmtpTestServer, subject: str) -> list[tuple[list[str], str]]:
-    """Each email whose subject holds `subject`: its recipients and its plain text, unwrapped."""
-    found = []
-    for rec in smtp.messages:
-        msg = email.message_from_bytes(rec.raw, policy=policy.default)
-        assert isinstance(msg, EmailMessage)
-        if subject in str(msg["Subject"]):
-            part = msg.get_body(preferencelist=("plain",))
-            assert part is not None
-            found.append((list(rec.rcpt_tos), " ".join(str(part.get_content()).split())))
-    return found
-
-
 def _clean(smtp: SmtpTestServer) -> None:
     for record in smtp.messages:  # every answer reads cleanly: right plurals
         msg = email.message_from_bytes(record.raw, policy=policy.default)
@@ -73,7 +59,7 @@ def test_commands_only_below_the_signature_of_mail_on_no_case_are_answered_and_l
     dovecot.append(_mail(POLICE, "Serious Incident Notification - GM SIN form", sin_body, 2))
     assert bot("--now", "2026-12-23T10:05", "run", "--once")[0] == 0
 
-    [(to, told)] = _sent(smtp_server, "Nothing was done: a command below your signature")
+    [(to, told)] = sent_texts(smtp_server, "Nothing was done: a command below your signature")
     assert to == [BM]
     assert "held a command below your signature, which was not carried out" in told
     assert "Nor could it tell which case it was for: it names no case" in told
@@ -81,7 +67,7 @@ def test_commands_only_below_the_signature_of_mail_on_no_case_are_answered_and_l
     assert "send it again above your signature" in told
     assert "tscp-bot command" not in told  # no line to give at the terminal: only its label
 
-    [(to, opened)] = _sent(smtp_server, "] Not carried out: a command below your signature")
+    [(to, opened)] = sent_texts(smtp_server, "] Not carried out: a command below your signature")
     assert to == [POLICE]
     assert "opened a new record, TSCP-2026-0001" in opened
     assert "> Reviewer: ..." in opened and "Dr Jo" not in opened
@@ -89,7 +75,7 @@ def test_commands_only_below_the_signature_of_mail_on_no_case_are_answered_and_l
 
     # Both are on the triage list the next digest shows the Business Manager.
     assert bot("--now", "2026-12-24T08:05", "run", "--once")[0] == 0
-    *_, (_, digest) = _sent(smtp_server, "TSCP digest:")
+    *_, (_, digest) = sent_texts(smtp_server, "TSCP digest:")
     assert digest.count("commands below the signature not carried out") == 2
     assert "(it names no case); the sender was told" in digest
     assert "(the email opened a new record); the sender was told" in digest
@@ -101,7 +87,7 @@ def test_commands_only_below_the_signature_of_mail_on_no_case_are_answered_and_l
     assert bot("--now", "2026-12-24T09:05", "run", "--once")[0] == 0
     [again] = [m for m in json.loads(bot("triage", "list", "--json")[1]) if m["from"] == BM]
     assert "commands below the signature not carried out" in again["reason"]
-    assert len(_sent(smtp_server, "Nothing was done")) == 1
+    assert len(sent_texts(smtp_server, "Nothing was done")) == 1
 
 
 def test_a_command_shaped_line_in_a_fixed_signature_is_told_of_once(
@@ -112,7 +98,7 @@ def test_a_command_shaped_line_in_a_fixed_signature_is_told_of_once(
     on_case = f"RE: [{REF}] Screening Panel"
     dovecot.append(_mail(LA, on_case, "Noted, thank you." + SIGNED, 1))
     assert bot("--now", "2026-12-23T10:05", "run", "--once")[0] == 0
-    [(to, told)] = _sent(smtp_server, f"[{REF}] {BELOW}")
+    [(to, told)] = sent_texts(smtp_server, f"[{REF}] {BELOW}")
     assert to == [LA] and "> Reviewer: ..." in told
     assert "The bot tells you of this line once" in told
 
@@ -121,15 +107,15 @@ def test_a_command_shaped_line_in_a_fixed_signature_is_told_of_once(
     dovecot.append(_mail(LA, on_case, "Vote: rapid review" + SIGNED, 3))
     dovecot.append(_mail(LA, "Training dates", "Are the dates out yet?" + SIGNED, 4))
     assert bot("--now", "2026-12-23T11:05", "run", "--once")[0] == 0
-    assert len(_sent(smtp_server, BELOW)) == 1  # not told again
-    assert _sent(smtp_server, "Nothing was done") == []
-    [(_, confirmed)] = _sent(smtp_server, f"[{REF}] Your commands:")
+    assert len(sent_texts(smtp_server, BELOW)) == 1  # not told again
+    assert sent_texts(smtp_server, "Nothing was done") == []
+    [(_, confirmed)] = sent_texts(smtp_server, f"[{REF}] Your commands:")
     assert "NOT CARRIED OUT" not in confirmed and "Reviewer" not in confirmed
 
     # A new command below the same signature is told of, as the first was.
     dovecot.append(_mail(LA, on_case, "Noted." + SIGNED + "Notified: 22/12/2026\n", 5))
     assert bot("--now", "2026-12-23T12:05", "run", "--once")[0] == 0
-    [_, (to, again)] = _sent(smtp_server, BELOW)
+    [_, (to, again)] = sent_texts(smtp_server, BELOW)
     assert to == [LA] and "> Notified: ..." in again and "Reviewer" not in again
     _clean(smtp_server)
 

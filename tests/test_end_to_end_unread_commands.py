@@ -10,13 +10,12 @@ from __future__ import annotations
 import email
 import json
 from email import policy
-from email.message import EmailMessage
 from typing import Any
 
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.mail import email as make_email
 from tests.fixtures.mail import sin, through_our_mx
-from tests.fixtures.smtp import SmtpTestServer
+from tests.fixtures.smtp import SmtpTestServer, sent_texts
 from tests.wording_lint import subject_faults, text_faults
 
 REF = "TSCP-2026-0001"
@@ -41,19 +40,6 @@ def _reply(sender: str, body: str, n: int) -> bytes:
     return through_our_mx(raw, results, host="tameside.gov.uk")
 
 
-def _sent(smtp: SmtpTestServer, subject: str) -> list[tuple[list[str], str]]:
-    """Each email whose subject holds `subject`: its recipients and its plain text, unwrapped."""
-    found = []
-    for rec in smtp.messages:
-        msg = email.message_from_bytes(rec.raw, policy=policy.default)
-        assert isinstance(msg, EmailMessage)
-        if subject in str(msg["Subject"]):
-            part = msg.get_body(preferencelist=("plain",))
-            assert part is not None
-            found.append((list(rec.rcpt_tos), " ".join(str(part.get_content()).split())))
-    return found
-
-
 def test_unread_commands_are_answered_and_news_is_not(
     bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
 ) -> None:
@@ -74,21 +60,23 @@ def test_unread_commands_are_answered_and_news_is_not(
     dovecot.append(_reply(HEALTH, quoted, 5))
     assert bot("--now", "2026-12-23T10:05", "run", "--once")[0] == 0
 
-    [(to, told)] = _sent(smtp_server, f"[{REF}] Nothing recorded: a command below your signature")
+    [(to, told)] = sent_texts(
+        smtp_server, f"[{REF}] Nothing recorded: a command below your signature"
+    )
     assert to == [BM]
     assert "a command below your signature, which was not carried out" in told
     assert "> Notified: ..." in told and "23/12/2026" not in told
     assert "send it again above your signature" in told
 
-    [(to, confirmed)] = [s for s in _sent(smtp_server, f"[{REF}]") if s[0] == [POLICE]]
+    [(to, confirmed)] = [s for s in sent_texts(smtp_server, f"[{REF}]") if s[0] == [POLICE]]
     assert "Vote: rapid review" in confirmed  # recorded
     assert "> Aware: ... not carried out: it stood below your signature" in confirmed
     assert "22/12/2026" not in confirmed.split("NOT CARRIED OUT", 1)[1]
 
-    near = _sent(smtp_server, "no command recognised in your email")
+    near = sent_texts(smtp_server, "no command recognised in your email")
     assert [to for to, _ in near] == [[LA]]
     assert "> Voet: ..." in near[0][1] and "Vote:" in near[0][1]
-    assert not any(HEALTH in to for to, _ in _sent(smtp_server, "Nothing recorded"))
+    assert not any(HEALTH in to for to, _ in sent_texts(smtp_server, "Nothing recorded"))
 
     for record in smtp_server.messages:  # every answer reads cleanly: right plurals
         msg = email.message_from_bytes(record.raw, policy=policy.default)
