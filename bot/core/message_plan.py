@@ -136,6 +136,9 @@ def plan(snap: Snapshot) -> Plan:
         why = f"not acknowledged ({snap.no_ack_reason}): answer the sender another way"
         effects.append(Triage(why))
 
+    if snap.read_whole:
+        # Kept in the inbox whatever else was done: the bot acted on what it could not read.
+        effects.append(Triage(snap.read_whole))
     if snap.too_large:
         names = ", ".join(snap.too_large)
         effects.append(Triage(f"attachment over the size limit, kept but not read: {names}"))
@@ -329,6 +332,8 @@ def _return(snap: Snapshot) -> list[Effect]:
 def _unclassified(snap: Snapshot) -> list[Effect]:
     # Kept with its case, but a person decides what it is.
     filed: list[Effect] = [FileOnCase()] if snap.case_exists else []
+    if snap.read_whole:
+        return filed  # plan() gives the reason, which says more than "not recognised"
     return [*filed, Triage(snap.labelled_automatic or "not recognised by any rule")]
 
 

@@ -59,6 +59,7 @@ from bot.core.case_refs import case_tag_like, find_case_refs, subject_case_ref
 from bot.core.forwarded import is_forwarded
 from bot.core.message import MailMessage, carries_document
 from bot.core.typography import for_matching
+from bot.core.unread_mail import recalled_subject
 
 
 class Kind(StrEnum):
@@ -296,6 +297,10 @@ def classify(msg: MailMessage, rules: Sequence[Rule], ctx: ClassifyContext) -> C
         # a document it carries could make it more than that.
         echo = autoreply.answers_something(msg) and not carries_document(msg)
         return _labelled_automatic(auto, [] if echo else hit_rules, case_ref)
+    if case_ref is None and recalled_subject(msg) is not None:
+        # It echoes the subject it recalls: read by the rules, it would open that SIN again.
+        why = ("an Outlook recall of an earlier email: a person decides",)
+        return Classification(Kind.UNCLASSIFIED, None, why, hits=tuple(r.name for r in hit_rules))
     kind, rule, reasons = _decide(hit_rules, case_ref, tag)
     return Classification(
         kind=kind,

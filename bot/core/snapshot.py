@@ -53,6 +53,8 @@ class Snapshot:
     # Independent Scrutineer, a statutory partner's representative, or a deputy of one).
     from_command_giver: bool = False
     too_large: tuple[str, ...] = ()  # attachments kept but not read
+    # Why a person must read the email itself (bot.core.unread_mail): a recall, a sealed S/MIME.
+    read_whole: str | None = None
     # Why mail labelled automatic was not filed as such (bot.core.rules._labelled_automatic).
     labelled_automatic: str | None = None
     # Surely no one wrote it now: a delivery or read report, a mail daemon, our own mail back

@@ -26,6 +26,7 @@ from bot.core.forwarded_sin import Forward
 from bot.core.message import MailMessage, carries_document
 from bot.core.near_commands import NearLine
 from bot.core.rules import Classification, labelled_automatic
+from bot.core.unread_mail import why_read_whole
 from bot.core.working_days import day_zero
 from bot.services.commands import command_givers, none_theirs
 from bot.services.forms import sin_identity
@@ -63,6 +64,7 @@ class MessageFacts(TypedDict):
     has_attachments: bool
     has_document: bool
     too_large: tuple[str, ...]
+    read_whole: str | None
 
 
 def about_message(app: App, msg: MailMessage, result: Classification) -> MessageFacts:
@@ -80,6 +82,7 @@ def about_message(app: App, msg: MailMessage, result: Classification) -> Message
         has_attachments=bool(msg.attachments),
         has_document=carries_document(msg),
         too_large=tuple(a.filename for a in msg.attachments if a.too_large),
+        read_whole=why_read_whole(msg),
     )
 
 

@@ -1,0 +1,59 @@
+"""Mail whose words the bot cannot take as they stand: a person must read the email itself.
+
+An Outlook recall reads like the email it recalls ("Recall: Serious Incident Notification"),
+so the rules would open a second case from it, and nobody would learn the sender wanted the
+first withdrawn. An S/MIME email is sealed: its text and attachments never reach the reader,
+so whatever the rules make of its subject, a person has not seen what was written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.message import MailMessage
+
+_RECALL_SUBJECT = re.compile(r"^\s*recall:\s*(?P<subject>.*)\Z", re.IGNORECASE | re.DOTALL)
+# Outlook's wording, whatever the sender's name: '<name> would like to recall the message, "..."'.
+_RECALL_BODY = re.compile(r"would\s+like\s+to\s+recall\s+the\s+message", re.IGNORECASE)
+# Containers the bot has no key for (S/MIME enveloped or opaque-signed data, OpenPGP).
+_SEALED_TYPES = frozenset(
+    {"application/pkcs7-mime", "application/x-pkcs7-mime", "application/pgp-encrypted"}
+)
+_SUBJECT_SHOWN = 120
+
+
+def recalled_subject(msg: MailMessage) -> str | None:
+    """The subject of the email an Outlook recall asks to withdraw, if `msg` is one."""
+    found = _RECALL_SUBJECT.match(msg.subject)
+    if found is None or not _RECALL_BODY.search(msg.text):
+        return None
+    return " ".join(found.group("subject").split())
+
+
+def sealed_parts(msg: MailMessage) -> tuple[str, ...]:
+    """The names of the parts of `msg` sealed against reading (S/MIME, OpenPGP)."""
+    return tuple(
+        a.filename or a.content_type
+        for a in msg.attachments
+        if a.content_type.lower() in _SEALED_TYPES or a.filename.lower().endswith(".p7m")
+    )
+
+
+def why_read_whole(msg: MailMessage) -> str | None:
+    """Why a person must read `msg` in the mailbox, as the triage list says it; None when the
+    bot read what was written."""
+    recalled = recalled_subject(msg)
+    if recalled is not None:
+        shown = recalled[:_SUBJECT_SHOWN] + ("..." if len(recalled) > _SUBJECT_SHOWN else "")
+        return (
+            f'an Outlook recall of an earlier email ("{shown}"): the sender wants it withdrawn, '
+            "and the bot undid nothing; find that email, check what was done with it, and "
+            "answer the sender"
+        )
+    sealed = sealed_parts(msg)
+    if sealed:
+        return (
+            f"encrypted or signed (S/MIME: {', '.join(sealed)}): the bot could not read what "
+            "was written or attached; open it in Outlook and deal with it by hand"
+        )
+    return None

@@ -1,0 +1,70 @@
+"""Mail the bot cannot take as written (an Outlook recall, sealed S/MIME) stays before a
+person, in the inbox and in the digest, whatever else the bot did with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.adapters.db.models import Case, StoredMessage
+from tests.fixtures.app import ROOT, AppFactory
+from tests.fixtures.mail import drop_into_maildir
+from tests.services.test_lifecycle import Bot, body_of
+
+CORPUS = ROOT / "tests" / "corpus"
+RECALL = (CORPUS / "recall-outlook-of-sin-notification.eml").read_bytes()
+SEALED = (CORPUS / "smime-encrypted-sin-subject.eml").read_bytes()
+
+
+def _digest(b: Bot) -> str:
+    b.at("2026-12-01T08:30").run()
+    [digest] = b.outbox("daily_digest")
+    return " ".join(body_of(digest).split())
+
+
+def _waiting(b: Bot) -> dict[str, str]:
+    with b.app.sessions() as s:
+        rows = s.scalars(select(StoredMessage).where(StoredMessage.needs_triage)).all()
+        return {r.subject: r.triage_reason or "" for r in rows}
+
+
+def test_a_recall_opens_no_case_and_is_put_to_a_person(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    b = Bot(make_app, tmp_path, "2026-12-01T07:00")
+    drop_into_maildir(tmp_path / "inbox", RECALL)
+    b.run()
+    with b.app.sessions() as s:
+        assert s.scalars(select(Case)).all() == []  # no second SIN case from its subject
+    assert b.outbox() == []  # no acknowledgement, no panel invitation
+    reason = _waiting(b)["Recall: Serious Incident Notification - GM SIN form"]
+    assert reason.startswith("an Outlook recall of an earlier email")
+    assert list((tmp_path / "inbox" / "new").iterdir())  # still in the inbox
+    assert "an Outlook recall of an earlier email" in _digest(b)
+
+
+def test_a_recall_on_a_case_stays_on_the_triage_list(bot: Bot) -> None:
+    bot.at("2026-12-16T10:00").mail(
+        "casey.invented@gmp.police.uk",
+        "Recall: [TSCP-2026-0001] update - the child moved address",
+        'Casey Invented would like to recall the message, "[TSCP-2026-0001] update".',
+    )
+    bot.run()
+    reason = _waiting(bot)["Recall: [TSCP-2026-0001] update - the child moved address"]
+    assert "the sender wants it withdrawn" in reason
+
+
+def test_a_sealed_sin_opens_its_case_and_stays_before_a_person(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    b = Bot(make_app, tmp_path, "2026-12-01T07:00")
+    drop_into_maildir(tmp_path / "inbox", SEALED)
+    b.run()
+    assert b.case().ref == "TSCP-2026-0001"  # its clock runs from arrival all the same
+    reason = _waiting(b)["Serious Incident Notification - SIN form"]
+    assert reason.startswith("encrypted or signed (S/MIME: smime.p7m)")
+    assert list((tmp_path / "inbox" / "new").iterdir())
+    digest = _digest(b)
+    assert "MESSAGES TO TRIAGE" in digest
+    assert "the bot could not read what was written or attached" in digest
