@@ -233,6 +233,14 @@ def test_an_exchange_ndr_flags_the_screening_invitation_on_its_case(
     flagged = [e["detail"] for e in case["events"] if e["what"] == "mail_not_delivered"]
     assert flagged == [f"Email #{row['id']} (screening_invitation) {line}"]
     assert any(m["kind"] == "auto_reply" for m in case["messages"])  # filed with its case
+    # Health never got the invitation: the report waits in the inbox, on the triage list,
+    # until a person has reached them (before, it went to Processed, seen in the digest only).
+    [item] = json.loads(bot("--now", "2026-12-17T07:45", "triage", "list", "--json")[1])
+    assert item["reason"] == (
+        f"Email #{row['id']} (screening_invitation) {line}: "
+        "correct the address and send it again by hand"
+    )
+    assert len(mailbox.list_uids("INBOX")) == 1
 
 
 def test_a_read_receipt_is_not_a_bounce(

@@ -3,7 +3,8 @@
 Called for every processed message after the plan is applied (the bounce is already classified
 auto_reply, so nothing answers it). The core (bot.core.bounces) reads the report and pairs each
 failed recipient with the outbox email; here the pairs are stored, and a failure on an email
-tied to a case becomes a case event the digest lists under "needs your attention". A report
+tied to a case becomes a case event the digest lists under "needs your attention", and the
+report stays on the triage list (in the inbox) until a person has reached the recipient. A report
 about mail the bot did not send, or one it cannot read, goes to triage: nothing is silent.
 """
 
@@ -75,10 +76,15 @@ def _record(session: Session, row: StoredMessage, item: Undelivered, now: dateti
             message_id=row.id,
         )
     )
+    line = f"Email #{outbox.id} ({outbox.event}) " + not_delivered(
+        item.recipient, item.status, item.diagnostic
+    )
+    # Someone was not told what the bot said they were (an acknowledgement, an invitation):
+    # only a person can reach them, so the report stays in the inbox until one has.
+    _needs_person(session, row, f"{line}: correct the address and send it again by hand")
     if outbox.case is not None:
         row.case = row.case or outbox.case
-        line = not_delivered(item.recipient, item.status, item.diagnostic)
-        _flag(session, outbox.case, row, f"Email #{outbox.id} ({outbox.event}) {line}", now)
+        _flag(session, outbox.case, row, line, now)
 
 
 def _already(session: Session, outbox_id: int, recipient: str) -> bool:
