@@ -3,7 +3,8 @@
 An Outlook recall reads like the email it recalls ("Recall: Serious Incident Notification"),
 so the rules would open a second case from it, and nobody would learn the sender wanted the
 first withdrawn. An S/MIME email is sealed: its text and attachments never reach the reader,
-so whatever the rules make of its subject, a person has not seen what was written.
+so whatever the rules make of its subject, a person has not seen what was written. Nor is
+a form inside a zip file: the document reader opens no archives.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ _SEALED_TYPES = frozenset(
     {"application/pkcs7-mime", "application/x-pkcs7-mime", "application/pgp-encrypted"}
 )
 _SUBJECT_SHOWN = 120
+# Archives the document reader does not open: a form inside one is never read. By the file's
+# own extension when it has one, as a .docx is a zip too and some mailers label it so.
+_ARCHIVE_EXTENSIONS = (".zip", ".7z", ".rar")
+_ARCHIVE_TYPES = frozenset(
+    {"application/zip", "application/x-zip-compressed", "application/x-7z-compressed",
+     "application/x-rar-compressed", "application/vnd.rar"}
+)  # fmt: skip
 
 
 def recalled_subject(msg: MailMessage) -> str | None:
@@ -39,21 +47,40 @@ def sealed_parts(msg: MailMessage) -> tuple[str, ...]:
     )
 
 
+def archives(msg: MailMessage) -> tuple[str, ...]:
+    """The names of the archives attached to `msg` (zip, 7z, rar)."""
+    found = []
+    for a in msg.attachments:
+        name = a.filename.lower()
+        has_extension = "." in name.rpartition("/")[2]
+        by_type = not has_extension and a.content_type.lower() in _ARCHIVE_TYPES
+        if name.endswith(_ARCHIVE_EXTENSIONS) or by_type:
+            found.append(a.filename or a.content_type)
+    return tuple(found)
+
+
 def why_read_whole(msg: MailMessage) -> str | None:
     """Why a person must read `msg` in the mailbox, as the triage list says it; None when the
     bot read what was written."""
+    reasons = []
     recalled = recalled_subject(msg)
     if recalled is not None:
         shown = recalled[:_SUBJECT_SHOWN] + ("..." if len(recalled) > _SUBJECT_SHOWN else "")
-        return (
+        reasons.append(
             f'an Outlook recall of an earlier email ("{shown}"): the sender wants it withdrawn, '
             "and the bot undid nothing; find that email, check what was done with it, and "
             "answer the sender"
         )
     sealed = sealed_parts(msg)
     if sealed:
-        return (
+        reasons.append(
             f"encrypted or signed (S/MIME: {', '.join(sealed)}): the bot could not read what "
             "was written or attached; open it in Outlook and deal with it by hand"
         )
-    return None
+    packed = archives(msg)
+    if packed:
+        reasons.append(
+            f"attached archive not opened ({', '.join(packed)}): a form or document inside it "
+            "was not read; open it and deal with it by hand"
+        )
+    return "; ".join(reasons) or None

@@ -68,3 +68,17 @@ def test_a_sealed_sin_opens_its_case_and_stays_before_a_person(
     digest = _digest(b)
     assert "MESSAGES TO TRIAGE" in digest
     assert "the bot could not read what was written or attached" in digest
+
+
+def test_a_zipped_form_is_put_to_a_person_saying_the_archive_was_not_opened(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    b = Bot(make_app, tmp_path, "2026-12-01T07:00")
+    drop_into_maildir(tmp_path / "inbox", (CORPUS / "form-inside-zip-attachment.eml").read_bytes())
+    b.run()
+    reason = _waiting(b)["Documents for you"]
+    assert reason == (
+        "attached archive not opened (documents.zip): a form or document inside it was not "
+        "read; open it and deal with it by hand"
+    )
+    assert "attached archive not opened (documents.zip)" in _digest(b)
