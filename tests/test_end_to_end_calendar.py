@@ -70,7 +70,13 @@ def test_partners_answers_show_on_the_case_and_the_panel_is_moved_then_cancelled
     _answer(mailbox, "calendar-reply-outlook-accepted-local-authority.eml")
     _answer(mailbox, "calendar-reply-outlook-declined-health.eml")
     bot("--now", "2026-12-23T09:40", "run", "--once")
-    assert len(outbox.messages) == sent  # calendar answers are never acknowledged
+    # Calendar answers are never acknowledged; health's decline came with a note ("On leave
+    # that afternoon"), which the Business Manager is emailed at once, to act on before the
+    # panel meets.
+    [alert] = outbox.messages[sent:]
+    assert alert.rcpt_tos == ["tscp.business.manager@tameside.gov.uk"]
+    subject = email.message_from_bytes(alert.raw, policy=policy.default)["Subject"]
+    assert "New on your case" in str(subject)
     code, out = bot("--now", "2026-12-23T09:41", "case", "TSCP-2026-0001")
     assert code == 0 and "not quorate: health declined" in out
     assert "dsp.tameside@gmp.police.uk" in out and "accepted" in out and "declined" in out

@@ -222,6 +222,8 @@ class ReplyFacts:
     labelled_by_headers: bool = False
     # What the sender typed into the subject (bot.core.subject_words): read as they wrote it.
     subject: str = ""
+    # A calendar answer that declines or asks to move the meeting (meeting_replies.turns_down).
+    turned_down: bool = False
     # It brought a return or a SIN form, recorded on its own: `text` is what was written
     # beside it (beyond_covering), and its documents are the form's.
     beside_form: bool = False
@@ -277,8 +279,9 @@ def notice_for(facts: ReplyFacts) -> ReplyNotice:
         return ReplyNotice(surface=True, alert=False) if empty else NOTHING
     machine = facts.kind == "auto_reply" and facts.labelled_by_headers
     # A note on a calendar answer is mostly logistics ("joining from Ashton"): it waits for the
-    # digest unless it tells of something happening to someone.
-    routine = facts.kind == "calendar_reply" and not tells_news(facts.text)
+    # digest unless it tells of something happening to someone, or comes with a decline ("I
+    # can't come, sending DS Kim instead"), which the panel may meet before the digest.
+    routine = facts.kind == "calendar_reply" and not (tells_news(facts.text) or facts.turned_down)
     alert = facts.alert_enabled and facts.live and not machine and not routine
     return ReplyNotice(surface=True, alert=alert and not _only_signed(facts))
 

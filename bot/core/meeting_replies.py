@@ -74,6 +74,19 @@ def replies(items: Sequence[CalendarItem]) -> list[CalendarItem]:
     return list(dict.fromkeys(found))
 
 
+_TURNED_DOWN = frozenset({Answer.DECLINED, Answer.DELEGATED})
+
+
+def turns_down(items: Sequence[CalendarItem]) -> bool:
+    """Whether an answer declines the meeting, hands it to someone else or asks to move it:
+    its note ("I can't come, sending DS Kim instead") is for acting on before the meeting,
+    not in the next digest."""
+    return any(
+        item.method == "COUNTER" or any(p in _TURNED_DOWN for _, p in item.attendees)
+        for item in replies(items)
+    )
+
+
 def typed_note(items: Sequence[CalendarItem], body: str, *, sent_by_service: bool) -> str:
     """The note typed with an answer: its COMMENT, or, where the mail program left COMMENT
     empty and put the note in the email's text instead, that text (`body`, what the sender

@@ -82,12 +82,14 @@ def note_human_mail(
     *,
     noted: str | None = None,
     beside_form: bool = False,
+    turned_down: bool = False,
 ) -> None:
     """Keep what a person wrote on a case for the digest and, on a live case, alert now.
     `noted`: the note typed with a calendar answer, read instead of the body; the answer
     itself is recorded as a command is, so thanks alone is not news. `beside_form`: the email
     brought a return or a SIN form: its documents are the form's, and its covering line is
-    not news."""
+    not news. `turned_down`: the calendar answer declines or asks to move the meeting, so its
+    note is alerted now."""
     case = row.case
     lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors] if parsed else []
     text, documents = (noted, ()) if noted is not None else _written(session, app, msg, lines)
@@ -109,6 +111,7 @@ def note_human_mail(
         labelled_by_headers=labelled_by_headers(msg),
         beside_form=beside_form,
         sender_name=msg.from_name,
+        turned_down=turned_down,
     )
     notice = notice_for(facts)
     if case is None or not notice.surface:

@@ -29,6 +29,7 @@ from bot.core.meeting_replies import (
     panel_answers,
     replies,
     standing,
+    turns_down,
     typed_note,
 )
 from bot.core.message import MailMessage
@@ -86,7 +87,8 @@ def record_calendar_replies(
     body = text_to_show(msg.written(), None, app.config.ingest.gateway_banners)
     note = typed_note(msg.calendar_items, body, sent_by_service=_sent_by_service(msg))
     if note:
-        note_human_mail(session, app, row, msg, None, now, noted=note)
+        down = turns_down(msg.calendar_items)
+        note_human_mail(session, app, row, msg, None, now, noted=note, turned_down=down)
 
 
 def _sent_by_service(msg: MailMessage) -> bool:

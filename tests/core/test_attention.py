@@ -55,6 +55,17 @@ NEWS = ReplyFacts(
             True,
         ),
         ({"kind": "calendar_reply", "had_commands": True, "text": "Thanks"}, False, False),
+        # With a decline it is for acting on before the panel meets ("sending DS Kim instead").
+        (
+            {
+                "kind": "calendar_reply",
+                "had_commands": True,
+                "text": "On leave.",
+                "turned_down": True,
+            },
+            True,
+            True,
+        ),
         ({"kind": "sin"}, False, False),
         # Beside a return or a corrected SIN form, its text is news; its documents are the form.
         (

@@ -407,3 +407,13 @@ def test_a_note_typed_only_in_the_body_of_an_answer_reaches_her(bot: Bot) -> Non
         assert len(s.scalars(select(MeetingResponse)).all()) == 2
     [noted] = digest["new_on_cases"]  # thanks alone is not news
     assert noted["lines"] == [news]
+
+
+def test_a_note_typed_with_a_decline_is_emailed_to_her_at_once(bot: Bot) -> None:
+    # Who comes instead is for acting on before the panel meets, not in the next digest.
+    note = "I can't come, sending DS Kim Invented instead."
+    raw = calendar_reply(POLICE, "DECLINED", note=note, **SLOT)
+    drop_into_maildir(bot.tmp_path / "inbox", delivered(raw, POLICE))
+    bot.at("2026-12-16T15:00").run()
+    [alert] = bot.outbox("case_reply_alert")
+    assert POLICE in alert.subject and f"  | {note}" in body_of(alert)
