@@ -25,6 +25,10 @@ def _waiting() -> ColumnElement[bool]:
     return StoredMessage.needs_triage.is_(True) & (StoredMessage.status == "processed")
 
 
+NO_SENDER = "(no sender address)"
+NO_SUBJECT = "(no subject)"
+
+
 def triage_total(session: Session) -> int:
     return session.scalar(select(func.count()).where(_waiting())) or 0
 
@@ -49,9 +53,10 @@ def triage(session: Session, app: App) -> list[TriageRow]:
         {
             "id": id_,
             "received_at": received_at,
-            "sender": sender,
+            # Blank, "from" and "Subject:" read as if a line were lost: say there was none.
+            "sender": sender or NO_SENDER,
             "agency": agency_name(app, sender) if sender else "",
-            "subject": subject,
+            "subject": subject or NO_SUBJECT,
             "reason": reason or "",
         }
         for id_, received_at, sender, subject, reason in rows

@@ -82,3 +82,15 @@ def test_a_zipped_form_is_put_to_a_person_saying_the_archive_was_not_opened(
         "read; open it and deal with it by hand"
     )
     assert "attached archive not opened (documents.zip)" in _digest(b)
+
+
+def test_a_message_with_no_sender_or_subject_says_so_in_the_digest(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    b = Bot(make_app, tmp_path, "2026-12-01T07:00")
+    words = b"A pupil told us she is being hit at home. Please call.\r\n"
+    raw = b"To: tscp@tameside.gov.uk\r\n\r\n" + words
+    drop_into_maildir(tmp_path / "inbox", raw)
+    b.run()
+    digest = _digest(b)
+    assert "from (no sender address)" in digest and "Subject: (no subject)" in digest
