@@ -34,6 +34,7 @@ from bot.core.working_days import CalendarRangeError
 from bot.services.case_status import send_case_status
 from bot.services.case_warnings import agency_names, sentences
 from bot.services.cases import add_event
+from bot.services.echoes import inside, labels_only, told_back
 from bot.services.mailout import queue_email
 from bot.services.near_commands import below_signature_told
 from bot.services.review import HANDLERS, Actor, CommandRefused
@@ -123,6 +124,10 @@ def handle_email_commands(
         # Someone not (provably) a configured person: one short note, nothing about the case.
         tell_untrusted_sender(session, app, case, row, msg, parsed, now)
     elif _worth_confirming(outcome):
+        results, errors, warnings = outcome.results, outcome.errors, outcome.warnings
+        if not inside(roles):
+            unread = {e.line for e in parsed.errors}
+            results, errors, warnings = told_back(session, case, outcome, unread)
         queue_email(
             session,
             app,
@@ -135,9 +140,9 @@ def handle_email_commands(
             in_reply_to=f"<{row.message_id}>",
             context={
                 "case": {"ref": case.ref, "initials": case.initials},
-                "results": outcome.results,
-                "errors": outcome.errors,
-                "warnings": outcome.warnings,
+                "results": results,
+                "errors": errors,
+                "warnings": warnings,
             },
         )
 
@@ -167,7 +172,7 @@ def tell_untrusted_sender(
     real owner learns someone wrote in their name. Automatic mail is never answered.
     """
     ok, _ = can_acknowledge(msg, frozenset({app.config.partnership.mailbox}))
-    lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors]
+    lines = labels_only([c.line for c in parsed.commands] + [e.line for e in parsed.errors])
     if not ok or not lines:
         return
     queue_email(

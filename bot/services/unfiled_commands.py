@@ -15,10 +15,14 @@ from bot.app import App
 from bot.core.authn import check_sender
 from bot.core.case_refs import find_case_refs, thread_ids
 from bot.core.commands import ParsedCommands
+from bot.core.echo import echo
 from bot.core.message import MailMessage
 from bot.core.typography import plain_text
 from bot.services.commands import command_givers
+from bot.services.echoes import inside
 from bot.services.mailout import queue_email
+from bot.services.review.common import personal_record
+from bot.services.roles import roles_of
 from bot.services.sender_auth import auth_policy
 from bot.services.signature_lines import told_key
 
@@ -64,6 +68,7 @@ def tell_commands_unfiled(
     if not (lines or parsed.below_signature):
         return
     placeholder = f"{app.config.partnership.reference_prefix}-YYYY-NNNN"
+    shown, terminal = _as_told(app, msg, parsed, lines, placeholder, ([], []))
     queue_email(
         session,
         app,
@@ -74,12 +79,12 @@ def tell_commands_unfiled(
         now=now,
         in_reply_to=f"<{row.message_id}>",
         context={
-            "lines": lines,
+            "lines": shown,
             "below_signature": list(parsed.below_signature),
             "reason": why,
             "sent_at": row.received_at,
             "placeholder": placeholder,
-            "terminal": terminal_command(placeholder, lines),
+            "terminal": terminal,
         },
     )
 
@@ -98,6 +103,8 @@ def tell_commands_on_new_record(
     lines = given_lines(parsed)
     if not (lines or parsed.below_signature):
         return
+    record = personal_record(session, case)
+    shown, terminal = _as_told(app, msg, parsed, lines, case.ref, record)
     queue_email(
         session,
         app,
@@ -110,12 +117,31 @@ def tell_commands_on_new_record(
         in_reply_to=f"<{row.message_id}>",
         context={
             "case": {"ref": case.ref},
-            "lines": lines,
+            "lines": shown,
             "below_signature": list(parsed.below_signature),
             "sent_at": row.received_at,
-            "terminal": terminal_command(case.ref, lines),
+            "terminal": terminal,
         },
     )
+
+
+def _as_told(
+    app: App,
+    msg: MailMessage,
+    parsed: ParsedCommands,
+    lines: list[str],
+    ref: str,
+    record: tuple[list[tuple[str, str]], list[str]],
+) -> tuple[list[str], str]:
+    """The lines as the answer quotes them, and the terminal command giving them: whole, with
+    the command, to the Business Manager; to anyone else as bot.core.echo allows, and no
+    terminal command, which only she can run."""
+    if inside(roles_of(app, msg.from_addr)):
+        return lines, terminal_command(ref, lines)
+    fields, flags = record
+    unread = {e.line for e in parsed.errors}
+    told = [echo(line, "", read=line not in unread, fields=fields, flags=flags) for line in lines]
+    return [t.line for t in told], ""
 
 
 def given_lines(parsed: ParsedCommands) -> list[str]:

@@ -374,7 +374,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "command_refused_to_sender": {
         "partnership": PARTNERSHIP,
         "business_manager": BUSINESS_MANAGER,
-        "lines": ["Vote: no further action"],
+        "lines": ["Vote: ... (what followed is left out of this email)"],
         "reason": "not from a configured address for that role",
         "sent_at": datetime(2026, 11, 25, 16, 40, tzinfo=UTC),
     },

@@ -176,12 +176,18 @@ def refuse_personal(
     parent named): mail that leaves the partnership carries the reference and initials only.
     `goes`: where the words would be read, as the refusal says it. The refusal names the kind
     of thing found, never the words."""
+    found = personal_in(text, *personal_record(session, case))
+    if found is not None:
+        raise CommandRefused(f"the {what} {found}, and {goes}: write it without")
+
+
+def personal_record(session: Session, case: Case) -> tuple[list[tuple[str, str]], list[str]]:
+    """What the case's forms recorded of the child and family: the fields' (name, value) pairs
+    and the form flags, which keep the answers no field read (for bot.core.personal_text)."""
     fields = session.execute(
         select(CaseField.name, CaseField.value).where(CaseField.case_id == case.id)
     ).all()
     flags = session.scalars(
         select(CaseEvent.detail).where(CaseEvent.case_id == case.id, CaseEvent.what == FORM_PROBLEM)
     ).all()
-    found = personal_in(text, [(name, value) for name, value in fields], flags)
-    if found is not None:
-        raise CommandRefused(f"the {what} {found}, and {goes}: write it without")
+    return [(name, value) for name, value in fields], list(flags)
