@@ -85,3 +85,20 @@ def test_commands_in_a_partners_new_sin_go_back_without_the_childs_details(named
     assert f"> Vote: ... {LEFT_OUT}" in body
     # Only the Business Manager can give them at the terminal.
     assert "tscp-bot command" not in body and "with the lines at the top." in body
+
+
+def test_the_scrutineers_commands_naming_no_case_go_back_without_the_childs_name(
+    named: Bot,
+) -> None:
+    named.at("2026-12-23T11:00").mail(
+        SCRUTINEER, f"A question about {NAME}", f"Disagree: {NAME} should have been reviewed\n"
+    )
+    named.run()
+    [told] = named.outbox("command_no_case")
+    assert told.recipients == [SCRUTINEER]
+    assert _gives_none(whole(told)), whole(told)
+    body = body_of(told).replace("\r\n", "\n")
+    assert f"> Disagree: ... {LEFT_OUT}" in " ".join(body.split())
+    # No terminal command (only the Business Manager has the terminal), and the list still ends.
+    assert "tscp-bot command" not in body
+    assert "reference in its subject.\n\nYour email stays" in body
