@@ -3,7 +3,9 @@ reaches an undefined stage or moves a recorded start date later."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
+from pathlib import Path
 from typing import get_args
 
 import pytest
@@ -328,3 +330,19 @@ def test_a_looked_after_death_owed_on_a_closed_case_is_re_timed_by_aware_only() 
 
 def test_only_a_statutory_notice_is_chased_on_a_closed_case() -> None:
     assert {n for n in deadlines.RULES if chased_when_closed(n)} == deadlines.STATUTORY_NOTICES
+
+
+def _readme_stage_table_commands() -> set[str]:
+    """The commands named in the first column of README's "Case stages" table."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("### Case stages and who may give each command", 1)[1]
+    rows = [line for line in section.split("\n\n", 3)[2].splitlines() if line.startswith("| `")]
+    return {name for row in rows for name in re.findall(r"`([^`]+)`", row.split("|")[1])}
+
+
+def test_readme_stage_table_names_every_command_of_the_lifecycle_table() -> None:
+    # The Business Manager reads there when a command is accepted: one left out of it would
+    # leave her guessing at which stage, say, `Return from:` is taken.
+    named = _readme_stage_table_commands()
+    keywords = {word for rule in RULES.values() for word in rule.keyword.split(" / ")}
+    assert keywords - named == set()
