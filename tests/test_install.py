@@ -21,7 +21,7 @@ from bot.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = "2026-12-23T09:00"  # the README demo's Wednesday morning before Christmas
-ARRIVED = 1798014600  # 2026-12-23 08:30 UTC: the samples reach the inbox before NOW
+ARRIVED = 1798015800  # 2026-12-23 08:50 UTC: the samples reach the inbox before NOW
 # pillow is not here: matplotlib, which draws the report's charts, needs it in production.
 DEV_ONLY = ("pytest", "mypy", "ruff", "hypothesis", "fpdf2", "aiosmtpd", "setuptools")
 
