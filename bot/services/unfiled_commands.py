@@ -14,7 +14,7 @@ from bot.adapters.db.models import Case, OutboxMessage, StoredMessage
 from bot.app import App
 from bot.core.authn import check_sender
 from bot.core.case_refs import find_case_refs, thread_ids
-from bot.core.commands import ParsedCommands
+from bot.core.commands import ParsedCommands, StatusRequest
 from bot.core.echo import echo
 from bot.core.message import MailMessage
 from bot.core.typography import plain_text
@@ -137,7 +137,7 @@ def _as_told(
     the command, to the Business Manager; to anyone else as bot.core.echo allows, and no
     terminal command, which only she can run."""
     if inside(roles_of(app, msg.from_addr)):
-        return lines, terminal_command(ref, lines)
+        return lines, terminal_command(ref, terminal_lines(parsed))
     fields, flags = record
     unread = {e.line for e in parsed.errors}
     told = [echo(line, "", read=line not in unread, fields=fields, flags=flags) for line in lines]
@@ -147,6 +147,14 @@ def _as_told(
 def given_lines(parsed: ParsedCommands) -> list[str]:
     """Her own lines read as commands, then those that start like one but could not be read."""
     return [c.line for c in parsed.commands] + [e.line for e in parsed.errors]
+
+
+def terminal_lines(parsed: ParsedCommands) -> list[str]:
+    """Her lines as the terminal takes them: there the case is named before the lines, so a
+    `Status` that names its case on the line ("Status TSCP-2026-0091", a subject) is `Status`
+    alone; with the reference kept, the command would be refused for naming another case."""
+    own = ["Status" if isinstance(c, StatusRequest) and c.ref else c.line for c in parsed.commands]
+    return own + [e.line for e in parsed.errors]
 
 
 def terminal_command(ref: str, lines: list[str]) -> str:

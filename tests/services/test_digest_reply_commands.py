@@ -220,3 +220,18 @@ def test_a_command_below_her_signature_is_named_in_the_answer_by_its_label(bot: 
     assert "> Close: duplicate" in text
     assert "Below your signature it held a command too, not carried out either" in text
     assert "> Vote: ..." in text and "rapid review" not in text
+
+
+def test_a_status_naming_a_case_we_do_not_hold_is_answered_with_a_terminal_line_that_works(
+    bot: Bot,
+) -> None:
+    # The reference was mistyped in the subject: the command she is offered must name the case
+    # once, in its place, or following the advice is refused for naming another case.
+    bot.at("2026-12-17T09:00").mail(BM, "Status TSCP-2026-0091", "")
+    bot.run()
+
+    [answer] = _answers(bot)
+    text = " ".join(body_of(answer).split())
+    assert "its reference TSCP-2026-0091 names no case (a mistyped reference?)" in text
+    assert "> Status TSCP-2026-0091" in text  # what she wrote is quoted as she wrote it
+    assert 'tscp-bot command TSCP-YYYY-NNNN "Status" ' in text + " "
