@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from bot.adapters.db.read_tables import CASES, DEADLINES
+from bot.core import deadlines as clocks
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -25,9 +26,13 @@ def case_summaries(db: Connection | Session) -> list[CaseSummary]:
     """Every case with its next unmet deadline: two queries, however many cases there are."""
     cases, deadlines = CASES.c, DEADLINES.c
     following: dict[int, tuple[str, date]] = {}
+    # Closing stops every chase but a statutory notification still owed (as the digest lists
+    # them): a closed case's other unmet clocks are no next deadline, OVERDUE or ACT TODAY.
+    chased = (cases.status == "open") | deadlines.name.in_(clocks.STATUTORY_NOTICES)
     for case_id, name, due in db.execute(
         select(deadlines.case_id, deadlines.name, deadlines.due)
-        .where(deadlines.met_at.is_(None))
+        .join(CASES, cases.id == deadlines.case_id)
+        .where(deadlines.met_at.is_(None), chased)
         .order_by(deadlines.due, deadlines.id)
     ):
         following.setdefault(case_id, (name, due))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.adapters.db.models import Case
 from bot.core.lifecycle import Stage
 from bot.services.case_list import case_summaries
-from tests.services.test_lifecycle import Bot
+from tests.services.test_lifecycle import BM, Bot, reply
 
 
 def test_a_new_case_s_stage_is_the_lifecycle_s_first() -> None:
@@ -35,3 +35,23 @@ def test_core_reads_what_the_orm_reads(bot: Bot) -> None:
     assert opened_at == case.opened_at and opened_at.tzinfo == UTC
     assert row["next_due"] == due and type(due) is type(row["next_due"])
     assert (row["kind"], row["status"], row["stage"]) == (case.kind, case.status, case.stage)
+
+
+def test_a_closed_case_lists_no_deadline_that_closing_stopped_chasing(bot: Bot) -> None:
+    # Its Appendix B return was never made: `tscp-bot cases` must not call the closed case
+    # OVERDUE, or ACT TODAY, for a chase the bot and the digest have both stopped.
+    bot.at("2026-12-16T10:00").mail(
+        BM,
+        reply("TSCP-2026-0001"),
+        "Decision: rapid review\nNotified: 16/12/2026\nAgencies: gmp\n"
+        "Review period: 1 June 2026 to 15 December 2026\nReturn by: 22/12/2026",
+    )
+    bot.run()
+    assert bot.case().stage == Stage.RAPID_REVIEW.value
+    bot.at("2026-12-17T10:00").mail(BM, reply("TSCP-2026-0001"), "Close: referred elsewhere")
+    bot.run()
+    assert bot.case().status == "closed"
+
+    with bot.app.engine.connect() as connection:
+        [row] = case_summaries(connection)
+    assert (row["next_deadline"], row["next_due"]) == (None, None)
