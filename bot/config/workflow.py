@@ -191,7 +191,9 @@ def reminders_section(r: Reader) -> ReminderSettings:
         end=r.parsed("working_hours_end", _clock_time, 'a time like "17:00"', "17:00"),
     )
     if s.end <= s.start:
-        raise r.fail("working_hours_end", "a time after working_hours_start", str(s.end))
+        # As written in the file ("08:00"), not as Python prints a time ("08:00:00").
+        start, end = s.start.strftime("%H:%M"), s.end.strftime("%H:%M")
+        raise r.fail("working_hours_end", f"a time after working_hours_start ({start})", end)
     r.finish()
     return s
 

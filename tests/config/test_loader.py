@@ -385,8 +385,10 @@ def test_approval_list_names_people_or_addresses(tmp_path: Path) -> None:
 def test_reminder_hours_must_make_sense(tmp_path: Path) -> None:
     data = tomllib.loads(EXAMPLE.read_text())
     data["reminders"] = {"working_hours_start": "17:00", "working_hours_end": "09:00"}
-    with pytest.raises(ConfigError, match=r"^reminders\.working_hours_end: "):
+    with pytest.raises(ConfigError, match=r"^reminders\.working_hours_end: ") as refused:
         parse_config(data, base=tmp_path, environ={})
+    # The times as the file has them, so the administrator finds the line she wrote.
+    assert str(refused.value).endswith("after working_hours_start (17:00), got '09:00'")
 
 
 def test_ingest_since_is_a_date_and_off_unless_set(tmp_path: Path) -> None:
