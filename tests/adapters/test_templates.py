@@ -1281,6 +1281,21 @@ def test_command_result_lists_what_was_not_understood(renderer: TemplateRenderer
     assert "NOT CARRIED OUT" not in clean.text and "Not carried out" not in clean.html
 
 
+def test_command_result_quotes_every_line_of_a_command_given_over_several(
+    renderer: TemplateRenderer,
+) -> None:
+    # `Agencies:` takes its Review period and Return by lines with it: each is her own line,
+    # quoted as such, not run on into the bot's answer below it.
+    given = "Agencies: gmp, icb\nReview period: 1 June 2026 to 15 December 2026"
+    result = {"line": given, "outcome": "Appendix B requested from 2 agencies"}
+    ctx = {**CONTEXTS["command_result"], "results": [result], "errors": []}
+    out = renderer.render("command_result", ctx)
+    assert (
+        "  > Agencies: gmp, icb\n  > Review period: 1 June 2026 to 15 December 2026\n"
+        "    Appendix B requested from 2 agencies"
+    ) in out.text
+
+
 def test_digest_shows_the_new_sections(renderer: TemplateRenderer) -> None:
     out = renderer.render("daily_digest", CONTEXTS["daily_digest"])
     assert "  Awaiting your approval    1" in out.text
