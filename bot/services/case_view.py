@@ -29,6 +29,7 @@ from bot.adapters.db.read_tables import (
     VOTES,
 )
 from bot.config.model import STATUTORY_ROLES
+from bot.core import deadlines as clocks
 from bot.core.bounces import not_delivered
 from bot.core.case_warnings import CaseFacts, ReturnFacts, case_warnings
 from bot.core.closed_ahead import act_today_note
@@ -162,7 +163,16 @@ def case_detail(
     deadlines = _by_case(db, DEADLINES, case.id, DEADLINES.c.due)
     votes = _by_case(db, VOTES, case.id, VOTES.c.id)
     requests = _by_case(db, AGENCY_REQUESTS, case.id, AGENCY_REQUESTS.c.id)
-    nxt = min((d for d in deadlines if d.met_at is None), key=lambda d: d.due, default=None)
+    # Closing stopped every chase but a statutory notification still owed (as `cases` and the
+    # digest): the others are listed as they stand, never as the next deadline or ACT TODAY.
+    chased = {
+        d.id for d in deadlines if case.status == "open" or d.name in clocks.STATUTORY_NOTICES
+    }
+    nxt = min(
+        (d for d in deadlines if d.id in chased and d.met_at is None),
+        key=lambda d: d.due,
+        default=None,
+    )
     outgoing = _outgoing(db, case.id)
     # An email held when it could not go as written: in view until it is approved again.
     held = [o["held_because"] for o in outgoing if o["status"] == "held" and o["held_because"]]
@@ -176,7 +186,7 @@ def case_detail(
         "next_due": nxt.due if nxt else None,
         "warnings": _warnings(case, deadlines, requests, names) + held,
         **_review_state(db, case, votes, requests),
-        "deadlines": [_deadline(d, today, calendar) for d in deadlines],
+        "deadlines": [_deadline(d, today, calendar if d.id in chased else None) for d in deadlines],
         "meetings": meeting_views(db, members, case),
         "events": [
             {"at": e.at, "actor": e.actor, "what": e.what, "detail": e.detail, "why": e.why}

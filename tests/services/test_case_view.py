@@ -50,3 +50,32 @@ def test_core_reads_what_the_orm_reads(bot: Bot) -> None:
         assert meeting_views(session, app, case) == orm["meetings"]
     assert core["votes"] and core["returns"] and core["meetings"]
     assert _typed(core) == _typed(orm)
+
+
+def test_a_closed_case_shows_no_act_today_for_a_chase_closing_stopped(bot: Bot) -> None:
+    # The return is due Sat 26 Dec; on Thu 24 Dec an open case says ACT TODAY. Once closed,
+    # nobody chases it: `tscp-bot case` must not tell her to act on it today.
+    bot.at("2026-12-16T10:00").mail(
+        BM,
+        reply(REF),
+        "Decision: rapid review\nNotified: 16/12/2026\nAgencies: gmp\n"
+        "Review period: 1 June 2026 to 15 December 2026\nReturn by: 26/12/2026",
+    )
+    bot.run()
+    bot.at("2026-12-17T10:00").mail(BM, reply(REF), "Close: referred elsewhere")
+    bot.run()
+    app, today = bot.app, date(2026, 12, 24)
+    with app.engine.connect() as connection:
+        row = find_case_row(connection, REF.lower())
+        assert row is not None and row.status == "closed"
+        detail = case_detail(
+            connection,
+            row,
+            today,
+            agency_names(app.config),
+            panel_members(app.config),
+            lambda: app.calendar,
+        )
+    [chase] = [d for d in detail["deadlines"] if d["name"] == "appendix_b:gmp"]
+    assert (chase["due"], chase["while_closed"]) == (date(2026, 12, 26), None)
+    assert detail["next_deadline"] is None
