@@ -169,3 +169,34 @@ def test_a_publication_before_the_cspr_was_decided_is_refused(bot: Bot) -> None:
     )
     bot.run()
     assert bot.case().published_on == date(2027, 7, 1)  # a correction is checked the same way
+
+
+def test_a_correction_that_moves_a_clock_later_or_makes_it_late_says_so(cspr: Bot) -> None:
+    # The CSPR was decided Thu 7 Jan 2027: the report due Wed 7 Jul 2027.
+    cspr.at("2027-01-20T10:00").mail(
+        BM, reply(REF), "Correct CSPR: 11/01/2027 because the minutes say the Monday"
+    )
+    cspr.run()
+    assert cspr.due("cspr_report") == date(2027, 7, 9)  # Sun 11 Jul rolled back
+    assert (
+        "the CSPR report is now due Fri 9 Jul 2027, later than the Wed 7 Jul 2027 counted before"
+    ) in " ".join(last_confirmation(cspr).split())
+
+    cspr.at("2027-01-20T11:00").mail(
+        BM, reply(REF), "Correct Notified: 21/12/2026 because the Panel's receipt says Monday"
+    )
+    cspr.run()
+    assert (
+        "the Rapid Review is now due Thu 14 Jan 2027, later than the Wed 13 Jan 2027 counted before"
+    ) in " ".join(last_confirmation(cspr).split())
+
+    cspr.at("2027-07-13T10:00").mail(BM, reply(REF), "Published: 09/07/2027")
+    cspr.run()
+    cspr.at("2027-07-13T11:00").mail(
+        BM, reply(REF), "Correct Published: 12/07/2027 because it went up on the Monday"
+    )
+    cspr.run()
+    assert (
+        "the CSPR report was due Fri 9 Jul 2027 and is now recorded as met on Mon 12 Jul 2027: "
+        "it is now late"
+    ) in " ".join(last_confirmation(cspr).split())

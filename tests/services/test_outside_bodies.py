@@ -811,10 +811,15 @@ def test_correcting_the_cspr_decision_after_the_reviewer_notice_went_says_to_tel
     bot.run()
 
     said = (
-        f"the independent reviewer notice already sent (#{notice.id}) gave the old date of the "
-        "CSPR decision: tell its recipients of the correction"
+        f"the independent reviewer notice already sent (#{notice.id}) gave the CSPR decision as "
+        "Tue 5 Jan 2027 and the report as due Mon 5 Jul 2027: tell its recipients the decision "
+        "was made on Thu 7 Jan 2027 and the report is now due Wed 7 Jul 2027"
     )
-    assert said in " ".join(result_text(bot).split())
+    answer = " ".join(result_text(bot).split())
+    assert said in answer
+    assert (
+        "the CSPR report is now due Wed 7 Jul 2027, later than the Mon 5 Jul 2027 counted before"
+    ) in answer
     digest = " ".join(digest_text(bot, "2027-01-13T08:30").split())
     assert said[1:] in digest.split("NEEDS YOUR ATTENTION")[1]
 

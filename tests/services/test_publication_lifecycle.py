@@ -147,7 +147,12 @@ def test_a_corrected_cspr_day_flags_the_decision_email_the_partners_already_have
     assert cspr.due("cspr_report") == date(2027, 7, 14)
     # Their email said "Report due: Wednesday 7 July 2027": the reply and the digest say so.
     [told] = cspr.outbox("cspr_decision")
-    assert f"(#{told.id}) gave the old date of the CSPR decision" in answer
+    assert (
+        f"CSPR decision to the partners and the scrutineer already sent (#{told.id}) gave the "
+        "CSPR decision as Thu 7 Jan 2027 and the report as due Wed 7 Jul 2027: tell its "
+        "recipients the decision was made on Thu 14 Jan 2027 and the report is now due Wed 14 "
+        "Jul 2027"
+    ) in answer
     flags = [e.detail for e in cspr.case().events if e.what == "sent_notice_outdated"]
     assert any(f"#{told.id}" in f and "CSPR decision" in f for f in flags)
 

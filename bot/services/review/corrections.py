@@ -16,13 +16,16 @@ from bot.adapters.db.models import Case
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
+from bot.core.moved_clocks import Clock, moved
 from bot.services.cases import add_event, set_deadline
+from bot.services.reminder_wording import SHORT_NAMES
 from bot.services.review.common import (
     Actor,
     CommandRefused,
     deadline_row,
     met_on_day,
     recorded_day,
+    today,
 )
 from bot.services.review.complaints import (
     answered_on,
@@ -168,6 +171,7 @@ def correct_date(
     new = recorded_day(app, actor, cmd.on, what, began=began).on
     if new == old:
         return f"{what} is already recorded as {deadlines.fmt_date(old)}; nothing changed"
+    before = _clocks(case)
     apply(session, app, case, new, now)
     add_event(
         session,
@@ -185,11 +189,11 @@ def correct_date(
         if cmd.what in _PUBLICATION
         else ""
     )
-    due = _now_due(session, app, case, cmd.what, now)
+    due = _now_due(session, app, case, cmd.what, now) or _moved(app, case, before, now)
     told = (
         sin_told(session, case, now)
         if _sin(case, cmd.what)
-        else _told_otherwise(session, case, cmd.what, what, now)
+        else _told_otherwise(session, case, cmd.what, what, now, _cspr_stale(case, old, before))
     )
     return (
         f"{what} corrected from {deadlines.fmt_date(old)} to {deadlines.fmt_date(new)}"
@@ -206,6 +210,30 @@ def _now_due(session: Session, app: App, case: Case, which: c.Corrected, now: da
     return f"; {response_due(case, app, now)}"
 
 
+# Not a deadline anyone works to: the least time the report stays online (its end is listed
+# under the case's deadlines, never chased), so a correction moving it is not news.
+_NOT_TOLD = frozenset({"publication_period_end"})
+
+
+def _clocks(case: Case) -> dict[str, Clock]:
+    """The case's clocks as they stand, to say afterwards which a correction moved."""
+    return {
+        d.name: Clock(
+            SHORT_NAMES.get(d.name.partition(":")[0], d.name.replace("_", " ")),
+            d.due,
+            d.met_on if d.state == "met" else None,
+            d.state in ("open", "overdue"),
+        )
+        for d in case.deadlines
+        if d.name not in _NOT_TOLD
+    }
+
+
+def _moved(app: App, case: Case, before: dict[str, Clock], now: datetime) -> str:
+    """A clock moved later, or made late, by a correction is said, never left to be found."""
+    return "".join(f"; {said}" for said in moved(before, _clocks(case), today(app, now)))
+
+
 # The notices to outside bodies that state each correctable date. One already sent (or approved
 # and on its way) stated the old date, and promised to say if it changed: the Business Manager
 # is told to, in the reply and under "Needs your attention".
@@ -220,11 +248,30 @@ _STATED_IN: dict[c.Corrected, tuple[str, ...]] = {
 
 
 def _told_otherwise(
-    session: Session, case: Case, which: c.Corrected, what: str, now: datetime
+    session: Session, case: Case, which: c.Corrected, what: str, now: datetime, cspr: str
 ) -> str:
-    stale = _STALE.get(which, f"gave the old date of {what}: tell its recipients of the correction")
+    default = f"gave the old date of {what}: tell its recipients of the correction"
+    stale = cspr if which is c.Corrected.CSPR else _STALE.get(which, default)
     return "".join(
         told_otherwise(session, case, event, now, stale) for event in _STATED_IN.get(which, ())
+    )
+
+
+def _cspr_stale(case: Case, old: date, before: dict[str, Clock]) -> str:
+    """Both notices of the CSPR decision gave the report's due date beside the decision's day:
+    the recipients are told both, as they now stand."""
+    row, was = deadline_row(case, "cspr_report"), before.get("cspr_report")
+    if row is None or was is None:
+        return ""
+    fmt = deadlines.fmt_date
+    due = (
+        f"the report is now due {fmt(row.due)}"
+        if row.due != was.due
+        else f"the report is still due {fmt(row.due)}"
+    )
+    return (
+        f"gave the CSPR decision as {fmt(old)} and the report as due {fmt(was.due)}: tell its "
+        f"recipients the decision was made on {fmt(row.start)} and {due}"
     )
 
 

@@ -38,6 +38,12 @@ def told_otherwise(
     if not sent:
         return ""
     ids = ", ".join(f"#{i}" for i in sent)
-    said = f"the {email_name(event).lower()} already sent ({ids}) {what}"
+    said = f"the {_in_sentence(email_name(event))} already sent ({ids}) {what}"
     add_event(session, case, now, NOTICE_OUTDATED, said[:1].upper() + said[1:])
     return f"; {said}"
+
+
+def _in_sentence(name: str) -> str:
+    """The email's name inside a sentence: lower case, but an acronym kept ("CSPR decision to
+    the partners", not "cspr decision")."""
+    return " ".join(word if word.isupper() else word.lower() for word in name.split())
