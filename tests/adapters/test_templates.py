@@ -252,6 +252,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "given": 12,
         "late": False,
         "report_sent_on": None,
+        "replaces": {"sent_on": date(2027, 6, 25), "planned_on": date(2027, 7, 13)},
     },
     "rapid_review_delay_check": {
         "partnership": PARTNERSHIP,

@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import date
 
 from bot.adapters.db.models import Case
-from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, SCRUTINEER, Bot, body_of, reply
+from tests.services.test_lifecycle import (
+    BM,
+    HEALTH,
+    LA,
+    POLICE,
+    SCRUTINEER,
+    Bot,
+    approve_last_draft,
+    body_of,
+    reply,
+)
 
 REF = "TSCP-2026-0001"
 
@@ -191,3 +201,22 @@ def test_an_action_marked_done_twice_keeps_its_first_day(cspr: Bot) -> None:
     assert "action 1 is already marked done on Mon 1 Mar 2027; nothing changed" in again
     [row] = [d for d in cspr.case().deadlines if d.name == "action:1"]
     assert row.met_on is not None and row.met_on.isoformat() == "2027-03-01"
+
+
+def test_a_new_publication_date_after_the_notice_went_says_it_replaces_it(cspr: Bot) -> None:
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    first = approve_last_draft(cspr, "publication_notice", "2027-06-01T11:00")
+    answer = say(cspr, "2027-06-10T10:00", "Publication: 06/07/2027")
+    assert (
+        "the notice sent on Tue 1 Jun 2027 gave publication on Thu 1 Jul 2027: the new notice "
+        "says it replaces that one"
+    ) in answer
+    [draft] = [r for r in cspr.outbox("publication_notice") if r.id != first.id]
+    assert (
+        "This notice replaces our notice of Tuesday 1 June 2027, which gave publication on "
+        "Thursday 1 July 2027: that date no longer stands."
+    ) in " ".join(body_of(draft).split())
+    # Planned again for the same day it gave: nothing to replace.
+    answer = say(cspr, "2027-06-10T11:00", "Publication: 01/07/2027")
+    assert "replaces" not in answer
+    assert "replaces" not in words(cspr, "publication_notice")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, OutboxMessage
@@ -44,7 +45,9 @@ def send_by(app: App, case: Case, check: NoticeCheck, due: date, on: date) -> Se
     return report_send_by(due, on, app.calendar)
 
 
-def notice_context(case: Case, planned: date, check: NoticeCheck, by: SendBy) -> dict[str, object]:
+def notice_context(
+    session: Session, app: App, case: Case, planned: date, check: NoticeCheck, by: SendBy
+) -> dict[str, object]:
     return {
         "case": case_ctx(case),
         "planned_on": planned,
@@ -52,7 +55,31 @@ def notice_context(case: Case, planned: date, check: NoticeCheck, by: SendBy) ->
         "given": check.given,
         "late": check.late,
         "report_sent_on": case.report_sent_on,
+        "replaces": replaced_notice(session, app, case, planned),
     }
+
+
+def replaced_notice(
+    session: Session, app: App, case: Case, planned: date
+) -> dict[str, date] | None:
+    """The last notice sent that gave another day: the three bodies hold it, so the new one
+    must say which date stands, not leave them two notices with two dates. Its day sent, and
+    the publication day it gave. One approved but not yet gone may yet be stopped as untrue,
+    so only one gone is named; approval writes the new notice again, naming it by then."""
+    rows = session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.case_id == case.id,
+            OutboxMessage.event == EVENT,
+            OutboxMessage.status == "sent",
+        )
+        .order_by(OutboxMessage.id.desc())
+    )
+    for row in rows:
+        gave = _planned_on(row)
+        if gave is not None and gave != planned:
+            return {"sent_on": today(app, row.sent_at or row.created_at), "planned_on": gave}
+    return None
 
 
 def notice_stated(
@@ -113,7 +140,7 @@ def restate_notice(session: Session, app: App, draft: OutboxMessage, now: dateti
     due = deadlines.publication_notice(planned, app.calendar).due
     why = _why(app, draft, case, check, on)
     by = send_by(app, case, check, due, on)
-    context = notice_context(case, planned, check, by)
+    context = notice_context(session, app, case, planned, check, by)
     draft.stated = notice_stated(on, planned, check, case.report_sent_on).as_json()
     return why if restate_draft(session, app, draft, context, now, why, by.check) else None
 

@@ -47,6 +47,7 @@ from bot.services.review.publication_notice import (
     notice_context,
     notice_key,
     notice_stated,
+    replaced_notice,
     send_by,
 )
 
@@ -84,7 +85,7 @@ def publication_planned(
         to=[p.national_panel.email, p.secretary_of_state.email, p.ofsted.email],
         now=now,
         case=case,
-        context=notice_context(case, cmd.on, check, by),
+        context=notice_context(session, app, case, cmd.on, check, by),
         stated=notice_stated(today(app, now), cmd.on, check, case.report_sent_on),
         check=by.check,
     )
@@ -99,13 +100,23 @@ def publication_planned(
         return (
             f"publication on {fmt_date(cmd.on)}; late notice drafted: {check.given} working days "
             f"before publication, fewer than the {REQUIRED} working days required (the report "
-            f"was {report}){withdrawn}"
+            f"was {report}){withdrawn}{_replaces(session, app, case, cmd.on)}"
         )
     closed = closed_day_note(cmd.on, app.calendar)
     send = f"; {by.check}" if by.check else ""
     return (
         f"publication on {fmt_date(cmd.on)}{closed}; notice drafted, due by "
-        f"{fmt_date(d.due)}{send}{withdrawn}"
+        f"{fmt_date(d.due)}{send}{withdrawn}{_replaces(session, app, case, cmd.on)}"
+    )
+
+
+def _replaces(session: Session, app: App, case: Case, on: date) -> str:
+    """The three bodies hold a notice giving another day: the new one says it replaces it."""
+    if (gave := replaced_notice(session, app, case, on)) is None:
+        return ""
+    return (
+        f"; the notice sent on {fmt_date(gave['sent_on'])} gave publication on "
+        f"{fmt_date(gave['planned_on'])}: the new notice says it replaces that one"
     )
 
 
