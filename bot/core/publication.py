@@ -115,3 +115,19 @@ def short_notice(sent: date, published: date, cal: WorkingCalendar) -> str | Non
         f"{fmt_date(sent)}, {when} publication on {fmt_date(published)}, fewer than the "
         f"{REQUIRED} working days required"
     )
+
+
+def report_sent_words(sent: date, planned: date, cal: WorkingCalendar) -> str:
+    """What the reply to `Report sent:` says of the notice it gives the planned publication.
+    A planned day already gone by when the report went gives no notice at all: said so, with
+    what to do, never as a count of working days below zero."""
+    if planned <= sent:
+        return (
+            f"the planned publication date, {fmt_date(planned)}, is not after the day the "
+            "report was sent, so the report gives no notice of it: if the report has been "
+            "published, reply Published: <date>; if not, plan a new date with Publication: <date>"
+        )
+    given = notice_given(sent, planned, cal)
+    if given >= REQUIRED:
+        return f"{_days(given)} before publication"
+    return f"{_days(given)} before publication, fewer than the {REQUIRED} working days required"

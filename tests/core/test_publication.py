@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.adapters.bank_holidays import working_calendar
-from bot.core.publication import check_notice, report_send_by, short_notice
+from bot.core.publication import check_notice, report_send_by, report_sent_words, short_notice
 
 CAL = working_calendar(range(2026, 2029))
 PUBLISHED = date(2027, 6, 23)  # a Wednesday
@@ -97,3 +97,19 @@ def test_the_report_is_promised_by_a_day_the_partnership_is_in(
         assert by.check is None
     else:
         assert by.check is not None and said in by.check and "Office closure" in by.check
+
+
+@pytest.mark.parametrize(
+    ("sent", "said"),
+    [
+        (date(2027, 6, 14), "7 working days before publication"),
+        (date(2027, 6, 22), "1 working day before publication, fewer than the 7 working days"),
+        # The planned day went by before the report did: no count below zero.
+        (date(2027, 6, 23), "the planned publication date, Wed 23 Jun 2027, is not after"),
+        (date(2027, 8, 20), "the planned publication date, Wed 23 Jun 2027, is not after"),
+    ],
+)
+def test_the_report_sent_reply_never_counts_notice_below_zero(sent: date, said: str) -> None:
+    words = report_sent_words(sent, PUBLISHED, CAL)
+    assert words.startswith(said)
+    assert "-" not in words

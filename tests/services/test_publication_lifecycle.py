@@ -220,3 +220,15 @@ def test_a_new_publication_date_after_the_notice_went_says_it_replaces_it(cspr: 
     answer = say(cspr, "2027-06-10T11:00", "Publication: 01/07/2027")
     assert "replaces" not in answer
     assert "replaces" not in words(cspr, "publication_notice")
+
+
+def test_a_report_sent_after_the_planned_day_went_by_says_so_not_minus_days(cspr: Bot) -> None:
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    answer = say(cspr, "2027-08-02T10:00", "Report sent: 02/08/2027")
+    assert (
+        "report sent on Mon 2 Aug 2027 recorded; the planned publication date, Thu 1 Jul 2027, "
+        "is not after the day the report was sent, so the report gives no notice of it: if the "
+        "report has been published, reply Published: <date>; if not, plan a new date with "
+        "Publication: <date>"
+    ) in answer
+    assert "-22 working days" not in answer

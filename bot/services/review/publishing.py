@@ -20,7 +20,7 @@ from bot.core import commands as c
 from bot.core import deadlines
 from bot.core.command_dates import closed_day_note, published_problem, report_sent_problem
 from bot.core.deadlines import fmt_date
-from bot.core.publication import REQUIRED, check_notice, notice_given, short_notice
+from bot.core.publication import REQUIRED, check_notice, report_sent_words, short_notice
 from bot.services.approvals import withdraw_drafts, withdraw_earlier
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
@@ -184,13 +184,7 @@ def report_sent(
 def _notice_given(app: App, case: Case, sent_on: date) -> str:
     if case.planned_publication is None:
         return ""
-    given = notice_given(sent_on, case.planned_publication, app.calendar)
-    if given >= REQUIRED:
-        return f"; {given} working days before publication"
-    return (
-        f"; {given} working days before publication, fewer than the {REQUIRED} working days "
-        "required"
-    )
+    return f"; {report_sent_words(sent_on, case.planned_publication, app.calendar)}"
 
 
 def notice_actually_given(
