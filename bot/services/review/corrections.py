@@ -251,7 +251,7 @@ def _told_otherwise(
     session: Session, case: Case, which: c.Corrected, what: str, now: datetime, cspr: str
 ) -> str:
     default = f"gave the old date of {what}: tell its recipients of the correction"
-    stale = cspr if which is c.Corrected.CSPR else _STALE.get(which, default)
+    stale = (cspr if which is c.Corrected.CSPR else "") or _STALE.get(which, default)
     return "".join(
         told_otherwise(session, case, event, now, stale) for event in _STATED_IN.get(which, ())
     )
