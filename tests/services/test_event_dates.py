@@ -200,3 +200,16 @@ def test_a_correction_that_moves_a_clock_later_or_makes_it_late_says_so(cspr: Bo
         "the CSPR report was due Fri 9 Jul 2027 and is now recorded as met on Mon 12 Jul 2027: "
         "it is now late"
     ) in " ".join(last_confirmation(cspr).split())
+
+
+def test_the_cspr_decision_says_when_the_report_must_reach_the_bodies(bot: Bot) -> None:
+    # Due Thu 15 Jul 2027; the digest first lists it 5 working days before, too late to give
+    # the 7 working days' notice of publishing by then: the day is said when the clock starts.
+    rapid_review_submitted(bot)
+    bot.at("2027-01-20T10:00").mail(BM, reply(REF), "CSPR: yes 15/01/2027")
+    bot.run()
+    assert (
+        "the report is due by Thu 15 Jul 2027; to publish by then, the report must reach the "
+        "National Panel, the Secretary of State and Ofsted by Tue 6 Jul 2027, 7 working days "
+        "before"
+    ) in " ".join(last_confirmation(bot).split())

@@ -16,6 +16,7 @@ from bot.core import deadlines
 from bot.core.case_status import deadline_title
 from bot.core.command_dates import action_due_problem, closed_day_note
 from bot.core.deadlines import fmt_date, may_promise
+from bot.core.publication import REQUIRED, report_send_by
 from bot.core.stated_dates import Stated
 from bot.core.wording import plural
 from bot.services.approvals import (
@@ -83,7 +84,8 @@ def cspr(
     if cmd.hold:
         d = deadlines.cspr_report(day.on, app.calendar)
         reopen(set_deadline(session, case, d, now))
-        due, stopped = d.due, f"; the report is due by {fmt_date(d.due)}"
+        due = d.due
+        stopped = f"; the report is due by {fmt_date(d.due)}{_send_by(app, d.due, now)}"
     else:
         if (row := deadline_row(case, "cspr_report")) is not None and row.met_at is None:
             met(case, "cspr_report", now, state="not_required")  # no report is owed now
@@ -101,6 +103,18 @@ def cspr(
         why=cmd.line,
     )
     return f"CSPR decision recorded{day.said()}{stopped}"
+
+
+def _send_by(app: App, due: date, now: datetime) -> str:
+    """Publishing by the 6-month date needs the report with the three bodies 7 working days
+    before it: the day that really bounds the work, said when the clock starts, not found out
+    when the digest first lists the report, 5 working days before its date."""
+    notice = deadlines.publication_notice(due, app.calendar).due
+    by = report_send_by(notice, today(app, now), app.calendar).day
+    return (
+        f"; to publish by then, the report must reach the National Panel, the Secretary of "
+        f"State and Ofsted by {fmt_date(by)}, {REQUIRED} working days before"
+    )
 
 
 def _no_publication(session: Session, case: Case, now: datetime) -> str:
