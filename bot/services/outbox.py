@@ -34,7 +34,7 @@ from bot.adapters.outgoing import BatchingSender, MailSender, RecipientsRefusedE
 from bot.app import App
 from bot.core.backoff import retry_delay
 from bot.services.approvals import HELD
-from bot.services.outbox_claim import ClaimLost, claim, renew
+from bot.services.outbox_claim import ClaimLost, claim, claimed_row, renew
 from bot.services.partly_sent import narrow_to_put_off, record_refusals
 from bot.services.send_checks import Before, before_sending
 from bot.services.stale_chases import WITHDRAWN
@@ -151,8 +151,7 @@ def _send_one(app: App, sender: MailSender, row_id: int, report: SendReport) -> 
         held = claim(session, row_id, app.clock.now())
         if held is None:
             return
-        row = session.get(OutboxMessage, row_id)
-        assert row is not None  # claimed just now, in this transaction
+        row = claimed_row(session, row_id)
         try:
             _send_claimed(app, session, sender, row, held, report)
         except ClaimLost:

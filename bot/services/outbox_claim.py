@@ -13,8 +13,9 @@ email that is still being sent.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import or_, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.db_clock import database_now
@@ -24,6 +25,29 @@ from bot.adapters.outgoing import SEND_SECONDS
 # Four sends' length (16 minutes): room beyond the send for the commits around it, a slow
 # token or DNS answer, and a stall of the process.
 CLAIM = timedelta(seconds=4 * SEND_SECONDS)
+
+
+# Both statements are built once, as Core statements on the table (the row is read after
+# them, so the session has nothing to synchronise), not per email: building an ORM UPDATE
+# for every email cost more than running it.
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_UNTIL = bindparam("until", type_=_OUTBOX.c.claimed_until.type)
+_CLAIM = (
+    update(_OUTBOX)
+    .where(
+        _OUTBOX.c.id == bindparam("row_id"),
+        _OUTBOX.c.status == "pending",
+        # Re-checked here: another instance may have failed it and set a later retry.
+        _OUTBOX.c.next_attempt_at <= bindparam("due_by"),
+        or_(_OUTBOX.c.claimed_until.is_(None), _OUTBOX.c.claimed_until < bindparam("now")),
+    )
+    .values(claimed_until=_UNTIL)
+)
+_RENEW = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.claimed_until == bindparam("held"))
+    .values(claimed_until=_UNTIL)
+)
 
 
 class ClaimLost(Exception):
@@ -36,22 +60,21 @@ def claim(session: Session, row_id: int, due_by: datetime) -> datetime | None:
     the bot's business); when the claim ends (the database's clock), or None when the row is
     not ours to send (sent, claimed by another instance, its retry not yet due)."""
     now = database_now(session)
-    result = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == row_id,
-            OutboxMessage.status == "pending",
-            # Re-checked here: another instance may have failed it and set a later retry.
-            OutboxMessage.next_attempt_at <= due_by,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-        )
-        .values(claimed_until=now + CLAIM)
-        .execution_options(synchronize_session=False)  # the row is read after it
-    )
+    values = {"row_id": row_id, "due_by": due_by, "now": now, "until": now + CLAIM}
+    result = session.execute(_CLAIM, values)
     if getattr(result, "rowcount", 0) != 1:
         session.rollback()
         return None
     return now + CLAIM
+
+
+_ROW = select(OutboxMessage).where(OutboxMessage.id == bindparam("row_id"))
+
+
+def claimed_row(session: Session, row_id: int) -> OutboxMessage:
+    """The row just claimed in this session's transaction (Session.get builds its query
+    afresh for every email)."""
+    return session.scalars(_ROW, {"row_id": row_id}).one()
 
 
 def renew(session: Session, row_id: int, held: datetime) -> datetime:
@@ -59,12 +82,7 @@ def renew(session: Session, row_id: int, held: datetime) -> datetime:
     A later claim always ends later than an earlier one that ran out, so the end of ours
     tells it from another instance's."""
     now = database_now(session)
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.claimed_until == held)
-        .values(claimed_until=now + CLAIM)
-        .execution_options(synchronize_session=False)
-    )
+    result = session.execute(_RENEW, {"row_id": row_id, "held": held, "until": now + CLAIM})
     if getattr(result, "rowcount", 0) != 1:
         raise ClaimLost(f"outbox #{row_id}")
     return now + CLAIM

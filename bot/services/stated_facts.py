@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, object_session
 
 from bot.adapters.db.models import Case, Meeting, OutboxMessage
@@ -91,6 +91,21 @@ def _return_clock(app: App, row: OutboxMessage, case: Case | None) -> ReturnCloc
     return ReturnClock(due=live.due, met_on=met_on)
 
 
+_LATEST_SCREENING = (
+    select(func.max(Meeting.id))
+    .where(Meeting.case_id == Case.id, Meeting.purpose == "screening")
+    .correlate(Case)
+    .scalar_subquery()
+)
+# Built once, not per email: building the statement cost more than running it.
+_CASE_NOW = (
+    select(Case, Meeting)
+    .outerjoin(Meeting, Meeting.id == _LATEST_SCREENING)
+    .options(joinedload(Case.deadlines))
+    .where(Case.id == bindparam("case_id"))
+)
+
+
 def case_now(app: App, row: OutboxMessage) -> CaseNow | None:
     """What an acknowledgement or invitation would say if written now: the complaint's
     receipt and unanswered response date, the panel's start, the key dates. None when it is
@@ -99,18 +114,7 @@ def case_now(app: App, row: OutboxMessage) -> CaseNow | None:
     session = object_session(row)
     if session is None or row.case_id is None:
         return None
-    latest = (
-        select(func.max(Meeting.id))
-        .where(Meeting.case_id == Case.id, Meeting.purpose == "screening")
-        .correlate(Case)
-        .scalar_subquery()
-    )
-    found = session.execute(
-        select(Case, Meeting)
-        .outerjoin(Meeting, Meeting.id == latest)
-        .options(joinedload(Case.deadlines))
-        .where(Case.id == row.case_id)
-    )
+    found = session.execute(_CASE_NOW, {"case_id": row.case_id})
     first = found.unique().first()
     if first is None:
         return None

@@ -251,3 +251,27 @@ def test_an_acknowledgement_s_send_time_check_reads_its_case_in_one_statement(
     asked = [q for q in statements if re.match(r"SELECT (cases|deadlines|meetings)\.", q)]
     assert len(asked) == 2
     assert all("JOIN deadlines" in q and "JOIN meetings" in q for q in asked)
+
+
+def test_sending_builds_no_statement_afresh_for_each_email(make_app: AppFactory) -> None:
+    """Each email sent is claimed, its claim renewed for the attempt, the database's clock read
+    twice and, for an acknowledgement or invitation, its case read: the same statements for
+    every email, built once, not built and compiled again per email."""
+    app, _ = make_app()
+    sins = [
+        email(
+            "Serious Incident Notification - GM SIN form",
+            "Please find the SIN for the Screening Panel. Child initials: A.B. Date the local "
+            "authority became aware: 22/12/2026. Criteria: child seriously harmed.",
+            sender=f"referrer.{n}@gmp.police.uk",
+            message_id=f"<sin-{n}@gmp.police.uk>",
+        )
+        for n in range(3)
+    ]
+    process_many(app, _store(app, sins))
+    with _counting(app) as clauses:
+        report = send_all(app, app.open_sender())
+    assert report.sent == 6 and report.held == 0  # each case's acknowledgement and invitation
+    built = {id(c): c for c in clauses if isinstance(c, ClauseElement)}
+    # One statement object for each statement sent, however many emails sent it.
+    assert len(built) == len({str(c) for c in built.values()})

@@ -13,14 +13,18 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+# Built once: every email sent asks twice (its claim, the claim renewed for its attempt).
+_SQLITE_NOW = select(func.strftime("%Y-%m-%d %H:%M:%f", "now"))
+_CLOCK_TIMESTAMP = select(func.clock_timestamp())
+
 
 def database_now(session: Session) -> datetime:
     """Now by the database's clock, aware UTC (PostgreSQL's clock_timestamp, not the
     transaction's start; SQLite's is this machine's, the only one that can open its file)."""
     if session.get_bind().dialect.name == "sqlite":
-        text = session.scalar(select(func.strftime("%Y-%m-%d %H:%M:%f", "now")))
+        text = session.scalar(_SQLITE_NOW)
         return datetime.fromisoformat(str(text)).replace(tzinfo=UTC)
-    value = session.scalar(select(func.clock_timestamp()))
+    value = session.scalar(_CLOCK_TIMESTAMP)
     if not isinstance(value, datetime):
         raise TypeError(f"the database's clock gave {value!r}")
     return value.astimezone(UTC)
