@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.faults import database_fault
-from bot.adapters.db.models import MailboxState, StoredMessage
+from bot.adapters.db.models import MailboxState
 from bot.adapters.mail_source import Cursor, IncomingMail, LeftInInbox, MailboxError, MailSource
 from bot.app import App
 from bot.services.failures import describe_error
@@ -39,7 +39,14 @@ from bot.services.ingest_report import IngestReport as IngestReport  # passes, s
 from bot.services.process_stored import process_ids, process_stored
 from bot.services.release import release_batch
 from bot.services.release import release_now as release_now  # `tscp-bot mail`, triage
-from bot.services.store import Stored, held_already, store_raw, store_unread, store_unstorable
+from bot.services.store import (
+    Held,
+    Stored,
+    held_already,
+    store_raw,
+    store_unread,
+    store_unstorable,
+)
 from bot.services.stuck_messages import fetch_past_stuck
 
 log = logging.getLogger(__name__)
@@ -223,7 +230,7 @@ def _store_one(
     session: Session,
     incoming: IncomingMail,
     report: IngestReport,
-    held: dict[str, StoredMessage],
+    held: Held,
 ) -> Stored | None:
     """Store one message in a savepoint; one that cannot be stored as it is is kept
     quarantined, and one that cannot be kept at all stays in the inbox. Either way only its

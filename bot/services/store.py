@@ -103,7 +103,7 @@ def store_raw(
     now: datetime,
     arrived_at: datetime | None = None,
     *,
-    held: dict[str, StoredMessage] | None = None,
+    held: Held | None = None,
 ) -> Stored:
     """Insert the message unless these exact bytes are already held, in a savepoint of the
     caller's transaction, which the caller commits (ingest: once per batch, before acting).
@@ -113,9 +113,9 @@ def store_raw(
     now is when the bot read it; arrived_at when the mailbox says it arrived, if it says.
     `held`, when given, is what held_already found for the whole batch: no query per message.
     """
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = held.digest(raw) if held is not None else _sha256(raw)
     if held is not None:
-        existing = held.get(digest)
+        existing = held.rows.get(digest)
     else:
         existing = session.scalar(select(StoredMessage).where(StoredMessage.sha256 == digest))
     if existing is not None:
@@ -134,14 +134,33 @@ def store_raw(
     return Stored(row_id, new=True)
 
 
-def held_already(session: Session, raws: list[bytes]) -> dict[str, StoredMessage]:
+@dataclass(frozen=True)
+class Held:
+    """What held_already found for a batch: the rows already holding any of its messages, by
+    the SHA-256 of their bytes, and each message's digest, worked out once for the batch."""
+
+    rows: dict[str, StoredMessage]
+    digests: dict[int, tuple[bytes, str]]  # id() of each message's bytes: (bytes, digest)
+
+    def digest(self, raw: bytes) -> str:
+        found = self.digests.get(id(raw))
+        # The bytes object itself is kept, so its id() is never another object's.
+        return found[1] if found is not None and found[0] is raw else _sha256(raw)
+
+
+def _sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def held_already(session: Session, raws: list[bytes]) -> Held:
     """The rows already holding any of these messages, by the SHA-256 of their bytes, in one
-    query (without their bytes, which the caller has)."""
-    digests = [hashlib.sha256(raw).hexdigest() for raw in raws]
+    query (without their bytes, which the caller has); each message is hashed once."""
+    digests = {id(raw): (raw, _sha256(raw)) for raw in raws}
     if not digests:
-        return {}
-    rows = session.scalars(select(StoredMessage).where(StoredMessage.sha256.in_(digests)))
-    return {row.sha256: row for row in rows}
+        return Held({}, {})
+    wanted = list({d for _, d in digests.values()})
+    rows = session.scalars(select(StoredMessage).where(StoredMessage.sha256.in_(wanted)))
+    return Held({row.sha256: row for row in rows}, digests)
 
 
 def store_unstorable(
