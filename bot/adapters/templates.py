@@ -160,12 +160,16 @@ class TemplateRenderer:
         )
 
     def _render(self, event: str, part: str, context: Mapping[str, object]) -> str:
-        if not (self._directory / event).is_dir():
-            raise TemplateError(f"no templates for event {event!r} in {self._directory}")
         name = f"{event}/{part}"
         try:
             return self._env.get_template(name).render(context)
         except jinja2.TemplateNotFound as exc:
+            # The event's folder is looked for only now, not before every part of every
+            # email: a file system call each that said nothing new.
+            if not (self._directory / event).is_dir():
+                raise TemplateError(
+                    f"no templates for event {event!r} in {self._directory}"
+                ) from exc
             raise TemplateError(f"event {event!r}: template {exc.name} not found") from exc
         except UnicodeDecodeError as exc:
             raise TemplateError(f"event {event!r}: {name}: not UTF-8") from exc

@@ -1342,6 +1342,28 @@ def test_missing_part_names_the_file(tmp_path: Path) -> None:
         TemplateRenderer(tmp_path).render("ev", {})
 
 
+def test_an_email_is_rendered_without_looking_for_its_folder_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its folder is looked for only when a part is missing, to say which: before, every part
+    # of every email the bot wrote cost a file system call that said nothing new.
+    _write(tmp_path, "ev", subject_txt="Hello", body_txt="Body", body_html="<p>Body</p>")
+    renderer = TemplateRenderer(tmp_path)
+    looked: list[Path] = []
+    real = Path.is_dir
+
+    def is_dir(path: Path) -> bool:
+        looked.append(path)
+        return real(path)
+
+    monkeypatch.setattr(Path, "is_dir", is_dir)
+    rendered = renderer.render("ev", {})
+    assert (rendered.subject, rendered.text) == ("Hello", "Body")
+    assert tmp_path / "ev" not in looked
+    with pytest.raises(TemplateError, match="no templates for event 'nope'"):
+        renderer.render("nope", {})
+
+
 def test_undefined_variable_is_an_error(tmp_path: Path) -> None:
     _write(tmp_path, "ev", subject_txt="{{ case.ref }}", body_txt="x", body_html="x")
     with pytest.raises(TemplateError, match=r"ev/subject\.txt"):
