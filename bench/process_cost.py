@@ -21,6 +21,11 @@ dump's total is that pass's instructions alone: divide by --count.
 after a second warm-up pass in which the Business Manager decides a Rapid Review on each
 case and asks the health partner for its return, Appendix B returns on them (a filled-in
 form attached, each from a sender of its own, so the loop guard never holds a receipt back).
+
+--send measures the outbox drain after the pass instead of the pass: every email the pass
+queued, sent to a sender that takes it and does nothing with it (no server, so the figure is
+the bot's own work per email: the claim, the send-time checks, the two commits); divide by
+the emails sent, which it prints.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from bot.adapters.maildir_source import MaildirSource  # noqa: E402
 from bot.bootstrap import build_app  # noqa: E402
 from bot.clock import FixedClock  # noqa: E402
 from bot.services.ingest import ingest_pass  # noqa: E402
+from bot.services.outbox import SendReport, send_all  # noqa: E402
 from tests.fixtures.app import make_config  # noqa: E402
 from tests.fixtures.mail import drop_into_maildir  # noqa: E402
 
@@ -104,6 +110,13 @@ def _on_cases(kind: str, warm: int, count: int) -> tuple[list[list[bytes]], list
     return [sins, decisions], returns
 
 
+class _Taken:
+    """A sender that takes every email and sends nothing (--send)."""
+
+    def send(self, raw: bytes, sender: str, recipients: list[str]) -> None:
+        del raw, sender, recipients
+
+
 def _callgrind(option: str) -> None:
     subprocess.run(["callgrind_control", option, str(os.getpid())], capture_output=True)
 
@@ -115,6 +128,7 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=20, help="messages of the warm-up pass")
     parser.add_argument("--profile", help="write cProfile stats of the pass to this file")
     parser.add_argument("--callgrind", action="store_true", help="zero/dump around the pass")
+    parser.add_argument("--send", action="store_true", help="measure the outbox drain instead")
     args = parser.parse_args()
     if args.kind in ("replies", "returns"):
         warmups, measured = _on_cases(args.kind, args.warm, args.count)
@@ -134,7 +148,11 @@ def main() -> None:
         for warmup in warmups:
             drop_into_maildir(folder / "inbox", *warmup)
             ingest_pass(app, source)
+            if args.send:
+                send_all(app, _Taken())
         drop_into_maildir(folder / "inbox", *measured)
+        if args.send:
+            ingest_pass(app, source)
         counts = {"sql": 0}
 
         def statement(*_: object) -> None:
@@ -153,7 +171,7 @@ def main() -> None:
         started, cpu = time.perf_counter(), time.process_time()
         if profile is not None:
             profile.enable()
-        report = ingest_pass(app, source)
+        report = send_all(app, _Taken()) if args.send else ingest_pass(app, source)
         if profile is not None:
             profile.disable()
             profile.dump_stats(args.profile)
@@ -161,6 +179,14 @@ def main() -> None:
         if args.callgrind:
             _callgrind("-d")
         app.close()
+    if isinstance(report, SendReport):
+        sent = max(report.sent, 1)
+        print(
+            f"{args.kind}, sending: {report.sent} sent, {report.held} held, "
+            f"{report.withdrawn} withdrawn; {cpu / sent * 1000:.2f} ms CPU and "
+            f"{counts['sql'] / sent:.1f} SQL statements per email sent"
+        )
+        return
     print(
         f"{args.kind}: {report.processed} processed, {report.released} released, "
         f"{len(report.errors)} errors; {elapsed / args.count * 1000:.2f} ms "
