@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, StoredMessage
@@ -80,6 +80,22 @@ def named_open_case(session: Session, case: Case, named: tuple[str, ...]) -> Cas
     return found[0] if len(found) == 1 else None
 
 
+# The open cases of a referrer opened since a time, newest first; never the new case itself
+# (`self`: its id, or None before it is written). Built once, not for every SIN: building
+# the statement cost more than running it.
+_EARLIER = (
+    select(Case.id, Case.initials)
+    .where(
+        Case.kind == "review",
+        Case.status == "open",
+        Case.referrer_email == bindparam("referrer"),
+        Case.opened_at >= bindparam("since"),
+        or_(bindparam("self", type_=Integer).is_(None), Case.id != bindparam("self")),
+    )
+    .order_by(Case.opened_at.desc())
+)
+
+
 def possible_repeat(
     session: Session,
     case: Case,
@@ -97,19 +113,10 @@ def possible_repeat(
     # than comparing them. A row changed in this session is read as it holds it, as loading
     # it would. A new case not yet written has no id and is not in the table, so it cannot be
     # its own repeat.
-    others = [
-        Case.kind == "review",
-        Case.status == "open",
-        Case.referrer_email == case.referrer_email,
-        Case.opened_at >= now - WITHIN,
-    ]
-    if case.id is not None:
-        others.append(Case.id != case.id)
     changed = _changed(session, Case)
+    asked = {"referrer": case.referrer_email, "since": now - WITHIN, "self": case.id}
     with session.no_autoflush:
-        found = session.execute(
-            select(Case.id, Case.initials).where(*others).order_by(Case.opened_at.desc())
-        )
+        found = session.execute(_EARLIER, asked)
         earlier = [(i, changed[i].initials if i in changed else s) for i, s in found]
         words = [i for i, initials in earlier if not (case.initials and initials)]
         firsts = _first_messages(session, words) if words else {}
@@ -194,17 +201,20 @@ def _kept(
     return kept_of(read(row))
 
 
+_FIRST_IDS = (
+    select(func.min(StoredMessage.id))
+    .where(StoredMessage.case_id.in_(bindparam("cases", expanding=True)))
+    .group_by(StoredMessage.case_id)
+    .scalar_subquery()
+)
+_FIRSTS = select(
+    StoredMessage.id, StoredMessage.case_id, StoredMessage.classification, StoredMessage.subject
+).where(StoredMessage.id.in_(_FIRST_IDS))
+
+
 def _first_messages(session: Session, case_ids: list[int]) -> dict[int, _First]:
     """Each case's first message's id and classification, in one query however many cases."""
-    first_ids = select(func.min(StoredMessage.id)).where(StoredMessage.case_id.in_(case_ids))
-    found = session.execute(
-        select(
-            StoredMessage.id,
-            StoredMessage.case_id,
-            StoredMessage.classification,
-            StoredMessage.subject,
-        ).where(StoredMessage.id.in_(first_ids.group_by(StoredMessage.case_id).scalar_subquery()))
-    )
+    found = session.execute(_FIRSTS, {"cases": case_ids})
     changed = _changed(session, StoredMessage)
     firsts: dict[int, _First] = {}
     for row_id, case_id, classification, subject in found:

@@ -275,3 +275,43 @@ def test_sending_builds_no_statement_afresh_for_each_email(make_app: AppFactory)
     built = {id(c): c for c in clauses if isinstance(c, ClauseElement)}
     # One statement object for each statement sent, however many emails sent it.
     assert len(built) == len({str(c) for c in built.values()})
+
+
+def test_the_repeat_check_builds_its_statements_once_for_every_sin(
+    make_app: AppFactory,
+) -> None:
+    """Each new SIN asks for its referrer's open cases, and for the first messages of those
+    whose child's initials it cannot compare: the same two statements for every SIN, not
+    built again for each. Each SIN sent again is still flagged."""
+    app, _ = make_app()
+    words = (
+        "Please find the SIN for the Screening Panel. Date the local authority became aware: "
+        "22/12/2026. Criteria: child seriously harmed."
+    )
+    sins = [
+        email(
+            "Serious Incident Notification - GM SIN form",
+            words,
+            sender="referrer.one@gmp.police.uk",
+            message_id=f"<sin-{n}@gmp.police.uk>",
+        )
+        for n in range(4)
+    ]
+    process_many(app, _store(app, sins[:1]))
+    with _counting(app) as clauses:
+        for sin in sins[1:]:
+            process_many(app, _store(app, [sin]))
+    asked = {
+        id(c): c
+        for c in clauses
+        if isinstance(c, ClauseElement)
+        and re.search(r"cases\.referrer_email = |min\(messages\.id\)", str(c))
+    }
+    assert len({str(c) for c in asked.values()}) == 2
+    assert len(asked) == 2
+    with app.sessions() as session:
+        cases = session.scalar(select(func.count()).select_from(Case))
+        flagged = session.scalars(
+            select(CaseEvent.case_id).where(CaseEvent.what == "possible_repeat")
+        ).all()
+    assert cases == 4 and len(set(flagged)) == 3  # each SIN after the first
