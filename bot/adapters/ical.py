@@ -50,15 +50,24 @@ def build_invitation(
     # Only the years around the meeting: a VTIMEZONE covering 1970-2038 would bloat every mail
     # and some clients choke on very long transition lists.
     years = (local_start.year - 1, local_end.year + 2)
-    head, tail = _frame(method, frozenset(_tzids(event)), years)
+    head, tail = _frame(method, _tzids(tz), years)
     body: bytes = event.to_ical()
     return head + body + tail
 
 
-def _tzids(event: Event) -> set[str]:
+@lru_cache(maxsize=16)
+def _tzids(tz: ZoneInfo) -> frozenset[str]:
+    """The TZIDs an invitation's times in `tz` name, as icalendar finds them: its start and
+    end are in `tz` and its stamp in UTC, whatever the meeting, so they are found once per
+    zone from an event like it, not by walking every invitation's calendar."""
+    probe = Event()
+    moment = datetime(2000, 1, 1, 12, tzinfo=tz)
+    probe.add("dtstamp", _as_utc(moment))
+    probe.add("dtstart", moment)
+    probe.add("dtend", moment)
     holder = Calendar()
-    holder.add_component(event)
-    return holder.get_missing_tzids()
+    holder.add_component(probe)
+    return frozenset(holder.get_missing_tzids())
 
 
 @lru_cache(maxsize=16)

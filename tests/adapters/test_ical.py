@@ -142,6 +142,41 @@ def test_the_frame_built_once_gives_the_bytes_of_the_whole_calendar(
     assert raw.count(b"BEGIN:VTIMEZONE") == 1
 
 
+@pytest.mark.parametrize("zone", ["America/New_York", "UTC", "Europe/Dublin"])
+def test_each_zone_s_invitations_carry_its_own_time_zone_block(zone: str) -> None:
+    # The zone's TZIDs are found once per zone, not by walking every invitation's calendar;
+    # an invitation in another zone still names, and describes, its own.
+    tz = ZoneInfo(zone)
+    for month in (3, 9):
+        start = datetime(2027, month, 5, 10, 0, tzinfo=tz)
+        kwargs: dict[str, Any] = {"start": start, "end": start + timedelta(hours=1), "tz": tz}
+        raw = _invite(**kwargs)
+        whole = _whole_calendar("REQUEST", **kwargs)
+        assert _without_vtimezone(raw) == _without_vtimezone(whole)
+        assert raw.count(b"BEGIN:VTIMEZONE") == whole.count(b"BEGIN:VTIMEZONE")
+        assert (f"TZID:{zone}".encode() in raw) == (zone != "UTC")
+
+
+def test_invitations_in_one_zone_look_for_its_time_zone_ids_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    walked: list[object] = []
+    real = Calendar.get_missing_tzids
+
+    def get_missing_tzids(self: Calendar) -> set[str]:
+        walked.append(self)
+        found: set[str] = real(self)
+        return found
+
+    monkeypatch.setattr(Calendar, "get_missing_tzids", get_missing_tzids)
+    tz = ZoneInfo("Europe/Paris")  # a zone no other test of this process has invited in
+    for day in range(1, 6):
+        start = datetime(2027, 2, day, 10, 0, tzinfo=tz)
+        raw = _invite(start=start, end=start + timedelta(hours=1), tz=tz, sequence=day)
+        assert b"DTSTART;TZID=Europe/Paris:202702" in raw
+    assert len(walked) <= 1
+
+
 def _without_vtimezone(raw: bytes) -> bytes:
     # The VTIMEZONE is built from zoneinfo, not by icalendar (see the tests below).
     head, _, rest = raw.partition(b"BEGIN:VTIMEZONE\r\n")
