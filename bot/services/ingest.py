@@ -179,6 +179,7 @@ def _fetch_and_store(
             report.stored += stored.new
             report.duplicates += not (stored.new or stored.again)
         messages = len(batch.messages)
+        del held  # it keeps each message's bytes beside its digest
         del batch.messages[:]  # stored: their bytes need not wait for the next batch
         _remember_left(state, since, batch.left, whole_inbox=first and cursor is None)
         if batch.cursor is not None and not report.not_stored:
