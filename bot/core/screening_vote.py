@@ -9,7 +9,7 @@ vote) is asked to reconvene them. A recorded decision changes only when the majo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -137,8 +137,9 @@ def partners_to_chase(
     the chase day until the day it falls due (a daemon that was down still chases once), only
     while the panel has not decided, and never before the booked meeting (`meeting_ends`, None
     when none is booked) has ended: a partner invited for 14:00 has not failed to vote at 10:15.
-    A meeting that ends after the last chase day (the due day, or the working day before it)
-    ends with the decision past due: the Business Manager is told instead (`unvoted_past_due`).
+    A meeting that ends too late for that (after the last chase day, or after office hours on
+    it) leaves the decision past due unchased: the Business Manager is told instead
+    (`unvoted_past_due`).
     """
     today = now.date()
     if decided or not calendar.is_working_day(today):
@@ -157,28 +158,22 @@ def unvoted_past_due(
     now: datetime,
     calendar: WorkingCalendar,
     meeting_ends: datetime | None,
+    asked: Collection[str] = (),
 ) -> tuple[Partner, ...]:
-    """The partners who have not voted, for the Business Manager alone, when the booked meeting
-    ended after the last chase day and the decision is already past due: the partners get no
-    chase saying "due by" a day gone, but she must know whose vote is missing. Once ended, on a
-    working day, while the panel has not decided."""
+    """The partners who have not voted, for the Business Manager alone, once the decision is
+    past due when a partner who has not voted was never asked for it (`asked`: the partners a
+    vote chase went to). That happens whenever the booked meeting ended too late for a chase
+    before the due day was over, whatever the hour: after the last chase day, or after office
+    hours on it (chases go only in office hours). The partners get no chase saying "due by" a
+    day gone, but she must know whose vote is missing. Once the meeting has ended, on a working
+    day, while the panel has not decided; with no meeting booked the chase days do it."""
     today = now.date()
     if decided or not calendar.is_working_day(today) or today <= due:
         return ()
-    if not _met_too_late(due, now, calendar, meeting_ends):
-        return ()
-    return tuple(r for r in STATUTORY if r not in votes)
-
-
-def _met_too_late(
-    due: date, now: datetime, calendar: WorkingCalendar, meeting_ends: datetime | None
-) -> bool:
-    """Whether the booked meeting has ended, and ended after the last chase day (the day it
-    ended read in `now`'s time zone): its votes could not be chased in the chase days."""
     if meeting_ends is None or now < meeting_ends:
-        return False
-    ended_on = meeting_ends.astimezone(now.tzinfo).date()
-    return ended_on > calendar.previous_working_day(due)
+        return ()
+    missing = tuple(r for r in STATUTORY if r not in votes)
+    return missing if any(r not in asked for r in missing) else ()
 
 
 NOT_VOTED = "not voted yet"

@@ -3,9 +3,9 @@ in working hours for each open screening_meeting deadline).
 
 Who is chased, and when, is decided in bot.core.screening_vote: each partner who has not voted
 is asked once (Business Manager copied) on the chase days, once the booked meeting has ended.
-A meeting that ends after the last chase day ends with the decision already past due: the
-partners are not told a "due by" day that has gone, and the Business Manager alone is told,
-once, whose vote is missing.
+A meeting that ends too late for that (after the last chase day, or after office hours on it)
+leaves the decision past due with partners never asked: they are not told a "due by" day that
+has gone, and the Business Manager alone is told, once, whose vote is missing.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Deadline
 from bot.app import App
 from bot.core.screening_vote import ROLE_LABELS, Partner, partners_to_chase, unvoted_past_due
-from bot.core.stale_chases import VOTES_MISSING
+from bot.core.stale_chases import VOTE_REMINDER, VOTES_MISSING
 from bot.services.batch import Batch
 from bot.services.mailout import queue_email_later
 from bot.services.reminder_facts import Known
@@ -46,7 +46,8 @@ def chase_votes(
     queued = sum(
         _ask(session, app, batch, known, deadline, role, now) for role in partners_to_chase(*facts)
     )
-    missing = unvoted_past_due(*facts)
+    asked = known.sent(case.id, f"{VOTE_REMINDER}{case.ref}:")
+    missing = unvoted_past_due(*facts, asked=asked)
     if missing and _tell_bm(session, app, batch, known, deadline, missing, now):
         queued += 1
     return queued
@@ -65,7 +66,7 @@ def _ask(
     there is no one to ask (the screening_meeting reminders reach the Business Manager)."""
     case = deadline.case
     dsp = app.config.statutory_agency(role).dsp
-    key = f"vote-reminder:{case.ref}:{role}"
+    key = f"{VOTE_REMINDER}{case.ref}:{role}"
     if dsp is None or known.queued(case.id, key):
         return False
     queue_email_later(
@@ -103,8 +104,8 @@ def _tell_bm(
     missing: tuple[Partner, ...],
     now: datetime,
 ) -> bool:
-    """Tell the Business Manager, once, whose vote is missing after a meeting that ended when
-    the decision was already past due; False when told already."""
+    """Tell the Business Manager, once, whose vote is missing after a meeting that ended too
+    late for the partners to be chased before the decision fell due; False when told already."""
     case = deadline.case
     key = f"{VOTES_MISSING}{case.ref}"
     if known.queued(case.id, key):
@@ -132,8 +133,9 @@ def _tell_bm(
         "vote_chased",
         f"Business Manager told whose vote is missing: {', '.join(labels)}",
         why=(
-            "the panel met after the last chase day and the screening decision was due "
-            f"{deadline.due.isoformat()}: the partners are not chased for a day gone"
+            "the panel's meeting ended too late for the partners to be chased before the "
+            f"screening decision fell due ({deadline.due.isoformat()}): they are not chased "
+            "for a day gone"
         ),
     )
     return True

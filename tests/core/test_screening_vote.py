@@ -164,6 +164,26 @@ def test_a_meeting_ending_after_the_last_chase_day_tells_the_bm_who_has_not_vote
     assert partners_to_chase(votes, False, due, after, CAL, ends) == ()  # no "due by" gone
     assert unvoted_past_due(votes, False, due, after, CAL, ends) == ("local_authority", "health")
     assert unvoted_past_due(votes, True, due, after, CAL, ends) == ()
-    # A meeting within the chase days, or none booked, leaves the chase days to do it.
-    assert unvoted_past_due(votes, False, due, after, CAL, at(2026, 12, 29, 15, 0)) == ()
+    # A meeting within the chase days, its missing votes chased, or none booked, leaves the
+    # chase days to do it.
+    chased = ("local_authority", "health")
+    assert unvoted_past_due(votes, False, due, after, CAL, at(2026, 12, 29, 15, 0), chased) == ()
     assert unvoted_past_due(votes, False, due, after, CAL, None) == ()
+
+
+def test_a_meeting_ending_after_hours_on_the_due_day_tells_the_bm_who_has_not_voted() -> None:
+    """Chases go in office hours: a panel ending at 18:00 on the due day was never chased, and
+    the next working day the Business Manager is told whose vote is missing."""
+    due, votes = date(2026, 12, 29), {"police": RR}
+    ends = at(2026, 12, 29, 18, 0)
+    assert unvoted_past_due(votes, False, due, at(2026, 12, 29, 18, 30), CAL, ends) == ()
+    after = at(2026, 12, 30, 9, 0)
+    assert unvoted_past_due(votes, False, due, after, CAL, ends) == ("local_authority", "health")
+    # Only one of them was asked: she still hears of both.
+    assert unvoted_past_due(votes, False, due, after, CAL, ends, ("health",)) == (
+        "local_authority",
+        "health",
+    )
+    assert (
+        unvoted_past_due(votes, False, due, after, CAL, ends, ("local_authority", "health")) == ()
+    )

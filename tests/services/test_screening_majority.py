@@ -171,6 +171,33 @@ def test_a_panel_that_meets_after_the_decision_was_due_has_the_missing_votes_tol
     assert "NOT VOTED YET Local authority Health" in text and "Police" not in text
 
 
+def test_a_panel_ending_after_hours_on_the_due_day_has_the_missing_votes_told_once(
+    bot: Bot,
+) -> None:
+    """The panel moved to 16:30-17:30 on Friday 18 December, the day the decision is due: no chase
+    can go in office hours after it has ended, so on Monday the Business Manager is told, once,
+    whose vote is missing."""
+    bot.at("2026-12-16T11:00").mail(POLICE, reply(REF), "Vote: rapid review")
+    bot.mail(BM, reply(REF), "Reschedule: 18/12/2026 16:30")
+    bot.run()
+    with bot.app.sessions() as s:
+        [meeting] = s.scalars(select(Meeting)).all()
+    ended = meeting.end.astimezone(LONDON)
+    assert ended.date() == date(2026, 12, 18) and ended.hour >= 17
+    for when in ("2026-12-17T10:00", "2026-12-18T10:00", ended.strftime("%Y-%m-%dT%H:%M")):
+        bot.at(when).run()
+    for when in ("2026-12-21T09:30", "2026-12-21T15:00", "2026-12-22T10:00"):
+        bot.at(when).run()
+    assert bot.outbox("vote_reminder") == []
+    [told] = bot.outbox("votes_missing")
+    assert told.recipients == [BM]
+    assert told.created_at.astimezone(LONDON).date() == date(2026, 12, 21)
+    text = " ".join(body_of(told).split())
+    assert "was due by Friday 18 December 2026" in text
+    assert "Its meeting ended on Fri 18 Dec 2026 at " in text
+    assert "NOT VOTED YET Local authority Health" in text and "Police" not in text
+
+
 def test_no_chase_once_the_panel_has_decided(bot: Bot) -> None:
     bot.at("2026-12-16T11:00").mail(POLICE, reply(REF), "Vote: rapid review")
     bot.mail(LA, reply(REF), "Vote: rapid review")
