@@ -251,3 +251,53 @@ def test_a_deadline_due_while_the_council_is_closed_is_for_today(
     [row] = json.loads(bot("cases", "--json", now="2026-12-23T09:00")[1])
     assert row["while_closed"] is None
     assert "ACT TODAY" not in bot("cases", now="2026-12-23T09:00")[1]
+
+
+def test_every_deadline_due_while_the_council_is_closed_is_for_today(
+    bot: Run, config: Path, database_url: str
+) -> None:
+    """The same closure: on Thu 24 Dec the case's next deadline (the Screening Panel, due Wed 23
+    Dec) is overdue, and the National Panel's, due Wed 30 Dec, is for today all the same; and
+    with two deadlines due in the closure, both are."""
+    partnership = example_data()["partnership"]
+    partnership["local_closures"] = [
+        {"date": date(2026, 12, day), "name": "Council office closure"} for day in (29, 30, 31)
+    ]
+    write_config(config.parent, database_url, partnership=partnership)
+    drop_into_maildir(config.parent / "mail" / "inbox", sin())
+    assert bot("run", "--once", now="2026-12-21T09:00")[0] == 0
+    on_24 = "2026-12-24T09:00"
+    said = (
+        "ACT TODAY: due Wed 30 Dec 2026, while the council is closed "
+        "(Fri 25 Dec 2026 to Sun 3 Jan 2027)"
+    )
+
+    [row] = json.loads(bot("cases", "--json", now=on_24)[1])
+    assert (row["next_deadline"], row["overdue"], row["while_closed"]) == (
+        "screening_meeting",
+        True,
+        None,
+    )
+    assert [(x["deadline"], x["due"]) for x in row["act_today"]] == [
+        ("panel_notification", "2026-12-30")
+    ]
+    out = bot("cases", now=on_24)[1]
+    assert out.splitlines()[2].endswith("OVERDUE, ACT TODAY")
+    assert f"{REF} panel_notification: {said}" in out
+
+    engine = create_engine(database_url)
+    with engine.begin() as conn:  # the Screening Panel's decision moved into the closure
+        conn.execute(
+            update(Deadline)
+            .where(Deadline.name == "screening_meeting")
+            .values(due=date(2026, 12, 31))
+        )
+    engine.dispose()
+    [row] = json.loads(bot("cases", "--json", now=on_24)[1])
+    assert row["next_deadline"] == "panel_notification" and row["overdue"] is False
+    assert row["while_closed"] == said.removeprefix("ACT TODAY: ") + ": act today"
+    assert [x["deadline"] for x in row["act_today"]] == ["panel_notification", "screening_meeting"]
+    out = bot("cases", now=on_24)[1]
+    assert out.splitlines()[2].endswith("ACT TODAY")
+    assert f"{REF} panel_notification: {said}" in out
+    assert f"{REF} screening_meeting: {said.replace('Wed 30', 'Thu 31')}" in out

@@ -15,6 +15,7 @@ from bot.core.closed_ahead import act_today_note
 
 if TYPE_CHECKING:
     from bot.core.working_days import WorkingCalendar
+    from bot.services.case_view_types import CaseListRow
 
 ACT_TODAY = "ACT TODAY"
 
@@ -35,19 +36,11 @@ def list_cases(ctx: Context) -> int:
     today = ctx.today()
     with ctx.connection() as connection:
         summaries = case_summaries(connection)
-    # The next deadline is the earliest unmet one: if it has passed, the case is overdue; if
-    # the council is closed from tomorrow until after it, today is the last day to act.
+    # The next deadline is the earliest unmet one: if it has passed, the case is overdue. Any
+    # unmet one, the next or a later one, that falls while the council is closed from tomorrow
+    # until after it is marked too: today is the last day to act on each.
     calendar = _calendar(ctx)
-    rows = [
-        {
-            **r,
-            "overdue": isinstance(r["next_due"], date) and r["next_due"] < today,
-            "while_closed": act_today_note(r["next_due"], today, calendar())
-            if isinstance(r["next_due"], date) and r["next_due"] > today
-            else None,
-        }
-        for r in summaries
-    ]
+    rows = [_row(r, today, calendar) for r in summaries]
     if ctx.args.json:
         print_json(rows, sys.stdout)
     else:
@@ -62,7 +55,7 @@ def list_cases(ctx: Context) -> int:
                     r["opened_at"],
                     r["next_deadline"],
                     r["next_due"],
-                    "OVERDUE" if r["overdue"] else ACT_TODAY if r["while_closed"] else "",
+                    _marks(r),
                 ]
                 for r in rows
             ],
@@ -70,9 +63,38 @@ def list_cases(ctx: Context) -> int:
             tz=ctx.config.partnership.time_zone,
         )
         for r in rows:
-            if r["while_closed"]:
-                sys.stdout.write(f"  {r['ref']} {r['next_deadline']}: {_act_today(r)}\n")
+            for x in r["act_today"]:
+                sys.stdout.write(f"  {r['ref']} {x['deadline']}: {_act_today(x)}\n")
     return 0
+
+
+def _row(
+    summary: CaseListRow, today: date, calendar: Callable[[], WorkingCalendar]
+) -> dict[str, Any]:
+    """One case of the list: overdue by its next deadline; `act_today` every unmet deadline
+    (`while_closed` the next one's words) due while the council is closed from tomorrow."""
+    ahead = [(summary["next_deadline"], summary["next_due"])] if summary["next_due"] else []
+    ahead += [(x["deadline"], x["due"]) for x in summary["later"]]
+    act_today = [
+        {"deadline": name, "due": due, "while_closed": note}
+        for name, due in ahead
+        if due > today and (note := act_today_note(due, today, calendar())) is not None
+    ]
+    nxt = act_today[0] if act_today and act_today[0]["deadline"] == ahead[0][0] else None
+    next_due = summary["next_due"]
+    return {
+        **{k: v for k, v in summary.items() if k != "later"},
+        "overdue": next_due is not None and next_due < today,
+        "while_closed": nxt["while_closed"] if nxt else None,
+        "act_today": act_today,
+    }
+
+
+def _marks(row: Mapping[str, Any]) -> str:
+    """The Overdue column: OVERDUE for a next deadline gone, ACT TODAY when any deadline of the
+    case falls due while the council is closed; both when both hold."""
+    marks = ["OVERDUE"] if row["overdue"] else []
+    return ", ".join([*marks, ACT_TODAY] if row["act_today"] else marks)
 
 
 def _calendar(ctx: Context) -> Callable[[], WorkingCalendar]:

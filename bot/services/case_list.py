@@ -19,13 +19,15 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
-    from bot.services.case_view_types import CaseSummary
+    from bot.services.case_view_types import CaseListRow
 
 
-def case_summaries(db: Connection | Session) -> list[CaseSummary]:
-    """Every case with its next unmet deadline: two queries, however many cases there are."""
+def case_summaries(db: Connection | Session) -> list[CaseListRow]:
+    """Every case with its unmet deadlines, the next first: two queries, however many cases
+    there are. The later ones are there for the terminal to mark each that falls due while the
+    council is closed (bot.core.closed_ahead), not only the next."""
     cases, deadlines = CASES.c, DEADLINES.c
-    following: dict[int, tuple[str, date]] = {}
+    unmet: dict[int, list[tuple[str, date]]] = {}
     # Closing stops every chase but a statutory notification still owed (as the digest lists
     # them): a closed case's other unmet clocks are no next deadline, OVERDUE or ACT TODAY.
     chased = (cases.status == "open") | deadlines.name.in_(clocks.STATUTORY_NOTICES)
@@ -35,7 +37,8 @@ def case_summaries(db: Connection | Session) -> list[CaseSummary]:
         .where(deadlines.met_at.is_(None), chased)
         .order_by(deadlines.due, deadlines.id)
     ):
-        following.setdefault(case_id, (name, due))
+        unmet.setdefault(case_id, []).append((name, due))
+    following = {case_id: found[0] for case_id, found in unmet.items()}
     rows = db.execute(
         select(
             cases.id, cases.ref, cases.kind, cases.status, cases.stage, cases.opened_at
@@ -50,6 +53,7 @@ def case_summaries(db: Connection | Session) -> list[CaseSummary]:
             "opened_at": opened_at,
             "next_deadline": following[case_id][0] if case_id in following else None,
             "next_due": following[case_id][1] if case_id in following else None,
+            "later": [{"deadline": n, "due": d} for n, d in unmet.get(case_id, [])[1:]],
         }
         for case_id, ref, kind, status, stage, opened_at in rows
     ]

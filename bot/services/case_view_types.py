@@ -12,6 +12,13 @@ from datetime import date, datetime
 from typing import TypedDict
 
 
+class LaterDeadline(TypedDict):
+    """An unmet deadline of a case after its next one."""
+
+    deadline: str
+    due: date
+
+
 class CaseSummary(TypedDict):
     """One row of `tscp-bot cases`."""
 
@@ -22,6 +29,13 @@ class CaseSummary(TypedDict):
     opened_at: datetime
     next_deadline: str | None
     next_due: date | None
+
+
+class CaseListRow(CaseSummary):
+    """One row of `tscp-bot cases` as the list reads it: the summary, and the case's other
+    unmet deadlines, soonest first."""
+
+    later: list[LaterDeadline]
 
 
 class MeetingAnswer(TypedDict):
