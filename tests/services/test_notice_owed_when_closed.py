@@ -148,3 +148,37 @@ def test_notifiable_no_settles_a_notice_owed_on_a_closed_case_and_no_more(bot: B
     assert "Notifiable: yes not accepted at this stage (closed)" in last_reply(bot)
     notice = next(d for d in bot.case().deadlines if d.name == "panel_notification")
     assert notice.state == "not_required"
+
+
+def test_notified_on_a_closed_case_set_aside_records_the_notification_made(bot: Bot) -> None:
+    """Set aside with `Notifiable: no` and closed, then the Business Manager writes `Notified:`:
+    a notification was made that day, so the clock is met on it (never "not required" beside
+    the date she gave), and her confirmation says what was recorded."""
+    decided_no_further_action(bot)
+    bot.at("2026-12-17T11:00").mail(
+        BM, reply(REF), "Notifiable: no because not serious after all\nClose: NFA"
+    )
+    bot.run()
+    assert bot.case().status == "closed"
+    bot.at("2026-12-18T10:00").mail(BM, reply(REF), "Notified: 17/12/2026")
+    bot.run()
+    said = last_reply(bot)
+    assert (
+        "notification recorded; it had been set aside as not required (Notifiable: no): it is "
+        "now recorded as made on Thu 17 Dec 2026, and the case as notifiable"
+    ) in said
+    case = bot.case()
+    assert (case.status, case.notifiable, case.notification_sent_on) == (
+        "closed",
+        True,
+        date(2026, 12, 17),
+    )
+    notice = next(d for d in case.deadlines if d.name == "panel_notification")
+    assert (notice.state, notice.met_on) == ("met", date(2026, 12, 17))
+    bot.at("2026-12-18T11:00").mail(BM, reply(REF), "Status")
+    bot.run()
+    view = unwrap(body_of(bot.outbox("case_status")[-1]))
+    assert "Notifiable to the National Panel: yes" in view
+    notified = view.partition("Local authority notifies the National Panel")[2]
+    assert notified.startswith(" within 5 working days of becoming aware of the serious incident")
+    assert "incident met on Thu 17 Dec 2026 (was due Wed 23 Dec 2026)" in notified

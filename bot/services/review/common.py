@@ -51,11 +51,25 @@ def met(case: Case, name: str, now: datetime, state: str = "met", on: date | Non
             d.met_on = on if state == "met" else None
 
 
-def reopen(row: Deadline) -> None:
+def reopen(row: Deadline | None) -> None:
     """A clock marked not required (`Notifiable: no`, `CSPR: no`) set running again: the tick
     finds it overdue at once if its due date has passed."""
-    if row.state == "not_required":
+    if row is not None and row.state == "not_required":
         row.state, row.met_at, row.met_on = "open", None, None
+
+
+def set_aside_note(case: Case, on: date) -> str:
+    """`Notified: <date>` on a case whose National Panel notification was set aside
+    (`Notifiable: no`, on a case maybe closed since): a notification was in fact made on `on`,
+    so the clock is met on it, not left reading "not required". The words saying so to the
+    sender, before it is recorded; "" when it was not set aside."""
+    row = deadline_row(case, "panel_notification")
+    if row is None or row.state != "not_required":
+        return ""
+    return (
+        f"; it had been set aside as not required (Notifiable: no): it is now recorded as made "
+        f"on {fmt_date(on)}, and the case as notifiable"
+    )
 
 
 def met_on_day(case: Case, name: str, now: datetime, on: date) -> None:

@@ -41,9 +41,11 @@ from bot.services.review.common import (
     note,
     recorded_day,
     refuse_personal,
+    reopen,
     repeated,
     resolve_agency,
     said_on,
+    set_aside_note,
     short_hash,
     today,
 )
@@ -73,19 +75,19 @@ def notification_sent(
     known = Recorded(NOTIFIED, case.notification_sent_on, clock, "Correct Notified")
     if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
         return same
-    before = case.notification_sent_on
+    before, aside = case.notification_sent_on, set_aside_note(case, day.on)
     d = record_notification(session, app, case, day.on, now)
     note(
         session,
         case,
         now,
         "panel_notified",
-        f"National Panel notified on {day.on}",
+        f"National Panel notified on {day.on}{aside}",
         actor,
         cmd.line,
     )
     told = _delay_notice_outdated(session, case, before, day.on, d.due, now)
-    return f"notification recorded; Rapid Review due {fmt_date(d.due)}{day.said()}{told}"
+    return f"notification recorded{aside}; Rapid Review due {fmt_date(d.due)}{day.said()}{told}"
 
 
 def _delay_notice_outdated(
@@ -112,6 +114,7 @@ def record_notification(
     assumed = start is None or start.source is Source.RECEIPT
     if clock is not None and (problem := notified_problem(sent_on, clock.start, assumed)):
         raise CommandRefused(problem)
+    reopen(clock)  # set aside (`Notifiable: no`), yet made: met on its day below
     case.notification_sent_on, case.notifiable = sent_on, True
     met(case, "panel_notification", now, on=sent_on)
     row = deadline_row(case, "panel_notification")
