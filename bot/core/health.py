@@ -109,6 +109,56 @@ class Problem:
         }[self.kind]
 
 
+_ENDED = {
+    "failing": "the {job} job runs again",
+    "stalled": "the {job} job finishes again",
+    "outbox": "emails are going out again",
+    "token": "the bot can sign in to Microsoft 365 again",
+}
+
+
+def ended_sentence(kind: str, job: str) -> str:
+    """What a trouble of `kind` ending means, in the words of its alert turned round."""
+    return _ENDED.get(kind, "the trouble with the {job} job is over").format(job=job)
+
+
+ENDED_KEY = "alert-ended:"
+
+
+def ended_key(problem: Problem) -> str:
+    """The idempotency key of the email saying `problem` is over: one per episode."""
+    return f"{ENDED_KEY}{problem.episode}"
+
+
+def read_ended_key(key: str) -> tuple[str, str, datetime] | None:
+    """(kind, job, since) of the trouble an ended_key names; None for any other key."""
+    kind, _, rest = key.removeprefix(ENDED_KEY).partition(":")
+    job, _, since = rest.partition(":")
+    if not key.startswith(ENDED_KEY) or not kind or not job:
+        return None
+    try:
+        return kind, job, datetime.fromisoformat(since)
+    except ValueError:
+        return None
+
+
+def ended(before: Sequence[Problem], now: Sequence[Problem]) -> list[Problem]:
+    """The troubles of `before` that are over in `now`. Not one going on under another name:
+    the same kind of trouble of the same job with a later start (the outbox's oldest email
+    sent, the next one also waiting too long), nor a job's failures now put down to the
+    Microsoft 365 sign-in (one "token" trouble stands for every job it stops)."""
+    going = {(p.kind, p.job) for p in now}
+    episodes = {p.episode for p in now}
+    token = "token" in {p.kind for p in now}
+    return [
+        p
+        for p in before
+        if p.episode not in episodes
+        and (p.kind, p.job) not in going
+        and not (token and p.kind == "failing")
+    ]
+
+
 def problems(snapshot: Snapshot) -> list[Problem]:
     found = [p for job in snapshot.jobs for p in _job_problems(job, snapshot)]
     return _token_problem(snapshot) + found + _outbox_problem(snapshot)

@@ -21,11 +21,12 @@ from bot.adapters.db.models import OutboxMessage
 from bot.adapters.email_builder import build_email, make_message_id
 from bot.adapters.outgoing import SendError
 from bot.app import App
-from bot.core.health import Problem
+from bot.core.health import Problem, ended, ended_key, ended_sentence
 from bot.services.mailout import base_context, queue_email
 
 log = logging.getLogger(__name__)
 EVENT = "system_alert"
+ENDED_EVENT = "system_recovered"
 
 
 class Alerter:
@@ -35,6 +36,9 @@ class Alerter:
         self._open: dict[str, Problem] = {}
         # Sent straight through the mail server, not yet written to the outbox: (problem, when).
         self._unrecorded: dict[str, tuple[Problem, datetime]] = {}
+        # Alerted troubles seen over, their email not yet queued (the database away): (problem,
+        # when the bot saw it over).
+        self._ending: dict[str, tuple[Problem, datetime]] = {}
 
     def recipients(self) -> list[str]:
         it = self.app.config.daemon.it_contact
@@ -54,7 +58,36 @@ class Alerter:
         for episode, problem in self._open.items():
             if episode not in current:
                 log.warning("recovered: %s", problem.sentence)
+        for problem in ended(list(self._open.values()), found):
+            if problem.episode in self._delivered:
+                self._ending[problem.episode] = (problem, self.app.clock.now())
+        for episode, (problem, at) in list(self._ending.items()):
+            if self._queue_ended(problem, at):
+                del self._ending[episode]
         self._open = current
+
+    def _queue_ended(self, problem: Problem, at: datetime) -> bool:
+        """Queue the email saying the alerted `problem` is over (seen so `at`); False when the
+        database is away, to be tried on the next check."""
+        context = {
+            **self._context(problem),
+            "ended": {"sentence": ended_sentence(problem.kind, problem.job), "at": at},
+        }
+        try:
+            with self.app.sessions() as session:
+                queue_email(
+                    session,
+                    self.app,
+                    key=ended_key(problem),
+                    event=ENDED_EVENT,
+                    to=self.recipients(),
+                    context=context,
+                    now=at,
+                )
+                session.commit()
+        except SQLAlchemyError:
+            return False
+        return True
 
     def _deliver(self, problem: Problem, now: datetime) -> bool:
         if problem.job != "outbox" and self._queue(problem, now):

@@ -9,13 +9,7 @@ from functools import cache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import (
-    Case,
-    CaseEvent,
-    Deadline,
-    MailboxState,
-    OutboxMessage,
-)
+from bot.adapters.db.models import Case, CaseEvent, Deadline, MailboxState, OutboxMessage
 from bot.app import App
 from bot.clock import SystemClock
 from bot.core import deadlines
@@ -173,7 +167,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
         "quarantine": messages.quarantine(session),
         "quarantine_total": messages.quarantine_total(session),
         "not_delivered": recent_failures(session, app, today),
-        "health": _health(session, app),
+        "health": _health(session, app, since),
     }
     settled: Settled = {
         "returns_received": received,
@@ -260,7 +254,7 @@ def _left_in_inbox(state: MailboxState | None, app: App) -> str | None:
     return left_in_inbox(state.left_count, state.left_before, day)
 
 
-def _health(session: Session, app: App) -> Health:
+def _health(session: Session, app: App, since: datetime) -> Health:
     state = session.get(MailboxState, app.mailbox_name)
     pending = session.scalar(
         select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
@@ -281,6 +275,7 @@ def _health(session: Session, app: App) -> Health:
     )
     return {
         **_daemon_health(session, app),
+        "ended": health.troubles_ended(session, since),
         "last_mailbox_check": state.last_success_at if state else None,
         "mailbox_error": state.last_error if state else None,
         "left_in_inbox": _left_in_inbox(state, app),

@@ -146,7 +146,16 @@ class OutboxFailed(TypedDict):
     status: str
 
 
+class TroubleEnded(TypedDict):
+    """An alerted trouble the bot saw over since the last digest (its "trouble ended" email)."""
+
+    sentence: str  # what works again
+    since: datetime  # when the trouble began
+    at: datetime  # when the bot saw it over
+
+
 class Health(DaemonHealth):
+    ended: list[TroubleEnded]
     last_mailbox_check: datetime | None
     mailbox_error: str | None
     left_in_inbox: str | None

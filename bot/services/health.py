@@ -10,7 +10,14 @@ from sqlalchemy import func, select
 
 from bot.adapters.db import read_tables
 from bot.adapters.db.read_tables import BOT_INSTANCES, JOB_HEALTH
-from bot.core.health import JobState, Snapshot, Thresholds, downtime
+from bot.core.health import (
+    JobState,
+    Snapshot,
+    Thresholds,
+    downtime,
+    ended_sentence,
+    read_ended_key,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -18,6 +25,7 @@ if TYPE_CHECKING:
 
     from bot.clock import Clock
     from bot.config import Config
+    from bot.services.digest_types import TroubleEnded
 
 
 class App(Protocol):
@@ -129,3 +137,20 @@ def downtime_gap(app: App) -> timedelta:
     """The longest no instance may be heard from before it counts as downtime: also how long a
     job may go unrun (a restart, a takeover) and its trouble still be the same one."""
     return timedelta(seconds=max(app.config.daemon.lease_seconds * 3, 300))
+
+
+def troubles_ended(db: Connection | Session, since: datetime) -> list[TroubleEnded]:
+    """The alerted troubles seen over since `since`, oldest first, from their "trouble ended"
+    emails (bot.services.alerts), each once however many instances saw it."""
+    sent = read_tables.OUTBOX.c
+    rows = db.execute(
+        select(sent.idempotency_key, sent.created_at)
+        .where(sent.event == "system_recovered", sent.created_at >= since)
+        .order_by(sent.id)
+    )
+    found: list[TroubleEnded] = []
+    for key, at in rows:
+        if (trouble := read_ended_key(key)) is not None:
+            kind, job, began = trouble
+            found.append({"sentence": ended_sentence(kind, job), "since": began, "at": at})
+    return found

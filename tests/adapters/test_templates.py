@@ -586,6 +586,13 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                     "end": datetime(2026, 11, 25, 6, 30, tzinfo=UTC),
                 }
             ],
+            "ended": [
+                {
+                    "sentence": "emails are going out again",
+                    "since": datetime(2026, 11, 25, 21, 5, tzinfo=UTC),
+                    "at": datetime(2026, 11, 25, 22, 40, tzinfo=UTC),
+                }
+            ],
             "last_mailbox_check": datetime(2026, 11, 26, 6, 55, tzinfo=UTC),
             "mailbox_error": None,
             "left_in_inbox": "Left 3 messages that arrived before Tue 1 Dec 2026 in the inbox,"
@@ -699,6 +706,14 @@ CONTEXTS["system_alert"] = {
     "instance": "bot-host:4242:a1b2c3",
 }
 
+CONTEXTS["system_recovered"] = {
+    **CONTEXTS["system_alert"],
+    "ended": {
+        "sentence": "the mailbox job runs again",
+        "at": datetime(2026, 11, 26, 8, 14, tzinfo=UTC),
+    },
+}
+
 # The Business Manager's monthly report; its charts named as in the email (by Content-ID).
 CONTEXTS["timeliness_report"] = {
     "partnership": PARTNERSHIP,
@@ -739,6 +754,7 @@ EMPTY_DIGEST: dict[str, Any] = {
     "health": {
         "problems": [],
         "not_running": [],
+        "ended": [],
         "last_mailbox_check": None,
         "mailbox_error": "IMAP login failed",
         "left_in_inbox": None,
@@ -830,6 +846,7 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "commands_on_new_record": "[TSCP-2026-0009] Not carried out: the commands in the email "
         "that opened this record",
         "system_alert": "TSCP bot needs attention: the mailbox job keeps failing",
+        "system_recovered": "TSCP bot working again: the mailbox job runs again",
         "case_status": "[TSCP-2026-0001] Case view (A.B.): rapid review, 1 overdue",
         "timeliness_report": "TSCP timeliness report: November 2026",
     }

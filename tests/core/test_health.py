@@ -8,13 +8,18 @@ import pytest
 
 from bot.core.health import (
     JobState,
+    Problem,
     Snapshot,
     Thresholds,
     carried_trouble,
     downtime,
+    ended,
+    ended_key,
+    ended_sentence,
     error_summary,
     lease_held,
     problems,
+    read_ended_key,
 )
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -157,3 +162,21 @@ def test_another_instances_success_ends_this_ones_trouble_and_its_own_row_change
     mended = job(finished_at=NOW - MIN, ok_at=NOW - MIN)
     older = job(finished_at=NOW - 2 * MIN, failures=3, failing_since=NOW - 20 * MIN)
     assert carried_trouble(mended, older, NOW, 10 * MIN) == mended
+
+
+def test_a_trouble_is_over_only_when_nothing_of_it_goes_on() -> None:
+    at = datetime(2026, 12, 23, 6, 40, tzinfo=UTC)
+    later = at + timedelta(minutes=30)
+    failing = Problem("failing", "mailbox", at, "3 failed runs")
+    waiting = Problem("outbox", "outbox", at, "3 emails")
+    token = Problem("token", "Microsoft 365 sign-in", later, "expired")
+    assert ended([failing, waiting], []) == [failing, waiting]
+    assert ended([failing, waiting], [failing, waiting]) == []
+    # The oldest email sent, the next one also waiting too long: the outbox is still stuck.
+    assert ended([waiting], [Problem("outbox", "outbox", later, "2 emails")]) == []
+    # The mailbox's failures now put down to the sign-in: it does not work again.
+    assert ended([failing], [token]) == []
+    assert ended([token], []) == [token]
+    assert ended_sentence("outbox", "outbox") == "emails are going out again"
+    assert read_ended_key(ended_key(failing)) == ("failing", "mailbox", at)
+    assert read_ended_key("alert:failing:mailbox:2026-12-23T06:40:00+00:00") is None

@@ -4,7 +4,7 @@ does not send it again (bot.services.alerts)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,10 +12,12 @@ from sqlalchemy import select
 from bot.adapters.db.models import OutboxMessage
 from bot.core.health import Problem
 from bot.services.alerts import Alerter
+from bot.services.digest import digest_context
+from bot.services.mailout import base_context
 from bot.services.outbox import send_due
 from tests.daemon_helpers import daemon_app, daemon_config
 from tests.fixtures.dovecot import DovecotServer
-from tests.fixtures.smtp import SmtpTestServer
+from tests.fixtures.smtp import SmtpTestServer, sent_texts
 from tests.test_daemon_recovery import database_away
 
 SINCE = datetime(2026, 12, 23, 6, 40, tzinfo=UTC)
@@ -57,4 +59,49 @@ def test_an_alert_sent_while_the_database_was_away_is_not_queued_after_a_restart
     Alerter(app, "host:2:bb").check([failing])  # restarted: the same trouble goes on
     send_due(app, app.open_sender())
     assert alerts(smtp_server) == 1
+    app.close()
+
+
+def working_again(smtp: SmtpTestServer) -> list[str]:
+    return [text for _, text in sent_texts(smtp, "bot working again")]
+
+
+def test_the_end_of_an_alerted_trouble_is_told_once_and_shown_in_the_digest(
+    tmp_path: Path, database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    """The mailbox kept failing and the Business Manager and IT were alerted: when it works
+    again they get one email saying so, whatever instance or restart sees it, and the digest
+    lists it under System health."""
+    config = daemon_config(tmp_path, database_url, dovecot, smtp_server)
+    app = daemon_app(config, dovecot.password)
+    failing = Problem("failing", "mailbox", SINCE, "9 failed runs, last: MailboxError")
+    first = Alerter(app, "host:1:aa")
+    first.check([failing])
+    send_due(app, app.open_sender())
+    assert alerts(smtp_server) == 1 and working_again(smtp_server) == []
+    second = Alerter(app, "host:2:bb")  # another instance saw it too
+    second.check([failing])
+    first.check([])
+    second.check([])
+    first.check([])
+    send_due(app, app.open_sender())
+    [told] = working_again(smtp_server)
+    assert "The trouble the Tameside Safeguarding Children Partnership bot alerted you" in told
+    assert "is over: the mailbox job runs again." in told
+    assert "Since: Wednesday 23 December 2026, 06:40" in told
+    assert "Over by: Wednesday 23 December 2026, 07:0" in told
+    assert "you no longer need to check the mailbox by hand" in told
+    # An instance that never saw the trouble has nothing to tell.
+    Alerter(app, "host:3:cc").check([])
+    send_due(app, app.open_sender())
+    assert len(working_again(smtp_server)) == 1
+
+    with app.sessions() as session:
+        context = digest_context(session, app, date(2026, 12, 23), app.clock.now())
+    digest = app.templates.render("daily_digest", {**base_context(app), **context}).text
+    ended = " ".join(digest.partition("SYSTEM HEALTH")[2].split())
+    assert (
+        "Trouble ended: the mailbox job runs again: the trouble since Wed 23 Dec 2026 06:40 was "
+        "over by Wed 23 Dec 2026 07:0"
+    ) in ended
     app.close()
