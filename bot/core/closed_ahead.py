@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.core.deadlines import fmt_date
-from bot.core.working_days import CalendarRangeError, WorkingCalendar
+from bot.core.working_days import CalendarRangeError, WorkingCalendar, is_weekend
 
 _ONE_DAY = timedelta(days=1)
 
@@ -25,14 +25,21 @@ class ClosedSpell:
     due: date
     first: date
     last: date
+    weekend: bool = False  # every one of those days a Saturday or Sunday: no closure at all
+
+    @property
+    def closed_by(self) -> str:
+        """Why nobody is at work, for a subject: a weekend is not a council closure."""
+        return "weekend" if self.weekend else "council closed"
 
     def words(self) -> str:
         """What the digest and the reminder say: "due Wed 30 Dec 2026, while the council is
-        closed (Fri 25 Dec 2026 to Sun 3 Jan 2027): act today"."""
-        return (
-            f"due {fmt_date(self.due)}, while the council is closed "
-            f"({fmt_date(self.first)} to {fmt_date(self.last)}): act today"
-        )
+        closed (Fri 25 Dec 2026 to Sun 3 Jan 2027): act today", or for a Saturday or Sunday
+        alone "due Sat 9 Jan 2027, at the weekend (Sat 9 Jan 2027 to Sun 10 Jan 2027): act
+        today"."""
+        why = "at the weekend" if self.weekend else "while the council is closed"
+        days = f"{fmt_date(self.first)} to {fmt_date(self.last)}"
+        return f"due {fmt_date(self.due)}, {why} ({days}): act today"
 
 
 def due_while_closed(due: date, today: date, calendar: WorkingCalendar) -> ClosedSpell | None:
@@ -46,7 +53,9 @@ def due_while_closed(due: date, today: date, calendar: WorkingCalendar) -> Close
         if calendar.is_working_day(day):
             return None
         day += _ONE_DAY
-    return ClosedSpell(due, today + _ONE_DAY, _last_closed(due, calendar))
+    first, last = today + _ONE_DAY, _last_closed(due, calendar)
+    weekend = all(is_weekend(first + timedelta(days=n)) for n in range((last - first).days + 1))
+    return ClosedSpell(due, first, last, weekend)
 
 
 def _last_closed(due: date, calendar: WorkingCalendar) -> date:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, contains_eager
 from bot.adapters.db.models import Case, Deadline
 from bot.app import App
 from bot.core import deadlines
-from bot.core.closed_ahead import act_today_note
+from bot.core.closed_ahead import due_while_closed
 from bot.core.reminders import (
     Step,
     StepKind,
@@ -155,6 +155,10 @@ def _send(
     """`away`: the day an out-of-office came about the return chased, if one did."""
     case = deadline.case
     base = deadlines.RULES.get(deadline.name.split(":")[0])
+    # Due while nobody is at work (the council closed, or a weekend), no working day before it.
+    spell = due_while_closed(
+        deadline.due, now.astimezone(app.config.partnership.time_zone).date(), app.calendar
+    )
     context: dict[str, object] = {
         "case": {"ref": case.ref, "initials": case.initials},
         # Only a statutory notification is chased on a closed case: the email says the case
@@ -174,10 +178,8 @@ def _send(
             if step.working_days_overdue < 0 or step.day < deadline.due
             else str(step.kind),
             "working_days_overdue": step.working_days_overdue,
-            # Due while the council is closed, and no working day before it: act today.
-            "while_closed": act_today_note(
-                deadline.due, now.astimezone(app.config.partnership.time_zone).date(), app.calendar
-            ),
+            "while_closed": spell.words() if spell else None,
+            "closed_by": spell.closed_by if spell else None,
         },
     }
     if step.kind is StepKind.ESCALATION:

@@ -208,6 +208,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             "kind": "due",
             "working_days_overdue": 0,
             "while_closed": None,
+            "closed_by": None,
         },
         "recipient_role": "agency",
         "action_hint": "Return the completed Appendix B form by secure email today, "
@@ -1161,6 +1162,7 @@ def test_reminder_subject_follows_the_step(
             "kind": "before" if closed else kind,
             "working_days_overdue": overdue,
             "while_closed": closed,
+            "closed_by": "council closed" if closed else None,
         },
     }
     out = renderer.render("deadline_reminder", ctx)

@@ -64,6 +64,18 @@ def test_the_words_name_the_due_date_the_closure_and_today() -> None:
     assert act_today_note(MON, THU, LOCAL) is None
 
 
+def test_a_weekend_alone_is_named_a_weekend_not_a_closure() -> None:
+    friday = d(8, 1, 2027)
+    spell = due_while_closed(d(9, 1, 2027), friday, LOCAL)
+    assert spell is not None and spell.closed_by == "weekend"
+    assert spell.words() == (
+        "due Sat 9 Jan 2027, at the weekend (Sat 9 Jan 2027 to Sun 10 Jan 2027): act today"
+    )
+    # A bank holiday beside it (Boxing Day's substitute, Mon 28 Dec): the council is closed.
+    spell = due_while_closed(d(26), THU, PLAIN)
+    assert spell is not None and spell.closed_by == "council closed"
+
+
 EVERY_DAY = [d(1, 1, 2026) + timedelta(days=n) for n in range(730)]
 
 

@@ -9,7 +9,7 @@ is also checked for stray subject spaces, "1 agencies" and days that should be w
 from __future__ import annotations
 
 import email
-from datetime import datetime
+from datetime import date, datetime
 from email import policy
 from pathlib import Path
 
@@ -303,6 +303,29 @@ def test_a_date_on_a_closed_day_is_named_and_never_chased_as_due_today(bot: Bot)
     )
     assert "not yet due" not in text and "due today" not in text.lower()
     assert_every_email_is_clean(bot)
+
+
+def test_a_return_due_at_the_weekend_is_for_friday_and_no_council_closure(bot: Bot) -> None:
+    """A return due on Saturday 19 December, no bank holiday near: on the Friday the agency is
+    told to act today because of the weekend, never that the council is closed."""
+    bot.at("2026-12-17T09:00").mail(BM, reply(REF), "Decision: rapid review\nNotified: 17/12/2026")
+    bot.run()
+    bot.at("2026-12-17T09:30").mail(BM, reply(REF), "Agencies: gmp\nReturn by: 19/12/2026")
+    bot.run()
+    bot.at("2026-12-18T10:00").run()
+    chased = [
+        r for r in bot.outbox("deadline_reminder") if ":appendix_b:gmp:" in r.idempotency_key
+    ][-1]
+    assert chased.created_at.astimezone(LONDON).date() == date(2026, 12, 18)
+    assert chased.subject == (
+        f"[{REF}] Reminder: Appendix B return due Sat 19 Dec 2026 (weekend): act today"
+    )
+    text = flat(body_of(chased))
+    assert (
+        "Status: due Sat 19 Dec 2026, at the weekend (Sat 19 Dec 2026 to Sun 20 Dec 2026): "
+        "act today" in text
+    )
+    assert "council is closed" not in text
 
 
 def test_a_panel_booked_after_its_deadline_is_said_to_the_referrer_and_flagged(
