@@ -29,7 +29,7 @@ from bot.adapters.systemd_notify import Notifier
 from bot.app import App
 from bot.clock import Clock, SystemClock
 from bot.core.backoff import retry_delay
-from bot.core.health import describe, problems
+from bot.core.health import Judged, describe, problems
 from bot.services import health
 from bot.services.alerts import Alerter
 from bot.services.ingest import ingest_pass
@@ -213,15 +213,17 @@ class Daemon:
         """The watchdog: alert on jobs this instance holds that keep failing or have stopped."""
         now = self.wall.now()
         held = tuple(s for s in self.runner.book.states() if self.runner.leases.mine(s.name, now))
+        backlog = False  # whether the outbox's backlog was read, to tell its trouble over
         try:
             with self.app.sessions() as session:
                 found = problems(health.snapshot(self.app, held, now, session))
-                if not self.runner.leases.held(health.OUTBOX, now):
+                backlog = self.runner.leases.held(health.OUTBOX, now)
+                if not backlog:
                     found = [p for p in found if p.kind != "outbox"]
         except Exception as exc:  # judge from memory alone
             log.info("watchdog without the database (%s)", describe(exc))
             found = problems(health.snapshot(self.app, held, now, None))
-        self.alerter.check(found)
+        self.alerter.check(found, Judged(frozenset(s.name for s in held), backlog))
 
     def close(self) -> None:
         self.watcher.close()

@@ -142,11 +142,25 @@ def read_ended_key(key: str) -> tuple[str, str, datetime] | None:
         return None
 
 
-def ended(before: Sequence[Problem], now: Sequence[Problem]) -> list[Problem]:
+@dataclass(frozen=True)
+class Judged:
+    """What one instance's check could see: the jobs it holds (another instance judges the
+    rest), and whether it read the outbox's backlog (the database there, the outbox's lease
+    its own)."""
+
+    jobs: frozenset[str]
+    backlog: bool
+
+
+def ended(
+    before: Sequence[Problem], now: Sequence[Problem], judged: Judged | None = None
+) -> list[Problem]:
     """The troubles of `before` that are over in `now`. Not one going on under another name:
     the same kind of trouble of the same job with a later start (the outbox's oldest email
     sent, the next one also waiting too long), nor a job's failures now put down to the
-    Microsoft 365 sign-in (one "token" trouble stands for every job it stops)."""
+    Microsoft 365 sign-in (one "token" trouble stands for every job it stops). Nor one the
+    check could not see (`judged`, None when it saw everything): a job held elsewhere now, or
+    a backlog not read because the database is away, is no sign that the trouble is over."""
     going = {(p.kind, p.job) for p in now}
     episodes = {p.episode for p in now}
     token = "token" in {p.kind for p in now}
@@ -156,7 +170,18 @@ def ended(before: Sequence[Problem], now: Sequence[Problem]) -> list[Problem]:
         if p.episode not in episodes
         and (p.kind, p.job) not in going
         and not (token and p.kind == "failing")
+        and _seen(p, judged)
     ]
+
+
+def _seen(problem: Problem, judged: Judged | None) -> bool:
+    if judged is None:
+        return True
+    if problem.kind == "outbox":
+        return judged.backlog
+    if problem.kind == "token":
+        return bool(judged.jobs)
+    return problem.job in judged.jobs
 
 
 def problems(snapshot: Snapshot) -> list[Problem]:

@@ -21,7 +21,7 @@ from bot.adapters.db.models import OutboxMessage
 from bot.adapters.email_builder import build_email, make_message_id
 from bot.adapters.outgoing import SendError
 from bot.app import App
-from bot.core.health import Problem, ended, ended_key, ended_sentence
+from bot.core.health import Judged, Problem, ended, ended_key, ended_sentence
 from bot.services.mailout import base_context, queue_email
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,8 @@ class Alerter:
         self._open: dict[str, Problem] = {}
         # Sent straight through the mail server, not yet written to the outbox: (problem, when).
         self._unrecorded: dict[str, tuple[Problem, datetime]] = {}
+        # Alerted troubles not yet seen over (kept while a check cannot see them).
+        self._watching: dict[str, Problem] = {}
         # Alerted troubles seen over, their email not yet queued (the database away): (problem,
         # when the bot saw it over).
         self._ending: dict[str, tuple[Problem, datetime]] = {}
@@ -44,8 +46,10 @@ class Alerter:
         it = self.app.config.daemon.it_contact
         return [self.app.config.people.business_manager.email, *([it] if it else [])]
 
-    def check(self, found: list[Problem]) -> None:
-        """`found` now; an email is dated by the app's clock, like every other email."""
+    def check(self, found: list[Problem], judged: Judged | None = None) -> None:
+        """`found` now; an email is dated by the app's clock, like every other email.
+        `judged`: what this check could see (None: everything); an alerted trouble it could
+        not see is not taken for over."""
         current = {p.episode: p for p in found}
         for episode, (problem, sent) in list(self._unrecorded.items()):
             if self._record_sent(problem, sent):
@@ -58,9 +62,10 @@ class Alerter:
         for episode, problem in self._open.items():
             if episode not in current:
                 log.warning("recovered: %s", problem.sentence)
-        for problem in ended(list(self._open.values()), found):
-            if problem.episode in self._delivered:
-                self._ending[problem.episode] = (problem, self.app.clock.now())
+        self._watching |= {e: p for e, p in current.items() if e in self._delivered}
+        for problem in ended(list(self._watching.values()), found, judged):
+            del self._watching[problem.episode]
+            self._ending[problem.episode] = (problem, self.app.clock.now())
         for episode, (problem, at) in list(self._ending.items()):
             if self._queue_ended(problem, at):
                 del self._ending[episode]

@@ -8,6 +8,7 @@ import pytest
 
 from bot.core.health import (
     JobState,
+    Judged,
     Problem,
     Snapshot,
     Thresholds,
@@ -180,3 +181,13 @@ def test_a_trouble_is_over_only_when_nothing_of_it_goes_on() -> None:
     assert ended_sentence("outbox", "outbox") == "emails are going out again"
     assert read_ended_key(ended_key(failing)) == ("failing", "mailbox", at)
     assert read_ended_key("alert:failing:mailbox:2026-12-23T06:40:00+00:00") is None
+
+
+def test_a_trouble_the_check_could_not_see_is_not_taken_for_over() -> None:
+    at = datetime(2026, 12, 23, 6, 40, tzinfo=UTC)
+    failing = Problem("failing", "mailbox", at, "3 failed runs")
+    waiting = Problem("outbox", "outbox", at, "3 emails")
+    away = Judged(frozenset({"mailbox"}), backlog=False)  # the database away
+    assert ended([failing, waiting], [], away) == [failing]
+    elsewhere = Judged(frozenset({"outbox"}), backlog=True)  # the mailbox job held elsewhere
+    assert ended([failing, waiting], [], elsewhere) == [waiting]

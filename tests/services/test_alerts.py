@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.adapters.db.models import OutboxMessage
-from bot.core.health import Problem
+from bot.core.health import Judged, Problem
 from bot.services.alerts import Alerter
 from bot.services.digest import digest_context
 from bot.services.mailout import base_context
@@ -104,4 +104,25 @@ def test_the_end_of_an_alerted_trouble_is_told_once_and_shown_in_the_digest(
         "Trouble ended: the mailbox job runs again: the trouble since Wed 23 Dec 2026 06:40 was "
         "over by Wed 23 Dec 2026 07:0"
     ) in ended
+    app.close()
+
+
+def test_an_outbox_trouble_is_not_called_over_while_its_backlog_cannot_be_read(
+    tmp_path: Path, database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    """Mail waiting too long was alerted; a check without the database (or without the
+    outbox's lease) cannot see the backlog, and says nothing of it being over until one can."""
+    config = daemon_config(tmp_path, database_url, dovecot, smtp_server)
+    app = daemon_app(config, dovecot.password)
+    waiting = Problem("outbox", "outbox", SINCE, "3 emails, the oldest waiting over 1 hour")
+    alerter = Alerter(app, "host:1:aa")
+    alerter.check([waiting], Judged(frozenset(), backlog=True))
+    alerter.check([], Judged(frozenset(), backlog=False))
+    alerter.check([waiting], Judged(frozenset(), backlog=True))  # still stuck
+    send_due(app, app.open_sender())
+    assert alerts(smtp_server) == 1 and working_again(smtp_server) == []
+    alerter.check([], Judged(frozenset(), backlog=True))
+    send_due(app, app.open_sender())
+    [told] = working_again(smtp_server)
+    assert "is over: emails are going out again." in told
     app.close()
