@@ -13,6 +13,7 @@ from bot.core.plan_effects import (
     NoteHumanMail,
     OpenCase,
     RecordReturn,
+    RunCommands,
     Triage,
 )
 from bot.core.snapshot import Snapshot
@@ -38,13 +39,18 @@ def human_note(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
     kinds = {type(e) for e in effects}
     if FileOnCase not in kinds or AlertNow in kinds or OpenCase in kinds:
         return []
+    answered = RunCommands in kinds
     if kinds & {RecordReturn, ApplySinForm}:
-        return [NoteHumanMail(beside_form=True)] if snap.has_document else []
+        return (
+            [NoteHumanMail(beside_form=True, commands_answered=answered)]
+            if snap.has_document
+            else []
+        )
     # An automatic reply under a reused Message-ID waits on the triage list alone; a person's
     # reply so sent may be news told again (a copy by another route is not: see plan()).
     automatic = not snap.returned_mail and not snap.message_id_reused
     written = snap.kind == "case_reply" or (snap.kind == "auto_reply" and automatic)
-    return [NoteHumanMail()] if written else []
+    return [NoteHumanMail(commands_answered=answered)] if written else []
 
 
 def complainant_after_closing(snap: Snapshot, effects: list[Effect]) -> list[Effect]:

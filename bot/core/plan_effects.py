@@ -146,9 +146,14 @@ class NoteHumanMail:
     """A person's reply filed on a case: keep it for "New on your cases", alert if live.
 
     `beside_form`: the email brought a return or a SIN form, which has its own effects and
-    digest section: only what the person wrote beside it, past the covering line, is news."""
+    digest section: only what the person wrote beside it, past the covering line, is news.
+    `commands_answered`: its command lines are carried out or refused, and its sender told
+    (RunCommands), so they are not news. Otherwise they are read as the person wrote them: a
+    line that only looks like a command ("Vote: maybe later" from someone who gives none) is
+    answered by nobody, and would reach no one."""
 
     beside_form: bool = False
+    commands_answered: bool = False
 
 
 @dataclass(frozen=True)

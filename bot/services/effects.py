@@ -271,7 +271,9 @@ def _record_calendar_reply(s: Applying, e: mp.RecordCalendarReply) -> None:
 
 
 def _note_human_mail(s: Applying, e: mp.NoteHumanMail) -> None:
-    note_human_mail(s.session, s.app, s.row, s.msg, s.parsed, s.now, beside_form=e.beside_form)
+    # Command lines no one answered are read as written: the parse is not passed on.
+    parsed = s.parsed if e.commands_answered else None
+    note_human_mail(s.session, s.app, s.row, s.msg, parsed, s.now, beside_form=e.beside_form)
 
 
 def _tell_commands_unfiled(s: Applying, e: mp.TellCommandsUnfiled) -> None:

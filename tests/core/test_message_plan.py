@@ -264,7 +264,11 @@ def test_a_second_delivery_by_another_route_is_filed_and_nothing_more() -> None:
 
 def test_commands_on_a_known_case_are_run_and_filed() -> None:
     got = plan(snap("case_reply", KNOWN, has_commands=True))
-    assert got == (FileOnCase("commands on the case"), RunCommands(), NoteHumanMail())
+    assert got == (
+        FileOnCase("commands on the case"),
+        RunCommands(),
+        NoteHumanMail(commands_answered=True),
+    )
 
 
 COMMANDS_RUN = (FileOnCase("commands on the case"), RunCommands())
@@ -286,7 +290,7 @@ COMMANDS_RUN = (FileOnCase("commands on the case"), RunCommands())
         ("escalation", True, "review", COMMANDS_RUN),
         ("complaint", True, "review", COMMANDS_RUN),
         # Any other reply: commands are run, and refused in the service if not authorised.
-        ("case_reply", False, "review", (*COMMANDS_RUN, NoteHumanMail())),
+        ("case_reply", False, "review", (*COMMANDS_RUN, NoteHumanMail(commands_answered=True))),
     ],
 )  # fmt: skip
 def test_a_complaint_or_escalation_is_read_as_commands_only_from_a_command_giver(
