@@ -130,8 +130,20 @@ def test_closing_with_an_action_not_done_says_so_and_flags_it(cspr: Bot) -> None
     )
     answer = say(cspr, "2027-01-12T10:00", "Close: done")
     assert "case closed" in answer
-    assert "1 deadline was not met:" in answer and "due Thu 1 Jul 2027" in answer
+    # Due months ahead: still to come, not missed.
+    assert "1 deadline not yet due: " in answer and "due Thu 1 Jul 2027" in answer
+    assert "overdue" not in answer and "not met" not in answer
     assert any(e.what == "closed_with_clocks_open" for e in cspr.case().events)
+
+
+def test_closing_says_which_open_deadlines_are_overdue_and_which_still_to_come(cspr: Bot) -> None:
+    say(cspr, "2027-01-11T10:00", "Action: Audit the referrals; owner: gmp; due: 14/01/2027")
+    say(cspr, "2027-01-11T10:05", "Action: Train the duty team; owner: gmp; due: 01/07/2027")
+    answer = say(cspr, "2027-01-20T10:00", "Close: done")
+    assert "1 deadline overdue: " in answer and "due Thu 14 Jan 2027" in answer
+    assert "1 deadline not yet due: " in answer and "due Thu 1 Jul 2027" in answer
+    [event] = [e for e in cspr.case().events if e.what == "closed_with_clocks_open"]
+    assert "overdue" in event.detail and "not yet due" in event.detail
 
 
 def test_the_partners_and_the_scrutineer_are_told_the_cspr_decision_once(cspr: Bot) -> None:

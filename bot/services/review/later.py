@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import ActionItem, Case
+from bot.adapters.db.models import ActionItem, Case, Deadline
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
@@ -285,16 +285,23 @@ def _clocks_left_open(session: Session, app: App, case: Case, now: datetime) -> 
     )
     if not left:
         return ""
+    day = today(app, now)
     names = agency_names(app.config)
-    said = "not met: " + "; ".join(
-        f"{deadline_title(d.name, names)}, due {fmt_date(d.due)}" for d in left
+    said = "; ".join(
+        _left_said([d for d in left if d.due < day], "overdue", names)
+        + _left_said([d for d in left if d.due >= day], "not yet due", names)
     )
-    add_event(
-        session, case, now, CLOCKS_OPEN, f"Closed with {plural(len(left), 'deadline')} {said}"
-    )
-    return (
-        f"; note that {plural(len(left), 'deadline')} {'was' if len(left) == 1 else 'were'} {said}"
-    )
+    add_event(session, case, now, CLOCKS_OPEN, f"Closed with deadlines unmet: {said}")
+    return f"; note that closing stops their reminders: {said}"
+
+
+def _left_said(left: list[Deadline], state: str, names: dict[str, str]) -> list[str]:
+    """ "1 deadline overdue: ..." or "2 deadlines not yet due: ...": a clock still to come is
+    not called missed."""
+    if not left:
+        return []
+    each = ", ".join(f"{deadline_title(d.name, names)}, due {fmt_date(d.due)}" for d in left)
+    return [f"{plural(len(left), 'deadline')} {state}: {each}"]
 
 
 def _cspr_report_owed(session: Session, case: Case, now: datetime) -> str:
