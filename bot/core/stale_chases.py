@@ -10,6 +10,9 @@ A chase is named by its outbox idempotency key (bot.services.reminders writes th
 * ``reminder:<ref>:<deadline>:<due>:<step>``: a deadline reminder or escalation;
 * ``vote-reminder:<ref>:<role>``: a partner asked for their screening vote;
 * ``rr-delay-check:<ref>:<due>``: the Business Manager asked whether the Rapid Review is late;
+* ``send-by-reminder:<ref>:<report due>:<step>``: the Business Manager reminded of the day the
+  CSPR report must reach the National Panel, the Secretary of State and Ofsted
+  (bot.services.send_by), withdrawn as the report's own clock would be;
 * ``votes-missing:<ref>``: the Business Manager told whose screening vote is missing
   (bot.services.vote_chases), withdrawn once the decision is recorded.
 
@@ -38,6 +41,7 @@ REMINDER = "reminder:"
 VOTE_REMINDER = "vote-reminder:"
 DELAY_CHECK = "rr-delay-check:"
 VOTES_MISSING = "votes-missing:"
+SEND_BY = "send-by-reminder:"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Chase:
     due: date | None  # the due date it was written for; None when its key does not say
     step: str | None  # the reminder step ("due", "overdue-2"); None for the other chases
     role: str | None = None  # the partner a vote chase asks; None for the other chases
+    send_by: bool = False  # the CSPR report's send-by day, not the report's own due date
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ class DeadlineNow:
     met: bool = False
     due: date | None = None
     voted: bool = False  # the partner a vote chase asks has a standing vote on the case
+    # Why the CSPR report's sending needs no chasing now (sent, or a publication date planned).
+    report_in_hand: str | None = None
 
 
 def read_key(key: str) -> Chase | None:
@@ -82,6 +89,10 @@ def read_key(key: str) -> Chase | None:
         ref, _, due = key.removeprefix(DELAY_CHECK).partition(":")
         when = _date(due)
         return Chase(ref, "rapid_review", when, None) if ref and when else None
+    if key.startswith(SEND_BY):
+        ref, _, rest = key.removeprefix(SEND_BY).partition(":")
+        when = _date(rest.partition(":")[0])
+        return Chase(ref, "cspr_report", when, None, send_by=True) if ref and when else None
     return None
 
 
@@ -109,6 +120,8 @@ def withdraw_because(
     if now.met:
         on = f" on {fmt_date(now.met_on)}" if now.met_on else ""
         return f"the deadline was met{on}"
+    if chase.send_by and now.report_in_hand:
+        return now.report_in_hand
     if chase.role is not None and now.voted:
         return "the partner has voted since it was queued"
     if chase.due is not None and now.due is not None and now.due != chase.due:

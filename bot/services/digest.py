@@ -56,6 +56,7 @@ from bot.services.held_emails import held_flags
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import coming_panels
 from bot.services.review.delay_notice import delays_told
+from bot.services.send_by import send_by_flags
 
 
 def send_digest_if_due(app: App) -> bool:
@@ -107,9 +108,8 @@ def _upcoming_row(
 
 
 def _deadline_views(session: Session, horizon: date) -> list[DeadlineView]:
-    """The unmet deadlines due by the horizon of open cases, and the statutory notifications
-    of closed ones (closed before `Close:` waited for them): all that upcoming() and overdue()
-    can list (the met ones and those further ahead were most of the rows, read to be dropped)."""
+    """The unmet deadlines due by the horizon of open cases, and the statutory notifications of
+    closed ones (closed before `Close:` waited for them): all upcoming() and overdue() list."""
     owed = Deadline.name.in_(deadlines.STATUTORY_NOTICES)
     rows = session.execute(
         select(Case.ref, Case.status, Deadline.name, Deadline.due, Deadline.explanation)
@@ -212,9 +212,8 @@ def _new_cases(session: Session, now: datetime) -> list[NewCase]:
 
 
 def _last_digest_at(session: Session, now: datetime) -> datetime:
-    """When the previous digest was written; without one, a span that covers a long weekend.
-    A digest the mail server refused for good ("failed") was never read: what it held is
-    listed again, so it counts from the one before."""
+    """When the previous digest was written; without one, a span that covers a long weekend. A
+    digest refused for good ("failed") was never read: it counts from the one before."""
     last = session.scalar(
         select(func.max(OutboxMessage.created_at)).where(
             OutboxMessage.event == "daily_digest",
@@ -330,6 +329,7 @@ def _flags(session: Session, app: App, today: date) -> list[Flag]:
         + cases.form_gaps(session)
         + cases.unreadable_returns(session)
         + warnings
+        + send_by_flags(session, app, today)
     )
     return [{**f, "detail": names.plain(str(f["detail"]), labels)} for f in found]
 

@@ -37,6 +37,7 @@ from bot.services.mailout import queue_email_later
 from bot.services.reminder_facts import Known, chased, gather, policy
 from bot.services.reminder_recipients import Chase, copied, escalated_to, who_to_chase
 from bot.services.reminder_wording import DEADLINE_HINTS, ESCALATION_HINTS, HINTS, SHORT_NAMES
+from bot.services.send_by import chase_send_by
 from bot.services.vote_chases import chase_votes
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,9 @@ def reminder_tick(app: App) -> int:
                     # not chased, and named in the digest's "Needs your attention"; it must
                     # not stop the reminders of every other case.
                     log.info("%s %s: outside the calendar", deadline.case.ref, deadline.name)
+            if _in_hours(app, local):
+                # Not among the deadlines read above: the report's clock is due weeks later.
+                queued += chase_send_by(session, app, batch, local, now)
         batch.write(session)
         session.commit()
     return queued

@@ -9,6 +9,7 @@ other email costs nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, Deadline, OutboxMessage, Vote
 from bot.app import App
+from bot.core.deadlines import fmt_date
+from bot.core.send_by import DELAYED
 from bot.core.stale_chases import DeadlineNow, read_key, withdraw_because
 from bot.services.cases import add_event
 from bot.services.reminder_facts import policy
@@ -47,6 +50,8 @@ def withdrawn(app: App, session: Session, row: OutboxMessage) -> bool:
     now = app.clock.now()
     today = now.astimezone(app.config.partnership.time_zone).date()
     standing = _as_it_stands(case, deadline, _voted(session, case, chase.role))
+    if chase.send_by:
+        standing = replace(standing, report_in_hand=_report_in_hand(case, deadline))
     why = withdraw_because(chase, standing, today, app.calendar, policy(app))
     if why is None:
         return False
@@ -75,6 +80,17 @@ def _as_it_stands(case: Case, deadline: Deadline | None, voted: bool) -> Deadlin
         met_on=deadline.met_on,
         due=deadline.due,
     )
+
+
+def _report_in_hand(case: Case, report: Deadline | None) -> str | None:
+    """Why the report's send-by day needs no reminder now (bot.services.send_by.chased)."""
+    if case.report_sent_on is not None:
+        return f"the report was recorded as sent on {fmt_date(case.report_sent_on)}"
+    if case.planned_publication is not None:
+        return f"publication is planned for {fmt_date(case.planned_publication)}"
+    decided = report.start if report is not None else None
+    told = [e for e in case.events if e.what in DELAYED and decided and e.at.date() >= decided]
+    return "the National Panel is being told publication is delayed" if told else None
 
 
 def _record(session: Session, case: Case, row: OutboxMessage, why: str, now: datetime) -> None:

@@ -109,3 +109,14 @@ def test_a_statutory_notice_still_owed_on_a_closed_case_is_still_chased() -> Non
     assert why("reminder:R:rapid_review:2026-12-24:due", closed) == "the case is closed"
     made = DeadlineNow(case_status="closed", state="met", met=True, met_on=DUE, due=DUE)
     assert why("reminder:R:panel_notification:2026-12-24:due", made) is not None
+
+
+def test_a_send_by_reminder_goes_until_the_report_is_sent_or_its_publication_planned() -> None:
+    key = "send-by-reminder:TSCP-2026-0001:2026-12-24:before-1"
+    assert read_key(key) == Chase("TSCP-2026-0001", "cspr_report", DUE, None, send_by=True)
+    assert why(key) is None
+    sent = "the report was recorded as sent on Tue 22 Dec 2026"
+    assert why(key, DeadlineNow(case_status="open", due=DUE, report_in_hand=sent)) == sent
+    # Published, the report's own clock is met: the reminder goes no more than the report's.
+    met = DeadlineNow(case_status="open", state="met", met=True, met_on=DUE, due=DUE)
+    assert why(key, met) == "the deadline was met on Thu 24 Dec 2026"

@@ -16,7 +16,8 @@ from bot.core import deadlines
 from bot.core.case_status import deadline_title
 from bot.core.command_dates import action_due_problem, closed_day_note
 from bot.core.deadlines import fmt_date, may_promise
-from bot.core.publication import REQUIRED, report_send_by
+from bot.core.publication import REQUIRED
+from bot.core.send_by import cspr_send_by
 from bot.core.stated_dates import Stated
 from bot.core.wording import plural
 from bot.services.approvals import (
@@ -109,8 +110,7 @@ def _send_by(app: App, due: date, now: datetime) -> str:
     """Publishing by the 6-month date needs the report with the three bodies 7 working days
     before it: the day that really bounds the work, said when the clock starts, not found out
     when the digest first lists the report, 5 working days before its date."""
-    notice = deadlines.publication_notice(due, app.calendar).due
-    by = report_send_by(notice, today(app, now), app.calendar).day
+    by = cspr_send_by(due, today(app, now), app.calendar)
     return (
         f"; to publish by then, the report must reach the National Panel, the Secretary of "
         f"State and Ofsted by {fmt_date(by)}, {REQUIRED} working days before"
