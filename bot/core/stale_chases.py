@@ -35,6 +35,7 @@ from bot.core.deadlines import fmt_date
 from bot.core.lifecycle import chased_when_closed
 from bot.core.reminders import ReminderPolicy, schedule
 from bot.core.resend_keys import original_key
+from bot.core.send_by import cspr_send_by
 from bot.core.working_days import CalendarRangeError, WorkingCalendar
 
 REMINDER = "reminder:"
@@ -96,6 +97,22 @@ def read_key(key: str) -> Chase | None:
     return None
 
 
+def _send_by_because(
+    chase: Chase, now: DeadlineNow, today: date, calendar: WorkingCalendar
+) -> str | None:
+    """A send-by reminder goes only while the report still has to be sent by that day: once
+    the day has passed it would say "due today" of a day gone (the digest says what is left)."""
+    if now.report_in_hand:
+        return now.report_in_hand
+    if chase.due is None:
+        return None
+    try:
+        by = cspr_send_by(chase.due, today, calendar)
+    except CalendarRangeError:
+        return None
+    return f"the day to send the report, {fmt_date(by)}, has passed" if today > by else None
+
+
 def _date(text: str) -> date | None:
     try:
         return date.fromisoformat(text)
@@ -120,12 +137,12 @@ def withdraw_because(
     if now.met:
         on = f" on {fmt_date(now.met_on)}" if now.met_on else ""
         return f"the deadline was met{on}"
-    if chase.send_by and now.report_in_hand:
-        return now.report_in_hand
     if chase.role is not None and now.voted:
         return "the partner has voted since it was queued"
     if chase.due is not None and now.due is not None and now.due != chase.due:
         return f"the deadline was re-dated from {fmt_date(chase.due)} to {fmt_date(now.due)}"
+    if chase.send_by:
+        return _send_by_because(chase, now, today, calendar)
     if chase.step is not None and chase.due is not None:
         return _overtaken(chase.step, chase.due, today, calendar, policy)
     return None

@@ -111,6 +111,8 @@ def chase_send_by(session: Session, app: App, batch: Batch, local: datetime, now
         except CalendarRangeError:
             log.info("%s send-by day: outside the calendar", case.ref)
             continue
+        if local.date() > steps[-1].day:
+            continue  # gone by: a reminder now would say "due today" of a day past
         sent = {k.removeprefix(prefix) for k in keys if k.startswith(prefix)}
         decision = due_now(steps, sent, local, app.calendar, rules)
         if decision.send is None:

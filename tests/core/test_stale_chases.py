@@ -112,11 +112,28 @@ def test_a_statutory_notice_still_owed_on_a_closed_case_is_still_chased() -> Non
 
 
 def test_a_send_by_reminder_goes_until_the_report_is_sent_or_its_publication_planned() -> None:
+    # The report due Thu 24 Dec 2026 must reach the three bodies by Tue 15 Dec.
     key = "send-by-reminder:TSCP-2026-0001:2026-12-24:before-1"
+    on = date(2026, 12, 14)
     assert read_key(key) == Chase("TSCP-2026-0001", "cspr_report", DUE, None, send_by=True)
-    assert why(key) is None
-    sent = "the report was recorded as sent on Tue 22 Dec 2026"
-    assert why(key, DeadlineNow(case_status="open", due=DUE, report_in_hand=sent)) == sent
+    assert why(key, today=on) is None
+    sent = "the report was recorded as sent on Mon 14 Dec 2026"
+    assert why(key, DeadlineNow(case_status="open", due=DUE, report_in_hand=sent), on) == sent
     # Published, the report's own clock is met: the reminder goes no more than the report's.
-    met = DeadlineNow(case_status="open", state="met", met=True, met_on=DUE, due=DUE)
-    assert why(key, met) == "the deadline was met on Thu 24 Dec 2026"
+    met = DeadlineNow(case_status="open", state="met", met=True, met_on=on, due=DUE)
+    assert why(key, met, on) == "the deadline was met on Mon 14 Dec 2026"
+
+
+def test_a_send_by_reminder_does_not_go_after_its_day() -> None:
+    # The report due Thu 15 Jul 2027 must reach the three bodies by Tue 6 Jul 2027.
+    key = "send-by-reminder:TSCP-2026-0001:2027-07-15:due"
+    still = DeadlineNow(case_status="open", due=date(2027, 7, 15))
+    assert why(key, still, date(2027, 7, 6)) is None
+    assert (
+        why(key, still, date(2027, 7, 7))
+        == "the day to send the report, Tue 6 Jul 2027, has passed"
+    )
+    redated = DeadlineNow(case_status="open", due=date(2027, 7, 16))
+    assert why(key, redated, date(2027, 7, 6)) == (
+        "the deadline was re-dated from Thu 15 Jul 2027 to Fri 16 Jul 2027"
+    )

@@ -111,3 +111,17 @@ def test_a_reminder_waiting_for_the_mail_server_is_not_sent_once_it_is_not_neede
     assert send_by_reminders(smtp_server) == []
     history = [e.detail for e in bot.case().events if e.what == "reminder_withdrawn"]
     assert any(why in h for h in history), history
+
+
+def test_a_cspr_recorded_after_its_send_by_day_gets_no_reminder_saying_due_today(
+    make_app: AppFactory, tmp_path: Path, smtp_server: SmtpTestServer
+) -> None:
+    bot = smtp_bot(make_app, tmp_path, smtp_server)
+    rapid_review_submitted(bot)
+    # Decided on Fri 15 Jan 2027 but recorded only on Wed 7 Jul: the send-by day has gone.
+    say(bot, "2027-07-07T09:30", "CSPR: yes 15/01/2027")
+    bot.at("2027-07-07T10:00").run()
+    assert send_by_reminders(smtp_server) == []
+    said = flat(digest_text(bot, "2027-07-08T08:00"))
+    assert "the day to send it to the National Panel, the Secretary of State and Ofsted to " in said
+    assert "was Tue 6 Jul 2027 and has passed" in said
