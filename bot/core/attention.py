@@ -216,7 +216,6 @@ class ReplyFacts:
     text: str  # human_text of the reply
     documents: tuple[str, ...]  # names of the documents attached (bot.core.message.document_names)
     had_commands: bool  # it carried command lines (carried out or not)
-    live: bool
     alert_enabled: bool
     # A mail system marked it automatic in its headers (bot.core.autoreply.labelled_by_headers).
     labelled_by_headers: bool = False
@@ -282,7 +281,9 @@ def notice_for(facts: ReplyFacts) -> ReplyNotice:
     # digest unless it tells of something happening to someone, or comes with a decline ("I
     # can't come, sending DS Kim instead"), which the panel may meet before the digest.
     routine = facts.kind == "calendar_reply" and not (tells_news(facts.text) or facts.turned_down)
-    alert = facts.alert_enabled and facts.live and not machine and not routine
+    # On a closed case too: news there may belong on a live case (a duplicate's thread) or
+    # call for the case to be looked at again, which the next digest may be too late for.
+    alert = facts.alert_enabled and not machine and not routine
     return ReplyNotice(surface=True, alert=alert and not _only_signed(facts))
 
 

@@ -1,4 +1,4 @@
-"""Human mail on a case reaches a person: kept on the case for the digest, alerted if live.
+"""Human mail on a case reaches a person: kept on the case for the digest, and alerted.
 
 The decision is bot.core.attention.notice_for; this module gathers its facts and applies it.
 """
@@ -84,7 +84,7 @@ def note_human_mail(
     beside_form: bool = False,
     turned_down: bool = False,
 ) -> None:
-    """Keep what a person wrote on a case for the digest and, on a live case, alert now.
+    """Keep what a person wrote on a case for the digest and alert now, on a closed case too.
     `noted`: the note typed with a calendar answer, read instead of the body; the answer
     itself is recorded as a command is, so thanks alone is not news. `beside_form`: the email
     brought a return or a SIN form: its documents are the form's, and its covering line is
@@ -106,7 +106,6 @@ def note_human_mail(
         subject=subject,
         documents=documents,
         had_commands=bool(lines) or noted is not None,
-        live=case is not None and is_live(case.stage, case.status),
         alert_enabled=app.config.digest.alert_on_case_reply,
         labelled_by_headers=labelled_by_headers(msg),
         beside_form=beside_form,
@@ -139,6 +138,7 @@ def note_human_mail(
         context={
             "case": {"ref": case.ref, "initials": case.initials},
             "stage": lifecycle.stage_of(case.stage).value.replace("_", " "),
+            "closed": not is_live(case.stage, case.status),
             "sender": sender_label(msg),
             "agency": agency_name(app, msg.from_addr),
             "received_at": row.received_at,

@@ -342,6 +342,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "business_manager": BUSINESS_MANAGER,
         "case": {"ref": "TSCP-2026-0004", "initials": "K.M."},
         "stage": "rapid review",
+        "closed": False,
         "sender": "Robin Invented <robin.invented@example.net>",
         "agency": "Greater Manchester Police",
         "received_at": datetime(2026, 11, 25, 16, 40, tzinfo=UTC),

@@ -27,7 +27,6 @@ NEWS = ReplyFacts(
     text="The child has deteriorated, call me urgently.",
     documents=(),
     had_commands=False,
-    live=True,
     alert_enabled=True,
 )
 
@@ -36,7 +35,6 @@ NEWS = ReplyFacts(
     ("change", "surface", "alert"),
     [
         ({}, True, True),
-        ({"live": False}, True, False),
         ({"alert_enabled": False}, True, False),
         # An out-of-office a person may have typed ("Out of office" in the subject only) is a
         # reply; one a mail system marked automatic waits for the digest.

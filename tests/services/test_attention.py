@@ -357,7 +357,11 @@ def test_a_form_with_no_text_on_the_case_is_recorded_not_alerted_as_news(bot: Bo
     assert bot.outbox("case_reply_alert") == []
 
 
-def test_no_alert_on_a_closed_case_but_still_in_the_digest(bot: Bot) -> None:
+def test_news_on_a_closed_case_is_alerted_saying_it_is_closed_and_in_the_digest(
+    bot: Bot,
+) -> None:
+    # Written on a duplicate's thread, it belongs on the live case: waiting for the next
+    # digest could be a weekend or a closure late.
     bot.at("2026-12-16T10:00").mail(
         BM,
         reply("TSCP-2026-0001"),
@@ -366,8 +370,17 @@ def test_no_alert_on_a_closed_case_but_still_in_the_digest(bot: Bot) -> None:
     bot.run()
     assert bot.case().stage == "closed"
     _officer_writes(bot)
-    assert bot.outbox("case_reply_alert") == []
+    [alert] = bot.outbox("case_reply_alert")
+    text = body_of(alert)
+    assert "The child has deteriorated overnight" in text
+    assert "The case is closed." in text
     assert "The child has deteriorated overnight" in _digest(bot, "2026-12-17T08:05")
+
+
+def test_news_on_a_live_case_is_alerted_without_the_closed_note(bot: Bot) -> None:
+    _officer_writes(bot)
+    [alert] = bot.outbox("case_reply_alert")
+    assert "The case is closed." not in body_of(alert)
 
 
 def test_unknown_senders_refused_vote_gets_one_short_note(bot: Bot) -> None:
