@@ -1,6 +1,6 @@
-"""Shared scenario fixtures for the service tests. All but `named` are replayed once per
-backend in each test process and copied for every test (tests/fixtures/scenarios.py); the
-build_* functions are the replays, and tests/services/test_scenario_copies.py checks a copy
+"""Shared scenario fixtures for the service tests. Each is replayed once per backend in each
+test process and copied for every test (tests/fixtures/scenarios.py); the build_* functions
+are the replays, and tests/services/test_scenario_copies.py checks a copy
 against a replay."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from tests.fixtures.app import AppFactory
 from tests.fixtures.forms_docx import SIN_INCIDENT, Rows, sin_docx
-from tests.fixtures.mail import drop_into_maildir
+from tests.fixtures.mail import FIXED_BOUNDARY, drop_into_maildir
 from tests.fixtures.mail import email as make_email
 from tests.fixtures.scenarios import Build, Scenarios
 from tests.services.test_lifecycle import BM, Bot, reply
@@ -89,12 +89,11 @@ def cspr(
 
 
 @pytest.fixture
-def named(make_app: AppFactory, tmp_path: Path) -> Bot:
-    """TSCP-2026-0001 opened on Wed 23 Dec 2026 from a SIN whose Word form names the child.
-    Replayed, not copied: python-docx stamps the form's zip entries with the time it is made,
-    so a copy's form (made when the scenario was) would differ from one a test makes again,
-    where the replay's, made the same second, is byte for byte the same."""
-    return build_named(make_app, tmp_path)
+def named(
+    make_app: AppFactory, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
+) -> Bot:
+    """TSCP-2026-0001 opened on Wed 23 Dec 2026 from a SIN whose Word form names the child."""
+    return copied("named", build_named, make_app, tmp_path, migrated_database_url, scenarios)
 
 
 def opened_from_form(make_app: AppFactory, tmp_path: Path, child: Rows) -> Bot:
@@ -106,6 +105,7 @@ def opened_from_form(make_app: AppFactory, tmp_path: Path, child: Rows) -> Bot:
         sender="robin.example@gmp.police.uk",
         message_id="<sin@test>",
         attachment=("SIN form.docx", sin_docx(child=child, incident=tuple(SIN_INCIDENT))),
+        boundary=FIXED_BOUNDARY,
     )
     drop_into_maildir(b.tmp_path / "inbox", raw)
     b.run()

@@ -11,8 +11,10 @@ from sqlalchemy import select
 from bot.adapters.db.models import StoredMessage
 from tests.fixtures.app import AppFactory
 from tests.fixtures.forms_docx import SIN_INCIDENT, SIN_REFERRER, sin_docx
-from tests.fixtures.mail import drop_into_maildir
+from tests.fixtures.mail import FIXED_BOUNDARY, drop_into_maildir
 from tests.fixtures.mail import email as make_email
+from tests.fixtures.scenarios import Scenarios
+from tests.services.conftest import copied
 from tests.services.test_lifecycle import BM, LA, POLICE, SCRUTINEER, Bot, body_of, delivered, reply
 
 REF = "TSCP-2026-0001"
@@ -36,8 +38,7 @@ IDENTIFYING = (
 )
 
 
-@pytest.fixture
-def named(make_app: AppFactory, tmp_path: Path) -> Bot:
+def build_named(make_app: AppFactory, tmp_path: Path) -> Bot:
     """A case opened from a SIN form naming an invented child, on Wed 16 Dec 2026."""
     bot = Bot(make_app, tmp_path, "2026-12-16T09:00")
     raw = make_email(
@@ -49,11 +50,21 @@ def named(make_app: AppFactory, tmp_path: Path) -> Bot:
             "SIN form.docx",
             sin_docx(child=CHILD, incident=SIN_INCIDENT, referrer=SIN_REFERRER),
         ),
+        boundary=FIXED_BOUNDARY,
     )
     drop_into_maildir(bot.tmp_path / "inbox", raw)
     bot.run()
     assert bot.case().initials
     return bot
+
+
+@pytest.fixture
+def named(
+    make_app: AppFactory, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
+) -> Bot:
+    """build_named, replayed once per backend and process, and copied
+    (tests/fixtures/scenarios.py)."""
+    return copied("status_named", build_named, make_app, tmp_path, migrated_database_url, scenarios)
 
 
 def views(bot: Bot) -> list[tuple[list[str], str, str]]:

@@ -12,7 +12,8 @@ import pytest
 
 from bot.adapters.db.models import OutboxMessage
 from tests.fixtures.app import AppFactory
-from tests.services.conftest import opened_from_form
+from tests.fixtures.scenarios import Scenarios
+from tests.services.conftest import copied, opened_from_form
 from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, SCRUTINEER, Bot, body_of, reply
 from tests.services.test_personal_data_outgoing import CHILD, NAME, REF, whole
 
@@ -166,13 +167,21 @@ FAMILY = (
 )
 
 
-@pytest.fixture
-def family(make_app: AppFactory, tmp_path: Path) -> Bot:
+def build_family(make_app: AppFactory, tmp_path: Path) -> Bot:
     """TSCP-2026-0001 from a SIN whose form names the parents where it has no field for them."""
     b = opened_from_form(make_app, tmp_path, (*CHILD, *FAMILY))
     problems = [e.detail for e in b.case().events if e.what == "form_problem"]
     assert [p for p in problems if "Zzmother" in p or "Zzfather" in p]  # read by no field
     return b
+
+
+@pytest.fixture
+def family(
+    make_app: AppFactory, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
+) -> Bot:
+    """build_family, replayed once per backend and process, and copied
+    (tests/fixtures/scenarios.py)."""
+    return copied("family", build_family, make_app, tmp_path, migrated_database_url, scenarios)
 
 
 @pytest.mark.parametrize(

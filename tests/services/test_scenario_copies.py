@@ -18,16 +18,24 @@ from bot.app import App
 from tests.fixtures.app import app_factory
 from tests.fixtures.database import PG_ENV, _admin
 from tests.fixtures.scenarios import Build, Scenarios
-from tests.services.conftest import build_bot, build_cspr, copied
+from tests.services.conftest import build_bot, build_cspr, build_named, copied
 from tests.services.test_calendar_replies import build_bot as build_calendar
+from tests.services.test_case_status import build_named as build_status_named
 from tests.services.test_complaint_answered import build_two
+from tests.services.test_personal_data_refused import build_family
+from tests.services.test_wording import build_form_bot
 
 # Every copied scenario (tests/services/conftest.py, test_complaint_answered.py,
-# test_calendar_replies.py).
+# test_calendar_replies.py, test_case_status.py, test_personal_data_refused.py,
+# test_wording.py).
 SCENARIOS: dict[str, Build] = {
     "bot": build_bot,
     "calendar": build_calendar,
     "cspr": build_cspr,
+    "family": build_family,
+    "form_bot": build_form_bot,
+    "named": build_named,
+    "status_named": build_status_named,
     "two": build_two,
 }
 

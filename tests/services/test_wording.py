@@ -18,8 +18,10 @@ import pytest
 from bot.adapters.db.models import OutboxMessage
 from tests.fixtures.app import AppFactory
 from tests.fixtures.forms_docx import SIN_INCIDENT, sin_docx
-from tests.fixtures.mail import LONDON, drop_into_maildir
+from tests.fixtures.mail import FIXED_BOUNDARY, LONDON, drop_into_maildir
 from tests.fixtures.mail import email as make_email
+from tests.fixtures.scenarios import Scenarios
+from tests.services.conftest import copied
 from tests.services.test_lifecycle import (
     BM,
     HEALTH,
@@ -58,8 +60,7 @@ def one(bot: Bot, event: str) -> OutboxMessage:
     return row
 
 
-@pytest.fixture
-def form_bot(make_app: AppFactory, tmp_path: Path) -> Bot:
+def build_form_bot(make_app: AppFactory, tmp_path: Path) -> Bot:
     """A SIN whose form gives the child's initials but not when the LA became aware."""
     b = Bot(make_app, tmp_path, "2026-12-16T09:00")
     no_aware = tuple(r for r in SIN_INCIDENT if "became aware" not in r[0])
@@ -69,10 +70,20 @@ def form_bot(make_app: AppFactory, tmp_path: Path) -> Bot:
         sender=REFERRER,
         message_id="<sin-form@gmp.police.uk>",
         attachment=("SIN form.docx", sin_docx(incident=no_aware)),
+        boundary=FIXED_BOUNDARY,
     )
     drop_into_maildir(tmp_path / "inbox", delivered(raw, REFERRER))
     b.run()
     return b
+
+
+@pytest.fixture
+def form_bot(
+    make_app: AppFactory, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
+) -> Bot:
+    """build_form_bot, replayed once per backend and process, and copied
+    (tests/fixtures/scenarios.py)."""
+    return copied("form_bot", build_form_bot, make_app, tmp_path, migrated_database_url, scenarios)
 
 
 def test_acknowledgement_promises_only_what_holds(form_bot: Bot) -> None:
