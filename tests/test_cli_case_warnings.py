@@ -21,12 +21,12 @@ def run(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> tuple[i
 
 def test_closed_after_notification_is_shown_on_the_case(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("TSCP_BOT_CONFIG", raising=False)
-    config = write_config(tmp_path, database_url)
+    config = write_config(tmp_path, migrated_database_url)
     assert run(capsys, config, "init")[0] == 0
     (tmp_path / "mail").mkdir(exist_ok=True)
     drop_into_maildir(tmp_path / "mail" / "inbox", sin())

@@ -59,7 +59,7 @@ def test_a_tls_mistake_is_said_with_what_to_change(
     advice: str,
     request: pytest.FixtureRequest,
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     smtp_server: SmtpTestServer,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -67,7 +67,7 @@ def test_a_tls_mistake_is_said_with_what_to_change(
     dovecot: DovecotServer = request.getfixturevalue(server)
     monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
     monkeypatch.delenv("TSCP_BOT_CONFIG", raising=False)
-    config = _config(tmp_path, database_url, dovecot, smtp_server, security=security)
+    config = _config(tmp_path, migrated_database_url, dovecot, smtp_server, security=security)
     assert _cli(config, capsys, "init")[0] == 0
 
     code, out = _cli(config, capsys, "doctor")
@@ -89,7 +89,7 @@ def _closed_port() -> int:
 
 def test_a_refused_port_is_one_line_without_verbose(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
     monkeypatch: pytest.MonkeyPatch,
@@ -97,7 +97,7 @@ def test_a_refused_port_is_one_line_without_verbose(
 ) -> None:
     monkeypatch.delenv("TSCP_BOT_CONFIG", raising=False)
     port = _closed_port()
-    config = _config(tmp_path, database_url, dovecot, smtp_server, port=port)
+    config = _config(tmp_path, migrated_database_url, dovecot, smtp_server, port=port)
     env = {k: v for k, v in os.environ.items() if k not in ("TSCP_BOT_CONFIG", "JOURNAL_STREAM")}
     env["TEST_IMAP_PASSWORD"] = dovecot.password
 

@@ -293,11 +293,13 @@ def _deadline(session: Any, case: Case, name: str, start: date, due: date, done:
 
 
 @pytest.fixture
-def year(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+def year(tmp_path: Path, migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The year's cases on a database made from the migrated template (`init` then finds its
+    schema current; init on an empty database is tests/test_cli.py's to try)."""
     monkeypatch.delenv("TSCP_BOT_CONFIG", raising=False)
-    path = write_config(tmp_path, database_url)
+    path = write_config(tmp_path, migrated_database_url)
     assert main(["--config", str(path), "init"]) == 0
-    _store_year(database_url)
+    _store_year(migrated_database_url)
     return path
 
 

@@ -42,7 +42,7 @@ def login_server() -> Iterator[SmtpTestServer]:
 
 def test_a_wrong_smtp_password_is_said_and_the_pass_exits_1(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     login_server: SmtpTestServer,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -58,7 +58,7 @@ def test_a_wrong_smtp_password_is_said_and_the_pass_exits_1(
         "password_env": "TEST_SMTP_PASSWORD",
     }
     outgoing = {"backend": "smtp", "retry_base_seconds": 60, "smtp": smtp}
-    config = write_config(tmp_path, database_url, outgoing=outgoing)
+    config = write_config(tmp_path, migrated_database_url, outgoing=outgoing)
     assert main(["--config", str(config), "init"]) == 0
     drop_into_maildir(inbox(config), sin())
     capsys.readouterr()

@@ -31,13 +31,15 @@ LEASE_SECONDS = 2
 @pytest.fixture
 def config(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Path:
     monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
-    path = daemon_config(tmp_path, database_url, dovecot, smtp_server, lease_seconds=LEASE_SECONDS)
+    path = daemon_config(
+        tmp_path, migrated_database_url, dovecot, smtp_server, lease_seconds=LEASE_SECONDS
+    )
     assert main(["--config", str(path), "init"]) == 0
     return path
 
