@@ -20,9 +20,9 @@ BIN = Path(sys.executable).parent / "tscp-bot"
 
 @pytest.fixture
 def daemon_config(
-    tmp_path: Path, database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    tmp_path: Path, migrated_database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
 ) -> Path:
-    config = write_config(tmp_path, database_url, dovecot, smtp_server, poll_seconds=60)
+    config = write_config(tmp_path, migrated_database_url, dovecot, smtp_server, poll_seconds=60)
     env = {"TEST_IMAP_PASSWORD": dovecot.password, "PATH": "/usr/bin:/bin"}
     subprocess.run([BIN, "--config", config, "init"], check=True, env=env, capture_output=True)
     return config

@@ -37,11 +37,13 @@ def failed_more(app: App, than: int, by: int = 2) -> bool:
 
 def test_a_restart_during_a_mailbox_trouble_does_not_alert_it_again(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
 ) -> None:
-    config = daemon_config(tmp_path, database_url, dovecot, smtp_server, alert_after_minutes=0)
+    config = daemon_config(
+        tmp_path, migrated_database_url, dovecot, smtp_server, alert_after_minutes=0
+    )
     first = daemon_app(config, "not-the-password")
     with running(first):
         wait_until(lambda: mailbox_alerts(smtp_server) == 1, 15, "the first alert")
@@ -68,11 +70,13 @@ def test_a_restart_during_a_mailbox_trouble_does_not_alert_it_again(
 
 def test_a_second_instance_taking_the_mailbox_over_does_not_alert_it_again(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
 ) -> None:
-    config = daemon_config(tmp_path, database_url, dovecot, smtp_server, alert_after_minutes=0)
+    config = daemon_config(
+        tmp_path, migrated_database_url, dovecot, smtp_server, alert_after_minutes=0
+    )
     first, second = (daemon_app(config, "not-the-password") for _ in range(2))
     with ExitStack() as first_running:
         first_running.enter_context(running(first))

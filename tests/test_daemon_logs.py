@@ -23,7 +23,7 @@ from tests.test_cli import write_config
 
 def test_a_wrong_mailbox_password_is_logged_once_and_stays_in_status(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
     monkeypatch: pytest.MonkeyPatch,
@@ -31,7 +31,7 @@ def test_a_wrong_mailbox_password_is_logged_once_and_stays_in_status(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     caplog.set_level(logging.INFO)
-    config = daemon_config(tmp_path, database_url, dovecot, smtp_server)
+    config = daemon_config(tmp_path, migrated_database_url, dovecot, smtp_server)
     app = daemon_app(config, "not the password")
     monkeypatch.setenv("TEST_IMAP_PASSWORD", "not the password")
 

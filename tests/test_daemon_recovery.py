@@ -59,18 +59,20 @@ def mailbox_alerts(smtp: SmtpTestServer) -> int:
 
 def test_mail_is_read_again_after_the_database_went_away(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    config = daemon_config(tmp_path, database_url, dovecot, smtp_server, alert_after_minutes=0)
+    config = daemon_config(
+        tmp_path, migrated_database_url, dovecot, smtp_server, alert_after_minutes=0
+    )
     app = daemon_app(config, dovecot.password, busy_seconds=1)
     with running(app):
         # Three notifications from three officers: one sent three times would be a repeat.
         dovecot.append(sin("<sin-1@gmp.police.uk>", sender="dsp1@gmp.police.uk"))
         wait_until(lambda: acknowledged(smtp_server, "TSCP-2026-0001") == 1, 15, "first SIN")
-        with database_away(database_url):
+        with database_away(migrated_database_url):
             dovecot.append(sin("<sin-2@gmp.police.uk>", sender="dsp2@gmp.police.uk"))
             # The alert cannot be queued in the database: it goes straight to the mail server.
             # Generous: the job's retries back off, and a loaded CI machine slows each one.
@@ -94,13 +96,15 @@ def test_mail_is_read_again_after_the_database_went_away(
 
 def test_a_mailbox_that_keeps_failing_alerts_once_and_shows_in_status(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    config = daemon_config(tmp_path, database_url, dovecot, smtp_server, alert_after_minutes=0)
+    config = daemon_config(
+        tmp_path, migrated_database_url, dovecot, smtp_server, alert_after_minutes=0
+    )
     app = daemon_app(config, "not-the-password")
     with running(app):
         smtp_server.wait_for(1, timeout=10)

@@ -63,12 +63,12 @@ def systemd(monkeypatch: pytest.MonkeyPatch) -> Iterator[NotifySocket]:
 
 def test_ready_then_watchdog_pings_then_stopping(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
     systemd: NotifySocket,
 ) -> None:
-    config = daemon_config(tmp_path, database_url, dovecot, smtp_server)
+    config = daemon_config(tmp_path, migrated_database_url, dovecot, smtp_server)
     app = daemon_app(config, dovecot.password)
     with running(app):
         wait_until(lambda: systemd.said("READY=1"), 15, "READY=1")
@@ -82,13 +82,13 @@ def test_ready_then_watchdog_pings_then_stopping(
 
 def test_a_hung_job_stops_the_watchdog_pings(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
     systemd: NotifySocket,
 ) -> None:
     silent = SilentServer()  # a mail server that accepts and never answers: the send hangs
-    config = daemon_config(tmp_path, database_url, dovecot, smtp_server, stall_factor=2)
+    config = daemon_config(tmp_path, migrated_database_url, dovecot, smtp_server, stall_factor=2)
     data = tomllib.loads(config.read_text())
     data["outgoing"]["smtp"]["port"] = silent.port
     config.write_bytes(tomli_w.dumps(data).encode())

@@ -74,7 +74,7 @@ def _app(config: Path, secret: str) -> App:
 
 def test_a_refused_client_secret_alerts_once_at_once_and_shows_in_status(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     entra: EntraTestServer,
     dovecot_oauth: DovecotServer,
     smtp_server: SmtpTestServer,
@@ -82,7 +82,7 @@ def test_a_refused_client_secret_alerts_once_at_once_and_shows_in_status(
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    config = _oauth_imap_config(tmp_path, database_url, dovecot_oauth, smtp_server, entra)
+    config = _oauth_imap_config(tmp_path, migrated_database_url, dovecot_oauth, smtp_server, entra)
     # The secret was renewed in Entra ID; the bot still has the old one.
     entra.state.client_secret = "the-renewed-secret-the-bot-lacks"
     caplog.set_level(logging.ERROR)
@@ -131,7 +131,7 @@ def test_a_refused_client_secret_alerts_once_at_once_and_shows_in_status(
 
 def test_with_smtp_on_oauth_too_it_is_logged_once_and_in_status(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     entra: EntraTestServer,
     dovecot_oauth: DovecotServer,
     smtp_oauth: XOAuth2SmtpServer,
@@ -140,7 +140,7 @@ def test_with_smtp_on_oauth_too_it_is_logged_once_and_in_status(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """No path is left for an email: the log (once, at ERROR) and `status` say it."""
-    config = _oauth_imap_config(tmp_path, database_url, dovecot_oauth, smtp_oauth, entra)
+    config = _oauth_imap_config(tmp_path, migrated_database_url, dovecot_oauth, smtp_oauth, entra)
     data = tomllib.loads(config.read_text())
     data["outgoing"]["smtp"] |= {"auth": "oauth2", "username": dovecot_oauth.user}
     config.write_bytes(tomli_w.dumps(data).encode())

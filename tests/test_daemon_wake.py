@@ -25,9 +25,11 @@ AN_HOUR = 3600
 
 @pytest.fixture
 def config(
-    tmp_path: Path, database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    tmp_path: Path, migrated_database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
 ) -> Path:
-    path = daemon_config(tmp_path, database_url, dovecot, smtp_server, outbox_every_seconds=AN_HOUR)
+    path = daemon_config(
+        tmp_path, migrated_database_url, dovecot, smtp_server, outbox_every_seconds=AN_HOUR
+    )
     data = tomllib.loads(path.read_text())
     # Only IDLE tells the watcher that mail came: its own poll is an hour away too.
     data["mailbox"]["poll_seconds"] = AN_HOUR

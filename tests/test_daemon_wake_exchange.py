@@ -54,9 +54,9 @@ def _answered_at_once(
 
 
 def test_a_sin_delivered_through_ews_is_acknowledged_without_waiting_for_the_poll(
-    tmp_path: Path, database_url: str, ews: EwsStreamingServer
+    tmp_path: Path, migrated_database_url: str, ews: EwsStreamingServer
 ) -> None:
-    config = write_ews_config(tmp_path, database_url, ews, poll_seconds=AN_HOUR)
+    config = write_ews_config(tmp_path, migrated_database_url, ews, poll_seconds=AN_HOUR)
     synced = lambda: ews.state.operations.count("SyncFolderItems") >= 1  # noqa: E731
     secret = ("TEST_EWS_PASSWORD", PASSWORD)
     _answered_at_once(config, secret, ews, lambda: ews.state.sent, synced)
@@ -64,9 +64,9 @@ def test_a_sin_delivered_through_ews_is_acknowledged_without_waiting_for_the_pol
 
 
 def test_a_sin_delivered_through_graph_is_acknowledged_without_waiting_for_the_poll(
-    tmp_path: Path, database_url: str, graph: GraphTestServer
+    tmp_path: Path, migrated_database_url: str, graph: GraphTestServer
 ) -> None:
-    config = write_graph_config(tmp_path, database_url, graph, poll_seconds=AN_HOUR)
+    config = write_graph_config(tmp_path, migrated_database_url, graph, poll_seconds=AN_HOUR)
     listed = lambda: graph.state.calls("GET", r"/messages/delta$") >= 1  # noqa: E731
     secret = ("TEST_ENTRA_SECRET", CLIENT_SECRET)
     _answered_at_once(config, secret, graph, lambda: graph.state.sent, listed)

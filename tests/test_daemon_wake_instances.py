@@ -30,9 +30,11 @@ AN_HOUR = 3600
 
 @pytest.fixture
 def config(
-    tmp_path: Path, database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    tmp_path: Path, migrated_database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
 ) -> Path:
-    return daemon_config(tmp_path, database_url, dovecot, smtp_server, outbox_every_seconds=AN_HOUR)
+    return daemon_config(
+        tmp_path, migrated_database_url, dovecot, smtp_server, outbox_every_seconds=AN_HOUR
+    )
 
 
 @pytest.fixture

@@ -61,14 +61,14 @@ def _status(config: Path, *extra: str) -> int:
 
 def test_a_hung_job_is_reported_stalled_in_status(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
     silent: SilentServer,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    config = daemon_config(tmp_path, database_url, dovecot, smtp_server, stall_factor=2)
+    config = daemon_config(tmp_path, migrated_database_url, dovecot, smtp_server, stall_factor=2)
     data = tomllib.loads(config.read_text())
     data["outgoing"]["smtp"]["port"] = silent.port
     config.write_bytes(tomli_w.dumps(data).encode())

@@ -47,13 +47,13 @@ def _instance_seen(
 
 def test_status_says_when_the_running_daemon_was_last_heard_from(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     dovecot: DovecotServer,
     smtp_server: SmtpTestServer,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    config = daemon_config(tmp_path, database_url, dovecot, smtp_server)
+    config = daemon_config(tmp_path, migrated_database_url, dovecot, smtp_server)
     monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
     app = daemon_app(config, dovecot.password)
     with running(app):

@@ -80,12 +80,12 @@ def _kerberos_config(tmp_path: Path, database_url: str, ews: EwsTestServer) -> P
 
 def test_the_bot_runs_on_kerberos_and_doctor_names_the_tickets(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     ews_kerberos: EwsTestServer,
     kdc: Kdc,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    config = _kerberos_config(tmp_path, database_url, ews_kerberos)
+    config = _kerberos_config(tmp_path, migrated_database_url, ews_kerberos)
     assert main(["--config", str(config), "init"]) == 0
     ews_kerberos.deliver(sin())
 
@@ -104,13 +104,13 @@ def test_the_bot_runs_on_kerberos_and_doctor_names_the_tickets(
 
 def test_doctor_names_a_missing_service_principal(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     ews_kerberos: EwsTestServer,
     kdc: Kdc,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     ews_kerberos.host = "127.0.0.1"  # the realm has HTTP/localhost, not HTTP/127.0.0.1
-    config = _kerberos_config(tmp_path, database_url, ews_kerberos)
+    config = _kerberos_config(tmp_path, migrated_database_url, ews_kerberos)
     assert main(["--config", str(config), "init"]) == 0
 
     code = main(["--config", str(config), "doctor"])

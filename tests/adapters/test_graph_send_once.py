@@ -65,7 +65,7 @@ def _sent_ids(graph: GraphTestServer) -> list[str]:
 
 def test_a_send_answered_504_after_exchange_sent_it_reaches_the_partner_once(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     entra: EntraTestServer,
     graph: GraphTestServer,
     monkeypatch: pytest.MonkeyPatch,
@@ -73,7 +73,7 @@ def test_a_send_answered_504_after_exchange_sent_it_reaches_the_partner_once(
 ) -> None:
     monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
     monkeypatch.setattr("time.sleep", lambda seconds: None)  # Graph's waits, not the test's
-    config = write_graph_config(tmp_path, database_url, graph)
+    config = write_graph_config(tmp_path, migrated_database_url, graph)
     assert main(["--config", str(config), "init"]) == 0
     graph.deliver(sin())
     # The first sendMail is carried out (delivered, filed in Sent Items) but answered 504.
@@ -86,7 +86,7 @@ def test_a_send_answered_504_after_exchange_sent_it_reaches_the_partner_once(
     ids = _sent_ids(graph)
     # What the police officer sees: the acknowledgement (or invitation) arrives once.
     assert ids and sorted(set(ids)) == sorted(ids), f"sent twice through Graph: {ids}"
-    engine = make_engine(database_url, create=False)
+    engine = make_engine(migrated_database_url, create=False)
     with engine.connect() as connection:
         statuses = set(connection.scalars(select(OutboxMessage.status)))
     engine.dispose()

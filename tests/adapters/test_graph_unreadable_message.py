@@ -151,13 +151,13 @@ def test_an_error_that_may_pass_fails_the_pass_and_the_message_is_read_later(
 
 def test_the_business_manager_sees_it_on_the_triage_list_and_takes_it_off(
     tmp_path: Path,
-    database_url: str,
+    migrated_database_url: str,
     graph: GraphTestServer,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("TEST_ENTRA_SECRET", CLIENT_SECRET)
-    config = write_graph_config(tmp_path, database_url, graph)
+    config = write_graph_config(tmp_path, migrated_database_url, graph)
     assert main(["--config", str(config), "init"]) == 0
     bad = _three(graph, UNCONVERTIBLE)
     main(["--config", str(config), "--now", "2026-12-23T09:05", "run", "--once"])

@@ -28,9 +28,9 @@ def alerts(smtp: SmtpTestServer) -> int:
 
 
 def test_mail_waiting_too_long_is_alerted_once_across_a_restart(
-    tmp_path: Path, database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    tmp_path: Path, migrated_database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
 ) -> None:
-    config = daemon_config(tmp_path, database_url, dovecot, smtp_server)
+    config = daemon_config(tmp_path, migrated_database_url, dovecot, smtp_server)
     app = daemon_app(config, dovecot.password)
     waiting = Problem("outbox", "outbox", SINCE, "3 emails, the oldest waiting over 1 hour")
     Alerter(app, "host:1:aa").check([waiting])
@@ -46,13 +46,13 @@ def test_mail_waiting_too_long_is_alerted_once_across_a_restart(
 
 
 def test_an_alert_sent_while_the_database_was_away_is_not_queued_after_a_restart(
-    tmp_path: Path, database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
+    tmp_path: Path, migrated_database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
 ) -> None:
-    config = daemon_config(tmp_path, database_url, dovecot, smtp_server)
+    config = daemon_config(tmp_path, migrated_database_url, dovecot, smtp_server)
     app = daemon_app(config, dovecot.password, busy_seconds=1)
     failing = Problem("failing", "mailbox", SINCE, "9 failed runs, last: OperationalError")
     first = Alerter(app, "host:1:aa")
-    with database_away(database_url):
+    with database_away(migrated_database_url):
         first.check([failing])
     assert alerts(smtp_server) == 1
     first.check([failing])  # the database back: the alert it sent is written down

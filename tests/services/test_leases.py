@@ -27,9 +27,9 @@ class _KeeperWinsTheInsert(Leases):
 
 
 def test_a_lease_taken_by_another_thread_of_this_instance_is_still_ours(
-    database_url: str,
+    migrated_database_url: str,
 ) -> None:
-    engine = make_engine(database_url)
+    engine = make_engine(migrated_database_url)
     try:
         migrate(engine)
         sessions = make_sessions(engine)
@@ -44,9 +44,9 @@ def test_a_lease_taken_by_another_thread_of_this_instance_is_still_ours(
         engine.dispose()
 
 
-def test_a_job_is_running_while_its_lease_is_unexpired(database_url: str) -> None:
+def test_a_job_is_running_while_its_lease_is_unexpired(migrated_database_url: str) -> None:
     # What `outbox approve` tells the person: a running bot will send it, or none will.
-    engine = make_engine(database_url)
+    engine = make_engine(migrated_database_url)
     try:
         migrate(engine)
         sessions = make_sessions(engine)
@@ -64,10 +64,10 @@ def test_a_job_is_running_while_its_lease_is_unexpired(database_url: str) -> Non
         engine.dispose()
 
 
-def test_the_moment_a_lease_ends_another_instance_may_take_it(database_url: str) -> None:
+def test_the_moment_a_lease_ends_another_instance_may_take_it(migrated_database_url: str) -> None:
     # One rule for "held": the instant `status` and `outbox approve` stop counting a job as
     # running is the instant another instance may take it over, never a gap between the two.
-    engine = make_engine(database_url)
+    engine = make_engine(migrated_database_url)
     try:
         migrate(engine)
         sessions = make_sessions(engine)
