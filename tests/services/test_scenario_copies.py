@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from bot.app import App
 from tests.fixtures.app import app_factory
-from tests.fixtures.database import PG_ENV, _admin
+from tests.fixtures.database import PG_ENV, SchemaTemplates, _admin
 from tests.fixtures.scenarios import Build, Scenarios
 from tests.services.conftest import build_bot, build_cspr, build_named, copied
 from tests.services.test_calendar_replies import build_bot as build_calendar
@@ -93,23 +93,31 @@ def files(folder: Path) -> list[tuple[str, str, str]]:
     return sorted(found)
 
 
-def other_database(url: str, tmp_path: Path) -> str:
-    """A second database for the copy: it need not exist yet (restore makes it)."""
+def other_database(url: str, tmp_path: Path, templates: SchemaTemplates) -> str:
+    """A second database for the copy, as a test's own would be: on PostgreSQL a copy of the
+    migrated template (restore writes the scenario's rows into it); on SQLite restore makes the
+    file."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return f"sqlite:///{tmp_path / 'copy.sqlite3'}"
     name = f"tscp_test_{uuid.uuid4().hex[:12]}"
+    template = templates.postgres_template()
+    _admin(os.environ[PG_ENV], f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_a_copied_scenario_is_what_replaying_it_gives(
-    name: str, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
+    name: str,
+    tmp_path: Path,
+    migrated_database_url: str,
+    scenarios: Scenarios,
+    schema_templates: SchemaTemplates,
 ) -> None:
     replay_folder, copy_folder = tmp_path / "replay", tmp_path / "copy"
     replay_folder.mkdir()
     copy_folder.mkdir()
-    copy_url = other_database(migrated_database_url, tmp_path)
+    copy_url = other_database(migrated_database_url, tmp_path, schema_templates)
     made: list[App] = []
     try:
         replayed = SCENARIOS[name](
