@@ -39,7 +39,6 @@ def _facts(subject: str, *, voted: bool = False) -> ReplyFacts:
         text="",
         documents=(),
         had_commands=voted,
-        live=True,
         alert_enabled=True,
         subject=subject,
     )
