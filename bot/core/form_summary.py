@@ -27,7 +27,21 @@ def summarise(form: Extraction | None, vocabulary: Vocabulary, prefix: str) -> F
         blank=blank,
         complete=not blank and is_complete(form, vocabulary),
         case_ref=named_case(form, prefix),
+        unread=unread_forms(form),
     )
+
+
+# A form comes in these; a signature (.p7s), a photo or a logo that could not be read is not
+# a form unseen, and putting every signed email on the triage list would bury the rest.
+_FORM_EXTENSIONS = (".docx", ".docm", ".doc", ".dotx", ".pdf", ".rtf", ".odt", ".txt")
+
+
+def unread_forms(form: Extraction) -> tuple[str, ...]:
+    """The reader's words for each document of a kind a form comes in that it could not read
+    at all (damaged, password-protected, too deeply nested)."""
+    sources = [s for s in form.unread if s.lower().rstrip().endswith(_FORM_EXTENSIONS)]
+    said = [next((f for f in form.flags if f.startswith(f"{s}: ")), s) for s in sources]
+    return tuple(dict.fromkeys(said))
 
 
 def required_fields(vocabulary: Vocabulary, form: str) -> frozenset[str]:

@@ -101,6 +101,7 @@ __all__ = [
 ]
 
 _FORM_RULES = {"sin": FORM_READER_SIN, "appendix_b": FORM_READER_RETURN}
+UNREAD_FORM = "a document that may hold a form could not be read; open it yourself"
 
 
 def plan(snap: Snapshot) -> Plan:
@@ -139,6 +140,8 @@ def plan(snap: Snapshot) -> Plan:
     if snap.read_whole:
         # Kept in the inbox whatever else was done: the bot acted on what it could not read.
         effects.append(Triage(snap.read_whole))
+    if snap.form is not None and snap.form.unread:
+        effects.append(Triage(f"{UNREAD_FORM}: {'; '.join(snap.form.unread)}"))
     if snap.too_large:
         names = ", ".join(snap.too_large)
         effects.append(Triage(f"attachment over the size limit, kept but not read: {names}"))

@@ -22,6 +22,9 @@ class FormSummary:
     blank: bool = False  # the labels are there but no values are filled in
     complete: bool = False  # every required field (forms/*.toml) read, none in doubt
     case_ref: str | None = None  # a case reference written in the form itself
+    # Documents of a kind a form comes in (Word, PDF, RTF) that could not be read at all,
+    # each with why ("SIN form.docx: password-protected"): a person must open them.
+    unread: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

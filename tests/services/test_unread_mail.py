@@ -8,8 +8,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.adapters.db.models import Case, StoredMessage
+from bot.core.message_plan import UNREAD_FORM
 from tests.fixtures.app import ROOT, AppFactory
-from tests.fixtures.mail import drop_into_maildir
+from tests.fixtures.mail import drop_into_maildir, email
 from tests.services.test_lifecycle import Bot, body_of
 
 CORPUS = ROOT / "tests" / "corpus"
@@ -94,3 +95,36 @@ def test_a_message_with_no_sender_or_subject_says_so_in_the_digest(
     b.run()
     digest = _digest(b)
     assert "from (no sender address)" in digest and "Subject: (no subject)" in digest
+
+
+def _sin_with(name: str, data: bytes) -> bytes:
+    return email(
+        "Serious Incident Notification - SIN form",
+        "Please find our SIN form attached.",
+        attachment=(name, data),
+        date="2026-12-01T06:50",
+    )
+
+
+def test_a_sin_whose_form_cannot_be_opened_stays_before_a_person(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    b = Bot(make_app, tmp_path, "2026-12-01T07:00")
+    drop_into_maildir(tmp_path / "inbox", _sin_with("SIN form.docx", b"PK\x03\x04 torn off"))
+    b.run()
+    assert b.case().ref == "TSCP-2026-0001"  # its clock runs from arrival all the same
+    reason = _waiting(b)["Serious Incident Notification - SIN form"]
+    assert reason.startswith(f"{UNREAD_FORM}: SIN form.docx: ")
+    assert list((tmp_path / "inbox" / "new").iterdir())  # still in the inbox
+    assert "a document that may hold a form could not be read" in _digest(b)
+
+
+def test_a_picture_that_cannot_be_read_puts_nothing_on_the_triage_list(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    # A signature or a logo is no form unseen: every signed email would wait for a person.
+    b = Bot(make_app, tmp_path, "2026-12-01T07:00")
+    drop_into_maildir(tmp_path / "inbox", _sin_with("smime.p7s", b"\x30\x82 not a signature"))
+    b.run()
+    assert b.case().ref == "TSCP-2026-0001"
+    assert not any(r.startswith(UNREAD_FORM) for r in _waiting(b).values())
