@@ -10,8 +10,8 @@ from typing import Any
 
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.forms_docx import SIN_INCIDENT, SIN_REFERRER, sin_docx
+from tests.fixtures.mail import dmarc_passed
 from tests.fixtures.mail import email as make_email
-from tests.fixtures.mail import through_our_mx
 from tests.fixtures.smtp import SmtpTestServer
 
 NAME, DOB = "Ellery Quarmby", "14/07/2019"
@@ -46,8 +46,7 @@ def _reply(sender: str, body: str, n: int) -> bytes:
         message_id=f"<echo{n}@{domain}>",
         date="2026-12-23T10:00",
     )
-    results = f"dkim=pass header.d={domain}; dmarc=pass header.from={domain}"
-    return through_our_mx(raw, results, host="tameside.gov.uk")
+    return dmarc_passed(raw, sender, host="tameside.gov.uk")
 
 
 def _texts_to(smtp: SmtpTestServer, address: str) -> list[str]:

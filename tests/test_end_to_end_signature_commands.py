@@ -12,8 +12,8 @@ from email import policy
 from typing import Any
 
 from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.mail import dmarc_passed, sin
 from tests.fixtures.mail import email as make_email
-from tests.fixtures.mail import sin, through_our_mx
 from tests.fixtures.smtp import SmtpTestServer, sent_texts
 from tests.wording_lint import subject_faults, text_faults
 
@@ -35,8 +35,7 @@ def _mail(sender: str, subject: str, body: str, n: int) -> bytes:
     raw = make_email(
         subject, body, sender=sender, message_id=f"<m{n}@{domain}>", date="2026-12-23T10:00"
     )
-    results = f"dkim=pass header.d={domain}; dmarc=pass header.from={domain}"
-    return through_our_mx(raw, results, host="tameside.gov.uk")
+    return dmarc_passed(raw, sender, host="tameside.gov.uk")
 
 
 def _clean(smtp: SmtpTestServer) -> None:

@@ -18,8 +18,8 @@ from typing import Any
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.forms_docx import DOCX, SIN_INCIDENT
 from tests.fixtures.forms_docx import sin_docx as form
+from tests.fixtures.mail import dmarc_passed, through_our_mx
 from tests.fixtures.mail import email as make_email
-from tests.fixtures.mail import through_our_mx
 from tests.fixtures.smtp import SmtpTestServer
 
 REF = "TSCP-2026-0001"
@@ -75,9 +75,7 @@ def _sin() -> bytes:
 
 def _signed(raw: bytes, sender: str) -> bytes:
     """As the council's receiving server delivers it, having seen DMARC pass for the sender."""
-    domain = sender.partition("@")[2]
-    results = f"dkim=pass header.d={domain}; dmarc=pass header.from={domain}"
-    return through_our_mx(raw, results, host="tameside.gov.uk")
+    return dmarc_passed(raw, sender, host="tameside.gov.uk")
 
 
 def _asking(sender: str, n: int, *, signed: bool = True) -> bytes:

@@ -7,15 +7,13 @@ organisation not configured, it also waits in the inbox on the triage list. Inve
 
 from __future__ import annotations
 
-import email
 import json
-from email import policy
 from typing import Any
 
 from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.mail import dmarc_passed, sin
 from tests.fixtures.mail import email as make_email
-from tests.fixtures.mail import sin, through_our_mx
-from tests.fixtures.smtp import SmtpTestServer
+from tests.fixtures.smtp import SmtpTestServer, sent_texts
 
 REF = "TSCP-2026-0001"
 BM = "tscp.business.manager@tameside.gov.uk"
@@ -34,19 +32,7 @@ def _email(sender: str, subject: str, n: int) -> bytes:
         message_id=f"<stranger{n}@{domain}>",
         date="2026-12-23T10:00",
     )
-    results = f"dkim=pass header.d={domain}; dmarc=pass header.from={domain}"
-    return through_our_mx(raw, results, host="tameside.gov.uk")
-
-
-def _sent(smtp: SmtpTestServer, subject: str) -> list[tuple[list[str], str]]:
-    found = []
-    for rec in smtp.messages:
-        msg = email.message_from_bytes(rec.raw, policy=policy.default)
-        if subject in str(msg["Subject"]):
-            part = msg.get_body(preferencelist=("plain",))
-            assert part is not None
-            found.append((list(rec.rcpt_tos), str(part.get_content())))
-    return found
+    return dmarc_passed(raw, sender, host="tameside.gov.uk")
 
 
 def test_an_unreadable_command_from_one_who_gives_none_reaches_the_business_manager(
@@ -61,8 +47,8 @@ def test_an_unreadable_command_from_one_who_gives_none_reaches_the_business_mana
     assert bot("--now", "2026-12-23T10:05", "run", "--once")[0] == 0
 
     # Nobody answers the strangers; the Business Manager hears of both lines on the case now.
-    assert not any(PARTNER_STRANGER in to or OUTSIDE in to for to, _ in _sent(smtp_server, ""))
-    alerts = _sent(smtp_server, f"[{REF}] New on your case")
+    assert not any(PARTNER_STRANGER in to or OUTSIDE in to for to, _ in sent_texts(smtp_server, ""))
+    alerts = sent_texts(smtp_server, f"[{REF}] New on your case")
     assert [to for to, _ in alerts] == [[BM], [BM]]
     assert all(UNREADABLE in text for _, text in alerts)
     assert any(PARTNER_STRANGER in text for _, text in alerts)
@@ -76,7 +62,7 @@ def test_an_unreadable_command_from_one_who_gives_none_reaches_the_business_mana
     assert len(dovecot.list_uids("INBOX")) == 2
 
     assert bot("--now", "2026-12-24T08:01", "run", "--once")[0] == 0
-    to, digest = _sent(smtp_server, "digest")[-1]  # the 23rd's went before they wrote
+    to, digest = sent_texts(smtp_server, "digest")[-1]  # the 23rd's went before they wrote
     assert to == [BM] and "Thursday 24 December 2026" in digest
     news = digest.split("NEW ON YOUR CASES", 1)[1].split("SCREENING PANELS", 1)[0]
     assert news.count(f"| {UNREADABLE}") == 2

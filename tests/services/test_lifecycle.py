@@ -20,7 +20,7 @@ from bot.adapters.db.models import AgencyRequest, Case, OutboxMessage, StoredMes
 from bot.app import App
 from bot.services.passes import run_once
 from tests.fixtures.app import LONDON, AppFactory
-from tests.fixtures.mail import ARRIVES_AS_READ, drop_into_maildir, through_our_mx
+from tests.fixtures.mail import ARRIVES_AS_READ, dmarc_passed, drop_into_maildir, through_our_mx
 from tests.fixtures.mail import email as make_email
 
 BM = "tscp.business.manager@tameside.gov.uk"
@@ -44,7 +44,7 @@ def signed(sender: str) -> str:
 
 def delivered(raw: bytes, sender: str) -> bytes:
     """`raw` as our receiving server delivers it, having seen DMARC pass for `sender`."""
-    return through_our_mx(raw, signed(sender), host=TRUSTED)
+    return dmarc_passed(raw, sender, host=TRUSTED)
 
 
 class Bot:
