@@ -109,6 +109,10 @@ def set_deadline(
         )
         session.add(row)
     else:
+        if row.state == "overdue" and row.due != deadline.due:
+            # Overdue was said of the old day: the tick says it again of the new one once it
+            # passes (at once if it has), so the history never misses the day that counts.
+            row.state = "open"
         row.start, row.due = deadline.start, deadline.due
         row.explanation, row.assumption = deadline.explain(), deadline.assumption
     detail = f"{deadline.name} due {deadline.due.isoformat()}"

@@ -213,3 +213,37 @@ def test_the_cspr_decision_says_when_the_report_must_reach_the_bodies(bot: Bot) 
         "National Panel, the Secretary of State and Ofsted by Tue 6 Jul 2027, 7 working days "
         "before"
     ) in " ".join(last_confirmation(bot).split())
+
+
+def test_a_clock_moved_from_overdue_to_a_later_day_is_chased_and_marked_overdue_again(
+    bot: Bot,
+) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    bot.at("2026-12-18T10:00").mail(BM, reply(REF), "Notified: 18/12/2026")
+    bot.run()
+    for day in ("2027-01-14", "2027-01-15", "2027-01-18", "2027-01-19"):
+        bot.at(f"{day}T10:00").run()  # due Wed 13 Jan: overdue, then escalated
+    bot.at("2027-01-20T11:00").mail(
+        BM, reply(REF), "Correct Notified: 08/01/2027 because the Panel's receipt says so"
+    )
+    bot.run()
+    assert bot.due("rapid_review") == date(2027, 1, 29)
+    for day in ("2027-01-28", "2027-01-29", "2027-02-01", "2027-02-02", "2027-02-03"):
+        bot.at(f"{day}T10:00").run()
+    bot.at("2027-02-04T10:00").run()
+    overdue = [e.detail for e in bot.case().events if e.what == "deadline_overdue"]
+    assert overdue == [
+        "rapid_review was due 2027-01-13 and is not met",
+        "rapid_review was due 2027-01-29 and is not met",
+    ]
+    since = [o for o in bot.outbox() if o.created_at.date() >= date(2027, 1, 20)]
+    chases = [o.subject for o in since if o.event in ("deadline_reminder", "deadline_escalation")]
+    assert chases == [
+        f"[{REF}] Reminder: Rapid Review due Fri 29 Jan 2027",
+        f"[{REF}] Reminder: Rapid Review due today",
+        f"[{REF}] Reminder: Rapid Review 1 working day overdue",
+        f"[{REF}] Reminder: Rapid Review 2 working days overdue",
+        f"[{REF}] Reminder: Rapid Review 3 working days overdue",
+        f"[{REF}] Escalation: Rapid Review 4 working days overdue",
+    ]
+    assert all("13 Jan 2027" not in body_of(o) for o in since if o.event.startswith("deadline_"))
