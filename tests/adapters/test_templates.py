@@ -110,6 +110,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "hold": True,
         "decided_on": date(2027, 1, 7),
         "report_due": date(2027, 7, 7),
+        "report_due_how": "6 months from the decision",
         "rationale": "",
     },
     "screening_outcome": {

@@ -125,3 +125,16 @@ def test_a_cspr_recorded_after_its_send_by_day_gets_no_reminder_saying_due_today
     said = flat(digest_text(bot, "2027-07-08T08:00"))
     assert "the day to send it to the National Panel, the Secretary of State and Ofsted to " in said
     assert "was Tue 6 Jul 2027 and has passed" in said
+
+
+def test_the_cspr_decision_says_why_the_report_is_due_before_the_6_months_end(
+    make_app: AppFactory, tmp_path: Path, smtp_server: SmtpTestServer
+) -> None:
+    bot = smtp_bot(make_app, tmp_path, smtp_server)
+    rapid_review_submitted(bot)
+    say(bot, "2027-01-20T10:00", "CSPR: yes 18/01/2027")  # 6 months end on Sun 18 Jul 2027
+    [decision] = [g for g in received(smtp_server) if "CSPR decision" in g.subject]
+    assert (
+        "Report due: Friday 16 July 2027 (6 months from the decision, brought forward from "
+        "Sun 18 Jul 2027, a Sunday)"
+    ) in decision.text

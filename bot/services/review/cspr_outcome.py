@@ -19,8 +19,15 @@ EVENT = "cspr_decision"
 
 
 def tell_cspr_decision(
-    session: Session, app: App, case: Case, decided_on: date, due: date | None, now: datetime
+    session: Session,
+    app: App,
+    case: Case,
+    decided_on: date,
+    due: date | None,
+    now: datetime,
+    how: str,
 ) -> None:
+    """`how`: how the due day was counted (bot.core.months_words), beside it in the email."""
     people = app.config.people
     dsps = [app.config.statutory_agency(role).dsp for role in STATUTORY_ROLES]
     hold = bool(case.cspr)
@@ -38,6 +45,7 @@ def tell_cspr_decision(
             "hold": hold,
             "decided_on": decided_on,
             "report_due": due,
+            "report_due_how": how,
             "rationale": "" if hold else (case.cspr_rationale or ""),
         },
     )

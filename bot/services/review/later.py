@@ -16,6 +16,7 @@ from bot.core import deadlines
 from bot.core.case_status import deadline_title
 from bot.core.command_dates import action_due_problem, closed_day_note
 from bot.core.deadlines import fmt_date, may_promise
+from bot.core.months_words import months_from
 from bot.core.publication import REQUIRED
 from bot.core.send_by import cspr_send_by
 from bot.core.stated_dates import Stated
@@ -81,11 +82,11 @@ def cspr(
     before = deadline_row(case, "cspr_report")  # kept, stopped, after a "CSPR: no" too
     was = (case.cspr, before.start if before is not None else None)
     case.cspr, case.cspr_rationale = cmd.hold, cmd.rationale
-    stopped, due = "", None
+    stopped, due, how = "", None, ""
     if cmd.hold:
         d = deadlines.cspr_report(day.on, app.calendar)
         reopen(set_deadline(session, case, d, now))
-        due = d.due
+        due, how = d.due, months_from(d, "the decision")
         stopped = f"; the report is due by {fmt_date(d.due)}{_send_by(app, d.due, now)}"
     else:
         if (row := deadline_row(case, "cspr_report")) is not None and row.met_at is None:
@@ -93,7 +94,7 @@ def cspr(
             stopped = "; the 6-month report clock is stopped"
         stopped += _no_publication(session, case, now)
     stopped += _decision_told_otherwise(session, case, was, cmd.hold, day.on, now)
-    tell_cspr_decision(session, app, case, day.on, due, now)
+    tell_cspr_decision(session, app, case, day.on, due, now, how)
     add_event(
         session,
         case,
