@@ -105,3 +105,20 @@ def test_a_daemon_killed_days_ago_is_still_a_problem(
         f"{fmt_date(heard.date())} {heard:%H:%M})"
     ) in out.splitlines()
     assert "status: NEEDS ATTENTION" in out
+
+
+def test_status_after_a_pass_from_cron_says_when_each_job_last_ran(
+    bot: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run --once` alone (from cron): every job it ran shows when it last ran, not "never
+    run", which would tell an administrator the bot does nothing."""
+    assert bot("run", "--once")[0] == 0
+    before = datetime.now(UTC)
+
+    code, out = _status(tmp_path / "config.toml", capsys)
+
+    assert code == 0 and "never run" not in out, out
+    today = before.astimezone(ZoneInfo("Europe/London")).strftime("%Y-%m-%d")
+    for job in ("mailbox", "outbox", "deadline-tick", "reminders", "digest"):
+        line = next(x for x in out.splitlines() if x.split()[:1] == [job])
+        assert re.match(rf"\s*{job}\s+ok\s+last ok {today} ", line), line

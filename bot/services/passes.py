@@ -12,9 +12,13 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from bot.app import App
+from bot.clock import SystemClock
+from bot.services import health
 from bot.services.digest import send_digest_if_due
 from bot.services.failures import describe_error
 from bot.services.ingest import IngestReport, ingest_pass
+from bot.services.jobs import HealthBook
+from bot.services.leases import instance_id
 from bot.services.monthly_report import send_monthly_report_if_due
 from bot.services.outbox import SendReport, send_all
 from bot.services.reminders import reminder_tick
@@ -37,14 +41,57 @@ class PassReport:
 
 
 def run_once(app: App) -> PassReport:
+    """Each step is recorded as the daemon's job of the same name is, so `status` after a
+    pass run from cron says when each job last ran rather than "never run"."""
     errors: list[str] = []
-    ingest = _step("mail in", lambda: _ingest(app), IngestReport(), errors)
-    overdue = _step("deadlines", lambda: deadline_tick(app), 0, errors)
-    reminders = _step("reminders", lambda: reminder_tick(app), 0, errors)
-    digest = _step("digest", lambda: send_digest_if_due(app), False, errors)
-    monthly = _step("monthly report", lambda: send_monthly_report_if_due(app), False, errors)
-    outbox = _step("sending", lambda: send_all(app, app.open_sender()), SendReport(), errors)
+    book = _Book(app)
+    ingest = book.step(health.MAILBOX, "mail in", lambda: _ingest(app), IngestReport(), errors)
+    overdue = book.step(health.TICK, "deadlines", lambda: deadline_tick(app), 0, errors)
+    reminders = book.step(health.REMINDERS, "reminders", lambda: reminder_tick(app), 0, errors)
+    digest = book.step(health.DIGEST, "digest", lambda: send_digest_if_due(app), False, errors)
+    monthly = book.step(
+        health.DIGEST, "monthly report", lambda: send_monthly_report_if_due(app), False, errors
+    )
+    outbox = book.step(
+        health.OUTBOX, "sending", lambda: send_all(app, app.open_sender()), SendReport(), errors
+    )
     return PassReport(ingest, overdue, reminders, digest, outbox, errors, monthly)
+
+
+class _Book:
+    """The pass's record of its steps, on the wall clock `status` measures by. The digest and
+    the monthly report are one job, as in the daemon: it failed if either step did."""
+
+    def __init__(self, app: App) -> None:
+        self.wall = SystemClock()
+        self.book = HealthBook(
+            app.sessions, f"run --once {instance_id()}", health.downtime_gap(app)
+        )
+        for name, interval in health.intervals(app).items():
+            self.book.register(name, interval)
+        self.failed: set[str] = set()
+
+    def step(self, job: str, name: str, run: Callable[[], T], nothing: T, errors: list[str]) -> T:
+        if job not in self.failed:
+            self.book.started(job, self.wall.now())
+        before = len(errors)
+        result = _step(name, run, nothing, errors)
+        trouble = errors[before:] or _mailbox_trouble(result)
+        if trouble:
+            self.failed.add(job)
+            self.book.failed(job, self.wall.now(), trouble[0])
+        elif job not in self.failed:
+            self.book.succeeded(job, self.wall.now())
+        return result
+
+
+def _mailbox_trouble(result: object) -> list[str]:
+    """A mailbox that could not be read fails the daemon's mailbox job though nothing raised."""
+    if not isinstance(result, IngestReport):
+        return []
+    said = [result.mailbox_error] if result.mailbox_error else result.errors[:1]
+    trouble = result.database_trouble
+    return said or ([trouble] if trouble else [])
 
 
 def _ingest(app: App) -> IngestReport:
