@@ -165,16 +165,26 @@ def due_now(
     local_now: datetime,
     calendar: WorkingCalendar,
     policy: ReminderPolicy,
+    *,
+    asked_on: date | None = None,
 ) -> StepDecision:
     """Which step to send at local_now, given the keys already sent.
 
     `sent` may also hold keys of superseded steps; keys not in `steps` are ignored. Steps
     up to and including the latest sent one are never sent (nor reported again), so a
     restart neither repeats a step nor resurrects a superseded one.
+
+    `asked_on`: the day the request being chased went out (an Appendix B request). Steps on
+    or before it are not part of its sequence: a reminder in the same pass as the request
+    would reach the agency with it, one email telling it of a request and another chasing it.
     """
     if local_now.tzinfo is None or local_now.utcoffset() is None:
         raise ValueError(f"due_now needs a timezone-aware local time, got naive {local_now!r}")
     ordered = sorted(steps, key=lambda s: s.day)
+    if asked_on is not None:
+        ordered = [s for s in ordered if s.day > asked_on]
+        if not ordered:
+            return StepDecision(None, (), f"no steps after the request of {fmt_date(asked_on)}")
     if not ordered:
         return StepDecision(None, (), "no steps planned")
     done = [i for i, s in enumerate(ordered) if s.key in sent]

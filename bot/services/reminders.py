@@ -125,7 +125,11 @@ def _chase(
         return 0
     prefix = f"reminder:{deadline.case.ref}:{deadline.name}:{deadline.due.isoformat()}:"
     sent = known.sent(deadline.case_id, prefix)
-    decision = due_now(plans.steps(deadline.due), sent, local, app.calendar, plans.policy)
+    base, _, agency = deadline.name.partition(":")
+    # An Appendix B request's clock starts on the day it was asked: never chased that day.
+    asked = deadline.start if base == deadlines.APPENDIX_B else None
+    steps = plans.steps(deadline.due)
+    decision = due_now(steps, sent, local, app.calendar, plans.policy, asked_on=asked)
     for step in decision.superseded:
         batch.add_event(
             deadline.case,
@@ -138,7 +142,6 @@ def _chase(
         return 0
     counted = deadlines.counted_on(deadline.name, app.calendar)
     step = as_sent(decision.send, deadline.due, local.date(), counted)
-    base, _, agency = deadline.name.partition(":")
     away = known.away.get((deadline.case_id, agency)) if base == deadlines.APPENDIX_B else None
     _send(session, app, batch, deadline, chase, step, prefix, len(sent), now, away)
     return 1

@@ -532,3 +532,13 @@ def test_nothing_is_due_today_for_a_deadline_due_after_the_last_one_looked_at(
             assert min(s.day for s in schedule(due, CAL, policy)) > today
             assert vote_chase_day(due, CAL) > today
             assert CAL.add_working_days(due, -ahead) > today
+
+
+def test_no_step_falls_on_or_before_the_day_of_the_request_it_chases() -> None:
+    """Asked on Wed 23 Dec for Thu 24 Dec: the 'before-1' reminder falls on the day of the
+    request itself, so it is not sent with it; the next step follows on its own day."""
+    asked = date(2026, 12, 23)
+    on_request_day = due_now(XMAS, set(), at(asked, 10), CAL, DEFAULT, asked_on=asked)
+    assert on_request_day.send is None and not on_request_day.superseded
+    next_day = due_now(XMAS, set(), at(XMAS_DUE, 10), CAL, DEFAULT, asked_on=asked)
+    assert sent_key(next_day) == "due" and not next_day.superseded
