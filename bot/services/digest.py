@@ -167,7 +167,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
         "quarantine": messages.quarantine(session),
         "quarantine_total": messages.quarantine_total(session),
         "not_delivered": recent_failures(session, app, today),
-        "health": _health(session, app, since),
+        "health": _health(session, app, since, now),
     }
     settled: Settled = {
         "returns_received": received,
@@ -253,11 +253,9 @@ def _left_in_inbox(state: MailboxState | None, app: App) -> str | None:
     return left_in_inbox(state.left_count, state.left_before, day)
 
 
-def _health(session: Session, app: App, since: datetime) -> Health:
+def _health(session: Session, app: App, since: datetime, now: datetime) -> Health:
     state = session.get(MailboxState, app.mailbox_name)
-    pending = session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
-    )
+    waiting, going = health.outbox_waiting(session, now)
     failed = session.execute(
         select(
             OutboxMessage.id,
@@ -278,7 +276,8 @@ def _health(session: Session, app: App, since: datetime) -> Health:
         "last_mailbox_check": state.last_success_at if state else None,
         "mailbox_error": state.last_error if state else None,
         "left_in_inbox": _left_in_inbox(state, app),
-        "outbox_pending": pending or 0,
+        "outbox_pending": waiting,
+        "outbox_going_now": going,
         "outbox_failed": [
             {
                 "id": id_,

@@ -159,7 +159,8 @@ class Health(DaemonHealth):
     last_mailbox_check: datetime | None
     mailbox_error: str | None
     left_in_inbox: str | None
-    outbox_pending: int
+    outbox_pending: int  # tried and not gone, held, or queued long enough ago to have gone
+    outbox_going_now: int  # queued just now, never tried: goes with this digest
     outbox_failed: list[OutboxFailed]
 
 

@@ -80,6 +80,24 @@ def outbox_backlog(session: Connection | Session) -> tuple[int, datetime | None]
     return int(count or 0), oldest
 
 
+# A never-tried email queued this recently goes with the next send (the daemon's outbox job
+# within seconds, a `run --once` pass's last step): not stuck, whatever the digest says.
+JUST_QUEUED = timedelta(minutes=5)
+
+
+def outbox_waiting(session: Connection | Session, now: datetime) -> tuple[int, int]:
+    """The digest's outbox line: (emails waiting, emails just queued that go with this send).
+    Waiting: tried and not gone, held for later, or queued long enough ago to have gone."""
+    box = read_tables.OUTBOX.c
+    fresh = (
+        (box.attempts == 0) & (box.next_attempt_at <= now) & (box.created_at >= now - JUST_QUEUED)
+    )
+    total, going = session.execute(
+        select(func.count(), func.count().filter(fresh)).where(box.status == "pending")
+    ).one()
+    return int(total or 0) - int(going or 0), int(going or 0)
+
+
 def snapshot(
     app: App, jobs: tuple[JobState, ...], now: datetime, session: Connection | Session | None
 ) -> Snapshot:

@@ -601,6 +601,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             "left_in_inbox": "Left 3 messages that arrived before Tue 1 Dec 2026 in the inbox,"
             " untouched (oldest Tue 3 Mar 2026): no case opened, nothing acknowledged.",
             "outbox_pending": 1,
+            "outbox_going_now": 2,
             "outbox_failed": [
                 {
                     "id": 4,
@@ -762,6 +763,7 @@ EMPTY_DIGEST: dict[str, Any] = {
         "mailbox_error": "IMAP login failed",
         "left_in_inbox": None,
         "outbox_pending": 0,
+        "outbox_going_now": 0,
         "outbox_failed": [],
     },
 }

@@ -196,12 +196,12 @@ def test_a_copy_waiting_for_its_recipient_is_listed_as_failing_to_send_until_it_
         _queue(app, clock, [REFERRER, PUT_OFF])
         send_due(app, app.open_sender())
         with app.sessions() as s:
-            waiting = _health(s, app, SINCE)["outbox_failed"]
+            waiting = _health(s, app, SINCE, app.clock.now())["outbox_failed"]
         assert [(f["id"], f["status"]) for f in waiting] == [(rows(app)[1].id, "pending")]
         assert "(450)" in waiting[0]["last_error"] and PUT_OFF not in waiting[0]["last_error"]
         assert _drain(app, clock, 1) == SendReport(sent=1)
         with app.sessions() as s:
-            assert _health(s, app, SINCE)["outbox_failed"] == []
+            assert _health(s, app, SINCE, app.clock.now())["outbox_failed"] == []
 
 
 class _RefusesTheMessage:
@@ -228,7 +228,7 @@ def test_a_message_refused_for_good_after_its_body_is_failed_at_once_with_the_re
     assert (row.status, row.attempts) == ("failed", 1)
     assert "554 5.7.1 Message rejected: content policy" in (row.last_error or "")
     with app.sessions() as s:
-        (listed,) = _health(s, app, SINCE)["outbox_failed"]
+        (listed,) = _health(s, app, SINCE, app.clock.now())["outbox_failed"]
     assert listed["status"] == "failed" and "554" in listed["last_error"]
 
 
@@ -288,6 +288,8 @@ def test_the_data_command_refused_for_good_fails_the_email_at_once_with_the_reas
     assert handler.data_commands == 1  # never tried again
     assert only_status(app) == ("failed", 1)
     with app.sessions() as s:
-        (listed,) = _health(s, app, SINCE)["outbox_failed"]  # the digest's list, for the manager
+        (listed,) = _health(s, app, SINCE, app.clock.now())[
+            "outbox_failed"
+        ]  # the digest's list, for the manager
     assert listed["status"] == "failed"
     assert "554 5.7.1 Delivery not authorized" in listed["last_error"]

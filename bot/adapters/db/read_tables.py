@@ -143,6 +143,8 @@ OUTBOX = table(
     column("created_at", UtcDateTime()),
     column("sent_at", UtcDateTime()),
     column("last_error", String),
+    column("attempts", Integer),
+    column("next_attempt_at", UtcDateTime()),
 )
 DELIVERY_FAILURES = table(
     "outbox_delivery_failures",
