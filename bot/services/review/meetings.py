@@ -68,7 +68,12 @@ def reschedule(
     meeting = _moved(session, app, case, meeting, start)
     meeting.within_deadline = not late
     session.flush()
-    told = "the new invitation went to the panel"
+    # At the terminal it is only in the outbox; an emailed command's reply goes with it.
+    told = (
+        "the new invitation to the panel is queued and goes with the next send"
+        if actor.via == "terminal"
+        else "the new invitation goes to the panel with this reply"
+    )
     if not _on_calendar(app, case, meeting, previous is not None):
         send_invitation(session, app, case, meeting, now, previous=previous)
     else:
