@@ -697,8 +697,14 @@ def test_outbox_approve_releases_a_draft(bot: Run, config: Path) -> None:
     code, out, _ = bot("outbox", "list", "--json")
     sent = next(r for r in json.loads(out) if r["id"] == drafts[0]["id"])
     assert sent["status"] == "sent"
+    # It exists but is no draft: refused (exit 2, as README has it), saying what became of it.
     code, _, err = bot("outbox", "approve", str(drafts[0]["id"]))
-    assert code == 3 and "not a draft" in err
+    assert code == 2 and one_line_error(err) == (
+        f"tscp-bot: email #{drafts[0]['id']} is not a draft waiting for approval: it was sent on "
+        "Wed 23 Dec 2026 at 09:00\n"
+    )
+    code, _, err = bot("outbox", "approve", "999")
+    assert code == 3 and one_line_error(err) == "tscp-bot: no outbox email #999\n"
 
 
 def test_a_stale_publication_notice_is_held_at_the_terminal_with_its_reason(

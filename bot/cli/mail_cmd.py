@@ -96,7 +96,7 @@ def _gather_without_changes(app: App, msg: MailMessage) -> Gathered:
 def outbox(ctx: Context) -> int:
     if ctx.args.action == "list":
         return _outbox_list(ctx)
-    from bot.services.approvals import ApprovalError, approve, restater
+    from bot.services.approvals import ApprovalError, NotApprovable, approve, restater
     from bot.services.outbox import retry_now
 
     # Releasing a row reads no rule, template or holiday, so none is loaded: the command, and
@@ -111,7 +111,11 @@ def outbox(ctx: Context) -> int:
                     actor=f"terminal:{getpass.getuser()}",
                     now=app.clock.now(),
                     restate=restater(app),
+                    tz=app.config.partnership.time_zone,
                 )
+            except NotApprovable as exc:  # it exists: refused, as README's exit 2 says
+                print(f"tscp-bot: {exc}", file=sys.stderr)
+                return EXIT_REFUSED
             except ApprovalError as exc:
                 raise NotFound(str(exc)) from exc
             session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, OutboxMessage
 from bot.adapters.email_date import with_date
 from bot.app import App
+from bot.core.dates import fmt_date
 from bot.services.cases import add_event
 
 HELD = "held"  # not sent when its day came: bot.services.held_emails; approvable again
@@ -19,6 +20,11 @@ HELD = "held"  # not sent when its day came: bot.services.held_emails; approvabl
 
 class ApprovalError(Exception):
     """The draft does not exist or is not waiting for approval."""
+
+
+class NotApprovable(ApprovalError):
+    """The email exists but cannot be approved (sent, queued, withdrawn, or its facts changed):
+    a refusal, not a missing email."""
 
 
 # Writes a draft again as of approval; why it cannot go as approved (rewritten and offered
@@ -38,7 +44,7 @@ def restater(app: App) -> Restater:
             return None
         why = stale(app, draft, now) or _promise_broken(app, draft, now)
         if why is not None:
-            raise ApprovalError(f"email #{draft.id} not sent: {why}")
+            raise NotApprovable(f"email #{draft.id} not sent: {why}")
         if draft.event != "publication_notice":
             return None
         from bot.services.review.publication_notice import restate_notice
@@ -180,9 +186,11 @@ def approve(
     now: datetime,
     case: Case | None = None,
     restate: Restater | None = None,
+    tz: tzinfo = UTC,
 ) -> Approval:
     """Release one draft to the outbox; with no id, the only draft waiting on the case. A draft
-    whose words `restate` changes is held, not released: the person approved other words."""
+    whose words `restate` changes is held, not released: the person approved other words.
+    `tz`: the partnership's, for the time an email that is no draft was sent."""
     if draft_id is None:
         waiting = drafts(session, case)
         if len(waiting) != 1:
@@ -193,13 +201,17 @@ def approve(
         row = waiting[0]
     else:
         found = session.get(OutboxMessage, draft_id)
-        if found is not None and found.status == SUPERSEDED:
-            raise ApprovalError(
+        if found is None:
+            raise ApprovalError(f"no outbox email #{draft_id}")
+        if found.status == SUPERSEDED:
+            raise NotApprovable(
                 f"email #{draft_id} was withdrawn: {_withdrawn_because(found)} (see the "
                 "case's history, or tscp-bot outbox --status draft)"
             )
-        if found is None or found.status not in ("draft", HELD):
-            raise ApprovalError(f"email #{draft_id} is not a draft waiting for approval")
+        if found.status not in ("draft", HELD):
+            raise NotApprovable(
+                f"email #{draft_id} is not a draft waiting for approval: {_instead(found, tz)}"
+            )
         row = found
     if restate is not None and (held := restate(session, row, now)) is not None:
         row.status = "draft"  # one held when it could not go: new words to approve
@@ -232,3 +244,15 @@ def approve(
             why="outside bodies receive mail only after the Business Manager approves it",
         )
     return Approval(row)
+
+
+def _instead(row: OutboxMessage, tz: tzinfo) -> str:
+    """What became of an email that is not waiting for approval, in a few words."""
+    if row.status == "sent" and row.sent_at is not None:
+        at = row.sent_at.astimezone(tz)
+        return f"it was sent on {fmt_date(at.date())} at {at:%H:%M}"
+    if row.status == "pending":
+        return "it is already in the outbox, waiting to be sent (tscp-bot outbox list)"
+    if row.status == "failed":
+        return "it could not be sent (tscp-bot outbox list; tscp-bot outbox retry to try again)"
+    return f"it is {row.status} (tscp-bot outbox list)"

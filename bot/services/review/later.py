@@ -256,7 +256,13 @@ def approve_cmd(
 ) -> str:
     try:
         done = approve(
-            session, cmd.outbox_id, actor=actor.email, now=now, case=case, restate=restater(app)
+            session,
+            cmd.outbox_id,
+            actor=actor.email,
+            now=now,
+            case=case,
+            restate=restater(app),
+            tz=app.config.partnership.time_zone,
         )
     except ApprovalError as exc:
         raise CommandRefused(str(exc)) from exc
