@@ -10,7 +10,7 @@ from typing import Any
 
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.forms_docx import SIN_INCIDENT, SIN_REFERRER, sin_docx
-from tests.fixtures.mail import dmarc_passed
+from tests.fixtures.mail import authenticated
 from tests.fixtures.mail import email as make_email
 from tests.fixtures.smtp import SmtpTestServer
 
@@ -38,15 +38,8 @@ def _sin() -> bytes:
 
 
 def _reply(sender: str, body: str, n: int) -> bytes:
-    domain = sender.partition("@")[2]
-    raw = make_email(
-        f"RE: [TSCP-2026-0001] Screening Panel - {NAME}",
-        f"{body}\n\nRegards\n",
-        sender=sender,
-        message_id=f"<echo{n}@{domain}>",
-        date="2026-12-23T10:00",
-    )
-    return dmarc_passed(raw, sender, host="tameside.gov.uk")
+    subject = f"RE: [TSCP-2026-0001] Screening Panel - {NAME}"
+    return authenticated(subject, f"{body}\n\nRegards\n", sender=sender, n=n)
 
 
 def _texts_to(smtp: SmtpTestServer, address: str) -> list[str]:

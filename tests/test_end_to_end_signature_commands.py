@@ -12,8 +12,7 @@ from email import policy
 from typing import Any
 
 from tests.fixtures.dovecot import DovecotServer
-from tests.fixtures.mail import dmarc_passed, sin
-from tests.fixtures.mail import email as make_email
+from tests.fixtures.mail import authenticated, sin
 from tests.fixtures.smtp import SmtpTestServer, sent_texts
 from tests.wording_lint import subject_faults, text_faults
 
@@ -27,15 +26,6 @@ SIGNED = (
     "Reviewer: Dr Jo Invented (clinical supervision)\nTel: 0161 496 0000\n"
 )
 BELOW = "Nothing recorded: a command below your signature"
-
-
-def _mail(sender: str, subject: str, body: str, n: int) -> bytes:
-    """An email as the council's receiving server delivers it, DMARC passed."""
-    domain = sender.partition("@")[2]
-    raw = make_email(
-        subject, body, sender=sender, message_id=f"<m{n}@{domain}>", date="2026-12-23T10:00"
-    )
-    return dmarc_passed(raw, sender, host="tameside.gov.uk")
 
 
 def _clean(smtp: SmtpTestServer) -> None:
@@ -52,10 +42,12 @@ def test_commands_only_below_the_signature_of_mail_on_no_case_are_answered_and_l
 ) -> None:
     # The Business Manager names no case; her only command stands below her signature.
     body = "Could we talk about the school's referral?\n\nKind regards\nPat\nNotified: 22/12/2026"
-    dovecot.append(_mail(BM, "A question", body, 1))
+    dovecot.append(authenticated("A question", body, sender=BM, n=1))
     # The police send a new SIN; their only command stands below the signature.
     sin_body = "Please find the SIN attached.\nChild initials: X.Y.\n" + SIGNED
-    dovecot.append(_mail(POLICE, "Serious Incident Notification - GM SIN form", sin_body, 2))
+    dovecot.append(
+        authenticated("Serious Incident Notification - GM SIN form", sin_body, sender=POLICE, n=2)
+    )
     assert bot("--now", "2026-12-23T10:05", "run", "--once")[0] == 0
 
     [(to, told)] = sent_texts(smtp_server, "Nothing was done: a command below your signature")
@@ -95,16 +87,18 @@ def test_a_command_shaped_line_in_a_fixed_signature_is_told_of_once(
     dovecot.append(sin())
     assert bot("--now", "2026-12-23T09:05", "run", "--once")[0] == 0
     on_case = f"RE: [{REF}] Screening Panel"
-    dovecot.append(_mail(LA, on_case, "Noted, thank you." + SIGNED, 1))
+    dovecot.append(authenticated(on_case, "Noted, thank you." + SIGNED, sender=LA, n=1))
     assert bot("--now", "2026-12-23T10:05", "run", "--once")[0] == 0
     [(to, told)] = sent_texts(smtp_server, f"[{REF}] {BELOW}")
     assert to == [LA] and "> Reviewer: ..." in told
     assert "The bot tells you of this line once" in told
 
     # The same signature on her next emails: on the case, with a vote, on no case.
-    dovecot.append(_mail(LA, on_case, "I will be at the meeting." + SIGNED, 2))
-    dovecot.append(_mail(LA, on_case, "Vote: rapid review" + SIGNED, 3))
-    dovecot.append(_mail(LA, "Training dates", "Are the dates out yet?" + SIGNED, 4))
+    dovecot.append(authenticated(on_case, "I will be at the meeting." + SIGNED, sender=LA, n=2))
+    dovecot.append(authenticated(on_case, "Vote: rapid review" + SIGNED, sender=LA, n=3))
+    dovecot.append(
+        authenticated("Training dates", "Are the dates out yet?" + SIGNED, sender=LA, n=4)
+    )
     assert bot("--now", "2026-12-23T11:05", "run", "--once")[0] == 0
     assert len(sent_texts(smtp_server, BELOW)) == 1  # not told again
     assert sent_texts(smtp_server, "Nothing was done") == []
@@ -112,7 +106,9 @@ def test_a_command_shaped_line_in_a_fixed_signature_is_told_of_once(
     assert "NOT CARRIED OUT" not in confirmed and "Reviewer" not in confirmed
 
     # A new command below the same signature is told of, as the first was.
-    dovecot.append(_mail(LA, on_case, "Noted." + SIGNED + "Notified: 22/12/2026\n", 5))
+    dovecot.append(
+        authenticated(on_case, "Noted." + SIGNED + "Notified: 22/12/2026\n", sender=LA, n=5)
+    )
     assert bot("--now", "2026-12-23T12:05", "run", "--once")[0] == 0
     [_, (to, again)] = sent_texts(smtp_server, BELOW)
     assert to == [LA] and "> Notified: ..." in again and "Reviewer" not in again

@@ -11,8 +11,7 @@ import json
 from typing import Any
 
 from tests.fixtures.dovecot import DovecotServer
-from tests.fixtures.mail import dmarc_passed, sin
-from tests.fixtures.mail import email as make_email
+from tests.fixtures.mail import authenticated, sin
 from tests.fixtures.smtp import SmtpTestServer, sent_texts
 
 REF = "TSCP-2026-0001"
@@ -24,15 +23,7 @@ UNREADABLE = "Vote: maybe later"
 
 
 def _email(sender: str, subject: str, n: int) -> bytes:
-    domain = sender.partition("@")[2]
-    raw = make_email(
-        subject,
-        f"{UNREADABLE}\n\nRegards\n",
-        sender=sender,
-        message_id=f"<stranger{n}@{domain}>",
-        date="2026-12-23T10:00",
-    )
-    return dmarc_passed(raw, sender, host="tameside.gov.uk")
+    return authenticated(subject, f"{UNREADABLE}\n\nRegards\n", sender=sender, n=n)
 
 
 def test_an_unreadable_command_from_one_who_gives_none_reaches_the_business_manager(

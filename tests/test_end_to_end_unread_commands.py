@@ -13,8 +13,7 @@ from email import policy
 from typing import Any
 
 from tests.fixtures.dovecot import DovecotServer
-from tests.fixtures.mail import dmarc_passed, sin
-from tests.fixtures.mail import email as make_email
+from tests.fixtures.mail import authenticated, sin
 from tests.fixtures.smtp import SmtpTestServer, sent_texts
 from tests.wording_lint import subject_faults, text_faults
 
@@ -28,15 +27,7 @@ SIGNED = "\n\nKind regards\nSam Invented\nDesignated Safeguarding Lead\nTel: 016
 
 def _reply(sender: str, body: str, n: int) -> bytes:
     """A reply on the case, as the council's receiving server delivers it, DMARC passed."""
-    domain = sender.partition("@")[2]
-    raw = make_email(
-        f"RE: [{REF}] Screening Panel",
-        body,
-        sender=sender,
-        message_id=f"<reply{n}@{domain}>",
-        date="2026-12-23T10:00",
-    )
-    return dmarc_passed(raw, sender, host="tameside.gov.uk")
+    return authenticated(f"RE: [{REF}] Screening Panel", body, sender=sender, n=n)
 
 
 def test_unread_commands_are_answered_and_news_is_not(
