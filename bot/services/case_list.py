@@ -30,6 +30,8 @@ def case_summaries(db: Connection | Session) -> list[CaseListRow]:
     unmet: dict[int, list[tuple[str, date]]] = {}
     # Closing stops every chase but a statutory notification still owed (as the digest lists
     # them): a closed case's other unmet clocks are no next deadline, OVERDUE or ACT TODAY.
+    # The set bot.core.lifecycle.CHASED_WHEN_CLOSED names, read here without loading the
+    # lifecycle, which `cases` does not pay for at start-up (tests/test_cli_imports.py).
     chased = (cases.status == "open") | deadlines.name.in_(clocks.STATUTORY_NOTICES)
     for case_id, name, due in db.execute(
         select(deadlines.case_id, deadlines.name, deadlines.due)
