@@ -103,9 +103,11 @@ def test_mail_already_in_processed_or_nowhere_is_said_so(
     dovecot.append(_lunch())
     dovecot.append(_lunch("Or on Monday?", "<lunch-2@example.org>"))
     first, second = _ingest(app, dovecot)
+    assert LUNCH.encode() in _raw(app, first)
     with dovecot.client() as client:  # a person moves one on and deletes the other by hand
         client.select_folder(ATTENTION)
-        one, two = client.search(["ALL"])
+        [one] = client.search(["HEADER", "Message-ID", "lunch-1@example.org"])
+        [two] = client.search(["HEADER", "Message-ID", "lunch-2@example.org"])
         client.move([one], "Processed")
         client.delete_messages([two])
         client.expunge()
