@@ -78,3 +78,34 @@ def test_unread_commands_are_answered_and_news_is_not(
     assert code == 0
     deadlines = {d["name"]: d for d in json.loads(out)["deadlines"]}
     assert deadlines["panel_notification"]["met_at"] is None  # the Notified: below was not done
+
+
+def test_a_mistyped_command_beside_one_read_is_answered_and_listed_in_the_digest(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    """Beside a vote carried out, "Notifed: 16/12/2026" recorded nothing: the police are told
+    so in their confirmation, and the Business Manager, whose own "Awre:" beside a Status
+    was as silent, finds both in the digest of the day under Needs your attention."""
+    dovecot.append(sin())
+    assert bot("--now", "2026-12-23T09:05", "run", "--once")[0] == 0
+    dovecot.append(_reply(POLICE, "Vote: rapid review\nNotifed: 16/12/2026\n" + SIGNED, 1))
+    dovecot.append(_reply(BM, "Status\nAwre: 21/12/2026\n" + SIGNED, 2))
+    assert bot("--now", "2026-12-23T10:05", "run", "--once")[0] == 0
+
+    [(_, confirmed)] = [s for s in sent_texts(smtp_server, f"[{REF}]") if s[0] == [POLICE]]
+    assert "Vote: rapid review" in confirmed  # recorded
+    unread = confirmed.split("NOT CARRIED OUT", 1)[1]
+    assert 'not carried out: no command reads a line beginning "Notifed:"' in unread
+    assert "Notified:" in unread and "16/12/2026" not in unread
+    told = [text for to, text in sent_texts(smtp_server, f"[{REF}]") if to == [BM]]
+    assert any(
+        '> Awre: ... not carried out: no command reads a line beginning "Awre:" (the '
+        "nearest: Aware:)" in " ".join(text.split())
+        for text in told
+    )
+
+    assert bot("--now", "2026-12-24T08:01", "run", "--once")[0] == 0
+    _, digest = sent_texts(smtp_server, "digest")[-1]
+    attention = digest.split("NEEDS YOUR ATTENTION", 1)[1].split("AWAITING YOUR APPROVAL", 1)[0]
+    assert f'from {POLICE}, in lines beginning "Notifed:"' in " ".join(attention.split())
+    assert f'from {BM}, in lines beginning "Awre:"' in " ".join(attention.split())

@@ -139,3 +139,15 @@ def no_command_recognised(snap: Snapshot, effects: list[Effect]) -> list[Effect]
     near = snap.near_commands
     labels = tuple(line.label for line in near)
     return [TellNoCommandRecognised(labels, nearest_commands(near), snap.below_signature)]
+
+
+def mistyped(lines: tuple[NearLine, ...]) -> tuple[NearLine, ...]:
+    """Of the lines near a command in an email where commands were read, those whose label is
+    no command's own word ("Notifed:" beside "Vote: rapid review"): a line labelled with a
+    command's word was read as that command, or refused with its reason, or is below the
+    signature, and is answered so."""
+    return tuple(line for line in lines if _bare(line.label) not in KEYWORDS)
+
+
+def _bare(label: str) -> str:
+    return " ".join(label.rstrip(":=-\u2013 ").lower().split())

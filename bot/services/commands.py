@@ -36,7 +36,7 @@ from bot.services.case_warnings import agency_names, sentences
 from bot.services.cases import add_event
 from bot.services.echoes import inside, labels_only, told_back
 from bot.services.mailout import queue_email
-from bot.services.near_commands import below_signature_told
+from bot.services.near_commands import below_signature_told, near_beside_commands_told
 from bot.services.review import HANDLERS, Actor, CommandRefused
 from bot.services.review.common import said_on
 from bot.services.roles import role_holders, roles_of
@@ -103,6 +103,9 @@ def handle_email_commands(
         run_command(session, app, case, command, actor, now, outcome)
     if parsed.below_signature and roles and check.allowed:
         outcome.errors += below_signature_told(session, case, row, msg, parsed, now)
+    if parsed.commands and roles and check.allowed:
+        arrived = row.received_at
+        outcome.errors += near_beside_commands_told(session, app, case, row, msg, arrived, now)
     if not check.authenticated and check.allowed and parsed.commands:
         add_event(
             session,

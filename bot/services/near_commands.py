@@ -18,7 +18,7 @@ from bot.app import App
 from bot.core.commands import ParsedCommands, new_text
 from bot.core.commands.keywords import label_of
 from bot.core.message import MailMessage
-from bot.core.near_commands import NearLine, command_like
+from bot.core.near_commands import NearLine, command_like, mistyped, nearest_commands
 from bot.core.plan_effects import TellNoCommandRecognised
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
@@ -109,6 +109,40 @@ def below_signature_told(
     what = _what(f"message #{row.id} from {msg.from_addr}", (), below)
     add_event(session, case, now, FLAG, what, actor=msg.from_addr)
     return [{"line": f"{label} ...", "message": BELOW_SIGNATURE} for label in below]
+
+
+def near_beside_commands_told(
+    session: Session,
+    app: App,
+    case: Case,
+    row: StoredMessage,
+    msg: MailMessage,
+    arrived: datetime,
+    now: datetime,
+) -> list[dict[str, str]]:
+    """Beside commands read, lines like a command that none reads ("Notifed: 16/12/2026"
+    beside "Vote: rapid review"): she believes them recorded, and nothing was. The
+    confirmation gives them as not carried out, by their labels, with the nearest commands;
+    the digest lists them for the Business Manager, whoever wrote them."""
+    today = arrived.astimezone(app.config.partnership.time_zone).date()
+    near = mistyped(command_like(new_text(msg.written()), today))
+    if not near:
+        return []
+    labels = tuple(line.label for line in near)
+    nearest = nearest_commands(near)
+    add_event(
+        session,
+        case,
+        now,
+        FLAG,
+        _what(f"message #{row.id} from {msg.from_addr}", labels, ()),
+        actor=msg.from_addr,
+        why="nearest: " + ", ".join(nearest) if nearest else "",
+    )
+    hint = ", ".join(label_of(word) for word in nearest)
+    # The label in what is said too: to a partner the line itself goes back as "A line ...".
+    said = 'not carried out: no command reads a line beginning "{}" (the nearest: {}).'
+    return [{"line": f"{label} ...", "message": said.format(label, hint)} for label in labels]
 
 
 def _what(message: str, labels: tuple[str, ...], below: tuple[str, ...]) -> str:
