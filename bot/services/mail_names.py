@@ -12,6 +12,7 @@ from email.utils import getaddresses
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.raw import read_heads
+from bot.core.stored_subject import stored_subject
 
 UNREADABLE = "(unreadable)"
 # Messages whose stored headers one statement reads: at most 100 heads (6.4 MB) held at once.
@@ -36,7 +37,7 @@ def header_names(head: bytes) -> tuple[str, str] | None:
     except Exception:  # a header the parser chokes on: the listing still lists the message
         return None
     sender = senders[0].lower() if senders else ""
-    return (sender, subject[:1000]) if sender or subject else None
+    return (sender, stored_subject(subject)) if sender or subject else None
 
 
 def names(session: Session, rows: list[tuple[int, int, str, str]]) -> dict[int, tuple[str, str]]:

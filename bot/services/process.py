@@ -17,6 +17,7 @@ from bot.app import App
 from bot.core.message import MailMessage
 from bot.core.message_plan import plan, reads_commands
 from bot.core.rules import Classification, classify
+from bot.core.stored_subject import stored_subject
 from bot.services.copies import earlier_copy, message_id_reused, message_ids_reused
 from bot.services.effects import Applying, apply_plan
 from bot.services.failures import count_failure, describe_error, record_failure
@@ -168,5 +169,5 @@ def _record_classification(row: StoredMessage, msg: MailMessage, result: Classif
         "case_ref": result.case_ref,
         "reads_as_sin": result.reads_as_sin,  # `triage new-case` opens it even with no form
     }
-    row.subject, row.from_addr = msg.subject[:1000], msg.from_addr
+    row.subject, row.from_addr = stored_subject(msg.subject), msg.from_addr
     row.flags = list(msg.defects)

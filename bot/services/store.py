@@ -20,6 +20,7 @@ from bot.adapters.db.raw import write_raw
 from bot.adapters.mail_source import IncomingMail
 from bot.adapters.parsing import message_id_for, message_id_of
 from bot.core.arrival import fetch_time_note
+from bot.core.stored_subject import stored_subject
 from bot.services.mail_names import header_block
 
 # StoredMessage.received_source: where received_at came from.
@@ -214,7 +215,7 @@ def store_unread(session: Session, incoming: IncomingMail, now: datetime) -> Sto
     message_id = message_id_of(unreadable.message_id) or message_id_for(marker)
     values = _values(b"", digest, message_id, incoming.key, now, incoming.arrived_at)
     values.update(status="quarantined", processed_at=now, needs_triage=True)
-    values.update(subject=unreadable.subject[:1000], from_addr=unreadable.sender[:320])
+    values.update(subject=stored_subject(unreadable.subject), from_addr=unreadable.sender[:320])
     values["last_error"] = f"not read from the mailbox: {unreadable.error}"
     values["triage_reason"] = _UNREAD.format(error=unreadable.error.rstrip("."))
     return Stored(_insert(session, values, b""), new=True)
