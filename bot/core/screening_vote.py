@@ -166,11 +166,12 @@ def unvoted_past_due(
     before the due day was over, whatever the hour: after the last chase day, or after office
     hours on it (chases go only in office hours). The partners get no chase saying "due by" a
     day gone, but she must know whose vote is missing. Once the meeting has ended, on a working
-    day, while the panel has not decided; with no meeting booked the chase days do it."""
+    day, while the panel has not decided. With no meeting booked (`meeting_ends` None) the
+    chase days ask them, unless no bot ran on any of them: then she is told the same way."""
     today = now.date()
     if decided or not calendar.is_working_day(today) or today <= due:
         return ()
-    if meeting_ends is None or now < meeting_ends:
+    if meeting_ends is not None and now < meeting_ends:
         return ()
     missing = tuple(r for r in STATUTORY if r not in votes)
     return missing if any(r not in asked for r in missing) else ()

@@ -5,7 +5,8 @@ Who is chased, and when, is decided in bot.core.screening_vote: each partner who
 is asked once (Business Manager copied) on the chase days, once the booked meeting has ended.
 A meeting that ends too late for that (after the last chase day, or after office hours on it)
 leaves the decision past due with partners never asked: they are not told a "due by" day that
-has gone, and the Business Manager alone is told, once, whose vote is missing.
+has gone, and the Business Manager alone is told, once, whose vote is missing. So does a bot
+that ran on none of the chase days, with no meeting booked.
 """
 
 from __future__ import annotations
@@ -104,13 +105,15 @@ def _tell_bm(
     missing: tuple[Partner, ...],
     now: datetime,
 ) -> bool:
-    """Tell the Business Manager, once, whose vote is missing after a meeting that ended too
-    late for the partners to be chased before the decision fell due; False when told already."""
+    """Tell the Business Manager, once, whose vote is missing when the partners could not be
+    chased before the decision fell due (a meeting that ended too late, or none booked and no
+    bot running on the chase days); False when told already."""
     case = deadline.case
     key = f"{VOTES_MISSING}{case.ref}"
     if known.queued(case.id, key):
         return False
     labels = [ROLE_LABELS[r] for r in missing]
+    ended = known.meeting_ends.get(case.id)
     queue_email_later(
         session,
         app,
@@ -124,8 +127,15 @@ def _tell_bm(
             "case": {"ref": case.ref, "initials": case.initials},
             "missing": labels,
             "due": deadline.due,
-            "meeting_ended": known.meeting_ends[case.id],
+            # None: no meeting booked, and no bot ran on the chase days.
+            "meeting_ended": ended,
         },
+    )
+    late = (
+        "the panel's meeting ended too late for the partners to be chased"
+        if ended is not None
+        else "no meeting was booked and no bot ran on the chase days, so the partners were not"
+        " chased"
     )
     batch.add_event(
         case,
@@ -133,9 +143,8 @@ def _tell_bm(
         "vote_chased",
         f"Business Manager told whose vote is missing: {', '.join(labels)}",
         why=(
-            "the panel's meeting ended too late for the partners to be chased before the "
-            f"screening decision fell due ({deadline.due.isoformat()}): they are not chased "
-            "for a day gone"
+            f"{late} before the screening decision fell due ({deadline.due.isoformat()}): "
+            "they are not chased for a day gone"
         ),
     )
     return True

@@ -164,11 +164,14 @@ def test_a_meeting_ending_after_the_last_chase_day_tells_the_bm_who_has_not_vote
     assert partners_to_chase(votes, False, due, after, CAL, ends) == ()  # no "due by" gone
     assert unvoted_past_due(votes, False, due, after, CAL, ends) == ("local_authority", "health")
     assert unvoted_past_due(votes, True, due, after, CAL, ends) == ()
-    # A meeting within the chase days, its missing votes chased, or none booked, leaves the
-    # chase days to do it.
+    # A meeting within the chase days, its missing votes chased, or none booked and the chase
+    # days chasing them, leaves the chase days to do it.
     chased = ("local_authority", "health")
     assert unvoted_past_due(votes, False, due, after, CAL, at(2026, 12, 29, 15, 0), chased) == ()
-    assert unvoted_past_due(votes, False, due, after, CAL, None) == ()
+    assert unvoted_past_due(votes, False, due, after, CAL, None, chased) == ()
+    # None booked and no bot running on the chase days: she is told whose vote is missing.
+    assert unvoted_past_due(votes, False, due, after, CAL, None) == ("local_authority", "health")
+    assert unvoted_past_due(votes, False, due, at(2026, 12, 24), CAL, None) == ()  # not yet due
 
 
 def test_a_meeting_ending_after_hours_on_the_due_day_tells_the_bm_who_has_not_voted() -> None:

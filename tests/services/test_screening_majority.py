@@ -198,6 +198,42 @@ def test_a_panel_ending_after_hours_on_the_due_day_has_the_missing_votes_told_on
     assert "NOT VOTED YET Local authority Health" in text and "Police" not in text
 
 
+def test_a_bot_down_over_the_chase_days_tells_the_missing_votes_once_with_no_meeting_booked(
+    bot: Bot,
+) -> None:
+    """No meeting booked (the one invited for was cancelled), and no bot running on Thu 17
+    and Fri 18 December, the days votes are chased: on Monday the partners are not chased for
+    a day gone, and the Business Manager is told, once, whose vote is missing."""
+    bot.at("2026-12-16T11:00").mail(POLICE, reply(REF), "Vote: rapid review")
+    bot.mail(BM, reply(REF), "Cancel meeting: to be rearranged")
+    bot.run()
+    with bot.app.sessions() as s:
+        [meeting] = s.scalars(select(Meeting)).all()
+        assert meeting.cancelled_at is not None
+    for when in ("2026-12-21T09:30", "2026-12-21T15:00", "2026-12-22T10:00"):
+        bot.at(when).run()
+    assert bot.outbox("vote_reminder") == []
+    [told] = bot.outbox("votes_missing")
+    assert told.recipients == [BM]
+    assert told.created_at.astimezone(LONDON).date() == date(2026, 12, 21)
+    assert "votes missing (no meeting booked)" in told.subject
+    text = " ".join(body_of(told).split())
+    assert "was due by Friday 18 December 2026. No meeting was booked" in text
+    assert "NOT VOTED YET Local authority Health" in text and "Police" not in text
+
+
+def test_partners_chased_on_the_chase_days_are_not_told_again_as_missing(bot: Bot) -> None:
+    """With no meeting booked and the bot running on the chase day, the partners were asked:
+    after the due day the Business Manager gets no "votes missing" email as well."""
+    bot.at("2026-12-16T11:00").mail(POLICE, reply(REF), "Vote: rapid review")
+    bot.mail(BM, reply(REF), "Cancel meeting: to be rearranged")
+    bot.run()
+    for when in ("2026-12-17T10:00", "2026-12-21T10:00"):
+        bot.at(when).run()
+    assert len(bot.outbox("vote_reminder")) == 2
+    assert bot.outbox("votes_missing") == []
+
+
 def test_no_chase_once_the_panel_has_decided(bot: Bot) -> None:
     bot.at("2026-12-16T11:00").mail(POLICE, reply(REF), "Vote: rapid review")
     bot.mail(LA, reply(REF), "Vote: rapid review")
