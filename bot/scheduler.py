@@ -223,7 +223,8 @@ class Daemon:
         except Exception as exc:  # judge from memory alone
             log.info("watchdog without the database (%s)", describe(exc))
             found = problems(health.snapshot(self.app, held, now, None))
-        self.alerter.check(found, Judged(frozenset(s.name for s in held), backlog))
+        ran_well = {s.name: s.ok_at for s in held if s.ok_at is not None}
+        self.alerter.check(found, Judged(frozenset(s.name for s in held), backlog), ran_well)
 
     def close(self) -> None:
         self.watcher.close()

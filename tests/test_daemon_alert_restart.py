@@ -93,3 +93,30 @@ def test_a_second_instance_taking_the_mailbox_over_does_not_alert_it_again(
             )
             time.sleep(3)  # several watchdog rounds
     assert mailbox_alerts(smtp_server) == 1
+
+
+def working_again(smtp: SmtpTestServer) -> int:
+    return sum(b"bot working again: the mailbox job runs again" in m.raw for m in smtp.messages)
+
+
+def test_a_trouble_that_ended_while_no_bot_ran_is_told_over_once_by_the_restarted_bot(
+    tmp_path: Path,
+    migrated_database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+) -> None:
+    """The mailbox's password was wrong, the bot alerted it and was stopped; the password was
+    put right before it started again. The restarted bot never sees the trouble going on, yet
+    the Business Manager and the IT contact are told, once, that it is over."""
+    config = daemon_config(
+        tmp_path, migrated_database_url, dovecot, smtp_server, alert_after_minutes=0
+    )
+    with running(daemon_app(config, "not-the-password")):
+        wait_until(lambda: mailbox_alerts(smtp_server) == 1, 15, "the first alert")
+    assert working_again(smtp_server) == 0
+    second = daemon_app(config, dovecot.password)
+    with running(second):
+        wait_until(lambda: working_again(smtp_server) == 1, 20, "the trouble told over")
+        time.sleep(3)  # several watchdog rounds
+        assert mailbox_row(second).failing_since is None
+    assert working_again(smtp_server) == 1 and mailbox_alerts(smtp_server) == 1

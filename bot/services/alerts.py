@@ -22,6 +22,7 @@ from bot.adapters.email_builder import build_email, make_message_id
 from bot.adapters.outgoing import SendError
 from bot.app import App
 from bot.core.health import Judged, Problem, ended, ended_key, ended_sentence
+from bot.core.unseen_ends import ALERT_KEY, seen_over, untold
 from bot.services.mailout import base_context, queue_email
 
 log = logging.getLogger(__name__)
@@ -41,16 +42,27 @@ class Alerter:
         # Alerted troubles seen over, their email not yet queued (the database away): (problem,
         # when the bot saw it over).
         self._ending: dict[str, tuple[Problem, datetime]] = {}
+        # Troubles an earlier run alerted and never told over (None: not read yet, the
+        # database away): told over once this instance sees its job run well.
+        self._untold: dict[str, Problem] | None = None
 
     def recipients(self) -> list[str]:
         it = self.app.config.daemon.it_contact
         return [self.app.config.people.business_manager.email, *([it] if it else [])]
 
-    def check(self, found: list[Problem], judged: Judged | None = None) -> None:
+    def check(
+        self,
+        found: list[Problem],
+        judged: Judged | None = None,
+        ran_well: dict[str, datetime] | None = None,
+    ) -> None:
         """`found` now; an email is dated by the app's clock, like every other email.
         `judged`: what this check could see (None: everything); an alerted trouble it could
-        not see is not taken for over."""
+        not see is not taken for over. `ran_well`: the last good run of each job this
+        instance holds, to tell over a trouble an earlier run alerted (None: not known)."""
         current = {p.episode: p for p in found}
+        if judged is not None and ran_well is not None:
+            self._settle_untold(found, judged, ran_well)
         for episode, (problem, sent) in list(self._unrecorded.items()):
             if self._record_sent(problem, sent):
                 del self._unrecorded[episode]
@@ -70,6 +82,34 @@ class Alerter:
             if self._queue_ended(problem, at):
                 del self._ending[episode]
         self._open = current
+
+    def _settle_untold(
+        self, found: list[Problem], judged: Judged, ran_well: dict[str, datetime]
+    ) -> None:
+        """Tell over, once, a trouble an earlier run alerted that ended while no bot ran."""
+        if self._untold is None:
+            self._untold = self._read_untold()
+        if not self._untold:
+            return
+        for problem in found:  # going on still: this instance watches it as its own
+            self._untold.pop(problem.episode, None)
+        for problem in seen_over(list(self._untold.values()), found, judged, ran_well):
+            del self._untold[problem.episode]
+            self._ending[problem.episode] = (problem, self.app.clock.now())
+
+    def _read_untold(self) -> dict[str, Problem] | None:
+        """The alerts in the outbox with no "working again" email; None when the database is
+        away (read on a later check)."""
+        keys = OutboxMessage.idempotency_key
+        try:
+            with self.app.sessions() as session:
+                alerts = session.scalars(
+                    select(keys).where(OutboxMessage.event == EVENT, keys.like(f"{ALERT_KEY}%"))
+                ).all()
+                told = session.scalars(select(keys).where(OutboxMessage.event == ENDED_EVENT)).all()
+        except SQLAlchemyError:
+            return None
+        return {p.episode: p for p in untold(alerts, told)}
 
     def _queue_ended(self, problem: Problem, at: datetime) -> bool:
         """Queue the email saying the alerted `problem` is over (seen so `at`); False when the
@@ -182,4 +222,4 @@ class Alerter:
 
 
 def _key(problem: Problem) -> str:
-    return f"alert:{problem.episode}"
+    return f"{ALERT_KEY}{problem.episode}"
