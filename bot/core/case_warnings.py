@@ -7,7 +7,8 @@ The checks, in the order they are reported:
 
 1. The National Panel was notified but the case is closed, or was decided "no further action"
    (or a local learning review), before the Rapid Review was submitted: once a notification is
-   made a Rapid Review is required, so one is still expected.
+   made a Rapid Review is required, so one is still expected. Not on a case notified only once
+   it was closed: no Rapid Review clock is started then, and none is expected.
 2. The Screening Panel decided on a Rapid Review but the case is recorded as not notifiable: a
    Rapid Review follows a notification, so one of the two records is wrong.
 3. An outstanding Appendix B return is due after the Rapid Review deadline, so the review
@@ -70,6 +71,10 @@ def _review_still_expected(facts: CaseFacts) -> CaseWarning | None:
     if sent is None or facts.rapid_review_submitted:
         return None
     if facts.closed:
+        if facts.rapid_review_due is None:
+            # Notified only once closed: no Rapid Review clock was started, as nobody will hold
+            # one (bot.core.lifecycle.starts_clock), so no review is expected of the case.
+            return None
         done = "the case is closed"
     elif facts.decision is not None and facts.decision != RAPID_REVIEW:
         done = f'the case was decided "{DECISION_LABELS.get(facts.decision, facts.decision)}"'

@@ -43,6 +43,7 @@ __all__ = [
     "stage_for_decision",
     "stage_of",
     "start_of",
+    "starts_clock",
     "statutory_notice_owed",
     "verdict",
     "who_may",
@@ -230,6 +231,17 @@ CHASED_WHEN_CLOSED: frozenset[str] = STATUTORY_NOTICES
 
 def chased_when_closed(name: str) -> bool:
     return name in CHASED_WHEN_CLOSED
+
+
+def starts_clock(stage: Stage, command: type, name: str, running: bool) -> bool:
+    """Whether `command` given at `stage` starts (or re-times) the clock `name`. On a closed
+    case it starts none that closing stops: a due day for work nobody will do (a Rapid Review
+    after `Notified:` on a case closed as no further action) would be a wrong date, and could
+    only be put right by hand. A clock already `running` (started before the case closed) is
+    re-timed, so a correction still moves it."""
+    if name not in RULES[command].starts:
+        return False
+    return running or stage is not Stage.CLOSED or chased_when_closed(name)
 
 
 # The statutory notifications `Close:` may not leave behind, and how each is settled. The

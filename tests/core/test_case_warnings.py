@@ -40,6 +40,9 @@ LATE_RETURN = "Appendix B due after the Rapid Review"
         ({"decision": "local_review"}, [STILL_EXPECTED]),
         ({"closed": True, "rapid_review_submitted": True}, []),
         ({"closed": True, "notification_sent_on": None, "rapid_review_due": None}, []),
+        # Notified only once closed: no Rapid Review clock was started, none is expected.
+        ({"closed": True, "rapid_review_due": None}, []),
+        ({"decision": "no_further_action", "rapid_review_due": None}, [STILL_EXPECTED]),
         (
             {"decision": "no_further_action", "notification_sent_on": None, "notifiable": False},
             [],

@@ -26,6 +26,7 @@ from bot.core.lifecycle import (
     next_stage,
     role_refusal,
     start_of,
+    starts_clock,
     verdict,
 )
 
@@ -330,6 +331,24 @@ def test_a_looked_after_death_owed_on_a_closed_case_is_re_timed_by_aware_only() 
 
 def test_only_a_statutory_notice_is_chased_on_a_closed_case() -> None:
     assert {n for n in deadlines.RULES if chased_when_closed(n)} == deadlines.STATUTORY_NOTICES
+
+
+@pytest.mark.parametrize(
+    ("stage", "running", "starts"),
+    [
+        (Stage.NO_FURTHER_ACTION, False, True),
+        (Stage.RAPID_REVIEW, False, True),
+        # Notified only once closed: nobody will hold the review, so no due day is given.
+        (Stage.CLOSED, False, False),
+        # Started before closing: a correction of the notification day still re-times it.
+        (Stage.CLOSED, True, True),
+    ],
+)
+def test_notified_starts_the_rapid_review_only_on_an_open_case(
+    stage: Stage, running: bool, starts: bool
+) -> None:
+    assert starts_clock(stage, c.NotificationSent, "rapid_review", running) is starts
+    assert not starts_clock(stage, c.NotificationSent, "cspr_report", running)
 
 
 def _readme_stage_table_commands() -> set[str]:

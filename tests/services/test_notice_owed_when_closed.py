@@ -182,3 +182,29 @@ def test_notified_on_a_closed_case_set_aside_records_the_notification_made(bot: 
     notified = view.partition("Local authority notifies the National Panel")[2]
     assert notified.startswith(" within 5 working days of becoming aware of the serious incident")
     assert "incident met on Thu 17 Dec 2026 (was due Wed 23 Dec 2026)" in notified
+
+
+def test_notified_on_a_closed_case_starts_no_rapid_review_and_says_so(bot: Bot) -> None:
+    """Set aside, closed as no further action, then the notification recorded as made: nobody
+    will hold a Rapid Review on a closed case, so no Rapid Review clock is started (no due
+    day in the reply, no chase, no digest line); the reply says none was started and why."""
+    decided_no_further_action(bot)
+    bot.at("2026-12-17T11:00").mail(
+        BM, reply(REF), "Notifiable: no because not serious after all\nClose: NFA"
+    )
+    bot.run()
+    bot.at("2026-12-18T10:00").mail(BM, reply(REF), "Notified: 17/12/2026")
+    bot.run()
+    said = last_reply(bot)
+    assert "Rapid Review due" not in said
+    assert (
+        "the case is closed, so no Rapid Review clock is started (none is counted or chased)"
+    ) in said
+    case = bot.case()
+    assert [d.name for d in case.deadlines if d.name == "rapid_review"] == []
+    notice = next(d for d in case.deadlines if d.name == "panel_notification")
+    assert (notice.state, notice.met_on) == ("met", date(2026, 12, 17))
+    bot.at("2026-12-21T08:30").run()
+    [digest] = bot.outbox("daily_digest")[-1:]
+    assert "Rapid Review" not in unwrap(body_of(digest))
+    assert [r for r in chases(bot) if ":rapid_review:" in r.idempotency_key] == []

@@ -24,6 +24,7 @@ from bot.services.review.later import (
 )
 from bot.services.review.looked_after import notified as looked_after_notified
 from bot.services.review.meetings import cancel_meeting, reschedule
+from bot.services.review.notified import notification_sent
 from bot.services.review.publishing import (
     publication_delay,
     publication_planned,
@@ -35,7 +36,6 @@ from bot.services.review.rapid_review import (
     draft_delay_notice,
     la_aware,
     meeting_held,
-    notification_sent,
     report_submitted,
     request_returns,
 )

@@ -33,8 +33,9 @@ from bot.services.review.complaints import (
     correct_received,
     response_due,
 )
+from bot.services.review.notified import record_notification
 from bot.services.review.publishing import check_published, notice_actually_given, set_report_sent
-from bot.services.review.rapid_review import met_rapid_review, record_notification
+from bot.services.review.rapid_review import met_rapid_review
 from bot.services.review.sent_notices import told_otherwise
 from bot.services.review.sin_received import WHAT as SIN_RECEIVED
 from bot.services.review.sin_received import correct_sin_received, now_due

@@ -13,12 +13,10 @@ from bot.config.model import Agency
 from bot.core import commands as c
 from bot.core import deadlines
 from bot.core import return_rounds as rounds
-from bot.core.awareness import Source
 from bot.core.command_dates import (
     closed_day_note,
     delay_expected_check,
     delay_expected_problem,
-    notified_problem,
     return_by_problem,
 )
 from bot.core.deadlines import fmt_date
@@ -26,7 +24,6 @@ from bot.core.stated_dates import Stated
 from bot.core.wording import plural
 from bot.core.working_days import day_zero
 from bot.services.approvals import withdraw_earlier
-from bot.services.awareness import recorded
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
 from bot.services.review.aware import record_aware
@@ -41,17 +38,14 @@ from bot.services.review.common import (
     note,
     recorded_day,
     refuse_personal,
-    reopen,
     repeated,
     resolve_agency,
     said_on,
-    set_aside_note,
     short_hash,
     today,
 )
 from bot.services.review.delay_notice import delay_key
 from bot.services.review.looked_after import retime_on_awareness
-from bot.services.review.sent_notices import told_otherwise
 
 NOTIFIED = "the National Panel notification"
 MEETING = "the Rapid Review meeting"
@@ -65,64 +59,6 @@ def la_aware(
     # The looked-after death notice runs from the same awareness; it only ever comes forward.
     retime_on_awareness(session, app, case, case.la_aware_on or case.sin_received_on, now)
     return result
-
-
-def notification_sent(
-    session: Session, app: App, case: Case, cmd: c.NotificationSent, actor: Actor, now: datetime
-) -> str:
-    day = recorded_day(app, actor, cmd.on, NOTIFIED)
-    clock = "the Rapid Review clock (15 working days)"
-    known = Recorded(NOTIFIED, case.notification_sent_on, clock, "Correct Notified")
-    if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
-        return same
-    before, aside = case.notification_sent_on, set_aside_note(case, day.on)
-    d = record_notification(session, app, case, day.on, now)
-    note(
-        session,
-        case,
-        now,
-        "panel_notified",
-        f"National Panel notified on {day.on}{aside}",
-        actor,
-        cmd.line,
-    )
-    told = _delay_notice_outdated(session, case, before, day.on, d.due, now)
-    return f"notification recorded{aside}; Rapid Review due {fmt_date(d.due)}{day.said()}{told}"
-
-
-def _delay_notice_outdated(
-    session: Session, case: Case, before: date | None, on: date, due: date, now: datetime
-) -> str:
-    """An earlier notification day moves the Rapid Review's due date: a delay notice already
-    sent stated the old ones."""
-    if before is None or before == on:
-        return ""
-    what = (
-        f"gave the notification as sent on {fmt_date(before)}: tell the National Panel it is "
-        f"now {fmt_date(on)}, with the Rapid Review due {fmt_date(due)}"
-    )
-    return told_otherwise(session, case, "panel_delay_notice", now, what)
-
-
-def record_notification(
-    session: Session, app: App, case: Case, sent_on: date, now: datetime
-) -> deadlines.Deadline:
-    """Notification sent on `sent_on`: it meets panel_notification and starts the Rapid Review.
-    Refused before the awareness date in use (see notified_problem)."""
-    clock = deadline_row(case, "panel_notification")
-    start = recorded(case)
-    assumed = start is None or start.source is Source.RECEIPT
-    if clock is not None and (problem := notified_problem(sent_on, clock.start, assumed)):
-        raise CommandRefused(problem)
-    reopen(clock)  # set aside (`Notifiable: no`), yet made: met on its day below
-    case.notification_sent_on, case.notifiable = sent_on, True
-    met(case, "panel_notification", now, on=sent_on)
-    row = deadline_row(case, "panel_notification")
-    if row is not None and row.state == "met":
-        row.met_on = sent_on  # an earlier or corrected date replaces the one recorded
-    d = deadlines.rapid_review(sent_on, app.calendar)
-    set_deadline(session, case, d, now)
-    return d
 
 
 def request_returns(
