@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.core.closed_ahead import act_today_count
 from bot.core.deadlines import RULES
 from bot.core.lifecycle_stages import Role
 from bot.core.return_rounds import agency_of, request_number
@@ -43,6 +44,7 @@ class DeadlineLine:
     # Due while the council is closed, no working day before it: the words the digest says
     # (bot.core.closed_ahead), ending ": act today"; None otherwise.
     while_closed: str | None = None
+    closed_by: str | None = None  # with while_closed: "weekend" or "council closed"
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,10 @@ class CaseStatus:
         return sum(d.state == "overdue" for d in self.deadlines)
 
     @property
-    def act_today(self) -> int:
-        """Due while the council is closed, with no working day before: today is the last."""
-        return sum(d.while_closed is not None for d in self.deadlines)
+    def act_today(self) -> str:
+        """Due while the council is closed or at the weekend, with no working day before (today
+        is the last), counted for the subject as the lines say it; "" for none."""
+        return act_today_count(d.closed_by for d in self.deadlines if d.closed_by)
 
     @property
     def is_review(self) -> bool:

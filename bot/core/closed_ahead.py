@@ -9,6 +9,7 @@ the due date, today and the partnership's working calendar in; what to say, or N
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -68,6 +69,20 @@ def _last_closed(due: date, calendar: WorkingCalendar) -> date:
     except CalendarRangeError:
         return day
     return day
+
+
+def act_today_count(closed_by: Iterable[str]) -> str:
+    """A subject's count of the deadlines to act on today, each given by why nobody is at work
+    (ClosedSpell.closed_by), worded as their lines word them: "1 due at the weekend: act
+    today", "2 due while closed: act today", or both, "1 due while closed, 1 at the weekend:
+    act today"; "" for none. A weekend is not called a closure, as the lines do not."""
+    reasons = list(closed_by)
+    weekend = reasons.count("weekend")
+    closed = len(reasons) - weekend
+    said = [f"{closed} due while closed"] if closed else []
+    if weekend:
+        said.append(f"{weekend} at the weekend" if closed else f"{weekend} due at the weekend")
+    return f"{', '.join(said)}: act today" if said else ""
 
 
 def act_today_note(due: date, today: date, calendar: WorkingCalendar) -> str | None:

@@ -27,7 +27,7 @@ from bot.adapters.db.models import (
 from bot.app import App
 from bot.core import case_status as cs
 from bot.core import deadlines
-from bot.core.closed_ahead import act_today_note
+from bot.core.closed_ahead import due_while_closed
 from bot.core.digest import deadline_state
 from bot.core.lifecycle import stage_of
 from bot.core.lifecycle_stages import describe_stage
@@ -118,6 +118,7 @@ def _deadline(
     except CalendarRangeError as exc:
         # Due before the calendar's years: the view still goes, with no invented count.
         late, uncounted = None, cs.uncounted_words(exc.covered)
+    spell = due_while_closed(d.due, today, app.calendar) if state == "open" else None
     return cs.DeadlineLine(
         title=cs.deadline_title(d.name, agencies),
         due=d.due,
@@ -127,7 +128,8 @@ def _deadline(
         explanation=withhold(d.explanation, secrets),
         uncounted=uncounted,
         # As the digest's ACT NOW: nobody is at work between today and the due date.
-        while_closed=act_today_note(d.due, today, app.calendar) if state == "open" else None,
+        while_closed=spell.words() if spell else None,
+        closed_by=spell.closed_by if spell else None,
     )
 
 

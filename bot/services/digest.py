@@ -15,7 +15,7 @@ from bot.clock import SystemClock
 from bot.core import deadlines
 from bot.core.arrival import left_in_inbox
 from bot.core.case_status import deadline_title
-from bot.core.closed_ahead import act_today_note
+from bot.core.closed_ahead import ClosedSpell, act_today_count, due_while_closed
 from bot.core.digest import (
     DeadlineView,
     beyond_calendar_note,
@@ -90,7 +90,7 @@ def _upcoming_row(
     d: DeadlineView,
     told: Mapping[str, tuple[date, date]],
     agencies: dict[str, str],
-    closed: str | None = None,  # due while the council is closed: act today (closed_ahead)
+    closed: ClosedSpell | None = None,  # due while nobody is at work: act today (closed_ahead)
 ) -> UpcomingDeadline:
     # A late Rapid Review whose delay the National Panel was told of reads differently.
     delay = told.get(d.case_ref) if d.name == "rapid_review" else None
@@ -103,7 +103,7 @@ def _upcoming_row(
         "due": d.due,
         "explain": why,
         "delay_told": delay,
-        "while_closed": closed,
+        "while_closed": closed.words() if closed else None,
     }
 
 
@@ -139,15 +139,17 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
     lateness = cache(
         lambda due, national: deadlines.working_days_late(due, today, counted[national])
     )
+    soon = [
+        (d, due_while_closed(d.due, today, app.calendar))
+        for d in upcoming(views, today, app.calendar, app.config.digest.upcoming_working_days)
+    ]
     context: DigestSections = {
         "today": today,
         "working_days": app.config.digest.upcoming_working_days,
         "new_on_cases": _new_on_cases(session, app, now),
         "new_cases": _new_cases(session, now),
-        "upcoming": [
-            _upcoming_row(d, told, agencies, act_today_note(d.due, today, app.calendar))
-            for d in upcoming(views, today, app.calendar, app.config.digest.upcoming_working_days)
-        ],
+        "upcoming": [_upcoming_row(d, told, agencies, spell) for d, spell in soon],
+        "act_today": act_today_count(s.closed_by for _, s in soon if s),
         "overdue": [
             {
                 **_upcoming_row(d, told, agencies),

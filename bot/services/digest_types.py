@@ -194,6 +194,8 @@ class DigestSections(TypedDict):
     new_on_cases: list[NewOnCase]
     new_cases: list[NewCase]
     upcoming: list[UpcomingDeadline]
+    # The subject's count of those due while nobody is at work, worded as their lines are.
+    act_today: str
     overdue: list[OverdueDeadline]
     panels: list[ComingPanel]
     triage: list[TriageRow]

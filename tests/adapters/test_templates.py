@@ -464,6 +464,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             },
             {"ref": "TSCP-2026-0007", **DEADLINES[0], "delay_told": None, "while_closed": None},
         ],
+        "act_today": "",
         "overdue": [
             {
                 "ref": "TSCP-2026-0005",
@@ -631,7 +632,7 @@ CONTEXTS["case_status"] = {
         "cspr": "not recorded yet",
         "today": date(2027, 1, 14),
         "overdue": 1,
-        "act_today": 0,
+        "act_today": "",
         "warnings": ["The Rapid Review is due in 3 working days and 1 return is outstanding."],
         "deadlines": [
             {

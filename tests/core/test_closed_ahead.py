@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from bot.adapters.bank_holidays import working_calendar
-from bot.core.closed_ahead import act_today_note, due_while_closed
+from bot.core.closed_ahead import act_today_count, act_today_note, due_while_closed
 from bot.core.deadlines import compute
 from bot.core.working_days import WorkingCalendar
 
@@ -93,3 +93,20 @@ def test_every_national_clock_of_two_years_is_acted_on_at_the_latest_on_its_last
         assert due_while_closed(due, cal.add_working_days(last, -1), cal) is None
         in_closure += last != due
     assert in_closure == (3 if cal is LOCAL else 0)  # aware Fri 18, Mon 21, Tue 22 Dec 2026
+
+
+@pytest.mark.parametrize(
+    ("closed_by", "said"),
+    [
+        ([], ""),
+        (["council closed"], "1 due while closed: act today"),
+        (["weekend"], "1 due at the weekend: act today"),
+        (["weekend", "weekend"], "2 due at the weekend: act today"),
+        (
+            ["weekend", "council closed", "council closed"],
+            "2 due while closed, 1 at the weekend: act today",
+        ),
+    ],
+)
+def test_the_subject_counts_a_weekend_as_the_lines_word_it(closed_by: list[str], said: str) -> None:
+    assert act_today_count(closed_by) == said

@@ -339,6 +339,25 @@ def test_a_return_due_at_the_weekend_is_for_friday_and_no_council_closure(bot: B
     assert "council is closed" not in text
 
 
+def test_the_digest_and_status_subjects_count_a_weekend_as_their_lines_do(bot: Bot) -> None:
+    """The same return due on Saturday 19 December: on the Friday the digest's line and the
+    case view's say "at the weekend", and so do their subjects, never "due while closed"."""
+    bot.at("2026-12-17T09:00").mail(BM, reply(REF), "Decision: rapid review\nNotified: 17/12/2026")
+    bot.run()
+    bot.at("2026-12-17T09:30").mail(BM, reply(REF), "Agencies: gmp\nReturn by: 19/12/2026")
+    bot.run()
+    bot.at("2026-12-18T08:30").run()
+    [digest] = [r for r in bot.outbox("daily_digest") if "(Fri 18 Dec 2026)" in r.subject]
+    assert "1 due at the weekend: act today" in digest.subject
+    assert "ACT TODAY: due Sat 19 Dec 2026, at the weekend" in body_of(digest)
+    bot.at("2026-12-18T09:00").mail(BM, f"Status {REF}", "")
+    bot.run()
+    [view] = bot.outbox("case_status")
+    assert view.subject.endswith(", 1 due at the weekend: act today")
+    assert "ACT TODAY: due Sat 19 Dec 2026, at the weekend" in body_of(view)
+    assert "while closed" not in digest.subject + view.subject
+
+
 def test_a_panel_booked_after_its_deadline_is_said_to_the_referrer_and_flagged(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
