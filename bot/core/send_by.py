@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.core.deadlines import fmt_date, publication_notice
+from bot.core.deadlines import RULES, fmt_date, publication_notice
+from bot.core.months_words import months_counted
 from bot.core.publication import REQUIRED, report_send_by
 from bot.core.reminders import ReminderPolicy, Step, schedule
 from bot.core.working_days import WorkingCalendar
@@ -76,8 +77,8 @@ def send_by_line(
     if today < cal.add_working_days(by, -ahead):
         return None
     rule = (
-        f"the report is due 6 months from the CSPR decision on {fmt_date(facts.decided_on)}, "
-        f"and must reach them {REQUIRED} working days before it is published"
+        f"the report is due {_months(facts, cal)}, and must reach them {REQUIRED} working days "
+        "before it is published"
     )
     if today <= by:
         detail = (
@@ -106,11 +107,20 @@ def reminder_steps(
     return schedule(by, cal, replace(policy, overdue_reminders=0, escalate=False, on_due_day=True))
 
 
-def explanation(facts: CsprFacts, by: date) -> str:
+def _months(facts: CsprFacts, cal: WorkingCalendar) -> str:
+    """How the report's due day was counted: "6 months from the CSPR decision on ...", and
+    from which day it was brought forward when the months ended on a day nobody works (the
+    words of the CSPR decision email, bot.core.months_words)."""
+    amount = RULES["cspr_report"].amount
+    event = f"the CSPR decision on {fmt_date(facts.decided_on)}"
+    return months_counted(amount, facts.decided_on, facts.report_due, cal, event)
+
+
+def explanation(facts: CsprFacts, by: date, cal: WorkingCalendar) -> str:
     """Why the day is what it is, for the reminder email's "Why"."""
     return (
-        f"The CSPR report is due by {fmt_date(facts.report_due)}, 6 months from the CSPR "
-        f"decision on {fmt_date(facts.decided_on)}. The report must reach {BODIES} "
+        f"The CSPR report is due by {fmt_date(facts.report_due)}, {_months(facts, cal)}. "
+        f"The report must reach {BODIES} "
         f"{REQUIRED} working days before it is published, so to publish by the due day it "
         f"must reach them by {fmt_date(by)}."
     )

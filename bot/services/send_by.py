@@ -139,7 +139,7 @@ def _queue(
             "name": "cspr_send_by",
             "title": f"CSPR report to reach {core.BODIES}",
             "due": by,
-            "explain": core.explanation(facts, by),
+            "explain": core.explanation(facts, by, app.calendar),
         },
         "step": {
             "label": "CSPR report to send",

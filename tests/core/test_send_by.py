@@ -11,7 +11,13 @@ import pytest
 from bot.adapters.bank_holidays import working_calendar
 from bot.core import deadlines
 from bot.core.reminders import ReminderPolicy
-from bot.core.send_by import CsprFacts, cspr_send_by, reminder_steps, send_by_line
+from bot.core.send_by import (
+    CsprFacts,
+    cspr_send_by,
+    explanation,
+    reminder_steps,
+    send_by_line,
+)
 from bot.core.working_days import WorkingCalendar
 
 CAL = working_calendar(range(2026, 2030))
@@ -115,3 +121,27 @@ def test_reminders_go_on_the_usual_days_before_the_send_by_day_and_on_it_only() 
         date(2027, 4, 21),
         date(2027, 4, 22),
     ]
+
+
+@pytest.mark.parametrize(
+    ("decided", "cal", "why"),
+    [
+        (date(2027, 1, 18), CAL, "brought forward from Sun 18 Jul 2027, a Sunday"),
+        (date(2026, 6, 25), CAL, "brought forward from Fri 25 Dec 2026, Christmas Day"),
+        (date(2026, 6, 30), CLOSED, "brought forward from Wed 30 Dec 2026, Council closure"),
+    ],
+)
+def test_a_due_day_brought_forward_is_said_so_with_the_day_the_months_ended(
+    decided: date, cal: WorkingCalendar, why: str
+) -> None:
+    """ "6 months from the CSPR decision" alone is untrue of a due day before the 6 months end:
+    the lines say it as the CSPR decision email does (bot.core.months_words)."""
+    due = deadlines.cspr_report(decided, cal).due
+    facts = CsprFacts("TSCP-2027-0004", decided_on=decided, report_due=due)
+    counted = f"6 months from the CSPR decision on {deadlines.fmt_date(decided)}, {why}"
+    by = cspr_send_by(due, decided, cal)
+    line = send_by_line(facts, by, cal, ahead=5)
+    assert line is not None
+    assert f"(the report is due {counted}, and must reach them 7 working days" in line.detail
+    said = explanation(facts, by, cal)
+    assert said.startswith(f"The CSPR report is due by {deadlines.fmt_date(due)}, {counted}. ")

@@ -138,3 +138,26 @@ def test_the_cspr_decision_says_why_the_report_is_due_before_the_6_months_end(
         "Report due: Friday 16 July 2027 (6 months from the decision, brought forward from "
         "Sun 18 Jul 2027, a Sunday)"
     ) in decision.text
+
+
+def test_the_send_by_lines_say_the_due_day_was_brought_forward_and_from_which_day(
+    make_app: AppFactory, tmp_path: Path, smtp_server: SmtpTestServer
+) -> None:
+    """6 months from Mon 18 Jan 2027 end on Sun 18 Jul: the report is due Fri 16 Jul, and
+    "6 months from the CSPR decision" alone would be untrue of that day (the Business Manager
+    counting 6 months herself would find another). The digest and the reminder say it as the
+    CSPR decision email does."""
+    bot = smtp_bot(make_app, tmp_path, smtp_server)
+    rapid_review_submitted(bot)
+    say(bot, "2027-01-20T10:00", "CSPR: yes 18/01/2027")
+    counted = (
+        "6 months from the CSPR decision on Mon 18 Jan 2027, brought forward from Sun 18 Jul "
+        "2027, a Sunday"
+    )
+    assert (
+        f"by Wed 7 Jul 2027 to publish by the due day, Fri 16 Jul 2027 (the report is due "
+        f"{counted}, and must reach them 7 working days before it is published)."
+    ) in flat(digest_text(bot, "2027-06-30T08:00"))
+    bot.at("2027-07-06T09:30").run()
+    [before] = send_by_reminders(smtp_server)
+    assert f"The CSPR report is due by Fri 16 Jul 2027, {counted}. The report must" in before
