@@ -10,14 +10,16 @@ reminders to the Business Manager on the usual reminder days.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from bot.core.deadlines import RULES, fmt_date, publication_notice
 from bot.core.months_words import months_counted
 from bot.core.publication import REQUIRED, report_send_by
 from bot.core.reminders import ReminderPolicy, Step, schedule
-from bot.core.working_days import WorkingCalendar
+from bot.core.working_days import WorkingCalendar, day_zero
 
 BODIES = "the National Panel, the Secretary of State and Ofsted"
 # The case events of `Publication delayed:` and `Not publishing:`: the bodies are told why.
@@ -54,6 +56,14 @@ class SendByLine:
     what: str
     detail: str
     send_by: date
+
+
+def delayed_since(decided_on: date, told_at: Iterable[datetime], tz: ZoneInfo) -> bool:
+    """Whether `Publication delayed:` or `Not publishing:` was recorded since this decision
+    (not before an earlier `CSPR: no`). Each is compared by its day in the partnership's time
+    zone, as the decision's day is: by UTC, one recorded before 01:00 on a summer night would
+    fall on the day before and the report be chased though the bodies were told."""
+    return any(day_zero(at, tz) >= decided_on for at in told_at)
 
 
 def chased(facts: CsprFacts) -> bool:

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 _LOOK_AHEAD = timedelta(days=60)
 
 
-def _owed(session: Session, today: date) -> Iterator[tuple[Case, core.CsprFacts]]:
+def _owed(session: Session, app: App, today: date) -> Iterator[tuple[Case, core.CsprFacts]]:
     """Each open case whose CSPR report is owed soon enough to chase, with its facts."""
     rows = session.execute(
         select(Case, Deadline.start, Deadline.due)
@@ -59,20 +59,23 @@ def _owed(session: Session, today: date) -> Iterator[tuple[Case, core.CsprFacts]
                 report_sent=case.report_sent_on is not None,
                 published=case.published_on is not None,
                 # Told to the Panel since this decision, not before an earlier `CSPR: no`.
-                publication_delayed=any(on >= decided for on in delayed.get(case.id, ())),
+                publication_delayed=core.delayed_since(
+                    decided, delayed.get(case.id, ()), app.config.partnership.time_zone
+                ),
             ),
         )
 
 
-def _delayed(session: Session, ids: list[int]) -> dict[int, list[date]]:
+def _delayed(session: Session, ids: list[int]) -> dict[int, list[datetime]]:
+    """When each case's `Publication delayed:` or `Not publishing:` was recorded."""
     # Asked even with no case, so that a pass's queries never depend on the data.
-    found: dict[int, list[date]] = {}
+    found: dict[int, list[datetime]] = {}
     for case_id, at in session.execute(
         select(CaseEvent.case_id, CaseEvent.at).where(
             CaseEvent.case_id.in_(ids), CaseEvent.what.in_(core.DELAYED)
         )
     ):
-        found.setdefault(case_id, []).append(at.date())
+        found.setdefault(case_id, []).append(at)
     return found
 
 
@@ -80,7 +83,7 @@ def send_by_flags(session: Session, app: App, today: date) -> list[Flag]:
     """The digest's "Needs your attention" lines for reports whose send-by day is near."""
     flags: list[Flag] = []
     ahead = app.config.digest.upcoming_working_days
-    for _, facts in _owed(session, today):
+    for _, facts in _owed(session, app, today):
         try:
             line = core.send_by_line(facts, today, app.calendar, ahead)
         except CalendarRangeError:
@@ -94,7 +97,9 @@ def chase_send_by(session: Session, app: App, batch: Batch, local: datetime, now
     """Queue the send-by reminders due now; returns how many were queued."""
     rules = policy(app)
     queued = 0
-    owed = [(case, facts) for case, facts in _owed(session, local.date()) if core.chased(facts)]
+    owed = [
+        (case, facts) for case, facts in _owed(session, app, local.date()) if core.chased(facts)
+    ]
     # Every case's send-by keys in one query, however many cases.
     keys = set(
         session.scalars(

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, Deadline, OutboxMessage, Vote
 from bot.app import App
 from bot.core.deadlines import fmt_date
-from bot.core.send_by import DELAYED
+from bot.core.send_by import DELAYED, delayed_since
 from bot.core.stale_chases import DeadlineNow, read_key, withdraw_because
 from bot.services.cases import add_event
 from bot.services.reminder_facts import policy
@@ -51,7 +51,7 @@ def withdrawn(app: App, session: Session, row: OutboxMessage) -> bool:
     today = now.astimezone(app.config.partnership.time_zone).date()
     standing = _as_it_stands(case, deadline, _voted(session, case, chase.role))
     if chase.send_by:
-        standing = replace(standing, report_in_hand=_report_in_hand(case, deadline))
+        standing = replace(standing, report_in_hand=_report_in_hand(app, case, deadline))
     why = withdraw_because(chase, standing, today, app.calendar, policy(app))
     if why is None:
         return False
@@ -82,15 +82,18 @@ def _as_it_stands(case: Case, deadline: Deadline | None, voted: bool) -> Deadlin
     )
 
 
-def _report_in_hand(case: Case, report: Deadline | None) -> str | None:
+def _report_in_hand(app: App, case: Case, report: Deadline | None) -> str | None:
     """Why the report's send-by day needs no reminder now (bot.services.send_by.chased)."""
     if case.report_sent_on is not None:
         return f"the report was recorded as sent on {fmt_date(case.report_sent_on)}"
     if case.planned_publication is not None:
         return f"publication is planned for {fmt_date(case.planned_publication)}"
     decided = report.start if report is not None else None
-    told = [e for e in case.events if e.what in DELAYED and decided and e.at.date() >= decided]
-    return "the National Panel is being told publication is delayed" if told else None
+    told = (e.at for e in case.events if e.what in DELAYED)
+    tz = app.config.partnership.time_zone
+    if decided is not None and delayed_since(decided, told, tz):
+        return "the National Panel is being told publication is delayed"
+    return None
 
 
 def _record(session: Session, case: Case, row: OutboxMessage, why: str, now: datetime) -> None:

@@ -4,7 +4,8 @@ published by its 6-month date, and when the digest and the reminders chase it.""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,6 +15,7 @@ from bot.core.reminders import ReminderPolicy
 from bot.core.send_by import (
     CsprFacts,
     cspr_send_by,
+    delayed_since,
     explanation,
     reminder_steps,
     send_by_line,
@@ -145,3 +147,19 @@ def test_a_due_day_brought_forward_is_said_so_with_the_day_the_months_ended(
     assert f"(the report is due {counted}, and must reach them 7 working days" in line.detail
     said = explanation(facts, by, cal)
     assert said.startswith(f"The CSPR report is due by {deadlines.fmt_date(due)}, {counted}. ")
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.mark.parametrize(
+    ("told_at", "since"),
+    [
+        # 00:30 on Mon 14 Jun 2027 in London is 23:30 on Sun 13 Jun by UTC: since the decision.
+        (datetime(2027, 6, 13, 23, 30, tzinfo=UTC), True),
+        (datetime(2027, 6, 13, 22, 59, tzinfo=UTC), False),  # 23:59 on Sun 13 Jun in London
+        (datetime(2027, 6, 14, 9, 0, tzinfo=UTC), True),
+    ],
+)
+def test_a_delay_is_since_the_decision_by_its_london_day(told_at: datetime, since: bool) -> None:
+    assert delayed_since(date(2027, 6, 14), [told_at], LONDON) is since

@@ -161,3 +161,19 @@ def test_the_send_by_lines_say_the_due_day_was_brought_forward_and_from_which_da
     bot.at("2027-07-06T09:30").run()
     [before] = send_by_reminders(smtp_server)
     assert f"The CSPR report is due by Fri 16 Jul 2027, {counted}. The report must" in before
+
+
+def test_a_delay_recorded_just_after_midnight_in_summer_stops_the_chase(
+    make_app: AppFactory, tmp_path: Path, smtp_server: SmtpTestServer
+) -> None:
+    """The CSPR decided on Mon 14 Jun 2027 and `Publication delayed:` given at 00:30 that day
+    (23:30 on Sun 13 Jun by UTC): the bodies are told, so the send-by day (Fri 3 Dec 2027) is
+    not chased, as by day in London it was since the decision."""
+    bot = smtp_bot(make_app, tmp_path, smtp_server)
+    rapid_review_submitted(bot)
+    say(bot, "2027-06-14T00:30", "CSPR: yes 14/06/2027\nPublication delayed: the inquest")
+    assert bot.due("cspr_report").isoformat() == "2027-12-14"
+    assert "CSPR report for" not in flat(digest_text(bot, "2027-12-01T08:00"))
+    for when in ("2027-12-02T09:30", "2027-12-03T09:30"):
+        bot.at(when).run()
+    assert send_by_reminders(smtp_server) == []
