@@ -182,7 +182,9 @@ def test_a_later_aware_needs_a_reason_and_the_chronology_keeps_both(mailbox: Mai
     [moved] = mailbox.events("awareness_corrected")
     assert "from the SIN form's date Mon 21 Dec 2026 to Wed 30 Dec 2026" in moved
     assert BM in moved and moved.endswith(": the form date was a typo")
-    assert "National Panel notification due Thu 7 Jan 2027" in mailbox.last("command_result")
+    said = mailbox.last("command_result")
+    assert "replacing Mon 21 Dec 2026 (the SIN form's date)" in said
+    assert "now due Thu 7 Jan 2027, later than the Wed 30 Dec 2026 counted before" in said
     with mailbox.app.sessions() as s:
         detail = case_detail(s, s.scalars(select(Case)).one(), date(2026, 12, 31), {})
     assert (detail["aware_source"], detail["bm_aware_reason"]) == (

@@ -99,7 +99,7 @@ def test_aware_re_times_a_notice_still_owed_on_a_closed_case(bot: Bot) -> None:
     close_as_before(bot)
     bot.at("2026-12-18T10:00").mail(BM, reply(REF), "Aware: 14/12/2026")
     bot.run()
-    said = "local authority aware Mon 14 Dec 2026: National Panel notification due Mon 21 Dec 2026"
+    said = "the National Panel notification is now due Mon 21 Dec 2026, earlier than the Wed 23"
     assert said in last_reply(bot)
     assert bot.due("panel_notification") == date(2026, 12, 21)
     assert bot.case().status == "closed"

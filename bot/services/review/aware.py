@@ -15,16 +15,18 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case
 from bot.app import App
 from bot.core import commands as c
-from bot.core.awareness import Choice, Source, refusal
+from bot.core.awareness import Choice, refusal
 from bot.core.deadlines import fmt_date
-from bot.services.awareness import NAME, facts_for, retime
+from bot.services.awareness import facts_for, retime
 from bot.services.cases import add_event
 from bot.services.review.common import Actor, CommandRefused
 
 
 def record_aware(
     session: Session, app: App, case: Case, cmd: c.LaAware, actor: Actor, now: datetime
-) -> str:
+) -> Choice:
+    """Record the date given, or refuse it; the choice of start it made (the reply is
+    bot.core.aware_reply's, once every clock it moves is moved)."""
     facts = facts_for(session, app, case, now)
     # The reason stays in the case record: the clock's explanation, which the partners read,
     # says only that the date is a correction given with Aware: (bot.core.awareness).
@@ -46,15 +48,4 @@ def record_aware(
             actor=actor.email,
             why=f"{actor.via}: {cmd.line}",
         )
-    return _confirmation(case, cmd, choice)
-
-
-def _confirmation(case: Case, cmd: c.LaAware, choice: Choice) -> str:
-    due = next(d.due for d in case.deadlines if d.name == NAME)
-    said = f"local authority aware {fmt_date(cmd.on)}"
-    if choice.chosen.source is Source.BUSINESS_MANAGER:
-        return f"{said}: National Panel notification due {fmt_date(due)}"
-    return (
-        f"{said} recorded; National Panel notification still due {fmt_date(due)}, counted from "
-        f"{choice.chosen.label()}, the earliest plausible date"
-    )
+    return choice

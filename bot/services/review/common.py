@@ -14,8 +14,10 @@ from bot.app import App
 from bot.config.model import Agency
 from bot.core.deadlines import fmt_date
 from bot.core.event_dates import EventDay, Repeat, earlier_note, event_day, later_refusal, repeat
+from bot.core.moved_clocks import Clock
 from bot.core.personal_text import personal_in
 from bot.services.cases import add_event
+from bot.services.reminder_wording import SHORT_NAMES
 
 
 class CommandRefused(Exception):
@@ -205,3 +207,23 @@ def personal_record(session: Session, case: Case) -> tuple[list[tuple[str, str]]
         select(CaseEvent.detail).where(CaseEvent.case_id == case.id, CaseEvent.what == FORM_PROBLEM)
     ).all()
     return [(name, value) for name, value in fields], list(flags)
+
+
+# Not a deadline anyone works to: the least time the report stays online (its end is listed
+# under the case's deadlines, never chased), so a correction moving it is not news.
+_NOT_TOLD = frozenset({"publication_period_end"})
+
+
+def clocks_of(case: Case) -> dict[str, Clock]:
+    """The case's clocks as they stand, to say afterwards which a correction (or `Aware:`)
+    moved (bot.core.moved_clocks)."""
+    return {
+        d.name: Clock(
+            SHORT_NAMES.get(d.name.partition(":")[0], d.name.replace("_", " ")),
+            d.due,
+            d.met_on if d.state == "met" else None,
+            d.state in ("open", "overdue"),
+        )
+        for d in case.deadlines
+        if d.name not in _NOT_TOLD
+    }

@@ -18,10 +18,10 @@ from bot.core import commands as c
 from bot.core import deadlines
 from bot.core.moved_clocks import Clock, moved
 from bot.services.cases import add_event, set_deadline
-from bot.services.reminder_wording import SHORT_NAMES
 from bot.services.review.common import (
     Actor,
     CommandRefused,
+    clocks_of,
     deadline_row,
     met_on_day,
     recorded_day,
@@ -172,7 +172,7 @@ def correct_date(
     new = recorded_day(app, actor, cmd.on, what, began=began).on
     if new == old:
         return f"{what} is already recorded as {deadlines.fmt_date(old)}; nothing changed"
-    before = _clocks(case)
+    before = clocks_of(case)
     apply(session, app, case, new, now)
     add_event(
         session,
@@ -211,28 +211,9 @@ def _now_due(session: Session, app: App, case: Case, which: c.Corrected, now: da
     return f"; {response_due(case, app, now)}"
 
 
-# Not a deadline anyone works to: the least time the report stays online (its end is listed
-# under the case's deadlines, never chased), so a correction moving it is not news.
-_NOT_TOLD = frozenset({"publication_period_end"})
-
-
-def _clocks(case: Case) -> dict[str, Clock]:
-    """The case's clocks as they stand, to say afterwards which a correction moved."""
-    return {
-        d.name: Clock(
-            SHORT_NAMES.get(d.name.partition(":")[0], d.name.replace("_", " ")),
-            d.due,
-            d.met_on if d.state == "met" else None,
-            d.state in ("open", "overdue"),
-        )
-        for d in case.deadlines
-        if d.name not in _NOT_TOLD
-    }
-
-
 def _moved(app: App, case: Case, before: dict[str, Clock], now: datetime) -> str:
     """A clock moved later, or made late, by a correction is said, never left to be found."""
-    return "".join(f"; {said}" for said in moved(before, _clocks(case), today(app, now)))
+    return "".join(f"; {said}" for said in moved(before, clocks_of(case), today(app, now)))
 
 
 # The notices to outside bodies that state each correctable date. One already sent (or approved

@@ -13,6 +13,7 @@ from bot.config.model import Agency
 from bot.core import commands as c
 from bot.core import deadlines
 from bot.core import return_rounds as rounds
+from bot.core.aware_reply import aware_reply
 from bot.core.command_dates import (
     closed_day_note,
     delay_expected_check,
@@ -24,6 +25,7 @@ from bot.core.stated_dates import Stated
 from bot.core.wording import plural
 from bot.core.working_days import day_zero
 from bot.services.approvals import withdraw_earlier
+from bot.services.awareness import recorded
 from bot.services.cases import add_event, set_deadline
 from bot.services.mailout import queue_email
 from bot.services.review.aware import record_aware
@@ -33,6 +35,7 @@ from bot.services.review.common import (
     Recorded,
     agency_addresses,
     case_ctx,
+    clocks_of,
     deadline_row,
     met,
     note,
@@ -55,10 +58,12 @@ REPORT = "the Rapid Review report submission"
 def la_aware(
     session: Session, app: App, case: Case, cmd: c.LaAware, actor: Actor, now: datetime
 ) -> str:
-    result = record_aware(session, app, case, cmd, actor, now)
+    before, old = clocks_of(case), recorded(case)
+    choice = record_aware(session, app, case, cmd, actor, now)
     # The looked-after death notice runs from the same awareness; it only ever comes forward.
     retime_on_awareness(session, app, case, case.la_aware_on or case.sin_received_on, now)
-    return result
+    after = clocks_of(case)
+    return aware_reply(cmd.on, old, choice.chosen, (before, after), today(app, now))
 
 
 def request_returns(
