@@ -1,9 +1,10 @@
-"""Out-of-office answers to an Appendix B request whose return is still awaited.
+"""Answers from an agency whose Appendix B return is still awaited: an out-of-office, or an
+email a person wrote that did not bring the return ("our lead is away; it will follow").
 
-The answer is shown once, under "New on your cases"; the reminders then go on to the same
-away mailbox. Named beside the awaited return (in the digest) and in the escalation to the
-safeguarding lead, it tells the reader why no one has replied and that someone else at the
-agency must be asked.
+Each is shown once, under "New on your cases"; the reminders then go on to the same mailbox.
+The out-of-office is named beside the awaited return (in the digest); both are named in the
+escalation to the safeguarding lead, which tells the reader why no return came and never says
+"no reply recorded" when someone at the agency replied (bot.core.agency_answers).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import AgencyRequest, Case, CaseEvent
 from bot.app import App
+from bot.core.agency_answers import Answer, Answers, since_request
 from bot.services.attention import AUTOMATIC_REPLY, NEW_ON_CASE
 
 AwayKey = tuple[int, str]  # (case id, agency key)
@@ -23,26 +25,37 @@ AwayKey = tuple[int, str]  # (case id, agency key)
 def away_since_request(session: Session, app: App) -> dict[AwayKey, date]:
     """For each return awaited on an open case, the day the latest out-of-office from its
     agency came, if one came on or after the day it was asked for."""
+    return answers_since_request(session, app).away
+
+
+def answers_since_request(session: Session, app: App) -> Answers:
+    """For each return awaited on an open case, the latest out-of-office and the latest email
+    a person wrote from its agency on the case, on or after the day it was asked for."""
     rows = session.execute(
         select(AgencyRequest.case_id, AgencyRequest.agency_key, AgencyRequest.requested_on)
         .join(Case, Case.id == AgencyRequest.case_id)
         .where(AgencyRequest.received_at.is_(None), Case.status == "open")
     ).all()
     if not rows:
-        return {}
+        return Answers()
     asked = {(case_id, agency): on for case_id, agency, on in rows}
-    found: dict[AwayKey, date] = {}
-    for case_id, actor, at in session.execute(
-        select(CaseEvent.case_id, CaseEvent.actor, CaseEvent.at)
-        .where(CaseEvent.what == NEW_ON_CASE, CaseEvent.why.endswith(AUTOMATIC_REPLY))
+    events = session.execute(
+        select(
+            CaseEvent.case_id, CaseEvent.actor, CaseEvent.at, CaseEvent.arrived_at, CaseEvent.why
+        )
+        .where(CaseEvent.what == NEW_ON_CASE)
         .where(CaseEvent.case_id.in_({case_id for case_id, _ in asked}))
-    ):
-        agency = app.config.agency_for_address(actor)
-        key = (case_id, agency.key if agency else "")
-        day = _local_day(app, at)
-        if key in asked and day >= asked[key] and day >= found.get(key, day):
-            found[key] = day
-    return found
+    )
+    return since_request(asked, (_answer(app, *event) for event in events))
+
+
+def _answer(
+    app: App, case_id: int, actor: str, at: datetime, arrived: datetime | None, why: str
+) -> Answer:
+    agency = app.config.agency_for_address(actor)
+    # The day it reached the mailbox, as "received" says; when it was read if unknown.
+    day = _local_day(app, arrived or at)
+    return Answer((case_id, agency.key if agency else ""), day, why.endswith(AUTOMATIC_REPLY))
 
 
 def _local_day(app: App, at: datetime) -> date:

@@ -47,6 +47,8 @@ class Known:
     meeting_ends: dict[int, datetime] = field(default_factory=dict)
     # (case id, agency key): the day an out-of-office came about an awaited return.
     away: dict[tuple[int, str], date] = field(default_factory=dict)
+    # (case id, agency key): the day a person at the agency last wrote on the case since.
+    replied: dict[tuple[int, str], date] = field(default_factory=dict)
 
     def sent(self, case_id: int, prefix: str) -> set[str]:
         """The outbox keys of the case that start with prefix, less the prefix."""

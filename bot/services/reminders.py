@@ -31,7 +31,7 @@ from bot.core.reminders import (
 )
 from bot.core.wording import plural
 from bot.core.working_days import CalendarRangeError
-from bot.services.away import away_since_request
+from bot.services.away import answers_since_request
 from bot.services.batch import Batch
 from bot.services.mailout import queue_email_later
 from bot.services.reminder_facts import Known, chased, gather, policy
@@ -64,7 +64,9 @@ def reminder_tick(app: App) -> int:
             .order_by(Deadline.id)
         ).all()
         known = gather(session, rows, due_by, votes=_in_hours(app, local))
-        known.away = away_since_request(session, app) if rows else {}
+        if rows:
+            answers = answers_since_request(session, app)
+            known.away, known.replied = answers.away, answers.replied
         # Every key this tick can write is its own (the deadline's case, name and due date, or
         # the case and role), so the emails and events are written together at the end, one
         # INSERT per table for all of them, instead of one flush per email before its key check.
@@ -142,8 +144,12 @@ def _chase(
         return 0
     counted = deadlines.counted_on(deadline.name, app.calendar)
     step = as_sent(decision.send, deadline.due, local.date(), counted)
-    away = known.away.get((deadline.case_id, agency)) if base == deadlines.APPENDIX_B else None
-    _send(session, app, batch, deadline, chase, step, prefix, len(sent), now, away)
+    answered = (
+        (known.away.get((deadline.case_id, agency)), known.replied.get((deadline.case_id, agency)))
+        if base == deadlines.APPENDIX_B
+        else (None, None)
+    )
+    _send(session, app, batch, deadline, chase, step, prefix, len(sent), now, answered)
     return 1
 
 
@@ -157,9 +163,11 @@ def _send(
     prefix: str,
     already: int,
     now: datetime,
-    away: date | None = None,
+    answered: tuple[date | None, date | None] = (None, None),
 ) -> None:
-    """`away`: the day an out-of-office came about the return chased, if one did."""
+    """`answered`: the days the latest out-of-office and the latest email a person wrote came
+    from the agency whose return is chased, if any did."""
+    away, replied = answered
     case = deadline.case
     base = deadlines.RULES.get(deadline.name.split(":")[0])
     # Due while nobody is at work (the council closed, or a weekend), no working day before it.
@@ -199,6 +207,7 @@ def _send(
             "copied": copied(app, cc),
             "action_hint": ESCALATION_HINTS.get(deadline.name.partition(":")[0]),
             "out_of_office": away,
+            "replied_on": replied,
         }
     else:
         event, to, cc = "deadline_reminder", chase.remind, chase.remind_cc

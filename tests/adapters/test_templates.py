@@ -225,6 +225,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "step": {"label": "Appendix B return", "working_days_overdue": 3},
         "reminders_sent": 2,
         "out_of_office": date(2027, 1, 6),
+        "replied_on": date(2027, 1, 7),
     },
     "panel_delay_notice": {
         "partnership": PARTNERSHIP,

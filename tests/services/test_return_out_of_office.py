@@ -65,3 +65,47 @@ def test_the_escalation_to_the_safeguarding_lead_names_the_out_of_office(bot: Bo
     assert "no reply recorded" not in body
     assert "the only reply was an out-of-office received Thursday 17 December 2026" in body
     assert "An out-of-office reply came from Greater Manchester Police on Thursday" in body
+
+
+def escalation_body(bot: Bot) -> str:
+    for day in ("2026-12-23", "2026-12-24", "2026-12-29", "2026-12-30", "2026-12-31"):
+        bot.at(f"{day}T10:00").run()
+    bot.at("2027-01-04T10:00").run()
+    [escalation] = [
+        r for r in bot.outbox("deadline_escalation") if ":appendix_b:gmp:" in r.idempotency_key
+    ]
+    return " ".join(body_of(escalation).split())
+
+
+def test_the_escalation_never_says_no_reply_when_a_person_at_the_agency_replied(
+    bot: Bot,
+) -> None:
+    # "Our lead is away; it will follow" brings no return: the return is still chased, but the
+    # safeguarding lead is not told the reminders had no reply, which would be untrue.
+    gmp_asked_for_a_return(bot)
+    bot.at("2026-12-18T10:00").mail(
+        POLICE,
+        f"RE: [{REF}] Rapid Review information request (Appendix B)",
+        "Our safeguarding lead is on leave. We will send the return on 5 January.",
+    )
+    bot.run()
+    body = escalation_body(bot)
+    assert "no reply" not in body
+    assert "a reply was received Friday 18 December 2026, but the return is not yet recorded" in (
+        body
+    )
+
+
+def test_a_persons_reply_and_an_out_of_office_are_both_named(bot: Bot) -> None:
+    gmp_asked_for_a_return(bot)
+    police_away(bot, "2026-12-17T10:00")
+    bot.at("2026-12-18T10:00").mail(
+        POLICE,
+        f"RE: [{REF}] Rapid Review information request (Appendix B)",
+        "I am covering the mailbox: the return will follow next week.",
+    )
+    bot.run()
+    body = escalation_body(bot)
+    assert "the only reply" not in body and "no reply" not in body
+    assert "a reply was received Friday 18 December 2026" in body
+    assert "an out-of-office was also received Thursday 17 December 2026" in body
