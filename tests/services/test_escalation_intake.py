@@ -70,3 +70,17 @@ def test_an_escalation_sent_from_a_no_reply_address_is_acknowledged_to_its_reply
     [alert] = bot.outbox("escalation_alert")
     assert "The sender has been sent an acknowledgement" in body_of(alert)
     assert bot.case("TSCP-2026-0002").referrer_email == officer
+
+
+def test_the_alert_says_the_policys_timescales_are_not_tracked(bot: Bot) -> None:
+    # The GM policy's meeting within 5 working days and minutes within 15 have no clock in
+    # the bot: the Business Manager and the Scrutineer are told so, not left to assume one.
+    bot.at("2026-12-16T11:00").mail(BM, reply(CASE), "Decision: no further action")
+    bot.run()
+    bot.at("2026-12-17T09:00").mail(POLICE, reply(CASE), ESCALATING)
+    bot.run()
+    [alert] = bot.outbox("escalation_alert")
+    body = " ".join(body_of(alert).split())
+    assert "The bot keeps no clock for an escalation" in body
+    assert "a professionals meeting within 5 working days" in body
+    assert "its minutes circulated within 15 working days" in body
