@@ -32,7 +32,9 @@ def _acknowledges(effect: Effect) -> bool:
 
 
 def _quiet(effect: Effect) -> Effect:
-    if isinstance(effect, OpenComplaint | OpenEscalation):
+    if isinstance(effect, OpenEscalation):
+        return replace(effect, acknowledge=False, held_back=True)
+    if isinstance(effect, OpenComplaint):
         return replace(effect, acknowledge=False)
     if isinstance(effect, RecordReturn):
         return replace(effect, receipt=False)

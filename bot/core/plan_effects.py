@@ -85,6 +85,9 @@ class OpenComplaint:
 class OpenEscalation:
     linked_case: str | None
     acknowledge: bool
+    # Held back by the loop guard (bot.core.loop_guard), not for looking automatic: the
+    # alert to the Business Manager and the Scrutineer must give the real reason.
+    held_back: bool = False
 
 
 @dataclass(frozen=True)

@@ -191,7 +191,14 @@ def _open_escalation(s: Applying, e: mp.OpenEscalation) -> None:
     own = frozenset({s.app.config.partnership.mailbox})
     answer_to = answer_address(s.msg, own)
     s.row.case = open_escalation(
-        s.session, s.app, s.row, linked, e.acknowledge, s.now, answer_to=answer_to
+        s.session,
+        s.app,
+        s.row,
+        linked,
+        e.acknowledge,
+        s.now,
+        answer_to=answer_to,
+        held_back=e.held_back,
     )
 
 

@@ -164,8 +164,10 @@ def open_escalation(
     now: datetime,
     *,
     answer_to: str | None = None,
+    held_back: bool = False,
 ) -> Case:
-    """`answer_to`: the writer's address when it is not the From (a web form's Reply-To)."""
+    """`answer_to`: the writer's address when it is not the From (a web form's Reply-To).
+    `held_back`: not acknowledged because the address had its day's share (a loop guard)."""
     record = _new_record(session, app, row, "escalation", now, parent=linked)
     writer = answer_to or row.from_addr
     record.referrer_email = writer
@@ -213,6 +215,7 @@ def open_escalation(
             # No subject: the sender's may name the child, and the Scrutineer is outside the
             # council; the email itself is in the mailbox.
             "acknowledged": acknowledge,
+            "held_back": held_back,
         },
     )
     return record

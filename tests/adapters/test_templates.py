@@ -288,6 +288,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "received_at": datetime(2027, 1, 6, 15, 20, tzinfo=UTC),
         "subject": "Challenge to <screening> decision & request for review",
         "acknowledged": True,
+        "held_back": False,
     },
     "complaint_acknowledgement": {
         "partnership": PARTNERSHIP,

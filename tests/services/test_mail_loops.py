@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.adapters.db.models import Case, StoredMessage
 from bot.core.loop_guard import ACKNOWLEDGEMENTS_PER_DAY
 from tests.fixtures.app import AppFactory, example_data
-from tests.services.test_lifecycle import BM, Bot, reply
+from tests.services.test_lifecycle import BM, Bot, body_of, reply
 
 CRM = "customer.services@invented-crm.example.org"  # a helpdesk outside every agency
 REFERRER = "casey.invented@gmp.police.uk"
@@ -60,6 +60,12 @@ def test_an_address_acknowledged_three_times_in_a_day_is_not_acknowledged_again(
         assert len(list(s.scalars(select(Case)))) == ACKNOWLEDGEMENTS_PER_DAY + 2  # none lost
     loop = f"possible mail loop with {HELPDESK}: 3 automatic acknowledgements were sent to it"
     assert [loop in (r.triage_reason or "") for r in rows] == [False] * 3 + [True] * 2
+    # The alerts for those held back give the real reason, not "it looked automatic": the
+    # Scrutineer, outside the council, reads them too.
+    alerts = [" ".join(body_of(r).split()) for r in bot.outbox("escalation_alert")]
+    held = "already been sent several automatic acknowledgements in the last 24 hours"
+    assert [held in a for a in alerts] == [False] * 3 + [True] * 2
+    assert not any("does not answer mail that looks automatic" in a for a in alerts)
     bot.at("2026-12-25T09:30")  # a day later the address is answered again
     bot.mail(HELPDESK, "Escalation 9: the screening decision", "About the screening decision.")
     bot.run()
