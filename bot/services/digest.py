@@ -37,7 +37,7 @@ from bot.services import digest_messages as messages
 from bot.services import digest_names as names
 from bot.services import health
 from bot.services.attention import NEW_ON_CASE, agency_name
-from bot.services.away import away_since_request
+from bot.services.away import answers_since_request
 from bot.services.case_warnings import agency_names
 from bot.services.delivery import recent_failures
 from bot.services.digest_types import (
@@ -128,7 +128,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
     # raised, and took the whole digest with it.
     views, beyond = within_calendar(_deadline_views(session, horizon), app.calendar)
     since = _last_digest_at(session, now)
-    returns, received = cases.returns(session, today, since, away_since_request(session, app))
+    returns, received = cases.returns(session, today, since, answers_since_request(session, app))
     actions, later, done = cases.actions(session, today, horizon)
     complaints, answered = cases.complaints(session, today)
     # Hundreds of overdue deadlines share a few dozen due dates: count each date's days once,

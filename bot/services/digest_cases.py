@@ -24,9 +24,9 @@ from bot.adapters.db.models import (
     Deadline,
     StoredMessage,
 )
+from bot.core.agency_answers import Answers
 from bot.core.standing_flags import SETTLED_BY, RaisedFlag
 from bot.services import kept_dates, recount
-from bot.services.away import AwayKey
 from bot.services.case_warnings import warnings_where
 from bot.services.delivery import NOT_DELIVERED_EVENT
 from bot.services.digest_types import (
@@ -126,11 +126,12 @@ def _with_reason(event: CaseEvent) -> str:
 
 
 def returns(
-    session: Session, today: date, since: datetime, away: Mapping[AwayKey, date]
+    session: Session, today: date, since: datetime, answers: Answers
 ) -> tuple[list[ReturnDue], int]:
     """Appendix B returns on open cases still awaited, then those received since `since` (the
-    last digest); and how many others came in earlier, counted, not listed. `away`: the day an
-    out-of-office came from an agency whose return is awaited (bot.services.away)."""
+    last digest); and how many others came in earlier, counted, not listed. `answers`: the days
+    an out-of-office, and a person's email, came from an agency whose return is awaited
+    (bot.services.away)."""
     rows = session.execute(
         select(
             Case.id,
@@ -149,13 +150,21 @@ def returns(
             "agency": agency,
             "due": return_by,
             "state": "overdue" if return_by < today else "requested",
-            "away": away.get((case_id, agency)),
+            "away": answers.away.get((case_id, agency)),
+            "replied": answers.replied.get((case_id, agency)),
         }
         for case_id, ref, agency, return_by, received in rows
         if received is None
     ]
     new: list[ReturnDue] = [
-        {"ref": ref, "agency": agency, "due": return_by, "state": "received", "away": None}
+        {
+            "ref": ref,
+            "agency": agency,
+            "due": return_by,
+            "state": "received",
+            "away": None,
+            "replied": None,
+        }
         for _, ref, agency, return_by, received in sorted(
             (r for r in rows if r[4] is not None and r[4] >= since), key=lambda r: r[4] or since
         )

@@ -82,6 +82,7 @@ class ReturnDue(TypedDict):
     due: date
     state: str
     away: date | None  # the day an out-of-office came from the agency since it was asked
+    replied: date | None  # the day a person there last wrote on the case since, not returning
 
 
 class ActionDue(TypedDict):

@@ -83,6 +83,7 @@ def busy_day() -> dict[str, Any]:
                 "due": cal.add_working_days(today, n - 3),
                 "state": "overdue" if n < 3 else "requested",
                 "away": today if n == 1 else None,
+                "replied": today if n == 2 else None,
             }
             for n in range(10)
         ],

@@ -536,6 +536,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "due": date(2026, 11, 23),
                 "state": "overdue",
                 "away": date(2026, 11, 18),
+                "replied": date(2026, 11, 19),
             },
             {
                 "ref": "TSCP-2026-0005",
@@ -543,6 +544,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "due": date(2026, 11, 23),
                 "state": "received",
                 "away": None,
+                "replied": None,
             },
         ],
         "actions": [

@@ -109,3 +109,15 @@ def test_a_persons_reply_and_an_out_of_office_are_both_named(bot: Bot) -> None:
     assert "the only reply" not in body and "no reply" not in body
     assert "a reply was received Friday 18 December 2026" in body
     assert "an out-of-office was also received Thursday 17 December 2026" in body
+
+
+def test_the_awaited_return_says_a_person_at_the_agency_replied(bot: Bot) -> None:
+    gmp_asked_for_a_return(bot)
+    bot.at("2026-12-18T10:00").mail(
+        POLICE,
+        f"RE: [{REF}] Rapid Review information request (Appendix B)",
+        "Our safeguarding lead is on leave. We will send the return on 5 January.",
+    )
+    bot.run()
+    owed = returns_section(digest_on(bot, "2026-12-21"))
+    assert "Greater Manchester Police; replied Fri 18 Dec 2026, no return yet" in owed
