@@ -65,6 +65,17 @@ def candidate_slots(
     return found
 
 
+def search_window(
+    received_at: datetime, deadline_day: date, policy: SlotPolicy, tz: ZoneInfo
+) -> tuple[datetime, datetime]:
+    """The instants [from, to) within which the search may choose a start, whatever the
+    calendar: from `received_at` plus the notice to the end of the last day it looks at
+    (well after the deadline day). A meeting starting outside them can never take a slot the
+    search would choose, so the caller need read only the meetings within them."""
+    last = deadline_day + timedelta(days=SEARCH_DAYS_AFTER_DEADLINE)
+    return received_at + policy.min_notice, datetime.combine(last + timedelta(days=1), time(), tz)
+
+
 def _slots(
     received_at: datetime,
     deadline_day: date,
@@ -73,14 +84,14 @@ def _slots(
     tz: ZoneInfo,
     taken: frozenset[datetime],
 ) -> Iterator[Slot]:
-    earliest = received_at + policy.min_notice
+    earliest, end = search_window(received_at, deadline_day, policy, tz)
     day = received_at.astimezone(tz).date()
-    last = deadline_day + timedelta(days=SEARCH_DAYS_AFTER_DEADLINE)
-    while day <= last:
+    while day < end.date():
         if day.weekday() in policy.weekdays and calendar.is_working_day(day):
             for slot_time in policy.times:
                 start = datetime.combine(day, slot_time, tz)
-                if start >= earliest and start not in taken:
+                # Within the window by construction, so `taken` read within it is enough.
+                if earliest <= start < end and start not in taken:
                     yield Slot(start, start + policy.duration, within_deadline=day <= deadline_day)
         day += timedelta(days=1)
 

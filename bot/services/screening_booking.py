@@ -17,7 +17,13 @@ from bot.adapters.meeting_calendar import CalendarError, MeetingCalendar
 from bot.app import App
 from bot.config.model import STATUTORY_ROLES
 from bot.core import deadlines
-from bot.core.panel_slots import Slot, SlotPolicy, candidate_slots, choose_screening_slot
+from bot.core.panel_slots import (
+    Slot,
+    SlotPolicy,
+    candidate_slots,
+    choose_screening_slot,
+    search_window,
+)
 from bot.core.stated_acks import key_dates_on, mark
 from bot.core.stated_dates import INVITATION, Stated
 from bot.services import panel_calendar
@@ -171,18 +177,21 @@ def _slot_search(session: Session, app: App, case: Case, now: datetime) -> dict[
         min_notice=timedelta(minutes=s.min_notice_minutes),
     )
     due = next(d.due for d in case.deadlines if d.name == "screening_meeting")
+    received_at, tz = max(now, case.opened_at), app.config.partnership.time_zone
     return {
-        "received_at": max(now, case.opened_at),
+        "received_at": received_at,
         "deadline_day": due,
         "policy": policy,
         "calendar": app.calendar,
-        "tz": app.config.partnership.time_zone,
-        "taken": _taken(session, now),
+        "tz": tz,
+        "taken": _taken(session, search_window(received_at, due, policy, tz)),
     }
 
 
-def _taken(session: Session, now: datetime) -> frozenset[datetime]:
-    """The starts of meetings from now on, each slot taken by another case's panel.
+def _taken(session: Session, window: tuple[datetime, datetime]) -> frozenset[datetime]:
+    """The starts of meetings within the search's `window` (panel_slots.search_window), each
+    slot taken by another case's panel: only those can take a slot the search would choose,
+    and reading every meeting to come grew with the open cases.
 
     The query's autoflush would write everything pending only for the meetings among it:
     the meetings added since the last flush are taken from the session instead, so a new
@@ -191,14 +200,17 @@ def _taken(session: Session, now: datetime) -> frozenset[datetime]:
     """
     if any(isinstance(o, Meeting) for o in (*session.dirty, *session.deleted)):
         session.flush()
-    found = set(session.connection().execute(_STARTS, {"now": now}).scalars())
+    since, until = window
+    found = set(session.connection().execute(_STARTS, {"since": since, "until": until}).scalars())
     pending = (o for o in session.new if isinstance(o, Meeting))
-    found.update(m.start for m in pending if m.start >= now)
+    found.update(m.start for m in pending if since <= m.start < until)
     return frozenset(found)
 
 
 _MEETINGS = Meeting.__table__
-_STARTS = select(_MEETINGS.c.start).where(_MEETINGS.c.start >= bindparam("now"))
+_STARTS = select(_MEETINGS.c.start).where(
+    _MEETINGS.c.start >= bindparam("since"), _MEETINGS.c.start < bindparam("until")
+)
 
 
 def _choose(session: Session, app: App, case: Case, now: datetime) -> Slot | None:
