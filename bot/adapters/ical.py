@@ -43,7 +43,7 @@ def build_invitation(
     local_start, local_end = _in_zone(start, tz), _in_zone(end, tz)
     if local_end <= local_start:
         raise ValueError("meeting must end after it starts")
-    event = _event(uid, sequence, stamp, summary, description, location, organizer, attendees)
+    event = _event(uid, sequence, stamp, summary, description, location)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     event.add("dtstart", local_start)
     event.add("dtend", local_end)
@@ -51,8 +51,46 @@ def build_invitation(
     # and some clients choke on very long transition lists.
     years = (local_start.year - 1, local_end.year + 2)
     head, tail = _frame(method, _tzids(tz), years)
-    body: bytes = event.to_ical()
+    body = _with_people(event.to_ical(), *_people(organizer, tuple(attendees)))
     return head + body + tail
+
+
+def _with_people(body: bytes, attendees: bytes, organizer: bytes) -> bytes:
+    """The VEVENT `body`, serialised without its people, with their lines put where icalendar
+    puts them: after the event's canonical properties, the rest in name order (ATTENDEE before
+    DESCRIPTION, ORGANIZER before STATUS). A property's own line starts after a CRLF; a folded
+    line's continuation starts with a space, so neither name is found inside another's text."""
+    before_description = body.index(b"\r\nDESCRIPTION") + 2
+    before_status = body.index(b"\r\nSTATUS") + 2
+    return b"".join(
+        (
+            body[:before_description],
+            attendees,
+            body[before_description:before_status],
+            organizer,
+            body[before_status:],
+        )
+    )
+
+
+@lru_cache(maxsize=16)
+def _people(
+    organizer: tuple[str, str], attendees: tuple[tuple[str, str], ...]
+) -> tuple[bytes, bytes]:
+    """The ATTENDEE lines and the ORGANIZER line, as icalendar writes them: the same for every
+    invitation of the same panel, so built and folded once, not per invitation (folding the
+    long attendee lines, character by character, was most of an invitation's cost)."""
+    event = Event()
+    event.add("organizer", _address(*organizer))
+    for name, email in attendees:
+        event.add("attendee", _attendee(name, email))
+    raw: bytes = event.to_ical()
+    begin, end = b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n"
+    if not (raw.startswith(begin) and raw.endswith(end)):
+        raise AssertionError("icalendar no longer writes a VEVENT as BEGIN ... END")
+    lines = raw[len(begin) : -len(end)]
+    split = (b"\r\n" + lines).index(b"\r\nORGANIZER")  # where its line starts in `lines`
+    return lines[:split], lines[split:]
 
 
 @lru_cache(maxsize=16)
@@ -94,15 +132,9 @@ def _frame(method: str, tzids: frozenset[str], years: tuple[int, int]) -> tuple[
 
 
 def _event(
-    uid: str,
-    sequence: int,
-    stamp: datetime,
-    summary: str,
-    description: str,
-    location: str,
-    organizer: tuple[str, str],
-    attendees: Sequence[tuple[str, str]],
+    uid: str, sequence: int, stamp: datetime, summary: str, description: str, location: str
 ) -> Event:
+    """The VEVENT's own properties; its people are added as bytes (_people)."""
     event = Event()
     event.add("uid", uid)
     event.add("sequence", sequence)
@@ -111,9 +143,6 @@ def _event(
     event.add("description", description)
     if location:
         event.add("location", location)
-    event.add("organizer", _address(*organizer))
-    for name, email in attendees:
-        event.add("attendee", _attendee(name, email))
     return event
 
 

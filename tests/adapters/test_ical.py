@@ -248,3 +248,103 @@ REPLY = (
 def test_the_note_typed_with_an_answer_is_read(lines: str, comment: str) -> None:
     [item] = read_calendar(REPLY.format(lines=lines))
     assert item.comment == comment and item.attendees[0][0] == "a@b.example"
+
+
+def _one_event(method: str, **overrides: Any) -> bytes:
+    """The VEVENT as icalendar writes it with every property, people and all, added to it."""
+    from icalendar import Event, vCalAddress
+
+    args: dict[str, Any] = {
+        "uid": "tscp-2026-0007-screening@tscp.example.org",
+        "summary": "[TSCP-2026-0007] Screening Panel",
+        "description": "Decide whether TSCP-2026-0007 meets the criteria for a Rapid Review.",
+        "location": "Microsoft Teams",
+        "organizer": ("Pat Example", "pat.example@example.org"),
+        "attendees": [
+            ("Sam Sample", "sam.sample@example.org"),
+            ("Lee Tester, DCI", "lee.tester@example.net"),
+        ],
+        **overrides,
+    }
+    start = datetime(2027, 3, 5, 10, 0, tzinfo=LONDON)
+    event = Event()
+    event.add("uid", args["uid"])
+    event.add("sequence", 2)
+    event.add("dtstamp", datetime(2026, 12, 24, 15, 0, tzinfo=UTC))
+    event.add("summary", args["summary"])
+    event.add("description", args["description"])
+    if args["location"]:
+        event.add("location", args["location"])
+    for key, (name, mail) in [("organizer", args["organizer"])] + [
+        ("attendee", a) for a in args["attendees"]
+    ]:
+        address = vCalAddress(f"mailto:{mail}")
+        if name:
+            address.params["CN"] = name
+        if key == "attendee":
+            address.params.update(
+                CUTYPE="INDIVIDUAL", ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="TRUE"
+            )
+        event.add(key, address)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(hours=1))
+    body: bytes = event.to_ical()
+    return body
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"location": ""},
+        {"attendees": []},
+        {"organizer": ("", "tscp@example.org")},
+        {
+            "attendees": [
+                ("Zoë Ørsted-Llewellyn, Detective Chief Inspector (Public Protection)", "z@x.org"),
+                ("Lee Tester, DCI", "lee.tester@example.net"),
+                ("", "named.nurse@nhs.net"),
+                ('Aled ap Rhys; "Safeguarding" lead', "a@b.org"),
+            ]
+        },
+        {
+            "description": "A long description naming the STATUS and DESCRIPTION of the case "
+            "ORGANIZER ATTENDEE, folded across several lines: " + "x" * 200,
+            "summary": "[TSCP-2026-0007] ORGANIZER\r\nSTATUS",
+        },
+    ],
+)
+@pytest.mark.parametrize("method", ["REQUEST", "CANCEL"])
+def test_the_people_folded_once_give_the_bytes_of_the_whole_event(
+    method: str, overrides: dict[str, Any]
+) -> None:
+    # The organizer's and attendees' lines are built once per panel and put into each
+    # invitation's VEVENT: byte for byte what icalendar writes for the event given all of them.
+    start = datetime(2027, 3, 5, 10, 0, tzinfo=LONDON)
+    raw = _invite(
+        method=method, start=start, end=start + timedelta(hours=1), sequence=2, **overrides
+    )
+    event = raw[raw.index(b"BEGIN:VEVENT") : raw.index(b"END:VEVENT") + len(b"END:VEVENT\r\n")]
+    assert event == _one_event(method, **overrides)
+
+
+def test_invitations_to_one_panel_build_its_people_s_lines_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.adapters.ical as ical
+
+    built: list[str] = []
+    real = ical._attendee
+
+    def attendee(name: str, email: str) -> Any:
+        built.append(email)
+        return real(name, email)
+
+    monkeypatch.setattr(ical, "_attendee", attendee)
+    panel = [("Kit Once", "kit.once@example.org"), ("Ash Once", "ash.once@example.org")]
+    for day in range(1, 5):
+        start = datetime(2027, 4, day, 10, 0, tzinfo=LONDON)
+        raw = _invite(start=start, end=start + timedelta(hours=1), attendees=panel)
+        assert raw.count(b"ATTENDEE;") == 2 and b"mailto:ash.once@example.org" in raw
+    assert built == ["kit.once@example.org", "ash.once@example.org"]
