@@ -34,6 +34,7 @@ from sqlalchemy.orm import (
 from bot.adapters.db import notify
 from bot.adapters.db.models import OutboxMessage
 
+_OUTBOX = OutboxMessage.__table__
 _QUEUED = "tscp_outbox_queued"  # key in Session.info: this transaction queued mail
 _NOTIFIED = "tscp_outbox_notified"  # and has sent its NOTIFY where no savepoint can undo it
 CHANNEL = "tscp_outbox"
@@ -101,12 +102,15 @@ class OutboxBell:
             self._queued(session)
 
     def _executed(self, state: ORMExecuteState) -> None:
-        # Outbox rows inserted as values, past the unit of work (bot.services.batch).
+        # Outbox rows inserted as values, past the unit of work (bot.services.batch), by the
+        # ORM's INSERT or the table's own (a new case's emails, bot.services.held_rows).
         mapper, rows = state.bind_mapper, state.parameters
         if (
             state.is_insert
-            and mapper is not None
-            and mapper.class_ is OutboxMessage
+            and (
+                (mapper is not None and mapper.class_ is OutboxMessage)
+                or getattr(state.statement, "table", None) is _OUTBOX
+            )
             and isinstance(rows, list)
             and any(row.get("status") == "pending" for row in rows)
             and not state.session.info.get(_QUEUED)

@@ -16,9 +16,12 @@ from bot.services.approvals import approve
 from bot.services.mailout import queue_email
 from bot.services.outbox import SendReport, send_all
 from bot.services.outbox_bell import CHANNEL, OutboxBell
+from bot.services.process import process_many
+from bot.services.store import store_raw
 from tests.fixtures.app import AppFactory
 from tests.fixtures.outbox_rows import invented_alert
 from tests.fixtures.smtp import SmtpTestServer
+from tests.reliability.mailgen import MailGenerator
 from tests.services.test_outbox import queue, rows, smtp_app
 
 
@@ -167,3 +170,17 @@ def test_other_instances_hear_mail_queued_after_a_savepoint_rolled_back(
             s.commit()
         assert writer.wait(0)
         assert other.wait(10), "the other instance's sender is woken for ack:next"
+
+
+def test_bell_rings_for_the_emails_of_a_case_a_sin_opened(make_app: AppFactory) -> None:
+    # A new case's acknowledgement and invitation are written with its other rows as values
+    # (bot.services.held_rows), not by the session's flush: the sender is woken all the same.
+    app, _ = make_app()
+    sin = MailGenerator(seed=12, prefix="bell").one("sin").raw
+    with app.sessions() as s:
+        row_id = store_raw(s, sin, "bell-1", app.clock.now()).id
+        s.commit()
+    with attached(app) as bell:
+        assert process_many(app, [row_id]) == {row_id: True}
+        assert len(rows(app)) == 2  # the acknowledgement and the invitation
+        assert bell.wait(0), "queued with the case and committed: the sender is woken"

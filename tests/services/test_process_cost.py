@@ -315,3 +315,27 @@ def test_the_repeat_check_builds_its_statements_once_for_every_sin(
             select(CaseEvent.case_id).where(CaseEvent.what == "possible_repeat")
         ).all()
     assert cases == 4 and len(set(flagged)) == 3  # each SIN after the first
+
+
+def test_a_new_case_s_rows_are_written_by_statements_built_once(make_app: AppFactory) -> None:
+    """Each SIN's new case writes its form fields, its events and its emails with one INSERT
+    each: the same three statement objects for every SIN, not built (and their cache keys
+    worked out) again for each case. Every case still has its rows."""
+    app, _ = make_app()
+    gen = MailGenerator(seed=8, prefix="cost")
+    ids = _store(app, [gen.one("sin_form").raw for _ in range(3)])
+    with _counting(app) as clauses:
+        process_many(app, ids)
+    inserts = {
+        id(c): c
+        for c in clauses
+        if isinstance(c, ClauseElement)
+        and re.match(r"INSERT INTO (case_fields|case_events|outbox)", str(c))
+    }
+    assert len({str(c) for c in inserts.values()}) == 3
+    assert len(inserts) == 3
+    with app.sessions() as s:
+        cases = s.scalars(select(Case.id)).all()
+        events = s.scalars(select(CaseEvent.case_id)).all()
+        fields = s.scalars(select(CaseField.case_id)).all()
+    assert len(cases) == 3 and set(events) == set(fields) == set(cases)
