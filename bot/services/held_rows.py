@@ -129,6 +129,7 @@ def _write(session: Session, held: _Held) -> None:
             "what": e.what,
             "detail": e.detail,
             "why": e.why,
+            "arrived_at": e.arrived_at,
         }
         for case, kept in held.cases.values()
         for e in kept
