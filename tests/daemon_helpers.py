@@ -41,9 +41,10 @@ def daemon_config(
     database_url: str,
     dovecot: DovecotServer,
     smtp: SmtpTestServer,
+    poll_seconds: int = 1,
     **daemon: Any,
 ) -> Path:
-    path = write_config(tmp_path, database_url, dovecot, smtp, poll_seconds=1)
+    path = write_config(tmp_path, database_url, dovecot, smtp, poll_seconds=poll_seconds)
     data = tomllib.loads(path.read_text())
     data["daemon"] = {**FAST, **daemon}
     path.write_bytes(tomli_w.dumps(data).encode())

@@ -7,6 +7,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -53,8 +54,11 @@ def database_away(url: str) -> Iterator[None]:
     admin.dispose()
 
 
+MAILBOX_ALERT = b"needs attention: the mailbox job keeps failing"
+
+
 def mailbox_alerts(smtp: SmtpTestServer) -> int:
-    return sum(b"needs attention: the mailbox job keeps failing" in m.raw for m in smtp.messages)
+    return sum(MAILBOX_ALERT in m.raw for m in smtp.messages)
 
 
 def test_mail_is_read_again_after_the_database_went_away(
@@ -64,14 +68,22 @@ def test_mail_is_read_again_after_the_database_went_away(
     smtp_server: SmtpTestServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    # A lease that outlasts the outage, so that a pass meets the locked database: with 3 s, a
+    # loaded machine's watcher (each write waits out the lock) began no pass before the lease
+    # ran out. That is the next test's: the job then fails on the lease itself.
     config = daemon_config(
-        tmp_path, migrated_database_url, dovecot, smtp_server, alert_after_minutes=0
+        tmp_path,
+        migrated_database_url,
+        dovecot,
+        smtp_server,
+        alert_after_minutes=0,
+        lease_seconds=15,
     )
     app = daemon_app(config, dovecot.password, busy_seconds=1)
     with running(app):
         # Three notifications from three officers: one sent three times would be a repeat.
         dovecot.append(sin("<sin-1@gmp.police.uk>", sender="dsp1@gmp.police.uk"))
-        wait_until(lambda: acknowledged(smtp_server, "TSCP-2026-0001") == 1, 15, "first SIN")
+        wait_until(lambda: acknowledged(smtp_server, "TSCP-2026-0001") == 1, 30, "first SIN")
         with database_away(migrated_database_url):
             dovecot.append(sin("<sin-2@gmp.police.uk>", sender="dsp2@gmp.police.uk"))
             # The alert cannot be queued in the database: it goes straight to the mail server.
@@ -92,6 +104,41 @@ def test_mail_is_read_again_after_the_database_went_away(
     assert "database trouble (" in caplog.text and "OperationalError" in caplog.text
     assert "mailbox problem" not in caplog.text
     assert mailbox_alerts(smtp_server) == 1  # not queued again once the database was back
+
+
+def test_a_database_away_for_longer_than_a_lease_is_alerted_though_no_mail_came(
+    tmp_path: Path,
+    migrated_database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+) -> None:
+    # No pass meets the locked database: no mail comes and the watcher polls hourly (on IDLE),
+    # and the other jobs run hourly. The mailbox's lease runs out (3 s) and cannot be renewed:
+    # taken for another instance's turn, nothing failed and nothing was said, for as long as
+    # the database stayed away, while no mail was read.
+    config = daemon_config(
+        tmp_path,
+        migrated_database_url,
+        dovecot,
+        smtp_server,
+        poll_seconds=3600,
+        alert_after_minutes=0,
+        jobs_every_seconds=3600,
+    )
+    app = daemon_app(config, dovecot.password, busy_seconds=1)
+    with running(app):
+        dovecot.append(sin("<sin-1@gmp.police.uk>", sender="dsp1@gmp.police.uk"))
+        wait_until(lambda: acknowledged(smtp_server, "TSCP-2026-0001") == 1, 30, "first SIN")
+        with database_away(migrated_database_url):
+            wait_until(lambda: mailbox_alerts(smtp_server) == 1, 30, "an alert sent directly")
+        [alert] = [m for m in smtp_server.messages if MAILBOX_ALERT in m.raw]
+        body = message_from_bytes(alert.raw, policy=policy.default).get_body(("plain",))
+        assert body is not None and "OperationalError" in str(body.get_content())
+        dovecot.append(sin("<sin-2@gmp.police.uk>", sender="dsp2@gmp.police.uk"))
+        wait_until(
+            lambda: acknowledged(smtp_server, "TSCP-2026-0002") == 1, 30, "mail after the outage"
+        )
+    assert mailbox_alerts(smtp_server) == 1
 
 
 def test_a_mailbox_that_keeps_failing_alerts_once_and_shows_in_status(

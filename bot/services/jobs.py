@@ -181,7 +181,10 @@ class JobRunner:
     def run_once(self, job: Job) -> None:
         now = self.wall.now()
         if not self.leases.hold(job.name, now):
-            return  # another instance runs it
+            cut = self.leases.cut_off(job.name)
+            if cut is not None and now >= self._retry_at.get(job.name, now):
+                self.failed(job, cut)  # still ours, the database away: a failed run
+            return  # else another instance runs it
         if now < self._retry_at.get(job.name, now):
             return  # backing off after a failure
         self.book.started(job.name, now)

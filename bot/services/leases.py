@@ -37,8 +37,8 @@ class Leases:
     seconds: int
     # Until when this instance knows it holds each job: used while the database is away.
     held_until: dict[str, datetime] = field(default_factory=dict)
-    # Jobs whose lease could not be checked last time: the database did not answer.
-    unsure: set[str] = field(default_factory=set)
+    # Jobs whose lease could not be checked last time, with the database's error.
+    unsure: dict[str, SQLAlchemyError] = field(default_factory=dict)
 
     def mine(self, job: str, now: datetime) -> bool:
         """Held, or perhaps still ours: nobody can have taken it while the database is away."""
@@ -53,14 +53,22 @@ class Leases:
         except SQLAlchemyError as exc:
             # The database is away: carry on with what we held, until it would have expired.
             log.debug("lease on %s not confirmed: %s", job, describe(exc))
-            self.unsure.add(job)
+            self.unsure[job] = exc.with_traceback(None)
             return self.held(job, now)
-        self.unsure.discard(job)
+        self.unsure.pop(job, None)
         if won:
             self.held_until[job] = now + timedelta(seconds=self.seconds)
         else:
             self.held_until.pop(job, None)
         return won
+
+    def cut_off(self, job: str) -> SQLAlchemyError | None:
+        """The database's error when `job` was this instance's as the database stopped
+        answering, and its lease has run out since: the job cannot run, and that is its
+        failure. It was skipped as if another instance held it, so a database away for longer
+        than a lease left every job unfailed and the bot silent while it read no mail.
+        None for a job another instance took, or that this one never held."""
+        return self.unsure.get(job) if job in self.held_until else None
 
     def held(self, job: str, now: datetime) -> bool:
         return lease_held(self.held_until.get(job), now)
