@@ -37,7 +37,11 @@ def upcoming(
 
 
 def overdue(deadlines: list[DeadlineView], today: date) -> list[DeadlineView]:
-    return sorted((d for d in deadlines if not d.met and d.due < today), key=lambda d: d.due)
+    """Unmet deadlines past due, oldest first. Those due the same day by case and name, as
+    upcoming() lists them: the database returns rows in no stated order, and the digest listed
+    them as it happened to (PostgreSQL reorders rows as they are updated)."""
+    found = [d for d in deadlines if not d.met and d.due < today]
+    return sorted(found, key=lambda d: (d.due, d.case_ref, d.name))
 
 
 def within_calendar(

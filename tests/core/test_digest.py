@@ -97,6 +97,19 @@ def test_overdue_oldest_first_and_excludes_met_and_today() -> None:
     ]
 
 
+def test_overdue_on_the_same_day_by_case_then_deadline_whatever_order_they_came_in() -> None:
+    # The rows come from a query with no order: the digest lists them alike every day.
+    due = date(2026, 12, 22)
+    deadlines = [
+        view("TSCP-2026-002", "b", due),
+        view("TSCP-2026-002", "a", due),
+        view("TSCP-2026-001", "c", due),
+    ]
+    expected = [("TSCP-2026-001", "c"), ("TSCP-2026-002", "a"), ("TSCP-2026-002", "b")]
+    assert names(overdue(deadlines, date(2027, 1, 4))) == expected
+    assert names(overdue(deadlines[::-1], date(2027, 1, 4))) == expected
+
+
 @pytest.mark.parametrize(
     ("local_now", "expected"),
     [
