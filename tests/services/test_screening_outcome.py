@@ -3,6 +3,9 @@ a partner voting against the decision afterwards is told to both, with every vot
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from tests.fixtures.app import LONDON
 from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, SCRUTINEER, Bot, body_of, reply
 
 REF = "TSCP-2026-0001"
@@ -38,3 +41,17 @@ def test_a_later_vote_for_the_decision_sends_nothing_more(bot: Bot) -> None:
     _vote(bot, "2026-12-16T11:20", POLICE, "rapid review")
     _vote(bot, "2026-12-16T13:00", HEALTH, "rapid review")
     assert len(bot.outbox("screening_outcome")) == 1
+
+
+def test_the_votes_are_listed_in_the_order_they_were_given_not_as_they_were_read(bot: Bot) -> None:
+    # The police vote waited in the mailbox (the bot was down): read after the health vote.
+    # The votes were listed as the database returned them, in no stated order.
+    _vote(bot, "2026-12-16T11:10", LA, "rapid review")
+    _vote(bot, "2026-12-16T13:00", HEALTH, "local review")
+    given = datetime(2026, 12, 16, 11, 20, tzinfo=LONDON)
+    bot.at("2026-12-16T13:30").mail(POLICE, reply(REF), "Vote: rapid review", arrived=given)
+    bot.run()
+    [decided] = bot.outbox("screening_outcome")
+    votes = body_of(decided).split("VOTES")[1]
+    listed = [votes.index(f"{role} (") for role in ("Local authority", "Police", "Health")]
+    assert listed == sorted(listed)

@@ -36,7 +36,12 @@ from bot.services.review.common import (
     said_on,
 )
 from bot.services.review.meetings import cancel_if_still_to_come
-from bot.services.review.screening_outcome import tell_dissent, tell_outcome, vote_ctx
+from bot.services.review.screening_outcome import (
+    given_votes,
+    tell_dissent,
+    tell_outcome,
+    vote_ctx,
+)
 
 
 def vote(session: Session, app: App, case: Case, cmd: c.Vote, actor: Actor, now: datetime) -> str:
@@ -129,8 +134,7 @@ def _apply_vote(
 
 
 def live_votes(session: Session, case: Case) -> dict[str, str]:
-    rows = session.scalars(select(Vote).where(Vote.case_id == case.id, ~Vote.superseded))
-    return {v.role: v.choice for v in rows}
+    return {v.role: v.choice for v in given_votes(session, case)}
 
 
 def _changes_so_far(case: Case) -> int:
@@ -209,7 +213,7 @@ def _ask_to_reconvene(
         sequence = _changes_so_far(case)
         add_event(session, case, now, "screening_split", NO_MAJORITY, why=reason)
     people = app.config.people
-    votes = session.scalars(select(Vote).where(Vote.case_id == case.id, ~Vote.superseded))
+    votes = given_votes(session, case)
     queue_email(
         session,
         app,

@@ -32,7 +32,7 @@ def tell_outcome(
     now: datetime,
 ) -> None:
     assert case.decision is not None
-    votes = session.scalars(select(Vote).where(Vote.case_id == case.id, ~Vote.superseded))
+    votes = given_votes(session, case)
     people = app.config.people
     queue_email(
         session,
@@ -54,6 +54,13 @@ def tell_outcome(
             "next_steps": _all_steps(case),
         },
     )
+
+
+def given_votes(session: Session, case: Case) -> list[Vote]:
+    """The case's live votes in the order they were given: the emails list them so, not as
+    the database's rows happen to lie (PostgreSQL's order changes as rows are updated)."""
+    query = select(Vote).where(Vote.case_id == case.id, ~Vote.superseded)
+    return list(session.scalars(query.order_by(Vote.at, Vote.id)))
 
 
 def vote_ctx(app: App, v: Vote) -> dict[str, object]:
