@@ -73,7 +73,11 @@ def _scalar(engine: Engine, sql: str) -> object:
 
 
 def _kill_inside_the_copy(bot: subprocess.Popen[bytes], engine: Engine) -> None:
-    pid = _wait_for(lambda: _scalar(engine, _IN_COPY), "the bot to start copying the large message")
+    # Generous: the copy is held by a lock until the kill, but a new process's start-up and
+    # first fetch are slow on a loaded machine.
+    pid = _wait_for(
+        lambda: _scalar(engine, _IN_COPY), "the bot to start copying the large message", 90
+    )
     bot.send_signal(signal.SIGKILL)
     bot.wait(timeout=30)
     with engine.begin() as conn:  # the server noticing its client has gone
