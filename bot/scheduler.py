@@ -77,7 +77,8 @@ class MailboxWatcher:
             try:
                 if not self._holding():
                     self.close()  # another instance reads the mailbox
-                    if (cut := self.runner.leases.cut_off(self.job.name)) is not None:
+                    now = self.runner.wall.now()
+                    if (cut := self.runner.leases.cut_off(self.job.name, now)) is not None:
                         raise cut  # or nobody can while the database is away: a failure
                     self.stop.wait(self.slice)
                     continue

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -138,6 +138,45 @@ def test_a_database_away_for_longer_than_a_lease_is_alerted_though_no_mail_came(
         wait_until(
             lambda: acknowledged(smtp_server, "TSCP-2026-0002") == 1, 30, "mail after the outage"
         )
+    assert mailbox_alerts(smtp_server) == 1
+
+
+def test_a_daemon_started_while_the_database_is_away_alerts_once_then_reads_mail(
+    tmp_path: Path,
+    migrated_database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+) -> None:
+    # Started during the outage, the daemon never held a lease, so none could be cut off: it
+    # read no mail and told nobody, for as long as the database stayed away.
+    config = daemon_config(
+        tmp_path,
+        migrated_database_url,
+        dovecot,
+        smtp_server,
+        poll_seconds=3600,
+        alert_after_minutes=0,
+        jobs_every_seconds=3600,
+    )
+    app = daemon_app(config, dovecot.password, busy_seconds=1)
+    dovecot.append(sin("<sin-1@gmp.police.uk>", sender="dsp1@gmp.police.uk"))
+    with ExitStack() as outage:
+        outage.enter_context(database_away(migrated_database_url))
+        with running(app):
+            wait_until(lambda: mailbox_alerts(smtp_server) == 1, 30, "an alert sent directly")
+            time.sleep(3)  # more failed tries and watchdog rounds: the same trouble
+            [alert] = [m for m in smtp_server.messages if MAILBOX_ALERT in m.raw]
+            assert sorted(alert.rcpt_tos) == sorted([BM, IT])
+            body = message_from_bytes(alert.raw, policy=policy.default).get_body(("plain",))
+            assert body is not None and "OperationalError" in str(body.get_content())
+            assert acknowledged(smtp_server, "TSCP-2026-0001") == 0
+            outage.close()  # the database back, the daemon still running
+            wait_until(
+                lambda: acknowledged(smtp_server, "TSCP-2026-0001") == 1,
+                30,
+                "the mail that waited out the outage",
+            )
+            time.sleep(2)  # the direct alert written to the outbox: not queued again
     assert mailbox_alerts(smtp_server) == 1
 
 

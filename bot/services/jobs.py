@@ -181,7 +181,7 @@ class JobRunner:
     def run_once(self, job: Job) -> None:
         now = self.wall.now()
         if not self.leases.hold(job.name, now):
-            cut = self.leases.cut_off(job.name)
+            cut = self.leases.cut_off(job.name, now)
             if cut is not None and now >= self._retry_at.get(job.name, now):
                 self.failed(job, cut)  # still ours, the database away: a failed run
             return  # else another instance runs it

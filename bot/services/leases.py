@@ -39,6 +39,10 @@ class Leases:
     held_until: dict[str, datetime] = field(default_factory=dict)
     # Jobs whose lease could not be checked last time, with the database's error.
     unsure: dict[str, SQLAlchemyError] = field(default_factory=dict)
+    # Jobs the database has never answered about (this instance started with it away), with
+    # when this instance first asked: after a lease's length nobody can be holding them.
+    unanswered: dict[str, datetime] = field(default_factory=dict)
+    answered: set[str] = field(default_factory=set)
 
     def mine(self, job: str, now: datetime) -> bool:
         """Held, or perhaps still ours: nobody can have taken it while the database is away."""
@@ -54,21 +58,33 @@ class Leases:
             # The database is away: carry on with what we held, until it would have expired.
             log.debug("lease on %s not confirmed: %s", job, describe(exc))
             self.unsure[job] = exc.with_traceback(None)
+            if job not in self.answered:
+                self.unanswered.setdefault(job, now)
             return self.held(job, now)
         self.unsure.pop(job, None)
+        self.unanswered.pop(job, None)
+        self.answered.add(job)
         if won:
             self.held_until[job] = now + timedelta(seconds=self.seconds)
         else:
             self.held_until.pop(job, None)
         return won
 
-    def cut_off(self, job: str) -> SQLAlchemyError | None:
+    def cut_off(self, job: str, now: datetime) -> SQLAlchemyError | None:
         """The database's error when `job` was this instance's as the database stopped
         answering, and its lease has run out since: the job cannot run, and that is its
         failure. It was skipped as if another instance held it, so a database away for longer
         than a lease left every job unfailed and the bot silent while it read no mail.
-        None for a job another instance took, or that this one never held."""
-        return self.unsure.get(job) if job in self.held_until else None
+        So too when this instance started with the database away and has asked for `job` for
+        a lease's length without an answer: any lease another instance held has run out by
+        then, unrenewed; it was never held, so never cut off, and a daemon started during an
+        outage read no mail and told nobody. None for a job another instance took (this one
+        stays quiet: the holder alerts), or while the first lease's length is not yet over."""
+        asked = self.unanswered.get(job)
+        lease = timedelta(seconds=self.seconds)
+        if job in self.held_until or (asked is not None and now >= asked + lease):
+            return self.unsure.get(job)
+        return None
 
     def held(self, job: str, now: datetime) -> bool:
         return lease_held(self.held_until.get(job), now)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from bot.adapters.db.engine import make_engine, make_sessions, migrate
 from bot.adapters.db.models import JobLease
 from bot.services.leases import Leases, running_job
+from tests.test_daemon_recovery import database_away
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
@@ -78,5 +80,31 @@ def test_the_moment_a_lease_ends_another_instance_may_take_it(migrated_database_
         assert Leases(sessions, "instance-b", 60).hold("outbox", ended)
         with sessions() as s:
             assert s.scalars(select(JobLease.holder)).all() == ["instance-b"]
+    finally:
+        engine.dispose()
+
+
+def test_an_outage_fails_the_job_on_the_holder_or_an_instance_that_never_learnt_of_one(
+    migrated_database_url: str,
+) -> None:
+    # One alert per trouble: an instance that saw another hold the mailbox stays quiet (the
+    # holder's job fails); one started during the outage learns of no holder, and after a
+    # lease's length no lease can be running unrenewed: its job fails, so it alerts.
+    engine = make_engine(migrated_database_url, busy_seconds=1)
+    try:
+        sessions = make_sessions(engine)
+        holder = Leases(sessions, "instance-a", 60)
+        beside = Leases(sessions, "instance-b", 60)
+        assert holder.hold("mailbox", NOW) and not beside.hold("mailbox", NOW)
+        started = Leases(sessions, "instance-c", 60)
+        with database_away(migrated_database_url):
+            assert not started.hold("mailbox", NOW + timedelta(seconds=1))
+            assert started.cut_off("mailbox", NOW + timedelta(seconds=60)) is None  # may be held
+            later = NOW + timedelta(seconds=61)
+            for leases in (holder, beside, started):
+                assert not leases.hold("mailbox", later)
+            assert isinstance(holder.cut_off("mailbox", later), OperationalError)
+            assert beside.cut_off("mailbox", later) is None
+            assert isinstance(started.cut_off("mailbox", later), OperationalError)
     finally:
         engine.dispose()
