@@ -231,6 +231,7 @@ class Daemon:
 
     def close(self) -> None:
         self.watcher.close()
+        self.runner.book.save()  # a run's end another thread's save did not take: not lost
         now = self.wall.now()
         self.runner.leases.release_all(now)
         stopped(self.app.sessions, self.id, now)

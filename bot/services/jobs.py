@@ -53,6 +53,7 @@ class HealthBook:
         # One save at a time. A save that took a job's state before another thread's newer
         # one, but read the row after that had been written, wrote the older state over it,
         # and nothing marked it unsaved: the job showed as started and never finished.
+        # Nobody waits for it (see _change): the thread saving writes what others changed.
         self._saving = threading.Lock()
 
     def register(self, name: str, interval: timedelta) -> None:
@@ -125,28 +126,41 @@ class HealthBook:
         with self._lock:
             self._states[name] = replace(self._states[name], **values)  # type: ignore[arg-type]
             self._unsaved.add(name)
-        self.save()
+        # Not waiting for another thread's save: with the database away that one waits out
+        # SQLite's busy timeout, and every job's run waited behind it, then its own, seconds
+        # on every pass. The thread saving writes this change when its own write is done; if
+        # it has just finished, the keeper's next save does (nothing is lost, only later).
+        self.save(wait=False)
 
     def save(self, *, wait: bool = True) -> bool:
-        """Write what changed; False (and kept for next time) when the database is away, or,
-        with wait=False, when another thread is saving (what it has not taken stays unsaved)."""
+        """Write what changed, until nothing is left that another thread changed meanwhile;
+        False (and kept for next time) when the database is away, or, with wait=False, when
+        another thread is saving (what it has not taken stays unsaved)."""
         if not self._saving.acquire(blocking=wait):
             return False
         try:
-            with self._lock:
-                pending = [self._states[n] for n in sorted(self._unsaved)]
-            try:
-                with self.sessions() as session:
-                    for state in pending:
-                        _write(session, state, self.holder)
-                    session.commit()
-            except Exception:  # the database away, in whatever way: kept for the next try
-                return False
-            with self._lock:
-                self._unsaved -= {s.name for s in pending if self._states[s.name] == s}
+            while pending := self._pending():
+                if not self._write_all(pending):
+                    return False
+                with self._lock:
+                    self._unsaved -= {s.name for s in pending if self._states[s.name] == s}
             return True
         finally:
             self._saving.release()
+
+    def _pending(self) -> list[JobState]:
+        with self._lock:
+            return [self._states[n] for n in sorted(self._unsaved)]
+
+    def _write_all(self, pending: list[JobState]) -> bool:
+        try:
+            with self.sessions() as session:
+                for state in pending:
+                    _write(session, state, self.holder)
+                session.commit()
+        except Exception:  # the database away, in whatever way: kept for the next try
+            return False
+        return True
 
 
 def _write(session: Session, state: JobState, holder: str) -> None:

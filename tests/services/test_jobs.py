@@ -4,14 +4,18 @@ read back must be each job's latest state, whatever order its threads save in.""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState
 
+from bot.adapters.db.engine import make_engine, make_sessions
 from bot.adapters.db.models import JobHealth
 from bot.services.jobs import HealthBook
 from tests.fixtures.app import AppFactory
+from tests.test_daemon_recovery import database_away
 
 
 def test_a_finish_saved_while_the_start_is_still_being_saved_is_not_lost(
@@ -81,3 +85,35 @@ def test_the_keeper_does_not_wait_behind_another_threads_save(
     with app.sessions() as s:
         row = s.scalars(select(JobHealth).where(JobHealth.name == "digest")).one()
         assert row.last_started_at == now
+
+
+def test_a_run_does_not_wait_behind_a_save_that_waits_out_the_locked_database(
+    migrated_database_url: str,
+) -> None:
+    """With SQLite locked, a save waits out the busy timeout (30 s by default). Every other
+    job's start and end waited for it to give up, then waited out its own: seconds on every
+    pass for as long as the outage lasted. Now the run goes on, and what it changed is written
+    by the next save once the database is back."""
+    if not migrated_database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL refuses a connection at once: no save waits")
+    engine = make_engine(migrated_database_url, busy_seconds=4)
+    try:
+        book = HealthBook(make_sessions(engine), "host:1:ab")
+        for name in ("outbox", "mailbox"):
+            book.register(name, timedelta(seconds=15))
+        now = datetime(2026, 12, 23, 9, tzinfo=UTC)
+        with database_away(migrated_database_url):
+            saving = threading.Thread(target=book.failed, args=("outbox", now, "locked"))
+            saving.start()
+            time.sleep(0.5)  # the outbox's save is waiting for the lock
+            failing = threading.Thread(target=book.failed, args=("mailbox", now, "locked"))
+            failing.start()
+            failing.join(2)
+            assert not failing.is_alive() and saving.is_alive()
+            saving.join(10)
+        assert book.save()
+        with make_sessions(engine)() as s:
+            rows = s.scalars(select(JobHealth).order_by(JobHealth.name)).all()
+            assert [(r.name, r.failures) for r in rows] == [("mailbox", 1), ("outbox", 1)]
+    finally:
+        engine.dispose()
