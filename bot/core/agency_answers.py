@@ -27,6 +27,15 @@ class Answers:
     away: dict[Key, date] = field(default_factory=dict)  # the latest out-of-office
     replied: dict[Key, date] = field(default_factory=dict)  # the latest email a person wrote
 
+    def since(self, key: Key, day: date) -> tuple[date | None, date | None]:
+        """The latest out-of-office and the latest email a person wrote on or after `day`
+        (None: none came since), when `day` is not earlier than the day `key` was asked."""
+        away, replied = self.away.get(key), self.replied.get(key)
+        return (
+            away if away and away >= day else None,
+            replied if replied and replied >= day else None,
+        )
+
 
 def since_request(asked: Mapping[Key, date], answers: Iterable[Answer]) -> Answers:
     """For each return asked for (`asked`: the day of its request), the latest answers of each
@@ -40,4 +49,13 @@ def since_request(asked: Mapping[Key, date], answers: Iterable[Answer]) -> Answe
         latest = found.away if answer.automatic else found.replied
         if answer.day >= latest.get(answer.key, answer.day):
             latest[answer.key] = answer.day
+    return found
+
+
+def earliest(clocks: Iterable[tuple[Key, date]]) -> dict[Key, date]:
+    """The earliest day each (case, agency) was asked for something: answers since then are
+    read once, and each thing asked keeps those on or after its own day (Answers.since)."""
+    found: dict[Key, date] = {}
+    for key, day in clocks:
+        found[key] = min(day, found.get(key, day))
     return found

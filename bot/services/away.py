@@ -9,6 +9,7 @@ escalation to the safeguarding lead, which tells the reader why no return came a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -36,9 +37,14 @@ def answers_since_request(session: Session, app: App) -> Answers:
         .join(Case, Case.id == AgencyRequest.case_id)
         .where(AgencyRequest.received_at.is_(None), Case.status == "open")
     ).all()
-    if not rows:
+    return answers_since(session, app, {(case_id, agency): on for case_id, agency, on in rows})
+
+
+def answers_since(session: Session, app: App, asked: Mapping[AwayKey, date]) -> Answers:
+    """For each (case, agency) of `asked`, the latest out-of-office and the latest email a
+    person at the agency wrote on the case, on or after the day given: on a closed case too."""
+    if not asked:
         return Answers()
-    asked = {(case_id, agency): on for case_id, agency, on in rows}
     events = session.execute(
         select(
             CaseEvent.case_id, CaseEvent.actor, CaseEvent.at, CaseEvent.arrived_at, CaseEvent.why

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import ActionItem, Case, Deadline, Meeting, OutboxMessage, Vote
 from bot.app import App
+from bot.core.agency_answers import Answers
 from bot.core.lifecycle import CHASED_WHEN_CLOSED
 from bot.core.reminders import ReminderPolicy
 
@@ -49,6 +50,9 @@ class Known:
     away: dict[tuple[int, str], date] = field(default_factory=dict)
     # (case id, agency key): the day a person at the agency last wrote on the case since.
     replied: dict[tuple[int, str], date] = field(default_factory=dict)
+    # For an action-plan item or the local authority's notification: what the agency chased
+    # sent on the case since its earliest clock there started (Answers.since keeps each's own).
+    since_clock: Answers = field(default_factory=Answers)
 
     def sent(self, case_id: int, prefix: str) -> set[str]:
         """The outbox keys of the case that start with prefix, less the prefix."""

@@ -3,11 +3,14 @@ to, who is copied, and how the escalation names them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.adapters.db.models import Deadline
 from bot.app import App
 from bot.core import deadlines
+from bot.core.agency_answers import Key, earliest
 from bot.services.reminder_facts import Known
 from bot.services.review import agency_addresses
 
@@ -66,3 +69,27 @@ def copied(app: App, cc: list[str]) -> list[str]:
         people.independent_scrutineer.email: "the Independent Scrutineer",
     }
     return [names.get(address, address) for address in cc]
+
+
+# Chased at the local authority's people, as who_to_chase says.
+_LOCAL_AUTHORITY_S = ("panel_notification", "looked_after_death_notification")
+
+
+def chased_agency(app: App, known: Known, deadline: Deadline) -> str | None:
+    """The agency whose people are chased for an action-plan item or a notification the
+    local authority owes: what they wrote on the case since is named in its escalation."""
+    base = deadline.name.partition(":")[0]
+    if base == deadlines.ACTION:
+        return known.action_owner(deadline)
+    if base in _LOCAL_AUTHORITY_S:
+        return app.config.statutory_agency("local_authority").key
+    return None  # an Appendix B return is asked of its agency by request (bot.services.away)
+
+
+def clocks_started(app: App, known: Known, rows: Sequence[Deadline]) -> dict[Key, date]:
+    """For each (case, agency) chased_agency names, the earliest start of its clocks."""
+    return earliest(
+        ((d.case_id, agency), d.start)
+        for d in rows
+        if (agency := chased_agency(app, known, d)) is not None
+    )

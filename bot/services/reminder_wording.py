@@ -48,6 +48,16 @@ ESCALATION_HINTS = {
     "later still, write to the complainant to say so and when to expect it.",
 }
 
+# What an escalation says is still missing when someone at the agency chased replied on the
+# case ("a reply was received <day>, but ..."): true of the reply whatever it said.
+NOT_YET_RECORDED = {
+    deadlines.APPENDIX_B: "the return is not yet recorded",
+    deadlines.ACTION: "the action is not yet recorded as done",
+    "panel_notification": "the notification to the National Panel is not yet recorded",
+    "looked_after_death_notification": "the notification to the Secretary of State and Ofsted "
+    "is not yet recorded",
+}
+
 
 SHORT_NAMES = {
     deadlines.APPENDIX_B: "Appendix B return",

@@ -31,12 +31,25 @@ from bot.core.reminders import (
 )
 from bot.core.wording import plural
 from bot.core.working_days import CalendarRangeError
-from bot.services.away import answers_since_request
+from bot.services.away import answers_since, answers_since_request
 from bot.services.batch import Batch
 from bot.services.mailout import queue_email_later
 from bot.services.reminder_facts import Known, chased, gather, policy
-from bot.services.reminder_recipients import Chase, copied, escalated_to, who_to_chase
-from bot.services.reminder_wording import DEADLINE_HINTS, ESCALATION_HINTS, HINTS, SHORT_NAMES
+from bot.services.reminder_recipients import (
+    Chase,
+    chased_agency,
+    clocks_started,
+    copied,
+    escalated_to,
+    who_to_chase,
+)
+from bot.services.reminder_wording import (
+    DEADLINE_HINTS,
+    ESCALATION_HINTS,
+    HINTS,
+    NOT_YET_RECORDED,
+    SHORT_NAMES,
+)
 from bot.services.send_by import chase_send_by
 from bot.services.vote_chases import chase_votes
 
@@ -67,6 +80,7 @@ def reminder_tick(app: App) -> int:
         if rows:
             answers = answers_since_request(session, app)
             known.away, known.replied = answers.away, answers.replied
+            known.since_clock = answers_since(session, app, clocks_started(app, known, rows))
         # Every key this tick can write is its own (the deadline's case, name and due date, or
         # the case and role), so the emails and events are written together at the end, one
         # INSERT per table for all of them, instead of one flush per email before its key check.
@@ -127,7 +141,7 @@ def _chase(
         return 0
     prefix = f"reminder:{deadline.case.ref}:{deadline.name}:{deadline.due.isoformat()}:"
     sent = known.sent(deadline.case_id, prefix)
-    base, _, agency = deadline.name.partition(":")
+    base = deadline.name.partition(":")[0]
     # An Appendix B request's clock starts on the day it was asked: never chased that day.
     asked = deadline.start if base == deadlines.APPENDIX_B else None
     steps = plans.steps(deadline.due)
@@ -144,13 +158,23 @@ def _chase(
         return 0
     counted = deadlines.counted_on(deadline.name, app.calendar)
     step = as_sent(decision.send, deadline.due, local.date(), counted)
-    answered = (
-        (known.away.get((deadline.case_id, agency)), known.replied.get((deadline.case_id, agency)))
-        if base == deadlines.APPENDIX_B
-        else (None, None)
-    )
+    answered = _answered(app, known, deadline)
     _send(session, app, batch, deadline, chase, step, prefix, len(sent), now, answered)
     return 1
+
+
+def _answered(app: App, known: Known, deadline: Deadline) -> tuple[date | None, date | None]:
+    """The days the latest out-of-office and the latest email a person wrote came on the case
+    from the agency chased, since it was asked: its escalation never says "no reply recorded"
+    when one came."""
+    base, _, agency = deadline.name.partition(":")
+    if base == deadlines.APPENDIX_B:
+        key = (deadline.case_id, agency)
+        return known.away.get(key), known.replied.get(key)
+    chased = chased_agency(app, known, deadline)
+    if chased is None:
+        return None, None
+    return known.since_clock.since((deadline.case_id, chased), deadline.start)
 
 
 def _send(
@@ -208,6 +232,7 @@ def _send(
             "action_hint": ESCALATION_HINTS.get(deadline.name.partition(":")[0]),
             "out_of_office": away,
             "replied_on": replied,
+            "not_recorded": NOT_YET_RECORDED.get(deadline.name.partition(":")[0]),
         }
     else:
         event, to, cc = "deadline_reminder", chase.remind, chase.remind_cc

@@ -226,6 +226,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "reminders_sent": 2,
         "out_of_office": date(2027, 1, 6),
         "replied_on": date(2027, 1, 7),
+        "not_recorded": "the return is not yet recorded",
     },
     "panel_delay_notice": {
         "partnership": PARTNERSHIP,
