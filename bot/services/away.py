@@ -58,7 +58,12 @@ def answers_since(session: Session, app: App, asked: Mapping[AwayKey, date]) -> 
 def _answer(
     app: App, case_id: int, actor: str, at: datetime, arrived: datetime | None, why: str
 ) -> Answer:
-    agency = app.config.agency_for_address(actor)
+    people = app.config.people
+    # The Scrutineer writes from the council's domain, but is no one at the agency chased.
+    ours = actor.lower() in {
+        p.email.lower() for p in (people.business_manager, people.independent_scrutineer)
+    }
+    agency = None if ours else app.config.agency_for_address(actor)
     # The day it reached the mailbox, as "received" says; when it was read if unknown.
     day = _local_day(app, arrived or at)
     return Answer((case_id, agency.key if agency else ""), day, why.endswith(AUTOMATIC_REPLY))

@@ -8,6 +8,7 @@ from tests.services.test_lifecycle import (
     BM,
     LA,
     POLICE,
+    SCRUTINEER,
     Bot,
     body_of,
     decide_rapid_review,
@@ -76,3 +77,12 @@ def test_the_notification_escalation_says_the_local_authority_replied(bot: Bot) 
         "a reply was received Friday 18 December 2026, but the notification to the National "
         "Panel is not yet recorded" in body
     )
+
+
+def test_the_scrutineer_writing_is_no_reply_from_the_local_authority(bot: Bot) -> None:
+    # The Scrutineer writes from the council's domain: not the local authority replying.
+    notifiable(bot)
+    bot.at("2026-12-18T10:00").mail(SCRUTINEER, reply(REF), "Has the notification gone yet?")
+    bot.run()
+    body = escalation(bot, "panel_notification")
+    assert "a reply was received" not in body and "sent, with no reply recorded" in body
