@@ -330,3 +330,16 @@ def test_notifiable_yes_after_no_sets_the_national_panel_clock_running_again(bot
     assert (row.state, row.met_at, row.due) == ("open", None, due)  # from the day it always was
     told = " ".join(body_of(bot.outbox("command_result")[-1]).split())
     assert "recorded: notifiable; the National Panel notification is due again, by " in told
+
+
+def test_a_vote_refused_is_not_called_never_received(bot: Bot) -> None:
+    # The local authority's vote came but failed authentication, so it was not counted: its
+    # chase says the vote is not recorded, not that the partnership never received it.
+    bot.at("2026-12-16T11:00").mail(LA, reply(REF), "Vote: rapid review", auth=False)
+    bot.mail(POLICE, reply(REF), "Vote: rapid review")
+    bot.run()
+    for when in ("2026-12-17T08:30", "2026-12-17T10:00", "2026-12-17T15:00"):
+        bot.at(when).run()
+    [chase] = [r for r in bot.outbox("vote_reminder") if r.recipients[0] == LA]
+    body = " ".join(body_of(chase).split())
+    assert "not received" not in body and "your vote is not yet recorded" in body
