@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any, cast
 
 from sqlalchemy import Table, insert
@@ -119,8 +120,8 @@ def _write(session: Session, held: _Held) -> None:
         for values in held.fields.get(key, [])
     ]
     connection = session.connection()
-    if fields:
-        connection.execute(_FIELDS, fields)
+    for same_columns in _runs_of_same_columns(fields):
+        connection.execute(_FIELDS, same_columns)
     events = [
         {
             "case_id": case.id,
@@ -139,10 +140,18 @@ def _write(session: Session, held: _Held) -> None:
     if held.emails:
         # Through the session, not its connection: the outbox bell hears it (do_orm_execute).
         emails = [{**values, "case_id": case.id} for case, values in held.emails]
-        session.execute(_EMAILS, emails)
+        for same_columns in _runs_of_same_columns(emails):
+            session.execute(_EMAILS, same_columns)
     for case, _ in held.cases.values():
         # Read from the tables from now on, should anything in this session ask for them.
         session.expire(case, ["events"])
+
+
+def _runs_of_same_columns(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """`rows` in order, cut where the columns given change: one executemany takes one set of
+    columns (an acknowledgement gives its stated dates, an answer to commands none), and a
+    column left out must keep its table's default, not become NULL."""
+    return [list(run) for _, run in groupby(rows, key=lambda row: row.keys())]
 
 
 # The tables' own INSERTs, built once: the ORM's bulk INSERT of values is a new statement
