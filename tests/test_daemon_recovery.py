@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.app import App
 from bot.cli import main
 from tests.daemon_helpers import IT, acknowledged, daemon_app, daemon_config, running, wait_until
 from tests.fixtures.dovecot import DovecotServer
@@ -106,6 +107,24 @@ def test_mail_is_read_again_after_the_database_went_away(
     assert mailbox_alerts(smtp_server) == 1  # not queued again once the database was back
 
 
+def _hourly(tmp_path: Path, url: str, dovecot: DovecotServer, smtp: SmtpTestServer) -> App:
+    """A daemon whose watcher polls hourly and whose jobs run hourly: no pass of its own meets
+    a locked database unless mail comes."""
+    config = daemon_config(
+        tmp_path, url, dovecot, smtp, poll_seconds=3600, alert_after_minutes=0,
+        jobs_every_seconds=3600,
+    )  # fmt: skip
+    return daemon_app(config, dovecot.password, busy_seconds=1)
+
+
+def _mailbox_alert(smtp: SmtpTestServer) -> tuple[list[str], str]:
+    """The one mailbox alert sent: its recipients and its plain text."""
+    [alert] = [m for m in smtp.messages if MAILBOX_ALERT in m.raw]
+    body = message_from_bytes(alert.raw, policy=policy.default).get_body(("plain",))
+    assert body is not None
+    return list(alert.rcpt_tos), str(body.get_content())
+
+
 def test_a_database_away_for_longer_than_a_lease_is_alerted_though_no_mail_came(
     tmp_path: Path,
     migrated_database_url: str,
@@ -116,24 +135,13 @@ def test_a_database_away_for_longer_than_a_lease_is_alerted_though_no_mail_came(
     # and the other jobs run hourly. The mailbox's lease runs out (3 s) and cannot be renewed:
     # taken for another instance's turn, nothing failed and nothing was said, for as long as
     # the database stayed away, while no mail was read.
-    config = daemon_config(
-        tmp_path,
-        migrated_database_url,
-        dovecot,
-        smtp_server,
-        poll_seconds=3600,
-        alert_after_minutes=0,
-        jobs_every_seconds=3600,
-    )
-    app = daemon_app(config, dovecot.password, busy_seconds=1)
+    app = _hourly(tmp_path, migrated_database_url, dovecot, smtp_server)
     with running(app):
         dovecot.append(sin("<sin-1@gmp.police.uk>", sender="dsp1@gmp.police.uk"))
         wait_until(lambda: acknowledged(smtp_server, "TSCP-2026-0001") == 1, 30, "first SIN")
         with database_away(migrated_database_url):
             wait_until(lambda: mailbox_alerts(smtp_server) == 1, 30, "an alert sent directly")
-        [alert] = [m for m in smtp_server.messages if MAILBOX_ALERT in m.raw]
-        body = message_from_bytes(alert.raw, policy=policy.default).get_body(("plain",))
-        assert body is not None and "OperationalError" in str(body.get_content())
+        assert "OperationalError" in _mailbox_alert(smtp_server)[1]
         dovecot.append(sin("<sin-2@gmp.police.uk>", sender="dsp2@gmp.police.uk"))
         wait_until(
             lambda: acknowledged(smtp_server, "TSCP-2026-0002") == 1, 30, "mail after the outage"
@@ -149,26 +157,15 @@ def test_a_daemon_started_while_the_database_is_away_alerts_once_then_reads_mail
 ) -> None:
     # Started during the outage, the daemon never held a lease, so none could be cut off: it
     # read no mail and told nobody, for as long as the database stayed away.
-    config = daemon_config(
-        tmp_path,
-        migrated_database_url,
-        dovecot,
-        smtp_server,
-        poll_seconds=3600,
-        alert_after_minutes=0,
-        jobs_every_seconds=3600,
-    )
-    app = daemon_app(config, dovecot.password, busy_seconds=1)
+    app = _hourly(tmp_path, migrated_database_url, dovecot, smtp_server)
     dovecot.append(sin("<sin-1@gmp.police.uk>", sender="dsp1@gmp.police.uk"))
     with ExitStack() as outage:
         outage.enter_context(database_away(migrated_database_url))
         with running(app):
             wait_until(lambda: mailbox_alerts(smtp_server) == 1, 30, "an alert sent directly")
             time.sleep(3)  # more failed tries and watchdog rounds: the same trouble
-            [alert] = [m for m in smtp_server.messages if MAILBOX_ALERT in m.raw]
-            assert sorted(alert.rcpt_tos) == sorted([BM, IT])
-            body = message_from_bytes(alert.raw, policy=policy.default).get_body(("plain",))
-            assert body is not None and "OperationalError" in str(body.get_content())
+            recipients, text = _mailbox_alert(smtp_server)
+            assert sorted(recipients) == sorted([BM, IT]) and "OperationalError" in text
             assert acknowledged(smtp_server, "TSCP-2026-0001") == 0
             outage.close()  # the database back, the daemon still running
             wait_until(
