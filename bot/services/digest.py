@@ -104,6 +104,7 @@ def _upcoming_row(
         "explain": why,
         "delay_told": delay,
         "while_closed": closed.words() if closed else None,
+        "closed_by": closed.closed_by if closed else None,
     }
 
 

@@ -41,6 +41,7 @@ class UpcomingDeadline(TypedDict):
     explain: str
     delay_told: tuple[date, date] | None  # a Rapid Review delay notice: sent on, expected by
     while_closed: str | None  # due while the council is closed, nothing open before: act today
+    closed_by: str | None  # why nobody is at work then: "weekend" or "council closed"
 
 
 class OverdueDeadline(UpcomingDeadline):

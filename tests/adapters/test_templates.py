@@ -464,8 +464,15 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "explain": "Within 2 working days of the notification.",
                 "delay_told": None,
                 "while_closed": None,
+                "closed_by": None,
             },
-            {"ref": "TSCP-2026-0007", **DEADLINES[0], "delay_told": None, "while_closed": None},
+            {
+                "ref": "TSCP-2026-0007",
+                **DEADLINES[0],
+                "delay_told": None,
+                "while_closed": None,
+                "closed_by": None,
+            },
         ],
         "act_today": "",
         "overdue": [
@@ -478,6 +485,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "explain": "Within 5 working days of the local authority becoming aware.",
                 "delay_told": None,
                 "while_closed": None,
+                "closed_by": None,
             },
             {
                 "ref": "TSCP-2026-0004",
@@ -488,6 +496,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 "explain": "Within 15 working days of the notification to the National Panel.",
                 "delay_told": (date(2026, 11, 20), date(2026, 12, 18)),
                 "while_closed": None,
+                "closed_by": None,
             },
         ],
         "triage_total": 1,
@@ -936,6 +945,24 @@ def test_digest_says_when_the_panel_was_told_a_rapid_review_is_late(
     assert f"notification to the National Panel.\n      {told}\n" in out.text
     assert told in out.html
     assert out.text.count("Delay notified") == 1  # only the row whose delay was notified
+
+
+def test_digest_counts_a_weekend_and_a_closure_apart_at_a_glance(
+    renderer: TemplateRenderer,
+) -> None:
+    """One clock due while the council is closed, two due at the weekend: "At a glance" says
+    each as its lines do, never calling a Saturday a closure."""
+    row = CONTEXTS["daily_digest"]["upcoming"][0]
+    acted = [
+        {**row, "while_closed": CLOSED_NOTE, "closed_by": "council closed"},
+        {**row, "while_closed": "due Sat 28 Nov 2026, at the weekend", "closed_by": "weekend"},
+        {**row, "while_closed": "due Sun 29 Nov 2026, at the weekend", "closed_by": "weekend"},
+    ]
+    out = renderer.render("daily_digest", {**CONTEXTS["daily_digest"], "upcoming": acted})
+    assert "  Due while closed          1  <- act today\n" in out.text
+    assert "  Due at the weekend        2  <- act today\n" in out.text
+    assert "Due while closed: act today</th>" in out.html
+    assert "Due at the weekend: act today</th>" in out.html
 
 
 def test_digest_shows_what_people_wrote_on_their_cases(renderer: TemplateRenderer) -> None:

@@ -350,6 +350,9 @@ def test_the_digest_and_status_subjects_count_a_weekend_as_their_lines_do(bot: B
     [digest] = [r for r in bot.outbox("daily_digest") if "(Fri 18 Dec 2026)" in r.subject]
     assert "1 due at the weekend: act today" in digest.subject
     assert "ACT TODAY: due Sat 19 Dec 2026, at the weekend" in body_of(digest)
+    # Its "At a glance" count too: a weekend is not a closure there either.
+    assert "Due at the weekend        1  <- act today" in body_of(digest)
+    assert "Due while closed" not in body_of(digest)
     bot.at("2026-12-18T09:00").mail(BM, f"Status {REF}", "")
     bot.run()
     [view] = bot.outbox("case_status")
