@@ -5,8 +5,11 @@ partnership when its writer sent it, not when the forward arrived. The bot never
 forwarder as if they were the complainant, and counts the clock from the forwarded email's own
 Sent or Date line only when it can read that day for sure and it is earlier: a day misread as
 earlier than it was costs a reply a few days early, one misread as later a promise broken. A
-line whose time carries its UTC offset, in figures or as a zone's unambiguous letters (EDT,
-CET), is the partnership's day at that moment, not the writer's.
+line whose time carries its UTC offset, in figures or as a zone's letters (EDT, CET), is the
+partnership's day at that moment, not the writer's. Letters that name several zones ("23:30
+BST": British Summer Time or Bangladesh) give a day only when every zone they may mean puts
+that moment on the same day where the partnership is; near midnight they may not, and the day
+is unsure, as an unreadable one is.
 """
 
 from __future__ import annotations
@@ -27,13 +30,13 @@ _MARKER = re.compile(r"-{2,}\s*forwarded message\s*-{2,}|^\s*begin forwarded mes
 _SENT = re.compile(r"^[>\s*]*(?:sent|date):\s*(?P<when>.+)$", re.IGNORECASE)
 # A time and whatever follows it ("16:20", "4:20 PM +0000"), and Gmail's " at ".
 _TIME = re.compile(r"(?:\s+at)?\s+\d{1,2}[:.]\d{2}(?:\b|(?=z\b)).*$", re.IGNORECASE)
-# Zones named in letters that mean one offset wherever an email may come from (Apple Mail
-# writes "19:30:00 EDT"). BST, IST and CST are left out: British Summer Time or Bangladesh,
-# Irish or India Standard Time, US Central or China Standard Time; such a time is the
-# writer's own day, as written.
-_NAMED_ZONES = {
-    "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-    "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "GMT": 0, "UTC": 0, "Z": 0,
+# Zones named in letters, with the offsets (hours from UTC) each may mean wherever an email may
+# come from (Apple Mail writes "19:30:00 EDT"). BST: British Summer Time or Bangladesh; IST:
+# Irish, India or Israel Standard Time; CST and CDT: US Central or Cuba (CST China's too).
+_NAMED_ZONES: dict[str, tuple[float, ...]] = {
+    "EST": (-5,), "EDT": (-4,), "MST": (-7,), "MDT": (-6,), "PST": (-8,), "PDT": (-7,),
+    "CET": (1,), "CEST": (2,), "EET": (2,), "EEST": (3,), "GMT": (0,), "UTC": (0,), "Z": (0,),
+    "BST": (1, 6), "IST": (1, 5.5, 2), "CST": (-6, 8, -5), "CDT": (-5, -4),
 }  # fmt: skip
 # A time with its offset from UTC, as a mail program writes a Date line ("23:30:00 +0000",
 # "7:30 PM -0400", "19:30:00 EDT"): the moment is exact, and its day may not be the
@@ -173,27 +176,31 @@ def _sure_date(text: str, tz: tzinfo) -> date | None:
 
 def _local_day(day: date, zoned: re.Match[str], tz: tzinfo) -> date | None:
     """The day in `tz` of the time `zoned` read on `day`: "Wed 16 Jun 2027 23:30 +0000" and
-    "16 June 2027 at 19:30:00 EDT" were Thursday 17 June in London. A time without an offset,
-    or with a zone whose letters could mean two, is the writer's own day, as written.
-    None when the time or the offset cannot be one."""
+    "16 June 2027 at 19:30:00 EDT" were Thursday 17 June in London. None when the time or the
+    offset cannot be one, or when the zones its letters may mean put it on different days
+    ("17 Jun 2027 00:30 BST": British Summer Time the 17th, Bangladesh the 16th)."""
     hour, minute, half = int(zoned["h"]), int(zoned["m"]), zoned["half"]
     if half is not None:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if half[0].lower() == "p" else 0)
-    offset = _offset(zoned)
-    if hour > 23 or minute > 59 or offset is None:
+    offsets = _offsets(zoned)
+    if hour > 23 or minute > 59 or not offsets:
         return None
-    return datetime.combine(day, time(hour, minute), timezone(offset)).astimezone(tz).date()
+    days = {
+        datetime.combine(day, time(hour, minute), timezone(offset)).astimezone(tz).date()
+        for offset in offsets
+    }
+    return days.pop() if len(days) == 1 else None
 
 
-def _offset(zoned: re.Match[str]) -> timedelta | None:
-    """The offset from UTC `zoned` names, in figures or by a zone's letters; None when the
+def _offsets(zoned: re.Match[str]) -> tuple[timedelta, ...]:
+    """The offsets from UTC `zoned` may mean, in figures or by a zone's letters; none when the
     figures cannot be one."""
     if zoned["name"] is not None:
-        return timedelta(hours=_NAMED_ZONES[zoned["name"].upper()])
+        return tuple(timedelta(hours=h) for h in _NAMED_ZONES[zoned["name"].upper()])
     hours, minutes = int(zoned["oh"]), int(zoned["om"])
     if hours > 14 or minutes > 59:
-        return None
+        return ()
     offset = timedelta(hours=hours, minutes=minutes)
-    return -offset if zoned["sign"] == "-" else offset
+    return (-offset if zoned["sign"] == "-" else offset,)

@@ -72,19 +72,40 @@ def test_the_day_a_forwarded_email_was_sent(sent: str, day: date | None) -> None
         ("Wed, 16 Jun 2027 23:30:00 GMT", date(2027, 6, 17)),
         ("Wed, 16 Jun 2027 23:30Z", date(2027, 6, 17)),
         ("Mon, 14 Dec 2026 19:30:00 EST", date(2026, 12, 15)),  # 00:30 GMT the next day
-        # No offset: the day as its writer saw it; a zone whose letters could mean two
-        # (British Summer Time or Bangladesh, Irish or India, US Central or China) is not
-        # guessed at.
+        # No offset: the day as its writer saw it.
         ("Wed, 16 Jun 2027 at 23:30", date(2027, 6, 16)),
+        # A zone whose letters could mean two (British Summer Time or Bangladesh; Irish,
+        # India or Israel; US Central, China or Cuba) is London's day only when every reading
+        # gives the same one.
         ("16 June 2027 at 23:30:00 BST", date(2027, 6, 16)),
         ("16 June 2027 at 23:30:00 IST", date(2027, 6, 16)),
-        ("16 June 2027 at 18:30:00 CST", date(2027, 6, 16)),
+        ("Mon, 14 Dec 2026 12:00 CST", date(2026, 12, 14)),
+        # 00:30 on the 18th at +1 or +6 was the 17th in London (GMT) either way.
+        ("18 December 2026 00:30 BST", date(2026, 12, 17)),
         ("Wed, 16 Jun 2027 25:30:00 +0000", None),
     ],
 )
 def test_a_sent_line_with_an_offset_is_the_day_in_london(sent: str, day: date | None) -> None:
     text = f"FYI\n\nFrom: Chris Member <c@example.org>\nDate: {sent}\nTo: BM\n\nComplaint"
     assert first_written(_msg("FW: Complaint", text), LONDON) == day
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        # 18:30 US Central (-6) or Cuba (-5) was the 17th in London; China's (+8), the 16th.
+        "16 June 2027 at 18:30:00 CST",
+        # 00:30 British Summer Time was the 17th in London; Bangladesh's (+6), the 16th.
+        "Thu, 17 Jun 2027 00:30 BST",
+        # 01:30 Irish (+1) was the 16th in London; India's (+5:30) or Israel's (+2), the 15th.
+        "16 June 2027 at 01:30 IST",
+        # 18:30 US Central Daylight (-5) was the 17th in London; Cuba's (-4), the 16th.
+        "Wednesday, June 16, 2027 6:30 PM CDT",
+    ],
+)
+def test_a_zone_whose_readings_fall_on_two_london_days_gives_no_day(sent: str) -> None:
+    text = f"FYI\n\nFrom: Chris Member <c@example.org>\nSent: {sent}\nTo: BM\n\nComplaint"
+    assert first_written(_msg("FW: Complaint", text), LONDON) is None
 
 
 def test_the_forwarded_emails_own_day_not_that_of_older_mail_it_quotes() -> None:

@@ -97,6 +97,26 @@ def test_a_forwarded_sin_sent_late_on_a_summer_evening_utc_counts_from_the_londo
     )
 
 
+def test_a_forwarded_sin_sent_near_midnight_in_a_zone_of_two_meanings_is_not_dated(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    # 00:30 British Summer Time on Thu 17 June 2027 was the 17th in London; 00:30 in
+    # Bangladesh, the 16th: the day is unsure, and a person is asked, as for an unreadable one.
+    b = Bot(make_app, tmp_path, "2027-06-21T09:05")
+    sent = "Thursday, 17 June 2027 00:30 BST"
+    b.mail(BM, SUBJECT, forward(sent), arrived=datetime(2027, 6, 21, 8, 0, tzinfo=UTC))
+    b.run()
+    assert b.case("TSCP-2027-0001").sin_received_on == date(2027, 6, 21)
+    text = " ".join(body_of(b.outbox("sin_acknowledgement")[0]).split())
+    assert "We could not read for sure the day it was first sent" in text
+    assert "17 June" not in text and "16 June" not in text
+    said = digest(b, "2027-06-22T08:05")
+    assert (
+        "forwarded SIN: its clocks count from Mon 21 Jun 2027, when the forward arrived, as "
+        "the day the forwarded email was sent could not be read for sure"
+    ) in said
+
+
 def test_a_forwarded_sin_whose_day_could_be_misread_counts_from_the_forward_and_says_so(
     bot: Bot,
 ) -> None:
