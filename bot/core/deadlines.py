@@ -23,6 +23,7 @@ from bot.core.deadline_rules import (
     counted_on,
     is_national,
 )
+from bot.core.return_dates import Redating, counted_span, how_returned
 from bot.core.working_days import WorkingCalendar, add_months, is_weekend
 
 # The rules are kept in bot.core.deadline_rules; callers find them here beside what they make.
@@ -86,6 +87,9 @@ class Deadline:
     # A date-set deadline whose date the bot counted itself (an Appendix B request with no
     # `Return by:`): the working days it counted, which the explanation gives as the rule.
     default_days: int = 0
+    # An Appendix B request that went later than the day it was written for: its start is the
+    # day it went, and its return date was counted again from it (bot.core.return_dates).
+    redating: Redating | None = None
 
     def explain(self) -> str:
         lines = [f"Due {fmt_date(self.due)}: {self._how()}{self._skipped_text()}"]
@@ -110,15 +114,7 @@ class Deadline:
         if kind is RuleKind.FIXED_DATE:
             agency = self.party or self.name.partition(":")[2]
             label = f"{label} from {agency}" if agency else label
-            if self.default_days:
-                return (
-                    f"{self.default_days} working days after {label} on {fmt_date(self.start)}, "
-                    f"the default return when no Return by: is given ({rule.source})."
-                )
-            return (
-                f"return date set when the request was made ({label} on "
-                f"{fmt_date(self.start)}; {rule.source})."
-            )
+            return how_returned(label, self.start, rule.source, self.default_days, self.redating)
         if kind is RuleKind.WORKING_DAYS_AFTER:
             return f"{rule.amount} working days after {started}."
         if kind is RuleKind.WORKING_DAYS_BEFORE:
@@ -146,14 +142,19 @@ class Deadline:
     def _passes_weekend(self) -> bool:
         """Whether any weekend day was passed over on the way from start (or nominal) to due."""
         kind = self.rule.kind
-        if kind is RuleKind.FIXED_DATE and not self.default_days:
-            return False
-        if self.default_days or kind in (RuleKind.WORKING_DAYS_AFTER, RuleKind.WORKING_DAYS_BEFORE):
-            lo, hi = sorted((self.start, self.due))
-            return any(is_weekend(lo + k * _ONE_DAY) for k in range(1, (hi - lo).days))
+        if kind is RuleKind.FIXED_DATE:
+            span = counted_span(self.start, self.due, self.default_days, self.redating)
+            return span is not None and _weekend_within(*span)
+        if kind in (RuleKind.WORKING_DAYS_AFTER, RuleKind.WORKING_DAYS_BEFORE):
+            return _weekend_within(*sorted((self.start, self.due)))
         nominal = add_months(self.start, self.rule.amount)
         lo, hi = sorted((nominal, self.due))
         return any(is_weekend(lo + k * _ONE_DAY) for k in range((hi - lo).days + 1))
+
+
+def _weekend_within(lo: date, hi: date) -> bool:
+    """Whether a weekend day lies strictly between `lo` and `hi`."""
+    return any(is_weekend(lo + k * _ONE_DAY) for k in range(1, (hi - lo).days))
 
 
 def _runs_words(days: tuple[tuple[date, str], ...]) -> str:
@@ -294,17 +295,17 @@ def appendix_b(
     *,
     named: str = "",
     default_days: int = 0,
+    redating: Redating | None = None,
 ) -> Deadline:
     """`agency` is its key, for the deadline's name; `named` what its explanation calls it;
     `default_days`: the working days the bot counted to `return_by` when none was given (the
-    explanation then gives that rule and the days it skipped)."""
+    explanation then gives that rule and the days it skipped); `redating`: how the return
+    date of a request that went later than written for (on `requested`) was counted again."""
     found = compute(f"{APPENDIX_B}:{agency}", requested, cal, due=return_by)
     found = replace(found, party=named) if named else found
-    if not default_days:
-        return found
-    return replace(
-        found, default_days=default_days, skipped=tuple(cal.skipped(requested, return_by))
-    )
+    span = counted_span(requested, return_by, default_days, redating)
+    skipped = tuple(cal.skipped(*span)) if span is not None else ()
+    return replace(found, default_days=default_days, redating=redating, skipped=skipped)
 
 
 def cspr_report(decision: date, cal: WorkingCalendar) -> Deadline:

@@ -16,8 +16,9 @@ again with the day it goes (on_sending):
 * appendix_b_request, "This request was sent on <day>" and "return by <day>": true only on the
   day it was written. Sent on another day it is re-dated, not held: it says the day it really
   goes and gives the agency as many working days as it first gave, counted from then, never a
-  return date earlier than the first. Its return clock is re-timed to match. A request whose
-  clock is gone, met or moved since it was written is withdrawn instead: nothing is owed on it.
+  return date earlier than the first. Its return clock is re-timed to match, and explained
+  from the day it went (bot.core.return_dates). A request whose clock is gone, met or moved
+  since it was written is withdrawn instead: nothing is owed on it.
 * complaint_acknowledgement, sin_acknowledgement and screening_invitation: bot.core.stated_acks.
 """
 
@@ -30,6 +31,7 @@ from enum import StrEnum
 
 from bot.core.deadlines import fmt_date, may_promise
 from bot.core.publication import REQUIRED, check_notice
+from bot.core.return_dates import Redating
 from bot.core.working_days import CalendarRangeError, WorkingCalendar
 
 DELAY_NOTICE = "panel_delay_notice"
@@ -65,6 +67,9 @@ class Stated:
     key_dates: tuple[tuple[date, str], ...] = ()
     # Its other words (not about time), kept to write it again as of the day it goes.
     kept: Mapping[str, object] = field(default_factory=dict)
+    # Appendix B request: the working days the bot counted to its return date (None: a
+    # Return by: given), for its explanation should it be re-dated.
+    counted: int | None = None
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -88,6 +93,7 @@ class Stated:
         try:
             dates = {k: date.fromisoformat(str(data[k])) for k in DATES if data.get(k) is not None}
             given, at, kept = data.get("given"), data.get("meeting_at"), data.get("kept", {})
+            counted = data.get("counted")
             return cls(
                 **dates,
                 given=int(given) if given is not None else None,
@@ -99,6 +105,7 @@ class Stated:
                     for due, mark in data.get("key_dates", [])
                 ),
                 kept=dict(kept) if isinstance(kept, dict) else {},
+                counted=int(counted) if counted is not None else None,
             )
         except (TypeError, ValueError):
             return None
@@ -129,6 +136,7 @@ class Verdict:
     todo: str = ""  # what the Business Manager may do about it
     requested_on: date | None = None  # REDATE: the day it now says it was sent
     return_by: date | None = None  # REDATE: the return date it now gives
+    redating: Redating | None = None  # REDATE: how that return date was counted again
     restated: Stated | None = None  # REWORD: what it says, written again as of the day it goes
 
 
@@ -150,7 +158,7 @@ def on_sending(
     if kind == PUBLICATION_NOTICE and stated.planned is not None and stated.given is not None:
         return _notice(stated, stated.planned, stated.given, on, cal, report_sent_on)
     if kind == APPENDIX_B_REQUEST and stated.return_by is not None:
-        return _request(stated.written_on, stated.return_by, on, cal, clock)
+        return _request(stated, stated.return_by, on, cal, clock)
     return None
 
 
@@ -201,8 +209,9 @@ def _notice_words(given: int, late: bool, report_sent_on: date | None) -> str:
 
 
 def _request(
-    written_on: date, return_by: date, on: date, cal: WorkingCalendar, clock: ReturnClock | None
+    stated: Stated, return_by: date, on: date, cal: WorkingCalendar, clock: ReturnClock | None
 ) -> Verdict | None:
+    written_on = stated.written_on
     if clock is None:
         return Verdict(
             Action.WITHDRAW,
@@ -237,4 +246,5 @@ def _request(
         f"{said}: it was re-dated to that day, with the return due {fmt_date(redated)} "
         f"({days if redated == counted else 'no earlier than first given'})"
     )
-    return Verdict(Action.REDATE, told, again, requested_on=on, return_by=redated)
+    how = Redating(written_on, period if redated == counted else 0, stated.counted or 0)
+    return Verdict(Action.REDATE, told, again, requested_on=on, return_by=redated, redating=how)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bot.adapters.bank_holidays import working_calendar
 from bot.core import deadlines as dl
 from bot.core.deadlines import RULES, Deadline, RuleKind, compute
+from bot.core.return_dates import Redating
 from bot.core.working_days import CalendarRangeError, WorkingCalendar
 
 CAL = working_calendar(range(2024, 2031))
@@ -296,6 +297,59 @@ def test_a_default_return_date_gives_its_rule_and_the_days_skipped() -> None:
         "2026, the default return when no Return by: is given (TSCP rapid review procedure, "
         "Appendix B). Skipped: Fri 25 Dec 2026 Christmas Day, Mon 28 Dec 2026 Boxing Day "
         "(substitute day), Fri 1 Jan 2027 New Year's Day, and weekends."
+    )
+
+
+_SOURCE = "(TSCP rapid review procedure, Appendix B)"
+_CHRISTMAS = (
+    "Skipped: Fri 25 Dec 2026 Christmas Day, Mon 28 Dec 2026 Boxing Day (substitute day), "
+    "Fri 1 Jan 2027 New Year's Day, and weekends."
+)
+
+
+def test_a_re_dated_default_return_gives_its_rule_from_the_day_the_request_went() -> None:
+    # Written for Wed 16 Dec (7 working days: Tue 29 Dec), it went on Tue 22 Dec.
+    went = Redating(written_for=date(2026, 12, 16), days=7, first_counted=7)
+    found = dl.appendix_b("gmp", date(2026, 12, 22), date(2027, 1, 5), CAL, redating=went)
+    assert found.explain() == (
+        "Due Tue 5 Jan 2027: 7 working days after Appendix B requested from gmp on Tue 22 Dec "
+        "2026, the day the request went, as many as it first gave from Wed 16 Dec 2026, the "
+        f"day it was written for: the default return when no Return by: is given {_SOURCE}. "
+        + _CHRISTMAS
+    )
+    assert found.start == date(2026, 12, 22)
+
+
+def test_a_re_dated_return_by_stays_the_one_given_and_says_how_it_was_counted_again() -> None:
+    # Asked on Wed 16 Dec for Fri 18 Dec (2 working days); it went on Thu 24 Dec.
+    went = Redating(written_for=date(2026, 12, 16), days=2)
+    found = dl.appendix_b("gmp", date(2026, 12, 24), date(2026, 12, 30), CAL, redating=went)
+    assert found.explain() == (
+        "Due Wed 30 Dec 2026: return date set when the request was made (Appendix B requested "
+        "from gmp on Wed 16 Dec 2026; TSCP rapid review procedure, Appendix B), counted again "
+        "when the request went on Thu 24 Dec 2026: 2 working days after that day, as many as "
+        "it first gave. Skipped: Fri 25 Dec 2026 Christmas Day, Mon 28 Dec 2026 Boxing Day "
+        "(substitute day), and weekends."
+    )
+
+
+def test_a_re_dated_request_whose_first_return_date_was_kept_says_so() -> None:
+    # Written for Fri 11 Dec, gone on Sat 12 Dec: counted again, its date would be earlier.
+    given = Redating(written_for=date(2026, 12, 11), days=0)
+    found = dl.appendix_b("gmp", date(2026, 12, 12), date(2026, 12, 19), CAL, redating=given)
+    assert found.explain() == (
+        "Due Sat 19 Dec 2026: return date set when the request was made (Appendix B requested "
+        "from gmp on Fri 11 Dec 2026; TSCP rapid review procedure, Appendix B); kept when the "
+        "request went on Sat 12 Dec 2026, as counting again from that day would give an "
+        "earlier one."
+    )
+    counted = Redating(written_for=date(2026, 12, 11), days=0, first_counted=7)
+    found = dl.appendix_b("gmp", date(2026, 12, 12), date(2026, 12, 22), CAL, redating=counted)
+    assert found.explain() == (
+        "Due Tue 22 Dec 2026: 7 working days after Appendix B requested from gmp on Fri 11 Dec "
+        f"2026, the default return when no Return by: is given {_SOURCE}; kept when the "
+        "request went on Sat 12 Dec 2026, as counting again from that day would give an "
+        "earlier one. Skipped: weekends."
     )
 
 

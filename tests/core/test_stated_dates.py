@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from bot.adapters.bank_holidays import working_calendar
+from bot.core.return_dates import Redating
 from bot.core.stated_dates import (
     APPENDIX_B_REQUEST,
     DELAY_NOTICE,
@@ -96,6 +97,8 @@ def test_a_request_sent_days_later_is_re_dated_with_the_period_it_first_gave() -
         "could not go before Tue 22 Dec 2026: it was re-dated to that day, with the return due "
         "Thu 24 Dec 2026 (2 working days from then, as first given)"
     )
+    # Its explanation counts from the day it went; its date was given (Return by:).
+    assert verdict.redating == Redating(WED_16_DEC, 2, 0)
     # Over Christmas: the bank holidays are skipped, as they were when it was first counted.
     late = on_sending(APPENDIX_B_REQUEST, REQUEST, date(2026, 12, 24), CAL, clock=CLOCK)
     assert late is not None and late.return_by == date(2026, 12, 30)
@@ -108,6 +111,22 @@ def test_a_re_dated_return_is_never_earlier_than_the_one_first_given() -> None:
     verdict = on_sending(APPENDIX_B_REQUEST, said, date(2026, 12, 12), CAL, clock=clock)
     assert verdict is not None and verdict.return_by is not None
     assert verdict.return_by >= date(2026, 12, 13)
+
+
+def test_a_re_dated_request_tells_how_its_return_date_was_counted() -> None:
+    # The bot counted its first date (7 working days from Wed 16 Dec: Tue 29 Dec).
+    counted = Stated(written_on=WED_16_DEC, return_by=date(2026, 12, 29), counted=7)
+    clock = ReturnClock(due=date(2026, 12, 29))
+    verdict = on_sending(APPENDIX_B_REQUEST, counted, TUE_22_DEC, CAL, clock=clock)
+    assert verdict is not None and verdict.return_by == date(2027, 1, 5)
+    assert verdict.redating == Redating(WED_16_DEC, 7, 7)
+    # Given for a Saturday, and gone the next day: counted again it would be Fri 18 Dec, so
+    # the day given is kept, and its explanation says so.
+    given = Stated(written_on=date(2026, 12, 11), return_by=date(2026, 12, 19))
+    clock = ReturnClock(due=date(2026, 12, 19))
+    kept = on_sending(APPENDIX_B_REQUEST, given, date(2026, 12, 12), CAL, clock=clock)
+    assert kept is not None and kept.return_by == date(2026, 12, 19)
+    assert kept.redating == Redating(date(2026, 12, 11), 0, 0)
 
 
 @pytest.mark.parametrize(
@@ -130,5 +149,7 @@ def test_stated_facts_survive_their_json_and_bad_json_reads_as_none() -> None:
     full = Stated(date(2027, 6, 1), None, date(2027, 6, 14), 3, True, date(2027, 6, 9), None)
     assert Stated.from_json(full.as_json()) == full
     assert Stated.from_json(REQUEST.as_json()) == REQUEST
+    counted = Stated(written_on=WED_16_DEC, return_by=date(2026, 12, 29), counted=7)
+    assert Stated.from_json(counted.as_json()) == counted
     for bad in (None, "x", {"written_on": "soon"}, {}):
         assert Stated.from_json(bad) is None

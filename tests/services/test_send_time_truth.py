@@ -315,6 +315,41 @@ def test_an_appendix_b_request_held_up_by_an_outage_goes_with_the_day_it_really_
         "that day, with the return due Thu 24 Dec 2026 (2 working days from then, as first "
         "given); for another date, ask again"
     ) in note.text
+    # The date is still the one given, and its explanation says how it was counted again.
+    assert explained(review, "appendix_b:gmp") == (
+        "Due Thu 24 Dec 2026: return date set when the request was made (Appendix B requested "
+        "from Greater Manchester Police on Wed 16 Dec 2026; TSCP rapid review procedure, "
+        "Appendix B), counted again when the request went on Tue 22 Dec 2026: 2 working days "
+        "after that day, as many as it first gave."
+    )
+
+
+def explained(bot: Bot, name: str) -> str:
+    """How the case's deadline `name` explains its date (in Status, the digest, reminders)."""
+    [found] = [d.explanation for d in bot.case(REF).deadlines if d.name == name]
+    return found
+
+
+def test_a_re_dated_default_request_explains_its_return_from_the_day_it_went(
+    review: Bot, smtp_server: SmtpTestServer
+) -> None:
+    smtp_server.stop()
+    say(review, "2026-12-16T12:00", "Agencies: gmp\nReview period: 1 June 2026 to 15 December 2026")
+    # 7 working days from Wed 16 Dec: Tue 29 Dec (Christmas and Boxing Day skipped).
+    assert review.due("appendix_b:gmp") == date(2026, 12, 29)
+    smtp_server.start()
+    review.at("2026-12-22T09:30").run()
+
+    [request] = [g for g in appendix_b_mail(smtp_server) if "Reminder" not in g.subject]
+    assert "Please return the completed form by Tuesday 5 January 2027." in request.text
+    assert explained(review, "appendix_b:gmp") == (
+        "Due Tue 5 Jan 2027: 7 working days after Appendix B requested from Greater Manchester "
+        "Police on Tue 22 Dec 2026, the day the request went, as many as it first gave from Wed "
+        "16 Dec 2026, the day it was written for: the default return when no Return by: is "
+        "given (TSCP rapid review procedure, Appendix B). Skipped: Fri 25 Dec 2026 Christmas "
+        "Day, Mon 28 Dec 2026 Boxing Day (substitute day), Fri 1 Jan 2027 New Year's Day, and "
+        "weekends."
+    )
 
 
 def test_a_reminder_never_goes_before_the_request_it_chases(

@@ -147,7 +147,7 @@ def _request_one(
         now=now,
         case=case,
         context=request_context(case, agency, requested, return_by),
-        stated=Stated(written_on=requested, return_by=return_by),
+        stated=Stated(written_on=requested, return_by=return_by, counted=counted or None),
     )
     return again
 

@@ -36,8 +36,8 @@ def redate_request(
     cannot be written again (its agency is no longer configured), and it is held instead."""
     case, key = row.case, request_agency(row.idempotency_key)
     agency = app.config.agency(key) if key else None
-    on, by = verdict.requested_on, verdict.return_by
-    assert on is not None and by is not None
+    on, by, how = verdict.requested_on, verdict.return_by, verdict.redating
+    assert on is not None and by is not None and how is not None
     if case is None or agency is None:
         line = (
             f"Appendix B request #{row.id} was not sent: {verdict.untrue}, and its agency "
@@ -46,7 +46,8 @@ def redate_request(
         hold(session, app, row, line, now)
         return False
     context = request_context(case, agency, on, by)
-    rewrite_unsent(app, row, context, now, Stated(written_on=on, return_by=by))
+    counted = how.first_counted or None  # how its first date was set, should it go later still
+    rewrite_unsent(app, row, context, now, Stated(written_on=on, return_by=by, counted=counted))
     request = session.scalar(
         select(AgencyRequest).where(
             AgencyRequest.case_id == case.id, AgencyRequest.agency_key == agency.key
@@ -57,7 +58,7 @@ def redate_request(
     clock = set_deadline(
         session,
         case,
-        deadlines.appendix_b(agency.key, on, by, app.calendar, named=agency.name),
+        deadlines.appendix_b(agency.key, on, by, app.calendar, named=agency.name, redating=how),
         now,
     )
     if clock.state == "overdue":
