@@ -89,13 +89,19 @@ def stage_for_decision(decision: str | None) -> Stage:
     return CHOICE_STAGE[decision] if decision else Stage.SCREENING
 
 
-def next_stage(stage: Stage, command: c.Command, decision: str | None) -> Stage:
-    """The stage after `command` succeeded; `decision` is the panel's decision after it."""
+def next_stage(
+    stage: Stage, command: c.Command, decision: str | None, before_closing: Stage | None = None
+) -> Stage:
+    """The stage after `command` succeeded; `decision` is the panel's decision after it, and
+    `before_closing` the stage a closed case was closed at (bot.core.reopening)."""
     nxt = entry(stage, type(command)).then
     if nxt is Next.UNCHANGED:
         return stage
     if nxt is Next.BY_DECISION:
         return stage_for_decision(decision)
+    if nxt is Next.BEFORE_CLOSING:
+        assert before_closing is not None and before_closing is not Stage.CLOSED
+        return before_closing
     if nxt is Next.BY_CSPR:
         assert isinstance(command, c.CsprDecision)
         return Stage.CSPR if command.hold else Stage.ACTION_PLAN

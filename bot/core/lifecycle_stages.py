@@ -69,6 +69,7 @@ class Next(StrEnum):
     UNCHANGED = "unchanged"
     BY_DECISION = "by_decision"  # the stage for the panel's decision; screening when none
     BY_CSPR = "by_cspr"  # cspr when a CSPR is held, action_plan when not
+    BEFORE_CLOSING = "before_closing"  # the stage the case was closed at (`Reopen:`)
 
 
 def describe_stage(stage: Stage) -> str:

@@ -68,6 +68,7 @@ _NO_RESPONSE_CLOCK = (
     "this applies to complaint records only; an escalation record has no response clock"
 )
 _ANSWERED = {**{s: _COMPLAINTS_ONLY for s in REVIEW_STAGES}, Stage.ESCALATION: _NO_RESPONSE_CLOCK}
+_STILL_OPEN = "the case is open; only a closed case can be reopened"
 _NEEDS_RR = "record Report submitted: <date> first; the CSPR decision follows the Rapid Review"
 
 
@@ -316,6 +317,14 @@ RULES: Mapping[type, Rule] = MappingProxyType(
             OPEN_STAGES,
             {Stage.CLOSED: "the case is already closed"},
             then=Stage.CLOSED,
+        ),
+        # Back to the stage it was closed at, its unmet clocks chased again from their days.
+        c.Reopen: _rule(
+            "Reopen:",
+            BM,
+            (Stage.CLOSED,),
+            {s: _STILL_OPEN for s in OPEN_STAGES},
+            then=Next.BEFORE_CLOSING,
         ),
     }
 )

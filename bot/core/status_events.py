@@ -38,6 +38,7 @@ EVENT_WORDS = MappingProxyType(
         "awareness_flag": "date the local authority became aware needs checking",
         "case_closed": "case closed",
         "case_opened": "case opened",
+        "case_reopened": "case reopened",
         "case_status_withheld": "case view not sent outside the partnership",
         "closed_with_clocks_open": "closed with deadlines still open",
         "closed_with_cspr_owed": "closed with the CSPR decision still owed",
@@ -133,6 +134,7 @@ _PERSONS_TEXT = frozenset(
         "commands_not_carried_out",
         # Events that record a reason someone typed after the command's keyword.
         "case_closed",
+        "case_reopened",
         "screening_cancelled",
         "scrutineer_disagrees",
         "cspr_decided",

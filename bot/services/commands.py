@@ -28,6 +28,7 @@ from bot.core.commands import (
     parse_commands,
     with_subject_status,
 )
+from bot.core.lifecycle_stages import Stage
 from bot.core.message import MailMessage
 from bot.core.wording import plural
 from bot.core.working_days import CalendarRangeError
@@ -39,6 +40,7 @@ from bot.services.mailout import queue_email
 from bot.services.near_commands import below_signature_told, near_beside_commands_told
 from bot.services.review import HANDLERS, Actor, CommandRefused
 from bot.services.review.common import said_on
+from bot.services.review.reopening import stage_to_reopen_at
 from bot.services.roles import role_holders, roles_of
 from bot.services.sender_auth import auth_policy
 from bot.services.signature_lines import told_key
@@ -224,7 +226,9 @@ def run_command(
         with session.begin_nested():
             result = HANDLERS[type(command)](session, app, case, command, actor, now)
             # The one place a case's stage changes, as the lifecycle table says.
-            after = lifecycle.next_stage(lifecycle.stage_of(case.stage), command, case.decision)
+            stage = lifecycle.stage_of(case.stage)
+            back = stage_to_reopen_at(case).stage if stage is Stage.CLOSED else None
+            after = lifecycle.next_stage(stage, command, case.decision, back)
             case.stage = after.value
     except (CommandRefused, CalendarRangeError) as exc:
         # A date the calendar cannot count refuses this line only, like any other refusal.

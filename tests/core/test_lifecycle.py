@@ -80,6 +80,7 @@ def example(
         c.CancelMeeting: c.CancelMeeting("", line),
         c.StatusRequest: c.StatusRequest(line),
         c.Close: c.Close("done", line),
+        c.Reopen: c.Reopen("the National Panel expects a Rapid Review", line),
     }
     return examples[kind]
 
@@ -102,7 +103,8 @@ def test_every_stage_and_command_has_a_defined_entry(stage: Stage, kind: type) -
         for hold in (True, False):
             for choice in (*c.Choice, None):
                 cmd = example(kind, hold=hold, choice=choice or "rapid_review")
-                assert isinstance(next_stage(stage, cmd, choice), Stage)
+                after = next_stage(stage, cmd, choice, Stage.NO_FURTHER_ACTION)
+                assert isinstance(after, Stage)
     else:
         assert e.reason.strip() and e.then is Next.UNCHANGED
         assert verdict(stage, example(kind), {}, TODAY) == (
@@ -259,6 +261,8 @@ def test_no_sequence_reaches_an_undefined_stage_or_moves_a_start_later(
     first: Stage, steps: list[tuple[c.Command, int, bool]]
 ) -> None:
     stage, today, decision = first, TODAY, None
+    # The stage `Close:` leaves, as the Close handler records it for `Reopen:`.
+    closed_from = Stage.SCREENING
     started = {"panel_notification": TODAY - timedelta(days=3)} if first is Stage.SCREENING else {}
     for cmd, days_later, majority in steps:
         today += timedelta(days=days_later)
@@ -268,7 +272,9 @@ def test_no_sequence_reaches_an_undefined_stage_or_moves_a_start_later(
         if isinstance(cmd, (c.Vote, c.Decision)) and (majority or isinstance(cmd, c.Decision)):
             decision = str(cmd.choice)
         _apply_starts(started, cmd, today)
-        stage = next_stage(stage, cmd, decision)
+        if isinstance(cmd, c.Close):
+            closed_from = stage
+        stage = next_stage(stage, cmd, decision, closed_from)
         assert isinstance(stage, Stage)
         for clock, start in before.items():
             if not planned(clock):

@@ -11,7 +11,7 @@ CommandError naming the line: the value is never guessed. Without a colon, only 
 value is checked (a vote, a date, yes/no, a number) are read at all, and a value that does not
 check is taken to be ordinary prose ("Published reports are online") except for the keywords
 that are always instructions (Vote, Decision, Notifiable, CSPR, Approve, Action done). Keywords
-that take free text (Close, Reviewer, Agencies, Delay...) need the colon or dash. `Status`
+that take free text (Close, Reopen, Reviewer, Agencies, Delay...) need the colon or dash. `Status`
 alone asks for the case view (bot.core.commands.status); a longer Status line is prose.
 """
 
@@ -45,6 +45,7 @@ from bot.core.commands.model import (
     PublicationDelay,
     PublicationPlanned,
     Published,
+    Reopen,
     ReportSent,
     ReportSubmitted,
     RequestReturns,
@@ -87,6 +88,7 @@ __all__ = [
     "PublicationDelay",
     "PublicationPlanned",
     "Published",
+    "Reopen",
     "ReportSent",
     "ReportSubmitted",
     "RequestReturns",

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.core.commands.case_readers import _read_close, _read_reopen
 from bot.core.commands.meeting_readers import _read_cancel_meeting, _read_reschedule
 from bot.core.commands.model import ActionDone
 from bot.core.commands.partials import _Parsed, _Reader
@@ -23,7 +24,6 @@ from bot.core.commands.readers import (
     _read_agree,
     _read_answered,
     _read_approve,
-    _read_close,
     _read_cspr,
     _read_decision,
     _read_delay,
@@ -134,6 +134,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(("approve", "approved"), _read_approve, always_command=True),
     _Rule(("close", "close case"), _read_close, needs_separator=True),
+    _Rule(("reopen", "reopen case", "re-open", "re-open case"), _read_reopen, needs_separator=True),
     _Rule(
         ("reschedule", "reschedule meeting", "reschedule screening", "reschedule panel"),
         _read_reschedule,

@@ -262,6 +262,15 @@ class Close:
     line: str
 
 
+@dataclass(frozen=True)
+class Reopen:
+    """A closed case taken up again (the National Panel expects a review after all, or it was
+    closed by mistake): back to the stage it was closed at."""
+
+    reason: str
+    line: str
+
+
 Command: TypeAlias = (
     Vote
     | Decision
@@ -294,6 +303,7 @@ Command: TypeAlias = (
     | CancelMeeting
     | StatusRequest
     | Close
+    | Reopen
 )
 
 

@@ -14,7 +14,6 @@ from bot.core.commands.model import (
     AddAction,
     Answered,
     Approve,
-    Close,
     CorrectDate,
     Corrected,
     CorrectReceived,
@@ -342,7 +341,3 @@ def _read_approve(value: str, line: str, today: date) -> _Parsed:
     if m is None:
         raise _BadValue("write Approve, or Approve and the draft's number: Approve 12")
     return Approve(int(m.group(1)), line)
-
-
-def _read_close(value: str, line: str, today: date) -> _Parsed:
-    return Close(_free(value, "reason for closing"), line)

@@ -39,6 +39,7 @@ from bot.services.review.rapid_review import (
     report_submitted,
     request_returns,
 )
+from bot.services.review.reopening import reopen_case
 from bot.services.review.request_withdrawal import withdraw_request
 from bot.services.review.returns import return_from
 from bot.services.review.screening import bm_decision, notifiable, scrutineer, vote
@@ -79,4 +80,5 @@ HANDLERS: dict[type, Callable[..., str]] = {
     c.CancelMeeting: cancel_meeting,
     c.StatusRequest: status,
     c.Close: close,
+    c.Reopen: reopen_case,
 }

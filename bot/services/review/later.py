@@ -272,7 +272,8 @@ def approve_cmd(
 
 
 def close(session: Session, app: App, case: Case, cmd: c.Close, actor: Actor, now: datetime) -> str:
-    case.status, case.closed_reason = "closed", cmd.reason
+    # The stage it leaves, for `Reopen:` (the lifecycle table moves it to closed after this).
+    case.status, case.closed_reason, case.closed_from = "closed", cmd.reason, case.stage
     note(session, case, now, "case_closed", cmd.reason, actor, cmd.line)
     cancelled = cancel_if_still_to_come(session, app, case, "the case is closed", now)
     owed = _cspr_report_owed(session, case, now) + _clocks_left_open(session, app, case, now)

@@ -60,6 +60,9 @@ class Case(Base):
     report_sent_on: Mapped[date | None] = mapped_column(default=None)
     published_on: Mapped[date | None] = mapped_column(default=None)
     closed_reason: Mapped[str | None] = mapped_column(SafeText(), default=None)
+    # The stage `Close:` found the case at, which `Reopen:` returns it to; None for a case
+    # never closed, or closed before 0035 (bot.core.reopening reads its record instead).
+    closed_from: Mapped[str | None] = mapped_column(SafeString(40), default=None)
 
     deadlines: Mapped[list[Deadline]] = relationship(
         back_populates="case", order_by="Deadline.due", cascade="all, delete-orphan"

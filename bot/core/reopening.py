@@ -1,0 +1,92 @@
+"""`Reopen:`: which stage a closed case goes back to, and how its reply names the clocks that
+are chased again. Pure: the case's record in, a stage and sentences out.
+
+`Close:` records the stage the case was at (cases.closed_from). A case closed before that was
+recorded goes back to the stage its record implies, read the way the lifecycle table moved it
+there: a complaint or escalation record to its own stage; a review case to its CSPR stage once
+a CSPR decision is recorded (*action plan* once published or without a CSPR), to *CSPR
+decision* once its Rapid Review was submitted, otherwise to the Screening Panel's decision's
+stage (*screening* while none is recorded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.core.deadlines import fmt_date
+from bot.core.lifecycle import stage_for_decision
+from bot.core.lifecycle_stages import Stage
+from bot.core.wording import plural
+
+
+@dataclass(frozen=True)
+class ClosedRecord:
+    """What a closed case's record says about where it had got to."""
+
+    kind: str  # review | complaint | escalation
+    closed_from: str | None  # the stage `Close:` recorded; None when closed before it did
+    decision: str | None
+    rr_report_on: date | None
+    cspr: bool | None
+    published_on: date | None
+
+
+@dataclass(frozen=True)
+class Return:
+    stage: Stage
+    implied: bool  # read from the record, `Close:` having recorded no stage
+
+
+def stage_to_return_to(record: ClosedRecord) -> Return:
+    if record.closed_from is not None:
+        return Return(Stage(record.closed_from), implied=False)
+    return Return(_implied(record), implied=True)
+
+
+def _implied(record: ClosedRecord) -> Stage:
+    if record.kind == "complaint":
+        return Stage.COMPLAINT
+    if record.kind == "escalation":
+        return Stage.ESCALATION
+    if record.cspr is not None:
+        return Stage.CSPR if record.cspr and record.published_on is None else Stage.ACTION_PLAN
+    if record.rr_report_on is not None:
+        return Stage.CSPR_DECISION
+    return stage_for_decision(record.decision)
+
+
+@dataclass(frozen=True)
+class ChasedClock:
+    title: str
+    due: date
+
+
+def clocks_said(clocks: Sequence[ChasedClock], today: date) -> str:
+    """The unmet clocks chased again, overdue ones first and called so, a clock still to come
+    never called late: "2 deadlines are chased again, each from its own due day: 1 overdue
+    (chased and escalated as any overdue deadline is): ...; 1 not yet due: ..."."""
+    if not clocks:
+        return "no deadline was left unmet, so nothing is chased again"
+    ordered = sorted(clocks, key=lambda k: (k.due, k.title))
+    overdue = [k for k in ordered if k.due < today]
+    to_come = [k for k in ordered if k.due >= today]
+    parts = []
+    if overdue:
+        parts.append(
+            f"{len(overdue)} overdue (chased and escalated now, as any overdue deadline is): "
+            + _each(overdue)
+        )
+    if to_come:
+        parts.append(f"{len(to_come)} not yet due: {_each(to_come)}")
+    chased = (
+        "is chased again from its own due day"
+        if len(ordered) == 1
+        else ("are chased again, each from its own due day")
+    )
+    return f"{plural(len(ordered), 'deadline')} {chased}: " + "; ".join(parts)
+
+
+def _each(clocks: Sequence[ChasedClock]) -> str:
+    return ", ".join(f"{k.title}, due {fmt_date(k.due)}" for k in clocks)

@@ -1,0 +1,79 @@
+"""`Reopen: <reason>`: a closed case taken up again by the Business Manager (the National Panel
+expects a Rapid Review after all, or the case was closed by mistake).
+
+The case goes back to the stage it was closed at (bot.core.reopening); the lifecycle table
+moves it there. Nothing else is changed: every clock keeps its start and due day, so those
+left unmet when it closed are chased again by the reminder tick from their own due days (an
+overdue one as any overdue clock is), and the reply names each. The reason stays in the case
+record only: no outside body is told of a reopening.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import Case
+from bot.app import App
+from bot.core import commands as c
+from bot.core.case_status import deadline_title
+from bot.core.lifecycle_stages import describe_stage
+from bot.core.reopening import ChasedClock, ClosedRecord, Return, clocks_said, stage_to_return_to
+from bot.services.case_view import agency_names
+from bot.services.meeting_replies import when
+from bot.services.review.common import Actor, note, today
+from bot.services.review.meetings import screening_meeting
+
+
+def stage_to_reopen_at(case: Case) -> Return:
+    return stage_to_return_to(
+        ClosedRecord(
+            case.kind,
+            case.closed_from,
+            case.decision,
+            case.rr_report_on,
+            case.cspr,
+            case.published_on,
+        )
+    )
+
+
+def reopen_case(
+    session: Session, app: App, case: Case, cmd: c.Reopen, actor: Actor, now: datetime
+) -> str:
+    back = stage_to_reopen_at(case)
+    cancelled = _meeting_cancelled_at_closing(session, app, case)
+    case.status, case.closed_reason = "open", None
+    stage = f"stage {describe_stage(back.stage)}"
+    how = "the stage its record implies" if back.implied else "the stage it was closed at"
+    note(
+        session,
+        case,
+        now,
+        "case_reopened",
+        f"{cmd.reason}; back to {stage}, {how}",
+        actor,
+        cmd.line,
+    )
+    names = agency_names(app.config)
+    clocks = [
+        ChasedClock(deadline_title(d.name, names), d.due)
+        for d in case.deadlines
+        if d.met_at is None
+    ]
+    return f"case reopened at {stage} ({how}); {clocks_said(clocks, today(app, now))}{cancelled}"
+
+
+def _meeting_cancelled_at_closing(session: Session, app: App, case: Case) -> str:
+    """The Screening Panel `Close:` called off is not booked again: said, with how to."""
+    closings = [e.at for e in case.events if e.what == "case_closed"]
+    meeting = screening_meeting(session, case)
+    if not closings or meeting is None or meeting.cancelled_at is None:
+        return ""
+    if meeting.cancelled_at < max(closings):
+        return ""
+    return (
+        f"; the Screening Panel of {when(app, meeting.start)} was cancelled when the case "
+        "closed and is not booked again: give Reschedule: <date> <time> to invite the panel"
+    )
