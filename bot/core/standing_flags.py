@@ -1,11 +1,12 @@
 """How long an item stays under "Needs your attention" in the digest.
 
 An item stays until what caused it is put right, where the bot can see that: the case was
-closed (which overtakes everything on it but the closing's own flags), or the deadline the
-item is about was met. Where the bot cannot see it (a refused command, a Scrutineer's
-disagreement, a notice that went out untrue), the item stays for FLAG_KEPT_WORKING_DAYS working
-days after it was last raised, its age shown, and is then counted, not listed. The same item
-raised again (a form read twice, say) is one line, not one a time.
+closed (which overtakes everything on it but the closing's own flags) or reopened since
+(which overtakes the closing's too), or the deadline the item is about was met. Where the bot
+cannot see it (a refused command, a Scrutineer's disagreement, a notice that went out untrue),
+the item stays for FLAG_KEPT_WORKING_DAYS working days after it was last raised, its age
+shown, and is then counted, not listed. The same item raised again (a form read twice, say) is
+one line, not one a time.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class RaisedFlag:
     case_open: bool
     after_closing: bool  # raised on a case already closed
     settled: bool  # its SETTLED_BY deadline is met (or not required)
+    # Raised before the case was last reopened: the closing overtook it, or it was the
+    # closing's own, and `Reopen:`'s reply named every clock still unmet afresh.
+    before_reopening: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ def standing_flags(
 
 
 def _put_right(last: RaisedFlag) -> bool:
-    if last.settled:
+    if last.settled or last.before_reopening:
         return True
     return not last.case_open and not last.after_closing and last.what not in CLOSING_FLAGS
 

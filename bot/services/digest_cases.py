@@ -72,12 +72,13 @@ FLAG_EVENTS = (
 )
 
 
-def closed_at() -> ScalarSelect[datetime]:
-    """When the case of the row was last closed (None while never closed), for a flag query."""
-    closing = aliased(CaseEvent)
+def last_at(what: str) -> ScalarSelect[datetime]:
+    """When the case of the row last had an event `what` ("case_closed", "case_reopened");
+    None while never, for a flag query."""
+    last = aliased(CaseEvent)
     return (
-        select(func.max(closing.at))
-        .where(closing.case_id == Case.id, closing.what == "case_closed")
+        select(func.max(last.at))
+        .where(last.case_id == Case.id, last.what == what)
         .scalar_subquery()
     )
 
@@ -96,7 +97,14 @@ def raised_flags(session: Session, since: datetime, tz: tzinfo) -> list[RaisedFl
     an item the bot cannot see put right is kept): what standing_flags() decides from, in one
     query, oldest first."""
     rows = session.execute(
-        select(Case.ref, Case.status, CaseEvent, closed_at(), flag_settled())
+        select(
+            Case.ref,
+            Case.status,
+            CaseEvent,
+            last_at("case_closed"),
+            flag_settled(),
+            last_at("case_reopened"),
+        )
         .join(Case, Case.id == CaseEvent.case_id)
         .where(CaseEvent.what.in_(FLAG_EVENTS))
         .where((Case.status == "open") | (CaseEvent.at >= since))
@@ -113,8 +121,9 @@ def raised_flags(session: Session, since: datetime, tz: tzinfo) -> list[RaisedFl
             status == "open",
             status != "open" and closed is not None and e.at > closed,
             bool(settled),
+            reopened is not None and e.at < reopened,
         )
-        for ref, status, e, closed, settled in rows
+        for ref, status, e, closed, settled, reopened in rows
     ]
 
 

@@ -47,3 +47,10 @@ def test_closing_a_case_puts_its_flags_right_but_not_its_closing_flag_or_later_o
     ]
     kept, _ = standing_flags(flags, TODAY, CAL)
     assert [f.what for f in kept] == ["closed_with_clocks_open", "command_refused"]
+
+
+def test_a_reopening_overtakes_the_closings_items_and_those_the_closing_overtook() -> None:
+    raised = date(2027, 1, 25)
+    for what in ("closed_with_clocks_open", "command_refused", "screening_not_booked"):
+        earlier = _raised(what, raised, before_reopening=True)
+        assert standing_flags([earlier], TODAY, CAL) == ([], 0), what

@@ -11,11 +11,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.core.timeliness_figures import MeasureFigures
 from bot.services.digest import send_digest_if_due
+from bot.services.timeliness import timeliness
 from tests.services.test_lifecycle import BM, LA, Bot, body_of, reply
 from tests.services.test_notice_owed_when_closed import chases, close_as_before, last_reply
-from tests.services.test_notification_owed import REF, decided_no_further_action, unwrap
+from tests.services.test_notification_owed import (
+    NOTIFIED_LABEL,
+    REF,
+    decided_no_further_action,
+    unwrap,
+)
 
+SCREENING_LABEL = "Screening Panel within 2 working days"
 REASON = "the National Panel replied that it expects a Rapid Review"
 
 
@@ -104,6 +112,11 @@ def test_reopen_lists_each_clock_chased_again_and_says_the_cancelled_panel_is_no
     bot.at("2026-12-21T11:00").run()
     new = [r.idempotency_key for r in chases(bot) if r.idempotency_key not in closed_chases]
     assert new and all(":screening_meeting:2026-12-18:" in k for k in new)
+    # The closing's own item ("closed with clocks open") is overtaken by the reopening.
+    bot.at("2026-12-22T08:05")
+    assert send_digest_if_due(bot.app)
+    digest = unwrap(body_of(bot.outbox("daily_digest")[-1]))
+    assert "closed with clocks open" not in digest and "Open 1: screening 1" in digest
 
 
 def test_reopen_is_refused_on_an_open_case_and_from_anyone_but_the_business_manager(
@@ -124,3 +137,31 @@ def test_reopen_is_refused_on_an_open_case_and_from_anyone_but_the_business_mana
     assert bot.case().status == "closed"
     told = [unwrap(body_of(r)) for r in bot.outbox() if r.recipients == [LA]]
     assert any("may not give `Reopen:`: only the Business Manager may" in t for t in told)
+
+
+def _figures(bot: Bot, label: str) -> MeasureFigures:
+    with bot.app.sessions() as s:
+        report = timeliness(
+            s, bot.app.config, date(2026, 12, 1), date(2026, 12, 31), date(2027, 1, 4)
+        )
+    return next(m for m in report.whole.measures if m.label == label)
+
+
+def test_the_board_report_judges_clocks_by_their_dates_across_a_reopening(bot: Bot) -> None:
+    """A notification made while the case was closed stays on time; the screening clock left
+    unmet at closing, not counted while closed, is late once the case is open again."""
+    decided_no_further_action(bot)
+    close_as_before(bot, screening_left_open=True)
+    bot.at("2026-12-18T10:00").mail(BM, reply(REF), "Notified: 18/12/2026")
+    bot.run()
+    notified = _figures(bot, NOTIFIED_LABEL)
+    screening = _figures(bot, SCREENING_LABEL)
+    assert (notified.due, notified.on_time, notified.late) == (1, 1, ())
+    assert (screening.on_time, screening.late, len(screening.closed_unmet)) == (0, (), 1)
+    bot.at("2026-12-21T10:00").mail(BM, reply(REF), f"Reopen: {REASON}")
+    bot.run()
+    assert _figures(bot, NOTIFIED_LABEL) == notified
+    screening = _figures(bot, SCREENING_LABEL)
+    assert screening.closed_unmet == ()
+    [late] = screening.late
+    assert (late.due, late.done_on) == (date(2026, 12, 18), None)
