@@ -75,7 +75,7 @@ def clocks_said(clocks: Sequence[ChasedClock], today: date) -> str:
     parts = []
     if overdue:
         parts.append(
-            f"{len(overdue)} overdue (chased and escalated now, as any overdue deadline is): "
+            f"{len(overdue)} overdue (chased and escalated as any overdue deadline is): "
             + _each(overdue)
         )
     if to_come:

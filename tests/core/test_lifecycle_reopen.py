@@ -120,7 +120,7 @@ def test_the_reply_names_each_clock_chased_again_and_which_are_overdue() -> None
     )
     assert said == (
         "3 deadlines are chased again, each from its own due day: 1 overdue (chased and "
-        "escalated now, as any overdue deadline is): Screening Panel decision, due Fri 18 Dec "
+        "escalated as any overdue deadline is): Screening Panel decision, due Fri 18 Dec "
         "2026; 2 not yet due: Action 1, due Mon 21 Dec 2026, Rapid Review submitted, due Mon "
         "11 Jan 2027"
     )

@@ -79,8 +79,8 @@ def test_a_case_closed_before_its_stage_was_recorded_goes_back_where_its_record_
     said = last_reply(bot)
     assert (
         "case reopened at stage no further action (the stage its record implies); 2 deadlines "
-        "are chased again, each from its own due day: 1 overdue (chased and escalated now, as "
-        "any overdue deadline is): Screening Panel meets within 2 working days of the SIN form "
+        "are chased again, each from its own due day: 1 overdue (chased and escalated as any "
+        "overdue deadline is): Screening Panel meets within 2 working days of the SIN form "
         "being received, due Fri 18 Dec 2026; 1 not yet due: Local authority notifies the "
         "National Panel within 5 working days of becoming aware of the serious incident, due "
         "Wed 23 Dec 2026"
@@ -102,7 +102,7 @@ def test_reopen_lists_each_clock_chased_again_and_says_the_cancelled_panel_is_no
     said = last_reply(bot)
     assert (
         "case reopened at stage screening (the stage it was closed at); 1 deadline is chased "
-        "again from its own due day: 1 overdue (chased and escalated now, as any overdue "
+        "again from its own due day: 1 overdue (chased and escalated as any overdue "
         "deadline is): Screening Panel meets within 2 working days of the SIN form being "
         "received, due Fri 18 Dec 2026; the Screening Panel of Wed 16 Dec 2026 14:00 was "
         "cancelled when the case closed and is not booked again: give Reschedule: <date> "
