@@ -75,18 +75,32 @@ def _review_still_expected(facts: CaseFacts) -> CaseWarning | None:
             # Notified only once closed: no Rapid Review clock was started, as nobody will hold
             # one (bot.core.lifecycle.starts_clock), so no review is expected of the case.
             return None
-        done = "the case is closed"
+        done, record = "the case is closed", _RECORD_ON_CLOSED
     elif facts.decision is not None and facts.decision != RAPID_REVIEW:
         done = f'the case was decided "{DECISION_LABELS.get(facts.decision, facts.decision)}"'
+        record = _RECORD_AFTER_DECISION
     else:
         return None
     due = f" (due {fmt_date(facts.rapid_review_due)})" if facts.rapid_review_due else ""
     return CaseWarning(
         "Rapid Review still expected",
         f"The National Panel was notified on {fmt_date(sent)} but {done}: a Rapid Review is "
-        f"still expected{due}. Record it with Report submitted: <date>, or correct the "
-        "decision or the notification date.",
+        f"still expected{due}. {record}",
     )
+
+
+# `Report submitted:` is taken on a closed case, but not at another decision's stage: there the
+# decision comes first; and a closed case takes no correction until it is reopened
+# (bot.core.lifecycle_table). The advice names only commands the bot would accept.
+_RECORD_ON_CLOSED = (
+    "Record it with Report submitted: <date>; or, if the notification date is wrong, give "
+    "Reopen: <reason> and then Correct Notified: <date> because <reason>."
+)
+_RECORD_AFTER_DECISION = (
+    "To record it, the decision must first be a Rapid Review (the partners' votes, or "
+    "Decision: rapid review), then Report submitted: <date>; or correct the notification date "
+    "(Correct Notified: <date> because <reason>)."
+)
 
 
 def _not_notifiable_review() -> CaseWarning:

@@ -29,6 +29,7 @@ from bot.core.lifecycle_stages import (
     Stage,
     describe_stage,
 )
+from bot.core.wording import with_article
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Rule:
 
 
 _CLOSED = "the case is closed; nothing more is recorded on it"
-_NOT_REVIEW = "this is a {stage} record, not a review case; review commands do not apply to it"
+_NOT_REVIEW = "this is {stage} record, not a review case; review commands do not apply to it"
 _NO_DECISION = (
     "the Screening Panel has not decided yet; record the decision (Vote: or Decision:) first"
 )
@@ -76,7 +77,7 @@ def _default_reason(stage: Stage) -> str:
     if stage is Stage.CLOSED:
         return _CLOSED
     if stage in (Stage.COMPLAINT, Stage.ESCALATION):
-        return _NOT_REVIEW.format(stage=describe_stage(stage))
+        return _NOT_REVIEW.format(stage=with_article(describe_stage(stage)))
     if stage is Stage.SCREENING:
         return _NO_DECISION
     if stage in (Stage.LOCAL_REVIEW, Stage.NO_FURTHER_ACTION):

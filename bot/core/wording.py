@@ -16,3 +16,9 @@ def signed_as(name: str, role: str) -> str:
     if role.casefold() in name.casefold():
         return name
     return f"{name}, {role}"
+
+
+def with_article(noun: str) -> str:
+    """with_article("complaint") -> "a complaint"; with_article("escalation") -> "an
+    escalation" (by its first letter: the bot's own nouns have no silent h or long u)."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"

@@ -79,7 +79,8 @@ def test_closed_after_notification_names_dates_and_the_fix() -> None:
     assert w.sentence == (
         "The National Panel was notified on Fri 18 Dec 2026 but the case is closed: a Rapid "
         "Review is still expected (due Wed 13 Jan 2027). Record it with Report submitted: "
-        "<date>, or correct the decision or the notification date."
+        "<date>; or, if the notification date is wrong, give Reopen: <reason> and then Correct "
+        "Notified: <date> because <reason>."
     )
 
 
@@ -87,6 +88,12 @@ def test_no_further_action_after_notification_names_the_decision() -> None:
     [w] = case_warnings(replace(HEALTHY, decision="no_further_action"))
     assert 'the case was decided "no further action": a Rapid Review is still expected' in (
         w.sentence
+    )
+    # Report submitted: is refused at that stage: the advice puts the decision first.
+    assert w.sentence.endswith(
+        "To record it, the decision must first be a Rapid Review (the partners' votes, or "
+        "Decision: rapid review), then Report submitted: <date>; or correct the notification "
+        "date (Correct Notified: <date> because <reason>)."
     )
 
 

@@ -129,6 +129,7 @@ def test_a_recorded_event_clock_is_kept_by_the_command_that_starts_it(kind: type
         (Stage.RAPID_REVIEW, c.CsprDecision, "record Report submitted: <date> first"),
         (Stage.CSPR, c.Vote, "the Screening Panel's decision is past"),
         (Stage.COMPLAINT, c.Vote, "this is a complaint record, not a review case"),
+        (Stage.ESCALATION, c.Vote, "this is an escalation record, not a review case"),
         (Stage.SCREENING, c.ScrutineerView, "no screening outcome yet"),
     ],
 )

@@ -68,6 +68,13 @@ def test_no_further_action_after_notification_warns(bot: Bot) -> None:
         '"no further action": a Rapid Review is still expected (due Tue 12 Jan 2027).'
     ) in text
     assert "Rapid Review still expected" in digest_on(bot, "2026-12-18")
+    # The advice is what the bot accepts: Report submitted: alone is refused at this stage...
+    assert "the decision must first be a Rapid Review" in text
+    refused = unwrap(command(bot, "2026-12-18T10:00", "Report submitted: 18/12/2026"))
+    assert "not accepted" in refused
+    # ...and taken once the decision is a Rapid Review, which puts the warning right.
+    command(bot, "2026-12-18T11:00", "Decision: rapid review\nReport submitted: 18/12/2026")
+    assert case_warnings_now(bot) == []
 
 
 def test_rapid_review_marked_not_notifiable_warns(bot: Bot) -> None:
