@@ -24,6 +24,7 @@ from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.adapters.db.faults import job_error
 from bot.adapters.mail_source import MailboxError, MailSource
 from bot.adapters.systemd_notify import Notifier
 from bot.app import App
@@ -122,7 +123,7 @@ class MailboxWatcher:
 
     def _back_off(self, exc: Exception) -> None:
         self.failures += 1
-        self.runner.book.failed(self.job.name, self.runner.wall.now(), describe(exc))
+        self.runner.book.failed(self.job.name, self.runner.wall.now(), job_error(exc))
         if self.source is not None:
             self.close()
         delay = retry_delay(self.failures, base_seconds=2, max_seconds=300)

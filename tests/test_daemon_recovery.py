@@ -1,5 +1,6 @@
 """The daemon never stops reading mail while it looks alive: the database going away, or a
-mailbox that keeps refusing, is survived, recorded and (past the threshold) alerted once."""
+mailbox that keeps refusing, is survived, recorded and (past the threshold) alerted once: one
+database outage is one alert and one "working again", however many jobs it stopped."""
 
 from __future__ import annotations
 
@@ -56,10 +57,22 @@ def database_away(url: str) -> Iterator[None]:
 
 
 MAILBOX_ALERT = b"needs attention: the mailbox job keeps failing"
+DATABASE_ALERT = b"bot needs attention: it cannot use its database"
+DATABASE_BACK = b"bot working again: the database answers again"
 
 
-def mailbox_alerts(smtp: SmtpTestServer) -> int:
-    return sum(MAILBOX_ALERT in m.raw for m in smtp.messages)
+def database_alerts(smtp: SmtpTestServer) -> int:
+    return sum(DATABASE_ALERT in m.raw for m in smtp.messages)
+
+
+def told(smtp: SmtpTestServer) -> tuple[int, int]:
+    """(alerts, "working again" emails) sent, about anything."""
+    alerts = sum(b"bot needs attention: " in m.raw for m in smtp.messages)
+    return alerts, sum(b"bot working again: " in m.raw for m in smtp.messages)
+
+
+def back(smtp: SmtpTestServer) -> int:
+    return sum(DATABASE_BACK in m.raw for m in smtp.messages)
 
 
 def test_mail_is_read_again_after_the_database_went_away(
@@ -89,7 +102,9 @@ def test_mail_is_read_again_after_the_database_went_away(
             dovecot.append(sin("<sin-2@gmp.police.uk>", sender="dsp2@gmp.police.uk"))
             # The alert cannot be queued in the database: it goes straight to the mail server.
             # Generous: the job's retries back off, and a loaded CI machine slows each one.
-            wait_until(lambda: mailbox_alerts(smtp_server) == 1, 30, "an alert sent directly")
+            wait_until(lambda: told(smtp_server)[0] >= 1, 30, "an alert sent directly")
+            # Every job runs each second: the outbox, the tick, the reminders and the digest
+            # meet the outage too. Each was alerted as its own failing job: five emails.
             time.sleep(3)
         dovecot.append(sin("<sin-3@gmp.police.uk>", sender="dsp3@gmp.police.uk"))
         wait_until(
@@ -98,13 +113,18 @@ def test_mail_is_read_again_after_the_database_went_away(
             "the mail that came during and after the outage",
         )
         wait_until(lambda: dovecot.list_uids("INBOX") == [], 10, "an empty inbox")
+        # Told over once the jobs run well, through the outbox (which may still be backing off).
+        wait_until(lambda: told(smtp_server)[1] >= 1, 60, "a 'working again' email")
+        time.sleep(3)  # more watchdog rounds: nothing more to tell
     assert acknowledged(smtp_server, "TSCP-2026-0002") == 1
     # Storing fails message by message now (each left in the inbox), so the database error
     # reaches the job through the pass's report rather than as the pass's own exception: said
     # (once per pass, by the pass) as the database's trouble, not the mailbox's.
     assert "database trouble (" in caplog.text and "OperationalError" in caplog.text
     assert "mailbox problem" not in caplog.text
-    assert mailbox_alerts(smtp_server) == 1  # not queued again once the database was back
+    # Not queued again once the database was back, and no job alerted on its own.
+    assert told(smtp_server) == (1, 1)
+    assert (database_alerts(smtp_server), back(smtp_server)) == (1, 1)
 
 
 def _hourly(tmp_path: Path, url: str, dovecot: DovecotServer, smtp: SmtpTestServer) -> App:
@@ -117,9 +137,9 @@ def _hourly(tmp_path: Path, url: str, dovecot: DovecotServer, smtp: SmtpTestServ
     return daemon_app(config, dovecot.password, busy_seconds=1)
 
 
-def _mailbox_alert(smtp: SmtpTestServer) -> tuple[list[str], str]:
-    """The one mailbox alert sent: its recipients and its plain text."""
-    [alert] = [m for m in smtp.messages if MAILBOX_ALERT in m.raw]
+def _database_alert(smtp: SmtpTestServer) -> tuple[list[str], str]:
+    """The one database alert sent: its recipients and its plain text."""
+    [alert] = [m for m in smtp.messages if DATABASE_ALERT in m.raw]
     body = message_from_bytes(alert.raw, policy=policy.default).get_body(("plain",))
     assert body is not None
     return list(alert.rcpt_tos), str(body.get_content())
@@ -140,13 +160,15 @@ def test_a_database_away_for_longer_than_a_lease_is_alerted_though_no_mail_came(
         dovecot.append(sin("<sin-1@gmp.police.uk>", sender="dsp1@gmp.police.uk"))
         wait_until(lambda: acknowledged(smtp_server, "TSCP-2026-0001") == 1, 30, "first SIN")
         with database_away(migrated_database_url):
-            wait_until(lambda: mailbox_alerts(smtp_server) == 1, 30, "an alert sent directly")
-        assert "OperationalError" in _mailbox_alert(smtp_server)[1]
+            wait_until(lambda: database_alerts(smtp_server) == 1, 30, "an alert sent directly")
+        assert "OperationalError" in _database_alert(smtp_server)[1]
         dovecot.append(sin("<sin-2@gmp.police.uk>", sender="dsp2@gmp.police.uk"))
         wait_until(
             lambda: acknowledged(smtp_server, "TSCP-2026-0002") == 1, 30, "mail after the outage"
         )
-    assert mailbox_alerts(smtp_server) == 1
+        wait_until(lambda: back(smtp_server) == 1, 60, "one 'working again' email")
+    # The mailbox's and the outbox's leases both ran out: one alert for both.
+    assert told(smtp_server) == (1, 1)
 
 
 def test_a_daemon_started_while_the_database_is_away_alerts_once_then_reads_mail(
@@ -162,9 +184,9 @@ def test_a_daemon_started_while_the_database_is_away_alerts_once_then_reads_mail
     with ExitStack() as outage:
         outage.enter_context(database_away(migrated_database_url))
         with running(app):
-            wait_until(lambda: mailbox_alerts(smtp_server) == 1, 30, "an alert sent directly")
+            wait_until(lambda: database_alerts(smtp_server) == 1, 30, "an alert sent directly")
             time.sleep(3)  # more failed tries and watchdog rounds: the same trouble
-            recipients, text = _mailbox_alert(smtp_server)
+            recipients, text = _database_alert(smtp_server)
             assert sorted(recipients) == sorted([BM, IT]) and "OperationalError" in text
             assert acknowledged(smtp_server, "TSCP-2026-0001") == 0
             outage.close()  # the database back, the daemon still running
@@ -173,8 +195,9 @@ def test_a_daemon_started_while_the_database_is_away_alerts_once_then_reads_mail
                 30,
                 "the mail that waited out the outage",
             )
+            wait_until(lambda: back(smtp_server) == 1, 60, "one 'working again' email")
             time.sleep(2)  # the direct alert written to the outbox: not queued again
-    assert mailbox_alerts(smtp_server) == 1
+    assert told(smtp_server) == (1, 1)
 
 
 def test_a_mailbox_that_keeps_failing_alerts_once_and_shows_in_status(

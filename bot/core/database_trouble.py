@@ -29,6 +29,31 @@ class DatabaseFault(StrEnum):
 IN_A_ROW = 3
 
 
+# The words every job's recorded error starts with when the database itself would not answer
+# (bot.adapters.db.faults.job_error; the mailbox pass's line says the same), so the watchdog
+# tells one outage stopping every job from each job's own trouble (bot.core.health).
+MARK = "database trouble ("
+# A database away or refusing: every job meets it. A deadlock or a conflicting update is a race
+# between two sessions, the job's own, and goes through on a retry.
+OUTAGE = frozenset({DatabaseFault.LOCKED, DatabaseFault.CONNECTION})
+
+
+def marked(fault: DatabaseFault, error: str) -> str:
+    """A job's error (already short, with no personal data) said as the database's trouble."""
+    return f"{MARK}{fault}): {error}"
+
+
+def outage_reason(error: str | None) -> str | None:
+    """What the database said, when a job's recorded `error` is the database away or refusing
+    (a lock outlasting the wait, a connection lost or refused); None for any other error."""
+    if not error or MARK not in error:
+        return None
+    fault, _, said = error.split(MARK, 1)[1].partition("): ")
+    if fault not in {f.value for f in OUTAGE}:
+        return None
+    return f"{fault}: {said}" if said else fault
+
+
 @dataclass
 class TroubleSoFar:
     """The database faults of one pass: how many in a row, and the line that says them."""
@@ -61,4 +86,4 @@ class TroubleSoFar:
             else ""
         )
         stop = f"; the pass stopped after {self.in_a_row} in a row" if self.stopped else ""
-        return f"database trouble ({fault}): {detail}{waiting}{stop}"
+        return marked(fault, f"{detail}{waiting}{stop}")

@@ -11,6 +11,8 @@ trouble began, so a job that recovers and fails again is a new episode):
   token     a job failed because no Microsoft 365 access token could be had (an expired or
             deleted client secret, a revoked consent): alerted at once, since waiting does not
             mend it, and named plainly with what to renew;
+  database  jobs failed because the database was away or refused them (bot.core.database_trouble):
+            one outage is one alert, not one for every job it stops;
   (and, for the digest) gaps in the heartbeat: when no instance was running at all.
 """
 
@@ -19,6 +21,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+
+from bot.core.database_trouble import outage_reason
+from bot.core.token_trouble import TOKEN_MARK, token_advice, token_reason
 
 
 @dataclass(frozen=True)
@@ -58,38 +63,9 @@ class Snapshot:
     uses_secret: bool = True
 
 
-# What every adapter (IMAP, SMTP, Graph) writes before Entra ID's reason when it could not get
-# an access token at all; a token the mail server refused is a permission problem instead.
-TOKEN_MARK = "no OAuth token: "
-
-
-def token_advice(reason: str, secret_env: str | None, uses_secret: bool) -> str:
-    """What to do when no token could be had: when Entra ID was not reached, the network; when
-    it refused one, the credential, which most likely expired."""
-    if reason.startswith("cannot reach ") or f"{TOKEN_MARK}cannot reach " in reason:
-        return (
-            "Entra ID could not be reached from this machine: check its network, DNS and any "
-            "proxy (the credential was never tried)"
-        )
-    if uses_secret:
-        where = f"the {secret_env} environment variable" if secret_env else "the client secret"
-        return f"the client secret may have expired: renew it in Entra ID and update {where}"
-    return (
-        "the certificate may have expired or been removed: upload a new one to the app "
-        "registration in Entra ID and update certificate_path"
-    )
-
-
-def token_reason(error: str | None) -> str | None:
-    """Entra ID's reason when `error` is a failure to get a token, else None."""
-    if not error or TOKEN_MARK not in error:
-        return None
-    return error.split(TOKEN_MARK, 1)[1].strip() or "no reason given"
-
-
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # failing | stalled | outbox
+    kind: str  # failing | stalled | outbox | token | database
     job: str
     since: datetime
     detail: str
@@ -106,6 +82,7 @@ class Problem:
             "stalled": f"the {self.job} job has not finished: {self.detail}",
             "outbox": f"emails are waiting to be sent: {self.detail}",
             "token": f"the bot cannot get a Microsoft 365 token: {self.detail}",
+            "database": f"the bot cannot use its database: {self.detail}",
         }[self.kind]
 
 
@@ -114,7 +91,10 @@ _ENDED = {
     "stalled": "the {job} job finishes again",
     "outbox": "emails are going out again",
     "token": "the bot can sign in to Microsoft 365 again",
+    "database": "the database answers again",
 }
+# One trouble outside the jobs that stands for every job it stops: its problem's job.
+SHARED = {"token": "Microsoft 365 sign-in", "database": "the database"}
 
 
 def ended_sentence(kind: str, job: str) -> str:
@@ -158,18 +138,19 @@ def ended(
     """The troubles of `before` that are over in `now`. Not one going on under another name:
     the same kind of trouble of the same job with a later start (the outbox's oldest email
     sent, the next one also waiting too long), nor a job's failures now put down to the
-    Microsoft 365 sign-in (one "token" trouble stands for every job it stops). Nor one the
+    Microsoft 365 sign-in or the database (one "token" or "database" trouble stands for every
+    job it stops). Nor one the
     check could not see (`judged`, None when it saw everything): a job held elsewhere now, or
     a backlog not read because the database is away, is no sign that the trouble is over."""
     going = {(p.kind, p.job) for p in now}
     episodes = {p.episode for p in now}
-    token = "token" in {p.kind for p in now}
+    shared = bool(SHARED.keys() & {p.kind for p in now})
     return [
         p
         for p in before
         if p.episode not in episodes
         and (p.kind, p.job) not in going
-        and not (token and p.kind == "failing")
+        and not (shared and p.kind == "failing")
         and _seen(p, judged)
     ]
 
@@ -179,40 +160,68 @@ def _seen(problem: Problem, judged: Judged | None) -> bool:
         return True
     if problem.kind == "outbox":
         return judged.backlog
-    if problem.kind == "token":
+    if problem.kind in SHARED:
         return bool(judged.jobs)
     return problem.job in judged.jobs
 
 
 def problems(snapshot: Snapshot) -> list[Problem]:
     found = [p for job in snapshot.jobs for p in _job_problems(job, snapshot)]
-    return _token_problem(snapshot) + found + _outbox_problem(snapshot)
+    shared = _token_problem(snapshot) + _database_problem(snapshot)
+    return shared + found + _outbox_problem(snapshot)
 
 
-def _token_failure(job: JobState) -> str | None:
-    return token_reason(job.last_error) if job.failures and job.failing_since else None
+def _cause(job: JobState) -> tuple[str, str] | None:
+    """The trouble outside a failing job that stops it, as (kind, what was said)."""
+    if not job.failures or job.failing_since is None:
+        return None
+    if (reason := token_reason(job.last_error)) is not None:
+        return "token", reason
+    if (reason := outage_reason(job.last_error)) is not None:
+        return "database", reason
+    return None
+
+
+def _stopped_by(snapshot: Snapshot, kind: str) -> list[tuple[datetime, str, str]]:
+    """(since, job, what was said) of each job `kind` of trouble stops, the first first. For
+    the database, not a job whose error is older than another job's good run: the database has
+    answered since, and that job has not yet run again (it waits out its backoff); counted, the
+    trouble went on under a later start once the first job to fail ran well: alerted again."""
+    answered = max((job.ok_at for job in snapshot.jobs if job.ok_at is not None), default=None)
+    return sorted(
+        (job.failing_since, job.name, cause[1])
+        for job in snapshot.jobs
+        if (cause := _cause(job)) is not None and cause[0] == kind and job.failing_since
+        if not (kind == "database" and answered and job.finished_at and answered > job.finished_at)
+    )
 
 
 def _token_problem(snapshot: Snapshot) -> list[Problem]:
     """One problem however many jobs it stops (reading and sending share the one app), raised
     at the first failure: an expired secret does not mend itself by waiting."""
-    failing = [
-        (job.failing_since, reason)
-        for job in snapshot.jobs
-        if job.failing_since is not None and (reason := _token_failure(job)) is not None
-    ]
-    if not failing:
+    if not (failing := _stopped_by(snapshot, "token")):
         return []
-    since, reason = min(failing)
+    since, _, reason = failing[0]
     advice = token_advice(reason, snapshot.secret_env, snapshot.uses_secret)
-    return [Problem("token", "Microsoft 365 sign-in", since, f"{reason}; {advice}")]
+    return [Problem("token", SHARED["token"], since, f"{reason}; {advice}")]
+
+
+def _database_problem(snapshot: Snapshot) -> list[Problem]:
+    """One problem however many jobs the database stops, from the first failure, once that is
+    `alert_after` old (a lock held a moment is no outage), saying what the database said."""
+    failing = _stopped_by(snapshot, "database")
+    if not failing or snapshot.now - failing[0][0] < snapshot.thresholds.alert_after:
+        return []
+    since, _, reason = failing[0]
+    stops = ", ".join(name for _, name, _ in failing)
+    return [Problem("database", SHARED["database"], since, f"{reason}; jobs stopped: {stops}")]
 
 
 def _job_problems(job: JobState, snapshot: Snapshot) -> list[Problem]:
     found = []
     limit = snapshot.thresholds
-    if _token_failure(job) is not None:
-        pass  # one "token" problem for every job it stops, below
+    if _cause(job) is not None:
+        pass  # one "token" or "database" problem for every job it stops, above
     elif job.failing_since is not None and snapshot.now - job.failing_since >= limit.alert_after:
         tries = f"{job.failures} failed run{'' if job.failures == 1 else 's'}"
         found.append(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from bot.core.health import ENDED_KEY, Judged, Problem, ended, read_ended_key
+from bot.core.health import ENDED_KEY, SHARED, Judged, Problem, ended, read_ended_key
 
 ALERT_KEY = "alert:"
 # What the restarted bot knows of the trouble: its kind, job and start (the alert's key); the
@@ -55,7 +55,7 @@ def seen_over(
 def _ran_well_since(problem: Problem, judged: Judged, ran_well: dict[str, datetime]) -> bool:
     if problem.kind == "outbox":
         return judged.backlog
-    if problem.kind == "token":  # any job signing in again shows the sign-in works
+    if problem.kind in SHARED:  # any job running well shows the sign-in, the database, works
         return any(at > problem.since for at in ran_well.values())
     at = ran_well.get(problem.job)
     return at is not None and at > problem.since

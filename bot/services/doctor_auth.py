@@ -12,7 +12,7 @@ from bot.adapters.kerberos import KerberosError
 from bot.adapters.kerberos import check as kerberos_check
 from bot.adapters.oauth_tokens import EntraApp, TokenError
 from bot.config import Config
-from bot.core.health import token_advice
+from bot.core.token_trouble import token_advice
 from bot.services.doctor_check import Check
 
 

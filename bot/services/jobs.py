@@ -19,10 +19,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.adapters.db.faults import job_error
 from bot.adapters.db.models import JobHealth
 from bot.clock import Clock
 from bot.core.backoff import retry_delay
-from bot.core.health import JobState, carried_trouble, describe
+from bot.core.health import JobState, carried_trouble
 from bot.services.leases import Leases
 
 log = logging.getLogger(__name__)
@@ -212,7 +213,7 @@ class JobRunner:
 
     def failed(self, job: Job, exc: BaseException) -> timedelta:
         """Record a failed run; returns how long to wait before the next try."""
-        state = self.book.failed(job.name, self.wall.now(), describe(exc))
+        state = self.book.failed(job.name, self.wall.now(), job_error(exc))
         seconds = max(1, int(job.interval.total_seconds()))
         delay = retry_delay(
             state.failures, base_seconds=seconds, max_seconds=max(seconds, MAX_BACKOFF_SECONDS)

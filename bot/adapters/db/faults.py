@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
-from bot.core.database_trouble import DatabaseFault
+from bot.core.database_trouble import OUTAGE, DatabaseFault, marked
+from bot.core.health import describe
 
 # PostgreSQL's SQLSTATEs (Appendix A of its manual).
 _POSTGRES = {
@@ -49,3 +50,12 @@ def _driver_fault(exc: DBAPIError) -> DatabaseFault | None:
         return DatabaseFault.CONNECTION if psycopg and isinstance(exc, OperationalError) else None
     # Class 08: the connection failed, was refused or dropped.
     return DatabaseFault.CONNECTION if state.startswith("08") else _POSTGRES.get(state)
+
+
+def job_error(exc: BaseException) -> str:
+    """A failed job's error as recorded (bot.core.health.describe), marked as the database's
+    when the database was away or refusing, so one outage is told as one trouble, not one per
+    job it stopped."""
+    said = describe(exc)
+    fault = database_fault(exc)
+    return marked(fault, said) if fault is not None and fault in OUTAGE else said
