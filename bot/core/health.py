@@ -184,15 +184,18 @@ def _cause(job: JobState) -> tuple[str, str] | None:
 
 def _stopped_by(snapshot: Snapshot, kind: str) -> list[tuple[datetime, str, str]]:
     """(since, job, what was said) of each job `kind` of trouble stops, the first first. For
-    the database, not a job whose error is older than another job's good run: the database has
-    answered since, and that job has not yet run again (it waits out its backoff); counted, the
-    trouble went on under a later start once the first job to fail ran well: alerted again."""
-    answered = max((job.ok_at for job in snapshot.jobs if job.ok_at is not None), default=None)
+    the database, from when it last answered (another job's good run) at the earliest: a job
+    failing for its own reason before then was not stopped by the database so long. And not a
+    job whose error is older than that good run: the database has answered since, and that job
+    has not yet run again (it waits out its backoff); counted, the trouble went on under a
+    later start once the first job to fail ran well: alerted again."""
+    oks = [job.ok_at for job in snapshot.jobs if job.ok_at is not None and kind == "database"]
+    answered = max(oks, default=None)
     return sorted(
-        (job.failing_since, job.name, cause[1])
+        (max(job.failing_since, answered or job.failing_since), job.name, cause[1])
         for job in snapshot.jobs
         if (cause := _cause(job)) is not None and cause[0] == kind and job.failing_since
-        if not (kind == "database" and answered and job.finished_at and answered > job.finished_at)
+        if not (answered and job.finished_at and answered > job.finished_at)
     )
 
 

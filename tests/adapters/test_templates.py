@@ -13,7 +13,7 @@ import pytest
 from bot.adapters.rules_loader import load_rules
 from bot.adapters.templates import TemplateError, TemplateRenderer
 from bot.config.paths import packaged
-from bot.core.health import Snapshot, Thresholds, problems
+from bot.core.health import JobState, Snapshot, Thresholds, ended_sentence, problems
 from bot.core.message import MailMessage
 from bot.core.report_view import report_context
 from bot.core.rules import ClassifyContext, Kind, classify
@@ -1070,6 +1070,39 @@ def test_system_alert_says_what_failed_and_what_to_do(renderer: TemplateRenderer
     assert "update the TSCP_ENTRA_SECRET" in out.text.replace("\n", " ")
     assert "cannot read the partnership mailbox" in out.text
     assert "cannot read the partnership mailbox" in out.html
+
+
+def test_a_database_outage_is_one_alert_for_every_job_and_one_working_again(
+    renderer: TemplateRenderer,
+) -> None:
+    since = datetime(2026, 11, 26, 7, 2, tzinfo=UTC)
+    limits = Thresholds(timedelta(0), timedelta(hours=1), 3)
+    error = "database trouble (the connection was lost or refused): OperationalError: refused"
+    jobs = tuple(
+        JobState(name, timedelta(seconds=60), failures=2, failing_since=since, last_error=error)
+        for name in ("mailbox", "outbox")
+    )
+    (problem,) = problems(Snapshot(since, jobs, limits))
+    context = {
+        **CONTEXTS["system_alert"],
+        "problem": {
+            "kind": problem.kind, "job": problem.job, "sentence": problem.sentence,
+            "since": problem.since,
+        },
+    }  # fmt: skip
+    out = renderer.render("system_alert", context)
+    assert out.subject == "TSCP bot needs attention: it cannot use its database"
+    said = " ".join(out.text.split())
+    assert "OperationalError: refused; jobs stopped: mailbox, outbox." in said
+    assert "one email for the whole outage" in said and "reads no mail and sends none" in said
+    assert "one email for the whole outage" in " ".join(out.html.split())
+    over = {
+        **context,
+        "ended": {"sentence": ended_sentence(problem.kind, problem.job), "at": since},
+    }
+    back = renderer.render("system_recovered", over)
+    assert back.subject == "TSCP bot working again: the database answers again"
+    assert "the emails that waited go out now" in " ".join(back.text.split())
 
 
 def test_empty_digest_says_none(renderer: TemplateRenderer) -> None:

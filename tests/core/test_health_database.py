@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from bot.core.database_trouble import DatabaseFault, TroubleSoFar, marked, outage_reason
 from bot.core.health import (
     JobState,
+    Judged,
     Problem,
     Snapshot,
     Thresholds,
@@ -17,6 +18,7 @@ from bot.core.health import (
     problems,
     read_ended_key,
 )
+from bot.core.unseen_ends import DETAIL, seen_over
 
 NOW = datetime(2026, 12, 23, 9, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
@@ -77,6 +79,14 @@ def test_a_job_failing_for_its_own_reason_beside_the_outage_is_told_apart() -> N
     ]
 
 
+def test_the_outage_starts_after_the_database_last_answered_not_with_an_older_failure() -> None:
+    # The mailbox refused the password from 8:20; the database went away at 8:30, after the
+    # outbox's last good run. The outage is not said to have begun at 8:20.
+    mailbox = failing("mailbox", NOW - 40 * MIN, REFUSED)
+    outbox = failing("outbox", NOW - 30 * MIN + MIN / 6, REFUSED, ok_at=NOW - 31 * MIN)
+    assert [p.since for p in found(mailbox, outbox)] == [NOW - 31 * MIN]
+
+
 def test_a_lock_held_a_moment_is_no_outage_and_a_deadlock_is_the_jobs_own() -> None:
     assert found(failing("outbox", NOW - 29 * MIN, LOCKED)) == []
     deadlock = marked(DatabaseFault.DEADLOCK, "OperationalError: deadlock detected")
@@ -104,12 +114,10 @@ def test_errors_from_before_the_database_answered_again_are_not_an_outage() -> N
     mailbox = JobState("mailbox", timedelta(seconds=60), finished_at=NOW, ok_at=NOW)
     outbox = failing("outbox", NOW - 40 * MIN, REFUSED)
     assert found(mailbox, outbox) == []
-    # Failing again after that good run, it is the database's trouble again.
-    again = failing("outbox", NOW - 40 * MIN, REFUSED)
-    mailbox_before = JobState(
-        "mailbox", timedelta(seconds=60), finished_at=NOW - MIN, ok_at=NOW - MIN
-    )
-    assert [p.kind for p in found(mailbox_before, again)] == ["database"]
+    # Failing again after a good run, it is the database's trouble again, from that run.
+    ran = NOW - 35 * MIN
+    mailbox_before = JobState("mailbox", timedelta(seconds=60), finished_at=ran, ok_at=ran)
+    assert [(p.kind, p.since) for p in found(mailbox_before, outbox)] == [("database", ran)]
 
 
 def test_the_outage_is_over_when_the_database_answers_and_not_while_it_stops_a_job() -> None:
@@ -121,3 +129,11 @@ def test_the_outage_is_over_when_the_database_answers_and_not_while_it_stops_a_j
     assert ended_sentence("database", "the database") == "the database answers again"
     # Its key read back as it was written, for the digest and for a restarted bot.
     assert read_ended_key(ended_key(outage)) == ("database", "the database", NOW - 40 * MIN)
+
+
+def test_an_outage_alerted_before_a_restart_is_told_over_once_any_job_ran_well() -> None:
+    outage = Problem("database", "the database", NOW - 40 * MIN, DETAIL)
+    mine = Judged(frozenset({"outbox"}), backlog=True)
+    assert seen_over([outage], [], mine, {"outbox": NOW - MIN}) == [outage]
+    assert seen_over([outage], [], mine, {"outbox": NOW - 50 * MIN}) == []  # not since
+    assert seen_over([outage], [], Judged(frozenset(), backlog=False), {}) == []
