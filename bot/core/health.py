@@ -139,9 +139,9 @@ def ended(
     the same kind of trouble of the same job with a later start (the outbox's oldest email
     sent, the next one also waiting too long), nor a job's failures now put down to the
     Microsoft 365 sign-in or the database (one "token" or "database" trouble stands for every
-    job it stops). Nor one the
-    check could not see (`judged`, None when it saw everything): a job held elsewhere now, or
-    a backlog not read because the database is away, is no sign that the trouble is over."""
+    job it stops). Nor one the check could not see (`judged`, None when it saw everything): a
+    job held elsewhere now, or a backlog not read because the database is away, is no sign
+    that the trouble is over."""
     going = {(p.kind, p.job) for p in now}
     episodes = {p.episode for p in now}
     shared = bool(SHARED.keys() & {p.kind for p in now})

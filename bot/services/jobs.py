@@ -2,8 +2,10 @@
 
 Every run of a job: take (or renew) its lease, or skip quietly when another instance holds it;
 wait out the backoff after a failure; record the start; run; record success, or the failure as
-the exception's type and first line. The records live in memory first and are written to the
-database whenever it answers, so a database outage is remembered and reported once it is back.
+the exception's type and first line (said as the database's trouble when the database was away
+or refusing, so the watchdog tells one outage once: bot.adapters.db.faults.job_error). The
+records live in memory first and are written to the database whenever it answers, so a
+database outage is remembered and reported once it is back.
 When a trouble began is read back from the database as each run starts, so a restart or
 another instance taking a job over carries on the same trouble, and its alert is not sent
 again (bot.core.health.carried_trouble).
