@@ -19,7 +19,8 @@ def _commands() -> set[str]:
 
 
 _OPTIONS = r"(?:\s+--?[a-z-]+(?:\s+(?:\"[^\"]*\"|[\w/][^\s`]*))?)*"
-_CALL = re.compile(rf"^\s*(?:\$\s*)?tscp-bot{_OPTIONS}\s+([a-z][a-z-]*)")
+# A whole word: the benchmark table's heading "tscp-bot dc8f493 at ..." names a commit, not "dc".
+_CALL = re.compile(rf"^\s*(?:\$\s*)?tscp-bot{_OPTIONS}\s+([a-z][a-z-]*)(?!\w)")
 
 
 def _named(text: str) -> set[str]:
