@@ -21,6 +21,7 @@ class DatabaseFault(StrEnum):
     DEADLOCK = "a deadlock with another session"
     SERIALIZATION = "a conflicting update by another session"
     CONNECTION = "the connection was lost or refused"
+    FULL = "the database's disk is full"
 
 
 # Faults in a row, with no message processed between them, before the pass gives up: one is a
@@ -33,9 +34,9 @@ IN_A_ROW = 3
 # (bot.adapters.db.faults.job_error; the mailbox pass's line says the same), so the watchdog
 # tells one outage stopping every job from each job's own trouble (bot.core.health).
 MARK = "database trouble ("
-# A database away or refusing: every job meets it. A deadlock or a conflicting update is a race
-# between two sessions, the job's own, and goes through on a retry.
-OUTAGE = frozenset({DatabaseFault.LOCKED, DatabaseFault.CONNECTION})
+# A database away, refusing or full: every job meets it. A deadlock or a conflicting update is a
+# race between two sessions, the job's own, and goes through on a retry.
+OUTAGE = frozenset({DatabaseFault.LOCKED, DatabaseFault.CONNECTION, DatabaseFault.FULL})
 
 
 def marked(fault: DatabaseFault, error: str) -> str:

@@ -24,6 +24,7 @@ from tests.fixtures.database_faults import (
     deadlock_on_storing,
     lock_held_elsewhere,
     short_lock_waits,
+    sqlite_disk_full,
 )
 from tests.fixtures.mail import drop_into_maildir, sin
 
@@ -124,3 +125,17 @@ def test_a_deadlock_while_storing_leaves_the_message_in_the_inbox_not_quarantine
     report = ingest_pass(app, MaildirSource(inbox))
     assert (report.stored, report.processed, report.database_trouble) == (1, 1, None)
     assert _row(app).status == "processed" and _cases(app) == 1
+
+
+def test_a_full_disk_never_quarantines_a_good_message(make_app: AppFactory, tmp_path: Path) -> None:
+    """A full disk is the database's trouble too: counted against the message, a good SIN went
+    to quarantine after max_attempts passes, though nothing was wrong with it."""
+    app, _ = make_app()
+    if app.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's own full database; PostgreSQL's disk_full (53100) is mapped alike")
+    inbox = tmp_path / "inbox"
+    drop_into_maildir(inbox, GOOD)
+    _store_only(app, inbox)
+    reports = _through_the_fault(app, inbox, sqlite_disk_full())
+    assert all("disk is full" in (r.database_trouble or "") for r in reports), reports
+    _assert_waited_and_then_processed(app, inbox, reports)

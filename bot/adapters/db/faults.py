@@ -16,23 +16,35 @@ _POSTGRES = {
     "57P01": DatabaseFault.CONNECTION,  # admin_shutdown: pg_terminate_backend, a fast stop
     "57P02": DatabaseFault.CONNECTION,  # crash_shutdown
     "57P03": DatabaseFault.CONNECTION,  # cannot_connect_now: starting up, in recovery
+    "53100": DatabaseFault.FULL,  # disk_full
 }
-_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_FULL = 5, 6, 13
 
 
 def database_fault(exc: BaseException) -> DatabaseFault | None:
     """The passing trouble `exc` is, or None when it may be the message's own fault.
 
     SQLAlchemy raises its own errors on a session whose connection just died (a rollback it
-    could not do); the driver's error they followed is then the one that says why."""
+    could not do); the driver's error they followed is then the one that says why. So does a
+    rollback to a savepoint SQLite had already undone itself, as it does on a full disk."""
     seen: BaseException | None = exc
     for _ in range(5):
         if isinstance(seen, DBAPIError):
-            return _driver_fault(seen)
+            fault = _driver_fault(seen)
+            if fault is not None or not _rollback(seen):
+                return fault
+            # The driver's error is the rollback's; the one it was handling is the cause.
+            seen = seen.orig.__context__ if seen.orig is not None else None
+            continue
         if not isinstance(seen, SQLAlchemyError):
             return None
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+def _rollback(exc: DBAPIError) -> bool:
+    """A failed ROLLBACK: it says nothing of why; the error before it does."""
+    return str(exc.statement or "").lstrip().upper().startswith("ROLLBACK")
 
 
 def _driver_fault(exc: DBAPIError) -> DatabaseFault | None:
@@ -42,6 +54,8 @@ def _driver_fault(exc: DBAPIError) -> DatabaseFault | None:
     code = getattr(orig, "sqlite_errorcode", None)
     if isinstance(code, int):
         # The extended codes (SQLITE_BUSY_SNAPSHOT, ...) keep the primary one in the low byte.
+        if code & 0xFF == _SQLITE_FULL:
+            return DatabaseFault.FULL  # a message stored later is processed once room is made
         return DatabaseFault.LOCKED if code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED) else None
     state = getattr(orig, "sqlstate", None)
     if not isinstance(state, str):
