@@ -66,3 +66,21 @@ def test_an_aware_that_makes_a_notification_made_late_says_so(bot: Bot) -> None:
         "was received): the National Panel notification is now due Wed 16 Dec 2026, earlier "
         "than the Wed 23 Dec 2026 counted before: met on Fri 18 Dec 2026, it is now late"
     ) in said
+
+
+def test_a_notification_made_after_its_due_day_is_said_late_in_the_reply(bot: Bot) -> None:
+    """The SIN arrived Wed 16 Dec 2026, so the National Panel notification was due Wed 23 Dec:
+    one made on Tue 29 Dec is recorded, and the reply says how late (Thu 24 and Tue 29 Dec
+    count; Christmas and Boxing Day do not), as the Board's timeliness report will count it.
+    One made on its due day is not called late."""
+    bot.at("2026-12-29T10:00").mail(BM, reply("TSCP-2026-0001"), "Notified: 29/12/2026")
+    bot.run()
+    said = " ".join(body_of(bot.outbox("command_result")[-1]).split())
+    assert (
+        "notification recorded (made 2 working days after it was due, Wed 23 Dec 2026); "
+        "Rapid Review due"
+    ) in said
+    bot.at("2026-12-29T11:00").mail(BM, reply("TSCP-2026-0001"), "Notified: 23/12/2026")
+    bot.run()
+    said = " ".join(body_of(bot.outbox("command_result")[-1]).split())
+    assert "notification recorded; Rapid Review due" in said and "after it was due" not in said

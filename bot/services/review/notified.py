@@ -46,6 +46,7 @@ def notification_sent(
     if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
         return same
     before, aside = case.notification_sent_on, set_aside_note(case, day.on)
+    late = "" if aside else _made_late(app, case, day.on)
     d = record_notification(session, app, case, day.on, now)
     note(
         session,
@@ -57,9 +58,22 @@ def notification_sent(
         cmd.line,
     )
     if d is None:
-        return f"notification recorded{aside}{NO_REVIEW_CLOCK}{day.said()}"
+        return f"notification recorded{late}{aside}{NO_REVIEW_CLOCK}{day.said()}"
     told = _delay_notice_outdated(session, case, before, day.on, d.due, now)
-    return f"notification recorded{aside}; Rapid Review due {fmt_date(d.due)}{day.said()}{told}"
+    return (
+        f"notification recorded{late}{aside}; Rapid Review due {fmt_date(d.due)}{day.said()}{told}"
+    )
+
+
+def _made_late(app: App, case: Case, on: date) -> str:
+    """A notification made after its due day is said so, as the Board's timeliness report
+    will count it: in the National Panel's working days, which count the council's closures."""
+    row = deadline_row(case, "panel_notification")
+    if row is None or row.state == "not_required" or on <= row.due:
+        return ""
+    late = deadlines.working_days_late(row.due, on, app.calendar.national())
+    days = f"{late} working day{'' if late == 1 else 's'}"
+    return f" (made {days} after it was due, {fmt_date(row.due)})"
 
 
 def _delay_notice_outdated(
