@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.forms.marks import _YES_NO, FLAG_TYPES, _strip_marks
+from bot.core.forms.remembered import per_text
 from bot.core.vocabulary import FieldSpec, FormVocabulary, normalise_label
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
@@ -89,12 +90,12 @@ _CACHE_SIZE = 8192
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _match_cached(tables: _Tables, text: str, section: str | None) -> _Match | None:
-    return _match(tables, normalise_label(text), section)
+    return _match(tables, _normalised(text), section)  # normalised once for every form
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _known_cached(tables: _Tables, text: str, section: str | None) -> _Match | None:
-    return _known(tables, normalise_label(text), section)
+    return _known(tables, _normalised(text), section)
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -216,6 +217,7 @@ _CHILD_HEADING = re.compile(
 _CHILD_HEADING_WORDS = frozenset({"details", "information", "s"})
 
 
+@per_text
 def _child_prefix(text: str) -> tuple[int | None, str]:
     """("Child 2 date of birth") -> (2, "date of birth"); (None, text) when no child number."""
     norm = normalised_text(text)
@@ -250,6 +252,7 @@ def _cell_match(index: _Index, cell: str, section: str | None) -> tuple[_Match, 
     return (matched, None) if matched else None
 
 
+@per_text
 def _has_answers(text: str) -> bool:
     """ "Has the child died? Yes [ ] No": the marks belong to the answers, not the label."""
     return any(m.group("word") for m in _YES_NO.finditer(text))

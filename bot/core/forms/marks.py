@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.core.forms.remembered import per_text
 from bot.core.vocabulary import normalise_label
 
 FLAG_TYPES = frozenset({"bool", "tick"})
@@ -28,6 +29,7 @@ _LEAD_MARK = re.compile(rf"^\s*(?:\[\s*([xX✓✔]?)\s*\]|([{_MARKS}])|([xX])(?=
 _TAIL_MARK = re.compile(rf"\s*(?:\[\s*([xX✓✔]?)\s*\]|([{_MARKS}])|(?<=\s)([xX]))\s*$")
 
 
+@per_text
 def _strip_marks(text: str) -> tuple[str, bool | None]:
     """ "☒ Child has died" -> ("Child has died", True); no mark -> (text, None)."""
     for pattern in (_LEAD_MARK, _TAIL_MARK):
