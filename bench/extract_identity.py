@@ -5,7 +5,9 @@ Not part of the test suite.
 
     # on the code before the change: the tests' calls, recorded (a pytest plugin)
     EXTRACT_RECORD=/tmp/extract-calls .venv/bin/python -m pytest -p bench.extract_identity \\
-        -p no:cacheprovider -q tests/core/test_forms.py tests/forms tests/adapters/test_documents.py
+        -p no:cacheprovider -q tests/core/test_forms.py tests/forms \\
+        tests/adapters/test_documents.py tests/services/test_forms_ingest.py \\
+        tests/core/test_triage_new_case.py tests/test_classification_corpus.py
     # on the code after it
     .venv/bin/python bench/extract_identity.py /tmp/extract-calls
 
@@ -71,9 +73,9 @@ def _record_messages() -> None:
             _recording(documents, vocabulary, expected)
 
 
-def pytest_configure(config: Any) -> None:
-    if os.environ.get("EXTRACT_RECORD"):
-        engine.extract = forms.extract = _recording
+# Replaced as the plugin is loaded, before the tests' conftest imports the services.
+if os.environ.get("EXTRACT_RECORD"):
+    engine.extract = forms.extract = _recording
 
 
 def pytest_unconfigure(config: Any) -> None:
