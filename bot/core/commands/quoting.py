@@ -20,6 +20,7 @@ from bot.core.commands.sign_off import (
     postscript,
     signature_line,
 )
+from bot.core.remembered import per_text
 from bot.core.signature import greets, tells_news
 
 # Shown above what follows an unmarked quote of an email the bot does not hold: the sender's
@@ -76,6 +77,7 @@ def _quoted_from(lines: list[str], i: int) -> bool:
     return next((x for x in rest if x), "").startswith(">")
 
 
+@per_text
 def _is_text(line: str) -> bool:
     """Whether a line is something written: not blank, nor a greeting ("Hi Jo,")."""
     probe = _plain(line)

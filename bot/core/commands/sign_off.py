@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core.remembered import per_text
 from bot.core.signature import names_someone, signs
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -30,6 +31,7 @@ _POSTSCRIPT = re.compile(
 )
 
 
+@per_text
 def plain(line: str) -> str:
     """The line as compared: no zero-width characters or bold markers, single spaces."""
     return " ".join(_ZERO_WIDTH.sub("", line).replace("*", "").split())

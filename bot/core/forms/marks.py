@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.core.forms.remembered import per_text
+from bot.core.remembered import per_text
 from bot.core.vocabulary import normalise_label
 
 FLAG_TYPES = frozenset({"bool", "tick"})

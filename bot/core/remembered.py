@@ -1,10 +1,12 @@
 """Remembering what a pure function of a line's or cell's text returned.
 
-Each form is run over the same lines and cells (two forms: each text is read twice), and the
-same template's label cells come back in every copy of a form in a backlog. So the checks of a
-text that do not depend on the form (tick marks, Yes/No answers, "Child 2") are remembered for
-label-sized text: the second form, and the hundredth copy of a template, cost a look-up. Longer
-text is a value, rarely repeated: worked out each time, so one narrative cannot fill a cache.
+The same text is asked about again and again: each form is run over the same lines and cells
+(two forms: each text is read twice), the same template's label cells come back in every copy
+of a form in a backlog, and a reply's lines are compared with each line before them while its
+sign-off is looked for. So checks of a text that depend on nothing else (tick marks, Yes/No
+answers, "Child 2", a line as compared) are remembered for short text: asked again, they cost
+a look-up. Longer text is rarely repeated: worked out each time, so that one narrative cannot
+fill a cache.
 """
 
 from __future__ import annotations
