@@ -29,7 +29,8 @@ class SilentServer:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.accepted: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
 
     def _accept(self) -> None:
         while True:
@@ -44,6 +45,9 @@ class SilentServer:
         with contextlib.suppress(OSError):
             self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
+        # A connection accepted just before the shutdown is appended after it: wait for the
+        # thread, or that one (the watchdog's alert, say) would hang until its send timed out.
+        self.thread.join(timeout=5)
         for conn in list(self.accepted):
             conn.close()
 
