@@ -2,9 +2,10 @@
 
 `Correct CSPR:`, `Correct Notified:` and `Correct Published:` re-time the deadlines counted
 from the day corrected (the CSPR report's 6 months, the Rapid Review's 15 working days, the
-report's year online) or met on it. A clock moved later, or made late, by a correction is
-exactly what must never happen unsaid: the reply names each one, its old and new day, and
-whether it is now overdue or was met late.
+report's year online) or met on it, as do `CSPR: yes`, `Notified:` and `Published:` given again
+with an earlier day. A clock moved later, or made late, is exactly what must never happen
+unsaid: the reply names each one, its old and new day, and whether it is now overdue or was
+met late.
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ def moved(before: Mapping[str, Clock], after: Mapping[str, Clock], today: date) 
                 f"{fmt_date(late)}: it is now late"
             )
     return found
+
+
+def replacing(before: date | None, given: date) -> str:
+    """The day an event command given again with an earlier day replaces, named beside it (as
+    `Aware:` names it), so the reply explains every date it shows; nothing the first time."""
+    if before is None or before == given:
+        return ""
+    return f" as {fmt_date(given)}, replacing {fmt_date(before)}"
 
 
 def _due_moved(was: Clock, now: Clock, today: date, late: date | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core.moved_clocks import Clock, moved
+from bot.core.moved_clocks import Clock, moved, replacing
 
 REPORT = "CSPR report"
 TODAY = date(2027, 12, 14)
@@ -56,3 +56,14 @@ def test_clocks_left_as_they_were_and_new_ones_are_not_mentioned() -> None:
         "publication_notice": Clock("Notice of publication", date(2028, 2, 1)),
     }
     assert moved(before, after, TODAY) == []  # already late; nothing newly so
+
+
+def test_an_earlier_day_given_again_names_the_day_it_replaces() -> None:
+    assert replacing(date(2026, 12, 17), date(2026, 12, 16)) == (
+        " as Wed 16 Dec 2026, replacing Thu 17 Dec 2026"
+    )
+
+
+def test_a_first_or_same_day_replaces_nothing() -> None:
+    assert replacing(None, date(2026, 12, 16)) == ""
+    assert replacing(date(2026, 12, 16), date(2026, 12, 16)) == ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.services.test_lifecycle import BM, Bot, body_of, reply
+from tests.services.test_lifecycle import BM, Bot, body_of, decide_rapid_review, reply
 
 NUMERIC = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
 
@@ -83,4 +83,70 @@ def test_a_notification_made_after_its_due_day_is_said_late_in_the_reply(bot: Bo
     bot.at("2026-12-29T11:00").mail(BM, reply("TSCP-2026-0001"), "Notified: 23/12/2026")
     bot.run()
     said = " ".join(body_of(bot.outbox("command_result")[-1]).split())
-    assert "notification recorded; Rapid Review due" in said and "after it was due" not in said
+    assert "after it was due" not in said
+    assert (
+        "notification recorded as Wed 23 Dec 2026, replacing Tue 29 Dec 2026; the Rapid Review "
+        "is now due"
+    ) in said, said
+
+
+def said_to(bot: Bot, when: str, line: str) -> str:
+    bot.at(when).mail(BM, reply("TSCP-2026-0001"), line)
+    bot.run()
+    return " ".join(body_of(bot.outbox("command_result")[-1]).split())
+
+
+def test_a_notified_given_again_earlier_names_the_day_it_replaces_and_the_clock_moved(
+    bot: Bot,
+) -> None:
+    """An earlier `Notified:` moves the Rapid Review's 15 working days: the reply says from
+    which notification day and which due day, as `Aware:` does, never only the new one."""
+    said_to(bot, "2026-12-17T10:00", "Notified: 17/12/2026")
+    said = said_to(bot, "2026-12-17T11:00", "Notified: 16/12/2026")
+    assert (
+        "notification recorded as Wed 16 Dec 2026, replacing Thu 17 Dec 2026; the Rapid Review "
+        "is now due Mon 11 Jan 2027, earlier than the Tue 12 Jan 2027 counted before"
+    ) in said, said
+
+
+def test_an_earlier_notified_that_makes_a_submitted_review_late_says_so(bot: Bot) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    said_to(bot, "2026-12-18T10:00", "Notified: 18/12/2026")
+    said_to(bot, "2027-01-13T16:00", "Report submitted: 13/01/2027")  # its due day
+    said = said_to(bot, "2027-01-14T10:00", "Notified: 17/12/2026")
+    assert (
+        "notification recorded as Thu 17 Dec 2026, replacing Fri 18 Dec 2026; the Rapid Review "
+        "is now due Tue 12 Jan 2027, earlier than the Wed 13 Jan 2027 counted before: met on "
+        "Wed 13 Jan 2027, it is now late"
+    ) in said, said
+
+
+def test_meeting_and_submission_given_again_earlier_name_the_day_they_replace(bot: Bot) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    said_to(bot, "2026-12-18T10:00", "Notified: 18/12/2026")
+    said_to(bot, "2027-01-07T10:00", "Meeting held: 07/01/2027")
+    said = said_to(bot, "2027-01-07T11:00", "Meeting held: 06/01/2027")
+    assert "Rapid Review meeting recorded as Wed 6 Jan 2027, replacing Thu 7 Jan 2027" in said
+    said_to(bot, "2027-01-14T10:00", "Report submitted: 14/01/2027")
+    said = said_to(bot, "2027-01-14T11:00", "Report submitted: 13/01/2027")
+    assert (
+        "Rapid Review submission recorded as Wed 13 Jan 2027, replacing Thu 14 Jan 2027"
+    ) in said, said
+
+
+def test_a_cspr_yes_given_again_earlier_names_the_day_and_the_report_clock_moved(
+    bot: Bot,
+) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    said_to(bot, "2026-12-18T10:00", "Notified: 18/12/2026")
+    said_to(bot, "2027-01-13T10:00", "Report submitted: 13/01/2027")
+    said_to(bot, "2027-01-20T10:00", "CSPR: yes 15/01/2027")
+    said = said_to(bot, "2027-01-21T10:00", "CSPR: yes 14/01/2027")
+    assert (
+        "CSPR decision recorded as Thu 14 Jan 2027, replacing Fri 15 Jan 2027; the CSPR report "
+        "is now due Wed 14 Jul 2027, earlier than the Thu 15 Jul 2027 counted before; to "
+        "publish by then"
+    ) in said, said
+    said = said_to(bot, "2027-07-02T10:00", "Published: 02/07/2027")
+    said = said_to(bot, "2027-07-02T11:00", "Published: 01/07/2027")
+    assert "publication recorded as Thu 1 Jul 2027, replacing Fri 2 Jul 2027; keep it" in said

@@ -113,7 +113,10 @@ def test_moving_the_decision_the_bodies_were_told_of_is_flagged_and_the_due_date
 ) -> None:
     _reviewer_notice_sent(cspr)
     answer = say(cspr, "2027-01-20T10:00", "CSPR: yes 04/01/2027")
-    assert "the report is due by Fri 2 Jul 2027" in answer
+    assert (
+        "CSPR decision recorded as Mon 4 Jan 2027, replacing Thu 7 Jan 2027; the CSPR report is "
+        "now due Fri 2 Jul 2027, earlier than the Wed 7 Jul 2027 counted before"
+    ) in answer
     assert "gave the CSPR decision as Thu 7 Jan 2027: tell them it is now Mon 4 Jan 2027" in answer
 
 

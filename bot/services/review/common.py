@@ -14,7 +14,7 @@ from bot.app import App
 from bot.config.model import Agency
 from bot.core.deadlines import fmt_date
 from bot.core.event_dates import EventDay, Repeat, earlier_note, event_day, later_refusal, repeat
-from bot.core.moved_clocks import Clock
+from bot.core.moved_clocks import Clock, moved
 from bot.core.personal_text import personal_in
 from bot.services.cases import add_event
 from bot.services.reminder_wording import SHORT_NAMES
@@ -227,3 +227,9 @@ def clocks_of(case: Case) -> dict[str, Clock]:
         for d in case.deadlines
         if d.name not in _NOT_TOLD
     }
+
+
+def clocks_moved(app: App, case: Case, before: dict[str, Clock], now: datetime) -> str:
+    """Each clock moved, or made late, since `before` (clocks_of), for the reply: a clock
+    never moves unsaid."""
+    return "".join(f"; {said}" for said in moved(before, clocks_of(case), today(app, now)))

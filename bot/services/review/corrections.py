@@ -16,16 +16,16 @@ from bot.adapters.db.models import Case
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
-from bot.core.moved_clocks import Clock, moved
+from bot.core.moved_clocks import Clock
 from bot.services.cases import add_event, set_deadline
 from bot.services.review.common import (
     Actor,
     CommandRefused,
+    clocks_moved,
     clocks_of,
     deadline_row,
     met_on_day,
     recorded_day,
-    today,
 )
 from bot.services.review.complaints import (
     answered_on,
@@ -190,7 +190,7 @@ def correct_date(
         if cmd.what in _PUBLICATION
         else ""
     )
-    due = _now_due(session, app, case, cmd.what, now) or _moved(app, case, before, now)
+    due = _now_due(session, app, case, cmd.what, now) or clocks_moved(app, case, before, now)
     told = (
         sin_told(session, case, now)
         if _sin(case, cmd.what)
@@ -209,11 +209,6 @@ def _now_due(session: Session, app: App, case: Case, which: c.Corrected, now: da
     if _sin(case, which):
         return f"; {now_due(session, case, app, now)}"
     return f"; {response_due(case, app, now)}"
-
-
-def _moved(app: App, case: Case, before: dict[str, Clock], now: datetime) -> str:
-    """A clock moved later, or made late, by a correction is said, never left to be found."""
-    return "".join(f"; {said}" for said in moved(before, clocks_of(case), today(app, now)))
 
 
 # The notices to outside bodies that state each correctable date. One already sent (or approved

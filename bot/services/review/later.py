@@ -17,6 +17,7 @@ from bot.core.case_status import deadline_title
 from bot.core.command_dates import action_due_problem, closed_day_note
 from bot.core.deadlines import fmt_date, may_promise
 from bot.core.months_words import months_from
+from bot.core.moved_clocks import replacing
 from bot.core.publication import REQUIRED
 from bot.core.send_by import cspr_send_by
 from bot.core.stated_dates import Stated
@@ -37,6 +38,8 @@ from bot.services.review.common import (
     Recorded,
     case_began,
     case_ctx,
+    clocks_moved,
+    clocks_of,
     deadline_row,
     met,
     note,
@@ -79,6 +82,9 @@ def cspr(
         known = Recorded(CSPR, clock.start, "the 6-month clock", "Correct CSPR")
         if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
             return same
+    # Given again with an earlier day: the day replaced and the clocks it moved are said.
+    prior = clock.start if cmd.hold and clock is not None else None
+    clocks = clocks_of(case)
     before = deadline_row(case, "cspr_report")  # kept, stopped, after a "CSPR: no" too
     was = (case.cspr, before.start if before is not None else None)
     case.cspr, case.cspr_rationale = cmd.hold, cmd.rationale
@@ -87,7 +93,9 @@ def cspr(
         d = deadlines.cspr_report(day.on, app.calendar)
         reopen(set_deadline(session, case, d, now))
         due, how = d.due, months_from(d, "the decision")
-        stopped = f"; the report is due by {fmt_date(d.due)}{_send_by(app, d.due, now)}"
+        moves = clocks_moved(app, case, clocks, now) if prior is not None else ""
+        due_said = moves or f"; the report is due by {fmt_date(d.due)}"
+        stopped = f"{due_said}{_send_by(app, d.due, now)}"
     else:
         if (row := deadline_row(case, "cspr_report")) is not None and row.met_at is None:
             met(case, "cspr_report", now, state="not_required")  # no report is owed now
@@ -104,7 +112,7 @@ def cspr(
         actor=actor.email,
         why=cmd.line,
     )
-    return f"CSPR decision recorded{day.said()}{stopped}"
+    return f"CSPR decision recorded{replacing(prior, day.on)}{day.said()}{stopped}"
 
 
 def _send_by(app: App, due: date, now: datetime) -> str:

@@ -14,12 +14,15 @@ from bot.core import deadlines, lifecycle
 from bot.core.awareness import Source
 from bot.core.command_dates import notified_problem
 from bot.core.deadlines import fmt_date
+from bot.core.moved_clocks import replacing
 from bot.services.awareness import recorded
 from bot.services.cases import set_deadline
 from bot.services.review.common import (
     Actor,
     CommandRefused,
     Recorded,
+    clocks_moved,
+    clocks_of,
     deadline_row,
     met,
     note,
@@ -47,6 +50,7 @@ def notification_sent(
         return same
     before, aside = case.notification_sent_on, set_aside_note(case, day.on)
     late = "" if aside else _made_late(app, case, day.on)
+    clocks = clocks_of(case)
     d = record_notification(session, app, case, day.on, now)
     note(
         session,
@@ -57,12 +61,14 @@ def notification_sent(
         actor,
         cmd.line,
     )
+    head = f"notification recorded{replacing(before, day.on)}{late}{aside}"
     if d is None:
-        return f"notification recorded{late}{aside}{NO_REVIEW_CLOCK}{day.said()}"
+        return f"{head}{NO_REVIEW_CLOCK}{day.said()}"
+    # Given again with an earlier day: the Rapid Review's due day moved, said with its old one.
+    moves = clocks_moved(app, case, clocks, now) if before is not None else ""
+    due = moves or f"; Rapid Review due {fmt_date(d.due)}"
     told = _delay_notice_outdated(session, case, before, day.on, d.due, now)
-    return (
-        f"notification recorded{late}{aside}; Rapid Review due {fmt_date(d.due)}{day.said()}{told}"
-    )
+    return f"{head}{due}{day.said()}{told}"
 
 
 def _made_late(app: App, case: Case, on: date) -> str:

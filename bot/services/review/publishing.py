@@ -20,6 +20,7 @@ from bot.core import commands as c
 from bot.core import deadlines
 from bot.core.command_dates import closed_day_note, published_problem, report_sent_problem
 from bot.core.deadlines import fmt_date
+from bot.core.moved_clocks import replacing
 from bot.core.publication import REQUIRED, check_notice, report_sent_words, short_notice
 from bot.services.approvals import withdraw_drafts, withdraw_earlier
 from bot.services.cases import add_event, set_deadline
@@ -238,7 +239,10 @@ def published(
     met_on_day(case, "cspr_report", now, day.on)
     d = deadlines.publication_period_end(day.on, app.calendar)
     set_deadline(session, case, d, now)
-    done = f"publication recorded; keep it online until at least {fmt_date(d.due)}{day.said()}"
+    done = (
+        f"publication recorded{replacing(known.on, day.on)}; keep it online until at least "
+        f"{fmt_date(d.due)}{day.said()}"
+    )
     given = notice_actually_given(session, app, case, now, actor, cmd.line)
     if case.report_sent_on is not None:
         return done + given

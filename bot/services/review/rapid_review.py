@@ -21,6 +21,7 @@ from bot.core.command_dates import (
     return_by_problem,
 )
 from bot.core.deadlines import fmt_date
+from bot.core.moved_clocks import replacing
 from bot.core.stated_dates import Stated
 from bot.core.wording import plural
 from bot.core.working_days import day_zero
@@ -207,7 +208,7 @@ def meeting_held(
     note(
         session, case, now, "rr_meeting_held", f"Rapid Review meeting on {day.on}", actor, cmd.line
     )
-    return f"Rapid Review meeting recorded{day.said()}"
+    return f"Rapid Review meeting recorded{replacing(known.on, day.on)}{day.said()}"
 
 
 def report_submitted(
@@ -229,7 +230,7 @@ def report_submitted(
         actor,
         cmd.line,
     )
-    return f"Rapid Review submission recorded{day.said()}"
+    return f"Rapid Review submission recorded{replacing(known.on, day.on)}{day.said()}"
 
 
 def met_rapid_review(case: Case, on: date, now: datetime) -> None:
