@@ -147,6 +147,11 @@ def test_a_cspr_yes_given_again_earlier_names_the_day_and_the_report_clock_moved
         "is now due Wed 14 Jul 2027, earlier than the Thu 15 Jul 2027 counted before; to "
         "publish by then"
     ) in said, said
-    said = said_to(bot, "2027-07-02T10:00", "Published: 02/07/2027")
+    said_to(bot, "2027-06-01T10:00", "Publication: 02/07/2027")
+    said_to(bot, "2027-07-02T10:00", "Published: 02/07/2027")
     said = said_to(bot, "2027-07-02T11:00", "Published: 01/07/2027")
     assert "publication recorded as Thu 1 Jul 2027, replacing Fri 2 Jul 2027; keep it" in said
+    assert (
+        "the Notice of publication is now due Tue 22 Jun 2027, earlier than the Wed 23 Jun 2027 "
+        "counted before: it is now overdue"
+    ) in said, said

@@ -30,6 +30,8 @@ from bot.services.review.common import (
     CommandRefused,
     Recorded,
     case_ctx,
+    clocks_moved,
+    clocks_of,
     deadline_row,
     met,
     met_on_day,
@@ -234,16 +236,19 @@ def published(
     known = Recorded(PUBLISHED, case.published_on, clock, "Correct Published")
     if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
         return same
+    clocks = clocks_of(case)
     case.published_on = day.on
     # An earlier day than the one recorded meets the report's 6 months on that day.
     met_on_day(case, "cspr_report", now, day.on)
     d = deadlines.publication_period_end(day.on, app.calendar)
     set_deadline(session, case, d, now)
+    given = notice_actually_given(session, app, case, now, actor, cmd.line)
+    # Given again with an earlier day, the notice counted back from it moved too: said.
+    moves = clocks_moved(app, case, clocks, now) if known.on is not None else ""
     done = (
         f"publication recorded{replacing(known.on, day.on)}; keep it online until at least "
-        f"{fmt_date(d.due)}{day.said()}"
+        f"{fmt_date(d.due)}{day.said()}{moves}"
     )
-    given = notice_actually_given(session, app, case, now, actor, cmd.line)
     if case.report_sent_on is not None:
         return done + given
     # Publishing does not show the report reached the Panel, the SoS and Ofsted: ask.
