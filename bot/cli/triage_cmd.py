@@ -22,7 +22,9 @@ def register(sub: Any) -> None:
         description="Messages waiting for a person. new-case ID opens the SIN form of message "
         "ID (one naming another child or incident than its case, or a second SIN form in one "
         "email) as a new case, its clocks counted from the day the email arrived (a forwarded "
-        "SIN's from the day it was first sent, when that can be read for sure).",
+        "SIN's from the day it was first sent, when that can be read for sure); on a fresh "
+        "complaint flagged as maybe a new one, it opens the complaint as its own record, its "
+        "20 working days from the day it arrived.",
     )
     p.add_argument("action", choices=["list", "done", "retry", "new-case"])
     p.add_argument("id", nargs="?", type=int)
@@ -158,7 +160,10 @@ def _new_case(ctx: Context) -> int:
 
     number = need_id(ctx)
     app = ctx.app()
-    done = open_new_case(app, number, ctx.args.form, f"terminal:{getpass.getuser()}")
+    actor = f"terminal:{getpass.getuser()}"
+    if ctx.args.form is None and _new_complaint(app, number, actor):
+        return 0
+    done = open_new_case(app, number, ctx.args.form, actor)
     if done is None:
         raise NotFound(f"no message #{number}")
     if isinstance(done, Refused):
@@ -213,3 +218,33 @@ def _since(done: Opened, tz: Any) -> str:
     if not done.arrival_known:
         return f"{at}, when the bot read it (the mailbox gave no arrival time)"
     return f"{at}, when the email arrived"
+
+
+def _new_complaint(app: Any, number: int, actor: str) -> bool:
+    """A fresh complaint flagged as maybe a new one, opened as its own record; False: the
+    message is no such complaint (its SIN form is what new-case opens)."""
+    from bot.core.deadlines import fmt_date
+    from bot.core.triage_new_case import AlreadyOpened, Refused
+    from bot.services.ingest import release_now
+    from bot.services.triage_new_complaint import open_new_complaint
+
+    done = open_new_complaint(app, number, actor)
+    if done is None:
+        return False
+    if isinstance(done, Refused):
+        raise UsageError(done.why)
+    if isinstance(done, AlreadyOpened):
+        print(done.said)
+        return True
+    told = (
+        "the complainant acknowledged" if done.acknowledged else "the complainant not acknowledged"
+    )
+    print(
+        f"message #{number}: complaint {done.ref} opened, counted from its arrival on "
+        f"{fmt_date(done.arrived)}; written response due {fmt_date(done.due)}; {told}"
+    )
+    if done.waiting is None:
+        print(f"message #{number} taken off the triage list; {release_now(app, number)}")
+    else:
+        print(f"message #{number} stays on the triage list: {done.waiting}")
+    return True

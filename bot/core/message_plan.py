@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.closed_case_sin import new_sin_on_closed_case
+from bot.core.complaint_again import complaint_again
 from bot.core.forwarded_sin import acknowledgement, counted_since, forward_of, forwarded_note
 from bot.core.loop_guard import loop_guard
 from bot.core.near_commands import no_command_recognised
@@ -37,6 +38,7 @@ from bot.core.plan_effects import (
     Effect,
     FileOnCase,
     FlagFormCase,
+    FlagMaybeNewComplaint,
     FlagMentionedCase,
     MarkReused,
     NoteHumanMail,
@@ -77,6 +79,7 @@ __all__ = [
     "Effect",
     "FileOnCase",
     "FlagFormCase",
+    "FlagMaybeNewComplaint",
     "FlagMentionedCase",
     "FormSummary",
     "MarkReused",
@@ -269,10 +272,7 @@ FORWARDED_COMPLAINT = (
 def _complaint(snap: Snapshot) -> list[Effect]:
     # A complaint is a statutory kind with its own 20-working-day clock, thread or not.
     if snap.complaint_again:
-        # Sent again, or more to say, while their complaint is open: no second record,
-        # reference or acknowledgement; the Business Manager sees it on the complaint.
-        note = f"a complaint from the same person while their complaint {snap.case_ref} is open"
-        return [FileOnCase(note), NoteHumanMail()]
+        return complaint_again(snap)  # more of it, or a new one: a person decides
     own = _on_own_record(snap)
     if own:
         return own

@@ -107,6 +107,14 @@ class FlagMentionedCase:
 
 
 @dataclass(frozen=True)
+class FlagMaybeNewComplaint:
+    """A fresh complaint from someone whose complaint is open, filed on it: it may be a new
+    one, whose 20 working days would run from its arrival; a person decides."""
+
+    open_complaint: str
+
+
+@dataclass(frozen=True)
 class Triage:
     reason: str
 
@@ -204,6 +212,7 @@ Effect = (
     | OpenEscalation
     | FlagFormCase
     | FlagMentionedCase
+    | FlagMaybeNewComplaint
     | Triage
     | AlertNow
     | CheckRepeat
@@ -265,6 +274,8 @@ def describe(effect: Effect) -> str:
             return f"flag: the form names {form_case} but the message is on {thread_case}"
         case FlagMentionedCase(mentioned=mentioned):
             return f"flag on the new case and on {mentioned}: its text mentions {mentioned}"
+        case FlagMaybeNewComplaint(open_complaint=ref):
+            return f"flag and triage: it may be a new complaint, not more of {ref}"
         case Triage(reason=reason):
             return f"triage: {reason}"
         case AlertNow(why=why):

@@ -25,9 +25,11 @@ from bot.adapters.db.models import (
     StoredMessage,
 )
 from bot.core.agency_answers import Answers
+from bot.core.complaint_again import MAYBE_NEW
 from bot.core.standing_flags import SETTLED_BY, RaisedFlag
 from bot.services import kept_dates, recount
 from bot.services.case_warnings import warnings_where
+from bot.services.complaint_again import maybe_new_settled
 from bot.services.delivery import NOT_DELIVERED_EVENT
 from bot.services.digest_types import (
     ActionDue,
@@ -69,6 +71,7 @@ FLAG_EVENTS = (
     "notice_withdrawn",  # approved, but no longer true when it could go: never sent
     recount.MOVED,  # counted again after a closure day or bank holiday went
     kept_dates.KEPT,  # counted again, the rule gives a later day: kept, and told once
+    MAYBE_NEW,  # a fresh complaint while one is open: until opened as its own or marked done
 )
 
 
@@ -102,7 +105,7 @@ def raised_flags(session: Session, since: datetime, tz: tzinfo) -> list[RaisedFl
             Case.status,
             CaseEvent,
             last_at("case_closed"),
-            flag_settled(),
+            flag_settled() | maybe_new_settled(),
             last_at("case_reopened"),
         )
         .join(Case, Case.id == CaseEvent.case_id)

@@ -27,6 +27,7 @@ from bot.services.alert_now import alert_now
 from bot.services.attention import note_human_mail
 from bot.services.cases import add_event, find_case
 from bot.services.commands import handle_email_commands
+from bot.services.complaint_again import flag_maybe_new
 from bot.services.delivery import note_delivery_report
 from bot.services.digest_names import field_labels
 from bot.services.forms import (
@@ -314,6 +315,7 @@ APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.OpenEscalation: _open_escalation,
     mp.FlagFormCase: _flag_form_case,
     mp.FlagMentionedCase: _flag_mentioned_case,
+    mp.FlagMaybeNewComplaint: flag_maybe_new,
     mp.Triage: _triage,
     mp.AlertNow: _alert_now,
     mp.CheckRepeat: _check_repeat,

@@ -66,7 +66,7 @@ def open_new_case(app: App, number: int, wanted: str | None, actor: str) -> Outc
     """Open a case from message `number`'s SIN form, or say why not; None: no such message."""
     now = app.clock.now()
     with app.sessions() as session:
-        if not _lock(session, number):
+        if not lock_message(session, number):
             session.rollback()
             return None
         row = session.get(StoredMessage, number, populate_existing=True)
@@ -95,7 +95,7 @@ def open_new_case(app: App, number: int, wanted: str | None, actor: str) -> Outc
     return done
 
 
-def _lock(session: Session, number: int) -> bool:
+def lock_message(session: Session, number: int) -> bool:
     """Write the message's row, as the transaction's first statement: a second run waits for
     this one to commit, and then reads the case it opened."""
     written = session.execute(

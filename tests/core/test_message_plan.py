@@ -21,6 +21,7 @@ from bot.core.message_plan import (
     CheckRepeat,
     FileOnCase,
     FlagFormCase,
+    FlagMaybeNewComplaint,
     FlagMentionedCase,
     FormSummary,
     MarkReused,
@@ -831,7 +832,8 @@ def test_a_new_sin_written_on_a_closed_case_is_put_before_her_now_with_its_day()
 def test_a_complaint_sent_again_is_filed_on_the_open_one_for_a_person_to_read() -> None:
     got = plan(snap("complaint", KNOWN, case_kind="complaint", complaint_again=True))
     note = f"a complaint from the same person while their complaint {REF} is open"
-    assert got == (FileOnCase(note), NoteHumanMail())  # no second record, no second reference
+    # No second record, no second reference; a person is asked whether it is a new one.
+    assert got == (FileOnCase(note), NoteHumanMail(), FlagMaybeNewComplaint(REF))
 
 
 def test_a_partners_challenge_whose_only_command_is_not_theirs_opens_the_escalation() -> None:

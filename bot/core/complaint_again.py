@@ -1,0 +1,55 @@
+"""A complaint from someone whose earlier complaint is still open: more of it, or a new one?
+
+A fresh email (not on the complaint's thread, no reference in it) is filed on the open
+complaint, as "I sent this last week, any news?" is more of it. But it may be a complaint
+about another decision, owed its own written response within 20 working days of its
+arrival: filed as a note, no clock would run and no one would be asked. So it is flagged
+under "Needs your attention" and put on the triage list, with the day its response would be
+due and the commands that settle it: `tscp-bot triage new-case N` opens it as its own
+complaint record (its clock from the day it arrived, never the day she decides), `tscp-bot
+triage done N` leaves it as more of the open one. A reply on the thread, or one quoting the
+reference, is more of the same and is not asked about (bot.core.message_plan).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.core.deadlines import fmt_date
+from bot.core.plan_effects import Effect, FileOnCase, FlagMaybeNewComplaint, NoteHumanMail
+from bot.core.snapshot import Snapshot
+from bot.core.triage_new_case import AlreadyOpened, Refused
+
+MAYBE_NEW = "complaint_maybe_new"  # the case event, a digest flag (FLAG_EVENTS)
+
+
+def complaint_again(snap: Snapshot) -> list[Effect]:
+    """No second record, reference or acknowledgement on arrival; a person reads it on the
+    complaint and decides whether it is a new one."""
+    note = f"a complaint from the same person while their complaint {snap.case_ref} is open"
+    return [FileOnCase(note), NoteHumanMail(), FlagMaybeNewComplaint(snap.case_ref or "")]
+
+
+def maybe_new_words(ref: str, number: int, arrived: date, due: date) -> str:
+    """The flag and the triage reason: what it may be, its would-be due day, what to run."""
+    return (
+        f"message #{number}, a fresh email from the complainant while {ref} is open, may be a "
+        f"new complaint: if it is, its written response is due {fmt_date(due)} (20 working "
+        f"days from its arrival on {fmt_date(arrived)}); open it as its own complaint record "
+        f"with tscp-bot triage new-case {number}, or if it is more of {ref}, "
+        f"tscp-bot triage done {number}"
+    )
+
+
+def refusal(
+    number: int, on_triage: bool, filed_on: str, flagged_on: str
+) -> Refused | AlreadyOpened | None:
+    """Why `triage new-case` opens no complaint from a message flagged on `flagged_on`, if it
+    does not: once opened or marked done it is off the list, and a second record is wrong."""
+    if filed_on != flagged_on:
+        return AlreadyOpened(f"message #{number} already opened {filed_on}: nothing more done")
+    if on_triage:
+        return None
+    return Refused(
+        f"message #{number} is not on the triage list (filed on {filed_on}): nothing to open"
+    )
