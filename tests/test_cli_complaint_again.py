@@ -38,16 +38,20 @@ def _two_complaints(bot: Run, config: Path) -> None:
     assert bot("run", "--once", now="2026-12-08T10:05")[0] == 0
 
 
-def _digests(config: Path) -> list[str]:
-    """The plain text of each daily digest sent, flattened."""
+def _digest_of(config: Path, day: str) -> str:
+    """The plain text of the daily digest of `day` ("Wednesday 9 December 2026"), flattened:
+    picked by its day, as the outbox folder lists its files in no set order."""
     found = []
     for raw in outbox_messages(outbox_folder(config)):
         msg = email.message_from_bytes(raw, policy=policy.default)
         if str(msg["Subject"]).startswith("TSCP digest"):
             body = msg.get_body(preferencelist=("plain",))
             assert body is not None
-            found.append(" ".join(str(body.get_content()).split()))
-    return found
+            text = " ".join(str(body.get_content()).split())
+            if text.startswith(f"TSCP daily digest for {day} "):
+                found.append(text)
+    [digest] = found
+    return digest
 
 
 def _triage(bot: Run) -> list[dict[str, object]]:
@@ -80,12 +84,12 @@ def test_done_leaves_it_on_the_open_complaint_and_new_case_then_opens_nothing(
 ) -> None:
     _two_complaints(bot, config)
     assert bot("run", "--once", now="2026-12-09T08:05")[0] == 0
-    before = _digests(config)[-1]
+    before = _digest_of(config, "Wednesday 9 December 2026")
     assert "may be a new complaint" in before and "triage done 2" in before
     code, out, err = bot("triage", "done", "2", now="2026-12-15T10:00")
     assert code == 0, err
     assert bot("run", "--once", now="2026-12-16T08:05")[0] == 0
-    assert "may be a new complaint" not in _digests(config)[-1]
+    assert "may be a new complaint" not in _digest_of(config, "Wednesday 16 December 2026")
     code, _, err = bot("triage", "new-case", "2", now="2026-12-15T10:05")
     assert code != 0
     assert "message #2 is not on the triage list (filed on TSCP-2026-0001)" in err
