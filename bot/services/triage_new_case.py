@@ -66,11 +66,9 @@ def open_new_case(app: App, number: int, wanted: str | None, actor: str) -> Outc
     """Open a case from message `number`'s SIN form, or say why not; None: no such message."""
     now = app.clock.now()
     with app.sessions() as session:
-        if not lock_message(session, number):
-            session.rollback()
+        row = locked_message(session, number)
+        if row is None:
             return None
-        row = session.get(StoredMessage, number, populate_existing=True)
-        assert row is not None  # written just now, in this transaction
         reading = _Reading.of(app, row) if row.size else _Reading()
         decision = core.decide(_facts(session, app, row, reading, wanted, now))
         if not isinstance(decision, core.Opening):
@@ -95,16 +93,20 @@ def open_new_case(app: App, number: int, wanted: str | None, actor: str) -> Outc
     return done
 
 
-def lock_message(session: Session, number: int) -> bool:
-    """Write the message's row, as the transaction's first statement: a second run waits for
-    this one to commit, and then reads the case it opened."""
+def locked_message(session: Session, number: int) -> StoredMessage | None:
+    """The message's row, written as the transaction's first statement and then read afresh:
+    a second run waits for this one to commit, and then reads the case it opened. None (the
+    transaction rolled back) when there is no such message."""
     written = session.execute(
         update(StoredMessage)
         .where(StoredMessage.id == number)
         .values(needs_triage=StoredMessage.needs_triage)
         .execution_options(synchronize_session=False)
     )
-    return bool(written.rowcount)  # type: ignore[attr-defined]
+    if not written.rowcount:  # type: ignore[attr-defined]
+        session.rollback()
+        return None
+    return session.get(StoredMessage, number, populate_existing=True)
 
 
 @dataclass

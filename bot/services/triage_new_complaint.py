@@ -20,7 +20,7 @@ from bot.core.working_days import day_zero
 from bot.services.cases import add_event
 from bot.services.complaint_again import message_why
 from bot.services.intake import open_complaint
-from bot.services.triage_new_case import lock_message
+from bot.services.triage_new_case import locked_message
 
 
 @dataclass(frozen=True)
@@ -40,18 +40,17 @@ def open_new_complaint(
     or why not; None when it is no such message (a SIN form's `new-case`)."""
     now = app.clock.now()
     with app.sessions() as session:
-        if not lock_message(session, number):
-            session.rollback()
+        row = locked_message(session, number)
+        if row is None:
             return None
-        row = session.get(StoredMessage, number, populate_existing=True)
         flagged = session.scalar(
             select(Case)
             .join(CaseEvent, CaseEvent.case_id == Case.id)
             .where(CaseEvent.what == MAYBE_NEW, CaseEvent.why == message_why(number))
             .limit(1)
         )
-        old = row.case if row is not None else None
-        if row is None or old is None or flagged is None:
+        old = row.case
+        if old is None or flagged is None:
             session.rollback()
             return None
         refused = refusal(number, row.needs_triage, old.ref, flagged.ref)
