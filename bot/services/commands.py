@@ -24,11 +24,11 @@ from bot.core.autoreply import can_acknowledge
 from bot.core.commands import (
     Command,
     ParsedCommands,
+    Reopen,
     StatusRequest,
     parse_commands,
     with_subject_status,
 )
-from bot.core.lifecycle_stages import Stage
 from bot.core.message import MailMessage
 from bot.core.wording import plural
 from bot.core.working_days import CalendarRangeError
@@ -227,7 +227,7 @@ def run_command(
             result = HANDLERS[type(command)](session, app, case, command, actor, now)
             # The one place a case's stage changes, as the lifecycle table says.
             stage = lifecycle.stage_of(case.stage)
-            back = stage_to_reopen_at(case).stage if stage is Stage.CLOSED else None
+            back = stage_to_reopen_at(case).stage if isinstance(command, Reopen) else None
             after = lifecycle.next_stage(stage, command, case.decision, back)
             case.stage = after.value
     except (CommandRefused, CalendarRangeError) as exc:

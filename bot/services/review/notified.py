@@ -49,7 +49,7 @@ def notification_sent(
     if (same := repeated(session, case, now, actor, cmd.line, known, day.on)) is not None:
         return same
     before, aside = case.notification_sent_on, set_aside_note(case, day.on)
-    late = "" if aside else _made_late(app, case, day.on)
+    late = _made_late(app, case, day.on)  # never beside `aside`: that clock was not owed
     clocks = clocks_of(case)
     d = record_notification(session, app, case, day.on, now)
     note(
