@@ -93,6 +93,13 @@ class HealthBook:
             name, finished_at=now, ok_at=now, failures=0, failing_since=None, last_error=None
         )
 
+    def ran_unanswered(self, name: str, now: datetime) -> None:
+        """A run that went well without the database answering its lease (SQLite locked for
+        writing lets a read-only run through): it ended, and says nothing of the database. Its
+        trouble, if any, goes on; counted a good run, it moved the outage's start past the first
+        failure, and the one outage was alerted again as a new one."""
+        self._change(name, finished_at=now)
+
     def failed(self, name: str, now: datetime, error: str) -> JobState:
         with self._lock:
             old = self._states[name]
@@ -210,7 +217,10 @@ class JobRunner:
         except Exception as exc:  # any failure is recorded and retried
             self.failed(job, exc)
             return
-        self.book.succeeded(job.name, self.wall.now())
+        if job.name in self.leases.unsure:  # the lease went unanswered: no word on the database
+            self.book.ran_unanswered(job.name, self.wall.now())
+        else:
+            self.book.succeeded(job.name, self.wall.now())
         self._retry_at.pop(job.name, None)
 
     def failed(self, job: Job, exc: BaseException) -> timedelta:

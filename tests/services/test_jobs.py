@@ -8,13 +8,15 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState
 
 from bot.adapters.db.engine import make_engine, make_sessions
-from bot.adapters.db.models import JobHealth
-from bot.services.jobs import HealthBook
-from tests.fixtures.app import AppFactory
+from bot.adapters.db.models import JobHealth, JobLease
+from bot.core.health import Snapshot, Thresholds, problems
+from bot.services.jobs import HealthBook, Job, JobRunner
+from bot.services.leases import Leases
+from tests.fixtures.app import AppFactory, Clock
 from tests.test_daemon_recovery import database_away
 
 
@@ -117,3 +119,56 @@ def test_a_run_does_not_wait_behind_a_save_that_waits_out_the_locked_database(
             assert [(r.name, r.failures) for r in rows] == [("mailbox", 1), ("outbox", 1)]
     finally:
         engine.dispose()
+
+
+def test_a_read_only_run_through_a_locked_database_does_not_start_the_outage_again(
+    migrated_database_url: str,
+) -> None:
+    """SQLite locked for writing lets a read-only run through (its lease's renewal refused).
+    Counted a good run, it said the database had answered: the outage's start moved past the
+    first failure, and the one outage was alerted a second time (CI, the daemon's own test)."""
+    if not migrated_database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL refuses every query of an outage, reading too")
+    engine = make_engine(migrated_database_url, busy_seconds=1)
+    sessions = make_sessions(engine)
+    t0 = datetime(2026, 12, 23, 9, tzinfo=UTC)
+    clock = Clock(t0)
+    book = HealthBook(sessions, "host:1:ab")
+    leases = Leases(sessions, "host:1:ab", seconds=600)
+    runner = JobRunner(book, leases, clock)
+
+    def write() -> None:
+        with sessions() as s:
+            s.execute(update(JobLease).where(JobLease.name == "outbox").values(holder="host:1:ab"))
+            s.commit()
+
+    def read() -> None:
+        with sessions() as s:
+            s.scalars(select(JobLease)).all()
+
+    outbox = Job("outbox", write, timedelta(seconds=1))
+    digest = Job("digest", read, timedelta(seconds=1))
+    for job in (outbox, digest):
+        runner.wrap(job)
+        assert leases.hold(job.name, t0)
+    try:
+        with database_away(migrated_database_url):
+            for seconds, job in ((1, outbox), (2, digest), (60, outbox)):
+                clock.moment = t0 + timedelta(seconds=seconds)
+                runner.run_once(job)
+            found = problems(snapshot_of(book, clock.moment))
+            database = [p for p in found if p.kind == "database"]
+            assert [(p.since, p.detail.endswith("jobs stopped: outbox")) for p in database] == [
+                (t0 + timedelta(seconds=1), True)
+            ]
+            assert book.state("digest").ok_at is None
+        clock.moment = t0 + timedelta(seconds=61)
+        runner.run_once(digest)  # the database answers: a good run, as ever
+        assert book.state("digest").ok_at == clock.moment
+    finally:
+        engine.dispose()
+
+
+def snapshot_of(book: HealthBook, now: datetime) -> Snapshot:
+    limits = Thresholds(timedelta(0), timedelta(hours=1), stall_factor=10)
+    return Snapshot(now=now, jobs=book.states(), thresholds=limits)
