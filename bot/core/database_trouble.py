@@ -2,10 +2,11 @@
 
 A message is quarantined after `max_attempts` failed attempts, so that one that cannot be
 processed never blocks the rest. A lock held too long by another session, a deadlock or
-serialization failure between two instances, or a connection the server ended says nothing
-about the message: counted, three of them put a good email on the triage list as if it were
-poison. Such a fault leaves the message stored, uncounted, for the next pass; several in a row
-stop the pass, which says "database trouble" as a mailbox that cannot be read does.
+serialization failure between two instances, a connection the server ended, or a database
+that is full, read-only, failing or short of memory says nothing about the message: counted,
+three of them put a good email on the triage list as if it were poison. Such a fault leaves
+the message stored, uncounted, for the next pass; several in a row stop the pass, which says
+"database trouble" as a mailbox that cannot be read does.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ class DatabaseFault(StrEnum):
     SERIALIZATION = "a conflicting update by another session"
     CONNECTION = "the connection was lost or refused"
     FULL = "the database's disk is full"
+    READ_ONLY = "the database takes no writes (read-only, or a standby server)"
+    STORAGE = "the database's storage failed (an I/O error, or its file cannot be opened)"
+    RESOURCES = "the database server is short of memory or connections"
 
 
 # Faults in a row, with no message processed between them, before the pass gives up: one is a
@@ -34,9 +38,9 @@ IN_A_ROW = 3
 # (bot.adapters.db.faults.job_error; the mailbox pass's line says the same), so the watchdog
 # tells one outage stopping every job from each job's own trouble (bot.core.health).
 MARK = "database trouble ("
-# A database away, refusing or full: every job meets it. A deadlock or a conflicting update is a
-# race between two sessions, the job's own, and goes through on a retry.
-OUTAGE = frozenset({DatabaseFault.LOCKED, DatabaseFault.CONNECTION, DatabaseFault.FULL})
+# A database away, refusing, full or failing: every job meets it. A deadlock or a conflicting
+# update is a race between two sessions, the job's own, and goes through on a retry.
+OUTAGE = frozenset(DatabaseFault) - {DatabaseFault.DEADLOCK, DatabaseFault.SERIALIZATION}
 
 
 def marked(fault: DatabaseFault, error: str) -> str:

@@ -137,3 +137,14 @@ def test_an_outage_alerted_before_a_restart_is_told_over_once_any_job_ran_well()
     assert seen_over([outage], [], mine, {"outbox": NOW - MIN}) == [outage]
     assert seen_over([outage], [], mine, {"outbox": NOW - 50 * MIN}) == []  # not since
     assert seen_over([outage], [], Judged(frozenset(), backlog=False), {}) == []
+
+
+def test_a_read_only_failing_or_short_database_is_one_outage_too() -> None:
+    """A standby after a failover, a failing disk, a server out of memory: every job meets it,
+    so it is one "database" trouble, not one alert per job it stops."""
+    for fault in (DatabaseFault.READ_ONLY, DatabaseFault.STORAGE, DatabaseFault.RESOURCES):
+        error = marked(fault, "InternalError: the server's words")
+        jobs = (failing("outbox", NOW - 40 * MIN, error), failing("digest", NOW - 35 * MIN, error))
+        [problem] = found(*jobs)
+        assert (problem.kind, problem.since) == ("database", NOW - 40 * MIN)
+        assert problem.detail.startswith(f"{fault}: InternalError")

@@ -21,8 +21,10 @@ from bot.services.ingest import IngestReport, ingest_pass
 from tests.fixtures.app import AppFactory
 from tests.fixtures.database_faults import (
     connection_cut_on_new_case,
+    database_read_only,
     deadlock_on_storing,
     lock_held_elsewhere,
+    server_error_on_new_case,
     short_lock_waits,
     sqlite_disk_full,
 )
@@ -138,4 +140,39 @@ def test_a_full_disk_never_quarantines_a_good_message(make_app: AppFactory, tmp_
     _store_only(app, inbox)
     reports = _through_the_fault(app, inbox, sqlite_disk_full())
     assert all("disk is full" in (r.database_trouble or "") for r in reports), reports
+    _assert_waited_and_then_processed(app, inbox, reports)
+
+
+def test_a_read_only_database_never_quarantines_a_good_message(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """A database that takes no writes (a SQLite file or disk made read-only, a PostgreSQL server
+    that became a standby in a failover) was taken for the message's fault: a good SIN went to
+    quarantine after max_attempts passes."""
+    app, _ = make_app()
+    inbox = tmp_path / "inbox"
+    drop_into_maildir(inbox, GOOD)
+    _store_only(app, inbox)
+    reports = _through_the_fault(app, inbox, database_read_only(app.config.database_url))
+    assert all("takes no writes" in (r.database_trouble or "") for r in reports), reports
+    _assert_waited_and_then_processed(app, inbox, reports)
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "said"), [("53200", "out of memory"), ("53300", "too many clients already")]
+)
+def test_a_server_short_of_memory_or_connections_never_quarantines_a_good_message(
+    make_app: AppFactory, tmp_path: Path, sqlstate: str, said: str
+) -> None:
+    """The server's own shortage was not known for the database's: the good SIN that met it
+    was counted a failure, and quarantined after max_attempts passes."""
+    app, _ = make_app()
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's own errors; SQLite's out of memory is mapped alike")
+    inbox = tmp_path / "inbox"
+    drop_into_maildir(inbox, GOOD)
+    _store_only(app, inbox)
+    fault = server_error_on_new_case(app.config.database_url, sqlstate, said)
+    reports = _through_the_fault(app, inbox, fault)
+    assert all("short of memory" in (r.database_trouble or "") for r in reports), reports
     _assert_waited_and_then_processed(app, inbox, reports)

@@ -17,8 +17,23 @@ _POSTGRES = {
     "57P02": DatabaseFault.CONNECTION,  # crash_shutdown
     "57P03": DatabaseFault.CONNECTION,  # cannot_connect_now: starting up, in recovery
     "53100": DatabaseFault.FULL,  # disk_full
+    "53200": DatabaseFault.RESOURCES,  # out_of_memory
+    "53300": DatabaseFault.RESOURCES,  # too_many_connections
+    "53400": DatabaseFault.RESOURCES,  # configuration_limit_exceeded
+    "25006": DatabaseFault.READ_ONLY,  # read_only_sql_transaction: a standby after a failover
+    "58030": DatabaseFault.STORAGE,  # io_error
 }
-_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_FULL = 5, 6, 13
+# SQLite's primary result codes (https://sqlite.org/rescode.html); the extended codes
+# (SQLITE_BUSY_SNAPSHOT, SQLITE_IOERR_WRITE, ...) keep the primary one in the low byte.
+_SQLITE = {
+    5: DatabaseFault.LOCKED,  # SQLITE_BUSY
+    6: DatabaseFault.LOCKED,  # SQLITE_LOCKED
+    7: DatabaseFault.RESOURCES,  # SQLITE_NOMEM
+    8: DatabaseFault.READ_ONLY,  # SQLITE_READONLY: the file or its disk made read-only
+    10: DatabaseFault.STORAGE,  # SQLITE_IOERR
+    13: DatabaseFault.FULL,  # SQLITE_FULL: processed once room is made
+    14: DatabaseFault.STORAGE,  # SQLITE_CANTOPEN: the file or its folder gone or locked away
+}
 
 
 def database_fault(exc: BaseException) -> DatabaseFault | None:
@@ -53,10 +68,7 @@ def _driver_fault(exc: DBAPIError) -> DatabaseFault | None:
     orig = exc.orig
     code = getattr(orig, "sqlite_errorcode", None)
     if isinstance(code, int):
-        # The extended codes (SQLITE_BUSY_SNAPSHOT, ...) keep the primary one in the low byte.
-        if code & 0xFF == _SQLITE_FULL:
-            return DatabaseFault.FULL  # a message stored later is processed once room is made
-        return DatabaseFault.LOCKED if code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED) else None
+        return _SQLITE.get(code & 0xFF)
     state = getattr(orig, "sqlstate", None)
     if not isinstance(state, str):
         # psycopg gives no SQLSTATE when the server never answered: unreachable, or gone.
