@@ -44,6 +44,14 @@ def _cases(app: App) -> int:
         return int(s.scalar(select(func.count()).select_from(Case)) or 0)
 
 
+def _stored_good_sin(app: App, tmp_path: Path) -> Path:
+    """The inbox of a good SIN already stored, not yet processed."""
+    inbox = tmp_path / "inbox"
+    drop_into_maildir(inbox, GOOD)
+    _store_only(app, inbox)
+    return inbox
+
+
 def _store_only(app: App, inbox: Path) -> None:
     """A real pass with its processing left out: the faults below meet a message stored."""
     with pytest.MonkeyPatch.context() as patch:
@@ -87,9 +95,7 @@ def test_a_lock_held_past_the_wait_never_quarantines_a_good_message(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
     app, _ = make_app()
-    inbox = tmp_path / "inbox"
-    drop_into_maildir(inbox, GOOD)
-    _store_only(app, inbox)
+    inbox = _stored_good_sin(app, tmp_path)
     reports = _through_the_fault(app, inbox, lock_held_elsewhere(app.config.database_url))
     _assert_waited_and_then_processed(app, inbox, reports)
 
@@ -100,9 +106,7 @@ def test_a_connection_ended_by_the_server_never_quarantines_a_good_message(
     app, _ = make_app()
     if app.engine.dialect.name != "postgresql":
         pytest.skip("a server's session to end")
-    inbox = tmp_path / "inbox"
-    drop_into_maildir(inbox, GOOD)
-    _store_only(app, inbox)
+    inbox = _stored_good_sin(app, tmp_path)
     reports = _through_the_fault(app, inbox, connection_cut_on_new_case(app.config.database_url))
     _assert_waited_and_then_processed(app, inbox, reports)
 
@@ -135,9 +139,7 @@ def test_a_full_disk_never_quarantines_a_good_message(make_app: AppFactory, tmp_
     app, _ = make_app()
     if app.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's own full database; PostgreSQL's disk_full (53100) is mapped alike")
-    inbox = tmp_path / "inbox"
-    drop_into_maildir(inbox, GOOD)
-    _store_only(app, inbox)
+    inbox = _stored_good_sin(app, tmp_path)
     reports = _through_the_fault(app, inbox, sqlite_disk_full())
     assert all("disk is full" in (r.database_trouble or "") for r in reports), reports
     _assert_waited_and_then_processed(app, inbox, reports)
@@ -150,9 +152,7 @@ def test_a_read_only_database_never_quarantines_a_good_message(
     that became a standby in a failover) was taken for the message's fault: a good SIN went to
     quarantine after max_attempts passes."""
     app, _ = make_app()
-    inbox = tmp_path / "inbox"
-    drop_into_maildir(inbox, GOOD)
-    _store_only(app, inbox)
+    inbox = _stored_good_sin(app, tmp_path)
     reports = _through_the_fault(app, inbox, database_read_only(app.config.database_url))
     assert all("takes no writes" in (r.database_trouble or "") for r in reports), reports
     _assert_waited_and_then_processed(app, inbox, reports)
@@ -169,9 +169,7 @@ def test_a_server_short_of_memory_or_connections_never_quarantines_a_good_messag
     app, _ = make_app()
     if app.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL's own errors; SQLite's out of memory is mapped alike")
-    inbox = tmp_path / "inbox"
-    drop_into_maildir(inbox, GOOD)
-    _store_only(app, inbox)
+    inbox = _stored_good_sin(app, tmp_path)
     fault = server_error_on_new_case(app.config.database_url, sqlstate, said)
     reports = _through_the_fault(app, inbox, fault)
     assert all("short of memory" in (r.database_trouble or "") for r in reports), reports
