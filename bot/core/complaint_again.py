@@ -9,6 +9,10 @@ due and the commands that settle it: `tscp-bot triage new-case N` opens it as it
 complaint record (its clock from the day it arrived, never the day she decides), `tscp-bot
 triage done N` leaves it as more of the open one. A reply on the thread, or one quoting the
 reference, is more of the same and is not asked about (bot.core.message_plan).
+
+An email naming a reference no case has ("Complaint about TSCP-2026-0099") is filed on the
+open complaint only as its likeliest home: she is told first that the reference is not a
+known case, as for any email naming one, then the same question and the same two commands.
 """
 
 from __future__ import annotations
@@ -27,14 +31,28 @@ def complaint_again(snap: Snapshot) -> list[Effect]:
     """No second record, reference or acknowledgement on arrival; a person reads it on the
     complaint and decides whether it is a new one."""
     note = f"a complaint from the same person while their complaint {snap.case_ref} is open"
-    return [FileOnCase(note), NoteHumanMail(), FlagMaybeNewComplaint(snap.case_ref or "")]
+    named = snap.ref_not_held
+    if named:
+        note += f"; it names {named}, which is not a known case"
+    flag = FlagMaybeNewComplaint(snap.case_ref or "", named)
+    return [FileOnCase(note), NoteHumanMail(), flag]
 
 
-def maybe_new_words(ref: str, number: int, arrived: date, due: date) -> str:
-    """The flag and the triage reason: what it may be, its would-be due day, what to run."""
+def maybe_new_words(
+    ref: str, number: int, arrived: date, due: date, not_held: str | None = None
+) -> str:
+    """The flag and the triage reason: what it may be, its would-be due day, what to run;
+    first, when it names a reference no case has, that it does."""
+    what = (
+        f"message #{number} refers to {not_held}, which is not a known case (a mistyped "
+        f"reference?); it is from the complainant of {ref}, which is open, and is filed there "
+        "for now: it may be more of it, or a new complaint"
+        if not_held
+        else f"message #{number}, a fresh email from the complainant while {ref} is open, may "
+        "be a new complaint"
+    )
     return (
-        f"message #{number}, a fresh email from the complainant while {ref} is open, may be a "
-        f"new complaint: if it is, its written response is due {fmt_date(due)} (20 working "
+        f"{what}: if it is, its written response is due {fmt_date(due)} (20 working "
         f"days from its arrival on {fmt_date(arrived)}); open it as its own complaint record "
         f"with tscp-bot triage new-case {number}, or if it is more of {ref}, "
         f"tscp-bot triage done {number}"

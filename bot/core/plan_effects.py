@@ -112,6 +112,9 @@ class FlagMaybeNewComplaint:
     one, whose 20 working days would run from its arrival; a person decides."""
 
     open_complaint: str
+    # The reference the email names that no case has ("Complaint about TSCP-2026-0099"):
+    # the open complaint is then only a guess at its home, and she is told so.
+    not_held: str | None = None
 
 
 @dataclass(frozen=True)
@@ -274,8 +277,9 @@ def describe(effect: Effect) -> str:
             return f"flag: the form names {form_case} but the message is on {thread_case}"
         case FlagMentionedCase(mentioned=mentioned):
             return f"flag on the new case and on {mentioned}: its text mentions {mentioned}"
-        case FlagMaybeNewComplaint(open_complaint=ref):
-            return f"flag and triage: it may be a new complaint, not more of {ref}"
+        case FlagMaybeNewComplaint(open_complaint=ref, not_held=named):
+            held = f" (it names {named}, which is not a known case)" if named else ""
+            return f"flag and triage: it may be a new complaint, not more of {ref}{held}"
         case Triage(reason=reason):
             return f"triage: {reason}"
         case AlertNow(why=why):

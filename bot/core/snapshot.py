@@ -92,6 +92,8 @@ class Snapshot:
     forwarded: bool = False
     # A complaint from someone whose earlier complaint is still open: the case found is that.
     complaint_again: bool = False
+    # With it, the reference the message names that no case has: a mistyped one, or another.
+    ref_not_held: str | None = None
     # Every command line is one the sender may not give, though they give others.
     commands_not_theirs: bool = False
     # The case found is a complaint and the sender is its complainant, writing on it.

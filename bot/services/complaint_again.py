@@ -30,7 +30,7 @@ def flag_maybe_new(s: Applying, e: FlagMaybeNewComplaint) -> None:
         return
     arrived = day_zero(s.row.received_at, s.app.config.partnership.time_zone)
     due = deadlines.complaint_response(arrived, s.app.calendar).due
-    words = maybe_new_words(e.open_complaint, s.row.id, arrived, due)
+    words = maybe_new_words(e.open_complaint, s.row.id, arrived, due, e.not_held)
     s.reasons.append(words)
     add_event(s.session, s.case, s.now, MAYBE_NEW, words, why=message_why(s.row.id))
 

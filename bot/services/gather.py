@@ -131,7 +131,8 @@ def _find_case(
     if case is None and kind == "complaint" and not forwarded:
         again = open_complaint_from(session, answer_address(msg, own_addresses(app)))
         if again is not None:
-            return FoundCase(again, again.ref, complaint_again=True)
+            # A reference no case has is kept: the open complaint is then a guess.
+            return FoundCase(again, again.ref, complaint_again=True, ref_not_held=ref)
     if case is None and ref is None and parsed is not None:
         # "Approve 12" names its draft, and so its case, even in a reply without the tag.
         case = case_of_approved_draft(session, parsed)

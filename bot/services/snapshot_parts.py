@@ -50,6 +50,7 @@ class FoundCase:
     case: Case | None
     ref: str | None
     complaint_again: bool = False  # the case is the sender's complaint still open
+    ref_not_held: str | None = None  # and the reference it names, which no case has
 
 
 class MessageFacts(TypedDict):
@@ -92,6 +93,7 @@ class CaseFacts(TypedDict):
     case_kind: str | None
     case_open: bool
     complaint_again: bool
+    ref_not_held: str | None
     ref_like: tuple[str, ...]
 
 
@@ -104,6 +106,7 @@ def about_case(app: App, msg: MailMessage, kind: str, found: FoundCase) -> CaseF
         case_kind=case.kind if case is not None else None,
         case_open=case is None or case.status == "open",
         complaint_again=found.complaint_again,
+        ref_not_held=found.ref_not_held,
         ref_like=_ref_like(app, msg) if kind == "sin" and case is None else (),
     )
 

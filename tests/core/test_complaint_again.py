@@ -26,3 +26,13 @@ def test_opened_or_marked_done_it_is_not_opened_again() -> None:
     assert refusal(12, False, ref, ref) == Refused(
         f"message #12 is not on the triage list (filed on {ref}): nothing to open"
     )
+
+
+def test_a_reference_no_case_has_is_said_first_with_the_open_complaint_as_its_home() -> None:
+    words = maybe_new_words(
+        "TSCP-2026-0001", 12, date(2026, 12, 8), date(2027, 1, 8), "TSCP-2026-0099"
+    )
+    assert words.startswith("message #12 refers to TSCP-2026-0099, which is not a known case")
+    assert "from the complainant of TSCP-2026-0001, which is open, and is filed there" in words
+    assert "its written response is due Fri 8 Jan 2027" in words
+    assert "tscp-bot triage new-case 12" in words and "tscp-bot triage done 12" in words

@@ -834,6 +834,11 @@ def test_a_complaint_sent_again_is_filed_on_the_open_one_for_a_person_to_read() 
     note = f"a complaint from the same person while their complaint {REF} is open"
     # No second record, no second reference; a person is asked whether it is a new one.
     assert got == (FileOnCase(note), NoteHumanMail(), FlagMaybeNewComplaint(REF))
+    # Naming a reference no case has, it is flagged with it: the open complaint is a guess.
+    named = snap("complaint", KNOWN, case_kind="complaint", complaint_again=True)
+    got = plan(replace(named, ref_not_held="TSCP-2026-0099"))
+    assert got[-1] == FlagMaybeNewComplaint(REF, "TSCP-2026-0099")
+    assert "TSCP-2026-0099, which is not a known case" in str(got[0])
 
 
 def test_a_partners_challenge_whose_only_command_is_not_theirs_opens_the_escalation() -> None:

@@ -25,6 +25,7 @@ from tests.services.test_lifecycle import Bot
 
 SECOND = "I also wish to make a formal complaint about the partnership's review decision."
 WOULD_BE_DUE = "if it is, its written response is due Fri 8 Jan 2027"
+NAMED = "I wish to make a formal complaint about the partnership's review decision."
 ARRIVAL = "20 working days from its arrival on Tue 8 Dec 2026"
 
 
@@ -99,3 +100,27 @@ def test_a_reply_on_the_complaints_thread_is_not_asked_about(bot: Bot) -> None:
     text = digest(bot, "2026-12-09T08:05")
     assert "may be a new complaint" not in text
     assert "partnership's review decision" in text.split("NEW ON YOUR CASES", 1)[1]
+
+
+def test_a_complaint_naming_a_reference_we_do_not_hold_says_so_and_starts_no_clock(
+    bot: Bot,
+) -> None:
+    """ "Complaint about TSCP-2026-0099", no such case, from someone whose complaint is open:
+    she is told the reference is not one the bot holds, with the open complaint as a possible
+    home, the would-be due day and the two commands; no record opened, no clock run."""
+    bot.mail(PUBLIC, "Complaint", COMPLAINT, auth=False)
+    bot.run()
+    bot.at("2026-12-08T10:00").mail(PUBLIC, "Complaint about TSCP-2026-0099", NAMED, auth=False)
+    bot.run()
+    with bot.app.sessions() as s:
+        n = s.scalar(select(func.max(StoredMessage.id))) or 0
+        assert s.scalar(select(func.count()).select_from(Case)) == 1
+    text = digest(bot, "2026-12-09T08:05")
+    flags, waiting = flat(attention(text)), flat(triage_section(text))
+    for said in (flags, waiting):
+        assert f"message #{n} refers to TSCP-2026-0099, which is not a known case" in said
+        assert "from the complainant of TSCP-2026-0001, which is open" in said
+        assert WOULD_BE_DUE in said and ARRIVAL in said
+        assert f"tscp-bot triage new-case {n}" in said and f"tscp-bot triage done {n}" in said
+    assert len(bot.outbox("complaint_acknowledgement")) == 1
+    assert isinstance(open_new_complaint(bot.app, n, "terminal:bm"), Opened)
