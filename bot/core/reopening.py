@@ -7,6 +7,9 @@ there: a complaint or escalation record to its own stage; a review case to its C
 a CSPR decision is recorded (*action plan* once published or without a CSPR), to *CSPR
 decision* once its Rapid Review was submitted, otherwise to the Screening Panel's decision's
 stage (*screening* while none is recorded).
+
+Items under "Needs your attention" that the closing only hid come back with the case, and the
+reply counts and names them (bot.core.standing_flags says which the closing truly settled).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from datetime import date
 from bot.core.deadlines import fmt_date
 from bot.core.lifecycle import stage_for_decision
 from bot.core.lifecycle_stages import Stage
+from bot.core.standing_flags import FLAG_KEPT_WORKING_DAYS
 from bot.core.wording import plural
 
 
@@ -90,3 +94,34 @@ def clocks_said(clocks: Sequence[ChasedClock], today: date) -> str:
 
 def _each(clocks: Sequence[ChasedClock]) -> str:
     return ", ".join(f"{k.title}, due {fmt_date(k.due)}" for k in clocks)
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    """An item under "Needs your attention" raised before the reopening, still not put right."""
+
+    what: str  # the case event ("scrutineer_disagrees")
+    detail: str
+    while_closed: bool  # raised after the case closed, not before
+
+
+def items_said(items: Sequence[WaitingItem], older: int, ref: str) -> str:
+    """What the closing only hid, which the digest lists again: "2 items raised before it
+    closed still need your attention: ..."; "" when nothing is waiting."""
+    parts = []
+    if items:
+        when = "it was reopened" if any(i.while_closed for i in items) else "it closed"
+        need = "still needs" if len(items) == 1 else "still need"
+        listed = "; ".join(f"{i.what.replace('_', ' ')}: {i.detail}" for i in items)
+        again = "listed again under Needs your attention in the digest"
+        parts.append(
+            f"{plural(len(items), 'item')} raised before {when} {need} your attention "
+            f"({again}): {listed}"
+        )
+    if older:
+        parts.append(
+            f"{plural(older, 'older item')} raised on it more than {FLAG_KEPT_WORKING_DAYS} "
+            "working days ago, which the bot cannot see put right, counted in the digest: "
+            f"tscp-bot case {ref} shows {'it' if older == 1 else 'them'}"
+        )
+    return "".join(f"; {p}" for p in parts)

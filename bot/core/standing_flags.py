@@ -1,8 +1,12 @@
 """How long an item stays under "Needs your attention" in the digest.
 
 An item stays until what caused it is put right, where the bot can see that: the case was
-closed (which overtakes everything on it but the closing's own flags) or reopened since
-(which overtakes the closing's too), or the deadline the item is about was met. Where the bot
+closed (which hides everything on it but the closing's own flags while it is closed), or the
+deadline the item is about was met. `Reopen:` brings back every item the closing only hid
+(a Scrutineer's disagreement, a question still on the triage list, an email not delivered):
+it settles only what closing truly did, the closing's own flags (its reply names every clock
+still unmet afresh) and those about the Screening Panel meeting that closing called off or
+that had gone by (SETTLED_BY_CLOSING). Where the bot
 cannot see it (a refused command, a Scrutineer's disagreement, a notice that went out untrue),
 the item stays for FLAG_KEPT_WORKING_DAYS working days after it was last raised, its age
 shown, and is then counted, not listed. The same item raised again (a form read twice, say) is
@@ -21,6 +25,18 @@ from bot.core.working_days import WorkingCalendar
 FLAG_KEPT_WORKING_DAYS = 20
 # Said of the closing itself: what was owed when the case closed is not put right by closing it.
 CLOSING_FLAGS = frozenset({"closed_with_cspr_owed", "closed_with_clocks_open"})
+# What closing a case truly settles, so that `Reopen:` brings none of it back: the closing's
+# own flags, and those about a Screening Panel meeting, which closing calls off (or which had
+# gone by): the reply to `Reopen:` names the screening clock if it is unmet, and how to invite
+# the panel again. The rest were only hidden while the case was closed.
+SETTLED_BY_CLOSING = CLOSING_FLAGS | frozenset(
+    {
+        "meeting_declined",
+        "meeting_new_time_proposed",
+        "screening_calendar_failed",
+        "screening_after_deadline",
+    }
+)
 # The deadline whose meeting puts each of these flags right.
 SETTLED_BY = {
     "screening_not_booked": "screening_meeting",
@@ -43,10 +59,10 @@ class RaisedFlag:
     detail: str
     on: date
     case_open: bool
-    after_closing: bool  # raised on a case already closed
+    after_closing: bool  # raised after the case was last closed (it may be open again since)
     settled: bool  # its SETTLED_BY deadline is met (or not required)
-    # Raised before the case was last reopened: the closing overtook it, or it was the
-    # closing's own, and `Reopen:`'s reply named every clock still unmet afresh.
+    # Raised before the case was last reopened: shown again unless the closing settled it
+    # (SETTLED_BY_CLOSING).
     before_reopening: bool = False
 
 
@@ -82,7 +98,7 @@ def standing_flags(
 
 
 def _put_right(last: RaisedFlag) -> bool:
-    if last.settled or last.before_reopening:
+    if last.settled or (last.before_reopening and last.what in SETTLED_BY_CLOSING):
         return True
     return not last.case_open and not last.after_closing and last.what not in CLOSING_FLAGS
 

@@ -55,6 +55,7 @@ from bot.services.digest_types import (
 from bot.services.held_emails import held_flags
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import coming_panels
+from bot.services.raised_flags import raised_flags
 from bot.services.review.delay_notice import delays_told
 from bot.services.send_by import send_by_flags
 
@@ -312,7 +313,7 @@ def _flags(session: Session, app: App, today: date) -> list[Flag]:
     since_day = app.calendar.add_working_days(today, -FLAG_KEPT_WORKING_DAYS)
     tz = app.config.partnership.time_zone
     since = datetime.combine(since_day, datetime.min.time(), tz)
-    standing, older = standing_flags(cases.raised_flags(session, since, tz), today, app.calendar)
+    standing, older = standing_flags(raised_flags(session, since, tz), today, app.calendar)
     flags: list[Flag] = [
         {
             "ref": f.ref,

@@ -39,7 +39,7 @@ from bot.services.stale_chases import WITHDRAWN
 
 REDATED = "redated"
 HELD_EVENT = "email_held"  # in the digest while it is held (held_flags), not as an event
-NOTICE_WITHDRAWN = "notice_withdrawn"  # a digest flag: bot.services.digest_cases.FLAG_EVENTS
+NOTICE_WITHDRAWN = "notice_withdrawn"  # a digest flag: bot.services.raised_flags.FLAG_EVENTS
 WITHDRAWN_EVENT = "email_withdrawn"  # an email nobody approved, nothing owed on it: history
 REDATED_EVENT = "email_redated"
 REWORDED = "reworded"

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, CaseEvent
 from bot.core.recount import Recount
 
-# The case event, which the digest lists under "Needs your attention" (digest_cases).
+# The case event, which the digest lists under "Needs your attention" (bot.services.raised_flags).
 KEPT = "deadline_kept_earlier"
 
 

@@ -25,7 +25,7 @@ from bot.services.mailout import queue_email
 from bot.services.signature_lines import told_key
 
 EVENT = "command_not_recognised"
-# The case event the digest lists under "Needs your attention" (bot.services.digest_cases).
+# The case event the digest lists under "Needs your attention" (bot.services.raised_flags).
 FLAG = "no_command_recognised"
 
 

@@ -22,7 +22,14 @@ from bot.core.lifecycle import (
     verdict,
 )
 from bot.core.lifecycle_stages import OPEN_STAGES
-from bot.core.reopening import ChasedClock, ClosedRecord, clocks_said, stage_to_return_to
+from bot.core.reopening import (
+    ChasedClock,
+    ClosedRecord,
+    WaitingItem,
+    clocks_said,
+    items_said,
+    stage_to_return_to,
+)
 
 TODAY = date(2026, 12, 21)
 REOPEN = c.Reopen("the National Panel expects a Rapid Review", "Reopen: the National Panel ...")
@@ -125,3 +132,21 @@ def test_the_reply_names_each_clock_chased_again_and_which_are_overdue() -> None
         "11 Jan 2027"
     )
     assert clocks_said([], TODAY) == "no deadline was left unmet, so nothing is chased again"
+
+
+def test_the_reply_counts_and_names_the_items_still_waiting_and_says_when_they_came() -> None:
+    ref = "TSCP-2026-0001"
+    assert items_said([], 0, ref) == ""
+    two = [
+        WaitingItem("scrutineer_disagrees", "The Independent Scrutineer disagrees", False),
+        WaitingItem("form_problem", "the SIN form has no date of birth", False),
+    ]
+    said = items_said(two, 0, ref)
+    assert said.startswith("; 2 items raised before it closed still need your attention")
+    assert "scrutineer disagrees: The Independent Scrutineer disagrees; form problem: " in said
+    # One raised while it was closed was not raised before it closed.
+    late = [WaitingItem("command_refused", "a vote on a closed case", True)]
+    assert "1 item raised before it was reopened still needs" in items_said(late, 0, ref)
+    older = items_said([], 2, ref)
+    assert "2 older items raised on it more than 20 working days ago" in older
+    assert older.endswith("tscp-bot case TSCP-2026-0001 shows them")

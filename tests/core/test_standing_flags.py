@@ -49,8 +49,16 @@ def test_closing_a_case_puts_its_flags_right_but_not_its_closing_flag_or_later_o
     assert [f.what for f in kept] == ["closed_with_clocks_open", "command_refused"]
 
 
-def test_a_reopening_overtakes_the_closings_items_and_those_the_closing_overtook() -> None:
+def test_a_reopening_settles_the_closings_items_and_its_meetings_but_not_the_rest() -> None:
     raised = date(2027, 1, 25)
-    for what in ("closed_with_clocks_open", "command_refused", "screening_not_booked"):
+    for what in ("closed_with_clocks_open", "closed_with_cspr_owed", "meeting_declined"):
         earlier = _raised(what, raised, before_reopening=True)
         assert standing_flags([earlier], TODAY, CAL) == ([], 0), what
+    # What the closing only hid is back: a disagreement, a refused command, a panel not booked.
+    for what in ("scrutineer_disagrees", "command_refused", "screening_not_booked"):
+        earlier = _raised(what, raised, before_reopening=True)
+        [kept], _ = standing_flags([earlier], TODAY, CAL)
+        assert kept.what == what
+    # Put right meanwhile (its deadline met), it stays gone.
+    met = _raised("screening_not_booked", raised, before_reopening=True, settled=True)
+    assert standing_flags([met], TODAY, CAL) == ([], 0)

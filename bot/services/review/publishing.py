@@ -55,7 +55,7 @@ from bot.services.review.publication_notice import (
 )
 
 PUBLISHED = "publication"
-SHORT = "publication_notice_short"  # a digest flag: bot.services.digest_cases.FLAG_EVENTS
+SHORT = "publication_notice_short"  # a digest flag: bot.services.raised_flags.FLAG_EVENTS
 
 
 def publication_planned(

@@ -10,7 +10,7 @@ record only: no outside body is told of a reopening.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -19,9 +19,20 @@ from bot.app import App
 from bot.core import commands as c
 from bot.core.case_status import deadline_title
 from bot.core.lifecycle_stages import describe_stage
-from bot.core.reopening import ChasedClock, ClosedRecord, Return, clocks_said, stage_to_return_to
+from bot.core.reopening import (
+    ChasedClock,
+    ClosedRecord,
+    Return,
+    WaitingItem,
+    clocks_said,
+    items_said,
+    stage_to_return_to,
+)
+from bot.core.standing_flags import FLAG_KEPT_WORKING_DAYS, standing_flags
 from bot.services.case_view import agency_names
+from bot.services.digest_names import field_labels, plain
 from bot.services.meeting_replies import when
+from bot.services.raised_flags import raised_flags
 from bot.services.review.common import Actor, note, today
 from bot.services.review.meetings import screening_meeting
 
@@ -62,7 +73,30 @@ def reopen_case(
         for d in case.deadlines
         if d.met_at is None
     ]
-    return f"case reopened at {stage} ({how}); {clocks_said(clocks, today(app, now))}{cancelled}"
+    waiting = still_waiting(session, app, case, today(app, now))
+    return (
+        f"case reopened at {stage} ({how}); {clocks_said(clocks, today(app, now))}{cancelled}"
+        f"{waiting}"
+    )
+
+
+def still_waiting(session: Session, app: App, case: Case, day: date) -> str:
+    """The items the digest lists again now the case is open, as it will list them."""
+    since_day = app.calendar.add_working_days(day, -FLAG_KEPT_WORKING_DAYS)
+    tz = app.config.partnership.time_zone
+    since = datetime.combine(since_day, datetime.min.time(), tz)
+    raised = raised_flags(session, since, tz, case.id)
+    kept, older = standing_flags(raised, day, app.calendar)
+    labels = field_labels(app)
+    items = [
+        WaitingItem(
+            f.what,
+            plain(f.detail, labels),
+            any(r.after_closing for r in raised if (r.what, r.detail) == (f.what, f.detail)),
+        )
+        for f in kept
+    ]
+    return items_said(items, older, case.ref)
 
 
 def _meeting_cancelled_at_closing(session: Session, app: App, case: Case) -> str:

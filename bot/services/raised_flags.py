@@ -1,0 +1,112 @@
+"""The items raised on cases for "Needs your attention": each time one was raised, with what
+the bot knows of its case today, read in one query (bot.core.standing_flags decides which
+stand). Apart from the digest's other sections, as `Reopen:` reads one case's too."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from sqlalchemy import Exists, ScalarSelect, and_, exists, func, select, true
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import Session, aliased
+
+from bot.adapters.db.models import Case, CaseEvent, Deadline
+from bot.core.complaint_again import MAYBE_NEW
+from bot.core.standing_flags import SETTLED_BY, RaisedFlag
+from bot.services import kept_dates, recount
+from bot.services.complaint_again import maybe_new_settled
+from bot.services.delivery import NOT_DELIVERED_EVENT
+
+# The case events the digest lists under "Needs your attention".
+FLAG_EVENTS = (
+    "scrutineer_disagrees",
+    "commands_not_carried_out",
+    "no_command_recognised",  # lines like commands, none recognised: the writer was answered
+    "command_refused",  # e.g. a partner's vote on a closed case: the sender alone was told
+    "screening_not_booked",
+    "form_problem",
+    "awareness_flag",
+    "looked_after_death",
+    "looked_after_death_check",
+    "report_not_sent",
+    "publication_notice_short",  # the report reached the bodies under 7 working days before
+    NOT_DELIVERED_EVENT,  # an invitation or request on the case never reached someone
+    "meeting_declined",  # a statutory partner cannot come: the panel is not quorate
+    "meeting_new_time_proposed",
+    "screening_after_deadline",
+    "screening_calendar_failed",  # invited by email instead: the reason needs a person
+    "screening_cancel_failed",  # the calendar event must be cancelled by hand
+    "closed_with_cspr_owed",
+    "closed_with_clocks_open",  # an action not done or a complaint not answered when closed
+    "publication_after_report_due",  # planned past the 6 months: the bodies must be told why
+    "sent_notice_outdated",  # a correction made a notice the bodies already have untrue
+    "notice_withdrawn",  # approved, but no longer true when it could go: never sent
+    recount.MOVED,  # counted again after a closure day or bank holiday went
+    kept_dates.KEPT,  # counted again, the rule gives a later day: kept, and told once
+    MAYBE_NEW,  # a fresh complaint while one is open: until opened as its own or marked done
+)
+
+
+def last_at(what: str) -> ScalarSelect[datetime]:
+    """When the case of the row last had an event `what` ("case_closed", "case_reopened");
+    None while never, for a flag query."""
+    last = aliased(CaseEvent)
+    return (
+        select(func.max(last.at))
+        .where(last.case_id == Case.id, last.what == what)
+        .scalar_subquery()
+    )
+
+
+def flag_settled() -> Exists:
+    """Whether the deadline that puts the row's flag right (SETTLED_BY) is met or not owed."""
+    return exists().where(
+        Deadline.case_id == Case.id,
+        Deadline.name == sql_case(SETTLED_BY, value=CaseEvent.what),
+        Deadline.met_at.is_not(None) | (Deadline.state == "not_required"),
+    )
+
+
+def raised_flags(
+    session: Session, since: datetime, tz: tzinfo, case_id: int | None = None
+) -> list[RaisedFlag]:
+    """Every flag on an open case, and those on closed cases raised since `since` (as long as
+    an item the bot cannot see put right is kept): what standing_flags() decides from, in one
+    query, oldest first. `case_id`: one case's only (`Reopen:` names them in its reply)."""
+    one_case = Case.id == case_id if case_id is not None else true()
+    rows = session.execute(
+        select(
+            Case.ref,
+            Case.status,
+            CaseEvent,
+            last_at("case_closed"),
+            flag_settled() | maybe_new_settled(),
+            last_at("case_reopened"),
+        )
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.what.in_(FLAG_EVENTS), one_case)
+        .where((Case.status == "open") | (CaseEvent.at >= since))
+        # Refused at the terminal, it was said there and then to the one who typed it.
+        .where(~and_(CaseEvent.what == "command_refused", CaseEvent.actor.like("terminal:%")))
+        .order_by(CaseEvent.id)
+    ).all()
+    return [
+        RaisedFlag(
+            ref,
+            e.what,
+            _with_reason(e),
+            e.at.astimezone(tz).date(),
+            status == "open",
+            closed is not None and e.at > closed,
+            bool(settled),
+            reopened is not None and e.at < reopened,
+        )
+        for ref, status, e, closed, settled, reopened in rows
+    ]
+
+
+def _with_reason(event: CaseEvent) -> str:
+    """A flag says why when the chronology knows: what a person needs to act on it."""
+    if not event.why or event.why in event.detail:
+        return event.detail
+    return f"{event.detail}: {event.why}"
