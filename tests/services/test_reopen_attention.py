@@ -24,6 +24,10 @@ from tests.services.test_notice_owed_when_closed import last_reply
 from tests.services.test_notification_owed import REF, decided_no_further_action, unwrap
 
 ON_COMPLAINT = "RE: [TSCP-2026-0001] Your complaint"
+TWO_ITEMS = (
+    "2 items raised before it closed still need your attention (listed again under Needs your "
+    "attention in the digest)"
+)
 ONE_ITEM = (
     "1 item raised before it closed still needs your attention (listed again under Needs your "
     "attention in the digest)"
@@ -64,7 +68,9 @@ def test_a_question_still_on_the_triage_list_is_back_after_reopen_and_the_reply_
     assert "closed with clocks open" not in flags
 
 
-def test_the_scrutineers_disagreement_is_back_after_reopen(bot: Bot) -> None:
+def test_the_scrutineers_disagreement_is_back_after_reopen_with_the_forms_gaps(
+    bot: Bot,
+) -> None:
     decided_no_further_action(bot)
     bot.at("2026-12-17T11:00").mail(
         SCRUTINEER, reply(REF), "Disagree: the school's concerns were not considered"
@@ -77,17 +83,19 @@ def test_the_scrutineers_disagreement_is_back_after_reopen(bot: Bot) -> None:
     bot.at("2026-12-18T10:00").mail(BM, reply(REF), "Reopen: the Scrutineer's point stands")
     bot.run()
     said = flat(unwrap(last_reply(bot)))
-    assert f"{ONE_ITEM}: scrutineer disagrees: " in said
+    # The SIN form's missing facts, read from the case, are back in the digest too: counted.
+    assert f"{TWO_ITEMS}: scrutineer disagrees: The Independent Scrutineer disagrees" in said
+    assert "; form gaps: missing: name of referrer" in said
     flags = digest_attention(bot, "2026-12-21T08:05")
     assert "scrutineer disagrees" in flags and "school's concerns were not considered" in flags
 
 
-def test_a_reopened_case_with_nothing_left_says_nothing_of_items(bot: Bot) -> None:
-    decided_no_further_action(bot)
-    bot.at("2026-12-17T11:00").mail(
-        BM, reply(REF), "Notifiable: no because not serious after all\nClose: NFA"
-    )
-    bot.run()
-    bot.at("2026-12-18T10:00").mail(BM, reply(REF), "Reopen: closed by mistake")
-    bot.run()
-    assert "still need" not in last_reply(bot)
+def test_a_reopened_complaint_with_nothing_left_says_nothing_of_items(complaint: Bot) -> None:
+    complaint.mail(PUBLIC, "Complaint", COMPLAINT, auth=False)
+    complaint.run()
+    complaint.at("2026-12-09T10:00").mail(BM, ON_COMPLAINT, "Close: dealt with by telephone")
+    complaint.run()
+    complaint.at("2026-12-10T10:00").mail(BM, ON_COMPLAINT, "Reopen: closed by mistake")
+    complaint.run()
+    said = flat(last_reply(complaint))
+    assert "case reopened at stage complaint" in said and "still need" not in said

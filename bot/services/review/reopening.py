@@ -31,6 +31,8 @@ from bot.core.reopening import (
 from bot.core.standing_flags import FLAG_KEPT_WORKING_DAYS, standing_flags
 from bot.services.case_view import agency_names
 from bot.services.digest_names import field_labels, plain
+from bot.services.digest_types import Flag
+from bot.services.held_emails import held_flags
 from bot.services.meeting_replies import when
 from bot.services.raised_flags import raised_flags
 from bot.services.review.common import Actor, note, today
@@ -96,7 +98,22 @@ def still_waiting(session: Session, app: App, case: Case, day: date) -> str:
         )
         for f in kept
     ]
+    items += [
+        WaitingItem(f["what"], plain(f["detail"], labels), False) for f in _of_state(session, case)
+    ]
     return items_said(items, older, case.ref)
+
+
+def _of_state(session: Session, case: Case) -> list[Flag]:
+    """Items the digest reads from an open case's state, not from events raised (a form still
+    lacking facts, a return it could not read, an email held): back now it is open, and
+    counted in the reply as the digest lists them."""
+    # Imported here: bot.services.digest_cases reads bot.services.forms, which reads this
+    # package, so a module-level import would be a cycle.
+    from bot.services.digest_cases import form_gaps, unreadable_returns
+
+    found = [*form_gaps(session), *unreadable_returns(session), *held_flags(session)]
+    return [f for f in found if f["ref"] == case.ref]
 
 
 def _meeting_cancelled_at_closing(session: Session, app: App, case: Case) -> str:
