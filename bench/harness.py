@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from tests.fixtures.database import _fresh_postgres
@@ -86,7 +87,12 @@ def sin_with_form(i: int) -> bytes:
     letters = "ABCDEFGHJKLMNPRSTVWY"
     first, middle, last = (letters[(i // 20**k) % 20] for k in range(3))
     name = f"{first}ara {middle}ee {last}ane"  # invented; 8,000 different initials
-    child = tuple((label, name if label == "Name" else value) for label, value in SIN_CHILD)
+    # Born on a day of its own too: children with one date of birth and one incident date are
+    # taken for the same notification sent twice, and every SIN after the first went to the
+    # triage list instead of opening a case as a backlog's SINs do.
+    born = (date(2008, 1, 1) + timedelta(days=i % 5000)).strftime("%d/%m/%Y")
+    own = {"Name": name, "Date of birth": born}
+    child = tuple((label, own.get(label, value)) for label, value in SIN_CHILD)
     # And a referrer of its own: one address is acknowledged a few times a day at most.
     return sin(
         f"<bench-sin-{i}@gmp.police.uk>",
