@@ -115,10 +115,12 @@ def _sender_or_subject_reason(msg: MailMessage) -> str | None:
 def auto_generated_reason(msg: MailMessage, own_addresses: frozenset[str]) -> str | None:
     """Why `msg` must never be answered (machine-sent, our own mail coming back, or its sender
     asks for no automatic answers), or None when it looks human."""
+    return _no_answer_reason(msg, machine_sent_reason(msg, own_addresses))
+
+
+def _no_answer_reason(msg: MailMessage, machine_sent: str | None) -> str | None:
     suppress = "X-Auto-Response-Suppress header present"
-    return machine_sent_reason(msg, own_addresses) or (
-        suppress if msg.header("x-auto-response-suppress") else None
-    )
+    return machine_sent or (suppress if msg.header("x-auto-response-suppress") else None)
 
 
 def machine_sent_reason(msg: MailMessage, own_addresses: frozenset[str]) -> str | None:
@@ -193,7 +195,16 @@ def can_acknowledge(
       From a no-reply address, Reply-To whoever filled the form in).
     Returns (True, "ok") when none apply, else (False, reason).
     """
-    reason = auto_generated_reason(msg, own_addresses)
+    machine_sent = machine_sent_reason(msg, own_addresses)
+    return acknowledgeable(msg, own_addresses, machine_sent, reply_to=reply_to)
+
+
+def acknowledgeable(
+    msg: MailMessage, own_addresses: frozenset[str], machine_sent: str | None, *, reply_to: bool
+) -> tuple[bool, str]:
+    """`can_acknowledge`, given `machine_sent_reason(msg, own_addresses)`: a message's
+    snapshot works that out once, for its own `automatic` and for this."""
+    reason = _no_answer_reason(msg, machine_sent)
     if reason:
         return False, reason
     if from_own_mailbox(msg, own_addresses):

@@ -90,15 +90,24 @@ def gather(
         )
     sender = about_sender(app, msg, result.kind, found.case)
     returning = found.case is not None and _may_be_return(result, form)
+    message = about_message(app, msg, result)
     snapshot = Snapshot(
-        **about_message(app, msg, result),
+        **message,
         **about_case(app, msg, result.kind, found),
         **sender,
         **about_commands(
             session, app, msg, found, parsed, arrived, from_giver=sender["from_command_giver"]
         ),
         **about_form(session, app, msg, found.case, form, returning=returning),
-        **about_acknowledgement(session, app, msg, result.kind, arrived, returning=returning),
+        **about_acknowledgement(
+            session,
+            app,
+            msg,
+            result.kind,
+            arrived,
+            returning=returning,
+            automatic=message["automatic"],
+        ),
         **about_forward(forward),
         form=summary,
         message_id_reused=reused,

@@ -16,7 +16,7 @@ from bot.adapters.db.models import Case
 from bot.app import App
 from bot.core import autoreply
 from bot.core.agencies import stranger_on_case
-from bot.core.autoreply import answer_address, can_acknowledge, returned_mail_reason
+from bot.core.autoreply import acknowledgeable, answer_address, returned_mail_reason
 from bot.core.case_refs import loose_case_refs
 from bot.core.commands import ParsedCommands
 from bot.core.forms import Extraction
@@ -229,12 +229,14 @@ def about_acknowledgement(
     arrived: datetime,
     *,
     returning: bool,
+    automatic: str,
 ) -> AcknowledgementFacts:
     """Whether the sender may be answered, at which address, and how many answers that
-    address had in the day before: past a few, an answer may be feeding a loop."""
+    address had in the day before: past a few, an answer may be feeding a loop.
+    `automatic`: the snapshot's, why the message reads as machine-sent ("" when it does not)."""
     own = own_addresses(app)
     at_reply_to = kind in REPLY_TO_KINDS
-    ok, why_not = can_acknowledge(msg, own, reply_to=at_reply_to)
+    ok, why_not = acknowledgeable(msg, own, automatic or None, reply_to=at_reply_to)
     answer_to = answer_address(msg, own) if at_reply_to else msg.from_addr
     per_day = app.config.ingest.max_acknowledgements_per_day
     # Asked only of mail that may be acknowledged: a query spared on all other mail.

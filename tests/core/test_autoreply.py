@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from bot.core.autoreply import (
+    acknowledgeable,
     answer_address,
     auto_generated_reason,
     can_acknowledge,
@@ -168,3 +169,32 @@ def test_a_helpdesk_header_set_to_no_is_a_person() -> None:
 def test_asking_for_no_automatic_answer_is_not_itself_automatic_mail() -> None:
     msg = _msg(headers={"x-auto-response-suppress": "OOF, AutoReply"})
     assert machine_sent_reason(msg, OWN) is None
+
+
+_MDN = AttachmentInfo("mdn", "message/disposition-notification", 10, b"")
+
+
+@pytest.mark.parametrize(
+    ("msg", "answered", "why_not"),
+    [
+        (_msg(), True, "ok"),
+        (_msg(headers={"auto-submitted": "auto-replied"}), False, "Auto-Submitted"),
+        # A person wrote it, but asked for no automatic answer: the snapshot's machine-sent
+        # reason is none, and still no acknowledgement goes.
+        (_msg(headers={"x-auto-response-suppress": "OOF"}), False, "X-Auto-Response-Suppress"),
+        (_msg(subject="Automatic reply: GM SIN form"), False, "automatic subject"),
+        (_msg(subject="Read: GM SIN form", attachments=(_MDN,)), False, "read receipt"),
+        (_msg(from_addr="mailer-daemon@example.org"), False, "sent by mailer-daemon"),
+        (_msg(from_addr="tscp@tameside.gov.uk"), False, "the partnership's own mailbox"),
+        (_msg(from_addr=""), False, "no usable From address"),
+        (_msg(from_addr="no-reply@portal.example.org"), False, "no-reply sender"),
+    ],
+)
+def test_a_snapshot_s_machine_sent_reason_decides_the_acknowledgement_as_before(
+    msg: MailMessage, answered: bool, why_not: str
+) -> None:
+    """The snapshot works out once why a message reads as machine-sent, and decides whether
+    to acknowledge it from that: each sender is answered, or not, for the same reason."""
+    ok, reason = acknowledgeable(msg, OWN, machine_sent_reason(msg, OWN), reply_to=False)
+    assert ok is answered and why_not in reason
+    assert (ok, reason) == can_acknowledge(msg, OWN)
