@@ -98,13 +98,14 @@ def set_deadline(
     row = next((d for d in case.deadlines if d.name == deadline.name), None)
     if row is not None and _kept(session, case, row, deadline, at):
         return row
+    why = deadline.explain()  # the row's explanation and its event's, written once
     if row is None:
         row = Deadline(
             name=deadline.name,
             case=case,
             start=deadline.start,
             due=deadline.due,
-            explanation=deadline.explain(),
+            explanation=why,
             assumption=deadline.assumption,
         )
         session.add(row)
@@ -114,13 +115,13 @@ def set_deadline(
             # passes (at once if it has), so the history never misses the day that counts.
             row.state = "open"
         row.start, row.due = deadline.start, deadline.due
-        row.explanation, row.assumption = deadline.explain(), deadline.assumption
+        row.explanation, row.assumption = why, deadline.assumption
     detail = f"{deadline.name} due {deadline.due.isoformat()}"
     earlier = _event_just_set(session, case, deadline.name, at) if restate else None
     if earlier is None:
-        add_event(session, case, at, "deadline_set", detail, why=deadline.explain())
+        add_event(session, case, at, "deadline_set", detail, why=why)
     else:
-        earlier.detail, earlier.why = detail, deadline.explain()
+        earlier.detail, earlier.why = detail, why
     return row
 
 
