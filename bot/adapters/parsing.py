@@ -12,8 +12,6 @@ import hashlib
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from email.errors import HeaderParseError
-from email.header import Header, decode_header
 from email.utils import getaddresses
 from typing import Any
 from urllib.parse import unquote
@@ -27,6 +25,7 @@ from bot.adapters.body_text import (
     plain_or_html,
     text_outside_attached,
 )
+from bot.adapters.header_fields import HeaderFields, decode_header_value
 from bot.adapters.ical import CalendarReadError, read_calendar
 from bot.adapters.mime_trim import omitted_size, trim_large_parts
 from bot.core.case_refs import normalise_message_id, unfold
@@ -75,67 +74,21 @@ def message_id_for(raw: bytes) -> str:
     return f"sha256-{sha256_hex(raw)[:32]}@tscp-bot.invalid"
 
 
-def _decode_chunk(chunk: bytes | str, charset: str | None, defects: list[str]) -> str:
-    if isinstance(chunk, str):
-        return chunk
-    if charset in (None, "unknown-8bit"):
-        # Raw 8-bit header bytes: UTF-8 if they are valid, else the Windows code page
-        # Outlook in UK offices most often sends.
-        try:
-            return chunk.decode("utf-8")
-        except UnicodeDecodeError:
-            defects.append("undeclared 8-bit header (read as windows-1252)")
-            return chunk.decode("windows-1252", "replace")
-    try:
-        return chunk.decode(charset)
-    except (LookupError, UnicodeError):
-        defects.append(f"undecodable charset in header: {charset}")
-        return chunk.decode("utf-8", "replace")
+_TRACE = frozenset({"received", "authentication-results"})
 
 
-def decode_header_value(value: object, defects: list[str]) -> str:
-    """Decode RFC 2047 encoded words, falling back to replacement characters, never raising."""
-    source = value if isinstance(value, Header) else str(value)
-    try:
-        chunks = decode_header(source)
-    except (HeaderParseError, ValueError, LookupError, UnicodeError):
-        defects.append("malformed encoded-word in header")
-        return str(value)
-    return "".join(_decode_chunk(c, cs, defects) for c, cs in chunks)
+def _authentication_results(fields: HeaderFields) -> tuple[str, ...]:
+    """Every Authentication-Results (each relay adds its own)."""
+    return tuple(text for _, text in fields.every(lambda key: key == "authentication-results"))
 
 
-def _headers(message: Any, defects: list[str]) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    for name, value in message.items():
-        key = str(name).lower()
-        if key not in headers:
-            headers[key] = decode_header_value(value, defects).strip()
-    return headers
+def _exchange_auth_headers(fields: HeaderFields) -> tuple[tuple[str, str], ...]:
+    return fields.every(lambda key: key.startswith("x-ms-exchange-organization-auth"))
 
 
-def _all_values(message: Any, name: str, defects: list[str]) -> tuple[str, ...]:
-    """Every instance of a header that may repeat (each relay adds its own)."""
-    values = message.get_all(name) or []
-    return tuple(" ".join(decode_header_value(v, defects).split()) for v in values)
-
-
-def _exchange_auth_headers(message: Any, defects: list[str]) -> tuple[tuple[str, str], ...]:
-    found = []
-    for name, value in message.items():
-        key = str(name).lower()
-        if key.startswith("x-ms-exchange-organization-auth"):
-            found.append((key, " ".join(decode_header_value(value, defects).split())))
-    return tuple(found)
-
-
-def _trace(message: Any, defects: list[str]) -> tuple[tuple[str, str], ...]:
+def _trace(fields: HeaderFields) -> tuple[tuple[str, str], ...]:
     """Received and Authentication-Results headers in the order they stand, topmost first."""
-    found = []
-    for name, value in message.items():
-        key = str(name).lower()
-        if key in ("received", "authentication-results"):
-            found.append((key, " ".join(decode_header_value(value, defects).split())))
-    return tuple(found)
+    return fields.every(_TRACE.__contains__)
 
 
 def _addresses(pairs: object) -> list[tuple[str, str]]:
@@ -290,13 +243,14 @@ def parse_message(raw: bytes, *, max_attachment_bytes: int = 10_000_000) -> Mail
     if parsed.message is None or not parsed.message.keys():
         raise ParseError("no header fields: not an email message")
     defects = _parser_defects(parsed)
-    headers = _headers(parsed.message, defects)
-    return _build(raw, parsed, headers, defects, max_attachment_bytes)
+    fields = HeaderFields(parsed.message, defects)
+    return _build(raw, parsed, fields, defects, max_attachment_bytes)
 
 
 def _build(
-    raw: bytes, parsed: Any, headers: dict[str, str], defects: list[str], limit: int
+    raw: bytes, parsed: Any, fields: HeaderFields, defects: list[str], limit: int
 ) -> MailMessage:
+    headers = fields.first_of_each()
     message_id = message_id_of(headers.get("message-id", ""))
     if not message_id:
         message_id = message_id_for(raw)
@@ -327,9 +281,9 @@ def _build(
         ),
         references=_message_ids(headers.get("references", "")),
         headers=headers,
-        authentication_results=_all_values(parsed.message, "authentication-results", defects),
-        exchange_auth_headers=_exchange_auth_headers(parsed.message, defects),
-        trace=_trace(parsed.message, defects),
+        authentication_results=_authentication_results(fields),
+        exchange_auth_headers=_exchange_auth_headers(fields),
+        trace=_trace(fields),
         text=text,
         own_text=written,
         attached_dates=attached_email_dates(parsed.message) if attached else (),
