@@ -95,7 +95,10 @@ def _is_domain(text: str) -> bool:
 def rank(pattern: DomainPattern, address: str) -> int | None:
     """How specifically `pattern` names `address` (higher is more specific); None: no match."""
     address = address.strip().lower()
-    domain = address.rpartition("@")[2]
+    return _rank(pattern, address, address.rpartition("@")[2])
+
+
+def _rank(pattern: DomainPattern, address: str, domain: str) -> int | None:
     if pattern.form == "address":
         return ADDRESS_RANK if address == pattern.value else None
     under = domain.endswith("." + pattern.value)
@@ -110,9 +113,12 @@ def agency_for(address: str, agencies: Iterable[tuple[str, Sequence[str]]]) -> s
     if "@" not in address:
         return None
     best: tuple[int, str] | None = None
+    # Lower-cased and split once for every entry it is ranked against, not once for each.
+    address = address.strip().lower()
+    domain = address.rpartition("@")[2]
     for key, entries in agencies:
         for entry in entries:
-            score = rank(parse_pattern(entry), address)
+            score = _rank(parse_pattern(entry), address, domain)
             if score is not None and (best is None or score > best[0]):
                 best = (score, key)
     return best[1] if best else None

@@ -143,6 +143,8 @@ def _facts(
     msg: MailMessage, ctx: ClassifyContext, case_ref: str | None, outside: bool, tag: str | None
 ) -> _Facts:
     domain = msg.from_addr.rpartition("@")[2] if "@" in msg.from_addr else ""
+    sender_is_agency = is_agency(msg.from_addr, ctx.agency_domains)
+    writer = autoreply.answer_address(msg, ctx.own_addresses)
     text = {
         "subject": (msg.subject,),
         "body": (msg.text,),
@@ -157,9 +159,10 @@ def _facts(
         "has_case_ref": case_ref is not None,
         "has_case_ref_outside_body": outside,
         "in_thread": ctx.thread_case_ref is not None,
-        "sender_is_agency": is_agency(msg.from_addr, ctx.agency_domains),
-        "writer_is_agency": is_agency(
-            autoreply.answer_address(msg, ctx.own_addresses), ctx.agency_domains
+        "sender_is_agency": sender_is_agency,
+        # Most mail names no one else in Reply-To: its writer is its sender, looked up once.
+        "writer_is_agency": (
+            sender_is_agency if writer == msg.from_addr else is_agency(writer, ctx.agency_domains)
         ),
         # Written like the bot's tag, whether or not it names a case: "[TSCP-2026-O001]".
         "subject_has_case_tag": tag is not None,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
 import pytest
 
@@ -369,3 +370,36 @@ def test_sender_is_agency_reads_patterns_and_addresses(
     ctx = ClassifyContext("TSCP", frozenset(), frozenset(entries))
     rule = _rule("r", "sin", all=[{"field": "sender_is_agency"}])
     assert (classify(_msg(from_addr=sender), [rule], ctx).hits == ("r",)) is expected
+
+
+class _Entries(frozenset[str]):
+    """Agency entries that count how often they are read through."""
+
+    reads: list[int] = []  # noqa: RUF012 (on the class: a frozenset instance holds nothing)
+
+    def __iter__(self) -> Iterator[str]:
+        self.reads.append(1)
+        return super().__iter__()
+
+
+@pytest.mark.parametrize(
+    ("reply_to", "reads", "writer_is_agency"),
+    [
+        ((), 1, True),  # its writer is its sender: looked up once, for both facts
+        (("parent.someone@gmail.com",), 2, False),  # a writer of its own, looked up too
+    ],
+)
+def test_the_writer_is_looked_up_among_agencies_only_when_not_the_sender(
+    reply_to: tuple[str, ...], reads: int, writer_is_agency: bool
+) -> None:
+    entries = _Entries({"gmp.police.uk", "nhs.net"})
+    ctx = ClassifyContext("TSCP", frozenset({"tscp@tameside.gov.uk"}), entries)
+    rules = [
+        _rule("sender", "sin", all=[{"field": "sender_is_agency"}]),
+        _rule("writer", "complaint", all=[{"field": "writer_is_agency"}]),
+    ]
+    msg = replace(_msg(from_addr="dana.whitlow@gmp.police.uk"), reply_to=reply_to)
+    _Entries.reads.clear()
+    hits = classify(msg, rules, ctx).hits
+    assert hits == (("sender", "writer") if writer_is_agency else ("sender",))
+    assert len(_Entries.reads) == reads
