@@ -25,6 +25,7 @@ from bot.adapters.db.faults import job_error
 from bot.adapters.db.models import JobHealth
 from bot.clock import Clock
 from bot.core.backoff import retry_delay
+from bot.core.database_trouble import outage_reason
 from bot.core.health import JobState, carried_trouble
 from bot.services.leases import Leases
 
@@ -95,10 +96,15 @@ class HealthBook:
 
     def ran_unanswered(self, name: str, now: datetime) -> None:
         """A run that went well without the database answering its lease (SQLite locked for
-        writing lets a read-only run through): it ended, and says nothing of the database. Its
-        trouble, if any, goes on; counted a good run, it moved the outage's start past the first
-        failure, and the one outage was alerted again as a new one."""
-        self._change(name, finished_at=now)
+        writing lets a read-only run through): it says nothing of the database. A database
+        trouble goes on (counted a good run, it moved the outage's start past the first failure,
+        and the one outage was alerted again as a new one); the job's own is over."""
+        with self._lock:
+            old = self._states[name]
+        if outage_reason(old.last_error) is not None:
+            self._change(name, finished_at=now)
+        else:
+            self._change(name, finished_at=now, failures=0, failing_since=None, last_error=None)
 
     def failed(self, name: str, now: datetime, error: str) -> JobState:
         with self._lock:
