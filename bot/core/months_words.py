@@ -1,8 +1,9 @@
 """How a months clock's due day was reached, in words for an email's "(6 months from ...)".
 
-"6 months from the decision" is untrue of a due day brought forward from a weekend, a bank
-holiday or a council closure day: the partners would count 6 months themselves and find
-another day. The words name the day the months ended and why it was not kept.
+"6 months from the decision" is untrue of a due day brought forward (or, for the report's
+year online, moved on) from a weekend, a bank holiday or a council closure day: the partners
+would count the months themselves and find another day. The words name the day the months
+ended and why it was not kept.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ def months_counted(amount: int, start: date, due: date, cal: WorkingCalendar, ev
 def _words(amount: int, start: date, due: date, names: Mapping[date, str], event: str) -> str:
     said = f"{amount} months from {event}"
     ended = add_months(start, amount)
-    if ended <= due:
+    if ended == due:
         return said
     why = names.get(ended) or (f"a {ended:%A}" if is_weekend(ended) else "not a working day")
-    return f"{said}, brought forward from {fmt_date(ended)}, {why}"
+    # A least-time clock (the report's year online) rolls forward instead: said the same way.
+    way = "brought forward" if ended > due else "moved on"
+    return f"{said}, {way} from {fmt_date(ended)}, {why}"

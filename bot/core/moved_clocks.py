@@ -25,8 +25,15 @@ class Clock:
     running: bool = True  # neither met nor set aside
 
 
-def moved(before: Mapping[str, Clock], after: Mapping[str, Clock], today: date) -> list[str]:
-    """One phrase per clock the correction changed: due day moved, or met now late."""
+def moved(
+    before: Mapping[str, Clock],
+    after: Mapping[str, Clock],
+    today: date,
+    because: Mapping[str, str] | None = None,
+) -> list[str]:
+    """One phrase per clock the correction changed: due day moved, or met now late. `because`
+    names, for a clock, what its new due day is counted from when that is not the day the
+    command gave (the notice of publication, counted back from the day it was published)."""
     found = []
     for name, now in after.items():
         was = before.get(name)
@@ -34,7 +41,8 @@ def moved(before: Mapping[str, Clock], after: Mapping[str, Clock], today: date) 
             continue
         late = _late_on(now) if _late_on(was) is None else None
         if now.due != was.due:
-            found.append(_due_moved(was, now, today, late))
+            why = f" ({because[name]})" if because and name in because else ""
+            found.append(_due_moved(was, now, today, late, why))
         elif late is not None:
             found.append(
                 f"the {now.title} was due {fmt_date(now.due)} and is now recorded as met on "
@@ -51,16 +59,19 @@ def replacing(before: date | None, given: date) -> str:
     return f" as {fmt_date(given)}, replacing {fmt_date(before)}"
 
 
-def _due_moved(was: Clock, now: Clock, today: date, late: date | None) -> str:
+def _due_moved(was: Clock, now: Clock, today: date, late: date | None, why: str) -> str:
     way = "later" if now.due > was.due else "earlier"
     said = (
         f"the {now.title} is now due {fmt_date(now.due)}, {way} than the "
-        f"{fmt_date(was.due)} counted before"
+        f"{fmt_date(was.due)} counted before{why}"
     )
     if now.running and now.due < today:
         return f"{said}: it is now overdue"
     if late is not None:
         return f"{said}: met on {fmt_date(late)}, it is now late"
+    if now.met_on is not None and _late_on(now) is None:
+        # Moved but still met in time: said, so a moved clock is never left to be guessed at.
+        return f"{said}: met on {fmt_date(now.met_on)}, in time"
     return said
 
 

@@ -42,3 +42,11 @@ def test_a_due_day_brought_forward_names_the_day_the_months_ended_and_why(
     decided: date, words: str
 ) -> None:
     assert months_from(dl.cspr_report(decided, CAL), "the decision") == words
+
+
+def test_the_reports_year_online_moved_on_from_a_saturday_says_so() -> None:
+    """The year online is a least time, rolled forward: "12 months" alone would be untrue."""
+    d = dl.publication_period_end(date(2027, 7, 8), CAL)
+    assert months_from(d, "the day it was published") == (
+        "12 months from the day it was published, moved on from Sat 8 Jul 2028, a Saturday"
+    )

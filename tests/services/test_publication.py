@@ -211,3 +211,40 @@ def test_an_earlier_published_day_is_on_time_in_the_boards_report(cspr: Bot) -> 
     say(cspr, "2027-07-13T10:00", "Published: 01/07/2027")  # the day it really went up
     assert clock(cspr, "cspr_report") == (date(2027, 7, 7), "met", date(2027, 7, 1))
     assert (board_report(cspr).on_time, board_report(cspr).late) == (1, ())
+
+
+def test_a_first_publication_before_the_planned_day_says_the_notice_clock_it_moved(
+    cspr: Bot,
+) -> None:
+    """Published on Wed 23 Jun, not the planned Thu 1 Jul, with no report recorded as sent:
+    the notice, counted back from the day it was published, was due a week earlier and is
+    overdue. The reply says so, never only "publication recorded"."""
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    say(cspr, "2027-06-23T10:00", "Published: 23/06/2027")
+    assert (
+        "publication recorded; keep it online until at least Fri 23 Jun 2028 (12 months from "
+        "the day it was published); the Notice of publication is now due Mon 14 Jun 2027, "
+        "earlier than the Tue 22 Jun 2027 counted before (7 working days before the day it was "
+        "published, not the planned Thu 1 Jul 2027): it is now overdue"
+    ) in told(cspr)
+    assert clock(cspr, "publication_notice") == (date(2027, 6, 14), "overdue", None)
+
+
+def test_a_first_publication_after_the_planned_day_says_what_it_did_to_each_clock(
+    cspr: Bot,
+) -> None:
+    """The report went on Tue 1 Jun; published Thu 8 Jul, not the planned Thu 1 Jul: the
+    notice is still met in time, the report's 6 months (due Wed 7 Jul) were met a day late,
+    and the year online rolls on from a Saturday. Each is said."""
+    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
+    say(cspr, "2027-06-01T11:00", "Report sent: 01/06/2027")
+    say(cspr, "2027-07-08T10:00", "Published: 08/07/2027")
+    assert (
+        "keep it online until at least Mon 10 Jul 2028 (12 months from the day it was "
+        "published, moved on from Sat 8 Jul 2028, a Saturday); the Notice of publication is "
+        "now due Tue 29 Jun 2027, later than the Tue 22 Jun 2027 counted before (7 working days "
+        "before the day it was published, not the planned Thu 1 Jul 2027): met on Tue 1 Jun "
+        "2027, in time; the CSPR report was due Wed 7 Jul 2027 and is now recorded as met on "
+        "Thu 8 Jul 2027: it is now late"
+    ) in told(cspr)
+    assert clock(cspr, "cspr_report") == (date(2027, 7, 7), "met", date(2027, 7, 8))

@@ -229,7 +229,14 @@ def clocks_of(case: Case) -> dict[str, Clock]:
     }
 
 
-def clocks_moved(app: App, case: Case, before: dict[str, Clock], now: datetime) -> str:
+def clocks_moved(
+    app: App,
+    case: Case,
+    before: dict[str, Clock],
+    now: datetime,
+    because: dict[str, str] | None = None,
+) -> str:
     """Each clock moved, or made late, since `before` (clocks_of), for the reply: a clock
-    never moves unsaid."""
-    return "".join(f"; {said}" for said in moved(before, clocks_of(case), today(app, now)))
+    never moves unsaid (`because`: see bot.core.moved_clocks.moved)."""
+    said = moved(before, clocks_of(case), today(app, now), because)
+    return "".join(f"; {s}" for s in said)

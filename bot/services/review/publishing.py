@@ -20,6 +20,7 @@ from bot.core import commands as c
 from bot.core import deadlines
 from bot.core.command_dates import closed_day_note, published_problem, report_sent_problem
 from bot.core.deadlines import fmt_date
+from bot.core.months_words import months_from
 from bot.core.moved_clocks import replacing
 from bot.core.publication import REQUIRED, check_notice, report_sent_words, short_notice
 from bot.services.approvals import withdraw_drafts, withdraw_earlier
@@ -242,12 +243,14 @@ def published(
     met_on_day(case, "cspr_report", now, day.on)
     d = deadlines.publication_period_end(day.on, app.calendar)
     set_deadline(session, case, d, now)
+    planned = case.planned_publication
     given = notice_actually_given(session, app, case, now, actor, cmd.line)
-    # Given again with an earlier day, the notice counted back from it moved too: said.
-    moves = clocks_moved(app, case, clocks, now) if known.on is not None else ""
+    # The notice clock counts back from the day published, not the day planned (or the day
+    # recorded before), and the report's 6 months are met on it: whatever moved is said.
+    moves = clocks_moved(app, case, clocks, now, _counted_back(known.on, planned))
     done = (
         f"publication recorded{replacing(known.on, day.on)}; keep it online until at least "
-        f"{fmt_date(d.due)}{day.said()}{moves}"
+        f"{fmt_date(d.due)} ({months_from(d, 'the day it was published')}){day.said()}{moves}"
     )
     if case.report_sent_on is not None:
         return done + given
@@ -268,6 +271,17 @@ def published(
         "State and Ofsted, so the notice of publication stays open: reply Report sent: <date> "
         "once it has gone"
     )
+
+
+def _counted_back(before: date | None, planned: date | None) -> dict[str, str]:
+    """Why the first `Published:` moved the notice clock: counted back from the day published
+    instead of the day planned. Given again, "replacing <day>" already says why."""
+    if before is not None or planned is None:
+        return {}
+    return {
+        NOTICE: f"{REQUIRED} working days before the day it was published, not the "
+        f"planned {fmt_date(planned)}"
+    }
 
 
 def publication_delay(
