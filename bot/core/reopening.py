@@ -1,5 +1,5 @@
 """`Reopen:`: which stage a closed case goes back to, and how its reply names the clocks that
-are chased again. Pure: the case's record in, a stage and sentences out.
+are chased again (and those never stopped). Pure: the case's record in, a stage and sentences out.
 
 `Close:` records the stage the case was at (cases.closed_from). A case closed before that was
 recorded goes back to the stage its record implies, read the way the lifecycle table moved it
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.deadlines import fmt_date
-from bot.core.lifecycle import stage_for_decision
+from bot.core.lifecycle import chased_when_closed, stage_for_decision
 from bot.core.lifecycle_stages import Stage
 from bot.core.standing_flags import FLAG_KEPT_WORKING_DAYS
 from bot.core.wording import plural
@@ -63,6 +63,7 @@ def _implied(record: ClosedRecord) -> Stage:
 
 @dataclass(frozen=True)
 class ChasedClock:
+    name: str
     title: str
     due: date
 
@@ -70,9 +71,21 @@ class ChasedClock:
 def clocks_said(clocks: Sequence[ChasedClock], today: date) -> str:
     """The unmet clocks chased again, overdue ones first and called so, a clock still to come
     never called late: "2 deadlines are chased again, each from its own due day: 1 overdue
-    (chased and escalated as any overdue deadline is): ...; 1 not yet due: ..."."""
+    (chased and escalated as any overdue deadline is): ...; 1 not yet due: ...". A statutory
+    notification still owed was chased all the while the case was closed (CHASED_WHEN_CLOSED):
+    "chased again" would be untrue of it, so it is said apart as still chased."""
+    again = [k for k in clocks if not chased_when_closed(k.name)]
+    kept = [k for k in clocks if chased_when_closed(k.name)]
+    said = _chased_again(again, today, other=bool(kept))
+    if kept:
+        said += f"; {_still_chased(kept, today)}"
+    return said
+
+
+def _chased_again(clocks: Sequence[ChasedClock], today: date, *, other: bool) -> str:
     if not clocks:
-        return "no deadline was left unmet, so nothing is chased again"
+        left = "no other deadline" if other else "no deadline"
+        return f"{left} was left unmet, so nothing is chased again"
     ordered = sorted(clocks, key=lambda k: (k.due, k.title))
     overdue = [k for k in ordered if k.due < today]
     to_come = [k for k in ordered if k.due >= today]
@@ -90,6 +103,19 @@ def clocks_said(clocks: Sequence[ChasedClock], today: date) -> str:
         else ("are chased again, each from its own due day")
     )
     return f"{plural(len(ordered), 'deadline')} {chased}: " + "; ".join(parts)
+
+
+def _still_chased(clocks: Sequence[ChasedClock], today: date) -> str:
+    ordered = sorted(clocks, key=lambda k: (k.due, k.title))
+    each = ", ".join(
+        f"{k.title}, due {fmt_date(k.due)}{' (overdue)' if k.due < today else ''}" for k in ordered
+    )
+    one = len(ordered) == 1
+    return (
+        f"{plural(len(ordered), 'statutory notification')} still owed "
+        f"{'is' if one else 'are'} still chased, as {'it was' if one else 'they were'} all "
+        f"the while the case was closed (owed however a case ends): {each}"
+    )
 
 
 def _each(clocks: Sequence[ChasedClock]) -> str:

@@ -119,9 +119,9 @@ def test_a_case_closed_before_the_stage_was_recorded_goes_back_where_its_record_
 def test_the_reply_names_each_clock_chased_again_and_which_are_overdue() -> None:
     said = clocks_said(
         [
-            ChasedClock("Rapid Review submitted", date(2027, 1, 11)),
-            ChasedClock("Screening Panel decision", date(2026, 12, 18)),
-            ChasedClock("Action 1", TODAY),
+            ChasedClock("rapid_review", "Rapid Review submitted", date(2027, 1, 11)),
+            ChasedClock("screening_meeting", "Screening Panel decision", date(2026, 12, 18)),
+            ChasedClock("action:1", "Action 1", TODAY),
         ],
         TODAY,
     )
@@ -150,3 +150,14 @@ def test_the_reply_counts_and_names_the_items_still_waiting_and_says_when_they_c
     older = items_said([], 2, ref)
     assert "2 older items raised on it more than 20 working days ago" in older
     assert older.endswith("tscp-bot case TSCP-2026-0001 shows them")
+
+
+def test_a_notification_owed_while_closed_is_said_still_chased_not_chased_again() -> None:
+    """The reminder tick chased it all the while the case was closed: "chased again" would be
+    untrue of it."""
+    owed = ChasedClock("panel_notification", "National Panel notification", date(2026, 12, 18))
+    assert clocks_said([owed], TODAY) == (
+        "no other deadline was left unmet, so nothing is chased again; 1 statutory "
+        "notification still owed is still chased, as it was all the while the case was closed "
+        "(owed however a case ends): National Panel notification, due Fri 18 Dec 2026 (overdue)"
+    )

@@ -78,14 +78,42 @@ def test_a_case_closed_before_its_stage_was_recorded_goes_back_where_its_record_
     bot.run()
     said = last_reply(bot)
     assert (
-        "case reopened at stage no further action (the stage its record implies); 2 deadlines "
-        "are chased again, each from its own due day: 1 overdue (chased and escalated as any "
+        "case reopened at stage no further action (the stage its record implies); 1 deadline "
+        "is chased again from its own due day: 1 overdue (chased and escalated as any "
         "overdue deadline is): Screening Panel meets within 2 working days of the SIN form "
-        "being received, due Fri 18 Dec 2026; 1 not yet due: Local authority notifies the "
-        "National Panel within 5 working days of becoming aware of the serious incident, due "
-        "Wed 23 Dec 2026"
+        "being received, due Fri 18 Dec 2026; 1 statutory notification still owed is still "
+        "chased, as it was all the while the case was closed (owed however a case ends): "
+        "Local authority notifies the National Panel within 5 working days of becoming aware "
+        "of the serious incident, due Wed 23 Dec 2026"
     ) in said
     assert bot.case().stage == "no_further_action"
+
+
+def test_reopen_says_a_notification_chased_while_closed_is_still_chased_not_chased_again(
+    bot: Bot,
+) -> None:
+    """Closed with the National Panel notification owed (due Wed 23 Dec) and the screening
+    clock unmet: the tick chased the notification while the case was closed, never the
+    screening clock. The reply to `Reopen:` says only the screening clock is chased again."""
+    decided_no_further_action(bot)
+    close_as_before(bot, screening_left_open=True)
+    before = {r.idempotency_key for r in chases(bot)}
+    for when in ("2026-12-22T10:00", "2026-12-23T10:00"):
+        bot.at(when).run()
+    while_closed = [r.idempotency_key for r in chases(bot) if r.idempotency_key not in before]
+    assert while_closed and all(":panel_notification:" in k for k in while_closed)
+    bot.at("2026-12-24T10:00").mail(BM, reply(REF), f"Reopen: {REASON}")
+    bot.run()
+    said = last_reply(bot)
+    assert (
+        "case reopened at stage no further action (the stage its record implies); 1 deadline "
+        "is chased again from its own due day: 1 overdue (chased and escalated as any overdue "
+        "deadline is): Screening Panel meets within 2 working days of the SIN form being "
+        "received, due Fri 18 Dec 2026; 1 statutory notification still owed is still chased, "
+        "as it was all the while the case was closed (owed however a case ends): Local "
+        "authority notifies the National Panel within 5 working days of becoming aware of the "
+        "serious incident, due Wed 23 Dec 2026 (overdue)"
+    ) in said
 
 
 def test_reopen_lists_each_clock_chased_again_and_says_the_cancelled_panel_is_not_rebooked(

@@ -4,8 +4,9 @@ expects a Rapid Review after all, or the case was closed by mistake).
 The case goes back to the stage it was closed at (bot.core.reopening); the lifecycle table
 moves it there. Nothing else is changed: every clock keeps its start and due day, so those
 left unmet when it closed are chased again by the reminder tick from their own due days (an
-overdue one as any overdue clock is), and the reply names each. The reason stays in the case
-record only: no outside body is told of a reopening.
+overdue one as any overdue clock is), and the reply names each; a statutory notification still
+owed, chased all the while the case was closed, is named apart as still chased. The reason
+stays in the case record only: no outside body is told of a reopening.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def reopen_case(
     )
     names = agency_names(app.config)
     clocks = [
-        ChasedClock(deadline_title(d.name, names), d.due)
+        ChasedClock(d.name, deadline_title(d.name, names), d.due)
         for d in case.deadlines
         if d.met_at is None
     ]
