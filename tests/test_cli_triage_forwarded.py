@@ -131,3 +131,25 @@ def test_a_first_day_read_two_ways_states_no_key_dates_and_asks_her_to_confirm_t
     ) in text
     assert "KEY DATES The Business Manager will confirm the deadlines" in text
     assert "18/12/2026" not in text and "Fri 18 Dec" not in text
+
+
+def test_a_sent_line_in_est_of_two_london_days_names_the_zone_in_triage_and_case(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    # 23:30 EST on Fri 11 Dec 2026: Sat 12 Dec in London if US Eastern, Fri 11 Dec if
+    # Australian Eastern. Both cases count from the forward, and she is told why.
+    sent = b"Sent: Friday, 11 December 2026 23:30 EST"
+    said = _forwarded_then_opened(bot, dovecot, FORWARD.replace(SENT, sent))
+    assert said[0].endswith("counted from Wed 16 Dec 2026 09:00, when the email arrived")
+    doubt = (
+        "the Sent line's time zone 'EST' may be US Eastern or Australian Eastern time, which "
+        "fall on different days (Fri 11 Dec 2026 or Sat 12 Dec 2026)"
+    )
+    [waiting] = _json(bot, "triage", "list")
+    assert (
+        f"{NEW}: forwarded SIN: its clocks count from Wed 16 Dec 2026, when the forward "
+        f"arrived, as the day the forwarded email was sent could not be read for sure: {doubt}"
+    ) in waiting["reason"]
+    code, out = bot("--now", "2026-12-16T10:30", "case", NEW)
+    assert code == 0
+    assert doubt in " ".join(out.split())

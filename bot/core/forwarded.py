@@ -9,42 +9,37 @@ line whose time carries its UTC offset, in figures or as a zone's letters (EDT, 
 partnership's day at that moment, not the writer's. Letters that name several zones ("23:30
 BST": British Summer Time or Bangladesh) give a day only when every zone they may mean puts
 that moment on the same day where the partnership is; near midnight they may not, and the day
-is unsure, as an unreadable one is.
+is unsure, as an unreadable one is, and the letters are named to the Business Manager
+(bot.core.sent_zone).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from dataclasses import dataclass
+from datetime import date, time, timedelta, tzinfo
 
 from bot.core.agencies import is_agency
 from bot.core.autoreply import a_person
 from bot.core.command_dates import RECEIVED_BEFORE_ARRIVAL_MONTHS
 from bot.core.dates import DateError, parse_uk_date
 from bot.core.message import MailMessage
+from bot.core.sent_zone import NAMED_ZONES, local_days, offsets, zone_doubt
 from bot.core.subject_prefixes import leading
 from bot.core.working_days import add_months
 
 # The line a mail program puts above a forwarded email ("Original Message" is a reply's too).
 _MARKER = re.compile(r"-{2,}\s*forwarded message\s*-{2,}|^\s*begin forwarded message:", re.I | re.M)
-_SENT = re.compile(r"^[>\s*]*(?:sent|date):\s*(?P<when>.+)$", re.IGNORECASE)
+_SENT = re.compile(r"^[>\s*]*(?P<label>sent|date):\s*(?P<when>.+)$", re.IGNORECASE)
 # A time and whatever follows it ("16:20", "4:20 PM +0000"), and Gmail's " at ".
 _TIME = re.compile(r"(?:\s+at)?\s+\d{1,2}[:.]\d{2}(?:\b|(?=z\b)).*$", re.IGNORECASE)
-# Zones named in letters, with the offsets (hours from UTC) each may mean wherever an email may
-# come from (Apple Mail writes "19:30:00 EDT"). BST: British Summer Time or Bangladesh; IST:
-# Irish, India or Israel Standard Time; CST and CDT: US Central or Cuba (CST China's too).
-_NAMED_ZONES: dict[str, tuple[float, ...]] = {
-    "EST": (-5,), "EDT": (-4,), "MST": (-7,), "MDT": (-6,), "PST": (-8,), "PDT": (-7,),
-    "CET": (1,), "CEST": (2,), "EET": (2,), "EEST": (3,), "GMT": (0,), "UTC": (0,), "Z": (0,),
-    "BST": (1, 6), "IST": (1, 5.5, 2), "CST": (-6, 8, -5), "CDT": (-5, -4),
-}  # fmt: skip
 # A time with its offset from UTC, as a mail program writes a Date line ("23:30:00 +0000",
 # "7:30 PM -0400", "19:30:00 EDT"): the moment is exact, and its day may not be the
 # partnership's.
 _ZONED = re.compile(
     r"(?P<h>\d{1,2})[:.](?P<m>\d{2})(?::\d{2})?\s*(?P<half>[ap]\.?m\.?)?\s*"
     r"(?:(?:GMT|UTC)?(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2})\b"
-    r"|(?P<name>" + "|".join(sorted(_NAMED_ZONES, key=len, reverse=True)) + r")\b)",
+    r"|(?P<name>" + "|".join(sorted(NAMED_ZONES, key=len, reverse=True)) + r")\b)",
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}")
@@ -53,6 +48,24 @@ _HEADER_LINES = 6  # how far from a From: line its Sent: or Date: line may stand
 _HEADER = re.compile(r"^[>\s*]*[a-z][a-z-]*:\s*\S", re.IGNORECASE)
 _FROM_VALUE = re.compile(r"^[>\s*]*from:\s*(?P<who>\S.*)$", re.IGNORECASE)
 _ADDRESS = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+\.[a-z]{2,}", re.IGNORECASE)
+
+
+FORWARDED_COMPLAINT = (
+    "forwarded complaint: the clock runs from when the complainant first wrote to the "
+    "partnership; check the receipt date (fix it on the record with Correct Received: <date> "
+    "because <reason>) and answer the complainant directly"
+)
+
+
+def forwarded_complaint(doubt: str | None) -> str:
+    """What a person checks on a forwarded complaint; when its Sent line's zone letters left
+    the day it was sent unsure (`doubt`), also why its clock counts from the forward."""
+    if doubt is None:
+        return FORWARDED_COMPLAINT
+    return (
+        f"{FORWARDED_COMPLAINT}. Its clock counts from the day the forward arrived, as the day "
+        f"the forwarded email was sent could not be read for sure: {doubt}"
+    )
 
 
 def is_forwarded(msg: MailMessage, own: frozenset[str] = frozenset()) -> bool:
@@ -89,9 +102,9 @@ def _block_from(lines: list[str]) -> str | None:
     return block[0] if block is not None else None
 
 
-def _header_block(lines: list[str]) -> tuple[str, str] | None:
-    """The body's first header block as (what its From: line names, what its Sent: or Date:
-    line says); None when its first From: line has no such line beside it. Outlook and Gmail
+def _header_block(lines: list[str]) -> tuple[str, re.Match[str]] | None:
+    """The body's first header block as (what its From: line names, its Sent: or Date: line
+    read); None when its first From: line has no such line beside it. Outlook and Gmail
     put that line below From:; Thunderbird's inline forward puts "Date:" above it, in one run
     of header lines under "-------- Forwarded Message --------"."""
     for i, line in enumerate(lines):
@@ -99,27 +112,41 @@ def _header_block(lines: list[str]) -> tuple[str, str] | None:
             continue
         for below in lines[i + 1 : i + 1 + _HEADER_LINES]:
             if (sent := _SENT.match(below)) is not None:
-                return found.group("who"), sent.group("when")
+                return found.group("who"), sent
         for above in reversed(lines[max(0, i - _HEADER_LINES) : i]):
             if not _HEADER.match(above):
                 break  # a blank line or prose: the block began below it
             if (sent := _SENT.match(above)) is not None:
-                return found.group("who"), sent.group("when")
+                return found.group("who"), sent
         return None
     return None
 
 
+@dataclass(frozen=True)
+class Written:
+    """The day the forwarded email was sent, where the partnership is, when read for sure."""
+
+    day: date | None
+    # Why there is no day, when the Sent line's zone letters are the cause (sent_zone); None
+    # when the day was read, or no reason more precise than "unreadable" is known.
+    doubt: str | None = None
+
+
 def first_written(msg: MailMessage, tz: tzinfo) -> date | None:
-    """The day the forwarded email was sent, read only where it cannot be misread; None when
+    return written(msg, tz).day
+
+
+def written(msg: MailMessage, tz: tzinfo) -> Written:
+    """The day the forwarded email was sent, read only where it cannot be misread; no day when
     there is none or it is unsure. A forward as attachment: the one attached email's own Date
     header, as a day where the partnership is (`tz`); several attached, none is sure to be the
     complaint. Inline: the Sent or Date line of the body's first header block; blocks further
     down are older mail that email quoted, not the complaint's own day."""
     if msg.attached_dates:
         only = msg.attached_dates[0] if len(msg.attached_dates) == 1 else None
-        return only.astimezone(tz).date() if only is not None else None
+        return Written(only.astimezone(tz).date() if only is not None else None)
     block = _header_block(msg.text.splitlines())
-    return _sure_date(block[1], tz) if block is not None else None
+    return _sure_date(block[1], tz) if block is not None else Written(None)
 
 
 def first_writer(msg: MailMessage) -> str | None:
@@ -156,49 +183,51 @@ def counted_from(written: date | None, arrived: date) -> date | None:
     return written if written >= add_months(arrived, -RECEIVED_BEFORE_ARRIVAL_MONTHS) else None
 
 
-def _sure_date(text: str, tz: tzinfo) -> date | None:
-    """The day in a Sent or Date line, where the partnership is (`tz`), or None when it is
+def _sure_date(sent: re.Match[str], tz: tzinfo) -> Written:
+    """The day in a Sent or Date line, where the partnership is (`tz`); none when it is
     unreadable or could be two days (05/12/2026 from an American mail program is 12 May)."""
-    line = text.strip()
+    line = sent.group("when").strip()
     words = _TIME.sub("", line).strip(" ,")
     numeric = _NUMERIC.fullmatch(words)
     if numeric is not None:
         first, second = int(numeric.group(1)), int(numeric.group(2))
         if first != second and first <= 12 and second <= 12:
-            return None
+            return Written(None)
     try:
         day = parse_uk_date(words)
     except DateError:
-        return None
+        return Written(None)
     zoned = _ZONED.search(line[len(words) :])  # in the time, never the date before it
-    return _local_day(day, zoned, tz) if zoned is not None else day
+    if zoned is None:
+        return Written(day)
+    return _local_day(day, zoned, tz, sent.group("label"))
 
 
-def _local_day(day: date, zoned: re.Match[str], tz: tzinfo) -> date | None:
+def _local_day(day: date, zoned: re.Match[str], tz: tzinfo, label: str) -> Written:
     """The day in `tz` of the time `zoned` read on `day`: "Wed 16 Jun 2027 23:30 +0000" and
-    "16 June 2027 at 19:30:00 EDT" were Thursday 17 June in London. None when the time or the
-    offset cannot be one, or when the zones its letters may mean put it on different days
-    ("17 Jun 2027 00:30 BST": British Summer Time the 17th, Bangladesh the 16th)."""
+    "16 June 2027 at 19:30:00 EDT" were Thursday 17 June in London. No day when the time or
+    the offset cannot be one, or when the zones its letters may mean put it on different days
+    ("17 Jun 2027 00:30 BST": British Summer Time the 17th, Bangladesh the 16th), and then
+    the letters are the doubt named."""
     hour, minute, half = int(zoned["h"]), int(zoned["m"]), zoned["half"]
     if half is not None:
         if not 1 <= hour <= 12:
-            return None
+            return Written(None)
         hour = hour % 12 + (12 if half[0].lower() == "p" else 0)
-    offsets = _offsets(zoned)
-    if hour > 23 or minute > 59 or not offsets:
-        return None
-    days = {
-        datetime.combine(day, time(hour, minute), timezone(offset)).astimezone(tz).date()
-        for offset in offsets
-    }
-    return days.pop() if len(days) == 1 else None
+    zone = _offsets(zoned)
+    if hour > 23 or minute > 59 or not zone:
+        return Written(None)
+    days = local_days(day, time(hour, minute), zone, tz)
+    if len(days) == 1:
+        return Written(days.pop())
+    return Written(None, zone_doubt(label, zoned["name"], days))
 
 
 def _offsets(zoned: re.Match[str]) -> tuple[timedelta, ...]:
     """The offsets from UTC `zoned` may mean, in figures or by a zone's letters; none when the
     figures cannot be one."""
     if zoned["name"] is not None:
-        return tuple(timedelta(hours=h) for h in _NAMED_ZONES[zoned["name"].upper()])
+        return offsets(zoned["name"])
     hours, minutes = int(zoned["oh"]), int(zoned["om"])
     if hours > 14 or minutes > 59:
         return ()

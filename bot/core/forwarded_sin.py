@@ -30,7 +30,7 @@ from datetime import date
 
 from bot.core.deadlines import fmt_date
 from bot.core.forwarded import counted_from
-from bot.core.plan_effects import Acknowledge, Effect, Triage
+from bot.core.plan_effects import Acknowledge, Effect, OpenCase, Triage
 from bot.core.snapshot import Snapshot
 
 _CHECK = (
@@ -48,6 +48,8 @@ class Forward:
     first_writer: str | None  # its writer, when an acknowledgement may go to them
     by_us: bool  # passed on by the Business Manager or the partnership's own mailbox
     quoted_writer: str | None = None  # the address on its quoted From line, whoever it is
+    # Why the day it was sent is unsure, when its Sent line's zone letters are the cause.
+    doubt: str | None = None
 
 
 def forward_of(snap: Snapshot) -> Forward | None:
@@ -60,6 +62,7 @@ def forward_of(snap: Snapshot) -> Forward | None:
         snap.first_writer,
         snap.forwarded_by_us,
         snap.quoted_writer,
+        snap.first_written_doubt,
     )
 
 
@@ -71,6 +74,14 @@ def counted_since(fwd: Forward | None) -> date | None:
 def clocks_start(fwd: Forward | None, arrived: date) -> date:
     """The day a SIN that arrived on `arrived` has its clocks counted from."""
     return counted_since(fwd) or arrived
+
+
+def opened_from(fwd: Forward | None) -> OpenCase:
+    """The case a SIN opens: counted from the forwarded email's day when sure; otherwise from
+    its arrival, with why when the Sent line's zone letters are the cause."""
+    since = counted_since(fwd)
+    doubt = fwd.doubt if fwd is not None and since is None else None
+    return OpenCase(since, doubt)
 
 
 def start_unsure(fwd: Forward | None) -> bool:
@@ -114,7 +125,7 @@ def forwarded_note(fwd: Forward | None, acknowledged: str | None = None) -> list
     return [
         Triage(
             f"forwarded SIN: its clocks count from {fmt_date(arrived)}, when the forward "
-            f"arrived, as {_why_not(fwd.first_written, arrived)}. If it was sent to the "
+            f"arrived, as {_why_not(fwd, arrived)}. If it was sent to the "
             f"partnership earlier, its clocks ran from then: check. {_CHECK}{_untold(fwd)}{told}"
         )
     ]
@@ -140,7 +151,10 @@ def _untold(fwd: Forward) -> str:
     return ". No key dates were given to the referrer: tell them the deadlines once checked"
 
 
-def _why_not(written: date | None, arrived: date) -> str:
+def _why_not(fwd: Forward, arrived: date) -> str:
+    written = fwd.first_written
+    if written is None and fwd.doubt is not None:
+        return f"the day the forwarded email was sent could not be read for sure: {fwd.doubt}"
     if written is None:
         return "the day the forwarded email was sent could not be read for sure"
     if written == arrived:

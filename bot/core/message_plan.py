@@ -23,7 +23,8 @@ from dataclasses import replace
 
 from bot.core.closed_case_sin import new_sin_on_closed_case
 from bot.core.complaint_again import complaint_again
-from bot.core.forwarded_sin import acknowledgement, counted_since, forward_of, forwarded_note
+from bot.core.forwarded import FORWARDED_COMPLAINT, forwarded_complaint
+from bot.core.forwarded_sin import acknowledgement, forward_of, forwarded_note, opened_from
 from bot.core.loop_guard import loop_guard
 from bot.core.near_commands import no_command_recognised
 from bot.core.person_wrote import automatic_on_no_case, complainant_after_closing, human_note
@@ -237,8 +238,8 @@ def _sin(snap: Snapshot) -> list[Effect]:
     form: list[Effect] = [ApplySinForm()] if snap.form is not None else []
     repeat = CheckRepeat(snap.ref_like)
     fwd = forward_of(snap)
-    since = counted_since(fwd)  # a forwarded SIN: the day it was first sent, when sure
-    opened = [OpenCase(since), *form, repeat, FileOnCase(_why_not(snap)), BookScreening()]
+    # A forwarded SIN counts from the day it was first sent, when sure.
+    opened = [opened_from(fwd), *form, repeat, FileOnCase(_why_not(snap)), BookScreening()]
     ack = acknowledgement(fwd, snap.can_acknowledge)
     told = snap.answer_to if any(isinstance(e, Acknowledge) for e in ack) else None
     return [*opened, *ack, *flag, *forwarded_note(fwd, told)]
@@ -262,13 +263,6 @@ def _escalation(snap: Snapshot) -> list[Effect]:
     return [*filed, OpenEscalation(linked, snap.can_acknowledge)]
 
 
-FORWARDED_COMPLAINT = (
-    "forwarded complaint: the clock runs from when the complainant first wrote to the "
-    "partnership; check the receipt date (fix it on the record with Correct Received: <date> "
-    "because <reason>) and answer the complainant directly"
-)
-
-
 def _complaint(snap: Snapshot) -> list[Effect]:
     # A complaint is a statutory kind with its own 20-working-day clock, thread or not.
     if snap.complaint_again:
@@ -280,7 +274,9 @@ def _complaint(snap: Snapshot) -> list[Effect]:
     if snap.forwarded:
         # The forwarder is not the complainant: no acknowledgement to them, and the day the
         # complaint was first made is a person's to check.
-        return [OpenComplaint(linked, False, snap.first_written), Triage(FORWARDED_COMPLAINT)]
+        doubt = snap.first_written_doubt
+        opened = OpenComplaint(linked, False, snap.first_written, doubt)
+        return [opened, Triage(forwarded_complaint(doubt))]
     return [OpenComplaint(linked, snap.can_acknowledge)]
 
 

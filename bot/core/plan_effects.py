@@ -30,6 +30,9 @@ class OpenCase:
     # A forwarded SIN: the day the forwarded email was sent, when its clocks count from it
     # (bot.core.forwarded.counted_from); None: from the day the message arrived.
     counted_from: date | None = None
+    # Counted from the message's arrival because its Sent line's zone letters left the day
+    # unsure: why, for the clocks' explanation (bot.core.sent_zone).
+    doubt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class OpenComplaint:
     acknowledge: bool
     # A forwarded complaint: the day its writer sent it, if read; the clock may start then.
     first_written: date | None = None
+    # Why that day is unsure, when its Sent line's zone letters are the cause.
+    doubt: str | None = None
 
 
 @dataclass(frozen=True)

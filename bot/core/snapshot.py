@@ -99,6 +99,9 @@ class Snapshot:
     # The case found is a complaint and the sender is its complainant, writing on it.
     from_complainant: bool = False
     first_written: date | None = None
+    # Why no day was read for it, when its Sent line's zone letters are the cause
+    # (bot.core.sent_zone): named to the Business Manager.
+    first_written_doubt: str | None = None
     # A forward: the forwarded email's writer, when an acknowledgement may go to them
     # (bot.core.forwarded.answerable_writer); and whether the Business Manager or the
     # partnership's own mailbox passed it on, so that its writer, not she, is the referrer.

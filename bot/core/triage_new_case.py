@@ -257,8 +257,9 @@ def _steps(
     # The message moves to the new case unless its case keeps a form of it (the first of two
     # forms opened that case) or an earlier run moved it: a message is filed on one case.
     refile = f.filed_on is None or not (f.opened or any(_own(f, g) for g in found))
-    since = forwarded_sin.counted_since(f.forward)
-    steps: list[Step] = [OpenCase(since), ApplySinForm()]
+    opened = forwarded_sin.opened_from(f.forward)
+    since = opened.counted_from
+    steps: list[Step] = [opened, ApplySinForm()]
     if refile:
         steps.append(FileOnCase("opened as a case of its own from the triage list"))
     steps.append(BookScreening())

@@ -89,7 +89,7 @@ def _mark_reused(s: Applying, e: mp.MarkReused) -> None:
 
 
 def _open_case(s: Applying, e: mp.OpenCase) -> None:
-    s.case = open_case(s.session, s.app, s.row, s.now, counted_from=e.counted_from)
+    s.case = open_case(s.session, s.app, s.row, s.now, counted_from=e.counted_from, doubt=e.doubt)
 
 
 def _expected(s: Applying, form: str) -> Extraction | None:
@@ -181,6 +181,7 @@ def _open_complaint(s: Applying, e: mp.OpenComplaint) -> None:
         s.now,
         linked,
         first_written=e.first_written,
+        doubt=e.doubt,
         answer_to=answer_address(s.msg, own),
     )
     if late is not None:

@@ -75,13 +75,15 @@ def open_complaint(
     linked: Case | None = None,
     *,
     first_written: date | None = None,
+    doubt: str | None = None,
     answer_to: str | None = None,
 ) -> tuple[Case, str | None]:
     """The complaint's record, and why the Business Manager must look at it now, if so.
     `first_written`: the day a forwarded complaint's writer sent it, if read; its clock runs
     from then when that is earlier than the forward's arrival (never later, nor a year
-    before). `answer_to`: the complainant's address when it is not the From (a web form's
-    Reply-To)."""
+    before); `doubt`: why that day is unsure, when its zone letters are the cause, said with
+    the clock counted from the forward. `answer_to`: the complainant's address when it is not
+    the From (a web form's Reply-To)."""
     arrived = day_zero(row.received_at, app.config.partnership.time_zone)
     earlier = counted_from(first_written, arrived)
     record = _new_record(session, app, row, "complaint", now, parent=linked, received=earlier)
@@ -102,6 +104,8 @@ def open_complaint(
     )
     if earlier is not None:
         deadline = with_assumption(deadline, forwarded_note(earlier, arrived))
+    elif doubt is not None:
+        deadline = with_assumption(deadline, unsure_note(arrived, doubt))
     set_deadline(session, record, deadline, now)
     today = now.astimezone(app.config.partnership.time_zone).date()
     # Read too late to keep the 20 working days: the complainant is not given a day gone by.
@@ -152,6 +156,13 @@ def forwarded_note(written: date, arrived: date, writer: str = "the complainant"
     return (
         f"counted from {deadlines.fmt_date(written)}, the day the forwarded email says "
         f"{writer} sent it, not {deadlines.fmt_date(arrived)}, when the forward arrived."
+    )
+
+
+def unsure_note(arrived: date, doubt: str) -> str:
+    return (
+        f"counted from {deadlines.fmt_date(arrived)}, when the forward arrived, as the day "
+        f"the forwarded email was sent could not be read for sure: {doubt}."
     )
 
 

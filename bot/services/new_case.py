@@ -21,7 +21,7 @@ from bot.core.stated_dates import Stated
 from bot.core.working_days import day_zero
 from bot.services.cases import add_event, key_dates, next_reference, set_deadline
 from bot.services.held_rows import hold_rows
-from bot.services.intake import forwarded_note
+from bot.services.intake import forwarded_note, unsure_note
 from bot.services.mailout import queue_email
 from bot.services.screening_booking import deadline_context, meeting_context, screening_overdue
 from bot.services.store import FETCH_TIME, receipt_note
@@ -37,10 +37,12 @@ def open_case(
     why: str | None = None,
     *,
     counted_from: date | None = None,
+    doubt: str | None = None,
 ) -> Case:
     """A review case opened from message `row`, its clocks counted from the day it arrived.
     `why`: what opened it, when not the rule that classified the message as a SIN;
-    `counted_from`: a forwarded SIN's earlier day, when the forwarded email was sent."""
+    `counted_from`: a forwarded SIN's earlier day, when the forwarded email was sent;
+    `doubt`: why it is counted from its arrival instead, when the zone letters are the cause."""
     tz = app.config.partnership.time_zone
     arrived = day_zero(row.received_at, tz)
     received_on = counted_from or arrived
@@ -71,6 +73,9 @@ def open_case(
         if counted_from
         else receipt_note(row, tz)
     )
+    if doubt is not None:
+        unsure = unsure_note(arrived, doubt)
+        note = f"{note} Also, {unsure}" if note else unsure
     meeting = deadlines.screening_meeting(received_on, app.calendar)
     set_deadline(session, case, with_assumption(meeting, note), now)
     set_deadline(

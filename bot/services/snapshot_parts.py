@@ -20,7 +20,7 @@ from bot.core.autoreply import acknowledgeable, answer_address, returned_mail_re
 from bot.core.case_refs import loose_case_refs
 from bot.core.commands import ParsedCommands
 from bot.core.forms import Extraction
-from bot.core.forwarded import answerable_writer, first_written, is_forwarded
+from bot.core.forwarded import answerable_writer, is_forwarded, written
 from bot.core.forwarded import first_writer as quoted_writer
 from bot.core.forwarded_sin import Forward
 from bot.core.message import MailMessage, carries_document
@@ -254,6 +254,7 @@ def about_acknowledgement(
 class ForwardFacts(TypedDict):
     forwarded: bool
     first_written: date | None
+    first_written_doubt: str | None
     first_writer: str | None
     forwarded_by_us: bool
     quoted_writer: str | None
@@ -267,12 +268,14 @@ def forward_read(app: App, msg: MailMessage, arrived: datetime) -> Forward | Non
         return None
     tz, by_us = app.config.partnership.time_zone, our_addresses(app)
     writer = answerable_writer(msg, own | by_us, app.config.agency_domains)
+    sent = written(msg, tz)
     return Forward(
         day_zero(arrived, tz),
-        first_written(msg, tz),
+        sent.day,
         writer,
         msg.from_addr in by_us,
         quoted_writer(msg),
+        sent.doubt,
     )
 
 
@@ -281,6 +284,7 @@ def about_forward(forward: Forward | None) -> ForwardFacts:
     return ForwardFacts(
         forwarded=forward is not None,
         first_written=forward.first_written if forward is not None else None,
+        first_written_doubt=forward.doubt if forward is not None else None,
         first_writer=forward.first_writer if forward is not None else None,
         forwarded_by_us=forward is not None and forward.by_us,
         quoted_writer=forward.quoted_writer if forward is not None else None,

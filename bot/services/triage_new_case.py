@@ -245,7 +245,9 @@ def _apply(s: _ByHand, decision: core.Opening) -> Opened:
 
 def _open_case(s: _ByHand, e: OpenCase) -> None:
     why = f"a SIN form on the triage list, opened as a case of its own by {s.actor}"
-    s.case = open_case(s.session, s.app, s.row, s.now, why=why, counted_from=e.counted_from)
+    s.case = open_case(
+        s.session, s.app, s.row, s.now, why=why, counted_from=e.counted_from, doubt=e.doubt
+    )
 
 
 def _which(documents: tuple[str, ...]) -> str:

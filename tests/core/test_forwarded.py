@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.forwarded import (
+    Written,
     answerable_writer,
     counted_from,
     first_writer,
     first_written,
     is_forwarded,
+    written,
 )
 from bot.core.message import AttachmentInfo, MailMessage
 
@@ -71,7 +73,10 @@ def test_the_day_a_forwarded_email_was_sent(sent: str, day: date | None) -> None
         ("Thu, 17 Jun 2027 01:30 eest", date(2027, 6, 16)),
         ("Wed, 16 Jun 2027 23:30:00 GMT", date(2027, 6, 17)),
         ("Wed, 16 Jun 2027 23:30Z", date(2027, 6, 17)),
-        ("Mon, 14 Dec 2026 19:30:00 EST", date(2026, 12, 15)),  # 00:30 GMT the next day
+        # 19:30 US Eastern (-5) was 00:30 on the 15th in London; Australian Eastern (+10),
+        # 09:30 on the 14th: unsure (see below). 10:00 is the 14th in London either way.
+        ("Mon, 14 Dec 2026 10:00:00 EST", date(2026, 12, 14)),
+        ("Mon, 14 Dec 2026 12:00 MST", date(2026, 12, 14)),
         # No offset: the day as its writer saw it.
         ("Wed, 16 Jun 2027 at 23:30", date(2027, 6, 16)),
         # A zone whose letters could mean two (British Summer Time or Bangladesh; Irish,
@@ -101,6 +106,10 @@ def test_a_sent_line_with_an_offset_is_the_day_in_london(sent: str, day: date | 
         "16 June 2027 at 01:30 IST",
         # 18:30 US Central Daylight (-5) was the 17th in London; Cuba's (-4), the 16th.
         "Wednesday, June 16, 2027 6:30 PM CDT",
+        # 19:30 US Eastern (-5) was the 15th in London; Australian Eastern (+10), the 14th.
+        "Mon, 14 Dec 2026 19:30:00 EST",
+        # 23:30 US Mountain (-7) was the 17th in London; Malaysia's (+8), the 16th.
+        "16 June 2027 at 23:30 MST",
     ],
 )
 def test_a_zone_whose_readings_fall_on_two_london_days_gives_no_day(sent: str) -> None:
@@ -255,3 +264,30 @@ def test_a_forward_as_attachment_is_written_by_the_attached_emails_sender() -> N
     one = replace(_inline(police), text="see attached", attached_from=(police,))
     assert first_writer(one) == police
     assert first_writer(replace(one, attached_from=(police, "x@nhs.net"))) is None
+
+
+@pytest.mark.parametrize(
+    ("sent", "doubt"),
+    [
+        (
+            "Sent: 02 December 2026 23:30 EST",
+            "the Sent line's time zone 'EST' may be US Eastern or Australian Eastern time, "
+            "which fall on different days (Wed 2 Dec 2026 or Thu 3 Dec 2026)",
+        ),
+        (
+            "Date: 16 June 2027 at 01:30 ist",
+            "the Date line's time zone 'IST' may be Irish, India or Israel time, which fall "
+            "on different days (Tue 15 Jun 2027 or Wed 16 Jun 2027)",
+        ),
+    ],
+)
+def test_a_day_the_zone_letters_leave_unsure_names_them_and_what_they_may_mean(
+    sent: str, doubt: str
+) -> None:
+    text = f"FYI\n\nFrom: Chris Member <c@example.org>\n{sent}\nTo: BM\n\nComplaint"
+    assert written(_msg("FW: Complaint", text), LONDON) == Written(None, doubt)
+
+
+def test_a_day_unsure_for_another_cause_names_no_zone() -> None:
+    text = "FYI\n\nFrom: Chris Member <c@example.org>\nSent: 05/12/2026 23:30 EST\n\nHi"
+    assert written(_msg("FW: Complaint", text), LONDON) == Written(None)

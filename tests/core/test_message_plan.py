@@ -657,6 +657,7 @@ def test_every_effect_is_said_in_words_and_json() -> None:
     assert as_json(got[1]) == {
         "effect": "OpenCase",
         "counted_from": None,
+        "doubt": None,
         "says": "open a new case",
     }
     assert describe(OpenComplaint(REF, True)) == (

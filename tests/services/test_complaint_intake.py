@@ -169,6 +169,42 @@ def test_a_forwarded_complaint_whose_date_could_be_misread_counts_from_its_arriv
     assert "forwarded complaint" in triage_section(digest(bot, "2027-01-12T08:05"))
 
 
+def test_a_forwarded_complaint_whose_zone_letters_mean_two_days_says_which_and_why(
+    bot: Bot,
+) -> None:
+    """23:30 EST on Wed 2 Dec 2026 is Thu 3 Dec in London if US Eastern, Wed 2 Dec if
+    Australian Eastern: read as US time alone, the 20 working days would count from a day
+    that may be wrong. Counted from the forward instead, and the Business Manager is told the
+    letters and what they may mean, in the triage list and in the clock's explanation."""
+    body = (
+        "Forwarded for the partnership to respond.\n\n"
+        "---------- Forwarded message ---------\n"
+        "From: Chris Member <chris.member@example.org>\n"
+        "Sent: Wednesday, 02 December 2026 23:30 EST\n"
+        "Subject: Complaint\n\n"
+        "I wish to make a formal complaint about the partnership."
+    )
+    bot.at("2026-12-07T09:30").mail(BM, "Fwd: Complaint", body)
+    bot.run()
+    case = bot.case("TSCP-2026-0001")
+    assert case.sin_received_on == date(2026, 12, 7)  # the forward's day, not Thu 3 Dec
+    doubt = (
+        "the Sent line's time zone 'EST' may be US Eastern or Australian Eastern time, which "
+        "fall on different days (Wed 2 Dec 2026 or Thu 3 Dec 2026)"
+    )
+    clock = next(d for d in case.deadlines if d.name == "complaint_response")
+    assert (
+        "counted from Mon 7 Dec 2026, when the forward arrived, as the day the forwarded email "
+        f"was sent could not be read for sure: {doubt}."
+    ) in (clock.assumption or "")
+    reason = " ".join(triage_section(digest(bot, "2026-12-08T08:05")).split())
+    assert "forwarded complaint: the clock runs from when the complainant first wrote" in reason
+    assert (
+        "Its clock counts from the day the forward arrived, as the day the forwarded email was "
+        f"sent could not be read for sure: {doubt}"
+    ) in reason
+
+
 WEBFORMS = "webforms@tameside.gov.uk"
 WEB_FORM = "Name: Jamie Citizen\n\nYour complaint:\n" + COMPLAINT
 

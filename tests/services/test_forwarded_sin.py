@@ -117,6 +117,34 @@ def test_a_forwarded_sin_sent_near_midnight_in_a_zone_of_two_meanings_is_not_dat
     ) in said
 
 
+def test_a_forwarded_sin_sent_at_an_est_time_of_two_london_days_names_the_zone(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """23:30 EST on Wed 2 Dec 2026: US Eastern puts it on Thu 3 Dec in London, Australian
+    Eastern on Wed 2 Dec. Read as US time alone, the clocks would count from the 3rd when the
+    police may have sent it on the 2nd. Counted from the forward, and the Business Manager is
+    told why in the letters' own terms, in the digest and in the clocks' explanation."""
+    b = Bot(make_app, tmp_path, "2026-12-07T09:05")
+    sent = "Wednesday, 02 December 2026 23:30 EST"
+    b.mail(BM, SUBJECT, forward(sent), arrived=datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    b.run()
+    case = b.case("TSCP-2026-0001")
+    assert case.sin_received_on == date(2026, 12, 7)
+    text = " ".join(body_of(b.outbox("sin_acknowledgement")[0]).split())
+    assert "We could not read for sure the day it was first sent" in text
+    doubt = (
+        "the Sent line's time zone 'EST' may be US Eastern or Australian Eastern time, which "
+        "fall on different days (Wed 2 Dec 2026 or Thu 3 Dec 2026)"
+    )
+    said = digest(b, "2026-12-08T08:05")
+    assert (
+        "forwarded SIN: its clocks count from Mon 7 Dec 2026, when the forward arrived, as the "
+        f"day the forwarded email was sent could not be read for sure: {doubt}. If it was sent"
+    ) in said
+    screening = next(d for d in case.deadlines if d.name == "screening_meeting")
+    assert doubt in (screening.assumption or "")
+
+
 def test_a_forwarded_sin_whose_day_could_be_misread_counts_from_the_forward_and_says_so(
     bot: Bot,
 ) -> None:
