@@ -51,6 +51,18 @@ def moved(
     return found
 
 
+def counted_now(clock: Clock, today: date, why: str) -> str:
+    """A clock a command started where none ran before, with why and where it stands: one
+    already past its due day is never left to look as if it were to come."""
+    said = f"the {clock.title} is now counted: due {fmt_date(clock.due)} ({why})"
+    if clock.running and clock.due < today:
+        return f"{said}: it is overdue"
+    if clock.met_on is not None:
+        when = "late" if _late_on(clock) is not None else "in time"
+        return f"{said}: met on {fmt_date(clock.met_on)}, {when}"
+    return said
+
+
 def replacing(before: date | None, given: date) -> str:
     """The day an event command given again with an earlier day replaces, named beside it (as
     `Aware:` names it), so the reply explains every date it shows; nothing the first time."""

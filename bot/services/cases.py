@@ -107,6 +107,7 @@ def set_deadline(
             due=deadline.due,
             explanation=why,
             assumption=deadline.assumption,
+            state="open",  # read before the insert (clocks_of), when no default is applied yet
         )
         session.add(row)
     else:

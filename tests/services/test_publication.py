@@ -248,3 +248,33 @@ def test_a_first_publication_after_the_planned_day_says_what_it_did_to_each_cloc
         "Thu 8 Jul 2027: it is now late"
     ) in told(cspr)
     assert clock(cspr, "cspr_report") == (date(2027, 7, 7), "met", date(2027, 7, 8))
+
+
+def test_a_report_published_with_no_date_planned_has_its_notice_clock_counted_and_said(
+    cspr: Bot,
+) -> None:
+    """No `Publication:` was given, so no notice clock ran: the reply's "the notice of
+    publication stays open" was untrue, and a notice never given went uncounted. Counted back
+    from the day published, it is overdue, chased, and met once the report is sent."""
+    say(cspr, "2027-06-23T10:00", "Published: 23/06/2027")
+    assert (
+        "the Notice of publication is now counted: due Mon 14 Jun 2027 (7 working days before "
+        "the day it was published; no date was planned): it is overdue; the report is not "
+        "recorded as sent to the National Panel, the Secretary of State and Ofsted, so the "
+        "notice of publication stays open"
+    ) in told(cspr)
+    assert clock(cspr, "publication_notice") == (date(2027, 6, 14), "overdue", None)
+    say(cspr, "2027-06-24T10:00", "Report sent: 24/06/2027")
+    assert clock(cspr, "publication_notice") == (date(2027, 6, 14), "met", date(2027, 6, 24))
+
+
+def test_a_report_sent_then_published_with_no_date_planned_meets_the_notice_on_its_day(
+    cspr: Bot,
+) -> None:
+    say(cspr, "2027-06-01T10:00", "Report sent: 01/06/2027")
+    say(cspr, "2027-06-23T10:00", "Published: 23/06/2027")
+    assert (
+        "the Notice of publication is now counted: due Mon 14 Jun 2027 (7 working days before "
+        "the day it was published; no date was planned): met on Tue 1 Jun 2027, in time"
+    ) in told(cspr)
+    assert clock(cspr, "publication_notice") == (date(2027, 6, 14), "met", date(2027, 6, 1))

@@ -21,7 +21,7 @@ from bot.core import deadlines
 from bot.core.command_dates import closed_day_note, published_problem, report_sent_problem
 from bot.core.deadlines import fmt_date
 from bot.core.months_words import months_from
-from bot.core.moved_clocks import replacing
+from bot.core.moved_clocks import Clock, counted_now, replacing
 from bot.core.publication import REQUIRED, check_notice, report_sent_words, short_notice
 from bot.services.approvals import withdraw_drafts, withdraw_earlier
 from bot.services.cases import add_event, set_deadline
@@ -200,8 +200,14 @@ def notice_actually_given(
     on = case.published_on
     if on is None:
         return ""
-    row = deadline_row(case, NOTICE)
-    if row is not None and (d := deadlines.publication_notice(on, app.calendar)).due != row.due:
+    row, d = deadline_row(case, NOTICE), deadlines.publication_notice(on, app.calendar)
+    if row is None:
+        # Published with no date planned, no notice clock ran; the report still had to reach
+        # the three bodies 7 working days before: counted, so it is chased and reported.
+        set_deadline(session, case, d, now)
+        if case.report_sent_on is not None:
+            met_on_day(case, NOTICE, now, case.report_sent_on)
+    elif d.due != row.due:
         set_deadline(session, case, d, now)
     short = short_notice(case.report_sent_on, on, app.calendar) if case.report_sent_on else None
     if short is None:
@@ -248,6 +254,7 @@ def published(
     # The notice clock counts back from the day published, not the day planned (or the day
     # recorded before), and the report's 6 months are met on it: whatever moved is said.
     moves = clocks_moved(app, case, clocks, now, _counted_back(known.on, planned))
+    moves += _notice_started(app, case, clocks, now)
     done = (
         f"publication recorded{replacing(known.on, day.on)}; keep it online until at least "
         f"{fmt_date(d.due)} ({months_from(d, 'the day it was published')}){day.said()}{moves}"
@@ -282,6 +289,14 @@ def _counted_back(before: date | None, planned: date | None) -> dict[str, str]:
         NOTICE: f"{REQUIRED} working days before the day it was published, not the "
         f"planned {fmt_date(planned)}"
     }
+
+
+def _notice_started(app: App, case: Case, before: dict[str, Clock], now: datetime) -> str:
+    """The notice clock started by `Published:` with no publication date planned."""
+    if NOTICE in before or (clock := clocks_of(case).get(NOTICE)) is None:
+        return ""
+    why = f"{REQUIRED} working days before the day it was published; no date was planned"
+    return f"; {counted_now(clock, today(app, now), why)}"
 
 
 def publication_delay(
