@@ -133,6 +133,7 @@ class Written:
 
 
 def first_written(msg: MailMessage, tz: tzinfo) -> date | None:
+    """The day alone (see written), for callers with no use for why it is unsure."""
     return written(msg, tz).day
 
 
