@@ -235,3 +235,29 @@ def test_closing_the_case_cancels_the_meeting(bot: Any, panel: Calendar) -> None
     assert code == 0 and "the Screening Panel of Wed 23 Dec 2026 14:00 is cancelled" in out, out
     [meeting] = panel.meetings()
     assert meeting.cancelled and "the case is closed" in meeting.cancel_comment
+
+
+def test_a_cancellation_that_fails_at_closing_stays_under_needs_your_attention(
+    bot: Any, panel: Calendar
+) -> None:
+    # The flag carries the closing's own time: it was hidden with everything raised before it.
+    panel.deliver(sin())
+    bot("--now", "2026-12-23T09:05", "run", "--once")
+    panel.deny()
+
+    code, out = bot(
+        "--now", "2026-12-23T09:30", "command", REF, "Notifiable: no", "Close: duplicate of a SIN"
+    )
+
+    assert code == 0 and "the Screening Panel of Wed 23 Dec 2026 14:00 could not be" in out, out
+    assert [m.cancelled for m in panel.meetings()] == [False]  # the panel still expects it
+    bot("--now", "2026-12-24T09:05", "run", "--once")
+    [*_, digest] = [
+        email.message_from_bytes(raw, policy=policy.default)
+        for raw in panel.sent_mime()
+        if b"Subject: TSCP digest:" in raw
+    ]
+    text = digest.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    attention = text.split("NEEDS YOUR ATTENTION", 1)[1].split("AWAITING YOUR APPROVAL")[0]
+    assert f"{REF}  screening cancel failed" in attention, text
+    assert "14:00 could not be cancelled; cancel it in the mailbox's calendar" in attention

@@ -1,7 +1,8 @@
 """How long an item stays under "Needs your attention" in the digest.
 
 An item stays until what caused it is put right, where the bot can see that: the case was
-closed (which hides everything on it but the closing's own flags while it is closed), or the
+closed (which hides everything on it but the closing's own flags, and whatever the closing
+raised, such as a meeting it could not cancel, while it is closed), or the
 deadline the item is about was met. `Reopen:` brings back every item the closing only hid
 (a Scrutineer's disagreement, a question still on the triage list, an email not delivered):
 it settles only what closing truly did, the closing's own flags (its reply names every clock

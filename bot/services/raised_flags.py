@@ -58,6 +58,18 @@ def last_at(what: str) -> ScalarSelect[datetime]:
     )
 
 
+def last_closing_id() -> ScalarSelect[int]:
+    """The id of the row's case's last closing event: a flag written in the same transaction
+    (the same time) after it, such as a Screening Panel cancellation that failed, was raised
+    by the closing, not hidden by it."""
+    last = aliased(CaseEvent)
+    return (
+        select(func.max(last.id))
+        .where(last.case_id == Case.id, last.what == "case_closed")
+        .scalar_subquery()
+    )
+
+
 def flag_settled() -> Exists:
     """Whether the deadline that puts the row's flag right (SETTLED_BY) is met or not owed."""
     return exists().where(
@@ -82,6 +94,7 @@ def raised_flags(
             last_at("case_closed"),
             flag_settled() | maybe_new_settled(),
             last_at("case_reopened"),
+            last_closing_id(),
         )
         .join(Case, Case.id == CaseEvent.case_id)
         .where(CaseEvent.what.in_(FLAG_EVENTS), one_case)
@@ -97,12 +110,20 @@ def raised_flags(
             _with_reason(e),
             e.at.astimezone(tz).date(),
             status == "open",
-            closed is not None and e.at > closed,
+            _after_closing(e, closed, closing),
             bool(settled),
             reopened is not None and e.at < reopened,
         )
-        for ref, status, e, closed, settled, reopened in rows
+        for ref, status, e, closed, settled, reopened, closing in rows
     ]
+
+
+def _after_closing(event: CaseEvent, closed: datetime | None, closing: int | None) -> bool:
+    """Raised after the case was last closed, or by the closing itself: written at the same
+    time, after the closing's own event (ids follow the order a transaction writes them)."""
+    if closed is None:
+        return False
+    return event.at > closed or (event.at == closed and closing is not None and event.id > closing)
 
 
 def _with_reason(event: CaseEvent) -> str:
