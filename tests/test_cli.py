@@ -340,9 +340,10 @@ def test_classify_plans_a_complaint_on_a_case_it_finds_in_the_database(
     plan = json.loads(bot("classify", eml, "--json")[1])["plan"]
     assert plan == [
         {
-            "effect": "Triage",
-            "reason": "refers to TSCP-2026-0001, which is not a known case",
-            "says": "triage: refers to TSCP-2026-0001, which is not a known case",
+            "effect": "TriageComplaintNotHeld",
+            "not_held": "TSCP-2026-0001",
+            "says": "triage: refers to TSCP-2026-0001, which is not a known case; may be a new "
+            "complaint",
         }
     ]
     drop_into_maildir(inbox(config), sin())

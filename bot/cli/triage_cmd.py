@@ -23,8 +23,8 @@ def register(sub: Any) -> None:
         "ID (one naming another child or incident than its case, or a second SIN form in one "
         "email) as a new case, its clocks counted from the day the email arrived (a forwarded "
         "SIN's from the day it was first sent, when that can be read for sure); on a fresh "
-        "complaint flagged as maybe a new one, it opens the complaint as its own record, its "
-        "20 working days from the day it arrived.",
+        "complaint flagged as maybe a new one, or a complaint naming a reference no case has, "
+        "it opens the complaint as its own record, its 20 working days from the day it arrived.",
     )
     p.add_argument("action", choices=["list", "done", "retry", "new-case"])
     p.add_argument("id", nargs="?", type=int)

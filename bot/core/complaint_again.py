@@ -13,6 +13,9 @@ reference, is more of the same and is not asked about (bot.core.message_plan).
 An email naming a reference no case has ("Complaint about TSCP-2026-0099") is filed on the
 open complaint only as its likeliest home: she is told first that the reference is not a
 known case, as for any email naming one, then the same question and the same two commands.
+From someone with no open complaint it has no home at all: it goes on the triage list with
+the day its response would be due, and `triage new-case N` opens it as a new complaint is
+opened (counted from its arrival, acknowledged); `triage done N` if it is not one.
 """
 
 from __future__ import annotations
@@ -20,7 +23,14 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.deadlines import fmt_date
-from bot.core.plan_effects import Effect, FileOnCase, FlagMaybeNewComplaint, NoteHumanMail
+from bot.core.plan_effects import (
+    Effect,
+    FileOnCase,
+    FlagMaybeNewComplaint,
+    NoteHumanMail,
+    Triage,
+    TriageComplaintNotHeld,
+)
 from bot.core.snapshot import Snapshot
 from bot.core.triage_new_case import AlreadyOpened, Refused
 
@@ -71,3 +81,34 @@ def refusal(
     return Refused(
         f"message #{number} is not on the triage list (filed on {filed_on}): nothing to open"
     )
+
+
+def not_a_known_case(kind: str, ref: str) -> list[Effect]:
+    """An email naming a reference no case has, on no case: a complaint among them is owed its
+    own record if it is a new one, so the triage line says how to open it."""
+    if kind == "complaint":
+        return [TriageComplaintNotHeld(ref)]
+    return [Triage(f"refers to {ref}, which is not a known case")]
+
+
+def not_held_words(not_held: str, number: int, arrived: date, due: date) -> str:
+    """The triage reason of a complaint naming a reference no case has: its would-be due day
+    and the two commands."""
+    return (
+        f"refers to {not_held}, which is not a known case: if it is a new complaint, "
+        f"tscp-bot triage new-case {number} opens it (its written response would be due "
+        f"{fmt_date(due)}, 20 working days from its arrival on {fmt_date(arrived)}); "
+        f"tscp-bot triage done {number} if not"
+    )
+
+
+def unfiled_refusal(
+    number: int, on_triage: bool, opened: str | None
+) -> Refused | AlreadyOpened | None:
+    """Why `triage new-case` opens no record from a complaint filed on no case, if it does not:
+    once opened a second record is wrong; once marked done a person has decided."""
+    if opened is not None:
+        return AlreadyOpened(f"message #{number} already opened {opened}: nothing more done")
+    if on_triage:
+        return None
+    return Refused(f"message #{number} is not on the triage list (dealt with): nothing to open")

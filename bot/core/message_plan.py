@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.closed_case_sin import new_sin_on_closed_case
-from bot.core.complaint_again import complaint_again
+from bot.core.complaint_again import complaint_again, not_a_known_case
 from bot.core.forwarded import FORWARDED_COMPLAINT, forwarded_complaint
 from bot.core.forwarded_sin import acknowledgement, forward_of, forwarded_note, opened_from
 from bot.core.loop_guard import loop_guard
@@ -172,7 +172,7 @@ def _decide(snap: Snapshot) -> list[Effect]:
         ]
     mention = snap.kind == "sin" and snap.case_ref_in_body  # a SIN opens whatever its text says
     if snap.case_ref and not snap.case_exists and snap.kind != "auto_reply" and not mention:
-        return [Triage(f"refers to {snap.case_ref}, which is not a known case")]
+        return not_a_known_case(snap.kind, snap.case_ref)
     if snap.kind == "auto_reply":
         if snap.case_exists:
             return [FileOnCase("automatic message: never answered")]

@@ -123,6 +123,14 @@ class FlagMaybeNewComplaint:
 
 
 @dataclass(frozen=True)
+class TriageComplaintNotHeld:
+    """A complaint naming a reference no case has, from someone with no open complaint: on the
+    triage list with the day its response would be due, as `triage new-case` may open it."""
+
+    not_held: str
+
+
+@dataclass(frozen=True)
 class Triage:
     reason: str
 
@@ -221,6 +229,7 @@ Effect = (
     | FlagFormCase
     | FlagMentionedCase
     | FlagMaybeNewComplaint
+    | TriageComplaintNotHeld
     | Triage
     | AlertNow
     | CheckRepeat
@@ -285,6 +294,8 @@ def describe(effect: Effect) -> str:
         case FlagMaybeNewComplaint(open_complaint=ref, not_held=named):
             held = f" (it names {named}, which is not a known case)" if named else ""
             return f"flag and triage: it may be a new complaint, not more of {ref}{held}"
+        case TriageComplaintNotHeld(not_held=named):
+            return f"triage: refers to {named}, which is not a known case; may be a new complaint"
         case Triage(reason=reason):
             return f"triage: {reason}"
         case AlertNow(why=why):

@@ -10,8 +10,8 @@ from sqlalchemy import ColumnElement, String, cast, exists, literal
 
 from bot.adapters.db.models import CaseEvent, StoredMessage
 from bot.core import deadlines
-from bot.core.complaint_again import MAYBE_NEW, maybe_new_words
-from bot.core.plan_effects import FlagMaybeNewComplaint
+from bot.core.complaint_again import MAYBE_NEW, maybe_new_words, not_held_words
+from bot.core.plan_effects import FlagMaybeNewComplaint, TriageComplaintNotHeld
 from bot.core.working_days import day_zero
 from bot.services.cases import add_event
 
@@ -33,6 +33,13 @@ def flag_maybe_new(s: Applying, e: FlagMaybeNewComplaint) -> None:
     words = maybe_new_words(e.open_complaint, s.row.id, arrived, due, e.not_held)
     s.reasons.append(words)
     add_event(s.session, s.case, s.now, MAYBE_NEW, words, why=message_why(s.row.id))
+
+
+def triage_not_held(s: Applying, e: TriageComplaintNotHeld) -> None:
+    """On the triage list only (there is no case to flag), with the day it would be due."""
+    arrived = day_zero(s.row.received_at, s.app.config.partnership.time_zone)
+    due = deadlines.complaint_response(arrived, s.app.calendar).due
+    s.reasons.append(not_held_words(e.not_held, s.row.id, arrived, due))
 
 
 def maybe_new_settled() -> ColumnElement[bool]:

@@ -31,6 +31,16 @@ OMBUDSMAN = {
 }
 
 
+def _opened_from(row: StoredMessage) -> str:
+    return f"Opened from message #{row.id}"
+
+
+def opened_by(record: Case, row: StoredMessage) -> bool:
+    """Whether message `row` opened `record` (on arrival or by `triage new-case`)."""
+    said = _opened_from(row)
+    return any(e.what == f"{record.kind}_opened" and e.detail == said for e in record.events)
+
+
 def _new_record(
     session: Session,
     app: App,
@@ -60,7 +70,7 @@ def _new_record(
         record,
         now,
         f"{kind}_opened",
-        f"Opened from message #{row.id}",
+        _opened_from(row),
         why=f"classified as {kind} by rule {row.rule}",
     )
     return record

@@ -44,6 +44,7 @@ from bot.core.message_plan import (
     reads_commands,
 )
 from bot.core.person_wrote import REVIEW_ASKED
+from bot.core.plan_effects import TriageComplaintNotHeld
 
 REF = "TSCP-2026-001"
 OTHER = "TSCP-2026-009"
@@ -170,7 +171,8 @@ def snap(
         ("escalation", KNOWN, (FileOnCase(), OpenEscalation(REF, True))),
         # A complaint always opens its own record too: statutory kinds win over threading.
         ("complaint", NO_REF, (OpenComplaint(None, True),)),
-        ("complaint", UNKNOWN, (UNKNOWN_CASE,)),
+        # Naming a reference no case has, a person decides; triage new-case may open it.
+        ("complaint", UNKNOWN, (TriageComplaintNotHeld(REF),)),
         ("complaint", KNOWN, (OpenComplaint(REF, True),)),
         ("case_reply", NO_REF, (NOT_RECOGNISED,)),
         ("case_reply", UNKNOWN, (UNKNOWN_CASE,)),
@@ -700,7 +702,7 @@ def test_invariants_over_every_combination(s: Snapshot) -> None:
         quiet = s.returned_mail or s.automatic_answer
         assert (Triage in kinds) == (not s.case_exists and not quiet)
     # Something is always done: opened, filed or triaged (or a quietly dropped out-of-office).
-    acted = {OpenCase, OpenComplaint, OpenEscalation, FileOnCase, Triage}
+    acted = {OpenCase, OpenComplaint, OpenEscalation, FileOnCase, Triage, TriageComplaintNotHeld}
     assert acted & set(kinds) or s.automatic_answer or RecordCalendarReply() in got
     # A calendar answer is always recorded, never acknowledged, never news on the case.
     unknown_case = s.case_ref is not None and not s.case_exists  # triaged before anything
