@@ -237,27 +237,54 @@ def test_closing_the_case_cancels_the_meeting(bot: Any, panel: Calendar) -> None
     assert meeting.cancelled and "the case is closed" in meeting.cancel_comment
 
 
-def test_a_cancellation_that_fails_at_closing_stays_under_needs_your_attention(
-    bot: Any, panel: Calendar
-) -> None:
-    # The flag carries the closing's own time: it was hidden with everything raised before it.
+def _closed_with_the_meeting_still_on(bot: Any, panel: Calendar) -> None:
+    """The case closed while the calendar refuses: the panel still expects its meeting."""
     panel.deliver(sin())
     bot("--now", "2026-12-23T09:05", "run", "--once")
     panel.deny()
-
     code, out = bot(
         "--now", "2026-12-23T09:30", "command", REF, "Notifiable: no", "Close: duplicate of a SIN"
     )
-
     assert code == 0 and "the Screening Panel of Wed 23 Dec 2026 14:00 could not be" in out, out
-    assert [m.cancelled for m in panel.meetings()] == [False]  # the panel still expects it
-    bot("--now", "2026-12-24T09:05", "run", "--once")
+    assert [m.cancelled for m in panel.meetings()] == [False]
+
+
+def _attention(bot: Any, panel: Calendar, now: str) -> str:
+    """The digest's Needs your attention, sent on the pass at `now`."""
+    bot("--now", now, "run", "--once")
     [*_, digest] = [
         email.message_from_bytes(raw, policy=policy.default)
         for raw in panel.sent_mime()
         if b"Subject: TSCP digest:" in raw
     ]
-    text = digest.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    attention = text.split("NEEDS YOUR ATTENTION", 1)[1].split("AWAITING YOUR APPROVAL")[0]
-    assert f"{REF}  screening cancel failed" in attention, text
+    text = str(digest.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    return text.split("NEEDS YOUR ATTENTION", 1)[1].split("AWAITING YOUR APPROVAL")[0]
+
+
+def test_a_cancellation_that_fails_at_closing_stays_under_needs_your_attention(
+    bot: Any, panel: Calendar
+) -> None:
+    # The flag carries the closing's own time: it was hidden with everything raised before it.
+    _closed_with_the_meeting_still_on(bot, panel)
+
+    attention = _attention(bot, panel, "2026-12-24T09:05")
+
+    assert f"{REF}  screening cancel failed" in attention, attention
     assert "14:00 could not be cancelled; cancel it in the mailbox's calendar" in attention
+
+
+def test_cancel_meeting_on_the_closed_case_cancels_it_and_settles_the_flag(
+    bot: Any, panel: Calendar, request: pytest.FixtureRequest
+) -> None:
+    _closed_with_the_meeting_still_on(bot, panel)
+    if panel.name == "graph":  # the administrator grants the permission again
+        request.getfixturevalue("graph").state.permissions.add("Calendars.ReadWrite")
+    else:
+        request.getfixturevalue("ews").calendar.denied = False
+
+    code, out = bot("--now", "2026-12-23T10:00", "command", REF, "Cancel meeting: case closed")
+
+    assert code == 0 and "Screening Panel of Wed 23 Dec 2026 14:00 cancelled" in out, out
+    [meeting] = panel.meetings()
+    assert meeting.cancelled and "case closed" in meeting.cancel_comment
+    assert "screening cancel failed" not in _attention(bot, panel, "2026-12-24T09:05")

@@ -307,7 +307,11 @@ RULES: Mapping[type, Rule] = MappingProxyType(
         # The screening meeting: moved or called off while the panel's decision is open or
         # fresh (the Scrutineer's disagreement asks for a meeting after the decision).
         c.Reschedule: _rule("Reschedule:", BM, (Stage.SCREENING, *DECIDED), _VOTE_PAST),
-        c.CancelMeeting: _rule("Cancel meeting", BM, (Stage.SCREENING, *DECIDED), _VOTE_PAST),
+        # On a closed case too: a meeting `Close:` could not cancel in the calendar is still on
+        # (the panel expects it), and cancelling it puts its flag right.
+        c.CancelMeeting: _rule(
+            "Cancel meeting", BM, (Stage.SCREENING, *DECIDED, Stage.CLOSED), _VOTE_PAST
+        ),
         # A draft queued before the case closed may still need approving.
         c.Approve: _rule("Approve", BM, ALL_STAGES),
         # Read-only: the case view by email. No next stage, no clock started, met or kept.

@@ -79,6 +79,18 @@ def flag_settled() -> Exists:
     )
 
 
+def cancelled_since() -> Exists:
+    """For a flag row: a Screening Panel cancellation that failed was made since (`Cancel
+    meeting`, on a closed case too), so the panel no longer expects the meeting."""
+    later = aliased(CaseEvent)
+    return exists().where(
+        CaseEvent.what == "screening_cancel_failed",
+        later.case_id == CaseEvent.case_id,
+        later.what == "screening_cancelled",
+        later.id > CaseEvent.id,
+    )
+
+
 def raised_flags(
     session: Session, since: datetime, tz: tzinfo, case_id: int | None = None
 ) -> list[RaisedFlag]:
@@ -92,7 +104,7 @@ def raised_flags(
             Case.status,
             CaseEvent,
             last_at("case_closed"),
-            flag_settled() | maybe_new_settled(),
+            flag_settled() | maybe_new_settled() | cancelled_since(),
             last_at("case_reopened"),
             last_closing_id(),
         )
