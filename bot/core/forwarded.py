@@ -24,7 +24,7 @@ from bot.core.autoreply import a_person
 from bot.core.command_dates import RECEIVED_BEFORE_ARRIVAL_MONTHS
 from bot.core.dates import DateError, parse_uk_date
 from bot.core.message import MailMessage
-from bot.core.sent_zone import NAMED_ZONES, local_days, offsets, zone_doubt
+from bot.core.sent_zone import NAMED_ZONES, local_days, offsets, unknown_zone_doubt, zone_doubt
 from bot.core.subject_prefixes import leading
 from bot.core.working_days import add_months
 
@@ -36,10 +36,14 @@ _TIME = re.compile(r"(?:\s+at)?\s+\d{1,2}[:.]\d{2}(?:\b|(?=z\b)).*$", re.IGNOREC
 # A time with its offset from UTC, as a mail program writes a Date line ("23:30:00 +0000",
 # "7:30 PM -0400", "19:30:00 EDT"): the moment is exact, and its day may not be the
 # partnership's.
+# "GMT+10", "(UTC+05:30)", "GMT-3" too; and letters it does not know ("08:00 NZT", capitals
+# only, not AM or PM), which give no day rather than the writer's.
 _ZONED = re.compile(
-    r"(?P<h>\d{1,2})[:.](?P<m>\d{2})(?::\d{2})?\s*(?P<half>[ap]\.?m\.?)?\s*"
-    r"(?:(?:GMT|UTC)?(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2})\b"
-    r"|(?P<name>" + "|".join(sorted(NAMED_ZONES, key=len, reverse=True)) + r")\b)",
+    r"(?P<h>\d{1,2})[:.](?P<m>\d{2})(?::\d{2})?\s*(?P<half>[ap]\.?m\.?)?\s*\(?"
+    r"(?:(?:GMT|UTC|UT)\s?(?P<sign>[+-])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?\b"
+    r"|(?P<nsign>[+-])(?P<noh>\d{2}):?(?P<nom>\d{2})\b"
+    r"|(?P<name>" + "|".join(sorted(NAMED_ZONES, key=len, reverse=True)) + r")\b"
+    r"|(?-i:(?P<unknown>(?!AM\b|PM\b)[A-Z]{2,5}))\b)",
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}")
@@ -215,6 +219,8 @@ def _local_day(day: date, zoned: re.Match[str], tz: tzinfo, label: str) -> Writt
         if not 1 <= hour <= 12:
             return Written(None)
         hour = hour % 12 + (12 if half[0].lower() == "p" else 0)
+    if zoned["unknown"] is not None:
+        return Written(None, unknown_zone_doubt(label, zoned["unknown"]))
     zone = _offsets(zoned)
     if hour > 23 or minute > 59 or not zone:
         return Written(None)
@@ -229,8 +235,11 @@ def _offsets(zoned: re.Match[str]) -> tuple[timedelta, ...]:
     figures cannot be one."""
     if zoned["name"] is not None:
         return offsets(zoned["name"])
-    hours, minutes = int(zoned["oh"]), int(zoned["om"])
+    sign, hours, minutes = zoned["sign"], zoned["oh"], zoned["om"]
+    if sign is None:
+        sign, hours, minutes = zoned["nsign"], zoned["noh"], zoned["nom"]
+    hours, minutes = int(hours), int(minutes or 0)
     if hours > 14 or minutes > 59:
         return ()
     offset = timedelta(hours=hours, minutes=minutes)
-    return (-offset if zoned["sign"] == "-" else offset,)
+    return (-offset if sign == "-" else offset,)

@@ -88,6 +88,17 @@ def test_the_day_a_forwarded_email_was_sent(sent: str, day: date | None) -> None
         # 00:30 on the 18th at +1 or +6 was the 17th in London (GMT) either way.
         ("18 December 2026 00:30 BST", date(2026, 12, 17)),
         ("Wed, 16 Jun 2027 25:30:00 +0000", None),
+        # An offset beside GMT or UTC, as some mail programs write it: 00:30 ten hours ahead
+        # of GMT was 14:30 the day before in London, not the 2nd ("GMT" alone would say so).
+        ("Wed, 2 Dec 2026 00:30 GMT+10", date(2026, 12, 1)),
+        ("Wed, 2 Dec 2026 23:30 (UTC-05:00)", date(2026, 12, 3)),
+        ("Wed, 2 Dec 2026 05:00 UTC+5:30", date(2026, 12, 1)),
+        # Zones of one meaning, further afield: 08:00 in New Zealand (+12) was 21:00 BST the
+        # day before; 07:00 Australian Eastern (+10), 22:00 BST the day before.
+        ("Wed, 16 Jun 2027 08:00 NZST", date(2027, 6, 15)),
+        ("Thu, 17 Jun 2027 07:00 AEST", date(2027, 6, 16)),
+        # PM is the hour's half, not a zone.
+        ("Wednesday, June 16, 2027 11:30 PM", date(2027, 6, 16)),
     ],
 )
 def test_a_sent_line_with_an_offset_is_the_day_in_london(sent: str, day: date | None) -> None:
@@ -110,6 +121,12 @@ def test_a_sent_line_with_an_offset_is_the_day_in_london(sent: str, day: date | 
         "Mon, 14 Dec 2026 19:30:00 EST",
         # 23:30 US Mountain (-7) was the 17th in London; Malaysia's (+8), the 16th.
         "16 June 2027 at 23:30 MST",
+        # 05:00 US Pacific (-8) was the 16th in London; Philippine (+8), the 15th.
+        "Wed, 16 Jun 2027 05:00 PST",
+        # 01:00 Atlantic (-4) was the 16th in London; Arabia's (+3), the 15th.
+        "Wed, 16 Jun 2027 01:00 AST",
+        # Letters the bot does not know: the writer's own day could be London's or not.
+        "Wed, 16 Jun 2027 08:00 NZT",
     ],
 )
 def test_a_zone_whose_readings_fall_on_two_london_days_gives_no_day(sent: str) -> None:
@@ -278,6 +295,11 @@ def test_a_forward_as_attachment_is_written_by_the_attached_emails_sender() -> N
             "Date: 16 June 2027 at 01:30 ist",
             "the Date line's time zone 'IST' may be Irish, India or Israel time, which fall "
             "on different days (Tue 15 Jun 2027 or Wed 16 Jun 2027)",
+        ),
+        (
+            "Sent: 16 June 2027 08:00 NZT",
+            "the Sent line's time zone 'NZT' is not one the bot knows, so the day it was sent "
+            "where the partnership is cannot be told",
         ),
     ],
 )
