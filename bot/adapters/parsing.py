@@ -16,8 +16,6 @@ from email.utils import getaddresses
 from typing import Any
 from urllib.parse import unquote
 
-import mailparser
-
 from bot.adapters.body_text import (
     attached_email_dates,
     attached_email_senders,
@@ -27,6 +25,7 @@ from bot.adapters.body_text import (
 )
 from bot.adapters.header_fields import HeaderFields, decode_header_value
 from bot.adapters.ical import CalendarReadError, read_calendar
+from bot.adapters.mail_parser_lean import parse_bytes
 from bot.adapters.mime_trim import omitted_size, trim_large_parts
 from bot.core.case_refs import normalise_message_id, unfold
 from bot.core.meeting_replies import CalendarItem
@@ -224,7 +223,7 @@ def _parser_defects(parsed: Any) -> list[str]:
 
 def _parse(raw: bytes) -> Any:
     try:
-        return mailparser.parse_from_bytes(raw)
+        return parse_bytes(raw)
     except Exception as exc:  # mail-parser raises several kinds on hostile input
         raise ParseError(f"mail-parser failed: {type(exc).__name__}: {exc}") from exc
 

@@ -189,7 +189,7 @@ def test_mail_parser_failure_is_wrapped(monkeypatch: pytest.MonkeyPatch) -> None
     def boom(raw: bytes) -> None:
         raise RecursionError("too deep")
 
-    monkeypatch.setattr("bot.adapters.parsing.mailparser.parse_from_bytes", boom)
+    monkeypatch.setattr("bot.adapters.parsing.parse_bytes", boom)
     with pytest.raises(ParseError, match="RecursionError"):
         parse_message(HEAD + b"\nbody\n")
 
