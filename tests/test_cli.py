@@ -342,6 +342,9 @@ def test_classify_plans_a_complaint_on_a_case_it_finds_in_the_database(
         {
             "effect": "TriageComplaintNotHeld",
             "not_held": "TSCP-2026-0001",
+            "forwarded": False,
+            "first_written": None,
+            "doubt": None,
             "says": "triage: refers to TSCP-2026-0001, which is not a known case; may be a new "
             "complaint",
         }

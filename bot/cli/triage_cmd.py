@@ -13,6 +13,7 @@ from bot.cli.output import print_json, print_table
 if TYPE_CHECKING:
     from bot.adapters.db.models import StoredMessage
     from bot.services.triage_new_case import Opened
+    from bot.services.triage_new_complaint import Opened as OpenedComplaint
 
 
 def register(sub: Any) -> None:
@@ -24,7 +25,9 @@ def register(sub: Any) -> None:
         "email) as a new case, its clocks counted from the day the email arrived (a forwarded "
         "SIN's from the day it was first sent, when that can be read for sure); on a fresh "
         "complaint flagged as maybe a new one, or a complaint naming a reference no case has, "
-        "it opens the complaint as its own record, its 20 working days from the day it arrived.",
+        "it opens the complaint as its own record, its 20 working days from the day it arrived "
+        "(a forwarded one's as on arrival); on an escalation naming a reference no case has, "
+        "an escalation record linked to no case.",
     )
     p.add_argument("action", choices=["list", "done", "retry", "new-case"])
     p.add_argument("id", nargs="?", type=int)
@@ -221,12 +224,12 @@ def _since(done: Opened, tz: Any) -> str:
 
 
 def _new_complaint(app: Any, number: int, actor: str) -> bool:
-    """A fresh complaint flagged as maybe a new one, opened as its own record; False: the
-    message is no such complaint (its SIN form is what new-case opens)."""
-    from bot.core.deadlines import fmt_date
+    """A fresh complaint flagged as maybe a new one, or a complaint or escalation naming a
+    reference no case has, opened as its own record; False: the message is no such complaint
+    or escalation (its SIN form is what new-case opens)."""
     from bot.core.triage_new_case import AlreadyOpened, Refused
     from bot.services.ingest import release_now
-    from bot.services.triage_new_complaint import open_new_complaint
+    from bot.services.triage_new_complaint import OpenedEscalation, open_new_complaint
 
     done = open_new_complaint(app, number, actor)
     if done is None:
@@ -236,15 +239,38 @@ def _new_complaint(app: Any, number: int, actor: str) -> bool:
     if isinstance(done, AlreadyOpened):
         print(done.said)
         return True
-    told = (
-        "the complainant acknowledged" if done.acknowledged else "the complainant not acknowledged"
-    )
-    print(
-        f"message #{number}: complaint {done.ref} opened, counted from its arrival on "
-        f"{fmt_date(done.arrived)}; written response due {fmt_date(done.due)}; {told}"
-    )
+    if isinstance(done, OpenedEscalation):
+        told = "the writer acknowledged" if done.acknowledged else "the writer not acknowledged"
+        print(
+            f"message #{number}: escalation {done.ref} opened, linked to no case (no response "
+            f"clock); {told}; the Business Manager and the Independent Scrutineer alerted"
+        )
+    else:
+        print(f"message #{number}: complaint {done.ref} opened, {_complaint_told(done)}")
     if done.waiting is None:
         print(f"message #{number} taken off the triage list; {release_now(app, number)}")
     else:
         print(f"message #{number} stays on the triage list: {done.waiting}")
     return True
+
+
+def _complaint_told(done: OpenedComplaint) -> str:
+    """The day its clock counts from and why, its due day, and who was acknowledged."""
+    from bot.core.deadlines import fmt_date
+
+    if done.counted != done.arrived:
+        since = (
+            f"counted from {fmt_date(done.counted)}, the day the forwarded email says the "
+            f"complainant sent it (the forward arrived {fmt_date(done.arrived)})"
+        )
+    elif done.forwarded:
+        since = f"counted from the forward's arrival on {fmt_date(done.arrived)}"
+    else:
+        since = f"counted from its arrival on {fmt_date(done.arrived)}"
+    if done.forwarded:
+        told = "no one acknowledged (the forwarder is not the complainant)"
+    elif done.acknowledged:
+        told = "the complainant acknowledged"
+    else:
+        told = "the complainant not acknowledged"
+    return f"{since}; written response due {fmt_date(done.due)}; {told}"

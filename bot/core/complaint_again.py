@@ -15,7 +15,11 @@ open complaint only as its likeliest home: she is told first that the reference 
 known case, as for any email naming one, then the same question and the same two commands.
 From someone with no open complaint it has no home at all: it goes on the triage list with
 the day its response would be due, and `triage new-case N` opens it as a new complaint is
-opened (counted from its arrival, acknowledged); `triage done N` if it is not one.
+opened (counted from its arrival, acknowledged); `triage done N` if it is not one. A forwarded
+one is opened as a forwarded complaint is on arrival: counted from the day its writer sent it
+when that is read for sure, acknowledged to no one, so its would-be due day counts from that
+day too. An escalation naming such a reference is opened, if a person says so, as one naming
+no case is on arrival: its own record linked to no case, never to a guessed one.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from bot.core.plan_effects import (
     NoteHumanMail,
     Triage,
     TriageComplaintNotHeld,
+    TriageEscalationNotHeld,
 )
 from bot.core.snapshot import Snapshot
 from bot.core.triage_new_case import AlreadyOpened, Refused
@@ -83,22 +88,65 @@ def refusal(
     )
 
 
-def not_a_known_case(kind: str, ref: str) -> list[Effect]:
-    """An email naming a reference no case has, on no case: a complaint among them is owed its
-    own record if it is a new one, so the triage line says how to open it."""
-    if kind == "complaint":
+def not_a_known_case(snap: Snapshot) -> list[Effect]:
+    """An email naming a reference no case has, on no case: a complaint or an escalation among
+    them is owed its own record if it is a new one, so the triage line says how to open it; a
+    forwarded complaint as it would be opened on arrival, its clock from the day it was sent."""
+    ref = snap.case_ref or ""
+    if snap.kind == "complaint":
+        if snap.forwarded:
+            return [TriageComplaintNotHeld(ref, True, snap.first_written, snap.first_written_doubt)]
         return [TriageComplaintNotHeld(ref)]
+    if snap.kind == "escalation":
+        return [TriageEscalationNotHeld(ref)]
     return [Triage(f"refers to {ref}, which is not a known case")]
 
 
-def not_held_words(not_held: str, number: int, arrived: date, due: date) -> str:
-    """The triage reason of a complaint naming a reference no case has: its would-be due day
-    and the two commands."""
+def not_held_words(
+    e: TriageComplaintNotHeld, number: int, arrived: date, start: date | None, due: date
+) -> str:
+    """The triage reason of a complaint naming a reference no case has: its would-be due day,
+    counted from the day its record would count from (`start`: a forward's earlier day), and
+    the two commands."""
+    how = (
+        " as a forwarded complaint, acknowledged to no one (the forwarder is not the complainant)"
+        if e.forwarded
+        else ""
+    )
     return (
-        f"refers to {not_held}, which is not a known case: if it is a new complaint, "
-        f"tscp-bot triage new-case {number} opens it (its written response would be due "
-        f"{fmt_date(due)}, 20 working days from its arrival on {fmt_date(arrived)}); "
+        f"refers to {e.not_held}, which is not a known case: if it is a new complaint, "
+        f"tscp-bot triage new-case {number} opens it{how} (its written response would be due "
+        f"{fmt_date(due)}, 20 working days from {_since(e, arrived, start)}); "
         f"tscp-bot triage done {number} if not"
+    )
+
+
+def _since(e: TriageComplaintNotHeld, arrived: date, start: date | None) -> str:
+    if not e.forwarded:
+        return f"its arrival on {fmt_date(arrived)}"
+    if start is not None:
+        return (
+            f"{fmt_date(start)}, the day the forwarded email says the complainant sent it, not "
+            f"{fmt_date(arrived)}, when the forward arrived"
+        )
+    unsure = (
+        f", as the day the forwarded email was sent could not be read for sure: {e.doubt}"
+        if e.doubt
+        else ""
+    )
+    return f"{fmt_date(arrived)}, when the forward arrived{unsure}"
+
+
+def escalation_not_held_words(not_held: str, number: int) -> str:
+    """The triage reason of an escalation naming a reference no case has: opened, it is an
+    escalation record linked to no case, as one naming none is on arrival (never linked to a
+    case on a guess at a mistyped reference); it has no clock to give a day for."""
+    return (
+        f"refers to {not_held}, which is not a known case: if it is an escalation, tscp-bot "
+        f"triage new-case {number} opens it as an escalation record linked to no case, as "
+        "one naming no case is opened on arrival (the writer acknowledged if the bot can "
+        "answer them, the Business Manager and the Independent Scrutineer alerted; an "
+        f"escalation has no response clock); tscp-bot triage done {number} if not"
     )
 
 

@@ -172,7 +172,7 @@ def _decide(snap: Snapshot) -> list[Effect]:
         ]
     mention = snap.kind == "sin" and snap.case_ref_in_body  # a SIN opens whatever its text says
     if snap.case_ref and not snap.case_exists and snap.kind != "auto_reply" and not mention:
-        return not_a_known_case(snap.kind, snap.case_ref)
+        return not_a_known_case(snap)
     if snap.kind == "auto_reply":
         if snap.case_exists:
             return [FileOnCase("automatic message: never answered")]

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.deadlines import fmt_date
+from bot.core.not_held_effects import TriageComplaintNotHeld as TriageComplaintNotHeld
+from bot.core.not_held_effects import TriageEscalationNotHeld as TriageEscalationNotHeld
 
 # --- Effects: one value per thing the bot does, applied in the order given ---
 
@@ -123,14 +125,6 @@ class FlagMaybeNewComplaint:
 
 
 @dataclass(frozen=True)
-class TriageComplaintNotHeld:
-    """A complaint naming a reference no case has, from someone with no open complaint: on the
-    triage list with the day its response would be due, as `triage new-case` may open it."""
-
-    not_held: str
-
-
-@dataclass(frozen=True)
 class Triage:
     reason: str
 
@@ -230,6 +224,7 @@ Effect = (
     | FlagMentionedCase
     | FlagMaybeNewComplaint
     | TriageComplaintNotHeld
+    | TriageEscalationNotHeld
     | Triage
     | AlertNow
     | CheckRepeat
@@ -294,8 +289,11 @@ def describe(effect: Effect) -> str:
         case FlagMaybeNewComplaint(open_complaint=ref, not_held=named):
             held = f" (it names {named}, which is not a known case)" if named else ""
             return f"flag and triage: it may be a new complaint, not more of {ref}{held}"
-        case TriageComplaintNotHeld(not_held=named):
-            return f"triage: refers to {named}, which is not a known case; may be a new complaint"
+        case TriageComplaintNotHeld(not_held=named, forwarded=forwarded):
+            what = "a new complaint, forwarded" if forwarded else "a new complaint"
+            return f"triage: refers to {named}, which is not a known case; may be {what}"
+        case TriageEscalationNotHeld(not_held=named):
+            return f"triage: refers to {named}, which is not a known case; may be an escalation"
         case Triage(reason=reason):
             return f"triage: {reason}"
         case AlertNow(why=why):

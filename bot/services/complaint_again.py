@@ -10,8 +10,18 @@ from sqlalchemy import ColumnElement, String, cast, exists, literal
 
 from bot.adapters.db.models import CaseEvent, StoredMessage
 from bot.core import deadlines
-from bot.core.complaint_again import MAYBE_NEW, maybe_new_words, not_held_words
-from bot.core.plan_effects import FlagMaybeNewComplaint, TriageComplaintNotHeld
+from bot.core.complaint_again import (
+    MAYBE_NEW,
+    escalation_not_held_words,
+    maybe_new_words,
+    not_held_words,
+)
+from bot.core.forwarded import counted_from
+from bot.core.plan_effects import (
+    FlagMaybeNewComplaint,
+    TriageComplaintNotHeld,
+    TriageEscalationNotHeld,
+)
 from bot.core.working_days import day_zero
 from bot.services.cases import add_event
 
@@ -36,10 +46,16 @@ def flag_maybe_new(s: Applying, e: FlagMaybeNewComplaint) -> None:
 
 
 def triage_not_held(s: Applying, e: TriageComplaintNotHeld) -> None:
-    """On the triage list only (there is no case to flag), with the day it would be due."""
+    """On the triage list only (there is no case to flag), with the day it would be due,
+    counted from the day `triage new-case` would count its record from."""
     arrived = day_zero(s.row.received_at, s.app.config.partnership.time_zone)
-    due = deadlines.complaint_response(arrived, s.app.calendar).due
-    s.reasons.append(not_held_words(e.not_held, s.row.id, arrived, due))
+    start = counted_from(e.first_written, arrived) if e.forwarded else None
+    due = deadlines.complaint_response(start or arrived, s.app.calendar).due
+    s.reasons.append(not_held_words(e, s.row.id, arrived, start, due))
+
+
+def triage_escalation_not_held(s: Applying, e: TriageEscalationNotHeld) -> None:
+    s.reasons.append(escalation_not_held_words(e.not_held, s.row.id))
 
 
 def maybe_new_settled() -> ColumnElement[bool]:

@@ -23,12 +23,16 @@ from bot.core.deadlines import fmt_date
 from bot.core.form_summary import expecting, unreadable
 from bot.core.forms import Extraction
 from bot.core.message import MailMessage
-from bot.core.plan_effects import TriageComplaintNotHeld
+from bot.core.plan_effects import TriageComplaintNotHeld, TriageEscalationNotHeld
 from bot.services.alert_now import alert_now
 from bot.services.attention import note_human_mail
 from bot.services.cases import add_event, find_case
 from bot.services.commands import handle_email_commands
-from bot.services.complaint_again import flag_maybe_new, triage_not_held
+from bot.services.complaint_again import (
+    flag_maybe_new,
+    triage_escalation_not_held,
+    triage_not_held,
+)
 from bot.services.delivery import note_delivery_report
 from bot.services.digest_names import field_labels
 from bot.services.forms import (
@@ -319,6 +323,7 @@ APPLY: dict[type[Any], Callable[[Applying, Any], None]] = {
     mp.FlagMentionedCase: _flag_mentioned_case,
     mp.FlagMaybeNewComplaint: flag_maybe_new,
     TriageComplaintNotHeld: triage_not_held,
+    TriageEscalationNotHeld: triage_escalation_not_held,
     mp.Triage: _triage,
     mp.AlertNow: _alert_now,
     mp.CheckRepeat: _check_repeat,

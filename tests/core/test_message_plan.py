@@ -44,7 +44,7 @@ from bot.core.message_plan import (
     reads_commands,
 )
 from bot.core.person_wrote import REVIEW_ASKED
-from bot.core.plan_effects import TriageComplaintNotHeld
+from bot.core.plan_effects import TriageComplaintNotHeld, TriageEscalationNotHeld
 
 REF = "TSCP-2026-001"
 OTHER = "TSCP-2026-009"
@@ -167,7 +167,8 @@ def snap(
         ("appendix_b", KNOWN, (FileOnCase("Appendix B return"), NO_RETURN)),
         # An escalation always opens its own record, linked to the case when it names one.
         ("escalation", NO_REF, (OpenEscalation(None, True),)),
-        ("escalation", UNKNOWN, (UNKNOWN_CASE,)),
+        # Naming a reference no case has, a person decides; triage new-case may open it.
+        ("escalation", UNKNOWN, (TriageEscalationNotHeld(REF),)),
         ("escalation", KNOWN, (FileOnCase(), OpenEscalation(REF, True))),
         # A complaint always opens its own record too: statutory kinds win over threading.
         ("complaint", NO_REF, (OpenComplaint(None, True),)),
@@ -702,7 +703,15 @@ def test_invariants_over_every_combination(s: Snapshot) -> None:
         quiet = s.returned_mail or s.automatic_answer
         assert (Triage in kinds) == (not s.case_exists and not quiet)
     # Something is always done: opened, filed or triaged (or a quietly dropped out-of-office).
-    acted = {OpenCase, OpenComplaint, OpenEscalation, FileOnCase, Triage, TriageComplaintNotHeld}
+    acted = {
+        OpenCase,
+        OpenComplaint,
+        OpenEscalation,
+        FileOnCase,
+        Triage,
+        TriageComplaintNotHeld,
+        TriageEscalationNotHeld,
+    }
     assert acted & set(kinds) or s.automatic_answer or RecordCalendarReply() in got
     # A calendar answer is always recorded, never acknowledged, never news on the case.
     unknown_case = s.case_ref is not None and not s.case_exists  # triaged before anything
@@ -842,6 +851,16 @@ def test_a_complaint_sent_again_is_filed_on_the_open_one_for_a_person_to_read() 
     got = plan(replace(named, ref_not_held="TSCP-2026-0099"))
     assert got[-1] == FlagMaybeNewComplaint(REF, "TSCP-2026-0099")
     assert "TSCP-2026-0099, which is not a known case" in str(got[0])
+
+
+def test_a_forwarded_complaint_naming_no_known_case_carries_the_day_it_was_first_sent() -> None:
+    """So its triage line's would-be due day, and the record `triage new-case` opens, count
+    from the day the complainant wrote, as a forwarded complaint's do on arrival."""
+    sent, doubt = date(2026, 12, 1), "the Sent line's time zone 'EST' may be..."
+    forward = replace(snap("complaint", UNKNOWN), forwarded=True, first_written=sent)
+    assert plan(forward) == (TriageComplaintNotHeld(REF, True, sent),)
+    unsure = replace(forward, first_written=None, first_written_doubt=doubt)
+    assert plan(unsure) == (TriageComplaintNotHeld(REF, True, None, doubt),)
 
 
 def test_a_partners_challenge_whose_only_command_is_not_theirs_opens_the_escalation() -> None:
