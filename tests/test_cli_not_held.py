@@ -18,33 +18,35 @@ from datetime import datetime
 from email import policy
 from pathlib import Path
 
-from tests.fixtures.mail import LONDON, drop_into_maildir, outbox_messages
+import pytest
+
+from tests.fixtures.mail import LONDON, drop_into_maildir, outbox_messages, sin
 from tests.fixtures.mail import email as make_email
 from tests.test_cli import Run, bot, cli, config, inbox, outbox_folder
 
 __all__ = ["bot", "cli", "config"]  # the fixtures this module borrows
 
-# A councillor's office passing on a constituent's complaint: not an agency, so the complaint
-# rules read it as one (the Business Manager's own forward naming a case reference is not
-# read as a complaint at all: rule 43-complaint-forwarded wants no reference).
+# Who passes the complaint on: the Business Manager, from an agency's domain (the council's),
+# or a councillor's office passing on a constituent's complaint, from none.
+BM = "tscp.business.manager@tameside.gov.uk"
 COUNCILLOR = "ward.office@ashton-councillors.org.uk"
 SCRUTINEER = "tscp.scrutineer@tameside.gov.uk"
 PUBLIC = "chris.member@example.org"
 ARRIVED = datetime(2026, 12, 8, 10, 0, tzinfo=LONDON)
 
 
-def _forward(sent: str) -> bytes:
+def _forward(sent: str, by: str = COUNCILLOR) -> bytes:
     body = (
         "Passing this on from a constituent - it came to our office last week.\n\n"
         "-----Original Message-----\n"
         f"From: Chris Member <{PUBLIC}>\n"
         f"Sent: {sent}\n"
-        f"To: Ward Office <{COUNCILLOR}>\n"
+        f"To: <{by}>\n"
         "Subject: Complaint about TSCP-2026-0099\n\n"
         "I wish to make a formal complaint about the decision on TSCP-2026-0099.\n\nChris"
     )
-    return make_email("FW: Complaint about TSCP-2026-0099", body, sender=COUNCILLOR,
-                      message_id="<fw1@ashton-councillors.org.uk>")  # fmt: skip
+    return make_email("FW: Complaint about TSCP-2026-0099", body, sender=by,
+                      message_id="<fw1@example.org>")  # fmt: skip
 
 
 def _outbox_to(config: Path, address: str) -> list[str]:
@@ -72,13 +74,15 @@ def _clock(bot: Run, ref: str) -> tuple[str, str, str]:
     return record["kind"], clock["start"], clock["due"]
 
 
+@pytest.mark.parametrize("by", [BM, COUNCILLOR])
 def test_new_case_opens_a_forwarded_complaint_naming_no_known_case_from_the_day_it_was_sent(
-    bot: Run, config: Path
+    bot: Run, config: Path, by: str
 ) -> None:
-    """Before, its triage line and its record counted from the forward's arrival (due Fri 8
-    Jan 2027) and the councillor's office that forwarded it was acknowledged as the
-    complainant."""
-    drop_into_maildir(inbox(config), _forward("01 December 2026 16:20"), arrived=ARRIVED)
+    """Before, the councillor's forward was opened counted from its arrival (due Fri 8 Jan
+    2027, the triage line said so too) and the councillor's office was acknowledged as the
+    complainant; the Business Manager's was not read as a complaint at all, and new-case
+    refused it (no SIN form)."""
+    drop_into_maildir(inbox(config), _forward("01 December 2026 16:20", by), arrived=ARRIVED)
     assert bot("run", "--once", now="2026-12-08T10:05")[0] == 0
     [waiting] = _triage(bot)
     assert waiting["reason"] == (
@@ -105,7 +109,8 @@ def test_new_case_opens_a_forwarded_complaint_naming_no_known_case_from_the_day_
     [waiting] = _triage(bot)
     assert str(waiting["reason"]).startswith("forwarded complaint: the clock runs from when")
     assert bot("run", "--once", now="2026-12-15T10:10")[0] == 0
-    assert _outbox_to(config, COUNCILLOR) == []  # the forwarder is not the complainant
+    acks = [s for s in _outbox_to(config, by) if "TSCP-2026-0001" in s]
+    assert acks == []  # the forwarder is not the complainant
     assert _outbox_to(config, PUBLIC) == []  # as on arrival: a person answers the complainant
 
 
@@ -177,3 +182,27 @@ def test_new_case_opens_an_escalation_naming_no_known_case_as_its_own_record(
     assert any("TSCP-2026-0001" in s for s in _outbox_to(config, SCRUTINEER))
     code, out, _ = bot("triage", "new-case", "1", now="2026-12-15T10:15")
     assert (code, out) == (0, "message #1 already opened TSCP-2026-0001: nothing more done\n")
+
+
+def test_the_business_managers_forward_of_a_complaint_about_a_case_opens_its_complaint_record(
+    bot: Run, config: Path
+) -> None:
+    """A forward naming a case the bot holds: before, it was filed on the case as mail about
+    it, and no complaint record or 20 working days came of it; now it is opened linked to the
+    case, as a member of the public's own complaint on a case is, as a forwarded complaint."""
+    drop_into_maildir(inbox(config), sin(), arrived=datetime(2026, 11, 30, 9, 0, tzinfo=LONDON))
+    assert bot("run", "--once", now="2026-11-30T09:05")[0] == 0
+    forward = _forward("01 December 2026 16:20", BM).replace(b"TSCP-2026-0099", b"TSCP-2026-0001")
+    drop_into_maildir(inbox(config), forward, arrived=ARRIVED)
+
+    assert bot("run", "--once", now="2026-12-08T10:05")[0] == 0
+
+    assert _clock(bot, "TSCP-2026-0002") == ("complaint", "2026-12-01", "2026-12-31")
+    code, out, err = bot("case", "TSCP-2026-0001", "--json", now="2026-12-15T10:05")
+    assert code == 0, err
+    assert "Complaint TSCP-2026-0002 raised about this case" in out
+    reasons = [str(w["reason"]) for w in _triage(bot)]
+    assert any(r.startswith("forwarded complaint: the clock runs from when") for r in reasons)
+    assert not any(
+        "TSCP-2026-0002" in s for s in _outbox_to(config, BM) + _outbox_to(config, PUBLIC)
+    )
