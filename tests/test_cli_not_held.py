@@ -206,3 +206,20 @@ def test_the_business_managers_forward_of_a_complaint_about_a_case_opens_its_com
     assert not any(
         "TSCP-2026-0002" in s for s in _outbox_to(config, BM) + _outbox_to(config, PUBLIC)
     )
+
+
+def test_done_takes_an_escalation_naming_no_known_case_off_and_new_case_then_opens_nothing(
+    bot: Run, config: Path
+) -> None:
+    raw = make_email("Escalation - TSCP-2026-0099", ESCALATION, sender=NURSE,
+                     message_id="<e1@nhs.net>")  # fmt: skip
+    drop_into_maildir(inbox(config), raw, arrived=ARRIVED)
+    assert bot("run", "--once", now="2026-12-08T10:05")[0] == 0
+    assert bot("triage", "done", "1", now="2026-12-15T10:00")[0] == 0
+
+    code, _, err = bot("triage", "new-case", "1", now="2026-12-15T10:05")
+
+    assert code != 0
+    assert err == "tscp-bot: message #1 is not on the triage list (dealt with): nothing to open\n"
+    code, out, _ = bot("cases", "--json", now="2026-12-15T10:10")
+    assert json.loads(out) == []
