@@ -91,6 +91,7 @@ def _upcoming_row(
     d: DeadlineView,
     told: Mapping[str, tuple[date, date]],
     agencies: dict[str, str],
+    today: date,
     closed: ClosedSpell | None = None,  # due while nobody is at work: act today (closed_ahead)
 ) -> UpcomingDeadline:
     # A late Rapid Review whose delay the National Panel was told of reads differently.
@@ -104,6 +105,7 @@ def _upcoming_row(
         "due": d.due,
         "explain": why,
         "delay_told": delay,
+        "delay_passed": delay is not None and delay[1] < today,
         "while_closed": closed.words() if closed else None,
         "closed_by": closed.closed_by if closed else None,
     }
@@ -150,11 +152,11 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
         "working_days": app.config.digest.upcoming_working_days,
         "new_on_cases": _new_on_cases(session, app, now),
         "new_cases": _new_cases(session, now),
-        "upcoming": [_upcoming_row(d, told, agencies, spell) for d, spell in soon],
+        "upcoming": [_upcoming_row(d, told, agencies, today, spell) for d, spell in soon],
         "act_today": act_today_count(s.closed_by for _, s in soon if s),
         "overdue": [
             {
-                **_upcoming_row(d, told, agencies),
+                **_upcoming_row(d, told, agencies, today),
                 "days_overdue": lateness(d.due, deadlines.is_national(d.name)),
             }
             for d in overdue(views, today)

@@ -40,6 +40,8 @@ class UpcomingDeadline(TypedDict):
     due: date
     explain: str
     delay_told: tuple[date, date] | None  # a Rapid Review delay notice: sent on, expected by
+    # The day the notice gave has gone by without the review: the Panel expects it no longer.
+    delay_passed: bool
     while_closed: str | None  # due while the council is closed, nothing open before: act today
     closed_by: str | None  # why nobody is at work then: "weekend" or "council closed"
 

@@ -45,7 +45,8 @@ def _deadline(n: int, due: date) -> dict[str, Any]:
     # One late Rapid Review whose delay the National Panel was told of: its extra line fits too.
     told = (due, due + timedelta(days=28)) if n == 2 else None
     return {"ref": f"TSCP-2026-{n:04d}", "name": "x", "title": title, "due": due,
-            "explain": explain, "delay_told": told, "while_closed": None,
+            "explain": explain, "delay_told": told, "delay_passed": False,
+            "while_closed": None,
             "closed_by": None}  # fmt: skip
 
 

@@ -3,6 +3,8 @@ Business Manager reading "OVERDUE" knows whether the Panel has been told, and wh
 
 from __future__ import annotations
 
+import email
+from email import policy
 from pathlib import Path
 
 from bot.services.digest import send_digest_if_due
@@ -65,3 +67,24 @@ def test_an_earlier_notification_day_after_the_delay_notice_went_is_flagged(
     assert "gave the notification as sent on Fri 18 Dec 2026: tell the National Panel" in answer
     assert "it is now Thu 17 Dec 2026, with the Rapid Review due Tue 12 Jan 2027" in answer
     assert any(e.what == "sent_notice_outdated" for e in b.case().events)
+
+
+def test_the_day_a_delay_notice_gave_once_passed_is_said_to_have_passed(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    # The National Panel was told Fri 12 Feb; on the Monday after, with no review recorded,
+    # "now expected by" a day gone by would read as a promise still standing.
+    b = _late_rapid_review(make_app, tmp_path)
+    approve_last_draft(b, "panel_delay_notice", "2027-01-08T15:00")
+    on_the_day = _digest(b, "2027-02-12T08:00")
+    assert TOLD in on_the_day
+    after = _digest(b, "2027-02-15T08:00")
+    assert TOLD not in after
+    assert (
+        "Delay notified to the National Panel on Fri 8 Jan 2027, expecting the review by "
+        "Fri 12 Feb 2027: THAT DAY HAS PASSED. Tell the National Panel when to expect it now "
+        "(Delay: <reason>; expected <date>), or record it sent (Report submitted: <date>)."
+    ) in after
+    html = email.message_from_bytes(b.outbox("daily_digest")[-1].raw, policy=policy.default)
+    part = html.get_body(preferencelist=("html",))
+    assert part is not None and "that day has passed.</strong>" in str(part.get_content())
