@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, CaseEvent, Deadline, OutboxMessage
 from bot.app import App
 from bot.core import send_by as core
+from bot.core.publication_passed import WHAT as PASSED
+from bot.core.publication_passed import passed_publication
 from bot.core.reminders import Step, due_now
 from bot.core.stale_chases import SEND_BY
 from bot.core.working_days import CalendarRangeError
@@ -80,8 +82,9 @@ def _delayed(session: Session, ids: list[int]) -> dict[int, list[datetime]]:
 
 
 def send_by_flags(session: Session, app: App, today: date) -> list[Flag]:
-    """The digest's "Needs your attention" lines for reports whose send-by day is near."""
-    flags: list[Flag] = []
+    """The digest's "Needs your attention" lines for the CSPR report's way out: a send-by day
+    near, and a planned publication day gone by with nothing recorded as published."""
+    flags = _passed_publications(session, today)
     ahead = app.config.digest.upcoming_working_days
     for _, facts in _owed(session, app, today):
         try:
@@ -90,6 +93,24 @@ def send_by_flags(session: Session, app: App, today: date) -> list[Flag]:
             continue  # the report's own clock is flagged as outside the calendar
         if line is not None:
             flags.append({"ref": line.ref, "what": line.what, "detail": line.detail})
+    return flags
+
+
+def _passed_publications(session: Session, today: date) -> list[Flag]:
+    rows = session.execute(
+        select(Case.ref, Case.planned_publication)
+        .where(
+            Case.status == "open",
+            Case.published_on.is_(None),
+            Case.planned_publication < today,
+        )
+        .order_by(Case.planned_publication, Case.id)
+    ).all()
+    flags: list[Flag] = []
+    for ref, planned in rows:
+        line = passed_publication(ref, planned, today) if planned is not None else None
+        if line is not None:
+            flags.append({"ref": ref, "what": PASSED, "detail": line})
     return flags
 
 
