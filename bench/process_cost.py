@@ -5,6 +5,7 @@ Not part of the test suite.
     .venv/bin/python bench/process_cost.py --kind plain --count 200
     .venv/bin/python bench/process_cost.py --kind sins --profile /tmp/sins.prof
     .venv/bin/python bench/process_cost.py --kind replies   # or returns: one kind alone
+    .venv/bin/python bench/process_cost.py --kind backlog-sins  # scripts/bench's own mix
     valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%p \\
         .venv/bin/python bench/process_cost.py --kind plain --callgrind
 
@@ -21,6 +22,11 @@ dump's total is that pass's instructions alone: divide by --count.
 after a second warm-up pass in which the Business Manager decides a Rapid Review on each
 case and asks the health partner for its return, Appendix B returns on them (a filled-in
 form attached, each from a sender of its own, so the loop guard never holds a receipt back).
+
+--kind sins is the reliability suite's generated mix: its SINs share a referrer and a child,
+so after the first few each goes to the triage list as that referrer's SIN sent again.
+--kind backlog-sins is the mailbox scripts/bench measures (bench/harness.backlog, 30% SINs):
+each SIN from a referrer of its own and about a child of its own, so each opens a case.
 
 --send measures the outbox drain after the pass instead of the pass: every email the pass
 queued, sent to a sender that takes it and does nothing with it (no server, so the figure is
@@ -43,6 +49,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import backlog  # noqa: E402
 from bench.ingest_imap import _generate  # noqa: E402
 from bot.adapters.db.engine import make_engine, migrate  # noqa: E402
 from bot.adapters.maildir_source import MaildirSource  # noqa: E402
@@ -123,7 +130,8 @@ def _callgrind(option: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--kind", choices=("plain", "sins", "replies", "returns"), default="plain")
+    kinds = ("plain", "sins", "backlog-sins", "replies", "returns")
+    parser.add_argument("--kind", choices=kinds, default="plain")
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--warm", type=int, default=20, help="messages of the warm-up pass")
     parser.add_argument("--profile", help="write cProfile stats of the pass to this file")
@@ -132,6 +140,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.kind in ("replies", "returns"):
         warmups, measured = _on_cases(args.kind, args.warm, args.count)
+    elif args.kind == "backlog-sins":
+        messages = backlog(args.warm + args.count, 0.3)
+        warmups, measured = [messages[: args.warm]], messages[args.warm :]
     else:
         messages = _generate(args.kind, args.warm + args.count, 0)
         warmups, measured = [messages[: args.warm]], messages[args.warm :]
