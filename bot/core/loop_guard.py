@@ -51,9 +51,18 @@ def loop_guard(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
         # Only a return's receipt held back: the return is recorded and in the digest, and an
         # agency sending its day's returns is no loop worth a person's time.
         return kept
+    return [*kept, Triage(loop_reason(snap.answer_to, sent))]
+
+
+def held_back(address: str, sent: int, per_day: int) -> str | None:
+    """Why an acknowledgement to `address`, sent `sent` in the last day, is held back; None: it
+    is not. For a record opened by hand (`tscp-bot triage new-case`), as on arrival."""
+    return loop_reason(address, sent) if sent >= per_day else None
+
+
+def loop_reason(address: str, sent: int) -> str:
     were = "automatic acknowledgement was" if sent == 1 else "automatic acknowledgements were"
-    why = (
-        f"possible mail loop with {snap.answer_to}: {sent} {were} sent to it in the last 24 "
+    return (
+        f"possible mail loop with {address}: {sent} {were} sent to it in the last 24 "
         "hours, so this one was not acknowledged; if a person wrote it, answer them yourself"
     )
-    return [*kept, Triage(why)]

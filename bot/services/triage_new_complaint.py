@@ -21,11 +21,13 @@ from bot.app import App
 from bot.core.autoreply import answer_address, can_acknowledge
 from bot.core.complaint_again import MAYBE_NEW, refusal, unfiled_refusal
 from bot.core.forwarded import forwarded_complaint
+from bot.core.loop_guard import held_back
 from bot.core.triage_new_case import AlreadyOpened, Refused
 from bot.core.working_days import day_zero
 from bot.services.cases import add_event
 from bot.services.complaint_again import message_why
 from bot.services.intake import open_complaint, open_escalation, opened_by
+from bot.services.loops import acknowledged_since
 from bot.services.snapshot_parts import forward_read
 from bot.services.triage_new_case import locked_message
 
@@ -102,12 +104,17 @@ def _open(
     # Nothing is silent: a writer the bot cannot answer is answered another way.
     unanswered = None if ack else f"not acknowledged ({no_ack}): answer the sender another way"
     answer_to = answer_address(msg, own)
+    forward = None if row.kind == "escalation" else forward_read(app, msg, row.received_at)
+    held = _held_back(session, app, answer_to, now) if ack and forward is None else None
+    if held is not None:
+        ack, unanswered = False, held
     if row.kind == "escalation":
-        escalation = open_escalation(session, app, row, None, ack, now, answer_to=answer_to)
+        escalation = open_escalation(
+            session, app, row, None, ack, now, answer_to=answer_to, held_back=held is not None
+        )
         _opened_events(session, row, old, escalation, now, actor)
         _still_waiting(row, unanswered)
         return OpenedEscalation(escalation.ref, ack, row.triage_reason)
-    forward = forward_read(app, msg, row.received_at)
     if forward is None:
         record, late = open_complaint(session, app, row, ack, now, answer_to=answer_to)
     else:
@@ -135,6 +142,14 @@ def _open(
         record.sin_received_on,
         forward is not None,
     )
+
+
+def _held_back(session: Session, app: App, answer_to: str, now: datetime) -> str | None:
+    """Why the writer is not acknowledged, if their address had its day's share: the limit
+    arrival keeps (bot.core.loop_guard), counted back from now, when this one would be sent,
+    so a flood opened by hand is no more answered than one opened on arrival."""
+    per_day = app.config.ingest.max_acknowledgements_per_day
+    return held_back(answer_to, acknowledged_since(session, answer_to, now, per_day), per_day)
 
 
 def _opened_events(
