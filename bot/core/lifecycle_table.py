@@ -70,6 +70,7 @@ _NO_RESPONSE_CLOCK = (
 )
 _ANSWERED = {**{s: _COMPLAINTS_ONLY for s in REVIEW_STAGES}, Stage.ESCALATION: _NO_RESPONSE_CLOCK}
 _STILL_OPEN = "the case is open; only a closed case can be reopened"
+_ESCALATIONS_ONLY = {s: "this applies to escalation records only" for s in OPEN_STAGES}
 _NEEDS_RR = "record Report submitted: <date> first; the CSPR decision follows the Rapid Review"
 
 
@@ -228,6 +229,8 @@ RULES: Mapping[type, Rule] = MappingProxyType(
         c.Answered: _rule(
             "Answered:", BM, (Stage.COMPLAINT,), _ANSWERED, meets=("complaint_response",)
         ),
+        # An escalation opened with no case, tied to the case it turns out to be about.
+        c.AboutCase: _rule("About case:", BM, (Stage.ESCALATION,), _ESCALATIONS_ONLY),
         c.Delay: _rule("Delay:", BM, (Stage.RAPID_REVIEW,), _RR_OVER),
         c.CsprDecision: _rule(
             "CSPR:",

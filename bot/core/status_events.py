@@ -63,6 +63,7 @@ EVENT_WORDS = MappingProxyType(
         "escalated": "deadline escalated",
         "escalation_opened": "escalation record opened",
         "escalation_raised": "an escalation was raised about this case",
+        "escalation_linked": "an escalation was linked to this case",
         "family_preview": "family preview recorded",
         "form_fields_updated": "form details updated",
         "form_names_other_case": "the form names another case",

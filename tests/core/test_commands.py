@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from bot.core.commands import (
+    AboutCase,
     ActionDone,
     AddAction,
     Approve,
@@ -215,6 +216,9 @@ def only(body: str) -> Command:
         # Withdraw request
         ("Withdraw request: gmp", WithdrawRequest("gmp", "", "")),
         ("Withdraw request: GMP.", WithdrawRequest("gmp", "", "")),
+        # About case: an escalation record tied to its case
+        ("About case: TSCP-2026-0001", AboutCase("TSCP-2026-0001", "")),
+        ("escalation about - [tscp-2026-0007].", AboutCase("TSCP-2026-0007", "")),
         (
             "Withdraw the request: icb because asked on the wrong case",
             WithdrawRequest("icb", "asked on the wrong case", ""),
@@ -271,6 +275,7 @@ def test_each_command_syntax(line: str, expected: Command) -> None:
         ("Approve the draft but change the date", "Approve 12"),
         ("Agencies:", "list the agencies"),
         ("Withdraw request:", "name one agency"),
+        ("About case: the Smith review", "name the case by its reference"),
     ],
 )
 def test_a_command_with_a_bad_value_is_an_error_naming_the_line(line: str, problem: str) -> None:
@@ -298,6 +303,7 @@ def test_a_command_with_a_bad_value_is_an_error_naming_the_line(line: str, probl
         "Action plan attached.",
         "Actions from last time are nearly finished.",
         "Close contact with the family continues.",
+        "About case conferences: the next is on Monday.",
         "Closed on the system now.",
         "Reviewer will be confirmed next week.",
         "Delay is likely.",

@@ -60,6 +60,7 @@ def example(
         c.MeetingHeld: c.MeetingHeld(on, line),
         c.ReportSubmitted: c.ReportSubmitted(on, line),
         c.Answered: c.Answered(on, line),
+        c.AboutCase: c.AboutCase("TSCP-2026-0001", line),
         c.Delay: c.Delay("illness", on, line),
         c.CsprDecision: c.CsprDecision(hold, "" if hold else "learning already in hand", line, on),
         # The explicit correction: it may move a start later, so it starts nothing here.

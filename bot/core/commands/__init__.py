@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from bot.core.commands.keywords import command_keyword
 from bot.core.commands.model import (
+    AboutCase,
     ActionDone,
     AddAction,
     Answered,
@@ -62,6 +63,7 @@ from bot.core.commands.quoting import new_text
 from bot.core.commands.status import status_in_subject, with_subject_status
 
 __all__ = [
+    "AboutCase",
     "ActionDone",
     "AddAction",
     "Answered",

@@ -121,6 +121,14 @@ class Answered:
 
 
 @dataclass(frozen=True)
+class AboutCase:
+    """An escalation record opened with no case is about case `ref` after all."""
+
+    ref: str  # upper-cased, as references are stored; not checked against the cases here
+    line: str
+
+
+@dataclass(frozen=True)
 class Delay:
     reason: str
     expected: date
@@ -285,6 +293,7 @@ Command: TypeAlias = (
     | MeetingHeld
     | ReportSubmitted
     | Answered
+    | AboutCase
     | Delay
     | CsprDecision
     | CorrectDate

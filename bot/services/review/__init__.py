@@ -13,6 +13,7 @@ from bot.core import commands as c
 from bot.services.review.common import Actor, CommandRefused, agency_addresses
 from bot.services.review.complaints import answered
 from bot.services.review.corrections import correct_date
+from bot.services.review.escalations import about_case
 from bot.services.review.later import (
     action_done,
     add_action,
@@ -62,6 +63,7 @@ HANDLERS: dict[type, Callable[..., str]] = {
     c.MeetingHeld: meeting_held,
     c.ReportSubmitted: report_submitted,
     c.Answered: answered,
+    c.AboutCase: about_case,
     c.Delay: delay,
     c.CsprDecision: cspr,
     c.CorrectDate: correct_date,
