@@ -51,6 +51,7 @@ _HEADER_LINES = 6  # how far from a From: line its Sent: or Date: line may stand
 # A line of a quoted header block ("Subject:", "Reply-To:"), above its From: line.
 _HEADER = re.compile(r"^[>\s*]*[a-z][a-z-]*:\s*\S", re.IGNORECASE)
 _FROM_VALUE = re.compile(r"^[>\s*]*from:\s*(?P<who>\S.*)$", re.IGNORECASE)
+_SUBJECT = re.compile(r"^[>\s*]*subject:\s*(.*)$", re.IGNORECASE)
 _ADDRESS = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+\.[a-z]{2,}", re.IGNORECASE)
 
 
@@ -61,15 +62,57 @@ FORWARDED_COMPLAINT = (
 )
 
 
-def forwarded_complaint(doubt: str | None) -> str:
+UNKNOWN_COMPLAINANT = (
+    "the complainant's address is not known: the forward names no one else's for sure on its "
+    "From line, so the bot records none; take it from the forwarded email"
+)
+
+
+def forwarded_complaint(doubt: str | None, complainant_known: bool = True) -> str:
     """What a person checks on a forwarded complaint; when its Sent line's zone letters left
-    the day it was sent unsure (`doubt`), also why its clock counts from the forward."""
+    the day it was sent unsure (`doubt`), also why its clock counts from the forward; and
+    when the complainant's address could not be read for sure, that it is not known."""
+    said = (
+        FORWARDED_COMPLAINT
+        if complainant_known
+        else f"{FORWARDED_COMPLAINT}; {UNKNOWN_COMPLAINANT}"
+    )
     if doubt is None:
-        return FORWARDED_COMPLAINT
+        return said
     return (
-        f"{FORWARDED_COMPLAINT}. Its clock counts from the day the forward arrived, as the day "
+        f"{said}. Its clock counts from the day the forward arrived, as the day "
         f"the forwarded email was sent could not be read for sure: {doubt}"
     )
+
+
+def complainant_of(msg: MailMessage, own: frozenset[str], agency_domains: frozenset[str]) -> str:
+    """The address of the member of the public whose complaint `msg` passes on, where its
+    quoted From line (or its one attached email's From) gives it for sure; "" when it does
+    not. Not the forwarder's, the partnership's or an agency's; and not when the quoted email
+    was itself passed on (its Subject line "FW: ...", a second forwarded-message line): its
+    From is then whoever passed it on, a colleague or a councillor's office, and the
+    complainant further down is a person's reading. Older mail quoted below the first block
+    (a complainant answering the partnership) does not matter: its first From is hers."""
+    writer = first_writer(msg)
+    if writer is None or writer == msg.from_addr.lower() or not a_person(writer, own):
+        return ""
+    if is_agency(writer, agency_domains) or _passed_on_twice(msg):
+        return ""
+    return writer
+
+
+def _passed_on_twice(msg: MailMessage) -> bool:
+    if msg.attached_from:
+        return False  # the attached email's own From, whoever quoted what inside it
+    if len(_MARKER.findall(msg.text)) > 1:
+        return True
+    lines = msg.text.splitlines()
+    first = next((i for i, line in enumerate(lines) if _FROM_VALUE.match(line)), None)
+    if first is None:
+        return False
+    block = lines[max(0, first - _HEADER_LINES) : first + 1 + _HEADER_LINES]
+    subjects = (m.group(1) for line in block if (m := _SUBJECT.match(line)) is not None)
+    return any(leading(subject).forwarded for subject in subjects)
 
 
 def is_forwarded(msg: MailMessage, own: frozenset[str] = frozenset()) -> bool:

@@ -50,6 +50,9 @@ class Forward:
     quoted_writer: str | None = None  # the address on its quoted From line, whoever it is
     # Why the day it was sent is unsure, when its Sent line's zone letters are the cause.
     doubt: str | None = None
+    # A forwarded complaint's writer, read for sure (bot.core.forwarded.complainant_of); "":
+    # not known. Never the forwarder, who must not be taken for the complainant.
+    complainant: str = ""
 
 
 def forward_of(snap: Snapshot) -> Forward | None:

@@ -274,9 +274,9 @@ def _complaint(snap: Snapshot) -> list[Effect]:
     if snap.forwarded:
         # The forwarder is not the complainant: no acknowledgement to them, and the day the
         # complaint was first made is a person's to check.
-        doubt = snap.first_written_doubt
-        opened = OpenComplaint(linked, False, snap.first_written, doubt)
-        return [opened, Triage(forwarded_complaint(doubt))]
+        doubt, writer = snap.first_written_doubt, snap.forwarded_complainant
+        opened = OpenComplaint(linked, False, snap.first_written, doubt, writer)
+        return [opened, Triage(forwarded_complaint(doubt, bool(writer)))]
     return [OpenComplaint(linked, snap.can_acknowledge)]
 
 

@@ -86,6 +86,8 @@ class OpenComplaint:
     first_written: date | None = None
     # Why that day is unsure, when its Sent line's zone letters are the cause.
     doubt: str | None = None
+    # A forward's complainant, "" when not known; None: no forward, the sender complains.
+    complainant: str | None = None
 
 
 @dataclass(frozen=True)

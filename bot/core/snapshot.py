@@ -109,6 +109,8 @@ class Snapshot:
     forwarded_by_us: bool = False
     # The address on the forwarded email's quoted From line, whoever it is (bot.core.forwarded).
     quoted_writer: str | None = None
+    # A forwarded complaint's writer when read for sure; "": not known (Forward.complainant).
+    forwarded_complainant: str = ""
     # The day the message reached the mailbox, where the partnership is.
     arrived_on: date | None = None
     # Its subject or text reads as a new SIN, by the SIN rules' own signals, though it is on a

@@ -188,6 +188,7 @@ def _open_complaint(s: Applying, e: mp.OpenComplaint) -> None:
         first_written=e.first_written,
         doubt=e.doubt,
         answer_to=answer_address(s.msg, own),
+        forward_writer=e.complainant,
     )
     if late is not None:
         s.reasons.append(late)

@@ -87,17 +87,19 @@ def open_complaint(
     first_written: date | None = None,
     doubt: str | None = None,
     answer_to: str | None = None,
+    forward_writer: str | None = None,
 ) -> tuple[Case, str | None]:
     """The complaint's record, and why the Business Manager must look at it now, if so.
     `first_written`: the day a forwarded complaint's writer sent it, if read; its clock runs
     from then when that is earlier than the forward's arrival (never later, nor a year
     before); `doubt`: why that day is unsure, when its zone letters are the cause, said with
     the clock counted from the forward. `answer_to`: the complainant's address when it is not
-    the From (a web form's Reply-To)."""
+    the From (a web form's Reply-To); `forward_writer`: a forward's complainant, "" unknown."""
     arrived = day_zero(row.received_at, app.config.partnership.time_zone)
     earlier = counted_from(first_written, arrived)
     record = _new_record(session, app, row, "complaint", now, parent=linked, received=earlier)
-    complainant = answer_to or row.from_addr
+    # A forward's complainant not read for sure is "": the forwarder never stands for them.
+    complainant = forward_writer if forward_writer is not None else answer_to or row.from_addr
     record.referrer_email = complainant
     if linked is not None:
         add_event(

@@ -20,7 +20,7 @@ from bot.core.autoreply import acknowledgeable, answer_address, returned_mail_re
 from bot.core.case_refs import loose_case_refs
 from bot.core.commands import ParsedCommands
 from bot.core.forms import Extraction
-from bot.core.forwarded import answerable_writer, is_forwarded, written
+from bot.core.forwarded import answerable_writer, complainant_of, is_forwarded, written
 from bot.core.forwarded import first_writer as quoted_writer
 from bot.core.forwarded_sin import Forward
 from bot.core.message import MailMessage, carries_document
@@ -258,6 +258,7 @@ class ForwardFacts(TypedDict):
     first_writer: str | None
     forwarded_by_us: bool
     quoted_writer: str | None
+    forwarded_complainant: str
 
 
 def forward_read(app: App, msg: MailMessage, arrived: datetime) -> Forward | None:
@@ -276,6 +277,7 @@ def forward_read(app: App, msg: MailMessage, arrived: datetime) -> Forward | Non
         msg.from_addr in by_us,
         quoted_writer(msg),
         sent.doubt,
+        complainant_of(msg, own | by_us, app.config.agency_domains),
     )
 
 
@@ -288,6 +290,7 @@ def about_forward(forward: Forward | None) -> ForwardFacts:
         first_writer=forward.first_writer if forward is not None else None,
         forwarded_by_us=forward is not None and forward.by_us,
         quoted_writer=forward.quoted_writer if forward is not None else None,
+        forwarded_complainant=forward.complainant if forward is not None else "",
     )
 
 

@@ -129,8 +129,9 @@ def _open(
             first_written=forward.first_written,
             doubt=forward.doubt,
             answer_to=answer_to,
+            forward_writer=forward.complainant,
         )
-        unanswered = forwarded_complaint(forward.doubt)
+        unanswered = forwarded_complaint(forward.doubt, bool(forward.complainant))
     _opened_events(session, row, old, record, now, actor)
     _still_waiting(row, late, unanswered)
     return Opened(

@@ -12,6 +12,7 @@ import pytest
 from bot.core.forwarded import (
     Written,
     answerable_writer,
+    complainant_of,
     counted_from,
     first_writer,
     first_written,
@@ -313,3 +314,42 @@ def test_a_day_the_zone_letters_leave_unsure_names_them_and_what_they_may_mean(
 def test_a_day_unsure_for_another_cause_names_no_zone() -> None:
     text = "FYI\n\nFrom: Chris Member <c@example.org>\nSent: 05/12/2026 23:30 EST\n\nHi"
     assert written(_msg("FW: Complaint", text), LONDON) == Written(None)
+
+
+PASSERS_ON = frozenset({"tscp@tameside.gov.uk", "bm@tameside.gov.uk"})
+PUBLIC_BODIES = frozenset({"tameside.gov.uk", "nhs.net"})
+
+
+def _forward_of(quoted_from: str, subject: str = "Complaint", older: str = "") -> MailMessage:
+    text = (
+        f"Passing this on.\n\n-----Original Message-----\nFrom: {quoted_from}\n"
+        f"Sent: 14 December 2026 16:20\nTo: Ward Office <w@example.org>\nSubject: {subject}\n\n"
+        f"I wish to make a formal complaint.{older}"
+    )
+    return replace(_msg("FW: Complaint", text), from_addr="ward.office@example.org")
+
+
+@pytest.mark.parametrize(
+    ("quoted_from", "subject", "older", "complainant"),
+    [
+        ("Chris Member <chris.member@example.org>", "Complaint", "", "chris.member@example.org"),
+        # Older mail she quotes below: the first From is still hers.
+        (
+            "Chris Member <chris.member@example.org>",
+            "RE: Your enquiry",
+            "\n\nFrom: TSCP <tscp@tameside.gov.uk>\nSent: 3 March 2025 09:00\n\nYour enquiry",
+            "chris.member@example.org",
+        ),
+        ("Chris Member", "Complaint", "", ""),  # a name alone
+        ("Ward Office <ward.office@example.org>", "Complaint", "", ""),  # the forwarder
+        ("A Colleague <a.colleague@tameside.gov.uk>", "Complaint", "", ""),  # an agency's
+        ("TSCP <tscp@tameside.gov.uk>", "Complaint", "", ""),  # the partnership's
+        # A forward of a forward: whoever passed it on first, not the complainant.
+        ("Councillor <councillor@example.org>", "FW: Complaint", "", ""),
+    ],
+)
+def test_a_forwarded_complaints_complainant_only_where_its_from_line_is_sure(
+    quoted_from: str, subject: str, older: str, complainant: str
+) -> None:
+    msg = _forward_of(quoted_from, subject, older)
+    assert complainant_of(msg, PASSERS_ON, PUBLIC_BODIES) == complainant

@@ -9,6 +9,7 @@ from typing import TypedDict, Unpack
 
 import pytest
 
+from bot.core.forwarded import forwarded_complaint
 from bot.core.message_plan import (
     FORM_READER_RETURN,
     FORM_READER_SIN,
@@ -114,6 +115,7 @@ class More(TypedDict, total=False):
     first_written: date | None
     first_writer: str | None
     forwarded_by_us: bool
+    forwarded_complainant: str
     arrived_on: date | None
     reads_as_sin: bool
     complaint_again: bool
@@ -773,10 +775,23 @@ def test_an_address_acknowledged_three_times_today_is_not_acknowledged_again() -
 
 def test_a_forwarded_complaint_is_opened_unanswered_and_put_before_a_person() -> None:
     sent = date(2026, 12, 14)
-    got = plan(snap("complaint", forwarded=True, first_written=sent, can_acknowledge=False))
+    writer = "chris.member@example.org"
+    forward = snap(
+        "complaint",
+        forwarded=True,
+        first_written=sent,
+        can_acknowledge=False,
+        forwarded_complainant=writer,
+    )
+    got = plan(forward)
     # Not "answer the sender another way": the forwarder is not the one owed an answer.
-    assert got == (OpenComplaint(None, False, sent), Triage(FORWARDED_COMPLAINT))
+    assert got == (OpenComplaint(None, False, sent, None, writer), Triage(FORWARDED_COMPLAINT))
     assert "answer the complainant directly" in FORWARDED_COMPLAINT
+    # No address read for sure: the record keeps none (never the forwarder's), and says so.
+    got = plan(replace(forward, forwarded_complainant=""))
+    unknown = forwarded_complaint(None, complainant_known=False)
+    assert got == (OpenComplaint(None, False, sent, None, ""), Triage(unknown))
+    assert unknown.startswith(f"{FORWARDED_COMPLAINT}; the complainant's address is not known")
 
 
 WRITER = "casey.invented@gmp.police.uk"
