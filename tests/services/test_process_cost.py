@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from sqlalchemy import event, func, select
 from sqlalchemy.sql.elements import ClauseElement
 
-from bot.adapters.db.models import Case, CaseEvent, CaseField, StoredMessage
+from bot.adapters.db.models import Case, CaseEvent, CaseField, Meeting, StoredMessage
 from bot.app import App
 from bot.services.outbox import send_all
 from bot.services.process import process_many
@@ -339,3 +339,36 @@ def test_a_new_case_s_rows_are_written_by_statements_built_once(make_app: AppFac
         events = s.scalars(select(CaseEvent.case_id)).all()
         fields = s.scalars(select(CaseField.case_id)).all()
     assert len(cases) == 3 and set(events) == set(fields) == set(cases)
+
+
+def test_the_screening_slot_search_reads_meetings_by_the_start_index(
+    make_app: AppFactory,
+) -> None:
+    """Each new SIN's panel is booked by reading the slots other meetings hold in its window
+    (bot.services.screening_booking): by the index of starts, not a scan of every meeting ever
+    booked, which would grow with the cases."""
+    app, _ = make_app()
+    gen = MailGenerator(seed=7, prefix="cost")
+    ids = _store(app, [gen.one("sin_form").raw])
+    looked: list[tuple[str, object]] = []
+
+    def executed(_c: object, _cur: object, statement: str, params: object, *_: object) -> None:
+        if statement.startswith("SELECT meetings.start"):
+            looked.append((statement, params))
+
+    event.listen(app.engine, "before_cursor_execute", executed)
+    try:
+        process_many(app, ids)
+    finally:
+        event.remove(app.engine, "before_cursor_execute", executed)
+    with app.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Meeting)) == 1  # the panel was booked
+    statement, params = looked[-1]
+    with app.engine.connect() as connection:
+        if app.engine.dialect.name == "sqlite":
+            explain = f"EXPLAIN QUERY PLAN {statement}"
+        else:  # a handful of rows: without this the planner rightly prefers a scan
+            connection.exec_driver_sql("SET enable_seqscan = off")
+            explain = f"EXPLAIN {statement}"
+        plan = str(connection.exec_driver_sql(explain, params).fetchall())  # type: ignore[arg-type]
+    assert "ix_meetings_start" in plan

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.adapters.db.models.base import Base, SafeString, SafeText, UtcDateTime, intpk, text, utc
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 class Meeting(Base):
     __tablename__ = "meetings"
+    # The screening slot search reads the meetings in its window by start (migration 0039).
+    __table_args__ = (Index("ix_meetings_start", "start"),)
 
     id: Mapped[intpk]
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
