@@ -9,19 +9,63 @@ summaries, and building them is pure (no defect, text or attachment comes from i
 public way to leave them out (its constructor always runs all of parse()), so the private
 step that builds them is replaced. tests/adapters/test_mail_parser_lean.py pins the version
 this was checked against and that every result the bot reads is still mail-parser's own.
+
+Its first step, `_reset`, parses every address header with its forensic parser, the largest
+part of mail-parser's own work on a plain email; and a mailbox's mail is mostly from the same
+few senders to the same address. So the lean parser's `_reset` is mail-parser's own, reading
+the same module names except `get_addresses`, which is remembered for header text of up to
+bot.core.remembered.CACHED_TEXT characters: a pure function of that text, so the addresses and
+the defects it finds are the same, handed to each message afresh (mail-parser annotates the
+defects it is given in place).
 """
 
 from __future__ import annotations
 
+import copy
+from types import FunctionType
 from typing import Any, NoReturn
 
 from mailparser import MailParser
+from mailparser.utils import get_addresses
+
+from bot.core.remembered import per_text
 
 # The mail-parser release whose parse() this was checked against (requirements*.lock pins it).
 CHECKED_VERSION = "4.8.0"
 
 
+_Mailbox = tuple[str, str]
+
+
+@per_text
+def _addresses_and_defects(header: str) -> tuple[tuple[_Mailbox, ...], tuple[Any, ...]]:
+    defects: list[Any] = []
+    found = get_addresses(header, defects=defects, decode_names=True)
+    return tuple(found), tuple(defects)
+
+
+def _remembered_addresses(
+    raw_header: Any, *, defects: list[Any] | None = None, decode_names: bool = False
+) -> list[_Mailbox]:
+    """`get_addresses`, remembered for a header read as text (a header with raw 8-bit bytes
+    comes as an email.header.Header: read each time, as is any other call)."""
+    if type(raw_header) is not str or not decode_names:
+        return get_addresses(raw_header, defects=defects, decode_names=decode_names)  # type: ignore[no-any-return]
+    found, found_defects = _addresses_and_defects(raw_header)
+    if defects is not None:
+        defects.extend(copy.deepcopy(found_defects))  # the remembered ones are never handed out
+    return list(found)
+
+
+def _reading_addresses_remembered(step: FunctionType) -> FunctionType:
+    """`step` as mail-parser wrote it, its module's names the same but `get_addresses`."""
+    names = dict(step.__globals__, get_addresses=_remembered_addresses)
+    return FunctionType(step.__code__, names, step.__name__, step.__defaults__, step.__closure__)
+
+
 class _WithoutSummaries(MailParser):  # type: ignore[misc]  # mail-parser has no type hints
+    _reset = _reading_addresses_remembered(MailParser._reset)
+
     def _make_mail(self, complete: bool = True) -> dict[str, Any]:
         return {}
 

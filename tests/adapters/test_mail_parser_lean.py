@@ -4,10 +4,12 @@ loudly if a mail-parser upgrade changes that step or what the bot reads from it.
 from __future__ import annotations
 
 import re
+import uuid
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import mailparser.utils
 import pytest
 from mailparser import MailParser
 
@@ -96,3 +98,41 @@ def test_every_corpus_message_reads_as_mail_parser_reads_it(path: Path) -> None:
 @pytest.mark.parametrize("raw", HOSTILE.values(), ids=HOSTILE.keys())
 def test_hostile_mail_reads_as_mail_parser_reads_it(raw: bytes) -> None:
     assert _outcome(parse_bytes, raw) == _outcome(MailParser.from_bytes, raw)
+
+
+def _counting_address_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    parsed: list[str] = []
+    parse = mailparser.utils.parse_address_header
+
+    def counted(header: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(header)
+        return parse(header, *args, **kwargs)
+
+    monkeypatch.setattr(mailparser.utils, "parse_address_header", counted)
+    return parsed
+
+
+def test_a_sender_and_mailbox_seen_before_are_not_parsed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed = _counting_address_parses(monkeypatch)
+    sender = f"From: Dana Whitlow <dana.{uuid.uuid4().hex}@gmp.police.uk>\n".encode()
+    mailbox = f"To: TSCP <tscp.{uuid.uuid4().hex}@tameside.gov.uk>\n".encode()
+    first = parse_bytes(sender + mailbox + b"Subject: one\n\nbody\n")
+    second = parse_bytes(sender + mailbox + b"Subject: two\n\nanother body\n")
+    assert len(parsed) == 2  # the From and the To, each once
+    assert (second.from_, second.to) == (first.from_, first.to)
+    assert second.from_ == [("Dana Whitlow", first.from_[0][1])]
+
+
+def test_a_bad_address_remembered_is_still_a_defect_of_every_message_that_has_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed = _counting_address_parses(monkeypatch)
+    token = uuid.uuid4().hex
+    bad = f'From: <<a{token}@b>>, ; "x\nTo: ,,,@,\n\nbody\n'.encode()
+    stock = _read(MailParser.from_bytes(bad))
+    once, again = _read(parse_bytes(bad)), _read(parse_bytes(bad))
+    assert once == again == stock
+    assert "AddressHeaderDefect" in again["categories"] and again["defects"] == stock["defects"]
+    assert len([h for h in parsed if token in h]) == 2  # by the stock parser, and once more
