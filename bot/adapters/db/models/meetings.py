@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 class Meeting(Base):
     __tablename__ = "meetings"
-    # The screening slot search reads the meetings in its window by start (migration 0039).
+    # The screening slot search reads the meetings in its window by start (migration 0036).
     __table_args__ = (Index("ix_meetings_start", "start"),)
 
     id: Mapped[intpk]

@@ -5,13 +5,13 @@ the window it may choose from (bot.services.screening_booking); without this ind
 is a scan of every meeting ever booked, once per SIN, and grows with the cases. The digest's
 meetings to come and the calendar's answers read meetings by start too.
 
-Revision ID: 0039
+Revision ID: 0036
 Revises: 0035
 """
 
 from alembic import op
 
-revision = "0039"
+revision = "0036"
 down_revision = "0035"
 branch_labels = None
 depends_on = None
