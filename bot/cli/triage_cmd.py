@@ -112,8 +112,11 @@ def _triage_list(ctx: Context) -> int:
     from sqlalchemy import select
 
     from bot.adapters.db.models import StoredMessage
+    from bot.bootstrap import calendar_for
+    from bot.core.would_be_due import recounted
     from bot.services.mail_names import names
 
+    calendar = calendar_for(ctx.config, ctx.clock().now())
     with ctx.session() as session:
         found = list(
             session.scalars(
@@ -131,7 +134,8 @@ def _triage_list(ctx: Context) -> int:
                 "kind": r.kind,
                 "from": named[r.id][0],
                 "subject": named[r.id][1],
-                "reason": r.triage_reason,
+                # Its would-be due day counted now, as `triage new-case` would count it.
+                "reason": r.triage_reason and recounted(r.triage_reason, calendar),
             }
             for r in found
         ]

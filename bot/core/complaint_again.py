@@ -38,6 +38,7 @@ from bot.core.plan_effects import (
 )
 from bot.core.snapshot import Snapshot
 from bot.core.triage_new_case import AlreadyOpened, Refused
+from bot.core.would_be_due import due_words
 
 MAYBE_NEW = "complaint_maybe_new"  # the case event, a digest flag (FLAG_EVENTS)
 
@@ -66,10 +67,10 @@ def maybe_new_words(
         else f"message #{number}, a fresh email from the complainant while {ref} is open, may "
         "be a new complaint"
     )
+    counted = due_words(due, f"its arrival on {fmt_date(arrived)}", bracketed=True)
     return (
-        f"{what}: if it is, its written response is due {fmt_date(due)} (20 working "
-        f"days from its arrival on {fmt_date(arrived)}); open it as its own complaint record "
-        f"with tscp-bot triage new-case {number}, or if it is more of {ref}, "
+        f"{what}: if it is, its written response is {counted}); open it as its own complaint "
+        f"record with tscp-bot triage new-case {number}, or if it is more of {ref}, "
         f"tscp-bot triage done {number}"
     )
 
@@ -115,8 +116,8 @@ def not_held_words(
     )
     return (
         f"refers to {e.not_held}, which is not a known case: if it is a new complaint, "
-        f"tscp-bot triage new-case {number} opens it{how} (its written response would be due "
-        f"{fmt_date(due)}, 20 working days from {_since(e, arrived, start)}); "
+        f"tscp-bot triage new-case {number} opens it{how} (its written response would be "
+        f"{due_words(due, _since(e, arrived, start), bracketed=False)}); "
         f"tscp-bot triage done {number} if not"
     )
 

@@ -315,7 +315,9 @@ def _flags(session: Session, app: App, today: date) -> list[Flag]:
     since_day = app.calendar.add_working_days(today, -FLAG_KEPT_WORKING_DAYS)
     tz = app.config.partnership.time_zone
     since = datetime.combine(since_day, datetime.min.time(), tz)
-    standing, older = standing_flags(raised_flags(session, since, tz), today, app.calendar)
+    standing, older = standing_flags(
+        raised_flags(session, since, tz, app.calendar), today, app.calendar
+    )
     flags: list[Flag] = [
         {
             "ref": f.ref,

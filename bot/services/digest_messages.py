@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
 from bot.app import App
+from bot.core.would_be_due import recounted
 from bot.services import mail_names
 from bot.services.attention import agency_name
 from bot.services.digest_types import QuarantineRow, TriageRow
@@ -37,6 +38,7 @@ def triage(session: Session, app: App) -> list[TriageRow]:
     """The longest-waiting TRIAGE_LISTED messages; the digest gives the total and points to
     `tscp-bot triage list` for the rest. A backlog of thousands is not read on a phone, and
     listing it all made the digest the largest thing the bot ever held in memory."""
+    calendar = app.calendar
     rows = session.execute(
         select(
             StoredMessage.id,
@@ -57,7 +59,8 @@ def triage(session: Session, app: App) -> list[TriageRow]:
             "sender": sender or NO_SENDER,
             "agency": agency_name(app, sender) if sender else "",
             "subject": subject or NO_SUBJECT,
-            "reason": reason or "",
+            # Its would-be due day as counted now (bot.core.would_be_due).
+            "reason": recounted(reason or "", calendar),
         }
         for id_, received_at, sender, subject, reason in rows
     ]

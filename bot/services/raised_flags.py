@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, aliased
 from bot.adapters.db.models import Case, CaseEvent, Deadline
 from bot.core.complaint_again import MAYBE_NEW
 from bot.core.standing_flags import SETTLED_BY, RaisedFlag
+from bot.core.working_days import WorkingCalendar
+from bot.core.would_be_due import recounted
 from bot.services import kept_dates, recount
 from bot.services.complaint_again import maybe_new_settled
 from bot.services.delivery import NOT_DELIVERED_EVENT
@@ -92,11 +94,16 @@ def cancelled_since() -> Exists:
 
 
 def raised_flags(
-    session: Session, since: datetime, tz: tzinfo, case_id: int | None = None
+    session: Session,
+    since: datetime,
+    tz: tzinfo,
+    calendar: WorkingCalendar,
+    case_id: int | None = None,
 ) -> list[RaisedFlag]:
     """Every flag on an open case, and those on closed cases raised since `since` (as long as
     an item the bot cannot see put right is kept): what standing_flags() decides from, in one
-    query, oldest first. `case_id`: one case's only (`Reopen:` names them in its reply)."""
+    query, oldest first. `case_id`: one case's only (`Reopen:` names them in its reply).
+    `calendar`: today's, to count a fresh complaint's would-be due day with."""
     one_case = Case.id == case_id if case_id is not None else true()
     rows = session.execute(
         select(
@@ -119,7 +126,7 @@ def raised_flags(
         RaisedFlag(
             ref,
             e.what,
-            _with_reason(e),
+            _shown(e, calendar),
             e.at.astimezone(tz).date(),
             status == "open",
             _after_closing(e, closed, closing),
@@ -136,6 +143,13 @@ def _after_closing(event: CaseEvent, closed: datetime | None, closing: int | Non
     if closed is None:
         return False
     return event.at > closed or (event.at == closed and closing is not None and event.id > closing)
+
+
+def _shown(event: CaseEvent, calendar: WorkingCalendar) -> str:
+    """A fresh complaint's would-be due day as counted now, as `triage new-case` would count
+    it (bot.core.would_be_due), not as it was when the complaint arrived."""
+    said = _with_reason(event)
+    return recounted(said, calendar) if event.what == MAYBE_NEW else said
 
 
 def _with_reason(event: CaseEvent) -> str:

@@ -88,7 +88,7 @@ def still_waiting(session: Session, app: App, case: Case, day: date) -> str:
     since_day = app.calendar.add_working_days(day, -FLAG_KEPT_WORKING_DAYS)
     tz = app.config.partnership.time_zone
     since = datetime.combine(since_day, datetime.min.time(), tz)
-    raised = raised_flags(session, since, tz, case.id)
+    raised = raised_flags(session, since, tz, app.calendar, case.id)
     kept, older = standing_flags(raised, day, app.calendar)
     labels = field_labels(app)
     items = [
