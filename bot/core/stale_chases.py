@@ -43,6 +43,7 @@ VOTE_REMINDER = "vote-reminder:"
 DELAY_CHECK = "rr-delay-check:"
 VOTES_MISSING = "votes-missing:"
 SEND_BY = "send-by-reminder:"
+SET_ASIDE = "withdrawn-"  # a chase withdrawn as its case closed (set_aside_key)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,20 @@ def read_key(key: str) -> Chase | None:
     return None
 
 
+def for_closing(chase: Chase, now: DeadlineNow) -> bool:
+    """Whether the chase stops only because its case is closed: `Reopen:` sets its clock
+    running again, so the chase is not done, and its key must not stop the tick queuing it
+    again (set_aside_key); while the case stays closed the tick chases none of it."""
+    return now.case_status != "open" and not chased_when_closed(chase.deadline)
+
+
+def set_aside_key(key: str, row_id: int) -> str:
+    """The key a chase withdrawn for its case's closing keeps: its own, freed for the chase the
+    tick queues if the case is reopened (unique by the row's id); read_key() reads no chase
+    from it, as the email is finished."""
+    return f"{SET_ASIDE}{row_id}:{key}"
+
+
 def _send_by_because(
     chase: Chase, now: DeadlineNow, today: date, calendar: WorkingCalendar
 ) -> str | None:
@@ -128,7 +143,7 @@ def withdraw_because(
     policy: ReminderPolicy,
 ) -> str | None:
     """Why the chase must not go now (said on the case), or None when it still may."""
-    if now.case_status != "open" and not chased_when_closed(chase.deadline):
+    if for_closing(chase, now):
         return f"the case is {now.case_status}"
     if not now.exists:
         return "the deadline is no longer one of the case's"

@@ -3,8 +3,9 @@
 The decision is bot.core.stale_chases.withdraw_because; here it is fed with the chased deadline
 and its case as they stand, and carried out: the email is marked withdrawn (never sent, never
 retried, its idempotency key kept so the tick does not queue it again) and the reason is added
-to the case's history. Only chase emails are looked at, two or three small reads each; any
-other email costs nothing.
+to the case's history. One withdrawn only because its case closed gives its key up (kept
+behind a prefix): `Reopen:` sets its clock running again, and the tick chases it as usual.
+Only chase emails are looked at, two or three small reads each; any other email costs nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from bot.adapters.db.models import Case, Deadline, OutboxMessage, Vote
 from bot.app import App
 from bot.core.deadlines import fmt_date
 from bot.core.send_by import DELAYED, delayed_since
-from bot.core.stale_chases import DeadlineNow, read_key, withdraw_because
+from bot.core.stale_chases import (
+    DeadlineNow,
+    for_closing,
+    read_key,
+    set_aside_key,
+    withdraw_because,
+)
 from bot.services.cases import add_event
 from bot.services.reminder_facts import policy
 
@@ -56,7 +63,11 @@ def withdrawn(app: App, session: Session, row: OutboxMessage) -> bool:
     if why is None:
         return False
     row.status = WITHDRAWN
-    _record(session, case, row, f"{chase.deadline}: {why}", now)
+    closing = for_closing(chase, standing)
+    again = "; if it is reopened while the clock runs, it is chased again" if closing else ""
+    _record(session, case, row, f"{chase.deadline}: {why}{again}", now)
+    if closing:
+        row.idempotency_key = set_aside_key(row.idempotency_key, row.id)
     return True
 
 

@@ -12,7 +12,14 @@ import pytest
 
 from bot.adapters.bank_holidays import working_calendar
 from bot.core.reminders import ReminderPolicy
-from bot.core.stale_chases import Chase, DeadlineNow, read_key, withdraw_because
+from bot.core.stale_chases import (
+    Chase,
+    DeadlineNow,
+    for_closing,
+    read_key,
+    set_aside_key,
+    withdraw_because,
+)
 
 CAL = working_calendar(range(2025, 2030))
 POLICY = ReminderPolicy()
@@ -137,3 +144,15 @@ def test_a_send_by_reminder_does_not_go_after_its_day() -> None:
     assert why(key, redated, date(2027, 7, 6)) == (
         "the deadline was re-dated from Thu 15 Jul 2027 to Fri 16 Jul 2027"
     )
+
+
+def test_a_chase_withdrawn_as_its_case_closed_gives_its_key_up_for_a_reopening() -> None:
+    closed = DeadlineNow(case_status="closed", due=DUE)
+    chase = read_key("reminder:R:rapid_review:2026-12-24:due")
+    assert chase is not None and for_closing(chase, closed)
+    assert not for_closing(chase, DeadlineNow(case_status="open", met=True, due=DUE))
+    notice = read_key("reminder:R:panel_notification:2026-12-24:due")
+    assert notice is not None and not for_closing(notice, closed)  # chased while closed
+    set_aside = set_aside_key("reminder:R:rapid_review:2026-12-24:due", 7)
+    assert set_aside == "withdrawn-7:reminder:R:rapid_review:2026-12-24:due"
+    assert read_key(set_aside) is None  # a finished email, never read as a chase again
