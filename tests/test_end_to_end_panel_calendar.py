@@ -288,3 +288,27 @@ def test_cancel_meeting_on_the_closed_case_cancels_it_and_settles_the_flag(
     [meeting] = panel.meetings()
     assert meeting.cancelled and "case closed" in meeting.cancel_comment
     assert "screening cancel failed" not in _attention(bot, panel, "2026-12-24T09:05")
+
+
+def test_reopen_says_a_meeting_cancelled_after_the_closing_was_cancelled_then_and_how(
+    bot: Any, panel: Calendar, request: pytest.FixtureRequest
+) -> None:
+    """Before, the reply said the meeting "was cancelled when the case closed": the closing
+    could not cancel it, and `Cancel meeting` did, half an hour later."""
+    _closed_with_the_meeting_still_on(bot, panel)
+    if panel.name == "graph":
+        request.getfixturevalue("graph").state.permissions.add("Calendars.ReadWrite")
+    else:
+        request.getfixturevalue("ews").calendar.denied = False
+    assert bot("--now", "2026-12-23T10:00", "command", REF, "Cancel meeting: case closed")[0] == 0
+
+    code, out = bot("--now", "2026-12-23T10:30", "command", REF, "Reopen: closed by mistake")
+
+    assert code == 0, out
+    assert "cancelled when the case closed" not in out
+    assert (
+        "the Screening Panel of Wed 23 Dec 2026 14:00 could not be cancelled in the calendar "
+        "when the case closed (Wed 23 Dec 2026 09:30); it was cancelled on Wed 23 Dec 2026 "
+        "10:00 with Cancel meeting, on the closed case, and is not booked again: give "
+        "Reschedule: <date> <time> to invite the panel"
+    ) in " ".join(out.split()), out

@@ -151,3 +151,37 @@ def items_said(items: Sequence[WaitingItem], older: int, ref: str) -> str:
             f"tscp-bot case {ref} shows {'it' if older == 1 else 'them'}"
         )
     return "".join(f"; {p}" for p in parts)
+
+
+@dataclass(frozen=True)
+class CancelledMeeting:
+    """A Screening Panel meeting cancelled at or after the case's last closing, which the
+    reopening does not book again. Moments as the reply writes them ("Wed 23 Dec 2026 14:00")."""
+
+    start: str
+    closed: str  # when the case last closed
+    # When `Cancel meeting` cancelled it on the closed case; None: the closing itself did.
+    later: str | None
+    failed: bool  # the closing tried to cancel it and the calendar refused
+
+
+def meeting_cancelled_said(m: CancelledMeeting) -> str:
+    """When and how the meeting was cancelled, and how to book it again: "cancelled when the
+    case closed" only when the closing did it, never of a meeting `Cancel meeting` cancelled
+    later (the panel expected it until then)."""
+    if m.later is None:
+        how = "was cancelled when the case closed"
+    else:
+        before = (
+            "could not be cancelled in the calendar when the case closed"
+            if m.failed
+            else "was still booked when the case closed"
+        )
+        how = (
+            f"{before} ({m.closed}); it was cancelled on {m.later} with Cancel meeting, on the "
+            "closed case,"
+        )
+    return (
+        f"; the Screening Panel of {m.start} {how} and is not booked again: give Reschedule: "
+        "<date> <time> to invite the panel"
+    )

@@ -23,11 +23,13 @@ from bot.core.lifecycle import (
 )
 from bot.core.lifecycle_stages import OPEN_STAGES
 from bot.core.reopening import (
+    CancelledMeeting,
     ChasedClock,
     ClosedRecord,
     WaitingItem,
     clocks_said,
     items_said,
+    meeting_cancelled_said,
     stage_to_return_to,
 )
 
@@ -161,3 +163,18 @@ def test_a_notification_owed_while_closed_is_said_still_chased_not_chased_again(
         "notification still owed is still chased, as it was all the while the case was closed "
         "(owed however a case ends): National Panel notification, due Fri 18 Dec 2026 (overdue)"
     )
+
+
+def test_a_meeting_cancelled_after_the_closing_is_not_said_to_be_cancelled_by_it() -> None:
+    by_closing = CancelledMeeting("Wed 23 Dec 2026 14:00", "Wed 23 Dec 2026 09:30", None, False)
+    assert "14:00 was cancelled when the case closed and is not booked again" in (
+        meeting_cancelled_said(by_closing)
+    )
+    later = CancelledMeeting(
+        "Wed 23 Dec 2026 14:00", "Wed 23 Dec 2026 09:30", "Wed 23 Dec 2026 10:00", False
+    )
+    assert (
+        "14:00 was still booked when the case closed (Wed 23 Dec 2026 09:30); it was cancelled "
+        "on Wed 23 Dec 2026 10:00 with Cancel meeting, on the closed case, and is not booked "
+        "again"
+    ) in meeting_cancelled_said(later)

@@ -21,12 +21,14 @@ from bot.core import commands as c
 from bot.core.case_status import deadline_title
 from bot.core.lifecycle_stages import describe_stage
 from bot.core.reopening import (
+    CancelledMeeting,
     ChasedClock,
     ClosedRecord,
     Return,
     WaitingItem,
     clocks_said,
     items_said,
+    meeting_cancelled_said,
     stage_to_return_to,
 )
 from bot.core.standing_flags import FLAG_KEPT_WORKING_DAYS, standing_flags
@@ -118,14 +120,19 @@ def _of_state(session: Session, case: Case) -> list[Flag]:
 
 
 def _meeting_cancelled_at_closing(session: Session, app: App, case: Case) -> str:
-    """The Screening Panel `Close:` called off is not booked again: said, with how to."""
+    """The Screening Panel cancelled by `Close:`, or by `Cancel meeting` on the closed case,
+    is not booked again: said, with when and how it was cancelled, and how to book it."""
     closings = [e.at for e in case.events if e.what == "case_closed"]
     meeting = screening_meeting(session, case)
     if not closings or meeting is None or meeting.cancelled_at is None:
         return ""
-    if meeting.cancelled_at < max(closings):
+    closed, cancelled = max(closings), meeting.cancelled_at
+    if cancelled < closed:
         return ""
-    return (
-        f"; the Screening Panel of {when(app, meeting.start)} was cancelled when the case "
-        "closed and is not booked again: give Reschedule: <date> <time> to invite the panel"
+    failed = any(
+        e.what == "screening_cancel_failed" and closed <= e.at <= cancelled for e in case.events
+    )
+    later = when(app, cancelled) if cancelled > closed else None
+    return meeting_cancelled_said(
+        CancelledMeeting(when(app, meeting.start), when(app, closed), later, failed)
     )
