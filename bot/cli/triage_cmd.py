@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import getpass
 import sys
+from collections.abc import Callable
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from bot.cli.context import Context, NotFound, UsageError, need_id
@@ -12,6 +14,7 @@ from bot.cli.output import print_json, print_table
 
 if TYPE_CHECKING:
     from bot.adapters.db.models import StoredMessage
+    from bot.core.working_days import WorkingCalendar
     from bot.services.triage_new_case import Opened
     from bot.services.triage_new_complaint import Opened as OpenedComplaint
 
@@ -113,10 +116,9 @@ def _triage_list(ctx: Context) -> int:
 
     from bot.adapters.db.models import StoredMessage
     from bot.bootstrap import calendar_for
-    from bot.core.would_be_due import recounted
     from bot.services.mail_names import names
 
-    calendar = calendar_for(ctx.config, ctx.clock().now())
+    calendar = cache(partial(calendar_for, ctx.config, ctx.clock().now()))
     with ctx.session() as session:
         found = list(
             session.scalars(
@@ -134,8 +136,7 @@ def _triage_list(ctx: Context) -> int:
                 "kind": r.kind,
                 "from": named[r.id][0],
                 "subject": named[r.id][1],
-                # Its would-be due day counted now, as `triage new-case` would count it.
-                "reason": r.triage_reason and recounted(r.triage_reason, calendar),
+                "reason": _reason_now(r.triage_reason, calendar),
             }
             for r in found
         ]
@@ -152,6 +153,16 @@ def _triage_list(ctx: Context) -> int:
             tz=ctx.config.partnership.time_zone,
         )
     return 0
+
+
+def _reason_now(reason: str | None, calendar: Callable[[], WorkingCalendar]) -> str | None:
+    """Its would-be due day counted now, as `triage new-case` would count it. The bank
+    holidays are read only for such a line: the listing otherwise loads the database alone."""
+    from bot.core.would_be_due import gives_due, recounted
+
+    if reason is None or not gives_due(reason):
+        return reason
+    return recounted(reason, calendar())
 
 
 def _waiting(status: str) -> str:

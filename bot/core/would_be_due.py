@@ -36,6 +36,11 @@ def due_words(due: date, since: str, *, bracketed: bool) -> str:
     return f"due {fmt_date(due)}{joint}20 working days from {since}"
 
 
+def gives_due(reason: str) -> bool:
+    """Whether `reason` gives a would-be due day: only then is a calendar needed to show it."""
+    return _DUE.search(reason) is not None
+
+
 def recounted(reason: str, calendar: WorkingCalendar) -> str:
     """`reason` with each would-be due day counted from its start on `calendar`; a day the
     calendar cannot count (a year it does not cover) is said to be uncounted, never kept."""
