@@ -61,6 +61,7 @@ EVENT_WORDS = MappingProxyType(
         "draft_restated": "draft written again for approval",
         "draft_withdrawn": "draft withdrawn",
         "escalated": "deadline escalated",
+        "escalation_restated": "escalation worded for the day it went",
         "escalation_opened": "escalation record opened",
         "escalation_raised": "an escalation was raised about this case",
         "escalation_linked": "an escalation was linked to this case",

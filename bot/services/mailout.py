@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email import policy
 from email.parser import BytesHeaderParser
+from email.utils import getaddresses
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -269,10 +270,16 @@ def rewrite_unsent(
     """Write an email that has not gone again from `context`, as of `now`, in place: the same
     id and Message-ID (it was never sent), to the same people, in the same thread. For an
     email that needs no approval (an Appendix B request re-dated to the day it goes, an
-    acknowledgement written again as of that day); `ics`: its calendar entry, written again."""
-    replying = BytesHeaderParser(policy=policy.default).parsebytes(row.raw)["In-Reply-To"]
+    acknowledgement written again as of that day, an escalation worded for the day it goes);
+    `ics`: its calendar entry, written again. Those it copied stay copied: an escalation says
+    who is copied in."""
+    headers = BytesHeaderParser(policy=policy.default).parsebytes(row.raw)
+    replying = headers["In-Reply-To"]
+    copied = {a.lower() for _, a in getaddresses([str(c) for c in headers.get_all("Cc", [])])}
     email = _compose(
-        app, key=row.idempotency_key, event=row.event, to=row.recipients, cc=(),
+        app, key=row.idempotency_key, event=row.event,
+        to=[a for a in row.recipients if a not in copied],
+        cc=[a for a in row.recipients if a in copied],
         context=context, now=now, in_reply_to=str(replying) if replying else None, ics=ics,
     )  # fmt: skip
     row.raw, row.subject, row.stated = (

@@ -158,12 +158,12 @@ def _chase(
         return 0
     counted = deadlines.counted_on(deadline.name, app.calendar)
     step = as_sent(decision.send, deadline.due, local.date(), counted)
-    answered = _answered(app, known, deadline)
+    answered = answered_on(app, known, deadline)
     _send(session, app, batch, deadline, chase, step, prefix, len(sent), now, answered)
     return 1
 
 
-def _answered(app: App, known: Known, deadline: Deadline) -> tuple[date | None, date | None]:
+def answered_on(app: App, known: Known, deadline: Deadline) -> tuple[date | None, date | None]:
     """The days the latest out-of-office and the latest email a person wrote came on the case
     from the agency chased, since it was asked: its escalation never says "no reply recorded"
     when one came."""
@@ -191,6 +191,41 @@ def _send(
 ) -> None:
     """`answered`: the days the latest out-of-office and the latest email a person wrote came
     from the agency whose return is chased, if any did."""
+    event, to, cc, context = chase_email(app, deadline, chase, step, already, now, answered)
+    # Not among the case's keys that gather() read (the step was not in `sent`).
+    queue_email_later(
+        session,
+        app,
+        batch,
+        key=prefix + step.key,
+        event=event,
+        to=to,
+        cc=cc,
+        now=now,
+        case=deadline.case,
+        context=context,
+    )
+    batch.add_event(
+        deadline.case,
+        now,
+        "escalated" if event == "deadline_escalation" else "reminded",
+        f"{deadline.name}: {step.label} ({plural(len(to) + len(cc), 'recipient')})",
+        why=f"reminder step {step.key} of the {deadline.name} sequence",
+    )
+
+
+def chase_email(
+    app: App,
+    deadline: Deadline,
+    chase: Chase,
+    step: Step,
+    already: int,
+    now: datetime,
+    answered: tuple[date | None, date | None] = (None, None),
+) -> tuple[str, list[str], list[str], dict[str, object]]:
+    """The event, To, Cc and template context of a reminder or escalation worded for `now`:
+    the tick's, and an escalation's written again on the day it really goes
+    (bot.services.escalation_restated)."""
     away, replied = answered
     case = deadline.case
     base = deadlines.RULES.get(deadline.name.split(":")[0])
@@ -222,43 +257,22 @@ def _send(
         },
     }
     if step.kind is StepKind.ESCALATION:
-        event, to, cc = "deadline_escalation", chase.escalate, chase.cc
         context |= {
             "agency": {"name": chase.agency_name} if chase.agency_name else None,
             "reminders_sent": already,
             # Addressed to whoever it really goes to, naming only those really copied.
             "recipient_role": escalated_to(app, chase),
-            "copied": copied(app, cc),
+            "copied": copied(app, chase.cc),
             "action_hint": ESCALATION_HINTS.get(deadline.name.partition(":")[0]),
             "out_of_office": away,
             "replied_on": replied,
             "not_recorded": NOT_YET_RECORDED.get(deadline.name.partition(":")[0]),
         }
-    else:
-        event, to, cc = "deadline_reminder", chase.remind, chase.remind_cc
-        kind = deadline.name.partition(":")[0]
-        hint = DEADLINE_HINTS.get(deadline.name) or DEADLINE_HINTS.get(kind, HINTS[chase.role])
-        context |= {"recipient_role": chase.role, "action_hint": hint}
-    # Not among the case's keys that gather() read (the step was not in `sent`).
-    queue_email_later(
-        session,
-        app,
-        batch,
-        key=prefix + step.key,
-        event=event,
-        to=to,
-        cc=cc,
-        now=now,
-        case=case,
-        context=context,
-    )
-    batch.add_event(
-        case,
-        now,
-        "escalated" if event == "deadline_escalation" else "reminded",
-        f"{deadline.name}: {step.label} ({plural(len(to) + len(cc), 'recipient')})",
-        why=f"reminder step {step.key} of the {deadline.name} sequence",
-    )
+        return "deadline_escalation", list(chase.escalate), list(chase.cc), context
+    kind = deadline.name.partition(":")[0]
+    hint = DEADLINE_HINTS.get(deadline.name) or DEADLINE_HINTS.get(kind, HINTS[chase.role])
+    context |= {"recipient_role": chase.role, "action_hint": hint}
+    return "deadline_reminder", list(chase.remind), list(chase.remind_cc), context
 
 
 def _maybe_ask_about_delay(

@@ -19,6 +19,9 @@ attempt's start, never after a byte reached the server. In order:
    (bot.core.stated_acks) are written again as of this day when what they say has changed
    (a reply date or a panel time gone by, a key date come), and an invitation to a meeting
    gone by is held. bot.services.held_emails records each and tells the Business Manager.
+4. An escalation, the last step of a chase, goes however late, but one written for an
+   earlier day is worded again for this one (bot.services.escalation_restated): its working
+   days overdue and the replies received are told as they stand when it goes.
 
 Every other email costs two set lookups.
 """
@@ -46,6 +49,7 @@ from bot.services.stated_facts import day_of, verdict_for
 _AFTER_REQUEST = timedelta(minutes=1)
 # ... or, when the request is not waiting to be tried (refused for good, held), this long.
 _REQUEST_STUCK = timedelta(hours=1)
+ESCALATION = "deadline_escalation"
 
 
 class Before(StrEnum):
@@ -61,6 +65,12 @@ def before_sending(app: App, session: Session, row: OutboxMessage) -> Before:
         return Before.WITHDRAWN
     if _waits_for_its_request(app, session, row):
         return Before.WAIT
+    if row.event == ESCALATION:
+        # The last step still goes however late, worded for the day it goes.
+        from bot.services.escalation_restated import restate_escalation
+
+        restate_escalation(app, session, row)
+        return Before.GO
     if row.event not in CHECKED and row.event not in NOTICES:
         return Before.GO
     return _still_true(app, session, row)
