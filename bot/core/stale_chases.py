@@ -8,7 +8,8 @@ whose return came yesterday is worse than none, so such an email is withdrawn, n
 A chase is named by its outbox idempotency key (bot.services.reminders writes them):
 
 * ``reminder:<ref>:<deadline>:<due>:<step>``: a deadline reminder or escalation;
-* ``vote-reminder:<ref>:<role>``: a partner asked for their screening vote;
+* ``vote-reminder:<ref>:<role>``: a partner asked for their screening vote (never once the
+  decision's due day has passed: bot.services.vote_chases tells the Business Manager instead);
 * ``rr-delay-check:<ref>:<due>``: the Business Manager asked whether the Rapid Review is late;
 * ``send-by-reminder:<ref>:<report due>:<step>``: the Business Manager reminded of the day the
   CSPR report must reach the National Panel, the Secretary of State and Ofsted
@@ -154,6 +155,10 @@ def withdraw_because(
         return f"the deadline was met{on}"
     if chase.role is not None and now.voted:
         return "the partner has voted since it was queued"
+    if chase.role is not None and now.due is not None and today > now.due:
+        # "Your vote is needed by" a day gone: the Business Manager is told whose vote is
+        # missing instead (bot.core.screening_vote.unvoted_past_due).
+        return f"the decision was due {fmt_date(now.due)}, which has passed"
     if chase.due is not None and now.due is not None and now.due != chase.due:
         return f"the deadline was re-dated from {fmt_date(chase.due)} to {fmt_date(now.due)}"
     if chase.send_by:

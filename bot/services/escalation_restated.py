@@ -12,7 +12,8 @@ says that day too. The case's history records it; the Business Manager, copied o
 escalation, reads the new words.
 
 Called under the outbox's claim (bot.services.send_checks), in the commit that records the
-attempt. A copy for recipients the server put off goes as the others received it.
+attempt. A copy for recipients the server put off goes as the others received it, and one
+the Business Manager approved (its recipients on the approval list) in the words she approved.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def restate_escalation(app: App, session: Session, row: OutboxMessage) -> None:
     case = row.case
     if row.event != EVENT or chase is None or chase.step != ESCALATION_KEY or case is None:
         return
-    if is_resend(row.idempotency_key):
-        return
+    if is_resend(row.idempotency_key) or row.requires_approval:
+        return  # a copy goes as the others got it; approved words go as approved
     now = app.clock.now()
     today = day_of(app, now)
     if _written_on(app, row) >= today:

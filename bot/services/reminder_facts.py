@@ -25,6 +25,8 @@ from bot.core.agency_answers import Answers
 from bot.core.lifecycle import CHASED_WHEN_CLOSED
 from bot.core.reminders import ReminderPolicy
 
+WITHDRAWN = "withdrawn"  # an outbox status: a chase no longer true when it could go
+
 
 def policy(app: App) -> ReminderPolicy:
     """The configured reminder sequence (here, not in bot.services.reminders, so the outbox can
@@ -42,6 +44,8 @@ def policy(app: App) -> ReminderPolicy:
 @dataclass
 class Known:
     keys: dict[int, set[str]] = field(default_factory=dict)
+    # Of `keys`, those of emails withdrawn unsent: their recipients were never asked.
+    unsent: dict[int, set[str]] = field(default_factory=dict)
     owners: dict[tuple[int, int], str] = field(default_factory=dict)
     ballots: dict[int, dict[str, str]] = field(default_factory=dict)
     # When each case's booked (not cancelled) Screening Panel meeting ends.
@@ -57,6 +61,15 @@ class Known:
     def sent(self, case_id: int, prefix: str) -> set[str]:
         """The outbox keys of the case that start with prefix, less the prefix."""
         return {k.removeprefix(prefix) for k in self.keys.get(case_id, ()) if k.startswith(prefix)}
+
+    def asked(self, case_id: int, prefix: str) -> set[str]:
+        """Of sent(), the emails not withdrawn: those that went, or may still go."""
+        unsent = self.unsent.get(case_id, set())
+        return {
+            k.removeprefix(prefix)
+            for k in self.keys.get(case_id, ())
+            if k.startswith(prefix) and k not in unsent
+        }
 
     def queued(self, case_id: int, key: str) -> bool:
         """Whether the case has an email with exactly this key (queue_email checks it again)."""
@@ -94,14 +107,17 @@ def gather(session: Session, deadlines: Sequence[Deadline], due_by: date, *, vot
         return known
     cases = _chased_cases(due_by)
     keys: defaultdict[int, set[str]] = defaultdict(set)
-    for case_id, key in session.execute(
-        select(OutboxMessage.case_id, OutboxMessage.idempotency_key).where(
+    unsent: defaultdict[int, set[str]] = defaultdict(set)
+    for case_id, key, status in session.execute(
+        select(OutboxMessage.case_id, OutboxMessage.idempotency_key, OutboxMessage.status).where(
             OutboxMessage.case_id.in_(cases)
         )
     ):
         if case_id is not None:  # never, the query selects by case; for the type checker
             keys[case_id].add(key)
-    known.keys = dict(keys)
+            if status == WITHDRAWN:
+                unsent[case_id].add(key)
+    known.keys, known.unsent = dict(keys), dict(unsent)
     # Read whether or not a deadline needs them, so that a pass's queries never depend on data.
     known.owners = {
         (case_id, number): owner

@@ -28,9 +28,9 @@ from bot.core.stale_chases import (
     withdraw_because,
 )
 from bot.services.cases import add_event
+from bot.services.reminder_facts import WITHDRAWN as WITHDRAWN  # outbox status, used by others
 from bot.services.reminder_facts import policy
 
-WITHDRAWN = "withdrawn"  # an outbox status: a chase no longer true when it could go
 CHASES = frozenset(
     {
         "deadline_reminder",

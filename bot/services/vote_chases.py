@@ -47,9 +47,11 @@ def chase_votes(
     queued = sum(
         _ask(session, app, batch, known, deadline, role, now) for role in partners_to_chase(*facts)
     )
-    asked = known.sent(case.id, f"{VOTE_REMINDER}{case.ref}:")
+    # A chase withdrawn unsent (it waited past the due day) asked no one.
+    asked = known.asked(case.id, f"{VOTE_REMINDER}{case.ref}:")
+    unsent = known.sent(case.id, f"{VOTE_REMINDER}{case.ref}:") - asked
     missing = unvoted_past_due(*facts, asked=asked)
-    if missing and _tell_bm(session, app, batch, known, deadline, missing, now):
+    if missing and _tell_bm(session, app, batch, known, deadline, missing, now, bool(unsent)):
         queued += 1
     return queued
 
@@ -104,10 +106,12 @@ def _tell_bm(
     deadline: Deadline,
     missing: tuple[Partner, ...],
     now: datetime,
+    unsent: bool = False,
 ) -> bool:
     """Tell the Business Manager, once, whose vote is missing when the partners could not be
-    chased before the decision fell due (a meeting that ended too late, or none booked and no
-    bot running on the chase days); False when told already."""
+    chased before the decision fell due (a meeting that ended too late, none booked and no
+    bot running on the chase days, or `unsent`: chases withdrawn unsent, as they waited for the
+    mail server past the due day); False when told already."""
     case = deadline.case
     key = f"{VOTES_MISSING}{case.ref}"
     if known.queued(case.id, key):
@@ -129,10 +133,13 @@ def _tell_bm(
             "due": deadline.due,
             # None: no meeting booked, and no bot ran on the chase days.
             "meeting_ended": ended,
+            "unsent": unsent,
         },
     )
     late = (
-        "the panel's meeting ended too late for the partners to be chased"
+        "the emails chasing the partners could not be sent"
+        if unsent
+        else "the panel's meeting ended too late for the partners to be chased"
         if ended is not None
         else "no meeting was booked and no bot ran on the chase days, so the partners were not"
         " chased"

@@ -197,6 +197,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "missing": ["Local authority", "Health"],
         "due": date(2026, 12, 18),
         "meeting_ended": datetime(2026, 12, 21, 15, 0, tzinfo=UTC),
+        "unsent": True,
     },
     "deadline_reminder": {
         "partnership": PARTNERSHIP,
