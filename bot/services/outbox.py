@@ -210,7 +210,7 @@ def _attempt_unless_stale(
         return _attempt(app, session, sender, row, held, report)
     if before is Before.WAIT:
         report.waiting += 1
-        log.info("outbox #%d waits: its Appendix B request has not gone", row.id)
+        log.info("outbox #%d waits: %s", row.id, row.last_error)
         return False
     if before is Before.WITHDRAWN:
         report.withdrawn += 1

@@ -8,7 +8,8 @@ attempt's start, never after a byte reached the server. In order:
 2. A reminder or escalation about an Appendix B return waits while the request itself has
    not gone: an agency is never chased, or escalated about, for a request it never received.
    Looked at again once the request has had its next try; when that request is re-dated, the
-   chase, written for the old date, is withdrawn at step 1.
+   chase, written for the old date, is withdrawn at step 1. A vote chase likewise waits while
+   the Screening Panel's meeting, moved later since it was queued, has not ended.
 3. An email stating dates to an outside body (bot.core.stated_dates.CHECKED): an approved
    notice is asked again what approval asked (bot.services.approvals.stale: the case closed,
    the Rapid Review submitted, the report published, its facts corrected), and is withdrawn
@@ -34,7 +35,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import OutboxMessage
+from bot.adapters.db.models import Meeting, OutboxMessage
 from bot.app import App
 from bot.core.resend_keys import is_resend
 from bot.core.return_rounds import agency_of, request_agency, request_number
@@ -50,6 +51,7 @@ _AFTER_REQUEST = timedelta(minutes=1)
 # ... or, when the request is not waiting to be tried (refused for good, held), this long.
 _REQUEST_STUCK = timedelta(hours=1)
 ESCALATION = "deadline_escalation"
+VOTE_CHASE = "vote_reminder"
 
 
 class Before(StrEnum):
@@ -63,7 +65,7 @@ def before_sending(app: App, session: Session, row: OutboxMessage) -> Before:
     """What to do with `row`, claimed by the caller, just before it would be sent."""
     if withdrawn(app, session, row):
         return Before.WITHDRAWN
-    if _waits_for_its_request(app, session, row):
+    if _waits_for_its_request(app, session, row) or _waits_for_the_meeting(app, session, row):
         return Before.WAIT
     if row.event == ESCALATION:
         # The last step still goes however late, worded for the day it goes.
@@ -105,6 +107,27 @@ def _still_true(app: App, session: Session, row: OutboxMessage) -> Before:
     from bot.services.review.request_redating import redate_request
 
     return Before.GO if redate_request(session, app, row, verdict, now) else Before.HELD
+
+
+def _waits_for_the_meeting(app: App, session: Session, row: OutboxMessage) -> bool:
+    """Whether `row` is a vote chase while the Screening Panel's booked meeting has not ended
+    (moved later since it was queued, `Reschedule:`); if so it waits until the meeting's end:
+    a partner is never told before the meeting that their vote is not yet recorded."""
+    if row.event != VOTE_CHASE or row.case_id is None:
+        return False
+    latest = session.execute(
+        select(Meeting.end, Meeting.cancelled_at)
+        .where(Meeting.case_id == row.case_id, Meeting.purpose == "screening")
+        .order_by(Meeting.id.desc())
+        .limit(1)
+    ).first()
+    now = app.clock.now()
+    if latest is None or latest.cancelled_at is not None or latest.end <= now:
+        return False
+    row.next_attempt_at = latest.end
+    at = latest.end.astimezone(app.config.partnership.time_zone)
+    row.last_error = f"waiting for the Screening Panel meeting to end ({at:%H:%M} {at:%d/%m/%Y})"
+    return True
 
 
 def _waits_for_its_request(app: App, session: Session, row: OutboxMessage) -> bool:

@@ -4,8 +4,10 @@ The Business Manager is told whose vote is missing instead, as when no chase cou
 
 from __future__ import annotations
 
-from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, Bot, body_of
+from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, Bot, body_of, reply
 from tests.services.test_reminder_withdrawal import DownSender
+
+REF = "TSCP-2026-0001"
 
 
 def test_a_vote_chase_that_waited_past_the_decisions_due_day_is_withdrawn(bot: Bot) -> None:
@@ -32,3 +34,28 @@ def test_a_vote_chase_that_waited_past_the_decisions_due_day_is_withdrawn(bot: B
     assert "Police" in text and "Health" in text, text
     assert "could not be sent before the decision fell due" in text, text
     assert "withdrawn unsent" in text
+
+
+def test_a_vote_chase_that_waited_goes_only_once_the_meeting_moved_since_has_ended(
+    bot: Bot,
+) -> None:
+    # The panel met Wed 16 Dec; the partners are chased Thu 17 Dec at 10:00 while the mail
+    # server is down, and the Business Manager then moves the meeting to 14:00 that day.
+    working = bot.app.open_sender
+    bot.app.open_sender = DownSender
+    bot.at("2026-12-17T10:00").run()
+    bot.at("2026-12-17T10:30").mail(BM, reply(REF), "Reschedule: 17/12/2026 14:00")
+    bot.run()
+    bot.app.open_sender = working
+    bot.at("2026-12-17T11:00").run()
+
+    # Not told at 11:00 that their vote is not yet recorded, before the 14:00 meeting.
+    chases = bot.outbox("vote_reminder")
+    assert [(r.status, r.sent_at) for r in chases] == [("pending", None)] * 3
+    assert all("Screening Panel meeting" in (r.last_error or "") for r in chases)
+    # The meeting ends at 15:00 with the police's vote in; the other two are then chased.
+    bot.at("2026-12-17T14:50").mail(POLICE, reply(REF), "Vote: rapid review")
+    bot.run()
+    bot.at("2026-12-17T15:05").run()
+    statuses = {r.recipients[0]: r.status for r in bot.outbox("vote_reminder")}
+    assert statuses == {LA: "sent", HEALTH: "sent", POLICE: "withdrawn"}
