@@ -96,14 +96,13 @@ def _upcoming_row(
 ) -> UpcomingDeadline:
     # A late Rapid Review whose delay the National Panel was told of reads differently.
     delay = told.get(d.case_ref) if d.name == "rapid_review" else None
-    # Several agencies' Appendix B rows on one case read alike unless the title names each.
-    title, why = deadline_title(d.name, agencies), d.explanation
     return {
         "ref": d.case_ref,
         "name": d.name,
-        "title": title,
+        # Several agencies' Appendix B rows on one case read alike unless the title names each.
+        "title": deadline_title(d.name, agencies),
         "due": d.due,
-        "explain": why,
+        "explain": d.explanation,
         "delay_told": delay,
         "delay_passed": delay is not None and delay[1] < today,
         "while_closed": closed.words() if closed else None,
@@ -313,11 +312,9 @@ def _drafts(session: Session) -> list[Draft]:
 
 def _flags(session: Session, app: App, today: date) -> list[Flag]:
     since_day = app.calendar.add_working_days(today, -FLAG_KEPT_WORKING_DAYS)
-    tz = app.config.partnership.time_zone
+    tz, cal = app.config.partnership.time_zone, app.calendar
     since = datetime.combine(since_day, datetime.min.time(), tz)
-    standing, older = standing_flags(
-        raised_flags(session, since, tz, app.calendar), today, app.calendar
-    )
+    standing, older = standing_flags(raised_flags(session, since, tz, cal), today, cal)
     flags: list[Flag] = [
         {
             "ref": f.ref,
