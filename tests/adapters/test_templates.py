@@ -1662,3 +1662,12 @@ def test_the_bot_s_own_examples_give_every_email_the_fields_given_here() -> None
     for event, context in CONTEXTS.items():
         assert sorted(load_example(examples / f"{event}.json")) == sorted(context), event
     assert example_problems(TemplateRenderer(TEMPLATES), examples) == []
+
+
+@pytest.mark.parametrize("unsent", [True, False])
+def test_votes_missing_text_keeps_its_paragraphs_apart(
+    renderer: TemplateRenderer, unsent: bool
+) -> None:
+    text = renderer.render("votes_missing", {**CONTEXTS["votes_missing"], "unsent": unsent}).text
+    assert "no decision is recorded.\n\n" in text
+    assert "\n\nNOT VOTED YET\n\n" in text
