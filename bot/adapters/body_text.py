@@ -77,13 +77,19 @@ def text_outside_attached(message: Any) -> str:
     for part in _own_parts(message):
         kind = part.get_content_type()
         if kind in ("text/plain", "text/html"):
-            payload = part.get_payload(decode=True) or b""
-            try:
-                words = payload.decode(part.get_content_charset() or "utf-8", "replace")
-            except LookupError:  # a charset Python does not know: mail-parser's fallback too
-                words = payload.decode("utf-8", "replace")
+            words = decoded_text(part.get_payload(decode=True) or b"", part.get_content_charset())
             (plain if kind == "text/plain" else html).append(words)
     return plain_or_html("\n".join(plain), "\n".join(html))
+
+
+def decoded_text(payload: bytes, charset: str | None) -> str:
+    """A part's bytes as text in its declared charset, never raising: a charset Python does
+    not know, or one it knows only as a codec that is not text or takes no "replace" (idna,
+    punycode, undefined, rot13), is read as UTF-8, mail-parser's fallback too."""
+    try:
+        return payload.decode(charset or "utf-8", "replace")
+    except (LookupError, UnicodeError):
+        return payload.decode("utf-8", "replace")
 
 
 def plain_or_html(plain: str, html: str) -> str:

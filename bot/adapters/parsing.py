@@ -19,6 +19,7 @@ from urllib.parse import unquote
 from bot.adapters.body_text import (
     attached_email_dates,
     attached_email_senders,
+    decoded_text,
     has_attached_email,
     plain_or_html,
     text_outside_attached,
@@ -194,7 +195,7 @@ def _calendar_texts(message: Any) -> list[str]:
             continue
         payload = part.get_payload(decode=True)
         if isinstance(payload, bytes):
-            text = payload.decode(part.get_content_charset() or "utf-8", "replace")
+            text = decoded_text(payload, part.get_content_charset())
             texts.append(text.replace("\r\n", "\n").strip())
     return list(dict.fromkeys(t for t in texts if t))
 
