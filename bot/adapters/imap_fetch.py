@@ -3,11 +3,22 @@ bytes, and reading their raw bytes (a large message a piece at a time)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.adapters.mail_source import IncomingMail, arrived_before
+from bot.adapters.listing import any_whole
+from bot.adapters.mail_source import (
+    IncomingMail,
+    MailboxError,
+    MessageGone,
+    Refused,
+    Unreadable,
+    arrived_before,
+    looks_like_an_outage,
+    unread,
+)
 
 FETCH_CHUNK = 100  # UIDs per FETCH, so one huge inbox does not become one huge response
 _PIECE = 2_000_000  # bytes per partial FETCH of a message larger than this
@@ -22,6 +33,11 @@ class BatchPlan:
     old: dict[int, datetime | None] = field(default_factory=dict)
     last: int = 0
     sizes: dict[int, int] = field(default_factory=dict)  # RFC822.SIZE of the wanted UIDs
+
+
+def uidnext(status: dict[bytes, Any]) -> int | None:
+    value = status.get(b"UIDNEXT")
+    return int(value) if value is not None else None
 
 
 def uids_above(client: Any, floor: int) -> list[int]:
@@ -80,6 +96,42 @@ def fetch_raw(client: Any, plan: BatchPlan, uidvalidity: int) -> list[IncomingMa
         for uid, at in wanted
         if uid in data and b"BODY[]" in data[uid]
     ]
+
+
+def read_past_refusals(
+    plan: BatchPlan,
+    uidvalidity: int,
+    read_one: Callable[[BatchPlan], list[IncomingMail]],
+    failed: MailboxError,
+) -> tuple[list[IncomingMail], tuple[Refused, ...]]:
+    """A batch whose FETCH the server refused (Dovecot answers a mail file it cannot open with
+    BYE, Exchange an item it cannot turn into MIME with NO, each failing every message of
+    the FETCH), read one message at a time: the messages, each one refused standing as an
+    unreadable placeholder, and those refused (bot.services.stuck_messages counts them and
+    sets them aside once they prove lasting). Only when the server gave another message of
+    the batch whole: otherwise (a message alone cannot be told from an outage), once reads
+    fail as in an outage, or if the inbox changed under its UIDs, `failed` is raised."""
+    if len(plan.wanted) < 2:
+        raise failed
+    results: list[IncomingMail | Refused] = []
+    for uid, arrived in plan.wanted:
+        one = BatchPlan(wanted=[(uid, arrived)], last=uid, sizes={uid: plan.sizes.get(uid, 0)})
+        try:
+            results += read_one(one)  # nothing when it was expunged meanwhile
+        except MessageGone:
+            raise failed from None
+        except MailboxError as exc:
+            error = " ".join(str(exc).split())
+            results.append(Refused(f"{uidvalidity}:{uid}", arrived, Unreadable(error)))
+            if looks_like_an_outage(results):
+                raise failed from None
+    if not any_whole(results):
+        raise failed
+    messages = [
+        r if isinstance(r, IncomingMail) else unread(r.key, r.arrived_at, r.unreadable)
+        for r in results
+    ]
+    return messages, tuple(r for r in results if isinstance(r, Refused))
 
 
 def _fetch_in_pieces(client: Any, uid: int) -> bytes | None:

@@ -6,13 +6,22 @@ imap_moves; the Sent folder lookup is bot.adapters.sent_folder, over has_message
 from __future__ import annotations
 
 import contextlib
+import functools
 import ssl
 import time
 from datetime import datetime
 from typing import Any
 
 from bot.adapters.imap_connection import CONNECTION_ERRORS, ImapConnection, Security
-from bot.adapters.imap_fetch import FETCH_CHUNK, fetch_raw, plan_batch, uids_above
+from bot.adapters.imap_fetch import (
+    FETCH_CHUNK,
+    BatchPlan,
+    fetch_raw,
+    plan_batch,
+    read_past_refusals,
+    uidnext,
+    uids_above,
+)
 from bot.adapters.imap_moves import (
     ASIDE,
     KEY,
@@ -31,12 +40,15 @@ from bot.adapters.mail_source import (
     Fingerprint,
     FolderMissing,
     Found,
+    IncomingMail,
     LeftInInbox,
     MailboxError,
     MailboxFacts,
     MessageGone,
     Moved,
     Moves,
+    Refused,
+    RefusedMessages,
 )
 from bot.adapters.oauth_tokens import OAuthLogin
 
@@ -93,24 +105,39 @@ class ImapSource:
 
     def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
         """The next batch: the oldest waiting messages above the cursor, at most
-        `batch_messages` of them and `batch_bytes` in all (at least one), with more=True when
-        others wait behind them."""
+        `batch_messages` and `batch_bytes` (at least one); more=True when others wait."""
         with self._guard("fetch"):
             client = self._client()
             status = self._select(client)
             uidvalidity = int(status[b"UIDVALIDITY"])
-            self._uidnext_seen = _uidnext(status)
+            self._uidnext_seen = uidnext(status)
             floor = since.last_uid if since and since.uidvalidity == uidvalidity else 0
             uids = uids_above(client, floor)
             plan = plan_batch(client, uids, arrived_since, self._batch_messages, self._batch_bytes)
-            messages = fetch_raw(client, plan, uidvalidity)
+        refused: tuple[Refused, ...] = ()
+        try:
+            with self._guard("fetch"):
+                messages = fetch_raw(self._client(), plan, uidvalidity)
+        except MailboxError as exc:
+            read = functools.partial(self._read_one, uidvalidity)
+            messages, refused = read_past_refusals(plan, uidvalidity, read, exc)
         # The cursor passes the old mail too: it stays in the inbox but is not fetched again.
-        return Batch(
+        batch = Batch(
             messages=messages,
             cursor=Cursor(uidvalidity, plan.last or floor),
             left=LeftInInbox.of([t for t in plan.old.values() if t is not None]),
             more=plan.last < max(uids, default=0),
         )
+        if refused:
+            raise RefusedMessages(refused, batch)
+        return batch
+
+    def _read_one(self, uidvalidity: int, one: BatchPlan) -> list[IncomingMail]:
+        with self._guard("fetch"):  # a fresh connection if the refusal closed it
+            client = self._client()
+            if int(self._select(client)[b"UIDVALIDITY"]) != uidvalidity:
+                raise MessageGone(f"{self._where()}: UIDVALIDITY changed while reading")
+            return fetch_raw(client, one, uidvalidity)
 
     def mark_processed(self, key: str) -> None:
         if key.startswith(ASIDE):
@@ -210,13 +237,18 @@ class ImapSource:
             current = int(self._select(client)[b"UIDVALIDITY"])
             if current != uidvalidity or not client.search(["UID", str(uid)]):
                 raise MessageGone(f"{self._where()}: message {key} is no longer there")
-            message_id = header_message_id(client, uid)
-            if not message_id:
-                return None  # could not be found again over there: it stays in the inbox
+        try:
+            with self._guard("fetch"):
+                message_id = header_message_id(self._client(), uid)
+        except MailboxError:
+            message_id = ""  # one the server will not read (stuck_messages): it stays too
+        if not message_id:
+            return None  # could not be found again over there: it stays in the inbox
+        with self._guard("move"):
+            client = self._client()
             if not client.folder_exists(self.attention_folder):
                 client.create_folder(self.attention_folder)
-            # Keyed by its new UID, so that `triage done` moves this message and no other
-            # that shares its Message-ID.
+            # Keyed by its new UID: `triage done` moves it, no other sharing its Message-ID.
             return aside_key(move_one(client, uid, self.attention_folder), message_id)
 
     def _release_aside(self, key: str) -> None:
@@ -239,9 +271,9 @@ class ImapSource:
             return False
         with self._guard("idle"):
             client = self._client()
-            uidnext, previous = _uidnext(self._select(client)), self._uidnext_seen
-            self._uidnext_seen = uidnext
-            if previous is not None and uidnext != previous:
+            now, previous = uidnext(self._select(client)), self._uidnext_seen
+            self._uidnext_seen = now
+            if previous is not None and now != previous:
                 return True  # mail arrived since the last fetch; IDLE would not report it
             client.idle()
             try:
@@ -313,8 +345,3 @@ class ImapSource:
             return None
         status: dict[bytes, Any] = client.select_folder(folder)
         return status
-
-
-def _uidnext(status: dict[bytes, Any]) -> int | None:
-    value = status.get(b"UIDNEXT")
-    return int(value) if value is not None else None
