@@ -8,7 +8,7 @@ document readers for HTML forms.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import MAXYEAR, MINYEAR, datetime
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any
@@ -133,4 +133,6 @@ def _sure_date(value: object) -> datetime | None:
         when = parsedate_to_datetime(str(value)) if value else None
     except (TypeError, ValueError, IndexError):
         return None
-    return when if when is not None and when.tzinfo is not None else None
+    if when is None or when.tzinfo is None or not MINYEAR < when.year < MAXYEAR:
+        return None  # in the first or last year a date can hold, its day elsewhere may not be
+    return when

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, time, timedelta, tzinfo
+from datetime import MAXYEAR, MINYEAR, date, time, timedelta, tzinfo
 
 from bot.core.agencies import is_agency
 from bot.core.autoreply import a_person
@@ -245,6 +245,8 @@ def _sure_date(sent: re.Match[str], tz: tzinfo) -> Written:
         day = parse_uk_date(words)
     except DateError:
         return Written(None)
+    if not MINYEAR < day.year < MAXYEAR:
+        return Written(None)  # its day in another zone may be past what a date can hold
     zoned = _ZONED.search(line[len(words) :])  # in the time, never the date before it
     if zoned is None:
         return Written(day)
