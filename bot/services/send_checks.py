@@ -20,11 +20,15 @@ attempt's start, never after a byte reached the server. In order:
    (bot.core.stated_acks) are written again as of this day when what they say has changed
    (a reply date or a panel time gone by, a key date come), and an invitation to a meeting
    gone by is held. bot.services.held_emails records each and tells the Business Manager.
-4. An escalation, the last step of a chase, goes however late, but one written for an
+4. An email telling an outside body of a decision (the CSPR decision to the partners and the
+   Scrutineer) is withdrawn when the decision changed
+   since and another email tells what stands, or written again for the decision as it stands
+   (bot.services.decision_checks).
+5. An escalation, the last step of a chase, goes however late, but one written for an
    earlier day is worded again for this one (bot.services.escalation_restated): its working
    days overdue and the replies received are told as they stand when it goes.
 
-Every other email costs two set lookups.
+Every other email costs three set lookups.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from bot.core.resend_keys import is_resend
 from bot.core.return_rounds import agency_of, request_agency, request_number
 from bot.core.stale_chases import read_key
 from bot.core.stated_dates import APPENDIX_B_REQUEST, CHECKED, Action
+from bot.core.stated_decisions import DECISIONS
 from bot.services import held_emails
 from bot.services.approvals import NOTICES, stale
 from bot.services.stale_chases import CHASES, WITHDRAWN, withdrawn
@@ -73,6 +78,10 @@ def before_sending(app: App, session: Session, row: OutboxMessage) -> Before:
 
         restate_escalation(app, session, row)
         return Before.GO
+    if row.event in DECISIONS:
+        from bot.services.decision_checks import still_true
+
+        return Before.GO if still_true(app, session, row) else Before.WITHDRAWN
     if row.event not in CHECKED and row.event not in NOTICES:
         return Before.GO
     return _still_true(app, session, row)

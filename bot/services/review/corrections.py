@@ -17,7 +17,9 @@ from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
 from bot.core.moved_clocks import Clock
+from bot.core.stated_decisions import CSPR_DECISION
 from bot.services.cases import add_event, set_deadline
+from bot.services.decision_checks import waiting_cspr_decisions
 from bot.services.review.common import (
     Actor,
     CommandRefused,
@@ -217,7 +219,7 @@ def _now_due(session: Session, app: App, case: Case, which: c.Corrected, now: da
 _STATED_IN: dict[c.Corrected, tuple[str, ...]] = {
     # The partners' and the Scrutineer's own email of the decision gave its day and the
     # report's due date, as the reviewer notice to the national bodies did.
-    c.Corrected.CSPR: ("reviewer_notice", "cspr_decision"),
+    c.Corrected.CSPR: ("reviewer_notice", CSPR_DECISION),
     c.Corrected.NOTIFIED: ("panel_delay_notice",),
     c.Corrected.REPORT_SENT: ("publication_notice",),
     c.Corrected.RECEIVED: ("complaint_acknowledgement",),
@@ -229,9 +231,14 @@ def _told_otherwise(
 ) -> str:
     default = f"gave the old date of {what}: tell its recipients of the correction"
     stale = (cspr if which is c.Corrected.CSPR else "") or _STALE.get(which, default)
-    return "".join(
-        told_otherwise(session, case, event, now, stale) for event in _STATED_IN.get(which, ())
+    # A CSPR decision email still waiting for the mail server is not sent as it was written
+    # (bot.services.decision_checks): only one gone is for her to put right.
+    told = "".join(
+        told_otherwise(session, case, event, now, stale, sent_only=event == CSPR_DECISION)
+        for event in _STATED_IN.get(which, ())
     )
+    waiting = waiting_cspr_decisions(session, case, now) if which is c.Corrected.CSPR else ""
+    return told + waiting
 
 
 def _cspr_stale(case: Case, old: date, before: dict[str, Clock]) -> str:

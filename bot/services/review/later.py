@@ -31,6 +31,7 @@ from bot.services.approvals import (
 )
 from bot.services.case_view import agency_names
 from bot.services.cases import add_event, set_deadline
+from bot.services.decision_checks import waiting_cspr_decisions
 from bot.services.mailout import queue_email
 from bot.services.review.common import (
     Actor,
@@ -103,6 +104,7 @@ def cspr(
         stopped += _no_publication(session, case, now)
     stopped += _decision_told_otherwise(session, case, was, cmd.hold, day.on, now)
     tell_cspr_decision(session, app, case, day.on, due, now, how)
+    stopped += waiting_cspr_decisions(session, case, now)
     add_event(
         session,
         case,

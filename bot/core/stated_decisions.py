@@ -1,0 +1,76 @@
+"""What an email telling an outside body of a decision says, and whether it is still true on
+the day it actually goes.
+
+Pure: no clock and no I/O. An email tells a decision the Business Manager may change before
+the mail server takes it:
+
+* cspr_decision, to the three Designated Safeguarding Partners and the Independent
+  Scrutineer: held or not, the day it was made, the report's due day. A decision given again
+  (`CSPR: no`, `CSPR: yes <earlier day>`) queues its own email: the one still waiting is
+  withdrawn. One moved by `Correct CSPR:` queues none: the waiting one is written again for
+  the decision as it stands, so the partners hear the decision once, and truly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from bot.core.deadlines import fmt_date
+
+CSPR_DECISION = "cspr_decision"
+DECISIONS = frozenset({CSPR_DECISION})
+
+
+@dataclass(frozen=True)
+class CsprSaid:
+    """A CSPR decision as an email gives it, or as the case now records it."""
+
+    hold: bool
+    decided_on: date
+    report_due: date | None = None  # None: no CSPR, or not kept with an email queued earlier
+
+
+class Fate(StrEnum):
+    WITHDRAW = "withdrawn"  # never sent: another email tells what stands, or nothing needs telling
+    REWRITE = "reworded"  # written again as the case stands, then sent
+
+
+@dataclass(frozen=True)
+class DecisionVerdict:
+    fate: Fate
+    untrue: str  # what it says that is no longer true, for the Business Manager and the history
+
+
+def cspr_on_sending(
+    said: CsprSaid, now: CsprSaid | None, told_by: int | None
+) -> DecisionVerdict | None:
+    """Whether a CSPR decision email saying `said` may go as written; None when it may.
+    `now`: the decision as the case records it; `told_by`: another email (its id), sent or to
+    go, that gives `now`."""
+    if now is not None and says_the_same(said, now):
+        return None
+    was = f"it gives {cspr_words(said)}"
+    if now is None:
+        return DecisionVerdict(Fate.WITHDRAW, f"{was}, but no CSPR decision is recorded now")
+    untrue = f"{was}, but the decision is now {cspr_words(now)}"
+    if told_by is not None:
+        return DecisionVerdict(Fate.WITHDRAW, f"{untrue}; email #{told_by} tells them that")
+    return DecisionVerdict(Fate.REWRITE, untrue)
+
+
+def says_the_same(said: CsprSaid, now: CsprSaid) -> bool:
+    """Whether an email saying `said` tells the decision `now` (a due day not kept with an
+    email queued earlier is taken as the one counted from its day)."""
+    due_known = said.report_due is not None and now.report_due is not None
+    return (said.hold, said.decided_on) == (now.hold, now.decided_on) and (
+        not due_known or said.report_due == now.report_due
+    )
+
+
+def cspr_words(said: CsprSaid) -> str:
+    """ "a CSPR to be held, decided on Thu 7 Jan 2027, the report due Wed 7 Jul 2027"."""
+    what = "a CSPR to be held" if said.hold else "no CSPR"
+    due = f", the report due {fmt_date(said.report_due)}" if said.report_due else ""
+    return f"{what}, decided on {fmt_date(said.decided_on)}{due}"

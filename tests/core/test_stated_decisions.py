@@ -1,0 +1,33 @@
+"""Whether an email telling a decision may still go as written on the day it goes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.core.stated_decisions import (
+    CsprSaid,
+    Fate,
+    cspr_on_sending,
+)
+
+HELD = CsprSaid(True, date(2027, 1, 15), date(2027, 7, 15))
+MOVED = CsprSaid(True, date(2027, 1, 18), date(2027, 7, 16))
+
+
+def test_a_cspr_decision_email_saying_what_stands_goes() -> None:
+    assert cspr_on_sending(HELD, HELD, None) is None
+    # Queued before its due day was kept: its day and kind are what it is judged by.
+    assert cspr_on_sending(CsprSaid(True, HELD.decided_on), HELD, None) is None
+
+
+def test_a_moved_decision_is_written_again_unless_another_email_tells_it() -> None:
+    verdict = cspr_on_sending(HELD, MOVED, None)
+    assert verdict is not None and verdict.fate is Fate.REWRITE
+    assert verdict.untrue == (
+        "it gives a CSPR to be held, decided on Fri 15 Jan 2027, the report due Thu 15 Jul "
+        "2027, but the decision is now a CSPR to be held, decided on Mon 18 Jan 2027, the "
+        "report due Fri 16 Jul 2027"
+    )
+    told = cspr_on_sending(HELD, CsprSaid(False, date(2027, 1, 18)), 13)
+    assert told is not None and told.fate is Fate.WITHDRAW
+    assert told.untrue.endswith("no CSPR, decided on Mon 18 Jan 2027; email #13 tells them that")

@@ -1,0 +1,98 @@
+"""An email telling outside people of a decision that waited for the mail server while the
+decision changed is never sent as it was written: the CSPR decision to the partners and the
+Scrutineer."""
+
+from __future__ import annotations
+
+from tests.services.test_event_dates import rapid_review_submitted
+from tests.services.test_lifecycle import BM, Bot, body_of, reply
+from tests.services.test_reminder_withdrawal import DownSender
+
+REF = "TSCP-2026-0001"
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def say(bot: Bot, when: str, line: str) -> str:
+    """The Business Manager's `line`, and the reply she is sent."""
+    bot.at(when).mail(BM, reply(REF), line)
+    bot.run()
+    return flat(body_of(bot.outbox("command_result")[-1]))
+
+
+def decided_while_down(bot: Bot, first: str, then: tuple[str, str], back: str) -> str:
+    """`CSPR: yes` on Fri 15 Jan 2027 with the mail server down, `then` (when, line) before it
+    is back at `back`: the reply to `then`."""
+    rapid_review_submitted(bot)
+    working = bot.app.open_sender
+    bot.app.open_sender = DownSender
+    say(bot, "2027-01-15T10:00", first)
+    [waiting] = bot.outbox("cspr_decision")
+    assert waiting.status == "pending"
+    answer = say(bot, *then)
+    bot.app.open_sender = working
+    bot.at(back).run()
+    return answer
+
+
+def history(bot: Bot, what: str) -> list[str]:
+    return [e.detail for e in bot.case().events if e.what == what]
+
+
+def test_a_cspr_decision_email_that_waited_goes_with_the_corrected_decision(bot: Bot) -> None:
+    answer = decided_while_down(
+        bot,
+        "CSPR: yes",
+        ("2027-01-18T10:00", "Correct CSPR: 18/01/2027 because the partners decided on Monday"),
+        "2027-01-18T11:00",
+    )
+    [email] = bot.outbox("cspr_decision")
+    said = (
+        f"email #{email.id} (CSPR decision to the partners and the Scrutineer), not sent yet: it "
+        "gives a CSPR to be held, decided on Fri 15 Jan 2027, the report due Thu 15 Jul 2027, "
+        "but the decision is now a CSPR to be held, decided on Mon 18 Jan 2027, the report due "
+        "Fri 16 Jul 2027; it is written again with that decision before it goes"
+    )
+    assert said in answer, answer
+    assert "already sent" not in answer  # nothing had gone: nothing for her to put right
+    assert history(bot, "waiting_email_outdated") == [said[:1].upper() + said[1:]]
+    # The partners and the Scrutineer get one email, with the decision as it stands.
+    assert email.status == "sent"
+    text = flat(body_of(email))
+    assert "18 January 2027" in text and "16 July 2027" in text, text
+    assert "15 January 2027" not in text and "15 July 2027" not in text, text
+    [line] = history(bot, "email_reworded")
+    assert "it was written again with that decision" in line
+
+
+def test_a_cspr_decision_email_that_waited_is_withdrawn_when_no_cspr_is_decided(bot: Bot) -> None:
+    answer = decided_while_down(
+        bot,
+        "CSPR: yes",
+        ("2027-01-18T10:00", "CSPR: no because the Rapid Review found the learning already taken"),
+        "2027-01-18T11:00",
+    )
+    first, second = bot.outbox("cspr_decision")
+    assert f"email #{first.id} (CSPR decision to the partners and the Scrutineer)" in answer
+    assert f"email #{second.id} tells them that; it will not go" in answer, answer
+    assert (first.status, first.sent_at) == ("withdrawn", None)
+    assert second.status == "sent" and "No local CSPR" in body_of(second)
+    [why] = history(bot, "email_withdrawn")
+    assert f"Email #{first.id}" in why and "no CSPR, decided on Mon 18 Jan 2027" in why, why
+
+
+def test_a_cspr_decision_email_that_waited_is_withdrawn_for_an_earlier_day_given(
+    bot: Bot,
+) -> None:
+    answer = decided_while_down(
+        bot,
+        "CSPR: yes 15/01/2027",
+        ("2027-01-18T10:00", "CSPR: yes 14/01/2027"),
+        "2027-01-18T11:00",
+    )
+    first, second = bot.outbox("cspr_decision")
+    assert f"email #{second.id} tells them that; it will not go" in answer, answer
+    assert (first.status, second.status) == ("withdrawn", "sent")
+    assert "14 January 2027" in flat(body_of(second))
