@@ -1,14 +1,18 @@
 """What an email telling an outside body of a decision says, and whether it is still true on
 the day it actually goes.
 
-Pure: no clock and no I/O. An email tells a decision the Business Manager may change before
-the mail server takes it:
+Pure: no clock and no I/O. Two emails tell a decision the Business Manager may change before
+the mail server takes them:
 
 * cspr_decision, to the three Designated Safeguarding Partners and the Independent
   Scrutineer: held or not, the day it was made, the report's due day. A decision given again
   (`CSPR: no`, `CSPR: yes <earlier day>`) queues its own email: the one still waiting is
   withdrawn. One moved by `Correct CSPR:` queues none: the waiting one is written again for
   the decision as it stands, so the partners hear the decision once, and truly.
+* referrer_outcome, the Screening Panel's decision told to the referrer: withdrawn when the
+  decision changed since (the email of the new one follows) or the referrer already has it;
+  one saying the decision "has changed since we last wrote" is written again without it when
+  no earlier email of the decision ever went.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from datetime import date
 from enum import StrEnum
 
 from bot.core.deadlines import fmt_date
+from bot.core.screening_vote import CHOICE_LABELS
 
 CSPR_DECISION = "cspr_decision"
-DECISIONS = frozenset({CSPR_DECISION})
+REFERRER_OUTCOME = "referrer_outcome"
+DECISIONS = frozenset({CSPR_DECISION, REFERRER_OUTCOME})
 
 
 @dataclass(frozen=True)
@@ -74,3 +80,39 @@ def cspr_words(said: CsprSaid) -> str:
     what = "a CSPR to be held" if said.hold else "no CSPR"
     due = f", the report due {fmt_date(said.report_due)}" if said.report_due else ""
     return f"{what}, decided on {fmt_date(said.decided_on)}{due}"
+
+
+def referrer_on_sending(
+    choice: str, changed: bool, now: str | None, last_sent: str | None
+) -> DecisionVerdict | None:
+    """Whether an outcome email to the referrer giving `choice` (`changed`: saying it changed
+    since the referrer was last written to) may go as written; None when it may. `now`: the
+    Screening Panel's decision as the case records it; `last_sent`: the decision the last
+    outcome email that went to the referrer gave."""
+    said = f"it gives the Screening Panel's decision as {_label(choice)}"
+    if now != choice:
+        if now is None:
+            return DecisionVerdict(
+                Fate.WITHDRAW,
+                f"{said}, but that decision was withdrawn; the referrer is written to when the "
+                "panel decides again",
+            )
+        return DecisionVerdict(
+            Fate.WITHDRAW,
+            f"{said}, but it is now {_label(now)}; the email giving that decision follows"
+            if now != last_sent
+            else f"{said}, but it is now {_label(now)}, as the referrer was already told",
+        )
+    if last_sent == choice:
+        return DecisionVerdict(Fate.WITHDRAW, f"{said}: the referrer was already told that")
+    if changed and last_sent is None:
+        return DecisionVerdict(
+            Fate.REWRITE,
+            f"{said} and says it changed since the referrer was last written to, but no "
+            "earlier decision was sent to them: it was written again without saying so",
+        )
+    return None
+
+
+def _label(choice: str) -> str:
+    return CHOICE_LABELS.get(choice, choice)

@@ -1,8 +1,8 @@
 """An email telling an outside body of a decision (the CSPR decision to the partners and the
-Scrutineer), looked at again just before the outbox sends it: bot.core.stated_decisions
-decides, from what it says and the case as it stands; here that is gathered and carried out
-under the outbox's claim. Withdrawn or written again, the case's history says why
-(bot.services.held_emails)."""
+Scrutineer, the Screening Panel's decision to the referrer), looked at again just before the
+outbox sends it: bot.core.stated_decisions decides, from what it says and the case as it
+stands; here that is gathered and carried out under the outbox's claim. Withdrawn or written
+again, the case's history says why (bot.services.held_emails)."""
 
 from __future__ import annotations
 
@@ -23,12 +23,14 @@ from bot.core.stated_decisions import (
     DecisionVerdict,
     Fate,
     cspr_on_sending,
+    referrer_on_sending,
     says_the_same,
 )
 from bot.services import held_emails
 from bot.services.cases import add_event
 from bot.services.digest_names import email_name
 from bot.services.mailout import rewrite_unsent
+from bot.services.referrer import outcome_context
 from bot.services.review.cspr_outcome import decision_context, decision_stated
 from bot.services.stated_facts import day_of
 
@@ -43,7 +45,10 @@ def still_true(app: App, session: Session, row: OutboxMessage) -> bool:
     case = row.case
     if case is None:
         return True
-    verdict = _cspr_verdict(session, case, row)
+    if row.event == CSPR_DECISION:
+        verdict = _cspr_verdict(session, case, row)
+    else:
+        verdict = _referrer_verdict(session, case, row)
     if verdict is None:
         return True
     now = app.clock.now()
@@ -51,7 +56,7 @@ def still_true(app: App, session: Session, row: OutboxMessage) -> bool:
     # not at all.
     fresh = verdict.fate is Fate.REWRITE and not is_resend(row.idempotency_key)
     if fresh and _rewrite(app, case, row, day_of(app, now)):
-        done = ": it was written again with that decision"
+        done = "" if row.event != CSPR_DECISION else ": it was written again with that decision"
         held_emails.reworded(session, app, row, f"{verdict.untrue}{done}", "", now)
         return True
     line = held_emails.not_sent_line(row, day_of(app, now), verdict.untrue)
@@ -125,6 +130,27 @@ def _cspr_said(row: OutboxMessage) -> CsprSaid | None:
         return None
 
 
+def _referrer_verdict(session: Session, case: Case, row: OutboxMessage) -> DecisionVerdict | None:
+    choice, changed = _referrer_said(row)
+    if is_resend(row.idempotency_key):  # the others were told it: only a change stops it
+        return referrer_on_sending(choice, False, case.decision, None)
+    sent = [r for r in _rows(session, case, row.event) if r.status == "sent" and r.id != row.id]
+    latest = max(sent, key=lambda r: (r.sent_at is not None, r.sent_at, r.id), default=None)
+    last_sent = _referrer_said(latest)[0] if latest is not None else None
+    return referrer_on_sending(choice, changed, case.decision, last_sent)
+
+
+def _referrer_said(row: OutboxMessage) -> tuple[str, bool]:
+    """The decision an outcome email gives and whether it says it changed: kept with it, or
+    read from its key (referrer_outcome:<ref>:<n>:<choice>, changed after the first)."""
+    stated = Stated.from_json(row.stated)
+    kept = stated.kept if stated is not None else {}
+    parts = original_key(row.idempotency_key).split(":")
+    choice = str(kept.get("choice", parts[-1]))
+    changed = kept.get("changed")
+    return choice, bool(changed) if changed is not None else parts[2] != "1"
+
+
 def _rows(session: Session, case: Case, event: str) -> list[OutboxMessage]:
     return list(
         session.scalars(
@@ -140,8 +166,14 @@ def _rows(session: Session, case: Case, event: str) -> list[OutboxMessage]:
 
 
 def _rewrite(app: App, case: Case, row: OutboxMessage, on: date) -> bool:
-    """Write `row` again with the CSPR decision recorded now. False when it cannot be."""
+    """Write `row` again as the case stands: the CSPR decision recorded now, or the referrer's
+    outcome without "has changed since we last wrote". False when it cannot be."""
     now = app.clock.now()
+    if row.event != CSPR_DECISION:
+        choice, _ = _referrer_said(row)
+        stated = Stated(written_on=on, kept={"choice": choice, "changed": False})
+        rewrite_unsent(app, row, outcome_context(case, choice, False), now, stated)
+        return True
     clock = next((d for d in case.deadlines if d.name == "cspr_report"), None)
     if not case.cspr or clock is None:
         return False

@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, OutboxMessage
 from bot.app import App
 from bot.core.screening_vote import CHOICE_LABELS
+from bot.core.stated_dates import Stated
 from bot.services.cases import add_event
 from bot.services.mailout import queue_email
+from bot.services.stale_chases import WITHDRAWN
 
 EVENT = "referrer_outcome"
 
@@ -25,24 +27,22 @@ def tell_referrer(session: Session, app: App, case: Case, choice: str, now: date
     ack = _acknowledgement(session, case)
     if ack is None or not case.referrer_email:
         return
-    told = _choices_told(session, case)
+    queued, told = _choices_told(session, case)
     if told and told[-1] == choice:
         return
     label = CHOICE_LABELS[choice]
+    on = now.astimezone(app.config.partnership.time_zone).date()
     queue_email(
         session,
         app,
-        key=f"{EVENT}:{case.ref}:{len(told) + 1}:{choice}",
+        key=f"{EVENT}:{case.ref}:{queued + 1}:{choice}",
         event=EVENT,
         to=[case.referrer_email],
         now=now,
         case=case,
         in_reply_to=f"<{ack.message_id}>",
-        context={
-            "case": {"ref": case.ref, "initials": case.initials},
-            "decision": {"choice": choice, "label": label},
-            "changed": bool(told),
-        },
+        context=outcome_context(case, choice, bool(told)),
+        stated=Stated(written_on=on, kept={"choice": choice, "changed": bool(told)}),
     )
     add_event(
         session,
@@ -54,6 +54,14 @@ def tell_referrer(session: Session, app: App, case: Case, choice: str, now: date
     )
 
 
+def outcome_context(case: Case, choice: str, changed: bool) -> dict[str, object]:
+    return {
+        "case": {"ref": case.ref, "initials": case.initials},
+        "decision": {"choice": choice, "label": CHOICE_LABELS[choice]},
+        "changed": changed,
+    }
+
+
 def _acknowledgement(session: Session, case: Case) -> OutboxMessage | None:
     return session.scalar(
         select(OutboxMessage)
@@ -63,11 +71,13 @@ def _acknowledgement(session: Session, case: Case) -> OutboxMessage | None:
     )
 
 
-def _choices_told(session: Session, case: Case) -> list[str]:
-    """The decisions already sent to the referrer, oldest first (the key's last part)."""
-    keys = session.scalars(
-        select(OutboxMessage.idempotency_key)
+def _choices_told(session: Session, case: Case) -> tuple[int, list[str]]:
+    """How many outcome emails were queued for the referrer, and the decisions told, or to be
+    told, oldest first (the key's last part). One withdrawn unsent told nothing: the same
+    decision made again is emailed."""
+    rows = session.execute(
+        select(OutboxMessage.idempotency_key, OutboxMessage.status)
         .where(OutboxMessage.idempotency_key.startswith(f"{EVENT}:{case.ref}:", autoescape=True))
         .order_by(OutboxMessage.id)
-    )
-    return [key.rsplit(":", 1)[1] for key in keys]
+    ).all()
+    return len(rows), [key.rsplit(":", 1)[1] for key, status in rows if status != WITHDRAWN]

@@ -21,7 +21,7 @@ attempt's start, never after a byte reached the server. In order:
    (a reply date or a panel time gone by, a key date come), and an invitation to a meeting
    gone by is held. bot.services.held_emails records each and tells the Business Manager.
 4. An email telling an outside body of a decision (the CSPR decision to the partners and the
-   Scrutineer) is withdrawn when the decision changed
+   Scrutineer, the Screening Panel's to the referrer) is withdrawn when the decision changed
    since and another email tells what stands, or written again for the decision as it stands
    (bot.services.decision_checks).
 5. An escalation, the last step of a chase, goes however late, but one written for an

@@ -8,6 +8,7 @@ from bot.core.stated_decisions import (
     CsprSaid,
     Fate,
     cspr_on_sending,
+    referrer_on_sending,
 )
 
 HELD = CsprSaid(True, date(2027, 1, 15), date(2027, 7, 15))
@@ -31,3 +32,21 @@ def test_a_moved_decision_is_written_again_unless_another_email_tells_it() -> No
     told = cspr_on_sending(HELD, CsprSaid(False, date(2027, 1, 18)), 13)
     assert told is not None and told.fate is Fate.WITHDRAW
     assert told.untrue.endswith("no CSPR, decided on Mon 18 Jan 2027; email #13 tells them that")
+
+
+def test_a_referrer_outcome_goes_only_with_the_decision_the_referrer_has_not_had() -> None:
+    assert referrer_on_sending("rapid_review", False, "rapid_review", None) is None
+    changed = referrer_on_sending("rapid_review", False, "no_further_action", None)
+    assert changed is not None and changed.fate is Fate.WITHDRAW
+    assert "the email giving that decision follows" in changed.untrue
+    gone = referrer_on_sending("rapid_review", False, None, None)
+    assert gone is not None and "that decision was withdrawn" in gone.untrue
+    # A -> B -> A while the mail server was down, A sent: nothing new for the referrer.
+    again = referrer_on_sending("rapid_review", True, "rapid_review", "rapid_review")
+    assert again is not None and again.fate is Fate.WITHDRAW
+    # "Changed since we last wrote", but nothing went before: written again without it.
+    unsaid = referrer_on_sending("no_further_action", True, "no_further_action", None)
+    assert unsaid is not None and unsaid.fate is Fate.REWRITE
+    assert (
+        referrer_on_sending("no_further_action", True, "no_further_action", "rapid_review") is None
+    )

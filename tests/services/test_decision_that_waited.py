@@ -1,6 +1,6 @@
 """An email telling outside people of a decision that waited for the mail server while the
 decision changed is never sent as it was written: the CSPR decision to the partners and the
-Scrutineer."""
+Scrutineer, and the Screening Panel's decision to the referrer."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from tests.services.test_lifecycle import BM, Bot, body_of, reply
 from tests.services.test_reminder_withdrawal import DownSender
 
 REF = "TSCP-2026-0001"
+REFERRER = "casey.invented@gmp.police.uk"
 
 
 def flat(text: str) -> str:
@@ -96,3 +97,27 @@ def test_a_cspr_decision_email_that_waited_is_withdrawn_for_an_earlier_day_given
     assert f"email #{second.id} tells them that; it will not go" in answer, answer
     assert (first.status, second.status) == ("withdrawn", "sent")
     assert "14 January 2027" in flat(body_of(second))
+
+
+def test_a_referrer_outcome_that_waited_is_withdrawn_when_the_decision_changed(bot: Bot) -> None:
+    working = bot.app.open_sender
+    bot.app.open_sender = DownSender
+    say(bot, "2026-12-16T11:00", "Decision: rapid review")
+    say(bot, "2026-12-16T12:00", "Decision: no further action")
+    bot.app.open_sender = working
+    bot.at("2026-12-16T13:00").run()
+
+    first, second = bot.outbox("referrer_outcome")
+    assert first.recipients == [REFERRER]
+    assert (first.status, first.sent_at) == ("withdrawn", None)
+    [why] = history(bot, "email_withdrawn")
+    assert (
+        "it gives the Screening Panel's decision as Rapid Review, but it is now No further action"
+        in why
+    )
+    # The referrer gets the decision that stands, and is not told it "changed" from one they
+    # never received.
+    assert second.status == "sent"
+    text = flat(body_of(second))
+    assert "No further action" in text
+    assert "has changed since we last wrote" not in text, text
