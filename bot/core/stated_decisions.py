@@ -13,6 +13,10 @@ the mail server takes them:
   decision changed since (the email of the new one follows) or the referrer already has it;
   one saying the decision "has changed since we last wrote" is written again without it when
   no earlier email of the decision ever went.
+* screening_outcome, the Screening Panel's decision with its votes to the Business Manager and
+  the Independent Scrutineer (or a later vote against it): withdrawn when the decision
+  changed since, as every change is emailed to them afresh, or was withdrawn (the email
+  asking to reconvene the panel, copied to the Scrutineer, says so).
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from bot.core.screening_vote import CHOICE_LABELS
 
 CSPR_DECISION = "cspr_decision"
 REFERRER_OUTCOME = "referrer_outcome"
-DECISIONS = frozenset({CSPR_DECISION, REFERRER_OUTCOME})
+SCREENING_OUTCOME = "screening_outcome"
+DECISIONS = frozenset({CSPR_DECISION, REFERRER_OUTCOME, SCREENING_OUTCOME})
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,24 @@ def referrer_on_sending(
             "earlier decision was sent to them: it was written again without saying so",
         )
     return None
+
+
+def outcome_on_sending(choice: str, now: str | None) -> DecisionVerdict | None:
+    """Whether the Screening Panel's outcome email giving `choice` may go; None when it may.
+    `now`: the decision as the case records it."""
+    if now == choice:
+        return None
+    said = f"it gives the Screening Panel's decision as {_label(choice)}"
+    if now is None:
+        return DecisionVerdict(
+            Fate.WITHDRAW,
+            f"{said}, but that decision was withdrawn; the email asking to reconvene the panel "
+            "says so",
+        )
+    return DecisionVerdict(
+        Fate.WITHDRAW,
+        f"{said}, but it is now {_label(now)}; the email giving that decision follows",
+    )
 
 
 def _label(choice: str) -> str:

@@ -19,10 +19,12 @@ from bot.core.resend_keys import is_resend, original_key
 from bot.core.stated_dates import Stated
 from bot.core.stated_decisions import (
     CSPR_DECISION,
+    SCREENING_OUTCOME,
     CsprSaid,
     DecisionVerdict,
     Fate,
     cspr_on_sending,
+    outcome_on_sending,
     referrer_on_sending,
     says_the_same,
 )
@@ -47,6 +49,9 @@ def still_true(app: App, session: Session, row: OutboxMessage) -> bool:
         return True
     if row.event == CSPR_DECISION:
         verdict = _cspr_verdict(session, case, row)
+    elif row.event == SCREENING_OUTCOME:
+        choice = _outcome_said(row)
+        verdict = outcome_on_sending(choice, case.decision) if choice else None
     else:
         verdict = _referrer_verdict(session, case, row)
     if verdict is None:
@@ -149,6 +154,17 @@ def _referrer_said(row: OutboxMessage) -> tuple[str, bool]:
     choice = str(kept.get("choice", parts[-1]))
     changed = kept.get("changed")
     return choice, bool(changed) if changed is not None else parts[2] != "1"
+
+
+def _outcome_said(row: OutboxMessage) -> str | None:
+    """The decision an outcome email gives: kept with it, or read from the key of one queued
+    before that was kept (screening-outcome:<ref>:<n>:<choice>); None for a later vote's
+    email queued then, which names no decision in its key."""
+    stated = Stated.from_json(row.stated)
+    if stated is not None and stated.kept.get("choice"):
+        return str(stated.kept["choice"])
+    parts = original_key(row.idempotency_key).split(":")
+    return parts[3] if len(parts) == 4 and parts[2].isdigit() else None
 
 
 def _rows(session: Session, case: Case, event: str) -> list[OutboxMessage]:

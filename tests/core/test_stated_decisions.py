@@ -8,6 +8,7 @@ from bot.core.stated_decisions import (
     CsprSaid,
     Fate,
     cspr_on_sending,
+    outcome_on_sending,
     referrer_on_sending,
 )
 
@@ -50,3 +51,11 @@ def test_a_referrer_outcome_goes_only_with_the_decision_the_referrer_has_not_had
     assert (
         referrer_on_sending("no_further_action", True, "no_further_action", "rapid_review") is None
     )
+
+
+def test_the_panels_outcome_goes_only_with_the_decision_that_stands() -> None:
+    assert outcome_on_sending("rapid_review", "rapid_review") is None
+    moved = outcome_on_sending("rapid_review", "local_review")
+    assert moved is not None and moved.fate is Fate.WITHDRAW
+    gone = outcome_on_sending("rapid_review", None)
+    assert gone is not None and "asking to reconvene the panel" in gone.untrue

@@ -110,7 +110,7 @@ def test_a_referrer_outcome_that_waited_is_withdrawn_when_the_decision_changed(b
     first, second = bot.outbox("referrer_outcome")
     assert first.recipients == [REFERRER]
     assert (first.status, first.sent_at) == ("withdrawn", None)
-    [why] = history(bot, "email_withdrawn")
+    [why] = [w for w in history(bot, "email_withdrawn") if f"Email #{first.id} " in w]
     assert (
         "it gives the Screening Panel's decision as Rapid Review, but it is now No further action"
         in why
@@ -121,3 +121,21 @@ def test_a_referrer_outcome_that_waited_is_withdrawn_when_the_decision_changed(b
     text = flat(body_of(second))
     assert "No further action" in text
     assert "has changed since we last wrote" not in text, text
+
+
+def test_a_screening_outcome_that_waited_is_withdrawn_when_the_decision_changed(
+    bot: Bot,
+) -> None:
+    working = bot.app.open_sender
+    bot.app.open_sender = DownSender
+    say(bot, "2026-12-16T11:00", "Decision: rapid review")
+    say(bot, "2026-12-16T12:00", "Decision: no further action")
+    bot.app.open_sender = working
+    bot.at("2026-12-16T13:00").run()
+
+    # The Scrutineer is not sent a decision that no longer stands, then the one that does.
+    first, second = bot.outbox("screening_outcome")
+    assert (first.status, first.sent_at) == ("withdrawn", None)
+    assert second.status == "sent" and "No further action" in flat(body_of(second))
+    why = [w for w in history(bot, "email_withdrawn") if f"Email #{first.id} " in w]
+    assert why and "but it is now No further action" in why[0], why

@@ -12,8 +12,9 @@ from bot.adapters.db.models import Case, Vote
 from bot.app import App
 from bot.core.deadlines import fmt_date
 from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS
+from bot.core.stated_dates import Stated
 from bot.services.mailout import queue_email
-from bot.services.review.common import case_ctx
+from bot.services.review.common import case_ctx, today
 
 
 def tell_dissent(session: Session, app: App, case: Case, given: Vote, now: datetime) -> None:
@@ -53,6 +54,8 @@ def tell_outcome(
             "Disagree: <your reason> to ask for a meeting with the panel.",
             "next_steps": _all_steps(case),
         },
+        # The decision it gives, looked at again when it goes (bot.core.stated_decisions).
+        stated=Stated(written_on=today(app, now), kept={"choice": case.decision}),
     )
 
 
