@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case, CaseEvent, Deadline, MailboxState, OutboxMessage
+from bot.adapters.db.digest_barrier import writing_digest
+from bot.adapters.db.models import Case, Deadline, MailboxState, OutboxMessage
 from bot.app import App
 from bot.clock import SystemClock
 from bot.core import deadlines
@@ -36,10 +37,10 @@ from bot.services import digest_cases as cases
 from bot.services import digest_messages as messages
 from bot.services import digest_names as names
 from bot.services import health
-from bot.services.attention import NEW_ON_CASE, agency_name
 from bot.services.away import answers_since_request
 from bot.services.case_warnings import agency_names
 from bot.services.delivery import recent_failures
+from bot.services.digest_since import last_digest_at, new_cases, new_on_cases
 from bot.services.digest_types import (
     DaemonHealth,
     DigestContext,
@@ -47,8 +48,6 @@ from bot.services.digest_types import (
     Draft,
     Flag,
     Health,
-    NewCase,
-    NewOnCase,
     Settled,
     UpcomingDeadline,
 )
@@ -71,6 +70,7 @@ def send_digest_if_due(app: App) -> bool:
         # Every pass after the digest time asks; only the first of the day gathers anything.
         if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
             return False
+        writing_digest(session)  # mail being read now is in this digest, or in the next
         context = digest_context(session, app, local.date(), now)
         row = queue_email(
             session,
@@ -130,7 +130,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
     # A deadline in a year the calendar does not cover is flagged, never counted: counting it
     # raised, and took the whole digest with it.
     views, beyond = within_calendar(_deadline_views(session, horizon), app.calendar)
-    since = _last_digest_at(session, now)
+    since = last_digest_at(session, now)
     returns, received = cases.returns(session, today, since, answers_since_request(session, app))
     actions, later, done = cases.actions(session, today, horizon)
     complaints, answered = cases.complaints(session, today)
@@ -149,8 +149,8 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
     context: DigestSections = {
         "today": today,
         "working_days": app.config.digest.upcoming_working_days,
-        "new_on_cases": _new_on_cases(session, app, now),
-        "new_cases": _new_cases(session, now),
+        "new_on_cases": new_on_cases(session, app, now),
+        "new_cases": new_cases(session, now),
         "upcoming": [_upcoming_row(d, told, agencies, today, spell) for d, spell in soon],
         "act_today": act_today_count(s.closed_by for _, s in soon if s),
         "overdue": [
@@ -202,52 +202,6 @@ def _daemon_health(session: Session, app: App) -> DaemonHealth:
         "problems": [{"sentence": p.sentence, "since": p.since} for p in found],
         "not_running": [{"start": start, "end": end} for start, end in gaps],
     }
-
-
-def _new_cases(session: Session, now: datetime) -> list[NewCase]:
-    since = _last_digest_at(session, now)  # whatever the gap: Christmas, Easter, a lost day
-    rows = session.execute(
-        select(Case.ref, Case.opened_at, Case.kind).where(Case.opened_at >= since).order_by(Case.id)
-    )
-    labels = {"review": "SIN", "complaint": "Complaint", "escalation": "Escalation"}
-    return [
-        {"ref": ref, "opened_at": opened_at, "kind": labels.get(kind, kind)}
-        for ref, opened_at, kind in rows
-    ]
-
-
-def _last_digest_at(session: Session, now: datetime) -> datetime:
-    """When the previous digest was written; without one, a span that covers a long weekend. A
-    digest refused for good ("failed") was never read: it counts from the one before."""
-    last = session.scalar(
-        select(func.max(OutboxMessage.created_at)).where(
-            OutboxMessage.event == "daily_digest",
-            OutboxMessage.created_at < now,
-            OutboxMessage.status != "failed",
-        )
-    )
-    return last if last is not None else now - timedelta(days=4)
-
-
-def _new_on_cases(session: Session, app: App, now: datetime) -> list[NewOnCase]:
-    """What people wrote on case threads since the last digest (bot.services.attention)."""
-    rows = session.execute(
-        select(Case.ref, CaseEvent)
-        .join(Case, Case.id == CaseEvent.case_id)
-        .where(CaseEvent.what == NEW_ON_CASE, CaseEvent.at >= _last_digest_at(session, now))
-        .order_by(CaseEvent.at, CaseEvent.id)
-    ).all()
-    return [
-        {
-            "ref": ref,
-            "at": e.arrived_at or e.at,
-            "arrived": e.arrived_at is not None,
-            "who": e.why or e.actor,
-            "agency": agency_name(app, e.actor),
-            "lines": e.detail.splitlines(),
-        }
-        for ref, e in rows
-    ]
 
 
 def _left_in_inbox(state: MailboxState | None, app: App) -> str | None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.adapters.db.digest_barrier import reading_mail
 from bot.adapters.db.faults import database_fault
 from bot.adapters.db.models import StoredMessage
 from bot.adapters.db.raw import RawBatch
@@ -31,11 +32,13 @@ def process_message(app: App, row_id: int) -> bool:
     """True when the message was dealt with (or quarantined, or by another instance); False
     when it will be retried. Raises the database's own passing trouble (see
     bot.adapters.db.faults) uncounted: it says nothing about the message."""
-    now = app.clock.now()
     with app.sessions() as session:
+        reading_mail(session)
         if not _claim(session, row_id):
             session.rollback()
             return True
+        # Its moment is taken inside the digest's barrier (bot.adapters.db.digest_barrier).
+        now = app.clock.now()
         row = session.get(StoredMessage, row_id, populate_existing=True)
         assert row is not None  # claimed just now, in this transaction
         try:
@@ -67,7 +70,9 @@ def process_many(app: App, row_ids: list[int]) -> dict[int, bool]:
     with app.sessions() as session:
         # The claim is this transaction's first statement: it opens it (before any
         # SAVEPOINT, which the SQLite driver would otherwise commit on release) and takes
-        # every message of the batch, as _claim explains, for one commit.
+        # every message of the batch, as _claim explains, for one commit. Inside the digest's
+        # barrier (bot.adapters.db.digest_barrier): each message's moment is taken after it.
+        reading_mail(session)
         mine = _claim_all(session, row_ids)
         reused = message_ids_reused(session, sorted(mine))
         raws = RawBatch(session, {i: mine[i].size for i in row_ids if i in mine})
