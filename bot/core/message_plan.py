@@ -27,7 +27,7 @@ from bot.core.forwarded import FORWARDED_COMPLAINT, forwarded_complaint
 from bot.core.forwarded_sin import acknowledgement, forward_of, forwarded_note, opened_from
 from bot.core.loop_guard import loop_guard
 from bot.core.near_commands import no_command_recognised
-from bot.core.person_wrote import automatic_on_no_case, complainant_after_closing, human_note
+from bot.core.person_wrote import automatic_mail, complainant_after_closing, human_note
 from bot.core.plan_effects import (
     OPENS_RECORD,
     Acknowledge,
@@ -174,9 +174,7 @@ def _decide(snap: Snapshot) -> list[Effect]:
     if snap.case_ref and not snap.case_exists and snap.kind != "auto_reply" and not mention:
         return not_a_known_case(snap)
     if snap.kind == "auto_reply":
-        if snap.case_exists:
-            return [FileOnCase("automatic message: never answered")]
-        return automatic_on_no_case(snap)
+        return automatic_mail(snap)
     if snap.has_commands and snap.case_exists and reads_commands(snap):
         if snap.crossed_thread:
             return crossed(snap)

@@ -60,6 +60,25 @@ def complainant_after_closing(snap: Snapshot, effects: list[Effect]) -> list[Eff
     return [Triage(REVIEW_ASKED)] if snap.from_complainant and not snap.case_open and filed else []
 
 
+def automatic_mail(snap: Snapshot) -> list[Effect]:
+    """Mail labelled automatic: filed on its case and never answered, nor obeyed. Command lines
+    in it ("Vote: rapid review" from a partner whose gateway marks every email Precedence:
+    bulk) may be a person's, so they are put before one, who asks for them again; before, they
+    were dropped and the email went to Processed."""
+    if not snap.case_exists:
+        return automatic_on_no_case(snap)
+    filed: list[Effect] = [FileOnCase("automatic message: never answered")]
+    if not snap.automatic_commands or snap.returned_mail:
+        return filed
+    lines = "; ".join(f'"{line}"' for line in snap.automatic_commands)
+    why = (
+        f"labelled automatic ({snap.automatic or 'automatic mail'}) but it holds command lines, "
+        f"not carried out: {lines}; if a person wrote them, ask them to send them again, or "
+        f'give them yourself with tscp-bot command {snap.case_ref} "<line>"'
+    )
+    return [*filed, Triage(why)]
+
+
 def automatic_on_no_case(snap: Snapshot) -> list[Effect]:
     """Mail labelled automatic that names no case is put before a person, unless surely no one
     wrote it now: a delivery report, a mail daemon, our own mail back (bot.services.delivery

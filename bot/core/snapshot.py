@@ -67,6 +67,9 @@ class Snapshot:
     # says so), and whether its headers say it answers mail (an out-of-office).
     automatic: str = ""
     automatic_answer: bool = False
+    # The command lines in mail labelled automatic (never read as commands): a person may have
+    # written them, so they are not dropped unseen (bot.core.person_wrote.automatic_mail).
+    automatic_commands: tuple[str, ...] = ()
     stranger: str | None = None  # why a sender nobody configured needs a person, if so
     # It answers the daily digest, or its body names several cases: it is about none of them.
     several_cases: bool = False

@@ -39,6 +39,7 @@ from bot.services.snapshot_parts import (
     own_addresses,
 )
 from bot.services.threads import case_of_approved_draft, thread_case_ref
+from bot.services.unfiled_commands import terminal_lines
 
 
 def context_for(session: Session, app: App, msg: MailMessage) -> ClassifyContext:
@@ -81,6 +82,8 @@ def gather(
     ref = result.case_ref or (summary.case_ref if summary else None)
     forward = forward_read(app, msg, arrived)
     parsed = commands_in(app, msg, arrived) if result.kind != "auto_reply" else None
+    # Read, never obeyed: a person may have written them under an automatic label.
+    unobeyed = commands_in(app, msg, arrived) if parsed is None else None
     found = FoundCase(None, ref)
     if session is not None:
         if parsed is not None:  # a signature's command-like line is told of once
@@ -111,6 +114,7 @@ def gather(
         **about_forward(forward),
         form=summary,
         message_id_reused=reused,
+        automatic_commands=tuple(terminal_lines(unobeyed)) if unobeyed else (),
         copy_of=copy_of,
         stored_as=number,
         arrived_on=day_zero(arrived, app.config.partnership.time_zone),
