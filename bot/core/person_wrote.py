@@ -68,7 +68,9 @@ def automatic_mail(snap: Snapshot) -> list[Effect]:
     if not snap.case_exists:
         return automatic_on_no_case(snap)
     filed: list[Effect] = [FileOnCase("automatic message: never answered")]
-    if not snap.automatic_commands or snap.returned_mail:
+    # An out-of-office its headers mark as one was written before the email it answers: its
+    # "Agencies: please contact the MASH" is no command given now.
+    if not snap.automatic_commands or snap.returned_mail or snap.automatic_answer:
         return filed
     lines = "; ".join(f'"{line}"' for line in snap.automatic_commands)
     why = (

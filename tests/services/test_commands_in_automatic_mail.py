@@ -47,13 +47,13 @@ def test_a_vote_in_a_reply_labelled_automatic_is_not_counted_and_goes_to_triage(
     assert '"Vote: rapid review"' in triage
 
 
-def test_an_out_of_office_on_a_case_with_no_command_lines_stays_off_the_triage_list(
+def test_an_out_of_office_on_a_case_stays_off_the_triage_list_whatever_its_lines_look_like(
     bot: Bot,
 ) -> None:
     bot.at("2026-12-16T11:00").mail(
         POLICE,
         "Automatic reply: [TSCP-2026-0001] Screening Panel",
-        "I am out of the office until 4 January.",
+        "I am out of the office until 4 January.\nAgencies: please contact the MASH.",
         headers={"Auto-Submitted": "auto-replied"},
     )
     bot.run()
