@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The source a message's own text is read as; an email forwarded in it is prefixed with whose.
+BODY = "email body"
+
 
 @dataclass(frozen=True)
 class Table:

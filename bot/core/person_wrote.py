@@ -31,8 +31,9 @@ def human_note(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
 
     So may the email that brings a return or a corrected SIN form: the form is recorded by its
     own effects, but "Please also note the sibling was admitted to hospital last night" beside
-    it is read as any reply is. Only beside an attached document: a form pasted into the body
-    is the body, and its words are the form's, not news.
+    it is read as any reply is. So are the words written around a form pasted into the body
+    ("Please note the father was released on bail this morning", above the return): the
+    form's own lines are left out of them (bot.core.pasted_form).
 
     Whether it says anything worth a person's time is bot.core.attention's question.
     """
@@ -41,11 +42,7 @@ def human_note(snap: Snapshot, effects: list[Effect]) -> list[Effect]:
         return []
     answered = RunCommands in kinds
     if kinds & {RecordReturn, ApplySinForm}:
-        return (
-            [NoteHumanMail(beside_form=True, commands_answered=answered)]
-            if snap.has_document
-            else []
-        )
+        return [NoteHumanMail(beside_form=True, commands_answered=answered)]
     # An automatic reply under a reused Message-ID waits on the triage list alone; a person's
     # reply so sent may be news told again (a copy by another route is not: see plan()).
     automatic = not snap.returned_mail and not snap.message_id_reused

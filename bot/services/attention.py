@@ -23,7 +23,9 @@ from bot.core.attention import (
 from bot.core.autoreply import is_own_mail, labelled_by_headers
 from bot.core.commands import ParsedCommands
 from bot.core.commands.quoting import quotes_unmarked, text_to_show
+from bot.core.forms import Extraction
 from bot.core.message import MailMessage, document_names
+from bot.core.pasted_form import words_outside
 from bot.core.subject_words import added_words
 from bot.services.answered import answered_subjects, answered_texts
 from bot.services.cases import add_event
@@ -50,13 +52,23 @@ def sender_label(msg: MailMessage) -> str:
 
 
 def _written(
-    session: Session, app: App, msg: MailMessage, lines: list[str]
+    session: Session, app: App, msg: MailMessage, lines: list[str], body: str
 ) -> tuple[str, tuple[str, ...]]:
-    """What the sender wrote besides command lines, and the documents they attached."""
+    """What the sender wrote in `body` (the message's text, or what of it lies outside a form
+    pasted in) besides command lines, and the documents they attached."""
     # Read further than commands are: text below a quoted email is shown, never obeyed.
     answered = answered_texts(session, app, msg) if quotes_unmarked(msg.text) else None
-    shown = text_to_show(msg.text, answered, app.config.ingest.gateway_banners)
+    shown = text_to_show(body, answered, app.config.ingest.gateway_banners)
     return human_text(shown, lines), document_names(msg)
+
+
+def _outside_form(app: App, msg: MailMessage, form: Extraction | None) -> str | None:
+    """The message's text less the lines of a form pasted into it (bot.core.pasted_form)."""
+    if form is None:
+        return msg.text
+    vocabulary = app.vocabulary.forms.get(form.form or "")
+    titles = vocabulary.title_patterns if vocabulary is not None else ()
+    return words_outside(msg.text, form, titles)
 
 
 def _added_to_subject(
@@ -82,17 +94,22 @@ def note_human_mail(
     *,
     noted: str | None = None,
     beside_form: bool = False,
+    form: Extraction | None = None,
     turned_down: bool = False,
 ) -> None:
     """Keep what a person wrote on a case for the digest and alert now, on a closed case too.
     `noted`: the note typed with a calendar answer, read instead of the body; the answer
     itself is recorded as a command is, so thanks alone is not news. `beside_form`: the email
     brought a return or a SIN form: its documents are the form's, and its covering line is
-    not news. `turned_down`: the calendar answer declines or asks to move the meeting, so its
-    note is alerted now."""
+    not news; `form`, as read, when it may have been pasted into the body, whose lines are
+    the form's, not news, and are left out. `turned_down`: the calendar answer declines or
+    asks to move the meeting, so its note is alerted now."""
     case = row.case
     lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors] if parsed else []
-    text, documents = (noted, ()) if noted is not None else _written(session, app, msg, lines)
+    body = _outside_form(app, msg, form)
+    if body is None:  # a form read from the body's tables: which words are the form's is unknown
+        return
+    text, documents = (noted, ()) if noted is not None else _written(session, app, msg, lines, body)
     subject = _added_to_subject(session, app, row, msg, lines) if noted is None else ""
     if beside_form:
         text, documents = beyond_covering(text), ()

@@ -288,7 +288,10 @@ def _record_calendar_reply(s: Applying, e: mp.RecordCalendarReply) -> None:
 def _note_human_mail(s: Applying, e: mp.NoteHumanMail) -> None:
     # Command lines no one answered are read as written: the parse is not passed on.
     parsed = s.parsed if e.commands_answered else None
-    note_human_mail(s.session, s.app, s.row, s.msg, parsed, s.now, beside_form=e.beside_form)
+    form = s.form if e.beside_form else None  # pasted into the body, its lines are not news
+    note_human_mail(
+        s.session, s.app, s.row, s.msg, parsed, s.now, beside_form=e.beside_form, form=form
+    )
 
 
 def _tell_commands_unfiled(s: Applying, e: mp.TellCommandsUnfiled) -> None:

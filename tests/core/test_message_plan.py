@@ -432,7 +432,9 @@ def test_no_word_about_commands_on_a_new_record_when_it_is_not_owed(
         # Its sender is sent a receipt (tests below: when not), and what it wrote beside the
         # attached return is read as a reply is.
         ({"has_document": True}, (RecordReturn(receipt=True), NoteHumanMail(beside_form=True))),
-        ({"form": COMPLETED_RETURN}, (RecordReturn(receipt=True),)),
+        # Pasted into the body: what was written around it is read so too (the service
+        # leaves the form's own lines out, bot.core.pasted_form).
+        ({"form": COMPLETED_RETURN}, (RecordReturn(receipt=True), NoteHumanMail(beside_form=True))),
         ({}, (NO_RETURN,)),
         (
             {"has_document": True, "case_open": False},
@@ -543,7 +545,8 @@ def test_a_sin_that_only_mentions_a_case_in_its_text_opens_a_case_flagged_on_bot
     assert got[-1] == FlagMentionedCase(REF)
     same = plan(snap("sin", KNOWN, case_ref_in_body=True, form=sin, has_attachments=True,
                      form_same_child=True))  # fmt: skip
-    assert same == (ApplySinForm(), FileOnCase("further SIN form filed on the existing case"))
+    filed = FileOnCase("further SIN form filed on the existing case")
+    assert same == (ApplySinForm(), filed, NoteHumanMail(beside_form=True))
     # A case it mentions that the bot does not hold: still a notification, opened.
     assert plan(snap("sin", UNKNOWN, case_ref_in_body=True))[0] == OpenCase()
 
@@ -590,7 +593,8 @@ def test_a_return_replying_to_a_request_is_that_agency_s_unless_its_sender_says_
                          request_agency="tg-icft", sender_agency=agency))  # fmt: skip
 
     mine = RecordReturn("tg-icft", receipt=True)
-    assert reply_from("tg-icft") == (FileOnCase("Appendix B return"), mine)
+    beside = NoteHumanMail(beside_form=True)
+    assert reply_from("tg-icft") == (FileOnCase("Appendix B return"), mine, beside)
     nhs = reply_from("icb")
     assert nhs[:2] == (FileOnCase("Appendix B return"), RecordReturn("tg-icft", sure=False))
     [doubt] = [e for e in nhs if isinstance(e, Triage)]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.adapters.body_text import html_to_text
 from bot.adapters.parsing import parse_message
+from bot.core.doctext import BODY
 from bot.core.message import AttachmentInfo, MailMessage
 
 from .detect import Kind, detect
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Parse = Callable[[bytes], MailMessage]
-BODY = "email body"
 DEFAULT_LIMITS = Limits()
 
 

@@ -1,0 +1,88 @@
+"""Where in an email's body a pasted form lies, so that the words a person wrote around it
+("Please note the father was released on bail this morning", above the return) are read as
+any reply is, and the form's own lines are not told again as news.
+
+The form reader keeps, for every field, the line it was read from ("email body, line 7"):
+the form runs from the first such line to the last line of the last value read, with the
+form's title just above it. Lines are numbered as the reader numbered the message's text.
+Only the form's lines are left out: its values are the return's, recorded on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from bot.core.doctext import BODY
+from bot.core.forms.model import Extraction, Field
+from bot.core.signature import tells_news
+
+_BODY_LINE = re.compile(rf"{re.escape(BODY)}, line (\d+)")
+# A title is a heading, not a sentence: "Rapid Review Information Request (Appendix B)".
+TITLE_WORDS = 10
+
+
+def words_outside(
+    text: str, form: Extraction, title_patterns: Sequence[re.Pattern[str]]
+) -> str | None:
+    """`text` (the message's text, as the reader read it) with the pasted form's lines blanked,
+    each line kept in its place; `text` itself when no field was read from the body's lines
+    (the form came attached). None when the form was read from the body but not from its lines
+    (a table in its HTML): where it starts and ends is not known."""
+    fields = _every_field(form)
+    placed = [(number, f) for f in fields if (number := _line_of(f)) is not None]
+    if not placed:
+        return None if any(f.where.startswith(f"{BODY},") for f in fields) else text
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    first = _title_above(lines, min(n for n, _ in placed), title_patterns)
+    last = max(_last_line(lines, n, f.raw) for n, f in placed)
+    kept = ["" if first <= n <= last else line for n, line in enumerate(lines, 1)]
+    return "\n".join(kept)
+
+
+def _every_field(form: Extraction) -> list[Field]:
+    return [*form.fields.values(), *(f for child in form.children for f in child.values())]
+
+
+def _line_of(found: Field) -> int | None:
+    matched = _BODY_LINE.fullmatch(found.where)
+    return int(matched.group(1)) if matched else None
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _last_line(lines: list[str], number: int, raw: str) -> int:
+    """The last line of the value read at line `number`: a value may stand on the line after
+    its label ("Agency:" alone) and run on over the lines below (a summary). The reader never
+    sees blank lines, so it runs a value on over them into whatever follows the form; as the
+    person wrote it, a blank line ends the value, and below it are their own words."""
+    told = [_plain(x) for x in raw.split("\n") if x.strip()] or [""]
+    at = number
+    if told[0] not in _plain(_at(lines, number)):
+        at = next((n for n in range(number + 1, len(lines) + 1) if _at(lines, n).strip()), number)
+    for more in told[1:]:
+        following = _plain(_at(lines, at + 1))
+        if not following or more not in following:
+            break
+        at += 1
+    return at
+
+
+def _at(lines: list[str], number: int) -> str:
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def _title_above(lines: list[str], number: int, patterns: Iterable[re.Pattern[str]]) -> int:
+    """The form's first line: its title, when that stands on the lines just above its first
+    field; a sentence naming the form ("The father was released; our Appendix B is below")
+    is the person's own words."""
+    above = number - 1
+    while above > 0 and not _at(lines, above).strip():
+        above -= 1
+    line = _at(lines, above)
+    titled = any(p.search(line) for p in patterns)
+    if titled and len(line.split()) <= TITLE_WORDS and not tells_news(line):
+        return above
+    return number
