@@ -20,6 +20,7 @@ from bot.core.signature import tells_news
 _BODY_LINE = re.compile(rf"{re.escape(BODY)}, line (\d+)")
 # A title is a heading, not a sentence: "Rapid Review Information Request (Appendix B)".
 TITLE_WORDS = 10
+HEADINGS = 3  # the title and the section headings that may stand below it
 
 
 def words_outside(
@@ -75,14 +76,19 @@ def _at(lines: list[str], number: int) -> str:
 
 
 def _title_above(lines: list[str], number: int, patterns: Iterable[re.Pattern[str]]) -> int:
-    """The form's first line: its title, when that stands on the lines just above its first
-    field; a sentence naming the form ("The father was released; our Appendix B is below")
-    is the person's own words."""
-    above = number - 1
-    while above > 0 and not _at(lines, above).strip():
-        above -= 1
-    line = _at(lines, above)
-    titled = any(p.search(line) for p in patterns)
-    if titled and len(line.split()) <= TITLE_WORDS and not tells_news(line):
-        return above
+    """The form's first line: its title, when that stands just above its first field, perhaps
+    with a heading or two between ("Author details"); a sentence naming the form ("The father
+    was released; our Appendix B is below") is the person's own words."""
+    above = [n for n in range(number - 1, 0, -1) if _at(lines, n).strip()][:HEADINGS]
+    for n in above:
+        line = _at(lines, n)
+        if not _heading_like(line):
+            break
+        if any(p.search(line) for p in patterns):
+            return n
     return number
+
+
+def _heading_like(line: str) -> bool:
+    words = line.strip()
+    return len(words.split()) <= TITLE_WORDS and words[-1] not in ".!?" and not tells_news(words)

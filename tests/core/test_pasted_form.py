@@ -21,6 +21,12 @@ def test_the_title_fields_and_a_value_on_the_line_after_its_label_are_the_form_s
     assert words_outside(text, form, TITLES) == "Dad is on bail.\n\n\n\n\n\n\nRegards"
 
 
+def test_a_heading_between_the_title_and_the_first_field_is_the_form_s() -> None:
+    text = "Hello,\nRapid Review: Appendix B\nAuthor details\nRole: DS\nAgency: GMP"
+    form = _read(("DS", "email body, line 4"), ("GMP", "email body, line 5"))
+    assert words_outside(text, form, TITLES) == "Hello,\n\n\n\n"
+
+
 def test_a_sentence_naming_the_form_above_it_is_the_person_s() -> None:
     text = "The father was released on bail; our Appendix B is below.\nAgency: GMP\nRole: DS"
     form = _read(("GMP", "email body, line 2"), ("DS", "email body, line 3"))
