@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from bot.adapters.db.digest_barrier import reading_mail
 from bot.adapters.db.models import StoredMessage
 from bot.app import App
 from bot.core import deadlines, forwarded_sin
@@ -64,11 +65,12 @@ Outcome = Opened | core.AlreadyOpened | core.Refused
 
 def open_new_case(app: App, number: int, wanted: str | None, actor: str) -> Outcome | None:
     """Open a case from message `number`'s SIN form, or say why not; None: no such message."""
-    now = app.clock.now()
     with app.sessions() as session:
+        reading_mail(session)  # the digest's "New cases" waits for it (digest_barrier)
         row = locked_message(session, number)
         if row is None:
             return None
+        now = app.clock.now()  # inside the barrier, as a message's moment is
         reading = _Reading.of(app, row) if row.size else _Reading()
         decision = core.decide(_facts(session, app, row, reading, wanted, now))
         if not isinstance(decision, core.Opening):

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.adapters.db.digest_barrier import reading_mail
 from bot.adapters.db.models import Case, CaseEvent, StoredMessage
 from bot.app import App
 from bot.core.autoreply import answer_address, can_acknowledge
@@ -59,11 +60,12 @@ def open_new_complaint(
     """Open message `number`, flagged as maybe a new complaint or a complaint filed on no case
     (it named a reference no case has), as its own complaint record; or why not; None when it
     is no such message (a SIN form's `new-case`)."""
-    now = app.clock.now()
     with app.sessions() as session:
+        reading_mail(session)  # the digest's "New cases" waits for it (digest_barrier)
         row = locked_message(session, number)
         if row is None:
             return None
+        now = app.clock.now()  # inside the barrier, as a message's moment is
         decided = _decided(session, row)
         if decided is None or decided[0] is not None:
             session.rollback()
