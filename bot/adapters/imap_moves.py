@@ -59,6 +59,14 @@ def parse_key(key: str) -> tuple[int, int]:
         raise MailboxError(f"not an IMAP message key: {key!r}") from None
 
 
+def renumbered(old: str, new: str) -> bool:
+    """Both keys are of the inbox, under different UIDVALIDITYs: the server numbered its
+    messages afresh (the folder recreated, restored) between the two readings."""
+    if not (KEY.fullmatch(old) and KEY.fullmatch(new)):
+        return False
+    return parse_key(old)[0] != parse_key(new)[0]
+
+
 def header_message_id(client: Any, uid: int) -> str:
     """The message's Message-ID header as written, or "" when it has none."""
     data = client.fetch([uid], ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
@@ -108,6 +116,16 @@ def find_one(client: Any, mail: Fingerprint) -> int | None:
             return uid
     # Several of its Message-ID and size, none byte for byte: any one of them, never all.
     return same[0] if same else None
+
+
+def move_exact(client: Any, mail: Fingerprint, folder: str) -> bool:
+    """Move the message of exactly the stored bytes from the selected folder, if it is there:
+    never another of its Message-ID and size."""
+    uid = find_one(client, mail)
+    if uid is None or _sha256(client, uid) != mail.sha256:
+        return False
+    move(client, [uid], folder)
+    return True
 
 
 def _sha256(client: Any, uid: int) -> str:

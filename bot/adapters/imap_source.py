@@ -30,6 +30,7 @@ from bot.adapters.imap_moves import (
     find_one,
     header_message_id,
     move,
+    move_exact,
     move_one,
     parse_key,
     uid_set,
@@ -165,9 +166,11 @@ class ImapSource:
                 if uid is not None:
                     move(client, [uid], self.processed_folder)
                     return Found.SET_ASIDE
-            if self._select_if_there(client, self.processed_folder):
-                return Found.PROCESSED if find_one(client, mail) else Found.NOWHERE
-            return Found.NOWHERE
+            if self._select_if_there(client, self.processed_folder) and find_one(client, mail):
+                return Found.PROCESSED
+            self._select(client)
+            renumbered = move_exact(client, mail, self.processed_folder)
+            return Found.RENUMBERED if renumbered else Found.NOWHERE
 
     def mark_processed_many(self, keys: list[str], budget_seconds: float) -> Moves:
         moves = Moves()

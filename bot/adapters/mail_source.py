@@ -217,6 +217,7 @@ class Found(Enum):
     SET_ASIDE = "set aside"  # in the needs-attention folder: now moved on to Processed
     PROCESSED = "processed"  # already in Processed: nothing moved
     NOWHERE = "nowhere"  # in neither: moved or deleted by hand
+    RENUMBERED = "renumbered"  # in the inbox under a new number: now moved on to Processed
 
 
 @dataclass
@@ -258,7 +259,9 @@ class MailSource(Protocol):
         never another that shares its Message-ID) from the needs-attention folder to Processed.
 
         Its key can be out of date when the bot was stopped after setting it aside and before
-        the commit that recorded its new place, or when a move's answer was lost.
+        the commit that recorded its new place, or when a move's answer was lost. Over IMAP it
+        can also be in the inbox, numbered afresh (a new UIDVALIDITY): the one message of
+        exactly its bytes is moved from there (Found.RENUMBERED).
         """
         ...
 

@@ -184,6 +184,8 @@ _FOUND = {
         "not found where its record said, in the needs-attention folder or in Processed "
         "(moved or deleted by hand?): nothing was moved"
     ),
+    Found.RENUMBERED: "found in the inbox under a new number (the mailbox numbered its mail "
+    "afresh) and moved to Processed",
 }
 
 

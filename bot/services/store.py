@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
 from bot.adapters.db.raw import write_raw
+from bot.adapters.imap_moves import renumbered
 from bot.adapters.mail_source import IncomingMail
 from bot.adapters.parsing import message_id_for, message_id_of
 from bot.core.arrival import fetch_time_note
@@ -264,12 +265,15 @@ def _seen_again(session: Session, row: StoredMessage, source_key: str) -> Stored
     """The same bytes again: a second delivery, or the same copy still waiting in the inbox.
 
     Mail kept for a person is seen on every full sweep (every pass on Maildir); that copy,
-    under the key it was stored with, is not another delivery and is not counted again.
+    under the key it was stored with, is not another delivery and is not counted again. Nor
+    is it when the inbox was numbered afresh (a new UIDVALIDITY) while it was still there: the
+    same copy under its new number, which its record takes so that it is moved from there.
     """
     again = source_key == row.source_key
+    moved_on = row.released_at is None and renumbered(row.source_key or "", source_key)
     if not again:
-        row.duplicate_deliveries += 1
+        row.duplicate_deliveries += not moved_on
         row.source_key = source_key
         with session.begin_nested():  # written now, in a savepoint of its own (see store_raw)
             session.flush([row])
-    return Stored(row.id, new=False, again=again)
+    return Stored(row.id, new=False, again=again or moved_on)
