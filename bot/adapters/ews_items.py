@@ -91,11 +91,12 @@ def _one(item: Listed, full: Any) -> IncomingMail | Refused | None:
 
 def _refused(item: Listed, exc: Exception) -> Refused:
     error = f"EWS {type(exc).__name__} while reading a message ({exc})"
-    facts = Unreadable(error, item.message_id, item.subject, item.sender)
+    facts = Unreadable(error, item.message_id, item.subject, item.sender, exchange=True)
     return Refused(message_key(item.ident, item.message_id), item.arrived, facts)
 
 
 def _unread(item: Listed, code: str, error: str) -> IncomingMail:
     log.warning("EWS cannot give a message (%s); it waits for a person", code)
     key = message_key(item.ident, item.message_id)
-    return unread(key, item.arrived, Unreadable(error, item.message_id, item.subject, item.sender))
+    facts = Unreadable(error, item.message_id, item.subject, item.sender, exchange=True)
+    return unread(key, item.arrived, facts)

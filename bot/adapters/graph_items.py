@@ -46,7 +46,7 @@ def read_message(client: GraphClient, url: UserUrl, item: Listed) -> IncomingMai
     except GraphError as exc:
         if exc.status == 404:
             return None
-        facts = Unreadable(str(exc), item.message_id, item.subject, item.sender)
+        facts = Unreadable(str(exc), item.message_id, item.subject, item.sender, exchange=True)
         if not _its_own(exc):
             if exc.status >= 500:  # may pass, or may be stuck: counted across passes
                 return Refused(key, item.arrived, facts)

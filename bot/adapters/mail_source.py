@@ -43,6 +43,9 @@ class Unreadable:
     message_id: str = ""  # the Internet Message-ID, as the listing gave it
     subject: str = ""
     sender: str = ""
+    # Microsoft 365's own API (Graph, EWS), where what will not be given is most often an
+    # encrypted or signed S/MIME item that Outlook opens; an IMAP server's refusal says less.
+    exchange: bool = False
 
 
 @dataclass(frozen=True)

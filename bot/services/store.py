@@ -186,13 +186,21 @@ def store_unstorable(
     return Stored(_insert(session, values, raw), new=True)
 
 
-# What a person does with a message the mailbox would not give (store_unread).
-_UNREAD = (
+# What a person does with a message the mailbox would not give (store_unread): Microsoft
+# 365's (Graph, EWS), then an IMAP server's, which says nothing of why.
+_UNREAD_EXCHANGE = (
     "could not be read from the mailbox: {error}. The email is still there, untouched (often "
-    "it is encrypted or signed, S/MIME). Open it in Outlook and deal with it by hand (to have "
-    "the bot act on it, forward a readable copy to the mailbox, keeping its From and Sent "
-    "lines: a SIN's clocks then count from the day it was sent, not the forward's), then take "
-    "it off this list with tscp-bot triage done"
+    "it is encrypted or signed, S/MIME). Open it in Outlook and deal with it by hand ({then}"
+)
+_UNREAD_IMAP = (
+    "could not be read from the mailbox: the mail server refused to give it ({error}). The "
+    "email is still there, untouched. Look at it in the mailbox with a mail client, or ask the "
+    "mail administrator why the server refuses it, and deal with it by hand ({then}"
+)
+_THEN = (
+    "to have the bot act on it, forward a readable copy to the mailbox, keeping its From and "
+    "Sent lines: a SIN's clocks then count from the day it was sent, not the forward's), then "
+    "take it off this list with tscp-bot triage done"
 )
 
 
@@ -218,7 +226,8 @@ def store_unread(session: Session, incoming: IncomingMail, now: datetime) -> Sto
     values.update(status="quarantined", processed_at=now, needs_triage=True)
     values.update(subject=stored_subject(unreadable.subject), from_addr=unreadable.sender[:320])
     values["last_error"] = f"not read from the mailbox: {unreadable.error}"
-    values["triage_reason"] = _UNREAD.format(error=unreadable.error.rstrip("."))
+    said = _UNREAD_EXCHANGE if unreadable.exchange else _UNREAD_IMAP
+    values["triage_reason"] = said.format(error=unreadable.error.rstrip("."), then=_THEN)
     return Stored(_insert(session, values, b""), new=True)
 
 

@@ -74,7 +74,10 @@ def test_one_message_graph_cannot_give_as_mime_blocks_no_other_mail_and_is_shown
     assert kept.message_id == "smime-1@nhs.net"
     assert (kept.subject, kept.from_addr) == ("Encrypted", "dc.invented@nhs.net")
     assert "ErrorMimeContentConversionFailed" in (kept.last_error or "")
-    assert "still there, untouched" in (kept.triage_reason or "")
+    assert (
+        "still there, untouched (often it is encrypted or signed, S/MIME). Open it in Outlook"
+        in (kept.triage_reason or "")
+    )
     assert [(m["id"], "MimeContentConversion" in str(m["reason"])) for m in shown] == [
         (kept.id, True)
     ]

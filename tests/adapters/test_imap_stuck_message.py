@@ -68,6 +68,14 @@ def test_a_message_dovecot_cannot_open_waits_for_a_person_and_the_rest_is_read(
     (kept,) = [r for r in stored_rows(app) if r.status == "quarantined"]
     assert kept.needs_triage and kept.size == 0
     assert "refused on 5 passes over 32 minutes" in (kept.last_error or "")
+    # What is true of an IMAP server's refusal: not Microsoft 365's S/MIME and Outlook.
+    reason = kept.triage_reason or ""
+    assert reason.startswith("could not be read from the mailbox: the mail server refused to give")
+    assert "Internal error" in reason
+    assert "look at it in the mailbox with a mail client, or ask the mail administrator" in (
+        reason.lower()
+    )
+    assert "S/MIME" not in reason and "Outlook" not in reason
     with app.sessions() as session:
         assert [m["id"] for m in quarantine(session)] == [kept.id]  # the digest shows it
         assert session.scalar(select(func.count()).select_from(Case)) == 2  # both SINs acted on
