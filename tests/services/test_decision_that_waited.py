@@ -99,13 +99,18 @@ def test_a_cspr_decision_email_that_waited_is_withdrawn_for_an_earlier_day_given
     assert "14 January 2027" in flat(body_of(second))
 
 
-def test_a_referrer_outcome_that_waited_is_withdrawn_when_the_decision_changed(bot: Bot) -> None:
+def _decision_changed_while_the_mail_server_was_down(bot: Bot) -> None:
+    """Rapid review, then no further action, both queued with the server down; then it is up."""
     working = bot.app.open_sender
     bot.app.open_sender = DownSender
     say(bot, "2026-12-16T11:00", "Decision: rapid review")
     say(bot, "2026-12-16T12:00", "Decision: no further action")
     bot.app.open_sender = working
     bot.at("2026-12-16T13:00").run()
+
+
+def test_a_referrer_outcome_that_waited_is_withdrawn_when_the_decision_changed(bot: Bot) -> None:
+    _decision_changed_while_the_mail_server_was_down(bot)
 
     first, second = bot.outbox("referrer_outcome")
     assert first.recipients == [REFERRER]
@@ -126,12 +131,7 @@ def test_a_referrer_outcome_that_waited_is_withdrawn_when_the_decision_changed(b
 def test_a_screening_outcome_that_waited_is_withdrawn_when_the_decision_changed(
     bot: Bot,
 ) -> None:
-    working = bot.app.open_sender
-    bot.app.open_sender = DownSender
-    say(bot, "2026-12-16T11:00", "Decision: rapid review")
-    say(bot, "2026-12-16T12:00", "Decision: no further action")
-    bot.app.open_sender = working
-    bot.at("2026-12-16T13:00").run()
+    _decision_changed_while_the_mail_server_was_down(bot)
 
     # The Scrutineer is not sent a decision that no longer stands, then the one that does.
     first, second = bot.outbox("screening_outcome")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import event, func, select
 from sqlalchemy.sql.elements import ClauseElement
@@ -54,6 +55,21 @@ def _counting(app: App) -> Iterator[list[object]]:
         yield seen
     finally:
         event.remove(app.engine, "before_execute", executed)
+
+
+@contextmanager
+def _sent_with_params(app: App) -> Iterator[list[tuple[str, Any]]]:
+    """Every statement sent to the driver while inside, with its parameters (to EXPLAIN it)."""
+    seen: list[tuple[str, Any]] = []
+
+    def executed(_c: object, _cur: object, statement: str, params: Any, *_: object) -> None:
+        seen.append((statement, params))
+
+    event.listen(app.engine, "before_cursor_execute", executed)
+    try:
+        yield seen
+    finally:
+        event.remove(app.engine, "before_cursor_execute", executed)
 
 
 @contextmanager
@@ -149,19 +165,9 @@ def test_another_agency_s_sin_about_the_same_child_is_looked_up_once_by_the_inde
         for n, sender in enumerate(senders)
     ]
     ids = _store(app, raws)
-    looked: list[tuple[str, Sequence[object]]] = []
-
-    def executed(
-        _c: object, _cur: object, statement: str, params: Sequence[object], *_: object
-    ) -> None:
-        if "'date_of_birth'" in statement:
-            looked.append((statement, params))
-
-    event.listen(app.engine, "before_cursor_execute", executed)
-    try:
+    with _sent_with_params(app) as sent:
         process_many(app, ids)
-    finally:
-        event.remove(app.engine, "before_cursor_execute", executed)
+    looked = [(statement, params) for statement, params in sent if "'date_of_birth'" in statement]
     assert len(looked) == len(ids)
     with app.sessions() as s:
         flagged = s.scalars(select(StoredMessage.id).where(StoredMessage.needs_triage))
@@ -351,17 +357,9 @@ def test_the_screening_slot_search_reads_meetings_by_the_start_index(
     app, _ = make_app()
     gen = MailGenerator(seed=7, prefix="cost")
     ids = _store(app, [gen.one("sin_form").raw])
-    looked: list[tuple[str, object]] = []
-
-    def executed(_c: object, _cur: object, statement: str, params: object, *_: object) -> None:
-        if statement.startswith("SELECT meetings.start"):
-            looked.append((statement, params))
-
-    event.listen(app.engine, "before_cursor_execute", executed)
-    try:
+    with _sent_with_params(app) as sent:
         process_many(app, ids)
-    finally:
-        event.remove(app.engine, "before_cursor_execute", executed)
+    looked = [(st, params) for st, params in sent if st.startswith("SELECT meetings.start")]
     with app.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Meeting)) == 1  # the panel was booked
     statement, params = looked[-1]
@@ -371,5 +369,5 @@ def test_the_screening_slot_search_reads_meetings_by_the_start_index(
         else:  # a handful of rows: without this the planner rightly prefers a scan
             connection.exec_driver_sql("SET enable_seqscan = off")
             explain = f"EXPLAIN {statement}"
-        plan = str(connection.exec_driver_sql(explain, params).fetchall())  # type: ignore[arg-type]
+        plan = str(connection.exec_driver_sql(explain, params).fetchall())
     assert "ix_meetings_start" in plan
