@@ -149,8 +149,8 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
     context: DigestSections = {
         "today": today,
         "working_days": app.config.digest.upcoming_working_days,
-        "new_on_cases": new_on_cases(session, app, now),
-        "new_cases": new_cases(session, now),
+        "new_on_cases": new_on_cases(session, app, since),
+        "new_cases": new_cases(session, since),
         "upcoming": [_upcoming_row(d, told, agencies, today, spell) for d, spell in soon],
         "act_today": act_today_count(s.closed_by for _, s in soon if s),
         "overdue": [

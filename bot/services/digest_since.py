@@ -17,8 +17,9 @@ from bot.services.attention import NEW_ON_CASE, agency_name
 from bot.services.digest_types import NewCase, NewOnCase
 
 
-def new_cases(session: Session, now: datetime) -> list[NewCase]:
-    since = last_digest_at(session, now)  # whatever the gap: Christmas, Easter, a lost day
+def new_cases(session: Session, since: datetime) -> list[NewCase]:
+    """The cases opened since `since` (last_digest_at: whatever the gap, Christmas, Easter, a
+    lost day)."""
     rows = session.execute(
         select(Case.ref, Case.opened_at, Case.kind).where(Case.opened_at >= since).order_by(Case.id)
     )
@@ -42,12 +43,13 @@ def last_digest_at(session: Session, now: datetime) -> datetime:
     return last if last is not None else now - timedelta(days=4)
 
 
-def new_on_cases(session: Session, app: App, now: datetime) -> list[NewOnCase]:
-    """What people wrote on case threads since the last digest (bot.services.attention)."""
+def new_on_cases(session: Session, app: App, since: datetime) -> list[NewOnCase]:
+    """What people wrote on case threads since `since`, the last digest (bot.services
+    .attention)."""
     rows = session.execute(
         select(Case.ref, CaseEvent)
         .join(Case, Case.id == CaseEvent.case_id)
-        .where(CaseEvent.what == NEW_ON_CASE, CaseEvent.at >= last_digest_at(session, now))
+        .where(CaseEvent.what == NEW_ON_CASE, CaseEvent.at >= since)
         .order_by(CaseEvent.at, CaseEvent.id)
     ).all()
     return [
