@@ -94,3 +94,27 @@ def test_about_case_is_refused_for_an_unknown_case_or_one_already_linked(
     assert "escalation TSCP-2026-0003 is already linked to TSCP-2026-0001" in one_line_error(err)
     code, out, _ = bot("case", "TSCP-2026-0002", "--json", now="2026-12-09T09:15")
     assert "TSCP-2026-0003" not in out
+
+
+def test_about_case_links_a_closed_escalation_but_not_a_closed_case(bot: Run, config: Path) -> None:
+    """Which case an escalation was about is often learnt after it was closed; before, the
+    command was refused on a closed record, so the case's history never showed it."""
+    _escalation_on_no_case(bot, config)
+    assert bot("command", "TSCP-2026-0003", "Close: dealt with by phone")[0] == 0
+    closing = ("Notifiable: no because it was sent twice", "Close: duplicate notification")
+    assert bot("command", "TSCP-2026-0002", *closing)[0] == 0
+
+    code, out, err = bot(
+        "command", "TSCP-2026-0003", "About case: TSCP-2026-0001", now="2026-12-09T09:00"
+    )
+
+    assert (code, err) == (0, ""), err
+    assert "escalation TSCP-2026-0003 linked to TSCP-2026-0001; its history shows it" in out
+    code, out, _ = bot("case", "TSCP-2026-0001", "--json", now="2026-12-09T09:05")
+    [linked] = [e for e in json.loads(out)["events"] if e["what"] == "escalation_linked"]
+    assert linked["detail"] == "Escalation TSCP-2026-0003 linked to TSCP-2026-0001"
+    code, _, err = bot(
+        "command", "TSCP-2026-0002", "About case: TSCP-2026-0001", now="2026-12-09T09:10"
+    )
+    assert code == 2
+    assert "this applies to escalation records only" in one_line_error(err)

@@ -229,8 +229,9 @@ RULES: Mapping[type, Rule] = MappingProxyType(
         c.Answered: _rule(
             "Answered:", BM, (Stage.COMPLAINT,), _ANSWERED, meets=("complaint_response",)
         ),
-        # An escalation opened with no case, tied to the case it turns out to be about.
-        c.AboutCase: _rule("About case:", BM, (Stage.ESCALATION,), _ESCALATIONS_ONLY),
+        # An escalation opened with no case, tied to the case it turns out to be about; closed
+        # too, as it is often learnt only later (the handler refuses a closed case or complaint).
+        c.AboutCase: _rule("About case:", BM, (Stage.ESCALATION, Stage.CLOSED), _ESCALATIONS_ONLY),
         c.Delay: _rule("Delay:", BM, (Stage.RAPID_REVIEW,), _RR_OVER),
         c.CsprDecision: _rule(
             "CSPR:",
