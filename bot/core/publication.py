@@ -93,8 +93,15 @@ def check_notice(
 
 def notice_given(sent: date, published: date, cal: WorkingCalendar) -> int:
     """The working days of notice, as the three bodies count them: the partnership's closure
-    days are working days to them."""
-    return counted_on("publication_notice", cal).working_days_between(sent, published)
+    days are working days to them. They are the working days from the sending to the day
+    before publication, the days the deadline counts back over, so a report sent on its due
+    day gives exactly 7: counting the publication day instead would give a Saturday's 6 and a
+    report sent on a Saturday one day it did not give. A report sent on or after the day of
+    publication gives none (zero or fewer, as before)."""
+    counted = counted_on("publication_notice", cal)
+    if sent >= published:
+        return counted.working_days_between(sent, published)
+    return -counted.working_days_between(published, sent)
 
 
 def _days(n: int) -> str:

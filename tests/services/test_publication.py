@@ -278,3 +278,28 @@ def test_a_report_sent_then_published_with_no_date_planned_meets_the_notice_on_i
         "the day it was published; no date was planned): met on Tue 1 Jun 2027, in time"
     ) in told(cspr)
     assert clock(cspr, "publication_notice") == (date(2027, 6, 14), "met", date(2027, 6, 1))
+
+
+def test_a_report_sent_7_working_days_before_a_saturday_publication_gives_7_days(
+    cspr: Bot,
+) -> None:
+    # The 7th working day before Sat 3 Jul 2027 is Thu 24 Jun (Fri 2 Jul is the first): a
+    # report sent that day is on time, and the three bodies are told it gives 7 days.
+    say(cspr, "2027-06-24T09:00", "Publication: 03/07/2027")
+    assert "late notice" not in told(cspr)
+    [notice] = cspr.outbox("publication_notice")
+    assert "7 working days before publication" in " ".join(body_of(notice).split())
+    say(cspr, "2027-06-24T10:00", "Report sent: 24/06/2027")
+    assert "7 working days before publication" in told(cspr)
+    assert "fewer than" not in told(cspr)
+    assert clock(cspr, "publication_notice") == (date(2027, 6, 24), "met", date(2027, 6, 24))
+
+
+def test_a_report_sent_on_a_saturday_gives_the_notice_the_working_days_after_it(
+    cspr: Bot,
+) -> None:
+    # Sent Sat 26 Jun 2027 for Tue 6 Jul: Mon 28 Jun to Mon 5 Jul is 6 working days, one short
+    # of the 7 that were due by Fri 25 Jun; the publication day itself is no notice.
+    say(cspr, "2027-06-01T10:00", "Publication: 06/07/2027")
+    say(cspr, "2027-06-28T10:00", "Report sent: 26/06/2027")
+    assert "6 working days before publication, fewer than the 7 working days required" in told(cspr)
