@@ -53,6 +53,7 @@ __all__ = [
     "rapid_review",
     "screening_meeting",
     "working_days_late",
+    "working_days_late_met",
 ]
 
 _ONE_DAY = timedelta(days=1)
@@ -65,6 +66,14 @@ def working_days_late(due: date, today: date, calendar: WorkingCalendar) -> int:
     one, as a Friday deadline asked about on Saturday is late though no working day has passed
     ("OVERDUE by 0 working days" would read as on time)."""
     return max(1, calendar.working_days_between(due, today))
+
+
+def working_days_late_met(due: date, done: date, calendar: WorkingCalendar) -> int:
+    """How late a deadline met after `due` on `done` was, as the Board's timeliness report
+    counts it: an event on a closed day counts as on the next working day, so a notification
+    due Wednesday and made on Sunday is as late as one made on Monday. Said the same wherever
+    it is said, or the reply and the report disagree about one event."""
+    return max(1, calendar.working_days_between(due, calendar.next_working_day(done)))
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from bot.core.deadlines import (
     counted_on,
     fmt_date,
     is_national,
+    working_days_late_met,
 )
 from bot.core.return_rounds import agency_of
 from bot.core.timeliness_figures import (
@@ -158,17 +159,15 @@ def _judge(f: DeadlineFact, end: date, today: date, cal: WorkingCalendar) -> _Ju
     if done is not None and done <= f.due:
         return _Judged(f)
     if done is not None:
-        return _Judged(f, late=LateCase(f.ref, f.due, done, _days_late(f.due, done, cal)))
+        return _Judged(
+            f, late=LateCase(f.ref, f.due, done, working_days_late_met(f.due, done, cal))
+        )
     if not f.met and f.due >= today:
         return None  # it can still be met today or later
     if not f.met and f.case_closed and f.name not in STATUTORY_NOTICES:
         return _Judged(f, closed_unmet=True)
     at = min(end, today)
-    return _Judged(f, late=LateCase(f.ref, f.due, None, _days_late(f.due, at, cal)))
-
-
-def _days_late(due: date, done: date, cal: WorkingCalendar) -> int:
-    return max(1, cal.working_days_between(due, cal.next_working_day(done)))
+    return _Judged(f, late=LateCase(f.ref, f.due, None, working_days_late_met(f.due, at, cal)))
 
 
 def _measures_shown(judged: Sequence[_Judged]) -> tuple[tuple[str, str], ...]:

@@ -4,7 +4,9 @@ readers take 11/01/2027 for 1 November. Through the Maildir inbox and the real i
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from bot.services.timeliness import timeliness
 from tests.services.test_lifecycle import BM, Bot, body_of, decide_rapid_review, reply
 
 NUMERIC = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
@@ -88,6 +90,22 @@ def test_a_notification_made_after_its_due_day_is_said_late_in_the_reply(bot: Bo
         "notification recorded as Wed 23 Dec 2026, replacing Tue 29 Dec 2026; the Rapid Review "
         "is now due"
     ) in said, said
+
+
+def test_a_notification_made_on_a_sunday_is_said_as_late_as_the_boards_report_counts_it(
+    bot: Bot,
+) -> None:
+    """Due Wed 23 Dec 2026, made Sun 27 Dec: the Board's report counts a day nobody works as
+    the next working day, Tue 29 Dec (Mon 28 is Boxing Day's substitute), so 2 working days
+    late (Thu 24 and Tue 29). The reply gives the same figure, not 1."""
+    said = said_to(bot, "2026-12-29T10:00", "Notified: 27/12/2026")
+    assert "(made 2 working days after it was due, Wed 23 Dec 2026)" in said, said
+    with bot.app.sessions() as s:
+        report = timeliness(
+            s, bot.app.config, date(2026, 12, 1), date(2026, 12, 31), today=date(2027, 1, 4)
+        )
+    [measure] = [m for m in report.whole.measures if m.measure == "panel_notification"]
+    assert [late.working_days_late for late in measure.late] == [2]
 
 
 def said_to(bot: Bot, when: str, line: str) -> str:

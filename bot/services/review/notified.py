@@ -77,7 +77,7 @@ def _made_late(app: App, case: Case, on: date) -> str:
     row = deadline_row(case, "panel_notification")
     if row is None or row.state == "not_required" or on <= row.due:
         return ""
-    late = deadlines.working_days_late(row.due, on, app.calendar.national())
+    late = deadlines.working_days_late_met(row.due, on, app.calendar.national())
     days = f"{late} working day{'' if late == 1 else 's'}"
     return f" (made {days} after it was due, {fmt_date(row.due)})"
 
