@@ -53,7 +53,7 @@ def recount_if_calendar_changed(app: App) -> int:
             return 0
         rows = open_deadlines(session)
         found = recount_all(rows, calendar, changed_since(state, calendar))
-        _apply(session, found, rows, now)
+        _apply(session, app, found, rows, now)
         session.merge(CalendarState(**calendar_row(calendar, now, me)))
         session.commit()
     return sum(r.earlier for r in found)
@@ -97,7 +97,11 @@ def open_deadlines(session: Session) -> dict[StoredDeadline, Deadline]:
 
 
 def _apply(
-    session: Session, found: Sequence[Recount], rows: dict[StoredDeadline, Deadline], now: datetime
+    session: Session,
+    app: App,
+    found: Sequence[Recount],
+    rows: dict[StoredDeadline, Deadline],
+    now: datetime,
 ) -> None:
     batch = Batch()  # one INSERT for all the events, however many cases
     for recounts in by_case(found).values():
@@ -106,6 +110,11 @@ def _apply(
         for r in moved:
             row = rows[r.stored]
             row.due, row.explanation = r.due, r.explanation
+        if moved:
+            # Here, not at the top: the review package reads this module's event names.
+            from bot.services.recount_told import moved_after_telling
+
+            moved_after_telling(session, app, case, moved, now, batch)
         # A re-timing may have told a kept date already (bot.services.cases.set_deadline).
         kept = untold(session, case, [r for r in recounts if not r.earlier])
         for what, said in ((MOVED, moved), (KEPT, kept)):

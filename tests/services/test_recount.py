@@ -35,11 +35,15 @@ def _partnership(**changes: Any) -> dict[str, Any]:
 
 
 def _opened(
-    make_app: AppFactory, tmp_path: Path, partnership: dict[str, Any], config_file: str = ""
+    make_app: AppFactory,
+    tmp_path: Path,
+    partnership: dict[str, Any],
+    config_file: str = "",
+    at: str = "2026-12-24T09:00",
 ) -> Bot:
     """A SIN read on Thu 24 Dec 2026 opens the case: the Screening Panel's 2 working days
     run over Christmas, Boxing Day and, when configured, the council's 29-31 Dec closure."""
-    bot = Bot(make_app, tmp_path, "2026-12-24T09:00", partnership=partnership)
+    bot = Bot(make_app, tmp_path, at, partnership=partnership)
     if config_file:
         bot.app.config = replace(bot.app.config, source=tmp_path / config_file)
     bot.mail(
@@ -265,3 +269,35 @@ def test_a_bank_holiday_moved_to_another_day_is_counted_again(
     assert "2026-12-28" not in _counted_on(bot) and "2027-01-08" in _counted_on(bot)
     [event] = _events(bot, "deadline_moved_earlier")
     assert "Mon 28 Dec 2026 (Boxing Day (substitute day)) is no longer closed" in event.detail
+
+
+def test_a_closure_taken_out_flags_the_key_dates_sent_and_a_panel_now_after_its_due_day(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Read at 13:00, too late for that day's 14:00 slot, the SIN's panel is booked for Mon 4
+    Jan 2027, within the 2 working days counted over the closure (Tue 5 Jan), and the referrer
+    and the panel are told that day. With the closure gone it is due Wed 30 Dec: the booking
+    and the two emails are put to the Business Manager, never left to say the old day."""
+    bot = _opened(make_app, tmp_path, _partnership(**CLOSED), at="2026-12-24T13:00")
+    sent = {r.event: r.id for r in bot.outbox() if r.status == "sent"}
+    _with(bot, _partnership())
+    bot.at("2026-12-29T10:00").run()
+    assert bot.due("screening_meeting") == date(2026, 12, 30)
+    [late] = _events(bot, "screening_after_deadline")
+    assert late.detail == (
+        "Screening Panel booked for Mon 4 Jan 2027 10:00, after its 2 working days counted "
+        "again on today's working calendar (due Wed 30 Dec 2026)"
+    )
+    told = [e.detail for e in _events(bot, "sent_notice_outdated")]
+    moved = "screening_meeting Tue 5 Jan 2027, now Wed 30 Dec 2026"
+    assert told == [
+        f"Screening Panel invitation (#{sent['screening_invitation']}), already sent, gave key "
+        f"dates the working calendar now counts earlier ({moved}): tell the panel the new due "
+        "days",
+        f"Acknowledgement of a serious incident notification (#{sent['sin_acknowledgement']}), "
+        f"already sent, gave key dates the working calendar now counts earlier ({moved}): tell "
+        "the referrer the new due days",
+    ]
+    attention = _digest(bot, "Tue 29 Dec 2026").split("NEEDS YOUR ATTENTION", 1)[1]
+    assert f"{REF} screening after deadline Screening Panel booked for Mon 4 Jan" in attention
+    assert "tell the referrer the new due days" in attention

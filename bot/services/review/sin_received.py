@@ -52,15 +52,16 @@ def correct_sin_received(session: Session, app: App, case: Case, on: date, now: 
     case.sin_received_on = on
     clock = deadlines.screening_meeting(on, app.calendar)
     set_deadline(session, case, with_assumption(clock, _CORRECTED), now)
-    _check_booking(session, app, case, now)
+    check_booking(session, app, case, now, "counted from the corrected day of receipt")
     retime(session, app, case, now, corrected=_CORRECTED)
     # The looked-after death notice runs from the same awareness; it only ever comes forward.
     retime_on_awareness(session, app, case, case.la_aware_on or on, now)
 
 
-def _check_booking(session: Session, app: App, case: Case, now: datetime) -> None:
+def check_booking(session: Session, app: App, case: Case, now: datetime, counted: str) -> None:
     """A panel booked within the old 2 working days may fall after the new due day: it is put
-    to the Business Manager as a late booking is (the digest's Needs your attention)."""
+    to the Business Manager as a late booking is (the digest's Needs your attention).
+    `counted`: how the new due day was counted, for her to see why."""
     row, meeting = deadline_row(case, CLOCK), screening_meeting(session, case)
     if row is None or row.met_at is not None or meeting is None or meeting.cancelled_at:
         return
@@ -71,7 +72,7 @@ def _check_booking(session: Session, app: App, case: Case, now: datetime) -> Non
     meeting.within_deadline = False
     detail = (
         f"Screening Panel booked for {when(app, meeting.start)}, after its 2 working days "
-        f"counted from the corrected day of receipt (due {fmt_date(row.due)})"
+        f"{counted} (due {fmt_date(row.due)})"
     )
     why = "find an earlier time and move it with Reschedule: <date> <time>"
     add_event(session, case, now, "screening_after_deadline", detail, why=why)
