@@ -17,8 +17,10 @@ punctuation, numbering, "(if known)" and a trailing colon do not matter):
   name Kai") where the rest can be the field's value; "Label:" (or a bare label) with the
   value on the next line, unless that line is itself a label; a label broken over two lines
   ("Date the local authority" / "became aware"); for multiline fields (descriptions,
-  summaries) the value runs on until a blank line, a label or a section heading. Section
-  headings ("Section 4: Criteria", "2. Chronology of significant events") are never values.
+  summaries) the value runs on until a label, a section heading, a sign-off or a quoted email,
+  or a blank line followed by a new paragraph with none of the form's labels below it
+  (bot.core.forms.value_end). Section headings ("Section 4: Criteria", "2. Chronology of
+  significant events") are never values.
 - Tick boxes: a mark in the label's own cell or line ("☒ Child has died"), in the cell right
   of it ("☒", "X", "Yes"), in a mark cell left of it, under "Yes"/"No" columns, or as
   "Yes ☒ No ☐", "Yes [ ] No [X]" or "Yes: No: X". An option row with an empty tick cell is

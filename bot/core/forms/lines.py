@@ -18,10 +18,11 @@ from bot.core.forms.inline import (
 from bot.core.forms.labels import _child_prefix, _has_answers, _Index, _is_child_heading, _Match
 from bot.core.forms.marks import FLAG_TYPES, _strip_marks
 from bot.core.forms.run import _Heading, _Hit, _Run
+from bot.core.forms.value_end import blank_before, ends_any_value, goes_on
 
 
 def _walk_lines(lines: Sequence[Line], run: _Run) -> None:
-    walk = _Walk(run, [line.text.strip() for line in lines])
+    walk = _Walk(run, [line.text.strip() for line in lines], blank_before([x.where for x in lines]))
     took_next = False
     for i, line in enumerate(lines):
         if took_next:  # its text was read with the line before, as one label
@@ -37,6 +38,7 @@ class _Walk:
 
     run: _Run
     texts: list[str]
+    blank: list[bool]  # a blank line stood above the line, where the reader knows it
     section: str | None = None
     pending: tuple[_Match, str] | None = None  # a label whose value is on the next line
     open_hit: _Hit | None = None  # a multiline value still running on
@@ -60,7 +62,7 @@ class _Walk:
             or self._label_then_value(i, text, where)
             or self._label_alone(text, where, answered=bool(sep and value.strip()))
         ):
-            self._more_of_a_value(text)
+            self._more_of_a_value(i, text, where)
         return joined is not None
 
     def _joined(self, i: int, text: str) -> str | None:
@@ -146,15 +148,43 @@ class _Walk:
             self.pending, self.open_hit = (matched, where), None
         return bool(matched)
 
-    def _more_of_a_value(self, text: str) -> None:
+    def _more_of_a_value(self, i: int, text: str, where: str) -> None:
         """The value of the label on the line before, or the next line of a multiline one."""
         if self.pending is not None:
             if not _starts_with_label(self.run.index, text, self.section):
                 self.run.hit(self.pending[0], text, self.pending[1])
                 self.open_hit = _multiline(self.run)
             self.pending = None
-        elif self.open_hit is not None:
+        elif self.open_hit is not None and self._runs_on(i, self.open_hit, text, where):
             self.open_hit.raw = f"{self.open_hit.raw}\n{text}"
+        else:
+            self.open_hit = None
+
+    def _runs_on(self, i: int, hit: _Hit, text: str, where: str) -> bool:
+        """Whether line `i` is more of the multiline value `hit`, not the sender's own words
+        below the form (bot.core.forms.value_end). Below a blank line with none of the form's
+        labels further down, a line that goes on with the value is kept in it, but marked: the
+        reader cannot be sure, and the words are shown as news too (bot.core.pasted_form)."""
+        following = self.texts[i + 1] if i + 1 < len(self.texts) else ""
+        if ends_any_value(text, following):
+            return False
+        if not self.blank[i] or hit.unsure_from is not None or self._label_below(i):
+            return True
+        if not goes_on(hit.raw, text):
+            return False
+        hit.unsure_from = where
+        return True
+
+    def _label_below(self, i: int) -> bool:
+        """A label further down, before any sign-off or quoted email (whose lines may be the
+        bot's own request, naming the form's labels)."""
+        index, section, below = self.run.index, self.section, self.texts[i + 1 :]
+        for j, text in enumerate(below):
+            if text and ends_any_value(text, below[j + 1] if j + 1 < len(below) else ""):
+                return False
+            if text and _starts_with_label(index, text, section):
+                return True
+        return False
 
 
 def _among_labels(index: _Index, texts: list[str], i: int, section: str | None) -> bool:

@@ -28,6 +28,9 @@ class _Hit:
     label_confidence: float
     slot: int | None = None
     preset: bool | None = None  # a tick decided by the layout, not by the text
+    # Where a multiline value went on below a blank line at the form's end: maybe the
+    # sender's own words, not the value (bot.core.forms.lines).
+    unsure_from: str | None = None
 
 
 _Event = _Heading | _Hit

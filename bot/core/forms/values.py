@@ -140,7 +140,16 @@ def _typed(hit: _Hit) -> Field | None:
         if spec.multiline
         else (" ".join(raw.split()))
     )
-    return _field(hit, text, 1.0, None)
+    return _field(hit, text, 1.0, _unsure_end(hit))
+
+
+def _unsure_end(hit: _Hit) -> str | None:
+    if hit.unsure_from is None:
+        return None
+    return (
+        f"may run on past the form: from {hit.unsure_from} it may be the sender's own words "
+        "(shown as news too); check where the answer ends"
+    )
 
 
 def _field(hit: _Hit, value: ValueType, confidence: float, problem: str | None) -> Field:

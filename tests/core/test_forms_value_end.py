@@ -1,0 +1,85 @@
+"""Where a pasted form's last multiline value ends: at the sender's own words below the form
+(news, a sign-off, a signature, a quoted email), never inside a value that runs over paragraphs.
+
+The lines are numbered as the email reader numbers them: blank lines are left out, and counted.
+"""
+
+from __future__ import annotations
+
+from bot.core.doctext import DocumentText, Line
+from bot.core.forms import Extraction
+from bot.core.pasted_form import words_outside
+from tests.core.test_forms import VOCABULARY, run
+
+TITLES = VOCABULARY.forms["appendix_b"].title_patterns
+HEAD = (
+    "Rapid Review Information Request (Appendix B)\n\n"
+    "Agency: Greater Manchester Police\n"
+    "Name: Alex Author\n"
+    "Role: Detective Sergeant\n"
+    "Date returned: 22/12/2026\n"
+)
+BAIL = "Please note the father was released on bail this morning."
+
+
+def body(text: str) -> DocumentText:
+    numbered = enumerate(text.split("\n"), 1)
+    lines = tuple(Line(f"email body, line {n}", t.strip()) for n, t in numbered if t.strip())
+    return DocumentText("email body", lines, (), ())
+
+
+def _read(text: str) -> tuple[Extraction, str]:
+    form = run(body(text))
+    outside = words_outside(text, form, TITLES)
+    assert outside is not None
+    return form, outside
+
+
+def _summary(form: Extraction) -> object:
+    return form.fields["summary"].value
+
+
+def test_news_below_a_blank_line_ends_the_last_value_and_is_left_outside_the_form() -> None:
+    form, outside = _read(f"{HEAD}Summary: One call-out in June.\n\n{BAIL}\n\nRegards\nDC Sample")
+    assert _summary(form) == "One call-out in June."
+    assert "summary" not in form.doubtful
+    assert BAIL in outside and "One call-out" not in outside
+
+
+def test_a_sign_off_or_a_quoted_email_ends_the_value_with_no_blank_line_above_it() -> None:
+    for below in ("Kind regards\nDC Sample", "Regards,\nDC Sample", "-----Original Message-----"):
+        form, _ = _read(f"{HEAD}Summary: One call-out in June.\n{below}\nTSCP request")
+        assert _summary(form) == "One call-out in June.", below
+    form, _ = _read(f"{HEAD}Summary: One call-out.\nFrom: TSCP <tscp@example.org>\nSent: Mon")
+    assert _summary(form) == "One call-out."
+
+
+def test_a_value_over_paragraphs_with_the_form_going_on_below_is_kept_whole() -> None:
+    text = (
+        f"{HEAD}Summary: One call-out in June.\n\nA second call-out in August.\n"
+        "Actions taken: DASH completed.\n\nRegards\nDC Sample"
+    )
+    form, outside = _read(text)
+    assert _summary(form) == "One call-out in June.\nA second call-out in August."
+    assert form.fields["immediate_actions"].value == "DASH completed."
+    assert "August" not in outside
+
+
+def test_a_paragraph_that_may_go_on_with_the_last_value_is_kept_and_shown_as_possible_news() -> (
+    None
+):
+    text = f"{HEAD}Summary: Call-outs in June and\n\naugust; both domestic.\n\nRegards\nDC Sample"
+    form, outside = _read(text)
+    assert _summary(form) == "Call-outs in June and\naugust; both domestic."
+    summary = form.fields["summary"]
+    assert "summary" in form.doubtful
+    assert summary.problem is not None and "email body, line 9" in summary.problem
+    assert "august; both domestic." in outside
+
+
+def test_a_list_below_a_heading_line_is_more_of_the_value() -> None:
+    listed = "- strategy meeting\n- DASH"
+    text = f"{HEAD}Actions taken:\nThe following:\n\n{listed}\n\nThanks\nDC Sample"
+    form, _ = _read(text)
+    assert form.fields["immediate_actions"].value == "The following:\n- strategy meeting\n- DASH"
+    assert "immediate_actions" in form.doubtful

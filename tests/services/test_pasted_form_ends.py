@@ -1,0 +1,71 @@
+"""A return pasted into an email's body ends where the form ends: its last answer does not run
+on into the news, the sign-off and the quoted request below it.
+
+The emails are tests/corpus fixtures, answering the bot's request, through the Maildir inbox
+and the real ingest path; the return is read back as `tscp-bot case` shows it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from bot.services.case_view import agency_names, case_detail, find_case_row, panel_members
+from tests.fixtures.mail import drop_into_maildir
+from tests.services.test_forms_with_news import REF, _new_on_cases, _received
+from tests.services.test_lifecycle import Bot, body_of, delivered, gmp_asked_for_a_return
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+AUTHOR = "alex.author@gmp.police.uk"
+BAIL = "Please note the father was released on bail this morning"
+
+
+def _answer_with(bot: Bot, fixture: str) -> None:
+    [request] = bot.outbox("appendix_b_request")
+    raw = (CORPUS / fixture).read_bytes()
+    head, _, rest = raw.partition(b"\nMIME-Version:")
+    raw = head + f"\nIn-Reply-To: <{request.message_id}>".encode() + b"\nMIME-Version:" + rest
+    drop_into_maildir(bot.tmp_path / "inbox", delivered(raw, AUTHOR))
+    bot.run()
+
+
+def _recorded(bot: Bot, name: str) -> str:
+    """The return's answer as `tscp-bot case` shows it."""
+    app = bot.app
+    with app.engine.connect() as connection:
+        row = find_case_row(connection, REF.lower())
+        assert row is not None
+        names, members = agency_names(app.config), panel_members(app.config)
+        detail = case_detail(connection, row, date(2026, 12, 22), names, members)
+    [value] = [f["value"] for f in detail["fields"] if f["name"] == name]
+    assert isinstance(value, str)
+    return value
+
+
+def _alerted(bot: Bot) -> str:
+    [alert] = bot.outbox("case_reply_alert")
+    return body_of(alert).replace("\r\n", "\n")
+
+
+def test_the_last_answer_of_a_pasted_return_stops_above_the_news_below_it(bot: Bot) -> None:
+    gmp_asked_for_a_return(bot)
+    bot.at("2026-12-22T10:00")
+    _answer_with(bot, "appendix-b-pasted-news-below-last-answer.eml")
+    assert _received(bot)
+    assert _recorded(bot, "cspr_criteria_view") == "Not met."
+    text = _alerted(bot)
+    assert f"  | {BAIL}" in text
+    assert "Not met" not in text and "Original Message" not in text
+    section = _new_on_cases(bot, "2026-12-23T08:05")
+    assert "released on bail" in section
+
+
+def test_a_return_with_only_a_sign_off_below_it_records_no_signature_in_its_answer(
+    bot: Bot,
+) -> None:
+    gmp_asked_for_a_return(bot)
+    bot.at("2026-12-22T10:00")
+    _answer_with(bot, "appendix-b-pasted-in-reply-body.eml")
+    assert _received(bot)
+    assert _recorded(bot, "cspr_criteria_view") == "Not met."
+    assert bot.outbox("case_reply_alert") == []
