@@ -2,19 +2,22 @@
 ("Please note the father was released on bail this morning", above the return) are read as
 any reply is, and the form's own lines are not told again as news.
 
-The form reader keeps, for every field, the line it was read from ("email body, line 7"):
-the form runs from the first such line to the last line of the last value read, with the
-form's title just above it. Lines are numbered as the reader numbered the message's text.
-Only the form's lines are left out: its values are the return's, recorded on their own.
+The form reader keeps, for every field, the line it was read from ("email body, line 7"),
+or the table of the body's HTML ("email body, table 1, row 2"), found among the lines by its
+cells' words (bot.core.pasted_table): the form runs from the first such line to the last line
+of the last value read, with the form's title just above it. Lines are numbered as the reader
+numbered the message's text. Only the form's lines are left out: its values are the return's,
+recorded on their own.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from bot.core.doctext import BODY
 from bot.core.forms.model import Extraction, Field
+from bot.core.pasted_table import Rows, table_number, table_spans
 from bot.core.signature import tells_news
 
 _BODY_LINE = re.compile(rf"{re.escape(BODY)}, line (\d+)")
@@ -24,19 +27,23 @@ HEADINGS = 3  # the title and the section headings that may stand below it
 
 
 def words_outside(
-    text: str, form: Extraction, title_patterns: Sequence[re.Pattern[str]]
-) -> str | None:
+    text: str,
+    form: Extraction,
+    title_patterns: Sequence[re.Pattern[str]],
+    tables: Mapping[int, Rows] | None = None,
+) -> str:
     """`text` (the message's text, as the reader read it) with the pasted form's lines blanked,
-    each line kept in its place; `text` itself when no field was read from the body's lines
-    (the form came attached). None when the form was read from the body but not from its lines
-    (a table in its HTML): where it starts and ends is not known."""
+    each line kept in its place; `text` itself when no field was read from the body (the form
+    came attached). `tables`: the body's HTML tables by number, as the reader numbered them."""
     fields = _every_field(form)
-    placed = [(number, f) for f in fields if (number := _line_of(f)) is not None]
-    if not placed:
-        return None if any(f.where.startswith(f"{BODY},") for f in fields) else text
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    first = _title_above(lines, min(n for n, _ in placed), title_patterns)
-    last = max(_last_line(lines, n, f.raw) for n, f in placed)
+    spans = [(n, _last_line(lines, n, f.raw)) for f in fields if (n := _line_of(f)) is not None]
+    numbers = {n for f in fields if (n := table_number(f.where)) is not None}
+    spans += table_spans(lines, numbers, tables or {})
+    if not spans:
+        return text
+    first = _title_above(lines, min(start for start, _ in spans), title_patterns)
+    last = max(end for _, end in spans)
     kept = ["" if first <= n <= last else line for n, line in enumerate(lines, 1)]
     return "\n".join(kept)
 

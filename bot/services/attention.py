@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
+from bot.adapters.documents.text import body_tables
 from bot.app import App
 from bot.core import lifecycle
 from bot.core.attention import (
@@ -62,13 +63,14 @@ def _written(
     return human_text(shown, lines), document_names(msg)
 
 
-def _outside_form(app: App, msg: MailMessage, form: Extraction | None) -> str | None:
-    """The message's text less the lines of a form pasted into it (bot.core.pasted_form)."""
+def _outside_form(app: App, msg: MailMessage, form: Extraction | None) -> str:
+    """The message's text less the lines of a form pasted into it (bot.core.pasted_form),
+    as a list or as a table in its HTML."""
     if form is None:
         return msg.text
     vocabulary = app.vocabulary.forms.get(form.form or "")
     titles = vocabulary.title_patterns if vocabulary is not None else ()
-    return words_outside(msg.text, form, titles)
+    return words_outside(msg.text, form, titles, body_tables(msg.html) if msg.html else {})
 
 
 def _added_to_subject(
@@ -107,8 +109,6 @@ def note_human_mail(
     case = row.case
     lines = [c.line for c in parsed.commands] + [e.line for e in parsed.errors] if parsed else []
     body = _outside_form(app, msg, form)
-    if body is None:  # a form read from the body's tables: which words are the form's is unknown
-        return
     text, documents = (noted, ()) if noted is not None else _written(session, app, msg, lines, body)
     subject = _added_to_subject(session, app, row, msg, lines) if noted is None else ""
     if beside_form:

@@ -34,11 +34,38 @@ def test_a_sentence_naming_the_form_above_it_is_the_person_s() -> None:
     assert kept is not None and kept.startswith("The father was released on bail")
 
 
-def test_a_form_attached_leaves_the_text_whole_and_one_in_the_body_s_tables_is_not_placed() -> None:
+def test_a_form_attached_leaves_the_text_whole() -> None:
     assert words_outside("Dad is on bail.", _read(("GMP", "B.docx, line 3")), TITLES) == (
         "Dad is on bail."
     )
-    assert (
-        words_outside("Dad is on bail.", _read(("GMP", "email body, table 1, row 2")), TITLES)
-        is None
+
+
+ROWS = {1: [["Agency", "GMP"], ["Role", "DS"], ["Summary", "One call-out in June."]]}
+
+
+def test_a_table_in_the_html_is_found_among_the_lines_a_row_to_a_line() -> None:
+    text = (
+        "Hello,\nDad is on bail.\nRapid Review: Appendix B\nAgency GMP\nRole DS\n"
+        "Summary One call-out in June.\nMum moved to a refuge.\nKind regards"
     )
+    form = _read(("GMP", "email body, table 1, row 1"), ("DS", "email body, table 1, row 2"))
+    kept = words_outside(text, form, TITLES, ROWS)
+    assert kept == "Hello,\nDad is on bail.\n\n\n\n\nMum moved to a refuge.\nKind regards"
+
+
+def test_a_table_written_a_cell_to_a_line_as_outlook_s_plain_part_has_it() -> None:
+    text = (
+        "Dad is on bail.\n\nAgency\n\nGMP\n\nRole\n\nDS\n\nSummary\n\nOne call-out\n"
+        "in June.\n\nMum moved to a refuge."
+    )
+    form = _read(("GMP", "email body, table 1, row 1"), ("DS", "email body, line 9"))
+    kept = words_outside(text, form, TITLES, ROWS)
+    assert [line for line in kept.split("\n") if line] == [
+        "Dad is on bail.",
+        "Mum moved to a refuge.",
+    ]
+
+
+def test_a_table_whose_words_are_not_among_the_lines_leaves_the_text_whole() -> None:
+    form = _read(("GMP", "email body, table 1, row 1"))
+    assert words_outside("Dad is on bail.", form, TITLES, ROWS) == "Dad is on bail."

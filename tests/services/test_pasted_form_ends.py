@@ -1,5 +1,6 @@
 """A return pasted into an email's body ends where the form ends: its last answer does not run
-on into the news, the sign-off and the quoted request below it.
+on into the news, the sign-off and the quoted request below it, and a return pasted as an HTML
+table has the words around it shown as news like any other.
 
 The emails are tests/corpus fixtures, answering the bot's request, through the Maildir inbox
 and the real ingest path; the return is read back as `tscp-bot case` shows it.
@@ -18,6 +19,7 @@ from tests.services.test_lifecycle import Bot, body_of, delivered, gmp_asked_for
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 AUTHOR = "alex.author@gmp.police.uk"
 BAIL = "Please note the father was released on bail this morning"
+REFUGE = "The mother has since moved with the children to a refuge in Oldham."
 
 
 def _answer_with(bot: Bot, fixture: str) -> None:
@@ -69,3 +71,18 @@ def test_a_return_with_only_a_sign_off_below_it_records_no_signature_in_its_answ
     assert _received(bot)
     assert _recorded(bot, "cspr_criteria_view") == "Not met."
     assert bot.outbox("case_reply_alert") == []
+
+
+def test_news_around_a_return_pasted_as_an_html_table_is_alerted(bot: Bot) -> None:
+    gmp_asked_for_a_return(bot)
+    bot.at("2026-12-22T10:00")
+    _answer_with(bot, "appendix-b-pasted-as-html-table.eml")
+    assert _received(bot)
+    assert _recorded(bot, "summary") == "One call-out in June, a domestic incident; DASH completed."
+    text = _alerted(bot)
+    assert BAIL in text and REFUGE in text
+    for form_words in ("Appendix B", "Detective Sergeant", "DASH completed", "Not met"):
+        assert form_words not in text
+    assert "Rapid Review information request" not in text  # the quoted request's header
+    section = _new_on_cases(bot, "2026-12-23T08:05")
+    assert "released on bail" in section and "refuge in Oldham" in section

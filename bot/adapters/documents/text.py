@@ -103,9 +103,25 @@ class _Tables(HTMLParser):
 
 
 def html_tables(html: str, found: Extract) -> None:
+    for number, rows in _numbered_tables(html):
+        found.tables.append((f"table {number}", rows))
+
+
+def body_tables(html: str) -> dict[int, list[list[str]]]:
+    """The tables of an email's HTML by the number the reader gives them ("table 2"); none
+    when the HTML defeats the parser, as the reader then read no table from it either."""
+    try:
+        return dict(_numbered_tables(html))
+    except Exception:  # the reader's own failure is noted on the message already
+        return {}
+
+
+def _numbered_tables(html: str) -> list[tuple[int, list[list[str]]]]:
     parser = _Tables()
     parser.feed(html)
     parser.close()
-    for number, rows in enumerate(parser.done, 1):
-        if any(any(cell for cell in row) for row in rows):
-            found.tables.append((f"table {number}", rows))
+    return [
+        (number, rows)
+        for number, rows in enumerate(parser.done, 1)
+        if any(any(cell for cell in row) for row in rows)
+    ]
