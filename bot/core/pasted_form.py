@@ -24,6 +24,9 @@ _BODY_LINE = re.compile(rf"{re.escape(BODY)}, line (\d+)")
 # A title is a heading, not a sentence: "Rapid Review Information Request (Appendix B)".
 TITLE_WORDS = 10
 HEADINGS = 3  # the title and the section headings that may stand below it
+# Above the words below a pasted form that its last answer, as read, goes on into: shown as
+# news, as they may be, with a word that they may be the form's.
+MAY_BE_THE_FORM_S = "[Below the pasted form: its last answer may go on into these lines]"
 
 
 def words_outside(
@@ -37,7 +40,8 @@ def words_outside(
     came attached). `tables`: the body's HTML tables by number, as the reader numbered them."""
     fields = _every_field(form)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    spans = [(n, _last_line(lines, n, f.raw)) for f in fields if (n := _line_of(f)) is not None]
+    ends = {n: _value_end(lines, n, f.raw) for f in fields if (n := _line_of(f)) is not None}
+    spans = [(n, end) for n, (end, _) in ends.items()]
     numbers = {n for f in fields if (n := table_number(f.where)) is not None}
     spans += table_spans(lines, numbers, tables or {})
     if not spans:
@@ -45,6 +49,11 @@ def words_outside(
     first = _title_above(lines, min(start for start, _ in spans), title_patterns)
     last = max(end for _, end in spans)
     kept = ["" if first <= n <= last else line for n, line in enumerate(lines, 1)]
+    if any(end == last and more for end, more in ends.values()):
+        if last < len(kept) and not kept[last].strip():
+            kept[last] = MAY_BE_THE_FORM_S  # the blank line that stopped it, below the form
+        else:
+            kept.insert(last, MAY_BE_THE_FORM_S)
     return "\n".join(kept)
 
 
@@ -61,21 +70,22 @@ def _plain(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _last_line(lines: list[str], number: int, raw: str) -> int:
-    """The last line of the value read at line `number`: a value may stand on the line after
-    its label ("Agency:" alone) and run on over the lines below (a summary). The reader never
-    sees blank lines, so it runs a value on over them into whatever follows the form; as the
-    person wrote it, a blank line ends the value, and below it are their own words."""
+def _value_end(lines: list[str], number: int, raw: str) -> tuple[int, bool]:
+    """The last line of the value read at line `number`, and whether the value the reader kept
+    goes on below it. A value may stand on the line after its label ("Agency:" alone) and run
+    on over the lines below (a summary); as the person wrote it, a blank line ends it, and
+    below it are their own words. The reader keeps a paragraph below a blank line in the value
+    only when it cannot tell (bot.core.forms.value_end): it is shown here all the same."""
     told = [_plain(x) for x in raw.split("\n") if x.strip()] or [""]
     at = number
     if told[0] not in _plain(_at(lines, number)):
         at = next((n for n in range(number + 1, len(lines) + 1) if _at(lines, n).strip()), number)
-    for more in told[1:]:
+    for seen, more in enumerate(told[1:], 1):
         following = _plain(_at(lines, at + 1))
         if not following or more not in following:
-            break
+            return at, seen < len(told)
         at += 1
-    return at
+    return at, False
 
 
 def _at(lines: list[str], number: int) -> str:

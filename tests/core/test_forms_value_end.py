@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.core.doctext import DocumentText, Line
 from bot.core.forms import Extraction
-from bot.core.pasted_form import words_outside
+from bot.core.pasted_form import MAY_BE_THE_FORM_S, words_outside
 from tests.core.test_forms import VOCABULARY, run
 
 TITLES = VOCABULARY.forms["appendix_b"].title_patterns
@@ -44,6 +44,7 @@ def test_news_below_a_blank_line_ends_the_last_value_and_is_left_outside_the_for
     assert _summary(form) == "One call-out in June."
     assert "summary" not in form.doubtful
     assert BAIL in outside and "One call-out" not in outside
+    assert MAY_BE_THE_FORM_S not in outside
 
 
 def test_a_sign_off_or_a_quoted_email_ends_the_value_with_no_blank_line_above_it() -> None:
@@ -74,7 +75,7 @@ def test_a_paragraph_that_may_go_on_with_the_last_value_is_kept_and_shown_as_pos
     summary = form.fields["summary"]
     assert "summary" in form.doubtful
     assert summary.problem is not None and "email body, line 9" in summary.problem
-    assert "august; both domestic." in outside
+    assert f"{MAY_BE_THE_FORM_S}\naugust; both domestic." in outside
 
 
 def test_a_list_below_a_heading_line_is_more_of_the_value() -> None:

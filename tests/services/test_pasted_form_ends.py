@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from bot.core.pasted_form import MAY_BE_THE_FORM_S
 from bot.services.case_view import agency_names, case_detail, find_case_row, panel_members
 from tests.fixtures.mail import drop_into_maildir
 from tests.services.test_forms_with_news import REF, _new_on_cases, _received
@@ -31,17 +32,20 @@ def _answer_with(bot: Bot, fixture: str) -> None:
     bot.run()
 
 
-def _recorded(bot: Bot, name: str) -> str:
-    """The return's answer as `tscp-bot case` shows it."""
+def _shown(bot: Bot, name: str) -> tuple[object, object]:
+    """The return's answer and what is in doubt about it, as `tscp-bot case` shows them."""
     app = bot.app
     with app.engine.connect() as connection:
         row = find_case_row(connection, REF.lower())
         assert row is not None
         names, members = agency_names(app.config), panel_members(app.config)
         detail = case_detail(connection, row, date(2026, 12, 22), names, members)
-    [value] = [f["value"] for f in detail["fields"] if f["name"] == name]
-    assert isinstance(value, str)
-    return value
+    [field] = [f for f in detail["fields"] if f["name"] == name]
+    return field["value"], field["problem"]
+
+
+def _recorded(bot: Bot, name: str) -> object:
+    return _shown(bot, name)[0]
 
 
 def _alerted(bot: Bot) -> str:
@@ -60,6 +64,27 @@ def test_the_last_answer_of_a_pasted_return_stops_above_the_news_below_it(bot: B
     assert "Not met" not in text and "Original Message" not in text
     section = _new_on_cases(bot, "2026-12-23T08:05")
     assert "released on bail" in section
+
+
+def test_a_paragraph_that_may_be_the_last_answer_s_is_kept_in_it_and_shown_as_news(
+    bot: Bot,
+) -> None:
+    gmp_asked_for_a_return(bot)
+    bot.at("2026-12-22T10:00")
+    _answer_with(bot, "appendix-b-pasted-last-answer-may-go-on.eml")
+    assert _received(bot)
+    joint = "the agencies' joint response to the June call-out."
+    assert _recorded(bot, "cspr_criteria_view") == (
+        f"Not met, though we would ask the panel to discuss\n{joint}"
+    )
+    problem = _shown(bot, "cspr_criteria_view")[1]
+    assert isinstance(problem, str) and "may run on past the form" in problem
+    assert _shown(bot, "summary")[1] is None
+    text = _alerted(bot)
+    assert f"  | {MAY_BE_THE_FORM_S}\n  | {joint}" in text
+    assert "Regards" not in text
+    section = _new_on_cases(bot, "2026-12-23T08:05")
+    assert "joint response" in section
 
 
 def test_a_return_with_only_a_sign_off_below_it_records_no_signature_in_its_answer(
