@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from bot.core.pasted_form import MAY_BE_THE_FORM_S
 from bot.services.case_view import agency_names, case_detail, find_case_row, panel_members
 from tests.fixtures.mail import drop_into_maildir
@@ -98,12 +100,21 @@ def test_a_return_with_only_a_sign_off_below_it_records_no_signature_in_its_answ
     assert bot.outbox("case_reply_alert") == []
 
 
-def test_news_around_a_return_pasted_as_an_html_table_is_alerted(bot: Bot) -> None:
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "appendix-b-pasted-as-html-table.eml",
+        # Outlook's plain part beside the HTML: the table's cells a line each.
+        "appendix-b-pasted-as-html-table-with-plain-part.eml",
+    ],
+)
+def test_news_around_a_return_pasted_as_an_html_table_is_alerted(bot: Bot, fixture: str) -> None:
     gmp_asked_for_a_return(bot)
     bot.at("2026-12-22T10:00")
-    _answer_with(bot, "appendix-b-pasted-as-html-table.eml")
+    _answer_with(bot, fixture)
     assert _received(bot)
     assert _recorded(bot, "summary") == "One call-out in June, a domestic incident; DASH completed."
+    assert _recorded(bot, "cspr_criteria_view") == "Not met."
     text = _alerted(bot)
     assert BAIL in text and REFUGE in text
     for form_words in ("Appendix B", "Detective Sergeant", "DASH completed", "Not met"):
