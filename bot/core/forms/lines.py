@@ -20,6 +20,10 @@ from bot.core.forms.marks import FLAG_TYPES, _strip_marks
 from bot.core.forms.run import _Heading, _Hit, _Run
 from bot.core.forms.value_end import blank_before, ends_any_value, goes_on
 
+# How far below a paragraph break a label is looked for: a long thread quoted below a form,
+# read again at every break, would cost a scan each; no answer runs on for longer.
+LOOK_BELOW = 200
+
 
 def _walk_lines(lines: Sequence[Line], run: _Run) -> None:
     walk = _Walk(run, [line.text.strip() for line in lines], blank_before([x.where for x in lines]))
@@ -178,7 +182,8 @@ class _Walk:
     def _label_below(self, i: int) -> bool:
         """A label further down, before any sign-off or quoted email (whose lines may be the
         bot's own request, naming the form's labels)."""
-        index, section, below = self.run.index, self.section, self.texts[i + 1 :]
+        index, section = self.run.index, self.section
+        below = self.texts[i + 1 : i + 1 + LOOK_BELOW]
         for j, text in enumerate(below):
             if text and ends_any_value(text, below[j + 1] if j + 1 < len(below) else ""):
                 return False
