@@ -131,7 +131,9 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
     # raised, and took the whole digest with it.
     views, beyond = within_calendar(_deadline_views(session, horizon), app.calendar)
     since = last_digest_at(session, now)
-    returns, received = cases.returns(session, today, since, answers_since_request(session, app))
+    returns, received = cases.returns(
+        session, today, (since, now), answers_since_request(session, app)
+    )
     actions, later, done = cases.actions(session, today, horizon)
     complaints, answered = cases.complaints(session, today)
     # Hundreds of overdue deadlines share a few dozen due dates: count each date's days once,
@@ -149,8 +151,8 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
     context: DigestSections = {
         "today": today,
         "working_days": app.config.digest.upcoming_working_days,
-        "new_on_cases": new_on_cases(session, app, since),
-        "new_cases": new_cases(session, since),
+        "new_on_cases": new_on_cases(session, app, since, now),
+        "new_cases": new_cases(session, since, now),
         "upcoming": [_upcoming_row(d, told, agencies, today, spell) for d, spell in soon],
         "act_today": act_today_count(s.closed_by for _, s in soon if s),
         "overdue": [
@@ -231,7 +233,7 @@ def _health(session: Session, app: App, since: datetime, now: datetime) -> Healt
     )
     return {
         **_daemon_health(session, app),
-        "ended": health.troubles_ended(session, since),
+        "ended": health.troubles_ended(session, since, now),
         "last_mailbox_check": state.last_success_at if state else None,
         "mailbox_error": state.last_error if state else None,
         "left_in_inbox": _left_in_inbox(state, app),

@@ -25,6 +25,7 @@ from bot.adapters.db.models import (
 )
 from bot.core.agency_answers import Answers
 from bot.services.case_warnings import warnings_where
+from bot.services.digest_since import recorded_between
 from bot.services.digest_types import (
     ActionDue,
     ComplaintDue,
@@ -37,15 +38,16 @@ from bot.services.digest_types import (
 from bot.services.forms import RETURN_FROM, RETURN_READ, RETURN_UNREADABLE
 
 FORM_EVENTS = ("form_read", "form_fields_updated")
+RETURNS_RECORDED = ("return_received",)  # intake.record_return: a request's first return
 
 
 def returns(
-    session: Session, today: date, since: datetime, answers: Answers
+    session: Session, today: date, window: tuple[datetime, datetime], answers: Answers
 ) -> tuple[list[ReturnDue], int]:
-    """Appendix B returns on open cases still awaited, then those received since `since` (the
-    last digest); and how many others came in earlier, counted, not listed. `answers`: the days
-    an out-of-office, and a person's email, came from an agency whose return is awaited
-    (bot.services.away)."""
+    """Appendix B returns on open cases still awaited, then those the bot recorded since the
+    last digest (`window`: its moment and this one's, as digest_since counts); and how many
+    others came in earlier, counted, not listed. `answers`: the days an out-of-office, and a
+    person's email, came from an agency whose return is awaited (bot.services.away)."""
     rows = session.execute(
         select(
             Case.id,
@@ -70,6 +72,7 @@ def returns(
         for case_id, ref, agency, return_by, received in rows
         if received is None
     ]
+    recorded = _returns_recorded(session, window)
     new: list[ReturnDue] = [
         {
             "ref": ref,
@@ -79,11 +82,29 @@ def returns(
             "away": None,
             "replied": None,
         }
+        # In the order they reached the mailbox, as each return's clock counts.
         for _, ref, agency, return_by, received in sorted(
-            (r for r in rows if r[4] is not None and r[4] >= since), key=lambda r: r[4] or since
+            (r for r in rows if r[4] is not None and (r[0], r[2]) in recorded),
+            key=lambda r: r[4] or window[0],
         )
     ]
     return awaited + new, len(rows) - len(awaited) - len(new)
+
+
+def _returns_recorded(session: Session, window: tuple[datetime, datetime]) -> set[tuple[int, str]]:
+    """The (case, agency) whose return the bot recorded in the window: when it read it, not
+    when it reached the mailbox. A return that arrived before the last digest but was read
+    after it (mail read late after an outage, `triage retry`, `Return from:`) is new in this
+    digest; counted by its arrival it was in no digest's list."""
+    rows = session.execute(
+        select(CaseEvent.case_id, CaseEvent.detail).where(
+            CaseEvent.what.in_(RETURNS_RECORDED), recorded_between(CaseEvent.at, *window)
+        )
+    )
+    # intake.record_return writes "Appendix B from <agency key> received (message #N)".
+    return {
+        (case_id, detail.removeprefix(RETURN_FROM).split(" ", 1)[0]) for case_id, detail in rows
+    }
 
 
 def actions(session: Session, today: date, horizon: date) -> tuple[list[ActionDue], int, int]:

@@ -157,13 +157,14 @@ def downtime_gap(app: App) -> timedelta:
     return timedelta(seconds=max(app.config.daemon.lease_seconds * 3, 300))
 
 
-def troubles_ended(db: Connection | Session, since: datetime) -> list[TroubleEnded]:
-    """The alerted troubles seen over since `since`, oldest first, from their "trouble ended"
-    emails (bot.services.alerts), each once however many instances saw it."""
+def troubles_ended(db: Connection | Session, since: datetime, now: datetime) -> list[TroubleEnded]:
+    """The alerted troubles seen over since `since` and before `now` (the last digest's moment
+    and this one's: each in one digest), oldest first, from their "trouble ended" emails
+    (bot.services.alerts), each once however many instances saw it."""
     sent = read_tables.OUTBOX.c
     rows = db.execute(
         select(sent.idempotency_key, sent.created_at)
-        .where(sent.event == "system_recovered", sent.created_at >= since)
+        .where(sent.event == "system_recovered", sent.created_at >= since, sent.created_at < now)
         .order_by(sent.id)
     )
     found: list[TroubleEnded] = []
