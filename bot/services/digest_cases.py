@@ -38,7 +38,8 @@ from bot.services.digest_types import (
 from bot.services.forms import RETURN_FROM, RETURN_READ, RETURN_UNREADABLE
 
 FORM_EVENTS = ("form_read", "form_fields_updated")
-RETURNS_RECORDED = ("return_received",)  # intake.record_return: a request's first return
+# intake.record_return: a request's first return, and any the agency sends after it.
+RETURNS_RECORDED = ("return_received", "return_updated")
 
 
 def returns(
@@ -95,7 +96,9 @@ def _returns_recorded(session: Session, window: tuple[datetime, datetime]) -> se
     """The (case, agency) whose return the bot recorded in the window: when it read it, not
     when it reached the mailbox. A return that arrived before the last digest but was read
     after it (mail read late after an outage, `triage retry`, `Return from:`) is new in this
-    digest; counted by its arrival it was in no digest's list."""
+    digest; counted by its arrival it was in no digest's list. A later return from the same
+    agency (a corrected one) is new too: it changed the chronology, and no other section
+    names it."""
     rows = session.execute(
         select(CaseEvent.case_id, CaseEvent.detail).where(
             CaseEvent.what.in_(RETURNS_RECORDED), recorded_between(CaseEvent.at, *window)

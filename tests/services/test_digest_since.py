@@ -23,6 +23,7 @@ from tests.services.test_lifecycle import (
     gmp_asked_for_a_return,
     reply,
 )
+from tests.services.test_returns_asked_again import gmp_returns
 
 REF = "TSCP-2026-0001"
 GMP = "Greater Manchester Police"
@@ -86,3 +87,15 @@ def test_a_case_opened_and_a_reply_read_in_the_moment_of_a_digest_are_in_one_dig
     assert sum(listed) == 2, listed  # the reply and the case, each in one digest
     assert listed in ([2, 0], [0, 2])
 
+
+def test_a_second_return_from_an_agency_is_listed_in_the_next_digest(bot: Bot) -> None:
+    gmp_asked_for_a_return(bot)
+    gmp_returns(bot, "2026-12-18T10:00", 1)
+    monday = " ".join(_returns(digest_on(bot, "2026-12-21")).split())
+    assert f"{REF} Thu 24 Dec 2026 received {GMP}" in monday
+    # GMP sends a corrected return on Monday: it changes the chronology, so she hears of it.
+    gmp_returns(bot, "2026-12-21T10:00", 2)
+    assert [e for e in bot.case().events if e.what == "return_updated"]
+    tuesday = digest_on(bot, "2026-12-22")
+    assert f"{REF} Thu 24 Dec 2026 received {GMP}" in " ".join(_returns(tuesday).split())
+    assert "received earlier, not listed" not in tuesday
