@@ -56,3 +56,32 @@ def test_a_reply_read_while_the_digest_is_written_is_in_a_digest(
 def _not_now(app: App) -> bool:
     """The pass's own digest step, kept out: the digest here is the other thread's."""
     return False
+
+
+def test_a_reply_read_after_the_digest_took_its_moment_but_before_it_read_is_in_one_digest(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digest took its moment (08:05), then waited for a batch of mail already being read;
+    the batch read this reply a minute later and committed, and the digest then read it."""
+    writers: list[threading.Thread] = []
+
+    def digest_meanwhile(*args: object, **kwargs: object) -> None:
+        note_human_mail(*args, **kwargs)  # type: ignore[arg-type]
+        bot.at("2026-12-17T08:05")  # the digest's moment, before the reply's own (08:06)
+        writer = threading.Thread(target=send_digest_if_due, args=(bot.app,))
+        writers.append(writer)
+        writer.start()
+        writer.join(timeout=2)
+
+    monkeypatch.setattr("bot.services.effects.note_human_mail", digest_meanwhile)
+    monkeypatch.setattr("bot.services.passes.send_digest_if_due", _not_now)
+    bot.at("2026-12-17T08:06").mail("dsp.tameside@gmp.police.uk", reply("TSCP-2026-0001"), NEWS)
+    run_once(bot.app)
+    for writer in writers:
+        writer.join()
+    monkeypatch.undo()
+    bot.at("2026-12-18T08:05")
+    assert send_digest_if_due(bot.app)
+    first, second = (body_of(d) for d in bot.outbox("daily_digest")[-2:])
+    listed = [_new_on_cases(d).count("family are moving to Leeds") for d in (first, second)]
+    assert listed == [0, 1]  # the next digest's, as it was read after this one's moment
