@@ -59,6 +59,36 @@ def outage_reason(error: str | None) -> str | None:
     return f"{fault}: {said}" if said else fault
 
 
+# The words a job's recorded error starts with when the database refused it in a way the
+# adapter does not know (a revoked privilege, a table renamed away): not taken for an outage,
+# but every job meeting the same one is one trouble, not one alert per job (bot.core.health).
+UNKNOWN_MARK = "database error ("
+
+
+def unknown_marked(code: str, error: str) -> str:
+    """A job's error (short, no personal data) said as the database's, of the unknown `code`."""
+    return f"{UNKNOWN_MARK}{code}): {error}"
+
+
+def unknown_error(error: str | None) -> tuple[str, str] | None:
+    """(code, what was said) when a job's recorded `error` is a database error of no known
+    fault; None for any other error."""
+    if not error or not error.startswith(UNKNOWN_MARK):
+        return None
+    code, _, said = error.removeprefix(UNKNOWN_MARK).partition("): ")
+    return code, said
+
+
+def shared_unknown(errors: dict[str, str | None]) -> dict[str, list[str]]:
+    """The unknown database errors (by code) two or more jobs met, each with those jobs: one
+    trouble of the database's. One job's alone is its own trouble, told as its own."""
+    met: dict[str, list[str]] = {}
+    for job, error in sorted(errors.items()):
+        if (found := unknown_error(error)) is not None:
+            met.setdefault(found[0], []).append(job)
+    return {code: jobs for code, jobs in met.items() if len(jobs) > 1}
+
+
 @dataclass
 class TroubleSoFar:
     """The database faults of one pass: how many in a row, and the line that says them."""

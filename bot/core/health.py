@@ -22,8 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.core.database_trouble import outage_reason
-from bot.core.token_trouble import TOKEN_MARK, token_advice, token_reason
+from bot.core.database_trouble import outage_reason, shared_unknown, unknown_error
+from bot.core.error_words import describe as describe
+from bot.core.error_words import error_summary as error_summary
+from bot.core.token_trouble import token_advice, token_reason
 
 
 @dataclass(frozen=True)
@@ -166,9 +168,28 @@ def _seen(problem: Problem, judged: Judged | None) -> bool:
 
 
 def problems(snapshot: Snapshot) -> list[Problem]:
-    found = [p for job in snapshot.jobs for p in _job_problems(job, snapshot)]
+    met = shared_unknown({j.name: j.last_error for j in snapshot.jobs if j.failing_since})
+    grouped = {name for names in met.values() for name in names}
+    found = [p for job in snapshot.jobs for p in _job_problems(job, snapshot, grouped)]
     shared = _token_problem(snapshot) + _database_problem(snapshot)
-    return shared + found + _outbox_problem(snapshot)
+    return shared + _unknown_problems(snapshot, met) + found + _outbox_problem(snapshot)
+
+
+def _unknown_problems(snapshot: Snapshot, met: dict[str, list[str]]) -> list[Problem]:
+    """One problem for each database error the adapter does not know that several jobs met (a
+    revoked privilege, a table renamed away), from the first of them to fail, once that is
+    `alert_after` old, saying what the database said and naming the jobs stopped."""
+    jobs = {job.name: job for job in snapshot.jobs}
+    found = []
+    for names in met.values():
+        stopped = sorted((jobs[n].failing_since, n, jobs[n].last_error) for n in names)
+        since, _, error = stopped[0]
+        if since is None or snapshot.now - since < snapshot.thresholds.alert_after:
+            continue
+        said = (unknown_error(error) or ("", ""))[1]
+        detail = f"{said}; jobs stopped: {', '.join(n for _, n, _ in stopped)}"
+        found.append(Problem("database", SHARED["database"], since, detail))
+    return found
 
 
 def _cause(job: JobState) -> tuple[str, str] | None:
@@ -220,10 +241,10 @@ def _database_problem(snapshot: Snapshot) -> list[Problem]:
     return [Problem("database", SHARED["database"], since, f"{reason}; jobs stopped: {stops}")]
 
 
-def _job_problems(job: JobState, snapshot: Snapshot) -> list[Problem]:
+def _job_problems(job: JobState, snapshot: Snapshot, grouped: set[str]) -> list[Problem]:
     found = []
     limit = snapshot.thresholds
-    if _cause(job) is not None:
+    if _cause(job) is not None or job.name in grouped:
         pass  # one "token" or "database" problem for every job it stops, above
     elif job.failing_since is not None and snapshot.now - job.failing_since >= limit.alert_after:
         tries = f"{job.failures} failed run{'' if job.failures == 1 else 's'}"
@@ -324,24 +345,3 @@ def downtime(
     if seen_until is not None and now - seen_until > gap:
         spans.append((seen_until, now))
     return spans
-
-
-def error_summary(kind: str, message: str, *, limit: int = 160) -> str:
-    """The exception type and the first line of its message, short: never the SQL, the
-    parameters or a server's DETAIL line, which may carry a person's details."""
-    first = (message.strip().splitlines() or [""])[0].split("[SQL:")[0].strip()
-    if TOKEN_MARK in first:
-        # Entra ID's reason and its hint are the useful part, and hold no personal data: keep
-        # them, and drop the adapter's preamble instead.
-        first = TOKEN_MARK + first.split(TOKEN_MARK, 1)[1]
-        limit = max(limit, 600)
-    text = f"{kind}: {first}" if first else kind
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def describe(exc: BaseException) -> str:
-    """What went wrong, without SQL, parameters or message content (a database error's own
-    driver error, where it has one)."""
-    orig = getattr(exc, "orig", None)
-    inner = orig if isinstance(orig, BaseException) else exc
-    return error_summary(type(inner).__name__, str(inner))

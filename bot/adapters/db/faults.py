@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
-from bot.core.database_trouble import OUTAGE, DatabaseFault, marked
+from bot.core.database_trouble import OUTAGE, DatabaseFault, marked, unknown_marked
 from bot.core.health import describe
 
 # PostgreSQL's SQLSTATEs (Appendix A of its manual).
@@ -84,4 +84,23 @@ def job_error(exc: BaseException) -> str:
     job it stopped."""
     said = describe(exc)
     fault = database_fault(exc)
-    return marked(fault, said) if fault is not None and fault in OUTAGE else said
+    if fault is not None:
+        return marked(fault, said) if fault in OUTAGE else said
+    code = _unknown_code(exc)
+    return unknown_marked(code, said) if code is not None else said
+
+
+def _unknown_code(exc: BaseException) -> str | None:
+    """The driver's name for a database error of no known fault (its class and SQLSTATE, or
+    SQLite's result code), so every job meeting the same one is one trouble; None when `exc`
+    did not come from the database."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if isinstance(seen, DBAPIError) and seen.orig is not None:
+            orig = seen.orig
+            code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
+            return f"{type(orig).__name__} {code}" if code else type(orig).__name__
+        if not isinstance(seen, SQLAlchemyError):
+            return None
+        seen = seen.__cause__ or seen.__context__
+    return None
