@@ -32,9 +32,10 @@ from bot.clock import Clock, SystemClock
 from bot.core.backoff import retry_delay
 from bot.core.health import Judged, describe, problems
 from bot.services import health
+from bot.services.alert_memory import AlertMemory, memory_path
 from bot.services.alerts import Alerter
 from bot.services.ingest import ingest_pass
-from bot.services.jobs import HealthBook, Job, JobRunner
+from bot.services.jobs import MAX_BACKOFF_SECONDS, HealthBook, Job, JobRunner
 from bot.services.leases import Leases, beat, instance_id, stopped
 from bot.services.monthly_report import send_scheduled_reports
 from bot.services.outbox import send_due
@@ -189,7 +190,18 @@ class Daemon:
         leases = Leases(app.sessions, self.id, app.config.daemon.lease_seconds)
         book = HealthBook(app.sessions, self.id, health.downtime_gap(app))
         self.runner = JobRunner(book, leases, self.wall)
-        self.alerter = Alerter(app, self.id)
+        # A restart during an outage, or a second instance on this machine, carries on the
+        # trouble alerted while the database was away: within the longest a job goes unrun and
+        # its trouble is still the same one (bot.services.jobs), and a lease's wait to fail.
+        within = health.downtime_gap(app) + timedelta(seconds=MAX_BACKOFF_SECONDS)
+        memory = AlertMemory(memory_path(app.config.source))
+        self.alerter = Alerter(
+            app,
+            self.id,
+            memory,
+            within + timedelta(seconds=app.config.daemon.lease_seconds),
+            self.wall,
+        )
         self.watcher = MailboxWatcher(app, stop, self.runner)
         self.sender = OutboxSender(app, stop, self.runner)
 

@@ -225,3 +225,32 @@ def test_a_mailbox_that_keeps_failing_alerts_once_and_shows_in_status(
     assert code == 1
     assert "mailbox        failing" in out and "MailboxError" in out
     assert "not-the-password" not in out
+
+
+def test_a_daemon_restarted_during_a_database_outage_does_not_alert_it_again(
+    tmp_path: Path,
+    migrated_database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+) -> None:
+    # The alert sent straight through the mail server could not be written down while the
+    # database was away: the restarted daemon's jobs failed afresh, a new trouble by its start,
+    # and it alerted the same outage a second time (and again on every restart).
+    app, again = (_hourly(tmp_path, migrated_database_url, dovecot, smtp_server) for _ in "ab")
+    dovecot.append(sin("<sin-1@gmp.police.uk>", sender="dsp1@gmp.police.uk"))
+    with ExitStack() as outage:
+        outage.enter_context(database_away(migrated_database_url))
+        with running(app):
+            wait_until(lambda: database_alerts(smtp_server) == 1, 30, "an alert sent directly")
+        with running(again):  # restarted, the database still away
+            time.sleep(8)  # its jobs wait out a lease, fail, and its watchdog sees the outage
+            assert database_alerts(smtp_server) == 1
+            outage.close()
+            wait_until(
+                lambda: acknowledged(smtp_server, "TSCP-2026-0001") == 1,
+                30,
+                "the mail that waited out the outage",
+            )
+            wait_until(lambda: back(smtp_server) == 1, 60, "one 'working again' email")
+            time.sleep(2)  # the alert remembered on this machine written down: not sent again
+    assert told(smtp_server) == (1, 1)

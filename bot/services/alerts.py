@@ -12,7 +12,8 @@ its end once.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,8 +22,10 @@ from bot.adapters.db.models import OutboxMessage
 from bot.adapters.email_builder import build_email, make_message_id
 from bot.adapters.outgoing import SendError
 from bot.app import App
+from bot.clock import Clock, SystemClock
 from bot.core.health import Judged, Problem, ended, ended_key, ended_sentence
 from bot.core.unseen_ends import ALERT_KEY, seen_over, untold
+from bot.services.alert_memory import AlertMemory, Remembered
 from bot.services.mailout import base_context, queue_email
 
 log = logging.getLogger(__name__)
@@ -31,8 +34,24 @@ ENDED_EVENT = "system_recovered"
 
 
 class Alerter:
-    def __init__(self, app: App, instance: str) -> None:
+    def __init__(
+        self,
+        app: App,
+        instance: str,
+        memory: AlertMemory | None = None,
+        within: timedelta = timedelta(minutes=10),
+        wall: Clock | None = None,
+    ) -> None:
+        """`memory`: the alerts sent while the database was away, kept on this machine;
+        `within`: how long a trouble may go unseen (a restart) and still be the same one;
+        `wall`: the clock the troubles' starts are on."""
         self.app, self.instance = app, instance
+        self._memory, self._within = memory or AlertMemory(None), within
+        self.wall = wall or SystemClock()
+        # When each unrecorded alert's trouble was last seen going on (wall clock).
+        self._seen: dict[str, datetime] = {}
+        # (kind, job) -> the start of the trouble already alerted that a later start carries on.
+        self._carry: dict[tuple[str, str], datetime] = {}
         self._delivered: set[str] = set()
         self._open: dict[str, Problem] = {}
         # Sent straight through the mail server, not yet written to the outbox: (problem, when).
@@ -60,6 +79,7 @@ class Alerter:
         `judged`: what this check could see (None: everything); an alerted trouble it could
         not see is not taken for over. `ran_well`: the last good run of each job this
         instance holds, to tell over a trouble an earlier run alerted (None: not known)."""
+        found = self._carried(found)
         current = {p.episode: p for p in found}
         if judged is not None and ran_well is not None:
             self._settle_untold(found, judged, ran_well)
@@ -82,6 +102,27 @@ class Alerter:
             if self._queue_ended(problem, at):
                 del self._ending[episode]
         self._open = current
+        self._memory.save(
+            {e: Remembered(p, at, self._seen.get(e, at)) for e, (p, at) in self._unrecorded.items()}
+        )
+
+    def _carried(self, found: list[Problem]) -> list[Problem]:
+        """`found`, a trouble already alerted but not yet recorded in the outbox (sent while
+        the database was away, by this instance before a restart or another on this machine)
+        dated from that alert's start: the same trouble, seen again soon enough, told once."""
+        for episode, kept in self._memory.load().items():
+            if episode not in self._unrecorded:
+                self._unrecorded[episode] = (kept.problem, kept.sent)
+                self._delivered.add(episode)
+            self._seen[episode] = max(self._seen.get(episode, kept.seen), kept.seen)
+        going = {(p.kind, p.job): p.since for p in found}
+        self._carry = {k: v for k, v in self._carry.items() if k in going and v <= going[k]}
+        for episode, (alerted, _) in self._unrecorded.items():
+            key, seen = (alerted.kind, alerted.job), self._seen.get(episode, alerted.since)
+            if key in going and alerted.since <= going[key] <= seen + self._within:
+                self._carry[key] = min(self._carry.get(key, alerted.since), alerted.since)
+                self._seen[episode] = self.wall.now()
+        return [replace(p, since=self._carry.get((p.kind, p.job), p.since)) for p in found]
 
     def _settle_untold(
         self, found: list[Problem], judged: Judged, ran_well: dict[str, datetime]
@@ -143,6 +184,7 @@ class Alerter:
             return False
         if not self._record_sent(problem, now):
             self._unrecorded[problem.episode] = (problem, now)
+            self._seen[problem.episode] = self.wall.now()
         return True
 
     def _already_sent(self, problem: Problem) -> bool:
