@@ -15,10 +15,11 @@ import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import OutboxMessage
+from bot.adapters.db.models import OutboxMessage, StoredMessage
 from bot.adapters.email_builder import build_email, make_message_id
 from bot.adapters.outgoing import SendError
 from bot.app import App
@@ -155,12 +156,13 @@ class Alerter:
     def _queue_ended(self, problem: Problem, at: datetime) -> bool:
         """Queue the email saying the alerted `problem` is over (seen so `at`); False when the
         database is away, to be tried on the next check."""
-        context = {
-            **self._context(problem),
-            "ended": {"sentence": ended_sentence(problem.kind, problem.job), "at": at},
-        }
         try:
             with self.app.sessions() as session:
+                context = {
+                    **self._context(problem),
+                    "ended": {"sentence": ended_sentence(problem.kind, problem.job), "at": at},
+                    "waited": _waited(session),
+                }
                 queue_email(
                     session,
                     self.app,
@@ -265,3 +267,12 @@ class Alerter:
 
 def _key(problem: Problem) -> str:
     return f"{ALERT_KEY}{problem.episode}"
+
+
+def _waited(session: Session) -> dict[str, int]:
+    """What the trouble left waiting, as the bot sees it over: messages read from the mailbox
+    and stored but not yet processed, and emails held in the outbox. Counts only: the email
+    goes to IT too, and names nobody."""
+    stored = session.scalar(select(func.count()).where(StoredMessage.status == "stored"))
+    held = session.scalar(select(func.count()).where(OutboxMessage.status == "pending"))
+    return {"stored": int(stored or 0), "outbox": int(held or 0)}

@@ -736,6 +736,7 @@ CONTEXTS["system_recovered"] = {
         "sentence": "the mailbox job runs again",
         "at": datetime(2026, 11, 26, 8, 14, tzinfo=UTC),
     },
+    "waited": {"stored": 0, "outbox": 0},
 }
 
 # The Business Manager's monthly report; its charts named as in the email (by Content-ID).
@@ -1104,10 +1105,13 @@ def test_a_database_outage_is_one_alert_for_every_job_and_one_working_again(
     over = {
         **context,
         "ended": {"sentence": ended_sentence(problem.kind, problem.job), "at": since},
+        "waited": {"stored": 0, "outbox": 3},
     }
     back = renderer.render("system_recovered", over)
     assert back.subject == "TSCP bot working again: the database answers again"
-    assert "the emails that waited go out now" in " ".join(back.text.split())
+    said = " ".join(back.text.split())
+    assert "3 emails were held in the outbox: they are being sent now" in said
+    assert "No message was left stored and unprocessed." in said
 
 
 def test_empty_digest_says_none(renderer: TemplateRenderer) -> None:

@@ -15,8 +15,11 @@ from bot.services.alerts import Alerter
 from bot.services.digest import digest_context
 from bot.services.mailout import base_context
 from bot.services.outbox import send_due
+from bot.services.store import store_raw
 from tests.daemon_helpers import daemon_app, daemon_config
 from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.mail import sin
+from tests.fixtures.outbox_rows import invented_alert
 from tests.fixtures.smtp import SmtpTestServer, sent_texts
 from tests.test_daemon_recovery import database_away
 
@@ -125,4 +128,42 @@ def test_an_outbox_trouble_is_not_called_over_while_its_backlog_cannot_be_read(
     send_due(app, app.open_sender())
     [told] = working_again(smtp_server)
     assert "is over: emails are going out again." in told
+    app.close()
+
+
+def test_the_working_again_email_says_what_was_wrong_and_what_waited(
+    tmp_path: Path, database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    """The end of a database outage was told as "the database answers again" and "nothing was
+    lost": nobody could tell whether mail was still held back. It says what was wrong, from
+    when until when, and what waited (counts only, no names) and what happens to it now."""
+    config = daemon_config(tmp_path, database_url, dovecot, smtp_server)
+    app = daemon_app(config, dovecot.password)
+    outage = Problem(
+        "database",
+        "the database",
+        SINCE,
+        "the connection was lost or refused; jobs stopped: mailbox",
+    )
+    alerter = Alerter(app, "host:1:aa")
+    alerter.check([outage])
+    send_due(app, app.open_sender())
+    with app.sessions() as session:  # left waiting by the outage
+        store_raw(session, sin("<sin-1@gmp.police.uk>"), "waited-1", app.clock.now())
+        session.add(invented_alert("held-1", app.clock.now()))
+        session.add(invented_alert("held-2", app.clock.now()))
+        session.commit()
+    alerter.check([])
+    send_due(app, app.open_sender())
+    [told] = working_again(smtp_server)
+    assert "Trouble: the bot cannot use its database: the connection was lost" in told
+    assert "Since: Wednesday 23 December 2026, 06:40" in told
+    assert "Over by: Wednesday 23 December 2026, 07:0" in told
+    assert (
+        "1 message was read from the mailbox and stored but not yet processed: it is being "
+        "processed now, oldest first." in told
+    )
+    assert "2 emails were held in the outbox: they are being sent now" in told
+    assert "Deadlines, reminders and the digest that fell due meanwhile are worked out now" in told
+    assert "gmp.police.uk" not in told  # counts, never who wrote
     app.close()
