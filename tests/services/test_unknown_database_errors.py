@@ -4,7 +4,7 @@ for each job; a job's own error meanwhile is still alerted on its own (bot.core.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import text
@@ -14,8 +14,10 @@ from bot.clock import SystemClock
 from bot.core.health import problems
 from bot.services import health
 from bot.services.alerts import Alerter
+from bot.services.digest import digest_context
 from bot.services.jobs import HealthBook, Job, JobRunner
 from bot.services.leases import Leases
+from bot.services.mailout import base_context
 from bot.services.outbox import send_due
 from bot.services.reminders import reminder_tick
 from bot.services.tick import deadline_tick
@@ -70,4 +72,17 @@ def test_an_unknown_database_error_stopping_every_job_is_one_alert(
         b for b in alerts if "the digest job keeps failing" in b and "RuntimeError" in b
     ]
     assert len(alerts) == 2
+
+    # The digest's system health, read from what the jobs recorded: the same one trouble.
+    with app.sessions() as session:
+        session.execute(text("ALTER TABLE cases_elsewhere RENAME TO cases"))  # for the digest
+        session.commit()
+        context = digest_context(session, app, date(2026, 12, 23), app.clock.now())
+    digest = app.templates.render("daily_digest", {**base_context(app), **context}).text
+    said = " ".join(digest.partition("SYSTEM HEALTH")[2].split())
+    assert said.count("the bot cannot use its database") == 1
+    assert "jobs stopped: deadline-tick, reminders" in said
+    assert "the deadline-tick job keeps failing" not in said
+    assert "the reminders job keeps failing" not in said
+    assert "the digest job keeps failing" in said
     app.close()
