@@ -85,6 +85,7 @@ class Problem:
             "outbox": f"emails are waiting to be sent: {self.detail}",
             "token": f"the bot cannot get a Microsoft 365 token: {self.detail}",
             "database": f"the bot cannot use its database: {self.detail}",
+            "refused": f"the database refuses the bot's work: {self.detail}",
         }[self.kind]
 
 
@@ -94,9 +95,10 @@ _ENDED = {
     "outbox": "emails are going out again",
     "token": "the bot can sign in to Microsoft 365 again",
     "database": "the database answers again",
+    "refused": "the database takes the bot's work again",
 }
 # One trouble outside the jobs that stands for every job it stops: its problem's job.
-SHARED = {"token": "Microsoft 365 sign-in", "database": "the database"}
+SHARED = {"token": "Microsoft 365 sign-in", "database": "the database", "refused": "the database"}
 
 
 def ended_sentence(kind: str, job: str) -> str:
@@ -188,7 +190,7 @@ def _unknown_problems(snapshot: Snapshot, met: dict[str, list[str]]) -> list[Pro
             continue
         said = (unknown_error(error) or ("", ""))[1]
         detail = f"{said}; jobs stopped: {', '.join(n for _, n, _ in stopped)}"
-        found.append(Problem("database", SHARED["database"], since, detail))
+        found.append(Problem("refused", SHARED["refused"], since, detail))
     return found
 
 

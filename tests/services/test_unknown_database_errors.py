@@ -63,10 +63,12 @@ def test_an_unknown_database_error_stopping_every_job_is_one_alert(
         session.commit()
     _run_and_check(app, jobs, "host:1:aa")
     alerts = [body for _, body in sent_texts(smtp_server, "bot needs attention")]
-    database = [b for b in alerts if "the bot cannot use its database" in b]
+    database = [b for b in alerts if "the database refuses the bot's work" in b]
     assert len(database) == 1, alerts
     assert "jobs stopped: deadline-tick, reminders" in database[0]
     assert "cases" in database[0]  # what the database said
+    assert "it will not mend by itself" in database[0]
+    assert "reads no mail and sends none" not in database[0]  # the mailbox was not stopped
     # The digest's own trouble is its own alert, and the only other one.
     assert [b for b in alerts if b not in database] == [
         b for b in alerts if "the digest job keeps failing" in b and "RuntimeError" in b
@@ -80,7 +82,7 @@ def test_an_unknown_database_error_stopping_every_job_is_one_alert(
         context = digest_context(session, app, date(2026, 12, 23), app.clock.now())
     digest = app.templates.render("daily_digest", {**base_context(app), **context}).text
     said = " ".join(digest.partition("SYSTEM HEALTH")[2].split())
-    assert said.count("the bot cannot use its database") == 1
+    assert said.count("the database refuses the bot's work") == 1
     assert "jobs stopped: deadline-tick, reminders" in said
     assert "the deadline-tick job keeps failing" not in said
     assert "the reminders job keeps failing" not in said
