@@ -63,6 +63,8 @@ def list_cases(ctx: Context) -> int:
             tz=ctx.config.partnership.time_zone,
         )
         for r in rows:
+            if r["next_extended"]:  # the agreed day is shown, never without its first
+                sys.stdout.write(f"  {r['ref']} {r['next_deadline']}: {r['next_extended']}\n")
             for x in r["act_today"]:
                 sys.stdout.write(f"  {r['ref']} {x['deadline']}: {_act_today(x)}\n")
     return 0

@@ -82,6 +82,7 @@ def print_text(r: TimelinessReport, out: TextIO) -> None:
         out.write("\nAppendix B returned on time, by agency\n")
         _figures(whole.appendix_b, "Agency", out)
     _late(r, out)
+    _extended(whole, out)
     _set_aside(whole, out)
     _quarters(r, out)
     out.write("\n" + textwrap.fill(r.calendar_note, width=_width()) + "\n")
@@ -123,6 +124,14 @@ def _late(r: TimelinessReport, out: TextIO) -> None:
                 else f"{c.working_days_late} working days"
             )
             out.write(f"  {c.ref}  due {fmt_date(c.due)}  {done}  {days}\n")
+
+
+def _extended(p: PeriodFigures, out: TextIO) -> None:
+    rows = [m for m in (*p.measures, *p.appendix_b) if m.extended]
+    if rows:
+        out.write("\nExtended by agreement (counted above against the rule's own day)\n")
+    for m in rows:
+        out.write(f"  {_name(m)}: {m.extended} extended, {m.agreed_met} met the agreed day\n")
 
 
 def _set_aside(p: PeriodFigures, out: TextIO) -> None:

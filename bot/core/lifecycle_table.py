@@ -124,6 +124,7 @@ def _rule(
 _VOTE_PAST = {s: _SCREENING_PAST.format(stage=describe_stage(s)) for s in AFTER_RAPID_REVIEW}
 _RR_OVER = {s: _RR_DONE for s in AFTER_RAPID_REVIEW}
 _CSPR_ONLY = {s: _NEEDS_CSPR for s in (*DECIDED, Stage.CSPR_DECISION)}
+_PUBLISHING = (Stage.CSPR, Stage.ACTION_PLAN)
 _PUBLICATION = {s: _NEEDS_CSPR for s in (Stage.SCREENING, *DECIDED, Stage.CSPR_DECISION)}
 _RECEIPT_PAST = "the Rapid Review has been submitted: the clocks counted from receipt are settled"
 _SETTLED = {s: _RECEIPT_PAST for s in AFTER_RAPID_REVIEW}
@@ -229,6 +230,9 @@ RULES: Mapping[type, Rule] = MappingProxyType(
         c.Answered: _rule(
             "Answered:", BM, (Stage.COMPLAINT,), _ANSWERED, meets=("complaint_response",)
         ),
+        # A later day agreed with the complainant, or the National Panel (see extensions).
+        c.ComplaintExtended: _rule("Complaint extended:", BM, (Stage.COMPLAINT,), _ANSWERED),
+        c.ReportExtended: _rule("Report extended:", BM, _PUBLISHING, _PUBLICATION),
         # An escalation opened with no case, tied to the case it turns out to be about; closed
         # too, as it is often learnt only later (the handler refuses a closed case or complaint).
         c.AboutCase: _rule("About case:", BM, (Stage.ESCALATION, Stage.CLOSED), _ESCALATIONS_ONLY),
@@ -245,9 +249,7 @@ RULES: Mapping[type, Rule] = MappingProxyType(
         c.ReviewerAppointed: _rule(
             "Reviewer:", BM, (Stage.CSPR, Stage.ACTION_PLAN), {**_PUBLICATION, **_CSPR_ONLY}
         ),
-        c.FamilyPreview: _rule(
-            "Family preview:", BM, (Stage.CSPR, Stage.ACTION_PLAN), _PUBLICATION
-        ),
+        c.FamilyPreview: _rule("Family preview:", BM, _PUBLISHING, _PUBLICATION),
         c.PublicationPlanned: _rule(
             "Publication:",
             BM,

@@ -118,6 +118,16 @@ def set_aside(p: PeriodFigures) -> list[tuple[str, str, tuple[str, ...]]]:
     ]
 
 
+def extended(p: PeriodFigures) -> list[dict[str, object]]:
+    """Each measure with clocks given a later day by agreement: how many, and how many met
+    that day. The figures above judge them by the rule's own day all the same."""
+    return [
+        {"measure": m.agency or m.label, "extended": m.extended, "agreed_met": m.agreed_met}
+        for m in (*p.measures, *p.appendix_b)
+        if m.extended
+    ]
+
+
 def report_context(
     report: TimelinessReport, charts: Sequence[dict[str, object]], *, monthly: bool = False
 ) -> dict[str, object]:
@@ -129,6 +139,7 @@ def report_context(
         "title": period_title(whole.start, whole.end),
         # The day the figures stand at: the end date, or today when that is still to come.
         "as_of": report.as_of or whole.end,
+        "extended": extended(report.whole),
         "set_aside": [
             {"measure": m, "why": why, "refs": list(refs)}
             for m, why, refs in set_aside(report.whole)

@@ -20,6 +20,8 @@ the working calendar and today's date), a TimelinessReport out. The rules of cou
   the case ended, so one never made (nor set aside as not required) is late.
 - An agency asked again after it returned has each request counted in the period it fell due:
   the earlier one (kept as appendix_b:<agency>:<n>) as it was met, the new one on its own date.
+- A clock extended by agreement (`Complaint extended:`) is judged against the rule's day all
+  the same, and counted apart: how many were extended, and how many met the agreed day.
 - Quarters are those of the April-to-March year the Board reports on (Apr to Jun, Jul to Sep,
   Oct to Dec, Jan to Mar), clipped to the report's dates.
 """
@@ -84,6 +86,9 @@ class DeadlineFact:
     met_on: date | None  # the day the event happened; None when it was never recorded
     not_required: bool
     case_closed: bool
+    # A later day agreed for it (`Complaint extended:`); `due` stays the rule's day, which the
+    # measure judges, and the agreed day is counted apart (met by it or not).
+    agreed: date | None = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +224,7 @@ def _measure(name: str, label: str, agency: str | None, rows: Sequence[_Judged])
     counted = [j for j in rows if not (j.undated or j.closed_unmet)]
     late = tuple(sorted((j.late for j in counted if j.late), key=lambda c: (c.due, c.ref)))
     days = [c.working_days_late for c in late]
+    agreed = [j.fact for j in counted if j.fact.agreed is not None]
     return MeasureFigures(
         measure=name,
         label=label,
@@ -230,7 +236,13 @@ def _measure(name: str, label: str, agency: str | None, rows: Sequence[_Judged])
         worst_days_late=max(days) if days else None,
         undated=_refs(j for j in rows if j.undated),
         closed_unmet=_refs(j for j in rows if j.closed_unmet),
+        extended=len(agreed),
+        agreed_met=sum(1 for f in agreed if _met_by(f, f.agreed)),
     )
+
+
+def _met_by(f: DeadlineFact, day: date | None) -> bool:
+    return f.met and f.met_on is not None and day is not None and f.met_on <= day
 
 
 def _median(days: Sequence[int]) -> float | None:

@@ -44,6 +44,10 @@ class MeasureFigures:
     undated: tuple[str, ...] = ()
     # ... and never recorded as met on a case that has since been closed.
     closed_unmet: tuple[str, ...] = ()
+    # Of `due`, those given a later day by agreement, and how many of them met that day (they
+    # are on time or late above by the rule's own day, as the statute measures them).
+    extended: int = 0
+    agreed_met: int = 0
 
     @property
     def on_time_rate(self) -> float | None:

@@ -33,6 +33,8 @@ CSV_COLUMNS = (
     "late_cases",
     "met_day_not_recorded",
     "closed_without_being_met",
+    "extended_by_agreement",
+    "met_agreed_date",
 )
 SINS = ("sins_received", "SIN forms received")
 
@@ -77,6 +79,8 @@ def _figures(m: MeasureFigures) -> dict[str, object]:
         "on_time_rate": rate(m),
         "median_working_days_late": m.median_days_late,
         "worst_working_days_late": m.worst_days_late,
+        "extended_by_agreement": m.extended,
+        "met_agreed_date": m.agreed_met,
     }
 
 

@@ -34,6 +34,7 @@ from bot.core.bounces import not_delivered
 from bot.core.case_warnings import CaseFacts, ReturnFacts, case_warnings
 from bot.core.closed_ahead import act_today_note
 from bot.core.digest import deadline_state
+from bot.core.extensions import shown_due
 from bot.core.screening_vote import screening_status
 from bot.services.meeting_view import meeting_views
 
@@ -116,6 +117,12 @@ def _by_case(db: Connection | Session, which: Any, case_id: int, *order: Any) ->
     return list(db.execute(select(which).where(which.c.case_id == case_id).order_by(*order)))
 
 
+def _extended(d: Any) -> str | None:
+    if d is None or d.first_due is None:
+        return None
+    return shown_due(d.due, d.first_due, d.extension)
+
+
 def _deadline(d: Any, today: date, calendar: Callable[[], WorkingCalendar] | None) -> DeadlineRow:
     not_required = d.state == "not_required"
     state = NOT_REQUIRED if not_required else deadline_state(d.due, d.met_at is not None, today)
@@ -184,6 +191,7 @@ def case_detail(
         "opened_at": case.opened_at,
         "next_deadline": nxt.name if nxt else None,
         "next_due": nxt.due if nxt else None,
+        "next_extended": _extended(nxt),
         "warnings": _warnings(case, deadlines, requests, names) + held,
         **_review_state(db, case, votes, requests),
         "deadlines": [_deadline(d, today, calendar if d.id in chased else None) for d in deadlines],

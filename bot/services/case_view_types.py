@@ -29,6 +29,9 @@ class CaseSummary(TypedDict):
     opened_at: datetime
     next_deadline: str | None
     next_due: date | None
+    # The next deadline's day agreed later, beside its first ("due Wed 6 Jan 2027; extended
+    # to ..."); None when it was never extended.
+    next_extended: str | None
 
 
 class CaseListRow(CaseSummary):

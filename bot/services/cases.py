@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseCounter, CaseEvent, Deadline
-from bot.core import deadlines
+from bot.core import deadlines, extensions
 from bot.core.recount import StoredDeadline, kept_earlier
 from bot.services.held_rows import held_events
 from bot.services.kept_dates import KEPT, untold
@@ -111,12 +111,14 @@ def set_deadline(
         )
         session.add(row)
     else:
+        agreed = row.due if row.first_due is not None else None
         if row.state == "overdue" and row.due != deadline.due:
             # Overdue was said of the old day: the tick says it again of the new one once it
             # passes (at once if it has), so the history never misses the day that counts.
             row.state = "open"
         row.start, row.due = deadline.start, deadline.due
         row.explanation, row.assumption = why, deadline.assumption
+        _keep_extension(row, agreed)
     detail = f"{deadline.name} due {deadline.due.isoformat()}"
     earlier = _event_just_set(session, case, deadline.name, at) if restate else None
     if earlier is None:
@@ -126,10 +128,21 @@ def set_deadline(
     return row
 
 
+def _keep_extension(row: Deadline, agreed: date | None) -> None:
+    """A clock counted again keeps a later day agreed for it (`Complaint extended:`), beside
+    its new first day; once the rule's own day reaches it, the agreement no longer moves it."""
+    if agreed is None or row.extension is None or not extensions.still_later(row.due, agreed):
+        row.first_due = row.extension = None
+        return
+    row.first_due, row.due = row.due, agreed
+    row.explanation = extensions.explanation(row.explanation, row.first_due, row.extension)
+
+
 def _kept(
     session: Session, case: Case, row: Deadline, deadline: deadlines.Deadline, at: datetime
 ) -> bool:
-    stored = StoredDeadline(case.ref, row.name, row.start, row.due, row.explanation, row.assumption)
+    first = row.first_due or row.due  # an agreed later day is no count of the rule's
+    stored = StoredDeadline(case.ref, row.name, row.start, first, row.explanation, row.assumption)
     kept = kept_earlier(stored, deadline)
     if kept is None:
         return False
@@ -139,6 +152,8 @@ def _kept(
         kept.explanation,
         deadline.assumption,
     )
+    if row.first_due is not None and row.extension is not None:
+        row.explanation = extensions.explanation(row.explanation, row.first_due, row.extension)
     for r in untold(session, case, [kept]):
         add_event(session, case, at, KEPT, r.sentence(), why=kept.explanation)
     return True

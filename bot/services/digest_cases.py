@@ -24,6 +24,7 @@ from bot.adapters.db.models import (
     StoredMessage,
 )
 from bot.core.agency_answers import Answers
+from bot.core.extensions import shown_due
 from bot.services.case_warnings import warnings_where
 from bot.services.digest_since import recorded_between
 from bot.services.digest_types import (
@@ -146,7 +147,14 @@ def actions(session: Session, today: date, horizon: date) -> tuple[list[ActionDu
 def complaints(session: Session, today: date) -> tuple[list[ComplaintDue], int]:
     """Open complaints still to be answered, and how many open ones were answered."""
     rows = session.execute(
-        select(Case.ref, Case.sin_received_on, Deadline.due, Deadline.met_at.is_not(None))
+        select(
+            Case.ref,
+            Case.sin_received_on,
+            Deadline.due,
+            Deadline.first_due,
+            Deadline.extension,
+            Deadline.met_at.is_not(None),
+        )
         .outerjoin(
             Deadline, (Deadline.case_id == Case.id) & (Deadline.name == "complaint_response")
         )
@@ -159,8 +167,9 @@ def complaints(session: Session, today: date) -> tuple[list[ComplaintDue], int]:
             "received_on": received_on,
             "reply_by": due,
             "state": "overdue" if due and due < today else "open",
+            "extended": shown_due(due, first, extension) if due and first else None,
         }
-        for ref, received_on, due, answered in rows
+        for ref, received_on, due, first, extension, answered in rows
         if not answered  # NULL with no deadline: not answered either
     ]
     return unanswered, len(rows) - len(unanswered)

@@ -104,6 +104,9 @@ class ComplaintDue(TypedDict):
     received_on: date
     reply_by: date | None  # None: the complaint has no response deadline
     state: str
+    # An agreed later day (`Complaint extended:`): "due Wed 6 Jan 2027; extended to ...",
+    # reply_by then being the agreed day; None when never extended.
+    extended: str | None
 
 
 Escalation = TypedDict("Escalation", {"ref": str, "opened_at": datetime, "from": str, "about": str})

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, contains_eager
 from bot.adapters.db.models import CalendarState, Case, Deadline
 from bot.app import App
 from bot.config import Config
+from bot.core import extensions
 from bot.core.recount import ClosedDays, Recount, StoredDeadline, by_case, recount_all
 from bot.core.shared_calendar import Counter, defers, instances_differ, still_here_due
 from bot.core.working_days import WorkingCalendar
@@ -91,7 +92,10 @@ def open_deadlines(session: Session) -> dict[StoredDeadline, Deadline]:
         .order_by(Deadline.id)
     )
     return {
-        StoredDeadline(d.case.ref, d.name, d.start, d.due, d.explanation, d.assumption): d
+        # An agreed later day is no count of the rule's: the rule's own day is counted again.
+        StoredDeadline(
+            d.case.ref, d.name, d.start, d.first_due or d.due, d.explanation, d.assumption
+        ): d
         for d in found
     }
 
@@ -108,8 +112,7 @@ def _apply(
         case = rows[recounts[0].stored].case
         moved = [r for r in recounts if r.earlier]
         for r in moved:
-            row = rows[r.stored]
-            row.due, row.explanation = r.due, r.explanation
+            _moved(rows[r.stored], r)
         if moved:
             # Here, not at the top: the review package reads this module's event names.
             from bot.services.recount_told import moved_after_telling
@@ -123,6 +126,15 @@ def _apply(
                 batch.add_event(case, now, what, detail)
     session.flush()
     batch.write(session)
+
+
+def _moved(row: Deadline, r: Recount) -> None:
+    """A day counted earlier: an extended clock's first day moves, its agreed day stays."""
+    if row.first_due is None or row.extension is None:
+        row.due, row.explanation = r.due, r.explanation
+        return
+    row.first_due = r.due
+    row.explanation = extensions.explanation(r.explanation, r.due, row.extension)
 
 
 def changed_since(state: CalendarState | None, calendar: WorkingCalendar) -> frozenset[date] | None:

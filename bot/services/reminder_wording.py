@@ -33,19 +33,22 @@ DEADLINE_HINTS = {
     "cspr_report": "Reply Published: <date> once the report is published, which meets this "
     "deadline, and Report sent: <date> once it has gone to the National Panel, the Secretary "
     "of State and Ofsted. If it will not be published in time, reply Publication delayed: "
-    "<reason>.",
+    "<reason>; a later day agreed with the National Panel is recorded with Report extended: "
+    "<date> agreed with the National Panel on <date>.",
     "complaint_response": "Once the written reply to the complaint has been sent, reply "
     "Answered: <the date it was sent>; the reminders then stop. Close the record with "
-    "Close: <reason> when nothing more is needed.",
+    "Close: <reason> when nothing more is needed. A later day agreed with the complainant is "
+    "recorded with Complaint extended: <date> agreed with the complainant on <date>.",
 }
 
 # Deadlines whose escalation to the Business Manager says what to do in their own words: a
-# complaint has no partners to agree a date with and no command that moves it.
+# complaint has no partners to agree a date with; only the complainant may agree a later day.
 ESCALATION_HINTS = {
     "complaint_response": "The complainant is owed a written response, prepared with the "
     "relevant Head of Service and giving the Ombudsman's details. Please send it today if you "
     "can, then reply Answered: <the date it was sent>; the reminders then stop. If it will be "
-    "later still, write to the complainant to say so and when to expect it.",
+    "later still, write to the complainant to say so and when to expect it; a later day they "
+    "agree is recorded with Complaint extended: <date> agreed with the complainant on <date>.",
 }
 
 # What an escalation says is still missing when someone at the agency chased replied on the

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.bank_holidays import working_calendar
@@ -27,6 +27,8 @@ from bot.core.timeliness_figures import TimelinessReport
 from bot.core.working_days import WorkingCalendar
 
 _REVIEW = "review"  # a case opened from a SIN form
+# The rule's own day: a clock extended by agreement belongs to the period its rule gave.
+_rule_due = func.coalesce(Deadline.first_due, Deadline.due)
 
 
 def timeliness(
@@ -56,21 +58,22 @@ def _deadlines(
         select(Deadline, Case.ref, Case.status, Case.report_sent_on)
         .join(Case, Deadline.case_id == Case.id)
         .where(
-            Deadline.due >= start,
-            Deadline.due <= end,
+            _rule_due >= start,
+            _rule_due <= end,
             or_(
                 Deadline.name.in_([name for name, _ in MEASURES]),
                 Deadline.name.like(f"{APPENDIX_B}:%"),
                 Deadline.name.like(f"{ACTION}:%"),
             ),
         )
-        .order_by(Deadline.due, Case.ref)
+        .order_by(_rule_due, Case.ref)
     ).all()
     return tuple(
         DeadlineFact(
             ref=ref,
             name=ACTION_PLAN if d.name.startswith(f"{ACTION}:") else d.name,
-            due=d.due,
+            due=d.first_due or d.due,
+            agreed=d.due if d.first_due is not None else None,
             met=d.met_at is not None and d.state != "not_required",
             met_on=event_day(d.name, d.met_on, d.met_at, sent_on, tz),
             not_required=d.state == "not_required",

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from bot.core import commands as c
 from bot.core import deadlines
+from bot.core.extensions import COMPLAINT, CSPR_REPORT, Agreed
 from bot.core.lifecycle import (
     PARTNERS,
     RULES,
@@ -60,6 +61,12 @@ def example(
         c.MeetingHeld: c.MeetingHeld(on, line),
         c.ReportSubmitted: c.ReportSubmitted(on, line),
         c.Answered: c.Answered(on, line),
+        c.ComplaintExtended: c.ComplaintExtended(
+            Agreed(COMPLAINT, on + timedelta(days=30), "the complainant", on), line
+        ),
+        c.ReportExtended: c.ReportExtended(
+            Agreed(CSPR_REPORT, on + timedelta(days=90), "the National Panel", on), line
+        ),
         c.AboutCase: c.AboutCase("TSCP-2026-0001", line),
         c.Delay: c.Delay("illness", on, line),
         c.CsprDecision: c.CsprDecision(hold, "" if hold else "learning already in hand", line, on),

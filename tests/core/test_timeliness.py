@@ -407,6 +407,8 @@ def test_json_has_every_figure_and_each_late_case() -> None:
         "on_time_rate": 0.0,
         "median_working_days_late": 21.0,
         "worst_working_days_late": 21,
+        "extended_by_agreement": 0,
+        "met_agreed_date": 0,
         "late_cases": [
             {
                 "ref": "TSCP-2026-0001",

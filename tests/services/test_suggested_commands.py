@@ -45,6 +45,8 @@ _EXAMPLE_VALUES = (
     "see notes; owner: police; due: 18/01/2027",
     "see notes",
     "see notes; expected 29/01/2027",
+    "18/01/2027 agreed with the complainant on 18/12/2026",
+    "18/01/2027 agreed with the National Panel on 18/12/2026",
 )
 
 

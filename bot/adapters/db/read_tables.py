@@ -47,6 +47,8 @@ DEADLINES = table(
     column("state", String),
     column("met_at", UtcDateTime()),
     column("met_on", Date),
+    column("first_due", Date),
+    column("extension", String),
 )
 CASE_EVENTS = table(
     "case_events",

@@ -17,6 +17,7 @@ alone asks for the case view (bot.core.commands.status); a longer Status line is
 
 from __future__ import annotations
 
+from bot.core.commands.extended import ComplaintExtended, ReportExtended
 from bot.core.commands.keywords import command_keyword
 from bot.core.commands.model import (
     AboutCase,
@@ -73,6 +74,7 @@ __all__ = [
     "Close",
     "Command",
     "CommandError",
+    "ComplaintExtended",
     "CorrectDate",
     "CorrectReceived",
     "Corrected",
@@ -91,6 +93,7 @@ __all__ = [
     "PublicationPlanned",
     "Published",
     "Reopen",
+    "ReportExtended",
     "ReportSent",
     "ReportSubmitted",
     "RequestReturns",

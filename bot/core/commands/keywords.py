@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.commands.case_readers import _read_about_case, _read_close, _read_reopen
+from bot.core.commands.extension_readers import _read_complaint_extended, _read_report_extended
 from bot.core.commands.meeting_readers import _read_cancel_meeting, _read_reschedule
 from bot.core.commands.model import ActionDone
 from bot.core.commands.partials import _Parsed, _Reader
@@ -109,6 +110,16 @@ _RULES: tuple[_Rule, ...] = (
         _read_report,
     ),
     _Rule(("answered", "complaint answered"), _read_answered),
+    _Rule(
+        ("complaint extended", "reply extended", "complaint reply extended"),
+        _read_complaint_extended,
+        always_command=True,
+    ),
+    _Rule(
+        ("report extended", "cspr report extended", "cspr extended"),
+        _read_report_extended,
+        always_command=True,
+    ),
     _Rule(("about case", "escalation about"), _read_about_case, needs_separator=True),
     _Rule(("delay", "delay reason"), _read_delay, needs_separator=True),
     _Rule(("expected",), _read_expected),

@@ -11,6 +11,8 @@ from datetime import date, time
 from enum import StrEnum
 from typing import TypeAlias
 
+from bot.core.commands.extended import ComplaintExtended, ReportExtended
+
 
 class Choice(StrEnum):
     RAPID_REVIEW = "rapid_review"
@@ -293,6 +295,8 @@ Command: TypeAlias = (
     | MeetingHeld
     | ReportSubmitted
     | Answered
+    | ComplaintExtended
+    | ReportExtended
     | AboutCase
     | Delay
     | CsprDecision

@@ -14,6 +14,7 @@ from bot.services.review.common import Actor, CommandRefused, agency_addresses
 from bot.services.review.complaints import answered
 from bot.services.review.corrections import correct_date
 from bot.services.review.escalations import about_case
+from bot.services.review.extensions import extended
 from bot.services.review.later import (
     action_done,
     add_action,
@@ -63,6 +64,8 @@ HANDLERS: dict[type, Callable[..., str]] = {
     c.MeetingHeld: meeting_held,
     c.ReportSubmitted: report_submitted,
     c.Answered: answered,
+    c.ComplaintExtended: extended,
+    c.ReportExtended: extended,
     c.AboutCase: about_case,
     c.Delay: delay,
     c.CsprDecision: cspr,

@@ -195,6 +195,11 @@ class Deadline(Base):
     # The day the event that met it happened (a command's own date), which may be before
     # met_at, the moment it was recorded. None for "not_required" and for rows met before 0006.
     met_on: Mapped[date | None] = mapped_column(default=None)
+    # An agreed extension (`Complaint extended:`, `Report extended:`): `due` is then the agreed
+    # day, which the chase follows, and first_due the day the rule gave, which stays in what
+    # is shown and in the timeliness report. Both None for a clock never extended.
+    first_due: Mapped[date | None] = mapped_column(default=None)
+    extension: Mapped[str | None] = mapped_column(SafeText(), default=None)
 
     case: Mapped[Case] = relationship(back_populates="deadlines")
 
