@@ -46,6 +46,10 @@ class CsprFacts:
     report_sent: bool = False
     published: bool = False
     publication_delayed: bool = False  # `Publication delayed:` or `Not publishing:`
+    # `Report extended:`: report_due is then the day agreed with the National Panel, and
+    # first_due the 6 months' day, which every line still names beside it.
+    first_due: date | None = None
+    extension: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,11 @@ def _months(facts: CsprFacts, cal: WorkingCalendar) -> str:
     words of the CSPR decision email, bot.core.months_words)."""
     amount = RULES["cspr_report"].amount
     event = f"the CSPR decision on {fmt_date(facts.decided_on)}"
-    return months_counted(amount, facts.decided_on, facts.report_due, cal, event)
+    first = facts.first_due or facts.report_due
+    counted = months_counted(amount, facts.decided_on, first, cal, event)
+    if facts.first_due is None or not facts.extension:
+        return counted
+    return f"{counted} (first due {fmt_date(first)}), {facts.extension}"
 
 
 def explanation(facts: CsprFacts, by: date, cal: WorkingCalendar) -> str:

@@ -38,7 +38,7 @@ _LOOK_AHEAD = timedelta(days=60)
 def _owed(session: Session, app: App, today: date) -> Iterator[tuple[Case, core.CsprFacts]]:
     """Each open case whose CSPR report is owed soon enough to chase, with its facts."""
     rows = session.execute(
-        select(Case, Deadline.start, Deadline.due)
+        select(Case, Deadline.start, Deadline.due, Deadline.first_due, Deadline.extension)
         .join(Deadline, Deadline.case_id == Case.id)
         .where(
             Case.status == "open",
@@ -49,8 +49,8 @@ def _owed(session: Session, app: App, today: date) -> Iterator[tuple[Case, core.
         )
         .order_by(Deadline.due, Case.id)
     ).all()
-    delayed = _delayed(session, [case.id for case, _, _ in rows])
-    for case, decided, due in rows:
+    delayed = _delayed(session, [case.id for case, *_ in rows])
+    for case, decided, due, first_due, extension in rows:
         yield (
             case,
             core.CsprFacts(
@@ -64,6 +64,8 @@ def _owed(session: Session, app: App, today: date) -> Iterator[tuple[Case, core.
                 publication_delayed=core.delayed_since(
                     decided, delayed.get(case.id, ()), app.config.partnership.time_zone
                 ),
+                first_due=first_due,
+                extension=extension or "",
             ),
         )
 
