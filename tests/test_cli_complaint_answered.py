@@ -74,3 +74,31 @@ def test_answered_twice_at_the_terminal_is_refused_unless_the_same_day(
     assert code == 0 and "nothing changed" in out
     code, _, err = bot("command", REF, "Answered: 15/01/2027", now="2027-01-18T10:00")
     assert code == 2 and "Correct Answered: <date> because <reason>" in one_line_error(err)
+
+
+def test_an_extension_at_the_terminal_shows_in_cases_and_the_report_keeps_the_20_days(
+    bot: Run, config: Path
+) -> None:
+    _complaint(bot, config)
+    now = "2027-01-19T10:00"
+    line = "Complaint extended: 08/02/2027 agreed with the complainant on 18/01/2027"
+    code, out, err = bot("command", REF, line, now=now)
+    assert (code, err) == (0, "") and "was due Mon 25 Jan 2027; now extended to" in out
+    code, out, _ = bot("cases", now="2027-01-27T10:00")
+    assert (
+        f"{REF} complaint_response: due Mon 25 Jan 2027; extended to Mon 8 Feb 2027, agreed "
+        "with the complainant on Mon 18 Jan 2027"
+    ) in out
+    assert "OVERDUE" not in out  # the agreed day is the one chased
+    assert bot("command", REF, "Answered: 01/02/2027", now="2027-02-01T10:00")[0] == 0
+    code, out, _ = bot("report", "--from", "01/04/2026", "--to", "31/03/2027", now="2027-02-02")
+    assert "Extended by agreement (counted above against the rule's own day)" in out
+    assert "1 extended, 1 met the agreed day" in out
+    code, out, _ = bot("report", "--from", "01/04/2026", "--to", "31/03/2027", "--csv")
+    [whole] = [
+        r
+        for r in csv.DictReader(io.StringIO(out))
+        if r["measure"] == "complaint_response" and r["whole_period"] == "yes"
+    ]
+    assert (whole["on_time"], whole["late"]) == ("0", "1")
+    assert (whole["extended_by_agreement"], whole["met_agreed_date"]) == ("1", "1")
