@@ -159,3 +159,16 @@ def test_a_calendar_change_recounts_the_first_day_and_keeps_the_agreed_one(
     d = clock(b, FIRST)
     assert (d.due, d.first_due) == (AGREED, DUE)  # the agreement stands; its first day moved
     assert "The rule's day, Mon 25 Jan 2027, still stands" in d.explanation
+
+
+def test_a_corrected_receipt_moves_the_first_day_and_keeps_the_agreed_one(two: Bot) -> None:
+    answer(two, "2027-01-19T10:00", FIRST, LINE)
+    answer(
+        two,
+        "2027-01-19T11:00",
+        FIRST,
+        "Correct Received: 21/12/2026 because it was first sent to the council",
+    )
+    d = clock(two, FIRST)
+    assert d.due == AGREED and d.first_due is not None and d.first_due < DUE
+    assert d.explanation.count("Agreed extension: extended to Mon 8 Feb 2027") == 1
