@@ -73,3 +73,13 @@ def test_an_extension_before_the_cspr_or_to_someone_else_is_refused(cspr: Bot) -
     )
     assert "is not after the day the CSPR report is due now (Wed 7 Jul 2027)" in text
     assert report_clock(cspr) == (FIRST_DUE, None)
+
+
+def test_publishing_after_the_six_months_still_asks_for_the_reasons_to_be_given(
+    cspr: Bot,
+) -> None:
+    # The Panel agreed a later day; the Secretary of State must still be told why.
+    say(cspr, "2027-06-01T10:00", LINE)
+    text = say(cspr, "2027-06-01T11:00", "Publication: 01/09/2027")
+    assert "publication on Wed 1 Sep 2027 is after the report's 6-month date (Wed 7 Jul" in text
+    assert "the National Panel and the Secretary of State must be told" in text

@@ -131,13 +131,16 @@ def _after_report_due(session: Session, case: Case, on: date, now: datetime) -> 
     """A date past the report's 6 months is the Business Manager's to choose, never accepted
     unremarked: the National Panel and the Secretary of State must be told why (domain T15)."""
     clock = deadline_row(case, "cspr_report")
-    if clock is None or on <= clock.due:
+    # A later day agreed with the National Panel (`Report extended:`) tells the Secretary of
+    # State nothing: the 6 months' own day is the one they must be told of passing.
+    six_months = clock.first_due or clock.due if clock is not None else None
+    if six_months is None or on <= six_months:
         return ""
     if any(e.what == "publication_delayed" for e in case.events):
         return ""  # the reasons were given with `Publication delayed:`
     said = (
         f"publication on {fmt_date(on)} is after the report's 6-month date "
-        f"({fmt_date(clock.due)}); the National Panel and the Secretary of State must be told "
+        f"({fmt_date(six_months)}); the National Panel and the Secretary of State must be told "
         "the reasons for the delay (Publication delayed: <reason>, then plan the date again)"
     )
     add_event(session, case, now, AFTER_DUE, said[:1].upper() + said[1:])
