@@ -7,8 +7,9 @@ the mail server takes them:
 * cspr_decision, to the three Designated Safeguarding Partners and the Independent
   Scrutineer: held or not, the day it was made, the report's due day. A decision given again
   (`CSPR: no`, `CSPR: yes <earlier day>`) queues its own email: the one still waiting is
-  withdrawn. One moved by `Correct CSPR:` queues none: the waiting one is written again for
-  the decision as it stands, so the partners hear the decision once, and truly.
+  withdrawn. One moved by `Correct CSPR:`, or a `CSPR: no` given again the same day with
+  another reason, queues none while one waits: the waiting one is written again for the
+  decision as it stands, so the partners hear the decision once, and truly.
 * referrer_outcome, the Screening Panel's decision told to the referrer: withdrawn when the
   decision changed since (the email of the new one follows) or the referrer already has it;
   one saying the decision "has changed since we last wrote" is written again without it when
@@ -16,7 +17,8 @@ the mail server takes them:
 * screening_outcome, the Screening Panel's decision with its votes to the Business Manager and
   the Independent Scrutineer (or a later vote against it): withdrawn when the decision
   changed since, as every change is emailed to them afresh, or was withdrawn (the email
-  asking to reconvene the panel, copied to the Scrutineer, says so).
+  asking to reconvene the panel, copied to the Scrutineer, says so); written again when its
+  line on whether the case is notifiable to the National Panel changed since.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class CsprSaid:
     hold: bool
     decided_on: date
     report_due: date | None = None  # None: no CSPR, or not kept with an email queued earlier
+    reason: str | None = None  # why no CSPR; None: a CSPR, or not kept with an email queued earlier
 
 
 class Fate(StrEnum):
@@ -66,6 +69,8 @@ def cspr_on_sending(
     if now is None:
         return DecisionVerdict(Fate.WITHDRAW, f"{was}, but no CSPR decision is recorded now")
     untrue = f"{was}, but the decision is now {cspr_words(now)}"
+    if (said.hold, said.decided_on) == (now.hold, now.decided_on):  # only the reason differs
+        untrue = f'{was}, with the reason "{said.reason}", but the reason is now "{now.reason}"'
     if told_by is not None:
         return DecisionVerdict(Fate.WITHDRAW, f"{untrue}; email #{told_by} tells them that")
     return DecisionVerdict(Fate.REWRITE, untrue)
@@ -75,8 +80,11 @@ def says_the_same(said: CsprSaid, now: CsprSaid) -> bool:
     """Whether an email saying `said` tells the decision `now` (a due day not kept with an
     email queued earlier is taken as the one counted from its day)."""
     due_known = said.report_due is not None and now.report_due is not None
-    return (said.hold, said.decided_on) == (now.hold, now.decided_on) and (
-        not due_known or said.report_due == now.report_due
+    reason_known = said.reason is not None and now.reason is not None
+    return (
+        (said.hold, said.decided_on) == (now.hold, now.decided_on)
+        and (not due_known or said.report_due == now.report_due)
+        and (not reason_known or said.reason == now.reason)
     )
 
 
@@ -119,12 +127,22 @@ def referrer_on_sending(
     return None
 
 
-def outcome_on_sending(choice: str, now: str | None) -> DecisionVerdict | None:
+def outcome_on_sending(
+    choice: str, now: str | None, notifiable: tuple[bool | None, bool | None] | None = None
+) -> DecisionVerdict | None:
     """Whether the Screening Panel's outcome email giving `choice` may go; None when it may.
-    `now`: the decision as the case records it."""
-    if now == choice:
-        return None
+    `now`: the decision as the case records it; `notifiable`: whether the case is notifiable
+    to the National Panel as the email says it and as the case records it now (None: not
+    kept with an email queued earlier)."""
     said = f"it gives the Screening Panel's decision as {_label(choice)}"
+    if now == choice:
+        if notifiable is None or notifiable[0] == notifiable[1]:
+            return None
+        was, is_now = (notifiable_words(n) for n in notifiable)
+        return DecisionVerdict(
+            Fate.REWRITE,
+            f'{said} and "Notifiable to the National Panel: {was}", but that is now {is_now}',
+        )
     if now is None:
         return DecisionVerdict(
             Fate.WITHDRAW,
@@ -135,6 +153,11 @@ def outcome_on_sending(choice: str, now: str | None) -> DecisionVerdict | None:
         Fate.WITHDRAW,
         f"{said}, but it is now {_label(now)}; the email giving that decision follows",
     )
+
+
+def notifiable_words(notifiable: bool | None) -> str:
+    """As the outcome email's line gives it."""
+    return "not yet recorded" if notifiable is None else "yes" if notifiable else "no"
 
 
 def _label(choice: str) -> str:

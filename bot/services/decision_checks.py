@@ -6,6 +6,7 @@ again, the case's history says why (bot.services.held_emails)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -32,8 +33,11 @@ from bot.services import held_emails
 from bot.services.cases import add_event
 from bot.services.digest_names import email_name
 from bot.services.mailout import rewrite_unsent
+from bot.services.outbox_claim import being_sent
 from bot.services.referrer import outcome_context
-from bot.services.review.cspr_outcome import decision_context, decision_stated
+from bot.services.review.cspr_outcome import cspr_said, decision_context, decision_stated
+from bot.services.review.screening_outcome import rewrite_outcome
+from bot.services.review.sent_notices import NOTICE_OUTDATED
 from bot.services.stated_facts import day_of
 
 WAITING_OUTDATED = "waiting_email_outdated"  # the case's history: not a flag, nothing to do
@@ -50,8 +54,7 @@ def still_true(app: App, session: Session, row: OutboxMessage) -> bool:
     if row.event == CSPR_DECISION:
         verdict = _cspr_verdict(session, case, row)
     elif row.event == SCREENING_OUTCOME:
-        choice = _outcome_said(row)
-        verdict = outcome_on_sending(choice, case.decision) if choice else None
+        verdict = _outcome_verdict(case, row)
     else:
         verdict = _referrer_verdict(session, case, row)
     if verdict is None:
@@ -60,7 +63,7 @@ def still_true(app: App, session: Session, row: OutboxMessage) -> bool:
     # A copy for recipients the server put off goes with the words the others were sent, or
     # not at all.
     fresh = verdict.fate is Fate.REWRITE and not is_resend(row.idempotency_key)
-    if fresh and _rewrite(app, case, row, day_of(app, now)):
+    if fresh and _rewrite(app, session, case, row, day_of(app, now)):
         done = "" if row.event != CSPR_DECISION else ": it was written again with that decision"
         held_emails.reworded(session, app, row, f"{verdict.untrue}{done}", "", now)
         return True
@@ -72,36 +75,59 @@ def still_true(app: App, session: Session, row: OutboxMessage) -> bool:
 def waiting_cspr_decisions(session: Session, case: Case, now: datetime) -> str:
     """The CSPR decision emails not sent yet (the mail server down) that the decision just
     recorded makes untrue, and what becomes of each when it comes to go: said in the reply
-    (returned, "; ...") and the case's history. None goes as it was written."""
-    said = []
-    for row in _rows(session, case, CSPR_DECISION):
+    (returned, "; ...") and the case's history. None goes as it was written, but one the
+    outbox was sending at that moment may have gone: that is said, and flagged."""
+    said, flagged = [], []
+    name = email_name(CSPR_DECISION)
+    for row in lock_cspr_decisions(session, case):
         verdict = _cspr_verdict(session, case, row) if row.status == "pending" else None
         if verdict is None:
+            continue
+        if row.attempt_started_at is not None or being_sent(session, row):
+            flagged.append(
+                f"email #{row.id} ({name}) was being sent at that moment: {verdict.untrue}; "
+                "if it went, tell its recipients the decision as it now stands"
+            )
             continue
         then = (
             "it will not go"
             if verdict.fate is Fate.WITHDRAW
             else "it is written again with that decision before it goes"
         )
-        name = email_name(CSPR_DECISION)
         said.append(f"email #{row.id} ({name}), not sent yet: {verdict.untrue}; {then}")
-    for line in said:
-        add_event(session, case, now, WAITING_OUTDATED, line[:1].upper() + line[1:])
-    return "".join(f"; {line}" for line in said)
+    for what, lines in ((WAITING_OUTDATED, said), (NOTICE_OUTDATED, flagged)):
+        for line in lines:
+            add_event(session, case, now, what, line[:1].upper() + line[1:])
+    return "".join(f"; {line}" for line in (*said, *flagged))
+
+
+def lock_cspr_decisions(session: Session, case: Case) -> list[OutboxMessage]:
+    """The case's CSPR decision emails, sent or to go, read afresh and locked until the
+    command's commit. The outbox claims a row with an UPDATE in the transaction that looks
+    at it again before sending (bot.services.send_checks): a row it holds is waited for and
+    then seen as it left it, and a row claimed after this is looked at with the decision
+    this command records. So what the reply says of each is true when the sender gets it."""
+    return _rows(session, case, CSPR_DECISION, lock=True)
 
 
 def _cspr_verdict(session: Session, case: Case, row: OutboxMessage) -> DecisionVerdict | None:
-    said = _cspr_said(row)
+    said = cspr_said(row)
     if said is None:
         return None
     others = [
         (r.id, s)
         for r in _rows(session, case, row.event)
-        if r.id != row.id and (s := _cspr_said(r)) is not None
+        if r.id != row.id and (s := cspr_said(r)) is not None
     ]
     now = _cspr_now(case, said, [s for _, s in others])
     told_by = next((i for i, s in others if now is not None and says_the_same(s, now)), None)
     return cspr_on_sending(said, now, told_by)
+
+
+def _others(session: Session, case: Case, row: OutboxMessage) -> list[CsprSaid]:
+    """What the case's other CSPR decision emails, sent or to go, say."""
+    rows = _rows(session, case, row.event)
+    return [s for r in rows if r.id != row.id and (s := cspr_said(r)) is not None]
 
 
 def _cspr_now(case: Case, said: CsprSaid, others: list[CsprSaid]) -> CsprSaid | None:
@@ -113,26 +139,7 @@ def _cspr_now(case: Case, said: CsprSaid, others: list[CsprSaid]) -> CsprSaid | 
         clock = next((d for d in case.deadlines if d.name == "cspr_report"), None)
         return CsprSaid(True, clock.start, clock.due) if clock is not None else None
     noes = [s.decided_on for s in (*others, said) if not s.hold]
-    return CsprSaid(False, max(noes, default=said.decided_on))
-
-
-def _cspr_said(row: OutboxMessage) -> CsprSaid | None:
-    """What a CSPR decision email says: kept with it, or read from its key
-    (cspr_decision:<ref>:yes|no:<day>) when queued before that was kept."""
-    stated = Stated.from_json(row.stated)
-    kept = stated.kept if stated is not None else {}
-    try:
-        if "decided_on" in kept:
-            due = kept.get("report_due")
-            return CsprSaid(
-                bool(kept.get("hold")),
-                date.fromisoformat(str(kept["decided_on"])),
-                date.fromisoformat(str(due)) if due else None,
-            )
-        parts = original_key(row.idempotency_key).split(":")
-        return CsprSaid(parts[2] == "yes", date.fromisoformat(parts[3]))
-    except (IndexError, ValueError):
-        return None
+    return CsprSaid(False, max(noes, default=said.decided_on), reason=case.cspr_rationale or "")
 
 
 def _referrer_verdict(session: Session, case: Case, row: OutboxMessage) -> DecisionVerdict | None:
@@ -156,39 +163,60 @@ def _referrer_said(row: OutboxMessage) -> tuple[str, bool]:
     return choice, bool(changed) if changed is not None else parts[2] != "1"
 
 
-def _outcome_said(row: OutboxMessage) -> str | None:
-    """The decision an outcome email gives: kept with it, or read from the key of one queued
-    before that was kept (screening-outcome:<ref>:<n>:<choice>); None for a later vote's
-    email queued then, which names no decision in its key."""
+def _outcome_verdict(case: Case, row: OutboxMessage) -> DecisionVerdict | None:
+    choice, kept = _outcome_said(row)
+    if choice is None:
+        return None
+    was = kept.get("notifiable")
+    notifiable = (was if isinstance(was, bool) else None, case.notifiable)
+    return outcome_on_sending(choice, case.decision, notifiable if "notifiable" in kept else None)
+
+
+def _outcome_said(row: OutboxMessage) -> tuple[str | None, Mapping[str, object]]:
+    """The decision an outcome email gives, and what is kept with it (whether it says the case
+    is notifiable, unless queued before that was kept): kept with it, or read from the key of
+    one queued before that was kept (screening-outcome:<ref>:<n>:<choice>); None for a later
+    vote's email queued then, which names no decision in its key."""
     stated = Stated.from_json(row.stated)
-    if stated is not None and stated.kept.get("choice"):
-        return str(stated.kept["choice"])
+    kept = stated.kept if stated is not None else {}
+    if kept.get("choice"):
+        return str(kept["choice"]), kept
     parts = original_key(row.idempotency_key).split(":")
-    return parts[3] if len(parts) == 4 and parts[2].isdigit() else None
+    return (parts[3] if len(parts) == 4 and parts[2].isdigit() else None), kept
 
 
-def _rows(session: Session, case: Case, event: str) -> list[OutboxMessage]:
-    return list(
-        session.scalars(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.case_id == case.id,
-                OutboxMessage.event == event,
-                OutboxMessage.status.in_(_TELLING),
-            )
-            .order_by(OutboxMessage.id)
+def _rows(session: Session, case: Case, event: str, *, lock: bool = False) -> list[OutboxMessage]:
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.case_id == case.id,
+            OutboxMessage.event == event,
+            OutboxMessage.status.in_(_TELLING),
         )
+        .order_by(OutboxMessage.id)
     )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return list(session.scalars(query))
 
 
-def _rewrite(app: App, case: Case, row: OutboxMessage, on: date) -> bool:
+def _rewrite(app: App, session: Session, case: Case, row: OutboxMessage, on: date) -> bool:
     """Write `row` again as the case stands: the CSPR decision recorded now, or the referrer's
     outcome without "has changed since we last wrote". False when it cannot be."""
     now = app.clock.now()
+    if row.event == SCREENING_OUTCOME:
+        return rewrite_outcome(session, app, case, row, on)
     if row.event != CSPR_DECISION:
         choice, _ = _referrer_said(row)
         stated = Stated(written_on=on, kept={"choice": choice, "changed": False})
         rewrite_unsent(app, row, outcome_context(case, choice, False), now, stated)
+        return True
+    said = cspr_said(row)
+    stands = _cspr_now(case, said, _others(session, case, row)) if said is not None else None
+    if stands is not None and not stands.hold:  # a "no" given again, with another reason
+        context = decision_context(case, False, stands.decided_on, None, "")
+        stated = decision_stated(on, False, stands.decided_on, None, stands.reason)
+        rewrite_unsent(app, row, context, now, stated)
         return True
     clock = next((d for d in case.deadlines if d.name == "cspr_report"), None)
     if not case.cspr or clock is None:

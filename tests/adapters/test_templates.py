@@ -112,6 +112,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "report_due": date(2027, 7, 7),
         "report_due_how": "6 months from the decision",
         "rationale": "",
+        "corrects": None,
     },
     "screening_outcome": {
         "partnership": PARTNERSHIP,
@@ -1617,6 +1618,17 @@ def test_cspr_decision_gives_the_reports_due_date_or_the_reason_for_none(
     assert none.subject == "[TSCP-2026-0001] CSPR decision: no local review"
     assert "WHY\n\nThe learning is already known from a recent review." in none.text
     assert "Report due" not in none.text and "Report due" not in none.html
+    assert "This corrects" not in none.text
+
+
+def test_a_cspr_decision_correcting_a_reason_already_sent_says_so(
+    renderer: TemplateRenderer,
+) -> None:
+    gone = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
+    ctx = {**CONTEXTS["cspr_decision"], "hold": False, "rationale": "Known.", "corrects": gone}
+    out = renderer.render("cspr_decision", ctx)
+    for part in (" ".join(out.text.split()), " ".join(out.html.split())):
+        assert "This corrects our email of Friday 15 January 2027" in part, part
 
 
 def test_a_reviewer_notice_drafted_after_the_report_was_due_promises_no_day(

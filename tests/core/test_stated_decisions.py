@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.core.stated_decisions import (
     CsprSaid,
+    DecisionVerdict,
     Fate,
     cspr_on_sending,
     outcome_on_sending,
@@ -59,3 +60,29 @@ def test_the_panels_outcome_goes_only_with_the_decision_that_stands() -> None:
     assert moved is not None and moved.fate is Fate.WITHDRAW
     gone = outcome_on_sending("rapid_review", None)
     assert gone is not None and "asking to reconvene the panel" in gone.untrue
+
+
+def test_a_no_cspr_email_is_written_again_when_only_its_reason_changed() -> None:
+    day = date(2027, 1, 15)
+    said, now = CsprSaid(False, day, reason="first"), CsprSaid(False, day, reason="second")
+    verdict = cspr_on_sending(said, now, None)
+    assert verdict is not None and verdict.fate is Fate.REWRITE
+    assert verdict.untrue.endswith('with the reason "first", but the reason is now "second"')
+    assert cspr_on_sending(said, now, 21) == DecisionVerdict(
+        Fate.WITHDRAW, f"{verdict.untrue}; email #21 tells them that"
+    )
+    # Queued before its reason was kept: judged by its day and kind alone.
+    assert cspr_on_sending(CsprSaid(False, day), now, None) is None
+
+
+def test_a_screening_outcome_is_written_again_when_its_notifiable_line_changed() -> None:
+    assert outcome_on_sending("rapid_review", "rapid_review", (True, True)) is None
+    assert outcome_on_sending("rapid_review", "rapid_review", None) is None  # not kept
+    verdict = outcome_on_sending("rapid_review", "rapid_review", (None, False))
+    assert verdict is not None and verdict.fate is Fate.REWRITE
+    assert verdict.untrue.endswith(
+        '"Notifiable to the National Panel: not yet recorded", but that is now no'
+    )
+    # A decision changed since withdraws it, whatever its line says.
+    changed = outcome_on_sending("rapid_review", "local_review", (None, True))
+    assert changed is not None and changed.fate is Fate.WITHDRAW

@@ -4,6 +4,11 @@ Scrutineer, and the Screening Panel's decision to the referrer."""
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
+from bot.adapters.db.db_clock import database_now
+from bot.adapters.db.models import OutboxMessage
+from bot.services.outbox_claim import CLAIM
 from tests.services.test_event_dates import rapid_review_submitted
 from tests.services.test_lifecycle import BM, Bot, body_of, reply
 from tests.services.test_reminder_withdrawal import DownSender
@@ -139,3 +144,94 @@ def test_a_screening_outcome_that_waited_is_withdrawn_when_the_decision_changed(
     assert second.status == "sent" and "No further action" in flat(body_of(second))
     why = [w for w in history(bot, "email_withdrawn") if f"Email #{first.id} " in w]
     assert why and "but it is now No further action" in why[0], why
+
+
+NO_A = "CSPR: no because the Rapid Review found the learning already taken"
+NO_B = "CSPR: no because the partners found the learning already in the action plan"
+
+
+def test_a_waiting_no_cspr_email_goes_with_the_reason_given_again_the_same_day(bot: Bot) -> None:
+    answer = decided_while_down(bot, NO_A, ("2027-01-15T11:00", NO_B), "2027-01-15T12:00")
+    [email] = bot.outbox("cspr_decision")  # the partners hear the decision once
+    assert (
+        f"email #{email.id} (CSPR decision to the partners and the Scrutineer), not sent yet: "
+        'it gives no CSPR, decided on Fri 15 Jan 2027, with the reason "the Rapid Review found '
+        'the learning already taken", but the reason is now "the partners found the learning '
+        'already in the action plan"; it is written again with that decision before it goes'
+    ) in answer, answer
+    assert email.status == "sent"
+    text = flat(body_of(email))
+    assert "The partners found the learning already in the action plan" in text, text
+    assert "Rapid Review found the learning" not in text, text
+    assert "This corrects" not in text  # they never had the first reason
+
+
+def test_a_no_cspr_email_gone_with_the_first_reason_is_followed_by_a_correction(
+    bot: Bot,
+) -> None:
+    rapid_review_submitted(bot)
+    say(bot, "2027-01-15T10:00", NO_A)
+    [first] = bot.outbox("cspr_decision")
+    assert first.status == "sent"
+    answer = say(bot, "2027-01-15T11:00", NO_B)
+    first, second = bot.outbox("cspr_decision")
+    assert (
+        f"email #{first.id} (CSPR decision to the partners and the Scrutineer) already went "
+        f"with the reason first given: email #{second.id} gives them the reason as it now stands"
+    ) in answer, answer
+    assert second.status == "sent" and second.recipients == first.recipients
+    text = flat(body_of(second))
+    assert "This corrects our email of Friday 15 January 2027" in text, text
+    assert "The partners found the learning already in the action plan" in text, text
+    # The same reason given a third time sends nothing more.
+    say(bot, "2027-01-15T12:00", NO_B)
+    assert len(bot.outbox("cspr_decision")) == 2
+
+
+def test_a_waiting_screening_outcome_goes_saying_whether_the_case_is_notifiable_now(
+    bot: Bot,
+) -> None:
+    working = bot.app.open_sender
+    bot.app.open_sender = DownSender
+    say(bot, "2026-12-16T11:00", "Decision: no further action")
+    [email] = bot.outbox("screening_outcome")
+    assert "Notifiable to the National Panel: not yet recorded" in flat(body_of(email))
+    say(bot, "2026-12-16T12:00", "Notifiable: no because the incident does not meet the criteria")
+    bot.app.open_sender = working
+    bot.at("2026-12-16T13:00").run()
+
+    [email] = bot.outbox("screening_outcome")
+    assert email.status == "sent"
+    text = flat(body_of(email))
+    assert "Notifiable to the National Panel: no" in text, text
+    assert "not yet recorded" not in text, text
+    [line] = [w for w in history(bot, "email_reworded") if f"Email #{email.id} " in w]
+    assert (
+        "it gives the Screening Panel's decision as No further action and \"Notifiable to the "
+        'National Panel: not yet recorded", but that is now no'
+    ) in line, line
+
+
+def test_a_cspr_decision_email_being_sent_is_not_said_to_be_written_again(bot: Bot) -> None:
+    rapid_review_submitted(bot)
+    bot.app.open_sender = DownSender
+    say(bot, "2027-01-15T10:00", "CSPR: yes")
+    [email] = bot.outbox("cspr_decision")
+    with bot.app.sessions() as s:  # another instance has it at the mail server right now
+        mid_send = {"claimed_until": database_now(s) + CLAIM, "attempt_started_at": database_now(s)}
+        s.execute(update(OutboxMessage).where(OutboxMessage.id == email.id).values(mid_send))
+        s.commit()
+    answer = say(
+        bot, "2027-01-18T10:00", "Correct CSPR: 18/01/2027 because the partners decided on Monday"
+    )
+    said = (
+        f"email #{email.id} (CSPR decision to the partners and the Scrutineer) was being sent at "
+        "that moment: it gives a CSPR to be held, decided on Fri 15 Jan 2027, the report due Thu "
+        "15 Jul 2027, but the decision is now a CSPR to be held, decided on Mon 18 Jan 2027, the "
+        "report due Fri 16 Jul 2027; if it went, tell its recipients the decision as it now stands"
+    )
+    assert said in answer, answer
+    assert "written again" not in answer, answer
+    # Under "Needs your attention" until she has seen to it, not only in the history.
+    assert history(bot, "sent_notice_outdated") == [said[:1].upper() + said[1:]]
+    assert history(bot, "waiting_email_outdated") == []

@@ -19,7 +19,7 @@ from bot.core import deadlines
 from bot.core.moved_clocks import Clock
 from bot.core.stated_decisions import CSPR_DECISION
 from bot.services.cases import add_event, set_deadline
-from bot.services.decision_checks import waiting_cspr_decisions
+from bot.services.decision_checks import lock_cspr_decisions, waiting_cspr_decisions
 from bot.services.review.common import (
     Actor,
     CommandRefused,
@@ -232,7 +232,10 @@ def _told_otherwise(
     default = f"gave the old date of {what}: tell its recipients of the correction"
     stale = (cspr if which is c.Corrected.CSPR else "") or _STALE.get(which, default)
     # A CSPR decision email still waiting for the mail server is not sent as it was written
-    # (bot.services.decision_checks): only one gone is for her to put right.
+    # (bot.services.decision_checks): only one gone is for her to put right; locked first, so
+    # none goes between being counted here as waiting and the commit.
+    if which is c.Corrected.CSPR:
+        lock_cspr_decisions(session, case)
     told = "".join(
         told_otherwise(session, case, event, now, stale, sent_only=event == CSPR_DECISION)
         for event in _STATED_IN.get(which, ())

@@ -31,7 +31,7 @@ from bot.services.approvals import (
 )
 from bot.services.case_view import agency_names
 from bot.services.cases import add_event, set_deadline
-from bot.services.decision_checks import waiting_cspr_decisions
+from bot.services.decision_checks import lock_cspr_decisions, waiting_cspr_decisions
 from bot.services.mailout import queue_email
 from bot.services.review.common import (
     Actor,
@@ -78,6 +78,7 @@ def cspr(
     if not cmd.hold:  # sent as it stands, with no draft to approve
         refuse_personal(session, case, cmd.rationale, "reason", _TO_PARTNERS)
     day = recorded_day(app, actor, cmd.on, CSPR, began=case)
+    lock_cspr_decisions(session, case)  # what waits, and what went, stays so till the commit
     clock = deadline_row(case, "cspr_report") if case.cspr else None
     if cmd.hold and clock is not None:
         known = Recorded(CSPR, clock.start, "the 6-month clock", "Correct CSPR")
@@ -103,7 +104,7 @@ def cspr(
             stopped = "; the 6-month report clock is stopped"
         stopped += _no_publication(session, case, now)
     stopped += _decision_told_otherwise(session, case, was, cmd.hold, day.on, now)
-    tell_cspr_decision(session, app, case, day.on, due, now, how)
+    stopped += tell_cspr_decision(session, app, case, day.on, due, now, how)
     stopped += waiting_cspr_decisions(session, case, now)
     add_event(
         session,

@@ -1,19 +1,23 @@
 """The Screening Panel's outcome emailed to the Business Manager and the Scrutineer: when it is
-decided or changed, and when a partner votes against it afterwards."""
+decided or changed, and when a partner votes against it afterwards. The decision it gives and
+its line on whether the case is notifiable to the National Panel are kept with it and looked
+at again when it goes (bot.services.decision_checks): one whose line changed meanwhile is
+written again as the case then stands."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case, Vote
+from bot.adapters.db.models import Case, OutboxMessage, Vote
 from bot.app import App
 from bot.core.deadlines import fmt_date
+from bot.core.resend_keys import original_key
 from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS
 from bot.core.stated_dates import Stated
-from bot.services.mailout import queue_email
+from bot.services.mailout import queue_email, rewrite_unsent
 from bot.services.review.common import case_ctx, today
 
 
@@ -32,8 +36,6 @@ def tell_outcome(
     later_vote: dict[str, object] | None,
     now: datetime,
 ) -> None:
-    assert case.decision is not None
-    votes = given_votes(session, case)
     people = app.config.people
     queue_email(
         session,
@@ -43,20 +45,50 @@ def tell_outcome(
         to=[people.business_manager.email, people.independent_scrutineer.email],
         now=now,
         case=case,
-        context={
-            "case": case_ctx(case),
-            "decision": {"choice": case.decision, "label": CHOICE_LABELS[case.decision]},
-            "decided_by": case.decided_by or "",
-            "votes": [vote_ctx(app, v) for v in votes],
-            "later_vote": later_vote,
-            "notifiable": case.notifiable,
-            "scrutineer_hint": "Independent Scrutineer: reply with Agree, or with "
-            "Disagree: <your reason> to ask for a meeting with the panel.",
-            "next_steps": _all_steps(case),
-        },
-        # The decision it gives, looked at again when it goes (bot.core.stated_decisions).
-        stated=Stated(written_on=today(app, now), kept={"choice": case.decision}),
+        context=_context(session, app, case, later_vote),
+        stated=_stated(today(app, now), case),
     )
+
+
+def rewrite_outcome(session: Session, app: App, case: Case, row: OutboxMessage, on: date) -> bool:
+    """Write the outcome email `row`, not sent, again as the case stands on `on` (the same
+    decision: one changed since withdraws it); False when it cannot be."""
+    if case.decision is None:
+        return False
+    parts = original_key(row.idempotency_key).split(":")
+    later = None
+    if parts[2:3] == ["later"]:
+        vote = session.get(Vote, int(parts[3])) if parts[3:4] and parts[3].isdigit() else None
+        if vote is None:
+            return False
+        later = vote_ctx(app, vote)
+    context = _context(session, app, case, later)
+    rewrite_unsent(app, row, context, app.clock.now(), _stated(on, case))
+    return True
+
+
+def _context(
+    session: Session, app: App, case: Case, later_vote: dict[str, object] | None
+) -> dict[str, object]:
+    assert case.decision is not None
+    votes = given_votes(session, case)
+    return {
+        "case": case_ctx(case),
+        "decision": {"choice": case.decision, "label": CHOICE_LABELS[case.decision]},
+        "decided_by": case.decided_by or "",
+        "votes": [vote_ctx(app, v) for v in votes],
+        "later_vote": later_vote,
+        "notifiable": case.notifiable,
+        "scrutineer_hint": "Independent Scrutineer: reply with Agree, or with "
+        "Disagree: <your reason> to ask for a meeting with the panel.",
+        "next_steps": _all_steps(case),
+    }
+
+
+def _stated(on: date, case: Case) -> Stated:
+    """The decision it gives and whether the case is notifiable, looked at again when it goes
+    (bot.core.stated_decisions)."""
+    return Stated(written_on=on, kept={"choice": case.decision, "notifiable": case.notifiable})
 
 
 def given_votes(session: Session, case: Case) -> list[Vote]:
