@@ -19,6 +19,9 @@ the mail server takes them:
   changed since, as every change is emailed to them afresh, or was withdrawn (the email
   asking to reconvene the panel, copied to the Scrutineer, says so); written again when its
   line on whether the case is notifiable to the National Panel changed since.
+* screening_reconvene, to the Business Manager (the Scrutineer copied when a decision they were
+  told of was withdrawn): the panel has no decision, reconvene it. Withdrawn when the panel
+  decided since: the outcome email of that decision tells them what stands.
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from bot.core.screening_vote import CHOICE_LABELS
 CSPR_DECISION = "cspr_decision"
 REFERRER_OUTCOME = "referrer_outcome"
 SCREENING_OUTCOME = "screening_outcome"
-DECISIONS = frozenset({CSPR_DECISION, REFERRER_OUTCOME, SCREENING_OUTCOME})
+SCREENING_RECONVENE = "screening_reconvene"
+DECISIONS = frozenset({CSPR_DECISION, REFERRER_OUTCOME, SCREENING_OUTCOME, SCREENING_RECONVENE})
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,18 @@ def outcome_on_sending(
     return DecisionVerdict(
         Fate.WITHDRAW,
         f"{said}, but it is now {_label(now)}; the email giving that decision follows",
+    )
+
+
+def reconvene_on_sending(now: str | None) -> DecisionVerdict | None:
+    """Whether the email asking to reconvene the Screening Panel, as it has no decision, may
+    go; None when it may. `now`: the decision as the case records it."""
+    if now is None:
+        return None
+    return DecisionVerdict(
+        Fate.WITHDRAW,
+        f"it says the Screening Panel has no decision, but it has since decided {_label(now)}; "
+        "the outcome email of that decision tells them",
     )
 
 

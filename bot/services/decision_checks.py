@@ -1,8 +1,9 @@
 """An email telling an outside body of a decision (the CSPR decision to the partners and the
-Scrutineer, the Screening Panel's decision to the referrer), looked at again just before the
-outbox sends it: bot.core.stated_decisions decides, from what it says and the case as it
-stands; here that is gathered and carried out under the outbox's claim. Withdrawn or written
-again, the case's history says why (bot.services.held_emails)."""
+Scrutineer, the Screening Panel's decision to the referrer and the Scrutineer, or that it has
+none), looked at again just before the outbox sends it: bot.core.stated_decisions decides,
+from what it says and the case as it stands; here that is gathered and carried out under the
+outbox's claim. Withdrawn or written again, the case's history says why
+(bot.services.held_emails)."""
 
 from __future__ import annotations
 
@@ -21,11 +22,13 @@ from bot.core.stated_dates import Stated
 from bot.core.stated_decisions import (
     CSPR_DECISION,
     SCREENING_OUTCOME,
+    SCREENING_RECONVENE,
     CsprSaid,
     DecisionVerdict,
     Fate,
     cspr_on_sending,
     outcome_on_sending,
+    reconvene_on_sending,
     referrer_on_sending,
     says_the_same,
 )
@@ -55,6 +58,8 @@ def still_true(app: App, session: Session, row: OutboxMessage) -> bool:
         verdict = _cspr_verdict(session, case, row)
     elif row.event == SCREENING_OUTCOME:
         verdict = _outcome_verdict(case, row)
+    elif row.event == SCREENING_RECONVENE:
+        verdict = reconvene_on_sending(case.decision)
     else:
         verdict = _referrer_verdict(session, case, row)
     if verdict is None:

@@ -21,9 +21,10 @@ attempt's start, never after a byte reached the server. In order:
    (a reply date or a panel time gone by, a key date come), and an invitation to a meeting
    gone by is held. bot.services.held_emails records each and tells the Business Manager.
 4. An email telling an outside body of a decision (the CSPR decision to the partners and the
-   Scrutineer, the Screening Panel's to the referrer and to the Scrutineer) is withdrawn when
-   the decision changed since and another email tells what stands, or written again for the
-   decision as it stands (bot.services.decision_checks).
+   Scrutineer, the Screening Panel's to the referrer and to the Scrutineer, or that it has none
+   and must reconvene) is withdrawn when the decision changed since and another email tells
+   what stands, or written again for the decision as it stands
+   (bot.services.decision_checks).
 5. An escalation, the last step of a chase, goes however late, but one written for an
    earlier day is worded again for this one (bot.services.escalation_restated): its working
    days overdue and the replies received are told as they stand when it goes.

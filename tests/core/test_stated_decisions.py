@@ -10,6 +10,7 @@ from bot.core.stated_decisions import (
     Fate,
     cspr_on_sending,
     outcome_on_sending,
+    reconvene_on_sending,
     referrer_on_sending,
 )
 
@@ -86,3 +87,10 @@ def test_a_screening_outcome_is_written_again_when_its_notifiable_line_changed()
     # A decision changed since withdraws it, whatever its line says.
     changed = outcome_on_sending("rapid_review", "local_review", (None, True))
     assert changed is not None and changed.fate is Fate.WITHDRAW
+
+
+def test_a_request_to_reconvene_goes_only_while_the_panel_has_no_decision() -> None:
+    assert reconvene_on_sending(None) is None
+    verdict = reconvene_on_sending("local_review")
+    assert verdict is not None and verdict.fate is Fate.WITHDRAW
+    assert "but it has since decided Local" in verdict.untrue, verdict.untrue

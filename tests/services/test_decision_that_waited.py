@@ -10,7 +10,7 @@ from bot.adapters.db.db_clock import database_now
 from bot.adapters.db.models import OutboxMessage
 from bot.services.outbox_claim import CLAIM
 from tests.services.test_event_dates import rapid_review_submitted
-from tests.services.test_lifecycle import BM, Bot, body_of, reply
+from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, Bot, body_of, reply
 from tests.services.test_reminder_withdrawal import DownSender
 
 REF = "TSCP-2026-0001"
@@ -235,3 +235,29 @@ def test_a_cspr_decision_email_being_sent_is_not_said_to_be_written_again(bot: B
     # Under "Needs your attention" until she has seen to it, not only in the history.
     assert history(bot, "sent_notice_outdated") == [said[:1].upper() + said[1:]]
     assert history(bot, "waiting_email_outdated") == []
+
+
+def test_a_waiting_request_to_reconvene_is_withdrawn_once_the_panel_has_decided(bot: Bot) -> None:
+    bot.at("2026-12-16T11:00").mail(POLICE, reply(REF), "Vote: rapid review")
+    bot.mail(LA, reply(REF), "Vote: rapid review")
+    bot.run()
+    working = bot.app.open_sender
+    bot.app.open_sender = DownSender
+    bot.at("2027-01-06T10:00").mail(POLICE, reply(REF), "Vote: no further action")
+    bot.run()
+    [ask] = bot.outbox("screening_reconvene")  # the Rapid Review decision is withdrawn
+    assert "has no decision" in flat(body_of(ask)) and len(ask.recipients) == 2
+    bot.at("2027-01-07T10:00").mail(HEALTH, reply(REF), "Vote: no further action")
+    bot.run()
+    bot.app.open_sender = working
+    bot.at("2027-01-07T11:00").run()
+
+    # The Scrutineer is not told the panel has no decision after it made one.
+    [ask] = bot.outbox("screening_reconvene")
+    assert (ask.status, ask.sent_at) == ("withdrawn", None)
+    assert bot.outbox("screening_outcome")[-1].status == "sent"
+    [why] = [w for w in history(bot, "email_withdrawn") if f"Email #{ask.id} " in w]
+    assert (
+        "it says the Screening Panel has no decision, but it has since decided No further "
+        "action; the outcome email of that decision tells them"
+    ) in why, why
