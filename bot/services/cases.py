@@ -3,52 +3,61 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseCounter, CaseEvent, Deadline
 from bot.core import deadlines, extensions
 from bot.core.recount import StoredDeadline, kept_earlier
-from bot.services.held_rows import held_events
+from bot.services.held_rows import HeldEvent, held_events
 from bot.services.kept_dates import KEPT, untold
 
 BOT = "tscp-bot"
 
 
 def next_reference(session: Session, prefix: str, year: int) -> tuple[str, int]:
-    """Take the next number for the year under a row lock, so two instances never share one.
+    """Take the next number for the year, so two instances never share one.
 
-    The lock is taken by the SELECT (FOR UPDATE; SQLite has one writer at a time), not by
-    writing the number, so the number is written with the case, in the same flush. It is read
-    without flushing: a counter is never pending (_create_counter's savepoint flushes it), and
-    one read before in this session is the same object, with its number so far.
+    One UPDATE ... RETURNING adds one to the year's counter and reads it back: it locks the
+    row as the SELECT ... FOR UPDATE it replaces did (SQLite has one writer at a time), until
+    the transaction ends, and the number goes back with the message's savepoint if the message
+    fails. On the session's connection, so nothing pending is flushed for it; the counter is
+    never loaded as an object, which cost a query and a row in every new case's flush.
     """
-    with session.no_autoflush:
-        counter = session.scalar(_COUNTER, {"year": year})
-    if counter is None:
-        counter = _create_counter(session, year)
-    counter.last_number += 1
-    return f"{prefix}-{year}-{counter.last_number:04d}", counter.last_number
+    number = _take_number(session, year)
+    if number is None:  # the year's first case: its counter is made at 1
+        number = 1 if _create_counter(session, year) else _take_number(session, year)
+        if number is None:  # made by another instance just now: it cannot have gone
+            raise RuntimeError(f"no case counter for {year}")
+    return f"{prefix}-{year}-{number:04d}", number
 
 
-_COUNTER = select(CaseCounter).where(CaseCounter.year == bindparam("year")).with_for_update()
+_COUNTERS = cast(Table, CaseCounter.__table__)
+_TAKE = (
+    update(_COUNTERS)
+    .where(_COUNTERS.c.year == bindparam("counter_year"))
+    .values(last_number=_COUNTERS.c.last_number + 1)
+    .returning(_COUNTERS.c.last_number)
+)
 
 
-def _create_counter(session: Session, year: int) -> CaseCounter:
+def _take_number(session: Session, year: int) -> int | None:
+    found = session.connection().execute(_TAKE, {"counter_year": year}).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def _create_counter(session: Session, year: int) -> bool:
+    """The year's counter, its first number taken; False when another instance has just made
+    it (its savepoint keeps this message's work)."""
     try:
         with session.begin_nested():
-            counter = CaseCounter(year=year, last_number=0)
-            session.add(counter)
+            session.connection().execute(insert(_COUNTERS), {"year": year, "last_number": 1})
     except IntegrityError:
-        found = session.scalar(
-            select(CaseCounter).where(CaseCounter.year == year).with_for_update()
-        )
-        if found is None:
-            raise
-        return found
-    return counter
+        return False
+    return True
 
 
 def find_case(session: Session, ref: str | None) -> Case | None:
@@ -67,15 +76,14 @@ def add_event(
     why: str = "",
     actor: str = BOT,
     arrived_at: datetime | None = None,  # when the email it records reached the mailbox
-) -> CaseEvent:
+) -> None:
     held = held_events(session, case)
-    event = CaseEvent(at=at, actor=actor, what=what, detail=detail, why=why, arrived_at=arrived_at)
     if held is not None:  # a case opened by this message: written with its other events
-        held.append(event)
-        return event
+        held.append(HeldEvent(at, actor, what, detail, why, arrived_at))
+        return
+    event = CaseEvent(at=at, actor=actor, what=what, detail=detail, why=why, arrived_at=arrived_at)
     event.case = case
     session.add(event)
-    return event
 
 
 def set_deadline(
@@ -159,7 +167,9 @@ def _kept(
     return True
 
 
-def _event_just_set(session: Session, case: Case, name: str, at: datetime) -> CaseEvent | None:
+def _event_just_set(
+    session: Session, case: Case, name: str, at: datetime
+) -> CaseEvent | HeldEvent | None:
     """The deadline_set event recorded for `name` at this same moment, if there is one."""
     held = held_events(session, case)
     found = [

@@ -14,7 +14,14 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.sql.elements import ClauseElement
 
-from bot.adapters.db.models import Case, CaseEvent, CaseField, Meeting, StoredMessage
+from bot.adapters.db.models import (
+    Case,
+    CaseCounter,
+    CaseEvent,
+    CaseField,
+    Meeting,
+    StoredMessage,
+)
 from bot.app import App
 from bot.services.outbox import send_all
 from bot.services.process import process_many
@@ -371,3 +378,23 @@ def test_the_screening_slot_search_reads_meetings_by_the_start_index(
             explain = f"EXPLAIN {statement}"
         plan = str(connection.exec_driver_sql(explain, params).fetchall())
     assert "ix_meetings_start" in plan
+
+
+def test_a_new_case_s_reference_is_taken_in_one_statement(make_app: AppFactory) -> None:
+    """Each new case's number is added to and read back from the year's counter by one
+    UPDATE ... RETURNING (which locks the row as the SELECT ... FOR UPDATE it replaced did),
+    not read as an object and written again in the case's flush. The references still run on
+    from one another, the first making the year's counter."""
+    app, _ = make_app()
+    gen = MailGenerator(seed=9, prefix="cost")
+    ids = _store(app, [gen.one("sin_form").raw for _ in range(3)])
+    with _counting_cursor(app) as statements:
+        process_many(app, ids)
+    counter = [q for q in statements if "case_counters" in q]
+    assert len([q for q in counter if q.startswith("UPDATE")]) == 3
+    assert not [q for q in counter if q.startswith("SELECT")]
+    with app.sessions() as s:
+        refs = sorted(s.scalars(select(Case.ref)))
+        last = s.scalar(select(CaseCounter.last_number))
+    assert [r.rsplit("-", 1)[1] for r in refs] == ["0001", "0002", "0003"]
+    assert last == 3
