@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import groupby
 from typing import Any, cast
 
@@ -32,8 +33,22 @@ _HELD = "tscp_held_rows"  # Session.info: the _Held of the message being process
 
 
 @dataclass
+class HeldEvent:
+    """A new case's event kept to be written: its columns as values. Not a CaseEvent, whose
+    construction alone (the ORM's bookkeeping for an object never added to the session) cost
+    more than writing it; nothing reads a held event but its columns."""
+
+    at: datetime
+    actor: str
+    what: str
+    detail: str
+    why: str
+    arrived_at: datetime | None
+
+
+@dataclass
 class _Held:
-    cases: dict[int, tuple[Case, list[CaseEvent]]] = field(default_factory=dict)  # by id()
+    cases: dict[int, tuple[Case, list[HeldEvent]]] = field(default_factory=dict)  # by id()
     emails: list[tuple[Case, dict[str, Any]]] = field(default_factory=list)
     fields: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # by id() of case
 
@@ -59,7 +74,7 @@ def hold_rows(session: Session, case: Case) -> None:
         held.cases[id(case)] = (case, [])
 
 
-def held_events(session: Session, case: Case) -> list[CaseEvent] | None:
+def held_events(session: Session, case: Case) -> list[HeldEvent] | None:
     """The events kept for `case`, in the order added; None when its rows are not held."""
     held = _held(session)
     found = held.cases.get(id(case)) if held is not None else None
