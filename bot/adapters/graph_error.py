@@ -4,6 +4,10 @@ catch it (a meeting moved on the calendar, a screening booked) load neither `req
 
 from __future__ import annotations
 
+_MAILBOX_NOT_SERVED = frozenset(
+    {"MailboxNotEnabledForRESTAPI", "MailboxNotSupportedForRESTAPI", "ErrorInvalidUser"}
+)
+
 
 class GraphError(Exception):
     """A Graph call failed; the message is one line fit for the log and the Business Manager.
@@ -32,6 +36,13 @@ class GraphError(Exception):
         # http_failure). Every call fails alike until someone mends it.
         self.no_token = no_token
         self.unreachable = unreachable
+
+    @property
+    def about_the_mailbox(self) -> bool:
+        """A 404 that names the mailbox, not the item asked for: Graph does not serve it
+        (MailboxNotEnabledForRESTAPI or MailboxNotSupportedForRESTAPI: inactive, soft-deleted,
+        unlicensed or on-premises, KB 4462988) or the user is not one (ErrorInvalidUser)."""
+        return self.status == 404 and self.code in _MAILBOX_NOT_SERVED
 
     @property
     def permanent(self) -> bool:

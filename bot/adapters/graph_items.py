@@ -34,7 +34,9 @@ UserUrl = Callable[[str], str]
 
 def read_message(client: GraphClient, url: UserUrl, item: Listed) -> IncomingMail | Refused | None:
     """The listed message; None when it was moved or deleted since the delta round (the next
-    one says so). An error of the app's access or throttling fails the pass (GraphError)."""
+    one says so). An error of the app's access or throttling fails the pass (GraphError), as
+    does a 404 about the mailbox rather than the message: the mailbox not served since the
+    listing hides no message, which a round read to its end would pass by until a full sweep."""
     key = message_key(item.ident, item.message_id)
     try:
         response = client.call(
@@ -44,7 +46,7 @@ def read_message(client: GraphClient, url: UserUrl, item: Listed) -> IncomingMai
             permission=READ_WRITE,
         )
     except GraphError as exc:
-        if exc.status == 404:
+        if exc.status == 404 and not exc.about_the_mailbox:
             return None
         facts = Unreadable(str(exc), item.message_id, item.subject, item.sender, exchange=True)
         if not _its_own(exc):

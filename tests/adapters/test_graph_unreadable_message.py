@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -178,3 +179,36 @@ def test_the_business_manager_sees_it_on_the_triage_list_and_takes_it_off(
     assert "moved to Processed" in capsys.readouterr().out
     assert bad not in {m.id for m in graph.in_folder("Inbox")}
     assert [m.internet_message_id for m in graph.in_folder("Inbox")] == []
+
+
+def test_a_mailbox_graph_stops_serving_after_the_listing_hides_no_mail(
+    graph: GraphTestServer, source: GraphSource, make_app: AppFactory
+) -> None:
+    # Between the delta listing and the reads, the mailbox stops being one Graph serves (a
+    # licence removed, a move on-premises: 404 MailboxNotEnabledForRESTAPI, KB 4462988).
+    # That 404 is about the mailbox, not the message: nothing may be passed by as deleted.
+    app, _ = make_app()
+    graph.deliver(sin())
+    list_round = source._list_round
+
+    def listed_then_not_served(link: str) -> Any:
+        listed = list_round(link)
+        graph.state.rest_disabled = True
+        return listed
+
+    source._list_round = listed_then_not_served  # type: ignore[method-assign]
+    failed = ingest_pass(app, source, full_sweep=False)
+    source._list_round = list_round  # type: ignore[method-assign]
+    graph.state.rest_disabled = False
+
+    later = ingest_pass(app, source, full_sweep=False)  # not a full sweep: from the cursor
+
+    assert (
+        failed.mailbox_error is not None and "MailboxNotEnabledForRESTAPI" in failed.mailbox_error
+    )
+    with app.sessions() as session:
+        state = session.get(MailboxState, app.mailbox_name)
+        cases = session.scalar(select(func.count()).select_from(Case))
+    assert state is not None and state.last_error is None
+    assert later.errors == [] and later.fetched == 1 and cases == 1
+    assert graph.in_folder("Inbox") == []
