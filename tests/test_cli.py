@@ -128,6 +128,25 @@ def test_calendar_add_json(cli: Run) -> None:
 
 
 @pytest.mark.usefixtures("no_config")
+def test_calendar_add_from_a_holiday_never_lists_the_start_day_as_skipped(cli: Run) -> None:
+    """The start is day 0, the trigger date, as a deadline's explanation leaves it out: only
+    the closed days the count passed over are listed, either way."""
+    code, out, _ = cli("calendar", "add", "28/12/2026", "-2")
+    assert code == 0
+    assert out.splitlines() == [
+        "Wed 23 Dec 2026  (2026-12-23)",
+        "  skipped Fri 25 Dec 2026: Christmas Day",
+    ]
+    code, out, _ = cli("calendar", "add", "2026-12-25", "-1", "--json")
+    assert code == 0 and json.loads(out)["skipped"] == []
+    code, out, _ = cli("calendar", "add", "2026-12-25", "1")
+    assert (code, out) == (
+        0,
+        "Tue 29 Dec 2026  (2026-12-29)\n  skipped Mon 28 Dec 2026: Boxing Day (substitute day)\n",
+    )
+
+
+@pytest.mark.usefixtures("no_config")
 def test_calendar_add_backwards_and_between(cli: Run) -> None:
     code, out, _ = cli("calendar", "add", "2027-01-04", "-1", "--json")
     assert code == 0 and json.loads(out)["date"] == "2026-12-31"

@@ -57,7 +57,8 @@ def add_days(ctx: Context) -> int:
     cal = _calendar(ctx, start)
     try:
         result = cal.add_working_days(start, ctx.args.n)
-        skipped = cal.skipped(start, result)
+        # As a deadline's explanation says it: the start is day 0, not a day skipped.
+        skipped = cal.counted_over(start, result)
     except OverflowError as exc:  # stepping past 9999-12-31 or before 0001-01-01
         raise UsageError(f"{ctx.args.n} working days from {start} is outside the calendar") from exc
     if ctx.args.json:

@@ -214,10 +214,10 @@ def _due_and_skipped(
     kind = rule.kind
     if kind is RuleKind.WORKING_DAYS_AFTER:
         due = cal.add_working_days(start, rule.amount)
-        return due, cal.skipped(start, due)
+        return due, cal.counted_over(start, due)
     if kind is RuleKind.WORKING_DAYS_BEFORE:
         due = cal.add_working_days(start, -rule.amount)
-        return due, [s for s in cal.skipped(due, start) if s[0] != start]
+        return due, cal.counted_over(start, due)
     nominal = cal.add_months(start, rule.amount)
     if kind is RuleKind.MONTHS_AFTER_ROLL_BACK:
         # A "within" deadline must never move later than the rule allows.

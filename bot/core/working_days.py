@@ -133,6 +133,12 @@ class WorkingCalendar:
             if not self.is_working_day(d) and not is_weekend(d)
         ]
 
+    def counted_over(self, start: date, end: date) -> list[tuple[date, str]]:
+        """The non-weekend closed days a count of working days from `start` to `end` (either
+        way) passed over, with their names. `start` is day 0, the trigger date, never one of
+        them, as deadline explanations say it; `end` is a working day."""
+        return [s for s in self.skipped(start, end) if s[0] != start]
+
     def previous_working_day(self, d: date) -> date:
         """d itself if it is a working day, else the last working day before it."""
         while not self.is_working_day(d):
