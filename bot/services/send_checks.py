@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Meeting, OutboxMessage
 from bot.app import App
 from bot.core.resend_keys import is_resend
+from bot.core.dates import fmt_date
 from bot.core.return_rounds import agency_of, request_agency, request_number
 from bot.core.stale_chases import read_key
 from bot.core.stated_dates import APPENDIX_B_REQUEST, CHECKED, Action
@@ -136,7 +137,9 @@ def _waits_for_the_meeting(app: App, session: Session, row: OutboxMessage) -> bo
         return False
     row.next_attempt_at = latest.end
     at = latest.end.astimezone(app.config.partnership.time_zone)
-    row.last_error = f"waiting for the Screening Panel meeting to end ({at:%H:%M} {at:%d/%m/%Y})"
+    row.last_error = (
+        f"waiting for the Screening Panel meeting to end ({fmt_date(at.date())} {at:%H:%M})"
+    )
     return True
 
 
