@@ -127,7 +127,7 @@ def set_deadline(
         row.start, row.due = deadline.start, deadline.due
         row.explanation, row.assumption = why, deadline.assumption
         _keep_extension(row, agreed)
-    detail = f"{deadline.name} due {deadline.due.isoformat()}"
+    detail = f"{deadline.name} due {deadlines.fmt_date(deadline.due)}"
     earlier = _event_just_set(session, case, deadline.name, at) if restate else None
     if earlier is None:
         add_event(session, case, at, "deadline_set", detail, why=why)

@@ -59,7 +59,8 @@ def book_screening(session: Session, app: App, case: Case, now: datetime) -> Mee
         return None
     meeting = _new_meeting(session, app, case, slot)
     send_invitation(session, app, case, meeting, now)
-    when = slot.start.astimezone(app.config.partnership.time_zone).strftime("%a %d %b %Y %H:%M")
+    at = slot.start.astimezone(app.config.partnership.time_zone)
+    when = f"{deadlines.fmt_date(at.date())} {at:%H:%M}"
     add_event(
         session,
         case,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, CaseEvent, Deadline, OutboxMessage
 from bot.app import App
 from bot.core import send_by as core
+from bot.core.dates import fmt_date
 from bot.core.publication_passed import WHAT as PASSED
 from bot.core.publication_passed import passed_publication
 from bot.core.reminders import Step, due_now
@@ -193,6 +194,6 @@ def _queue(
         case,
         now,
         "reminded",
-        f"CSPR report to send by {by.isoformat()}: {step.label}",
+        f"CSPR report to send by {fmt_date(by)}: {step.label}",
         why=f"reminder step {step.key} of the CSPR report's send-by day",
     )

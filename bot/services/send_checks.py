@@ -42,8 +42,8 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Meeting, OutboxMessage
 from bot.app import App
-from bot.core.resend_keys import is_resend
 from bot.core.dates import fmt_date
+from bot.core.resend_keys import is_resend
 from bot.core.return_rounds import agency_of, request_agency, request_number
 from bot.core.stale_chases import read_key
 from bot.core.stated_dates import APPENDIX_B_REQUEST, CHECKED, Action

@@ -7,6 +7,7 @@ from sqlalchemy.orm import contains_eager
 
 from bot.adapters.db.models import Case, Deadline
 from bot.app import App
+from bot.core.dates import fmt_date
 from bot.services.batch import Batch
 from bot.services.panel_calendar import read_answers
 from bot.services.recount import recount_if_calendar_changed
@@ -39,7 +40,7 @@ def deadline_tick(app: App) -> int:
                 row.case,
                 now,
                 "deadline_overdue",
-                f"{row.name} was due {row.due.isoformat()} and is not met",
+                f"{row.name} was due {fmt_date(row.due)} and is not met",
                 why=row.explanation,
             )
         batch.write(session)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Deadline
 from bot.app import App
+from bot.core.dates import fmt_date
 from bot.core.screening_vote import ROLE_LABELS, Partner, partners_to_chase, unvoted_past_due
 from bot.core.stale_chases import VOTE_REMINDER, VOTES_MISSING
 from bot.services.batch import Batch
@@ -93,7 +94,7 @@ def _ask(
         now,
         "vote_chased",
         f"{ROLE_LABELS[role]} asked for their vote (Business Manager copied)",
-        why=f"no vote yet; the screening decision is due {deadline.due.isoformat()}",
+        why=f"no vote yet; the screening decision is due {fmt_date(deadline.due)}",
     )
     return True
 
@@ -150,7 +151,7 @@ def _tell_bm(
         "vote_chased",
         f"Business Manager told whose vote is missing: {', '.join(labels)}",
         why=(
-            f"{late} before the screening decision fell due ({deadline.due.isoformat()}): "
+            f"{late} before the screening decision fell due ({fmt_date(deadline.due)}): "
             "they are not chased for a day gone"
         ),
     )

@@ -156,14 +156,14 @@ def test_the_chronology_shows_only_dates_that_were_in_force(mailbox: Mailbox) ->
     # The date from the receipt (Mon 4 Jan) was replaced by the form's, earlier, while the SIN
     # was being handled: it was never in force, so it is not in the case's history.
     [(detail, why)] = notification_events()
-    assert detail == "panel_notification due 2026-12-30"
+    assert detail == "panel_notification due Wed 30 Dec 2026"
     assert "Start: the SIN form's date Mon 21 Dec 2026" in why
     assert len([d for d in mailbox.events("deadline_set") if "screening_meeting" in d]) == 1
     mailbox.at("2026-12-23T10:00").reply(BM, "Local authority aware: 19/12/2026")
     # A later change is history: added, the earlier date kept.
     assert [d for d, _ in notification_events()] == [
-        "panel_notification due 2026-12-30",
-        "panel_notification due 2026-12-29",
+        "panel_notification due Wed 30 Dec 2026",
+        "panel_notification due Tue 29 Dec 2026",
     ]
 
 

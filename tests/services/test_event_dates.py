@@ -233,8 +233,8 @@ def test_a_clock_moved_from_overdue_to_a_later_day_is_chased_and_marked_overdue_
     bot.at("2027-02-04T10:00").run()
     overdue = [e.detail for e in bot.case().events if e.what == "deadline_overdue"]
     assert overdue == [
-        "rapid_review was due 2027-01-13 and is not met",
-        "rapid_review was due 2027-01-29 and is not met",
+        "rapid_review was due Wed 13 Jan 2027 and is not met",
+        "rapid_review was due Fri 29 Jan 2027 and is not met",
     ]
     since = [o for o in bot.outbox() if o.created_at.date() >= date(2027, 1, 20)]
     chases = [o.subject for o in since if o.event in ("deadline_reminder", "deadline_escalation")]

@@ -19,6 +19,10 @@ def test_a_vote_chase_that_waited_past_the_decisions_due_day_is_withdrawn(bot: B
     chases = bot.outbox("vote_reminder")
     assert sorted(r.recipients[0] for r in chases) == sorted([LA, POLICE, HEALTH])
     assert "needed by Fri 18 Dec 2026" in chases[0].subject
+    # The case's history gives its days as every email does, not as 2026-12-18.
+    events = {e.what: (e.detail, e.why) for e in bot.case().events}
+    assert events["vote_chased"][1] == "no vote yet; the screening decision is due Fri 18 Dec 2026"
+    assert events["screening_booked"][0] == "Screening Panel Wed 16 Dec 2026 14:00"
     bot.app.open_sender = working
     bot.at("2026-12-21T09:30").run()
     bot.at("2026-12-21T09:35").run()
