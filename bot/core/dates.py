@@ -7,7 +7,7 @@ this module never looks at the clock.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 _MONTHS: dict[str, int] = {
     "january": 1,
@@ -78,6 +78,11 @@ def fmt_date(d: date) -> str:
     """The one way the bot writes a date for people, locale-independent: "Tue 29 Dec 2026", as
     the digest does. A numeric date (11/01/2027) is read as 1 November by some readers."""
     return f"{_WEEKDAY_NAMES[d.weekday()][:3]} {d.day} {MONTH_NAMES[d.month - 1][:3]} {d.year}"
+
+
+def fmt_at(at: datetime) -> str:
+    """A moment, already in local time, as the bot writes it: "Thu 24 Dec 2026 10:00"."""
+    return f"{fmt_date(at.date())} {at:%H:%M}"
 
 
 _HINT = "write it like 12/11/2026 or 12 November 2026"

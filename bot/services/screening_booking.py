@@ -16,7 +16,7 @@ from bot.adapters.ical import build_invitation
 from bot.adapters.meeting_calendar import CalendarError, MeetingCalendar
 from bot.app import App
 from bot.config.model import STATUTORY_ROLES
-from bot.core import deadlines
+from bot.core import dates, deadlines
 from bot.core.panel_slots import (
     Slot,
     SlotPolicy,
@@ -59,8 +59,7 @@ def book_screening(session: Session, app: App, case: Case, now: datetime) -> Mee
         return None
     meeting = _new_meeting(session, app, case, slot)
     send_invitation(session, app, case, meeting, now)
-    at = slot.start.astimezone(app.config.partnership.time_zone)
-    when = f"{deadlines.fmt_date(at.date())} {at:%H:%M}"
+    when = dates.fmt_at(slot.start.astimezone(app.config.partnership.time_zone))
     add_event(
         session,
         case,
@@ -124,7 +123,7 @@ def _book_on_calendar(
         case,
         now,
         "screening_booked",
-        f"Screening Panel {when:%a %d %b %Y %H:%M}, booked on the mailbox's calendar",
+        f"Screening Panel {dates.fmt_at(when)}, booked on the mailbox's calendar",
         why=choice.why,
     )
     _flag_if_late(session, app, case, meeting, now)

@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Meeting, OutboxMessage
 from bot.app import App
-from bot.core.dates import fmt_date
+from bot.core.dates import fmt_at
 from bot.core.resend_keys import is_resend
 from bot.core.return_rounds import agency_of, request_agency, request_number
 from bot.core.stale_chases import read_key
@@ -137,9 +137,7 @@ def _waits_for_the_meeting(app: App, session: Session, row: OutboxMessage) -> bo
         return False
     row.next_attempt_at = latest.end
     at = latest.end.astimezone(app.config.partnership.time_zone)
-    row.last_error = (
-        f"waiting for the Screening Panel meeting to end ({fmt_date(at.date())} {at:%H:%M})"
-    )
+    row.last_error = f"waiting for the Screening Panel meeting to end ({fmt_at(at)})"
     return True
 
 
