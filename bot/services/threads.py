@@ -13,12 +13,19 @@ from bot.core.message import MailMessage
 
 
 def thread_case_ref(session: Session, msg: MailMessage) -> str | None:
-    """The case a reply belongs to, from In-Reply-To/References matching mail we hold or sent."""
+    """The case a reply belongs to, from In-Reply-To/References matching mail we hold or sent:
+    that of the nearest message the thread names that we know. A thread may run over several
+    cases (a colleague's chain about one child going on about a sibling's new case, under a
+    subject that lost its tag): the email answered is about the case the reply is, not the
+    first one the thread began on."""
     ids = thread_ids(msg)
     if not ids:
         return None
-    inbound = session.scalar(_held(ids).limit(1))
-    return inbound or session.scalar(_sent(ids).limit(1))
+    known: dict[str, str] = {}
+    for query in (_held_by_id(ids), _sent_by_id(ids)):
+        for message_id, ref in session.execute(query):
+            known.setdefault(message_id, ref)
+    return next((known[i] for i in ids if i in known), None)
 
 
 def crossed_thread(session: Session | None, msg: MailMessage, ref: str | None) -> str | None:
@@ -29,6 +36,16 @@ def crossed_thread(session: Session | None, msg: MailMessage, ref: str | None) -
         return None
     refs = set(session.scalars(_held(ids))) | set(session.scalars(_sent(ids)))
     return None if not refs or ref in refs else min(refs)
+
+
+def _held_by_id(ids: list[str]) -> Select[str, str]:
+    found = select(StoredMessage.message_id, Case.ref).join(Case, StoredMessage.case_id == Case.id)
+    return found.where(StoredMessage.message_id.in_(ids)).order_by(StoredMessage.id)
+
+
+def _sent_by_id(ids: list[str]) -> Select[str, str]:
+    found = select(OutboxMessage.message_id, Case.ref).join(Case, OutboxMessage.case_id == Case.id)
+    return found.where(OutboxMessage.message_id.in_(ids)).order_by(OutboxMessage.id)
 
 
 def _held(ids: list[str]) -> Select[str]:
