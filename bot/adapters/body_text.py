@@ -7,6 +7,7 @@ document readers for HTML forms.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import MAXYEAR, MINYEAR, datetime
 from email.utils import getaddresses, parsedate_to_datetime
@@ -82,12 +83,31 @@ def text_outside_attached(message: Any) -> str:
     return plain_or_html("\n".join(plain), "\n".join(html))
 
 
+# C1 control characters: no one types them, but Windows-1252 text labelled ISO-8859-1 (older
+# Outlook, many records systems) decodes to them where it had its curly quotes and dashes.
+_C1 = re.compile("[\u0080-\u009f]")
+
+
+def c1_as_windows_1252(text: str) -> str:
+    """`text` with each C1 control character read as the Windows-1252 character of its byte,
+    as browsers and mail programs read an ISO-8859-1 label ("The child\x92s mother" is "The
+    child\u2019s mother"); the five bytes Windows-1252 leaves unused stay as they were."""
+    return _C1.sub(_windows_1252, text) if _C1.search(text) else text
+
+
+def _windows_1252(found: re.Match[str]) -> str:
+    try:
+        return bytes([ord(found.group(0))]).decode("cp1252")
+    except UnicodeDecodeError:
+        return found.group(0)
+
+
 def decoded_text(payload: bytes, charset: str | None) -> str:
     """A part's bytes as text in its declared charset, never raising: a charset Python does
     not know, or one it knows only as a codec that is not text or takes no "replace" (idna,
     punycode, undefined, rot13), is read as UTF-8, mail-parser's fallback too."""
     try:
-        return payload.decode(charset or "utf-8", "replace")
+        return c1_as_windows_1252(payload.decode(charset or "utf-8", "replace"))
     except (LookupError, UnicodeError):
         return payload.decode("utf-8", "replace")
 

@@ -19,6 +19,7 @@ from urllib.parse import unquote
 from bot.adapters.body_text import (
     attached_email_dates,
     attached_email_senders,
+    c1_as_windows_1252,
     decoded_text,
     has_attached_email,
     plain_or_html,
@@ -258,8 +259,8 @@ def _build(
     senders = _senders(parsed, defects)
     if not senders:
         defects.append("missing From")
-    html = "\n".join(parsed.text_html)
-    text = plain_or_html("\n".join(parsed.text_plain), html)
+    html = c1_as_windows_1252("\n".join(parsed.text_html))
+    text = plain_or_html(c1_as_windows_1252("\n".join(parsed.text_plain)), html)
     attached = has_attached_email(parsed.message)
     written = text_outside_attached(parsed.message) if attached else None
     attachments = _attachments(parsed.attachments, limit, defects, html)
