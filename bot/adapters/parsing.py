@@ -118,8 +118,9 @@ def _senders(parsed: Any, defects: list[str]) -> list[tuple[str, str]]:
 
 
 def _one_line(value: str) -> str:
-    """A decoded header as one line of text: an encoded CR, LF or NUL becomes a space."""
-    return " ".join(_CONTROL.sub(" ", value).split())
+    """A decoded header as one line of text: an encoded CR, LF or NUL becomes a space, and an
+    ISO-8859-1 encoded word's Windows-1252 quotes and dashes are themselves."""
+    return " ".join(_CONTROL.sub(" ", c1_as_windows_1252(value)).split())
 
 
 def _message_ids(value: str) -> tuple[str, ...]:
