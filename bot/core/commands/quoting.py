@@ -32,14 +32,23 @@ _ORIGINAL_MESSAGE = re.compile(
     re.IGNORECASE,
 )
 _OUTLOOK_RULE = re.compile(r"_{8,}")
-_HEADER_FROM = re.compile(r"from:\s*\S", re.IGNORECASE)
-_HEADER_FOLLOWING = re.compile(r"(?:sent|date|to|cc|subject):", re.IGNORECASE)
+# Outlook writes the quoted email's header in the language its user chose: Welsh for many
+# public bodies in Wales ("Oddi wrth:", "Anfonwyd:", "At:", "Pwnc:"), and German, French,
+# Spanish or Dutch for a colleague whose mailbox is set to one. Unread, the whole quote
+# below (a vote reminder's "Vote: rapid review" examples) was taken for the reply's own text.
+_FROM_WORD = r"(?:from|oddi wrth|von|de|van)"
+_SENT_WORD = r"(?:sent|date|anfonwyd|gesendet|envoy[ée]|enviado(?: el)?|verzonden)"
+_TO_WORD = r"(?:to|cc|bcc|at|an|[àa]|para|aan)"
+_SUBJECT_WORD = r"(?:subject|pwnc|betreff|objet|asunto|onderwerp)"
+_HEADER_FROM = re.compile(rf"{_FROM_WORD}\s?:\s*\S", re.IGNORECASE)
+_HEADER_FOLLOWING = re.compile(rf"(?:{_SENT_WORD}|to|cc|{_SUBJECT_WORD})\s?:", re.IGNORECASE)
 _HEADER_FIELD = re.compile(
-    r"(?:from|sent|date|to|cc|bcc|subject|importance|attachments):", re.IGNORECASE
+    rf"(?:{_FROM_WORD}|{_SENT_WORD}|{_TO_WORD}|{_SUBJECT_WORD}|importance|attachments)\s?:",
+    re.IGNORECASE,
 )
-_ADDRESS_FIELD = re.compile(r"(?:to|cc|bcc):", re.IGNORECASE)
+_ADDRESS_FIELD = re.compile(rf"{_TO_WORD}\s?:", re.IGNORECASE)
 # "From: TSCP <tscp@...> Sent: ..." run into one line by an HTML-to-text conversion.
-_INLINE_HEADER = re.compile(r"(?:^|\s)from:\s.*?\s(?:sent|date):\s", re.IGNORECASE)
+_INLINE_HEADER = re.compile(rf"(?:^|\s){_FROM_WORD}\s?:\s.*?\s{_SENT_WORD}\s?:\s", re.IGNORECASE)
 _ON_WROTE = re.compile(r"on\s.*\bwrote:", re.IGNORECASE)
 _ADDRESS_WROTE = re.compile(r".*\S@\S.*\swrote:", re.IGNORECASE)
 _plain = plain
@@ -50,7 +59,7 @@ def _starts_quote(lines: list[str], i: int) -> bool:
     if _ORIGINAL_MESSAGE.fullmatch(probe) or _OUTLOOK_RULE.fullmatch(probe):
         return True
     if _HEADER_FROM.match(probe):
-        if re.search(r"\s(?:sent|date):", probe, re.IGNORECASE):
+        if re.search(rf"\s{_SENT_WORD}\s?:", probe, re.IGNORECASE):
             return True
         following = [_plain(x) for x in lines[i + 1 : i + 8]]
         if any(_HEADER_FOLLOWING.match(x) for x in following if x):
