@@ -11,7 +11,7 @@ the message stored, uncounted, for the next pass; several in a row stop the pass
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -91,11 +91,21 @@ def shared_unknown(errors: dict[str, str | None]) -> dict[str, list[str]]:
 
 @dataclass
 class TroubleSoFar:
-    """The database faults of one pass: how many in a row, and the line that says them."""
+    """The database faults of one pass: how many in a row, and the line that says them.
+
+    A database error of no known fault (a table renamed away, a revoked privilege; or a value
+    too long for its column, a constraint one message breaks) may be the message's or the
+    database's. The messages meeting one are held uncounted as `suspects` until that is known:
+    a message going through, or another error, says it was theirs and they are counted (the
+    caller counts what `went_through` and `settle` give back); IN_A_ROW different messages
+    meeting the same one say it is the database's, and the pass stops, leaving them stored."""
 
     in_a_row: int = 0
     left: int = 0  # messages left stored for the next pass
     last: tuple[DatabaseFault, str] | None = None
+    suspects: list[tuple[int, str]] = field(default_factory=list)  # (message, its error)
+    suspect_code: str | None = None
+    refused: tuple[str, str] | None = None  # (code, what was said) once it stopped the pass
 
     def fault(self, fault: DatabaseFault, detail: str, *, messages: int = 1) -> None:
         """`messages` left waiting because of it; `detail`: the error, in one line."""
@@ -103,22 +113,51 @@ class TroubleSoFar:
         self.left += messages
         self.last = (fault, detail)
 
-    def went_through(self) -> None:
+    def unknown(self, code: str, message: int, detail: str) -> list[tuple[int, str]]:
+        """`message` met the unknown database error `code` (`detail`, one line): held. What
+        earlier suspects met another error is theirs, given back to be counted."""
+        owed = self.settle() if code != self.suspect_code else []
+        self.suspect_code = code
+        if message not in {held for held, _ in self.suspects}:
+            self.suspects.append((message, detail))
+        if len(self.suspects) >= IN_A_ROW:
+            self.refused = (code, detail)
+            self.left += len(self.suspects)  # the database's trouble: never counted
+            self.suspects, self.suspect_code = [], None
+        return owed
+
+    def answered(self) -> None:
+        """The database did a message's work: its passing faults are not in a row."""
         self.in_a_row = 0
+
+    def went_through(self) -> list[tuple[int, str]]:
+        """A message was processed (or failed for a reason of its own): the suspects' errors
+        were their own, given back to be counted."""
+        self.answered()
+        return self.settle()
+
+    def settle(self) -> list[tuple[int, str]]:
+        """The suspects held, to be counted: fewer than IN_A_ROW tell no outage."""
+        owed, self.suspects, self.suspect_code = self.suspects, [], None
+        return owed
 
     @property
     def stopped(self) -> bool:
-        return self.in_a_row >= IN_A_ROW
+        return self.in_a_row >= IN_A_ROW or self.refused is not None
 
     def line(self) -> str | None:
         """One line for the pass's report, the log and `status`; None with no trouble."""
-        if self.last is None:
-            return None
-        fault, detail = self.last
         waiting = (
             f"; {self.left} stored message(s) wait, uncounted, for the next pass"
             if self.left
             else ""
         )
+        if self.refused is not None:
+            code, detail = self.refused
+            stop = f"; the pass stopped: {IN_A_ROW} different messages in a row met it"
+            return unknown_marked(code, f"{detail}{waiting}{stop}")
+        if self.last is None:
+            return None
+        fault, detail = self.last
         stop = f"; the pass stopped after {self.in_a_row} in a row" if self.stopped else ""
         return marked(fault, f"{detail}{waiting}{stop}")

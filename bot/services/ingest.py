@@ -36,7 +36,7 @@ from bot.adapters.mail_source import Cursor, IncomingMail, LeftInInbox, MailboxE
 from bot.app import App
 from bot.services.failures import describe_error
 from bot.services.ingest_report import IngestReport as IngestReport  # passes, scheduler
-from bot.services.process_stored import process_ids, process_stored
+from bot.services.process_stored import process_ids, process_stored, settle_suspects
 from bot.services.release import release_batch
 from bot.services.release import release_now as release_now  # `tscp-bot mail`, triage
 from bot.services.store import (
@@ -88,6 +88,7 @@ def ingest_pass(
         cursor = batch.cursor
     if first:
         process_stored(app, report)  # nothing read: still finish what is stored
+    settle_suspects(app, report)
     if report.database_trouble:
         log.warning("%s", report.database_trouble)
     return report
@@ -251,7 +252,7 @@ def _store_one(
             return None
         error = describe_error(exc)
     else:
-        report.trouble.went_through()
+        report.trouble.answered()  # storing says nothing of the suspects' processing
         return stored
     log.warning("a message could not be stored (%s); quarantining it", error.partition(":")[0])
     try:

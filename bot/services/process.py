@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.digest_barrier import reading_mail
-from bot.adapters.db.faults import database_fault
+from bot.adapters.db.faults import database_fault, unknown_code
 from bot.adapters.db.models import StoredMessage
 from bot.adapters.db.raw import RawBatch
 from bot.adapters.db.row_write import write_alone
@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 def process_message(app: App, row_id: int) -> bool:
     """True when the message was dealt with (or quarantined, or by another instance); False
     when it will be retried. Raises the database's own passing trouble (see
-    bot.adapters.db.faults) uncounted: it says nothing about the message."""
+    bot.adapters.db.faults) uncounted: it says nothing about the message. So it does a database
+    error of no known fault, for the caller to tell whose it is (bot.core.database_trouble)."""
     with app.sessions() as session:
         reading_mail(session)
         if not _claim(session, row_id):
@@ -47,8 +48,8 @@ def process_message(app: App, row_id: int) -> bool:
             return True
         except Exception as exc:
             session.rollback()
-            if database_fault(exc) is not None:
-                raise  # the database's trouble, not the message's: never counted
+            if _maybe_the_database(exc):
+                raise  # the database's trouble, or maybe: not counted here
             error, lasting = describe_error(exc), isinstance(exc, ParseError)
     log.warning("message #%d could not be processed (%s)", row_id, error.partition(":")[0])
     return record_failure(app, row_id, error, now, lasting)
@@ -98,9 +99,10 @@ def _process_in_savepoint(
             # Most mail changes its own row alone: one UPDATE, not the unit of work's flush.
             written = write_alone(session, row)
     except Exception as exc:
-        if database_fault(exc) is not None:
+        if _maybe_the_database(exc):
             # A lock, a deadlock, a dropped connection: nothing the message did. The batch is
-            # given up and redone message by message, none of it counted.
+            # given up and redone message by message, none of it counted; so it is for an
+            # unknown database error, told the message's or the database's there.
             raise
         error, lasting = describe_error(exc), isinstance(exc, ParseError)
     else:
@@ -110,6 +112,10 @@ def _process_in_savepoint(
     log.warning("message #%d could not be processed (%s)", row_id, error.partition(":")[0])
     with session.begin_nested():
         return count_failure(session, app, row_id, error, now, lasting)
+
+
+def _maybe_the_database(exc: BaseException) -> bool:
+    return database_fault(exc) is not None or unknown_code(exc) is not None
 
 
 def _claim_all(session: Session, row_ids: list[int]) -> dict[int, StoredMessage]:

@@ -3,7 +3,10 @@
 A message that fails is counted towards quarantine (bot.services.failures); the database's own
 passing trouble (a lock held too long, a deadlock, a lost connection: bot.core.database_trouble)
 is not: the message stays stored for the next pass, and several such faults in a row end the
-pass's processing, which then says "database trouble"."""
+pass's processing, which then says "database trouble". A database error of no known fault is
+held uncounted until it is known whose it is: the same one met by several different messages in
+a row is the database's (a table renamed away), and stops the pass as well, said as "database
+error"; one that the next message does not meet was the message's own, and is counted then."""
 
 from __future__ import annotations
 
@@ -11,10 +14,10 @@ import logging
 
 from sqlalchemy import select
 
-from bot.adapters.db.faults import database_fault
+from bot.adapters.db.faults import database_fault, unknown_code
 from bot.adapters.db.models import StoredMessage
 from bot.app import App
-from bot.services.failures import describe_error
+from bot.services.failures import describe_error, record_failure
 from bot.services.ingest_report import IngestReport
 from bot.services.process import process_many, process_message
 
@@ -57,7 +60,7 @@ def process_ids(app: App, row_ids: list[int], report: IngestReport) -> None:
         _database_fault(report, exc, messages=0)  # each is counted as it meets it
         done = _one_by_one(app, row_ids, report)
     else:
-        report.trouble.went_through()
+        _went_through(app, report)
     report.processed += sum(done.values())
     report.failed += len(done) - sum(done.values())
 
@@ -72,11 +75,35 @@ def _one_by_one(app: App, row_ids: list[int], report: IngestReport) -> dict[int,
             done[row_id] = process_message(app, row_id)
         except Exception as exc:  # even recording the failure failed: try the next one
             done[row_id] = False
-            if not _database_fault(report, exc):
-                report.errors.append(f"message #{row_id}: {describe_error(exc)}")
+            if _database_fault(report, exc):
+                continue
+            if (code := unknown_code(exc)) is not None:
+                _count(app, report, report.trouble.unknown(code, row_id, describe_error(exc)))
+                continue
+            report.errors.append(f"message #{row_id}: {describe_error(exc)}")
         else:
-            report.trouble.went_through()
+            _went_through(app, report)
     return done
+
+
+def settle_suspects(app: App, report: IngestReport) -> None:
+    """At the pass's end: the messages still held on an unknown database error, too few in
+    a row to be the database's, are counted each as its own failure."""
+    _count(app, report, report.trouble.settle())
+
+
+def _went_through(app: App, report: IngestReport) -> None:
+    _count(app, report, report.trouble.went_through())
+
+
+def _count(app: App, report: IngestReport, owed: list[tuple[int, str]]) -> None:
+    """Count, as their own failures, the held messages whose error was theirs."""
+    for row_id, error in owed:
+        log.warning("message #%d could not be processed (%s)", row_id, error.partition(":")[0])
+        try:
+            record_failure(app, row_id, error, app.clock.now(), False)
+        except Exception as exc:  # not counted this pass: it meets its error again next one
+            report.errors.append(f"message #{row_id}: {describe_error(exc)}")
 
 
 def _database_fault(report: IngestReport, exc: BaseException, *, messages: int = 1) -> bool:

@@ -33,3 +33,29 @@ def test_faults_in_a_row_stop_the_pass_and_say_so() -> None:
         "database trouble (the connection was lost or refused): OperationalError: gone; "
     )
     assert line.endswith(f"; the pass stopped after {IN_A_ROW} in a row")
+
+
+def test_the_same_unknown_error_met_by_several_messages_in_a_row_stops_the_pass() -> None:
+    trouble = TroubleSoFar()
+    said = "OperationalError: no such table: cases"
+    owed = [trouble.unknown("OperationalError SQLITE_ERROR", n, said) for n in range(IN_A_ROW)]
+    assert owed == [[]] * IN_A_ROW and trouble.stopped  # none counted
+    assert trouble.settle() == []
+    assert trouble.line() == (
+        f"database error (OperationalError SQLITE_ERROR): {said}; {IN_A_ROW} stored message(s) "
+        f"wait, uncounted, for the next pass; the pass stopped: {IN_A_ROW} different messages "
+        "in a row met it"
+    )
+
+
+def test_an_unknown_error_the_next_message_does_not_meet_was_the_message_s_own() -> None:
+    trouble = TroubleSoFar()
+    assert trouble.unknown("IntegrityError 23514", 7, "IntegrityError: check") == []
+    assert trouble.unknown("IntegrityError 23514", 7, "IntegrityError: check") == []  # again
+    assert trouble.went_through() == [(7, "IntegrityError: check")]
+    assert trouble.unknown("DataError 22001", 8, "DataError: too long") == []
+    assert trouble.unknown("IntegrityError 23505", 9, "IntegrityError: dup") == [
+        (8, "DataError: too long")
+    ]  # another error: the first was its own
+    assert trouble.settle() == [(9, "IntegrityError: dup")]
+    assert not trouble.stopped and trouble.line() is None

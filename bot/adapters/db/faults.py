@@ -86,11 +86,11 @@ def job_error(exc: BaseException) -> str:
     fault = database_fault(exc)
     if fault is not None:
         return marked(fault, said) if fault in OUTAGE else said
-    code = _unknown_code(exc)
+    code = unknown_code(exc)
     return unknown_marked(code, said) if code is not None else said
 
 
-def _unknown_code(exc: BaseException) -> str | None:
+def unknown_code(exc: BaseException) -> str | None:
     """The driver's name for a database error of no known fault (its class and SQLSTATE, or
     SQLite's result code), so every job meeting the same one is one trouble; None when `exc`
     did not come from the database."""
