@@ -40,6 +40,7 @@ from bot.services.leases import Leases, beat, instance_id, stopped
 from bot.services.monthly_report import send_scheduled_reports
 from bot.services.outbox import send_due
 from bot.services.outbox_bell import OutboxBell
+from bot.services.plain_alert import WATCHDOG
 from bot.services.reminders import reminder_tick
 from bot.services.supervision import Supervision
 from bot.services.tick import deadline_tick
@@ -124,7 +125,10 @@ class MailboxWatcher:
 
     def _back_off(self, exc: Exception) -> None:
         self.failures += 1
-        self.runner.book.failed(self.job.name, self.runner.wall.now(), job_error(exc))
+        # The pass's own line for the database's trouble, as `run --once` records it: the
+        # watchdog reads the kind of trouble from how it begins (bot.core.database_trouble).
+        error = str(exc) if isinstance(exc, DatabaseTrouble) else job_error(exc)
+        self.runner.book.failed(self.job.name, self.runner.wall.now(), error)
         if self.source is not None:
             self.close()
         delay = retry_delay(self.failures, base_seconds=2, max_seconds=300)
@@ -240,7 +244,23 @@ class Daemon:
             log.info("watchdog without the database (%s)", describe(exc))
             found = problems(health.snapshot(self.app, held, now, None))
         ran_well = {s.name: s.ok_at for s in held if s.ok_at is not None}
-        self.alerter.check(found, Judged(frozenset(s.name for s in held), backlog), ran_well)
+        try:
+            self.alerter.check(found, Judged(frozenset(s.name for s in held), backlog), ran_well)
+        except Exception as exc:  # said in `status` and the digest, not only in the log
+            self._watched(f"the alert check failed: {describe(exc)}")
+            raise
+        self._watched(self.alerter.trouble)
+
+    def _watched(self, trouble: str | None) -> None:
+        """The watchdog's own health: recorded only once it has had trouble, so `status`
+        lists it then (its alert went in plain words, or its check failed) and after."""
+        book, now = self.runner.book, self.wall.now()
+        if trouble is not None:
+            if WATCHDOG not in {s.name for s in book.states()}:
+                book.register(WATCHDOG, timedelta(seconds=self.app.config.daemon.lease_seconds))
+            book.failed(WATCHDOG, now, trouble)
+        elif WATCHDOG in {s.name for s in book.states() if s.failures}:
+            book.succeeded(WATCHDOG, now)
 
     def close(self) -> None:
         self.watcher.close()

@@ -24,10 +24,12 @@ from bot.adapters.email_builder import build_email, make_message_id
 from bot.adapters.outgoing import SendError
 from bot.app import App
 from bot.clock import Clock, SystemClock
+from bot.core.error_words import describe
 from bot.core.health import Judged, Problem, ended, ended_key, ended_sentence
 from bot.core.unseen_ends import ALERT_KEY, seen_over, untold
 from bot.services.alert_memory import AlertMemory, Remembered
 from bot.services.mailout import base_context, queue_email
+from bot.services.plain_alert import alert_text, ended_text, send_plain, unwritten
 
 log = logging.getLogger(__name__)
 EVENT = "system_alert"
@@ -65,6 +67,14 @@ class Alerter:
         # Troubles an earlier run alerted and never told over (None: not read yet, the
         # database away): told over once this instance sees its job run well.
         self._untold: dict[str, Problem] | None = None
+        # Episodes alerted in plain words, their template failing, while they go on: the
+        # watchdog's own trouble (`trouble`), for `status` and the digest.
+        self._plain: dict[str, str] = {}
+
+    @property
+    def trouble(self) -> str | None:
+        """What went wrong writing an alert of a trouble still going on; None when none."""
+        return unwritten(next(iter(self._plain.values()))) if self._plain else None
 
     def recipients(self) -> list[str]:
         it = self.app.config.daemon.it_contact
@@ -82,6 +92,7 @@ class Alerter:
         instance holds, to tell over a trouble an earlier run alerted (None: not known)."""
         found = self._carried(found)
         current = {p.episode: p for p in found}
+        self._plain = {e: said for e, said in self._plain.items() if e in current}
         if judged is not None and ran_well is not None:
             self._settle_untold(found, judged, ran_well)
         for episode, (problem, sent) in list(self._unrecorded.items()):
@@ -155,7 +166,19 @@ class Alerter:
 
     def _queue_ended(self, problem: Problem, at: datetime) -> bool:
         """Queue the email saying the alerted `problem` is over (seen so `at`); False when the
-        database is away, to be tried on the next check."""
+        database is away, to be tried on the next check. One that cannot be written goes in
+        plain words, straight through the mail server."""
+        try:
+            return self._queue_ended_written(problem, at)
+        except Exception as exc:  # a broken template, or anything else building it
+            said = describe(exc)
+            log.error("the working again email could not be written (%s): sent plain", said)
+            sentence = ended_sentence(problem.kind, problem.job)
+            subject, text = ended_text(self.app, problem, sentence, at, self.instance, said)
+            key = ended_key(problem)
+            return send_plain(self.app, self.recipients(), key, subject, text, at)
+
+    def _queue_ended_written(self, problem: Problem, at: datetime) -> bool:
         try:
             with self.app.sessions() as session:
                 context = {
@@ -178,6 +201,18 @@ class Alerter:
         return True
 
     def _deliver(self, problem: Problem, now: datetime) -> bool:
+        """Alert `problem`; whether it went (or is queued). One whose email cannot be written
+        goes in plain words, straight through the mail server: never only a log line."""
+        try:
+            return self._deliver_written(problem, now)
+        except Exception as exc:  # a broken template, or anything else building it
+            said = describe(exc)
+            log.error("an alert email could not be written (%s): sent in plain words", said)
+            self._plain[problem.episode] = said
+            subject, text = alert_text(self.app, problem, self.instance, said)
+            return send_plain(self.app, self.recipients(), _key(problem), subject, text, now)
+
+    def _deliver_written(self, problem: Problem, now: datetime) -> bool:
         if problem.job != "outbox" and self._queue(problem, now):
             return True
         if self._already_sent(problem):
