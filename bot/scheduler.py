@@ -208,6 +208,8 @@ class Daemon:
         )
         self.watcher = MailboxWatcher(app, stop, self.runner)
         self.sender = OutboxSender(app, stop, self.runner)
+        # The watchdog's own health: written once it has had trouble (bot.services.plain_alert).
+        book.register(WATCHDOG, timedelta(seconds=app.config.daemon.lease_seconds))
 
     def jobs(self) -> list[Job]:
         app, every = self.app, health.intervals(self.app)
@@ -252,14 +254,13 @@ class Daemon:
         self._watched(self.alerter.trouble)
 
     def _watched(self, trouble: str | None) -> None:
-        """The watchdog's own health: recorded only once it has had trouble, so `status`
-        lists it then (its alert went in plain words, or its check failed) and after."""
+        """The watchdog's own health, written once it has had trouble (its alert went in plain
+        words, or its check failed) and when that is over, so `status` and the digest say it;
+        an earlier run's trouble is cleared by the first good check."""
         book, now = self.runner.book, self.wall.now()
         if trouble is not None:
-            if WATCHDOG not in {s.name for s in book.states()}:
-                book.register(WATCHDOG, timedelta(seconds=self.app.config.daemon.lease_seconds))
             book.failed(WATCHDOG, now, trouble)
-        elif WATCHDOG in {s.name for s in book.states() if s.failures}:
+        elif book.failing(WATCHDOG):
             book.succeeded(WATCHDOG, now)
 
     def close(self) -> None:

@@ -71,6 +71,13 @@ class HealthBook:
         with self._lock:
             return self._states[name]
 
+    def failing(self, name: str) -> bool:
+        """Whether the job is failing in memory, or was as its row read at start-up said (an
+        earlier run's trouble, for the first good run to clear)."""
+        with self._lock:
+            found = (self._states.get(name), self._stored.pop(name, None))
+        return any(state is not None and state.failures for state in found)
+
     def states(self) -> tuple[JobState, ...]:
         with self._lock:
             return tuple(self._states.values())

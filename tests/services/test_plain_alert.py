@@ -77,4 +77,11 @@ def test_an_alert_whose_template_breaks_is_sent_in_plain_words_and_shown(
     health_said = " ".join(digest.partition("SYSTEM HEALTH")[2].split())
     assert "the watchdog job keeps failing" in health_said, health_said
     assert "an alert email could not be written" in health_said
+
+    # Put right and restarted: the next instance's first good check clears the watchdog's row.
+    body.write_text((packaged("templates") / "system_alert" / "body.txt").read_text())
+    again = Daemon(app, threading.Event())
+    again.watch()
+    again.runner.book.save()
+    assert "an alert email could not be written" not in str(status_report(app, SystemClock().now()))
     app.close()
