@@ -152,6 +152,7 @@ def _imap_source(config: Config, imap: ImapSettings, tokens: EntraApp | None) ->
         folder=imap.folder,
         processed_folder=imap.processed_folder,
         attention_folder=config.mailbox.needs_attention_folder,
+        junk_folder=config.mailbox.junk_folder,
         use_idle=imap.use_idle,
         oauth=_oauth(config, tokens, imap.auth, _scopes(config, "imap")),
         timeout=imap.timeout_seconds,

@@ -1,5 +1,4 @@
 """MailSource over IMAP (imapclient): fetch by UID, move handled mail, IDLE between polls.
-
 The connection, batched fetching and moving live in imap_connection, imap_fetch and
 imap_moves; the Sent folder lookup is bot.adapters.sent_folder, over has_message_id."""
 
@@ -35,6 +34,7 @@ from bot.adapters.imap_moves import (
     parse_key,
     uid_set,
 )
+from bot.adapters.junk_look import JunkListing, imap_junk, imap_junk_folder
 from bot.adapters.mail_source import (
     Batch,
     Cursor,
@@ -74,17 +74,13 @@ class ImapSource:
         oauth: OAuthLogin | None = None,
         batch_messages: int = 100,
         batch_bytes: int = 8_000_000,
+        junk_folder: str = "",
     ) -> None:
-        """With `oauth` the login is XOAUTH2 with its token and `password` is unused.
-
-        A fetch returns at most `batch_messages` messages and `batch_bytes` of mail (at least
-        one message, however large): what one batch holds in memory while it is handled.
-        """
-        self.host = host
-        self.port = port
-        self.folder = folder
-        self.processed_folder = processed_folder
-        self.attention_folder = attention_folder
+        """With `oauth` the login is XOAUTH2 and `password` is unused. A fetch returns at most
+        `batch_messages` messages and `batch_bytes` of mail (at least one, however large)."""
+        self.host, self.port, self.folder = host, port, folder
+        self.processed_folder, self.attention_folder = processed_folder, attention_folder
+        self.junk_folder = junk_folder  # "": the \\Junk folder, else "Junk Email" or "Junk"
         self._imap = ImapConnection(
             host,
             port,
@@ -105,8 +101,7 @@ class ImapSource:
     # -- MailSource ---------------------------------------------------------------------------
 
     def fetch(self, since: Cursor | None, arrived_since: datetime | None = None) -> Batch:
-        """The next batch: the oldest waiting messages above the cursor, at most
-        `batch_messages` and `batch_bytes` (at least one); more=True when others wait."""
+        """The oldest waiting messages above the cursor; more=True when others wait."""
         with self._guard("fetch"):
             client = self._client()
             status = self._select(client)
@@ -288,6 +283,12 @@ class ImapSource:
     def close(self) -> None:
         self._imap.close()
 
+    def junk(self, known: frozenset[str]) -> JunkListing | None:
+        with self._guard("junk look"):
+            client = self._client()
+            folder = imap_junk_folder(client, self.junk_folder)
+            return imap_junk(client, folder, known) if folder else None
+
     def has_message_id(self, folder: str, message_id: str) -> bool:
         """Whether folder holds a message with this Message-ID (without <>); FolderMissing
         when there is no such folder (renamed, or another name configured): that it is not
@@ -306,8 +307,7 @@ class ImapSource:
             return frozenset(c.decode("ascii") for c in self._client().capabilities())
 
     def probe(self) -> MailboxFacts:
-        """Log in on a connection of its own, list the folders, count the inbox, and create
-        the Processed (and needs-attention) folder when missing: what `doctor` reports."""
+        """What `doctor` reports: folders, inbox count; creates Processed, needs-attention."""
         with self._guard("check"):
             client = self._imap.open()
             try:

@@ -88,6 +88,8 @@ def _print_mail(report: dict[str, object], tz: tzinfo) -> None:
     print(f"mailbox: last good check {_when(mailbox['last_good_check'], tz)}")
     if mailbox["last_error"]:
         print(f"  last error: {mailbox['last_error']}")
+    if mailbox.get("junk_error"):
+        print(f"  {mailbox['junk_error']} (mail reading goes on; look at Junk Email by hand)")
     print(f"last email sent: {_when(report['last_send'], tz)}")
     print(f"next digest: {_when(report['next_digest'], tz)}")
     waiting = f"outbox: {outbox['pending']} waiting"

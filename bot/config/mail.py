@@ -207,6 +207,7 @@ def mailbox_section(r: Reader, base: Path, environ: Mapping[str, str]) -> Mailbo
         poll_seconds=r.number("poll_seconds", 60, minimum=1, maximum=HOUR, why=HOUR_AT_MOST),
         imap=_imap(imap, environ) if backend == "imap" else None,
         needs_attention_folder=r.text("needs_attention_folder", "").strip(),
+        junk_folder=r.text("junk_folder", "").strip(),
         graph=graph_section(graph, mailbox=True) if backend == "graph" else None,
         ews=ews_section(ews, environ, mailbox=True) if backend == "ews" else None,
         pass_deadline_seconds=r.number("pass_deadline_seconds", 120, minimum=1),

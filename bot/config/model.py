@@ -108,8 +108,7 @@ class EwsSettings:
     processed_folder: str = "Processed"
     # The Screening Panel booked as a meeting on this mailbox's calendar ([mailbox.ews] only).
     calendar: bool = False
-    # oauth2: the scopes asked of Entra ID (hybrid modern auth: the on-premises EWS host's)
-    scopes: tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()  # oauth2: asked of Entra ID (hybrid modern auth: EWS host's)
 
 
 @dataclass(frozen=True)
@@ -120,6 +119,7 @@ class MailboxSettings:
     imap: ImapSettings | None
     # Where mail that needs a person is moved; "" leaves it in the inbox.
     needs_attention_folder: str = ""
+    junk_folder: str = ""  # IMAP: the junk folder listed (never read); "": found by its flag
     graph: GraphSettings | None = None
     ews: EwsSettings | None = None
     # Longest one pass spends moving handled mail out of the inbox; the rest waits for the next.

@@ -52,6 +52,7 @@ from bot.services.digest_types import (
     UpcomingDeadline,
 )
 from bot.services.held_emails import held_flags
+from bot.services.junk_folder import junk_flags
 from bot.services.mailout import queue_email
 from bot.services.meeting_replies import coming_panels
 from bot.services.raised_flags import raised_flags
@@ -285,6 +286,7 @@ def _flags(session: Session, app: App, today: date) -> list[Flag]:
     warnings = cases.case_warnings(session, agency_names(app.config))
     found = (
         held_flags(session)
+        + junk_flags(session, app)
         + flags
         + cases.form_gaps(session)
         + cases.unreadable_returns(session)

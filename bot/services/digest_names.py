@@ -27,6 +27,7 @@ EMAIL_NAMES = {
     "screening_outcome": "Screening Panel decision",
     "cspr_decision": "CSPR decision to the partners and the Scrutineer",
     "sin_acknowledgement": "Acknowledgement of a serious incident notification",
+    "junk_mail": "Mail in Junk Email",
     "untrue_when_sent": "Email not sent as written",
 }
 _KEY = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")

@@ -36,6 +36,7 @@ from bot.adapters.mail_source import Cursor, IncomingMail, LeftInInbox, MailboxE
 from bot.app import App
 from bot.services.failures import describe_error
 from bot.services.ingest_report import IngestReport as IngestReport  # passes, scheduler
+from bot.services.junk_folder import look_at_junk
 from bot.services.process_stored import process_ids, process_stored, settle_suspects
 from bot.services.release import release_batch
 from bot.services.release import release_now as release_now  # `tscp-bot mail`, triage
@@ -89,6 +90,7 @@ def ingest_pass(
     if first:
         process_stored(app, report)  # nothing read: still finish what is stored
     settle_suspects(app, report)
+    look_at_junk(app, source)  # never read, only told: a failed look stops nothing
     if report.database_trouble:
         log.warning("%s", report.database_trouble)
     return report

@@ -155,6 +155,7 @@ def _mail(session: Connection, app: App) -> dict[str, object]:
             "name": app.mailbox_name,
             "last_good_check": state.last_success_at if state else None,
             "last_error": state.last_error if state else None,
+            "junk_error": state.junk_error if state else None,
         },
         "last_send": session.scalar(select(func.max(OUTBOX.c.sent_at))),
         # The digest keeps the app's clock (`--now`), as the job that sends it does.

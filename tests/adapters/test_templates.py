@@ -731,6 +731,16 @@ CONTEXTS["system_alert"] = {
     "instance": "bot-host:4242:a1b2c3",
 }
 
+CONTEXTS["junk_mail"] = {
+    "partnership": PARTNERSHIP,
+    "business_manager": BUSINESS_MANAGER,
+    "sender": "sam.sample@example.nhs.uk",
+    "subject": "SIN notification",
+    "line": "In Junk Email: from sam.sample@example.nhs.uk, SIN notification, arrived Thu 3 Dec "
+    "2026 09:15: if it is real, move it to the Inbox in Outlook; the bot then reads it, its "
+    "clocks from when it arrived",
+}
+
 CONTEXTS["system_recovered"] = {
     **CONTEXTS["system_alert"],
     "ended": {
@@ -872,6 +882,7 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "in your email",
         "commands_on_new_record": "[TSCP-2026-0009] Not carried out: the commands in the email "
         "that opened this record",
+        "junk_mail": "TSCP In Junk Email, not read: from sam.sample@example.nhs.uk",
         "system_alert": "TSCP bot needs attention: the mailbox job keeps failing",
         "system_recovered": "TSCP bot working again: the mailbox job runs again",
         "case_status": "[TSCP-2026-0001] Case view (A.B.): rapid review, 1 overdue",

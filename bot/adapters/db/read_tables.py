@@ -180,6 +180,7 @@ MAILBOX_STATE = table(
     column("name", String),
     column("last_success_at", UtcDateTime()),
     column("last_error", String),
+    column("junk_error", String),
 )
 JOB_LEASES = table(
     "job_leases",

@@ -29,6 +29,8 @@ class MailboxState(Base):
     left_count: Mapped[int] = mapped_column(default=0)
     left_oldest: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     left_before: Mapped[date | None] = mapped_column(default=None)
+    # Why the last look at the junk folder failed; None when it worked (or was never tried).
+    junk_error: Mapped[str | None] = mapped_column(SafeText(), default=None)
 
 
 class StuckMessage(Base):
@@ -44,6 +46,20 @@ class StuckMessage(Base):
     first_failed_at: Mapped[utc]
     last_failed_at: Mapped[utc]
     last_error: Mapped[str] = mapped_column(SafeText(), default="")  # the server's answer
+
+
+class JunkSeen(Base):
+    """A message seen in the mailbox's junk folder, never read: kept so that the Business
+    Manager is told of it once and the digest lists it until it leaves that folder (moved to
+    the Inbox by a person, or deleted). bot.services.junk_folder keeps it."""
+
+    __tablename__ = "junk_seen"
+
+    key: Mapped[str] = mapped_column(SafeString(1000), primary_key=True)  # the backend's id
+    sender: Mapped[str] = mapped_column(SafeString(320), default="")
+    subject: Mapped[str] = mapped_column(SafeText(), default="")
+    arrived_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    first_seen_at: Mapped[utc]
 
 
 class JobHealth(Base):

@@ -1,0 +1,80 @@
+"""A read-only look at the mailbox's junk folder: what is there, never its body, never moved.
+
+Exchange files mail that fails its spoofing or DMARC checks in Junk Email ("MoveToJmf"),
+which the bot never reads; bot.services.junk_folder tells the Business Manager of it.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import getaddresses
+from typing import Any, Protocol, runtime_checkable
+
+# Names Exchange and common servers give the junk folder, tried when no folder carries the
+# RFC 6154 \Junk flag and none is configured.
+JUNK_NAMES = ("Junk Email", "Junk")
+
+
+@dataclass(frozen=True)
+class JunkItem:
+    key: str  # stable while the message stays in that folder
+    sender: str
+    subject: str
+    arrived_at: datetime | None
+
+
+@dataclass(frozen=True)
+class JunkListing:
+    """The keys in the junk folder now, and the details of those not in `known`."""
+
+    folder: str
+    present: frozenset[str]
+    new: tuple[JunkItem, ...] = field(default=())
+
+
+@runtime_checkable
+class JunkLook(Protocol):
+    def junk(self, known: frozenset[str]) -> JunkListing | None:
+        """List the junk folder read-only: None when the mailbox has none. Raises
+        MailboxError when it cannot be looked at (gone, no permission)."""
+        ...
+
+
+def imap_junk_folder(client: Any, configured: str) -> str | None:
+    """The configured folder if it exists, else the one flagged \\Junk, else a usual name."""
+    folders = client.list_folders()
+    names = [str(name) for _, _, name in folders]
+    if configured:
+        return configured if configured in names else None
+    for flags, _, name in folders:
+        if b"\\Junk" in flags:
+            return str(name)
+    return next((n for n in JUNK_NAMES if n in names), None)
+
+
+def imap_junk(client: Any, folder: str, known: frozenset[str]) -> JunkListing:
+    """EXAMINE (read-only: nothing is marked read) and list; headers only of new ones."""
+    status = client.select_folder(folder, readonly=True)
+    uidvalidity = int(status[b"UIDVALIDITY"])
+    by_key = {f"{uidvalidity}:{uid}": int(uid) for uid in client.search(["ALL"])}
+    new_uids = sorted(uid for key, uid in by_key.items() if key not in known)
+    items: list[JunkItem] = []
+    if new_uids:
+        wanted = ["INTERNALDATE", "BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)]"]
+        for uid, data in sorted(client.fetch(new_uids, wanted).items()):
+            header = data.get(b"BODY[HEADER.FIELDS (FROM SUBJECT)]", b"")
+            items.append(junk_item(f"{uidvalidity}:{uid}", header, data.get(b"INTERNALDATE")))
+    return JunkListing(folder, frozenset(by_key), tuple(items))
+
+
+def junk_item(key: str, header: bytes, arrived: object) -> JunkItem:
+    parsed = email.message_from_bytes(header, policy=email.policy.default)
+    addresses = getaddresses([str(parsed.get("From", ""))])
+    sender = next((a for _, a in addresses if a), "")
+    # The connection keeps INTERNALDATE's own zone (normalise_times off); none: not known.
+    when = arrived if isinstance(arrived, datetime) and arrived.utcoffset() is not None else None
+    subject = " ".join(str(parsed.get("Subject", "")).split())
+    return JunkItem(key, sender, subject, when.astimezone(UTC) if when else None)

@@ -1,0 +1,118 @@
+"""The look at the mailbox's junk folder after each pass's reading: new messages there are
+remembered and told to the Business Manager (at once when they may start a clock), and drop
+off the digest's "Needs your attention" when they leave that folder. The bot never reads,
+moves or deletes junk: a person moves a real message to the Inbox, and it is then read as
+any other, its clocks from its arrival time.
+
+A look that fails is logged once per trouble and kept for `status`; mail reading is never
+stopped by it. Logs say counts only: a subject may name a child.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.adapters.db.models import JunkSeen, MailboxState
+from bot.adapters.junk_look import JunkLook
+from bot.app import App
+from bot.core.dates import fmt_date
+from bot.core.junk import JunkSighting, junk_changes, junk_line
+from bot.services.digest_types import Flag
+from bot.services.failures import describe_error
+from bot.services.intake import sender_agency_key
+from bot.services.mailout import queue_email
+
+log = logging.getLogger(__name__)
+EVENT = "junk_mail"
+# The trouble last logged, per mailbox: logged again only when it changes or ends.
+_said: dict[str, str] = {}
+
+
+def look_at_junk(app: App, source: object) -> None:
+    """One look; never raises (mail reading goes on whatever the junk folder does)."""
+    if not isinstance(source, JunkLook):
+        return
+    try:
+        with app.sessions() as session:
+            remembered = frozenset(session.scalars(select(JunkSeen.key)))
+        listing = source.junk(remembered)
+    except Exception as exc:
+        _trouble(app, f"junk folder look failed: {describe_error(exc)}")
+        return
+    present = listing.present if listing else frozenset()
+    listed = [
+        JunkSighting(i.key, i.sender, i.subject, i.arrived_at)
+        for i in (listing.new if listing else ())
+    ]
+    partner = frozenset(s.sender for s in listed if s.sender and sender_agency_key(app, s.sender))
+    changes = junk_changes(remembered, present, listed, partner)
+    now = app.clock.now()
+    try:
+        with app.sessions() as session:
+            if changes.gone:
+                session.execute(delete(JunkSeen).where(JunkSeen.key.in_(changes.gone)))
+            for s in changes.new:
+                session.add(JunkSeen(key=s.key, sender=s.sender, subject=s.subject,
+                                     arrived_at=s.arrived_at, first_seen_at=now))  # fmt: skip
+            for s in changes.urgent:
+                _alert(session, app, s, now)
+            _record(session, app, None)
+            session.commit()
+    except Exception as exc:
+        _trouble(app, f"junk folder look not recorded: {describe_error(exc)}")
+        return
+    if _said.pop(app.mailbox_name, None) is not None:
+        log.info("the junk folder can be looked at again")
+    if changes.new or changes.gone:
+        log.info("junk folder: %d new, %d gone", len(changes.new), len(changes.gone))
+
+
+def junk_flags(session: Session, app: App) -> list[Flag]:
+    """Every message remembered in the junk folder, oldest first, every day it stays there."""
+    rows = session.scalars(select(JunkSeen).order_by(JunkSeen.first_seen_at, JunkSeen.key))
+    return [{"ref": "", "what": "mail in Junk Email", "detail": line(app, r)} for r in rows]
+
+
+def line(app: App, row: JunkSeen | JunkSighting) -> str:
+    return junk_line(row.sender, row.subject, _when(app, row.arrived_at))
+
+
+def _when(app: App, at: datetime | None) -> str:
+    if at is None:
+        return "at a time the mailbox did not give"
+    local = at.astimezone(app.config.partnership.time_zone)
+    return f"{fmt_date(local.date())} {local:%H:%M}"
+
+
+def _alert(session: Session, app: App, s: JunkSighting, now: datetime) -> None:
+    queue_email(
+        session,
+        app,
+        key=f"junk:{app.mailbox_name}:{s.key}",
+        event=EVENT,
+        to=[app.config.people.business_manager.email],
+        now=now,
+        context={"sender": s.sender, "subject": s.subject, "line": line(app, s)},
+    )
+
+
+def _trouble(app: App, said: str) -> None:
+    if _said.get(app.mailbox_name) != said:
+        _said[app.mailbox_name] = said
+        log.warning("%s (mail reading goes on)", said)
+    try:
+        with app.sessions() as session:
+            _record(session, app, said)
+            session.commit()
+    except Exception:  # the database's own trouble is said by the pass that meets it
+        log.debug("junk folder trouble not recorded", exc_info=True)
+
+
+def _record(session: Session, app: App, said: str | None) -> None:
+    session.execute(
+        update(MailboxState).where(MailboxState.name == app.mailbox_name).values(junk_error=said)
+    )

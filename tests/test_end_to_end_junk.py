@@ -1,0 +1,113 @@
+"""Mail filed in the mailbox's junk folder, through real Dovecot and aiosmtpd: the bot never
+reads it, but the Business Manager is told at once (a SIN) and in the digest every day it stays
+there; moved to the Inbox by a person, it is read with its own arrival time and leaves the list.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+import os
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from typing import Any
+
+from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.forms_docx import DOCX, SIN_INCIDENT
+from tests.fixtures.forms_docx import sin_docx as form
+from tests.fixtures.smtp import SmtpTestServer
+
+BM = "tscp.business.manager@tameside.gov.uk"
+SENDER = "casey.invented@gmp.police.uk"
+SUBJECT = "Serious Incident Notification - GM SIN form"
+ARRIVED = datetime(2026, 12, 23, 8, 30, tzinfo=UTC)
+
+
+def _sin() -> bytes:
+    msg = EmailMessage()
+    msg["From"] = SENDER
+    msg["To"] = "tscp@tameside.gov.uk"
+    msg["Subject"] = SUBJECT
+    msg["Date"] = "Wed, 23 Dec 2026 08:30:00 +0000"
+    msg["Message-ID"] = "<sin-junk@gmp.police.uk>"
+    msg.set_content("Please find attached the GM SIN form for the Screening Panel.\n")
+    maintype, subtype = DOCX.split("/")
+    msg.add_attachment(
+        form(incident=SIN_INCIDENT), maintype=maintype, subtype=subtype, filename="SIN form.docx"
+    )
+    return msg.as_bytes()
+
+
+def _sent(smtp: SmtpTestServer) -> list[tuple[list[str], EmailMessage]]:
+    found = []
+    for rec in smtp.messages:
+        msg = email.message_from_bytes(rec.raw, policy=policy.default)
+        assert isinstance(msg, EmailMessage)
+        found.append((list(rec.rcpt_tos), msg))
+    return found
+
+
+def _text(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain",))
+    assert part is not None
+    return " ".join(str(part.get_content()).split())
+
+
+def _attention(smtp: SmtpTestServer, day: str) -> str:
+    digests = [m for to, m in _sent(smtp) if to == [BM] and "digest" in str(m["Subject"]).lower()]
+    [digest] = [m for m in digests if day in str(m["Subject"])] or digests[-1:]
+    return _text(digest).split("NEEDS YOUR ATTENTION", 1)[1].split("APPENDIX B RETURNS", 1)[0]
+
+
+def _arrive_in(dovecot: DovecotServer, folder: str) -> None:
+    """APPEND into `folder` arriving at ARRIVED: Dovecot takes no APPEND date later than its own
+    (real) clock, so the time is written onto the file, Dovecot's INTERNALDATE for Maildir."""
+    dovecot.append(_sin(), folder=folder)
+    box = dovecot.root / "home" / dovecot.user / "Maildir" / f".{folder}"
+    for path in (p for sub in ("new", "cur") for p in (box / sub).glob("*")):
+        os.utime(path, (ARRIVED.timestamp(), ARRIVED.timestamp()))
+
+
+def _move_to_inbox(dovecot: DovecotServer, folder: str) -> None:
+    with dovecot.client() as client:
+        client.select_folder(folder)
+        client.move(client.search("ALL"), "INBOX")
+
+
+def test_a_sin_in_junk_email_is_told_at_once_and_listed_until_moved_to_the_inbox(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    _arrive_in(dovecot, "Junk Email")
+    assert bot("--now", "2026-12-23T09:05", "run", "--once")[0] == 0
+
+    alerts = [m for to, m in _sent(smtp_server) if to == [BM] and "Junk" in str(m["Subject"])]
+    assert [str(m["Subject"]) for m in alerts] == [f"TSCP In Junk Email, not read: from {SENDER}"]
+    said = _text(alerts[0])
+    assert (
+        f"In Junk Email: from {SENDER}, {SUBJECT}, arrived Wed 23 Dec 2026 08:30: if it is "
+        "real, move it to the Inbox in Outlook" in said
+    )
+    # Never read: no case opened, nothing sent to its sender, and it stays where it was.
+    assert bot("--now", "2026-12-23T09:06", "case", "list")[1].count("TSCP-2026-") == 0
+    assert not [to for to, _ in _sent(smtp_server) if to == [SENDER]]
+    assert len(dovecot.list_uids("Junk Email")) == 1
+    assert b"\\Seen" not in dovecot.flags("Junk Email")[1]  # not even marked read
+
+    assert bot("--now", "2026-12-23T09:35", "run", "--once")[0] == 0
+    alerts = [m for to, m in _sent(smtp_server) if to == [BM] and "Junk" in str(m["Subject"])]
+    assert len(alerts) == 1  # told once
+
+    assert bot("--now", "2026-12-24T08:01", "run", "--once")[0] == 0
+    assert f"In Junk Email: from {SENDER}, {SUBJECT}" in _attention(smtp_server, "24")
+
+    _move_to_inbox(dovecot, "Junk Email")
+    assert bot("--now", "2026-12-24T09:00", "run", "--once")[0] == 0
+    code, out = bot("--now", "2026-12-24T09:01", "case", "TSCP-2026-0001", "--json")
+    assert code == 0
+    [message] = json.loads(out)["messages"]
+    # Its clocks run from when it reached the mailbox, not from when a person moved it.
+    assert datetime.fromisoformat(message["received_at"]) == ARRIVED
+
+    assert bot("--now", "2026-12-29T08:01", "run", "--once")[0] == 0
+    assert "In Junk Email" not in _attention(smtp_server, "29")
