@@ -11,8 +11,11 @@ import os
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, cast
 
+import pytest
+
+from tests.fixtures.backends import Backend, GraphMailbox
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.forms_docx import DOCX, SIN_INCIDENT
 from tests.fixtures.forms_docx import sin_docx as form
@@ -111,3 +114,55 @@ def test_a_sin_in_junk_email_is_told_at_once_and_listed_until_moved_to_the_inbox
 
     assert bot("--now", "2026-12-29T08:01", "run", "--once")[0] == 0
     assert "In Junk Email" not in _attention(smtp_server, "29")
+
+
+def _spam() -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "prizes@lottery.example.com"
+    msg["To"] = "tscp@tameside.gov.uk"
+    msg["Subject"] = "You have won"
+    msg["Message-ID"] = "<spam@lottery.example.com>"
+    msg.set_content("Claim now.\n")
+    return msg.as_bytes()
+
+
+@pytest.mark.parametrize("backend", ["graph"], indirect=True)
+def test_graph_junk_email_is_listed_and_a_partner_s_mail_told_at_once(
+    backend: Backend, backend_bot: Any
+) -> None:
+    graph = cast(GraphMailbox, backend.mailbox).graph
+    partner = EmailMessage()
+    partner["From"] = "robin.invented@gmp.police.uk"  # a partner's domain the config knows
+    partner["Subject"] = "Follow-up"
+    partner["Message-ID"] = "<follow-up@gmp.police.uk>"
+    partner.set_content("As discussed.\n")
+    graph.deliver(partner.as_bytes(), received=ARRIVED, folder="Junk Email")
+    graph.deliver(_spam(), received=ARRIVED, folder="Junk Email")
+    assert backend_bot("--now", "2026-12-23T09:05", "run", "--once")[0] == 0
+
+    alerts = [str(m["Subject"]) for m in _mails(backend) if "Junk" in str(m["Subject"])]
+    # Told at once of the partner's mail only: the spam waits for the digest.
+    assert alerts == ["TSCP In Junk Email, not read: from robin.invented@gmp.police.uk"]
+
+    assert backend_bot("--now", "2026-12-24T08:01", "run", "--once")[0] == 0
+    digest = [m for m in _mails(backend) if "digest" in str(m["Subject"]).lower()][-1]
+    attention = _text(digest).split("NEEDS YOUR ATTENTION", 1)[1]
+    assert "In Junk Email: from robin.invented@gmp.police.uk, Follow-up, arrived" in attention
+    assert "In Junk Email: from prizes@lottery.example.com, You have won, arrived" in attention
+    assert len(graph.in_folder("Junk Email")) == 2  # never moved by the bot
+
+    junk = graph.state.folder("Junk Email")
+    for key in [m.id for m in graph.in_folder("Junk Email")]:
+        graph.state.inbox.messages[key] = junk.messages.pop(key)  # a person moves it
+    assert backend_bot("--now", "2026-12-29T08:01", "run", "--once")[0] == 0
+    digest = [m for m in _mails(backend) if "digest" in str(m["Subject"]).lower()][-1]
+    assert "In Junk Email" not in _text(digest)
+
+
+def _mails(backend: Backend) -> list[EmailMessage]:
+    found = []
+    for rec in backend.outbox.messages:
+        msg = email.message_from_bytes(rec.raw, policy=policy.default)
+        assert isinstance(msg, EmailMessage)
+        found.append(msg)
+    return found

@@ -30,7 +30,9 @@ from bot.adapters.exchange_keys import message_key, split_key
 from bot.adapters.graph_client import GraphClient, Page
 from bot.adapters.graph_error import GraphError
 from bot.adapters.graph_items import READ_WRITE, one_reads_whole, read_message
+from bot.adapters.graph_junk import graph_junk
 from bot.adapters.graph_watch import DeltaLook, watch
+from bot.adapters.junk_look import JunkListing
 from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
 from bot.adapters.mail_source import (
     Batch,
@@ -200,6 +202,9 @@ class GraphSource:
 
     def close(self) -> None:
         self._client.close()
+
+    def junk(self, known: frozenset[str]) -> JunkListing | None:
+        return graph_junk(self._client, self._user_url, known)
 
     # -- Graph steps ----------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ stopped by it. Logs say counts only: a subject may name a child.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -30,19 +30,30 @@ log = logging.getLogger(__name__)
 EVENT = "junk_mail"
 # The trouble last logged, per mailbox: logged again only when it changes or ends.
 _said: dict[str, str] = {}
+# How often the junk folder is looked at, at most: a pass runs every minute or on each new
+# message, and Graph lists the whole folder (1000 a call); an alert this late costs no clock.
+EVERY = timedelta(minutes=5)
 
 
 def look_at_junk(app: App, source: object) -> None:
     """One look; never raises (mail reading goes on whatever the junk folder does)."""
     if not isinstance(source, JunkLook):
         return
+    now = app.clock.now()
     try:
         with app.sessions() as session:
+            last = session.scalar(
+                select(MailboxState.junk_looked_at).where(MailboxState.name == app.mailbox_name)
+            )
+            if last is not None and last <= now < last + EVERY:
+                return
             remembered = frozenset(session.scalars(select(JunkSeen.key)))
         listing = source.junk(remembered)
     except Exception as exc:
         _trouble(app, f"junk folder look failed: {describe_error(exc)}")
         return
+    if listing is None:
+        log.debug("no junk folder in this mailbox: nothing looked at")
     present = listing.present if listing else frozenset()
     listed = [
         JunkSighting(i.key, i.sender, i.subject, i.arrived_at)
@@ -50,7 +61,6 @@ def look_at_junk(app: App, source: object) -> None:
     ]
     partner = frozenset(s.sender for s in listed if s.sender and sender_agency_key(app, s.sender))
     changes = junk_changes(remembered, present, listed, partner)
-    now = app.clock.now()
     try:
         with app.sessions() as session:
             if changes.gone:
@@ -114,5 +124,7 @@ def _trouble(app: App, said: str) -> None:
 
 def _record(session: Session, app: App, said: str | None) -> None:
     session.execute(
-        update(MailboxState).where(MailboxState.name == app.mailbox_name).values(junk_error=said)
+        update(MailboxState)
+        .where(MailboxState.name == app.mailbox_name)
+        .values(junk_error=said, junk_looked_at=app.clock.now())
     )

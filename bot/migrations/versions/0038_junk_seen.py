@@ -1,6 +1,6 @@
 """junk_seen: messages seen in the mailbox's junk folder, never read, so that the Business
 Manager is told of each once and the digest lists it until it leaves that folder;
-mailbox_state.junk_error: why the last look at it failed, for `status`
+mailbox_state.junk_error and junk_looked_at: why the last look failed (`status`), and when
 
 Revision ID: 0038
 Revises: 0037
@@ -27,9 +27,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("mailbox_state") as batch:
         batch.add_column(sa.Column("junk_error", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("junk_looked_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("mailbox_state") as batch:
+        batch.drop_column("junk_looked_at")
         batch.drop_column("junk_error")
     op.drop_table("junk_seen")

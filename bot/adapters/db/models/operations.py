@@ -31,6 +31,8 @@ class MailboxState(Base):
     left_before: Mapped[date | None] = mapped_column(default=None)
     # Why the last look at the junk folder failed; None when it worked (or was never tried).
     junk_error: Mapped[str | None] = mapped_column(SafeText(), default=None)
+    # When the junk folder was last looked at (bot.services.junk_folder.EVERY apart at most).
+    junk_looked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class StuckMessage(Base):
