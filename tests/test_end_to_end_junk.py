@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import json
+import logging
 import os
 from datetime import UTC, datetime
 from email import policy
@@ -92,7 +93,8 @@ def test_a_sin_in_junk_email_is_told_at_once_and_listed_until_moved_to_the_inbox
         "real, move it to the Inbox in Outlook" in said
     )
     # Never read: no case opened, nothing sent to its sender, and it stays where it was.
-    assert bot("--now", "2026-12-23T09:06", "case", "list")[1].count("TSCP-2026-") == 0
+    code, cases = bot("--now", "2026-12-23T09:06", "cases")
+    assert code == 0 and "TSCP-2026-" not in cases
     assert not [to for to, _ in _sent(smtp_server) if to == [SENDER]]
     assert len(dovecot.list_uids("Junk Email")) == 1
     assert b"\\Seen" not in dovecot.flags("Junk Email")[1]  # not even marked read
@@ -166,3 +168,24 @@ def _mails(backend: Backend) -> list[EmailMessage]:
         assert isinstance(msg, EmailMessage)
         found.append(msg)
     return found
+
+
+@pytest.mark.parametrize("backend", ["graph"], indirect=True)
+def test_a_junk_folder_that_cannot_be_looked_at_is_said_once_and_mail_is_still_read(
+    backend: Backend, backend_bot: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    graph = cast(GraphMailbox, backend.mailbox).graph
+    graph.state.refused_folders.add("Junk Email")
+    graph.deliver(_sin(), received=ARRIVED)
+    with caplog.at_level(logging.INFO):
+        assert backend_bot("--now", "2026-12-23T09:05", "run", "--once")[0] == 0
+        assert backend_bot("--now", "2026-12-23T09:15", "run", "--once")[0] == 0
+    said = [r.getMessage() for r in caplog.records if "junk folder look failed" in r.getMessage()]
+    assert len(said) == 1 and "ErrorAccessDenied" in said[0]
+    assert "TSCP-2026-0001" in backend_bot("--now", "2026-12-23T09:20", "cases")[1]
+    out = backend_bot("--now", "2026-12-23T09:20", "status")[1]
+    assert "junk folder look failed" in out and "look at Junk Email by hand" in out
+
+    graph.state.refused_folders.clear()
+    assert backend_bot("--now", "2026-12-23T09:25", "run", "--once")[0] == 0
+    assert "junk folder" not in backend_bot("--now", "2026-12-23T09:26", "status")[1]
