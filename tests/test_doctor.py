@@ -149,6 +149,25 @@ def test_needs_attention_folder_is_checked_when_configured(
 
 
 @ON_MIGRATED
+def test_the_junk_folder_is_listed_or_its_absence_said_once(
+    doctor: Doctor, dovecot: DovecotServer
+) -> None:
+    doctor.init()
+    code, out, _ = doctor("doctor")
+    assert code == 0, out
+    assert (
+        "warn mailbox junk folder: none found (no folder flagged \\Junk, none named Junk Email "
+        "or Junk): mail filed as junk is not looked at; set [mailbox] junk_folder"
+    ) in out
+
+    dovecot.append(b"From: a@example.org\r\nSubject: prize\r\n\r\nhi\r\n", folder="Spam")
+    doctor.edit(lambda d: d["mailbox"].update(junk_folder="Spam"))
+    code, out, _ = doctor("doctor")
+    assert code == 0, out
+    assert "ok mailbox junk folder: 'Spam' listed (never read or moved): 1 messages" in out
+
+
+@ON_MIGRATED
 def test_wrong_imap_password_fails_naming_the_account_without_the_password(
     doctor: Doctor, dovecot: DovecotServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -38,6 +38,7 @@ from bot.services.doctor_calendar import calendar_checks
 from bot.services.doctor_check import UNREACHED, Check
 from bot.services.doctor_clock import clock_checks
 from bot.services.doctor_deadlines import deadline_checks
+from bot.services.doctor_junk import junk_check
 from bot.services.doctor_sent import sent_folder_checks
 from bot.services.startup_checks import closure_warnings, startup_lines, template_problems
 
@@ -157,7 +158,7 @@ def _mailbox(config: Config, tokens: EntraApp | None) -> list[Check]:
             facts = source.probe()
         except MailboxError as exc:
             return [Check("FAIL", "mailbox", _mailbox_advice(str(exc)))]
-        return _mailbox_lines(config, facts)
+        return [*_mailbox_lines(config, facts), junk_check(source)]
     finally:
         source.close()
 
