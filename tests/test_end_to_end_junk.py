@@ -16,7 +16,7 @@ from typing import Any, cast
 
 import pytest
 
-from tests.fixtures.backends import Backend, GraphMailbox
+from tests.fixtures.backends import Backend, EwsMailbox, GraphMailbox
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.forms_docx import DOCX, SIN_INCIDENT
 from tests.fixtures.forms_docx import sin_docx as form
@@ -191,3 +191,25 @@ def test_a_junk_folder_that_cannot_be_looked_at_is_said_once_and_mail_is_still_r
     graph.state.refused_folders.clear()
     assert backend_bot("--now", "2026-12-23T09:25", "run", "--once")[0] == 0
     assert "junk folder" not in backend_bot("--now", "2026-12-23T09:26", "status")[1]
+
+
+@pytest.mark.parametrize("backend", ["ews"], indirect=True)
+def test_ews_junk_email_is_told_and_listed_until_it_leaves(
+    backend: Backend, backend_bot: Any
+) -> None:
+    ews = cast(EwsMailbox, backend.mailbox).ews
+    ews.deliver(_sin(), received=ARRIVED, folder="junkemail")
+    assert backend_bot("--now", "2026-12-23T09:05", "run", "--once")[0] == 0
+    alerts = [str(m["Subject"]) for m in _mails(backend) if "Junk" in str(m["Subject"])]
+    assert alerts == [f"TSCP In Junk Email, not read: from {SENDER}"]
+    assert "TSCP-2026-" not in backend_bot("--now", "2026-12-23T09:06", "cases")[1]
+
+    assert backend_bot("--now", "2026-12-24T08:01", "run", "--once")[0] == 0
+    digest = [m for m in _mails(backend) if "digest" in str(m["Subject"]).lower()][-1]
+    assert f"In Junk Email: from {SENDER}, {SUBJECT}, arrived Wed 23 Dec 2026 08:30" in _text(
+        digest
+    )
+    ews.state.by_distinguished("junkemail").items.clear()  # a person deleted it
+    assert backend_bot("--now", "2026-12-29T08:01", "run", "--once")[0] == 0
+    digest = [m for m in _mails(backend) if "digest" in str(m["Subject"]).lower()][-1]
+    assert "In Junk Email" not in _text(digest)

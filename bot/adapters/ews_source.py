@@ -32,6 +32,7 @@ from bot.adapters.ews_connection import EwsConnection
 from bot.adapters.ews_items import read_items
 from bot.adapters.ews_watch import InboxWatch
 from bot.adapters.exchange_keys import message_key, split_key
+from bot.adapters.junk_look import JunkItem, JunkListing
 from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds, any_whole
 from bot.adapters.mail_source import (
     Batch,
@@ -183,6 +184,19 @@ class EwsSource:
             for change, item in changes
             if change in ("create", "update") and getattr(item, "id", None)
         ]
+
+    def junk(self, known: frozenset[str]) -> JunkListing | None:
+        """Junk Email (exchangelib's account.junk) listed whole by one SyncFolderItems round
+        from no state: summaries only, never a body; nothing read or moved."""
+        folder = self._ews.account().junk
+        folder.item_sync_state = None  # else exchangelib goes on from its last round
+        listed = self._changes(folder, "")
+        new = tuple(
+            JunkItem(i.ident, i.sender, " ".join(i.subject.split()), i.arrived)
+            for i in listed
+            if i.ident not in known
+        )
+        return JunkListing("Junk Email", frozenset(i.ident for i in listed), new)
 
     def _read(self, wanted: list[Listed]) -> list[IncomingMail | Refused]:
         return read_items(self._ews.account(), wanted)
