@@ -7,10 +7,12 @@ which the bot never reads; bot.services.junk_folder tells the Business Manager o
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import getaddresses
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 # Names Exchange and common servers give the junk folder, tried when no folder carries the
@@ -78,3 +80,25 @@ def junk_item(key: str, header: bytes, arrived: object) -> JunkItem:
     when = arrived if isinstance(arrived, datetime) and arrived.utcoffset() is not None else None
     subject = " ".join(str(parsed.get("Subject", "")).split())
     return JunkItem(key, sender, subject, when.astimezone(UTC) if when else None)
+
+
+def maildir_junk(path: Path, known: frozenset[str]) -> JunkListing | None:
+    """The Maildir's `.Junk` folder, when there is one: each file's headers only (From,
+    Subject), its modification time as its arrival, as the inbox's; keyed by its unique
+    name (what comes before the flags)."""
+    box = path / ".Junk"
+    if not (box / "cur").is_dir():
+        return None
+    files = {p.name.split(":", 1)[0]: p for sub in ("new", "cur") for p in (box / sub).iterdir()}
+    new = []
+    for key in sorted(files.keys() - known):
+        try:
+            with files[key].open("rb") as handle:
+                parsed = email.parser.BytesHeaderParser(policy=email.policy.default).parse(handle)
+            arrived = datetime.fromtimestamp(files[key].stat().st_mtime, UTC)
+        except FileNotFoundError:  # moved out while being looked at
+            continue
+        addresses = getaddresses([str(parsed.get("From", ""))])
+        sender = next((a for _, a in addresses if a), "")
+        new.append(JunkItem(key, sender, " ".join(str(parsed.get("Subject", "")).split()), arrived))
+    return JunkListing("Junk", frozenset(files), tuple(new))

@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.adapters.junk_look import JunkListing, maildir_junk
 from bot.adapters.listing import BATCH_BYTES, BATCH_MESSAGES, Listed, Rounds
 from bot.adapters.mail_source import (
     Batch,
@@ -215,6 +216,9 @@ class MaildirSource:
             if not self._file_names() <= before:
                 return True
         return False
+
+    def junk(self, known: frozenset[str]) -> JunkListing | None:
+        return maildir_junk(self.path, known)
 
     def close(self) -> None:
         """Nothing is held open between calls."""
