@@ -10,6 +10,7 @@ stopped by it. Logs say counts only: a subject may name a child.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime, timedelta
 
@@ -102,7 +103,8 @@ def _alert(session: Session, app: App, s: JunkSighting, now: datetime) -> None:
     queue_email(
         session,
         app,
-        key=f"junk:{app.mailbox_name}:{s.key}",
+        # Hashed: a Graph or EWS id with the mailbox's name would not fit the key's column.
+        key=f"junk:{hashlib.sha256(f'{app.mailbox_name} {s.key}'.encode()).hexdigest()}",
         event=EVENT,
         to=[app.config.people.business_manager.email],
         now=now,
