@@ -201,7 +201,9 @@ def _assert_first_release_rows_kept(
             case.id,
             datetime(2026, 12, 24, 14, tzinfo=UTC),
             "Tameside One, Room 2",
-            True,
+            # Counted again with an earlier due day, a panel booked after it is no longer
+            # within the 2 working days (bot.services.recount_told).
+            screening_due >= date(2026, 12, 24),
         )
         state = session.get(MailboxState, "imap://tscp@mail.tameside.gov.uk:993/INBOX")
         assert state is not None and (state.uidvalidity, state.last_uid) == (1700000000, 41)
