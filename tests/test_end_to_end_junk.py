@@ -155,10 +155,23 @@ def test_graph_junk_email_is_listed_and_a_partner_s_mail_told_at_once(
     assert "In Junk Email: from prizes@lottery.example.com, You have won, arrived" in attention
     assert len(graph.in_folder("Junk Email")) == 2  # never moved by the bot
 
+    # The next digest lists the partner's mail again, but only counts the spam it listed: a
+    # junk folder of hundreds would otherwise bury the rest of "Needs your attention".
+    assert backend_bot("--now", "2026-12-29T08:01", "run", "--once")[0] == 0
+    digest = [m for m in _mails(backend) if "digest" in str(m["Subject"]).lower()][-1]
+    assert "Tue 29 Dec 2026" in str(digest["Subject"])
+    attention = _text(digest).split("NEEDS YOUR ATTENTION", 1)[1]
+    assert "In Junk Email: from robin.invented@gmp.police.uk, Follow-up, arrived" in attention
+    assert "prizes@lottery.example.com" not in attention
+    assert (
+        "Also still in Junk Email: 1 listed in an earlier digest, none of them looking like a "
+        "SIN or from a partner's domain: look at the folder in Outlook" in attention
+    )
+
     junk = graph.state.folder("Junk Email")
     for key in [m.id for m in graph.in_folder("Junk Email")]:
         graph.state.inbox.messages[key] = junk.messages.pop(key)  # a person moves it
-    assert backend_bot("--now", "2026-12-29T08:01", "run", "--once")[0] == 0
+    assert backend_bot("--now", "2026-12-30T08:01", "run", "--once")[0] == 0
     digest = [m for m in _mails(backend) if "digest" in str(m["Subject"]).lower()][-1]
     assert "In Junk Email" not in _text(digest)
 

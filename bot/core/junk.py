@@ -40,8 +40,49 @@ def junk_changes(
 ) -> JunkChanges:
     """`partner`: the listed senders whose domain the config knows as an agency's."""
     new = tuple(s for s in listed if s.key not in remembered and s.key in present)
-    urgent = tuple(s for s in new if s.sender in partner or _URGENT_SUBJECT.search(s.subject))
+    urgent = tuple(s for s in new if looks_urgent(s.subject, s.sender in partner))
     return JunkChanges(new, urgent, frozenset(remembered) - frozenset(present))
+
+
+def looks_urgent(subject: str, from_partner: bool) -> bool:
+    """Whether a message in the junk folder may start a clock: told at once, and listed in
+    every digest until it leaves the folder."""
+    return from_partner or _URGENT_SUBJECT.search(subject) is not None
+
+
+# The most junk lines one digest lists: a junk folder holds spam too, often hundreds of
+# messages, and a list that long would bury the rest of "Needs your attention".
+MOST_LISTED = 30
+
+
+@dataclass(frozen=True)
+class JunkListed:
+    listed: tuple[str, ...]  # the keys to list, in the order given
+    beyond: int  # to list, but past MOST_LISTED
+    earlier: int  # listed in an earlier digest, none looking as if it may start a clock
+
+    def rest_words(self) -> str | None:
+        """The line for what is in the folder but not listed; None when all is listed."""
+        parts = []
+        if self.beyond:
+            parts.append(f"{self.beyond} more not listed here (the list stops at {MOST_LISTED})")
+        if self.earlier:
+            parts.append(
+                f"{self.earlier} listed in an earlier digest, none of them looking like a SIN "
+                "or from a partner's domain"
+            )
+        if not parts:
+            return None
+        return f"Also still in Junk Email: {'; '.join(parts)}: look at the folder in Outlook"
+
+
+def junk_to_list(rows: Collection[tuple[str, bool, bool]]) -> JunkListed:
+    """Of the (key, looks urgent, new since the last digest) rows, oldest first, which the
+    digest lists: every one that may start a clock, each day it stays; the rest once, in the
+    first digest after they were seen; at most MOST_LISTED, the others counted."""
+    chosen = [key for key, urgent, new in rows if urgent or new]
+    listed = tuple(chosen[:MOST_LISTED])
+    return JunkListed(listed, len(chosen) - len(listed), len(rows) - len(chosen))
 
 
 def junk_line(sender: str, subject: str, arrived: str) -> str:

@@ -171,7 +171,7 @@ def digest_context(session: Session, app: App, today: date, now: datetime) -> Di
         "actions": names.actions_named(app, actions),
         "complaints": complaints,
         "escalations": cases.escalations(session, today),
-        "flags": _flags(session, app, today) + _beyond(app, beyond, agencies),
+        "flags": _flags(session, app, today, since) + _beyond(app, beyond, agencies),
         "quarantine": messages.quarantine(session),
         "quarantine_total": messages.quarantine_total(session),
         "not_delivered": recent_failures(session, app, today),
@@ -267,7 +267,7 @@ def _drafts(session: Session) -> list[Draft]:
     ]
 
 
-def _flags(session: Session, app: App, today: date) -> list[Flag]:
+def _flags(session: Session, app: App, today: date, last_digest: datetime) -> list[Flag]:
     since_day = app.calendar.add_working_days(today, -FLAG_KEPT_WORKING_DAYS)
     tz, cal = app.config.partnership.time_zone, app.calendar
     since = datetime.combine(since_day, datetime.min.time(), tz)
@@ -286,7 +286,7 @@ def _flags(session: Session, app: App, today: date) -> list[Flag]:
     warnings = cases.case_warnings(session, agency_names(app.config))
     found = (
         held_flags(session)
-        + junk_flags(session, app)
+        + junk_flags(session, app, last_digest)
         + flags
         + cases.form_gaps(session)
         + cases.unreadable_returns(session)

@@ -21,7 +21,7 @@ from bot.adapters.db.models import JunkSeen, MailboxState
 from bot.adapters.junk_look import JunkLook
 from bot.app import App
 from bot.core.dates import fmt_date
-from bot.core.junk import JunkSighting, junk_changes, junk_line
+from bot.core.junk import JunkSighting, junk_changes, junk_line, junk_to_list, looks_urgent
 from bot.services.digest_types import Flag
 from bot.services.failures import describe_error
 from bot.services.intake import sender_agency_key
@@ -82,10 +82,29 @@ def look_at_junk(app: App, source: object) -> None:
         log.info("junk folder: %d new, %d gone", len(changes.new), len(changes.gone))
 
 
-def junk_flags(session: Session, app: App) -> list[Flag]:
-    """Every message remembered in the junk folder, oldest first, every day it stays there."""
-    rows = session.scalars(select(JunkSeen).order_by(JunkSeen.first_seen_at, JunkSeen.key))
-    return [{"ref": "", "what": "mail in Junk Email", "detail": line(app, r)} for r in rows]
+def junk_flags(session: Session, app: App, since: datetime) -> list[Flag]:
+    """The messages remembered in the junk folder, oldest first: one that may start a clock
+    every day it stays there, the rest in the first digest after they were seen (`since`: the
+    last digest), and the others counted in one line (bot.core.junk.junk_to_list)."""
+    rows = list(session.scalars(select(JunkSeen).order_by(JunkSeen.first_seen_at, JunkSeen.key)))
+    marked = [
+        (
+            r.key,
+            looks_urgent(r.subject, bool(sender_agency_key(app, r.sender))),
+            r.first_seen_at >= since,
+        )
+        for r in rows
+    ]
+    chosen = junk_to_list(marked)
+    by_key = {r.key: r for r in rows}
+    flags: list[Flag] = [
+        {"ref": "", "what": "mail in Junk Email", "detail": line(app, by_key[k])}
+        for k in chosen.listed
+    ]
+    rest = chosen.rest_words()
+    if rest:
+        flags.append({"ref": "", "what": "mail in Junk Email", "detail": rest})
+    return flags
 
 
 def line(app: App, row: JunkSeen | JunkSighting) -> str:

@@ -1,0 +1,40 @@
+"""Which junk-folder messages the digest lists: those that may start a clock every day, the
+rest once, at most MOST_LISTED, the others counted in words that stay true."""
+
+from __future__ import annotations
+
+from bot.core.junk import MOST_LISTED, junk_to_list, looks_urgent
+
+
+def test_urgent_ones_are_listed_every_day_the_rest_once() -> None:
+    rows = [("old-spam", False, False), ("sin", True, False), ("new-spam", False, True)]
+    chosen = junk_to_list(rows)
+    assert chosen.listed == ("sin", "new-spam")
+    assert chosen.rest_words() == (
+        "Also still in Junk Email: 1 listed in an earlier digest, none of them looking like a "
+        "SIN or from a partner's domain: look at the folder in Outlook"
+    )
+
+
+def test_a_long_list_stops_and_says_how_many_more_without_calling_them_harmless() -> None:
+    rows = [(f"sin-{i}", True, False) for i in range(MOST_LISTED + 5)]
+    chosen = junk_to_list(rows)
+    assert len(chosen.listed) == MOST_LISTED and chosen.listed[0] == "sin-0"
+    words = chosen.rest_words()
+    assert words == (
+        f"Also still in Junk Email: 5 more not listed here (the list stops at {MOST_LISTED}): "
+        "look at the folder in Outlook"
+    )
+
+
+def test_nothing_left_over_says_nothing() -> None:
+    assert junk_to_list([("a", False, True)]).rest_words() is None
+    assert junk_to_list([]).rest_words() is None
+
+
+def test_a_subject_or_a_partner_makes_it_urgent() -> None:
+    assert looks_urgent("Serious Incident Notification", False)
+    assert looks_urgent("RE: SIN form", False)
+    assert looks_urgent("Hello", True)
+    assert not looks_urgent("You have won", False)
+    assert not looks_urgent("Sinking fund", False)
