@@ -90,7 +90,8 @@ def ingest_pass(
     if first:
         process_stored(app, report)  # nothing read: still finish what is stored
     settle_suspects(app, report)
-    look_at_junk(app, source)  # never read, only told: a failed look stops nothing
+    if report.mailbox_error is None:  # a mailbox already failing is said once, above
+        look_at_junk(app, source)  # never read, only told: a failed look stops nothing
     if report.database_trouble:
         log.warning("%s", report.database_trouble)
     return report
