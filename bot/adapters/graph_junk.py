@@ -4,10 +4,10 @@ ids, arrival times, senders and subjects, one listing a look; never a body, neve
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from bot.adapters.graph_client import GraphClient
 from bot.adapters.graph_error import GraphError
+from bot.adapters.graph_fields import address, received_at
 from bot.adapters.graph_items import READ_WRITE
 from bot.adapters.junk_look import JunkItem, JunkListing
 
@@ -34,9 +34,9 @@ def graph_junk(
     new = tuple(
         JunkItem(
             item["id"],
-            _sender(item.get("from")),
+            address(item.get("from")),
             _subject(item.get("subject")),
-            _when(item.get("receivedDateTime")),
+            received_at(item.get("receivedDateTime")),
         )
         for item in listed
         if item["id"] not in known
@@ -44,20 +44,5 @@ def graph_junk(
     return JunkListing(FOLDER, frozenset(item["id"] for item in listed), new)
 
 
-def _sender(value: object) -> str:
-    found = value.get("emailAddress") if isinstance(value, dict) else None
-    return str(found.get("address") or "") if isinstance(found, dict) else ""
-
-
 def _subject(value: object) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
-
-
-def _when(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.utcoffset() is not None else None

@@ -22,13 +22,14 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal, overload
 from urllib.parse import quote
 
 from bot.adapters.exchange_keys import message_key, split_key
 from bot.adapters.graph_client import GraphClient, Page
 from bot.adapters.graph_error import GraphError
+from bot.adapters.graph_fields import address, received_at
 from bot.adapters.graph_items import READ_WRITE, one_reads_whole, read_message
 from bot.adapters.graph_junk import graph_junk
 from bot.adapters.graph_watch import DeltaLook, watch
@@ -107,10 +108,10 @@ class GraphSource:
         listed = [
             Listed(
                 str(item["id"]),
-                _when(item.get("receivedDateTime")),
+                received_at(item.get("receivedDateTime")),
                 message_id=str(item.get("internetMessageId") or ""),
                 subject=str(item.get("subject") or ""),
-                sender=_address(item.get("from")),
+                sender=address(item.get("from")),
             )
             for item in page.items
             # Moved or deleted since the last round: nothing to read.
@@ -328,20 +329,3 @@ def _guard() -> Iterator[None]:
     except GraphError as exc:
         log.warning("%s", exc)
         raise MailboxError(str(exc)) from None
-
-
-def _address(value: object) -> str:
-    """The address of a recipient resource ({"emailAddress": {"address": ...}}), or ""."""
-    found = value.get("emailAddress") if isinstance(value, dict) else None
-    return str(found.get("address") or "") if isinstance(found, dict) else ""
-
-
-def _when(value: object) -> datetime | None:
-    """receivedDateTime (ISO 8601, UTC) as an aware datetime; None when absent or odd."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.utcoffset() is not None else None
