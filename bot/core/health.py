@@ -60,6 +60,10 @@ class Snapshot:
     thresholds: Thresholds
     outbox_oldest_pending: datetime | None = None
     outbox_pending: int = 0
+    # The outbox's times are written by the app's clock, the jobs' by the wall clock: the
+    # oldest email's wait is measured on the clock that wrote it (None: the same as `now`),
+    # so its trouble starts at one moment however long the check's own queries took.
+    outbox_now: datetime | None = None
     # How the [microsoft] app signs in, for the advice when its token cannot be had.
     secret_env: str | None = None
     uses_secret: bool = True
@@ -313,7 +317,8 @@ def stalled(job: JobState, now: datetime, factor: int) -> bool:
 
 def _outbox_problem(snapshot: Snapshot) -> list[Problem]:
     oldest = snapshot.outbox_oldest_pending
-    if oldest is None or snapshot.now - oldest < snapshot.thresholds.outbox_alert_after:
+    now = snapshot.outbox_now or snapshot.now
+    if oldest is None or now - oldest < snapshot.thresholds.outbox_alert_after:
         return []
     count = snapshot.outbox_pending
     # No time here: the alert and the digest show `since` beside the sentence, in the

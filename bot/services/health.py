@@ -101,11 +101,10 @@ def outbox_waiting(session: Connection | Session, now: datetime) -> tuple[int, i
 def snapshot(
     app: App, jobs: tuple[JobState, ...], now: datetime, session: Connection | Session | None
 ) -> Snapshot:
-    """`now` is the wall clock; the outbox's age is measured on the app's clock it was
-    written by, then placed on the wall clock."""
+    """`now` is the wall clock the jobs' times are written by; the outbox's age is measured on
+    the app's clock its times are written by (the same clock in service; a rehearsal's or a
+    test's own clock otherwise)."""
     count, oldest = outbox_backlog(session) if session is not None else (0, None)
-    if oldest is not None:
-        oldest = now - (app.clock.now() - oldest)
     ms = app.config.microsoft
     return Snapshot(
         now=now,
@@ -113,6 +112,7 @@ def snapshot(
         thresholds=thresholds(app),
         outbox_oldest_pending=oldest,
         outbox_pending=count,
+        outbox_now=app.clock.now(),
         secret_env=ms.client_secret_env if ms is not None else None,
         uses_secret=ms is None or ms.client_secret is not None,
     )
