@@ -172,10 +172,11 @@ def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLook
 
         return SentFolder(EwsSource(ews_connection(config, tokens, ews)), exchange_folder(folder))
     if config.outgoing.backend == "graph" and graph is not None and folder:
+        from bot.adapters.graph_sender import FILES_WITHIN
         from bot.adapters.graph_source import GraphSource
 
         source = GraphSource(graph_client(config, tokens, graph), graph.user)
-        return SentFolder(source, exchange_folder(folder))
+        return SentFolder(source, exchange_folder(folder), files_within=FILES_WITHIN)
     if config.outgoing.smtp is None or imap is None or not folder:
         return None
     return SentFolder(_imap_source(config, imap, tokens), folder)

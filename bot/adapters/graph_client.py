@@ -11,7 +11,8 @@ What it does for every call, as Microsoft documents Graph:
   answer came back, not that nothing was done, so it is raised at once as maybe done, for the
   caller to check before it tries again (the outbox looks in Sent Items). A `429` or `503` is
   Graph's word that the request was not processed, so those are waited for whatever the call;
-- a request that got no answer (a read timeout) is never sent again here: maybe done too;
+- a `500`, `502` or `504` is raised as maybe done (never repeated here), and so is a request
+  that got no answer (a read timeout, a connection reset once the request had gone);
 - a call given a deadline (sendMail: SEND_SECONDS, bot.adapters.outgoing) ends by it, waits
   and all: a wait that would outlast it is not taken, and each request's timeout is what is
   left, so the outbox's claim on the email always outlasts the call;
@@ -43,9 +44,14 @@ _THROTTLED = (429, 503, 504)
 # 429 and 503 mean "not processed, come back later"; 504 means only that the answer did not
 # come back in time, so only a request that may be repeated safely waits and goes again.
 _NOT_PROCESSED = (429, 503)
-# A gateway's answer for the server behind it (502 Bad Gateway, 504 Gateway Timeout): the
-# request may have reached Exchange and been carried out.
-_MAYBE_DONE = (502, 504)
+# Answers that do not say the request was not carried out ("Microsoft Graph error responses
+# and resource types"): 500, "an internal server error while processing the request", and a
+# gateway's answer for the server behind it (502 Bad Gateway, 504 Gateway Timeout). sendMail's
+# message is saved in Drafts, from where Exchange sends it, before its 202 is written
+# ("Overview of the Microsoft Graph send mail process"): any of them may come after that.
+# Not 503: "temporarily unavailable ... You may repeat the request after a delay", Graph's word
+# that it was not processed, as a 429 is ("Microsoft Graph throttling guidance").
+_MAYBE_DONE = (500, 502, 504)
 _REPEATABLE = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _NO_RETRY_AFTER_WAIT = 2.0  # seconds, doubled per retry, when the service names no wait
 
@@ -258,6 +264,8 @@ def _refused(response: requests.Response, what: str, permission: str) -> GraphEr
         text += f" ({_permission_hint(permission)})"
     elif status == 401:
         text += " (check the [microsoft] app registration, its secret or certificate, and consent)"
+    elif status == 500:
+        text += " (the server failed while carrying it out: it may have been done)"
     elif status in _MAYBE_DONE:
         text += " (no answer came from the server behind the gateway: it may have been done)"
     elif status in _THROTTLED:

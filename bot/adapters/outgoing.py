@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from datetime import timedelta
 from typing import Protocol, runtime_checkable
 
 # The longest one send may take, everything included (connecting, logging in, every wait a
@@ -81,6 +82,10 @@ class BatchingSender(Protocol):
 class SentLookup(Protocol):
     """Where the mail server keeps what it sent (Exchange: the mailbox's Sent Items), asked
     before re-sending an email whose earlier attempt may have reached the server."""
+
+    # How long the server may take to file what it sent there (zero: it files at once). Until
+    # then "not there" is not "not sent" (bot.core.unconfirmed_send).
+    files_within: timedelta
 
     def was_sent(self, message_id: str) -> bool:
         """True when a message with this Message-ID (without <>) is there; SendError when the

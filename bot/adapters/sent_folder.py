@@ -8,6 +8,7 @@ every mailbox backend (IMAP, EWS, Graph), so one class asks it of any of them.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Protocol
 
 from bot.adapters.mail_source import FolderMissing, MailboxError
@@ -26,8 +27,11 @@ class FolderSearch(Protocol):
 class SentFolder:
     """SentLookup: `folder` of the mailbox `source` reads, where what was sent is filed."""
 
-    def __init__(self, source: FolderSearch, folder: str) -> None:
+    def __init__(
+        self, source: FolderSearch, folder: str, *, files_within: timedelta = timedelta(0)
+    ) -> None:
         self._source, self.folder = source, folder
+        self.files_within = files_within
 
     def was_sent(self, message_id: str) -> bool:
         try:

@@ -8,7 +8,9 @@ Sent exactly once, as near as SMTP allows: the start of each attempt is committe
 SMTP transaction and cleared with its outcome. A row claimed with an attempt still open was
 being sent when the process died (or the connection failed after the message had gone, so
 the server may have it); before sending it again, the mailbox's Sent folder is searched for
-its Message-ID, and if it is there the email is marked sent, not sent twice.
+its Message-ID, and if it is there the email is marked sent, not sent twice. Where the server
+files it there only later (Graph), it is looked for again for a while, then put to a person
+(bot.services.sent_look).
 
 Never given up silently: a send that fails for a reason that can pass (server down, timeout,
 4xx, login refused) is retried for as long as it takes, the wait doubling up to
@@ -33,10 +35,12 @@ from bot.adapters.db.models import OutboxMessage
 from bot.adapters.outgoing import BatchingSender, MailSender, RecipientsRefusedError, SendError
 from bot.app import App
 from bot.core.backoff import retry_delay
+from bot.core.unconfirmed_send import Looked
 from bot.services.approvals import HELD
 from bot.services.outbox_claim import ClaimLost, claim, claimed_row, renew
 from bot.services.partly_sent import narrow_to_put_off, record_refusals
 from bot.services.send_checks import Before, before_sending
+from bot.services.sent_look import look_again_error, look_in_sent
 from bot.services.stale_chases import WITHDRAWN
 
 log = logging.getLogger(__name__)
@@ -171,7 +175,7 @@ def _send_claimed(
         return
     session.commit()  # the claim, before the Sent folder is searched (it may be slow)
     try:
-        found = _already_sent(app, row)
+        looked = look_in_sent(app, row)
     except SendError as exc:
         # Cannot tell whether the cut-short attempt went: not sent again until we can.
         # The attempt stays open, so the next try looks again first.
@@ -180,11 +184,17 @@ def _send_claimed(
         session.commit()
         return
     still_open = False
-    if found:
+    if looked is Looked.FOUND:
         report.found_sent += 1
         _mark_sent(app, row, report)
-    else:
+    elif looked is Looked.NOT_SENT:
         still_open = _attempt_unless_stale(app, session, sender, row, held, report)
+    elif looked is Looked.LOOK_AGAIN:
+        _schedule_retry(app, row, look_again_error(row), report)
+        still_open = True
+    else:  # Looked.ASK: failed, with what a person should do (sent_look)
+        report.failed += 1
+        log.error("outbox #%d may have been sent; a person is asked, not sent again", row.id)
     _finish(session, row, still_open)
 
 
@@ -249,24 +259,6 @@ def _attempt(
 def _mark_sent(app: App, row: OutboxMessage, report: SendReport) -> None:
     row.status, row.sent_at, row.last_error = "sent", app.clock.now(), None
     report.sent += 1
-
-
-def _already_sent(app: App, row: OutboxMessage) -> bool:
-    """An attempt was cut short (the process died mid-send): did the server take it?"""
-    lookup = app.open_sent_lookup()
-    if lookup is None:
-        log.warning("outbox #%d: an earlier attempt was cut short; sending again", row.id)
-        return False
-    try:
-        found = lookup.was_sent(row.message_id)
-    finally:
-        lookup.close()
-    log.warning(
-        "outbox #%d: an earlier attempt was cut short; %s",
-        row.id,
-        "it is in the Sent folder, so it is not sent again" if found else "not sent; sending now",
-    )
-    return found
 
 
 def _partly_sent(

@@ -118,6 +118,8 @@ class ClaimTakenWhileSearching:
     """Sent Items, searched so slowly that the claim ran out and another instance took the
     email meanwhile (its claim ends later than the first one's did)."""
 
+    files_within = timedelta(0)
+
     def __init__(self, app: App) -> None:
         self.app = app
 

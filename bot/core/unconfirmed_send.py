@@ -1,0 +1,55 @@
+"""What to do with an email whose last attempt may have reached the server, once its Sent
+folder has been searched.
+
+Graph's sendMail answers 202 Accepted when Exchange has saved the message in Drafts; the
+transport then sends it and only afterwards moves it to Sent Items ("Overview of the Microsoft
+Graph send mail process"; "user: sendMail": the 202 "does not indicate that the request
+processing has completed"). So "not in Sent Items" soon after an attempt does not mean "not
+sent": until the server's filing time has passed, the bot looks again rather than send a
+second copy, and past it a person decides, since a second copy to an outside body cannot be
+taken back.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+
+
+class Looked(enum.Enum):
+    FOUND = "found"  # in the Sent folder: it went
+    NOT_SENT = "not sent"  # the server files at once: not there, so it never went
+    LOOK_AGAIN = "look again"  # may still be on its way to the Sent folder
+    ASK = "ask a person"  # still not there past the filing time: sent or not, no one can tell
+
+
+def after_looking(
+    found: bool, attempt_started: datetime, now: datetime, files_within: timedelta
+) -> Looked:
+    """files_within: how long the server may take to file what it sent (zero: at once)."""
+    if found:
+        return Looked.FOUND
+    if files_within <= timedelta(0):
+        return Looked.NOT_SENT
+    if now - attempt_started < files_within:
+        return Looked.LOOK_AGAIN
+    return Looked.ASK
+
+
+def look_again_words(attempt_started: datetime) -> str:
+    """Why an email waits though its last attempt may have failed (its last_error)."""
+    return (
+        f"the attempt at {attempt_started:%H:%M} UTC may have gone; not yet in Sent Items, "
+        "where the server files what it sent after a delay: looking again before any resend"
+    )
+
+
+def ask_words(number: int, attempt_started: datetime, files_within: timedelta) -> str:
+    """What a person is told when the bot cannot tell whether an email went (its last_error)."""
+    minutes = int(files_within.total_seconds() // 60)
+    return (
+        f"MAY HAVE BEEN SENT: the attempt on {attempt_started:%d %b %Y at %H:%M} UTC got no "
+        f"clear answer and the email is still not in Sent Items after {minutes} minutes. Not "
+        "sent again, to avoid a second copy: look in the mailbox's Sent Items (and Drafts); "
+        f"if it is not there, send it with `tscp-bot outbox retry {number}`"
+    )
