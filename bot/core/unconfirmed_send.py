@@ -37,9 +37,10 @@ def after_looking(
 
 
 def look_again_words(attempt_started: datetime) -> str:
-    """Why an email waits though its last attempt may have failed (its last_error)."""
+    """Why an email waits though its last attempt may have failed (its last_error);
+    attempt_started in the partnership's time zone, as every time a person reads."""
     return (
-        f"the attempt at {attempt_started:%H:%M} UTC may have gone; not yet in Sent Items, "
+        f"the attempt at {attempt_started:%H:%M %Z} may have gone; not yet in Sent Items, "
         "where the server files what it sent after a delay: looking again before any resend"
     )
 
@@ -48,7 +49,7 @@ def ask_words(number: int, attempt_started: datetime, files_within: timedelta) -
     """What a person is told when the bot cannot tell whether an email went (its last_error)."""
     minutes = int(files_within.total_seconds() // 60)
     return (
-        f"MAY HAVE BEEN SENT: the attempt on {attempt_started:%d %b %Y at %H:%M} UTC got no "
+        f"MAY HAVE BEEN SENT: the attempt on {attempt_started:%d %b %Y at %H:%M %Z} got no "
         f"clear answer and the email is still not in Sent Items after {minutes} minutes. Not "
         "sent again, to avoid a second copy: look in the mailbox's Sent Items (and Drafts); "
         f"if it is not there, send it with `tscp-bot outbox retry {number}`"

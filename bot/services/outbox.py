@@ -190,7 +190,7 @@ def _send_claimed(
     elif looked is Looked.NOT_SENT:
         still_open = _attempt_unless_stale(app, session, sender, row, held, report)
     elif looked is Looked.LOOK_AGAIN:
-        _schedule_retry(app, row, look_again_error(row), report)
+        _schedule_retry(app, row, look_again_error(app, row), report)
         still_open = True
     else:  # Looked.ASK: failed, with what a person should do (sent_look)
         report.failed += 1

@@ -9,7 +9,7 @@ past that time a person is asked rather than a second copy risked (bot.core.unco
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.adapters.db.models import OutboxMessage
 from bot.adapters.outgoing import SendError
@@ -35,24 +35,27 @@ def look_in_sent(app: App, row: OutboxMessage) -> Looked:
     looked = after_looking(found, started, app.clock.now(), files_within)
     log.warning("outbox #%d: an earlier attempt was cut short; %s", row.id, _said[looked])
     if looked is Looked.ASK:
-        _ask_a_person(row, files_within)
+        _ask_a_person(app, row, files_within)
     return looked
 
 
-def look_again_error(row: OutboxMessage) -> SendError:
+def look_again_error(app: App, row: OutboxMessage) -> SendError:
     """The retry that looks in the Sent folder again, the attempt left open."""
-    started = row.attempt_started_at
-    assert started is not None
-    return SendError(look_again_words(started))
+    return SendError(look_again_words(_started(app, row)))
 
 
-def _ask_a_person(row: OutboxMessage, files_within: timedelta) -> None:
+def _ask_a_person(app: App, row: OutboxMessage, files_within: timedelta) -> None:
     """Failed, so the digest lists it under the emails failing to send, with what to do; a
     person's `outbox retry` sends it."""
+    row.status = "failed"
+    row.last_error = ask_words(row.id, _started(app, row), files_within)[:500]
+
+
+def _started(app: App, row: OutboxMessage) -> datetime:
+    """When the attempt began, in the partnership's time zone (GMT or BST)."""
     started = row.attempt_started_at
     assert started is not None
-    row.status = "failed"
-    row.last_error = ask_words(row.id, started, files_within)[:500]
+    return started.astimezone(app.config.partnership.time_zone)
 
 
 _said = {

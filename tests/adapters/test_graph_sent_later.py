@@ -112,6 +112,7 @@ def test_a_send_never_seen_in_sent_items_is_put_to_a_person_not_sent_twice(
     # The digest lists it under the emails failing to send, saying what to do.
     assert status == "failed" and error is not None
     assert "MAY HAVE BEEN SENT" in error and f"tscp-bot outbox retry {number}" in error
+    assert "the attempt on 23 Dec 2026 at 09:05 GMT" in error  # the partnership's own time
 
     # The Business Manager finds it in neither Sent Items nor Drafts, and sends it.
     assert run_at("2026-12-23T10:00", "outbox", "retry", str(number)) == 0
