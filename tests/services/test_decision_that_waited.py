@@ -261,3 +261,19 @@ def test_a_waiting_request_to_reconvene_is_withdrawn_once_the_panel_has_decided(
         "it says the Screening Panel has no decision, but it has since decided No further "
         "action; the outcome email of that decision tells them"
     ) in why, why
+
+
+def test_an_outcome_written_again_as_it_went_is_told_as_it_happened(bot: Bot) -> None:
+    """The panel's decision and the National Panel notification read in one pass: the outcome
+    email goes saying the case was notified, and the Business Manager is told that something
+    it said was no longer true when it went, not that it waited for a later day (it went that
+    day) or that a date changed (the Notifiable line did)."""
+    bot.at("2026-12-16T11:00").mail(BM, reply(REF), "Decision: rapid review")
+    bot.at("2026-12-16T11:30").mail(BM, reply(REF), "Notified: 16/12/2026")
+    bot.at("2026-12-16T12:00").run()
+    [email] = bot.outbox("screening_outcome")
+    assert "Notifiable to the National Panel: yes" in flat(body_of(email))
+    [told] = bot.outbox("untrue_when_sent")
+    said = flat(body_of(told))
+    assert "Just before an email went, something it said was no longer true" in said, said
+    assert "about dates" not in said and "on the day it could go" not in said, said
