@@ -12,6 +12,7 @@ the message stored, uncounted, for the next pass; several in a row stop the pass
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 
 
@@ -32,6 +33,13 @@ class DatabaseFault(StrEnum):
 # race with another instance and the next message goes through; three, the database is unwell
 # and every further message would only wait on it.
 IN_A_ROW = 3
+
+# How long the same messages may stop the pass on an unknown database error before they are
+# tried as possibly their own trouble: long enough that a person has been alerted and a
+# database put right (a table renamed back) is never mistaken for poison, short enough that
+# no clock's working day is lost behind three bad messages. Past it they no longer stop the
+# pass; they are counted only once other mail goes through behind them.
+HELD_FOR = timedelta(minutes=30)
 
 
 # The words every job's recorded error starts with when the database itself would not answer
@@ -98,7 +106,14 @@ class TroubleSoFar:
     database's. The messages meeting one are held uncounted as `suspects` until that is known:
     a message going through, or another error, says it was theirs and they are counted (the
     caller counts what `went_through` and `settle` give back); IN_A_ROW different messages
-    meeting the same one say it is the database's, and the pass stops, leaving them stored."""
+    meeting the same one say it is the database's, and the pass stops, leaving them stored.
+
+    Messages that have stopped passes so for HELD_FOR (`overdue`, from their `held_since`) may
+    be three of one fault of their own: they no longer count towards the stop, so the mail
+    behind them is tried; a message processed behind them says the database works and theirs
+    was their own, and they are counted. With no mail processed behind them they stay stored,
+    uncounted, and the pass says the database's error as before. Those of them `proven` (mail
+    has been processed since they began to hold) are counted at once."""
 
     in_a_row: int = 0
     left: int = 0  # messages left stored for the next pass
@@ -106,6 +121,9 @@ class TroubleSoFar:
     suspects: list[tuple[int, str]] = field(default_factory=list)  # (message, its error)
     suspect_code: str | None = None
     refused: tuple[str, str] | None = None  # (code, what was said) once it stopped the pass
+    overdue: frozenset[int] = frozenset()  # stopped passes for HELD_FOR: no longer stop one
+    proven: frozenset[int] = frozenset()  # overdue, and mail processed since they began
+    held: set[int] = field(default_factory=set)  # stopped this pass: their hold goes on
 
     def fault(self, fault: DatabaseFault, detail: str, *, messages: int = 1) -> None:
         """`messages` left waiting because of it; `detail`: the error, in one line."""
@@ -117,29 +135,46 @@ class TroubleSoFar:
         """`message` met the unknown database error `code` (`detail`, one line): held. What
         earlier suspects met another error is theirs, given back to be counted."""
         owed = self.settle() if code != self.suspect_code else []
+        if message in self.proven:
+            return [*owed, (message, detail)]  # the database did other mail's work meanwhile
         self.suspect_code = code
         if message not in {held for held, _ in self.suspects}:
             self.suspects.append((message, detail))
-        if len(self.suspects) >= IN_A_ROW:
-            self.refused = (code, detail)
-            self.left += len(self.suspects)  # the database's trouble: never counted
-            self.suspects, self.suspect_code = [], None
+        if len([m for m, _ in self.suspects if m not in self.overdue]) >= IN_A_ROW:
+            self._refuse(code, detail)
         return owed
+
+    def _refuse(self, code: str, detail: str) -> None:
+        """The database's trouble, or not yet known otherwise: the suspects never counted."""
+        self.refused = (code, detail)
+        self.left += len(self.suspects)
+        self.held.update(m for m, _ in self.suspects)
+        self.suspects, self.suspect_code = [], None
 
     def answered(self) -> None:
         """The database did a message's work: its passing faults are not in a row."""
         self.in_a_row = 0
 
-    def went_through(self) -> list[tuple[int, str]]:
+    def went_through(self, processed: bool = True) -> list[tuple[int, str]]:
         """A message was processed (or failed for a reason of its own): the suspects' errors
-        were their own, given back to be counted."""
+        were their own, given back to be counted. Overdue suspects are counted only behind a
+        message `processed`: one failing for its own reason says nothing of the database."""
         self.answered()
-        return self.settle()
-
-    def settle(self) -> list[tuple[int, str]]:
-        """The suspects held, to be counted: fewer than IN_A_ROW tell no outage."""
+        if not processed and self._overdue_held():
+            return []
         owed, self.suspects, self.suspect_code = self.suspects, [], None
         return owed
+
+    def settle(self) -> list[tuple[int, str]]:
+        """The suspects held, to be counted: fewer than IN_A_ROW tell no outage. Overdue ones
+        with no mail processed behind them are not known to be theirs: all stay uncounted."""
+        if self._overdue_held() and self.suspect_code is not None:
+            self._refuse(self.suspect_code, self.suspects[-1][1])
+        owed, self.suspects, self.suspect_code = self.suspects, [], None
+        return owed
+
+    def _overdue_held(self) -> bool:
+        return any(m in self.overdue for m, _ in self.suspects)
 
     @property
     def stopped(self) -> bool:

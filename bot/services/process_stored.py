@@ -6,17 +6,22 @@ is not: the message stays stored for the next pass, and several such faults in a
 pass's processing, which then says "database trouble". A database error of no known fault is
 held uncounted until it is known whose it is: the same one met by several different messages in
 a row is the database's (a table renamed away), and stops the pass as well, said as "database
-error"; one that the next message does not meet was the message's own, and is counted then."""
+error"; one that the next message does not meet was the message's own, and is counted then.
+Messages that have stopped passes so for HELD_FOR no longer stop one: the mail behind them is
+tried, and once it goes through theirs is counted as their own (bot.core.database_trouble)."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from bot.adapters.db.faults import database_fault, unknown_code
 from bot.adapters.db.models import StoredMessage
 from bot.app import App
+from bot.core.database_trouble import HELD_FOR
 from bot.services.failures import describe_error, record_failure
 from bot.services.ingest_report import IngestReport
 from bot.services.process import process_many, process_message
@@ -28,7 +33,7 @@ _PROCESS_BATCH = 100  # stored messages processed per transaction when catching 
 def process_stored(app: App, report: IngestReport) -> None:
     """Everything stored and not yet processed, by this pass or an earlier one."""
     try:
-        waiting = _waiting(app)
+        waiting = _waiting(app, report)
     except Exception as exc:
         if not _database_fault(report, exc, messages=0):
             raise
@@ -37,8 +42,9 @@ def process_stored(app: App, report: IngestReport) -> None:
         process_ids(app, waiting[start : start + _PROCESS_BATCH], report)
 
 
-def _waiting(app: App) -> list[int]:
+def _waiting(app: App, report: IngestReport) -> list[int]:
     with app.sessions() as session:
+        _overdue(session, report, app.clock.now())
         return list(
             session.scalars(
                 select(StoredMessage.id)
@@ -46,6 +52,25 @@ def _waiting(app: App) -> list[int]:
                 .order_by(StoredMessage.id)
             )
         )
+
+
+def _overdue(session: Session, report: IngestReport, now: datetime) -> None:
+    """The stored messages that have stopped passes for HELD_FOR; those of them behind which
+    mail has been processed since their hold began are proven to hold by a fault of their own."""
+    held = session.execute(
+        select(StoredMessage.id, StoredMessage.held_since).where(
+            StoredMessage.status == "stored", StoredMessage.held_since <= now - HELD_FOR
+        )
+    ).all()
+    if not held:
+        return
+    last = session.scalar(
+        select(func.max(StoredMessage.processed_at)).where(StoredMessage.status == "processed")
+    )
+    report.trouble.overdue = frozenset(row_id for row_id, _ in held)
+    report.trouble.proven = frozenset(
+        row_id for row_id, since in held if last is not None and since is not None and last > since
+    )
 
 
 def process_ids(app: App, row_ids: list[int], report: IngestReport) -> None:
@@ -60,7 +85,7 @@ def process_ids(app: App, row_ids: list[int], report: IngestReport) -> None:
         _database_fault(report, exc, messages=0)  # each is counted as it meets it
         done = _one_by_one(app, row_ids, report)
     else:
-        _went_through(app, report)
+        _went_through(app, report, processed=any(done.values()))
     report.processed += sum(done.values())
     report.failed += len(done) - sum(done.values())
 
@@ -82,7 +107,7 @@ def _one_by_one(app: App, row_ids: list[int], report: IngestReport) -> dict[int,
                 continue
             report.errors.append(f"message #{row_id}: {describe_error(exc)}")
         else:
-            _went_through(app, report)
+            _went_through(app, report, processed=done[row_id])
     return done
 
 
@@ -90,10 +115,28 @@ def settle_suspects(app: App, report: IngestReport) -> None:
     """At the pass's end: the messages still held on an unknown database error, too few in
     a row to be the database's, are counted each as its own failure."""
     _count(app, report, report.trouble.settle())
+    _hold(app, report.trouble.held)
 
 
-def _went_through(app: App, report: IngestReport) -> None:
-    _count(app, report, report.trouble.went_through())
+def _hold(app: App, row_ids: set[int]) -> None:
+    """Note when these messages began stopping the pass, unless noted already; a note not
+    written is written by the next pass they stop, their hold counted from then."""
+    if not row_ids:
+        return
+    try:
+        with app.sessions() as session:
+            session.execute(
+                update(StoredMessage)
+                .where(StoredMessage.id.in_(row_ids), StoredMessage.held_since.is_(None))
+                .values(held_since=app.clock.now())
+            )
+            session.commit()
+    except Exception as exc:
+        log.warning("the messages stopping the pass could not be noted (%s)", describe_error(exc))
+
+
+def _went_through(app: App, report: IngestReport, *, processed: bool) -> None:
+    _count(app, report, report.trouble.went_through(processed))
 
 
 def _count(app: App, report: IngestReport, owed: list[tuple[int, str]]) -> None:

@@ -59,3 +59,38 @@ def test_an_unknown_error_the_next_message_does_not_meet_was_the_message_s_own()
     ]  # another error: the first was its own
     assert trouble.settle() == [(9, "IntegrityError: dup")]
     assert not trouble.stopped and trouble.line() is None
+
+
+def test_overdue_suspects_no_longer_stop_the_pass_and_are_theirs_once_mail_goes_through() -> None:
+    trouble = TroubleSoFar(overdue=frozenset({1, 2, 3}))
+    for n in (1, 2, 3):
+        assert trouble.unknown("DataError 22001", n, "DataError: too long") == []
+    assert not trouble.stopped  # the mail behind them is tried
+    assert trouble.went_through(processed=False) == []  # a failure of its own proves nothing
+    assert trouble.went_through() == [(n, "DataError: too long") for n in (1, 2, 3)]
+    assert not trouble.stopped and trouble.line() is None and trouble.held == set()
+
+
+def test_overdue_suspects_with_nothing_processed_behind_them_stay_uncounted() -> None:
+    trouble = TroubleSoFar(overdue=frozenset({1, 2, 3}))
+    for n in (1, 2, 3, 4):
+        assert trouble.unknown("OperationalError SQLITE_ERROR", n, "no such table") == []
+    assert not trouble.stopped
+    assert trouble.settle() == []  # the pass's end: a table renamed away meets them all
+    assert trouble.stopped and trouble.held == {1, 2, 3, 4}
+    assert (trouble.line() or "").startswith("database error (OperationalError SQLITE_ERROR)")
+
+
+def test_three_more_behind_overdue_suspects_still_stop_the_pass() -> None:
+    trouble = TroubleSoFar(overdue=frozenset({1, 2, 3}))
+    for n in range(1, 7):
+        assert trouble.unknown("OperationalError SQLITE_ERROR", n, "no such table") == []
+    assert trouble.stopped and trouble.held == set(range(1, 7)) and trouble.left == 6
+
+
+def test_proven_messages_are_counted_when_they_meet_it_again() -> None:
+    trouble = TroubleSoFar(overdue=frozenset({1}), proven=frozenset({1}))
+    assert trouble.unknown("DataError 22001", 1, "DataError: too long") == [
+        (1, "DataError: too long")
+    ]
+    assert trouble.suspects == [] and not trouble.stopped

@@ -43,6 +43,9 @@ class StoredMessage(Base):
     last_error: Mapped[str | None] = mapped_column(SafeText(), default=None)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     released_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # When it was first among the messages whose shared unknown database error stopped the
+    # mail pass (bot.services.process_stored): the hold is bounded from here.
+    held_since: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     duplicate_deliveries: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str | None] = mapped_column(SafeString(20), default=None)
     rule: Mapped[str | None] = mapped_column(SafeString(100), default=None)
