@@ -29,7 +29,7 @@ from bot.core.health import Judged, Problem, ended, ended_key, ended_sentence
 from bot.core.unseen_ends import ALERT_KEY, seen_over, untold
 from bot.services.alert_memory import AlertMemory, Remembered
 from bot.services.mailout import base_context, queue_email
-from bot.services.plain_alert import alert_text, ended_text, send_plain, unwritten
+from bot.services.plain_alert import alert_text, ended_text, record_plain, send_plain, unwritten
 
 log = logging.getLogger(__name__)
 EVENT = "system_alert"
@@ -204,13 +204,22 @@ class Alerter:
         """Alert `problem`; whether it went (or is queued). One whose email cannot be written
         goes in plain words, straight through the mail server: never only a log line."""
         try:
+            # Written first, so a template broken is found (and shown) when the alert is
+            # already in the outbox: sent in plain words by this bot before a restart.
+            self.app.templates.render(EVENT, {**base_context(self.app), **self._context(problem)})
             return self._deliver_written(problem, now)
         except Exception as exc:  # a broken template, or anything else building it
-            said = describe(exc)
+            self._plain[problem.episode] = said = describe(exc)
+            if self._already_sent(problem):
+                return True
             log.error("an alert email could not be written (%s): sent in plain words", said)
-            self._plain[problem.episode] = said
             subject, text = alert_text(self.app, problem, self.instance, said)
-            return send_plain(self.app, self.recipients(), _key(problem), subject, text, now)
+            if not send_plain(self.app, self.recipients(), _key(problem), subject, text, now):
+                return False
+            if not self._record_sent(problem, now):
+                self._unrecorded[problem.episode] = (problem, now)
+                self._seen[problem.episode] = self.wall.now()
+            return True
 
     def _deliver_written(self, problem: Problem, now: datetime) -> bool:
         if problem.job != "outbox" and self._queue(problem, now):
@@ -237,7 +246,12 @@ class Alerter:
 
     def _record_sent(self, problem: Problem, sent: datetime) -> bool:
         """Write the alert sent straight through the mail server to the outbox, as sent."""
-        return self._write(problem, sent, sent=True)
+        try:
+            return self._write(problem, sent, sent=True)
+        except Exception as exc:  # its template broken: it went in plain words, written so
+            subject, text = alert_text(self.app, problem, self.instance, describe(exc))
+            to, key = self.recipients(), _key(problem)
+            return record_plain(self.app, EVENT, to, key, subject, text, sent)
 
     def _context(self, problem: Problem) -> dict[str, object]:
         return {

@@ -6,6 +6,9 @@ else raising while the email is built, stopped every check of the watchdog with 
 nobody was emailed, and the bot's own trouble went silent. Instead the alert goes out in the
 words below, with no template, straight through the mail server, and says why it is plain.
 It names no person: the trouble's sentence, its start and the instance, as the alert does.
+Once sent it is written to the outbox as sent, under the alert's own key, as an alert sent
+straight through the mail server is: a restart during the same trouble finds it and does not
+send it again.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.adapters.db.models import OutboxMessage
 from bot.adapters.email_builder import build_email, make_message_id
 from bot.adapters.outgoing import SendError
 from bot.app import App
@@ -77,18 +84,59 @@ def send_plain(
 ) -> bool:
     """Send straight through the mail server; False when it would not take it (tried again)."""
     partnership = app.config.partnership
-    raw = build_email(
+    try:
+        app.open_sender().send(
+            _email(app, to, key, subject, text, now), partnership.mailbox, list(to)
+        )
+    except (SendError, OSError):
+        return False
+    return True
+
+
+def record_plain(
+    app: App, event: str, to: Sequence[str], key: str, subject: str, text: str, sent: datetime
+) -> bool:
+    """Write the email sent in plain words `sent` to the outbox as sent, under `key` (unless an
+    email has it already); False when the database is away (tried again)."""
+    try:
+        with app.sessions() as session:
+            if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
+                return True
+            session.add(
+                OutboxMessage(
+                    idempotency_key=key,
+                    message_id=_message_id(app, key).strip("<>"),
+                    event=event,
+                    sender=app.config.partnership.mailbox,
+                    recipients=list(to),
+                    subject=subject,
+                    raw=_email(app, to, key, subject, text, sent),
+                    created_at=sent,
+                    status="sent",
+                    attempts=1,
+                    next_attempt_at=sent,
+                    sent_at=sent,
+                )
+            )
+            session.commit()
+    except SQLAlchemyError:
+        return False
+    return True
+
+
+def _email(app: App, to: Sequence[str], key: str, subject: str, text: str, now: datetime) -> bytes:
+    partnership = app.config.partnership
+    return build_email(
         sender=partnership.mailbox,
         sender_name=partnership.name,
         to=to,
         subject=subject,
         text=text,
         html=None,
-        message_id=make_message_id(f"{key}:plain", partnership.mailbox.split("@", 1)[1]),
+        message_id=_message_id(app, key),
         date=now,
     )
-    try:
-        app.open_sender().send(raw, partnership.mailbox, list(to))
-    except (SendError, OSError):
-        return False
-    return True
+
+
+def _message_id(app: App, key: str) -> str:
+    return make_message_id(f"{key}:plain", app.config.partnership.mailbox.split("@", 1)[1])
