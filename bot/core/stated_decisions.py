@@ -18,7 +18,9 @@ the mail server takes them:
   the Independent Scrutineer (or a later vote against it): withdrawn when the decision
   changed since, as every change is emailed to them afresh, or was withdrawn (the email
   asking to reconvene the panel, copied to the Scrutineer, says so); written again when its
-  line on whether the case is notifiable to the National Panel changed since.
+  line on whether the case is notifiable to the National Panel changed since, or its next
+  steps did (one done since, as the National Panel notified or the case closed: the email
+  never asks for what is already done).
 * screening_reconvene, to the Business Manager (the Scrutineer copied when a decision they were
   told of was withdrawn): the panel has no decision, reconvene it. Withdrawn when the panel
   decided since: the outcome email of that decision tells them what stands.
@@ -26,6 +28,7 @@ the mail server takes them:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -131,22 +134,42 @@ def referrer_on_sending(
     return None
 
 
+# The outcome email's next steps, by the name each is kept under, as the history names them.
+STEP_NAMES = {
+    "panel_notification": "the National Panel notification",
+    "looked_after_death_notification": "telling the Secretary of State and Ofsted",
+    "appendix_b": "the Appendix B requests",
+    "requests_made": "the Appendix B requests made",
+    "local_activity": "the local audit, learning or assurance activity",
+    "close": "closing the case",
+    "closed": "the case closed",
+    "moved_on": "the Rapid Review submitted",
+}
+
+Steps = Mapping[str, str]  # a next step's name, and its words
+
+
 def outcome_on_sending(
-    choice: str, now: str | None, notifiable: tuple[bool | None, bool | None] | None = None
+    choice: str,
+    now: str | None,
+    notifiable: tuple[bool | None, bool | None] | None = None,
+    steps: tuple[Steps, Steps] | None = None,
 ) -> DecisionVerdict | None:
     """Whether the Screening Panel's outcome email giving `choice` may go; None when it may.
     `now`: the decision as the case records it; `notifiable`: whether the case is notifiable
-    to the National Panel as the email says it and as the case records it now (None: not
-    kept with an email queued earlier)."""
+    to the National Panel as the email says it and as the case records it now; `steps`: its
+    next steps, as it gives them and as they stand now (each None: not kept with an email
+    queued earlier)."""
     said = f"it gives the Screening Panel's decision as {_label(choice)}"
     if now == choice:
-        if notifiable is None or notifiable[0] == notifiable[1]:
-            return None
-        was, is_now = (notifiable_words(n) for n in notifiable)
-        return DecisionVerdict(
-            Fate.REWRITE,
-            f'{said} and "Notifiable to the National Panel: {was}", but that is now {is_now}',
-        )
+        if notifiable is not None and notifiable[0] != notifiable[1]:
+            was, is_now = (notifiable_words(n) for n in notifiable)
+            return DecisionVerdict(
+                Fate.REWRITE,
+                f'{said} and "Notifiable to the National Panel: {was}", but that is now {is_now}',
+            )
+        stale = _stale_steps(*steps) if steps is not None else None
+        return DecisionVerdict(Fate.REWRITE, f"{said} and {stale}") if stale else None
     if now is None:
         return DecisionVerdict(
             Fate.WITHDRAW,
@@ -157,6 +180,23 @@ def outcome_on_sending(
         Fate.WITHDRAW,
         f"{said}, but it is now {_label(now)}; the email giving that decision follows",
     )
+
+
+def _stale_steps(was: Steps, now: Steps) -> str | None:
+    """What is no longer true of the next steps `was`, the steps standing `now`; None when
+    they are the same."""
+    gone = [n for n, words in was.items() if now.get(n) != words]
+    new = [n for n in now if n not in was]
+    if not gone and not new:
+        return None
+    if not gone:
+        return f"next steps without {_names(new)}, which now stand"
+    ends = f", now {_names(new)}" if new else ""
+    return f"the next steps {_names(gone)}, which no longer stand as written{ends}"
+
+
+def _names(steps: list[str]) -> str:
+    return " and ".join(STEP_NAMES.get(n, n.replace("_", " ")) for n in steps)
 
 
 def reconvene_on_sending(now: str | None) -> DecisionVerdict | None:

@@ -39,7 +39,7 @@ from bot.services.mailout import rewrite_unsent
 from bot.services.outbox_claim import being_sent
 from bot.services.referrer import outcome_context
 from bot.services.review.cspr_outcome import cspr_said, decision_context, decision_stated
-from bot.services.review.screening_outcome import rewrite_outcome
+from bot.services.review.screening_outcome import next_steps, rewrite_outcome
 from bot.services.review.sent_notices import NOTICE_OUTDATED
 from bot.services.stated_facts import day_of
 
@@ -57,7 +57,7 @@ def still_true(app: App, session: Session, row: OutboxMessage) -> bool:
     if row.event == CSPR_DECISION:
         verdict = _cspr_verdict(session, case, row)
     elif row.event == SCREENING_OUTCOME:
-        verdict = _outcome_verdict(case, row)
+        verdict = _outcome_verdict(session, case, row)
     elif row.event == SCREENING_RECONVENE:
         verdict = reconvene_on_sending(case.decision)
     else:
@@ -168,13 +168,20 @@ def _referrer_said(row: OutboxMessage) -> tuple[str, bool]:
     return choice, bool(changed) if changed is not None else parts[2] != "1"
 
 
-def _outcome_verdict(case: Case, row: OutboxMessage) -> DecisionVerdict | None:
+def _outcome_verdict(session: Session, case: Case, row: OutboxMessage) -> DecisionVerdict | None:
     choice, kept = _outcome_said(row)
     if choice is None:
         return None
     was = kept.get("notifiable")
     notifiable = (was if isinstance(was, bool) else None, case.notifiable)
-    return outcome_on_sending(choice, case.decision, notifiable if "notifiable" in kept else None)
+    steps = kept.get("steps")
+    stand = (
+        ({str(k): str(v) for k, v in steps.items()}, next_steps(session, case))
+        if isinstance(steps, dict) and case.decision is not None
+        else None
+    )
+    said = notifiable if "notifiable" in kept else None
+    return outcome_on_sending(choice, case.decision, said, stand)
 
 
 def _outcome_said(row: OutboxMessage) -> tuple[str | None, Mapping[str, object]]:

@@ -94,3 +94,25 @@ def test_a_request_to_reconvene_goes_only_while_the_panel_has_no_decision() -> N
     verdict = reconvene_on_sending("local_review")
     assert verdict is not None and verdict.fate is Fate.WITHDRAW
     assert "but it has since decided Local" in verdict.untrue, verdict.untrue
+
+
+def test_a_screening_outcome_is_written_again_when_its_next_steps_changed() -> None:
+    asked = {"panel_notification": "reply with Notified: ... by Mon 21 Dec 2026", "close": "a"}
+    assert (
+        outcome_on_sending("no_further_action", "no_further_action", None, (asked, asked)) is None
+    )
+    done = outcome_on_sending(
+        "no_further_action", "no_further_action", None, (asked, {"close": "b"})
+    )
+    assert done is not None and done.fate is Fate.REWRITE
+    assert done.untrue.endswith(
+        "and the next steps the National Panel notification and closing the case, which no "
+        "longer stand as written"
+    )
+    closed = outcome_on_sending("local_review", "local_review", None, ({}, {"closed": "c"}))
+    assert closed is not None and closed.untrue.endswith(
+        "next steps without the case closed, which now stand"
+    )
+    # A decision changed since withdraws it, whatever its steps say.
+    changed = outcome_on_sending("rapid_review", "local_review", None, (asked, {}))
+    assert changed is not None and changed.fate is Fate.WITHDRAW

@@ -1,8 +1,9 @@
 """The Screening Panel's outcome emailed to the Business Manager and the Scrutineer: when it is
-decided or changed, and when a partner votes against it afterwards. The decision it gives and
-its line on whether the case is notifiable to the National Panel are kept with it and looked
-at again when it goes (bot.services.decision_checks): one whose line changed meanwhile is
-written again as the case then stands."""
+decided or changed, and when a partner votes against it afterwards. The decision it gives, its
+line on whether the case is notifiable to the National Panel and its next steps are kept with
+it and looked at again when it goes (bot.services.decision_checks): one whose line or steps
+changed meanwhile (the National Panel notified, the Appendix B requests made, the case moved
+on or closed) is written again as the case then stands."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.models import Case, OutboxMessage, Vote
+from bot.adapters.db.models import AgencyRequest, Case, OutboxMessage, Vote
 from bot.app import App
 from bot.core.deadlines import fmt_date
+from bot.core.lifecycle_stages import AFTER_RAPID_REVIEW, Stage
 from bot.core.resend_keys import original_key
 from bot.core.screening_vote import CHOICE_LABELS, ROLE_LABELS
 from bot.core.stated_dates import Stated
@@ -37,6 +39,7 @@ def tell_outcome(
     now: datetime,
 ) -> None:
     people = app.config.people
+    steps = next_steps(session, case)
     queue_email(
         session,
         app,
@@ -45,8 +48,8 @@ def tell_outcome(
         to=[people.business_manager.email, people.independent_scrutineer.email],
         now=now,
         case=case,
-        context=_context(session, app, case, later_vote),
-        stated=_stated(today(app, now), case),
+        context=_context(session, app, case, later_vote, steps),
+        stated=_stated(today(app, now), case, steps),
     )
 
 
@@ -62,13 +65,18 @@ def rewrite_outcome(session: Session, app: App, case: Case, row: OutboxMessage, 
         if vote is None:
             return False
         later = vote_ctx(app, vote)
-    context = _context(session, app, case, later)
-    rewrite_unsent(app, row, context, app.clock.now(), _stated(on, case))
+    steps = next_steps(session, case)
+    context = _context(session, app, case, later, steps)
+    rewrite_unsent(app, row, context, app.clock.now(), _stated(on, case, steps))
     return True
 
 
 def _context(
-    session: Session, app: App, case: Case, later_vote: dict[str, object] | None
+    session: Session,
+    app: App,
+    case: Case,
+    later_vote: dict[str, object] | None,
+    steps: dict[str, str],
 ) -> dict[str, object]:
     assert case.decision is not None
     votes = given_votes(session, case)
@@ -81,14 +89,15 @@ def _context(
         "notifiable": case.notifiable,
         "scrutineer_hint": "Independent Scrutineer: reply with Agree, or with "
         "Disagree: <your reason> to ask for a meeting with the panel.",
-        "next_steps": _all_steps(case),
+        "next_steps": list(steps.values()),
     }
 
 
-def _stated(on: date, case: Case) -> Stated:
-    """The decision it gives and whether the case is notifiable, looked at again when it goes
-    (bot.core.stated_decisions)."""
-    return Stated(written_on=on, kept={"choice": case.decision, "notifiable": case.notifiable})
+def _stated(on: date, case: Case, steps: dict[str, str]) -> Stated:
+    """The decision it gives, whether the case is notifiable and its next steps (each by its
+    name in bot.core.stated_decisions.STEP_NAMES), looked at again when it goes."""
+    kept = {"choice": case.decision, "notifiable": case.notifiable, "steps": steps}
+    return Stated(written_on=on, kept=kept)
 
 
 def given_votes(session: Session, case: Case) -> list[Vote]:
@@ -107,20 +116,22 @@ def vote_ctx(app: App, v: Vote) -> dict[str, object]:
     }
 
 
-def _all_steps(case: Case) -> list[str]:
+def next_steps(session: Session, case: Case) -> dict[str, str]:
+    """The next steps as the case stands, by name: what the email asks is still to be done,
+    never a step done since (a notification made, the requests sent, the case closed)."""
     assert case.decision is not None
     owed = notices_owed(case)
-    return owed + _next_steps(case.decision, bool(owed))
+    return {**owed, **_decision_steps(session, case, bool(owed))}
 
 
-def notices_owed(case: Case) -> list[str]:
+def notices_owed(case: Case) -> dict[str, str]:
     """The statutory notifications still open, whatever the panel decided: the National Panel
     must be told of a notifiable incident even when no review follows, and `Close:` is refused
     until each is made or set aside (bot.core.lifecycle.statutory_notice_owed)."""
     unmet = {d.name: d.due for d in case.deadlines if d.met_at is None}
-    steps: list[str] = []
+    steps: dict[str, str] = {}
     if "panel_notification" in unmet:
-        steps.append(
+        steps["panel_notification"] = (
             # "Business Manager: reply with ..." first: who is to answer, before what.
             "Business Manager: reply with Notified: <date> when the local authority has "
             "notified the National Panel, or Notifiable: no because <reason> if the incident "
@@ -128,7 +139,7 @@ def notices_owed(case: Case) -> list[str]:
             f"{fmt_date(unmet['panel_notification'])}, whatever the panel decided."
         )
     if "looked_after_death_notification" in unmet:
-        steps.append(
+        steps["looked_after_death_notification"] = (
             "Business Manager: reply with SoS and Ofsted notified: <date>, or SoS and Ofsted "
             "notified: not required - <reason>. The Secretary of State and Ofsted are to be told "
             f"of the death by {fmt_date(unmet['looked_after_death_notification'])}."
@@ -136,18 +147,34 @@ def notices_owed(case: Case) -> list[str]:
     return steps
 
 
-def _next_steps(choice: str, owed: bool) -> list[str]:
+def _decision_steps(session: Session, case: Case, owed: bool) -> dict[str, str]:
+    """What the decision asks next, unless the case has moved past it. Asked while the
+    decision is recorded too, before the stage follows it (bot.services.commands)."""
+    choice, stage = case.decision, case.stage
+    if stage == Stage.CLOSED:
+        return {"closed": "None from this decision: the case has been closed since."}
+    if stage in AFTER_RAPID_REVIEW:
+        return {"moved_on": "None from this decision: the Rapid Review has been submitted since."}
     if choice == "rapid_review":
-        return [
-            "Business Manager: reply with Agencies: <keys>, Review period: <from> to <to> "
-            "and Return by: <date> to send the Appendix B requests."
-        ]
+        if _requests_made(session, case):
+            return {"requests_made": "None from this decision: the Appendix B requests are made."}
+        return {
+            "appendix_b": "Business Manager: reply with Agencies: <keys>, Review period: <from> "
+            "to <to> and Return by: <date> to send the Appendix B requests."
+        }
     if choice == "local_review":
-        return [
-            "Business Manager: agree the audit, learning or assurance activity with the "
-            "partners and record actions with Action: <text>; owner: <agency>; due: <date>."
-        ]
+        return {
+            "local_activity": "Business Manager: agree the audit, learning or assurance "
+            "activity with the partners and record actions with Action: <text>; owner: "
+            "<agency>; due: <date>."
+        }
     after = " and the notification above is settled" if owed else ""
-    return [
-        f"No further review. Business Manager: reply Close: <reason> when the case is done{after}."
-    ]
+    return {
+        "close": "No further review. Business Manager: reply Close: <reason> when the case is "
+        f"done{after}."
+    }
+
+
+def _requests_made(session: Session, case: Case) -> bool:
+    query = select(AgencyRequest.id).where(AgencyRequest.case_id == case.id).limit(1)
+    return session.scalar(query) is not None
