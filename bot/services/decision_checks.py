@@ -38,7 +38,12 @@ from bot.services.digest_names import email_name
 from bot.services.mailout import rewrite_unsent
 from bot.services.outbox_claim import being_sent
 from bot.services.referrer import outcome_context
-from bot.services.review.cspr_outcome import cspr_said, decision_context, decision_stated
+from bot.services.review.cspr_outcome import (
+    cspr_said,
+    decision_context,
+    decision_stated,
+    tell_cspr_decision,
+)
 from bot.services.review.screening_outcome import next_steps, rewrite_outcome
 from bot.services.review.sent_notices import NOTICE_OUTDATED
 from bot.services.stated_facts import day_of
@@ -89,6 +94,13 @@ def waiting_cspr_decisions(session: Session, case: Case, now: datetime) -> str:
         if verdict is None:
             continue
         if row.attempt_started_at is not None or being_sent(session, row):
+            if _new_reason(session, case, row) is not None:  # put right by after_sent
+                said.append(
+                    f"email #{row.id} ({name}) was being sent at that moment: {verdict.untrue}; "
+                    "if it went, an email giving the reason as it now stands follows it, and if "
+                    "not, it is written again with it before it goes"
+                )
+                continue
             flagged.append(
                 f"email #{row.id} ({name}) was being sent at that moment: {verdict.untrue}; "
                 "if it went, tell its recipients the decision as it now stands"
@@ -104,6 +116,46 @@ def waiting_cspr_decisions(session: Session, case: Case, now: datetime) -> str:
         for line in lines:
             add_event(session, case, now, what, line[:1].upper() + line[1:])
     return "".join(f"; {line}" for line in (*said, *flagged))
+
+
+def lock_to_mark_sent(session: Session, row: OutboxMessage) -> None:
+    """Before a CSPR decision email the mail server just took is marked sent: a command that
+    holds it (lock_cspr_decisions) is waited for, and the row and its case are then read as
+    that command left them, so after_sent sees the decision it recorded."""
+    if row.event == CSPR_DECISION:
+        query = select(OutboxMessage).where(OutboxMessage.id == row.id).with_for_update()
+        session.scalars(query.execution_options(populate_existing=True)).one()
+
+
+def after_sent(app: App, session: Session, row: OutboxMessage) -> None:
+    """A "no CSPR" email that went with the reason first given, while `CSPR: no` was given
+    again the same day with another (the reply said it was being sent): followed by one giving
+    the reason as it now stands, as when the first had gone before (tell_cspr_decision).
+    Queued in the commit that records it sent, so once, and only if it went."""
+    case = row.case
+    if row.event != CSPR_DECISION or case is None or is_resend(row.idempotency_key):
+        return
+    stands = _new_reason(session, case, row)
+    if stands is None:
+        return
+    now = app.clock.now()
+    told = tell_cspr_decision(session, app, case, stands.decided_on, None, now, "")
+    if told:
+        name = email_name(CSPR_DECISION)
+        line = f"Email #{row.id} ({name}) went while the reason was given again{told}"
+        add_event(session, case, now, WAITING_OUTDATED, line)
+
+
+def _new_reason(session: Session, case: Case, row: OutboxMessage) -> CsprSaid | None:
+    """The "no CSPR" decision the case records, when `row` gives it for the same day with
+    another reason; else None."""
+    said = cspr_said(row)
+    if said is None or said.hold:
+        return None
+    now = _cspr_now(case, said, _others(session, case, row))
+    if now is None or now.hold or now.decided_on != said.decided_on or says_the_same(said, now):
+        return None
+    return now
 
 
 def lock_cspr_decisions(session: Session, case: Case) -> list[OutboxMessage]:

@@ -186,7 +186,7 @@ def _send_claimed(
     still_open = False
     if looked is Looked.FOUND:
         report.found_sent += 1
-        _mark_sent(app, row, report)
+        _mark_sent(app, session, row, report)
     elif looked is Looked.NOT_SENT:
         still_open = _attempt_unless_stale(app, session, sender, row, held, report)
     elif looked is Looked.LOOK_AGAIN:
@@ -252,13 +252,18 @@ def _attempt(
         _schedule_retry(app, row, exc, report)
         return exc.maybe_sent
     else:
-        _mark_sent(app, row, report)
+        _mark_sent(app, session, row, report)
     return False
 
 
-def _mark_sent(app: App, row: OutboxMessage, report: SendReport) -> None:
+def _mark_sent(app: App, session: Session, row: OutboxMessage, report: SendReport) -> None:
+    # A decision told while it was at the server may need an email putting it right.
+    from bot.services.decision_checks import after_sent, lock_to_mark_sent
+
+    lock_to_mark_sent(session, row)
     row.status, row.sent_at, row.last_error = "sent", app.clock.now(), None
     report.sent += 1
+    after_sent(app, session, row)
 
 
 def _partly_sent(
@@ -266,7 +271,7 @@ def _partly_sent(
 ) -> None:
     """Some recipients have it: sending again would give them a second copy, so it counts as
     sent; each refused recipient is recorded as not reached (5xx) or sent a copy later (4xx)."""
-    _mark_sent(app, row, report)
+    _mark_sent(app, session, row, report)
     row.last_error = str(exc)[:500]
     record_refusals(app, session, row, exc)
     log.error("outbox #%d reached only some recipients (%d refused)", row.id, len(exc.refused))
