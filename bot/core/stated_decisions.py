@@ -190,7 +190,7 @@ def _stale_steps(was: Steps, now: Steps) -> str | None:
     if not gone and not new:
         return None
     if not gone:
-        return f"next steps without {_names(new)}, which now stand"
+        return f"next steps that leave out {_names(new)}, which now stand"
     ends = f", now {_names(new)}" if new else ""
     return f"the next steps {_names(gone)}, which no longer stand as written{ends}"
 

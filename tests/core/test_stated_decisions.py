@@ -111,7 +111,7 @@ def test_a_screening_outcome_is_written_again_when_its_next_steps_changed() -> N
     )
     closed = outcome_on_sending("local_review", "local_review", None, ({}, {"closed": "c"}))
     assert closed is not None and closed.untrue.endswith(
-        "next steps without the case closed, which now stand"
+        "next steps that leave out the case closed, which now stand"
     )
     # A decision changed since withdraws it, whatever its steps say.
     changed = outcome_on_sending("rapid_review", "local_review", None, (asked, {}))

@@ -33,7 +33,9 @@ def outcome_that_waited(
         say(bot, f"2026-12-16T11:{minute:02d}", line)
     server.start()
     bot.at("2026-12-16T12:00").run()
-    [outcome] = [g for g in received(server) if SCRUTINEER in g.to]
+    [outcome] = [
+        g for g in received(server) if SCRUTINEER in g.to and "Screening Panel" in g.subject
+    ]
     return bot, outcome
 
 
@@ -107,3 +109,24 @@ def test_an_outcome_whose_steps_still_stand_goes_as_written(
     )
     assert "reply with Notified:" in outcome.text, outcome.text
     assert [e for e in bot.case().events if e.what == "email_reworded"] == []
+
+
+def test_an_outcome_that_waited_asks_nothing_of_a_rapid_review_submitted_since(
+    make_app: AppFactory, tmp_path: Path, smtp_server: SmtpTestServer
+) -> None:
+    bot, outcome = outcome_that_waited(
+        make_app,
+        tmp_path,
+        smtp_server,
+        "Notified: 16/12/2026",
+        [
+            "Decision: rapid review",
+            "Report submitted: 16/12/2026",
+            "CSPR: no because the Rapid Review found the learning already taken",
+        ],
+    )
+    assert "reply with Agencies:" not in outcome.text, outcome.text
+    assert "None from this decision: the Rapid Review has been submitted since." in outcome.text
+    assert "the Appendix B requests, which no longer stand as written, now the Rapid Review " in (
+        reworded(bot)
+    )
