@@ -16,11 +16,16 @@ from bot.core.signature import CONTACT, greets, names_someone, tells_news
 SNIPPET_LINES = 4
 SNIPPET_WIDTH = 300
 
-# Beside commands, what is clearly not news: thanks and sign-offs, optionally with who signed.
+# Welsh closings: "Cofion", "Cofion cynnes", "Cofion gorau" (regards), "Yn gywir", "Yr eiddoch
+# yn gywir" (yours sincerely), "Gyda diolch" (with thanks).
+_WELSH_CLOSING = r"cofion(?:\s+(?:cynnes|gorau))?|(?:yr\s+eiddoch\s+)?yn\s+gywir|gyda\s+diolch"
+# Beside commands, what is clearly not news: thanks and sign-offs, optionally with who signed;
+# "Diolch" and "Diolch yn fawr" are Welsh thanks.
 _COURTESY = re.compile(
     r"(?:(?:many\s+)?thanks|thank\s+you|cheers|regards|best\s+wishes|warm\s+wishes"
     r"|(?:kind|kindest|best|warm|warmest|with\s+kind|with\s+best)\s+regards"
-    r"|yours\s+(?:sincerely|faithfully)|all\s+the\s+best|best)"
+    r"|yours\s+(?:sincerely|faithfully)|all\s+the\s+best|best"
+    rf"|diolch(?:\s+yn\s+fawr)?|{_WELSH_CLOSING})"
     r"(?:\s+(?:all|both|everyone|again|very\s+much|so\s+much))?[,.!]*(?:\s+(?P<who>.+))?",
     re.IGNORECASE,
 )
@@ -28,7 +33,7 @@ _COURTESY = re.compile(
 # Hartley Vale Hospital. Not "Thanks", which opens a reply as often as it closes one.
 _CLOSING = re.compile(
     r"(?:(?:kind|kindest|best|warm|warmest|with\s+kind|with\s+best)\s+)?regards|best\s+wishes"
-    r"|warm\s+wishes|yours\s+(?:sincerely|faithfully)|all\s+the\s+best",
+    rf"|warm\s+wishes|yours\s+(?:sincerely|faithfully)|all\s+the\s+best|{_WELSH_CLOSING}",
     re.IGNORECASE,
 )
 

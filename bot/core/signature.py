@@ -21,9 +21,11 @@ _GROUPS = frozenset(
 _GREETING_JOINS = frozenset({"and", "&", "or"})
 _TITLE = re.compile(r"(?:mr|mrs|ms|miss|mx|dr|prof|sgt|dc|ds|di|pc)\.", re.IGNORECASE)
 _NAME = re.compile(r"[A-Z][\w'\u2019/-]*")
-# A signature's contact lines: "Tel: 0161 496 0000", "07700 900000", an email address, a website.
+# A signature's contact lines: "Tel: 0161 496 0000", "07700 900000", an email address, a website;
+# labelled in Welsh too ("Ffôn", "Symudol", "E-bost", "Gwe").
 CONTACT = re.compile(
-    r"(?:(?:tel|telephone|phone|mobile|mob|fax|e-?mail|web|ext)\.?\s*:?\s*|[tme]\s*:\s*)?"
+    r"(?:(?:tel|telephone|phone|mobile|mob|fax|e-?mail|web|ext|ff[oô]n|symudol|e-?bost|gwe)"
+    r"\.?\s*:?\s*|[tme]\s*:\s*)?"
     r"(?:\+?[\d(][\d\s()+-]{5,}|\S+@\S+\.\S+|(?:https?://|www\.)\S+)",
     re.IGNORECASE,
 )

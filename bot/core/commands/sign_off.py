@@ -12,15 +12,21 @@ from bot.core.signature import names_someone, signs
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _SIG_DASHES = re.compile(r"--")
+# Welsh ones too, as partners in Wales sign: "Cofion cynnes" (warm regards), "Cofion gorau"
+# (best regards), "Yn gywir" and "Yr eiddoch yn gywir" (yours sincerely), "Gyda diolch".
+_WELSH_SIGN_OFF = r"cofion\s+(?:cynnes|gorau)|(?:yr\s+eiddoch\s+)?yn\s+gywir|gyda\s+diolch"
 _SIGN_OFF = re.compile(
     r"(?:(?:kind|kindest|best|warm|warmest|with\s+kind|with\s+best)\s+regards|best\s+wishes"
-    r"|warm\s+wishes|yours\s+sincerely|yours\s+faithfully|all\s+the\s+best)\b"
+    rf"|warm\s+wishes|yours\s+sincerely|yours\s+faithfully|all\s+the\s+best|{_WELSH_SIGN_OFF})\b"
     r"[,.!]*(?:\s*[^\s,]+(?:\s+[^\s,]+){0,3})?",
     re.IGNORECASE,
 )
-# Words that close a reply as often as they open one ("Thanks.\n\nVote: rapid review").
+# Words that close a reply as often as they open one ("Thanks.\n\nVote: rapid review"), and
+# their Welsh: "Cofion" (regards), "Diolch" and "Diolch yn fawr" (thanks, thank you).
 _BARE_SIGN_OFF = re.compile(
-    r"(?:regards|thanks|thank\s+you|many\s+thanks|cheers|best)\s*[,.!]*", re.IGNORECASE
+    r"(?:regards|thanks|thank\s+you|many\s+thanks|cheers|best|cofion|diolch(?:\s+yn\s+fawr)?)"
+    r"\s*[,.!]*",
+    re.IGNORECASE,
 )
 _MOBILE_FOOTER = re.compile(
     r"(?:sent\s+from\s+(?:my|mail|outlook)\b|get\s+outlook\s+for\b).*", re.IGNORECASE
