@@ -6,6 +6,8 @@ The lines are numbered as the email reader numbers them: blank lines are left ou
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.doctext import DocumentText, Line
 from bot.core.forms import Extraction
 from bot.core.pasted_form import MAY_BE_THE_FORM_S, words_outside
@@ -84,3 +86,20 @@ def test_a_list_below_a_heading_line_is_more_of_the_value() -> None:
     form, _ = _read(text)
     assert form.fields["immediate_actions"].value == "The following:\n- strategy meeting\n- DASH"
     assert "immediate_actions" in form.doubtful
+
+
+@pytest.mark.parametrize(
+    "below",
+    [
+        "Cofion cynnes,\nDC Sample",
+        "Yn gywir\nDC Sample",
+        "Diolch,\nDC Sample",
+        "Am Mi., 16. Dez. 2026 um 12:00 Uhr schrieb TSCP <tscp@example.org>:",
+        "Am Mi., 16. Dez. 2026 um 12:00 Uhr schrieb TSCP <\ntscp@example.org>:",
+    ],
+)
+def test_a_welsh_sign_off_or_a_foreign_attribution_ends_the_value(below: str) -> None:
+    # A partner in Wales signs "Cofion cynnes" or "Yn gywir"; one whose Gmail is set to German
+    # quotes the request below "Am ... schrieb TSCP <...>:", which Gmail may wrap.
+    form, _ = _read(f"{HEAD}Summary: One call-out in June.\n{below}\nTSCP request")
+    assert _summary(form) == "One call-out in June."

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.core.commands.attribution import attribution_lines as _attribution
 from bot.core.commands.keywords import command_keyword
 from bot.core.commands.quoted_email import quoted_lines, words
 from bot.core.commands.sign_off import (
@@ -49,8 +50,6 @@ _HEADER_FIELD = re.compile(
 _ADDRESS_FIELD = re.compile(rf"{_TO_WORD}\s?:", re.IGNORECASE)
 # "From: TSCP <tscp@...> Sent: ..." run into one line by an HTML-to-text conversion.
 _INLINE_HEADER = re.compile(rf"(?:^|\s){_FROM_WORD}\s?:\s.*?\s{_SENT_WORD}\s?:\s", re.IGNORECASE)
-_ON_WROTE = re.compile(r"on\s.*\bwrote:", re.IGNORECASE)
-_ADDRESS_WROTE = re.compile(r".*\S@\S.*\swrote:", re.IGNORECASE)
 _plain = plain
 
 
@@ -65,19 +64,6 @@ def _starts_quote(lines: list[str], i: int) -> bool:
         if any(_HEADER_FOLLOWING.match(x) for x in following if x):
             return True
     return _attribution(lines, i) > 0
-
-
-def _attribution(lines: list[str], i: int) -> int:
-    """How many lines an "On <date>, X wrote:" attribution at line i takes: 0 when none."""
-    probe = _plain(lines[i])
-    if _ON_WROTE.fullmatch(probe) or _ADDRESS_WROTE.fullmatch(probe):
-        return 1
-    if probe.lower().startswith("on ") and i + 1 < len(lines):
-        # Gmail wraps a long attribution: "On Thu, 12 Nov 2026 at 10:02, TSCP <...>\nwrote:".
-        joined = f"{probe} {_plain(lines[i + 1])}"
-        if _ON_WROTE.fullmatch(joined) and re.search(r"\d", probe):
-            return 2
-    return 0
 
 
 def _quoted_from(lines: list[str], i: int) -> bool:
@@ -161,10 +147,11 @@ def new_text(body: str) -> str:
     """The part of a reply its sender wrote: above the quoted message and the signature.
 
     Stops at an Outlook header block ("From: ... Sent: ..."), an "-----Original Message-----"
-    or forwarded-message line, Outlook's underscore rule, an "On <date>, X wrote:" line, a "-- "
+    or forwarded-message line, Outlook's underscore rule, an "On <date>, X wrote:" line (in
+    English, Welsh, German, French, Spanish or Dutch: bot.core.commands.attribution), a "-- "
     signature separator, or a sign-off on its own line below some text ("Kind regards",
-    "Thanks"). Lines quoted with ">" are left out wherever they are, so an inline reply below
-    a quote still counts.
+    "Thanks", "Cofion"). Lines quoted with ">" are left out wherever they are, so an inline
+    reply below a quote still counts.
     """
     return _written(body)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.core.commands.attribution import attribution_lines
 from bot.core.commands.sign_off import closes, ends_reply, may_close, plain
 
 # Text readers number lines as they stand, blank ones too ("email body, line 7"); a number
@@ -19,7 +20,7 @@ from bot.core.commands.sign_off import closes, ends_reply, may_close, plain
 _NUMBERED = re.compile(r"(?P<source>.*), line (?P<number>\d+)")
 _QUOTE = re.compile(
     r">.*|-{2,}\s*(?:original message|forwarded message)\s*-{2,}|_{8,}"
-    r"|begin forwarded message:|from:\s*\S.*\s(?:sent|date):.*|on\s.*\bwrote:",
+    r"|begin forwarded message:|from:\s*\S.*\s(?:sent|date):.*",
     re.IGNORECASE,
 )
 _HEADER = re.compile(r"(?:from|sent):\s*\S.*", re.IGNORECASE)
@@ -42,9 +43,12 @@ def blank_before(wheres: Sequence[str]) -> list[bool]:
 def ends_any_value(text: str, following: str) -> bool:
     """A line no value runs on into: a sign-off ("Kind regards"; "Regards" or "Thanks" with a
     name or nothing below it), a signature separator or "Sent from my iPhone", or the start of
-    a quoted email ("-----Original Message-----", "> ...", "From: ... Sent: ...")."""
+    a quoted email ("-----Original Message-----", "> ...", "From: ... Sent: ...", an
+    attribution in any language bot.core.commands.attribution reads)."""
     probe = plain(text)
     if ends_reply(probe) or closes(probe) or _QUOTE.fullmatch(probe):
+        return True
+    if attribution_lines([probe, following], 0):  # "Am ... schrieb TSCP <tscp@...>:"
         return True
     if _HEADER.fullmatch(probe) and _HEADER.match(plain(following)):
         return True
