@@ -14,6 +14,8 @@ from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any
 
+from bot.adapters.flowed_text import deletes_space, is_flowed, unflowed
+
 _BLOCK_TAGS = frozenset(
     {"p", "br", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"}
 )
@@ -79,6 +81,8 @@ def text_outside_attached(message: Any) -> str:
         kind = part.get_content_type()
         if kind in ("text/plain", "text/html"):
             words = decoded_text(part.get_payload(decode=True) or b"", part.get_content_charset())
+            if is_flowed(part):
+                words = unflowed(words, delsp=deletes_space(part))
             (plain if kind == "text/plain" else html).append(words)
     return plain_or_html("\n".join(plain), "\n".join(html))
 

@@ -25,6 +25,7 @@ from bot.adapters.body_text import (
     plain_or_html,
     text_outside_attached,
 )
+from bot.adapters.flowed_text import unflowed_texts
 from bot.adapters.header_fields import HeaderFields, decode_header_value
 from bot.adapters.ical import CalendarReadError, read_calendar
 from bot.adapters.mail_parser_lean import parse_bytes
@@ -261,7 +262,8 @@ def _build(
     if not senders:
         defects.append("missing From")
     html = c1_as_windows_1252("\n".join(parsed.text_html))
-    text = plain_or_html(c1_as_windows_1252("\n".join(parsed.text_plain)), html)
+    plain = unflowed_texts(parsed.message, parsed.text_plain)
+    text = plain_or_html(c1_as_windows_1252("\n".join(plain)), html)
     attached = has_attached_email(parsed.message)
     written = text_outside_attached(parsed.message) if attached else None
     attachments = _attachments(parsed.attachments, limit, defects, html)
