@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import re
 
-# "Hi all," / "Dear Jo," / "Good afternoon Jo and Sam": the greeting word and who is greeted.
+# "Hi all," / "Dear Jo," / "Good afternoon Jo and Sam": the greeting word and who is greeted;
+# in Welsh too, "Annwyl Jo," (dear), "Helo", "Shwmae", "Bore da" (good morning), "Prynhawn da".
 _GREETING = re.compile(
-    r"(?:hi|hello|dear|morning|afternoon|good\s+(?:morning|afternoon|evening))\b"
+    r"(?:hi|hello|dear|morning|afternoon|good\s+(?:morning|afternoon|evening)"
+    r"|annwyl|helo|shwmae|bore\s+da|prynhawn\s+da|noswaith\s+dda)\b"
     r"(?P<comma>\s*,)?\s*(?P<names>.*?)\s*[,.!]*",
     re.IGNORECASE,
 )
 # Who a greeting is to when it names no one: "Hi all", "Morning everyone", "Hello again".
 _GROUPS = frozenset(
     {"all", "both", "everyone", "everybody", "there", "team", "colleagues", "members", "again"}
+    | {"bawb", "pawb"}  # Welsh: everyone
 )
 _GREETING_JOINS = frozenset({"and", "&", "or"})
 _TITLE = re.compile(r"(?:mr|mrs|ms|miss|mx|dr|prof|sgt|dc|ds|di|pc)\.", re.IGNORECASE)
