@@ -94,17 +94,20 @@ def received_problem(
     return None
 
 
-def notified_problem(notified: date, aware: date, assumed: bool) -> str | None:
-    """The National Panel is notified once the local authority is aware: a date before a
-    known awareness date is a mistyped year, or an awareness date to correct first. When the
-    awareness date is only assumed (the SIN's arrival), the local authority may well have
-    notified a few days before the SIN reached us, but not a month or a year before."""
+def notified_problem(
+    notified: date, aware: date, assumed: bool, clock: str = "panel_notification"
+) -> str | None:
+    """The National Panel (or, of a death, the Secretary of State and Ofsted: `clock`) is
+    notified once the local authority is aware: a date before a known awareness date is a
+    mistyped year, or an awareness date to correct first. When the awareness date is only
+    assumed (the SIN's arrival), the local authority may well have notified a few days before
+    the SIN reached us, but not a month or a year before."""
     if notified >= aware:
         return None
     if not assumed:
         return (
             f"{fmt_date(notified)} is before the local authority became aware "
-            f"({fmt_date(aware)}, where panel_notification starts); check the year, or if the "
+            f"({fmt_date(aware)}, where {clock} starts); check the year, or if the "
             "local authority knew earlier, record that first: Aware: <date>"
         )
     if notified >= add_months(aware, -NOTIFIED_BEFORE_ARRIVAL_MONTHS):

@@ -137,6 +137,34 @@ def test_death_of_a_looked_after_child_has_its_own_clock_reminders_and_command(
     assert chased == [reminder.id]  # met: no due-day reminder, no escalation
 
 
+def test_a_death_notice_dated_before_its_clock_began_is_refused_and_a_late_one_said_late(
+    fresh: Bot,
+) -> None:
+    child = with_rows(tuple(SIN_CHILD), **{"Legal status": "Looked after child"})
+    send_sin(fresh, child, DIED)
+    # Last year's number typed in January: it would meet the clock a year before it began,
+    # and the Board's timeliness report would count the notice as on time.
+    fresh.at("2027-01-05T10:00").mail(LA, reply(REF), "SoS and Ofsted notified: 04/01/2026")
+    fresh.run()
+    told = " ".join(result_text(fresh).split())
+    assert (
+        "Sun 4 Jan 2026 is before the local authority became aware (Mon 21 Dec 2026, where "
+        "looked_after_death_notification starts); check the year"
+    ) in told
+    notice = next(d for d in fresh.case().deadlines if d.name == CLOCK)
+    assert (notice.met_at, notice.met_on) == (None, None)  # still owed, and chased
+    # The right year: recorded, and said to be as late as the timeliness report counts it.
+    fresh.at("2027-01-05T11:00").mail(LA, reply(REF), "SoS and Ofsted notified: 04/01/2027")
+    fresh.run()
+    told = " ".join(result_text(fresh).split())
+    assert (
+        "Secretary of State and Ofsted notified on Mon 4 Jan 2027 (made 2 working days after "
+        "it was due, Wed 30 Dec 2026)"
+    ) in told
+    notice = next(d for d in fresh.case().deadlines if d.name == CLOCK)
+    assert (notice.state, notice.met_on) == ("met", date(2027, 1, 4))
+
+
 def test_care_leaver_of_unknown_age_opens_the_clock_and_asks_a_person(fresh: Bot) -> None:
     child = with_rows(tuple(SIN_CHILD), **{"Date of birth": "", "Legal status": "Care leaver"})
     incident = with_rows(DIED, **{"Death of a care leaver": "☒"})

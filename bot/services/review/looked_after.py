@@ -15,6 +15,8 @@ from bot.adapters.db.models import Case, Deadline, StoredMessage
 from bot.app import App
 from bot.core import commands as c
 from bot.core import deadlines
+from bot.core.command_dates import notified_problem
+from bot.core.deadline_rules import counted_on
 from bot.core.forms import Extraction
 from bot.core.looked_after import looked_after_death
 from bot.services.cases import add_event, set_deadline
@@ -97,6 +99,11 @@ def notified(
         raise CommandRefused(
             f"{deadlines.fmt_date(sent_on)} is in the future; give the date it was sent"
         )
+    # A notice dated before its clock began (a mistyped year) would meet it a year early, and
+    # the Board's timeliness report would count it on time.
+    if problem := notified_problem(sent_on, row.start, row.assumption is not None, CLOCK):
+        raise CommandRefused(problem)
+    late = _made_late(app, row, sent_on)
     met(case, CLOCK, now, on=sent_on)
     note(
         session,
@@ -108,7 +115,18 @@ def notified(
         cmd.line,
     )
     said = "" if cmd.on else " (no date given, so today)"
-    return f"Secretary of State and Ofsted notified on {deadlines.fmt_date(sent_on)}{said}"
+    return f"Secretary of State and Ofsted notified on {deadlines.fmt_date(sent_on)}{said}{late}"
+
+
+def _made_late(app: App, row: Deadline, on: date) -> str:
+    """A notice made after its due day is said so, in the working days the Secretary of State
+    and Ofsted count (the council's closures are working days to them), as the Board's
+    timeliness report will count it."""
+    if on <= row.due:
+        return ""
+    late = deadlines.working_days_late_met(row.due, on, counted_on(CLOCK, app.calendar))
+    days = f"{late} working day{'' if late == 1 else 's'}"
+    return f" (made {days} after it was due, {deadlines.fmt_date(row.due)})"
 
 
 def _clock(case: Case) -> Deadline | None:
