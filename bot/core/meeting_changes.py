@@ -55,13 +55,17 @@ def _outside_hours(at: time, hours: tuple[time, time]) -> str:
     return f"{said}; give a time within them: Reschedule: <date> <time>"
 
 
-def deadline_note(day: date, due: date | None) -> str:
-    """The same check as booking: is the meeting on or before the screening deadline?"""
+def deadline_note(day: date, due: date | None, received: date | None = None) -> str:
+    """The same check as booking: is the meeting on or before the screening deadline? Its
+    clock runs from the SIN form's receipt (`received`, the deadline's start), not from the
+    National Panel notification, which may not be made for days."""
     if due is None or day <= due:
         return ""
+    start = f", on {fmt_date(received)}" if received is not None else ""
     return (
-        f"this is after the Screening Panel deadline of {fmt_date(due)} (2 working days "
-        "from the notification); the case will show the meeting as late"
+        f"this is after the Screening Panel deadline of {fmt_date(due)} (the panel meets "
+        f"within 2 working days of the SIN form being received{start}); the case will show "
+        "the meeting as late"
     )
 
 

@@ -230,9 +230,11 @@ def test_reschedule_after_the_deadline_says_so(bot: Bot) -> None:
     )
     bot.run()
     [result] = bot.outbox("command_result")
-    assert "after the Screening Panel deadline of Fri 18 Dec 2026" in " ".join(
-        body_of(result).split()
-    )
+    # Counted from the SIN form's receipt, and said so: not from the National Panel notification.
+    assert (
+        "after the Screening Panel deadline of Fri 18 Dec 2026 (the panel meets within 2 "
+        "working days of the SIN form being received, on Wed 16 Dec 2026)"
+    ) in " ".join(body_of(result).split())
 
 
 def test_cancel_meeting_sends_method_cancel_to_the_attendees(bot: Bot) -> None:

@@ -63,7 +63,8 @@ def reschedule(
     if refusal is not None:
         raise CommandRefused(refusal)
     due = deadline_row(case, "screening_meeting")
-    late = deadline_note(cmd.on, due.due if due is not None and due.met_at is None else None)
+    owed = due if due is not None and due.met_at is None else None
+    late = deadline_note(cmd.on, owed.due if owed else None, owed.start if owed else None)
     previous = meeting.start if meeting is not None and meeting.cancelled_at is None else None
     meeting = _moved(session, app, case, meeting, start)
     meeting.within_deadline = not late
