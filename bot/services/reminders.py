@@ -316,6 +316,10 @@ def _maybe_ask_about_delay(
         context={
             "case": {"ref": case.ref, "initials": case.initials},
             "rapid_review_due": deadline.due,
+            # Asked only after the due day (the notification recorded late, or no tick ran on
+            # the days before): the email says it is late, never "will it be late?" of a day
+            # gone by.
+            "overdue": local.date() > deadline.due,
             "notification_sent_on": case.notification_sent_on,
             "rr_meeting_on": case.rr_meeting_on,
         },

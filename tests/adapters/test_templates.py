@@ -265,6 +265,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "business_manager": BUSINESS_MANAGER,
         "case": CASE,
         "rapid_review_due": date(2027, 1, 19),
+        "overdue": False,
         "notification_sent_on": date(2026, 12, 24),
         "rr_meeting_on": None,
     },

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tests.fixtures.app import LONDON
-from tests.services.test_lifecycle import BM, Bot, decide_rapid_review, reply
+from tests.services.test_lifecycle import BM, Bot, body_of, decide_rapid_review, reply
 
 
 def asked(bot: Bot) -> list[datetime]:
@@ -25,3 +25,23 @@ def test_the_delay_question_waits_for_working_hours(bot: Bot) -> None:
     assert asked(bot) == []
     bot.at("2027-01-25T09:00").run()
     assert asked(bot) == [datetime(2027, 1, 25, 9, 0, tzinfo=LONDON)]
+
+
+def test_asked_only_after_the_due_day_it_says_the_review_is_late(bot: Bot) -> None:
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    # The notification of Mon 4 Jan 2027 recorded only after the review fell due (Mon 25 Jan).
+    bot.at("2027-01-27T10:00").mail(BM, reply("TSCP-2026-0001"), "Notified: 04/01/2027")
+    bot.run()
+    [ask] = bot.outbox("rapid_review_delay_check")
+    # Never "will it be late?" of a day gone by: it is late, and the Panel must be told.
+    assert ask.subject == (
+        "[TSCP-2026-0001] Rapid Review was due Mon 25 Jan 2027: tell the National Panel it is late"
+    )
+    said = " ".join(body_of(ask).split())
+    assert (
+        "was due on Monday 25 January 2027, 15 working days after the notification was sent to "
+        "the National Panel on Monday 4 January 2027. It has not been recorded as submitted, so "
+        "it is late."
+    ) in said
+    assert "If it will not be submitted by" not in said
+    assert "Delay: <reason>; expected <date>" in said
