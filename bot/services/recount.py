@@ -29,6 +29,7 @@ from bot.core.shared_calendar import Counter, defers, instances_differ, still_he
 from bot.core.working_days import WorkingCalendar
 from bot.services.batch import Batch
 from bot.services.kept_dates import KEPT, untold
+from bot.services.reminder_facts import chased
 
 STATE = "working_calendar"
 MOVED = "deadline_moved_earlier"
@@ -79,13 +80,14 @@ def deferred(state: CalendarState, me: Counter, mine: ClosedDays, now: datetime)
 
 
 def open_deadlines(session: Session) -> dict[StoredDeadline, Deadline]:
-    """The unmet deadlines still owed on open cases, as the core reads them, with their rows."""
+    """The unmet deadlines still owed, as the core reads them, with their rows: those the tick
+    chases (every clock of an open case, a statutory notification on a closed one too)."""
     found = session.scalars(
         select(Deadline)
         .join(Case)
         .options(contains_eager(Deadline.case))  # one query, not one per deadline's case
         .where(
-            Case.status == "open",
+            chased(),
             Deadline.met_at.is_(None),
             Deadline.state.in_(("open", "overdue")),
         )

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import Case, OutboxMessage
 from bot.services.passes import run_once
 from tests.services.test_lifecycle import BM, LA, Bot, body_of, reply
+from tests.services.test_never_later import new_release
 from tests.services.test_notification_owed import REF, decided_no_further_action, unwrap
 
 KEY = f"reminder:{REF}:panel_notification:2026-12-23:"
@@ -208,3 +210,21 @@ def test_notified_on_a_closed_case_starts_no_rapid_review_and_says_so(bot: Bot) 
     [digest] = bot.outbox("daily_digest")[-1:]
     assert "Rapid Review" not in unwrap(body_of(digest))
     assert [r for r in chases(bot) if ":rapid_review:" in r.idempotency_key] == []
+
+
+def test_a_bank_holiday_added_by_a_new_release_is_counted_for_the_notice_owed_too(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The notice still chased on a closed case is counted again like an open case's clocks
+    when the calendar changes: its due day kept (never later silently), and said once."""
+    decided_no_further_action(bot)
+    close_as_before(bot)
+    new_release(monkeypatch, {date(2026, 12, 18): "Invented bank holiday"})
+    bot.restart()
+    bot.at("2026-12-18T10:00").run()
+    assert bot.due("panel_notification") == date(2026, 12, 23)
+    kept = [e.detail for e in bot.case().events if e.what == "deadline_kept_earlier"]
+    assert len(kept) == 1 and kept[0].startswith(
+        "panel_notification kept at Wed 23 Dec 2026, though counted again it would be "
+        "Thu 24 Dec 2026: Fri 18 Dec 2026 (Invented bank holiday) is now closed"
+    ), kept
