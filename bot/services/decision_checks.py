@@ -7,6 +7,7 @@ outbox's claim. Withdrawn or written again, the case's history says why
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import date, datetime
 
@@ -35,6 +36,7 @@ from bot.core.stated_decisions import (
 from bot.services import held_emails
 from bot.services.cases import add_event
 from bot.services.digest_names import email_name
+from bot.services.failures import describe_error
 from bot.services.mailout import rewrite_unsent
 from bot.services.outbox_claim import being_sent
 from bot.services.referrer import outcome_context
@@ -51,6 +53,8 @@ from bot.services.stated_facts import day_of
 WAITING_OUTDATED = "waiting_email_outdated"  # the case's history: not a flag, nothing to do
 # Emails that may still go, or went, and so tell their recipients what they say.
 _TELLING = ("pending", "sent")
+
+log = logging.getLogger(__name__)
 
 
 def still_true(app: App, session: Session, row: OutboxMessage) -> bool:
@@ -138,10 +142,20 @@ def after_sent(app: App, session: Session, row: OutboxMessage) -> None:
     stands = _new_reason(session, case, row)
     if stands is None:
         return
-    now = app.clock.now()
-    told = tell_cspr_decision(session, app, case, stands.decided_on, None, now, "")
+    now, name = app.clock.now(), email_name(CSPR_DECISION)
+    try:
+        with session.begin_nested():
+            told = tell_cspr_decision(session, app, case, stands.decided_on, None, now, "")
+    except Exception as exc:  # it went: recording so must not wait on the email to follow it
+        log.error("outbox #%d went; the correction to follow it failed: %s", row.id, type(exc))
+        line = (
+            f"Email #{row.id} ({name}) went with the reason first given, and the email giving "
+            f"the reason as it now stands could not be written ({describe_error(exc)}): tell "
+            "its recipients the decision as it now stands"
+        )
+        add_event(session, case, now, NOTICE_OUTDATED, line)
+        return
     if told:
-        name = email_name(CSPR_DECISION)
         line = f"Email #{row.id} ({name}) went while the reason was given again{told}"
         add_event(session, case, now, WAITING_OUTDATED, line)
 

@@ -134,3 +134,22 @@ def test_a_no_cspr_email_marked_sent_waits_for_the_command_that_holds_it(bot: Bo
     text = flat(body_of(second))
     assert "This corrects our email of Friday 15 January 2027" in text, text
     assert "The partners found the learning already in the action plan" in text, text
+
+
+def test_a_correction_that_cannot_be_written_leaves_the_first_recorded_sent_and_flagged(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first email went; should the correction fail to be written (a template edited while
+    running), the first is still recorded sent (never looked for or sent again), and the
+    Business Manager is asked to tell its recipients, as before corrections were queued."""
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("template cspr_decision: unexpected end of template")
+
+    monkeypatch.setattr("bot.services.decision_checks.tell_cspr_decision", broken)
+    reason_given_again_mid_send(bot, fails=False)
+    [first] = bot.outbox("cspr_decision")
+    assert first.status == "sent" and first.attempts <= 1
+    [flag] = history(bot, "sent_notice_outdated")
+    assert f"Email #{first.id} ({NAME}) went with the reason first given" in flag, flag
+    assert "tell its recipients the decision as it now stands" in flag, flag
