@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,26 @@ if TYPE_CHECKING:  # only types: building an App imports no adapter (see bot.boo
     from bot.core.rules import Rule
     from bot.core.vocabulary import Vocabulary
     from bot.core.working_days import WorkingCalendar
+
+
+@dataclass
+class Said:
+    """The continuing troubles this running app has logged, by what each is about: logged
+    again only when it changes, and its end logged once. Held by the App, not the module, so
+    that each running app (a daemon, a `run --once`, a test) says its own troubles."""
+
+    last: dict[str, str] = field(default_factory=dict)
+
+    def first_time(self, about: str, said: str) -> bool:
+        """Whether `said` is new for `about` (to be logged); remembered from now on."""
+        if self.last.get(about) == said:
+            return False
+        self.last[about] = said
+        return True
+
+    def ended(self, about: str) -> bool:
+        """Whether a trouble about `about` was logged (its end to be logged); forgotten."""
+        return self.last.pop(about, None) is not None
 
 
 @dataclass
@@ -45,6 +65,7 @@ class App:
     # The mailbox's calendar when the Screening Panel is booked as a Graph event; None: the
     # panel is invited by an emailed iCalendar invitation.
     open_calendar: Callable[[], MeetingCalendar | None] = lambda: None
+    said: Said = field(default_factory=Said)
 
     @cached_property
     def calendar(self) -> WorkingCalendar:

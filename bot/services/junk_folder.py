@@ -29,8 +29,9 @@ from bot.services.mailout import queue_email
 
 log = logging.getLogger(__name__)
 EVENT = "junk_mail"
-# The trouble last logged, per mailbox: logged again only when it changes or ends.
-_said: dict[str, str] = {}
+# What the app's Said keeps the junk folder's trouble under: logged again only when it
+# changes or ends.
+TROUBLE = "junk folder"
 # How often the junk folder is looked at, at most: a pass runs every minute or on each new
 # message, and Graph lists the whole folder (1000 a call); an alert this late costs no clock.
 EVERY = timedelta(minutes=5)
@@ -76,7 +77,7 @@ def look_at_junk(app: App, source: object) -> None:
     except Exception as exc:
         _trouble(app, f"junk folder look not recorded: {describe_error(exc)}")
         return
-    if _said.pop(app.mailbox_name, None) is not None:
+    if app.said.ended(TROUBLE):
         log.info("the junk folder can be looked at again")
     if changes.new or changes.gone:
         log.info("junk folder: %d new, %d gone", len(changes.new), len(changes.gone))
@@ -132,8 +133,7 @@ def _alert(session: Session, app: App, s: JunkSighting, now: datetime) -> None:
 
 
 def _trouble(app: App, said: str) -> None:
-    if _said.get(app.mailbox_name) != said:
-        _said[app.mailbox_name] = said
+    if app.said.first_time(TROUBLE, said):
         log.warning("%s (mail reading goes on)", said)
     try:
         with app.sessions() as session:
