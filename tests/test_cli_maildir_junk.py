@@ -1,13 +1,15 @@
 """A Maildir's `.Junk` folder through `tscp-bot run --once`: the Business Manager is told of a
-SIN there, and it is listed until it leaves; never read or moved by the bot."""
+SIN there, and it is listed (in the digest and on `triage list`) until it leaves; never read or
+moved by the bot."""
 
 from __future__ import annotations
 
+import json
 import mailbox
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.fixtures.mail import drop_into_maildir, sin
+from tests.fixtures.mail import drop_into_maildir, email, sin
 from tests.test_cli import Run, bot, cli, config, inbox, outbox_folder
 
 __all__ = ["bot", "cli", "config"]  # the fixtures this module borrows
@@ -27,3 +29,40 @@ def test_a_sin_in_the_maildir_junk_folder_is_told_and_not_read(bot: Run, config:
     assert _to_bm(config) == ["TSCP In Junk Email, not read: from casey.invented@gmp.police.uk"]
     assert "TSCP-2026-" not in bot("cases")[1]
     assert [p.name for p in (junk / "new").iterdir()] == [name]  # where it was, unread
+
+
+def test_junk_email_is_on_the_triage_list_until_it_leaves_the_folder(
+    bot: Run, config: Path
+) -> None:
+    junk = inbox(config) / ".Junk"
+    arrived = datetime(2026, 12, 23, 8, 30, tzinfo=UTC)
+    drop_into_maildir(inbox(config))
+    spam = [email(f"You have won {n}", "Claim now.", sender="prizes@lottery.example.com")
+            for n in range(35)]  # fmt: skip
+    [sin_name] = drop_into_maildir(junk, sin(), arrived=arrived)
+    drop_into_maildir(junk, *spam, arrived=arrived)
+    assert bot("run", "--once")[0] == 0
+
+    code, out, _ = bot("triage", "list")
+    assert code == 0
+    lines = out.splitlines()
+    # The one that may start a clock first, though all arrived together; spam to 30 lines.
+    assert "casey.invented@gmp.police.uk" in lines[2] and "in Junk Email" in lines[2]
+    assert "Serious Incident Notification - GM SIN form" in lines[2]
+    assert "may start a clock" in lines[2]
+    assert "if it is real, move it to the Inbox in Outlook" in lines[2]
+    assert sum("prizes@lottery.example.com" in line for line in lines) == 29
+    assert lines[-1] == (
+        "and 6 more in Junk Email not listed here, none looking as if it may start a clock: "
+        "look at the folder in Outlook (--json lists them all)"
+    )
+    listed = json.loads(bot("triage", "list", "--json")[1])
+    assert len(listed) == 36 and {r["kind"] for r in listed} == {"junk"}
+    assert {r["id"] for r in listed} == {None}  # no number: no triage command applies to it
+    assert listed[0]["from"] == "casey.invented@gmp.police.uk"
+    assert listed[0]["received_at"].startswith("2026-12-23T08:30")
+
+    (junk / "new" / sin_name).unlink()  # a person deleted it (or moved it to the Inbox)
+    assert bot("run", "--once", now="2026-12-23T09:10")[0] == 0
+    listed = json.loads(bot("triage", "list", "--json")[1])
+    assert len(listed) == 35 and "casey.invented@gmp.police.uk" not in str(listed)

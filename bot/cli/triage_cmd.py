@@ -30,7 +30,9 @@ def register(sub: Any) -> None:
         "complaint flagged as maybe a new one, or a complaint naming a reference no case has, "
         "it opens the complaint as its own record, its 20 working days from the day it arrived "
         "(a forwarded one's as on arrival); on an escalation naming a reference no case has, "
-        "an escalation record linked to no case.",
+        "an escalation record linked to no case. Mail in Junk Email is listed too, with no "
+        "number: no command applies to it (the bot never reads, moves or deletes junk); it "
+        "leaves the list when it leaves that folder.",
     )
     p.add_argument("action", choices=["list", "done", "retry", "new-case"])
     p.add_argument("id", nargs="?", type=int)
@@ -116,6 +118,7 @@ def _triage_list(ctx: Context) -> int:
 
     from bot.adapters.db.models import StoredMessage
     from bot.bootstrap import calendar_for
+    from bot.services.junk_triage import junk_entries
     from bot.services.mail_names import names
 
     calendar = cache(partial(calendar_for, ctx.config, ctx.clock().now()))
@@ -140,19 +143,37 @@ def _triage_list(ctx: Context) -> int:
             }
             for r in found
         ]
+        rows += junk_entries(session, ctx.config)
     if ctx.args.json:
         print_json(rows, sys.stdout)
-    else:
-        print_table(
-            ["#", "Status", "Received", "From", "Subject", "Reason"],
-            [
-                [r["id"], r["status"], r["received_at"], r["from"], r["subject"], r["reason"]]
-                for r in rows
-            ],
-            sys.stdout,
-            tz=ctx.config.partnership.time_zone,
+        return 0
+    shown, left = _shown(rows)
+    print_table(
+        ["#", "Status", "Received", "From", "Subject", "Reason"],
+        [
+            [r["id"], r["status"], r["received_at"], r["from"], r["subject"], r["reason"]]
+            for r in shown
+        ],
+        sys.stdout,
+        tz=ctx.config.partnership.time_zone,
+    )
+    if left:
+        print(
+            f"and {left} more in Junk Email not listed here, none looking as if it may start a "
+            "clock: look at the folder in Outlook (--json lists them all)"
         )
     return 0
+
+
+def _shown(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """The rows the table shows, and how many junk ones it leaves out: a junk folder holds
+    hundreds of spam, which would bury the mail waiting for a person. Every junk message that
+    may start a clock is shown (they come first); the rest up to MOST_LISTED junk lines."""
+    from bot.core.junk import MOST_LISTED
+
+    junk = [r for r in rows if r["kind"] == "junk"]
+    keep = [r for i, r in enumerate(junk) if r["may_start_a_clock"] or i < MOST_LISTED]
+    return [r for r in rows if r["kind"] != "junk"] + keep, len(junk) - len(keep)
 
 
 def _reason_now(reason: str | None, calendar: Callable[[], WorkingCalendar]) -> str | None:

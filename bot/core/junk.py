@@ -92,3 +92,20 @@ def junk_line(sender: str, subject: str, arrived: str) -> str:
         f"arrived {arrived}: if it is real, move it to the Inbox in Outlook; the bot then "
         "reads it, its clocks from when it arrived"
     )
+
+
+def triage_order(rows: Collection[tuple[str, bool]]) -> list[str]:
+    """Of the (key, looks urgent) rows, oldest first, the order `triage list` shows them in:
+    those that may start a clock first, so that spam never pushes one out of sight."""
+    return [key for key, urgent in rows if urgent] + [key for key, urgent in rows if not urgent]
+
+
+def triage_reason(urgent: bool) -> str:
+    """A junk message's reason on `triage list`: what to do, and how it leaves the list (no
+    triage command applies: the bot never reads, moves or deletes junk)."""
+    may = "may start a clock (a partner's domain, or a subject like a SIN or a review); "
+    return (
+        f"in Junk Email, not read: {may if urgent else ''}if it is real, move it to the Inbox "
+        "in Outlook (the bot then reads it, its clocks from when it arrived); it leaves this "
+        "list when it leaves Junk Email"
+    )

@@ -3,7 +3,7 @@ rest once, at most MOST_LISTED, the others counted in words that stay true."""
 
 from __future__ import annotations
 
-from bot.core.junk import MOST_LISTED, junk_to_list, looks_urgent
+from bot.core.junk import MOST_LISTED, junk_to_list, looks_urgent, triage_order, triage_reason
 
 
 def test_urgent_ones_are_listed_every_day_the_rest_once() -> None:
@@ -38,3 +38,10 @@ def test_a_subject_or_a_partner_makes_it_urgent() -> None:
     assert looks_urgent("Hello", True)
     assert not looks_urgent("You have won", False)
     assert not looks_urgent("Sinking fund", False)
+
+
+def test_triage_lists_junk_that_may_start_a_clock_first_each_part_oldest_first() -> None:
+    rows = [("spam-1", False), ("sin", True), ("spam-2", False), ("partner", True)]
+    assert triage_order(rows) == ["sin", "partner", "spam-1", "spam-2"]
+    assert "may start a clock" in triage_reason(True)
+    assert "may start a clock" not in triage_reason(False)
