@@ -166,6 +166,16 @@ def test_the_junk_folder_is_listed_or_its_absence_said_once(
     assert code == 0, out
     assert "ok mailbox junk folder: 'Spam' listed (never read or moved): 1 messages" in out
 
+    # Set but not there (renamed, or mistyped): said as such, not as a mailbox with no junk.
+    doctor.edit(lambda d: d["mailbox"].update(junk_folder="Junk Mail"))
+    code, out, _ = doctor("doctor")
+    assert code == 0, out
+    assert (
+        "warn mailbox junk folder: cannot be looked at (FolderMissing: Junk Mail not found; the "
+        "server has: INBOX, Processed, Sent Items, Spam): mail is still read"
+    ) in out
+    assert "none found" not in out
+
 
 @ON_MIGRATED
 def test_wrong_imap_password_fails_naming_the_account_without_the_password(

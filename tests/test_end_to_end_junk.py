@@ -120,6 +120,25 @@ def test_a_sin_in_junk_email_is_told_at_once_and_listed_until_moved_to_the_inbox
     assert "In Junk Email" not in _attention(smtp_server, "29")
 
 
+def test_a_junk_folder_renamed_keeps_its_messages_listed_and_says_it_is_not_found(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    _arrive_in(dovecot, "Junk Email")
+    assert bot("--now", "2026-12-23T09:05", "run", "--once")[0] == 0
+    with dovecot.client() as client:
+        client.rename_folder("Junk Email", "Spam")  # no \\Junk flag, no usual name
+
+    # Not taken for a mailbox with no junk: the SIN still sits there unread, so it stays listed.
+    assert bot("--now", "2026-12-24T08:01", "run", "--once")[0] == 0
+    assert f"In Junk Email: from {SENDER}, {SUBJECT}" in _attention(smtp_server, "24")
+    out = bot("--now", "2026-12-24T08:02", "status")[1]
+    assert (
+        "junk folder not found; the 1 messages seen there stay listed until it is found again "
+        "(renamed? set [mailbox] junk_folder to its name) (mail reading goes on; look at Junk "
+        "Email by hand)"
+    ) in " ".join(out.split())
+
+
 def _spam() -> bytes:
     msg = EmailMessage()
     msg["From"] = "prizes@lottery.example.com"

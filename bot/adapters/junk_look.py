@@ -15,6 +15,8 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from bot.adapters.mail_source import FolderMissing
+
 # Names Exchange and common servers give the junk folder, tried when no folder carries the
 # RFC 6154 \Junk flag and none is configured.
 JUNK_NAMES = ("Junk Email", "Junk")
@@ -46,11 +48,15 @@ class JunkLook(Protocol):
 
 
 def imap_junk_folder(client: Any, configured: str) -> str | None:
-    """The configured folder if it exists, else the one flagged \\Junk, else a usual name."""
+    """The configured folder, else the one flagged \\Junk, else a usual name. FolderMissing
+    when the configured one is not there (renamed, or a typing mistake): no folder at all would
+    say that the mailbox has no junk, and drop what was seen there from every list."""
     folders = client.list_folders()
     names = [str(name) for _, _, name in folders]
     if configured:
-        return configured if configured in names else None
+        if configured not in names:
+            raise FolderMissing(configured, names)
+        return configured
     for flags, _, name in folders:
         if b"\\Junk" in flags:
             return str(name)

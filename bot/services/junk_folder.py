@@ -54,6 +54,9 @@ def look_at_junk(app: App, source: object) -> None:
     except Exception as exc:
         _trouble(app, f"junk folder look failed: {describe_error(exc)}")
         return
+    if listing is None and remembered:
+        _trouble(app, lost_folder(len(remembered)))
+        return
     if listing is None:
         log.debug("no junk folder in this mailbox: nothing looked at")
     present = listing.present if listing else frozenset()
@@ -81,6 +84,15 @@ def look_at_junk(app: App, source: object) -> None:
         log.info("the junk folder can be looked at again")
     if changes.new or changes.gone:
         log.info("junk folder: %d new, %d gone", len(changes.new), len(changes.gone))
+
+
+def lost_folder(remembered: int) -> str:
+    """The junk folder is gone where messages were seen: renamed most likely (a folder no
+    longer flagged \\Junk nor named as usual), so they are kept on every list, not dropped."""
+    return (
+        f"junk folder not found; the {remembered} messages seen there stay listed until it is "
+        "found again (renamed? set [mailbox] junk_folder to its name)"
+    )
 
 
 def junk_flags(session: Session, app: App, since: datetime) -> list[Flag]:
