@@ -139,6 +139,27 @@ def test_a_junk_folder_renamed_keeps_its_messages_listed_and_says_it_is_not_foun
     ) in " ".join(out.split())
 
 
+def test_a_junk_folder_of_thousands_is_looked_at_a_hundred_at_a_time(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    # On a first look every message is new: one FETCH naming all 13,500 UIDs would be a
+    # command line of some 70,000 characters, past Dovecot's 64 KiB, and the look would fail
+    # on every pass for good, a SIN among them never told.
+    _arrive_in(dovecot, "Junk Email")
+    box = dovecot.root / "home" / dovecot.user / "Maildir" / ".Junk Email"
+    owner = box.stat()
+    spam = _spam()
+    for n in range(13_500):  # written as the server would deliver them, not one APPEND each
+        path = box / "new" / f"{1_766_000_000 + n}.M{n}P1.test"
+        path.write_bytes(spam)
+        os.chown(path, owner.st_uid, owner.st_gid)
+
+    assert bot("--now", "2026-12-23T09:05", "run", "--once")[0] == 0
+    assert "junk folder" not in bot("--now", "2026-12-23T09:06", "status")[1]
+    alerts = [m for to, m in _sent(smtp_server) if to == [BM] and "Junk" in str(m["Subject"])]
+    assert [str(m["Subject"]) for m in alerts] == [f"TSCP In Junk Email, not read: from {SENDER}"]
+
+
 def _spam() -> bytes:
     msg = EmailMessage()
     msg["From"] = "prizes@lottery.example.com"

@@ -15,6 +15,7 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from bot.adapters.imap_fetch import FETCH_CHUNK
 from bot.adapters.mail_source import FolderMissing
 
 # Names Exchange and common servers give the junk folder, tried when no folder carries the
@@ -70,9 +71,12 @@ def imap_junk(client: Any, folder: str, known: frozenset[str]) -> JunkListing:
     by_key = {f"{uidvalidity}:{uid}": int(uid) for uid in client.search(["ALL"])}
     new_uids = sorted(uid for key, uid in by_key.items() if key not in known)
     items: list[JunkItem] = []
-    if new_uids:
-        wanted = ["INTERNALDATE", "BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)]"]
-        for uid, data in sorted(client.fetch(new_uids, wanted).items()):
+    wanted = ["INTERNALDATE", "BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)]"]
+    # FETCH_CHUNK UIDs a FETCH, as for the inbox: a first look at a folder of thousands names
+    # every one, and one command line that long is refused (Dovecot: "Too long argument").
+    for start in range(0, len(new_uids), FETCH_CHUNK):
+        chunk = new_uids[start : start + FETCH_CHUNK]
+        for uid, data in sorted(client.fetch(chunk, wanted).items()):
             header = data.get(b"BODY[HEADER.FIELDS (FROM SUBJECT)]", b"")
             items.append(junk_item(f"{uidvalidity}:{uid}", header, data.get(b"INTERNALDATE")))
     return JunkListing(folder, frozenset(by_key), tuple(items))
