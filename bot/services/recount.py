@@ -34,7 +34,6 @@ from bot.services.reminder_facts import chased
 STATE = "working_calendar"
 MOVED = "deadline_moved_earlier"
 log = logging.getLogger(__name__)
-_said: set[str] = set()  # lines already logged by this process: each said once, not per tick
 
 
 def recount_if_calendar_changed(app: App) -> int:
@@ -49,8 +48,7 @@ def recount_if_calendar_changed(app: App) -> int:
                 session.commit()
             return 0
         if state is not None and (line := deferred(state, me, ClosedDays.of(calendar), now)):
-            if line not in _said:
-                _said.add(line)
+            if app.said.first_time("deferred recount", line):  # once, not at every tick
                 log.warning("deadlines: %s", line)
             return 0
         rows = open_deadlines(session)
