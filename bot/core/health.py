@@ -1,7 +1,6 @@
 """Is the daemon healthy? A frozen snapshot of its jobs in, the problems worth an alert out.
 
-Four conditions, each an alert once per episode (the episode key names the job and when the
-trouble began, so a job that recovers and fails again is a new episode):
+Five conditions, each an alert once per episode (keyed by the job and when its trouble began):
   failing   a job has failed on every run for longer than `alert_after` (for the mailbox job
             that is also an IMAP login or mailbox that keeps failing);
   stalled   a job this instance holds started and has not finished within its interval times
@@ -60,9 +59,7 @@ class Snapshot:
     thresholds: Thresholds
     outbox_oldest_pending: datetime | None = None
     outbox_pending: int = 0
-    # The outbox's times are written by the app's clock, the jobs' by the wall clock: the
-    # oldest email's wait is measured on the clock that wrote it (None: the same as `now`),
-    # so its trouble starts at one moment however long the check's own queries took.
+    # The app's clock, which writes the outbox's times (the wall clock writes the jobs').
     outbox_now: datetime | None = None
     # How the [microsoft] app signs in, for the advice when its token cannot be had.
     secret_env: str | None = None
@@ -316,8 +313,7 @@ def stalled(job: JobState, now: datetime, factor: int) -> bool:
 
 
 def _outbox_problem(snapshot: Snapshot) -> list[Problem]:
-    oldest = snapshot.outbox_oldest_pending
-    now = snapshot.outbox_now or snapshot.now
+    oldest, now = snapshot.outbox_oldest_pending, snapshot.outbox_now or snapshot.now
     if oldest is None or now - oldest < snapshot.thresholds.outbox_alert_after:
         return []
     count = snapshot.outbox_pending
