@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import mailbox
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -66,3 +67,24 @@ def test_junk_email_is_on_the_triage_list_until_it_leaves_the_folder(
     assert bot("run", "--once", now="2026-12-23T09:10")[0] == 0
     listed = json.loads(bot("triage", "list", "--json")[1])
     assert len(listed) == 35 and "casey.invented@gmp.police.uk" not in str(listed)
+
+
+def test_a_deleted_junk_folder_keeps_its_messages_listed_until_it_is_recreated(
+    bot: Run, config: Path
+) -> None:
+    junk = inbox(config) / ".Junk"
+    drop_into_maildir(inbox(config))
+    drop_into_maildir(junk, sin(), arrived=datetime(2026, 12, 23, 8, 30, tzinfo=UTC))
+    assert bot("run", "--once")[0] == 0
+
+    shutil.rmtree(junk)  # the SIN may still sit unread wherever the folder went
+    assert bot("run", "--once", now="2026-12-23T09:10")[0] == 0
+    assert len(json.loads(bot("triage", "list", "--json")[1])) == 1
+    assert "junk folder not found; the 1 messages seen there stay listed" in " ".join(
+        bot("status")[1].split()
+    )
+
+    drop_into_maildir(junk)  # recreated empty: nothing there to list
+    assert bot("run", "--once", now="2026-12-23T09:20")[0] == 0
+    assert json.loads(bot("triage", "list", "--json")[1]) == []
+    assert "junk folder" not in bot("status")[1]

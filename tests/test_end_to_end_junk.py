@@ -9,7 +9,7 @@ import email
 import json
 import logging
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from typing import Any, cast
@@ -137,6 +137,53 @@ def test_a_junk_folder_renamed_keeps_its_messages_listed_and_says_it_is_not_foun
         "(renamed? set [mailbox] junk_folder to its name) (mail reading goes on; look at Junk "
         "Email by hand)"
     ) in " ".join(out.split())
+
+
+def _deliver(dovecot: DovecotServer, folder: str, raw: bytes, at: datetime) -> None:
+    """APPEND one message into `folder` arriving at `at` (written onto its file, as above)."""
+    box = dovecot.root / "home" / dovecot.user / "Maildir" / f".{folder}"
+    before = {p for sub in ("new", "cur") for p in (box / sub).glob("*")}
+    dovecot.append(raw, folder=folder)
+    for path in {p for sub in ("new", "cur") for p in (box / sub).glob("*")} - before:
+        os.utime(path, (at.timestamp(), at.timestamp()))
+
+
+def _uidvalidity(dovecot: DovecotServer, folder: str) -> int:
+    with dovecot.client() as client:
+        return int(client.folder_status(folder, [b"UIDVALIDITY"])[b"UIDVALIDITY"])
+
+
+def test_a_junk_folder_recreated_with_the_same_mail_tells_only_what_is_new(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    _deliver(dovecot, "Junk Email", _sin(), ARRIVED)
+    _deliver(dovecot, "Junk Email", _spam(), ARRIVED)
+    assert bot("--now", "2026-12-23T09:05", "run", "--once")[0] == 0
+    assert bot("--now", "2026-12-24T08:01", "run", "--once")[0] == 0
+    assert "from prizes@lottery.example.com" in _attention(smtp_server, "24")
+
+    # Restored from a backup: the same two messages, renumbered (a new UIDVALIDITY), and the
+    # SIN sent again an hour later, a message of its own that must be told.
+    before = _uidvalidity(dovecot, "Junk Email")
+    with dovecot.client() as client:
+        client.delete_folder("Junk Email")
+    _deliver(dovecot, "Junk Email", _sin(), ARRIVED)
+    _deliver(dovecot, "Junk Email", _spam(), ARRIVED)
+    _deliver(dovecot, "Junk Email", _sin(), ARRIVED + timedelta(hours=1))
+    assert _uidvalidity(dovecot, "Junk Email") != before
+    assert bot("--now", "2026-12-24T09:00", "run", "--once")[0] == 0
+
+    alerts = [
+        _text(m) for to, m in _sent(smtp_server) if to == [BM] and "Junk" in str(m["Subject"])
+    ]
+    assert len(alerts) == 2  # the first SIN once, and the one sent again
+    assert "arrived Wed 23 Dec 2026 08:30" in alerts[0]
+    assert "arrived Wed 23 Dec 2026 09:30" in alerts[1]
+    assert bot("--now", "2026-12-29T08:01", "run", "--once")[0] == 0  # after Christmas
+    attention = _attention(smtp_server, "29")
+    assert attention.count(f"In Junk Email: from {SENDER}, {SUBJECT}") == 2
+    assert "from prizes@lottery.example.com" not in attention  # listed once, not new again
+    assert "Also still in Junk Email: 1 listed in an earlier digest" in attention
 
 
 # The batching is the IMAP side's; the database only keeps what was seen, as in the tests

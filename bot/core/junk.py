@@ -30,18 +30,45 @@ class JunkChanges:
     new: tuple[JunkSighting, ...]  # to remember and list; the urgent ones told at once
     urgent: tuple[JunkSighting, ...]
     gone: frozenset[str]  # no longer in the junk folder: off the list
+    # (old key, new key): a message remembered under a key it no longer has, the folder
+    # renumbered (IMAP UIDVALIDITY changed: the folder recreated or restored).
+    rekeyed: tuple[tuple[str, str], ...] = ()
 
 
 def junk_changes(
-    remembered: Collection[str],
+    remembered: Collection[JunkSighting],
     present: Collection[str],
     listed: Collection[JunkSighting],
     partner: frozenset[str],
 ) -> JunkChanges:
     """`partner`: the listed senders whose domain the config knows as an agency's."""
-    new = tuple(s for s in listed if s.key not in remembered and s.key in present)
+    known = frozenset(r.key for r in remembered)
+    fresh = [s for s in listed if s.key not in known and s.key in present]
+    left = [r for r in remembered if r.key not in present]
+    rekeyed = _same_messages(left, fresh)
+    moved = frozenset(new for _, new in rekeyed)
+    new = tuple(s for s in fresh if s.key not in moved)
     urgent = tuple(s for s in new if looks_urgent(s.subject, s.sender in partner))
-    return JunkChanges(new, urgent, frozenset(remembered) - frozenset(present))
+    gone = frozenset(r.key for r in left) - frozenset(old for old, _ in rekeyed)
+    return JunkChanges(new, urgent, gone, rekeyed)
+
+
+def _same_messages(
+    left: Collection[JunkSighting], fresh: Collection[JunkSighting]
+) -> tuple[tuple[str, str], ...]:
+    """Each fresh sighting that is a message which left under another key in the same look:
+    the same sender, subject and arrival time, one to one (two alike and one remembered: one
+    is new). No arrival time known: never taken as the same, told again rather than missed."""
+    waiting: dict[tuple[str, str, datetime], list[str]] = {}
+    for r in left:
+        if r.arrived_at is not None:
+            waiting.setdefault((r.sender, r.subject, r.arrived_at), []).append(r.key)
+    pairs = []
+    for s in fresh:
+        olds = waiting.get((s.sender, s.subject, s.arrived_at)) if s.arrived_at else None
+        if olds:
+            pairs.append((olds.pop(0), s.key))
+    return tuple(pairs)
 
 
 def looks_urgent(subject: str, from_partner: bool) -> bool:

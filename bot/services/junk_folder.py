@@ -49,8 +49,11 @@ def look_at_junk(app: App, source: object) -> None:
             )
             if last is not None and last <= now < last + EVERY:
                 return
-            remembered = frozenset(session.scalars(select(JunkSeen.key)))
-        listing = source.junk(remembered)
+            remembered = [
+                JunkSighting(r.key, r.sender, r.subject, r.arrived_at)
+                for r in session.scalars(select(JunkSeen))
+            ]
+        listing = source.junk(frozenset(r.key for r in remembered))
     except Exception as exc:
         _trouble(app, f"junk folder look failed: {describe_error(exc)}")
         return
@@ -70,6 +73,8 @@ def look_at_junk(app: App, source: object) -> None:
         with app.sessions() as session:
             if changes.gone:
                 session.execute(delete(JunkSeen).where(JunkSeen.key.in_(changes.gone)))
+            for old, new in changes.rekeyed:  # still seen since it was first seen: not new
+                session.execute(update(JunkSeen).where(JunkSeen.key == old).values(key=new))
             for s in changes.new:
                 session.add(JunkSeen(key=s.key, sender=s.sender, subject=s.subject,
                                      arrived_at=s.arrived_at, first_seen_at=now))  # fmt: skip
@@ -82,8 +87,13 @@ def look_at_junk(app: App, source: object) -> None:
         return
     if app.said.ended(TROUBLE):
         log.info("the junk folder can be looked at again")
-    if changes.new or changes.gone:
-        log.info("junk folder: %d new, %d gone", len(changes.new), len(changes.gone))
+    if changes.new or changes.gone or changes.rekeyed:
+        log.info(
+            "junk folder: %d new, %d gone, %d renumbered (already seen)",
+            len(changes.new),
+            len(changes.gone),
+            len(changes.rekeyed),
+        )
 
 
 def lost_folder(remembered: int) -> str:

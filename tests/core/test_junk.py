@@ -3,7 +3,17 @@ rest once, at most MOST_LISTED, the others counted in words that stay true."""
 
 from __future__ import annotations
 
-from bot.core.junk import MOST_LISTED, junk_to_list, looks_urgent, triage_order, triage_reason
+from datetime import UTC, datetime
+
+from bot.core.junk import (
+    MOST_LISTED,
+    JunkSighting,
+    junk_changes,
+    junk_to_list,
+    looks_urgent,
+    triage_order,
+    triage_reason,
+)
 
 
 def test_urgent_ones_are_listed_every_day_the_rest_once() -> None:
@@ -45,3 +55,27 @@ def test_triage_lists_junk_that_may_start_a_clock_first_each_part_oldest_first()
     assert triage_order(rows) == ["sin", "partner", "spam-1", "spam-2"]
     assert "may start a clock" in triage_reason(True)
     assert "may start a clock" not in triage_reason(False)
+
+
+_AT = datetime(2026, 12, 23, 8, 30, tzinfo=UTC)
+
+
+def _seen(key: str, at: datetime | None = _AT) -> JunkSighting:
+    return JunkSighting(key, "casey.invented@gmp.police.uk", "GM SIN form", at)
+
+
+def test_a_renumbered_folder_keeps_what_was_seen_and_tells_only_the_one_more_alike() -> None:
+    # UIDVALIDITY 7 became 9: the one message seen is there again, and one just like it.
+    changes = junk_changes(
+        [_seen("7:1")], {"9:1", "9:2"}, [_seen("9:1"), _seen("9:2")], frozenset()
+    )
+    assert changes.rekeyed == (("7:1", "9:1"),)
+    assert [s.key for s in changes.new] == ["9:2"] == [s.key for s in changes.urgent]
+    assert changes.gone == frozenset()
+
+
+def test_a_message_with_no_arrival_time_is_never_taken_for_one_seen_before() -> None:
+    changes = junk_changes([_seen("7:1", None)], {"9:1"}, [_seen("9:1", None)], frozenset())
+    assert changes.rekeyed == ()
+    assert [s.key for s in changes.urgent] == ["9:1"]  # told again rather than missed
+    assert changes.gone == {"7:1"}
