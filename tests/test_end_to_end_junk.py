@@ -186,6 +186,22 @@ def test_a_junk_folder_recreated_with_the_same_mail_tells_only_what_is_new(
     assert "Also still in Junk Email: 1 listed in an earlier digest" in attention
 
 
+def test_a_junk_folder_that_cannot_be_selected_is_named_not_the_inbox(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    _deliver(dovecot, "Junk Email", _spam(), ARRIVED)
+    box = dovecot.root / "home" / dovecot.user / "Maildir" / ".Junk Email"
+    box.chmod(0)  # the server cannot open it
+    try:
+        assert bot("--now", "2026-12-23T09:05", "run", "--once")[0] == 0
+        out = " ".join(bot("--now", "2026-12-23T09:06", "status")[1].split())
+    finally:
+        box.chmod(0o700)
+    assert f"junk folder look failed: MailboxError: IMAP junk look on {dovecot.host}:" in out
+    assert f"{dovecot.port}/Junk Email failed" in out
+    assert "/INBOX" not in out
+
+
 # The batching is the IMAP side's; the database only keeps what was seen, as in the tests
 # above on both. 13,500 messages take a minute or more to deliver and look at: once is enough.
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

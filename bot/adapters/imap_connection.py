@@ -97,10 +97,11 @@ class ImapConnection:
         return client
 
     @contextlib.contextmanager
-    def guard(self, action: str) -> Iterator[None]:
+    def guard(self, action: str, folder: str = "") -> Iterator[None]:
         """Turn any connection failure into MailboxError and drop the connection.
 
         Dropping it means the next call reconnects from scratch; retry timing is the caller's.
+        `folder`: the one the failure is named by, when not the inbox (the junk folder's).
         """
         try:
             yield
@@ -110,7 +111,7 @@ class ImapConnection:
                 shutdown(conn)
             if isinstance(exc, LoginError):
                 raise self._login_error(exc) from None
-            message = f"IMAP {action} on {self.where()} failed: {self._describe(exc)}"
+            message = f"IMAP {action} on {self.where(folder)} failed: {self._describe(exc)}"
             advice = _advice(exc)
             message = f"{message}; {advice}" if advice else message
             # Every caller says a MailboxError itself (doctor's FAIL, run's "mailbox problem",
@@ -118,8 +119,8 @@ class ImapConnection:
             log.debug("%s", message)
             raise MailboxError(message) from None
 
-    def where(self) -> str:
-        return f"{self.host}:{self.port}/{self.folder}"
+    def where(self, folder: str = "") -> str:
+        return f"{self.host}:{self.port}/{folder or self.folder}"
 
     def _connect(self) -> Any:
         client = self.open()

@@ -34,7 +34,7 @@ from bot.adapters.imap_moves import (
     parse_key,
     uid_set,
 )
-from bot.adapters.junk_look import JunkListing, imap_junk, imap_junk_folder
+from bot.adapters.junk_look import JunkListing, imap_junk_look
 from bot.adapters.mail_source import (
     Batch,
     Cursor,
@@ -284,10 +284,7 @@ class ImapSource:
         self._imap.close()
 
     def junk(self, known: frozenset[str]) -> JunkListing | None:
-        with self._guard("junk look"):
-            client = self._client()
-            folder = imap_junk_folder(client, self.junk_folder)
-            return imap_junk(client, folder, known) if folder else None
+        return imap_junk_look(self._imap, self.junk_folder, known)
 
     def has_message_id(self, folder: str, message_id: str) -> bool:
         """Whether folder holds a message with this Message-ID (without <>); FolderMissing

@@ -15,6 +15,7 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from bot.adapters.imap_connection import ImapConnection
 from bot.adapters.imap_fetch import FETCH_CHUNK
 from bot.adapters.mail_source import FolderMissing
 
@@ -46,6 +47,19 @@ class JunkLook(Protocol):
         """List the junk folder read-only: None when the mailbox has none. Raises
         MailboxError when it cannot be looked at (gone, no permission)."""
         ...
+
+
+def imap_junk_look(
+    imap: ImapConnection, configured: str, known: frozenset[str]
+) -> JunkListing | None:
+    """ImapSource's look, through its ImapConnection `imap`: a failure is named by the junk
+    folder, not the inbox (a trouble there is none reading mail)."""
+    with imap.guard("junk look", configured or "(finding the junk folder)"):
+        folder = imap_junk_folder(imap.client(), configured)
+    if folder is None:
+        return None
+    with imap.guard("junk look", folder):
+        return imap_junk(imap.client(), folder, known)
 
 
 def imap_junk_folder(client: Any, configured: str) -> str | None:
