@@ -141,6 +141,20 @@ def test_a_date_after_the_email_arrived_is_refused_even_when_read_later(bot: Bot
     assert "is after" in " ".join(last_confirmation(bot).split())
 
 
+def test_an_aware_date_after_the_email_arrived_is_refused_even_when_read_later(bot: Bot) -> None:
+    # Written on Friday, Monday was still to come: even a correction with a reason may not
+    # start the National Panel's clock from a day that had not happened yet.
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    before = next(d for d in bot.case().deadlines if d.name == "panel_notification").start
+    friday = datetime(2026, 12, 18, 16, 30, tzinfo=LONDON)
+    bot.mail(BM, reply(REF), "Aware: 21/12/2026 because the LA was told on Monday", arrived=friday)
+    bot.at("2026-12-21T09:30").run()
+    assert next(d for d in bot.case().deadlines if d.name == "panel_notification").start == before
+    assert bot.case().bm_aware_on is None
+    text = " ".join(last_confirmation(bot).split())
+    assert "Aware: Mon 21 Dec 2026 was not recorded: it is in the future" in text
+
+
 def test_a_notification_before_the_local_authority_knew_is_refused(bot: Bot) -> None:
     decide_rapid_review(bot, "2026-12-17T09:00")
     aware = bot.case().deadlines

@@ -27,7 +27,9 @@ def record_aware(
 ) -> Choice:
     """Record the date given, or refuse it; the choice of start it made (the reply is
     bot.core.aware_reply's, once every clock it moves is moved)."""
-    facts = facts_for(session, app, case, now)
+    # "In the future" means when the command was given (its email's arrival, however late it is
+    # read), as for every other dated command: a day still to come when written is a typo.
+    facts = facts_for(session, app, case, actor.said_at)
     # The reason stays in the case record: the clock's explanation, which the partners read,
     # says only that the date is a correction given with Aware: (bot.core.awareness).
     reason = cmd.reason
