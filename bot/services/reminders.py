@@ -322,5 +322,18 @@ def _maybe_ask_about_delay(
             "overdue": local.date() > deadline.due,
             "notification_sent_on": case.notification_sent_on,
             "rr_meeting_on": case.rr_meeting_on,
+            **_count_of(app, deadline.due, case.notification_sent_on),
         },
     )
+
+
+def _count_of(app: App, due: date, notified: date) -> dict[str, object]:
+    """Whether the day shown is the rule's count from the notification on today's calendar:
+    a day kept earlier (a closure or bank holiday added since) is said to be kept, never
+    "15 working days after", which it no longer is."""
+    try:
+        again: date | None = deadlines.compute("rapid_review", notified, app.calendar).due
+    except ValueError:  # a year the calendar cannot count
+        again = None
+    count = "rule" if again == due else "kept" if again is not None and again > due else "none"
+    return {"count": count, "counted_again": again}
