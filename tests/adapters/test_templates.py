@@ -268,6 +268,8 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "overdue": False,
         "notification_sent_on": date(2026, 12, 24),
         "rr_meeting_on": None,
+        "count": "rule",
+        "counted_again": date(2027, 1, 19),
     },
     "publication_delay_notice": {
         "partnership": PARTNERSHIP,
