@@ -9,9 +9,13 @@ the mail server takes them:
   (`CSPR: no`, `CSPR: yes <earlier day>`) queues its own email: the one still waiting is
   withdrawn. One moved by `Correct CSPR:`, or a `CSPR: no` given again the same day with
   another reason, queues none while one waits: the waiting one is written again for the
-  decision as it stands, so the partners hear the decision once, and truly.
+  decision as it stands, so the partners hear the decision once, and truly. A decision to hold
+  one saying the independent reviewer is still to be appointed, when `Reviewer:` was recorded
+  while it waited, is written again saying they are.
 * referrer_outcome, the Screening Panel's decision told to the referrer: withdrawn when the
-  decision changed since (the email of the new one follows) or the referrer already has it;
+  decision changed since (the email of the new one follows) or the referrer already has it,
+  or, flagged to the Business Manager to write herself, when it says what the partners will
+  do (a Rapid Review, local activity) and the case was closed since;
   one saying the decision "has changed since we last wrote" is written again without it when
   no earlier email of the decision ever went.
 * screening_outcome, the Screening Panel's decision with its votes to the Business Manager and
@@ -62,6 +66,8 @@ class Fate(StrEnum):
 class DecisionVerdict:
     fate: Fate
     untrue: str  # what it says that is no longer true, for the Business Manager and the history
+    done: str = ""  # how a REWRITE puts it right, after `untrue`, when that does not say
+    todo: str = ""  # what the Business Manager must do of a WITHDRAW: it is flagged to her
 
 
 def cspr_on_sending(
@@ -80,7 +86,21 @@ def cspr_on_sending(
         untrue = f'{was}, with the reason "{said.reason}", but the reason is now "{now.reason}"'
     if told_by is not None:
         return DecisionVerdict(Fate.WITHDRAW, f"{untrue}; email #{told_by} tells them that")
-    return DecisionVerdict(Fate.REWRITE, untrue)
+    return DecisionVerdict(Fate.REWRITE, untrue, ": it was written again with that decision")
+
+
+def reviewer_on_sending(said_appointed: bool, appointed: bool) -> DecisionVerdict | None:
+    """Whether an email of the decision to hold a CSPR may go as written; None when it may.
+    `said_appointed`: whether it says the independent reviewer is appointed (else it says the
+    National Panel, Ofsted and DfE are told once they are); `appointed`: whether they are now."""
+    if said_appointed or not appointed:
+        return None
+    return DecisionVerdict(
+        Fate.REWRITE,
+        "it says the National Panel, Ofsted and the Department for Education will be told once "
+        "the independent reviewer is appointed, but the reviewer was appointed since",
+        ": it was written again saying the reviewer is appointed",
+    )
 
 
 def says_the_same(said: CsprSaid, now: CsprSaid) -> bool:
@@ -102,13 +122,22 @@ def cspr_words(said: CsprSaid) -> str:
     return f"{what}, decided on {fmt_date(said.decided_on)}{due}"
 
 
+# What the referrer's outcome email says is still to be done, by decision: untrue once the
+# case is closed.
+_STILL_TO_DO = {
+    "rapid_review": "the safeguarding partners will carry out a Rapid Review",
+    "local_review": "the partners will look at it through local audit, learning or assurance "
+    "activity",
+}
+
+
 def referrer_on_sending(
-    choice: str, changed: bool, now: str | None, last_sent: str | None
+    choice: str, changed: bool, now: str | None, last_sent: str | None, closed: bool = False
 ) -> DecisionVerdict | None:
     """Whether an outcome email to the referrer giving `choice` (`changed`: saying it changed
     since the referrer was last written to) may go as written; None when it may. `now`: the
     Screening Panel's decision as the case records it; `last_sent`: the decision the last
-    outcome email that went to the referrer gave."""
+    outcome email that went to the referrer gave; `closed`: whether the case is closed now."""
     said = f"it gives the Screening Panel's decision as {_label(choice)}"
     if now != choice:
         if now is None:
@@ -125,6 +154,12 @@ def referrer_on_sending(
         )
     if last_sent == choice:
         return DecisionVerdict(Fate.WITHDRAW, f"{said}: the referrer was already told that")
+    if closed and choice in _STILL_TO_DO:
+        return DecisionVerdict(
+            Fate.WITHDRAW,
+            f"it says {_STILL_TO_DO[choice]}, but the case was closed since",
+            todo="write to the referrer yourself with the outcome as it now stands",
+        )
     if changed and last_sent is None:
         return DecisionVerdict(
             Fate.REWRITE,

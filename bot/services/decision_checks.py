@@ -31,6 +31,7 @@ from bot.core.stated_decisions import (
     outcome_on_sending,
     reconvene_on_sending,
     referrer_on_sending,
+    reviewer_on_sending,
     says_the_same,
 )
 from bot.services import held_emails
@@ -64,7 +65,7 @@ def still_true(app: App, session: Session, row: OutboxMessage) -> bool:
     if case is None:
         return True
     if row.event == CSPR_DECISION:
-        verdict = _cspr_verdict(session, case, row)
+        verdict = _cspr_verdict(session, case, row) or _reviewer_verdict(case, row)
     elif row.event == SCREENING_OUTCOME:
         verdict = _outcome_verdict(session, case, row)
     elif row.event == SCREENING_RECONVENE:
@@ -78,11 +79,10 @@ def still_true(app: App, session: Session, row: OutboxMessage) -> bool:
     # not at all.
     fresh = verdict.fate is Fate.REWRITE and not is_resend(row.idempotency_key)
     if fresh and _rewrite(app, session, case, row, day_of(app, now)):
-        done = "" if row.event != CSPR_DECISION else ": it was written again with that decision"
-        held_emails.reworded(session, app, row, f"{verdict.untrue}{done}", "", now)
+        held_emails.reworded(session, app, row, f"{verdict.untrue}{verdict.done}", "", now)
         return True
-    line = held_emails.not_sent_line(row, day_of(app, now), verdict.untrue)
-    held_emails.withdraw(session, app, row, line, now)
+    line = held_emails.not_sent_line(row, day_of(app, now), verdict.untrue, verdict.todo)
+    held_emails.withdraw(session, app, row, line, now, flag=bool(verdict.todo))
     return False
 
 
@@ -195,6 +195,17 @@ def _cspr_verdict(session: Session, case: Case, row: OutboxMessage) -> DecisionV
     return cspr_on_sending(said, now, told_by)
 
 
+def _reviewer_verdict(case: Case, row: OutboxMessage) -> DecisionVerdict | None:
+    """A decision to hold a CSPR, as the case records it, saying the independent reviewer is
+    still to be appointed: whether they were since (one queued before that was kept says so)."""
+    said = cspr_said(row)
+    if said is None or not said.hold:
+        return None
+    stated = Stated.from_json(row.stated)
+    said_appointed = bool(stated.kept.get("reviewer")) if stated is not None else False
+    return reviewer_on_sending(said_appointed, bool(case.reviewer_name))
+
+
 def _others(session: Session, case: Case, row: OutboxMessage) -> list[CsprSaid]:
     """What the case's other CSPR decision emails, sent or to go, say."""
     rows = _rows(session, case, row.event)
@@ -215,12 +226,13 @@ def _cspr_now(case: Case, said: CsprSaid, others: list[CsprSaid]) -> CsprSaid | 
 
 def _referrer_verdict(session: Session, case: Case, row: OutboxMessage) -> DecisionVerdict | None:
     choice, changed = _referrer_said(row)
+    closed = case.status == "closed"
     if is_resend(row.idempotency_key):  # the others were told it: only a change stops it
-        return referrer_on_sending(choice, False, case.decision, None)
+        return referrer_on_sending(choice, False, case.decision, None, closed)
     sent = [r for r in _rows(session, case, row.event) if r.status == "sent" and r.id != row.id]
     latest = max(sent, key=lambda r: (r.sent_at is not None, r.sent_at, r.id), default=None)
     last_sent = _referrer_said(latest)[0] if latest is not None else None
-    return referrer_on_sending(choice, changed, case.decision, last_sent)
+    return referrer_on_sending(choice, changed, case.decision, last_sent, closed)
 
 
 def _referrer_said(row: OutboxMessage) -> tuple[str, bool]:
@@ -303,5 +315,6 @@ def _rewrite(app: App, session: Session, case: Case, row: OutboxMessage, on: dat
         RULES["cspr_report"].amount, clock.start, clock.due, app.calendar, "the decision"
     )
     context = decision_context(case, True, clock.start, clock.due, how)
-    rewrite_unsent(app, row, context, now, decision_stated(on, True, clock.start, clock.due))
+    stated = decision_stated(on, True, clock.start, clock.due, reviewer=bool(case.reviewer_name))
+    rewrite_unsent(app, row, context, now, stated)
     return True

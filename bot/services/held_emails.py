@@ -64,12 +64,16 @@ def hold(session: Session, app: App, row: OutboxMessage, line: str, now: datetim
     _tell(session, app, row, HELD, line, now)
 
 
-def withdraw(session: Session, app: App, row: OutboxMessage, line: str, now: datetime) -> None:
-    """Withdraw `row` (claimed by the caller): never sent; an approved one is told."""
+def withdraw(
+    session: Session, app: App, row: OutboxMessage, line: str, now: datetime, *, flag: bool = False
+) -> None:
+    """Withdraw `row` (claimed by the caller): never sent; an approved one, or one whose
+    recipient is then owed something only a person can write (`flag`), is told and flagged."""
     row.status, row.last_error = WITHDRAWN, line
-    what = NOTICE_WITHDRAWN if row.requires_approval else WITHDRAWN_EVENT
+    told = row.requires_approval or flag
+    what = NOTICE_WITHDRAWN if told else WITHDRAWN_EVENT
     _record(session, row, what, line, now, "withdrawn: nothing it says or asks still holds")
-    if row.requires_approval:
+    if told:
         _tell(session, app, row, WITHDRAWN, line, now)
 
 

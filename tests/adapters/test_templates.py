@@ -113,6 +113,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "report_due_how": "6 months from the decision",
         "rationale": "",
         "corrects": None,
+        "reviewer_appointed": False,
     },
     "screening_outcome": {
         "partnership": PARTNERSHIP,

@@ -60,7 +60,9 @@ def tell_cspr_decision(
         now=now,
         case=case,
         context=context,
-        stated=decision_stated(today(app, now), hold, decided_on, due, reason),
+        stated=decision_stated(
+            today(app, now), hold, decided_on, due, reason, reviewer=bool(case.reviewer_name)
+        ),
     )
     if gone is None or row is None:
         return ""
@@ -151,14 +153,31 @@ def decision_context(
         "report_due": due,
         "report_due_how": how,
         "rationale": "" if hold else (case.cspr_rationale or ""),
+        # Recorded while the email waited, it is written again saying so (decision_checks).
+        "reviewer_appointed": hold and bool(case.reviewer_name),
         "corrects": None,  # when an email of this decision went with another reason: its time
     }
 
 
 def decision_stated(
-    on: date, hold: bool, decided_on: date, due: date | None, reason: str | None = None
+    on: date,
+    hold: bool,
+    decided_on: date,
+    due: date | None,
+    reason: str | None = None,
+    *,
+    reviewer: bool = False,
 ) -> Stated:
-    """The decision as the email gives it, kept to look at again when it goes."""
+    """The decision as the email gives it, kept to look at again when it goes (`reviewer`:
+    whether it says the independent reviewer is appointed)."""
     due_said = due.isoformat() if due is not None else None
-    kept = {"hold": hold, "decided_on": decided_on.isoformat(), "report_due": due_said}
-    return Stated(written_on=on, kept={**kept, "reason": reason} if reason is not None else kept)
+    kept: dict[str, object] = {
+        "hold": hold,
+        "decided_on": decided_on.isoformat(),
+        "report_due": due_said,
+    }
+    if reason is not None:
+        kept["reason"] = reason
+    if hold:
+        kept["reviewer"] = reviewer
+    return Stated(written_on=on, kept=kept)
