@@ -12,39 +12,13 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import StoredMessage
 from bot.adapters.maildir_source import MaildirSource
-from bot.app import App
 from bot.services.digest_messages import quarantine
 from bot.services.ingest import ingest_pass
 from tests.fixtures.app import AppFactory
 from tests.fixtures.mail import drop_into_maildir, sin
-from tests.services.test_unknown_database_errors_in_mail import _rows, _run, _sins
+from tests.services.test_unknown_database_errors_in_mail import _rows, _sins, refuse_messages
 
 POISON = [f"poison-{n}@gmp.police.uk" for n in range(3)]
-
-
-def _refuse_three_messages(app: App) -> None:
-    """Each poison SIN's processing breaks the same rule of the database."""
-    ids = ", ".join(f"'{p}'" for p in POISON)
-    if app.engine.dialect.name == "postgresql":
-        _run(
-            app,
-            "CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN "
-            f"IF NEW.message_id IN ({ids}) AND NEW.status = 'processed' THEN "
-            "RAISE EXCEPTION 'value too long for type character varying(20)' "
-            "USING ERRCODE = '22001'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
-        )
-        _run(
-            app,
-            "CREATE TRIGGER refuse_poison BEFORE UPDATE ON messages "
-            "FOR EACH ROW EXECUTE FUNCTION refuse_poison()",
-        )
-    else:
-        _run(
-            app,
-            "CREATE TRIGGER refuse_poison BEFORE UPDATE ON messages "
-            f"WHEN NEW.message_id IN ({ids}) AND NEW.status = 'processed' "
-            "BEGIN SELECT RAISE(ABORT, 'value too long'); END",
-        )
 
 
 def test_mail_behind_three_poison_messages_flows_after_the_bound_and_they_reach_triage(
@@ -55,7 +29,7 @@ def test_mail_behind_three_poison_messages_flows_after_the_bound_and_they_reach_
     for n, message_id in enumerate(POISON):
         drop_into_maildir(inbox, sin(f"<{message_id}>", sender=f"pat{n}.invented@gmp.police.uk"))
     _sins(inbox, 2)
-    _refuse_three_messages(app)
+    refuse_messages(app, POISON)
     for moment in ("09:00", "09:10", "09:29"):  # within the bound: the database's, maybe
         clock.set(f"2026-12-23T{moment}")
         report = ingest_pass(app, MaildirSource(inbox))

@@ -73,11 +73,18 @@ def test_a_table_renamed_away_quarantines_no_good_mail_and_says_the_database(
 
 def _refuse_one_message(app: App) -> None:
     """The poison SIN's processing breaks a rule of the database, as a value too long would."""
+    refuse_messages(app, [POISON_ID])
+
+
+def refuse_messages(app: App, message_ids: list[str]) -> None:
+    """Processing each of these stored messages breaks the same rule of the database, as a
+    value too long would."""
+    ids = ", ".join(f"'{m}'" for m in message_ids)
     if app.engine.dialect.name == "postgresql":
         _run(
             app,
             "CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN "
-            f"IF NEW.message_id = '{POISON_ID}' AND NEW.status = 'processed' THEN "
+            f"IF NEW.message_id IN ({ids}) AND NEW.status = 'processed' THEN "
             "RAISE EXCEPTION 'value too long for type character varying(20)' "
             "USING ERRCODE = '22001'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
         )
@@ -90,7 +97,7 @@ def _refuse_one_message(app: App) -> None:
         _run(
             app,
             "CREATE TRIGGER refuse_poison BEFORE UPDATE ON messages "
-            f"WHEN NEW.message_id = '{POISON_ID}' AND NEW.status = 'processed' "
+            f"WHEN NEW.message_id IN ({ids}) AND NEW.status = 'processed' "
             "BEGIN SELECT RAISE(ABORT, 'value too long'); END",
         )
 
