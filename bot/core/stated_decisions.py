@@ -68,6 +68,9 @@ class DecisionVerdict:
     untrue: str  # what it says that is no longer true, for the Business Manager and the history
     done: str = ""  # how a REWRITE puts it right, after `untrue`, when that does not say
     todo: str = ""  # what the Business Manager must do of a WITHDRAW: it is flagged to her
+    # A REWRITE of only what the email asks its own readers to do next (the Business Manager
+    # did it meanwhile, often in the same email): said in the case's history, not emailed.
+    quiet: bool = False
 
 
 def cspr_on_sending(
@@ -204,7 +207,7 @@ def outcome_on_sending(
                 f'{said} and "Notifiable to the National Panel: {was}", but that is now {is_now}',
             )
         stale = _stale_steps(*steps) if steps is not None else None
-        return DecisionVerdict(Fate.REWRITE, f"{said} and {stale}") if stale else None
+        return DecisionVerdict(Fate.REWRITE, f"{said} and {stale}", quiet=True) if stale else None
     if now is None:
         return DecisionVerdict(
             Fate.WITHDRAW,

@@ -79,7 +79,8 @@ def still_true(app: App, session: Session, row: OutboxMessage) -> bool:
     # not at all.
     fresh = verdict.fate is Fate.REWRITE and not is_resend(row.idempotency_key)
     if fresh and _rewrite(app, session, case, row, day_of(app, now)):
-        held_emails.reworded(session, app, row, f"{verdict.untrue}{verdict.done}", "", now)
+        said = f"{verdict.untrue}{verdict.done}"
+        held_emails.reworded(session, app, row, said, "", now, tell=not verdict.quiet)
         return True
     line = held_emails.not_sent_line(row, day_of(app, now), verdict.untrue, verdict.todo)
     held_emails.withdraw(session, app, row, line, now, flag=bool(verdict.todo))
@@ -136,8 +137,10 @@ def after_sent(app: App, session: Session, row: OutboxMessage) -> None:
     again the same day with another (the reply said it was being sent): followed by one giving
     the reason as it now stands, as when the first had gone before (tell_cspr_decision).
     Queued in the commit that records it sent, so once, and only if it went."""
+    if row.event != CSPR_DECISION or is_resend(row.idempotency_key):
+        return  # before reading its case: every email sent comes here
     case = row.case
-    if row.event != CSPR_DECISION or case is None or is_resend(row.idempotency_key):
+    if case is None:
         return
     stands = _new_reason(session, case, row)
     if stands is None:

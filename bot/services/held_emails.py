@@ -84,17 +84,25 @@ def redated(session: Session, app: App, row: OutboxMessage, line: str, now: date
 
 
 def reworded(
-    session: Session, app: App, row: OutboxMessage, changed: str, todo: str, now: datetime
+    session: Session,
+    app: App,
+    row: OutboxMessage,
+    changed: str,
+    todo: str,
+    now: datetime,
+    *,
+    tell: bool = True,
 ) -> None:
     """`row` was written again as of the day it goes (`changed` says how): said on the case
-    and told."""
+    and, unless not to `tell`, told."""
     then = f"; {todo}" if todo else ""
     line = (
         f"Email #{row.id} ({email_name(row.event)}) to {', '.join(row.recipients)} could not "
         f"go as written: {changed}{then}."
     )
     _record(session, row, REWORDED_EVENT, line, now, "written again as of the day it went")
-    _tell(session, app, row, REWORDED, line, now)
+    if tell:
+        _tell(session, app, row, REWORDED, line, now)
 
 
 def _record(

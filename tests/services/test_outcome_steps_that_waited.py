@@ -95,6 +95,8 @@ def test_an_outcome_that_waited_does_not_ask_for_the_requests_made_since(
     assert "reply with Agencies:" not in outcome.text, outcome.text
     assert "the Appendix B requests are made" in outcome.text, outcome.text
     assert "the next steps the Appendix B requests, which no longer stand" in reworded(bot)
+    # Only what she was asked to do next, and did: the case's history says it, no email does.
+    assert bot.outbox("untrue_when_sent") == []
 
 
 def test_an_outcome_whose_steps_still_stand_goes_as_written(
