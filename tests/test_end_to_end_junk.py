@@ -21,6 +21,7 @@ from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.forms_docx import DOCX, SIN_INCIDENT
 from tests.fixtures.forms_docx import sin_docx as form
 from tests.fixtures.smtp import SmtpTestServer
+from tests.fixtures.smtp import sent_emails as _sent
 
 BM = "tscp.business.manager@tameside.gov.uk"
 SENDER = "casey.invented@gmp.police.uk"
@@ -41,15 +42,6 @@ def _sin() -> bytes:
         form(incident=SIN_INCIDENT), maintype=maintype, subtype=subtype, filename="SIN form.docx"
     )
     return msg.as_bytes()
-
-
-def _sent(smtp: SmtpTestServer) -> list[tuple[list[str], EmailMessage]]:
-    found = []
-    for rec in smtp.messages:
-        msg = email.message_from_bytes(rec.raw, policy=policy.default)
-        assert isinstance(msg, EmailMessage)
-        found.append((list(rec.rcpt_tos), msg))
-    return found
 
 
 def _text(msg: EmailMessage) -> str:

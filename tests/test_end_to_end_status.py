@@ -10,8 +10,6 @@ told of each refusal.
 
 from __future__ import annotations
 
-import email
-from email import policy
 from email.message import EmailMessage
 from typing import Any
 
@@ -21,6 +19,7 @@ from tests.fixtures.forms_docx import sin_docx as form
 from tests.fixtures.mail import dmarc_passed, through_our_mx
 from tests.fixtures.mail import email as make_email
 from tests.fixtures.smtp import SmtpTestServer
+from tests.fixtures.smtp import sent_emails as _sent
 
 REF = "TSCP-2026-0001"
 POLICE = "dsp.tameside@gmp.police.uk"
@@ -89,15 +88,6 @@ def _asking(sender: str, n: int, *, signed: bool = True) -> bytes:
         headers={"In-Reply-To": "<sin-status@gmp.police.uk>"},
     )
     return _signed(raw, sender) if signed else through_our_mx(raw, host="tameside.gov.uk")
-
-
-def _sent(smtp: SmtpTestServer) -> list[tuple[list[str], EmailMessage]]:
-    found = []
-    for rec in smtp.messages:
-        msg = email.message_from_bytes(rec.raw, policy=policy.default)
-        assert isinstance(msg, EmailMessage)
-        found.append((list(rec.rcpt_tos), msg))
-    return found
 
 
 def _text(msg: EmailMessage, kind: str = "plain") -> str:
