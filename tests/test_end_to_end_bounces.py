@@ -24,6 +24,7 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 REF = "TSCP-2026-0001"
 POLICE = "dsp.tameside@gmp.police.uk"
 HEALTH = "dsp.tameside@nhs.net"
+BM = "tscp.business.manager@tameside.gov.uk"
 USER_UNKNOWN = f"550 5.1.1 <{POLICE}>: Recipient address rejected: User unknown"
 NOT_DELIVERED = f"not delivered to {POLICE}: the address does not exist ({USER_UNKNOWN})"
 
@@ -162,6 +163,14 @@ def _request_sent(run: Any, mailbox: Mailbox, smtp: Outbox) -> Recorded:
     return _sent(smtp, b"information request (Appendix B)")
 
 
+def _text(sent: Recorded) -> str:
+    """Its subject and plain text, unwrapped."""
+    msg = email.message_from_bytes(sent.raw, policy=policy.default)
+    body = msg.get_body(preferencelist=("plain",))
+    text = str(body.get_content()) if body is not None else ""
+    return " ".join(f"{msg['Subject']}\n{text}".split())
+
+
 def _outbox(run: Any) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = json.loads(
         run("--now", "2026-12-17T07:40", "outbox", "list", "--json")[1]
@@ -180,11 +189,18 @@ def test_a_bounced_appendix_b_request_is_shown_in_outbox_case_and_digest(
 
     mailbox.append(_postfix_dsn(request, POLICE))
     bot("--now", "2026-12-17T07:30", "run", "--once")
-    assert len(outbox.messages) == before  # a bounce is never answered
+    bot("--now", "2026-12-17T07:35", "run", "--once")  # a second pass tells her nothing more
+    # A bounce is never answered: the Business Manager alone is told, once, at once.
+    [(to, notice)] = [(r.rcpt_tos, _text(r)) for r in outbox.messages[before:]]
+    report = json.loads(bot("--now", "2026-12-17T07:40", "triage", "list", "--json")[1])[0]
 
     [row] = [r for r in _outbox(bot) if r["event"] == "appendix_b_request"]
     assert row["status"] == "sent" and row["not_delivered"] == [NOT_DELIVERED]
     assert all(r["not_delivered"] == [] for r in _outbox(bot) if r["id"] != row["id"])
+    assert to == [BM]
+    assert notice.startswith(f"[{REF}] Not delivered: Appendix B information request #{row['id']} ")
+    assert f"Not to: {POLICE} (Greater Manchester Police) Why: the address does not exist" in notice
+    assert f"tscp-bot triage done {report['id']}" in notice and "outbox retry" not in notice
     _, listing = bot("--now", "2026-12-17T07:40", "outbox", "list")
     assert f"  #{row['id']} {NOT_DELIVERED}" in listing.splitlines()
 

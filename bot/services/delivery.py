@@ -4,7 +4,8 @@ Called for every processed message after the plan is applied (the bounce is alre
 auto_reply, so nothing answers it). The core (bot.core.bounces) reads the report and pairs each
 failed recipient with the outbox email; here the pairs are stored, and a failure on an email
 tied to a case becomes a case event the digest lists under "needs your attention", and the
-report stays on the triage list (in the inbox) until a person has reached the recipient. A report
+report stays on the triage list (in the inbox) until a person has reached the recipient; the
+Business Manager is told at once (bot.services.undelivered), once per email. A report
 about mail the bot did not send, or one it cannot read, goes to triage: nothing is silent.
 """
 
@@ -25,16 +26,18 @@ from bot.core.bounces import (
     match_report,
     not_delivered,
     read_report,
+    reason,
 )
 from bot.core.message import MailMessage
 from bot.services.cases import add_event
 from bot.services.digest_types import NotDelivered
+from bot.services.undelivered import tell
 
 NOT_DELIVERED_EVENT = "mail_not_delivered"
 
 
 def note_delivery_report(
-    session: Session, row: StoredMessage, msg: MailMessage, now: datetime
+    session: Session, app: App, row: StoredMessage, msg: MailMessage, now: datetime
 ) -> None:
     if row.kind != "auto_reply":
         return
@@ -43,11 +46,28 @@ def note_delivery_report(
         return
     if not report.failures and not report.machine_readable:
         _needs_person(session, row, "delivery failure report: no failed recipient could be read")
+    recorded: dict[int, list[Undelivered]] = {}
     for item in match_report(report, _candidates(session, report)):
         if item.outbox_id is None:
             _not_ours(session, row, report, item, now)
-        else:
-            _record(session, row, item, now)
+        elif _record(session, row, item, now):
+            recorded.setdefault(item.outbox_id, []).append(item)
+    for outbox_id, items in recorded.items():
+        _tell(session, app, row, outbox_id, items, now)
+
+
+def _tell(
+    session: Session, app: App, row: StoredMessage, outbox_id: int, items: list[Undelivered],
+    now: datetime,
+) -> None:  # fmt: skip
+    """One notice to the Business Manager per email the report is about, now: the report
+    waits on the triage list, the digest may be a day away."""
+    outbox = session.get(OutboxMessage, outbox_id)
+    if outbox is not None:
+        first = items[0]
+        words = reason(first.status, first.diagnostic)
+        recipients = tuple(item.recipient for item in items)
+        tell(app, session, outbox, recipients, words, report_id=row.id, now=now)
 
 
 def _candidates(session: Session, report: DeliveryReport) -> list[SentEmail]:
@@ -62,10 +82,12 @@ def _candidates(session: Session, report: DeliveryReport) -> list[SentEmail]:
     return [SentEmail(r.id, r.message_id, tuple(r.recipients), r.subject, r.sent_at) for r in rows]
 
 
-def _record(session: Session, row: StoredMessage, item: Undelivered, now: datetime) -> None:
+def _record(session: Session, row: StoredMessage, item: Undelivered, now: datetime) -> bool:
+    """Store the failure; False when it was stored already (the same report read again, or
+    another report on the same recipient)."""
     outbox = session.get(OutboxMessage, item.outbox_id)
     if outbox is None or _already(session, outbox.id, item.recipient):
-        return
+        return False
     session.add(
         OutboxDeliveryFailure(
             outbox=outbox,
@@ -85,6 +107,7 @@ def _record(session: Session, row: StoredMessage, item: Undelivered, now: dateti
     if outbox.case is not None:
         row.case = row.case or outbox.case
         _flag(session, outbox.case, row, line, now)
+    return True
 
 
 def _already(session: Session, outbox_id: int, recipient: str) -> bool:

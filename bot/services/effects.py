@@ -278,7 +278,7 @@ def _check_repeat(s: Applying, e: mp.CheckRepeat) -> None:
 
 
 def _check_delivery_report(s: Applying, e: mp.CheckDeliveryReport) -> None:
-    note_delivery_report(s.session, s.row, s.msg, s.now)
+    note_delivery_report(s.session, s.app, s.row, s.msg, s.now)
 
 
 def _record_calendar_reply(s: Applying, e: mp.RecordCalendarReply) -> None:

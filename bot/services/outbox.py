@@ -15,8 +15,9 @@ files it there only later (Graph), it is looked for again for a while, then put 
 Never given up silently: a send that fails for a reason that can pass (server down, timeout,
 4xx, login refused) is retried for as long as it takes, the wait doubling up to
 retry_max_seconds; only a refusal for good (5xx for every recipient, or for the message
-itself) marks it failed, kept and shown in the digest. Recipients refused while others
-accepted: bot.services.partly_sent.
+itself) marks it failed, kept and shown in the digest, and the Business Manager is told at
+once (bot.services.undelivered). Recipients refused while others accepted:
+bot.services.partly_sent.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from bot.services.partly_sent import narrow_to_put_off, record_refusals
 from bot.services.send_checks import Before, before_sending
 from bot.services.sent_look import look_again_error, look_in_sent
 from bot.services.stale_chases import WITHDRAWN
+from bot.services.undelivered import refused_for_good
 
 log = logging.getLogger(__name__)
 # An email address in a server's answer ("550 5.1.1 <jo@example.org>: no such user").
@@ -248,12 +250,20 @@ def _attempt(
         if not exc.permanent and any(code >= 500 for code in exc.refused.values()):
             narrow_to_put_off(app, session, row, exc)  # the 5xx failed now, not retried
         _schedule_retry(app, row, exc, report)
+        _tell_if_failed(app, session, row, exc)
     except SendError as exc:
         _schedule_retry(app, row, exc, report)
+        _tell_if_failed(app, session, row, exc)
         return exc.maybe_sent
     else:
         _mark_sent(app, session, row, report)
     return False
+
+
+def _tell_if_failed(app: App, session: Session, row: OutboxMessage, exc: SendError) -> None:
+    # Refused for good: the Business Manager is told now, in the commit that records it.
+    if row.status == "failed":
+        refused_for_good(app, session, row, exc)
 
 
 def _mark_sent(app: App, session: Session, row: OutboxMessage, report: SendReport) -> None:

@@ -4,7 +4,8 @@ The accepted have it, so it is never sent again as it is (they would get a secon
 counts as sent. Each refused recipient then gets what the server's reply code asks for:
 
 - 5xx, refused for good (no such user): recorded as not delivered on the email, as a bounce
-  would be; the case view, `outbox list` and the digest's "Emails not delivered" show it.
+  would be; the case view, `outbox list` and the digest's "Emails not delivered" show it, and
+  the Business Manager is told at once (bot.services.undelivered).
 - 4xx, put off ("try again later": greylisting, a full mailbox, the far side's DNS down):
   a copy addressed to those recipients alone is queued, under its own idempotency key
   (bot.core.resend_keys) and with its own Message-ID, and retried on the usual back-off until
@@ -31,6 +32,7 @@ from bot.app import App
 from bot.core.backoff import retry_delay
 from bot.core.resend_keys import resend_key
 from bot.services.cases import add_event
+from bot.services.undelivered import tell
 
 log = logging.getLogger(__name__)
 PUT_OFF_EVENT = "mail_put_off"
@@ -84,9 +86,12 @@ def _record_refused_for_good(
     app: App, session: Session, row: OutboxMessage, exc: RecipientsRefusedError,
     put_off: list[str],
 ) -> None:  # fmt: skip
-    for address, code in exc.refused.items():
-        if address not in put_off:
-            _not_delivered(app, session, row, address, code, exc.replies.get(address))
+    gone = [address for address in exc.refused if address not in put_off]
+    for address in gone:
+        _not_delivered(app, session, row, address, exc.refused[address], exc.replies.get(address))
+    if gone:
+        reason = exc.replies.get(gone[0]) or f"refused ({exc.refused[gone[0]]})"
+        tell(app, session, row, tuple(gone), reason)
 
 
 def _not_delivered(

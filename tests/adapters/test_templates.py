@@ -384,6 +384,21 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "date it gives (Wed 13 Jan 2027) has passed; write Delay: <reason>; expected <date> "
         "again to draft it afresh.",
     },
+    "not_delivered_notice": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": {"ref": "TSCP-2026-0001"},
+        "email": {
+            "id": 12,
+            "what": "Rapid Review delay notice to the National Panel",
+            "subject": "[TSCP-2026-0001] Rapid Review: delay notice",
+        },
+        "recipients": ["mailbox.nationalreviewpanel@education.gov.uk (the National Panel)"],
+        "reason": "550 5.1.1 <address>: Recipient address rejected: User unknown",
+        "failed": True,  # refused whole: outbox retry sends it again
+        "report_id": None,  # the delivery report on the triage list, for a bounce
+        "statutory": True,
+    },
     "command_refused_to_sender": {
         "partnership": PARTNERSHIP,
         "business_manager": BUSINESS_MANAGER,
@@ -879,6 +894,8 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "triage_alert": "TSCP triage now: message #32 from Alex Placeholder "
         "<alex.placeholder@example.net>",
         "command_refused_to_sender": "Not carried out: the commands in your email",
+        "not_delivered_notice": "[TSCP-2026-0001] Statutory notification NOT made: Not "
+        "delivered: Rapid Review delay notice to the National Panel #12",
         "untrue_when_sent": "[TSCP-2026-0001] Held, not sent: Rapid Review delay notice to the "
         "National Panel #12",
         "command_no_case": "Nothing was done: which case are your commands for?",
@@ -1702,3 +1719,25 @@ def test_votes_missing_text_keeps_its_paragraphs_apart(
     text = renderer.render("votes_missing", {**CONTEXTS["votes_missing"], "unsent": unsent}).text
     assert "no decision is recorded.\n\n" in text
     assert "\n\nNOT VOTED YET\n\n" in text
+
+
+def test_not_delivered_notice_says_what_to_do_and_a_statutory_notification_not_made(
+    renderer: TemplateRenderer,
+) -> None:
+    statutory = renderer.render("not_delivered_notice", CONTEXTS["not_delivered_notice"])
+    for text in (" ".join(statutory.text.split()), " ".join(statutory.html.split())):
+        assert "THE STATUTORY NOTIFICATION HAS NOT BEEN MADE" in text
+        assert "tscp-bot outbox retry 12" in text and "triage done" not in text
+    bounced = {
+        **CONTEXTS["not_delivered_notice"],
+        "case": {"ref": ""},
+        "email": {"id": 7, "what": "Complaint acknowledgement", "subject": "Your complaint"},
+        "failed": False,
+        "report_id": 40,
+        "statutory": False,
+    }
+    out = renderer.render("not_delivered_notice", bounced)
+    assert out.subject == "TSCP Not delivered: Complaint acknowledgement #7"
+    for text in (" ".join(out.text.split()), " ".join(out.html.split())):
+        assert "STATUTORY" not in text and "outbox retry" not in text
+        assert "tscp-bot triage done 40" in text

@@ -25,6 +25,8 @@ from tests.fixtures.smtp import SmtpTestServer
 
 REFERRER = "casey.invented@gmp.police.uk"
 MAILBOX = "tscp@tameside.gov.uk"
+BM = "tscp.business.manager@tameside.gov.uk"
+NOTICE = "not_delivered_notice"  # the Business Manager's, of an email not delivered
 
 
 def smtp_app(make_app: AppFactory, server: SmtpTestServer) -> tuple[App, Clock]:
@@ -230,20 +232,21 @@ def test_refused_for_good_is_failed_at_once_kept_and_retry_now_sends_it(
     finally:
         refusing.stop()
         refusing.loop.close()
-    row = only_row(app)
+    row, notice = rows(app)
     assert (row.status, row.attempts) == ("failed", 1)
     assert row.last_error and "(550)" in row.last_error
     assert row.raw == raw
+    assert (notice.event, notice.recipients) == (NOTICE, [BM])  # told at once
 
-    # A failed email is never picked up again on its own.
+    # A failed email is never picked up again on its own: only her notice goes.
     smtp_server.start()
     clock.set("2026-12-23T12:00")
-    assert send_due(app, app.open_sender()) == SendReport()
-    assert smtp_server.messages == []
+    assert send_due(app, app.open_sender()) == SendReport(sent=1)
+    assert [m.rcpt_tos for m in smtp_server.messages] == [[BM]]
 
     assert retry_now(app, row.id, clock.now()) is True
     assert send_due(app, app.open_sender()) == SendReport(sent=1)
-    assert smtp_server.messages[0].raw.replace(b"\r\n", b"\n") == raw.replace(b"\r\n", b"\n")
+    assert smtp_server.messages[1].raw.replace(b"\r\n", b"\n") == raw.replace(b"\r\n", b"\n")
     assert retry_now(app, row.id, clock.now()) is False
 
 
@@ -364,13 +367,15 @@ def test_one_recipient_refused_the_others_get_it_once_and_the_refusal_is_recorde
     try:
         assert send_due(app, app.open_sender()) == SendReport(sent=1)
         clock.set("2026-12-23T12:00")
+        assert send_due(app, app.open_sender()) == SendReport(sent=1)  # her notice
         assert send_due(app, app.open_sender()) == SendReport()
     finally:
         refusing.stop()
         refusing.loop.close()
 
-    assert handler.received == [[REFERRER]]
-    row = only_row(app)
+    assert handler.received == [[REFERRER], [BM]]
+    row, notice = rows(app)
+    assert notice.event == NOTICE
     assert row.status == "sent" and row.last_error and "nobody@example.org (550)" in row.last_error
     with app.sessions() as s:
         failures = list(s.scalars(select(OutboxDeliveryFailure)))
@@ -403,8 +408,8 @@ def test_an_address_no_server_can_take_fails_that_email_only(
     queue_to(app, clock, "ack:1", "jo\ufffd@gmp.police.uk")
     queue(app, clock, "ack:2")
     assert send_due(app, app.open_sender()) == SendReport(sent=1, failed=1)
-    first, second = rows(app)
-    assert (first.status, second.status) == ("failed", "sent")
+    first, second, notice = rows(app)
+    assert (first.status, second.status, notice.event) == ("failed", "sent", NOTICE)
     assert "refused" in (first.last_error or "")
     assert [m.rcpt_tos for m in smtp_server.messages] == [[REFERRER]]
 

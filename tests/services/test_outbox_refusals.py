@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import select
 
-from bot.adapters.db.models import Case, CaseEvent, OutboxDeliveryFailure
+from bot.adapters.db.models import Case, CaseEvent, OutboxDeliveryFailure, OutboxMessage
 from bot.app import App
 from bot.services.delivery import recent_failures
 from bot.services.digest import _health
@@ -26,7 +26,8 @@ from bot.services.outbox import SendReport, send_due
 from tests.fixtures.app import AppFactory, Clock
 from tests.fixtures.smtp import free_port
 from tests.fixtures.smtp_data import DataRefusing, DataRefusingRelay
-from tests.services.test_outbox import REFERRER, rows
+from tests.services.test_outbox import BM, NOTICE, REFERRER
+from tests.services.test_outbox import rows as all_rows
 
 PUT_OFF = "dsp.invented@health.nhs.uk"
 GONE = "nobody.invented@example.org"
@@ -62,7 +63,8 @@ class _PutsOff:
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
     ) -> str:
-        self.asked.append(address)
+        if address != BM:  # her notices: tests/services/test_undelivered_notice.py
+            self.asked.append(address)
         if address == GONE:
             return "550 5.1.1 No such user"
         if address == PUT_OFF and self.times > 0:
@@ -72,9 +74,20 @@ class _PutsOff:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.received.append(list(envelope.rcpt_tos))
-        self.raws.append(envelope.original_content or b"")
+        if envelope.rcpt_tos != [BM]:
+            self.received.append(list(envelope.rcpt_tos))
+            self.raws.append(envelope.original_content or b"")
         return "250 OK"
+
+
+def rows(app: App) -> list[OutboxMessage]:
+    """The outbox without the Business Manager's notices of an email not delivered (those are
+    tested in tests/services/test_undelivered_notice.py)."""
+    return [row for row in all_rows(app) if row.event != NOTICE]
+
+
+def notices(app: App) -> int:
+    return sum(row.event == NOTICE for row in all_rows(app))
 
 
 def _app(make_app: AppFactory, relay: _Relay) -> tuple[App, Clock]:
@@ -134,6 +147,8 @@ def test_a_recipient_put_off_gets_a_copy_later_and_nobody_gets_it_twice(
         assert (copy.recipients, copy.status, copy.attempts) == ([PUT_OFF], "pending", 1)
         assert copy.idempotency_key == "resend-1:ack:1"
         assert copy.next_attempt_at > clock.now()  # on the usual back-off, not at once
+        # The Business Manager's notice of the one refused for good goes at once.
+        assert send_due(app, app.open_sender()) == SendReport(sent=1)
         assert _drain(app, clock, 1) == SendReport(retrying=1)  # put off again
         assert _drain(app, clock, 1) == SendReport()  # its back-off has doubled
         assert _drain(app, clock, 1) == SendReport(sent=1)
@@ -177,6 +192,8 @@ def test_refused_for_good_while_the_rest_are_put_off_is_recorded_at_once_and_not
         assert gone["id"] == row.id
         assert gone["line"] == f"not delivered to {GONE}: 550 5.1.1 No such user"
         assert any(f"{GONE} (550)" in e and f"{PUT_OFF} (450)" in e for e in events)
+        # The Business Manager's notice of the one refused for good goes at once.
+        assert send_due(app, app.open_sender()) == SendReport(sent=1)
         assert _drain(app, clock, 1) == SendReport(retrying=1)  # put off again
         assert _drain(app, clock, 3) == SendReport(sent=1)
     assert handler.asked == [PUT_OFF, GONE, PUT_OFF, PUT_OFF]  # GONE asked once only
@@ -221,14 +238,17 @@ def test_a_message_refused_for_good_after_its_body_is_failed_at_once_with_the_re
         app, clock = _app(make_app, relay)
         _queue(app, clock, [REFERRER])
         assert send_due(app, app.open_sender()) == SendReport(failed=1)
+        # The Business Manager's notice, refused too: in the digest, not told again.
+        assert _drain(app, clock, 1) == SendReport(failed=1)
         for _ in range(3):
             assert _drain(app, clock, 60 * 24) == SendReport()
-    assert handler.tries == 1
+    assert (handler.tries, notices(app)) == (2, 1)
     (row,) = rows(app)
     assert (row.status, row.attempts) == ("failed", 1)
     assert "554 5.7.1 Message rejected: content policy" in (row.last_error or "")
     with app.sessions() as s:
-        (listed,) = _health(s, app, SINCE, app.clock.now())["outbox_failed"]
+        failing = _health(s, app, SINCE, app.clock.now())["outbox_failed"]
+    (listed,) = [f for f in failing if f["id"] == row.id]
     assert listed["status"] == "failed" and "554" in listed["last_error"]
 
 
@@ -282,14 +302,15 @@ def test_the_data_command_refused_for_good_fails_the_email_at_once_with_the_reas
         )
         _queue(app, clock, [REFERRER])
         report = send_due(app, app.open_sender())
+        # The Business Manager's notice, refused too: in the digest, not told again.
+        assert _drain(app, clock, 1) == SendReport(failed=1)
         for _ in range(3):
             assert _drain(app, clock, 60 * 24) == SendReport()
     assert (report, report.server_trouble) == (SendReport(failed=1), [])
-    assert handler.data_commands == 1  # never tried again
+    assert (handler.data_commands, notices(app)) == (2, 1)  # neither tried again
     assert only_status(app) == ("failed", 1)
-    with app.sessions() as s:
-        (listed,) = _health(s, app, SINCE, app.clock.now())[
-            "outbox_failed"
-        ]  # the digest's list, for the manager
+    with app.sessions() as s:  # the digest's list, for the manager
+        failing = _health(s, app, SINCE, app.clock.now())["outbox_failed"]
+    (listed,) = [f for f in failing if f["id"] == rows(app)[0].id]
     assert listed["status"] == "failed"
     assert "554 5.7.1 Delivery not authorized" in listed["last_error"]

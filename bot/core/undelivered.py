@@ -1,0 +1,93 @@
+"""Which undelivered emails the Business Manager is told of at once, and what she is told.
+
+An email that did not reach someone outside the bot (an agency, the National Panel, the
+Scrutineer, a complainant, a referrer) left them untold of something the bot said they were,
+and the digest may be a day away: she gets one notice, at once, per email and set of
+recipients not reached. Not told (the digest and the log still say it):
+1. a notice of this kind: telling her that her notice did not reach her would loop;
+2. an email nobody but the partnership's own people missed (her, the mailbox, her cover):
+   they are not told of it by email, the address that refused it being theirs.
+A statutory notification not delivered says plainly that it has not been made.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+NOTICE_EVENT = "not_delivered_notice"
+# The emails that make a statutory notification: to the National Panel, Ofsted, the Secretary
+# of State (bot.services.review: delay and publication notices).
+STATUTORY_EMAILS = frozenset(
+    {"panel_delay_notice", "publication_notice", "publication_delay_notice"}
+)
+_ADDRESS = re.compile(r"<?[^\s<>(),;:\"']+@[^\s<>(),;:\"']+>?")
+_LONGEST_REASON = 200
+
+
+@dataclass(frozen=True)
+class NotReached:
+    """An outbox email some recipients did not get, as the service read it."""
+
+    outbox_id: int
+    event: str
+    case_ref: str | None
+    recipients: tuple[str, ...]  # those not reached
+    reason: str  # the mail server's or the delivery report's words
+    failed: bool  # refused whole: not sent to anyone, `outbox retry` sends it again
+    report_id: int | None = None  # the delivery report on the triage list, if one said so
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The facts of one notice to the Business Manager."""
+
+    outbox_id: int
+    # The recipients not reached, lower-cased and sorted: with the email, what the notice is
+    # keyed by, so one set of recipients is told once however many passes see it.
+    addresses: tuple[str, ...]
+    event: str
+    case_ref: str | None
+    recipients: tuple[str, ...]  # "address (role)" where the role is known
+    reason: str  # one line, no address in it
+    failed: bool
+    report_id: int | None
+    statutory: bool
+
+
+def notice_for(email: NotReached, ours: Collection[str], roles: Mapping[str, str]) -> Notice | None:
+    """The notice `email` warrants, or None (see the module's docstring). `ours`: the
+    partnership's own addresses; `roles`: a role's name by lower-cased address."""
+    if email.event == NOTICE_EVENT:
+        return None
+    own = {address.casefold() for address in ours}
+    outside = sorted({r.casefold() for r in email.recipients} - own)
+    if not outside:
+        return None
+    return Notice(
+        outbox_id=email.outbox_id,
+        addresses=tuple(outside),
+        event=email.event,
+        case_ref=email.case_ref,
+        recipients=tuple(_named(address, roles) for address in outside),
+        reason=one_line(email.reason),
+        failed=email.failed,
+        report_id=email.report_id,
+        statutory=email.event in STATUTORY_EMAILS,
+    )
+
+
+def one_line(reason: str) -> str:
+    """The server's reason on one line with no email address in it (a recipient's address is
+    personal data, said once where the notice names whom it was to)."""
+    words = " ".join(reason.split())
+    words = _ADDRESS.sub("<address>", words) or "no reason given"
+    if len(words) > _LONGEST_REASON:
+        return words[: _LONGEST_REASON - 1].rstrip() + "…"
+    return words
+
+
+def _named(address: str, roles: Mapping[str, str]) -> str:
+    role = roles.get(address)
+    return f"{address} ({role})" if role else address
