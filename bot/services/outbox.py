@@ -48,6 +48,10 @@ from bot.services.undelivered import refused_for_good
 log = logging.getLogger(__name__)
 # An email address in a server's answer ("550 5.1.1 <jo@example.org>: no such user").
 _ADDRESS = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+")
+# Walks of the outbox in one `run --once` drain: the mail waiting, what sending it queued,
+# and what that queued. A bound: nothing queued as mail is sent keeps the drain going.
+DRAIN_ROUNDS = 3
+Span = tuple[int, int]  # outbox ids: after the first, up to and including the second
 
 
 @dataclass
@@ -83,22 +87,35 @@ def send_due(app: App, sender: MailSender, *, limit: int = 200) -> SendReport:
 
 
 def send_all(app: App, sender: MailSender, *, batch: int = 200) -> SendReport:
-    """Send every email that was due when called, `batch` rows at a time (`run --once`).
+    """Send every email that was due when called, `batch` rows at a time (`run --once`), then
+    what that sending queued and is due at once, up to DRAIN_ROUNDS walks in all.
 
-    The rows are walked once in id order up to the newest row there was at the start: the
-    drain ends however large the outbox, and a row another instance holds, or one whose send
-    failed and waits for its retry, is never read twice. Mail queued during the drain waits
-    for the next pass, or is sent by the daemon.
+    Each walk takes the rows in id order up to the newest there was at its start, the next
+    only those queued since: the drain ends however large the outbox, and a row another
+    instance holds, or one waiting for its retry, is never read twice. Sending may queue mail
+    due at once (a correction, a notice to the Business Manager that an email was held); from
+    cron the next run may be an hour away, so it goes in this one.
     """
     report = SendReport()
-    upto, after = _newest_id(app), 0
+    after = 0
     with _one_connection(sender):
-        while True:
-            ids = _due_ids(app, batch, after=after, upto=upto)
-            _send_each(app, sender, ids, report)
-            if len(ids) < batch:
-                return report
-            after = ids[-1]
+        for _ in range(DRAIN_ROUNDS):
+            upto = _newest_id(app)
+            if upto <= after:
+                break
+            _walk(app, sender, report, batch, (after, upto))
+            after = upto
+    return report
+
+
+def _walk(app: App, sender: MailSender, report: SendReport, batch: int, span: Span) -> None:
+    after, upto = span
+    while True:
+        ids = _due_ids(app, batch, after=after, upto=upto)
+        _send_each(app, sender, ids, report)
+        if len(ids) < batch:
+            return
+        after = ids[-1]
 
 
 def _one_connection(sender: MailSender) -> AbstractContextManager[None]:
