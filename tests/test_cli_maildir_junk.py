@@ -80,9 +80,10 @@ def test_a_deleted_junk_folder_keeps_its_messages_listed_until_it_is_recreated(
     shutil.rmtree(junk)  # the SIN may still sit unread wherever the folder went
     assert bot("run", "--once", now="2026-12-23T09:10")[0] == 0
     assert len(json.loads(bot("triage", "list", "--json")[1])) == 1
-    assert "junk folder not found; the 1 messages seen there stay listed" in " ".join(
-        bot("status")[1].split()
-    )
+    assert (
+        "junk folder not found; the 1 messages seen there stay listed until it is found again "
+        "(renamed? the bot looks at the Maildir's .Junk folder; no setting names another)"
+    ) in " ".join(bot("status")[1].split())
 
     drop_into_maildir(junk)  # recreated empty: nothing there to list
     assert bot("run", "--once", now="2026-12-23T09:20")[0] == 0

@@ -58,7 +58,7 @@ def look_at_junk(app: App, source: object) -> None:
         _trouble(app, f"junk folder look failed: {describe_error(exc)}")
         return
     if listing is None and remembered:
-        _trouble(app, lost_folder(len(remembered)))
+        _trouble(app, lost_folder(len(remembered), app.config.mailbox.backend))
         return
     if listing is None:
         log.debug("no junk folder in this mailbox: nothing looked at")
@@ -96,13 +96,22 @@ def look_at_junk(app: App, source: object) -> None:
         )
 
 
-def lost_folder(remembered: int) -> str:
+def lost_folder(remembered: int, backend: str) -> str:
     """The junk folder is gone where messages were seen: renamed most likely (a folder no
-    longer flagged \\Junk nor named as usual), so they are kept on every list, not dropped."""
+    longer flagged \\Junk nor named as usual), so they are kept on every list, not dropped.
+    Only IMAP's folder is named by a setting ([mailbox] junk_folder); Maildir looks at `.Junk`
+    and Graph and EWS at Junk Email, whatever the config says."""
     return (
         f"junk folder not found; the {remembered} messages seen there stay listed until it is "
-        "found again (renamed? set [mailbox] junk_folder to its name)"
+        f"found again ({_LOOKED_AT.get(backend, _JUNK_EMAIL)})"
     )
+
+
+_LOOKED_AT = {
+    "imap": "renamed? set [mailbox] junk_folder to its name",
+    "maildir": "renamed? the bot looks at the Maildir's .Junk folder; no setting names another",
+}
+_JUNK_EMAIL = "the bot looks at the mailbox's Junk Email folder; no setting names another"
 
 
 def junk_flags(session: Session, app: App, since: datetime) -> list[Flag]:

@@ -1,5 +1,6 @@
 """A junk folder that cannot be looked at is logged once per trouble by the running app that
-meets it: again when the trouble changes, and its end once; another app says its own."""
+meets it: again when the trouble changes, and its end once; another app says its own. One
+that is gone says what names it for the mailbox kind in use."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from bot.adapters.junk_look import JunkListing
 from bot.adapters.mail_source import MailboxError
-from bot.services.junk_folder import look_at_junk
+from bot.services.junk_folder import look_at_junk, lost_folder
 from tests.fixtures.app import AppFactory
 
 
@@ -84,4 +85,24 @@ def test_each_running_app_says_its_own_trouble(
     assert (
         _said(caplog)
         == ["junk folder look failed: MailboxError: access denied (mail reading goes on)"] * 2
+    )
+
+
+@pytest.mark.parametrize(
+    ("backend", "advice"),
+    [
+        ("imap", "(renamed? set [mailbox] junk_folder to its name)"),
+        ("maildir", "(renamed? the bot looks at the Maildir's .Junk folder; no setting names "
+                    "another)"),
+        ("graph", "(the bot looks at the mailbox's Junk Email folder; no setting names another)"),
+        ("ews", "(the bot looks at the mailbox's Junk Email folder; no setting names another)"),
+    ],
+)  # fmt: skip
+def test_a_lost_junk_folder_names_the_setting_only_where_there_is_one(
+    backend: str, advice: str
+) -> None:
+    # [mailbox] junk_folder is read by IMAP alone: elsewhere setting it would change nothing.
+    assert lost_folder(2, backend) == (
+        f"junk folder not found; the 2 messages seen there stay listed until it is found again "
+        f"{advice}"
     )
