@@ -69,7 +69,9 @@ def triage(ctx: Context) -> int:
             # Quarantined or mis-handled mail gets a fresh run through the current rules,
             # and a fresh reason if it needs a person again.
             row.status, row.attempts, row.needs_triage = "stored", 0, False
-            row.triage_reason = None
+            # Should it stop passes again, its hold counts from then: one noted before it was
+            # quarantined would make it overdue at once, and counted without being held.
+            row.triage_reason, row.held_since = None, None
         row_id = row.id
         # The mark is kept before the mailbox is touched: if the move fails, the next pass
         # finds a pending release and moves it then.

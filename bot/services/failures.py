@@ -39,7 +39,7 @@ def count_failure(
     row.last_error = error
     quarantined = lasting or row.attempts >= app.config.ingest.max_attempts
     if quarantined:
-        row.status, row.processed_at = "quarantined", now
+        row.status, row.processed_at, row.held_since = "quarantined", now, None
         row.needs_triage = True
         row.triage_reason = (
             f"cannot be read as an email: {error}"

@@ -168,7 +168,8 @@ def _process(
     state = Applying(session, app, row, msg, now, found.case, found.form, parsed)
     with holding_rows(session):
         apply_plan(state, plan(found.snapshot))
-        row.status, row.processed_at = "processed", now
+        # Its hold, had it stopped passes, is over: a note left would outlive the message.
+        row.status, row.processed_at, row.held_since = "processed", now, None
 
 
 def _record_classification(row: StoredMessage, msg: MailMessage, result: Classification) -> None:
