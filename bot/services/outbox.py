@@ -51,6 +51,7 @@ _ADDRESS = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+")
 # Walks of the outbox in one `run --once` drain: the mail waiting, what sending it queued,
 # and what that queued. A bound: nothing queued as mail is sent keeps the drain going.
 DRAIN_ROUNDS = 3
+_NEWEST = select(func.max(OutboxMessage.id))  # built once: a drain asks it each walk
 Span = tuple[int, int]  # outbox ids: after the first, up to and including the second
 
 
@@ -166,7 +167,7 @@ def _due_ids(app: App, limit: int, *, after: int = 0, upto: int | None = None) -
 
 def _newest_id(app: App) -> int:
     with app.sessions() as session:
-        return session.scalar(select(func.max(OutboxMessage.id))) or 0
+        return session.scalar(_NEWEST) or 0
 
 
 def _send_one(app: App, sender: MailSender, row_id: int, report: SendReport) -> None:
