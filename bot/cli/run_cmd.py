@@ -61,9 +61,10 @@ def _refuse_future_since(ctx: Context, where: str) -> None:
 def _refuse_broken_templates(ctx: Context) -> None:
     """An email the bot sends with no templates would quarantine every message that needs it
     (a SIN, for want of its acknowledgement) after it was taken from the inbox: refuse now."""
-    from bot.services.startup_checks import template_problems
+    from bot.adapters.passed_checks import private_folder
+    from bot.services.startup_checks import template_problems_at_start
 
-    problems = template_problems(ctx.config)
+    problems = template_problems_at_start(ctx.config, private_folder())
     if problems:
         more = f" (and {len(problems) - 1} more: `tscp-bot doctor` lists them)"
         raise UsageError(f"refusing to start: {problems[0]}{more if len(problems) > 1 else ''}")

@@ -5,12 +5,15 @@ A check `doctor` passes and `run` then refuses would start a service that exits 
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from datetime import date
+from importlib.util import find_spec
+from pathlib import Path
 
+from bot.adapters import passed_checks
 from bot.adapters.db.engine import sqlite_file
 from bot.adapters.private_files import exposed_database, exposed_maildir
-from bot.adapters.template_examples import example_problems
-from bot.adapters.templates import TemplateRenderer
 from bot.config import Config
 from bot.config.paths import packaged
 from bot.core.deadlines import fmt_date
@@ -49,6 +52,10 @@ def template_problems(config: Config) -> list[str]:
     folders of the installed templates), a part missing or not compiling. [] when all load.
 
     Without them a SIN is quarantined, its case never opened, for want of its acknowledgement."""
+    # Jinja2 and the checks' syntax trees are loaded only when the check runs.
+    from bot.adapters.template_examples import example_problems
+    from bot.adapters.templates import TemplateRenderer
+
     folder, installed = config.templates_dir, packaged("templates")
     if not folder.is_dir():
         return [
@@ -65,6 +72,46 @@ def template_problems(config: Config) -> list[str]:
         f"{installed}"
         for event in missing
     ] + [f"{folder / line}; fix that file or copy it from {installed}" for line in broken]
+
+
+def template_problems_at_start(config: Config, kept_in: Path | None) -> list[str]:
+    """template_problems, skipped when it passed before on the same inputs (passed_checks):
+    the templates folder, the installed templates and examples, the code that checks them,
+    Jinja2 and Python. Any change to any of them, and the check runs again."""
+    digest, name = _template_inputs(config), templates_passed(config)
+    if digest is not None and passed_checks.passed_before(kept_in, name, digest):
+        return []
+    problems = template_problems(config)
+    if not problems and digest is not None:
+        passed_checks.remember_pass(kept_in, name, digest)
+    return problems
+
+
+def templates_passed(config: Config) -> str:
+    """The name of the file keeping the pass: one per templates folder and installed bot, so
+    that two configurations (or two installs) do not take turns forgetting each other's."""
+    where = f"{config.templates_dir}\0{Path(__file__).parents[1]}".encode()
+    return f"tscp-bot-templates-passed-{hashlib.sha256(where).hexdigest()[:16]}"
+
+
+def _template_inputs(config: Config) -> str | None:
+    folders = dict.fromkeys(
+        [config.templates_dir, packaged("templates"), packaged("template_examples")]
+    )
+    bot = Path(__file__).parents[1]
+    code = [
+        bot / "services" / "startup_checks.py",
+        *(bot / "adapters" / f"{name}.py" for name in _CHECKERS),
+    ]
+    for library in ("jinja2", "markupsafe"):  # each one's __init__ holds its version
+        spec = find_spec(library)
+        if spec is None or spec.origin is None:
+            return None
+        code.append(Path(spec.origin))
+    return passed_checks.digest_of(folders, code, [sys.version, str(config.templates_dir)])
+
+
+_CHECKERS = ("templates", "template_examples", "template_fields")
 
 
 def unused_sections(config: Config) -> list[str]:
