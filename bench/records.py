@@ -40,7 +40,7 @@ from bot.adapters.db.engine import make_engine, migrate  # noqa: E402
 from bot.app import App  # noqa: E402
 from bot.bootstrap import build_app  # noqa: E402
 from bot.clock import FixedClock  # noqa: E402
-from bot.services.digest import send_digest_if_due  # noqa: E402
+from bot.services.daily_digest import send_digest_if_due  # noqa: E402
 from bot.services.reminders import reminder_tick  # noqa: E402
 from bot.services.tick import deadline_tick  # noqa: E402
 from tests.fixtures.app import example_data, make_config  # noqa: E402

@@ -51,7 +51,7 @@ def _timed_pass(config_path: str, env: dict[str, str]) -> tuple[dict[str, float]
     from bot.bootstrap import build_app
     from bot.clock import FixedClock
     from bot.config import load_config
-    from bot.services.digest import send_digest_if_due
+    from bot.services.daily_digest import send_digest_if_due
     from bot.services.reminders import reminder_tick
     from bot.services.tick import deadline_tick
 

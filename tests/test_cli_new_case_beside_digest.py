@@ -23,7 +23,7 @@ from bot.adapters.db.engine import make_engine, make_sessions
 from bot.app import App
 from bot.clock import FixedClock
 from bot.services import new_case, triage_new_case
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.fixtures.mail import LONDON, outbox_messages
 from tests.test_cli import Run, bot, cli, config, outbox_folder
 from tests.test_cli_triage_new_case import _other_child_on_the_first_case

@@ -21,7 +21,6 @@ from bot.core.digest import (
     DeadlineView,
     beyond_calendar_note,
     closed_owed,
-    digest_due,
     overdue,
     upcoming,
     within_calendar,
@@ -60,32 +59,24 @@ from bot.services.review.delay_notice import delays_told
 from bot.services.send_by import send_by_flags
 
 
-def send_digest_if_due(app: App) -> bool:
-    """Queue today's digest once, on working days after the configured time."""
-    now = app.clock.now()
+def queue_digest(session: Session, app: App, key: str, now: datetime) -> bool:
+    """Gather and queue today's digest under `key`, asked by daily_digest (due, not queued)."""
+    writing_digest(session)  # mail being read now is in this digest, or in the next
     local = now.astimezone(app.config.partnership.time_zone)
-    if not digest_due(local, app.config.digest.time, app.calendar):
-        return False
-    key = f"digest:{local.date().isoformat()}"
-    with app.sessions() as session:
-        # Every pass after the digest time asks; only the first of the day gathers anything.
-        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
-            return False
-        writing_digest(session)  # mail being read now is in this digest, or in the next
-        context = digest_context(session, app, local.date(), now)
-        row = queue_email(
-            session,
-            app,
-            key=key,
-            event="daily_digest",
-            to=[app.config.people.business_manager.email],
-            cc=app.config.digest.cc,
-            context=context,
-            now=now,
-            unqueued=True,  # asked just above
-        )
-        session.commit()
-        return row is not None
+    context = digest_context(session, app, local.date(), now)
+    row = queue_email(
+        session,
+        app,
+        key=key,
+        event="daily_digest",
+        to=[app.config.people.business_manager.email],
+        cc=app.config.digest.cc,
+        context=context,
+        now=now,
+        unqueued=True,  # asked just before
+    )
+    session.commit()
+    return row is not None
 
 
 def _upcoming_row(

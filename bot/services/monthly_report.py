@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.adapters.db.models import OutboxMessage
 from bot.app import App
 from bot.core.digest import monthly_report_due
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from bot.services.mailout import queue_email
 
 

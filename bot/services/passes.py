@@ -14,7 +14,7 @@ from typing import TypeVar
 from bot.app import App
 from bot.clock import SystemClock
 from bot.services import health
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from bot.services.failures import describe_error
 from bot.services.ingest import IngestReport, ingest_pass
 from bot.services.jobs import HealthBook

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import AgencyRequest, OutboxMessage, StoredMessage, Vote
 from bot.core.commands.quoting import UNCHECKED
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from bot.services.ingest import release_now
 from tests.fixtures.app import ROOT, AppFactory
 from tests.fixtures.forms_docx import appendix_b_docx, sin_docx

@@ -8,7 +8,7 @@ alert she is emailed and on the next digest.
 
 from __future__ import annotations
 
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.fixtures.app import ROOT
 from tests.fixtures.mail import drop_into_maildir
 from tests.services.test_lifecycle import BM, POLICE, Bot, body_of

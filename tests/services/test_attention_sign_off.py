@@ -9,7 +9,7 @@ from email.utils import formataddr
 from sqlalchemy import select
 
 from bot.adapters.db.models import Vote
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.fixtures.mail import drop_into_maildir
 from tests.fixtures.mail import email as make_email
 from tests.services.test_lifecycle import LA, Bot, body_of, delivered, reply

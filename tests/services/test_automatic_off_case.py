@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.adapters.db.models import StoredMessage
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.fixtures.app import AppFactory
 from tests.services.test_lifecycle import LA, Bot, body_of
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import StoredMessage, Vote
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.services.test_lifecycle import POLICE, Bot, body_of, reply
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.db.models import Deadline
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from bot.services.timeliness import timeliness
 from tests.fixtures.app import AppFactory
 from tests.fixtures.scenarios import Scenarios

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.adapters.db.models import Case, StoredMessage
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.fixtures.app import AppFactory
 from tests.fixtures.mail import drop_into_maildir
 from tests.services.test_lifecycle import BM, SCRUTINEER, Bot, body_of

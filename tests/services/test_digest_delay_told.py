@@ -7,7 +7,7 @@ import email
 from email import policy
 from pathlib import Path
 
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.fixtures.app import AppFactory
 from tests.services.test_lifecycle import BM, Bot, approve_last_draft, body_of, reply
 

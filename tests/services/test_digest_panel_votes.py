@@ -10,7 +10,7 @@ from email import policy
 from sqlalchemy import select
 
 from bot.adapters.db.models import Meeting, OutboxMessage
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.services.test_lifecycle import BM, POLICE, Bot, reply
 from tests.services.test_outside_bodies import digest_text
 

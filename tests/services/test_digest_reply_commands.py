@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 
 from bot.adapters.db.models import OutboxMessage, StoredMessage, Vote
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.services.test_lifecycle import BM, HEALTH, Bot, body_of
 
 ANSWER = "command_no_case"

@@ -18,7 +18,7 @@ from bot.adapters.db.models import (
     OutboxMessage,
     StoredMessage,
 )
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from bot.services.digest_messages import TRIAGE_LISTED
 from bot.services.store import store_raw
 from tests.fixtures.app import AppFactory

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.fixtures.mail import drop_into_maildir
 from tests.fixtures.mail import email as make_email
 from tests.services.test_case_warnings import digest_on

@@ -14,7 +14,7 @@ import pytest
 
 from bot.app import App
 from bot.services.attention import NEW_ON_CASE, note_human_mail
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from bot.services.passes import run_once
 from tests.services.test_lifecycle import Bot, body_of, reply
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.adapters.db.models import AgencyRequest
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.fixtures.forms_docx import appendix_b_docx, sin_docx
 from tests.fixtures.mail import drop_into_maildir
 from tests.fixtures.mail import email as make_email

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.fixtures.app import AppFactory
 from tests.fixtures.smtp import SmtpTestServer
 from tests.services.test_lifecycle import BM, Bot, body_of

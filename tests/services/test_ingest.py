@@ -19,7 +19,8 @@ from bot.adapters.mail_source import Batch, Cursor, Fingerprint, Found, MailSour
 from bot.adapters.maildir_source import MaildirSource
 from bot.app import App
 from bot.core.message import MailMessage
-from bot.services.digest import digest_context, send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
+from bot.services.digest import digest_context
 from bot.services.ingest import IngestReport, ingest_pass
 from tests.fixtures.app import LONDON, AppFactory
 from tests.fixtures.dovecot import DovecotServer

@@ -6,7 +6,7 @@ Every email goes in through the Maildir inbox and the real ingest path (run_once
 
 from __future__ import annotations
 
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.services.test_lifecycle import BM, POLICE, Bot, body_of, reply
 
 REF = "TSCP-2026-0001"

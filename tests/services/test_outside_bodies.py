@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import Case, OutboxMessage
 from bot.adapters.email_date import with_date
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from bot.services.queries import case_detail
 from tests.fixtures.app import AppFactory
 from tests.fixtures.forms_docx import SIN_CHILD, SIN_INCIDENT, sin_docx

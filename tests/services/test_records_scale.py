@@ -19,7 +19,8 @@ from bot.adapters.db.models import Case, CaseEvent, OutboxMessage, StoredMessage
 from bot.app import App
 from bot.bootstrap import build_app
 from bot.clock import FixedClock
-from bot.services.digest import digest_context, send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
+from bot.services.digest import digest_context
 from bot.services.queries import case_summaries
 from bot.services.reminders import reminder_tick
 from bot.services.store import store_raw

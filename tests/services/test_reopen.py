@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.timeliness_figures import MeasureFigures
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from bot.services.timeliness import timeliness
 from tests.services.test_lifecycle import BM, LA, Bot, body_of, reply
 from tests.services.test_notice_owed_when_closed import chases, close_as_before, last_reply

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.fixtures.app import AppFactory
 from tests.services.test_complaint_again import SECOND, attention, flat
 from tests.services.test_complaint_intake import COMPLAINT, PUBLIC

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import Vote
 from bot.core.attention import NOTHING_WRITTEN
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from tests.fixtures.app import ROOT
 from tests.fixtures.mail import drop_into_maildir
 from tests.services.test_lifecycle import BM, HEALTH, POLICE, Bot, body_of, delivered, reply

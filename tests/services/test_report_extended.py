@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from bot.services.timeliness import timeliness
 from tests.services.test_lifecycle import POLICE, Bot, body_of
 from tests.services.test_publication_lifecycle import say

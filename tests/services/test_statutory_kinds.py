@@ -21,7 +21,7 @@ from sqlalchemy import select
 from bot.adapters.db.models import AgencyRequest, Case, CaseField, OutboxMessage, StoredMessage
 from bot.app import App
 from bot.core.message_plan import FORM_READER_SIN
-from bot.services.digest import send_digest_if_due
+from bot.services.daily_digest import send_digest_if_due
 from bot.services.passes import run_once
 from tests.fixtures.app import AppFactory, Clock, example_data
 from tests.fixtures.forms_docx import sin_docx
