@@ -8,6 +8,7 @@ the time it saves is measured in bench/, never here.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ import pytest
 from bot import cli
 from bot.adapters.db.engine import make_engine, make_sessions
 from bot.adapters.db.models import OutboxMessage
+from bot.config.paths import packaged
 from tests.fixtures.app import ROOT
 from tests.fixtures.fresh_python import modules_after
 from tests.fixtures.outbox_rows import invented_alert
@@ -232,3 +234,21 @@ def test_a_mailbox_signing_in_with_a_password_loads_no_entra_library() -> None:
     )
     assert "bot.scheduler" in loaded
     assert {"msal", "requests", "urllib3"} & {m.split(".")[0] for m in loaded} == set()
+
+
+def test_a_pass_with_no_digest_due_loads_neither_the_digest_nor_the_template_checker(
+    config: Path, tmp_path: Path
+) -> None:
+    """Before the digest time its gathering is not loaded (bot.services.daily_digest); and a
+    start whose templates passed the check before, unchanged since, does not load the check
+    (startup_checks.template_problems_at_start)."""
+    templates = tmp_path / "templates"  # a folder of its own: no earlier start checked it
+    shutil.copytree(packaged("templates"), templates)
+    config.write_text(f'templates_dir = "{templates}"\n' + config.read_text())
+    early = ("--config", str(config), "--now", "2026-12-23T07:00", "run", "--once")
+    assert "bot.adapters.template_fields" in loaded_modules(*early)  # checked, and kept
+    found = loaded_modules(*early)
+    assert "bot.services.passes" in found  # it did run a pass
+    digest = {f"bot.services.digest{part}" for part in ("", "_cases", "_since", "_messages")}
+    checker = {"bot.adapters.template_fields", "bot.adapters.template_examples"}
+    assert found & (digest | checker) == set()
