@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.adapters.db.models import Case, CaseCounter, CaseEvent, Deadline
 from bot.core import deadlines, extensions
 from bot.core.recount import StoredDeadline, kept_earlier
-from bot.services.held_rows import HeldEvent, held_events
+from bot.services.held_rows import HeldEvent, held_events, hold_deadline
 from bot.services.kept_dates import KEPT, untold
 
 BOT = "tscp-bot"
@@ -110,14 +110,15 @@ def set_deadline(
     if row is None:
         row = Deadline(
             name=deadline.name,
-            case=case,
             start=deadline.start,
             due=deadline.due,
             explanation=why,
             assumption=deadline.assumption,
             state="open",  # read before the insert (clocks_of), when no default is applied yet
         )
-        session.add(row)
+        if not hold_deadline(session, case, row):  # a new case's: written with its events
+            row.case = case
+            session.add(row)
     else:
         agreed = row.due if row.first_due is not None else None
         if row.state == "overdue" and row.due != deadline.due:

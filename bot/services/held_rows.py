@@ -26,8 +26,10 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.schema import DefaultGenerator, ScalarElementColumnDefault
 
-from bot.adapters.db.models import Case, CaseEvent, CaseField, OutboxMessage
+from bot.adapters.db.models import Case, CaseEvent, CaseField, Deadline, OutboxMessage
 
 _HELD = "tscp_held_rows"  # Session.info: the _Held of the message being processed
 
@@ -51,6 +53,7 @@ class _Held:
     cases: dict[int, tuple[Case, list[HeldEvent]]] = field(default_factory=dict)  # by id()
     emails: list[tuple[Case, dict[str, Any]]] = field(default_factory=list)
     fields: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # by id() of case
+    deadlines: list[tuple[Case, Deadline]] = field(default_factory=list)
 
 
 @contextmanager
@@ -111,6 +114,19 @@ def held_fields(session: Session, case: Case) -> list[dict[str, Any]] | None:
     return held.fields.setdefault(id(case), [])
 
 
+def hold_deadline(session: Session, case: Case, row: Deadline) -> bool:
+    """Keep a new deadline of `case`, outside the session, in `case.deadlines` as loaded (no
+    history, so no cascade adds it): read there like any other until it is written, as values
+    and at the values it has then; False when its rows are not held."""
+    held = _held(session)
+    if held is None or held_events(session, case) is None:
+        return False
+    set_committed_value(case, "deadlines", [*case.deadlines, row])
+    set_committed_value(row, "case", case)
+    held.deadlines.append((case, row))
+    return True
+
+
 def email_held(session: Session, key: str) -> bool:
     """Whether an email with this idempotency key is kept to be written."""
     held = _held(session)
@@ -123,7 +139,7 @@ def _held(session: Session) -> _Held | None:
 
 
 def _write(session: Session, held: _Held) -> None:
-    if not (held.emails or any(held.fields.values())) and not any(
+    if not (held.emails or held.deadlines or any(held.fields.values())) and not any(
         events for _, events in held.cases.values()
     ):
         return
@@ -135,6 +151,8 @@ def _write(session: Session, held: _Held) -> None:
         for values in held.fields.get(key, [])
     ]
     connection = session.connection()
+    if held.deadlines:
+        connection.execute(_DEADLINES, [_deadline(case, row) for case, row in held.deadlines])
     for same_columns in _runs_of_same_columns(fields):
         connection.execute(_FIELDS, same_columns)
     events = [
@@ -159,7 +177,15 @@ def _write(session: Session, held: _Held) -> None:
             session.execute(_EMAILS, same_columns)
     for case, _ in held.cases.values():
         # Read from the tables from now on, should anything in this session ask for them.
-        session.expire(case, ["events"])
+        session.expire(case, ["events", "deadlines"])
+
+
+def _deadline(case: Case, row: Deadline) -> dict[str, Any]:
+    """Every column of a held deadline: the value it was given, else its column's default (a
+    constant each), so a case's deadlines go in one executemany whichever were re-timed."""
+    given = row.__dict__
+    values = {key: given.get(key, default) for key, default in _DEADLINE_DEFAULTS.items()}
+    return {**values, "case_id": case.id}
 
 
 def _runs_of_same_columns(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -176,3 +202,19 @@ def _runs_of_same_columns(rows: list[dict[str, Any]]) -> list[list[dict[str, Any
 _FIELDS = insert(cast(Table, CaseField.__table__))
 _EVENTS = insert(cast(Table, CaseEvent.__table__))
 _EMAILS = insert(cast(Table, OutboxMessage.__table__))
+_DEADLINES = insert(cast(Table, Deadline.__table__))
+
+
+def _constant(default: DefaultGenerator | None) -> object:
+    if default is None:
+        return None
+    # A default computed per row would have to be called here: none of these is one.
+    assert isinstance(default, ScalarElementColumnDefault), default
+    return default.arg
+
+
+_DEADLINE_DEFAULTS = {
+    column.key: _constant(column.default)
+    for column in _DEADLINES.table.columns
+    if column.key not in ("id", "case_id")
+}
