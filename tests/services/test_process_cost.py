@@ -19,6 +19,7 @@ from bot.adapters.db.models import (
     CaseCounter,
     CaseEvent,
     CaseField,
+    Deadline,
     Meeting,
     StoredMessage,
 )
@@ -332,8 +333,8 @@ def test_the_repeat_check_builds_its_statements_once_for_every_sin(
 
 
 def test_a_new_case_s_rows_are_written_by_statements_built_once(make_app: AppFactory) -> None:
-    """Each SIN's new case writes its form fields, its events and its emails with one INSERT
-    each: the same three statement objects for every SIN, not built (and their cache keys
+    """Each SIN's new case writes its deadlines, form fields, events and emails with one INSERT
+    each: the same four statement objects for every SIN, not built (and their cache keys
     worked out) again for each case. Every case still has its rows."""
     app, _ = make_app()
     gen = MailGenerator(seed=8, prefix="cost")
@@ -344,15 +345,37 @@ def test_a_new_case_s_rows_are_written_by_statements_built_once(make_app: AppFac
         id(c): c
         for c in clauses
         if isinstance(c, ClauseElement)
-        and re.match(r"INSERT INTO (case_fields|case_events|outbox)", str(c))
+        and re.match(r"INSERT INTO (deadlines|case_fields|case_events|outbox)", str(c))
     }
-    assert len({str(c) for c in inserts.values()}) == 3
-    assert len(inserts) == 3
+    assert len({str(c) for c in inserts.values()}) == 4
+    assert len(inserts) == 4
     with app.sessions() as s:
         cases = s.scalars(select(Case.id)).all()
         events = s.scalars(select(CaseEvent.case_id)).all()
         fields = s.scalars(select(CaseField.case_id)).all()
     assert len(cases) == 3 and set(events) == set(fields) == set(cases)
+
+
+def test_a_new_case_s_deadlines_are_written_in_one_statement(make_app: AppFactory) -> None:
+    """A SIN's new case has two deadlines (the Screening Panel's and the panel's notification);
+    they are written together with one executemany, not each by the unit of work with its own
+    INSERT ... RETURNING (SQLite gives no order to a multi-row RETURNING). Every column as
+    before: the dates, the explanation, and the defaults of the columns left unset."""
+    app, _ = make_app()
+    gen = MailGenerator(seed=10, prefix="cost")
+    ids = _store(app, [gen.one("sin_form").raw for _ in range(3)])
+    with _counting_cursor(app) as statements:
+        process_many(app, ids)
+    assert len([q for q in statements if q.startswith("INSERT INTO deadlines")]) == 3
+    with app.sessions() as s:
+        rows = s.scalars(select(Deadline).order_by(Deadline.id)).all()
+        cases = s.scalars(select(Case.id).order_by(Case.id)).all()
+    assert [r.case_id for r in rows] == [c for c in cases for _ in range(2)]
+    assert [r.name for r in rows[:2]] == ["screening_meeting", "panel_notification"]
+    assert all(r.start <= r.due and r.explanation for r in rows)
+    assert {(r.state, r.met_at, r.met_on, r.first_due, r.extension) for r in rows} == {
+        ("open", None, None, None, None)
+    }
 
 
 def test_the_screening_slot_search_reads_meetings_by_the_start_index(
