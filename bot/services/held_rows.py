@@ -1,5 +1,5 @@
-"""The form fields, events and emails of a case opened by the message being processed,
-written as values at its end.
+"""The deadlines, form fields, events and emails of a case opened by the message being
+processed, written as values at its end.
 
 The unit of work inserts each new row with its own INSERT ... RETURNING on SQLite (it reads
 back every id, and SQLite gives no order to the rows a multi-row INSERT returns): a SIN's new
@@ -12,7 +12,10 @@ idempotency check (bot.services.mailout) and the awareness dates read from the f
 the order added, and written with one executemany per table when the message's effects are
 done, in its savepoint, as bot.services.batch does for the periodic jobs. A message that
 fails writes none of them. An email that waits for approval is never held: its id goes into
-the request.
+the request. Its deadlines are read and re-timed while the message is processed (its
+acknowledgement and invitation list them, the form's awareness dates move them), so they stay
+Deadline objects in `case.deadlines`, put there without history so that no cascade adds them
+to the session; nothing reads their ids before the message is done.
 """
 
 from __future__ import annotations
