@@ -3,8 +3,8 @@
 The inbox is read in batches every source bounds by count and bytes, so a backlog of any size
 holds one batch in memory. Order matters and is the whole point of this module; per batch:
 1. the raw bytes are stored and committed before anything else happens, in one transaction
-   with a savepoint per message: one that cannot be stored is kept quarantined, or left in the
-   inbox, without undoing its neighbours;
+   (bot.services.ingest_store): one that cannot be stored is kept quarantined, or left in the
+   inbox, in a savepoint of its own, without undoing its neighbours;
 2. the batch's messages are processed in one transaction, a savepoint each; a failure is
    counted and, after `max_attempts`, the message is quarantined for a person, never retried
    for ever (bot.services.process.process_many); the database's own passing trouble (a lock,
@@ -30,24 +30,16 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.adapters.db.faults import database_fault
 from bot.adapters.db.models import MailboxState
-from bot.adapters.mail_source import Cursor, IncomingMail, LeftInInbox, MailboxError, MailSource
+from bot.adapters.mail_source import Cursor, LeftInInbox, MailboxError, MailSource
 from bot.app import App
-from bot.services.failures import describe_error
 from bot.services.ingest_report import IngestReport as IngestReport  # passes, scheduler
+from bot.services.ingest_store import store_batch, storing_failed
 from bot.services.junk_folder import look_at_junk
 from bot.services.process_stored import process_ids, process_stored, settle_suspects
 from bot.services.release import release_batch
 from bot.services.release import release_now as release_now  # `tscp-bot mail`, triage
-from bot.services.store import (
-    Held,
-    Stored,
-    held_already,
-    store_raw,
-    store_unread,
-    store_unstorable,
-)
+from bot.services.store import held_already
 from bot.services.stuck_messages import fetch_past_stuck
 
 log = logging.getLogger(__name__)
@@ -72,7 +64,7 @@ def ingest_pass(
             break
         except Exception as exc:
             # The database failed while storing: what was stored before it is still processed.
-            _storing_failed(report, exc)
+            storing_failed(report, exc)
             break
         if first:
             # With the first batch, whatever earlier passes stored and did not finish.
@@ -95,20 +87,6 @@ def ingest_pass(
     if report.database_trouble:
         log.warning("%s", report.database_trouble)
     return report
-
-
-def _storing_failed(report: IngestReport, exc: Exception, *, stays: bool = True) -> bool:
-    """Say why mail could not be stored; whether it was the database's own passing trouble (a
-    lock, a deadlock, a lost connection), said as such and never as the message's fault nor
-    the mailbox's: the mail stays in the inbox and is stored by a later pass. `stays`: record
-    any other failure too (the whole batch's; a message's own is the caller's to say)."""
-    fault = database_fault(exc)
-    if fault is not None:
-        detail = f"storing mail: {describe_error(exc)} (the mail stays in the inbox)"
-        report.trouble.fault(fault, detail, messages=0)
-    elif stays:
-        report.errors.append(f"storing mail failed: {describe_error(exc)}")
-    return fault is not None
 
 
 def _ensure_state(app: App) -> None:
@@ -150,7 +128,7 @@ def _fetch_and_store(
     cursor: Cursor | None,
     report: IngestReport,
 ) -> tuple[_Stored, dict[str, int]]:
-    """Fetch the next batch and store it in one transaction, a savepoint per message, with
+    """Fetch the next batch and store it in one transaction (bot.services.ingest_store), with
     the cursor; what was stored, and the stored row of each key."""
     if first:
         _ensure_state(app)
@@ -173,10 +151,7 @@ def _fetch_and_store(
         new: set[int] = set()
         not_stored = report.not_stored
         held = held_already(session, [m.raw for m in batch.messages])
-        for incoming in batch.messages:
-            stored = _store_one(app, session, incoming, report, held)
-            if stored is None:
-                continue
+        for incoming, stored in store_batch(app, session, batch.messages, report, held):
             keys[incoming.key] = stored.id
             if stored.new:
                 new.add(stored.id)
@@ -228,64 +203,6 @@ def _advance(state: MailboxState, cursor: Cursor, *, final: bool) -> None:
 def _add_left(before: LeftInInbox, more: LeftInInbox) -> LeftInInbox:
     oldest = [t for t in (before.oldest, more.oldest) if t is not None]
     return LeftInInbox(before.count + more.count, min(oldest, default=None))
-
-
-def _store_one(
-    app: App,
-    session: Session,
-    incoming: IncomingMail,
-    report: IngestReport,
-    held: Held,
-) -> Stored | None:
-    """Store one message in a savepoint; one that cannot be stored as it is is kept
-    quarantined, and one that cannot be kept at all stays in the inbox. Either way only its
-    savepoint is undone (store_raw writes nothing outside one) and the next message is
-    stored."""
-    now = app.clock.now()
-    if report.trouble.stopped:  # each would only wait on the database in its turn
-        report.not_stored += 1
-        return None
-    if incoming.unreadable is not None:
-        return _store_unread(session, incoming, now, report)
-    try:
-        stored = store_raw(session, incoming.raw, incoming.key, now, incoming.arrived_at, held=held)
-    except Exception as exc:
-        if _storing_failed(report, exc, stays=False):
-            report.not_stored += 1  # the database's trouble: kept for a retry, not quarantined
-            return None
-        error = describe_error(exc)
-    else:
-        report.trouble.answered()  # storing says nothing of the suspects' processing
-        return stored
-    log.warning("a message could not be stored (%s); quarantining it", error.partition(":")[0])
-    try:
-        stored = store_unstorable(
-            session, incoming.raw, incoming.key, now, incoming.arrived_at, error
-        )
-    except Exception as exc:
-        report.not_stored += 1
-        report.errors.append(f"a message could not be stored and stays in the inbox: {error}")
-        log.warning("nor quarantined (%s); it stays in the inbox", type(exc).__name__)
-        return None
-    report.quarantined += 1
-    return stored
-
-
-def _store_unread(
-    session: Session, incoming: IncomingMail, now: datetime, report: IngestReport
-) -> Stored | None:
-    """A placeholder on the triage list for a message the mailbox would not give; if even
-    that cannot be written, the cursor stays where it is and the next pass asks again."""
-    try:
-        stored = store_unread(session, incoming, now)
-    except Exception as exc:
-        report.not_stored += 1
-        if not _storing_failed(report, exc, stays=False):
-            error = describe_error(exc)
-            report.errors.append(f"an unreadable message could not be recorded: {error}")
-        return None
-    report.quarantined += stored.new
-    return stored
 
 
 def _record_pass(app: App, state: MailboxState, report: IngestReport) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import StoredMessage
-from bot.adapters.db.raw import write_raw
+from bot.adapters.db.raw import write_raw, write_raws
 from bot.adapters.imap_moves import renumbered
 from bot.adapters.mail_source import IncomingMail
 from bot.adapters.parsing import message_id_for, message_id_of
@@ -136,6 +136,32 @@ def store_raw(
     return Stored(row_id, new=True)
 
 
+def store_fresh(
+    session: Session, messages: list[IncomingMail], now: datetime, held: Held
+) -> list[Stored] | None:
+    """Insert messages none of which is held (by `held` nor by another of them), as store_raw
+    would one by one, in one savepoint: two statements for them all, where each alone takes
+    a savepoint, two inserts and a release. None, with nothing written, when any of them
+    cannot be stored so: the caller then stores each alone, in a savepoint of its own, which
+    finds the one at fault and keeps its neighbours."""
+    values = [
+        _values(m.raw, held.digest(m.raw), header_message_id(m.raw), m.key, now, m.arrived_at)
+        for m in messages
+    ]
+    connection = session.connection()
+    try:
+        with connection.begin_nested():
+            # Matched by digest, not by order: asked to keep the rows' order, SQLAlchemy
+            # sends each row as a statement of its own on SQLite.
+            found = connection.execute(_INSERT_RETURNING, values)
+            ids = {digest: int(row_id) for row_id, digest in found}
+            stored = [ids[row["sha256"]] for row in values]
+            write_raws(session, [(i, m.raw) for i, m in zip(stored, messages, strict=True)])
+    except Exception:
+        return None  # whatever it was, each message alone meets it (or not) in its savepoint
+    return [Stored(row_id, new=True) for row_id in stored]
+
+
 @dataclass(frozen=True)
 class Held:
     """What held_already found for a batch: the rows already holding any of its messages, by
@@ -235,6 +261,8 @@ def store_unread(session: Session, incoming: IncomingMail, now: datetime) -> Sto
 # (SQLite's lastrowid, PostgreSQL's RETURNING): the unit of work's bookkeeping, for an object
 # nothing in the transaction reads again, was a third of storing's cost.
 _INSERT = insert(cast(Table, StoredMessage.__table__))
+_TABLE = cast(Table, StoredMessage.__table__)
+_INSERT_RETURNING = insert(_TABLE).returning(_TABLE.c.id, _TABLE.c.sha256)
 
 
 def _insert(session: Session, values: dict[str, Any], raw: bytes) -> int:

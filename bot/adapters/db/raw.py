@@ -84,6 +84,17 @@ def write_raw(session: Session, message_id: int, data: bytes) -> None:
             blob.write(view[start : start + _PIECE])
 
 
+def write_raws(session: Session, messages: list[tuple[int, bytes]]) -> None:
+    """Keep the bytes of several stored messages ((id, bytes) each): the small ones in one
+    statement, a large one alone as write_raw writes it."""
+    small = [{"id": i, "data": data} for i, data in messages if len(data) < BLOB_IO_FROM]
+    if small:
+        session.connection().execute(_INSERT, small)
+    for message_id, data in messages:
+        if len(data) >= BLOB_IO_FROM:
+            write_raw(session, message_id, data)
+
+
 def read_raw(session: Session, message_id: int, size: int) -> bytes:
     """The bytes of the stored message `message_id` (`size` of them), exactly as received."""
     connection = session.connection()
