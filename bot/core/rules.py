@@ -212,7 +212,11 @@ def case_ref_outside_body(msg: MailMessage, ctx: ClassifyContext) -> str | None:
 def case_ref_for(msg: MailMessage, ctx: ClassifyContext) -> str | None:
     """Subject tag, else the thread's case, else a bare reference in the subject, else the
     one case the body names (quoted text included)."""
-    outside = case_ref_outside_body(msg, ctx)
+    return _or_the_body(msg, ctx, case_ref_outside_body(msg, ctx))
+
+
+def _or_the_body(msg: MailMessage, ctx: ClassifyContext, outside: str | None) -> str | None:
+    """case_ref_for, given what case_ref_outside_body found (`outside`)."""
     if outside:
         return outside
     # Last, the body: a reply whose client dropped the tag still quotes our mail and its ref.
@@ -285,8 +289,9 @@ def labelled_automatic(result: Classification) -> str | None:
 def classify(msg: MailMessage, rules: Sequence[Rule], ctx: ClassifyContext) -> Classification:
     """Decide the kind of `msg`; see the module docstring for the order of the checks."""
     msg = for_matching(msg)  # en dashes, curly quotes and NBSPs read as typed on a keyboard
-    case_ref = case_ref_for(msg, ctx)
-    outside = case_ref_outside_body(msg, ctx) is not None
+    outside_ref = case_ref_outside_body(msg, ctx)
+    case_ref = _or_the_body(msg, ctx, outside_ref)
+    outside = outside_ref is not None
     auto = autoreply.machine_sent_reason(msg, ctx.own_addresses)
     if auto and autoreply.returned_mail_reason(msg, ctx.own_addresses):
         return Classification(
