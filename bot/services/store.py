@@ -144,12 +144,12 @@ def store_fresh(
     a savepoint, two inserts and a release. None, with nothing written, when any of them
     cannot be stored so: the caller then stores each alone, in a savepoint of its own, which
     finds the one at fault and keeps its neighbours."""
-    values = [
-        _values(m.raw, held.digest(m.raw), header_message_id(m.raw), m.key, now, m.arrived_at)
-        for m in messages
-    ]
     connection = session.connection()
     try:
+        values = [
+            _values(m.raw, held.digest(m.raw), header_message_id(m.raw), m.key, now, m.arrived_at)
+            for m in messages
+        ]
         with connection.begin_nested():
             # Matched by digest, not by order: asked to keep the rows' order, SQLAlchemy
             # sends each row as a statement of its own on SQLite.

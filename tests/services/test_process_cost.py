@@ -1,14 +1,16 @@
 """What processing a backlog costs the database, counted (never timed), on SQLite and
 PostgreSQL: a batch of plain mail takes a fixed handful of statements per message, not one
-more query each; a SIN form's fields go in as one statement per part (the form's, each
-child's); savepoints are sent as plain
-statements, not compiled afresh for every message."""
+more query each, and storing a batch of new mail a handful whatever its size; a SIN form's
+fields go in as one statement per part (the form's, each child's); savepoints are sent as
+plain statements, not compiled afresh for every message."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, func, select
@@ -23,17 +25,26 @@ from bot.adapters.db.models import (
     Meeting,
     StoredMessage,
 )
+from bot.adapters.maildir_source import MaildirSource
 from bot.app import App
+from bot.services.ingest import ingest_pass
 from bot.services.outbox import send_all
 from bot.services.process import process_many
 from bot.services.store import store_raw
 from tests.fixtures.app import AppFactory
 from tests.fixtures.forms_docx import sin_docx
-from tests.fixtures.mail import email
+from tests.fixtures.mail import drop_into_maildir, email
 from tests.reliability.mailgen import MailGenerator
 
 # Per message: the savepoint, writing its outcome (one UPDATE), releasing the savepoint.
 PLAIN_STATEMENTS = 3
+# Storing a batch's new mail, whatever its size: a savepoint, the rows (one INSERT), their
+# bytes (one), its release. Storing each message in a savepoint of its own was four a message.
+STORE_STATEMENTS = 4
+# Per pass, over and above storing and processing: the mailbox state (read, held, written
+# back), the look-ups of stuck and held messages, the junk folder's look (one more on
+# PostgreSQL).
+PASS_STATEMENTS = 15
 # Per batch: the claim (an UPDATE, and a SELECT that loads the rows), one query for reused
 # Message-IDs, one for the raw bytes of a run of small messages (kept in their own table,
 # so listing and updating rows never loads them), and on PostgreSQL the digest's barrier
@@ -107,6 +118,27 @@ def test_a_batch_of_plain_mail_costs_a_fixed_number_of_statements_per_message(
     with app.sessions() as s:
         processed = s.scalar(select(func.count()).where(StoredMessage.status == "processed"))
     assert processed == 30
+
+
+def test_a_pass_stores_a_batch_of_new_mail_in_a_fixed_number_of_statements(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Storing a batch of new mail takes a handful of statements, not four a message; its
+    processing, a savepoint each, is as before."""
+    app, _ = make_app()
+    gen = MailGenerator(seed=5, prefix="cost")
+    drop_into_maildir(tmp_path / "inbox", *(gen.one("plain").raw for _ in range(30)))
+    with _counting_cursor(app) as statements:
+        report = ingest_pass(app, MaildirSource(tmp_path / "inbox"))
+    assert (report.stored, report.processed) == (30, 30)
+    most = STORE_STATEMENTS + PLAIN_STATEMENTS * 30 + BATCH_STATEMENTS + PASS_STATEMENTS
+    assert len(statements) <= most
+    with app.sessions() as s:
+        stored = s.scalars(select(StoredMessage).order_by(StoredMessage.id)).all()
+        raws = [row.raw for row in stored]
+    assert len({row.sha256 for row in stored}) == 30
+    digests = [hashlib.sha256(raw).hexdigest() for raw in raws]
+    assert digests == [row.sha256 for row in stored]
 
 
 def test_a_reused_message_id_is_still_flagged_when_asked_once_for_the_batch(
