@@ -38,7 +38,7 @@ from bot.app import App
 from bot.core.backoff import retry_delay
 from bot.core.unconfirmed_send import Looked
 from bot.services.approvals import HELD
-from bot.services.outbox_claim import ClaimLost, claim, claimed_row, renew
+from bot.services.outbox_claim import ClaimLost, claim, open_attempt
 from bot.services.partly_sent import narrow_to_put_off, record_refusals
 from bot.services.send_checks import Before, before_sending
 from bot.services.sent_look import look_again_error, look_in_sent
@@ -172,10 +172,10 @@ def _newest_id(app: App) -> int:
 
 def _send_one(app: App, sender: MailSender, row_id: int, report: SendReport) -> None:
     with app.sessions() as session:
-        held = claim(session, row_id, app.clock.now())
-        if held is None:
+        claimed = claim(session, row_id, app.clock.now())
+        if claimed is None:
             return
-        row = claimed_row(session, row_id)
+        row, held = claimed
         try:
             _send_claimed(app, session, sender, row, held, report)
         except ClaimLost:
@@ -256,8 +256,8 @@ def _attempt(
 ) -> bool:  # fmt: skip
     """Send once; True when the outcome is unknown (the server may have it), so the attempt
     stays open and the next try looks in the Sent folder first."""
-    renew(session, row.id, held)  # the whole claim for the send, which ends well within it
-    row.attempt_started_at = app.clock.now()
+    # The whole claim for the send, which ends well within it, and the attempt's start.
+    open_attempt(session, row, held, app.clock.now())
     session.commit()  # on record before a byte reaches the server
     try:
         sender.send(row.raw, row.sender, list(row.recipients))

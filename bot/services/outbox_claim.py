@@ -17,6 +17,7 @@ from typing import cast
 
 from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.adapters.db.db_clock import database_now
 from bot.adapters.db.models import OutboxMessage
@@ -27,9 +28,10 @@ from bot.adapters.outgoing import SEND_SECONDS
 CLAIM = timedelta(seconds=4 * SEND_SECONDS)
 
 
-# Both statements are built once, as Core statements on the table (the row is read after
-# them, so the session has nothing to synchronise), not per email: building an ORM UPDATE
-# for every email cost more than running it.
+# The statements are built once, not per email: building an ORM UPDATE for every email cost
+# more than running it. The claim is a Core statement on the table, read back as the row by
+# its own RETURNING (both databases have it), so claiming and reading the row are one
+# statement; the renewal writes the attempt's start with it, as the two are committed together.
 _OUTBOX = cast(Table, OutboxMessage.__table__)
 _UNTIL = bindparam("until", type_=_OUTBOX.c.claimed_until.type)
 _CLAIM = (
@@ -42,11 +44,16 @@ _CLAIM = (
         or_(_OUTBOX.c.claimed_until.is_(None), _OUTBOX.c.claimed_until < bindparam("now")),
     )
     .values(claimed_until=_UNTIL)
+    .returning(*_OUTBOX.c)
 )
+_CLAIMED_ROW = select(OutboxMessage).from_statement(_CLAIM)
 _RENEW = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.claimed_until == bindparam("held"))
-    .values(claimed_until=_UNTIL)
+    .values(
+        claimed_until=_UNTIL,
+        attempt_started_at=bindparam("started", type_=_OUTBOX.c.attempt_started_at.type),
+    )
 )
 
 
@@ -55,37 +62,33 @@ class ClaimLost(Exception):
     length of searching): that instance sends it, or has."""
 
 
-def claim(session: Session, row_id: int, due_by: datetime) -> datetime | None:
+def claim(session: Session, row_id: int, due_by: datetime) -> tuple[OutboxMessage, datetime] | None:
     """Claim a pending row whose retry is due by `due_by` (the bot's clock: when mail is due is
-    the bot's business); when the claim ends (the database's clock), or None when the row is
-    not ours to send (sent, claimed by another instance, its retry not yet due)."""
+    the bot's business): the row, as the claim left it, and when the claim ends (the
+    database's clock); or None when the row is not ours to send (sent, claimed by another
+    instance, its retry not yet due)."""
     now = database_now(session)
     values = {"row_id": row_id, "due_by": due_by, "now": now, "until": now + CLAIM}
-    result = session.execute(_CLAIM, values)
-    if getattr(result, "rowcount", 0) != 1:
+    row = session.scalars(_CLAIMED_ROW, values).one_or_none()
+    if row is None:
         session.rollback()
         return None
-    return now + CLAIM
+    return row, now + CLAIM
 
 
-_ROW = select(OutboxMessage).where(OutboxMessage.id == bindparam("row_id"))
-
-
-def claimed_row(session: Session, row_id: int) -> OutboxMessage:
-    """The row just claimed in this session's transaction (Session.get builds its query
-    afresh for every email)."""
-    return session.scalars(_ROW, {"row_id": row_id}).one()
-
-
-def renew(session: Session, row_id: int, held: datetime) -> datetime:
-    """The claim again for its full length, from now; ClaimLost when it is no longer ours.
+def open_attempt(session: Session, row: OutboxMessage, held: datetime, started: datetime) -> None:
+    """The claim again for its full length, from now, with the attempt's start (`started`, the
+    bot's clock) written by the same statement; ClaimLost when the claim is no longer ours.
     A later claim always ends later than an earlier one that ran out, so the end of ours
-    tells it from another instance's."""
-    now = database_now(session)
-    result = session.execute(_RENEW, {"row_id": row_id, "held": held, "until": now + CLAIM})
+    tells it from another instance's. The row is told both values as written, so the commit
+    that follows does not write them again."""
+    until = database_now(session) + CLAIM
+    values = {"row_id": row.id, "held": held, "until": until, "started": started}
+    result = session.execute(_RENEW, values)
     if getattr(result, "rowcount", 0) != 1:
-        raise ClaimLost(f"outbox #{row_id}")
-    return now + CLAIM
+        raise ClaimLost(f"outbox #{row.id}")
+    set_committed_value(row, "claimed_until", until)
+    set_committed_value(row, "attempt_started_at", started)
 
 
 def being_sent(session: Session, row: OutboxMessage) -> bool:
