@@ -17,10 +17,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 NOTICE_EVENT = "not_delivered_notice"
-# The emails that make a statutory notification: to the National Panel, Ofsted, the Secretary
-# of State (bot.services.review: delay and publication notices).
+# The emails that make a statutory notification: to the National Panel, Ofsted, the DfE, the
+# Secretary of State (bot.services.review: delay and publication notices, and the reviewer
+# appointed for a CSPR, which the Panel, Ofsted and the DfE are to be told as soon as decided).
 STATUTORY_EMAILS = frozenset(
-    {"panel_delay_notice", "publication_notice", "publication_delay_notice"}
+    {"panel_delay_notice", "publication_notice", "publication_delay_notice", "reviewer_notice"}
 )
 _ADDRESS = re.compile(r"<?[^\s<>(),;:\"']+@[^\s<>(),;:\"']+>?")
 _LONGEST_REASON = 200

@@ -48,3 +48,17 @@ def test_the_reason_is_one_short_line() -> None:
     assert one_line("550 refused\n  for a@b.org\r\n") == "550 refused for <address>"
     assert one_line("") == "no reason given"
     assert len(one_line("x" * 500)) == 200
+
+
+@pytest.mark.parametrize(
+    "event",
+    ["panel_delay_notice", "publication_notice", "publication_delay_notice", "reviewer_notice"],
+)
+def test_each_statutory_notification_says_it_was_not_made(event: str) -> None:
+    notice = notice_for(_email(event, PANEL), OURS, ROLES)
+    assert notice is not None and notice.statutory
+
+
+def test_an_acknowledgement_is_not_a_statutory_notification() -> None:
+    notice = notice_for(_email("sin_acknowledgement", "referrer@example.net"), OURS, ROLES)
+    assert notice is not None and not notice.statutory
