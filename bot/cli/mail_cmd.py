@@ -97,7 +97,7 @@ def outbox(ctx: Context) -> int:
     if ctx.args.action == "list":
         return _outbox_list(ctx)
     from bot.services.approvals import ApprovalError, NotApprovable, approve, restater
-    from bot.services.outbox import retry_now
+    from bot.services.outbox_retry import retry_now
 
     # Releasing a row reads no rule, template or holiday, so none is loaded: the command, and
     # the email its commit wakes the running bot to send, are a quarter of a second sooner.

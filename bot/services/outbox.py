@@ -37,12 +37,10 @@ from bot.adapters.outgoing import BatchingSender, MailSender, RecipientsRefusedE
 from bot.app import App
 from bot.core.backoff import retry_delay
 from bot.core.unconfirmed_send import Looked
-from bot.services.approvals import HELD
 from bot.services.outbox_claim import ClaimLost, claim, open_attempt
 from bot.services.partly_sent import narrow_to_put_off, record_refusals
 from bot.services.send_checks import Before, before_sending
 from bot.services.sent_look import look_again_error, look_in_sent
-from bot.services.stale_chases import WITHDRAWN
 from bot.services.undelivered import refused_for_good
 
 log = logging.getLogger(__name__)
@@ -342,18 +340,3 @@ def _reason(exc: SendError) -> str:
         codes = ", ".join(str(code) for code in exc.refused.values())
         return f"recipient(s) refused ({codes})"
     return _ADDRESS.sub("<address>", str(exc))
-
-
-def retry_now(app: App, row_id: int, now: datetime) -> bool:
-    """Put a failed or waiting email back at the front of the queue (the CLI's outbox retry)."""
-    with app.sessions() as session:
-        row = session.get(OutboxMessage, row_id)
-        if row is None or row.status in ("sent", "draft", WITHDRAWN, HELD):
-            # A draft or a held notice waits for approval, not for a retry; a withdrawn email
-            # is untrue.
-            return False
-        row.status, row.next_attempt_at, row.claimed_until = "pending", now, None
-        # A fresh start: a person has looked at it, so it gets the full number of tries again.
-        row.attempts = 0
-        session.commit()
-        return True

@@ -19,7 +19,8 @@ from bot.adapters.db.db_clock import database_now
 from bot.adapters.db.models import OutboxDeliveryFailure, OutboxMessage
 from bot.app import App
 from bot.services.mailout import queue_email
-from bot.services.outbox import SendReport, retry_now, send_due
+from bot.services.outbox import SendReport, send_due
+from bot.services.outbox_retry import retry_now
 from tests.fixtures.app import AppFactory, Clock
 from tests.fixtures.smtp import SmtpTestServer
 

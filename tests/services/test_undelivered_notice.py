@@ -18,7 +18,8 @@ from bot.app import App
 from bot.services.approvals import approve
 from bot.services.digest import _health
 from bot.services.mailout import queue_email
-from bot.services.outbox import SendReport, retry_now, send_due
+from bot.services.outbox import SendReport, send_due
+from bot.services.outbox_retry import retry_now
 from tests.adapters.test_templates import CONTEXTS
 from tests.fixtures.app import AppFactory, Clock
 from tests.services.test_outbox import REFERRER, rows
