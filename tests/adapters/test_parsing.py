@@ -186,7 +186,7 @@ def test_nothing_usable_raises_parse_error(raw: bytes) -> None:
 
 
 def test_mail_parser_failure_is_wrapped(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(raw: bytes) -> None:
+    def boom(raw: bytes, *, stand_ins: bool = True) -> None:
         raise RecursionError("too deep")
 
     monkeypatch.setattr("bot.adapters.parsing.parse_bytes", boom)
