@@ -29,9 +29,11 @@ from email.message import Message
 # Bodies shorter than this are left to the feedparser: a few lines cost it little.
 MIN_BODY = 2048
 
-_BASE64_HEADER = re.compile(rb"(?im)^content-transfer-encoding:[ \t]*base64[ \t]*\r?$")
+# Led by "\n", not "(?m)^": a search with a literal first character skips to it; "^" has the
+# regex engine try every position of the message.
+_BASE64_HEADER = re.compile(rb"(?i)\ncontent-transfer-encoding:[ \t]*base64[ \t]*(?=\r?\n)")
 _BLANK_LINE = re.compile(rb"\n\r?\n")
-_BASE64_LINES = re.compile(rb"[A-Za-z0-9+/=\r\n\t ]*+")
+_BASE64_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n\t "
 _LAST_LINE_BREAK = re.compile(r"(\r\n|\r|\n)\Z")  # the feedparser's own NLCRE_eol
 _STAND_IN = "tscp-bot base64 stand-in {}"
 _STAND_IN_START = b"tscp-bot base64 stand-in"
@@ -63,13 +65,10 @@ def _base64_bodies(raw: bytes) -> list[_Span]:
         if blank is None:
             break
         start = blank.end()
-        end = _BASE64_LINES.match(raw, start).end()  # type: ignore[union-attr]  # * matches
-        if (
-            end - start >= MIN_BODY
-            and raw[end - 1] in b"\r\n"
-            and raw.startswith(b"--", end)
-            and (not found or start >= found[-1][1])
-        ):
+        end = raw.find(b"\n--", start) + 1  # the first line starting "--" after a LF
+        if end - start < MIN_BODY or (found and start < found[-1][1]):
+            continue
+        if not raw[start:end].translate(None, _BASE64_BYTES):  # nothing but base64 lines
             found.append((start, end))
     return found
 
