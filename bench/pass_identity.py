@@ -39,6 +39,7 @@ from bench.ingest_imap import _generate  # noqa: E402
 from bench.process_cost import _OUR_MX, _on_cases  # noqa: E402
 from bot.adapters.db.engine import make_engine, migrate  # noqa: E402
 from bot.adapters.db.models import Base  # noqa: E402
+from bot.app import App  # noqa: E402
 from bot.bootstrap import build_app  # noqa: E402
 from bot.clock import FixedClock  # noqa: E402
 from bot.services.process import process_many  # noqa: E402
@@ -94,14 +95,7 @@ def _run(name: str, passes: list[list[bytes]], out: list[str]) -> None:
         app = build_app(make_config(folder, url, commands=trusted), FixedClock(_NOW))
         stored = 0
         for messages in passes:
-            with app.sessions() as session:
-                ids = []
-                for raw in messages:
-                    ids.append(store_raw(session, raw, f"{name}-{stored}", _NOW).id)
-                    stored += 1
-                session.commit()
-            for start in range(0, len(ids), _BATCH):
-                process_many(app, ids[start : start + _BATCH])
+            stored = store_and_process(app, messages, name, stored)
         out.append(f"=== {name}: {stored} messages")
         _dump(app, out)
         app.close()
@@ -114,6 +108,20 @@ def _mail(kept: Path) -> list[tuple[str, list[list[bytes]]]]:
     sets = list(_mail_sets())
     kept.write_bytes(pickle.dumps(sets))
     return sets
+
+
+def store_and_process(app: App, messages: list[bytes], name: str, stored: int) -> int:
+    """One pass: `messages` stored in this order (keyed after the `stored` before them), then
+    processed in batches; the count stored so far."""
+    with app.sessions() as session:
+        ids = []
+        for raw in messages:
+            ids.append(store_raw(session, raw, f"{name}-{stored}", _NOW).id)
+            stored += 1
+        session.commit()
+    for start in range(0, len(ids), _BATCH):
+        process_many(app, ids[start : start + _BATCH])
+    return stored
 
 
 def main() -> None:

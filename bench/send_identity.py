@@ -29,14 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.harness import backlog  # noqa: E402
-from bench.pass_identity import _BATCH, _NOW, _dump, _mail_sets  # noqa: E402
+from bench.pass_identity import _NOW, _dump, _mail_sets, store_and_process  # noqa: E402
 from bench.process_cost import _OUR_MX  # noqa: E402
 from bot.adapters.db.engine import make_engine, migrate  # noqa: E402
 from bot.adapters.outgoing import SendError  # noqa: E402
 from bot.bootstrap import build_app  # noqa: E402
 from bot.services.outbox import send_all  # noqa: E402
-from bot.services.process import process_many  # noqa: E402
-from bot.services.store import store_raw  # noqa: E402
 from tests.fixtures.app import make_config  # noqa: E402
 
 _BOUNDARY = re.compile(rb"={15}\d+==")
@@ -82,14 +80,7 @@ def _run(name: str, passes: list[list[bytes]], out: list[str], *, later: bool) -
         sent: list[str] = []
         stored = 0
         for messages in passes:
-            with app.sessions() as session:
-                ids = []
-                for raw in messages:
-                    ids.append(store_raw(session, raw, f"{name}-{stored}", _NOW).id)
-                    stored += 1
-                session.commit()
-            for start in range(0, len(ids), _BATCH):
-                process_many(app, ids[start : start + _BATCH])
+            stored = store_and_process(app, messages, name, stored)
             report = send_all(app, _Away() if later else _Recorder(sent))
             out.append(f"drain: {report}")
         if later:
