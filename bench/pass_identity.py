@@ -41,7 +41,7 @@ from bot.adapters.db.engine import make_engine, migrate  # noqa: E402
 from bot.adapters.db.models import Base  # noqa: E402
 from bot.app import App  # noqa: E402
 from bot.bootstrap import build_app  # noqa: E402
-from bot.clock import FixedClock  # noqa: E402
+from bot.clock import Clock, FixedClock  # noqa: E402
 from bot.services.process import process_many  # noqa: E402
 from bot.services.store import store_raw  # noqa: E402
 from tests.fixtures.app import make_config  # noqa: E402
@@ -86,13 +86,7 @@ def _dump(app: object, out: list[str]) -> None:
 
 def _run(name: str, passes: list[list[bytes]], out: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        url = f"sqlite:///{folder / 'identity.sqlite3'}"
-        engine = make_engine(url)
-        migrate(engine)
-        engine.dispose()
-        trusted = {"auth_mode": "required", "trusted_authserv_ids": [_OUR_MX]}
-        app = build_app(make_config(folder, url, commands=trusted), FixedClock(_NOW))
+        app = identity_app(Path(tmp), FixedClock(_NOW))
         stored = 0
         for messages in passes:
             stored = store_and_process(app, messages, name, stored)
@@ -108,6 +102,17 @@ def _mail(kept: Path) -> list[tuple[str, list[list[bytes]]]]:
     sets = list(_mail_sets())
     kept.write_bytes(pickle.dumps(sets))
     return sets
+
+
+def identity_app(folder: Path, clock: Clock) -> App:
+    """The bot on a fresh SQLite database in `folder`, at `clock`, trusting the benchmark's own
+    mail server's Authentication-Results (as bench/process_cost.py does)."""
+    url = f"sqlite:///{folder / 'identity.sqlite3'}"
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    trusted = {"auth_mode": "required", "trusted_authserv_ids": [_OUR_MX]}
+    return build_app(make_config(folder, url, commands=trusted), clock)
 
 
 def store_and_process(app: App, messages: list[bytes], name: str, stored: int) -> int:

@@ -29,13 +29,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.harness import backlog  # noqa: E402
-from bench.pass_identity import _NOW, _dump, _mail_sets, store_and_process  # noqa: E402
-from bench.process_cost import _OUR_MX  # noqa: E402
-from bot.adapters.db.engine import make_engine, migrate  # noqa: E402
+from bench.pass_identity import (  # noqa: E402
+    _NOW,
+    _dump,
+    _mail_sets,
+    identity_app,
+    store_and_process,
+)
 from bot.adapters.outgoing import SendError  # noqa: E402
-from bot.bootstrap import build_app  # noqa: E402
 from bot.services.outbox import send_all  # noqa: E402
-from tests.fixtures.app import make_config  # noqa: E402
 
 _BOUNDARY = re.compile(rb"={15}\d+==")
 _MESSAGE_ID = re.compile(rb"^(Message-ID|In-Reply-To|References): .*$", re.M | re.I)
@@ -69,14 +71,8 @@ class _Away:
 
 def _run(name: str, passes: list[list[bytes]], out: list[str], *, later: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        url = f"sqlite:///{folder / 'identity.sqlite3'}"
-        engine = make_engine(url)
-        migrate(engine)
-        engine.dispose()
-        trusted = {"auth_mode": "required", "trusted_authserv_ids": [_OUR_MX]}
         clock = _Clock(_NOW)
-        app = build_app(make_config(folder, url, commands=trusted), clock)
+        app = identity_app(Path(tmp), clock)
         sent: list[str] = []
         stored = 0
         for messages in passes:
