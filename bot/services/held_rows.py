@@ -30,7 +30,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql.schema import DefaultGenerator, ScalarElementColumnDefault
+from sqlalchemy.sql.schema import Column, ScalarElementColumnDefault
 
 from bot.adapters.db.models import Case, CaseEvent, CaseField, Deadline, OutboxMessage
 
@@ -208,16 +208,18 @@ _EMAILS = insert(cast(Table, OutboxMessage.__table__))
 _DEADLINES = insert(cast(Table, Deadline.__table__))
 
 
-def _constant(default: DefaultGenerator | None) -> object:
-    if default is None:
+def _constant(column: Column[Any]) -> object:
+    # A default computed per row would have to be called here, and a value given for every
+    # column would override a server's default: none of these columns has either.
+    assert column.server_default is None, column
+    if column.default is None:
         return None
-    # A default computed per row would have to be called here: none of these is one.
-    assert isinstance(default, ScalarElementColumnDefault), default
-    return default.arg
+    assert isinstance(column.default, ScalarElementColumnDefault), column
+    return column.default.arg
 
 
 _DEADLINE_DEFAULTS = {
-    column.key: _constant(column.default)
-    for column in _DEADLINES.table.columns
+    column.key: _constant(column)
+    for column in cast(Table, Deadline.__table__).columns
     if column.key not in ("id", "case_id")
 }
