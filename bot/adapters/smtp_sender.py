@@ -140,7 +140,7 @@ class SmtpSender:
         if self._kept is not None:
             try:
                 return self._on_kept(raw, sender, recipients)
-            except (smtplib.SMTPServerDisconnected, smtplib.SMTPSenderRefused, OSError) as exc:
+            except OSError as exc:  # smtplib's errors are OSErrors too, refusals included
                 if not _closed_by_relay(exc):
                     raise
                 # A relay closes idle or used-up connections. Nothing of this email went
@@ -277,11 +277,26 @@ def _answer(user: str, token: str) -> Callable[..., str]:
     return answer
 
 
-def _closed_by_relay(exc: BaseException) -> bool:
+def _closed_by_relay(exc: OSError) -> bool:
     """Whether a kept connection failed, before the body, because the relay had closed it: a
     dropped connection (smtplib words a read timeout the same way; one more try costs no more
-    than a probe before each email would), or 421, the relay's notice that it is closing."""
-    return not isinstance(exc, smtplib.SMTPSenderRefused) or exc.smtp_code == 421
+    than a probe before each email would), or 421, the relay's notice that it is closing.
+
+    Any other reply is the relay, still there, refusing this email: asked again at once, a
+    recipient put off (450 greylisting, which wants minutes) is only put off again, so the
+    email waits for the outbox's back-off instead. A reply to the body is never a closed
+    connection: the relay heard all of it."""
+    if isinstance(exc, MessageRefused):
+        return False
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return any(code == 421 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == 421
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    # The socket's own failure is the connection gone; smtplib's other errors (a command the
+    # relay does not offer) leave it open.
+    return not isinstance(exc, smtplib.SMTPException)
 
 
 def _server(exc: BaseException) -> bool:

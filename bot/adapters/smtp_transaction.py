@@ -6,8 +6,9 @@ recipient, which is most of an email's time on a relay a few milliseconds away. 
 each command waits for its reply, as smtplib's sendmail does.
 
 Everything up to the relay's 354 is "before the body": nothing of the email has been sent,
-and a failure there can be tried again on a fresh connection. From the first byte of the
-body on, a lost connection means the relay may have the email (_AfterData).
+and a connection lost there can be tried again on a fresh one (a refusal there is the relay's
+answer, not a lost connection). From the first byte of the body on, a lost connection means
+the relay may have the email (AfterData).
 """
 
 from __future__ import annotations
