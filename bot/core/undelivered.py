@@ -62,8 +62,7 @@ def notice_for(email: NotReached, ours: Collection[str], roles: Mapping[str, str
     partnership's own addresses; `roles`: a role's name by lower-cased address."""
     if email.event == NOTICE_EVENT:
         return None
-    own = {address.casefold() for address in ours}
-    outside = sorted({r.casefold() for r in email.recipients} - own)
+    outside = outside_of(email.recipients, ours)
     if not outside:
         return None
     return Notice(
@@ -71,7 +70,7 @@ def notice_for(email: NotReached, ours: Collection[str], roles: Mapping[str, str
         addresses=tuple(outside),
         event=email.event,
         case_ref=email.case_ref,
-        recipients=tuple(_named(address, roles) for address in outside),
+        recipients=tuple(named(address, roles) for address in outside),
         reason=one_line(email.reason),
         failed=email.failed,
         report_id=email.report_id,
@@ -89,6 +88,14 @@ def one_line(reason: str) -> str:
     return words
 
 
-def _named(address: str, roles: Mapping[str, str]) -> str:
+def outside_of(recipients: Collection[str], ours: Collection[str]) -> list[str]:
+    """The recipients who are not the partnership's own people, lower-cased and sorted."""
+    own = {address.casefold() for address in ours}
+    return sorted({r.casefold() for r in recipients} - own)
+
+
+def named(address: str, roles: Mapping[str, str]) -> str:
+    """The address with its role after it where known, "a@b.org (Ofsted)": how a notice
+    names whom an email was to."""
     role = roles.get(address)
     return f"{address} ({role})" if role else address

@@ -47,7 +47,7 @@ def tell(
     email = NotReached(
         row.id, row.event, row.case.ref if row.case else None, recipients, reason, failed, report_id
     )
-    notice = notice_for(email, _ours(app.config), _roles(app.config))
+    notice = notice_for(email, own_addresses(app.config), roles_by_address(app.config))
     if notice is None:
         return
     queue_email(
@@ -77,15 +77,15 @@ def _key(notice: Notice) -> str:
     return f"not-delivered:{notice.outbox_id}:{said}"
 
 
-def _ours(config: Config) -> tuple[str, ...]:
+def own_addresses(config: Config) -> tuple[str, ...]:
     """The partnership's own addresses: the Business Manager, the mailbox, her digest cover."""
     bm = config.people.business_manager.email
     return (bm, config.partnership.mailbox, *config.digest.cc)
 
 
-def _roles(config: Config) -> dict[str, str]:
-    """Each outside body's address with its name, for the notice to say whom it failed to
-    reach; an agency's safeguarding lead by the agency's name."""
+def roles_by_address(config: Config) -> dict[str, str]:
+    """Each outside body's address with its name, for a notice to the Business Manager to say
+    whom an email was to; an agency's safeguarding lead by the agency's name."""
     p = config.people
     named = {
         p.national_panel.email: "the National Panel",
