@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from bot.app import App
 from bot.services.digest_types import ActionDue, ReturnDue
 
-# What each email the bot may hold back as a draft is, in the words of the procedure.
+# What each email the bot sends is, in the words of the procedure, wherever one is named to a
+# person (the digest's drafts, a notice naming the email it is about): never a bare key.
 EMAIL_NAMES = {
     "appendix_b_request": "Appendix B information request",
     "appendix_b_receipt": "Receipt for an Appendix B return",
@@ -29,6 +30,7 @@ EMAIL_NAMES = {
     "sin_acknowledgement": "Acknowledgement of a serious incident notification",
     "junk_mail": "Mail in Junk Email",
     "untrue_when_sent": "Email not sent as written",
+    "not_delivered_notice": "Notice of an email not delivered",
 }
 _KEY = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 

@@ -13,6 +13,8 @@ def test_keys_become_the_names_people_use(make_app: AppFactory) -> None:
     assert agency(app, "not_configured") == "not configured"  # still words, never dropped
     assert email_name("referrer_outcome") == "Outcome to the referrer"
     assert email_name("some_new_email") == "Some new email"
+    # Her own notices are named in words too, never by their key.
+    assert email_name("not_delivered_notice") == "Notice of an email not delivered"
     labels = field_labels(app)
     assert plain("missing: referrer_name, abuse_or_neglect", labels) == (
         "missing: name of referrer, abuse or neglect known or suspected"
