@@ -8,12 +8,28 @@ processing has completed"). So "not in Sent Items" soon after an attempt does no
 sent": until the server's filing time has passed, the bot looks again rather than send a
 second copy, and past it a person decides, since a second copy to an outside body cannot be
 taken back.
+
+When a person is asked, the Business Manager is told at once (the digest may be a day away),
+by one notice per email and attempt. Not told, as with an email not delivered
+(bot.core.undelivered):
+1. a notice to her, of either kind: telling her of her own notice would loop;
+2. an email only to the partnership's own people (her, the mailbox, her cover): nobody
+   outside was left untold, or may be told twice.
+A statutory notification says first that the bot cannot confirm it was made.
 """
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timedelta
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.core import undelivered
+from bot.core.undelivered import STATUTORY_EMAILS, named, outside_of
+
+NOTICE_EVENT = "unconfirmed_send_notice"
+_NOTICES = frozenset({NOTICE_EVENT, undelivered.NOTICE_EVENT})
 
 
 class Looked(enum.Enum):
@@ -53,4 +69,43 @@ def ask_words(number: int, attempt_started: datetime, files_within: timedelta) -
         f"clear answer and the email is still not in Sent Items after {minutes} minutes. Not "
         "sent again, to avoid a second copy: look in the mailbox's Sent Items (and Drafts); "
         f"if it is not there, send it with `tscp-bot outbox retry {number}`"
+    )
+
+
+@dataclass(frozen=True)
+class Unconfirmed:
+    """An outbox email a person is asked about, as the service read it."""
+
+    outbox_id: int
+    event: str
+    recipients: tuple[str, ...]
+    attempt_started: datetime  # aware
+
+
+@dataclass(frozen=True)
+class AskNotice:
+    """The facts of the Business Manager's notice of an email that may have been sent."""
+
+    # One per email and attempt: a second instance that looked too queues no second one,
+    # while an attempt made after `outbox retry`, cut short again, is a new question.
+    key: str
+    recipients: tuple[str, ...]  # those outside the partnership, "address (role)"
+    statutory: bool
+
+
+def ask_notice(
+    email: Unconfirmed, ours: Collection[str], roles: Mapping[str, str]
+) -> AskNotice | None:
+    """The notice `email` warrants, or None (see the module's docstring). `ours`: the
+    partnership's own addresses; `roles`: a role's name by lower-cased address."""
+    if email.event in _NOTICES:
+        return None
+    outside = outside_of(email.recipients, ours)
+    if not outside:
+        return None
+    started = email.attempt_started.astimezone(UTC)
+    return AskNotice(
+        key=f"unconfirmed-send:{email.outbox_id}:{started:%Y%m%dT%H%M%SZ}",
+        recipients=tuple(named(address, roles) for address in outside),
+        statutory=email.event in STATUTORY_EMAILS,
     )

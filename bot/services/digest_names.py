@@ -31,6 +31,7 @@ EMAIL_NAMES = {
     "junk_mail": "Mail in Junk Email",
     "untrue_when_sent": "Email not sent as written",
     "not_delivered_notice": "Notice of an email not delivered",
+    "unconfirmed_send_notice": "Notice of an email that may have been sent",
 }
 _KEY = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 

@@ -193,7 +193,7 @@ def _send_claimed(
         return
     session.commit()  # the claim, before the Sent folder is searched (it may be slow)
     try:
-        looked = look_in_sent(app, row)
+        looked = look_in_sent(app, session, row)
     except SendError as exc:
         # Cannot tell whether the cut-short attempt went: not sent again until we can.
         # The attempt stays open, so the next try looks again first.
@@ -210,7 +210,7 @@ def _send_claimed(
     elif looked is Looked.LOOK_AGAIN:
         _schedule_retry(app, row, look_again_error(app, row), report)
         still_open = True
-    else:  # Looked.ASK: failed, with what a person should do (sent_look)
+    else:  # Looked.ASK: failed, with what to do, and the Business Manager told (sent_look)
         report.failed += 1
         log.error("outbox #%d may have been sent; a person is asked, not sent again", row.id)
     _finish(session, row, still_open)

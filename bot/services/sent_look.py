@@ -3,7 +3,9 @@
 
 Where the server files what it sent only after a delay (Graph's sendMail: SentLookup.
 files_within), "not there yet" is not "not sent": the email waits and is looked for again, and
-past that time a person is asked rather than a second copy risked (bot.core.unconfirmed_send).
+past that time a person is asked rather than a second copy risked (bot.core.unconfirmed_send):
+the email is marked failed, and the Business Manager's notice queued, in the caller's
+transaction.
 """
 
 from __future__ import annotations
@@ -11,16 +13,30 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from sqlalchemy.orm import Session
+
 from bot.adapters.db.models import OutboxMessage
 from bot.adapters.outgoing import SendError
 from bot.app import App
-from bot.core.unconfirmed_send import Looked, after_looking, ask_words, look_again_words
+from bot.core.unconfirmed_send import (
+    NOTICE_EVENT,
+    Looked,
+    Unconfirmed,
+    after_looking,
+    ask_notice,
+    ask_words,
+    look_again_words,
+)
+from bot.services.digest_names import email_name
+from bot.services.mailout import queue_email
+from bot.services.undelivered import own_addresses, roles_by_address
 
 log = logging.getLogger(__name__)
 
 
-def look_in_sent(app: App, row: OutboxMessage) -> Looked:
-    """Raises SendError when the folder cannot be searched now."""
+def look_in_sent(app: App, session: Session, row: OutboxMessage) -> Looked:
+    """Raises SendError when the folder cannot be searched now. `row` is in `session`, which
+    the caller commits."""
     lookup = app.open_sent_lookup()
     if lookup is None:
         log.warning("outbox #%d: an earlier attempt was cut short; sending again", row.id)
@@ -35,7 +51,7 @@ def look_in_sent(app: App, row: OutboxMessage) -> Looked:
     looked = after_looking(found, started, app.clock.now(), files_within)
     log.warning("outbox #%d: an earlier attempt was cut short; %s", row.id, _said[looked])
     if looked is Looked.ASK:
-        _ask_a_person(app, row, files_within)
+        _ask_a_person(app, session, row, files_within)
     return looked
 
 
@@ -44,11 +60,37 @@ def look_again_error(app: App, row: OutboxMessage) -> SendError:
     return SendError(look_again_words(_started(app, row)))
 
 
-def _ask_a_person(app: App, row: OutboxMessage, files_within: timedelta) -> None:
+def _ask_a_person(app: App, session: Session, row: OutboxMessage, files_within: timedelta) -> None:
     """Failed, so the digest lists it under the emails failing to send, with what to do; a
-    person's `outbox retry` sends it."""
+    person's `outbox retry` sends it. The Business Manager is told now, not at the digest."""
     row.status = "failed"
     row.last_error = ask_words(row.id, _started(app, row), files_within)[:500]
+    _tell_the_business_manager(app, session, row)
+
+
+def _tell_the_business_manager(app: App, session: Session, row: OutboxMessage) -> None:
+    started = row.attempt_started_at
+    assert started is not None
+    email = Unconfirmed(row.id, row.event, tuple(row.recipients), started)
+    notice = ask_notice(email, own_addresses(app.config), roles_by_address(app.config))
+    if notice is None:
+        return
+    queue_email(
+        session,
+        app,
+        key=notice.key,
+        event=NOTICE_EVENT,
+        to=[app.config.people.business_manager.email],
+        now=app.clock.now(),
+        case=row.case,
+        context={
+            "case": {"ref": row.case.ref if row.case else ""},
+            "email": {"id": row.id, "what": email_name(row.event), "subject": row.subject},
+            "recipients": list(notice.recipients),
+            "started": started,
+            "statutory": notice.statutory,
+        },
+    )
 
 
 def _started(app: App, row: OutboxMessage) -> datetime:

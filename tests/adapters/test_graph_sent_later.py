@@ -35,6 +35,7 @@ from tests.fixtures.graph import GRAPH_SCOPE, MAILBOX, GraphTestServer, write_gr
 from tests.fixtures.mail import acknowledgement, sin
 
 OFFICER = "casey.invented@gmp.police.uk"
+BUSINESS_MANAGER = "tscp.business.manager@tameside.gov.uk"  # config.example.toml's
 
 
 def _sent_ids(graph: GraphTestServer) -> list[str]:
@@ -42,6 +43,10 @@ def _sent_ids(graph: GraphTestServer) -> list[str]:
         str(email.message_from_bytes(s.mime, policy=policy.default)["Message-ID"])
         for s in graph.state.sent
     ]
+
+
+def _subject(mime: bytes) -> str:
+    return str(email.message_from_bytes(mime, policy=policy.default)["Subject"])
 
 
 def _rows(database_url: str) -> list[tuple[int, str, str | None]]:
@@ -113,6 +118,10 @@ def test_a_send_never_seen_in_sent_items_is_put_to_a_person_not_sent_twice(
     assert status == "failed" and error is not None
     assert "MAY HAVE BEEN SENT" in error and f"tscp-bot outbox retry {number}" in error
     assert "the attempt on 23 Dec 2026 at 09:05 GMT" in error  # the partnership's own time
+    # And the Business Manager is told at once, through Graph too, not only at the digest.
+    (told,) = [s for s in graph.state.sent if b"May have been sent: " in s.mime]
+    assert told.recipients == [BUSINESS_MANAGER]
+    assert _subject(told.mime).endswith(f"#{number}")
 
     # The Business Manager finds it in neither Sent Items nor Drafts, and sends it.
     assert run_at("2026-12-23T10:00", "outbox", "retry", str(number)) == 0

@@ -399,6 +399,20 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "report_id": None,  # the delivery report on the triage list, for a bounce
         "statutory": True,
     },
+    "unconfirmed_send_notice": {
+        "partnership": PARTNERSHIP,
+        "business_manager": BUSINESS_MANAGER,
+        "case": {"ref": "TSCP-2026-0001"},
+        "email": {
+            "id": 12,
+            "what": "Rapid Review delay notice to the National Panel",
+            "subject": "[TSCP-2026-0001] Rapid Review: delay notice",
+        },
+        # Those outside the partnership it was to, with their role where known.
+        "recipients": ["mailbox.nationalreviewpanel@education.gov.uk (the National Panel)"],
+        "started": datetime(2026, 12, 23, 9, 5, tzinfo=UTC),  # when the attempt began
+        "statutory": True,
+    },
     "command_refused_to_sender": {
         "partnership": PARTNERSHIP,
         "business_manager": BUSINESS_MANAGER,
@@ -896,6 +910,8 @@ def test_subjects_match_the_agreed_wording(renderer: TemplateRenderer) -> None:
         "command_refused_to_sender": "Not carried out: the commands in your email",
         "not_delivered_notice": "[TSCP-2026-0001] Statutory notification NOT made: Not "
         "delivered: Rapid Review delay notice to the National Panel #12",
+        "unconfirmed_send_notice": "[TSCP-2026-0001] Statutory notification NOT confirmed: "
+        "May have been sent: Rapid Review delay notice to the National Panel #12",
         "untrue_when_sent": "[TSCP-2026-0001] Held, not sent: Rapid Review delay notice to the "
         "National Panel #12",
         "command_no_case": "Nothing was done: which case are your commands for?",
@@ -1741,3 +1757,31 @@ def test_not_delivered_notice_says_what_to_do_and_a_statutory_notification_not_m
     for text in (" ".join(out.text.split()), " ".join(out.html.split())):
         assert "STATUTORY" not in text and "outbox retry" not in text
         assert "tscp-bot triage done 40" in text
+
+
+def test_a_notice_of_an_email_that_may_have_been_sent_says_what_to_do(
+    renderer: TemplateRenderer,
+) -> None:
+    statutory = renderer.render("unconfirmed_send_notice", CONTEXTS["unconfirmed_send_notice"])
+    for text in (" ".join(statutory.text.split()), " ".join(statutory.html.split())):
+        # Said first: before the greeting's paragraph about emails in general.
+        assert text.index("THE BOT CANNOT CONFIRM THE STATUTORY NOTIFICATION WAS MADE") < (
+            text.index("cannot tell whether an email went")
+        )
+        assert "began Wed 23 Dec 2026 at 09:05" in text
+        assert "Sent Items" in text and "tscp-bot outbox retry 12" in text
+        assert "counts as not made" in text
+    acknowledged = {
+        **CONTEXTS["unconfirmed_send_notice"],
+        "case": {"ref": ""},
+        "email": {"id": 7, "what": "Complaint acknowledgement", "subject": "Your complaint"},
+        "recipients": ["sam.sample@example.net"],
+        "started": datetime(2027, 6, 1, 16, 40, tzinfo=UTC),
+        "statutory": False,
+    }
+    out = renderer.render("unconfirmed_send_notice", acknowledged)
+    assert out.subject == "TSCP May have been sent: Complaint acknowledgement #7"
+    for text in (" ".join(out.text.split()), " ".join(out.html.split())):
+        assert "STATUTORY" not in text and "not made" not in text
+        assert "began Tue 1 Jun 2027 at 17:40" in text  # in UK time: BST
+        assert "tscp-bot outbox retry 7" in text and "Case" not in text

@@ -15,6 +15,7 @@ def test_keys_become_the_names_people_use(make_app: AppFactory) -> None:
     assert email_name("some_new_email") == "Some new email"
     # Her own notices are named in words too, never by their key.
     assert email_name("not_delivered_notice") == "Notice of an email not delivered"
+    assert email_name("unconfirmed_send_notice") == "Notice of an email that may have been sent"
     labels = field_labels(app)
     assert plain("missing: referrer_name, abuse_or_neglect", labels) == (
         "missing: name of referrer, abuse or neglect known or suspected"
