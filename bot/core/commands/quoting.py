@@ -7,12 +7,12 @@ written below a quoted message is the sender's too, and is never obeyed, only sh
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from bot.core.commands.attribution import attribution_lines as _attribution
 from bot.core.commands.keywords import command_keyword
 from bot.core.commands.quoted_email import quoted_lines, words
+from bot.core.commands.quoted_header import header_end, inline_header, starts_header
 from bot.core.commands.sign_off import (
     closes,
     ends_reply,
@@ -28,42 +28,11 @@ from bot.core.signature import greets, tells_news
 # words cannot be told from the quote, and seeing the quote is better than missing the reply.
 UNCHECKED = "[Below a quoted email the bot does not hold: some of these lines may be from it]"
 
-_ORIGINAL_MESSAGE = re.compile(
-    r"-{2,}\s*(?:original message|forwarded message)\s*-{2,}|begin forwarded message:",
-    re.IGNORECASE,
-)
-_OUTLOOK_RULE = re.compile(r"_{8,}")
-# Outlook writes the quoted email's header in the language its user chose: Welsh for many
-# public bodies in Wales ("Oddi wrth:", "Anfonwyd:", "At:", "Pwnc:"), and German, French,
-# Spanish or Dutch for a colleague whose mailbox is set to one. Unread, the whole quote
-# below (a vote reminder's "Vote: rapid review" examples) was taken for the reply's own text.
-_FROM_WORD = r"(?:from|oddi wrth|von|de|van)"
-_SENT_WORD = r"(?:sent|date|anfonwyd|gesendet|envoy[ée]|enviado(?: el)?|verzonden)"
-_TO_WORD = r"(?:to|cc|bcc|at|an|[àa]|para|aan)"
-_SUBJECT_WORD = r"(?:subject|pwnc|betreff|objet|asunto|onderwerp)"
-_HEADER_FROM = re.compile(rf"{_FROM_WORD}\s?:\s*\S", re.IGNORECASE)
-_HEADER_FOLLOWING = re.compile(rf"(?:{_SENT_WORD}|to|cc|{_SUBJECT_WORD})\s?:", re.IGNORECASE)
-_HEADER_FIELD = re.compile(
-    rf"(?:{_FROM_WORD}|{_SENT_WORD}|{_TO_WORD}|{_SUBJECT_WORD}|importance|attachments)\s?:",
-    re.IGNORECASE,
-)
-_ADDRESS_FIELD = re.compile(rf"{_TO_WORD}\s?:", re.IGNORECASE)
-# "From: TSCP <tscp@...> Sent: ..." run into one line by an HTML-to-text conversion.
-_INLINE_HEADER = re.compile(rf"(?:^|\s){_FROM_WORD}\s?:\s.*?\s{_SENT_WORD}\s?:\s", re.IGNORECASE)
 _plain = plain
 
 
 def _starts_quote(lines: list[str], i: int) -> bool:
-    probe = _plain(lines[i])
-    if _ORIGINAL_MESSAGE.fullmatch(probe) or _OUTLOOK_RULE.fullmatch(probe):
-        return True
-    if _HEADER_FROM.match(probe):
-        if re.search(rf"\s{_SENT_WORD}\s?:", probe, re.IGNORECASE):
-            return True
-        following = [_plain(x) for x in lines[i + 1 : i + 8]]
-        if any(_HEADER_FOLLOWING.match(x) for x in following if x):
-            return True
-    return _attribution(lines, i) > 0
+    return starts_header(lines, i) or _attribution(lines, i) > 0
 
 
 def _quoted_from(lines: list[str], i: int) -> bool:
@@ -147,8 +116,9 @@ def new_text(body: str) -> str:
     """The part of a reply its sender wrote: above the quoted message and the signature.
 
     Stops at an Outlook header block ("From: ... Sent: ..."), an "-----Original Message-----"
-    or forwarded-message line, Outlook's underscore rule, an "On <date>, X wrote:" line (in
-    English, Welsh, German, French, Spanish or Dutch: bot.core.commands.attribution), a "-- "
+    or forwarded-message line, Outlook's underscore rule (bot.core.commands.quoted_header), an
+    "On <date>, X wrote:" line (bot.core.commands.attribution; both in English, Welsh, German,
+    French, Spanish or Dutch), a "-- "
     signature separator, or a sign-off on its own line below some text ("Kind regards",
     "Thanks", "Cofion"). Lines quoted with ">" are left out wherever they are, so an inline
     reply below a quote still counts.
@@ -196,7 +166,7 @@ def text_to_show(
                 break
             i = end
             continue
-        inline = _inline_header(lines[i])
+        inline = inline_header(lines[i])
         if inline is not None:
             below = _header_end(lines, i)
             kept += [lines[i][:inline], "", *_below_unmarked(lines, below, answered, banner)]
@@ -245,7 +215,7 @@ def _read_reply(body: str) -> tuple[list[str], list[str]]:
             end = _signature_end(lines, i, showing=False)
             signed += lines[i + 1 : end]
             i = end
-        elif (inline := _inline_header(line)) is not None:
+        elif (inline := inline_header(line)) is not None:
             # An HTML-to-text conversion can run the quoted header onto the reply's last line.
             kept.append(line[:inline])
             break
@@ -253,12 +223,6 @@ def _read_reply(body: str) -> tuple[list[str], list[str]]:
             kept.append(line)
             i += 1
     return kept, signed
-
-
-def _inline_header(line: str) -> int | None:
-    """Where a quoted header run onto the end of a line starts, if one is."""
-    found = _INLINE_HEADER.search(line) or _ORIGINAL_MESSAGE.search(line)
-    return found.start() if found else None
 
 
 def quotes_unmarked(body: str) -> bool:
@@ -278,24 +242,10 @@ def _starts_any_quote(lines: list[str], i: int) -> bool:
 
 
 def _header_end(lines: list[str], i: int) -> int:
-    """The first line after the header of the quoted email starting at line i: its attribution,
-    or its marker ("-----Original Message-----", Outlook's rule, the From: line) and the
-    From:/Sent:/To:/Subject: lines, the blank lines among them and the lines an address list
-    wraps onto. Nothing else is taken for a header, so no line of the sender's is lost to it."""
+    """The first line after the header of the quoted email starting at line i: its
+    attribution, or Outlook's header (bot.core.commands.quoted_header)."""
     span = _attribution(lines, i)
-    if span:
-        return i + span
-    j, wrapping = i + 1, False
-    while j < len(lines):
-        probe = _plain(lines[j])
-        if _HEADER_FIELD.match(probe):
-            wrapping = _ADDRESS_FIELD.match(probe) is not None
-        elif not probe:
-            wrapping = False
-        elif not (wrapping and ("@" in probe or ";" in probe)):
-            break
-        j += 1
-    return j
+    return i + span if span else header_end(lines, i)
 
 
 def _below_unmarked(
