@@ -16,11 +16,36 @@ ATTRIBUTIONS = (
     # Apple Mail's
     "Am 07.12.2026 um 10:00 schrieb Jo Example <jo@example.org>:",
     "Op 7 dec. 2026 om 10:00 heeft Jo Example <jo@example.org> het volgende geschreven:",
+    # Italian: Gmail's, Apple Mail's, Thunderbird's
+    "Il giorno lun 7 dic 2026 alle ore 10:00 Jo Example <jo@example.org> ha scritto:",
+    "Il giorno 7 dic 2026, alle ore 10:00, Jo Example <jo@example.org> ha scritto:",
+    "Il 07/12/26 10:00, Jo Example ha scritto:",
+    # Portuguese: Brazil's Gmail, Apple Mail, Thunderbird; Portugal's Apple Mail
+    "Em seg., 7 de dez. de 2026 \u00e0s 10:00, Jo Example <jo@example.org> escreveu:",
+    "Em 7 de dez. de 2026, \u00e0(s) 10:00, Jo Example <jo@example.org> escreveu:",
+    "Em 07/12/2026 10:00, Jo Example escreveu:",
+    "A 07/12/2026, \u00e0s 10:00, Jo Example <jo@example.org> escreveu:",
+    # Polish: Gmail's, opening with the weekday
+    "pon., 7 gru 2026 o 10:00 Jo Example <jo@example.org> napisa\u0142(a):",
+    "\u015br., 9 gru 2026 o 10:00 Jo Example <jo@example.org> napisa\u0142(a):",
+)
+# Written on one line, never cut by Gmail where the test below cuts: Portugal's Gmail (whose
+# own cut is tested further down), Thunderbird's and Apple Mail's, with no date, or the date
+# last.
+ONE_LINE = (
+    "Jo Example <jo@example.org> escreveu no dia segunda, 7/12/2026 \u00e0(s) 10:00:",
+    "W dniu 7.12.2026 o 10:00, Jo Example pisze:",
+    "Dnia 7.12.2026 o 10:00 Jo Example napisa\u0142:",
+    "Wiadomo\u015b\u0107 napisana przez Jo Example <jo@example.org> w dniu 7.12.2026, o godz."
+    " 10:00:",
+    "Jo Example <jo@example.org> ha scritto:",
+    "Jo Example <jo@example.org> escreveu:",
+    "Jo Example <jo@example.org> napisa\u0142(a):",
 )
 QUOTE = "Reply with one line:\n  Vote: rapid review\n  Vote: no further action\n"
 
 
-@pytest.mark.parametrize("line", ATTRIBUTIONS)
+@pytest.mark.parametrize("line", ATTRIBUTIONS + ONE_LINE)
 def test_an_attribution_in_another_language_starts_the_quote(line: str) -> None:
     assert attribution_lines([line], 0) == 1
     body = f"The chronology is attached.\n\n{line}\n{QUOTE}"
@@ -40,12 +65,44 @@ def test_an_attribution_gmail_wrapped_over_two_lines_is_read_whole(line: str) ->
 
 
 @pytest.mark.parametrize(
+    "lines",
+    [
+        # Gmail's own cuts, as found in the mail it sends
+        ["Il giorno lun 7 dic 2026 alle ore 10:00 Jo Example <jo@example.org> ha", "scritto:"],
+        ["Jo Example <jo@example.org> escreveu no dia", "segunda, 7/12/2026 \u00e0(s) 10:00:"],
+        ["Em Mon, 07 Dec 2026 10:00:11 +0000", "Jo Example <jo@example.org> escreveu:"],
+    ],
+)
+def test_an_attribution_wrapped_where_its_words_fall_is_read_whole(lines: list[str]) -> None:
+    assert attribution_lines(lines, 0) == 2
+    body = "Vote: rapid review\n\n" + "\n".join(lines) + "\n" + QUOTE
+    assert new_text(body) == "Vote: rapid review"
+
+
+def test_an_address_line_above_an_attribution_is_the_partners_own() -> None:
+    lines = ["Please copy jo@example.org in.", "Em 07/12/2026 10:00, Jo Example escreveu:"]
+    assert attribution_lines(lines, 0) == 0
+    assert new_text("\n".join([*lines, QUOTE])) == lines[0]
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "Le rapport a \u00e9crit :",  # no date: a sentence of the partner's own
         "Am I right that the panel meets on 7 December?",
         "Op 7 december is de bespreking.",
         "El plan: 7 days",
+        # A date but no time of day: a sentence of the partner's own, in Italian, Portuguese
+        # and Polish, whose mail programs all write the time.
+        "Il 7 dicembre la scuola ha scritto:",
+        "Il giorno 7 la madre ha scritto:",
+        "Em 7 de dezembro a escola escreveu:",
+        "A m\u00e3e escreveu no dia 7:",
+        "W dniu 7 grudnia matka pisze:",
+        "pt., 7 grudnia szko\u0142a napisa\u0142a:",
+        "Wiadomo\u015b\u0107 napisana przez szko\u0142\u0119 w dniu 7 grudnia:",
+        # One language's opening with another's "wrote"
+        "Le 7 d\u00e9c. 2026 \u00e0 10:00 schrieb Jo Example:",
     ],
 )
 def test_a_partners_own_line_is_no_attribution(line: str) -> None:

@@ -4,10 +4,11 @@ Thunderbird write it in the language their user chose.
 A partner whose mail is set to another language quotes under "Ar ddydd Llun, 7 Rhag 2026 am
 10:00, X <x@y> ysgrifennodd:", "Am Mo., 7. Dez. 2026 um 10:00 Uhr schrieb X <x@y>:", "Le
 lun. 7 déc. 2026 à 10:00, X <x@y> a écrit :", "El lun, 7 dic 2026 a las 10:00, X (<x@y>)
-escribió:" or "Op ma 7 dec. 2026 om 10:00 schreef X <x@y>:" (every form:
-bot.core.commands.quote_words). Unread, the quote below (a vote reminder's "Vote: rapid
-review" examples) was taken for the reply's own text, and the line itself was shown to the
-Business Manager as news.
+escribió:", "Op ma 7 dec. 2026 om 10:00 schreef X <x@y>:", "Il giorno lun 7 dic 2026 alle ore
+10:00 X <x@y> ha scritto:", "Em seg., 7 de dez. de 2026 às 10:00, X <x@y> escreveu:" or "pon.,
+7 gru 2026 o 10:00 X <x@y> napisał(a):" (every form: bot.core.commands.quote_words). Unread,
+the quote below (a vote reminder's "Vote: rapid review" examples) was taken for the reply's
+own text, and the line itself was shown to the Business Manager as news.
 
 Read by bot.core.commands.quoting, which knows where the rest of a quoted email starts.
 """
@@ -61,8 +62,11 @@ def attribution_lines(lines: list[str], i: int) -> int:
 
 
 def _may_wrap(probe: str, following: str) -> bool:
-    """Whether a line may be an attribution's first part: one dated under its opening word."""
-    return re.search(r"\d", probe) is not None and _OPENS.match(probe) is not None
+    """Whether a line may be an attribution's first part: one dated under its opening word,
+    or one holding the quoted sender's address whose next line is no attribution itself."""
+    if re.search(r"\d", probe) and _OPENS.match(probe):
+        return True
+    return "@" in probe and not _attributes(following)
 
 
 def _attributes(probe: str) -> bool:

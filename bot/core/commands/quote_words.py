@@ -17,6 +17,9 @@ from dataclasses import dataclass
 # A digit: the date every attribution but English's carries, so that a sentence of a
 # partner's own ("Le rapport a écrit :") is not a quote's start.
 DIGIT = r"\d"
+# A time of day, asked for where a sentence with a date is easily written ("Il 7 dicembre la
+# scuola ha scritto:", "W dniu 5 grudnia matka pisze:"): every mail program writes one.
+CLOCK = r"\d{1,2}:\d{2}"
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class Language:
 
 
 # Welsh for many public bodies in Wales; the others for a colleague whose mailbox is set to
-# one.
+# one: Italian, Portuguese and Polish among the staff of Tameside's agencies.
 LANGUAGES = (
     Language(
         "English",
@@ -105,6 +108,56 @@ LANGUAGES = (
         opening=("op",),
         wrote_last=(r"heeft\s.+\shet\svolgende\sgeschreven",),
         wrote_first=("schreef",),
+    ),
+    Language(
+        # Gmail "Il giorno mer 16 dic 2026 alle ore 12:00 X <x@y> ha scritto:", Apple Mail
+        # "Il giorno 16 dic 2026, alle ore 12:00, X <x@y> ha scritto:", Thunderbird "Il
+        # 16/12/26 12:00, X ha scritto:"; Outlook "Da: / Inviato: / A: / Oggetto:".
+        "Italian",
+        from_=("da",),
+        sent=("inviato", "data"),
+        to=("a",),
+        subject=("oggetto",),
+        wrote=(r"ha\s+scritto",),
+        original=("messaggio originale",),
+        opening=("il",),
+        date=CLOCK,
+        wrote_last=(r"ha\s+scritto",),
+    ),
+    Language(
+        # Brazil's Gmail "Em qua., 16 de dez. de 2026 às 12:00, X <x@y> escreveu:", Apple Mail
+        # and Thunderbird "Em 16/12/2026 12:00, X escreveu:"; Portugal's Gmail "X <x@y>
+        # escreveu no dia quarta, 16/12/2026 à(s) 12:00:", Apple Mail "A 16/12/2026, às
+        # 12:00, X escreveu:"; Outlook "De: / Enviado: / Para: / Assunto:", on the web
+        # "Enviada em:".
+        "Portuguese",
+        from_=("de",),
+        sent=("enviado", "enviada em", "data"),
+        to=("para",),
+        subject=("assunto",),
+        wrote=("escreveu",),
+        original=("mensagem original",),
+        opening=("em", "a"),
+        date=CLOCK,
+        wrote_last=("escreveu",),
+        wrote_lead=(r"escreveu\s+no\s+dia",),
+    ),
+    Language(
+        # Gmail "śr., 16 gru 2026 o 12:00 X <x@y> napisał(a):", opening with the weekday;
+        # Thunderbird "W dniu 16.12.2026 o 12:00, X pisze:"; Apple Mail "Wiadomość napisana
+        # przez X <x@y> w dniu 16.12.2026, o godz. 12:00:"; Outlook "Od: / Wysłano: / Do: /
+        # DW: / Temat:", on the web "Wysłane:".
+        "Polish",
+        from_=("od",),
+        sent=("wys[łl]ano", "wys[łl]ane", "data"),
+        to=("do", "dw", "kopia"),
+        subject=("temat",),
+        wrote=(r"napisa[łl](?:\(a\)|a)?", "pisze"),
+        original=("wiadomo[śs][ćc] oryginalna", "oryginalna wiadomo[śs][ćc]"),
+        opening=(r"(?:pon|wt|[śs]r|czw|pt|sob|niedz)\.,", r"w\s+dniu", "dnia"),
+        date=CLOCK,
+        wrote_last=(r"napisa[łl](?:\(a\)|a)?", "pisze"),
+        wrote_lead=(r"wiadomo[śs][ćc]\s+napisana\s+przez\s.+\sw\s+dniu",),
     ),
 )
 

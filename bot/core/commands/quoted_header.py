@@ -1,7 +1,8 @@
 """The header Outlook writes above the email a reply quotes, unmarked by ">": "From: ... /
 Sent: ... / To: ... / Subject: ...", in the language its user chose (Welsh "Oddi wrth: /
-Anfonwyd: / At: / Pwnc:"; every word: bot.core.commands.quote_words), or its "-----Original
-Message-----" line, or its rule.
+Anfonwyd: / At: / Pwnc:", Italian "Da: / Inviato: / A: / Oggetto:", Portuguese "De: / Enviado:
+/ Para: / Assunto:", Polish "Od: / Wysłano: / Do: / Temat:"; every word:
+bot.core.commands.quote_words), or its "-----Original Message-----" line, or its rule.
 
 Read by bot.core.commands.quoting, which knows where the rest of a quoted email starts.
 """
@@ -24,7 +25,7 @@ _SENT_WORD = either(lambda x: x.sent)
 _TO_WORD = either(lambda x: x.to)
 _SUBJECT_WORD = either(lambda x: x.subject)
 _HEADER_FROM = re.compile(rf"{_FROM_WORD}\s?:\s*\S", re.IGNORECASE)
-# Only English's "To:" among the fields below "From:": "At:" and "An:" open too
+# Only English's "To:" among the fields below "From:": "At:", "An:", "A:" and "Do:" open too
 # many of a partner's own lines.
 _HEADER_FOLLOWING = re.compile(rf"(?:{_SENT_WORD}|to|cc|{_SUBJECT_WORD})\s?:", re.IGNORECASE)
 _HEADER_FIELD = re.compile(

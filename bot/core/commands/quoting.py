@@ -118,7 +118,7 @@ def new_text(body: str) -> str:
     Stops at an Outlook header block ("From: ... Sent: ..."), an "-----Original Message-----"
     or forwarded-message line, Outlook's underscore rule (bot.core.commands.quoted_header), an
     "On <date>, X wrote:" line (bot.core.commands.attribution; both in English, Welsh, German,
-    French, Spanish or Dutch), a "-- "
+    French, Spanish, Dutch, Italian, Portuguese or Polish), a "-- "
     signature separator, or a sign-off on its own line below some text ("Kind regards",
     "Thanks", "Cofion"). Lines quoted with ">" are left out wherever they are, so an inline
     reply below a quote still counts.
