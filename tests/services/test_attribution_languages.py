@@ -1,10 +1,11 @@
-"""A reply from Gmail or Apple Mail set to Welsh, German, French, Spanish or Dutch quotes the
-email it answers under an attribution line in that language ("Ar ddydd Mercher, 16 Rhag 2026
-am 12:00, X <x@y> ysgrifennodd:", "Am Mi., 16. Dez. 2026 um 12:00 Uhr schrieb X <x@y>:"),
-sometimes wrapped over two lines. The quote is not the sender's text: the example votes of a
-quoted vote reminder are never recorded, nor is the line itself shown to the Business Manager
-as news beside the vote. (Below a quote not marked with ">", as an HTML-only reply's is, the
-lines of an email the bot does not hold are still shown, said to be perhaps the quote's.)
+"""A reply from Gmail, Apple Mail or Thunderbird set to Welsh, German, French, Spanish, Dutch,
+Italian, Portuguese or Polish quotes the email it answers under an attribution line in that
+language ("Ar ddydd Mercher, 16 Rhag 2026 am 12:00, X <x@y> ysgrifennodd:", "Am Mi., 16. Dez.
+2026 um 12:00 Uhr schrieb X <x@y>:", "W dniu 16.12.2026 o 12:00, X pisze:"), sometimes wrapped
+over two lines. The quote is not the sender's text: the example votes of a quoted vote
+reminder are never recorded, nor is the line itself shown to the Business Manager as news
+beside the vote. (Below a quote not marked with ">", as an HTML-only reply's is, the lines of
+an email the bot does not hold are still shown, said to be perhaps the quote's.)
 
 Each reply is an .eml in tests/corpus, delivered through the Maildir inbox and the real ingest
 path, on SQLite and PostgreSQL.
@@ -27,6 +28,10 @@ REPLIES = (
     "case-reply-apple-mail-french-attribution-wrapped-html-only.eml",
     "case-reply-gmail-spanish-attribution.eml",
     "case-reply-gmail-dutch-attribution-html-only.eml",
+    "case-reply-gmail-italian-attribution-wrapped.eml",
+    "case-reply-gmail-portugal-attribution-wrapped.eml",
+    "case-reply-gmail-brazil-attribution.eml",
+    "case-reply-thunderbird-polish-attribution.eml",
 )
 
 
