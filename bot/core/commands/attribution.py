@@ -70,4 +70,7 @@ def _may_wrap(probe: str, following: str) -> bool:
 
 
 def _attributes(probe: str) -> bool:
+    # Every form ends with its colon: most lines are told from one without a pattern.
+    if not probe.endswith(":"):
+        return False
     return any(p.fullmatch(probe) for p in (_ON_WROTE, _ADDRESS_WROTE, _ELSEWHERE))
