@@ -98,6 +98,7 @@ def test_an_address_line_above_an_attribution_is_the_partners_own() -> None:
         "Il giorno 7 la madre ha scritto:",
         "Em 7 de dezembro a escola escreveu:",
         "A m\u00e3e escreveu no dia 7:",
+        "A reuni\u00e3o das 14:00 correu bem; a m\u00e3e escreveu:",
         "W dniu 7 grudnia matka pisze:",
         "pt., 7 grudnia szko\u0142a napisa\u0142a:",
         "Wiadomo\u015b\u0107 napisana przez szko\u0142\u0119 w dniu 7 grudnia:",

@@ -137,7 +137,8 @@ LANGUAGES = (
         subject=("assunto",),
         wrote=("escreveu",),
         original=("mensagem original",),
-        opening=("em", "a"),
+        # "A" opens many a sentence: only before the date's digits is it Apple Mail's.
+        opening=("em", r"a(?=\s\d)"),
         date=CLOCK,
         wrote_last=("escreveu",),
         wrote_lead=(r"escreveu\s+no\s+dia",),
