@@ -22,6 +22,7 @@ from bot.adapters.junk_look import JunkLook
 from bot.app import App
 from bot.core.dates import fmt_date
 from bot.core.junk import JunkSighting, junk_changes, junk_line, junk_to_list, looks_urgent
+from bot.core.junk_where import lost_junk
 from bot.services.digest_types import Flag
 from bot.services.failures import describe_error
 from bot.services.intake import sender_agency_key
@@ -98,20 +99,11 @@ def look_at_junk(app: App, source: object) -> None:
 
 def lost_folder(remembered: int, backend: str) -> str:
     """The junk folder is gone where messages were seen: renamed most likely (a folder no
-    longer flagged \\Junk nor named as usual), so they are kept on every list, not dropped.
-    Only IMAP's folder is named by a setting ([mailbox] junk_folder); Maildir looks at `.Junk`
-    and Graph and EWS at Junk Email, whatever the config says."""
+    longer flagged \\Junk nor named as usual), so they are kept on every list, not dropped."""
     return (
         f"junk folder not found; the {remembered} messages seen there stay listed until it is "
-        f"found again ({_LOOKED_AT.get(backend, _JUNK_EMAIL)})"
+        f"found again ({lost_junk(backend)})"
     )
-
-
-_LOOKED_AT = {
-    "imap": "renamed? set [mailbox] junk_folder to its name",
-    "maildir": "renamed? the bot looks at the Maildir's .Junk folder; no setting names another",
-}
-_JUNK_EMAIL = "the bot looks at the mailbox's Junk Email folder; no setting names another"
 
 
 def junk_flags(session: Session, app: App, since: datetime) -> list[Flag]:

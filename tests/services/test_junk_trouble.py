@@ -94,8 +94,10 @@ def test_each_running_app_says_its_own_trouble(
         ("imap", "(renamed? set [mailbox] junk_folder to its name)"),
         ("maildir", "(renamed? the bot looks at the Maildir's .Junk folder; no setting names "
                     "another)"),
-        ("graph", "(the bot looks at the mailbox's Junk Email folder; no setting names another)"),
-        ("ews", "(the bot looks at the mailbox's Junk Email folder; no setting names another)"),
+        ("graph", "(the bot looks at the mailbox's Junk Email folder, found by its well-known "
+                  "name; no setting names another)"),
+        ("ews", "(the bot looks at the mailbox's Junk Email folder, found by its well-known "
+                "name; no setting names another)"),
     ],
 )  # fmt: skip
 def test_a_lost_junk_folder_names_the_setting_only_where_there_is_one(
