@@ -89,3 +89,33 @@ def test_a_deleted_junk_folder_keeps_its_messages_listed_until_it_is_recreated(
     assert bot("run", "--once", now="2026-12-23T09:20")[0] == 0
     assert json.loads(bot("triage", "list", "--json")[1]) == []
     assert "junk folder" not in bot("status")[1]
+
+
+def _junk_line(out: str) -> str:
+    [line] = [x for x in out.splitlines() if x.split(":", 1)[0].endswith("mailbox junk folder")]
+    return line
+
+
+def test_doctor_names_the_maildirs_junk_folder_and_no_setting(bot: Run, config: Path) -> None:
+    # A Maildir reads no [mailbox] junk_folder: telling an administrator to set it changes
+    # nothing, so each line says which folder of the Maildir is looked at.
+    junk = inbox(config) / ".Junk"
+    drop_into_maildir(inbox(config))
+    looked_at = "the bot looks at the Maildir's .Junk folder; no setting names another"
+    assert _junk_line(bot("doctor")[1]) == (
+        f"warn mailbox junk folder: none found (no {junk}): mail filed as junk is not looked "
+        f"at; {looked_at}: if mail is filtered for junk, have it delivered there"
+    )
+
+    drop_into_maildir(junk, sin())
+    assert _junk_line(bot("doctor")[1]) == (
+        f"ok mailbox junk folder: '{junk}' listed (never read or moved): 1 messages; {looked_at}"
+    )
+
+    shutil.rmtree(junk / "new")
+    (junk / "new").write_bytes(b"")  # not a folder: the listing fails
+    assert _junk_line(bot("doctor")[1]) == (
+        f"warn mailbox junk folder: cannot be looked at (NotADirectoryError: [Errno 20] Not a "
+        f"directory: '{junk / 'new'}'): mail is still read, but check {junk} by hand; "
+        f"{looked_at}"
+    )

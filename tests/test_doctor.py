@@ -61,6 +61,18 @@ def lines(out: str, status: str) -> list[str]:
     return [line for line in out.splitlines() if line.startswith(status + " ")]
 
 
+def junk_line(out: str) -> str:
+    [line] = [x for x in out.splitlines() if x.split(":", 1)[0].endswith(" mailbox junk folder")]
+    return line
+
+
+# Graph and EWS read no [mailbox] junk_folder: Exchange's own Junk Email is looked at.
+JUNK_EMAIL = (
+    "the bot looks at the mailbox's Junk Email folder, found by its well-known name; no setting "
+    "names another"
+)
+
+
 @pytest.fixture
 def doctor(
     tmp_path: Path,
@@ -155,26 +167,39 @@ def test_the_junk_folder_is_listed_or_its_absence_said_once(
     doctor.init()
     code, out, _ = doctor("doctor")
     assert code == 0, out
-    assert (
+    assert junk_line(out) == (
         "warn mailbox junk folder: none found (no folder flagged \\Junk, none named Junk Email "
-        "or Junk): mail filed as junk is not looked at; set [mailbox] junk_folder"
-    ) in out
+        "or Junk): mail filed as junk is not looked at; set [mailbox] junk_folder to its name"
+    )
 
     dovecot.append(b"From: a@example.org\r\nSubject: prize\r\n\r\nhi\r\n", folder="Spam")
     doctor.edit(lambda d: d["mailbox"].update(junk_folder="Spam"))
     code, out, _ = doctor("doctor")
     assert code == 0, out
-    assert "ok mailbox junk folder: 'Spam' listed (never read or moved): 1 messages" in out
+    assert junk_line(out) == (
+        "ok mailbox junk folder: 'Spam' listed (never read or moved): 1 messages; named by "
+        "[mailbox] junk_folder"
+    )
 
     # Set but not there (renamed, or mistyped): said as such, not as a mailbox with no junk.
     doctor.edit(lambda d: d["mailbox"].update(junk_folder="Junk Mail"))
     code, out, _ = doctor("doctor")
     assert code == 0, out
-    assert (
+    assert junk_line(out) == (
         "warn mailbox junk folder: cannot be looked at (FolderMissing: Junk Mail not found; the "
-        "server has: INBOX, Processed, Sent Items, Spam): mail is still read"
-    ) in out
-    assert "none found" not in out
+        "server has: INBOX, Processed, Sent Items, Spam): mail is still read, but check Junk "
+        "Mail by hand; set [mailbox] junk_folder to its name"
+    )
+
+    # Unset again, the folder the server flags \Junk is the one listed: said how it was found.
+    doctor.edit(lambda d: d["mailbox"].update(junk_folder=""))
+    dovecot.create_folder("Junk")
+    code, out, _ = doctor("doctor")
+    assert code == 0, out
+    assert junk_line(out) == (
+        "ok mailbox junk folder: 'Junk' listed (never read or moved): 0 messages; found by its "
+        "\\Junk flag or its name ([mailbox] junk_folder can name another)"
+    )
 
 
 @ON_MIGRATED
@@ -367,6 +392,27 @@ def test_graph_all_well_creates_processed(
     assert graph.state.folder("Processed")
     # An opaque token says nothing of Mail.Send: doctor says how to find out.
     assert "warn sending:" in out and "--send-test" in out
+    assert junk_line(out) == (
+        f"ok mailbox junk folder: 'Junk Email' listed (never read or moved): 0 messages; "
+        f"{JUNK_EMAIL}"
+    )
+
+    graph.state.refused_folders = {"Junk Email"}  # the app's access narrowed by a policy
+    code, out, _ = doctor("doctor")
+    assert code == 0, out
+    [refused] = [line for line in lines(out, "warn") if "junk folder" in line]
+    assert refused.startswith("warn mailbox junk folder: cannot be looked at (GraphError: ")
+    assert refused.endswith(f"): mail is still read, but check Junk Email by hand; {JUNK_EMAIL}")
+
+    graph.state.refused_folders = set()
+    del graph.state.folders[graph.state.folder("Junk Email").id]  # Graph answers 404
+    code, out, _ = doctor("doctor")
+    assert code == 0, out
+    assert junk_line(out) == (
+        f"warn mailbox junk folder: none found (the mailbox has no Junk Email folder): mail "
+        f"filed as junk is not looked at; {JUNK_EMAIL}: open the mailbox in Outlook on the web "
+        f"to see where junk goes"
+    )
 
 
 @ON_MIGRATED
@@ -476,6 +522,10 @@ def test_ews_mailbox_and_sending_are_checked_not_skipped(
     assert ews.state.by_name("Processed")
     assert "ok sending: logged in to" in out and "nothing sent" in out
     assert ews.state.sent == []
+    assert junk_line(out) == (
+        f"ok mailbox junk folder: 'Junk Email' listed (never read or moved): 0 messages; "
+        f"{JUNK_EMAIL}"
+    )
 
     ews.password = "changed-by-it"  # the service account's password reset on the server
     code, out, _ = doctor("doctor")

@@ -158,7 +158,7 @@ def _mailbox(config: Config, tokens: EntraApp | None) -> list[Check]:
             facts = source.probe()
         except MailboxError as exc:
             return [Check("FAIL", "mailbox", _mailbox_advice(str(exc)))]
-        return [*_mailbox_lines(config, facts), junk_check(source)]
+        return [*_mailbox_lines(config, facts), junk_check(source, config.mailbox)]
     finally:
         source.close()
 
