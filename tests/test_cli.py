@@ -455,9 +455,20 @@ def test_sin_through_run_to_case_and_outbox(bot: Run, config: Path) -> None:
     assert row["ref"] == "TSCP-2026-0001" and row["status"] == "open"
     assert (row["next_deadline"], row["next_due"]) == ("screening_meeting", "2026-12-29")
 
+    # A Business Manager reads the table at a terminal: the digest's words, never ISO.
+    code, out, _ = bot("cases")
+    assert code == 0
+    [heading, _, line] = out.splitlines()
+    assert heading.split() == [
+        "Reference", "Kind", "Status", "Stage", "Opened", "Next", "deadline", "Due", "Overdue"
+    ]  # fmt: skip
+    assert "  Wed 23 Dec 2026 09:00  screening_meeting  Tue 29 Dec 2026" in line
+    assert "2026-12-2" not in out
+
     code, out, _ = bot("case", "TSCP-2026-0001", "--json")
     assert code == 0
     case = json.loads(out)
+    assert case["opened_at"].startswith("2026-12-23T09:00")  # --json stays ISO
     deadlines = {d["name"]: d for d in case["deadlines"]}
     for d in case["deadlines"]:
         assert {"name", "due", "state", "met_at"} <= set(d)
@@ -471,7 +482,7 @@ def test_sin_through_run_to_case_and_outbox(bot: Run, config: Path) -> None:
     # Case references are typed by people: lower case finds the case too.
     code, human, _ = bot("case", "tscp-2026-0001")
     assert code == 0
-    assert human.startswith("TSCP-2026-0001  (open, opened 2026-12-23 09:00)")
+    assert human.startswith("TSCP-2026-0001  (open, opened Wed 23 Dec 2026 09:00)")
     for heading in ("Deadlines", "Meetings", "Chronology", "Messages in", "Messages out"):
         assert f"\n{heading}\n" in human
     assert "Name                Due              State  Met" in human

@@ -183,6 +183,20 @@ def test_tables_fit_the_terminal_and_pipes_get_every_cell_whole(
     assert sum(REF in line for line in shown) == 2
 
 
+def test_a_table_on_a_narrow_terminal_keeps_its_dates_whole(
+    bot: Run, config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Written as the digest writes them, a date and time is longer than a cell is ever cut
+    # to; "Wed 23 Dec 2026…" would leave a Business Manager guessing when a case was opened.
+    _open_case(bot, config)
+    screen = _Terminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["--config", str(config), "--now", NOW, "cases"]) == 0
+    [_, _, line] = screen.getvalue().splitlines()
+    assert "  Wed 23 Dec 2026 09:00  " in line and "  Tue 29 Dec 2026" in line
+
+
 def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
     yield parser
     for action in parser._actions:

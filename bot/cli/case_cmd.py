@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from bot.cli.context import Context, NotFound
 from bot.cli.output import print_json, print_table
 from bot.core.closed_ahead import act_today_note
+from bot.core.dates import fmt_at, fmt_date
 
 if TYPE_CHECKING:
     from bot.core.working_days import WorkingCalendar
@@ -139,7 +140,7 @@ def show_case(ctx: Context) -> int:
 def _met(deadline: dict[str, Any], tz: tzinfo) -> object:
     """The day the event happened; a row met before that was stored says when it was recorded."""
     if deadline["met"] is None and deadline["met_at"] is not None:
-        return f"recorded {deadline['met_at'].astimezone(tz):%Y-%m-%d}"
+        return f"recorded {fmt_date(deadline['met_at'].astimezone(tz).date())}"
     return deadline["met"]
 
 
@@ -257,9 +258,7 @@ def _print_section(section: _Section, rows: list[dict[str, Any]], out: TextIO, t
 
 def _print_case(d: Mapping[str, Any], tz: tzinfo) -> None:
     out = sys.stdout
-    out.write(
-        f"{d['ref']}  ({d['status']}, opened {d['opened_at'].astimezone(tz):%Y-%m-%d %H:%M})\n\n"
-    )
+    out.write(f"{d['ref']}  ({d['status']}, opened {fmt_at(d['opened_at'].astimezone(tz))})\n\n")
     _print_warnings(d["warnings"], out)
     out.write("Deadlines\n")
     print_table(

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from typing import TextIO
 
+from bot.core.dates import fmt_at, fmt_date
+
 GAP = 2  # spaces between columns
 # Cells this short (references, dates, times, states) are never cut; longer free text (an
 # address list, a subject, a reason) is cut to no less than this.
@@ -28,13 +30,13 @@ def print_json(data: object, out: TextIO) -> None:
 def _cell(value: object, tz: tzinfo | None) -> str:
     if value is None:
         return "-"
+    # "Tue 5 Jan 2027 14:05", as the digest and the emails write it: a numeric date is read
+    # month first by some readers. --json keeps ISO (_default).
     if isinstance(value, datetime):
         local = value.astimezone(tz) if tz is not None and value.tzinfo is not None else value
-        return local.strftime("%Y-%m-%d %H:%M")
+        return fmt_at(local)
     if isinstance(value, date):
-        from bot.core.deadlines import fmt_date
-
-        return fmt_date(value)  # "Tue 5 Jan 2027", as the digest and the case view write it
+        return fmt_date(value)
     return str(value)
 
 
@@ -55,7 +57,10 @@ def print_table(
     cells = [[_cell(v, tz) for v in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
     if out.isatty():
-        widths = fit_widths(headers, widths, shutil.get_terminal_size().columns)
+        dated = [
+            all(r[i] is None or isinstance(r[i], date) for r in rows) for i in range(len(widths))
+        ]
+        widths = fit_widths(headers, widths, shutil.get_terminal_size().columns, dated)
     line = [_cut(h, w) for h, w in zip(headers, widths, strict=True)]
     out.write("  ".join(h.ljust(w) for h, w in zip(line, widths, strict=True)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
@@ -64,14 +69,20 @@ def print_table(
         out.write("  ".join(shown).rstrip() + "\n")
 
 
-def fit_widths(headers: Sequence[str], widths: Sequence[int], columns: int) -> list[int]:
+def fit_widths(
+    headers: Sequence[str], widths: Sequence[int], columns: int, dated: Sequence[bool]
+) -> list[int]:
     """Narrow the widest columns, one character at a time, until the table fits `columns`.
 
-    A column is never cut below KEEP_WHOLE characters or its heading: a table wider than
-    the terminal is better than case references nobody can read.
+    A column is never cut below KEEP_WHOLE characters or its heading, and a column of dates
+    (`dated`) not at all: a table wider than the terminal is better than case references or
+    days nobody can read ("Wed 23 Dec 2026 09:00" is longer than KEEP_WHOLE).
     """
     fitted = list(widths)
-    floor = [min(w, max(len(h), KEEP_WHOLE)) for h, w in zip(headers, widths, strict=True)]
+    floor = [
+        w if whole else min(w, max(len(h), KEEP_WHOLE))
+        for h, w, whole in zip(headers, widths, dated, strict=True)
+    ]
     excess = sum(fitted) + GAP * (len(fitted) - 1) - columns
     while excess > 0:
         room = [i for i, w in enumerate(fitted) if w > floor[i]]
