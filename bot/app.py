@@ -84,9 +84,12 @@ class App:
         return self.load_vocabulary()
 
     def load_all(self) -> App:
-        """Read the calendar, rules, templates and forms now, so that a mistake in one of them
-        stops the command at its start, as it always has, rather than at first use."""
-        _ = (self.calendar, self.rules, self.templates, self.vocabulary)
+        """Read the calendar, rules and forms now, so that a mistake in one of them stops the
+        command at its start, as it always has, rather than at first use. Not the templates:
+        making their renderer reads no template, so it could refuse nothing (`run` checks
+        every template at start, startup_checks), and it costs Jinja2's import to a pass that
+        sends nothing."""
+        _ = (self.calendar, self.rules, self.vocabulary)
         return self
 
     def close(self) -> None:

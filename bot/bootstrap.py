@@ -249,9 +249,10 @@ def _read_documents(
 
 
 def build_app(config: Config, clock: Clock, *, lazy: bool = False, create: bool = True) -> App:
-    """`lazy`: the bank holidays, rules, templates and forms are read when first used, for a
-    command that needs none of them (`outbox approve`); by default they are read here, so
-    that a mistake in one stops the bot at its start. `create`: see make_engine."""
+    """`lazy`: the bank holidays, rules and forms are read when first used, for a command
+    that needs none of them (`outbox approve`); by default they are read here, so that a
+    mistake in one stops the bot at its start (the templates always at first use: App.load_all).
+    `create`: see make_engine."""
     engine = make_engine(config.database_url, create=create)
     tokens = entra_app(config)  # one token cache for every IMAP, SMTP and Graph connection
     parse = partial(_parse, config.ingest.max_attachment_bytes)

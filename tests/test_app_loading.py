@@ -1,5 +1,7 @@
-"""The app reads its bank holidays, rules, templates and forms at its start by default, so a
-mistake in one stops the bot there; a read-only command builds it lazily and pays for none."""
+"""The app reads its bank holidays, rules and forms at its start by default, so a mistake in
+one stops the bot there; a read-only command builds it lazily and pays for none. The templates
+are read when first used either way: making their renderer reads no template (`run` checks them
+all at its start, startup_checks), and a pass that sends nothing need not load Jinja2."""
 
 from __future__ import annotations
 
@@ -18,10 +20,13 @@ PARTS = ("calendar", "rules", "templates", "vocabulary")
 CLOCK = FixedClock(datetime(2026, 12, 23, 9, tzinfo=UTC))
 
 
-def test_by_default_every_part_is_read_at_the_start(tmp_path: Path, database_url: str) -> None:
+def test_by_default_every_part_but_the_templates_is_read_at_the_start(
+    tmp_path: Path, database_url: str
+) -> None:
     app = build_app(make_config(tmp_path, database_url), CLOCK)
     try:
-        assert all(part in vars(app) for part in PARTS)
+        assert [part in vars(app) for part in PARTS] == [True, True, False, True]
+        assert app.templates is app.templates  # read once, when first used
     finally:
         app.close()
 

@@ -22,8 +22,9 @@ from bot.adapters.db.models import OutboxMessage
 from bot.config.paths import packaged
 from tests.fixtures.app import ROOT
 from tests.fixtures.fresh_python import modules_after
+from tests.fixtures.mail import calendar_reply, drop_into_maildir
 from tests.fixtures.outbox_rows import invented_alert
-from tests.test_cli import NOW, write_config
+from tests.test_cli import NOW, inbox, write_config
 
 # The adapters' libraries; none is needed to print the help.
 HEAVY = (
@@ -100,7 +101,7 @@ def test_status_loads_no_reader_and_no_mail_service(config: Path, json_flag: lis
     modules = loaded_modules("--config", str(config), "status", *json_flag, codes=(1,))
     found = {m.split(".")[0] for m in modules}
     # It reports the schema's revision, read with one SELECT, not through Alembic.
-    assert found & {*DOCUMENT_READERS, *MAIL_SERVICES, "mailparser", "jinja2"} == set()
+    assert found & {*DOCUMENT_READERS, *MAIL_SERVICES, "mailparser", "jinja2", "icalendar"} == set()
     # Read in Core (bot.services.status): no ORM, no models, no mappers to configure.
     assert {"sqlalchemy.orm", "bot.adapters.db.models"} & modules == set()
     # The next digest needs England's bank holidays, not every country's (bank_holidays).
@@ -109,7 +110,7 @@ def test_status_loads_no_reader_and_no_mail_service(config: Path, json_flag: lis
 
 
 # What the read-only commands must never pay for at start-up (issue 11: under half a second).
-NOT_FOR_READING = {*DOCUMENT_READERS, *MAIL_SERVICES, "mailparser", "jinja2"}
+NOT_FOR_READING = {*DOCUMENT_READERS, *MAIL_SERVICES, "mailparser", "jinja2", "icalendar"}
 
 
 def loaded_modules(*args: str, codes: tuple[int, ...] = (0, 3)) -> set[str]:
@@ -247,8 +248,19 @@ def test_a_pass_with_no_digest_due_loads_neither_the_digest_nor_the_template_che
     config.write_text(f'templates_dir = "{templates}"\n' + config.read_text())
     early = ("--config", str(config), "--now", "2026-12-23T07:00", "run", "--once")
     assert "bot.adapters.template_fields" in loaded_modules(*early)  # checked, and kept
+    drop_into_maildir(inbox(config), (SAMPLES / "03-meeting-room-question.eml").read_bytes())
     found = loaded_modules(*early)
     assert "bot.services.passes" in found  # it did run a pass
+    assert "bot.adapters.parsing" in found  # and read the email: one for a person, no reply
     digest = {f"bot.services.digest{part}" for part in ("", "_cases", "_since", "_messages")}
     checker = {"bot.adapters.template_fields", "bot.adapters.template_examples"}
     assert found & (digest | checker) == set()
+    # Nothing to send, no calendar part, no attachment: no Jinja2, icalendar or document reader.
+    assert {m.split(".")[0] for m in found} & {"jinja2", "icalendar", *DOCUMENT_READERS} == set()
+
+
+def test_a_pass_reading_a_calendar_answer_loads_icalendar(config: Path) -> None:
+    """The other side of the test above: icalendar is loaded when a calendar part is read."""
+    drop_into_maildir(inbox(config), calendar_reply("dsp@police.example", "ACCEPTED"))
+    found = loaded_modules("--config", str(config), "--now", "2026-12-23T07:00", "run", "--once")
+    assert "icalendar" in {m.split(".")[0] for m in found}

@@ -27,7 +27,6 @@ from bot.adapters.body_text import (
 )
 from bot.adapters.flowed_text import unflowed_texts
 from bot.adapters.header_fields import HeaderFields, decode_header_value
-from bot.adapters.ical import CalendarReadError, read_calendar
 from bot.adapters.mail_parser_lean import parse_bytes
 from bot.adapters.mime_trim import omitted_size, trim_large_parts
 from bot.core.case_refs import normalise_message_id, unfold
@@ -204,8 +203,15 @@ def _calendar_texts(message: Any) -> list[str]:
 
 
 def _calendar(message: Any, defects: list[str]) -> tuple[CalendarItem, ...]:
+    texts = _calendar_texts(message)
+    if not texts:
+        return ()
+    # icalendar is loaded only for mail with a calendar part: most mail has none, and it
+    # cost every start (and every read-only command that parses) a fifth of its imports.
+    from bot.adapters.ical import CalendarReadError, read_calendar
+
     items: list[CalendarItem] = []
-    for text in _calendar_texts(message):
+    for text in texts:
         try:
             items.extend(read_calendar(text))
         except (CalendarReadError, LookupError):

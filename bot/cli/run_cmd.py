@@ -121,6 +121,7 @@ def _run_daemon(ctx: Context) -> int:
 
     # Refused at once, as by every command, on a database at another schema, or none.
     app = ctx.app(moving_clock=True, announce=False)  # its sender listens
+    _ = app.templates  # now, so that the first acknowledgement does not wait for Jinja2
     run_daemon(app)
     return 0
 

@@ -12,7 +12,6 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, Meeting, OutboxMessage
-from bot.adapters.ical import build_invitation
 from bot.adapters.meeting_calendar import CalendarError, MeetingCalendar
 from bot.app import App
 from bot.config.model import STATUTORY_ROLES
@@ -218,9 +217,8 @@ def _choose(session: Session, app: App, case: Case, now: datetime) -> Slot | Non
 
 
 def invitees(app: App) -> list[tuple[str, str]]:
-    """(name, address) of everyone the Screening Panel invitation goes to: the statutory
-    partners' representatives and the Business Manager (case_view.panel_members is the
-    quorum alone, by role)."""
+    """(name, address) of everyone invited to the Screening Panel: the statutory partners'
+    representatives and the Business Manager (case_view.panel_members: the quorum, by role)."""
     members = []
     for role in STATUTORY_ROLES:
         dsp = app.config.statutory_agency(role).dsp
@@ -279,6 +277,8 @@ def invitation(
     app: App, case: Case, meeting: Meeting, stated: Stated, now: datetime
 ) -> tuple[dict[str, object], bytes]:
     """The invitation's words and calendar entry, as of `stated.written_on`."""
+    from bot.adapters.ical import build_invitation  # icalendar, only when a panel is invited
+
     tz = app.config.partnership.time_zone
     bm = app.config.people.business_manager
     ics = build_invitation(

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, Meeting
-from bot.adapters.ical import build_invitation
 from bot.adapters.meeting_calendar import CalendarError
 from bot.app import App
 from bot.core import commands as c
@@ -188,6 +187,8 @@ def _cancel(
     meeting.sequence += 1
     meeting.cancelled_at = now
     attendees = invitees(app)
+    from bot.adapters.ical import build_invitation  # icalendar, only when a panel is cancelled
+
     ics = build_invitation(
         uid=meeting.uid,
         sequence=meeting.sequence,
