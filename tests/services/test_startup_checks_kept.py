@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from bot.config import Config, load_config
 from bot.config.paths import packaged
 from bot.services import startup_checks
 from bot.services.startup_checks import template_problems_at_start, templates_passed
+from tests.fixtures.template_checks import MACHINE_TEMP
 from tests.test_cli import write_config
 
 Spoil = Callable[[Path, Path], None]  # (the folder of kept passes, the kept file)
@@ -129,3 +132,14 @@ def test_the_private_folder_is_the_compiled_templates_one_and_refused_when_share
     assert folder.stat().st_mode & 0o777 == 0o700
     folder.chmod(0o770)
     assert passed_checks.private_folder() is None
+
+
+def test_the_tests_keep_passes_out_of_the_machines_temporary_folder(tmp_path: Path) -> None:
+    """Each test with a templates folder of its own left a pass there for good: the tests
+    point the temporary folder at one of their own (template_checks.own_temp_folder), here and
+    in the CLI processes they start."""
+    folder = passed_checks.private_folder()
+    assert folder is not None and folder.parent != MACHINE_TEMP
+    probe = "from bot.adapters.passed_checks import private_folder; print(private_folder())"
+    started = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert started.stdout.strip() == str(folder)
