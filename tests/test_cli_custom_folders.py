@@ -226,3 +226,22 @@ def test_a_forms_copy_missing_the_sin_form_fails_doctor_and_stops_run(
     assert code == 2 and out == ""
     assert one_line_error(err) == f"tscp-bot: forms: {said}\n"
     _sin_waits(bot, config)
+
+
+def test_a_rule_broken_in_the_councils_copy_stops_run_each_time(
+    bot: Run, config: Path, tmp_path: Path
+) -> None:
+    """However often `run` has started on the same templates (their check remembered), a rule
+    file changed since is read again at the start and refused in one line, nothing taken."""
+    rules = tmp_path / "rules"
+    shutil.copytree(packaged("rules"), rules)
+    _point(config, "rules_dir", rules)
+    assert bot("run", "--once")[0] == 0
+    first = sorted(rules.glob("*.toml"))[0]
+    first.write_text("this is not = = toml\n")
+    drop_into_maildir(inbox(config), sin())
+    for _ in range(2):
+        code, out, err = bot("run", "--once")
+        assert code == 2 and out == ""
+        assert one_line_error(err).startswith(f"tscp-bot: rules: {first.name}: not valid TOML")
+    _sin_waits(bot, config)
