@@ -20,11 +20,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bot.adapters.kept_holidays import KEPT, kept_table, package_digest, table_bytes
+from bot.adapters.passed_checks import keep_result, kept_result, private_folder
 from bot.core.working_days import WorkingCalendar, build_calendar
 
 log = logging.getLogger(__name__)
 
 _MODULE = "holidays.countries.united_kingdom"
+_MOST = 64 * 1024  # ample for the years a calendar is asked for
 
 
 class NoBankHolidays(ValueError):
@@ -53,8 +56,22 @@ def working_calendar(
 
 
 def england_and_wales(years: Iterable[int]) -> Mapping[date, str]:
-    """The package's table of bank holidays in England (which Wales shares) for `years`."""
+    """The package's table of bank holidays in England (which Wales shares) for `years`: as
+    kept by an earlier start for the same years and the same install of the package
+    (kept_holidays), or read from the package, and kept."""
     wanted = sorted(set(years))
+    folder, digest = private_folder(), package_digest(wanted)
+    if digest is not None:
+        kept = kept_table(kept_result(folder, KEPT, digest, _MOST))
+        if kept is not None:
+            return kept
+    table = _from_package(wanted)
+    if digest is not None:
+        keep_result(folder, KEPT, digest, table_bytes(table))
+    return table
+
+
+def _from_package(wanted: list[int]) -> Mapping[date, str]:
     uk = _united_kingdom()
     if uk is None:
         import holidays

@@ -4,12 +4,14 @@ Reading every template against its example takes most of a second, and `run --on
 paid it at every start for files that had not changed since the last one. A pass is kept as a
 file named by the check, holding the digest of its inputs; a start whose inputs give the same
 digest has nothing new to check. Only a pass is kept: a failing check runs again each time, so
-that it says what is wrong.
+that it says what is wrong. A computation's result is kept the same way (keep_result: England's
+bank holidays, whose package costs `status` a seventh of its start), under the same digest line.
 
 The file lives in the per-user folder the compiled templates use (`_jinja2-cache-<uid>` in
 the temporary directory: made 0700, owned by the bot's user). Anything there that another user
 could have written (a folder or file not ours, or writable by a group or everyone), a link,
-or a file that cannot be read or does not hold the digest, is not a pass: the check runs.
+or a file that cannot be read or does not hold the digest, is not a pass: the check runs (or
+the computation is made again).
 """
 
 from __future__ import annotations
@@ -56,35 +58,57 @@ def digest_of(folders: Iterable[Path], files: Iterable[Path], said: Iterable[str
 def passed_before(folder: Path | None, check: str, digest: str) -> bool:
     """Whether `check` passed on inputs of this digest, by a file only this user could write
     in a folder only this user could write."""
-    if folder is None or not _private(folder):
-        return False
-    try:
-        fd = os.open(folder / check, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return False
-    try:
-        found = os.fstat(fd)
-        if not stat.S_ISREG(found.st_mode) or not _ours(found):
-            return False
-        kept = os.read(fd, _MOST)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-    return kept == _line(check, digest)
+    return _read_private(folder, check, _MOST) == _line(check, digest)
 
 
 def remember_pass(folder: Path | None, check: str, digest: str) -> None:
     """Keep the pass (0600, written whole then renamed into place). A folder that cannot be
     written only costs the next start the check."""
+    _write_private(folder, check, _line(check, digest))
+
+
+def kept_result(folder: Path | None, name: str, digest: str, most: int) -> bytes | None:
+    """What a computation on inputs of this digest gave, as kept by keep_result under the
+    same rules as a pass; None when there is none (or not one this user alone wrote)."""
+    found = _read_private(folder, name, most)
+    head = _line(name, digest)
+    if found is None or not found.startswith(head):
+        return None
+    return found[len(head) :]
+
+
+def keep_result(folder: Path | None, name: str, digest: str, result: bytes) -> None:
+    """Keep `result` for the next start whose inputs give the same digest."""
+    _write_private(folder, name, _line(name, digest) + result)
+
+
+def _read_private(folder: Path | None, name: str, most: int) -> bytes | None:
+    if folder is None or not _private(folder):
+        return None
+    try:
+        fd = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or not _ours(found):
+            return None
+        return os.read(fd, most + 1)  # one byte over: a longer file was not written here
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _write_private(folder: Path | None, name: str, data: bytes) -> None:
     if folder is None:
         return
     with contextlib.suppress(OSError):
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{check}-")  # made 0600
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}-")  # made 0600
         try:
             with os.fdopen(fd, "wb") as file:
-                file.write(_line(check, digest))
-            os.replace(temporary, folder / check)
+                file.write(data)
+            os.replace(temporary, folder / name)
         except OSError:
             os.unlink(temporary)
             raise

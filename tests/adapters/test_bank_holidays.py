@@ -3,12 +3,17 @@ the same table as the package's own `country_holidays`, for every year the bot m
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import holidays
 import pytest
 
-from bot.adapters import bank_holidays
+from bot.adapters import bank_holidays, kept_holidays, passed_checks
 from bot.adapters.bank_holidays import england_and_wales, working_calendar
 from bot.core.working_days import build_calendar
 from tests.fixtures.fresh_python import modules_after
@@ -36,7 +41,10 @@ def test_a_year_the_package_has_no_bank_holidays_for_is_not_counted_in() -> None
         working_calendar(range(2125, 2129))
 
 
-def test_no_other_countrys_rules_are_loaded() -> None:
+def test_no_other_countrys_rules_are_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # no table kept: read from the package
     loaded = modules_after(
         "from bot.adapters.bank_holidays import england_and_wales; england_and_wales([2026])"
     )
@@ -45,7 +53,62 @@ def test_no_other_countrys_rules_are_loaded() -> None:
 
 
 def test_a_package_that_moved_the_module_is_read_its_own_way(
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # no table kept
     monkeypatch.setattr(bank_holidays, "_united_kingdom", lambda: None)
     assert england_and_wales([2026])[date(2026, 12, 25)] == "Christmas Day"
+
+
+TABLE_AND_PACKAGE = (
+    "import json, sys; from bot.adapters.bank_holidays import england_and_wales; "
+    "table = sorted((d.isoformat(), n) for d, n in england_and_wales(range(2024, 2031)).items()); "
+    "print(json.dumps([table, 'holidays' in sys.modules]))"
+)
+
+
+def test_a_table_kept_by_one_start_is_the_next_ones_without_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`status` and `cases` read the table without importing the package (a seventh of their
+    start), once a start has read it: the same table."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    first, second = (_table_and_package() for _ in range(2))
+    expected = holidays.country_holidays("GB", subdiv="ENG", years=list(range(2024, 2031)))
+    assert first[0] == second[0] == [[d.isoformat(), n] for d, n in sorted(expected.items())]
+    assert (first[1], second[1]) == (True, False)
+
+
+def _table_and_package() -> tuple[list[list[str]], bool]:
+    done = subprocess.run(
+        [sys.executable, "-c", TABLE_AND_PACKAGE], capture_output=True, text=True, check=True
+    )
+    table, package = json.loads(done.stdout)
+    return [list(row) for row in table], bool(package)
+
+
+def _keep_wrong_table(folder: Path, payload: bytes) -> None:
+    digest = kept_holidays.package_digest([2026])
+    assert digest is not None
+    passed_checks.keep_result(folder, kept_holidays.KEPT, digest, payload)
+
+
+@pytest.mark.parametrize(
+    ("payload", "group_writable"),
+    [
+        (b'[["2026-12-24", "Not a bank holiday"]]', True),  # right shape, written by others
+        (b'[["2026-12-24"]]', False),  # ours, but not a table of dates and names
+        (b"not json", False),
+    ],
+)
+def test_a_kept_table_not_ours_or_not_a_table_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, payload: bytes, group_writable: bool
+) -> None:
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    folder = passed_checks.private_folder()
+    assert folder is not None
+    _keep_wrong_table(folder, payload)
+    if group_writable:
+        os.chmod(folder / kept_holidays.KEPT, 0o660)
+    table = england_and_wales([2026])
+    assert date(2026, 12, 24) not in table and table[date(2026, 12, 25)] == "Christmas Day"
