@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.adapters.kept_holidays import KEPT, kept_table, package_digest, table_bytes
+from bot.adapters.kept_holidays import kept_name, kept_table, package_digest, table_bytes
 from bot.adapters.passed_checks import keep_result, kept_result, private_folder
 from bot.core.working_days import WorkingCalendar, build_calendar
 
@@ -62,12 +62,12 @@ def england_and_wales(years: Iterable[int]) -> Mapping[date, str]:
     wanted = sorted(set(years))
     folder, digest = private_folder(), package_digest(wanted)
     if digest is not None:
-        kept = kept_table(kept_result(folder, KEPT, digest, _MOST))
+        kept = kept_table(kept_result(folder, kept_name(wanted), digest, _MOST))
         if kept is not None:
             return kept
     table = _from_package(wanted)
     if digest is not None:
-        keep_result(folder, KEPT, digest, table_bytes(table))
+        keep_result(folder, kept_name(wanted), digest, table_bytes(table))
     return table
 
 

@@ -19,7 +19,11 @@ from pathlib import Path
 
 from bot.adapters.passed_checks import digest_of
 
-KEPT = "tscp-bot-bank-holidays"
+
+def kept_name(years: list[int]) -> str:
+    """One file for each span of years, so that a command run with `--now` in another year
+    and the bot at today's do not take turns throwing each other's table away."""
+    return f"tscp-bot-bank-holidays-{years[0]}-{years[-1]}-{len(years)}"
 
 
 def package_digest(years: list[int]) -> str | None:

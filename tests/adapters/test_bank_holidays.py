@@ -90,7 +90,7 @@ def _table_and_package() -> tuple[list[list[str]], bool]:
 def _keep_wrong_table(folder: Path, payload: bytes) -> None:
     digest = kept_holidays.package_digest([2026])
     assert digest is not None
-    passed_checks.keep_result(folder, kept_holidays.KEPT, digest, payload)
+    passed_checks.keep_result(folder, kept_holidays.kept_name([2026]), digest, payload)
 
 
 @pytest.mark.parametrize(
@@ -109,6 +109,6 @@ def test_a_kept_table_not_ours_or_not_a_table_is_not_used(
     assert folder is not None
     _keep_wrong_table(folder, payload)
     if group_writable:
-        os.chmod(folder / kept_holidays.KEPT, 0o660)
+        os.chmod(folder / kept_holidays.kept_name([2026]), 0o660)
     table = england_and_wales([2026])
     assert date(2026, 12, 24) not in table and table[date(2026, 12, 25)] == "Christmas Day"
