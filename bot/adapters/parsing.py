@@ -206,8 +206,8 @@ def _calendar(message: Any, defects: list[str]) -> tuple[CalendarItem, ...]:
     texts = _calendar_texts(message)
     if not texts:
         return ()
-    # icalendar is loaded only for mail with a calendar part: most mail has none, and it
-    # cost every start (and every read-only command that parses) a fifth of its imports.
+    # icalendar is loaded only for mail with a calendar part: most mail has none, and its
+    # import was paid by every start that read any email.
     from bot.adapters.ical import CalendarReadError, read_calendar
 
     items: list[CalendarItem] = []
