@@ -26,6 +26,8 @@ import email
 import re
 from email.message import Message
 
+from bot.adapters import multipart_boundaries
+
 # Bodies shorter than this are left to the feedparser: a few lines cost it little.
 MIN_BODY = 2048
 
@@ -42,15 +44,18 @@ _Span = tuple[int, int]
 
 
 def message_from_bytes(raw: bytes, *, stand_ins: bool = True) -> Message:
-    """`email.message_from_bytes(raw)`, the same tree, read faster; stand_ins=False reads every
-    line as the feedparser does (the tests compare the two)."""
-    bodies = _base64_bodies(raw) if stand_ins else []
-    if not bodies:
+    """`email.message_from_bytes(raw)`, the same tree, read faster (here and with its
+    boundaries matched as bot.adapters.multipart_boundaries does); stand_ins=False is the
+    standard library's own reading, line by line (the tests compare the two)."""
+    if not stand_ins:
         return email.message_from_bytes(raw)
-    message = email.message_from_bytes(_with_stand_ins(raw, bodies))
+    bodies = _base64_bodies(raw)
+    if not bodies:
+        return multipart_boundaries.message_from_bytes(raw)
+    message = multipart_boundaries.message_from_bytes(_with_stand_ins(raw, bodies))
     if _put_back(message, raw, bodies):
         return message
-    return email.message_from_bytes(raw)
+    return multipart_boundaries.message_from_bytes(raw)
 
 
 def _base64_bodies(raw: bytes) -> list[_Span]:
