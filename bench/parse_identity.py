@@ -30,7 +30,7 @@ from bot.adapters.parsing import ParseError, parse_message  # noqa: E402
 from tests.fixtures.damaged_mail import damaged, tree  # noqa: E402
 from tests.fixtures.documents import simple_docx, text_pdf  # noqa: E402
 from tests.fixtures.forms_docx import sin_docx  # noqa: E402
-from tests.fixtures.mail import calendar_reply, email, sin  # noqa: E402
+from tests.fixtures.mail import calendar_reply, email, html_in_base64, sin  # noqa: E402
 
 
 def _mail() -> list[tuple[str, bytes]]:
@@ -41,6 +41,7 @@ def _mail() -> list[tuple[str, bytes]]:
         ("minutes", email("M", "A.\n", attachment=("m.docx", simple_docx("a", "b")))),
         ("notes", email("N", "A.\n", attachment=("n.pdf", text_pdf(["x"] * 30)))),
         ("calendar", calendar_reply("named.nurse@nhs.net", "DECLINED", note="Away")),
+        ("html body in base64", html_in_base64()),
     ]
     # Damaged: every .eml and fixture, and one message in ten of the backlog.
     whole = [(n, r) for i, (n, r) in enumerate(mail) if not n.startswith("backlog") or i % 10 == 0]

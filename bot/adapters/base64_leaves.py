@@ -18,6 +18,13 @@ the stand-in was read as that part's first body line and the next line ended the
 ended there as well reading the body's lines, none of which any boundary matches, and the
 parser went on from the same state; body lines raise no defects. Anything else (a stand-in
 missing, twice, or elsewhere in the tree) and the message is parsed again as it is.
+
+A message that is itself one base64 body (an HTML body some mailers send so, with no
+multipart) has a body that runs to the end of the message: there the stand-in is put back when
+the message's whole payload is the stand-in's line, its line break included, and the message
+says it is base64. Its headers then ended just before the stand-in, as in the message itself,
+and a message that is not a multipart keeps every line after its headers, as they are: so the
+body's text, its last line break kept.
 """
 
 from __future__ import annotations
@@ -65,17 +72,23 @@ def _base64_bodies(raw: bytes) -> list[_Span]:
     if _STAND_IN_START in raw:  # a stand-in must be found only where it was put
         return []
     found: list[_Span] = []
+    first_blank = _BLANK_LINE.search(raw)
     for header in _BASE64_HEADER.finditer(raw):
         blank = _BLANK_LINE.search(raw, header.end())
-        if blank is None:
+        if blank is None or first_blank is None:
             break
         start = blank.end()
-        end = raw.find(b"\n--", start) + 1  # the first line starting "--" after a LF
+        end = _body_end(raw, start, own=header.start() < first_blank.start())
         if end - start < MIN_BODY or (found and start < found[-1][1]):
             continue
         if not raw[start:end].translate(None, _BASE64_BYTES):  # nothing but base64 lines
             found.append((start, end))
     return found
+
+
+def _body_end(raw: bytes, start: int, *, own: bool) -> int:
+    """The message's own body runs to the end; a part's, to the first line starting "--"."""
+    return len(raw) if own else raw.find(b"\n--", start) + 1
 
 
 def _with_stand_ins(raw: bytes, bodies: list[_Span]) -> bytes:
@@ -92,6 +105,8 @@ def _with_stand_ins(raw: bytes, bodies: list[_Span]) -> bytes:
 def _put_back(message: Message, raw: bytes, bodies: list[_Span]) -> bool:
     """Give each stand-in's part its body's text; False, the tree untouched, unless every
     stand-in is the whole payload of exactly one base64 part."""
+    if bodies[0][1] == len(raw):
+        return _put_back_whole(message, raw, bodies)
     spans = {_STAND_IN.format(index): span for index, span in enumerate(bodies)}
     holders: dict[str, Message] = {}
     for part in message.walk():
@@ -109,6 +124,16 @@ def _put_back(message: Message, raw: bytes, bodies: list[_Span]) -> bool:
         start, end = spans[stand_in]
         text = raw[start:end].decode("ascii")
         part.set_payload(_LAST_LINE_BREAK.sub("", text, count=1))
+    return True
+
+
+def _put_back_whole(message: Message, raw: bytes, bodies: list[_Span]) -> bool:
+    """The message's own body: a part that is not a multipart keeps every line to the end, its
+    last line break included, so the stand-in line must be the message's whole payload."""
+    (start, end), stand_in = bodies[0], _STAND_IN.format(0) + "\n"
+    if len(bodies) != 1 or message.get_payload() != stand_in or not _base64_leaf(message):
+        return False
+    message.set_payload(raw[start:end].decode("ascii"))
     return True
 
 

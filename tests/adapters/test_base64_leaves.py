@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import random
+import re
 from functools import cache
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from bot.core.message import MailMessage
 from tests.fixtures.damaged_mail import DAMAGES, damaged, tree
 from tests.fixtures.documents import simple_docx, text_pdf
 from tests.fixtures.forms_docx import sin_docx
-from tests.fixtures.mail import FIXED_BOUNDARY, calendar_reply, sin
+from tests.fixtures.mail import FIXED_BOUNDARY, calendar_reply, html_in_base64, sin
 from tests.fixtures.mail import email as an_email
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -37,6 +38,7 @@ def _fixture_mail() -> dict[str, bytes]:
         "notes": an_email("Notes", "Attached.\n", attachment=("n.pdf", text_pdf(["x"] * 30))),
         "calendar reply": calendar_reply("named.nurse@nhs.net", "ACCEPTED", note="Fine"),
         "small attachment": an_email("Tiny", "x\n", attachment=("t.bin", b"tiny")),
+        "html body in base64": html_in_base64(),
     }
 
 
@@ -63,6 +65,30 @@ def test_a_sins_form_is_handed_over_whole_and_its_text_put_back() -> None:
         message = email.message_from_bytes(_with_stand_ins(raw, bodies))
         assert _put_back(message, raw, bodies)
         assert tree(message) == tree(email.message_from_bytes(raw))
+        _same_both_ways(raw)
+
+
+def test_a_messages_own_base64_body_is_handed_over_whole_to_its_last_line_break() -> None:
+    """The body runs to the end of the message, its last line break kept (no delimiter takes
+    it), with or without a line break at the end, in both line breaks."""
+    whole = html_in_base64()
+    for raw in (whole, whole.rstrip(b"\n"), DAMAGES["crlf"](whole, random.Random(0))):
+        bodies = _base64_bodies(raw)
+        headers_end = re.search(rb"\n\r?\n", raw)
+        assert headers_end and bodies == [(headers_end.end(), len(raw))]
+        message = email.message_from_bytes(_with_stand_ins(raw, bodies))
+        assert _put_back(message, raw, bodies)
+        assert tree(message) == tree(email.message_from_bytes(raw))
+        _same_both_ways(raw)
+
+
+def test_a_message_whose_own_body_is_not_all_base64_is_read_line_by_line() -> None:
+    whole = html_in_base64()
+    for raw in (whole + b"-- \nA signature\n", whole.replace(b"\n\n", b"\nnot a header\n\n", 1)):
+        bodies = _base64_bodies(raw)
+        if bodies:
+            message = email.message_from_bytes(_with_stand_ins(raw, bodies))
+            assert not _put_back(message, raw, bodies)
         _same_both_ways(raw)
 
 
