@@ -4,8 +4,8 @@ pattern of its own.
 For every multipart the standard library's feedparser compiles
 `(?P<sep>SEPARATOR)(?P<end>--)?(?P<ws>[ \\t]*)(?P<linesep>\\r\\n|\\r|\\n)?$`, SEPARATOR being
 "--" and the boundary, escaped. Each boundary is new, so the `re` module's cache never holds
-one: it is parsed and compiled afresh, 0.92 M instructions under callgrind, more than the rest
-of reading a SIN and its form (docs/performance.md). Here the feedparser's own code runs with a
+one: it is parsed and compiled afresh, 0.92 M instructions under callgrind each time, an eighth
+of processing a plain email (docs/performance.md). Here the feedparser's own code runs with a
 `re` whose `compile` answers that one pattern with a matcher built from the separator.
 
 Why the matcher gives what the pattern gives. The separator, escaped, is a literal with no
@@ -13,9 +13,9 @@ flags: it matches at the start of a line exactly when the line starts with it, a
 exactly its length. What follows in the pattern is the same for every boundary, so it is
 compiled once and matched from that position (`Pattern.match(line, pos)`; its `$` still means
 the end of the line, there being no `^`). The feedparser reads only the match's truth and its
-`end` and `linesep` groups, which the two matches have the same. A pattern is only taken for
-the boundary's when escaping the separator read out of it gives it back; any other pattern goes
-to `re.compile`.
+`end` and `linesep` groups, the same in both (it never reads `sep`, which the matcher's lacks).
+A pattern is only taken for the boundary's when escaping the separator read out of it gives it
+back; any other pattern goes to `re.compile`.
 """
 
 from __future__ import annotations
@@ -64,13 +64,13 @@ def _with_names(function: Any, **names: object) -> Any:
     """`function` as written, reading `names` in place of its module's own."""
     code = function.__code__
     scope = dict(function.__globals__, **names)
-    return FunctionType(code, scope, function.__name__, function.__defaults__)
+    return FunctionType(code, scope, function.__name__, function.__defaults__, function.__closure__)
 
 
 class _FeedParser(FeedParser):
     # Looked up in the class's namespace: typeshed does not list the private method.
     _parsegen = _with_names(
-        vars(FeedParser)["_parsegen"], re=SimpleNamespace(compile=_compile, escape=re.escape)
+        vars(FeedParser)["_parsegen"], re=SimpleNamespace(**dict(vars(re), compile=_compile))
     )
 
 
