@@ -8,6 +8,7 @@ from __future__ import annotations
 import email
 import inspect
 import random
+import re
 from email.feedparser import FeedParser
 from pathlib import Path
 
@@ -25,8 +26,6 @@ _TAIL = r")(?P<end>--)?(?P<ws>[ \t]*)(?P<linesep>\r\n|\r|\n)?$"
 
 def _feedparsers_pattern(separator: str) -> str:
     """The pattern email.feedparser builds for a separator (pinned by the next test)."""
-    import re
-
     return "(?P<sep>" + re.escape(separator) + _TAIL
 
 
@@ -38,8 +37,6 @@ def test_the_feedparser_still_builds_the_pattern_the_matcher_stands_for() -> Non
 
 
 def test_any_other_pattern_is_compiled() -> None:
-    import re
-
     for pattern in (r"(?P<sep>\d" + _TAIL, "(?P<sep>a" + _TAIL + "x", r"(\r\n|\r|\n)\Z"):
         assert isinstance(_compile(pattern), re.Pattern)
 
@@ -61,8 +58,6 @@ _ENDS = st.sampled_from(["", "\n", "\r\n", "\r", "\n\n", "\r\n\n", "x\n"])
 def test_the_matcher_answers_as_the_compiled_pattern(
     boundary: str, dashes: str, blanks: str, end: str, whole: bool
 ) -> None:
-    import re
-
     separator = "--" + boundary
     line = (separator if whole else separator[: len(separator) // 2]) + dashes + blanks + end
     compiled = re.compile(_feedparsers_pattern(separator))
