@@ -148,6 +148,13 @@ def test_broken_document_xml_is_flagged() -> None:
     assert problem.startswith("SIN.docx: damaged")
 
 
+def test_docx_entity_naming_a_file_is_not_read_into_the_text(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("CONTENT OF A SERVER FILE")
+    doc = read_attachment("SIN.docx", build.DOCX_TYPE, build.external_entity_docx(secret.as_uri()))
+    assert all("SERVER FILE" not in text for text in texts(doc)), texts(doc)
+
+
 def test_zip_bomb_is_refused_quickly_without_inflating() -> None:
     bomb = build.zip_bomb_docx(200)
     assert len(bomb) < 500_000

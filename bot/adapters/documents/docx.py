@@ -1,10 +1,10 @@
 """Word .docx / .docm: paragraphs and tables in document order, tick boxes as ☒/☐.
 
-Only the main document part is parsed (found through the package's relationships, by
-python-docx's hardened XML parser; nothing runs macros): styles, numbering, headers and the
-other parts say nothing the reader needs, and loading the whole package with python-docx cost
-four times the reading. The body is walked here so that text inside content controls, legacy
-form fields and checkboxes is not lost.
+Only the main document part is parsed (found through the package's relationships, by lxml
+with python-docx's hardened parser options; nothing runs macros): styles, numbering, headers
+and the other parts say nothing the reader needs, and loading the whole package with
+python-docx cost four times the reading. The body is walked here so that text inside content
+controls, legacy form fields and checkboxes is not lost.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from docx.oxml.parser import parse_xml
 from lxml import etree
 
 from .limits import LimitedZip, open_zip
@@ -44,10 +43,20 @@ _P, _TBL, _SDT, _SDT_CONTENT, _CUSTOM_XML = (
 )
 _T, _SYM, _FLD_CHAR, _NO_BREAK_HYPHEN = (_w(n) for n in ("t", "sym", "fldChar", "noBreakHyphen"))
 _SPACE_TAGS = frozenset(_w(n) for n in ("tab", "br", "cr"))
-_PLACEHOLDER = f"{_w('sdtPr')}/{_w('showingPlcHdr')}"
-_GRID_SPAN, _V_MERGE = (f"{_w('tcPr')}/{_w(n)}" for n in ("gridSpan", "vMerge"))
+_PLACEHOLDER = (_w("sdtPr"), _w("showingPlcHdr"))
+_GRID_SPAN, _V_MERGE = ((_w("tcPr"), _w(n)) for n in ("gridSpan", "vMerge"))
+_GRID_BEFORE = (_w("trPr"), _w("gridBefore"))
+_CHECKBOX_CONTROL = (_w("sdtPr"), f"{{{W14}}}checkbox")
+_LEGACY_CHECKBOX = (_w("ffData"), _w("checkBox"))
 _VAL = _w("val")
-_GRID_COLUMNS = f"{_w('tblGrid')}/{_w('gridCol')}"
+# python-docx's parser options (no entities resolved, blank text between elements dropped),
+# without its element classes: a Python object of python-docx's per element the walk passes
+# cost more than the walk, and the walk reads only tags, attributes and text.
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    return etree.fromstring(data, _PARSER)
 
 
 def read_docx(data: bytes, limits: Limits) -> Extract:
@@ -68,7 +77,7 @@ def read_docx(data: bytes, limits: Limits) -> Extract:
         root = _main_document(archive)
     except (KeyError, etree.XMLSyntaxError) as exc:  # no main document, or broken XML
         raise Unreadable("damaged (not a valid Word file); please ask for a fresh copy") from exc
-    body = root.find(_w("body"))
+    body = _find(root, _w("body"))
     if body is None:
         raise Unreadable("damaged (no document body); please ask for a fresh copy")
     _Walker(found).blocks(body)
@@ -117,15 +126,15 @@ class _Walker:
             column = _grid_before(tr)
             # A row starting further right (Word's gridBefore) starts with empty columns, so
             # that its cells stand under the labels they stand under on the page.
-            row = [""] * sum(c not in slivers for c in range(column))
+            row = [""] * _columns(slivers, 0, column)
             for tc in _children(tr, "tc"):
-                span = _int_val(tc.find(_GRID_SPAN), 1)
-                merge = tc.find(_V_MERGE)
+                span = _int_val(_find(tc, *_GRID_SPAN), 1)
+                merge = _find(tc, *_V_MERGE)
                 continues = merge is not None and merge.get(_VAL) in (None, "continue")
                 text = above.get(column, "") if continues else self.cell_text(tc)
                 for offset in range(span):
                     above[column + offset] = text
-                columns = sum(c not in slivers for c in range(column, column + span))
+                columns = _columns(slivers, column, column + span)
                 row.extend([text] * (columns or (1 if text else 0)))
                 column += span
             rows.append(row)
@@ -149,10 +158,10 @@ class _Walker:
 def _block_children(parent: etree._Element) -> Iterator[etree._Element]:
     """Paragraphs and tables, looking through block-level content controls and custom XML."""
     for child in parent:
-        if child.tag == _SDT and child.find(_PLACEHOLDER) is not None:
+        if child.tag == _SDT and _find(child, *_PLACEHOLDER) is not None:
             continue  # placeholder text of an empty content control
         if child.tag in (_SDT, _CUSTOM_XML, _SDT_CONTENT):
-            content = child.find(_SDT_CONTENT) if child.tag == _SDT else child
+            content = _find(child, _SDT_CONTENT) if child.tag == _SDT else child
             if content is not None:
                 yield from _block_children(content)
         elif child.tag in (_P, _TBL):
@@ -166,9 +175,22 @@ def _children(parent: etree._Element, name: str) -> Iterator[etree._Element]:
         if child.tag == tag:
             yield child
         elif child.tag in (_SDT, _CUSTOM_XML):
-            content = child.find(_SDT_CONTENT) if child.tag == _SDT else child
+            content = _find(child, _SDT_CONTENT) if child.tag == _SDT else child
             if content is not None:
                 yield from _children(content, name)
+
+
+def _find(parent: etree._Element, tag: str, inner: str | None = None) -> etree._Element | None:
+    """What ElementPath's find("tag") or find("tag/inner") finds (for the latter, the first
+    inner of the first tag that has one), looked up with lxml's child iterator, in C: find
+    runs a chain of selectors per call, the better part of reading a form's table."""
+    if inner is None:
+        return next(parent.iterchildren(tag), None)
+    for child in parent.iterchildren(tag):
+        found = next(child.iterchildren(inner), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _int_val(element: etree._Element | None, default: int) -> int:
@@ -181,10 +203,21 @@ def _int_val(element: etree._Element | None, default: int) -> int:
 def _slivers(tbl: etree._Element) -> frozenset[int]:
     """The table grid's columns narrower than SAME_EDGE: left by a border nudged in one row,
     they are not columns of their own (a cell over one only is kept if it holds text)."""
-    widths = [_int(col.get(_w("w"))) for col in tbl.iterfind(_GRID_COLUMNS)]
+    widths = [
+        _int(col.get(_w("w")))
+        for grid in tbl.iterchildren(_w("tblGrid"))
+        for col in grid.iterchildren(_w("gridCol"))
+    ]
     if len(widths) < 2 or None in widths:
         return frozenset()
     return frozenset(i for i, width in enumerate(widths) if width is not None and width < SAME_EDGE)
+
+
+def _columns(slivers: frozenset[int], start: int, end: int) -> int:
+    """How many of the grid's columns start..end-1 are not slivers."""
+    if not slivers:
+        return max(end - start, 0)
+    return sum(c not in slivers for c in range(start, end))
 
 
 def _int(value: str | None) -> int | None:
@@ -192,7 +225,7 @@ def _int(value: str | None) -> int | None:
 
 
 def _grid_before(tr: etree._Element) -> int:
-    return _int_val(tr.find(f"{_w('trPr')}/{_w('gridBefore')}"), 0)
+    return _int_val(_find(tr, *_GRID_BEFORE), 0)
 
 
 def paragraph_text(p: etree._Element) -> str:
@@ -216,7 +249,7 @@ def _inline(element: etree._Element, out: list[str]) -> None:
             out.append(_symbol(child))
         elif tag == _SDT and (box := _content_checkbox(child)) is not None:
             out.append(box)
-        elif tag == _SDT and child.find(_PLACEHOLDER) is not None:
+        elif tag == _SDT and _find(child, *_PLACEHOLDER) is not None:
             continue  # "Click or tap here to enter text.": a blank field, not a value
         elif tag == _FLD_CHAR and (box := _legacy_checkbox(child)) is not None:
             out.append(box)
@@ -236,10 +269,10 @@ def _symbol(sym: etree._Element) -> str:
 
 def _content_checkbox(sdt: etree._Element) -> str | None:
     """A Word 2010+ checkbox content control: its state, whatever glyph it shows."""
-    box = sdt.find(f"{_w('sdtPr')}/{{{W14}}}checkbox")
+    box = _find(sdt, *_CHECKBOX_CONTROL)
     if box is None:
         return None
-    checked = box.find(f"{{{W14}}}checked")
+    checked = _find(box, f"{{{W14}}}checked")
     value = checked.get(f"{{{W14}}}val") if checked is not None else "0"
     return CHECKED if value in ("1", "true", "on") else UNCHECKED
 
@@ -248,12 +281,12 @@ def _legacy_checkbox(fld: etree._Element) -> str | None:
     """A legacy FORMCHECKBOX field: w:checked overrides w:default."""
     if fld.get(_w("fldCharType")) != "begin":
         return None
-    box = fld.find(f"{_w('ffData')}/{_w('checkBox')}")
+    box = _find(fld, *_LEGACY_CHECKBOX)
     if box is None:
         return None
-    state = box.find(_w("checked"))
+    state = _find(box, _w("checked"))
     if state is None:
-        state = box.find(_w("default"))
+        state = _find(box, _w("default"))
     if state is None:
         return UNCHECKED
     return CHECKED if state.get(_w("val")) in (None, "1", "true", "on") else UNCHECKED
