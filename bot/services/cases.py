@@ -185,3 +185,11 @@ def key_dates(case: Case) -> tuple[tuple[date, bool], ...]:
     """Each of the case's deadlines as an acknowledgement or invitation lists it: its due day,
     and whether it is met (bot.core.stated_acks marks the rest as of the day it is written)."""
     return tuple((d.due, d.met_at is not None) for d in case.deadlines)
+
+
+def screening_overdue(case: Case, today: date) -> date | None:
+    """The day the Screening Panel was due, when that day had gone by `today` unmet."""
+    found = next((d for d in case.deadlines if d.name == "screening_meeting"), None)
+    if found is None or found.met_at is not None or found.due >= today:
+        return None
+    return found.due

@@ -87,6 +87,12 @@ def held_events(session: Session, case: Case) -> list[HeldEvent] | None:
     return found[1] if found is not None and found[0] is case else None
 
 
+def opened_here(session: Session, case: Case) -> bool:
+    """Whether `case` was opened by the message being processed: its rows are held, and no
+    row keyed by its reference, new from the year's counter, can be in the tables yet."""
+    return held_events(session, case) is not None
+
+
 def hold_email(session: Session, case: Case | None, values: dict[str, Any]) -> bool:
     """Keep an outbox row of `case` (every column but its case); False when its rows are
     not held, and the caller adds the email to the session itself."""

@@ -80,7 +80,8 @@ def queue_email(
     Business Manager is asked to approve it; it is sent only after that.
 
     unqueued: the caller has already read, in this transaction, that no email has this key (the
-    reminder tick reads all its cases' keys in one query), so it is not asked again; the
+    reminder tick reads all its cases' keys in one query), or knows none can (the invitation
+    of a case this message opened is keyed by its new reference), so it is not asked; the
     outbox's unique key still refuses a duplicate at the commit.
 
     stated: the dates the email states to an outside body, looked at again just before it is

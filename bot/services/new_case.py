@@ -19,11 +19,17 @@ from bot.core.lifecycle import Stage
 from bot.core.stated_acks import key_dates_on
 from bot.core.stated_dates import Stated
 from bot.core.working_days import day_zero
-from bot.services.cases import add_event, key_dates, next_reference, set_deadline
+from bot.services.cases import (
+    add_event,
+    key_dates,
+    next_reference,
+    screening_overdue,
+    set_deadline,
+)
 from bot.services.held_rows import hold_rows
 from bot.services.intake import forwarded_note, unsure_note
 from bot.services.mailout import queue_email
-from bot.services.screening_booking import deadline_context, meeting_context, screening_overdue
+from bot.services.screening_booking import deadline_context, meeting_context
 from bot.services.store import FETCH_TIME, receipt_note
 
 log = logging.getLogger(__name__)

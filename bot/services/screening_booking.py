@@ -27,7 +27,8 @@ from bot.core.stated_acks import key_dates_on, mark
 from bot.core.stated_dates import INVITATION, Stated
 from bot.services import panel_calendar
 from bot.services.approvals import withdraw_drafts
-from bot.services.cases import add_event, key_dates
+from bot.services.cases import add_event, key_dates, screening_overdue
+from bot.services.held_rows import opened_here
 from bot.services.mailout import queue_email
 
 log = logging.getLogger(__name__)
@@ -260,6 +261,7 @@ def send_invitation(
         case=case,
         ics=ics,
         stated=stated,
+        unqueued=opened_here(session, case),  # its reference is new: nothing is keyed by it
     )
 
 
@@ -340,11 +342,3 @@ def deadline_context(case: Case, today: date) -> list[dict[str, object]]:
         }
         for d in case.deadlines
     ]
-
-
-def screening_overdue(case: Case, today: date) -> date | None:
-    """The day the Screening Panel was due, when that day had gone by `today` unmet."""
-    found = next((d for d in case.deadlines if d.name == "screening_meeting"), None)
-    if found is None or found.met_at is not None or found.due >= today:
-        return None
-    return found.due

@@ -23,6 +23,7 @@ from bot.adapters.db.models import (
     CaseField,
     Deadline,
     Meeting,
+    OutboxMessage,
     StoredMessage,
 )
 from bot.adapters.maildir_source import MaildirSource
@@ -477,3 +478,24 @@ def test_a_new_case_s_reference_is_taken_in_one_statement(make_app: AppFactory) 
         last = s.scalar(select(CaseCounter.last_number))
     assert [r.rsplit("-", 1)[1] for r in refs] == ["0001", "0002", "0003"]
     assert last == 3
+
+
+def _asks_key(statement: str) -> bool:
+    return statement.startswith("SELECT outbox.id") and "idempotency_key" in statement
+
+
+def test_a_new_case_s_invitation_is_queued_without_asking_the_outbox(
+    make_app: AppFactory,
+) -> None:
+    """The invitation of a case the SIN opened is keyed by the case's new reference, so no
+    email can have its key yet: the outbox is asked only about the acknowledgement (keyed by
+    the message, which `triage retry` may send round again). Each is still queued once."""
+    app, _ = make_app()
+    gen = MailGenerator(seed=11, prefix="cost")
+    ids = _store(app, [gen.one("sin_form").raw for _ in range(3)])
+    with _counting_cursor(app) as statements:
+        process_many(app, ids)
+    assert len([q for q in statements if _asks_key(q)]) == 3  # one a SIN: its acknowledgement
+    with app.sessions() as s:
+        events = s.scalars(select(OutboxMessage.event).order_by(OutboxMessage.id)).all()
+    assert sorted(events) == sorted(["sin_acknowledgement", "screening_invitation"] * 3)
