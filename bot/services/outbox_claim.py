@@ -15,11 +15,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy import ColumnElement, Table, Update, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
-from bot.adapters.db.db_clock import database_now
+from bot.adapters.db.db_clock import SERVER_NOW, database_now, server_clock
 from bot.adapters.db.models import OutboxMessage
 from bot.adapters.outgoing import SEND_SECONDS
 
@@ -32,29 +33,48 @@ CLAIM = timedelta(seconds=4 * SEND_SECONDS)
 # more than running it. The claim is a Core statement on the table, read back as the row by
 # its own RETURNING (both databases have it), so claiming and reading the row are one
 # statement; the renewal writes the attempt's start with it, as the two are committed together.
+# On PostgreSQL each reads the server's clock itself, where the claim is compared and set, and
+# returns the end it wrote: asking for the clock first was a statement more for each (two an
+# email). SQLite's clock is this process's, read without a statement and passed in.
 _OUTBOX = cast(Table, OutboxMessage.__table__)
-_UNTIL = bindparam("until", type_=_OUTBOX.c.claimed_until.type)
-_CLAIM = (
-    update(_OUTBOX)
-    .where(
-        _OUTBOX.c.id == bindparam("row_id"),
-        _OUTBOX.c.status == "pending",
-        # Re-checked here: another instance may have failed it and set a later retry.
-        _OUTBOX.c.next_attempt_at <= bindparam("due_by"),
-        or_(_OUTBOX.c.claimed_until.is_(None), _OUTBOX.c.claimed_until < bindparam("now")),
+_TIME = _OUTBOX.c.claimed_until.type
+_STARTED = bindparam("started", type_=_OUTBOX.c.attempt_started_at.type)
+
+
+def _claim_at(
+    now: ColumnElement[datetime], until: ColumnElement[datetime]
+) -> ExecutableReturnsRows:
+    """The claim of a row, at `now` and until `until`, read back as the row."""
+    claim = (
+        update(_OUTBOX)
+        .where(
+            _OUTBOX.c.id == bindparam("row_id"),
+            _OUTBOX.c.status == "pending",
+            # Re-checked here: another instance may have failed it and set a later retry.
+            _OUTBOX.c.next_attempt_at <= bindparam("due_by"),
+            or_(_OUTBOX.c.claimed_until.is_(None), _OUTBOX.c.claimed_until < now),
+        )
+        .values(claimed_until=until)
+        .returning(*_OUTBOX.c)
     )
-    .values(claimed_until=_UNTIL)
-    .returning(*_OUTBOX.c)
-)
-_CLAIMED_ROW = select(OutboxMessage).from_statement(_CLAIM)
-_RENEW = (
-    update(_OUTBOX)
-    .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.claimed_until == bindparam("held"))
-    .values(
-        claimed_until=_UNTIL,
-        attempt_started_at=bindparam("started", type_=_OUTBOX.c.attempt_started_at.type),
+    return select(OutboxMessage).from_statement(claim)
+
+
+def _renew_until(until: ColumnElement[datetime]) -> Update:
+    """The claim renewed until `until` with the attempt's start, if it is still `held`."""
+    return (
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.claimed_until == bindparam("held"))
+        .values(claimed_until=until, attempt_started_at=_STARTED)
+        .returning(_OUTBOX.c.claimed_until)
     )
-)
+
+
+_UNTIL = bindparam("until", type_=_TIME)
+_CLAIMED_ROW = _claim_at(bindparam("now", type_=_TIME), _UNTIL)
+_RENEW = _renew_until(_UNTIL)
+_CLAIMED_ROW_ON_SERVER = _claim_at(SERVER_NOW, SERVER_NOW + CLAIM)
+_RENEW_ON_SERVER = _renew_until(SERVER_NOW + CLAIM)
 
 
 class ClaimLost(Exception):
@@ -67,13 +87,18 @@ def claim(session: Session, row_id: int, due_by: datetime) -> tuple[OutboxMessag
     the bot's business): the row, as the claim left it, and when the claim ends (the
     database's clock); or None when the row is not ours to send (sent, claimed by another
     instance, its retry not yet due)."""
-    now = database_now(session)
-    values = {"row_id": row_id, "due_by": due_by, "now": now, "until": now + CLAIM}
-    row = session.scalars(_CLAIMED_ROW, values).one_or_none()
+    values: dict[str, object] = {"row_id": row_id, "due_by": due_by}
+    if server_clock(session):
+        row = session.scalars(_CLAIMED_ROW_ON_SERVER, values).one_or_none()
+    else:
+        now = database_now(session)
+        values.update(now=now, until=now + CLAIM)
+        row = session.scalars(_CLAIMED_ROW, values).one_or_none()
     if row is None:
         session.rollback()
         return None
-    return row, now + CLAIM
+    assert row.claimed_until is not None  # as the claim wrote it, read back by its RETURNING
+    return row, row.claimed_until
 
 
 def open_attempt(session: Session, row: OutboxMessage, held: datetime, started: datetime) -> None:
@@ -82,10 +107,13 @@ def open_attempt(session: Session, row: OutboxMessage, held: datetime, started: 
     A later claim always ends later than an earlier one that ran out, so the end of ours
     tells it from another instance's. The row is told both values as written, so the commit
     that follows does not write them again."""
-    until = database_now(session) + CLAIM
-    values = {"row_id": row.id, "held": held, "until": until, "started": started}
-    result = session.execute(_RENEW, values)
-    if getattr(result, "rowcount", 0) != 1:
+    values: dict[str, object] = {"row_id": row.id, "held": held, "started": started}
+    if server_clock(session):
+        until = session.execute(_RENEW_ON_SERVER, values).scalar_one_or_none()
+    else:
+        values["until"] = database_now(session) + CLAIM
+        until = session.execute(_RENEW, values).scalar_one_or_none()
+    if until is None:
         raise ClaimLost(f"outbox #{row.id}")
     set_committed_value(row, "claimed_until", until)
     set_committed_value(row, "attempt_started_at", started)

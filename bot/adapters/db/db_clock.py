@@ -10,16 +10,25 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, func, select
 from sqlalchemy.orm import Session
 
-_CLOCK_TIMESTAMP = select(func.clock_timestamp())
+# Now on PostgreSQL's clock, as a value a statement reads where it needs it (each reading is
+# the time it is read, not the transaction's start).
+SERVER_NOW = func.clock_timestamp(type_=DateTime(timezone=True))
+_CLOCK_TIMESTAMP = select(SERVER_NOW)
+
+
+def server_clock(session: Session) -> bool:
+    """Whether the database's clock is its server's (PostgreSQL), which a statement can read
+    itself (SERVER_NOW) instead of a statement of its own; else it is this process's (SQLite)."""
+    return session.get_bind().dialect.name != "sqlite"
 
 
 def database_now(session: Session) -> datetime:
     """Now by the database's clock, aware UTC (PostgreSQL's clock_timestamp, not the
     transaction's start; SQLite's is this machine's, the only one that can open its file)."""
-    if session.get_bind().dialect.name == "sqlite":
+    if not server_clock(session):
         # The clock SQLite's "now" reads is this process's own, so it is read here, not asked
         # for (two statements an email sent), to the millisecond as SQLite tells it.
         now = datetime.now(UTC)
