@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
-from bot.adapters.db.db_clock import SERVER_NOW, database_now, server_clock
+from bot.adapters.db.db_clock import SERVER_NOW, database_now, process_now, server_clock
 from bot.adapters.db.models import OutboxMessage
 from bot.adapters.outgoing import SEND_SECONDS
 
@@ -66,7 +66,6 @@ def _renew_until(until: ColumnElement[datetime]) -> Update:
         update(_OUTBOX)
         .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.claimed_until == bindparam("held"))
         .values(claimed_until=until, attempt_started_at=_STARTED)
-        .returning(_OUTBOX.c.claimed_until)
     )
 
 
@@ -74,7 +73,7 @@ _UNTIL = bindparam("until", type_=_TIME)
 _CLAIMED_ROW = _claim_at(bindparam("now", type_=_TIME), _UNTIL)
 _RENEW = _renew_until(_UNTIL)
 _CLAIMED_ROW_ON_SERVER = _claim_at(SERVER_NOW, SERVER_NOW + CLAIM)
-_RENEW_ON_SERVER = _renew_until(SERVER_NOW + CLAIM)
+_RENEW_ON_SERVER = _renew_until(SERVER_NOW + CLAIM).returning(_OUTBOX.c.claimed_until)
 
 
 class ClaimLost(Exception):
@@ -90,15 +89,15 @@ def claim(session: Session, row_id: int, due_by: datetime) -> tuple[OutboxMessag
     values: dict[str, object] = {"row_id": row_id, "due_by": due_by}
     if server_clock(session):
         row = session.scalars(_CLAIMED_ROW_ON_SERVER, values).one_or_none()
+        until = row.claimed_until if row is not None else None  # as written, by its RETURNING
     else:
-        now = database_now(session)
-        values.update(now=now, until=now + CLAIM)
-        row = session.scalars(_CLAIMED_ROW, values).one_or_none()
-    if row is None:
+        now = process_now()
+        until = now + CLAIM
+        row = session.scalars(_CLAIMED_ROW, {**values, "now": now, "until": until}).one_or_none()
+    if row is None or until is None:
         session.rollback()
         return None
-    assert row.claimed_until is not None  # as the claim wrote it, read back by its RETURNING
-    return row, row.claimed_until
+    return row, until
 
 
 def open_attempt(session: Session, row: OutboxMessage, held: datetime, started: datetime) -> None:
@@ -111,8 +110,9 @@ def open_attempt(session: Session, row: OutboxMessage, held: datetime, started: 
     if server_clock(session):
         until = session.execute(_RENEW_ON_SERVER, values).scalar_one_or_none()
     else:
-        values["until"] = database_now(session) + CLAIM
-        until = session.execute(_RENEW, values).scalar_one_or_none()
+        until = process_now() + CLAIM
+        result = session.execute(_RENEW, {**values, "until": until})
+        until = until if getattr(result, "rowcount", 0) == 1 else None
     if until is None:
         raise ClaimLost(f"outbox #{row.id}")
     set_committed_value(row, "claimed_until", until)

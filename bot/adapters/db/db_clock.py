@@ -29,11 +29,15 @@ def database_now(session: Session) -> datetime:
     """Now by the database's clock, aware UTC (PostgreSQL's clock_timestamp, not the
     transaction's start; SQLite's is this machine's, the only one that can open its file)."""
     if not server_clock(session):
-        # The clock SQLite's "now" reads is this process's own, so it is read here, not asked
-        # for (two statements an email sent), to the millisecond as SQLite tells it.
-        now = datetime.now(UTC)
-        return now.replace(microsecond=now.microsecond // 1000 * 1000)
+        return process_now()
     value = session.scalar(_CLOCK_TIMESTAMP)
     if not isinstance(value, datetime):
         raise TypeError(f"the database's clock gave {value!r}")
     return value.astimezone(UTC)
+
+
+def process_now() -> datetime:
+    """SQLite's clock: the one its "now" reads is this process's own, so it is read here, not
+    asked for (two statements an email sent), to the millisecond as SQLite tells it."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
