@@ -27,9 +27,7 @@ from bot.core.unconfirmed_send import (
     ask_words,
     look_again_words,
 )
-from bot.services.digest_names import email_name
-from bot.services.mailout import queue_email
-from bot.services.undelivered import own_addresses, roles_by_address
+from bot.services.undelivered import own_addresses, queue_notice_about, roles_by_address
 
 log = logging.getLogger(__name__)
 
@@ -75,17 +73,14 @@ def _tell_the_business_manager(app: App, session: Session, row: OutboxMessage) -
     notice = ask_notice(email, own_addresses(app.config), roles_by_address(app.config))
     if notice is None:
         return
-    queue_email(
+    queue_notice_about(
         session,
         app,
+        row,
         key=notice.key,
         event=NOTICE_EVENT,
-        to=[app.config.people.business_manager.email],
         now=app.clock.now(),
-        case=row.case,
-        context={
-            "case": {"ref": row.case.ref if row.case else ""},
-            "email": {"id": row.id, "what": email_name(row.event), "subject": row.subject},
+        facts={
             "recipients": list(notice.recipients),
             "started": started,
             "statutory": notice.statutory,

@@ -50,22 +50,47 @@ def tell(
     notice = notice_for(email, own_addresses(app.config), roles_by_address(app.config))
     if notice is None:
         return
-    queue_email(
+    queue_notice_about(
         session,
         app,
+        row,
         key=_key(notice),
         event=NOTICE_EVENT,
-        to=[app.config.people.business_manager.email],
         now=now or app.clock.now(),
-        case=row.case,
-        context={
-            "case": {"ref": notice.case_ref or ""},
-            "email": {"id": row.id, "what": email_name(row.event), "subject": row.subject},
+        facts={
             "recipients": list(notice.recipients),
             "reason": notice.reason,
             "failed": notice.failed,
             "report_id": notice.report_id,
             "statutory": notice.statutory,
+        },
+    )
+
+
+def queue_notice_about(
+    session: Session,
+    app: App,
+    row: OutboxMessage,
+    *,
+    key: str,
+    event: str,
+    now: datetime,
+    facts: dict[str, object],
+) -> None:
+    """Queue a notice to the Business Manager about the outbox email `row`: its case, number,
+    kind in words and subject, and the notice's own `facts`."""
+    queue_email(
+        session,
+        app,
+        key=key,
+        event=event,
+        to=[app.config.people.business_manager.email],
+        now=now,
+        case=row.case,
+        context={
+            "case": {"ref": row.case.ref if row.case else ""},
+            "email": {"id": row.id, "what": email_name(row.event), "subject": row.subject},
+            **facts,
         },
     )
 
