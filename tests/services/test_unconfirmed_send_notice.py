@@ -23,18 +23,16 @@ from bot.adapters.graph_sender import FILES_WITHIN
 from bot.adapters.imap_source import ImapSource
 from bot.adapters.sent_folder import SentFolder
 from bot.app import App
-from bot.services.approvals import approve
 from bot.services.digest import _health
-from bot.services.mailout import queue_email
 from bot.services.outbox import SendReport, send_all, send_due
 from bot.services.outbox_retry import retry_now
-from tests.adapters.test_templates import CONTEXTS
 from tests.fixtures.app import AppFactory, Clock
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.smtp import SmtpTestServer
 from tests.services.test_outbox import REFERRER, claims_run_out, rows, smtp_app
 from tests.services.test_outbox_crash import SENT, DiesAfterSending
 from tests.services.test_outbox_refusals import REF, SINCE, _queue
+from tests.services.test_undelivered_notice import queue_approved_delay_notice
 
 pytestmark = pytest.mark.imap
 NOTICE = "unconfirmed_send_notice"
@@ -184,19 +182,7 @@ def test_a_statutory_notification_says_first_it_cannot_be_confirmed_made(
 ) -> None:
     app, clock = files_late
     panel = app.config.people.national_panel.email
-    context = {
-        k: v
-        for k, v in CONTEXTS["panel_delay_notice"].items()
-        if k not in ("partnership", "business_manager")
-    }
-    with app.sessions() as s:
-        queue_email(
-            s, app, key="delay:1", event="panel_delay_notice", to=[panel], context=context,
-            now=clock.now(),
-        )  # fmt: skip
-        s.commit()
-        approve(s, rows(app)[0].id, actor="terminal:bm", now=clock.now())
-        s.commit()
+    queue_approved_delay_notice(app, clock)
     _cut_short(app, clock)
 
     # The notice, and the approval request the draft asked for before it was approved.

@@ -140,19 +140,7 @@ def test_a_statutory_notification_not_delivered_says_it_has_not_been_made(
     handler = _Refuses(panel)
     with _Relay(handler) as relay:
         app, clock = _app(make_app, relay)
-        context = {
-            k: v
-            for k, v in CONTEXTS["panel_delay_notice"].items()
-            if k not in ("partnership", "business_manager")
-        }
-        with app.sessions() as s:
-            queue_email(
-                s, app, key="delay:1", event="panel_delay_notice", to=[panel],
-                context=context, now=clock.now(),
-            )  # fmt: skip
-            s.commit()
-            approve(s, rows(app)[0].id, actor="terminal:bm", now=clock.now())
-            s.commit()
+        queue_approved_delay_notice(app, clock)
         send_due(app, app.open_sender())
         _passes(app, clock)
     ((to, text),) = handler.notices()
@@ -160,3 +148,22 @@ def test_a_statutory_notification_not_delivered_says_it_has_not_been_made(
     assert "Statutory notification NOT made: Not delivered: Rapid Review delay notice" in text
     assert f"THE STATUTORY NOTIFICATION HAS NOT BEEN MADE: the email that makes it did not " \
         f"reach {panel} (the National Panel)" in text  # fmt: skip
+
+
+def queue_approved_delay_notice(app: App, clock: Clock) -> None:
+    """A Rapid Review delay notice to the National Panel (a statutory notification), queued
+    and approved by the Business Manager, as outbox row 1."""
+    context = {
+        k: v
+        for k, v in CONTEXTS["panel_delay_notice"].items()
+        if k not in ("partnership", "business_manager")
+    }
+    panel = app.config.people.national_panel.email
+    with app.sessions() as s:
+        queue_email(
+            s, app, key="delay:1", event="panel_delay_notice", to=[panel], context=context,
+            now=clock.now(),
+        )  # fmt: skip
+        s.commit()
+        approve(s, rows(app)[0].id, actor="terminal:bm", now=clock.now())
+        s.commit()
