@@ -1,7 +1,9 @@
 """Outlook's header above a quoted email, in the languages partners' mailboxes are set to:
 Italian "Da: / Inviato: / A: / Oggetto:", Portuguese "De: / Enviado: / Para: / Assunto:",
 Polish "Od: / Wysłano: / Do: / DW: / Temat:", as Outlook on the desktop and on the web write
-them, and their "-----Original Message-----" lines."""
+them, and their "-----Original Message-----" lines; in Welsh, German, French, Spanish and Dutch
+those lines too, and a forward's "---------- Forwarded message ---------" line in each
+language."""
 
 from __future__ import annotations
 
@@ -33,6 +35,30 @@ ORIGINALS = (
     "-----Mensagem original-----",
     "-----Wiadomo\u015b\u0107 oryginalna-----",
     "-------- Oryginalna wiadomo\u015b\u0107 --------",
+    # Outlook's, and Thunderbird's where it writes its own ("Neges Wreiddiol" in Welsh)
+    "-------- Neges Wreiddiol --------",
+    "-----Urspr\u00fcngliche Nachricht-----",
+    "-------- Original-Nachricht --------",
+    "-----Message d'origine-----",
+    "-----Message d\u2019origine-----",
+    "-------- Message original --------",
+    "-----Mensaje original-----",
+    "-----Oorspronkelijk bericht-----",
+)
+# A forward's line, as Gmail, Thunderbird and Yahoo Mail write it in each language
+FORWARDED = (
+    "---------- Weitergeleitete Nachricht ---------",
+    "-------- Message transf\u00e9r\u00e9 --------",
+    "----- Message transmis -----",
+    "---------- Mensaje reenviado ---------",
+    "---------- Doorgestuurd bericht ---------",
+    "---------- Messaggio inoltrato ---------",
+    "-------- Messaggio Inoltrato --------",
+    "---------- Mensagem encaminhada ---------",
+    "-------- Mensagem reencaminhada --------",
+    "---------- Wiadomo\u015b\u0107 przekazana dalej ---------",
+    "----- Przekazana wiadomo\u015b\u0107 -----",
+    "--- Tre\u015b\u0107 przekazanej wiadomo\u015bci ---",
 )
 
 
@@ -53,7 +79,7 @@ def test_an_outlook_header_run_onto_one_line_is_found_where_it_starts(header: st
     assert new_text(body) == WRITTEN
 
 
-@pytest.mark.parametrize("line", ORIGINALS)
+@pytest.mark.parametrize("line", ORIGINALS + FORWARDED)
 def test_an_original_message_line_in_another_language_starts_the_quote(line: str) -> None:
     body = f"{WRITTEN}\n\n{line}\n{REMINDER}"
     assert new_text(body) == WRITTEN

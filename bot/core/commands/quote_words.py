@@ -1,8 +1,10 @@
 """The words mail programs write above a quoted email, in each language their users choose.
 
 Data only. bot.core.commands.quoted_header reads Outlook's header block with them ("From:",
-"Sent:", "To:", "Subject:"), and bot.core.commands.attribution the "On <date>, X wrote:" line
-of Gmail, Apple Mail and Thunderbird. Unread, a reply's whole quote (a vote reminder's "Vote:
+"Sent:", "To:", "Subject:") and its "-----Original Message-----" line, bot.core.commands.attribution
+the "On <date>, X wrote:" line of Gmail, Apple Mail and Thunderbird, bot.core.forwarded the
+"---------- Forwarded message ---------" line, and bot.core.forms.value_end where a form value
+pasted into an email ends. Unread, a reply's whole quote (a vote reminder's "Vote:
 rapid review" examples) was taken for its sender's new text. A language is added here, with a
 test of each of its forms in tests/core/test_attribution.py and test_quoted_header_words.py.
 
@@ -25,7 +27,8 @@ CLOCK = r"\d{1,2}:\d{2}"
 @dataclass(frozen=True)
 class Language:
     """One language's words. Outlook's header block: `sent`, `to` and `subject` are the names
-    of the fields below `from`; `original` the words of its "-----Original Message-----" line.
+    of the fields below `from`; `original` the words of its "-----Original Message-----" line;
+    `forwarded` those of a forward's "---------- Forwarded message ---------" line.
     The attribution opens with one of `opening` and a `date`, and says "wrote" at its end
     (`wrote_last`: "ha scritto:"), or before the name (`wrote_first`: "schrieb X:"), or before
     the date that ends it (`wrote_lead`: "X escreveu no dia <date>:"). `wrote` is the word of
@@ -38,6 +41,7 @@ class Language:
     subject: tuple[str, ...]
     wrote: tuple[str, ...]
     original: tuple[str, ...] = ()
+    forwarded: tuple[str, ...] = ()
     opening: tuple[str, ...] = ()
     date: str = DIGIT
     wrote_last: tuple[str, ...] = ()
@@ -47,6 +51,17 @@ class Language:
 
 # Welsh for many public bodies in Wales; the others for a colleague whose mailbox is set to
 # one: Italian, Portuguese and Polish among the staff of Tameside's agencies.
+#
+# Where the words of the dashed lines were read (none is a guess): Outlook's "-----Original
+# Message-----" in German, French, Spanish and Dutch as it stands in public mailing-list
+# archives (linux-kernel, linux-media, netdev, samba-technical) above "Von: / Gesendet:", "De : /
+# Envoyé :", "De: / Enviado el:", "Van: / Verzonden:"; Thunderbird's own lines in each language
+# from Mozilla's translations (composeMsgs.properties, mailnews.reply_header_originalmessage
+# and forward_header_originalmessage, as transvision.mozfr.org lists them), Welsh's "Neges
+# Wreiddiol" among them; Yahoo Mail's from crisp-oss/email-forward-parser's table and test
+# mail. Gmail writes "Forwarded message" in English in some accounts and in the user's language
+# in others (German "Weitergeleitete Nachricht", Polish "Wiadomość przekazana dalej", as
+# programs that read Gmail's forwards match them).
 LANGUAGES = (
     Language(
         "English",
@@ -56,6 +71,7 @@ LANGUAGES = (
         subject=("subject",),
         wrote=("wrote",),
         original=("original message",),
+        forwarded=("forwarded message",),
     ),
     Language(
         "Welsh",
@@ -64,6 +80,9 @@ LANGUAGES = (
         to=("at",),
         subject=("pwnc",),
         wrote=("ysgrifennodd",),
+        # Thunderbird's, above a reply's quote and a forward alike: a forward is told by its
+        # subject then, as an "Original Message" line is no sign of one in English either.
+        original=("neges wreiddiol",),
         opening=("ar",),
         wrote_last=("ysgrifennodd",),
         wrote_first=("ysgrifennodd",),
@@ -75,6 +94,8 @@ LANGUAGES = (
         to=("an",),
         subject=("betreff",),
         wrote=("schrieb",),
+        original=("urspr[üu]ngliche nachricht", "original-nachricht"),
+        forwarded=("weitergeleitete nachricht",),
         opening=("am",),
         wrote_first=("schrieb",),
     ),
@@ -85,6 +106,9 @@ LANGUAGES = (
         to=("[àa]",),
         subject=("objet",),
         wrote=(r"a\s+[ée]crit",),
+        original=("message d['\u2019]origine", "message original"),
+        # Thunderbird's and Gmail's, and Yahoo Mail's "Message transmis".
+        forwarded=("message transf[ée]r[ée]", "message transmis"),
         opening=("le",),
         wrote_last=(r"a\s+[ée]crit",),
     ),
@@ -95,6 +119,8 @@ LANGUAGES = (
         to=("para",),
         subject=("asunto",),
         wrote=("escribi[óo]",),
+        original=("mensaje original",),
+        forwarded=("mensaje reenviado",),
         opening=("el",),
         wrote_last=("escribi[óo]",),
     ),
@@ -105,6 +131,8 @@ LANGUAGES = (
         to=("aan",),
         subject=("onderwerp",),
         wrote=("schreef",),
+        original=("oorspronkelijk bericht",),
+        forwarded=("doorgestuurd bericht",),
         opening=("op",),
         wrote_last=(r"heeft\s.+\shet\svolgende\sgeschreven",),
         wrote_first=("schreef",),
@@ -120,6 +148,7 @@ LANGUAGES = (
         subject=("oggetto",),
         wrote=(r"ha\s+scritto",),
         original=("messaggio originale",),
+        forwarded=("messaggio inoltrato",),
         opening=("il",),
         date=CLOCK,
         wrote_last=(r"ha\s+scritto",),
@@ -137,6 +166,8 @@ LANGUAGES = (
         subject=("assunto",),
         wrote=("escreveu",),
         original=("mensagem original",),
+        # Brazil's, and Portugal's Thunderbird.
+        forwarded=("mensagem encaminhada", "mensagem reencaminhada"),
         # "A" opens many a sentence: only before the date's digits is it Apple Mail's.
         opening=("em", r"a(?=\s\d)"),
         date=CLOCK,
@@ -155,6 +186,12 @@ LANGUAGES = (
         subject=("temat",),
         wrote=(r"napisa[łl](?:\(a\)|a)?", "pisze"),
         original=("wiadomo[śs][ćc] oryginalna", "oryginalna wiadomo[śs][ćc]"),
+        # Gmail's; Yahoo Mail's; Thunderbird's ("Treść przekazanej wiadomości").
+        forwarded=(
+            r"wiadomo[śs][ćc]\s+przekazana\s+dalej",
+            r"przekazana\s+wiadomo[śs][ćc]",
+            r"tre[śs][ćc]\s+przekazanej\s+wiadomo[śs]ci",
+        ),
         opening=(r"(?:pon|wt|[śs]r|czw|pt|sob|niedz)\.,", r"w\s+dniu", "dnia"),
         date=CLOCK,
         wrote_last=(r"napisa[łl](?:\(a\)|a)?", "pisze"),

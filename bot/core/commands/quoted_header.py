@@ -2,7 +2,9 @@
 Sent: ... / To: ... / Subject: ...", in the language its user chose (Welsh "Oddi wrth: /
 Anfonwyd: / At: / Pwnc:", Italian "Da: / Inviato: / A: / Oggetto:", Portuguese "De: / Enviado:
 / Para: / Assunto:", Polish "Od: / Wysłano: / Do: / Temat:"; every word:
-bot.core.commands.quote_words), or its "-----Original Message-----" line, or its rule.
+bot.core.commands.quote_words), or its "-----Original Message-----" line (German "-----
+Ursprüngliche Nachricht-----", French "-----Message d'origine-----"), a forward's "----------
+Forwarded message ---------" (German "Weitergeleitete Nachricht"), or Outlook's rule.
 
 Read by bot.core.commands.quoting, which knows where the rest of a quoted email starts.
 """
@@ -15,7 +17,7 @@ from bot.core.commands.quote_words import either
 from bot.core.commands.sign_off import plain
 
 ORIGINAL_MESSAGE = re.compile(
-    rf"-{{2,}}\s*(?:{either(lambda x: x.original)}|forwarded message)\s*-{{2,}}"
+    rf"-{{2,}}\s*(?:{either(lambda x: x.original)}|{either(lambda x: x.forwarded)})\s*-{{2,}}"
     r"|begin forwarded message:",
     re.IGNORECASE,
 )
