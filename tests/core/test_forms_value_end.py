@@ -103,3 +103,57 @@ def test_a_welsh_sign_off_or_a_foreign_attribution_ends_the_value(below: str) ->
     # quotes the request below "Am ... schrieb TSCP <...>:", which Gmail may wrap.
     form, _ = _read(f"{HEAD}Summary: One call-out in June.\n{below}\nTSCP request")
     assert _summary(form) == "One call-out in June."
+
+
+REQUEST = (
+    "[TSCP-2026-0001] Rapid Review information request\n\n"
+    "Summary of involvement:\nView on whether the CSPR criteria are met:"
+)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # Outlook set to French, German, Spanish, Dutch, Welsh, Italian: its header block
+        "De : TSCP <tscp@example.org>\nEnvoy\u00e9 : lundi 21 d\u00e9cembre 2026 10:00\n"
+        "\u00c0 : DC Sample\nObjet : ",
+        "Von: TSCP <tscp@example.org>\nGesendet: Montag, 21. Dezember 2026 10:00\n"
+        "An: DC Sample\nBetreff: ",
+        "De: TSCP <tscp@example.org>\nEnviado el: lunes, 21 de diciembre de 2026 10:00\n"
+        "Para: DC Sample\nAsunto: ",
+        "Van: TSCP <tscp@example.org>\nVerzonden: maandag 21 december 2026 10:00\n"
+        "Aan: DC Sample\nOnderwerp: ",
+        "Oddi wrth: TSCP <tscp@example.org>\nAnfonwyd: 21 Rhagfyr 2026 10:00\n"
+        "At: DC Sample\nPwnc: ",
+        "Da: TSCP <tscp@example.org>\nInviato: luned\u00ec 21 dicembre 2026 10:00\n"
+        "A: DC Sample\nOggetto: ",
+        # Its "Original Message" line, and a forward's line, in those languages
+        "-----Urspr\u00fcngliche Nachricht-----\nVon: TSCP\nBetreff: ",
+        "-----Message d'origine-----\nDe : TSCP\nObjet : ",
+        "-----Mensaje original-----\nDe: TSCP\nAsunto: ",
+        "-----Oorspronkelijk bericht-----\nVan: TSCP\nOnderwerp: ",
+        "-------- Neges Wreiddiol --------\nPwnc: ",
+        "---------- Weitergeleitete Nachricht ---------\nVon: TSCP\nBetreff: ",
+        "---------- Wiadomo\u015b\u0107 przekazana dalej ---------\nOd: TSCP\nTemat: ",
+    ],
+)
+def test_a_quoted_header_in_another_language_ends_the_last_value(header: str) -> None:
+    # Read in English only, the header and the request it quotes (naming the form's labels,
+    # so the reader looked for more of the form below) were recorded as the return's answer.
+    form, outside = _read(f"{HEAD}Summary: One call-out in June.\n{header}{REQUEST}")
+    assert _summary(form) == "One call-out in June."
+    assert "TSCP" not in str(_summary(form))
+    assert "One call-out" not in outside
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # A form's own lines that open with a header's word, with no From line beside them
+        "Data: held by the school only\nSent: to the panel on 21/12/2026",
+        "Verzonden: by post on 21/12/2026\nGesendet: by email",
+    ],
+)
+def test_lines_with_a_header_word_but_no_from_line_go_on_with_the_value(lines: str) -> None:
+    form, _ = _read(f"{HEAD}Summary: One call-out in June.\n{lines}\n\nRegards\nDC Sample")
+    assert _summary(form) == f"One call-out in June.\n{lines}"

@@ -13,17 +13,23 @@ import re
 from collections.abc import Sequence
 
 from bot.core.commands.attribution import attribution_lines
+from bot.core.commands.quote_words import either
+from bot.core.commands.quoted_header import ORIGINAL_MESSAGE
 from bot.core.commands.sign_off import closes, ends_reply, may_close, plain
 
 # Text readers number lines as they stand, blank ones too ("email body, line 7"); a number
 # skipped is a blank line the reader left out.
 _NUMBERED = re.compile(r"(?P<source>.*), line (?P<number>\d+)")
+# Outlook's "From:" and "Sent:" in every language its users choose ("De : / Envoyé :", "Von: /
+# Gesendet:"): read in English only, a French header block was taken for the value's last lines.
+_FROM = either(lambda x: x.from_)
+_SENT = either(lambda x: x.sent)
 _QUOTE = re.compile(
-    r">.*|-{2,}\s*(?:original message|forwarded message)\s*-{2,}|_{8,}"
-    r"|begin forwarded message:|from:\s*\S.*\s(?:sent|date):.*",
+    rf">.*|{ORIGINAL_MESSAGE.pattern}|_{{8,}}|{_FROM}\s?:\s*\S.*\s{_SENT}\s?:.*",
     re.IGNORECASE,
 )
-_HEADER = re.compile(r"(?:from|sent):\s*\S.*", re.IGNORECASE)
+_HEADER = re.compile(rf"(?:{_FROM}|{_SENT})\s?:\s*\S.*", re.IGNORECASE)
+_FROM_LINE = re.compile(rf"{_FROM}\s?:\s*\S.*", re.IGNORECASE)
 # A line that goes on with what is above it: a list item, or a sentence not begun afresh.
 _LIST_ITEM = re.compile(r"(?:[-*\u2022\u2013]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _SENTENCE_END = ".!?)\"'\u201d"
@@ -43,16 +49,24 @@ def blank_before(wheres: Sequence[str]) -> list[bool]:
 def ends_any_value(text: str, following: str) -> bool:
     """A line no value runs on into: a sign-off ("Kind regards"; "Regards" or "Thanks" with a
     name or nothing below it), a signature separator or "Sent from my iPhone", or the start of
-    a quoted email ("-----Original Message-----", "> ...", "From: ... Sent: ...", an
-    attribution in any language bot.core.commands.attribution reads)."""
+    a quoted email ("-----Original Message-----", "> ...", "From: ... Sent: ...", in any
+    language bot.core.commands.quote_words lists, as an attribution is)."""
     probe = plain(text)
     if ends_reply(probe) or closes(probe) or _QUOTE.fullmatch(probe):
         return True
     if attribution_lines([probe, following], 0):  # "Am ... schrieb TSCP <tscp@...>:"
         return True
-    if _HEADER.fullmatch(probe) and _HEADER.match(plain(following)):
+    if _header_pair(probe, plain(following)):
         return True
     return may_close(probe) and (not following or len(following.split()) <= 4)
+
+
+def _header_pair(probe: str, following: str) -> bool:
+    """A From line with a Sent or Date line below or above it. One of the two must be the From
+    line: a form's "Date: 22/12/2026" above a line that opens with "Data:" is no header."""
+    if not (_HEADER.fullmatch(probe) and _HEADER.match(following)):
+        return False
+    return bool(_FROM_LINE.fullmatch(probe) or _FROM_LINE.match(following))
 
 
 def goes_on(value: str, text: str) -> bool:
