@@ -22,15 +22,24 @@ from datetime import MAXYEAR, MINYEAR, date, time, timedelta, tzinfo
 from bot.core.agencies import is_agency
 from bot.core.autoreply import a_person
 from bot.core.command_dates import RECEIVED_BEFORE_ARRIVAL_MONTHS
+from bot.core.commands.quote_words import either
 from bot.core.dates import DateError, parse_uk_date
 from bot.core.message import MailMessage
 from bot.core.sent_zone import NAMED_ZONES, local_days, offsets, unknown_zone_doubt, zone_doubt
 from bot.core.subject_prefixes import leading
 from bot.core.working_days import add_months
 
-# The line a mail program puts above a forwarded email ("Original Message" is a reply's too).
-_MARKER = re.compile(r"-{2,}\s*forwarded message\s*-{2,}|^\s*begin forwarded message:", re.I | re.M)
-_SENT = re.compile(r"^[>\s*]*(?P<label>sent|date):\s*(?P<when>.+)$", re.IGNORECASE)
+# The line a mail program puts above a forwarded email, in its user's language (German
+# "Weitergeleitete Nachricht"; bot.core.commands.quote_words); "Original Message" is a reply's too.
+_MARKER = re.compile(
+    rf"-{{2,}}\s*{either(lambda x: x.forwarded)}\s*-{{2,}}|^\s*begin forwarded message:",
+    re.I | re.M,
+)
+# The quoted header's field names in the same languages: Gmail names the From line in its
+# user's language ("Von:", "Od:") above an English "Date:", Outlook every line ("Gesendet:").
+_SENT = re.compile(
+    rf"^[>\s*]*(?P<label>{either(lambda x: x.sent)})\s?:\s*(?P<when>.+)$", re.IGNORECASE
+)
 # A time and whatever follows it ("16:20", "4:20 PM +0000"), and Gmail's " at ".
 _TIME = re.compile(r"(?:\s+at)?\s+\d{1,2}[:.]\d{2}(?:\b|(?=z\b)).*$", re.IGNORECASE)
 # A time with its offset from UTC, as a mail program writes a Date line ("23:30:00 +0000",
@@ -50,8 +59,10 @@ _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}")
 _HEADER_LINES = 6  # how far from a From: line its Sent: or Date: line may stand
 # A line of a quoted header block ("Subject:", "Reply-To:"), above its From: line.
 _HEADER = re.compile(r"^[>\s*]*[a-z][a-z-]*:\s*\S", re.IGNORECASE)
-_FROM_VALUE = re.compile(r"^[>\s*]*from:\s*(?P<who>\S.*)$", re.IGNORECASE)
-_SUBJECT = re.compile(r"^[>\s*]*subject:\s*(.*)$", re.IGNORECASE)
+_FROM_VALUE = re.compile(
+    rf"^[>\s*]*{either(lambda x: x.from_)}\s?:\s*(?P<who>\S.*)$", re.IGNORECASE
+)
+_SUBJECT = re.compile(rf"^[>\s*]*{either(lambda x: x.subject)}\s?:\s*(.*)$", re.IGNORECASE)
 _ADDRESS = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+\.[a-z]{2,}", re.IGNORECASE)
 
 

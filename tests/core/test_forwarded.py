@@ -353,3 +353,63 @@ def test_a_forwarded_complaints_complainant_only_where_its_from_line_is_sure(
 ) -> None:
     msg = _forward_of(quoted_from, subject, older)
     assert complainant_of(msg, PASSERS_ON, PUBLIC_BODIES) == complainant
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "---------- Weitergeleitete Nachricht ---------",
+        "-------- Message transf\u00e9r\u00e9 --------",
+        "---------- Mensaje reenviado ---------",
+        "---------- Doorgestuurd bericht ---------",
+        "---------- Messaggio inoltrato ---------",
+        "---------- Mensagem encaminhada ---------",
+        "---------- Wiadomo\u015b\u0107 przekazana dalej ---------",
+    ],
+)
+def test_a_forward_by_its_line_in_the_forwarders_language(line: str) -> None:
+    # Its subject typed over ("Complaint for TSCP"), the line is all that tells a forward.
+    assert is_forwarded(_msg("Complaint for TSCP", f"{line}\nPat Public\n\nI complain."))
+    assert not is_forwarded(_msg("RE: Complaint", "-----Urspr\u00fcngliche Nachricht-----\nVon: X"))
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # Gmail names the From line in its user's language, the Date line in English or not
+        "Von: Casey Invented <{w}>\nDate: Fr., 11. Dez. 2026 um 16:00 Uhr",
+        "De : Casey Invented <{w}>\nDate: ven. 11 d\u00e9c. 2026 \u00e0 16:00",
+        "Od: Casey Invented <{w}>\nData: pt., 11 gru 2026 o 16:00",
+        "Da: Casey Invented <{w}>\nData: ven 11 dic 2026 alle ore 16:00",
+        # Outlook names every line so
+        "Von: Casey Invented <{w}>\nGesendet: Freitag, 11. Dezember 2026 16:00",
+        "Van: Casey Invented <{w}>\nVerzonden: vrijdag 11 december 2026 16:00",
+        "De: Casey Invented <{w}>\nEnviado el: viernes, 11 de diciembre de 2026 16:00",
+        "Oddi wrth: Casey Invented <{w}>\nAnfonwyd: 11 Rhagfyr 2026 16:00",
+    ],
+)
+def test_the_writer_of_a_forward_whose_header_is_in_another_language(header: str) -> None:
+    police = "casey.invented@gmp.police.uk"
+    text = f"FYI\n\n---------- Forwarded message ---------\n{header.format(w=police)}\n\nSIN"
+    msg = replace(_inline(police), subject="Fwd: GM SIN form", text=text)
+    assert first_writer(msg) == police
+    assert answerable_writer(msg, OURS, AGENCIES) == police
+
+
+def test_a_date_in_another_language_is_no_day_read_for_sure() -> None:
+    text = "Von: Casey Invented <c@gmp.police.uk>\nGesendet: Freitag, 11. Dezember 2026 16:00\n"
+    assert first_written(_msg("WG: SIN", text), LONDON) is None
+    english = "Von: Casey Invented <c@gmp.police.uk>\nDate: 11 December 2026 16:00\n"
+    assert first_written(_msg("Fwd: SIN", english), LONDON) == date(2026, 12, 11)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De: 14 a 18 de dezembro estou de f\u00e9rias.\nQuero fazer uma queixa.",
+        "Von: Anfang an hat niemand geholfen.\nIch beschwere mich.",
+    ],
+)
+def test_prose_opening_with_a_from_word_of_another_language_is_no_header(text: str) -> None:
+    msg = MailMessage("<m@t>", "Complaint", "pat@example.org", "Pat", text=text)
+    assert not is_forwarded(msg, OWN)
