@@ -122,3 +122,17 @@ def test_news_around_a_return_pasted_as_an_html_table_is_alerted(bot: Bot, fixtu
     assert "Rapid Review information request" not in text  # the quoted request's header
     section = _new_on_cases(bot, "2026-12-23T08:05")
     assert "released on bail" in section and "refuge in Oldham" in section
+
+
+def test_the_last_answer_stops_above_an_outlook_header_in_another_language(bot: Bot) -> None:
+    # Outlook set to Polish quotes the request below "Od: / Wysłano: / Do: / Temat:". Read as
+    # the English "From: / Sent:" only, the last answer ("Not met", no full stop) ran on into
+    # the header and the request, and that was the answer recorded and shown on the case.
+    gmp_asked_for_a_return(bot)
+    bot.at("2026-12-22T10:00")
+    _answer_with(bot, "appendix-b-pasted-above-polish-outlook-header.eml")
+    assert _received(bot)
+    assert _shown(bot, "cspr_criteria_view") == ("Not met", None)
+    assert (
+        _recorded(bot, "summary") == "One call-out in June, a domestic incident;\nDASH completed."
+    )
