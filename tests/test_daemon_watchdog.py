@@ -158,4 +158,4 @@ def test_status_says_when_the_next_digest_is_due(
     assert main(["--config", config, "--now", "2026-12-24T09:00", "run", "--once"]) == 0
     capsys.readouterr()
     main(["--config", config, "--now", "2026-12-24T09:30", "status"])
-    assert "next digest: 2026-12-29 08:00:00" in capsys.readouterr().out
+    assert "next digest: Tue 29 Dec 2026 08:00" in capsys.readouterr().out

@@ -127,7 +127,10 @@ def test_purge_dry_run_then_purge(bot: Run, config: Path) -> None:
     code, out, err = bot("purge", "--dry-run", now=later)
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0].startswith("TSCP-2026-0001  closed_cases_years=35  since 2026-12-23  rows: ")
+    # Dates as every other table writes them for people: a numeric one is misread by some.
+    assert lines[0].startswith(
+        "TSCP-2026-0001  closed_cases_years=35  since Wed 23 Dec 2026  rows: "
+    )
     assert any(line.startswith("message #") for line in lines)
     assert lines[-1].startswith(f"would purge {len(lines) - 1} records (")
     for personal in ("Lunch", "pat.invented", "gmp.police.uk", "Sandwiches"):
@@ -145,9 +148,11 @@ def test_purge_dry_run_then_purge(bot: Run, config: Path) -> None:
     code, out, _ = bot("purge", "--log")
     lines = out.splitlines()
     assert code == 0 and lines[-1] == f"{len(purged)} records purged in all"
-    assert lines[0].startswith("2065-01-05 09:00  TSCP-2026-0001  closed_cases_years=35  ")
+    assert lines[0].startswith("Mon 5 Jan 2065 09:00  TSCP-2026-0001  closed_cases_years=35  ")
     code, out, _ = bot("purge", "--log", "--json")
-    assert [r["reference"] for r in json.loads(out)] == [p["reference"] for p in purged]
+    logged = json.loads(out)
+    assert [r["reference"] for r in logged] == [p["reference"] for p in purged]
+    assert logged[0]["purged_at"].startswith("2065-01-05T09:00")  # ISO for programs
 
 
 def test_purge_keeps_an_open_case_however_old(bot: Run, config: Path) -> None:

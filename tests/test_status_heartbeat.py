@@ -118,7 +118,12 @@ def test_status_after_a_pass_from_cron_says_when_each_job_last_ran(
     code, out = _status(tmp_path / "config.toml", capsys)
 
     assert code == 0 and "never run" not in out, out
-    today = before.astimezone(ZoneInfo("Europe/London")).strftime("%Y-%m-%d")
+    # The day as the other tables write it, "Wed 23 Dec 2026", not 2026-12-23.
+    today = fmt_date(before.astimezone(ZoneInfo("Europe/London")).date())
     for job in ("mailbox", "outbox", "deadline-tick", "reminders", "digest"):
         line = next(x for x in out.splitlines() if x.split()[:1] == [job])
         assert re.match(rf"\s*{job}\s+ok\s+last ok {today} ", line), line
+    # Every time for people in words, in the partnership's zone; --json keeps ISO.
+    timed = [x for x in out.splitlines() if not x.startswith("database:")]
+    assert not [x for x in timed if re.search(r"\d{4}-\d\d-\d\d", x)], out
+    assert re.search(rf"^mailbox: last good check {today} \d\d:\d\d$", out, re.M), out

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.cli.context import Context, UsageError
 from bot.cli.output import print_json
+from bot.core.dates import fmt_at, fmt_date
 
 if TYPE_CHECKING:  # the handlers import what they use when they run (tests/test_cli_imports.py)
     from bot.adapters.db.models import PurgeRecord
@@ -69,7 +70,7 @@ def purge_cmd(ctx: Context) -> int:
     tz = ctx.config.partnership.time_zone
     for item in items:
         rows = ", ".join(f"{table} {n}" for table, n in sorted(item.rows.items()))
-        since = item.decision.since.astimezone(tz).date().isoformat()
+        since = fmt_date(item.decision.since.astimezone(tz).date())
         print(f"{item.decision.reference}  {item.rule_setting}  since {since}  rows: {rows}")
     verb = "would purge" if ctx.args.dry_run else "purged"
     total = sum(sum(i.rows.values()) for i in items)
@@ -96,7 +97,7 @@ def _print_history(ctx: Context, records: list[PurgeRecord]) -> int:
         return 0
     tz = ctx.config.partnership.time_zone
     for r in records:
-        when = r.purged_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        when = fmt_at(r.purged_at.astimezone(tz))  # as the other tables; --json keeps ISO
         removed = sum(int(n) for n in r.removed.values() if isinstance(n, int))
         print(f"{when}  {r.reference}  {r.rule}  {_n(removed, 'row')}  by {r.run_by or '?'}")
     print(f"{_n(len(records), 'record')} purged in all")

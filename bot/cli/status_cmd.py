@@ -10,6 +10,7 @@ from typing import Any, cast
 from bot.cli.context import Context
 from bot.cli.output import print_json
 from bot.clock import SystemClock
+from bot.core.dates import fmt_at
 
 HEALTHY, UNHEALTHY, UNREACHABLE = 0, 1, 2
 
@@ -46,8 +47,10 @@ def status(ctx: Context) -> int:
 
 
 def _when(value: object, tz: tzinfo) -> str:
+    # "Wed 23 Dec 2026 09:00" in the partnership's zone, as every other table writes a time
+    # (bot.cli.output); --json keeps ISO for monitoring.
     if isinstance(value, datetime):
-        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+        return fmt_at(value.astimezone(tz))
     return "never" if value is None else str(value)
 
 
