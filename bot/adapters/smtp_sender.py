@@ -22,6 +22,7 @@ from bot.adapters.smtp_transaction import (
     Refused,
     transaction,
 )
+from bot.core.refusal_words import refusal_words, refused_list
 
 __all__ = ["RecipientsRefusedError", "SmtpSender"]
 
@@ -97,7 +98,8 @@ class SmtpSender:
         except (MessageRefused, DataRefused) as exc:
             # 5xx: the relay will never take this message (its content, its size, a policy on
             # its sender or recipients, said to DATA or to the body); 4xx: later.
-            why = f"the server refused the message ({exc.smtp_code} {_text(exc.smtp_error)})"
+            words = refusal_words(exc.smtp_code, _text(exc.smtp_error))
+            why = f"the server refused the message ({words})"
             raise SendError(f"{self._where()}: {why}", permanent=exc.smtp_code >= 500) from None
         except smtplib.SMTPRecipientsRefused as exc:
             raise self._refused(exc.recipients, recipients) from None
@@ -259,11 +261,15 @@ class SmtpSender:
         self, refused: dict[str, tuple[int, bytes]], recipients: list[str]
     ) -> RecipientsRefusedError:
         codes = {address: code for address, (code, _) in refused.items()}
-        listed = ", ".join(f"{address} ({code})" for address, code in codes.items())
         accepted = [r for r in recipients if r not in codes]
-        replies = {a: f"{code} {_text(reply)}" for a, (code, reply) in refused.items()}
+        # The server's words, not the code alone, go on record: "450" does not say greylisting
+        # from a full mailbox; without addresses, as they are shown and mailed on.
+        replies = {a: refusal_words(code, _text(reply), a) for a, (code, reply) in refused.items()}
         return RecipientsRefusedError(
-            f"{self._where()}: recipient(s) refused: {listed}", codes, accepted, replies
+            f"{self._where()}: recipient(s) refused: {refused_list(replies)}",
+            codes,
+            accepted,
+            replies,
         )
 
 

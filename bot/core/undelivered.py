@@ -25,6 +25,7 @@ STATUTORY_EMAILS = frozenset(
 )
 _ADDRESS = re.compile(r"<?[^\s<>(),;:\"']+@[^\s<>(),;:\"']+>?")
 _LONGEST_REASON = 200
+ADDRESS_SAID = "<address>"  # what stands for an email address taken out of a server's words
 
 
 @dataclass(frozen=True)
@@ -78,14 +79,17 @@ def notice_for(email: NotReached, ours: Collection[str], roles: Mapping[str, str
     )
 
 
-def one_line(reason: str) -> str:
+def one_line(reason: str, *, limit: int = _LONGEST_REASON) -> str:
     """The server's reason on one line with no email address in it (a recipient's address is
-    personal data, said once where the notice names whom it was to)."""
-    words = " ".join(reason.split())
-    words = _ADDRESS.sub("<address>", words) or "no reason given"
-    if len(words) > _LONGEST_REASON:
-        return words[: _LONGEST_REASON - 1].rstrip() + "…"
+    personal data, said once where the notice names whom it was to), at most `limit` long."""
+    words = without_addresses(" ".join(reason.split())) or "no reason given"
+    if len(words) > limit:
+        return words[: limit - 1].rstrip() + "…"
     return words
+
+
+def without_addresses(text: str) -> str:
+    return _ADDRESS.sub(ADDRESS_SAID, text)
 
 
 def outside_of(recipients: Collection[str], ours: Collection[str]) -> list[str]:

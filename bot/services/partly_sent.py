@@ -141,7 +141,8 @@ def _copy(
     its first try counted as failed, so the digest lists it until it goes."""
     settings, now = app.config.outgoing, app.clock.now()
     message_id = make_message_id(key, row.sender.rpartition("@")[2])
-    codes = ", ".join(str(exc.refused[a]) for a in put_off)
+    # The server's words (bot.core.refusal_words: no address in them), each said once.
+    said = "; ".join(dict.fromkeys(exc.replies.get(a) or str(exc.refused[a]) for a in put_off))
     return OutboxMessage(
         idempotency_key=key,
         message_id=message_id.strip("<>"),
@@ -158,7 +159,7 @@ def _copy(
         + retry_delay(
             1, base_seconds=settings.retry_base_seconds, max_seconds=settings.retry_max_seconds
         ),
-        last_error=f"put off by the mail server ({codes}) when email #{row.id} went to the "
+        last_error=f"put off by the mail server ({said}) when email #{row.id} went to the "
         "others; trying again",
         requires_approval=row.requires_approval,
         approved_by=row.approved_by,

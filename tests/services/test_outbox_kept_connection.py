@@ -72,7 +72,7 @@ def test_a_recipient_greylisted_mid_drain_waits_for_the_back_off_then_goes(
     assert first.status == "sent"
     assert (put_off.status, put_off.attempts) == ("pending", 1)
     assert put_off.next_attempt_at == clock.now() + timedelta(seconds=60)
-    assert f"{PUT_OFF} (450)" in (put_off.last_error or "")
+    assert f"{PUT_OFF} (450 4.7.1 Greylisted, try again later)" in (put_off.last_error or "")
 
     assert send_all(app, app.open_sender()) == SendReport()  # not due yet
     clock.moment += timedelta(minutes=2)

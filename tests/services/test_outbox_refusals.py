@@ -26,6 +26,7 @@ from bot.services.outbox import SendReport, send_due
 from tests.fixtures.app import AppFactory, Clock
 from tests.fixtures.smtp import free_port
 from tests.fixtures.smtp_data import DataRefusing, DataRefusingRelay
+from tests.fixtures.smtp_put_off import putting_off_relay
 from tests.services.test_outbox import BM, NOTICE, REFERRER
 from tests.services.test_outbox import rows as all_rows
 
@@ -215,10 +216,38 @@ def test_a_copy_waiting_for_its_recipient_is_listed_as_failing_to_send_until_it_
         with app.sessions() as s:
             waiting = _health(s, app, SINCE, app.clock.now())["outbox_failed"]
         assert [(f["id"], f["status"]) for f in waiting] == [(rows(app)[1].id, "pending")]
-        assert "(450)" in waiting[0]["last_error"] and PUT_OFF not in waiting[0]["last_error"]
+        # The server's words, not "(450)" alone; no address in them.
+        assert waiting[0]["last_error"].startswith(
+            "put off by the mail server (450 4.7.1 Greylisted: try again later) when email #"
+        )
+        assert PUT_OFF not in waiting[0]["last_error"]
         assert _drain(app, clock, 1) == SendReport(sent=1)
         with app.sessions() as s:
             assert _health(s, app, SINCE, app.clock.now())["outbox_failed"] == []
+
+
+def test_an_email_put_off_is_listed_in_the_digest_with_the_servers_words(
+    make_app: AppFactory,
+) -> None:
+    with putting_off_relay() as relay:  # "450 4.7.1 Greylisted, try again later", once
+        app, clock = make_app(
+            outgoing={
+                "backend": "smtp",
+                "retry_base_seconds": 60,
+                "smtp": {"host": relay.host, "port": relay.port, "security": "plain"},
+            }
+        )
+        _queue(app, clock, [PUT_OFF])
+        assert send_due(app, app.open_sender()) == SendReport(retrying=1)
+        (row,) = rows(app)
+        with app.sessions() as s:
+            (waiting,) = _health(s, app, SINCE, app.clock.now())["outbox_failed"]
+        assert (waiting["id"], waiting["status"]) == (row.id, "pending")
+        assert waiting["last_error"].endswith(
+            f": recipient(s) refused: {PUT_OFF} (450 4.7.1 Greylisted, try again later)"
+        )
+        assert _drain(app, clock, 1) == SendReport(sent=1)
+    assert relay.asked == [PUT_OFF, PUT_OFF]
 
 
 class _RefusesTheMessage:

@@ -96,6 +96,11 @@ def test_an_email_refused_for_good_is_told_to_the_business_manager_once(
     with app.sessions() as s:  # the digest lists the failed email as before, the notice not
         listed = _health(s, app, SINCE, app.clock.now())["outbox_failed"]
     assert [f["id"] for f in listed] == [failed.id]
+    # ... with the server's words, as the notice has them, not "(550)" alone.
+    assert listed[0]["last_error"].endswith(
+        f"recipient(s) refused: {REFERRER} (550 5.1.1 <address>: Recipient address rejected: "
+        "User unknown)"
+    )
 
 
 def test_a_recipient_refused_while_others_took_it_is_told_once(make_app: AppFactory) -> None:
