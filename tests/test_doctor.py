@@ -191,14 +191,25 @@ def test_the_junk_folder_is_listed_or_its_absence_said_once(
         "Mail by hand; set [mailbox] junk_folder to its name"
     )
 
-    # Unset again, the folder the server flags \Junk is the one listed: said how it was found.
+    # Unset again, a folder of a usual name is listed: said that it was found by its name,
+    # the server flagging none \Junk.
     doctor.edit(lambda d: d["mailbox"].update(junk_folder=""))
     dovecot.create_folder("Junk")
     code, out, _ = doctor("doctor")
     assert code == 0, out
     assert junk_line(out) == (
         "ok mailbox junk folder: 'Junk' listed (never read or moved): 0 messages; found by its "
-        "\\Junk flag or its name ([mailbox] junk_folder can name another)"
+        "name, no folder being flagged \\Junk ([mailbox] junk_folder can name another)"
+    )
+
+    # The folder Dovecot flags \Junk (special_use, tests/fixtures/dovecot.py) is listed over
+    # the one named Junk, and said to be found by its flag.
+    dovecot.create_folder("Quarantine")
+    code, out, _ = doctor("doctor")
+    assert code == 0, out
+    assert junk_line(out) == (
+        "ok mailbox junk folder: 'Quarantine' listed (never read or moved): 0 messages; found "
+        "by its \\Junk flag ([mailbox] junk_folder can name another)"
     )
 
 

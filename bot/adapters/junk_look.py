@@ -9,7 +9,7 @@ from __future__ import annotations
 import email
 import email.parser
 import email.policy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import getaddresses
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any, Protocol, runtime_checkable
 from bot.adapters.imap_connection import ImapConnection
 from bot.adapters.imap_fetch import FETCH_CHUNK
 from bot.adapters.mail_source import FolderMissing
+from bot.core.junk_where import FoundBy
 
 # Names Exchange and common servers give the junk folder, tried when no folder carries the
 # RFC 6154 \Junk flag and none is configured.
@@ -39,6 +40,7 @@ class JunkListing:
     folder: str
     present: frozenset[str]
     new: tuple[JunkItem, ...] = field(default=())
+    found_by: FoundBy | None = None  # over IMAP; elsewhere the folder is fixed
 
 
 @runtime_checkable
@@ -55,27 +57,30 @@ def imap_junk_look(
     """ImapSource's look, through its ImapConnection `imap`: a failure is named by the junk
     folder, not the inbox (a trouble there is none reading mail)."""
     with imap.guard("junk look", configured or "(finding the junk folder)"):
-        folder = imap_junk_folder(imap.client(), configured)
-    if folder is None:
+        found = imap_junk_folder(imap.client(), configured)
+    if found is None:
         return None
+    folder, found_by = found
     with imap.guard("junk look", folder):
-        return imap_junk(imap.client(), folder, known)
+        return replace(imap_junk(imap.client(), folder, known), found_by=found_by)
 
 
-def imap_junk_folder(client: Any, configured: str) -> str | None:
-    """The configured folder, else the one flagged \\Junk, else a usual name. FolderMissing
-    when the configured one is not there (renamed, or a typing mistake): no folder at all would
-    say that the mailbox has no junk, and drop what was seen there from every list."""
+def imap_junk_folder(client: Any, configured: str) -> tuple[str, FoundBy] | None:
+    """The configured folder, else the one flagged \\Junk, else a usual name, with which it
+    was. FolderMissing when the configured one is not there (renamed, or a typing mistake): no
+    folder at all would say that the mailbox has no junk, and drop what was seen there from
+    every list."""
     folders = client.list_folders()
     names = [str(name) for _, _, name in folders]
     if configured:
         if configured not in names:
             raise FolderMissing(configured, names)
-        return configured
+        return configured, "setting"
     for flags, _, name in folders:
         if b"\\Junk" in flags:
-            return str(name)
-    return next((n for n in JUNK_NAMES if n in names), None)
+            return str(name), "flag"
+    named = next((n for n in JUNK_NAMES if n in names), None)
+    return None if named is None else (named, "name")
 
 
 def imap_junk(client: Any, folder: str, known: frozenset[str]) -> JunkListing:

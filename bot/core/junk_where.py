@@ -5,7 +5,13 @@ setting names another, so that no one sets [mailbox] junk_folder in vain."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 SETTING = "[mailbox] junk_folder"
+# How the IMAP junk folder was found: the setting names it, the server flags it \Junk (RFC
+# 6154), or it has one of the usual names. An administrator told only "by its flag or its
+# name" cannot tell whether the server marks it, nor why another folder is not the one looked at.
+FoundBy = Literal["setting", "flag", "name"]
 # Folders the bot looks at whatever the config says, by mail source. Graph's well-known
 # `junkemail` and EWS's distinguished folder of that name are Exchange's own Junk Email.
 _FIXED = {"maildir": "the Maildir's .Junk folder"}
@@ -27,3 +33,12 @@ def lost_junk(backend: str) -> str:
     """Why a junk folder is no longer found where messages were seen, and what to do."""
     advice = which_junk(backend)
     return f"renamed? {advice}" if backend in _RENAMEABLE else advice
+
+
+def how_found(found_by: FoundBy) -> str:
+    """How `doctor` says the IMAP junk folder listed was found."""
+    if found_by == "setting":
+        return f"named by {SETTING}"
+    if found_by == "flag":
+        return f"found by its \\Junk flag ({SETTING} can name another)"
+    return f"found by its name, no folder being flagged \\Junk ({SETTING} can name another)"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.adapters.junk_look import JunkListing, JunkLook
 from bot.config.model import MailboxSettings
-from bot.core.junk_where import SETTING, which_junk
+from bot.core.junk_where import how_found, which_junk
 from bot.services.doctor_check import Check
 from bot.services.failures import describe_error
 
@@ -39,11 +39,9 @@ def junk_check(source: object, mailbox: MailboxSettings) -> Check:
 def _listed(listing: JunkListing, mailbox: MailboxSettings) -> str:
     name = _maildir_junk(mailbox) if mailbox.backend == "maildir" else listing.folder
     said = f"{name!r} listed (never read or moved): {len(listing.present)} messages"
-    if mailbox.backend != "imap":
+    if listing.found_by is None:
         return f"{said}; {which_junk(mailbox.backend)}"
-    if mailbox.junk_folder:
-        return f"{said}; named by {SETTING}"
-    return f"{said}; found by its \\Junk flag or its name ({SETTING} can name another)"
+    return f"{said}; {how_found(listing.found_by)}"
 
 
 def _none_found(mailbox: MailboxSettings) -> str:
