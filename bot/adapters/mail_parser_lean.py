@@ -26,9 +26,10 @@ from types import FunctionType
 from typing import Any, NoReturn
 
 from mailparser import MailParser
-from mailparser.utils import get_addresses
+from mailparser.utils import get_addresses, mime_header_view
 
 from bot.adapters.base64_leaves import message_from_bytes
+from bot.adapters.mime_params import RememberedParams
 from bot.core.remembered import per_text
 
 # The mail-parser release whose parse() this was checked against (requirements*.lock pins it).
@@ -58,14 +59,20 @@ def _remembered_addresses(
     return list(found)
 
 
-def _reading_addresses_remembered(step: FunctionType) -> FunctionType:
-    """`step` as mail-parser wrote it, its module's names the same but `get_addresses`."""
-    names = dict(step.__globals__, get_addresses=_remembered_addresses)
-    return FunctionType(step.__code__, names, step.__name__, step.__defaults__, step.__closure__)
+def _with_names(step: FunctionType, **names: object) -> FunctionType:
+    """`step` as mail-parser wrote it, reading `names` in place of its module's own."""
+    scope = dict(step.__globals__, **names)
+    return FunctionType(step.__code__, scope, step.__name__, step.__defaults__, step.__closure__)
 
 
 class _WithoutSummaries(MailParser):  # type: ignore[misc]  # mail-parser has no type hints
-    _reset = _reading_addresses_remembered(MailParser._reset)
+    _reset = _with_names(MailParser._reset, get_addresses=_remembered_addresses)
+    # Each part's header view is a RememberedParams, so the file name and the charsets
+    # parse() asks it for are read once per header text (bot.adapters.mime_params).
+    parse = _with_names(
+        MailParser.parse,
+        mime_header_view=_with_names(mime_header_view, Message=RememberedParams),
+    )
 
     def _make_mail(self, complete: bool = True) -> dict[str, Any]:
         return {}

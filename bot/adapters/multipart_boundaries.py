@@ -27,6 +27,8 @@ from email.parser import Parser
 from types import FunctionType, SimpleNamespace
 from typing import Any
 
+from bot.adapters.mime_params import RememberedParams
+
 _SEPARATOR_START = "(?P<sep>"
 _AFTER_SEPARATOR_TEXT = r")(?P<end>--)?(?P<ws>[ \t]*)(?P<linesep>\r\n|\r|\n)?$"
 _AFTER_SEPARATOR = re.compile(_AFTER_SEPARATOR_TEXT[1:])
@@ -79,8 +81,9 @@ class _Parser(Parser):
 
 
 def message_from_bytes(raw: bytes) -> Message:
-    """`email.message_from_bytes(raw)`: the same tree and defects."""
+    """`email.message_from_bytes(raw)`: the same tree and defects, its parts
+    bot.adapters.mime_params's (the same Message, reading header parameters once per text)."""
     # What email.parser.BytesParser.parsebytes does before it hands the text to its Parser.
     text = raw.decode("ASCII", errors="surrogateescape")
-    message: Message = _Parser().parsestr(text)
+    message: Message = _Parser(RememberedParams).parsestr(text)
     return message
