@@ -43,10 +43,18 @@ def plain_text(text: str) -> str:
 
 def for_matching(msg: MailMessage) -> MailMessage:
     """The message as the rules see it: subject, body, sender name and file names plain."""
+    subject, text, name = plain_text(msg.subject), plain_text(msg.text), plain_text(msg.from_name)
+    names = [plain_text(a.filename) for a in msg.attachments]
+    if (subject, text, name) == (msg.subject, msg.text, msg.from_name) and all(
+        n == a.filename for n, a in zip(names, msg.attachments, strict=True)
+    ):
+        return msg  # most mail is typed plain already: a copy of it would be the same message
     return replace(
         msg,
-        subject=plain_text(msg.subject),
-        text=plain_text(msg.text),
-        from_name=plain_text(msg.from_name),
-        attachments=tuple(replace(a, filename=plain_text(a.filename)) for a in msg.attachments),
+        subject=subject,
+        text=text,
+        from_name=name,
+        attachments=tuple(
+            replace(a, filename=n) for n, a in zip(names, msg.attachments, strict=True)
+        ),
     )
