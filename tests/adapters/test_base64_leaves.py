@@ -5,6 +5,8 @@ the fixtures' mail, and each damaged the ways real mail is."""
 from __future__ import annotations
 
 import email
+import email.feedparser
+import itertools
 import random
 import re
 from functools import cache
@@ -14,7 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.adapters.base64_leaves import _base64_bodies, _put_back, _with_stand_ins
+from bot.adapters.base64_leaves import (
+    _base64_bodies,
+    _less_last_line_break,
+    _put_back,
+    _with_stand_ins,
+)
 from bot.adapters.base64_leaves import message_from_bytes as read
 from bot.adapters.parsing import ParseError, parse_message
 from bot.core.message import MailMessage
@@ -130,3 +137,13 @@ def test_damaged_mail_reads_the_same(name: str, damages: list[tuple[str, int]]) 
     for damage, seed in damages:
         raw = DAMAGES[damage](raw, random.Random(seed))
     _same_both_ways(raw)
+
+
+def test_a_put_back_body_loses_the_last_line_break_the_feedparser_would_cut() -> None:
+    # Every text of up to five characters of a letter, CR and LF: what the feedparser's own
+    # pattern cuts off a part's payload, and nothing else.
+    eol = email.feedparser.NLCRE_eol  # type: ignore[attr-defined]
+    for size in range(6):
+        for letters in itertools.product("a\r\n", repeat=size):
+            text = "".join(letters)
+            assert _less_last_line_break(text) == eol.sub("", text, count=1), repr(text)
