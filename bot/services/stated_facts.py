@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload, object_session
+from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy.orm import object_session
 
-from bot.adapters.db.models import Case, Meeting, OutboxMessage
+from bot.adapters.db.models import Case, Deadline, Meeting, OutboxMessage
 from bot.app import App
 from bot.core.deadlines import APPENDIX_B
 from bot.core.resend_keys import original_key
@@ -26,7 +27,6 @@ from bot.core.stated_dates import (
     Verdict,
     on_sending,
 )
-from bot.services.cases import key_dates
 
 
 def day_of(app: App, moment: datetime) -> date:
@@ -91,18 +91,30 @@ def _return_clock(app: App, row: OutboxMessage, case: Case | None) -> ReturnCloc
     return ReturnClock(due=live.due, met_on=met_on)
 
 
+_CASES, _MEETINGS, _DEADLINES = (cast(Table, m.__table__) for m in (Case, Meeting, Deadline))
 _LATEST_SCREENING = (
-    select(func.max(Meeting.id))
-    .where(Meeting.case_id == Case.id, Meeting.purpose == "screening")
-    .correlate(Case)
+    select(func.max(_MEETINGS.c.id))
+    .where(_MEETINGS.c.case_id == _CASES.c.id, _MEETINGS.c.purpose == "screening")
+    .correlate(_CASES)
     .scalar_subquery()
 )
-# Built once, not per email: building the statement cost more than running it.
+# Built once, not per email: building the statement cost more than running it. The tables'
+# columns, not the ORM's Case with its deadlines and meeting: the email needs a few values,
+# and loading those objects (or even ORM columns) cost more than the statement.
 _CASE_NOW = (
-    select(Case, Meeting)
-    .outerjoin(Meeting, Meeting.id == _LATEST_SCREENING)
-    .options(joinedload(Case.deadlines))
-    .where(Case.id == bindparam("case_id"))
+    select(
+        _CASES.c.sin_received_on,
+        _CASES.c.decision,
+        _MEETINGS.c.start,
+        _MEETINGS.c.cancelled_at,
+        _DEADLINES.c.name,
+        _DEADLINES.c.due,
+        _DEADLINES.c.met_at,
+    )
+    .select_from(_CASES)
+    .outerjoin(_MEETINGS, _MEETINGS.c.id == _LATEST_SCREENING)
+    .outerjoin(_DEADLINES, _DEADLINES.c.case_id == _CASES.c.id)
+    .where(_CASES.c.id == bindparam("case_id"))
 )
 
 
@@ -114,18 +126,20 @@ def case_now(app: App, row: OutboxMessage) -> CaseNow | None:
     session = object_session(row)
     if session is None or row.case_id is None:
         return None
-    found = session.execute(_CASE_NOW, {"case_id": row.case_id})
-    first = found.unique().first()
-    if first is None:
+    rows = session.execute(_CASE_NOW, {"case_id": row.case_id}).all()
+    if not rows:
         return None
-    case, meeting = first
-    response = next((d for d in case.deadlines if d.name == "complaint_response"), None)
+    first = rows[0]
+    # The outer join gives one row with no deadline's columns to a case without deadlines.
+    deadlines = [r for r in rows if r.name is not None]
+    response = next((d for d in deadlines if d.name == "complaint_response"), None)
     reply_due = response.due if response is not None and response.met_at is None else None
-    at = meeting.start if meeting is not None and meeting.cancelled_at is None else None
+    at = first.start if first.cancelled_at is None else None
     return CaseNow(
-        received=case.sin_received_on,
+        received=first.sin_received_on,
         reply_due=reply_due,
         meeting_at=at.astimezone(app.config.partnership.time_zone) if at else None,
-        key_dates=key_dates(case),
-        decided=case.decision is not None,
+        # In no order: bot.core.stated_acks sorts them.
+        key_dates=tuple((d.due, d.met_at is not None) for d in deadlines),
+        decided=first.decision is not None,
     )

@@ -350,6 +350,28 @@ def test_sending_builds_no_statement_afresh_for_each_email(make_app: AppFactory)
     assert len(built) == len({str(c) for c in built.values()})
 
 
+def test_an_acknowledgement_s_send_time_check_loads_no_case_object(make_app: AppFactory) -> None:
+    """What an acknowledgement or invitation says is checked against a few of its case's
+    values as it goes: read as values, not as the ORM's case with each of its deadlines and
+    its meeting made into objects, for every one sent."""
+    app, _ = make_app()
+    _three_sins(app)
+    loaded: list[object] = []
+
+    def load(target: object, _context: object) -> None:
+        loaded.append(target)
+
+    for model in (Case, Deadline, Meeting):
+        event.listen(model, "load", load)
+    try:
+        report = send_all(app, app.open_sender())
+    finally:
+        for model in (Case, Deadline, Meeting):
+            event.remove(model, "load", load)
+    assert report.sent == 6 and report.held == 0  # each case's acknowledgement and invitation
+    assert loaded == []
+
+
 def test_the_repeat_check_builds_its_statements_once_for_every_sin(
     make_app: AppFactory,
 ) -> None:
