@@ -37,7 +37,7 @@ from bot.adapters.outgoing import BatchingSender, MailSender, RecipientsRefusedE
 from bot.app import App
 from bot.core.backoff import retry_delay
 from bot.core.unconfirmed_send import Looked
-from bot.services.outbox_claim import ClaimLost, claim, open_attempt
+from bot.services.outbox_claim import ClaimLost, claim, close_as_sent, open_attempt
 from bot.services.partly_sent import narrow_to_put_off, record_refusals
 from bot.services.send_checks import Before, before_sending
 from bot.services.sent_look import look_again_error, look_in_sent
@@ -219,9 +219,12 @@ def _send_claimed(
 def _finish(session: Session, row: OutboxMessage, still_open: bool) -> None:
     """Record the outcome and give the lease back; an attempt whose outcome is unknown stays
     open, so the next try looks in the Sent folder first."""
-    if not still_open:
+    # Assigned only when set: assigning even the value it has makes the commit look the row
+    # over for a write (close_as_sent has written an email that went).
+    if not still_open and row.attempt_started_at is not None:
         row.attempt_started_at = None
-    row.claimed_until = None
+    if row.claimed_until is not None:
+        row.claimed_until = None
     session.commit()
 
 
@@ -287,7 +290,7 @@ def _mark_sent(app: App, session: Session, row: OutboxMessage, report: SendRepor
     from bot.services.decision_checks import after_sent, lock_to_mark_sent
 
     lock_to_mark_sent(session, row)
-    row.status, row.sent_at, row.last_error = "sent", app.clock.now(), None
+    close_as_sent(session, row, app.clock.now())
     report.sent += 1
     after_sent(app, session, row)
 

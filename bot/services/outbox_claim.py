@@ -74,6 +74,19 @@ _CLAIMED_ROW = _claim_at(bindparam("now", type_=_TIME), _UNTIL)
 _RENEW = _renew_until(_UNTIL)
 _CLAIMED_ROW_ON_SERVER = _claim_at(SERVER_NOW, SERVER_NOW + CLAIM)
 _RENEW_ON_SERVER = _renew_until(SERVER_NOW + CLAIM).returning(_OUTBOX.c.claimed_until)
+# What every email that went writes, whatever the database: built once, as the claim is, for
+# the unit of work's flush of the row cost more than the statement.
+_SENT_VALUES: dict[str, object] = {
+    "status": "sent",
+    "last_error": None,
+    "attempt_started_at": None,
+    "claimed_until": None,
+}
+_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"))
+    .values(sent_at=bindparam("sent_at", type_=_OUTBOX.c.sent_at.type), **_SENT_VALUES)
+)
 
 
 class ClaimLost(Exception):
@@ -122,3 +135,13 @@ def open_attempt(session: Session, row: OutboxMessage, held: datetime, started: 
 def being_sent(session: Session, row: OutboxMessage) -> bool:
     """Whether an instance holds the row's claim now: it may be at the mail server."""
     return row.claimed_until is not None and row.claimed_until >= database_now(session)
+
+
+def close_as_sent(session: Session, row: OutboxMessage, sent_at: datetime) -> None:
+    """`row` recorded sent at `sent_at`, its attempt closed and its claim given back, written
+    now and committed by the caller's commit. The row is told the values as written, so that
+    commit does not write them again."""
+    session.execute(_SENT, {"row_id": row.id, "sent_at": sent_at})
+    set_committed_value(row, "sent_at", sent_at)
+    for key, value in _SENT_VALUES.items():
+        set_committed_value(row, key, value)

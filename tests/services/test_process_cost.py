@@ -372,6 +372,32 @@ def test_an_acknowledgement_s_send_time_check_loads_no_case_object(make_app: App
     assert loaded == []
 
 
+def test_an_email_sent_is_recorded_by_a_statement_built_once(make_app: AppFactory) -> None:
+    """The claim, the attempt's start and the outcome of an email sent are each written by a
+    statement built once, with the row told the values: the unit of work is not asked to
+    look over the row and build its UPDATE for every email."""
+    app, _ = make_app()
+    _three_sins(app)
+    flushes: list[object] = []
+
+    def flushed(session: object, _context: object) -> None:
+        flushes.append(session)
+
+    event.listen(app.sessions, "after_flush", flushed)
+    try:
+        report = send_all(app, app.open_sender())
+    finally:
+        event.remove(app.sessions, "after_flush", flushed)
+    assert report.sent == 6 and report.held == 0
+    assert flushes == []
+    with app.sessions() as session:
+        rows = session.scalars(select(OutboxMessage)).all()
+    assert {(r.status, r.last_error, r.claimed_until, r.attempt_started_at) for r in rows} == {
+        ("sent", None, None, None)
+    }
+    assert {r.sent_at for r in rows} == {app.clock.now()}
+
+
 def test_the_repeat_check_builds_its_statements_once_for_every_sin(
     make_app: AppFactory,
 ) -> None:
