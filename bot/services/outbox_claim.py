@@ -13,12 +13,12 @@ email that is still being sent.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, Update, bindparam, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, RowMapping, Table, Update, bindparam, inspect, or_, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql.selectable import ExecutableReturnsRows
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from bot.adapters.db.db_clock import SERVER_NOW, database_now, process_now, server_clock
 from bot.adapters.db.models import OutboxMessage
@@ -37,15 +37,14 @@ CLAIM = timedelta(seconds=4 * SEND_SECONDS)
 # returns the end it wrote: asking for the clock first was a statement more for each (two an
 # email). SQLite's clock is this process's, read without a statement and passed in.
 _OUTBOX = cast(Table, OutboxMessage.__table__)
+_ROWS = inspect(OutboxMessage).class_manager
 _TIME = _OUTBOX.c.claimed_until.type
 _STARTED = bindparam("started", type_=_OUTBOX.c.attempt_started_at.type)
 
 
-def _claim_at(
-    now: ColumnElement[datetime], until: ColumnElement[datetime]
-) -> ExecutableReturnsRows:
-    """The claim of a row, at `now` and until `until`, read back as the row."""
-    claim = (
+def _claim_at(now: ColumnElement[datetime], until: ColumnElement[datetime]) -> ReturningUpdate[Any]:
+    """The claim of a row, at `now` and until `until`, read back as the row's values."""
+    return (
         update(_OUTBOX)
         .where(
             _OUTBOX.c.id == bindparam("row_id"),
@@ -57,7 +56,6 @@ def _claim_at(
         .values(claimed_until=until)
         .returning(*_OUTBOX.c)
     )
-    return select(OutboxMessage).from_statement(claim)
 
 
 def _renew_until(until: ColumnElement[datetime]) -> Update:
@@ -101,16 +99,28 @@ def claim(session: Session, row_id: int, due_by: datetime) -> tuple[OutboxMessag
     instance, its retry not yet due)."""
     values: dict[str, object] = {"row_id": row_id, "due_by": due_by}
     if server_clock(session):
-        row = session.scalars(_CLAIMED_ROW_ON_SERVER, values).one_or_none()
-        until = row.claimed_until if row is not None else None  # as written, by its RETURNING
+        found = session.execute(_CLAIMED_ROW_ON_SERVER, values).mappings().first()
+        until = found["claimed_until"] if found is not None else None  # as written
     else:
         now = process_now()
         until = now + CLAIM
-        row = session.scalars(_CLAIMED_ROW, {**values, "now": now, "until": until}).one_or_none()
-    if row is None or until is None:
+        found = (
+            session.execute(_CLAIMED_ROW, {**values, "now": now, "until": until}).mappings().first()
+        )
+    if found is None or until is None:
         session.rollback()
         return None
-    return row, until
+    return _in_session(session, found), until
+
+
+def _in_session(session: Session, found: RowMapping) -> OutboxMessage:
+    """The claimed row as the session's ORM row, from the values its RETURNING gave, as a
+    query would have loaded it (its values committed, nothing to flush)."""
+    row: OutboxMessage = _ROWS.new_instance()
+    row.__dict__.update(found)
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
 
 
 def open_attempt(session: Session, row: OutboxMessage, held: datetime, started: datetime) -> None:

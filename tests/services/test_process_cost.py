@@ -398,6 +398,30 @@ def test_an_email_sent_is_recorded_by_a_statement_built_once(make_app: AppFactor
     assert {r.sent_at for r in rows} == {app.clock.now()}
 
 
+def test_a_claimed_row_is_made_from_its_claim_s_values_not_loaded_by_a_query(
+    make_app: AppFactory,
+) -> None:
+    """The claim's UPDATE returns the row's values, made into the session's row as they are,
+    without setting up an ORM load for every email; the row is then the session's as a
+    loaded one would be: what the outbox records on it is written."""
+    app, _ = make_app()
+    _three_sins(app)
+    loaded: list[object] = []
+
+    def load(target: object, _context: object) -> None:
+        loaded.append(target)
+
+    event.listen(OutboxMessage, "load", load)
+    try:
+        report = send_all(app, app.open_sender())
+    finally:
+        event.remove(OutboxMessage, "load", load)
+    assert report.sent == 6 and loaded == []
+    with app.sessions() as session:
+        rows = session.scalars(select(OutboxMessage)).all()
+    assert {(r.status, r.claimed_until) for r in rows} == {("sent", None)}
+
+
 def test_the_repeat_check_builds_its_statements_once_for_every_sin(
     make_app: AppFactory,
 ) -> None:
