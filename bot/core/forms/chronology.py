@@ -73,13 +73,13 @@ def _chronology_rows(
 
 
 def _chronology_header(
-    cells: tuple[str, ...], columns: Mapping[str, frozenset[str]]
+    cells: tuple[str, ...], columns: Mapping[str, tuple[str, ...]]
 ) -> dict[int, str]:
+    """`columns`: the columns each normalised heading names, in the form's order."""
     found: dict[int, str] = {}
     for i, cell in enumerate(cells):
-        norm = normalise_label(cell)
-        for name, labels in columns.items():
-            if norm in labels and name not in found.values():
+        for name in columns.get(normalise_label(cell), ()):
+            if name not in found.values():
                 found[i] = name
                 break
     return found if "date" in found.values() and len(found) >= 3 else {}

@@ -65,14 +65,16 @@ class _Tables:
                     key = (spec.section or "", label.text)
                     self.in_section.setdefault(key, []).append(label)
                 self.patterns.extend((p, spec, child) for p in spec.patterns)
-        self.sections = {
-            name: frozenset(normalise_label(label) for label in labels)
-            for name, labels in form.sections.items()
-        }
-        self.columns = {
-            name: frozenset(normalise_label(label) for label in labels)
-            for name, labels in form.chronology_columns.items()
-        }
+        # By normalised text, the section or chronology columns it names, in the form's
+        # order: a cell is one look-up, not a search of every section's or column's labels.
+        self.sections: dict[str, str] = {}
+        for name, headings in form.sections.items():
+            for heading in headings:
+                self.sections.setdefault(normalise_label(heading), name)
+        self.columns: dict[str, tuple[str, ...]] = {}
+        for name, headings in form.chronology_columns.items():
+            for norm in dict.fromkeys(normalise_label(heading) for heading in headings):
+                self.columns[norm] = (*self.columns.get(norm, ()), name)
         self.child_name = next((s for s in form.child_fields if s.name == "child_name"), None)
 
 
@@ -137,11 +139,7 @@ class _Index:
         return _known_cached(self.tables, text, section)
 
     def section_heading(self, text: str) -> str | None:
-        norm = normalised_text(text)
-        for name, labels in self.sections.items():
-            if norm in labels:
-                return name
-        return None
+        return self.sections.get(normalised_text(text))
 
 
 def _known(tables: _Tables, norm: str, section: str | None) -> _Match | None:
