@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.core.doctext import DocumentText
+from bot.core.doctext import DocumentText, Table
 from bot.core.forms.checks import _date_flags, _doubtful, _missing, _single_fields
 from bot.core.forms.children import _child_key, _children
 from bot.core.forms.labels import _Index
@@ -14,6 +14,7 @@ from bot.core.forms.lines import _walk_lines
 from bot.core.forms.model import Extraction, Field
 from bot.core.forms.run import _Heading, _Result, _Run, _TableState
 from bot.core.forms.tables import _walk_table
+from bot.core.forms.value_end import blank_before
 from bot.core.unplaced import unplaced_flag
 from bot.core.vocabulary import FormVocabulary, Vocabulary
 
@@ -24,25 +25,48 @@ _COUNT_WORDS = {2: "two", 3: "three", 4: "four"}
 FALLBACK = 0.7  # a value from somewhere other than the form: below DOUBTFUL_BELOW
 
 
-def _titled(form: FormVocabulary, documents: Sequence[DocumentText]) -> bool:
+@dataclass(frozen=True)
+class _Prepared:
+    """A document's text as every form's walk reads it (lines and cells stripped, the blank
+    lines, the texts a title is looked for in): worked out once, not once for each form."""
+
+    doc: DocumentText
+    texts: list[str]
+    blank: list[bool]
+    tables: list[tuple[Table, list[tuple[str, ...]]]]
+    title_texts: list[str]
+
+
+def _prepared(doc: DocumentText) -> _Prepared:
+    titles = [doc.source, *(line.text for line in doc.lines[:40])]
+    titles += [cell for table in doc.tables[:3] for row in table.rows[:3] for cell in row]
+    return _Prepared(
+        doc,
+        [line.text.strip() for line in doc.lines],
+        blank_before([line.where for line in doc.lines]),
+        [(t, [tuple(c.strip() for c in row) for row in t.rows]) for t in doc.tables],
+        titles,
+    )
+
+
+def _titled(form: FormVocabulary, documents: Sequence[_Prepared]) -> bool:
     if not form.title_patterns:
         return False
     for doc in documents:
-        texts = [doc.source, *(line.text for line in doc.lines[:40])]
-        texts += [cell for table in doc.tables[:3] for row in table.rows[:3] for cell in row]
+        texts = doc.title_texts
         if any(p.search(text) for p in form.title_patterns for text in texts):
             return True
     return False
 
 
-def _run_form(form: FormVocabulary, documents: Sequence[DocumentText]) -> _Result:
+def _run_form(form: FormVocabulary, documents: Sequence[_Prepared]) -> _Result:
     run = _Run(_Index(form))
     for doc in documents:
         run.events.append(_Heading(0))  # each document starts again at its first child
-        _walk_lines(doc.lines, run)
+        _walk_lines(doc.doc.lines, doc.texts, doc.blank, run)
         state = _TableState()
-        for table in doc.tables:
-            _walk_table(table, run, state)
+        for table, rows in doc.tables:
+            _walk_table(table, rows, run, state)
     fields, conflicts = _single_fields(run)
     children = _children(run)
     extra = max(0, len(children) - MAX_CHILDREN)
@@ -149,7 +173,8 @@ def extract(
     between forms that fit equally well."""
     reader_flags = tuple(p for d in documents for p in d.problems)
     unread = tuple(d.source for d in documents if d.unread)
-    results = [_run_form(form, documents) for form in vocabulary.forms.values()]
+    prepared = [_prepared(doc) for doc in documents]
+    results = [_run_form(form, prepared) for form in vocabulary.forms.values()]
     if not results:
         return Extraction(None, {}, (), (), (), (), reader_flags, unread)
     best = max(results, key=lambda r: _fit(r, expected))

@@ -18,15 +18,16 @@ from bot.core.forms.inline import (
 from bot.core.forms.labels import _child_prefix, _has_answers, _Index, _is_child_heading, _Match
 from bot.core.forms.marks import FLAG_TYPES, _strip_marks
 from bot.core.forms.run import _Heading, _Hit, _Run
-from bot.core.forms.value_end import blank_before, ends_any_value, goes_on
+from bot.core.forms.value_end import ends_any_value, goes_on
 
 # How far below a paragraph break a label is looked for: a long thread quoted below a form,
 # read again at every break, would cost a scan each; no answer runs on for longer.
 LOOK_BELOW = 200
 
 
-def _walk_lines(lines: Sequence[Line], run: _Run) -> None:
-    walk = _Walk(run, [line.text.strip() for line in lines], blank_before([x.where for x in lines]))
+def _walk_lines(lines: Sequence[Line], texts: list[str], blank: list[bool], run: _Run) -> None:
+    """`texts`: each line's text stripped; `blank`: value_end.blank_before of the lines."""
+    walk = _Walk(run, texts, blank)
     took_next = False
     for i, line in enumerate(lines):
         if took_next:  # its text was read with the line before, as one label

@@ -22,8 +22,8 @@ from bot.core.forms.marks import FLAG_TYPES, _flag, _is_mark, _is_placeholder
 from bot.core.forms.run import _Heading, _Run, _TableState
 
 
-def _walk_table(table: Table, run: _Run, state: _TableState) -> None:
-    rows = [tuple(c.strip() for c in row) for row in table.rows]
+def _walk_table(table: Table, rows: list[tuple[str, ...]], run: _Run, state: _TableState) -> None:
+    """`rows`: the table's rows with each cell stripped."""
     start = _chronology(table, rows, run, state)
     rows = rows[:start]
     index = run.index
