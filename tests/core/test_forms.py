@@ -736,6 +736,32 @@ def test_chronology_needs_a_date_column() -> None:
     assert found.chronology == ()
 
 
+def test_a_chronology_heading_two_columns_name_goes_to_the_first_not_yet_found() -> None:
+    # The columns are looked up by heading once the form is loaded: the form's order of its
+    # columns must still decide, as when each column's headings were searched in turn.
+    b = VOCABULARY.forms["appendix_b"]
+    columns = {**b.chronology_columns, "event": ("when", *b.chronology_columns["event"])}
+    forms = {**VOCABULARY.forms, "appendix_b": replace(b, chronology_columns=columns)}
+    chronology = (
+        ("When", "Contact type", "When", "Outcome"),
+        ("01/07/2026", "Visit", "Seen", "ok"),
+    )
+    doc = DocumentText(
+        "B.docx",
+        (Line("B.docx, line 1", "Rapid Review Information Request (Appendix B)"),),
+        (Table("B.docx, table 1", chronology),),
+        (),
+    )
+    found = extract([doc], replace(VOCABULARY, forms=forms), "appendix_b")
+    row = found.chronology[0]
+    assert (row.date, row.contact, row.event, row.outcome) == (
+        date(2026, 7, 1),
+        "Visit",
+        "Seen",
+        "ok",
+    )
+
+
 def test_a_large_form_is_read_whole() -> None:
     # Its speed is measured by bench/documents.py (a large form), not by a timed test.
     rows = [*REFERRER, ("Child's name", "Ann Example"), ("Date of incident", "12/11/2026")]
