@@ -38,13 +38,13 @@ def _w(name: str) -> str:
 
 
 # The tags the walk compares every element with, built once (not per element).
-_P, _TBL, _SDT, _SDT_CONTENT, _CUSTOM_XML = (
-    _w(n) for n in ("p", "tbl", "sdt", "sdtContent", "customXml")
+_P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT, _CUSTOM_XML = (
+    _w(n) for n in ("p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml")
 )
 _T, _SYM, _FLD_CHAR, _NO_BREAK_HYPHEN = (_w(n) for n in ("t", "sym", "fldChar", "noBreakHyphen"))
 _SPACE_TAGS = frozenset(_w(n) for n in ("tab", "br", "cr"))
 _PLACEHOLDER = (_w("sdtPr"), _w("showingPlcHdr"))
-_GRID_SPAN, _V_MERGE = ((_w("tcPr"), _w(n)) for n in ("gridSpan", "vMerge"))
+_TC_PR, _GRID_SPAN, _V_MERGE = (_w(n) for n in ("tcPr", "gridSpan", "vMerge"))
 _GRID_BEFORE = (_w("trPr"), _w("gridBefore"))
 _CHECKBOX_CONTROL = (_w("sdtPr"), f"{{{W14}}}checkbox")
 _LEGACY_CHECKBOX = (_w("ffData"), _w("checkBox"))
@@ -110,7 +110,7 @@ class _Walker:
                     self.paragraphs += 1
                     self.found.lines.append((f"paragraph {self.paragraphs}", text))
                     self.heading = text if looks_like_heading(text) else None
-            elif child.tag == _TBL:
+            else:  # _block_children gives paragraphs and tables only
                 self.table(child)
                 self.heading = None
 
@@ -122,14 +122,14 @@ class _Walker:
         rows: list[list[str]] = []
         above: dict[int, str] = {}  # grid column -> text of the cell that starts a vertical merge
         slivers = _slivers(tbl)
-        for tr in _children(tbl, "tr"):
+        for tr in _children(tbl, _TR):
             column = _grid_before(tr)
             # A row starting further right (Word's gridBefore) starts with empty columns, so
             # that its cells stand under the labels they stand under on the page.
             row = [""] * _columns(slivers, 0, column)
-            for tc in _children(tr, "tc"):
-                span = _int_val(_find(tc, *_GRID_SPAN), 1)
-                merge = _find(tc, *_V_MERGE)
+            for tc in _children(tr, _TC):
+                spans, merge = _cell_properties(tc)
+                span = _int_val(spans, 1)
                 continues = merge is not None and merge.get(_VAL) in (None, "continue")
                 text = above.get(column, "") if continues else self.cell_text(tc)
                 for offset in range(span):
@@ -150,7 +150,7 @@ class _Walker:
         for child in _block_children(tc):
             if child.tag == _P:
                 parts.append(paragraph_text(child))
-            elif child.tag == _TBL:
+            else:
                 self.table(child)  # a nested table is a table of its own
         return norm(" ".join(parts))
 
@@ -158,39 +158,61 @@ class _Walker:
 def _block_children(parent: etree._Element) -> Iterator[etree._Element]:
     """Paragraphs and tables, looking through block-level content controls and custom XML."""
     for child in parent:
-        if child.tag == _SDT and _find(child, *_PLACEHOLDER) is not None:
+        tag = child.tag  # lxml builds the string at each read
+        if tag == _SDT and _find(child, *_PLACEHOLDER) is not None:
             continue  # placeholder text of an empty content control
-        if child.tag in (_SDT, _CUSTOM_XML, _SDT_CONTENT):
-            content = _find(child, _SDT_CONTENT) if child.tag == _SDT else child
+        if tag in (_SDT, _CUSTOM_XML, _SDT_CONTENT):
+            content = _find(child, _SDT_CONTENT) if tag == _SDT else child
             if content is not None:
                 yield from _block_children(content)
-        elif child.tag in (_P, _TBL):
+        elif tag in (_P, _TBL):
             yield child
 
 
-def _children(parent: etree._Element, name: str) -> Iterator[etree._Element]:
-    """Rows of a table or cells of a row, including those wrapped in content controls."""
-    tag = _w(name)
+def _children(parent: etree._Element, wanted: str) -> Iterator[etree._Element]:
+    """Rows of a table or cells of a row (`wanted`: _TR or _TC), including those wrapped in
+    content controls."""
     for child in parent:
-        if child.tag == tag:
+        tag = child.tag
+        if tag == wanted:
             yield child
-        elif child.tag in (_SDT, _CUSTOM_XML):
-            content = _find(child, _SDT_CONTENT) if child.tag == _SDT else child
+        elif tag in (_SDT, _CUSTOM_XML):
+            content = _find(child, _SDT_CONTENT) if tag == _SDT else child
             if content is not None:
-                yield from _children(content, name)
+                yield from _children(content, wanted)
 
 
 def _find(parent: etree._Element, tag: str, inner: str | None = None) -> etree._Element | None:
     """What ElementPath's find("tag") or find("tag/inner") finds (for the latter, the first
-    inner of the first tag that has one), looked up with lxml's child iterator, in C: find
-    runs a chain of selectors per call, the better part of reading a form's table."""
-    if inner is None:
-        return next(parent.iterchildren(tag), None)
-    for child in parent.iterchildren(tag):
-        found = next(child.iterchildren(inner), None)
-        if found is not None:
-            return found
+    inner of the first tag that has one). A plain loop over the children: ElementPath runs a
+    chain of selectors per call, and even lxml's filtered child iterator costs more to set up
+    (its tag parsed each call) than comparing the few children an element here has."""
+    for child in parent:
+        if child.tag == tag:
+            if inner is None:
+                return child
+            for grandchild in child:
+                if grandchild.tag == inner:
+                    return grandchild
     return None
+
+
+def _cell_properties(tc: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:
+    """The cell's gridSpan and vMerge, each the first under the first tcPr that has one (as
+    _find gives them), in one pass over its properties rather than one for each."""
+    span = merge = None
+    for properties in tc:
+        if properties.tag != _TC_PR:
+            continue
+        for child in properties:
+            tag = child.tag
+            if tag == _GRID_SPAN and span is None:
+                span = child
+            elif tag == _V_MERGE and merge is None:
+                merge = child
+        if span is not None and merge is not None:
+            break
+    return span, merge
 
 
 def _int_val(element: etree._Element | None, default: int) -> int:
