@@ -97,7 +97,7 @@ def _template(kind: str, digest_rows: int) -> dict[str, Any]:
         args["cc"] = ["pat.example@example.org"]
     elif kind == "invitation":
         args["to"] = ["sam.sample@example.org", "lee@example.net", "jo@example.org"]
-        args["calendar"] = _calendar()
+        args["ics"] = _calendar()
     else:
         noise = random.Random(11)
         args["images"] = [
