@@ -20,7 +20,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.adapters.kept_holidays import kept_name, kept_table, package_digest, table_bytes
+from bot.adapters.kept_holidays import (
+    holidays_package,
+    kept_name,
+    kept_table,
+    package_digest,
+    table_bytes,
+)
 from bot.adapters.passed_checks import keep_result, kept_result, private_folder
 from bot.core.working_days import WorkingCalendar, build_calendar
 
@@ -60,14 +66,21 @@ def england_and_wales(years: Iterable[int]) -> Mapping[date, str]:
     kept by an earlier start for the same years and the same install of the package
     (kept_holidays), or read from the package, and kept."""
     wanted = sorted(set(years))
-    folder, digest = private_folder(), package_digest(wanted)
+    package = holidays_package()
+    if package is None:
+        return _from_package(wanted)
+    folder, digest, name = (
+        private_folder(),
+        package_digest(wanted, package),
+        kept_name(wanted, package),
+    )
     if digest is not None:
-        kept = kept_table(kept_result(folder, kept_name(wanted), digest, _MOST))
+        kept = kept_table(kept_result(folder, name, digest, _MOST))
         if kept is not None:
             return kept
     table = _from_package(wanted)
     if digest is not None:
-        keep_result(folder, kept_name(wanted), digest, table_bytes(table))
+        keep_result(folder, name, digest, table_bytes(table))
     return table
 
 

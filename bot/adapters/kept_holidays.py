@@ -10,6 +10,7 @@ A kept table that does not read back as dates and names is not used.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Mapping
@@ -20,19 +21,25 @@ from pathlib import Path
 from bot.adapters.passed_checks import digest_of
 
 
-def kept_name(years: list[int]) -> str:
-    """One file for each span of years, so that a command run with `--now` in another year
-    and the bot at today's do not take turns throwing each other's table away."""
-    return f"tscp-bot-bank-holidays-{years[0]}-{years[-1]}-{len(years)}"
+def kept_name(years: list[int], package: Path) -> str:
+    """One file for each span of years and each install of the package, so that a command
+    run with `--now` in another year and the bot at today's, or two installs run by one user
+    (a test install beside the live one), do not take turns throwing each other's table away."""
+    install = hashlib.sha256(str(package).encode()).hexdigest()[:12]
+    return f"tscp-bot-bank-holidays-{years[0]}-{years[-1]}-{len(years)}-{install}"
 
 
-def package_digest(years: list[int]) -> str | None:
-    """The digest the kept table is filed under; None when the package's files cannot be
-    found or read (the table is then read from the package each time)."""
+def holidays_package() -> Path | None:
+    """The folder the `holidays` package is imported from, found without importing it."""
     spec = find_spec("holidays")
     if spec is None or spec.origin is None:
         return None
-    package = Path(spec.origin).parent
+    return Path(spec.origin).parent
+
+
+def package_digest(years: list[int], package: Path) -> str | None:
+    """The digest the kept table is filed under; None when the package's files cannot be
+    found or read (the table is then read from the package each time)."""
     records = sorted(package.parent.glob("holidays-*.dist-info/RECORD"))
     if len(records) != 1:  # none, or two installs side by side: which one would be read?
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -79,18 +80,47 @@ def test_a_table_kept_by_one_start_is_the_next_ones_without_the_package(
     assert (first[1], second[1]) == (True, False)
 
 
-def _table_and_package() -> tuple[list[list[str]], bool]:
+def test_two_installs_under_one_user_each_keep_their_own_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test install beside the live one, run by the same user: each start of either finds
+    its own kept table, rather than the other's start throwing it away."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    other = _second_install(tmp_path / "other-site")
+    assert _table_and_package()[1]  # the live install reads the package, and keeps the table
+    assert _table_and_package(other)[1]  # so does the other install, from its own copy
+    assert not _table_and_package()[1]  # the live install's table is still there
+    assert not _table_and_package(other)[1]
+
+
+def _second_install(site: Path) -> Path:
+    """A copy of the installed holidays package, with its install record, in another folder."""
+    package = Path(holidays.__file__).parent
+    shutil.copytree(package, site / "holidays")
+    for record in package.parent.glob("holidays-*.dist-info"):
+        shutil.copytree(record, site / record.name)
+    return site
+
+
+def _table_and_package(site: Path | None = None) -> tuple[list[list[str]], bool]:
+    env = dict(os.environ, PYTHONPATH=str(site)) if site is not None else None
     done = subprocess.run(
-        [sys.executable, "-c", TABLE_AND_PACKAGE], capture_output=True, text=True, check=True
+        [sys.executable, "-c", TABLE_AND_PACKAGE],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     )
     table, package = json.loads(done.stdout)
     return [list(row) for row in table], bool(package)
 
 
 def _keep_wrong_table(folder: Path, payload: bytes) -> None:
-    digest = kept_holidays.package_digest([2026])
+    package = kept_holidays.holidays_package()
+    assert package is not None
+    digest = kept_holidays.package_digest([2026], package)
     assert digest is not None
-    passed_checks.keep_result(folder, kept_holidays.kept_name([2026]), digest, payload)
+    passed_checks.keep_result(folder, kept_holidays.kept_name([2026], package), digest, payload)
 
 
 @pytest.mark.parametrize(
@@ -109,6 +139,8 @@ def test_a_kept_table_not_ours_or_not_a_table_is_not_used(
     assert folder is not None
     _keep_wrong_table(folder, payload)
     if group_writable:
-        os.chmod(folder / kept_holidays.kept_name([2026]), 0o660)
+        package = kept_holidays.holidays_package()
+        assert package is not None
+        os.chmod(folder / kept_holidays.kept_name([2026], package), 0o660)
     table = england_and_wales([2026])
     assert date(2026, 12, 24) not in table and table[date(2026, 12, 25)] == "Christmas Day"
