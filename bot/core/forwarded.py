@@ -4,7 +4,9 @@ A complaint forwarded to the mailbox by the Business Manager or an agency was ma
 partnership when its writer sent it, not when the forward arrived. The bot never answers the
 forwarder as if they were the complainant, and counts the clock from the forwarded email's own
 Sent or Date line only when it can read that day for sure and it is earlier: a day misread as
-earlier than it was costs a reply a few days early, one misread as later a promise broken. A
+earlier than it was costs a reply a few days early, one misread as later a promise broken.
+A line in another language ("Gesendet: Freitag, 11. Dezember 2026 16:00") is read when its
+month is named (bot.core.quoted_dates); one in figures, as an English one is. A
 line whose time carries its UTC offset, in figures or as a zone's letters (EDT, CET), is the
 partnership's day at that moment, not the writer's. Letters that name several zones ("23:30
 BST": British Summer Time or Bangladesh) give a day only when every zone they may mean puts
@@ -25,14 +27,17 @@ from bot.core.command_dates import RECEIVED_BEFORE_ARRIVAL_MONTHS
 from bot.core.commands.quote_words import either
 from bot.core.dates import DateError, parse_uk_date
 from bot.core.message import MailMessage
+from bot.core.quoted_dates import named_month_day
 from bot.core.sent_zone import NAMED_ZONES, local_days, offsets, unknown_zone_doubt, zone_doubt
 from bot.core.subject_prefixes import leading
 from bot.core.working_days import add_months
 
 # The line a mail program puts above a forwarded email, in its user's language (German
-# "Weitergeleitete Nachricht"; bot.core.commands.quote_words); "Original Message" is a reply's too.
+# "Weitergeleitete Nachricht", Apple Mail's "Anfang der weitergeleiteten Nachricht:";
+# bot.core.commands.quote_words); "Original Message" is a reply's too.
 _MARKER = re.compile(
-    rf"-{{2,}}\s*{either(lambda x: x.forwarded)}\s*-{{2,}}|^\s*begin forwarded message:",
+    rf"-{{2,}}\s*{either(lambda x: x.forwarded)}\s*-{{2,}}"
+    rf"|^\s*{either(lambda x: x.begin_forwarded)}\s?:",
     re.I | re.M,
 )
 # The quoted header's field names in the same languages: Gmail names the From line in its
@@ -246,22 +251,31 @@ def _sure_date(sent: re.Match[str], tz: tzinfo) -> Written:
     """The day in a Sent or Date line, where the partnership is (`tz`); none when it is
     unreadable or could be two days (05/12/2026 from an American mail program is 12 May)."""
     line = sent.group("when").strip()
+    read = _day_and_time(line)
+    if read is None:
+        return Written(None)
+    day, at = read
+    if not MINYEAR < day.year < MAXYEAR:
+        return Written(None)  # its day in another zone may be past what a date can hold
+    zoned = _ZONED.search(at)  # in the time, never the date before it
+    if zoned is None:
+        return Written(day)
+    return _local_day(day, zoned, tz, sent.group("label"))
+
+
+def _day_and_time(line: str) -> tuple[date, str] | None:
+    """The day a Sent or Date line gives and the line from its time on: as an English date is
+    written, or (bot.core.quoted_dates) with its month's name in another language."""
     words = _TIME.sub("", line).strip(" ,")
     numeric = _NUMERIC.fullmatch(words)
     if numeric is not None:
         first, second = int(numeric.group(1)), int(numeric.group(2))
         if first != second and first <= 12 and second <= 12:
-            return Written(None)
+            return None
     try:
-        day = parse_uk_date(words)
+        return parse_uk_date(words), line[len(words) :]
     except DateError:
-        return Written(None)
-    if not MINYEAR < day.year < MAXYEAR:
-        return Written(None)  # its day in another zone may be past what a date can hold
-    zoned = _ZONED.search(line[len(words) :])  # in the time, never the date before it
-    if zoned is None:
-        return Written(day)
-    return _local_day(day, zoned, tz, sent.group("label"))
+        return named_month_day(line)
 
 
 def _local_day(day: date, zoned: re.Match[str], tz: tzinfo, label: str) -> Written:

@@ -41,6 +41,13 @@ NAMED_ZONES: dict[str, tuple[tuple[float, str], ...]] = {
     "EEST": ((3, "Eastern European"),),
     "WET": ((0, "Western European"),),
     "WEST": ((1, "Western European"),),
+    # The same zones as Apple Mail set to German names them ("um 14:25:08 OESZ").
+    "MEZ": ((1, "Central European"),),
+    "MESZ": ((2, "Central European"),),
+    "OEZ": ((2, "Eastern European"),),
+    "OESZ": ((3, "Eastern European"),),
+    "WEZ": ((0, "Western European"),),
+    "WESZ": ((1, "Western European"),),
     "MSK": ((3, "Moscow"),),
     "GMT": ((0, "Greenwich Mean"),),
     "UTC": ((0, "UTC"),),

@@ -396,9 +396,12 @@ def test_the_writer_of_a_forward_whose_header_is_in_another_language(header: str
     assert answerable_writer(msg, OURS, AGENCIES) == police
 
 
-def test_a_date_in_another_language_is_no_day_read_for_sure() -> None:
+def test_a_date_in_another_language_is_read_by_its_months_name() -> None:
+    # Every language and form: tests/core/test_forwarded_languages.py.
     text = "Von: Casey Invented <c@gmp.police.uk>\nGesendet: Freitag, 11. Dezember 2026 16:00\n"
-    assert first_written(_msg("WG: SIN", text), LONDON) is None
+    assert first_written(_msg("WG: SIN", text), LONDON) == date(2026, 12, 11)
+    figures = "Von: Casey Invented <c@gmp.police.uk>\nGesendet: 11.12.2026 16:00\n"
+    assert first_written(_msg("WG: SIN", figures), LONDON) is None
     english = "Von: Casey Invented <c@gmp.police.uk>\nDate: 11 December 2026 16:00\n"
     assert first_written(_msg("Fwd: SIN", english), LONDON) == date(2026, 12, 11)
 

@@ -54,5 +54,9 @@ def test_a_sin_forwarded_from_gmail_in_polish_names_its_writer_to_the_business_m
         f"The acknowledgement went to {DEPUTY}, who forwarded it, not to {HEAD}, who wrote it "
         "(named on the quoted From line): tell them if they should know"
     ) in said
-    # The Polish date is not read for sure: the clocks count from the forward, and say so.
-    assert "its clocks count from Wed 16 Dec 2026, when the forward arrived" in said
+    # Gmail's Polish "Data: pt., 11 gru 2026 o 16:00" is read by its month's name: the clocks
+    # count from the Friday the headteacher sent it, and the digest says why.
+    assert (
+        "its clocks count from Fri 11 Dec 2026, the day the forwarded email says it was sent, "
+        "not Wed 16 Dec 2026, when the forward arrived"
+    ) in said

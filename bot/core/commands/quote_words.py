@@ -28,7 +28,8 @@ CLOCK = r"\d{1,2}:\d{2}"
 class Language:
     """One language's words. Outlook's header block: `sent`, `to` and `subject` are the names
     of the fields below `from`; `original` the words of its "-----Original Message-----" line;
-    `forwarded` those of a forward's "---------- Forwarded message ---------" line.
+    `forwarded` those of a forward's "---------- Forwarded message ---------" line, and
+    `begin_forwarded` those of Apple Mail's undashed "Begin forwarded message:" line.
     The attribution opens with one of `opening` and a `date`, and says "wrote" at its end
     (`wrote_last`: "ha scritto:"), or before the name (`wrote_first`: "schrieb X:"), or before
     the date that ends it (`wrote_lead`: "X escreveu no dia <date>:"). `wrote` is the word of
@@ -42,6 +43,7 @@ class Language:
     wrote: tuple[str, ...]
     original: tuple[str, ...] = ()
     forwarded: tuple[str, ...] = ()
+    begin_forwarded: tuple[str, ...] = ()
     opening: tuple[str, ...] = ()
     date: str = DIGIT
     wrote_last: tuple[str, ...] = ()
@@ -61,7 +63,11 @@ class Language:
 # Wreiddiol" among them; Yahoo Mail's from crisp-oss/email-forward-parser's table and test
 # mail. Gmail writes "Forwarded message" in English in some accounts and in the user's language
 # in others (German "Weitergeleitete Nachricht", Polish "Wiadomość przekazana dalej", as
-# programs that read Gmail's forwards match them).
+# programs that read Gmail's forwards match them). Apple Mail's "Begin forwarded message:" and
+# the field names of the header below it ("Datum:", "Fecha:") as they stand in the Apple Mail
+# test mail of crisp-oss/email-forward-parser (apple_mail_de_body.txt and the others), the
+# French of iOS ("Début du message transféré") from that project's table; Apple Mail has no
+# Welsh, so Welsh has none.
 LANGUAGES = (
     Language(
         "English",
@@ -72,6 +78,7 @@ LANGUAGES = (
         wrote=("wrote",),
         original=("original message",),
         forwarded=("forwarded message",),
+        begin_forwarded=("begin forwarded message",),
     ),
     Language(
         "Welsh",
@@ -90,12 +97,13 @@ LANGUAGES = (
     Language(
         "German",
         from_=("von",),
-        sent=("gesendet",),
+        sent=("gesendet", "datum"),
         to=("an",),
         subject=("betreff",),
         wrote=("schrieb",),
         original=("urspr[üu]ngliche nachricht", "original-nachricht"),
         forwarded=("weitergeleitete nachricht",),
+        begin_forwarded=("anfang der weitergeleiteten nachricht",),
         opening=("am",),
         wrote_first=("schrieb",),
     ),
@@ -109,30 +117,36 @@ LANGUAGES = (
         original=("message d['\u2019]origine", "message original"),
         # Thunderbird's and Gmail's, and Yahoo Mail's "Message transmis".
         forwarded=("message transf[ée]r[ée]", "message transmis"),
+        begin_forwarded=(
+            r"d[ée]but du message r[ée]exp[ée]di[ée]",
+            r"d[ée]but du message transf[ée]r[ée]",
+        ),
         opening=("le",),
         wrote_last=(r"a\s+[ée]crit",),
     ),
     Language(
         "Spanish",
         from_=("de",),
-        sent=("enviado(?: el)?",),
+        sent=("enviado(?: el)?", "fecha"),
         to=("para",),
         subject=("asunto",),
         wrote=("escribi[óo]",),
         original=("mensaje original",),
         forwarded=("mensaje reenviado",),
+        begin_forwarded=("inicio del mensaje reenviado",),
         opening=("el",),
         wrote_last=("escribi[óo]",),
     ),
     Language(
         "Dutch",
         from_=("van",),
-        sent=("verzonden",),
+        sent=("verzonden", "datum"),
         to=("aan",),
         subject=("onderwerp",),
         wrote=("schreef",),
         original=("oorspronkelijk bericht",),
         forwarded=("doorgestuurd bericht",),
+        begin_forwarded=("begin doorgestuurd bericht",),
         opening=("op",),
         wrote_last=(r"heeft\s.+\shet\svolgende\sgeschreven",),
         wrote_first=("schreef",),
@@ -149,6 +163,7 @@ LANGUAGES = (
         wrote=(r"ha\s+scritto",),
         original=("messaggio originale",),
         forwarded=("messaggio inoltrato",),
+        begin_forwarded=("inizio messaggio inoltrato",),
         opening=("il",),
         date=CLOCK,
         wrote_last=(r"ha\s+scritto",),
@@ -168,6 +183,7 @@ LANGUAGES = (
         original=("mensagem original",),
         # Brazil's, and Portugal's Thunderbird.
         forwarded=("mensagem encaminhada", "mensagem reencaminhada"),
+        begin_forwarded=(r"in[íi]cio da mensagem (?:re)?encaminhada",),
         # "A" opens many a sentence: only before the date's digits is it Apple Mail's.
         opening=("em", r"a(?=\s\d)"),
         date=CLOCK,
@@ -192,6 +208,7 @@ LANGUAGES = (
             r"przekazana\s+wiadomo[śs][ćc]",
             r"tre[śs][ćc]\s+przekazanej\s+wiadomo[śs]ci",
         ),
+        begin_forwarded=(r"pocz[ąa]tek przekazywanej wiadomo[śs]ci",),
         opening=(r"(?:pon|wt|[śs]r|czw|pt|sob|niedz)\.,", r"w\s+dniu", "dnia"),
         date=CLOCK,
         wrote_last=(r"napisa[łl](?:\(a\)|a)?", "pisze"),

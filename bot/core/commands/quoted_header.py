@@ -4,7 +4,8 @@ Anfonwyd: / At: / Pwnc:", Italian "Da: / Inviato: / A: / Oggetto:", Portuguese "
 / Para: / Assunto:", Polish "Od: / Wysłano: / Do: / Temat:"; every word:
 bot.core.commands.quote_words), or its "-----Original Message-----" line (German "-----
 Ursprüngliche Nachricht-----", French "-----Message d'origine-----"), a forward's "----------
-Forwarded message ---------" (German "Weitergeleitete Nachricht"), or Outlook's rule.
+Forwarded message ---------" (German "Weitergeleitete Nachricht"), Apple Mail's "Begin
+forwarded message:" (German "Anfang der weitergeleiteten Nachricht:"), or Outlook's rule.
 
 Read by bot.core.commands.quoting, which knows where the rest of a quoted email starts.
 """
@@ -18,7 +19,7 @@ from bot.core.commands.sign_off import plain
 
 ORIGINAL_MESSAGE = re.compile(
     rf"-{{2,}}\s*(?:{either(lambda x: x.original)}|{either(lambda x: x.forwarded)})\s*-{{2,}}"
-    r"|begin forwarded message:",
+    rf"|{either(lambda x: x.begin_forwarded)}\s?:",
     re.IGNORECASE,
 )
 _OUTLOOK_RULE = re.compile(r"_{8,}")
