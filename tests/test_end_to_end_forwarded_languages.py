@@ -73,3 +73,41 @@ def test_a_sin_forwarded_in_another_language_counts_from_the_day_it_was_first_se
         "forwarded SIN: its clocks count from Fri 11 Dec 2026, the day the forwarded email says "
         "it was sent, not Wed 16 Dec 2026, when the forward arrived; check that day."
     ) in digest
+
+
+FRENCH = (CORPUS / "sin-forwarded-by-health-colleague-outlook-french.eml").read_bytes()
+SENT = "Envoyé : vendredi 11 décembre 2026 16:00".encode()
+
+
+@pytest.mark.parametrize(
+    ("sent", "why"),
+    [
+        # In figures: 5 December or 12 May, never guessed, as an English line's.
+        (
+            "Envoyé : 05/12/2026 16:00",
+            "the day the forwarded email was sent could not be read for sure",
+        ),
+        # After the forward arrived: not believed.
+        (
+            "Envoyé : jeudi 17 décembre 2026 16:00",
+            "the day the forwarded email gives, Thu 17 Dec 2026, is later or over a year before",
+        ),
+    ],
+)
+def test_a_day_it_cannot_believe_counts_from_the_forward_and_says_why(
+    bot: Any, dovecot: DovecotServer, smtp_server: SmtpTestServer, sent: str, why: str
+) -> None:
+    dovecot.append(FRENCH.replace(SENT, sent.encode()))
+    assert bot("--now", "2026-12-16T09:05", "run", "--once")[0] == 0
+    code, out = bot("--now", "2026-12-16T09:10", "case", REF, "--json")
+    assert code == 0, out
+    assert json.loads(out)["sin_received_on"] == "2026-12-16"
+    assert bot("--now", "2026-12-17T08:01", "run", "--once")[0] == 0
+    _, digest = sent_texts(smtp_server, "digest")[-1]
+    assert (
+        "forwarded SIN: its clocks count from Wed 16 Dec 2026, when the forward arrived, as "
+        f"{why}. If it was sent to the partnership earlier, its clocks ran from then: check."
+    ) in digest
+    # The colleague is given no key dates that may be later than the real ones.
+    [(_, ack)] = sent_texts(smtp_server, f"[{REF}] Serious incident notification received")
+    assert "the Business Manager will confirm its deadlines" in ack

@@ -21,7 +21,7 @@ from datetime import date
 # name and its abbreviations. From the C library's locale data (glibc's LC_TIME "mon",
 # "abmon" and, for Polish, "alt_mon", the nominative beside the genitive a date is written
 # with) and Unicode CLDR's abbreviated month names, which Gmail writes ("Dez.", "sept.").
-_MONTHS: dict[str, tuple[str, ...]] = {
+MONTHS: dict[str, tuple[str, ...]] = {
     "Welsh": (
         *("ionawr ion", "chwefror chw chwef", "mawrth maw", "ebrill ebr", "mai"),
         *("mehefin meh", "gorffennaf gor gorff", "awst aws", "medi med", "hydref hyd"),
@@ -67,7 +67,7 @@ _MONTHS: dict[str, tuple[str, ...]] = {
 # Each language's weekdays, Monday first, from the same sources (glibc's "day" and "abday",
 # CLDR's abbreviations: Polish Gmail's "pt.", "niedz."). Welsh writes "Dydd Llun" and
 # Portuguese "segunda-feira": read without "dydd" and "-feira".
-_WEEKDAYS: dict[str, tuple[str, ...]] = {
+WEEKDAYS: dict[str, tuple[str, ...]] = {
     "Welsh": (
         *("llun llu", "mawrth maw", "mercher mer", "iau", "gwener gwe gwen"),
         *("sadwrn sad", "sul"),
@@ -146,7 +146,7 @@ def named_month_day(line: str) -> tuple[date, str] | None:
     found = _LINE.fullmatch(" ".join(line.split()))
     if found is None or int(found["h"]) > 23 or int(found["min"]) > 59:
         return None
-    month = _only(fold(found["m"]), names(_MONTHS))
+    month = _only(fold(found["m"]), names(MONTHS))
     if month is None:
         return None
     try:
@@ -160,5 +160,5 @@ def named_month_day(line: str) -> tuple[date, str] | None:
 
 def _weekday(word: str) -> int | None:
     """Monday 0, as date.weekday(); None for a word no weekday of the table."""
-    numbered = _only(fold(word).removeprefix("dydd ").removesuffix("-feira"), names(_WEEKDAYS))
+    numbered = _only(fold(word).removeprefix("dydd ").removesuffix("-feira"), names(WEEKDAYS))
     return numbered - 1 if numbered is not None else None

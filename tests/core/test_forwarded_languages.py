@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core import quoted_dates
 from bot.core.forwarded import (
     Written,
     counted_from,
@@ -18,7 +19,6 @@ from bot.core.forwarded import (
     written,
 )
 from bot.core.message import MailMessage
-from bot.core.quoted_dates import _MONTHS, _WEEKDAYS, names
 
 LONDON = ZoneInfo("Europe/London")
 POLICE = "casey.invented@gmp.police.uk"
@@ -35,7 +35,7 @@ def _sent(label: str, when: str) -> MailMessage:
 
 # Every month in each language, full and as mail programs abbreviate it, written out here
 # rather than read from the bot's table. Polish dates name the month in the genitive.
-MONTHS = {
+WRITTEN_OUT = {
     "Welsh": (
         "Ionawr Ion Chwefror Chwef Mawrth Maw Ebrill Ebr Mai Mai Mehefin Meh Gorffennaf Gorff "
         "Awst Aws Medi Med Hydref Hyd Tachwedd Tach Rhagfyr Rhag"
@@ -75,7 +75,7 @@ MONTHS = {
     ("language", "number", "full", "short"),
     [
         (language, i // 2 + 1, words[i], words[i + 1])
-        for language, written_out in MONTHS.items()
+        for language, written_out in WRITTEN_OUT.items()
         for words in [written_out.split()]
         for i in range(0, 24, 2)
     ],
@@ -101,8 +101,9 @@ def test_the_nominative_polish_month_is_read_too() -> None:
 
 
 def test_no_name_in_the_tables_means_two_months_or_two_weekdays() -> None:
-    for table in (_MONTHS, _WEEKDAYS):
-        assert {word: meant for word, meant in names(table).items() if len(meant) > 1} == {}
+    for table in (quoted_dates.MONTHS, quoted_dates.WEEKDAYS):
+        named = quoted_dates.names(table)
+        assert {word: meant for word, meant in named.items() if len(meant) > 1} == {}
 
 
 FRIDAY = date(2026, 12, 11)

@@ -60,6 +60,19 @@ FORWARDED = (
     "----- Przekazana wiadomo\u015b\u0107 -----",
     "--- Tre\u015b\u0107 przekazanej wiadomo\u015bci ---",
 )
+# Apple Mail's undashed line above the email it forwards, in each language but Welsh
+APPLE_MAIL = (
+    "Begin forwarded message:",
+    "Anfang der weitergeleiteten Nachricht:",
+    "D\u00e9but du message r\u00e9exp\u00e9di\u00e9 :",
+    "D\u00e9but du message transf\u00e9r\u00e9 :",
+    "Inicio del mensaje reenviado:",
+    "Begin doorgestuurd bericht:",
+    "Inizio messaggio inoltrato:",
+    "In\u00edcio da mensagem reencaminhada:",
+    "In\u00edcio da mensagem encaminhada:",
+    "Pocz\u0105tek przekazywanej wiadomo\u015bci:",
+)
 
 
 @pytest.mark.parametrize("header", HEADERS)
@@ -79,7 +92,7 @@ def test_an_outlook_header_run_onto_one_line_is_found_where_it_starts(header: st
     assert new_text(body) == WRITTEN
 
 
-@pytest.mark.parametrize("line", ORIGINALS + FORWARDED)
+@pytest.mark.parametrize("line", ORIGINALS + FORWARDED + APPLE_MAIL)
 def test_an_original_message_line_in_another_language_starts_the_quote(line: str) -> None:
     body = f"{WRITTEN}\n\n{line}\n{REMINDER}"
     assert new_text(body) == WRITTEN
