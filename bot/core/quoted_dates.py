@@ -20,7 +20,9 @@ from datetime import date
 # Each language's months, January first, every name of one month in one string: the full
 # name and its abbreviations. From the C library's locale data (glibc's LC_TIME "mon",
 # "abmon" and, for Polish, "alt_mon", the nominative beside the genitive a date is written
-# with) and Unicode CLDR's abbreviated month names, which Gmail writes ("Dez.", "sept.").
+# with) and Unicode CLDR's abbreviated month names, which Gmail writes ("Dez.", "sept.", Welsh
+# "Chwef", "Gorff", "Rhag"). A name no language gives two months (tested): "mar" is March in
+# each that has it.
 MONTHS: dict[str, tuple[str, ...]] = {
     "Welsh": (
         *("ionawr ion", "chwefror chw chwef", "mawrth maw", "ebrill ebr", "mai"),
@@ -110,7 +112,7 @@ _WORD = r"[^\W\d_]+"
 _LINE = re.compile(
     rf"(?:(?P<wd>{_WORD}(?:[-\s]{_WORD})?)\.?,?\s+)?(?P<d>\d{{1,2}})\.?\s+(?:de\s+)?"
     rf"(?P<m>{_WORD})\.?,?\s+(?:de\s+)?(?P<y>\d{{4}}),?\s+"
-    r"(?:(?:um|à|às|à\(s\)|a\s+las?|om|alle(?:\s+ore)?|o(?:\s+godz\.)?|am|at|kl\.)\s+)?"
+    r"(?:(?:um|à|às|à\(s\)|a\s+las?|om|alle(?:\s+ore)?|o(?:\s+godz\.)?|am|at)\s+)?"
     r"(?P<time>(?P<h>\d{1,2})[:.](?P<min>\d{2})\b.*)",
     re.IGNORECASE,
 )

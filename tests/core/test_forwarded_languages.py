@@ -276,3 +276,14 @@ def test_apple_mails_german_forward_gives_its_writer_and_day() -> None:
 def test_a_sentence_beginning_like_apple_mails_line_is_no_forward() -> None:
     text = "Der Anfang der weitergeleiteten Nachricht fehlt, bitte erneut senden."
     assert not is_forwarded(MailMessage("<m@t>", "SIN", "a@x.org", "A", text=text))
+
+
+def test_thunderbirds_german_datum_above_von_is_read() -> None:
+    # Thunderbird puts the quoted email's own Date header above "Von:", under its German name.
+    header = (
+        "Betreff: \tSIN\nDatum: \tFri, 11 Dec 2026 16:00:00 +0100\n"
+        "Von: \tCasey Invented <{w}>\nAn: \tSam Teacher <sam@example.org>"
+    )
+    msg = _forward(header, marker="-------- Weitergeleitete Nachricht --------")
+    assert first_written(msg, LONDON) == FRIDAY
+    assert first_writer(msg) == POLICE
