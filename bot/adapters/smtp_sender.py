@@ -22,7 +22,7 @@ from bot.adapters.smtp_transaction import (
     Refused,
     transaction,
 )
-from bot.core.refusal_words import refusal_words, refused_list
+from bot.core.refusal_words import MESSAGE_REFUSED, REFUSED_HEAD, refusal_words, refused_list
 
 __all__ = ["RecipientsRefusedError", "SmtpSender"]
 
@@ -99,7 +99,7 @@ class SmtpSender:
             # 5xx: the relay will never take this message (its content, its size, a policy on
             # its sender or recipients, said to DATA or to the body); 4xx: later.
             words = refusal_words(exc.smtp_code, _text(exc.smtp_error))
-            why = f"the server refused the message ({words})"
+            why = f"{MESSAGE_REFUSED} ({words})"
             raise SendError(f"{self._where()}: {why}", permanent=exc.smtp_code >= 500) from None
         except smtplib.SMTPRecipientsRefused as exc:
             raise self._refused(exc.recipients, recipients) from None
@@ -266,7 +266,7 @@ class SmtpSender:
         # from a full mailbox; without addresses, as they are shown and mailed on.
         replies = {a: refusal_words(code, _text(reply), a) for a, (code, reply) in refused.items()}
         return RecipientsRefusedError(
-            f"{self._where()}: recipient(s) refused: {refused_list(replies)}",
+            f"{self._where()}: {REFUSED_HEAD}{refused_list(replies)}",
             codes,
             accepted,
             replies,

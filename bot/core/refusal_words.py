@@ -38,3 +38,38 @@ def refused_list(replies: dict[str, str]) -> str:
     for address, words in replies.items():
         by_words.setdefault(words, []).append(address)
     return ", ".join(f"{', '.join(who)} ({words})" for words, who in by_words.items())
+
+
+def said_for(recipient: str, code: int, reply: str | None) -> str:
+    """What to record of `recipient` refused with `code`: the server's `reply` scrubbed as
+    refusal_words does, whichever sender recorded it, or the code alone where it said none."""
+    text = (reply or "").strip()
+    head, _, rest = text.partition(" ")
+    return refusal_words(code, rest if head == str(code) else text, recipient)
+
+
+# How an outbox email's last error records a refusal, written here and read back by
+# server_said, so that the two cannot drift apart.
+REFUSED_HEAD = "recipient(s) refused: "
+MESSAGE_REFUSED = "the server refused the message"
+_PUT_OFF_COPY = re.compile(r"^put off by the mail server \((?P<said>.+)\) when email #\d+")
+_MESSAGE_WORDS = re.compile(rf"{MESSAGE_REFUSED} \((?P<said>.+)\)$")
+
+
+def put_off_copy_error(said: str, first_id: int) -> str:
+    """The last error of a copy queued for the recipients put off while `first_id` went."""
+    went = f"when email #{first_id} went to the others"
+    return f"put off by the mail server ({said}) {went}; trying again"
+
+
+def server_said(error: str | None) -> str | None:
+    """The mail server's words in an outbox email's last error, where it recorded a refusal:
+    "a@x.org (450 4.7.1 Greylisted, try again later)", a put-off copy's words, a message
+    refused whole; None for any other error (a timeout, a login refused)."""
+    if not error:
+        return None
+    _, head, refused = error.partition(REFUSED_HEAD)
+    if head:
+        return refused
+    found = _PUT_OFF_COPY.match(error) or _MESSAGE_WORDS.search(error)
+    return found["said"] if found else None

@@ -30,6 +30,7 @@ from bot.adapters.message_id_swap import with_message_id
 from bot.adapters.outgoing import RecipientsRefusedError
 from bot.app import App
 from bot.core.backoff import retry_delay
+from bot.core.refusal_words import put_off_copy_error, refused_list, said_for
 from bot.core.resend_keys import resend_key
 from bot.services.cases import add_event
 from bot.services.undelivered import tell
@@ -79,7 +80,13 @@ def _put_off(exc: RecipientsRefusedError) -> list[str]:
 
 
 def _codes(addresses: list[str], exc: RecipientsRefusedError) -> str:
-    return ", ".join(f"{a} ({exc.refused[a]})" for a in addresses)
+    """Each recipient with the server's words, "a@x.org (450 4.7.1 Greylisted, try again
+    later)": the code alone does not tell greylisting from a full mailbox."""
+    return refused_list({a: _said(a, exc) for a in addresses})
+
+
+def _said(address: str, exc: RecipientsRefusedError) -> str:
+    return said_for(address, exc.refused[address], exc.replies.get(address))
 
 
 def _record_refused_for_good(
@@ -142,7 +149,7 @@ def _copy(
     settings, now = app.config.outgoing, app.clock.now()
     message_id = make_message_id(key, row.sender.rpartition("@")[2])
     # The server's words (bot.core.refusal_words: no address in them), each said once.
-    said = "; ".join(dict.fromkeys(exc.replies.get(a) or str(exc.refused[a]) for a in put_off))
+    said = "; ".join(dict.fromkeys(_said(a, exc) for a in put_off))
     return OutboxMessage(
         idempotency_key=key,
         message_id=message_id.strip("<>"),
@@ -159,8 +166,7 @@ def _copy(
         + retry_delay(
             1, base_seconds=settings.retry_base_seconds, max_seconds=settings.retry_max_seconds
         ),
-        last_error=f"put off by the mail server ({said}) when email #{row.id} went to the "
-        "others; trying again",
+        last_error=put_off_copy_error(said, row.id),
         requires_approval=row.requires_approval,
         approved_by=row.approved_by,
         approved_at=row.approved_at,

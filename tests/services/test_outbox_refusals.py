@@ -173,7 +173,8 @@ def test_a_recipient_put_off_gets_a_copy_later_and_nobody_gets_it_twice(
         ]
     # The case's record shows both: the refusal for good, and the copy for the one put off.
     assert failures == [(first.id, GONE, "550")]
-    assert len(events) == 1 and f"{PUT_OFF} (450)" in events[0] and f"#{copy.id}" in events[0]
+    assert len(events) == 1 and f"#{copy.id}" in events[0]
+    assert f"{PUT_OFF} (450 4.7.1 Greylisted: try again later)" in events[0]  # its words
 
 
 def test_refused_for_good_while_the_rest_are_put_off_is_recorded_at_once_and_not_retried(
@@ -192,7 +193,11 @@ def test_refused_for_good_while_the_rest_are_put_off_is_recorded_at_once_and_not
             events = [e.detail for e in s.scalars(select(CaseEvent))]
         assert gone["id"] == row.id
         assert gone["line"] == f"not delivered to {GONE}: 550 5.1.1 No such user"
-        assert any(f"{GONE} (550)" in e and f"{PUT_OFF} (450)" in e for e in events)
+        assert any(
+            f"{GONE} (550 5.1.1 No such user)" in e
+            and f"{PUT_OFF} (450 4.7.1 Greylisted: try again later)" in e
+            for e in events
+        )
         # The Business Manager's notice of the one refused for good goes at once.
         assert send_due(app, app.open_sender()) == SendReport(sent=1)
         assert _drain(app, clock, 1) == SendReport(retrying=1)  # put off again
