@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.cli.context import Context, NotFound, UsageError, existing_file, need_id
@@ -25,10 +26,12 @@ def register(sub: Any) -> None:
     p.add_argument("file", help="an .eml file")
     p.add_argument("--json", action="store_true", help="print the classification as JSON")
     p.set_defaults(handler=classify_file)
-    p = sub.add_parser("outbox", help="outgoing mail: list, retry one now, approve a draft")
-    p.add_argument("action", choices=["list", "retry", "approve"])
+    p = sub.add_parser(
+        "outbox", help="outgoing mail: list, show one in full, retry one now, approve a draft"
+    )
+    p.add_argument("action", choices=["list", "show", "retry", "approve"])
     p.add_argument("id", nargs="?", type=int)
-    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.add_argument("--json", action="store_true", help="print the list or the email as JSON")
     p.add_argument("--status", choices=OUTBOX_STATES, help="list: only emails in this state")
     p.add_argument("--case", metavar="REF", help="list: only emails about this case")
     p.set_defaults(handler=outbox)
@@ -96,6 +99,10 @@ def _gather_without_changes(app: App, msg: MailMessage) -> Gathered:
 def outbox(ctx: Context) -> int:
     if ctx.args.action == "list":
         return _outbox_list(ctx)
+    if ctx.args.action == "show":
+        from bot.cli.outbox_show import show_outbox
+
+        return show_outbox(ctx)
     from bot.services.approvals import ApprovalError, NotApprovable, approve, restater
     from bot.services.outbox_retry import retry_now
 
@@ -152,6 +159,7 @@ def _outbox_list(ctx: Context) -> int:
     from sqlalchemy import select
 
     from bot.adapters.db.models import Case, OutboxMessage
+    from bot.core.refusal_words import server_said
     from bot.services.case_view import failures_by_outbox
 
     query = (
@@ -180,6 +188,9 @@ def _outbox_list(ctx: Context) -> int:
                 # that went first time has 0.
                 "attempts": r.attempts,
                 "last_error": r.last_error,
+                # The refusal in the server's words, where the last error was one.
+                "server_said": server_said(r.last_error),
+                "next_attempt_at": r.next_attempt_at if r.status == "pending" else None,
                 "created_at": r.created_at,
                 "sent_at": r.sent_at,
                 "not_delivered": undelivered.get(r.id, []),
@@ -199,8 +210,24 @@ def _outbox_list(ctx: Context) -> int:
             tz=ctx.config.partnership.time_zone,
         )
         _print_not_delivered(rows)
+        _print_waiting(rows, ctx.config.partnership.time_zone)
         _print_failed(rows)
     return 0
+
+
+def _print_waiting(rows: list[dict[str, Any]], tz: tzinfo) -> None:
+    """Why each email tried and not sent yet waits: a server's "try again later" in its own
+    words (greylisting is not a full mailbox), cut to the terminal as the table above is."""
+    waiting = [r for r in rows if r["status"] == "pending" and r["attempts"] and r["last_error"]]
+    if not waiting:
+        return
+    print("\nWaiting to be tried again (tscp-bot outbox show N says more)")
+    print_table(
+        ["#", "Next try", "Why it waits"],
+        [[r["id"], r["next_attempt_at"], r["server_said"] or r["last_error"]] for r in waiting],
+        sys.stdout,
+        tz=tz,
+    )
 
 
 def _print_not_delivered(rows: list[dict[str, Any]]) -> None:
