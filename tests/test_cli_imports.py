@@ -174,6 +174,16 @@ def test_approving_a_draft_loads_no_rule_template_or_holiday(
     engine.dispose()
 
 
+def test_showing_an_email_loads_the_database_and_nothing_else(
+    config: Path, database_url: str, migrated_database_url: str
+) -> None:
+    """`outbox show N` reads one row and its text: no template, rule, holiday or mail service."""
+    draft = _draft(migrated_database_url)
+    found = loaded("--config", str(config), "--now", NOW, "outbox", "show", draft)
+    driver = {"psycopg"} if database_url.startswith("postgresql") else set()
+    assert found & set(HEAVY) == {"sqlalchemy", *driver}
+
+
 def _draft(url: str) -> str:
     engine = make_engine(url)
     with make_sessions(engine)() as session:

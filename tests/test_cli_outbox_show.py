@@ -6,7 +6,9 @@ Against a real aiosmtpd relay, on SQLite and PostgreSQL; a draft through the ter
 from __future__ import annotations
 
 import getpass
+import io
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -157,3 +159,23 @@ def test_outbox_show_of_no_such_email_is_one_line_and_exit_3(bot: Run) -> None:
     )
     code, _, err = bot("outbox", "show")
     assert code == 2 and one_line_error(err) == "tscp-bot: show needs an ID\n"
+
+
+class _Terminal(io.StringIO):
+    """Standing in for a terminal: the CLI fits tables only to a terminal, not into a pipe."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_servers_words_are_cut_to_a_narrow_terminal_and_the_next_try_kept_whole(
+    put_off: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, copy = _ids(put_off)
+    screen = _Terminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    monkeypatch.setenv("COLUMNS", "50")  # what shutil.get_terminal_size reads first
+    assert put_off("outbox", "list")[0] == 0
+    waiting = screen.getvalue().split("\nWaiting to be tried again", 1)[1].splitlines()
+    assert waiting[3].startswith(f"{copy}  Wed 23 Dec 2026 09:01  450 4.7.1")
+    assert waiting[3].endswith("\u2026") and len(waiting[3]) <= 50
