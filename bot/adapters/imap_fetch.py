@@ -59,6 +59,10 @@ def plan_batch(
     plan = BatchPlan()
     size = 0
     for start in range(0, len(uids), FETCH_CHUNK):
+        if len(plan.wanted) >= max_messages:
+            # Full: the next chunk's sizes and dates would only be asked for to be dropped
+            # (the next batch asks again), a FETCH of a whole chunk for nothing.
+            return plan
         chunk = uids[start : start + FETCH_CHUNK]
         data = client.fetch(chunk, ["INTERNALDATE", "RFC822.SIZE"])
         for uid in chunk:
