@@ -69,6 +69,7 @@ def triage(ctx: Context) -> int:
             # Quarantined or mis-handled mail gets a fresh run through the current rules,
             # and a fresh reason if it needs a person again.
             row.status, row.attempts, row.needs_triage = "stored", 0, False
+            row.begun = 0  # its stops are forgiven with its failures: a fresh run
             # Should it stop passes again, its hold counts from then: one noted before it was
             # quarantined would make it overdue at once, and counted without being held.
             row.triage_reason, row.held_since = None, None

@@ -37,6 +37,7 @@ def count_failure(
         return True  # processed meanwhile by another instance
     row.attempts += 1
     row.last_error = error
+    row.begun = 0  # the attempt finished, in this same write (bot.services.begun)
     quarantined = lasting or row.attempts >= app.config.ingest.max_attempts
     if quarantined:
         row.status, row.processed_at, row.held_since = "quarantined", now, None

@@ -22,9 +22,10 @@ from bot.adapters.db.faults import database_fault, unknown_code
 from bot.adapters.db.models import StoredMessage
 from bot.app import App
 from bot.core.database_trouble import HELD_FOR
+from bot.services.begun import alone_first, begin_batch, process_alone
 from bot.services.failures import describe_error, record_failure
 from bot.services.ingest_report import IngestReport
-from bot.services.process import process_many, process_message
+from bot.services.process import process_many
 
 log = logging.getLogger(__name__)
 _PROCESS_BATCH = 100  # stored messages processed per transaction when catching up
@@ -79,13 +80,19 @@ def process_ids(app: App, row_ids: list[int], report: IngestReport) -> None:
         report.trouble.left += len(row_ids)
         return
     try:
-        done = process_many(app, row_ids)
+        # Marked begun first, committed (bot.services.begun): those begun already, whose
+        # process died, go alone after the rest, so the one that stops the bot is told apart.
+        together = begin_batch(app, row_ids)
+        done = process_many(app, [row_id for row_id in row_ids if row_id in together])
     except Exception as exc:
         log.warning("a batch could not be processed together (%s)", describe_error(exc))
         _database_fault(report, exc, messages=0)  # each is counted as it meets it
         done = _one_by_one(app, row_ids, report)
     else:
-        _went_through(app, report, processed=any(done.values()))
+        if done:
+            _went_through(app, report, processed=any(done.values()))
+        alone = alone_first(app, [row_id for row_id in row_ids if row_id not in together])
+        done.update(_one_by_one(app, alone, report))
     report.processed += sum(done.values())
     report.failed += len(done) - sum(done.values())
 
@@ -97,7 +104,7 @@ def _one_by_one(app: App, row_ids: list[int], report: IngestReport) -> dict[int,
             report.trouble.left += len(row_ids) - n  # waiting on the database, not tried
             break
         try:
-            done[row_id] = process_message(app, row_id)
+            done[row_id] = process_alone(app, row_id)
         except Exception as exc:  # even recording the failure failed: try the next one
             done[row_id] = False
             if _database_fault(report, exc):

@@ -40,6 +40,9 @@ class StoredMessage(Base):
     # stored -> processed | quarantined; "stored" rows are still to be worked on.
     status: Mapped[str] = mapped_column(SafeString(20), default="stored")
     attempts: Mapped[int] = mapped_column(default=0)
+    # Processing attempts begun and not finished, committed before each (bot.services.begun):
+    # more than zero on a stored message means the process processing it died.
+    begun: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(SafeText(), default=None)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     released_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
