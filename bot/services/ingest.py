@@ -7,7 +7,9 @@ holds one batch in memory. Order matters and is the whole point of this module; 
    inbox, in a savepoint of its own, without undoing its neighbours;
 2. the batch's messages are processed in one transaction, a savepoint each; a failure is
    counted and, after `max_attempts`, the message is quarantined for a person, never retried
-   for ever (bot.services.process.process_many); the database's own passing trouble (a lock,
+   for ever (bot.services.process.process_many); the batch is marked begun, committed, first,
+   so that a message whose processing kills the bot is told apart on the next pass and set
+   aside too (bot.services.begun); the database's own passing trouble (a lock,
    a deadlock, a lost connection) is never counted, and stops the pass when it persists
    (bot.services.process_stored);
 3. only after that commit is the batch moved out of the inbox (bot.services.release), so a
