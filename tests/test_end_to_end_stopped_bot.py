@@ -1,6 +1,7 @@
 """A message whose processing stops the bot itself (a crash in C code, the kernel's OOM
 killer, a hang the watchdog ends) is quarantined after `max_attempts` stops, shown to the
-Business Manager, and not read again; the mail around it goes through.
+Business Manager, and not read again; the mail around it goes through. Once the reader is
+mended, `triage retry` processes it.
 
 `run --once` runs in a subprocess on real Dovecot, aiosmtpd and SQLite or PostgreSQL. The
 fault is the test's own: the subprocess wraps the parser so that the message carrying the
@@ -125,3 +126,21 @@ def test_a_message_that_kills_the_bot_is_quarantined_and_the_rest_goes_through(
 
     again = run_once()  # the culprit, still in the inbox for a person, is not read again
     assert again.returncode == 0, again.stderr
+
+    # The reader mended (the bot as installed), `triage retry` gives it a fresh run: its stops
+    # are forgiven with its failures, so it is read, not set aside again unread.
+    retry = [str(BIN), *args, "triage", "retry", str(number)]
+    subprocess.run(retry, env=env, capture_output=True, check=True)
+    mended = subprocess.run(
+        [BIN, *args, "run", "--once"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert mended.returncode == 0, mended.stderr
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            query = text("SELECT status FROM messages WHERE id = :id")
+            assert conn.execute(query, {"id": number}).scalar() == "processed"
+    finally:
+        engine.dispose()
+    replies = (message_from_bytes(r.raw)["In-Reply-To"] for r in smtp_server.messages)
+    assert f"<{CULPRIT}>" in {str(m).strip() for m in replies if m}
