@@ -94,25 +94,44 @@ def _begin_alone(app: App, row_id: int) -> bool:
         )
         go_on = bool(marked.rowcount)  # type: ignore[attr-defined]
         if not go_on:
-            _set_aside(app, session, row_id)
+            _set_aside(app, session, row_id, limit)
         session.commit()
     return go_on
 
 
-def _set_aside(app: App, session: Session, row_id: int) -> None:
+def _set_aside(app: App, session: Session, row_id: int, limit: int) -> None:
     """Quarantine it unprocessed, for the Business Manager, like other mail that cannot be
-    processed: on the triage list and in the digest, with the reason in plain words."""
-    row = session.get(StoredMessage, row_id, populate_existing=True)
-    if row is None or row.status != "stored":
-        return  # processed or set aside meanwhile by another instance
-    stops = row.begun - 1
-    log.warning(
-        "message #%d set aside: the bot stopped while processing it %d times", row_id, stops
+    processed: on the triage list and in the digest, with the reason in plain words. Only as
+    it was read: another instance that processed it meanwhile, or counted its failure, keeps
+    what it wrote (on PostgreSQL the UPDATE waits for that instance's commit, then finds the
+    row changed)."""
+    begun = session.scalar(
+        select(StoredMessage.begun).where(
+            StoredMessage.id == row_id, _STORED, StoredMessage.begun > limit
+        )
     )
-    row.status, row.processed_at, row.held_since = "quarantined", app.clock.now(), None
-    row.attempts += stops
-    row.needs_triage = True
-    row.last_error = row.triage_reason = stopped_the_bot(stops)
+    if begun is None:
+        return  # processed, counted or set aside meanwhile
+    stops = begun - 1
+    reason = stopped_the_bot(stops)
+    set_aside = session.execute(
+        update(StoredMessage)
+        .where(StoredMessage.id == row_id, _STORED, StoredMessage.begun == begun)
+        .values(
+            status="quarantined",
+            processed_at=app.clock.now(),
+            held_since=None,
+            attempts=StoredMessage.attempts + stops,
+            needs_triage=True,
+            last_error=reason,
+            triage_reason=reason,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if set_aside.rowcount:  # type: ignore[attr-defined]
+        log.warning(
+            "message #%d set aside: the bot stopped while processing it %d times", row_id, stops
+        )
 
 
 def stopped_the_bot(stops: int) -> str:
