@@ -65,6 +65,11 @@ class App:
     # The mailbox's calendar when the Screening Panel is booked as a Graph event; None: the
     # panel is invited by an emailed iCalendar invitation.
     open_calendar: Callable[[], MeetingCalendar | None] = lambda: None
+    # Hand a message's bytes to the reader ahead of its `parse` (bot.adapters.reader_process);
+    # `settle` lets go of what was read ahead once a batch is over, `close_reader` stops it.
+    read_ahead: Callable[[bytes], None] = lambda raw: None
+    settle: Callable[[], None] = lambda: None
+    close_reader: Callable[[], None] = lambda: None
     said: Said = field(default_factory=Said)
 
     @cached_property
@@ -93,6 +98,7 @@ class App:
         return self
 
     def close(self) -> None:
+        self.close_reader()
         self.engine.dispose()
 
     @property

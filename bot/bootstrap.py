@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from bot.adapters.meeting_calendar import MeetingCalendar
     from bot.adapters.oauth_tokens import EntraApp, OAuthLogin
     from bot.adapters.outgoing import MailSender, SentLookup
+    from bot.adapters.reader_process import ReaderProcess
     from bot.adapters.templates import TemplateRenderer
     from bot.core.rules import Rule
     from bot.core.vocabulary import Vocabulary
@@ -255,7 +256,12 @@ def build_app(config: Config, clock: Clock, *, lazy: bool = False, create: bool 
     `create`: see make_engine."""
     engine = make_engine(config.database_url, create=create)
     tokens = entra_app(config)  # one token cache for every IMAP, SMTP and Graph connection
-    parse = partial(_parse, config.ingest.max_attachment_bytes)
+    parse: Callable[[bytes], MailMessage] = partial(_parse, config.ingest.max_attachment_bytes)
+    read_documents: Callable[[MailMessage], list[DocumentText]]
+    read_documents = partial(_read_documents, config, parse)
+    reader = _reader_process(config) if config.ingest.read_in_child else None
+    if reader is not None:
+        parse, read_documents = reader.parse, reader.read
     app = App(
         config=config,
         clock=clock,
@@ -266,13 +272,30 @@ def build_app(config: Config, clock: Clock, *, lazy: bool = False, create: bool 
         load_templates=partial(_load_templates, config),
         load_vocabulary=partial(_load_vocabulary, config),
         parse=parse,
-        read_documents=partial(_read_documents, config, parse),
+        read_documents=read_documents,
         open_source=_with_secrets(config, partial(make_source, config, tokens)),
         open_sender=_with_secrets(config, partial(make_sender, config, tokens)),
         open_sent_lookup=_with_secrets(config, partial(make_sent_lookup, config, tokens)),
         open_calendar=_with_secrets(config, partial(make_calendar, config, tokens)),
     )
+    if reader is not None:
+        app.read_ahead, app.settle, app.close_reader = reader.ahead, reader.settle, reader.close
     return app if lazy else app.load_all()
+
+
+def _reader_process(config: Config) -> ReaderProcess:
+    """The child that parses and reads mail; it starts when the first email is parsed."""
+    from bot.adapters.reader_process import ReaderProcess, ReadSettings
+
+    ingest = config.ingest
+    settings = ReadSettings(
+        ingest.max_attachment_bytes,
+        ingest.max_expanded_bytes,
+        ingest.max_pages,
+        seconds=ingest.read_seconds,
+        memory_mb=ingest.read_memory_mb,
+    )
+    return ReaderProcess(settings)
 
 
 def _load_rules(config: Config) -> list[Rule]:

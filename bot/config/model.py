@@ -202,19 +202,19 @@ class IngestSettings:
     max_attempts: int
     max_expanded_bytes: int  # a document may inflate to this much (zip bombs stop here)
     max_pages: int
-    # Mail that arrived before this date is left in the inbox untouched and reported, so a
-    # first run against an old mailbox does not open cases with long-past deadlines.
+    # Older mail is left untouched and reported: no cases with long-past deadlines.
     since: date | None = None
-    # A message Microsoft 365 keeps refusing with an error that blames the server is set
-    # aside for a person once it has failed on this many passes over at least this many
-    # minutes (bot.services.stuck_messages); before that each such pass fails and is retried.
+    # A message Microsoft 365 keeps refusing with an error that blames the server is set aside
+    # after this many passes over at least this many minutes (bot.services.stuck_messages).
     stuck_message_passes: int = 5
     stuck_message_minutes: int = 30
-    # The notices mail gateways write into a body ("CAUTION: external email ..."): a line that
-    # is wholly one is not shown as what a person wrote (bot.core.commands.quoting).
+    # Mail gateways' notices ("CAUTION: external email ..."), see bot.core.commands.quoting.
     gateway_banners: tuple[str, ...] = ()
     # Acknowledgements and Appendix B receipts to one address in 24 hours (core.loop_guard).
     max_acknowledgements_per_day: int = ACKNOWLEDGEMENTS_PER_DAY
+    read_in_child: bool = True  # parse and read in a child, within these limits (reader_process)
+    read_seconds: int = 60
+    read_memory_mb: int = 1024
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,10 @@ def ingest_section(r: Reader) -> IngestSettings:
         max_acknowledgements_per_day=r.number(
             "max_acknowledgements_per_day", ACKNOWLEDGEMENTS_PER_DAY, minimum=1
         ),
+        read_in_child=r.flag("read_in_child", True),
+        read_seconds=r.number("read_seconds", 60, minimum=1),
+        # Below about 256 MB the child cannot even load its readers.
+        read_memory_mb=r.number("read_memory_mb", 1024, minimum=256),
     )
     r.finish()
     return s

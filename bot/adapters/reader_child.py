@@ -1,0 +1,95 @@
+"""The child process's side of bot.adapters.reader_process: each email sent to it is parsed
+and its documents read by the same functions the bot uses in-process (parse_message,
+read_message), and what they return is sent back.
+
+Nothing is imported here at import time but the standard library: the parent imports this
+module only to name `serve` as the child's entry point, and must not load the readers itself.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import resource
+import signal
+import time
+from functools import partial
+from multiprocessing.connection import Connection
+from typing import Any
+
+# The child exits with this when it ran out of memory, for the parent to say so.
+OUT_OF_MEMORY = 75
+# What the forkserver imports once, so that each child forked from it starts with them loaded.
+PRELOAD = [
+    "bot.adapters.reader_child",
+    "bot.adapters.parsing",
+    "bot.adapters.documents.reading",
+    "bot.adapters.documents.pdf",
+    "bot.adapters.documents.docx",
+    "bot.adapters.documents.rtf",
+    "bot.adapters.documents.ole",
+    "bot.adapters.documents.tnef",
+]
+
+
+def serve(
+    conn: Connection, max_attachment_bytes: int, limits: tuple[int, int], memory_mb: int
+) -> None:
+    """Answer jobs until the parent sends None or goes away. A job is (key, raw, message,
+    read): `raw` to be parsed (and, when `read` and it has attachments, read at once), or
+    `message` to be read. Each answer is (key, stage, outcome, value, the time it was sent)."""
+    # Ctrl-C at the terminal reaches the whole process group: the parent decides for its child.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from bot.adapters.documents import Limits, read_message
+    from bot.adapters.parsing import parse_message
+
+    parse = partial(parse_message, max_attachment_bytes=max_attachment_bytes)
+    read = partial(read_message, limits=Limits(*limits), parse=parse)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):  # the parent has gone
+            return
+        if job is None:
+            return
+        try:
+            _answer(conn, job, parse, read)
+        except MemoryError:
+            # Too little memory may be left to say anything more: the exit code says it.
+            os._exit(OUT_OF_MEMORY)
+
+
+def _answer(conn: Connection, job: tuple[int, Any, Any, bool], parse: Any, read: Any) -> None:
+    key, raw, msg, wanted = job
+    if raw is not None:
+        try:
+            msg = parse(raw)
+        except MemoryError:
+            raise
+        except Exception as exc:  # the same error as in-process, for the parent to raise
+            conn.send((key, "parse", False, _picklable(exc), time.monotonic()))
+            return
+        conn.send((key, "parse", True, msg, time.monotonic()))
+        if not wanted:
+            return
+        if not msg.attachments:  # nothing worth reading ahead: read if and when asked
+            conn.send((key, "read", True, None, time.monotonic()))
+            return
+    try:
+        docs = read(msg)
+    except MemoryError:
+        raise
+    except Exception as exc:  # read_message never raises; kept as in-process if it did
+        conn.send((key, "read", False, _picklable(exc), time.monotonic()))
+        return
+    conn.send((key, "read", True, docs, time.monotonic()))
+
+
+def _picklable(exc: Exception) -> Exception:
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc

@@ -1,0 +1,246 @@
+"""Parse emails and read their documents in a child process, within a time and memory limit.
+
+A hostile or broken attachment can make a reader loop for ever, take all memory, or crash in
+C code (lxml); in the bot's own process that stops every message, and after a restart the same
+message stops it again. In a child, it stops the child: the child is replaced, and the message
+is kept going without what could not be read (`read`), or set aside (`parse`). The child runs
+the same pure functions as in-process (bot.adapters.reader_child), so the results are the same.
+
+The child is forked from a forkserver, not from the bot: the daemon has threads (APScheduler,
+SQLAlchemy's pool, the outbox's listener), and a plain fork copies locks another thread may
+hold, which can deadlock the child; "spawn" would import the readers again for every new
+child. The forkserver is a fresh single-threaded interpreter that imports the readers once
+(reader_child.PRELOAD), and forks each child from that. Nothing starts until the first email
+is parsed: commands that read no mail never start it.
+
+The child also reads ahead (`ahead`): the bytes of the next messages of a batch are sent
+before they are needed, so it parses and reads them on the second core while this process
+classifies and writes the one before. Answers come back in the order the jobs were sent, each
+message's parse first and its documents after, so when the child stops the parent knows
+which message, and which stage of it, stopped it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.core.doctext import BODY, DocumentText
+from bot.core.message import MailMessage
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+# What to do with a document whose reading was stopped, after the reason.
+OPEN_BY_HAND = "so it was not read: open it by hand"
+
+
+@dataclass(frozen=True)
+class ReadSettings:
+    max_attachment_bytes: int
+    max_expanded_bytes: int
+    max_pages: int
+    seconds: int  # a message's parse, and then its reading, each stops after this long
+    memory_mb: int  # the child's address space (RLIMIT_AS)
+
+
+@dataclass
+class _Job:
+    key: int
+    raw: bytes | None  # to parse; or None, to read `msg`
+    msg: MailMessage | None
+    ahead: bool  # sent ahead: its documents are read at once, and kept for `read`
+    stage: str = "parse"
+    sent_at: float = 0.0
+    answers: dict[str, tuple[bool, Any]] = field(default_factory=dict)
+
+
+class ReaderProcess:
+    """`parse` and `read` as in-process, done by a child process (started on first use)."""
+
+    def __init__(self, settings: ReadSettings) -> None:
+        self.settings = settings
+        self.pid: int | None = None  # the current child's, for a test to find it
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._next = 0
+        self._waiting: dict[int, _Job] = {}  # sent, not fully answered, in the child's order
+        self._kept: dict[int, _Job] = {}  # read ahead: the jobs not yet let go of
+        self._by_raw: dict[int, _Job] = {}  # id(raw) of a job read ahead
+        self._by_msg: dict[int, _Job] = {}  # id(message) parsed ahead
+        self._last_answer = 0.0  # when the child sent its last answer (monotonic, shared)
+
+    def ahead(self, raw: bytes) -> None:
+        """Start parsing and reading `raw`, for a `parse(raw)` to come with this same object."""
+        if id(raw) not in self._by_raw:
+            job = self._send(raw, None, ahead=True)
+            self._kept[job.key] = job
+            self._by_raw[id(raw)] = job
+
+    def parse(self, raw: bytes) -> MailMessage:
+        """What parse_message returns (or raises); ParseError when the parse was stopped."""
+        job = self._by_raw.get(id(raw))
+        if job is None or job.raw is not raw:
+            job = self._send(raw, None, ahead=False)
+        else:
+            self._let_go_before(job.key)
+        ok, value = self._answer(job, "parse")
+        if not ok:
+            raise value
+        if job.ahead:
+            self._by_msg[id(value)] = job
+            job.msg = value
+        return value  # type: ignore[no-any-return]
+
+    def read(self, msg: MailMessage) -> list[DocumentText]:
+        """What read_message returns; a document whose reading was stopped, unread."""
+        job = self._by_msg.get(id(msg))
+        found = self._answer(job, "read") if job is not None and job.msg is msg else None
+        if found is None or (found[0] and found[1] is None):  # not read ahead
+            found = self._answer(self._send(None, msg, ahead=False), "read")
+        ok, value = found
+        if ok:
+            return value  # type: ignore[no-any-return]
+        if isinstance(value, Exception):
+            raise value
+        return self._without_attachments(msg, str(value))
+
+    def settle(self) -> None:
+        """Let go of everything read ahead (a batch is over): the child finishes it unasked."""
+        self._let_go_before(self._next + 1)
+
+    def close(self) -> None:
+        """Stop the child: it finishes its current job first, or is killed after a second."""
+        self.settle()
+        if self._conn is not None:
+            with contextlib.suppress(OSError):
+                self._conn.send(None)
+        self._kill(wait=1.0)
+
+    def _kill(self, wait: float = 0.0) -> None:
+        process, conn = self._process, self._conn
+        self._process = self._conn = None
+        self.pid = None
+        if process is not None:
+            process.join(wait)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        if conn is not None:
+            conn.close()
+
+    def _without_attachments(self, msg: MailMessage, reason: str) -> list[DocumentText]:
+        """The body read again alone, and every attachment unread: which of them stopped the
+        reader cannot be known, so none is taken as read."""
+        body_only = dataclasses.replace(msg, attachments=())
+        ok, value = self._answer(self._send(None, body_only, ahead=False), "read")
+        body = value if ok else [_unread(BODY, str(value))]
+        names = (att.filename or "unnamed attachment" for att in msg.attachments)
+        return [*body, *(_unread(name, reason) for name in names)]
+
+    def _send(self, raw: bytes | None, msg: MailMessage | None, *, ahead: bool) -> _Job:
+        self._next += 1
+        job = _Job(self._next, raw, msg, ahead, "parse" if raw is not None else "read")
+        self._waiting[job.key] = job
+        self._start_job(job)
+        return job
+
+    def _start_job(self, job: _Job) -> None:
+        conn = self._conn or self._start()
+        job.sent_at = time.monotonic()
+        conn.send((job.key, job.raw, None if job.raw is not None else job.msg, job.ahead))
+
+    def _answer(self, job: _Job, stage: str) -> tuple[bool, Any]:
+        """The job's answer for `stage`, waiting for it; a stopped child is replaced, and its
+        job answered (False, the reason as a string, or the ParseError of a stopped parse)."""
+        while stage not in job.answers:
+            head = next(iter(self._waiting.values()))
+            started = max(head.sent_at, self._last_answer)
+            left = started + self.settings.seconds - time.monotonic()
+            conn = self._conn
+            assert conn is not None  # a job is waiting
+            try:
+                if left <= 0 or not conn.poll(left):
+                    if time.monotonic() >= started + self.settings.seconds:
+                        self._stopped(
+                            head, f"reading it took longer than {self.settings.seconds} seconds"
+                        )
+                    continue
+                key, answered, ok, value, sent_at = conn.recv()
+            except (EOFError, OSError):
+                self._stopped(head, self._why_it_stopped())
+                continue
+            self._last_answer = sent_at
+            self._take(self._waiting[key], answered, ok, value)
+        return job.answers[stage]
+
+    def _take(self, job: _Job, stage: str, ok: bool, value: Any) -> None:
+        job.answers[stage] = (ok, value)
+        job.stage = "read"
+        if stage == "read" or not ok or not job.ahead:
+            del self._waiting[job.key]
+
+    def _stopped(self, job: _Job, reason: str) -> None:
+        """The child stopped on `job` (or was stopped): replace it, answer the job, and send
+        the jobs after it again to the new child."""
+        self._kill()
+        self._last_answer = 0.0
+        if job.stage == "parse":
+            from bot.adapters.parsing import ParseError
+
+            failure: Any = ParseError(f"the email could not be parsed: {reason}; open it by hand")
+            self._take(job, "parse", False, failure)
+        else:
+            self._take(job, "read", False, reason)
+        self._waiting.pop(job.key, None)
+        for later in self._waiting.values():
+            later.stage = "read" if later.raw is None else "parse"
+            later.answers.clear()
+            self._start_job(later)
+
+    def _why_it_stopped(self) -> str:
+        process = self._process
+        if process is not None:
+            process.join(5)
+            from bot.adapters.reader_child import OUT_OF_MEMORY
+
+            if process.exitcode == OUT_OF_MEMORY:
+                return f"its reader ran out of memory (over {self.settings.memory_mb} MB)"
+        return "its reader stopped"
+
+    def _let_go_before(self, key: int) -> None:
+        """Forget what was read ahead for messages before `key`: a batch takes its messages in
+        the order they were sent ahead, so nothing will ask for them again."""
+        for old in [k for k in self._kept if k < key]:
+            job = self._kept.pop(old)
+            self._by_raw.pop(id(job.raw), None)
+            if job.msg is not None:
+                self._by_msg.pop(id(job.msg), None)
+
+    def _start(self) -> Connection:
+        import multiprocessing
+
+        from bot.adapters.reader_child import PRELOAD, serve
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        mine, theirs = context.Pipe()
+        s = self.settings
+        process = context.Process(
+            target=serve,
+            args=(theirs, s.max_attachment_bytes, (s.max_expanded_bytes, s.max_pages), s.memory_mb),
+            name="tscp-bot reader",
+            daemon=True,
+        )
+        process.start()
+        theirs.close()  # so that the child's end closing (it died) reads as EOF here
+        self._process, self._conn, self.pid = process, mine, process.pid
+        return mine
+
+
+def _unread(source: str, reason: str) -> DocumentText:
+    return DocumentText(source, (), (), (f"{source}: {reason}, {OPEN_BY_HAND}",), unread=True)

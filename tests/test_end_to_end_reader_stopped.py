@@ -1,0 +1,171 @@
+"""`run --once` on real Dovecot, aiosmtpd and the database when an attachment's reader never
+finishes, or its reading process dies: the SIN still opens its case, the document is shown
+unread with what happened and what to do, and the neighbours are processed.
+
+The slow document is a real PDF whose one page holds 200,000 text operators (14 KB
+compressed): pypdf's extract_text takes tens of seconds over it, in-process as in the child.
+Each pass runs in a thread the test waits for only so long: without the child's limit the
+pass would still be reading when the test gives up.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+import tomllib
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+
+from bot.cli import main
+from tests.fixtures.dovecot import DovecotServer
+from tests.fixtures.mail import sin
+from tests.fixtures.real_servers import write_config
+from tests.fixtures.smtp import SmtpTestServer
+
+NOW = "2026-12-23T09:05"
+GIVE_UP_SECONDS = 30.0  # far more than the pass needs with the limit, far less than without
+
+
+def slow_pdf(operators: int = 200_000) -> bytes:
+    """A valid one-page PDF whose content stream is `operators` lines of text."""
+    content = b"BT /F1 12 Tf 72 720 Td " + b"(Invented words) Tj 0 -1 Td " * operators + b"ET"
+    stream = zlib.compress(content, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+@pytest.fixture
+def bot_reading_for(
+    tmp_path: Path,
+    migrated_database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Any:
+    """`bot(seconds)`: a `tscp-bot` whose reading stops after `seconds`; each command run in a
+    thread, given up (None) after GIVE_UP_SECONDS."""
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
+    path = write_config(tmp_path, migrated_database_url, dovecot, smtp_server)
+
+    def make(seconds: int) -> Any:
+        data = tomllib.loads(path.read_text())
+        data.setdefault("ingest", {})["read_seconds"] = seconds
+        path.write_bytes(tomli_w.dumps(data).encode())
+
+        def run(*args: str) -> int | None:
+            done: list[int] = []
+            thread = threading.Thread(
+                target=lambda: done.append(main(["--config", str(path), *args])), daemon=True
+            )
+            thread.start()
+            thread.join(GIVE_UP_SECONDS)
+            return done[0] if done else None
+
+        assert run("init") == 0
+        return run
+
+    return make
+
+
+def _sin(n: int, attachment: tuple[str, bytes] | None = None) -> bytes:
+    return sin(
+        f"<sin-{n}@gmp.police.uk>", sender=f"officer{n}@gmp.police.uk", attachment=attachment
+    )
+
+
+def _acks(smtp: SmtpTestServer) -> list[str]:
+    return sorted(
+        m.raw.split(b"\nTo: ", 1)[1].split(b"\n", 1)[0].decode().strip()
+        for m in smtp.messages
+        if b"Serious incident notification received" in m.raw
+    )
+
+
+def test_a_document_that_takes_too_long_is_shown_unread_and_the_sin_opens_its_case(
+    bot_reading_for: Any,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bot = bot_reading_for(2)
+    for raw in (_sin(1), _sin(2, ("GM SIN form.pdf", slow_pdf())), _sin(3)):
+        dovecot.append(raw)
+    assert bot("--now", NOW, "run", "--once") == 0
+    assert _acks(smtp_server) == [f"officer{n}@gmp.police.uk" for n in (1, 2, 3)]
+    capsys.readouterr()
+    assert bot("--now", NOW, "cases") == 0
+    assert capsys.readouterr().out.count("TSCP-2026-000") == 3  # a case for each SIN
+    assert bot("--now", NOW, "triage", "list") == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "GM SIN form.pdf: reading it took longer than 2 seconds" in shown, shown
+
+
+def _readers() -> list[int]:
+    """The reading processes this test's process started: children of its forkserver."""
+    found = []
+    for child in _children(os.getpid()):
+        if b"forkserver" in Path(f"/proc/{child}/cmdline").read_bytes():
+            found.extend(_children(child))
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    return [
+        int(n)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for n in (task / "children").read_text().split()
+    ]
+
+
+def test_a_reader_killed_while_reading_leaves_the_sin_processed_without_its_document(
+    bot_reading_for: Any,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bot = bot_reading_for(600)
+    dovecot.append(_sin(1, ("GM SIN form.pdf", slow_pdf())))
+    dovecot.append(_sin(2))
+    before = set(_readers())
+
+    def kill_the_reader() -> None:
+        for _ in range(600):
+            time.sleep(0.1)
+            if readers := set(_readers()) - before:
+                time.sleep(1.0)  # well into the PDF: parsing takes milliseconds
+                for pid in readers:
+                    os.kill(pid, signal.SIGKILL)
+                return
+
+    killer = threading.Thread(target=kill_the_reader, daemon=True)
+    killer.start()
+    assert bot("--now", NOW, "run", "--once") == 0
+    killer.join()
+    assert _acks(smtp_server) == ["officer1@gmp.police.uk", "officer2@gmp.police.uk"]
+    capsys.readouterr()
+    assert bot("--now", NOW, "triage", "list") == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "GM SIN form.pdf: its reader stopped" in shown, shown
