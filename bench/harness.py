@@ -183,23 +183,65 @@ class Finished:
 # runner (which holds whole backlogs and every message aiosmtpd received) would report the
 # runner's size as its own. So a small launcher, itself started afresh, forks the command and
 # reports exactly that grandchild's wall time and rusage.
+#
+# The bot parses and reads mail in a child process (bot.adapters.reader_process, forked from a
+# forkserver), which the command's own rusage does not cover. So the launcher is the tree's
+# subreaper (every descendant left behind is reaped by it, its CPU counted in RUSAGE_CHILDREN),
+# and it sums the PSS of the whole tree (/proc/PID/smaps_rollup: shared pages divided among
+# the processes sharing them, so a page is counted once) every 50 ms. The peak reported is the
+# larger of the command's own peak RSS and that summed PSS: for one process alone its RSS, as
+# before; with a reading process, the tree's.
 LAUNCHER = """\
-import os, sys, time
+import ctypes, os, resource, sys, time
+from pathlib import Path
 report, command = sys.argv[1], sys.argv[2:]
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+def tree(pid):
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            pass
+    return found
+def pss_kb(pid):
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 started = time.perf_counter()
 pid = os.fork()
 if pid == 0:
     os.execvp(command[0], command)
-_, status, usage = os.wait4(pid, 0)
+peak = 0
+while True:
+    done, status, usage = os.wait4(pid, os.WNOHANG)
+    if done:
+        break
+    peak = max(peak, sum(pss_kb(p) for p in tree(pid)))
+    time.sleep(0.05)
 seconds = time.perf_counter() - started
+while True:  # the command's descendants, left to this subreaper
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+every = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(report, "w") as f:
-    f.write(f"{seconds} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
+    f.write(f"{seconds} {max(usage.ru_maxrss, peak)} {every.ru_utime + every.ru_stime}")
 sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
 def run_measured(args: Sequence[str], env: dict[str, str] | None = None) -> Finished:
-    """Run a command; its wall time, its own peak RSS and CPU seconds (see LAUNCHER)."""
+    """Run a command; its wall time, peak memory (its RSS, or its process tree's summed PSS
+    when larger) and CPU seconds, its descendants' included (see LAUNCHER)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         with tempfile.NamedTemporaryFile("r", suffix=".rusage") as report:
             launcher = [sys.executable, "-c", LAUNCHER, report.name, *args]

@@ -12,6 +12,12 @@ preamble, epilogue and defects), each as a SHA-256 of its repr. Not part of the 
 
 The mail is generated once and kept in the second file (the benchmark's damaged attachments
 are random bytes), so both runs read the same bytes.
+
+`--documents` adds what read_message reads of each message; `--child` parses and reads in
+the reading process (bot.adapters.reader_process) instead, to compare with the bot's own:
+
+    .venv/bin/python bench/parse_identity.py --documents /tmp/own.txt /tmp/mail.pickle
+    .venv/bin/python bench/parse_identity.py --documents --child /tmp/child.txt /tmp/mail.pickle
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import hashlib
 import pickle
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -54,24 +61,43 @@ def _digest(value: object) -> str:
     return hashlib.sha256(repr(value).encode("utf-8", "surrogateescape")).hexdigest()[:24]
 
 
-def _line(name: str, raw: bytes) -> str:
+def _line(name: str, raw: bytes, reader: Any = None, documents: bool = False) -> str:
+    parse, read = (reader.parse, reader.read) if reader else (parse_message, _read)
+    read_as = ""
     try:
-        message: object = parse_message(raw)
+        message: object = parse(raw)
+        if documents:
+            read_as = "\t" + _digest(read(message))
     except ParseError as exc:
         message = f"ParseError: {exc}"
     try:
         parts: object = tree(parse_bytes(raw).message)
     except Exception as exc:  # what mail-parser raises on hostile input, compared as such
         parts = f"{type(exc).__name__}: {exc}"
-    return f"{name}\t{_digest(message)}\t{_digest(parts)}"
+    return f"{name}\t{_digest(message)}\t{_digest(parts)}{read_as}"
+
+
+def _read(message: Any) -> object:
+    from bot.adapters.documents import read_message
+
+    return read_message(message, parse=parse_message)
 
 
 def main() -> None:
-    out, kept = Path(sys.argv[1]), Path(sys.argv[2])
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    out, kept = Path(args[0]), Path(args[1])
     if not kept.exists():
         kept.write_bytes(pickle.dumps(_mail()))
     mail: list[tuple[str, bytes]] = pickle.loads(kept.read_bytes())
-    out.write_text("".join(_line(name, raw) + "\n" for name, raw in mail))
+    reader = None
+    if "--child" in sys.argv:
+        from bot.adapters.reader_process import ReaderProcess, ReadSettings
+
+        reader = ReaderProcess(ReadSettings(10_000_000, 50_000_000, 200, 60, 1024))
+    documents = "--documents" in sys.argv
+    out.write_text("".join(_line(name, raw, reader, documents) + "\n" for name, raw in mail))
+    if reader is not None:
+        reader.close()
     print(f"{len(mail)} messages written to {out}")
 
 

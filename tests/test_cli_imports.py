@@ -220,9 +220,19 @@ def test_classify_reads_a_plain_email_without_document_readers(
 
 def test_classify_loads_only_the_reader_of_the_attachment_it_reads(config: Path) -> None:
     eml = SAMPLES / "04-sin-form-attached-docx.eml"
+    # Read in the bot's own process, as `[ingest] read_in_child = false` has it.
+    text = config.read_text()
+    config.write_text(text.replace("[ingest]\n", "[ingest]\nread_in_child = false\n", 1))
     found = loaded("--config", str(config), "classify", str(eml))
     assert "lxml" in found  # the SIN form is a .docx, read to plan the case
     assert found & ({*DOCUMENT_READERS, *MAIL_SERVICES} - {"lxml"}) == set()
+
+
+def test_classify_reads_the_attachment_in_the_reading_process(config: Path) -> None:
+    eml = SAMPLES / "04-sin-form-attached-docx.eml"
+    found = loaded("--config", str(config), "classify", str(eml))
+    # Read in the child (bot.adapters.reader_process): the bot loads no document reader.
+    assert found & {*DOCUMENT_READERS, *MAIL_SERVICES} == set()
 
 
 @pytest.mark.parametrize(("name", "code", "_describe"), cli._errors())

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import resource
 import signal
-import time
+import threading
 from functools import partial
 from multiprocessing.connection import Connection
 from typing import Any
@@ -20,24 +21,17 @@ from typing import Any
 # The child exits with this when it ran out of memory, for the parent to say so.
 OUT_OF_MEMORY = 75
 # What the forkserver imports once, so that each child forked from it starts with them loaded.
-PRELOAD = [
-    "bot.adapters.reader_child",
-    "bot.adapters.parsing",
-    "bot.adapters.documents.reading",
-    "bot.adapters.documents.pdf",
-    "bot.adapters.documents.docx",
-    "bot.adapters.documents.rtf",
-    "bot.adapters.documents.ole",
-    "bot.adapters.documents.tnef",
-]
+# Not the format readers (pypdf, lxml...): a child imports the one it needs when a file of its
+# kind first comes, as in-process, so mail without attachments never pays for them.
+PRELOAD = ["bot.adapters.reader_child", "bot.adapters.parsing", "bot.adapters.documents.reading"]
 
 
 def serve(
     conn: Connection, max_attachment_bytes: int, limits: tuple[int, int], memory_mb: int
 ) -> None:
     """Answer jobs until the parent sends None or goes away. A job is (key, raw, message,
-    read): `raw` to be parsed (and, when `read` and it has attachments, read at once), or
-    `message` to be read. Each answer is (key, stage, outcome, value, the time it was sent)."""
+    read): `raw` to be parsed (and, when `read`, read at once), or
+    `message` to be read. Each answer is (key, stage, outcome, value)."""
     # Ctrl-C at the terminal reaches the whole process group: the parent decides for its child.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit = memory_mb * 1024 * 1024
@@ -47,18 +41,30 @@ def serve(
 
     parse = partial(parse_message, max_attachment_bytes=max_attachment_bytes)
     read = partial(read_message, limits=Limits(*limits), parse=parse)
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):  # the parent has gone
-            return
-        if job is None:
-            return
+    # Jobs are taken off the pipe as they come, by a thread of their own: the parent sends
+    # several ahead, and if this process stopped taking them while it sent a large answer, each
+    # would wait for the other to read.
+    jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    threading.Thread(target=_take_jobs, args=(conn, jobs), daemon=True).start()
+    while (job := jobs.get()) is not None:
         try:
             _answer(conn, job, parse, read)
         except MemoryError:
             # Too little memory may be left to say anything more: the exit code says it.
             os._exit(OUT_OF_MEMORY)
+
+
+def _take_jobs(conn: Connection, jobs: queue.SimpleQueue[Any]) -> None:
+    while True:
+        try:
+            job = conn.recv()
+        except MemoryError:
+            os._exit(OUT_OF_MEMORY)
+        except (EOFError, OSError):  # the parent has gone
+            job = None
+        jobs.put(job)
+        if job is None:
+            return
 
 
 def _answer(conn: Connection, job: tuple[int, Any, Any, bool], parse: Any, read: Any) -> None:
@@ -69,22 +75,21 @@ def _answer(conn: Connection, job: tuple[int, Any, Any, bool], parse: Any, read:
         except MemoryError:
             raise
         except Exception as exc:  # the same error as in-process, for the parent to raise
-            conn.send((key, "parse", False, _picklable(exc), time.monotonic()))
+            conn.send((key, "parse", False, _picklable(exc)))
             return
-        conn.send((key, "parse", True, msg, time.monotonic()))
+        conn.send((key, "parse", True, msg))
         if not wanted:
             return
-        if not msg.attachments:  # nothing worth reading ahead: read if and when asked
-            conn.send((key, "read", True, None, time.monotonic()))
-            return
+        # Read ahead even a message with no attachment: its body is read in well under a
+        # millisecond here, where asking for it later would wait behind the jobs sent after it.
     try:
         docs = read(msg)
     except MemoryError:
         raise
     except Exception as exc:  # read_message never raises; kept as in-process if it did
-        conn.send((key, "read", False, _picklable(exc), time.monotonic()))
+        conn.send((key, "read", False, _picklable(exc)))
         return
-    conn.send((key, "read", True, docs, time.monotonic()))
+    conn.send((key, "read", True, docs))
 
 
 def _picklable(exc: Exception) -> Exception:

@@ -72,7 +72,7 @@ class ReaderProcess:
         self._kept: dict[int, _Job] = {}  # read ahead: the jobs not yet let go of
         self._by_raw: dict[int, _Job] = {}  # id(raw) of a job read ahead
         self._by_msg: dict[int, _Job] = {}  # id(message) parsed ahead
-        self._last_answer = 0.0  # when the child sent its last answer (monotonic, shared)
+        self._last_answer = 0.0  # when the last answer came (monotonic)
 
     def ahead(self, raw: bytes) -> None:
         """Start parsing and reading `raw`, for a `parse(raw)` to come with this same object."""
@@ -100,7 +100,7 @@ class ReaderProcess:
         """What read_message returns; a document whose reading was stopped, unread."""
         job = self._by_msg.get(id(msg))
         found = self._answer(job, "read") if job is not None and job.msg is msg else None
-        if found is None or (found[0] and found[1] is None):  # not read ahead
+        if found is None:  # not parsed ahead
             found = self._answer(self._send(None, msg, ahead=False), "read")
         ok, value = found
         if ok:
@@ -158,23 +158,24 @@ class ReaderProcess:
         """The job's answer for `stage`, waiting for it; a stopped child is replaced, and its
         job answered (False, the reason as a string, or the ParseError of a stopped parse)."""
         while stage not in job.answers:
+            # The child took the oldest job unanswered when it was sent, or when the answer
+            # before it came, whichever was later: counted from then, never from earlier.
             head = next(iter(self._waiting.values()))
-            started = max(head.sent_at, self._last_answer)
-            left = started + self.settings.seconds - time.monotonic()
+            deadline = max(head.sent_at, self._last_answer) + self.settings.seconds
             conn = self._conn
             assert conn is not None  # a job is waiting
             try:
-                if left <= 0 or not conn.poll(left):
-                    if time.monotonic() >= started + self.settings.seconds:
+                if not conn.poll(max(deadline - time.monotonic(), 0.0)):
+                    if time.monotonic() >= deadline:
                         self._stopped(
                             head, f"reading it took longer than {self.settings.seconds} seconds"
                         )
                     continue
-                key, answered, ok, value, sent_at = conn.recv()
+                key, answered, ok, value = conn.recv()
             except (EOFError, OSError):
                 self._stopped(head, self._why_it_stopped())
                 continue
-            self._last_answer = sent_at
+            self._last_answer = time.monotonic()
             self._take(self._waiting[key], answered, ok, value)
         return job.answers[stage]
 

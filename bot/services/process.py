@@ -24,6 +24,7 @@ from bot.services.effects import Applying, apply_plan
 from bot.services.failures import count_failure, describe_error, record_failure
 from bot.services.gather import context_for, gather
 from bot.services.held_rows import holding_rows
+from bot.services.read_ahead import AheadRaws
 
 log = logging.getLogger(__name__)
 
@@ -76,19 +77,23 @@ def process_many(app: App, row_ids: list[int]) -> dict[int, bool]:
         reading_mail(session)
         mine = _claim_all(session, row_ids)
         reused = message_ids_reused(session, sorted(mine))
-        raws = RawBatch(session, {i: mine[i].size for i in row_ids if i in mine})
-        done = {
-            row_id: _process_in_savepoint(session, app, mine[row_id], row_id in reused, raws)
-            if row_id in mine
-            else True
-            for row_id in row_ids
-        }
+        sizes = {i: mine[i].size for i in row_ids if i in mine}
+        raws = AheadRaws(app, RawBatch(session, sizes), sizes)
+        try:
+            done = {
+                row_id: _process_in_savepoint(session, app, mine[row_id], row_id in reused, raws)
+                if row_id in mine
+                else True
+                for row_id in row_ids
+            }
+        finally:
+            app.settle()
         session.commit()
     return done
 
 
 def _process_in_savepoint(
-    session: Session, app: App, row: StoredMessage, reused: bool, raws: RawBatch
+    session: Session, app: App, row: StoredMessage, reused: bool, raws: AheadRaws
 ) -> bool:
     """Process one claimed message in a savepoint; a failure is counted in its place."""
     now = app.clock.now()
