@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -73,53 +74,61 @@ class ReaderProcess:
         self._by_raw: dict[int, _Job] = {}  # id(raw) of a job read ahead
         self._by_msg: dict[int, _Job] = {}  # id(message) parsed ahead
         self._last_answer = 0.0  # when the last answer came (monotonic)
+        # The daemon's jobs run in threads of their own, and more than one may parse at once:
+        # one conversation with the child at a time, or answers go to the wrong asker.
+        self._lock = threading.RLock()
 
     def ahead(self, raw: bytes) -> None:
         """Start parsing and reading `raw`, for a `parse(raw)` to come with this same object."""
-        if id(raw) not in self._by_raw:
-            job = self._send(raw, None, ahead=True)
-            self._kept[job.key] = job
-            self._by_raw[id(raw)] = job
+        with self._lock:
+            if id(raw) not in self._by_raw:
+                job = self._send(raw, None, ahead=True)
+                self._kept[job.key] = job
+                self._by_raw[id(raw)] = job
 
     def parse(self, raw: bytes) -> MailMessage:
         """What parse_message returns (or raises); ParseError when the parse was stopped."""
-        job = self._by_raw.get(id(raw))
-        if job is None or job.raw is not raw:
-            job = self._send(raw, None, ahead=False)
-        else:
-            self._let_go_before(job.key)
-        ok, value = self._answer(job, "parse")
-        if not ok:
-            raise value
-        if job.ahead:
-            self._by_msg[id(value)] = job
-            job.msg = value
-        return value  # type: ignore[no-any-return]
+        with self._lock:
+            job = self._by_raw.get(id(raw))
+            if job is None or job.raw is not raw:
+                job = self._send(raw, None, ahead=False)
+            else:
+                self._let_go_before(job.key)
+            ok, value = self._answer(job, "parse")
+            if not ok:
+                raise value
+            if job.ahead:
+                self._by_msg[id(value)] = job
+                job.msg = value
+            return value  # type: ignore[no-any-return]
 
     def read(self, msg: MailMessage) -> list[DocumentText]:
         """What read_message returns; a document whose reading was stopped, unread."""
-        job = self._by_msg.get(id(msg))
-        found = self._answer(job, "read") if job is not None and job.msg is msg else None
-        if found is None:  # not parsed ahead
-            found = self._answer(self._send(None, msg, ahead=False), "read")
-        ok, value = found
-        if ok:
-            return value  # type: ignore[no-any-return]
-        if isinstance(value, Exception):
-            raise value
-        return self._without_attachments(msg, str(value))
+        with self._lock:
+            job = self._by_msg.get(id(msg))
+            found = self._answer(job, "read") if job is not None and job.msg is msg else None
+            if found is None:  # not parsed ahead
+                found = self._answer(self._send(None, msg, ahead=False), "read")
+            ok, value = found
+            if ok:
+                return value  # type: ignore[no-any-return]
+            if isinstance(value, Exception):
+                raise value
+            return self._without_attachments(msg, str(value))
 
     def settle(self) -> None:
         """Let go of everything read ahead (a batch is over): the child finishes it unasked."""
-        self._let_go_before(self._next + 1)
+        with self._lock:
+            self._let_go_before(self._next + 1)
 
     def close(self) -> None:
         """Stop the child: it finishes its current job first, or is killed after a second."""
-        self.settle()
-        if self._conn is not None:
-            with contextlib.suppress(OSError):
-                self._conn.send(None)
-        self._kill(wait=1.0)
+        with self._lock:
+            self.settle()
+            if self._conn is not None:
+                with contextlib.suppress(OSError):
+                    self._conn.send(None)
+            self._kill(wait=1.0)
 
     def _kill(self, wait: float = 0.0) -> None:
         process, conn = self._process, self._conn

@@ -4,6 +4,8 @@ as unparseable (quarantined at once by the pass), its neighbours still read by a
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from bot.adapters.documents import read_message
@@ -44,5 +46,34 @@ def test_an_email_whose_parse_stops_the_child_is_refused_and_the_next_is_read() 
             reader.parse(first)
         reader.settings = _settings()
         assert reader.parse(second) == parse_message(second)
+    finally:
+        reader.close()
+
+
+def test_threads_parsing_at_once_each_get_their_own_email() -> None:
+    """The daemon's jobs run in threads of their own (the mailbox pass, the outbox, the digest),
+    and more than one may parse an email at the same moment: each gets its own, parsed whole."""
+    reader = ReaderProcess(_settings())
+    raws = [path.read_bytes() for path in SAMPLES]
+    expected = [parse_message(raw) for raw in raws]
+    wrong: list[str] = []
+
+    def parse_all(turn: int) -> None:
+        for _ in range(5):
+            for index in range(turn % len(raws), len(raws)):
+                try:
+                    if reader.parse(raws[index]) != expected[index]:
+                        wrong.append(f"{SAMPLES[index].name}: another email's parse")
+                except Exception as exc:
+                    wrong.append(f"{SAMPLES[index].name}: {type(exc).__name__}")
+
+    try:
+        threads = [threading.Thread(target=parse_all, args=(turn,)) for turn in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        assert not any(thread.is_alive() for thread in threads)
+        assert wrong == []
     finally:
         reader.close()
