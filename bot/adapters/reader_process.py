@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 
 # What to do with a document whose reading was stopped, after the reason.
 OPEN_BY_HAND = "so it was not read: open it by hand"
+# An email this large is parsed here, not in the child: sent across, its bytes would be held
+# twice more at once (the pipe's copy, the child's), taking a 25 MB email past the memory
+# target; its parse is mostly base64 decoded in C. Its documents are still read in the child.
+PARSED_HERE_FROM = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -81,13 +85,15 @@ class ReaderProcess:
     def ahead(self, raw: bytes) -> None:
         """Start parsing and reading `raw`, for a `parse(raw)` to come with this same object."""
         with self._lock:
-            if id(raw) not in self._by_raw:
+            if id(raw) not in self._by_raw and len(raw) < PARSED_HERE_FROM:
                 job = self._send(raw, None, ahead=True)
                 self._kept[job.key] = job
                 self._by_raw[id(raw)] = job
 
     def parse(self, raw: bytes) -> MailMessage:
         """What parse_message returns (or raises); ParseError when the parse was stopped."""
+        if len(raw) >= PARSED_HERE_FROM:
+            return self._parse_here(raw)
         with self._lock:
             job = self._by_raw.get(id(raw))
             if job is None or job.raw is not raw:
@@ -129,6 +135,11 @@ class ReaderProcess:
                 with contextlib.suppress(OSError):
                     self._conn.send(None)
             self._kill(wait=1.0)
+
+    def _parse_here(self, raw: bytes) -> MailMessage:
+        from bot.adapters.parsing import parse_message
+
+        return parse_message(raw, max_attachment_bytes=self.settings.max_attachment_bytes)
 
     def _kill(self, wait: float = 0.0) -> None:
         process, conn = self._process, self._conn

@@ -4,13 +4,15 @@ as unparseable (quarantined at once by the pass), its neighbours still read by a
 
 from __future__ import annotations
 
+import os
 import threading
+from email.message import EmailMessage
 
 import pytest
 
 from bot.adapters.documents import read_message
 from bot.adapters.parsing import ParseError, parse_message
-from bot.adapters.reader_process import ReaderProcess, ReadSettings
+from bot.adapters.reader_process import PARSED_HERE_FROM, ReaderProcess, ReadSettings
 from tests.fixtures.app import ROOT
 
 SAMPLES = sorted((ROOT / "samples").glob("*.eml"))
@@ -75,5 +77,26 @@ def test_threads_parsing_at_once_each_get_their_own_email() -> None:
             thread.join(120)
         assert not any(thread.is_alive() for thread in threads)
         assert wrong == []
+    finally:
+        reader.close()
+
+
+def test_a_large_email_is_parsed_here_and_its_documents_read_by_the_child() -> None:
+    """Sent across, a 25 MB email's bytes would be held twice more at once, past the memory
+    target: the bot parses one this large itself (as the child would), the child reads it."""
+    big = EmailMessage()
+    big["From"], big["To"], big["Subject"] = "a@example.org", "tscp@example.org", "Recording"
+    big.set_content("Notes attached; the recording follows.\n")
+    big.add_attachment(b"Case notes: nothing personal.\n", "text", "plain", filename="notes.txt")
+    blob = os.urandom(PARSED_HERE_FROM)
+    big.add_attachment(blob, "application", "octet-stream", filename="recording.bin")
+    raw = big.as_bytes()
+    reader = ReaderProcess(_settings())
+    try:
+        msg = reader.parse(raw)
+        assert reader.pid is None  # no child was needed for the parse
+        assert msg == parse_message(raw)
+        assert reader.read(msg) == read_message(msg, parse=parse_message)
+        assert reader.pid is not None
     finally:
         reader.close()
