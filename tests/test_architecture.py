@@ -26,6 +26,7 @@ CORE_ALLOWED = frozenset(
         "re",
         "types",
         "typing",
+        "unicodedata",  # pure: a month's name read without its accents ("fevrier")
         "zoneinfo",
     }
 )
