@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from bot.adapters.meeting_calendar import MeetingCalendar
     from bot.adapters.oauth_tokens import EntraApp, OAuthLogin
     from bot.adapters.outgoing import MailSender, SentLookup
-    from bot.adapters.reader_process import ReaderProcess
+    from bot.adapters.reader_process import ReaderProcess, ReadSettings
     from bot.adapters.templates import TemplateRenderer
     from bot.core.rules import Rule
     from bot.core.vocabulary import Vocabulary
@@ -259,7 +259,11 @@ def build_app(config: Config, clock: Clock, *, lazy: bool = False, create: bool 
     parse: Callable[[bytes], MailMessage] = partial(_parse, config.ingest.max_attachment_bytes)
     read_documents: Callable[[MailMessage], list[DocumentText]]
     read_documents = partial(_read_documents, config, parse)
-    reader = _reader_process(config) if config.ingest.read_in_child else None
+    reader = None
+    if config.ingest.read_in_child:  # and, if it cannot work, in this process after all
+        from bot.adapters.reader_fallback import FallbackReader
+
+        reader = FallbackReader(_reader_process(config), parse, read_documents)
     if reader is not None:
         parse, read_documents = reader.parse, reader.read
     app = App(
@@ -285,7 +289,13 @@ def build_app(config: Config, clock: Clock, *, lazy: bool = False, create: bool 
 
 def _reader_process(config: Config) -> ReaderProcess:
     """The child that parses and reads mail; it starts when the first email is parsed."""
-    from bot.adapters.reader_process import ReaderProcess, ReadSettings
+    from bot.adapters.reader_process import ReaderProcess
+
+    return ReaderProcess(read_settings(config))
+
+
+def read_settings(config: Config) -> ReadSettings:
+    from bot.adapters.reader_process import ReadSettings
 
     ingest = config.ingest
     settings = ReadSettings(
@@ -295,7 +305,7 @@ def _reader_process(config: Config) -> ReaderProcess:
         seconds=ingest.read_seconds,
         memory_mb=ingest.read_memory_mb,
     )
-    return ReaderProcess(settings)
+    return settings
 
 
 def _load_rules(config: Config) -> list[Rule]:

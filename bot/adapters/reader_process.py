@@ -17,7 +17,9 @@ The child also reads ahead (`ahead`): the bytes of the next messages of a batch 
 before they are needed, so it parses and reads them on the second core while this process
 classifies and writes the one before. Answers come back in the order the jobs were sent, each
 message's parse first and its documents after, so when the child stops the parent knows
-which message, and which stage of it, stopped it.
+which message, and which stage of it, stopped it. Each new child first answers a known email
+(bot.adapters.reader_fallback): one that cannot, or cannot start, raises ReaderBroken, for the
+bot to read in its own process rather than set every email aside.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ class ReaderProcess:
         self._by_raw: dict[int, _Job] = {}  # id(raw) of a job read ahead
         self._by_msg: dict[int, _Job] = {}  # id(message) parsed ahead
         self._last_answer = 0.0  # when the last answer came (monotonic)
+        self._broken: Exception | None = None  # a ReaderBroken met while replacing a child
         # The daemon's jobs run in threads of their own, and more than one may parse at once:
         # one conversation with the child at a time, or answers go to the wrong asker.
         self._lock = threading.RLock()
@@ -127,6 +130,12 @@ class ReaderProcess:
         with self._lock:
             self._let_go_before(self._next + 1)
 
+    def start_checked(self) -> None:
+        """Start the child now and check that it answers (ReaderBroken if not): for doctor."""
+        with self._lock:
+            if self._conn is None:
+                self._start()
+
     def close(self) -> None:
         """Stop the child: it finishes its current job first, or is killed after a second."""
         with self._lock:
@@ -170,6 +179,8 @@ class ReaderProcess:
         return job
 
     def _start_job(self, job: _Job) -> None:
+        if self._broken is not None:
+            raise self._broken
         conn = self._conn or self._start()
         job.sent_at = time.monotonic()
         conn.send((job.key, job.raw, None if job.raw is not None else job.msg, job.ahead))
@@ -183,6 +194,8 @@ class ReaderProcess:
             head = next(iter(self._waiting.values()))
             deadline = max(head.sent_at, self._last_answer) + self.settings.seconds
             conn = self._conn
+            if conn is None and self._broken is not None:
+                raise self._broken
             assert conn is not None  # a job is waiting
             try:
                 if not conn.poll(max(deadline - time.monotonic(), 0.0)):
@@ -218,10 +231,18 @@ class ReaderProcess:
         else:
             self._take(job, "read", False, reason)
         self._waiting.pop(job.key, None)
-        for later in self._waiting.values():
-            later.stage = "read" if later.raw is None else "parse"
-            later.answers.clear()
-            self._start_job(later)
+        from bot.adapters.reader_fallback import ReaderBroken
+
+        try:
+            for later in self._waiting.values():
+                later.stage = "read" if later.raw is None else "parse"
+                later.answers.clear()
+                self._start_job(later)
+        except ReaderBroken as exc:
+            # Raised at the next job's wait or send, so that `job`, which stopped the child,
+            # is still answered as stopped: set aside, not read again in this process.
+            self._kill()
+            self._broken = exc
 
     def _why_it_stopped(self) -> str:
         process = self._process
@@ -246,6 +267,7 @@ class ReaderProcess:
         import multiprocessing
 
         from bot.adapters.reader_child import PRELOAD, serve
+        from bot.adapters.reader_fallback import check_answers, started
 
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
@@ -257,9 +279,19 @@ class ReaderProcess:
             name="tscp-bot reader",
             daemon=True,
         )
-        process.start()
-        theirs.close()  # so that the child's end closing (it died) reads as EOF here
+        try:
+            started(process)
+        except Exception:
+            mine.close()
+            raise
+        finally:
+            theirs.close()  # so that the child's end closing (it died) reads as EOF here
         self._process, self._conn, self.pid = process, mine, process.pid
+        try:
+            check_answers(mine, process, s.seconds)
+        except Exception:
+            self._kill()
+            raise
         return mine
 
 

@@ -72,6 +72,7 @@ def run_checks(
         calendar = calendar_checks(config, tokens, clock.now(), token_roles)
         checks += [Check(*line) for line in calendar]
         checks += kerberos_checks(config)
+        checks += _reading(config)
         # The clock needs only an answer; the deadlines need the records as this version reads.
         checks += clock_checks(config, clock, None if unread == UNREACHED else engine)
         checks += deadline_checks(config, clock.now(), None if unread else engine, unread)
@@ -79,6 +80,27 @@ def run_checks(
         if engine is not None:
             engine.dispose()
     return checks
+
+
+def _reading(config: Config) -> list[Check]:
+    """Does a reading process start and answer? If not, the daemon reads in its own process."""
+    if not config.ingest.read_in_child:
+        return []
+    from bot.adapters.reader_fallback import reader_works
+    from bot.bootstrap import read_settings
+
+    why = reader_works(read_settings(config))
+    if why is None:
+        return [Check("ok", "reading", "a reading process starts and parses a known email")]
+    return [
+        Check(
+            "FAIL",
+            "reading",
+            f"the reading process does not work: {why}; the bot would parse and read mail in "
+            "its own process, without [ingest] read_seconds and read_memory_mb: check the "
+            "install (tscp-bot's Python packages) and any sandbox around the service",
+        )
+    ]
 
 
 # -- database -------------------------------------------------------------------------------------

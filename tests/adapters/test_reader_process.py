@@ -10,9 +10,12 @@ from email.message import EmailMessage
 
 import pytest
 
+from bot.adapters import reader_child
 from bot.adapters.documents import read_message
 from bot.adapters.parsing import ParseError, parse_message
+from bot.adapters.reader_fallback import FallbackReader
 from bot.adapters.reader_process import PARSED_HERE_FROM, ReaderProcess, ReadSettings
+from tests.adapters import hostile_child
 from tests.fixtures.app import ROOT
 
 SAMPLES = sorted((ROOT / "samples").glob("*.eml"))
@@ -36,18 +39,39 @@ def test_the_child_parses_and_reads_as_the_bot_does_ahead_or_not() -> None:
         reader.close()
 
 
-def test_an_email_whose_parse_stops_the_child_is_refused_and_the_next_is_read() -> None:
+def test_an_email_whose_parse_stops_the_child_is_refused_and_the_next_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reader_child, "serve", hostile_child.serve)
     reader = ReaderProcess(_settings())
     try:
         first, second = (path.read_bytes() for path in SAMPLES[:2])
-        reader.parse(first)
-        # A child that cannot even hold the parser: it dies on the first email it is sent.
-        reader.settings = _settings(memory_mb=16)
-        reader.close()
-        with pytest.raises(ParseError, match="could not be parsed: its reader"):
-            reader.parse(first)
-        reader.settings = _settings()
+        hostile = first.replace(b"\n", b"\n" + hostile_child.MARKER + b"\n", 1)
+        with pytest.raises(ParseError, match="could not be parsed: its reader stopped"):
+            reader.parse(hostile)
         assert reader.parse(second) == parse_message(second)
+    finally:
+        reader.close()
+
+
+def test_a_reading_process_that_cannot_parse_anything_is_read_around_not_blamed_on_email(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A child that cannot even hold the parser dies on every email: the reading process is
+    broken, so the email is parsed and read in this process, and the fault said once."""
+    reader = FallbackReader(ReaderProcess(_settings(memory_mb=16)), parse_message, read_message)
+    try:
+        raws = [path.read_bytes() for path in SAMPLES[:2]]
+        for raw in raws:
+            msg = reader.parse(raw)
+            assert msg == parse_message(raw)
+            assert reader.read(msg) == read_message(msg)
+        assert reader.broken is not None
+        assert "stopped before answering a known email" in reader.broken
+        errors = [r for r in caplog.records if r.levelname == "ERROR"]
+        assert [r.getMessage().split(":")[0] for r in errors] == [
+            "the reading process does not work"
+        ]
     finally:
         reader.close()
 
