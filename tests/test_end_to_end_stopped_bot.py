@@ -4,8 +4,8 @@ Business Manager, and not read again; the mail around it goes through. Once the 
 mended, `triage retry` processes it.
 
 `run --once` runs in a subprocess on real Dovecot, aiosmtpd and SQLite or PostgreSQL. The
-fault is the test's own: the subprocess wraps the parser so that the message carrying the
-marker kills the process on the spot (os._exit, no clean-up, as SIGKILL would), every time
+fault is the test's own: the subprocess wraps the processing of a message so that the one
+carrying the marker kills the process on the spot (os._exit, no clean-up, as SIGKILL would), every time
 it is read. Nothing in the bot knows of it.
 """
 
@@ -33,18 +33,20 @@ MAX_ATTEMPTS = 3  # config.example.toml's [ingest] max_attempts
 KILLED = 137
 CULPRIT = "sin-2@gmp.police.uk"
 MARKER = "STOP-THE-BOT"
-# The bot as installed, its parser wrapped from outside: the marked message kills it.
+# The bot as installed, its processing of one message wrapped from outside: the marked
+# message kills it. In the bot's own process, not the reading process (which parses and reads
+# attachments: a reader that dies there stops only itself, tests/test_end_to_end_reader_*).
 _DYING_BOT = f"""
 import os, sys
-import bot.adapters.parsing as parsing
+import bot.services.process as process
 from bot.cli import main
 
-_parse = parsing.parse_message
-def parse_message(raw, **kw):
+_process = process._process
+def dying(session, app, row, now, reused, raw):
     if b"X-Test: {MARKER}" in raw:
         os._exit({KILLED})
-    return _parse(raw, **kw)
-parsing.parse_message = parse_message
+    return _process(session, app, row, now, reused, raw)
+process._process = dying
 sys.exit(main())
 """
 WORDS = (
@@ -97,7 +99,7 @@ def test_a_message_that_kills_the_bot_is_quarantined_and_the_rest_goes_through(
         dovecot.append(_sin(4 + n))  # new mail, arriving while the bot keeps stopping
         assert run_once().returncode == KILLED
 
-    done = run_once()  # set aside before it is read: the parser that kills is never reached
+    done = run_once()  # set aside before it is read: the processing that kills is never reached
 
     assert done.returncode == 0, done.stderr
     engine = create_engine(database_url)
