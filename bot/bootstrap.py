@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.config.model import EwsSettings, GraphSettings, ImapSettings
 from bot.core.doctext import DocumentText
 from bot.core.message import MailMessage
+from bot.core.unconfirmed_send import SENT_FILED_WITHIN
 from bot.core.working_days import WorkingCalendar
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from bot.adapters.oauth_tokens import EntraApp, OAuthLogin
     from bot.adapters.outgoing import MailSender, SentLookup
     from bot.adapters.reader_process import ReaderProcess, ReadSettings
+    from bot.adapters.sent_folder import FolderSearch
     from bot.adapters.templates import TemplateRenderer
     from bot.core.rules import Rule
     from bot.core.vocabulary import Vocabulary
@@ -161,26 +163,29 @@ def _imap_source(config: Config, imap: ImapSettings, tokens: EntraApp | None) ->
 
 
 def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLookup | None:
-    """The mailbox's Sent folder, when the bot's SMTP account files what it sends there (as
-    Exchange Online does for mail sent with SMTP AUTH, and Graph's sendMail)."""
+    """The mailbox's Sent folder, when the account the bot sends with files what it sends there
+    (Exchange does for SMTP AUTH, EWS and Graph's sendMail). However it is searched, the copy
+    may be filed late, so one waiting rule applies to all (bot.core.unconfirmed_send)."""
     from bot.adapters.sent_folder import SentFolder, exchange_folder
 
     folder, imap = config.outgoing.sent_folder, config.mailbox.imap
     graph = config.outgoing.graph
     ews = config.outgoing.ews
+    source: FolderSearch
     if config.outgoing.backend == "ews" and ews is not None and folder:
         from bot.adapters.ews_source import EwsSource
 
-        return SentFolder(EwsSource(ews_connection(config, tokens, ews)), exchange_folder(folder))
-    if config.outgoing.backend == "graph" and graph is not None and folder:
-        from bot.adapters.graph_sender import FILES_WITHIN
+        source, folder = EwsSource(ews_connection(config, tokens, ews)), exchange_folder(folder)
+    elif config.outgoing.backend == "graph" and graph is not None and folder:
         from bot.adapters.graph_source import GraphSource
 
         source = GraphSource(graph_client(config, tokens, graph), graph.user)
-        return SentFolder(source, exchange_folder(folder), files_within=FILES_WITHIN)
-    if config.outgoing.smtp is None or imap is None or not folder:
+        folder = exchange_folder(folder)
+    elif config.outgoing.smtp is not None and imap is not None and folder:
+        source = _imap_source(config, imap, tokens)
+    else:
         return None
-    return SentFolder(_imap_source(config, imap, tokens), folder)
+    return SentFolder(source, folder, files_within=SENT_FILED_WITHIN)
 
 
 def make_calendar(config: Config, tokens: EntraApp | None = None) -> MeetingCalendar | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import logging
-from datetime import timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import getaddresses
@@ -23,14 +22,6 @@ from bot.adapters.outgoing import SEND_SECONDS, SendError
 from bot.adapters.send_deadline import ending_within
 
 log = logging.getLogger(__name__)
-
-# How long after sendMail's request Exchange may take to file the message in Sent Items. The
-# 202 comes once the message is saved in Drafts; the transport sends it and only then moves it
-# to Sent Items ("Overview of the Microsoft Graph send mail process"), usually within seconds,
-# later when Exchange Online is busy or throttling ("user: sendMail": delivery "is subject to
-# Exchange Online limitations and throttling"). An email whose attempt may have gone is not
-# sent again within this time; past it, a person is asked (bot.core.unconfirmed_send).
-FILES_WITHIN = timedelta(minutes=30)
 
 
 class GraphSender:

@@ -29,6 +29,14 @@ from bot.core import undelivered
 from bot.core.undelivered import STATUTORY_EMAILS, named, outside_of
 
 NOTICE_EVENT = "unconfirmed_send_notice"
+
+# How long after an attempt Exchange may take to file the message in Sent Items, however it was
+# sent (SMTP AUTH, EWS, Graph): its transport sends the message and only then files the copy
+# ("Overview of the Microsoft Graph send mail process"), usually within seconds, later when
+# Exchange Online is busy or throttling ("user: sendMail": delivery "is subject to Exchange
+# Online limitations and throttling"). One rule for every sender with a Sent folder to search:
+# within it "not there" is not "not sent"; past it, a person is asked.
+SENT_FILED_WITHIN = timedelta(minutes=30)
 _NOTICES = frozenset({NOTICE_EVENT, undelivered.NOTICE_EVENT})
 
 

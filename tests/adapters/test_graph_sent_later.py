@@ -6,7 +6,7 @@ completed"; "Overview of the Microsoft Graph send mail process": the message is 
 Drafts, the 202 is written, and only after the transport has sent it is it moved to Sent
 Items. The local Graph's filing_delayed keeps what sendMail sent out of Sent Items until the
 test files it. The outbox's retry a minute later must not take "not there yet" for "not
-sent": it looks again, and past bot.adapters.graph_sender.FILES_WITHIN it asks a person.
+sent": it looks again, and past bot.core.unconfirmed_send.SENT_FILED_WITHIN it asks a person.
 
 And which failed answers to sendMail may have sent it ("Microsoft Graph error responses and
 resource types"): 500, 502, 504 and a connection reset once the request went are looked up

@@ -2,8 +2,8 @@
 
 Staged with the real parts, on SQLite and PostgreSQL: a real aiosmtpd relay takes the email and
 the process dies before marking it (as in test_outbox_crash), and the real Dovecot mailbox's
-Sent Items is searched through the real SentFolder, with the filing time Graph's sendMail is
-given (bot.adapters.graph_sender.FILES_WITHIN). The relay files nothing there, as Exchange
+Sent Items is searched through the real SentFolder, with the filing time Exchange's Sent folder is
+given (bot.core.unconfirmed_send.SENT_FILED_WITHIN). The relay files nothing there, as Exchange
 when it has not filed the copy yet: past that time a person is asked, and she is told now, not
 at the next morning's digest. One notice per email and attempt, however many instances look;
 none about a notice to her (it would loop).
@@ -19,10 +19,10 @@ from email.message import EmailMessage
 import pytest
 
 from bot.adapters.db.models import OutboxMessage
-from bot.adapters.graph_sender import FILES_WITHIN
 from bot.adapters.imap_source import ImapSource
 from bot.adapters.sent_folder import SentFolder
 from bot.app import App
+from bot.core.unconfirmed_send import SENT_FILED_WITHIN
 from bot.services.digest import _health
 from bot.services.outbox import SendReport, send_all, send_due
 from bot.services.outbox_retry import retry_now
@@ -36,14 +36,14 @@ from tests.services.test_undelivered_notice import queue_approved_delay_notice
 
 pytestmark = pytest.mark.imap
 NOTICE = "unconfirmed_send_notice"
-PAST_FILING = "2026-12-23T09:31"  # the attempt began at 09:00; Graph files within 30 minutes
+PAST_FILING = "2026-12-23T09:31"  # the attempt began at 09:00; Exchange files within 30 minutes
 
 
 def _sent_items(server: DovecotServer) -> SentFolder:
     source = ImapSource(
         server.host, server.port, server.user, server.password, security="plain", timeout=2
     )
-    return SentFolder(source, SENT, files_within=FILES_WITHIN)
+    return SentFolder(source, SENT, files_within=SENT_FILED_WITHIN)
 
 
 @pytest.fixture
