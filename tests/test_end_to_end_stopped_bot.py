@@ -5,8 +5,8 @@ mended, `triage retry` processes it.
 
 `run --once` runs in a subprocess on real Dovecot, aiosmtpd and SQLite or PostgreSQL. The
 fault is the test's own: the subprocess wraps the processing of a message so that the one
-carrying the marker kills the process on the spot (os._exit, no clean-up, as SIGKILL would), every time
-it is read. Nothing in the bot knows of it.
+carrying the marker kills the process on the spot (os._exit, no clean-up, as SIGKILL would),
+every time it is read. Nothing in the bot knows of it.
 """
 
 from __future__ import annotations
