@@ -164,8 +164,8 @@ def _imap_source(config: Config, imap: ImapSettings, tokens: EntraApp | None) ->
 
 def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLookup | None:
     """The mailbox's Sent folder, when the account the bot sends with files what it sends there
-    (Exchange does for SMTP AUTH, EWS and Graph's sendMail). However it is searched, the copy
-    may be filed late, so one waiting rule applies to all (bot.core.unconfirmed_send)."""
+    (Exchange does for SMTP AUTH, EWS and Graph's sendMail). The copy may be filed late, so
+    for SMTP and Graph one waiting rule applies (bot.core.unconfirmed_send); EWS, below."""
     from bot.adapters.sent_folder import SentFolder, exchange_folder
 
     folder, imap = config.outgoing.sent_folder, config.mailbox.imap
@@ -175,8 +175,12 @@ def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLook
     if config.outgoing.backend == "ews" and ews is not None and folder:
         from bot.adapters.ews_source import EwsSource
 
-        source, folder = EwsSource(ews_connection(config, tokens, ews)), exchange_folder(folder)
-    elif config.outgoing.backend == "graph" and graph is not None and folder:
+        # Looked for once, not for SENT_FILED_WITHIN: exchangelib makes a bare 503 and
+        # ErrorServerBusy one error, which the sender takes as maybe sent, so waiting would
+        # turn every EWS outage into a question for a person about each queued email.
+        source = EwsSource(ews_connection(config, tokens, ews))
+        return SentFolder(source, exchange_folder(folder))
+    if config.outgoing.backend == "graph" and graph is not None and folder:
         from bot.adapters.graph_source import GraphSource
 
         source = GraphSource(graph_client(config, tokens, graph), graph.user)
