@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import cache
 
 # Each language's months, January first, every name of one month in one string: the full
 # name and its abbreviations. From the C library's locale data (glibc's LC_TIME "mon",
@@ -136,6 +137,12 @@ def names(table: dict[str, tuple[str, ...]]) -> dict[str, set[int]]:
     return found
 
 
+@cache
+def _named(kind: str) -> dict[str, set[int]]:
+    """names() of the months or the weekdays, folded once rather than at every line read."""
+    return names(MONTHS if kind == "months" else WEEKDAYS)
+
+
 def _only(word: str, table: dict[str, set[int]]) -> int | None:
     meant = table.get(word, set())
     return next(iter(meant)) if len(meant) == 1 else None
@@ -148,7 +155,7 @@ def named_month_day(line: str) -> tuple[date, str] | None:
     found = _LINE.fullmatch(" ".join(line.split()))
     if found is None or int(found["h"]) > 23 or int(found["min"]) > 59:
         return None
-    month = _only(fold(found["m"]), names(MONTHS))
+    month = _only(fold(found["m"]), _named("months"))
     if month is None:
         return None
     try:
@@ -162,5 +169,5 @@ def named_month_day(line: str) -> tuple[date, str] | None:
 
 def _weekday(word: str) -> int | None:
     """Monday 0, as date.weekday(); None for a word no weekday of the table."""
-    numbered = _only(fold(word).removeprefix("dydd ").removesuffix("-feira"), names(WEEKDAYS))
+    numbered = _only(fold(word).removeprefix("dydd ").removesuffix("-feira"), _named("weekdays"))
     return numbered - 1 if numbered is not None else None
