@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # only types: building an App imports no adapter (see bot.bootstrap)
     from sqlalchemy import Engine
@@ -22,6 +22,18 @@ if TYPE_CHECKING:  # only types: building an App imports no adapter (see bot.boo
     from bot.core.rules import Rule
     from bot.core.vocabulary import Vocabulary
     from bot.core.working_days import WorkingCalendar
+
+
+class Reading(Protocol):
+    """The reading process's state in this running app (bot.adapters.reader_fallback)."""
+
+    @property
+    def broken(self) -> str | None: ...  # why mail is read in this process without its limits
+
+    @property
+    def known(self) -> bool: ...  # whether it was started (or found broken) yet
+
+    def try_again(self, *, untried_too: bool = False) -> None: ...
 
 
 @dataclass
@@ -70,6 +82,8 @@ class App:
     read_ahead: Callable[[bytes], None] = lambda raw: None
     settle: Callable[[], None] = lambda: None
     close_reader: Callable[[], None] = lambda: None
+    # None: mail is read in this process by configuration (`[ingest] read_in_child = false`).
+    reading: Reading | None = None
     said: Said = field(default_factory=Said)
 
     @cached_property

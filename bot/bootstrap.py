@@ -293,6 +293,7 @@ def build_app(config: Config, clock: Clock, *, lazy: bool = False, create: bool 
     )
     if reader is not None:
         app.read_ahead, app.settle, app.close_reader = reader.ahead, reader.settle, reader.close
+        app.reading = reader
     return app if lazy else app.load_all()
 
 

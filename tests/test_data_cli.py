@@ -171,7 +171,7 @@ def test_export_then_restore_into_a_new_database(
     archive.parent.mkdir()
     code, out, err = bot("export", str(archive))
     assert (code, err) == (0, "")
-    assert out.startswith("exported ") and "raw emails (schema 0040)" in out
+    assert out.startswith("exported ") and "raw emails (schema 0041)" in out
     assert mode(archive) == 0o600
     code, _, err = bot("export", str(archive))
     assert code == 2 and "already exists; export never overwrites" in one_line_error(err)

@@ -7,13 +7,17 @@ would be set aside one after another, each reported as its own fault, and no SIN
 its case. So each new child first parses a tiny known email (the canary): if it cannot be
 started, or does not answer the canary, the reading process is broken (ReaderBroken), not the
 email, and FallbackReader parses and reads in the bot's own process instead, as with
-`[ingest] read_in_child = false`, until the bot is restarted: a fault in the install does not
-mend itself, and trying again with every email would cost each one a failed start.
+`[ingest] read_in_child = false`. Not for good: a fork can fail once and then work (memory or
+processes short for a moment), and an install can be mended. So the reading process is tried
+again at a mail pass's start (try_again), RETRY_FIRST after the fall back, then each wait
+doubled up to RETRY_MOST: not with every email, which would cost each one a failed start.
+bot.services.reading records the state for `status` and the digest.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -29,6 +33,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Seconds from a fall back to the first try again, and the longest wait between tries.
+RETRY_FIRST, RETRY_MOST = 300, 3600
 CANARY_KEY = 0  # the jobs' own keys start at 1
 CANARY = (
     b"From: Reader Check <check@example.invalid>\r\nTo: bot@example.invalid\r\n"
@@ -67,17 +73,52 @@ def check_answers(conn: Connection, process: BaseProcess, seconds: float) -> Non
 
 class FallbackReader:
     """ReaderProcess's `ahead`, `parse`, `read`, `settle` and `close`, done in this process
-    once the reading process is found broken."""
+    while the reading process is found broken, and tried again later (`try_again`)."""
 
     def __init__(
         self,
         reader: ReaderProcess,
         parse_here: Callable[[bytes], MailMessage],
         read_here: Callable[[MailMessage], list[DocumentText]],
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.reader = reader
         self.broken: str | None = None  # why the reading process is not used
         self._parse_here, self._read_here = parse_here, read_here
+        self._clock = clock
+        self._wait = RETRY_FIRST
+        self._retry_at = 0.0
+
+    @property
+    def known(self) -> bool:
+        """Whether this process knows if the reading process works: it fell back, or a child
+        answered the known email (none starts until the first email is parsed)."""
+        return self.broken is not None or self.reader.answered
+
+    def try_again(self, *, untried_too: bool = False) -> None:
+        """Start the reading process again if it is broken and its wait is over, and go back
+        to it if it answers the known email. `untried_too`: also start one now if this process
+        has not yet (another instance, or an earlier run, was found with it broken), so that
+        a mended install is known at once, not at the first email."""
+        if self.broken is None and (self.reader.answered or not untried_too):
+            return
+        if self.broken is not None and self._clock() < self._retry_at:
+            return
+        try:
+            self.reader.start_checked()
+        except ReaderBroken as exc:
+            if self.broken is None:
+                self._fall_back(exc)
+            else:
+                self._still_broken(exc)
+            return
+        if self.broken is not None:
+            log.warning(
+                "the reading process works again: emails are parsed and read in it again, "
+                "with its time and memory limits (it did not work: %s)",
+                self.broken,
+            )
+        self.broken, self._wait = None, RETRY_FIRST
 
     def ahead(self, raw: bytes) -> None:
         if self.broken is None:
@@ -112,10 +153,24 @@ class FallbackReader:
     def _fall_back(self, exc: ReaderBroken) -> None:
         self.broken = str(exc)
         self.reader.close()
+        self._retry_at = self._clock() + self._wait
         log.error(
             "the reading process does not work: %s; emails are parsed and read in the bot's "
-            "own process, without its time and memory limits, until the bot is restarted",
+            "own process, without its time and memory limits, until it works again: it is "
+            "tried again in %d minutes, then less and less often, up to once an hour",
             self.broken,
+            self._wait // 60,
+        )
+
+    def _still_broken(self, exc: ReaderBroken) -> None:
+        self.broken = str(exc)
+        self.reader.close()
+        self._wait = min(self._wait * 2, RETRY_MOST)
+        self._retry_at = self._clock() + self._wait
+        log.warning(
+            "the reading process still does not work: %s; tried again in %d minutes",
+            self.broken,
+            self._wait // 60,
         )
 
 

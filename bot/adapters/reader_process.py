@@ -81,6 +81,7 @@ class ReaderProcess:
         self._by_msg: dict[int, _Job] = {}  # id(message) parsed ahead
         self._last_answer = 0.0  # when the last answer came (monotonic)
         self._broken: Exception | None = None  # a ReaderBroken met while replacing a child
+        self.answered = False  # a child answered the known email (reader_fallback)
         # The daemon's jobs run in threads of their own, and more than one may parse at once:
         # one conversation with the child at a time, or answers go to the wrong asker.
         self._lock = threading.RLock()
@@ -131,9 +132,13 @@ class ReaderProcess:
             self._let_go_before(self._next + 1)
 
     def start_checked(self) -> None:
-        """Start the child now and check that it answers (ReaderBroken if not): for doctor."""
+        """Start the child now and check that it answers (ReaderBroken if not): for doctor,
+        and to try again once it was found broken (whatever was sent before is forgotten)."""
         with self._lock:
             if self._conn is None:
+                self._broken = None
+                for jobs in (self._waiting, self._kept, self._by_raw, self._by_msg):
+                    jobs.clear()
                 self._start()
 
     def close(self) -> None:
@@ -292,6 +297,7 @@ class ReaderProcess:
         except Exception:
             self._kill()
             raise
+        self.answered = True
         return mine
 
 

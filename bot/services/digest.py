@@ -26,6 +26,7 @@ from bot.core.digest import (
     within_calendar,
 )
 from bot.core.health import problems
+from bot.core.reading import reading_problem
 from bot.core.standing_flags import (
     FLAG_KEPT_WORKING_DAYS,
     older_words,
@@ -223,8 +224,13 @@ def _health(session: Session, app: App, since: datetime, now: datetime) -> Healt
         )
         .order_by(OutboxMessage.id)
     )
+    daemon = _daemon_health(session, app)
+    if state is not None and state.reading_broken:
+        since_when = state.reading_broken_since or now
+        sentence = reading_problem(state.reading_broken)
+        daemon["problems"].append({"sentence": sentence, "since": since_when})
     return {
-        **_daemon_health(session, app),
+        **daemon,
         "ended": health.troubles_ended(session, since, now),
         "last_mailbox_check": state.last_success_at if state else None,
         "mailbox_error": state.last_error if state else None,

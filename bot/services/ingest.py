@@ -39,6 +39,7 @@ from bot.services.ingest_report import IngestReport as IngestReport  # passes, s
 from bot.services.ingest_store import store_batch, storing_failed
 from bot.services.junk_folder import look_at_junk
 from bot.services.process_stored import process_ids, process_stored, settle_suspects
+from bot.services.reading import check_reading, record_reading
 from bot.services.release import release_batch
 from bot.services.release import release_now as release_now  # `tscp-bot mail`, triage
 from bot.services.store import held_already
@@ -54,6 +55,7 @@ def ingest_pass(
     batch and commit, process it and commit, then move what was handled; so memory holds one
     batch, and a crash anywhere leaves each message in the inbox or recorded, never neither."""
     report = IngestReport()
+    check_reading(app)  # a broken reading process tried again, at most this often
     cursor: Cursor | None = None
     first = True
     while True:
@@ -86,6 +88,7 @@ def ingest_pass(
     settle_suspects(app, report)
     if report.mailbox_error is None:  # a mailbox already failing is said once, above
         look_at_junk(app, source)  # never read, only told: a failed look stops nothing
+    record_reading(app)
     if report.database_trouble:
         log.warning("%s", report.database_trouble)
     return report

@@ -18,6 +18,7 @@ from bot.adapters.db.read_tables import BOT_INSTANCES, JOB_LEASES, MAILBOX_STATE
 from bot.core.dates import fmt_date
 from bot.core.digest import next_digest
 from bot.core.health import JobState, Problem, lease_held, problems, stalled
+from bot.core.reading import reading_problem
 from bot.services import health
 
 if TYPE_CHECKING:
@@ -81,9 +82,14 @@ def status_report(app: App, now: datetime) -> dict[str, object]:
     mailbox = report["mailbox"]
     ran = isinstance(mailbox, dict) and mailbox["last_good_check"] is not None
     ran = ran or any(j.started_at is not None for j in jobs)
-    report["problems"] = [p.sentence for p in found] + _silent(heard, app, ran)
+    report["problems"] = [p.sentence for p in found] + _reading(mailbox) + _silent(heard, app, ran)
     report["healthy"] = not report["problems"]
     return report
+
+
+def _reading(mailbox: object) -> list[str]:
+    broken = mailbox.get("reading_broken") if isinstance(mailbox, dict) else None
+    return [reading_problem(str(broken))] if broken else []
 
 
 def _schema_problem(current: str | None, head: str | None) -> str:
@@ -156,6 +162,9 @@ def _mail(session: Connection, app: App) -> dict[str, object]:
             "last_good_check": state.last_success_at if state else None,
             "last_error": state.last_error if state else None,
             "junk_error": state.junk_error if state else None,
+            # Mail read without the reading process's limits: why, and since when.
+            "reading_broken": state.reading_broken if state else None,
+            "reading_broken_since": state.reading_broken_since if state else None,
         },
         "last_send": session.scalar(select(func.max(OUTBOX.c.sent_at))),
         # The digest keeps the app's clock (`--now`), as the job that sends it does.

@@ -88,14 +88,14 @@ def test_fresh_database_has_no_revision(engine: Engine) -> None:
 
 def test_migrate_twice_is_idempotent_and_reaches_head(engine: Engine) -> None:
     migrate(engine)
-    assert current_revision(engine) == "0040"
+    assert current_revision(engine) == "0041"
     sessions = make_sessions(engine)
     with sessions() as session:
         session.add(MailboxState(name="inbox", last_uid=42))
         session.commit()
     migrate(engine)  # a second run changes nothing and keeps the data
-    assert current_revision(engine) == "0040"
-    assert head_revision() == "0040"
+    assert current_revision(engine) == "0041"
+    assert head_revision() == "0041"
     assert set(inspect(engine).get_table_names()) == TABLES
     with sessions() as session:
         assert session.scalar(select(MailboxState.last_uid)) == 42

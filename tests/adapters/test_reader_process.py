@@ -13,7 +13,7 @@ import pytest
 from bot.adapters import reader_child
 from bot.adapters.documents import read_message
 from bot.adapters.parsing import ParseError, parse_message
-from bot.adapters.reader_fallback import FallbackReader
+from bot.adapters.reader_fallback import RETRY_FIRST, FallbackReader
 from bot.adapters.reader_process import PARSED_HERE_FROM, ReaderProcess, ReadSettings
 from tests.adapters import hostile_child
 from tests.fixtures.app import ROOT
@@ -72,6 +72,42 @@ def test_a_reading_process_that_cannot_parse_anything_is_read_around_not_blamed_
         assert [r.getMessage().split(":")[0] for r in errors] == [
             "the reading process does not work"
         ]
+    finally:
+        reader.close()
+
+
+def test_a_broken_reading_process_is_tried_again_less_and_less_often_and_used_once_mended(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Found broken, the reading process is started again once its wait is over, the wait
+    doubled each time it still fails; once a child answers, mail goes back to it."""
+    caplog.set_level("INFO", logger="bot.adapters.reader_fallback")
+    at = [0.0]
+    child = ReaderProcess(_settings(memory_mb=16))  # too small to hold the parser
+    reader = FallbackReader(child, parse_message, read_message, clock=lambda: at[0])
+    raw = SAMPLES[0].read_bytes()
+    try:
+        assert reader.parse(raw) == parse_message(raw)  # read here
+        assert reader.broken is not None and child.pid is None
+        reader.try_again()
+        assert child.pid is None and "still does not work" not in caplog.text  # not yet due
+        at[0] = RETRY_FIRST
+        reader.try_again()  # due: tried, still broken
+        assert reader.broken is not None and child.pid is None
+        assert f"tried again in {2 * RETRY_FIRST // 60} minutes" in caplog.text
+        child.settings = _settings()  # the fault mended
+        at[0] = 3 * RETRY_FIRST - 1
+        reader.try_again()
+        assert reader.broken is not None and child.pid is None  # the doubled wait not over
+        at[0] = 3 * RETRY_FIRST
+        reader.try_again()
+        assert reader.broken is None and child.pid is not None
+        assert "the reading process works again" in caplog.text
+        assert reader.parse(raw) == parse_message(raw)
+        first = child.pid
+        msg = reader.parse(SAMPLES[1].read_bytes())
+        assert reader.read(msg) == read_message(msg, parse=parse_message)
+        assert child.pid == first  # read by that same child, not here
     finally:
         reader.close()
 

@@ -181,6 +181,8 @@ MAILBOX_STATE = table(
     column("last_success_at", UtcDateTime()),
     column("last_error", String),
     column("junk_error", String),
+    column("reading_broken", String),
+    column("reading_broken_since", UtcDateTime()),
 )
 JOB_LEASES = table(
     "job_leases",

@@ -33,6 +33,10 @@ class MailboxState(Base):
     junk_error: Mapped[str | None] = mapped_column(SafeText(), default=None)
     # When the junk folder was last looked at (bot.services.junk_folder.EVERY apart at most).
     junk_looked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # Why the reading process does not work for the instance reading this mailbox, which reads
+    # mail in its own process without its limits meanwhile; None once a child answers again.
+    reading_broken: Mapped[str | None] = mapped_column(SafeText(), default=None)
+    reading_broken_since: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class StuckMessage(Base):
