@@ -36,7 +36,8 @@ def check_reading(app: App) -> None:
 
 def record_reading(app: App) -> None:
     """At a mail pass's end: record what the pass found of the reading process."""
-    _record(app, _stored(app))
+    if app.reading is None or app.reading.known:  # else nothing to record: no read either
+        _record(app, _stored(app))
 
 
 def _stored(app: App) -> tuple[str | None, datetime | None] | None:
