@@ -78,6 +78,7 @@ def test_status_and_the_digest_say_mail_is_read_without_limits_until_the_reader_
     said = [line for line in status.stdout.splitlines() if SAID in line]
     assert len(said) == 1, status.stdout
     assert said[0].startswith("PROBLEM: ") and WHY in said[0]
+    assert "23 Dec 2026 09:05, so emails" in said[0]  # since the run that found it
     assert "without the time and memory limits" in said[0] and "tscp-bot doctor" in said[0]
     assert status.returncode == 1
     digest = _digest_text(smtp_server, "23 Dec 2026")

@@ -4,10 +4,12 @@ what happened, what it means for the mail, and what an IT administrator does abo
 from __future__ import annotations
 
 
-def reading_problem(reason: str) -> str:
-    """`reason`: why the reading process does not work, as the log's ERROR line says it."""
+def reading_problem(reason: str, since: str = "") -> str:
+    """`reason`: why the reading process does not work, as the log's ERROR line says it;
+    `since`: from when, in words (the digest gives it beside the sentence)."""
+    when = f" since {since}" if since else ""
     return (
-        f"the reading process does not work ({reason}), so emails and their attachments are "
+        f"the reading process does not work ({reason}){when}, so emails and their attachments are "
         "read in the bot's own process, without the time and memory limits that keep a "
         "hostile attachment from hanging the bot or using up its memory; mail is still read. "
         "An IT administrator should run `tscp-bot doctor` on the bot's server (its `reading` "

@@ -82,14 +82,20 @@ def status_report(app: App, now: datetime) -> dict[str, object]:
     mailbox = report["mailbox"]
     ran = isinstance(mailbox, dict) and mailbox["last_good_check"] is not None
     ran = ran or any(j.started_at is not None for j in jobs)
-    report["problems"] = [p.sentence for p in found] + _reading(mailbox) + _silent(heard, app, ran)
+    report["problems"] = (
+        [p.sentence for p in found] + _reading(mailbox, app) + _silent(heard, app, ran)
+    )
     report["healthy"] = not report["problems"]
     return report
 
 
-def _reading(mailbox: object) -> list[str]:
-    broken = mailbox.get("reading_broken") if isinstance(mailbox, dict) else None
-    return [reading_problem(str(broken))] if broken else []
+def _reading(mailbox: object, app: App) -> list[str]:
+    if not isinstance(mailbox, dict) or not mailbox.get("reading_broken"):
+        return []
+    at = mailbox.get("reading_broken_since")
+    local = at.astimezone(app.config.partnership.time_zone) if isinstance(at, datetime) else None
+    since = f"{fmt_date(local.date())} {local:%H:%M}" if local is not None else ""
+    return [reading_problem(str(mailbox["reading_broken"]), since)]
 
 
 def _schema_problem(current: str | None, head: str | None) -> str:
