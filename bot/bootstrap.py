@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from bot.adapters.oauth_tokens import EntraApp, OAuthLogin
     from bot.adapters.outgoing import MailSender, SentLookup
     from bot.adapters.reader_process import ReaderProcess, ReadSettings
-    from bot.adapters.sent_folder import FolderSearch
     from bot.adapters.templates import TemplateRenderer
     from bot.core.rules import Rule
     from bot.core.vocabulary import Vocabulary
@@ -166,30 +165,27 @@ def make_sent_lookup(config: Config, tokens: EntraApp | None = None) -> SentLook
     """The mailbox's Sent folder, when the account the bot sends with files what it sends there
     (Exchange does for SMTP AUTH, EWS and Graph's sendMail). The copy may be filed late, so
     for SMTP and Graph one waiting rule applies (bot.core.unconfirmed_send); EWS, below."""
-    from bot.adapters.sent_folder import SentFolder, exchange_folder
+    from bot.adapters.sent_folder import SentFolder, in_exchange
 
     folder, imap = config.outgoing.sent_folder, config.mailbox.imap
     graph = config.outgoing.graph
     ews = config.outgoing.ews
-    source: FolderSearch
     if config.outgoing.backend == "ews" and ews is not None and folder:
         from bot.adapters.ews_source import EwsSource
 
         # Looked for once, not for SENT_FILED_WITHIN: exchangelib makes a bare 503 and
         # ErrorServerBusy one error, which the sender takes as maybe sent, so waiting would
         # turn every EWS outage into a question for a person about each queued email.
-        source = EwsSource(ews_connection(config, tokens, ews))
-        return SentFolder(source, exchange_folder(folder))
+        return in_exchange(EwsSource(ews_connection(config, tokens, ews)), folder)
     if config.outgoing.backend == "graph" and graph is not None and folder:
         from bot.adapters.graph_source import GraphSource
 
         source = GraphSource(graph_client(config, tokens, graph), graph.user)
-        folder = exchange_folder(folder)
-    elif config.outgoing.smtp is not None and imap is not None and folder:
-        source = _imap_source(config, imap, tokens)
-    else:
-        return None
-    return SentFolder(source, folder, files_within=SENT_FILED_WITHIN)
+        return in_exchange(source, folder, files_within=SENT_FILED_WITHIN)
+    if config.outgoing.smtp is not None and imap is not None and folder:
+        imap_source = _imap_source(config, imap, tokens)
+        return SentFolder(imap_source, folder, files_within=SENT_FILED_WITHIN)
+    return None
 
 
 def make_calendar(config: Config, tokens: EntraApp | None = None) -> MeetingCalendar | None:

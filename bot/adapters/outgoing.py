@@ -86,6 +86,9 @@ class SentLookup(Protocol):
     # How long the server may take to file what it sent there (zero: it files at once). Until
     # then "not there" is not "not sent" (bot.core.unconfirmed_send).
     files_within: timedelta
+    # The folder's name as a person finds it in the mailbox, for the words she is told: the
+    # folder searched may be named by an id (Exchange's "sentitems").
+    folder_name: str
 
     def was_sent(self, message_id: str) -> bool:
         """True when a message with this Message-ID (without <>) is there; SendError when the

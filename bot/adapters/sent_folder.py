@@ -28,10 +28,16 @@ class SentFolder:
     """SentLookup: `folder` of the mailbox `source` reads, where what was sent is filed."""
 
     def __init__(
-        self, source: FolderSearch, folder: str, *, files_within: timedelta = timedelta(0)
+        self,
+        source: FolderSearch,
+        folder: str,
+        *,
+        files_within: timedelta = timedelta(0),
+        folder_name: str = "",
     ) -> None:
         self._source, self.folder = source, folder
         self.files_within = files_within
+        self.folder_name = folder_name or folder
 
     def was_sent(self, message_id: str) -> bool:
         try:
@@ -49,6 +55,16 @@ class SentFolder:
 
     def close(self) -> None:
         self._source.close()
+
+
+def in_exchange(
+    source: FolderSearch, folder: str, *, files_within: timedelta = timedelta(0)
+) -> SentFolder:
+    """The configured `folder` searched through EWS or Graph (see exchange_folder), named as
+    a person sees it: "Sent Items" however it was written in the config."""
+    searched = exchange_folder(folder)
+    name = "Sent Items" if searched == "sentitems" else folder
+    return SentFolder(source, searched, files_within=files_within, folder_name=name)
 
 
 def exchange_folder(folder: str) -> str:

@@ -60,23 +60,26 @@ def after_looking(
     return Looked.ASK
 
 
-def look_again_words(attempt_started: datetime) -> str:
+def look_again_words(attempt_started: datetime, folder: str) -> str:
     """Why an email waits though its last attempt may have failed (its last_error);
-    attempt_started in the partnership's time zone, as every time a person reads."""
+    attempt_started in the partnership's time zone, as every time a person reads; `folder`:
+    the Sent folder searched, by the name a person finds it under."""
     return (
-        f"the attempt at {attempt_started:%H:%M %Z} may have gone; not yet in Sent Items, "
-        "where the server files what it sent after a delay: looking again before any resend"
+        f"the attempt at {attempt_started:%H:%M %Z} may have gone; not yet in the {folder} "
+        "folder, where the server files what it sent after a delay: looking again before any "
+        "resend"
     )
 
 
-def ask_words(number: int, attempt_started: datetime, files_within: timedelta) -> str:
+def ask_words(number: int, attempt_started: datetime, files_within: timedelta, folder: str) -> str:
     """What a person is told when the bot cannot tell whether an email went (its last_error)."""
     minutes = int(files_within.total_seconds() // 60)
     return (
         f"MAY HAVE BEEN SENT: the attempt on {attempt_started:%d %b %Y at %H:%M %Z} got no "
-        f"clear answer and the email is still not in Sent Items after {minutes} minutes. Not "
-        "sent again, to avoid a second copy: look in the mailbox's Sent Items (and Drafts); "
-        f"if it is not there, send it with `tscp-bot outbox retry {number}`"
+        f"clear answer and the email is still not in the {folder} folder after {minutes} "
+        f"minutes. Not sent again, to avoid a second copy: look in the mailbox's {folder} "
+        "folder (and Drafts); if it is not there, send it with "
+        f"`tscp-bot outbox retry {number}`"
     )
 
 

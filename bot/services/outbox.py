@@ -193,7 +193,7 @@ def _send_claimed(
         return
     session.commit()  # the claim, before the Sent folder is searched (it may be slow)
     try:
-        looked = look_in_sent(app, session, row)
+        looked, folder = look_in_sent(app, session, row)
     except SendError as exc:
         # Cannot tell whether the cut-short attempt went: not sent again until we can.
         # The attempt stays open, so the next try looks again first.
@@ -208,7 +208,7 @@ def _send_claimed(
     elif looked is Looked.NOT_SENT:
         still_open = _attempt_unless_stale(app, session, sender, row, held, report)
     elif looked is Looked.LOOK_AGAIN:
-        _schedule_retry(app, row, look_again_error(app, row), report)
+        _schedule_retry(app, row, look_again_error(app, row, folder), report)
         still_open = True
     else:  # Looked.ASK: failed, with what to do, and the Business Manager told (sent_look)
         report.failed += 1

@@ -32,16 +32,17 @@ from bot.services.undelivered import own_addresses, queue_notice_about, roles_by
 log = logging.getLogger(__name__)
 
 
-def look_in_sent(app: App, session: Session, row: OutboxMessage) -> Looked:
-    """Raises SendError when the folder cannot be searched now. `row` is in `session`, which
-    the caller commits."""
+def look_in_sent(app: App, session: Session, row: OutboxMessage) -> tuple[Looked, str]:
+    """What was found, and the folder searched by the name a person finds it under (for the
+    words she reads). Raises SendError when the folder cannot be searched now. `row` is in
+    `session`, which the caller commits."""
     lookup = app.open_sent_lookup()
     if lookup is None:
         log.warning("outbox #%d: an earlier attempt was cut short; sending again", row.id)
-        return Looked.NOT_SENT
+        return Looked.NOT_SENT, ""
     try:
         found = lookup.was_sent(row.message_id)
-        files_within = lookup.files_within
+        files_within, folder = lookup.files_within, lookup.folder_name
     finally:
         lookup.close()
     started = row.attempt_started_at
@@ -49,24 +50,26 @@ def look_in_sent(app: App, session: Session, row: OutboxMessage) -> Looked:
     looked = after_looking(found, started, app.clock.now(), files_within)
     log.warning("outbox #%d: an earlier attempt was cut short; %s", row.id, _said[looked])
     if looked is Looked.ASK:
-        _ask_a_person(app, session, row, files_within)
-    return looked
+        _ask_a_person(app, session, row, files_within, folder)
+    return looked, folder
 
 
-def look_again_error(app: App, row: OutboxMessage) -> SendError:
+def look_again_error(app: App, row: OutboxMessage, folder: str) -> SendError:
     """The retry that looks in the Sent folder again, the attempt left open."""
-    return SendError(look_again_words(_started(app, row)))
+    return SendError(look_again_words(_started(app, row), folder))
 
 
-def _ask_a_person(app: App, session: Session, row: OutboxMessage, files_within: timedelta) -> None:
+def _ask_a_person(
+    app: App, session: Session, row: OutboxMessage, files_within: timedelta, folder: str
+) -> None:
     """Failed, so the digest lists it under the emails failing to send, with what to do; a
     person's `outbox retry` sends it. The Business Manager is told now, not at the digest."""
     row.status = "failed"
-    row.last_error = ask_words(row.id, _started(app, row), files_within)[:500]
-    _tell_the_business_manager(app, session, row)
+    row.last_error = ask_words(row.id, _started(app, row), files_within, folder)[:500]
+    _tell_the_business_manager(app, session, row, folder)
 
 
-def _tell_the_business_manager(app: App, session: Session, row: OutboxMessage) -> None:
+def _tell_the_business_manager(app: App, session: Session, row: OutboxMessage, folder: str) -> None:
     started = row.attempt_started_at
     assert started is not None
     email = Unconfirmed(row.id, row.event, tuple(row.recipients), started)
@@ -84,6 +87,7 @@ def _tell_the_business_manager(app: App, session: Session, row: OutboxMessage) -
             "recipients": list(notice.recipients),
             "started": started,
             "statutory": notice.statutory,
+            "sent_folder": folder,
         },
     )
 

@@ -412,6 +412,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "recipients": ["mailbox.nationalreviewpanel@education.gov.uk (the National Panel)"],
         "started": datetime(2026, 12, 23, 9, 5, tzinfo=UTC),  # when the attempt began
         "statutory": True,
+        "sent_folder": "Sent Items",  # the folder searched, as the mailbox names it
     },
     "command_refused_to_sender": {
         "partnership": PARTNERSHIP,

@@ -119,6 +119,7 @@ class ClaimTakenWhileSearching:
     email meanwhile (its claim ends later than the first one's did)."""
 
     files_within = timedelta(0)
+    folder_name = "Sent Items"
 
     def __init__(self, app: App) -> None:
         self.app = app

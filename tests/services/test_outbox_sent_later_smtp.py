@@ -12,6 +12,9 @@ email's own Message-ID, only after the first look.
 from __future__ import annotations
 
 import contextlib
+import email
+from email import policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -37,7 +40,31 @@ def files_late(
     database_url: str,
 ) -> tuple[App, Clock]:
     """An app sending by SMTP whose mailbox is Dovecot, its Sent Items (still) empty."""
-    dovecot.create_folder(SENT)
+    return _searching(SENT, make_app, dovecot, smtp_server, tmp_path, database_url)
+
+
+@pytest.fixture
+def files_late_in_sent(
+    make_app: AppFactory,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    tmp_path: Path,
+    database_url: str,
+) -> tuple[App, Clock]:
+    """The same, its server filing sent mail in a folder named "Sent" (Dovecot's, Gmail's and
+    many hosts' name), and the config saying so."""
+    return _searching("Sent", make_app, dovecot, smtp_server, tmp_path, database_url)
+
+
+def _searching(
+    folder: str,
+    make_app: AppFactory,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    tmp_path: Path,
+    database_url: str,
+) -> tuple[App, Clock]:
+    dovecot.create_folder(folder)
     app, clock = smtp_app(make_app, smtp_server)
     imap = {
         "host": dovecot.host, "port": dovecot.port, "username": dovecot.user,
@@ -45,6 +72,7 @@ def files_late(
     }  # fmt: skip
     outgoing = {
         "backend": "smtp",
+        "sent_folder": folder,
         "smtp": {"host": "127.0.0.1", "port": smtp_server.port, "security": "plain"},
     }
     config = make_config(
@@ -75,7 +103,7 @@ def test_a_copy_filed_in_sent_items_after_the_first_look_is_marked_sent_not_sent
     assert send_due(app, app.open_sender()) == SendReport(retrying=1)
     assert len(smtp_server.messages) == 1
     row = only_row(app)
-    assert row.status == "pending" and "not yet in Sent Items" in str(row.last_error)
+    assert row.status == "pending" and "not yet in the Sent Items folder" in str(row.last_error)
 
     (copy,) = smtp_server.messages
     dovecot.append(copy.raw, SENT)  # Exchange files it, under the email's own Message-ID
@@ -106,3 +134,29 @@ def test_a_copy_never_filed_is_put_to_a_person_and_the_business_manager_told(
     assert (referrer_copy.rcpt_tos, told.rcpt_tos) == ([REFERRER], [bm])
     assert send_all(app, app.open_sender()) == SendReport()
     assert len(smtp_server.messages) == 2
+
+
+def test_the_notice_names_the_folder_searched_not_sent_items(
+    files_late_in_sent: tuple[App, Clock], smtp_server: SmtpTestServer
+) -> None:
+    """She is sent to look where the bot looked: a "Sent Items" she does not have would leave
+    her finding nothing, and sending a second copy."""
+    app, clock = files_late_in_sent
+    _cut_short(app, clock)
+    assert send_due(app, app.open_sender()) == SendReport(retrying=1)
+    assert "not yet in the Sent folder" in str(only_row(app).last_error)
+
+    clock.set("2026-12-23T09:31")
+    assert send_all(app, app.open_sender()) == SendReport(sent=1, failed=1)
+
+    asked, _ = rows(app)
+    assert "look in the mailbox's Sent folder (and Drafts)" in str(asked.last_error)
+    told = email.message_from_bytes(smtp_server.messages[-1].raw, policy=policy.default)
+    assert isinstance(told, EmailMessage)
+    for part in ("plain", "html"):
+        body = told.get_body(preferencelist=(part,))
+        assert body is not None
+        text = " ".join(body.get_content().split())
+        assert "the email is still not in the mailbox's Sent folder." in text
+        assert "Look for it by its subject in the mailbox's Sent folder (and Drafts)" in text
+        assert "Sent Items" not in text

@@ -121,7 +121,7 @@ class _AnotherInstanceLooksMeanwhile:
 
     def __init__(self, inner: SentFolder, other: App) -> None:
         self.inner, self.other = inner, other
-        self.files_within = inner.files_within
+        self.files_within, self.folder_name = inner.files_within, inner.folder_name
 
     def was_sent(self, message_id: str) -> bool:
         claims_run_out(self.other)
