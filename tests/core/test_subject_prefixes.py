@@ -14,6 +14,26 @@ from bot.core.subject_prefixes import leading
         ("WG: Beschwerde", ("wg",), "Beschwerde", True),
         ("[SECURE] Complaint", (), "Complaint", False),
         ("Review: the screening decision", (), "Review: the screening decision", False),
+        # Outlook in the other languages whose quoted headers are read (bot.core.quoted_dates).
+        ("PD: Skarga", ("pd",), "Skarga", True),  # Polish
+        ("Odp: PD: Skarga", ("odp", "pd"), "Skarga", True),
+        ("RV: Queja", ("rv",), "Queja", True),  # Spanish
+        ("I: Reclamo", ("i",), "Reclamo", True),  # Italian
+        ("R: I: Reclamo", ("r", "i"), "Reclamo", True),
+        ("ENC: Reclamação", ("enc",), "Reclamação", True),  # Portuguese
+        ("RES: Reclamação", ("res",), "Reclamação", False),
+        ("Doorst: Klacht", ("doorst",), "Klacht", True),  # Dutch
+        ("Antw: Klacht", ("antw",), "Klacht", False),
+        ("YML: Cwyn", ("yml",), "Cwyn", True),  # Welsh
+        ("TR : Plainte", ("tr",), "Plainte", True),  # French, its space before the colon
+        ("AW: WG: Beschwerde", ("aw", "wg"), "Beschwerde", True),  # German
+        # The same words as the start of an ordinary subject: no colon, no prefix.
+        ("PD training dates", (), "PD training dates", False),
+        ("I have a concern", (), "I have a concern", False),
+        ("Residential placement", (), "Residential placement", False),
+        ("Enclosed: the SIN form", (), "Enclosed: the SIN form", False),
+        ("Pdf of the SIN form", (), "Pdf of the SIN form", False),
+        ("Iris: referral", (), "Iris: referral", False),
     ],
 )
 def test_the_words_in_front_of_a_subject(
