@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,22 +24,18 @@ from bot.core.stated_decisions import (
     CSPR_DECISION,
     SCREENING_OUTCOME,
     SCREENING_RECONVENE,
-    CsprSaid,
     DecisionVerdict,
     Fate,
-    cspr_on_sending,
     outcome_on_sending,
     reconvene_on_sending,
     referrer_on_sending,
     reviewer_on_sending,
-    says_the_same,
 )
 from bot.services import held_emails
 from bot.services.cases import add_event
 from bot.services.digest_names import email_name
 from bot.services.failures import describe_error
 from bot.services.mailout import rewrite_unsent
-from bot.services.outbox_claim import being_sent
 from bot.services.referrer import outcome_context
 from bot.services.review.cspr_outcome import (
     cspr_said,
@@ -47,13 +43,17 @@ from bot.services.review.cspr_outcome import (
     decision_stated,
     tell_cspr_decision,
 )
+from bot.services.review.cspr_waiting import (
+    WAITING_OUTDATED,
+    cspr_now,
+    cspr_verdict,
+    new_reason,
+    others_said,
+    telling_rows,
+)
 from bot.services.review.screening_outcome import next_steps, rewrite_outcome
 from bot.services.review.sent_notices import NOTICE_OUTDATED
 from bot.services.stated_facts import day_of
-
-WAITING_OUTDATED = "waiting_email_outdated"  # the case's history: not a flag, nothing to do
-# Emails that may still go, or went, and so tell their recipients what they say.
-_TELLING = ("pending", "sent")
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def still_true(app: App, session: Session, row: OutboxMessage) -> bool:
     if case is None:
         return True
     if row.event == CSPR_DECISION:
-        verdict = _cspr_verdict(session, case, row) or _reviewer_verdict(case, row)
+        verdict = cspr_verdict(session, case, row) or _reviewer_verdict(case, row)
     elif row.event == SCREENING_OUTCOME:
         verdict = _outcome_verdict(session, case, row)
     elif row.event == SCREENING_RECONVENE:
@@ -87,42 +87,6 @@ def still_true(app: App, session: Session, row: OutboxMessage) -> bool:
     return False
 
 
-def waiting_cspr_decisions(session: Session, case: Case, now: datetime) -> str:
-    """The CSPR decision emails not sent yet (the mail server down) that the decision just
-    recorded makes untrue, and what becomes of each when it comes to go: said in the reply
-    (returned, "; ...") and the case's history. None goes as it was written, but one the
-    outbox was sending at that moment may have gone: that is said, and flagged."""
-    said, flagged = [], []
-    name = email_name(CSPR_DECISION)
-    for row in lock_cspr_decisions(session, case):
-        verdict = _cspr_verdict(session, case, row) if row.status == "pending" else None
-        if verdict is None:
-            continue
-        if row.attempt_started_at is not None or being_sent(session, row):
-            if _new_reason(session, case, row) is not None:  # put right by after_sent
-                said.append(
-                    f"email #{row.id} ({name}) was being sent at that moment: {verdict.untrue}; "
-                    "if it went, an email giving the reason as it now stands follows it, and if "
-                    "not, it is written again with it before it goes"
-                )
-                continue
-            flagged.append(
-                f"email #{row.id} ({name}) was being sent at that moment: {verdict.untrue}; "
-                "if it went, tell its recipients the decision as it now stands"
-            )
-            continue
-        then = (
-            "it will not go"
-            if verdict.fate is Fate.WITHDRAW
-            else "it is written again with that decision before it goes"
-        )
-        said.append(f"email #{row.id} ({name}), not sent yet: {verdict.untrue}; {then}")
-    for what, lines in ((WAITING_OUTDATED, said), (NOTICE_OUTDATED, flagged)):
-        for line in lines:
-            add_event(session, case, now, what, line[:1].upper() + line[1:])
-    return "".join(f"; {line}" for line in (*said, *flagged))
-
-
 def lock_to_mark_sent(session: Session, row: OutboxMessage) -> None:
     """Before a CSPR decision email the mail server just took is marked sent: a command that
     holds it (lock_cspr_decisions) is waited for, and the row and its case are then read as
@@ -142,7 +106,7 @@ def after_sent(app: App, session: Session, row: OutboxMessage) -> None:
     case = row.case
     if case is None:
         return
-    stands = _new_reason(session, case, row)
+    stands = new_reason(session, case, row)
     if stands is None:
         return
     now, name = app.clock.now(), email_name(CSPR_DECISION)
@@ -163,41 +127,6 @@ def after_sent(app: App, session: Session, row: OutboxMessage) -> None:
         add_event(session, case, now, WAITING_OUTDATED, line)
 
 
-def _new_reason(session: Session, case: Case, row: OutboxMessage) -> CsprSaid | None:
-    """The "no CSPR" decision the case records, when `row` gives it for the same day with
-    another reason; else None."""
-    said = cspr_said(row)
-    if said is None or said.hold:
-        return None
-    now = _cspr_now(case, said, _others(session, case, row))
-    if now is None or now.hold or now.decided_on != said.decided_on or says_the_same(said, now):
-        return None
-    return now
-
-
-def lock_cspr_decisions(session: Session, case: Case) -> list[OutboxMessage]:
-    """The case's CSPR decision emails, sent or to go, read afresh and locked until the
-    command's commit. The outbox claims a row with an UPDATE in the transaction that looks
-    at it again before sending (bot.services.send_checks): a row it holds is waited for and
-    then seen as it left it, and a row claimed after this is looked at with the decision
-    this command records. So what the reply says of each is true when the sender gets it."""
-    return _rows(session, case, CSPR_DECISION, lock=True)
-
-
-def _cspr_verdict(session: Session, case: Case, row: OutboxMessage) -> DecisionVerdict | None:
-    said = cspr_said(row)
-    if said is None:
-        return None
-    others = [
-        (r.id, s)
-        for r in _rows(session, case, row.event)
-        if r.id != row.id and (s := cspr_said(r)) is not None
-    ]
-    now = _cspr_now(case, said, [s for _, s in others])
-    told_by = next((i for i, s in others if now is not None and says_the_same(s, now)), None)
-    return cspr_on_sending(said, now, told_by)
-
-
 def _reviewer_verdict(case: Case, row: OutboxMessage) -> DecisionVerdict | None:
     """A decision to hold a CSPR, as the case records it, saying the independent reviewer is
     still to be appointed: whether they were since (one queued before that was kept says so)."""
@@ -209,30 +138,14 @@ def _reviewer_verdict(case: Case, row: OutboxMessage) -> DecisionVerdict | None:
     return reviewer_on_sending(said_appointed, bool(case.reviewer_name))
 
 
-def _others(session: Session, case: Case, row: OutboxMessage) -> list[CsprSaid]:
-    """What the case's other CSPR decision emails, sent or to go, say."""
-    rows = _rows(session, case, row.event)
-    return [s for r in rows if r.id != row.id and (s := cspr_said(r)) is not None]
-
-
-def _cspr_now(case: Case, said: CsprSaid, others: list[CsprSaid]) -> CsprSaid | None:
-    """The decision as the case records it. A "no" keeps no day on the case: it is the day
-    the last "no" email gives (its own, when it is the last)."""
-    if case.cspr is None:
-        return None
-    if case.cspr:
-        clock = next((d for d in case.deadlines if d.name == "cspr_report"), None)
-        return CsprSaid(True, clock.start, clock.due) if clock is not None else None
-    noes = [s.decided_on for s in (*others, said) if not s.hold]
-    return CsprSaid(False, max(noes, default=said.decided_on), reason=case.cspr_rationale or "")
-
-
 def _referrer_verdict(session: Session, case: Case, row: OutboxMessage) -> DecisionVerdict | None:
     choice, changed = _referrer_said(row)
     closed = case.status == "closed"
     if is_resend(row.idempotency_key):  # the others were told it: only a change stops it
         return referrer_on_sending(choice, False, case.decision, None, closed)
-    sent = [r for r in _rows(session, case, row.event) if r.status == "sent" and r.id != row.id]
+    sent = [
+        r for r in telling_rows(session, case, row.event) if r.status == "sent" and r.id != row.id
+    ]
     latest = max(sent, key=lambda r: (r.sent_at is not None, r.sent_at, r.id), default=None)
     last_sent = _referrer_said(latest)[0] if latest is not None else None
     return referrer_on_sending(choice, changed, case.decision, last_sent, closed)
@@ -278,21 +191,6 @@ def _outcome_said(row: OutboxMessage) -> tuple[str | None, Mapping[str, object]]
     return (parts[3] if len(parts) == 4 and parts[2].isdigit() else None), kept
 
 
-def _rows(session: Session, case: Case, event: str, *, lock: bool = False) -> list[OutboxMessage]:
-    query = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.case_id == case.id,
-            OutboxMessage.event == event,
-            OutboxMessage.status.in_(_TELLING),
-        )
-        .order_by(OutboxMessage.id)
-    )
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    return list(session.scalars(query))
-
-
 def _rewrite(app: App, session: Session, case: Case, row: OutboxMessage, on: date) -> bool:
     """Write `row` again as the case stands: the CSPR decision recorded now, or the referrer's
     outcome without "has changed since we last wrote". False when it cannot be."""
@@ -305,7 +203,7 @@ def _rewrite(app: App, session: Session, case: Case, row: OutboxMessage, on: dat
         rewrite_unsent(app, row, outcome_context(case, choice, False), now, stated)
         return True
     said = cspr_said(row)
-    stands = _cspr_now(case, said, _others(session, case, row)) if said is not None else None
+    stands = cspr_now(case, said, others_said(session, case, row)) if said is not None else None
     if stands is not None and not stands.hold:  # a "no" given again, with another reason
         context = decision_context(case, False, stands.decided_on, None, "")
         stated = decision_stated(on, False, stands.decided_on, None, stands.reason)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case
 from bot.adapters.outgoing import MailSender, SendError
-from bot.services.decision_checks import lock_cspr_decisions
+from bot.services.review.cspr_waiting import lock_cspr_decisions
 from tests.services.test_decision_that_waited import NO_A, NO_B, REF, flat, history
 from tests.services.test_event_dates import rapid_review_submitted
 from tests.services.test_lifecycle import BM, SCRUTINEER, Bot, body_of, reply

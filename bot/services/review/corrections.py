@@ -19,7 +19,6 @@ from bot.core import deadlines
 from bot.core.moved_clocks import Clock
 from bot.core.stated_decisions import CSPR_DECISION
 from bot.services.cases import add_event, set_deadline
-from bot.services.decision_checks import lock_cspr_decisions, waiting_cspr_decisions
 from bot.services.review.common import (
     Actor,
     CommandRefused,
@@ -35,6 +34,7 @@ from bot.services.review.complaints import (
     correct_received,
     response_due,
 )
+from bot.services.review.cspr_waiting import lock_cspr_decisions, waiting_cspr_decisions
 from bot.services.review.notified import record_notification
 from bot.services.review.publishing import check_published, notice_actually_given, set_report_sent
 from bot.services.review.rapid_review import met_rapid_review

@@ -31,7 +31,6 @@ from bot.services.approvals import (
 )
 from bot.services.case_view import agency_names
 from bot.services.cases import add_event, set_deadline
-from bot.services.decision_checks import lock_cspr_decisions, waiting_cspr_decisions
 from bot.services.mailout import queue_email
 from bot.services.review.common import (
     Actor,
@@ -53,6 +52,7 @@ from bot.services.review.common import (
     today,
 )
 from bot.services.review.cspr_outcome import tell_cspr_decision
+from bot.services.review.cspr_waiting import lock_cspr_decisions, waiting_cspr_decisions
 from bot.services.review.delay_notice import reviewer_key
 from bot.services.review.meetings import cancel_if_still_to_come
 from bot.services.review.publication_notice import EVENT as NOTICE
