@@ -15,7 +15,7 @@ import tomli_w
 
 from bot.clock import SystemClock
 from bot.config.paths import packaged
-from bot.scheduler import Daemon
+from bot.scheduler.daemon import Daemon
 from bot.services import health
 from bot.services.digest import digest_context
 from bot.services.jobs import Job
