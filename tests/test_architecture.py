@@ -383,13 +383,44 @@ def test_the_cycle_finder_finds_cycles() -> None:
     assert import_cycles({"a": {"b"}, "b": set()}) == []
 
 
+def loaded_with(module: str, importer: str) -> set[str]:
+    """What importing `module` from `importer` loads: the module and the packages above it
+    (their __init__ runs first), but not the importer's own packages, already loading."""
+    parts = module.split(".")
+    own = {".".join(importer.split(".")[:i]) for i in range(1, importer.count(".") + 2)}
+    return {".".join(parts[:i]) for i in range(1, len(parts) + 1)} - own
+
+
+def test_importing_a_module_loads_its_packages_too() -> None:
+    assert loaded_with("bot.services.review.later", "bot.services.decision_checks") == {
+        "bot.services.review",
+        "bot.services.review.later",
+    }
+    assert loaded_with("bot.services.review.common", "bot.services.review.later") == {
+        "bot.services.review.common"
+    }
+
+
+# The one cycle left, through a package's __init__: bot.services.review loads review.returns,
+# which reads forms with bot.services.forms, which records what a SIN form says with
+# review.looked_after (see review/returns.py). No module may join it, and no other may form.
+KNOWN_CYCLES = [["bot.services.forms", "bot.services.review", "bot.services.review.returns"]]
+
+
 def test_no_module_imports_itself_round_a_circle() -> None:
     """A cycle makes the import order matter (a name used before its module has finished
-    loading) and the layers meaningless; what must come late is imported in a function."""
+    loading) and the layers meaningless; what must come late is imported in a function.
+    Importing bot.services.review.x runs bot/services/review/__init__.py first, so a module
+    that imports anything in a package imports what that package's __init__ imports too."""
     modules = {module_name(p): p for p in BOT.rglob("*.py")}
     graph = {
-        name: {m for m in load_time_imports(path.read_text(), package_of(path)) if m in modules}
+        name: {
+            loaded
+            for m in load_time_imports(path.read_text(), package_of(path))
+            for loaded in loaded_with(m, name)
+            if loaded in modules
+        }
         - {name}
         for name, path in modules.items()
     }
-    assert import_cycles(graph) == []
+    assert import_cycles(graph) == KNOWN_CYCLES
