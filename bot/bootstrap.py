@@ -251,7 +251,9 @@ def _read_documents(
     limits = Limits(
         max_expanded_bytes=config.ingest.max_expanded_bytes, max_pages=config.ingest.max_pages
     )
-    return read_message(message, limits=limits, parse=parse)
+    # In this process a read already running cannot be stopped, but the email's attachments
+    # still share read_seconds: once spent, the rest are not begun (bot.core.partly_read).
+    return read_message(message, limits=limits, parse=parse, seconds=config.ingest.read_seconds)
 
 
 def build_app(config: Config, clock: Clock, *, lazy: bool = False, create: bool = True) -> App:

@@ -33,13 +33,20 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.doctext import BODY, DocumentText
 from bot.core.message import MailMessage
+from bot.core.partly_read import (
+    BODY_PIECE,
+    STOPPED_ON_ANOTHER,
+    after_stop,
+    assembled,
+    stopped_in_time,
+    time_used,
+    unread,
+)
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
-# What to do with a document whose reading was stopped, after the reason.
-OPEN_BY_HAND = "so it was not read: open it by hand"
 # An email this large is parsed here, not in the child: sent across, its bytes would be held
 # twice more at once (the pipe's copy, the child's), taking a 25 MB email past the memory
 # target; its parse is mostly base64 decoded in C. Its documents are still read in the child.
@@ -51,7 +58,9 @@ class ReadSettings:
     max_attachment_bytes: int
     max_expanded_bytes: int
     max_pages: int
-    seconds: int  # a message's parse, and then its reading, each stops after this long
+    # A message's parse, and then its reading (all its attachments: bot.core.partly_read),
+    # each stops after this long.
+    seconds: int
     memory_mb: int  # the child's address space (RLIMIT_AS)
 
 
@@ -64,6 +73,17 @@ class _Job:
     stage: str = "parse"
     sent_at: float = 0.0
     answers: dict[str, tuple[bool, Any]] = field(default_factory=dict)
+    pieces: dict[int, list[DocumentText]] = field(default_factory=dict)  # read so far
+    reading: int | None = None  # the piece begun and not done
+    timed_out: bool = False
+
+    def piece(self, piece: int, docs: list[DocumentText] | None) -> None:
+        """The child began (`docs` None) or finished one piece of this job's reading."""
+        if docs is None:
+            self.reading = piece
+        else:
+            self.pieces[piece] = docs
+            self.reading = None
 
 
 class ReaderProcess:
@@ -116,15 +136,14 @@ class ReaderProcess:
         """What read_message returns; a document whose reading was stopped, unread."""
         with self._lock:
             job = self._by_msg.get(id(msg))
-            found = self._answer(job, "read") if job is not None and job.msg is msg else None
-            if found is None:  # not parsed ahead
-                found = self._answer(self._send(None, msg, ahead=False), "read")
-            ok, value = found
+            if job is None or job.msg is not msg:  # not parsed ahead
+                job = self._send(None, msg, ahead=False)
+            ok, value = self._answer(job, "read")
             if ok:
-                return value  # type: ignore[no-any-return]
+                return assembled(job.pieces)
             if isinstance(value, Exception):
                 raise value
-            return self._without_attachments(msg, str(value))
+            return self._partly_read(msg, job, str(value))
 
     def settle(self) -> None:
         """Let go of everything read ahead (a batch is over): the child finishes it unasked."""
@@ -167,14 +186,18 @@ class ReaderProcess:
         if conn is not None:
             conn.close()
 
-    def _without_attachments(self, msg: MailMessage, reason: str) -> list[DocumentText]:
-        """The body read again alone, and every attachment unread: which of them stopped the
-        reader cannot be known, so none is taken as read."""
-        body_only = dataclasses.replace(msg, attachments=())
-        ok, value = self._answer(self._send(None, body_only, ahead=False), "read")
-        body = value if ok else [_unread(BODY, str(value))]
-        names = (att.filename or "unnamed attachment" for att in msg.attachments)
-        return [*body, *(_unread(name, reason) for name in names)]
+    def _partly_read(self, msg: MailMessage, job: _Job, reason: str) -> list[DocumentText]:
+        """What was read before the child stopped, the attachment it stopped on unread for
+        `reason`, and those not begun unread too (bot.core.partly_read); the body, if it was
+        not read, read again alone."""
+        pieces = dict(job.pieces)
+        if BODY_PIECE not in pieces:
+            body_only = self._send(None, dataclasses.replace(msg, attachments=()), ahead=False)
+            ok, value = self._answer(body_only, "read")
+            pieces[BODY_PIECE] = assembled(body_only.pieces) if ok else [unread(BODY, str(value))]
+        rest = time_used(self.settings.seconds) if job.timed_out else STOPPED_ON_ANOTHER
+        names = [att.filename or "unnamed attachment" for att in msg.attachments]
+        return after_stop(names, pieces, job.reading, reason, rest)
 
     def _send(self, raw: bytes | None, msg: MailMessage | None, *, ahead: bool) -> _Job:
         self._next += 1
@@ -205,6 +228,7 @@ class ReaderProcess:
             try:
                 if not conn.poll(max(deadline - time.monotonic(), 0.0)):
                     if time.monotonic() >= deadline:
+                        head.timed_out = True
                         self._stopped(
                             head, f"reading it took longer than {self.settings.seconds} seconds"
                         )
@@ -212,6 +236,9 @@ class ReaderProcess:
                 key, answered, ok, value = conn.recv()
             except (EOFError, OSError):
                 self._stopped(head, self._why_it_stopped())
+                continue
+            if answered == "piece":  # not an answer: the child is still on the same job
+                self._waiting[key].piece(*value)
                 continue
             self._last_answer = time.monotonic()
             self._take(self._waiting[key], answered, ok, value)
@@ -234,7 +261,12 @@ class ReaderProcess:
             failure: Any = ParseError(f"the email could not be parsed: {reason}; open it by hand")
             self._take(job, "parse", False, failure)
         else:
-            self._take(job, "read", False, reason)
+            self._take(
+                job,
+                "read",
+                False,
+                stopped_in_time(self.settings.seconds) if job.timed_out else reason,
+            )
         self._waiting.pop(job.key, None)
         from bot.adapters.reader_fallback import ReaderBroken
 
@@ -242,6 +274,7 @@ class ReaderProcess:
             for later in self._waiting.values():
                 later.stage = "read" if later.raw is None else "parse"
                 later.answers.clear()
+                later.pieces.clear()
                 self._start_job(later)
         except ReaderBroken as exc:
             # Raised at the next job's wait or send, so that `job`, which stopped the child,
@@ -299,7 +332,3 @@ class ReaderProcess:
             raise
         self.answered = True
         return mine
-
-
-def _unread(source: str, reason: str) -> DocumentText:
-    return DocumentText(source, (), (), (f"{source}: {reason}, {OPEN_BY_HAND}",), unread=True)

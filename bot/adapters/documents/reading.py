@@ -12,7 +12,9 @@ from bot.adapters.body_text import html_to_text
 from bot.adapters.parsing import parse_message
 from bot.core.doctext import BODY
 from bot.core.message import AttachmentInfo, MailMessage
+from bot.core.partly_read import BODY_PIECE
 
+from .budget import UNTIMED, Budget, Report
 from .detect import Kind, detect
 from .model import DocumentText, Extract, Limits, Line, Table, Unreadable
 from .text import html_tables, read_html, read_text, text_lines
@@ -96,16 +98,24 @@ def read_attachment(
 
 
 def read_message(
-    msg: MailMessage, *, limits: Limits = DEFAULT_LIMITS, parse: Parse | None = None
+    msg: MailMessage,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    parse: Parse | None = None,
+    seconds: float | None = None,
+    report: Report | None = None,
 ) -> list[DocumentText]:
-    """The body, then every attachment; forwarded emails and winmail.dat opened (depth-limited)."""
-    return _Reading(limits, parse).mail(msg, "", 0)
+    """The body, then every attachment; forwarded emails and winmail.dat opened (depth-limited).
+    An attachment is not begun once `seconds` have passed (bot.adapters.documents.budget);
+    `report` is told of each piece begun and done."""
+    return _Reading(limits, parse, Budget(seconds, report)).mail(msg, "", 0)
 
 
 class _Reading:
-    def __init__(self, limits: Limits, parse: Parse | None) -> None:
+    def __init__(self, limits: Limits, parse: Parse | None, budget: Budget = UNTIMED) -> None:
         self.limits = limits
         self._parse = parse
+        self._budget = budget
 
     def parse(self, raw: bytes) -> MailMessage:
         return (self._parse or parse_message)(raw)
@@ -113,29 +123,46 @@ class _Reading:
     def mail(self, msg: MailMessage, prefix: str, depth: int) -> list[DocumentText]:
         # mail-parser also lists what a forwarded message holds among the outer message's own
         # parts, so open forwarded messages first and skip their copies afterwards.
+        timing = self._budget if depth == 0 else UNTIMED
         opened: dict[int, list[DocumentText]] = {}
         inner_parts: set[tuple[str, bytes]] = set()
         text, html = msg.text, msg.html
         for index, att in enumerate(msg.attachments):
             if att.too_large or detect(att.filename, att.content_type, att.payload) != Kind.EMAIL:
                 continue
+            if not timing.begin(index):
+                opened[index] = timing.not_begun(index, att.filename or "unnamed attachment")
+                continue
             docs, inner = self.forwarded(att.filename, att.payload, prefix, depth)
-            opened[index] = docs
+            opened[index] = timing.done(index, docs)
             if inner is not None:
                 inner_parts |= {(a.filename, a.payload) for a in inner.attachments}
                 text = _without(text, inner.text)
                 html = _without(html, inner.html)
+        timing.begin(BODY_PIECE)  # the email's own text is always read
         try:
             result = [self.body(prefix + BODY, text, html)]
         except Exception as exc:  # the body's HTML defeated the parser: keep going
             log.warning("reading a message body failed (%s)", type(exc).__name__)
             result = [_failed(prefix + BODY, f"could not be read ({type(exc).__name__})")]
+        timing.done(BODY_PIECE, [*result])
         for index, att in enumerate(msg.attachments):
             if index in opened:
                 result.extend(opened[index])
             elif (att.filename, att.payload) not in inner_parts or att.too_large:
-                result.extend(self.attachment(att, prefix, depth))
+                result.extend(self.timed(timing, index, att, prefix, depth))
+            else:  # read as part of the forwarded email that holds it
+                timing.done(index, [])
         return result
+
+    def timed(
+        self, timing: Budget, index: int, att: AttachmentInfo, prefix: str, depth: int
+    ) -> list[DocumentText]:
+        """One of the email's own attachments, unless its time was spent (a refusal for size
+        takes no time, and says so rather than that)."""
+        if not att.too_large and not timing.begin(index):
+            return timing.not_begun(index, att.filename or "unnamed attachment")
+        return timing.done(index, self.attachment(att, prefix, depth))
 
     def attachment(self, att: AttachmentInfo, prefix: str, depth: int) -> list[DocumentText]:
         source = prefix + (att.filename or "unnamed attachment")
