@@ -16,6 +16,8 @@ import threading
 import time
 import tomllib
 import zlib
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -65,14 +67,15 @@ def bot_reading_for(
     smtp_server: SmtpTestServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Any:
-    """`bot(seconds)`: a `tscp-bot` whose reading stops after `seconds`; each command run in a
-    thread, given up (None) after GIVE_UP_SECONDS."""
+    """`bot(seconds)`: a `tscp-bot` whose reading stops after `seconds` (read in its own
+    process with `in_child=False`); each command run in a thread, given up (None) after
+    GIVE_UP_SECONDS."""
     monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
     path = write_config(tmp_path, migrated_database_url, dovecot, smtp_server)
 
-    def make(seconds: int) -> Any:
+    def make(seconds: int, in_child: bool = True) -> Any:
         data = tomllib.loads(path.read_text())
-        data.setdefault("ingest", {})["read_seconds"] = seconds
+        data.setdefault("ingest", {}).update(read_seconds=seconds, read_in_child=in_child)
         path.write_bytes(tomli_w.dumps(data).encode())
 
         def run(*args: str) -> int | None:
@@ -94,6 +97,18 @@ def _sin(n: int, attachment: tuple[str, bytes] | None = None) -> bytes:
     return sin(
         f"<sin-{n}@gmp.police.uk>", sender=f"officer{n}@gmp.police.uk", attachment=attachment
     )
+
+
+def _sin_with(n: int, *attachments: tuple[str, bytes]) -> bytes:
+    msg = message_from_bytes(_sin(n), policy=policy.default)
+    assert isinstance(msg, EmailMessage)
+    for name, data in attachments:
+        msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    return msg.as_bytes()
+
+
+# Read in no time: kept when the PDFs after it are stopped or not begun.
+NOTES = ("Officer notes.txt", b"Notes: the school raised a concern on 20/12/2026.\n")
 
 
 def _acks(smtp: SmtpTestServer) -> list[str]:
@@ -120,7 +135,10 @@ def test_a_document_that_takes_too_long_is_shown_unread_and_the_sin_opens_its_ca
     assert capsys.readouterr().out.count("TSCP-2026-000") == 3  # a case for each SIN
     assert bot("--now", NOW, "triage", "list") == 0
     shown = " ".join(capsys.readouterr().out.split())
-    assert "GM SIN form.pdf: reading it took longer than 3 seconds" in shown, shown
+    assert (
+        "GM SIN form.pdf: its reading was stopped when this email's attachments had taken "
+        "3 seconds, so it was not read: open it by hand" in shown
+    ), shown
 
 
 def _readers() -> list[int]:
@@ -187,3 +205,56 @@ def test_a_reader_killed_while_reading_leaves_the_sin_processed_without_its_docu
     assert bot("--now", NOW, "triage", "list") == 0
     shown = " ".join(capsys.readouterr().out.split())
     assert "GM SIN form.pdf: its reader stopped" in shown, shown
+
+
+def test_an_email_of_many_slow_attachments_costs_its_reading_time_once_and_keeps_what_was_read(
+    bot_reading_for: Any,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Its attachments share read_seconds: the notes read before the slow PDFs is kept,
+    the PDF being read is stopped, and the ones after are not begun, each saying why."""
+    bot = bot_reading_for(3)
+    pdfs = [(f"Referral {n}.pdf", slow_pdf()) for n in (1, 2, 3)]
+    for raw in (_sin(1), _sin_with(2, NOTES, *pdfs), _sin(3)):
+        dovecot.append(raw)
+    assert bot("--now", NOW, "run", "--once") == 0
+    assert _acks(smtp_server) == [f"officer{n}@gmp.police.uk" for n in (1, 2, 3)]
+    capsys.readouterr()
+    assert bot("--now", NOW, "triage", "list") == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "Referral 1.pdf: its reading was stopped when this email's attachments had taken" in (
+        shown
+    ), shown
+    for later in ("Referral 2.pdf", "Referral 3.pdf"):
+        assert (
+            f"{later}: the time for reading this email's attachments (3 seconds) was used by its "
+            "other attachments, so it was not read: open it by hand" in shown
+        ), shown
+    assert "Officer notes.txt:" not in shown, shown  # read, so nothing to say about it
+
+
+def test_in_the_bots_own_process_no_attachment_is_begun_once_the_emails_time_is_spent(
+    bot_reading_for: Any,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """read_in_child = false: a read already running cannot be stopped, but once read_seconds
+    are spent the email's other attachments are not begun (each PDF takes seconds here)."""
+    bot = bot_reading_for(1, in_child=False)
+    pdfs = [(f"Referral {n}.pdf", slow_pdf(40_000)) for n in range(1, 6)]
+    dovecot.append(_sin_with(1, NOTES, *pdfs))
+    dovecot.append(_sin(2))
+    assert bot("--now", NOW, "run", "--once") == 0
+    assert _acks(smtp_server) == ["officer1@gmp.police.uk", "officer2@gmp.police.uk"]
+    capsys.readouterr()
+    assert bot("--now", NOW, "triage", "list") == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Referral 5.pdf: the time for reading this email's attachments (1 second) was used by "
+        "its other attachments, so it was not read: open it by hand" in shown
+    ), shown
+    assert "Referral 1.pdf:" not in shown, shown  # begun in time, so read to its end
+    assert "Officer notes.txt:" not in shown, shown

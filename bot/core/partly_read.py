@@ -30,14 +30,14 @@ def unread(source: str, reason: str) -> DocumentText:
 def time_used(seconds: float) -> str:
     """Why an attachment was not begun: the email's reading time was spent."""
     return (
-        f"the {seconds:g} seconds for reading this email's attachments were used by its other "
-        "attachments"
+        f"the time for reading this email's attachments ({_seconds(seconds)}) was used by its "
+        "other attachments"
     )
 
 
 def stopped_in_time(seconds: float) -> str:
     """Why the attachment being read when the email's reading time ran out is unread."""
-    return f"its reading was stopped when this email's attachments had taken {seconds:g} seconds"
+    return f"its reading was stopped when this email's attachments had taken {_seconds(seconds)}"
 
 
 def assembled(pieces: Mapping[int, Sequence[DocumentText]]) -> list[DocumentText]:
@@ -62,3 +62,7 @@ def after_stop(
         else:
             docs.append(unread(name, reason if index == stopped_on else rest))
     return docs
+
+
+def _seconds(seconds: float) -> str:
+    return "1 second" if seconds == 1 else f"{seconds:g} seconds"
