@@ -28,7 +28,7 @@ from bot.cli import main
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.mail import sin
 from tests.fixtures.real_servers import write_config
-from tests.fixtures.smtp import SmtpTestServer
+from tests.fixtures.smtp import SmtpTestServer, sent_texts
 
 NOW = "2026-12-23T09:05"
 GIVE_UP_SECONDS = 30.0  # far more than the pass needs with the limit, far less than without
@@ -233,6 +233,11 @@ def test_an_email_of_many_slow_attachments_costs_its_reading_time_once_and_keeps
             "other attachments, so it was not read: open it by hand" in shown
         ), shown
     assert "Officer notes.txt:" not in shown, shown  # read, so nothing to say about it
+    ((_, digest),) = sent_texts(smtp_server, "digest")
+    assert (
+        "Referral 3.pdf: the time for reading this email's attachments (3 seconds) was used by "
+        "its other attachments" in digest
+    ), digest
 
 
 def test_in_the_bots_own_process_no_attachment_is_begun_once_the_emails_time_is_spent(
