@@ -160,3 +160,39 @@ def test_a_large_email_is_parsed_here_and_its_documents_read_by_the_child() -> N
         assert reader.pid is not None
     finally:
         reader.close()
+
+
+def test_a_child_that_dies_mid_email_leaves_what_it_read_and_says_why_of_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The child dies opening the second of two forwarded emails (opened before the rest):
+    the first keeps what was read in it, the second says its reader stopped, the text file
+    not begun says why, and the email's own text is read again by a fresh child."""
+    monkeypatch.setattr(reader_child, "serve", hostile_child.serve)
+    first, second = (path.read_bytes() for path in SAMPLES[:2])
+    hostile = second.replace(b"\n", b"\n" + hostile_child.MARKER + b"\n", 1)
+    outer = EmailMessage()
+    outer["From"], outer["To"], outer["Subject"] = "a@example.org", "tscp@example.org", "Fwd"
+    outer.set_content("Two emails passed on, and a note.\n")
+    for name, data in (("first.eml", first), ("second.eml", hostile)):
+        outer.add_attachment(data, "application", "octet-stream", filename=name)
+    outer.add_attachment(b"A note.\n", "text", "plain", filename="note.txt")
+    reader = ReaderProcess(_settings())
+    try:
+        msg = reader.parse(outer.as_bytes())
+        got = reader.read(msg)
+    finally:
+        reader.close()
+    whole = read_message(msg, parse=parse_message)
+    assert [doc.source for doc in got] == [
+        *(doc.source for doc in whole[:2]),
+        "second.eml",
+        "note.txt",
+    ]
+    assert not got[0].unread  # the email's own text, read again alone
+    assert got[1] == whole[1]  # the first forwarded email, read before the child died
+    assert got[2].problems[0].startswith("second.eml: its reader stopped, so it was not read")
+    assert got[3].problems == (
+        "note.txt: its reader stopped while reading another of this email's attachments, "
+        "so it was not read: open it by hand",
+    )
