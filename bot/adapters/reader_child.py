@@ -82,17 +82,21 @@ def _answer(conn: Connection, job: tuple[int, Any, Any, bool], parse: Any, read:
             return
         # Read ahead even a message with no attachment: its body is read in well under a
         # millisecond here, where asking for it later would wait behind the jobs sent after it.
-    # Each piece (the body, an attachment) is sent as it is begun and done, so that if this
-    # process is stopped the parent keeps what was read and knows which piece it was stopped
-    # on; the end of the reading is then said alone, the documents having been sent.
+    # With attachments, each piece (the body, an attachment) is sent as it is begun and done,
+    # so that if this process is stopped the parent keeps what was read and knows which piece
+    # it was stopped on; the end of the reading is then said alone, the documents having been
+    # sent. An email's own text alone is sent whole at the end, as one answer.
+    report = None
+    if msg.attachments:
+        report = lambda piece, docs: conn.send((key, "piece", True, (piece, docs)))  # noqa: E731
     try:
-        read(msg, report=lambda piece, docs: conn.send((key, "piece", True, (piece, docs))))
+        docs = read(msg, report=report)
     except MemoryError:
         raise
     except Exception as exc:  # read_message never raises; kept as in-process if it did
         conn.send((key, "read", False, _picklable(exc)))
         return
-    conn.send((key, "read", True, None))
+    conn.send((key, "read", True, None if report else docs))
 
 
 def _picklable(exc: Exception) -> Exception:

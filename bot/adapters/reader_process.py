@@ -140,7 +140,7 @@ class ReaderProcess:
                 job = self._send(None, msg, ahead=False)
             ok, value = self._answer(job, "read")
             if ok:
-                return assembled(job.pieces)
+                return value if value is not None else assembled(job.pieces)
             if isinstance(value, Exception):
                 raise value
             return self._partly_read(msg, job, str(value))
@@ -194,7 +194,7 @@ class ReaderProcess:
         if BODY_PIECE not in pieces:
             body_only = self._send(None, dataclasses.replace(msg, attachments=()), ahead=False)
             ok, value = self._answer(body_only, "read")
-            pieces[BODY_PIECE] = assembled(body_only.pieces) if ok else [unread(BODY, str(value))]
+            pieces[BODY_PIECE] = value if ok else [unread(BODY, str(value))]
         rest = time_used(self.settings.seconds) if job.timed_out else STOPPED_ON_ANOTHER
         names = [att.filename or "unnamed attachment" for att in msg.attachments]
         return after_stop(names, pieces, job.reading, reason, rest)

@@ -139,7 +139,6 @@ class _Reading:
                 inner_parts |= {(a.filename, a.payload) for a in inner.attachments}
                 text = _without(text, inner.text)
                 html = _without(html, inner.html)
-        timing.begin(BODY_PIECE)  # the email's own text is always read
         try:
             result = [self.body(prefix + BODY, text, html)]
         except Exception as exc:  # the body's HTML defeated the parser: keep going
