@@ -275,6 +275,7 @@ class ReaderProcess:
                 later.stage = "read" if later.raw is None else "parse"
                 later.answers.clear()
                 later.pieces.clear()
+                later.reading = None
                 self._start_job(later)
         except ReaderBroken as exc:
             # Raised at the next job's wait or send, so that `job`, which stopped the child,
