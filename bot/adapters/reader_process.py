@@ -17,7 +17,9 @@ The child also reads ahead (`ahead`): the bytes of the next messages of a batch 
 before they are needed, so it parses and reads them on the second core while this process
 classifies and writes the one before. Answers come back in the order the jobs were sent, each
 message's parse first and its documents after, so when the child stops the parent knows
-which message, and which stage of it, stopped it. Each new child first answers a known email
+which message, and which stage of it, stopped it. A message's attachments share one
+`seconds` (bot.core.partly_read), and the child says as it begins and ends each one, so a
+stop keeps what was read before it and names the attachment it stopped on. Each new child first answers a known email
 (bot.adapters.reader_fallback): one that cannot, or cannot start, raises ReaderBroken, for the
 bot to read in its own process rather than set every email aside.
 """
