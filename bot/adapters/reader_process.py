@@ -19,9 +19,9 @@ classifies and writes the one before. Answers come back in the order the jobs we
 message's parse first and its documents after, so when the child stops the parent knows
 which message, and which stage of it, stopped it. A message's attachments share one
 `seconds` (bot.core.partly_read), and the child says as it begins and ends each one, so a
-stop keeps what was read before it and names the attachment it stopped on. Each new child first answers a known email
-(bot.adapters.reader_fallback): one that cannot, or cannot start, raises ReaderBroken, for the
-bot to read in its own process rather than set every email aside.
+stop keeps what was read before it and names the attachment it stopped on. Each new child
+first answers a known email (bot.adapters.reader_fallback): one that cannot, or cannot start,
+raises ReaderBroken, for the bot to read in its own process rather than set every email aside.
 """
 
 from __future__ import annotations
