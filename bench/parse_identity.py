@@ -91,7 +91,8 @@ def main() -> None:
     mail: list[tuple[str, bytes]] = pickle.loads(kept.read_bytes())
     reader = None
     if "--child" in sys.argv:
-        from bot.adapters.reader_process import ReaderProcess, ReadSettings
+        from bot.adapters.reader_launch import ReadSettings
+        from bot.adapters.reader_process import ReaderProcess
 
         reader = ReaderProcess(ReadSettings(10_000_000, 50_000_000, 200, 60, 1024))
     documents = "--documents" in sys.argv

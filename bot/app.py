@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # only types: building an App imports no adapter (see bot.boo
     from bot.clock import Clock
     from bot.config import Config
     from bot.core.doctext import DocumentText
+    from bot.core.forms import Extraction
     from bot.core.message import MailMessage
     from bot.core.rules import Rule
     from bot.core.vocabulary import Vocabulary
@@ -81,6 +82,11 @@ class App:
     # `settle` lets go of what was read ahead once a batch is over, `close_reader` stops it.
     read_ahead: Callable[[bytes], None] = lambda raw: None
     settle: Callable[[], None] = lambda: None
+    # The form the reader already found in the documents it read (None: not known, match them
+    # here): bot.services.forms.form_in.
+    extracted: Callable[[Sequence[DocumentText], Vocabulary, str | None], Extraction | None] = (
+        lambda documents, vocabulary, expected: None
+    )
     close_reader: Callable[[], None] = lambda: None
     # None: mail is read in this process by configuration (`[ingest] read_in_child = false`).
     reading: Reading | None = None

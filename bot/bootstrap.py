@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from bot.adapters.meeting_calendar import MeetingCalendar
     from bot.adapters.oauth_tokens import EntraApp, OAuthLogin
     from bot.adapters.outgoing import MailSender, SentLookup
-    from bot.adapters.reader_process import ReaderProcess, ReadSettings
+    from bot.adapters.reader_launch import ReadSettings
+    from bot.adapters.reader_process import ReaderProcess
     from bot.adapters.templates import TemplateRenderer
     from bot.core.rules import Rule
     from bot.core.vocabulary import Vocabulary
@@ -292,6 +293,7 @@ def build_app(config: Config, clock: Clock, *, lazy: bool = False, create: bool 
     if reader is not None:
         app.read_ahead, app.settle, app.close_reader = reader.ahead, reader.settle, reader.close
         app.reading = reader
+        app.extracted, reader.reader.vocabulary = reader.extracted, lambda: app.vocabulary
     return app if lazy else app.load_all()
 
 
@@ -303,17 +305,16 @@ def _reader_process(config: Config) -> ReaderProcess:
 
 
 def read_settings(config: Config) -> ReadSettings:
-    from bot.adapters.reader_process import ReadSettings
+    from bot.adapters.reader_launch import ReadSettings
 
     ingest = config.ingest
-    settings = ReadSettings(
+    return ReadSettings(
         ingest.max_attachment_bytes,
         ingest.max_expanded_bytes,
         ingest.max_pages,
         seconds=ingest.read_seconds,
         memory_mb=ingest.read_memory_mb,
     )
-    return settings
 
 
 def _load_rules(config: Config) -> list[Rule]:

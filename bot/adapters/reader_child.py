@@ -16,6 +16,7 @@ import signal
 import threading
 from functools import partial
 from multiprocessing.connection import Connection
+from types import MappingProxyType
 from typing import Any
 
 # The child exits with this when it ran out of memory, for the parent to say so.
@@ -23,15 +24,26 @@ OUT_OF_MEMORY = 75
 # What the forkserver imports once, so that each child forked from it starts with them loaded.
 # Not the format readers (pypdf, lxml...): a child imports the one it needs when a file of its
 # kind first comes, as in-process, so mail without attachments never pays for them.
-PRELOAD = ["bot.adapters.reader_child", "bot.adapters.parsing", "bot.adapters.documents.reading"]
+PRELOAD = [
+    "bot.adapters.reader_child",
+    "bot.adapters.parsing",
+    "bot.adapters.documents.reading",
+    "bot.core.forms",
+]
 
 
 def serve(
-    conn: Connection, max_attachment_bytes: int, limits: tuple[int, int], memory_mb: int
+    conn: Connection,
+    max_attachment_bytes: int,
+    limits: tuple[int, int],
+    memory_mb: int,
+    vocabulary: Any = None,
 ) -> None:
     """Answer jobs until the parent sends None or goes away. A job is (key, raw, message,
     read): `raw` to be parsed (and, when `read`, read at once), or
-    `message` to be read. Each answer is (key, stage, outcome, value)."""
+    `message` to be read. Each answer is (key, stage, outcome, value); a read's value is
+    (documents, forms): with the bot's `vocabulary`, the form found in the documents for
+    each form the bot may expect (bot.core.forms.extract_each), else None."""
     # Ctrl-C at the terminal reaches the whole process group: the parent decides for its child.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit = memory_mb * 1024 * 1024
@@ -41,6 +53,7 @@ def serve(
 
     parse = partial(parse_message, max_attachment_bytes=max_attachment_bytes)
     read = partial(read_message, limits=Limits(*limits), parse=parse)
+    match = partial(_match, vocabulary)
     # Jobs are taken off the pipe as they come, by a thread of their own: the parent sends
     # several ahead, and if this process stopped taking them while it sent a large answer, each
     # would wait for the other to read.
@@ -48,7 +61,7 @@ def serve(
     threading.Thread(target=_take_jobs, args=(conn, jobs), daemon=True).start()
     while (job := jobs.get()) is not None:
         try:
-            _answer(conn, job, parse, read)
+            _answer(conn, job, parse, read, match)
         except MemoryError:
             # Too little memory may be left to say anything more: the exit code says it.
             os._exit(OUT_OF_MEMORY)
@@ -67,7 +80,9 @@ def _take_jobs(conn: Connection, jobs: queue.SimpleQueue[Any]) -> None:
             return
 
 
-def _answer(conn: Connection, job: tuple[int, Any, Any, bool], parse: Any, read: Any) -> None:
+def _answer(
+    conn: Connection, job: tuple[int, Any, Any, bool], parse: Any, read: Any, match: Any
+) -> None:
     key, raw, msg, wanted = job
     if raw is not None:
         try:
@@ -85,7 +100,8 @@ def _answer(conn: Connection, job: tuple[int, Any, Any, bool], parse: Any, read:
     # With attachments, each piece (the body, an attachment) is sent as it is begun and done,
     # so that if this process is stopped the parent keeps what was read and knows which piece
     # it was stopped on; the end of the reading is then said alone, the documents having been
-    # sent. An email's own text alone is sent whole at the end, as one answer.
+    # sent. An email's own text alone is sent whole at the end, as one answer. Either way the
+    # forms matched in the documents come with the end.
     report = None
     if msg.attachments:
         report = lambda piece, docs: conn.send((key, "piece", True, (piece, docs)))  # noqa: E731
@@ -96,7 +112,29 @@ def _answer(conn: Connection, job: tuple[int, Any, Any, bool], parse: Any, read:
     except Exception as exc:  # read_message never raises; kept as in-process if it did
         conn.send((key, "read", False, _picklable(exc)))
         return
-    conn.send((key, "read", True, None if report else docs))
+    conn.send((key, "read", True, (None if report else docs, match(docs))))
+
+
+def _match(vocabulary: Any, docs: Any) -> Any:
+    """The forms matched in the documents here, on this process's core and within its limits,
+    rather than in the bot's process while it classifies the next message; None without the
+    bot's vocabulary."""
+    if vocabulary is None:
+        return None
+    from bot.core.forms import extract_each
+
+    try:
+        return extract_each(docs, vocabulary)
+    except MemoryError:
+        raise
+    except Exception:  # the bot matches them itself, and meets the error there as before
+        return None
+
+
+def mapping_proxy(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    """A read-only mapping (the vocabulary's) rebuilt here after crossing the pipe, which
+    cannot carry one as it is (bot.adapters.reader_process registers this)."""
+    return MappingProxyType(items)
 
 
 def _picklable(exc: Exception) -> Exception:

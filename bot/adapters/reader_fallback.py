@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bot.core.doctext import DocumentText
@@ -29,7 +29,10 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
-    from bot.adapters.reader_process import ReaderProcess, ReadSettings
+    from bot.adapters.reader_launch import ReadSettings
+    from bot.adapters.reader_process import ReaderProcess
+    from bot.core.forms import Extraction
+    from bot.core.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +145,11 @@ class FallbackReader:
             except ReaderBroken as exc:
                 self._fall_back(exc)
         return self._read_here(msg)
+
+    def extracted(
+        self, documents: Sequence[DocumentText], vocabulary: Vocabulary, expected: str | None
+    ) -> Extraction | None:
+        return None if self.broken else self.reader.extracted(documents, vocabulary, expected)
 
     def settle(self) -> None:
         if self.broken is None:

@@ -30,9 +30,11 @@ import contextlib
 import dataclasses
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.adapters.reader_launch import ReadSettings
 from bot.core.doctext import BODY, DocumentText
 from bot.core.message import MailMessage
 from bot.core.partly_read import (
@@ -49,21 +51,13 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
+    from bot.core.forms import Extraction
+    from bot.core.vocabulary import Vocabulary
+
 # An email this large is parsed here, not in the child: sent across, its bytes would be held
 # twice more at once (the pipe's copy, the child's), taking a 25 MB email past the memory
 # target; its parse is mostly base64 decoded in C. Its documents are still read in the child.
 PARSED_HERE_FROM = 4_000_000
-
-
-@dataclass(frozen=True)
-class ReadSettings:
-    max_attachment_bytes: int
-    max_expanded_bytes: int
-    max_pages: int
-    # A message's parse, and then its reading (all its attachments: bot.core.partly_read),
-    # each stops after this long.
-    seconds: int
-    memory_mb: int  # the child's address space (RLIMIT_AS)
 
 
 @dataclass
@@ -104,6 +98,12 @@ class ReaderProcess:
         self._last_answer = 0.0  # when the last answer came (monotonic)
         self._broken: Exception | None = None  # a ReaderBroken met while replacing a child
         self.answered = False  # a child answered the known email (reader_fallback)
+        # The bot's own vocabulary (bootstrap sets this): each child is given it, to match the
+        # forms of what it reads; `_given` is the one given, asked for at the first start.
+        self.vocabulary: Callable[[], Vocabulary | None] = lambda: None
+        self._given: Vocabulary | None = None
+        self._asked = False
+        self._matched: tuple[list[DocumentText], dict[str | None, Extraction]] | None = None
         # The daemon's jobs run in threads of their own, and more than one may parse at once:
         # one conversation with the child at a time, or answers go to the wrong asker.
         self._lock = threading.RLock()
@@ -142,15 +142,33 @@ class ReaderProcess:
                 job = self._send(None, msg, ahead=False)
             ok, value = self._answer(job, "read")
             if ok:
-                return value if value is not None else assembled(job.pieces)
+                docs, forms = value
+                if docs is None:  # sent piece by piece (bot.core.partly_read)
+                    docs = assembled(job.pieces)
+                if forms is not None:
+                    self._matched = (docs, forms)
+                return docs  # type: ignore[no-any-return]
             if isinstance(value, Exception):
                 raise value
             return self._partly_read(msg, job, str(value))
+
+    def extracted(
+        self, documents: Sequence[DocumentText], vocabulary: Vocabulary, expected: str | None
+    ) -> Extraction | None:
+        """What `extract(documents, vocabulary, expected)` returns, when the child already
+        matched it: these very documents, the last it read, with this very vocabulary. None
+        otherwise, for the bot to match them itself."""
+        with self._lock:
+            matched = self._matched
+            if matched is None or matched[0] is not documents or vocabulary is not self._given:
+                return None
+            return matched[1].get(expected)
 
     def settle(self) -> None:
         """Let go of everything read ahead (a batch is over): the child finishes it unasked."""
         with self._lock:
             self._let_go_before(self._next + 1)
+            self._matched = None
 
     def start_checked(self) -> None:
         """Start the child now and check that it answers (ReaderBroken if not): for doctor,
@@ -196,7 +214,7 @@ class ReaderProcess:
         if BODY_PIECE not in pieces:
             body_only = self._send(None, dataclasses.replace(msg, attachments=()), ahead=False)
             ok, value = self._answer(body_only, "read")
-            pieces[BODY_PIECE] = value if ok else [unread(BODY, str(value))]
+            pieces[BODY_PIECE] = value[0] if ok else [unread(BODY, str(value))]
         rest = time_used(self.settings.seconds) if job.timed_out else STOPPED_ON_ANOTHER
         names = [att.filename or "unnamed attachment" for att in msg.attachments]
         return after_stop(names, pieces, job.reading, reason, rest)
@@ -304,32 +322,25 @@ class ReaderProcess:
             if job.msg is not None:
                 self._by_msg.pop(id(job.msg), None)
 
+    def _vocabulary(self) -> Vocabulary | None:
+        """The vocabulary each child is given, the same for every child: the bot's own, asked
+        for once. None, if it cannot be loaded: the bot meets that error where it reads forms."""
+        if not self._asked:
+            self._asked = True
+            try:
+                self._given = self.vocabulary()
+            except Exception:
+                self._given = None
+        return self._given
+
     def _start(self) -> Connection:
-        import multiprocessing
+        from bot.adapters.reader_fallback import check_answers
+        from bot.adapters.reader_launch import launch
 
-        from bot.adapters.reader_child import PRELOAD, serve
-        from bot.adapters.reader_fallback import check_answers, started
-
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
-        mine, theirs = context.Pipe()
-        s = self.settings
-        process = context.Process(
-            target=serve,
-            args=(theirs, s.max_attachment_bytes, (s.max_expanded_bytes, s.max_pages), s.memory_mb),
-            name="tscp-bot reader",
-            daemon=True,
-        )
-        try:
-            started(process)
-        except Exception:
-            mine.close()
-            raise
-        finally:
-            theirs.close()  # so that the child's end closing (it died) reads as EOF here
+        process, mine = launch(self.settings, self._vocabulary())
         self._process, self._conn, self.pid = process, mine, process.pid
         try:
-            check_answers(mine, process, s.seconds)
+            check_answers(mine, process, self.settings.seconds)
         except Exception:
             self._kill()
             raise

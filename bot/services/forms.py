@@ -7,7 +7,7 @@ changed, never their values, and nothing here is logged.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import delete, insert, inspect, select
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseField, ChronologyEntry, StoredMessage
 from bot.app import App
+from bot.core.doctext import DocumentText
 from bot.core.form_identity import CHILD_FIELDS, INCIDENT_FIELDS, Identity, Recorded, compare
 from bot.core.form_summary import unreadable
 from bot.core.forms import Extraction, Field, extract
@@ -271,12 +272,19 @@ def missing_labels(extraction: Extraction, labels: Mapping[str, str]) -> list[st
     return [plain(name, labels).replace("_", " ") for name in names]
 
 
+def form_in(app: App, documents: Sequence[DocumentText], expected: str | None) -> Extraction:
+    """extract(documents, app.vocabulary, expected): as the reading process found it, when it
+    read these documents, else matched here."""
+    found = app.extracted(documents, app.vocabulary, expected)
+    return found if found is not None else extract(documents, app.vocabulary, expected)
+
+
 def read_form(app: App, msg: MailMessage, kind: str | None = None) -> Extraction:
     """The form in the message, if any; a reader failure never stops the message's processing."""
     try:
         expected = kind if kind in app.vocabulary.forms else None
         documents = app.read_documents(msg)
-        found = extract(documents, app.vocabulary, expected)
+        found = form_in(app, documents, expected)
         return one_notification(found, documents, app.vocabulary, expected)
     except Exception as exc:
         log.warning("form could not be read (%s)", type(exc).__name__)

@@ -34,7 +34,7 @@ from bot.core.separate_forms import one_notification
 from bot.core.working_days import day_zero
 from bot.services.cases import add_event, find_case
 from bot.services.effects import APPLY, Applying
-from bot.services.forms import recorded_identity
+from bot.services.forms import form_in, recorded_identity
 from bot.services.held_rows import holding_rows
 from bot.services.new_case import open_case
 from bot.services.snapshot_parts import forward_read
@@ -126,7 +126,7 @@ class _Reading:
         try:
             msg = app.parse(row.raw)
             documents = app.read_documents(msg)
-            found = extract(documents, app.vocabulary, "sin")
+            found = form_in(app, documents, "sin")
             whole = one_notification(found, documents, app.vocabulary, "sin")
         except Exception as exc:  # a reader's failure is a refusal, never a traceback
             log.warning("message #%d could not be read (%s)", row.id, type(exc).__name__)

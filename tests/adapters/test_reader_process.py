@@ -14,7 +14,8 @@ from bot.adapters import reader_child
 from bot.adapters.documents import read_message
 from bot.adapters.parsing import ParseError, parse_message
 from bot.adapters.reader_fallback import RETRY_FIRST, FallbackReader
-from bot.adapters.reader_process import PARSED_HERE_FROM, ReaderProcess, ReadSettings
+from bot.adapters.reader_launch import ReadSettings
+from bot.adapters.reader_process import PARSED_HERE_FROM, ReaderProcess
 from tests.adapters import hostile_child
 from tests.fixtures.app import ROOT
 

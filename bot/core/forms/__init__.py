@@ -40,7 +40,7 @@ an ambiguous reading (two dates, two choices, a mark between Yes and No) is belo
 an impossible order, a value given twice), is listed in `doubtful` for a person to check.
 """
 
-from bot.core.forms.engine import extract
+from bot.core.forms.engine import extract, extract_each
 from bot.core.forms.model import (
     DOUBTFUL_BELOW,
     ChronologyRow,
@@ -57,5 +57,6 @@ __all__ = [
     "Field",
     "ValueType",
     "extract",
+    "extract_each",
     "name_initials",
 ]

@@ -171,13 +171,43 @@ def extract(
     """Find the form in `documents` (an email body and its attachments) and read its fields.
     `expected`: the form the message says it carries (a SIN by its subject), which wins
     between forms that fit equally well."""
+    return _chosen(documents, _results(documents, vocabulary), expected)
+
+
+def extract_each(
+    documents: Sequence[DocumentText], vocabulary: Vocabulary
+) -> dict[str | None, Extraction]:
+    """`extract` for every `expected` it can be given (None, or a form's name), each form run
+    once: `expected` only breaks ties between the forms' results (the reading process answers
+    them all before the bot knows which it will ask, bot.adapters.reader_child)."""
+    results = _results(documents, vocabulary)
+    each: dict[str | None, Extraction] = {}
+    made: dict[int, Extraction] = {}  # the same form chosen gives the same answer: made once
+    for expected in (None, *vocabulary.forms):
+        best = id(_best(results, expected))
+        if best not in made:
+            made[best] = _chosen(documents, results, expected)
+        each[expected] = made[best]
+    return each
+
+
+def _results(documents: Sequence[DocumentText], vocabulary: Vocabulary) -> list[_Result]:
+    prepared = [_prepared(doc) for doc in documents]
+    return [_run_form(form, prepared) for form in vocabulary.forms.values()]
+
+
+def _best(results: Sequence[_Result], expected: str | None) -> _Result | None:
+    return max(results, key=lambda r: _fit(r, expected)) if results else None
+
+
+def _chosen(
+    documents: Sequence[DocumentText], results: Sequence[_Result], expected: str | None
+) -> Extraction:
     reader_flags = tuple(p for d in documents for p in d.problems)
     unread = tuple(d.source for d in documents if d.unread)
-    prepared = [_prepared(doc) for doc in documents]
-    results = [_run_form(form, prepared) for form in vocabulary.forms.values()]
-    if not results:
+    best = _best(results, expected)
+    if best is None:
         return Extraction(None, {}, (), (), (), (), reader_flags, unread)
-    best = max(results, key=lambda r: _fit(r, expected))
     enough = best.filled >= MIN_FIELDS or (best.titled and best.filled >= 1)
     if not enough:
         template = max(results, key=lambda r: (len(r.run.labelled), r.titled))
