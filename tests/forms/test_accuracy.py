@@ -20,7 +20,7 @@ import pytest
 
 from bot.adapters.vocabulary_loader import load_vocabulary
 from bot.config.paths import packaged
-from bot.core.forms import DOUBTFUL_BELOW, Extraction, Field, extract
+from bot.core.forms import DOUBTFUL_BELOW, Extraction, Field, extract, extract_each
 from bot.core.vocabulary import Vocabulary
 from tests.forms.corpus import CASES, Case, Value
 
@@ -171,3 +171,13 @@ def test_a_confident_misreading_would_be_counted() -> None:
     assert _judge({"child_died": False}, {"child_died": flagged}) == [("child_died", "flagged")]
     assert _judge({"child_died": None}, {"child_died": flagged}) == [("child_died", "flagged")]
     assert _judge({"child_died": False}, {}) == [("child_died", "missing")]
+
+
+def test_each_answer_the_reading_process_gives_is_extracts_own(vocabulary: Vocabulary) -> None:
+    """extract_each, run in the reading process, answers each form the bot may expect (and
+    none) exactly as extract would: the corpus's forms and its blank templates alike."""
+    for case in CASES:
+        each = extract_each(case.documents, vocabulary)
+        assert list(each) == [None, *vocabulary.forms]
+        for expected, found in each.items():
+            assert found == extract(case.documents, vocabulary, expected), case.name
