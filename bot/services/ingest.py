@@ -55,7 +55,7 @@ def ingest_pass(
     batch and commit, process it and commit, then move what was handled; so memory holds one
     batch, and a crash anywhere leaves each message in the inbox or recorded, never neither."""
     report = IngestReport()
-    check_reading(app)  # a broken reading process tried again, at most this often
+    reading = check_reading(app)  # a broken reading process tried again, at most this often
     cursor: Cursor | None = None
     first = True
     while True:
@@ -88,7 +88,7 @@ def ingest_pass(
     settle_suspects(app, report)
     if report.mailbox_error is None:  # a mailbox already failing is said once, above
         look_at_junk(app, source)  # never read, only told: a failed look stops nothing
-    record_reading(app)
+    record_reading(app, reading)
     if report.database_trouble:
         log.warning("%s", report.database_trouble)
     return report

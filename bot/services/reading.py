@@ -25,22 +25,28 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def check_reading(app: App) -> None:
+Recorded = tuple[str | None, datetime | None] | None  # (why broken, since when), or unknown
+
+
+def check_reading(app: App) -> Recorded:
     """At a mail pass's start: try a broken reading process again when its wait is over (or
-    start one, when the record says broken and this process has not), then record the state."""
+    start one, when the record says broken and this process has not), then record the state.
+    Returns the record as it now stands, for `record_reading` at the pass's end: one instance
+    reads the mailbox at a time, so nothing else changes it in between."""
     stored = _stored(app)
     if app.reading is not None:
         app.reading.try_again(untried_too=stored is not None and stored[0] is not None)
-    _record(app, stored)
+    return _record(app, stored)
 
 
-def record_reading(app: App) -> None:
+def record_reading(app: App, stored: Recorded) -> None:
     """At a mail pass's end: record what the pass found of the reading process."""
     if app.reading is None or app.reading.known:  # else nothing to record: no read either
-        _record(app, _stored(app))
+        # No record at the start: the mailbox's row is made by the first pass, so look again.
+        _record(app, stored if stored is not None else _stored(app))
 
 
-def _stored(app: App) -> tuple[str | None, datetime | None] | None:
+def _stored(app: App) -> Recorded:
     """The record (why broken, since when); None when there is no row or no database."""
     try:
         with app.sessions() as session:
@@ -55,14 +61,15 @@ def _stored(app: App) -> tuple[str | None, datetime | None] | None:
     return None if row is None else (row[0], row[1])
 
 
-def _record(app: App, stored: tuple[str | None, datetime | None] | None) -> None:
+def _record(app: App, stored: Recorded) -> Recorded:
+    """Write what this process knows, when it differs from `stored`; the record after."""
     reading = app.reading
     if stored is None or (reading is not None and not reading.known):
-        return
+        return stored
     broken = reading.broken if reading is not None else None
     since = None if broken is None else (stored[1] if stored[0] else None) or app.clock.now()
     if (broken, since) == stored:
-        return
+        return stored
     try:
         with app.sessions() as session:
             session.execute(
@@ -73,6 +80,7 @@ def _record(app: App, stored: tuple[str | None, datetime | None] | None) -> None
             session.commit()
     except Exception:
         log.debug("reading process state not recorded", exc_info=True)
-        return
+        return stored
     if broken is None:
         log.info("the reading process works: the record of it not working is cleared")
+    return (broken, since)
