@@ -14,7 +14,7 @@ def reading_problem(reason: str, since: str = "") -> str:
         "hostile attachment from hanging the bot or using up its memory; mail is still read. "
         "An IT administrator should run `tscp-bot doctor` on the bot's server (its `reading` "
         "check fails with the cause) and mend what it names (often a broken or half-upgraded "
-        "install), then restart the bot. The bot also tries the reading process again by "
-        "itself, 5 minutes after it failed, then less often, up to once an hour, and this "
-        "problem goes once it answers"
+        "install). The bot tries the reading process again by itself, 5 minutes after it "
+        "failed, then less often, up to once an hour, and this problem goes once it answers; "
+        "restarting the bot makes it try at once"
     )
