@@ -10,6 +10,7 @@ pass would still be reading when the test gives up.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
@@ -24,9 +25,12 @@ from typing import Any
 import pytest
 import tomli_w
 
+from bot.adapters import reader_child
 from bot.cli import main
+from tests.adapters import hostile_child
 from tests.fixtures.dovecot import DovecotServer
-from tests.fixtures.mail import sin
+from tests.fixtures.forms_docx import DOCX, sin_docx
+from tests.fixtures.mail import email, sin
 from tests.fixtures.real_servers import write_config
 from tests.fixtures.smtp import SmtpTestServer, sent_texts
 
@@ -176,6 +180,25 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+def _kill_the_reader_once_busy() -> threading.Thread:
+    """A thread that kills the first reading process started from now on once it has taken a
+    second of CPU time (well into a slow PDF: parsing these emails takes milliseconds)."""
+    before = set(_readers())
+
+    def kill_the_reader() -> None:
+        for _ in range(600):
+            time.sleep(0.1)
+            busy = [pid for pid in set(_readers()) - before if _cpu_seconds(pid) >= 1.0]
+            if busy:
+                for pid in busy:
+                    os.kill(pid, signal.SIGKILL)
+                return
+
+    killer = threading.Thread(target=kill_the_reader, daemon=True)
+    killer.start()
+    return killer
+
+
 def test_a_reader_killed_while_reading_leaves_the_sin_processed_without_its_document(
     bot_reading_for: Any,
     dovecot: DovecotServer,
@@ -185,19 +208,7 @@ def test_a_reader_killed_while_reading_leaves_the_sin_processed_without_its_docu
     bot = bot_reading_for(600)
     dovecot.append(_sin(1, ("GM SIN form.pdf", slow_pdf())))
     dovecot.append(_sin(2))
-    before = set(_readers())
-
-    def kill_the_reader() -> None:
-        for _ in range(600):
-            time.sleep(0.1)
-            busy = [pid for pid in set(_readers()) - before if _cpu_seconds(pid) >= 1.0]
-            if busy:  # well into the PDF: parsing these emails takes milliseconds
-                for pid in busy:
-                    os.kill(pid, signal.SIGKILL)
-                return
-
-    killer = threading.Thread(target=kill_the_reader, daemon=True)
-    killer.start()
+    killer = _kill_the_reader_once_busy()
     assert bot("--now", NOW, "run", "--once") == 0
     killer.join()
     assert _acks(smtp_server) == ["officer1@gmp.police.uk", "officer2@gmp.police.uk"]
@@ -263,3 +274,115 @@ def test_in_the_bots_own_process_no_attachment_is_begun_once_the_emails_time_is_
     ), shown
     assert "Referral 1.pdf:" not in shown, shown  # begun in time, so read to its end
     assert "Officer notes.txt:" not in shown, shown
+
+
+def _hostile(name: str) -> tuple[str, bytes]:
+    """A PDF that kills the reading process reading it (tests/adapters/hostile_child.py)."""
+    return name, hostile_child.hostile_pdf()
+
+
+def _see_attached(*attachments: tuple[str, bytes]) -> bytes:
+    """As tests/corpus/sin-doc1-please-see-attached.eml: no rule decides, the form does."""
+    raw = email(
+        "please see attached",
+        "Hi,\n\nPlease see attached.\n\nThanks\nRobin\n",
+        sender="robin.example@gmp.police.uk",
+        message_id="<see-attached@gmp.police.uk>",
+    )
+    msg = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(msg, EmailMessage)
+    for name, data in attachments:
+        kind = DOCX if name.endswith(".docx") else "application/octet-stream"
+        maintype, subtype = kind.split("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return msg.as_bytes()
+
+
+def _triage(bot: Any, capsys: pytest.CaptureFixture[str]) -> str:
+    capsys.readouterr()
+    assert bot("--now", NOW, "triage", "list") == 0
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_a_sin_form_sent_after_an_attachment_that_kills_the_reader_opens_its_case(
+    bot_reading_for: Any,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reading process dies on the first attachment: the form after it, never begun, is
+    read by the fresh reading process, and the case opened from it; the first is unread."""
+    monkeypatch.setattr(reader_child, "serve", hostile_child.serve)
+    bot = bot_reading_for(60)
+    # Named as nothing the rules know: only the form read in it makes this email a SIN.
+    dovecot.append(_see_attached(_hostile("Scan 1.pdf"), ("Doc1.docx", sin_docx())))
+    dovecot.append(_sin(2))
+    assert bot("--now", NOW, "run", "--once") == 0
+    assert _acks(smtp_server) == ["officer2@gmp.police.uk", "robin.example@gmp.police.uk"]
+    capsys.readouterr()
+    assert bot("--now", NOW, "case", "TSCP-2026-0001", "--json") == 0
+    case = json.loads(capsys.readouterr().out)
+    assert [(m["kind"], m["rule"]) for m in case["messages"]] == [
+        ("sin", "form-reader: completed SIN form")
+    ]
+    shown = _triage(bot, capsys)
+    assert "Scan 1.pdf: its reader stopped, so it was not read: open it by hand" in shown, shown
+    assert "Doc1.docx:" not in shown, shown
+
+
+def test_a_second_attachment_that_kills_the_reader_ends_the_emails_reading_there(
+    bot_reading_for: Any,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fresh reading process dies on the next attachment too: the email is read no
+    further (no third process for it), and the mail after it is processed."""
+    monkeypatch.setattr(reader_child, "serve", hostile_child.serve)
+    bot = bot_reading_for(60)
+    killers = [_hostile(f"Scan {n}.pdf") for n in (1, 2)]
+    dovecot.append(_sin_with(1, *killers, NOTES))
+    dovecot.append(_sin(2))
+    assert bot("--now", NOW, "run", "--once") == 0
+    assert _acks(smtp_server) == ["officer1@gmp.police.uk", "officer2@gmp.police.uk"]
+    shown = _triage(bot, capsys)
+    for name, _ in killers:
+        assert f"{name}: its reader stopped, so it was not read: open it by hand" in shown, shown
+    assert (
+        "Officer notes.txt: its reader stopped while reading another of this email's "
+        "attachments, so it was not read: open it by hand" in shown
+    ), shown
+
+
+def test_after_a_reader_is_killed_the_rest_is_read_in_what_is_left_of_the_emails_time(
+    bot_reading_for: Any,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Killed a second into the first slow PDF, the reading process is replaced, and the
+    fresh one reads the rest until the email's read_seconds, counted from the first, are
+    spent: the second PDF is stopped then, and the notes after it are not begun."""
+    bot = bot_reading_for(12)
+    pdfs = [(f"Referral {n}.pdf", slow_pdf()) for n in (1, 2)]
+    dovecot.append(_sin_with(1, *pdfs, NOTES))
+    dovecot.append(_sin(2))
+    killer = _kill_the_reader_once_busy()
+    started = time.monotonic()
+    assert bot("--now", NOW, "run", "--once") == 0
+    took = time.monotonic() - started
+    killer.join()
+    assert _acks(smtp_server) == ["officer1@gmp.police.uk", "officer2@gmp.police.uk"]
+    shown = _triage(bot, capsys)
+    assert "Referral 1.pdf: its reader stopped, so it was not read" in shown, shown
+    assert (
+        "Referral 2.pdf: its reading was stopped when this email's attachments had taken "
+        "12 seconds, so it was not read: open it by hand" in shown
+    ), shown
+    assert (
+        "Officer notes.txt: the time for reading this email's attachments (12 seconds) was "
+        "used by its other attachments, so it was not read: open it by hand" in shown
+    ), shown
+    assert took < 2 * 12, took  # the email's time, not that again for the fresh process

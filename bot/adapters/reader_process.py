@@ -19,9 +19,11 @@ classifies and writes the one before. Answers come back in the order the jobs we
 message's parse first and its documents after, so when the child stops the parent knows
 which message, and which stage of it, stopped it. A message's attachments share one
 `seconds` (bot.core.partly_read), and the child says as it begins and ends each one, so a
-stop keeps what was read before it and names the attachment it stopped on. Each new child
-first answers a known email (bot.adapters.reader_fallback): one that cannot, or cannot start,
-raises ReaderBroken, for the bot to read in its own process rather than set every email aside.
+stop keeps what was read before it and names the attachment it stopped on; after a crash or
+the memory limit, those not begun are read by the fresh child, once (bot.core.read_again).
+Each new child first answers a known email (bot.adapters.reader_fallback): one that cannot, or
+cannot start, raises ReaderBroken, for the bot to read in its own process rather than set
+every email aside.
 """
 
 from __future__ import annotations
@@ -31,21 +33,14 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.adapters.reader_job import Job
 from bot.adapters.reader_launch import ReadSettings
-from bot.core.doctext import BODY, DocumentText
+from bot.core.doctext import DocumentText
 from bot.core.message import MailMessage
-from bot.core.partly_read import (
-    BODY_PIECE,
-    STOPPED_ON_ANOTHER,
-    after_stop,
-    assembled,
-    stopped_in_time,
-    time_used,
-    unread,
-)
+from bot.core.partly_read import BODY_PIECE, stopped_in_time
+from bot.core.read_again import Stop, documents, read_again
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -60,28 +55,6 @@ if TYPE_CHECKING:
 PARSED_HERE_FROM = 4_000_000
 
 
-@dataclass
-class _Job:
-    key: int
-    raw: bytes | None  # to parse; or None, to read `msg`
-    msg: MailMessage | None
-    ahead: bool  # sent ahead: its documents are read at once, and kept for `read`
-    stage: str = "parse"
-    sent_at: float = 0.0
-    answers: dict[str, tuple[bool, Any]] = field(default_factory=dict)
-    pieces: dict[int, list[DocumentText]] = field(default_factory=dict)  # read so far
-    reading: int | None = None  # the piece begun and not done
-    timed_out: bool = False
-
-    def piece(self, piece: int, docs: list[DocumentText] | None) -> None:
-        """The child began (`docs` None) or finished one piece of this job's reading."""
-        if docs is None:
-            self.reading = piece
-        else:
-            self.pieces[piece] = docs
-            self.reading = None
-
-
 class ReaderProcess:
     """`parse` and `read` as in-process, done by a child process (started on first use)."""
 
@@ -91,10 +64,10 @@ class ReaderProcess:
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
         self._next = 0
-        self._waiting: dict[int, _Job] = {}  # sent, not fully answered, in the child's order
-        self._kept: dict[int, _Job] = {}  # read ahead: the jobs not yet let go of
-        self._by_raw: dict[int, _Job] = {}  # id(raw) of a job read ahead
-        self._by_msg: dict[int, _Job] = {}  # id(message) parsed ahead
+        self._waiting: dict[int, Job] = {}  # sent, not fully answered, in the child's order
+        self._kept: dict[int, Job] = {}  # read ahead: the jobs not yet let go of
+        self._by_raw: dict[int, Job] = {}  # id(raw) of a job read ahead
+        self._by_msg: dict[int, Job] = {}  # id(message) parsed ahead
         self._last_answer = 0.0  # when the last answer came (monotonic)
         self._broken: Exception | None = None  # a ReaderBroken met while replacing a child
         self.answered = False  # a child answered the known email (reader_fallback)
@@ -142,15 +115,13 @@ class ReaderProcess:
                 job = self._send(None, msg, ahead=False)
             ok, value = self._answer(job, "read")
             if ok:
-                docs, forms = value
-                if docs is None:  # sent piece by piece (bot.core.partly_read)
-                    docs = assembled(job.pieces)
-                if forms is not None:
-                    self._matched = (docs, forms)
-                return docs  # type: ignore[no-any-return]
+                docs = job.documents()
+                if value[1] is not None:
+                    self._matched = (docs, value[1])
+                return docs
             if isinstance(value, Exception):
                 raise value
-            return self._partly_read(msg, job, str(value))
+            return self._partly_read(msg, job)
 
     def extracted(
         self, documents: Sequence[DocumentText], vocabulary: Vocabulary, expected: str | None
@@ -206,41 +177,60 @@ class ReaderProcess:
         if conn is not None:
             conn.close()
 
-    def _partly_read(self, msg: MailMessage, job: _Job, reason: str) -> list[DocumentText]:
-        """What was read before the child stopped, the attachment it stopped on unread for
-        `reason`, and those not begun unread too (bot.core.partly_read); the body, if it was
-        not read, read again alone."""
-        pieces = dict(job.pieces)
-        if BODY_PIECE not in pieces:
-            body_only = self._send(None, dataclasses.replace(msg, attachments=()), ahead=False)
-            ok, value = self._answer(body_only, "read")
-            pieces[BODY_PIECE] = value[0] if ok else [unread(BODY, str(value))]
-        rest = time_used(self.settings.seconds) if job.timed_out else STOPPED_ON_ANOTHER
+    def _partly_read(self, msg: MailMessage, job: Job) -> list[DocumentText]:
+        """What was read before the child stopped, and what a fresh child read of the rest
+        (bot.core.read_again); the attachment it stopped on unread for why it stopped."""
+        first, seconds = job.stop(), self.settings.seconds
         names = [att.filename or "unnamed attachment" for att in msg.attachments]
-        return after_stop(names, pieces, job.reading, reason, rest)
+        readings = []
+        for again in read_again(first, len(msg.attachments), seconds, job.spent):
+            rest = tuple(msg.attachments[n] for n in again.attachments)
+            text, html = (msg.text, msg.html) if again.body else ("", "")
+            part = dataclasses.replace(msg, attachments=rest, text=text, html=html)
+            readings.append((again, self._read_again(part, again.seconds)))
+        return documents(names, seconds, first, readings)
 
-    def _send(self, raw: bytes | None, msg: MailMessage | None, *, ahead: bool) -> _Job:
+    def _read_again(self, msg: MailMessage, seconds: float) -> Stop:
+        """`msg` read by a fresh child within `seconds`, as far as it got; its forms not
+        kept, being those of part of the email. A fresh child that cannot start or answer
+        leaves it unread here, for the next email to find the reading process broken: read
+        in this process, the attachment that stopped the child could stop the bot."""
+        from bot.adapters.reader_fallback import ReaderBroken
+
+        try:
+            job = self._send(None, msg, ahead=False, seconds=seconds)
+            self._answer(job, "read")
+        except ReaderBroken as exc:
+            self._broken = exc
+            on = None if msg.attachments else BODY_PIECE
+            return Stop({}, on, "a fresh reader could not be started for it", False)
+        return job.stop()
+
+    def _send(
+        self, raw: bytes | None, msg: MailMessage | None, *, ahead: bool, seconds: float = 0
+    ) -> Job:
         self._next += 1
-        job = _Job(self._next, raw, msg, ahead, "parse" if raw is not None else "read")
+        stage = "parse" if raw is not None else "read"
+        job = Job(self._next, raw, msg, ahead, seconds or self.settings.seconds, stage)
         self._waiting[job.key] = job
         self._start_job(job)
         return job
 
-    def _start_job(self, job: _Job) -> None:
+    def _start_job(self, job: Job) -> None:
         if self._broken is not None:
             raise self._broken
         conn = self._conn or self._start()
         job.sent_at = time.monotonic()
         conn.send((job.key, job.raw, None if job.raw is not None else job.msg, job.ahead))
 
-    def _answer(self, job: _Job, stage: str) -> tuple[bool, Any]:
+    def _answer(self, job: Job, stage: str) -> tuple[bool, Any]:
         """The job's answer for `stage`, waiting for it; a stopped child is replaced, and its
         job answered (False, the reason as a string, or the ParseError of a stopped parse)."""
         while stage not in job.answers:
             # The child took the oldest job unanswered when it was sent, or when the answer
             # before it came, whichever was later: counted from then, never from earlier.
             head = next(iter(self._waiting.values()))
-            deadline = max(head.sent_at, self._last_answer) + self.settings.seconds
+            deadline = max(head.sent_at, self._last_answer) + head.seconds
             conn = self._conn
             if conn is None and self._broken is not None:
                 raise self._broken
@@ -264,16 +254,17 @@ class ReaderProcess:
             self._take(self._waiting[key], answered, ok, value)
         return job.answers[stage]
 
-    def _take(self, job: _Job, stage: str, ok: bool, value: Any) -> None:
+    def _take(self, job: Job, stage: str, ok: bool, value: Any) -> None:
         job.answers[stage] = (ok, value)
         job.stage = "read"
         if stage == "read" or not ok or not job.ahead:
             del self._waiting[job.key]
 
-    def _stopped(self, job: _Job, reason: str) -> None:
+    def _stopped(self, job: Job, reason: str) -> None:
         """The child stopped on `job` (or was stopped): replace it, answer the job, and send
         the jobs after it again to the new child."""
         self._kill()
+        job.spent = time.monotonic() - max(job.sent_at, self._last_answer)
         self._last_answer = 0.0
         if job.stage == "parse":
             from bot.adapters.parsing import ParseError

@@ -4,16 +4,17 @@ the mailbox for twenty times that. What was read before the stop is kept; the at
 read when it stopped says why; those not begun say that the time went to the others. Each is
 unread, so a form in it is flagged for a person, as for any document that could not be read.
 
-Used by the reading process (bot.adapters.reader_process), which stops a read still running,
-and by the in-process reader (bot.adapters.documents.budget), which cannot, but does not begin
-another attachment once the time is spent.
+Used by the reading process (bot.adapters.reader_process), which stops a read still running
+(and, after a crash, reads the attachments not begun again: bot.core.read_again), and by the
+in-process reader (bot.adapters.documents.budget), which cannot, but does not begin another
+attachment once the time is spent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.core.doctext import DocumentText
+from bot.core.doctext import BODY, DocumentText
 
 # The piece of an email's reading that is its own text; its attachments are 0, 1, 2...
 BODY_PIECE = -1
@@ -48,19 +49,21 @@ def assembled(pieces: Mapping[int, Sequence[DocumentText]]) -> list[DocumentText
 def after_stop(
     names: Sequence[str],
     pieces: Mapping[int, Sequence[DocumentText]],
-    stopped_on: int | None,
-    reason: str,
+    stopped: Mapping[int, str],
     rest: str,
 ) -> list[DocumentText]:
-    """The body (which `pieces` must hold) and each attachment named in `names`: as read when
-    its piece is in `pieces`, unread for `reason` when it is the one read when the reading
-    stopped (`stopped_on`), and unread for `rest` when it was not begun."""
-    docs = list(pieces[BODY_PIECE])
+    """The body and each attachment named in `names`: as read when its piece is in `pieces`,
+    unread for its reason when it is one whose reading was stopped (`stopped`), and unread
+    for `rest` when it was not begun."""
+    if BODY_PIECE in pieces:
+        docs = list(pieces[BODY_PIECE])
+    else:
+        docs = [unread(BODY, stopped.get(BODY_PIECE, rest))]
     for index, name in enumerate(names):
         if index in pieces:
             docs.extend(pieces[index])
         else:
-            docs.append(unread(name, reason if index == stopped_on else rest))
+            docs.append(unread(name, stopped.get(index, rest)))
     return docs
 
 

@@ -167,8 +167,9 @@ def test_a_child_that_dies_mid_email_leaves_what_it_read_and_says_why_of_the_res
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The child dies opening the second of two forwarded emails (opened before the rest):
-    the first keeps what was read in it, the second says its reader stopped, the text file
-    not begun says why, and the email's own text is read again by a fresh child."""
+    the first keeps what was read in it, the second says its reader stopped, and the text file
+    not begun and the email's own text are read by a fresh child (once: see
+    test_a_second_child_that_dies_on_the_same_email_is_not_followed_by_a_third)."""
     monkeypatch.setattr(reader_child, "serve", hostile_child.serve)
     first, second = (path.read_bytes() for path in SAMPLES[:2])
     hostile = second.replace(b"\n", b"\n" + hostile_child.MARKER + b"\n", 1)
@@ -193,6 +194,38 @@ def test_a_child_that_dies_mid_email_leaves_what_it_read_and_says_why_of_the_res
     assert not got[0].unread  # the email's own text, read again alone
     assert got[1] == whole[1]  # the first forwarded email, read before the child died
     assert got[2].problems[0].startswith("second.eml: its reader stopped, so it was not read")
+    assert got[3] == whole[-1]  # not begun by the child that died: read by the fresh one
+    assert not got[3].unread and got[3].lines
+
+
+def test_a_second_child_that_dies_on_the_same_email_is_not_followed_by_a_third(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two forwarded emails that each stop a child: the first stops one, the fresh child read
+    of the rest is stopped by the second, and there it ends, the note not read by a third."""
+    monkeypatch.setattr(reader_child, "serve", hostile_child.serve)
+    sample = SAMPLES[0].read_bytes()
+    hostile = sample.replace(b"\n", b"\n" + hostile_child.MARKER + b"\n", 1)
+    outer = EmailMessage()
+    outer["From"], outer["To"], outer["Subject"] = "a@example.org", "tscp@example.org", "Fwd"
+    outer.set_content("Two emails passed on, and a note.\n")
+    for name, data in (("one.eml", hostile), ("two.eml", hostile)):
+        outer.add_attachment(data, "application", "octet-stream", filename=name)
+    outer.add_attachment(b"A note.\n", "text", "plain", filename="note.txt")
+    reader = ReaderProcess(_settings())
+    try:
+        msg = reader.parse(outer.as_bytes())
+        got = reader.read(msg)
+        assert reader.pid is None  # the second child died, and no third was started
+        assert reader.read(reader.parse(sample)) == read_message(  # the next email is read
+            parse_message(sample), parse=parse_message
+        )
+    finally:
+        reader.close()
+    assert [doc.source for doc in got] == ["email body", "one.eml", "two.eml", "note.txt"]
+    assert not got[0].unread
+    for doc in got[1:3]:
+        assert doc.problems[0].startswith(f"{doc.source}: its reader stopped, so it was not")
     assert got[3].problems == (
         "note.txt: its reader stopped while reading another of this email's attachments, "
         "so it was not read: open it by hand",
