@@ -188,6 +188,8 @@ class ReaderProcess:
             text, html = (msg.text, msg.html) if again.body else ("", "")
             part = dataclasses.replace(msg, attachments=rest, text=text, html=html)
             readings.append((again, self._read_again(part, again.seconds)))
+            if readings[-1][1].reason:  # the fresh child stopped too: no third for this email
+                break
         return documents(names, seconds, first, readings)
 
     def _read_again(self, msg: MailMessage, seconds: float) -> Stop:

@@ -28,7 +28,7 @@ class Stop:
 
     pieces: Mapping[int, Sequence[DocumentText]]  # each piece read to its end
     on: int | None  # the piece begun and not done, if any
-    reason: str  # why that piece is unread
+    reason: str  # why that piece is unread; "" when the reading was not stopped
     timed_out: bool  # the email's reading time ran out (else: a crash, the memory limit)
 
 

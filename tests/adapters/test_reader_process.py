@@ -230,3 +230,29 @@ def test_a_second_child_that_dies_on_the_same_email_is_not_followed_by_a_third(
         "note.txt: its reader stopped while reading another of this email's attachments, "
         "so it was not read: open it by hand",
     )
+
+
+def test_an_email_text_that_stops_the_fresh_child_leaves_the_rest_unread_not_to_a_third(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The child dies on a forwarded email, opened before the email's own text; the text,
+    read alone by the fresh child, stops that one too: the note is not read by a third."""
+    monkeypatch.setattr(reader_child, "serve", hostile_child.serve)
+    sample = SAMPLES[0].read_bytes()
+    outer = EmailMessage()
+    outer["From"], outer["To"], outer["Subject"] = "a@example.org", "tscp@example.org", "Fwd"
+    # In base64, so that the marker is met in the text read, not in the email parsed.
+    outer.set_content(f"{hostile_child.MARKER.decode()}\n", cte="base64")
+    hostile = sample.replace(b"\n", b"\n" + hostile_child.MARKER + b"\n", 1)
+    outer.add_attachment(hostile, "application", "octet-stream", filename="one.eml")
+    outer.add_attachment(b"A note.\n", "text", "plain", filename="note.txt")
+    reader = ReaderProcess(_settings())
+    try:
+        got = reader.read(reader.parse(outer.as_bytes()))
+        assert reader.pid is None  # the fresh child died, and no third was started
+    finally:
+        reader.close()
+    assert [doc.source for doc in got] == ["email body", "one.eml", "note.txt"]
+    assert got[0].problems[0].startswith("email body: its reader stopped, so it was not read")
+    assert got[1].problems[0].startswith("one.eml: its reader stopped, so it was not read")
+    assert got[2].problems[0].startswith("note.txt: its reader stopped while reading another")
