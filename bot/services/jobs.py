@@ -8,7 +8,7 @@ records live in memory first and are written to the database whenever it answers
 database outage is remembered and reported once it is back.
 When a trouble began is read back from the database as each run starts, so a restart or
 another instance taking a job over carries on the same trouble, and its alert is not sent
-again (bot.core.health.carried_trouble).
+again (bot.core.carried_trouble).
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from bot.adapters.db.faults import job_error
 from bot.adapters.db.models import JobHealth
 from bot.clock import Clock
 from bot.core.backoff import retry_delay
+from bot.core.carried_trouble import carried_trouble
 from bot.core.database_trouble import outage_reason
-from bot.core.health import JobState, carried_trouble
+from bot.core.health import JobState
 from bot.services.leases import Leases
 
 log = logging.getLogger(__name__)

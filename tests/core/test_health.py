@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.core.carried_trouble import carried_trouble
 from bot.core.health import (
     JobState,
     Judged,
     Problem,
     Snapshot,
     Thresholds,
-    carried_trouble,
     downtime,
     ended,
     ended_key,
