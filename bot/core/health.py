@@ -12,6 +12,8 @@ Five conditions, each an alert once per episode (keyed by the job and when its t
             mend it, and named plainly with what to renew;
   database  jobs failed because the database was away or refused them (bot.core.database_trouble):
             one outage is one alert, not one for every job it stops;
+  reading   the reading process does not work, recorded on the mailbox's row for longer than
+            `alert_after` (bot.core.reading_trouble: not from the jobs, so not in `problems`);
   (and, for the digest) gaps in the heartbeat: when no instance was running at all.
 """
 
@@ -24,6 +26,7 @@ from datetime import datetime, timedelta
 from bot.core.database_trouble import outage_reason, shared_unknown, unknown_error
 from bot.core.error_words import describe as describe
 from bot.core.error_words import error_summary as error_summary
+from bot.core.reading import reading_problem
 from bot.core.token_trouble import token_advice, token_reason
 
 
@@ -68,7 +71,7 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # failing | stalled | outbox | token | database
+    kind: str  # failing | stalled | outbox | token | database | refused | reading
     job: str
     since: datetime
     detail: str
@@ -87,6 +90,8 @@ class Problem:
             "token": f"the bot cannot get a Microsoft 365 token: {self.detail}",
             "database": f"the bot cannot use its database: {self.detail}",
             "refused": f"the database refuses the bot's work: {self.detail}",
+            # The words `status` and the digest use; the detail is why, as the log says it.
+            "reading": reading_problem(self.detail),
         }[self.kind]
 
 
@@ -97,6 +102,7 @@ _ENDED = {
     "token": "the bot can sign in to Microsoft 365 again",
     "database": "the database answers again",
     "refused": "the database takes the bot's work again",
+    "reading": "the reading process works again",
 }
 # One trouble outside the jobs that stands for every job it stops: its problem's job.
 SHARED = {"token": "Microsoft 365 sign-in", "database": "the database", "refused": "the database"}
@@ -131,10 +137,12 @@ def read_ended_key(key: str) -> tuple[str, str, datetime] | None:
 class Judged:
     """What one instance's check could see: the jobs it holds (another instance judges the
     rest), and whether it read the outbox's backlog (the database there, the outbox's lease
-    its own)."""
+    its own), and whether it read the reading process's record (the database there, the
+    mailbox's lease its own: the instance reading the mailbox keeps the record)."""
 
     jobs: frozenset[str]
     backlog: bool
+    reading: bool = False
 
 
 def ended(
@@ -165,6 +173,8 @@ def _seen(problem: Problem, judged: Judged | None) -> bool:
         return True
     if problem.kind == "outbox":
         return judged.backlog
+    if problem.kind == "reading":
+        return judged.reading
     if problem.kind in SHARED:
         return bool(judged.jobs)
     return problem.job in judged.jobs

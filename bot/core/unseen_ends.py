@@ -4,7 +4,8 @@ no bot was running, and the restarted one never saw it going on (bot.services.al
 The outbox remembers each alert and each "working again" email by its episode's key; an alert
 with no such email is a trouble someone was told of and never told the end of. The restarted
 bot tells it over once its own check can see so: the job it holds has run well since the
-trouble began (or, for the outbox, it read the backlog and found none waiting too long). Never
+trouble began (or, for the outbox, it read the backlog and found none waiting too long; for
+the reading process, it read the mailbox's record and found it clear). Never
 on no evidence: a job held by another instance, or not run yet, or the database away, says
 nothing about whether the trouble is over.
 """
@@ -55,6 +56,8 @@ def seen_over(
 def _ran_well_since(problem: Problem, judged: Judged, ran_well: dict[str, datetime]) -> bool:
     if problem.kind == "outbox":
         return judged.backlog
+    if problem.kind == "reading":  # its record read and clear: a reading process answered
+        return judged.reading
     if problem.kind in SHARED:  # any job running well shows the sign-in, the database, works
         return any(at > problem.since for at in ran_well.values())
     at = ran_well.get(problem.job)
