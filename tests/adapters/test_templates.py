@@ -15,6 +15,7 @@ from bot.adapters.templates import TemplateError, TemplateRenderer
 from bot.config.paths import packaged
 from bot.core.health import JobState, Snapshot, Thresholds, ended_sentence, problems
 from bot.core.message import MailMessage
+from bot.core.reading_trouble import reading_trouble
 from bot.core.report_view import report_context
 from bot.core.rules import ClassifyContext, Kind, classify
 from tests.fixtures.timeliness_year import invented_month
@@ -1126,6 +1127,38 @@ def test_system_alert_says_what_failed_and_what_to_do(renderer: TemplateRenderer
     assert "update the TSCP_ENTRA_SECRET" in out.text.replace("\n", " ")
     assert "cannot read the partnership mailbox" in out.text
     assert "cannot read the partnership mailbox" in out.html
+
+
+def test_a_broken_reading_process_alert_says_mail_is_still_read_and_to_run_doctor(
+    renderer: TemplateRenderer,
+) -> None:
+    [problem] = reading_trouble(
+        "it cannot be started (OSError: out of memory)",
+        datetime(2026, 11, 26, 7, 2, tzinfo=UTC),
+        datetime(2026, 11, 26, 8, 0, tzinfo=UTC),
+        timedelta(minutes=30),
+    )
+    context = {
+        **CONTEXTS["system_alert"],
+        "problem": {
+            "kind": problem.kind, "job": problem.job, "sentence": problem.sentence,
+            "since": problem.since,
+        },
+    }  # fmt: skip
+    out = renderer.render("system_alert", context)
+    assert out.subject == "TSCP bot needs attention: its reading process does not work"
+    for said in (" ".join(out.text.split()), " ".join(out.html.split())):
+        assert "the reading process does not work (it cannot be started (OSError" in said
+        assert "without the time and memory limits" in said and "tscp-bot doctor" in said
+        assert "Mail is still read, acknowledged and processed as usual" in said
+        assert "nothing to do by hand" in said and "check the mailbox by hand" not in said
+    over = {
+        **context,
+        "ended": {"sentence": ended_sentence(problem.kind, problem.job), "at": problem.since},
+        "waited": {"stored": 0, "outbox": 0},
+    }
+    back = renderer.render("system_recovered", over)
+    assert back.subject == "TSCP bot working again: the reading process works again"
 
 
 def test_a_database_outage_is_one_alert_for_every_job_and_one_working_again(
