@@ -1,6 +1,7 @@
 """One instance of the daemon: its identity, the leases it holds, its jobs' health and the
 watchdog that alerts the Business Manager and the IT contact when a job it holds keeps failing
-or has stopped (bot.services.alerts)."""
+or has stopped, or, while it holds the mailbox, its reading process does not work
+(bot.services.alerts)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import logging
 import threading
 from datetime import timedelta
 
+from sqlalchemy.orm import Session
+
 from bot.app import App
 from bot.clock import Clock, SystemClock
-from bot.core.health import Judged, describe, problems
+from bot.core.health import Judged, Problem, describe, problems
+from bot.core.reading_trouble import reading_trouble
 from bot.scheduler.loops import MailboxWatcher, OutboxSender
 from bot.services import health
 from bot.services.alert_memory import AlertMemory, memory_path
@@ -74,26 +78,40 @@ class Daemon:
         self.runner.book.save(wait=False)
 
     def watch(self) -> None:
-        """The watchdog: alert on jobs this instance holds that keep failing or have stopped."""
+        """The watchdog: alert on jobs this instance holds that keep failing or have stopped,
+        and on its reading process not working while it holds the mailbox."""
         now = self.wall.now()
         held = tuple(s for s in self.runner.book.states() if self.runner.leases.mine(s.name, now))
-        backlog = False  # whether the outbox's backlog was read, to tell its trouble over
+        # Whether the outbox's backlog, and the reading process's record, were read: to tell
+        # their troubles over (unread, they may go on).
+        backlog = reading = False
         try:
             with self.app.sessions() as session:
                 found = problems(health.snapshot(self.app, held, now, session))
-                backlog = self.runner.leases.held(health.OUTBOX, now)
-                if not backlog:
+                outbox = self.runner.leases.held(health.OUTBOX, now)
+                if not outbox:
                     found = [p for p in found if p.kind != "outbox"]
+                mailbox = self.runner.leases.held(health.MAILBOX, now)
+                found += self._reading(session) if mailbox else []
+                backlog, reading = outbox, mailbox
         except Exception as exc:  # judge from memory alone
             log.info("watchdog without the database (%s)", describe(exc))
             found = problems(health.snapshot(self.app, held, now, None))
         ran_well = {s.name: s.ok_at for s in held if s.ok_at is not None}
+        judged = Judged(frozenset(s.name for s in held), backlog, reading)
         try:
-            self.alerter.check(found, Judged(frozenset(s.name for s in held), backlog), ran_well)
+            self.alerter.check(found, judged, ran_well)
         except Exception as exc:  # said in `status` and the digest, not only in the log
             self._watched(f"the alert check failed: {describe(exc)}")
             raise
         self._watched(self.alerter.trouble)
+
+    def _reading(self, session: Session) -> list[Problem]:
+        """The reading process's trouble, from the record the mailbox's passes keep; measured
+        on the app's clock, which writes it."""
+        broken, since = health.reading_record(session, self.app.mailbox_name)
+        after = health.thresholds(self.app).alert_after
+        return reading_trouble(broken, since, self.app.clock.now(), after)
 
     def _watched(self, trouble: str | None) -> None:
         """The watchdog's own health, written once it has had trouble (its alert went in plain

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from sqlalchemy import func, select
 
 from bot.adapters.db import read_tables
-from bot.adapters.db.read_tables import BOT_INSTANCES, JOB_HEALTH
+from bot.adapters.db.read_tables import BOT_INSTANCES, JOB_HEALTH, MAILBOX_STATE
 from bot.core.health import (
     JobState,
     Snapshot,
@@ -155,6 +155,16 @@ def downtime_gap(app: App) -> timedelta:
     """The longest no instance may be heard from before it counts as downtime: also how long a
     job may go unrun (a restart, a takeover) and its trouble still be the same one."""
     return timedelta(seconds=max(app.config.daemon.lease_seconds * 3, 300))
+
+
+def reading_record(db: Connection | Session, mailbox: str) -> tuple[str | None, datetime | None]:
+    """The reading process's record on the mailbox's row (bot.services.reading): why it does
+    not work and since when; (None, None) while it works, or before the first pass."""
+    state = MAILBOX_STATE.c
+    row = db.execute(
+        select(state.reading_broken, state.reading_broken_since).where(state.name == mailbox)
+    ).first()
+    return (None, None) if row is None else (row[0], row[1])
 
 
 def troubles_ended(db: Connection | Session, since: datetime, now: datetime) -> list[TroubleEnded]:
