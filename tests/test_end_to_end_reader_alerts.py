@@ -105,10 +105,10 @@ def test_a_broken_reading_process_is_alerted_once_and_its_end_told_once(
 
     with daemon(config, dovecot.password, first, broken=True):
         wait_until(lambda: len(alerts(smtp_server)) == 1, 60, "the reading process alerted")
-        time.sleep(4)  # several mail passes and watchdog rounds, the trouble going on
+        time.sleep(3)  # several mail passes and watchdog rounds, the trouble going on
     with daemon(config, dovecot.password, second, broken=True):  # restarted, still broken
         wait_until(lambda: said(second, "the reading process does not work"), 60, "it met it")
-        time.sleep(4)
+        time.sleep(3)
     [(to, text)] = alerts(smtp_server)
     assert to == [BM, IT]
     assert f"the reading process does not work ({WHY}), so emails and their attachments" in text
@@ -120,11 +120,11 @@ def test_a_broken_reading_process_is_alerted_once_and_its_end_told_once(
     mended, again = tmp_path / "mended.log", tmp_path / "again.log"
     with daemon(config, dovecot.password, mended, broken=False):
         wait_until(lambda: len(working_again(smtp_server)) == 1, 60, "its end told")
-        time.sleep(4)
+        time.sleep(3)
     restarted = datetime.now(UTC)
     with daemon(config, dovecot.password, again, broken=False):  # restarted: not told again
         wait_until(lambda: read_since(migrated_database_url, restarted), 60, "a mail pass")
-        time.sleep(4)
+        time.sleep(3)
     [(to, text)] = working_again(smtp_server)
     assert to == [BM, IT]
     # Its details as the alert said them, or, told by a restarted bot that never saw it going
@@ -149,6 +149,6 @@ def test_no_reading_process_alert_while_it_works(
     with daemon(config, dovecot.password, log, broken=False):
         acknowledged = "Serious incident notification received"
         wait_until(lambda: bool(sent_texts(smtp_server, acknowledged)), 60, "the SIN read")
-        time.sleep(4)  # several mail passes and watchdog rounds
+        time.sleep(3)  # several mail passes and watchdog rounds
     assert alerts(smtp_server) == [] and working_again(smtp_server) == []
     assert not said(log, "the reading process does not work")
