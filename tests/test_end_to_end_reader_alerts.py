@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -132,6 +132,31 @@ def test_a_broken_reading_process_is_alerted_once_and_its_end_told_once(
     # mail pass and watchdog round decides.
     assert "over: the reading process works again." in text
     assert "Trouble: the reading process does not work (" in text
+    assert len(alerts(smtp_server)) == 1
+
+
+def test_another_instance_taking_the_mailbox_over_does_not_alert_it_again(
+    tmp_path: Path,
+    migrated_database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+) -> None:
+    """Two instances on one database, both with the broken install: the one holding the mailbox
+    alerts; the other, taking the mailbox over when the first stops, meets the same trouble
+    (its start kept on the mailbox's row) and stays quiet."""
+    config = daemon_config(
+        tmp_path, migrated_database_url, dovecot, smtp_server, alert_after_minutes=0
+    )
+    dovecot.append(sin("<sin-1@gmp.police.uk>", sender=SENDER))
+    first, second = tmp_path / "first.log", tmp_path / "second.log"
+    with ExitStack() as first_running:
+        first_running.enter_context(daemon(config, dovecot.password, first, broken=True))
+        wait_until(lambda: len(alerts(smtp_server)) == 1, 60, "the reading process alerted")
+        with daemon(config, dovecot.password, second, broken=True):
+            time.sleep(2)  # the second instance up, waiting for the mailbox's lease
+            first_running.close()  # the first stops; the second takes the mailbox over
+            wait_until(lambda: said(second, "the reading process does not work"), 60, "met")
+            time.sleep(3)  # several watchdog rounds
     assert len(alerts(smtp_server)) == 1
 
 
