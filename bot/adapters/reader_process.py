@@ -13,11 +13,11 @@ child. The forkserver is a fresh single-threaded interpreter that imports the re
 (reader_child.PRELOAD), and forks each child from that. Nothing starts until the first email
 is parsed: commands that read no mail never start it.
 
-The child also reads ahead (`ahead`): the bytes of the next messages of a batch are sent
-before they are needed, so it parses and reads them on the second core while this process
-classifies and writes the one before. Answers come back in the order the jobs were sent, each
-message's parse first and its documents after, so when the child stops the parent knows
-which message, and which stage of it, stopped it. A message's attachments share one
+The child also reads ahead (`ahead`): the next messages of a batch are sent (by a thread,
+reader_writer) before they are needed, so it parses and reads them on the second core while
+this process classifies and writes the one before. Answers come back in the order the jobs
+were sent, each message's parse first and its documents after, so when the child stops the
+parent knows which stage of which message stopped it. A message's attachments share one
 `seconds` (bot.core.partly_read), and the child says as it begins and ends each one, so a
 stop keeps what was read before it and names the attachment it stopped on; after a crash or
 the memory limit, those not begun are read by the fresh child, once (bot.core.read_again).
@@ -28,7 +28,6 @@ every email aside.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import threading
 import time
@@ -46,6 +45,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
+    from bot.adapters.reader_writer import JobWriter
     from bot.core.forms import Extraction
     from bot.core.vocabulary import Vocabulary
 
@@ -62,7 +62,8 @@ class ReaderProcess:
         self.settings = settings
         self.pid: int | None = None  # the current child's, for a test to find it
         self._process: BaseProcess | None = None
-        self._conn: Connection | None = None
+        self._conn: Connection | None = None  # its answers: jobs go by `_writer`
+        self._writer: JobWriter | None = None
         self._next = 0
         self._waiting: dict[int, Job] = {}  # sent, not fully answered, in the child's order
         self._kept: dict[int, Job] = {}  # read ahead: the jobs not yet let go of
@@ -155,9 +156,8 @@ class ReaderProcess:
         """Stop the child: it finishes its current job first, or is killed after a second."""
         with self._lock:
             self.settle()
-            if self._conn is not None:
-                with contextlib.suppress(OSError):
-                    self._conn.send(None)
+            if self._writer is not None:
+                self._writer.send(None)
             self._kill(wait=1.0)
 
     def _parse_here(self, raw: bytes) -> MailMessage:
@@ -166,14 +166,15 @@ class ReaderProcess:
         return parse_message(raw, max_attachment_bytes=self.settings.max_attachment_bytes)
 
     def _kill(self, wait: float = 0.0) -> None:
-        process, conn = self._process, self._conn
-        self._process = self._conn = None
-        self.pid = None
+        process, conn, writer = self._process, self._conn, self._writer
+        self._process = self._conn = self._writer = self.pid = None
         if process is not None:
             process.join(wait)
             if process.is_alive():
                 process.kill()
                 process.join()
+        if writer is not None:  # after the child: a write waiting on it has failed
+            writer.stop()
         if conn is not None:
             conn.close()
 
@@ -221,9 +222,9 @@ class ReaderProcess:
     def _start_job(self, job: Job) -> None:
         if self._broken is not None:
             raise self._broken
-        conn = self._conn or self._start()
+        writer = self._writer or self._start()
         job.sent_at = time.monotonic()
-        conn.send((job.key, job.raw, None if job.raw is not None else job.msg, job.ahead))
+        writer.send((job.key, job.raw, None if job.raw is not None else job.msg, job.ahead))
 
     def _answer(self, job: Job, stage: str) -> tuple[bool, Any]:
         """The job's answer for `stage`, waiting for it; a stopped child is replaced, and its
@@ -326,9 +327,10 @@ class ReaderProcess:
                 self._given = None
         return self._given
 
-    def _start(self) -> Connection:
+    def _start(self) -> JobWriter:
         from bot.adapters.reader_fallback import check_answers
         from bot.adapters.reader_launch import launch
+        from bot.adapters.reader_writer import JobWriter
 
         process, mine = launch(self.settings, self._vocabulary())
         self._process, self._conn, self.pid = process, mine, process.pid
@@ -337,5 +339,5 @@ class ReaderProcess:
         except Exception:
             self._kill()
             raise
-        self.answered = True
-        return mine
+        self.answered, self._writer = True, JobWriter(mine)
+        return self._writer

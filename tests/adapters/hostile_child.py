@@ -1,14 +1,22 @@
 """A reading child with the test's own fault, named as the child's entry point in place of
 bot.adapters.reader_child.serve: it dies on the spot (os._exit, as a crash in C code would)
 while parsing an email that carries MARKER, reading a PDF that does (hostile_pdf), or reading
-an email's own text that does, and parses and reads everything else as the bot does."""
+an email's own text that does, and parses and reads everything else as the bot does.
+
+An email that carries STOP_TAKING instead makes it stop taking jobs off the pipe as it takes
+that one (as when its job-taking thread cannot get Python's lock) and die the number of
+seconds after the marker later, so that whatever the parent sends after it waits in the pipe.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import time
 from typing import Any
 
 MARKER = b"X-Test: STOP-THE-READER"
+STOP_TAKING = b"X-Test: TAKE-NO-MORE-AND-DIE-IN"
 DIED = 9
 
 
@@ -45,4 +53,20 @@ def serve(*args: Any) -> None:
     parsing.parse_message = parse_message
     reading._READERS[Kind.PDF] = pdf
     vars(reading)["text_lines"] = text_lines  # as the name reading.py calls it by
+    reader_child._take_jobs = _take_jobs
     reader_child.serve(*args)
+
+
+def _take_jobs(conn: Any, jobs: Any) -> None:
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            job = None
+        raw = job[1] if job is not None else None
+        if isinstance(raw, bytes) and (found := re.search(STOP_TAKING + rb" ([0-9.]+)", raw)):
+            time.sleep(float(found.group(1)))
+            os._exit(DIED)
+        jobs.put(job)
+        if job is None:
+            return

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from email.message import EmailMessage
 
 import pytest
@@ -256,3 +257,64 @@ def test_an_email_text_that_stops_the_fresh_child_leaves_the_rest_unread_not_to_
     assert got[0].problems[0].startswith("email body: its reader stopped, so it was not read")
     assert got[1].problems[0].startswith("one.eml: its reader stopped, so it was not read")
     assert got[2].problems[0].startswith("note.txt: its reader stopped while reading another")
+
+
+def _big_email(subject: str) -> bytes:
+    """An email of about 3 MB: many times what the pipe to the child holds, and still small
+    enough to be parsed by the child (PARSED_HERE_FROM)."""
+    big = EmailMessage()
+    big["From"], big["To"], big["Subject"] = "a@example.org", "tscp@example.org", subject
+    big.set_content("The scan is attached.\n")
+    big.add_attachment(os.urandom(2_200_000), "application", "octet-stream", filename="scan.bin")
+    raw = big.as_bytes()
+    assert 2_000_000 < len(raw) < PARSED_HERE_FROM
+    return raw
+
+
+def _writers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "tscp-bot reader writer" and t.is_alive()]
+
+
+def test_a_child_that_dies_while_an_email_is_being_handed_to_it_loses_no_email(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The child stops taking jobs as it takes the first email and dies half a second later,
+    with a large email half written to it: the bot's thread does not wait on the pipe, the
+    email the child died on is refused as unparseable, and the emails sent after it are
+    sent again to a new child and parsed and read as in-process."""
+    monkeypatch.setattr(reader_child, "serve", hostile_child.serve)
+    first, third = (path.read_bytes() for path in SAMPLES[:2])
+    hostile = first.replace(b"\n", b"\n" + hostile_child.STOP_TAKING + b" 0.5\n", 1)
+    big = _big_email("Scan")
+    reader = ReaderProcess(_settings())
+    try:
+        for raw in (hostile, big, third):
+            reader.ahead(raw)  # the large one would wait for the child, dead or not
+        with pytest.raises(ParseError, match="could not be parsed: its reader stopped"):
+            reader.parse(hostile)
+        for raw in (big, third):
+            msg = reader.parse(raw)
+            assert msg == parse_message(raw)
+            assert reader.read(msg) == read_message(msg, parse=parse_message)
+    finally:
+        reader.close()
+    assert _writers() == []
+
+
+def test_closing_does_not_wait_for_a_child_that_takes_no_more_jobs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A child that has stopped taking jobs, with a large email half written to it: closing
+    stops it after its second's grace, and leaves no thread behind to write the rest."""
+    monkeypatch.setattr(reader_child, "serve", hostile_child.serve)
+    first = SAMPLES[0].read_bytes()
+    stuck = first.replace(b"\n", b"\n" + hostile_child.STOP_TAKING + b" 60\n", 1)
+    reader = ReaderProcess(_settings())
+    started = time.monotonic()
+    try:
+        reader.ahead(stuck)
+        reader.ahead(_big_email("Scan"))
+    finally:
+        reader.close()
+    assert time.monotonic() - started < 20
+    assert _writers() == []
