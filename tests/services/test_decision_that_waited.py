@@ -4,11 +4,17 @@ Scrutineer, and the Screening Panel's decision to the referrer."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from sqlalchemy import update
 
 from bot.adapters.db.db_clock import database_now
 from bot.adapters.db.models import OutboxMessage
 from bot.services.outbox_claim import CLAIM
+from tests.fixtures.app import AppFactory
+from tests.fixtures.scenarios import Scenarios
+from tests.services.conftest import build_bot, copied
 from tests.services.test_event_dates import rapid_review_submitted
 from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, Bot, body_of, reply
 from tests.services.test_reminder_withdrawal import DownSender
@@ -28,10 +34,32 @@ def say(bot: Bot, when: str, line: str) -> str:
     return flat(body_of(bot.outbox("command_result")[-1]))
 
 
+def build_submitted(make_app: AppFactory, tmp_path: Path) -> Bot:
+    """The `bot` case brought to the CSPR decision: its Rapid Review submitted on 14 Jan 2027."""
+    b = build_bot(make_app, tmp_path)
+    rapid_review_submitted(b)
+    return b
+
+
+@pytest.fixture
+def submitted(
+    make_app: AppFactory, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
+) -> Bot:
+    """build_submitted, replayed once per backend and process and copied for each test
+    (tests/fixtures/scenarios.py): six tests replayed its three passes each."""
+    return copied(
+        "rapid_review_submitted",
+        build_submitted,
+        make_app,
+        tmp_path,
+        migrated_database_url,
+        scenarios,
+    )
+
+
 def decided_while_down(bot: Bot, first: str, then: tuple[str, str], back: str) -> str:
     """`CSPR: yes` on Fri 15 Jan 2027 with the mail server down, `then` (when, line) before it
-    is back at `back`: the reply to `then`."""
-    rapid_review_submitted(bot)
+    is back at `back`: the reply to `then`. `bot` is `submitted`."""
     working = bot.app.open_sender
     bot.app.open_sender = DownSender
     say(bot, "2027-01-15T10:00", first)
@@ -47,14 +75,14 @@ def history(bot: Bot, what: str) -> list[str]:
     return [e.detail for e in bot.case().events if e.what == what]
 
 
-def test_a_cspr_decision_email_that_waited_goes_with_the_corrected_decision(bot: Bot) -> None:
+def test_a_cspr_decision_email_that_waited_goes_with_the_corrected_decision(submitted: Bot) -> None:
     answer = decided_while_down(
-        bot,
+        submitted,
         "CSPR: yes",
         ("2027-01-18T10:00", "Correct CSPR: 18/01/2027 because the partners decided on Monday"),
         "2027-01-18T11:00",
     )
-    [email] = bot.outbox("cspr_decision")
+    [email] = submitted.outbox("cspr_decision")
     said = (
         f"email #{email.id} (CSPR decision to the partners and the Scrutineer), not sent yet: it "
         "gives a CSPR to be held, decided on Fri 15 Jan 2027, the report due Thu 15 Jul 2027, "
@@ -63,42 +91,44 @@ def test_a_cspr_decision_email_that_waited_goes_with_the_corrected_decision(bot:
     )
     assert said in answer, answer
     assert "already sent" not in answer  # nothing had gone: nothing for her to put right
-    assert history(bot, "waiting_email_outdated") == [said[:1].upper() + said[1:]]
+    assert history(submitted, "waiting_email_outdated") == [said[:1].upper() + said[1:]]
     # The partners and the Scrutineer get one email, with the decision as it stands.
     assert email.status == "sent"
     text = flat(body_of(email))
     assert "18 January 2027" in text and "16 July 2027" in text, text
     assert "15 January 2027" not in text and "15 July 2027" not in text, text
-    [line] = history(bot, "email_reworded")
+    [line] = history(submitted, "email_reworded")
     assert "it was written again with that decision" in line
 
 
-def test_a_cspr_decision_email_that_waited_is_withdrawn_when_no_cspr_is_decided(bot: Bot) -> None:
+def test_a_cspr_decision_email_that_waited_is_withdrawn_when_no_cspr_is_decided(
+    submitted: Bot,
+) -> None:
     answer = decided_while_down(
-        bot,
+        submitted,
         "CSPR: yes",
         ("2027-01-18T10:00", "CSPR: no because the Rapid Review found the learning already taken"),
         "2027-01-18T11:00",
     )
-    first, second = bot.outbox("cspr_decision")
+    first, second = submitted.outbox("cspr_decision")
     assert f"email #{first.id} (CSPR decision to the partners and the Scrutineer)" in answer
     assert f"email #{second.id} tells them that; it will not go" in answer, answer
     assert (first.status, first.sent_at) == ("withdrawn", None)
     assert second.status == "sent" and "No local CSPR" in body_of(second)
-    [why] = history(bot, "email_withdrawn")
+    [why] = history(submitted, "email_withdrawn")
     assert f"Email #{first.id}" in why and "no CSPR, decided on Mon 18 Jan 2027" in why, why
 
 
 def test_a_cspr_decision_email_that_waited_is_withdrawn_for_an_earlier_day_given(
-    bot: Bot,
+    submitted: Bot,
 ) -> None:
     answer = decided_while_down(
-        bot,
+        submitted,
         "CSPR: yes 15/01/2027",
         ("2027-01-18T10:00", "CSPR: yes 14/01/2027"),
         "2027-01-18T11:00",
     )
-    first, second = bot.outbox("cspr_decision")
+    first, second = submitted.outbox("cspr_decision")
     assert f"email #{second.id} tells them that; it will not go" in answer, answer
     assert (first.status, second.status) == ("withdrawn", "sent")
     assert "14 January 2027" in flat(body_of(second))
@@ -150,9 +180,11 @@ NO_A = "CSPR: no because the Rapid Review found the learning already taken"
 NO_B = "CSPR: no because the partners found the learning already in the action plan"
 
 
-def test_a_waiting_no_cspr_email_goes_with_the_reason_given_again_the_same_day(bot: Bot) -> None:
-    answer = decided_while_down(bot, NO_A, ("2027-01-15T11:00", NO_B), "2027-01-15T12:00")
-    [email] = bot.outbox("cspr_decision")  # the partners hear the decision once
+def test_a_waiting_no_cspr_email_goes_with_the_reason_given_again_the_same_day(
+    submitted: Bot,
+) -> None:
+    answer = decided_while_down(submitted, NO_A, ("2027-01-15T11:00", NO_B), "2027-01-15T12:00")
+    [email] = submitted.outbox("cspr_decision")  # the partners hear the decision once
     assert (
         f"email #{email.id} (CSPR decision to the partners and the Scrutineer), not sent yet: "
         'it gives no CSPR, decided on Fri 15 Jan 2027, with the reason "the Rapid Review found '
@@ -167,14 +199,13 @@ def test_a_waiting_no_cspr_email_goes_with_the_reason_given_again_the_same_day(b
 
 
 def test_a_no_cspr_email_gone_with_the_first_reason_is_followed_by_a_correction(
-    bot: Bot,
+    submitted: Bot,
 ) -> None:
-    rapid_review_submitted(bot)
-    say(bot, "2027-01-15T10:00", NO_A)
-    [first] = bot.outbox("cspr_decision")
+    say(submitted, "2027-01-15T10:00", NO_A)
+    [first] = submitted.outbox("cspr_decision")
     assert first.status == "sent"
-    answer = say(bot, "2027-01-15T11:00", NO_B)
-    first, second = bot.outbox("cspr_decision")
+    answer = say(submitted, "2027-01-15T11:00", NO_B)
+    first, second = submitted.outbox("cspr_decision")
     assert (
         f"email #{first.id} (CSPR decision to the partners and the Scrutineer) already went "
         f"with the reason first given: email #{second.id} gives them the reason as it now stands"
@@ -184,8 +215,8 @@ def test_a_no_cspr_email_gone_with_the_first_reason_is_followed_by_a_correction(
     assert "This corrects our email of Friday 15 January 2027" in text, text
     assert "The partners found the learning already in the action plan" in text, text
     # The same reason given a third time sends nothing more.
-    say(bot, "2027-01-15T12:00", NO_B)
-    assert len(bot.outbox("cspr_decision")) == 2
+    say(submitted, "2027-01-15T12:00", NO_B)
+    assert len(submitted.outbox("cspr_decision")) == 2
 
 
 def test_a_waiting_screening_outcome_goes_saying_whether_the_case_is_notifiable_now(
@@ -212,17 +243,18 @@ def test_a_waiting_screening_outcome_goes_saying_whether_the_case_is_notifiable_
     ) in line, line
 
 
-def test_a_cspr_decision_email_being_sent_is_not_said_to_be_written_again(bot: Bot) -> None:
-    rapid_review_submitted(bot)
-    bot.app.open_sender = DownSender
-    say(bot, "2027-01-15T10:00", "CSPR: yes")
-    [email] = bot.outbox("cspr_decision")
-    with bot.app.sessions() as s:  # another instance has it at the mail server right now
+def test_a_cspr_decision_email_being_sent_is_not_said_to_be_written_again(submitted: Bot) -> None:
+    submitted.app.open_sender = DownSender
+    say(submitted, "2027-01-15T10:00", "CSPR: yes")
+    [email] = submitted.outbox("cspr_decision")
+    with submitted.app.sessions() as s:  # another instance has it at the mail server right now
         mid_send = {"claimed_until": database_now(s) + CLAIM, "attempt_started_at": database_now(s)}
         s.execute(update(OutboxMessage).where(OutboxMessage.id == email.id).values(mid_send))
         s.commit()
     answer = say(
-        bot, "2027-01-18T10:00", "Correct CSPR: 18/01/2027 because the partners decided on Monday"
+        submitted,
+        "2027-01-18T10:00",
+        "Correct CSPR: 18/01/2027 because the partners decided on Monday",
     )
     said = (
         f"email #{email.id} (CSPR decision to the partners and the Scrutineer) was being sent at "
@@ -233,8 +265,8 @@ def test_a_cspr_decision_email_being_sent_is_not_said_to_be_written_again(bot: B
     assert said in answer, answer
     assert "written again" not in answer, answer
     # Under "Needs your attention" until she has seen to it, not only in the history.
-    assert history(bot, "sent_notice_outdated") == [said[:1].upper() + said[1:]]
-    assert history(bot, "waiting_email_outdated") == []
+    assert history(submitted, "sent_notice_outdated") == [said[:1].upper() + said[1:]]
+    assert history(submitted, "waiting_email_outdated") == []
 
 
 def test_a_waiting_request_to_reconvene_is_withdrawn_once_the_panel_has_decided(bot: Bot) -> None:
