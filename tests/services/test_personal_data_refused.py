@@ -13,7 +13,7 @@ import pytest
 from bot.adapters.db.models import OutboxMessage
 from tests.fixtures.app import AppFactory
 from tests.fixtures.scenarios import Scenarios
-from tests.services.conftest import copied, opened_from_form
+from tests.services.conftest import build_named, copied, opened_from_form
 from tests.services.test_lifecycle import BM, HEALTH, LA, POLICE, SCRUTINEER, Bot, body_of, reply
 from tests.services.test_personal_data_outgoing import CHILD, NAME, REF, whole
 
@@ -44,24 +44,45 @@ def rapid_review(bot: Bot, submitted: bool = True) -> None:
 # --- CSPR: no: its reason goes straight to the partner leads and the Scrutineer
 
 
-def test_a_cspr_no_reason_naming_the_family_is_refused_and_no_one_is_told(named: Bot) -> None:
-    rapid_review(named)
-    named.at("2027-01-12T11:00").mail(
+def build_named_submitted(make_app: AppFactory, tmp_path: Path) -> Bot:
+    b = build_named(make_app, tmp_path)
+    rapid_review(b)
+    return b
+
+
+@pytest.fixture
+def submitted(
+    make_app: AppFactory, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
+) -> Bot:
+    """`named` after rapid_review, replayed once per backend and process and copied for each
+    test (tests/fixtures/scenarios.py)."""
+    return copied(
+        "named_submitted",
+        build_named_submitted,
+        make_app,
+        tmp_path,
+        migrated_database_url,
+        scenarios,
+    )
+
+
+def test_a_cspr_no_reason_naming_the_family_is_refused_and_no_one_is_told(submitted: Bot) -> None:
+    submitted.at("2027-01-12T11:00").mail(
         BM, reply(REF), f"CSPR: no because {NAME}'s mother already had a DHR at 12 Invented Road"
     )
-    named.run()
-    assert named.outbox("cspr_decision") == []
-    assert named.case().cspr is None  # nothing recorded
+    submitted.run()
+    assert submitted.outbox("cspr_decision") == []
+    assert submitted.case().cspr is None  # nothing recorded
     assert (
         "the reason gives the child's name, and it goes to the three partner leads and the "
-        "Independent Scrutineer in the CSPR decision email" in told(named)
+        "Independent Scrutineer in the CSPR decision email" in told(submitted)
     )
-    assert not [r for r in outside(named) if "Invented Road" in whole(r)]
-    named.at("2027-01-12T11:30").mail(
+    assert not [r for r in outside(submitted) if "Invented Road" in whole(r)]
+    submitted.at("2027-01-12T11:30").mail(
         BM, reply(REF), "CSPR: no because a domestic homicide review covers the learning"
     )
-    named.run()
-    [decision] = named.outbox("cspr_decision")
+    submitted.run()
+    [decision] = submitted.outbox("cspr_decision")
     assert DSPS | {SCRUTINEER} <= set(decision.recipients)
     assert "A domestic homicide review covers the learning" in " ".join(body_of(decision).split())
 
@@ -76,18 +97,19 @@ def test_a_cspr_no_reason_naming_the_family_is_refused_and_no_one_is_told(named:
         ("Alex Reviewer, who knows the mother, Sam Zzmother", "looks like it gives a family"),
     ],
 )
-def test_a_reviewer_line_naming_the_family_is_refused(named: Bot, line: str, found: str) -> None:
-    rapid_review(named)
-    named.at("2027-01-12T11:00").mail(BM, reply(REF), "CSPR: yes 12/01/2027")
-    named.run()
-    named.at("2027-01-13T10:00").mail(BM, reply(REF), f"Reviewer: {line}")
-    named.run()
-    assert named.outbox("reviewer_notice") == []  # no draft to approve by mistake
-    assert f"the Reviewer: line {found}" in told(named)
-    assert "National Panel, Ofsted and DfE in the reviewer notice" in told(named)
-    named.at("2027-01-13T10:30").mail(BM, reply(REF), "Reviewer: Alex Reviewer")
-    named.run()
-    [draft] = named.outbox("reviewer_notice")
+def test_a_reviewer_line_naming_the_family_is_refused(
+    submitted: Bot, line: str, found: str
+) -> None:
+    submitted.at("2027-01-12T11:00").mail(BM, reply(REF), "CSPR: yes 12/01/2027")
+    submitted.run()
+    submitted.at("2027-01-13T10:00").mail(BM, reply(REF), f"Reviewer: {line}")
+    submitted.run()
+    assert submitted.outbox("reviewer_notice") == []  # no draft to approve by mistake
+    assert f"the Reviewer: line {found}" in told(submitted)
+    assert "National Panel, Ofsted and DfE in the reviewer notice" in told(submitted)
+    submitted.at("2027-01-13T10:30").mail(BM, reply(REF), "Reviewer: Alex Reviewer")
+    submitted.run()
+    [draft] = submitted.outbox("reviewer_notice")
     assert draft.status == "draft" and "Alex Reviewer" in body_of(draft)
 
 
@@ -175,13 +197,26 @@ def build_family(make_app: AppFactory, tmp_path: Path) -> Bot:
     return b
 
 
+def build_family_notified(make_app: AppFactory, tmp_path: Path) -> Bot:
+    b = build_family(make_app, tmp_path)
+    rapid_review(b, submitted=False)
+    return b
+
+
 @pytest.fixture
 def family(
     make_app: AppFactory, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
 ) -> Bot:
-    """build_family, replayed once per backend and process, and copied
-    (tests/fixtures/scenarios.py)."""
-    return copied("family", build_family, make_app, tmp_path, migrated_database_url, scenarios)
+    """build_family and rapid_review(submitted=False), replayed once per backend and process,
+    and copied (tests/fixtures/scenarios.py)."""
+    return copied(
+        "family_notified",
+        build_family_notified,
+        make_app,
+        tmp_path,
+        migrated_database_url,
+        scenarios,
+    )
 
 
 @pytest.mark.parametrize(
@@ -196,7 +231,6 @@ def family(
 def test_a_delay_reason_giving_an_answer_no_field_read_is_refused(
     family: Bot, reason: str, found: str
 ) -> None:
-    rapid_review(family, submitted=False)
     family.at("2027-01-12T11:00").mail(BM, reply(REF), f"Delay: {reason}; expected 05/02/2027")
     family.run()
     assert family.outbox("panel_delay_notice") == []
