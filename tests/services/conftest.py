@@ -48,6 +48,15 @@ def build_cspr(make_app: AppFactory, tmp_path: Path) -> Bot:
     return b
 
 
+def build_planned(make_app: AppFactory, tmp_path: Path) -> Bot:
+    """build_cspr, then its publication planned on Tue 1 Jun 2027 for Thu 1 Jul 2027: the
+    notice of publication drafted."""
+    b = build_cspr(make_app, tmp_path)
+    b.at("2027-06-01T10:00").mail(BM, reply("TSCP-2026-0001"), "Publication: 01/07/2027")
+    b.run()
+    return b
+
+
 def build_named(make_app: AppFactory, tmp_path: Path) -> Bot:
     """TSCP-2026-0001 opened on Wed 23 Dec 2026 from a SIN whose Word form names the child."""
     b = opened_from_form(make_app, tmp_path, CHILD)
@@ -86,6 +95,14 @@ def cspr(
     """A case, TSCP-2026-0001, whose partners decided on Thu 7 Jan 2027 to hold a CSPR: its
     report is due Wed 7 Jul 2027."""
     return copied("cspr", build_cspr, make_app, tmp_path, migrated_database_url, scenarios)
+
+
+@pytest.fixture
+def planned(
+    make_app: AppFactory, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
+) -> Bot:
+    """The `cspr` case with its publication planned for Thu 1 Jul 2027 (build_planned)."""
+    return copied("planned", build_planned, make_app, tmp_path, migrated_database_url, scenarios)
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ from tests.fixtures.app import AppFactory
 from tests.fixtures.forms_docx import SIN_CHILD, SIN_INCIDENT, sin_docx
 from tests.fixtures.mail import drop_into_maildir
 from tests.fixtures.mail import email as make_email
+from tests.fixtures.scenarios import Scenarios
+from tests.services.conftest import build_bot, copied
 from tests.services.test_lifecycle import BM, LA, Bot, body_of, reply
 
 REF = "TSCP-2026-0001"
@@ -359,11 +361,9 @@ on behalf of the Tameside Safeguarding Children Partnership
     )
 
 
-def test_on_time_notice_states_the_notice_given_and_report_sent_meets_it(cspr: Bot) -> None:
-    cspr.at("2027-06-01T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
-    cspr.run()
-    assert cspr.due("publication_notice") == date(2027, 6, 22)
-    [notice] = cspr.outbox("publication_notice")
+def test_on_time_notice_states_the_notice_given_and_report_sent_meets_it(planned: Bot) -> None:
+    assert planned.due("publication_notice") == date(2027, 6, 22)
+    [notice] = planned.outbox("publication_notice")
     assert text(notice) == (
         """Dear colleagues,
 
@@ -400,38 +400,36 @@ on behalf of the Tameside Safeguarding Children Partnership
 """
         + FOOTER
     )
-    cspr.at("2027-06-15T10:00").mail(BM, reply(REF), "Report sent: 15/06/2027")
-    cspr.run()
+    planned.at("2027-06-15T10:00").mail(BM, reply(REF), "Report sent: 15/06/2027")
+    planned.run()
     assert "report sent on Tue 15 Jun 2027 recorded; 12 working days before publication" in (
-        result_text(cspr)
+        result_text(planned)
     )
-    notice_clock = next(d for d in cspr.case().deadlines if d.name == "publication_notice")
-    assert notice_clock.state == "met" and cspr.case().report_sent_on == date(2027, 6, 15)
+    notice_clock = next(d for d in planned.case().deadlines if d.name == "publication_notice")
+    assert notice_clock.state == "met" and planned.case().report_sent_on == date(2027, 6, 15)
     assert notice_clock.met_on == date(2027, 6, 15)  # the day the report was sent
-    cspr.at("2027-07-01T10:00").mail(BM, reply(REF), "Published: 01/07/2027")
-    cspr.run()
-    assert "report_not_sent" not in [e.what for e in cspr.case().events]
+    planned.at("2027-07-01T10:00").mail(BM, reply(REF), "Published: 01/07/2027")
+    planned.run()
+    assert "report_not_sent" not in [e.what for e in planned.case().events]
 
 
-def test_published_without_report_sent_keeps_the_notice_open_and_asks_the_bm(cspr: Bot) -> None:
-    cspr.at("2027-06-01T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
-    cspr.run()
-    cspr.at("2027-07-01T10:00").mail(BM, reply(REF), "Published: 01/07/2027")
-    cspr.run()
+def test_published_without_report_sent_keeps_the_notice_open_and_asks_the_bm(planned: Bot) -> None:
+    planned.at("2027-07-01T10:00").mail(BM, reply(REF), "Published: 01/07/2027")
+    planned.run()
     assert (
         "the report is not recorded as sent to the National Panel, the Secretary of State and "
         "Ofsted, so the notice of publication stays open: reply Report sent: <date> once it "
         "has gone"
-    ) in result_text(cspr)
-    notice_clock = next(d for d in cspr.case().deadlines if d.name == "publication_notice")
+    ) in result_text(planned)
+    notice_clock = next(d for d in planned.case().deadlines if d.name == "publication_notice")
     assert notice_clock.met_at is None
     assert (
         f"{REF}  report not sent\r\n      Published on Thu 1 Jul 2027 but no Report sent: is "
         "recorded"
-    ) in digest_text(cspr, "2027-07-02T08:30")
-    cspr.at("2027-07-02T10:00").mail(BM, reply(REF), "Report sent: 21/06/2027")
-    cspr.run()
-    notice_clock = next(d for d in cspr.case().deadlines if d.name == "publication_notice")
+    ) in digest_text(planned, "2027-07-02T08:30")
+    planned.at("2027-07-02T10:00").mail(BM, reply(REF), "Report sent: 21/06/2027")
+    planned.run()
+    notice_clock = next(d for d in planned.case().deadlines if d.name == "publication_notice")
     assert notice_clock.state == "met"
 
 
@@ -521,63 +519,57 @@ def _notice_words(bot: Bot) -> str:
     return " ".join(text(notice).split())
 
 
-def test_a_notice_approved_weeks_later_is_restated_and_held_for_new_approval(cspr: Bot) -> None:
-    cspr.at("2027-06-01T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
-    cspr.run()
-    draft = cspr.outbox("publication_notice")[0].id
-    assert "given 22 working days before publication" in _notice_words(cspr)
-    cspr.at("2027-06-28T10:00").mail(BM, reply(REF), f"Approve {draft}")
-    cspr.run()
+def test_a_notice_approved_weeks_later_is_restated_and_held_for_new_approval(planned: Bot) -> None:
+    draft = planned.outbox("publication_notice")[0].id
+    assert "given 22 working days before publication" in _notice_words(planned)
+    planned.at("2027-06-28T10:00").mail(BM, reply(REF), f"Approve {draft}")
+    planned.run()
     # Sent as approved it would have claimed 22 working days of notice, 3 days out.
-    [notice] = cspr.outbox("publication_notice")
+    [notice] = planned.outbox("publication_notice")
     assert notice.status == "draft"
     assert (
         f"email #{draft} not sent: it was written on Tue 1 Jun 2027; on Mon 28 Jun 2027 it "
         "gives 3 working days of notice, fewer than the 7 required. Its new words were sent to "
         f"you: read them, then approve it again (Approve {draft})"
-    ) in " ".join(result_text(cspr).split())
-    words = _notice_words(cspr)
+    ) in " ".join(result_text(planned).split())
+    words = _notice_words(planned)
     assert "given 3 working days before publication, fewer than the 7 working days" in words
     assert "Report sent to you by" not in words  # a date already past is not stated
-    asked = cspr.outbox("approval_request")[-1]
+    asked = planned.outbox("approval_request")[-1]
     assert asked.subject.startswith(f"Written again: approval needed (draft {draft})")
     assert "given 3 working days before publication" in " ".join(text(asked).split())
-    assert "draft_restated" in [e.what for e in cspr.case().events]
-    cspr.at("2027-06-28T11:00").mail(BM, reply(REF), f"Approve {draft}")
-    cspr.run()
-    [notice] = cspr.outbox("publication_notice")
+    assert "draft_restated" in [e.what for e in planned.case().events]
+    planned.at("2027-06-28T11:00").mail(BM, reply(REF), f"Approve {draft}")
+    planned.run()
+    [notice] = planned.outbox("publication_notice")
     assert notice.status in ("pending", "sent")  # the words read are the words that go
-    assert "given 3 working days before publication" in _notice_words(cspr)
+    assert "given 3 working days before publication" in _notice_words(planned)
 
 
-def test_a_notice_approved_the_day_it_was_written_goes_unchanged(cspr: Bot) -> None:
-    cspr.at("2027-06-01T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
-    cspr.run()
-    before = cspr.outbox("publication_notice")[0]
-    cspr.at("2027-06-01T15:00").mail(BM, reply(REF), f"Approve {before.id}")
-    cspr.run()
-    [after] = cspr.outbox("publication_notice")
+def test_a_notice_approved_the_day_it_was_written_goes_unchanged(planned: Bot) -> None:
+    before = planned.outbox("publication_notice")[0]
+    planned.at("2027-06-01T15:00").mail(BM, reply(REF), f"Approve {before.id}")
+    planned.run()
+    [after] = planned.outbox("publication_notice")
     # Word for word as approved; only its Date says when it went.
     assert after.status in ("pending", "sent")
-    assert after.raw == with_date(before.raw, cspr.clock.moment) != before.raw
-    assert len(cspr.outbox("approval_request")) == 1
+    assert after.raw == with_date(before.raw, planned.clock.moment) != before.raw
+    assert len(planned.outbox("approval_request")) == 1
 
 
-def test_a_notice_approved_after_report_sent_says_when_it_was_sent(cspr: Bot) -> None:
-    cspr.at("2027-06-01T10:00").mail(BM, reply(REF), "Publication: 01/07/2027")
-    cspr.run()
-    draft = cspr.outbox("publication_notice")[0].id
-    cspr.at("2027-06-15T10:00").mail(BM, reply(REF), "Report sent: 15/06/2027")
-    cspr.run()
-    cspr.at("2027-06-15T11:00").mail(BM, reply(REF), f"Approve {draft}")
-    cspr.run()
+def test_a_notice_approved_after_report_sent_says_when_it_was_sent(planned: Bot) -> None:
+    draft = planned.outbox("publication_notice")[0].id
+    planned.at("2027-06-15T10:00").mail(BM, reply(REF), "Report sent: 15/06/2027")
+    planned.run()
+    planned.at("2027-06-15T11:00").mail(BM, reply(REF), f"Approve {draft}")
+    planned.run()
     assert "it says the report was sent on Tue 15 Jun 2027, 12 working days before" in " ".join(
-        result_text(cspr).split()
+        result_text(planned).split()
     )
-    words = _notice_words(cspr)
+    words = _notice_words(planned)
     assert "Report sent to you on: Tuesday 15 June 2027" in words
     assert "The report was sent to you 12 working days before publication" in words
-    assert cspr.outbox("publication_notice")[0].status == "draft"
+    assert planned.outbox("publication_notice")[0].status == "draft"
 
 
 def _notified_on_4_january(bot: Bot) -> None:
@@ -635,11 +627,32 @@ def _reviewer_appointed(bot: Bot) -> None:
     bot.run()
 
 
-def test_a_second_reviewer_withdraws_the_first_notice(bot: Bot) -> None:
-    _reviewer_appointed(bot)
-    bot.at("2027-01-08T11:00").mail(BM, reply(REF), "Reviewer: Bo Other")
-    bot.run()
-    first, second = bot.outbox("reviewer_notice")
+def build_reviewer_appointed(make_app: AppFactory, tmp_path: Path) -> Bot:
+    b = build_bot(make_app, tmp_path)
+    _reviewer_appointed(b)
+    return b
+
+
+@pytest.fixture
+def appointed(
+    make_app: AppFactory, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
+) -> Bot:
+    """The `bot` case after _reviewer_appointed, replayed once per backend and process and
+    copied for each test (tests/fixtures/scenarios.py): three tests replayed its three passes."""
+    return copied(
+        "reviewer_appointed",
+        build_reviewer_appointed,
+        make_app,
+        tmp_path,
+        migrated_database_url,
+        scenarios,
+    )
+
+
+def test_a_second_reviewer_withdraws_the_first_notice(appointed: Bot) -> None:
+    appointed.at("2027-01-08T11:00").mail(BM, reply(REF), "Reviewer: Bo Other")
+    appointed.run()
+    first, second = appointed.outbox("reviewer_notice")
     assert (first.status, second.status) == ("superseded", "draft")
     assert "Bo Other" in body_of(second)
 
@@ -668,10 +681,28 @@ def test_words_for_outside_bodies_that_name_the_child_are_refused(
     assert fresh.outbox("panel_delay_notice") == []
 
 
+def build_delay_drafted(make_app: AppFactory, tmp_path: Path) -> Bot:
+    """The `bot` case notified on 4 January, its delay notice drafted on Thu 21 Jan 2027."""
+    b = build_bot(make_app, tmp_path)
+    _notified_on_4_january(b)
+    b.at("2027-01-21T11:00").mail(BM, reply(REF), "Delay: agencies late; expected 05/02/2027")
+    b.run()
+    return b
+
+
+@pytest.fixture
+def delay_drafted(
+    make_app: AppFactory, tmp_path: Path, migrated_database_url: str, scenarios: Scenarios
+) -> Bot:
+    """build_delay_drafted, replayed once per backend and process and copied for each test
+    (tests/fixtures/scenarios.py): five tests replayed its three passes each."""
+    return copied(
+        "delay_drafted", build_delay_drafted, make_app, tmp_path, migrated_database_url, scenarios
+    )
+
+
 def _delay_drafted(bot: Bot) -> OutboxMessage:
-    _notified_on_4_january(bot)
-    bot.at("2027-01-21T11:00").mail(BM, reply(REF), "Delay: agencies late; expected 05/02/2027")
-    bot.run()
+    """The draft `delay_drafted` holds."""
     [draft] = bot.outbox("panel_delay_notice")
     return draft
 
@@ -695,34 +726,35 @@ def _delay_drafted(bot: Bot) -> OutboxMessage:
     ],
 )
 def test_a_delay_notice_that_is_no_longer_true_is_not_sent_when_approved(
-    bot: Bot, meanwhile: str | None, when: str, why: str
+    delay_drafted: Bot, meanwhile: str | None, when: str, why: str
 ) -> None:
-    draft = _delay_drafted(bot)
+    draft = _delay_drafted(delay_drafted)
     if meanwhile is not None:
-        bot.at(when).mail(BM, reply(REF), meanwhile)
-        bot.run()
-    bot.at(when).mail(BM, reply(REF), f"Approve {draft.id}")
-    bot.run()
+        delay_drafted.at(when).mail(BM, reply(REF), meanwhile)
+        delay_drafted.run()
+    delay_drafted.at(when).mail(BM, reply(REF), f"Approve {draft.id}")
+    delay_drafted.run()
 
-    [row] = bot.outbox("panel_delay_notice")
+    [row] = delay_drafted.outbox("panel_delay_notice")
     assert row.status == "draft"  # never sent to the National Panel
-    told = " ".join(body_of(bot.outbox("command_result")[-1]).split())
+    told = " ".join(body_of(delay_drafted.outbox("command_result")[-1]).split())
     assert f"email #{draft.id} not sent: {why}" in told
 
 
-def test_a_reviewer_notice_is_not_sent_after_the_cspr_decision_was_corrected(bot: Bot) -> None:
-    _reviewer_appointed(bot)
-    bot.at("2027-01-08T10:30").mail(
+def test_a_reviewer_notice_is_not_sent_after_the_cspr_decision_was_corrected(
+    appointed: Bot,
+) -> None:
+    appointed.at("2027-01-08T10:30").mail(
         BM, reply(REF), "Correct CSPR: 07/01/2027 because the minutes say the 7th"
     )
-    bot.run()
-    [draft] = bot.outbox("reviewer_notice")
-    bot.at("2027-01-08T11:00").mail(BM, reply(REF), f"Approve {draft.id}")
-    bot.run()
+    appointed.run()
+    [draft] = appointed.outbox("reviewer_notice")
+    appointed.at("2027-01-08T11:00").mail(BM, reply(REF), f"Approve {draft.id}")
+    appointed.run()
 
-    [row] = bot.outbox("reviewer_notice")
+    [row] = appointed.outbox("reviewer_notice")
     assert row.status == "draft"  # never "Decision made: Tuesday 5 January 2027"
-    told = " ".join(body_of(bot.outbox("command_result")[-1]).split())
+    told = " ".join(body_of(appointed.outbox("command_result")[-1]).split())
     assert (
         f"email #{draft.id} not sent: it says the CSPR was decided on Tue 5 Jan 2027 with the "
         "report due"
@@ -827,45 +859,44 @@ def test_cspr_no_after_yes_stops_the_report_clock_and_yes_again_restarts_it(cspr
 
 
 def test_correcting_the_cspr_decision_after_the_reviewer_notice_went_says_to_tell_them(
-    bot: Bot,
+    appointed: Bot,
 ) -> None:
-    _reviewer_appointed(bot)
-    [notice] = bot.outbox("reviewer_notice")
-    bot.at("2027-01-08T10:30").mail(BM, reply(REF), f"Approve {notice.id}")
-    bot.run()
-    bot.at("2027-01-12T10:00").mail(
+    [notice] = appointed.outbox("reviewer_notice")
+    appointed.at("2027-01-08T10:30").mail(BM, reply(REF), f"Approve {notice.id}")
+    appointed.run()
+    appointed.at("2027-01-12T10:00").mail(
         BM, reply(REF), "Correct CSPR: 07/01/2027 because the minutes say the 7th"
     )
-    bot.run()
+    appointed.run()
 
     said = (
         f"the independent reviewer notice already sent (#{notice.id}) gave the CSPR decision as "
         "Tue 5 Jan 2027 and the report as due Mon 5 Jul 2027: tell its recipients the decision "
         "was made on Thu 7 Jan 2027 and the report is now due Wed 7 Jul 2027"
     )
-    answer = " ".join(result_text(bot).split())
+    answer = " ".join(result_text(appointed).split())
     assert said in answer
     assert (
         "the CSPR report is now due Wed 7 Jul 2027, later than the Mon 5 Jul 2027 counted before"
     ) in answer
-    digest = " ".join(digest_text(bot, "2027-01-13T08:30").split())
+    digest = " ".join(digest_text(appointed, "2027-01-13T08:30").split())
     assert said[1:] in digest.split("NEEDS YOUR ATTENTION")[1]
 
 
 def test_correcting_the_notification_after_the_delay_notice_went_says_to_tell_them(
-    bot: Bot,
+    delay_drafted: Bot,
 ) -> None:
-    draft = _delay_drafted(bot)
-    bot.at("2027-01-21T11:30").mail(BM, reply(REF), f"Approve {draft.id}")
-    bot.run()
-    bot.at("2027-01-22T10:00").mail(
+    draft = _delay_drafted(delay_drafted)
+    delay_drafted.at("2027-01-21T11:30").mail(BM, reply(REF), f"Approve {draft.id}")
+    delay_drafted.run()
+    delay_drafted.at("2027-01-22T10:00").mail(
         BM, reply(REF), "Correct Notified: 06/01/2027 because the log says the 6th"
     )
-    bot.run()
+    delay_drafted.run()
     assert (
         f"already sent (#{draft.id}) gave the old date of the National Panel notification: "
         "tell its recipients of the correction"
-    ) in " ".join(result_text(bot).split())
+    ) in " ".join(result_text(delay_drafted).split())
 
 
 def test_an_aware_reason_that_names_the_child_is_kept_for_the_business_manager_only(

@@ -3,7 +3,8 @@ Panel, the Secretary of State and Ofsted, and the day it was published, driven b
 
 What an outside body receives must be true on the day it goes, and a clock counts from the day
 that really happened; whatever the bot cannot put right reaches the Business Manager. The `cspr`
-fixture (tests/services/conftest.py) is a case whose CSPR was decided on Thu 7 Jan 2027.
+fixture (tests/services/conftest.py) is a case whose CSPR was decided on Thu 7 Jan 2027; the
+`planned` one is that case with its publication planned on Tue 1 Jun 2027 for Thu 1 Jul 2027.
 """
 
 from __future__ import annotations
@@ -35,43 +36,40 @@ def clock(bot: Bot, name: str) -> tuple[date, str, date | None]:
     return row.due, row.state, row.met_on
 
 
-def test_a_notice_of_publication_is_not_sent_once_the_report_is_published(cspr: Bot) -> None:
-    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
-    draft = cspr.outbox("publication_notice")[0].id
-    say(cspr, "2027-06-23T10:00", "Published: 23/06/2027")
+def test_a_notice_of_publication_is_not_sent_once_the_report_is_published(planned: Bot) -> None:
+    draft = planned.outbox("publication_notice")[0].id
+    say(planned, "2027-06-23T10:00", "Published: 23/06/2027")
     for when in ("2027-06-23T10:30", "2027-06-23T11:00"):  # approving twice changes nothing
-        say(cspr, when, f"Approve {draft}")
+        say(planned, when, f"Approve {draft}")
         assert (
             f"email #{draft} not sent: the report is recorded as published on Wed 23 Jun 2027, "
             "so a notice that publication is planned for Thu 1 Jul 2027 would be untrue"
-        ) in told(cspr)
-        [row] = cspr.outbox("publication_notice")
+        ) in told(planned)
+        [row] = planned.outbox("publication_notice")
         assert row.status == "draft"  # never "we plan to publish on 1 July"
 
 
-def test_a_notice_of_publication_is_not_sent_once_the_case_is_closed(cspr: Bot) -> None:
-    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
-    draft = cspr.outbox("publication_notice")[0].id
-    say(cspr, "2027-06-02T10:00", "Close: the review was stood down")
-    say(cspr, "2027-06-02T11:00", f"Approve {draft}")
-    assert f"email #{draft} not sent: {REF} is closed" in told(cspr)
-    assert [r.status for r in cspr.outbox("publication_notice")] == ["draft"]
+def test_a_notice_of_publication_is_not_sent_once_the_case_is_closed(planned: Bot) -> None:
+    draft = planned.outbox("publication_notice")[0].id
+    say(planned, "2027-06-02T10:00", "Close: the review was stood down")
+    say(planned, "2027-06-02T11:00", f"Approve {draft}")
+    assert f"email #{draft} not sent: {REF} is closed" in told(planned)
+    assert [r.status for r in planned.outbox("publication_notice")] == ["draft"]
 
 
 def test_publishing_under_7_working_days_after_the_report_was_sent_needs_attention(
-    cspr: Bot,
+    planned: Bot,
 ) -> None:
-    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
-    say(cspr, "2027-06-21T10:00", "Report sent: 21/06/2027")
-    say(cspr, "2027-06-23T10:00", "Published: 23/06/2027")
+    say(planned, "2027-06-21T10:00", "Report sent: 21/06/2027")
+    say(planned, "2027-06-23T10:00", "Published: 23/06/2027")
     assert (
         "the report was sent to the National Panel, the Secretary of State and Ofsted on "
         "Mon 21 Jun 2027, 2 working days before publication on Wed 23 Jun 2027, fewer than the 7 "
         "working days required"
-    ) in told(cspr)
+    ) in told(planned)
     # The notice clock counts back from the day it was published, not the day once planned.
-    assert clock(cspr, "publication_notice") == (date(2027, 6, 14), "met", date(2027, 6, 21))
-    digest = digest_text(cspr, "2027-06-24T08:30")
+    assert clock(planned, "publication_notice") == (date(2027, 6, 14), "met", date(2027, 6, 21))
+    digest = digest_text(planned, "2027-06-24T08:30")
     assert f"{REF}  publication notice short\r\n      The report was sent" in digest
 
 
@@ -87,12 +85,11 @@ def test_report_sent_after_publication_under_7_working_days_before_it_needs_atte
     assert "publication_notice_short" in [e.what for e in cspr.case().events]
 
 
-def test_publishing_7_working_days_after_the_report_was_sent_is_not_flagged(cspr: Bot) -> None:
-    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
-    say(cspr, "2027-06-21T10:00", "Report sent: 21/06/2027")
-    say(cspr, "2027-06-30T10:00", "Published: 30/06/2027")
-    assert "fewer than" not in told(cspr)
-    assert "publication_notice_short" not in [e.what for e in cspr.case().events]
+def test_publishing_7_working_days_after_the_report_was_sent_is_not_flagged(planned: Bot) -> None:
+    say(planned, "2027-06-21T10:00", "Report sent: 21/06/2027")
+    say(planned, "2027-06-30T10:00", "Published: 30/06/2027")
+    assert "fewer than" not in told(planned)
+    assert "publication_notice_short" not in [e.what for e in planned.case().events]
 
 
 @pytest.mark.parametrize(
@@ -103,76 +100,71 @@ def test_publishing_7_working_days_after_the_report_was_sent_is_not_flagged(cspr
     ],
 )
 def test_a_delay_withdraws_the_notice_of_publication_and_stops_its_clock(
-    cspr: Bot, line: str, because: str
+    planned: Bot, line: str, because: str
 ) -> None:
-    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
-    draft = cspr.outbox("publication_notice")[0].id
-    say(cspr, "2027-06-08T10:00", line)
-    assert f"draft #{draft} (publication notice) withdrawn: {because}" in told(cspr)
-    case = cspr.case()
+    draft = planned.outbox("publication_notice")[0].id
+    say(planned, "2027-06-08T10:00", line)
+    assert f"draft #{draft} (publication notice) withdrawn: {because}" in told(planned)
+    case = planned.case()
     assert case.planned_publication is None
-    assert clock(cspr, "publication_notice")[1] == "not_required"  # no reminders for 1 July
-    say(cspr, "2027-06-08T11:00", f"Approve {draft}")
-    assert f"email #{draft} was withdrawn: {because}" in told(cspr)
-    assert [r.status for r in cspr.outbox("publication_notice")] == ["superseded"]
+    assert clock(planned, "publication_notice")[1] == "not_required"  # no reminders for 1 July
+    say(planned, "2027-06-08T11:00", f"Approve {draft}")
+    assert f"email #{draft} was withdrawn: {because}" in told(planned)
+    assert [r.status for r in planned.outbox("publication_notice")] == ["superseded"]
 
 
-def test_the_same_date_planned_again_after_a_delay_is_drafted_afresh(cspr: Bot) -> None:
-    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
-    say(cspr, "2027-06-08T10:00", "Publication delayed: criminal trial")
-    say(cspr, "2027-06-09T10:00", "Publication: 01/07/2027")
-    assert "notice drafted, due by Tue 22 Jun 2027" in told(cspr)
-    old, new = cspr.outbox("publication_notice")
+def test_the_same_date_planned_again_after_a_delay_is_drafted_afresh(planned: Bot) -> None:
+    say(planned, "2027-06-08T10:00", "Publication delayed: criminal trial")
+    say(planned, "2027-06-09T10:00", "Publication: 01/07/2027")
+    assert "notice drafted, due by Tue 22 Jun 2027" in told(planned)
+    old, new = planned.outbox("publication_notice")
     assert (old.status, new.status) == ("superseded", "draft")
-    assert clock(cspr, "publication_notice") == (date(2027, 6, 22), "open", None)
-    say(cspr, "2027-06-09T11:00", f"Approve {new.id}")
-    assert cspr.outbox("publication_notice")[1].status in ("pending", "sent")
+    assert clock(planned, "publication_notice") == (date(2027, 6, 22), "open", None)
+    say(planned, "2027-06-09T11:00", f"Approve {new.id}")
+    assert planned.outbox("publication_notice")[1].status in ("pending", "sent")
 
 
-def test_a_second_publication_date_withdraws_the_first_notice(cspr: Bot) -> None:
-    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
-    say(cspr, "2027-06-02T10:00", "Publication: 08/07/2027")
-    first, second = cspr.outbox("publication_notice")
+def test_a_second_publication_date_withdraws_the_first_notice(planned: Bot) -> None:
+    say(planned, "2027-06-02T10:00", "Publication: 08/07/2027")
+    first, second = planned.outbox("publication_notice")
     assert (first.status, second.status) == ("superseded", "draft")
-    assert f"draft #{first.id} withdrawn, replaced by #{second.id}" in told(cspr)
-    say(cspr, "2027-06-02T11:00", f"Approve {first.id}")
+    assert f"draft #{first.id} withdrawn, replaced by #{second.id}" in told(planned)
+    say(planned, "2027-06-02T11:00", f"Approve {first.id}")
     # Never "its new words were sent to you": nothing was; the newer draft is the one to read.
-    assert f"email #{first.id} was withdrawn: a newer draft of it replaced it" in told(cspr)
-    assert [r.status for r in cspr.outbox("publication_notice")] == ["superseded", "draft"]
+    assert f"email #{first.id} was withdrawn: a newer draft of it replaced it" in told(planned)
+    assert [r.status for r in planned.outbox("publication_notice")] == ["superseded", "draft"]
 
 
-def test_a_report_sent_before_the_cspr_was_decided_is_refused(cspr: Bot) -> None:
-    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
-    say(cspr, "2027-06-15T10:00", "Report sent: 15/06/2026")  # a mistyped year
+def test_a_report_sent_before_the_cspr_was_decided_is_refused(planned: Bot) -> None:
+    say(planned, "2027-06-15T10:00", "Report sent: 15/06/2026")  # a mistyped year
     assert (
         "Mon 15 Jun 2026 is before the CSPR was decided on (Thu 7 Jan 2027); check the year: "
         "Report sent: <date>"
-    ) in told(cspr)
-    assert cspr.case().report_sent_on is None
-    assert clock(cspr, "publication_notice") == (date(2027, 6, 22), "open", None)
+    ) in told(planned)
+    assert planned.case().report_sent_on is None
+    assert clock(planned, "publication_notice") == (date(2027, 6, 22), "open", None)
 
 
-def test_a_wrong_report_sent_date_is_corrected_with_a_reason(cspr: Bot) -> None:
-    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
-    draft = cspr.outbox("publication_notice")[0].id
-    say(cspr, "2027-06-14T10:00", "Report sent: 04/06/2027")
-    say(cspr, "2027-06-15T10:00", "Report sent: 15/06/2027")
+def test_a_wrong_report_sent_date_is_corrected_with_a_reason(planned: Bot) -> None:
+    draft = planned.outbox("publication_notice")[0].id
+    say(planned, "2027-06-14T10:00", "Report sent: 04/06/2027")
+    say(planned, "2027-06-15T10:00", "Report sent: 15/06/2027")
     assert (
         "the report is already recorded as sent on Fri 4 Jun 2027; if that date is wrong, write "
         "Correct Report sent: <date> because <reason>"
-    ) in told(cspr)
-    say(cspr, "2027-06-15T11:00", "Correct Report sent: 14/06/2027 because the 4th was a typo")
+    ) in told(planned)
+    say(planned, "2027-06-15T11:00", "Correct Report sent: 14/06/2027 because the 4th was a typo")
     assert "the day the report was sent corrected from Fri 4 Jun 2027 to Mon 14 Jun 2027" in (
-        told(cspr)
+        told(planned)
     )
-    assert cspr.case().report_sent_on == date(2027, 6, 14)
+    assert planned.case().report_sent_on == date(2027, 6, 14)
     # The clock is met on the day it really went, for the Board's timeliness report.
-    assert clock(cspr, "publication_notice") == (date(2027, 6, 22), "met", date(2027, 6, 14))
-    [corrected] = [e for e in cspr.case().events if e.what == "date_corrected"]
+    assert clock(planned, "publication_notice") == (date(2027, 6, 22), "met", date(2027, 6, 14))
+    [corrected] = [e for e in planned.case().events if e.what == "date_corrected"]
     assert "the 4th was a typo" in corrected.why
     # The notice states the corrected day, not the mistyped one.
-    say(cspr, "2027-06-15T12:00", f"Approve {draft}")
-    words = " ".join(body_of(cspr.outbox("publication_notice")[0]).split())
+    say(planned, "2027-06-15T12:00", f"Approve {draft}")
+    words = " ".join(body_of(planned.outbox("publication_notice")[0]).split())
     assert "Report sent to you on: Monday 14 June 2027" in words
 
 
@@ -214,31 +206,29 @@ def test_an_earlier_published_day_is_on_time_in_the_boards_report(cspr: Bot) -> 
 
 
 def test_a_first_publication_before_the_planned_day_says_the_notice_clock_it_moved(
-    cspr: Bot,
+    planned: Bot,
 ) -> None:
     """Published on Wed 23 Jun, not the planned Thu 1 Jul, with no report recorded as sent:
     the notice, counted back from the day it was published, was due a week earlier and is
     overdue. The reply says so, never only "publication recorded"."""
-    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
-    say(cspr, "2027-06-23T10:00", "Published: 23/06/2027")
+    say(planned, "2027-06-23T10:00", "Published: 23/06/2027")
     assert (
         "publication recorded; keep it online until at least Fri 23 Jun 2028 (12 months from "
         "the day it was published); the Notice of publication is now due Mon 14 Jun 2027, "
         "earlier than the Tue 22 Jun 2027 counted before (7 working days before the day it was "
         "published, not the planned Thu 1 Jul 2027): it is now overdue"
-    ) in told(cspr)
-    assert clock(cspr, "publication_notice") == (date(2027, 6, 14), "overdue", None)
+    ) in told(planned)
+    assert clock(planned, "publication_notice") == (date(2027, 6, 14), "overdue", None)
 
 
 def test_a_first_publication_after_the_planned_day_says_what_it_did_to_each_clock(
-    cspr: Bot,
+    planned: Bot,
 ) -> None:
     """The report went on Tue 1 Jun; published Thu 8 Jul, not the planned Thu 1 Jul: the
     notice is still met in time, the report's 6 months (due Wed 7 Jul) were met a day late,
     and the year online rolls on from a Saturday. Each is said."""
-    say(cspr, "2027-06-01T10:00", "Publication: 01/07/2027")
-    say(cspr, "2027-06-01T11:00", "Report sent: 01/06/2027")
-    say(cspr, "2027-07-08T10:00", "Published: 08/07/2027")
+    say(planned, "2027-06-01T11:00", "Report sent: 01/06/2027")
+    say(planned, "2027-07-08T10:00", "Published: 08/07/2027")
     assert (
         "keep it online until at least Mon 10 Jul 2028 (12 months from the day it was "
         "published, moved on from Sat 8 Jul 2028, a Saturday); the Notice of publication is "
@@ -246,8 +236,8 @@ def test_a_first_publication_after_the_planned_day_says_what_it_did_to_each_cloc
         "before the day it was published, not the planned Thu 1 Jul 2027): met on Tue 1 Jun "
         "2027, in time; the CSPR report was due Wed 7 Jul 2027 and is now recorded as met on "
         "Thu 8 Jul 2027: it is now late"
-    ) in told(cspr)
-    assert clock(cspr, "cspr_report") == (date(2027, 7, 7), "met", date(2027, 7, 8))
+    ) in told(planned)
+    assert clock(planned, "cspr_report") == (date(2027, 7, 7), "met", date(2027, 7, 8))
 
 
 def test_a_report_published_with_no_date_planned_has_its_notice_clock_counted_and_said(
