@@ -21,29 +21,34 @@ pytest_plugins = [
     "tests.fixtures.template_checks",
 ]
 
-# The longest test files, longest first (the per-file totals of a whole run of 6 December 2026,
-# --junitxml; tests/test_cli_imports.py, second of all, was missing). With whole
-# files to a worker (--dist loadfile) they are handed out in collection order, and one of
+# The longest test files, longest first (the per-file totals of a whole run, --junitxml, on
+# the evening of 6 December 2026, with files added that evening and those holding one test of 25 s
+# or more: the end-to-end reading process files, the kill harness, the install test). With
+# whole files to a worker (--dist loadfile) they are handed out in collection order, and one of
 # them handed out last kept one worker busy minutes after the others had finished; begun
 # first, the shorter files fill in around them. Only the order changes: a file missing from
 # the list, or one the list names that no longer exists, runs as before.
 LONGEST_FIRST = (
     "tests/services/test_outside_bodies.py",
     "tests/test_cli_imports.py",
+    "tests/test_daemon_recovery.py",
+    "tests/services/test_wording.py",
+    "tests/test_end_to_end_reader_alerts.py",
     "tests/test_end_to_end.py",
+    "tests/test_end_to_end_chasing.py",
+    "tests/services/test_personal_data_refused.py",
+    "tests/services/test_decision_that_waited.py",
+    "tests/services/test_recount.py",
+    "tests/test_end_to_end_reader_stopped.py",
     "tests/test_end_to_end_panel_calendar.py",
-    "tests/services/test_lifecycle.py",
-    "tests/services/test_attention.py",
+    "tests/reliability/test_kill.py",
+    "tests/test_install.py",
+    "tests/services/test_return_out_of_office.py",
     "tests/services/test_publication.py",
-    "tests/test_cli.py",
-    "tests/services/test_resends.py",
-    "tests/services/test_event_dates.py",
-    "tests/services/test_complaint_intake.py",
-    "tests/services/test_calendar_replies.py",
-    "tests/services/test_forms_ingest.py",
-    "tests/services/test_publication_lifecycle.py",
-    "tests/services/test_screening_majority.py",
-    "tests/services/test_digest_reply_commands.py",
+    "tests/services/test_send_by.py",
+    "tests/services/test_send_time_truth.py",
+    "tests/services/test_personal_data_outgoing.py",
+    "tests/test_end_to_end_junk.py",
 )
 
 
