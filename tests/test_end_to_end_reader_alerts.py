@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -25,23 +24,14 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.db.engine import make_engine
 from bot.adapters.db.models import MailboxState
+from tests.broken_reader import WHY, bot_command
 from tests.daemon_helpers import IT, daemon_config, wait_until
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.mail import sin
 from tests.fixtures.smtp import SmtpTestServer, sent_texts
 
 pytestmark = pytest.mark.imap
-BIN = Path(sys.executable).parent / "tscp-bot"
 BM = "tscp.business.manager@tameside.gov.uk"
-_BROKEN_BOT = """
-import os, sys
-import bot.adapters.reader_child as reader_child
-from bot.cli import main
-
-reader_child.serve = os._exit
-sys.exit(main())
-"""
-WHY = "it stopped before answering a known email (exit code 1)"
 ALERT = "bot needs attention: its reading process does not work"
 BACK = "bot working again: the reading process works again"
 SENDER = "officer1@gmp.police.uk"
@@ -50,7 +40,7 @@ SENDER = "officer1@gmp.police.uk"
 @contextmanager
 def daemon(config: Path, password: str, log: Path, *, broken: bool) -> Iterator[None]:
     """A `tscp-bot run` daemon, its log in `log`, stopped by SIGTERM when the block ends."""
-    head = [sys.executable, "-c", _BROKEN_BOT] if broken else [str(BIN)]
+    head = bot_command(broken=broken)
     env = {"TEST_IMAP_PASSWORD": password, "PATH": "/usr/bin:/bin"}
     with log.open("w") as out:
         bot = subprocess.Popen(

@@ -10,29 +10,19 @@ trouble makes that run start a reading process at once, and its answer clears th
 from __future__ import annotations
 
 import subprocess
-import sys
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
+from tests.broken_reader import WHY, bot_command
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.mail import sin
 from tests.fixtures.real_servers import write_config
 from tests.fixtures.smtp import SmtpTestServer, sent_emails
 
 pytestmark = pytest.mark.imap
-BIN = Path(sys.executable).parent / "tscp-bot"
 BM = "tscp.business.manager@tameside.gov.uk"
-_BROKEN_BOT = """
-import os, sys
-import bot.adapters.reader_child as reader_child
-from bot.cli import main
-
-reader_child.serve = os._exit
-sys.exit(main())
-"""
-WHY = "it stopped before answering a known email (exit code 1)"
 SAID = "the reading process does not work"
 
 
@@ -58,7 +48,7 @@ def test_status_and_the_digest_say_mail_is_read_without_limits_until_the_reader_
     env = {"TEST_IMAP_PASSWORD": dovecot.password, "PATH": "/usr/bin:/bin"}
 
     def bot(now: str, *command: str, broken: bool = False) -> subprocess.CompletedProcess[str]:
-        head = [sys.executable, "-c", _BROKEN_BOT] if broken else [str(BIN)]
+        head = bot_command(broken=broken)
         return subprocess.run(
             [*head, "--config", str(config), "--now", now, *command],
             env=env,

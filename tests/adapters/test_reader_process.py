@@ -174,15 +174,9 @@ def test_a_child_that_dies_mid_email_leaves_what_it_read_and_says_why_of_the_res
     monkeypatch.setattr(reader_child, "serve", hostile_child.serve)
     first, second = (path.read_bytes() for path in SAMPLES[:2])
     hostile = second.replace(b"\n", b"\n" + hostile_child.MARKER + b"\n", 1)
-    outer = EmailMessage()
-    outer["From"], outer["To"], outer["Subject"] = "a@example.org", "tscp@example.org", "Fwd"
-    outer.set_content("Two emails passed on, and a note.\n")
-    for name, data in (("first.eml", first), ("second.eml", hostile)):
-        outer.add_attachment(data, "application", "octet-stream", filename=name)
-    outer.add_attachment(b"A note.\n", "text", "plain", filename="note.txt")
     reader = ReaderProcess(_settings())
     try:
-        msg = reader.parse(outer.as_bytes())
+        msg = reader.parse(_two_forwarded_and_a_note(("first.eml", first), ("second.eml", hostile)))
         got = reader.read(msg)
     finally:
         reader.close()
@@ -207,15 +201,9 @@ def test_a_second_child_that_dies_on_the_same_email_is_not_followed_by_a_third(
     monkeypatch.setattr(reader_child, "serve", hostile_child.serve)
     sample = SAMPLES[0].read_bytes()
     hostile = sample.replace(b"\n", b"\n" + hostile_child.MARKER + b"\n", 1)
-    outer = EmailMessage()
-    outer["From"], outer["To"], outer["Subject"] = "a@example.org", "tscp@example.org", "Fwd"
-    outer.set_content("Two emails passed on, and a note.\n")
-    for name, data in (("one.eml", hostile), ("two.eml", hostile)):
-        outer.add_attachment(data, "application", "octet-stream", filename=name)
-    outer.add_attachment(b"A note.\n", "text", "plain", filename="note.txt")
     reader = ReaderProcess(_settings())
     try:
-        msg = reader.parse(outer.as_bytes())
+        msg = reader.parse(_two_forwarded_and_a_note(("one.eml", hostile), ("two.eml", hostile)))
         got = reader.read(msg)
         assert reader.pid is None  # the second child died, and no third was started
         assert reader.read(reader.parse(sample)) == read_message(  # the next email is read
@@ -318,3 +306,14 @@ def test_closing_does_not_wait_for_a_child_that_takes_no_more_jobs(
         reader.close()
     assert time.monotonic() - started < 20
     assert _writers() == []
+
+
+def _two_forwarded_and_a_note(*emails: tuple[str, bytes]) -> bytes:
+    """An email passing on `emails` (name, bytes) as attachments, then a text file."""
+    outer = EmailMessage()
+    outer["From"], outer["To"], outer["Subject"] = "a@example.org", "tscp@example.org", "Fwd"
+    outer.set_content("Two emails passed on, and a note.\n")
+    for name, data in emails:
+        outer.add_attachment(data, "application", "octet-stream", filename=name)
+    outer.add_attachment(b"A note.\n", "text", "plain", filename="note.txt")
+    return outer.as_bytes()
