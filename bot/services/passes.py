@@ -55,6 +55,7 @@ def run_once(app: App) -> PassReport:
     outbox = book.step(
         health.OUTBOX, "sending", lambda: send_all(app, app.open_sender()), SendReport(), errors
     )
+    book.close()
     return PassReport(ingest, overdue, reminders, digest, outbox, errors, monthly)
 
 
@@ -67,11 +68,13 @@ class _Book:
         self.book = HealthBook(
             app.sessions, f"run --once {instance_id()}", health.downtime_gap(app)
         )
-        for name, interval in health.intervals(app).items():
-            self.book.register(name, interval)
+        self.book.register_all(health.intervals(app))
         self.failed: set[str] = set()
 
     def step(self, job: str, name: str, run: Callable[[], T], nothing: T, errors: list[str]) -> T:
+        """A step's end is saved with the next step's start, in one commit, a moment later
+        (what status reads between steps is the same); its start before it runs, so a step
+        that hangs or dies shows as started."""
         if job not in self.failed:
             self.book.started(job, self.wall.now())
         before = len(errors)
@@ -79,10 +82,14 @@ class _Book:
         trouble = errors[before:] or _mailbox_trouble(result)
         if trouble:
             self.failed.add(job)
-            self.book.failed(job, self.wall.now(), trouble[0])
+            self.book.failed(job, self.wall.now(), trouble[0], save=False)
         elif job not in self.failed:
-            self.book.succeeded(job, self.wall.now())
+            self.book.succeeded(job, self.wall.now(), save=False)
         return result
+
+    def close(self) -> None:
+        """The last step's end, and any a step without a start of its own left unsaved."""
+        self.book.save()
 
 
 def _mailbox_trouble(result: object) -> list[str]:
