@@ -73,6 +73,9 @@ class Counter:
         self.step = "book"
         self.statements: collections.Counter[str] = collections.Counter()
         self.commits: collections.Counter[str] = collections.Counter()
+        # Connections taken from the pool: on PostgreSQL each is a ping (pool_pre_ping), a
+        # BEGIN and a COMMIT or ROLLBACK, round trips the statements do not show.
+        self.checkouts: collections.Counter[str] = collections.Counter()
         self.texts: list[tuple[str, str]] = []
 
     def statement(self, *args: Any) -> None:
@@ -81,6 +84,9 @@ class Counter:
 
     def commit(self, *_: Any) -> None:
         self.commits[self.step] += 1
+
+    def checkout(self, *_: Any) -> None:
+        self.checkouts[self.step] += 1
 
 
 def _marked(counter: Counter) -> None:
@@ -117,19 +123,22 @@ def main() -> None:
             counter = Counter()
             event.listen(app.engine, "before_cursor_execute", counter.statement)
             event.listen(app.engine, "commit", counter.commit)
+            event.listen(app.engine.pool, "checkout", counter.checkout)
             _marked(counter)
             report = passes.run_once(app)
             assert not report.errors, report.errors
             event.remove(app.engine, "before_cursor_execute", counter.statement)
             event.remove(app.engine, "commit", counter.commit)
+            event.remove(app.engine.pool, "checkout", counter.checkout)
             for step in ("book", *STEPS):
                 print(
                     f"{step:28} {counter.statements[step]:4} statements "
-                    f"{counter.commits[step]:3} commits"
+                    f"{counter.commits[step]:3} commits {counter.checkouts[step]:3} connections"
                 )
             print(
                 f"{'pass':28} {sum(counter.statements.values()):4} statements "
-                f"{sum(counter.commits.values()):3} commits"
+                f"{sum(counter.commits.values()):3} commits "
+                f"{sum(counter.checkouts.values()):3} connections"
             )
             if args.statements:
                 for step, said in counter.texts:

@@ -17,6 +17,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -92,18 +93,30 @@ class HealthBook:
             return tuple(self._states.values())
 
     def started(self, name: str, now: datetime) -> None:
+        """The row is read and the start written in one transaction when no other thread is
+        saving (one connection, not two: on PostgreSQL each is a ping, a BEGIN and an end);
+        else read on its own, and the start left to the thread saving, as any change is."""
         with self._lock:
             old = self._states[name]
-        stored = self._read(name, old.interval) or self._stored.get(name)
-        within = max(old.interval, timedelta(seconds=MAX_BACKOFF_SECONDS)) + self.gap
-        mine = carried_trouble(old, stored, now, within)
-        self._change(
-            name,
-            started_at=now,
-            failing_since=mine.failing_since,
-            failures=mine.failures,
-            last_error=mine.last_error,
-        )
+        begun: list[bool] = []
+
+        def begin(session: Session | None) -> None:
+            stored = self._read_all({name: old.interval}, session).get(name)
+            within = max(old.interval, timedelta(seconds=MAX_BACKOFF_SECONDS)) + self.gap
+            mine = carried_trouble(old, stored or self._stored.get(name), now, within)
+            self._change(
+                name,
+                save=session is None,
+                started_at=now,
+                failing_since=mine.failing_since,
+                failures=mine.failures,
+                last_error=mine.last_error,
+            )
+            begun.append(True)
+
+        self.save(wait=False, first=begin)
+        if not begun:
+            begin(None)
 
     def succeeded(self, name: str, now: datetime, *, save: bool = True) -> None:
         """save=False: kept for the next save, which the caller makes at once (a pass writes a
@@ -143,15 +156,14 @@ class HealthBook:
         )
         return self.state(name)
 
-    def _read(self, name: str, interval: timedelta) -> JobState | None:
-        """The job's stored row; None when there is none or the database does not answer."""
-        return self._read_all({name: interval}).get(name)
-
-    def _read_all(self, intervals: dict[str, timedelta]) -> dict[str, JobState]:
-        """The jobs' stored rows, by name; none when the database does not answer."""
+    def _read_all(
+        self, intervals: dict[str, timedelta], session: Session | None = None
+    ) -> dict[str, JobState]:
+        """The jobs' stored rows, by name, in `session` or one of its own; none when the
+        database does not answer (a write after it in `session` then fails too)."""
         try:
-            with self.sessions() as session:
-                rows = session.execute(_SELECT, {"names": list(intervals)})
+            with nullcontext(session) if session is not None else self.sessions() as reading:
+                rows = reading.execute(_SELECT, {"names": list(intervals)})
                 return {row.name: _state(row, intervals[row.name]) for row in rows}
         except Exception:  # the database away, in whatever way: memory alone decides
             return {}
@@ -167,18 +179,18 @@ class HealthBook:
         if save:
             self.save(wait=False)
 
-    def save(self, *, wait: bool = True) -> bool:
+    def save(self, *, wait: bool = True, first: Callable[[Session], None] | None = None) -> bool:
         """Write what changed, until nothing is left that another thread changed meanwhile;
         False (and kept for next time) when the database is away, or, with wait=False, when
-        another thread is saving (what it has not taken stays unsaved)."""
+        another thread is saving (what it has not taken stays unsaved). `first` runs in the
+        first write's transaction, before what changed is taken (a start reads its row)."""
         if not self._saving.acquire(blocking=wait):
             return False
         try:
-            while pending := self._pending():
-                if not self._write_all(pending):
+            while first is not None or self._pending():
+                if not self._write_all(first):
                     return False
-                with self._lock:
-                    self._unsaved -= {s.name for s in pending if self._states[s.name] == s}
+                first = None
             return True
         finally:
             self._saving.release()
@@ -187,14 +199,19 @@ class HealthBook:
         with self._lock:
             return [self._states[n] for n in sorted(self._unsaved)]
 
-    def _write_all(self, pending: list[JobState]) -> bool:
+    def _write_all(self, first: Callable[[Session], None] | None) -> bool:
         try:
             with self.sessions() as session:
+                if first is not None:
+                    first(session)
+                pending = self._pending()
                 for state in pending:
                     _write(session, state, self.holder)
                 session.commit()
         except Exception:  # the database away, in whatever way: kept for the next try
             return False
+        with self._lock:
+            self._unsaved -= {s.name for s in pending if self._states[s.name] == s}
         return True
 
 
