@@ -9,6 +9,13 @@ the SQL statements and commits of one more pass, step by step, then times --repe
 and prints CPU time (process time, which another process's load changes less than the wall
 clock) as the best of --rounds. A PostgreSQL URL names a database this script creates and
 drops. Not part of the test suite.
+
+Under load the times move by half; instructions do not. Two runs under callgrind, one with
+`--rounds 0` and one with `--rounds 1 --repeat 20`, give 20 passes' instructions as the
+difference of their totals:
+
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null .venv/bin/python \
+        bench/idle_pass.py --rounds 0 2>&1 | grep refs
 """
 
 from __future__ import annotations
@@ -144,6 +151,8 @@ def main() -> None:
                 for step, said in counter.texts:
                     print(f"  {step:28} {said}")
             rounds = [_round(app, args.repeat) for _ in range(args.rounds)]
+            if not rounds:  # --rounds 0: counts only (callgrind's runs, to subtract)
+                return
             cpu, wall = min(r[0] for r in rounds), min(r[1] for r in rounds)
             print(
                 f"per pass, best of {args.rounds} x {args.repeat}: CPU {cpu * 1000:.1f} ms, "
