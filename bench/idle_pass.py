@@ -10,18 +10,19 @@ and prints CPU time (process time, which another process's load changes less tha
 clock) as the best of --rounds. A PostgreSQL URL names a database this script creates and
 drops. Not part of the test suite.
 
-Under load the times move by half; instructions do not. Two runs under callgrind, one with
-`--rounds 0` and one with `--rounds 1 --repeat 20`, give 20 passes' instructions as the
-difference of their totals:
+Under load the times move by half; instructions do not. Under callgrind, with collection
+off until the rounds begin, the total is the rounds' passes alone:
 
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null .venv/bin/python \
-        bench/idle_pass.py --rounds 0 2>&1 | grep refs
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/dev/null \
+        .venv/bin/python bench/idle_pass.py --callgrind --rounds 1 --repeat 20
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -116,6 +117,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="passes per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--statements", action="store_true", help="print each statement")
+    parser.add_argument("--callgrind", action="store_true", help="instrument the rounds only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name, _database(args.url, Path(name)) as url:
         folder = Path(name)
@@ -150,9 +152,9 @@ def main() -> None:
             if args.statements:
                 for step, said in counter.texts:
                     print(f"  {step:28} {said}")
+            _instrument(args.callgrind, "on")
             rounds = [_round(app, args.repeat) for _ in range(args.rounds)]
-            if not rounds:  # --rounds 0: counts only (callgrind's runs, to subtract)
-                return
+            _instrument(args.callgrind, "off")
             cpu, wall = min(r[0] for r in rounds), min(r[1] for r in rounds)
             print(
                 f"per pass, best of {args.rounds} x {args.repeat}: CPU {cpu * 1000:.1f} ms, "
@@ -160,6 +162,11 @@ def main() -> None:
             )
         finally:
             app.close()
+
+
+def _instrument(callgrind: bool, switch: str) -> None:
+    if callgrind:
+        subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], check=True)
 
 
 def _round(app: Any, repeat: int) -> tuple[float, float]:
