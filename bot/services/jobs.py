@@ -215,8 +215,8 @@ class HealthBook:
         return True
 
 
-# Core, not the ORM: the rows are read into JobStates at once, and a pass reads them seven
-# times; loading them as objects cost twice as much.
+# Core, not the ORM: the rows are only copied into JobStates, and a pass reads them seven
+# times; ORM objects would be built, tracked and thrown away each time.
 _TABLE = cast(Table, JobHealth.__table__)
 _SELECT = select(_TABLE).where(_TABLE.c.name.in_(bindparam("names", expanding=True)))
 
