@@ -109,7 +109,12 @@ def raised_flags(
         select(
             Case.ref,
             Case.status,
-            CaseEvent,
+            # Columns, not CaseEvent rows: hundreds of flags with a backlog, each only read.
+            CaseEvent.id,
+            CaseEvent.at,
+            CaseEvent.what,
+            CaseEvent.detail,
+            CaseEvent.why,
             last_at("case_closed"),
             flag_settled() | maybe_new_settled() | cancelled_since(),
             last_at("case_reopened"),
@@ -125,35 +130,37 @@ def raised_flags(
     return [
         RaisedFlag(
             ref,
-            e.what,
-            _shown(e, calendar),
-            e.at.astimezone(tz).date(),
+            what,
+            _shown(what, detail, why, calendar),
+            at.astimezone(tz).date(),
             status == "open",
-            _after_closing(e, closed, closing),
+            _after_closing(id_, at, closed, closing),
             bool(settled),
-            reopened is not None and e.at < reopened,
+            reopened is not None and at < reopened,
         )
-        for ref, status, e, closed, settled, reopened, closing in rows
+        for ref, status, id_, at, what, detail, why, closed, settled, reopened, closing in rows
     ]
 
 
-def _after_closing(event: CaseEvent, closed: datetime | None, closing: int | None) -> bool:
+def _after_closing(
+    event_id: int, at: datetime, closed: datetime | None, closing: int | None
+) -> bool:
     """Raised after the case was last closed, or by the closing itself: written at the same
     time, after the closing's own event (ids follow the order a transaction writes them)."""
     if closed is None:
         return False
-    return event.at > closed or (event.at == closed and closing is not None and event.id > closing)
+    return at > closed or (at == closed and closing is not None and event_id > closing)
 
 
-def _shown(event: CaseEvent, calendar: WorkingCalendar) -> str:
+def _shown(what: str, detail: str, why: str, calendar: WorkingCalendar) -> str:
     """A fresh complaint's would-be due day as counted now, as `triage new-case` would count
     it (bot.core.would_be_due), not as it was when the complaint arrived."""
-    said = _with_reason(event)
-    return recounted(said, calendar) if event.what == MAYBE_NEW else said
+    said = _with_reason(detail, why)
+    return recounted(said, calendar) if what == MAYBE_NEW else said
 
 
-def _with_reason(event: CaseEvent) -> str:
+def _with_reason(detail: str, why: str) -> str:
     """A flag says why when the chronology knows: what a person needs to act on it."""
-    if not event.why or event.why in event.detail:
-        return event.detail
-    return f"{event.detail}: {event.why}"
+    if not why or why in detail:
+        return detail
+    return f"{detail}: {why}"
