@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from sqlalchemy import Exists, ScalarSelect, and_, exists, func, select, true
+from sqlalchemy import Exists, Subquery, and_, exists, func, select, true
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, aliased
 
@@ -49,26 +49,24 @@ FLAG_EVENTS = (
 )
 
 
-def last_at(what: str) -> ScalarSelect[datetime]:
-    """When the case of the row last had an event `what` ("case_closed", "case_reopened");
-    None while never, for a flag query."""
-    last = aliased(CaseEvent)
+def closings(case_id: int | None) -> Subquery:
+    """Each case's last closing and reopening (None while never), and its last closing's id:
+    a flag written in the same transaction (the same time) after it, such as a Screening Panel
+    cancellation that failed, was raised by the closing, not hidden by it. One pass over those
+    events: looked up for each flag, SQLite read every case's closing through the index on
+    `what` (10,000 closed cases: 6 million rows for 295 flags)."""
+    closed, reopened = CaseEvent.what == "case_closed", CaseEvent.what == "case_reopened"
+    one_case = CaseEvent.case_id == case_id if case_id is not None else true()
     return (
-        select(func.max(last.at))
-        .where(last.case_id == Case.id, last.what == what)
-        .scalar_subquery()
-    )
-
-
-def last_closing_id() -> ScalarSelect[int]:
-    """The id of the row's case's last closing event: a flag written in the same transaction
-    (the same time) after it, such as a Screening Panel cancellation that failed, was raised
-    by the closing, not hidden by it."""
-    last = aliased(CaseEvent)
-    return (
-        select(func.max(last.id))
-        .where(last.case_id == Case.id, last.what == "case_closed")
-        .scalar_subquery()
+        select(
+            CaseEvent.case_id,
+            func.max(sql_case((closed, CaseEvent.at))).label("closed"),
+            func.max(sql_case((reopened, CaseEvent.at))).label("reopened"),
+            func.max(sql_case((closed, CaseEvent.id))).label("closing"),
+        )
+        .where(closed | reopened, one_case)
+        .group_by(CaseEvent.case_id)
+        .subquery()
     )
 
 
@@ -105,6 +103,7 @@ def raised_flags(
     query, oldest first. `case_id`: one case's only (`Reopen:` names them in its reply).
     `calendar`: today's, to count a fresh complaint's would-be due day with."""
     one_case = Case.id == case_id if case_id is not None else true()
+    last = closings(case_id)
     rows = session.execute(
         select(
             Case.ref,
@@ -115,12 +114,13 @@ def raised_flags(
             CaseEvent.what,
             CaseEvent.detail,
             CaseEvent.why,
-            last_at("case_closed"),
+            last.c.closed,
             flag_settled() | maybe_new_settled() | cancelled_since(),
-            last_at("case_reopened"),
-            last_closing_id(),
+            last.c.reopened,
+            last.c.closing,
         )
         .join(Case, Case.id == CaseEvent.case_id)
+        .outerjoin(last, last.c.case_id == Case.id)
         .where(CaseEvent.what.in_(FLAG_EVENTS), one_case)
         .where((Case.status == "open") | (CaseEvent.at >= since))
         # Refused at the terminal, it was said there and then to the one who typed it.
