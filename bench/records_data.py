@@ -4,6 +4,30 @@ Ten years of cases, most of them closed; the open ones spread over the stages wi
 deadlines due from a month ago to two months ahead, and the reminders a bot running every few
 minutes would already have sent for them. Everyone in it is invented: initials are two letters
 drawn at random, addresses are the example config's and example.org.
+
+The chronology holds what the digest's "Needs your attention" reads (bot.services.raised_flags),
+drawn from a second seeded rng so that every other row is as it was before they were added (but
+for `closed_from` on the closed cases, which `Close:` records too):
+
+- a `case_closed` event on each closed case at its closing, a month to ten months after it
+  opened (sooner for a recent case: before now), as `Close:` writes it; one closed case in 40
+  was closed, reopened within a fortnight and closed again, and one older open case in 40 was
+  closed and then reopened (`case_reopened`), so the query's closings and reopenings both have
+  rows: 9,448 closings and 255 reopenings with 10,000 cases (seed 11);
+- flags (FLAG_EVENTS, the ordinary kinds: a form problem, a meeting not booked, a command not
+  recognised or refused, an email not delivered, an awareness flag, a Scrutineer disagreeing):
+  on one open case in eight, and on one in twelve of the cases closed in the last 40 days
+  raised before it closed;
+  `closed_with_clocks_open`, written by the closing just after it, on one in four of those. The
+  digest's query reads 120 of them at bench/records.py's NOW: it lists 49, and counts 59 as
+  older than its 20 working days;
+- and the flags of ten years: one older closed case in 50 had a flag while it was open (about
+  330 flags in all with the rest). The digest lists none of them, but the query's grouping of
+  closings (`closings()`) takes every case that ever had a flag, so they are what keeps that
+  honest.
+
+Those rates are a guess at an ordinary partnership's (the 1,000-message backlog of
+bench/digest_cost.py, all new cases, has 295 flags: a bad week, not ten years).
 """
 
 from __future__ import annotations
@@ -28,6 +52,10 @@ OPEN_STAGES = (
 )
 AGENCIES = ("tameside-council", "gmp", "icb", "tg-icft", "nwas", "schools")
 EVENTS = ("case_opened", "deadline_set", "form_read", "command", "reminded", "note")
+# The flags a case ordinarily gathers (raised_flags.FLAG_EVENTS), by who raises them.
+BOT_FLAGS = ("form_problem", "no_command_recognised", "mail_not_delivered", "awareness_flag")
+PEOPLE_FLAGS = ("command_refused", "scrutineer_disagrees")
+MANAGER = "business.manager@example.org"
 
 
 @dataclass
@@ -66,6 +94,7 @@ def plan(
         {"year": year, "last_number": last} for year, last in per_year.items()
     ]
     _pad_outbox(rows, rng, now, outbox_rows)
+    _chronology(rows, random.Random(seed + 1), now)
     # A bot that has been running: its deadlines were counted on today's calendar (their
     # invented starts would otherwise be counted again, and moved, at the first pass).
     rows.tables["calendar_state"] = [calendar_row(app.calendar, now, counter_of(app.config))]
@@ -84,7 +113,7 @@ def _case(
     is_open: bool,
 ) -> None:
     kind = rng.choices(("review", "complaint", "escalation"), (90, 7, 3))[0]
-    stage, names = _stage(rng, kind, is_open)
+    stage, names, left = _stage(rng, kind, is_open)
     ref = f"TSCP-{year}-{number:04d}"
     case_id = rows.add(
         "cases",
@@ -103,6 +132,8 @@ def _case(
         # The Rapid Review went to the National Panel on every case past that stage.
         rr_report_on=opened.date() + timedelta(days=25) if _past_review(stage, names) else None,
         closed_reason=None if is_open else "completed",
+        # What `Close:` records, for `Reopen:`.
+        closed_from=None if is_open else left,
     )
     for n, name in enumerate(names):
         last = n == len(names) - 1
@@ -132,13 +163,14 @@ def _past_review(stage: str, names: tuple[str, ...]) -> bool:
     return "rapid_review" in names and stage in ("closed", "cspr", "action_plan")
 
 
-def _stage(rng: random.Random, kind: str, is_open: bool) -> tuple[str, tuple[str, ...]]:
+def _stage(rng: random.Random, kind: str, is_open: bool) -> tuple[str, tuple[str, ...], str]:
+    """The case's stage, its deadlines, and the stage it was at (closed from)."""
     if kind == "complaint":
-        return "complaint", ("complaint_response",)
+        return "complaint", ("complaint_response",), "complaint"
     if kind == "escalation":
-        return "escalation", ()
+        return "escalation", (), "escalation"
     stage, _, names = rng.choices(OPEN_STAGES, [s[1] for s in OPEN_STAGES])[0]
-    return (stage if is_open else "closed"), names
+    return (stage if is_open else "closed"), names, stage
 
 
 def _due(rng: random.Random, today: date, opened: date, n: int, unmet: bool) -> date:
@@ -259,6 +291,80 @@ def _around(
                 at=opened + timedelta(hours=5),
                 superseded=False,
             )
+
+
+def _chronology(rows: Rows, rng: random.Random, now: datetime) -> None:
+    """Closings, reopenings and flags (see the module's docstring), after every other row."""
+    for case in list(rows.tables["cases"]):
+        opened, ref, case_id = case["opened_at"], case["ref"], case["id"]
+        age = now - opened
+        if case["status"] == "open":
+            if age.days > 120 and rng.random() < 1 / 40:
+                closed = _closing(rows, rng, now, case_id, ref, opened)
+                _event(
+                    rows,
+                    case_id,
+                    closed + timedelta(days=rng.randint(1, 14)),
+                    MANAGER,
+                    "case_reopened",
+                    "closed in error; back to its stage",
+                    "Reopen:",
+                )
+            if rng.random() < 1 / 8:
+                raised = opened + min(age, timedelta(days=rng.randint(0, 20))) / 2
+                _flag(rows, rng, case_id, ref, raised, case["stage"])
+            continue
+        closed = _closing(rows, rng, now, case_id, ref, opened)
+        if rng.random() < 1 / 40:
+            back = closed + timedelta(days=rng.randint(1, 14))
+            if back < now - timedelta(days=1):
+                _event(rows, case_id, back, MANAGER, "case_reopened", "more to do", "Reopen:")
+                closed = back + (now - back) * rng.uniform(0.1, 0.5)
+                _event(rows, case_id, closed, MANAGER, "case_closed", "completed", "Close:")
+        if now - closed < timedelta(days=40):
+            if rng.random() < 1 / 12:
+                _flag(rows, rng, case_id, ref, opened + (closed - opened) / 2, "closed")
+            if rng.random() < 1 / 4:
+                _event(
+                    rows,
+                    case_id,
+                    closed,
+                    "tscp-bot",
+                    "closed_with_clocks_open",
+                    f"closed with a clock still open on {ref}",
+                    "invented",
+                )
+        elif rng.random() < 1 / 50:
+            _flag(rows, rng, case_id, ref, opened + (closed - opened) / 3, "closed")
+
+
+def _closing(
+    rows: Rows, rng: random.Random, now: datetime, case_id: int, ref: str, opened: datetime
+) -> datetime:
+    """A case closed a month to ten months after it opened, or, if that is to come, before now."""
+    closed = opened + timedelta(days=rng.randint(30, 300), hours=rng.randint(1, 8))
+    if closed >= now:
+        closed = opened + (now - opened) * rng.uniform(0.5, 0.98)
+    _event(rows, case_id, closed, MANAGER, "case_closed", "completed", "Close:")
+    return closed
+
+
+def _flag(rows: Rows, rng: random.Random, case_id: int, ref: str, at: datetime, stage: str) -> None:
+    if stage == "screening" and rng.random() < 0.5:
+        what, actor = "screening_not_booked", "tscp-bot"
+    elif rng.random() < 0.75:
+        what, actor = rng.choice(BOT_FLAGS), "tscp-bot"
+    else:
+        what, actor = rng.choice(PEOPLE_FLAGS), f"partner{rng.randrange(20)}@example.org"
+    _event(rows, case_id, at, actor, what, f"{what.replace('_', ' ')} on {ref}", "invented")
+
+
+def _event(
+    rows: Rows, case_id: int, at: datetime, actor: str, what: str, detail: str, why: str
+) -> None:
+    # A command's event says the line that caused it, as bot.services.review.common.note does.
+    said = f"email: {why} {detail}" if why.endswith(":") else why
+    rows.add("case_events", case_id=case_id, at=at, actor=actor, what=what, detail=detail, why=said)
 
 
 def _outbox(
