@@ -22,6 +22,7 @@ from bot.clock import FixedClock
 from bot.services.daily_digest import send_digest_if_due
 from bot.services.digest import digest_context
 from bot.services.queries import case_summaries
+from bot.services.raised_flags import FLAG_EVENTS
 from bot.services.reminders import reminder_tick
 from bot.services.store import store_raw
 from bot.services.tick import deadline_tick
@@ -102,7 +103,8 @@ def test_a_pass_with_no_new_mail_costs_the_same_statements_for_5_or_50_cases(
 
 
 def test_the_digest_reads_each_kind_of_record_once(small_and_large: tuple[App, App]) -> None:
-    counts, listed = [], []
+    counts, listed, flagged = [], [], []
+    raised = {what.replace("_", " ") for what in FLAG_EVENTS}
     for app in small_and_large:
         with app.sessions() as session:
             statements, context = _counted(
@@ -111,8 +113,11 @@ def test_the_digest_reads_each_kind_of_record_once(small_and_large: tuple[App, A
             counts.append(statements)
             records = context["records"]
             listed.append(records["open"])
+            flagged.append(sum(f["what"] in raised for f in context["flags"]))
     assert counts[0] == counts[1]
     assert listed[0] < listed[1]  # the larger one really has more open cases to look at
+    # And flags raised on its cases, open and closed: "Needs your attention" is read too.
+    assert flagged[1] > 0
 
 
 def _quarantined(app: App, count: int) -> None:
