@@ -295,47 +295,59 @@ def _around(
 
 def _chronology(rows: Rows, rng: random.Random, now: datetime) -> None:
     """Closings, reopenings and flags (see the module's docstring), after every other row."""
-    for case in list(rows.tables["cases"]):
-        opened, ref, case_id = case["opened_at"], case["ref"], case["id"]
-        age = now - opened
-        if case["status"] == "open":
-            if age.days > 120 and rng.random() < 1 / 40:
-                closed = _closing(rows, rng, now, case_id, ref, opened)
-                _event(
-                    rows,
-                    case_id,
-                    closed + timedelta(days=rng.randint(1, 14)),
-                    MANAGER,
-                    "case_reopened",
-                    "closed in error; back to its stage",
-                    "Reopen:",
-                )
-            if rng.random() < 1 / 8:
-                raised = opened + min(age, timedelta(days=rng.randint(0, 20))) / 2
-                _flag(rows, rng, case_id, ref, raised, case["stage"])
-            continue
-        closed = _closing(rows, rng, now, case_id, ref, opened)
-        if rng.random() < 1 / 40:
-            back = closed + timedelta(days=rng.randint(1, 14))
-            if back < now - timedelta(days=1):
-                _event(rows, case_id, back, MANAGER, "case_reopened", "more to do", "Reopen:")
-                closed = back + (now - back) * rng.uniform(0.1, 0.5)
-                _event(rows, case_id, closed, MANAGER, "case_closed", "completed", "Close:")
-        if now - closed < timedelta(days=40):
-            if rng.random() < 1 / 12:
-                _flag(rows, rng, case_id, ref, opened + (closed - opened) / 2, "closed")
-            if rng.random() < 1 / 4:
-                _event(
-                    rows,
-                    case_id,
-                    closed,
-                    "tscp-bot",
-                    "closed_with_clocks_open",
-                    f"closed with a clock still open on {ref}",
-                    "invented",
-                )
-        elif rng.random() < 1 / 50:
-            _flag(rows, rng, case_id, ref, opened + (closed - opened) / 3, "closed")
+    events = rows.tables["case_events"]
+    for case in rows.tables["cases"]:
+        start = len(events)
+        _case_chronology(rows, rng, now, case)
+        # Drawn in the order they depend on each other, written in time order as the bot would
+        # (ids too); a closing's own flag, at the same time, stays after it.
+        events[start:] = sorted(events[start:], key=lambda e: e["at"])
+        for n, row in enumerate(events[start:], start + 1):
+            row["id"] = n
+
+
+def _case_chronology(rows: Rows, rng: random.Random, now: datetime, case: dict[str, Any]) -> None:
+    opened, ref, case_id = case["opened_at"], case["ref"], case["id"]
+    age = now - opened
+    if case["status"] == "open":
+        if age.days > 120 and rng.random() < 1 / 40:
+            closed = _closing(rows, rng, now, case_id, ref, opened)
+            _event(
+                rows,
+                case_id,
+                closed + timedelta(days=rng.randint(1, 14)),
+                MANAGER,
+                "case_reopened",
+                "closed in error; back to its stage",
+                "Reopen:",
+            )
+        if rng.random() < 1 / 8:
+            # After the case's own first events (its first hours).
+            raised = opened + timedelta(hours=6) + min(age, timedelta(days=rng.randint(0, 20))) / 2
+            _flag(rows, rng, case_id, ref, raised, case["stage"])
+        return
+    closed = _closing(rows, rng, now, case_id, ref, opened)
+    if rng.random() < 1 / 40:
+        back = closed + timedelta(days=rng.randint(1, 14))
+        if back < now - timedelta(days=1):
+            _event(rows, case_id, back, MANAGER, "case_reopened", "more to do", "Reopen:")
+            closed = back + (now - back) * rng.uniform(0.1, 0.5)
+            _event(rows, case_id, closed, MANAGER, "case_closed", "completed", "Close:")
+    if now - closed < timedelta(days=40):
+        if rng.random() < 1 / 12:
+            _flag(rows, rng, case_id, ref, opened + (closed - opened) / 2, "closed")
+        if rng.random() < 1 / 4:
+            _event(
+                rows,
+                case_id,
+                closed,
+                "tscp-bot",
+                "closed_with_clocks_open",
+                f"closed with a clock still open on {ref}",
+                "invented",
+            )
+    elif rng.random() < 1 / 50:
+        _flag(rows, rng, case_id, ref, opened + (closed - opened) / 3, "closed")
 
 
 def _closing(
