@@ -28,21 +28,29 @@ OPENED = datetime(2026, 12, 21, 9, tzinfo=UTC)
 
 def _flagged(app: App, first: int, last: int) -> None:
     """Open cases numbered first..last, each with a flag of its own."""
+    _cases(app, range(first, last + 1), 2026, "screening_not_booked")
+
+
+def _cases(app: App, numbers: range, year: int, what: str) -> None:
+    """Cases of `year` numbered as `numbers`, each with one event `what`: a flag on an open
+    case, or its closing on a closed one."""
+    closed = what == "case_closed"
     with app.sessions() as session:
-        for n in range(first, last + 1):
+        for n in numbers:
             case = Case(
-                ref=f"TSCP-2026-{n:04d}",
-                year=2026,
+                ref=f"TSCP-{year}-{n:04d}",
+                year=year,
                 number=n,
-                status="open",
+                status="closed" if closed else "open",
                 opened_at=OPENED,
                 sin_received_on=OPENED.date(),
                 kind="review",
-                stage="screening",
+                stage="closed" if closed else "screening",
             )
             session.add(case)
             session.flush()
-            add_event(session, case, OPENED, "screening_not_booked", f"no slot for case {n}")
+            detail = "no further action" if closed else f"no slot for case {n}"
+            add_event(session, case, OPENED, what, detail)
         session.commit()
 
 
@@ -141,22 +149,7 @@ def test_reading_the_flags_does_not_grow_with_the_messages_stored(
 
 def _closed(app: App, first: int, last: int) -> None:
     """Closed cases numbered first..last, each with its closing event and no flag."""
-    with app.sessions() as session:
-        for n in range(first, last + 1):
-            case = Case(
-                ref=f"TSCP-2025-{n:04d}",
-                year=2025,
-                number=n,
-                status="closed",
-                opened_at=OPENED,
-                sin_received_on=OPENED.date(),
-                kind="review",
-                stage="closed",
-            )
-            session.add(case)
-            session.flush()
-            add_event(session, case, OPENED, "case_closed", "no further action")
-        session.commit()
+    _cases(app, range(first, last + 1), 2025, "case_closed")
 
 
 def test_reading_the_flags_does_not_look_through_every_closed_case_for_each(
