@@ -102,18 +102,22 @@ def send_all(app: App, sender: MailSender, *, batch: int = 200) -> SendReport:
             upto = _newest_id(app)
             if upto <= after:
                 break
-            _walk(app, sender, report, batch, (after, upto))
+            if not _walk(app, sender, report, batch, (after, upto)):
+                break  # nothing was due, so nothing this drain did can have queued more
             after = upto
     return report
 
 
-def _walk(app: App, sender: MailSender, report: SendReport, batch: int, span: Span) -> None:
+def _walk(app: App, sender: MailSender, report: SendReport, batch: int, span: Span) -> int:
+    """Send what is due in `span`, `batch` rows at a time; how many rows were due."""
     after, upto = span
+    walked = 0
     while True:
         ids = _due_ids(app, batch, after=after, upto=upto)
         _send_each(app, sender, ids, report)
+        walked += len(ids)
         if len(ids) < batch:
-            return
+            return walked
         after = ids[-1]
 
 
