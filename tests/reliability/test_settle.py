@@ -7,6 +7,8 @@ to land inside an SMTP transaction."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.parser import BytesParser
+from email.policy import default
 from typing import Any
 
 from sqlalchemy import create_engine, text
@@ -15,6 +17,7 @@ from bot.bootstrap import build_app
 from bot.clock import FixedClock
 from bot.config.loader import load_config
 from bot.services.mailout import queue_email
+from tests.fixtures.smtp import Recorded
 from tests.reliability import harness as h
 from tests.reliability.conftest import RunHarness
 
@@ -49,7 +52,14 @@ def _cut_short(servers: h.Servers) -> h.Findings:
         findings.problem(PUT_TO_A_PERSON, f"left {status}")
     if any(AGENCY in r.rcpt_tos for r in servers.smtp.messages):
         findings.problem(PUT_TO_A_PERSON, "sent again though it may have gone")
+    if not any(_asks_the_business_manager(r) for r in servers.smtp.messages):
+        findings.problem(PUT_TO_A_PERSON, "the Business Manager was not emailed about it")
     return findings
+
+
+def _asks_the_business_manager(received: Recorded) -> bool:
+    subject = str(BytesParser(policy=default).parsebytes(received.raw)["Subject"] or "")
+    return h.BUSINESS_MANAGER in received.rcpt_tos and "May have been sent:" in subject
 
 
 def _status(servers: h.Servers, key: str) -> str:
