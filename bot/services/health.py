@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import func, select
 
@@ -20,7 +20,7 @@ from bot.core.health import (
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Row
     from sqlalchemy.orm import Session
 
     from bot.clock import Clock
@@ -122,18 +122,21 @@ def stored_jobs(session: Connection | Session, app: App) -> tuple[JobState, ...]
     """Each job's health as the instance running it last recorded it."""
     every = intervals(app)
     rows = session.execute(select(JOB_HEALTH).order_by(JOB_HEALTH.c.name)).all()
-    return tuple(
-        JobState(
-            name=r.name,
-            interval=every.get(r.name, timedelta(seconds=app.config.daemon.jobs_every_seconds)),
-            started_at=r.last_started_at,
-            finished_at=r.last_finished_at,
-            ok_at=r.last_ok_at,
-            failures=r.failures,
-            failing_since=r.failing_since,
-            last_error=r.last_error,
-        )
-        for r in rows
+    default = timedelta(seconds=app.config.daemon.jobs_every_seconds)
+    return tuple(job_state(r, every.get(r.name, default)) for r in rows)
+
+
+def job_state(row: Row[Any], interval: timedelta) -> JobState:
+    """A job's health from its job_health row, the job running every `interval`."""
+    return JobState(
+        name=row.name,
+        interval=interval,
+        started_at=row.last_started_at,
+        finished_at=row.last_finished_at,
+        ok_at=row.last_ok_at,
+        failures=row.failures,
+        failing_since=row.failing_since,
+        last_error=row.last_error,
     )
 
 

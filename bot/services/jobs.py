@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Row, Table, Update, bindparam, select, update
+from sqlalchemy import CursorResult, Table, Update, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.adapters.db.faults import job_error
@@ -32,6 +32,7 @@ from bot.core.backoff import retry_delay
 from bot.core.carried_trouble import carried_trouble
 from bot.core.database_trouble import outage_reason
 from bot.core.health import JobState
+from bot.services.health import job_state
 from bot.services.leases import Leases
 
 log = logging.getLogger(__name__)
@@ -164,7 +165,7 @@ class HealthBook:
         try:
             with nullcontext(session) if session is not None else self.sessions() as reading:
                 rows = reading.execute(_SELECT, {"names": list(intervals)})
-                return {row.name: _state(row, intervals[row.name]) for row in rows}
+                return {row.name: job_state(row, intervals[row.name]) for row in rows}
         except Exception:  # the database away, in whatever way: memory alone decides
             return {}
 
@@ -219,19 +220,6 @@ class HealthBook:
 # times; ORM objects would be built, tracked and thrown away each time.
 _TABLE = cast(Table, JobHealth.__table__)
 _SELECT = select(_TABLE).where(_TABLE.c.name.in_(bindparam("names", expanding=True)))
-
-
-def _state(row: Row[Any], interval: timedelta) -> JobState:
-    return JobState(
-        row.name,
-        interval,
-        started_at=row.last_started_at,
-        finished_at=row.last_finished_at,
-        ok_at=row.last_ok_at,
-        failures=row.failures,
-        failing_since=row.failing_since,
-        last_error=row.last_error,
-    )
 
 
 def _write(session: Session, state: JobState, holder: str) -> None:
