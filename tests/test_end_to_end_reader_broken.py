@@ -6,7 +6,10 @@ and the ERROR line and `doctor` say what is wrong.
 The fault is the test's own, from outside: the subprocess replaces the child's entry point
 (bot.adapters.reader_child.serve) before the bot runs. A function that cannot be sent to
 the forkserver makes process.start() raise; os._exit, called with serve's arguments, makes
-each child die at once with a TypeError. Nothing in the bot knows of it.
+each child die at once with a TypeError. Or it makes the forkserver itself fail to start
+(as when the process may open no more files), which `run` meets first at its start
+(reader_launch.start_early) and must leave for the first email to report. Nothing in the bot
+knows of it.
 """
 
 from __future__ import annotations
@@ -28,15 +31,26 @@ BIN = Path(sys.executable).parent / "tscp-bot"
 NOW = "2026-12-23T09:05"
 _BROKEN_BOT = """
 import os, sys
+import multiprocessing.forkserver as forkserver
 import bot.adapters.reader_child as reader_child
 from bot.cli import main
 
-reader_child.serve = {serve}
+def no_forkserver():
+    raise OSError(24, "Too many open files")
+
+{fault}
 sys.exit(main())
 """
 FAULTS = {
-    "cannot start": ("lambda *args: None", "it cannot be started"),
-    "dies at once": ("os._exit", "it stopped before answering a known email (exit code 1)"),
+    "cannot start": ("reader_child.serve = lambda *args: None", "it cannot be started"),
+    "dies at once": (
+        "reader_child.serve = os._exit",
+        "it stopped before answering a known email (exit code 1)",
+    ),
+    "no forkserver": (
+        "forkserver.ensure_running = forkserver._forkserver.ensure_running = no_forkserver",
+        "it cannot be started (OSError: [Errno 24] Too many open files)",
+    ),
 }
 
 
@@ -52,7 +66,7 @@ def test_a_reading_process_that_cannot_work_leaves_every_sin_read_in_the_bot(
     smtp_server: SmtpTestServer,
     fault: str,
 ) -> None:
-    serve, why = FAULTS[fault]
+    patch, why = FAULTS[fault]
     config = write_config(tmp_path, database_url, dovecot, smtp_server, poll_seconds=60)
     env = {"TEST_IMAP_PASSWORD": dovecot.password, "PATH": "/usr/bin:/bin"}
     args = ["--config", str(config), "--now", NOW]
@@ -61,7 +75,7 @@ def test_a_reading_process_that_cannot_work_leaves_every_sin_read_in_the_bot(
         dovecot.append(_sin(n))
 
     def broken(*command: str) -> subprocess.CompletedProcess[str]:
-        script = _BROKEN_BOT.format(serve=serve)
+        script = _BROKEN_BOT.format(fault=patch)
         return subprocess.run(
             [sys.executable, "-c", script, *args, *command],
             env=env,

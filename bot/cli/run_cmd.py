@@ -95,6 +95,10 @@ def _warn_unused_sections(ctx: Context) -> None:
 def run(ctx: Context) -> int:
     args: argparse.Namespace = ctx.args
     _check_before_starting(ctx, args.since)
+    if ctx.config.ingest.read_in_child:
+        from bot.adapters.reader_launch import start_early
+
+        start_early()
     if not args.once:
         return _run_daemon(ctx)
     return _run_once(ctx, as_json=args.json)
