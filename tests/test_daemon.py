@@ -45,21 +45,31 @@ def test_daemon_picks_up_mail_by_idle_and_stops_on_sigterm(
         time.sleep(2)  # let it connect and enter IDLE on the empty inbox
         dovecot.append(sin())
         # poll_seconds is 60: arriving well inside that proves IDLE woke the watcher.
-        deadline = time.monotonic() + 20
-        while len(smtp_server.messages) < 2 and time.monotonic() < deadline:
-            time.sleep(0.2)
+        _wait_for_two_emails(smtp_server)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            _, err = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
+        err = _stopped(proc)
     assert any(b"[TSCP-2026-0001]" in r.raw for r in smtp_server.messages), err
     assert proc.returncode == 0, err
     assert "stopped" in err
     assert "Traceback" not in err
     assert dovecot.list_uids("INBOX") == []
+
+
+def _wait_for_two_emails(smtp_server: SmtpTestServer) -> None:
+    deadline = time.monotonic() + 20
+    while len(smtp_server.messages) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def _stopped(proc: subprocess.Popen[str]) -> str:
+    """SIGTERM, and what the daemon wrote to stderr by the time it stopped."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    return err
 
 
 def _children(pid: int) -> list[int]:
@@ -90,16 +100,9 @@ def test_a_daemon_told_to_read_in_its_own_process_starts_no_other(
         time.sleep(2)  # started, connected and idle on the empty inbox
         started = _children(proc.pid)
         dovecot.append(sin())
-        deadline = time.monotonic() + 20
-        while len(smtp_server.messages) < 2 and time.monotonic() < deadline:
-            time.sleep(0.2)
+        _wait_for_two_emails(smtp_server)  # the acknowledgement and the invitation
         after_a_sin = _children(proc.pid)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            _, err = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
+        err = _stopped(proc)
     assert any(b"[TSCP-2026-0001]" in r.raw for r in smtp_server.messages), err
     assert (started, after_a_sin) == ([], [])
