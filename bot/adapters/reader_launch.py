@@ -65,10 +65,11 @@ def launch(settings: ReadSettings, vocabulary: Vocabulary | None) -> tuple[BaseP
 
 
 def start_early() -> None:
-    """Start the forkserver now, before the bot's own imports: its imports (PRELOAD, about a
-    third of a second) then run on another core beside them, and the first email's child is
-    forked at once instead of waiting for them. A forkserver that cannot start is left for
-    `launch` to meet, which makes it a ReaderBroken as before: nothing is said here."""
+    """Start the forkserver now, before `run` imports its pass: the forkserver's imports
+    (PRELOAD, about a third of a second on a slow machine) then run on the other core beside
+    the bot's, and the first email's child is forked at once instead of waiting for them. A
+    forkserver that cannot start is left for `launch` to meet, which makes it a ReaderBroken as
+    before: nothing is said here."""
     import contextlib
     import multiprocessing
     from multiprocessing import forkserver

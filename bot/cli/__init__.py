@@ -179,11 +179,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def entry() -> int:
     """The `tscp-bot` script (and `python -m bot.cli`): main, in a process about to end.
 
-    Everything the command made is freed with the process; the collector's last walk over every
-    object at the interpreter's exit (a quarter of a second after a large `run --once` on a slow
-    machine: docs/performance.md) is spared by putting them all out of its sight first. The
-    exit's own steps still run (atexit, flushing output). Not in main: a test calling main goes
-    on running, and needs its collector."""
+    Everything the command made is freed with the process; the collector's last walk over
+    every object at the interpreter's exit (with the teardown after it, about half a second of
+    a `run --once` on a slow machine: docs/performance.md) is spared by putting them all out of
+    its sight first. The exit's own steps still run (atexit, flushing output). Not in main: a
+    test calling main goes on running, and needs its collector."""
     code = main()
     gc.freeze()
     return code
