@@ -82,9 +82,10 @@ def _child(argv: list[str]) -> int:
         return _marked(run_once, "end of the pass")(app)
 
     passes.run_once = start_marked
-    from bot.cli import main
+    from bot.cli import entry
 
-    return main(argv)
+    sys.argv = ["tscp-bot", *argv]  # as the script runs it, its end included
+    return entry()
 
 
 def table(prefix: Path) -> str:
