@@ -168,6 +168,11 @@ def ended(
     ]
 
 
+def unseen(troubles: Sequence[Problem], judged: Judged | None) -> list[Problem]:
+    """The troubles of `troubles` the check could not see (`judged`): no sign they are over."""
+    return [p for p in troubles if not _seen(p, judged)]
+
+
 def _seen(problem: Problem, judged: Judged | None) -> bool:
     if judged is None:
         return True

@@ -25,7 +25,7 @@ from bot.adapters.outgoing import SendError
 from bot.app import App
 from bot.clock import Clock, SystemClock
 from bot.core.error_words import describe
-from bot.core.health import Judged, Problem, ended, ended_key, ended_sentence
+from bot.core.health import Judged, Problem, ended, ended_key, ended_sentence, unseen
 from bot.core.unseen_ends import ALERT_KEY, seen_over, untold
 from bot.services.alert_memory import AlertMemory, Remembered
 from bot.services.mailout import base_context, queue_email
@@ -103,8 +103,11 @@ class Alerter:
                 log.error("needs attention: %s (since %s)", problem.sentence, problem.since)
             if episode not in self._delivered and self._deliver(problem, self.app.clock.now()):
                 self._delivered.add(episode)
+        # Out of sight (its job's lease lapsed, the database away) is not over: logged as over,
+        # the same trouble would be logged again as new when next seen.
+        hidden = unseen([p for e, p in self._open.items() if e not in current], judged)
         for episode, problem in self._open.items():
-            if episode not in current:
+            if episode not in current and problem not in hidden:
                 log.warning("recovered: %s", problem.sentence)
         self._watching |= {e: p for e, p in current.items() if e in self._delivered}
         for problem in ended(list(self._watching.values()), found, judged):
@@ -113,7 +116,7 @@ class Alerter:
         for episode, (problem, at) in list(self._ending.items()):
             if self._queue_ended(problem, at):
                 del self._ending[episode]
-        self._open = current
+        self._open = current | {p.episode: p for p in hidden}
         self._memory.save(
             {e: Remembered(p, at, self._seen.get(e, at)) for e, (p, at) in self._unrecorded.items()}
         )

@@ -21,6 +21,7 @@ from bot.core.health import (
     lease_held,
     problems,
     read_ended_key,
+    unseen,
 )
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -191,3 +192,9 @@ def test_a_trouble_the_check_could_not_see_is_not_taken_for_over() -> None:
     assert ended([failing, waiting], [], away) == [failing]
     elsewhere = Judged(frozenset({"outbox"}), backlog=True)  # the mailbox job held elsewhere
     assert ended([failing, waiting], [], elsewhere) == [waiting]
+    assert unseen([failing, waiting], away) == [waiting]
+    assert unseen([failing, waiting], elsewhere) == [failing]
+    token = Problem("token", "Microsoft 365 sign-in", at, "AADSTS7000215")
+    lapsed = Judged(frozenset(), backlog=True)  # every lease lapsed: no job held
+    assert unseen([token, waiting], lapsed) == [token]
+    assert unseen([token], None) == []  # None: the check saw everything

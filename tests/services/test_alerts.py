@@ -4,9 +4,11 @@ does not send it again (bot.services.alerts)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import OutboxMessage
@@ -128,6 +130,36 @@ def test_an_outbox_trouble_is_not_called_over_while_its_backlog_cannot_be_read(
     send_due(app, app.open_sender())
     [told] = working_again(smtp_server)
     assert "is over: emails are going out again." in told
+    app.close()
+
+
+def test_a_trouble_out_of_sight_for_a_check_is_neither_logged_over_nor_logged_again(
+    tmp_path: Path,
+    database_url: str,
+    dovecot: DovecotServer,
+    smtp_server: SmtpTestServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The Microsoft 365 token cannot be had; on a busy machine the keeper runs late, the
+    instance's leases lapse, and one watchdog check holds no job: it cannot see the trouble.
+    The log says "needs attention" once for the episode and "recovered" only when a check that
+    can see it finds it over, as the emails do."""
+    config = daemon_config(tmp_path, database_url, dovecot, smtp_server)
+    app = daemon_app(config, dovecot.password)
+    token = Problem("token", "Microsoft 365 sign-in", SINCE, "AADSTS7000215: invalid secret")
+    holding, lapsed = Judged(frozenset({"mailbox"}), True), Judged(frozenset(), True)
+    alerter = Alerter(app, "host:1:aa")
+    caplog.set_level(logging.WARNING, logger="bot.services.alerts")
+    alerter.check([token], holding)
+    alerter.check([], lapsed)
+    alerter.check([token], holding)
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.services.alerts"]
+    assert [m.split(":")[0] for m in said] == ["needs attention"]
+    alerter.check([], holding)
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.services.alerts"]
+    assert [m.split(":")[0] for m in said] == ["needs attention", "recovered"]
+    send_due(app, app.open_sender())
+    assert alerts(smtp_server) == 1 and len(working_again(smtp_server)) == 1
     app.close()
 
 
