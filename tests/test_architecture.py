@@ -267,10 +267,13 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
 MAY_IMPORT["cli"] = frozenset(MAY_IMPORT) - {"migrations"}
 # `tscp-bot doctor` checks the configured mailbox, sender, Sent folder, calendar and working
 # days themselves, so it builds them as the daemon does: the one service that uses the wiring.
+# And the reading process's child is a process's entry point, as the command line is: it sets
+# up its logging as the command line does, writing to the same stderr.
 LAYER_EXCEPTIONS = frozenset({("bot.services.doctor", "bootstrap"),
                               ("bot.services.doctor_calendar", "bootstrap"),
                               ("bot.services.doctor_deadlines", "bootstrap"),
-                              ("bot.services.doctor_sent", "bootstrap")})  # fmt: skip
+                              ("bot.services.doctor_sent", "bootstrap"),
+                              ("bot.adapters.reader_child", "logs")})  # fmt: skip
 
 
 def layer_of(module: str) -> str | None:

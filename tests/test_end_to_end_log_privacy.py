@@ -7,7 +7,11 @@ case record is where these belong."""
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +19,7 @@ import pytest
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.forms_docx import DOCX, SIN_INCIDENT, SIN_REFERRER, sin_docx
 from tests.fixtures.mail import email
+from tests.fixtures.real_servers import write_config
 from tests.fixtures.smtp import SmtpTestServer
 
 FIRST, LAST = "Ellery", "Quarmby"
@@ -90,6 +95,32 @@ def test_a_full_scenario_logs_nothing_that_identifies_the_child(
     assert leaks == [], "\n".join(
         line for line in logged.splitlines() if any(w.lower() in line.lower() for w in leaks)
     )
+
+
+def test_the_reading_process_logs_nothing_that_identifies_the_child(
+    tmp_path: Path, migrated_database_url: str, dovecot: DovecotServer, smtp_server: SmtpTestServer
+) -> None:
+    """The same SIN through `tscp-bot -v run --once` run as a process, as systemd runs it: the
+    form and the damaged PDF are read in its reading process, which writes to the same stderr
+    (the capture of the test above cannot see it), and keeps to the same rule."""
+    config = write_config(tmp_path, migrated_database_url, dovecot, smtp_server)
+    dovecot.append(_sin_with_form())
+    stderr = tmp_path / "stderr"
+    with stderr.open("w") as sink:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "-v", "--config", str(config),
+             "--now", "2026-12-23T09:05", "run", "--once"],
+            env={**os.environ, "TEST_IMAP_PASSWORD": dovecot.password},
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+            timeout=120,
+        )  # fmt: skip
+    logged = stderr.read_text()
+    assert done.returncode == 0, logged
+    assert any(b"[TSCP-2026-0001]" in m.raw for m in smtp_server.messages)
+    assert "sent message via SMTP" in logged  # the process's -v lines are here
+    leaks = [word for word in IDENTIFYING if word.lower() in logged.lower()]
+    assert leaks == [], logged
 
 
 def test_a_database_error_carries_no_values_into_the_log(database_url: str) -> None:

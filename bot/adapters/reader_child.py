@@ -46,6 +46,11 @@ def serve(
     each form the bot may expect (bot.core.forms.extract_each), else None."""
     # Ctrl-C at the terminal reaches the whole process group: the parent decides for its child.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from bot.logs import setup
+
+    # This process writes to the bot's stderr: its lines as the bot's, and its libraries as
+    # quiet (pypdf's warning about a damaged file quotes the file's first bytes).
+    setup(verbose=False)
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from bot.adapters.documents import Limits, read_message
@@ -65,6 +70,8 @@ def serve(
         except MemoryError:
             # Too little memory may be left to say anything more: the exit code says it.
             os._exit(OUT_OF_MEMORY)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the bot went (killed) while this email was read: nobody is left to tell
 
 
 def _take_jobs(conn: Connection, jobs: queue.SimpleQueue[Any]) -> None:
