@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from email.message import EmailMessage
 from pathlib import Path
 
 from tests.fixtures.app import ROOT
+from tests.fixtures.mail import email
 
 # The bot's side, cut short: the child started as the bot starts it, one email sent, and then
 # the bot gone (its end of the pipe closed) or waiting for the answer. The email comes on
@@ -53,22 +53,12 @@ def _run_bot(tmp_path: Path, raw: bytes, how: str) -> tuple[str, str]:
     return done.stdout.decode().strip(), stderr.read_text()
 
 
-def _with_attachment(name: str, content: bytes, subtype: str) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = "robin.example@gmp.police.uk"
-    msg["To"] = "tscp@tameside.gov.uk"
-    msg["Subject"] = "Serious incident notification"
-    msg["Message-ID"] = "<reader-child@gmp.police.uk>"
-    msg.set_content("Please see the attached.\n")
-    msg.add_attachment(content, maintype="application", subtype=subtype, filename=name)
-    return msg.as_bytes()
-
-
 def test_a_child_whose_bot_is_gone_mid_email_ends_quietly(tmp_path: Path) -> None:
     """The bot killed (a power cut, SIGKILL) while its child reads: the child's answer has
     nowhere to go. It ends without a traceback in the bot's log, which IT would take for a
     crash of the bot."""
-    raw = _with_attachment("notes.txt", b"Notes of the strategy meeting.\n" * 200, "octet-stream")
+    notes = ("notes.txt", b"Notes of the strategy meeting.\n" * 200)
+    raw = email("Serious incident notification", "Please see the notes.\n", attachment=notes)
     printed, logged = _run_bot(tmp_path, raw, "gone")
     assert printed == "0"
     assert "Traceback" not in logged and "Error" not in logged, logged
@@ -78,7 +68,8 @@ def test_a_damaged_pdfs_first_bytes_are_not_logged_by_the_child(tmp_path: Path) 
     """pypdf warns about a file that is not a PDF by quoting its first bytes, here a postcode;
     the child quietens the library as the bot does (bot.logs.QUIET), and the file is reported
     as damaged in what it read, where the bot puts it before a person."""
-    raw = _with_attachment("map.pdf", b"SK16 9ZZ, not a PDF at all", "pdf")
+    damaged = ("map.pdf", b"SK16 9ZZ, not a PDF at all")
+    raw = email("Serious incident notification", "Please see the map.\n", attachment=damaged)
     printed, logged = _run_bot(tmp_path, raw, "answer")
     assert "map.pdf" in printed  # the damage is in what was read
     assert "SK16" not in logged, logged
