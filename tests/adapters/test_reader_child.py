@@ -71,5 +71,5 @@ def test_a_damaged_pdfs_first_bytes_are_not_logged_by_the_child(tmp_path: Path) 
     damaged = ("map.pdf", b"SK16 9ZZ, not a PDF at all")
     raw = email("Serious incident notification", "Please see the map.\n", attachment=damaged)
     printed, logged = _run_bot(tmp_path, raw, "answer")
-    assert "map.pdf" in printed  # the damage is in what was read
+    assert "map.pdf: damaged (not a valid PDF)" in printed  # said where a person sees it
     assert "SK16" not in logged, logged
