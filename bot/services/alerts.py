@@ -105,9 +105,10 @@ class Alerter:
                 self._delivered.add(episode)
         # Out of sight (its job's lease lapsed, the database away) is not over: logged as over,
         # the same trouble would be logged again as new when next seen.
-        hidden = unseen([p for e, p in self._open.items() if e not in current], judged)
-        for episode, problem in self._open.items():
-            if episode not in current and problem not in hidden:
+        gone = [p for e, p in self._open.items() if e not in current]
+        hidden = unseen(gone, judged)
+        for problem in gone:
+            if problem not in hidden:
                 log.warning("recovered: %s", problem.sentence)
         self._watching |= {e: p for e, p in current.items() if e in self._delivered}
         for problem in ended(list(self._watching.values()), found, judged):
