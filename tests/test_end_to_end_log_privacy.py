@@ -62,6 +62,24 @@ def _sin_with_form() -> bytes:
     return msg.as_bytes()
 
 
+def _sin_with_damaged_headers() -> bytes:
+    """A SIN whose subject and attachment name end in an encoded word a gateway cut short:
+    the mail parser's warning about such a header quotes the whole header."""
+    cut = "=?utf-8?b?A?="
+    return (
+        f"From: casey.invented@gmp.police.uk\r\nTo: tscp@tameside.gov.uk\r\n"
+        f"Subject: SIN for {FIRST} {LAST} DOB 14/07/2019 {cut}\r\n"
+        "Message-ID: <sin-damaged-privacy@gmp.police.uk>\r\n"
+        "Date: Wed, 23 Dec 2026 08:40:00 +0000\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+        "--b\r\nContent-Type: text/plain\r\n\r\n"
+        "Serious incident notification, please see the attached form.\r\n"
+        f'--b\r\nContent-Type: text/plain; name="{cut} SIN {FIRST} {LAST} 14.07.2019.txt"\r\n'
+        f'Content-Disposition: attachment; filename="{cut} SIN {FIRST} {LAST} 14.07.2019.txt"'
+        "\r\n\r\nsee case record\r\n--b--\r\n"
+    ).encode()
+
+
 def test_a_full_scenario_logs_nothing_that_identifies_the_child(
     bot: Any,
     dovecot: DovecotServer,
@@ -102,9 +120,11 @@ def test_the_reading_process_logs_nothing_that_identifies_the_child(
 ) -> None:
     """The same SIN through `tscp-bot -v run --once` run as a process, as systemd runs it: the
     form and the damaged PDF are read in its reading process, which writes to the same stderr
-    (the capture of the test above cannot see it), and keeps to the same rule."""
+    (the capture of the test above cannot see it), and keeps to the same rule; so are the
+    damaged headers of a second SIN, which the in-process tests read with caplog."""
     config = write_config(tmp_path, migrated_database_url, dovecot, smtp_server)
     dovecot.append(_sin_with_form())
+    dovecot.append(_sin_with_damaged_headers())
     stderr = tmp_path / "stderr"
     with stderr.open("w") as sink:
         done = subprocess.run(
@@ -118,6 +138,7 @@ def test_the_reading_process_logs_nothing_that_identifies_the_child(
     logged = stderr.read_text()
     assert done.returncode == 0, logged
     assert any(b"[TSCP-2026-0001]" in m.raw for m in smtp_server.messages)
+    assert any(b"[TSCP-2026-0002]" in m.raw for m in smtp_server.messages)  # both were read
     assert "sent message via SMTP" in logged  # the process's -v lines are here
     leaks = [word for word in IDENTIFYING if word.lower() in logged.lower()]
     assert leaks == [], logged
