@@ -91,7 +91,8 @@ _HINT = "write it like 12/11/2026 or 12 November 2026"
 _NUMERIC = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
 # 2026-11-12 (ISO), also 2026/11/12.
 _YEAR_FIRST = re.compile(r"(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})")
-_WEEKDAY = r"(?:(?P<wd>[a-z]+)\.?,?\s+)?"
+# "the" is never the weekday: "the 12th of November 2026".
+_WEEKDAY = r"(?:(?!the\s)(?P<wd>[a-z]+)\.?,?\s+)?"
 # [Thursday] 12th [of] November 2026, 12-Nov-26
 _DAY_MONTH = re.compile(
     _WEEKDAY + r"(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]*"
