@@ -244,7 +244,10 @@ _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s?[/.\-]\s?(\d{1,2})\s?[/.\-]\s?(\d{4}|
 _SPACED = re.compile(r"(?<!\d)(\d{1,2})\s(\d{1,2})\s(\d{4})(?!\d)")
 _ISO_LIKE = re.compile(r"(?<!\d)(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?!\d)")
 _YEAR = r"(\d{4}|\d{2})\b"
-_DAY_MONTH = re.compile(rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}")
+# Parted as bot.core.dates reads them: "3 April 2020", "3rd of April 2020", "03-Apr-20".
+_DAY_MONTH = re.compile(
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]*{_MONTH},?[\s\-]*{_YEAR}"
+)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(\d{{4}})\b")
 # Any written date, and a month and year ("born February 2015"), as the text has it.

@@ -5,55 +5,16 @@ DateError (a clear line for the sender), never another exception and never a gue
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.core.dates import MONTH_NAMES, DateError, parse_uk_date, weekday_name
+from tests.fixtures.written_dates import WRITTEN, WRITTEN_SHORT
 
 TODAY = date(2026, 11, 19)
 days = st.dates(min_value=date(1950, 1, 1), max_value=date(2099, 12, 31))
-
-
-def _ordinal(n: int) -> str:
-    last = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{last}"
-
-
-def _month(d: date) -> str:
-    return MONTH_NAMES[d.month - 1]
-
-
-# Each way of writing a day that parse_uk_date's docstring lists, as people type it.
-WRITTEN: dict[str, Callable[[date], str]] = {
-    "dd/mm/yyyy": lambda d: f"{d.day:02}/{d.month:02}/{d.year}",
-    "d/m/yyyy": lambda d: f"{d.day}/{d.month}/{d.year}",
-    "dd-mm-yyyy": lambda d: f"{d.day:02}-{d.month:02}-{d.year}",
-    "dd.mm.yyyy": lambda d: f"{d.day:02}.{d.month:02}.{d.year}",
-    "spaced": lambda d: f"{d.day} / {d.month} / {d.year}",
-    "d Month yyyy": lambda d: f"{d.day} {_month(d)} {d.year}",
-    "dth Mon yyyy": lambda d: f"{_ordinal(d.day)} {_month(d)[:3]} {d.year}",
-    "the dth of Month yyyy": lambda d: f"the {_ordinal(d.day)} of {_month(d)} {d.year}",
-    "Weekday d Month yyyy": lambda d: f"{weekday_name(d.weekday())} {d.day} {_month(d)} {d.year}",
-    "Wkd, dth Mon. yyyy": lambda d: (
-        f"{weekday_name(d.weekday())[:3]}, {_ordinal(d.day)} {_month(d)[:3]}. {d.year}"
-    ),
-    "Month d, yyyy": lambda d: f"{_month(d)} {d.day}, {d.year}",
-    "Weekday, Month dth yyyy": lambda d: (
-        f"{weekday_name(d.weekday())}, {_month(d)} {_ordinal(d.day)} {d.year}"
-    ),
-    "yyyy-mm-dd": lambda d: d.isoformat(),
-    "yyyy/mm/dd": lambda d: f"{d.year}/{d.month:02}/{d.day:02}",
-    "upper case": lambda d: f"{d.day} {_month(d).upper()} {d.year}",
-}
-# Two-digit years are read as 20yy, so these only name days of this century.
-WRITTEN_SHORT: dict[str, Callable[[date], str]] = {
-    "dd.mm.yy": lambda d: f"{d.day:02}.{d.month:02}.{d.year % 100:02}",
-    "d/m/yy": lambda d: f"{d.day}/{d.month}/{d.year % 100:02}",
-    "dd-Mon-yy": lambda d: f"{d.day:02}-{_month(d)[:3]}-{d.year % 100:02}",
-}
 
 
 @given(days, st.sampled_from(sorted(WRITTEN)))
@@ -72,7 +33,7 @@ def test_a_two_digit_year_is_this_century(day: date) -> None:
 @given(days, st.integers(min_value=1, max_value=6))
 def test_a_weekday_that_does_not_match_the_day_is_refused(day: date, off: int) -> None:
     wrong = weekday_name((day.weekday() + off) % 7)
-    text = f"{wrong} {day.day} {_month(day)} {day.year}"
+    text = f"{wrong} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
     try:
         parse_uk_date(text, today=TODAY)
     except DateError as exc:

@@ -3,9 +3,14 @@ are found, however a date is written, without false alarms."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.core.personal_data import named_in, personal_values
+from tests.fixtures.written_dates import WRITTEN, WRITTEN_SHORT
 
 FIELDS = [
     ("child_name", "Quinn Zed Invented"),
@@ -32,6 +37,8 @@ FIELDS = [
         ("from the 3rd of April 2020", "the child's date of birth"),
         ("since April 3, 2020", "the child's date of birth"),
         ("born 3.4.20", "the child's date of birth"),
+        ("events since 03-Apr-20", "the child's date of birth"),
+        ("events since 3-April-2020", "the child's date of birth"),
         ("from 03 04 2020 to now", "the child's date of birth"),
         ("from 3 4 2020 to now", "the child's date of birth"),
         ("the house at 1 example street was searched", "the child's address"),
@@ -91,3 +98,24 @@ def test_a_two_letter_name_is_found_as_a_word_written_with_its_capital() -> None
     )
     # The Status view withholds whole words whatever their case: not every "bo".
     assert "Bo" not in personal_values(fields)
+
+
+BIRTHS = st.dates(min_value=date(2000, 1, 1), max_value=date(2026, 12, 31))
+EVERY_WAY = {**WRITTEN, **WRITTEN_SHORT}
+
+
+@given(BIRTHS, st.sampled_from(sorted(EVERY_WAY)))
+def test_a_date_of_birth_is_found_however_it_is_written(born: date, way: str) -> None:
+    """Typed for the National Panel, the child's date of birth in any form a person writes a
+    date is found and refused, whatever surrounds it: none slips out as an ordinary day."""
+    fields = [("child_name", "Quinn Zed Invented"), ("date_of_birth", born.isoformat())]
+    text = f"agencies need time: events since {EVERY_WAY[way](born)}, as the school said"
+    assert named_in(text, fields) == "the child's date of birth"
+
+
+@given(BIRTHS, st.sampled_from(sorted(EVERY_WAY)), st.integers(min_value=1, max_value=400))
+def test_another_day_is_not_taken_for_the_date_of_birth(born: date, way: str, off: int) -> None:
+    other = born + timedelta(days=off)
+    fields = [("child_name", "Quinn Zed Invented"), ("date_of_birth", born.isoformat())]
+    text = f"agencies need time: events since {EVERY_WAY[way](other)}, as the school said"
+    assert named_in(text, fields) is None
