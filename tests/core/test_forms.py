@@ -126,6 +126,11 @@ def test_a_date_with_a_time_is_read_with_slightly_less_confidence() -> None:
         ("Fri 23/12/2026", date(2026, 12, 23)),  # the date is the earlier reading
         ("22/12/2026 (Monday)", date(2026, 12, 21)),
         ("Monday 22nd December 2026, about 9pm", date(2026, 12, 21)),
+        ("Monday the 22nd of December 2026", date(2026, 12, 21)),
+        ("Monday December 22, 2026", date(2026, 12, 21)),
+        ("Mon 22-Dec-26", date(2026, 12, 21)),
+        ("Mon 2026/12/22", date(2026, 12, 21)),
+        ("Wednesday the 22nd of December 2026", date(2026, 12, 22)),  # the 23rd: kept the 22nd
     ],
 )
 def test_a_date_its_weekday_contradicts_is_read_early_and_flagged(written: str, read: date) -> None:

@@ -24,11 +24,13 @@ _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+\s?44\s?(?:\(0\)\s?)?|\(?0)[\d\s()-]{8,16}\d")
 _DATE_IN_TEXT = re.compile(
     r"\b\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}\b"
-    r"|\b\d{4}-\d{1,2}-\d{1,2}\b"
-    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Za-z]{3,9}\.?,?\s+\d{2,4}\b",
+    r"|\b\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+[A-Za-z]{3,9}\.?,?[\s\-]+\d{2,4}\b"
+    r"|\b[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b",  # December 22, 2026
 )
-# The words either side of a date found in text: "Monday 22/12/2026", "22/12/2026 (Mon)".
-_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?,?\s*$")
+# The words either side of a date found in text: "Monday 22/12/2026", "Monday the 22nd of
+# December 2026", "22/12/2026 (Mon)".
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?,?\s*(?:the\s+)?$", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"^\s*\(?([A-Za-z]+)")
 _RANGE = re.compile(r"\s+(?:to|until|till|-|\u2013|\u2014)\s+", re.IGNORECASE)
 
