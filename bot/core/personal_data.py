@@ -284,7 +284,10 @@ def withhold(text: str, secrets: frozenset[str]) -> str:
 # February 2015", "date of birth: 01.02.2015", "from birth (01/02/2015)".
 BIRTH_CUE = re.compile(
     r"\b(?:d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s?date|born|birth)"
-    r"(?:\s+(?:on|in))?(?:\s+the)?[\s:;,(\[\-\u2013]*",
+    r"(?:\s+(?:on|in))?(?:\s+the)?[\s:;,(\[\-\u2013]*"
+    # and the day of the week, as dates are written too: "born on Saturday 1 January 2000".
+    r"(?:(?:mon|tue|tues|wed|weds|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?"
+    r"(?:the\s+)?",
     re.IGNORECASE,
 )
 

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.personal_data import named_in, personal_values
+from bot.core.personal_text import looks_personal
 from tests.fixtures.written_dates import WRITTEN, WRITTEN_SHORT
 
 FIELDS = [
@@ -119,3 +120,22 @@ def test_another_day_is_not_taken_for_the_date_of_birth(born: date, way: str, of
     fields = [("child_name", "Quinn Zed Invented"), ("date_of_birth", born.isoformat())]
     text = f"agencies need time: events since {EVERY_WAY[way](other)}, as the school said"
     assert named_in(text, fields) is None
+
+
+@given(BIRTHS, st.sampled_from(sorted(EVERY_WAY)), st.sampled_from(["DOB", "born", "D.O.B.:"]))
+def test_a_date_given_as_a_birth_looks_personal_on_a_case_with_no_form(
+    born: date, way: str, cue: str
+) -> None:
+    """No form read, so nothing recorded to compare with: a date after "born" or "DOB",
+    however it is written, is still refused for an outside body."""
+    text = f"the delay: records for the baby ({cue} {EVERY_WAY[way](born)}) are awaited"
+    assert looks_personal(text) == "a date of birth"
+
+
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
+    st.sampled_from(sorted(EVERY_WAY)),
+)
+def test_the_date_of_an_event_does_not_look_personal(day: date, way: str) -> None:
+    """Reasons give the dates of events; one after no word of birth passes however written."""
+    assert looks_personal(f"the coroner's inquest is on {EVERY_WAY[way](day)}, as agreed") is None

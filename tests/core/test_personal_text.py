@@ -25,6 +25,8 @@ KIN = "looks like it gives a family member's name"
         ("born 01 02 2015", BIRTH),
         ("born on 1.2.2015", BIRTH),
         ("born on the 1st February 2015", BIRTH),
+        ("born on Sunday 1 February 2015", BIRTH),
+        ("DOB: Sun, 1st Feb 2015", BIRTH),
         ("D.O.B.: 01/02/2015", BIRTH),
         ("date of birth 1 Feb 2015, seen at home", BIRTH),
         ("seen with a sibling, 05/06/2019 (DOB)", BIRTH),
