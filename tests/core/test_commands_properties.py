@@ -70,3 +70,43 @@ def _gives(text: str, day: date) -> bool:
     if day in words and words[day] in text.lower():
         return True
     return str(day.year) in text or f"{day.year % 100:02}" in text
+
+
+# The lines mail programs put above the email a reply quotes.
+QUOTE_HEADERS = [
+    "From: TSCP Bot <tscp@tameside.gov.uk>\nSent: 23 December 2026 09:05\nTo: Casey Invented"
+    "\nSubject: [TSCP-2026-0001] Screening Panel",
+    "-----Original Message-----\nFrom: TSCP Bot <tscp@tameside.gov.uk>\nSent: Wednesday, "
+    "December 23, 2026 9:05 AM\nSubject: [TSCP-2026-0001] Screening Panel",
+    "On Wed, 23 Dec 2026 at 09:05, TSCP Bot <tscp@tameside.gov.uk> wrote:",
+    "On 23 Dec 2026, at 09:05, TSCP Bot <tscp@tameside.gov.uk> wrote:",
+    "________________________________\nFrom: TSCP Bot <tscp@tameside.gov.uk>\nSent: 23 "
+    "December 2026 09:05",
+]
+# Commands the bot's own emails show as examples, and an earlier reply may have given.
+QUOTED_COMMANDS = [
+    "Vote: no further action", "Notified: 01/12/2026", "Aware: 20/12/2026",
+    "Close: duplicate", "Decision: local review", "CSPR: no", "Withdraw request: police",
+]  # fmt: skip
+prose = st.sampled_from(
+    ["Thanks for this.", "See you at the meeting.", "", "Kind regards", "Casey", "Police DSP"]
+)
+
+
+@given(
+    st.sampled_from(["Vote: rapid review", "Notified: 22/12/2026", ""]),
+    st.lists(prose, max_size=4),
+    st.sampled_from(QUOTE_HEADERS),
+    st.lists(st.sampled_from(QUOTED_COMMANDS), min_size=1, max_size=3),
+    st.booleans(),
+)
+def test_a_command_in_the_quoted_email_is_never_obeyed(
+    command: str, below: list[str], header: str, quoted: list[str], marked: bool
+) -> None:
+    mark = "> " if marked else ""
+    old = "\n".join(f"{mark}{line}" for line in ["Please reply with one line:", *quoted])
+    body = "\n".join([command, *below, "", header, "", old])
+    parsed = parse_commands(body, today=TODAY)
+    lines = [getattr(c, "line", "") for c in parsed.commands]
+    assert lines == ([command] if command else []), body
+    assert not parsed.errors, body
