@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -434,3 +434,22 @@ def test_month_rules_never_move_the_wrong_way(start: date) -> None:
     assert dl.cspr_report(start, CAL).due <= nominal
     nominal = CAL.add_months(start, 12)
     assert dl.publication_period_end(start, CAL).due >= nominal
+
+
+@given(in_range, st.sampled_from([n for n in counted if RULES[n].kind.name.startswith("WORKING")]))
+def test_a_working_day_deadline_names_every_closed_weekday_it_stepped_over(
+    start: date, name: str
+) -> None:
+    """Its explanation can be checked by hand: the working days counted are the rule's number,
+    and every weekday between the start and the due date that was not one is named as
+    skipped, none left out and none named that was not stepped over."""
+    deadline = compute(name, start, CAL)
+    after = RULES[name].kind is RuleKind.WORKING_DAYS_AFTER
+    first, last = (start, deadline.due) if after else (deadline.due, start)
+    between = [first + timedelta(days=n) for n in range(1, (last - first).days + 1)]
+    if not after:
+        between = [first, *between[:-1]]  # counted back: the due day up to the day before
+    working = [d for d in between if CAL.is_working_day(d)]
+    closed = {d for d in between if d.weekday() < 5 and not CAL.is_working_day(d)}
+    assert len(working) == RULES[name].amount
+    assert {d for d, _ in deadline.skipped} == closed
