@@ -191,10 +191,12 @@ def _candidates(facts: Facts) -> list[Candidate]:
     if facts.business_manager is not None:
         found.append(Candidate(Source.BUSINESS_MANAGER, facts.business_manager))
     recorded = facts.recorded
-    if recorded is not None and (recorded.source, recorded.on) not in {
-        (c.source, c.on) for c in found
-    }:
-        # Without a correction a start never moves later, so the old start stays a candidate.
+    if recorded is not None and not any(
+        (c.source, c.on) == (recorded.source, recorded.on) and not _checked(facts, c) for c in found
+    ):
+        # Without a correction a start never moves later, so the old start stays a candidate:
+        # beside the same date given again when that now looks wrong (a corrected form's later
+        # incident), which is set aside and flagged while the start stays where it was.
         found.append(Candidate(recorded.source, recorded.on, recorded=True))
     return found
 

@@ -53,6 +53,13 @@ CHOICES = [
     ({"form": d(22), "recorded": Candidate(FORM, d(19))}, (FORM, d(19)), {FORM: True}),
     ({"form": d(18), "recorded": Candidate(FORM, d(19))}, (FORM, d(18)), {FORM: False}),
     ({"form": d(21), "recorded": Candidate(RECEIPT, d(23))}, (FORM, d(21)), {RECEIPT: False}),
+    # nor does a corrected form whose later incident makes the recorded form date look wrong:
+    # the start stays, and the form's date is flagged for the Business Manager
+    (
+        {"form": d(17), "incident": d(18), "recorded": Candidate(FORM, d(17))},
+        (FORM, d(17)),
+        {FORM: True},
+    ),
 ]
 
 
@@ -91,6 +98,17 @@ def test_a_date_the_same_as_the_start_is_not_said_to_be_set_aside() -> None:
     both = choose(facts(form=d(21), business_manager=d(21))).explanation()
     assert "the same date" not in both
     assert "Set aside: the date the SIN form was received Wed 23 Dec 2026: later than" in both
+
+
+def test_a_recorded_start_a_corrected_form_now_contradicts_stays_and_is_flagged() -> None:
+    choice = choose(facts(form=d(17), incident=d(18), recorded=Candidate(FORM, d(17))))
+    assert choice.chosen == Candidate(FORM, d(17), recorded=True)
+    text = choice.explanation()
+    assert text.startswith("Start: the SIN form's date Thu 17 Dec 2026 (as recorded earlier)")
+    assert (
+        "Set aside: the SIN form's date Thu 17 Dec 2026: it is before the incident date on the "
+        "form (Fri 18 Dec 2026)." in text
+    )
 
 
 def test_the_uncountable_year_is_named() -> None:

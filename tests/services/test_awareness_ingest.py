@@ -29,10 +29,12 @@ SECTIONS = {"commands": {"auth_mode": "off"}}
 REF = "TSCP-2026-0001"
 
 
-def incident(aware: str | None) -> tuple[tuple[str, str], ...]:
+def incident(aware: str | None, happened: str | None = None) -> tuple[tuple[str, str], ...]:
     rows = [r for r in SIN_INCIDENT if "became aware" not in r[0]]
     if aware is not None:
         rows.insert(1, ("Date the local authority became aware", aware))
+    if happened is not None:
+        rows = [("Date of incident", happened) if "incident" in r[0] else r for r in rows]
     return tuple(rows)
 
 
@@ -45,14 +47,16 @@ class Mailbox:
         self.clock.set(when)
         return self
 
-    def form(self, aware: str | None, subject: str = "GM SIN form attached") -> None:
+    def form(
+        self, aware: str | None, subject: str = "GM SIN form attached", happened: str | None = None
+    ) -> None:
         self.n += 1
         raw = make_email(
             subject,
             "Please find the notification form attached.",
             sender=POLICE,
             message_id=f"<form{self.n}@test>",
-            attachment=("SIN form.docx", sin_docx(incident=incident(aware))),
+            attachment=("SIN form.docx", sin_docx(incident=incident(aware, happened))),
         )
         drop_into_maildir(self.tmp_path / "inbox", raw)
         run_once(self.app)
@@ -145,6 +149,26 @@ def test_a_later_form_date_does_not_move_a_recorded_start(mailbox: Mailbox) -> N
     assert "Start: the SIN form's date Sat 19 Dec 2026 (as recorded earlier)" in why
     [flag] = mailbox.events("awareness_flag")
     assert "Tue 22 Dec 2026 not used: later than the start already recorded" in flag
+
+
+def test_a_corrected_incident_date_after_the_start_does_not_move_it_later(
+    mailbox: Mailbox,
+) -> None:
+    """The first form gave no incident date; the corrected one gives one after the awareness
+    date the clock started from: that date is flagged for the Business Manager, and the clock
+    stays where it started rather than moving to the SIN's arrival."""
+    mailbox.form("19/12/2026", happened="")
+    subject = f"RE: [{REF}] corrected SIN form"
+    mailbox.at("2026-12-23T11:00").form("19/12/2026", subject=subject, happened="20/12/2026")
+    start, due, why = mailbox.notification()
+    assert (start, due) == (date(2026, 12, 19), date(2026, 12, 29))
+    assert "Start: the SIN form's date Sat 19 Dec 2026 (as recorded earlier)" in why
+    assert (
+        "Set aside: the SIN form's date Sat 19 Dec 2026: it is before the incident date on the "
+        "form (Sun 20 Dec 2026)." in why
+    )
+    [problem] = mailbox.events("form_problem")
+    assert "incident date Sun 20 Dec 2026 is after the date the local authority became" in problem
 
 
 def test_the_chronology_shows_only_dates_that_were_in_force(mailbox: Mailbox) -> None:
