@@ -18,6 +18,7 @@ from email.utils import format_datetime
 from io import StringIO
 
 from bot.adapters.header_values import CRLF, LINE, address_list, folded, mailbox, unstructured
+from bot.core.addresses import writable
 
 # Marks the bot's own mail so that, if a copy lands back in the partnership mailbox (a forward,
 # a bounce, a BCC to itself), the bot can ignore it instead of answering itself.
@@ -73,7 +74,6 @@ _WRITER_POLICY = _WrittenAsGiven(linesep=CRLF, max_line_length=LINE, mangle_from
 
 # Anything that could end a header line or smuggle in another one.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_BARE_ADDRESS = re.compile(r"[^\s<>,;:\"()\[\]\\\x00-\x1f\x7f]+@[^\s<>,;:\"()\[\]\\\x00-\x1f\x7f]+")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 # "References: " plus one id must fit on a line of RFC 5322's 998 characters.
 _LONGEST_ID = 980
@@ -191,7 +191,7 @@ def one_line(text: str) -> str:
 def _address(address: str) -> str:
     """A bare address, or an error: an address that could carry a second header or a second
     recipient is never written."""
-    if not _BARE_ADDRESS.fullmatch(address):
+    if not writable(address):
         raise ValueError(f"not a plain email address: {address!r}")
     return address
 

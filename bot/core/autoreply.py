@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core.addresses import writable
 from bot.core.message import MailMessage
 
 OWN_MAIL_HEADER = "x-tscp-bot"
@@ -189,7 +190,8 @@ def can_acknowledge(
     - it comes from mailer-daemon@ or postmaster@, or its subject is an automatic one
       ("Automatic reply:", "Out of Office", "Undeliverable:", ...), or it is a "Read:" receipt;
     - it was sent From one of `own_addresses` by a person (the shared mailbox);
-    - there is no usable From address (missing, or without an "@");
+    - there is no usable From address (missing, or not one a reply can be written to:
+      bot.core.addresses);
     - the From address is a no-reply mailbox (noreply@, no-reply@, donotreply@...), unless
       `reply_to` and Reply-To names one person to answer instead (a web form's mailer sends
       From a no-reply address, Reply-To whoever filled the form in).
@@ -210,7 +212,7 @@ def acknowledgeable(
     if from_own_mailbox(msg, own_addresses):
         # Sent from the partnership's own mailbox by a person: an answer would come back to it.
         return False, f"sent from the partnership's own mailbox, {msg.from_addr}"
-    if "@" not in msg.from_addr:
+    if not writable(msg.from_addr):
         return False, "no usable From address"
     no_reply = _NO_REPLY_LOCALPART.search(_local_part(msg.from_addr))
     if no_reply and not (reply_to and _person_in_reply_to(msg, own_addresses)):
@@ -238,4 +240,4 @@ def a_person(address: str, own_addresses: frozenset[str]) -> bool:
     local = _local_part(address).lower()
     if address.lower() in {a.lower() for a in own_addresses} or local in _DAEMON_LOCALPARTS:
         return False
-    return "@" in address and not _NO_REPLY_LOCALPART.search(local)
+    return writable(address) and not _NO_REPLY_LOCALPART.search(local)

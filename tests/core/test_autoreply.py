@@ -187,6 +187,9 @@ _MDN = AttachmentInfo("mdn", "message/disposition-notification", 10, b"")
         (_msg(from_addr="mailer-daemon@example.org"), False, "sent by mailer-daemon"),
         (_msg(from_addr="tscp@tameside.gov.uk"), False, "the partnership's own mailbox"),
         (_msg(from_addr=""), False, "no usable From address"),
+        # An address no reply can be written to: a comma or a space a gateway put in it.
+        (_msg(from_addr="alex,invented@nhs.net"), False, "no usable From address"),
+        (_msg(from_addr="dsp.tameside@gmp police.uk"), False, "no usable From address"),
         (_msg(from_addr="no-reply@portal.example.org"), False, "no-reply sender"),
     ],
 )

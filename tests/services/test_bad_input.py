@@ -177,3 +177,27 @@ def test_two_children_from_one_referrer_in_the_same_words_are_not_repeats(
         found = possible_repeat(s, second, same, now, lambda _: same)
         assert found is not None and found[0].ref == "TSCP-2026-0001"
         s.rollback()
+
+
+def test_a_sin_from_an_address_no_reply_can_be_written_to_opens_its_case(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """A From address a gateway damaged (a comma in it) cannot take an acknowledgement: the
+    SIN still opens its case, and a person is told why it was not acknowledged, rather than
+    its processing failing three times and the SIN being set aside (found by the fuzz soak)."""
+    from bot.services.passes import run_once
+
+    app, _ = make_app(now="2026-12-23T09:00")
+    raw = sin().replace(
+        b"From: casey.invented@gmp.police.uk", b'From: Alex Invented" <alex,invented@nhs.net>'
+    )
+    assert b"alex,invented" in raw
+    drop_into_maildir(tmp_path / "inbox", raw)
+    report = run_once(app)
+    assert report.ingest.failed == 0 and report.outbox.failed == 0
+    with app.sessions() as s:
+        [row] = s.scalars(select(StoredMessage)).all()
+        [case] = s.scalars(select(Case)).all()
+        assert row.status == "processed" and case.kind == "review"
+        assert row.needs_triage
+        assert str(row.triage_reason).startswith("not acknowledged (no usable From address)")
