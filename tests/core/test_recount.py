@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.adapters.bank_holidays import england_and_wales, working_calendar
 from bot.core import deadlines as dl
@@ -250,3 +252,53 @@ def test_a_bank_holiday_renamed_is_the_same_calendar_but_one_moved_is_not() -> N
     moved[date(2027, 5, 7)] = "Early May bank holiday"
     assert not _days(PLAIN).differs(_days(renamed))
     assert _days(PLAIN).differs(_days(build_calendar(YEARS, moved)))
+
+
+# --- properties -------------------------------------------------------------------------
+
+_NAME = (
+    st.text(
+        alphabet=st.sampled_from(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,./()-'&"
+        ),
+        min_size=1,
+        max_size=30,
+    )
+    .map(lambda s: " ".join(s.split()))
+    .filter(bool)
+)
+_WEEKDAYS_2026 = [
+    date(2026, 11, 2) + timedelta(days=n)
+    for n in range(120)
+    if (date(2026, 11, 2) + timedelta(days=n)).weekday() < 5
+]
+closures = st.dictionaries(st.sampled_from(_WEEKDAYS_2026), _NAME, max_size=8)
+starts = st.dates(min_value=date(2026, 11, 2), max_value=date(2027, 1, 29))
+counted_rules = ["screening_meeting", "panel_notification", "rapid_review", "complaint_response"]
+
+
+@given(starts, st.sampled_from(counted_rules), closures)
+def test_the_days_an_explanation_skipped_are_read_back_whatever_they_are_called(
+    start: date, name: str, closed: dict[date, str]
+) -> None:
+    """A later recount reads the stored explanation back: every closure it names, however the
+    configuration words it (commas, full stops, slashes), is the day and name it skipped."""
+    deadline = dl.compute(name, start, working_calendar(YEARS, closed))
+    first = deadline.explain().partition("\n")[0]
+    assert skipped_in(first) == dict(deadline.skipped)
+
+
+@given(starts, st.sampled_from(counted_rules), closures, closures)
+def test_a_recount_gives_the_rules_day_and_says_whether_it_stands(
+    start: date, name: str, before: dict[date, str], after: dict[date, str]
+) -> None:
+    stored = _stored(dl.compute(name, start, working_calendar(YEARS, before)))
+    fresh = dl.compute(name, start, working_calendar(YEARS, after))
+    found = recount(stored, working_calendar(YEARS, after))
+    if fresh.due == stored.due:
+        assert found is None
+        return
+    assert found is not None and found.due == fresh.due
+    assert found.earlier is (fresh.due < stored.due)
+    said = found.sentence()
+    assert said.startswith(f"{name} moved earlier" if found.earlier else f"{name} kept at")
