@@ -22,6 +22,7 @@ defects it is given in place).
 from __future__ import annotations
 
 import copy
+from email.message import Message
 from types import FunctionType
 from typing import Any, NoReturn
 
@@ -91,4 +92,14 @@ def parse_bytes(raw: bytes, *, stand_ins: bool = True) -> Any:
     """`mailparser.parse_from_bytes(raw)` without the summaries; raises what it raises. Its
     email.message_from_bytes is bot.adapters.base64_leaves's, the same tree read faster
     (stand_ins=False: line by line, as mail-parser does)."""
-    return _WithoutSummaries._parse_guarded(lambda: message_from_bytes(raw, stand_ins=stand_ins))
+    return _WithoutSummaries._parse_guarded(lambda: _tree(raw, stand_ins))
+
+
+def _tree(raw: bytes, stand_ins: bool) -> Message:
+    message = message_from_bytes(raw, stand_ins=stand_ins)
+    if message.epilogue is None:
+        # mail-parser looks for parts lost in the epilogue when a part's opening boundary is
+        # missing (an email cut short inside a boundary parameter), and fails on a message
+        # that has none: an empty one means the same, and the rest of the email is read.
+        message.epilogue = ""
+    return message

@@ -148,6 +148,21 @@ def test_broken_mime_keeps_what_it_can() -> None:
     assert any(d.startswith("broken MIME") for d in msg.defects)
 
 
+# An email cut short inside its inner part's boundary parameter (found by the fuzz soak):
+# mail-parser, looking for the lost part in an epilogue the message does not have, failed.
+CUT_IN_A_BOUNDARY = HEAD + (
+    b"Subject: Serious incident notification\nMIME-Version: 1.0\n"
+    b'Content-Type: multipart/mixed; boundary="===outer=="\n\n'
+    b'--===outer==\nContent-Type: multipart/alternative;\n boundary="===inn'
+)
+
+
+def test_an_email_cut_short_inside_a_boundary_is_read_with_what_it_has() -> None:
+    msg = parse_message(CUT_IN_A_BOUNDARY)
+    assert msg.subject == "Serious incident notification"
+    assert "broken MIME: StartBoundaryNotFoundDefect" in msg.defects
+
+
 def _with_attachment(size: int) -> bytes:
     m = EmailMessage()
     m["From"] = "a@nhs.net"

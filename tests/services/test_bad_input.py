@@ -201,3 +201,29 @@ def test_a_sin_from_an_address_no_reply_can_be_written_to_opens_its_case(
         assert row.status == "processed" and case.kind == "review"
         assert row.needs_triage
         assert str(row.triage_reason).startswith("not acknowledged (no usable From address)")
+
+
+def test_a_sin_cut_short_inside_a_boundary_opens_its_case(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """An email cut short in its inner part's boundary (a gateway's damage, found by the fuzz
+    soak) is read with what it has, not set aside as unreadable: its subject and sender open
+    the case, so the clock runs from its arrival, and the damage is kept with the message."""
+    from bot.services.passes import run_once
+
+    app, _ = make_app(now="2026-12-23T09:00")
+    raw = (
+        b"From: Casey Invented <casey.invented@gmp.police.uk>\r\nTo: tscp@tameside.gov.uk\r\n"
+        b"Subject: Serious Incident Notification - GM SIN form\r\n"
+        b"Message-ID: <cut-short@gmp.police.uk>\r\nDate: Wed, 23 Dec 2026 08:30:00 +0000\r\n"
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="===outer=="\r\n\r\n'
+        b'--===outer==\r\nContent-Type: multipart/alternative;\r\n boundary="===inn'
+    )
+    drop_into_maildir(tmp_path / "inbox", raw)
+    report = run_once(app)
+    assert report.ingest.failed == 0 and report.ingest.quarantined == 0
+    with app.sessions() as s:
+        [row] = s.scalars(select(StoredMessage)).all()
+        [case] = s.scalars(select(Case)).all()
+        assert row.status == "processed" and case.kind == "review"
+        assert "broken MIME: StartBoundaryNotFoundDefect" in row.flags
