@@ -31,10 +31,23 @@ def pytest_configure(config: pytest.Config) -> None:
     every `tscp-bot` the tests start as a process (daemons, the kill harness, fresh
     interpreters) and every worker would otherwise compile each module it imports again:
     about a second of CPU for a `run --once` here, which no installed bot pays."""
+    _hypothesis_profiles()
     if not hasattr(config, "workerinput"):  # the controller only: workers start after it
         root = Path(__file__).resolve().parent.parent
         for folder in ("bot", "tests"):
             compileall.compile_dir(root / folder, quiet=1)
+
+
+def _hypothesis_profiles() -> None:
+    """The property tests' examples: the same ones every run ("suite", the default), so CI
+    passes or fails on the code, not on the examples drawn, and with no time limit per
+    example, which a loaded machine would break; `--hypothesis-profile=explore` draws 20,000
+    new ones each, to look for what the fixed ones miss."""
+    from hypothesis import settings
+
+    settings.register_profile("suite", derandomize=True, deadline=None)
+    settings.register_profile("explore", max_examples=20_000, deadline=None)
+    settings.load_profile("suite")
 
 
 # The longest test files, longest first (the per-file totals of a whole run, --junitxml, on
