@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from bot.adapters.rules_loader import load_rules
 from bot.config.paths import packaged
 from bot.core.autoreply import OWN_MAIL_HEADER
-from bot.core.message import AttachmentInfo, MailMessage
+from bot.core.message import AttachmentInfo
 from bot.core.rules import ClassifyContext, Kind, classify
+from tests.core.test_rules import _msg
 
 RULES = load_rules(packaged("rules"))
 CTX = ClassifyContext(
@@ -67,21 +68,6 @@ attachments = st.lists(
     ),
     max_size=2,
 ).map(tuple)
-
-
-def _msg(
-    subject: str, text: str, sender: str, headers: dict[str, str], files: tuple[AttachmentInfo, ...]
-) -> MailMessage:
-    return MailMessage(
-        message_id="m@example.org",
-        subject=subject,
-        from_addr=sender,
-        from_name="",
-        text=text,
-        headers=headers,
-        attachments=files,
-        to=("tscp@tameside.gov.uk",),
-    )
 
 
 @given(subjects, bodies, senders, st.sampled_from(AUTOMATIC), attachments)
