@@ -5,12 +5,13 @@ no command carries a day its line does not give."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.core.commands.keywords import KEYWORDS
+from bot.core.commands.model import Reschedule
 from bot.core.commands.parser import parse_commands
 from tests.fixtures.written_dates import WRITTEN, WRITTEN_SHORT
 
@@ -110,3 +111,24 @@ def test_a_command_in_the_quoted_email_is_never_obeyed(
     lines = [getattr(c, "line", "") for c in parsed.commands]
     assert lines == ([command] if command else []), body
     assert not parsed.errors, body
+
+
+def _h12(at: time) -> str:
+    minutes = f".{at.minute:02}" if at.minute else ""
+    return f"{(at.hour - 1) % 12 + 1}{minutes}{'am' if at.hour < 12 else 'pm'}"
+
+
+@given(
+    st.dates(min_value=date(2026, 1, 1), max_value=date(2099, 12, 31)),
+    st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+    st.sampled_from(sorted(_WAYS)),
+    st.sampled_from(["{d} {t:%H:%M}", "{d} at {t:%H.%M}", "{d}, {h12}", "{d} at {h12}"]),
+)
+def test_a_meeting_moved_is_the_day_and_time_written(
+    day: date, at: time, way: str, layout: str
+) -> None:
+    line = "Reschedule: " + layout.format(d=_WAYS[way](day), t=at, h12=_h12(at))
+    parsed = parse_commands(line, today=TODAY)
+    assert not parsed.errors, (line, parsed.errors)
+    [moved] = parsed.commands
+    assert isinstance(moved, Reschedule) and (moved.on, moved.at) == (day, at), line
