@@ -4,7 +4,9 @@ An Outlook recall reads like the email it recalls ("Recall: Serious Incident Not
 so the rules would open a second case from it, and nobody would learn the sender wanted the
 first withdrawn. An S/MIME email is sealed: its text and attachments never reach the reader,
 so whatever the rules make of its subject, a person has not seen what was written. Nor is
-a form inside a zip file: the document reader opens no archives.
+a form inside a zip file: the document reader opens no archives. Nor is what an email lost on
+the way: one a gateway cut short reads as far as it goes, and its attachment or the end of its
+text is simply not there.
 """
 
 from __future__ import annotations
@@ -28,6 +30,15 @@ _ARCHIVE_TYPES = frozenset(
     {"application/zip", "application/x-zip-compressed", "application/x-7z-compressed",
      "application/x-rar-compressed", "application/vnd.rar"}
 )  # fmt: skip
+
+
+# The parser's signs that parts of an email are gone (bot.adapters.parsing names each "broken
+# MIME: <defect>"): it ends inside a part (cut short), a part's start or the boundary between
+# parts was lost. Not the other defects, which say a header or a line was odd, not that
+# anything is missing.
+_LOST_PARTS = frozenset(
+    {"CloseBoundaryNotFoundDefect", "StartBoundaryNotFoundDefect", "NoBoundaryInMultipartDefect"}
+)
 
 
 def recalled_subject(msg: MailMessage) -> str | None:
@@ -59,9 +70,15 @@ def archives(msg: MailMessage) -> tuple[str, ...]:
     return tuple(found)
 
 
-def why_read_whole(msg: MailMessage) -> str | None:
+def lost_parts(msg: MailMessage) -> bool:
+    """Whether `msg` arrived with parts of it gone: cut short, or its parts' boundaries lost."""
+    return any(d.rpartition(" ")[2] in _LOST_PARTS for d in msg.defects)
+
+
+def why_read_whole(msg: MailMessage, *, automatic: bool = False) -> str | None:
     """Why a person must read `msg` in the mailbox, as the triage list says it; None when the
-    bot read what was written."""
+    bot read what was written. `automatic`: an out-of-office or returned mail, whose own damage
+    (a bounce's copy of the email it returns is often cut short on purpose) loses nothing."""
     reasons = []
     recalled = recalled_subject(msg)
     if recalled is not None:
@@ -82,5 +99,11 @@ def why_read_whole(msg: MailMessage) -> str | None:
         reasons.append(
             f"attached archive not opened ({', '.join(packed)}): a form or document inside it "
             "was not read; open it and deal with it by hand"
+        )
+    if lost_parts(msg) and not automatic:
+        reasons.append(
+            "arrived damaged (cut short, or the boundaries between its parts lost on the way): "
+            "an attachment or the end of its text may be missing; open it in the mailbox and, "
+            "if something is, ask the sender to send it again"
         )
     return "; ".join(reasons) or None

@@ -83,7 +83,7 @@ def about_message(app: App, msg: MailMessage, result: Classification) -> Message
         has_attachments=bool(msg.attachments),
         has_document=carries_document(msg),
         too_large=tuple(a.filename for a in msg.attachments if a.too_large),
-        read_whole=why_read_whole(msg),
+        read_whole=why_read_whole(msg, automatic=result.kind == "auto_reply"),
     )
 
 

@@ -199,7 +199,7 @@ def test_a_sin_cut_short_inside_a_boundary_opens_its_case(
 ) -> None:
     """An email cut short in its inner part's boundary (a gateway's damage, found by the fuzz
     soak) is read with what it has, not set aside as unreadable: its subject and sender open
-    the case, so the clock runs from its arrival, and the damage is kept with the message."""
+    the case, so the clock runs from its arrival, and a person is told it arrived damaged."""
     raw = (
         b"From: Casey Invented <casey.invented@gmp.police.uk>\r\nTo: tscp@tameside.gov.uk\r\n"
         b"Subject: Serious Incident Notification - GM SIN form\r\n"
@@ -209,6 +209,7 @@ def test_a_sin_cut_short_inside_a_boundary_opens_its_case(
     )
     row = _opens_its_case(make_app, tmp_path, raw)
     assert "broken MIME: StartBoundaryNotFoundDefect" in row.flags
+    assert row.needs_triage and str(row.triage_reason).startswith("arrived damaged")
 
 
 def _opens_its_case(make_app: AppFactory, tmp_path: Path, raw: bytes) -> StoredMessage:

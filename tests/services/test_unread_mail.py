@@ -128,3 +128,52 @@ def test_a_picture_that_cannot_be_read_puts_nothing_on_the_triage_list(
     b.run()
     assert b.case().ref == "TSCP-2026-0001"
     assert not any(r.startswith(UNREAD_FORM) for r in _waiting(b).values())
+
+
+def test_a_sin_cut_short_before_its_form_opens_its_case_and_says_the_form_may_be_missing(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """A gateway cut the email off after its text: the form it says is attached never came.
+    The case opens on the subject (its clock runs from arrival), and the Business Manager is
+    told the email arrived damaged, not left to wonder why a SIN came without its form."""
+    b = Bot(make_app, tmp_path, "2026-12-01T07:00")
+    whole = _sin_with("SIN form.docx", b"PK\x03\x04" + b"\x00" * 3000)
+    raw = whole[: whole.index(b"\n--", whole.index(b"Please find our SIN form attached."))]
+    drop_into_maildir(tmp_path / "inbox", raw)
+    b.run()
+    assert b.case().ref == "TSCP-2026-0001"
+    reason = _waiting(b)["Serious Incident Notification - SIN form"]
+    assert reason.startswith("arrived damaged (cut short, or the boundaries between its parts")
+    assert "an attachment or the end of its text may be missing" in reason
+    assert list((tmp_path / "inbox" / "new").iterdir())  # still in the inbox
+    assert "ask the sender to send it again" in _digest(b)
+
+
+def test_a_bounce_whose_copy_of_the_email_is_cut_short_is_not_called_damaged(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Delivery reports often return only the start of the email: that loses nothing."""
+    b = Bot(make_app, tmp_path, "2026-12-01T07:00")
+    copy = (
+        b"From: tscp@tameside.gov.uk\r\nTo: lead@nhs.net\r\nSubject: Appendix B request\r\n"
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="in"\r\n\r\n'
+        b"--in\r\nContent-Type: text/plain\r\n\r\nPlease return\r\n--in\r\n"
+        b"Content-Type: application/pdf\r\n\r\nJVBERi0xLjQK"
+    )
+    raw = (
+        b"From: MAILER-DAEMON@mx.nhs.net\r\nTo: tscp@tameside.gov.uk\r\n"
+        b"Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <bounce-cut@mx.nhs.net>\r\n"
+        b"Date: Tue, 01 Dec 2026 06:50:00 +0000\r\nAuto-Submitted: auto-replied\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status;"
+        b' boundary="out"\r\n\r\n--out\r\nContent-Type: text/plain\r\n\r\nCould not deliver.\r\n'
+        b"--out\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.nhs.net"
+        b"\r\n\r\nFinal-Recipient: rfc822; lead@nhs.net\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        b"\r\n--out\r\nContent-Type: message/rfc822\r\n\r\n" + copy + b"\r\n--out--\r\n"
+    )
+    drop_into_maildir(tmp_path / "inbox", raw)
+    b.run()
+    with b.app.sessions() as s:
+        [row] = s.scalars(select(StoredMessage)).all()
+        assert row.status == "processed"
+        assert "broken MIME: CloseBoundaryNotFoundDefect" in row.flags  # the copy's damage
+        assert "arrived damaged" not in (row.triage_reason or "")
