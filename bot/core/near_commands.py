@@ -5,8 +5,9 @@ was. She is answered, with the nearest commands the bot knows, and the digest sa
 (bot.services.near_commands). What is kept of a line is its label ("Notifed:"), never its
 value: the answer goes by ordinary email, and a value may be a child's details.
 
-The rule. A line "Label: value" (a label of one to four words, then a colon, "=", a hyphen or
-an en dash) is near a command when both hold:
+The rule. A line "Label: value" (a label of one word up to as many as the longest command's,
+six in "Secretary of State and Ofsted notified", then a colon, "=", a hyphen or an en dash) is
+near a command when both hold:
 
 1. Its label is near one of the command's keywords, compared in lower case with single spaces,
    by edits (a letter added, dropped or changed, or two letters swapped, "Voet" for "Vote"):
@@ -38,9 +39,15 @@ from bot.core.commands.keywords import KEYWORDS, command_text, reads_value, take
 from bot.core.plan_effects import OPENS_RECORD, Effect, FileOnCase, TellNoCommandRecognised
 from bot.core.snapshot import Snapshot
 
-# "Label: value" with a label of one to four words, as a command is written.
+# "Label: value" with a label of up to as many words as the longest keyword, as a command is
+# written: a slip in "Secretary of State and Ofsted notified" is answered as one in "Notified".
+_MOST_WORDS = max(len(keyword.split()) for keyword in KEYWORDS)
+# A hyphen between letters is part of a word ("Re-open"), one after a word the separator.
+_HYPHENED = r"(?:-[A-Za-z]+)*"
 _LABELLED = re.compile(
-    r"(?P<label>[A-Za-z][A-Za-z'&/]*(?:\s+[A-Za-z'&/]+){0,3})\s*(?P<sep>[:=\-\u2013])\s*"
+    rf"(?P<label>[A-Za-z][A-Za-z'&/]*{_HYPHENED}(?:\s+[A-Za-z'&/]+{_HYPHENED})"
+    rf"{{0,{_MOST_WORDS - 1}}})\s*"
+    r"(?P<sep>[:=\-\u2013])\s*"
     r"(?P<value>\S.*)"
 )
 SHORTEST = 4  # letters: "Tel" or "Due" is no command's word mistyped

@@ -31,6 +31,14 @@ TODAY = date(2026, 12, 17)
         # Free text fits Close, Reviewer, Action: only their words mistyped are near them.
         ("Clsoe: duplicate case", ("Clsoe:",), ("close",)),
         ("Reveiwer: Sam Invented", ("Reveiwer:",), ("reviewer",)),
+        # The longest commands' words, and a hyphen inside one, as the property tests found.
+        (
+            "Secretary of State and Ofsted notifed: 16/12/2026",
+            ("Secretary of State and Ofsted notifed:",),
+            ("sos and ofsted notified",),
+        ),
+        ("Re-opne: 16/12/2026", ("Re-opne:",), ("reopen",)),
+        ("Decison-rapid review", ("Decison -",), ("decision",)),
         # An everyday word, and prose after it that its command would not read: news.
         ("Meeting: went well", (), ()),
         ("Note: the family have moved", (), ()),
