@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, time, timedelta
 
-from hypothesis import example, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from bot.core.commands.keywords import KEYWORDS
@@ -132,3 +132,33 @@ def test_a_meeting_moved_is_the_day_and_time_written(
     assert not parsed.errors, (line, parsed.errors)
     [moved] = parsed.commands
     assert isinstance(moved, Reschedule) and (moved.on, moved.at) == (day, at), line
+
+
+READ_VALUES = (
+    "16/12/2026", "rapid review", "yes", "no", "yes 15/12/2026", "12", "gmp, icb",
+    "no further action", "the family asked for more time", "Sam Invented", "1",
+    "10:00 18/12/2026", "22/01/2027 agreed with the complainant on 16/12/2026",
+)  # fmt: skip
+
+
+@given(
+    st.sampled_from(sorted(KEYWORDS)),
+    st.sampled_from(READ_VALUES),
+    st.sampled_from([str.lower, str.title, str.upper, str.capitalize]),
+    st.sampled_from([":", " :", " - ", "=", " \u2013 ", " \u2014 ", ":  ", " -"]),
+    st.sampled_from(["", "- ", "* ", "\u2022 ", "1. ", "  "]),
+)
+def test_a_command_is_read_the_same_whatever_its_case_separator_or_bullet(
+    keyword: str, value: str, case: object, sep: str, bullet: str
+) -> None:
+    plain = parse_commands(f"{keyword}: {value}", today=TODAY)
+    assume(len(plain.commands) == 1 and not plain.errors)
+    written = f"{bullet}{case(keyword)}{sep} {value}"  # type: ignore[operator]
+    found = parse_commands(written, today=TODAY)
+    assert not found.errors, written
+    assert [_unlined(c) for c in found.commands] == [_unlined(c) for c in plain.commands]
+
+
+def _unlined(command: object) -> object:
+    """The command without the line it was written on, which each way of writing changes."""
+    return dataclasses.replace(command, line="")  # type: ignore[type-var]
