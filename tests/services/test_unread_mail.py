@@ -110,13 +110,19 @@ def test_a_sin_whose_form_cannot_be_opened_stays_before_a_person(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
     b = Bot(make_app, tmp_path, "2026-12-01T07:00")
-    drop_into_maildir(tmp_path / "inbox", _sin_with("SIN form.docx", b"PK\x03\x04 torn off"))
-    b.run()
-    assert b.case().ref == "TSCP-2026-0001"  # its clock runs from arrival all the same
-    reason = _waiting(b)["Serious Incident Notification - SIN form"]
+    reason = _opened_and_waiting(b, _sin_with("SIN form.docx", b"PK\x03\x04 torn off"))
     assert reason.startswith(f"{UNREAD_FORM}: SIN form.docx: ")
-    assert list((tmp_path / "inbox" / "new").iterdir())  # still in the inbox
     assert "a document that may hold a form could not be read" in _digest(b)
+
+
+def _opened_and_waiting(b: Bot, raw: bytes) -> str:
+    """`raw`, a SIN, through a pass: its case opened (its clock runs from arrival all the
+    same), and the email still in the inbox for a person; the reason it waits."""
+    drop_into_maildir(b.tmp_path / "inbox", raw)
+    b.run()
+    assert b.case().ref == "TSCP-2026-0001"
+    assert list((b.tmp_path / "inbox" / "new").iterdir())
+    return _waiting(b)["Serious Incident Notification - SIN form"]
 
 
 def test_a_picture_that_cannot_be_read_puts_nothing_on_the_triage_list(
@@ -139,13 +145,9 @@ def test_a_sin_cut_short_before_its_form_opens_its_case_and_says_the_form_may_be
     b = Bot(make_app, tmp_path, "2026-12-01T07:00")
     whole = _sin_with("SIN form.docx", b"PK\x03\x04" + b"\x00" * 3000)
     raw = whole[: whole.index(b"\n--", whole.index(b"Please find our SIN form attached."))]
-    drop_into_maildir(tmp_path / "inbox", raw)
-    b.run()
-    assert b.case().ref == "TSCP-2026-0001"
-    reason = _waiting(b)["Serious Incident Notification - SIN form"]
+    reason = _opened_and_waiting(b, raw)
     assert reason.startswith("arrived damaged (cut short, or the boundaries between its parts")
     assert "an attachment or the end of its text may be missing" in reason
-    assert list((tmp_path / "inbox" / "new").iterdir())  # still in the inbox
     assert "ask the sender to send it again" in _digest(b)
 
 
