@@ -53,6 +53,18 @@ def test_text_below_an_outlook_quote_of_a_known_email_is_shown_without_the_quote
     assert new_text(body) == "See below."
 
 
+@pytest.mark.parametrize("signed", ["", "\nKind regards\nMorgan\n"])
+def test_the_senders_own_line_opening_with_from_is_not_taken_for_the_quotes_header(
+    signed: str,
+) -> None:
+    """A "From:" of the sender's own above a quoted email a few lines down was read as that
+    email's header, and left out of what a person is shown (found probing replies)."""
+    mine = "From: the health visitor's notes, the baby had a bruise."
+    body = f"Hi,\n\n{mine}\n{signed}\n{OUTLOOK_HEADER}\n{QUOTED}"
+    assert mine in text_to_show(body, [INVITATION])
+    assert mine in new_text(body)
+
+
 def test_answers_between_the_lines_of_an_original_message_are_shown_not_obeyed() -> None:
     quoted = QUOTED.replace("Rapid Review.\n", "Rapid Review.\nMum has been arrested.\n")
     body = f"Vote: rapid review\n\n-----Original Message-----\n{OUTLOOK_HEADER}\n{quoted}"

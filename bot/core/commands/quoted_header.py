@@ -50,8 +50,15 @@ def starts_header(lines: list[str], i: int) -> bool:
         return False
     if re.search(rf"\s{_SENT_WORD}\s?:", probe, re.IGNORECASE):
         return True
-    following = (plain(x) for x in lines[i + 1 : i + 8])
-    return any(_HEADER_FOLLOWING.match(x) for x in following if x)
+    for below in (plain(x) for x in lines[i + 1 : i + 8]):
+        if _HEADER_FOLLOWING.match(below):
+            return True
+        if _HEADER_FROM.match(below) or (below and "@" not in below and ";" not in below):
+            # A line of text, or another email's From:, before any field: the sender's own
+            # "From: the health visitor's notes, ..." above a quoted email further down, not a
+            # header (which would take that line out of what a person is shown).
+            return False
+    return False
 
 
 def header_end(lines: list[str], i: int) -> int:
