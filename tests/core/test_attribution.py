@@ -109,3 +109,14 @@ def test_an_address_line_above_an_attribution_is_the_partners_own() -> None:
 def test_a_partners_own_line_is_no_attribution(line: str) -> None:
     assert attribution_lines([line, "Vote: rapid review"], 0) == 0
     assert "Vote: rapid review" in new_text(f"{line}\nVote: rapid review")
+
+
+def test_a_partners_own_dated_line_above_an_attribution_is_not_its_first_half() -> None:
+    """ "On 12 Dec 2026, the social worker wrote: ..." is the partner's, not a Gmail wrap of
+    the attribution under it, which opens afresh (found by tests/core/test_quoting_properties)."""
+    lines = [
+        "On 12 Dec 2026, the social worker wrote: concerns remain.",
+        "On Wed, 23 Dec 2026 at 09:05, TSCP Bot <tscp@tameside.gov.uk> wrote:",
+    ]
+    assert attribution_lines(lines, 0) == 0
+    assert attribution_lines(lines, 1) == 1

@@ -62,10 +62,12 @@ def attribution_lines(lines: list[str], i: int) -> int:
 
 
 def _may_wrap(probe: str, following: str) -> bool:
-    """Whether a line may be an attribution's first part: one dated under its opening word,
-    or one holding the quoted sender's address whose next line is no attribution itself."""
+    """Whether a line may be an attribution's first part: one dated under its opening word
+    whose next line is not a whole attribution opening so (a partner's own "On 12 Dec 2026,
+    the social worker wrote: ..." just above one is theirs), or one holding the quoted
+    sender's address whose next line is no attribution itself."""
     if re.search(r"\d", probe) and _OPENS.match(probe):
-        return True
+        return not (_OPENS.match(following) and _attributes(following))
     return "@" in probe and not _attributes(following)
 
 
