@@ -61,6 +61,10 @@ class Mailbox:
         drop_into_maildir(self.tmp_path / "inbox", raw)
         run_once(self.app)
 
+    def corrected_form(self, aware: str, happened: str | None = None) -> None:
+        """The referrer's corrected form, on the case's thread, at 11:00 on the day it arrived."""
+        self.at("2026-12-23T11:00").form(aware, f"RE: [{REF}] corrected SIN form", happened)
+
     def reply(self, sender: str, body: str) -> None:
         self.n += 1
         raw = make_email(
@@ -134,7 +138,7 @@ def test_a_corrected_form_never_overrides_an_earlier_date(mailbox: Mailbox) -> N
     assert mailbox.notification()[0] == date(2026, 12, 23)  # receipt, until a date is known
     mailbox.at("2026-12-23T10:00").reply(BM, "Local authority aware: 19/12/2026")
     assert mailbox.notification()[:2] == (date(2026, 12, 19), date(2026, 12, 29))
-    mailbox.at("2026-12-23T11:00").form("22/12/2026", subject=f"RE: [{REF}] corrected SIN form")
+    mailbox.corrected_form("22/12/2026")
     start, due, why = mailbox.notification()
     assert (start, due) == (date(2026, 12, 19), date(2026, 12, 29))
     assert "Start: the date given with Aware: Sat 19 Dec 2026" in why
@@ -143,7 +147,7 @@ def test_a_corrected_form_never_overrides_an_earlier_date(mailbox: Mailbox) -> N
 
 def test_a_later_form_date_does_not_move_a_recorded_start(mailbox: Mailbox) -> None:
     mailbox.form("19/12/2026")
-    mailbox.at("2026-12-23T11:00").form("22/12/2026", subject=f"RE: [{REF}] corrected SIN form")
+    mailbox.corrected_form("22/12/2026")
     start, due, why = mailbox.notification()
     assert (start, due) == (date(2026, 12, 19), date(2026, 12, 29))
     assert "Start: the SIN form's date Sat 19 Dec 2026 (as recorded earlier)" in why
@@ -158,8 +162,7 @@ def test_a_corrected_incident_date_after_the_start_does_not_move_it_later(
     date the clock started from: that date is flagged for the Business Manager, and the clock
     stays where it started rather than moving to the SIN's arrival."""
     mailbox.form("19/12/2026", happened="")
-    subject = f"RE: [{REF}] corrected SIN form"
-    mailbox.at("2026-12-23T11:00").form("19/12/2026", subject=subject, happened="20/12/2026")
+    mailbox.corrected_form("19/12/2026", happened="20/12/2026")
     start, due, why = mailbox.notification()
     assert (start, due) == (date(2026, 12, 19), date(2026, 12, 29))
     assert "Start: the SIN form's date Sat 19 Dec 2026 (as recorded earlier)" in why
