@@ -305,13 +305,16 @@ def test_a_broken_template_is_one_fail_line_naming_the_file(doctor: Doctor, tmp_
 
 
 @ON_MIGRATED
+@pytest.mark.parametrize(
+    "given", ["it desk", "it@localhost", "it,desk@example.org", "it@example.", "it@.org"]
+)
 def test_send_test_to_no_address_is_one_line_and_sends_nothing(
-    doctor: Doctor, smtp_server: SmtpTestServer
+    doctor: Doctor, smtp_server: SmtpTestServer, given: str
 ) -> None:
     doctor.init()
-    code, out, err = doctor("doctor", "--send-test", "it desk")
+    code, out, err = doctor("doctor", "--send-test", given)
     assert code == 2 and out == ""
-    assert err == "tscp-bot: --send-test: 'it desk' is not an email address like jo@example.org\n"
+    assert err == f"tscp-bot: --send-test: {given!r} is not an email address like jo@example.org\n"
     assert smtp_server.messages == []
 
 
