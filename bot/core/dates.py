@@ -57,6 +57,9 @@ _WEEKDAYS: dict[str, int] = {
     "sun": 6,
 }
 
+# Every way of writing a day of the week that dates are read with, longest first for patterns.
+WEEKDAY_WORDS = tuple(sorted(_WEEKDAYS, key=len, reverse=True))
+
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTH_NAMES = (
     "January",

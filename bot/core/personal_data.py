@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from bot.core.dates import MONTH_NAMES
+from bot.core.dates import MONTH_NAMES, WEEKDAY_WORDS
 
 WITHHELD = "[withheld]"
 
@@ -286,7 +286,7 @@ BIRTH_CUE = re.compile(
     r"\b(?:d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s?date|born|birth)"
     r"(?:\s+(?:on|in))?(?:\s+the)?[\s:;,(\[\-\u2013]*"
     # and the day of the week, as dates are written too: "born on Saturday 1 January 2000".
-    r"(?:(?:mon|tue|tues|wed|weds|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?"
+    rf"(?:(?:{'|'.join(WEEKDAY_WORDS)})\.?,?\s+)?"
     r"(?:the\s+)?",
     re.IGNORECASE,
 )
