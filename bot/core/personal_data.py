@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from bot.core.dates import MONTH_NAMES, WEEKDAY_WORDS
+from bot.core.typography import unaccented, unaccented_at
 
 WITHHELD = "[withheld]"
 
@@ -37,7 +38,7 @@ NOT_A_NAME = frozenset(
     }
 )
 # A field filled in to say there is nothing to give: no one's school, GP or address.
-_NOTHING = re.compile(
+NOTHING_GIVEN = re.compile(
     r"(?:n/?a|none|nil|unknown|tbc|not\s+(?:known|applicable|registered|in\s+school))\W*",
     re.IGNORECASE,
 )
@@ -104,12 +105,11 @@ def personal_items(fields: Iterable[tuple[str, str]]) -> dict[str, str]:
 def _items(fields: Iterable[tuple[str, str]]) -> dict[str, str]:
     found: dict[str, str] = {}
     for name, value in fields:
-        value = " ".join(value.split())
-        if not value or not _PERSONAL_FIELD.search(name) or _NOTHING.fullmatch(value):
+        value = unaccented(" ".join(value.split()))
+        if not value or not _PERSONAL_FIELD.search(name) or NOTHING_GIVEN.fullmatch(value):
             continue
         if _NAME_FIELD.search(name):
-            words = re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", value)
-            parts = [w for w in words if w.casefold() not in NOT_A_NAME]
+            parts = [w for w in _name_words(value) if w.casefold() not in NOT_A_NAME]
             if parts:  # "Not known" is no one's name, whole or in part
                 found |= dict.fromkeys([value, *parts], name)
         elif _SPECIFIC.search(value):
@@ -123,6 +123,16 @@ def _items(fields: Iterable[tuple[str, str]]) -> dict[str, str]:
         if len(v) >= _MIN_WORD
         or (len(v) == _SHORT_NAME and v.isalpha() and _NAME_FIELD.search(field))
     }
+
+
+def _name_words(value: str) -> list[str]:
+    """Each word of a name, and as people also write it: each half of a double-barrelled name
+    on its own ("Smythe" of "O'Brien-Smythe") and a name without its apostrophe ("OBrien")."""
+    words = []
+    for word in re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", value):
+        halves = word.split("-")
+        words += [word, *halves, *(h.replace("'", "") for h in halves if "'" in h)]
+    return words
 
 
 def _address_forms(value: str) -> list[str]:
@@ -182,7 +192,7 @@ def named_in(text: str, fields: Iterable[tuple[str, str]]) -> str | None:
     school"), or None when it gives none of it. A date of birth is found however it is
     written (01-02-2015, 1st February 2015, February 1, 2015)."""
     pairs = [(name, value) for name, value in fields if not _PROFESSIONAL.match(name)]
-    plain = " ".join(text.split())
+    plain = unaccented(" ".join(text.split()))
     found = [field for value, field in _items(pairs).items() if _holds(plain, value)]
     births = {b: field for field, b in _births(pairs)}
     for day, month, year in dates_in(plain):
@@ -273,10 +283,17 @@ def dates_in(text: str) -> Iterator[tuple[int, int, int]]:
 
 def withhold(text: str, secrets: frozenset[str]) -> str:
     """`text` with every personal value (`personal_values`) replaced, longest first, whole
-    words only."""
+    words only, found however it is typed: in any case, with or without its accents, curly
+    apostrophes or straight, a line break for a space."""
+    bare, where = unaccented_at(text)
+    spans: list[tuple[int, int]] = []
     for secret in sorted(secrets, key=len, reverse=True):
-        pattern = re.compile(rf"(?<!\w){re.escape(secret)}(?!\w)", re.IGNORECASE)
-        text = pattern.sub(WITHHELD, text)
+        words = r"\s+".join(re.escape(w) for w in unaccented(secret).split())
+        for m in re.finditer(rf"(?<!\w){words}(?!\w)", bare, re.IGNORECASE):
+            if all(m.end() <= a or b <= m.start() for a, b in spans):
+                spans.append((m.start(), m.end()))
+    for a, b in sorted(spans, reverse=True):
+        text = text[: where[a]] + WITHHELD + text[where[b] :]
     return text
 
 

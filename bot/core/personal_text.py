@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from bot.core.personal_data import BIRTH_CUE, POSTCODE, date_end_at, date_ends, houses, named_in
+from bot.core.typography import unaccented
 from bot.core.unplaced import answers, unplaced_fields
 
 
@@ -37,7 +38,7 @@ def personal_in(
 
 def looks_personal(text: str) -> str | None:
     """The kind of personal data `text` looks like it gives, whatever the forms hold."""
-    plain = " ".join(text.split())
+    plain = unaccented(" ".join(text.split()))  # "mother Élodie" as "mother Elodie"
     return next((what for check, what in _CHECKS if check(plain)), None)
 
 
@@ -67,15 +68,16 @@ _KIN = (
     r"son|daughter|nan|nana|nanna|gran|granny|grandma|grandad|granddad|grandpa|cousin|niece|"
     r"nephew|sibling|twin|carer|guardian|boyfriend|girlfriend)"
 )
-# A family member, then (after a comma, colon, bracket or "called") a capitalised word.
+# A family member, then (after a comma, colon, bracket or "called") a capitalised word, in any
+# alphabet ("Æsa"); a word in capitals is an agency's ("GMP", "CAMHS"), not a name.
 _KIN_NAME = re.compile(
     rf"\b(?i:{_KIN})(?:s|(?i:'s|\u2019s)\s+(?i:(?:full\s+)?name(?:\s+is)?))?(?!\w)"
     r"[\s:,(\-\u2013]*(?:(?i:is|was|called|named|known\s+as)\s+)?"
     r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?"
-    r"([A-Z][^\W\d_]+(?:['\u2019-][^\W\d_]+)*)(?!\w)"
+    r"([^\W\d_]{2,}(?:['\u2019-][^\W\d_]+)*)(?!\w)"
 )
 # Capitalised words after a family member that are not a name: a sentence or a body starting.
-_NOT_A_NAME = frozenset(
+WORDS_AFTER_KIN = frozenset(
     {
         *("the", "a", "an", "and", "but", "or", "she", "he", "they", "we", "it", "his", "her"),
         *("their", "this", "that", "there", "who", "which", "was", "is", "has", "had", "not"),
@@ -94,7 +96,7 @@ _NOT_A_NAME = frozenset(
 def _kin_name(text: str) -> bool:
     for m in _KIN_NAME.finditer(text):
         word = m.group(1)
-        if word.casefold() not in _NOT_A_NAME and not word.isupper():  # "GMP", "CAMHS"
+        if word[0].isupper() and word.casefold() not in WORDS_AFTER_KIN and not word.isupper():
             return True
     return False
 

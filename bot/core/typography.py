@@ -8,7 +8,9 @@ must still match, so the rules engine reads every text through `plain_text`.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
+from functools import cache
 
 from bot.core.message import MailMessage
 
@@ -39,6 +41,37 @@ _TABLE = str.maketrans(
 def plain_text(text: str) -> str:
     """`text` with typographic dashes, quotes, spaces and ligatures as keyboard characters."""
     return text.translate(_TABLE)
+
+
+def unaccented(text: str) -> str:
+    """`text` plain (`plain_text`) and without accents, as a keyboard without them types it:
+    "Zoë O'Brien" with Word's curly apostrophe is "Zoe O'Brien", "Łucja Núñez" is "Lucja
+    Nunez". Case is kept."""
+    return "".join(_bare(c) for c in text)
+
+
+def unaccented_at(text: str) -> tuple[str, tuple[int, ...]]:
+    """`unaccented(text)`, and for each of its characters (and one past its end) where in
+    `text` it came from: a span found in the one is the same span of the other. An accent
+    typed as a character of its own ("e" then U+0301) belongs to the letter before it."""
+    out, where = [], []
+    for i, c in enumerate(text):
+        bare = _bare(c)
+        out.append(bare)
+        where += [i] * len(bare)
+    return "".join(out), (*where, len(text))
+
+
+# Letters a decomposition does not strip to their base, as UK systems spell them without.
+_OWN_LETTERS = {"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d"}
+
+
+@cache
+def _bare(c: str) -> str:
+    if c.isascii():
+        return c
+    plain = plain_text(_OWN_LETTERS.get(c, c))
+    return "".join(p for p in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(p))
 
 
 def for_matching(msg: MailMessage) -> MailMessage:

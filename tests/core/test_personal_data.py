@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.core.personal_data import named_in, personal_values
+from bot.core.personal_data import named_in, personal_values, withhold
 from bot.core.personal_text import looks_personal
 from tests.fixtures.written_dates import WRITTEN, WRITTEN_SHORT
 
@@ -87,6 +87,31 @@ def test_the_values_withheld_include_address_parts_and_sibling_names() -> None:
     secrets = personal_values(FIELDS)
     assert {"EX1 2AB", "1 Example Street", "Sam", "Sample", "Alexis", "Robin"} <= secrets
     assert not {"Townsend", "Tameside", "Mrs", "mother", "2026-12-18"} & secrets
+
+
+def test_a_name_is_found_as_it_is_typed_without_accents_curled_or_halved() -> None:
+    fields = [
+        ("child_name", "Zo\u00eb O'Brien-Smythe"),
+        ("siblings", "Mrs \u0141ucja N\u00fa\u00f1ez"),
+    ]
+    for text in ("Zoe was seen", "the O\u2019Brien family", "the Smythe family", "OBRIEN's"):
+        assert named_in(text, fields) == "the child's name", text
+    assert named_in("Mrs Nunez asked for time", fields) == (
+        "a sibling's or household member's name"
+    )
+    assert named_in("Lucja asked for time", fields) == "a sibling's or household member's name"
+
+
+def test_what_is_told_back_withholds_a_name_however_it_is_typed() -> None:
+    secrets = personal_values([("child_name", "Zo\u00eb O'Brien-Smythe")])
+    told = "ZOE\u2019s mother, the O\u2019Brien-Smythe family and the Smythe\nfamily; Zoe\u0308!"
+    assert withhold(told, secrets) == (
+        "[withheld]\u2019s mother, the [withheld] family and the [withheld]\nfamily; [withheld]!"
+    )
+    address = personal_values([("address", "1 Upper Mill Road, Townsend, EX1 2AB")])
+    assert withhold("searched Upper Mill\nRoad, ex1 2ab", address) == (
+        "searched [withheld], [withheld]"
+    )
 
 
 def test_a_two_letter_name_is_found_as_a_word_written_with_its_capital() -> None:

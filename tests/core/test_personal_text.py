@@ -42,6 +42,11 @@ KIN = "looks like it gives a family member's name"
         ("the grandmother (Pat Zzgran) cares for the siblings", KIN),
         ("an aunt called Chris has asked for the report", KIN),
         ("the step-father Lee is on bail", KIN),
+        # A name's capital may carry an accent, or be a letter of its own.
+        ("the mother, \u00c9lodie, asked for time", KIN),
+        ("the father \u0141ukasz is on bail", KIN),
+        ("an aunt called \u00c6sa cares for the baby", KIN),
+        ("the family moved to 12 \u00c9glise Road", HOUSE),
         ("Alex Reviewer, who knows the mother, Sam Zzmother", KIN),
         # A home stays a home whatever building is named after it.
         ("the father lives at 14 Acacia Avenue", HOUSE),

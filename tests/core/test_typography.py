@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.message import AttachmentInfo, MailMessage
-from bot.core.typography import for_matching, plain_text
+from bot.core.typography import for_matching, plain_text, unaccented, unaccented_at
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,32 @@ def test_the_message_the_rules_see_is_plain_and_keeps_the_rest() -> None:
     )
     assert seen.attachments[0].filename == "SIN-form.docx"
     assert seen.attachments[0].payload == b"abc" and seen.from_addr == msg.from_addr
+
+
+@pytest.mark.parametrize(
+    ("typed", "bare"),
+    [
+        ("Zo\u00eb O\u2019Brien", "Zoe O'Brien"),
+        ("\u0141ucja N\u00fa\u00f1ez", "Lucja Nunez"),  # Ł has no accent to strip: its own row
+        ("S\u00d8REN \u00c9lodie \u0106wik", "SOREN Elodie Cwik"),  # case kept
+        ("Zoe\u0308", "Zoe"),  # the accent typed as a character of its own
+        ("Noti\ufb01cation\u00a0form", "Notification form"),
+        ("plain", "plain"),
+    ],
+)
+def test_unaccented_reads_a_name_as_a_keyboard_without_accents_types_it(
+    typed: str, bare: str
+) -> None:
+    assert unaccented(typed) == bare
+
+
+def test_a_span_of_the_unaccented_text_is_the_same_span_of_what_was_typed() -> None:
+    typed = "Zoe\u0308 \ufb01ne O\u2019Brien"
+    bare, where = unaccented_at(typed)
+    assert bare == "Zoe fine O'Brien"
+    start = bare.index("O'Brien")
+    assert typed[where[start] : where[start + len("O'Brien")]] == "O\u2019Brien"
+    # The accent typed after the e belongs to the name: cut with it, not left behind.
+    assert typed[where[0] : where[3]] == "Zoe\u0308"
+    # The ligature is two letters of the one character.
+    assert (where[4], where[5], where[6]) == (5, 5, 6)
