@@ -23,6 +23,7 @@ from bot.core.personal_data import (
     dates_in,
     houses,
 )
+from bot.core.typography import unaccented
 
 _PREFIX = "an answer not read into any field"
 
@@ -101,7 +102,8 @@ def unplaced_fields(found: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     every date answering a label asking for one or a date written after "born" or "DOB"."""
     fields: list[tuple[str, str]] = []
     for label, value in found:
-        value = value.removesuffix("\u2026").strip()
+        # "Łucja Zzmother" read as "Lucja Zzmother": a capital with an accent starts a name too.
+        value = unaccented(value.removesuffix("\u2026").strip())
         if _BIRTH_LABEL.search(label):  # the date as written too: "05/06/88"
             fields += [("unplaced_date_of_birth", d) for d in [*_full_dates(value), value]]
             continue

@@ -64,3 +64,14 @@ def test_what_an_answer_gives_is_found_as_the_forms_fields_are(
     text: str, found: str | None
 ) -> None:
     assert named_in(text, unplaced_fields(answers(FLAGS))) == found
+
+
+def test_a_name_whose_capital_carries_an_accent_is_a_name() -> None:
+    """"Łucja" and "Élodie" start a name as "Sam" does; typed without the accent, still found."""
+    found = [("Mother's name", "\u0141ucja Zzmother"), ("Father", "\u00c9lodie Zzfather")]
+    assert unplaced_fields(found) == [
+        ("unplaced_name", "Lucja Zzmother"),
+        ("unplaced_name", "Elodie Zzfather"),
+    ]
+    for text in ("\u0141ucja has asked for time", "Lucja has asked for time", "ZZFATHER's"):
+        assert named_in(text, unplaced_fields(found)) == "a name written on the form", text
