@@ -235,3 +235,23 @@ def test_a_delay_reason_giving_an_answer_no_field_read_is_refused(
     family.run()
     assert family.outbox("panel_delay_notice") == []
     assert f"the reason for the delay gives {found}" in told(family)
+
+
+def test_a_delay_reason_giving_the_childs_name_as_it_is_typed_is_refused(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """The form says "Zoë O'Brien-Smythe"; the Business Manager types the name as a keyboard
+    without accents, Word's curly apostrophe or half the surname give it."""
+    child = tuple((k, "Zo\u00eb O'Brien-Smythe" if k == "Name" else v) for k, v in CHILD)
+    b = opened_from_form(make_app, tmp_path, child)
+    assert b.case().initials == "Z.O."
+    rapid_review(b, submitted=False)
+    for at, reason in (
+        ("2027-01-12T10:00", "Zoe's school has not sent its records"),
+        ("2027-01-12T10:05", "the O\u2019Brien family asked for time"),
+        ("2027-01-12T10:10", "the SMYTHE family asked for time"),
+    ):
+        b.at(at).mail(BM, reply(REF), f"Delay: {reason}; expected 05/02/2027")
+        b.run()
+        assert b.outbox("panel_delay_notice") == [], reason
+        assert "the reason for the delay gives the child's name" in told(b), reason
