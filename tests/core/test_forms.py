@@ -660,6 +660,22 @@ def test_initials() -> None:
         ("Unborn baby Example", "E."),
         ("A.B.", "A.B."),
         ("", ""),
+        # What a name field holds beside the name is no initial of it.
+        ("Jamie Example (DOB 01/02/2015)", "J.E."),
+        ("EXAMPLE, Jamie DOB: 01/02/2015", "J.E."),
+        ("Jamie Example, aged 4", "J.E."),
+        ("Jamie (known as Jay) Example", "J.E."),
+        ("Master Jamie Example", "J.E."),
+        ("Mx Sam Example", "S.E."),
+        ("Baby Boy Example", "E."),
+        # A field naming nobody, or two children: no initials rather than wrong ones.
+        ("Not known", ""),
+        ("Unknown", ""),
+        ("N/A", ""),
+        ("TBC", ""),
+        ("Not yet named (unborn)", ""),
+        ("Jamie Example and Alex Example", ""),
+        ("Jamie & Alex Example", ""),
     ],
 )
 def test_name_initials(name: str, initials: str) -> None:

@@ -1,15 +1,19 @@
 """Properties of a form's dates (bot.core.forms): over every day from 2000 to 2099 and every way
 a person writes one, the day is read as written; and a day its weekday contradicts is read as
-the earlier of its two readings, flagged, so no clock starts late."""
+the earlier of its two readings, flagged, so no clock starts late. And of the child's initials,
+the one detail of the child outside bodies are told: over invented names written every way a
+name field is filled in, they are the name's, never a title's, a date's or a note's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from hypothesis import given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from bot.core.dates import weekday_name
+from bot.core.forms.model import NOT_NAME_WORDS, name_initials
 from tests.core.test_forms import REFERRER, form, run
 from tests.fixtures.written_dates import WRITTEN, WRITTEN_SHORT
 
@@ -39,3 +43,49 @@ def test_a_day_its_weekday_contradicts_is_read_no_later_and_flagged(
     assert field.value.weekday() == day.weekday() or weekday_name(field.value.weekday()) == weekday
     assert field.problem is not None and "does not add up" in field.problem, written
     assert "la_aware_date" in aware.doubtful
+
+
+_WORD = st.text("abcdefghijklmnopqrstuvwxyz\u00e9\u00f6\u0142\u00f1", min_size=2, max_size=9).map(
+    str.capitalize
+)
+_SURNAME = st.one_of(_WORD, _WORD.map(lambda w: f"O'{w}"), st.tuples(_WORD, _WORD).map("-".join))
+# What a name field holds beside the name, as forms are filled in.
+_TITLES = ("", "Mr ", "Miss ", "Master ", "Mx ", "Dr ", "Baby ")
+_AFTER = ("", " (DOB {day})", " DOB: {day}", ", aged 4", " (known as {nick})", " born {day}",
+          " b. {day}", " (aged 4)", " - known as {nick}")  # fmt: skip
+_CUES = {"and", "aged", "age", "born", "aka", "dob", "known", "as", "b"}
+
+
+@given(
+    st.lists(_WORD, min_size=1, max_size=2),
+    _SURNAME,
+    st.booleans(),
+    st.sampled_from(_TITLES),
+    st.sampled_from(_AFTER),
+    st.sampled_from([str, str.upper, str.lower]),
+    days,
+    _WORD,
+)
+@example(["Jamie"], "Example", False, "", " (known as {nick})", str, date(2015, 2, 1), "Jay")
+@example(["Sam"], "Example", False, "Mx ", "", str, date(2015, 2, 1), "Jay")
+@example(["Jamie"], "Example", True, "", " DOB: {day}", str.upper, date(2015, 2, 1), "Jay")
+def test_the_childs_initials_are_the_names_however_the_field_is_filled_in(
+    forenames: list[str],
+    surname: str,
+    surname_first: bool,
+    title: str,
+    after: str,
+    case: Callable[[str], str],
+    born: date,
+    nick: str,
+) -> None:
+    """ "Jamie Example", "EXAMPLE, Jamie (DOB 01/02/2015)", "Master Jamie Example, aged 4",
+    "Jamie (known as Jay) Example": J.E. each time."""
+    words = [*forenames, *surname.replace("'", " ").replace("-", " ").split()]
+    assume(all(w.casefold() not in NOT_NAME_WORDS | _CUES for w in words))
+    name = (
+        f"{surname}, {' '.join(forenames)}" if surname_first else f"{' '.join(forenames)} {surname}"
+    )
+    written = case(title + name + after.format(day=born.strftime("%d/%m/%Y"), nick=nick))
+    expected = "".join(f"{w[0].upper()}." for w in [*forenames, surname])
+    assert name_initials(written) == expected, written

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from bot.core.personal_data import NOTHING_GIVEN
+
 DOUBTFUL_BELOW = 0.75
 
 ValueType = str | date | bool | None
@@ -69,14 +71,43 @@ class Extraction:
         return name_initials(name.value) if name and isinstance(name.value, str) else ""
 
 
-_NOT_NAMES = frozenset({"unborn", "baby", "of", "child", "the", "mr", "mrs", "ms", "miss"})
+# Words a name field holds beside a name: titles, how an unnamed baby is recorded ("Baby Boy
+# Example", "Unborn baby of ..."), and that the name is not known ("Not yet named").
+NOT_NAME_WORDS = frozenset(
+    {
+        *("unborn", "baby", "of", "child", "the", "mr", "mrs", "ms", "miss", "mx", "dr"),
+        *("master", "mstr", "boy", "girl", "male", "female", "infant", "newborn", "unnamed"),
+        *("not", "yet", "named", "known", "unknown", "tbc", "tba", "none"),
+    }
+)
+# A note in brackets within a name ("Jamie (known as Jay) Example") is no part of it.
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# Where the name ends and something written after it begins: a bracket left open, a date or
+# an age ("b. 01/02/2015", "aged 4"), a date-of-birth cue, another name it is known by.
+_NAME_ENDS = re.compile(
+    r"[(\[\d]|\bb\.\s*\d|"
+    r"\b(?:aged?|d\.?\s?o\.?\s?b\b|date\s+of\s+birth|born|known\s+as|aka|a\.k\.a)",
+    re.IGNORECASE,
+)
+# Two children in one name field ("Jamie Example and Alex Example"): whose initials is unsure.
+_SEVERAL = re.compile(r"\s(?:and|&)\s|[;&+\n]|\S/\S", re.IGNORECASE)
 
 
 def name_initials(name: str) -> str:
-    """ "Ann Bee Example" -> "A.B.E."; "EXAMPLE, Ann" -> "A.E."; "" when no name."""
+    """ "Ann Bee Example" -> "A.B.E."; "EXAMPLE, Ann (DOB 01/02/2015)" -> "A.E."; "" when no
+    name, or when the field names nobody ("Not known") or two children: outside bodies are
+    told the child's initials, and none are better than someone else's."""
+    if NOTHING_GIVEN.fullmatch(name.strip()):
+        return ""
+    name = _BRACKETED.sub(" ", name)
+    if (end := _NAME_ENDS.search(name)) is not None:
+        name = name[: end.start()]
+    name = name.strip(" ,-\u2013")
+    if _SEVERAL.search(name):
+        return ""
     if "," in name:
         surname, _, forenames = name.partition(",")
         name = f"{forenames} {surname}"
     words = re.findall(r"[^\W\d_][^\W\d_'\u2019-]*(?:[-'\u2019][^\W\d_]+)*", name)
-    kept = [w for w in words if w.casefold() not in _NOT_NAMES]
+    kept = [w for w in words if w.casefold() not in NOT_NAME_WORDS]
     return "".join(f"{w[0].upper()}." for w in kept)
