@@ -67,7 +67,7 @@ def test_what_an_answer_gives_is_found_as_the_forms_fields_are(
 
 
 def test_a_name_whose_capital_carries_an_accent_is_a_name() -> None:
-    """"Łucja" and "Élodie" start a name as "Sam" does; typed without the accent, still found."""
+    """ "Łucja" and "Élodie" start a name as "Sam" does; typed without the accent, still found."""
     found = [("Mother's name", "\u0141ucja Zzmother"), ("Father", "\u00c9lodie Zzfather")]
     assert unplaced_fields(found) == [
         ("unplaced_name", "Lucja Zzmother"),
