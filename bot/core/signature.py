@@ -46,9 +46,41 @@ _NEWS_WORDS = frozenset(
         "abused", "overdose", "overdosed", "suicide", "arrested", "charged", "remanded",
         "custody", "bailed", "convicted", "missing", "absconded", "emergency", "urgent",
         "fire", "collapsed", "deteriorated", "deteriorating", "worse",
+        "removed", "released", "sectioned", "detained", "evicted", "exploited", "trafficked",
+        "neglected", "shaken", "scalded", "burned", "burnt", "fractured", "fracture",
+        "fractures", "bleeding", "choked", "suffocated", "strangled", "poisoned", "ingested",
+        "bruised", "bruising", "abandoned", "kidnapped", "abducted", "stillborn", "miscarried",
+        "arrest", "bail", "ambulance", "resus",
     }
 )  # fmt: skip
-_NEWS_PHRASE = re.compile(r"\bpassed\s+away\b", re.IGNORECASE)
+_NEWS_PHRASE = re.compile(r"\bpassed\s+away\b|\bA\s?&\s?E\b", re.IGNORECASE)
+# When something happened: no name, job title or agency says "now" or "last night" (but a
+# title may name a shift: "Night Sister", "Night Duty Manager").
+_WHEN = frozenset({"now", "today", "tonight", "yesterday", "overnight"})
+_WHEN_PHRASE = re.compile(r"\b(?:last\s+night|this\s+(?:morning|afternoon|evening))\b")
+# A line opening with someone of the family ("Child Removed", "Mum in A&E", "Father Released
+# On Bail") tells what happened to them, unless it ends by naming a role or a service, as job
+# titles and teams that open so do ("Family Support Worker", "Child Protection Team").
+_FAMILY = frozenset(
+    {
+        *("child", "baby", "infant", "twins", "mother", "mum", "mom", "mam", "father", "dad"),
+        *("sibling", "siblings", "brother", "sister", "parents", "stepfather", "stepmother"),
+        *("step-father", "step-mother", "stepdad", "stepmum", "grandmother", "grandfather"),
+        *("nan", "gran", "grandma", "grandad", "family", "partner", "carer", "victim"),
+    }
+)
+_ROLE = frozenset(
+    {
+        *("worker", "coordinator", "co-ordinator", "officer", "manager", "lead", "nurse"),
+        *("team", "unit", "service", "services", "adviser", "advisor", "practitioner", "chair"),
+        *("hub", "specialist", "consultant", "visitor", "midwife", "doctor", "clinician"),
+        *("assistant", "administrator", "director", "head", "partnership", "board", "panel"),
+        *("centre", "center", "department", "directorate", "trust", "initiative", "programme"),
+        *("program", "project", "network", "group", "forum", "champion", "liaison", "clinic"),
+        *("practice", "agency", "office", "desk", "court", "conference", "society"),
+        *("foundation", "charity", "navigator", "mentor", "therapist", "psychologist"),
+    }
+)
 # Words that join the capitalised words of a job title or an agency's name.
 _JOINING = frozenset({"of", "and", "for", "the", "to", "at", "in", "&", "|", "-", "\u2013", "/"})
 _SHOUTING = re.compile(r"[A-Z]{5,}")
@@ -101,7 +133,17 @@ def names_someone(text: str, *, signing: bool, signed_off: bool = False) -> bool
         return False
     if (len(words) == 1 and not signing) or (not signed_off and tells_news(text)):
         return False
+    if _happening([w.strip(",()").lower() for w in words]):
+        return False
     return all(w.lower() in _JOINING or w[0].isupper() or w[0].isdigit() for w in words)
+
+
+def _happening(words: list[str]) -> bool:
+    """Whether capitalised words tell when or to whom something happened, not who signs."""
+    if _WHEN & set(words) or _WHEN_PHRASE.search(" ".join(words)):
+        return True
+    opening = words[1:] if words[0] == "the" else words
+    return len(opening) > 1 and opening[0] in _FAMILY and opening[-1] not in _ROLE
 
 
 def tells_news(text: str) -> bool:
