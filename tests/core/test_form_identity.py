@@ -130,6 +130,19 @@ def test_a_sibling_another_agency_named_second_is_found_with_its_own_initials() 
     )
 
 
+def test_one_child_spelled_with_and_without_accents_by_two_agencies_is_one_child() -> None:
+    """The police write "Élodie Łukasz Nowak", the hospital "Elodie Lukasz Nowak": on another
+    day of incident, only the initials can say it is the same child, and they agree."""
+    hospital = form_key(form("Elodie Lukasz Nowak", date(2018, 1, 2)))
+    assert hospital is not None
+    key = FormKey(hospital.children, "2026-12-19")
+    police = [_known("TSCP-2026-0001", "\u00c9lodie \u0141ukasz Nowak", "2018-01-02")]
+    assert match_child(key, HOSPITAL, police) == (
+        police[0],
+        "the same child's date of birth and initials (E.L.N.)",
+    )
+
+
 def test_the_same_initials_win_over_the_same_incident_then_the_newest_case() -> None:
     key = FormKey((QUINN,), "2026-12-18")
     twin = _known("TSCP-2026-0002", "Avery Invented")

@@ -676,6 +676,8 @@ def test_initials() -> None:
         ("Not yet named (unborn)", ""),
         ("Jamie Example and Alex Example", ""),
         ("Jamie & Alex Example", ""),
+        # Without accents, so that two agencies' spellings of one child agree.
+        ("\u00c9lodie \u0141ukasz Nowak", "E.L.N."),
     ],
 )
 def test_name_initials(name: str, initials: str) -> None:

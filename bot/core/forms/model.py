@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.personal_data import NOTHING_GIVEN
+from bot.core.typography import unaccented
 
 DOUBTFUL_BELOW = 0.75
 
@@ -110,4 +111,5 @@ def name_initials(name: str) -> str:
         name = f"{forenames} {surname}"
     words = re.findall(r"[^\W\d_][^\W\d_'\u2019-]*(?:[-'\u2019][^\W\d_]+)*", name)
     kept = [w for w in words if w.casefold() not in NOT_NAME_WORDS]
-    return "".join(f"{w[0].upper()}." for w in kept)
+    # Without accents: two agencies writing "Élodie" and "Elodie" name one child (E.).
+    return "".join(f"{unaccented(w[0])[:1].upper() or w[0]}." for w in kept)
