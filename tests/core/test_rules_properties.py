@@ -87,3 +87,52 @@ def test_the_bots_own_mail_coming_back_is_never_answered(
     headers = {OWN_MAIL_HEADER.lower(): "1"}
     result = classify(_msg(subject, text, "tscp@tameside.gov.uk", headers, files), RULES, CTX)
     assert result.kind in NOT_ANSWERED, result
+
+
+# A member of the public saying, in the first person, that they complain: every way of it the
+# complaint rules read, and a sentence round it.
+_OPENING = ("I'd like to", "I would like to", "I wish to", "I want to", "I am writing to",
+            "I'm writing to", "I\u2019d like to")  # fmt: skip
+_COMPLAINING = ("complain", "formally complain", "make a complaint", "make a formal complaint",
+                "raise a complaint", "lodge a formal complaint", "submit a complaint",
+                "register a complaint", "put in a complaint")  # fmt: skip
+_STATING = ("I am making a formal complaint", "I'm complaining", "I am lodging a complaint",
+            "Please accept this email as a formal complaint", "This letter is a complaint",
+            "Please treat this as my complaint")  # fmt: skip
+complaining = st.one_of(
+    st.tuples(st.sampled_from(_OPENING), st.sampled_from(_COMPLAINING)).map(" ".join),
+    st.sampled_from(_STATING),
+)
+_AROUND = ("Dear Sir or Madam,\n\n{} about how the review of my son's death was handled.\n\n"
+           "Pat Public")  # fmt: skip
+_PUBLIC = "pat.public@example.org"
+
+
+@given(complaining, st.sampled_from(["lower", "as written"]))
+def test_a_member_of_the_public_complaining_opens_a_complaint_however_they_put_it(
+    words: str, case: str
+) -> None:
+    """With no reference (41-complaint-body), forwarded by a colleague (43-complaint-forwarded)
+    or on a case's thread (42-complaint-on-case): a complaint, its record and its 20 working
+    days, never an email left for someone to notice is one."""
+    text = _AROUND.format(words.lower() if case == "lower" else words)
+    fresh = classify(_msg("The review", text, _PUBLIC), RULES, CTX)
+    on_case = classify(_msg("RE: [TSCP-2026-0001] The review", text, _PUBLIC), RULES, CTX)
+    forward = f"From: Pat Public <{_PUBLIC}>\nSent: 14 December 2026 09:00\n\n{text}"
+    passed_on = classify(_msg("FW: The review", forward, "clerk@tameside.gov.uk"), RULES, CTX)
+    assert (fresh.kind, on_case.kind, passed_on.kind) == (Kind.COMPLAINT,) * 3, text
+
+
+_WE = {"I am": "We are", "I'm": "We're", "I'd": "We'd", "I\u2019d": "We\u2019d", "I ": "We "}
+
+
+@given(complaining, st.booleans())
+def test_an_agency_complaining_about_a_decision_is_an_escalation(words: str, we: bool) -> None:
+    """The same words from an agency (its head or its team), about the panel's decision: a
+    challenge for the escalation process and the Independent Scrutineer
+    (33-escalation-agency-complaint)."""
+    for mine, ours in _WE.items() if we else ():
+        words = words.replace(mine, ours)
+    text = f"{words} about the Screening Panel's decision not to hold a Rapid Review."
+    result = classify(_msg("Panel outcome", text, "head@oak.tameside.gov.uk"), RULES, CTX)
+    assert result.kind == Kind.ESCALATION, text
