@@ -136,3 +136,29 @@ def test_an_agency_complaining_about_a_decision_is_an_escalation(words: str, we:
     text = f"{words} about the Screening Panel's decision not to hold a Rapid Review."
     result = classify(_msg("Panel outcome", text, "head@oak.tameside.gov.uk"), RULES, CTX)
     assert result.kind == Kind.ESCALATION, text
+
+
+# A partner challenging a decision, in its own voice or its agency's.
+_CHALLENGING = ("We disagree with", "Health disagrees with", "We do not agree with",
+                "Health does not agree with", "We don't agree with", "Health doesn't agree with",
+                "We cannot agree with", "We challenge", "Health challenges", "I dispute",
+                "Health disputes", "We contest", "We are escalating", "I am formally escalating",
+                "Children's social care is escalating", "We are appealing against",
+                "The police have escalated", "Health has escalated")  # fmt: skip
+_DECIDED = ("the panel's decision not to hold a Rapid Review", "the screening decision",
+            "the outcome of the Screening Panel", "this decision")  # fmt: skip
+
+
+@given(
+    st.sampled_from(_CHALLENGING),
+    st.sampled_from(_DECIDED),
+    st.sampled_from(["RE: [TSCP-2026-0001] Screening Panel outcome", "Screening Panel outcome"]),
+)
+def test_a_partner_challenging_a_decision_opens_an_escalation(
+    challenging: str, decided: str, subject: str
+) -> None:
+    """On the case's thread (32-escalation-on-case) or not (31-escalation-body): the Business
+    Manager and the Independent Scrutineer are told, not left to find it among replies."""
+    text = f"Dear colleagues,\n\n{challenging} {decided}.\n\nDana Whitlow\nPolice DSP"
+    result = classify(_msg(subject, text, "dana.whitlow@gmp.police.uk"), RULES, CTX)
+    assert result.kind == Kind.ESCALATION, text
