@@ -4,9 +4,10 @@ The local authority must tell the Secretary of State and Ofsted of such a death 
 not abuse or neglect is known or suspected (domain.md T4, T5), so this is decided from the
 form alone, never from the Screening Panel's decision or `Notifiable:`.
 
-Pure: an Extraction in, a finding out. Nothing is guessed: a doubtful "child has died" tick, or
-a care leaver whose age cannot be worked out, opens the clock (missing a statutory
-notification is worse than a reminder too many) and names what a person must check.
+Pure: an Extraction in, a finding out. Nothing is guessed: a doubtful "child has died" tick, a
+legal status the reader could not place, or a care leaver whose age cannot be worked out,
+opens the clock (missing a statutory notification is worse than a reminder too many) and
+names what a person must check.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def looked_after_death(extraction: Extraction) -> LookedAfterDeath:
     looked_after = _ticked(fields, "lac_death") or any(_status(c) == "LAC" for c in children)
     leavers = [c for c in children if _status(c) == "care leaver"]
     care_leaver = _ticked(fields, "care_leaver_death") or bool(leavers)
-    if not (looked_after or care_leaver):
+    unclear = [status for c in children if (status := _unclear_status(c))]
+    if not (looked_after or care_leaver or unclear):
         return NOT_REPORTED
     died = any(_ticked(fields, name) for name in _DEATH_TICKS)
     doubtful = [n for n in _DEATH_TICKS if n in extraction.doubtful]
@@ -51,7 +53,24 @@ def looked_after_death(extraction: Extraction) -> LookedAfterDeath:
     checks = [_doubtful_death(doubtful)] if doubtful else []
     if looked_after:
         return LookedAfterDeath(True, "a looked-after child", tuple(checks))
-    return _care_leaver(fields, (leavers or children)[0], checks)
+    if care_leaver:
+        return _care_leaver(fields, (leavers or children)[0], checks)
+    checks.append(
+        f"the form gives the child's legal status as {unclear[0]!r}, which does not say "
+        "whether they were looked after or a care leaver; check it. If they were neither, "
+        "reply SoS and Ofsted notified: not required - <reason>"
+    )
+    return LookedAfterDeath(True, "a child who may have been looked after", tuple(checks))
+
+
+def _unclear_status(child: Mapping[str, Field]) -> str | None:
+    """A legal status the form gives that the reader could not place ("Special guardianship
+    order", "Former looked after child"): it may be looked after, so a death opens the clock
+    and a person checks, as a doubtful tick does."""
+    found = child.get("legal_status")
+    if found is None or found.problem is None or _status(child) in ("LAC", "care leaver"):
+        return None
+    return found.raw.strip() or None
 
 
 def _care_leaver(

@@ -10,6 +10,8 @@ from bot.adapters.bank_holidays import working_calendar
 from bot.core.forms import Extraction, Field
 from bot.core.looked_after import NOT_REPORTED, age_at_death, looked_after_death
 from bot.core.publication import check_notice
+from tests.core.test_forms import REFERRER, run
+from tests.core.test_forms import form as written
 
 CAL = working_calendar(range(2025, 2029))
 
@@ -156,3 +158,54 @@ def test_a_second_child_who_was_looked_after_counts() -> None:
         flags=(),
     )
     assert looked_after_death(extraction).who == "a looked-after child"
+
+
+def _read(status: str) -> Extraction:
+    """A SIN form, read by the form engine, reporting a child's death with this legal status."""
+    return run(
+        written(
+            *REFERRER,
+            ("Child has died", "Yes"),
+            ("Date of incident", "18/12/2026"),
+            ("Child's name", "Ann Example"),
+            ("Legal status", status),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        "S31",
+        "Section 31 care order",
+        "ICO",
+        "S.20",
+        "Section 20 accommodated",
+        "Placement order",
+        "In the care of the local authority",
+        "CLA (S20)",
+    ],
+)
+def test_a_looked_after_status_as_social_workers_write_it_opens_the_clock(status: str) -> None:
+    finding = looked_after_death(_read(status))
+    assert (finding.opens, finding.who, finding.checks) == (True, "a looked-after child", ())
+
+
+@pytest.mark.parametrize(
+    "status",
+    ["Former looked after child", "Special guardianship order", "Previously LAC", "Adopted"],
+)
+def test_a_legal_status_the_reader_cannot_place_opens_the_clock_for_a_person_to_check(
+    status: str,
+) -> None:
+    """It may be looked after: the Secretary of State and Ofsted may be owed a notification in
+    5 working days, so the clock opens and the Business Manager is asked, never left out."""
+    finding = looked_after_death(_read(status))
+    assert finding.opens and finding.who == "a child who may have been looked after"
+    [check] = finding.checks
+    assert f"legal status as {status!r}" in check and "not required - <reason>" in check
+
+
+@pytest.mark.parametrize("status", ["Child in need", "CP plan", "Not known to CSC", "N/A", "None"])
+def test_a_status_that_is_not_looked_after_opens_no_clock(status: str) -> None:
+    assert looked_after_death(_read(status)) == NOT_REPORTED

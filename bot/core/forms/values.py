@@ -87,6 +87,11 @@ def _contradicted(text: str, written: date, weekday: int) -> tuple[date, float, 
     )
 
 
+# Words that put a choice in the past: a former looked-after child (adopted, under a special
+# guardianship order) is not looked after now, whatever words follow.
+_FORMER = frozenset({"former", "formerly", "previously", "previous", "ex", "past", "historic"})
+
+
 def _choice(raw: str, spec: FieldSpec) -> tuple[str, float, str | None]:
     norm = normalise_label(raw)
     tokens = tuple(norm.split())
@@ -104,6 +109,8 @@ def _choice(raw: str, spec: FieldSpec) -> tuple[str, float, str | None]:
                     best = (size, canonical)
     if best is not None and len(named) > 1:  # "CIN, previously CP plan"
         return best[1], 0.6, f"{raw.strip()!r} names more than one of: {', '.join(sorted(named))}"
+    if best is not None and _FORMER & set(tokens):  # "Former looked after child"
+        return raw.strip(), 0.6, f"{raw.strip()!r} says what was, not what is: check it"
     if best is not None:
         return best[1], 0.9, None
     allowed = ", ".join(c for c, _ in spec.choices)
