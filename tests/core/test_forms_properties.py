@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bot.core.dates import weekday_name
 from bot.core.forms.model import NOT_NAME_WORDS, name_initials
 from bot.core.typography import unaccented
-from tests.core.test_forms import REFERRER, form, run
+from tests.core.test_forms import REFERRER, VOCABULARY, form, run
 from tests.fixtures.written_dates import WRITTEN, WRITTEN_SHORT
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
@@ -70,6 +70,7 @@ _CUES = {"and", "aged", "age", "born", "aka", "dob", "known", "as", "b"}
 @example(["Jamie"], "Example", False, "", " (known as {nick})", str, date(2015, 2, 1), "Jay")
 @example(["Sam"], "Example", False, "Mx ", "", str, date(2015, 2, 1), "Jay")
 @example(["Jamie"], "Example", True, "", " DOB: {day}", str.upper, date(2015, 2, 1), "Jay")
+@example(["Tunde"], "Akande", False, "", "", str, date(2015, 2, 1), "Jay")  # not "aka"
 def test_the_childs_initials_are_the_names_however_the_field_is_filled_in(
     forenames: list[str],
     surname: str,
@@ -90,3 +91,30 @@ def test_the_childs_initials_are_the_names_however_the_field_is_filled_in(
     written = case(title + name + after.format(day=born.strftime("%d/%m/%Y"), nick=nick))
     expected = "".join(f"{unaccented(w[0]).upper()}." for w in [*forenames, surname])
     assert name_initials(written) == expected, written
+
+
+_SIN = VOCABULARY.forms["sin"]
+_TICKS = sorted(
+    (spec.name, label)
+    for spec in (_SIN.fields.values() if isinstance(_SIN.fields, dict) else _SIN.fields)
+    if spec.type == "tick"
+    for label in spec.labels
+)
+
+
+@given(
+    st.sampled_from(_TICKS),
+    st.booleans(),
+    st.sampled_from([", ", " - ", " \u2013 ", " ", ": "]),
+    st.sampled_from([str, str.capitalize, str.upper]),
+)
+@example(("child_died", "child died"), True, ", ", str.capitalize)  # "Yes, child died": No
+def test_a_tick_answered_in_words_that_repeat_its_label_is_the_answer_written(
+    tick: tuple[str, str], answer: bool, separator: str, case: Callable[[str], str]
+) -> None:
+    """[Child has died | Yes, child died]: the second cell is the answer, not the label again
+    with its box left empty (which read a death as "No")."""
+    name, label = tick
+    written = f"{'Yes' if answer else 'No'}{separator}{case(label)}"
+    found = run(form(*REFERRER, (case(label), written)))
+    assert found.fields[name].value is answer, written

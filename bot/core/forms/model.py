@@ -87,7 +87,7 @@ _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # an age ("b. 01/02/2015", "aged 4"), a date-of-birth cue, another name it is known by.
 _NAME_ENDS = re.compile(
     r"[(\[\d]|\bb\.\s*\d|"
-    r"\b(?:aged?|d\.?\s?o\.?\s?b\b|date\s+of\s+birth|born|known\s+as|aka|a\.k\.a)",
+    r"\b(?:aged?|d\.?\s?o\.?\s?b\b|date\s+of\s+birth|born|known\s+as|aka|a\.k\.a)\b",
     re.IGNORECASE,
 )
 # Two children in one name field ("Jamie Example and Alex Example"): whose initials is unsure.
