@@ -63,12 +63,17 @@ def looked_after_death(extraction: Extraction) -> LookedAfterDeath:
     return LookedAfterDeath(True, "a child who may have been looked after", tuple(checks))
 
 
+# The statuses the form's legal status is read as (forms/sin.toml's choices).
+_STATUSES = frozenset({"CIN", "CP plan", "LAC", "care leaver", "none"})
+
+
 def _unclear_status(child: Mapping[str, Field]) -> str | None:
-    """A legal status the form gives that the reader could not place ("Special guardianship
-    order", "Former looked after child"): it may be looked after, so a death opens the clock
-    and a person checks, as a doubtful tick does."""
+    """A legal status the form gives that the reader could not place as any status ("Special
+    guardianship order", "Former looked after child"): it may be looked after, so a death opens
+    the clock and a person checks, as a doubtful tick does. Not one placed as another status
+    ("CIN, previously CP plan"), which the form's own flag already shows."""
     found = child.get("legal_status")
-    if found is None or found.problem is None or _status(child) in ("LAC", "care leaver"):
+    if found is None or found.problem is None or _status(child) in _STATUSES:
         return None
     return found.raw.strip() or None
 

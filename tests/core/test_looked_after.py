@@ -206,6 +206,9 @@ def test_a_legal_status_the_reader_cannot_place_opens_the_clock_for_a_person_to_
     assert f"legal status as {status!r}" in check and "not required - <reason>" in check
 
 
-@pytest.mark.parametrize("status", ["Child in need", "CP plan", "Not known to CSC", "N/A", "None"])
+@pytest.mark.parametrize(
+    "status",
+    ["Child in need", "CP plan", "Not known to CSC", "N/A", "None", "CIN, previously CP plan"],
+)
 def test_a_status_that_is_not_looked_after_opens_no_clock(status: str) -> None:
     assert looked_after_death(_read(status)) == NOT_REPORTED
