@@ -79,6 +79,7 @@ _ROLE = frozenset(
         *("program", "project", "network", "group", "forum", "champion", "liaison", "clinic"),
         *("practice", "agency", "office", "desk", "court", "conference", "society"),
         *("foundation", "charity", "navigator", "mentor", "therapist", "psychologist"),
+        *("support", "organisation", "organization", "health", "protection", "safeguarding"),
     }
 )
 # Words that join the capitalised words of a job title or an agency's name.

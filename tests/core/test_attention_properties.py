@@ -46,6 +46,7 @@ _TITLES = (
     "Mother and Baby Unit", "Night Sister", "Night Duty Manager", "Carer Support Worker",
     "Child and Adolescent Mental Health Services", "Partner Agency Lead", "Health Visitor",
     "Detective Sergeant", "Public Protection Investigation Unit", "Family Nurse Partnership",
+    "Victim Support", "Partner Organisation", "Child Health", "Family Safeguarding",
 )  # fmt: skip
 
 
