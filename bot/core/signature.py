@@ -79,7 +79,9 @@ _ROLE = frozenset(
         *("program", "project", "network", "group", "forum", "champion", "liaison", "clinic"),
         *("practice", "agency", "office", "desk", "court", "conference", "society"),
         *("foundation", "charity", "navigator", "mentor", "therapist", "psychologist"),
-        *("support", "organisation", "organization", "health", "protection", "safeguarding"),
+        # Not "support", "health", "protection" or "care": "Family Needs Support", "Child
+        # Taken Into Police Protection" are news, and a team so named costs only a glance.
+        *("organisation", "organization", "organisations", "organizations"),
     }
 )
 # Words that join the capitalised words of a job title or an agency's name.

@@ -18,6 +18,7 @@ _WHO = ("child", "baby", "mother", "mum", "father", "dad", "sibling", "stepfathe
 _WHAT = (
     "arrested", "removed", "released on bail", "in custody", "in A&E", "in hospital",
     "admitted to PICU", "deceased", "died", "missing", "subject to CP plan", "sectioned",
+    "needs support", "seen by health", "referred to safeguarding",
     "remanded", "taken into police protection", "overdosed", "burnt", "abducted",
 )  # fmt: skip
 _WHEN = ("", " now", " today", " last night", " this morning", " overnight")
@@ -46,7 +47,7 @@ _TITLES = (
     "Mother and Baby Unit", "Night Sister", "Night Duty Manager", "Carer Support Worker",
     "Child and Adolescent Mental Health Services", "Partner Agency Lead", "Health Visitor",
     "Detective Sergeant", "Public Protection Investigation Unit", "Family Nurse Partnership",
-    "Victim Support", "Partner Organisation", "Child Health", "Family Safeguarding",
+    "Partner Organisation",
 )  # fmt: skip
 
 
