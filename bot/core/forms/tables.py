@@ -6,8 +6,6 @@ column per child, and tick boxes in all their forms (see the package docstring).
 
 from __future__ import annotations
 
-import re
-
 from bot.core.doctext import Table
 from bot.core.forms.chronology import _chronology
 from bot.core.forms.inline import _is_numbered_section, _label_then_value
@@ -156,10 +154,6 @@ def _inline_value(run: _Run, cell: str, section: str | None, where: str) -> bool
     return False
 
 
-# A cell that opens with an answer is one, whatever label words follow it ("Yes, child died").
-_ANSWERED = re.compile(r"\W*(?:yes|no)\b(?!\s*[\[(\u2610\u2612])", re.IGNORECASE)
-
-
 def _values_that_look_like_labels(
     cells: tuple[str, ...],
     matches: list[tuple[_Match, bool | None] | None],
@@ -178,8 +172,8 @@ def _values_that_look_like_labels(
         if i not in kept or j not in kept or first is None or second is None:
             continue
         if first[0][0][0].type in FLAG_TYPES or second[0][0][0].type in FLAG_TYPES:
-            if _ANSWERED.match(cells[j]):  # [Child has died | Yes, child died]: its answer
-                kept.remove(j)
+            if _flag(cells[j])[0] is not None:  # [Child has died | Yes, child died]: an answer,
+                kept.remove(j)  # whatever label words follow its Yes
             continue
         loose = second[0][2] < 1.0 <= first[0][2]
         if loose or (filled == 2 and not blank_below):
