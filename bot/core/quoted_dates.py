@@ -14,9 +14,10 @@ the month differs from one country to the next. Anything else gives no day.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from functools import cache
+
+from bot.core.typography import unaccented
 
 # Each language's months, January first, every name of one month in one string: the full
 # name and its abbreviations. From the C library's locale data (glibc's LC_TIME "mon",
@@ -122,8 +123,7 @@ _LINE = re.compile(
 def fold(word: str) -> str:
     """A word lower-cased and without its accents ("Dez" "dez", "paź" "paz", "mié" "mie"),
     as some mail programs and keyboards drop them."""
-    plain = unicodedata.normalize("NFKD", word.lower().replace("ł", "l"))
-    return "".join(c for c in plain if not unicodedata.combining(c))
+    return unaccented(word).lower()
 
 
 def names(table: dict[str, tuple[str, ...]]) -> dict[str, set[int]]:
