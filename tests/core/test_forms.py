@@ -676,6 +676,14 @@ def test_initials() -> None:
         ("Not yet named (unborn)", ""),
         ("Jamie Example and Alex Example", ""),
         ("Jamie & Alex Example", ""),
+        # A baby recorded by its parent: the parent's initials are not the child's.
+        ("Unborn baby of Jo Invented", ""),
+        ("Baby of Jo Invented", ""),
+        ("INVENTED, Baby Girl of Jo", ""),
+        ("Twin 1 of Jo Invented", ""),
+        ("Jo Invented\u2019s unborn baby", ""),
+        ("Twin 1 Example", "E."),
+        ("Twin B Example (DOB 01/02/2026)", "E."),
         # Without accents, so that two agencies' spellings of one child agree.
         ("\u00c9lodie \u0141ukasz Nowak", "E.L.N."),
     ],

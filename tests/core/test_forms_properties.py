@@ -6,6 +6,7 @@ name field is filled in, they are the name's, never a title's, a date's or a not
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -91,6 +92,45 @@ def test_the_childs_initials_are_the_names_however_the_field_is_filled_in(
     written = case(title + name + after.format(day=born.strftime("%d/%m/%Y"), nick=nick))
     expected = "".join(f"{unaccented(w[0]).upper()}." for w in [*forenames, surname])
     assert name_initials(written) == expected, written
+
+
+# How a baby's record names its parent, not the baby ({parent} is the parent's whole name).
+_PARENTS_BABY = (
+    "Unborn baby of {parent}",
+    "Baby of {parent}",
+    "Baby Boy of {parent}",
+    "Twin 1 of {parent}",
+    "unborn child of {parent} (EDD {day})",
+    "{parent}'s unborn baby",
+    "{parent}\u2019s baby",
+    "{surname}, Baby of {forename}",
+)
+# How a baby's record names the baby by its family's surname.
+_FAMILYS_BABY = (
+    "Baby {surname}",
+    "Baby Girl {surname}",
+    "Twin 2 {surname}",
+    "Twin A {surname} (born {day})",
+    "Unborn baby {surname}",
+    "{surname}, Baby Boy",
+)
+
+
+@given(_WORD, _SURNAME, st.sampled_from(_PARENTS_BABY), st.sampled_from(_FAMILYS_BABY), days)
+@example("Jo", "Invented", "Unborn baby of {parent}", "Baby {surname}", date(2027, 2, 1))
+def test_a_baby_named_by_its_parent_has_no_initials_and_by_its_family_the_surnames(
+    forename: str, surname: str, by_parent: str, by_family: str, day: date
+) -> None:
+    """ "Unborn baby of Jo Invented" gives no initials (J.I. are the mother's, and the National
+    Panel would be told them as the child's); "Twin 1 Invented" gives the family's, I."""
+    assume(forename.casefold() not in NOT_NAME_WORDS | _CUES)
+    assume(all(w.casefold() not in NOT_NAME_WORDS | _CUES for w in re.split(r"[-' ]", surname)))
+    when = day.strftime("%d/%m/%Y")
+    parent = f"{forename} {surname}"
+    named = by_parent.format(parent=parent, surname=surname, forename=forename, day=when)
+    assert name_initials(named) == "", named
+    written = by_family.format(surname=surname, day=when)
+    assert name_initials(written) == f"{unaccented(surname[0]).upper()}.", written
 
 
 _SIN = VOCABULARY.forms["sin"]

@@ -78,6 +78,7 @@ NOT_NAME_WORDS = frozenset(
     {
         *("unborn", "baby", "of", "child", "the", "mr", "mrs", "ms", "miss", "mx", "dr"),
         *("master", "mstr", "boy", "girl", "male", "female", "infant", "newborn", "unnamed"),
+        *("twin", "triplet"),
         *("not", "yet", "named", "known", "unknown", "tbc", "tba", "none"),
     }
 )
@@ -90,17 +91,27 @@ _NAME_ENDS = re.compile(
     r"\b(?:aged?|d\.?\s?o\.?\s?b\b|date\s+of\s+birth|born|known\s+as|aka|a\.k\.a)\b",
     re.IGNORECASE,
 )
+# "Unborn baby of Jo Invented", "Twin 1 of ...", "Jo Invented's baby": the name is a parent's,
+# and a parent's initials told as the child's would be untrue (and a second person's).
+_PARENT_NAMED = re.compile(
+    r"^\W*(?:(?:unborn|baby|child|infant|newborn|boy|girl|male|female|son|daughter|the)\W+)*of\b"
+    r"|['\u2019]s\s+(?:(?:unborn|newborn)\s+)?(?:baby|child|infant|son|daughter)\b",
+    re.IGNORECASE,
+)
+# A newborn twin is recorded "Twin 1 Example" or "Twin A of ...": the number is no date or age.
+_TWIN = re.compile(r"\b(?:twin|triplet)\s*(?:[1-3]|one|two|three|[ab])\b", re.IGNORECASE)
 # Two children in one name field ("Jamie Example and Alex Example"): whose initials is unsure.
 _SEVERAL = re.compile(r"\s(?:and|&)\s|[;&+\n]|\S/\S", re.IGNORECASE)
 
 
 def name_initials(name: str) -> str:
     """ "Ann Bee Example" -> "A.B.E."; "EXAMPLE, Ann (DOB 01/02/2015)" -> "A.E."; "" when no
-    name, or when the field names nobody ("Not known") or two children: outside bodies are
-    told the child's initials, and none are better than someone else's."""
+    name, or when the field names nobody ("Not known"), two children or only a parent
+    ("Unborn baby of ..."): outside bodies are told the child's initials, and none are better
+    than someone else's."""
     if NOTHING_GIVEN.fullmatch(name.strip()):
         return ""
-    name = _BRACKETED.sub(" ", name)
+    name = _TWIN.sub(" ", _BRACKETED.sub(" ", name))
     if (end := _NAME_ENDS.search(name)) is not None:
         name = name[: end.start()]
     name = name.strip(" ,-\u2013")
@@ -109,6 +120,8 @@ def name_initials(name: str) -> str:
     if "," in name:
         surname, _, forenames = name.partition(",")
         name = f"{forenames} {surname}"
+    if _PARENT_NAMED.search(name):
+        return ""
     words = re.findall(r"[^\W\d_][^\W\d_'\u2019-]*(?:[-'\u2019][^\W\d_]+)*", name)
     kept = [w for w in words if w.casefold() not in NOT_NAME_WORDS]
     # Without accents: two agencies writing "Élodie" and "Elodie" name one child (E.).
