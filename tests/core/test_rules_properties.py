@@ -145,20 +145,31 @@ _CHALLENGING = ("We disagree with", "Health disagrees with", "We do not agree wi
                 "Health disputes", "We contest", "We are escalating", "I am formally escalating",
                 "Children's social care is escalating", "We are appealing against",
                 "The police have escalated", "Health has escalated")  # fmt: skip
+# Or asking for it to be thought again; {decided} is one of _DECIDED.
+_RECONSIDER = ("We ask the panel to reconsider {decided}",
+               "I would ask that you reconsider {decided}",
+               "We request that the Screening Panel reconsider {decided}",
+               "Health would urge the partnership to reconsider {decided}",
+               "Please reconsider {decided}", "We ask for a reconsideration of {decided}",
+               "We believe {decided} should be reconsidered")  # fmt: skip
 _DECIDED = ("the panel's decision not to hold a Rapid Review", "the screening decision",
             "the outcome of the Screening Panel", "this decision")  # fmt: skip
 
 
 @given(
-    st.sampled_from(_CHALLENGING),
+    st.one_of(
+        st.sampled_from(_CHALLENGING).map(lambda words: words + " {decided}"),
+        st.sampled_from(_RECONSIDER),
+    ),
     st.sampled_from(_DECIDED),
     st.sampled_from(["RE: [TSCP-2026-0001] Screening Panel outcome", "Screening Panel outcome"]),
 )
 def test_a_partner_challenging_a_decision_opens_an_escalation(
     challenging: str, decided: str, subject: str
 ) -> None:
-    """On the case's thread (32-escalation-on-case) or not (31-escalation-body): the Business
-    Manager and the Independent Scrutineer are told, not left to find it among replies."""
-    text = f"Dear colleagues,\n\n{challenging} {decided}.\n\nDana Whitlow\nPolice DSP"
+    """Disagreeing, or asking for the decision to be reconsidered, on the case's thread
+    (32-escalation-on-case) or not (31-escalation-body): the Business Manager and the
+    Independent Scrutineer are told, not left to find it among replies."""
+    text = f"Dear colleagues,\n\n{challenging.format(decided=decided)}.\n\nDana Whitlow\nPolice DSP"
     result = classify(_msg(subject, text, "dana.whitlow@gmp.police.uk"), RULES, CTX)
     assert result.kind == Kind.ESCALATION, text
