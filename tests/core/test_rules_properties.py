@@ -173,3 +173,29 @@ def test_a_partner_challenging_a_decision_opens_an_escalation(
     text = f"Dear colleagues,\n\n{challenging.format(decided=decided)}.\n\nDana Whitlow\nPolice DSP"
     result = classify(_msg(subject, text, "dana.whitlow@gmp.police.uk"), RULES, CTX)
     assert result.kind == Kind.ESCALATION, text
+
+
+# How agencies title a notification: the form's names over the years, in their own order.
+_NOTIFYING = ("Serious Incident Notification", "Notification of serious incident",
+              "Notification of a Serious Child Safeguarding Incident",
+              "Serious child safeguarding incident notification", "Serious incident - notification",
+              "Serious Incident: notification form", "Serious Incident Notification Form",
+              "SIN", "GM SIN form", "Rapid Review Screening & Notification Form",
+              "Notification of serious child safeguarding incident",
+              "Serious Child Safeguarding Case Notification",
+              "Notification of Serious Child Safeguarding Case")  # fmt: skip
+_BEFORE = ("", "URGENT: ", "OFFICIAL-SENSITIVE: ", "New ", "[SECURE] ", "FW: ")
+_AFTER = ("", " - GMP ref 26/12345", " for Tameside", " (Tameside)", " - TGICFT")
+
+
+@given(st.sampled_from(_NOTIFYING), st.sampled_from(_BEFORE), st.sampled_from(_AFTER))
+def test_an_agency_notifying_a_serious_incident_in_the_subject_opens_a_case(
+    notifying: str, before: str, after: str
+) -> None:
+    """Whatever the form came as (a scan, a broken file, nothing attached), the subject alone
+    starts the Screening Panel's clock from the day it arrived (10-sin-form-subject); a
+    notification filed among other mail would start it late."""
+    subject = before + notifying + after
+    text = "Please see the attached notification.\n\nDana Whitlow\nPolice DSP"
+    result = classify(_msg(subject, text, "dana.whitlow@gmp.police.uk"), RULES, CTX)
+    assert result.kind == Kind.SIN, subject
