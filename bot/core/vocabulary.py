@@ -23,6 +23,8 @@ from types import MappingProxyType
 FIELD_TYPES = frozenset({"text", "date", "bool", "tick", "email", "phone", "choice"})
 CHRONOLOGY_COLUMNS = ("date", "contact", "practitioner", "event", "outcome")
 RANGE_PARTS = frozenset({"start", "end"})
+# The answers a Yes/No field's `choices` may give words for.
+FLAG_ANSWERS = {kind: frozenset({"yes", "no"}) for kind in ("bool", "tick")}
 _BLANK = "blank template: no values filled in — not a notification"
 
 
@@ -36,7 +38,8 @@ class FieldSpec:
 
     `section_labels` only count inside the section named `section` (a bare "Name" is the
     referrer's name under "Referrer details" and the child's under "Child details").
-    `choices` maps each canonical answer of a choice field to the words that mean it.
+    `choices` maps each canonical answer of a choice field to the words that mean it; on a
+    Yes/No field, "yes" and "no" to the question's own words for them ("Suspected").
     `satisfied_by` names fields that stand in for this one when it is required (an unborn
     child has an expected date of delivery, not a date of birth). `range` marks a date field
     that may be written as one half of "01/01/2026 to 30/06/2026". `multiline` text fields
@@ -244,8 +247,12 @@ def _field(name: str, value: object, source: str, key: str, sections: set[str]) 
     )
     if not spec.labels and not spec.patterns and not spec.section_labels:
         raise _fail(source, f"{key}.labels", "at least one label or pattern", [])
-    if (spec.type == "choice") != bool(spec.choices):
-        raise _fail(source, f"{key}.choices", "choices for (and only for) a choice field", ftype)
+    if spec.type == "choice" and not spec.choices:
+        raise _fail(source, f"{key}.choices", "choices for a choice field", None)
+    if spec.type in FLAG_ANSWERS and not {c for c, _ in spec.choices} <= FLAG_ANSWERS[spec.type]:
+        raise _fail(source, f"{key}.choices", 'only "yes" and "no" on a Yes/No field', ftype)
+    if spec.type not in {"choice", *FLAG_ANSWERS} and spec.choices:
+        raise _fail(source, f"{key}.choices", "choices only on a choice or Yes/No field", ftype)
     if spec.multiline and spec.type != "text":
         raise _fail(source, f"{key}.multiline", "multiline only on a text field", True)
     if "range" in data:

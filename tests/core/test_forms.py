@@ -389,6 +389,52 @@ def test_tick_marks_in_email_lines() -> None:
 
 
 @pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("Suspected", True),
+        ("Known", True),
+        ("Known and suspected", True),
+        ("suspected neglect", True),
+        ("Neglect", True),
+        ("Neither", False),
+        ("Not known or suspected", False),
+    ],
+)
+def test_abuse_or_neglect_answered_in_the_question_s_own_words_is_read(
+    answer: str, expected: bool
+) -> None:
+    """ "Abuse or neglect known or suspected: Suspected" answers it, in a table or a line of an
+    email: asking the referrer again for what they answered would be the bot not reading."""
+    label = "Abuse or neglect known or suspected"
+    for found in (
+        run(form(*REFERRER, (label, answer))),
+        run(email(f"Name of referrer: Pat Placeholder\nChild has died: Yes\n{label}: {answer}\n")),
+        run(email(f"Name of referrer: Pat Placeholder\nChild has died: Yes\n{label} {answer}\n")),
+    ):
+        field = found.fields["abuse_or_neglect"]
+        assert field.value is expected and field.problem is None, answer
+        assert not [f for f in found.flags if f.startswith("abuse_or_neglect")]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        *("Possibly", "Suspected? Police to confirm", "Known to CSC", "None known"),
+        # The words beside boxes: which box is ticked is not for the words to say.
+        *("\u2610 Suspected", "\u2610 Known \u2610 Suspected", "[ ] Suspected", "Suspected - yes"),
+    ],
+)
+def test_an_answer_to_abuse_or_neglect_in_other_words_is_flagged_never_guessed(
+    answer: str,
+) -> None:
+    """An empty box beside "Suspected" read as its Yes would tell the panel what nobody said."""
+    field = run(form(*REFERRER, ("Abuse or neglect known or suspected", answer))).fields[
+        "abuse_or_neglect"
+    ]
+    assert field.value is None and field.problem is not None, answer
+
+
+@pytest.mark.parametrize(
     ("cell", "expected"),
     [
         ("Yes [ ] No [X]", False),

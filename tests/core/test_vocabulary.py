@@ -204,6 +204,13 @@ def test_good_data_builds_a_vocabulary() -> None:
         ("fields.who_name.section", "nowhere", "demo.toml: fields.who_name.section: expected"),
         ("fields.who_name.section", None, "demo.toml: fields.who_name.section: expected a section"),
         ("fields.kind.choices", None, "demo.toml: fields.kind.choices: expected choices"),
+        ("fields.seen.choices", {"yes": ["spotted"], "no": ["unseen"]}, None),  # its own words
+        ("fields.seen.choices", {"maybe": ["perhaps"]}, 'fields.seen.choices: expected only "yes"'),
+        (
+            "fields.when.choices",
+            {"a": ["alpha"]},
+            "demo.toml: fields.when.choices: expected choices",
+        ),
         ("fields.when.range", "start", None),  # fine on a date field
         ("fields.kind.range", "start", "demo.toml: fields.kind.range"),
         ("fields.when.multiline", True, "demo.toml: fields.when.multiline: expected multiline"),

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from bot.core.forms.labels import _Index, _Match
 from bot.core.forms.labels import normalised_text as normalise_label
 from bot.core.forms.marks import _YES_NO, FLAG_TYPES, _flag
-from bot.core.forms.values import _EMAIL, _PHONE, _date
+from bot.core.forms.values import _EMAIL, _PHONE, _answer_in_words, _date
 
 MAX_LABEL_WORDS = 10
 SHORT_VALUE_WORDS = 8  # a colonless text value longer than this reads as prose
@@ -71,6 +71,8 @@ def _fits(
     spec = matched[0][0]
     if spec.type in FLAG_TYPES:
         value, _, problem = _flag(rest)
+        if value is None and problem and spec.choices:
+            value = _answer_in_words(rest, spec, problem)[0]
         options = _YES_NO.search(rest) is not None
         return 1.0 if value is not None or (problem and options) else None
     if spec.type == "date":

@@ -15,7 +15,7 @@ from bot.core.dates import (
 )
 from bot.core.forms.labels import _find
 from bot.core.forms.labels import normalised_text as normalise_label
-from bot.core.forms.marks import FLAG_TYPES, _flag, _is_placeholder
+from bot.core.forms.marks import _YES_NO, FLAG_TYPES, _flag, _is_placeholder
 from bot.core.forms.model import DOUBTFUL_BELOW, Field, ValueType
 from bot.core.forms.run import _Hit
 from bot.core.vocabulary import FieldSpec
@@ -117,6 +117,24 @@ def _choice(raw: str, spec: FieldSpec) -> tuple[str, float, str | None]:
     return raw.strip(), 0.6, f"{raw.strip()!r} is not one of: {allowed}"
 
 
+def _answer_in_words(
+    raw: str, spec: FieldSpec, problem: str
+) -> tuple[bool | None, float, str | None]:
+    """ "Suspected" for "Abuse or neglect known or suspected": the question's own words for
+    Yes or No, as the form's `choices` give them, and only the whole answer; anything more
+    ("Suspected? police to confirm") stays the problem `_flag` found."""
+    # "☐ Suspected" is a box left empty beside the word, not a Yes; "Suspected - yes" is read
+    # by a person, as any answer with Yes or No in it that `_flag` could not tell.
+    for m in _YES_NO.finditer(raw):
+        if m.group("mark") or m.group("word").casefold() in {"yes", "no"}:
+            return None, 0.0, problem
+    norm = normalise_label(raw)
+    for answer, words in spec.choices:
+        if any(normalise_label(w) == norm for w in words):
+            return answer == "yes", 0.9, None
+    return None, 0.0, problem
+
+
 def _typed(hit: _Hit) -> Field | None:
     """The hit as a field; None when nothing was filled in."""
     spec, raw = hit.spec, hit.raw.strip()
@@ -124,6 +142,8 @@ def _typed(hit: _Hit) -> Field | None:
         if hit.preset is not None:
             return Field(spec.name, hit.preset, raw, hit.where, hit.label_confidence)
         flag, confidence, problem = _flag(raw)
+        if flag is None and problem is not None and spec.choices:
+            flag, confidence, problem = _answer_in_words(raw, spec, problem)
         if flag is None and problem is None:
             return None
         return _field(hit, flag, confidence, problem)
