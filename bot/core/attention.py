@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from bot.core.lifecycle import Stage
 from bot.core.signature import CONTACT, greets, names_someone, tells_news
+from bot.core.typography import unaccented
 
 SNIPPET_LINES = 4
 SNIPPET_WIDTH = 300
@@ -94,7 +95,8 @@ _COVER = re.compile(
     r"(?:covering|deputi[sz]ing|standing\s+in|acting|on\s+behalf)\b[^.!?:;]*[.!]?", re.IGNORECASE
 )
 _NAME_EDGES = " ,.;:-\u2013\u2014()"
-_GIVEN_NAME = re.compile(r"[A-Z][a-z'\u2019-]+")
+# A name in any alphabet ("Élodie", "Łukasz", "Zoë"), written with its capital.
+_GIVEN_NAME = re.compile(r"(?=[^\W\d_])[^\W\d_'\u2019-]+(?:['\u2019-][^\W\d_]+)*")
 
 
 def _cover(line: str) -> bool:
@@ -107,18 +109,24 @@ def _own_names(sender_name: str) -> list[str]:
     last, comma, first = sender_name.partition(",")
     whole = " ".join((f"{first} {last}" if comma else sender_name).split())
     given = whole.split()[0] if whole else ""
-    return [n for n in (whole, given) if len(n) > 1 and _GIVEN_NAME.fullmatch(n.split()[0])]
+    return [n for n in (whole, given) if len(n) > 1 and _is_given_name(n.split()[0])]
+
+
+def _is_given_name(word: str) -> bool:
+    return word[0].isupper() and _GIVEN_NAME.fullmatch(word) is not None
 
 
 def _signed_by_sender(line: str, sender_name: str) -> bool:
     """Whether the line is the sender signing: their display name or first name, and beside it
     nothing but a job title or who they cover for ("Sam Deputy", "Sam - covering for the LA
     DSP today"). Never a line that tells news or says more."""
-    line = _plain(line)
+    # Without accents on both sides: "Elodie" typed on a phone signs for "Élodie Nowak".
+    line = unaccented(_plain(line))
     if not line or len(line.split()) > 8 or tells_news(line):
         return False
     for name in _own_names(sender_name):
-        found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", line, re.IGNORECASE)
+        typed = unaccented(name)
+        found = re.search(rf"(?<!\w){re.escape(typed)}(?!\w)", line, re.IGNORECASE)
         if found is None:
             continue
         rest = (line[: found.start()] + " " + line[found.end() :]).strip(_NAME_EDGES).strip()

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hypothesis import example, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from bot.core.attention import says_something
+from bot.core.attention import says_something, without_own_sign_off
+from bot.core.signature import tells_news
+from bot.core.typography import unaccented
 
 # Someone of the family, what happened to them, and (sometimes) when: "Mum in A&E",
 # "Child removed this morning", "Father released on bail".
@@ -92,3 +94,28 @@ def test_a_signature_beside_commands_is_not_news(
     "Family", are no news to alert a person to."""
     text = "\n".join(p for p in [courtesy, name, *titles, contact] if p)
     assert not says_something(text, had_commands=True), text
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz\u00e9\u00eb\u00f1\u00f6\u0142\u00e6"
+_NAME = st.text(_LETTERS, min_size=2, max_size=9).map(lambda w: w[0].upper() + w[1:])
+
+
+@given(
+    _NAME,
+    _NAME,
+    st.booleans(),
+    st.sampled_from(("{first}", "{first} {last}", "{bare}", "{first} - covering for the LA DSP")),
+    st.sampled_from(("Thanks", "Kind regards", "Many thanks,", "Best wishes")),
+)
+@example("\u00c9lodie", "Nowak", False, "{first}", "Thanks")
+@example("\u0141ukasz", "Nowak", True, "{bare}", "Kind regards")
+def test_the_sender_signing_with_their_own_name_is_no_news_in_any_alphabet(
+    first: str, last: str, outlook: bool, signing: str, courtesy: str
+) -> None:
+    """ "Thanks\\nÉlodie" from Élodie Nowak (or "Nowak, Élodie", as Outlook gives it), signed
+    with or without the accent, is the sender signing: shown in the digest, not alerted."""
+    assume(not tells_news(f"{first} {last}"))  # a name that is news ("Died") is shown
+    sender = f"{last}, {first}" if outlook else f"{first} {last}"
+    bare = unaccented(first)
+    text = f"{courtesy}\n{signing.format(first=first, last=last, bare=bare)}"
+    assert not says_something(without_own_sign_off(text, sender), had_commands=True), text

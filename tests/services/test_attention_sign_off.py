@@ -15,13 +15,13 @@ from tests.fixtures.mail import email as make_email
 from tests.services.test_lifecycle import LA, Bot, body_of, delivered, reply
 
 
-def _vote_from_sam(bot: Bot, body: str) -> None:
+def _vote_from_sam(bot: Bot, body: str, name: str = "Sam Deputy") -> None:
     """The local authority's vote given by its deputy, whose display name is Sam Deputy."""
     bot.counter += 1
     raw = make_email(
         reply("TSCP-2026-0001"),
         body,
-        sender=formataddr(("Sam Deputy", LA)),
+        sender=formataddr((name, LA)),
         message_id=f"<sam-{bot.counter}@test>",
     )
     drop_into_maildir(bot.tmp_path / "inbox", delivered(raw, LA))
@@ -46,3 +46,14 @@ def test_news_above_the_deputys_name_is_still_alerted(bot: Bot) -> None:
     _vote_from_sam(bot, "Vote: rapid review\n\nThe mother was arrested this morning.\nSam")
     [alert] = bot.outbox("case_reply_alert")
     assert "  | The mother was arrested this morning." in body_of(alert)
+
+
+def test_a_deputy_signing_an_accented_name_is_not_alerted(bot: Bot) -> None:
+    """ "Élodie", from "Nowak, Élodie" as Outlook gives the name, signs the vote as Sam does:
+    the accent made it news, and the Business Manager was emailed at once for a signature."""
+    bot.at("2026-12-16T11:00")
+    body = "Vote: rapid review\n\nCovering for the LA DSP today.\n\u00c9lodie"
+    _vote_from_sam(bot, body, name="Nowak, \u00c9lodie")
+    with bot.app.sessions() as s:
+        assert [v.role for v in s.scalars(select(Vote))] == ["local_authority"]
+    assert bot.outbox("case_reply_alert") == []
