@@ -77,11 +77,16 @@ _BOUNCE_SUBJECT = re.compile(
 _SUBJECT_PREFIX = re.compile(r"^\s*(undeliverable|not delivered)\s*:\s*", re.IGNORECASE)
 _FAILED_TO = re.compile(
     r"delivery has failed to these recipients|following recipient\(s\) (cannot|could not) be"
-    r" reached|could not be delivered to|couldn't be delivered to|wasn't delivered to",
+    r" reached|could not be delivered to|couldn't be delivered to|wasn't delivered to"
+    # qmail; Exchange Online's words where its report part was lost on the way
+    r"|(?:wasn't|was not) able to deliver your message to"
+    r"|your message to \S+@\S+ (?:couldn't|could not) be delivered",
     re.IGNORECASE,
 )
 _TEXT_END = re.compile(
-    r"^\s*(original message headers:|-+\s*original message\s*-+)", re.IGNORECASE | re.MULTILINE
+    r"^\s*(original message headers:|-+\s*original message\s*-+"
+    r"|-+\s*below this line is a copy of the message)",
+    re.IGNORECASE | re.MULTILINE,
 )
 _ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _STATUS_CODE = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")

@@ -90,6 +90,33 @@ def test_dsn_status_part(status: str, expected: list[Failure]) -> None:
             "#552 5.2.2 mailbox full ##\n\nOriginal message headers:\n\nTo: bea.x@example.org\n",
             [Failure("bea.x@example.org", "5.2.2", "552 5.2.2 mailbox full")],
         ),
+        # qmail
+        (
+            "Hi. This is the qmail-send program at mx.example.org.\n"
+            "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+            "This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+            "<kit.x@example.org>:\n192.0.2.1 does not like recipient.\n"
+            "Remote host said: 550 5.1.1 No such user\n\n--- Below this line is a copy of the "
+            "message.\n\nCc: lee.x@example.org\n",  # delivered: not named as failed
+            [Failure("kit.x@example.org", "5.1.1", "Remote host said: 550 5.1.1 No such user")],
+        ),
+        # Exchange Online's wording, where its report part was lost on the way
+        (
+            "Your message to ash.x@example.org couldn't be delivered.\n"
+            "ash.x wasn't found at example.org.\n\nash.x Office 365 example.org\n"
+            "Action Required Recipient\nUnknown To address\n\n"
+            "Diagnostic information for administrators:\n\nRemote server returned "
+            "'550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address "
+            "lookup'\n",
+            [
+                Failure(
+                    "ash.x@example.org",
+                    "5.1.10",
+                    "Remote server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; "
+                    "Recipient not found by SMTP address lookup'",
+                )
+            ],
+        ),
         ("Thank you for your email, I am out of the office.", []),
     ],
 )
