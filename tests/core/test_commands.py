@@ -367,16 +367,35 @@ def test_review_period_without_agencies_is_an_error() -> None:
 
 
 def test_a_second_return_by_is_an_error_not_a_guess() -> None:
+    """Which of the two days was meant is for the Business Manager to say: the agencies are
+    asked by neither, rather than by the first."""
     parsed = parse("Agencies: gmp\nReturn by: 12/01/2027\nReturn by: 19/01/2027")
     assert parsed.errors == (
+        CommandError(
+            "Agencies: gmp",
+            '"Agencies: gmp" was not carried out: nothing was asked of the agencies, as "Return '
+            'by: 19/01/2027" could not be used. Write Agencies: again with one Return by: (and '
+            "one Review period:) as you mean them.",
+        ),
         CommandError(
             "Return by: 19/01/2027",
             'Could not read "Return by: 19/01/2027": given twice in one email; give it once.',
         ),
     )
-    assert parsed.commands == (
-        RequestReturns(("gmp",), "", date(2027, 1, 12), "Agencies: gmp\nReturn by: 12/01/2027"),
-    )
+    assert parsed.commands == ()
+
+
+@pytest.mark.parametrize(
+    "return_by",
+    ["Return by: 5 Jan", "Return by: 05/01", "Return by: next Friday", "Returns by 31/02/2027"],
+)
+def test_a_request_whose_return_by_cannot_be_read_asks_nothing(return_by: str) -> None:
+    """Asked anyway, the agencies would be given the default day, not the one the Business
+    Manager wrote: the request waits until it is written again."""
+    parsed = parse(f"Agencies: gmp, icb\n{return_by}\nThanks")
+    assert parsed.commands == ()
+    assert [e.line for e in parsed.errors] == ["Agencies: gmp, icb", return_by]
+    assert "nothing was asked of the agencies" in parsed.errors[0].message
 
 
 def test_delay_reason_and_expected_on_two_lines() -> None:

@@ -4,7 +4,7 @@ request alone, and the first reminder on its normal day, never both in one pass.
 from __future__ import annotations
 
 from bot.adapters.db.models import OutboxMessage
-from tests.services.test_lifecycle import BM, POLICE, Bot, decide_rapid_review, reply
+from tests.services.test_lifecycle import BM, POLICE, Bot, body_of, decide_rapid_review, reply
 
 
 def _to_gmp(bot: Bot) -> list[OutboxMessage]:
@@ -32,3 +32,20 @@ def test_no_reminder_goes_with_the_request_it_reminds_of(bot: Bot) -> None:
     sent = _to_gmp(bot)
     assert [r.event for r in sent] == ["appendix_b_request", "deadline_reminder"]
     assert sent[1].idempotency_key.endswith(":due")
+
+
+def test_a_request_whose_return_date_cannot_be_read_asks_no_agency(bot: Bot) -> None:
+    """ "Return by: 5 Jan" (no year) used to leave the agencies asked by the default day, a
+    day the Business Manager did not write; now nothing goes, and her reply says why."""
+    decide_rapid_review(bot, "2026-12-17T09:00")
+    bot.at("2026-12-17T09:30").mail(
+        BM, reply("TSCP-2026-0001"), "Agencies: gmp, icb\nReturn by: 5 Jan"
+    )
+    bot.run()
+    assert bot.outbox("appendix_b_request") == []
+    assert "appendix_b:gmp" not in {d.name for d in bot.case().deadlines}
+    reply_text = " ".join(body_of(bot.outbox()[-1]).split())
+    assert '"Agencies: gmp, icb" was not carried out: nothing was asked of the agencies' in (
+        reply_text
+    )
+    assert '"5 Jan" has no year' in reply_text

@@ -97,7 +97,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(("agencies",), _read_agencies, needs_separator=True),
     _Rule(("review period",), _read_period, needs_separator=True),
-    _Rule(("return by", "returns by"), _read_return_by),
+    # Never prose: a day that cannot be read stops the request it belongs to (parser.py).
+    _Rule(("return by", "returns by"), _read_return_by, always_command=True),
     _Rule(("return from", "appendix b from"), _read_return_from, needs_separator=True),
     _Rule(
         ("withdraw request", "withdraw the request", "withdraw appendix b request"),

@@ -8,6 +8,7 @@ from typing import TypeAlias
 from bot.core.commands.keywords import (
     _read_line,
     below_signature_lines,
+    command_keyword,
     command_text,
     labels_of,
 )
@@ -40,6 +41,7 @@ def parse_commands(body: str, *, today: date) -> ParsedCommands:
     """
     found: list[tuple[int, _Parsed]] = []
     errors: list[tuple[int, CommandError]] = []
+    unread_parts: list[str] = []  # the "Return by:" and "Review period:" lines not read
     written, below = written_and_below_signature(body)
     below_lines = below_signature_lines(below, today)
     for index, raw in enumerate(written.split("\n")):
@@ -51,6 +53,8 @@ def parse_commands(body: str, *, today: date) -> ParsedCommands:
             parsed = _read_line(text, source, today)
         except _BadValue as e:
             errors.append((index, _error(source, str(e))))
+            if command_keyword(text) in _REQUEST_PARTS:
+                unread_parts.append(source)
             continue
         if parsed is not None:
             found.append((index, parsed))
@@ -62,7 +66,7 @@ def parse_commands(body: str, *, today: date) -> ParsedCommands:
             partials.append((index, item))
         else:
             commands.append((index, item))
-    for index, result in _combine_returns(partials) + _combine_delays(partials):
+    for index, result in _combine_returns(partials, unread_parts) + _combine_delays(partials):
         if isinstance(result, CommandError):
             errors.append((index, result))
         else:
@@ -83,7 +87,11 @@ def _error(line: str, problem: str) -> CommandError:
 _Combined: TypeAlias = list[tuple[int, Command | CommandError]]
 
 
-def _combine_returns(partials: list[tuple[int, _Partial]]) -> _Combined:
+# Lines that are part of an "Agencies:" request: one that cannot be read stops the request.
+_REQUEST_PARTS = frozenset({"return by", "review period"})
+
+
+def _combine_returns(partials: list[tuple[int, _Partial]], unread: list[str]) -> _Combined:
     agencies = [(i, p) for i, p in partials if isinstance(p, _Agencies)]
     periods = [(i, p) for i, p in partials if isinstance(p, _Period)]
     return_bys = [(i, p) for i, p in partials if isinstance(p, _ReturnBy)]
@@ -100,6 +108,11 @@ def _combine_returns(partials: list[tuple[int, _Partial]]) -> _Combined:
         out.append((i, _error(p.line, problem)))
     if not agencies:
         return out
+    doubt = [*unread, *(p.line for _, p in extras)]
+    if doubt:
+        # The agencies would be asked by a date, or for a period, that is not the one meant:
+        # nothing is asked until the request is written again.
+        return [*out, *((i, _not_asked(a.line, doubt)) for i, a in agencies)]
     names: list[str] = []
     for _, a in agencies:
         names.extend(n for n in a.names if n.lower() not in (x.lower() for x in names))
@@ -117,6 +130,18 @@ def _combine_returns(partials: list[tuple[int, _Partial]]) -> _Combined:
         )
     )
     return out
+
+
+def _not_asked(line: str, doubt: list[str]) -> CommandError:
+    lines = " and ".join(f'"{d}"' for d in doubt)
+    return CommandError(
+        line=line,
+        message=(
+            f'"{line}" was not carried out: nothing was asked of the agencies, as {lines} could '
+            "not be used. Write Agencies: again with one Return by: (and one Review period:) "
+            "as you mean them."
+        ),
+    )
 
 
 def _combine_delays(partials: list[tuple[int, _Partial]]) -> _Combined:
