@@ -248,6 +248,9 @@ def test_each_command_syntax(line: str, expected: Command) -> None:
         ("CSPR: No.", "needs its rationale"),
         ("CSPR: not sure", "CSPR: no because <rationale>"),
         ("CSPR: no the threshold is not met", "CSPR: no because <rationale>"),
+        # A day that cannot be read: the error says where the decision's day goes.
+        ("CSPR: yes 5 Jan", "with the decision's date after yes or no"),
+        ("CSPR: yes 31/02/2027", "with the decision's date after yes or no"),
         ("Disagree", "give the reason for disagreeing"),
         ("Disagree:", "give the reason for disagreeing"),
         ("Scrutineer: undecided", "Scrutineer: agree"),

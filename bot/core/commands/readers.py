@@ -88,7 +88,8 @@ def _read_cspr(value: str, line: str, today: date) -> _Parsed:
         hold, rationale = _yes_no(value)
     except _BadValue:
         raise _BadValue(
-            "write CSPR: yes, or CSPR: no because <rationale> (or CSPR: no - <rationale>)"
+            "write CSPR: yes, or CSPR: no because <rationale> (or CSPR: no - <rationale>), with "
+            "the decision's date after yes or no if it was not today, like 12/11/2026"
         ) from None
     if not hold and not rationale:
         raise _BadValue("a decision not to hold a CSPR needs its rationale: CSPR: no because ...")
