@@ -67,6 +67,33 @@ def test_labels_are_matched_tolerantly(label: str) -> None:
     assert dob.confidence == 1.0
 
 
+@pytest.mark.parametrize(
+    "label",
+    [
+        "When did the LA become aware?",
+        "Date LA first aware",
+        "Date the local authority first became aware",
+        "Date Children's Services became aware",
+        "Date CSC were made aware",
+        "Date the LA learned of the incident",
+        "Date LA was informed of the incident",
+    ],
+)
+def test_the_local_authority_s_awareness_is_read_however_the_form_asks_for_it(label: str) -> None:
+    """Unread, the National Panel's clock would start from the SIN's arrival, days late."""
+    found = run(form(*REFERRER, (label, "21/12/2026")))
+    assert found.fields["la_aware_date"].value == date(2026, 12, 21), label
+
+
+@pytest.mark.parametrize("label", ["Date of awareness", "Awareness date"])
+def test_an_awareness_date_that_names_nobody_is_not_taken_for_the_local_authority_s(
+    label: str,
+) -> None:
+    """The referrer's agency may have known first: its day would start the clock early."""
+    found = run(form(*REFERRER, (label, "21/12/2026")))
+    assert "la_aware_date" not in found.fields and "agency_aware_date" not in found.fields
+
+
 def test_a_label_with_extra_words_is_fuzzy_but_not_doubtful() -> None:
     found = run(
         form(
