@@ -85,6 +85,14 @@ def test_the_local_authority_s_awareness_is_read_however_the_form_asks_for_it(la
     assert found.fields["la_aware_date"].value == date(2026, 12, 21), label
 
 
+@pytest.mark.parametrize(
+    "label", ["Date of harm", "Date of serious harm", "Date incident took place", "Date of death"]
+)
+def test_the_incident_s_date_is_read_however_the_form_asks_for_it(label: str) -> None:
+    found = run(form(*REFERRER, (label, "20/12/2026")))
+    assert found.fields["incident_date"].value == date(2026, 12, 20), label
+
+
 @pytest.mark.parametrize("label", ["Date of awareness", "Awareness date"])
 def test_an_awareness_date_that_names_nobody_is_not_taken_for_the_local_authority_s(
     label: str,
