@@ -23,8 +23,9 @@ from types import MappingProxyType
 FIELD_TYPES = frozenset({"text", "date", "bool", "tick", "email", "phone", "choice"})
 CHRONOLOGY_COLUMNS = ("date", "contact", "practitioner", "event", "outcome")
 RANGE_PARTS = frozenset({"start", "end"})
-# The answers a Yes/No field's `choices` may give words for.
-FLAG_ANSWERS = {kind: frozenset({"yes", "no"}) for kind in ("bool", "tick")}
+# Yes/No fields, and the answers their `choices` may give words for.
+_FLAG_FIELDS = frozenset({"bool", "tick"})
+_FLAG_ANSWERS = frozenset({"yes", "no"})
 _BLANK = "blank template: no values filled in — not a notification"
 
 
@@ -249,9 +250,9 @@ def _field(name: str, value: object, source: str, key: str, sections: set[str]) 
         raise _fail(source, f"{key}.labels", "at least one label or pattern", [])
     if spec.type == "choice" and not spec.choices:
         raise _fail(source, f"{key}.choices", "choices for a choice field", None)
-    if spec.type in FLAG_ANSWERS and not {c for c, _ in spec.choices} <= FLAG_ANSWERS[spec.type]:
+    if spec.type in _FLAG_FIELDS and not {c for c, _ in spec.choices} <= _FLAG_ANSWERS:
         raise _fail(source, f"{key}.choices", 'only "yes" and "no" on a Yes/No field', ftype)
-    if spec.type not in {"choice", *FLAG_ANSWERS} and spec.choices:
+    if spec.type not in {"choice", *_FLAG_FIELDS} and spec.choices:
         raise _fail(source, f"{key}.choices", "choices only on a choice or Yes/No field", ftype)
     if spec.multiline and spec.type != "text":
         raise _fail(source, f"{key}.multiline", "multiline only on a text field", True)
