@@ -1,7 +1,9 @@
 """Properties of classifying with the shipped rules (bot/defaults/rules): mail that says it is
 automatic, or is the bot's own coming back, is never taken for a person's SIN, return,
 complaint or reply, whatever its subject and words; it is filed unanswered or put to a person.
-Loops between the bot and another robot start there."""
+Loops between the bot and another robot start there. And what people write is read however
+they put it: a member of the public complaining, a partner challenging a decision or asking
+for it to be reconsidered, an agency titling its notification."""
 
 from __future__ import annotations
 
