@@ -8,9 +8,10 @@ columns of its chronology table, and which dates must come in which order. The l
 read and raises VocabularyError naming the file and the bad key, so a typo in a form file
 stops the bot at start-up rather than quietly losing a field.
 
-Labels are plain words, compared after `normalise_label` (case, punctuation, numbering,
-"(if known)" and the like do not matter). `patterns` are regular expressions for the odd
-label that words cannot describe; they are matched against the normalised label text.
+Labels are plain words, compared after `bot.core.label_text.normalise_label` (case,
+punctuation, numbering, "(if known)" and the like do not matter). `patterns` are regular
+expressions for the odd label that words cannot describe; they are matched against the
+normalised label text.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from bot.core.label_text import normalise_label
+
 FIELD_TYPES = frozenset({"text", "date", "bool", "tick", "email", "phone", "choice"})
 CHRONOLOGY_COLUMNS = ("date", "contact", "practitioner", "event", "outcome")
 RANGE_PARTS = frozenset({"start", "end"})
-# Yes/No fields, and the answers their `choices` may give words for.
-_FLAG_FIELDS = frozenset({"bool", "tick"})
-_FLAG_ANSWERS = frozenset({"yes", "no"})
+# The fields that may have `choices`, and the answers they may give words for (None: any).
+_CHOICES = MappingProxyType({"choice": None, "bool": {"yes", "no"}, "tick": {"yes", "no"}})
 _BLANK = "blank template: no values filled in — not a notification"
 
 
@@ -91,36 +93,6 @@ class FormVocabulary:
 @dataclass(frozen=True)
 class Vocabulary:
     forms: Mapping[str, FormVocabulary]
-
-
-# --- Label normalisation (shared with the form engine) ---
-
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u2013": "-", "\u2014": "-"})
-_BRACKETS = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
-_POSSESSIVE = re.compile(r"(?<=[a-z])'s\b|(?<=s)'(?=\s|$)")
-_NUMBERING = re.compile(
-    r"^\s*(?:(?:section|part|question|q)\s*)?(?:\d+(?:\.\d+)*[a-z]?[.):]?|[a-h][.)])\s+"
-)
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-_FILLER = re.compile(
-    r"\b(?:if|where)\s+(?:known|applicable|relevant|appropriate)\b"
-    r"|\bplease\s+(?:state|specify|give|provide|tick|describe|include|list|confirm|enter)\b"
-    r"|\b(?:tick|delete)\s+(?:all\s+that\s+apply|as\s+appropriate|one)\b"
-    r"|\bdd\s*mm\s*yy(?:yy)?\b|\bplease\b"
-)
-_SPACES = re.compile(r"\s+")
-
-
-def normalise_label(text: str) -> str:
-    """Label text reduced to what matters: "3. Child's D.O.B. (if known):" -> "child d o b"."""
-    s = text.casefold().translate(_QUOTES)
-    s = _BRACKETS.sub(" ", s)
-    s = _POSSESSIVE.sub("", s)
-    s = s.replace("&", " and ").replace("*", " ")
-    s = _NUMBERING.sub("", s)
-    s = _NON_WORD.sub(" ", s)
-    s = _FILLER.sub(" ", s)
-    return _SPACES.sub(" ", s).strip()
 
 
 # --- Reading a form's data (the loader reads TOML; this checks what it read) ---
@@ -212,10 +184,23 @@ def _labels(value: object, source: str, key: str) -> tuple[str, ...]:
     return labels
 
 
-def _choices(value: object, source: str, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _choices(
+    value: object, ftype: object, source: str, key: str
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A choice field's answers with the words for each; a Yes/No field's words for "yes" and
+    "no" ("Suspected"), if it gives any."""
+    if value is None and ftype == "choice":
+        raise _fail(source, key, "choices for a choice field", None)
+    if value is None:
+        return ()
+    if ftype not in _CHOICES:
+        raise _fail(source, key, "choices only on a choice or Yes/No field", ftype)
     table = _table(value, source, key)
     if not table:
         raise _fail(source, key, "at least one choice", value)
+    allowed = _CHOICES[str(ftype)]
+    if allowed is not None and not set(table) <= allowed:
+        raise _fail(source, key, 'only "yes" and "no" on a Yes/No field', ftype)
     return tuple((str(k), _labels(v, source, f"{key}.{k}")) for k, v in table.items())
 
 
@@ -241,19 +226,13 @@ def _field(name: str, value: object, source: str, key: str, sections: set[str]) 
         patterns=_patterns(data.get("patterns", []), source, f"{key}.patterns"),
         section=None if section is None else str(section),
         section_labels=section_labels,
-        choices=_choices(data["choices"], source, f"{key}.choices") if "choices" in data else (),
+        choices=_choices(data.get("choices"), ftype, source, f"{key}.choices"),
         satisfied_by=_strings(data.get("satisfied_by", []), source, f"{key}.satisfied_by"),
         range=None,
         multiline=_bool(data.get("multiline", False), source, f"{key}.multiline"),
     )
     if not spec.labels and not spec.patterns and not spec.section_labels:
         raise _fail(source, f"{key}.labels", "at least one label or pattern", [])
-    if spec.type == "choice" and not spec.choices:
-        raise _fail(source, f"{key}.choices", "choices for a choice field", None)
-    if spec.type in _FLAG_FIELDS and not {c for c, _ in spec.choices} <= _FLAG_ANSWERS:
-        raise _fail(source, f"{key}.choices", 'only "yes" and "no" on a Yes/No field', ftype)
-    if spec.type not in {"choice", *_FLAG_FIELDS} and spec.choices:
-        raise _fail(source, f"{key}.choices", "choices only on a choice or Yes/No field", ftype)
     if spec.multiline and spec.type != "text":
         raise _fail(source, f"{key}.multiline", "multiline only on a text field", True)
     if "range" in data:

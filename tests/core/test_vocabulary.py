@@ -11,11 +11,11 @@ import pytest
 
 from bot.adapters.vocabulary_loader import load_form_file, load_vocabulary
 from bot.config.paths import packaged
+from bot.core.label_text import normalise_label
 from bot.core.vocabulary import (
     CHRONOLOGY_COLUMNS,
     FIELD_TYPES,
     VocabularyError,
-    normalise_label,
     vocabulary_from_dict,
 )
 

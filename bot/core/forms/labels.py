@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.forms.marks import _YES_NO, FLAG_TYPES, _strip_marks
+from bot.core.label_text import normalise_label
 from bot.core.remembered import per_text
-from bot.core.vocabulary import FieldSpec, FormVocabulary, normalise_label
+from bot.core.vocabulary import FieldSpec, FormVocabulary
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.core.label_text import normalise_label
 from bot.core.remembered import per_text
-from bot.core.vocabulary import normalise_label
 
 FLAG_TYPES = frozenset({"bool", "tick"})
 _TICKED = "☒☑✓✔✗✘■"
