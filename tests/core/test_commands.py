@@ -406,6 +406,28 @@ def test_delay_reason_and_expected_on_two_lines() -> None:
     assert only(body) == Delay("awaiting the coroner's report", date(2027, 4, 30), body)
 
 
+@pytest.mark.parametrize(
+    ("body", "doubted"),
+    [
+        ("Delay reason: inquest\nExpected: 30 April 2027\nExpected: 7 May 2027", "7 May 2027"),
+        ("Delay: inquest; expected 30 April 2027\nExpected: 7 May 2027", "7 May 2027"),
+        ("Delay: inquest; expected 30 April 2027\nExpected: next month", "next month"),
+        ("Delay reason: inquest\nExpected: next month\nExpected: 7 May 2027", "next month"),
+    ],
+)
+def test_a_delay_given_a_second_or_unreadable_expected_date_drafts_nothing(
+    body: str, doubted: str
+) -> None:
+    """Drafted with one of the two, the notice would tell the National Panel a date the
+    Business Manager may have corrected in the same email: it waits to be written again."""
+    parsed = parse(body)
+    assert parsed.commands == ()
+    refusal = parsed.errors[0]
+    assert refusal.line == body.split("\n")[0]
+    assert "no delay notice was drafted" in refusal.message
+    assert f'"Expected: {doubted}"' in refusal.message
+
+
 def test_expected_without_a_delay_reason_is_an_error() -> None:
     parsed = parse("Expected: 30 April 2027")
     assert parsed.commands == ()

@@ -42,6 +42,7 @@ def parse_commands(body: str, *, today: date) -> ParsedCommands:
     found: list[tuple[int, _Parsed]] = []
     errors: list[tuple[int, CommandError]] = []
     unread_parts: list[str] = []  # the "Return by:" and "Review period:" lines not read
+    unread_expected: list[str] = []  # the "Expected:" lines not read
     written, below = written_and_below_signature(body)
     below_lines = below_signature_lines(below, today)
     for index, raw in enumerate(written.split("\n")):
@@ -53,20 +54,25 @@ def parse_commands(body: str, *, today: date) -> ParsedCommands:
             parsed = _read_line(text, source, today)
         except _BadValue as e:
             errors.append((index, _error(source, str(e))))
-            if command_keyword(text) in _REQUEST_PARTS:
+            keyword = command_keyword(text)
+            if keyword in _REQUEST_PARTS:
                 unread_parts.append(source)
+            elif keyword == "expected":
+                unread_expected.append(source)
             continue
         if parsed is not None:
             found.append((index, parsed))
 
     commands: list[tuple[int, Command]] = []
-    partials: list[tuple[int, _Partial]] = []
+    partials: list[tuple[int, _Partial | Delay]] = []
     for index, item in found:
-        if isinstance(item, _Agencies | _Period | _ReturnBy | _DelayReason | _Expected):
+        if isinstance(item, _Agencies | _Period | _ReturnBy | _DelayReason | _Expected | Delay):
             partials.append((index, item))
         else:
             commands.append((index, item))
-    for index, result in _combine_returns(partials, unread_parts) + _combine_delays(partials):
+    for index, result in _combine_returns(partials, unread_parts) + _combine_delays(
+        partials, unread_expected
+    ):
         if isinstance(result, CommandError):
             errors.append((index, result))
         else:
@@ -91,7 +97,7 @@ _Combined: TypeAlias = list[tuple[int, Command | CommandError]]
 _REQUEST_PARTS = frozenset({"return by", "review period"})
 
 
-def _combine_returns(partials: list[tuple[int, _Partial]], unread: list[str]) -> _Combined:
+def _combine_returns(partials: list[tuple[int, _Partial | Delay]], unread: list[str]) -> _Combined:
     agencies = [(i, p) for i, p in partials if isinstance(p, _Agencies)]
     periods = [(i, p) for i, p in partials if isinstance(p, _Period)]
     return_bys = [(i, p) for i, p in partials if isinstance(p, _ReturnBy)]
@@ -144,24 +150,46 @@ def _not_asked(line: str, doubt: list[str]) -> CommandError:
     )
 
 
-def _combine_delays(partials: list[tuple[int, _Partial]]) -> _Combined:
+def _combine_delays(partials: list[tuple[int, _Partial | Delay]], unread: list[str]) -> _Combined:
     out: _Combined = []
+    delays: list[tuple[int, Delay]] = []
+    doubt = list(unread)
     pending: tuple[int, _DelayReason] | None = None
     for index, p in partials:
+        if isinstance(p, _DelayReason | Delay) and pending is not None:
+            out.append((pending[0], _missing_expected(pending[1])))
+            pending = None
         if isinstance(p, _DelayReason):
-            if pending is not None:
-                out.append((pending[0], _missing_expected(pending[1])))
             pending = (index, p)
+        elif isinstance(p, Delay):
+            delays.append((index, p))
+        elif isinstance(p, _Expected) and pending is not None:
+            reason = pending[1]
+            delays.append((pending[0], Delay(reason.reason, p.on, f"{reason.line}\n{p.line}")))
+            pending = None
+        elif isinstance(p, _Expected) and delays:
+            doubt.append(p.line)  # a second date for the delay just given
         elif isinstance(p, _Expected):
-            if pending is None:
-                out.append((index, _error(p.line, "give the reason first: Delay: <reason>")))
-            else:
-                reason = pending[1]
-                out.append((pending[0], Delay(reason.reason, p.on, f"{reason.line}\n{p.line}")))
-                pending = None
+            out.append((index, _error(p.line, "give the reason first: Delay: <reason>")))
     if pending is not None:
         out.append((pending[0], _missing_expected(pending[1])))
-    return out
+    if doubt:
+        # The National Panel would be told a date the Business Manager may not have meant:
+        # nothing is drafted until the delay is written again with one date.
+        return [*out, *((i, _not_drafted(d.line.split("\n")[0], doubt)) for i, d in delays)]
+    return [*out, *delays]
+
+
+def _not_drafted(line: str, doubt: list[str]) -> CommandError:
+    lines = " and ".join(f'"{d}"' for d in doubt)
+    return CommandError(
+        line=line,
+        message=(
+            f'"{line}" was not carried out: no delay notice was drafted, as the email also '
+            f"gives {lines}, a second expected date or one that could not be read. Write the "
+            "delay again with one expected date: Delay: <reason>; expected <date>."
+        ),
+    )
 
 
 def _missing_expected(reason: _DelayReason) -> CommandError:
