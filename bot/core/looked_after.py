@@ -21,6 +21,7 @@ from bot.core.forms import Extraction, Field
 
 CARE_LEAVER_MAX_AGE = 24  # "up to and including age 24"
 _DEATH_TICKS = ("child_died", "lac_death", "care_leaver_death")
+_EITHER = "died_or_seriously_harmed"  # one question for both: its Yes does not say which
 _AGE = re.compile(r"(\d{1,3})\s*(?:years?|yrs?|y)?(?:\s*old)?", re.IGNORECASE)
 
 
@@ -48,9 +49,16 @@ def looked_after_death(extraction: Extraction) -> LookedAfterDeath:
         return NOT_REPORTED
     died = any(_ticked(fields, name) for name in _DEATH_TICKS)
     doubtful = [n for n in _DEATH_TICKS if n in extraction.doubtful]
-    if not died and not doubtful:
+    either = not died and _ticked(fields, _EITHER) and not _ticked(fields, "serious_harm")
+    if not (died or doubtful or either):
         return NOT_REPORTED
     checks = [_doubtful_death(doubtful)] if doubtful else []
+    if either:
+        checks.append(
+            'the form answers "has the child died or been seriously harmed" as one question, '
+            "which does not say whether the child has died; check it. If not, reply SoS and "
+            "Ofsted notified: not required - <reason>"
+        )
     if looked_after:
         return LookedAfterDeath(True, "a looked-after child", tuple(checks))
     if care_leaver:

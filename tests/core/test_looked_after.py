@@ -212,3 +212,54 @@ def test_a_legal_status_the_reader_cannot_place_opens_the_clock_for_a_person_to_
 )
 def test_a_status_that_is_not_looked_after_opens_no_clock(status: str) -> None:
     assert looked_after_death(_read(status)) == NOT_REPORTED
+
+
+def _answered(*rows: tuple[str, str]) -> Extraction:
+    """A SIN form for a looked-after child, read by the form engine, with these answers."""
+    return run(
+        written(
+            *REFERRER,
+            *rows,
+            ("Date of incident", "18/12/2026"),
+            ("Child's name", "Ann Example"),
+            ("Legal status", "LAC"),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Child has died or been seriously harmed",
+        "Has the child died or been seriously harmed?",
+        "Death or serious harm",
+        "Child died or seriously injured",
+        "The child has died / been seriously harmed",
+    ],
+)
+def test_died_or_seriously_harmed_as_one_question_is_not_read_as_either(question: str) -> None:
+    """Its Yes does not say which: read as a death it would have the Secretary of State and
+    Ofsted told of a death that may not have happened, read as harm it could miss a death. So
+    the clock opens and the Business Manager is asked."""
+    extraction = _answered((question, "Yes"))
+    assert "child_died" not in extraction.fields
+    assert "serious_harm" not in extraction.fields
+    finding = looked_after_death(extraction)
+    assert finding.opens and finding.who == "a looked-after child"
+    [check] = finding.checks
+    assert "does not say whether the child has died" in check
+
+
+def test_died_or_seriously_harmed_beside_a_serious_harm_tick_opens_no_clock() -> None:
+    extraction = _answered(
+        ("Child has died or been seriously harmed", "Yes"), ("Serious harm", "Yes")
+    )
+    assert looked_after_death(extraction) == NOT_REPORTED
+
+
+def test_died_or_seriously_harmed_beside_a_death_tick_opens_with_no_check() -> None:
+    extraction = _answered(
+        ("Child has died or been seriously harmed", "Yes"), ("Child has died", "Yes")
+    )
+    finding = looked_after_death(extraction)
+    assert (finding.opens, finding.checks) == (True, ())
