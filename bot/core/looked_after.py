@@ -22,6 +22,11 @@ from bot.core.forms import Extraction, Field
 CARE_LEAVER_MAX_AGE = 24  # "up to and including age 24"
 _DEATH_TICKS = ("child_died", "lac_death", "care_leaver_death")
 _EITHER = "died_or_seriously_harmed"  # one question for both: its Yes does not say which
+_EITHER_CHECK = (
+    'the form answers "has the child died or been seriously harmed" as one question, which '
+    "does not say whether the child has died; check it. If not, reply SoS and Ofsted "
+    "notified: not required - <reason>"
+)
 _AGE = re.compile(r"(\d{1,3})\s*(?:years?|yrs?|y)?(?:\s*old)?", re.IGNORECASE)
 
 
@@ -41,10 +46,14 @@ NOT_REPORTED = LookedAfterDeath(False, "", ())
 def looked_after_death(extraction: Extraction) -> LookedAfterDeath:
     """Any child of the form (a SIN may name up to four) may be the looked-after one."""
     fields, children = extraction.fields, extraction.children or ({},)
-    looked_after = _ticked(fields, "lac_death") or any(_status(c) == "LAC" for c in children)
+    looked_after = any(_ticked(fields, n) for n in ("lac_death", "looked_after")) or any(
+        _status(c) == "LAC" for c in children
+    )
     leavers = [c for c in children if _status(c) == "care leaver"]
-    care_leaver = _ticked(fields, "care_leaver_death") or bool(leavers)
-    unclear = [status for c in children if (status := _unclear_status(c))]
+    care_leaver = any(_ticked(fields, n) for n in ("care_leaver_death", "care_leaver"))
+    care_leaver = care_leaver or bool(leavers)
+    unclear = [_unclear_status_check(s) for c in children if (s := _unclear_status(c))]
+    unclear += [_unclear_answer_check(n) for n in _STATUS_QUESTIONS if n in extraction.doubtful]
     if not (looked_after or care_leaver or unclear):
         return NOT_REPORTED
     died = any(_ticked(fields, name) for name in _DEATH_TICKS)
@@ -54,21 +63,32 @@ def looked_after_death(extraction: Extraction) -> LookedAfterDeath:
         return NOT_REPORTED
     checks = [_doubtful_death(doubtful)] if doubtful else []
     if either:
-        checks.append(
-            'the form answers "has the child died or been seriously harmed" as one question, '
-            "which does not say whether the child has died; check it. If not, reply SoS and "
-            "Ofsted notified: not required - <reason>"
-        )
+        checks.append(_EITHER_CHECK)
     if looked_after:
         return LookedAfterDeath(True, "a looked-after child", tuple(checks))
     if care_leaver:
         return _care_leaver(fields, (leavers or children)[0], checks)
-    checks.append(
-        f"the form gives the child's legal status as {unclear[0]!r}, which does not say "
-        "whether they were looked after or a care leaver; check it. If they were neither, "
-        "reply SoS and Ofsted notified: not required - <reason>"
-    )
+    checks.append(unclear[0])
     return LookedAfterDeath(True, "a child who may have been looked after", tuple(checks))
+
+
+# The form's own questions "Is the child looked after?" and "... a care leaver?".
+_STATUS_QUESTIONS = {"looked_after": "looked after", "care_leaver": "a care leaver"}
+_NEITHER = "If they were neither, reply SoS and Ofsted notified: not required - <reason>"
+
+
+def _unclear_status_check(status: str) -> str:
+    return (
+        f"the form gives the child's legal status as {status!r}, which does not say "
+        f"whether they were looked after or a care leaver; check it. {_NEITHER}"
+    )
+
+
+def _unclear_answer_check(name: str) -> str:
+    return (
+        f"the form's answer to whether the child was {_STATUS_QUESTIONS[name]} could not be "
+        f"read with confidence; check it. {_NEITHER}"
+    )
 
 
 # The statuses the form's legal status is read as (forms/sin.toml's choices).

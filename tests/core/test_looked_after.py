@@ -263,3 +263,65 @@ def test_died_or_seriously_harmed_beside_a_death_tick_opens_with_no_check() -> N
     )
     finding = looked_after_death(extraction)
     assert (finding.opens, finding.checks) == (True, ())
+
+
+def _died(*rows: tuple[str, str]) -> Extraction:
+    """A SIN form, read by the form engine, reporting a death, with these answers and no legal
+    status."""
+    return run(
+        written(
+            *REFERRER,
+            ("Child has died", "Yes"),
+            *rows,
+            ("Date of incident", "18/12/2026"),
+            ("Child's name", "Ann Example"),
+            ("Date of birth", "01/02/2005"),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "who"),
+    [
+        ((("Is the child looked after?", "Yes"),), "a looked-after child"),
+        ((("Was the young person looked after?", "Yes"),), "a looked-after child"),
+        ((("Is the young person a care leaver?", "Yes"),), "a care leaver"),
+        ((("Looked after child died", "Yes"),), "a looked-after child"),
+    ],
+)
+def test_looked_after_asked_as_a_question_of_its_own_opens_the_clock(
+    rows: tuple[tuple[str, str], ...], who: str
+) -> None:
+    """Without it the Secretary of State and Ofsted would not be chased for the death of a
+    child the form says was looked after (5 working days)."""
+    finding = looked_after_death(_died(*rows))
+    assert (finding.opens, finding.who, finding.checks) == (True, who, ())
+
+
+def test_looked_after_answered_no_opens_no_clock() -> None:
+    found = _died(("Is the child looked after?", "No"), ("Is the child a care leaver?", "No"))
+    assert looked_after_death(found) == NOT_REPORTED
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Looked after by",
+        "Care leaver personal adviser",
+        "Looked after status",
+        "Date became looked after",
+    ],
+)
+def test_a_label_about_care_that_is_not_the_question_is_not_read_as_its_answer(label: str) -> None:
+    """Read as "looked after?", its answer would be a doubtful Yes or No; it is an answer no
+    field reads, listed for the Business Manager as such."""
+    found = _died((label, "Jo Example"))
+    assert "looked_after" not in found.fields and "care_leaver" not in found.fields
+    assert any(label in flag for flag in found.flags)
+
+
+def test_a_looked_after_answer_that_cannot_be_read_opens_the_clock_with_a_check() -> None:
+    finding = looked_after_death(_died(("Is the child looked after?", "Possibly")))
+    assert finding.opens and finding.who == "a child who may have been looked after"
+    [check] = finding.checks
+    assert "whether the child was looked after could not be read" in check
