@@ -94,13 +94,19 @@ def test_the_bots_own_mail_coming_back_is_never_answered(
 # A member of the public saying, in the first person, that they complain: every way of it the
 # complaint rules read, and a sentence round it.
 _OPENING = ("I'd like to", "I would like to", "I wish to", "I want to", "I am writing to",
-            "I'm writing to", "I\u2019d like to")  # fmt: skip
+            "I'm writing to", "I\u2019d like to", "We would like to", "We wish to",
+            "We are writing to", "We\u2019d like to", "We want to")  # fmt: skip
 _COMPLAINING = ("complain", "formally complain", "make a complaint", "make a formal complaint",
                 "raise a complaint", "lodge a formal complaint", "submit a complaint",
-                "register a complaint", "put in a complaint")  # fmt: skip
+                "register a complaint", "put in a complaint", "make an official complaint",
+                "file a complaint", "file a formal complaint")  # fmt: skip
 _STATING = ("I am making a formal complaint", "I'm complaining", "I am lodging a complaint",
             "Please accept this email as a formal complaint", "This letter is a complaint",
-            "Please treat this as my complaint")  # fmt: skip
+            "Please treat this as my complaint", "We are making a formal complaint",
+            "We're complaining", "Please log this as a complaint",
+            "Please accept this as our formal complaint",
+            "I would like this to be treated as a formal complaint",
+            "We'd like this email logged as an official complaint")  # fmt: skip
 complaining = st.one_of(
     st.tuples(st.sampled_from(_OPENING), st.sampled_from(_COMPLAINING)).map(" ".join),
     st.sampled_from(_STATING),
