@@ -152,7 +152,10 @@ _CHALLENGING = ("We disagree with", "Health disagrees with", "We do not agree wi
                 "We cannot agree with", "We challenge", "Health challenges", "I dispute",
                 "Health disputes", "We contest", "We are escalating", "I am formally escalating",
                 "Children's social care is escalating", "We are appealing against",
-                "The police have escalated", "Health has escalated")  # fmt: skip
+                "The police have escalated", "Health has escalated", "We do not accept",
+                "GMP does not accept", "We cannot accept", "We can't accept",
+                "We are not in agreement with", "Health is not in agreement with",
+                "Please treat this as an escalation of")  # fmt: skip
 # Or asking for it to be thought again; {decided} is one of _DECIDED.
 _RECONSIDER = ("We ask the panel to reconsider {decided}",
                "I would ask that you reconsider {decided}",
