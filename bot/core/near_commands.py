@@ -17,8 +17,8 @@ near a command when both hold:
      with letters added at its end ("Closed", "Delayed", "Actions"), a word of its own; or,
      only for commands whose value is checked (a date, a choice, a number):
    - its first word is that near the keyword's first word, both of four letters or more
-     ("Meeting" for "Meeting held"), or the label begins with the keyword ("Awareness date"
-     with "Aware").
+     ("Meeting" for "Meeting held"), or the label begins or ends with the keyword
+     ("Awareness date" with "Aware", "Panel notified" with "Notified").
 2. Its value is one that command reads ("16/12/2026" for Notified, "rapid review" for Vote),
    as the bot's own reader of that command says.
 
@@ -105,6 +105,8 @@ def _edits_from(said: str, keyword: str) -> int | None:
         return whole
     if free:
         return None
+    if said.endswith(f" {keyword}"):
+        return 2  # "Panel notified" for "Notified": less near than a slip of the keyword
     mine, theirs = said.split()[0], keyword.split()[0]
     if min(len(mine), len(theirs)) < SHORTEST:
         return None

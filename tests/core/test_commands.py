@@ -136,6 +136,10 @@ def only(body: str) -> Command:
         ("Notified", NotificationSent(None, "")),
         ("Notified: today", NotificationSent(TODAY, "")),
         ("Notified: yesterday", NotificationSent(date(2026, 11, 18), "")),
+        ("National Panel notified: 13/11/2026", NotificationSent(date(2026, 11, 13), "")),
+        ("NP notified: 13 Nov 2026", NotificationSent(date(2026, 11, 13), "")),
+        ("Notified the National Panel: 13/11/2026", NotificationSent(date(2026, 11, 13), "")),
+        ("National Panel notification sent: 13/11/2026", NotificationSent(date(2026, 11, 13), "")),
         # Meeting and report
         ("Meeting held: 2/12/2026", MeetingHeld(date(2026, 12, 2), "")),
         ("Rapid review meeting: 2 December 2026", MeetingHeld(date(2026, 12, 2), "")),

@@ -38,6 +38,10 @@ TODAY = date(2026, 12, 17)
             ("sos and ofsted notified",),
         ),
         ("Re-opne: 16/12/2026", ("Re-opne:",), ("reopen",)),
+        # A command's words after words of the writer's own: she meant the command.
+        ("Panel notified: 16/12/2026", ("Panel notified:",), ("notified",)),
+        ("SoS notified: 16/12/2026", ("SoS notified:",), ("notified",)),
+        ("Strategy meeting held: 18/12/2026", ("Strategy meeting held:",), ("meeting held",)),
         ("Decison-rapid review", ("Decison -",), ("decision",)),
         # An everyday word, and prose after it that its command would not read: news.
         ("Meeting: went well", (), ()),

@@ -85,7 +85,18 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(("agree", "agreed"), _read_agree, needs_separator=True),
     _Rule(("disagree", "disagreed"), _read_disagree, always_command=True),
     _Rule(("aware", "la aware", "local authority aware"), _read_la_aware),
-    _Rule(("notified", "notification sent"), _read_notified),
+    _Rule(
+        (
+            "notified",
+            "notification sent",
+            "national panel notified",
+            "np notified",
+            "notified national panel",
+            "notified the national panel",
+            "national panel notification sent",
+        ),
+        _read_notified,
+    ),
     _Rule(
         (
             "sos and ofsted notified",
