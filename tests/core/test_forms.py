@@ -926,3 +926,29 @@ def test_between_forms_that_fit_equally_the_one_the_message_names_wins() -> None
     found = extract([email(untitled)], VOCABULARY, expected="sin")
     assert found.form == "sin"
     assert found.fields["la_aware_date"].value == date(2026, 12, 22)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Before 14/12/2026",
+        "By Monday 14/12/2026",
+        "Prior to 14th December 2026",
+        "On or before 14/12/2026",
+        "No later than 14/12/2026",
+    ],
+)
+def test_a_day_it_happened_by_is_kept_flagged_and_doubtful(written: str) -> None:
+    """The local authority knew on that day or earlier: taken as the day, the National Panel's
+    5 working days could start late, so a person checks it."""
+    found = run(form(*REFERRER, ("Date LA became aware", written)))
+    aware = found.fields["la_aware_date"]
+    assert aware.value == date(2026, 12, 14)
+    assert aware.problem is not None and "a day by which it happened" in aware.problem
+    assert "la_aware_date" in found.doubtful
+
+
+@pytest.mark.parametrize("written", ["14/12/2026 by phone", "Told by police on 14/12/2026"])
+def test_by_whom_beside_a_date_is_not_a_day_it_happened_by(written: str) -> None:
+    found = run(form(*REFERRER, ("Date LA became aware", written)))
+    assert (found.fields["la_aware_date"].value, found.doubtful) == (date(2026, 12, 14), ())

@@ -33,6 +33,13 @@ _DATE_IN_TEXT = re.compile(
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?,?\s*(?:the\s+)?$", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"^\s*\(?([A-Za-z]+)")
 _RANGE = re.compile(r"\s+(?:to|until|till|-|\u2013|\u2014)\s+", re.IGNORECASE)
+# "Before 14/12/2026", "by Monday 14/12/2026": the day it happened by, which may be later than
+# the day it happened, so a deadline counted from it could start late.
+_HAPPENED_BY = re.compile(
+    r"\b(?:before|by|prior\s+to|no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|up\s+to"
+    r"|until|till)\s+(?:[A-Za-z]+day\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _date(raw: str, spec: FieldSpec | None) -> tuple[date | None, float, str | None]:
@@ -46,17 +53,21 @@ def _date(raw: str, spec: FieldSpec | None) -> tuple[date | None, float, str | N
     except DateError as exc:
         problem = str(exc)
     found: list[date] = []
+    first_at = 0  # where the first date read begins
     for m in _DATE_IN_TEXT.finditer(s):
         try:
             found.append(parse_uk_date(m.group(0)))
         except DateError as exc:
             problem = str(exc)
             continue
+        first_at = first_at if len(found) > 1 else m.start()
         weekday = _weekday_beside(s, m)
         if weekday is not None and weekday != found[-1].weekday():
             return _contradicted(s, found[-1], weekday)
     if len(set(found)) > 1:  # "between 01/11 and 03/11": which one is a person's call
         return found[0], 0.6, f"more than one date in {s!r}"
+    if found and _HAPPENED_BY.search(s[:first_at]):
+        return found[0], 0.6, f"{s!r} gives a day by which it happened, not the day: check it"
     if found:
         return found[0], 0.9, None
     return None, 0.0, problem
