@@ -952,3 +952,22 @@ def test_a_day_it_happened_by_is_kept_flagged_and_doubtful(written: str) -> None
 def test_by_whom_beside_a_date_is_not_a_day_it_happened_by(written: str) -> None:
     found = run(form(*REFERRER, ("Date LA became aware", written)))
     assert (found.fields["la_aware_date"].value, found.doubtful) == (date(2026, 12, 14), ())
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "12th-14th December 2026",
+        "12 or 14 December 2026",
+        "Weekend of 12/13 December 2026",
+        "Over the weekend, 12-13 Dec 2026",
+    ],
+)
+def test_two_days_of_one_month_are_read_as_the_earlier_flagged_and_doubtful(written: str) -> None:
+    """Read as the later day (the one beside the month), a clock would start up to days late
+    without anyone told."""
+    found = run(form(*REFERRER, ("Date LA became aware", written)))
+    aware = found.fields["la_aware_date"]
+    assert aware.value == date(2026, 12, 12)
+    assert aware.problem == f"more than one date in {written!r}"
+    assert "la_aware_date" in found.doubtful

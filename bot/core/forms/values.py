@@ -33,6 +33,9 @@ _DATE_IN_TEXT = re.compile(
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?,?\s*(?:the\s+)?$", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"^\s*\(?([A-Za-z]+)")
 _RANGE = re.compile(r"\s+(?:to|until|till|-|\u2013|\u2014)\s+", re.IGNORECASE)
+_DAY_BEFORE = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|\u2013|\u2014|/|&|,|and|or|to)\s*$", re.IGNORECASE
+)
 # "Before 14/12/2026", "by Monday 14/12/2026": the day it happened by, which may be later than
 # the day it happened, so a deadline counted from it could start late.
 _HAPPENED_BY = re.compile(
@@ -66,11 +69,23 @@ def _date(raw: str, spec: FieldSpec | None) -> tuple[date | None, float, str | N
             return _contradicted(s, found[-1], weekday)
     if len(set(found)) > 1:  # "between 01/11 and 03/11": which one is a person's call
         return found[0], 0.6, f"more than one date in {s!r}"
+    earlier = _earlier_day(s[:first_at], found[0]) if len(found) == 1 else None
+    if earlier is not None:  # "12th-14th December 2026": the earlier day, for a person to check
+        return earlier, 0.6, f"more than one date in {s!r}"
     if found and _HAPPENED_BY.search(s[:first_at]):
         return found[0], 0.6, f"{s!r} gives a day by which it happened, not the day: check it"
     if found:
         return found[0], 0.9, None
     return None, 0.0, problem
+
+
+def _earlier_day(before: str, read: date) -> date | None:
+    """The first day of "12th-14th December", "12 or 14 Dec", "weekend of 12/13 December",
+    written before the one date read, when it is an earlier day of the same month."""
+    m = _DAY_BEFORE.search(before)
+    if m is None or not 1 <= int(m.group(1)) < read.day:
+        return None
+    return read.replace(day=int(m.group(1)))
 
 
 def _weekday_beside(text: str, m: re.Match[str]) -> int | None:
