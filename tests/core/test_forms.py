@@ -936,6 +936,8 @@ def test_between_forms_that_fit_equally_the_one_the_message_names_wins() -> None
         "Prior to 14th December 2026",
         "On or before 14/12/2026",
         "No later than 14/12/2026",
+        "14 December 2026 or earlier",
+        "14/12/2026 at the latest",
     ],
 )
 def test_a_day_it_happened_by_is_kept_flagged_and_doubtful(written: str) -> None:

@@ -36,6 +36,7 @@ _RANGE = re.compile(r"\s+(?:to|until|till|-|\u2013|\u2014)\s+", re.IGNORECASE)
 _DAY_BEFORE = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|\u2013|\u2014|/|&|,|and|or|to)\s*$", re.IGNORECASE
 )
+_OR_EARLIER = re.compile(r"\bor\s+(?:earlier|before)\b|\bat\s+the\s+latest\b", re.IGNORECASE)
 # "Before 14/12/2026", "by Monday 14/12/2026": the day it happened by, which may be later than
 # the day it happened, so a deadline counted from it could start late.
 _HAPPENED_BY = re.compile(
@@ -72,7 +73,7 @@ def _date(raw: str, spec: FieldSpec | None) -> tuple[date | None, float, str | N
     earlier = _earlier_day(s[:first_at], found[0]) if len(found) == 1 else None
     if earlier is not None:  # "12th-14th December 2026": the earlier day, for a person to check
         return earlier, 0.6, f"more than one date in {s!r}"
-    if found and _HAPPENED_BY.search(s[:first_at]):
+    if found and (_HAPPENED_BY.search(s[:first_at]) or _OR_EARLIER.search(s[first_at:])):
         return found[0], 0.6, f"{s!r} gives a day by which it happened, not the day: check it"
     if found:
         return found[0], 0.9, None
