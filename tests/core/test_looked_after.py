@@ -325,3 +325,20 @@ def test_a_looked_after_answer_that_cannot_be_read_opens_the_clock_with_a_check(
     assert finding.opens and finding.who == "a child who may have been looked after"
     [check] = finding.checks
     assert "whether the child was looked after could not be read" in check
+
+
+@pytest.mark.parametrize("answer", ["Not known", "Unknown", "Yes ☐ No ☐ Not known ☒"])
+def test_looked_after_not_known_opens_the_clock_with_a_check(answer: str) -> None:
+    """Not known is an answer a person must look at, never a form that did not ask: the
+    child may have been looked after, and the notification is owed in 5 working days."""
+    found = _died(("Is the child looked after?", answer))
+    assert "looked_after" in found.doubtful
+    finding = looked_after_death(found)
+    assert finding.opens and finding.who == "a child who may have been looked after"
+    [check] = finding.checks
+    assert "whether the child was looked after could not be read" in check
+
+
+def test_looked_after_not_applicable_is_unanswered() -> None:
+    found = _died(("Is the child looked after?", "N/A"))
+    assert "looked_after" not in found.fields and looked_after_death(found) == NOT_REPORTED

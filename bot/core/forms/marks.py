@@ -84,8 +84,10 @@ def _flag(raw: str) -> tuple[bool | None, float, str | None]:
         return True, 0.9, None
     if re.match(r"no\b", low):
         return False, 0.9, None
-    if low in {"unknown", "not known", "n/a", "na"}:
+    if low in {"n/a", "na"}:
         return None, 0.0, None
+    # "Not known" is an answer, neither Yes nor No: a person looks, as "Has the child died?
+    # Not known" must not pass for a form that did not ask.
     return None, 0.0, f"cannot tell Yes or No from {s!r}"
 
 
@@ -112,8 +114,10 @@ def _options(tokens: list[_Token], s: str) -> tuple[bool | None, float, str | No
         return True, 1.0, None
     if ticked == {"no"}:
         return False, 1.0, None
-    if not ticked or ticked <= {"unknown", "not known"}:
+    if not ticked:
         return None, 0.0, None
+    if ticked <= {"unknown", "not known"}:
+        return None, 0.0, f"not known is ticked in {s!r}, neither Yes nor No"
     return None, 0.0, f"both Yes and No are ticked in {s!r}"
 
 
