@@ -70,6 +70,20 @@ def test_a_delay_expected_on_a_closed_day_is_kept_and_said_before_approval(
     assert "CHECK BEFORE APPROVING" not in _asked(closed)
 
 
+def test_a_delay_given_two_expected_dates_drafts_nothing_and_says_why(closed: Bot) -> None:
+    """The second date may be the Business Manager's correction of the first: drafted with
+    either, the National Panel could be told a day she did not mean."""
+    closed.at("2026-12-22T10:00").mail(
+        BM, reply(REF), "Delay reason: records late\nExpected: 24/12/2026\nExpected: 08/01/2027"
+    )
+    closed.run()
+    assert closed.outbox("panel_delay_notice") == []
+    assert closed.outbox("approval_request") == []
+    told = _told(closed)
+    assert '"Delay reason: records late" was not carried out: no delay notice was drafted' in told
+    assert '"Expected: 08/01/2027" could not be used' in told
+
+
 def _publication_planned(bot: Bot, on: str) -> None:
     bot.at("2026-12-22T11:00").mail(
         BM, reply(REF), "Meeting held: 22/12/2026\nReport submitted: 22/12/2026\nCSPR: yes"

@@ -139,14 +139,20 @@ def _combine_returns(partials: list[tuple[int, _Partial | Delay]], unread: list[
 
 
 def _not_asked(line: str, doubt: list[str]) -> CommandError:
+    return _withheld(
+        line,
+        "nothing was asked of the agencies",
+        doubt,
+        "Write Agencies: again with one Return by: (and one Review period:) as you mean them.",
+    )
+
+
+def _withheld(line: str, withheld: str, doubt: list[str], again: str) -> CommandError:
+    """A command left undone because other lines of its email put what it would say in doubt."""
     lines = " and ".join(f'"{d}"' for d in doubt)
     return CommandError(
         line=line,
-        message=(
-            f'"{line}" was not carried out: nothing was asked of the agencies, as {lines} could '
-            "not be used. Write Agencies: again with one Return by: (and one Review period:) "
-            "as you mean them."
-        ),
+        message=f'"{line}" was not carried out: {withheld}, as {lines} could not be used. {again}',
     )
 
 
@@ -181,14 +187,11 @@ def _combine_delays(partials: list[tuple[int, _Partial | Delay]], unread: list[s
 
 
 def _not_drafted(line: str, doubt: list[str]) -> CommandError:
-    lines = " and ".join(f'"{d}"' for d in doubt)
-    return CommandError(
-        line=line,
-        message=(
-            f'"{line}" was not carried out: no delay notice was drafted, as the email also '
-            f"gives {lines}, a second expected date or one that could not be read. Write the "
-            "delay again with one expected date: Delay: <reason>; expected <date>."
-        ),
+    return _withheld(
+        line,
+        "no delay notice was drafted",
+        doubt,
+        "A delay takes one expected date: write it again as Delay: <reason>; expected <date>.",
     )
 
 
