@@ -72,6 +72,7 @@ _CUES = {"and", "aged", "age", "born", "aka", "dob", "known", "as", "b"}
 @example(["Sam"], "Example", False, "Mx ", "", str, date(2015, 2, 1), "Jay")
 @example(["Jamie"], "Example", True, "", " DOB: {day}", str.upper, date(2015, 2, 1), "Jay")
 @example(["Tunde"], "Akande", False, "", "", str, date(2015, 2, 1), "Jay")  # not "aka"
+@example(["Sam"], "Do", False, "", " b. {day}", str, date(2000, 1, 1), "Jay")  # not "DOB"
 def test_the_childs_initials_are_the_names_however_the_field_is_filled_in(
     forenames: list[str],
     surname: str,
@@ -90,6 +91,22 @@ def test_the_childs_initials_are_the_names_however_the_field_is_filled_in(
         f"{surname}, {' '.join(forenames)}" if surname_first else f"{' '.join(forenames)} {surname}"
     )
     written = case(title + name + after.format(day=born.strftime("%d/%m/%Y"), nick=nick))
+    expected = "".join(f"{unaccented(w[0]).upper()}." for w in [*forenames, surname])
+    assert name_initials(written) == expected, written
+
+
+@given(st.lists(_WORD, min_size=1, max_size=2), _SURNAME, st.sampled_from(_AFTER), days, _WORD)
+@example(["Sam"], "Invented", "", date(2015, 2, 1), "Jay")
+def test_a_surname_in_capitals_written_first_is_the_last_initial(
+    forenames: list[str], surname: str, after: str, born: date, nick: str
+) -> None:
+    """ "INVENTED Sam", as records write a surname: S.I., the initials another agency's
+    "Sam Invented" gives, never I.S."""
+    words = [*forenames, *surname.replace("'", " ").replace("-", " ").split()]
+    assume(all(w.casefold() not in NOT_NAME_WORDS | _CUES for w in words) and len(surname) > 2)
+    written = f"{surname.upper()} {' '.join(forenames)}" + after.format(
+        day=born.strftime("%d/%m/%Y"), nick=nick
+    )
     expected = "".join(f"{unaccented(w[0]).upper()}." for w in [*forenames, surname])
     assert name_initials(written) == expected, written
 

@@ -88,7 +88,7 @@ _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # an age ("b. 01/02/2015", "aged 4"), a date-of-birth cue, another name it is known by.
 _NAME_ENDS = re.compile(
     r"[(\[\d]|\bb\.\s*\d|"
-    r"\b(?:aged?|d\.?\s?o\.?\s?b\b|date\s+of\s+birth|born|known\s+as|aka|a\.k\.a)\b",
+    r"\b(?:aged?|d(?:\.\s?)?o(?:\.\s?)?b\b|date\s+of\s+birth|born|known\s+as|aka|a\.k\.a)\b",
     re.IGNORECASE,
 )
 # "Unborn baby of Jo Invented", "Twin 1 of ...", "Jo Invented's baby": the name is a parent's,
@@ -102,6 +102,11 @@ _PARENT_NAMED = re.compile(
 _TWIN = re.compile(r"\b(?:twin|triplet)\s*(?:[1-3]|one|two|three|[ab])\b", re.IGNORECASE)
 # Two children in one name field ("Jamie Example and Alex Example"): whose initials is unsure.
 _SEVERAL = re.compile(r"\s(?:and|&)\s|[;&+\n]|\S/\S", re.IGNORECASE)
+
+
+def _in_capitals(word: str) -> bool:
+    """A surname as forms write it ("INVENTED"); not a forename of initials ("AJ")."""
+    return len(word) > 2 and word.isupper()
 
 
 def name_initials(name: str) -> str:
@@ -124,5 +129,7 @@ def name_initials(name: str) -> str:
         return ""
     words = re.findall(r"[^\W\d_][^\W\d_'\u2019-]*(?:[-'\u2019][^\W\d_]+)*", name)
     kept = [w for w in words if w.casefold() not in NOT_NAME_WORDS]
+    if len(kept) > 1 and _in_capitals(kept[0]) and not all(w.isupper() for w in kept):
+        kept = [*kept[1:], kept[0]]  # "INVENTED Sam": the surname in capitals, written first
     # Without accents: two agencies writing "Élodie" and "Elodie" name one child (E.).
     return "".join(f"{unaccented(w[0])[:1].upper() or w[0]}." for w in kept)
