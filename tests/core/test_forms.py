@@ -359,6 +359,35 @@ def test_period_covered_range_fills_both_ends() -> None:
     assert found.fields["period_to"].value == date(2026, 12, 2)
 
 
+@pytest.mark.parametrize(
+    ("answer", "involved"),
+    [
+        ("No", False),
+        ("Not known to our service", False),
+        ("Nil return", False),
+        ("No record of the child or family", False),
+        ("Yes", True),
+        ("Known to our service", True),
+    ],
+)
+def test_an_appendix_b_s_involvement_question_is_read_as_agencies_ask_it(
+    answer: str, involved: bool
+) -> None:
+    """Unread, the return would be told it is missing an answer it gives, and the answer
+    would reach the Business Manager only as a row no field read."""
+    found = run(
+        form(
+            ("Agency", "Example Housing"),
+            ("Name of author", "Val Madeup"),
+            ("Has your agency had involvement with the child or family?", answer),
+            source="Agency return.docx",
+        )
+    )
+    assert found.form == "appendix_b"
+    assert found.fields["involved"].value is involved
+    assert "involved" not in found.missing and found.flags == ()
+
+
 # --- Tick boxes and Yes/No ---
 
 
