@@ -373,8 +373,8 @@ def test_period_covered_range_fills_both_ends() -> None:
 def test_an_appendix_b_s_involvement_question_is_read_as_agencies_ask_it(
     answer: str, involved: bool
 ) -> None:
-    """Unread, the return would be told it is missing an answer it gives, and the answer
-    would reach the Business Manager only as a row no field read."""
+    """Unread, the answer would reach the Business Manager only as a row no field read, and
+    the return's involvement would be counted missing."""
     found = run(
         form(
             ("Agency", "Example Housing"),
