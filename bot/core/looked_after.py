@@ -58,7 +58,8 @@ def looked_after_death(extraction: Extraction) -> LookedAfterDeath:
         return NOT_REPORTED
     died = any(_ticked(fields, name) for name in _DEATH_TICKS)
     doubtful = [n for n in _DEATH_TICKS if n in extraction.doubtful]
-    either = not died and _ticked(fields, _EITHER) and not _ticked(fields, "serious_harm")
+    # Read as a death only when the form does not answer the death and the harm apart.
+    either = _ticked(fields, _EITHER) and not {"child_died", "serious_harm"} & fields.keys()
     if not (died or doubtful or either):
         return NOT_REPORTED
     checks = [_doubtful_death(doubtful)] if doubtful else []

@@ -342,3 +342,11 @@ def test_looked_after_not_known_opens_the_clock_with_a_check(answer: str) -> Non
 def test_looked_after_not_applicable_is_unanswered() -> None:
     found = _died(("Is the child looked after?", "N/A"))
     assert "looked_after" not in found.fields and looked_after_death(found) == NOT_REPORTED
+
+
+def test_died_or_seriously_harmed_beside_a_death_answered_no_opens_no_clock() -> None:
+    """ "Child has died: No" answers the death apart: the Yes to both is the harm."""
+    extraction = _answered(
+        ("Child has died or been seriously harmed", "Yes"), ("Child has died", "No")
+    )
+    assert looked_after_death(extraction) == NOT_REPORTED
