@@ -91,8 +91,11 @@ def only(body: str) -> Command:
         ("Vote \u2013 NFA", Vote(NFA, "")),
         ("Vote: no action", Vote(NFA, "")),
         ('Vote: "no further action"', Vote(NFA, "")),
+        ("My vote: rapid review", Vote(RR, "")),
         # Decision
         ("Decision: rapid review", Decision(RR, "")),
+        ("Screening decision: rapid review", Decision(RR, "")),
+        ("Screening Panel decision: no further action", Decision(NFA, "")),
         ("Decision - NFA", Decision(NFA, "")),
         # Notifiable
         ("Notifiable: yes", Notifiable(True, "")),

@@ -76,8 +76,12 @@ def _shown(keyword: str) -> str:
 
 
 _RULES: tuple[_Rule, ...] = (
-    _Rule(("vote",), _read_vote, always_command=True),
-    _Rule(("decision", "panel decision"), _read_decision, always_command=True),
+    _Rule(("vote", "my vote"), _read_vote, always_command=True),
+    _Rule(
+        ("decision", "panel decision", "screening decision", "screening panel decision"),
+        _read_decision,
+        always_command=True,
+    ),
     _Rule(("notifiable",), _read_notifiable, always_command=True),
     _Rule(("cspr", "cspr decision"), _read_cspr, always_command=True),
     _Rule(("scrutineer", "independent scrutineer"), _read_scrutineer),
