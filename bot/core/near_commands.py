@@ -18,7 +18,8 @@ near a command when both hold:
      only for commands whose value is checked (a date, a choice, a number):
    - its first word is that near the keyword's first word, both of four letters or more
      ("Meeting" for "Meeting held"), or the label begins or ends with the keyword
-     ("Awareness date" with "Aware", "Panel notified" with "Notified").
+     ("Awareness date" with "Aware", "Panel notified" with "Notified"), or is two or more of
+     its words and no others ("SoS notified" with "SoS and Ofsted notified").
 2. Its value is one that command reads ("16/12/2026" for Notified, "rapid review" for Vote),
    as the bot's own reader of that command says.
 
@@ -105,6 +106,8 @@ def _edits_from(said: str, keyword: str) -> int | None:
         return whole
     if free:
         return None
+    if len(said.split()) > 1 and set(said.split()) < set(keyword.split()):
+        return 1  # "SoS notified" for "SoS and Ofsted notified": words of it, and no others
     if said.endswith(f" {keyword}"):
         return 2  # "Panel notified" for "Notified": less near than a slip of the keyword
     mine, theirs = said.split()[0], keyword.split()[0]

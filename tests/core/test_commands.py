@@ -188,6 +188,10 @@ def only(body: str) -> Command:
         ),
         ("Secretary of State and Ofsted notified", LookedAfterDeathNotified(None, False, "", "")),
         (
+            "DfE and Ofsted notified: 04/01/2027",
+            LookedAfterDeathNotified(date(2027, 1, 4), False, "", ""),
+        ),
+        (
             "SoS and Ofsted notified: not required - aged 26 at death",
             LookedAfterDeathNotified(None, True, "aged 26 at death", ""),
         ),

@@ -40,7 +40,17 @@ TODAY = date(2026, 12, 17)
         ("Re-opne: 16/12/2026", ("Re-opne:",), ("reopen",)),
         # A command's words after words of the writer's own: she meant the command.
         ("Panel notified: 16/12/2026", ("Panel notified:",), ("notified",)),
-        ("SoS notified: 16/12/2026", ("SoS notified:",), ("notified",)),
+        # Words of a command and no others: that command first.
+        (
+            "SoS notified: 16/12/2026",
+            ("SoS notified:",),
+            ("sos and ofsted notified", "notified"),
+        ),
+        (
+            "Ofsted notified: 16/12/2026",
+            ("Ofsted notified:",),
+            ("sos and ofsted notified", "notified"),
+        ),
         ("Strategy meeting held: 18/12/2026", ("Strategy meeting held:",), ("meeting held",)),
         ("Decison-rapid review", ("Decison -",), ("decision",)),
         # An everyday word, and prose after it that its command would not read: news.

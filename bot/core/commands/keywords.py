@@ -107,6 +107,8 @@ _RULES: tuple[_Rule, ...] = (
             "secretary of state and ofsted notified",
             "ofsted and sos notified",
             "ofsted and secretary of state notified",
+            "dfe and ofsted notified",
+            "ofsted and dfe notified",
         ),
         _read_looked_after_notified,
     ),
