@@ -132,6 +132,23 @@ def test_a_value_that_looks_like_a_label_is_still_the_value() -> None:
     assert found.fields["incident_location"].value == "Home address"
 
 
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        (("Current condition", "Harmed seriously"), "current_condition"),
+        (("Police operation", "Involved police"), "police_operation"),
+        (("Current legal status", "Looked after child"), "legal_status"),
+    ],
+)
+def test_a_value_in_a_tick_box_s_words_is_still_the_value(row: tuple[str, str], field: str) -> None:
+    """Taken for the label of a tick box left empty, it read as No ("seriously harmed: No")
+    and the answer itself was lost."""
+    found = run(form(*REFERRER, ("Child's name", "Ann Example"), row))
+    fields = {**found.fields, **found.children[0]}
+    assert fields[field].raw == row[1]
+    assert not {"serious_harm", "police_involved", "looked_after"} & found.fields.keys()
+
+
 # --- Dates ---
 
 

@@ -176,6 +176,11 @@ def _read(status: str) -> Extraction:
 @pytest.mark.parametrize(
     "status",
     [
+        # The words of the form's own questions ("Is the child looked after?", "... in care?"),
+        # written as the status: a status, never a tick box left empty.
+        "Looked after child",
+        "Child in care",
+        "Looked after young person",
         "S31",
         "Section 31 care order",
         "ICO",

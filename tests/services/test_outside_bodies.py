@@ -204,6 +204,33 @@ def test_a_death_without_looked_after_status_opens_no_clock(fresh: Bot) -> None:
     assert "no notice to the Secretary of State and Ofsted is open on this case" in body_of(result)
 
 
+def test_a_form_asking_is_the_child_looked_after_opens_the_clock(fresh: Bot) -> None:
+    """The form's own question, not a legal status: the notice is owed all the same."""
+    incident = with_rows(DIED, **{"Is the child looked after?": "Yes"})
+    send_sin(fresh, tuple(SIN_CHILD), incident)
+    assert fresh.due(CLOCK) == date(2026, 12, 30)
+    assert not [e for e in fresh.case().events if e.what == "looked_after_death_check"]
+
+
+def test_died_or_seriously_harmed_as_one_question_opens_the_clock_and_flags_it(
+    fresh: Bot,
+) -> None:
+    child = with_rows(tuple(SIN_CHILD), **{"Legal status": "Looked after child"})
+    incident = with_rows(
+        tuple(SIN_INCIDENT),
+        **{
+            "Child died": "",
+            "Child seriously harmed": "",
+            "Has the child died or been seriously harmed?": "Yes",
+        },
+    )
+    send_sin(fresh, child, incident)
+    assert fresh.due(CLOCK) == date(2026, 12, 30)
+    [check] = [e for e in fresh.case().events if e.what == "looked_after_death_check"]
+    assert "does not say whether the child has died" in check.detail
+    assert "looked after death check" in digest_text(fresh, "2026-12-24T08:30")
+
+
 def test_a_doubtful_death_tick_opens_the_clock_and_flags_it(fresh: Bot) -> None:
     child = with_rows(tuple(SIN_CHILD), **{"Legal status": "Looked after child"})
     incident = with_rows(DIED, **{"Child died": "Yes ☒ No ☒"})

@@ -31,6 +31,7 @@ class _Label:
 
 
 _STOPWORDS = frozenset({"the", "of", "a", "an", "and", "or", "by", "to", "at", "is", "was", "your"})
+_QUESTION_STOPWORDS = frozenset({"is", "was"})
 _Match = tuple[tuple[FieldSpec, ...], bool, float]  # specs, child fields, label confidence
 
 
@@ -56,7 +57,10 @@ class _Tables:
                         " ".join(label.tokens[:n]) for n in range(1, len(label.tokens))
                     )
                     self.exact.setdefault(label.text, []).append(label)
-                    self.loose.setdefault(_content(label.tokens), []).append(label)
+                    # "Is the child looked after?" less its "is" is "Looked after child", a
+                    # legal status: a question is known as written, never by its other words.
+                    if label.tokens[0] not in _QUESTION_STOPWORDS:
+                        self.loose.setdefault(_content(label.tokens), []).append(label)
                     if len(label.tokens) >= 2:
                         entry = (len(self.fuzzy), label)
                         self.fuzzy.append(label)

@@ -171,11 +171,13 @@ def _values_that_look_like_labels(
         first, second = matches[i], matches[j] if j < len(cells) else None
         if i not in kept or j not in kept or first is None or second is None:
             continue
+        loose = second[0][2] < 1.0 <= first[0][2]
         if first[0][0][0].type in FLAG_TYPES or second[0][0][0].type in FLAG_TYPES:
             if _flag(cells[j])[0] is not None:  # [Child has died | Yes, child died]: an answer,
                 kept.remove(j)  # whatever label words follow its Yes
+            elif loose and first[0][0][0].type not in FLAG_TYPES:
+                kept.remove(j)  # [Legal status | Looked after child]: a status, not a tick box
             continue
-        loose = second[0][2] < 1.0 <= first[0][2]
         if loose or (filled == 2 and not blank_below):
             kept.remove(j)
     return kept
