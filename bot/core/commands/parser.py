@@ -118,7 +118,7 @@ def _combine_returns(partials: list[tuple[int, _Partial | Delay]], unread: list[
     if doubt:
         # The agencies would be asked by a date, or for a period, that is not the one meant:
         # nothing is asked until the request is written again.
-        return [*out, *((i, _not_asked(a.line, doubt)) for i, a in agencies)]
+        return [*out, *((i, _withheld(a.line, doubt, _NOT_ASKED)) for i, a in agencies)]
     names: list[str] = []
     for _, a in agencies:
         names.extend(n for n in a.names if n.lower() not in (x.lower() for x in names))
@@ -138,18 +138,21 @@ def _combine_returns(partials: list[tuple[int, _Partial | Delay]], unread: list[
     return out
 
 
-def _not_asked(line: str, doubt: list[str]) -> CommandError:
-    return _withheld(
-        line,
-        "nothing was asked of the agencies",
-        doubt,
-        "Write Agencies: again with one Return by: (and one Review period:) as you mean them.",
-    )
+# What a request or a delay withheld for a doubtful line says was not done, and what to do.
+_NOT_ASKED = (
+    "nothing was asked of the agencies",
+    "Write Agencies: again with one Return by: (and one Review period:) as you mean them.",
+)
+_NOT_DRAFTED = (
+    "no delay notice was drafted",
+    "A delay takes one expected date: write it again as Delay: <reason>; expected <date>.",
+)
 
 
-def _withheld(line: str, withheld: str, doubt: list[str], again: str) -> CommandError:
+def _withheld(line: str, doubt: list[str], said: tuple[str, str]) -> CommandError:
     """A command left undone because other lines of its email put what it would say in doubt."""
     lines = " and ".join(f'"{d}"' for d in doubt)
+    withheld, again = said
     return CommandError(
         line=line,
         message=f'"{line}" was not carried out: {withheld}, as {lines} could not be used. {again}',
@@ -182,17 +185,11 @@ def _combine_delays(partials: list[tuple[int, _Partial | Delay]], unread: list[s
     if doubt:
         # The National Panel would be told a date the Business Manager may not have meant:
         # nothing is drafted until the delay is written again with one date.
-        return [*out, *((i, _not_drafted(d.line.split("\n")[0], doubt)) for i, d in delays)]
+        return [
+            *out,
+            *((i, _withheld(d.line.split("\n")[0], doubt, _NOT_DRAFTED)) for i, d in delays),
+        ]
     return [*out, *delays]
-
-
-def _not_drafted(line: str, doubt: list[str]) -> CommandError:
-    return _withheld(
-        line,
-        "no delay notice was drafted",
-        doubt,
-        "A delay takes one expected date: write it again as Delay: <reason>; expected <date>.",
-    )
 
 
 def _missing_expected(reason: _DelayReason) -> CommandError:
