@@ -996,7 +996,9 @@ def test_a_day_it_happened_by_is_kept_flagged_and_doubtful(written: str) -> None
     assert "la_aware_date" in found.doubtful
 
 
-@pytest.mark.parametrize("written", ["14/12/2026 by phone", "Told by police on 14/12/2026"])
+@pytest.mark.parametrize(
+    "written", ["14/12/2026 by phone", "Told by police on 14/12/2026", "Not aware until 14/12/2026"]
+)
 def test_by_whom_beside_a_date_is_not_a_day_it_happened_by(written: str) -> None:
     found = run(form(*REFERRER, ("Date LA became aware", written)))
     assert (found.fields["la_aware_date"].value, found.doubtful) == (date(2026, 12, 14), ())

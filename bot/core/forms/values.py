@@ -40,8 +40,8 @@ _OR_EARLIER = re.compile(r"\bor\s+(?:earlier|before)\b|\bat\s+the\s+latest\b", r
 # "Before 14/12/2026", "by Monday 14/12/2026": the day it happened by, which may be later than
 # the day it happened, so a deadline counted from it could start late.
 _HAPPENED_BY = re.compile(
-    r"\b(?:before|by|prior\s+to|no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|up\s+to"
-    r"|until|till)\s+(?:[A-Za-z]+day\s+)?(?:the\s+)?$",
+    r"\b(?:before|by|prior\s+to|no\s+later\s+than|not\s+later\s+than|on\s+or\s+before)"
+    r"\s+(?:[A-Za-z]+day\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
 
