@@ -138,6 +138,7 @@ def test_a_value_that_looks_like_a_label_is_still_the_value() -> None:
         (("Current condition", "Harmed seriously"), "current_condition"),
         (("Police operation", "Involved police"), "police_operation"),
         (("Current legal status", "Looked after child"), "legal_status"),
+        (("Nature of harm", "Death or serious injury"), "incident_description"),
     ],
 )
 def test_a_value_in_a_tick_box_s_words_is_still_the_value(row: tuple[str, str], field: str) -> None:
@@ -146,7 +147,8 @@ def test_a_value_in_a_tick_box_s_words_is_still_the_value(row: tuple[str, str], 
     found = run(form(*REFERRER, ("Child's name", "Ann Example"), row))
     fields = {**found.fields, **found.children[0]}
     assert fields[field].raw == row[1]
-    assert not {"serious_harm", "police_involved", "looked_after"} & found.fields.keys()
+    ticks = {"serious_harm", "police_involved", "looked_after", "died_or_seriously_harmed"}
+    assert not ticks & found.fields.keys()
 
 
 # --- Dates ---
@@ -403,6 +405,23 @@ def test_an_appendix_b_s_involvement_question_is_read_as_agencies_ask_it(
     assert found.form == "appendix_b"
     assert found.fields["involved"].value is involved
     assert "involved" not in found.missing and found.flags == ()
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        (("Criteria", "Child has died"), "child_died"),
+        (("Reason for notification", "Serious harm"), "serious_harm"),
+    ],
+)
+def test_a_tick_box_s_words_beside_a_heading_with_no_box_are_no_answer_of_no(
+    row: tuple[str, str], field: str
+) -> None:
+    """ "Criteria: Child has died" says the child died as likely as it leaves a box empty:
+    read as No, a death would go unread. A person reads it."""
+    found = run(form(*REFERRER, row))
+    assert found.fields[field].value is None and field in found.doubtful
+    assert any(flag.startswith(f"{field}: cannot tell Yes or No") for flag in found.flags)
 
 
 # --- Tick boxes and Yes/No ---

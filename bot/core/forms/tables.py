@@ -175,8 +175,9 @@ def _values_that_look_like_labels(
         if first[0][0][0].type in FLAG_TYPES or second[0][0][0].type in FLAG_TYPES:
             if _flag(cells[j])[0] is not None:  # [Child has died | Yes, child died]: an answer,
                 kept.remove(j)  # whatever label words follow its Yes
-            elif loose and first[0][0][0].type not in FLAG_TYPES:
-                kept.remove(j)  # [Legal status | Looked after child]: a status, not a tick box
+            elif first[0][0][0].type not in FLAG_TYPES and second[1] is None:
+                kept.remove(j)  # [Nature of harm | Death or serious injury]: an answer in a
+                # tick box's words, with no box: not the tick box left empty
             continue
         if loose or (filled == 2 and not blank_below):
             kept.remove(j)
@@ -253,7 +254,10 @@ def _pair_layout(
             j += 1  # merged cells repeat their text
         right = cells[j] if j < len(cells) and j not in label_set else ""
         if spec.type in FLAG_TYPES:
-            _tick_in_row(run, matched, mark, cells, i, right, where, yes_no)
+            # [Criteria | Child has died]: the words right of a heading, with no box anywhere
+            words = i > 0 and (i - 1) not in label_set and not _is_mark(cells[i - 1])
+            boxed = not words or "" in cells
+            _tick_in_row(run, matched, mark, cells, i, right, where, yes_no, boxed=boxed)
             continue
         if matched[1] and right and len(labels) == 1:
             extra = [c for c in cells[j + 1 :] if c and c != right]
@@ -286,7 +290,10 @@ def _tick_in_row(
     right: str,
     where: str,
     yes_no: tuple[int, int] | None,
+    *,
+    boxed: bool = True,
 ) -> None:
+    """`boxed`: a box may be in the row; without one, the label alone is no answer of No."""
     text = cells[i]
     if mark is not None:
         run.hit(matched, text, where, preset=mark)
@@ -312,6 +319,8 @@ def _tick_in_row(
         run.hit(matched, left, where, preset=_flag(left)[0] is True)
     elif right:
         run.hit(matched, right, where)
+    elif not boxed:
+        run.hit(matched, text, where)  # a person reads it: "cannot tell Yes or No"
     elif matched[0][0].type == "tick" and len(cells) > 1:
         run.hit(matched, "☐", where, preset=False)
     else:
