@@ -550,6 +550,27 @@ def test_ticks_written_with_brackets_and_colons(cell: str, expected: bool) -> No
     assert found.fields["child_died"].confidence == 1.0
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Criteria\nChild has died\nChild's name: Ann Example",  # another label follows
+        "Child's name: Ann Example\nChild has died",  # the email ends
+        "Child has died\nCriteria\nChild's name: Ann Example",  # a heading follows
+    ],
+)
+def test_a_tick_box_label_on_its_own_line_with_no_answer_is_a_doubt(text: str) -> None:
+    """Its box lost in pasting, "Child has died" alone may be a death: never read as a box
+    left empty, and never a line no one sees."""
+    found = run(email(f"Serious Child Safeguarding Incident Notification\n{text}"))
+    assert found.fields["child_died"].value is None and "child_died" in found.doubtful
+    assert "child_died: cannot tell Yes or No from 'Child has died'" in found.flags
+
+
+def test_a_tick_box_label_on_its_own_line_takes_the_answer_below_it() -> None:
+    found = run(email("Has the child died?\n\nYes\nChild's name: Ann Example"))
+    assert found.fields["child_died"].value is True and found.flags == ()
+
+
 def test_a_question_and_its_ticks_in_one_cell_or_line() -> None:
     table = run(form(*REFERRER, ("Has the child died? Yes [ ] No [X]",)))
     assert table.fields["child_died"].value is False

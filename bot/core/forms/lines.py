@@ -34,6 +34,7 @@ def _walk_lines(lines: Sequence[Line], texts: list[str], blank: list[bool], run:
             took_next = False
             continue
         took_next = walk.read(i, line.where)
+    walk._settle()  # the last label's answer never came
 
 
 @dataclass
@@ -45,7 +46,8 @@ class _Walk:
     texts: list[str]
     blank: list[bool]  # a blank line stood above the line, where the reader knows it
     section: str | None = None
-    pending: tuple[_Match, str] | None = None  # a label whose value is on the next line
+    # A label whose value is on the next line: what it matched, where, and its words.
+    pending: tuple[_Match, str, str] | None = None
     open_hit: _Hit | None = None  # a multiline value still running on
 
     def read(self, i: int, where: str) -> bool:
@@ -82,11 +84,13 @@ class _Walk:
         number = _is_child_heading(text.rstrip(":"))
         if number is not None:
             self.run.events.append(_Heading(number))
-            self.section, self.pending, self.open_hit = "child", None, None
+            self._settle()
+            self.section, self.open_hit = "child", None
             return True
         heading = self.run.index.section_heading(text)
         if heading or _is_numbered_section(text):
-            self.section, self.pending, self.open_hit = heading, None, None
+            self._settle()
+            self.section, self.open_hit = heading, None
             return True
         return False
 
@@ -100,21 +104,22 @@ class _Walk:
             self.section = "child"
             if not rest and index.child_name is not None and value.strip():
                 name: _Match = ((index.child_name,), True, 1.0)
+                self._settle()
                 self.run.hit(name, value, where)
-                self.pending = self.open_hit = None
+                self.open_hit = None
                 return True
             label = rest or label
         matched = index.match(label, self.section)
         if not matched:
             return False
         self.open_hit = None
+        self._settle()
         if value.strip():
-            self.pending = None
             self.run.hit(matched, value, where)
             self.open_hit = _multiline(self.run)
         else:
             self.run.saw(matched)
-            self.pending = (matched, where)
+            self.pending = (matched, where, label.strip())
         return True
 
     def _label_then_value(self, i: int, text: str, where: str) -> bool:
@@ -127,8 +132,9 @@ class _Walk:
         split = _label_then_value(index, text, section, among)
         if split is None:
             return False
+        self._settle()
         self.run.hit(split[0], split[1], where)
-        self.pending, self.open_hit = None, _multiline(self.run)
+        self.open_hit = _multiline(self.run)
         return True
 
     def _label_alone(self, text: str, where: str, *, answered: bool) -> bool:
@@ -140,26 +146,38 @@ class _Walk:
             sure = matched[0][0].type in FLAG_TYPES and matched[2] >= SURE
             if not (sure and not _has_answers(core)):
                 return False
+            self._settle()
             self.run.hit(matched, text, where, preset=mark)
-            self.pending = self.open_hit = None
+            self.open_hit = None
         elif matched and answered:
             # "Criteria: ...; abuse or neglect suspected.": a sentence that ends like a label
             # is its own answer, read (and, when unclear, flagged) as written; taking the next
             # line for it would quote a signature ("Regards,") to the reader.
+            self._settle()
             self.run.hit(matched, text, where)
-            self.pending = self.open_hit = None
+            self.open_hit = None
         elif matched:
+            self._settle()
             self.run.saw(matched)
-            self.pending, self.open_hit = (matched, where), None
+            self.pending, self.open_hit = (matched, where, core.strip()), None
         return bool(matched)
+
+    def _settle(self) -> None:
+        """Let go of the label waiting for its value. A tick box's label that no answer
+        followed ("Child has died", its box lost in pasting) is a doubt for a person, never a
+        box left empty or a line not read."""
+        if self.pending is not None and self.pending[0][0][0].type in FLAG_TYPES:
+            self.run.hit(self.pending[0], self.pending[2], self.pending[1])
+        self.pending = None
 
     def _more_of_a_value(self, i: int, text: str, where: str) -> None:
         """The value of the label on the line before, or the next line of a multiline one."""
         if self.pending is not None:
-            if not _starts_with_label(self.run.index, text, self.section):
-                self.run.hit(self.pending[0], text, self.pending[1])
-                self.open_hit = _multiline(self.run)
-            self.pending = None
+            if _starts_with_label(self.run.index, text, self.section):
+                self._settle()
+                return
+            self.run.hit(self.pending[0], text, self.pending[1])
+            self.open_hit, self.pending = _multiline(self.run), None
         elif self.open_hit is not None and self._runs_on(i, self.open_hit, text, where):
             self.open_hit.raw = f"{self.open_hit.raw}\n{text}"
         else:
