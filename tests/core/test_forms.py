@@ -566,6 +566,13 @@ def test_a_tick_box_label_on_its_own_line_with_no_answer_is_a_doubt(text: str) -
     assert "child_died: cannot tell Yes or No from 'Child has died'" in found.flags
 
 
+def test_not_known_after_a_question_on_an_email_s_line_is_a_doubt() -> None:
+    found = run(email("Child has died Yes\nIs the child looked after? Not known"))
+    assert found.fields["child_died"].value is True
+    assert "looked_after" in found.doubtful
+    assert "looked_after: cannot tell Yes or No from 'Not known'" in found.flags
+
+
 def test_a_tick_box_label_on_its_own_line_takes_the_answer_below_it() -> None:
     found = run(email("Has the child died?\n\nYes\nChild's name: Ann Example"))
     assert found.fields["child_died"].value is True and found.flags == ()
