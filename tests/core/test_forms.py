@@ -11,7 +11,7 @@ import pytest
 from bot.adapters.vocabulary_loader import load_vocabulary
 from bot.config.paths import packaged
 from bot.core.doctext import DocumentText, Line, Table
-from bot.core.forms import DOUBTFUL_BELOW, Extraction, extract, name_initials
+from bot.core.forms import DOUBTFUL_BELOW, Extraction, Field, extract, name_initials
 from bot.core.vocabulary import Vocabulary
 
 FORMS = packaged("forms")
@@ -42,6 +42,14 @@ def email(text: str) -> DocumentText:
 
 def run(*documents: DocumentText) -> Extraction:
     return extract(documents, VOCABULARY)
+
+
+def doubted_awareness(written: str) -> Field:
+    """The local authority's awareness date as the form reader takes `written`, which it must
+    list as doubtful for a person to check."""
+    found = run(form(*REFERRER, ("Date the local authority became aware", written)))
+    assert "la_aware_date" in found.doubtful
+    return found.fields["la_aware_date"]
 
 
 # --- Labels ---
@@ -188,11 +196,9 @@ def test_a_date_with_a_time_is_read_with_slightly_less_confidence() -> None:
     ],
 )
 def test_a_date_its_weekday_contradicts_is_read_early_and_flagged(written: str, read: date) -> None:
-    found = run(form(*REFERRER, ("Date the local authority became aware", written)))
-    aware = found.fields["la_aware_date"]
+    aware = doubted_awareness(written)
     assert aware.value == read
     assert aware.problem is not None and "does not add up" in aware.problem
-    assert "la_aware_date" in found.doubtful
 
 
 @pytest.mark.parametrize(
@@ -1036,11 +1042,9 @@ def test_between_forms_that_fit_equally_the_one_the_message_names_wins() -> None
 def test_a_day_it_happened_by_is_kept_flagged_and_doubtful(written: str) -> None:
     """The local authority knew on that day or earlier: taken as the day, the National Panel's
     5 working days could start late, so a person checks it."""
-    found = run(form(*REFERRER, ("Date LA became aware", written)))
-    aware = found.fields["la_aware_date"]
+    aware = doubted_awareness(written)
     assert aware.value == date(2026, 12, 14)
     assert aware.problem is not None and "a day by which it happened" in aware.problem
-    assert "la_aware_date" in found.doubtful
 
 
 @pytest.mark.parametrize(
@@ -1063,8 +1067,6 @@ def test_by_whom_beside_a_date_is_not_a_day_it_happened_by(written: str) -> None
 def test_two_days_of_one_month_are_read_as_the_earlier_flagged_and_doubtful(written: str) -> None:
     """Read as the later day (the one beside the month), a clock would start up to days late
     without anyone told."""
-    found = run(form(*REFERRER, ("Date LA became aware", written)))
-    aware = found.fields["la_aware_date"]
+    aware = doubted_awareness(written)
     assert aware.value == date(2026, 12, 12)
     assert aware.problem == f"more than one date in {written!r}"
-    assert "la_aware_date" in found.doubtful
