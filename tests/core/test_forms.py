@@ -413,6 +413,29 @@ def test_an_appendix_b_s_involvement_question_is_read_as_agencies_ask_it(
     assert "involved" not in found.missing and found.flags == ()
 
 
+@pytest.mark.parametrize("label", ["Involvement", "Involvement with the child or family"])
+@pytest.mark.parametrize("answer", ["No", "Nil return", "Not known to our service"])
+def test_a_nil_return_of_two_lines_is_an_appendix_b(label: str, answer: str) -> None:
+    """The agency and its No are the whole of a nil return. Its No was counted as an unticked
+    box says nothing, and so no form was found: the agency's own short document was filed
+    unread, and the agency chased for a return it had made."""
+    rows = (("Agency", "Example Housing"), (label, answer))
+    for found in (
+        run(email("\n".join(f"{a}: {b}" for a, b in rows))),
+        run(form(*rows, source="Reply.docx")),
+    ):
+        assert found.form == "appendix_b"
+        assert found.fields["agency"].value == "Example Housing"
+        assert found.fields["involved"].value is False
+        assert found.flags == ()
+
+
+def test_a_blank_tick_box_is_still_no_answer() -> None:
+    """A box left unticked says nothing: two of them and an agency are not a form."""
+    found = run(form(("Agency", "Example Housing"), ("Involvement", "☐"), source="Reply.docx"))
+    assert found.form is None
+
+
 @pytest.mark.parametrize(
     ("row", "field"),
     [

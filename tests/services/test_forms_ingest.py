@@ -19,6 +19,7 @@ from tests.fixtures.forms_docx import (
     SIN_REFERRER,
     appendix_b_docx,
     blank_sin_docx,
+    rows_docx,
     sin_docx,
     sin_pdf_without_colons,
 )
@@ -490,6 +491,49 @@ def test_appendix_b_fills_the_return_and_the_merged_chronology(
             (date(2026, 7, 2), "icb"),
         ]
     assert fields(app, "appendix_b:icb")["involved"] == "yes"
+
+
+def test_a_nil_return_of_two_rows_is_the_agency_s_return(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """An agency's own short document, not the form: its agency and its No are the whole
+    return. Taken for no form at all, it was filed for the Business Manager and the agency
+    went on being chased for a return it had made."""
+    app, clock = make_app(now="2026-12-16T09:00", **SECTIONS)
+    send_form(tmp_path, sin_docx())
+    run_once(app)
+    clock.set("2026-12-17T09:00")
+    bm = make_email(
+        "RE: [TSCP-2026-0001] Screening",
+        "Decision: rapid review\nAgencies: gmp, icb\nReturn by: 24/12/2026",
+        sender=BM,
+        message_id="<bm@t>",
+    )
+    drop_into_maildir(tmp_path / "inbox", bm)
+    run_once(app)
+    send_form(
+        tmp_path,
+        rows_docx("Nil return", [("Agency", "NHS Tameside"), ("Involvement", "No")]),
+        sender="dsp.tameside@nhs.net",
+        n=3,
+        name="Return.docx",
+        subject="RE: [TSCP-2026-0001] Appendix B return",
+        body="Our nil return is attached.",
+    )
+    clock.set("2026-12-18T09:00")
+    run_once(app)
+    assert fields(app, "appendix_b:icb")["involved"] == "no"
+    clock.set("2026-12-30T09:00")  # past the return date: the late are chased
+    run_once(app)
+    with app.sessions() as s:
+        chased = [
+            r.idempotency_key
+            for r in s.scalars(
+                select(OutboxMessage).where(OutboxMessage.event == "deadline_reminder")
+            )
+        ]
+    assert any(":appendix_b:gmp:" in k for k in chased)
+    assert not any(":appendix_b:icb:" in k for k in chased)
 
 
 def test_case_view_shows_what_was_read_and_from_where(make_app: AppFactory, tmp_path: Path) -> None:

@@ -88,5 +88,7 @@ class _Result:
 
 def _substantive(found: Field) -> bool:
     if isinstance(found.value, bool):
-        return found.value
+        # An unticked box says nothing (a blank form is all of them); a No written in words
+        # ("Involvement: No", "Nil return") is an answer, often an Appendix B's whole answer.
+        return found.value or any(c.isalpha() for c in found.raw)
     return bool(found.raw) and not _is_placeholder(found.raw)
