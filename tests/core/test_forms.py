@@ -416,8 +416,8 @@ def test_an_appendix_b_s_involvement_question_is_read_as_agencies_ask_it(
 @pytest.mark.parametrize("label", ["Involvement", "Involvement with the child or family"])
 @pytest.mark.parametrize("answer", ["No", "Nil return", "Not known to our service"])
 def test_a_nil_return_of_two_lines_is_an_appendix_b(label: str, answer: str) -> None:
-    """The agency and its No are the whole of a nil return. Its No was counted as an unticked
-    box says nothing, and so no form was found: the agency's own short document was filed
+    """The agency and its No are the whole of a nil return. Its No was taken for an unticked
+    box, which says nothing, so no form was found: the agency's own short document was filed
     unread, and the agency chased for a return it had made."""
     rows = (("Agency", "Example Housing"), (label, answer))
     for found in (
