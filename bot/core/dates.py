@@ -59,6 +59,8 @@ _WEEKDAYS: dict[str, int] = {
 
 # Every way of writing a day of the week that dates are read with, longest first for patterns.
 WEEKDAY_WORDS = tuple(sorted(_WEEKDAYS, key=len, reverse=True))
+# ... and of a month.
+MONTH_WORDS = tuple(sorted(_MONTHS, key=len, reverse=True))
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTH_NAMES = (

@@ -54,6 +54,7 @@ from bot.core.commands.sign_off import plain as _plain
 from bot.core.commands.sign_off import without_postscript
 from bot.core.commands.status import read_status
 from bot.core.commands.values import _BadValue, _value
+from bot.core.dates import MONTH_WORDS, WEEKDAY_WORDS
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,11 @@ _RULES: tuple[_Rule, ...] = (
             "notified national panel",
             "notified the national panel",
             "national panel notification sent",
+            "notified np",
+            "notified the np",
+            "np notification sent",
+            "notification sent to national panel",
+            "notification sent to the national panel",
         ),
         _read_notified,
     ),
@@ -216,9 +222,21 @@ def _read_line(text: str, source: str, today: date) -> _Parsed | None:
     try:
         return rule.read(value, source, today)
     except _BadValue:
-        if (explicit or rule.always_command) and not rule.bad_is_prose:
+        command = explicit or rule.always_command or _DATE_BEGUN.match(value) is not None
+        if command and not rule.bad_is_prose:
             raise
         return None
+
+
+# A value that begins as a date does ("on 17/12", "17th Dec", "Thursday"): "Notified on
+# 31/02/2026" is a command with or without its colon, and one unread is answered with why,
+# never taken for prose while she believes it recorded.
+_DATE_BEGUN = re.compile(
+    r"(?:on\s+)?(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s*[/.\-]\s*\d{1,2}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{'|'.join(MONTH_WORDS)})\b"
+    rf"|(?:{'|'.join(WEEKDAY_WORDS)})\b)",
+    re.IGNORECASE,
+)
 
 
 def command_keyword(line: str) -> str | None:
