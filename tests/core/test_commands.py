@@ -143,6 +143,18 @@ def only(body: str) -> Command:
         ("NP notified: 13 Nov 2026", NotificationSent(date(2026, 11, 13), "")),
         ("Notified the National Panel: 13/11/2026", NotificationSent(date(2026, 11, 13), "")),
         ("National Panel notification sent: 13/11/2026", NotificationSent(date(2026, 11, 13), "")),
+        # ... as "NP" and "sent to": once silent prose, the Panel's clock chased her still
+        ("Notified NP on 13/11/2026", NotificationSent(date(2026, 11, 13), "")),
+        ("Notified the NP: 13/11/2026", NotificationSent(date(2026, 11, 13), "")),
+        ("NP notification sent 13/11/2026", NotificationSent(date(2026, 11, 13), "")),
+        (
+            "Notification sent to the National Panel: 13/11/2026",
+            NotificationSent(date(2026, 11, 13), ""),
+        ),
+        (
+            "Notification sent to National Panel 13/11/2026",
+            NotificationSent(date(2026, 11, 13), ""),
+        ),
         # Meeting and report
         ("Meeting held: 2/12/2026", MeetingHeld(date(2026, 12, 2), "")),
         ("Rapid review meeting: 2 December 2026", MeetingHeld(date(2026, 12, 2), "")),
@@ -253,6 +265,8 @@ def test_each_command_syntax(line: str, expected: Command) -> None:
             "is not one of",
         ),
         ("Decision: whatever the police think", "is not one of"),
+        ("Decision: NFA - threshold not met", "write the choice alone on its line"),
+        ("Vote: rapid review (agreed with police)", "any reason on a line of its own"),
         ("Notifiable: perhaps", "answer yes or no"),
         ("Notifiable: no idea", "answer yes or no"),
         ("CSPR: no", "needs its rationale"),
@@ -290,6 +304,13 @@ def test_each_command_syntax(line: str, expected: Command) -> None:
         ("Agencies:", "list the agencies"),
         ("Withdraw request:", "name one agency"),
         ("About case: the Smith review", "name the case by its reference"),
+        # No colon, but a date begun: once taken for prose, nothing recorded and nothing said
+        ("Notified on 31/02/2026", "31/02/2026 is not a real date"),
+        ("Notified NP on 17/12", '"17/12" is not a date I can read'),
+        ("Meeting held 6 Jan", '"6 Jan" has no year'),
+        ("Report submitted on the 10th of January", '"the 10th of January" has no year'),
+        ("Answered Thursday", '"Thursday" is not a date I can read'),
+        ("Aware 14.12 via MASH", '"14.12 via MASH" is not a date I can read'),
     ],
 )
 def test_a_command_with_a_bad_value_is_an_error_naming_the_line(line: str, problem: str) -> None:
@@ -327,6 +348,9 @@ def test_a_command_with_a_bad_value_is_an_error_naming_the_line(line: str, probl
         "Approval is needed from health.",
         "The LA aware date was wrong.",
         "Report sent to the family for comment.",
+        "Answered 12 questions from the family.",
+        "Notified the school on 12/12/2026 about the meeting.",
+        "Meeting held with the family on 6 January.",
     ],
 )
 def test_ordinary_prose_is_ignored(line: str) -> None:

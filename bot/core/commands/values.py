@@ -60,8 +60,17 @@ def _choice(text: str, keyword: str) -> Choice:
     if choice is None:
         if not words:
             raise _BadValue(f"no choice given; write {keyword}: {_CHOICE_HINT}")
-        raise _BadValue(f'"{_value(text)}" is not one of {_CHOICE_HINT}')
+        raise _BadValue(f'"{_value(text)}" is not one of {_CHOICE_HINT}{_more_words(words)}')
     return choice
+
+
+def _more_words(words: str) -> str:
+    """What to do with a reason written after the choice ("no further action - threshold not
+    met"): never which choice she meant, as the words after may undo it ("rapid review not
+    needed")."""
+    if any(words.startswith(f"{known} ") for known in _CHOICE_WORDS):
+        return "; write the choice alone on its line, and any reason on a line of its own"
+    return ""
 
 
 def _date(text: str, today: date) -> date:
