@@ -46,7 +46,10 @@ class FieldSpec:
     `satisfied_by` names fields that stand in for this one when it is required (an unborn
     child has an expected date of delivery, not a date of birth). `range` marks a date field
     that may be written as one half of "01/01/2026 to 30/06/2026". `multiline` text fields
-    run on over the following lines of an email body.
+    run on over the following lines of an email body. `unless` are patterns of words that,
+    in a label this field's labels only nearly match (more words, other order, a pattern),
+    make it another question: "Date LA notified the National Panel" is not the day the local
+    authority became aware, for all it begins with "Date LA notified".
     """
 
     name: str
@@ -60,6 +63,7 @@ class FieldSpec:
     satisfied_by: tuple[str, ...] = ()
     range: str | None = None
     multiline: bool = False
+    unless: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ _FIELD_KEYS = frozenset(
         "satisfied_by",
         "range",
         "multiline",
+        "unless",
     }
 )
 _ORDER_KEYS = frozenset({"earlier", "later", "earlier_label", "later_label"})
@@ -230,6 +235,7 @@ def _field(name: str, value: object, source: str, key: str, sections: set[str]) 
         satisfied_by=_strings(data.get("satisfied_by", []), source, f"{key}.satisfied_by"),
         range=None,
         multiline=_bool(data.get("multiline", False), source, f"{key}.multiline"),
+        unless=_patterns(data.get("unless", []), source, f"{key}.unless"),
     )
     if not spec.labels and not spec.patterns and not spec.section_labels:
         raise _fail(source, f"{key}.labels", "at least one label or pattern", [])

@@ -413,6 +413,78 @@ def test_an_appendix_b_s_involvement_question_is_read_as_agencies_ask_it(
     assert "involved" not in found.missing and found.flags == ()
 
 
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Date incident happened",
+        "When did the incident take place?",
+        "Date of the event",
+        "Date of notifiable incident",
+        "Date the child was harmed",
+        "Date harm occurred",
+        "Date injuries identified",
+        "Date child died",
+        "Date of child's death",
+    ],
+)
+def test_the_incident_s_day_is_read_however_the_form_asks(label: str) -> None:
+    """One of the days the National Panel's clock may count from. Unread, the row was only a
+    flag; "Date of child's death" was a doubt on the death tick ("cannot tell Yes or No")."""
+    found = run(form(*REFERRER, ("Date LA became aware", "14/12/2026"), (label, "12/12/2026")))
+    assert found.fields["incident_date"].value == date(2026, 12, 12)
+    assert found.flags == ()
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "When was the local authority made aware?",
+        "Date LA were made aware",
+        "Date Tameside Children's Services became aware",
+        "Date reported to Children's Social Care",
+        "Date referral received by MASH",
+        "Date Local Authority was first made aware of the incident",
+        "Date notified to LA",
+        "Date of notification to local authority",
+        "Date the incident was reported to the local authority",
+        "Date of LA notification",
+        "Date local authority was told",
+        "Date the council became aware",
+        "Local authority aware (date)",
+        "When did Tameside become aware?",
+    ],
+)
+def test_the_day_the_local_authority_was_told_is_read_however_the_form_asks(label: str) -> None:
+    """The National Panel's five working days start here. Unread, the row was a flag beside
+    a required date missing; "Local authority aware (date)" was read as the child's local
+    authority ("12/12/2026"), and "Date of notification to local authority" as the form's
+    own date, each with no word to anyone."""
+    found = run(form(*REFERRER, ("Date of incident", "10/12/2026"), (label, "12/12/2026")))
+    assert found.fields["la_aware_date"].value == date(2026, 12, 12)
+    assert "la_aware_date" not in found.doubtful and found.flags == ()
+    assert all(c.get("local_authority") is None for c in found.children)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Date LA notified the National Panel",
+        "Date the local authority notified Ofsted",
+        "Date Tameside notified the Secretary of State",
+        "Date the LA informed the police",
+        "Date LA informed the police",
+        "When did the local authority notify the family",
+        "Date your agency became aware",
+        "Date of last contact with Children's Social Care",
+    ],
+)
+def test_a_day_the_local_authority_told_another_is_not_the_day_it_was_told(label: str) -> None:
+    """Later than the day it learned of the incident: read as that day, the National Panel's
+    clock would start late ("Date LA notified the National Panel" was, by its first words)."""
+    found = run(form(*REFERRER, ("Date of incident", "10/12/2026"), (label, "12/12/2026")))
+    assert "la_aware_date" not in found.fields
+
+
 @pytest.mark.parametrize("label", ["Involvement", "Involvement with the child or family"])
 @pytest.mark.parametrize("answer", ["No", "Nil return", "Not known to our service"])
 def test_a_nil_return_of_two_lines_is_an_appendix_b(label: str, answer: str) -> None:

@@ -201,6 +201,8 @@ def test_good_data_builds_a_vocabulary() -> None:
         ("fields.when.required", "yes", "demo.toml: fields.when.required: expected true or false"),
         ("fields.when.colour", "blue", "demo.toml: fields.when.colour: expected one of"),
         ("fields.seen.patterns", ["(unclosed"], "demo.toml: fields.seen.patterns[0]: bad regex"),
+        ("fields.seen.unless", ["(unclosed"], "demo.toml: fields.seen.unless[0]: bad regex"),
+        ("fields.seen.unless", "never", "demo.toml: fields.seen.unless: expected a list"),
         ("fields.who_name.section", "nowhere", "demo.toml: fields.who_name.section: expected"),
         ("fields.who_name.section", None, "demo.toml: fields.who_name.section: expected a section"),
         ("fields.kind.choices", None, "demo.toml: fields.kind.choices: expected choices"),

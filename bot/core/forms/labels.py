@@ -155,10 +155,15 @@ def _known(tables: _Tables, norm: str, section: str | None) -> _Match | None:
     if norm in tables.exact:
         return _group(tables.exact[norm], 1.0)
     for pattern, spec, child in tables.patterns:
-        if pattern.fullmatch(norm):
+        if pattern.fullmatch(norm) and not _unless(spec, norm):
             return (spec,), child, 0.95
-    loose = tables.loose.get(_content(norm.split()))
+    loose = [x for x in tables.loose.get(_content(norm.split()), ()) if not _unless(x.spec, norm)]
     return _group(loose, 0.9) if loose else None
+
+
+def _unless(spec: FieldSpec, norm: str) -> bool:
+    """Whether words in a label only nearly matched make it another field's question."""
+    return any(p.search(norm) for p in spec.unless)
 
 
 def _match(tables: _Tables, norm: str, section: str | None) -> _Match | None:
@@ -175,6 +180,8 @@ def _match(tables: _Tables, norm: str, section: str | None) -> _Match | None:
     for _, label in candidates:
         extra = len(tokens) - len(label.tokens)
         if not 1 <= extra <= 4 or not present.issuperset(label.tokens):
+            continue
+        if _unless(label.spec, norm):
             continue
         at = _find(tokens, label.tokens)
         if at < 0:
