@@ -485,6 +485,71 @@ def test_a_day_the_local_authority_told_another_is_not_the_day_it_was_told(label
     assert "la_aware_date" not in found.fields
 
 
+RETURN = (
+    ("Agency", "Example Housing"),
+    ("Name of author", "Val Madeup"),
+    ("Role", "Designated Safeguarding Lead"),
+    ("Date returned", "20/12/2026"),
+    ("Involvement", "Yes"),
+)
+
+
+def _return_with(row: int, label: str) -> Extraction:
+    rows = list(RETURN)
+    rows[row] = (label, rows[row][1])
+    return run(form(*rows, source="Agency return.docx"))
+
+
+@pytest.mark.parametrize(
+    ("row", "label", "field"),
+    [
+        (0, "Agency completing the form", "agency"),
+        (0, "Service/Agency", "agency"),
+        (0, "Name of service", "agency"),
+        (1, "Person completing this form", "author_name"),
+        (1, "Prepared by", "author_name"),
+        (2, "Job role", "author_role"),
+        (2, "Position held", "author_role"),
+        (3, "Date of report", "date_returned"),
+        (3, "Date of submission", "date_returned"),
+        (3, "Date signed", "date_returned"),
+    ],
+)
+def test_an_appendix_b_s_own_details_are_read_as_agencies_ask_them(
+    row: int, label: str, field: str
+) -> None:
+    """Unread, each was a required field counted missing and a row flagged."""
+    found = _return_with(row, label)
+    assert found.fields[field].raw == RETURN[row][1]
+    assert field not in found.missing and found.flags == ()
+
+
+def test_a_role_in_a_field_s_words_beside_a_label_no_field_has_is_shown_not_lost() -> None:
+    """ "Designated Safeguarding Lead" is also the words of the manager's label: taken for
+    that label, left empty, the role was lost with no word to anyone."""
+    found = _return_with(2, "Responsibility")
+    assert "author_role" in found.missing and "manager_name" not in found.fields
+    assert any("'Responsibility': 'Designated Safeguarding Lead'" in f for f in found.flags)
+
+
+def test_a_role_in_a_field_s_words_is_never_the_head_of_columns_over_the_next_row() -> None:
+    """[Role | Designated Safeguarding Lead] over [Date of sign-off | 20/12/2026] was read
+    as two column heads over their values: the role "Date of sign-off", the manager
+    "20/12/2026", and the day never seen."""
+    found = _return_with(3, "Date of sign-off")
+    assert found.fields["author_role"].value == "Designated Safeguarding Lead"
+    assert "manager_name" not in found.fields
+    assert any("'Date of sign-off': '20/12/2026'" in f for f in found.flags)
+
+
+def test_a_bare_date_is_not_the_end_of_the_period_covered() -> None:
+    """ "Date to" less its "to" is "Date": any date on the form was read as the end of the
+    period the return covers, unflagged."""
+    found = _return_with(3, "Date")
+    assert "period_to" not in found.fields
+    assert any("'Date': '20/12/2026'" in f for f in found.flags)
+
+
 @pytest.mark.parametrize("label", ["Involvement", "Involvement with the child or family"])
 @pytest.mark.parametrize("answer", ["No", "Nil return", "Not known to our service"])
 def test_a_nil_return_of_two_lines_is_an_appendix_b(label: str, answer: str) -> None:

@@ -57,9 +57,7 @@ class _Tables:
                         " ".join(label.tokens[:n]) for n in range(1, len(label.tokens))
                     )
                     self.exact.setdefault(label.text, []).append(label)
-                    # "Is the child looked after?" less its "is" is "Looked after child", a
-                    # legal status: a question is known as written, never by its other words.
-                    if label.tokens[0] not in _QUESTION_STOPWORDS:
+                    if _loosely_known(label.tokens):
                         self.loose.setdefault(_content(label.tokens), []).append(label)
                     if len(label.tokens) >= 2:
                         entry = (len(self.fuzzy), label)
@@ -197,6 +195,17 @@ def _match(tables: _Tables, norm: str, section: str | None) -> _Match | None:
 def _make_label(spec: FieldSpec, child: bool, raw: str) -> _Label:
     text = normalise_label(raw)
     return _Label(spec, child, text, tuple(text.split()))
+
+
+def _loosely_known(tokens: tuple[str, ...]) -> bool:
+    """Whether a label is known by its words in any order, with or without little words.
+    Not a question ("Is the child looked after?" less its "is" is "Looked after child", a
+    legal status), nor a label ending in the word that says which end of a range it is ("Date
+    to" less its "to" is "Date", any date at all)."""
+    return tokens[0] not in _QUESTION_STOPWORDS and tokens[-1] not in _RANGE_ENDS
+
+
+_RANGE_ENDS = frozenset({"to", "from"})
 
 
 def _content(tokens: Iterable[str]) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ def _walk_table(table: Table, rows: list[tuple[str, ...]], run: _Run, state: _Ta
     index = run.index
     child_columns: dict[int, int] = {}
     yes_no: tuple[int, int] | None = None
+    paired = False  # a row of this table was read as label beside value
     r = 0
     while r < len(rows):
         cells = rows[r]
@@ -66,10 +67,12 @@ def _walk_table(table: Table, rows: list[tuple[str, ...]], run: _Run, state: _Ta
         filled = [i for i, c in enumerate(cells) if c]
         matches = [_cell_match(index, c, state.section) for c in cells]
         labels = [i for i in filled if matches[i] is not None]
-        if not labels:
+        if not labels or _value_beside_unknown(cells, matches, labels, filled):
             _unmatched(run, cells, where)
             continue
-        columns = _column_heads(cells, labels, filled)
+        # Among label-value rows, [Role | Safeguarding lead] is one more, not the head of
+        # columns over the next row's label and value.
+        columns = [] if paired and len(filled) == 2 else _column_heads(cells, labels, filled)
         below = _value_rows(rows, r, index, state.section) if columns else []
         if below:
             _header_layout(run, cells, matches, labels, rows, below, table.where)
@@ -83,6 +86,7 @@ def _walk_table(table: Table, rows: list[tuple[str, ...]], run: _Run, state: _Ta
             run.events.append(_Heading(number))  # "Child 2 date of birth"
         labels = _values_that_look_like_labels(cells, matches, labels, len(filled), blank_below)
         _pair_layout(run, cells, matches, labels, where, child_columns, yes_no)
+        paired = True
 
 
 def _column_heads(cells: tuple[str, ...], labels: list[int], filled: list[int]) -> list[int]:
@@ -96,6 +100,20 @@ def _column_heads(cells: tuple[str, ...], labels: list[int], filled: list[int]) 
     if len(unknown) * 3 > len(filled) or any(not _label_like(cells[i]) for i in unknown):
         return []
     return filled
+
+
+def _value_beside_unknown(
+    cells: tuple[str, ...],
+    matches: list[tuple[_Match, bool | None] | None],
+    labels: list[int],
+    filled: list[int],
+) -> bool:
+    """[Job role | Safeguarding lead]: an answer in a field's words beside a label no field
+    has. Not that field left empty (the answer would be lost unseen): a row a person reads."""
+    if len(filled) != 2 or labels != [filled[1]] or not _label_like(cells[filled[0]]):
+        return False
+    found = matches[filled[1]]
+    return found is not None and found[0][0][0].type not in FLAG_TYPES
 
 
 def _label_like(text: str) -> bool:
