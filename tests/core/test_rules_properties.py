@@ -7,6 +7,7 @@ for it to be reconsidered, an agency titling its notification."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -194,7 +195,8 @@ _NOTIFYING = ("Serious Incident Notification", "Notification of serious incident
               "SIN", "GM SIN form", "Rapid Review Screening & Notification Form",
               "Notification of serious child safeguarding incident",
               "Serious Child Safeguarding Case Notification",
-              "Notification of Serious Child Safeguarding Case")  # fmt: skip
+              "Notification of Serious Child Safeguarding Case",
+              "Serious Child Safeguarding Incident", "Serious child safeguarding case")  # fmt: skip
 _BEFORE = ("", "URGENT: ", "OFFICIAL-SENSITIVE: ", "New ", "[SECURE] ", "FW: ")
 _AFTER = ("", " - GMP ref 26/12345", " for Tameside", " (Tameside)", " - TGICFT")
 
@@ -210,3 +212,19 @@ def test_an_agency_notifying_a_serious_incident_in_the_subject_opens_a_case(
     text = "Please see the attached notification.\n\nDana Whitlow\nPolice DSP"
     result = classify(_msg(subject, text, "dana.whitlow@gmp.police.uk"), RULES, CTX)
     assert result.kind == Kind.SIN, subject
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Serious Child Safeguarding Incidents: learning event",
+        "Serious child safeguarding incidents - annual report",
+        "Child death notification",
+    ],
+)
+def test_the_incidents_in_general_or_a_child_death_alone_open_no_case(subject: str) -> None:
+    """Learning from incidents in general is no notification; nor is a child's death alone
+    (most go to the Child Death Overview Panel): a person decides, no panel is booked."""
+    text = "Please see the attached.\n\nDana Whitlow\nPolice DSP"
+    result = classify(_msg(subject, text, "dana.whitlow@gmp.police.uk"), RULES, CTX)
+    assert result.kind != Kind.SIN, subject
