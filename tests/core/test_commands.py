@@ -9,6 +9,7 @@ from bot.core.commands import (
     AboutCase,
     ActionDone,
     AddAction,
+    Answered,
     Approve,
     Choice,
     Close,
@@ -121,6 +122,8 @@ def only(body: str) -> Command:
         ("LA aware: 12 November 2026", LaAware(date(2026, 11, 12), "")),
         ("Local authority aware: Thursday 12 November 2026", LaAware(date(2026, 11, 12), "")),
         ("LA aware 12.11.26", LaAware(date(2026, 11, 12), "")),
+        ("LA aware date: 12/11/2026", LaAware(date(2026, 11, 12), "")),
+        ("LA became aware: 12/11/2026", LaAware(date(2026, 11, 12), "")),
         # ... and a correction, whose reason lets it move the start later
         (
             "Aware: 30/12/2026 because the form date was a typo",
@@ -160,6 +163,14 @@ def only(body: str) -> Command:
         ("Rapid review meeting: 2 December 2026", MeetingHeld(date(2026, 12, 2), "")),
         ("Meeting held on 2/12/2026", MeetingHeld(date(2026, 12, 2), "")),
         ("Report submitted: 10/12/2026", ReportSubmitted(date(2026, 12, 10), "")),
+        ("RR submitted: 10/12/2026", ReportSubmitted(date(2026, 12, 10), "")),
+        ("RR meeting held: 2/12/2026", MeetingHeld(date(2026, 12, 2), "")),
+        # A complaint's reply as she may say it: once silent, the 20 days chased her still
+        ("Answered: 12/01/2027", Answered(date(2027, 1, 12), "")),
+        ("Response sent: 12/01/2027", Answered(date(2027, 1, 12), "")),
+        ("Complaint response sent: 12/01/2027", Answered(date(2027, 1, 12), "")),
+        ("Reply sent: 12/01/2027", Answered(date(2027, 1, 12), "")),
+        ("Responded: 12/01/2027", Answered(date(2027, 1, 12), "")),
         ("Rapid review submitted: 10 Dec 2026", ReportSubmitted(date(2026, 12, 10), "")),
         # Delay
         (
@@ -191,6 +202,8 @@ def only(body: str) -> Command:
         ("Publication: 05/02/2027 late notice", PublicationPlanned(date(2027, 2, 5), True, "")),
         ("Publication: 5 Feb 2027 (late notice)", PublicationPlanned(date(2027, 2, 5), True, "")),
         ("Published: 2/4/2027", Published(date(2027, 4, 2), "")),
+        ("Report published: 2/4/2027", Published(date(2027, 4, 2), "")),
+        ("CSPR published: 2/4/2027", Published(date(2027, 4, 2), "")),
         ("Report sent: 20/01/2027", ReportSent(date(2027, 1, 20), "")),
         ("Full report sent", ReportSent(None, "")),
         # Death of a looked-after child or care leaver
@@ -349,6 +362,9 @@ def test_a_command_with_a_bad_value_is_an_error_naming_the_line(line: str, probl
         "The LA aware date was wrong.",
         "Report sent to the family for comment.",
         "Answered 12 questions from the family.",
+        "Responded to the family about the meeting.",
+        "Reply sent to the school on Friday.",
+        "Report published on the website.",
         "Notified the school on 12/12/2026 about the meeting.",
         "Meeting held with the family on 6 January.",
     ],

@@ -89,7 +89,18 @@ _RULES: tuple[_Rule, ...] = (
     # "Agree with some of this, but..." is prose; "Agree" alone or "Agree: <reason>" is not.
     _Rule(("agree", "agreed"), _read_agree, needs_separator=True),
     _Rule(("disagree", "disagreed"), _read_disagree, always_command=True),
-    _Rule(("aware", "la aware", "local authority aware"), _read_la_aware),
+    _Rule(
+        (
+            "aware",
+            "la aware",
+            "local authority aware",
+            "la aware date",
+            "la awareness date",
+            "la became aware",
+            "local authority became aware",
+        ),
+        _read_la_aware,
+    ),
     _Rule(
         (
             "notified",
@@ -128,12 +139,32 @@ _RULES: tuple[_Rule, ...] = (
         _read_withdraw_request,
         needs_separator=True,
     ),
-    _Rule(("meeting held", "rapid review meeting", "rapid review meeting held"), _read_meeting),
     _Rule(
-        ("report submitted", "rapid review submitted", "rapid review report submitted"),
+        ("meeting held", "rapid review meeting", "rapid review meeting held", "rr meeting held"),
+        _read_meeting,
+    ),
+    _Rule(
+        (
+            "report submitted",
+            "rapid review submitted",
+            "rapid review report submitted",
+            "rr submitted",
+            "rr report submitted",
+        ),
         _read_report,
     ),
-    _Rule(("answered", "complaint answered"), _read_answered),
+    _Rule(
+        (
+            "answered",
+            "complaint answered",
+            "response sent",
+            "complaint response sent",
+            "reply sent",
+            "complaint reply sent",
+            "responded",
+        ),
+        _read_answered,
+    ),
     _Rule(
         ("complaint extended", "reply extended", "complaint reply extended"),
         _read_complaint_extended,
@@ -152,7 +183,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(("family preview",), _read_family_preview),
     _Rule(("publication", "publication date", "publish on"), _read_publication),
-    _Rule(("published",), _read_published),
+    _Rule(("published", "report published", "cspr published"), _read_published),
     _Rule(("report sent", "full report sent"), _read_report_sent),
     _Rule(
         ("publication delayed", "publication delay"), _read_publication_delay, needs_separator=True
