@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from bot.adapters.rules_loader import load_rules
+from bot.adapters.rules_loader import PHRASES_FILE, load_rules
 from bot.config.paths import packaged
 from bot.core.rules import Kind, RuleError
 
@@ -27,7 +28,7 @@ def _write(directory: Path, filename: str, name: str = "r", regex: str = "SIN") 
 
 
 def test_every_shipped_rule_file_is_valid() -> None:
-    files = sorted(REPO_RULES.glob("*.toml"))
+    files = sorted(p for p in REPO_RULES.glob("*.toml") if p.name != PHRASES_FILE)
     rules = load_rules(REPO_RULES)
     assert len(rules) == len(files) > 0
     assert [r.order for r in rules] == sorted(r.order for r in rules)
@@ -83,3 +84,54 @@ def test_order_key_in_the_file_is_rejected(tmp_path: Path) -> None:
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match="expected a directory"):
         load_rules(tmp_path / "nope")
+
+
+def test_every_shipped_phrase_is_named_by_a_rule() -> None:
+    """A phrase no rule names is words the bot never looks for, however it reads."""
+    shared = tomllib.loads((REPO_RULES / PHRASES_FILE).read_text(encoding="utf-8"))
+    written = "\n".join(p.read_text(encoding="utf-8") for p in REPO_RULES.glob("[0-9]*.toml"))
+    assert shared and all("{" + name + "}" in written for name in shared)
+
+
+def _phrases(directory: Path, text: str) -> None:
+    (directory / PHRASES_FILE).write_text(text, encoding="utf-8")
+
+
+def test_a_rule_names_a_shared_phrase_in_braces(tmp_path: Path) -> None:
+    _phrases(tmp_path, "greeting = 'hello|hi'\n")
+    _write(tmp_path, "10-a.toml", regex="^{greeting} there")
+    [rule] = load_rules(tmp_path)
+    pattern = rule.any[0].pattern
+    assert pattern is not None
+    assert pattern.search("hi there") and pattern.search("hello there")
+    assert not pattern.search("oh hi there")  # the phrase is one group: ^ holds for both
+
+
+def test_a_regex_s_own_braces_are_not_phrases(tmp_path: Path) -> None:
+    _write(tmp_path, "10-a.toml", regex="^a{2,} \\{b\\}$")
+    [rule] = load_rules(tmp_path)
+    assert rule.any[0].pattern is not None and rule.any[0].pattern.search("aaa {b}")
+
+
+def test_a_phrase_not_defined_names_the_rule_and_the_phrases_there_are(tmp_path: Path) -> None:
+    _phrases(tmp_path, "greeting = 'hello'\n")
+    _write(tmp_path, "10-a.toml", regex="{greting}")
+    message = r"^10-a\.toml: any\[0\]\.value: expected a phrase from phrases\.toml \(greeting\)"
+    with pytest.raises(RuleError, match=message):
+        load_rules(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("greeting = '(unclosed'\n", r"^phrases\.toml: greeting: bad regex"),
+        ("Greeting = 'hi'\n", r"^phrases\.toml: Greeting: expected a lower_case name"),
+        ("greeting = ''\n", r"^phrases\.toml: greeting: expected a non-empty regex"),
+        ("greeting = \n", r"^phrases\.toml: not valid TOML"),
+    ],
+)
+def test_a_bad_phrases_file_is_named_with_its_key(tmp_path: Path, text: str, message: str) -> None:
+    _phrases(tmp_path, text)
+    _write(tmp_path, "10-a.toml")
+    with pytest.raises(RuleError, match=message):
+        load_rules(tmp_path)
