@@ -1210,6 +1210,33 @@ def test_a_day_it_happened_by_is_kept_flagged_and_doubtful(written: str) -> None
 
 
 @pytest.mark.parametrize(
+    "written",
+    [
+        "Approx 14/12/2026",
+        "14/12/2026 (approx)",
+        "On or around 14/12/2026",
+        "Circa 14 December 2026",
+        "w/c 14/12/2026",
+        "Week commencing Monday 14 December 2026",
+        "14/12/2026 or thereabouts",
+        "14/12/2026 (estimated)",
+    ],
+)
+def test_a_day_near_the_one_it_happened_is_kept_flagged_and_doubtful(written: str) -> None:
+    """The day may be earlier than the one written: read as the day, with nothing to say it
+    was a guess, the National Panel's 5 working days could start late."""
+    aware = doubted_awareness(written)
+    assert aware.value == date(2026, 12, 14)
+    assert aware.problem is not None and "a day near the one it happened" in aware.problem
+
+
+@pytest.mark.parametrize("written", ["14/12/2026 at approx 15:30", "14/12/2026 (about 15:00)"])
+def test_an_approximate_time_on_a_day_is_not_an_approximate_day(written: str) -> None:
+    found = run(form(*REFERRER, ("Date LA became aware", written)))
+    assert (found.fields["la_aware_date"].value, found.doubtful) == (date(2026, 12, 14), ())
+
+
+@pytest.mark.parametrize(
     "written", ["14/12/2026 by phone", "Told by police on 14/12/2026", "Not aware until 14/12/2026"]
 )
 def test_by_whom_beside_a_date_is_not_a_day_it_happened_by(written: str) -> None:

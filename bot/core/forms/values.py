@@ -45,6 +45,18 @@ _HAPPENED_BY = re.compile(
     re.IGNORECASE,
 )
 
+# "Approx 14/12/2026", "on or around ...", "w/c ...", "14/12/2026 (approx)": the day may be
+# earlier than the one written, and a deadline counted from it would start late.
+_ABOUT_BEFORE = re.compile(
+    r"\b(?:approx(?:imately)?|around|about|circa|c|ca|roughly|estimated|est|w/?c"
+    r"|week\s+(?:commencing|beginning|of))\.?\s+(?:[A-Za-z]+day\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_ABOUT_AFTER = re.compile(
+    r"\s*[(\[,\-]?\s*(?:approx(?:imately)?|or\s+thereabouts|estimated|est|ish|or\s+so)\b",
+    re.IGNORECASE,
+)
+
 
 def _date(raw: str, spec: FieldSpec | None) -> tuple[date | None, float, str | None]:
     s = raw.strip()
@@ -57,14 +69,15 @@ def _date(raw: str, spec: FieldSpec | None) -> tuple[date | None, float, str | N
     except DateError as exc:
         problem = str(exc)
     found: list[date] = []
-    first_at = 0  # where the first date read begins
+    first_at = first_end = 0  # where the first date read begins and ends
     for m in _DATE_IN_TEXT.finditer(s):
         try:
             found.append(parse_uk_date(m.group(0)))
         except DateError as exc:
             problem = str(exc)
             continue
-        first_at = first_at if len(found) > 1 else m.start()
+        if len(found) == 1:
+            first_at, first_end = m.start(), m.end()
         weekday = _weekday_beside(s, m)
         if weekday is not None and weekday != found[-1].weekday():
             return _contradicted(s, found[-1], weekday)
@@ -75,6 +88,8 @@ def _date(raw: str, spec: FieldSpec | None) -> tuple[date | None, float, str | N
         return earlier, 0.6, f"more than one date in {s!r}"
     if found and (_HAPPENED_BY.search(s[:first_at]) or _OR_EARLIER.search(s[first_at:])):
         return found[0], 0.6, f"{s!r} gives a day by which it happened, not the day: check it"
+    if found and (_ABOUT_BEFORE.search(s[:first_at]) or _ABOUT_AFTER.match(s[first_end:])):
+        return found[0], 0.6, f"{s!r} gives a day near the one it happened, not the day: check it"
     if found:
         return found[0], 0.9, None
     return None, 0.0, problem
