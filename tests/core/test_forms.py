@@ -155,6 +155,27 @@ def test_the_incident_s_date_is_read_however_the_form_asks_for_it(label: str) ->
     assert found.flags == ()
 
 
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Date of incident report",
+        "Date of incident referral",
+        "Incident date reported",
+        "Date of death registration",
+        "Date of the incident notification",
+    ],
+)
+def test_a_day_something_was_done_about_the_incident_is_not_its_day(label: str) -> None:
+    """Read by its first words as the incident's day, a later day made the local authority's,
+    earlier, doubtful ("before the incident"): the National Panel's clock was left counting
+    from the SIN's arrival, days late. Shown for a person instead."""
+    found = run(form(*REFERRER, ("Date LA became aware", "12/12/2026"), (label, "14/12/2026")))
+    assert "incident_date" not in found.fields
+    assert found.fields["la_aware_date"].value == date(2026, 12, 12)
+    assert "la_aware_date" not in found.doubtful
+    assert any(f"'{label}': '14/12/2026'" in f for f in found.flags)
+
+
 @pytest.mark.parametrize("label", ["Date of awareness", "Awareness date"])
 def test_an_awareness_date_that_names_nobody_is_not_taken_for_the_local_authority_s(
     label: str,
