@@ -1031,6 +1031,8 @@ def test_initials() -> None:
         ("Master Jamie Example", "J.E."),
         ("Mx Sam Example", "S.E."),
         ("Baby Boy Example", "E."),
+        ("Jamie Example Jr", "J.E."),
+        ("Jamie Example Jnr.", "J.E."),
         # A field naming nobody, or two children: no initials rather than wrong ones.
         ("Not known", ""),
         ("Unknown", ""),

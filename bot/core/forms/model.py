@@ -78,7 +78,7 @@ NOT_NAME_WORDS = frozenset(
     {
         *("unborn", "baby", "of", "child", "the", "mr", "mrs", "ms", "miss", "mx", "dr"),
         *("master", "mstr", "boy", "girl", "male", "female", "infant", "newborn", "unnamed"),
-        *("twin", "triplet"),
+        *("twin", "triplet", "jr", "jnr"),  # "Sam Invented Jr" is S.I., as "Sam Invented" is
         *("not", "yet", "named", "known", "unknown", "tbc", "tba", "none"),
     }
 )
