@@ -93,11 +93,14 @@ def only(body: str) -> Command:
         ("Vote: no action", Vote(NFA, "")),
         ('Vote: "no further action"', Vote(NFA, "")),
         ("My vote: rapid review", Vote(RR, "")),
+        ("Vote: RR", Vote(RR, "")),  # as partners abbreviate them
+        ("Vote: LLR", Vote(LR, "")),
         # Decision
         ("Decision: rapid review", Decision(RR, "")),
         ("Screening decision: rapid review", Decision(RR, "")),
         ("Screening Panel decision: no further action", Decision(NFA, "")),
         ("Decision - NFA", Decision(NFA, "")),
+        ("Panel decision: RR", Decision(RR, "")),
         # Notifiable
         ("Notifiable: yes", Notifiable(True, "")),
         ("Notifiable: No", Notifiable(False, "")),

@@ -19,8 +19,10 @@ class _BadValue(Exception):
 
 _CHOICE_WORDS: dict[str, Choice] = {
     "rapid review": Choice.RAPID_REVIEW,
+    "rr": Choice.RAPID_REVIEW,
     "local learning review": Choice.LOCAL_REVIEW,
     "local review": Choice.LOCAL_REVIEW,
+    "llr": Choice.LOCAL_REVIEW,
     "learning review": Choice.LOCAL_REVIEW,
     "audit": Choice.LOCAL_REVIEW,
     "assurance": Choice.LOCAL_REVIEW,
