@@ -106,6 +106,7 @@ def only(body: str) -> Command:
         ("Notifiable: No", Notifiable(False, "")),
         ("Notifiable yes", Notifiable(True, "")),
         ("Notifiable: no - harm was not serious", Notifiable(False, "")),
+        ("Notifiable: no - decided at panel 16/12/2026", Notifiable(False, "")),
         # Scrutineer
         ("Agree", ScrutineerView(True, "", "")),
         ("Agreed.", ScrutineerView(True, "", "")),
@@ -285,6 +286,8 @@ def test_each_command_syntax(line: str, expected: Command) -> None:
         ("Vote: rapid review (agreed with police)", "any reason on a line of its own"),
         ("Notifiable: perhaps", "answer yes or no"),
         ("Notifiable: no idea", "answer yes or no"),
+        ("Notifiable: yes - notified 17/12/2026", "give the day the National Panel was told"),
+        ("Notifiable: yes, sent today", "on a line of its own, Notified: <date>"),
         ("CSPR: no", "needs its rationale"),
         ("CSPR: No.", "needs its rationale"),
         ("CSPR: not sure", "CSPR: no because <rationale>"),

@@ -59,6 +59,7 @@ from bot.core.commands.values import (
     _value,
     _yes_no,
 )
+from bot.core.dates import MONTH_WORDS
 
 
 def _read_vote(value: str, line: str, today: date) -> _Parsed:
@@ -71,7 +72,22 @@ def _read_decision(value: str, line: str, today: date) -> _Parsed:
 
 
 def _read_notifiable(value: str, line: str, today: date) -> _Parsed:
-    return Notifiable(_yes_no(value)[0], line)
+    notifiable, rest = _yes_no(value)
+    if notifiable and _A_DAY.search(rest):
+        # "Notifiable: yes - notified 17/12/2026": read as Notifiable alone, she would take
+        # the notification for recorded while its clock ran on.
+        raise _BadValue(
+            "a day after yes is not read here; give the day the National Panel was told on a "
+            "line of its own, Notified: <date>"
+        )
+    return Notifiable(notifiable, line)
+
+
+_A_DAY = re.compile(
+    r"\d{1,2}\s*[/.\-]\s*\d{1,2}|\b(?:today|yesterday)\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{'|'.join(MONTH_WORDS)})\b",
+    re.IGNORECASE,
+)
 
 
 _YES_OR_NO_FIRST = re.compile(r"\s*(yes|no|y|n)\b(.*)", re.IGNORECASE | re.DOTALL)
