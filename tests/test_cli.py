@@ -473,7 +473,9 @@ def test_sin_through_run_to_case_and_outbox(bot: Run, config: Path) -> None:
     for d in case["deadlines"]:
         assert {"name", "due", "state", "met_at"} <= set(d)
     assert deadlines["screening_meeting"]["due"] == "2026-12-29"
-    assert deadlines["panel_notification"]["due"] == "2027-01-04"
+    # From the day the email says the local authority became aware, 22/12/2026 (once read as
+    # no date, and counted from the arrival, a working day late).
+    assert deadlines["panel_notification"]["due"] == "2026-12-31"
     assert {d["state"] for d in case["deadlines"]} == {"open"}
     assert {d["met_at"] for d in case["deadlines"]} == {None}
     assert "case_opened" in [e["what"] for e in case["events"]]

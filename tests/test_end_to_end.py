@@ -68,7 +68,9 @@ def test_sin_to_case_ack_invitation_and_digest(bot: Any, mailbox: Mailbox, outbo
     case = json.loads(out)
     deadlines = {d["name"]: d for d in case["deadlines"]}
     assert deadlines["screening_meeting"]["due"] == "2026-12-29"
-    assert deadlines["panel_notification"]["due"] == "2027-01-04"
+    # From the day the email says the local authority became aware, 22/12/2026 (once read as
+    # no date, and counted from the arrival, a working day late).
+    assert deadlines["panel_notification"]["due"] == "2026-12-31"
     assert deadlines["panel_notification"]["state"] == "open"
     assert "Christmas Day" in deadlines["screening_meeting"]["explanation"]
     assert [m["kind"] for m in case["messages"]] == ["sin"]
