@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.db.models import Case, CaseField, ChronologyEntry, OutboxMessage, StoredMessage
+from bot.app import App
 from bot.services.passes import run_once
-from tests.fixtures.app import AppFactory
+from tests.fixtures.app import AppFactory, Clock
 from tests.fixtures.documents import zip_bomb_docx
 from tests.fixtures.forms_docx import (
     SIN_INCIDENT,
@@ -439,9 +440,9 @@ def test_a_zip_bombed_form_is_not_called_complete_and_a_readable_copy_is_asked_f
     assert "date the local authority became aware" in gaps and "la_aware_date" not in gaps
 
 
-def test_appendix_b_fills_the_return_and_the_merged_chronology(
-    make_app: AppFactory, tmp_path: Path
-) -> None:
+def _returns_asked_of_police_and_health(make_app: AppFactory, tmp_path: Path) -> tuple[App, Clock]:
+    """A case opened on 16 Dec 2026 whose Business Manager, the next day, decided on a Rapid
+    Review and asked the police and health for their returns by 24 Dec 2026."""
     app, clock = make_app(now="2026-12-16T09:00", **SECTIONS)
     send_form(tmp_path, sin_docx())
     run_once(app)
@@ -454,6 +455,13 @@ def test_appendix_b_fills_the_return_and_the_merged_chronology(
     )
     drop_into_maildir(tmp_path / "inbox", bm)
     run_once(app)
+    return app, clock
+
+
+def test_appendix_b_fills_the_return_and_the_merged_chronology(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app, clock = _returns_asked_of_police_and_health(make_app, tmp_path)
     health = appendix_b_docx(
         "NHS Tameside",
         [
@@ -499,18 +507,7 @@ def test_a_nil_return_of_two_rows_is_the_agency_s_return(
     """An agency's own short document, not the form: its agency and its No are the whole
     return. Taken for no form at all, it was filed for the Business Manager and the agency
     went on being chased for a return it had made."""
-    app, clock = make_app(now="2026-12-16T09:00", **SECTIONS)
-    send_form(tmp_path, sin_docx())
-    run_once(app)
-    clock.set("2026-12-17T09:00")
-    bm = make_email(
-        "RE: [TSCP-2026-0001] Screening",
-        "Decision: rapid review\nAgencies: gmp, icb\nReturn by: 24/12/2026",
-        sender=BM,
-        message_id="<bm@t>",
-    )
-    drop_into_maildir(tmp_path / "inbox", bm)
-    run_once(app)
+    app, clock = _returns_asked_of_police_and_health(make_app, tmp_path)
     send_form(
         tmp_path,
         rows_docx("Nil return", [("Agency", "NHS Tameside"), ("Involvement", "No")]),
