@@ -488,6 +488,38 @@ def test_an_appendix_b_s_involvement_question_is_read_as_agencies_ask_it(
     assert "involved" not in found.missing and found.flags == ()
 
 
+def test_a_line_giving_two_answers_gives_both() -> None:
+    """Read whole, the second label was part of the first answer, and its date lost: the
+    National Panel's clock counted from the email's arrival instead."""
+    found = run(
+        email(
+            "Serious Child Safeguarding Incident Notification\n"
+            "Child's name: Sam Invented. Date the local authority became aware: 12/12/2026.\n"
+            "Description of the incident: The child fell. Staff said: he was pushed."
+        )
+    )
+    assert [c["child_name"].value for c in found.children] == ["Sam Invented"]
+    assert found.fields["la_aware_date"].value == date(2026, 12, 12)
+    # "Staff said" is no label: the answer is not cut there.
+    assert found.fields["incident_description"].value == (
+        "The child fell. Staff said: he was pushed."
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "When the LA became aware, a strategy discussion was held on 15/12/2026",
+        "When told, the LA held a strategy meeting 15/12/2026",
+    ],
+)
+def test_a_sentence_about_the_local_authority_is_not_its_day(line: str) -> None:
+    """With no colon to end a label, a sentence's date is another day's: the strategy
+    meeting's, which would be doubted beside the form's own awareness date, or taken for it."""
+    found = run(email(f"Serious Child Safeguarding Incident Notification\n{line}"))
+    assert "la_aware_date" not in found.fields
+
+
 @pytest.mark.parametrize(
     "label",
     [

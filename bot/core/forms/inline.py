@@ -17,7 +17,7 @@ from collections.abc import Callable
 from bot.core.forms.labels import _Index, _Match
 from bot.core.forms.labels import normalised_text as normalise_label
 from bot.core.forms.marks import _YES_NO, FLAG_TYPES, _flag
-from bot.core.forms.values import _EMAIL, _PHONE, _answer_in_words, _date
+from bot.core.forms.values import _DATE_IN_TEXT, _EMAIL, _PHONE, _answer_in_words, _date
 
 MAX_LABEL_WORDS = 10
 SHORT_VALUE_WORDS = 8  # a colonless text value longer than this reads as prose
@@ -76,7 +76,7 @@ def _fits(
         options = _YES_NO.search(rest) is not None
         return 1.0 if value is not None or (problem and options) else None
     if spec.type == "date":
-        return 1.0 if _date(rest, spec)[0] is not None else None
+        return 1.0 if _date(rest, spec)[0] is not None and _date_leads(rest) else None
     if spec.type == "email":
         return 1.0 if _EMAIL.search(rest) else None
     if spec.type == "phone":
@@ -92,6 +92,14 @@ def _fits(
     if not short:
         return UNSURE if spec.multiline else None
     return SURE if sure() else UNSURE
+
+
+def _date_leads(rest: str) -> bool:
+    """Whether the date begins the value, after two words at most ("on", "approx", "Monday
+    the"). With no colon to say where a label ends, "When the LA became aware, a strategy
+    discussion was held on 15/12/2026" is a sentence, and its date another day's."""
+    m = _DATE_IN_TEXT.search(rest)
+    return m is None or len(rest[: m.start()].split()) <= 2
 
 
 def _joined_label(index: _Index, text: str, following: str, section: str | None) -> str | None:

@@ -3,6 +3,7 @@ line, multiline values, and tick boxes written inline."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -27,6 +28,7 @@ LOOK_BELOW = 200
 
 def _walk_lines(lines: Sequence[Line], texts: list[str], blank: list[bool], run: _Run) -> None:
     """`texts`: each line's text stripped; `blank`: value_end.blank_before of the lines."""
+    lines, texts, blank = _one_answer_each(lines, texts, blank, run.index)
     walk = _Walk(run, texts, blank)
     took_next = False
     for i, line in enumerate(lines):
@@ -35,6 +37,38 @@ def _walk_lines(lines: Sequence[Line], texts: list[str], blank: list[bool], run:
             continue
         took_next = walk.read(i, line.where)
     walk._settle()  # the last label's answer never came
+
+
+# A sentence's end, then words up to a colon: perhaps a second "Label: value" on the line.
+_NEXT_ANSWER = re.compile(r"[.;]\s+(?=([A-Z][^.;:]{2,80}):)")
+
+
+def _one_answer_each(
+    lines: Sequence[Line], texts: list[str], blank: list[bool], index: _Index
+) -> tuple[Sequence[Line], list[str], list[bool]]:
+    """A line giving two answers, "Child initials: X.Y. Date the local authority became aware:
+    22/12/2026.", as two lines: read whole, the second label was part of the first's value,
+    and its date lost. Split only before a label the form knows as written."""
+    if not any(_NEXT_ANSWER.search(t) for t in texts):
+        return lines, texts, blank
+    out_lines: list[Line] = []
+    out_texts: list[str] = []
+    out_blank: list[bool] = []
+    for line, text, above in zip(lines, texts, blank, strict=True):
+        for n, part in enumerate(_answers(text, index)):
+            out_lines.append(Line(line.where, part))
+            out_texts.append(part)
+            out_blank.append(above if n == 0 else False)
+    return out_lines, out_texts, out_blank
+
+
+def _answers(text: str, index: _Index) -> list[str]:
+    """`text` cut before each label the form knows; the stop that ended an answer is not
+    part of it ("Sam Invented", not "Sam Invented.")."""
+    cuts = [m for m in _NEXT_ANSWER.finditer(text) if index.match_known(m.group(1), None)]
+    starts = [0, *(m.end() for m in cuts)]
+    ends = [*(m.start() for m in cuts), len(text)]
+    return [text[a:b].strip() for a, b in zip(starts, ends, strict=True) if text[a:b].strip()]
 
 
 @dataclass
