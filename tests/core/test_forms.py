@@ -506,6 +506,16 @@ def test_a_line_giving_two_answers_gives_both() -> None:
     )
 
 
+def test_a_table_cell_giving_two_answers_gives_both() -> None:
+    """Read whole, the date of birth was part of the child's name, and counted missing."""
+    found = run(form(*REFERRER, ("Child's name: Sam Invented. DOB: 01/02/2020",)))
+    [child] = found.children
+    assert (child["child_name"].value, child["date_of_birth"].value) == (
+        "Sam Invented",
+        date(2020, 2, 1),
+    )
+
+
 @pytest.mark.parametrize(
     "line",
     [

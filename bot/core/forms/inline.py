@@ -7,6 +7,9 @@ the field's value: a real date, an email address, a telephone number, a Yes/No a
 for text a short phrase that does not start like a continuation ("and injuries"). A text
 value after a one-word label ("Agency Example School") is trusted only among other label
 lines; in prose it is kept below the doubt threshold.
+
+Also one line or cell giving two answers ("Child's name: Sam Invented. DOB: 01/02/2020"),
+cut before each label the form knows, and a table cell holding its own label and value.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.core.forms.labels import _Index, _Match
+from bot.core.forms.labels import _child_prefix, _has_answers, _Index, _Match
 from bot.core.forms.labels import normalised_text as normalise_label
 from bot.core.forms.marks import _YES_NO, FLAG_TYPES, _flag
+from bot.core.forms.run import _Heading, _Run
 from bot.core.forms.values import _DATE_IN_TEXT, _EMAIL, _PHONE, _answer_in_words, _date
 
 MAX_LABEL_WORDS = 10
@@ -115,3 +119,44 @@ def _joined_label(index: _Index, text: str, following: str, section: str | None)
         if joined and joined[2] >= 1.0:
             return f"{text} {following}"
     return None
+
+
+# A sentence's end, then words up to a colon: perhaps a second "Label: value" on the line.
+_NEXT_ANSWER = re.compile(r"[.;]\s+(?=([A-Z][^.;:]{2,80}):)")
+
+
+def _answers(text: str, index: _Index) -> list[str]:
+    """`text` cut before each label the form knows; the stop that ended an answer is not
+    part of it ("Sam Invented", not "Sam Invented.")."""
+    cuts = [m for m in _NEXT_ANSWER.finditer(text) if index.match_known(m.group(1), None)]
+    starts = [0, *(m.end() for m in cuts)]
+    ends = [*(m.start() for m in cuts), len(text)]
+    return [text[a:b].strip() for a, b in zip(starts, ends, strict=True) if text[a:b].strip()]
+
+
+def _inline_value(run: _Run, cell: str, section: str | None, where: str) -> bool:
+    """A cell holding its own labels and values: "DOB: 03/04/2015", "DOB\n03/04/2015",
+    "Has the child died? Yes [ ] No [X]", or two at once, "Child's name: Sam Invented. DOB:
+    01/02/2020" (read whole, the date of birth was part of the name)."""
+    found = [_inline_answer(run, part, section, where) for part in _answers(cell, run.index)]
+    return any(found)
+
+
+def _inline_answer(run: _Run, cell: str, section: str | None, where: str) -> bool:
+    if _has_answers(cell):
+        split = _label_then_value(run.index, cell, section, lambda: False)
+        if split is not None and split[0][0][0].type in FLAG_TYPES:
+            run.hit(split[0], split[1], where)
+            return True
+    for separator in (":", "\n"):
+        label, found, value = cell.partition(separator)
+        if not found or not value.strip() or not label.strip():
+            continue
+        number, rest = _child_prefix(label)
+        matched = run.index.match(rest or label, "child" if number else section)
+        if matched:
+            if number is not None:
+                run.events.append(_Heading(number))
+            run.hit(matched, value, where)
+            return True
+    return False

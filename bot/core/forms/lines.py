@@ -3,14 +3,15 @@ line, multiline values, and tick boxes written inline."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from bot.core.doctext import Line
 from bot.core.forms.inline import (
+    _NEXT_ANSWER,
     SURE,
+    _answers,
     _is_numbered_section,
     _joined_label,
     _label_then_value,
@@ -39,10 +40,6 @@ def _walk_lines(lines: Sequence[Line], texts: list[str], blank: list[bool], run:
     walk._settle()  # the last label's answer never came
 
 
-# A sentence's end, then words up to a colon: perhaps a second "Label: value" on the line.
-_NEXT_ANSWER = re.compile(r"[.;]\s+(?=([A-Z][^.;:]{2,80}):)")
-
-
 def _one_answer_each(
     lines: Sequence[Line], texts: list[str], blank: list[bool], index: _Index
 ) -> tuple[Sequence[Line], list[str], list[bool]]:
@@ -60,15 +57,6 @@ def _one_answer_each(
             out_texts.append(part)
             out_blank.append(above if n == 0 else False)
     return out_lines, out_texts, out_blank
-
-
-def _answers(text: str, index: _Index) -> list[str]:
-    """`text` cut before each label the form knows; the stop that ended an answer is not
-    part of it ("Sam Invented", not "Sam Invented.")."""
-    cuts = [m for m in _NEXT_ANSWER.finditer(text) if index.match_known(m.group(1), None)]
-    starts = [0, *(m.end() for m in cuts)]
-    ends = [*(m.start() for m in cuts), len(text)]
-    return [text[a:b].strip() for a, b in zip(starts, ends, strict=True) if text[a:b].strip()]
 
 
 @dataclass

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from bot.core.doctext import Table
 from bot.core.forms.chronology import _chronology
-from bot.core.forms.inline import _is_numbered_section, _label_then_value
+from bot.core.forms.inline import _inline_value, _is_numbered_section
 from bot.core.forms.labels import (
     _cell_match,
     _child_prefix,
-    _has_answers,
     _Index,
     _is_child_heading,
     _Match,
@@ -148,28 +147,6 @@ def _unmatched(run: _Run, cells: tuple[str, ...], where: str) -> None:
         return
     if normalise_label(distinct[0]) not in run.index.form.not_answers:
         run.unmatched.append((distinct[0], distinct[1], where))
-
-
-def _inline_value(run: _Run, cell: str, section: str | None, where: str) -> bool:
-    """A cell holding its own label and value: "DOB: 03/04/2015", "DOB\n03/04/2015" or
-    "Has the child died? Yes [ ] No [X]"."""
-    if _has_answers(cell):
-        split = _label_then_value(run.index, cell, section, lambda: False)
-        if split is not None and split[0][0][0].type in FLAG_TYPES:
-            run.hit(split[0], split[1], where)
-            return True
-    for separator in (":", "\n"):
-        label, found, value = cell.partition(separator)
-        if not found or not value.strip() or not label.strip():
-            continue
-        number, rest = _child_prefix(label)
-        matched = run.index.match(rest or label, "child" if number else section)
-        if matched:
-            if number is not None:
-                run.events.append(_Heading(number))
-            run.hit(matched, value, where)
-            return True
-    return False
 
 
 def _values_that_look_like_labels(
