@@ -61,6 +61,12 @@ _WEEKDAYS: dict[str, int] = {
 WEEKDAY_WORDS = tuple(sorted(_WEEKDAYS, key=len, reverse=True))
 # ... and of a month.
 MONTH_WORDS = tuple(sorted(_MONTHS, key=len, reverse=True))
+# A day with its month, however a line may begin one ("17/12", "17th Dec", "17 of December"):
+# for telling a date someone tried to write from words, not for reading it.
+DAY_AND_MONTH = (
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s*[/.\-]\s*\d{1,2}"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{'|'.join(MONTH_WORDS)})\b"
+)
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTH_NAMES = (

@@ -54,7 +54,7 @@ from bot.core.commands.sign_off import plain as _plain
 from bot.core.commands.sign_off import without_postscript
 from bot.core.commands.status import read_status
 from bot.core.commands.values import _BadValue, _value
-from bot.core.dates import MONTH_WORDS, WEEKDAY_WORDS
+from bot.core.dates import DAY_AND_MONTH, WEEKDAY_WORDS
 
 
 @dataclass(frozen=True)
@@ -263,10 +263,7 @@ def _read_line(text: str, source: str, today: date) -> _Parsed | None:
 # 31/02/2026" is a command with or without its colon, and one unread is answered with why,
 # never taken for prose while she believes it recorded.
 _DATE_BEGUN = re.compile(
-    r"(?:on\s+)?(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s*[/.\-]\s*\d{1,2}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{'|'.join(MONTH_WORDS)})\b"
-    rf"|(?:{'|'.join(WEEKDAY_WORDS)})\b)",
-    re.IGNORECASE,
+    rf"(?:on\s+)?(?:the\s+)?(?:{DAY_AND_MONTH}|(?:{'|'.join(WEEKDAY_WORDS)})\b)", re.IGNORECASE
 )
 
 

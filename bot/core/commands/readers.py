@@ -59,7 +59,7 @@ from bot.core.commands.values import (
     _value,
     _yes_no,
 )
-from bot.core.dates import MONTH_WORDS
+from bot.core.dates import DAY_AND_MONTH
 
 
 def _read_vote(value: str, line: str, today: date) -> _Parsed:
@@ -83,11 +83,7 @@ def _read_notifiable(value: str, line: str, today: date) -> _Parsed:
     return Notifiable(notifiable, line)
 
 
-_A_DAY = re.compile(
-    r"\d{1,2}\s*[/.\-]\s*\d{1,2}|\b(?:today|yesterday)\b"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{'|'.join(MONTH_WORDS)})\b",
-    re.IGNORECASE,
-)
+_A_DAY = re.compile(rf"{DAY_AND_MONTH}|\b(?:today|yesterday)\b", re.IGNORECASE)
 
 
 _YES_OR_NO_FIRST = re.compile(r"\s*(yes|no|y|n)\b(.*)", re.IGNORECASE | re.DOTALL)
