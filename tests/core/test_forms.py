@@ -632,10 +632,17 @@ def test_a_nil_return_of_two_lines_is_an_appendix_b(label: str, answer: str) -> 
         assert found.flags == ()
 
 
-def test_a_blank_tick_box_is_still_no_answer() -> None:
-    """A box left unticked says nothing: two of them and an agency are not a form."""
-    found = run(form(("Agency", "Example Housing"), ("Involvement", "☐"), source="Reply.docx"))
-    assert found.form is None
+@pytest.mark.parametrize(
+    "rows",
+    [
+        (("Agency", "Example Housing"), ("Involvement", "☐")),
+        # A blank template's boxes, each in its label's cell: words, but no answer in them
+        (("☐ Child has died",), ("☐ Child seriously harmed",), ("Child has died ☐",)),
+    ],
+)
+def test_a_blank_tick_box_is_still_no_answer(rows: tuple[tuple[str, ...], ...]) -> None:
+    """A box left unticked says nothing: boxes like these, and an agency, are not a form."""
+    assert run(form(*rows, source="Reply.docx")).form is None
 
 
 @pytest.mark.parametrize(

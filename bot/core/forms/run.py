@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.core.forms.labels import _Index, _Match
-from bot.core.forms.marks import _is_placeholder
+from bot.core.forms.marks import _is_placeholder, _strip_marks
 from bot.core.forms.model import ChronologyRow, Field
 from bot.core.vocabulary import FieldSpec, FormVocabulary
 
@@ -88,7 +88,9 @@ class _Result:
 
 def _substantive(found: Field) -> bool:
     if isinstance(found.value, bool):
-        # An unticked box says nothing (a blank form is all of them); a No written in words
-        # ("Involvement: No", "Nil return") is an answer, often an Appendix B's whole answer.
-        return found.value or any(c.isalpha() for c in found.raw)
+        # An unticked box says nothing (a blank form is all of them, "☐ Child has died"); a
+        # No written in words, with no box ("Involvement: No", "Nil return"), is an answer,
+        # often an Appendix B's whole answer.
+        written = _strip_marks(found.raw)[1] is None and any(c.isalpha() for c in found.raw)
+        return found.value or written
     return bool(found.raw) and not _is_placeholder(found.raw)
