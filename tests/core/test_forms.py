@@ -755,6 +755,23 @@ def test_abuse_or_neglect_answered_in_the_question_s_own_words_is_read(
 
 
 @pytest.mark.parametrize(
+    ("answer", "expected"),
+    [("Deceased", True), ("Died", True), ("Alive", False), ("Survived", False)],
+)
+def test_a_death_answered_in_the_question_s_own_words_is_read(answer: str, expected: bool) -> None:
+    """ "Has the child died? Deceased" was a doubt for a person ("cannot tell Yes or No"), the
+    form asked for again; in a table or an email's line it is the answer."""
+    label = "Has the child died?"
+    for found in (
+        run(form(*REFERRER, (label, answer))),
+        run(email(f"Name of referrer: Pat Placeholder\n{label} {answer}\n")),
+    ):
+        field = found.fields["child_died"]
+        assert field.value is expected and field.problem is None, answer
+        assert "child_died" not in found.doubtful
+
+
+@pytest.mark.parametrize(
     "answer",
     [
         *("Possibly", "Suspected? Police to confirm", "Known to CSC", "None known"),
