@@ -138,6 +138,8 @@ def _inline_value(run: _Run, cell: str, section: str | None, where: str) -> bool
     """A cell holding its own labels and values: "DOB: 03/04/2015", "DOB\n03/04/2015",
     "Has the child died? Yes [ ] No [X]", or two at once, "Child's name: Sam Invented. DOB:
     01/02/2020" (read whole, the date of birth was part of the name)."""
+    if _NEXT_ANSWER.search(cell) is None:  # most cells: one answer at most, nothing to cut
+        return _inline_answer(run, cell, section, where)
     # Every part read, not only those up to the first that gives an answer.
     found = [_inline_answer(run, part, section, where) for part in _answers(cell, run.index)]
     return any(found)
