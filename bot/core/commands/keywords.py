@@ -10,21 +10,23 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.core.commands.action_readers import (
+    _ACTION_DONE_LINE,
+    _read_action,
+    _read_action_done,
+    _read_approve,
+)
 from bot.core.commands.case_readers import _read_about_case, _read_close, _read_reopen
 from bot.core.commands.extension_readers import _read_complaint_extended, _read_report_extended
 from bot.core.commands.meeting_readers import _read_cancel_meeting, _read_reschedule
 from bot.core.commands.model import ActionDone
 from bot.core.commands.partials import _Parsed, _Reader
 from bot.core.commands.readers import (
-    _ACTION_DONE_LINE,
     CORRECTION_KEYWORDS,
     _correction_reader,
-    _read_action,
-    _read_action_done,
     _read_agencies,
     _read_agree,
     _read_answered,
-    _read_approve,
     _read_cspr,
     _read_decision,
     _read_delay,
