@@ -66,6 +66,7 @@ def returns(
         {
             "ref": ref,
             "agency": agency,
+            "key": agency,
             "due": return_by,
             "state": "overdue" if return_by < today else "requested",
             "away": answers.away.get((case_id, agency)),
@@ -79,6 +80,7 @@ def returns(
         {
             "ref": ref,
             "agency": agency,
+            "key": agency,
             "due": return_by,
             "state": "received",
             "away": None,

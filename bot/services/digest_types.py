@@ -82,6 +82,7 @@ class ReturnDue(TypedDict):
 
     ref: str
     agency: str
+    key: str  # the agency's key, for the command that records a return
     due: date
     state: str
     away: date | None  # the day an out-of-office came from the agency since it was asked

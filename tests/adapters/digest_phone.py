@@ -73,6 +73,7 @@ def busy_day() -> dict[str, Any]:
                 **base["new_on_cases"][0],
                 "ref": f"TSCP-2026-{n:04d}",
                 "agency": AGENCIES[n % 5],
+                "key": f"agency{n % 5}",
                 "who": f"Robin Invented <{LONG_ADDRESS}>",
                 "lines": ["The chronology is now on the shared site:", LONG_LINK],
             }
@@ -82,6 +83,7 @@ def busy_day() -> dict[str, Any]:
             {
                 "ref": f"TSCP-2026-{n:04d}",
                 "agency": AGENCIES[n % 5],
+                "key": f"agency{n % 5}",
                 "due": cal.add_working_days(today, n - 3),
                 "state": "overdue" if n < 3 else "requested",
                 "away": today if n == 1 else None,
@@ -124,6 +126,7 @@ def busy_day() -> dict[str, Any]:
                 "subject": subject,
                 "sender": LONG_ADDRESS,
                 "agency": AGENCIES[n % 5],
+                "key": f"agency{n % 5}",
             }
             for n in range(5)
         ],

@@ -584,6 +584,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             {
                 "ref": "TSCP-2026-0005",
                 "agency": "Greater Manchester Police",
+                "key": "gmp",
                 "due": date(2026, 11, 23),
                 "state": "overdue",
                 "away": date(2026, 11, 18),
@@ -592,6 +593,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
             {
                 "ref": "TSCP-2026-0005",
                 "agency": "Tameside Council Education",
+                "key": "education",
                 "due": date(2026, 11, 23),
                 "state": "received",
                 "away": None,

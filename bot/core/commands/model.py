@@ -90,6 +90,9 @@ class ReturnFrom:
     agency: str  # as written; the caller resolves the configured key
     on: date | None  # the day the agency sent it; None: the day the mailbox received it
     line: str
+    # "Return from: gmp nil": the agency wrote that it had no involvement, with no form, so
+    # there is nothing to read; None of `on` is then the day the command was given.
+    nil: bool = False
 
 
 @dataclass(frozen=True)

@@ -190,12 +190,26 @@ def _read_return_by(value: str, line: str, today: date) -> _Parsed:
     return _ReturnBy(_date(value, today), line)
 
 
+# What may follow the agency to say its return was a nil return, written with no form.
+_NIL = re.compile(
+    r"[\s,;:\-\u2013\u2014(]*(?:a\s+)?(?:nil(?:\s+return)?|no\s+involvement)[\s.)]*",
+    re.IGNORECASE,
+)
+
+
 def _read_return_from(value: str, line: str, today: date) -> _Parsed:
-    """ "Return from: gmp" or "Return from: gmp 10/12/2026" (the day the agency sent it)."""
-    agency, on = _trailing_date(_value(value), today)
-    if not _value(agency) or len(agency.split()) > 1:
-        raise _BadValue("name one agency, for example Return from: gmp 10/12/2026")
-    return ReturnFrom(_value(agency).lower(), on, line)
+    """ "Return from: gmp" or "Return from: gmp 10/12/2026" (the day the agency sent it);
+    "Return from: gmp nil 10/12/2026" when the agency said in words it had no involvement."""
+    said, on = _trailing_date(_value(value), today)
+    agency, _, rest = _value(said).partition(" ")
+    agency = agency.strip(",;:")
+    nil = bool(rest) and _NIL.fullmatch(rest) is not None
+    if not agency or (rest and not nil):
+        raise _BadValue(
+            "name one agency, for example Return from: gmp 10/12/2026 (or Return from: gmp "
+            "nil 10/12/2026 for a nil return written in an email)"
+        )
+    return ReturnFrom(agency.lower(), on, line, nil=nil)
 
 
 def _read_withdraw_request(value: str, line: str, today: date) -> _Parsed:
