@@ -1115,6 +1115,16 @@ def test_initials() -> None:
         ("Jo Invented\u2019s unborn baby", ""),
         ("Twin 1 Example", "E."),
         ("Twin B Example (DOB 01/02/2026)", "E."),
+        # The name a referrer gives to keep the child's own off the form: its letter is no
+        # initial of the child's.
+        ("Child A", ""),
+        ("Baby X (deceased)", ""),
+        ("Young person B", ""),
+        ("Sibling 1", ""),
+        ("YP2", ""),
+        ("Child AB", ""),
+        ("Baby Jo", "J."),
+        ("Baby Jo Invented", "J.I."),
         # Without accents, so that two agencies' spellings of one child agree.
         ("\u00c9lodie \u0141ukasz Nowak", "E.L.N."),
     ],

@@ -100,6 +100,13 @@ _PARENT_NAMED = re.compile(
 )
 # A newborn twin is recorded "Twin 1 Example" or "Twin A of ...": the number is no date or age.
 _TWIN = re.compile(r"\b(?:twin|triplet)\s*(?:[1-3]|one|two|three|[ab])\b", re.IGNORECASE)
+# "Child A", "Baby X", "Sibling 1", "YP2": the name a referrer writes to keep the child's
+# own out of the form, whose letter is no initial of the child's.
+_PSEUDONYM = re.compile(
+    r"\W*(?:child|baby|infant|sibling|young\s+person|yp|cyp|subject)\W*"
+    r"(?:(?-i:[A-Z]{1,3})|\d{1,2})?\W*",
+    re.IGNORECASE,
+)
 # Two children in one name field ("Jamie Example and Alex Example"): whose initials is unsure.
 _SEVERAL = re.compile(r"\s(?:and|&)\s|[;&+\n]|\S/\S", re.IGNORECASE)
 
@@ -120,7 +127,7 @@ def name_initials(name: str) -> str:
     if (end := _NAME_ENDS.search(name)) is not None:
         name = name[: end.start()]
     name = name.strip(" ,-\u2013")
-    if _SEVERAL.search(name):
+    if _SEVERAL.search(name) or _PSEUDONYM.fullmatch(name):
         return ""
     if "," in name:
         surname, _, forenames = name.partition(",")
