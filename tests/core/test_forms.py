@@ -117,6 +117,13 @@ def test_the_child_s_name_is_read_however_the_form_asks_for_it(label: str) -> No
         "Date the council became aware",
         "Local authority aware (date)",
         "When did Tameside become aware?",
+        # The day asked by a last "on", or whose awareness said only in brackets.
+        "Local authority informed on",
+        "LA notified on",
+        "Date of awareness (local authority)",
+        "Awareness date (LA)",
+        "LA informed (date)",
+        "Date information received by LA",
     ],
 )
 def test_the_local_authority_s_awareness_is_read_however_the_form_asks_for_it(label: str) -> None:
@@ -541,6 +548,9 @@ def test_a_sentence_about_the_local_authority_is_not_its_day(line: str) -> None:
         "When did the local authority notify the family",
         "Date your agency became aware",
         "Date of last contact with Children's Social Care",
+        "Date of awareness (LA informed Ofsted)",
+        "Police informed on",
+        "Local authority designated officer (LADO) informed on",
     ],
 )
 def test_a_day_the_local_authority_told_another_is_not_the_day_it_was_told(label: str) -> None:
@@ -548,6 +558,24 @@ def test_a_day_the_local_authority_told_another_is_not_the_day_it_was_told(label
     clock would start late ("Date LA notified the National Panel" was, by its first words)."""
     found = run(form(*REFERRER, ("Date of incident", "10/12/2026"), (label, "12/12/2026")))
     assert "la_aware_date" not in found.fields
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("Local authority placing (date)", "local_authority"),
+        ("Agency", "referrer_agency"),
+    ],
+)
+def test_a_date_given_for_a_name_is_doubted_not_taken(label: str, field: str) -> None:
+    """A label the vocabulary does not know, nearly matching a field that names something,
+    with a day as its answer: "14/12/2026" recorded as the child's local authority or the
+    referrer's agency with no word to anyone."""
+    rows = [r for r in REFERRER if r[0] != label]
+    found = run(form(*rows, ("Child's name", "Sam Invented"), (label, "14/12/2026")))
+    [where] = [f for f in (found.fields, *found.children) if field in f]
+    assert where[field].problem == f"'14/12/2026' is a date, not a {field.replace('_', ' ')}"
+    assert where[field].confidence < 0.75
 
 
 RETURN = (

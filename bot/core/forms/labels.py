@@ -95,17 +95,31 @@ _CACHE_SIZE = 8192
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _match_cached(tables: _Tables, text: str, section: str | None) -> _Match | None:
-    return _match(tables, _normalised(text), section)  # normalised once for every form
+    # Normalised once for every form.
+    return _match(tables, _normalised(text), section, _widened(text))
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _known_cached(tables: _Tables, text: str, section: str | None) -> _Match | None:
-    return _known(tables, _normalised(text), section)
+    return _known(tables, _normalised(text), section, _widened(text))
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _normalised(text: str) -> str:
     return normalise_label(text)
+
+
+_BRACKET_MARKS = str.maketrans("()[]", "    ")
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _widened(text: str) -> str:
+    """The label with the words in its brackets, for a field's `patterns`: "Date of awareness
+    (local authority)" says whose awareness only there. "" when it has none."""
+    if "(" not in text and "[" not in text:
+        return ""
+    wide = normalise_label(text.translate(_BRACKET_MARKS))
+    return "" if wide == _normalised(text) else wide
 
 
 def normalised_text(text: str) -> str:
@@ -145,7 +159,8 @@ class _Index:
         return self.sections.get(normalised_text(text))
 
 
-def _known(tables: _Tables, norm: str, section: str | None) -> _Match | None:
+def _known(tables: _Tables, norm: str, section: str | None, wide: str = "") -> _Match | None:
+    """`wide`: the label with its brackets' words (_widened), tried by patterns only."""
     if not norm:
         return None
     if section is not None and (section, norm) in tables.in_section:
@@ -153,7 +168,8 @@ def _known(tables: _Tables, norm: str, section: str | None) -> _Match | None:
     if norm in tables.exact:
         return _group(tables.exact[norm], 1.0)
     for pattern, spec, child in tables.patterns:
-        if pattern.fullmatch(norm) and not _unless(spec, norm):
+        said = [t for t in (norm, wide) if t]
+        if any(pattern.fullmatch(t) for t in said) and not any(_unless(spec, t) for t in said):
             return (spec,), child, 0.95
     loose = [x for x in tables.loose.get(_content(norm.split()), ()) if not _unless(x.spec, norm)]
     return _group(loose, 0.9) if loose else None
@@ -164,8 +180,8 @@ def _unless(spec: FieldSpec, norm: str) -> bool:
     return any(p.search(norm) for p in spec.unless)
 
 
-def _match(tables: _Tables, norm: str, section: str | None) -> _Match | None:
-    known = _known(tables, norm, section)
+def _match(tables: _Tables, norm: str, section: str | None, wide: str = "") -> _Match | None:
+    known = _known(tables, norm, section, wide)
     if known is not None or not norm:
         return known
     tokens = tuple(norm.split())
