@@ -32,6 +32,7 @@ from bot.core.commands import (
     ReportSent,
     ReportSubmitted,
     RequestReturns,
+    ReturnFrom,
     ReviewerAppointed,
     ScrutineerView,
     Vote,
@@ -152,6 +153,11 @@ def only(body: str) -> Command:
         ("National Panel notification sent: 13/11/2026", NotificationSent(date(2026, 11, 13), "")),
         # ... as "NP" and "sent to": once silent prose, the Panel's clock chased her still
         ("Notified NP on 13/11/2026", NotificationSent(date(2026, 11, 13), "")),
+        # ... with the time it was done: commands record days, once refused as no date
+        ("Notified: 13/11/2026 at 15:30", NotificationSent(date(2026, 11, 13), "")),
+        ("Notified: 13 November 2026, 3pm", NotificationSent(date(2026, 11, 13), "")),
+        ("Aware: 13.11.26 at 9.15am", LaAware(date(2026, 11, 13), "", "")),
+        ("Meeting held: 2/12/2026 14:00 hrs", MeetingHeld(date(2026, 12, 2), "")),
         ("Notified the NP: 13/11/2026", NotificationSent(date(2026, 11, 13), "")),
         ("NP notification sent 13/11/2026", NotificationSent(date(2026, 11, 13), "")),
         (
@@ -253,6 +259,15 @@ def only(body: str) -> Command:
         ("Approve: #12", Approve(12, "")),
         # Close
         ("Close: duplicate of TSCP-2026-0003", Close("duplicate of TSCP-2026-0003", "")),
+        # Return from: an agency's return sent on, or its nil return written in words
+        ("Return from: gmp", ReturnFrom("gmp", None, "")),
+        ("Return from: GMP 10/12/2026", ReturnFrom("gmp", date(2026, 12, 10), "")),
+        ("Return from: gmp nil", ReturnFrom("gmp", None, "", nil=True)),
+        ("Return from: gmp (nil return)", ReturnFrom("gmp", None, "", nil=True)),
+        (
+            "Return from: gmp - no involvement, 10 December 2026",
+            ReturnFrom("gmp", date(2026, 12, 10), "", nil=True),
+        ),
         # Withdraw request
         ("Withdraw request: gmp", WithdrawRequest("gmp", "", "")),
         ("Withdraw request: GMP.", WithdrawRequest("gmp", "", "")),
@@ -322,6 +337,9 @@ def test_each_command_syntax(line: str, expected: Command) -> None:
         ("Approve the draft but change the date", "Approve 12"),
         ("Agencies:", "list the agencies"),
         ("Withdraw request:", "name one agency"),
+        ("Return from: gmp icb", "name one agency"),
+        ("Return from: no involvement with the family", "name one agency"),
+        ("Notified: 13/11/2026 at 25:99", '"13/11/2026 at 25:99" is not a date I can read'),
         ("About case: the Smith review", "name the case by its reference"),
         # No colon, but a date begun: once taken for prose, nothing recorded and nothing said
         ("Notified on 31/02/2026", "31/02/2026 is not a real date"),

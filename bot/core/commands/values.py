@@ -75,8 +75,19 @@ def _more_words(words: str) -> str:
     return ""
 
 
+# A time after the day ("14/12/2026 at 15:30", "14 December 2026, 3pm"): commands record
+# days, and the time is no part of the date. A space before it, so "14.12.26" stays whole.
+_AT_TIME = re.compile(
+    r"[\s,]+(?:at\s+|@\s*)?(?:(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s*[ap]\.?m\.?)?"
+    r"|(?:0?[1-9]|1[0-2])\s*[ap]\.?m\.?)"
+    r"(?:\s*(?:hrs|hours|h))?$",
+    re.IGNORECASE,
+)
+
+
 def _date(text: str, today: date) -> date:
     cleaned = re.sub(r"^(?:on|by)\s+", "", _value(text), flags=re.IGNORECASE)
+    cleaned = _AT_TIME.sub("", cleaned)
     try:
         return parse_uk_date(cleaned, today=today)
     except DateError as e:
