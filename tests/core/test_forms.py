@@ -1357,7 +1357,15 @@ def test_a_day_near_the_one_it_happened_is_kept_flagged_and_doubtful(written: st
     assert aware.problem is not None and "a day near the one it happened" in aware.problem
 
 
-@pytest.mark.parametrize("written", ["14/12/2026 at approx 15:30", "14/12/2026 (about 15:00)"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "14/12/2026 at approx 15:30",
+        "14/12/2026 (about 15:00)",
+        "14/12/2026 approx. 3pm",
+        "14/12/2026 approximately 02:00 hrs",
+    ],
+)
 def test_an_approximate_time_on_a_day_is_not_an_approximate_day(written: str) -> None:
     found = run(form(*REFERRER, ("Date LA became aware", written)))
     assert (found.fields["la_aware_date"].value, found.doubtful) == (date(2026, 12, 14), ())

@@ -53,8 +53,10 @@ _ABOUT_BEFORE = re.compile(
     r"|week\s+(?:commencing|beginning|of))\.?\s+(?:[A-Za-z]+day\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
+# Not "14/12/2026 approx. 3pm": the time is the approximate part, the day is given.
 _ABOUT_AFTER = re.compile(
-    r"\s*[(\[,\-]?\s*(?:approx(?:imately)?|or\s+thereabouts|estimated|est|ish|or\s+so)\b",
+    r"\s*[(\[,\-]?\s*(?:approx(?:imately)?|or\s+thereabouts|estimated|est|ish|or\s+so)\b"
+    r"(?!\.?\s*(?:at\s+)?\d{1,2}\s*(?:[:.]\d{2}|[ap]\.?m\b|hrs|hours))",
     re.IGNORECASE,
 )
 
