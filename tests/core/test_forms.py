@@ -83,6 +83,10 @@ def test_labels_are_matched_tolerantly(label: str) -> None:
         "CYP name",
         "Child's forename and surname",
         "Baby's name",
+        # Whose name said only in brackets: once the referrer's name given twice, the
+        # child's unread.
+        "Name (child)",
+        "Name [subject child]",
     ],
 )
 def test_the_child_s_name_is_read_however_the_form_asks_for_it(label: str) -> None:

@@ -114,8 +114,8 @@ _BRACKET_MARKS = str.maketrans("()[]", "    ")
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _widened(text: str) -> str:
-    """The label with the words in its brackets, for a field's `patterns`: "Date of awareness
-    (local authority)" says whose awareness only there. "" when it has none."""
+    """The label with the words in its brackets: "Date of awareness (local authority)" says
+    whose awareness only there. "" when it has none, or none but filler ("(if known)")."""
     if "(" not in text and "[" not in text:
         return ""
     wide = normalise_label(text.translate(_BRACKET_MARKS))
@@ -160,16 +160,18 @@ class _Index:
 
 
 def _known(tables: _Tables, norm: str, section: str | None, wide: str = "") -> _Match | None:
-    """`wide`: the label with its brackets' words (_widened), tried by patterns only."""
+    """`wide`: the label with its brackets' words (_widened), known first: "Name (child)" is
+    the child's name, "Date of awareness (local authority)" the local authority's."""
     if not norm:
         return None
+    if wide and (found := _known(tables, wide, section)) is not None:
+        return found
     if section is not None and (section, norm) in tables.in_section:
         return _group(tables.in_section[(section, norm)], 1.0)
     if norm in tables.exact:
         return _group(tables.exact[norm], 1.0)
     for pattern, spec, child in tables.patterns:
-        said = [t for t in (norm, wide) if t]
-        if any(pattern.fullmatch(t) for t in said) and not any(_unless(spec, t) for t in said):
+        if pattern.fullmatch(norm) and not _unless(spec, norm):
             return (spec,), child, 0.95
     loose = [x for x in tables.loose.get(_content(norm.split()), ()) if not _unless(x.spec, norm)]
     return _group(loose, 0.9) if loose else None
