@@ -23,6 +23,9 @@ near a command when both hold:
 2. Its value is one that command reads ("16/12/2026" for Notified, "rapid review" for Vote),
    as the bot's own reader of that command says.
 
+A label that is another word for a command's is near it too, by rule 2 alone: "Outcome: rapid
+review", "Result: no further action" (Decision), "Date of notification: 16/12/2026" (Notified).
+
 So prose after an everyday word is never answered: "Meeting: went well" (Meeting held takes a
 date), "Note: the family have moved" (one letter from Vote, which takes a vote), "Status:
 waiting for the police" (Status takes nothing), "Closed: the school, on Friday". Nor is a
@@ -86,8 +89,18 @@ def nearest_commands(lines: tuple[NearLine, ...]) -> tuple[str, ...]:
     return tuple(named)[:NEAREST_SHOWN]
 
 
+# Other words for a command's, as a Business Manager writes the panel's decision.
+_SAME_AS = {
+    "outcome": "decision",
+    "result": "decision",
+    "recommendation": "decision",
+    "date of notification": "notified",
+}
+
+
 def _nearest(label: str, value: str, today: date) -> tuple[str, ...]:
     said = " ".join(label.lower().split())
+    said = _SAME_AS.get(said, said)
     scored = sorted(
         (edits, n, keyword)
         for n, keyword in enumerate(KEYWORDS)

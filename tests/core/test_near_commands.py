@@ -53,7 +53,12 @@ TODAY = date(2026, 12, 17)
         ),
         ("Strategy meeting held: 18/12/2026", ("Strategy meeting held:",), ("meeting held",)),
         ("Decison-rapid review", ("Decison -",), ("decision",)),
+        # Another word for the command's, with a value it reads: she meant the command.
+        ("Outcome: rapid review", ("Outcome:",), ("decision",)),
+        ("Result: NFA", ("Result:",), ("decision",)),
+        ("Date of notification: 16/12/2026", ("Date of notification:",), ("notified",)),
         # An everyday word, and prose after it that its command would not read: news.
+        ("Outcome: advice given", (), ()),
         ("Meeting: went well", (), ()),
         ("Note: the family have moved", (), ()),
         ("Status: waiting for the police return", (), ()),
