@@ -155,9 +155,11 @@ def parse_uk_date(text: str, *, today: date | None = None) -> date:
         return _make(shown, year, month, day, day_first=True)
     if m := _YEAR_FIRST.fullmatch(s):
         return _make(shown, int(m.group(1)), int(m.group(3)), int(m.group(4)))
-    for pattern in (_DAY_MONTH, _MONTH_DAY):
-        if m := pattern.fullmatch(s):
-            return _from_words(shown, m)
+    # "December 14th, 2026" also fits day-month, as weekday "December", day 14, month "th":
+    # the reading whose month is a month is the date's.
+    found = [m for p in (_DAY_MONTH, _MONTH_DAY) if (m := p.fullmatch(s))]
+    if found:
+        return _from_words(shown, min(found, key=lambda m: m.group("m").lower() not in _MONTHS))
     raise DateError(f'"{shown}" is not a date I can read; {_HINT}')
 
 

@@ -33,6 +33,9 @@ TODAY = date(2026, 11, 19)
         ("Thursday, 12th November 2026", date(2026, 11, 12)),
         ("Thu 12 Nov 2026", date(2026, 11, 12)),
         ("November 12, 2026", date(2026, 11, 12)),
+        # An ordinal after the month first: once "th" read as the month and refused.
+        ("November 12th, 2026", date(2026, 11, 12)),
+        ("Thursday November 12th 2026", date(2026, 11, 12)),
         ("Thursday, November 12th 2026", date(2026, 11, 12)),
         ("2026-11-12", date(2026, 11, 12)),
         ("  12   November   2026  ", date(2026, 11, 12)),
