@@ -104,10 +104,11 @@ _NUMERIC = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
 _YEAR_FIRST = re.compile(r"(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})")
 # "the" is never the weekday: "the 12th of November 2026".
 _WEEKDAY = r"(?:(?!the\s)(?P<wd>[a-z]+)\.?,?\s+)?"
-# [Thursday] 12th [of] November 2026, 12-Nov-26
+# [Thursday] 12th [of] November 2026, 12-Nov-26, 12/Nov/2026 (as health records write it),
+# 12th Nov '26
 _DAY_MONTH = re.compile(
-    _WEEKDAY + r"(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]*"
-    r"(?P<m>[a-z]+)\.?,?(?:[\s\-]*(?P<y>\d{4}|\d{2}))?",
+    _WEEKDAY + r"(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?(?:[\s\-]*|/|\.)"
+    r"(?P<m>[a-z]+)\.?,?(?:(?:[\s\-]*|/)'?(?P<y>\d{4}|\d{2}))?",
     re.IGNORECASE,
 )
 # [Thursday] November 12th, 2026

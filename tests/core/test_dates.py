@@ -35,6 +35,10 @@ TODAY = date(2026, 11, 19)
         ("November 12, 2026", date(2026, 11, 12)),
         # An ordinal after the month first: once "th" read as the month and refused.
         ("November 12th, 2026", date(2026, 11, 12)),
+        # As health records and a hurried hand write it: once not a date at all.
+        ("12/Nov/2026", date(2026, 11, 12)),
+        ("12.Nov.2026", date(2026, 11, 12)),
+        ("12th Nov '26", date(2026, 11, 12)),
         ("Thursday November 12th 2026", date(2026, 11, 12)),
         ("Thursday, November 12th 2026", date(2026, 11, 12)),
         ("2026-11-12", date(2026, 11, 12)),
