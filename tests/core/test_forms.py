@@ -922,6 +922,22 @@ def test_a_label_and_its_value_on_one_line_without_a_colon() -> None:
     assert found.doubtful == ()
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        "Location of incident\tHome address",
+        "| Location of incident | Home address |",
+        "Location of incident     Home address",
+    ],
+)
+def test_a_table_row_pasted_as_text_is_a_label_and_its_answer(row: str) -> None:
+    """A Word table copied into a plain-text email keeps a tab, a bar or spaces between its
+    cells: once neither read nor flagged, the answer left for the Business Manager to find."""
+    found = run(email(f"Serious Incident Notification\nName of referrer: Pat Placeholder\n{row}"))
+    assert found.fields["incident_location"].value == "Home address"
+    assert found.doubtful == () and found.flags == ()
+
+
 def test_a_one_word_label_in_a_sentence_is_doubtful() -> None:
     found = run(
         email(

@@ -3,6 +3,7 @@ line, multiline values, and tick boxes written inline."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -21,6 +22,20 @@ from bot.core.forms.labels import _child_prefix, _has_answers, _Index, _is_child
 from bot.core.forms.marks import FLAG_TYPES, _strip_marks
 from bot.core.forms.run import _Heading, _Hit, _Run
 from bot.core.forms.value_end import ends_any_value, goes_on
+
+# Between the two cells of a table row pasted as text: a tab, a bar, or a run of spaces.
+_CELL_GAP = re.compile(r"\s*\t\s*|\s+\|\s+|\s{3,}")
+
+
+def _two_cells(text: str) -> tuple[str, str] | None:
+    """ "Location of incident<tab>Home address", "| Location of incident | Home address |":
+    a label and its answer, as "Label: value" would be. None for any other line, and for one
+    with a colon, which is read as written."""
+    if ":" in text or not _CELL_GAP.search(text):
+        return None
+    cells = [c for c in _CELL_GAP.split(text.strip().strip("|").strip()) if c]
+    return (cells[0], cells[1]) if len(cells) == 2 else None
+
 
 # How far below a paragraph break a label is looked for: a long thread quoted below a form,
 # read again at every break, would cost a scan each; no answer runs on for longer.
@@ -82,6 +97,9 @@ class _Walk:
             return False
         joined = self._joined(i, text)
         text = text if joined is None else joined
+        cells = _two_cells(text)
+        if cells is not None and self._label_and_value(*cells, where):
+            return joined is not None
         label, sep, value = text.partition(":")
         if sep and _has_answers(label):
             sep = ""  # "Child died Yes: No: X": the colons belong to the answers
