@@ -31,7 +31,7 @@ def _two_cells(text: str) -> tuple[str, str] | None:
     """ "Location of incident<tab>Home address", "| Location of incident | Home address |":
     a label and its answer, as "Label: value" would be. None for any other line, and for one
     with a colon, which is read as written."""
-    if ":" in text or not _CELL_GAP.search(text):
+    if ":" in text or ("\t" not in text and "|" not in text and "   " not in text):
         return None
     cells = [c for c in _CELL_GAP.split(text.strip().strip("|").strip()) if c]
     return (cells[0], cells[1]) if len(cells) == 2 else None
