@@ -122,6 +122,12 @@ def only(body: str) -> Command:
             ScrutineerView(False, "no school view", ""),
         ),
         ("Scrutineer: agree", ScrutineerView(True, "", "")),
+        # "view", and its apostrophe typed either way: once a line answered as near a command
+        ("Scrutineer view: agree", ScrutineerView(True, "", "")),
+        (
+            "Scrutineer\u2019s view: disagree because the criteria are met",
+            ScrutineerView(False, "the criteria are met", ""),
+        ),
         # Local authority aware
         ("Aware: 12/11/2026", LaAware(date(2026, 11, 12), "")),
         ("LA aware: 12 November 2026", LaAware(date(2026, 11, 12), "")),

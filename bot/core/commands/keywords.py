@@ -87,7 +87,17 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(("notifiable",), _read_notifiable, always_command=True),
     _Rule(("cspr", "cspr decision"), _read_cspr, always_command=True),
-    _Rule(("scrutineer", "independent scrutineer"), _read_scrutineer),
+    _Rule(
+        (
+            "scrutineer",
+            "independent scrutineer",
+            "scrutineer view",
+            "scrutineers view",
+            "scrutineer's view",
+            "independent scrutineer view",
+        ),
+        _read_scrutineer,
+    ),
     # "Agree with some of this, but..." is prose; "Agree" alone or "Agree: <reason>" is not.
     _Rule(("agree", "agreed"), _read_agree, needs_separator=True),
     _Rule(("disagree", "disagreed"), _read_disagree, always_command=True),
@@ -223,11 +233,19 @@ KEYWORDS: dict[str, str] = {k: rule.keywords[0] for k, rule in _RULE_BY_KEYWORD.
 # Longest first, so "publication delayed" wins over "publication".
 _KEYWORD_LINE = re.compile(
     r"(?P<kw>"
-    + "|".join(k.replace(" ", r"\s+") for k in sorted(_RULE_BY_KEYWORD, key=len, reverse=True))
+    + "|".join(
+        k.replace(" ", r"\s+").replace("'", "['\u2019]")
+        for k in sorted(_RULE_BY_KEYWORD, key=len, reverse=True)
+    )
     + r")(?![\w@])(?P<sep>\s*[:=\-\u2013\u2014]+|)\s*(?P<value>.*)",
     re.IGNORECASE | re.DOTALL,
 )
 _BULLET = re.compile(r"^(?:[-+•·‣◦▪▫●○■□➢➤►✓✔\u2013\u2014]\s*|\d{1,2}[.)]\s+|\(\d{1,2}\)\s+)+")
+
+
+def _rule_of(m: re.Match[str]) -> _Rule:
+    """The rule of the keyword a line matched, however its apostrophe was typed."""
+    return _RULE_BY_KEYWORD[" ".join(m.group("kw").lower().replace("\u2019", "'").split())]
 
 
 def command_text(line: str) -> str:
@@ -247,7 +265,7 @@ def _read_line(text: str, source: str, today: date) -> _Parsed | None:
     m = _KEYWORD_LINE.fullmatch(text)
     if m is None:
         return None
-    rule = _RULE_BY_KEYWORD[" ".join(m.group("kw").lower().split())]
+    rule = _rule_of(m)
     value = m.group("value")
     explicit = bool(m.group("sep")) or not _value(value)
     if rule.needs_separator and not explicit:
@@ -282,7 +300,7 @@ def command_keyword(line: str) -> str | None:
     m = _KEYWORD_LINE.fullmatch(text)
     if m is None:
         return None
-    return _RULE_BY_KEYWORD[" ".join(m.group("kw").lower().split())].keywords[0]
+    return _rule_of(m).keywords[0]
 
 
 def label_of(keyword: str) -> str:
