@@ -82,8 +82,8 @@ def test_without_a_date_it_counts_from_the_day_she_wrote_and_says_so(bot: Bot) -
     bot.run()
     assert _gmp_deadline(bot) == ("met", date(2026, 12, 21))
     assert (
-        "(the day you wrote; if Greater Manchester Police wrote earlier, write Return from: gmp "
-        "nil <date>)" in _told(bot)
+        "(the day you gave this; if Greater Manchester Police wrote earlier, write Return "
+        "from: gmp nil <date>)" in _told(bot)
     )
 
 

@@ -119,10 +119,12 @@ def nil_return(
     agency wrote, as a forwarded return does."""
     agency = resolve_agency(app, cmd.agency)
     clock = deadline_row(case, f"{APPENDIX_B}:{agency.key}")
-    if request.received_at is not None or clock is None or clock.met_at is not None:
+    if request.received_at is not None or (clock is not None and clock.met_at is not None):
         raise CommandRefused(
             f"{agency.name}'s return was already recorded; a nil return does not replace it"
         )
+    if clock is None:
+        raise CommandRefused(f"no Appendix B request to {agency.name} awaits a return")
     said_on = day_zero(actor.said_at, app.config.partnership.time_zone)
     on = _received_on(cmd.on, said_on, request.requested_on, given_when="you gave this command")
     request.received_at, request.message_id = actor.said_at, actor.message_id
@@ -133,6 +135,6 @@ def nil_return(
     add_event(session, case, now, "return_received", detail, why=f"{actor.via}: {cmd.line}")
     note(session, case, now, "return_sent_on", said, actor, cmd.line)
     if cmd.on is None:
-        said += f" (the day you wrote; if {agency.name} wrote earlier, write Return from: "
+        said += f" (the day you gave this; if {agency.name} wrote earlier, write Return from: "
         said += f"{agency.key} nil <date>)"
     return said
