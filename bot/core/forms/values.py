@@ -19,7 +19,6 @@ from bot.core.forms.marks import _YES_NO, FLAG_TYPES, _flag, _is_placeholder
 from bot.core.forms.model import DOUBTFUL_BELOW, Field, ValueType
 from bot.core.forms.run import _Hit
 from bot.core.vocabulary import FieldSpec
-from bot.core.wording import with_article
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+\s?44\s?(?:\(0\)\s?)?|\(?0)[\d\s()-]{8,16}\d")
@@ -217,9 +216,7 @@ def _typed(hit: _Hit) -> Field | None:
     if not spec.multiline and _only_a_date(text):
         # "Local authority informed on | 14/12/2026" taken as the child's local authority:
         # the label asked for a day, most likely one the vocabulary does not know.
-        return _field(
-            hit, text, 0.5, f"{text!r} is a date, not {with_article(spec.name.replace('_', ' '))}"
-        )
+        return _field(hit, text, 0.5, f"{text!r} is only a date: check what the form asked")
     return _field(hit, text, 1.0, _unsure_end(hit))
 
 
