@@ -17,7 +17,8 @@ from bot.core.commands import parse_commands
 from bot.services.commands import Outcome, run_command
 from bot.services.review import Actor
 from tests.services.test_case_warnings import digest_on
-from tests.services.test_lifecycle import BM, POLICE, Bot, body_of, gmp_asked_for_a_return, reply
+from tests.services.test_lifecycle import BM, POLICE, Bot, gmp_asked_for_a_return, reply
+from tests.services.test_return_sent_on import gmp_deadline, told
 
 REF = "TSCP-2026-0001"
 ANSWER = "Hello,\n\nGMP have had no involvement with this child or family.\n\nDS Jo Invented"
@@ -32,13 +33,9 @@ def police_answer_in_words(bot: Bot) -> None:
     bot.run()
 
 
-def _told(bot: Bot) -> str:
-    return " ".join(body_of(bot.outbox("command_result")[-1]).split())
-
-
-def _gmp_deadline(bot: Bot) -> tuple[str, date | None]:
-    d = next(d for d in bot.case().deadlines if d.name == "appendix_b:gmp")
-    return d.state, d.met_on
+def bm_says(bot: Bot, line: str, when: str = "2026-12-21T09:00") -> None:
+    bot.at(when).mail(BM, reply(REF), line)
+    bot.run()
 
 
 def _chased_after(bot: Bot, day: date) -> list[str]:
@@ -60,12 +57,11 @@ def test_the_digest_gives_the_line_that_records_a_reply_as_a_nil_return(bot: Bot
 
 def test_a_nil_return_meets_the_agency_s_clock_on_the_day_it_wrote(bot: Bot) -> None:
     police_answer_in_words(bot)
-    bot.at("2026-12-21T09:00").mail(BM, reply(REF), "Return from: gmp nil 18/12/2026")
-    bot.run()
-    assert _gmp_deadline(bot) == ("met", date(2026, 12, 18))
+    bm_says(bot, "Return from: gmp nil 18/12/2026")
+    assert gmp_deadline(bot) == ("met", date(2026, 12, 18))
     assert (
         "Appendix B from Greater Manchester Police recorded as a nil return, received on "
-        "Fri 18 Dec 2026" in _told(bot)
+        "Fri 18 Dec 2026" in told(bot)
     )
     # Listed once among the returns recorded, no longer awaited.
     digest = " ".join(digest_on(bot, "2026-12-22").split())
@@ -78,12 +74,11 @@ def test_a_nil_return_meets_the_agency_s_clock_on_the_day_it_wrote(bot: Bot) -> 
 
 def test_without_a_date_it_counts_from_the_day_she_wrote_and_says_so(bot: Bot) -> None:
     police_answer_in_words(bot)
-    bot.at("2026-12-21T09:00").mail(BM, reply(REF), "Return from: GMP (nil return)")
-    bot.run()
-    assert _gmp_deadline(bot) == ("met", date(2026, 12, 21))
+    bm_says(bot, "Return from: GMP (nil return)")
+    assert gmp_deadline(bot) == ("met", date(2026, 12, 21))
     assert (
         "(the day you gave this; if Greater Manchester Police wrote earlier, write Return "
-        "from: gmp nil <date>)" in _told(bot)
+        "from: gmp nil <date>)" in told(bot)
     )
 
 
@@ -96,28 +91,24 @@ def test_a_day_after_she_wrote_before_the_request_or_a_second_return_is_refused(
         ("Return from: gmp nil 16/12/2026", "is before the return was requested"),
         ("Return from: icb nil", "no Appendix B was requested from"),
     ):
-        bot.at("2026-12-21T09:00").mail(BM, reply(REF), said)
-        bot.run()
-        assert why in _told(bot), said
-        assert _gmp_deadline(bot) == ("open", None)
-    bot.mail(BM, reply(REF), "Return from: gmp nil 18/12/2026")
-    bot.run()
-    bot.mail(BM, reply(REF), "Return from: gmp nil 21/12/2026")
-    bot.run()
-    assert "return was already recorded; a nil return does not replace it" in _told(bot)
-    assert _gmp_deadline(bot) == ("met", date(2026, 12, 18))
+        bm_says(bot, said)
+        assert why in told(bot), said
+        assert gmp_deadline(bot) == ("open", None)
+    bm_says(bot, "Return from: gmp nil 18/12/2026")
+    bm_says(bot, "Return from: gmp nil 21/12/2026")
+    assert "return was already recorded; a nil return does not replace it" in told(bot)
+    assert gmp_deadline(bot) == ("met", date(2026, 12, 18))
 
 
 def test_a_forward_with_nothing_attached_names_the_nil_return_line(bot: Bot) -> None:
     police_answer_in_words(bot)
-    bot.at("2026-12-21T09:00").mail(BM, reply(REF), f"Return from: gmp\n\n> {ANSWER}")
-    bot.run()
-    assert "has no document attached" in _told(bot)
+    bm_says(bot, f"Return from: gmp\n\n> {ANSWER}")
+    assert "has no document attached" in told(bot)
     assert (
         "if Greater Manchester Police wrote that it had no involvement, write Return from: gmp nil"
-        in _told(bot)
+        in told(bot)
     )
-    assert _gmp_deadline(bot) == ("open", None)
+    assert gmp_deadline(bot) == ("open", None)
 
 
 def test_at_the_terminal_a_nil_return_needs_no_email(bot: Bot) -> None:
@@ -131,4 +122,4 @@ def test_at_the_terminal_a_nil_return_needs_no_email(bot: Bot) -> None:
         run_command(s, bot.app, case, cmd, actor, now, outcome)
         s.commit()
     assert not outcome.errors and not outcome.refused
-    assert _gmp_deadline(bot) == ("met", date(2026, 12, 18))
+    assert gmp_deadline(bot) == ("met", date(2026, 12, 18))

@@ -45,11 +45,11 @@ def sent_on(bot: Bot, when: str, said: str, *, document: bytes | None = None) ->
     bot.run()
 
 
-def _told(bot: Bot) -> str:
+def told(bot: Bot) -> str:
     return " ".join(body_of(bot.outbox("command_result")[-1]).split())
 
 
-def _gmp_deadline(bot: Bot) -> tuple[str, date | None]:
+def gmp_deadline(bot: Bot) -> tuple[str, date | None]:
     d = next(d for d in bot.case().deadlines if d.name == "appendix_b:gmp")
     return d.state, d.met_on
 
@@ -65,10 +65,10 @@ def test_a_return_sent_on_by_the_business_manager_is_gmps_and_stops_its_reminder
         document=appendix_b_docx("GMP", CHRONOLOGY),
     )
     # Met on the day GMP sent it, not the day she sent it on; its chronology is read.
-    assert _gmp_deadline(bot) == ("met", date(2026, 12, 21))
+    assert gmp_deadline(bot) == ("met", date(2026, 12, 21))
     assert (
         "Appendix B from Greater Manchester Police recorded as received on Mon 21 Dec 2026"
-        in _told(bot)
+        in told(bot)
     )
     with bot.app.sessions() as s:
         assert s.scalars(select(AgencyRequest)).one().received_at is not None
@@ -90,8 +90,8 @@ def test_without_a_date_it_counts_from_the_day_the_mailbox_had_it_and_says_so(bo
     sent_on(
         bot, "2026-12-22T10:00", "Return from: gmp", document=appendix_b_docx("GMP", CHRONOLOGY)
     )
-    assert _gmp_deadline(bot) == ("met", date(2026, 12, 22))
-    assert "if Greater Manchester Police sent it earlier, write Return from: gmp <date>" in _told(
+    assert gmp_deadline(bot) == ("met", date(2026, 12, 22))
+    assert "if Greater Manchester Police sent it earlier, write Return from: gmp <date>" in told(
         bot
     )
 
@@ -105,8 +105,8 @@ def test_a_day_after_it_arrived_before_the_request_or_no_document_is_refused(bot
         ("Return from: icb", "no Appendix B was requested from"),
     ):
         sent_on(bot, "2026-12-22T10:00", said, document=doc)
-        assert why in _told(bot), said
-        assert _gmp_deadline(bot) == ("open", None)
+        assert why in told(bot), said
+        assert gmp_deadline(bot) == ("open", None)
     sent_on(bot, "2026-12-22T11:00", "Return from: gmp")  # nothing attached
-    assert "has no document attached" in _told(bot)
-    assert _gmp_deadline(bot) == ("open", None)
+    assert "has no document attached" in told(bot)
+    assert gmp_deadline(bot) == ("open", None)
