@@ -141,6 +141,24 @@ def test_the_local_authority_s_awareness_is_read_however_the_form_asks_for_it(la
 
 
 @pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("Name of school", "school"),
+        ("School attended", "school"),
+        ("Name of school (or nursery)", "school"),
+        ("Name of GP", "gp"),
+        ("GP name", "gp"),
+    ],
+)
+def test_the_child_s_school_and_gp_are_read_however_the_form_asks(label: str, field: str) -> None:
+    """Unread, a delay reason naming them was not refused as the family's details (the check
+    looks for the school and the GP the forms recorded), and the answer was only flagged."""
+    found = run(form(*REFERRER, ("Child's name", "Sam Invented"), (label, "Example Place")))
+    assert found.children[0][field].value == "Example Place"
+    assert found.flags == ()
+
+
+@pytest.mark.parametrize(
     "label",
     [
         "Date of harm",
