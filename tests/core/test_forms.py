@@ -822,6 +822,18 @@ def test_a_death_answered_in_the_question_s_own_words_is_read(answer: str, expec
 
 
 @pytest.mark.parametrize(
+    "label",
+    ["Is the child deceased?", "Did the child die?", "Has the child passed away?"],
+)
+@pytest.mark.parametrize(("answer", "expected"), [("Yes", True), ("No", False), ("Deceased", True)])
+def test_a_death_asked_in_other_words_is_read(label: str, answer: str, expected: bool) -> None:
+    """Once only flagged as an answer no field has: whether the child died decides the
+    looked-after death's notice to the Secretary of State and Ofsted."""
+    found = run(form(*REFERRER, (label, answer)))
+    assert found.fields["child_died"].value is expected and found.flags == ()
+
+
+@pytest.mark.parametrize(
     "answer",
     [
         *("Possibly", "Suspected? Police to confirm", "Known to CSC", "None known"),
