@@ -968,6 +968,27 @@ def test_a_table_row_pasted_as_text_is_a_label_and_its_answer(row: str) -> None:
     assert found.doubtful == () and found.flags == ()
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        ("\u2612 Child in need plan",),
+        ("\u2612 Child in need plan", ""),
+        ("X", "Child in need plan"),
+    ],
+)
+def test_a_box_ticked_beside_words_no_field_has_is_shown_not_lost(row: tuple[str, ...]) -> None:
+    """A tick is an answer: dropped with no word when its words matched no field."""
+    found = run(form(*REFERRER, row))
+    assert found.flags == (
+        "an answer not read into any field (SIN form.docx, table 1, row 7): "
+        "'Child in need plan': 'ticked'",
+    )
+
+
+def test_a_box_left_empty_beside_words_no_field_has_is_no_answer() -> None:
+    assert run(form(*REFERRER, ("\u2610 Child in need plan", ""))).flags == ()
+
+
 def test_a_one_word_label_in_a_sentence_is_doubtful() -> None:
     found = run(
         email(

@@ -292,6 +292,12 @@ def _died(*rows: tuple[str, str]) -> Extraction:
         ((("Was the young person looked after?", "Yes"),), "a looked-after child"),
         ((("Is the young person a care leaver?", "Yes"),), "a care leaver"),
         ((("Looked after child died", "Yes"),), "a looked-after child"),
+        # Once only flagged: the official words with Yes/No asked in brackets, and a question
+        # too long to be matched near its shorter form.
+        ((("Child looked after (Y/N)", "Y"),), "a looked-after child"),
+        ((("Care leaver (Yes/No)", "Yes"),), "a care leaver"),
+        ((("Was the child looked after at the time of death?", "Yes"),), "a looked-after child"),
+        ((("Was the child looked after by the local authority?", "Yes"),), "a looked-after child"),
     ],
 )
 def test_looked_after_asked_as_a_question_of_its_own_opens_the_clock(
@@ -312,6 +318,7 @@ def test_looked_after_answered_no_opens_no_clock() -> None:
     "label",
     [
         "Looked after by",
+        "Child looked after by",
         "Care leaver personal adviser",
         "Looked after status",
         "Date became looked after",
