@@ -989,6 +989,18 @@ def test_a_box_left_empty_beside_words_no_field_has_is_no_answer() -> None:
     assert run(form(*REFERRER, ("\u2610 Child in need plan", ""))).flags == ()
 
 
+def test_a_box_ticked_on_an_email_line_beside_words_no_field_has_is_shown_not_lost() -> None:
+    found = run(
+        email(
+            "Name of referrer: Pat Placeholder\nDate of incident: 14/12/2026\n"
+            "\u2612 Child in need plan\n\u2610 Child protection plan\nThanks, Jo x"
+        )
+    )
+    assert found.flags == (
+        "an answer not read into any field (email body, line 3): 'Child in need plan': 'ticked'",
+    )
+
+
 def test_a_one_word_label_in_a_sentence_is_doubtful() -> None:
     found = run(
         email(

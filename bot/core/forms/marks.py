@@ -12,6 +12,7 @@ FLAG_TYPES = frozenset({"bool", "tick"})
 _TICKED = "☒☑✓✔✗✘■"
 _UNTICKED = "☐□"
 _MARKS = _TICKED + _UNTICKED
+MARKS = tuple(_MARKS)  # each box drawn as a character
 _PLACEHOLDERS = frozenset(
     {
         "click or tap here to enter text",
