@@ -639,6 +639,23 @@ def test_an_appendix_b_s_own_details_are_read_as_agencies_ask_them(
     assert field not in found.missing and found.flags == ()
 
 
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("Manager name", "manager_name"),
+        ("Authorised by", "manager_name"),
+        ("Actions already taken", "immediate_actions"),
+        ("View on whether criteria for CSPR are met", "cspr_criteria_view"),
+    ],
+)
+def test_an_appendix_b_s_other_answers_are_read_as_agencies_ask_them(
+    label: str, field: str
+) -> None:
+    """Each was listed as an answer no field reads, in every digest that named the return."""
+    found = run(form(*RETURN, (label, "Some words"), source="Agency return.docx"))
+    assert found.fields[field].value == "Some words" and found.flags == ()
+
+
 def test_a_role_in_a_field_s_words_beside_a_label_no_field_has_is_shown_not_lost() -> None:
     """ "Designated Safeguarding Lead" is also the words of the manager's label: taken for
     that label, left empty, the role was lost with no word to anyone."""
