@@ -651,7 +651,7 @@ def test_an_appendix_b_s_own_details_are_read_as_agencies_ask_them(
 def test_an_appendix_b_s_other_answers_are_read_as_agencies_ask_them(
     label: str, field: str
 ) -> None:
-    """Each was listed as an answer no field reads, in every digest that named the return."""
+    """Each was listed for the Business Manager as an answer no field reads."""
     found = run(form(*RETURN, (label, "Some words"), source="Agency return.docx"))
     assert found.fields[field].value == "Some words" and found.flags == ()
 
