@@ -1018,6 +1018,21 @@ def test_a_box_ticked_on_an_email_line_beside_words_no_field_has_is_shown_not_lo
     )
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        "Child's name | Sam Invented | Date of birth | 01/02/2020",
+        "Child's name\tSam Invented\tDate of birth\t01/02/2020",
+    ],
+)
+def test_a_pasted_row_of_two_labels_and_answers_gives_both(row: str) -> None:
+    """Read as one label's answer, the child's name held the date of birth, which was lost."""
+    found = run(email(f"Name of referrer: Pat Placeholder\nDate of incident: 14/12/2026\n{row}"))
+    [child] = found.children
+    assert child["child_name"].value == "Sam Invented"
+    assert child["date_of_birth"].value == date(2020, 2, 1)
+
+
 def test_a_one_word_label_in_a_sentence_is_doubtful() -> None:
     found = run(
         email(

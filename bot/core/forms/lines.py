@@ -27,14 +27,16 @@ from bot.core.forms.value_end import ends_any_value, goes_on
 _CELL_GAP = re.compile(r"\s*\t\s*|\s+\|\s+|\s{3,}")
 
 
-def _two_cells(text: str) -> tuple[str, str] | None:
+def _cell_pairs(text: str) -> list[tuple[str, str]]:
     """ "Location of incident<tab>Home address", "| Location of incident | Home address |":
-    a label and its answer, as "Label: value" would be. None for any other line, and for one
-    with a colon, which is read as written."""
+    a label and its answer, as "Label: value" would be; a row of four or six cells, its
+    pairs. [] for any other line, and for one with a colon, which is read as written."""
     if ":" in text or ("\t" not in text and "|" not in text and "   " not in text):
-        return None
+        return []
     cells = [c for c in _CELL_GAP.split(text.strip().strip("|").strip()) if c]
-    return (cells[0], cells[1]) if len(cells) == 2 else None
+    if len(cells) not in (2, 4, 6):
+        return []
+    return list(zip(cells[::2], cells[1::2], strict=True))
 
 
 # How far below a paragraph break a label is looked for: a long thread quoted below a form,
@@ -97,8 +99,7 @@ class _Walk:
             return False
         joined = self._joined(i, text)
         text = text if joined is None else joined
-        cells = _two_cells(text)
-        if cells is not None and self._label_and_value(*cells, where):
+        if self._pairs(_cell_pairs(text), where):
             return joined is not None
         label, sep, value = text.partition(":")
         if sep and _has_answers(label):
@@ -111,6 +112,15 @@ class _Walk:
         ):
             self._more_of_a_value(i, text, where)
         return joined is not None
+
+    def _pairs(self, pairs: list[tuple[str, str]], where: str) -> bool:
+        """A table row pasted as text, read as its label and answer pairs; False, and nothing
+        read, unless every label is one the form knows."""
+        if not pairs or not all(self.run.index.match(label, self.section) for label, _ in pairs):
+            return False
+        for label, value in pairs:
+            self._label_and_value(label, value, where)
+        return True
 
     def _joined(self, i: int, text: str) -> str | None:
         """A label split over this line and the next, as one line; never the value a label
