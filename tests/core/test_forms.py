@@ -991,6 +991,7 @@ def test_a_table_row_pasted_as_text_is_a_label_and_its_answer(row: str) -> None:
         ("\u2612 Child in need plan",),
         ("\u2612 Child in need plan", ""),
         ("X", "Child in need plan"),
+        ("Child in need plan \u2612", ""),
     ],
 )
 def test_a_box_ticked_beside_words_no_field_has_is_shown_not_lost(row: tuple[str, ...]) -> None:

@@ -99,7 +99,7 @@ class _Walk:
             return False
         joined = self._joined(i, text)
         text = text if joined is None else joined
-        if self._pairs(_cell_pairs(text), where):
+        if (pairs := _cell_pairs(text)) and self._pairs(pairs, where):
             return joined is not None
         label, sep, value = text.partition(":")
         if sep and _has_answers(label):
@@ -116,7 +116,7 @@ class _Walk:
     def _pairs(self, pairs: list[tuple[str, str]], where: str) -> bool:
         """A table row pasted as text, read as its label and answer pairs; False, and nothing
         read, unless every label is one the form knows."""
-        if not pairs or not all(self.run.index.match(label, self.section) for label, _ in pairs):
+        if not all(self.run.index.match(label, self.section) for label, _ in pairs):
             return False
         for label, value in pairs:
             self._label_and_value(label, value, where)

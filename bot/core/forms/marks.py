@@ -167,3 +167,27 @@ def _placeholder(text: str) -> bool:
 
 
 _placeholder_cached = lru_cache(maxsize=4096)(_placeholder)
+
+
+_BOX_FIRST = ("[", "x", "X", *_MARKS)
+_BOX_LAST = ("]", *_MARKS)
+
+
+_MARK_CELL = 5  # characters
+
+
+def ticked_words(distinct: list[str]) -> str:
+    """The words of a row that is one ticked box and its words ("☒ Looked after child", or
+    "☒" and the words in two cells); "" for any other row."""
+    if len(distinct) == 2:
+        # A cell holding only a mark is short ("☒", "[X]"): most rows are two long cells.
+        short = min(len(distinct[0]), len(distinct[1])) <= _MARK_CELL
+        if not short or _is_mark(distinct[0]) == _is_mark(distinct[1]):
+            return ""
+        box, words = sorted(distinct, key=_is_mark, reverse=True)
+        distinct = [f"{box} {words}"]
+    cell = distinct[0].strip() if len(distinct) == 1 else ""
+    if not (cell.startswith(_BOX_FIRST) or cell.endswith(_BOX_LAST)):
+        return ""
+    words, mark = _strip_marks(cell)
+    return words if mark and words and not _is_mark(words) else ""

@@ -17,7 +17,7 @@ from bot.core.forms.labels import (
     _Match,
 )
 from bot.core.forms.labels import normalised_text as normalise_label
-from bot.core.forms.marks import FLAG_TYPES, _flag, _is_mark, _is_placeholder, _strip_marks
+from bot.core.forms.marks import FLAG_TYPES, _flag, _is_mark, _is_placeholder, ticked_words
 from bot.core.forms.run import _Heading, _Run, _TableState
 
 
@@ -139,7 +139,7 @@ def _unmatched(run: _Run, cells: tuple[str, ...], where: str) -> None:
     """[Other relevant information | A sibling was also injured]: a label and its answer,
     but no field of the form has that label. Kept, so that a person reads it."""
     distinct = list(dict.fromkeys(c for c in cells if c))
-    if ticked := _ticked_words(distinct):
+    if len(distinct) < 3 and (ticked := ticked_words(distinct)):
         # [☒ Looked after child]: a box ticked beside words no field has, its answer the tick
         run.unmatched.append((ticked, "ticked", where))
         return
@@ -151,18 +151,6 @@ def _unmatched(run: _Run, cells: tuple[str, ...], where: str) -> None:
         return
     if normalise_label(distinct[0]) not in run.index.form.not_answers:
         run.unmatched.append((distinct[0], distinct[1], where))
-
-
-def _ticked_words(distinct: list[str]) -> str:
-    """The words of a row that is one ticked box and its words ("☒ Looked after child", or
-    "☒" and the words in two cells); "" for any other row."""
-    if len(distinct) == 2 and _is_mark(distinct[0]) != _is_mark(distinct[1]):
-        box, words = sorted(distinct, key=_is_mark, reverse=True)
-        distinct = [f"{box} {words}"]
-    if len(distinct) != 1:
-        return ""
-    words, mark = _strip_marks(distinct[0])
-    return words if mark and words and not _is_mark(words) else ""
 
 
 def _values_that_look_like_labels(
