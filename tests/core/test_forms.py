@@ -1034,6 +1034,38 @@ def test_a_pasted_row_of_two_labels_and_answers_gives_both(row: str) -> None:
     assert child["date_of_birth"].value == date(2020, 2, 1)
 
 
+def test_a_legal_status_ticked_among_options_is_the_option_ticked() -> None:
+    """ "☐ CIN ☐ CP ☒ CLA" was read as CIN, the first written: a looked-after child's death
+    then opened no clock for the Secretary of State and Ofsted."""
+    in_a_cell = run(form(*REFERRER, ("Child's name", "Sam Invented"), ("Legal status", LISTED)))
+    on_lines = run(
+        email(
+            "Name of referrer: Pat Placeholder\nChild's name: Sam Invented\nLegal status:\n"
+            + LISTED.replace(" \u2610", "\n\u2610").replace(" \u2612", "\n\u2612")
+        )
+    )
+    for found in (in_a_cell, on_lines):
+        assert found.children[0]["legal_status"].value == "LAC"
+        assert found.doubtful == () and found.flags == ()
+
+
+LISTED = "\u2610 CIN \u2610 CP \u2612 CLA \u2610 None"
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("\u2610 CIN \u2610 CP \u2610 CLA", "no box is ticked"),
+        ("\u2612 CIN \u2610 CP \u2612 CLA", "more than one box is ticked"),
+    ],
+)
+def test_a_legal_status_with_no_box_or_two_ticked_is_a_doubt(written: str, problem: str) -> None:
+    found = run(form(*REFERRER, ("Child's name", "Sam Invented"), ("Legal status", written)))
+    status = found.children[0]["legal_status"]
+    assert status.problem is not None and problem in status.problem
+    assert "legal_status" in found.doubtful
+
+
 def test_a_one_word_label_in_a_sentence_is_doubtful() -> None:
     found = run(
         email(

@@ -232,7 +232,19 @@ class _Walk:
             self.open_hit.raw = f"{self.open_hit.raw}\n{text}"
         else:
             self.open_hit = None
-            self._ticked_alone(text, where)
+            if not self._more_options(text):
+                self._ticked_alone(text, where)
+
+    def _more_options(self, text: str) -> bool:
+        """ "Legal status:" then "☐ CIN", "☐ CP", "☒ CLA" on lines of their own: every option
+        is the answer's, read together for the one ticked (values._choice)."""
+        last = self.run.events[-1] if self.run.events else None
+        if not (isinstance(last, _Hit) and last.spec.type == "choice"):
+            return False
+        if not (text.startswith(("[", *MARKS)) and last.raw.lstrip().startswith(("[", *MARKS))):
+            return False
+        last.raw = f"{last.raw}\n{text}"
+        return True
 
     def _ticked_alone(self, text: str, where: str) -> None:
         """ "☒ Child in need plan", "[X] ...": a box ticked beside words no field has is an

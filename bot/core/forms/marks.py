@@ -191,3 +191,19 @@ def ticked_words(distinct: list[str]) -> str:
         return ""
     words, mark = _strip_marks(cell)
     return words if mark and words and not _is_mark(words) else ""
+
+
+_BOXED = re.compile(rf"(?:([{_MARKS}])|\[\s*([xX✓✔]?)\s*\])\s*([^{_MARKS}\[]*)")
+
+
+def boxed_options(text: str) -> list[tuple[bool, str]]:
+    """ "☐ CIN ☐ CP ☒ CLA": each option's words and whether its box is ticked; [] when the
+    text draws no box before words."""
+    if not any(c in _MARKS or c == "[" for c in text):
+        return []
+    found = [
+        (bool(m.group(1) and m.group(1) in _TICKED) or bool(m.group(2)), words)
+        for m in _BOXED.finditer(text)
+        if (words := m.group(3).strip(" ,;/\n"))
+    ]
+    return found if len(found) > 1 or text.lstrip()[:1] in ("[", *_MARKS) else []

@@ -15,7 +15,7 @@ from bot.core.dates import (
 )
 from bot.core.forms.labels import _find
 from bot.core.forms.labels import normalised_text as normalise_label
-from bot.core.forms.marks import _YES_NO, FLAG_TYPES, _flag, _is_placeholder
+from bot.core.forms.marks import _YES_NO, FLAG_TYPES, _flag, _is_placeholder, boxed_options
 from bot.core.forms.model import DOUBTFUL_BELOW, Field, ValueType
 from bot.core.forms.run import _Hit
 from bot.core.vocabulary import FieldSpec
@@ -137,6 +137,13 @@ _FORMER = frozenset({"former", "formerly", "previously", "previous", "ex", "past
 
 
 def _choice(raw: str, spec: FieldSpec) -> tuple[str, float, str | None]:
+    if options := boxed_options(raw):
+        # "☐ CIN ☐ CP ☒ CLA": the answer is the option ticked, not the first one written.
+        ticked = [words for tick, words in options if tick]
+        if len(ticked) != 1:
+            what = "no box is ticked" if not ticked else "more than one box is ticked"
+            return raw.strip(), 0.3, f"{' '.join(raw.split())!r}: {what}"
+        raw = ticked[0]
     norm = normalise_label(raw)
     tokens = tuple(norm.split())
     best: tuple[int, str] | None = None
