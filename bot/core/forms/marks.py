@@ -12,7 +12,8 @@ FLAG_TYPES = frozenset({"bool", "tick"})
 _TICKED = "☒☑✓✔✗✘■"
 _UNTICKED = "☐□"
 _MARKS = _TICKED + _UNTICKED
-MARKS = tuple(_MARKS)  # each box drawn as a character
+# How a box drawn before its words begins: a character, or "[ ]" typed.
+BOX_DRAWN = ("[", *_MARKS)
 _PLACEHOLDERS = frozenset(
     {
         "click or tap here to enter text",
@@ -169,10 +170,8 @@ def _placeholder(text: str) -> bool:
 _placeholder_cached = lru_cache(maxsize=4096)(_placeholder)
 
 
-_BOX_FIRST = ("[", "x", "X", *_MARKS)
+_BOX_FIRST = (*BOX_DRAWN, "x", "X")  # in a cell of its own, "X Child died" is a tick too
 _BOX_LAST = ("]", *_MARKS)
-
-
 _MARK_CELL = 5  # characters
 
 
@@ -206,4 +205,4 @@ def boxed_options(text: str) -> list[tuple[bool, str]]:
         for m in _BOXED.finditer(text)
         if (words := m.group(3).strip(" ,;/\n"))
     ]
-    return found if len(found) > 1 or text.lstrip()[:1] in ("[", *_MARKS) else []
+    return found if len(found) > 1 or text.lstrip().startswith(BOX_DRAWN) else []
