@@ -19,7 +19,7 @@ from bot.core.forms.inline import (
     _starts_with_label,
 )
 from bot.core.forms.labels import _child_prefix, _has_answers, _Index, _is_child_heading, _Match
-from bot.core.forms.marks import BOX_DRAWN, FLAG_TYPES, _is_mark, _strip_marks
+from bot.core.forms.marks import BOX_DRAWN, FLAG_TYPES, _strip_marks, ticked_words
 from bot.core.forms.run import _Heading, _Hit, _Run
 from bot.core.forms.value_end import ends_any_value, goes_on
 
@@ -249,10 +249,7 @@ class _Walk:
     def _ticked_alone(self, text: str, where: str) -> None:
         """ "☒ Child in need plan", "[X] ...": a box ticked beside words no field has is an
         answer, kept for a person to read. Only a box drawn first: "Thanks, Jo x" is no tick."""
-        if not text.startswith(BOX_DRAWN):
-            return
-        words, mark = _strip_marks(text)
-        if mark and words and not _is_mark(words):
+        if text.startswith(BOX_DRAWN) and (words := ticked_words([text])):
             self.run.unmatched.append((words, "ticked", where))
 
     def _runs_on(self, i: int, hit: _Hit, text: str, where: str) -> bool:
